@@ -1,0 +1,98 @@
+"""The one helper every parity test uses: run the same code on tinygrad_rnn and on torch.
+
+    check_parity(lambda m, a, b: (a @ b).tanh(), shapes=[(3, 4), (4, 2)])
+
+`m` is the module (`tinygrad_rnn` or `torch`); the arrays are drawn (or given), the function runs
+on both, backward is seeded with a random upstream gradient (not ones, which would hide transposed
+gradients), and value, dtype and every input gradient are compared.
+"""
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
+import pytest
+
+import tinygrad_rnn
+
+# float64 must agree to rounding of a few ops; float32 to float32 rounding of a few ops.
+TOL = {np.float64: dict(rtol=1e-10, atol=1e-12), np.float32: dict(rtol=2e-5, atol=2e-6)}
+
+
+def require_torch() -> Any:
+    """torch, or a skip; in CI (TINYGRAD_RNN_REQUIRE_TORCH set) a missing torch is a failure."""
+    try:
+        import torch
+    except ImportError:
+        if os.environ.get("TINYGRAD_RNN_REQUIRE_TORCH"):
+            pytest.fail("torch is required (TINYGRAD_RNN_REQUIRE_TORCH is set) but not installed")
+        pytest.skip("torch is not installed")
+    return torch
+
+
+def to_numpy(x: Any) -> np.ndarray:
+    return x.detach().cpu().numpy() if hasattr(x, "detach") else np.asarray(x)
+
+
+def assert_arrays_close(ours: Any, theirs: Any, dtype: Any = None, what: str = "value") -> None:
+    a, b = to_numpy(ours), to_numpy(theirs)
+    assert a.shape == b.shape, f"{what}: shape {a.shape} != torch's {b.shape}"
+    assert a.dtype == b.dtype, f"{what}: dtype {a.dtype} != torch's {b.dtype}"
+    tol = TOL[np.dtype(dtype or a.dtype).type] if a.dtype.kind == "f" else dict(rtol=0, atol=0)
+    np.testing.assert_allclose(a, b, err_msg=what, **tol)
+
+
+def _outputs(out: Any) -> list:
+    if isinstance(out, (tuple, list)):
+        return [o for item in out for o in _outputs(item)]
+    return [out]
+
+
+def check_parity(fn: Callable, arrays: Sequence[np.ndarray] = (), *, shapes: Sequence = (),
+                 dtype: Any = np.float64, requires_grad: Sequence[bool] | None = None,
+                 seed: int = 0, tol: dict | None = None) -> None:
+    """Run `fn(module, *tensors)` on both frameworks; compare outputs and input gradients."""
+    torch = require_torch()
+    rng = np.random.default_rng(seed)
+    arrays = list(arrays) or [rng.standard_normal(s).astype(dtype) for s in shapes]
+    flags = list(requires_grad) if requires_grad is not None else [a.dtype.kind == "f" for a in arrays]
+    ours = [tinygrad_rnn.tensor(a, requires_grad=f) for a, f in zip(arrays, flags)]
+    theirs = [torch.tensor(a, requires_grad=f) for a, f in zip(arrays, flags)]
+    out_ours, out_theirs = _outputs(fn(tinygrad_rnn, *ours)), _outputs(fn(torch, *theirs))
+    assert len(out_ours) == len(out_theirs)
+    for i, (a, b) in enumerate(zip(out_ours, out_theirs)):
+        _compare(a, b, f"output {i}", tol)
+    pairs = [(a, b) for a, b in zip(out_ours, out_theirs) if b.requires_grad]
+    if not pairs:
+        return
+    seeds = [rng.standard_normal(b.shape).astype(to_numpy(b).dtype) for _, b in pairs]
+    tinygrad_rnn.autograd.backward([a for a, _ in pairs], [tinygrad_rnn.tensor(s) for s in seeds])
+    torch.autograd.backward([b for _, b in pairs], [torch.tensor(s) for s in seeds])
+    for i, (a, b) in enumerate(zip(ours, theirs)):
+        if b.requires_grad:
+            assert (a.grad is None) == (b.grad is None), f"grad of input {i}: ours {a.grad}, torch {b.grad}"
+            if b.grad is not None:
+                _compare(a.grad, b.grad, f"grad of input {i}", tol)
+
+
+def _compare(a: Any, b: Any, what: str, tol: dict | None) -> None:
+    x, y = to_numpy(a), to_numpy(b)
+    assert x.shape == y.shape, f"{what}: shape {x.shape} != torch's {y.shape}"
+    assert x.dtype == y.dtype, f"{what}: dtype {x.dtype} != torch's {y.dtype}"
+    if x.dtype.kind == "f":
+        np.testing.assert_allclose(x, y, err_msg=what, **(tol or TOL[x.dtype.type]))
+    else:
+        np.testing.assert_array_equal(x, y, err_msg=what)
+
+
+def check_error(fn: Callable, *args: Any) -> None:
+    """`fn(module, *args)` raises the same exception type with the same message on both."""
+    torch = require_torch()
+    with pytest.raises(Exception) as theirs:
+        fn(torch, *args)
+    with pytest.raises(Exception) as ours:
+        fn(tinygrad_rnn, *args)
+    assert type(ours.value).__name__ == type(theirs.value).__name__, (ours.value, theirs.value)
+    assert str(ours.value) == str(theirs.value)

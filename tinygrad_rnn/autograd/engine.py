@@ -1,0 +1,300 @@
+"""Reverse-mode differentiation: walk the graph from the outputs back to the leaves.
+
+`backward()` and `grad()` both come down to `_propagate`:
+
+1. order the nodes so each comes before the nodes that made its inputs (iterative DFS, so a
+   10,000-step unrolled RNN needs no recursion);
+2. seed the outputs' gradients, then visit each node once: sum the gradients of its outputs, call
+   its `backward`, and hand each input gradient along its edge to the next node or leaf;
+3. every input gradient passes through `_fit_to_input`: the one place where a gradient of a
+   broadcast input is summed back to the input's shape, and where its shape is checked.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import numpy as np
+
+from . import grad_mode
+from .function import Function
+
+Slot = Any  # a Tensor, a SliceGrad, or None
+
+
+class SliceGrad:
+    """A gradient that is zero except at `array[key]`, sent back by indexing and unbinding.
+
+    Keeping it sparse lets the engine add many slices (an RNN reads every time step) into one
+    buffer per input instead of allocating a full-size zero gradient per slice.
+    """
+
+    __slots__ = ("key", "value", "shape", "dtype")
+
+    def __init__(self, key: Any, value: Any, shape: tuple, dtype: Any) -> None:
+        self.key, self.value, self.shape, self.dtype = key, value, shape, dtype
+
+
+def _tensor_cls() -> Any:
+    from ..tensor import Tensor
+
+    return Tensor
+
+
+class _GradSum:
+    """Adds the gradients that reach one place; it may add in place into buffers it made itself."""
+
+    def __init__(self, create_graph: bool) -> None:
+        self.create_graph = create_graph
+        self.owned: set[int] = set()
+
+    def add(self, current: Slot, new: Slot) -> Slot:
+        Tensor = _tensor_cls()
+        if isinstance(new, SliceGrad):
+            buf = self._own(current, new.shape, new.dtype.np)
+            _add_at(buf._data, new.key, new.value._data)
+            return buf
+        if current is None:
+            return new
+        if self.create_graph:
+            return current + new
+        if id(current) in self.owned:
+            current._data += new._data
+            return current
+        out = Tensor._make(current._data + new._data)
+        self.owned.add(id(out))
+        return out
+
+    def _own(self, current: Slot, shape: tuple, dtype: np.dtype) -> Any:
+        Tensor = _tensor_cls()
+        if current is not None and id(current) in self.owned:
+            return current
+        buf = Tensor._make(np.zeros(shape, dtype) if current is None else current._data.copy())
+        self.owned.add(id(buf))
+        return buf
+
+
+def _add_at(buf: np.ndarray, key: Any, value: np.ndarray) -> None:
+    """buf[key] += value, where repeated indices add up (as torch's index backward does)."""
+    if isinstance(key, tuple) and any(isinstance(k, np.ndarray) for k in key) or isinstance(key, np.ndarray):
+        np.add.at(buf, key, value)
+    else:
+        buf[key] += value
+
+
+def dense(g: Slot) -> Any:
+    """The gradient as an ordinary Tensor."""
+    if isinstance(g, SliceGrad):
+        Tensor = _tensor_cls()
+        buf = np.zeros(g.shape, g.dtype.np)
+        _add_at(buf, g.key, g.value._data)
+        return Tensor._make(buf)
+    return g
+
+
+def topological_order(roots: Iterable[Function]) -> list[Function]:
+    """Nodes reachable from `roots`, each before the nodes that produced its inputs."""
+    order: list[Function] = []
+    seen: set[int] = set()
+    for root in roots:
+        stack = [(root, False)]
+        while stack:
+            node, expanded = stack.pop()
+            if expanded:
+                order.append(node)
+                continue
+            if id(node) in seen:
+                continue
+            seen.add(id(node))
+            stack.append((node, True))
+            for edge in node.edges:
+                if edge is not None and isinstance(edge[0], Function) and id(edge[0]) not in seen:
+                    stack.append((edge[0], False))
+    order.reverse()
+    return order
+
+
+def _fit_to_input(g: Slot, meta: tuple, node: Function, index: int) -> Slot:
+    """Sum a broadcast gradient back to the input's shape, cast it to the input's dtype, check it."""
+    if isinstance(g, SliceGrad):
+        return g
+    shape, dtype = meta
+    if g.shape != shape:
+        g = sum_to_shape(g, shape, node, index)
+    if g.dtype is not dtype:
+        g = g.to(dtype)
+    return g
+
+
+def sum_to_shape(g: Any, shape: tuple, node: Any = None, index: int = 0) -> Any:
+    """Undo broadcasting: sum `g` over the dimensions that broadcasting added or stretched."""
+    extra = g.ndim - len(shape)
+    stretched = tuple(i for i, n in enumerate(shape) if n == 1 and g.shape[extra + i] != 1)
+    if extra < 0 or any(n != 1 and g.shape[extra + i] != n for i, n in enumerate(shape)):
+        where = f"Function {node.name()}" if node is not None else "A gradient"
+        raise RuntimeError(
+            f"{where} returned an invalid gradient at index {index} - got {list(g.shape)} but "
+            f"expected shape compatible with {list(shape)}"
+        )
+    if extra:
+        g = g.sum(tuple(range(extra)))
+    if stretched:
+        g = g.sum(stretched, keepdim=True)
+    return g
+
+
+def _run_node(node: Function, grads: list) -> tuple:
+    """Call one node's backward with the summed gradients of its outputs."""
+    if node.materialize_grads:
+        grads = [_zeros(meta) if g is None else dense(g) for g, meta in zip(grads, node.output_meta)]
+    else:
+        grads = [None if g is None else dense(g) for g in grads]
+    result = type(node).backward(node, *grads)
+    if not isinstance(result, tuple):
+        result = (result,)
+    if len(result) < len(node.edges) or any(r is not None for r in result[len(node.edges):]):
+        raise RuntimeError(
+            f"function {node.name()} returned an incorrect number of gradients "
+            f"(expected {len(node.edges)}, got {len(result)})"
+        )
+    return result
+
+
+def _zeros(meta: tuple | None) -> Any:
+    shape, dtype = meta
+    return _tensor_cls()._make(np.zeros(shape, dtype.np))
+
+
+def _propagate(roots: Sequence[Any], root_grads: Sequence[Any], keep_graph: bool,
+               create_graph: bool, capture: dict | None) -> dict:
+    """Run backward from `roots`. Leaf gradients go into `.grad`, or, when `capture` maps
+    (node or leaf, output_nr) keys to slots, into the returned dict for those keys only."""
+    adder = _GradSum(create_graph)
+    pending: dict[Function, list] = {}
+    leaves: dict[int, list] = {}  # id(leaf) -> [leaf, summed gradient]
+    captured: dict = {}
+
+    def deliver(edge: tuple, g: Slot) -> None:
+        target, nr = edge
+        if capture is not None and (id(target), nr) in capture:
+            key = (id(target), nr)
+            captured[key] = adder.add(captured.get(key), g)
+        if isinstance(target, Function):
+            slots = pending.setdefault(target, [None] * len(target.output_meta))
+            slots[nr] = adder.add(slots[nr], g)
+        elif capture is None:
+            entry = leaves.setdefault(id(target), [target, None])
+            entry[1] = adder.add(entry[1], g)
+
+    for root, g in zip(roots, root_grads):
+        deliver(root._edge(), g)
+    with grad_mode.set_grad_enabled(create_graph):
+        for node in topological_order([r.grad_fn for r in roots if r.grad_fn is not None]):
+            grads = pending.pop(node, None)
+            if grads is None:
+                continue
+            if node._retained:
+                _retain(node, grads, create_graph)
+            in_grads = _run_node(node, grads)
+            if not keep_graph:
+                node._release()
+            for i, (edge, meta, g) in enumerate(zip(node.edges, node.input_meta, in_grads)):
+                if edge is not None and g is not None:
+                    deliver(edge, _fit_to_input(g, meta, node, i))
+        for leaf, g in leaves.values():
+            _accumulate(leaf, dense(g), create_graph)
+    return captured
+
+
+def _retain(node: Function, grads: list, create_graph: bool) -> None:
+    """Store the gradients of outputs that asked for `retain_grad()`."""
+    for nr, ref in node._retained.items():  # type: ignore[union-attr]
+        t = ref()
+        if t is not None and grads[nr] is not None:
+            _accumulate(t, dense(grads[nr]), create_graph)
+
+
+def _accumulate(t: Any, g: Any, create_graph: bool) -> None:
+    """Add `g` into `t.grad`, as torch's AccumulateGrad does: in place unless building a graph."""
+    if t._grad is None:
+        t._grad = g if create_graph else g.detach().clone()
+    elif create_graph or t._grad._requires_grad:
+        t._grad = t._grad + g
+    else:
+        t._grad._data += g._data
+
+
+def _as_tuple(x: Any) -> tuple:
+    if x is None:
+        return ()
+    return tuple(x) if isinstance(x, (tuple, list)) else (x,)
+
+
+def _make_root_grads(outputs: tuple, grads: tuple) -> list:
+    """The seeds of backward: given gradients, or ones for scalar outputs (torch's rule)."""
+    Tensor = _tensor_cls()
+    if grads and len(grads) != len(outputs):
+        raise RuntimeError("grad can be implicitly created only for scalar outputs")
+    seeds = []
+    for i, out in enumerate(outputs):
+        if not out._requires_grad:
+            raise RuntimeError(f"element {i} of tensors does not require grad and does not have a grad_fn")
+        g = grads[i] if grads else None
+        if g is None:
+            if out._data.size != 1:
+                raise RuntimeError("grad can be implicitly created only for scalar outputs")
+            g = Tensor._make(np.ones_like(out._data))
+        elif not isinstance(g, Tensor):
+            g = Tensor._make(np.asarray(g, dtype=out.dtype.np))
+        elif g.shape != out.shape:
+            raise RuntimeError(
+                f"Mismatch in shape: grad_output[{i}] has a shape of {g.shape} and output[{i}] has a "
+                f"shape of {out.shape}."
+            )
+        seeds.append(g)
+    return seeds
+
+
+def backward(tensors: Any, grad_tensors: Any = None, retain_graph: bool | None = None,
+             create_graph: bool = False, inputs: Any = None) -> None:
+    """torch.autograd.backward: add d(tensors)/d(leaf) into every leaf's `.grad`."""
+    outputs = _as_tuple(tensors)
+    seeds = _make_root_grads(outputs, _as_tuple(grad_tensors))
+    keep = create_graph if retain_graph is None else retain_graph
+    if inputs is None:
+        _propagate(outputs, seeds, keep, create_graph, None)
+        return
+    targets = _as_tuple(inputs)
+    if not targets:
+        raise RuntimeError("`inputs` argument to `backward()` cannot be empty.")
+    got = _propagate(outputs, seeds, keep, create_graph, {t._key(): t for t in targets})
+    for t in targets:
+        if t._key() in got:
+            _accumulate(t, dense(got[t._key()]), create_graph)
+
+
+def grad(outputs: Any, inputs: Any, grad_outputs: Any = None, retain_graph: bool | None = None,
+         create_graph: bool = False, only_inputs: bool = True, allow_unused: bool | None = None,
+         is_grads_batched: bool = False, materialize_grads: bool = False) -> tuple:
+    """torch.autograd.grad: return d(outputs)/d(inputs) without touching any `.grad`."""
+    outs = _as_tuple(outputs)
+    targets = _as_tuple(inputs)
+    for t in targets:
+        if not t._requires_grad:
+            raise RuntimeError("One of the differentiated Tensors does not require grad")
+    seeds = _make_root_grads(outs, _as_tuple(grad_outputs))
+    keep = create_graph if retain_graph is None else retain_graph
+    got = _propagate(outs, seeds, keep, create_graph, {t._key(): t for t in targets})
+    result = []
+    for t in targets:
+        g = got.get(t._key())
+        if g is None:
+            if materialize_grads:
+                g = _zeros((t._data.shape, t.dtype))
+            elif not allow_unused:
+                raise RuntimeError(
+                    "One of the differentiated Tensors appears to not have been used in the graph. "
+                    "Set allow_unused=True if this is the desired behavior."
+                )
+        result.append(None if g is None else dense(g))
+    return tuple(result)

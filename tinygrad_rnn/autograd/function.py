@@ -1,0 +1,169 @@
+"""`Function`: one differentiable operation, and the graph node it leaves behind.
+
+Every op, built in or written by a user, is a subclass with two static methods, as in torch:
+
+- `forward(ctx, *args)` computes the result from Tensors, with graph recording switched off;
+- `backward(ctx, *grad_outputs)` returns one gradient per forward argument (None for arguments
+  that are not Tensors or need no gradient). It is written with Tensor ops, so when backward runs
+  with `create_graph=True` the gradients are themselves differentiable.
+
+`Op.apply(*args)` runs forward and, when an input requires grad, makes `ctx` the `grad_fn` of the
+outputs. The ctx object *is* the graph node: `ctx.edges` says where each input's gradient goes next,
+either the node that made that input or, for a leaf, the leaf tensor itself.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from . import grad_mode
+
+_FREED = (
+    "Trying to backward through the graph a second time (or directly access saved tensors after "
+    "they have already been freed). Saved intermediate values of the graph are freed when you call "
+    ".backward() or autograd.grad(). Specify retain_graph=True if you need to backward through the "
+    "graph a second time or if you need to access saved tensors after calling backward."
+)
+
+
+class _SavedOutput:
+    """A saved output of the node itself, kept as its array: a Tensor would point back at the
+    node that owns it, a reference cycle. `saved_tensors` rebuilds the Tensor on demand."""
+
+    __slots__ = ("array", "output_nr")
+
+    def __init__(self, array: Any, output_nr: int) -> None:
+        self.array, self.output_nr = array, output_nr
+
+
+class Function:
+    """Base class of differentiable operations; see the module docstring."""
+
+    # Class-level defaults keep the per-op cost of building a node down to what an op sets.
+    edges: tuple = ()
+    input_meta: tuple = ()
+    needs_input_grad: tuple = ()
+    materialize_grads = True
+    _saved: tuple | None = ()
+    _saved_versions: tuple = ()
+    _non_differentiable: tuple = ()
+    _retained: dict | None = None
+
+    @staticmethod
+    def forward(ctx: Function, *args: Any) -> Any:
+        raise NotImplementedError("You must implement the forward function for custom autograd.Function.")
+
+    @staticmethod
+    def backward(ctx: Function, *grad_outputs: Any) -> Any:
+        raise NotImplementedError("You must implement either the backward or vjp method for your custom autograd.Function to use it with backward mode AD.")
+
+    # ---------------------------------------------------------------- the ctx API of torch
+    def save_for_backward(self, *tensors: Any) -> None:
+        self._saved = tensors
+        self._saved_versions = tuple(getattr(t, "_version", 0) for t in tensors)
+
+    @property
+    def saved_tensors(self) -> tuple:
+        if self._saved is None:
+            raise RuntimeError(_FREED)
+        from ..tensor import Tensor
+
+        out = []
+        for t, version in zip(self._saved, self._saved_versions):
+            if isinstance(t, _SavedOutput):
+                t = Tensor._make(t.array, self, t.output_nr)
+            elif isinstance(t, Tensor) and t._version != version:
+                raise RuntimeError(
+                    "one of the variables needed for gradient computation has been modified by an "
+                    f"inplace operation: [{t.type()} {list(t.shape)}] is at version {t._version}; "
+                    f"expected version {version} instead."
+                )
+            out.append(t)
+        return tuple(out)
+
+    def mark_non_differentiable(self, *tensors: Any) -> None:
+        self._non_differentiable = tensors
+
+    def mark_dirty(self, *tensors: Any) -> None:
+        """Accepted for compatibility; in-place custom ops are not tracked specially here."""
+
+    def set_materialize_grads(self, value: bool) -> None:
+        self.materialize_grads = value
+
+    # ---------------------------------------------------------------- building the graph
+    @classmethod
+    def apply(cls, *args: Any) -> Any:
+        from ..tensor import Tensor
+
+        ctx = cls()
+        enabled = grad_mode._enabled
+        record = enabled and any(isinstance(a, Tensor) and a._requires_grad for a in args)
+        grad_mode._enabled = False
+        try:
+            out = cls.forward(ctx, *args)
+        finally:
+            grad_mode._enabled = enabled
+        if record:
+            out = ctx._connect(args, out)
+        return out
+
+    def _connect(self, args: tuple, out: Any) -> Any:
+        """Record the edges to the inputs and make this node the grad_fn of the outputs."""
+        from ..tensor import Tensor
+
+        needs = tuple(isinstance(a, Tensor) and a._requires_grad for a in args)
+        self.needs_input_grad = needs
+        self.edges = tuple(a._edge() if n else None for a, n in zip(args, needs))
+        self.input_meta = tuple((a._data.shape, a.dtype) if n else None for a, n in zip(args, needs))
+        single = not isinstance(out, tuple)
+        outputs = (out,) if single else out
+        fresh = []
+        for nr, o in enumerate(outputs):
+            if isinstance(o, Tensor):
+                if any(o is a for a in args):  # returned an input unchanged: give it a new identity
+                    o = Tensor._make(o._data)
+                if o.dtype.is_floating_point and not any(o is n for n in self._non_differentiable):
+                    o.grad_fn, o._output_nr, o._requires_grad = self, nr, True
+            fresh.append(o)
+        self.output_meta = tuple((o._data.shape, o.dtype) if isinstance(o, Tensor) else None for o in fresh)
+        if self._saved:
+            self._saved = tuple(self._unlink_output(s, fresh) for s in self._saved)
+        return fresh[0] if single else tuple(fresh)
+
+    @staticmethod
+    def _unlink_output(saved: Any, outputs: list) -> Any:
+        for nr, o in enumerate(outputs):
+            if saved is o:
+                return _SavedOutput(o._data, nr)
+        return saved
+
+    def _release(self) -> None:
+        """Free what backward saved (torch frees the graph after backward unless retain_graph)."""
+        if self._saved:
+            self._saved = None
+
+    def name(self) -> str:
+        return type(self).__name__ + "Backward0"
+
+    def __repr__(self) -> str:
+        return f"<{self.name()} object at {hex(id(self))}>"
+
+    @property
+    def next_functions(self) -> tuple:
+        """torch's view of the edges: (node, output_nr) pairs; a leaf shows as AccumulateGrad."""
+        from ..tensor import Tensor
+
+        return tuple(
+            (None, 0) if e is None else ((AccumulateGrad(e[0]), 0) if isinstance(e[0], Tensor) else e)
+            for e in self.edges
+        )
+
+
+class AccumulateGrad:
+    """What `next_functions` shows for a leaf: the node that adds into `leaf.grad`."""
+
+    def __init__(self, variable: Any) -> None:
+        self.variable = variable
+        self.next_functions = ()
+
+    def name(self) -> str:
+        return "AccumulateGrad"

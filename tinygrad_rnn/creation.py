@@ -1,0 +1,230 @@
+"""Making tensors: `tensor`, `from_numpy`, `zeros`, `ones`, `full`, `arange`, `eye`, ... and the
+legacy `Tensor(...)` constructor. dtypes follow torch: Python floats give the default float
+(float32), ints int64, bools bool; numpy arrays keep their dtype."""
+from __future__ import annotations
+
+import warnings
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from . import dtypes
+from .device import check_device
+from .size import Size
+from .tensor import Tensor
+
+
+def _finish(t: Tensor, requires_grad: bool, device: Any = None) -> Tensor:
+    check_device(device)
+    if requires_grad:
+        t.requires_grad_(True)
+    return t
+
+
+def _check_ragged(data: Any, dim: int = 0) -> None:
+    """torch's message for nested lists of unequal length."""
+    if not isinstance(data, (list, tuple)) or not data:
+        return
+    first = data[0]
+    if isinstance(first, (list, tuple)):
+        for item in data:
+            if not isinstance(item, (list, tuple)) or len(item) != len(first):
+                got = len(item) if isinstance(item, (list, tuple)) else "a scalar"
+                raise ValueError(f"expected sequence of length {len(first)} at dim {dim + 1} (got {got})")
+        for item in data:
+            _check_ragged(item, dim + 1)
+
+
+def _infer_dtype(data: Any) -> dtypes.dtype:
+    """The dtype torch.tensor gives Python data: any float -> default float, all bool -> bool, else int64."""
+    flat = np.asarray(data, dtype=object).ravel() if isinstance(data, (list, tuple)) else [data]
+    kinds = set()
+    for v in flat:
+        if isinstance(v, Tensor):
+            return v.dtype if v.dtype.is_floating_point else dtypes.int64
+        if isinstance(v, np.ndarray):
+            return dtypes.from_numpy_dtype(v.dtype)
+        kinds.add(bool if isinstance(v, (bool, np.bool_)) else float if isinstance(v, (float, np.floating)) else int)
+    if float in kinds:
+        return dtypes.get_default_dtype()
+    if kinds == {bool}:
+        return dtypes.bool
+    return dtypes.int64
+
+
+def _to_array(data: Any, d: dtypes.dtype | None) -> np.ndarray:
+    if isinstance(data, Tensor):
+        return data._data.astype(d.np if d else data._data.dtype, copy=True)
+    if isinstance(data, np.ndarray):
+        return data.astype(d.np if d else dtypes.from_numpy_dtype(data.dtype).np, copy=True)
+    if isinstance(data, (list, tuple)):
+        _check_ragged(data)
+        if data and any(isinstance(x, np.ndarray) for x in data):
+            warnings.warn(
+                "Creating a tensor from a list of numpy.ndarrays is extremely slow. Please consider converting "
+                "the list to a single numpy.ndarray with numpy.array() before converting to a tensor.",
+                UserWarning,
+                stacklevel=4,
+            )
+        data = [x._data if isinstance(x, Tensor) else x for x in data] if data and isinstance(data[0], Tensor) else data
+    elif not isinstance(data, (int, float, bool, np.generic)):
+        raise TypeError(f"Could not infer dtype of {type(data).__name__}")
+    d = d or _infer_dtype(data)
+    return np.array(data, dtype=d.np)
+
+
+def tensor(data: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False,
+           pin_memory: bool = False) -> Tensor:
+    """A new tensor holding a copy of `data`."""
+    if isinstance(data, Tensor):
+        warnings.warn(
+            "To copy construct from a tensor, it is recommended to use sourceTensor.detach().clone() or "
+            "sourceTensor.detach().clone().requires_grad_(True), rather than torch.tensor(sourceTensor).",
+            UserWarning,
+            stacklevel=2,
+        )
+    d = dtypes.as_dtype(dtype) if dtype is not None else None
+    return _finish(Tensor._make(_to_array(data, d)), requires_grad, device)
+
+
+def as_tensor(data: Any, dtype: Any = None, device: Any = None) -> Tensor:
+    """Like `tensor`, but shares memory with a Tensor or numpy array when the dtype already fits."""
+    d = dtypes.as_dtype(dtype) if dtype is not None else None
+    if isinstance(data, Tensor):
+        return data if d is None or d is data.dtype else data.to(d)
+    if isinstance(data, np.ndarray) and (d is None or d.np == data.dtype):
+        return from_numpy(data)
+    return tensor(data, dtype=d, device=device)
+
+
+def from_numpy(ndarray: Any) -> Tensor:
+    """A tensor sharing memory with `ndarray`."""
+    if not isinstance(ndarray, np.ndarray):
+        raise TypeError(f"expected np.ndarray (got {type(ndarray).__name__})")
+    dtypes.from_numpy_dtype(ndarray.dtype)
+    return Tensor._make(ndarray)
+
+
+def legacy_new(cls: type, d: dtypes.dtype, args: tuple, kwargs: dict) -> Tensor:
+    """`Tensor(data)` or `Tensor(*sizes)`: always of dtype `d` (float32 for `Tensor`)."""
+    check_device(kwargs.pop("device", None))
+    if kwargs:
+        raise TypeError(f"new() received an invalid combination of arguments - got {tuple(kwargs)}")
+    if len(args) == 1 and isinstance(args[0], np.ndarray):
+        a = args[0]
+        if a.dtype == d.np:
+            return _wrap(cls, a)  # same dtype: share memory, as torch does
+        return _wrap(cls, a.astype(d.np))
+    if len(args) == 1 and isinstance(args[0], Tensor):
+        return _wrap(cls, args[0]._data if args[0].dtype is d else args[0]._data.astype(d.np))
+    if len(args) == 1 and isinstance(args[0], Size):
+        args = tuple(args[0])  # Tensor(torch.Size([2, 3])) is a shape
+    elif len(args) == 1 and isinstance(args[0], (list, tuple)):
+        return _wrap(cls, _legacy_array(args[0], d))
+    if all(_is_int(a) for a in args):
+        shape = tuple(int(a) for a in args)
+        for s in shape:
+            if s < 0:
+                raise RuntimeError(f"Trying to create tensor with negative dimension {s}: {list(shape)}")
+        return _wrap(cls, np.zeros(shape, d.np))  # torch leaves this memory uninitialised
+    bad = args[0]
+    name = type(bad).__name__ if type(bad).__module__ == "builtins" else f"{type(bad).__module__}.{type(bad).__name__}"
+    raise TypeError(f"new(): data must be a sequence (got {name})")
+
+
+def _legacy_array(data: Sequence, d: dtypes.dtype) -> np.ndarray:
+    arr = _to_array(list(data), None) if data else np.zeros(0)
+    if not d.is_floating_point and arr.dtype.kind == "f":
+        arr = np.trunc(arr)
+    return arr.astype(d.np)
+
+
+def _is_int(a: Any) -> bool:
+    return isinstance(a, (int, np.integer)) and not isinstance(a, bool)
+
+
+def _wrap(cls: type, data: np.ndarray) -> Tensor:
+    t = object.__new__(cls)
+    t._data = data
+    return t
+
+
+# ------------------------------------------------------------------ filled tensors
+def _size(size: Sequence) -> tuple:
+    from .ops.shape import _shape_arg
+
+    return _shape_arg(size)
+
+
+def _filled(fill: Any, size: tuple, dtype: Any, requires_grad: bool, device: Any) -> Tensor:
+    d = dtypes.as_dtype(dtype) if dtype is not None else dtypes.get_default_dtype()
+    for s in size:
+        if s < 0:
+            raise RuntimeError(f"Trying to create tensor with negative dimension {s}: {list(size)}")
+    return _finish(Tensor._make(np.full(size, fill, d.np)), requires_grad, device)
+
+
+def zeros(*size: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False, **kw: Any) -> Tensor:
+    return _filled(0, _size(size), dtype, requires_grad, device)
+
+
+def ones(*size: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False, **kw: Any) -> Tensor:
+    return _filled(1, _size(size), dtype, requires_grad, device)
+
+
+def empty(*size: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False, **kw: Any) -> Tensor:
+    return _filled(0, _size(size), dtype, requires_grad, device)
+
+
+def full(size: Any, fill_value: Any, *, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
+    if dtype is None:
+        dtype = dtypes.scalar_dtype(fill_value)
+    return _filled(fill_value, _size((size,)), dtype, requires_grad, device)
+
+
+def _like(fill: Any, input: Tensor, dtype: Any, requires_grad: bool) -> Tensor:
+    return _filled(fill, input.shape, dtype if dtype is not None else input.dtype, requires_grad, None)
+
+
+def zeros_like(input: Tensor, *, dtype: Any = None, requires_grad: bool = False, **kw: Any) -> Tensor:
+    return _like(0, input, dtype, requires_grad)
+
+
+def ones_like(input: Tensor, *, dtype: Any = None, requires_grad: bool = False, **kw: Any) -> Tensor:
+    return _like(1, input, dtype, requires_grad)
+
+
+def empty_like(input: Tensor, *, dtype: Any = None, requires_grad: bool = False, **kw: Any) -> Tensor:
+    return _like(0, input, dtype, requires_grad)
+
+
+def full_like(input: Tensor, fill_value: Any, *, dtype: Any = None, requires_grad: bool = False, **kw: Any) -> Tensor:
+    return _like(fill_value, input, dtype, requires_grad)
+
+
+def arange(start: Any, end: Any = None, step: Any = 1, *, dtype: Any = None, device: Any = None,
+           requires_grad: bool = False) -> Tensor:
+    """int64 when every bound is an int, otherwise the default float."""
+    if end is None:
+        start, end = 0, start
+    bounds = [float(v) if isinstance(v, Tensor) and v.dtype.is_floating_point else v for v in (start, end, step)]
+    if step == 0:
+        raise RuntimeError("step must be nonzero")
+    if dtype is None:
+        dtype = dtypes.int64 if all(_is_int(v) for v in bounds) else dtypes.get_default_dtype()
+    d = dtypes.as_dtype(dtype)
+    n = max(int(np.ceil((float(bounds[1]) - float(bounds[0])) / float(bounds[2]))), 0)
+    data = (bounds[0] + np.arange(n) * bounds[2]).astype(d.np)
+    return _finish(Tensor._make(data), requires_grad, device)
+
+
+def linspace(start: float, end: float, steps: int, *, dtype: Any = None, device: Any = None,
+             requires_grad: bool = False) -> Tensor:
+    d = dtypes.as_dtype(dtype) if dtype is not None else dtypes.get_default_dtype()
+    return _finish(Tensor._make(np.linspace(start, end, steps).astype(d.np)), requires_grad, device)
+
+
+def eye(n: int, m: Any = None, *, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
+    d = dtypes.as_dtype(dtype) if dtype is not None else dtypes.get_default_dtype()
+    return _finish(Tensor._make(np.eye(n, m, dtype=d.np)), requires_grad, device)

@@ -1,0 +1,50 @@
+"""`device`: tinygrad_rnn runs on the CPU only; 'cpu' is accepted everywhere torch takes a device."""
+from __future__ import annotations
+
+from typing import Any
+
+
+class device:
+    """torch.device('cpu'). Any other device type raises, as torch does on a machine without it."""
+
+    def __init__(self, type: Any = "cpu", index: Any = None) -> None:
+        if isinstance(type, device):
+            type, index = type.type, type.index
+        name = str(type)
+        if ":" in name:
+            name, _, idx = name.partition(":")
+            index = int(idx)
+        self.type, self.index = name, index
+        check_device(self)
+
+    def __repr__(self) -> str:
+        return f"device(type='{self.type}')" if self.index is None else f"device(type='{self.type}', index={self.index})"
+
+    def __str__(self) -> str:
+        return self.type if self.index is None else f"{self.type}:{self.index}"
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, str):
+            other = device(other)
+        return isinstance(other, device) and (self.type, self.index) == (other.type, other.index)
+
+    def __hash__(self) -> int:
+        return hash((self.type, self.index))
+
+
+_KNOWN = ("cpu", "cuda", "mps", "xpu", "meta", "hip")
+
+
+def check_device(d: Any) -> None:
+    """Accept 'cpu' (or None); anything else cannot run here."""
+    if d is None:
+        return
+    name = d.type if isinstance(d, device) else str(d).split(":")[0]
+    if name == "cpu":
+        return
+    if name not in _KNOWN:
+        raise RuntimeError(
+            "Expected one of cpu, cuda, ipu, xpu, mkldnn, opengl, opencl, ideep, hip, ve, fpga, maia, xla, "
+            f"lazy, vulkan, mps, meta, hpu, mtia, privateuseone device type at start of device string: {d}"
+        )
+    raise AssertionError("Torch not compiled with CUDA enabled" if name == "cuda" else f"{name} is not available")

@@ -1,0 +1,81 @@
+"""Matrix product with torch.matmul's rank rules: 1-D, 2-D, batched and broadcast batch dims."""
+from __future__ import annotations
+
+import numpy as np
+
+from ..autograd.function import Function
+from ..tensor import Tensor
+
+
+class MatMul(Function):
+    @staticmethod
+    def forward(ctx, a, b):
+        ctx.save_for_backward(a, b)
+        return Tensor._make(np.asarray(np.matmul(a._data, b._data)))
+
+    @staticmethod
+    def backward(ctx, g):
+        # Work with matrices: a 1-D `a` is a row (1, k), a 1-D `b` a column (k, 1). Then
+        # dA = G @ B^T and dB = A^T @ G; the engine sums broadcast batch dims away.
+        a, b = ctx.saved_tensors
+        a2 = a.unsqueeze(0) if a.ndim == 1 else a
+        b2 = b.unsqueeze(-1) if b.ndim == 1 else b
+        batch = np.broadcast_shapes(a2.shape[:-2], b2.shape[:-2])
+        g2 = g.reshape(batch + (a2.shape[-2], b2.shape[-1]))
+        ga = gb = None
+        if ctx.needs_input_grad[0]:
+            ga = g2 @ b2.mT
+            ga = ga.squeeze(-2) if a.ndim == 1 else ga
+        if ctx.needs_input_grad[1]:
+            gb = a2.mT @ g2
+            gb = gb.squeeze(-1) if b.ndim == 1 else gb
+        return ga, gb
+
+
+def _fmt(shape: tuple) -> str:
+    return "x".join(str(n) for n in shape)
+
+
+def check_matmul(a: Tensor, b: Tensor) -> None:
+    """Raise torch's error for operands that cannot be multiplied."""
+    if a.dtype is not b.dtype:
+        raise RuntimeError(
+            "expected m1 and m2 to have the same dtype, but got: "
+            f"{a.dtype._legacy.lower()} != {b.dtype._legacy.lower()}"
+        )
+    if a.ndim == 0 or b.ndim == 0:
+        raise RuntimeError(
+            f"both arguments to matmul need to be at least 1D, but they are {a.ndim}D and {b.ndim}D"
+        )
+    k_a, k_b = a.shape[-1], b.shape[0] if b.ndim == 1 else b.shape[-2]
+    if a.ndim == 1 and b.ndim == 1 and k_a != k_b:
+        raise RuntimeError(
+            f"inconsistent tensor size, expected tensor [{k_a}] and src [{k_b}] to have the same number "
+            f"of elements, but got {k_a} and {k_b} elements respectively"
+        )
+    if b.ndim == 1 and a.ndim == 2 and k_a != k_b:
+        raise RuntimeError(f"size mismatch, got input ({a.shape[0]}), mat ({_fmt(a.shape)}), vec ({k_b})")
+    if k_a == k_b:
+        return
+    if b.ndim <= 2:  # torch folds a's batch dims into rows
+        rows = int(np.prod(a.shape[:-1]))
+        raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({rows}x{k_a} and {_fmt(b.shape)})")
+    batch = b.shape[:-2] if a.ndim <= 2 else np.broadcast_shapes(a.shape[:-2], b.shape[:-2])
+    expected = [int(np.prod(batch)), k_a]
+    raise RuntimeError(
+        f"Expected size for first two dimensions of batch2 tensor to be: {expected} but got: "
+        f"{[int(np.prod(batch)), k_b]}."
+    )
+
+
+def matmul(input: Tensor, other: Tensor) -> Tensor:
+    from .pointwise import _check_broadcast, as_operand
+
+    other = as_operand(other)
+    check_matmul(input, other)
+    if input.ndim > 2 and other.ndim > 2:
+        _check_broadcast(Tensor._make(np.empty(input.shape[:-2])), Tensor._make(np.empty(other.shape[:-2])))
+    return MatMul.apply(input, other)
+
+
+mm = bmm = matmul

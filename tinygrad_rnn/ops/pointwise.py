@@ -1,0 +1,401 @@
+"""Elementwise ops. Each forward is one numpy call; each backward states the local derivative.
+
+Binary ops may receive tensors of different shapes: the engine sums each gradient back to its
+input's shape, so no backward here un-broadcasts by hand.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ..autograd.function import Function
+from ..tensor import Tensor
+
+
+def _arr(x: Any) -> Any:
+    return x._data if isinstance(x, Tensor) else x
+
+
+class Add(Function):
+    @staticmethod
+    def forward(ctx, a, b):
+        return Tensor._make(np.add(_arr(a), _arr(b)))
+
+    @staticmethod
+    def backward(ctx, g):
+        return g, g
+
+
+class Sub(Function):
+    @staticmethod
+    def forward(ctx, a, b):
+        return Tensor._make(np.subtract(_arr(a), _arr(b)))
+
+    @staticmethod
+    def backward(ctx, g):
+        return g, -g
+
+
+class Mul(Function):
+    @staticmethod
+    def forward(ctx, a, b):
+        ctx.save_for_backward(a, b)
+        return Tensor._make(np.multiply(_arr(a), _arr(b)))
+
+    @staticmethod
+    def backward(ctx, g):
+        a, b = ctx.saved_tensors
+        return g * b if ctx.needs_input_grad[0] else None, g * a if ctx.needs_input_grad[1] else None
+
+
+class Div(Function):
+    @staticmethod
+    def forward(ctx, a, b):
+        ctx.save_for_backward(a, b)
+        return Tensor._make(np.divide(_arr(a), _arr(b)))
+
+    @staticmethod
+    def backward(ctx, g):
+        a, b = ctx.saved_tensors
+        ga = g / b if ctx.needs_input_grad[0] else None
+        gb = -g * a / (b * b) if ctx.needs_input_grad[1] else None  # d(a/b)/db = -a/b^2
+        return ga, gb
+
+
+class Neg(Function):
+    @staticmethod
+    def forward(ctx, x):
+        return Tensor._make(np.negative(x._data))
+
+    @staticmethod
+    def backward(ctx, g):
+        return -g
+
+
+class Pow(Function):
+    """base ** exponent, where either may be a Python number."""
+
+    @staticmethod
+    def forward(ctx, base, exponent):
+        ctx.save_for_backward(base, exponent)
+        return Tensor._make(np.power(_arr(base), _arr(exponent)))
+
+    @staticmethod
+    def backward(ctx, g):
+        base, exponent = ctx.saved_tensors
+        g_base = g_exp = None
+        if ctx.needs_input_grad[0]:  # d(b^e)/db = e * b^(e-1), and exactly 0 where e == 0
+            g_base = g * exponent * base ** (exponent - 1)
+            if not isinstance(exponent, Tensor):
+                g_base = g_base if exponent != 0 else g * 0
+            elif (exponent._data == 0).any():
+                g_base = where(_mask(exponent._data == 0), 0.0, g_base)
+        if ctx.needs_input_grad[1]:  # d(b^e)/de = b^e * log(b), taken as 0 where b == 0 and e >= 0
+            g_exp = g * base**exponent * log(base)
+            zero = (_arr(base) == 0) & (exponent._data >= 0)
+            if np.any(zero):
+                g_exp = where(_mask(zero), 0.0, g_exp)
+        return g_base, g_exp
+
+
+def _mask(m: Any) -> Tensor:
+    return Tensor._make(np.asarray(m))
+
+
+class Exp(Function):
+    @staticmethod
+    def forward(ctx, x):
+        y = Tensor._make(np.exp(x._data))
+        ctx.save_for_backward(y)
+        return y
+
+    @staticmethod
+    def backward(ctx, g):
+        (y,) = ctx.saved_tensors
+        return g * y
+
+
+class Log(Function):
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return Tensor._make(np.log(x._data))
+
+    @staticmethod
+    def backward(ctx, g):
+        (x,) = ctx.saved_tensors
+        return g / x
+
+
+class Tanh(Function):
+    @staticmethod
+    def forward(ctx, x):
+        y = Tensor._make(np.tanh(x._data))
+        ctx.save_for_backward(y)
+        return y
+
+    @staticmethod
+    def backward(ctx, g):
+        (y,) = ctx.saved_tensors
+        return g * (1 - y * y)
+
+
+class Sigmoid(Function):
+    @staticmethod
+    def forward(ctx, x):
+        y = Tensor._make(sigmoid_array(x._data))
+        ctx.save_for_backward(y)
+        return y
+
+    @staticmethod
+    def backward(ctx, g):
+        (y,) = ctx.saved_tensors
+        return g * y * (1 - y)
+
+
+def sigmoid_array(x: np.ndarray) -> np.ndarray:
+    """1 / (1 + e^-x) without overflow: tanh is bounded, and sigmoid(x) = (1 + tanh(x/2)) / 2."""
+    half = x.dtype.type(0.5) if x.dtype.kind == "f" else 0.5
+    return half * np.tanh(half * x) + half
+
+
+class Relu(Function):
+    @staticmethod
+    def forward(ctx, x):
+        y = Tensor._make(np.maximum(x._data, x._data.dtype.type(0)))
+        ctx.save_for_backward(y)
+        return y
+
+    @staticmethod
+    def backward(ctx, g):
+        (y,) = ctx.saved_tensors
+        return g * Tensor._make((y._data > 0).astype(y._data.dtype))
+
+
+class Sqrt(Function):
+    @staticmethod
+    def forward(ctx, x):
+        y = Tensor._make(np.sqrt(x._data))
+        ctx.save_for_backward(y)
+        return y
+
+    @staticmethod
+    def backward(ctx, g):
+        (y,) = ctx.saved_tensors
+        return g / (2 * y)
+
+
+class Abs(Function):
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return Tensor._make(np.abs(x._data))
+
+    @staticmethod
+    def backward(ctx, g):
+        (x,) = ctx.saved_tensors
+        return g * Tensor._make(np.sign(x._data))
+
+
+class Clamp(Function):
+    """Gradient passes where min <= x <= max (both ends included, as torch)."""
+
+    @staticmethod
+    def forward(ctx, x, lo, hi):
+        ctx.save_for_backward(x)
+        ctx.lo, ctx.hi = lo, hi
+        return Tensor._make(np.clip(x._data, lo, hi))
+
+    @staticmethod
+    def backward(ctx, g):
+        (x,) = ctx.saved_tensors
+        inside = np.ones(x.shape, bool)
+        if ctx.lo is not None:
+            inside &= x._data >= ctx.lo
+        if ctx.hi is not None:
+            inside &= x._data <= ctx.hi
+        return g * Tensor._make(inside.astype(x._data.dtype)), None, None
+
+
+class Where(Function):
+    """cond ? a : b, with a or b possibly a Python number."""
+
+    @staticmethod
+    def forward(ctx, cond, a, b):
+        ctx.cond = cond
+        return Tensor._make(np.where(cond._data, _arr(a), _arr(b)))
+
+    @staticmethod
+    def backward(ctx, g):
+        cond = ctx.cond
+        ga = where(cond, g, 0.0) if ctx.needs_input_grad[1] else None
+        gb = where(cond, 0.0, g) if ctx.needs_input_grad[2] else None
+        return None, ga, gb
+
+
+class Cast(Function):
+    """Change dtype; the engine casts the gradient back to the input's dtype."""
+
+    @staticmethod
+    def forward(ctx, x, dtype):
+        return Tensor._make(x._data.astype(dtype.np))
+
+    @staticmethod
+    def backward(ctx, g):
+        return g, None
+
+
+class Clone(Function):
+    """A copy in new memory (also `contiguous()` of a strided tensor)."""
+
+    @staticmethod
+    def forward(ctx, x, order="K"):
+        return Tensor._make(np.array(x._data, order=order, copy=True))
+
+    @staticmethod
+    def backward(ctx, g):
+        return g, None
+
+
+# ------------------------------------------------------------------ public functions
+from .. import dtypes  # noqa: E402
+
+
+def as_operand(x: Any) -> Any:
+    """A Tensor or a Python number; numpy scalars become numbers, arrays and lists Tensors."""
+    if isinstance(x, (Tensor, bool, int, float)):
+        return x
+    if isinstance(x, np.generic):
+        return x.item()
+    from ..creation import tensor
+
+    return tensor(x)
+
+
+def promote(a: Any, b: Any, floating: bool = False) -> tuple[Any, Any]:
+    """Cast two operands to torch's result dtype; `floating` makes integer results float (true division)."""
+    a, b = as_operand(a), as_operand(b)
+    if isinstance(a, Tensor) and isinstance(b, Tensor) and a.dtype is b.dtype:
+        result = a.dtype
+    else:
+        result = dtypes.result_type(a, b)
+    if floating and not result.is_floating_point:
+        result = dtypes.get_default_dtype()
+    return _cast(a, result), _cast(b, result)
+
+
+def _cast(x: Any, d: dtypes.dtype) -> Any:
+    if isinstance(x, Tensor):
+        return x if x.dtype is d else Cast.apply(x, d)
+    return float(x) if d.is_floating_point else x
+
+
+def _check_broadcast(a: Any, b: Any) -> None:
+    """torch's message for shapes that do not broadcast (numpy's is about 'operands')."""
+    sa, sb = getattr(a, "shape", ()), getattr(b, "shape", ())
+    for i in range(1, min(len(sa), len(sb)) + 1):
+        if sa[-i] != sb[-i] and sa[-i] != 1 and sb[-i] != 1:
+            raise RuntimeError(
+                f"The size of tensor a ({sa[-i]}) must match the size of tensor b ({sb[-i]}) "
+                f"at non-singleton dimension {max(len(sa), len(sb)) - i}"
+            )
+
+
+def _binary(op: type, a: Any, b: Any, floating: bool = False) -> Tensor:
+    a, b = promote(a, b, floating)
+    _check_broadcast(a, b)
+    return op.apply(a, b)
+
+
+def add(input: Any, other: Any, *, alpha: Any = 1) -> Tensor:
+    return _binary(Add, input, other if alpha == 1 else other * alpha)
+
+
+def sub(input: Any, other: Any, *, alpha: Any = 1) -> Tensor:
+    return _binary(Sub, input, other if alpha == 1 else other * alpha)
+
+
+def mul(input: Any, other: Any) -> Tensor:
+    return _binary(Mul, input, other)
+
+
+def div(input: Any, other: Any, *, rounding_mode: str | None = None) -> Tensor:
+    if rounding_mode is None:
+        return _binary(Div, input, other, floating=True)
+    a, b = promote(input, other)
+    rounded = {"floor": np.floor_divide, "trunc": lambda x, y: np.trunc(np.divide(x, y))}[rounding_mode]
+    return Tensor._make(np.asarray(rounded(_arr(a), _arr(b))).astype(_result_np(a, b)))
+
+
+def _result_np(a: Any, b: Any) -> np.dtype:
+    return (a if isinstance(a, Tensor) else b).dtype.np
+
+
+def pow(input: Any, exponent: Any) -> Tensor:
+    return _binary(Pow, input, exponent)
+
+
+def neg(input: Tensor) -> Tensor:
+    return Neg.apply(input)
+
+
+def _floating(x: Tensor) -> Tensor:
+    """Unary float functions of an integer tensor give the default float, as in torch."""
+    return x if x.dtype.is_floating_point else Cast.apply(x, dtypes.get_default_dtype())
+
+
+def exp(input: Tensor) -> Tensor:
+    return Exp.apply(_floating(input))
+
+
+def log(input: Tensor) -> Tensor:
+    return Log.apply(_floating(input))
+
+
+def tanh(input: Tensor) -> Tensor:
+    return Tanh.apply(_floating(input))
+
+
+def sigmoid(input: Tensor) -> Tensor:
+    return Sigmoid.apply(_floating(input))
+
+
+def relu(input: Tensor) -> Tensor:
+    return Relu.apply(input)
+
+
+def sqrt(input: Tensor) -> Tensor:
+    return Sqrt.apply(_floating(input))
+
+
+def abs(input: Tensor) -> Tensor:
+    return Abs.apply(input)
+
+
+def clamp(input: Tensor, min: Any = None, max: Any = None) -> Tensor:
+    if min is None and max is None:
+        raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
+    return Clamp.apply(input, _arr(min), _arr(max))
+
+
+def where(condition: Any, input: Any, other: Any) -> Tensor:
+    if not isinstance(condition, Tensor) or condition.dtype is not dtypes.bool:
+        got = condition.dtype if isinstance(condition, Tensor) else type(condition).__name__
+        raise RuntimeError(f"where expected condition to be a boolean tensor, but got a tensor with dtype {got}")
+    a, b = promote(input, other)
+    return Where.apply(condition, a, b)
+
+
+def masked_fill(input: Tensor, mask: Tensor, value: Any) -> Tensor:
+    if mask.dtype is not dtypes.bool:
+        raise RuntimeError(f"masked_fill_ only supports boolean masks, but got mask with dtype {mask.dtype}")
+    value = value.item() if isinstance(value, Tensor) else value
+    return Where.apply(mask, _cast(value, input.dtype), input)
+
+
+def compare(op: Any, a: Any, b: Any) -> Tensor:
+    """eq, lt, ... : bool results, outside the graph."""
+    a, b = promote(a, b)
+    _check_broadcast(a, b)
+    return Tensor._make(np.asarray(op(_arr(a), _arr(b))))

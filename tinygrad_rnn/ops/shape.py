@@ -1,0 +1,445 @@
+"""Ops that move data without arithmetic: reshape, permute, expand, indexing, cat, stack, unbind."""
+from __future__ import annotations
+
+import builtins
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from ..autograd import grad_mode
+from ..autograd.engine import SliceGrad
+from ..autograd.function import Function
+from ..tensor import Tensor
+
+
+def normalize_dim(dim: Any, ndim: int) -> int:
+    """A dim in [-ndim, ndim) as a non-negative int; 0-d tensors accept -1 and 0, as torch."""
+    dim = int(dim.__index__()) if not isinstance(dim, builtins.int) else dim
+    n = builtins.max(ndim, 1)
+    if not -n <= dim < n:
+        raise IndexError(f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], but got {dim})")
+    return dim % n if ndim else 0
+
+
+def normalize_dims(dim: Any, ndim: int) -> tuple:
+    """None means every dim; an int or a sequence of ints otherwise."""
+    if dim is None:
+        return tuple(range(ndim))
+    if isinstance(dim, (tuple, list)):
+        dims = tuple(normalize_dim(d, ndim) for d in dim)
+        if len(set(dims)) != len(dims):
+            raise RuntimeError(f"dim {dims[0]} appears multiple times in the list of dims")
+        return dims if ndim else ()
+    return (normalize_dim(dim, ndim),) if ndim else ()
+
+
+class Reshape(Function):
+    @staticmethod
+    def forward(ctx, x, shape):
+        ctx.in_shape = x.shape
+        return Tensor._make(x._data.reshape(shape))
+
+    @staticmethod
+    def backward(ctx, g):
+        return g.reshape(ctx.in_shape), None
+
+
+class View(Function):
+    """Like Reshape, but only where no copy is needed (numpy's in-place shape change decides)."""
+
+    @staticmethod
+    def forward(ctx, x, shape):
+        ctx.in_shape = x.shape
+        out = x._data.view()
+        try:
+            out.shape = shape
+        except AttributeError:
+            raise RuntimeError(
+                "view size is not compatible with input tensor's size and stride (at least one dimension "
+                "spans across two contiguous subspaces). Use .reshape(...) instead."
+            ) from None
+        return Tensor._make(out)
+
+    @staticmethod
+    def backward(ctx, g):
+        return g.reshape(ctx.in_shape), None
+
+
+class Permute(Function):
+    @staticmethod
+    def forward(ctx, x, dims):
+        ctx.inverse = tuple(np.argsort(dims))
+        return Tensor._make(np.transpose(x._data, dims))
+
+    @staticmethod
+    def backward(ctx, g):
+        return g.permute(ctx.inverse), None
+
+
+class Expand(Function):
+    """A broadcast view; its backward is a sum, which the engine's shape fitting does for us."""
+
+    @staticmethod
+    def forward(ctx, x, shape):
+        return Tensor._make(np.broadcast_to(x._data, shape))
+
+    @staticmethod
+    def backward(ctx, g):
+        return g, None
+
+
+class Index(Function):
+    """x[key]. Backward sends a SliceGrad, which the engine adds into one buffer per input."""
+
+    @staticmethod
+    def forward(ctx, x, key):
+        ctx.key, ctx.in_shape, ctx.in_dtype = key, x.shape, x.dtype
+        return Tensor._make(x._data[key])
+
+    @staticmethod
+    def backward(ctx, g):
+        if grad_mode._enabled:  # create_graph: the gradient must itself be differentiable
+            return IndexBackward.apply(g, ctx.key, ctx.in_shape), None
+        return SliceGrad(ctx.key, g, ctx.in_shape, ctx.in_dtype), None
+
+
+class IndexBackward(Function):
+    """zeros(shape) with g added at key: the dense gradient of Index, for higher-order graphs."""
+
+    @staticmethod
+    def forward(ctx, g, key, shape):
+        from ..autograd.engine import dense
+
+        ctx.key = key
+        return dense(SliceGrad(key, g, shape, g.dtype))
+
+    @staticmethod
+    def backward(ctx, gg):
+        return gg[ctx.key], None, None
+
+
+class SetItem(Function):
+    """x with x[key] = value, as a new tensor (how `x[key] = value` joins the graph)."""
+
+    @staticmethod
+    def forward(ctx, x, key, value):
+        ctx.key = key
+        out = x._data.copy()
+        out[key] = value._data if isinstance(value, Tensor) else value
+        return Tensor._make(out)
+
+    @staticmethod
+    def backward(ctx, g):
+        gx = SetItem.apply(g, ctx.key, 0.0) if ctx.needs_input_grad[0] else None
+        gv = g[ctx.key] if ctx.needs_input_grad[2] else None
+        return gx, None, gv
+
+
+class Cat(Function):
+    @staticmethod
+    def forward(ctx, dim, *xs):
+        ctx.dim, ctx.sizes = dim, [x.shape[dim] for x in xs]
+        return Tensor._make(np.concatenate([x._data for x in xs], axis=dim))
+
+    @staticmethod
+    def backward(ctx, g):
+        return (None, *g.split(ctx.sizes, ctx.dim))
+
+
+class Stack(Function):
+    @staticmethod
+    def forward(ctx, dim, *xs):
+        ctx.dim = dim
+        return Tensor._make(np.stack([x._data for x in xs], axis=dim))
+
+    @staticmethod
+    def backward(ctx, g):
+        return (None, *g.unbind(ctx.dim))
+
+
+class Unbind(Function):
+    """One output per index along dim; backward stacks their gradients once (not one
+    full-size gradient per output, which would cost O(T^2) over an RNN's time steps)."""
+
+    @staticmethod
+    def forward(ctx, x, dim):
+        ctx.dim = dim
+        return tuple(Tensor._make(a) for a in np.moveaxis(x._data, dim, 0))
+
+    @staticmethod
+    def backward(ctx, *grads):
+        return stack(grads, ctx.dim), None
+
+
+class Gather(Function):
+    """take_along_axis: out[i][j] = x[index[i][j]][j] for dim 0, and so on."""
+
+    @staticmethod
+    def forward(ctx, x, dim, index):
+        ctx.dim, ctx.index, ctx.in_shape = dim, index, x.shape
+        return Tensor._make(np.take_along_axis(x._data, index, axis=dim))
+
+    @staticmethod
+    def backward(ctx, g):
+        return ScatterAdd.apply(g, ctx.dim, ctx.index, ctx.in_shape), None, None
+
+
+class ScatterAdd(Function):
+    """zeros(shape) with g added at index along dim: the gradient of Gather."""
+
+    @staticmethod
+    def forward(ctx, g, dim, index, shape):
+        ctx.dim, ctx.index = dim, index
+        out = np.zeros(shape, g._data.dtype)
+        grid = list(np.indices(index.shape, sparse=True))
+        grid[dim] = index
+        np.add.at(out, tuple(grid), g._data)
+        return Tensor._make(out)
+
+    @staticmethod
+    def backward(ctx, gg):
+        return Gather.apply(gg, ctx.dim, ctx.index), None, None, None
+
+
+# ------------------------------------------------------------------ public functions
+def _shape_arg(shape: Sequence) -> tuple:
+    """Accept f(2, 3), f((2, 3)), f([2, 3]) and f(torch.Size([2, 3]))."""
+    if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
+        shape = tuple(shape[0])
+    return tuple(int(s.__index__()) for s in shape)
+
+
+def infer_shape(shape: tuple, numel: int) -> tuple:
+    """Resolve one -1 and check the element count, with torch's messages."""
+    if list(shape).count(-1) > 1:
+        raise RuntimeError("only one dimension can be inferred")
+    for s in shape:
+        if s < -1:
+            raise RuntimeError(f"invalid shape dimension {s}")
+    known = int(np.prod([s for s in shape if s != -1]))
+    if -1 in shape:
+        if known == 0 or numel % known:
+            raise RuntimeError(f"shape '{list(shape)}' is invalid for input of size {numel}")
+        return tuple(numel // known if s == -1 else s for s in shape)
+    if known != numel:
+        raise RuntimeError(f"shape '{list(shape)}' is invalid for input of size {numel}")
+    return shape
+
+
+def reshape(input: Tensor, *shape: Any) -> Tensor:
+    shape = infer_shape(_shape_arg(shape), input._data.size)
+    return input if shape == input.shape and not input._requires_grad else Reshape.apply(input, shape)
+
+
+def view(input: Tensor, *shape: Any) -> Tensor:
+    if len(shape) == 1 and not isinstance(shape[0], (tuple, list, builtins.int)) and hasattr(shape[0], "np"):
+        return input.view_as_dtype(shape[0])
+    return View.apply(input, infer_shape(_shape_arg(shape), input._data.size))
+
+
+def permute(input: Tensor, *dims: Any) -> Tensor:
+    dims = _shape_arg(dims)
+    if len(dims) != input.ndim:
+        raise RuntimeError(
+            "permute(sparse_coo): number of dimensions in the tensor input does not match the length "
+            f"of the desired ordering of dimensions i.e. input.dim() = {input.ndim} is not equal to "
+            f"len(dims) = {len(dims)}"
+        )
+    dims = normalize_dims(dims, input.ndim)
+    return Permute.apply(input, dims)
+
+
+def transpose(input: Tensor, dim0: int, dim1: int) -> Tensor:
+    order = list(range(input.ndim))
+    a, b = normalize_dim(dim0, input.ndim), normalize_dim(dim1, input.ndim)
+    if not input.ndim:
+        return input.view(())
+    order[a], order[b] = order[b], order[a]
+    return Permute.apply(input, tuple(order))
+
+
+def t(input: Tensor) -> Tensor:
+    if input.ndim > 2:
+        raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {input.ndim}D")
+    return transpose(input, 0, 1) if input.ndim == 2 else input.view(input.shape)
+
+
+def unsqueeze(input: Tensor, dim: int) -> Tensor:
+    d = normalize_dim(dim, input.ndim + 1)
+    return Reshape.apply(input, input.shape[:d] + (1,) + input.shape[d:])
+
+
+def squeeze(input: Tensor, dim: Any = None) -> Tensor:
+    dims = normalize_dims(dim, input.ndim)
+    shape = tuple(n for i, n in enumerate(input.shape) if not (i in dims and n == 1))
+    return Reshape.apply(input, shape)
+
+
+def expand(input: Tensor, *sizes: Any) -> Tensor:
+    sizes = _shape_arg(sizes)
+    if len(sizes) < input.ndim:
+        raise RuntimeError(
+            f"expand(torch.FloatTensor{{{list(input.shape)}}}, size={list(sizes)}): the number of sizes "
+            f"provided ({len(sizes)}) must be greater or equal to the number of dimensions in the tensor ({input.ndim})"
+        )
+    lead = len(sizes) - input.ndim
+    shape = tuple(
+        (input.shape[i - lead] if s == -1 else s) for i, s in enumerate(sizes)
+    )
+    for i, n in enumerate(input.shape):
+        if n != 1 and n != shape[lead + i]:
+            raise RuntimeError(
+                f"The expanded size of the tensor ({shape[lead + i]}) must match the existing size ({n}) at "
+                f"non-singleton dimension {lead + i}.  Target sizes: {list(sizes)}.  Tensor sizes: {list(input.shape)}"
+            )
+    return input if shape == input.shape else Expand.apply(input, shape)
+
+
+def flatten(input: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
+    if input.ndim == 0:
+        return input.reshape(1)
+    s, e = normalize_dim(start_dim, input.ndim), normalize_dim(end_dim, input.ndim)
+    if s > e:
+        raise RuntimeError("flatten() has invalid args: start_dim cannot come after end_dim")
+    shape = input.shape[:s] + (int(np.prod(input.shape[s:e + 1])),) + input.shape[e + 1:]
+    return Reshape.apply(input, shape)
+
+
+def _check_same(tensors: Sequence[Tensor], name: str) -> list:
+    tensors = list(tensors)
+    if not tensors:
+        raise RuntimeError(f"{name}(): expected a non-empty list of Tensors")
+    for i, x in enumerate(tensors):
+        if not isinstance(x, Tensor):
+            raise TypeError(
+                f"expected Tensor as element {i} in argument 0, but got {type(x).__name__}"
+            )
+    return tensors
+
+
+def _promote_all(tensors: list) -> list:
+    from .. import dtypes
+
+    result = tensors[0].dtype
+    for x in tensors[1:]:
+        if x.dtype is not result:
+            result = dtypes.from_numpy_dtype(np.promote_types(result.np, x.dtype.np))
+    return [x if x.dtype is result else x.to(result) for x in tensors]
+
+
+def cat(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
+    tensors = _check_same(tensors, "torch.cat")
+    parts = [x for x in tensors if not (x.ndim == 1 and x.shape[0] == 0)] or tensors[:1]
+    ref = parts[0]
+    d = normalize_dim(dim, ref.ndim)
+    for i, x in enumerate(parts):
+        if x.ndim != ref.ndim:
+            raise RuntimeError(
+                f"Tensors must have same number of dimensions: got {ref.ndim} and {x.ndim}"
+            )
+        for j in range(ref.ndim):
+            if j != d and x.shape[j] != ref.shape[j]:
+                raise RuntimeError(
+                    f"Sizes of tensors must match except in dimension {d}. Expected size {ref.shape[j]} "
+                    f"but got size {x.shape[j]} for tensor number {tensors.index(x) if False else i} in the list."
+                )
+    return Cat.apply(d, *_promote_all(parts))
+
+
+concat = concatenate = cat
+
+
+def stack(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
+    tensors = _check_same(tensors, "stack")
+    d = normalize_dim(dim, tensors[0].ndim + 1)
+    for i, x in enumerate(tensors):
+        if x.shape != tensors[0].shape:
+            raise RuntimeError(
+                f"stack expects each tensor to be equal size, but got {list(tensors[0].shape)} at entry 0 "
+                f"and {list(x.shape)} at entry {i}"
+            )
+    return Stack.apply(d, *_promote_all(tensors))
+
+
+def unbind(input: Tensor, dim: int = 0) -> tuple:
+    d = normalize_dim(dim, input.ndim)
+    if input.ndim == 0:
+        raise IndexError("Dimension specified as 0 but tensor has no dimensions")
+    if input.shape[d] == 0:
+        return ()
+    return Unbind.apply(input, d) if input.shape[d] > 1 else (input.squeeze(d),)
+
+
+def narrow(input: Tensor, dim: int, start: int, length: int) -> Tensor:
+    d = normalize_dim(dim, input.ndim)
+    start = int(start) + (input.shape[d] if int(start) < 0 else 0)
+    if not 0 <= start <= input.shape[d] or length < 0 or start + length > input.shape[d]:
+        raise RuntimeError(f"start ({start}) + length ({length}) exceeds dimension size ({input.shape[d]}).")
+    return Index.apply(input, (slice(None),) * d + (slice(start, start + length),))
+
+
+def split(input: Tensor, split_size_or_sections: Any, dim: int = 0) -> tuple:
+    d = normalize_dim(dim, input.ndim)
+    n = input.shape[d]
+    if isinstance(split_size_or_sections, builtins.int):
+        size = split_size_or_sections
+        if size <= 0 and n:
+            raise RuntimeError(f"split_size can only be 0 if dimension size is 0, but got dimension size of {n}")
+        sizes = [builtins.min(size, n - i) for i in range(0, n, builtins.max(size, 1))] or [0]
+    else:
+        sizes = [int(s) for s in split_size_or_sections]
+        if builtins.sum(sizes) != n:
+            raise RuntimeError(
+                f"split_with_sizes expects split_sizes to sum exactly to {n} (input tensor's size at dimension "
+                f"{d}), but got split_sizes={sizes}"
+            )
+    out, start = [], 0
+    for s in sizes:
+        out.append(narrow(input, d, start, s))
+        start += s
+    return tuple(out)
+
+
+def chunk(input: Tensor, chunks: int, dim: int = 0) -> tuple:
+    if chunks <= 0:
+        raise RuntimeError(f"chunk expects `chunks` to be greater than 0, got: {chunks}")
+    n = input.shape[normalize_dim(dim, input.ndim)]
+    return split(input, builtins.max(-(-n // chunks), 1), dim)
+
+
+def gather_along(input: Tensor, dim: int, index: np.ndarray) -> Tensor:
+    return Gather.apply(input, dim, index)
+
+
+def gather(input: Tensor, dim: int, index: Tensor) -> Tensor:
+    d = normalize_dim(dim, input.ndim)
+    if index.dtype.name != "int64":
+        raise RuntimeError("gather(): Expected dtype int64 for index")
+    return Gather.apply(input, d, index._data)
+
+
+# ------------------------------------------------------------------ indexing
+def index_key(key: Any) -> Any:
+    """A torch index as a numpy one. A trailing `...` keeps integer results 0-d views, not scalars."""
+    if not isinstance(key, tuple):
+        key = (key,)
+    key = tuple(_index_part(k) for k in key)
+    return key if any(k is Ellipsis for k in key) else key + (Ellipsis,)
+
+
+def _index_part(k: Any) -> Any:
+    if isinstance(k, Tensor):
+        if k.dtype.is_floating_point:
+            raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
+        return k._data
+    if isinstance(k, list):
+        return np.asarray([x._data if isinstance(x, Tensor) else x for x in k])
+    return k
+
+
+def getitem(input: Tensor, key: Any) -> Tensor:
+    try:
+        return Index.apply(input, index_key(key))
+    except IndexError as e:  # numpy says "axis", torch says "dimension"
+        raise IndexError(str(e).replace("axis", "dimension")) from None

@@ -1,0 +1,98 @@
+"""`repr(tensor)` in torch's format: `tensor([1.0000, 2.5000], requires_grad=True)`.
+
+Follows torch's rules: 4 decimals, or `1.` style when every value is whole, or scientific notation
+when magnitudes span more than 1000x; one width for all elements; rows wrapped at 80 columns; more
+than 1000 elements summarized with `...`.
+"""
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from . import dtypes
+
+PRECISION, THRESHOLD, EDGEITEMS, LINEWIDTH = 4, 1000, 3, 80
+
+
+def _float_formatter(values: np.ndarray) -> Callable[[float], str]:
+    finite = np.abs(values[np.isfinite(values) & (values != 0)]).astype(np.float64)
+    int_mode = bool(np.all(finite == np.ceil(finite)))
+    sci = False
+    if finite.size:
+        hi, lo = finite.max(), finite.min()
+        sci = hi / lo > 1000.0 or hi > 1.0e8 or (not int_mode and lo < 1.0e-4)
+
+    def fmt(v: float) -> str:
+        if sci:
+            return f"{v:.{PRECISION}e}"
+        if int_mode:
+            return f"{v:.0f}" + ("" if math.isinf(v) or math.isnan(v) else ".")
+        return f"{v:.{PRECISION}f}"
+
+    return fmt
+
+
+def _formatter(data: np.ndarray) -> tuple[Callable[[Any], str], int]:
+    shown = _summarized_values(data)
+    if data.dtype.kind == "f":
+        raw = _float_formatter(shown)
+    elif data.dtype.kind == "b":
+        raw = str
+    else:
+        raw = lambda v: str(int(v))  # noqa: E731
+    width = max((len(raw(v)) for v in shown.ravel().tolist()), default=1)
+    return (lambda v: raw(v).rjust(width)), width
+
+
+def _summarized_values(data: np.ndarray) -> np.ndarray:
+    if data.size <= THRESHOLD or data.ndim == 0:
+        return data
+    parts = [_summarized_values(data[i]) for i in _shown_indices(len(data))]
+    return np.concatenate([p.ravel() for p in parts])
+
+
+def _shown_indices(n: int) -> list:
+    return list(range(n)) if n <= 2 * EDGEITEMS else list(range(EDGEITEMS)) + list(range(n - EDGEITEMS, n))
+
+
+def _format(data: np.ndarray, fmt: Callable, width: int, indent: int, summarize: bool) -> str:
+    if data.ndim == 0:
+        return fmt(data.item())
+    if data.ndim == 1:
+        items = [fmt(v) for v in data.tolist()] if not summarize or len(data) <= 2 * EDGEITEMS else (
+            [fmt(v) for v in data[:EDGEITEMS].tolist()] + ["..."] + [fmt(v) for v in data[-EDGEITEMS:].tolist()]
+        )
+        per_line = max(int(math.floor((LINEWIDTH - indent) / (width + 2))), 1)
+        lines = [", ".join(items[i:i + per_line]) for i in range(0, len(items), per_line)]
+        return "[" + (",\n" + " " * (indent + 1)).join(lines) + "]"
+    rows = []
+    n = len(data)
+    indices = _shown_indices(n) if summarize else range(n)
+    for k, i in enumerate(indices):
+        if summarize and n > 2 * EDGEITEMS and k == EDGEITEMS:
+            rows.append("...")
+        rows.append(_format(data[i], fmt, width, indent + 1, summarize))
+    sep = "," + "\n" * (data.ndim - 1) + " " * (indent + 1)
+    return "[" + sep.join(rows) + "]"
+
+
+def tensor_repr(t: Any, prefix: str = "tensor(") -> str:
+    data = t._data
+    suffixes = []
+    if data.size == 0 and data.shape != (0,):
+        suffixes.append(f"size={tuple(data.shape)}")
+    if t.dtype not in (dtypes.get_default_dtype(), dtypes.int64, dtypes.bool):
+        suffixes.append(f"dtype={t.dtype}")
+    if t.grad_fn is not None:
+        suffixes.append(f"grad_fn=<{t.grad_fn.name()}>")
+    elif t.requires_grad:
+        suffixes.append("requires_grad=True")
+    if data.size == 0:
+        body = "[]"
+    else:
+        fmt, width = _formatter(data)
+        body = _format(data, fmt, width, len(prefix), data.size > THRESHOLD)
+    return prefix + ", ".join([body] + suffixes) + ")"

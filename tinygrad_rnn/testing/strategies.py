@@ -1,0 +1,71 @@
+"""Hypothesis strategies for property tests of tensor code (needs `pip install hypothesis`).
+
+    from hypothesis import given
+    from tinygrad_rnn.testing.strategies import tensors, broadcastable_shapes
+
+    @given(tensors(shape=(3, 4)))
+    def test_tanh_is_bounded(x):
+        assert (x.tanh().abs() <= 1).all()
+
+Our own test suite draws its cases from here too.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
+
+from .. import dtypes
+from ..creation import from_numpy
+
+
+def shapes(min_dims: int = 0, max_dims: int = 3, min_side: int = 1, max_side: int = 4) -> st.SearchStrategy:
+    return hnp.array_shapes(min_dims=min_dims, max_dims=max_dims, min_side=min_side, max_side=max_side)
+
+
+def arrays(shape: Any = None, dtype: Any = dtypes.float64, elements: Any = None) -> st.SearchStrategy:
+    """numpy arrays of `dtype` with values in [-3, 3] by default (finite, moderate: gradients stay sane)."""
+    d = dtypes.as_dtype(dtype)
+    if elements is None:
+        elements = st.floats(-3, 3, width=32 if d.np.itemsize <= 4 else 64) if d.is_floating_point else st.integers(-5, 5)
+    return hnp.arrays(d.np, shape if shape is not None else shapes(), elements=elements)
+
+
+def tensors(shape: Any = None, dtype: Any = dtypes.float64, elements: Any = None,
+            requires_grad: bool = False) -> st.SearchStrategy:
+    """Tensors of the given (or a drawn) shape and dtype."""
+
+    def make(a: np.ndarray) -> Any:
+        t = from_numpy(a)
+        return t.requires_grad_() if requires_grad else t
+
+    return arrays(shape, dtype, elements).map(make)
+
+
+@st.composite
+def broadcastable_shapes(draw: Any, num_shapes: int = 2, min_dims: int = 0, max_dims: int = 3,
+                         min_side: int = 1, max_side: int = 4) -> tuple:
+    """`num_shapes` shapes that broadcast together (sizes of 1 and missing leading dims included)."""
+    result = draw(hnp.mutually_broadcastable_shapes(
+        num_shapes=num_shapes, min_dims=min_dims, max_dims=max_dims, min_side=min_side, max_side=max_side
+    ))
+    return tuple(result.input_shapes)
+
+
+@st.composite
+def rnn_configs(draw: Any, max_size: int = 8, max_layers: int = 3) -> dict:
+    """Constructor and input settings for nn.RNN (and its family): sizes 1..max_size."""
+    return {
+        "input_size": draw(st.integers(1, max_size)),
+        "hidden_size": draw(st.integers(1, max_size)),
+        "num_layers": draw(st.integers(1, max_layers)),
+        "bias": draw(st.booleans()),
+        "batch_first": draw(st.booleans()),
+        "bidirectional": draw(st.booleans()),
+        "nonlinearity": draw(st.sampled_from(["tanh", "relu"])),
+        "seq_len": draw(st.integers(1, 5)),
+        "batch": draw(st.one_of(st.none(), st.integers(1, 4))),  # None: unbatched input
+        "with_h0": draw(st.booleans()),
+    }
