@@ -1,0 +1,8 @@
+"""torch.nn: modules, parameters, the RNN family, layers and losses."""
+# Each block below belongs to one part of the package; add your imports inside your own block.
+
+# --- module system: parameter.py, module.py, containers.py
+
+# --- RNN family: rnn.py (RNNBase, RNN, RNNCell), lstm_gru.py (LSTM, GRU, LSTMCell, GRUCell)
+
+# --- layers and losses: layers.py, loss.py; submodules functional, init, utils
