@@ -1,0 +1,2 @@
+"""torch.nn.utils: helpers around modules; `rnn` holds PackedSequence and the padding functions."""
+from . import rnn
