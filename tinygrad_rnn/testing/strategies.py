@@ -69,3 +69,19 @@ def rnn_configs(draw: Any, max_size: int = 8, max_layers: int = 3) -> dict:
         "batch": draw(st.one_of(st.none(), st.integers(1, 4))),  # None: unbatched input
         "with_h0": draw(st.booleans()),
     }
+
+
+@st.composite
+def padded_batches(draw: Any, max_len: int = 5, max_batch: int = 4, features: int = 2) -> tuple:
+    """(padded array, lengths, batch_first, enforce_sorted) for pack_padded_sequence.
+
+    Lengths are in 1..T (the longest need not reach T); when enforce_sorted is drawn True they are
+    sorted in decreasing order, otherwise left in any order (ties included).
+    """
+    seq_len, batch = draw(st.integers(1, max_len)), draw(st.integers(1, max_batch))
+    lengths = draw(st.lists(st.integers(1, seq_len), min_size=batch, max_size=batch))
+    batch_first, enforce_sorted = draw(st.booleans()), draw(st.booleans())
+    if enforce_sorted:
+        lengths = sorted(lengths, reverse=True)
+    shape = (batch, seq_len, features) if batch_first else (seq_len, batch, features)
+    return draw(arrays(shape)), lengths, batch_first, enforce_sorted

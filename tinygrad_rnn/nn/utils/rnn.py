@@ -293,7 +293,10 @@ def pad_sequence(sequences: Tensor | Iterable[Tensor], batch_first: bool = False
 
 
 def unpad_sequence(padded_sequences: Tensor, lengths: Tensor, batch_first: bool = False) -> list[Tensor]:
-    """Split a padded batch back into a list of `(lengths[b], *)` tensors."""
+    """Split a padded batch back into a list of `(lengths[b], *)` tensors.
+
+    (torch transposes a seq-first `padded_sequences` in place as a side effect; we leave it alone.)
+    """
     if not batch_first:
         padded_sequences = padded_sequences.transpose(0, 1)
     if len(lengths) > len(padded_sequences):

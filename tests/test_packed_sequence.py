@@ -1,0 +1,163 @@
+"""nn.utils.rnn (PackedSequence and the pack/pad functions) against torch: values, indices,
+gradients (padding must get none) and every error message."""
+import importlib
+
+import numpy as np
+import pytest
+from helpers import check_error, check_parity, require_torch
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import tinygrad_rnn
+from tinygrad_rnn.nn.utils import rnn as ours_rnn
+from tinygrad_rnn.testing.strategies import padded_batches
+
+
+def R(m):
+    """`m.nn.utils.rnn` for either framework (importing it, as `from torch.nn.utils import rnn` would)."""
+    return importlib.import_module(m.__name__ + ".nn.utils.rnn")
+
+
+def packed_tensors(p):
+    """The tensors of a PackedSequence, None fields left out (check_parity compares tensors)."""
+    return [t for t in p if t is not None]
+
+
+@settings(max_examples=25)
+@given(padded_batches())
+def test_pack_pad_roundtrip_matches_torch(case):
+    array, lengths, batch_first, enforce_sorted = case
+
+    def run(m, x):
+        packed = R(m).pack_padded_sequence(x, lengths, batch_first=batch_first, enforce_sorted=enforce_sorted)
+        padded, out_lengths = R(m).pad_packed_sequence(packed, batch_first=batch_first, padding_value=-2.5)
+        return packed_tensors(packed) + [padded * padded, out_lengths]
+
+    check_parity(run, [array])
+
+
+@settings(max_examples=15)
+@given(padded_batches(), st.integers(0, 3))
+def test_pad_packed_total_length(case, extra):
+    array, lengths, batch_first, _ = case
+    total = max(lengths) + extra
+    check_parity(lambda m, x: R(m).pad_packed_sequence(
+        R(m).pack_padded_sequence(x, lengths, batch_first, enforce_sorted=False),
+        batch_first=batch_first, total_length=total), [array])
+
+
+def test_no_gradient_reaches_padding():
+    x = tinygrad_rnn.randn(4, 3, 2, dtype=tinygrad_rnn.float64, requires_grad=True)
+    packed = ours_rnn.pack_padded_sequence(x, [2, 4, 1], enforce_sorted=False)
+    (packed.data * 3).sum().backward()
+    valid = np.arange(4)[:, None] < np.array([2, 4, 1])[None, :]
+    np.testing.assert_array_equal(x.grad.numpy()[..., 0], np.where(valid, 3.0, 0.0))
+
+
+@settings(max_examples=20)
+@given(st.lists(st.integers(1, 5), min_size=1, max_size=5), st.booleans(), st.sampled_from(["left", "right"]),
+       st.integers(0, 2))
+def test_pad_sequence_matches_torch(lengths, batch_first, side, trailing_dims):
+    rng = np.random.default_rng(len(lengths))
+    arrays = [rng.standard_normal((n,) + (2,) * trailing_dims) for n in lengths]
+    check_parity(lambda m, *xs: R(m).pad_sequence(list(xs), batch_first, 0.5, side), arrays)
+
+
+@settings(max_examples=20)
+@given(st.lists(st.integers(1, 5), min_size=1, max_size=5))
+def test_pack_and_unpack_sequence_match_torch(lengths):
+    rng = np.random.default_rng(sum(lengths))
+    arrays = [rng.standard_normal((n, 3)) for n in lengths]
+
+    def run(m, *xs):
+        packed = R(m).pack_sequence(list(xs), enforce_sorted=False)
+        return packed_tensors(packed) + R(m).unpack_sequence(packed)
+
+    check_parity(run, arrays)
+
+
+@pytest.mark.parametrize("batch_first", [False, True])
+def test_unpad_sequence_matches_torch(batch_first):
+    lengths = [3, 1, 2]
+    x = np.random.default_rng(0).standard_normal((3, 3, 2))
+    # `a * 1`: torch transposes a seq-first input IN PLACE, which a leaf requiring grad refuses.
+    check_parity(lambda m, a: R(m).unpad_sequence(a * 1, m.tensor(lengths), batch_first), [x])
+
+
+def test_integer_data_and_padding_value_cast():
+    check_parity(lambda m, a, b: R(m).pad_sequence([a, b], padding_value=0.7),
+                 [np.array([1, 2, 3]), np.array([4])])
+    check_parity(lambda m, a, b: R(m).pad_sequence([a, b]), [np.array([1, 2, 3]), np.array([4.0])])
+
+
+def test_packed_sequence_namedtuple_api():
+    torch = require_torch()
+    for m in (torch, tinygrad_rnn):
+        data = m.tensor([4, 1, 3, 5, 2, 6])
+        p = R(m).PackedSequence(data, m.tensor([3, 2, 1]), m.tensor([2, 0, 1]))
+        assert p._fields == ("data", "batch_sizes", "sorted_indices", "unsorted_indices")
+        assert p.unsorted_indices.tolist() == [1, 2, 0]
+        assert R(m).PackedSequence((data, m.tensor([3, 2, 1]))).sorted_indices is None
+        assert p.to(m.int64) is p and p.double().data.dtype == m.float64
+    ours = R(tinygrad_rnn).pack_padded_sequence(tinygrad_rnn.tensor([[1, 2, 0], [3, 0, 0], [4, 5, 6]]),
+                                                [2, 1, 3], batch_first=True, enforce_sorted=False)
+    theirs = R(torch).pack_padded_sequence(torch.tensor([[1, 2, 0], [3, 0, 0], [4, 5, 6]]),
+                                           [2, 1, 3], batch_first=True, enforce_sorted=False)
+    assert repr(ours) == repr(theirs)
+    assert R(tinygrad_rnn).__all__ == R(torch).__all__
+
+
+def test_invert_permutation():
+    check_parity(lambda m, p: R(m).invert_permutation(p), [np.array([3, 0, 2, 1])])
+
+
+X = np.arange(12.0).reshape(4, 3)
+
+
+@pytest.mark.parametrize("args", [
+    (np.arange(3.0), [1, 1, 1]),              # 1-D input
+    (np.array(1.0), [1]),                     # 0-D input
+    (X, [[4, 2, 1]]),                         # 2-D lengths
+    (X, 3),                                   # 0-D lengths
+    (X, [4, 2]),                              # wrong count
+    (X, [4, 2, 0]),                           # zero length
+    (X, [4, 2, -1]),                          # negative length
+    (X, [2, 4, 1]),                           # unsorted with enforce_sorted
+    (X, [2, 4, 0]),                           # zero wins over unsorted
+    (np.zeros((3, 0)), []),                   # empty
+])
+def test_pack_padded_sequence_errors(args):
+    array, lengths = args
+    check_error(lambda m: R(m).pack_padded_sequence(m.tensor(array), lengths))
+
+
+def test_pack_padded_sequence_unsorted_zero_error():
+    check_error(lambda m: R(m).pack_padded_sequence(m.tensor(X), [2, 4, 0], enforce_sorted=False))
+
+
+def test_length_longer_than_input_is_refused():
+    """torch silently truncates and returns an inconsistent object; we raise a clear error."""
+    with pytest.raises(RuntimeError, match="larger than the padded input's sequence length"):
+        ours_rnn.pack_padded_sequence(tinygrad_rnn.tensor(X), [5, 2, 1])
+
+
+def test_pad_packed_sequence_errors():
+    def packed(m):
+        return R(m).pack_padded_sequence(m.tensor(X), [2, 4, 1], enforce_sorted=False)
+
+    check_error(lambda m: R(m).pad_packed_sequence(packed(m), total_length=3))
+    check_error(lambda m: R(m).pad_packed_sequence(packed(m), total_length=5.0))
+
+
+@pytest.mark.parametrize("make", [
+    lambda m: R(m).pad_sequence([]),
+    lambda m: R(m).pad_sequence(3),
+    lambda m: R(m).pad_sequence([m.ones(2)], padding_side="middle"),
+    lambda m: R(m).pad_sequence([m.ones(2, 3), m.ones(1, 2)]),
+    lambda m: R(m).pad_sequence([m.ones(2, 3, 4), m.ones(1, 2, 4)]),
+    lambda m: R(m).pack_sequence([]),
+    lambda m: R(m).pack_sequence([m.tensor([1]), m.tensor([4, 5])]),
+    lambda m: R(m).PackedSequence(m.ones(3)),
+])
+def test_sequence_list_errors(make):
+    check_error(make)
