@@ -121,3 +121,6 @@ __version__ = "0.1.0"
 clip = clamp
 subtract, multiply, divide, true_divide, negative = sub, mul, div, div, neg
 swapaxes = swapdims = transpose
+
+# Last, because the modules in nn build on everything above.
+from . import nn

@@ -2,6 +2,9 @@
 # Each block below belongs to one part of the package; add your imports inside your own block.
 
 # --- module system: parameter.py, module.py, containers.py
+from .containers import ModuleDict, ModuleList, Sequential
+from .module import Module
+from .parameter import Parameter
 
 # --- RNN family: rnn.py (RNNBase, RNN, RNNCell), lstm_gru.py (LSTM, GRU, LSTMCell, GRUCell)
 
