@@ -2,7 +2,7 @@
 
 `import tinygrad_rnn as torch` runs PyTorch RNN code; see README.md.
 """
-from . import autograd
+from . import autograd, cuda, return_types
 from .autograd import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
 from .creation import (
     arange,
@@ -20,7 +20,7 @@ from .creation import (
     zeros,
     zeros_like,
 )
-from .device import device
+from .device import device, get_default_device, set_default_device
 from .dtypes import (
     bool,
     double,
@@ -43,7 +43,9 @@ from .dtypes import (
 )
 from .legacy import BoolTensor, ByteTensor, DoubleTensor, FloatTensor, HalfTensor, IntTensor, LongTensor
 from .methods import (
+    all,
     allclose,
+    any,
     clone,
     detach,
     eq,
@@ -59,42 +61,101 @@ from .methods import (
     numel,
     sign,
 )
-from .ops.linalg import bmm, matmul, mm
+from .ops.linalg import addmm, bmm, einsum, ger, matmul, mm, outer
 from .ops.pointwise import (
     abs,
+    acos,
     add,
+    asin,
+    atan,
     clamp,
+    clamp_max,
+    clamp_min,
+    cos,
+    cosh,
     div,
+    erf,
     exp,
+    expm1,
+    lerp,
     log,
+    log1p,
+    log2,
+    log10,
     masked_fill,
+    maximum,
+    minimum,
     mul,
     neg,
     pow,
+    reciprocal,
     relu,
+    rsqrt,
     sigmoid,
+    sin,
+    sinh,
     sqrt,
+    square,
     sub,
+    tan,
     tanh,
     where,
 )
-from .ops.reduce import amax, amin, argmax, argmin, log_softmax, logsumexp, max, mean, min, softmax, sum, topk
+from .ops.reduce import (
+    amax,
+    amin,
+    argmax,
+    argmin,
+    argsort,
+    cumprod,
+    cumsum,
+    kthvalue,
+    log_softmax,
+    logsumexp,
+    max,
+    mean,
+    median,
+    min,
+    norm,
+    prod,
+    softmax,
+    sort,
+    std,
+    sum,
+    topk,
+    var,
+)
 from .ops.shape import (
     cat,
     chunk,
     concat,
     concatenate,
+    count_nonzero,
+    diag,
     flatten,
+    flip,
     gather,
+    index_select,
+    movedim,
     narrow,
+    nonzero,
     permute,
+    repeat_interleave,
     reshape,
+    roll,
+    scatter,
+    select,
     split,
     squeeze,
     stack,
     t,
+    tile,
     transpose,
+    tril,
+    triu,
     unbind,
+    unflatten,
+    unique,
     unsqueeze,
 )
 from .random import (
@@ -119,6 +180,7 @@ from .tensor import Tensor
 __version__ = "0.1.0"
 
 clip = clamp
+arcsin, arccos, arctan = asin, acos, atan
 subtract, multiply, divide, true_divide, negative = sub, mul, div, div, neg
 swapaxes = swapdims = transpose
 

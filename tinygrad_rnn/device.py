@@ -48,3 +48,12 @@ def check_device(d: Any) -> None:
             f"lazy, vulkan, mps, meta, hpu, mtia, privateuseone device type at start of device string: {d}"
         )
     raise AssertionError("Torch not compiled with CUDA enabled" if name == "cuda" else f"{name} is not available")
+
+
+def set_default_device(d: Any) -> None:
+    """Only the CPU exists here: 'cpu' (or None) is accepted, anything else raises as torch does."""
+    check_device(d)
+
+
+def get_default_device() -> device:
+    return device("cpu")

@@ -64,3 +64,11 @@ def sign(input: Tensor) -> Tensor:
 
 def expand_copy(input: Tensor, *size: object) -> Tensor:
     return input.expand(*size).clone()
+
+
+def all(input: Tensor, dim: object = None, keepdim: bool = False) -> Tensor:  # noqa: A001 - torch.all
+    return input.all(dim, keepdim)
+
+
+def any(input: Tensor, dim: object = None, keepdim: bool = False) -> Tensor:  # noqa: A001 - torch.any
+    return input.any(dim, keepdim)

@@ -475,6 +475,71 @@ class Tensor:
     def round(self, decimals: int = 0) -> Tensor:
         return Tensor._make(np.round(self._data, decimals))
 
+    def sin(self) -> Tensor:
+        return _pw.sin(self)
+
+    def cos(self) -> Tensor:
+        return _pw.cos(self)
+
+    def tan(self) -> Tensor:
+        return _pw.tan(self)
+
+    def sinh(self) -> Tensor:
+        return _pw.sinh(self)
+
+    def cosh(self) -> Tensor:
+        return _pw.cosh(self)
+
+    def asin(self) -> Tensor:
+        return _pw.asin(self)
+
+    def acos(self) -> Tensor:
+        return _pw.acos(self)
+
+    def atan(self) -> Tensor:
+        return _pw.atan(self)
+
+    arcsin, arccos, arctan = asin, acos, atan
+
+    def log1p(self) -> Tensor:
+        return _pw.log1p(self)
+
+    def expm1(self) -> Tensor:
+        return _pw.expm1(self)
+
+    def log2(self) -> Tensor:
+        return _pw.log2(self)
+
+    def log10(self) -> Tensor:
+        return _pw.log10(self)
+
+    def reciprocal(self) -> Tensor:
+        return _pw.reciprocal(self)
+
+    def rsqrt(self) -> Tensor:
+        return _pw.rsqrt(self)
+
+    def erf(self) -> Tensor:
+        return _pw.erf(self)
+
+    def square(self) -> Tensor:
+        return _pw.square(self)
+
+    def maximum(self, other: Tensor) -> Tensor:
+        return _pw.maximum(self, other)
+
+    def minimum(self, other: Tensor) -> Tensor:
+        return _pw.minimum(self, other)
+
+    def clamp_min(self, min: Any) -> Tensor:
+        return _pw.clamp(self, min, None)
+
+    def clamp_max(self, max: Any) -> Tensor:
+        return _pw.clamp(self, None, max)
+
+    def lerp(self, end: Tensor, weight: Any) -> Tensor:
+        return _pw.lerp(self, end, weight)
+
     def isnan(self) -> Tensor:
         return Tensor._make(np.isnan(self._data))
 
@@ -574,6 +639,46 @@ class Tensor:
     def topk(self, k: int, dim: int = -1, largest: bool = True, sorted: bool = True) -> Any:
         return _rd.topk(self, k, dim, largest, sorted)
 
+    def prod(self, dim: Any = None, keepdim: bool = False, *, dtype: Any = None) -> Tensor:
+        return _rd.prod(self, dim, keepdim, dtype=dtype)
+
+    def var(self, dim: Any = None, unbiased: Any = None, keepdim: bool = False, *, correction: Any = None) -> Tensor:
+        return _rd.var(self, dim, unbiased, keepdim, correction=correction)
+
+    def std(self, dim: Any = None, unbiased: Any = None, keepdim: bool = False, *, correction: Any = None) -> Tensor:
+        return _rd.std(self, dim, unbiased, keepdim, correction=correction)
+
+    def norm(self, p: Any = "fro", dim: Any = None, keepdim: bool = False, dtype: Any = None) -> Tensor:
+        return _rd.norm(self, p, dim, keepdim, dtype)
+
+    def cumsum(self, dim: int, *, dtype: Any = None) -> Tensor:
+        return _rd.cumsum(self, dim, dtype=dtype)
+
+    def cumprod(self, dim: int, *, dtype: Any = None) -> Tensor:
+        return _rd.cumprod(self, dim, dtype=dtype)
+
+    def sort(self, dim: int = -1, descending: bool = False, stable: bool = False) -> Any:
+        return _rd.sort(self, dim, descending, stable)
+
+    def argsort(self, dim: int = -1, descending: bool = False, stable: bool = False) -> Tensor:
+        return _rd.argsort(self, dim, descending, stable)
+
+    def kthvalue(self, k: int, dim: int = -1, keepdim: bool = False) -> Any:
+        return _rd.kthvalue(self, k, dim, keepdim)
+
+    def median(self, dim: Any = None, keepdim: bool = False) -> Any:
+        return _rd.median(self, dim, keepdim)
+
+    def count_nonzero(self, dim: Any = None) -> Tensor:
+        return _sh.count_nonzero(self, dim)
+
+    def nonzero(self, *, as_tuple: bool = False) -> Any:
+        return _sh.nonzero(self, as_tuple=as_tuple)
+
+    def unique(self, sorted: bool = True, return_inverse: bool = False, return_counts: bool = False,
+               dim: Any = None) -> Any:
+        return _sh.unique(self, sorted, return_inverse, return_counts, dim)
+
     # ------------------------------------------------------------ shape
     def reshape(self, *shape: Any) -> Tensor:
         return _sh.reshape(self, *shape)
@@ -635,6 +740,50 @@ class Tensor:
 
     def gather(self, dim: int, index: Tensor) -> Tensor:
         return _sh.gather(self, dim, index)
+
+    def repeat(self, *sizes: Any) -> Tensor:
+        return _sh.repeat(self, *sizes)
+
+    def tile(self, dims: Any) -> Tensor:
+        return _sh.tile(self, dims)
+
+    def repeat_interleave(self, repeats: Any, dim: Any = None) -> Tensor:
+        return _sh.repeat_interleave(self, repeats, dim)
+
+    def index_select(self, dim: int, index: Tensor) -> Tensor:
+        return _sh.index_select(self, dim, index)
+
+    def select(self, dim: int, index: int) -> Tensor:
+        return _sh.select(self, dim, index)
+
+    def flip(self, *dims: Any) -> Tensor:
+        return _sh.flip(self, dims[0] if len(dims) == 1 else dims)
+
+    def roll(self, shifts: Any, dims: Any = None) -> Tensor:
+        return _sh.roll(self, shifts, dims)
+
+    def movedim(self, source: Any, destination: Any) -> Tensor:
+        return _sh.movedim(self, source, destination)
+
+    moveaxis = movedim
+
+    def unflatten(self, dim: int, sizes: Any) -> Tensor:
+        return _sh.unflatten(self, dim, sizes)
+
+    def diag(self, diagonal: int = 0) -> Tensor:
+        return _sh.diag(self, diagonal)
+
+    def tril(self, diagonal: int = 0) -> Tensor:
+        return _sh.tril(self, diagonal)
+
+    def triu(self, diagonal: int = 0) -> Tensor:
+        return _sh.triu(self, diagonal)
+
+    def scatter(self, dim: int, index: Tensor, src: Any = None, *, value: Any = None) -> Tensor:
+        return _sh.scatter(self, dim, index, src, value=value)
+
+    def scatter_(self, dim: int, index: Tensor, src: Any = None, *, value: Any = None) -> Tensor:
+        return self._assign(_sh.scatter(self, dim, index, src, value=value))
 
     def __getitem__(self, key: Any) -> Tensor:
         return _sh.getitem(self, key)

@@ -79,3 +79,71 @@ def matmul(input: Tensor, other: Tensor) -> Tensor:
 
 
 mm = bmm = matmul
+
+
+def outer(input: Tensor, vec2: Tensor) -> Tensor:
+    return input.unsqueeze(1) * vec2.unsqueeze(0)
+
+
+ger = outer
+
+
+def addmm(input: Tensor, mat1: Tensor, mat2: Tensor, *, beta: float = 1, alpha: float = 1) -> Tensor:
+    """beta * input + alpha * (mat1 @ mat2)."""
+    product = matmul(mat1, mat2)
+    return (input if beta == 1 else input * beta) + (product if alpha == 1 else product * alpha)
+
+
+class Einsum(Function):
+    """np.einsum for explicit equations 'ab,bc->ac' whose operands repeat no letter.
+
+    The gradient of operand k is an einsum of the upstream gradient with the other operands,
+    written back to operand k's letters; letters that only operand k had were summed away, so
+    their gradient is the same for every position (an expand).
+    """
+
+    @staticmethod
+    def forward(ctx, equation, *operands):
+        ctx.equation = equation
+        ctx.save_for_backward(*operands)
+        return Tensor._make(np.asarray(np.einsum(equation, *(x._data for x in operands))))
+
+    @staticmethod
+    def backward(ctx, g):
+        operands = ctx.saved_tensors
+        inputs, output = ctx.equation.split("->")
+        letters = inputs.split(",")
+        grads = []
+        for k, (mine, x) in enumerate(zip(letters, operands)):
+            if not ctx.needs_input_grad[k + 1]:
+                grads.append(None)
+                continue
+            others = [(s, t) for j, (s, t) in enumerate(zip(letters, operands)) if j != k]
+            known = set(output).union(*(set(s) for s, _ in others))
+            kept = "".join(c for c in mine if c in known)
+            spec = ",".join([output] + [s for s, _ in others]) + "->" + kept
+            gk = Einsum.apply(spec, g, *(t for _, t in others))
+            for i, c in enumerate(mine):
+                if c not in known:
+                    gk = gk.unsqueeze(i)
+            grads.append(gk.expand(x.shape))
+        return (None, *grads)
+
+
+def _explicit(equation: str) -> str:
+    """Add the implicit output ('ij,jk' means 'ij,jk->ik': the letters seen once, sorted)."""
+    equation = equation.replace(" ", "")
+    if "->" in equation:
+        return equation
+    inputs = equation.replace(",", "")
+    return equation + "->" + "".join(sorted(c for c in set(inputs) if inputs.count(c) == 1))
+
+
+def einsum(equation: str, *operands: Tensor) -> Tensor:
+    if len(operands) == 1 and isinstance(operands[0], (list, tuple)):
+        operands = tuple(operands[0])
+    equation = _explicit(equation)
+    inputs, output = equation.split("->")
+    if "." in equation or any(len(set(s)) != len(s) for s in inputs.split(",") + [output]):
+        raise NotImplementedError("einsum: '...' and repeated letters in one operand are not supported")
+    return Einsum.apply(equation, *operands)

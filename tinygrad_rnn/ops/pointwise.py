@@ -5,6 +5,7 @@ input's shape, so no backward here un-broadcasts by hand.
 """
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -218,6 +219,213 @@ class Clamp(Function):
         return g * Tensor._make(inside.astype(x._data.dtype)), None, None
 
 
+class Sin(Function):
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return Tensor._make(np.sin(x._data))
+
+    @staticmethod
+    def backward(ctx, g):
+        (x,) = ctx.saved_tensors
+        return g * cos(x)
+
+
+class Cos(Function):
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return Tensor._make(np.cos(x._data))
+
+    @staticmethod
+    def backward(ctx, g):
+        (x,) = ctx.saved_tensors
+        return -g * sin(x)
+
+
+class Tan(Function):
+    @staticmethod
+    def forward(ctx, x):
+        y = Tensor._make(np.tan(x._data))
+        ctx.save_for_backward(y)
+        return y
+
+    @staticmethod
+    def backward(ctx, g):  # d tan/dx = 1 + tan^2
+        (y,) = ctx.saved_tensors
+        return g * (1 + y * y)
+
+
+class Sinh(Function):
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return Tensor._make(np.sinh(x._data))
+
+    @staticmethod
+    def backward(ctx, g):
+        (x,) = ctx.saved_tensors
+        return g * cosh(x)
+
+
+class Cosh(Function):
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return Tensor._make(np.cosh(x._data))
+
+    @staticmethod
+    def backward(ctx, g):
+        (x,) = ctx.saved_tensors
+        return g * sinh(x)
+
+
+class Asin(Function):
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return Tensor._make(np.arcsin(x._data))
+
+    @staticmethod
+    def backward(ctx, g):  # 1 / sqrt(1 - x^2)
+        (x,) = ctx.saved_tensors
+        return g / sqrt(1 - x * x)
+
+
+class Acos(Function):
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return Tensor._make(np.arccos(x._data))
+
+    @staticmethod
+    def backward(ctx, g):  # -1 / sqrt(1 - x^2)
+        (x,) = ctx.saved_tensors
+        return -g / sqrt(1 - x * x)
+
+
+class Atan(Function):
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return Tensor._make(np.arctan(x._data))
+
+    @staticmethod
+    def backward(ctx, g):  # 1 / (1 + x^2)
+        (x,) = ctx.saved_tensors
+        return g / (1 + x * x)
+
+
+class Log1p(Function):
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return Tensor._make(np.log1p(x._data))
+
+    @staticmethod
+    def backward(ctx, g):
+        (x,) = ctx.saved_tensors
+        return g / (1 + x)
+
+
+class Expm1(Function):
+    @staticmethod
+    def forward(ctx, x):
+        y = Tensor._make(np.expm1(x._data))
+        ctx.save_for_backward(y)
+        return y
+
+    @staticmethod
+    def backward(ctx, g):  # d(e^x - 1)/dx = e^x = y + 1
+        (y,) = ctx.saved_tensors
+        return g * (y + 1)
+
+
+class Log2(Function):
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return Tensor._make(np.log2(x._data))
+
+    @staticmethod
+    def backward(ctx, g):
+        (x,) = ctx.saved_tensors
+        return g / (x * math.log(2.0))
+
+
+class Log10(Function):
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return Tensor._make(np.log10(x._data))
+
+    @staticmethod
+    def backward(ctx, g):
+        (x,) = ctx.saved_tensors
+        return g / (x * math.log(10.0))
+
+
+class Reciprocal(Function):
+    @staticmethod
+    def forward(ctx, x):
+        y = Tensor._make(np.reciprocal(x._data))
+        ctx.save_for_backward(y)
+        return y
+
+    @staticmethod
+    def backward(ctx, g):  # d(1/x)/dx = -1/x^2 = -y^2
+        (y,) = ctx.saved_tensors
+        return -g * y * y
+
+
+class Rsqrt(Function):
+    @staticmethod
+    def forward(ctx, x):
+        y = Tensor._make(np.reciprocal(np.sqrt(x._data)))
+        ctx.save_for_backward(y)
+        return y
+
+    @staticmethod
+    def backward(ctx, g):  # d(x^-1/2)/dx = -x^(-3/2) / 2 = -y^3 / 2
+        (y,) = ctx.saved_tensors
+        return -0.5 * g * y * y * y
+
+
+_erf = np.frompyfunc(math.erf, 1, 1)
+
+
+class Erf(Function):
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return Tensor._make(np.asarray(_erf(x._data), dtype=x._data.dtype))
+
+    @staticmethod
+    def backward(ctx, g):  # 2/sqrt(pi) * e^(-x^2)
+        (x,) = ctx.saved_tensors
+        return g * (2.0 / math.sqrt(math.pi)) * exp(-x * x)
+
+
+class Maximum(Function):
+    """Elementwise max (or min) of two tensors; where they tie, each gets half the gradient, as torch."""
+
+    @staticmethod
+    def forward(ctx, a, b, largest):
+        ctx.save_for_backward(a, b)
+        ctx.largest = largest
+        return Tensor._make((np.maximum if largest else np.minimum)(a._data, b._data))
+
+    @staticmethod
+    def backward(ctx, g):
+        a, b = ctx.saved_tensors
+        tie = Tensor._make(a._data == b._data)
+        a_wins = Tensor._make(a._data > b._data) if ctx.largest else Tensor._make(a._data < b._data)
+        half = g * 0.5
+        ga = where(tie, half, where(a_wins, g, 0.0)) if ctx.needs_input_grad[0] else None
+        gb = where(tie, half, where(a_wins, 0.0, g)) if ctx.needs_input_grad[1] else None
+        return ga, gb, None
+
+
 class Where(Function):
     """cond ? a : b, with a or b possibly a Python number."""
 
@@ -399,3 +607,92 @@ def compare(op: Any, a: Any, b: Any) -> Tensor:
     a, b = promote(a, b)
     _check_broadcast(a, b)
     return Tensor._make(np.asarray(op(_arr(a), _arr(b))))
+
+
+def sin(input: Tensor) -> Tensor:
+    return Sin.apply(_floating(input))
+
+
+def cos(input: Tensor) -> Tensor:
+    return Cos.apply(_floating(input))
+
+
+def tan(input: Tensor) -> Tensor:
+    return Tan.apply(_floating(input))
+
+
+def sinh(input: Tensor) -> Tensor:
+    return Sinh.apply(_floating(input))
+
+
+def cosh(input: Tensor) -> Tensor:
+    return Cosh.apply(_floating(input))
+
+
+def asin(input: Tensor) -> Tensor:
+    return Asin.apply(_floating(input))
+
+
+def acos(input: Tensor) -> Tensor:
+    return Acos.apply(_floating(input))
+
+
+def atan(input: Tensor) -> Tensor:
+    return Atan.apply(_floating(input))
+
+
+def log1p(input: Tensor) -> Tensor:
+    return Log1p.apply(_floating(input))
+
+
+def expm1(input: Tensor) -> Tensor:
+    return Expm1.apply(_floating(input))
+
+
+def log2(input: Tensor) -> Tensor:
+    return Log2.apply(_floating(input))
+
+
+def log10(input: Tensor) -> Tensor:
+    return Log10.apply(_floating(input))
+
+
+def reciprocal(input: Tensor) -> Tensor:
+    return Reciprocal.apply(_floating(input))
+
+
+def rsqrt(input: Tensor) -> Tensor:
+    return Rsqrt.apply(_floating(input))
+
+
+def erf(input: Tensor) -> Tensor:
+    return Erf.apply(_floating(input))
+
+
+def square(input: Tensor) -> Tensor:
+    return pow(input, 2)
+
+
+def maximum(input: Tensor, other: Tensor) -> Tensor:
+    a, b = promote(input, other)
+    _check_broadcast(a, b)
+    return Maximum.apply(a, b, True)
+
+
+def minimum(input: Tensor, other: Tensor) -> Tensor:
+    a, b = promote(input, other)
+    _check_broadcast(a, b)
+    return Maximum.apply(a, b, False)
+
+
+def clamp_min(input: Tensor, min: Any) -> Tensor:
+    return clamp(input, min, None)
+
+
+def clamp_max(input: Tensor, max: Any) -> Tensor:
+    return clamp(input, None, max)
+
+
+def lerp(input: Tensor, end: Tensor, weight: Any) -> Tensor:
+    """input + weight * (end - input)."""
+    return input + weight * (end - input)

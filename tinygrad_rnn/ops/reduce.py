@@ -1,17 +1,16 @@
 """Reductions (sum, mean, max/min, logsumexp) and the softmax family."""
 from __future__ import annotations
 
-from collections import namedtuple
+import builtins
 from typing import Any
 
 import numpy as np
 
-from .. import dtypes
+from .. import dtypes, return_types
+from ..autograd import grad_mode
 from ..autograd.function import Function
 from ..tensor import Tensor
 from .shape import normalize_dim, normalize_dims
-
-values_indices = namedtuple("values_indices", ["values", "indices"])
 
 
 def _kept_shape(shape: tuple, dims: tuple) -> tuple:
@@ -117,6 +116,98 @@ class LogSoftmax(Function):
         return g - exp(y) * g.sum(ctx.dim, keepdim=True), None
 
 
+class Prod(Function):
+    """Product over dims. d/dx_i = product of the other elements, which is y / x_i unless x has zeros."""
+
+    @staticmethod
+    def forward(ctx, x, dims, keepdim):
+        ctx.save_for_backward(x)
+        ctx.dims, ctx.kept = dims, _kept_shape(x.shape, dims)
+        return Tensor._make(np.asarray(np.prod(x._data, axis=dims, keepdims=keepdim)))
+
+    @staticmethod
+    def backward(ctx, g):
+        (x,) = ctx.saved_tensors
+        return g.reshape(ctx.kept) * _product_of_others(x, ctx.dims), None, None
+
+
+def _product_of_others(x: Tensor, dims: tuple) -> Tensor:
+    """For each element, the product of the other elements in its reduction group, written with
+    differentiable ops so that higher derivatives stay right when x holds zeros."""
+    from .pointwise import where
+
+    is_zero = Tensor._make(x._data == 0)
+    if not is_zero._data.any():
+        return Prod.apply(x, dims, True) / x
+    zeros_in_group = Tensor._make(is_zero._data.sum(axis=dims, keepdims=True))
+    nonzero = where(is_zero, 1.0, x)
+    nonzero_product = Prod.apply(nonzero, dims, True)
+    # no zero in the group: y / x; one zero: the product of the rest at the zero, 0 elsewhere; more: 0
+    at_the_zero = where(zeros_in_group == 1, nonzero_product, 0.0)
+    elsewhere = where(zeros_in_group == 0, nonzero_product / nonzero, 0.0)
+    return where(is_zero, at_the_zero, elsewhere)
+
+
+class Cumsum(Function):
+    @staticmethod
+    def forward(ctx, x, dim):
+        ctx.dim = dim
+        return Tensor._make(np.cumsum(x._data, axis=dim))
+
+    @staticmethod
+    def backward(ctx, g):  # output j depends on every input i <= j: a reversed cumulative sum
+        return g.flip(ctx.dim).cumsum(ctx.dim).flip(ctx.dim), None
+
+
+class Cumprod(Function):
+    @staticmethod
+    def forward(ctx, x, dim):
+        y = Tensor._make(np.cumprod(x._data, axis=dim))
+        ctx.save_for_backward(x, y)
+        ctx.dim = dim
+        return y
+
+    @staticmethod
+    def backward(ctx, g):
+        x, y = ctx.saved_tensors
+        if not (x._data == 0).any():  # dy_j/dx_i = y_j / x_i for i <= j
+            return (g * y).flip(ctx.dim).cumsum(ctx.dim).flip(ctx.dim) / x, None
+        if grad_mode._enabled:
+            raise NotImplementedError("double backward of cumprod through an input with zeros is not supported")
+        return Tensor._make(_cumprod_grad_with_zeros(x._data, g._data, ctx.dim)), None
+
+
+def _cumprod_grad_with_zeros(x: np.ndarray, g: np.ndarray, dim: int) -> np.ndarray:
+    """dL/dx_i = sum over j >= i of g_j * prod(x_k for k <= j, k != i), one position at a time."""
+    x, g = np.moveaxis(x, dim, -1), np.moveaxis(g, dim, -1)
+    out = np.zeros_like(x)
+    for i in range(x.shape[-1]):
+        others = x.copy()
+        others[..., i] = 1
+        out[..., i] = (np.cumprod(others, axis=-1) * g)[..., i:].sum(axis=-1)
+    return np.moveaxis(out, -1, dim)
+
+
+class Norm(Function):
+    """The 2-norm over dims; its gradient x / norm is taken as 0 where the norm is 0, as torch."""
+
+    @staticmethod
+    def forward(ctx, x, dims, keepdim):
+        y = np.sqrt(np.sum(x._data * x._data, axis=dims, keepdims=True))
+        ctx.save_for_backward(x)
+        ctx.y = y
+        return Tensor._make(np.asarray(y if keepdim else np.squeeze(y, axis=dims)))
+
+    @staticmethod
+    def backward(ctx, g):
+        from .pointwise import where
+
+        (x,) = ctx.saved_tensors
+        y = Tensor._make(ctx.y)
+        zero = Tensor._make(ctx.y == 0)
+        return g.reshape(ctx.y.shape) * where(zero, 0.0, x / where(zero, 1.0, y)), None, None
+
+
 # ------------------------------------------------------------------ public functions
 def _float_input(x: Tensor, dtype: Any, name: str) -> Tensor:
     if dtype is not None:
@@ -152,13 +243,9 @@ def _extreme(input: Tensor, dim: Any, keepdim: bool, largest: bool, name: str) -
             )
         return Amax.apply(input, tuple(range(input.ndim)), False, largest)
     if isinstance(dim, Tensor):  # torch.max(a, b): the elementwise maximum
-        from .pointwise import promote
+        from .pointwise import maximum, minimum
 
-        a, b = promote(input, dim)
-        pick = Tensor._make((a._data >= b._data) if largest else (a._data <= b._data))
-        from .pointwise import where
-
-        return where(pick, a, b)
+        return maximum(input, dim) if largest else minimum(input, dim)
     d = normalize_dim(dim, input.ndim)
     if input.shape and input.shape[d] == 0:
         raise IndexError(
@@ -166,7 +253,8 @@ def _extreme(input: Tensor, dim: Any, keepdim: bool, largest: bool, name: str) -
         )
     values = MaxDim.apply(input, d, keepdim, largest)
     arg = (np.argmax if largest else np.argmin)(input._data, axis=d, keepdims=keepdim)
-    return values_indices(values, Tensor._make(np.asarray(arg, dtype=np.int64)))
+    result = return_types.max if largest else return_types.min
+    return result(values, Tensor._make(np.asarray(arg, dtype=np.int64)))
 
 
 def max(input: Tensor, dim: Any = None, keepdim: bool = False) -> Any:
@@ -249,5 +337,129 @@ def topk(input: Tensor, k: int, dim: int = -1, largest: bool = True, sorted: boo
     order = np.argsort(key, axis=d, kind="stable")
     index = np.take(order, np.arange(k), axis=d)
     if not input.ndim:
-        return values_indices(input.clone(), Tensor._make(np.asarray(0, dtype=np.int64)))
-    return values_indices(gather_along(input, d, index), Tensor._make(index.astype(np.int64)))
+        return return_types.topk(input.clone(), Tensor._make(np.asarray(0, dtype=np.int64)))
+    return return_types.topk(gather_along(input, d, index), Tensor._make(index.astype(np.int64)))
+
+
+def prod(input: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: Any = None) -> Tensor:
+    x = input if dtype is None else input.to(dtype)
+    if dtype is None and not x.dtype.is_floating_point and x.dtype is not dtypes.int64:
+        x = x.to(dtypes.int64)
+    if dim is None:
+        return Prod.apply(x, tuple(range(x.ndim)), False)
+    return Prod.apply(x, normalize_dims(dim, x.ndim), keepdim)
+
+
+def _correction(unbiased: Any, correction: Any) -> float:
+    if correction is not None:
+        return float(correction)
+    return 1.0 if unbiased is None or unbiased else 0.0
+
+
+def var(input: Tensor, dim: Any = None, unbiased: Any = None, keepdim: bool = False, *,
+        correction: Any = None) -> Tensor:
+    """sum((x - mean)^2) / (N - correction); correction is 1 (Bessel's) unless told otherwise."""
+    if isinstance(dim, bool):  # var(unbiased) in torch's older positional form
+        dim, unbiased = None, dim
+    if not input.dtype.is_floating_point:
+        raise RuntimeError(
+            f"std and var only support floating point and complex dtypes, got: {input.dtype._legacy}"
+        )
+    dims = normalize_dims(dim, input.ndim)
+    count = int(np.prod([input.shape[d] for d in dims])) if input.ndim else 1
+    centered = input - input.mean(dims, keepdim=True)
+    denominator = builtins.max(count - _correction(unbiased, correction), 0)
+    squares = (centered * centered).sum(dims, keepdim=keepdim)
+    return squares / denominator if denominator else squares * float("nan")
+
+
+def std(input: Tensor, dim: Any = None, unbiased: Any = None, keepdim: bool = False, *,
+        correction: Any = None) -> Tensor:
+    return var(input, dim, unbiased, keepdim, correction=correction).sqrt()
+
+
+def norm(input: Tensor, p: Any = "fro", dim: Any = None, keepdim: bool = False, dtype: Any = None) -> Tensor:
+    """The p-norm over dims (all by default); p = 2 ('fro'), 1, inf, or any positive number."""
+    x = input if dtype is None else input.to(dtype)
+    if not x.dtype.is_floating_point:
+        raise RuntimeError(
+            f"linalg.vector_norm: Expected a floating point or complex tensor as input. Got {x.dtype._legacy}"
+        )
+    dims = normalize_dims(dim, x.ndim)
+    if p in ("fro", 2, 2.0):
+        return Norm.apply(x, dims, keepdim)
+    if p in (float("inf"), "inf"):
+        return x.abs().amax(dims, keepdim)
+    if p in (float("-inf"), "-inf"):
+        return x.abs().amin(dims, keepdim)
+    return (x.abs() ** p).sum(dims, keepdim=keepdim) ** (1.0 / p)
+
+
+def cumsum(input: Tensor, dim: int, *, dtype: Any = None) -> Tensor:
+    x = input if dtype is None else input.to(dtype)
+    if dtype is None and not x.dtype.is_floating_point and x.dtype is not dtypes.int64:
+        x = x.to(dtypes.int64)
+    return Cumsum.apply(x, normalize_dim(dim, x.ndim)) if x.ndim else x.clone()
+
+
+def cumprod(input: Tensor, dim: int, *, dtype: Any = None) -> Tensor:
+    x = input if dtype is None else input.to(dtype)
+    if dtype is None and not x.dtype.is_floating_point and x.dtype is not dtypes.int64:
+        x = x.to(dtypes.int64)
+    return Cumprod.apply(x, normalize_dim(dim, x.ndim)) if x.ndim else x.clone()
+
+
+def _sort_order(data: np.ndarray, dim: int, descending: bool) -> np.ndarray:
+    """A stable order along dim; NaN counts as the largest value, as in torch."""
+    if not descending:
+        return np.argsort(data, axis=dim, kind="stable")
+    flipped = np.flip(data, axis=dim)  # stable descending: sort the reversed array, then undo the reversal
+    order = np.flip(np.argsort(flipped, axis=dim, kind="stable"), axis=dim)
+    return data.shape[dim] - 1 - order
+
+
+def sort(input: Tensor, dim: int = -1, descending: bool = False, stable: bool = False) -> Any:
+    from .shape import gather_along
+
+    if not input.ndim:
+        return return_types.sort(input.clone(), Tensor._make(np.asarray(0, dtype=np.int64)))
+    d = normalize_dim(dim, input.ndim)
+    order = _sort_order(input._data, d, descending)
+    return return_types.sort(gather_along(input, d, order), Tensor._make(order.astype(np.int64)))
+
+
+def argsort(input: Tensor, dim: int = -1, descending: bool = False, stable: bool = False) -> Tensor:
+    return sort(input, dim, descending, stable).indices
+
+
+def kthvalue(input: Tensor, k: int, dim: int = -1, keepdim: bool = False) -> Any:
+    """The k-th smallest value along dim (k counts from 1), with its index."""
+    from .shape import gather_along
+
+    d = normalize_dim(dim, input.ndim)
+    size = input.shape[d] if input.ndim else 1
+    if not 1 <= k <= size:
+        raise IndexError(f"kthvalue(): selected number k out of range for dimension {dim}")
+    data = input._data if input.ndim else input._data.reshape(1)
+    index = np.take(np.argsort(data, axis=d, kind="stable"), [k - 1], axis=d)
+    if not input.ndim:
+        return return_types.kthvalue(input.clone(), Tensor._make(np.asarray(0, dtype=np.int64)))
+    values = gather_along(input, d, index)
+    indices = Tensor._make(index.astype(np.int64))
+    if not keepdim:
+        values, indices = values.squeeze(d), indices.squeeze(d)
+    return return_types.kthvalue(values, indices)
+
+
+def median(input: Tensor, dim: Any = None, keepdim: bool = False) -> Any:
+    """The lower median (torch does not average the two middle values)."""
+    if dim is None:
+        flat = input.reshape(-1)
+        if not flat.numel():
+            return Tensor._make(np.asarray(np.nan, dtype=input._data.dtype))
+        return kthvalue(flat, (flat.numel() + 1) // 2, 0).values
+    d = normalize_dim(dim, input.ndim)
+    size = input.shape[d] if input.ndim else 1
+    values, indices = kthvalue(input, (size + 1) // 2, d, keepdim)
+    return return_types.median(values, indices)
+

@@ -202,6 +202,64 @@ class ScatterAdd(Function):
         return Gather.apply(gg, ctx.dim, ctx.index), None, None, None
 
 
+class Flip(Function):
+    @staticmethod
+    def forward(ctx, x, dims):
+        ctx.dims = dims
+        return Tensor._make(np.flip(x._data, dims))
+
+    @staticmethod
+    def backward(ctx, g):
+        return Flip.apply(g, ctx.dims), None
+
+
+class Roll(Function):
+    @staticmethod
+    def forward(ctx, x, shifts, dims):
+        ctx.shifts, ctx.dims = shifts, dims
+        return Tensor._make(np.roll(x._data, shifts, dims))
+
+    @staticmethod
+    def backward(ctx, g):  # roll back by the same amount
+        back = tuple(-s for s in ctx.shifts) if isinstance(ctx.shifts, tuple) else -ctx.shifts
+        return Roll.apply(g, back, ctx.dims), None, None
+
+
+class Repeat(Function):
+    """np.tile: each dim i holds `repeats[i]` copies of the input one after another."""
+
+    @staticmethod
+    def forward(ctx, x, repeats):
+        ctx.in_shape, ctx.repeats = x.shape, repeats
+        return Tensor._make(np.tile(x._data, repeats))
+
+    @staticmethod
+    def backward(ctx, g):
+        # View the result as (r0, s0, r1, s1, ...) and sum the copies r_i away.
+        shape = (1,) * (len(ctx.repeats) - len(ctx.in_shape)) + tuple(ctx.in_shape)
+        split = tuple(n for pair in zip(ctx.repeats, shape) for n in pair)
+        copies = tuple(range(0, 2 * len(shape), 2))
+        return g.reshape(split).sum(copies).reshape(ctx.in_shape), None
+
+
+class Scatter(Function):
+    """x with values from src written at index along dim (torch.scatter)."""
+
+    @staticmethod
+    def forward(ctx, x, dim, index, src):
+        ctx.dim, ctx.index = dim, index
+        out = x._data.copy()
+        values = src._data[tuple(slice(0, n) for n in index.shape)] if isinstance(src, Tensor) else src
+        np.put_along_axis(out, index, values, axis=dim)
+        return Tensor._make(out)
+
+    @staticmethod
+    def backward(ctx, g):
+        gx = Scatter.apply(g, ctx.dim, ctx.index, 0.0) if ctx.needs_input_grad[0] else None
+        g_src = Gather.apply(g, ctx.dim, ctx.index) if ctx.needs_input_grad[3] else None
+        return gx, None, None, g_src
+
+
 # ------------------------------------------------------------------ public functions
 def _shape_arg(shape: Sequence) -> tuple:
     """Accept f(2, 3), f((2, 3)), f([2, 3]) and f(torch.Size([2, 3]))."""
@@ -443,3 +501,156 @@ def getitem(input: Tensor, key: Any) -> Tensor:
         return Index.apply(input, index_key(key))
     except IndexError as e:  # numpy says "axis", torch says "dimension"
         raise IndexError(str(e).replace("axis", "dimension")) from None
+
+
+def flip(input: Tensor, dims: Any) -> Tensor:
+    dims = normalize_dims(tuple(dims) if isinstance(dims, (tuple, list)) else (dims,), input.ndim)
+    return Flip.apply(input, dims)
+
+
+def roll(input: Tensor, shifts: Any, dims: Any = None) -> Tensor:
+    if dims is None:  # roll the flattened tensor, then restore the shape
+        return Roll.apply(input.flatten(), shifts, 0).view(input.shape)
+    shifts = tuple(shifts) if isinstance(shifts, (tuple, list)) else (shifts,)
+    dims = tuple(dims) if isinstance(dims, (tuple, list)) else (dims,)
+    if len(shifts) != len(dims):
+        raise RuntimeError(f"shifts and dimensions must align. shifts: {len(shifts)}, dims:{len(dims)}")
+    return Roll.apply(input, shifts, tuple(normalize_dim(d, input.ndim) for d in dims))
+
+
+def repeat(input: Tensor, *sizes: Any) -> Tensor:
+    repeats = _shape_arg(sizes)
+    if len(repeats) < input.ndim:
+        raise RuntimeError(
+            "Number of dimensions of repeat dims can not be smaller than number of dimensions of tensor"
+        )
+    return Repeat.apply(input, repeats)
+
+
+def tile(input: Tensor, dims: Any) -> Tensor:
+    dims = _shape_arg((dims,))
+    return repeat(input, (1,) * (input.ndim - len(dims)) + dims)
+
+
+def index_select(input: Tensor, dim: int, index: Tensor) -> Tensor:
+    d = normalize_dim(dim, input.ndim)
+    if index.dtype.name not in ("int64", "int32"):
+        raise RuntimeError("index_select(): Expected dtype int32 or int64 for index")
+    if index.ndim > 1:
+        raise IndexError("index_select(): Index is supposed to be a vector")
+    size = input.shape[d] if input.ndim else 1
+    idx = index._data.reshape(-1)
+    if idx.size and (idx.max() >= size or idx.min() < -size):
+        raise IndexError("index out of range in self")
+    if not input.ndim:
+        return input.clone()
+    return Index.apply(input, (slice(None),) * d + (idx,))
+
+
+def select(input: Tensor, dim: int, index: int) -> Tensor:
+    d = normalize_dim(dim, input.ndim)
+    n = input.shape[d]
+    if not -n <= index < n:
+        raise IndexError(
+            f"select(): index {index} out of range for tensor of size {list(input.shape)} at dimension {d}"
+        )
+    return Index.apply(input, (slice(None),) * d + (index, Ellipsis))
+
+
+def movedim(input: Tensor, source: Any, destination: Any) -> Tensor:
+    src = normalize_dims(source if isinstance(source, (tuple, list)) else (source,), input.ndim)
+    dst = normalize_dims(destination if isinstance(destination, (tuple, list)) else (destination,), input.ndim)
+    if len(src) != len(dst):
+        raise RuntimeError(
+            f"movedim: Invalid source or destination dims: source ({list(src)} dims) should contain the same "
+            f"number of dims as destination ({list(dst)} dims)"
+        )
+    order = [d for d in range(input.ndim) if d not in src]
+    for s, d in sorted(zip(dst, src)):
+        order.insert(s, d)
+    return Permute.apply(input, tuple(order))
+
+
+def unflatten(input: Tensor, dim: int, sizes: Any) -> Tensor:
+    d = normalize_dim(dim, input.ndim)
+    inner = infer_shape(tuple(sizes), input.shape[d])
+    return input.reshape(input.shape[:d] + inner + input.shape[d + 1:])
+
+
+def diag(input: Tensor, diagonal: int = 0) -> Tensor:
+    """1-D: a matrix with input on a diagonal; 2-D: that diagonal of the matrix."""
+    if input.ndim == 1:
+        n = input.shape[0] + builtins.abs(diagonal)
+        rows = np.arange(input.shape[0]) + builtins.max(-diagonal, 0)
+        base = Tensor._make(np.zeros((n, n), input._data.dtype))
+        return SetItem.apply(base, (rows, rows + diagonal), input)
+    if input.ndim == 2:
+        rows = np.arange(builtins.max(builtins.min(input.shape[0] + builtins.min(diagonal, 0),
+                                                    input.shape[1] - builtins.max(diagonal, 0)), 0))
+        rows = rows + builtins.max(-diagonal, 0)
+        return Index.apply(input, (rows, rows + diagonal))
+    raise RuntimeError("diag(): Supports 1D or 2D tensors. Got " + f"{input.ndim}D")
+
+
+def _triangle(input: Tensor, diagonal: int, lower: bool, name: str) -> Tensor:
+    if input.ndim < 2:
+        raise RuntimeError(f"{name}: input tensor must have at least 2 dimensions")
+    rows, cols = input.shape[-2:]
+    keep = np.tri(rows, cols, diagonal, dtype=bool) if lower else ~np.tri(rows, cols, diagonal - 1, dtype=bool)
+    from .pointwise import where
+
+    return where(Tensor._make(keep), input, Tensor._make(np.zeros((), input._data.dtype)))
+
+
+def tril(input: Tensor, diagonal: int = 0) -> Tensor:
+    return _triangle(input, diagonal, True, "tril")
+
+
+def triu(input: Tensor, diagonal: int = 0) -> Tensor:
+    return _triangle(input, diagonal, False, "triu")
+
+
+def scatter(input: Tensor, dim: int, index: Tensor, src: Any = None, *, value: Any = None) -> Tensor:
+    d = normalize_dim(dim, input.ndim)
+    source = value if src is None else src
+    if isinstance(source, Tensor) and source.dtype is not input.dtype:
+        raise RuntimeError(
+            "scatter(): Expected self.dtype to be equal to src.dtype"
+        )
+    if index.dtype.name != "int64":
+        raise RuntimeError("scatter(): Expected dtype int64 for index")
+    return Scatter.apply(input, d, index._data, source)
+
+
+def nonzero(input: Tensor, *, as_tuple: bool = False) -> Any:
+    where_true = np.nonzero(input._data if input.ndim else input._data.reshape(1))
+    if as_tuple:
+        return tuple(Tensor._make(w.astype(np.int64)) for w in where_true)
+    return Tensor._make(np.stack(where_true, axis=1).astype(np.int64).reshape(-1, builtins.max(input.ndim, 1)))
+
+
+def count_nonzero(input: Tensor, dim: Any = None) -> Tensor:
+    axis = None if dim is None else normalize_dims(dim, input.ndim)
+    return Tensor._make(np.asarray(np.count_nonzero(input._data, axis=axis), dtype=np.int64))
+
+
+def unique(input: Tensor, sorted: bool = True, return_inverse: bool = False, return_counts: bool = False,
+           dim: Any = None) -> Any:
+    if dim is not None:
+        raise NotImplementedError("unique(dim=...) is not supported")
+    values, inverse, counts = np.unique(input._data, return_inverse=True, return_counts=True)
+    out = [Tensor._make(values)]
+    if return_inverse:
+        out.append(Tensor._make(inverse.reshape(input.shape).astype(np.int64)))
+    if return_counts:
+        out.append(Tensor._make(counts.astype(np.int64)))
+    return out[0] if len(out) == 1 else tuple(out)
+
+
+def repeat_interleave(input: Tensor, repeats: Any, dim: Any = None) -> Tensor:
+    """Each element (or slice along dim) repeated `repeats` times in place: [1, 2] -> [1, 1, 2, 2]."""
+    x = input.flatten() if dim is None else input
+    d = 0 if dim is None else normalize_dim(dim, x.ndim)
+    counts = repeats._data if isinstance(repeats, Tensor) else repeats
+    index = np.repeat(np.arange(x.shape[d]), counts)
+    return Index.apply(x, (slice(None),) * d + (index,))

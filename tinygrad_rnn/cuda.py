@@ -1,0 +1,18 @@
+"""`torch.cuda` on a machine without a GPU: tutorials ask `torch.cuda.is_available()` first."""
+from __future__ import annotations
+
+
+def is_available() -> bool:
+    return False
+
+
+def device_count() -> int:
+    return 0
+
+
+def manual_seed(seed: int) -> None:
+    """Seeding a GPU that does not exist does nothing, as in torch."""
+
+
+def manual_seed_all(seed: int) -> None:
+    """Seeding a GPU that does not exist does nothing, as in torch."""

@@ -1,0 +1,129 @@
+"""The few differentiable ops that nn.functional needs and the core ops cannot express well.
+
+Each is a `Function` whose backward is written with Tensor ops, so `create_graph=True` works:
+
+- `EmbeddingLookup`: rows of a weight matrix picked by index (padding row and frequency scaling
+  act on the gradient only, so they need their own backward);
+- `BinaryCrossEntropy`: torch clamps the logs at -100 in forward but its backward uses
+  `(x - t) / max(x (1 - x), 1e-12)`, which is not the derivative of the clamped forward;
+- `LogSigmoid`, `Softplus`: log(1 + e^x)-style functions computed without overflow;
+- `Erf`: numpy has no erf; the exact GELU needs it.
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from ..autograd import grad_mode
+from ..autograd.engine import SliceGrad
+from ..autograd.function import Function
+from ..tensor import Tensor
+from .shape import IndexBackward
+
+
+def _const(array: np.ndarray) -> Tensor:
+    return Tensor._make(np.asarray(array))
+
+
+class EmbeddingLookup(Function):
+    """out[...] = weight[indices[...]]. Backward adds each output row's gradient into its weight row."""
+
+    @staticmethod
+    def forward(ctx, weight, indices, padding_idx, scale_grad_by_freq):
+        ctx.key, ctx.shape = (indices, Ellipsis), weight.shape
+        ctx.row_scale = _row_scale(indices, padding_idx, scale_grad_by_freq, weight._data.dtype)
+        return Tensor._make(weight._data[indices])
+
+    @staticmethod
+    def backward(ctx, g):
+        if ctx.row_scale is not None:
+            g = g * _const(ctx.row_scale[..., None])
+        if grad_mode._enabled:  # create_graph: the gradient itself must be differentiable
+            return IndexBackward.apply(g, ctx.key, ctx.shape), None, None, None
+        return SliceGrad(ctx.key, g, ctx.shape, g.dtype), None, None, None
+
+
+def _row_scale(indices: np.ndarray, padding_idx: int, by_freq: bool, dtype: np.dtype) -> np.ndarray | None:
+    """Per-lookup gradient factor: 0 for the padding row, 1/count with scale_grad_by_freq, else None."""
+    if padding_idx < 0 and not by_freq:
+        return None
+    scale = np.ones(indices.shape, dtype)
+    if by_freq:
+        rows, inverse, counts = np.unique(indices, return_inverse=True, return_counts=True)
+        scale = scale / counts[inverse.reshape(indices.shape)].astype(dtype)
+    if padding_idx >= 0:
+        scale[indices == padding_idx] = 0
+    return scale
+
+
+class BinaryCrossEntropy(Function):
+    """Elementwise -[t log x + (1 - t) log(1 - x)], each log clamped at -100 as torch does."""
+
+    @staticmethod
+    def forward(ctx, x, t):
+        ctx.save_for_backward(x, t)
+        xa, ta = x._data, t._data
+        floor = xa.dtype.type(-100)
+        log_x, log_1mx = np.maximum(np.log(xa), floor), np.maximum(np.log1p(-xa), floor)
+        return Tensor._make((ta - 1) * log_1mx - ta * log_x)
+
+    @staticmethod
+    def backward(ctx, g):
+        x, t = ctx.saved_tensors
+        gx = gt = None
+        if ctx.needs_input_grad[0]:  # torch's formula: finite even at x = 0 or 1
+            gx = g * (x - t) / (x * (1 - x)).clamp(min=1e-12)
+        if ctx.needs_input_grad[1]:  # d/dt = log(1 - x) - log(x) = -logit(x)
+            gt = g * ((1 - x).log() - x.log())
+        return gx, gt
+
+
+class LogSigmoid(Function):
+    """log(sigmoid(x)) = min(x, 0) - log(1 + e^-|x|): no overflow for any x."""
+
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        a = x._data
+        return Tensor._make(np.minimum(a, 0) - np.log1p(np.exp(-np.abs(a))))
+
+    @staticmethod
+    def backward(ctx, g):
+        (x,) = ctx.saved_tensors
+        return g * (-x).sigmoid()
+
+
+class Softplus(Function):
+    """log(1 + e^(beta x)) / beta, and plain x where beta x > threshold (torch's cut-off)."""
+
+    @staticmethod
+    def forward(ctx, x, beta, threshold):
+        ctx.save_for_backward(x)
+        ctx.beta, ctx.threshold = beta, threshold
+        bx = x._data * beta
+        soft = (np.maximum(bx, 0) + np.log1p(np.exp(-np.abs(bx)))) / beta
+        return Tensor._make(np.where(bx > threshold, x._data, soft).astype(x._data.dtype))
+
+    @staticmethod
+    def backward(ctx, g):
+        (x,) = ctx.saved_tensors
+        linear = _const((x._data * ctx.beta) > ctx.threshold)
+        return g * (x * ctx.beta).sigmoid().masked_fill(linear, 1.0), None, None
+
+
+_erf = np.frompyfunc(math.erf, 1, 1)
+
+
+class Erf(Function):
+    """The error function (math.erf per element: numpy has none, and exact GELU needs it)."""
+
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return Tensor._make(np.asarray(_erf(x._data), dtype=x._data.dtype))
+
+    @staticmethod
+    def backward(ctx, g):  # d erf(x)/dx = 2/sqrt(pi) e^(-x^2)
+        (x,) = ctx.saved_tensors
+        return g * (2 / math.sqrt(math.pi)) * (-(x * x)).exp()
