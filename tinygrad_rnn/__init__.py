@@ -186,3 +186,5 @@ swapaxes = swapdims = transpose
 
 # Last, because the modules in nn build on everything above.
 from . import nn
+from . import optim, utils
+from .serialization import load, save

@@ -1,0 +1,55 @@
+"""`Adagrad`: scale each coordinate by the root of the sum of all its past squared gradients.
+
+Per parameter, at step t, with g the gradient (negated when `maximize`):
+
+    g = g + weight_decay * p                    if weight_decay
+    lr_t = lr / (1 + (t - 1) * lr_decay)
+    sum = sum + g * g                           starts at initial_accumulator_value
+    p = p - lr_t * g / (sqrt(sum) + eps)
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ..tensor import Tensor
+from .optimizer import Optimizer, bump_step, step_counter
+
+
+class Adagrad(Optimizer):
+    """torch.optim.Adagrad: `Adagrad(params, lr=1e-2, lr_decay=0, weight_decay=0, initial_accumulator_value=0, eps=1e-10)`."""
+
+    def __init__(self, params: Any, lr: float = 1e-2, lr_decay: float = 0, weight_decay: float = 0,
+                 initial_accumulator_value: float = 0, eps: float = 1e-10, foreach: bool | None = None, *,
+                 maximize: bool = False, differentiable: bool = False, fused: bool | None = None) -> None:
+        if not 0.0 <= lr:
+            raise ValueError(f"Invalid learning rate: {lr}")
+        if not 0.0 <= lr_decay:
+            raise ValueError(f"Invalid lr_decay value: {lr_decay}")
+        if not 0.0 <= weight_decay:
+            raise ValueError(f"Invalid weight_decay value: {weight_decay}")
+        if not 0.0 <= initial_accumulator_value:
+            raise ValueError(f"Invalid initial_accumulator_value value: {initial_accumulator_value}")
+        if not 0.0 <= eps:
+            raise ValueError(f"Invalid epsilon value: {eps}")
+        defaults = dict(lr=lr, lr_decay=lr_decay, eps=eps, weight_decay=weight_decay,
+                        initial_accumulator_value=initial_accumulator_value, foreach=foreach, maximize=maximize,
+                        differentiable=differentiable, fused=fused)
+        super().__init__(params, defaults)
+        # Unlike Adam, Adagrad fills its state at construction (so state_dict() shows it at once).
+        for group in self.param_groups:
+            for p in group["params"]:
+                self.state[p]["step"] = step_counter()
+                self.state[p]["sum"] = Tensor._make(np.full_like(p._data, group["initial_accumulator_value"]))
+
+    def _update(self, param: Tensor, grad: np.ndarray, group: dict[str, Any]) -> None:
+        p, state = param._data, self.state[param]
+        step = bump_step(state)
+        if group["weight_decay"] != 0:
+            grad = grad + group["weight_decay"] * p
+        lr_t = group["lr"] / (1 + (step - 1) * group["lr_decay"])
+        state_sum = state["sum"]._data
+        state_sum += grad * grad
+        std = np.sqrt(state_sum) + group["eps"]
+        p -= lr_t * (grad / std)

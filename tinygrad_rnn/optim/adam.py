@@ -1,0 +1,75 @@
+"""`Adam`: adaptive moment estimation, with optional AMSGrad and (coupled or decoupled) weight decay.
+
+Per parameter, at step t, with g the gradient (negated when `maximize`):
+
+    p = p * (1 - lr * weight_decay)      if weight_decay and decoupled (AdamW)
+    g = g + weight_decay * p             if weight_decay and not decoupled (Adam's L2 penalty)
+    m = m + (1 - beta1) * (g - m)        running mean of gradients
+    v = beta2 * v + (1 - beta2) * g * g  running mean of squared gradients
+    v_max = max(v_max, v)                AMSGrad only; then v_max replaces v below
+    p = p - lr / (1 - beta1**t) * m / (sqrt(v) / sqrt(1 - beta2**t) + eps)
+
+The two `1 - beta**t` factors undo the bias of m and v toward their zero start.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ..tensor import Tensor
+from .optimizer import Optimizer, bump_step, lerp_, step_counter
+
+
+class Adam(Optimizer):
+    """torch.optim.Adam: `Adam(params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0, amsgrad=False)`."""
+
+    def __init__(self, params: Any, lr: float = 1e-3, betas: tuple[float, float] = (0.9, 0.999),
+                 eps: float = 1e-8, weight_decay: float = 0, amsgrad: bool = False, *,
+                 foreach: bool | None = None, maximize: bool = False, capturable: bool = False,
+                 differentiable: bool = False, fused: bool | None = None,
+                 decoupled_weight_decay: bool = False) -> None:
+        if not 0.0 <= lr:
+            raise ValueError(f"Invalid learning rate: {lr}")
+        if not 0.0 <= eps:
+            raise ValueError(f"Invalid epsilon value: {eps}")
+        if not 0.0 <= betas[0] < 1.0:
+            raise ValueError(f"Invalid beta parameter at index 0: {betas[0]}")
+        if not 0.0 <= betas[1] < 1.0:
+            raise ValueError(f"Invalid beta parameter at index 1: {betas[1]}")
+        if not 0.0 <= weight_decay:
+            raise ValueError(f"Invalid weight_decay value: {weight_decay}")
+        if not (isinstance(betas[0], float) and isinstance(betas[1], float)):
+            raise ValueError("betas must be either both floats or both Tensors")
+        defaults = dict(lr=lr, betas=tuple(betas), eps=eps, weight_decay=weight_decay, amsgrad=amsgrad,
+                        maximize=maximize, foreach=foreach, capturable=capturable,
+                        differentiable=differentiable, fused=fused, decoupled_weight_decay=decoupled_weight_decay)
+        super().__init__(params, defaults)
+
+    def _update(self, param: Tensor, grad: np.ndarray, group: dict[str, Any]) -> None:
+        p, state = param._data, self.state[param]
+        if not state:
+            state["step"] = step_counter()
+            state["exp_avg"] = Tensor._make(np.zeros_like(p))
+            state["exp_avg_sq"] = Tensor._make(np.zeros_like(p))
+            if group["amsgrad"]:
+                state["max_exp_avg_sq"] = Tensor._make(np.zeros_like(p))
+        lr, (beta1, beta2), weight_decay = group["lr"], group["betas"], group["weight_decay"]
+        step = bump_step(state)
+        if weight_decay != 0:
+            if group["decoupled_weight_decay"]:
+                p *= 1 - lr * weight_decay
+            else:
+                grad = grad + weight_decay * p
+        exp_avg, exp_avg_sq = state["exp_avg"]._data, state["exp_avg_sq"]._data
+        lerp_(exp_avg, grad, 1 - beta1)
+        exp_avg_sq *= beta2
+        exp_avg_sq += (1 - beta2) * grad * grad
+        if group["amsgrad"]:
+            second_moment = state["max_exp_avg_sq"]._data
+            np.maximum(second_moment, exp_avg_sq, out=second_moment)
+        else:
+            second_moment = exp_avg_sq
+        step_size = lr / (1 - beta1**step)
+        denom = np.sqrt(second_moment) / (1 - beta2**step) ** 0.5 + group["eps"]
+        p += -step_size * (exp_avg / denom)

@@ -1,0 +1,238 @@
+"""`Optimizer`: the base class of every optimiser, as `torch.optim.Optimizer`.
+
+An optimiser holds a list of *parameter groups*. Each group is a dict: its `'params'` (a list of
+leaf tensors) plus the hyper-parameters for them (`'lr'`, `'momentum'`, ...); a hyper-parameter a
+group does not set comes from the optimiser's `defaults`. Per-parameter memory (momentum buffers,
+running averages, step counts) lives in `self.state[param]`, a dict per tensor.
+
+A training step is
+
+    optimizer.zero_grad()      # grads -> None
+    loss.backward()            # grads filled in
+    optimizer.step()           # every parameter with a grad moves
+
+`step()` visits each parameter that has a gradient and calls the subclass's `_update(param, grad,
+group)`, with graph recording off. Updates are written with numpy on the parameter's own array, in
+place, in the same order of floating-point operations as torch's single-tensor code path, so that
+trajectories agree with torch to rounding. A float32 parameter keeps float32 state: numpy 2 treats
+Python floats as "weak" scalars, so `float32_array * 0.9` stays float32 as in torch.
+"""
+from __future__ import annotations
+
+import warnings
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from copy import deepcopy
+from itertools import chain
+from typing import Any
+
+import numpy as np
+
+from .. import dtypes
+from ..autograd.grad_mode import enable_grad, no_grad
+from ..tensor import Tensor
+
+
+def typename(obj: Any) -> str:
+    """torch.typename: `torch.FloatTensor` for a tensor, else the qualified class name."""
+    if isinstance(obj, Tensor):
+        return obj.type()
+    cls = type(obj)
+    return cls.__qualname__ if cls.__module__ == "builtins" else f"{cls.__module__}.{cls.__qualname__}"
+
+
+def step_counter() -> Tensor:
+    """The 0-d `state['step']` tensor torch keeps per parameter (float32, or float64 by default dtype)."""
+    scalar = np.float64 if dtypes.get_default_dtype() is dtypes.float64 else np.float32
+    return Tensor._make(np.zeros((), scalar))
+
+
+def bump_step(state: dict) -> float:
+    """Add one to `state['step']` in place and return the new count as a Python float."""
+    state["step"]._data += 1
+    return float(state["step"]._data)
+
+
+def lerp_(start: np.ndarray, end: np.ndarray, weight: float) -> None:
+    """start += weight * (end - start), in place, with the two-sided formula torch's lerp uses."""
+    if abs(weight) < 0.5:
+        start += weight * (end - start)
+    else:
+        np.subtract(end, (end - start) * (1 - weight), out=start)
+
+
+class Optimizer:
+    """Base class: parameter groups, per-parameter state, zero_grad, step, state_dict."""
+
+    def __init__(self, params: Any, defaults: dict[str, Any]) -> None:
+        self.defaults = defaults
+        if isinstance(params, Tensor):
+            raise TypeError(
+                "params argument given to the optimizer should be an iterable of Tensors or dicts, "
+                f"but got {typename(params)}"
+            )
+        self.state: defaultdict[Tensor, Any] = defaultdict(dict)
+        self.param_groups: list[dict[str, Any]] = []
+        param_groups = list(params)
+        if len(param_groups) == 0:
+            raise ValueError("optimizer got an empty parameter list")
+        if not isinstance(param_groups[0], dict):
+            param_groups = [{"params": param_groups}]
+        for group in param_groups:
+            self.add_param_group(group)
+
+    # ---------------------------------------------------------------- groups
+    def add_param_group(self, param_group: dict[str, Any]) -> None:
+        """Add a group (a dict with 'params' and optional hyper-parameters); fills in the defaults."""
+        if not isinstance(param_group, dict):
+            raise TypeError(f"param_group must be a dict, but got {type(param_group)}")
+        params = param_group["params"]
+        if isinstance(params, Tensor):
+            params = [params]
+        elif isinstance(params, set):
+            raise TypeError(
+                "optimizer parameters need to be organized in ordered collections, but the ordering of "
+                "tensors in sets will change between runs. Please use a list instead."
+            )
+        param_group["params"] = self._split_names(param_group, list(params))
+        for param in param_group["params"]:
+            if not isinstance(param, Tensor):
+                raise TypeError(f"optimizer can only optimize Tensors, but one of the params is {typename(param)}")
+            if not self.defaults.get("differentiable", None) and not (param.is_leaf or param.retains_grad):
+                raise ValueError("can't optimize a non-leaf Tensor")
+        for name, default in self.defaults.items():
+            param_group.setdefault(name, default)
+        self._check_no_duplicates(param_group)
+        self.param_groups.append(param_group)
+
+    @staticmethod
+    def _split_names(param_group: dict, params: list) -> list:
+        """`named_parameters()` gives (name, tensor) pairs: keep the names in 'param_names'."""
+        names = [p[0] for p in params if isinstance(p, tuple)]
+        if names and len(names) != len(params):
+            raise ValueError("all optimizer params should be with/without names. Some param names are missing")
+        if names:
+            param_group["param_names"] = names
+            return [p[1] for p in params]
+        return params
+
+    def _check_no_duplicates(self, param_group: dict) -> None:
+        ids = [id(p) for p in param_group["params"]]
+        if len(ids) != len(set(ids)):
+            warnings.warn(
+                "optimizer contains a parameter group with duplicate parameters; in future, this will cause "
+                "an error; see github.com/pytorch/pytorch/issues/40967 for more information",
+                stacklevel=3,
+            )
+        existing = {id(p) for group in self.param_groups for p in group["params"]}
+        for group in self.param_groups:
+            if ("param_names" in param_group) != ("param_names" in group):
+                with_names = "with names" if "param_names" in param_group else "without names"
+                raise ValueError(
+                    "all optimizer param groups should be with/without names. "
+                    f"cannot add param group {with_names} to the optimizer"
+                )
+        if not existing.isdisjoint(ids):
+            raise ValueError("some parameters appear in more than one parameter group")
+
+    # ---------------------------------------------------------------- the training-loop API
+    def zero_grad(self, set_to_none: bool = True) -> None:
+        """Forget the gradients: set them to None (the default, as torch) or fill them with zeros."""
+        for group in self.param_groups:
+            for p in group["params"]:
+                if p.grad is None:
+                    continue
+                if set_to_none:
+                    p.grad = None
+                else:
+                    p.grad.detach_()
+                    p.grad._data[...] = 0
+
+    def step(self, closure: Callable[[], Any] | None = None) -> Any:
+        """Move every parameter that has a gradient; `closure` (if given) recomputes and returns the loss."""
+        loss = None
+        if closure is not None:
+            with enable_grad():
+                loss = closure()
+        with no_grad():
+            for group in self.param_groups:
+                for p in group["params"]:
+                    if p.grad is not None:
+                        grad = -p.grad._data if group.get("maximize") else p.grad._data
+                        self._update(p, grad, group)
+                        p._version += 1
+        return loss
+
+    def _update(self, param: Tensor, grad: np.ndarray, group: dict[str, Any]) -> None:
+        """Move `param._data` in place, given its gradient array; per-parameter memory is `self.state[param]`."""
+        raise NotImplementedError
+
+    # ---------------------------------------------------------------- saving and restoring
+    def state_dict(self) -> dict[str, Any]:
+        """{'state': {index: {...}}, 'param_groups': [{..., 'params': [indices]}]}, as torch.
+
+        Parameters are replaced by their position across all groups; the state tensors are the live
+        ones (not copies), as in torch.
+        """
+        index: dict[int, int] = {}
+        groups = []
+        for group in self.param_groups:
+            packed = {k: v for k, v in group.items() if k != "params"}
+            for p in group["params"]:
+                index.setdefault(id(p), len(index))
+            packed["params"] = [index[id(p)] for p in group["params"]]
+            groups.append(packed)
+        state = {(index[id(k)] if isinstance(k, Tensor) else k): v for k, v in self.state.items()}
+        return {"state": state, "param_groups": groups}
+
+    def load_state_dict(self, state_dict: dict[str, Any]) -> None:
+        """Restore hyper-parameters and per-parameter state saved by `state_dict()`.
+
+        Parameters are matched by position, so the optimiser must have been built over the same
+        parameters in the same order. State tensors are cast to their parameter's float dtype.
+        """
+        saved_groups = deepcopy(state_dict["param_groups"])
+        if len(self.param_groups) != len(saved_groups):
+            raise ValueError("loaded state dict has a different number of parameter groups")
+        if any(len(g["params"]) != len(s["params"]) for g, s in zip(self.param_groups, saved_groups)):
+            raise ValueError("loaded state dict contains a parameter group that doesn't match the size of optimizer's group")
+        id_map = dict(zip(chain.from_iterable(s["params"] for s in saved_groups),
+                          chain.from_iterable(g["params"] for g in self.param_groups)))
+        state: defaultdict[Any, Any] = defaultdict(dict)
+        for key, value in state_dict["state"].items():
+            if key in id_map:
+                param = id_map[key]
+                state[param] = _cast_like(param, value)
+            else:
+                state[key] = value
+        for group, saved in zip(self.param_groups, saved_groups):
+            saved["params"] = group["params"]
+            if "param_names" in group and "param_names" not in saved:
+                saved["param_names"] = group["param_names"]
+        self.__setstate__({"state": state, "param_groups": saved_groups})
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {"defaults": self.defaults, "state": self.state, "param_groups": self.param_groups}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+
+    def __repr__(self) -> str:
+        lines = [f"{type(self).__name__} ("]
+        for i, group in enumerate(self.param_groups):
+            lines.append(f"Parameter Group {i}")
+            lines += [f"    {key}: {group[key]}" for key in sorted(group) if key != "params"]
+        return "\n".join(lines) + "\n)"
+
+
+def _cast_like(param: Tensor, value: Any, key: Any = None) -> Any:
+    """A loaded state value with its tensors cast to the parameter's float dtype (but 'step' kept)."""
+    if isinstance(value, Tensor):
+        if key == "step" or not param.is_floating_point():
+            return value
+        return value.to(param.dtype)
+    if isinstance(value, dict):
+        return {k: _cast_like(param, v, k) for k, v in value.items()}
+    if isinstance(value, Iterable) and not isinstance(value, str):
+        return type(value)(_cast_like(param, v) for v in value)
+    return value

@@ -1,0 +1,53 @@
+"""`SGD`: stochastic gradient descent with optional momentum, Nesterov momentum and weight decay.
+
+Per parameter, with g the gradient (negated when `maximize`):
+
+    g = g + weight_decay * p                      if weight_decay
+    buf = g  (first step);  buf = momentum * buf + (1 - dampening) * g  (later steps)
+    g = g + momentum * buf  (nesterov)  or  g = buf
+    p = p - lr * g
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ..tensor import Tensor
+from .optimizer import Optimizer
+
+
+class SGD(Optimizer):
+    """torch.optim.SGD: `SGD(params, lr=1e-3, momentum=0, dampening=0, weight_decay=0, nesterov=False)`."""
+
+    def __init__(self, params: Any, lr: float = 1e-3, momentum: float = 0, dampening: float = 0,
+                 weight_decay: float = 0, nesterov: bool = False, *, maximize: bool = False,
+                 foreach: bool | None = None, differentiable: bool = False, fused: bool | None = None) -> None:
+        if lr < 0.0:
+            raise ValueError(f"Invalid learning rate: {lr}")
+        if momentum < 0.0:
+            raise ValueError(f"Invalid momentum value: {momentum}")
+        if weight_decay < 0.0:
+            raise ValueError(f"Invalid weight_decay value: {weight_decay}")
+        defaults = dict(lr=lr, momentum=momentum, dampening=dampening, weight_decay=weight_decay,
+                        nesterov=nesterov, maximize=maximize, foreach=foreach, differentiable=differentiable,
+                        fused=fused)
+        if nesterov and (momentum <= 0 or dampening != 0):
+            raise ValueError("Nesterov momentum requires a momentum and zero dampening")
+        super().__init__(params, defaults)
+
+    def _update(self, param: Tensor, grad: np.ndarray, group: dict[str, Any]) -> None:
+        p = param._data
+        if group["weight_decay"] != 0:
+            grad = grad + group["weight_decay"] * p
+        momentum = group["momentum"]
+        if momentum != 0:
+            state = self.state[param]
+            buf = state.get("momentum_buffer")
+            if buf is None:  # the first step starts the buffer at the gradient itself
+                state["momentum_buffer"] = buf = Tensor._make(grad.copy())
+            else:
+                buf._data *= momentum
+                buf._data += (1 - group["dampening"]) * grad
+            grad = grad + momentum * buf._data if group["nesterov"] else buf._data
+        p -= group["lr"] * grad

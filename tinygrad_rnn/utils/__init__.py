@@ -1,0 +1,2 @@
+"""torch.utils: `utils.data` (datasets, samplers, DataLoader)."""
+from . import data
