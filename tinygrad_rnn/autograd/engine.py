@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from . import grad_mode
+from . import anomaly_mode, grad_mode
 from .function import Function
 
 Slot = Any  # a Tensor, a SliceGrad, or None
@@ -149,7 +149,10 @@ def _run_node(node: Function, grads: list) -> tuple:
         grads = [_zeros(meta) if g is None else dense(g) for g, meta in zip(grads, node.output_meta)]
     else:
         grads = [None if g is None else dense(g) for g in grads]
-    result = type(node).backward(node, *grads)
+    if anomaly_mode.enabled:  # detect_anomaly(): NaN check and forward stack (see anomaly_mode.py)
+        result = anomaly_mode.checked_backward(node, grads)
+    else:
+        result = type(node).backward(node, *grads)
     if not isinstance(result, tuple):
         result = (result,)
     if len(result) < len(node.edges) or any(r is not None for r in result[len(node.edges):]):

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import grad_mode
+from . import anomaly_mode, grad_mode
 
 _FREED = (
     "Trying to backward through the graph a second time (or directly access saved tensors after "
@@ -104,6 +104,8 @@ class Function:
             grad_mode._enabled = enabled
         if record:
             out = ctx._connect(args, out)
+            if anomaly_mode.enabled:  # detect_anomaly(): remember where this op was called
+                anomaly_mode.record_forward_stack(ctx)
         return out
 
     def _connect(self, args: tuple, out: Any) -> Any:
@@ -142,7 +144,9 @@ class Function:
             self._saved = None
 
     def name(self) -> str:
-        return type(self).__name__ + "Backward0"
+        # torch numbers its built-in nodes (TanhBackward0) but not those of user Functions (MyOpBackward).
+        builtin = type(self).__module__.startswith("tinygrad_rnn.")
+        return type(self).__name__ + ("Backward0" if builtin else "Backward")
 
     def __repr__(self) -> str:
         return f"<{self.name()} object at {hex(id(self))}>"

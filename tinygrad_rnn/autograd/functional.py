@@ -1,0 +1,294 @@
+"""torch.autograd.functional: derivatives of a whole function, `f(*inputs) -> outputs`.
+
+- `vjp(f, x, v)`: v^T J, one backward pass;
+- `jvp(f, x, v)`: J v, by the *double-vjp trick*: g(u) = u^T J is linear in u, so the gradient of
+  g(u) . v with respect to u is J v. Two backward passes, no forward-mode AD needed;
+- `jacobian(f, x)`: one vjp per output element, with a one-hot v (row k of J);
+- `hessian(f, x)`: the jacobian of the gradient (f must return one element);
+- `hvp`, `vhp`: Hessian-vector products, through a gradient built with `create_graph=True`.
+
+Inputs are a Tensor or a tuple of Tensors; results follow the same shape (a tuple only where a
+tuple was given), as in torch. The inputs are detached first, so the caller's graph is untouched
+unless `create_graph=True`. `strict=True` raises when an output does not depend on an input
+instead of returning zeros. `vectorize` and the strategy arguments are accepted and ignored (the
+rows are computed one after another).
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from . import grad_mode
+from .engine import grad
+
+
+# ---------------------------------------------------------------------------- public API
+def vjp(func: Callable[..., Any], inputs: Any, v: Any = None, create_graph: bool = False,
+        strict: bool = False) -> tuple:
+    """(func(inputs), v^T J): the vector-Jacobian product at `inputs`."""
+    with grad_mode.enable_grad():
+        inputs_tuple, inputs = _as_tuple(inputs, "inputs", "vjp")
+        inputs = _prepare_inputs(inputs, create_graph)
+        outputs_tuple, outputs = _as_tuple(func(*inputs), "outputs of the user-provided function", "vjp")
+        _check_outputs_require_grad(outputs, strict)
+        if v is None:
+            if len(outputs) != 1 or outputs[0].numel() != 1:
+                raise RuntimeError(
+                    "The vector v can only be None if the user-provided function returns a single Tensor "
+                    "with a single element."
+                )
+        else:
+            v = _check_v(_as_tuple(v, "v", "vjp")[1], outputs, outputs_tuple)
+    with grad_mode.set_grad_enabled(create_graph or grad_mode.is_grad_enabled()):
+        grads = _grad(outputs, inputs, v, create_graph)
+        result = _zeros_for_none(grads, inputs, strict, create_graph, "back")
+    return _unpack(_finish(outputs, create_graph), outputs_tuple), _unpack(_finish(result, create_graph), inputs_tuple)
+
+
+def jvp(func: Callable[..., Any], inputs: Any, v: Any = None, create_graph: bool = False,
+        strict: bool = False) -> tuple:
+    """(func(inputs), J v): the Jacobian-vector product at `inputs`, by the double-vjp trick."""
+    from ..tensor import Tensor
+
+    with grad_mode.enable_grad():
+        inputs_tuple, inputs = _as_tuple(inputs, "inputs", "jvp")
+        inputs = _prepare_inputs(inputs, create_graph)
+        if v is None:
+            if len(inputs) != 1 or inputs[0].numel() != 1:
+                raise RuntimeError(
+                    "The vector v can only be None if the input to the user-provided function is a single "
+                    "Tensor with a single element."
+                )
+        else:
+            v = _check_v(_as_tuple(v, "v", "jvp")[1], inputs, inputs_tuple)
+        outputs_tuple, outputs = _as_tuple(func(*inputs), "outputs of the user-provided function", "jvp")
+        _check_outputs_require_grad(outputs, strict)
+        # u^T J is linear in u, so the value of u does not matter; zeros keep it finite.
+        u = tuple(Tensor._make(np.zeros(o.shape, o.dtype.np)).requires_grad_() for o in outputs)
+        u_t_j = _grad(outputs, inputs, u, create_graph=True)
+        if strict:
+            for i, g in enumerate(u_t_j):
+                if g is None or not g.requires_grad:
+                    raise RuntimeError(
+                        f"The gradient with respect to input {i} is independent of the inputs of the "
+                        "user-provided function. This is not allowed in strict mode."
+                    )
+    with grad_mode.set_grad_enabled(create_graph or grad_mode.is_grad_enabled()):
+        j_v = _grad(u_t_j, u, v, create_graph)
+        result = _zeros_for_none(j_v, outputs, strict, create_graph, "back_trick")
+    return _unpack(_finish(outputs, create_graph), outputs_tuple), _unpack(_finish(result, create_graph), outputs_tuple)
+
+
+def jacobian(func: Callable[..., Any], inputs: Any, create_graph: bool = False, strict: bool = False,
+             vectorize: bool = False, strategy: str = "reverse-mode") -> Any:
+    """d func(inputs) / d inputs: for output i and input j, a Tensor of shape out_i.shape + in_j.shape.
+
+    With one Tensor input and output the result is one Tensor; otherwise tuples mirror the tuples
+    given ([output][input] when both are tuples)."""
+    from ..ops.shape import stack
+
+    if strategy not in ("reverse-mode", "forward-mode"):
+        raise ValueError('Expected strategy to be either "forward-mode" or "reverse-mode". Hint: If your '
+                         'function has more outputs than inputs, "forward-mode" tends to be more performant. '
+                         'Otherwise, prefer to use "reverse-mode".')
+    with grad_mode.enable_grad():
+        inputs_tuple, inputs = _as_tuple(inputs, "inputs", "jacobian")
+        inputs = _prepare_inputs(inputs, create_graph)
+        outputs_tuple, outputs = _as_tuple(func(*inputs), "outputs of the user-provided function", "jacobian")
+        _check_outputs_require_grad(outputs, strict)
+        result = []
+        for i, out in enumerate(outputs):
+            rows: list[list] = [[] for _ in inputs]  # rows[j][k]: d out[k] / d input j
+            flat = out.reshape(-1)
+            for k in range(out.numel()):
+                grads = _grad((flat[k],), inputs, None, create_graph, retain_graph=True)
+                for j, (g, x) in enumerate(zip(grads, inputs)):
+                    rows[j].append(_zero_or(g, x, strict, create_graph, j, i))
+            result.append(tuple(
+                _stack_rows(stack, rows[j], out, x) for j, x in enumerate(inputs)
+            ))
+    return _unpack_nested(_finish_nested(result, create_graph), outputs_tuple, inputs_tuple)
+
+
+def hessian(func: Callable[..., Any], inputs: Any, create_graph: bool = False, strict: bool = False,
+            vectorize: bool = False, outer_jacobian_strategy: str = "reverse-mode") -> Any:
+    """Second derivatives of a function that returns one element: shape in_i.shape + in_j.shape."""
+    inputs_tuple, inputs = _as_tuple(inputs, "inputs", "hessian")
+
+    def gradient(*xs: Any) -> tuple:
+        out = func(*xs)
+        _check_single_element(out, "hessian")
+        return jacobian(lambda *ys: func(*ys), xs, create_graph=True, strict=strict)
+
+    result = jacobian(gradient, inputs, create_graph=create_graph, strict=strict)
+    return _unpack_nested(result, inputs_tuple, inputs_tuple)
+
+
+def vhp(func: Callable[..., Any], inputs: Any, v: Any = None, create_graph: bool = False,
+        strict: bool = False) -> tuple:
+    """(func(inputs), v^T H): vector-Hessian product of a function returning one element."""
+    return _hessian_product(func, inputs, v, create_graph, strict, "vhp")
+
+
+def hvp(func: Callable[..., Any], inputs: Any, v: Any = None, create_graph: bool = False,
+        strict: bool = False) -> tuple:
+    """(func(inputs), H v): Hessian-vector product; the Hessian is symmetric, so it equals v^T H."""
+    return _hessian_product(func, inputs, v, create_graph, strict, "hvp")
+
+
+# ---------------------------------------------------------------------------- helpers
+def _hessian_product(func: Callable, inputs: Any, v: Any, create_graph: bool, strict: bool, name: str) -> tuple:
+    with grad_mode.enable_grad():
+        inputs_tuple, inputs = _as_tuple(inputs, "inputs", name)
+        inputs = _prepare_inputs(inputs, create_graph)
+        if v is None:
+            if len(inputs) != 1 or inputs[0].numel() != 1:
+                raise RuntimeError(
+                    "The vector v can only be None if the input to the user-provided function is a single "
+                    "Tensor with a single element."
+                )
+        else:
+            v = _check_v(_as_tuple(v, "v", name)[1], inputs, inputs_tuple)
+        out = func(*inputs)
+        _check_single_element(out, name)
+        _check_outputs_require_grad((out,), strict)
+        first = _zeros_for_none(_grad((out,), inputs, None, create_graph=True), inputs, strict, True, "back")
+    with grad_mode.set_grad_enabled(create_graph or grad_mode.is_grad_enabled()):
+        second = _grad(first, inputs, v, create_graph)
+        result = _zeros_for_none(second, inputs, strict, create_graph, "double_back")
+    return _finish((out,), create_graph)[0], _unpack(_finish(result, create_graph), inputs_tuple)
+
+
+def _as_tuple(x: Any, what: str, fn: str) -> tuple[bool, tuple]:
+    """(whether x was a tuple, x as a tuple of Tensors), with torch's TypeError otherwise."""
+    from ..tensor import Tensor
+
+    was_tuple = isinstance(x, tuple)
+    items = x if was_tuple else (x,)
+    for i, item in enumerate(items):
+        if not isinstance(item, Tensor):
+            where = f"value at index {i}" if was_tuple else f"given {what}"
+            raise TypeError(f"The {what} given to {fn} must be either a Tensor or a tuple of Tensors but the "
+                            f"{where} has type {type(item)}.")
+    return was_tuple, items
+
+
+def _prepare_inputs(inputs: tuple, create_graph: bool) -> tuple:
+    """Fresh tensors that require grad: detached, unless the caller wants gradients to flow back."""
+    return tuple(x.view_as(x) if create_graph and x.requires_grad else x.detach().requires_grad_()
+                 for x in inputs)
+
+
+def _check_v(v: tuple, others: tuple, others_tuple: bool) -> tuple:
+    if len(v) != len(others):
+        if others_tuple:
+            raise RuntimeError(f"v is a tuple of invalid length: should be {len(others)} but got {len(v)}.")
+        raise RuntimeError("The given v should contain a single Tensor.")
+    for i, (a, b) in enumerate(zip(v, others)):
+        if a.shape != b.shape:
+            where = f"Entry {i} in " if others_tuple else ""
+            raise RuntimeError(f"{where}v has invalid size: should be {b.shape} but got {a.shape}.")
+    return tuple(a.detach() for a in v)
+
+
+def _check_outputs_require_grad(outputs: tuple, strict: bool) -> None:
+    if strict:
+        for i, out in enumerate(outputs):
+            if not out.requires_grad:
+                raise RuntimeError(
+                    f"Output {i} of the user-provided function does not require gradients. The outputs must be "
+                    "computed in a differentiable manner from the input when running in strict mode."
+                )
+
+
+def _check_single_element(out: Any, fn: str) -> None:
+    from ..tensor import Tensor
+
+    if not isinstance(out, Tensor):
+        raise RuntimeError(f"The function given to {fn} should return a single Tensor")
+    if out.numel() != 1:
+        raise RuntimeError(f"The Tensor returned by the function given to {fn} should contain a single element")
+
+
+def _grad(outputs: tuple, inputs: tuple, grad_outputs: Any, create_graph: bool,
+          retain_graph: bool | None = None) -> tuple:
+    """autograd.grad over the outputs that require grad; None for every input when there are none."""
+    seeds = grad_outputs if grad_outputs is not None else (None,) * len(outputs)
+    pairs = [(o, g) for o, g in zip(outputs, seeds) if o is not None and o.requires_grad]
+    if not pairs:
+        return (None,) * len(inputs)
+    outs = [o for o, _ in pairs]
+    given = [g for _, g in pairs]
+    return grad(outs, inputs, None if all(g is None for g in given) else given, retain_graph=retain_graph,
+                create_graph=create_graph, allow_unused=True)
+
+
+_STRICT_NONE = {
+    "back": "The output of the user-provided function is independent of input {i}. This is not allowed in "
+            "strict mode.",
+    "back_trick": "The gradient with respect to the input is independent of entry {i} in the grad_outputs when "
+                  "using the double backward trick to compute forward mode gradients. This is not allowed in "
+                  "strict mode.",
+    "double_back": "The jacobian of the user-provided function is independent of input {i}. This is not "
+                   "allowed in strict mode.",
+}
+
+
+def _zeros_for_none(grads: tuple, refs: tuple, strict: bool, create_graph: bool, stage: str) -> tuple:
+    """Replace a missing gradient (the output does not depend on that input) by zeros, or raise
+    when strict."""
+    from ..tensor import Tensor
+
+    result = []
+    for i, (g, ref) in enumerate(zip(grads, refs)):
+        if g is None:
+            if strict:
+                raise RuntimeError(_STRICT_NONE[stage].format(i=i))
+            g = Tensor._make(np.zeros(ref.shape, ref.dtype.np))
+        elif strict and create_graph and not g.requires_grad:
+            what = "hessian" if "double" in stage else "jacobian"
+            raise RuntimeError(f"The {what} of the user-provided function is independent of input {i}. This is "
+                               "not allowed in strict mode when create_graph=True.")
+        result.append(g)
+    return tuple(result)
+
+
+def _zero_or(g: Any, x: Any, strict: bool, create_graph: bool, j: int, i: int) -> Any:
+    """One Jacobian row: the gradient, or zeros when output i does not depend on input j."""
+    from ..tensor import Tensor
+
+    if g is None:
+        if strict:
+            raise RuntimeError(f"Output {i} of the user-provided function is independent of input {j}. This is "
+                               "not allowed in strict mode.")
+        return Tensor._make(np.zeros(x.shape, x.dtype.np))
+    return g
+
+
+def _stack_rows(stack: Callable, rows: list, out: Any, x: Any) -> Any:
+    from ..tensor import Tensor
+
+    if not rows:  # an output with no elements
+        return Tensor._make(np.zeros(tuple(out.shape) + tuple(x.shape), x.dtype.np))
+    return stack(rows).reshape(tuple(out.shape) + tuple(x.shape))
+
+
+def _finish(tensors: tuple, create_graph: bool) -> tuple:
+    """Without create_graph the results are plain tensors, cut from the graph."""
+    return tensors if create_graph else tuple(t.detach() for t in tensors)
+
+
+def _finish_nested(rows: list, create_graph: bool) -> tuple:
+    return tuple(_finish(row, create_graph) for row in rows)
+
+
+def _unpack(result: tuple, was_tuple: bool) -> Any:
+    return result if was_tuple else result[0]
+
+
+def _unpack_nested(result: tuple, outer_tuple: bool, inner_tuple: bool) -> Any:
+    if not inner_tuple:
+        result = tuple(row[0] for row in result)
+    return result if outer_tuple else result[0]

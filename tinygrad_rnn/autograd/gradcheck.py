@@ -1,0 +1,428 @@
+"""Check backward formulas against finite differences: `gradcheck` and `gradgradcheck`.
+
+For a function f and every pair (output i, input j) there are two Jacobians to compare:
+
+- the *analytical* one, from backward: `autograd.grad(output_i, inputs, e_k)` with a one-hot
+  upstream gradient e_k gives row k of the Jacobian, d(output_i)[k] / d(input_j);
+- the *numerical* one, from the forward alone: nudge one input element by +-eps and take the
+  central difference (f(x + eps) - f(x - eps)) / (2 eps), one column per input element.
+
+They must agree elementwise within `atol + rtol * |numerical|` (torch's `allclose`). Like torch,
+each Jacobian is laid out as (number of input elements, number of output elements).
+
+Why float64: the central difference has error ~ eps^2 * f''' from the formula and ~ u * |f| / eps
+from rounding (u is the unit roundoff). With eps = 1e-6 that rounding term is ~1e-10 in float64
+but ~0.1 in float32, larger than the tolerance: float32 checks fail for correct code.
+
+`fast_mode=True` compares one number per (output, input) pair instead: v^T J u for random unit
+vectors u (over the input) and v (over the output). Backward gives v^T J with one call; a single
+directional difference (f(x + eps u) - f(x - eps u)) / (2 eps) gives J u. Checking an RNN's weight
+matrices this way costs two forwards per input instead of two per weight.
+"""
+from __future__ import annotations
+
+import warnings
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
+
+from .function import Function
+
+# Jacobians with more elements than this are described, not printed, in an error message.
+_PRINT_LIMIT = 400
+
+
+class GradcheckError(RuntimeError):
+    """Error raised by `gradcheck` and `gradgradcheck` (torch.autograd.gradcheck.GradcheckError)."""
+
+
+# ---------------------------------------------------------------------------- public API
+def gradcheck(func: Callable[..., Any], inputs: Any, *, eps: float = 1e-6, atol: float = 1e-5,
+              rtol: float = 1e-3, raise_exception: bool = True, nondet_tol: float = 0.0,
+              check_undefined_grad: bool = True, check_grad_dtypes: bool = False,
+              check_batched_grad: bool = False, check_batched_forward_grad: bool = False,
+              check_forward_ad: bool = False, check_backward_ad: bool = True, fast_mode: bool = False,
+              masked: bool | None = None) -> bool:
+    """Check the gradients of `func` at `inputs` (a Tensor or a tuple) against finite differences.
+
+    Every output that requires grad is checked against every input that requires grad; inputs
+    should be float64 (see the module docstring). Returns True, or raises `GradcheckError` naming
+    the output, the input and the worst element (returns False instead when `raise_exception`
+    is False).
+
+        >>> import tinygrad_rnn as torch
+        >>> x = torch.randn(3, dtype=torch.float64, requires_grad=True)
+        >>> torch.autograd.gradcheck(torch.tanh, (x,))
+        True
+
+    Accepted for torch compatibility and not implemented (there is no batching or forward-mode
+    AD here): `check_batched_grad`, `check_batched_forward_grad`, `check_forward_ad`, `masked`.
+    """
+    if not (check_forward_ad or check_backward_ad):
+        raise AssertionError("Expected at least one of check_forward_ad or check_backward_ad to be True")
+    try:
+        return _gradcheck(func, _as_tuple(inputs), eps=eps, atol=atol, rtol=rtol, nondet_tol=nondet_tol,
+                          check_undefined_grad=check_undefined_grad, check_grad_dtypes=check_grad_dtypes,
+                          fast_mode=fast_mode)
+    except GradcheckError:
+        if raise_exception:
+            raise
+        return False
+
+
+def gradgradcheck(func: Callable[..., Any], inputs: Any, grad_outputs: Any = None, *, eps: float = 1e-6,
+                  atol: float = 1e-5, rtol: float = 1e-3, gen_non_contig_grad_outputs: bool = False,
+                  raise_exception: bool = True, nondet_tol: float = 0.0, check_undefined_grad: bool = True,
+                  check_grad_dtypes: bool = False, check_batched_grad: bool = False,
+                  check_fwd_over_rev: bool = False, check_rev_over_rev: bool = True, fast_mode: bool = False,
+                  masked: bool = False) -> bool:
+    """Check second derivatives: `gradcheck` of the function (inputs, v) -> v^T J(inputs).
+
+    The gradients that backward returns are differentiated again (they were built with
+    `create_graph=True`), with respect to the inputs and to the upstream gradients v.
+    `grad_outputs` are the v's; by default random values in [-1, 1) that require grad.
+    """
+    from ..tensor import Tensor
+
+    inputs = _as_tuple(inputs)
+    if grad_outputs is None:
+        rng = np.random.default_rng(0)  # our own generator: the user's random stream is untouched
+        outs = _differentiable_outputs(func(*inputs))
+        grad_outputs = tuple(
+            Tensor._make(rng.uniform(-1, 1, o.shape).astype(o.dtype.np)).requires_grad_() for o in outs
+        )
+    grad_outputs = _as_tuple(grad_outputs)
+    n_out = len(grad_outputs)
+    diff_inputs = [i for i, x in enumerate(inputs) if _needs_grad(x)]
+
+    def vjp(*args: Any) -> tuple:
+        from .engine import grad
+
+        outputs = _differentiable_outputs(func(*args[:-n_out]))
+        grads = grad(outputs, [args[i] for i in diff_inputs], args[-n_out:], create_graph=True,
+                     allow_unused=True)
+        return tuple(g for g in grads if g is not None)
+
+    return gradcheck(vjp, inputs + grad_outputs, eps=eps, atol=atol, rtol=rtol,
+                     raise_exception=raise_exception, nondet_tol=nondet_tol,
+                     check_undefined_grad=check_undefined_grad, check_grad_dtypes=check_grad_dtypes,
+                     fast_mode=fast_mode, check_forward_ad=check_fwd_over_rev,
+                     check_backward_ad=check_rev_over_rev)
+
+
+# ---------------------------------------------------------------------------- the check
+def _gradcheck(func: Callable, inputs: tuple, *, eps: float, atol: float, rtol: float, nondet_tol: float,
+               check_undefined_grad: bool, check_grad_dtypes: bool, fast_mode: bool) -> bool:
+    _check_inputs(inputs)
+    func_out = _as_tuple(func(*inputs))
+    outputs = _differentiable_outputs(func_out)
+    if not outputs:
+        _check_no_differentiable_outputs(func, inputs, func_out, eps)
+        return True
+    if fast_mode:
+        _fast_check(func, inputs, func_out, outputs, eps, atol, rtol, nondet_tol, check_grad_dtypes)
+    else:
+        _slow_check(func, inputs, func_out, outputs, eps, atol, rtol, nondet_tol, check_grad_dtypes)
+    _check_backward_scales_with_grad_output(inputs, outputs)
+    if check_undefined_grad:
+        _check_undefined_grad(func, inputs)
+    return True
+
+
+def _slow_check(func: Callable, inputs: tuple, func_out: tuple, outputs: tuple, eps: float, atol: float, rtol: float,
+                nondet_tol: float, check_grad_dtypes: bool) -> None:
+    """Compare whole Jacobians, one (output, input) pair at a time."""
+    numerical = numerical_jacobians(func, inputs, eps)  # [input][output]
+    diff_out_index = _differentiable_output_positions(func_out)
+    for i, out in enumerate(outputs):
+        analytical = _analytical_jacobians(inputs, out, nondet_tol, check_grad_dtypes)
+        for j, a in enumerate(analytical):
+            n = numerical[j][diff_out_index[i]]
+            if not _allclose(a, n, rtol, atol):
+                raise GradcheckError(_mismatch_message(a, n, i, j, inputs, out, atol, rtol))
+
+
+def _fast_check(func: Callable, inputs: tuple, func_out: tuple, outputs: tuple, eps: float, atol: float, rtol: float,
+                nondet_tol: float, check_grad_dtypes: bool) -> None:
+    """Compare v^T J u for random unit vectors u, v (see the module docstring)."""
+    rng = np.random.default_rng(0)
+    diff = [k for k, x in enumerate(inputs) if _needs_grad(x)]
+    us = [_unit_vector(rng, inputs[k]._data.size) for k in diff]
+    vs = [_unit_vector(rng, o._data.size) for o in outputs]
+    diff_out_index = _differentiable_output_positions(func_out)
+    for j, (k, u) in enumerate(zip(diff, us)):
+        ju = _numerical_jvp(func, inputs, k, u.reshape(inputs[k].shape), eps)  # J u per output
+        for i, (out, v) in enumerate(zip(outputs, vs)):
+            vtj = _analytical_jacobians(inputs, out, nondet_tol, check_grad_dtypes, v)[j]  # (n_in, 1)
+            analytical = float(vtj[:, 0] @ u)
+            numerical = float(v @ ju[diff_out_index[i]])
+            scaled_atol = atol * float(u.sum()) * float(v.sum())  # atol summed over the entries of u, v
+            if not abs(analytical - numerical) <= scaled_atol + rtol * abs(numerical):
+                slow = _mismatch_message(
+                    _analytical_jacobians(inputs, out, float("inf"), False)[j],
+                    numerical_jacobians(func, inputs, eps)[j][diff_out_index[i]], i, j, inputs, out, atol, rtol,
+                )
+                raise GradcheckError(
+                    f"Jacobian mismatch for output {i} with respect to input {j},\n"
+                    f"numerical:{numerical!r}\nanalytical:{analytical!r}\n\n"
+                    "The above quantities relating the numerical and analytical jacobians are computed \n"
+                    "in fast mode (v^T J u for random unit vectors u and v). Below, we recompute numerical "
+                    "and analytical jacobians in slow mode:\n\n" + slow
+                )
+
+
+# ---------------------------------------------------------------------------- Jacobians
+def numerical_jacobians(func: Callable, inputs: tuple, eps: float) -> list[list[np.ndarray]]:
+    """Central-difference Jacobians: result[j][i] is d(output i)/d(input j), shape (n_in, n_out),
+    for each input j that requires grad and every Tensor output i."""
+    result = []
+    for x in inputs:
+        if not _needs_grad(x):
+            continue
+        data = x._data
+        columns: list[list[np.ndarray]] = []
+        for idx in np.ndindex(data.shape):
+            original = data[idx].copy()
+            data[idx] = original + eps
+            plus = _evaluate(func, inputs)
+            data[idx] = original - eps
+            minus = _evaluate(func, inputs)
+            data[idx] = original
+            columns.append([(p - m) / (2 * eps) for p, m in zip(plus, minus)])
+        n_out = len(_evaluate(func, inputs))
+        result.append([
+            np.stack([c[i].reshape(-1) for c in columns]) if columns else np.zeros((0, 0)) for i in range(n_out)
+        ])
+    return result
+
+
+def _numerical_jvp(func: Callable, inputs: tuple, k: int, u: np.ndarray, eps: float) -> list[np.ndarray]:
+    """J u for input k: one directional central difference, one flat vector per output."""
+    data = inputs[k]._data
+    original = data.copy()
+    data[...] = original + eps * u
+    plus = _evaluate(func, inputs)
+    data[...] = original - eps * u
+    minus = _evaluate(func, inputs)
+    data[...] = original
+    return [((p - m) / (2 * eps)).reshape(-1) for p, m in zip(plus, minus)]
+
+
+def _evaluate(func: Callable, inputs: tuple) -> list[np.ndarray]:
+    """The Tensor outputs of func as float64 arrays. Grad mode stays on: gradgradcheck's func
+    calls backward inside."""
+    outs = _as_tuple(func(*inputs))
+    return [o._data.astype(np.float64) for o in outs if _is_tensor(o)]
+
+
+def _analytical_jacobians(inputs: tuple, output: Any, nondet_tol: float, check_grad_dtypes: bool,
+                          v: np.ndarray | None = None) -> list[np.ndarray]:
+    """d(output)/d(input j) through backward, shape (n_in, n_out); with `v`, the single column v^T J.
+
+    Computed twice: backward must give the same numbers for the same upstream gradient."""
+    first = _vjp_columns(inputs, output, check_grad_dtypes, v)
+    second = _vjp_columns(inputs, output, False, v)
+    for a, b in zip(first, second):
+        if a.size and np.abs(a - b).max() > nondet_tol:
+            raise GradcheckError(
+                "Backward is not reentrant, i.e., running backward with same input and grad_output multiple "
+                "times gives different values, although analytical gradient matches numerical gradient."
+                f"The tolerance for nondeterminism was {nondet_tol}."
+            )
+    return first
+
+
+def _vjp_columns(inputs: tuple, output: Any, check_grad_dtypes: bool, v: np.ndarray | None) -> list[np.ndarray]:
+    from ..tensor import Tensor
+    from .engine import grad
+
+    diff = [x for x in inputs if _needs_grad(x)]
+    seeds = [v] if v is not None else [np.eye(output._data.size)[k] for k in range(output._data.size)]
+    jacobians = [np.zeros((x._data.size, len(seeds))) for x in diff]
+    for col, seed in enumerate(seeds):
+        upstream = Tensor._make(seed.reshape(output.shape).astype(output.dtype.np))
+        grads = grad(output, diff, upstream, retain_graph=True, allow_unused=True)
+        for j, (g, x) in enumerate(zip(grads, diff)):
+            if g is None:
+                continue
+            if g.shape != x.shape:
+                raise GradcheckError("Analytical gradient has incorrect size")
+            if check_grad_dtypes and g.dtype is not x.dtype:
+                raise GradcheckError("Gradient has dtype mismatch")
+            jacobians[j][:, col] = g._data.reshape(-1)
+    return jacobians
+
+
+# ---------------------------------------------------------------------------- the other checks
+def _check_inputs(inputs: tuple) -> None:
+    """Warn about inputs that are not float64, and insist that something requires grad."""
+    any_requires_grad = False
+    for idx, x in enumerate(inputs):
+        if _is_tensor(x) and x._requires_grad:
+            if x.dtype.np != np.float64:
+                warnings.warn(
+                    f"Input #{idx} requires gradient and is not a double precision floating point or complex. "
+                    "This check will likely fail if all the inputs are not of double precision floating point "
+                    "or complex. ",
+                    stacklevel=4,
+                )
+            if any(s == 0 and n > 1 for s, n in zip(x._data.strides, x._data.shape)):
+                raise RuntimeError(
+                    f"The {idx}th input has a dimension with stride 0. gradcheck only supports inputs that are "
+                    "non-overlapping to be able to compute the numerical gradients correctly. You should call "
+                    ".contiguous on the input before passing it to gradcheck."
+                )
+            any_requires_grad = True
+    if not any_requires_grad:
+        raise ValueError(
+            "gradcheck expects at least one input tensor to require gradient, but none of them have "
+            "requires_grad=True."
+        )
+
+
+def _check_no_differentiable_outputs(func: Callable, inputs: tuple, func_out: tuple, eps: float) -> None:
+    """An output that does not require grad claims a zero derivative: finite differences must agree."""
+    for per_input in numerical_jacobians(func, inputs, eps):
+        for jacobian in per_input:
+            if np.any(jacobian != 0):
+                raise GradcheckError("Numerical gradient for function expected to be zero")
+
+
+def _check_backward_scales_with_grad_output(inputs: tuple, outputs: tuple) -> None:
+    """A zero upstream gradient must give zero input gradients (backward multiplies by it)."""
+    from ..tensor import Tensor
+    from .engine import grad
+
+    diff = [x for x in inputs if _needs_grad(x)]
+    zeros = [Tensor._make(np.zeros(o.shape, o.dtype.np)) for o in outputs]
+    grads = grad(outputs, diff, zeros, retain_graph=True, allow_unused=True)
+    for g in grads:
+        if g is not None and np.any(g._data != 0):
+            raise GradcheckError("backward not multiplied by grad_output")
+
+
+def _check_undefined_grad(func: Callable, inputs: tuple) -> None:
+    """Backward must cope when some outputs get no gradient at all (None reaches the node, or
+    zeros when it materializes them), and then give zero or no input gradients."""
+    n_outputs = len(_differentiable_outputs(func(*inputs)))
+    patterns = [set(range(n_outputs))]  # every output undefined ...
+    if n_outputs > 1:
+        patterns += [{i} for i in range(n_outputs)]  # ... and one at a time
+    for undefined in patterns:
+        outputs = _differentiable_outputs(func(*inputs))
+        cut = tuple(_UndefinedGrad.apply(o) if i in undefined else o for i, o in enumerate(outputs))
+        _check_zero_grads_from_zero_outputs(inputs, cut)
+
+
+def _check_zero_grads_from_zero_outputs(inputs: tuple, outputs: tuple) -> None:
+    from ..tensor import Tensor
+    from .engine import grad
+
+    diff = [x for x in inputs if _needs_grad(x)]
+    zeros = [Tensor._make(np.zeros(o.shape, o.dtype.np)) for o in outputs]
+    try:
+        grads = grad(outputs, diff, zeros, allow_unused=True)
+    except RuntimeError as e:
+        raise GradcheckError(
+            "Expected backward function to handle undefined output grads. Please look at \"Notes about "
+            "undefined output gradients\" in \"tools/autograd/derivatives.yaml\""
+        ) from e
+    for g in grads:
+        if g is not None and np.any(g._data != 0):
+            raise GradcheckError(
+                "Expected all input grads to be undefined or zero when all output grads are undefined or zero. "
+                "Please look at \"Notes about undefined output gradients\" in \"tools/autograd/derivatives.yaml\""
+            )
+
+
+class _UndefinedGrad(Function):
+    """Identity whose backward sends no gradient on: what torch's UndefinedGrad node does."""
+
+    @staticmethod
+    def forward(ctx: Any, x: Any) -> Any:
+        from ..tensor import Tensor
+
+        return Tensor._make(x._data)
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> Any:
+        return None
+
+
+# ---------------------------------------------------------------------------- the error message
+def _allclose(a: np.ndarray, n: np.ndarray, rtol: float, atol: float) -> bool:
+    """torch.allclose(analytical, numerical): |a - n| <= atol + rtol * |n| everywhere."""
+    return a.shape == n.shape and bool(np.all(np.abs(a - n) <= atol + rtol * np.abs(n)))
+
+
+def _mismatch_message(a: np.ndarray, n: np.ndarray, i: int, j: int, inputs: tuple, output: Any,
+                      atol: float, rtol: float) -> str:
+    """torch's header and Jacobians, then where the worst element is and what was allowed."""
+    diff_inputs = [k for k, x in enumerate(inputs) if _needs_grad(x)]
+    x = inputs[diff_inputs[j]]
+    msg = (f"Jacobian mismatch for output {i:d} with respect to input {j:d},\n"
+           f"numerical:{_show(n, output.dtype)}\nanalytical:{_show(a, x.dtype)}\n")
+    if a.shape != n.shape:
+        return msg
+    excess = np.abs(a - n) - (atol + rtol * np.abs(n))
+    row, col = np.unravel_index(int(np.argmax(np.where(np.isnan(excess), np.inf, excess))), a.shape)
+    in_pos = np.unravel_index(row, x.shape) if x.ndim else ()
+    out_pos = np.unravel_index(col, output.shape) if output.ndim else ()
+    argument = f" (argument {diff_inputs[j]} of func)" if diff_inputs[j] != j else ""
+    worst_a, worst_n = float(a[row, col]), float(n[row, col])
+    return msg + (
+        f"\nWorst element: d(output {i})[{_index(out_pos)}] / d(input {j}){argument}[{_index(in_pos)}] "
+        f"is {worst_a!r} by backward (analytical) but {worst_n!r} by finite differences (numerical); "
+        f"allowed difference atol + rtol * |numerical| = {atol} + {rtol} * {abs(worst_n)!r} "
+        f"= {atol + rtol * abs(worst_n)!r}.\n"
+    )
+
+
+def _show(jacobian: np.ndarray, dtype: Any) -> str:
+    from ..tensor import Tensor
+
+    if jacobian.size > _PRINT_LIMIT:
+        return f"<{jacobian.shape[0]} x {jacobian.shape[1]} Jacobian, too large to print>"
+    return repr(Tensor._make(jacobian.astype(dtype.np)))
+
+
+def _index(pos: Sequence[int]) -> str:
+    return ", ".join(str(int(p)) for p in pos)
+
+
+# ---------------------------------------------------------------------------- small helpers
+def _is_tensor(x: Any) -> bool:
+    from ..tensor import Tensor
+
+    return isinstance(x, Tensor)
+
+
+def _needs_grad(x: Any) -> bool:
+    return _is_tensor(x) and x._requires_grad
+
+
+def _as_tuple(x: Any) -> tuple:
+    if isinstance(x, tuple):
+        return x
+    if isinstance(x, list):
+        return tuple(x)
+    return (x,)
+
+
+def _differentiable_output_positions(func_out: tuple) -> list[int]:
+    """Where each output that requires grad sits among the Tensor outputs (numerical Jacobians
+    are computed for every Tensor output)."""
+    tensors = [o for o in func_out if _is_tensor(o)]
+    return [k for k, o in enumerate(tensors) if o._requires_grad]
+
+
+def _differentiable_outputs(x: Any) -> tuple:
+    return tuple(o for o in _as_tuple(x) if _is_tensor(o) and o._requires_grad)
+
+
+def _unit_vector(rng: np.random.Generator, n: int) -> np.ndarray:
+    """Uniform [0, 1) entries scaled to length 1, as torch's fast mode draws them."""
+    u = rng.random(n)
+    norm = np.linalg.norm(u)
+    return u / norm if norm else u
