@@ -1,0 +1,128 @@
+"""lr schedulers against torch: the lr sequence, get_last_lr, state_dict, and the step-order warning."""
+from __future__ import annotations
+
+import warnings
+
+import pytest
+from helpers import check_error, require_torch
+
+import tinygrad_rnn
+
+
+def _optimizer(m: object, groups: int = 2) -> object:
+    params = [{"params": [m.zeros(2, requires_grad=True)], "lr": 0.1 * (i + 1)} for i in range(groups)]
+    return m.optim.SGD(params, lr=0.1)
+
+
+SCHEDULES = {
+    "StepLR": lambda m, o: m.optim.lr_scheduler.StepLR(o, step_size=3, gamma=0.5),
+    "ExponentialLR": lambda m, o: m.optim.lr_scheduler.ExponentialLR(o, gamma=0.9),
+    "LambdaLR": lambda m, o: m.optim.lr_scheduler.LambdaLR(o, lambda epoch: 1 / (epoch + 1)),
+    "LambdaLR list": lambda m, o: m.optim.lr_scheduler.LambdaLR(o, [lambda e: 0.9**e, lambda e: e // 4 + 1]),
+    "MultiStepLR": lambda m, o: m.optim.lr_scheduler.MultiStepLR(o, milestones=[2, 5, 5, 9], gamma=0.3),
+    "CosineAnnealingLR": lambda m, o: m.optim.lr_scheduler.CosineAnnealingLR(o, T_max=6, eta_min=0.01),
+}
+
+
+def _lr_sequence(m: object, make: object, epochs: int = 20) -> tuple:
+    opt = _optimizer(m)
+    sched = make(m, opt)
+    seq = [sched.get_last_lr()]
+    for _ in range(epochs):
+        opt.step()
+        sched.step()
+        seq.append(sched.get_last_lr())
+    return seq, [g["lr"] for g in opt.param_groups], sched
+
+
+@pytest.mark.parametrize("name", list(SCHEDULES))
+def test_lr_sequence_matches_torch(name: str) -> None:
+    torch = require_torch()
+    (ours, lr_ours, s_ours), (theirs, lr_theirs, s_theirs) = (_lr_sequence(m, SCHEDULES[name]) for m in (tinygrad_rnn, torch))
+    assert len(ours) == len(theirs)
+    for a, b in zip(ours, theirs):
+        assert a == pytest.approx(b, rel=1e-12)
+    assert lr_ours == pytest.approx(lr_theirs, rel=1e-12)
+    assert s_ours.last_epoch == s_theirs.last_epoch == 20
+    state_ours, state_theirs = s_ours.state_dict(), s_theirs.state_dict()
+    assert set(state_ours) == set(state_theirs)
+    for key in state_ours:
+        if key not in ("lr_lambdas", "_last_lr", "base_lrs"):
+            assert state_ours[key] == state_theirs[key], key
+
+
+@pytest.mark.parametrize("name", ["StepLR", "ExponentialLR", "MultiStepLR", "CosineAnnealingLR"])
+def test_step_with_epoch_uses_closed_form_and_warns(name: str) -> None:
+    torch = require_torch()
+    results = []
+    for m in (tinygrad_rnn, torch):
+        opt = _optimizer(m)
+        sched = SCHEDULES[name](m, opt)
+        opt.step()
+        with pytest.warns(UserWarning, match="The epoch parameter in `scheduler.step\\(\\)` was not necessary"):
+            sched.step(7)
+        results.append(sched.get_last_lr())
+    assert results[0] == pytest.approx(results[1], rel=1e-12)
+
+
+def test_state_dict_round_trip_resumes() -> None:
+    opt = _optimizer(tinygrad_rnn)
+    sched = tinygrad_rnn.optim.lr_scheduler.StepLR(opt, step_size=2)
+    for _ in range(3):
+        opt.step()
+        sched.step()
+    opt2 = _optimizer(tinygrad_rnn)
+    sched2 = tinygrad_rnn.optim.lr_scheduler.StepLR(opt2, step_size=5)
+    opt2.load_state_dict(opt.state_dict())
+    sched2.load_state_dict(sched.state_dict())
+    for _ in range(3):
+        for o, s in ((opt, sched), (opt2, sched2)):
+            o.step()
+            s.step()
+    assert sched.get_last_lr() == sched2.get_last_lr() and sched2.last_epoch == 6
+
+
+def _warning_messages(m: object, optimizer_first: bool) -> list:
+    opt = _optimizer(m, groups=1)
+    sched = m.optim.lr_scheduler.StepLR(opt, 2)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        if optimizer_first:
+            opt.step()
+        sched.step()
+        opt.step()
+        sched.step()
+    return [str(w.message) for w in caught]
+
+
+@pytest.mark.parametrize("optimizer_first", [True, False])
+def test_step_order_warning_matches_torch(optimizer_first: bool) -> None:
+    torch = require_torch()
+    ours, theirs = _warning_messages(tinygrad_rnn, optimizer_first), _warning_messages(torch, optimizer_first)
+    assert ours == theirs
+    assert bool(ours) == (not optimizer_first)
+
+
+def test_get_lr_outside_step_warns_like_torch() -> None:
+    torch = require_torch()
+    messages = []
+    for m in (tinygrad_rnn, torch):
+        sched = m.optim.lr_scheduler.StepLR(_optimizer(m), 2)
+        with pytest.warns(UserWarning) as caught:
+            value = sched.get_lr()
+        messages.append((value, str(caught[0].message)))
+    assert messages[0] == messages[1]
+
+
+ERRORS = {
+    "not an optimizer": lambda m: m.optim.lr_scheduler.StepLR(3, 2),
+    "lambda count": lambda m: m.optim.lr_scheduler.LambdaLR(_optimizer(m), [lambda e: 1.0]),
+    "resume without initial_lr": lambda m: m.optim.lr_scheduler.StepLR(_optimizer(m), 2, last_epoch=3),
+    "step_size 0": lambda m: m.optim.lr_scheduler.StepLR(_optimizer(m), 0).step(),
+}
+
+
+@pytest.mark.filterwarnings("ignore:Detected call of")
+@pytest.mark.parametrize("case", list(ERRORS))
+def test_errors_match_torch(case: str) -> None:
+    check_error(ERRORS[case])
