@@ -7,5 +7,7 @@ from .module import Module
 from .parameter import Parameter
 
 # --- RNN family: rnn.py (RNNBase, RNN, RNNCell), lstm_gru.py (LSTM, GRU, LSTMCell, GRUCell)
+from .rnn import RNN, RNNCell
+from .rnn_base import RNNBase, RNNCellBase
 
 # --- layers and losses: layers.py, loss.py; submodules functional, init, utils
