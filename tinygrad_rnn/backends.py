@@ -1,0 +1,52 @@
+"""Which implementation the recurrent modules run: the fused kernels (default) or the composed path.
+
+    import tinygrad_rnn as torch
+    rnn = torch.nn.RNN(4, 8)
+    out, h = rnn(x)                              # fused: one graph node per layer and direction
+    with torch.backends.composed_rnn():
+        out, h = rnn(x)                          # composed: the op-by-op code in nn/rnn.py
+    torch.backends.fused_rnn = False             # or switch it for the whole program
+
+Both give the same values and gradients. The composed path is the one to read and step through;
+the fused kernels (tinygrad_rnn/kernels/) compute the same math with far fewer Python calls.
+
+`cudnn`, `mps` and `mkldnn` are stand-ins for torch.backends' namespaces, so tutorial lines such as
+`torch.backends.cudnn.deterministic = True` or `torch.backends.mps.is_available()` run unchanged.
+"""
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+fused_rnn: bool = True
+"""True: nn.RNN (and the family, where a kernel exists) runs the fused kernels."""
+
+
+@contextmanager
+def composed_rnn() -> Iterator[None]:
+    """Within the block, recurrent modules run the composed op-by-op path."""
+    module = sys.modules[__name__]
+    previous = module.fused_rnn
+    module.fused_rnn = False
+    try:
+        yield
+    finally:
+        module.fused_rnn = previous
+
+
+class _Backend:
+    """A torch.backends namespace for hardware we do not have: flags are stored and ignored."""
+
+    def __init__(self, available: bool, **flags: bool) -> None:
+        self._available = available
+        self.__dict__.update(flags)
+
+    def is_available(self) -> bool:
+        return self._available
+
+
+# Measured on torch 2.13 (CPU build): cudnn and mps are unavailable, mkldnn is available.
+cudnn = _Backend(False, enabled=True, deterministic=False, benchmark=False, allow_tf32=True)
+mps = _Backend(False)
+mkldnn = _Backend(True, enabled=True)

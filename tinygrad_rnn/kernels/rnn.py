@@ -1,0 +1,173 @@
+"""The fused Elman RNN kernel: one layer and one direction over a whole sequence, as ONE graph node.
+
+The math is torch's: for each step t, in time order (or reversed),
+
+    h_t = act(x_t @ W_ih^T + b_ih + h_{t-1} @ W_hh^T + b_hh)        act = tanh or relu
+
+Forward computes `x_t @ W_ih^T + b_ih + b_hh` for every step in one matrix product, then runs the
+recurrence in place in the output buffer, which is also all that backward needs (tanh' = 1 - h^2,
+relu' = [h > 0]). Backward walks the steps in the opposite order carrying only dL/dh; the weight,
+bias and input gradients are then each one large matrix product over all steps.
+
+Packed sequences (`lengths`): element b is valid at steps t < lengths[b]. At a padded step the
+element's h is left unchanged and its output is 0, so h_last is each element's state at its own
+last valid step, and the reverse direction starts there. With lengths sorted in decreasing order
+(as PackedSequence keeps them) the valid elements of step t are the first `active[t]` rows, so
+every numpy call works on a contiguous prefix; other orders are sorted first and unsorted after.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ..tensor import Tensor
+from .sequence_function import SequenceFunction
+
+
+class FusedRNN(SequenceFunction):
+    """`FusedRNN.apply(x, h0, w_ih, w_hh, b_ih, b_hh, nonlinearity, reverse, lengths)`.
+
+    x (L, N, H_in), h0 (N, H), weights in torch's layout, biases (H,) or None; nonlinearity
+    'tanh' or 'relu'; lengths None or N ints. Returns (output (L, N, H), h_last (N, H)).
+    """
+
+    @staticmethod
+    def forward(ctx, x, h0, w_ih, w_hh, b_ih, b_hh, nonlinearity, reverse, lengths):
+        order = _batch_order(lengths)  # None unless lengths are given out of decreasing order
+        xs, h0s, ns = _rows(x._data, order, 1), _rows(h0._data, order, 0), _rows(_as_lengths(lengths), order, 0)
+        bias = None if b_ih is None else b_ih._data + b_hh._data
+        out, h_last = rnn_forward(xs, h0s, w_ih._data, w_hh._data, bias, nonlinearity, reverse,
+                                  _active_rows(ns, x.shape[0]))
+        if order is not None:
+            undo = np.argsort(order)
+            out, h_last = out[:, undo], h_last[undo]
+        out = Tensor._make(out)
+        ctx.save_for_backward(x, h0, w_ih, w_hh, b_ih, b_hh, nonlinearity, reverse, lengths, out)
+        return out, Tensor._make(h_last)
+
+    @staticmethod
+    def backward_arrays(ctx, g_out, g_h):
+        x, h0, w_ih, w_hh, b_ih, b_hh, nonlinearity, reverse, lengths, out = ctx.saved_tensors
+        order = _batch_order(lengths)
+        xs, h0s, ns = _rows(x._data, order, 1), _rows(h0._data, order, 0), _rows(_as_lengths(lengths), order, 0)
+        outs, g_out, g_h = _rows(out._data, order, 1), _rows(g_out, order, 1), _rows(g_h, order, 0)
+        dx, dh0, dw_ih, dw_hh, db = rnn_backward(g_out, g_h, xs, h0s, w_ih._data, w_hh._data, outs, nonlinearity,
+                                                 reverse, ns, _active_rows(ns, x.shape[0]))
+        if order is not None:
+            undo = np.argsort(order)
+            dx, dh0 = dx[:, undo], dh0[undo]
+        need = ctx.needs_input_grad
+        return (dx if need[0] else None, dh0 if need[1] else None, dw_ih if need[2] else None,
+                dw_hh if need[3] else None, db if b_ih is not None and need[4] else None,
+                db if b_hh is not None and need[5] else None, None, None, None)
+
+    @staticmethod
+    def composed(x, h0, w_ih, w_hh, b_ih, b_hh, nonlinearity, reverse, lengths):
+        from ..nn.rnn import run_direction  # the op-by-op path; imported here to avoid an import cycle
+
+        return run_direction(x, h0, w_ih, w_hh, b_ih, b_hh, nonlinearity, reverse, lengths)
+
+
+def fused_run_direction(x: Tensor, h0: Tensor, w_ih: Tensor, w_hh: Tensor, b_ih: Tensor | None,
+                        b_hh: Tensor | None, nonlinearity: str, reverse: bool,
+                        lengths: Any = None) -> tuple[Tensor, Tensor]:
+    """The fused twin of the composed `run_direction`: same arguments, same results, one node."""
+    return FusedRNN.apply(x, h0, w_ih, w_hh, b_ih, b_hh, nonlinearity, reverse, lengths)
+
+
+# ------------------------------------------------------------------ the numpy kernels
+def rnn_forward(x: np.ndarray, h0: np.ndarray, w_ih: np.ndarray, w_hh: np.ndarray, bias: np.ndarray | None,
+                nonlinearity: str, reverse: bool, active: list[int] | None) -> tuple[np.ndarray, np.ndarray]:
+    """Run the recurrence; `active[t]` is how many leading rows are valid at step t (None: all)."""
+    steps, batch, hidden = x.shape[0], x.shape[1], w_hh.shape[0]
+    # Input projection of every step at once; the recurrence then runs in place in this buffer.
+    out = np.matmul(x.reshape(steps * batch, -1), w_ih.T).reshape(steps, batch, hidden)
+    if bias is not None:
+        out += bias
+    activate = np.tanh if nonlinearity == "tanh" else _relu
+    w_hh_t, buf = w_hh.T, np.empty((batch, hidden), x.dtype)
+    h = h0 if active is None else h0.copy()  # with lengths, h is a buffer that keeps padded rows' state
+    for t in (range(steps - 1, -1, -1) if reverse else range(steps)):
+        n = batch if active is None else active[t]
+        h_t = out[t, :n]
+        np.matmul(h[:n], w_hh_t, out=buf[:n])
+        np.add(h_t, buf[:n], out=h_t)
+        activate(h_t, out=h_t)
+        if active is None:
+            h = h_t
+        else:
+            h[:n] = h_t
+            out[t, n:] = 0  # padded steps output 0
+    return out, h.copy() if active is None else h
+
+
+def rnn_backward(g_out: np.ndarray, g_h: np.ndarray, x: np.ndarray, h0: np.ndarray, w_ih: np.ndarray,
+                 w_hh: np.ndarray, out: np.ndarray, nonlinearity: str, reverse: bool, lengths: np.ndarray | None,
+                 active: list[int] | None) -> tuple:
+    """Backpropagation through time: (dx, dh0, dW_ih, dW_hh, db) from the output gradients."""
+    steps, batch, hidden = out.shape
+    # dpre[t] = dL/d(pre-activation at t): start from act'(pre) (a function of the output), then
+    # multiply in dL/dh_t step by step, going back in time.
+    dpre = np.empty_like(out)
+    if nonlinearity == "tanh":
+        np.multiply(out, out, out=dpre)
+        np.subtract(1, dpre, out=dpre)
+    else:
+        np.greater(out, 0, out=dpre)
+    dh = np.array(g_h, dtype=out.dtype)  # dL/dh carried back through the recurrence
+    buf = np.empty((batch, hidden), out.dtype)
+    for t in (range(steps) if reverse else range(steps - 1, -1, -1)):
+        n = batch if active is None else active[t]
+        d = dpre[t, :n]
+        np.add(g_out[t, :n], dh[:n], out=buf[:n])
+        np.multiply(d, buf[:n], out=d)
+        np.matmul(d, w_hh, out=dh[:n])
+        if n < batch:
+            dpre[t, n:] = 0  # padded steps do not touch the weights
+    flat = dpre.reshape(steps * batch, hidden)
+    dx = np.matmul(flat, w_ih).reshape(x.shape)
+    dw_ih = np.matmul(flat.T, x.reshape(steps * batch, -1))
+    db = flat.sum(0)
+    # dW_hh pairs each step's dpre with the state it read: the previous step's output, or h0 at
+    # an element's first step (step 0 forward; its last valid step in reverse, where the "previous"
+    # output is padding, 0, so the big product gets nothing from it).
+    if reverse:
+        dw_hh = np.matmul(dpre[:-1].reshape(-1, hidden).T, out[1:].reshape(-1, hidden))
+        first = dpre[-1] if lengths is None else dpre[lengths - 1, np.arange(batch)]
+    else:
+        dw_hh = np.matmul(dpre[1:].reshape(-1, hidden).T, out[:-1].reshape(-1, hidden))
+        first = dpre[0]
+    dw_hh += np.matmul(first.T, h0)
+    return dx, dh, dw_ih, dw_hh, db
+
+
+def _relu(a: np.ndarray, out: np.ndarray) -> np.ndarray:
+    return np.maximum(a, 0, out=out)
+
+
+# ------------------------------------------------------------------ lengths and batch order
+def _as_lengths(lengths: Any) -> np.ndarray | None:
+    if lengths is None:
+        return None
+    return np.asarray(lengths._data if isinstance(lengths, Tensor) else lengths, dtype=np.int64)
+
+
+def _active_rows(lengths: np.ndarray | None, steps: int) -> list[int] | None:
+    """For lengths sorted in decreasing order: how many leading rows are valid at each step."""
+    if lengths is None:
+        return None
+    return np.searchsorted(-lengths, -np.arange(steps), side="left").tolist()
+
+
+def _batch_order(lengths: Any) -> np.ndarray | None:
+    """The permutation that sorts the batch by decreasing length, or None if it already is."""
+    n = _as_lengths(lengths)
+    if n is None or np.all(n[:-1] >= n[1:]):
+        return None
+    return np.argsort(-n, kind="stable")
+
+
+def _rows(a: Any, order: np.ndarray | None, axis: int) -> Any:
+    """`a` with its batch axis put in `order` (a copy), or `a` itself when order is None."""
+    return a if order is None else np.take(a, order, axis=axis)

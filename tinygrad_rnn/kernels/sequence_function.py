@@ -1,0 +1,67 @@
+"""`SequenceFunction`: the pattern shared by the fused whole-sequence kernels (RNN, LSTM, GRU).
+
+Run op by op, an RNN over L steps leaves a few graph nodes per step, and each node costs far more in
+Python than the tiny matrix products it wraps. A fused kernel is ONE node for a whole layer and
+direction over the whole sequence:
+
+- `forward` works on numpy arrays: one matrix product projects the input of every step at once,
+  then a time loop of in-place numpy calls (`np.matmul(..., out=buf)`) runs the recurrence;
+- `backward_arrays` is backpropagation through time written by hand on numpy arrays; inside the
+  loop it only carries the gradient of the hidden state, and the weight and input gradients are
+  each ONE large matrix product after the loop;
+- `composed` is the same math written with Tensor ops (the op-by-op path learners read).
+
+A subclass writes those three. This base class supplies `backward`, which uses the hand-written
+arrays unless a gradient of the gradient is being recorded (`create_graph=True`): numpy arrays
+cannot be differentiated again, so then it runs `composed` on the saved inputs and differentiates
+that instead. Slower, but exactly as differentiable as the composed path.
+
+The subclass's `forward` must call `ctx.save_for_backward(*args, *extra)` with ALL its arguments
+first, in order (that is what the fallback re-runs), followed by whatever else backward needs.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ..autograd import grad_mode
+from ..autograd.engine import grad
+from ..autograd.function import Function
+from ..tensor import Tensor
+
+
+class SequenceFunction(Function):
+    """A whole-sequence op with a hand-written numpy backward and a composed fallback."""
+
+    @staticmethod
+    def composed(*args: Any) -> tuple:
+        """The same outputs as `forward`, computed with differentiable Tensor ops."""
+        raise NotImplementedError
+
+    @staticmethod
+    def backward_arrays(ctx: Any, *grad_outputs: np.ndarray) -> tuple:
+        """One numpy gradient (or None) per forward argument, from numpy output gradients."""
+        raise NotImplementedError
+
+    @staticmethod
+    def backward(ctx: Any, *grad_outputs: Tensor) -> tuple:
+        if grad_mode.is_grad_enabled():  # create_graph=True: the gradient must itself be differentiable
+            return _differentiate_composed(ctx, grad_outputs)
+        grads = type(ctx).backward_arrays(ctx, *(g._data for g in grad_outputs))
+        return tuple(None if g is None else Tensor._make(g) for g in grads)
+
+
+def _differentiate_composed(ctx: Any, grad_outputs: tuple) -> tuple:
+    """The input gradients, as a graph: re-run the composed path on the saved inputs and
+    differentiate it with `create_graph=True`."""
+    needs = ctx.needs_input_grad
+    args = ctx.saved_tensors[:len(needs)]
+    # An alias gives each argument its own place in the graph, so a tensor passed twice (say as
+    # both biases) gets the gradient of each use separately, as the fused backward returns them.
+    args = tuple(a.view_as(a) if n else a for a, n in zip(args, needs))
+    outputs = type(ctx).composed(*args)
+    pairs = [(o, g) for o, g in zip(outputs, grad_outputs) if o.requires_grad]
+    wanted = [a for a, n in zip(args, needs) if n]
+    found = iter(grad([o for o, _ in pairs], wanted, [g for _, g in pairs], create_graph=True, allow_unused=True))
+    return tuple(next(found) if n else None for n in needs)
