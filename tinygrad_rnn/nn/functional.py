@@ -1,0 +1,283 @@
+"""torch.nn.functional: stateless layers (linear, dropout, embedding), activations and losses.
+
+Everything here is built from Tensor ops, so gradients (and gradients of gradients) come for free;
+the few ops that need their own backward live in `ops/nn_ops.py`. The losses live in
+`loss_functions.py` and are re-exported here, so `F.cross_entropy` works as in torch.
+"""
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+from .. import dtypes
+from ..ops import nn_ops
+from ..ops import pointwise as _pw
+from ..ops import reduce as _rd
+from ..random import default_generator
+from ..tensor import Tensor
+from .loss_functions import (  # noqa: F401  (re-exported: F.cross_entropy, ...)
+    binary_cross_entropy,
+    binary_cross_entropy_with_logits,
+    cross_entropy,
+    huber_loss,
+    kl_div,
+    l1_loss,
+    mse_loss,
+    nll_loss,
+    smooth_l1_loss,
+)
+
+
+def _in_place(input: Tensor, result: Tensor, inplace: bool) -> Tensor:
+    """`inplace=True` writes the result into `input` (as torch's `relu_` and friends do)."""
+    return input._assign(result) if inplace else result
+
+
+# ------------------------------------------------------------------ activations
+def relu(input: Tensor, inplace: bool = False) -> Tensor:
+    return _in_place(input, _pw.relu(input), inplace)
+
+
+def tanh(input: Tensor) -> Tensor:
+    return _pw.tanh(input)
+
+
+def sigmoid(input: Tensor) -> Tensor:
+    return _pw.sigmoid(input)
+
+
+def leaky_relu(input: Tensor, negative_slope: float = 0.01, inplace: bool = False) -> Tensor:
+    """x for x > 0, negative_slope * x otherwise (the slope also applies at exactly 0)."""
+    return _in_place(input, _pw.where(input > 0, input, input * negative_slope), inplace)
+
+
+def elu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
+    """x for x > 0, alpha (e^x - 1) otherwise. e^x is taken of min(x, 0): the unused branch must
+    not overflow, or its zero gradient times inf would be NaN."""
+    negative = alpha * (input.clamp(max=0).exp() - 1)
+    return _in_place(input, _pw.where(input > 0, input, negative), inplace)
+
+
+_SELU_ALPHA, _SELU_SCALE = 1.6732632423543772848170429916717, 1.0507009873554804934193349852946
+
+
+def selu(input: Tensor, inplace: bool = False) -> Tensor:
+    return _in_place(input, elu(input, _SELU_ALPHA) * _SELU_SCALE, inplace)
+
+
+def silu(input: Tensor, inplace: bool = False) -> Tensor:
+    """x * sigmoid(x), also called swish."""
+    return _in_place(input, input * _pw.sigmoid(input), inplace)
+
+
+def gelu(input: Tensor, approximate: str = "none") -> Tensor:
+    """x * Phi(x) with Phi the standard normal CDF; `approximate='tanh'` uses the tanh formula."""
+    if approximate == "tanh":
+        inner = math.sqrt(2 / math.pi) * (input + 0.044715 * input * input * input)
+        return 0.5 * input * (1 + _pw.tanh(inner))
+    if approximate != "none":
+        raise RuntimeError("approximate argument must be either none or tanh.")
+    return 0.5 * input * (1 + nn_ops.Erf.apply(input * (1 / math.sqrt(2))))
+
+
+def softplus(input: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
+    return nn_ops.Softplus.apply(input, beta, threshold)
+
+
+def logsigmoid(input: Tensor) -> Tensor:
+    return nn_ops.LogSigmoid.apply(input)
+
+
+def hardtanh(input: Tensor, min_val: float = -1.0, max_val: float = 1.0, inplace: bool = False) -> Tensor:
+    """x clipped to [min_val, max_val]; the gradient is zero at and beyond the ends, as in torch."""
+    inside = (input > min_val) & (input < max_val)
+    return _in_place(input, _pw.where(inside, input, input.detach().clamp(min_val, max_val)), inplace)
+
+
+def relu6(input: Tensor, inplace: bool = False) -> Tensor:
+    return hardtanh(input, 0.0, 6.0, inplace)
+
+
+def softsign(input: Tensor) -> Tensor:
+    return input / (1 + input.abs())
+
+
+def softmax(input: Tensor, dim: int | None = None, _stacklevel: int = 3, dtype: Any = None) -> Tensor:
+    """e^x / sum(e^x) along dim; without dim torch picks one and warns (dim 0 for 0-, 1- and 3-D input)."""
+    return _rd.softmax(input, dim, _stacklevel + 1, dtype)
+
+
+def log_softmax(input: Tensor, dim: int | None = None, _stacklevel: int = 3, dtype: Any = None) -> Tensor:
+    """x - logsumexp(x) along dim: the stable log of softmax (the input of nll_loss)."""
+    return _rd.log_softmax(input, dim, _stacklevel + 1, dtype)
+
+
+def softmin(input: Tensor, dim: int | None = None, _stacklevel: int = 3, dtype: Any = None) -> Tensor:
+    return _rd.softmax(-input, dim, _stacklevel + 1, dtype)
+
+
+# ------------------------------------------------------------------ linear
+def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
+    """y = x W^T + b over the last dim of x, on any leading dims (W is (out, in), torch's layout)."""
+    if input.ndim == 0 or weight.ndim == 0:
+        raise RuntimeError(
+            f"both arguments to linear need to be at least 1D, but they are {input.ndim}D and {weight.ndim}D"
+        )
+    if weight.ndim > 2:
+        raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {weight.ndim}D")
+    if bias is None:
+        return input @ weight.t()  # matmul's own checks give torch's errors here
+    _check_linear_with_bias(input, weight, bias)
+    return input @ weight.t() + bias
+
+
+def _check_linear_with_bias(input: Tensor, weight: Tensor, bias: Tensor) -> None:
+    """torch runs addmm(bias, x, W^T) here: its dtype checks come before its shape checks."""
+    if weight.ndim == 1:
+        raise RuntimeError("mat2 must be a matrix, got 1-D tensor")
+    if bias.dtype is not weight.dtype:
+        raise RuntimeError(
+            f"self and mat2 must have the same dtype, but got {bias.dtype._legacy} and {weight.dtype._legacy}"
+        )
+    if input.dtype is not weight.dtype:
+        raise RuntimeError(
+            f"mat1 and mat2 must have the same dtype, but got {input.dtype._legacy} and {weight.dtype._legacy}"
+        )
+    rows, out_features = int(np.prod(input.shape[:-1])), weight.shape[0]
+    if input.shape[-1] != weight.shape[1]:
+        raise RuntimeError(
+            f"mat1 and mat2 shapes cannot be multiplied ({rows}x{input.shape[-1]} and "
+            f"{weight.shape[1]}x{out_features})"
+        )
+    if bias.ndim <= 1 and bias.shape not in ((), (1,), (out_features,)):
+        raise RuntimeError(
+            f"The expanded size of the tensor ({out_features}) must match the existing size ({bias.shape[0]}) "
+            f"at non-singleton dimension 1.  Target sizes: [{rows}, {out_features}].  "
+            f"Tensor sizes: [{bias.shape[0]}]"
+        )
+
+
+# ------------------------------------------------------------------ dropout
+def _check_dropout_p(p: float) -> None:
+    if p < 0.0 or p > 1.0:
+        raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
+
+
+def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False) -> Tensor:
+    """Zero each element with probability p and scale the rest by 1/(1-p), so the expected value
+    is unchanged. Note the functional default `training=True` (the module follows `.train()`)."""
+    _check_dropout_p(p)
+    if not training or p == 0:
+        return input
+    if not input.dtype.is_floating_point:
+        raise RuntimeError(
+            f"result type {dtypes.get_default_dtype()._legacy} can't be cast to the desired output type "
+            f"{input.dtype._legacy}"
+        )
+    if p == 1:  # everything dropped; scaling by 1/(1-p) would divide by zero
+        return _in_place(input, input * 0.0, inplace)
+    keep = default_generator.np.random(input.shape) >= p
+    scale = Tensor._make((keep / (1 - p)).astype(input._data.dtype))
+    return _in_place(input, input * scale, inplace)
+
+
+# ------------------------------------------------------------------ embedding and one_hot
+def embedding(input: Tensor, weight: Tensor, padding_idx: int | None = None, max_norm: float | None = None,
+              norm_type: float = 2.0, scale_grad_by_freq: bool = False, sparse: bool = False) -> Tensor:
+    """Rows of `weight` picked by the integer tensor `input`: output shape input.shape + (dim,).
+
+    The `padding_idx` row gets no gradient; `max_norm` first rescales (in place, without a
+    gradient) each looked-up row whose norm exceeds it, as torch does.
+    """
+    padding_idx = _padding_index(padding_idx, weight.shape[0])
+    indices = _check_indices(input, weight)
+    if max_norm is not None:
+        embedding_renorm_(weight, indices, max_norm, norm_type)
+    return nn_ops.EmbeddingLookup.apply(weight, indices, padding_idx, scale_grad_by_freq)
+
+
+def _padding_index(padding_idx: int | None, num_embeddings: int) -> int:
+    """A negative padding_idx counts from the end; -1 (internally) means no padding row."""
+    if padding_idx is None:
+        return -1
+    if not -num_embeddings <= padding_idx < num_embeddings:
+        raise AssertionError("Padding_idx must be within num_embeddings")
+    return padding_idx % num_embeddings
+
+
+def _check_indices(input: Tensor, weight: Tensor) -> np.ndarray:
+    if input.dtype not in (dtypes.int64, dtypes.int32):
+        got = "CPUBoolType" if input.dtype is dtypes.bool else input.type()
+        raise RuntimeError(
+            "Expected tensor for argument #1 'indices' to have one of the following scalar types: Long, Int; "
+            f"but got {got} instead (while checking arguments for embedding)"
+        )
+    if weight.ndim != 2:
+        raise RuntimeError("'weight' must be 2-D")
+    indices = input._data
+    if indices.size and (indices.min() < 0 or indices.max() >= weight.shape[0]):
+        raise IndexError("index out of range in self")
+    return indices
+
+
+def embedding_renorm_(weight: Tensor, indices: np.ndarray, max_norm: float, norm_type: float) -> None:
+    """Scale each used row whose norm exceeds max_norm down to max_norm (torch adds 1e-7)."""
+    rows = np.unique(indices)
+    data = weight._data
+    norms = np.linalg.norm(data[rows].astype(np.float64), ord=norm_type, axis=1)
+    too_long = norms > max_norm
+    scale = (max_norm / (norms[too_long] + 1e-7)).astype(data.dtype)
+    data[rows[too_long]] *= scale[:, None]
+    weight._version += 1
+
+
+def one_hot(tensor: Tensor, num_classes: int = -1) -> Tensor:
+    """int64 tensor of shape tensor.shape + (num_classes,), 1 at each class index; -1 infers max + 1."""
+    if tensor.dtype is not dtypes.int64:
+        raise RuntimeError("one_hot is only applicable to index tensor of type LongTensor.")
+    labels = tensor._data
+    if num_classes == -1:
+        if labels.size == 0:
+            raise RuntimeError("Can not infer total number of classes from empty tensor.")
+        num_classes = int(labels.max()) + 1
+    if labels.size:
+        if labels.min() < 0:
+            raise RuntimeError("Class values must be non-negative.")
+        if labels.max() >= num_classes:
+            raise RuntimeError("Class values must be smaller than num_classes.")
+    out = (labels[..., None] == np.arange(num_classes)).astype(np.int64)
+    return Tensor._make(out)
+
+
+# ------------------------------------------------------------------ pad
+def pad(input: Tensor, pad: Any, mode: str = "constant", value: float | None = None) -> Tensor:
+    """Pad (or, with negative amounts, crop) the last len(pad)//2 dims: `pad` lists
+    (before, after) pairs starting from the LAST dim, as torch does. Only mode='constant'."""
+    if mode != "constant":
+        raise NotImplementedError(f"pad: only mode='constant' is implemented here, not {mode!r}")
+    pad = [int(p) for p in pad]
+    if len(pad) % 2:
+        raise RuntimeError("Padding length must be divisible by 2")
+    if len(pad) // 2 > input.ndim:
+        raise RuntimeError("Padding length should be less than or equal to two times the input dimension "
+                           f"but got padding length {len(pad)} and input of dimension {input.ndim}")
+    pairs = [(0, 0)] * (input.ndim - len(pad) // 2) + [(pad[i], pad[i + 1]) for i in range(len(pad) - 2, -1, -2)]
+    return _constant_pad(input, pairs, 0.0 if value is None else value)
+
+
+def _constant_pad(input: Tensor, pairs: list, value: float) -> Tensor:
+    """Crop the negative amounts with a slice, then pad the positive ones around a filled tensor."""
+    from ..creation import full
+
+    crop = tuple(slice(max(-b, 0), n - max(-a, 0)) for (b, a), n in zip(pairs, input.shape))
+    kept = input[crop]
+    grow = [(max(b, 0), max(a, 0)) for b, a in pairs]
+    shape = tuple(n + b + a for n, (b, a) in zip(kept.shape, grow))
+    if any(n < 0 for n in shape):
+        raise RuntimeError(f"The input size {list(input.shape)}, plus negative padding resulted in a negative output size")
+    out = full(shape, value, dtype=input.dtype)
+    inner = tuple(slice(b, b + n) for (b, _), n in zip(grow, kept.shape))
+    out[inner] = kept
+    return out

@@ -1,0 +1,397 @@
+"""The losses of torch.nn.functional: cross_entropy, nll_loss, mse_loss, l1_loss, the BCE pair, ...
+
+Each is written with Tensor ops (gather, log_softmax, sums), so the gradient and the gradient of
+the gradient follow. The care goes into matching torch where it is easy to get wrong: which
+target layouts are accepted and with which error, how `reduction='mean'` normalises when there
+are class weights or ignored targets, and staying finite at extreme logits.
+"""
+from __future__ import annotations
+
+import warnings
+from typing import Any
+
+import numpy as np
+
+from .. import dtypes
+from ..ops import nn_ops
+from ..ops import pointwise as _pw
+from ..ops import reduce as _rd
+from ..ops.shape import gather_along
+from ..tensor import Tensor
+
+
+# ------------------------------------------------------------------ reduction
+def _reduction(size_average: Any, reduce: Any, reduction: str) -> str:
+    """The reduction to use; the legacy size_average/reduce pair overrides it (with torch's warning)."""
+    if size_average is not None or reduce is not None:
+        size_average = True if size_average is None else size_average
+        reduce = True if reduce is None else reduce
+        reduction = ("mean" if size_average else "sum") if reduce else "none"
+        warnings.warn(
+            f"size_average and reduce args will be deprecated, please use reduction='{reduction}' instead.",
+            stacklevel=3,
+        )
+    if reduction not in ("none", "mean", "sum"):
+        raise ValueError(f"{reduction} is not a valid value for reduction")
+    return reduction
+
+
+def _reduce(loss: Tensor, reduction: str) -> Tensor:
+    if reduction == "none":
+        return loss
+    return loss.sum() if reduction == "sum" else loss.mean()
+
+
+def _warn_if_broadcasting(input: Tensor, target: Tensor) -> None:
+    if target.shape != input.shape:
+        warnings.warn(
+            f"Using a target size ({target.shape}) that is different to the input size ({input.shape}). "
+            "This will likely lead to incorrect results due to broadcasting. Please ensure they have the same size.",
+            stacklevel=3,
+        )
+
+
+def _weighted_mean(loss: Tensor, weight: Tensor | None, reduction: str) -> Tensor:
+    """torch's regression losses with `weight`: the mean divides by the sum of the weights."""
+    if weight is None:
+        return _reduce(loss, reduction)
+    if weight.shape != loss.shape:
+        raise ValueError("Weights and input must have the same size.")
+    loss = loss * weight
+    return loss.sum() / weight.sum() if reduction == "mean" else _reduce(loss, reduction)
+
+
+# ------------------------------------------------------------------ regression losses
+def mse_loss(input: Tensor, target: Tensor, size_average: Any = None, reduce: Any = None,
+             reduction: str = "mean", weight: Tensor | None = None) -> Tensor:
+    """mean((input - target)^2); a target shape that differs from the input's warns, then broadcasts."""
+    _warn_if_broadcasting(input, target)
+    reduction = _reduction(size_average, reduce, reduction)
+    diff = _regression_diff(input, target, "mse_cpu")
+    return _weighted_mean(diff * diff, weight, reduction)
+
+
+def l1_loss(input: Tensor, target: Tensor, size_average: Any = None, reduce: Any = None,
+            reduction: str = "mean", weight: Tensor | None = None) -> Tensor:
+    """mean(|input - target|); the gradient at a zero difference is 0, as in torch."""
+    _warn_if_broadcasting(input, target)
+    reduction = _reduction(size_average, reduce, reduction)
+    return _weighted_mean(_regression_diff(input, target, "l1_cpu").abs(), weight, reduction)
+
+
+def smooth_l1_loss(input: Tensor, target: Tensor, size_average: Any = None, reduce: Any = None,
+                   reduction: str = "mean", beta: float = 1.0) -> Tensor:
+    """0.5 d^2 / beta where |d| < beta, |d| - 0.5 beta elsewhere (beta = 0 is the L1 loss)."""
+    _warn_if_broadcasting(input, target)
+    reduction = _reduction(size_average, reduce, reduction)
+    d = _regression_diff(input, target, "smooth_l1_cpu")
+    if beta == 0.0:
+        return _reduce(d.abs(), reduction)
+    small = d.abs() < beta
+    return _reduce(_pw.where(small, 0.5 * d * d / beta, d.abs() - 0.5 * beta), reduction)
+
+
+def huber_loss(input: Tensor, target: Tensor, reduction: str = "mean", delta: float = 1.0,
+               weight: Tensor | None = None) -> Tensor:
+    """0.5 d^2 where |d| <= delta, delta (|d| - 0.5 delta) elsewhere."""
+    _warn_if_broadcasting(input, target)
+    reduction = _reduction(None, None, reduction)
+    d = _regression_diff(input, target, "huber_cpu")
+    loss = _pw.where(d.abs() <= delta, 0.5 * d * d, delta * (d.abs() - 0.5 * delta))
+    if weight is not None:  # huber's weighted mean is a plain mean (unlike mse and l1)
+        if weight.shape != input.shape:
+            raise ValueError("Weights and input must have the same size.")
+        loss = loss * weight
+    return _reduce(loss, reduction)
+
+
+def _regression_diff(input: Tensor, target: Tensor, kernel: str) -> Tensor:
+    diff = input - target
+    if not diff.dtype.is_floating_point:
+        raise NotImplementedError(f'"{kernel}" not implemented for \'{diff.dtype._legacy}\'')
+    return diff
+
+
+def kl_div(input: Tensor, target: Tensor, size_average: Any = None, reduce: Any = None,
+           reduction: str = "mean", log_target: bool = False) -> Tensor:
+    """sum target * (log target - input), with `input` given as log-probabilities."""
+    if size_average is None and reduce is None and reduction == "mean":
+        warnings.warn(
+            "reduction: 'mean' divides the total loss by both the batch size and the support size."
+            "'batchmean' divides only by the batch size, and aligns with the KL div math definition."
+            "'mean' will be changed to behave the same as 'batchmean' in the next major release.",
+            stacklevel=2,
+        )
+    batchmean = reduction == "batchmean" and size_average is None and reduce is None
+    reduction = _reduction(size_average, reduce, "sum" if batchmean else reduction)
+    if log_target:
+        loss = target.exp() * (target - input)
+    else:  # 0 log 0 = 0: take the log of 1 where the target is 0
+        positive = target > 0
+        loss = target * _pw.where(positive, target, 1.0).log() - target * input
+    out = _reduce(loss, reduction)
+    return out / input.shape[0] if batchmean and input.ndim else out
+
+
+# ------------------------------------------------------------------ binary cross-entropy
+def binary_cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None, size_average: Any = None,
+                         reduce: Any = None, reduction: str = "mean") -> Tensor:
+    """-[t log p + (1 - t) log(1 - p)] for probabilities p; each log is clamped at -100, so p = 0
+    or 1 gives a large finite loss, not inf."""
+    reduction = _reduction(size_average, reduce, reduction)
+    if target.shape != input.shape:
+        raise ValueError(
+            f"Using a target size ({target.shape}) that is different to the input size ({input.shape}) is "
+            "deprecated. Please ensure they have the same size."
+        )
+    if weight is not None:
+        weight = _broadcast_weight(weight, target.shape)
+    if target.dtype is not input.dtype:
+        raise RuntimeError(f"Found dtype {target.dtype._legacy} but expected {input.dtype._legacy}")
+    p = input._data
+    if not np.all((p >= 0) & (p <= 1)):  # NaN fails both comparisons, as in torch
+        raise RuntimeError("all elements of input should be between 0 and 1")
+    loss = nn_ops.BinaryCrossEntropy.apply(input, target)
+    return _reduce(loss if weight is None else loss * weight, reduction)
+
+
+def _broadcast_weight(weight: Tensor, shape: tuple) -> Tensor:
+    try:
+        np.broadcast_shapes(weight.shape, shape)
+    except ValueError:
+        bad = next(-i for i in range(1, weight.ndim + 1)
+                   if i > len(shape) or weight.shape[-i] not in (1, shape[-i]))
+        raise RuntimeError(
+            f"Attempting to broadcast a dimension of length {weight.shape[bad]} at {bad}! Mismatching argument "
+            f"at index 1 had {weight.shape}; but expected shape should be broadcastable to {list(shape)}"
+        ) from None
+    return weight.expand(shape)
+
+
+def binary_cross_entropy_with_logits(input: Tensor, target: Tensor, weight: Tensor | None = None,
+                                     size_average: Any = None, reduce: Any = None, reduction: str = "mean",
+                                     pos_weight: Tensor | None = None) -> Tensor:
+    """BCE of sigmoid(input), computed from the logits with log_sigmoid: finite at any logit.
+
+    loss = (1 - t) x - log_sigmoid(x) * (1 + (pos_weight - 1) t), which is torch's formula.
+    """
+    reduction = _reduction(size_average, reduce, reduction)
+    if target.shape != input.shape:
+        raise ValueError(f"Target size ({target.shape}) must be the same as input size ({input.shape})")
+    if not target.dtype.is_floating_point:
+        result = dtypes.result_type(target, input)
+        raise RuntimeError(f"result type {result._legacy} can't be cast to the desired output type {target.dtype._legacy}")
+    log_sig = nn_ops.LogSigmoid.apply(input)
+    if pos_weight is not None:
+        log_sig = log_sig * ((pos_weight - 1) * target + 1)
+    loss = (1 - target) * input - log_sig
+    return _reduce(loss if weight is None else loss * weight, reduction)
+
+
+# ------------------------------------------------------------------ classification
+def nll_loss(input: Tensor, target: Tensor, weight: Tensor | None = None, size_average: Any = None,
+             ignore_index: int = -100, reduce: Any = None, reduction: str = "mean") -> Tensor:
+    """Negative log-likelihood of class indices: -input[n, target[n]], class dim 1.
+
+    Accepts (C,) with a 0-d target, (N, C) with (N,), and (N, C, d1, ...) with (N, d1, ...).
+    Targets equal to ignore_index contribute nothing; with reduction='mean' the sum is divided
+    by the total weight of the counted targets (their count when there is no weight).
+    """
+    reduction = _reduction(size_average, reduce, reduction)
+    rows, labels, out_shape = _class_rows(input, target, weight, ignore_index)
+    picked, coef = _pick_targets(rows, labels, weight, ignore_index, reduction)
+    if reduction == "none":
+        return (-(picked * coef)).reshape(out_shape)
+    loss = -(picked * coef).sum()
+    if reduction == "mean" and not np.any(labels != ignore_index):
+        loss = loss + float("nan")  # 0/0 as in torch: the loss is NaN, the gradient stays 0
+    return loss
+
+
+def _pick_targets(rows: Tensor, labels: np.ndarray, weight: Tensor | None, ignore_index: int,
+                  reduction: str) -> tuple[Tensor, Tensor]:
+    """rows[i, labels[i]] and the constant factor each is multiplied by: its class weight (0 when
+    ignored), divided by the total weight for reduction='mean'."""
+    counted = labels != ignore_index
+    safe = np.where(counted, labels, 0)  # an ignored label may be any number: pick a valid column
+    picked = gather_along(rows, 1, safe[:, None]).reshape(-1)
+    dtype = rows._data.dtype
+    w = (weight._data[safe] if weight is not None else np.ones(len(safe), dtype)) * counted
+    if reduction == "mean":
+        with np.errstate(invalid="ignore", divide="ignore"):
+            w = np.where(counted, w / w.sum(), 0)
+    return picked, Tensor._make(w.astype(dtype))
+
+
+def _class_rows(input: Tensor, target: Tensor, weight: Tensor | None,
+                ignore_index: int) -> tuple[Tensor, np.ndarray, tuple]:
+    """Check input and target as torch's nll_loss does (in its order), and lay the input out as
+    rows of class scores: (M, C) with M labels. Returns the rows, the labels and the shape of
+    reduction='none'."""
+    if input.ndim < 1:
+        raise ValueError(f"Expected 1 or more dimensions (got {input.ndim})")
+    if input.ndim != 1 and input.shape[0] != (target.shape[0] if target.ndim else 0):
+        raise ValueError(
+            f"Expected input batch_size ({input.shape[0]}) to match target batch_size "
+            f"({target.shape[0] if target.ndim else 0})."
+        )
+    if input.ndim <= 2:
+        _check_flat_target(input, target)
+    else:
+        _check_spatial_target(input, target)
+    _check_target_dtype(target)
+    classes = input.shape[0] if input.ndim == 1 else input.shape[1]
+    _check_class_weight(weight, classes, spatial=input.ndim > 2, input_dtype=input.dtype)
+    labels = target._data.astype(np.int64).reshape(-1)
+    _check_bounds(labels, classes, ignore_index)
+    if input.ndim == 1:
+        rows, out_shape = input.reshape(1, classes), ()
+    elif input.ndim == 2:
+        rows, out_shape = input, (input.shape[0],)
+    else:  # move the class dim last, then one row per (n, d1, ...) position
+        order = (0,) + tuple(range(2, input.ndim)) + (1,)
+        rows, out_shape = input.permute(order).reshape(-1, classes), target.shape
+    return rows, labels, out_shape
+
+
+def _check_flat_target(input: Tensor, target: Tensor) -> None:
+    if target.ndim > 1:
+        raise RuntimeError("0D or 1D target tensor expected, multi-target not supported")
+    if input.ndim == 1 and target.ndim == 1 and target.shape[0] != 1:
+        raise ValueError(f"For 1D input, 1D target must have size 1, but got target size: {target.shape[0]}")
+
+
+def _check_spatial_target(input: Tensor, target: Tensor) -> None:
+    if input.ndim == 4:  # torch's nll_loss2d and its own messages
+        if target.ndim != 3:
+            raise RuntimeError(
+                f"only batches of spatial targets supported (3D tensors) but got targets of dimension: {target.ndim}"
+            )
+        if target.shape[1:] != input.shape[2:]:
+            raise RuntimeError(f"size mismatch (got input: {list(input.shape)} , target: {list(target.shape)}")
+    elif target.shape[1:] != input.shape[2:] or target.ndim != input.ndim - 1:
+        expected = [input.shape[0], *input.shape[2:]]
+        raise RuntimeError(f"Expected target size {expected}, got {list(target.shape)}")
+
+
+def _check_target_dtype(target: Tensor) -> None:
+    if target.dtype not in (dtypes.int64, dtypes.uint8):
+        raise RuntimeError(f"expected target dtype to be Long or Byte, but got {target.dtype._legacy}")
+
+
+def _check_class_weight(weight: Tensor | None, classes: int, spatial: bool, input_dtype: Any) -> None:
+    if weight is None:
+        return
+    if weight.ndim != 1 or weight.shape[0] != classes:
+        if spatial:
+            raise RuntimeError("weight tensor should be defined either for all or no classes")
+        raise RuntimeError(
+            f"weight tensor should be defined either for all {classes} classes or no classes but got weight "
+            f"tensor of shape: {list(weight.shape)}"
+        )
+    if weight.dtype is not input_dtype:
+        raise RuntimeError(f"expected scalar type {input_dtype._legacy} but found {weight.dtype._legacy}")
+
+
+def _check_bounds(labels: np.ndarray, classes: int, ignore_index: int) -> None:
+    bad = (labels != ignore_index) & ((labels < 0) | (labels >= classes))
+    if bad.any():
+        raise IndexError(f"Target {labels[bad][0]} is out of bounds.")
+
+
+def cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None, size_average: Any = None,
+                  ignore_index: int = -100, reduce: Any = None, reduction: str = "mean",
+                  label_smoothing: float = 0.0) -> Tensor:
+    """log_softmax over the class dim (dim 1, or dim 0 for a 1-D input) followed by nll_loss.
+
+    The target is either class indices (int64 or uint8, shape = input's without the class dim) or
+    class probabilities (float, same shape as input). `label_smoothing` mixes the target with
+    the uniform distribution over classes.
+    """
+    if not isinstance(input, Tensor):
+        raise TypeError(f"cross_entropy_loss(): argument 'input' (position 1) must be Tensor, not {type(input).__name__}")
+    reduction = _reduction(size_average, reduce, reduction)
+    if input.shape == target.shape:
+        return _cross_entropy_probabilities(input, target, weight, ignore_index, reduction, label_smoothing)
+    if label_smoothing > 0.0:
+        _check_label_smoothing(label_smoothing)
+    log_p = _log_softmax_classes(input)
+    loss = nll_loss(log_p, target, weight, ignore_index=ignore_index, reduction=reduction)
+    if label_smoothing <= 0.0:
+        return loss
+    smooth = _smoothing_term(log_p, target, weight, ignore_index, reduction)
+    return (1 - label_smoothing) * loss + smooth * (label_smoothing / log_p.shape[_class_dim(input)])
+
+
+def _class_dim(input: Tensor) -> int:
+    return 0 if input.ndim == 1 else 1
+
+
+def _check_label_smoothing(label_smoothing: float) -> None:
+    if not 0.0 <= label_smoothing <= 1.0:
+        raise RuntimeError(f"label_smoothing must be between 0.0 and 1.0. Got: {label_smoothing:g}")
+
+
+def _log_softmax_classes(input: Tensor) -> Tensor:
+    dim = _class_dim(input)
+    if input.ndim == 0:
+        raise IndexError("Dimension out of range (expected to be in range of [-1, 0], but got 1)")
+    if not input.dtype.is_floating_point:
+        kernel = "log_softmax_lastdim_kernel_impl" if dim == input.ndim - 1 else "log_softmax_kernel_impl"
+        raise NotImplementedError(f'"{kernel}" not implemented for \'{input.dtype._legacy}\'')
+    return _rd.log_softmax(input, dim)
+
+
+def _smoothing_term(log_p: Tensor, target: Tensor, weight: Tensor | None, ignore_index: int,
+                    reduction: str) -> Tensor:
+    """The uniform-target part of label smoothing: -sum_c w_c log p_c per position, ignored
+    positions zeroed; 'mean' divides by the weight of the counted targets, as nll_loss does."""
+    dim = _class_dim(log_p)
+    if weight is not None:
+        shape = [1] * log_p.ndim
+        shape[dim] = weight.shape[0]
+        log_p = log_p * weight.reshape(shape)
+    smooth = -log_p.sum(dim)
+    ignored = target._data == ignore_index
+    smooth = smooth.masked_fill(Tensor._make(np.asarray(ignored)), 0.0)
+    if reduction == "none":
+        return smooth
+    if reduction == "sum":
+        return smooth.sum()
+    labels = target._data[~ignored].astype(np.int64)
+    total = weight._data[labels].sum() if weight is not None else labels.size
+    with np.errstate(divide="ignore"):  # nothing counted: 0 * inf = NaN, as torch's 0/0
+        return smooth.sum() * float(np.float64(1.0) / total)
+
+
+def _cross_entropy_probabilities(input: Tensor, target: Tensor, weight: Tensor | None, ignore_index: int,
+                                 reduction: str, label_smoothing: float) -> Tensor:
+    """-sum_c target_c log_softmax(input)_c: the target is a distribution over classes."""
+    if not target.dtype.is_floating_point:
+        raise RuntimeError(f"Expected floating point type for target with class probabilities, got {target.dtype._legacy}")
+    if ignore_index >= 0:
+        raise RuntimeError("ignore_index is not supported for floating point target")
+    if input.ndim == 0:
+        raise IndexError("Dimension specified as 1 but tensor has no dimensions")
+    dim = _class_dim(input)
+    classes = input.shape[dim]
+    if weight is not None and (weight.ndim != 1 or weight.shape[0] != classes):
+        raise RuntimeError(
+            f"cross_entropy: weight tensor should be defined either for all {classes} classes or no classes but "
+            f"got weight tensor of shape: {list(weight.shape)}"
+        )
+    _check_label_smoothing(label_smoothing)
+    log_p = _log_softmax_classes(input)
+    if label_smoothing > 0.0:
+        target = target * (1 - label_smoothing) + label_smoothing / classes
+    terms = log_p * target
+    if weight is not None:
+        shape = [1] * input.ndim
+        shape[dim] = classes
+        terms = terms * weight.reshape(shape)
+    if reduction == "none":
+        return -terms.sum(dim)
+    if reduction == "sum":
+        return -terms.sum()
+    positions = input.numel() // classes if classes else 0
+    return -terms.sum() / positions if positions else -terms.sum() * float("nan")
