@@ -532,10 +532,10 @@ class Tensor:
         return _pw.minimum(self, other)
 
     def clamp_min(self, min: Any) -> Tensor:
-        return _pw.clamp(self, min, None)
+        return _pw.clamp_min(self, min)
 
     def clamp_max(self, max: Any) -> Tensor:
-        return _pw.clamp(self, None, max)
+        return _pw.clamp_max(self, max)
 
     def lerp(self, end: Tensor, weight: Any) -> Tensor:
         return _pw.lerp(self, end, weight)

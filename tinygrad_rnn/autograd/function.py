@@ -47,6 +47,7 @@ class Function:
     _saved_versions: tuple = ()
     _non_differentiable: tuple = ()
     _retained: dict | None = None
+    torch_name: str | None = None  # the node name torch shows, when it is not <ClassName>Backward0
 
     @staticmethod
     def forward(ctx: Function, *args: Any) -> Any:
@@ -144,6 +145,8 @@ class Function:
             self._saved = None
 
     def name(self) -> str:
+        if self.torch_name is not None:
+            return self.torch_name
         # torch numbers its built-in nodes (TanhBackward0) but not those of user Functions (MyOpBackward).
         builtin = type(self).__module__.startswith("tinygrad_rnn.")
         return type(self).__name__ + ("Backward0" if builtin else "Backward")
@@ -160,6 +163,15 @@ class Function:
             (None, 0) if e is None else ((AccumulateGrad(e[0]), 0) if isinstance(e[0], Tensor) else e)
             for e in self.edges
         )
+
+
+def rename(out: Any, torch_name: str) -> Any:
+    """Give the node that made `out` the name torch shows for it (ops built from smaller ops
+    would otherwise show their last step: a variance would print as DivBackward0)."""
+    node = getattr(out, "grad_fn", None)
+    if node is not None:
+        node.torch_name = torch_name
+    return out
 
 
 class AccumulateGrad:

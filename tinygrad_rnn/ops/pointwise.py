@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from ..autograd.function import Function
+from ..autograd.function import Function, rename
 from ..tensor import Tensor
 
 
@@ -31,6 +31,8 @@ class Add(Function):
 class Sub(Function):
     @staticmethod
     def forward(ctx, a, b):
+        if not isinstance(a, Tensor):
+            ctx.torch_name = "RsubBackward1"  # number - tensor
         return Tensor._make(np.subtract(_arr(a), _arr(b)))
 
     @staticmethod
@@ -80,6 +82,8 @@ class Pow(Function):
     @staticmethod
     def forward(ctx, base, exponent):
         ctx.save_for_backward(base, exponent)
+        if isinstance(exponent, Tensor):  # torch numbers the tensor**tensor and number**tensor nodes
+            ctx.torch_name = "PowBackward1" if isinstance(base, Tensor) else "PowBackward2"
         return Tensor._make(np.power(_arr(base), _arr(exponent)))
 
     @staticmethod
@@ -202,6 +206,8 @@ class Abs(Function):
 class Clamp(Function):
     """Gradient passes where min <= x <= max (both ends included, as torch)."""
 
+    torch_name = "ClampBackward1"
+
     @staticmethod
     def forward(ctx, x, lo, hi):
         ctx.save_for_backward(x)
@@ -317,6 +323,8 @@ class Atan(Function):
 
 
 class Log1p(Function):
+    torch_name = "Log1PBackward0"
+
     @staticmethod
     def forward(ctx, x):
         ctx.save_for_backward(x)
@@ -413,6 +421,7 @@ class Maximum(Function):
     def forward(ctx, a, b, largest):
         ctx.save_for_backward(a, b)
         ctx.largest = largest
+        ctx.torch_name = "MaximumBackward0" if largest else "MinimumBackward0"
         return Tensor._make((np.maximum if largest else np.minimum)(a._data, b._data))
 
     @staticmethod
@@ -444,6 +453,8 @@ class Where(Function):
 
 class Cast(Function):
     """Change dtype; the engine casts the gradient back to the input's dtype."""
+
+    torch_name = "ToCopyBackward0"
 
     @staticmethod
     def forward(ctx, x, dtype):
@@ -599,7 +610,7 @@ def masked_fill(input: Tensor, mask: Tensor, value: Any) -> Tensor:
     if mask.dtype is not dtypes.bool:
         raise RuntimeError(f"masked_fill_ only supports boolean masks, but got mask with dtype {mask.dtype}")
     value = value.item() if isinstance(value, Tensor) else value
-    return Where.apply(mask, _cast(value, input.dtype), input)
+    return rename(Where.apply(mask, _cast(value, input.dtype), input), "MaskedFillBackward0")
 
 
 def compare(op: Any, a: Any, b: Any) -> Tensor:
@@ -686,13 +697,13 @@ def minimum(input: Tensor, other: Tensor) -> Tensor:
 
 
 def clamp_min(input: Tensor, min: Any) -> Tensor:
-    return clamp(input, min, None)
+    return rename(clamp(input, min, None), "ClampMinBackward0")
 
 
 def clamp_max(input: Tensor, max: Any) -> Tensor:
-    return clamp(input, None, max)
+    return rename(clamp(input, None, max), "ClampMaxBackward0")
 
 
 def lerp(input: Tensor, end: Tensor, weight: Any) -> Tensor:
     """input + weight * (end - input)."""
-    return input + weight * (end - input)
+    return rename(input + weight * (end - input), "LerpBackward0")

@@ -8,7 +8,7 @@ import numpy as np
 
 from .. import dtypes, return_types
 from ..autograd import grad_mode
-from ..autograd.function import Function
+from ..autograd.function import Function, rename
 from ..tensor import Tensor
 from .shape import normalize_dim, normalize_dims
 
@@ -22,11 +22,30 @@ class Sum(Function):
     @staticmethod
     def forward(ctx, x, dims, keepdim):
         ctx.in_shape, ctx.kept = x.shape, _kept_shape(x.shape, dims)
+        if keepdim or len(dims) != x.ndim:
+            ctx.torch_name = "SumBackward1"  # torch's node for sum(dim)
         return Tensor._make(np.asarray(x._data.sum(axis=dims, keepdims=keepdim)))
 
     @staticmethod
     def backward(ctx, g):  # every input element contributed once: spread g back over the dims
         return g.reshape(ctx.kept).expand(ctx.in_shape), None, None
+
+
+class Mean(Function):
+    @staticmethod
+    def forward(ctx, x, dims, keepdim):
+        ctx.in_shape, ctx.kept = x.shape, _kept_shape(x.shape, dims)
+        ctx.count = int(np.prod([x.shape[d] for d in dims]))
+        if keepdim or len(dims) != x.ndim:
+            ctx.torch_name = "MeanBackward1"
+        with np.errstate(invalid="ignore", divide="ignore"):  # the mean of nothing is nan, as torch
+            y = np.mean(x._data, axis=dims, keepdims=keepdim) if ctx.count else np.sum(
+                x._data, axis=dims, keepdims=keepdim) * np.nan
+        return Tensor._make(np.asarray(y, dtype=x._data.dtype))
+
+    @staticmethod
+    def backward(ctx, g):  # each element contributed 1/count
+        return g.reshape(ctx.kept).expand(ctx.in_shape) / builtins.max(ctx.count, 1), None, None
 
 
 class Amax(Function):
@@ -35,6 +54,7 @@ class Amax(Function):
     @staticmethod
     def forward(ctx, x, dims, keepdim, largest):
         reduce = np.max if largest else np.min
+        ctx.torch_name = "AmaxBackward0" if largest else "AminBackward0"
         y = reduce(x._data, axis=dims, keepdims=True)
         ctx.save_for_backward(x)
         ctx.y, ctx.dims = y, dims
@@ -54,6 +74,7 @@ class MaxDim(Function):
     @staticmethod
     def forward(ctx, x, dim, keepdim, largest):
         arg = (np.argmax if largest else np.argmin)(x._data, axis=dim, keepdims=True)
+        ctx.torch_name = "MaxBackward0" if largest else "MinBackward0"
         ctx.index, ctx.dim, ctx.in_shape, ctx.dtype = arg, dim, x.shape, x._data.dtype
         y = np.take_along_axis(x._data, arg, axis=dim)
         return Tensor._make(y if keepdim else np.squeeze(y, axis=dim))
@@ -66,6 +87,8 @@ class MaxDim(Function):
 
 
 class LogSumExp(Function):
+    torch_name = "LogsumexpBackward0"
+
     @staticmethod
     def forward(ctx, x, dims, keepdim):
         m = np.max(x._data, axis=dims, keepdims=True)
@@ -123,6 +146,8 @@ class Prod(Function):
     def forward(ctx, x, dims, keepdim):
         ctx.save_for_backward(x)
         ctx.dims, ctx.kept = dims, _kept_shape(x.shape, dims)
+        if keepdim or len(dims) != x.ndim:
+            ctx.torch_name = "ProdBackward1"
         return Tensor._make(np.asarray(np.prod(x._data, axis=dims, keepdims=keepdim)))
 
     @staticmethod
@@ -191,6 +216,8 @@ def _cumprod_grad_with_zeros(x: np.ndarray, g: np.ndarray, dim: int) -> np.ndarr
 class Norm(Function):
     """The 2-norm over dims; its gradient x / norm is taken as 0 where the norm is 0, as torch."""
 
+    torch_name = "LinalgVectorNormBackward0"
+
     @staticmethod
     def forward(ctx, x, dims, keepdim):
         y = np.sqrt(np.sum(x._data * x._data, axis=dims, keepdims=True))
@@ -230,8 +257,7 @@ def mean(input: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: Any = 
             f"complex dtype. Got: {x.dtype._legacy}"
         )
     dims = normalize_dims(dim, x.ndim)
-    count = int(np.prod([x.shape[d] for d in dims])) if dims else 1
-    return Sum.apply(x, dims, keepdim) / count if count else Sum.apply(x, dims, keepdim) * float("nan")
+    return Mean.apply(x, dims, keepdim)
 
 
 def _extreme(input: Tensor, dim: Any, keepdim: bool, largest: bool, name: str) -> Any:
@@ -241,7 +267,8 @@ def _extreme(input: Tensor, dim: Any, keepdim: bool, largest: bool, name: str) -
                 f"{name}(): Expected reduction dim to be specified for input.numel() == 0. "
                 "Specify the reduction dim with the 'dim' argument."
             )
-        return Amax.apply(input, tuple(range(input.ndim)), False, largest)
+        return rename(Amax.apply(input, tuple(range(input.ndim)), False, largest),
+                      "MaxBackward1" if largest else "MinBackward1")
     if isinstance(dim, Tensor):  # torch.max(a, b): the elementwise maximum
         from .pointwise import maximum, minimum
 
@@ -338,7 +365,8 @@ def topk(input: Tensor, k: int, dim: int = -1, largest: bool = True, sorted: boo
     index = np.take(order, np.arange(k), axis=d)
     if not input.ndim:
         return return_types.topk(input.clone(), Tensor._make(np.asarray(0, dtype=np.int64)))
-    return return_types.topk(gather_along(input, d, index), Tensor._make(index.astype(np.int64)))
+    values = rename(gather_along(input, d, index), "TopkBackward0")
+    return return_types.topk(values, Tensor._make(index.astype(np.int64)))
 
 
 def prod(input: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: Any = None) -> Tensor:
@@ -370,12 +398,12 @@ def var(input: Tensor, dim: Any = None, unbiased: Any = None, keepdim: bool = Fa
     centered = input - input.mean(dims, keepdim=True)
     denominator = builtins.max(count - _correction(unbiased, correction), 0)
     squares = (centered * centered).sum(dims, keepdim=keepdim)
-    return squares / denominator if denominator else squares * float("nan")
+    return rename(squares / denominator if denominator else squares * float("nan"), "VarBackward0")
 
 
 def std(input: Tensor, dim: Any = None, unbiased: Any = None, keepdim: bool = False, *,
         correction: Any = None) -> Tensor:
-    return var(input, dim, unbiased, keepdim, correction=correction).sqrt()
+    return rename(var(input, dim, unbiased, keepdim, correction=correction).sqrt(), "StdBackward0")
 
 
 def norm(input: Tensor, p: Any = "fro", dim: Any = None, keepdim: bool = False, dtype: Any = None) -> Tensor:
@@ -389,10 +417,12 @@ def norm(input: Tensor, p: Any = "fro", dim: Any = None, keepdim: bool = False, 
     if p in ("fro", 2, 2.0):
         return Norm.apply(x, dims, keepdim)
     if p in (float("inf"), "inf"):
-        return x.abs().amax(dims, keepdim)
-    if p in (float("-inf"), "-inf"):
-        return x.abs().amin(dims, keepdim)
-    return (x.abs() ** p).sum(dims, keepdim=keepdim) ** (1.0 / p)
+        result = x.abs().amax(dims, keepdim)
+    elif p in (float("-inf"), "-inf"):
+        result = x.abs().amin(dims, keepdim)
+    else:
+        result = (x.abs() ** p).sum(dims, keepdim=keepdim) ** (1.0 / p)
+    return rename(result, "LinalgVectorNormBackward0")
 
 
 def cumsum(input: Tensor, dim: int, *, dtype: Any = None) -> Tensor:
@@ -425,7 +455,8 @@ def sort(input: Tensor, dim: int = -1, descending: bool = False, stable: bool = 
         return return_types.sort(input.clone(), Tensor._make(np.asarray(0, dtype=np.int64)))
     d = normalize_dim(dim, input.ndim)
     order = _sort_order(input._data, d, descending)
-    return return_types.sort(gather_along(input, d, order), Tensor._make(order.astype(np.int64)))
+    values = rename(gather_along(input, d, order), "SortBackward0")
+    return return_types.sort(values, Tensor._make(order.astype(np.int64)))
 
 
 def argsort(input: Tensor, dim: int = -1, descending: bool = False, stable: bool = False) -> Tensor:
@@ -448,7 +479,7 @@ def kthvalue(input: Tensor, k: int, dim: int = -1, keepdim: bool = False) -> Any
     indices = Tensor._make(index.astype(np.int64))
     if not keepdim:
         values, indices = values.squeeze(d), indices.squeeze(d)
-    return return_types.kthvalue(values, indices)
+    return return_types.kthvalue(rename(values, "KthvalueBackward0"), indices)
 
 
 def median(input: Tensor, dim: Any = None, keepdim: bool = False) -> Any:
@@ -457,9 +488,9 @@ def median(input: Tensor, dim: Any = None, keepdim: bool = False) -> Any:
         flat = input.reshape(-1)
         if not flat.numel():
             return Tensor._make(np.asarray(np.nan, dtype=input._data.dtype))
-        return kthvalue(flat, (flat.numel() + 1) // 2, 0).values
+        return rename(kthvalue(flat, (flat.numel() + 1) // 2, 0).values, "MedianBackward0")
     d = normalize_dim(dim, input.ndim)
     size = input.shape[d] if input.ndim else 1
     values, indices = kthvalue(input, (size + 1) // 2, d, keepdim)
-    return return_types.median(values, indices)
+    return return_types.median(rename(values, "MedianBackward1"), indices)
 

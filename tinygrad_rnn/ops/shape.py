@@ -9,7 +9,7 @@ import numpy as np
 
 from ..autograd import grad_mode
 from ..autograd.engine import SliceGrad
-from ..autograd.function import Function
+from ..autograd.function import Function, rename
 from ..tensor import Tensor
 
 
@@ -35,9 +35,13 @@ def normalize_dims(dim: Any, ndim: int) -> tuple:
 
 
 class Reshape(Function):
+    torch_name = "ViewBackward0"  # torch's reshape is a view when it can be, which it names so
+
     @staticmethod
     def forward(ctx, x, shape):
         ctx.in_shape = x.shape
+        if not x._data.flags.c_contiguous:
+            ctx.torch_name = "UnsafeViewBackward0"
         return Tensor._make(x._data.reshape(shape))
 
     @staticmethod
@@ -47,6 +51,8 @@ class Reshape(Function):
 
 class View(Function):
     """Like Reshape, but only where no copy is needed (numpy's in-place shape change decides)."""
+
+    torch_name = "ViewBackward0"
 
     @staticmethod
     def forward(ctx, x, shape):
@@ -95,6 +101,7 @@ class Index(Function):
     @staticmethod
     def forward(ctx, x, key):
         ctx.key, ctx.in_shape, ctx.in_dtype = key, x.shape, x.dtype
+        ctx.torch_name = _index_node_name(key)
         return Tensor._make(x._data[key])
 
     @staticmethod
@@ -102,6 +109,17 @@ class Index(Function):
         if grad_mode._enabled:  # create_graph: the gradient must itself be differentiable
             return IndexBackward.apply(g, ctx.key, ctx.in_shape), None
         return SliceGrad(ctx.key, g, ctx.in_shape, ctx.in_dtype), None
+
+
+def _index_node_name(key: tuple) -> str:
+    """torch's node for x[key]: Index for tensor indices, else Select for an int, Slice, Unsqueeze."""
+    if builtins.any(isinstance(k, np.ndarray) for k in key):
+        return "IndexBackward0"
+    if builtins.any(isinstance(k, (builtins.int, np.integer)) for k in key):
+        return "SelectBackward0"
+    if builtins.any(isinstance(k, slice) and k != slice(None) for k in key):
+        return "SliceBackward0"
+    return "UnsqueezeBackward0" if builtins.any(k is None for k in key) else "AliasBackward0"
 
 
 class IndexBackward(Function):
@@ -314,24 +332,25 @@ def transpose(input: Tensor, dim0: int, dim1: int) -> Tensor:
     if not input.ndim:
         return input.view(())
     order[a], order[b] = order[b], order[a]
-    return Permute.apply(input, tuple(order))
+    return rename(Permute.apply(input, tuple(order)), "TransposeBackward0")
 
 
 def t(input: Tensor) -> Tensor:
     if input.ndim > 2:
         raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {input.ndim}D")
-    return transpose(input, 0, 1) if input.ndim == 2 else input.view(input.shape)
+    return rename(transpose(input, 0, 1) if input.ndim == 2 else input.view(input.shape), "TBackward0")
 
 
 def unsqueeze(input: Tensor, dim: int) -> Tensor:
     d = normalize_dim(dim, input.ndim + 1)
-    return Reshape.apply(input, input.shape[:d] + (1,) + input.shape[d:])
+    return rename(Reshape.apply(input, input.shape[:d] + (1,) + input.shape[d:]), "UnsqueezeBackward0")
 
 
 def squeeze(input: Tensor, dim: Any = None) -> Tensor:
     dims = normalize_dims(dim, input.ndim)
     shape = tuple(n for i, n in enumerate(input.shape) if not (i in dims and n == 1))
-    return Reshape.apply(input, shape)
+    variant = 0 if dim is None else 2 if isinstance(dim, (tuple, list)) else 1
+    return rename(Reshape.apply(input, shape), f"SqueezeBackward{variant}")
 
 
 def expand(input: Tensor, *sizes: Any) -> Tensor:
@@ -452,9 +471,10 @@ def split(input: Tensor, split_size_or_sections: Any, dim: int = 0) -> tuple:
                 f"split_with_sizes expects split_sizes to sum exactly to {n} (input tensor's size at dimension "
                 f"{d}), but got split_sizes={sizes}"
             )
+    name = "SplitBackward0" if isinstance(split_size_or_sections, builtins.int) else "SplitWithSizesBackward0"
     out, start = [], 0
     for s in sizes:
-        out.append(narrow(input, d, start, s))
+        out.append(rename(narrow(input, d, start, s), name))
         start += s
     return tuple(out)
 
@@ -544,7 +564,7 @@ def index_select(input: Tensor, dim: int, index: Tensor) -> Tensor:
         raise IndexError("index out of range in self")
     if not input.ndim:
         return input.clone()
-    return Index.apply(input, (slice(None),) * d + (idx,))
+    return rename(Index.apply(input, (slice(None),) * d + (idx,)), "IndexSelectBackward0")
 
 
 def select(input: Tensor, dim: int, index: int) -> Tensor:
@@ -583,12 +603,12 @@ def diag(input: Tensor, diagonal: int = 0) -> Tensor:
         n = input.shape[0] + builtins.abs(diagonal)
         rows = np.arange(input.shape[0]) + builtins.max(-diagonal, 0)
         base = Tensor._make(np.zeros((n, n), input._data.dtype))
-        return SetItem.apply(base, (rows, rows + diagonal), input)
+        return rename(SetItem.apply(base, (rows, rows + diagonal), input), "DiagEmbedBackward0")
     if input.ndim == 2:
         rows = np.arange(builtins.max(builtins.min(input.shape[0] + builtins.min(diagonal, 0),
                                                     input.shape[1] - builtins.max(diagonal, 0)), 0))
         rows = rows + builtins.max(-diagonal, 0)
-        return Index.apply(input, (rows, rows + diagonal))
+        return rename(Index.apply(input, (rows, rows + diagonal)), "DiagonalBackward0")
     raise RuntimeError("diag(): Supports 1D or 2D tensors. Got " + f"{input.ndim}D")
 
 
@@ -599,7 +619,8 @@ def _triangle(input: Tensor, diagonal: int, lower: bool, name: str) -> Tensor:
     keep = np.tri(rows, cols, diagonal, dtype=bool) if lower else ~np.tri(rows, cols, diagonal - 1, dtype=bool)
     from .pointwise import where
 
-    return where(Tensor._make(keep), input, Tensor._make(np.zeros((), input._data.dtype)))
+    kept = where(Tensor._make(keep), input, Tensor._make(np.zeros((), input._data.dtype)))
+    return rename(kept, "TrilBackward0" if lower else "TriuBackward0")
 
 
 def tril(input: Tensor, diagonal: int = 0) -> Tensor:
@@ -619,7 +640,8 @@ def scatter(input: Tensor, dim: int, index: Tensor, src: Any = None, *, value: A
         )
     if index.dtype.name != "int64":
         raise RuntimeError("scatter(): Expected dtype int64 for index")
-    return Scatter.apply(input, d, index._data, source)
+    out = Scatter.apply(input, d, index._data, source)
+    return rename(out, "ScatterBackward0" if isinstance(source, Tensor) else "ScatterBackward1")
 
 
 def nonzero(input: Tensor, *, as_tuple: bool = False) -> Any:
@@ -653,4 +675,4 @@ def repeat_interleave(input: Tensor, repeats: Any, dim: Any = None) -> Tensor:
     d = 0 if dim is None else normalize_dim(dim, x.ndim)
     counts = repeats._data if isinstance(repeats, Tensor) else repeats
     index = np.repeat(np.arange(x.shape[d]), counts)
-    return Index.apply(x, (slice(None),) * d + (index,))
+    return rename(Index.apply(x, (slice(None),) * d + (index,)), "ViewBackward0")
