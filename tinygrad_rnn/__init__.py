@@ -4,6 +4,7 @@
 """
 from . import autograd, cuda, return_types
 from .autograd import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
+from .autograd.anomaly_mode import is_anomaly_check_nan_enabled, is_anomaly_enabled
 from .creation import (
     arange,
     as_tensor,
@@ -185,6 +186,5 @@ subtract, multiply, divide, true_divide, negative = sub, mul, div, div, neg
 swapaxes = swapdims = transpose
 
 # Last, because the modules in nn build on everything above.
-from . import nn
-from . import optim, utils
+from . import nn, optim, testing, utils, viz
 from .serialization import load, save
