@@ -1,0 +1,147 @@
+"""The fused GRU kernel: one layer and one direction over a whole sequence, as ONE graph node.
+
+Same math as `nn/gru.py` (gate rows r, z, n; the reset gate scales (h W_hn^T + b_hn)), on numpy:
+
+- forward projects every step's input at once, gi = x W_ih^T + b_ih; per step it needs one matrix
+  product, gh = h W_hh^T + b_hh. The r and z rows are pre-scaled by 1/2 so that both sigmoids are
+  one tanh call: sigmoid(a) = tanh(a/2)/2 + 1/2 (scaling by 1/2 is exact in floating point).
+- backward carries only dL/dh through time. With dh the gradient reaching h_t:
+
+      d_n = dh * (1 - z) * (1 - n^2)        d(pre-activation of n); its hidden part is d_n * r
+      d_z = dh * (h_{t-1} - n) * z(1 - z)
+      d_r = d_n * (h_{t-1} W_hn^T + b_hn) * r(1 - r)
+      dh_{t-1} = dh * z + [d_r, d_z, d_n * r] W_hh
+
+  the factors that do not depend on dh are computed for all steps before the loop.
+
+Time order, reverse direction and packed lengths are handled by `StepLayout`.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ..tensor import Tensor
+from .sequence_function import SequenceFunction
+from .step_layout import StepLayout
+
+
+class FusedGRU(SequenceFunction):
+    """`FusedGRU.apply(x, h0, w_ih, w_hh, b_ih, b_hh, reverse, lengths)`.
+
+    x (L, N, H_in); h0 (N, H); weights in torch's layout; biases (3H,) or None; lengths None or
+    N ints. Returns (output (L, N, H), h_n).
+    """
+
+    @staticmethod
+    def forward(ctx, x, h0, w_ih, w_hh, b_ih, b_hh, reverse, lengths):
+        layout = StepLayout(x.shape[0], x.shape[1], lengths, reverse)
+        saved = gru_forward(layout.sequence_in(x._data), layout.batch_in(h0._data), w_ih._data, w_hh._data,
+                            None if b_ih is None else b_ih._data, None if b_hh is None else b_hh._data, layout)
+        ctx.save_for_backward(x, h0, w_ih, w_hh, b_ih, b_hh, reverse, lengths)
+        ctx.layout, ctx.arrays = layout, saved
+        h_n = layout.batch_out(layout.last_steps(saved["out"]))
+        return Tensor._make(layout.sequence_out(saved["out"])), Tensor._make(h_n)
+
+    @staticmethod
+    def backward_arrays(ctx, g_out, g_h):
+        x, h0, w_ih, w_hh, b_ih, b_hh, _, _ = ctx.saved_tensors
+        layout = ctx.layout
+        dx, dh0, dw_ih, dw_hh, db_ih, db_hh = gru_backward(
+            layout.sequence_in(g_out), layout.batch_in(g_h), layout.sequence_in(x._data),
+            layout.batch_in(h0._data), w_ih._data, w_hh._data, ctx.arrays, layout)
+        need = ctx.needs_input_grad
+        return (layout.sequence_out(dx) if need[0] else None, layout.batch_out(dh0) if need[1] else None,
+                dw_ih if need[2] else None, dw_hh if need[3] else None, db_ih if need[4] else None,
+                db_hh if need[5] else None, None, None)
+
+    @staticmethod
+    def composed(x, h0, w_ih, w_hh, b_ih, b_hh, reverse, lengths):
+        from ..nn.gru import run_gru_direction  # the op-by-op twin (imported late: no import cycle)
+
+        return run_gru_direction(x, h0, w_ih, w_hh, b_ih, b_hh, reverse, lengths)
+
+
+def fused_gru_direction(x: Tensor, h0: Tensor, w_ih: Tensor, w_hh: Tensor, b_ih: Tensor | None,
+                        b_hh: Tensor | None, reverse: bool, lengths: Any = None) -> tuple[Tensor, Tensor]:
+    """The fused twin of `nn.gru.run_gru_direction`: same arguments, same results, one node."""
+    return FusedGRU.apply(x, h0, w_ih, w_hh, b_ih, b_hh, reverse, lengths)
+
+
+# ------------------------------------------------------------------ the numpy kernels
+def _reset_update_scale(hidden: int, dtype: Any) -> np.ndarray:
+    """Per-row factor: 1/2 for the sigmoid gates r and z, 1 for n."""
+    return np.concatenate([np.full(2 * hidden, 0.5, dtype), np.ones(hidden, dtype)])
+
+
+def gru_forward(x: np.ndarray, h0: np.ndarray, w_ih: np.ndarray, w_hh: np.ndarray, b_ih: np.ndarray | None,
+                b_hh: np.ndarray | None, layout: StepLayout) -> dict:
+    """Run the recurrence in kernel order; returns the arrays backward needs."""
+    steps, batch = x.shape[:2]
+    hidden = h0.shape[1]
+    scale = _reset_update_scale(hidden, x.dtype)
+    gi = np.matmul(x.reshape(steps * batch, -1), (w_ih * scale[:, None]).T).reshape(steps, batch, 3 * hidden)
+    if b_ih is not None:
+        gi += b_ih * scale
+    w_hh_t = (w_hh * scale[:, None]).T
+    b_hh = None if b_hh is None else b_hh * scale
+    rz = gi[..., :2 * hidden]  # becomes the activated r, z in place
+    n_all = gi[..., 2 * hidden:]  # becomes the activated n in place
+    h_n_part = np.zeros((steps, batch, hidden), x.dtype)  # h W_hn^T + b_hn, what r scaled
+    out = np.zeros((steps, batch, hidden), x.dtype)
+    gh, tmp = np.empty((batch, 3 * hidden), x.dtype), np.empty((batch, hidden), x.dtype)
+    h = h0
+    for s in range(steps):
+        k = layout.rows(s)
+        np.matmul(h[:k], w_hh_t, out=gh[:k])
+        if b_hh is not None:
+            gh[:k] += b_hh
+        r_z = rz[s, :k]
+        r_z += gh[:k, :2 * hidden]
+        np.tanh(r_z, out=r_z)
+        r_z *= 0.5
+        r_z += 0.5
+        r, z, n = r_z[:, :hidden], r_z[:, hidden:], n_all[s, :k]
+        h_n_part[s, :k] = gh[:k, 2 * hidden:]
+        n += np.multiply(r, h_n_part[s, :k], out=tmp[:k])
+        np.tanh(n, out=n)
+        # h' = n + z * (h - n)
+        o = out[s, :k]
+        np.subtract(h[:k], n, out=o)
+        o *= z
+        o += n
+        h = out[s]  # rows still running at s+1 are a prefix of those running at s
+    return {"rz": rz, "n": n_all, "h_n_part": h_n_part, "out": out}
+
+
+def gru_backward(g_out: np.ndarray, g_h: np.ndarray, x: np.ndarray, h0: np.ndarray, w_ih: np.ndarray,
+                 w_hh: np.ndarray, saved: dict, layout: StepLayout) -> tuple:
+    """(dx, dh0, dW_ih, dW_hh, db_ih, db_hh), in kernel order; weight grads in torch's layout."""
+    rz, n, h_n_part, out = saved["rz"], saved["n"], saved["h_n_part"], saved["out"]
+    steps, batch, hidden = out.shape
+    r, z = rz[..., :hidden], rz[..., hidden:]
+    h_prev = np.concatenate([h0[None], out[:-1]])
+    n_factor = (1 - z) * (1 - n * n)
+    z_factor = (h_prev - n) * z * (1 - z)
+    r_factor = h_n_part * r * (1 - r)
+    d_in = np.zeros((steps, batch, 3, hidden), x.dtype)  # dL/d(x W_ih^T + b_ih), gates r, z, n
+    d_hid = np.zeros((steps, batch, 3, hidden), x.dtype)  # dL/d(h W_hh^T + b_hh)
+    dh = np.array(g_h, dtype=x.dtype)  # padded rows carry it as is
+    d_step, tmp = np.empty((batch, hidden), x.dtype), np.empty((batch, hidden), x.dtype)
+    for s in range(steps - 1, -1, -1):
+        k = layout.rows(s)
+        d = np.add(g_out[s, :k], dh[:k], out=d_step[:k])
+        di, dhid = d_in[s, :k], d_hid[s, :k]
+        np.multiply(d, n_factor[s, :k], out=di[:, 2])
+        np.multiply(d, z_factor[s, :k], out=di[:, 1])
+        np.multiply(di[:, 2], r_factor[s, :k], out=di[:, 0])
+        dhid[:, :2] = di[:, :2]
+        np.multiply(di[:, 2], r[s, :k], out=dhid[:, 2])
+        np.matmul(dhid.reshape(k, 3 * hidden), w_hh, out=dh[:k])
+        dh[:k] += np.multiply(d, z[s, :k], out=tmp[:k])
+    flat_in, flat_hid = d_in.reshape(steps * batch, -1), d_hid.reshape(steps * batch, -1)
+    dx = np.matmul(flat_in, w_ih).reshape(x.shape)
+    dw_ih = np.matmul(flat_in.T, x.reshape(steps * batch, -1))
+    dw_hh = np.matmul(flat_hid.T, h_prev.reshape(steps * batch, -1))
+    return dx, dh, dw_ih, dw_hh, flat_in.sum(0), flat_hid.sum(0)

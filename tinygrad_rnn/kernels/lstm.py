@@ -1,0 +1,166 @@
+"""The fused LSTM kernel: one layer and one direction over a whole sequence, as ONE graph node.
+
+Same math as `nn/lstm.py` (gate rows i, f, g, o; optional projection W_hr), written on numpy arrays:
+
+- forward projects every step's input at once (one matrix product), then runs the recurrence.
+  All four gates go through ONE tanh call: sigmoid(a) = tanh(a/2)/2 + 1/2, and the rows of the
+  sigmoid gates are pre-scaled by 1/2 (exact in floating point). For that the kernel keeps its
+  gates in the order i, f, o, g, so the three sigmoid gates are one contiguous block.
+- backward is backpropagation through time by hand. Every factor that does not depend on the
+  incoming gradient (gate derivatives, tanh(c)', c_{t-1} * f', ...) is computed for all steps at
+  once before the loop; the loop then carries only dL/dh and dL/dc. The weight and input gradients
+  are each one large matrix product after the loop.
+
+Time order, reverse direction and packed lengths are handled by `StepLayout`.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ..tensor import Tensor
+from .sequence_function import SequenceFunction
+from .step_layout import StepLayout
+
+
+def _kernel_gate_order(hidden: int) -> np.ndarray:
+    """Row indices that turn torch's gate order (i, f, g, o) into the kernel's (i, f, o, g)."""
+    i, f, g, o = (np.arange(k * hidden, (k + 1) * hidden) for k in range(4))
+    return np.concatenate([i, f, o, g])
+
+
+def _sigmoid_scale(hidden: int, dtype: Any) -> np.ndarray:
+    """Per-row factor in kernel order: 1/2 for the sigmoid gates i, f, o; 1 for g."""
+    return np.concatenate([np.full(3 * hidden, 0.5, dtype), np.ones(hidden, dtype)])
+
+
+class FusedLSTM(SequenceFunction):
+    """`FusedLSTM.apply(x, h0, c0, w_ih, w_hh, b_ih, b_hh, w_hr, reverse, lengths)`.
+
+    x (L, N, H_in); h0 (N, P or H); c0 (N, H); weights in torch's layout; biases and w_hr may be
+    None; lengths None or N ints. Returns (output (L, N, P or H), h_n, c_n).
+    """
+
+    @staticmethod
+    def forward(ctx, x, h0, c0, w_ih, w_hh, b_ih, b_hh, w_hr, reverse, lengths):
+        layout = StepLayout(x.shape[0], x.shape[1], lengths, reverse)
+        bias = None if b_ih is None else b_ih._data + b_hh._data
+        saved = lstm_forward(layout.sequence_in(x._data), layout.batch_in(h0._data), layout.batch_in(c0._data),
+                             w_ih._data, w_hh._data, bias, None if w_hr is None else w_hr._data, layout)
+        out, cell = saved["out"], saved["cell"]
+        h_n, c_n = layout.batch_out(layout.last_steps(out)), layout.batch_out(layout.last_steps(cell))
+        ctx.save_for_backward(x, h0, c0, w_ih, w_hh, b_ih, b_hh, w_hr, reverse, lengths)
+        ctx.layout, ctx.arrays = layout, saved
+        return Tensor._make(layout.sequence_out(out)), Tensor._make(h_n), Tensor._make(c_n)
+
+    @staticmethod
+    def backward_arrays(ctx, g_out, g_h, g_c):
+        x, h0, c0, w_ih, w_hh, b_ih, b_hh, w_hr, _, _ = ctx.saved_tensors
+        layout = ctx.layout
+        grads = lstm_backward(layout.sequence_in(g_out), layout.batch_in(g_h), layout.batch_in(g_c),
+                              layout.sequence_in(x._data), layout.batch_in(h0._data), layout.batch_in(c0._data),
+                              w_ih._data, w_hh._data, None if w_hr is None else w_hr._data, ctx.arrays, layout)
+        dx, dh0, dc0, dw_ih, dw_hh, db, dw_hr = grads
+        need = ctx.needs_input_grad
+        return (layout.sequence_out(dx) if need[0] else None, layout.batch_out(dh0) if need[1] else None,
+                layout.batch_out(dc0) if need[2] else None, dw_ih if need[3] else None,
+                dw_hh if need[4] else None, db if need[5] else None, db if need[6] else None,
+                dw_hr if need[7] else None, None, None)
+
+    @staticmethod
+    def composed(x, h0, c0, w_ih, w_hh, b_ih, b_hh, w_hr, reverse, lengths):
+        from ..nn.lstm import run_lstm_direction  # the op-by-op twin (imported late: no import cycle)
+
+        return run_lstm_direction(x, h0, c0, w_ih, w_hh, b_ih, b_hh, w_hr, reverse, lengths)
+
+
+def fused_lstm_direction(x: Tensor, h0: Tensor, c0: Tensor, w_ih: Tensor, w_hh: Tensor, b_ih: Tensor | None,
+                         b_hh: Tensor | None, w_hr: Tensor | None, reverse: bool,
+                         lengths: Any = None) -> tuple[Tensor, Tensor, Tensor]:
+    """The fused twin of `nn.lstm.run_lstm_direction`: same arguments, same results, one node."""
+    return FusedLSTM.apply(x, h0, c0, w_ih, w_hh, b_ih, b_hh, w_hr, reverse, lengths)
+
+
+# ------------------------------------------------------------------ the numpy kernels
+def lstm_forward(x: np.ndarray, h0: np.ndarray, c0: np.ndarray, w_ih: np.ndarray, w_hh: np.ndarray,
+                 bias: np.ndarray | None, w_hr: np.ndarray | None, layout: StepLayout) -> dict:
+    """Run the recurrence in kernel order; returns the arrays backward needs (gates are activated)."""
+    steps, batch = x.shape[:2]
+    hidden = c0.shape[1]
+    order, scale = _kernel_gate_order(hidden), _sigmoid_scale(hidden, x.dtype)
+    w_hh_t = (w_hh[order] * scale[:, None]).T
+    gates = np.matmul(x.reshape(steps * batch, -1), (w_ih[order] * scale[:, None]).T).reshape(steps, batch, -1)
+    if bias is not None:
+        gates += bias[order] * scale
+    cell = np.zeros((steps, batch, hidden), x.dtype)
+    tanh_cell = np.zeros_like(cell)
+    cell_out = np.zeros_like(cell) if w_hr is not None else None  # o * tanh(c), before the projection
+    out = np.zeros((steps, batch, h0.shape[1]), x.dtype)
+    buf, tmp = np.empty((batch, 4 * hidden), x.dtype), np.empty((batch, hidden), x.dtype)
+    h, c = h0, c0
+    for s in range(steps):
+        n = layout.rows(s)
+        g = gates[s, :n]
+        np.matmul(h[:n], w_hh_t, out=buf[:n])
+        g += buf[:n]
+        np.tanh(g, out=g)
+        sig = g[:, : 3 * hidden]
+        sig *= 0.5
+        sig += 0.5
+        i, f, o, gg = g[:, :hidden], g[:, hidden:2 * hidden], g[:, 2 * hidden:3 * hidden], g[:, 3 * hidden:]
+        c_s, tc_s = cell[s, :n], tanh_cell[s, :n]
+        np.multiply(f, c[:n], out=c_s)
+        np.multiply(i, gg, out=tmp[:n])
+        c_s += tmp[:n]
+        np.tanh(c_s, out=tc_s)
+        if w_hr is None:
+            np.multiply(o, tc_s, out=out[s, :n])
+        else:
+            np.multiply(o, tc_s, out=cell_out[s, :n])
+            np.matmul(cell_out[s, :n], w_hr.T, out=out[s, :n])
+        h, c = out[s], cell[s]  # rows still running at s+1 are a prefix of those running at s
+    return {"gates": gates, "cell": cell, "tanh_cell": tanh_cell, "cell_out": cell_out, "out": out}
+
+
+def lstm_backward(g_out: np.ndarray, g_h: np.ndarray, g_c: np.ndarray, x: np.ndarray, h0: np.ndarray,
+                  c0: np.ndarray, w_ih: np.ndarray, w_hh: np.ndarray, w_hr: np.ndarray | None, saved: dict,
+                  layout: StepLayout) -> tuple:
+    """(dx, dh0, dc0, dW_ih, dW_hh, db, dW_hr), all in kernel order; weight grads in torch's layout."""
+    gates, cell, tanh_cell, out = saved["gates"], saved["cell"], saved["tanh_cell"], saved["out"]
+    steps, batch, hidden = cell.shape
+    i, f, o, g = (gates[..., k * hidden:(k + 1) * hidden] for k in range(4))
+    cell_prev = np.concatenate([c0[None], cell[:-1]])
+    # dpre: dL/d(pre-activation) in torch's gate order i, f, g, o. With dc the gradient reaching c_t:
+    #   d_i, d_f, d_g = dc * [g * i', c_{t-1} * f', i * g']   (the factors below, for all steps)
+    #   d_o = dh * tanh(c_t) * o'  and  dc += dh * o * tanh'(c_t)
+    ifg_factor = np.stack([g * i * (1 - i), cell_prev * f * (1 - f), i * (1 - g * g)], axis=2)
+    o_factor = tanh_cell * o * (1 - o)
+    c_factor = o * (1 - tanh_cell * tanh_cell)
+    dpre = np.zeros((steps, batch, 4, hidden), x.dtype)
+    d_out = np.zeros_like(out)  # dL/dh at every step: its output's gradient plus what the future sends
+    dh, dc = np.array(g_h, dtype=x.dtype), np.array(g_c, dtype=x.dtype)  # padded rows carry them as is
+    d_cell_out, tmp = np.empty((batch, hidden), x.dtype), np.empty((batch, hidden), x.dtype)
+    for s in range(steps - 1, -1, -1):
+        n = layout.rows(s)
+        d_h = np.add(g_out[s, :n], dh[:n], out=d_out[s, :n])
+        if w_hr is not None:  # h = cell_out @ W_hr^T
+            d_h = np.matmul(d_h, w_hr, out=d_cell_out[:n])
+        d = dpre[s, :n]
+        np.multiply(d_h, o_factor[s, :n], out=d[:, 3])
+        np.multiply(d_h, c_factor[s, :n], out=tmp[:n])
+        dc[:n] += tmp[:n]
+        np.multiply(dc[:n, None, :], ifg_factor[s, :n], out=d[:, :3])
+        dc[:n] *= f[s, :n]
+        np.matmul(d.reshape(n, 4 * hidden), w_hh, out=dh[:n])
+    flat = dpre.reshape(steps * batch, 4 * hidden)
+    dx = np.matmul(flat, w_ih).reshape(x.shape)
+    dw_ih = np.matmul(flat.T, x.reshape(steps * batch, -1))
+    h_prev = np.concatenate([h0[None], out[:-1]]).reshape(steps * batch, -1)
+    dw_hh = np.matmul(flat.T, h_prev)
+    db = flat.sum(0)
+    dw_hr = None
+    if w_hr is not None:
+        cell_out = saved["cell_out"].reshape(steps * batch, hidden)
+        dw_hr = np.matmul(d_out.reshape(steps * batch, -1).T, cell_out)
+    return dx, dh, dc, dw_ih, dw_hh, db, dw_hr

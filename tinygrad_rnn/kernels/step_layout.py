@@ -1,0 +1,74 @@
+"""`StepLayout`: the order in which the fused LSTM/GRU kernels walk a batch through time.
+
+The kernels run one loop, forward in time, over numpy arrays. Everything else is a relabelling
+done once before the loop and undone once after it:
+
+- reverse direction: time is flipped. With `lengths` each element is flipped within its OWN
+  length (step s reads time lengths[b]-1-s), so the reverse pass starts at the element's last
+  valid step, exactly as if it ran alone; padding stays where it is.
+- lengths: the batch is sorted by decreasing length, so the elements still running at step s are
+  the first `active[s]` rows and the loop can work on contiguous prefixes `[:active[s]]`. An element
+  past its length is simply not touched: its state is carried, its output stays 0.
+
+Both relabellings are permutations, so gradients are relabelled back the same way.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+
+class StepLayout:
+    """How to move (L, N, *) sequences and (N, *) states in and out of the kernels' order."""
+
+    def __init__(self, steps: int, batch: int, lengths: Any, reverse: bool) -> None:
+        self.steps, self.batch, self.reverse = steps, batch, reverse
+        self.order: np.ndarray | None = None  # batch permutation into decreasing length (None: as is)
+        self.lengths: np.ndarray | None = None  # in kernel (sorted) order
+        self.active: list[int] | None = None  # rows running at each step (None: all)
+        self.flip: np.ndarray | None = None  # per-element time index of each step, for reverse + lengths
+        if lengths is None:
+            return
+        lengths = np.asarray(getattr(lengths, "_data", lengths), dtype=np.int64)
+        if np.any(lengths[1:] > lengths[:-1]):
+            self.order = np.argsort(-lengths, kind="stable")
+            lengths = lengths[self.order]
+        self.lengths = lengths
+        self.active = (lengths[None, :] > np.arange(steps)[:, None]).sum(axis=1).tolist()
+        if reverse:
+            t = np.arange(steps)[:, None]
+            self.flip = np.where(t < lengths[None, :], lengths[None, :] - 1 - t, t)
+
+    def sequence_in(self, a: np.ndarray) -> np.ndarray:
+        """(L, N, *) from the caller's order into the kernel's (time in processing order, sorted batch)."""
+        if self.order is not None:
+            a = a[:, self.order]
+        if self.reverse:
+            a = a[::-1] if self.flip is None else a[self.flip, np.arange(self.batch)]
+        return np.ascontiguousarray(a)
+
+    def sequence_out(self, a: np.ndarray) -> np.ndarray:
+        """The inverse of `sequence_in` (each flip is its own inverse)."""
+        if self.reverse:
+            a = a[::-1] if self.flip is None else a[self.flip, np.arange(self.batch)]
+        if self.order is not None:
+            a = a[:, np.argsort(self.order)]
+        return np.ascontiguousarray(a)
+
+    def batch_in(self, a: np.ndarray) -> np.ndarray:
+        """(N, *) state from the caller's batch order into the kernel's."""
+        return a if self.order is None else a[self.order]
+
+    def batch_out(self, a: np.ndarray) -> np.ndarray:
+        return a if self.order is None else a[np.argsort(self.order)]
+
+    def last_steps(self, a: np.ndarray) -> np.ndarray:
+        """(N, *) rows of a kernel-order (L, N, *) array at each element's last valid step."""
+        if self.lengths is None:
+            return a[-1].copy()
+        return a[self.lengths - 1, np.arange(self.batch)]
+
+    def rows(self, s: int) -> int:
+        """How many leading rows run at step s."""
+        return self.batch if self.active is None else self.active[s]
