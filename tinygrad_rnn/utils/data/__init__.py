@@ -1,1 +1,11 @@
-"""torch.utils.data (filled in below)."""
+"""torch.utils.data: datasets, samplers and the DataLoader that batches them.
+
+    from tinygrad_rnn.utils.data import DataLoader, TensorDataset, random_split
+"""
+from .dataloader import DataLoader, default_collate, default_convert
+from .dataset import ConcatDataset, Dataset, IterableDataset, Subset, TensorDataset, random_split
+from .sampler import BatchSampler, RandomSampler, Sampler, SequentialSampler, SubsetRandomSampler
+
+__all__ = ["DataLoader", "default_collate", "default_convert", "Dataset", "IterableDataset", "TensorDataset",
+           "Subset", "ConcatDataset", "random_split", "Sampler", "SequentialSampler", "RandomSampler",
+           "SubsetRandomSampler", "BatchSampler"]

@@ -1,0 +1,157 @@
+"""`DataLoader`: iterate over a dataset in (shuffled) mini-batches, collated into tensors.
+
+    loader = DataLoader(dataset, batch_size=32, shuffle=True, generator=torch.Generator().manual_seed(0))
+    for inputs, targets in loader:
+        ...
+
+The loader asks its `batch_sampler` for lists of indices, fetches `dataset[i]` for each, and
+passes the list of items to `collate_fn` (by default `default_collate`, which stacks). Everything
+runs in this process: `num_workers` and the other multiprocessing options are accepted so that
+torch code runs unchanged, and ignored.
+"""
+from __future__ import annotations
+
+import collections.abc
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import numpy as np
+
+from ... import dtypes
+from ...creation import as_tensor, tensor
+from ...ops.shape import stack
+from ...random import Generator
+from ...tensor import Tensor
+from .dataset import IterableDataset
+from .sampler import BatchSampler, RandomSampler, SequentialSampler
+
+_COLLATE_ERROR = "default_collate: batch must contain tensors, numpy arrays, numbers, dicts or lists; found {}"
+
+
+def default_collate(batch: list) -> Any:
+    """Turn a list of samples into a batch, recursing into tuples, lists and dicts.
+
+    Tensors and numpy arrays are stacked along a new first dimension; Python floats become a
+    float64 tensor, ints an int64 tensor, bools a bool tensor; strings stay a list; a tuple or list
+    of fields becomes a list with one collated batch per field, a dict a dict per key.
+    """
+    elem = batch[0]
+    if isinstance(elem, Tensor):
+        return stack(batch, 0)
+    if isinstance(elem, np.ndarray):
+        if elem.dtype.kind in "USOV":  # strings and objects cannot become tensors
+            raise TypeError(_COLLATE_ERROR.format(elem.dtype))
+        return default_collate([as_tensor(b) for b in batch])
+    if isinstance(elem, np.generic):  # a numpy scalar keeps its dtype
+        return as_tensor(np.array(batch))
+    if isinstance(elem, bool):
+        return tensor(batch, dtype=dtypes.bool)
+    if isinstance(elem, float):
+        return tensor(batch, dtype=dtypes.float64)
+    if isinstance(elem, int):
+        return tensor(batch)
+    if isinstance(elem, (str, bytes)):
+        return batch
+    if isinstance(elem, collections.abc.Mapping):
+        return {key: default_collate([d[key] for d in batch]) for key in elem}
+    if isinstance(elem, tuple) and hasattr(elem, "_fields"):  # namedtuple: keep the type
+        return type(elem)(*(default_collate(list(field)) for field in zip(*batch)))
+    if isinstance(elem, collections.abc.Sequence):
+        if any(len(item) != len(elem) for item in batch):
+            raise RuntimeError("each element in list of batch should be of equal size")
+        return [default_collate(list(field)) for field in zip(*batch)]
+    raise TypeError(_COLLATE_ERROR.format(type(elem)))
+
+
+def default_convert(data: Any) -> Any:
+    """The collate function when batch_size=None: numpy values become tensors, nothing is stacked."""
+    if isinstance(data, np.ndarray):
+        return data if data.dtype.kind in "USOV" else as_tensor(data)
+    if isinstance(data, np.generic) and data.dtype.kind not in "USOV":
+        return as_tensor(data)
+    if isinstance(data, collections.abc.Mapping):
+        return {key: default_convert(value) for key, value in data.items()}
+    if isinstance(data, tuple) and hasattr(data, "_fields"):  # namedtuple: keep the type
+        return type(data)(*(default_convert(d) for d in data))
+    if isinstance(data, collections.abc.Sequence) and not isinstance(data, (str, bytes)):
+        return [default_convert(d) for d in data]  # a tuple becomes a list, as in torch
+    return data
+
+
+class DataLoader:
+    """torch.utils.data.DataLoader (single process): batching, shuffling, collation."""
+
+    def __init__(self, dataset: Any, batch_size: int | None = 1, shuffle: bool | None = None, sampler: Any = None,
+                 batch_sampler: Any = None, num_workers: int = 0, collate_fn: Callable | None = None,
+                 pin_memory: bool = False, drop_last: bool = False, timeout: float = 0,
+                 worker_init_fn: Callable | None = None, multiprocessing_context: Any = None,
+                 generator: Generator | None = None, *, prefetch_factor: int | None = None,
+                 persistent_workers: bool = False, pin_memory_device: str = "", in_order: bool = True) -> None:
+        if num_workers < 0:
+            raise ValueError("num_workers option should be non-negative; use num_workers=0 to disable multiprocessing.")
+        if sampler is not None and shuffle:
+            raise ValueError("sampler option is mutually exclusive with shuffle")
+        if batch_sampler is not None:
+            if batch_size != 1 or shuffle or sampler is not None or drop_last:
+                raise ValueError(
+                    "batch_sampler option is mutually exclusive with batch_size, shuffle, sampler, and drop_last"
+                )
+            batch_size, drop_last = None, False
+        elif batch_size is None and drop_last:
+            raise ValueError("batch_size=None option disables auto-batching and is mutually exclusive with drop_last")
+
+        self.dataset = dataset
+        self.num_workers = num_workers
+        self.pin_memory = pin_memory
+        self.timeout = timeout
+        self.worker_init_fn = worker_init_fn
+        self.generator = generator
+        self._iterable = isinstance(dataset, IterableDataset)
+        if sampler is None and not self._iterable:
+            sampler = RandomSampler(dataset, generator=generator) if shuffle else SequentialSampler(dataset)
+        if batch_size is not None and batch_sampler is None and not self._iterable:
+            batch_sampler = BatchSampler(sampler, batch_size, drop_last)
+        self.batch_size = batch_size
+        self.drop_last = drop_last
+        self.sampler = sampler
+        self.batch_sampler = batch_sampler
+        if collate_fn is None:
+            collate_fn = default_collate if self._auto_collation or self._iterable and batch_size else default_convert
+        self.collate_fn = collate_fn
+
+    @property
+    def _auto_collation(self) -> bool:
+        return self.batch_sampler is not None
+
+    def __iter__(self) -> Iterator:
+        if self._iterable:
+            yield from self._iterate_stream()
+        elif self._auto_collation:
+            for indices in self.batch_sampler:
+                yield self.collate_fn([self.dataset[i] for i in indices])
+        else:
+            for i in self.sampler:
+                yield self.collate_fn(self.dataset[i])
+
+    def _iterate_stream(self) -> Iterator:
+        """An IterableDataset: cut its stream into batches of batch_size (or pass items one by one)."""
+        if self.batch_size is None:
+            for item in self.dataset:
+                yield self.collate_fn(item)
+            return
+        batch: list = []
+        for item in self.dataset:
+            batch.append(item)
+            if len(batch) == self.batch_size:
+                yield self.collate_fn(batch)
+                batch = []
+        if batch and not self.drop_last:
+            yield self.collate_fn(batch)
+
+    def __len__(self) -> int:
+        if self._iterable:
+            n = len(self.dataset)
+            if self.batch_size is None:
+                return n
+            return n // self.batch_size if self.drop_last else -(-n // self.batch_size)
+        return len(self.batch_sampler) if self._auto_collation else len(self.sampler)

@@ -1,0 +1,127 @@
+"""Datasets: anything with `__getitem__(i)` and `__len__()`, plus `random_split`.
+
+    dataset = TensorDataset(inputs, targets)     # item i is (inputs[i], targets[i])
+    train, test = random_split(dataset, [0.8, 0.2], generator=torch.Generator().manual_seed(0))
+"""
+from __future__ import annotations
+
+import bisect
+import math
+import warnings
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+from ...random import Generator, randperm
+from ...tensor import Tensor
+
+
+class Dataset:
+    """A map-style dataset: subclasses define `__getitem__(index)` and usually `__len__()`."""
+
+    def __getitem__(self, index: Any) -> Any:
+        raise NotImplementedError("Subclasses of Dataset should implement __getitem__.")
+
+    def __add__(self, other: Dataset) -> ConcatDataset:
+        return ConcatDataset([self, other])
+
+
+class IterableDataset(Dataset):
+    """A stream-style dataset: subclasses define `__iter__()`; the DataLoader batches what it yields."""
+
+    def __iter__(self) -> Iterator:
+        raise NotImplementedError("Subclasses of IterableDataset should implement __iter__.")
+
+
+class TensorDataset(Dataset):
+    """Tensors sharing their first dimension; item i is the tuple of each tensor's row i."""
+
+    def __init__(self, *tensors: Tensor) -> None:
+        if not all(tensors[0].size(0) == t.size(0) for t in tensors):
+            raise AssertionError("Size mismatch between tensors")
+        self.tensors = tensors
+
+    def __getitem__(self, index: Any) -> tuple:
+        return tuple(t[index] for t in self.tensors)
+
+    def __len__(self) -> int:
+        return self.tensors[0].size(0)
+
+
+class Subset(Dataset):
+    """The items of `dataset` at `indices`, in that order."""
+
+    def __init__(self, dataset: Any, indices: Sequence[int]) -> None:
+        self.dataset = dataset
+        self.indices = indices
+
+    def __getitem__(self, idx: Any) -> Any:
+        if isinstance(idx, list):
+            return self.dataset[[self.indices[i] for i in idx]]
+        return self.dataset[self.indices[idx]]
+
+    def __len__(self) -> int:
+        return len(self.indices)
+
+
+class ConcatDataset(Dataset):
+    """Several datasets one after the other (`ds1 + ds2` makes one)."""
+
+    def __init__(self, datasets: Sequence[Any]) -> None:
+        self.datasets = list(datasets)
+        if len(self.datasets) == 0:
+            raise AssertionError("datasets should not be an empty iterable")
+        for d in self.datasets:
+            if isinstance(d, IterableDataset):
+                raise AssertionError("ConcatDataset does not support IterableDataset")
+        self.cumulative_sizes = list(_running_sum(len(d) for d in self.datasets))
+
+    def __len__(self) -> int:
+        return self.cumulative_sizes[-1]
+
+    def __getitem__(self, idx: int) -> Any:
+        if idx < 0:
+            if -idx > len(self):
+                raise ValueError("absolute value of index should not exceed dataset length")
+            idx = len(self) + idx
+        which = bisect.bisect_right(self.cumulative_sizes, idx)
+        start = self.cumulative_sizes[which - 1] if which > 0 else 0
+        return self.datasets[which][idx - start]
+
+
+def _running_sum(values: Any) -> Iterator[int]:
+    total = 0
+    for v in values:
+        total += v
+        yield total
+
+
+def random_split(dataset: Any, lengths: Sequence[int | float], generator: Generator | None = None) -> list[Subset]:
+    """Split into non-overlapping random Subsets of the given lengths, or fractions summing to 1.
+
+    Fractions become `floor(n * fraction)` items each, and the items left over are dealt one at a
+    time to the splits in order (round-robin), as torch does; an empty split gives a warning.
+    """
+    if math.isclose(sum(lengths), 1) and sum(lengths) <= 1:
+        lengths = _lengths_from_fractions(len(dataset), lengths)
+    if sum(lengths) != len(dataset):
+        raise ValueError("Sum of input lengths does not equal the length of the input dataset!")
+    indices = randperm(sum(lengths), generator=generator).tolist()
+    splits, offset = [], 0
+    for length in lengths:
+        splits.append(Subset(dataset, indices[offset:offset + length]))
+        offset += length
+    return splits
+
+
+def _lengths_from_fractions(n: int, fractions: Sequence[float]) -> list[int]:
+    lengths = []
+    for i, frac in enumerate(fractions):
+        if frac < 0 or frac > 1:
+            raise ValueError(f"Fraction at index {i} is not between 0 and 1")
+        lengths.append(int(math.floor(n * frac)))
+    for i in range(n - sum(lengths)):
+        lengths[i % len(lengths)] += 1
+    for i, length in enumerate(lengths):
+        if length == 0:
+            warnings.warn(f"Length of split at index {i} is 0. This might result in an empty dataset.", stacklevel=3)
+    return lengths
