@@ -82,7 +82,7 @@ def rnn_forward(x: np.ndarray, h0: np.ndarray, w_ih: np.ndarray, w_hh: np.ndarra
     """Run the recurrence; `active[t]` is how many leading rows are valid at step t (None: all)."""
     steps, batch, hidden = x.shape[0], x.shape[1], w_hh.shape[0]
     # Input projection of every step at once; the recurrence then runs in place in this buffer.
-    out = np.matmul(x.reshape(steps * batch, -1), w_ih.T).reshape(steps, batch, hidden)
+    out = np.matmul(x.reshape(steps * batch, x.shape[2]), w_ih.T).reshape(steps, batch, hidden)
     if bias is not None:
         out += bias
     activate = np.tanh if nonlinearity == "tanh" else _relu
@@ -127,7 +127,7 @@ def rnn_backward(g_out: np.ndarray, g_h: np.ndarray, x: np.ndarray, h0: np.ndarr
             dpre[t, n:] = 0  # padded steps do not touch the weights
     flat = dpre.reshape(steps * batch, hidden)
     dx = np.matmul(flat, w_ih).reshape(x.shape)
-    dw_ih = np.matmul(flat.T, x.reshape(steps * batch, -1))
+    dw_ih = np.matmul(flat.T, x.reshape(steps * batch, x.shape[2]))
     db = flat.sum(0)
     # dW_hh pairs each step's dpre with the state it read: the previous step's output, or h0 at
     # an element's first step (step 0 forward; its last valid step in reverse, where the "previous"

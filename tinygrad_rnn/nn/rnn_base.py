@@ -108,7 +108,9 @@ class RNNBase(Module):
 
     def _add_direction(self, layer: int, direction: int, dtype: Any, device: Any) -> None:
         """Register the parameters of one (layer, direction), in torch's order and shapes."""
-        gate_size = GATES[self.mode] * self.hidden_size
+        gates = GATES[self.mode]
+        # (not 1 * hidden_size: torch keeps hidden_size=True as is, and then torch.empty rejects it)
+        gate_size = self.hidden_size if gates == 1 else gates * self.hidden_size
         out_size = self.proj_size if self.proj_size > 0 else self.hidden_size  # what h holds
         num_directions = 2 if self.bidirectional else 1
         layer_input_size = self.input_size if layer == 0 else out_size * num_directions
