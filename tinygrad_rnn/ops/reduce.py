@@ -94,16 +94,19 @@ class LogSumExp(Function):
         m = np.max(x._data, axis=dims, keepdims=True)
         m = np.where(np.isfinite(m), m, 0)  # all -inf (or inf) rows: leave them to np.log
         y = np.log(np.sum(np.exp(x._data - m), axis=dims, keepdims=True)) + m
-        ctx.save_for_backward(x)
-        ctx.y, ctx.dims, ctx.kept = y, dims, y.shape
-        return Tensor._make(np.asarray(y if keepdim else np.squeeze(y, axis=dims)))
+        out = Tensor._make(np.asarray(y if keepdim else np.squeeze(y, axis=dims)))
+        # Save the output itself, not its array: the softmax below then depends on x through it
+        # too, which double backward needs.
+        ctx.save_for_backward(x, out)
+        ctx.dims, ctx.kept = dims, y.shape
+        return out
 
     @staticmethod
-    def backward(ctx, g):  # d/dx logsumexp = softmax(x)
+    def backward(ctx, g):  # d/dx logsumexp = softmax(x) = exp(x - logsumexp(x))
         from .pointwise import exp
 
-        (x,) = ctx.saved_tensors
-        return g.reshape(ctx.kept) * exp(x - Tensor._make(ctx.y)), None, None
+        x, out = ctx.saved_tensors
+        return g.reshape(ctx.kept) * exp(x - out.reshape(ctx.kept)), None, None
 
 
 class Softmax(Function):
@@ -221,18 +224,19 @@ class Norm(Function):
     @staticmethod
     def forward(ctx, x, dims, keepdim):
         y = np.sqrt(np.sum(x._data * x._data, axis=dims, keepdims=True))
-        ctx.save_for_backward(x)
-        ctx.y = y
-        return Tensor._make(np.asarray(y if keepdim else np.squeeze(y, axis=dims)))
+        out = Tensor._make(np.asarray(y if keepdim else np.squeeze(y, axis=dims)))
+        ctx.save_for_backward(x, out)  # the output itself, so double backward sees norm depend on x
+        ctx.kept = y.shape
+        return out
 
     @staticmethod
     def backward(ctx, g):
         from .pointwise import where
 
-        (x,) = ctx.saved_tensors
-        y = Tensor._make(ctx.y)
-        zero = Tensor._make(ctx.y == 0)
-        return g.reshape(ctx.y.shape) * where(zero, 0.0, x / where(zero, 1.0, y)), None, None
+        x, out = ctx.saved_tensors
+        y = out.reshape(ctx.kept)
+        zero = Tensor._make(y._data == 0)
+        return g.reshape(ctx.kept) * where(zero, 0.0, x / where(zero, 1.0, y)), None, None
 
 
 # ------------------------------------------------------------------ public functions
