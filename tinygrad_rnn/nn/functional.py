@@ -15,7 +15,7 @@ from .. import dtypes
 from ..ops import nn_ops
 from ..ops import pointwise as _pw
 from ..ops import reduce as _rd
-from ..random import default_generator
+from ..random import bernoulli
 from ..tensor import Tensor
 from .loss_functions import (  # noqa: F401  (re-exported: F.cross_entropy, ...)
     binary_cross_entropy,
@@ -178,8 +178,8 @@ def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool 
         )
     if p == 1:  # everything dropped; scaling by 1/(1-p) would divide by zero
         return _in_place(input, input * 0.0, inplace)
-    keep = default_generator.np.random(input.shape) >= p
-    scale = Tensor._make((keep / (1 - p)).astype(input._data.dtype))
+    keep = bernoulli(Tensor._make(np.empty(input.shape, input._data.dtype)), 1 - p)
+    scale = Tensor._make(keep._data / input._data.dtype.type(1 - p))
     return _in_place(input, input * scale, inplace)
 
 

@@ -21,16 +21,22 @@ from ..tensor import Tensor
 
 
 # ------------------------------------------------------------------ reduction
+def legacy_reduction(size_average: Any, reduce: Any) -> str:
+    """The `reduction` meant by the deprecated size_average/reduce pair (None means True), with torch's warning."""
+    size_average = True if size_average is None else size_average
+    reduce = True if reduce is None else reduce
+    reduction = ("mean" if size_average else "sum") if reduce else "none"
+    warnings.warn(
+        f"size_average and reduce args will be deprecated, please use reduction='{reduction}' instead.",
+        stacklevel=4,
+    )
+    return reduction
+
+
 def _reduction(size_average: Any, reduce: Any, reduction: str) -> str:
-    """The reduction to use; the legacy size_average/reduce pair overrides it (with torch's warning)."""
+    """The reduction to use: the legacy pair, when given, overrides `reduction`."""
     if size_average is not None or reduce is not None:
-        size_average = True if size_average is None else size_average
-        reduce = True if reduce is None else reduce
-        reduction = ("mean" if size_average else "sum") if reduce else "none"
-        warnings.warn(
-            f"size_average and reduce args will be deprecated, please use reduction='{reduction}' instead.",
-            stacklevel=3,
-        )
+        reduction = legacy_reduction(size_average, reduce)
     if reduction not in ("none", "mean", "sum"):
         raise ValueError(f"{reduction} is not a valid value for reduction")
     return reduction

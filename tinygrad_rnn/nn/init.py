@@ -1,0 +1,173 @@
+"""torch.nn.init: fill a tensor in place with a chosen distribution, and return it.
+
+Every function works under `no_grad`, so it may be applied to a Parameter (a leaf that requires
+grad) without recording anything. The `xavier_*` and `kaiming_*` schemes choose the spread from
+the tensor's fan-in and fan-out: for a weight of shape (out, in, *kernel), fan_in = in * kernel
+and fan_out = out * kernel.
+
+    w = nn.Parameter(torch.empty(8, 4))
+    nn.init.xavier_uniform_(w)              # U(-a, a), a = sqrt(6 / (fan_in + fan_out))
+"""
+from __future__ import annotations
+
+import math
+import warnings
+from typing import Any
+
+import numpy as np
+
+from ..autograd import no_grad
+from ..random import Generator
+from ..tensor import Tensor
+
+_LINEAR_LIKE = ("linear", "conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d",
+                "conv_transpose3d", "sigmoid")
+
+
+def calculate_gain(nonlinearity: str, param: int | float | None = None) -> float:
+    """The factor by which a nonlinearity shrinks the spread of its input, to be undone by init."""
+    if nonlinearity in _LINEAR_LIKE:
+        return 1
+    if nonlinearity == "tanh":
+        return 5.0 / 3
+    if nonlinearity == "relu":
+        return math.sqrt(2.0)
+    if nonlinearity == "leaky_relu":
+        if param is None:
+            slope = 0.01
+        elif isinstance(param, (int, float)) and not isinstance(param, bool):
+            slope = param
+        else:
+            raise ValueError(f"negative_slope {param} not a valid number")
+        return math.sqrt(2.0 / (1 + slope**2))
+    if nonlinearity == "selu":
+        return 3.0 / 4
+    raise ValueError(f"Unsupported nonlinearity {nonlinearity}")
+
+
+def _calculate_fan_in_and_fan_out(tensor: Tensor) -> tuple[int, int]:
+    if tensor.dim() < 2:
+        raise ValueError("Fan in and fan out can not be computed for tensor with fewer than 2 dimensions")
+    receptive_field = int(np.prod(tensor.shape[2:])) if tensor.dim() > 2 else 1
+    return tensor.shape[1] * receptive_field, tensor.shape[0] * receptive_field
+
+
+def _calculate_correct_fan(tensor: Tensor, mode: str) -> int:
+    mode = mode.lower()
+    if mode not in ("fan_in", "fan_out"):
+        raise ValueError(f"Mode {mode} not supported, please use one of ['fan_in', 'fan_out']")
+    fan_in, fan_out = _calculate_fan_in_and_fan_out(tensor)
+    return fan_in if mode == "fan_in" else fan_out
+
+
+def _fill(tensor: Tensor, values: Any) -> Tensor:
+    """Write values into the tensor's memory without recording a graph."""
+    with no_grad():
+        tensor._data[...] = values
+        tensor._version += 1
+    return tensor
+
+
+# ------------------------------------------------------------------ plain distributions
+# uniform_ and normal_ draw through the tensor's own methods, which follow torch's random stream:
+# after the same manual_seed, nn.Linear gets the same weights as in torch.
+def uniform_(tensor: Tensor, a: float = 0.0, b: float = 1.0, generator: Generator | None = None) -> Tensor:
+    with no_grad():
+        return tensor.uniform_(a, b, generator=generator)
+
+
+def normal_(tensor: Tensor, mean: float = 0.0, std: float = 1.0, generator: Generator | None = None) -> Tensor:
+    with no_grad():
+        return tensor.normal_(mean, std, generator=generator)
+
+
+def trunc_normal_(tensor: Tensor, mean: float = 0.0, std: float = 1.0, a: float = -2.0, b: float = 2.0,
+                  generator: Generator | None = None) -> Tensor:
+    """N(mean, std) restricted to [a, b]: out-of-range draws are drawn again (the same
+    distribution as torch's inverse-CDF method, not the same numbers)."""
+    values = _normal_array(tensor.numel(), mean, std, generator)
+    outside = (values < a) | (values > b)
+    while outside.any():
+        values[outside] = _normal_array(int(outside.sum()), mean, std, generator)
+        outside = (values < a) | (values > b)
+    return _fill(tensor, values.reshape(tensor.shape))
+
+
+def _normal_array(n: int, mean: float, std: float, generator: Generator | None) -> np.ndarray:
+    return normal_(Tensor._make(np.empty(n)), mean, std, generator)._data
+
+
+def constant_(tensor: Tensor, val: float) -> Tensor:
+    return _fill(tensor, val)
+
+
+def ones_(tensor: Tensor) -> Tensor:
+    return _fill(tensor, 1)
+
+
+def zeros_(tensor: Tensor) -> Tensor:
+    return _fill(tensor, 0)
+
+
+def eye_(tensor: Tensor) -> Tensor:
+    if tensor.dim() != 2:
+        raise ValueError("Only tensors with 2 dimensions are supported")
+    return _fill(tensor, np.eye(*tensor.shape))
+
+
+# ------------------------------------------------------------------ scaled by fan
+def xavier_uniform_(tensor: Tensor, gain: float = 1.0, generator: Generator | None = None) -> Tensor:
+    """U(-a, a) with a = gain * sqrt(6 / (fan_in + fan_out)) (Glorot & Bengio, 2010)."""
+    fan_in, fan_out = _calculate_fan_in_and_fan_out(tensor)
+    std = gain * math.sqrt(2.0 / float(fan_in + fan_out))
+    bound = math.sqrt(3.0) * std  # a uniform's std is bound / sqrt(3)
+    return uniform_(tensor, -bound, bound, generator)
+
+
+def xavier_normal_(tensor: Tensor, gain: float = 1.0, generator: Generator | None = None) -> Tensor:
+    """N(0, std^2) with std = gain * sqrt(2 / (fan_in + fan_out))."""
+    fan_in, fan_out = _calculate_fan_in_and_fan_out(tensor)
+    return normal_(tensor, 0.0, gain * math.sqrt(2.0 / float(fan_in + fan_out)), generator)
+
+
+def _kaiming_std(tensor: Tensor, a: float, mode: str, nonlinearity: str) -> float | None:
+    if 0 in tensor.shape:
+        warnings.warn("Initializing zero-element tensors is a no-op", stacklevel=3)
+        return None
+    fan = _calculate_correct_fan(tensor, mode)
+    return calculate_gain(nonlinearity, a) / math.sqrt(fan)
+
+
+def kaiming_uniform_(tensor: Tensor, a: float = 0, mode: str = "fan_in", nonlinearity: str = "leaky_relu",
+                     generator: Generator | None = None) -> Tensor:
+    """U(-b, b) with b = gain * sqrt(3 / fan) (He et al., 2015). nn.Linear uses a = sqrt(5),
+    which makes b = 1 / sqrt(in_features)."""
+    std = _kaiming_std(tensor, a, mode, nonlinearity)
+    return tensor if std is None else uniform_(tensor, -math.sqrt(3.0) * std, math.sqrt(3.0) * std, generator)
+
+
+def kaiming_normal_(tensor: Tensor, a: float = 0, mode: str = "fan_in", nonlinearity: str = "leaky_relu",
+                    generator: Generator | None = None) -> Tensor:
+    """N(0, std^2) with std = gain / sqrt(fan)."""
+    std = _kaiming_std(tensor, a, mode, nonlinearity)
+    return tensor if std is None else normal_(tensor, 0.0, std, generator)
+
+
+def orthogonal_(tensor: Tensor, gain: float = 1, generator: Generator | None = None) -> Tensor:
+    """A (semi-)orthogonal matrix: the Q of a QR decomposition of a Gaussian draw, with the signs
+    fixed by R's diagonal so the result is uniformly distributed. Higher dims are flattened to
+    (shape[0], rest)."""
+    if tensor.ndim < 2:
+        raise ValueError("Only tensors with 2 or more dimensions are supported")
+    if tensor.numel() == 0:
+        return tensor
+    rows = tensor.shape[0]
+    cols = tensor.numel() // rows
+    flat = normal_(Tensor._make(np.empty((rows, cols), tensor._data.dtype)), generator=generator)._data
+    if rows < cols:
+        flat = flat.T
+    q, r = np.linalg.qr(flat.astype(np.float64))
+    q = q * np.sign(np.diag(r))
+    if rows < cols:
+        q = q.T
+    return _fill(tensor, gain * q.reshape(tensor.shape))

@@ -1,0 +1,85 @@
+"""Gradient clipping: `clip_grad_norm_` (rescale all grads together) and `clip_grad_value_`.
+
+    loss.backward()
+    nn.utils.clip_grad_norm_(model.parameters(), max_norm=1.0)   # the usual guard against RNN blow-ups
+    optimizer.step()
+
+Both change `p.grad` in place and skip parameters whose grad is None.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+import numpy as np
+
+from ...tensor import Tensor
+
+TensorOrTensors = Tensor | Iterable[Tensor]
+
+
+def _grads(parameters: TensorOrTensors) -> list[Tensor]:
+    params = [parameters] if isinstance(parameters, Tensor) else list(parameters)
+    return [p.grad for p in params if p.grad is not None]
+
+
+def _vector_norm(array: np.ndarray, norm_type: float) -> Any:
+    """The p-norm of all elements, in the array's dtype (inf: max |x|, -inf: min |x|)."""
+    a = np.abs(array.reshape(-1))
+    if norm_type == np.inf:
+        return a.max() if a.size else a.dtype.type(0)
+    if norm_type == -np.inf:
+        return a.min() if a.size else a.dtype.type(np.inf)
+    if norm_type == 0:
+        return a.dtype.type(np.count_nonzero(a))
+    return a.dtype.type(np.sum(a**norm_type) ** (1.0 / norm_type))
+
+
+def get_total_norm(tensors: TensorOrTensors, norm_type: float = 2.0, error_if_nonfinite: bool = False,
+                   foreach: bool | None = None) -> Tensor:
+    """The norm of the norms of the tensors, i.e. the norm of all their elements together."""
+    tensors = [tensors] if isinstance(tensors, Tensor) else list(tensors)
+    norm_type = float(norm_type)
+    if not tensors:
+        return Tensor._make(np.asarray(0.0, np.float32))
+    norms = np.array([_vector_norm(t._data, norm_type) for t in tensors])
+    total = np.asarray(_vector_norm(norms, norm_type), dtype=tensors[0]._data.dtype)
+    if error_if_nonfinite and not np.isfinite(total):
+        raise RuntimeError(
+            f"The total norm of order {norm_type} for gradients from `parameters` is non-finite, so it cannot be "
+            "clipped. To disable this error and scale the gradients by the non-finite norm anyway, set "
+            "`error_if_nonfinite=False`"
+        )
+    return Tensor._make(total)
+
+
+def clip_grads_with_norm_(parameters: TensorOrTensors, max_norm: float, total_norm: Tensor,
+                          foreach: bool | None = None) -> None:
+    """Scale every grad by min(1, max_norm / (total_norm + 1e-6))."""
+    grads = _grads(parameters)
+    if not grads:
+        return
+    # In the grads' dtype, as torch; an infinite norm gives 0 (and inf * 0 = NaN where a grad is inf).
+    total = total_norm._data
+    coef = np.minimum(total.dtype.type(max_norm) / (total + total.dtype.type(1e-6)), total.dtype.type(1.0))
+    for g in grads:
+        with np.errstate(invalid="ignore"):
+            g._data *= coef.astype(g._data.dtype)
+        g._version += 1
+
+
+def clip_grad_norm_(parameters: TensorOrTensors, max_norm: float, norm_type: float = 2.0,
+                    error_if_nonfinite: bool = False, foreach: bool | None = None) -> Tensor:
+    """Rescale the grads so that their total norm is at most max_norm; return the norm before clipping."""
+    params = [parameters] if isinstance(parameters, Tensor) else list(parameters)  # a generator is read once
+    total = get_total_norm(_grads(params), norm_type, error_if_nonfinite, foreach)
+    clip_grads_with_norm_(params, max_norm, total, foreach)
+    return total
+
+
+def clip_grad_value_(parameters: TensorOrTensors, clip_value: float, foreach: bool | None = None) -> None:
+    """Clamp every grad element to [-clip_value, clip_value]."""
+    clip_value = float(clip_value)
+    for g in _grads(parameters):
+        np.clip(g._data, -clip_value, clip_value, out=g._data)
+        g._version += 1

@@ -1,0 +1,25 @@
+"""Flatten a list of parameters into one vector and back (used by some optimisers and by tests)."""
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from ...ops.shape import cat
+from ...tensor import Tensor
+
+
+def parameters_to_vector(parameters: Iterable[Tensor]) -> Tensor:
+    """One 1-D tensor holding every parameter's values in order (differentiable, as torch's cat)."""
+    return cat([p.reshape(-1) for p in parameters])
+
+
+def vector_to_parameters(vec: Tensor, parameters: Iterable[Tensor]) -> None:
+    """Copy consecutive slices of `vec` into the parameters' data (no gradient is recorded)."""
+    if not isinstance(vec, Tensor):
+        from ..module import typename
+
+        raise TypeError(f"expected torch.Tensor, but got: {typename(vec)}")
+    start = 0
+    for param in parameters:
+        n = param.numel()
+        param.data = vec[start:start + n].view_as(param).data
+        start += n
