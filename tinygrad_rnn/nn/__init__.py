@@ -11,3 +11,39 @@ from .rnn import RNN, RNNCell
 from .rnn_base import RNNBase, RNNCellBase
 
 # --- layers and losses: layers.py, loss.py; submodules functional, init, utils
+from . import functional, init, utils
+from .layers import (
+    ELU,
+    GELU,
+    SELU,
+    Dropout,
+    Embedding,
+    Flatten,
+    Hardtanh,
+    Identity,
+    LeakyReLU,
+    Linear,
+    LogSigmoid,
+    LogSoftmax,
+    ReLU,
+    ReLU6,
+    Sigmoid,
+    SiLU,
+    Softmax,
+    Softmin,
+    Softplus,
+    Softsign,
+    Tanh,
+    Unflatten,
+)
+from .loss import (
+    BCELoss,
+    BCEWithLogitsLoss,
+    CrossEntropyLoss,
+    HuberLoss,
+    KLDivLoss,
+    L1Loss,
+    MSELoss,
+    NLLLoss,
+    SmoothL1Loss,
+)
