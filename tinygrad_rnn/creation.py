@@ -37,15 +37,22 @@ def _check_ragged(data: Any, dim: int = 0) -> None:
 
 
 def _infer_dtype(data: Any) -> dtypes.dtype:
-    """The dtype torch.tensor gives Python data: any float -> default float, all bool -> bool, else int64."""
+    """The dtype torch.tensor gives Python data: numpy scalars and arrays and tensors keep theirs;
+    otherwise any float -> default float, all bool -> bool, else int64."""
     flat = np.asarray(data, dtype=object).ravel() if isinstance(data, (list, tuple)) else [data]
-    kinds = set()
+    typed, kinds = [], set()
     for v in flat:
         if isinstance(v, Tensor):
-            return v.dtype if v.dtype.is_floating_point else dtypes.int64
-        if isinstance(v, np.ndarray):
-            return dtypes.from_numpy_dtype(v.dtype)
-        kinds.add(bool if isinstance(v, (bool, np.bool_)) else float if isinstance(v, (float, np.floating)) else int)
+            typed.append(v._data.dtype)
+        elif isinstance(v, (np.ndarray, np.generic)):
+            typed.append(v.dtype)
+        else:
+            kinds.add(bool if isinstance(v, bool) else float if isinstance(v, float) else int)
+    if typed:
+        d = dtypes.from_numpy_dtype(np.result_type(*typed))
+        if float in kinds and not d.is_floating_point:
+            return dtypes.get_default_dtype()
+        return dtypes.int64 if d is dtypes.bool and int in kinds else d
     if float in kinds:
         return dtypes.get_default_dtype()
     if kinds == {bool}:
@@ -122,6 +129,8 @@ def legacy_new(cls: type, d: dtypes.dtype, args: tuple, kwargs: dict) -> Tensor:
         args = tuple(args[0])  # Tensor(torch.Size([2, 3])) is a shape
     elif len(args) == 1 and isinstance(args[0], (list, tuple)):
         return _wrap(cls, _legacy_array(args[0], d))
+    if not args:
+        args = (0,)  # Tensor() is empty, of shape (0,)
     if all(_is_int(a) for a in args):
         shape = tuple(int(a) for a in args)
         for s in shape:

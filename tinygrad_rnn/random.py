@@ -1,10 +1,23 @@
 """Random numbers: `Generator`, `manual_seed`, `randn`, `rand`, `randint`, `randperm`, `multinomial`.
 
-Draws come from numpy's PCG64, so a seed gives reproducible numbers here, but not torch's numbers
-(torch's generator stream cannot be reproduced from numpy).
+They are torch's numbers: after `manual_seed(0)`, `randn(3)` is `[1.5410, -0.2934, -2.1788]` here too.
+torch's CPU generator is a Mersenne Twister (mt19937) seeded with the low 32 bits of the seed,
+which is numpy's `MT19937` with its legacy seeding; on top of its 32-bit outputs we rebuild torch's
+recipes (`TorchStream` below):
+
+- a float32 uniform is the low 24 bits of one output / 2^24; a float64 uniform is the low 53 bits
+  of two outputs (the first one high) / 2^53; `uniform_(a, b)` is u * (b - a) + a;
+- an integer in [low, high) is output % (high - low) + low;
+- normals come from the Box-Muller transform: tensors of 16 or more elements are filled with
+  uniforms and transformed 16 at a time (the last block of an odd size is redrawn); smaller
+  ones draw one pair of float64 uniforms per two values, and keep the second value for the next call.
+
+float64 results match torch bit for bit; float32 normals may differ in the last bit or two, because
+torch computes them with vectorised float32 approximations of log, sin and cos.
 """
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -13,18 +26,136 @@ from . import dtypes
 from .creation import _finish, _size
 from .tensor import Tensor
 
+_MASK24, _MASK53 = np.uint64((1 << 24) - 1), np.uint64((1 << 53) - 1)
+
+
+class TorchStream:
+    """torch's CPU random stream, with the draw methods of a numpy Generator (`uniform`, `normal`,
+    `random`, `integers`, `permutation`, `choice`) so numpy-style code can draw from it."""
+
+    def __init__(self, seed: int) -> None:
+        self.engine = np.random.MT19937()
+        self.engine._legacy_seeding(seed & 0xFFFFFFFF)
+        self.next_normal: float | None = None  # the second value of the last Box-Muller pair
+
+    # ---------------------------------------------------------------- raw draws
+    def random32(self, n: int) -> np.ndarray:
+        return self.engine.random_raw(n).astype(np.uint64)
+
+    def random64(self, n: int) -> np.ndarray:
+        raw = self.random32(2 * n)
+        return (raw[0::2] << np.uint64(32)) | raw[1::2]
+
+    def unit(self, n: int, dtype: Any) -> np.ndarray:
+        """n uniforms in [0, 1) as torch draws them for `dtype` (24 bits for float32, 53 for float64)."""
+        if np.dtype(dtype) == np.float64:
+            return (self.random64(n) & _MASK53).astype(np.float64) * 2.0**-53
+        return ((self.random32(n) & _MASK24).astype(np.float32) * np.float32(2.0**-24)).astype(dtype)
+
+    # ---------------------------------------------------------------- torch's kernels
+    def uniform_values(self, n: int, low: float, high: float, dtype: Any) -> np.ndarray:
+        u = self.unit(n, dtype)
+        if u.dtype == np.float64:
+            return u * (high - low) + low
+        lo, span = np.float32(low), np.float32(high) - np.float32(low)
+        # torch's float kernel is one fused multiply-add: compute it exactly, round once
+        return (u.astype(np.float64) * np.float64(span) + np.float64(lo)).astype(dtype)
+
+    def normal_values(self, n: int, mean: float, std: float, dtype: Any) -> np.ndarray:
+        if n >= 16:
+            return self._normal_fill(n, mean, std, np.dtype(dtype))
+        out = np.empty(n, np.float64)
+        for i in range(n):
+            out[i] = self._one_normal() * std + mean
+        return out.astype(dtype)
+
+    def _one_normal(self) -> float:
+        if self.next_normal is not None:
+            value, self.next_normal = self.next_normal, None
+            return value
+        u1, u2 = self.unit(2, np.float64)
+        radius = math.sqrt(-2.0 * math.log1p(-u2))
+        theta = 2.0 * math.pi * u1
+        self.next_normal = radius * math.sin(theta)
+        return radius * math.cos(theta)
+
+    def _normal_fill(self, n: int, mean: float, std: float, dtype: np.dtype) -> np.ndarray:
+        work = np.float64 if dtype == np.float64 else np.float32
+        data = self.unit(n, work)
+        for start in range(0, n - 15, 16):
+            _box_muller_16(data, start)
+        if n % 16:
+            data[n - 16:] = self.unit(16, work)
+            _box_muller_16(data, n - 16)
+        return (data * work(std) + work(mean)).astype(dtype)
+
+    # ---------------------------------------------------------------- numpy Generator methods
+    def random(self, size: Any = None, dtype: Any = np.float64) -> Any:
+        return self._shaped(size, lambda n: self.unit(n, dtype))
+
+    def uniform(self, low: float = 0.0, high: float = 1.0, size: Any = None) -> Any:
+        return self._shaped(size, lambda n: self.uniform_values(n, low, high, np.float64))
+
+    def normal(self, loc: float = 0.0, scale: float = 1.0, size: Any = None) -> Any:
+        return self._shaped(size, lambda n: self.normal_values(n, loc, scale, np.float64))
+
+    def standard_normal(self, size: Any = None, dtype: Any = np.float64) -> Any:
+        return self._shaped(size, lambda n: self.normal_values(n, 0.0, 1.0, dtype))
+
+    def integers(self, low: int, high: Any = None, size: Any = None, dtype: Any = np.int64) -> Any:
+        if high is None:
+            low, high = 0, low
+        span = int(high) - int(low)
+        draw = self.random64 if span >= 2**32 else self.random32
+        return self._shaped(size, lambda n: ((draw(n) % np.uint64(span)).astype(np.int64) + int(low)).astype(dtype))
+
+    def permutation(self, n: Any) -> np.ndarray:
+        """torch's randperm: a Fisher-Yates shuffle, swapping i with i + output % (n - i)."""
+        if not isinstance(n, (int, np.integer)):
+            arr = np.array(n)
+            return arr[self.permutation(len(arr))]
+        perm = np.arange(n)
+        draws = self.random32(max(n - 1, 0))
+        for i in range(n - 1):
+            j = i + int(draws[i] % np.uint64(n - i))
+            perm[i], perm[j] = perm[j], perm[i]
+        return perm
+
+    def choice(self, a: Any, size: Any = None, replace: bool = True, p: Any = None) -> Any:
+        """Not a torch recipe: a numpy draw seeded from this stream (reproducible, not torch's numbers)."""
+        return np.random.default_rng(int(self.random64(1)[0])).choice(a, size, replace, p)
+
+    @staticmethod
+    def _shaped(size: Any, draw: Any) -> Any:
+        if size is None:
+            return draw(1)[0]
+        shape = (size,) if isinstance(size, (int, np.integer)) else tuple(size)
+        return draw(math.prod(shape)).reshape(shape)
+
+
+def _box_muller_16(data: np.ndarray, start: int) -> None:
+    """Turn 16 uniforms into 16 normals in place: pairs (u[j], u[j + 8]) give cos and sin values."""
+    u1 = 1 - data[start:start + 8]  # [0, 1) -> (0, 1], so the log is finite
+    u2 = data[start + 8:start + 16]
+    radius = np.sqrt(-2 * np.log(u1))
+    theta = data.dtype.type(2 * math.pi) * u2
+    data[start:start + 8] = radius * np.cos(theta)
+    data[start + 8:start + 16] = radius * np.sin(theta)
+
 
 class Generator:
     """A random stream with its own seed, as `torch.Generator`."""
 
     def __init__(self, device: Any = "cpu") -> None:
-        self._seed = int(np.random.SeedSequence().entropy % (2**63))
-        self.np = np.random.default_rng(self._seed)
         self.device = device
+        self.manual_seed(67280421310721)  # torch's default seed for a new Generator
 
     def manual_seed(self, seed: Any) -> Generator:
-        self._seed = int(seed) % (2**64)  # torch accepts negative seeds and wraps them
-        self.np = np.random.default_rng(self._seed)
+        seed = int(seed)
+        if not -(2**63) <= seed < 2**64:
+            raise ValueError("Overflow when unpacking long long")
+        self._seed = seed % 2**64  # torch accepts negative seeds and wraps them
+        self.np = TorchStream(self._seed)
         return self
 
     def seed(self) -> int:
@@ -35,14 +166,16 @@ class Generator:
         return self._seed
 
     def get_state(self) -> Any:
-        return self.np.bit_generator.state
+        return (self._seed, self.np.engine.state, self.np.next_normal)
 
     def set_state(self, state: Any) -> Generator:
-        self.np.bit_generator.state = state
+        self._seed, engine_state, self.np.next_normal = state
+        self.np.engine.state = engine_state
         return self
 
 
 default_generator = Generator()
+default_generator.seed()  # torch seeds its default generator non-deterministically at start-up
 
 
 def manual_seed(seed: Any) -> Generator:
@@ -65,39 +198,42 @@ def set_rng_state(state: Any) -> None:
     default_generator.set_state(state)
 
 
-def _rng(generator: Generator | None) -> np.random.Generator:
+def _rng(generator: Generator | None) -> TorchStream:
     return (generator or default_generator).np
 
 
-def _float_dtype(dtype: Any) -> dtypes.dtype:
+def _float_dtype(dtype: Any, kernel: str) -> dtypes.dtype:
     d = dtypes.as_dtype(dtype) if dtype is not None else dtypes.get_default_dtype()
     if not d.is_floating_point:
-        raise RuntimeError(f'"normal_kernel_cpu" not implemented for \'{d._legacy}\'')
+        raise RuntimeError(f'"{kernel}" not implemented for \'{d._legacy}\'')
     return d
 
 
 def randn(*size: Any, generator: Generator | None = None, dtype: Any = None, device: Any = None,
           requires_grad: bool = False, **kw: Any) -> Tensor:
-    d = _float_dtype(dtype)
-    data = _rng(generator).standard_normal(_size(size), dtype=np.float64).astype(d.np)
+    """Standard normal values of the default float dtype (float32)."""
+    d, shape = _float_dtype(dtype, "normal_kernel_cpu"), _size(size)
+    data = _rng(generator).normal_values(math.prod(shape), 0.0, 1.0, d.np).reshape(shape)
     return _finish(Tensor._make(data), requires_grad, device)
 
 
 def rand(*size: Any, generator: Generator | None = None, dtype: Any = None, device: Any = None,
          requires_grad: bool = False, **kw: Any) -> Tensor:
-    d = _float_dtype(dtype)
-    data = _rng(generator).random(_size(size), dtype=np.float64).astype(d.np)
+    """Uniform values in [0, 1)."""
+    d, shape = _float_dtype(dtype, "check_uniform_bounds"), _size(size)
+    data = _rng(generator).uniform_values(math.prod(shape), 0.0, 1.0, d.np).reshape(shape)
     return _finish(Tensor._make(data), requires_grad, device)
 
 
 def randint(low: int, high: Any = None, size: Any = None, *, generator: Generator | None = None,
             dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
+    """Integers in [low, high); `randint(high, size)` starts at 0."""
     if size is None:  # randint(high, size)
         low, high, size = 0, low, high
     d = dtypes.as_dtype(dtype) if dtype is not None else dtypes.int64
     if high <= low:
         raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got from={low} >= to={high}")
-    data = _rng(generator).integers(low, high, size=_size((size,))).astype(d.np)
+    data = _rng(generator).integers(low, high, _size((size,))).astype(d.np)
     return _finish(Tensor._make(data), requires_grad, device)
 
 
@@ -115,17 +251,25 @@ def rand_like(input: Tensor, *, dtype: Any = None, requires_grad: bool = False, 
     return rand(input.shape, dtype=dtype or input.dtype, requires_grad=requires_grad)
 
 
+def randint_like(input: Tensor, low: int, high: Any = None, *, dtype: Any = None, **kw: Any) -> Tensor:
+    return randint(low, high, input.shape, dtype=dtype or input.dtype)
+
+
 def normal(mean: Any = 0.0, std: Any = 1.0, size: Any = None, *, generator: Generator | None = None) -> Tensor:
     if size is not None:
-        return randn(size, generator=generator) * std + mean
+        return fill_normal(Tensor._make(np.empty(_size((size,)), dtypes.get_default_dtype().np)), mean, std, generator)
     shape = np.broadcast_shapes(np.shape(getattr(mean, "_data", mean)), np.shape(getattr(std, "_data", std)))
     d = mean.dtype if isinstance(mean, Tensor) else std.dtype
     return randn(shape, generator=generator, dtype=d) * std + mean
 
 
 def bernoulli(input: Tensor, p: Any = None, *, generator: Generator | None = None) -> Tensor:
-    prob = input._data if p is None else p
-    draw = _rng(generator).random(input.shape) < prob
+    """1 with probability p (the values of `input`, or the number p), else 0."""
+    stream = _rng(generator)
+    if p is None:  # torch draws a float32 uniform per element and compares it with that element
+        draw = stream.unit(input.numel(), np.float32).reshape(input.shape) < input._data
+    else:
+        draw = stream.unit(input.numel(), np.float64).reshape(input.shape) < p
     return Tensor._make(draw.astype(input._data.dtype))
 
 
@@ -147,16 +291,29 @@ def multinomial(input: Tensor, num_samples: int, replacement: bool = False, *,
     return Tensor._make(out.reshape(w.shape[:-1] + (num_samples,)).astype(np.int64))
 
 
-def fill_uniform(t: Tensor, a: float, b: float, generator: Generator | None) -> Tensor:
-    """In place: U(a, b), the same float64 draw cast to the tensor's dtype."""
+def _fill(t: Tensor, values: np.ndarray) -> Tensor:
     t._check_inplace()
-    t._data[...] = _rng(generator).uniform(a, b, t.shape)
+    t._data[...] = values.reshape(t.shape)
     t._version += 1
     return t
+
+
+def fill_uniform(t: Tensor, a: float, b: float, generator: Generator | None) -> Tensor:
+    """In place: U(a, b), drawn as torch draws for the tensor's dtype."""
+    return _fill(t, _rng(generator).uniform_values(t.numel(), a, b, t._data.dtype))
 
 
 def fill_normal(t: Tensor, mean: float, std: float, generator: Generator | None) -> Tensor:
-    t._check_inplace()
-    t._data[...] = _rng(generator).normal(mean, std, t.shape)
-    t._version += 1
-    return t
+    return _fill(t, _rng(generator).normal_values(t.numel(), mean, std, t._data.dtype))
+
+
+def fill_bernoulli(t: Tensor, p: Any, generator: Generator | None) -> Tensor:
+    """In place: 1 with probability p (a number, or a tensor of probabilities), else 0."""
+    if isinstance(p, Tensor):
+        return _fill(t, bernoulli(p.expand(t.shape), generator=generator)._data)
+    return _fill(t, bernoulli(t, p, generator=generator)._data)
+
+
+def fill_random(t: Tensor, low: int, high: Any, generator: Generator | None) -> Tensor:
+    """In place: integers in [low, high), or [0, low) when high is None."""
+    return _fill(t, _rng(generator).integers(low, high, t.numel()))

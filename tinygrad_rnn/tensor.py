@@ -921,6 +921,18 @@ class Tensor:
 
         return fill_normal(self, mean, std, generator)
 
+    def bernoulli_(self, p: Any = 0.5, *, generator: Any = None) -> Tensor:
+        from .random import fill_bernoulli
+
+        return fill_bernoulli(self, p, generator)
+
+    def random_(self, low: int = 0, high: Any = None, *, generator: Any = None) -> Tensor:
+        from .random import fill_random
+
+        if high is None:
+            low, high = 0, low if low else 2 ** (self._data.dtype.itemsize * 8 - 1 if self.dtype.is_signed else 8)
+        return fill_random(self, low, high, generator)
+
     # ------------------------------------------------------------ creation helpers
     def new_zeros(self, *size: Any, dtype: Any = None, **kwargs: Any) -> Tensor:
         return Tensor._make(np.zeros(_sh._shape_arg(size), (dtype or self.dtype).np))
