@@ -85,3 +85,20 @@ def padded_batches(draw: Any, max_len: int = 5, max_batch: int = 4, features: in
         lengths = sorted(lengths, reverse=True)
     shape = (batch, seq_len, features) if batch_first else (seq_len, batch, features)
     return draw(arrays(shape)), lengths, batch_first, enforce_sorted
+
+
+@st.composite
+def classification_cases(draw: Any, dtype: Any = dtypes.float64, max_classes: int = 5) -> tuple:
+    """(scores, class_targets) for cross_entropy / nll_loss in every layout torch accepts:
+    (C,) with a 0-d target, (N, C) with (N,), and (N, C, d1[, d2]) with (N, d1[, d2]).
+    Some targets are -100, the default ignore_index."""
+    classes = draw(st.integers(1, max_classes))
+    layout = draw(st.sampled_from(["1d", "2d", "3d", "4d"]))
+    batch = draw(st.integers(1, 4))
+    extra = {"1d": (), "2d": (), "3d": (draw(st.integers(1, 3)),),
+             "4d": (draw(st.integers(1, 2)), draw(st.integers(1, 3)))}[layout]
+    shape = (classes,) if layout == "1d" else (batch, classes) + extra
+    target_shape = () if layout == "1d" else (batch,) + extra
+    scores = draw(arrays(shape, dtype, elements=st.floats(-5, 5, width=32)))
+    labels = draw(hnp.arrays(np.int64, target_shape, elements=st.integers(-1, classes - 1)))
+    return scores, np.where(labels < 0, -100, labels)
