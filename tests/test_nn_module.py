@@ -1,0 +1,357 @@
+"""The Module system (Parameter, Module, Sequential, ModuleList, ModuleDict) against torch: the same
+model built on both sides must give the same names, order, keys, reprs, messages and semantics."""
+import copy
+import pickle
+
+import numpy as np
+import pytest
+from helpers import check_error, require_torch
+
+import tinygrad_rnn
+
+
+def build_net(m):
+    """A nested model using only the module system and the RNN family (so it exists on both sides)."""
+
+    class Net(m.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.encoder = m.nn.RNN(4, 3, num_layers=2)
+            self.scale = m.nn.Parameter(m.ones(3))
+            self.cells = m.nn.ModuleList([m.nn.RNNCell(3, 3) for _ in range(3)] + [m.nn.RNNCell(3, 2, bias=False)])
+            self.heads = m.nn.ModuleDict({"b": m.nn.RNNCell(3, 1), "a": m.nn.Sequential(m.nn.RNNCell(3, 2))})
+            self.register_buffer("steps", m.zeros(2))
+            self.register_buffer("scratch", m.zeros(1), persistent=False)
+            self.register_parameter("unused", None)
+            self.shared = self.encoder  # the same module under two names
+            self.tied = self.scale  # the same parameter under two names
+
+        def forward(self, x):
+            out, _ = self.encoder(x)
+            return out * self.scale
+
+    return Net()
+
+
+@pytest.fixture
+def nets():
+    torch = require_torch()
+    return build_net(torch), build_net(tinygrad_rnn)
+
+
+def test_named_parameters_order_names_and_no_duplicates(nets):
+    theirs, ours = nets
+    gen = ours.named_parameters()
+    assert iter(gen) is gen  # a generator, as torch's
+    assert [n for n, _ in ours.named_parameters()] == [n for n, _ in theirs.named_parameters()]
+    assert [n for n, _ in ours.named_parameters(prefix="model", recurse=False)] == \
+        [n for n, _ in theirs.named_parameters(prefix="model", recurse=False)]
+    assert [tuple(p.shape) for p in ours.parameters()] == [tuple(p.shape) for p in theirs.parameters()]
+    assert [n for n, _ in ours.named_parameters(remove_duplicate=False)] == \
+        [n for n, _ in theirs.named_parameters(remove_duplicate=False)]
+    assert [n for n, _ in ours.named_buffers()] == [n for n, _ in theirs.named_buffers()]
+
+
+def test_module_traversal_matches_torch(nets):
+    theirs, ours = nets
+    assert [n for n, _ in ours.named_modules()] == [n for n, _ in theirs.named_modules()]
+    assert [n for n, _ in ours.named_children()] == [n for n, _ in theirs.named_children()]
+    assert [type(c).__name__ for c in ours.children()] == [type(c).__name__ for c in theirs.children()]
+    assert [type(c).__name__ for c in ours.modules()] == [type(c).__name__ for c in theirs.modules()]
+    calls = []
+    for net in nets:
+        seen = []
+        net.apply(lambda mod, seen=seen: seen.append(type(mod).__name__))
+        calls.append(seen)
+    assert calls[0] == calls[1]
+
+
+def test_state_dict_keys_shapes_and_values_match_torch(nets):
+    theirs, ours = nets
+    sd_t, sd_o = theirs.state_dict(), ours.state_dict()
+    assert type(sd_o).__name__ == "OrderedDict"
+    assert list(sd_o) == list(sd_t)  # shared modules appear under both names; non-persistent buffers do not
+    assert list(ours.state_dict(prefix="m.")) == list(theirs.state_dict(prefix="m."))
+    assert ours.load_state_dict(sd_t).__repr__() == "<All keys matched successfully>"
+    for key in sd_t:
+        np.testing.assert_array_equal(ours.state_dict()[key].numpy(), sd_t[key].numpy())
+    assert all(not v.requires_grad for v in ours.state_dict().values())
+    assert ours.state_dict(keep_vars=True)["scale"] is ours.scale
+
+
+def test_nested_repr_matches_torch(nets):
+    theirs, ours = nets
+    assert repr(ours) == repr(theirs)
+    assert repr(tinygrad_rnn.nn.Sequential()) == repr(require_torch().nn.Sequential())
+    assert repr(tinygrad_rnn.nn.ModuleList()) == repr(require_torch().nn.ModuleList())
+
+
+def test_load_state_dict_nested_errors_match_torch():
+    def load(m, strict):
+        net = build_net(m)
+        sd = dict(net.state_dict())
+        del sd["encoder.bias_hh_l1"]
+        sd["cells.0.weight_ih"] = m.zeros(3, 5)
+        sd["cells.9.weight_ih"] = m.zeros(1)
+        sd["heads.a.0.bias_ih.extra"] = m.zeros(1)
+        sd["nothing"] = m.zeros(1)
+        raise RuntimeError(repr(net.load_state_dict(sd, strict=strict)))
+
+    check_error(load, True)
+    check_error(lambda m: build_net(m).load_state_dict([1]))
+
+
+def test_load_state_dict_non_strict_returns_incompatible_keys():
+    def load(m):
+        net = build_net(m)
+        sd = dict(net.state_dict())
+        del sd["scale"]
+        sd["extra"] = m.zeros(1)
+        raise RuntimeError(repr(net.load_state_dict(sd, strict=False)))
+
+    check_error(load)
+    result = tinygrad_rnn.nn.RNN(2, 2).load_state_dict({}, strict=False)
+    assert result.missing_keys == ["weight_ih_l0", "weight_hh_l0", "bias_ih_l0", "bias_hh_l0"]
+    assert result.unexpected_keys == []
+
+
+def test_load_state_dict_accepts_torch_tensors_and_numpy():
+    torch = require_torch()
+    theirs = torch.nn.RNN(3, 2).double()
+    ours = tinygrad_rnn.nn.RNN(3, 2)
+    ours.load_state_dict(theirs.state_dict())  # float64 torch tensors into a float32 module
+    assert ours.weight_ih_l0.dtype is tinygrad_rnn.float32
+    np.testing.assert_allclose(ours.weight_ih_l0.detach().numpy(), theirs.weight_ih_l0.detach().numpy(), rtol=1e-7)
+    ours.load_state_dict({k: np.full(v.shape, 0.5) for k, v in ours.state_dict().items()})
+    assert (ours.weight_hh_l0.detach().numpy() == 0.5).all()
+
+
+@pytest.mark.parametrize("what", ["foo", "bias_ih_l0"])
+def test_unknown_attribute_message(what):
+    check_error(lambda m: getattr(m.nn.RNN(4, 2, bias=False), what))
+    check_error(lambda m: getattr(build_net(m), what))
+
+
+def test_zero_grad_sets_none_by_default_and_zeros_on_request(nets):
+    torch = require_torch()
+    for lib, net in zip((torch, tinygrad_rnn), nets):
+        out = net(lib.randn(2, 1, 4))
+        out.sum().backward()
+        assert all(p.grad is not None for p in net.encoder.parameters())
+        net.zero_grad(set_to_none=False)
+        assert all(p.grad is not None and not p.grad.any() for p in net.encoder.parameters())
+        net.zero_grad()
+        assert all(p.grad is None for p in net.parameters())
+
+
+def test_train_eval_propagate_and_return_self(nets):
+    for net in nets:
+        assert net.eval() is net
+        assert all(not mod.training for mod in net.modules())
+        assert net.train() is net and all(mod.training for mod in net.modules())
+        net.cells.train(False)
+        assert net.training and not net.cells[0].training and net.heads.training
+    check_error(lambda m: build_net(m).train(1))
+
+
+def test_requires_grad_and_conversions():
+    net = build_net(tinygrad_rnn)
+    assert net.requires_grad_(False) is net and not any(p.requires_grad for p in net.parameters())
+    params = list(net.parameters())
+    assert net.to(tinygrad_rnn.float64) is net
+    assert all(a is b for a, b in zip(params, net.parameters()))  # the same Parameter objects
+    assert all(p.dtype is tinygrad_rnn.float64 for p in net.parameters())
+    assert net.steps.dtype is tinygrad_rnn.float64
+    assert net.float() is net and net.encoder.weight_ih_l0.dtype is tinygrad_rnn.float32
+    assert net.to("cpu") is net and net.cpu() is net and net.to(tinygrad_rnn.device("cpu")) is net
+    assert net.double().encoder._flat_weights[0].dtype is tinygrad_rnn.float64
+    check_error(lambda m: build_net(m).to(m.int64))
+
+
+def test_deepcopy_gives_independent_parameters_and_keeps_sharing():
+    net = build_net(tinygrad_rnn)
+    clone = copy.deepcopy(net)
+    assert clone.shared is clone.encoder and clone.tied is clone.scale
+    assert isinstance(clone.scale, tinygrad_rnn.nn.Parameter)
+    with tinygrad_rnn.no_grad():
+        clone.scale.fill_(7.0)
+    assert net.scale.detach().numpy().tolist() == [1.0, 1.0, 1.0]
+    assert clone.encoder._flat_weights[0] is clone.encoder.weight_ih_l0
+    restored = pickle.loads(pickle.dumps(tinygrad_rnn.nn.RNN(3, 2)))
+    assert isinstance(restored.weight_ih_l0, tinygrad_rnn.nn.Parameter)
+
+
+def test_registration_rules():
+    m = tinygrad_rnn.nn.Module()
+    m.w = tinygrad_rnn.nn.Parameter(tinygrad_rnn.ones(2))
+    m.child = tinygrad_rnn.nn.RNNCell(2, 2)
+    m.plain = 3
+    assert list(m._parameters) == ["w"] and list(m._modules) == ["child"] and m.plain == 3
+    assert {"w", "child", "plain"} <= set(dir(m))
+    m.plain = tinygrad_rnn.nn.RNNCell(2, 2)  # a name lives in one place only
+    assert "plain" not in m.__dict__ and "plain" in m._modules
+    del m.plain
+    assert "plain" not in m._modules
+    m.w = None  # a registered parameter may become None (absent), but not another kind of value
+    assert "w" in m._parameters and m.w is None and list(m.parameters()) == list(m.child.parameters())
+    assert m.get_submodule("child") is m.child and m.get_parameter("child.weight_ih") is m.child.weight_ih
+
+
+REGISTRATION_ERRORS = {
+    "tensor as parameter": lambda m, mod: setattr(mod, "p", m.ones(2)),
+    "int as parameter": lambda m, mod: setattr(mod, "p", 3),
+    "int as child": lambda m, mod: setattr(mod, "c", 3),
+    "tensor as child": lambda m, mod: setattr(mod, "c", m.ones(2)),
+    "int as buffer": lambda m, mod: setattr(mod, "b", 3),
+    "list as buffer": lambda m, mod: setattr(mod, "b", [1]),
+    "param name int": lambda m, mod: mod.register_parameter(3, None),
+    "param name dot": lambda m, mod: mod.register_parameter("a.b", None),
+    "param name empty": lambda m, mod: mod.register_parameter("", None),
+    "param name taken": lambda m, mod: mod.register_parameter("w", None),
+    "param not Parameter": lambda m, mod: mod.register_parameter("q", m.ones(2)),
+    "buffer name int": lambda m, mod: mod.register_buffer(3, None),
+    "buffer name dot": lambda m, mod: mod.register_buffer("a.b", None),
+    "buffer name empty": lambda m, mod: mod.register_buffer("", None),
+    "buffer name taken": lambda m, mod: mod.register_buffer("p", m.ones(1)),
+    "buffer not tensor": lambda m, mod: mod.register_buffer("q", 3),
+    "module not Module": lambda m, mod: mod.add_module("x", 3),
+    "module name int": lambda m, mod: mod.add_module(3, m.nn.RNNCell(1, 1)),
+    "module name taken": lambda m, mod: mod.add_module("w", m.nn.RNNCell(1, 1)),
+    "module name dot": lambda m, mod: mod.add_module("a.b", m.nn.RNNCell(1, 1)),
+    "module name empty": lambda m, mod: mod.add_module("", m.nn.RNNCell(1, 1)),
+    "delete unknown": lambda m, mod: delattr(mod, "zzz"),
+    "no forward": lambda m, mod: mod(),
+}
+
+
+@pytest.mark.parametrize("case", list(REGISTRATION_ERRORS))
+def test_registration_errors_match_torch(case):
+    def run(m):
+        mod = m.nn.Module()
+        mod.w = 1
+        mod.p = m.nn.Parameter(m.ones(2))
+        mod.c = m.nn.RNNCell(2, 2)
+        mod.register_buffer("b", m.zeros(2))
+        REGISTRATION_ERRORS[case](m, mod)
+
+    check_error(run)
+
+
+def test_assignment_before_init_and_bad_init_arguments_match_torch():
+    for kind in ("parameter", "module", "buffer"):
+        def run(m, kind=kind):
+            class Bad(m.nn.Module):
+                def __init__(self):
+                    if kind == "parameter":
+                        self.p = m.nn.Parameter(m.ones(1))
+                    elif kind == "module":
+                        self.c = m.nn.RNNCell(1, 1)
+                    else:
+                        self.register_buffer("b", m.ones(1))
+            Bad()
+
+        check_error(run)
+    check_error(lambda m: m.nn.Module(3))
+    check_error(lambda m: m.nn.Module(foo=3))
+
+
+# ------------------------------------------------------------------ containers
+def _apply_ops(m, ops):
+    seq = m.nn.Sequential(m.nn.RNNCell(1, 1), m.nn.RNNCell(1, 2), m.nn.RNNCell(1, 3))
+    for op in ops:
+        seq = op(m, seq) or seq
+    return repr(seq)
+
+
+SEQUENTIAL_OPS = {
+    "index": [lambda m, s: m.nn.Sequential(s[-1], s[0])],
+    "slice": [lambda m, s: s[1:]],
+    "del": [lambda m, s: s.__delitem__(0)],
+    "del slice": [lambda m, s: s.__delitem__(slice(0, 2))],
+    "append": [lambda m, s: s.append(m.nn.RNNCell(2, 2))],
+    "insert": [lambda m, s: s.insert(1, m.nn.RNNCell(5, 5))],
+    "insert negative": [lambda m, s: s.insert(-1, m.nn.RNNCell(5, 5))],
+    "pop": [lambda m, s: s.pop(1) and None],
+    "setitem": [lambda m, s: s.__setitem__(-1, m.nn.RNNCell(9, 9))],
+    "extend": [lambda m, s: s.extend([m.nn.RNNCell(7, 7)])],
+    "add": [lambda m, s: s + m.nn.Sequential(m.nn.RNNCell(8, 8))],
+    "ordered dict": [lambda m, s: m.nn.Sequential(__import__("collections").OrderedDict(fc=s[0], act=s[1]))],
+}
+
+
+@pytest.mark.parametrize("case", list(SEQUENTIAL_OPS))
+def test_sequential_operations_match_torch(case):
+    torch = require_torch()
+    assert _apply_ops(tinygrad_rnn, SEQUENTIAL_OPS[case]) == _apply_ops(torch, SEQUENTIAL_OPS[case])
+
+
+@pytest.mark.parametrize("case", [
+    lambda m: m.nn.Sequential(m.nn.RNNCell(1, 1))[3],
+    lambda m: m.nn.Sequential(m.nn.RNNCell(1, 1))[-3],
+    lambda m: m.nn.Sequential(m.nn.RNNCell(1, 1))["a"],
+    lambda m: m.nn.Sequential(3),
+    lambda m: m.nn.Sequential().insert(5, m.nn.RNNCell(1, 1)),
+    lambda m: m.nn.ModuleList([m.nn.RNNCell(1, 1)])[3],
+    lambda m: m.nn.ModuleList([3]),
+    lambda m: m.nn.ModuleList().extend(m.nn.RNNCell(1, 1)),
+    lambda m: m.nn.ModuleList([m.nn.RNNCell(1, 1)])(m.ones(1)),
+    lambda m: m.nn.ModuleDict({"a": m.nn.RNNCell(1, 1)})["b"],
+    lambda m: m.nn.ModuleDict(3),
+    lambda m: m.nn.ModuleDict([("a", m.nn.RNNCell(1, 1), 3)]),
+])
+def test_container_errors_match_torch(case):
+    check_error(case)
+
+
+def test_sequential_runs_its_modules_in_order():
+    torch = require_torch()
+    for lib in (torch, tinygrad_rnn):
+        lib.manual_seed(0)
+    seq = tinygrad_rnn.nn.Sequential(tinygrad_rnn.nn.RNNCell(3, 4), tinygrad_rnn.nn.RNNCell(4, 2))
+    x = tinygrad_rnn.randn(5, 3)
+    expected = seq[1](seq[0](x))
+    np.testing.assert_array_equal(seq(x).detach().numpy(), expected.detach().numpy())
+    assert len(seq) == 2 and [type(mod).__name__ for mod in seq] == ["RNNCell", "RNNCell"]
+    assert repr(tinygrad_rnn.nn.Sequential()(x)) == repr(x)
+
+
+def test_module_list_and_dict_behave_like_torchs():
+    torch = require_torch()
+    reprs = []
+    for m in (torch, tinygrad_rnn):
+        cells = m.nn.ModuleList([m.nn.RNNCell(1, 1) for _ in range(3)])
+        cells.append(m.nn.RNNCell(2, 2))
+        cells += [m.nn.RNNCell(3, 3)]
+        cells.insert(0, m.nn.RNNCell(4, 4))
+        del cells[1]
+        popped = cells.pop(-1)
+        heads = m.nn.ModuleDict({"z": m.nn.RNNCell(1, 1)})
+        heads["a"] = m.nn.RNNCell(2, 2)
+        heads.update([("m", m.nn.RNNCell(3, 3))])
+        heads.pop("z")
+        reprs.append((repr(cells), repr(cells[1:3]), repr(popped), repr(heads), list(heads.keys()), "a" in heads,
+                      len(heads), [n for n, _ in m.nn.Sequential(cells, heads).named_parameters()]))
+    assert reprs[0] == reprs[1]
+
+
+# ------------------------------------------------------------------ Parameter
+def test_parameter_matches_torch():
+    torch = require_torch()
+    for make in (lambda m: m.ones(2), lambda m: m.ones(2, 2) * 1.5, lambda m: m.ones(2, dtype=m.float64)):
+        assert repr(tinygrad_rnn.nn.Parameter(make(tinygrad_rnn))) == repr(torch.nn.Parameter(make(torch)))
+    assert repr(tinygrad_rnn.nn.Parameter()) == repr(torch.nn.Parameter())
+    frozen = tinygrad_rnn.nn.Parameter(tinygrad_rnn.ones(2), requires_grad=False)
+    assert repr(frozen) == repr(torch.nn.Parameter(torch.ones(2), requires_grad=False))
+    check_error(lambda m: m.nn.Parameter(m.ones(2, dtype=m.int64)))
+    check_error(lambda m: m.nn.Parameter([1.0, 2.0]))
+
+
+def test_parameter_shares_memory_and_ops_give_plain_tensors():
+    data = tinygrad_rnn.ones(3)
+    p = tinygrad_rnn.nn.Parameter(data)
+    p.data[0] = 5.0
+    assert data[0].item() == 5.0
+    assert isinstance(p, tinygrad_rnn.Tensor) and p.is_leaf and p.requires_grad
+    assert type(p * 2) is tinygrad_rnn.Tensor and type(p.detach()) is tinygrad_rnn.Tensor
+    assert type(copy.deepcopy(p)) is tinygrad_rnn.nn.Parameter
+    assert type(pickle.loads(pickle.dumps(p))) is tinygrad_rnn.nn.Parameter
