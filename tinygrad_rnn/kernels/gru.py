@@ -24,7 +24,7 @@ import numpy as np
 
 from ..tensor import Tensor
 from .sequence_function import SequenceFunction
-from .step_layout import StepLayout
+from .step_layout import StepLayout, rows_of
 
 
 class FusedGRU(SequenceFunction):
@@ -81,7 +81,7 @@ def gru_forward(x: np.ndarray, h0: np.ndarray, w_ih: np.ndarray, w_hh: np.ndarra
     steps, batch = x.shape[:2]
     hidden = h0.shape[1]
     scale = _reset_update_scale(hidden, x.dtype)
-    gi = np.matmul(x.reshape(steps * batch, -1), (w_ih * scale[:, None]).T).reshape(steps, batch, 3 * hidden)
+    gi = np.matmul(rows_of(x), (w_ih * scale[:, None]).T).reshape(steps, batch, 3 * hidden)
     if b_ih is not None:
         gi += b_ih * scale
     w_hh_t = (w_hh * scale[:, None]).T
@@ -140,8 +140,8 @@ def gru_backward(g_out: np.ndarray, g_h: np.ndarray, x: np.ndarray, h0: np.ndarr
         np.multiply(di[:, 2], r[s, :k], out=dhid[:, 2])
         np.matmul(dhid.reshape(k, 3 * hidden), w_hh, out=dh[:k])
         dh[:k] += np.multiply(d, z[s, :k], out=tmp[:k])
-    flat_in, flat_hid = d_in.reshape(steps * batch, -1), d_hid.reshape(steps * batch, -1)
+    flat_in, flat_hid = d_in.reshape(steps * batch, 3 * hidden), d_hid.reshape(steps * batch, 3 * hidden)
     dx = np.matmul(flat_in, w_ih).reshape(x.shape)
-    dw_ih = np.matmul(flat_in.T, x.reshape(steps * batch, -1))
-    dw_hh = np.matmul(flat_hid.T, h_prev.reshape(steps * batch, -1))
+    dw_ih = np.matmul(flat_in.T, rows_of(x))
+    dw_hh = np.matmul(flat_hid.T, rows_of(h_prev))
     return dx, dh, dw_ih, dw_hh, flat_in.sum(0), flat_hid.sum(0)

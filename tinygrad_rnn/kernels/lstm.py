@@ -21,7 +21,7 @@ import numpy as np
 
 from ..tensor import Tensor
 from .sequence_function import SequenceFunction
-from .step_layout import StepLayout
+from .step_layout import StepLayout, rows_of
 
 
 def _kernel_gate_order(hidden: int) -> np.ndarray:
@@ -90,7 +90,7 @@ def lstm_forward(x: np.ndarray, h0: np.ndarray, c0: np.ndarray, w_ih: np.ndarray
     hidden = c0.shape[1]
     order, scale = _kernel_gate_order(hidden), _sigmoid_scale(hidden, x.dtype)
     w_hh_t = (w_hh[order] * scale[:, None]).T
-    gates = np.matmul(x.reshape(steps * batch, -1), (w_ih[order] * scale[:, None]).T).reshape(steps, batch, -1)
+    gates = np.matmul(rows_of(x), (w_ih[order] * scale[:, None]).T).reshape(steps, batch, 4 * hidden)
     if bias is not None:
         gates += bias[order] * scale
     cell = np.zeros((steps, batch, hidden), x.dtype)
@@ -155,12 +155,12 @@ def lstm_backward(g_out: np.ndarray, g_h: np.ndarray, g_c: np.ndarray, x: np.nda
         np.matmul(d.reshape(n, 4 * hidden), w_hh, out=dh[:n])
     flat = dpre.reshape(steps * batch, 4 * hidden)
     dx = np.matmul(flat, w_ih).reshape(x.shape)
-    dw_ih = np.matmul(flat.T, x.reshape(steps * batch, -1))
-    h_prev = np.concatenate([h0[None], out[:-1]]).reshape(steps * batch, -1)
+    dw_ih = np.matmul(flat.T, rows_of(x))
+    h_prev = rows_of(np.concatenate([h0[None], out[:-1]]))
     dw_hh = np.matmul(flat.T, h_prev)
     db = flat.sum(0)
     dw_hr = None
     if w_hr is not None:
         cell_out = saved["cell_out"].reshape(steps * batch, hidden)
-        dw_hr = np.matmul(d_out.reshape(steps * batch, -1).T, cell_out)
+        dw_hr = np.matmul(rows_of(d_out).T, cell_out)
     return dx, dh, dc, dw_ih, dw_hh, db, dw_hr

@@ -72,3 +72,8 @@ class StepLayout:
     def rows(self, s: int) -> int:
         """How many leading rows run at step s."""
         return self.batch if self.active is None else self.active[s]
+
+
+def rows_of(a: np.ndarray) -> np.ndarray:
+    """(L, N, F) as (L*N, F) rows for one big matrix product (also when L*N is 0)."""
+    return a.reshape(-1, a.shape[-1])

@@ -9,6 +9,8 @@ from .parameter import Parameter
 # --- RNN family: rnn.py (RNNBase, RNN, RNNCell), lstm_gru.py (LSTM, GRU, LSTMCell, GRUCell)
 from .rnn import RNN, RNNCell
 from .rnn_base import RNNBase, RNNCellBase
+from .gru import GRU, GRUCell
+from .lstm import LSTM, LSTMCell
 
 # --- layers and losses: layers.py, loss.py; submodules functional, init, utils
 from . import functional, init, utils

@@ -15,9 +15,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from .. import backends
+from ..creation import zeros
+from ..kernels.gru import fused_gru_direction
 from ..ops.shape import stack
 from ..tensor import Tensor
-from .lstm import valid_rows
+from .lstm import check_cell_forward, valid_rows
+from .rnn_base import RNNBase, RNNCellBase
 
 
 def gru_cell_step(x: Tensor, h: Tensor, w_ih: Tensor, w_hh: Tensor, b_ih: Tensor | None,
@@ -51,3 +55,63 @@ def run_gru_direction(x: Tensor, h0: Tensor, w_ih: Tensor, w_hh: Tensor, b_ih: T
         else:
             h, outputs[t] = h_next.where(valid, h), h_next.where(valid, 0.0)
     return stack([outputs[t] for t in range(len(outputs))]), h
+
+
+# ---------------------------------------------------------------------------- modules
+class GRU(RNNBase):
+    """`GRU(input_size, hidden_size, num_layers=1, bias=True, batch_first=False, dropout=0.0,
+    bidirectional=False, device=None, dtype=None)`; forward(input, hx=None) returns `(output, h_n)`.
+
+    Shapes as nn.RNN's (D = 2 if bidirectional else 1): input `(L, N, H_in)` (`(N, L, H_in)` with
+    batch_first, or unbatched `(L, H_in)`), output `(L, N, D*H)`, h_0 and h_n `(D*num_layers, N, H)`.
+
+        >>> import tinygrad_rnn as torch
+        >>> gru = torch.nn.GRU(4, 3, num_layers=2)
+        >>> output, h_n = gru(torch.randn(5, 7, 4))
+        >>> tuple(output.shape), tuple(h_n.shape)
+        ((5, 7, 3), (2, 7, 3))
+    """
+
+    _name_in_errors = "GRU"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        if "proj_size" in kwargs:
+            raise ValueError("proj_size argument is only supported for LSTM, not RNN or GRU")
+        super().__init__("GRU", *args, **kwargs)
+
+    def forward(self, input: Any, hx: Tensor | None = None) -> tuple:
+        """`(output, h_n)`; see the class docstring for shapes."""
+        return super().forward(input, hx)
+
+    def _run_direction(self, x: Tensor, state: tuple, weights: Any, reverse: bool, lengths: Any) -> tuple:
+        # By default the same math runs as one fused graph node (kernels/gru.py); see backends.py.
+        run = fused_gru_direction if backends.fused_rnn else run_gru_direction
+        output, h = run(x, state[0], weights.w_ih, weights.w_hh, weights.b_ih, weights.b_hh, reverse, lengths)
+        return output, (h,)
+
+
+class GRUCell(RNNCellBase):
+    """One GRU step: `GRUCell(input_size, hidden_size, bias=True, device=None, dtype=None)`.
+
+    forward(input, hx=None) takes `(N, H_in)` and `(N, H)` (or unbatched `(H_in,)` and `(H,)`),
+    zeros when hx is None, and returns h'.
+    """
+
+    def __init__(self, input_size: int, hidden_size: int, bias: bool = True, device: Any = None,
+                 dtype: Any = None) -> None:
+        super().__init__(input_size, hidden_size, bias, num_chunks=3, device=device, dtype=dtype)
+
+    def forward(self, input: Tensor, hx: Tensor | None = None) -> Tensor:
+        if input.dim() not in (1, 2):
+            raise ValueError(f"GRUCell: Expected input to be 1D or 2D, got {input.dim()}D instead")
+        if hx is not None and hx.dim() not in (1, 2):
+            raise ValueError(f"GRUCell: Expected hidden to be 1D or 2D, got {hx.dim()}D instead")
+        batched = input.dim() == 2
+        x = input if batched else input.unsqueeze(0)
+        if hx is None:
+            h = zeros(x.shape[0], self.hidden_size, dtype=x.dtype)
+        else:
+            h = hx if batched else hx.unsqueeze(0)
+        check_cell_forward(self, x, (h,))
+        h_next = gru_cell_step(x, h, self.weight_ih, self.weight_hh, self.bias_ih, self.bias_hh)
+        return h_next if batched else h_next.squeeze(0)

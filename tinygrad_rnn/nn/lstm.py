@@ -16,8 +16,12 @@ from typing import Any
 
 import numpy as np
 
+from .. import backends
+from ..creation import zeros
+from ..kernels.lstm import fused_lstm_direction
 from ..ops.shape import stack
 from ..tensor import Tensor
+from .rnn_base import RNNBase, RNNCellBase
 
 
 def lstm_cell_step(x: Tensor, h: Tensor, c: Tensor, w_ih: Tensor, w_hh: Tensor, b_ih: Tensor | None,
@@ -63,3 +67,108 @@ def run_lstm_direction(x: Tensor, h0: Tensor, c0: Tensor, w_ih: Tensor, w_hh: Te
             h, c = h_next.where(valid, h), c_next.where(valid, c)
             outputs[t] = h_next.where(valid, 0.0)
     return stack([outputs[t] for t in range(len(outputs))]), h, c
+
+
+# ---------------------------------------------------------------------------- modules
+class LSTM(RNNBase):
+    """`LSTM(input_size, hidden_size, num_layers=1, bias=True, batch_first=False, dropout=0.0,
+    bidirectional=False, proj_size=0, device=None, dtype=None)`.
+
+    forward(input, hx=None) returns `(output, (h_n, c_n))`. hx is a pair `(h_0, c_0)` (tuple or
+    list). With D = 2 if bidirectional else 1 and H_out = proj_size or hidden_size:
+    input `(L, N, H_in)` (`(N, L, H_in)` with batch_first, or unbatched `(L, H_in)`), output
+    `(L, N, D*H_out)`, h `(D*num_layers, N, H_out)`, c `(D*num_layers, N, hidden_size)`: the
+    cell state never goes through the projection. batch_first never applies to h and c.
+
+        >>> import tinygrad_rnn as torch
+        >>> lstm = torch.nn.LSTM(4, 3, proj_size=2)
+        >>> output, (h_n, c_n) = lstm(torch.randn(5, 7, 4))
+        >>> tuple(output.shape), tuple(h_n.shape), tuple(c_n.shape)
+        ((5, 7, 2), (1, 7, 2), (1, 7, 3))
+    """
+
+    _name_in_errors = "LSTM"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__("LSTM", *args, **kwargs)
+
+    def forward(self, input: Any, hx: Any = None) -> tuple:
+        """`(output, (h_n, c_n))`; see the class docstring for shapes."""
+        return super().forward(input, hx)
+
+    def _state_sizes(self) -> list[int]:
+        return [self.proj_size if self.proj_size > 0 else self.hidden_size, self.hidden_size]
+
+    def _state_tuple(self, hx: Any, batched: bool) -> tuple | None:
+        """(h_0, c_0) as batched tensors, with torch's "hx and cx" rank check."""
+        if hx is None:
+            return None
+        h, c = hx[0], hx[1]  # a bare tensor or a 1-tuple fails here with torch's IndexError
+        want = 3 if batched else 2
+        if h.dim() != want or c.dim() != want:
+            kind = "batched 3-D" if batched else "unbatched 2-D"
+            raise RuntimeError(f"For {kind} input, hx and cx should also be {want}-D but got "
+                               f"({h.dim()}-D, {c.dim()}-D) tensors")
+        if len(hx) != 2:
+            raise RuntimeError("lstm expects two hidden states")
+        return (h, c) if batched else (h.unsqueeze(1), c.unsqueeze(1))
+
+    def _state_result(self, state: tuple) -> tuple:
+        return state[0], state[1]
+
+    def _run_direction(self, x: Tensor, state: tuple, weights: Any, reverse: bool, lengths: Any) -> tuple:
+        # By default the same math runs as one fused graph node (kernels/lstm.py); see backends.py.
+        run = fused_lstm_direction if backends.fused_rnn else run_lstm_direction
+        output, h, c = run(x, state[0], state[1], weights.w_ih, weights.w_hh, weights.b_ih, weights.b_hh,
+                           weights.w_hr, reverse, lengths)
+        return output, (h, c)
+
+
+class LSTMCell(RNNCellBase):
+    """One LSTM step: `LSTMCell(input_size, hidden_size, bias=True, device=None, dtype=None)`.
+
+    forward(input, hx=None) takes `(N, H_in)` and hx = `(h, c)`, each `(N, H)` (or unbatched
+    `(H_in,)` and `(H,)`), zeros when hx is None, and returns the pair `(h', c')`.
+    """
+
+    def __init__(self, input_size: int, hidden_size: int, bias: bool = True, device: Any = None,
+                 dtype: Any = None) -> None:
+        super().__init__(input_size, hidden_size, bias, num_chunks=4, device=device, dtype=dtype)
+
+    def forward(self, input: Tensor, hx: Any = None) -> tuple[Tensor, Tensor]:
+        if input.dim() not in (1, 2):
+            raise ValueError(f"LSTMCell: Expected input to be 1D or 2D, got {input.dim()}D instead")
+        if hx is not None:
+            for index, value in enumerate(hx):
+                if value.dim() not in (1, 2):
+                    raise ValueError(f"LSTMCell: Expected hx[{index}] to be 1D or 2D, got {value.dim()}D instead")
+        batched = input.dim() == 2
+        x = input if batched else input.unsqueeze(0)
+        if hx is None:
+            state = (zeros(x.shape[0], self.hidden_size, dtype=x.dtype),) * 2
+        else:
+            state = tuple(hx) if batched else (hx[0].unsqueeze(0), hx[1].unsqueeze(0))
+            if isinstance(hx, Tensor):
+                raise TypeError("lstm_cell(): argument 'hx' (position 2) must be tuple of Tensors, not Tensor")
+            if len(state) != 2:
+                raise RuntimeError("lstm_cell expects two hidden states")
+        check_cell_forward(self, x, state)
+        h, c = lstm_cell_step(x, state[0], state[1], self.weight_ih, self.weight_hh, self.bias_ih, self.bias_hh)
+        return (h, c) if batched else (h.squeeze(0), c.squeeze(0))
+
+
+def check_cell_forward(cell: RNNCellBase, x: Tensor, state: tuple) -> None:
+    """torch's checks for a cell's batched input and states (its C++ kernel's wording)."""
+    if x.shape[1] != cell.input_size:
+        raise RuntimeError(f"input has inconsistent input_size: got {x.shape[1]} expected {cell.input_size}")
+    for k, s in enumerate(state):
+        if x.shape[0] != s.shape[0]:
+            raise RuntimeError(f"Input batch size {x.shape[0]} doesn't match hidden{k} batch size {s.shape[0]}")
+        if s.shape[1] != cell.hidden_size:
+            raise RuntimeError(f"hidden{k} has inconsistent hidden_size: got {s.shape[1]}, expected {cell.hidden_size}")
+    # The first product each operand meets decides torch's dtype error: x @ W_ih^T, then h @ W_hh^T
+    # (c only meets elementwise ops, so a float64 c0 with float32 weights is promoted, as in torch).
+    for operand in (x, state[0]):
+        if operand.dtype is not cell.weight_ih.dtype:
+            raise RuntimeError(f"mat1 and mat2 must have the same dtype, but got {operand.dtype._legacy} and "
+                               f"{cell.weight_ih.dtype._legacy}")
