@@ -1,0 +1,47 @@
+"""The "hello" example of the RNN basics lesson, running on tinygrad_rnn.
+
+The lesson's PyTorch code, line for line; only the import changes. Run: python examples/hello_rnn.py
+"""
+import numpy as np
+
+import tinygrad_rnn as torch
+
+# One-hot vectors for the four letters of "hello".
+h = [1, 0, 0, 0]
+e = [0, 1, 0, 0]
+l = [0, 0, 1, 0]  # noqa: E741  (the lesson's name for the letter l)
+o = [0, 0, 0, 1]
+
+# Three words of five letters: "hello", "eolll", "lleel".
+input_data_np = np.array([[h, e, l, l, o],
+                          [e, o, l, l, l],
+                          [l, l, e, e, l]], dtype=np.float32)
+print("input shape:", input_data_np.shape)  # (3, 5, 4)
+
+# An RNN reading 4 features (one-hot letters) and keeping a hidden state of 2 numbers.
+rnn = torch.nn.RNN(4, 2)
+
+outputs, _status = rnn(torch.Tensor(input_data_np))
+
+# nn.RNN is seq-first by default: it reads dim 0 as the sequence and dim 1 as the batch. So this
+# input is seq_len=3, batch=5 (five sequences of three steps), not three words of five letters.
+# Pass batch_first=True to read it as batch=3, seq_len=5.
+print("outputs shape:", tuple(outputs.shape))  # (3, 5, 2): one hidden state per step and sequence
+print("_status shape:", tuple(_status.shape))  # (1, 5, 2): the last hidden state of each sequence
+print(outputs)
+
+# With real PyTorch installed, copy our weights into torch's RNN and compare the outputs.
+try:
+    import torch as real_torch
+except ImportError:
+    real_torch = None
+
+if real_torch is not None:
+    reference = real_torch.nn.RNN(4, 2)
+    reference.load_state_dict({name: real_torch.from_numpy(value.numpy().copy())
+                               for name, value in rnn.state_dict().items()})
+    ref_outputs, ref_status = reference(real_torch.Tensor(input_data_np))
+    ours = outputs.detach().numpy()
+    theirs = ref_outputs.detach().numpy()
+    print("PyTorch gives the same outputs:", np.allclose(ours, theirs, rtol=1e-5, atol=1e-6),
+          f"(largest difference {np.abs(ours - theirs).max():.1e})")
