@@ -1,8 +1,8 @@
 """utils.data against torch: collation, batching, shuffling with a generator, random_split, errors.
 
-Shuffled orders cannot equal torch's (the random streams differ), so for them we test what a user
-relies on: each epoch is a permutation, a seeded generator (or `manual_seed`) makes it reproducible,
-and successive epochs differ.
+Our random streams are torch's, and the loader draws from them exactly when torch's does, so
+shuffled orders and random_split indices are compared with torch's directly; we also test what a
+user relies on: each epoch is a permutation, and a seeded generator (or `manual_seed`) repeats it.
 """
 from __future__ import annotations
 
@@ -266,3 +266,41 @@ def test_errors_match_torch(case: str) -> None:
 def test_subset_of_range_with_list_index_errors_like_torch() -> None:
     check_error(lambda m: m.utils.data.Subset(range(10), [1, 3, 5])[[0, 2]])
     assert Subset(list(range(10)), [1, 3])[1] == 3
+
+
+def _shuffled_epochs(m: object, use_generator: bool, **kw: object) -> list:
+    """Three epochs of a shuffled loader, then one global draw (to check the stream stayed in step)."""
+    m.manual_seed(11)
+    generator = m.Generator().manual_seed(5) if use_generator else None
+    loader = m.utils.data.DataLoader(list(range(13)), batch_size=4, shuffle=True, generator=generator, **kw)
+    epochs = [[b.tolist() for b in loader] for _ in range(3)]
+    return epochs + [m.randn(3).tolist()]
+
+
+@pytest.mark.parametrize("use_generator", [True, False])
+def test_shuffled_order_is_torchs(use_generator: bool) -> None:
+    torch = require_torch()
+    assert _shuffled_epochs(tinygrad_rnn, use_generator) == _shuffled_epochs(torch, use_generator)
+    assert _shuffled_epochs(tinygrad_rnn, use_generator, drop_last=True) == _shuffled_epochs(torch, use_generator, drop_last=True)
+
+
+@pytest.mark.parametrize("replacement,num_samples", [(True, 70), (False, 30), (False, None)])
+def test_random_sampler_draws_are_torchs(replacement: bool, num_samples: int | None) -> None:
+    torch = require_torch()
+    orders = []
+    for m in (tinygrad_rnn, torch):
+        m.manual_seed(2)
+        sampler = m.utils.data.RandomSampler(range(9), replacement=replacement, num_samples=num_samples)
+        subset = m.utils.data.SubsetRandomSampler([10, 20, 30, 40], generator=m.Generator().manual_seed(1))
+        orders.append([list(sampler), list(sampler), list(subset)])
+    assert orders[0] == orders[1]
+
+
+@settings(max_examples=10)
+@given(st.integers(1, 30), st.integers(0, 2**32))
+def test_random_split_indices_are_torchs(n: int, seed: int) -> None:
+    torch = require_torch()
+    lengths = [n // 3, n - n // 3]
+    ours = [s.indices for s in random_split(range(n), lengths, generator=tinygrad_rnn.Generator().manual_seed(seed))]
+    theirs = [s.indices for s in torch.utils.data.random_split(range(n), lengths, generator=torch.Generator().manual_seed(seed))]
+    assert ours == theirs

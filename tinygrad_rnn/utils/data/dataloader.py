@@ -23,7 +23,7 @@ from ...ops.shape import stack
 from ...random import Generator
 from ...tensor import Tensor
 from .dataset import IterableDataset
-from .sampler import BatchSampler, RandomSampler, SequentialSampler
+from .sampler import BatchSampler, RandomSampler, SequentialSampler, draw_seed
 
 _COLLATE_ERROR = "default_collate: batch must contain tensors, numpy arrays, numbers, dicts or lists; found {}"
 
@@ -124,6 +124,12 @@ class DataLoader:
         return self.batch_sampler is not None
 
     def __iter__(self) -> Iterator:
+        # torch draws a base seed for worker processes when each epoch's iterator is made, even with
+        # no workers; drawing it too keeps the random stream (so every later draw) in step with torch.
+        draw_seed(self.generator)
+        return self._batches()
+
+    def _batches(self) -> Iterator:
         if self._iterable:
             yield from self._iterate_stream()
         elif self._auto_collation:

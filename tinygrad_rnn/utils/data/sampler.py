@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from ...random import Generator, default_generator
+from ...random import Generator, default_generator, randint, randperm
 
 
 class Sampler:
@@ -22,17 +22,19 @@ class Sampler:
         raise NotImplementedError
 
 
-def _fresh_rng(generator: Generator | None) -> Any:
-    """The numpy stream to draw from: the given generator's, or one seeded from the global generator.
+def draw_seed(generator: Generator | None) -> int:
+    """One 63-bit seed from `generator` (or the global one): torch's `empty((), int64).random_()`."""
+    return int((generator or default_generator).np.integers(0, 2**63))
 
-    Drawing a seed from the global generator (rather than using it directly) is what torch does: it
-    makes `manual_seed(s)` fix the shuffling while each epoch still gets a new order.
+
+def _epoch_generator(generator: Generator | None) -> Generator:
+    """The generator for one epoch: the given one, or a new one seeded from the global generator.
+
+    Seeding from the global generator is what torch does: `manual_seed(s)` fixes the shuffling,
+    each epoch still gets a new order, and (because our random streams are torch's) the orders are
+    the very ones torch produces.
     """
-    import numpy as np
-
-    if generator is not None:
-        return generator.np
-    return np.random.default_rng(int(default_generator.np.integers(0, 2**63)))
+    return generator if generator is not None else Generator().manual_seed(draw_seed(None))
 
 
 class SequentialSampler(Sampler):
@@ -67,14 +69,15 @@ class RandomSampler(Sampler):
         return len(self.data_source) if self._num_samples is None else self._num_samples
 
     def __iter__(self) -> Iterator[int]:
-        n, rng = len(self.data_source), _fresh_rng(self.generator)
-        if self.replacement:
-            yield from rng.integers(0, n, size=self.num_samples).tolist()
+        n, generator = len(self.data_source), _epoch_generator(self.generator)
+        if self.replacement:  # drawn 32 at a time, as torch does, so the numbers are torch's
+            for _ in range(self.num_samples // 32):
+                yield from randint(0, n, (32,), generator=generator).tolist()
+            yield from randint(0, n, (self.num_samples % 32,), generator=generator).tolist()
             return
         for _ in range(self.num_samples // n):
-            yield from rng.permutation(n).tolist()
-        if self.num_samples % n:
-            yield from rng.permutation(n).tolist()[: self.num_samples % n]
+            yield from randperm(n, generator=generator).tolist()
+        yield from randperm(n, generator=generator).tolist()[: self.num_samples % n]
 
     def __len__(self) -> int:
         return self.num_samples
@@ -88,7 +91,7 @@ class SubsetRandomSampler(Sampler):
         self.generator = generator
 
     def __iter__(self) -> Iterator[int]:
-        for i in _fresh_rng(self.generator).permutation(len(self.indices)).tolist():
+        for i in randperm(len(self.indices), generator=self.generator).tolist():
             yield self.indices[i]
 
     def __len__(self) -> int:
