@@ -116,6 +116,21 @@ class LSTM(RNNBase):
     def _state_result(self, state: tuple) -> tuple:
         return state[0], state[1]
 
+    def _packed_state_tuple(self, hx: Any) -> tuple:
+        return hx[0], hx[1]
+
+    def _check_packed_data(self, data: Tensor) -> None:
+        """torch's LSTM skips its friendly checks for packed input; these are its kernel's messages."""
+        weight = self._flat_weights[0]
+        if data.dtype is not weight.dtype:
+            raise RuntimeError(f"mat1 and mat2 must have the same dtype, but got {data.dtype._legacy} and "
+                               f"{weight.dtype._legacy}")
+        if data.dim() == 1 or data.shape[-1] != self.input_size:
+            rows = f"1x{data.shape[0]}" if data.dim() == 1 else f"{data.shape[0]}x{data.shape[-1]}"
+            raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({rows} and "
+                               f"{self.input_size}x{weight.shape[0]})")
+        super()._check_packed_data(data)
+
     def _run_direction(self, x: Tensor, state: tuple, weights: Any, reverse: bool, lengths: Any) -> tuple:
         # By default the same math runs as one fused graph node (kernels/lstm.py); see backends.py.
         run = fused_lstm_direction if backends.fused_rnn else run_lstm_direction

@@ -30,6 +30,7 @@ from ..random import rand
 from ..tensor import Tensor
 from .module import Module
 from .parameter import Parameter
+from .utils.rnn import PackedSequence, lengths_from_batch_sizes, packed_to_padded, padded_to_packed
 
 GATES = {"RNN_TANH": 1, "RNN_RELU": 1, "GRU": 3, "LSTM": 4}  # rows of W_ih per hidden unit
 
@@ -183,7 +184,10 @@ class RNNBase(Module):
 
         input: `(L, N, H_in)`, `(N, L, H_in)` with batch_first, or unbatched `(L, H_in)`.
         hx: the initial state `(D*num_layers, N, H)` (unbatched: `(D*num_layers, H)`), zeros if None.
+        A PackedSequence input gives a PackedSequence output (see `_forward_packed`).
         """
+        if isinstance(input, PackedSequence):
+            return self._forward_packed(input, hx)
         if input.dim() not in (2, 3):
             raise ValueError(self._rank_error.format(name=self._name_in_errors, dim=input.dim()))
         batched = input.dim() == 3
@@ -202,6 +206,42 @@ class RNNBase(Module):
         return output, self._state_result(state)
 
     _name_in_errors = "RNN"
+
+    # ------------------------------------------------------------ packed input
+    def _forward_packed(self, packed: PackedSequence, hx: Any) -> tuple:
+        """Run a PackedSequence: every sequence behaves exactly as if it ran alone.
+
+        The packed rows are gathered into a padded `(T, B, H_in)` batch in the packed (sorted)
+        order, the layers run with each sequence's length (padding steps keep the state and output
+        0; the reverse direction starts at the sequence's own last step), and the valid output rows
+        are gathered back into packed order. hx and the final states are in the caller's ORIGINAL
+        batch order, so they are permuted by sorted_indices on the way in and back on the way out.
+        batch_first does not apply to packed input.
+        """
+        data, batch_sizes, sorted_indices, unsorted_indices = packed
+        state = None if hx is None else self._packed_state_tuple(hx)
+        if state is not None and sorted_indices is not None:
+            state = tuple(s[:, sorted_indices] for s in state)
+        self._check_packed_data(data)
+        steps = batch_sizes._data
+        x = packed_to_padded(data, steps, len(steps)) if data.dim() == 2 else data
+        if state is None:
+            state = self._zero_state(x)
+        self._check_forward(x, state)
+        output, state = self._run_layers(x, state, lengths_from_batch_sizes(steps))
+        if unsorted_indices is not None:
+            state = tuple(s[:, unsorted_indices] for s in state)
+        output = PackedSequence(padded_to_packed(output, steps), batch_sizes, sorted_indices, unsorted_indices)
+        return output, self._state_result(state)
+
+    def _packed_state_tuple(self, hx: Any) -> tuple:
+        """hx for packed input as a state tuple; no rank check (torch has none for packed input)."""
+        return (hx,)
+
+    def _check_packed_data(self, data: Tensor) -> None:
+        """torch's check that packed data is 2-D (a dtype mismatch is reported first)."""
+        if data.dim() != 2 and data.dtype is self._flat_weights[0].dtype:
+            raise RuntimeError(f"input must have 2 dimensions, got {data.dim()}")
 
     def _state_tuple(self, hx: Any, batched: bool) -> tuple | None:
         """The caller's hx as a tuple of batched `(D*num_layers, N, *)` tensors (RNN and GRU: `(h,)`)."""
