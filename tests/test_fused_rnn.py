@@ -10,11 +10,13 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from helpers import require_torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import tinygrad_rnn
+from tinygrad_rnn.autograd.engine import topological_order
 from tinygrad_rnn.kernels import fused_run_direction
 from tinygrad_rnn.testing.strategies import rnn_configs
 
@@ -142,3 +144,152 @@ def test_kernel_gradients_match_finite_differences(case):
     numerical = numerical_gradients(a, nonlinearity, reverse, lengths)
     for k in numerical:
         np.testing.assert_allclose(grads[k], numerical[k], rtol=1e-5, atol=1e-7, err_msg=f"grad of {k}")
+
+
+# ---------------------------------------------------------------- 2. nn.RNN: fused path == composed path
+def build_rnn(c, dtype, dropout=0.0, seed=0):
+    """An nn.RNN from an rnn_configs() draw, its input, h0 (or None) and upstream gradients."""
+    tinygrad_rnn.manual_seed(seed)
+    rnn = tinygrad_rnn.nn.RNN(c["input_size"], c["hidden_size"], c["num_layers"], nonlinearity=c["nonlinearity"],
+                              bias=c["bias"], batch_first=c["batch_first"], dropout=dropout,
+                              bidirectional=c["bidirectional"], dtype=dtype)
+    rng = np.random.default_rng(seed)
+    batch_shape = () if c["batch"] is None else (c["batch"],)
+    seq = (c["seq_len"],)
+    x_shape = batch_shape + seq if c["batch_first"] else seq + batch_shape
+    x = rng.standard_normal(x_shape + (c["input_size"],))
+    layers = c["num_layers"] * (2 if c["bidirectional"] else 1)
+    h0 = rng.standard_normal((layers,) + batch_shape + (c["hidden_size"],)) if c["with_h0"] else None
+    return rnn, x, h0, rng
+
+
+def run_rnn(rnn, x, h0, rng_seed, dtype):
+    """Forward and backward with random upstream gradients; returns every value and gradient."""
+    np_dtype = np.float64 if dtype is tinygrad_rnn.float64 else np.float32
+    rnn.zero_grad()
+    x = tinygrad_rnn.tensor(x.astype(np_dtype), requires_grad=True)
+    h0 = None if h0 is None else tinygrad_rnn.tensor(h0.astype(np_dtype), requires_grad=True)
+    tinygrad_rnn.manual_seed(rng_seed)  # the same dropout masks on both paths
+    out, h_n = rnn(x, h0)
+    rng = np.random.default_rng(rng_seed)
+    seeds = [tinygrad_rnn.tensor(rng.standard_normal(t.shape).astype(np_dtype)) for t in (out, h_n)]
+    tinygrad_rnn.autograd.backward([out, h_n], seeds)
+    result = {"output": out, "h_n": h_n, "x.grad": x.grad}
+    if h0 is not None:
+        result["h0.grad"] = h0.grad
+    result.update({name + ".grad": p.grad for name, p in rnn.named_parameters()})
+    return {k: v.detach().numpy().copy() for k, v in result.items()}
+
+
+def assert_paths_agree(c, dtype, tol, dropout=0.0):
+    rnn, x, h0, _ = build_rnn(c, dtype, dropout if c["num_layers"] > 1 else 0.0)
+    fused = run_rnn(rnn, x, h0, 1, dtype)
+    with tinygrad_rnn.backends.composed_rnn():
+        composed = run_rnn(rnn, x, h0, 1, dtype)
+    assert fused.keys() == composed.keys()
+    for k in fused:
+        assert fused[k].dtype == composed[k].dtype == dtype.np, k
+        np.testing.assert_allclose(fused[k], composed[k], err_msg=k, **tol)
+
+
+@settings(max_examples=30)
+@given(rnn_configs(max_size=6), st.sampled_from([0.0, 0.0, 0.5, 1.0]))
+def test_fused_equals_composed_float64(c, dropout):
+    assert_paths_agree(c, tinygrad_rnn.float64, dict(rtol=1e-12, atol=1e-13), dropout)
+
+
+@settings(max_examples=20)
+@given(rnn_configs(max_size=6))
+def test_fused_equals_composed_float32(c):
+    assert_paths_agree(c, tinygrad_rnn.float32, dict(rtol=2e-5, atol=2e-5))
+
+
+def graph_node_types(t):
+    return {type(node).__name__ for node in topological_order([t.grad_fn])}
+
+
+def test_backend_switch_selects_the_path():
+    rnn = tinygrad_rnn.nn.RNN(3, 4, num_layers=2, bidirectional=True)
+    x = tinygrad_rnn.randn(5, 2, 3)
+    assert tinygrad_rnn.backends.fused_rnn is True  # the default
+    fused_nodes = graph_node_types(rnn(x)[0])
+    assert "FusedRNN" in fused_nodes and "Tanh" not in fused_nodes
+    with tinygrad_rnn.backends.composed_rnn():
+        assert tinygrad_rnn.backends.fused_rnn is False
+        composed_nodes = graph_node_types(rnn(x)[0])
+    assert "FusedRNN" not in composed_nodes and "Tanh" in composed_nodes
+    assert tinygrad_rnn.backends.fused_rnn is True  # restored after the block
+    try:
+        tinygrad_rnn.backends.fused_rnn = False
+        assert "FusedRNN" not in graph_node_types(rnn(x)[0])
+    finally:
+        tinygrad_rnn.backends.fused_rnn = True
+
+
+def test_composed_rnn_restores_the_flag_after_an_error():
+    with pytest.raises(ValueError), tinygrad_rnn.backends.composed_rnn():
+        raise ValueError
+    assert tinygrad_rnn.backends.fused_rnn is True
+
+
+# ---------------------------------------------------------------- 3. double backward through the fused node
+def check_double_backward(rnn, x, h0):
+    """Under create_graph=True the fused node's backward falls back to the composed path. Check that
+    (a) those gradients equal the hand-written ones, and (b) their own derivatives match finite
+    differences (gradgradcheck; it cannot see (a), since it differentiates what backward returns)."""
+    inputs = tuple(t for t in (x, h0) if t is not None) + tuple(rnn.parameters())
+    out, h_n = rnn(x, h0)
+    assert "FusedRNN" in graph_node_types(out)
+    rng = np.random.default_rng(0)
+    seeds = [tinygrad_rnn.tensor(rng.standard_normal(t.shape)) for t in (out, h_n)]
+    plain = tinygrad_rnn.autograd.grad([out, h_n], inputs, seeds, retain_graph=True)
+    graphed = tinygrad_rnn.autograd.grad([out, h_n], inputs, seeds, create_graph=True)
+    for a, b in zip(plain, graphed):
+        np.testing.assert_allclose(b.detach().numpy(), a.numpy(), rtol=1e-12, atol=1e-13)
+    assert tinygrad_rnn.autograd.gradgradcheck(lambda x, *rest: rnn(x, h0), inputs, fast_mode=True)
+
+
+@settings(max_examples=4)
+@given(rnn_configs(max_size=2, max_layers=2))
+def test_double_backward_through_nn_rnn(c):
+    c = dict(c, seq_len=min(c["seq_len"], 3))
+    rnn, x, h0, _ = build_rnn(c, tinygrad_rnn.float64)
+    x = tinygrad_rnn.tensor(x, requires_grad=True)
+    h0 = None if h0 is None else tinygrad_rnn.tensor(h0, requires_grad=True)
+    check_double_backward(rnn, x, h0)
+
+
+def test_double_backward_check_catches_a_wrong_fallback(monkeypatch):
+    """The check above can fail: make the fallback differentiate a different function."""
+    from tinygrad_rnn.kernels import rnn as kernel
+    from tinygrad_rnn.nn.rnn import run_direction
+
+    def wrong(*args):
+        out, h = run_direction(*args)
+        return out * out, h
+
+    monkeypatch.setattr(kernel.FusedRNN, "composed", staticmethod(wrong))
+    rnn = tinygrad_rnn.nn.RNN(2, 2, dtype=tinygrad_rnn.float64)
+    x = tinygrad_rnn.randn(3, 1, 2, dtype=tinygrad_rnn.float64, requires_grad=True)
+    with pytest.raises(AssertionError):
+        check_double_backward(rnn, x, None)
+
+
+def test_engine_never_adds_into_a_tensor_that_reuses_a_freed_buffers_id():
+    """Regression: the engine adds gradients in place into buffers it made, and recognised them
+    by id() alone. A freed buffer's id was reused by a tensor that a backward returned (and that
+    another node still held), which was then silently modified: double backward through two fused
+    layers gave different numbers on each run."""
+    from tinygrad_rnn.autograd.engine import _GradSum
+    from tinygrad_rnn.tensor import Tensor
+
+    adder = _GradSum(create_graph=False)
+    one = Tensor._make(np.ones(2))
+    owned = adder.add(one, one)  # a buffer the adder made, so may add into later
+    stale_id = id(owned)
+    del owned
+    fresh = [Tensor._make(np.zeros(2)) for _ in range(50)]  # CPython hands the freed id out again
+    reused = next((t for t in fresh if id(t) == stale_id), fresh[0])
+    result = adder.add(reused, one)
+    np.testing.assert_array_equal(reused.numpy(), [0.0, 0.0])
+    np.testing.assert_array_equal(result.numpy(), [1.0, 1.0])

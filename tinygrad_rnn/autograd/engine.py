@@ -11,6 +11,7 @@
 """
 from __future__ import annotations
 
+import weakref
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -46,7 +47,16 @@ class _GradSum:
 
     def __init__(self, create_graph: bool) -> None:
         self.create_graph = create_graph
-        self.owned: set[int] = set()
+        # id -> weak reference: an id alone is not enough, since a freed buffer's id is soon reused
+        # by a new tensor (say, one that an op's backward returned), which must never be added into.
+        self.owned: dict[int, weakref.ref] = {}
+
+    def _owns(self, t: Any) -> bool:
+        ref = self.owned.get(id(t))
+        return ref is not None and ref() is t
+
+    def _mark_owned(self, t: Any) -> None:
+        self.owned[id(t)] = weakref.ref(t)
 
     def add(self, current: Slot, new: Slot) -> Slot:
         Tensor = _tensor_cls()
@@ -58,19 +68,19 @@ class _GradSum:
             return new
         if self.create_graph:
             return current + new
-        if id(current) in self.owned:
+        if self._owns(current):
             current._data += new._data
             return current
         out = Tensor._make(current._data + new._data)
-        self.owned.add(id(out))
+        self._mark_owned(out)
         return out
 
     def _own(self, current: Slot, shape: tuple, dtype: np.dtype) -> Any:
         Tensor = _tensor_cls()
-        if current is not None and id(current) in self.owned:
+        if current is not None and self._owns(current):
             return current
         buf = Tensor._make(np.zeros(shape, dtype) if current is None else current._data.copy())
-        self.owned.add(id(buf))
+        self._mark_owned(buf)
         return buf
 
 

@@ -20,7 +20,9 @@ from typing import Any
 
 import numpy as np
 
+from .. import backends
 from ..creation import zeros
+from ..kernels.rnn import fused_run_direction
 from ..ops.pointwise import relu, tanh, where
 from ..ops.shape import stack
 from ..tensor import Tensor
@@ -100,8 +102,10 @@ class RNN(RNNBase):
     def _run_direction(self, x: Tensor, state: tuple, weights: DirectionWeights, reverse: bool,
                        lengths: np.ndarray | None) -> tuple:
         nonlinearity = "tanh" if self.mode == "RNN_TANH" else "relu"
-        output, h = run_direction(x, state[0], weights.w_ih, weights.w_hh, weights.b_ih, weights.b_hh,
-                                  nonlinearity, reverse, lengths)
+        # By default the same math runs as one fused graph node (kernels/rnn.py); see backends.py.
+        run = fused_run_direction if backends.fused_rnn else run_direction
+        output, h = run(x, state[0], weights.w_ih, weights.w_hh, weights.b_ih, weights.b_hh, nonlinearity, reverse,
+                        lengths)
         return output, (h,)
 
 
