@@ -366,8 +366,9 @@ def _smoothing_term(log_p: Tensor, target: Tensor, weight: Tensor | None, ignore
         return smooth.sum()
     labels = target._data[~ignored].astype(np.int64)
     total = weight._data[labels].sum() if weight is not None else labels.size
-    with np.errstate(divide="ignore"):  # nothing counted: 0 * inf = NaN, as torch's 0/0
-        return smooth.sum() * float(np.float64(1.0) / total)
+    if total == 0:  # nothing counted: torch's 0/0 is NaN, while the gradient stays 0
+        return smooth.sum() + float("nan")
+    return smooth.sum() / float(total)
 
 
 def _cross_entropy_probabilities(input: Tensor, target: Tensor, weight: Tensor | None, ignore_index: int,

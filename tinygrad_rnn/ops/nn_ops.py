@@ -57,6 +57,9 @@ def _row_scale(indices: np.ndarray, padding_idx: int, by_freq: bool, dtype: np.d
     return scale
 
 
+_BCE_EPSILON = float(np.float32(1e-12))  # torch's constant is a C float, even for double tensors
+
+
 class BinaryCrossEntropy(Function):
     """Elementwise -[t log x + (1 - t) log(1 - x)], each log clamped at -100 as torch does."""
 
@@ -65,7 +68,8 @@ class BinaryCrossEntropy(Function):
         ctx.save_for_backward(x, t)
         xa, ta = x._data, t._data
         floor = xa.dtype.type(-100)
-        log_x, log_1mx = np.maximum(np.log(xa), floor), np.maximum(np.log1p(-xa), floor)
+        with np.errstate(divide="ignore"):  # log(0) = -inf, then clamped
+            log_x, log_1mx = np.maximum(np.log(xa), floor), np.maximum(np.log1p(-xa), floor)
         return Tensor._make((ta - 1) * log_1mx - ta * log_x)
 
     @staticmethod
@@ -73,7 +77,7 @@ class BinaryCrossEntropy(Function):
         x, t = ctx.saved_tensors
         gx = gt = None
         if ctx.needs_input_grad[0]:  # torch's formula: finite even at x = 0 or 1
-            gx = g * (x - t) / (x * (1 - x)).clamp(min=1e-12)
+            gx = g * (x - t) / (x * (1 - x)).clamp(min=_BCE_EPSILON)
         if ctx.needs_input_grad[1]:  # d/dt = log(1 - x) - log(x) = -logit(x)
             gt = g * ((1 - x).log() - x.log())
         return gx, gt

@@ -1,0 +1,305 @@
+"""Losses against torch: values, every gradient (random upstream), torch's errors, finite differences."""
+import warnings
+
+import numpy as np
+import pytest
+from helpers import check_error, check_parity, require_torch
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import tinygrad_rnn
+from tinygrad_rnn.testing.strategies import arrays, classification_cases
+
+FLOATS = [np.float64, np.float32]
+REDUCTIONS = ["mean", "sum", "none"]
+
+
+def _weight(classes, seed=1):
+    return np.random.default_rng(seed).uniform(0.2, 2.0, classes)
+
+
+# ------------------------------------------------------------------ cross_entropy / nll_loss
+@settings(max_examples=40)
+@given(case=classification_cases(), reduction=st.sampled_from(REDUCTIONS), weighted=st.booleans(),
+       smoothing=st.sampled_from([0.0, 0.25, 1.0]), dtype=st.sampled_from(FLOATS))
+def test_cross_entropy_class_targets_match_torch(case, reduction, weighted, smoothing, dtype):
+    scores, labels = case
+    classes = scores.shape[0] if scores.ndim == 1 else scores.shape[1]
+    arrays_ = [scores.astype(dtype), labels] + ([_weight(classes).astype(dtype)] if weighted else [])
+
+    def fn(m, x, t, *w):
+        return m.nn.functional.cross_entropy(x, t, weight=w[0] if w else None, reduction=reduction,
+                                             label_smoothing=smoothing)
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # numpy may warn on 0/0 when every target is ignored; torch is silent
+        check_parity(fn, arrays_, requires_grad=[True, False] + [False] * weighted)
+
+
+@settings(max_examples=25)
+@given(case=classification_cases(), reduction=st.sampled_from(REDUCTIONS), weighted=st.booleans(),
+       ignore_index=st.sampled_from([-100, 0, 2]))
+def test_nll_loss_matches_torch(case, reduction, weighted, ignore_index):
+    scores, labels = case
+    classes = scores.shape[0] if scores.ndim == 1 else scores.shape[1]
+    labels = np.where(labels == -100, ignore_index, labels)  # may lie outside [0, C): ignored labels are not checked
+    extra = [_weight(classes)] if weighted else []
+
+    def fn(m, x, t, *w):
+        return m.nn.functional.nll_loss(x, t, weight=w[0] if w else None, ignore_index=ignore_index,
+                                        reduction=reduction)
+
+    check_parity(fn, [scores, labels] + extra, requires_grad=[True, False] + [False] * weighted)
+
+
+@settings(max_examples=20)
+@given(shape=st.sampled_from([(5,), (3, 4), (2, 3, 4)]), reduction=st.sampled_from(REDUCTIONS),
+       weighted=st.booleans(), smoothing=st.sampled_from([0.0, 0.3]), dtype=st.sampled_from(FLOATS))
+def test_cross_entropy_probability_targets_match_torch(shape, reduction, weighted, smoothing, dtype):
+    rng = np.random.default_rng(sum(shape))
+    probs = rng.dirichlet(np.ones(shape[0] if len(shape) == 1 else shape[1]), size=int(np.prod(shape)) // (
+        shape[0] if len(shape) == 1 else shape[1]))
+    probs = (probs.reshape(shape) if len(shape) < 3 else probs.reshape(shape[0], shape[2], shape[1]).transpose(0, 2, 1))
+    classes = shape[0] if len(shape) == 1 else shape[1]
+    extra = [_weight(classes).astype(dtype)] if weighted else []
+
+    def fn(m, x, p, *w):
+        return m.nn.functional.cross_entropy(x, p, weight=w[0] if w else None, reduction=reduction,
+                                             label_smoothing=smoothing)
+
+    check_parity(fn, [rng.standard_normal(shape).astype(dtype), np.ascontiguousarray(probs).astype(dtype)] + extra,
+                 requires_grad=[True, True] + [False] * weighted)
+
+
+def test_cross_entropy_equals_nll_of_log_softmax():
+    check_parity(lambda m, x, t: m.nn.NLLLoss()(m.nn.LogSoftmax(dim=1)(x), t) - m.nn.CrossEntropyLoss()(x, t),
+                 [np.random.default_rng(0).standard_normal((4, 3)), np.array([0, 2, 1, 2])])
+
+
+def test_cross_entropy_is_stable_at_huge_logits():
+    logits = np.array([[1e4, -1e4, 0.0], [-1e4, 1e4, 1e4]])
+    for dtype in FLOATS:
+        check_parity(lambda m, x, t: m.nn.functional.cross_entropy(x, t), [logits.astype(dtype), np.array([1, 0])])
+    x = tinygrad_rnn.tensor(logits, requires_grad=True)
+    tinygrad_rnn.nn.functional.cross_entropy(x, tinygrad_rnn.tensor([1, 0])).backward()
+    assert np.isfinite(x.grad.numpy()).all()
+
+
+def test_all_targets_ignored_gives_nan_loss_and_zero_gradient_as_torch():
+    check_parity(lambda m, x, t: m.nn.functional.cross_entropy(x, t), [np.ones((2, 3)), np.array([-100, -100])])
+    check_parity(lambda m, x, t: m.nn.functional.cross_entropy(x, t, label_smoothing=0.1),
+                 [np.ones((2, 3)), np.array([-100, -100])])
+
+
+def test_uint8_targets_and_out_of_range_ignore_index_are_accepted():
+    x = np.random.default_rng(2).standard_normal((3, 4))
+    check_parity(lambda m, x, t: m.nn.functional.cross_entropy(x, t), [x, np.array([1, 3, 0], np.uint8)])
+    check_parity(lambda m, x, t: m.nn.functional.cross_entropy(x, t, ignore_index=9), [x, np.array([1, 9, 0])])
+
+
+def test_loss_modules_match_torch_and_store_weights_as_buffers():
+    torch = require_torch()
+    w = _weight(3)
+    ours = tinygrad_rnn.nn.CrossEntropyLoss(weight=tinygrad_rnn.tensor(w), ignore_index=1, label_smoothing=0.1)
+    assert list(ours.state_dict()) == ["weight"] and repr(ours) == "CrossEntropyLoss()"
+    pos = tinygrad_rnn.nn.BCEWithLogitsLoss(weight=tinygrad_rnn.ones(3), pos_weight=tinygrad_rnn.ones(3))
+    assert list(pos.state_dict()) == list(torch.nn.BCEWithLogitsLoss(weight=torch.ones(3), pos_weight=torch.ones(3)).state_dict())
+    check_parity(lambda m, x, t, w: m.nn.CrossEntropyLoss(weight=w, ignore_index=1, label_smoothing=0.1)(x, t),
+                 [np.random.default_rng(3).standard_normal((5, 3)), np.array([0, 1, 2, 2, 0]), w],
+                 requires_grad=[True, False, False])
+    for name in ["NLLLoss", "MSELoss", "L1Loss", "BCELoss", "BCEWithLogitsLoss", "SmoothL1Loss", "HuberLoss",
+                 "KLDivLoss", "CrossEntropyLoss"]:
+        assert repr(getattr(tinygrad_rnn.nn, name)()) == repr(getattr(torch.nn, name)())
+
+
+# ------------------------------------------------------------------ regression and binary losses
+@settings(max_examples=25)
+@given(data=st.data(), name=st.sampled_from(["mse_loss", "l1_loss", "smooth_l1_loss", "huber_loss"]),
+       reduction=st.sampled_from(REDUCTIONS), dtype=st.sampled_from(FLOATS))
+def test_regression_losses_match_torch(data, name, reduction, dtype):
+    shape = data.draw(st.sampled_from([(), (4,), (2, 3), (2, 3, 2)]))
+    a, b = data.draw(arrays(shape, dtype)), data.draw(arrays(shape, dtype))
+    check_parity(lambda m, x, y: getattr(m.nn.functional, name)(x, y, reduction=reduction), [a, b])
+
+
+def test_regression_loss_options_match_torch():
+    rng = np.random.default_rng(4)
+    a, b, w = rng.standard_normal((3, 4)), rng.standard_normal((3, 4)), rng.uniform(0.1, 1, (3, 4))
+    for call in [lambda F, x, y, w: F.mse_loss(x, y, weight=w), lambda F, x, y, w: F.l1_loss(x, y, weight=w),
+                 lambda F, x, y, w: F.huber_loss(x, y, delta=0.3, weight=w),
+                 lambda F, x, y, w: F.smooth_l1_loss(x, y, beta=0.3) * w.sum(),
+                 lambda F, x, y, w: F.smooth_l1_loss(x, y, beta=0.0) * w.sum()]:
+        check_parity(lambda m, x, y, w, call=call: call(m.nn.functional, x, y, w), [a, b, w],
+                     requires_grad=[True, True, False])
+
+
+def test_mse_loss_broadcast_warns_as_torch():
+    torch = require_torch()
+    x, y = np.random.default_rng(5).standard_normal((5, 1)), np.random.default_rng(6).standard_normal(5)
+    with pytest.warns(UserWarning) as ours:
+        tinygrad_rnn.nn.functional.mse_loss(tinygrad_rnn.tensor(x), tinygrad_rnn.tensor(y))
+    with pytest.warns(UserWarning) as theirs:
+        torch.nn.functional.mse_loss(torch.tensor(x), torch.tensor(y))
+    assert str(ours[0].message) == str(theirs[0].message)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        check_parity(lambda m, a, b: m.nn.MSELoss()(a, b), [x, y])
+
+
+@settings(max_examples=20)
+@given(data=st.data(), reduction=st.sampled_from(REDUCTIONS), dtype=st.sampled_from(FLOATS),
+       weighted=st.booleans())
+def test_binary_cross_entropy_matches_torch(data, reduction, dtype, weighted):
+    shape = data.draw(st.sampled_from([(4,), (2, 3)]))
+    p = data.draw(arrays(shape, dtype, elements=st.floats(0.01, 0.99)))
+    t = data.draw(arrays(shape, dtype, elements=st.floats(0, 1)))
+    w = [np.linspace(0.5, 1.5, shape[-1]).astype(dtype)] if weighted else []
+    check_parity(lambda m, x, y, *w: m.nn.functional.binary_cross_entropy(x, y, *w, reduction=reduction),
+                 [p, t] + w, requires_grad=[True, True] + [False] * weighted)
+
+
+def test_binary_cross_entropy_clamps_logs_at_minus_100_as_torch():
+    check_parity(lambda m, p, t: m.nn.BCELoss()(p, t), [np.array([0.0, 1.0, 0.5, 1.0]), np.array([1.0, 0.0, 0.5, 1.0])])
+
+
+@settings(max_examples=20)
+@given(data=st.data(), reduction=st.sampled_from(REDUCTIONS), dtype=st.sampled_from(FLOATS),
+       pos=st.booleans(), weighted=st.booleans())
+def test_bce_with_logits_matches_torch(data, reduction, dtype, pos, weighted):
+    shape = data.draw(st.sampled_from([(4,), (2, 3)]))
+    x = data.draw(arrays(shape, dtype, elements=st.floats(-30, 30, width=32)))
+    t = data.draw(arrays(shape, dtype, elements=st.floats(0, 1)))
+    consts = [np.linspace(0.5, 2.0, shape[-1]).astype(dtype), np.linspace(1.5, 0.2, shape[-1]).astype(dtype)]
+
+    def fn(m, x, t, w, pw):
+        return m.nn.BCEWithLogitsLoss(weight=w if weighted else None, pos_weight=pw if pos else None,
+                                      reduction=reduction)(x, t)
+
+    check_parity(fn, [x, t] + consts, requires_grad=[True, True, False, False])
+
+
+def test_bce_with_logits_is_finite_at_huge_logits():
+    check_parity(lambda m, x, t: m.nn.functional.binary_cross_entropy_with_logits(x, t),
+                 [np.array([1e4, -1e4, 0.0, 50.0]), np.array([0.0, 1.0, 0.5, 1.0])])
+
+
+def test_kl_div_matches_torch():
+    rng = np.random.default_rng(7)
+    logp, p = np.log(rng.dirichlet(np.ones(4), 3)), rng.dirichlet(np.ones(4), 3)
+    for reduction in ["batchmean", "sum", "none"]:
+        check_parity(lambda m, a, b, r=reduction: m.nn.functional.kl_div(a, b, reduction=r), [logp, p])
+    p[0, 1] = 0.0  # 0 log 0 counts as 0 (the target's own gradient there is NaN in torch: not compared)
+    check_parity(lambda m, a, b: m.nn.functional.kl_div(a, b, reduction="sum"), [logp, p], requires_grad=[True, False])
+    check_parity(lambda m, a, b: m.nn.functional.kl_div(a, b.log(), reduction="sum", log_target=True),
+                 [logp, p + 0.1])
+
+
+# ------------------------------------------------------------------ finite differences (float64)
+def _numeric_grad(f, x, eps=1e-6):
+    grad = np.zeros_like(x)
+    for i in np.ndindex(x.shape):
+        up, down = x.copy(), x.copy()
+        up[i] += eps
+        down[i] -= eps
+        grad[i] = (f(up) - f(down)) / (2 * eps)
+    return grad
+
+
+@pytest.mark.parametrize("loss", [
+    lambda F, x: F.cross_entropy(x, tinygrad_rnn.tensor([2, 0, -100]),
+                                 weight=tinygrad_rnn.tensor([0.5, 1.0, 2.0], dtype=tinygrad_rnn.float64), label_smoothing=0.2),
+    lambda F, x: F.cross_entropy(x, tinygrad_rnn.tensor([[0.2, 0.3, 0.5]] * 3), label_smoothing=0.1),
+    lambda F, x: F.nll_loss(x, tinygrad_rnn.tensor([1, 1, 2]), reduction="sum"),
+    lambda F, x: F.mse_loss(x, tinygrad_rnn.ones(3, 3)),
+    lambda F, x: F.smooth_l1_loss(x, tinygrad_rnn.zeros(3, 3), beta=0.5),
+    lambda F, x: F.binary_cross_entropy(x.sigmoid(), tinygrad_rnn.full((3, 3), 0.3, dtype=tinygrad_rnn.float64)),
+    lambda F, x: F.binary_cross_entropy_with_logits(x, tinygrad_rnn.full((3, 3), 0.3), pos_weight=tinygrad_rnn.ones(3) * 2),
+    lambda F, x: F.kl_div(x.log_softmax(1), tinygrad_rnn.full((3, 3), 1 / 3), reduction="batchmean"),
+], ids=["ce_weighted_smoothed", "ce_probabilities", "nll_sum", "mse", "smooth_l1", "bce", "bce_logits", "kl_div"])
+def test_loss_gradients_match_finite_differences(loss):
+    F = tinygrad_rnn.nn.functional
+    x0 = np.random.default_rng(8).standard_normal((3, 3))
+    x = tinygrad_rnn.tensor(x0, requires_grad=True)
+    loss(F, x).backward()
+    numeric = _numeric_grad(lambda a: loss(F, tinygrad_rnn.tensor(a)).item(), x0)
+    np.testing.assert_allclose(x.grad.numpy(), numeric, rtol=1e-6, atol=1e-8)
+
+
+def test_cross_entropy_double_backward_matches_torch():
+    torch = require_torch()
+    x0 = np.random.default_rng(9).standard_normal((3, 4))
+    results = []
+    for m in (tinygrad_rnn, torch):
+        x = m.tensor(x0, requires_grad=True)
+        loss = m.nn.functional.cross_entropy(x, m.tensor([1, 3, 0]), label_smoothing=0.1)
+        (g,) = m.autograd.grad(loss, x, create_graph=True)
+        (gg,) = m.autograd.grad((g * g).sum(), x)
+        results.append(gg.detach().numpy())
+    np.testing.assert_allclose(results[0], results[1], rtol=1e-10, atol=1e-12)
+
+
+# ------------------------------------------------------------------ errors
+def _long(m, values):
+    return m.tensor(values)
+
+
+ERRORS = {
+    "target_layout": lambda m: m.nn.functional.cross_entropy(m.zeros(2, 3, 5), m.zeros(2, 3, dtype=m.long)),
+    "target_size_3d": lambda m: m.nn.CrossEntropyLoss()(m.zeros(2, 5, 3), m.zeros(2, 4, dtype=m.long)),
+    "target_size_4d": lambda m: m.nn.functional.nll_loss(m.zeros(2, 3, 4, 5), m.zeros(2, 4, 4, dtype=m.long)),
+    "target_dim_4d": lambda m: m.nn.functional.nll_loss(m.zeros(2, 3, 4, 5), m.zeros(2, 4, dtype=m.long)),
+    "target_int32": lambda m: m.nn.functional.cross_entropy(m.zeros(4, 5), m.zeros(4, dtype=m.int32)),
+    "target_float": lambda m: m.nn.functional.cross_entropy(m.zeros(4, 5), m.zeros(4)),
+    "multi_target": lambda m: m.nn.functional.cross_entropy(m.zeros(4, 5), m.zeros(4, 1, dtype=m.long)),
+    "out_of_bounds": lambda m: m.nn.functional.cross_entropy(m.zeros(4, 5), _long(m, [1, 2, 5, 0])),
+    "negative_target": lambda m: m.nn.functional.cross_entropy(m.zeros(4, 5), _long(m, [1, -1, 3, 0])),
+    "out_of_bounds_smoothed": lambda m: m.nn.functional.cross_entropy(m.zeros(4, 5), _long(m, [9, 0, 0, 0]),
+                                                                      label_smoothing=0.1),
+    "batch_mismatch": lambda m: m.nn.functional.cross_entropy(m.zeros(4, 5), _long(m, [1, 2, 3])),
+    "batch_mismatch_0d": lambda m: m.nn.functional.nll_loss(m.zeros(4, 5), _long(m, 2)),
+    "batch_before_dtype": lambda m: m.nn.functional.nll_loss(m.zeros(4, 5), m.zeros(3, dtype=m.int32)),
+    "1d_input_target_size": lambda m: m.nn.functional.cross_entropy(m.zeros(5), _long(m, [1, 2])),
+    "0d_input": lambda m: m.nn.functional.nll_loss(m.tensor(1.0), _long(m, 0)),
+    "0d_input_ce": lambda m: m.nn.functional.cross_entropy(m.tensor(1.0), _long(m, 0)),
+    "weight_size": lambda m: m.nn.functional.cross_entropy(m.zeros(4, 5), _long(m, [1, 2, 3, 0]), weight=m.ones(3)),
+    "weight_size_3d": lambda m: m.nn.functional.nll_loss(m.zeros(2, 3, 4), m.zeros(2, 4, dtype=m.long), weight=m.ones(2)),
+    "weight_dtype": lambda m: m.nn.functional.cross_entropy(m.zeros(4, 5), _long(m, [1, 2, 3, 0]),
+                                                            weight=m.ones(5, dtype=m.float64)),
+    "bad_reduction": lambda m: m.nn.CrossEntropyLoss(reduction="foo")(m.zeros(4, 5), _long(m, [1, 2, 3, 0])),
+    "label_smoothing": lambda m: m.nn.functional.cross_entropy(m.zeros(4, 5), _long(m, [1, 2, 3, 0]),
+                                                               label_smoothing=1.5),
+    "prob_target_int": lambda m: m.nn.functional.cross_entropy(m.zeros(4, 5), m.zeros(4, 5, dtype=m.long)),
+    "prob_ignore_index": lambda m: m.nn.functional.cross_entropy(m.zeros(4, 5), m.zeros(4, 5), ignore_index=1),
+    "prob_weight": lambda m: m.nn.functional.cross_entropy(m.zeros(4, 5), m.zeros(4, 5), weight=m.ones(3)),
+    "int_logits": lambda m: m.nn.functional.cross_entropy(m.ones(4, 5, dtype=m.long), _long(m, [1, 2, 3, 0])),
+    "input_not_tensor": lambda m: m.nn.functional.cross_entropy([1.0, 2.0], _long(m, 1)),
+    "mse_no_broadcast": lambda m: m.nn.functional.mse_loss(m.zeros(5, 2), m.zeros(3)),
+    "mse_int": lambda m: m.nn.functional.mse_loss(m.ones(5, dtype=m.long), m.ones(5, dtype=m.long)),
+    "bce_range": lambda m: m.nn.functional.binary_cross_entropy(m.tensor([1.5]), m.tensor([1.0])),
+    "bce_shape": lambda m: m.nn.BCELoss()(m.zeros(3), m.zeros(3, 1)),
+    "bce_dtype": lambda m: m.nn.functional.binary_cross_entropy(m.zeros(3), m.zeros(3, dtype=m.float64)),
+    "bce_weight": lambda m: m.nn.functional.binary_cross_entropy(m.zeros(2, 3), m.zeros(2, 3), weight=m.ones(4)),
+    "bce_logits_shape": lambda m: m.nn.BCEWithLogitsLoss()(m.zeros(3), m.zeros(3, 1)),
+    "bce_logits_long_target": lambda m: m.nn.functional.binary_cross_entropy_with_logits(m.zeros(3), m.ones(3, dtype=m.long)),
+    "mse_weight_shape": lambda m: m.nn.functional.mse_loss(m.zeros(3), m.zeros(3), weight=m.ones(2)),
+}
+
+
+@pytest.mark.parametrize("case", sorted(ERRORS))
+def test_loss_errors_match_torch(case):
+    check_error(ERRORS[case])
+
+
+def test_legacy_size_average_and_reduce_match_torch():
+    torch = require_torch()
+    for kwargs, expected in [({"size_average": False}, "sum"), ({"reduce": False}, "none"),
+                             ({"size_average": True, "reduce": True}, "mean")]:
+        with pytest.warns(UserWarning, match=f"reduction='{expected}'"):
+            assert tinygrad_rnn.nn.CrossEntropyLoss(**kwargs).reduction == expected
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            assert torch.nn.CrossEntropyLoss(**kwargs).reduction == expected
+            check_parity(lambda m, x, t, kw=kwargs: m.nn.functional.cross_entropy(x, t, **kw),
+                         [np.random.default_rng(10).standard_normal((3, 4)), np.array([0, 3, 1])])
+            check_parity(lambda m, x, t, kw=kwargs: m.nn.functional.mse_loss(x, t, **kw),
+                         [np.random.default_rng(11).standard_normal((3, 4)), np.zeros((3, 4))])
