@@ -312,6 +312,30 @@ def test_dropout_is_elementwise_inverted_dropout_on_the_layer_input():
     assert np.array_equal(layer_inputs[0], layer_inputs[2])  # the first layer's input is never dropped
 
 
+@pytest.mark.parametrize("module", ["RNN", "RNNCell"])
+def test_same_seed_gives_torchs_initial_weights(module):
+    torch = require_torch()
+    args = (4, 3, 2) if module == "RNN" else (4, 3)
+    made = []
+    for lib in (torch, tinygrad_rnn):
+        lib.manual_seed(7)
+        made.append(getattr(lib.nn, module)(*args))
+    for (name, theirs), (_, ours) in zip(made[0].named_parameters(), made[1].named_parameters()):
+        np.testing.assert_array_equal(ours.detach().numpy(), theirs.detach().numpy(), err_msg=name)
+
+
+def test_same_seed_gives_torchs_dropout_masks_in_training():
+    torch = require_torch()
+    results = []
+    for lib in (torch, tinygrad_rnn):
+        lib.manual_seed(0)
+        rnn = lib.nn.RNN(3, 4, num_layers=3, dropout=0.3, bidirectional=True)
+        out, h_n = rnn(lib.ones(5, 2, 3))
+        results.append((out, h_n))
+    for ours, theirs in zip(results[1], results[0]):
+        assert_arrays_close(ours, theirs, np.float32)
+
+
 def test_dropout_one_gives_zeros_not_nan_and_single_layer_dropout_is_a_noop():
     tinygrad_rnn.manual_seed(0)
     rnn = tinygrad_rnn.nn.RNN(3, 4, num_layers=2, dropout=1.0)

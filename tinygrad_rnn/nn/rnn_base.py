@@ -26,8 +26,8 @@ from ..autograd import no_grad
 from ..creation import zeros
 from ..device import check_device
 from ..ops.shape import cat, stack
-from ..random import rand
 from ..tensor import Tensor
+from .functional import dropout
 from .module import Module
 from .parameter import Parameter
 from .utils.rnn import PackedSequence, lengths_from_batch_sizes, packed_to_padded, padded_to_packed
@@ -65,15 +65,6 @@ def init_uniform(module: Module, hidden_size: int) -> None:
     with no_grad():
         for weight in module.parameters():
             weight.uniform_(-bound, bound)
-
-
-def _dropout(x: Tensor, p: float) -> Tensor:
-    """Inverted dropout: zero each element with probability p, scale the rest by 1/(1-p).
-    p == 1 zeroes everything (computing 0 * 1/0 would give NaN)."""
-    if p == 1:
-        return x * 0
-    keep = (rand(*x.shape, dtype=x.dtype) >= p).to(x.dtype)
-    return x * (keep / (1 - p))
 
 
 class RNNBase(Module):
@@ -303,7 +294,8 @@ class RNNBase(Module):
         finals = []
         for layer in range(self.num_layers):
             if layer > 0 and self.training and self.dropout > 0:
-                x = _dropout(x, self.dropout)
+                # The same draws as torch's (an i.i.d. mask over the whole layer output).
+                x = dropout(x, self.dropout)
             outputs = []
             for direction in range(num_directions):
                 index = layer * num_directions + direction
