@@ -1,0 +1,255 @@
+"""Custom autograd.Function, used as a torch user would: each op is written once, for module `m`
+(tinygrad_rnn or torch), and both frameworks must give the same values, gradients and errors."""
+import numpy as np
+import pytest
+from helpers import check_parity, require_torch
+
+import tinygrad_rnn as tg
+from tinygrad_rnn.autograd import gradcheck, gradgradcheck
+
+
+def ops(m):
+    """The same custom Functions for module `m`, written only with public API."""
+
+    class ScaledMulAdd(m.autograd.Function):
+        """(x * y * scale, x + y): two tensor inputs, a float argument, two outputs."""
+
+        @staticmethod
+        def forward(ctx, x, y, scale):
+            ctx.save_for_backward(x, y)
+            ctx.scale = scale
+            return x * y * scale, x + y
+
+        @staticmethod
+        def backward(ctx, g_prod, g_sum):
+            x, y = ctx.saved_tensors
+            gx = g_prod * y * ctx.scale + g_sum if ctx.needs_input_grad[0] else None
+            gy = g_prod * x * ctx.scale + g_sum if ctx.needs_input_grad[1] else None
+            return gx, gy, None
+
+    class SmoothAbs(m.autograd.Function):
+        """sqrt(x^2 + 1) with a backward written in differentiable ops (double backward works)."""
+
+        @staticmethod
+        def forward(ctx, x):
+            out = (x * x + 1).sqrt()
+            ctx.save_for_backward(x, out)
+            return out
+
+        @staticmethod
+        def backward(ctx, g):
+            x, out = ctx.saved_tensors
+            return g * x / out
+
+    class SortWithIndices(m.autograd.Function):
+        """Sorted values and the (non-differentiable) permutation."""
+
+        @staticmethod
+        def forward(ctx, x):
+            values, idx = x.sort()
+            ctx.mark_non_differentiable(idx)
+            ctx.save_for_backward(idx)
+            return values, idx
+
+        @staticmethod
+        def backward(ctx, g_values, g_idx):
+            (idx,) = ctx.saved_tensors
+            grad = m.zeros_like(g_values)
+            grad[idx] = g_values
+            return grad
+
+    class FirstUsedOnly(m.autograd.Function):
+        """Two outputs; with set_materialize_grads(False), an unused output's grad arrives as None."""
+
+        @staticmethod
+        def forward(ctx, x):
+            ctx.set_materialize_grads(False)
+            return x * 2, x * 3
+
+        @staticmethod
+        def backward(ctx, g1, g2):
+            ctx.seen = (g1 is None, g2 is None)
+            grad = m.zeros_like(g1 if g1 is not None else g2)
+            if g1 is not None:
+                grad = grad + g1 * 2
+            if g2 is not None:
+                grad = grad + g2 * 3
+            return grad
+
+    class Identity(m.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            return x
+
+        @staticmethod
+        def backward(ctx, g):
+            return g
+
+    return ScaledMulAdd, SmoothAbs, SortWithIndices, FirstUsedOnly, Identity
+
+
+def test_multiple_inputs_outputs_and_a_float_argument():
+    check_parity(lambda m, x, y: ops(m)[0].apply(x, y, 0.5), shapes=[(2, 3), (2, 3)])
+    check_parity(lambda m, x, y: ops(m)[0].apply(x, y, 2.0), shapes=[(3,), (3,)], dtype=np.float32)
+
+
+def test_needs_input_grad_and_none_gradients():
+    check_parity(lambda m, x, y: ops(m)[0].apply(x, y, 1.5), shapes=[(2,), (2,)], requires_grad=[True, False])
+    seen = {}
+
+    class Spy(tg.autograd.Function):
+        @staticmethod
+        def forward(ctx, x, k, y):
+            return x * k + y
+
+        @staticmethod
+        def backward(ctx, g):
+            seen["needs"] = ctx.needs_input_grad
+            return g, None, None
+
+    x, y = tg.ones(2, requires_grad=True), tg.ones(2)
+    Spy.apply(x, 3, y).sum().backward()
+    assert seen["needs"] == (True, False, False)
+    np.testing.assert_array_equal(x.grad.numpy(), [1.0, 1.0])
+
+
+def test_backward_written_with_tensor_ops_is_twice_differentiable():
+    check_parity(lambda m, x: ops(m)[1].apply(x), shapes=[(4,)])
+    x = tg.tensor(np.linspace(-2, 2, 5), requires_grad=True)
+    assert gradcheck(ops(tg)[1].apply, (x,))
+    assert gradgradcheck(ops(tg)[1].apply, (x,))
+
+    torch = require_torch()
+    for m in (tg, torch):
+        x = m.tensor([0.5, -1.0], dtype=m.float64, requires_grad=True)
+        (g,) = m.autograd.grad(ops(m)[1].apply(x).sum(), x, create_graph=True)
+        g.sum().backward()
+        if m is tg:
+            ours = x.grad.numpy().copy()
+    np.testing.assert_allclose(ours, x.grad.numpy(), rtol=1e-12)
+
+
+def test_mark_non_differentiable_output():
+    torch = require_torch()
+    results = []
+    for m in (tg, torch):
+        x = m.tensor([3.0, 1.0, 2.0], dtype=m.float64, requires_grad=True)
+        values, idx = ops(m)[2].apply(x)
+        (values * m.tensor([1.0, 10.0, 100.0], dtype=m.float64)).sum().backward()
+        results.append((values.requires_grad, idx.requires_grad, idx.tolist(), x.grad.tolist()))
+    assert results[0] == results[1]
+
+
+def test_set_materialize_grads_false_passes_none():
+    torch = require_torch()
+    seen = []
+    for m in (tg, torch):
+        x = m.tensor([1.0, 2.0], requires_grad=True)
+        first, _ = ops(m)[3].apply(x)
+        first.sum().backward()
+        seen.append((first.grad_fn.seen if m is tg else None, x.grad.tolist()))
+    assert seen[0][1] == seen[1][1] == [2.0, 2.0]
+    assert seen[0][0] == (False, True)
+
+
+def test_identity_returning_its_input_gives_a_new_node():
+    torch = require_torch()
+    for m in (tg, torch):
+        x = m.ones(2, requires_grad=True)
+        y = ops(m)[4].apply(x)
+        assert y is not x and y.grad_fn is not None and x.grad_fn is None
+        (y * 3).sum().backward()
+        assert x.grad.tolist() == [3.0, 3.0]
+
+
+def test_node_names_match_torch():
+    torch = require_torch()
+    names = []
+    for m in (tg, torch):
+        x = m.ones(2, requires_grad=True)
+        names.append([ops(m)[1].apply(x).grad_fn.name(), x.exp().grad_fn.name()])
+    assert names[0] == names[1] == ["SmoothAbsBackward", "ExpBackward0"]
+
+
+def test_gradcheck_of_custom_functions():
+    x, y = (tg.tensor(np.random.default_rng(k).standard_normal((2, 2)), requires_grad=True) for k in (1, 2))
+    assert gradcheck(lambda a, b: ops(tg)[0].apply(a, b, 0.7), (x, y))
+    assert gradgradcheck(lambda a, b: ops(tg)[0].apply(a, b, 0.7), (x, y))
+    assert gradcheck(lambda a: ops(tg)[2].apply(a)[0], (tg.tensor([0.3, -1.0, 2.0], dtype=tg.float64, requires_grad=True),))
+
+
+def _train_model_with_custom_op(m):
+    """Three SGD steps of a Linear layer followed by the custom SmoothAbs op; the final weights."""
+    m.manual_seed(0)
+    smooth_abs = ops(m)[1]
+
+    class Model(m.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.linear = m.nn.Linear(3, 2)
+
+        def forward(self, x):
+            return smooth_abs.apply(self.linear(x)).sum(1)
+
+    model = Model()
+    with m.no_grad():  # same starting weights on both sides
+        model.linear.weight.copy_(m.tensor([[0.1, -0.2, 0.3], [0.4, 0.5, -0.6]]))
+        model.linear.bias.copy_(m.tensor([0.05, -0.05]))
+    opt = m.optim.SGD(model.parameters(), lr=0.1)
+    x = m.tensor([[1.0, 2.0, 3.0], [-1.0, 0.5, 0.0]])
+    for _ in range(3):
+        opt.zero_grad()
+        model(x).mean().backward()
+        opt.step()
+    return model.linear.weight.detach().numpy().copy()
+
+
+def test_custom_function_inside_a_model_trains_like_torch():
+    torch = require_torch()
+    np.testing.assert_allclose(_train_model_with_custom_op(tg), _train_model_with_custom_op(torch),
+                               rtol=2e-6, atol=1e-7)
+
+
+def _saved_after_backward(m):
+    smooth_abs = ops(m)[1]
+    y = smooth_abs.apply(m.ones(2, requires_grad=True))
+    y.sum().backward()
+    return y.grad_fn.saved_tensors
+
+
+def _wrong_count(m):
+    class TooFew(m.autograd.Function):
+        @staticmethod
+        def forward(ctx, x, y):
+            return x + y
+
+        @staticmethod
+        def backward(ctx, g):
+            return (g,)
+
+    TooFew.apply(m.ones(2, requires_grad=True), m.ones(2, requires_grad=True)).sum().backward()
+
+
+def _wrong_shape(m):
+    class BadShape(m.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            return x * 2
+
+        @staticmethod
+        def backward(ctx, g):
+            return g.sum(0, keepdim=True).expand(3, 2).reshape(2, 3)
+
+    BadShape.apply(m.ones(3, 2, requires_grad=True)).sum().backward()
+
+
+@pytest.mark.parametrize("call", [_saved_after_backward, _wrong_count, _wrong_shape],
+                         ids=["saved tensors freed", "too few gradients", "gradient of the wrong shape"])
+def test_user_mistakes_raise_torchs_errors(call):
+    torch = require_torch()
+    errors = []
+    for m in (torch, tg):
+        with pytest.raises(Exception) as info:
+            call(m)
+        errors.append((type(info.value).__name__, str(info.value)))
+    assert errors[0] == errors[1]
