@@ -97,7 +97,9 @@ class Pow(Function):
             elif (exponent._data == 0).any():
                 g_base = where(_mask(exponent._data == 0), 0.0, g_base)
         if ctx.needs_input_grad[1]:  # d(b^e)/de = b^e * log(b), taken as 0 where b == 0 and e >= 0
-            g_exp = g * base**exponent * log(base)
+            with np.errstate(divide="ignore", invalid="ignore"):  # a number base <= 0: nan or -inf, as torch
+                log_base = log(base) if isinstance(base, Tensor) else float(np.log(base))
+            g_exp = g * base**exponent * log_base
             zero = (_arr(base) == 0) & (exponent._data >= 0)
             if np.any(zero):
                 g_exp = where(_mask(zero), 0.0, g_exp)

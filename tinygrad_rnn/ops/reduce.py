@@ -160,20 +160,23 @@ class Prod(Function):
 
 
 def _product_of_others(x: Tensor, dims: tuple) -> Tensor:
-    """For each element, the product of the other elements in its reduction group, written with
-    differentiable ops so that higher derivatives stay right when x holds zeros."""
-    from .pointwise import where
+    """For each element, the product of the other elements in its reduction group.
 
-    is_zero = Tensor._make(x._data == 0)
-    if not is_zero._data.any():
+    Without zeros that is y / x. With zeros it is built from differentiable ops (so higher
+    derivatives stay right): lay each group out along one axis of length n and multiply the
+    n - 1 rotations of that axis, which puts every other element of the group at each position.
+    """
+    if not (x._data == 0).any():
         return Prod.apply(x, dims, True) / x
-    zeros_in_group = Tensor._make(is_zero._data.sum(axis=dims, keepdims=True))
-    nonzero = where(is_zero, 1.0, x)
-    nonzero_product = Prod.apply(nonzero, dims, True)
-    # no zero in the group: y / x; one zero: the product of the rest at the zero, 0 elsewhere; more: 0
-    at_the_zero = where(zeros_in_group == 1, nonzero_product, 0.0)
-    elsewhere = where(zeros_in_group == 0, nonzero_product / nonzero, 0.0)
-    return where(is_zero, at_the_zero, elsewhere)
+    kept = [d for d in range(x.ndim) if d not in dims]
+    order = tuple(kept + list(dims))
+    moved = x.permute(order)
+    n = int(np.prod(moved.shape[len(kept):]))
+    groups = moved.reshape(tuple(moved.shape[:len(kept)]) + (n,))
+    others = Tensor._make(np.ones(groups.shape, x._data.dtype))
+    for shift in range(1, n):
+        others = others * groups.roll(shift, -1)
+    return others.reshape(moved.shape).permute(tuple(np.argsort(order)))
 
 
 class Cumsum(Function):
@@ -214,6 +217,24 @@ def _cumprod_grad_with_zeros(x: np.ndarray, g: np.ndarray, dim: int) -> np.ndarr
         others[..., i] = 1
         out[..., i] = (np.cumprod(others, axis=-1) * g)[..., i:].sum(axis=-1)
     return np.moveaxis(out, -1, dim)
+
+
+class StdFromVar(Function):
+    """sqrt(variance), whose gradient torch takes as 0 where the std is 0 (sqrt's would be inf)."""
+
+    @staticmethod
+    def forward(ctx, v):
+        y = Tensor._make(np.sqrt(v._data))
+        ctx.save_for_backward(y)
+        return y
+
+    @staticmethod
+    def backward(ctx, g):
+        from .pointwise import where
+
+        (y,) = ctx.saved_tensors
+        zero = Tensor._make(y._data == 0)
+        return where(zero, 0.0, g / (2 * where(zero, 1.0, y)))
 
 
 class Norm(Function):
@@ -407,7 +428,7 @@ def var(input: Tensor, dim: Any = None, unbiased: Any = None, keepdim: bool = Fa
 
 def std(input: Tensor, dim: Any = None, unbiased: Any = None, keepdim: bool = False, *,
         correction: Any = None) -> Tensor:
-    return rename(var(input, dim, unbiased, keepdim, correction=correction).sqrt(), "StdBackward0")
+    return rename(StdFromVar.apply(var(input, dim, unbiased, keepdim, correction=correction)), "StdBackward0")
 
 
 def norm(input: Tensor, p: Any = "fro", dim: Any = None, keepdim: bool = False, dtype: Any = None) -> Tensor:

@@ -1,0 +1,152 @@
+"""Elementwise ops: values, dtypes and gradients against torch (both float dtypes) and against
+finite differences (float64), on generated shapes that broadcast, including sizes 1 and 0."""
+import numpy as np
+import pytest
+from helpers import check_finite_differences, check_parity, require_torch
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import tinygrad_rnn
+from tinygrad_rnn.testing.strategies import arrays, broadcastable_shapes
+
+BINARY = {
+    "add": lambda m, a, b: a + b,
+    "add_alpha": lambda m, a, b: m.add(a, b, alpha=0.5),
+    "sub": lambda m, a, b: a - b,
+    "mul": lambda m, a, b: a * b,
+    "div": lambda m, a, b: a / (b * b + 0.5),
+    "pow": lambda m, a, b: (a * a + 0.5) ** b,
+    "maximum": lambda m, a, b: m.maximum(a, b),
+    "minimum": lambda m, a, b: m.minimum(a, b),
+    "max_elementwise": lambda m, a, b: m.max(a, b),
+    "where": lambda m, a, b: m.where(a > b, a, b * 2),
+}
+
+UNARY = {
+    "tanh": lambda m, x: x.tanh(),
+    "sigmoid": lambda m, x: m.sigmoid(x),
+    "relu": lambda m, x: x.relu(),
+    "exp": lambda m, x: x.exp(),
+    "log": lambda m, x: (x * x + 0.1).log(),
+    "sqrt": lambda m, x: (x * x + 0.1).sqrt(),
+    "abs": lambda m, x: x.abs(),
+    "neg": lambda m, x: -x,
+    "clamp": lambda m, x: x.clamp(-0.5, 0.7),
+    "clamp_min": lambda m, x: x.clamp(min=0.2),
+    "clamp_max": lambda m, x: m.clamp(x, max=0.2),
+    "pow_scalar": lambda m, x: x**3,
+    "pow_half": lambda m, x: (x * x + 0.1) ** 0.5,
+    "rpow": lambda m, x: 2.0**x,
+    "rsub": lambda m, x: 1 - x,
+    "rdiv": lambda m, x: 1 / (x * x + 0.5),
+    "sin": lambda m, x: m.sin(x),
+    "cos": lambda m, x: x.cos(),
+    "tan": lambda m, x: (x * 0.3).tan(),
+    "sinh": lambda m, x: x.sinh(),
+    "cosh": lambda m, x: x.cosh(),
+    "atan": lambda m, x: x.atan(),
+    "asin": lambda m, x: (x * 0.2).asin(),
+    "acos": lambda m, x: (x * 0.2).acos(),
+    "log1p": lambda m, x: (x * x).log1p(),
+    "expm1": lambda m, x: x.expm1(),
+    "log2": lambda m, x: (x * x + 0.1).log2(),
+    "log10": lambda m, x: (x * x + 0.1).log10(),
+    "reciprocal": lambda m, x: (x * x + 0.5).reciprocal(),
+    "rsqrt": lambda m, x: (x * x + 0.5).rsqrt(),
+    "square": lambda m, x: x.square(),
+    "erf": lambda m, x: x.erf(),
+    "masked_fill": lambda m, x: x.masked_fill(x > 0.5, -1.0),
+    "lerp": lambda m, x: x.lerp(x * x, 0.3),
+    "float_scalar_keeps_dtype": lambda m, x: x * 2.5 + 1,
+}
+
+
+@pytest.mark.parametrize("name", sorted(BINARY))
+@settings(max_examples=8)
+@given(shapes=broadcastable_shapes(min_side=0), dtype=st.sampled_from(["float64", "float32"]), seed=st.integers(0, 99))
+def test_binary_op_matches_torch(name, shapes, dtype, seed):
+    check_parity(BINARY[name], shapes=shapes, dtype=dtype, seed=seed)
+
+
+@pytest.mark.parametrize("name", sorted(UNARY))
+@settings(max_examples=5)
+@given(x=arrays(), dtype=st.sampled_from(["float64", "float32"]))
+def test_unary_op_matches_torch(name, x, dtype):
+    check_parity(UNARY[name], [x.astype(dtype)])
+
+
+@pytest.mark.parametrize("name", sorted(BINARY))
+@settings(max_examples=3)
+@given(shapes=broadcastable_shapes(max_side=3), seed=st.integers(0, 99))
+def test_binary_gradient_matches_finite_differences(name, shapes, seed):
+    rng = np.random.default_rng(seed)
+    values = [rng.standard_normal(s) for s in shapes]
+    if name in ("maximum", "minimum", "max_elementwise", "where"):
+        values[1] = values[1] + 0.3  # keep away from ties, where the derivative jumps
+    check_finite_differences(BINARY[name], values, seed=seed)
+
+
+@pytest.mark.parametrize("name", sorted(set(UNARY) - {"abs", "relu", "clamp", "clamp_min", "clamp_max", "masked_fill"}))
+def test_unary_gradient_matches_finite_differences(name):
+    x = np.random.default_rng(1).uniform(-2, 2, (2, 3))
+    check_finite_differences(UNARY[name], [x])
+
+
+@pytest.mark.parametrize("name", ["abs", "relu", "clamp", "clamp_min", "clamp_max", "masked_fill"])
+def test_kinked_unary_gradient_matches_finite_differences_away_from_kinks(name):
+    x = np.array([[-1.5, -0.9, -0.3], [0.35, 0.95, 1.4]])  # no point within 1e-6 of a kink
+    check_finite_differences(UNARY[name], [x])
+
+
+@pytest.mark.parametrize("name", ["relu", "abs", "clamp", "maximum", "sqrt_at_zero"])
+def test_gradient_at_the_kink_matches_torch(name):
+    fns = {
+        "relu": lambda m, x: x.relu(),
+        "abs": lambda m, x: x.abs(),
+        "clamp": lambda m, x: x.clamp(-1.0, 1.0),
+        "maximum": lambda m, x: m.maximum(x, x.detach() * 0 + 1.0),
+        "sqrt_at_zero": lambda m, x: (x * 0).sqrt(),
+    }
+    check_parity(fns[name], [np.array([-1.0, 0.0, 1.0, 2.0])])
+
+
+@pytest.mark.parametrize("expr", [
+    lambda m: m.tensor([1, 2]) + 1.5,
+    lambda m: m.tensor([1, 2]) / 2,
+    lambda m: m.tensor([1, 2]) // 2,
+    lambda m: m.tensor([1, 2], dtype=m.int32) + m.tensor(3),
+    lambda m: m.tensor([True, False]) + 1,
+    lambda m: m.tensor([1.0], dtype=m.float32) + m.tensor([1.0], dtype=m.float64),
+    lambda m: m.tensor([1.0], dtype=m.float32) * m.tensor(2.0, dtype=m.float64),
+    lambda m: m.tensor([1, 2]) * m.tensor(2.5),
+    lambda m: m.tensor([1.0, 2.0]) > 1,
+    lambda m: (m.tensor([1, 2]) == m.tensor([1, 3])).float().mean(),
+    lambda m: (m.tensor([1, 2]) == m.tensor([1, 3])).sum(),
+    lambda m: m.tensor([1, 2]).exp(),
+    lambda m: m.tensor([3, -2]) % 2,
+    lambda m: 2 ** m.tensor([1, 2]),
+    lambda m: m.tensor([1.0, 2.0], dtype=m.float32) + np.float64(1.5),
+])
+def test_dtype_promotion_matches_torch(expr):
+    torch = require_torch()
+    ours, theirs = expr(tinygrad_rnn), expr(torch)
+    assert str(ours.dtype) == str(theirs.dtype)
+    np.testing.assert_allclose(ours.numpy(), theirs.numpy())
+
+
+def test_float32_gradients_stay_float32():
+    x = tinygrad_rnn.randn(3, 4, requires_grad=True)
+    w = tinygrad_rnn.randn(4, 2, dtype=tinygrad_rnn.float64)
+    y = ((x * 2.0).tanh() @ w.float()).sigmoid().sum()
+    y.backward()
+    assert y.dtype == tinygrad_rnn.float32 and x.grad.dtype == tinygrad_rnn.float32
+
+
+def test_float32_input_with_float64_tensor_promotes_and_grad_comes_back_float32():
+    check_parity(lambda m, a, b: a * b.double(), shapes=[(2, 3), (3,)], dtype="float32",
+                 tol=dict(rtol=2e-6, atol=1e-7))
+
+
+def test_regression_number_base_to_tensor_power_backward():
+    """2.0 ** x used to call log() on the Python number 2.0 in backward (AttributeError)."""
+    check_parity(lambda m, x: 2.0**x * 0.5**x, shapes=[(3,)])
