@@ -1,0 +1,416 @@
+"""nn.LSTM, nn.GRU, nn.LSTMCell and nn.GRUCell against torch: outputs, final states and every
+gradient over random configurations (both paths), fused vs composed, finite differences, and every
+constructor and forward error of the spec."""
+import warnings
+
+import numpy as np
+import pytest
+from helpers import assert_arrays_close, check_error, require_torch
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import tinygrad_rnn
+from tinygrad_rnn.autograd import gradcheck
+from tinygrad_rnn.kernels.gru import fused_gru_direction
+from tinygrad_rnn.kernels.lstm import fused_lstm_direction
+from tinygrad_rnn.nn.gru import run_gru_direction
+from tinygrad_rnn.nn.lstm import run_lstm_direction
+from tinygrad_rnn.testing.strategies import rnn_configs
+
+CTOR_KEYS = ("input_size", "hidden_size", "num_layers", "bias", "batch_first", "bidirectional")
+DTYPES = st.sampled_from([np.float32, np.float64])
+
+
+@st.composite
+def lstm_configs(draw):
+    """rnn_configs plus a proj_size (0 or below hidden_size) for LSTM."""
+    cfg = draw(rnn_configs(max_size=6))
+    cfg["proj_size"] = draw(st.integers(0, cfg["hidden_size"] - 1)) if draw(st.booleans()) else 0
+    return cfg
+
+
+def state_shapes(kind, cfg):
+    """Shapes of h0 (and c0) for cfg: batched or unbatched; batch_first never applies to them."""
+    layers = cfg["num_layers"] * (2 if cfg["bidirectional"] else 1)
+    batch = () if cfg["batch"] is None else (cfg["batch"],)
+    h_size = cfg.get("proj_size") or cfg["hidden_size"]
+    shapes = [(layers,) + batch + (h_size,)]
+    if kind == "LSTM":
+        shapes.append((layers,) + batch + (cfg["hidden_size"],))
+    return shapes
+
+
+def input_shape(cfg):
+    L, N, H_in = cfg["seq_len"], cfg["batch"], cfg["input_size"]
+    if N is None:
+        return (L, H_in)
+    return (N, L, H_in) if cfg["batch_first"] else (L, N, H_in)
+
+
+def flat(result):
+    """(output, h_n) or (output, (h_n, c_n)) as a flat list of tensors."""
+    out, state = result
+    return [out] + (list(state) if isinstance(state, tuple) else [state])
+
+
+def run_pair(kind, cfg, dtype, seed):
+    """The same module on both sides (torch's weights loaded into ours), forward and a backward
+    seeded with random upstream gradients; both sides' outputs and gradients."""
+    torch = require_torch()
+    rng = np.random.default_rng(seed)
+    kwargs = {k: cfg[k] for k in CTOR_KEYS}
+    if cfg.get("proj_size"):
+        kwargs["proj_size"] = cfg["proj_size"]
+    dname = np.dtype(dtype).name
+    theirs = getattr(torch.nn, kind)(**kwargs, dtype=getattr(torch, dname))
+    ours = getattr(tinygrad_rnn.nn, kind)(**kwargs, dtype=getattr(tinygrad_rnn, dname))
+    assert repr(ours.load_state_dict(theirs.state_dict())) == "<All keys matched successfully>"
+    x = rng.standard_normal(input_shape(cfg)).astype(dtype)
+    states = [rng.standard_normal(s).astype(dtype) for s in state_shapes(kind, cfg)] if cfg["with_h0"] else None
+    results, upstream = [], None
+    for lib, module in ((torch, theirs), (tinygrad_rnn, ours)):
+        xt = lib.tensor(x, requires_grad=True)
+        st_ = None if states is None else [lib.tensor(s, requires_grad=True) for s in states]
+        hx = None if st_ is None else (tuple(st_) if kind == "LSTM" else st_[0])
+        result = module(xt, hx)
+        assert type(result) is tuple
+        outs = flat(result)
+        if upstream is None:
+            upstream = [rng.standard_normal(tuple(t.shape)).astype(dtype) for t in outs]
+        lib.autograd.backward(outs, [lib.tensor(u) for u in upstream])
+        grads = {"input": xt.grad}
+        grads.update((f"state{i}", s.grad) for i, s in enumerate(st_ or []))
+        grads.update((name, p.grad) for name, p in module.named_parameters())
+        results.append((outs, grads))
+    return results
+
+
+def assert_same_results(results, dtype):
+    (outs_t, grads_t), (outs_o, grads_o) = results
+    assert len(outs_o) == len(outs_t)
+    for i, (a, b) in enumerate(zip(outs_o, outs_t)):
+        assert isinstance(a, tinygrad_rnn.Tensor)
+        assert_arrays_close(a, b, dtype, f"output {i}")
+    assert list(grads_o) == list(grads_t)
+    for name in grads_t:
+        assert (grads_o[name] is None) == (grads_t[name] is None), name
+        if grads_t[name] is not None:
+            assert_arrays_close(grads_o[name], grads_t[name], dtype, f"grad of {name}")
+
+
+# ---------------------------------------------------------------------------- modules vs torch
+@settings(max_examples=25)
+@given(cfg=lstm_configs(), dtype=DTYPES, seed=st.integers(0, 2**16), fused=st.booleans())
+def test_lstm_matches_torch_values_and_gradients(cfg, dtype, seed, fused):
+    tinygrad_rnn.backends.fused_rnn = fused
+    try:
+        assert_same_results(run_pair("LSTM", cfg, dtype, seed), dtype)
+    finally:
+        tinygrad_rnn.backends.fused_rnn = True
+
+
+@settings(max_examples=25)
+@given(cfg=rnn_configs(max_size=6), dtype=DTYPES, seed=st.integers(0, 2**16), fused=st.booleans())
+def test_gru_matches_torch_values_and_gradients(cfg, dtype, seed, fused):
+    tinygrad_rnn.backends.fused_rnn = fused
+    try:
+        assert_same_results(run_pair("GRU", cfg, dtype, seed), dtype)
+    finally:
+        tinygrad_rnn.backends.fused_rnn = True
+
+
+@pytest.mark.parametrize("kind", ["LSTM", "GRU"])
+def test_batch_of_zero_and_builtin_tuple(kind):
+    module = getattr(tinygrad_rnn.nn, kind)(4, 3)
+    result = module(tinygrad_rnn.randn(5, 0, 4))
+    assert type(result) is tuple
+    assert [tuple(t.shape) for t in flat(result)] == [(5, 0, 3)] + [(1, 0, 3)] * (2 if kind == "LSTM" else 1)
+
+
+def test_lstm_projection_shapes_and_list_hx():
+    lstm = tinygrad_rnn.nn.LSTM(4, 3, proj_size=2, num_layers=2, bidirectional=True)
+    h0, c0 = tinygrad_rnn.zeros(4, 5, 2), tinygrad_rnn.zeros(4, 5, 3)
+    out, (h_n, c_n) = lstm(tinygrad_rnn.randn(6, 5, 4), [h0, c0])
+    assert (tuple(out.shape), tuple(h_n.shape), tuple(c_n.shape)) == ((6, 5, 4), (4, 5, 2), (4, 5, 3))
+    names = [(n, tuple(p.shape)) for n, p in lstm.named_parameters()][:5]
+    assert names == [("weight_ih_l0", (12, 4)), ("weight_hh_l0", (12, 2)), ("bias_ih_l0", (12,)),
+                     ("bias_hh_l0", (12,)), ("weight_hr_l0", (2, 3))]
+
+
+@pytest.mark.parametrize("kind", ["LSTM", "GRU"])
+def test_init_is_uniform_in_one_over_sqrt_hidden(kind):
+    module = getattr(tinygrad_rnn.nn, kind)(50, 64, **({"proj_size": 16} if kind == "LSTM" else {}))
+    values = np.concatenate([p.detach().numpy().ravel() for p in module.parameters()])
+    assert np.all(np.abs(values) <= 0.125) and values.max() > 0.12 and values.min() < -0.12
+    assert abs(values.std() - 0.125 / np.sqrt(3)) < 0.003
+
+
+@pytest.mark.parametrize("kind", ["LSTM", "GRU"])
+def test_dropout_only_between_layers_and_only_in_training(kind):
+    module = getattr(tinygrad_rnn.nn, kind)(3, 4, num_layers=2, dropout=0.5)
+    x = tinygrad_rnn.randn(5, 2, 3)
+    first, second = flat(module(x)), flat(module(x))
+    assert not np.allclose(first[0].detach().numpy(), second[0].detach().numpy())
+    module.eval()
+    assert np.array_equal(flat(module(x))[0].detach().numpy(), flat(module(x))[0].detach().numpy())
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        single = getattr(tinygrad_rnn.nn, kind)(3, 4, dropout=0.5)
+    assert np.array_equal(flat(single(x))[0].detach().numpy(), flat(single.eval()(x))[0].detach().numpy())
+
+
+# ---------------------------------------------------------------------------- cells vs torch
+@settings(max_examples=20)
+@given(kind=st.sampled_from(["LSTMCell", "GRUCell"]), input_size=st.integers(1, 5), hidden=st.integers(1, 5),
+       batch=st.one_of(st.none(), st.integers(0, 3)), bias=st.booleans(), with_hx=st.booleans(), dtype=DTYPES,
+       seed=st.integers(0, 2**16))
+def test_cells_match_torch(kind, input_size, hidden, batch, bias, with_hx, dtype, seed):
+    torch = require_torch()
+    rng = np.random.default_rng(seed)
+    dname = np.dtype(dtype).name
+    theirs = getattr(torch.nn, kind)(input_size, hidden, bias, dtype=getattr(torch, dname))
+    ours = getattr(tinygrad_rnn.nn, kind)(input_size, hidden, bias, dtype=getattr(tinygrad_rnn, dname))
+    ours.load_state_dict(theirs.state_dict())
+    lead = () if batch is None else (batch,)
+    x = rng.standard_normal(lead + (input_size,)).astype(dtype)
+    states = [rng.standard_normal(lead + (hidden,)).astype(dtype) for _ in range(2 if kind == "LSTMCell" else 1)]
+    results, upstream = [], None
+    for lib, module in ((torch, theirs), (tinygrad_rnn, ours)):
+        xt = lib.tensor(x, requires_grad=True)
+        st_ = [lib.tensor(s, requires_grad=True) for s in states]
+        hx = (tuple(st_) if kind == "LSTMCell" else st_[0]) if with_hx else None
+        out = module(xt, hx)
+        outs = list(out) if kind == "LSTMCell" else [out]
+        if upstream is None:
+            upstream = [rng.standard_normal(tuple(o.shape)).astype(dtype) for o in outs]
+        lib.autograd.backward(outs, [lib.tensor(u) for u in upstream])
+        grads = {"input": xt.grad, **{f"state{i}": s.grad for i, s in enumerate(st_)}}
+        grads.update((name, p.grad) for name, p in module.named_parameters())
+        results.append((outs, grads))
+    assert_same_results(results, dtype)
+
+
+# ---------------------------------------------------------------------------- fused vs composed
+@settings(max_examples=25)
+@given(kind=st.sampled_from(["LSTM", "GRU"]), steps=st.integers(1, 6), batch=st.integers(1, 4),
+       input_size=st.integers(1, 4), hidden=st.integers(2, 5), proj=st.booleans(), bias=st.booleans(),
+       reverse=st.booleans(), packed=st.booleans(), seed=st.integers(0, 2**16))
+def test_fused_kernels_agree_with_composed_path(kind, steps, batch, input_size, hidden, proj, bias, reverse, packed,
+                                                seed):
+    """Values and every gradient, including reverse direction and unsorted packed lengths."""
+    rng = np.random.default_rng(seed)
+    gates = 4 if kind == "LSTM" else 3
+    out_size = hidden - 1 if kind == "LSTM" and proj else hidden
+    arrays = [rng.standard_normal(s) for s in [(steps, batch, input_size), (batch, out_size)]]
+    if kind == "LSTM":
+        arrays.append(rng.standard_normal((batch, hidden)))
+    arrays += [rng.standard_normal((gates * hidden, input_size)), rng.standard_normal((gates * hidden, out_size))]
+    arrays += [rng.standard_normal(gates * hidden) if bias else None] * 2
+    if kind == "LSTM":
+        arrays.append(rng.standard_normal((out_size, hidden)) if proj else None)
+    lengths = rng.integers(1, steps + 1, batch) if packed else None
+    fused, composed = (fused_lstm_direction, run_lstm_direction) if kind == "LSTM" else (fused_gru_direction,
+                                                                                         run_gru_direction)
+    results, upstream = [], None
+    for fn in (composed, fused):
+        tensors = [None if a is None else tinygrad_rnn.tensor(a, requires_grad=True) for a in arrays]
+        outs = fn(*tensors, reverse, lengths)
+        if upstream is None:
+            upstream = [rng.standard_normal(tuple(o.shape)) for o in outs]
+        tinygrad_rnn.autograd.backward(list(outs), [tinygrad_rnn.tensor(u) for u in upstream])
+        results.append([o.detach().numpy() for o in outs] + [t.grad.numpy() for t in tensors if t is not None])
+    for a, b in zip(*results):
+        np.testing.assert_allclose(b, a, rtol=1e-10, atol=1e-12)
+
+
+@pytest.mark.parametrize("kind", ["LSTM", "GRU"])
+def test_fused_double_backward_matches_composed(kind):
+    """create_graph=True through the fused node (its composed fallback) gives the composed result."""
+    rng = np.random.default_rng(0)
+    module = getattr(tinygrad_rnn.nn, kind)(2, 3, bidirectional=True).double()
+    x_data = rng.standard_normal((3, 2, 2))
+    results = []
+    for fused in (False, True):
+        tinygrad_rnn.backends.fused_rnn = fused
+        try:
+            x = tinygrad_rnn.tensor(x_data, requires_grad=True)
+            out = flat(module(x))[0]
+            (g,) = tinygrad_rnn.autograd.grad((out * out).sum(), x, create_graph=True)
+            (gg,) = tinygrad_rnn.autograd.grad((g * g).sum(), x)
+            results.append((g.detach().numpy(), gg.numpy()))
+        finally:
+            tinygrad_rnn.backends.fused_rnn = True
+    for a, b in zip(*results):
+        np.testing.assert_allclose(b, a, rtol=1e-10, atol=1e-12)
+
+
+# ---------------------------------------------------------------------------- finite differences
+@pytest.mark.parametrize("fused", [False, True])
+@pytest.mark.parametrize("kind", ["LSTM", "GRU"])
+def test_gradients_match_finite_differences(kind, fused):
+    rng = np.random.default_rng(1)
+    gates = 4 if kind == "LSTM" else 3
+    H, P = 3, 2
+    out_size = P if kind == "LSTM" else H
+    args = [rng.standard_normal((3, 2, 2)), rng.standard_normal((2, out_size))]
+    if kind == "LSTM":
+        args.append(rng.standard_normal((2, H)))
+    args += [rng.standard_normal((gates * H, 2)), rng.standard_normal((gates * H, out_size)),
+             rng.standard_normal(gates * H), rng.standard_normal(gates * H)]
+    if kind == "LSTM":
+        args.append(rng.standard_normal((P, H)))
+    tensors = [tinygrad_rnn.tensor(a, requires_grad=True) for a in args]
+    if kind == "LSTM":
+        fn = fused_lstm_direction if fused else run_lstm_direction
+    else:
+        fn = fused_gru_direction if fused else run_gru_direction
+    for reverse, lengths in ((False, None), (True, None), (True, [3, 1])):
+        assert gradcheck(lambda *t, reverse=reverse, lengths=lengths: fn(*t, reverse, lengths), tensors)
+
+
+# ---------------------------------------------------------------------------- errors
+def _silent(make):
+    def run(m):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return make(m)
+    return run
+
+
+CTOR_ERRORS = [
+    lambda m, C: C(),
+    lambda m, C: C(4),
+    lambda m, C: C(4, 3, nonlinearity="relu"),
+    lambda m, C: C(4, 3, foo=1),
+    lambda m, C: C(4, 3, mode="LSTM"),
+    lambda m, C: C(4, 3, dropout=1.5),
+    lambda m, C: C(4, 3, dropout=None),
+    lambda m, C: C(4, 3, bias=1),
+    lambda m, C: C(4, 3, batch_first="yes"),
+    lambda m, C: C(4.0, 3),
+    lambda m, C: C(0, 3),
+    lambda m, C: C(4, 0),
+    lambda m, C: C(4, 3, num_layers=0),
+    lambda m, C: C(4, 3, dtype=m.int64),
+]
+
+
+@pytest.mark.parametrize("kind", ["LSTM", "GRU"])
+@pytest.mark.parametrize("index", range(len(CTOR_ERRORS)))
+def test_constructor_errors(kind, index):
+    check_error(_silent(lambda m: CTOR_ERRORS[index](m, getattr(m.nn, kind))))
+
+
+@pytest.mark.parametrize("make", [
+    lambda m: m.nn.LSTM(4, 3, proj_size=3),
+    lambda m: m.nn.LSTM(4, 3, proj_size=-1),
+    lambda m: m.nn.GRU(4, 3, proj_size=0),
+    lambda m: m.nn.GRU(4, 3, proj_size=1),
+])
+def test_proj_size_errors(make):
+    check_error(make)
+
+
+@pytest.mark.parametrize("kind", ["LSTM", "GRU"])
+def test_repr_matches_torch(kind):
+    torch = require_torch()
+    cases = [((4, 3), {}), ((4, 3, 2, False, True, 0.5, True), {}), ((4, 3), {"dropout": 1})]
+    if kind == "LSTM":
+        cases.append(((4, 3), {"proj_size": 2, "num_layers": 2, "bidirectional": True}))
+    for args, kwargs in cases:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            assert repr(getattr(tinygrad_rnn.nn, kind)(*args, **kwargs)) == repr(getattr(torch.nn, kind)(*args, **kwargs))
+    for bias in (True, False, 0):
+        cell = kind + "Cell"
+        assert repr(getattr(tinygrad_rnn.nn, cell)(4, 3, bias)) == repr(getattr(torch.nn, cell)(4, 3, bias))
+
+
+def test_lstm_forward_errors():
+    def lstm(m):
+        return m.nn.LSTM(4, 3)
+
+    x, h = np.random.default_rng(0).standard_normal((5, 2, 4)), np.zeros((1, 2, 3))
+    cases = [
+        lambda m: lstm(m)(m.randn(4)),
+        lambda m: lstm(m)(m.randn(1, 5, 2, 4)),
+        lambda m: lstm(m)(m.randn(5, 2, 6)),
+        lambda m: lstm(m)(m.tensor(x)),  # float64 input, float32 weights
+        lambda m: lstm(m)(m.randn(0, 2, 4)),
+        lambda m: lstm(m)(m.randn(5, 2, 4), (m.zeros(2, 3), m.zeros(1, 2, 3))),
+        lambda m: lstm(m)(m.randn(5, 2, 4), (m.zeros(1, 2, 3), m.zeros(2, 3))),
+        lambda m: lstm(m)(m.randn(5, 4), (m.zeros(1, 2, 3), m.zeros(1, 2, 3))),
+        lambda m: lstm(m)(m.randn(5, 2, 4), (m.zeros(1, 3, 3), m.zeros(1, 2, 3))),
+        lambda m: lstm(m)(m.randn(5, 2, 4), (m.zeros(1, 2, 3), m.zeros(1, 2, 4))),
+        lambda m: lstm(m)(m.randn(5, 2, 4), m.zeros(1, 2, 3)),
+        lambda m: lstm(m)(m.randn(5, 2, 4), m.zeros(2, 2, 3)),
+        lambda m: lstm(m)(m.randn(5, 2, 4), (m.zeros(1, 2, 3),)),
+        lambda m: lstm(m)(m.randn(5, 2, 4), (m.zeros(1, 2, 3),) * 3),
+        lambda m: lstm(m)(m.randn(5, 4), (m.zeros(1, 4), m.zeros(1, 3))),
+        lambda m: m.nn.LSTM(4, 3, proj_size=2)(m.randn(5, 2, 4), (m.tensor(h).float(), m.tensor(h).float())),
+        lambda m: lstm(m)(m.randn(5, 2, 4), m.zeros(1, 2, 3), 1),
+        lambda m: lstm(m)(),
+        lambda m: lstm(m)(x),
+    ]
+    for case in cases:
+        check_error(case)
+
+
+def test_gru_forward_errors():
+    def gru(m):
+        return m.nn.GRU(4, 3)
+
+    cases = [
+        lambda m: gru(m)(m.randn(4)),
+        lambda m: gru(m)(m.randn(1, 5, 2, 4)),
+        lambda m: gru(m)(m.randn(5, 2, 6)),
+        lambda m: gru(m)(m.randn(5, 2, 4).double()),
+        lambda m: gru(m)(m.randn(0, 2, 4)),
+        lambda m: gru(m)(m.randn(5, 2, 4), m.zeros(2, 3)),
+        lambda m: gru(m)(m.randn(5, 4), m.zeros(1, 2, 3)),
+        lambda m: gru(m)(m.randn(5, 2, 4), m.zeros(1, 3, 3)),
+        lambda m: gru(m)(m.randn(5, 2, 4), (m.zeros(1, 2, 3),)),
+        lambda m: gru(m)(m.randn(5, 2, 4), m.zeros(1, 2, 3).double()),
+        lambda m: m.nn.GRU(4, 3, batch_first=True)(m.randn(3, 5, 4), m.zeros(3, 1, 3)),
+        lambda m: gru(m)(m.randn(5, 2, 4), m.zeros(1, 2, 3), 1),
+        lambda m: gru(m)(),
+    ]
+    for case in cases:
+        check_error(case)
+
+
+def test_cell_errors():
+    cases = []
+    for kind in ("LSTMCell", "GRUCell"):
+        def cell(m, kind=kind):
+            return getattr(m.nn, kind)(4, 3)
+
+        def hx(m, *shape, kind=kind):
+            return (m.zeros(*shape), m.zeros(2, 3)) if kind == "LSTMCell" else m.zeros(*shape)
+
+        cases += [
+            lambda m, cell=cell: cell(m)(m.randn(1, 2, 4)),
+            lambda m, cell=cell: cell(m)(m.tensor(1.0)),
+            lambda m, cell=cell: cell(m)(m.randn(2, 5)),
+            lambda m, cell=cell: cell(m)(m.randn(5)),
+            lambda m, cell=cell: cell(m)(m.randn(2, 4).double()),
+            lambda m, cell=cell: cell(m)(m.randn(2, 4).long()),
+            lambda m, cell=cell, hx=hx: cell(m)(m.randn(2, 4), hx(m, 1, 2, 3)),
+            lambda m, cell=cell, hx=hx: cell(m)(m.randn(2, 4), hx(m, 2, 4)),
+            lambda m, cell=cell, hx=hx: cell(m)(m.randn(2, 4), hx(m, 3, 3)),
+            lambda m, cell=cell, hx=hx: cell(m)(m.randn(4), hx(m, 1, 3)),
+            lambda m, cell=cell: cell(m)(),
+            lambda m, kind=kind: getattr(m.nn, kind)(4, -1),
+            lambda m, kind=kind: getattr(m.nn, kind)(4, 2.0),
+        ]
+    cases += [
+        lambda m: m.nn.LSTMCell(4, 3)(m.randn(2, 4), m.zeros(2, 3)),
+        lambda m: m.nn.LSTMCell(4, 3)(m.randn(2, 4), (m.zeros(2, 3),)),
+        lambda m: m.nn.LSTMCell(4, 3)(m.randn(2, 4), (m.zeros(2, 3), m.zeros(1, 2, 3))),
+        lambda m: m.nn.LSTMCell(4, 3)(m.randn(2, 4), (m.zeros(2, 3), m.zeros(3, 3))),
+        lambda m: m.nn.LSTMCell(4, 3)(m.randn(2, 4), (m.zeros(2, 3).double(), m.zeros(2, 3))),
+        lambda m: m.nn.LSTMCell(4, 3, nonlinearity="tanh"),
+        lambda m: m.nn.GRUCell(4, 3)(m.randn(2, 4), (m.zeros(2, 3),)),
+    ]
+    for case in cases:
+        check_error(case)
