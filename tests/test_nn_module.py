@@ -355,3 +355,25 @@ def test_parameter_shares_memory_and_ops_give_plain_tensors():
     assert type(p * 2) is tinygrad_rnn.Tensor and type(p.detach()) is tinygrad_rnn.Tensor
     assert type(copy.deepcopy(p)) is tinygrad_rnn.nn.Parameter
     assert type(pickle.loads(pickle.dumps(p))) is tinygrad_rnn.nn.Parameter
+
+
+def test_forward_hooks_match_torch():
+    torch = require_torch()
+    records = []
+    for lib in (torch, tinygrad_rnn):
+        lib.manual_seed(0)
+        seen = []
+        rnn = lib.nn.RNN(2, 3)
+        pre = rnn.register_forward_pre_hook(lambda mod, args: args[0] * 2)  # a bare value replaces args[0]
+        rnn.register_forward_hook(lambda mod, args, out, seen=seen: seen.append(tuple(out[0].shape)))
+        first = rnn.register_forward_hook(lambda mod, args, out: (out[0] + 1, out[1]), prepend=True)
+        out, _ = rnn(lib.ones(4, 1, 2))
+        pre.remove()
+        with first:
+            pass  # leaving the block removes the hook
+        plain, _ = rnn(lib.ones(4, 1, 2))
+        records.append((out.detach().numpy(), plain.detach().numpy(), seen))
+    (out_t, plain_t, seen_t), (out_o, plain_o, seen_o) = records
+    assert seen_o == seen_t
+    np.testing.assert_allclose(out_o, out_t, rtol=2e-5, atol=2e-6)
+    np.testing.assert_allclose(plain_o, plain_t, rtol=2e-5, atol=2e-6)
