@@ -7,6 +7,7 @@ the few ops that need their own backward live in `ops/nn_ops.py`. The losses liv
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -30,14 +31,19 @@ from .loss_functions import (  # noqa: F401  (re-exported: F.cross_entropy, ...)
 )
 
 
-def _in_place(input: Tensor, result: Tensor, inplace: bool) -> Tensor:
-    """`inplace=True` writes the result into `input` (as torch's `relu_` and friends do)."""
-    return input._assign(result) if inplace else result
+def _apply(fn: Callable[[Tensor], Tensor], input: Tensor, inplace: bool) -> Tensor:
+    """fn(input), written into `input` when inplace=True (as torch's `relu_` and friends do).
+
+    In place, fn reads an alias of input: what fn saves for backward must not be the tensor
+    whose version the write bumps (its old values stay alive in the alias)."""
+    if not inplace:
+        return fn(input)
+    return input._assign(fn(input.view_as(input)))
 
 
 # ------------------------------------------------------------------ activations
 def relu(input: Tensor, inplace: bool = False) -> Tensor:
-    return _in_place(input, _pw.relu(input), inplace)
+    return _apply(_pw.relu, input, inplace)
 
 
 def tanh(input: Tensor) -> Tensor:
@@ -50,26 +56,25 @@ def sigmoid(input: Tensor) -> Tensor:
 
 def leaky_relu(input: Tensor, negative_slope: float = 0.01, inplace: bool = False) -> Tensor:
     """x for x > 0, negative_slope * x otherwise (the slope also applies at exactly 0)."""
-    return _in_place(input, _pw.where(input > 0, input, input * negative_slope), inplace)
+    return _apply(lambda x: _pw.where(x > 0, x, x * negative_slope), input, inplace)
 
 
 def elu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
     """x for x > 0, alpha (e^x - 1) otherwise. e^x is taken of min(x, 0): the unused branch must
     not overflow, or its zero gradient times inf would be NaN."""
-    negative = alpha * (input.clamp(max=0).exp() - 1)
-    return _in_place(input, _pw.where(input > 0, input, negative), inplace)
+    return _apply(lambda x: _pw.where(x > 0, x, alpha * (x.clamp(max=0).exp() - 1)), input, inplace)
 
 
 _SELU_ALPHA, _SELU_SCALE = 1.6732632423543772848170429916717, 1.0507009873554804934193349852946
 
 
 def selu(input: Tensor, inplace: bool = False) -> Tensor:
-    return _in_place(input, elu(input, _SELU_ALPHA) * _SELU_SCALE, inplace)
+    return _apply(lambda x: elu(x, _SELU_ALPHA) * _SELU_SCALE, input, inplace)
 
 
 def silu(input: Tensor, inplace: bool = False) -> Tensor:
     """x * sigmoid(x), also called swish."""
-    return _in_place(input, input * _pw.sigmoid(input), inplace)
+    return _apply(lambda x: x * _pw.sigmoid(x), input, inplace)
 
 
 def gelu(input: Tensor, approximate: str = "none") -> Tensor:
@@ -92,8 +97,11 @@ def logsigmoid(input: Tensor) -> Tensor:
 
 def hardtanh(input: Tensor, min_val: float = -1.0, max_val: float = 1.0, inplace: bool = False) -> Tensor:
     """x clipped to [min_val, max_val]; the gradient is zero at and beyond the ends, as in torch."""
-    inside = (input > min_val) & (input < max_val)
-    return _in_place(input, _pw.where(inside, input, input.detach().clamp(min_val, max_val)), inplace)
+    def clip(x: Tensor) -> Tensor:
+        inside = (x > min_val) & (x < max_val)
+        return _pw.where(inside, x, x.detach().clamp(min_val, max_val))
+
+    return _apply(clip, input, inplace)
 
 
 def relu6(input: Tensor, inplace: bool = False) -> Tensor:
@@ -177,10 +185,10 @@ def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool 
             f"{input.dtype._legacy}"
         )
     if p == 1:  # everything dropped; scaling by 1/(1-p) would divide by zero
-        return _in_place(input, input * 0.0, inplace)
+        return _apply(lambda x: x * 0.0, input, inplace)
     keep = bernoulli(Tensor._make(np.empty(input.shape, input._data.dtype)), 1 - p)
     scale = Tensor._make(keep._data / input._data.dtype.type(1 - p))
-    return _in_place(input, input * scale, inplace)
+    return _apply(lambda x: x * scale, input, inplace)
 
 
 # ------------------------------------------------------------------ embedding and one_hot

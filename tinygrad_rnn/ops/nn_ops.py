@@ -50,8 +50,8 @@ def _row_scale(indices: np.ndarray, padding_idx: int, by_freq: bool, dtype: np.d
         return None
     scale = np.ones(indices.shape, dtype)
     if by_freq:
-        rows, inverse, counts = np.unique(indices, return_inverse=True, return_counts=True)
-        scale = scale / counts[inverse.reshape(indices.shape)].astype(dtype)
+        _, inverse, counts = np.unique(indices, return_inverse=True, return_counts=True)
+        scale = np.asarray(scale / counts[inverse.reshape(indices.shape)].astype(dtype))
     if padding_idx >= 0:
         scale[indices == padding_idx] = 0
     return scale
