@@ -251,7 +251,7 @@ class Tensor:
         return builtins.int(self._data.reshape(()).item())
 
     def __format__(self, spec: str) -> str:
-        if self._data.ndim == 0 and spec:
+        if self._data.ndim == 0:  # as torch: f"{loss}" prints the number, f"{loss:.3f}" formats it
             return self.item().__format__(spec)
         return repr(self) if not spec else builtins.format(repr(self), spec)
 
