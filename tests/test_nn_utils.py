@@ -1,0 +1,81 @@
+"""nn.utils: gradient clipping and parameters <-> vector, against torch."""
+import numpy as np
+import pytest
+from helpers import assert_arrays_close, check_error, check_parity, require_torch
+
+import tinygrad_rnn
+
+
+def _params_with_grads(m, grads, dtype):
+    params = []
+    for g in grads:
+        p = m.nn.Parameter(m.zeros(*g.shape, dtype=dtype))
+        p.grad = m.tensor(g, dtype=dtype) if g is not None else None
+        params.append(p)
+    return params
+
+
+@pytest.mark.parametrize("norm_type", [2.0, 1, 3.0, float("inf"), "inf"])
+@pytest.mark.parametrize("max_norm", [0.5, 100.0])
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_clip_grad_norm_matches_torch(norm_type, max_norm, dtype):
+    torch = require_torch()
+    rng = np.random.default_rng(0)
+    grads = [rng.standard_normal((3, 4)), rng.standard_normal(5), rng.standard_normal((2, 2, 2))]
+    results = []
+    for m in (tinygrad_rnn, torch):
+        params = _params_with_grads(m, grads, getattr(m, dtype))
+        total = m.nn.utils.clip_grad_norm_(params, max_norm, norm_type=norm_type)
+        results.append((total, [p.grad for p in params]))
+    assert_arrays_close(results[0][0], results[1][0])
+    for ours, theirs in zip(results[0][1], results[1][1]):
+        assert_arrays_close(ours, theirs)
+
+
+def test_clip_grad_norm_skips_missing_grads_accepts_generators_and_single_tensors():
+    torch = require_torch()
+    for m in (tinygrad_rnn, torch):
+        params = _params_with_grads(m, [np.array([3.0, 4.0])], m.float32)
+        params.append(m.nn.Parameter(m.zeros(2)))  # grad None: skipped
+        assert m.nn.utils.clip_grad_norm_((p for p in params), 1.0, foreach=True).item() == pytest.approx(5.0)
+        np.testing.assert_allclose(params[0].grad.numpy(), [0.6, 0.8], rtol=1e-5)
+        assert params[1].grad is None
+        assert m.nn.utils.clip_grad_norm_(params[0], 1.0).item() == pytest.approx(1.0, rel=1e-5)
+        assert m.nn.utils.clip_grad_norm_([], 1.0).item() == 0.0
+
+
+def test_clip_grad_norm_nonfinite_matches_torch():
+    torch = require_torch()
+    grads = [np.array([3.0, np.inf, 0.0])]
+    totals = []
+    for m in (tinygrad_rnn, torch):
+        params = _params_with_grads(m, grads, m.float32)
+        totals.append((m.nn.utils.clip_grad_norm_(params, 1.0), params[0].grad))
+    assert_arrays_close(totals[0][0], totals[1][0])
+    np.testing.assert_array_equal(totals[0][1].numpy(), totals[1][1].numpy())  # inf * 0 = nan, as torch
+    check_error(lambda m: m.nn.utils.clip_grad_norm_(_params_with_grads(m, grads, m.float32), 1.0,
+                                                     error_if_nonfinite=True))
+
+
+def test_clip_grad_value_matches_torch():
+    torch = require_torch()
+    grads = [np.array([[-3.0, 0.2], [0.7, 5.0]])]
+    out = []
+    for m in (tinygrad_rnn, torch):
+        params = _params_with_grads(m, grads, m.float64)
+        assert m.nn.utils.clip_grad_value_(params, 0.5) is None
+        out.append(params[0].grad)
+    assert_arrays_close(out[0], out[1])
+
+
+def test_parameters_to_vector_and_back_match_torch():
+    check_parity(lambda m, a, b: m.nn.utils.parameters_to_vector([a, b]), shapes=[(2, 3), (4,)])
+    torch = require_torch()
+    out = []
+    for m in (tinygrad_rnn, torch):
+        params = [m.nn.Parameter(m.zeros(2, 2)), m.nn.Parameter(m.zeros(3))]
+        m.nn.utils.vector_to_parameters(m.arange(7.0), params)
+        out.append([p.detach().numpy().copy() for p in params] + [params[0].requires_grad])
+    for a, b in zip(out[0], out[1]):
+        np.testing.assert_array_equal(a, b)
+    check_error(lambda m: m.nn.utils.vector_to_parameters([1.0, 2.0], [m.nn.Parameter(m.zeros(2))]))
