@@ -407,7 +407,9 @@ def _promote_all(tensors: list) -> list:
 
 def cat(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
     tensors = _check_same(tensors, "torch.cat")
-    parts = [x for x in tensors if not (x.ndim == 1 and x.shape[0] == 0)] or tensors[:1]
+    # torch still skips legacy empty 1-D pieces when the others have more dims
+    higher = builtins.any(x.ndim != 1 for x in tensors)
+    parts = [x for x in tensors if not (higher and x.ndim == 1 and x.shape[0] == 0)]
     ref = parts[0]
     d = normalize_dim(dim, ref.ndim)
     for i, x in enumerate(parts):
@@ -483,7 +485,13 @@ def chunk(input: Tensor, chunks: int, dim: int = 0) -> tuple:
     if chunks <= 0:
         raise RuntimeError(f"chunk expects `chunks` to be greater than 0, got: {chunks}")
     n = input.shape[normalize_dim(dim, input.ndim)]
+    if n == 0:  # torch gives `chunks` empty pieces
+        return rename_all(split(input, [0] * chunks, dim), "SplitBackward0")
     return split(input, builtins.max(-(-n // chunks), 1), dim)
+
+
+def rename_all(tensors: tuple, torch_name: str) -> tuple:
+    return tuple(rename(t, torch_name) for t in tensors)
 
 
 def gather_along(input: Tensor, dim: int, index: np.ndarray) -> Tensor:
@@ -507,6 +515,12 @@ def index_key(key: Any) -> Any:
 
 
 def _index_part(k: Any) -> Any:
+    if isinstance(k, slice) and k.step is not None:
+        step = k.step.__index__()
+        if step == 0:
+            raise ValueError("slice step cannot be zero")
+        if step < 0:
+            raise ValueError("step must be greater than zero")
     if isinstance(k, Tensor):
         if k.dtype.is_floating_point:
             raise IndexError("tensors used as indices must be long, int, byte or bool tensors")

@@ -1,0 +1,60 @@
+"""matmul in every rank case torch supports, plus einsum, outer and addmm, against torch."""
+import numpy as np
+import pytest
+from helpers import check_error, check_finite_differences, check_parity
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+
+@st.composite
+def matmul_shapes(draw):
+    """Operand shapes that torch.matmul accepts: 1-D, 2-D and broadcast batches on either side."""
+    n, k, p = (draw(st.integers(1, 4)) for _ in range(3))
+    rank_a, rank_b = draw(st.integers(1, 4)), draw(st.integers(1, 4))
+    batch = draw(st.lists(st.integers(1, 3), min_size=2, max_size=2))
+    a = (k,) if rank_a == 1 else tuple(b if draw(st.booleans()) else 1 for b in batch[:rank_a - 2]) + (n, k)
+    b = (k,) if rank_b == 1 else tuple(b if draw(st.booleans()) else 1 for b in batch[:rank_b - 2]) + (k, p)
+    return a, b
+
+
+@settings(max_examples=40)
+@given(shapes=matmul_shapes(), dtype=st.sampled_from(["float64", "float32"]))
+def test_matmul_matches_torch_in_every_rank_case(shapes, dtype):
+    check_parity(lambda m, a, b: a @ b, shapes=shapes, dtype=dtype)
+
+
+@pytest.mark.parametrize("shapes", [[(3,), (3,)], [(2, 3), (3,)], [(3,), (3, 2)], [(2, 2, 3), (3, 2)],
+                                    [(1, 2, 3), (2, 3, 2)], [(2, 1, 2, 3), (3, 3, 2)]])
+def test_matmul_gradients_match_finite_differences(shapes):
+    rng = np.random.default_rng(0)
+    check_finite_differences(lambda m, a, b: m.matmul(a, b), [rng.standard_normal(s) for s in shapes])
+
+
+@pytest.mark.parametrize("shapes", [[(3,), (4,)], [(2, 3), (4,)], [(3,), (4, 2)], [(2, 3), (4, 2)],
+                                    [(2, 2, 3), (4, 2)], [(2, 3), (2, 4, 2)], [(2, 2, 3), (2, 4, 2)],
+                                    [(3, 2, 3), (2, 3, 2)], [(2, 3), ()], [(), (3,)]])
+def test_matmul_errors_match_torch(shapes):
+    arrays = [np.ones(s) for s in shapes]
+    check_error(lambda m, a, b: m.tensor(a) @ m.tensor(b), *arrays)
+
+
+def test_matmul_dtype_mismatch_error_matches_torch():
+    check_error(lambda m: m.ones(2, 3) @ m.ones(3, 2, dtype=m.float64))
+    check_error(lambda m: m.mm(m.ones(2, 3), m.ones(3, 2, dtype=m.float64)))
+
+
+@pytest.mark.parametrize("equation,shapes", [
+    ("ij,jk->ik", [(2, 3), (3, 4)]), ("bij,bjk->bik", [(2, 2, 3), (2, 3, 2)]), ("i,j->ij", [(2,), (3,)]),
+    ("ij->ji", [(2, 3)]), ("ij->", [(2, 3)]), ("ij,ij->i", [(2, 3), (2, 3)]), ("ij,jk", [(2, 3), (3, 4)]),
+    ("ijk,k->ij", [(2, 3, 4), (4,)]), ("ij,k->i", [(2, 3), (4,)]),
+])
+def test_einsum_matches_torch(equation, shapes):
+    check_parity(lambda m, *xs: m.einsum(equation, *xs), shapes=shapes)
+    check_finite_differences(lambda m, *xs: m.einsum(equation, *xs),
+                             [np.random.default_rng(0).standard_normal(s) for s in shapes])
+
+
+def test_outer_addmm_dot_mv_match_torch():
+    check_parity(lambda m, a, b, c, d: (m.outer(a, b), m.addmm(c, d, d.t(), beta=0.5, alpha=2.0), a.dot(a),
+                                        d.mv(b[:3]) if d.shape[1] == 3 else d @ b),
+                 shapes=[(2,), (3,), (2, 2), (2, 3)])

@@ -1,0 +1,148 @@
+"""Shape ops and indexing: values, views and gradients against torch and finite differences."""
+import numpy as np
+import pytest
+from helpers import check_finite_differences, check_parity, require_torch
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import tinygrad_rnn
+from tinygrad_rnn.testing.strategies import shapes
+
+DTYPES = st.sampled_from(["float64", "float32"])
+
+
+@settings(max_examples=15)
+@given(shape=shapes(min_dims=1, min_side=0), data=st.data(), dtype=DTYPES)
+def test_reshape_view_flatten_match_torch(shape, data, dtype):
+    n = int(np.prod(shape))
+    target = data.draw(st.sampled_from([(n,), (-1,), (1, n), (n, 1, 1)]))
+    start = data.draw(st.integers(0, len(shape) - 1))
+    check_parity(lambda m, x: (x.reshape(target), x.view(*target), x.flatten(start), m.flatten(x)),
+                 shapes=[shape], dtype=dtype)
+
+
+@settings(max_examples=15)
+@given(shape=shapes(min_dims=1), data=st.data(), dtype=DTYPES)
+def test_permute_transpose_matches_torch(shape, data, dtype):
+    order = data.draw(st.permutations(range(len(shape))))
+    d0, d1 = data.draw(st.integers(-len(shape), len(shape) - 1)), data.draw(st.integers(0, len(shape) - 1))
+    check_parity(lambda m, x: (x.permute(*order), x.transpose(d0, d1), m.transpose(x, d1, d0), x.T),
+                 shapes=[shape], dtype=dtype)
+
+
+@settings(max_examples=15)
+@given(shape=shapes(min_dims=0, min_side=1, max_side=2), data=st.data())
+def test_squeeze_unsqueeze_expand_match_torch(shape, data):
+    dim = data.draw(st.integers(-len(shape) - 1, len(shape)))
+    sq = data.draw(st.integers(-len(shape), len(shape) - 1)) if shape else 0
+    target = (3,) + tuple(3 if n == 1 else n for n in shape)
+    check_parity(lambda m, x: (x.unsqueeze(dim), x.squeeze(), x.squeeze(sq), x.expand(*target), x.expand_as(
+        m.zeros(target, dtype=x.dtype))), shapes=[shape])
+
+
+@settings(max_examples=15)
+@given(shape=shapes(min_dims=1, max_side=5), data=st.data(), dtype=DTYPES)
+def test_basic_indexing_matches_torch(shape, data, dtype):
+    def part(n):
+        positive_slices = st.slices(n).filter(lambda s: (s.step or 1) > 0)  # torch rejects negative steps
+        return data.draw(st.one_of(st.integers(-n, n - 1), positive_slices, st.just(None), st.just(Ellipsis)))
+
+    key = tuple(part(n) for n in shape[:data.draw(st.integers(1, len(shape)))])
+    if sum(k is Ellipsis for k in key) > 1:
+        key = tuple(k for k in key if k is not Ellipsis)
+    check_parity(lambda m, x: x[key], shapes=[shape], dtype=dtype)
+
+
+@settings(max_examples=15)
+@given(shape=shapes(min_dims=1, max_side=4), data=st.data())
+def test_advanced_indexing_accumulates_repeated_indices_like_torch(shape, data):
+    index = data.draw(st.lists(st.integers(-shape[0], shape[0] - 1), min_size=0, max_size=6))
+    mask = np.asarray(data.draw(st.lists(st.booleans(), min_size=shape[0], max_size=shape[0])))
+    check_parity(lambda m, x: (x[m.tensor(index, dtype=m.long)], x[m.tensor(mask)], x[index] if index else x[0]),
+                 shapes=[shape])
+
+
+def test_mixed_indexing_matches_torch():
+    check_parity(lambda m, x: (x[:, [0, 2, 2]], x[[1, 0], 1:], x[..., -1], x[None, 1, ..., None], x[x > 0]),
+                 shapes=[(2, 3, 4)])
+
+
+def test_one_element_integer_tensor_works_as_an_index_like_torch():
+    check_parity(lambda m, x: (x[m.tensor(1)], x[:, m.tensor(0)], x[m.tensor([True, False])]), shapes=[(2, 3)])
+    assert [10, 20, 30][tinygrad_rnn.tensor(2)] == 30
+
+
+@settings(max_examples=10)
+@given(shape=shapes(min_dims=1, min_side=0), n=st.integers(1, 3), data=st.data(), dtype=DTYPES)
+def test_cat_and_stack_match_torch(shape, n, data, dtype):
+    dim = data.draw(st.integers(-len(shape), len(shape) - 1))
+    sizes = data.draw(st.lists(st.integers(0, 3), min_size=n, max_size=n))
+    pieces = [tuple(s if i == dim % len(shape) else d for i, d in enumerate(shape)) for s in sizes]
+    check_parity(lambda m, *xs: m.cat(xs, dim), shapes=pieces, dtype=dtype)
+    stack_dim = data.draw(st.integers(-len(shape) - 1, len(shape)))
+    check_parity(lambda m, *xs: m.stack(list(xs), dim=stack_dim), shapes=[shape] * n, dtype=dtype)
+
+
+@settings(max_examples=15)
+@given(shape=shapes(min_dims=1, min_side=0, max_side=5), data=st.data(), dtype=DTYPES)
+def test_split_chunk_unbind_narrow_match_torch(shape, data, dtype):
+    dim = data.draw(st.integers(-len(shape), len(shape) - 1))
+    n = shape[dim]
+    size = data.draw(st.integers(1, 4))
+    chunks = data.draw(st.integers(1, 4))
+    start = data.draw(st.integers(0, n))
+    length = data.draw(st.integers(0, n - start))
+    check_parity(lambda m, x: (x.split(size, dim), x.chunk(chunks, dim), x.narrow(dim, start, length)),
+                 shapes=[shape], dtype=dtype)
+    if n:
+        check_parity(lambda m, x: m.unbind(x, dim), shapes=[shape], dtype=dtype)
+    sections = [start, n - start]
+    check_parity(lambda m, x: m.split(x, sections, dim), shapes=[shape], dtype=dtype)
+
+
+@pytest.mark.parametrize("fn", [
+    lambda m, x: x.repeat(2, 1, 3), lambda m, x: x.repeat(1, 2), lambda m, x: x.tile((2,)),
+    lambda m, x: x.index_select(1, m.tensor([2, 0, 2])), lambda m, x: m.index_select(x, 0, m.tensor([1])),
+    lambda m, x: x.flip(0), lambda m, x: m.flip(x, [0, 1]), lambda m, x: x.roll(1), lambda m, x: x.roll((1, -1), (0, 1)),
+    lambda m, x: x.select(1, -1), lambda m, x: x.movedim(0, 1), lambda m, x: x.unflatten(1, (1, 3)),
+    lambda m, x: x.gather(1, m.tensor([[0, 0], [2, 1]])), lambda m, x: x.diag(), lambda m, x: x.diag(1),
+    lambda m, x: x[0].diag(), lambda m, x: x[0].diag(-1), lambda m, x: m.tril(x), lambda m, x: x.triu(1),
+    lambda m, x: x.scatter(1, m.tensor([[2], [0]]), x[:, :1] * 3), lambda m, x: x.scatter(0, m.tensor([[1, 0, 1]]), 0.5),
+    lambda m, x: x.repeat_interleave(2), lambda m, x: x.repeat_interleave(2, dim=0), lambda m, x: x.t().contiguous(),
+    lambda m, x: x.masked_fill(m.tensor([True, False]).unsqueeze(1), 2.0), lambda m, x: x.mT, lambda m, x: x.t(),
+])
+def test_more_shape_ops_match_torch_and_finite_differences(fn):
+    check_parity(fn, shapes=[(2, 3)])
+    check_parity(fn, shapes=[(2, 3)], dtype="float32")
+    check_finite_differences(fn, [np.random.default_rng(0).standard_normal((2, 3))])
+
+
+def test_view_shares_memory_and_reshape_of_transposed_copies_like_torch():
+    x = tinygrad_rnn.zeros(2, 3)
+    v = x.view(3, 2)
+    v[0, 0] = 5.0
+    assert x[0, 0].item() == 5.0
+    t = x.t()
+    assert not t.is_contiguous()
+    r = t.reshape(6)
+    r[0] = -1.0
+    assert x[0, 0].item() == 5.0
+    assert t.contiguous().is_contiguous()
+
+
+def test_in_place_ops_match_torch():
+    torch = require_torch()
+    results = []
+    for m in (tinygrad_rnn, torch):
+        x = m.ones(2, 3)
+        x.add_(m.ones(3), alpha=2).mul_(2).sub_(1)
+        x[0, 1] = 7.0
+        x[1] += 1
+        x.unsqueeze_(0)
+        y = m.zeros(2, 3)
+        y.fill_(4).copy_(m.arange(3.0))
+        y.zero_() if False else y.clamp_(max=1.5)
+        z = m.zeros(2, 3).scatter_(1, m.tensor([[1], [2]]), 1.0)
+        results.append([a.numpy().copy() for a in (x, y, z)])
+    for a, b in zip(*results):
+        np.testing.assert_array_equal(a, b)
