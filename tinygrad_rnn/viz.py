@@ -103,8 +103,7 @@ class _DotGraph:
         return self._node(node, node.name(), OP_COLOR)
 
     def tensor(self, t: Tensor, names: dict, color: str) -> str:
-        shape = "(" + ", ".join(str(n) for n in t.shape) + ")"
-        description = f"{shape} {str(t.dtype).replace('torch.', '')}"
+        description = f"{tuple(t.shape)} {str(t.dtype).replace('torch.', '')}"
         label = f"{names[id(t)]}\n{description}" if id(t) in names else description
         return self._node(t, label, color)
 
