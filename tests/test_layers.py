@@ -168,3 +168,15 @@ def test_a_small_model_trains_like_torch():
             run.append(loss.item())
         losses.append(run)
     np.testing.assert_allclose(losses[1], losses[0], rtol=1e-5)
+
+
+def test_same_seed_gives_torchs_initial_weights():
+    """init draws through the tensor's own uniform_/normal_, which follow torch's random stream."""
+    torch = require_torch()
+    tinygrad_rnn.manual_seed(0)
+    torch.manual_seed(0)
+    ours = [nn.Linear(4, 3), nn.Embedding(5, 2, padding_idx=1), nn.Linear(3, 2, bias=False)]
+    theirs = [torch.nn.Linear(4, 3), torch.nn.Embedding(5, 2, padding_idx=1), torch.nn.Linear(3, 2, bias=False)]
+    for a, b in zip(ours, theirs):
+        for (name, p), q in zip(a.named_parameters(), b.parameters()):
+            np.testing.assert_allclose(p.detach().numpy(), q.detach().numpy(), rtol=1e-6, atol=1e-7, err_msg=name)
