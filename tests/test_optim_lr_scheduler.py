@@ -114,7 +114,34 @@ def test_get_lr_outside_step_warns_like_torch() -> None:
     assert messages[0] == messages[1]
 
 
+def _plateau_run(m: object, **kw: object) -> list:
+    opt = _optimizer(m)
+    sched = m.optim.lr_scheduler.ReduceLROnPlateau(opt, **kw)
+    metrics = [1.0, 0.9, 0.9, 0.95, 0.91, 0.8, 0.85, 0.86, 0.87, 0.88, 0.8, 0.7, 0.75, 0.75, 0.9, 0.9, 0.9, 0.9]
+    out = []
+    for metric in metrics:
+        opt.step()
+        sched.step(m.tensor(metric) if len(out) % 2 else metric)
+        out.append((sched.get_last_lr(), sched.num_bad_epochs, sched.best))
+    return out
+
+
+@pytest.mark.parametrize("kwargs", [dict(patience=1), dict(patience=2, factor=0.5, cooldown=2, min_lr=0.03),
+                                    dict(mode="max", patience=1, threshold=0.05, threshold_mode="abs"),
+                                    dict(patience=0, min_lr=[0.01, 0.1])])
+def test_reduce_lr_on_plateau_matches_torch(kwargs: dict) -> None:
+    torch = require_torch()
+    ours, theirs = _plateau_run(tinygrad_rnn, **kwargs), _plateau_run(torch, **kwargs)
+    for (lr_a, bad_a, best_a), (lr_b, bad_b, best_b) in zip(ours, theirs):
+        assert lr_a == pytest.approx(lr_b, rel=1e-12) and bad_a == bad_b and best_a == pytest.approx(best_b)
+
+
 ERRORS = {
+    "plateau factor": lambda m: m.optim.lr_scheduler.ReduceLROnPlateau(_optimizer(m), factor=1.0),
+    "plateau mode": lambda m: m.optim.lr_scheduler.ReduceLROnPlateau(_optimizer(m), mode="up"),
+    "plateau threshold_mode": lambda m: m.optim.lr_scheduler.ReduceLROnPlateau(_optimizer(m), threshold_mode="x"),
+    "plateau min_lrs": lambda m: m.optim.lr_scheduler.ReduceLROnPlateau(_optimizer(m), min_lr=[0.1]),
+    "plateau not an optimizer": lambda m: m.optim.lr_scheduler.ReduceLROnPlateau(None),
     "not an optimizer": lambda m: m.optim.lr_scheduler.StepLR(3, 2),
     "lambda count": lambda m: m.optim.lr_scheduler.LambdaLR(_optimizer(m), [lambda e: 1.0]),
     "resume without initial_lr": lambda m: m.optim.lr_scheduler.StepLR(_optimizer(m), 2, last_epoch=3),
