@@ -84,7 +84,7 @@ def gru_forward(x: np.ndarray, h0: np.ndarray, w_ih: np.ndarray, w_hh: np.ndarra
     gi = np.matmul(rows_of(x), (w_ih * scale[:, None]).T).reshape(steps, batch, 3 * hidden)
     if b_ih is not None:
         gi += b_ih * scale
-    w_hh_t = (w_hh * scale[:, None]).T
+    w_hh_t = np.ascontiguousarray((w_hh * scale[:, None]).T)  # a C-ordered operand keeps matmul on BLAS
     b_hh = None if b_hh is None else b_hh * scale
     rz = gi[..., :2 * hidden]  # becomes the activated r, z in place
     n_all = gi[..., 2 * hidden:]  # becomes the activated n in place

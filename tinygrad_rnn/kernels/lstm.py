@@ -89,7 +89,7 @@ def lstm_forward(x: np.ndarray, h0: np.ndarray, c0: np.ndarray, w_ih: np.ndarray
     steps, batch = x.shape[:2]
     hidden = c0.shape[1]
     order, scale = _kernel_gate_order(hidden), _sigmoid_scale(hidden, x.dtype)
-    w_hh_t = (w_hh[order] * scale[:, None]).T
+    w_hh_t = np.ascontiguousarray((w_hh[order] * scale[:, None]).T)  # a C-ordered operand keeps matmul on BLAS
     gates = np.matmul(rows_of(x), (w_ih[order] * scale[:, None]).T).reshape(steps, batch, 4 * hidden)
     if bias is not None:
         gates += bias[order] * scale
@@ -98,6 +98,7 @@ def lstm_forward(x: np.ndarray, h0: np.ndarray, c0: np.ndarray, w_ih: np.ndarray
     cell_out = np.zeros_like(cell) if w_hr is not None else None  # o * tanh(c), before the projection
     out = np.zeros((steps, batch, h0.shape[1]), x.dtype)
     buf, tmp = np.empty((batch, 4 * hidden), x.dtype), np.empty((batch, hidden), x.dtype)
+    w_hr_t = None if w_hr is None else np.ascontiguousarray(w_hr.T)
     h, c = h0, c0
     for s in range(steps):
         n = layout.rows(s)
@@ -118,7 +119,7 @@ def lstm_forward(x: np.ndarray, h0: np.ndarray, c0: np.ndarray, w_ih: np.ndarray
             np.multiply(o, tc_s, out=out[s, :n])
         else:
             np.multiply(o, tc_s, out=cell_out[s, :n])
-            np.matmul(cell_out[s, :n], w_hr.T, out=out[s, :n])
+            np.matmul(cell_out[s, :n], w_hr_t, out=out[s, :n])
         h, c = out[s], cell[s]  # rows still running at s+1 are a prefix of those running at s
     return {"gates": gates, "cell": cell, "tanh_cell": tanh_cell, "cell_out": cell_out, "out": out}
 
