@@ -9,6 +9,8 @@ correctly over all windows; at the end the model's predictions are stitched into
 
     python examples/char_sequence.py
     python examples/char_sequence.py --steps 200 --plot loss.png
+
+Like every example here it is plain PyTorch apart from its imports, and gives torch's numbers.
 """
 from __future__ import annotations
 

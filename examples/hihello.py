@@ -14,8 +14,8 @@ settles in a local minimum such as "ilello". The default seed, 4, learns "ihello
 other seeds to see both behaviours. A Linear layer on top of the RNN (examples/char_sequence.py)
 removes the limit.
 
-The code is plain PyTorch; only the import differs. Replace the first line with `import torch`
-and it runs on PyTorch with the same numbers (tests/test_examples_training.py checks this).
+The code is plain PyTorch; only the imports differ. Write `import torch` and `from torch import nn`
+instead and it runs on PyTorch with the same numbers (tests/test_examples_training.py checks this).
 """
 from __future__ import annotations
 

@@ -9,6 +9,8 @@ loss, the validation MSE and the fraction of validation predictions within 0.1 o
 
     python examples/sine_regression.py
     python examples/sine_regression.py --steps 600 --plot loss.png
+
+Like every example here it is plain PyTorch apart from its imports, and gives torch's numbers.
 """
 from __future__ import annotations
 
