@@ -12,13 +12,20 @@ def parse_args(description: str, steps: int, print_every: int, seed: int = 0,
                argv: Sequence[str] | None = None) -> argparse.Namespace:
     """--steps, --seed, --print-every and --plot, the options every example accepts."""
     parser = argparse.ArgumentParser(description=description)
-    parser.add_argument("--steps", type=int, default=steps, help=f"training steps (default {steps})")
+    parser.add_argument("--steps", type=_positive_int, default=steps, help=f"training steps (default {steps})")
     parser.add_argument("--seed", type=int, default=seed, help=f"random seed (default {seed})")
     parser.add_argument("--print-every", type=int, default=print_every,
                         help=f"print a progress line every N steps (default {print_every}; 0 = quiet)")
     parser.add_argument("--plot", metavar="FILE", default=None,
                         help="write a plot of the loss curve to FILE (needs matplotlib)")
     return parser.parse_args(argv)
+
+
+def _positive_int(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
 
 
 def should_print(step: int, steps: int, print_every: int) -> bool:
