@@ -18,6 +18,8 @@ from .tensor import Tensor
 def _finish(t: Tensor, requires_grad: bool, device: Any = None) -> Tensor:
     check_device(device)
     if requires_grad:
+        if not t.dtype.is_floating_point:  # the factories' wording differs from requires_grad_()'s
+            raise RuntimeError("Only Tensors of floating point and complex dtype can require gradients")
         t.requires_grad_(True)
     return t
 

@@ -75,6 +75,12 @@ class _GradSum:
         self._mark_owned(out)
         return out
 
+    def release(self, grads: list) -> None:
+        """Stop adding in place into these buffers: they are about to go into a backward, which may
+        hand the same tensor to several inputs (Add returns g, g), and then two slots share it."""
+        for g in grads:
+            self.owned.pop(id(g), None)
+
     def _own(self, current: Slot, shape: tuple, dtype: np.dtype) -> Any:
         Tensor = _tensor_cls()
         if current is not None and self._owns(current):
@@ -206,6 +212,7 @@ def _propagate(roots: Sequence[Any], root_grads: Sequence[Any], keep_graph: bool
             grads = pending.pop(node, None)
             if grads is None:
                 continue
+            adder.release(grads)
             if node._retained:
                 _retain(node, grads, create_graph)
             in_grads = _run_node(node, grads)
@@ -299,14 +306,14 @@ def grad(outputs: Any, inputs: Any, grad_outputs: Any = None, retain_graph: bool
     keep = create_graph if retain_graph is None else retain_graph
     got = _propagate(outs, seeds, keep, create_graph, {t._key(): t for t in targets})
     result = []
-    for t in targets:
+    for i, t in enumerate(targets):
         g = got.get(t._key())
         if g is None:
             if materialize_grads:
                 g = _zeros((t._data.shape, t.dtype))
             elif not allow_unused:
                 raise RuntimeError(
-                    "One of the differentiated Tensors appears to not have been used in the graph. "
+                    f"The differentiated Tensor at index {i} appears to not have been used in the graph. "
                     "Set allow_unused=True if this is the desired behavior."
                 )
         result.append(None if g is None else dense(g))

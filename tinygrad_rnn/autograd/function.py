@@ -25,6 +25,19 @@ _FREED = (
 )
 
 
+def _modified_message(t: Any, version: int) -> str:
+    """torch's error for a saved tensor changed in place after it was saved."""
+    made_by = ""
+    if t.grad_fn is not None:  # torch names the op by its node name without "Backward0"
+        made_by = f", which is output {t._output_nr} of {t.grad_fn.name().rstrip('0123456789').removesuffix('Backward')}"
+    return (
+        "one of the variables needed for gradient computation has been modified by an inplace operation: "
+        f"[{t.type()} {list(t.shape)}]{made_by}, is at version {t._version}; expected version {version} instead. "
+        "Hint: enable anomaly detection to find the operation that failed to compute its gradient, with "
+        "torch.autograd.set_detect_anomaly(True, check_nan=False)."
+    )
+
+
 class _SavedOutput:
     """A saved output of the node itself, kept as its array: a Tensor would point back at the
     node that owns it, a reference cycle. `saved_tensors` rebuilds the Tensor on demand."""
@@ -73,11 +86,7 @@ class Function:
             if isinstance(t, _SavedOutput):
                 t = Tensor._make(t.array, self, t.output_nr)
             elif isinstance(t, Tensor) and t._version != version:
-                raise RuntimeError(
-                    "one of the variables needed for gradient computation has been modified by an "
-                    f"inplace operation: [{t.type()} {list(t.shape)}] is at version {t._version}; "
-                    f"expected version {version} instead."
-                )
+                raise RuntimeError(_modified_message(t, version))
             out.append(t)
         return tuple(out)
 
