@@ -6,6 +6,7 @@ replaced by `torch` ones, so the parity tests compare the very same training loo
 from __future__ import annotations
 
 import importlib.util
+import os
 import pathlib
 import subprocess
 import sys
@@ -128,6 +129,7 @@ def test_command_line_options(tmp_path: pathlib.Path) -> None:
         [sys.executable, str(EXAMPLES / "hihello.py"), "--steps", "12", "--seed", "4", "--print-every", "4",
          "--plot", str(plot)],
         capture_output=True, text=True, timeout=120, check=True,
+        env={**os.environ, "PYTHONPATH": os.pathsep.join([str(EXAMPLES.parent), os.environ.get("PYTHONPATH", "")])},
     )
     steps = [line.split()[1] for line in result.stdout.splitlines() if line.startswith("step")]
     assert steps == ["1", "4", "8", "12"]
