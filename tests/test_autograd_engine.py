@@ -210,17 +210,18 @@ def graph_programs(draw):
     return steps
 
 
+STEPS = {
+    "add": lambda x, y: x + y, "mul": lambda x, y: x * y, "sub": lambda x, y: x - y * 0.5,
+    "tanh": lambda x, y: x.tanh(), "sigmoid": lambda x, y: y.sigmoid(), "exp_neg": lambda x, y: (-(x * x)).exp(),
+    "sum_keep": lambda x, y: x.sum(1, keepdim=True) * y, "index": lambda x, y: x[:, [2, 0, 2]] + y[1],
+    "matmul": lambda x, y: (x @ y.t()) @ x * 0.1,
+}
+
+
 def _run_program(m, a, b, steps):
     nodes = [a, b]
     for op, i, j in steps:
-        x, y = nodes[i], nodes[j]
-        out = {
-            "add": lambda: x + y, "mul": lambda: x * y, "sub": lambda: x - y * 0.5, "tanh": lambda: x.tanh(),
-            "sigmoid": lambda: y.sigmoid(), "exp_neg": lambda: (-(x * x)).exp(),
-            "sum_keep": lambda: x.sum(1, keepdim=True) * y, "index": lambda: x[:, [2, 0, 2]] + y[1],
-            "matmul": lambda: (x @ y.t()) @ x * 0.1,
-        }[op]()
-        nodes.append(out)
+        nodes.append(STEPS[op](nodes[i], nodes[j]))
     return nodes[-1] + sum(n.sum() for n in nodes[2:-1]) if len(nodes) > 3 else nodes[-1]
 
 
