@@ -22,6 +22,7 @@ from typing import Any
 import numpy as np
 
 from ..tensor import Tensor
+from .blas_threads import is_small, one_blas_thread
 from .sequence_function import SequenceFunction
 
 
@@ -80,25 +81,27 @@ def fused_run_direction(x: Tensor, h0: Tensor, w_ih: Tensor, w_hh: Tensor, b_ih:
 def rnn_forward(x: np.ndarray, h0: np.ndarray, w_ih: np.ndarray, w_hh: np.ndarray, bias: np.ndarray | None,
                 nonlinearity: str, reverse: bool, active: list[int] | None) -> tuple[np.ndarray, np.ndarray]:
     """Run the recurrence; `active[t]` is how many leading rows are valid at step t (None: all)."""
-    steps, batch, hidden = x.shape[0], x.shape[1], w_hh.shape[0]
+    steps, batch, inputs, hidden = *x.shape, w_hh.shape[0]
     # Input projection of every step at once; the recurrence then runs in place in this buffer.
-    out = np.matmul(x.reshape(steps * batch, x.shape[2]), w_ih.T).reshape(steps, batch, hidden)
+    with one_blas_thread(is_small(steps * batch, inputs, hidden)):
+        out = np.matmul(x.reshape(steps * batch, inputs), w_ih.T).reshape(steps, batch, hidden)
     if bias is not None:
         out += bias
     activate = np.tanh if nonlinearity == "tanh" else _relu
     w_hh_t, buf = w_hh.T, np.empty((batch, hidden), x.dtype)
     h = h0 if active is None else h0.copy()  # with lengths, h is a buffer that keeps padded rows' state
-    for t in (range(steps - 1, -1, -1) if reverse else range(steps)):
-        n = batch if active is None else active[t]
-        h_t = out[t, :n]
-        np.matmul(h[:n], w_hh_t, out=buf[:n])
-        np.add(h_t, buf[:n], out=h_t)
-        activate(h_t, out=h_t)
-        if active is None:
-            h = h_t
-        else:
-            h[:n] = h_t
-            out[t, n:] = 0  # padded steps output 0
+    with one_blas_thread(is_small(batch, hidden, hidden)):
+        for t in (range(steps - 1, -1, -1) if reverse else range(steps)):
+            n = batch if active is None else active[t]
+            h_t = out[t, :n]
+            np.matmul(h[:n], w_hh_t, out=buf[:n])
+            np.add(h_t, buf[:n], out=h_t)
+            activate(h_t, out=h_t)
+            if active is None:
+                h = h_t
+            else:
+                h[:n] = h_t
+                out[t, n:] = 0  # padded steps output 0
     return out, h.copy() if active is None else h
 
 
@@ -117,28 +120,30 @@ def rnn_backward(g_out: np.ndarray, g_h: np.ndarray, x: np.ndarray, h0: np.ndarr
         np.greater(out, 0, out=dpre)
     dh = np.array(g_h, dtype=out.dtype)  # dL/dh carried back through the recurrence
     buf = np.empty((batch, hidden), out.dtype)
-    for t in (range(steps) if reverse else range(steps - 1, -1, -1)):
-        n = batch if active is None else active[t]
-        d = dpre[t, :n]
-        np.add(g_out[t, :n], dh[:n], out=buf[:n])
-        np.multiply(d, buf[:n], out=d)
-        np.matmul(d, w_hh, out=dh[:n])
-        if n < batch:
-            dpre[t, n:] = 0  # padded steps do not touch the weights
-    flat = dpre.reshape(steps * batch, hidden)
-    dx = np.matmul(flat, w_ih).reshape(x.shape)
-    dw_ih = np.matmul(flat.T, x.reshape(steps * batch, x.shape[2]))
-    db = flat.sum(0)
-    # dW_hh pairs each step's dpre with the state it read: the previous step's output, or h0 at
-    # an element's first step (step 0 forward; its last valid step in reverse, where the "previous"
-    # output is padding, 0, so the big product gets nothing from it).
-    if reverse:
-        dw_hh = np.matmul(dpre[:-1].reshape(-1, hidden).T, out[1:].reshape(-1, hidden))
-        first = dpre[-1] if lengths is None else dpre[lengths - 1, np.arange(batch)]
-    else:
-        dw_hh = np.matmul(dpre[1:].reshape(-1, hidden).T, out[:-1].reshape(-1, hidden))
-        first = dpre[0]
-    dw_hh += np.matmul(first.T, h0)
+    with one_blas_thread(is_small(batch, hidden, hidden)):
+        for t in (range(steps) if reverse else range(steps - 1, -1, -1)):
+            n = batch if active is None else active[t]
+            d = dpre[t, :n]
+            np.add(g_out[t, :n], dh[:n], out=buf[:n])
+            np.multiply(d, buf[:n], out=d)
+            np.matmul(d, w_hh, out=dh[:n])
+            if n < batch:
+                dpre[t, n:] = 0  # padded steps do not touch the weights
+    flat, inputs = dpre.reshape(steps * batch, hidden), x.shape[2]
+    with one_blas_thread(is_small(steps * batch, inputs, hidden)):
+        dx = np.matmul(flat, w_ih).reshape(x.shape)
+        dw_ih = np.matmul(flat.T, x.reshape(steps * batch, inputs))
+        db = flat.sum(0)
+        # dW_hh pairs each step's dpre with the state it read: the previous step's output, or h0
+        # at an element's first step (step 0 forward; its last valid step in reverse, where the
+        # "previous" output is padding, 0, so the big product gets nothing from it).
+        if reverse:
+            dw_hh = np.matmul(dpre[:-1].reshape(-1, hidden).T, out[1:].reshape(-1, hidden))
+            first = dpre[-1] if lengths is None else dpre[lengths - 1, np.arange(batch)]
+        else:
+            dw_hh = np.matmul(dpre[1:].reshape(-1, hidden).T, out[:-1].reshape(-1, hidden))
+            first = dpre[0]
+        dw_hh += np.matmul(first.T, h0)
     return dx, dh, dw_ih, dw_hh, db
 
 
