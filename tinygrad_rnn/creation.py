@@ -78,7 +78,7 @@ def _to_array(data: Any, d: dtypes.dtype | None) -> np.ndarray:
             )
         data = [x._data if isinstance(x, Tensor) else x for x in data] if data and isinstance(data[0], Tensor) else data
     elif not isinstance(data, (int, float, bool, np.generic)):
-        raise TypeError(f"Could not infer dtype of {type(data).__name__}")
+        raise RuntimeError(f"Could not infer dtype of {type(data).__name__}")
     d = d or _infer_dtype(data)
     return np.array(data, dtype=d.np)
 
@@ -168,16 +168,24 @@ def _size(size: Sequence) -> tuple:
     return _shape_arg(size)
 
 
-def _filled(fill: Any, size: tuple, dtype: Any, requires_grad: bool, device: Any) -> Tensor:
-    d = dtypes.as_dtype(dtype) if dtype is not None else dtypes.get_default_dtype()
-    for s in size:
+def check_size(size: tuple, name: str = "") -> tuple:
+    """torch's errors for a negative size (zeros words its own)."""
+    for i, s in enumerate(size):
         if s < 0:
+            if name == "zeros":
+                raise RuntimeError("zeros: Dimension size must be non-negative.")
             raise RuntimeError(f"Trying to create tensor with negative dimension {s}: {list(size)}")
+    return size
+
+
+def _filled(fill: Any, size: tuple, dtype: Any, requires_grad: bool, device: Any, name: str = "") -> Tensor:
+    d = dtypes.as_dtype(dtype) if dtype is not None else dtypes.get_default_dtype()
+    check_size(size, name)
     return _finish(Tensor._make(np.full(size, fill, d.np)), requires_grad, device)
 
 
 def zeros(*size: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False, **kw: Any) -> Tensor:
-    return _filled(0, _size(size), dtype, requires_grad, device)
+    return _filled(0, _size(size), dtype, requires_grad, device, "zeros")
 
 
 def ones(*size: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False, **kw: Any) -> Tensor:

@@ -63,7 +63,7 @@ def _format(data: np.ndarray, fmt: Callable, width: int, indent: int, summarize:
         return fmt(data.item())
     if data.ndim == 1:
         items = [fmt(v) for v in data.tolist()] if not summarize or len(data) <= 2 * EDGEITEMS else (
-            [fmt(v) for v in data[:EDGEITEMS].tolist()] + ["..."] + [fmt(v) for v in data[-EDGEITEMS:].tolist()]
+            [fmt(v) for v in data[:EDGEITEMS].tolist()] + [" ..."] + [fmt(v) for v in data[-EDGEITEMS:].tolist()]
         )
         per_line = max(int(math.floor((LINEWIDTH - indent) / (width + 2))), 1)
         lines = [", ".join(items[i:i + per_line]) for i in range(0, len(items), per_line)]
@@ -84,7 +84,9 @@ def tensor_repr(t: Any, prefix: str = "tensor(") -> str:
     suffixes = []
     if data.size == 0 and data.shape != (0,):
         suffixes.append(f"size={tuple(data.shape)}")
-    if t.dtype not in (dtypes.get_default_dtype(), dtypes.int64, dtypes.bool):
+    # an empty tensor has no values to show its dtype by, so only the default float goes unnamed
+    implied = (dtypes.get_default_dtype(),) if data.size == 0 else (dtypes.get_default_dtype(), dtypes.int64, dtypes.bool)
+    if t.dtype not in implied:
         suffixes.append(f"dtype={t.dtype}")
     if t.grad_fn is not None:
         suffixes.append(f"grad_fn=<{t.grad_fn.name()}>")

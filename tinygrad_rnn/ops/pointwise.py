@@ -602,7 +602,7 @@ def clamp(input: Tensor, min: Any = None, max: Any = None) -> Tensor:
 
 def where(condition: Any, input: Any, other: Any) -> Tensor:
     if not isinstance(condition, Tensor) or condition.dtype is not dtypes.bool:
-        got = condition.dtype if isinstance(condition, Tensor) else type(condition).__name__
+        got = condition.dtype._legacy if isinstance(condition, Tensor) else type(condition).__name__
         raise RuntimeError(f"where expected condition to be a boolean tensor, but got a tensor with dtype {got}")
     a, b = promote(input, other)
     return Where.apply(condition, a, b)
@@ -610,7 +610,7 @@ def where(condition: Any, input: Any, other: Any) -> Tensor:
 
 def masked_fill(input: Tensor, mask: Tensor, value: Any) -> Tensor:
     if mask.dtype is not dtypes.bool:
-        raise RuntimeError(f"masked_fill_ only supports boolean masks, but got mask with dtype {mask.dtype}")
+        raise RuntimeError(f"masked_fill_ only supports boolean masks, but got mask with dtype {mask.dtype._legacy.lower()}")
     value = value.item() if isinstance(value, Tensor) else value
     return rename(Where.apply(mask, _cast(value, input.dtype), input), "MaskedFillBackward0")
 

@@ -415,9 +415,7 @@ def var(input: Tensor, dim: Any = None, unbiased: Any = None, keepdim: bool = Fa
     if isinstance(dim, bool):  # var(unbiased) in torch's older positional form
         dim, unbiased = None, dim
     if not input.dtype.is_floating_point:
-        raise RuntimeError(
-            f"std and var only support floating point and complex dtypes, got: {input.dtype._legacy}"
-        )
+        raise RuntimeError("std and var only support floating point and complex dtypes")
     dims = normalize_dims(dim, input.ndim)
     count = int(np.prod([input.shape[d] for d in dims])) if input.ndim else 1
     centered = input - input.mean(dims, keepdim=True)

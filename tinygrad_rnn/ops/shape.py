@@ -386,7 +386,9 @@ def flatten(input: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
 def _check_same(tensors: Sequence[Tensor], name: str) -> list:
     tensors = list(tensors)
     if not tensors:
-        raise RuntimeError(f"{name}(): expected a non-empty list of Tensors")
+        if name == "stack":
+            raise RuntimeError("stack expects a non-empty TensorList")
+        raise ValueError(f"{name}(): expected a non-empty list of Tensors")
     for i, x in enumerate(tensors):
         if not isinstance(x, Tensor):
             raise TypeError(
@@ -500,8 +502,8 @@ def gather_along(input: Tensor, dim: int, index: np.ndarray) -> Tensor:
 
 def gather(input: Tensor, dim: int, index: Tensor) -> Tensor:
     d = normalize_dim(dim, input.ndim)
-    if index.dtype.name != "int64":
-        raise RuntimeError("gather(): Expected dtype int64 for index")
+    if index.dtype.name not in ("int64", "int32"):
+        raise RuntimeError("gather(): Expected dtype int32/int64 for index")
     return Gather.apply(input, d, index._data)
 
 
@@ -534,6 +536,8 @@ def getitem(input: Tensor, key: Any) -> Tensor:
     try:
         return Index.apply(input, index_key(key))
     except IndexError as e:  # numpy says "axis", torch says "dimension"
+        if str(e).startswith("too many indices"):
+            raise IndexError(f"too many indices for tensor of dimension {input.ndim}") from None
         raise IndexError(str(e).replace("axis", "dimension")) from None
 
 

@@ -1,0 +1,134 @@
+"""The Tensor surface tutorials use: creation rules, attributes, conversions, printing, random numbers.
+Each case runs the same expression on tinygrad_rnn and torch and compares what a user would see."""
+import warnings
+
+import numpy as np
+import pytest
+from helpers import require_torch
+
+import tinygrad_rnn
+
+CASES = [
+    lambda m: m.tensor([1.0, 2]), lambda m: m.tensor([1, 2]), lambda m: m.tensor([True, False]),
+    lambda m: m.tensor(3), lambda m: m.tensor(3.5), lambda m: m.tensor(np.arange(3)), lambda m: m.tensor(np.float32(2)),
+    lambda m: m.tensor(np.int32(2)), lambda m: m.tensor([np.float64(1), 2]), lambda m: m.tensor([[1, 2], [3, 4]], dtype=m.float64),
+    lambda m: m.Tensor(2, 3).shape, lambda m: m.Tensor([1, 2]), lambda m: m.Tensor(np.arange(3.0)), lambda m: m.Tensor(),
+    lambda m: m.Tensor(m.Size([2])).shape, lambda m: m.FloatTensor([1, 2]), lambda m: m.LongTensor([1.7, 2, -1.7]),
+    lambda m: m.DoubleTensor([[1]]), lambda m: m.from_numpy(np.arange(3)).float(), lambda m: m.as_tensor([1.0, 2]),
+    lambda m: m.zeros(2, 3), lambda m: m.zeros((2, 3), dtype=m.long), lambda m: m.ones(2, dtype=m.bool),
+    lambda m: m.full((2,), 3), lambda m: m.full((2,), 1.5), lambda m: m.empty(0).shape, lambda m: m.zeros(1, 1, 3),
+    lambda m: m.zeros_like(m.ones(2, dtype=m.float64)), lambda m: m.ones_like(m.ones(2), dtype=m.long),
+    lambda m: m.full_like(m.ones(2), 7), lambda m: m.arange(5), lambda m: m.arange(5.0), lambda m: m.arange(1, 2, 0.25),
+    lambda m: m.eye(3), lambda m: m.eye(2, 3, dtype=m.long), lambda m: m.linspace(0, 1, 5),
+    lambda m: m.ones(2).new_zeros(3), lambda m: m.ones(2, dtype=m.float64).new_ones((2, 2)),
+    lambda m: m.ones(2).new_tensor([1, 2]), lambda m: m.ones(2).new_full((2,), 4.0),
+    lambda m: m.ones(2, 3).size(), lambda m: m.ones(2, 3).size(-1), lambda m: m.ones(2, 3).shape[0],
+    lambda m: m.ones(2, 3).dim(), lambda m: m.ones(2, 3).ndim, lambda m: m.ones(2, 3).numel(), lambda m: len(m.ones(2, 3)),
+    lambda m: str(m.ones(2).dtype), lambda m: str(m.ones(2).device), lambda m: m.ones(2).is_leaf,
+    lambda m: m.ones(2).requires_grad, lambda m: m.ones(2).type(), lambda m: m.ones(2).long().type(),
+    lambda m: m.ones(2).type(m.float64), lambda m: m.ones(2).type("torch.LongTensor"), lambda m: m.ones(2).to("cpu"),
+    lambda m: m.ones(2).to(m.float64), lambda m: m.ones(2).double().float(), lambda m: m.ones(2).cpu(),
+    lambda m: m.tensor([[7]]).item(), lambda m: m.tensor(2.5).item(), lambda m: m.tensor([1, 2]).tolist(),
+    lambda m: m.ones(2, 3).sum().item(), lambda m: (m.tensor([1, 2]) == m.tensor([1, 3])).sum().item(),
+    lambda m: m.tensor([[1.0, 2], [3, 4]]).max(1)[1], lambda m: m.tensor([[1.0, 2], [3, 4]]).argmax(dim=1),
+    lambda m: int(m.tensor(3.7)), lambda m: float(m.tensor([2])), lambda m: bool(m.tensor([0.0])),
+    lambda m: [1, 2, 3][m.tensor(1)], lambda m: f"{m.tensor(1.23456):.2f}", lambda m: f"{m.tensor([1.0, 2])}",
+    lambda m: f"{m.tensor(3)}", lambda m: [t.tolist() for t in m.tensor([[1, 2], [3, 4]])],
+    lambda m: m.tensor(5) == 5, lambda m: bool(m.tensor(5) == 5), lambda m: m.ones(2).data,
+    lambda m: m.ones(2, requires_grad=True).detach().numpy().tolist(), lambda m: m.cuda.is_available(),
+    lambda m: str(m.device("cpu")), lambda m: m.zeros(2, device=m.device("cpu")), lambda m: m.zeros(2, device="cpu"),
+    lambda m: m.ones(2).to(m.device("cpu")), lambda m: m.get_default_dtype(), lambda m: m.is_tensor(m.ones(1)),
+    lambda m: m.ones(2).allclose(m.ones(2) + 1e-9), lambda m: m.allclose(m.ones(2), m.zeros(2)),
+    lambda m: m.ones(3).is_floating_point(), lambda m: m.ones(2, 3).t().is_contiguous(), lambda m: m.ones(2, 3).stride(),
+    lambda m: m.ones(2, 3).t().contiguous().stride(), lambda m: isinstance(m.ones(2), m.FloatTensor),
+    lambda m: isinstance(m.ones(2), m.LongTensor), lambda m: m.Size([2, 3]), lambda m: m.ones(2, 3).shape == (2, 3),
+    lambda m: m.ones(2, 3).shape == [2, 3], lambda m: m.float32 == m.float, m.float64 is m.double if False else (lambda m: m.long is m.int64),
+]
+
+
+def _show(v):
+    if isinstance(v, (list, tuple)):
+        return type(v).__name__ + "(" + ", ".join(_show(x) for x in v) + ")"
+    return repr(v).replace("tinygrad_rnn", "torch")
+
+
+@pytest.mark.parametrize("case", range(len(CASES)))
+def test_tensor_surface_matches_torch(case):
+    torch = require_torch()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        assert _show(CASES[case](tinygrad_rnn)) == _show(CASES[case](torch))
+
+
+REPRS = [
+    lambda m: m.tensor([1.0, 2.5]), lambda m: m.tensor([1.0, 2.0]), lambda m: m.tensor([1e-5, 1.0]),
+    lambda m: m.tensor([1e10, 1.0]), lambda m: m.tensor([[1, 2], [3, 4]]), lambda m: m.tensor([True]),
+    lambda m: m.arange(2000.0), lambda m: m.zeros(2, 0), lambda m: m.tensor([], dtype=m.long),
+    lambda m: m.ones(2, dtype=m.float64), lambda m: m.ones(2, requires_grad=True),
+    lambda m: m.ones(2, requires_grad=True) * 2, lambda m: m.tensor([float("nan"), float("inf"), -1.0]),
+    lambda m: m.linspace(-1, 1, 30).reshape(3, 10), lambda m: m.tensor(2.0) * m.ones(1, requires_grad=True).sum(),
+    lambda m: m.ones(2, 2, 2), lambda m: m.tensor([0.1, -123.456]), lambda m: m.tensor(7),
+]
+
+
+@pytest.mark.parametrize("case", range(len(REPRS)))
+def test_repr_matches_torch(case):
+    torch = require_torch()
+    ours, theirs = repr(REPRS[case](tinygrad_rnn)), repr(REPRS[case](torch))
+    assert ours == theirs
+
+
+def test_from_numpy_and_legacy_float32_share_memory_and_data_shares_memory():
+    a = np.zeros(3, dtype=np.float32)
+    t, legacy = tinygrad_rnn.from_numpy(a), tinygrad_rnn.Tensor(a)
+    a[0] = 5.0
+    assert t[0].item() == 5.0 and legacy[0].item() == 5.0
+    p = tinygrad_rnn.ones(2, requires_grad=True)
+    p.data.add_(tinygrad_rnn.ones(2), alpha=-0.5)
+    assert p.detach().tolist() == [0.5, 0.5] and p.is_leaf
+
+
+def test_legacy_constructor_warns_like_torch_on_a_list_of_arrays():
+    with pytest.warns(UserWarning, match="list of numpy.ndarrays is extremely slow"):
+        t = tinygrad_rnn.Tensor([np.ones(2), np.zeros(2)])
+    assert t.dtype == tinygrad_rnn.float32 and t.shape == (2, 2)
+    with pytest.warns(UserWarning, match="To copy construct from a tensor"):
+        tinygrad_rnn.tensor(t)
+
+
+RANDOM = [
+    lambda m: m.randn(3), lambda m: (m.randn(3), m.randn(3)), lambda m: m.randn(2, 3, dtype=m.float64),
+    lambda m: m.randn(40, dtype=m.float64), lambda m: m.rand(5), lambda m: m.rand(33, dtype=m.float64),
+    lambda m: m.randint(0, 10, (6,)), lambda m: m.randint(5, (2, 2)), lambda m: m.randperm(9),
+    lambda m: m.empty(4, 3).uniform_(-0.5, 0.5), lambda m: m.empty(3).normal_(1.0, 2.0),
+    lambda m: m.bernoulli(m.full((8,), 0.4)), lambda m: m.empty(20).bernoulli_(0.3),
+    lambda m: m.randn(3, generator=m.Generator().manual_seed(7)), lambda m: m.randn_like(m.ones(2, 2)),
+]
+
+
+@pytest.mark.parametrize("case", range(len(RANDOM)))
+def test_seeded_random_numbers_are_torchs(case):
+    torch = require_torch()
+    outs = []
+    for m in (tinygrad_rnn, torch):
+        m.manual_seed(1234)
+        got = RANDOM[case](m)
+        outs.append([g.numpy() for g in (got if isinstance(got, tuple) else (got,))])
+    for ours, theirs in zip(*outs):
+        assert ours.dtype == theirs.dtype
+        np.testing.assert_array_equal(ours, theirs)
+
+
+def test_seeded_float32_normals_match_torch_to_float32_rounding():
+    """torch fills 16+ float32 normals with vectorised float32 log/sin/cos approximations."""
+    torch = require_torch()
+    for m in (tinygrad_rnn, torch):
+        m.manual_seed(0)
+    ours, theirs = tinygrad_rnn.randn(64, 8).numpy(), torch.randn(64, 8).numpy()
+    np.testing.assert_allclose(ours, theirs, rtol=1e-6, atol=1e-6)
+
+
+def test_manual_seed_returns_a_generator_and_accepts_negative_and_float_seeds():
+    torch = require_torch()
+    for seed in (-1, 1.5, 2**63):
+        assert tinygrad_rnn.manual_seed(seed).initial_seed() == torch.manual_seed(seed).initial_seed()
