@@ -170,7 +170,7 @@ def _size(size: Sequence) -> tuple:
 
 def check_size(size: tuple, name: str = "") -> tuple:
     """torch's errors for a negative size (zeros words its own)."""
-    for i, s in enumerate(size):
+    for s in size:
         if s < 0:
             if name == "zeros":
                 raise RuntimeError("zeros: Dimension size must be non-negative.")
