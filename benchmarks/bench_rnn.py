@@ -109,13 +109,14 @@ def theirs(torch: Any, shape: Shape) -> tuple:
     return forward, forward_backward
 
 
-def measure_shape(torch: Any, name: str, rounds: int, block: float) -> dict:
+def measure_shape(torch: Any, name: str, rounds: int, block: float, composed: bool = True) -> dict:
     shape = SHAPES[name]
     fused_f, fused_fb = ours(shape, composed=False)
-    comp_f, comp_fb = ours(shape, composed=True)
     torch_f, torch_fb = theirs(torch, shape)
-    candidates = {"fused fwd": fused_f, "fused f+b": fused_fb, "composed fwd": comp_f, "composed f+b": comp_fb,
+    candidates = {"fused fwd": fused_f, "fused f+b": fused_fb,
                   "torch1 fwd": torch_f, "torch1 f+b": torch_fb, "torch2 fwd": torch_f, "torch2 f+b": torch_fb}
+    if composed:
+        candidates["composed fwd"], candidates["composed f+b"] = ours(shape, composed=True)
     threads = {"torch1 fwd": 1, "torch1 f+b": 1, "torch2 fwd": 2, "torch2 f+b": 2}
     setup = {k: (lambda n=n: torch.set_num_threads(n)) for k, n in threads.items()}
     result = interleaved_rounds(candidates, rounds, setup, seconds=block)
@@ -125,7 +126,7 @@ def measure_shape(torch: Any, name: str, rounds: int, block: float) -> dict:
     for mode in ("fwd", "f+b"):
         reference = [f"torch1 {mode}", f"torch2 {mode}"]
         row[f"torch {mode} ms"] = min(result.median(r, kept) for r in reference) * 1e3
-        for path in ("fused", "composed"):
+        for path in ("fused", "composed") if composed else ("fused",):
             row[f"{path} {mode}"] = result.ratio(f"{path} {mode}", reference, kept)
             row[f"{path} {mode} ms"] = result.median(f"{path} {mode}", kept) * 1e3
     return row
@@ -208,9 +209,9 @@ def memory_child(which: str, name: str) -> None:
     print(json.dumps(result))
 
 
-def measure_memory(name: str) -> dict:
+def measure_memory(name: str, which_ones: tuple) -> dict:
     found = {}
-    for which in ("fused", "composed", "torch"):
+    for which in which_ones:
         out = subprocess.run([sys.executable, __file__, "--memory-child", which, name], capture_output=True,
                              text=True, check=True)
         found[which] = json.loads(out.stdout.strip().splitlines()[-1])
@@ -248,8 +249,10 @@ def print_table(rows: dict) -> None:
     header = ("shape", "fused fwd", "fused f+b", "comp fwd", "comp f+b", "torch fwd ms", "torch f+b ms", "rounds")
     print("{:<8} {:>9} {:>9} {:>9} {:>9} {:>13} {:>13} {:>10}".format(*header))
     for name, r in rows.items():
+        composed = (f"{mark(r['composed fwd'], None):>9} {mark(r['composed f+b'], COMPOSED_TARGETS.get(name)):>9}"
+                    if "composed f+b" in r else f"{'-':>9} {'-':>9}")
         print(f"{name:<8} {mark(r['fused fwd'], FORWARD_TARGET):>9} {mark(r['fused f+b'], FUSED_TARGETS.get(name)):>9} "
-              f"{mark(r['composed fwd'], None):>9} {mark(r['composed f+b'], COMPOSED_TARGETS.get(name)):>9} "
+              f"{composed} "
               f"{r['torch fwd ms']:13.3f} {r['torch f+b ms']:13.3f} "
               f"{r['kept']}/{r['rounds']}{' noisy' if r['noisy'] else ''}")
     print("targets f+b: fused " + ", ".join(f"{k} {v}" for k, v in FUSED_TARGETS.items())
@@ -275,9 +278,10 @@ def main() -> None:
     block = 0.03 if args.quick else 0.1
     rows = {}
     for name in args.shapes.split(","):
-        rows[name] = measure_shape(torch, name, rounds, block)
+        # --quick skips the composed path where one call takes seconds
+        rows[name] = measure_shape(torch, name, rounds, block, composed=not (args.quick and name in ("large", "long")))
         r = rows[name]
-        print(f"  {name}: fused f+b {r['fused f+b ms']:.3f} ms, composed f+b {r['composed f+b ms']:.3f} ms, "
+        print(f"  {name}: fused f+b {r['fused f+b ms']:.3f} ms, composed f+b {r.get('composed f+b ms', 0):.3f} ms, "
               f"torch f+b {r['torch f+b ms']:.3f} ms (others' median load {r['load']:.2f} cores)", flush=True)
     print_table(rows)
     if "large" in rows:
@@ -286,10 +290,12 @@ def main() -> None:
         print(f"\nlarge, fused f+b: {achieved:.1f} GFLOP/s = {achieved / peak:.0%} of numpy's float32 GEMM peak "
               f"({peak:.1f} GFLOP/s on 2048x2048x2048; target {GEMM_PEAK_TARGET:.0%})")
     if not args.no_memory:
-        mem = measure_memory("large")
+        mem = measure_memory("large", ("fused", "torch") if args.quick else ("fused", "composed", "torch"))
         torch_mb = mem["torch"]["peak_mb"]
         print("\npeak resident memory growth of one forward+backward on large (VmHWM, fresh subprocess each):")
         for which in ("fused", "composed"):
+            if which not in mem:
+                continue
             m = mem[which]
             print(f"  ours {which:<8} {m['peak_mb']:7.1f} MB = {m['peak_mb'] / torch_mb:.2f}x torch "
                   f"(tracemalloc peak {m['tracemalloc_mb']:.1f} MB; target <= {MEMORY_TARGET}x)")

@@ -1,4 +1,4 @@
-"""`one_blas_thread()`: run a block's matrix products on one BLAS thread (the calling thread).
+"""`threads_for(m, k, n)`: run a block's matrix products on one BLAS thread (the calling thread).
 
 A recurrence makes one small matrix product per time step. Split over several threads, each such
 product costs a hand-off and a wait for the other threads; and when another process has taken a
@@ -15,11 +15,11 @@ numpy's BLAS is not such an OpenBLAS (or the library cannot be found), it does n
 from __future__ import annotations
 
 import ctypes
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, nullcontext
 from typing import Any
 
 THREADED_WORK = 1 << 26  # multiply-adds; smaller products run on one thread
+SERIAL_WORK = 1 << 18  # OpenBLAS's own limit (65536 * GEMM_MULTITHREAD_THRESHOLD): smaller ones never thread
 
 _UNSEARCHED = object()
 _set_local: Any = _UNSEARCHED
@@ -44,22 +44,26 @@ def _find_set_local() -> Any:
     return None
 
 
-def is_small(m: int, k: int, n: int) -> bool:
-    """Whether an (m, k) @ (k, n) product is too small to be worth several threads."""
-    return m * k * n < THREADED_WORK
+class _OneThread:
+    """Context manager: this thread's BLAS calls use one thread inside the block."""
+
+    def __enter__(self) -> None:
+        _set_local(1)
+
+    def __exit__(self, *exc: object) -> None:
+        _set_local(0)  # 0 unsets the thread's own count: it follows the global one again
 
 
-@contextmanager
-def one_blas_thread(enabled: bool = True) -> Iterator[None]:
-    """Within the block, BLAS calls made by this thread use one thread (if `enabled`)."""
+_ONE_THREAD, _AS_IS = _OneThread(), nullcontext()
+
+
+def threads_for(m: int, k: int, n: int) -> AbstractContextManager:
+    """A context manager giving (m, k) @ (k, n) products the right number of BLAS threads: one
+    thread below THREADED_WORK multiply-adds, BLAS's own choice above (and below SERIAL_WORK,
+    where OpenBLAS already stays on one thread, so there is nothing to switch)."""
     global _set_local
+    if not SERIAL_WORK <= m * k * n < THREADED_WORK:
+        return _AS_IS
     if _set_local is _UNSEARCHED:
         _set_local = _find_set_local()
-    if not enabled or _set_local is None:
-        yield
-        return
-    _set_local(1)
-    try:
-        yield
-    finally:
-        _set_local(0)  # 0 unsets the thread's own count: it follows the global one again
+    return _AS_IS if _set_local is None else _ONE_THREAD

@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 
 from ..tensor import Tensor
-from .blas_threads import is_small, one_blas_thread
+from .blas_threads import threads_for
 from .sequence_function import SequenceFunction
 
 
@@ -83,14 +83,14 @@ def rnn_forward(x: np.ndarray, h0: np.ndarray, w_ih: np.ndarray, w_hh: np.ndarra
     """Run the recurrence; `active[t]` is how many leading rows are valid at step t (None: all)."""
     steps, batch, inputs, hidden = *x.shape, w_hh.shape[0]
     # Input projection of every step at once; the recurrence then runs in place in this buffer.
-    with one_blas_thread(is_small(steps * batch, inputs, hidden)):
+    with threads_for(steps * batch, inputs, hidden):
         out = np.matmul(x.reshape(steps * batch, inputs), w_ih.T).reshape(steps, batch, hidden)
     if bias is not None:
         out += bias
     activate = np.tanh if nonlinearity == "tanh" else _relu
     w_hh_t, buf = w_hh.T, np.empty((batch, hidden), x.dtype)
     h = h0 if active is None else h0.copy()  # with lengths, h is a buffer that keeps padded rows' state
-    with one_blas_thread(is_small(batch, hidden, hidden)):
+    with threads_for(batch, hidden, hidden):
         for t in (range(steps - 1, -1, -1) if reverse else range(steps)):
             n = batch if active is None else active[t]
             h_t = out[t, :n]
@@ -120,7 +120,7 @@ def rnn_backward(g_out: np.ndarray, g_h: np.ndarray, x: np.ndarray, h0: np.ndarr
         np.greater(out, 0, out=dpre)
     dh = np.array(g_h, dtype=out.dtype)  # dL/dh carried back through the recurrence
     buf = np.empty((batch, hidden), out.dtype)
-    with one_blas_thread(is_small(batch, hidden, hidden)):
+    with threads_for(batch, hidden, hidden):
         for t in (range(steps) if reverse else range(steps - 1, -1, -1)):
             n = batch if active is None else active[t]
             d = dpre[t, :n]
@@ -130,7 +130,7 @@ def rnn_backward(g_out: np.ndarray, g_h: np.ndarray, x: np.ndarray, h0: np.ndarr
             if n < batch:
                 dpre[t, n:] = 0  # padded steps do not touch the weights
     flat, inputs = dpre.reshape(steps * batch, hidden), x.shape[2]
-    with one_blas_thread(is_small(steps * batch, inputs, hidden)):
+    with threads_for(steps * batch, max(inputs, hidden), hidden):
         dx = np.matmul(flat, w_ih).reshape(x.shape)
         dw_ih = np.matmul(flat.T, x.reshape(steps * batch, inputs))
         db = flat.sum(0)
