@@ -963,6 +963,11 @@ def _rebuild(data: np.ndarray, requires_grad: bool) -> Tensor:
     return t
 
 
+# The autograd modules were imported before the class existed; hand it to them now.
+from .autograd import function as _function  # noqa: E402
+
+_function.Tensor = Tensor
+
 # The op modules import Tensor, so they are bound after the class exists.
 from .ops import linalg as _la  # noqa: E402
 from .ops import pointwise as _pw  # noqa: E402

@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from . import anomaly_mode, grad_mode
+from . import anomaly_mode, function, grad_mode
 from .function import Function
 
 Slot = Any  # a Tensor, a SliceGrad, or None
@@ -37,9 +37,7 @@ class SliceGrad:
 
 
 def _tensor_cls() -> Any:
-    from ..tensor import Tensor
-
-    return Tensor
+    return function.Tensor  # set by tensor.py once the class exists
 
 
 class _GradSum:

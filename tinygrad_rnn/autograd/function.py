@@ -17,6 +17,10 @@ from typing import Any
 
 from . import anomaly_mode, grad_mode
 
+# The Tensor class: tensor.py imports this module before the class exists, so it sets this name
+# once the class is made (a function-level import on every op would cost a microsecond each time).
+Tensor: Any = None
+
 _FREED = (
     "Trying to backward through the graph a second time (or directly access saved tensors after "
     "they have already been freed). Saved intermediate values of the graph are freed when you call "
@@ -79,8 +83,6 @@ class Function:
     def saved_tensors(self) -> tuple:
         if self._saved is None:
             raise RuntimeError(_FREED)
-        from ..tensor import Tensor
-
         out = []
         for t, version in zip(self._saved, self._saved_versions):
             if isinstance(t, _SavedOutput):
@@ -102,8 +104,6 @@ class Function:
     # ---------------------------------------------------------------- building the graph
     @classmethod
     def apply(cls, *args: Any) -> Any:
-        from ..tensor import Tensor
-
         ctx = cls()
         enabled = grad_mode._enabled
         record = enabled and any(isinstance(a, Tensor) and a._requires_grad for a in args)
@@ -120,8 +120,6 @@ class Function:
 
     def _connect(self, args: tuple, out: Any) -> Any:
         """Record the edges to the inputs and make this node the grad_fn of the outputs."""
-        from ..tensor import Tensor
-
         needs = tuple(isinstance(a, Tensor) and a._requires_grad for a in args)
         self.needs_input_grad = needs
         self.edges = tuple(a._edge() if n else None for a, n in zip(args, needs))
@@ -166,8 +164,6 @@ class Function:
     @property
     def next_functions(self) -> tuple:
         """torch's view of the edges: (node, output_nr) pairs; a leaf shows as AccumulateGrad."""
-        from ..tensor import Tensor
-
         return tuple(
             (None, 0) if e is None else ((AccumulateGrad(e[0]), 0) if isinstance(e[0], Tensor) else e)
             for e in self.edges

@@ -497,6 +497,8 @@ def as_operand(x: Any) -> Any:
 def promote(a: Any, b: Any, floating: bool = False) -> tuple[Any, Any]:
     """Cast two operands to torch's result dtype; `floating` makes integer results float (true division)."""
     a, b = as_operand(a), as_operand(b)
+    if type(b) is float and isinstance(a, Tensor) and a._data.dtype.kind == "f":
+        return a, b  # the most common case (x * 0.5) keeps x's float dtype: skip the general rule
     if isinstance(a, Tensor) and isinstance(b, Tensor) and a.dtype is b.dtype:
         result = a.dtype
     else:
@@ -514,7 +516,11 @@ def _cast(x: Any, d: dtypes.dtype) -> Any:
 
 def _check_broadcast(a: Any, b: Any) -> None:
     """torch's message for shapes that do not broadcast (numpy's is about 'operands')."""
-    sa, sb = getattr(a, "shape", ()), getattr(b, "shape", ())
+    if not (isinstance(a, Tensor) and isinstance(b, Tensor)):
+        return  # a number broadcasts with anything
+    sa, sb = a._data.shape, b._data.shape
+    if sa == sb:
+        return
     for i in range(1, min(len(sa), len(sb)) + 1):
         if sa[-i] != sb[-i] and sa[-i] != 1 and sb[-i] != 1:
             raise RuntimeError(
