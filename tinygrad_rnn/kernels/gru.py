@@ -23,6 +23,7 @@ from typing import Any
 import numpy as np
 
 from ..tensor import Tensor
+from .blas_threads import threads_for
 from .sequence_function import SequenceFunction
 from .step_layout import StepLayout, rows_of
 
@@ -81,7 +82,8 @@ def gru_forward(x: np.ndarray, h0: np.ndarray, w_ih: np.ndarray, w_hh: np.ndarra
     steps, batch = x.shape[:2]
     hidden = h0.shape[1]
     scale = _reset_update_scale(hidden, x.dtype)
-    gi = np.matmul(rows_of(x), (w_ih * scale[:, None]).T).reshape(steps, batch, 3 * hidden)
+    with threads_for(steps * batch, x.shape[2], 3 * hidden):  # (small products: one BLAS thread, see blas_threads)
+        gi = np.matmul(rows_of(x), (w_ih * scale[:, None]).T).reshape(steps, batch, 3 * hidden)
     if b_ih is not None:
         gi += b_ih * scale
     w_hh_t = np.ascontiguousarray((w_hh * scale[:, None]).T)  # a C-ordered operand keeps matmul on BLAS
@@ -92,26 +94,27 @@ def gru_forward(x: np.ndarray, h0: np.ndarray, w_ih: np.ndarray, w_hh: np.ndarra
     out = np.zeros((steps, batch, hidden), x.dtype)
     gh, tmp = np.empty((batch, 3 * hidden), x.dtype), np.empty((batch, hidden), x.dtype)
     h = h0
-    for s in range(steps):
-        k = layout.rows(s)
-        np.matmul(h[:k], w_hh_t, out=gh[:k])
-        if b_hh is not None:
-            gh[:k] += b_hh
-        r_z = rz[s, :k]
-        r_z += gh[:k, :2 * hidden]
-        np.tanh(r_z, out=r_z)
-        r_z *= 0.5
-        r_z += 0.5
-        r, z, n = r_z[:, :hidden], r_z[:, hidden:], n_all[s, :k]
-        h_n_part[s, :k] = gh[:k, 2 * hidden:]
-        n += np.multiply(r, h_n_part[s, :k], out=tmp[:k])
-        np.tanh(n, out=n)
-        # h' = n + z * (h - n)
-        o = out[s, :k]
-        np.subtract(h[:k], n, out=o)
-        o *= z
-        o += n
-        h = out[s]  # rows still running at s+1 are a prefix of those running at s
+    with threads_for(batch, hidden, 3 * hidden):
+        for s in range(steps):
+            k = layout.rows(s)
+            np.matmul(h[:k], w_hh_t, out=gh[:k])
+            if b_hh is not None:
+                gh[:k] += b_hh
+            r_z = rz[s, :k]
+            r_z += gh[:k, :2 * hidden]
+            np.tanh(r_z, out=r_z)
+            r_z *= 0.5
+            r_z += 0.5
+            r, z, n = r_z[:, :hidden], r_z[:, hidden:], n_all[s, :k]
+            h_n_part[s, :k] = gh[:k, 2 * hidden:]
+            n += np.multiply(r, h_n_part[s, :k], out=tmp[:k])
+            np.tanh(n, out=n)
+            # h' = n + z * (h - n)
+            o = out[s, :k]
+            np.subtract(h[:k], n, out=o)
+            o *= z
+            o += n
+            h = out[s]  # rows still running at s+1 are a prefix of those running at s
     return {"rz": rz, "n": n_all, "h_n_part": h_n_part, "out": out}
 
 
@@ -129,19 +132,21 @@ def gru_backward(g_out: np.ndarray, g_h: np.ndarray, x: np.ndarray, h0: np.ndarr
     d_hid = np.zeros((steps, batch, 3, hidden), x.dtype)  # dL/d(h W_hh^T + b_hh)
     dh = np.array(g_h, dtype=x.dtype)  # padded rows carry it as is
     d_step, tmp = np.empty((batch, hidden), x.dtype), np.empty((batch, hidden), x.dtype)
-    for s in range(steps - 1, -1, -1):
-        k = layout.rows(s)
-        d = np.add(g_out[s, :k], dh[:k], out=d_step[:k])
-        di, dhid = d_in[s, :k], d_hid[s, :k]
-        np.multiply(d, n_factor[s, :k], out=di[:, 2])
-        np.multiply(d, z_factor[s, :k], out=di[:, 1])
-        np.multiply(di[:, 2], r_factor[s, :k], out=di[:, 0])
-        dhid[:, :2] = di[:, :2]
-        np.multiply(di[:, 2], r[s, :k], out=dhid[:, 2])
-        np.matmul(dhid.reshape(k, 3 * hidden), w_hh, out=dh[:k])
-        dh[:k] += np.multiply(d, z[s, :k], out=tmp[:k])
+    with threads_for(batch, 3 * hidden, hidden):
+        for s in range(steps - 1, -1, -1):
+            k = layout.rows(s)
+            d = np.add(g_out[s, :k], dh[:k], out=d_step[:k])
+            di, dhid = d_in[s, :k], d_hid[s, :k]
+            np.multiply(d, n_factor[s, :k], out=di[:, 2])
+            np.multiply(d, z_factor[s, :k], out=di[:, 1])
+            np.multiply(di[:, 2], r_factor[s, :k], out=di[:, 0])
+            dhid[:, :2] = di[:, :2]
+            np.multiply(di[:, 2], r[s, :k], out=dhid[:, 2])
+            np.matmul(dhid.reshape(k, 3 * hidden), w_hh, out=dh[:k])
+            dh[:k] += np.multiply(d, z[s, :k], out=tmp[:k])
     flat_in, flat_hid = d_in.reshape(steps * batch, 3 * hidden), d_hid.reshape(steps * batch, 3 * hidden)
-    dx = np.matmul(flat_in, w_ih).reshape(x.shape)
-    dw_ih = np.matmul(flat_in.T, rows_of(x))
-    dw_hh = np.matmul(flat_hid.T, rows_of(h_prev))
+    with threads_for(steps * batch, max(x.shape[2], hidden), 3 * hidden):
+        dx = np.matmul(flat_in, w_ih).reshape(x.shape)
+        dw_ih = np.matmul(flat_in.T, rows_of(x))
+        dw_hh = np.matmul(flat_hid.T, rows_of(h_prev))
     return dx, dh, dw_ih, dw_hh, flat_in.sum(0), flat_hid.sum(0)

@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 
 from ..tensor import Tensor
+from .blas_threads import threads_for
 from .sequence_function import SequenceFunction
 from .step_layout import StepLayout, rows_of
 
@@ -90,7 +91,8 @@ def lstm_forward(x: np.ndarray, h0: np.ndarray, c0: np.ndarray, w_ih: np.ndarray
     hidden = c0.shape[1]
     order, scale = _kernel_gate_order(hidden), _sigmoid_scale(hidden, x.dtype)
     w_hh_t = np.ascontiguousarray((w_hh[order] * scale[:, None]).T)  # a C-ordered operand keeps matmul on BLAS
-    gates = np.matmul(rows_of(x), (w_ih[order] * scale[:, None]).T).reshape(steps, batch, 4 * hidden)
+    with threads_for(steps * batch, x.shape[2], 4 * hidden):  # (small products: one BLAS thread, see blas_threads)
+        gates = np.matmul(rows_of(x), (w_ih[order] * scale[:, None]).T).reshape(steps, batch, 4 * hidden)
     if bias is not None:
         gates += bias[order] * scale
     cell = np.zeros((steps, batch, hidden), x.dtype)
@@ -100,27 +102,28 @@ def lstm_forward(x: np.ndarray, h0: np.ndarray, c0: np.ndarray, w_ih: np.ndarray
     buf, tmp = np.empty((batch, 4 * hidden), x.dtype), np.empty((batch, hidden), x.dtype)
     w_hr_t = None if w_hr is None else np.ascontiguousarray(w_hr.T)
     h, c = h0, c0
-    for s in range(steps):
-        n = layout.rows(s)
-        g = gates[s, :n]
-        np.matmul(h[:n], w_hh_t, out=buf[:n])
-        g += buf[:n]
-        np.tanh(g, out=g)
-        sig = g[:, : 3 * hidden]
-        sig *= 0.5
-        sig += 0.5
-        i, f, o, gg = g[:, :hidden], g[:, hidden:2 * hidden], g[:, 2 * hidden:3 * hidden], g[:, 3 * hidden:]
-        c_s, tc_s = cell[s, :n], tanh_cell[s, :n]
-        np.multiply(f, c[:n], out=c_s)
-        np.multiply(i, gg, out=tmp[:n])
-        c_s += tmp[:n]
-        np.tanh(c_s, out=tc_s)
-        if w_hr is None:
-            np.multiply(o, tc_s, out=out[s, :n])
-        else:
-            np.multiply(o, tc_s, out=cell_out[s, :n])
-            np.matmul(cell_out[s, :n], w_hr_t, out=out[s, :n])
-        h, c = out[s], cell[s]  # rows still running at s+1 are a prefix of those running at s
+    with threads_for(batch, h0.shape[1], 4 * hidden):
+        for s in range(steps):
+            n = layout.rows(s)
+            g = gates[s, :n]
+            np.matmul(h[:n], w_hh_t, out=buf[:n])
+            g += buf[:n]
+            np.tanh(g, out=g)
+            sig = g[:, : 3 * hidden]
+            sig *= 0.5
+            sig += 0.5
+            i, f, o, gg = g[:, :hidden], g[:, hidden:2 * hidden], g[:, 2 * hidden:3 * hidden], g[:, 3 * hidden:]
+            c_s, tc_s = cell[s, :n], tanh_cell[s, :n]
+            np.multiply(f, c[:n], out=c_s)
+            np.multiply(i, gg, out=tmp[:n])
+            c_s += tmp[:n]
+            np.tanh(c_s, out=tc_s)
+            if w_hr is None:
+                np.multiply(o, tc_s, out=out[s, :n])
+            else:
+                np.multiply(o, tc_s, out=cell_out[s, :n])
+                np.matmul(cell_out[s, :n], w_hr_t, out=out[s, :n])
+            h, c = out[s], cell[s]  # rows still running at s+1 are a prefix of those running at s
     return {"gates": gates, "cell": cell, "tanh_cell": tanh_cell, "cell_out": cell_out, "out": out}
 
 
@@ -142,23 +145,25 @@ def lstm_backward(g_out: np.ndarray, g_h: np.ndarray, g_c: np.ndarray, x: np.nda
     d_out = np.zeros_like(out)  # dL/dh at every step: its output's gradient plus what the future sends
     dh, dc = np.array(g_h, dtype=x.dtype), np.array(g_c, dtype=x.dtype)  # padded rows carry them as is
     d_cell_out, tmp = np.empty((batch, hidden), x.dtype), np.empty((batch, hidden), x.dtype)
-    for s in range(steps - 1, -1, -1):
-        n = layout.rows(s)
-        d_h = np.add(g_out[s, :n], dh[:n], out=d_out[s, :n])
-        if w_hr is not None:  # h = cell_out @ W_hr^T
-            d_h = np.matmul(d_h, w_hr, out=d_cell_out[:n])
-        d = dpre[s, :n]
-        np.multiply(d_h, o_factor[s, :n], out=d[:, 3])
-        np.multiply(d_h, c_factor[s, :n], out=tmp[:n])
-        dc[:n] += tmp[:n]
-        np.multiply(dc[:n, None, :], ifg_factor[s, :n], out=d[:, :3])
-        dc[:n] *= f[s, :n]
-        np.matmul(d.reshape(n, 4 * hidden), w_hh, out=dh[:n])
+    with threads_for(batch, 4 * hidden, hidden):
+        for s in range(steps - 1, -1, -1):
+            n = layout.rows(s)
+            d_h = np.add(g_out[s, :n], dh[:n], out=d_out[s, :n])
+            if w_hr is not None:  # h = cell_out @ W_hr^T
+                d_h = np.matmul(d_h, w_hr, out=d_cell_out[:n])
+            d = dpre[s, :n]
+            np.multiply(d_h, o_factor[s, :n], out=d[:, 3])
+            np.multiply(d_h, c_factor[s, :n], out=tmp[:n])
+            dc[:n] += tmp[:n]
+            np.multiply(dc[:n, None, :], ifg_factor[s, :n], out=d[:, :3])
+            dc[:n] *= f[s, :n]
+            np.matmul(d.reshape(n, 4 * hidden), w_hh, out=dh[:n])
     flat = dpre.reshape(steps * batch, 4 * hidden)
-    dx = np.matmul(flat, w_ih).reshape(x.shape)
-    dw_ih = np.matmul(flat.T, rows_of(x))
     h_prev = rows_of(np.concatenate([h0[None], out[:-1]]))
-    dw_hh = np.matmul(flat.T, h_prev)
+    with threads_for(steps * batch, max(x.shape[2], h0.shape[1]), 4 * hidden):
+        dx = np.matmul(flat, w_ih).reshape(x.shape)
+        dw_ih = np.matmul(flat.T, rows_of(x))
+        dw_hh = np.matmul(flat.T, h_prev)
     db = flat.sum(0)
     dw_hr = None
     if w_hr is not None:
