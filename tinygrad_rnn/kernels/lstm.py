@@ -53,7 +53,13 @@ class FusedLSTM(SequenceFunction):
         h_n, c_n = layout.batch_out(layout.last_steps(out)), layout.batch_out(layout.last_steps(cell))
         ctx.save_for_backward(x, h0, c0, w_ih, w_hh, b_ih, b_hh, w_hr, reverse, lengths)
         ctx.layout, ctx.arrays = layout, saved
+        # The grad_fn name torch's CPU LSTM shows on this output (its oneDNN kernel runs float32
+        # without projection), so printed tensors read the same as in torch's tutorials.
+        ctx.shown_name = "MkldnnRnnLayerBackward0" if x.dtype.itemsize == 4 and w_hr is None else "StackBackward0"
         return Tensor._make(layout.sequence_out(out)), Tensor._make(h_n), Tensor._make(c_n)
+
+    def name(self) -> str:
+        return getattr(self, "shown_name", "StackBackward0")
 
     @staticmethod
     def backward_arrays(ctx, g_out, g_h, g_c):
