@@ -89,8 +89,10 @@ def gru_forward(x: np.ndarray, h0: np.ndarray, w_ih: np.ndarray, w_hh: np.ndarra
         gi = np.matmul(rows_of(x), (w_ih * scale[:, None]).T).reshape(steps, batch, 3 * hidden)
     if b_ih is not None:
         gi += b_ih * scale
+        # b_hr and b_hz are plain additive terms: add them once here. b_hn must stay inside r * (...).
+        gi[..., :2 * hidden] += b_hh[:2 * hidden] * 0.5
     w_hh_t = np.ascontiguousarray((w_hh * scale[:, None]).T)  # a C-ordered operand keeps matmul on BLAS
-    b_hh = None if b_hh is None else b_hh * scale
+    b_hn = None if b_hh is None else b_hh[2 * hidden:]
     rz = gi[..., :2 * hidden]  # becomes the activated r, z in place
     n_all = gi[..., 2 * hidden:]  # becomes the activated n in place
     h_n_part = np.zeros((steps, batch, hidden), x.dtype)  # h W_hn^T + b_hn, what r scaled
@@ -101,15 +103,16 @@ def gru_forward(x: np.ndarray, h0: np.ndarray, w_ih: np.ndarray, w_hh: np.ndarra
         for s in range(steps):
             k = layout.rows(s)
             np.matmul(h[:k], w_hh_t, out=gh[:k])
-            if b_hh is not None:
-                gh[:k] += b_hh
             r_z = rz[s, :k]
             r_z += gh[:k, :2 * hidden]
             np.tanh(r_z, out=r_z)
             r_z *= 0.5
             r_z += 0.5
             r, z, n = r_z[:, :hidden], r_z[:, hidden:], n_all[s, :k]
-            h_n_part[s, :k] = gh[:k, 2 * hidden:]
+            if b_hn is None:
+                h_n_part[s, :k] = gh[:k, 2 * hidden:]
+            else:
+                np.add(gh[:k, 2 * hidden:], b_hn, out=h_n_part[s, :k])
             n += np.multiply(r, h_n_part[s, :k], out=tmp[:k])
             np.tanh(n, out=n)
             # h' = n + z * (h - n)
@@ -131,22 +134,24 @@ def gru_backward(g_out: np.ndarray, g_h: np.ndarray, x: np.ndarray, h0: np.ndarr
     n_factor = (1 - z) * (1 - n * n)
     z_factor = (h_prev - n) * z * (1 - z)
     r_factor = h_n_part * r * (1 - r)
-    d_in = np.zeros((steps, batch, 3, hidden), x.dtype)  # dL/d(x W_ih^T + b_ih), gates r, z, n
-    d_hid = np.zeros((steps, batch, 3, hidden), x.dtype)  # dL/d(h W_hh^T + b_hh)
+    # dL/d(h W_hh^T + b_hh), gates r, z, n. dL/d(x W_ih^T + b_ih) is the same for r and z, and
+    # d_n (not d_n * r) for n: the loop keeps d_n apart and the r, z parts are copied after it.
+    d_hid = np.zeros((steps, batch, 3, hidden), x.dtype)
+    d_n = np.zeros((steps, batch, hidden), x.dtype)
     dh = np.array(g_h, dtype=x.dtype)  # padded rows carry it as is
     d_step, tmp = np.empty((batch, hidden), x.dtype), np.empty((batch, hidden), x.dtype)
     with threads_for(batch, 3 * hidden, hidden):
         for s in range(steps - 1, -1, -1):
             k = layout.rows(s)
             d = np.add(g_out[s, :k], dh[:k], out=d_step[:k])
-            di, dhid = d_in[s, :k], d_hid[s, :k]
-            np.multiply(d, n_factor[s, :k], out=di[:, 2])
-            np.multiply(d, z_factor[s, :k], out=di[:, 1])
-            np.multiply(di[:, 2], r_factor[s, :k], out=di[:, 0])
-            dhid[:, :2] = di[:, :2]
-            np.multiply(di[:, 2], r[s, :k], out=dhid[:, 2])
+            dhid, dn = d_hid[s, :k], d_n[s, :k]
+            np.multiply(d, n_factor[s, :k], out=dn)
+            np.multiply(d, z_factor[s, :k], out=dhid[:, 1])
+            np.multiply(dn, r_factor[s, :k], out=dhid[:, 0])
+            np.multiply(dn, r[s, :k], out=dhid[:, 2])
             np.matmul(dhid.reshape(k, 3 * hidden), w_hh, out=dh[:k])
             dh[:k] += np.multiply(d, z[s, :k], out=tmp[:k])
+    d_in = np.concatenate([d_hid[:, :, :2], d_n[:, :, None]], axis=2)
     flat_in, flat_hid = d_in.reshape(steps * batch, 3 * hidden), d_hid.reshape(steps * batch, 3 * hidden)
     with threads_for(steps * batch, max(x.shape[2], hidden), 3 * hidden):
         dx = np.matmul(flat_in, w_ih).reshape(x.shape)
