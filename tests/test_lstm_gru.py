@@ -473,6 +473,7 @@ def test_lstm_tagger_tutorial_prints_what_torch_prints():
     assert lstm_tagger_tutorial(tinygrad_rnn, 30) == lstm_tagger_tutorial(torch, 30)
 
 
+@pytest.mark.filterwarnings("ignore:LSTM with projections is not supported")  # torch's oneDNN note
 @pytest.mark.parametrize("kind, kwargs, dtype", [("LSTM", {}, "float32"), ("LSTM", {}, "float64"),
                                                  ("LSTM", {"proj_size": 1}, "float32"), ("GRU", {}, "float32"),
                                                  ("GRU", {"bidirectional": True}, "float32")])
