@@ -485,3 +485,21 @@ def test_grad_fn_names_read_as_torchs(kind, kwargs, dtype):
         out, state = module(lib.randn(4, 2, 3, dtype=getattr(lib, dtype)))
         names.append([t.grad_fn.name() for t in [out] + list(state if isinstance(state, tuple) else [state])])
     assert names[0] == names[1]
+
+
+@pytest.mark.parametrize("kind", ["LSTM", "GRU"])
+def test_second_backward_needs_retain_graph(kind):
+    """The fused node frees what it saved after backward, as torch does; retain_graph keeps it."""
+    module = getattr(tinygrad_rnn.nn, kind)(2, 3)
+    out = flat(module(tinygrad_rnn.randn(4, 1, 2)))[0]
+    out.sum().backward(retain_graph=True)
+    first = module.weight_hh_l0.grad.numpy().copy()
+    out.sum().backward()
+    np.testing.assert_allclose(module.weight_hh_l0.grad.numpy(), 2 * first, rtol=1e-6)
+    check_error(lambda m: _backward_twice(m, kind))
+
+
+def _backward_twice(m, kind):
+    out = flat(getattr(m.nn, kind)(2, 3)(m.randn(4, 1, 2)))[0]
+    out.sum().backward()
+    out.sum().backward()

@@ -40,8 +40,8 @@ class FusedGRU(SequenceFunction):
         layout = StepLayout(x.shape[0], x.shape[1], lengths, reverse)
         saved = gru_forward(layout.sequence_in(x._data), layout.batch_in(h0._data), w_ih._data, w_hh._data,
                             None if b_ih is None else b_ih._data, None if b_hh is None else b_hh._data, layout)
-        ctx.save_for_backward(x, h0, w_ih, w_hh, b_ih, b_hh, reverse, lengths)
-        ctx.layout, ctx.arrays = layout, saved
+        # The kernel's arrays are saved with the arguments, so they are freed after backward.
+        ctx.save_for_backward(x, h0, w_ih, w_hh, b_ih, b_hh, reverse, lengths, layout, saved)
         h_n = layout.batch_out(layout.last_steps(saved["out"]))
         return Tensor._make(layout.sequence_out(saved["out"])), Tensor._make(h_n)
 
@@ -50,11 +50,10 @@ class FusedGRU(SequenceFunction):
 
     @staticmethod
     def backward_arrays(ctx, g_out, g_h):
-        x, h0, w_ih, w_hh, b_ih, b_hh, _, _ = ctx.saved_tensors
-        layout = ctx.layout
+        x, h0, w_ih, w_hh, b_ih, b_hh, _, _, layout, arrays = ctx.saved_tensors
         dx, dh0, dw_ih, dw_hh, db_ih, db_hh = gru_backward(
             layout.sequence_in(g_out), layout.batch_in(g_h), layout.sequence_in(x._data),
-            layout.batch_in(h0._data), w_ih._data, w_hh._data, ctx.arrays, layout)
+            layout.batch_in(h0._data), w_ih._data, w_hh._data, arrays, layout)
         need = ctx.needs_input_grad
         return (layout.sequence_out(dx) if need[0] else None, layout.batch_out(dh0) if need[1] else None,
                 dw_ih if need[2] else None, dw_hh if need[3] else None, db_ih if need[4] else None,

@@ -51,8 +51,8 @@ class FusedLSTM(SequenceFunction):
                              w_ih._data, w_hh._data, bias, None if w_hr is None else w_hr._data, layout)
         out, cell = saved["out"], saved["cell"]
         h_n, c_n = layout.batch_out(layout.last_steps(out)), layout.batch_out(layout.last_steps(cell))
-        ctx.save_for_backward(x, h0, c0, w_ih, w_hh, b_ih, b_hh, w_hr, reverse, lengths)
-        ctx.layout, ctx.arrays = layout, saved
+        # The kernel's arrays are saved with the arguments, so they are freed after backward.
+        ctx.save_for_backward(x, h0, c0, w_ih, w_hh, b_ih, b_hh, w_hr, reverse, lengths, layout, saved)
         # The grad_fn name torch's CPU LSTM shows on this output (its oneDNN kernel runs float32
         # without projection), so printed tensors read the same as in torch's tutorials.
         ctx.shown_name = "MkldnnRnnLayerBackward0" if x.dtype.itemsize == 4 and w_hr is None else "StackBackward0"
@@ -63,11 +63,10 @@ class FusedLSTM(SequenceFunction):
 
     @staticmethod
     def backward_arrays(ctx, g_out, g_h, g_c):
-        x, h0, c0, w_ih, w_hh, b_ih, b_hh, w_hr, _, _ = ctx.saved_tensors
-        layout = ctx.layout
+        x, h0, c0, w_ih, w_hh, b_ih, b_hh, w_hr, _, _, layout, arrays = ctx.saved_tensors
         grads = lstm_backward(layout.sequence_in(g_out), layout.batch_in(g_h), layout.batch_in(g_c),
                               layout.sequence_in(x._data), layout.batch_in(h0._data), layout.batch_in(c0._data),
-                              w_ih._data, w_hh._data, None if w_hr is None else w_hr._data, ctx.arrays, layout)
+                              w_ih._data, w_hh._data, None if w_hr is None else w_hr._data, arrays, layout)
         dx, dh0, dc0, dw_ih, dw_hh, db, dw_hr = grads
         need = ctx.needs_input_grad
         return (layout.sequence_out(dx) if need[0] else None, layout.batch_out(dh0) if need[1] else None,
