@@ -6,7 +6,7 @@ from .containers import ModuleDict, ModuleList, Sequential
 from .module import Module
 from .parameter import Parameter
 
-# --- RNN family: rnn.py (RNNBase, RNN, RNNCell), lstm_gru.py (LSTM, GRU, LSTMCell, GRUCell)
+# --- RNN family: rnn_base.py, rnn.py (RNN, RNNCell), lstm.py (LSTM, LSTMCell), gru.py (GRU, GRUCell)
 from .rnn import RNN, RNNCell
 from .rnn_base import RNNBase, RNNCellBase
 from .gru import GRU, GRUCell
