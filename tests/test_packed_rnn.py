@@ -160,3 +160,19 @@ def test_packed_input_errors(kind, make):
 def test_lstm_packed_input_errors(make):
     """torch's LSTM reports these from its kernel (its Python checks are skipped for packed input)."""
     check_error(make)
+
+
+@pytest.mark.parametrize("kind", ["LSTM", "GRU"])
+def test_packed_module_gradients_match_finite_differences(kind):
+    """Two bidirectional layers on unsorted packed input, differentiated w.r.t. input and states."""
+    rng = np.random.default_rng(5)
+    module = getattr(tinygrad_rnn.nn, kind)(2, 3, num_layers=2, bidirectional=True).double()
+    x = tinygrad_rnn.tensor(rng.standard_normal((4, 3, 2)), requires_grad=True)
+    states = [tinygrad_rnn.tensor(rng.standard_normal((4, 3, 3)), requires_grad=True)
+              for _ in range(2 if kind == "LSTM" else 1)]
+
+    def run(x, *states):
+        out, final = module(pack_padded_sequence(x, [2, 4, 1], enforce_sorted=False), as_hx(kind, list(states)))
+        return (out.data, *final_states(kind, final))
+
+    assert tinygrad_rnn.autograd.gradcheck(run, [x, *states])
