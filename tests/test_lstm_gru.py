@@ -503,3 +503,14 @@ def _backward_twice(m, kind):
     out = flat(getattr(m.nn, kind)(2, 3)(m.randn(4, 1, 2)))[0]
     out.sum().backward()
     out.sum().backward()
+
+
+def test_docstring_examples_run():
+    import doctest
+
+    from tinygrad_rnn.nn import gru, lstm
+    from tinygrad_rnn.nn.utils import rnn
+
+    for module in (lstm, gru, rnn):
+        result = doctest.testmod(module)
+        assert result.failed == 0 and result.attempted > 0, module.__name__
