@@ -139,13 +139,28 @@ def lstm_backward(g_out: np.ndarray, g_h: np.ndarray, g_c: np.ndarray, x: np.nda
     gates, cell, tanh_cell, out = saved["gates"], saved["cell"], saved["tanh_cell"], saved["out"]
     steps, batch, hidden = cell.shape
     i, f, o, g = (gates[..., k * hidden:(k + 1) * hidden] for k in range(4))
-    cell_prev = np.concatenate([c0[None], cell[:-1]])
     # dpre: dL/d(pre-activation) in torch's gate order i, f, g, o. With dc the gradient reaching c_t:
     #   d_i, d_f, d_g = dc * [g * i', c_{t-1} * f', i * g']   (the factors below, for all steps)
     #   d_o = dh * tanh(c_t) * o'  and  dc += dh * o * tanh'(c_t)
-    ifg_factor = np.stack([g * i * (1 - i), cell_prev * f * (1 - f), i * (1 - g * g)], axis=2)
-    o_factor = tanh_cell * o * (1 - o)
-    c_factor = o * (1 - tanh_cell * tanh_cell)
+    # (i' = i(1-i) for a sigmoid, g' = 1-g^2 for tanh.) Written in place: these arrays are big.
+    ifg_factor = np.empty((steps, batch, 3, hidden), x.dtype)
+    d_i, d_f, d_g = ifg_factor[:, :, 0], ifg_factor[:, :, 1], ifg_factor[:, :, 2]
+    np.subtract(1, i, out=d_i)
+    d_i *= i
+    d_i *= g
+    np.subtract(1, f, out=d_f)
+    d_f *= f
+    d_f[0] *= c0  # c_{t-1}: c0 at the first step, then the previous step's cell
+    d_f[1:] *= cell[:-1]
+    np.multiply(g, g, out=d_g)
+    np.subtract(1, d_g, out=d_g)
+    d_g *= i
+    o_factor = np.subtract(1, o)
+    o_factor *= o
+    o_factor *= tanh_cell
+    c_factor = np.multiply(tanh_cell, tanh_cell)
+    np.subtract(1, c_factor, out=c_factor)
+    c_factor *= o
     dpre = np.zeros((steps, batch, 4, hidden), x.dtype)
     d_out = np.zeros_like(out)  # dL/dh at every step: its output's gradient plus what the future sends
     dh, dc = np.array(g_h, dtype=x.dtype), np.array(g_c, dtype=x.dtype)  # padded rows carry them as is
