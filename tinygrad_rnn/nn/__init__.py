@@ -2,7 +2,7 @@
 # Each block below belongs to one part of the package; add your imports inside your own block.
 
 # --- module system: parameter.py, module.py, containers.py
-from .containers import ModuleDict, ModuleList, Sequential
+from .containers import ModuleDict, ModuleList, ParameterDict, ParameterList, Sequential
 from .module import Module
 from .parameter import Parameter
 
