@@ -176,3 +176,13 @@ def test_packed_module_gradients_match_finite_differences(kind):
         return (out.data, *final_states(kind, final))
 
     assert tinygrad_rnn.autograd.gradcheck(run, [x, *states])
+
+
+@pytest.mark.parametrize("kind", ["RNN", "GRU", "LSTM"])
+def test_unsorted_packed_input_with_too_small_hx(kind):
+    def run(m):
+        packed = m.nn.utils.rnn.pack_padded_sequence(m.zeros(4, 3, 5), [2, 4, 1], enforce_sorted=False)
+        hx = m.zeros(1, 2, 2)
+        return getattr(m.nn, kind)(5, 2)(packed, (hx, hx) if kind == "LSTM" else hx)
+
+    check_error(run)

@@ -67,6 +67,16 @@ def init_uniform(module: Module, hidden_size: int) -> None:
             weight.uniform_(-bound, bound)
 
 
+def _select_batch(state: Tensor, order: Tensor) -> Tensor:
+    """state[:, order] (torch's index_select on dim 1), with torch's error for a too-small dim 1."""
+    if state.dim() < 2:
+        return state[:, order]  # fails with the indexing error
+    too_big = order._data[order._data >= state.shape[1]]
+    if too_big.size:
+        raise RuntimeError(f"INDICES element is out of DATA bounds, id={too_big[0]} axis_dim={state.shape[1]}")
+    return state[:, order]
+
+
 class RNNBase(Module):
     """Base of RNN, LSTM and GRU (`mode` is 'RNN_TANH', 'RNN_RELU', 'LSTM' or 'GRU')."""
 
@@ -212,7 +222,7 @@ class RNNBase(Module):
         data, batch_sizes, sorted_indices, unsorted_indices = packed
         state = None if hx is None else self._packed_state_tuple(hx)
         if state is not None and sorted_indices is not None:
-            state = tuple(s[:, sorted_indices] for s in state)
+            state = tuple(_select_batch(s, sorted_indices) for s in state)
         self._check_packed_data(data)
         steps = batch_sizes._data
         x = packed_to_padded(data, steps, len(steps)) if data.dim() == 2 else data
