@@ -70,7 +70,7 @@ def _walk(graph: _DotGraph, start: list, names: dict) -> None:
         node = stack.pop()
         node_id = graph.op(node)
         for edge in node.edges:
-            if edge is None:
+            if edge is None or edge[0] is None:  # not a Tensor, or a Tensor that needs no gradient
                 continue
             target = edge[0]
             if isinstance(target, Tensor):

@@ -11,12 +11,12 @@
 """
 from __future__ import annotations
 
-import weakref
 from collections.abc import Iterable, Sequence
 from typing import Any
 
 import numpy as np
 
+from .. import dtypes
 from . import anomaly_mode, function, grad_mode
 from .function import Function
 
@@ -45,32 +45,28 @@ class _GradSum:
 
     def __init__(self, create_graph: bool) -> None:
         self.create_graph = create_graph
-        # id -> weak reference: an id alone is not enough, since a freed buffer's id is soon reused
-        # by a new tensor (say, one that an op's backward returned), which must never be added into.
-        self.owned: dict[int, weakref.ref] = {}
+        # The buffers this run allocated, by id. The dict holds the tensors themselves, not only
+        # their ids: a freed tensor's id is soon reused by a new one (say, one that an op's
+        # backward returned), which must never be added into.
+        self.owned: dict[int, Any] = {}
 
-    def _owns(self, t: Any) -> bool:
-        ref = self.owned.get(id(t))
-        return ref is not None and ref() is t
-
-    def _mark_owned(self, t: Any) -> None:
-        self.owned[id(t)] = weakref.ref(t)
+    def owns(self, t: Any) -> bool:
+        return self.owned.get(id(t)) is t
 
     def add(self, current: Slot, new: Slot) -> Slot:
-        Tensor = _tensor_cls()
-        if isinstance(new, SliceGrad):
+        if type(new) is SliceGrad:
             buf = self._own(current, new.shape, new.dtype.np)
             _add_at(buf._data, new.key, new.value._data)
             return buf
-        if current is None:
+        if current is None:  # the first gradient to arrive is kept as it is
             return new
         if self.create_graph:
             return current + new
-        if self._owns(current):
+        if self.owns(current):
             current._data += new._data
             return current
-        out = Tensor._make(current._data + new._data)
-        self._mark_owned(out)
+        out = _tensor_cls()._make(current._data + new._data)
+        self.owned[id(out)] = out
         return out
 
     def release(self, grads: list) -> None:
@@ -80,11 +76,10 @@ class _GradSum:
             self.owned.pop(id(g), None)
 
     def _own(self, current: Slot, shape: tuple, dtype: np.dtype) -> Any:
-        Tensor = _tensor_cls()
-        if current is not None and self._owns(current):
+        if current is not None and self.owns(current):
             return current
-        buf = Tensor._make(np.zeros(shape, dtype) if current is None else current._data.copy())
-        self._mark_owned(buf)
+        buf = _tensor_cls()._make(np.zeros(shape, dtype) if current is None else current._data.copy())
+        self.owned[id(buf)] = buf
         return buf
 
 
@@ -107,36 +102,41 @@ def dense(g: Slot) -> Any:
 
 
 def topological_order(roots: Iterable[Function]) -> list[Function]:
-    """Nodes reachable from `roots`, each before the nodes that produced its inputs."""
+    """Nodes reachable from `roots`, each before the nodes that produced its inputs.
+
+    A depth-first search without recursion (a 10,000-step unrolled RNN is that deep): a node goes
+    into `order` once all the nodes below it have; reversing puts the outputs first.
+    """
     order: list[Function] = []
-    seen: set[int] = set()
+    seen: set[Function] = set()
     for root in roots:
-        stack = [(root, False)]
+        if root in seen:
+            continue
+        seen.add(root)
+        stack = [(root, iter(root.edges))]
         while stack:
-            node, expanded = stack.pop()
-            if expanded:
+            node, edges = stack[-1]
+            for edge in edges:
+                if edge is not None and isinstance(edge[0], Function) and edge[0] not in seen:
+                    seen.add(edge[0])
+                    stack.append((edge[0], iter(edge[0].edges)))
+                    break
+            else:  # every input of node is placed
+                stack.pop()
                 order.append(node)
-                continue
-            if id(node) in seen:
-                continue
-            seen.add(id(node))
-            stack.append((node, True))
-            for edge in node.edges:
-                if edge is not None and isinstance(edge[0], Function) and id(edge[0]) not in seen:
-                    stack.append((edge[0], False))
     order.reverse()
     return order
 
 
 def _fit_to_input(g: Slot, meta: tuple, node: Function, index: int) -> Slot:
     """Sum a broadcast gradient back to the input's shape, cast it to the input's dtype, check it."""
-    if isinstance(g, SliceGrad):
+    if type(g) is SliceGrad:
         return g
-    shape, dtype = meta
-    if g.shape != shape:
+    shape, np_dtype = meta
+    if g._data.shape != shape:
         g = sum_to_shape(g, shape, node, index)
-    if g.dtype is not dtype:
-        g = g.to(dtype)
+    if g._data.dtype != np_dtype:
+        g = g.to(dtypes.from_numpy_dtype(np_dtype))
     return g
 
 
@@ -159,27 +159,27 @@ def sum_to_shape(g: Any, shape: tuple, node: Any = None, index: int = 0) -> Any:
 
 def _run_node(node: Function, grads: list) -> tuple:
     """Call one node's backward with the summed gradients of its outputs."""
-    if node.materialize_grads:
-        grads = [_zeros(meta) if g is None else dense(g) for g, meta in zip(grads, node.output_meta)]
-    else:
-        grads = [None if g is None else dense(g) for g in grads]
+    for nr, g in enumerate(grads):  # an output no gradient reached: zeros, or None if the node asked
+        if g is None and node.materialize_grads:
+            grads[nr] = _zeros(node.output_meta[nr])
     if anomaly_mode.enabled:  # detect_anomaly(): NaN check and forward stack (see anomaly_mode.py)
         result = anomaly_mode.checked_backward(node, grads)
     else:
         result = type(node).backward(node, *grads)
     if not isinstance(result, tuple):
         result = (result,)
-    if len(result) < len(node.edges) or any(r is not None for r in result[len(node.edges):]):
-        raise RuntimeError(
-            f"function {node.name()} returned an incorrect number of gradients "
-            f"(expected {len(node.edges)}, got {len(result)})"
-        )
+    if len(result) != len(node.edges):  # more is allowed when the extra ones are None, as in torch
+        if len(result) < len(node.edges) or any(r is not None for r in result[len(node.edges):]):
+            raise RuntimeError(
+                f"function {node.name()} returned an incorrect number of gradients "
+                f"(expected {len(node.edges)}, got {len(result)})"
+            )
     return result
 
 
 def _zeros(meta: tuple | None) -> Any:
-    shape, dtype = meta
-    return _tensor_cls()._make(np.zeros(shape, dtype.np))
+    shape, np_dtype = meta
+    return _tensor_cls()._make(np.zeros(shape, np_dtype))
 
 
 def _propagate(roots: Sequence[Any], root_grads: Sequence[Any], keep_graph: bool,
@@ -187,7 +187,7 @@ def _propagate(roots: Sequence[Any], root_grads: Sequence[Any], keep_graph: bool
     """Run backward from `roots`. Leaf gradients go into `.grad`, or, when `capture` maps
     (node or leaf, output_nr) keys to slots, into the returned dict for those keys only."""
     adder = _GradSum(create_graph)
-    pending: dict[Function, list] = {}
+    pending: dict[Function, list] = {}  # node -> the gradients of its outputs summed so far
     leaves: dict[int, list] = {}  # id(leaf) -> [leaf, summed gradient]
     captured: dict = {}
 
@@ -197,7 +197,9 @@ def _propagate(roots: Sequence[Any], root_grads: Sequence[Any], keep_graph: bool
             key = (id(target), nr)
             captured[key] = adder.add(captured.get(key), g)
         if isinstance(target, Function):
-            slots = pending.setdefault(target, [None] * len(target.output_meta))
+            slots = pending.get(target)
+            if slots is None:
+                slots = pending[target] = [None] * len(target.output_meta)
             slots[nr] = adder.add(slots[nr], g)
         elif capture is None:
             entry = leaves.setdefault(id(target), [target, None])
@@ -208,7 +210,7 @@ def _propagate(roots: Sequence[Any], root_grads: Sequence[Any], keep_graph: bool
     with grad_mode.set_grad_enabled(create_graph):
         for node in topological_order([r.grad_fn for r in roots if r.grad_fn is not None]):
             grads = pending.pop(node, None)
-            if grads is None:
+            if grads is None:  # no gradient flows to this node (e.g. only to a detached branch)
                 continue
             adder.release(grads)
             if node._retained:
@@ -217,10 +219,13 @@ def _propagate(roots: Sequence[Any], root_grads: Sequence[Any], keep_graph: bool
             if not keep_graph:
                 node._release()
             for i, (edge, meta, g) in enumerate(zip(node.edges, node.input_meta, in_grads)):
-                if edge is not None and g is not None:
-                    deliver(edge, _fit_to_input(g, meta, node, i))
+                if meta is None or g is None:  # not a Tensor, or one that needs no gradient
+                    continue
+                if type(g) is not SliceGrad and (g._data.shape != meta[0] or g._data.dtype != meta[1]):
+                    g = _fit_to_input(g, meta, node, i)  # only when broadcasting or a cast happened
+                deliver(edge, g)
         for leaf, g in leaves.values():
-            _accumulate(leaf, dense(g), create_graph)
+            _accumulate(leaf, g, create_graph, fresh=adder.owns(g))
     return captured
 
 
@@ -229,13 +234,20 @@ def _retain(node: Function, grads: list, create_graph: bool) -> None:
     for nr, ref in node._retained.items():  # type: ignore[union-attr]
         t = ref()
         if t is not None and grads[nr] is not None:
-            _accumulate(t, dense(grads[nr]), create_graph)
+            _accumulate(t, grads[nr], create_graph)
 
 
-def _accumulate(t: Any, g: Any, create_graph: bool) -> None:
-    """Add `g` into `t.grad`, as torch's AccumulateGrad does: in place unless building a graph."""
+def _accumulate(t: Any, g: Any, create_graph: bool, fresh: bool = False) -> None:
+    """Add `g` into `t.grad`, as torch's AccumulateGrad does: in place unless building a graph.
+
+    A first gradient is stored as a copy, since `g` may be shared (an op's backward may return
+    one tensor for several inputs, or a view), unless it is `fresh`: a buffer the engine made.
+    """
     if t._grad is None:
-        t._grad = g if create_graph else g.detach().clone()
+        if create_graph or fresh:
+            t._grad = g
+        else:
+            t._grad = _tensor_cls()._make(g._data.copy(order="K"))
     elif create_graph or t._grad._requires_grad:
         t._grad = t._grad + g
     else:
@@ -288,7 +300,7 @@ def backward(tensors: Any, grad_tensors: Any = None, retain_graph: bool | None =
     got = _propagate(outputs, seeds, keep, create_graph, {t._key(): t for t in targets})
     for t in targets:
         if t._key() in got:
-            _accumulate(t, dense(got[t._key()]), create_graph)
+            _accumulate(t, got[t._key()], create_graph)
 
 
 def grad(outputs: Any, inputs: Any, grad_outputs: Any = None, retain_graph: bool | None = None,
@@ -308,11 +320,11 @@ def grad(outputs: Any, inputs: Any, grad_outputs: Any = None, retain_graph: bool
         g = got.get(t._key())
         if g is None:
             if materialize_grads:
-                g = _zeros((t._data.shape, t.dtype))
+                g = _zeros((t._data.shape, t._data.dtype))
             elif not allow_unused:
                 raise RuntimeError(
                     f"The differentiated Tensor at index {i} appears to not have been used in the graph. "
                     "Set allow_unused=True if this is the desired behavior."
                 )
-        result.append(None if g is None else dense(g))
+        result.append(g)
     return tuple(result)

@@ -17,6 +17,9 @@ from typing import Any
 
 from . import anomaly_mode, grad_mode
 
+# The edge of a Tensor argument that needs no gradient: torch's (None, 0) in `next_functions`.
+NO_EDGE = (None, 0)
+
 # The Tensor class: tensor.py imports this module before the class exists, so it sets this name
 # once the class is made (a function-level import on every op would cost a microsecond each time).
 Tensor: Any = None
@@ -105,42 +108,66 @@ class Function:
     @classmethod
     def apply(cls, *args: Any) -> Any:
         ctx = cls()
-        enabled = grad_mode._enabled
-        record = enabled and any(isinstance(a, Tensor) and a._requires_grad for a in args)
-        grad_mode._enabled = False
+        if not grad_mode._enabled:  # no_grad(), or inside backward: nothing to record
+            return cls.forward(ctx, *args)
+        grad_mode._enabled = False  # ops inside forward must not record a graph of their own
         try:
             out = cls.forward(ctx, *args)
         finally:
-            grad_mode._enabled = enabled
-        if record:
-            out = ctx._connect(args, out)
-            if anomaly_mode.enabled:  # detect_anomaly(): remember where this op was called
-                anomaly_mode.record_forward_stack(ctx)
+            grad_mode._enabled = True
+        for a in args:
+            if isinstance(a, Tensor) and a._requires_grad:
+                out = ctx._connect(args, out)
+                if anomaly_mode.enabled:  # detect_anomaly(): remember where this op was called
+                    anomaly_mode.record_forward_stack(ctx)
+                break
         return out
 
     def _connect(self, args: tuple, out: Any) -> Any:
-        """Record the edges to the inputs and make this node the grad_fn of the outputs."""
-        needs = tuple(isinstance(a, Tensor) and a._requires_grad for a in args)
-        self.needs_input_grad = needs
-        self.edges = tuple(a._edge() if n else None for a, n in zip(args, needs))
-        self.input_meta = tuple((a._data.shape, a.dtype) if n else None for a, n in zip(args, needs))
-        single = not isinstance(out, tuple)
-        outputs = (out,) if single else out
-        fresh = []
-        for nr, o in enumerate(outputs):
-            if isinstance(o, Tensor):
-                if any(o is a for a in args):  # returned an input unchanged: give it a new identity
-                    o = Tensor._make(o._data)
-                if o.dtype.is_floating_point and not any(o is n for n in self._non_differentiable):
-                    o.grad_fn, o._output_nr, o._requires_grad = self, nr, True
-            fresh.append(o)
-        self.output_meta = tuple((o._data.shape, o.dtype) if isinstance(o, Tensor) else None for o in fresh)
+        """Record the edges to the inputs and make this node the grad_fn of the outputs.
+
+        One entry per forward argument in `edges`, `input_meta` and `needs_input_grad`, so that
+        entry i matches the i-th gradient backward returns. An edge is None for an argument that
+        is not a Tensor and `NO_EDGE` for a Tensor that needs no gradient (torch's
+        `next_functions` lists the second kind but not the first).
+        """
+        needs, edges, metas = [], [], []
+        for a in args:
+            if isinstance(a, Tensor) and a._requires_grad:
+                needs.append(True)
+                edges.append((a, 0) if a.grad_fn is None else (a.grad_fn, a._output_nr))
+                metas.append((a._data.shape, a._data.dtype))  # what the engine fits a gradient to
+            else:
+                needs.append(False)
+                edges.append(NO_EDGE if isinstance(a, Tensor) else None)
+                metas.append(None)
+        self.needs_input_grad, self.edges, self.input_meta = tuple(needs), tuple(edges), tuple(metas)
+        if not isinstance(out, tuple):
+            out = self._claim_output(out, 0, args)
+            self.output_meta = ((out._data.shape, out._data.dtype),) if isinstance(out, Tensor) else (None,)
+            if self._saved:
+                self._saved = tuple(self._unlink_output(s, (out,)) for s in self._saved)
+            return out
+        fresh = tuple(self._claim_output(o, nr, args) for nr, o in enumerate(out))
+        self.output_meta = tuple((o._data.shape, o._data.dtype) if isinstance(o, Tensor) else None for o in fresh)
         if self._saved:
             self._saved = tuple(self._unlink_output(s, fresh) for s in self._saved)
-        return fresh[0] if single else tuple(fresh)
+        return fresh
+
+    def _claim_output(self, o: Any, nr: int, args: tuple) -> Any:
+        """Make this node the grad_fn of output `nr` (unless it is an integer or non-differentiable one)."""
+        if not isinstance(o, Tensor):
+            return o
+        for a in args:
+            if o is a:  # forward returned an input unchanged: the output needs an identity of its own
+                o = Tensor._make(o._data)
+                break
+        if o._data.dtype.kind == "f" and not any(o is n for n in self._non_differentiable):
+            o.grad_fn, o._output_nr, o._requires_grad = self, nr, True
+        return o
 
     @staticmethod
-    def _unlink_output(saved: Any, outputs: list) -> Any:
+    def _unlink_output(saved: Any, outputs: tuple) -> Any:
         for nr, o in enumerate(outputs):
             if saved is o:
                 return _SavedOutput(o._data, nr)
@@ -163,10 +190,10 @@ class Function:
 
     @property
     def next_functions(self) -> tuple:
-        """torch's view of the edges: (node, output_nr) pairs; a leaf shows as AccumulateGrad."""
+        """torch's view of the edges: a (node, output_nr) pair per Tensor argument; a leaf shows as
+        AccumulateGrad, a Tensor that needs no gradient as (None, 0), other arguments not at all."""
         return tuple(
-            (None, 0) if e is None else ((AccumulateGrad(e[0]), 0) if isinstance(e[0], Tensor) else e)
-            for e in self.edges
+            (AccumulateGrad(e[0]), 0) if isinstance(e[0], Tensor) else e for e in self.edges if e is not None
         )
 
 
