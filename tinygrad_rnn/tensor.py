@@ -117,9 +117,7 @@ class Tensor:
     def backward(self, gradient: Any = None, retain_graph: Any = None, create_graph: bool = False,
                  inputs: Any = None) -> None:
         """Add d(self)/d(leaf) into each leaf's `.grad` (see autograd/engine.py)."""
-        from .autograd.engine import backward
-
-        backward(self, gradient, retain_graph, create_graph, inputs)
+        _engine.backward(self, gradient, retain_graph, create_graph, inputs)
 
     def detach(self) -> Tensor:
         """The same data, outside the graph."""
@@ -422,7 +420,10 @@ class Tensor:
     def matmul(self, other: Tensor) -> Tensor:
         return _la.matmul(self, other)
 
-    mm = bmm = matmul
+    mm = matmul
+
+    def bmm(self, mat2: Tensor) -> Tensor:
+        return _la.bmm(self, mat2)
 
     def mv(self, vec: Tensor) -> Tensor:
         return _la.matmul(self, vec)
@@ -964,6 +965,7 @@ def _rebuild(data: np.ndarray, requires_grad: bool) -> Tensor:
 
 
 # The autograd modules were imported before the class existed; hand it to them now.
+from .autograd import engine as _engine  # noqa: E402
 from .autograd import function as _function  # noqa: E402
 
 _function.Tensor = Tensor

@@ -79,13 +79,14 @@ class Function:
 
     # ---------------------------------------------------------------- the ctx API of torch
     def save_for_backward(self, *tensors: Any) -> None:
-        self._saved = tensors
-        self._saved_versions = tuple(getattr(t, "_version", 0) for t in tensors)
+        self._saved = tensors  # their versions are noted in _connect, only if the graph is recorded
 
     @property
     def saved_tensors(self) -> tuple:
         if self._saved is None:
             raise RuntimeError(_FREED)
+        if not self._saved_versions:  # not connected (yet): forward reading what it saved
+            return tuple(self._saved)
         out = []
         for t, version in zip(self._saved, self._saved_versions):
             if isinstance(t, _SavedOutput):
@@ -146,13 +147,19 @@ class Function:
             out = self._claim_output(out, 0, args)
             self.output_meta = ((out._data.shape, out._data.dtype),) if isinstance(out, Tensor) else (None,)
             if self._saved:
-                self._saved = tuple(self._unlink_output(s, (out,)) for s in self._saved)
+                self._keep_saved((out,))
             return out
         fresh = tuple(self._claim_output(o, nr, args) for nr, o in enumerate(out))
         self.output_meta = tuple((o._data.shape, o._data.dtype) if isinstance(o, Tensor) else None for o in fresh)
         if self._saved:
-            self._saved = tuple(self._unlink_output(s, fresh) for s in self._saved)
+            self._keep_saved(fresh)
         return fresh
+
+    def _keep_saved(self, outputs: tuple) -> None:
+        """Note the version of each saved tensor (an in-place change later is an error in backward),
+        and keep saved outputs as arrays (see _SavedOutput)."""
+        self._saved_versions = tuple(s._version if isinstance(s, Tensor) else 0 for s in self._saved)
+        self._saved = tuple(self._unlink_output(s, outputs) for s in self._saved)
 
     def _claim_output(self, o: Any, nr: int, args: tuple) -> Any:
         """Make this node the grad_fn of output `nr` (unless it is an integer or non-differentiable one)."""

@@ -497,15 +497,23 @@ def as_operand(x: Any) -> Any:
 def promote(a: Any, b: Any, floating: bool = False) -> tuple[Any, Any]:
     """Cast two operands to torch's result dtype; `floating` makes integer results float (true division)."""
     a, b = as_operand(a), as_operand(b)
-    if type(b) is float and isinstance(a, Tensor) and a._data.dtype.kind == "f":
-        return a, b  # the most common case (x * 0.5) keeps x's float dtype: skip the general rule
-    if isinstance(a, Tensor) and isinstance(b, Tensor) and a.dtype is b.dtype:
-        result = a.dtype
-    else:
-        result = dtypes.result_type(a, b)
+    # The common cases skip the general rule: a float tensor with a Python number keeps its dtype
+    # (x * 0.5, 1 - y), and two tensors of one dtype keep it (unless division must make a float).
+    if isinstance(a, Tensor):
+        if isinstance(b, Tensor):
+            if a._data.dtype is b._data.dtype and (not floating or a._data.dtype.kind == "f"):
+                return a, b
+        elif a._data.dtype.kind == "f" and type(b) in _NUMBER:
+            return a, float(b)
+    elif isinstance(b, Tensor) and b._data.dtype.kind == "f" and type(a) in _NUMBER:
+        return float(a), b
+    result = dtypes.result_type(a, b)
     if floating and not result.is_floating_point:
         result = dtypes.get_default_dtype()
     return _cast(a, result), _cast(b, result)
+
+
+_NUMBER = (int, float)  # exact types: bool is left to the general rule
 
 
 def _cast(x: Any, d: dtypes.dtype) -> Any:

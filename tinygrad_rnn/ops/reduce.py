@@ -10,7 +10,7 @@ from .. import dtypes, return_types
 from ..autograd import grad_mode
 from ..autograd.function import Function, rename
 from ..tensor import Tensor
-from .shape import normalize_dim, normalize_dims
+from .shape import Expand, Reshape, normalize_dim, normalize_dims
 
 
 def _kept_shape(shape: tuple, dims: tuple) -> tuple:
@@ -21,14 +21,16 @@ def _kept_shape(shape: tuple, dims: tuple) -> tuple:
 class Sum(Function):
     @staticmethod
     def forward(ctx, x, dims, keepdim):
-        ctx.in_shape, ctx.kept = x.shape, _kept_shape(x.shape, dims)
+        ctx.in_shape, ctx.kept = x._data.shape, _kept_shape(x._data.shape, dims)
         if keepdim or len(dims) != x.ndim:
             ctx.torch_name = "SumBackward1"  # torch's node for sum(dim)
         return Tensor._make(np.asarray(x._data.sum(axis=dims, keepdims=keepdim)))
 
     @staticmethod
     def backward(ctx, g):  # every input element contributed once: spread g back over the dims
-        return g.reshape(ctx.kept).expand(ctx.in_shape), None, None
+        if g._data.ndim and g._data.shape != ctx.kept:  # (a 0-d g broadcasts as it is)
+            g = Reshape.apply(g, ctx.kept)
+        return Expand.apply(g, ctx.in_shape), None, None
 
 
 class Mean(Function):
