@@ -213,15 +213,15 @@ def test_backend_switch_selects_the_path():
     x = tinygrad_rnn.randn(5, 2, 3)
     assert tinygrad_rnn.backends.fused_rnn is True  # the default
     fused_nodes = graph_node_types(rnn(x)[0])
-    assert "FusedRNN" in fused_nodes and "Tanh" not in fused_nodes
+    assert fused_nodes == {"FusedRNNStack"}  # the whole stack is one node
     with tinygrad_rnn.backends.composed_rnn():
         assert tinygrad_rnn.backends.fused_rnn is False
         composed_nodes = graph_node_types(rnn(x)[0])
-    assert "FusedRNN" not in composed_nodes and "Tanh" in composed_nodes
+    assert "FusedRNNStack" not in composed_nodes and "Tanh" in composed_nodes
     assert tinygrad_rnn.backends.fused_rnn is True  # restored after the block
     try:
         tinygrad_rnn.backends.fused_rnn = False
-        assert "FusedRNN" not in graph_node_types(rnn(x)[0])
+        assert "FusedRNNStack" not in graph_node_types(rnn(x)[0])
     finally:
         tinygrad_rnn.backends.fused_rnn = True
 
@@ -239,7 +239,7 @@ def check_double_backward(rnn, x, h0):
     differences (gradgradcheck; it cannot see (a), since it differentiates what backward returns)."""
     inputs = tuple(t for t in (x, h0) if t is not None) + tuple(rnn.parameters())
     out, h_n = rnn(x, h0)
-    assert "FusedRNN" in graph_node_types(out)
+    assert "FusedRNNStack" in graph_node_types(out)
     rng = np.random.default_rng(0)
     seeds = [tinygrad_rnn.tensor(rng.standard_normal(t.shape)) for t in (out, h_n)]
     plain = tinygrad_rnn.autograd.grad([out, h_n], inputs, seeds, retain_graph=True)
@@ -261,14 +261,14 @@ def test_double_backward_through_nn_rnn(c):
 
 def test_double_backward_check_catches_a_wrong_fallback(monkeypatch):
     """The check above can fail: make the fallback differentiate a different function."""
-    from tinygrad_rnn.kernels import rnn as kernel
-    from tinygrad_rnn.nn.rnn import run_direction
+    from tinygrad_rnn.kernels.rnn_stack import FusedRNNStack
+    from tinygrad_rnn.nn.rnn import run_stack
 
     def wrong(*args):
-        out, h = run_direction(*args)
+        out, h = run_stack(*args)
         return out * out, h
 
-    monkeypatch.setattr(kernel.FusedRNN, "composed", staticmethod(wrong))
+    monkeypatch.setattr(FusedRNNStack, "composed", staticmethod(wrong))
     rnn = tinygrad_rnn.nn.RNN(2, 2, dtype=tinygrad_rnn.float64)
     x = tinygrad_rnn.randn(3, 1, 2, dtype=tinygrad_rnn.float64, requires_grad=True)
     with pytest.raises(AssertionError):

@@ -35,11 +35,12 @@ class FusedRNN(SequenceFunction):
 
     @staticmethod
     def forward(ctx, x, h0, w_ih, w_hh, b_ih, b_hh, nonlinearity, reverse, lengths):
-        order = _batch_order(lengths)  # None unless lengths are given out of decreasing order
-        xs, h0s, ns = _rows(x._data, order, 1), _rows(h0._data, order, 0), _rows(_as_lengths(lengths), order, 0)
+        order = batch_order(lengths)  # None unless lengths are given out of decreasing order
+        xs, h0s = take_rows(x._data, order, 1), take_rows(h0._data, order, 0)
+        ns = take_rows(as_lengths(lengths), order, 0)
         bias = None if b_ih is None else b_ih._data + b_hh._data
         out, h_last = rnn_forward(xs, h0s, w_ih._data, w_hh._data, bias, nonlinearity, reverse,
-                                  _active_rows(ns, x.shape[0]))
+                                  active_rows(ns, x.shape[0]))
         if order is not None:
             undo = np.argsort(order)
             out, h_last = out[:, undo], h_last[undo]
@@ -50,11 +51,12 @@ class FusedRNN(SequenceFunction):
     @staticmethod
     def backward_arrays(ctx, g_out, g_h):
         x, h0, w_ih, w_hh, b_ih, b_hh, nonlinearity, reverse, lengths, out = ctx.saved_tensors
-        order = _batch_order(lengths)
-        xs, h0s, ns = _rows(x._data, order, 1), _rows(h0._data, order, 0), _rows(_as_lengths(lengths), order, 0)
-        outs, g_out, g_h = _rows(out._data, order, 1), _rows(g_out, order, 1), _rows(g_h, order, 0)
+        order = batch_order(lengths)
+        xs, h0s = take_rows(x._data, order, 1), take_rows(h0._data, order, 0)
+        ns = take_rows(as_lengths(lengths), order, 0)
+        outs, g_out, g_h = take_rows(out._data, order, 1), take_rows(g_out, order, 1), take_rows(g_h, order, 0)
         dx, dh0, dw_ih, dw_hh, db = rnn_backward(g_out, g_h, xs, h0s, w_ih._data, w_hh._data, outs, nonlinearity,
-                                                 reverse, ns, _active_rows(ns, x.shape[0]))
+                                                 reverse, ns, active_rows(ns, x.shape[0]))
         if order is not None:
             undo = np.argsort(order)
             dx, dh0 = dx[:, undo], dh0[undo]
@@ -78,7 +80,7 @@ def fused_run_direction(x: Tensor, h0: Tensor, w_ih: Tensor, w_hh: Tensor, b_ih:
 
 
 # ------------------------------------------------------------------ the numpy kernels
-def rnn_forward(x: np.ndarray, h0: np.ndarray, w_ih: np.ndarray, w_hh: np.ndarray, bias: np.ndarray | None,
+def rnn_forward(x: np.ndarray, h0: np.ndarray | None, w_ih: np.ndarray, w_hh: np.ndarray, bias: np.ndarray | None,
                 nonlinearity: str, reverse: bool, active: list[int] | None) -> tuple[np.ndarray, np.ndarray]:
     """Run the recurrence; `active[t]` is how many leading rows are valid at step t (None: all)."""
     steps, batch, inputs, hidden = *x.shape, w_hh.shape[0]
@@ -87,22 +89,35 @@ def rnn_forward(x: np.ndarray, h0: np.ndarray, w_ih: np.ndarray, w_hh: np.ndarra
         out = np.matmul(x.reshape(steps * batch, inputs), w_ih.T).reshape(steps, batch, hidden)
     if bias is not None:
         out += bias
+    return out, recur(out, h0, w_hh, nonlinearity, reverse, active)
+
+
+def recur(y: np.ndarray, h0: np.ndarray | None, w_hh: np.ndarray, nonlinearity: str, reverse: bool,
+          active: list[int] | None) -> np.ndarray:
+    """The time loop, in place: `y` (L, N, H) holds each step's input term `x_t W_ih^T + biases` on
+    entry and `h_t` on return (it may be a strided view, such as one direction's half of a layer's
+    output). h0 None is the zero state. Returns h_last (N, H), a new array."""
+    steps, batch, hidden = y.shape
     activate = np.tanh if nonlinearity == "tanh" else _relu
-    w_hh_t, buf = w_hh.T, np.empty((batch, hidden), x.dtype)
-    h = h0 if active is None else h0.copy()  # with lengths, h is a buffer that keeps padded rows' state
+    w_hh_t, buf = w_hh.T, np.empty((batch, hidden), y.dtype)
+    if active is None:
+        h = h0  # None at the first step: h0 @ W_hh^T is 0, so that step skips the product
+    else:  # with lengths, h is a buffer that keeps padded rows' state
+        h = np.zeros((batch, hidden), y.dtype) if h0 is None else h0.copy()
     with threads_for(batch, hidden, hidden):
         for t in (range(steps - 1, -1, -1) if reverse else range(steps)):
             n = batch if active is None else active[t]
-            h_t = out[t, :n]
-            np.matmul(h[:n], w_hh_t, out=buf[:n])
-            np.add(h_t, buf[:n], out=h_t)
+            h_t = y[t, :n]
+            if h is not None:
+                np.matmul(h[:n], w_hh_t, out=buf[:n])
+                np.add(h_t, buf[:n], out=h_t)
             activate(h_t, out=h_t)
             if active is None:
                 h = h_t
             else:
                 h[:n] = h_t
-                out[t, n:] = 0  # padded steps output 0
-    return out, h.copy() if active is None else h
+                y[t, n:] = 0  # padded steps output 0
+    return h.copy() if active is None else h
 
 
 def rnn_backward(g_out: np.ndarray, g_h: np.ndarray, x: np.ndarray, h0: np.ndarray, w_ih: np.ndarray,
@@ -110,16 +125,35 @@ def rnn_backward(g_out: np.ndarray, g_h: np.ndarray, x: np.ndarray, h0: np.ndarr
                  active: list[int] | None) -> tuple:
     """Backpropagation through time: (dx, dh0, dW_ih, dW_hh, db) from the output gradients."""
     steps, batch, hidden = out.shape
-    # dpre[t] = dL/d(pre-activation at t): start from act'(pre) (a function of the output), then
-    # multiply in dL/dh_t step by step, going back in time.
-    dpre = np.empty_like(out)
+    dpre = activation_slope(out, nonlinearity)
+    dh0 = backprop_steps(dpre, g_out, g_h, w_hh, reverse, active)
+    flat, inputs = dpre.reshape(steps * batch, hidden), x.shape[2]
+    with threads_for(steps * batch, max(inputs, hidden), hidden):
+        dx = np.matmul(flat, w_ih).reshape(x.shape)
+        dw_ih = np.matmul(flat.T, x.reshape(steps * batch, inputs))
+        db = flat.sum(0)
+        dw_hh = recurrent_weight_grad(dpre, out, h0, reverse, lengths)
+    return dx, dh0, dw_ih, dw_hh, db
+
+
+def activation_slope(out: np.ndarray, nonlinearity: str) -> np.ndarray:
+    """act'(pre-activation) as a function of the output: tanh' = 1 - h^2, relu' = [h > 0]."""
+    slope = np.empty(out.shape, out.dtype)
     if nonlinearity == "tanh":
-        np.multiply(out, out, out=dpre)
-        np.subtract(1, dpre, out=dpre)
+        np.multiply(out, out, out=slope)
+        np.subtract(1, slope, out=slope)
     else:
-        np.greater(out, 0, out=dpre)
-    dh = np.array(g_h, dtype=out.dtype)  # dL/dh carried back through the recurrence
-    buf = np.empty((batch, hidden), out.dtype)
+        np.greater(out, 0, out=slope)
+    return slope
+
+
+def backprop_steps(dpre: np.ndarray, g_out: np.ndarray, g_h: np.ndarray, w_hh: np.ndarray, reverse: bool,
+                   active: list[int] | None) -> np.ndarray:
+    """The backward time loop, in place: `dpre` (L, N, H) holds act'(pre) on entry and
+    dL/d(pre-activation) on return. Only dL/dh is carried from step to step; returns dL/dh0."""
+    steps, batch, hidden = dpre.shape
+    dh = np.array(g_h, dtype=dpre.dtype)  # dL/dh carried back through the recurrence
+    buf = np.empty((batch, hidden), dpre.dtype)
     with threads_for(batch, hidden, hidden):
         for t in (range(steps) if reverse else range(steps - 1, -1, -1)):
             n = batch if active is None else active[t]
@@ -129,22 +163,24 @@ def rnn_backward(g_out: np.ndarray, g_h: np.ndarray, x: np.ndarray, h0: np.ndarr
             np.matmul(d, w_hh, out=dh[:n])
             if n < batch:
                 dpre[t, n:] = 0  # padded steps do not touch the weights
-    flat, inputs = dpre.reshape(steps * batch, hidden), x.shape[2]
-    with threads_for(steps * batch, max(inputs, hidden), hidden):
-        dx = np.matmul(flat, w_ih).reshape(x.shape)
-        dw_ih = np.matmul(flat.T, x.reshape(steps * batch, inputs))
-        db = flat.sum(0)
-        # dW_hh pairs each step's dpre with the state it read: the previous step's output, or h0
-        # at an element's first step (step 0 forward; its last valid step in reverse, where the
-        # "previous" output is padding, 0, so the big product gets nothing from it).
-        if reverse:
-            dw_hh = np.matmul(dpre[:-1].reshape(-1, hidden).T, out[1:].reshape(-1, hidden))
-            first = dpre[-1] if lengths is None else dpre[lengths - 1, np.arange(batch)]
-        else:
-            dw_hh = np.matmul(dpre[1:].reshape(-1, hidden).T, out[:-1].reshape(-1, hidden))
-            first = dpre[0]
+    return dh
+
+
+def recurrent_weight_grad(dpre: np.ndarray, out: np.ndarray, h0: np.ndarray | None, reverse: bool,
+                          lengths: np.ndarray | None) -> np.ndarray:
+    """dW_hh: each step's dpre paired with the state it read, the previous step's output, or h0
+    at an element's first step (step 0 forward; its last valid step in reverse, where the
+    "previous" output is padding, 0, so the big product gets nothing from it). h0 None is 0."""
+    hidden = dpre.shape[2]
+    if reverse:
+        dw_hh = np.matmul(dpre[:-1].reshape(-1, hidden).T, out[1:].reshape(-1, hidden))
+        first = dpre[-1] if lengths is None else dpre[lengths - 1, np.arange(dpre.shape[1])]
+    else:
+        dw_hh = np.matmul(dpre[1:].reshape(-1, hidden).T, out[:-1].reshape(-1, hidden))
+        first = dpre[0]
+    if h0 is not None:
         dw_hh += np.matmul(first.T, h0)
-    return dx, dh, dw_ih, dw_hh, db
+    return dw_hh
 
 
 def _relu(a: np.ndarray, out: np.ndarray) -> np.ndarray:
@@ -152,27 +188,27 @@ def _relu(a: np.ndarray, out: np.ndarray) -> np.ndarray:
 
 
 # ------------------------------------------------------------------ lengths and batch order
-def _as_lengths(lengths: Any) -> np.ndarray | None:
+def as_lengths(lengths: Any) -> np.ndarray | None:
     if lengths is None:
         return None
     return np.asarray(lengths._data if isinstance(lengths, Tensor) else lengths, dtype=np.int64)
 
 
-def _active_rows(lengths: np.ndarray | None, steps: int) -> list[int] | None:
+def active_rows(lengths: np.ndarray | None, steps: int) -> list[int] | None:
     """For lengths sorted in decreasing order: how many leading rows are valid at each step."""
     if lengths is None:
         return None
     return np.searchsorted(-lengths, -np.arange(steps), side="left").tolist()
 
 
-def _batch_order(lengths: Any) -> np.ndarray | None:
+def batch_order(lengths: Any) -> np.ndarray | None:
     """The permutation that sorts the batch by decreasing length, or None if it already is."""
-    n = _as_lengths(lengths)
+    n = as_lengths(lengths)
     if n is None or np.all(n[:-1] >= n[1:]):
         return None
     return np.argsort(-n, kind="stable")
 
 
-def _rows(a: Any, order: np.ndarray | None, axis: int) -> Any:
+def take_rows(a: Any, order: np.ndarray | None, axis: int) -> Any:
     """`a` with its batch axis put in `order` (a copy), or `a` itself when order is None."""
     return a if order is None else np.take(a, order, axis=axis)

@@ -22,9 +22,9 @@ import numpy as np
 
 from .. import backends
 from ..creation import zeros
-from ..kernels.rnn import fused_run_direction
+from ..kernels.rnn_stack import FusedRNNStack
 from ..ops.pointwise import relu, tanh, where
-from ..ops.shape import stack
+from ..ops.shape import cat, stack
 from ..tensor import Tensor
 from .rnn_base import DirectionWeights, RNNBase, RNNCellBase
 
@@ -66,6 +66,32 @@ def run_direction(x: Tensor, h0: Tensor, w_ih: Tensor, w_hh: Tensor, b_ih: Tenso
     return stack(outputs), h
 
 
+def run_stack(x: Tensor, h0: Tensor | None, nonlinearity: str, num_layers: int, num_directions: int,
+              lengths: Any, masks: tuple | None, *weights: Tensor) -> tuple[Tensor, Tensor]:
+    """Every layer and direction with `run_direction`, given the dropout masks: `(output, h_n)`.
+
+    The op-by-op twin of the fused stack node (kernels/rnn_stack.py), which runs this to build a
+    differentiable gradient under create_graph=True. `weights` is nn.RNN's `_flat_weights` list.
+    """
+    count = num_layers * num_directions
+    per = len(weights) // count
+    if h0 is None:
+        h0 = zeros(count, x.shape[1], weights[1].shape[0], dtype=x.dtype)
+    finals = []
+    for layer in range(num_layers):
+        if layer > 0 and masks is not None:
+            x = x * Tensor._make(masks[layer - 1])
+        outputs = []
+        for direction in range(num_directions):
+            index = layer * num_directions + direction
+            out, h = run_direction(x, h0[index], *weights[index * per:(index + 1) * per], nonlinearity=nonlinearity,
+                                   reverse=direction == 1, lengths=lengths)
+            outputs.append(out)
+            finals.append(h)
+        x = outputs[0] if num_directions == 1 else cat(outputs, 2)
+    return x, stack(finals)
+
+
 class RNN(RNNBase):
     """`RNN(input_size, hidden_size, num_layers=1, nonlinearity='tanh', bias=True, batch_first=False,
     dropout=0.0, bidirectional=False, device=None, dtype=None)`; forward returns `(output, h_n)`.
@@ -99,13 +125,22 @@ class RNN(RNNBase):
         """`(output, h_n)`; see the class docstring for shapes."""
         return super().forward(input, hx)
 
+    def _run_layers(self, x: Tensor, state: tuple | None, lengths: np.ndarray | None = None) -> tuple:
+        # By default every layer and direction runs as ONE fused graph node (kernels/rnn_stack.py);
+        # with backends.composed_rnn() the layer loop of RNNBase runs `run_direction` op by op.
+        if not backends.fused_rnn:
+            return super()._run_layers(x, state, lengths)
+        output, h_n = FusedRNNStack.apply(x, None if state is None else state[0],
+                                          "tanh" if self.mode == "RNN_TANH" else "relu", self.num_layers,
+                                          2 if self.bidirectional else 1, lengths, self._dropout_masks(x),
+                                          *self._flat_weights)
+        return output, (h_n,)
+
     def _run_direction(self, x: Tensor, state: tuple, weights: DirectionWeights, reverse: bool,
                        lengths: np.ndarray | None) -> tuple:
         nonlinearity = "tanh" if self.mode == "RNN_TANH" else "relu"
-        # By default the same math runs as one fused graph node (kernels/rnn.py); see backends.py.
-        run = fused_run_direction if backends.fused_rnn else run_direction
-        output, h = run(x, state[0], weights.w_ih, weights.w_hh, weights.b_ih, weights.b_hh, nonlinearity, reverse,
-                        lengths)
+        output, h = run_direction(x, state[0], weights.w_ih, weights.w_hh, weights.b_ih, weights.b_hh, nonlinearity,
+                                  reverse, lengths)
         return output, (h,)
 
 

@@ -26,6 +26,7 @@ from ..autograd import no_grad
 from ..creation import zeros
 from ..device import check_device
 from ..ops.shape import cat, stack
+from ..random import bernoulli
 from ..tensor import Tensor
 from .functional import dropout
 from .module import Module
@@ -196,10 +197,8 @@ class RNNBase(Module):
         # Work seq-first and batched: (L, N, H_in).
         x = input if not batched or not self.batch_first else input.transpose(0, 1)
         x = x if batched else x.unsqueeze(1)
-        if state is None:
-            state = self._zero_state(x)
         self._check_forward(x, state)
-        output, state = self._run_layers(x, state)
+        output, state = self._run_layers(x, state)  # state None: zeros, made only where needed
         if not batched:
             return output.squeeze(1), self._state_result(tuple(s.squeeze(1) for s in state))
         if self.batch_first:
@@ -226,8 +225,6 @@ class RNNBase(Module):
         self._check_packed_data(data)
         steps = batch_sizes._data
         x = packed_to_padded(data, steps, len(steps)) if data.dim() == 2 else data
-        if state is None:
-            state = self._zero_state(x)
         self._check_forward(x, state)
         output, state = self._run_layers(x, state, lengths_from_batch_sizes(steps))
         if unsorted_indices is not None:
@@ -266,8 +263,8 @@ class RNNBase(Module):
         layers = self.num_layers * (2 if self.bidirectional else 1)
         return tuple(zeros(layers, x.shape[1], size, dtype=x.dtype) for size in self._state_sizes())
 
-    def _check_forward(self, x: Tensor, state: tuple) -> None:
-        """torch's checks, in torch's order, on seq-first batched x and the state tuple."""
+    def _check_forward(self, x: Tensor, state: tuple | None) -> None:
+        """torch's checks, in torch's order, on seq-first batched x and the state tuple (None: zeros)."""
         weight_dtype = self._flat_weights[0].dtype
         if x.dtype is not weight_dtype:
             raise ValueError(
@@ -279,6 +276,7 @@ class RNNBase(Module):
                 f"input.size(-1) must be equal to input_size. Expected {self.input_size}, got {x.shape[-1]}"
             )
         layers = self.num_layers * (2 if self.bidirectional else 1)
+        state = () if state is None else state  # the default zero state is right by construction
         many = len(state) > 1  # LSTM says "hidden[0]", "hidden[1]"
         for k, (s, size) in enumerate(zip(state, self._state_sizes())):
             expected = (layers, x.shape[1], size)
@@ -293,14 +291,16 @@ class RNNBase(Module):
                     f"mat1 and mat2 must have the same dtype, but got {s.dtype._legacy} and {weight_dtype._legacy}"
                 )
 
-    def _run_layers(self, x: Tensor, state: tuple, lengths: np.ndarray | None = None) -> tuple:
+    def _run_layers(self, x: Tensor, state: tuple | None, lengths: np.ndarray | None = None) -> tuple:
         """All layers and directions: `(output (L, N, D*H), final state tuple of (D*NL, N, *))`.
 
         Layer k's input is layer k-1's output `[forward | reverse]`, through dropout when training
         (never after the last layer, never on the states). `state[i][k*D + d]` starts direction d
-        of layer k, and its final value lands at the same index.
+        of layer k, and its final value lands at the same index; state None starts from zeros.
         """
         num_directions = 2 if self.bidirectional else 1
+        if state is None:
+            state = self._zero_state(x)
         finals = []
         for layer in range(self.num_layers):
             if layer > 0 and self.training and self.dropout > 0:
@@ -322,6 +322,20 @@ class RNNBase(Module):
                        lengths: np.ndarray | None) -> tuple:
         """One direction of one layer over x `(L, N, *)`: `(output (L, N, H), final state tuple)`."""
         raise NotImplementedError
+
+    def _dropout_masks(self, x: Tensor) -> tuple | None:
+        """For a fused stack: the arrays `dropout()` would multiply into the inputs of layers 1..,
+        drawn now, in layer order, from the same stream (so seeded runs match the composed path
+        and torch). None when no dropout applies."""
+        p = self.dropout
+        if not self.training or p == 0 or self.num_layers == 1:
+            return None
+        shape = (x.shape[0], x.shape[1], self.hidden_size * (2 if self.bidirectional else 1))
+        dtype = x._data.dtype
+        if p == 1:  # dropout() multiplies by 0.0 without drawing
+            return (np.zeros(shape, dtype),) * (self.num_layers - 1)
+        return tuple(bernoulli(Tensor._make(np.empty(shape, dtype)), 1 - p)._data / dtype.type(1 - p)
+                     for _ in range(self.num_layers - 1))
 
 
 def _check_arguments(input_size: Any, hidden_size: Any, num_layers: Any, bias: Any, batch_first: Any,
