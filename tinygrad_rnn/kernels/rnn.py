@@ -100,24 +100,28 @@ def recur(y: np.ndarray, h0: np.ndarray | None, w_hh: np.ndarray, nonlinearity: 
     steps, batch, hidden = y.shape
     activate = np.tanh if nonlinearity == "tanh" else _relu
     w_hh_t, buf = w_hh.T, np.empty((batch, hidden), y.dtype)
-    if active is None:
-        h = h0  # None at the first step: h0 @ W_hh^T is 0, so that step skips the product
-    else:  # with lengths, h is a buffer that keeps padded rows' state
-        h = np.zeros((batch, hidden), y.dtype) if h0 is None else h0.copy()
+    order = range(steps - 1, -1, -1) if reverse else range(steps)
     with threads_for(batch, hidden, hidden):
-        for t in (range(steps - 1, -1, -1) if reverse else range(steps)):
-            n = batch if active is None else active[t]
-            h_t = y[t, :n]
-            if h is not None:
-                np.matmul(h[:n], w_hh_t, out=buf[:n])
-                np.add(h_t, buf[:n], out=h_t)
-            activate(h_t, out=h_t)
-            if active is None:
+        if active is None:  # every row runs every step: whole-array calls, no slicing
+            h = h0  # None at the first step: h0 @ W_hh^T is 0, so that step skips the product
+            for t in order:
+                h_t = y[t]
+                if h is not None:
+                    np.matmul(h, w_hh_t, out=buf)
+                    np.add(h_t, buf, out=h_t)
+                activate(h_t, out=h_t)
                 h = h_t
-            else:
-                h[:n] = h_t
-                y[t, n:] = 0  # padded steps output 0
-    return h.copy() if active is None else h
+            return h.copy()
+        h = np.zeros((batch, hidden), y.dtype) if h0 is None else h0.copy()  # keeps padded rows' state
+        for t in order:
+            n = active[t]
+            h_t = y[t, :n]
+            np.matmul(h[:n], w_hh_t, out=buf[:n])
+            np.add(h_t, buf[:n], out=h_t)
+            activate(h_t, out=h_t)
+            h[:n] = h_t
+            y[t, n:] = 0  # padded steps output 0
+    return h
 
 
 def rnn_backward(g_out: np.ndarray, g_h: np.ndarray, x: np.ndarray, h0: np.ndarray, w_ih: np.ndarray,
@@ -148,22 +152,33 @@ def activation_slope(out: np.ndarray, nonlinearity: str) -> np.ndarray:
 
 
 def backprop_steps(dpre: np.ndarray, g_out: np.ndarray, g_h: np.ndarray, w_hh: np.ndarray, reverse: bool,
-                   active: list[int] | None) -> np.ndarray:
+                   active: list[int] | None, need_dh0: bool = True) -> np.ndarray | None:
     """The backward time loop, in place: `dpre` (L, N, H) holds act'(pre) on entry and
-    dL/d(pre-activation) on return. Only dL/dh is carried from step to step; returns dL/dh0."""
+    dL/d(pre-activation) on return. Only dL/dh is carried from step to step; returns dL/dh0
+    (None if not `need_dh0`: then the last step's product is skipped)."""
     steps, batch, hidden = dpre.shape
     dh = np.array(g_h, dtype=dpre.dtype)  # dL/dh carried back through the recurrence
     buf = np.empty((batch, hidden), dpre.dtype)
+    order = range(steps) if reverse else range(steps - 1, -1, -1)
+    first = order[-1] if steps else None  # the step that read h0
     with threads_for(batch, hidden, hidden):
-        for t in (range(steps) if reverse else range(steps - 1, -1, -1)):
-            n = batch if active is None else active[t]
+        if active is None:  # every row runs every step: whole-array calls, no slicing
+            for t in order:
+                d = dpre[t]
+                np.add(g_out[t], dh, out=buf)
+                np.multiply(d, buf, out=d)
+                if t != first or need_dh0:
+                    np.matmul(d, w_hh, out=dh)
+            return dh if need_dh0 else None
+        for t in order:
+            n = active[t]
             d = dpre[t, :n]
             np.add(g_out[t, :n], dh[:n], out=buf[:n])
             np.multiply(d, buf[:n], out=d)
             np.matmul(d, w_hh, out=dh[:n])
             if n < batch:
                 dpre[t, n:] = 0  # padded steps do not touch the weights
-    return dh
+    return dh if need_dh0 else None
 
 
 def recurrent_weight_grad(dpre: np.ndarray, out: np.ndarray, h0: np.ndarray | None, reverse: bool,

@@ -91,7 +91,7 @@ class FusedRNNStack(SequenceFunction):
             here = slice(k * num_directions, (k + 1) * num_directions)
             dx, dh0_k, grads = layer_backward(g_y, g_hn[here], inputs[k], None if h0s is None else h0s[here],
                                               groups[here], outputs[k], nonlinearity, lengths_sorted, active,
-                                              need_dx=k > 0 or needs[0])
+                                              need_dx=k > 0 or needs[0], need_dh0=dh0 is not None)
             if dh0 is not None:
                 dh0[here] = dh0_k
             weight_grads = grads + weight_grads
@@ -128,7 +128,7 @@ def layer_forward(x: np.ndarray, h0: np.ndarray | None, groups: list[tuple], non
     with threads_for(steps * batch, inputs, directions * hidden):
         np.matmul(x.reshape(steps * batch, inputs), w_ih.T, out=y.reshape(steps * batch, directions * hidden))
     if len(groups[0]) == 4:  # both biases enter every step unchanged: add them once, to every step
-        y += np.concatenate([g[2] + g[3] for g in groups])
+        y += groups[0][2] + groups[0][3] if directions == 1 else np.concatenate([g[2] + g[3] for g in groups])
     for d in range(directions):
         h_n[d] = recur(y[..., d * hidden:(d + 1) * hidden], None if h0 is None else h0[d], groups[d][1],
                        nonlinearity, d == 1, active)
@@ -137,15 +137,17 @@ def layer_forward(x: np.ndarray, h0: np.ndarray | None, groups: list[tuple], non
 
 def layer_backward(g_y: np.ndarray, g_h: np.ndarray, x: np.ndarray, h0: np.ndarray | None, groups: list[tuple],
                    y: np.ndarray, nonlinearity: str, lengths: np.ndarray | None, active: list[int] | None,
-                   need_dx: bool) -> tuple:
-    """One layer's BPTT: (dx or None, dh0 (D, N, H), [per direction: dW_ih, dW_hh(, db_ih, db_hh)])."""
+                   need_dx: bool, need_dh0: bool) -> tuple:
+    """One layer's BPTT: (dx or None, dh0 (D, N, H) or None, [per direction: dW_ih, dW_hh(, db_ih, db_hh)])."""
     steps, batch, inputs = x.shape
     hidden, directions = groups[0][1].shape[0], len(groups)
     dpre = activation_slope(y, nonlinearity)
-    dh0 = np.empty((directions, batch, hidden), y.dtype)
+    dh0 = np.empty((directions, batch, hidden), y.dtype) if need_dh0 else None
     halves = [slice(d * hidden, (d + 1) * hidden) for d in range(directions)]
     for d, half in enumerate(halves):
-        dh0[d] = backprop_steps(dpre[..., half], g_y[..., half], g_h[d], groups[d][1], d == 1, active)
+        dh = backprop_steps(dpre[..., half], g_y[..., half], g_h[d], groups[d][1], d == 1, active, need_dh0)
+        if need_dh0:
+            dh0[d] = dh
     flat = dpre.reshape(steps * batch, directions * hidden)
     with threads_for(steps * batch, max(inputs, hidden), directions * hidden):
         dx = None
