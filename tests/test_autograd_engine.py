@@ -325,3 +325,52 @@ def _shared_buffer_graph(a, b):
     n2 = a + b
     n3 = a + a
     return n2.tanh() + (0 + n2.sum() + n3.sum())
+
+
+NEXT_FUNCTIONS_CASES = [  # (ops on a leaf `a` that requires grad, a float `b` that does not, a mask `m`)
+    lambda m, a, b, mask: a.sum(),
+    lambda m, a, b, mask: a.sum(0),
+    lambda m, a, b, mask: a * 2,
+    lambda m, a, b, mask: 2 * a,
+    lambda m, a, b, mask: a - 2,
+    lambda m, a, b, mask: 2 - a,
+    lambda m, a, b, mask: a / 2,
+    lambda m, a, b, mask: a**2,
+    lambda m, a, b, mask: a * b,
+    lambda m, a, b, mask: b * a,
+    lambda m, a, b, mask: a.clamp(0, 1),
+    lambda m, a, b, mask: m.where(mask, a, b),
+    lambda m, a, b, mask: m.where(mask, 1.0, a),
+    lambda m, a, b, mask: a.masked_fill(mask, 0.0),
+    lambda m, a, b, mask: m.cat([a, b]),
+    lambda m, a, b, mask: a[0],
+    lambda m, a, b, mask: a @ b,
+    lambda m, a, b, mask: a.tanh().sum(0).expand(3, 2),
+]
+
+
+@pytest.mark.parametrize("case", range(len(NEXT_FUNCTIONS_CASES)))
+def test_next_functions_list_what_torchs_do(case):
+    """grad_fn.next_functions used to have an entry per forward argument (SumBackward0 showed 3)."""
+    torch = require_torch()
+
+    def shown(m):
+        a, b = m.ones(2, 2, requires_grad=True), m.ones(2, 2)
+        node = NEXT_FUNCTIONS_CASES[case](m, a, b, b > 0).grad_fn
+        return node.name(), [None if f is None else f.name() for f, _ in node.next_functions]
+
+    assert shown(tinygrad_rnn) == shown(torch)
+
+
+def test_leaf_gradient_buffer_made_by_the_engine_is_not_shared():
+    """The engine stores a gradient it summed itself without a copy: later backwards must add
+    into each leaf's own .grad, never into a buffer another leaf or a retained grad holds."""
+    x = tinygrad_rnn.tensor([1.0, 2.0], requires_grad=True)
+    y = tinygrad_rnn.tensor([3.0, 4.0], requires_grad=True)
+    s = x + y  # Add hands one tensor to both inputs
+    s.retain_grad()
+    (s * s).sum().backward(retain_graph=True)
+    (x * 1 + x * 1 + y).sum().backward()
+    np.testing.assert_array_equal(x.grad.numpy(), [10.0, 14.0])
+    np.testing.assert_array_equal(y.grad.numpy(), [9.0, 13.0])
+    np.testing.assert_array_equal(s.grad.numpy(), [8.0, 12.0])

@@ -1,7 +1,9 @@
 """Bad input raises torch's exception type with torch's message (compared live with torch)."""
 import numpy as np
 import pytest
-from helpers import check_error
+from helpers import check_error, require_torch
+
+import tinygrad_rnn
 
 ERRORS = [
     lambda m: m.ones(2, 3) + m.ones(4),
@@ -74,9 +76,36 @@ ERRORS = [
     lambda m: m.ones(2, 3).unbind(2),
     lambda m: m.ones(2, 3).movedim((0, 1), (0,)),
     lambda m: m.ones(2).roll((1, 1), (0,)),
+    # a creation function with no size (it used to return a 0-d tensor)
+    lambda m: m.zeros(),
+    lambda m: m.ones(),
+    lambda m: m.empty(),
+    lambda m: m.randn(),
+    lambda m: m.rand(),
+    lambda m: m.zeros((2,), size=(3,)),
+    # torch.return_types take one 2-sequence
+    lambda m: m.return_types.max((1, 2, 3)),
+    lambda m: m.return_types.max(1),
 ]
 
 
 @pytest.mark.parametrize("case", range(len(ERRORS)))
 def test_error_type_and_message_match_torch(case):
     check_error(ERRORS[case])
+
+
+def test_creation_takes_size_as_a_keyword_as_torch():
+    """zeros(size=...) used to ignore the keyword and return a 0-d tensor."""
+    torch = require_torch()
+    for name in ("zeros", "ones", "empty", "randn", "rand"):
+        assert getattr(tinygrad_rnn, name)(size=(2, 3)).shape == getattr(torch, name)(size=(2, 3)).shape
+
+
+def test_return_types_accept_one_sequence_as_torch():
+    torch = require_torch()
+    values, indices = tinygrad_rnn.tensor([1.0, 3.0]), tinygrad_rnn.tensor([0, 1])
+    ours = tinygrad_rnn.return_types.max((values, indices))
+    theirs = torch.return_types.max((torch.tensor([1.0, 3.0]), torch.tensor([0, 1])))
+    assert ours.values is values and ours.indices is indices
+    assert repr(ours) == repr(theirs)
+    assert tinygrad_rnn.return_types.topk([values, indices]).indices is indices

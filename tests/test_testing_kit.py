@@ -122,3 +122,18 @@ def test_regression_format_of_a_0d_tensor_is_its_number_like_torch():
         assert f"{tg.tensor(value)}" == f"{torch.tensor(value)}"
         assert f"{tg.tensor(value):>8}" == f"{torch.tensor(value):>8}"
     assert f"{tg.tensor([1.5])}" == f"{torch.tensor([1.5])}"
+
+
+@pytest.mark.parametrize("dtype", [tg.uint8, tg.int8, tg.int64, tg.bool, tg.float16, tg.float32, tg.float64])
+def test_arrays_default_elements_work_for_every_dtype(dtype):
+    """The default elements used to fail for uint8 (negative values) and float16 (width 32)."""
+    seen = []
+
+    @settings(max_examples=15, deadline=None)
+    @given(arrays(dtype=dtype))
+    def check(a):
+        assert a.dtype == dtype.np
+        seen.append(a)
+
+    check()
+    assert seen

@@ -162,10 +162,25 @@ def _wrap(cls: type, data: np.ndarray) -> Tensor:
 
 
 # ------------------------------------------------------------------ filled tensors
-def _size(size: Sequence) -> tuple:
+def _size(size: Sequence, kw: dict | None = None, name: str = "") -> tuple:
+    """The shape from f(2, 3), f((2, 3)) or f(size=(2, 3)); f() is torch's TypeError."""
     from .ops.shape import _shape_arg
 
+    if kw and "size" in kw:
+        if size:
+            raise TypeError(f"{name}() got multiple values for argument 'size'")
+        size = (kw.pop("size"),)
+    if not size and name:
+        if name in ("randn", "rand"):  # overloaded in torch, hence its longer message
+            raise TypeError(f"{name}() received an invalid combination of arguments - got (), but expected one of:\n"
+                            f" * (tuple of ints size, *, torch.Generator generator, {_RANDOM_KW})\n"
+                            f" * (tuple of ints size, *, {_RANDOM_KW})\n")
+        raise TypeError(f'{name}() missing 1 required positional arguments: "size"')
     return _shape_arg(size)
+
+
+_RANDOM_KW = ("Tensor out = None, torch.dtype dtype = None, torch.layout layout = None, torch.device device = None, "
+              "bool pin_memory = False, bool requires_grad = False")
 
 
 def check_size(size: tuple, name: str = "") -> tuple:
@@ -185,15 +200,15 @@ def _filled(fill: Any, size: tuple, dtype: Any, requires_grad: bool, device: Any
 
 
 def zeros(*size: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False, **kw: Any) -> Tensor:
-    return _filled(0, _size(size), dtype, requires_grad, device, "zeros")
+    return _filled(0, _size(size, kw, "zeros"), dtype, requires_grad, device, "zeros")
 
 
 def ones(*size: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False, **kw: Any) -> Tensor:
-    return _filled(1, _size(size), dtype, requires_grad, device)
+    return _filled(1, _size(size, kw, "ones"), dtype, requires_grad, device)
 
 
 def empty(*size: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False, **kw: Any) -> Tensor:
-    return _filled(0, _size(size), dtype, requires_grad, device)
+    return _filled(0, _size(size, kw, "empty"), dtype, requires_grad, device)
 
 
 def full(size: Any, fill_value: Any, *, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:

@@ -212,7 +212,7 @@ def _float_dtype(dtype: Any, kernel: str) -> dtypes.dtype:
 def randn(*size: Any, generator: Generator | None = None, dtype: Any = None, device: Any = None,
           requires_grad: bool = False, **kw: Any) -> Tensor:
     """Standard normal values of the default float dtype (float32)."""
-    d, shape = _float_dtype(dtype, "normal_kernel_cpu"), check_size(_size(size))
+    d, shape = _float_dtype(dtype, "normal_kernel_cpu"), check_size(_size(size, kw, "randn"))
     data = _rng(generator).normal_values(math.prod(shape), 0.0, 1.0, d.np).reshape(shape)
     return _finish(Tensor._make(data), requires_grad, device)
 
@@ -220,7 +220,7 @@ def randn(*size: Any, generator: Generator | None = None, dtype: Any = None, dev
 def rand(*size: Any, generator: Generator | None = None, dtype: Any = None, device: Any = None,
          requires_grad: bool = False, **kw: Any) -> Tensor:
     """Uniform values in [0, 1)."""
-    d, shape = _float_dtype(dtype, "check_uniform_bounds"), check_size(_size(size))
+    d, shape = _float_dtype(dtype, "check_uniform_bounds"), check_size(_size(size, kw, "rand"))
     data = _rng(generator).uniform_values(math.prod(shape), 0.0, 1.0, d.np).reshape(shape)
     return _finish(Tensor._make(data), requires_grad, device)
 

@@ -207,7 +207,10 @@ def _propagate(roots: Sequence[Any], root_grads: Sequence[Any], keep_graph: bool
 
     for root, g in zip(roots, root_grads):
         deliver(root._edge(), g)
-    with grad_mode.set_grad_enabled(create_graph):
+    # Gradient formulas meet the infinities and NaNs of the forward values (1/x at x = 0, inf * 0):
+    # torch computes those silently, so numpy's warnings are off for this backward pass only.
+    quiet = np.errstate(divide="ignore", invalid="ignore", over="ignore")
+    with grad_mode.set_grad_enabled(create_graph), quiet:
         for node in topological_order([r.grad_fn for r in roots if r.grad_fn is not None]):
             grads = pending.pop(node, None)
             if grads is None:  # no gradient flows to this node (e.g. only to a detached branch)

@@ -195,13 +195,22 @@ class Function:
     def __repr__(self) -> str:
         return f"<{self.name()} object at {hex(id(self))}>"
 
+    # torch wraps a Python number operand of +, -, * and / in a tensor, which next_functions then
+    # lists as (None, 0) after the tensor operand; ops that do so set this.
+    shows_number_operands = False
+
+    def _shown_edges(self) -> list:
+        """The edges torch lists in next_functions: one per Tensor argument (see shows_number_operands)."""
+        shown = [e for e in self.edges if e is not None]
+        if self.shows_number_operands:
+            shown += [NO_EDGE] * (len(self.edges) - len(shown))
+        return shown
+
     @property
     def next_functions(self) -> tuple:
-        """torch's view of the edges: a (node, output_nr) pair per Tensor argument; a leaf shows as
-        AccumulateGrad, a Tensor that needs no gradient as (None, 0), other arguments not at all."""
-        return tuple(
-            (AccumulateGrad(e[0]), 0) if isinstance(e[0], Tensor) else e for e in self.edges if e is not None
-        )
+        """torch's view of the edges: (node, output_nr) pairs; a leaf shows as AccumulateGrad and a
+        Tensor that needs no gradient as (None, 0)."""
+        return tuple((AccumulateGrad(e[0]), 0) if isinstance(e[0], Tensor) else e for e in self._shown_edges())
 
 
 def rename(out: Any, torch_name: str) -> Any:
@@ -221,4 +230,4 @@ class AccumulateGrad:
         self.next_functions = ()
 
     def name(self) -> str:
-        return "AccumulateGrad"
+        return "torch::autograd::AccumulateGrad"  # torch's name() of it, C++ namespace and all

@@ -10,8 +10,15 @@ from typing import Any
 
 import numpy as np
 
-from ..autograd.function import Function, rename
+from ..autograd.function import NO_EDGE, Function, rename
 from ..tensor import Tensor
+
+
+def _quiet() -> np.errstate:
+    """torch computes log(0) = -inf, 0 / 0 = nan and exp(1000) = inf without a word; numpy warns.
+    Only the forward of ops that can make such values uses this (it costs about a microsecond a
+    call); the engine runs every backward under one such errstate."""
+    return np.errstate(divide="ignore", invalid="ignore", over="ignore")
 
 
 def _arr(x: Any) -> Any:
@@ -19,6 +26,8 @@ def _arr(x: Any) -> Any:
 
 
 class Add(Function):
+    shows_number_operands = True
+
     @staticmethod
     def forward(ctx, a, b):
         return Tensor._make(np.add(_arr(a), _arr(b)))
@@ -29,10 +38,13 @@ class Add(Function):
 
 
 class Sub(Function):
+    shows_number_operands = True
+
     @staticmethod
     def forward(ctx, a, b):
         if not isinstance(a, Tensor):
-            ctx.torch_name = "RsubBackward1"  # number - tensor
+            ctx.torch_name = "RsubBackward1"  # number - tensor, which torch does not wrap
+            ctx.shows_number_operands = False
         return Tensor._make(np.subtract(_arr(a), _arr(b)))
 
     @staticmethod
@@ -41,6 +53,8 @@ class Sub(Function):
 
 
 class Mul(Function):
+    shows_number_operands = True
+
     @staticmethod
     def forward(ctx, a, b):
         ctx.save_for_backward(a, b)
@@ -53,10 +67,13 @@ class Mul(Function):
 
 
 class Div(Function):
+    shows_number_operands = True
+
     @staticmethod
     def forward(ctx, a, b):
         ctx.save_for_backward(a, b)
-        return Tensor._make(np.divide(_arr(a), _arr(b)))
+        with _quiet():
+            return Tensor._make(np.divide(_arr(a), _arr(b)))
 
     @staticmethod
     def backward(ctx, g):
@@ -84,7 +101,8 @@ class Pow(Function):
         ctx.save_for_backward(base, exponent)
         if isinstance(exponent, Tensor):  # torch numbers the tensor**tensor and number**tensor nodes
             ctx.torch_name = "PowBackward1" if isinstance(base, Tensor) else "PowBackward2"
-        return Tensor._make(np.power(_arr(base), _arr(exponent)))
+        with _quiet():
+            return Tensor._make(np.power(_arr(base), _arr(exponent)))
 
     @staticmethod
     def backward(ctx, g):
@@ -113,7 +131,8 @@ def _mask(m: Any) -> Tensor:
 class Exp(Function):
     @staticmethod
     def forward(ctx, x):
-        y = Tensor._make(np.exp(x._data))
+        with _quiet():
+            y = Tensor._make(np.exp(x._data))
         ctx.save_for_backward(y)
         return y
 
@@ -127,7 +146,8 @@ class Log(Function):
     @staticmethod
     def forward(ctx, x):
         ctx.save_for_backward(x)
-        return Tensor._make(np.log(x._data))
+        with _quiet():
+            return Tensor._make(np.log(x._data))
 
     @staticmethod
     def backward(ctx, g):
@@ -183,7 +203,8 @@ class Relu(Function):
 class Sqrt(Function):
     @staticmethod
     def forward(ctx, x):
-        y = Tensor._make(np.sqrt(x._data))
+        with _quiet():
+            y = Tensor._make(np.sqrt(x._data))
         ctx.save_for_backward(y)
         return y
 
@@ -268,7 +289,8 @@ class Sinh(Function):
     @staticmethod
     def forward(ctx, x):
         ctx.save_for_backward(x)
-        return Tensor._make(np.sinh(x._data))
+        with _quiet():
+            return Tensor._make(np.sinh(x._data))
 
     @staticmethod
     def backward(ctx, g):
@@ -280,7 +302,8 @@ class Cosh(Function):
     @staticmethod
     def forward(ctx, x):
         ctx.save_for_backward(x)
-        return Tensor._make(np.cosh(x._data))
+        with _quiet():
+            return Tensor._make(np.cosh(x._data))
 
     @staticmethod
     def backward(ctx, g):
@@ -292,7 +315,8 @@ class Asin(Function):
     @staticmethod
     def forward(ctx, x):
         ctx.save_for_backward(x)
-        return Tensor._make(np.arcsin(x._data))
+        with _quiet():
+            return Tensor._make(np.arcsin(x._data))
 
     @staticmethod
     def backward(ctx, g):  # 1 / sqrt(1 - x^2)
@@ -304,7 +328,8 @@ class Acos(Function):
     @staticmethod
     def forward(ctx, x):
         ctx.save_for_backward(x)
-        return Tensor._make(np.arccos(x._data))
+        with _quiet():
+            return Tensor._make(np.arccos(x._data))
 
     @staticmethod
     def backward(ctx, g):  # -1 / sqrt(1 - x^2)
@@ -330,7 +355,8 @@ class Log1p(Function):
     @staticmethod
     def forward(ctx, x):
         ctx.save_for_backward(x)
-        return Tensor._make(np.log1p(x._data))
+        with _quiet():
+            return Tensor._make(np.log1p(x._data))
 
     @staticmethod
     def backward(ctx, g):
@@ -341,7 +367,8 @@ class Log1p(Function):
 class Expm1(Function):
     @staticmethod
     def forward(ctx, x):
-        y = Tensor._make(np.expm1(x._data))
+        with _quiet():
+            y = Tensor._make(np.expm1(x._data))
         ctx.save_for_backward(y)
         return y
 
@@ -355,7 +382,8 @@ class Log2(Function):
     @staticmethod
     def forward(ctx, x):
         ctx.save_for_backward(x)
-        return Tensor._make(np.log2(x._data))
+        with _quiet():
+            return Tensor._make(np.log2(x._data))
 
     @staticmethod
     def backward(ctx, g):
@@ -367,7 +395,8 @@ class Log10(Function):
     @staticmethod
     def forward(ctx, x):
         ctx.save_for_backward(x)
-        return Tensor._make(np.log10(x._data))
+        with _quiet():
+            return Tensor._make(np.log10(x._data))
 
     @staticmethod
     def backward(ctx, g):
@@ -378,7 +407,8 @@ class Log10(Function):
 class Reciprocal(Function):
     @staticmethod
     def forward(ctx, x):
-        y = Tensor._make(np.reciprocal(x._data))
+        with _quiet():
+            y = Tensor._make(np.reciprocal(x._data))
         ctx.save_for_backward(y)
         return y
 
@@ -391,7 +421,8 @@ class Reciprocal(Function):
 class Rsqrt(Function):
     @staticmethod
     def forward(ctx, x):
-        y = Tensor._make(np.reciprocal(np.sqrt(x._data)))
+        with _quiet():
+            y = Tensor._make(np.reciprocal(np.sqrt(x._data)))
         ctx.save_for_backward(y)
         return y
 
@@ -444,6 +475,12 @@ class Where(Function):
     def forward(ctx, cond, a, b):
         ctx.cond = cond
         return Tensor._make(np.where(cond._data, _arr(a), _arr(b)))
+
+    def _shown_edges(self) -> list:
+        """torch lists neither the condition nor, for masked_fill, the fill value."""
+        if self.torch_name == "MaskedFillBackward0":
+            return [self.edges[2]]
+        return [NO_EDGE if e is None else e for e in self.edges[1:]]
 
     @staticmethod
     def backward(ctx, g):

@@ -26,10 +26,16 @@ def shapes(min_dims: int = 0, max_dims: int = 3, min_side: int = 1, max_side: in
 
 
 def arrays(shape: Any = None, dtype: Any = dtypes.float64, elements: Any = None) -> st.SearchStrategy:
-    """numpy arrays of `dtype` with values in [-3, 3] by default (finite, moderate: gradients stay sane)."""
+    """numpy arrays of `dtype` with values in [-3, 3] by default (finite, moderate: gradients stay sane);
+    integers in [-5, 5], or [0, 5] for unsigned types, and False/True for bool."""
     d = dtypes.as_dtype(dtype)
     if elements is None:
-        elements = st.floats(-3, 3, width=32 if d.np.itemsize <= 4 else 64) if d.is_floating_point else st.integers(-5, 5)
+        if d.is_floating_point:  # drawn at the dtype's own width, so every value is exact in it
+            elements = st.floats(-3, 3, width=8 * d.np.itemsize)
+        elif d is dtypes.bool:
+            elements = st.booleans()
+        else:
+            elements = st.integers(-5 if d.is_signed else 0, 5)
     return hnp.arrays(d.np, shape if shape is not None else shapes(), elements=elements)
 
 
