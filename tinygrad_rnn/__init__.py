@@ -44,6 +44,7 @@ from .dtypes import (
 )
 from .legacy import BoolTensor, ByteTensor, DoubleTensor, FloatTensor, HalfTensor, IntTensor, LongTensor
 from .methods import (
+    accepts_out,
     all,
     allclose,
     any,
@@ -60,6 +61,7 @@ from .methods import (
     lt,
     ne,
     numel,
+    round,
     sign,
 )
 from .ops.linalg import addmm, bmm, einsum, ger, matmul, mm, outer
@@ -180,6 +182,7 @@ from .tensor import Tensor
 
 __version__ = "0.1.0"
 
+add, sub, mul, div, matmul, mm, bmm = (accepts_out(f) for f in (add, sub, mul, div, matmul, mm, bmm))
 clip = clamp
 arcsin, arccos, arctan = asin, acos, atan
 subtract, multiply, divide, true_divide, negative = sub, mul, div, div, neg

@@ -97,4 +97,17 @@ def tensor_repr(t: Any, prefix: str = "tensor(") -> str:
     else:
         fmt, width = _formatter(data)
         body = _format(data, fmt, width, len(prefix), data.size > THRESHOLD)
-    return prefix + ", ".join([body] + suffixes) + ")"
+    return _add_suffixes(prefix + body, suffixes, len(prefix))
+
+
+def _add_suffixes(text: str, suffixes: list, indent: int) -> str:
+    """Append `, suffix` for each suffix, on a new line (indented) when it would pass LINEWIDTH."""
+    last_line = len(text) - text.rfind("\n") + 1  # torch's count (one more than the line's length)
+    for suffix in suffixes:
+        if last_line + len(suffix) + 2 > LINEWIDTH:
+            text += ",\n" + " " * indent + suffix
+            last_line = indent + len(suffix)
+        else:
+            text += ", " + suffix
+            last_line += len(suffix) + 2
+    return text + ")"

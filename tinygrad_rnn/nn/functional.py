@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 
 from .. import dtypes
+from ..autograd.function import rename
 from ..ops import nn_ops
 from ..ops import pointwise as _pw
 from ..ops import reduce as _rd
@@ -138,7 +139,8 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     if bias is None:
         return input @ weight.t()  # matmul's own checks give torch's errors here
     _check_linear_with_bias(input, weight, bias)
-    return input @ weight.t() + bias
+    # torch runs one addmm on the rows of x (viewed back to x's leading dims when x is not 2-D)
+    return rename(input @ weight.t() + bias, "AddmmBackward0" if input.ndim == 2 else "ViewBackward0")
 
 
 def _check_linear_with_bias(input: Tensor, weight: Tensor, bias: Tensor) -> None:

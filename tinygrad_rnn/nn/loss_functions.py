@@ -1,7 +1,8 @@
 """The losses of torch.nn.functional: cross_entropy, nll_loss, mse_loss, l1_loss, the BCE pair, ...
 
 Each is written with Tensor ops (gather, log_softmax, sums), so the gradient and the gradient of
-the gradient follow. The care goes into matching torch where it is easy to get wrong: which
+the gradient follow. The last node of each loss is renamed to the node torch shows
+(`grad_fn=<MseLossBackward0>`, `NllLossBackward0`, ...), since printed losses show it. The care goes into matching torch where it is easy to get wrong: which
 target layouts are accepted and with which error, how `reduction='mean'` normalises when there
 are class weights or ignored targets, and staying finite at extreme logits.
 """
@@ -13,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from .. import dtypes
+from ..autograd.function import rename
 from ..ops import nn_ops
 from ..ops import pointwise as _pw
 from ..ops import reduce as _rd
@@ -74,7 +76,8 @@ def mse_loss(input: Tensor, target: Tensor, size_average: Any = None, reduce: An
     _warn_if_broadcasting(input, target)
     reduction = _reduction(size_average, reduce, reduction)
     diff = _regression_diff(input, target, "mse_cpu")
-    return _weighted_mean(diff * diff, weight, reduction)
+    loss = _weighted_mean(diff * diff, weight, reduction)
+    return loss if weight is not None else rename(loss, "MseLossBackward0")
 
 
 def l1_loss(input: Tensor, target: Tensor, size_average: Any = None, reduce: Any = None,
@@ -91,10 +94,11 @@ def smooth_l1_loss(input: Tensor, target: Tensor, size_average: Any = None, redu
     _warn_if_broadcasting(input, target)
     reduction = _reduction(size_average, reduce, reduction)
     d = _regression_diff(input, target, "smooth_l1_cpu")
-    if beta == 0.0:
+    if beta == 0.0:  # torch runs l1_loss then, and shows its nodes
         return _reduce(d.abs(), reduction)
     small = d.abs() < beta
-    return _reduce(_pw.where(small, 0.5 * d * d / beta, d.abs() - 0.5 * beta), reduction)
+    loss = _reduce(_pw.where(small, 0.5 * d * d / beta, d.abs() - 0.5 * beta), reduction)
+    return rename(loss, "SmoothL1LossBackward0")
 
 
 def huber_loss(input: Tensor, target: Tensor, reduction: str = "mean", delta: float = 1.0,
@@ -107,8 +111,8 @@ def huber_loss(input: Tensor, target: Tensor, reduction: str = "mean", delta: fl
     if weight is not None:  # huber's weighted mean is a plain mean (unlike mse and l1)
         if weight.shape != input.shape:
             raise ValueError("Weights and input must have the same size.")
-        loss = loss * weight
-    return _reduce(loss, reduction)
+        return _reduce(loss * weight, reduction)
+    return rename(_reduce(loss, reduction), "HuberLossBackward0")
 
 
 def _regression_diff(input: Tensor, target: Tensor, kernel: str) -> Tensor:
@@ -158,7 +162,7 @@ def binary_cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = 
     if not np.all((p >= 0) & (p <= 1)):  # NaN fails both comparisons, as in torch
         raise RuntimeError("all elements of input should be between 0 and 1")
     loss = nn_ops.BinaryCrossEntropy.apply(input, target)
-    return _reduce(loss if weight is None else loss * weight, reduction)
+    return rename(_reduce(loss if weight is None else loss * weight, reduction), "BinaryCrossEntropyBackward0")
 
 
 def _broadcast_weight(weight: Tensor, shape: tuple) -> Tensor:
@@ -191,7 +195,8 @@ def binary_cross_entropy_with_logits(input: Tensor, target: Tensor, weight: Tens
     if pos_weight is not None:
         log_sig = log_sig * ((pos_weight - 1) * target + 1)
     loss = (1 - target) * input - log_sig
-    return _reduce(loss if weight is None else loss * weight, reduction)
+    loss = _reduce(loss if weight is None else loss * weight, reduction)
+    return rename(loss, "BinaryCrossEntropyWithLogitsBackward0")
 
 
 # ------------------------------------------------------------------ classification
@@ -207,11 +212,17 @@ def nll_loss(input: Tensor, target: Tensor, weight: Tensor | None = None, size_a
     rows, labels, out_shape = _class_rows(input, target, weight, ignore_index)
     picked, coef = _pick_targets(rows, labels, weight, ignore_index, reduction)
     if reduction == "none":
-        return (-(picked * coef)).reshape(out_shape)
+        loss = (-(picked * coef)).reshape(out_shape)
+        # torch views a 3-D or 5-D+ input as 4-D for its 2-D kernel and views the result back
+        return loss if input.ndim > 2 and input.ndim != 4 else rename(loss, _nll_node_name(input))
     loss = -(picked * coef).sum()
     if reduction == "mean" and not np.any(labels != ignore_index):
         loss = loss + float("nan")  # 0/0 as in torch: the loss is NaN, the gradient stays 0
-    return loss
+    return rename(loss, _nll_node_name(input))
+
+
+def _nll_node_name(input: Tensor) -> str:
+    return "NllLossBackward0" if input.ndim <= 2 else "NllLoss2DBackward0"
 
 
 def _pick_targets(rows: Tensor, labels: np.ndarray, weight: Tensor | None, ignore_index: int,

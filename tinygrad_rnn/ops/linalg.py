@@ -83,7 +83,20 @@ def matmul(input: Tensor, other: Tensor) -> Tensor:
     return MatMul.apply(input, other)
 
 
-mm = bmm = matmul
+mm = matmul
+
+
+def bmm(input: Tensor, mat2: Tensor) -> Tensor:
+    """matmul of two batches of matrices, (b, n, m) @ (b, m, p); no broadcasting, as in torch."""
+    for name, t in (("batch1", input), ("batch2", mat2)):
+        if t.ndim != 3:
+            raise RuntimeError(f"{name} must be a 3D tensor")
+    if mat2.shape[:2] != (input.shape[0], input.shape[2]):
+        raise RuntimeError(
+            "Expected size for first two dimensions of batch2 tensor to be: "
+            f"[{input.shape[0]}, {input.shape[2]}] but got: [{mat2.shape[0]}, {mat2.shape[1]}]."
+        )
+    return rename(MatMul.apply(input, mat2), "BmmBackward0")
 
 
 def outer(input: Tensor, vec2: Tensor) -> Tensor:

@@ -29,6 +29,8 @@ def _const(array: np.ndarray) -> Tensor:
 class EmbeddingLookup(Function):
     """out[...] = weight[indices[...]]. Backward adds each output row's gradient into its weight row."""
 
+    torch_name = "EmbeddingBackward0"
+
     @staticmethod
     def forward(ctx, weight, indices, padding_idx, scale_grad_by_freq):
         ctx.key, ctx.shape = (indices, Ellipsis), weight.shape
