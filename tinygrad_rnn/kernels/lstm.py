@@ -36,6 +36,12 @@ def _sigmoid_scale(hidden: int, dtype: Any) -> np.ndarray:
     return np.concatenate([np.full(3 * hidden, 0.5, dtype), np.ones(hidden, dtype)])
 
 
+def _gate_major(w: np.ndarray, hidden: int) -> np.ndarray:
+    """(4H, K) weights in torch's layout as (4, K, H): `a @ result` is each gate's (.., H) block."""
+    order, scale = _kernel_gate_order(hidden), _sigmoid_scale(hidden, w.dtype)
+    return np.ascontiguousarray((w[order] * scale[:, None]).reshape(4, hidden, -1).transpose(0, 2, 1))
+
+
 class FusedLSTM(SequenceFunction):
     """`FusedLSTM.apply(x, h0, c0, w_ih, w_hh, b_ih, b_hh, w_hr, reverse, lengths)`.
 
@@ -91,33 +97,45 @@ def fused_lstm_direction(x: Tensor, h0: Tensor, c0: Tensor, w_ih: Tensor, w_hh: 
 # ------------------------------------------------------------------ the numpy kernels
 def lstm_forward(x: np.ndarray, h0: np.ndarray, c0: np.ndarray, w_ih: np.ndarray, w_hh: np.ndarray,
                  bias: np.ndarray | None, w_hr: np.ndarray | None, layout: StepLayout) -> dict:
-    """Run the recurrence in kernel order; returns the arrays backward needs (gates are activated)."""
+    """Run the recurrence in kernel order; returns the arrays backward needs (gates are activated).
+
+    Gates are stored gate-major, (steps, 4, batch, hidden): each step's gates are one contiguous
+    block and so is each gate in it, so every per-step numpy call below runs on contiguous
+    arrays (numpy's fast path: a strided (batch, hidden) slice costs about three times as much).
+    """
     steps, batch = x.shape[:2]
     hidden = c0.shape[1]
-    order, scale = _kernel_gate_order(hidden), _sigmoid_scale(hidden, x.dtype)
-    w_hh_t = np.ascontiguousarray((w_hh[order] * scale[:, None]).T)  # a C-ordered operand keeps matmul on BLAS
+    w_hh4 = _gate_major(w_hh, hidden)
     with threads_for(steps * batch, x.shape[2], 4 * hidden):  # (small products: one BLAS thread, see blas_threads)
-        gates = np.matmul(rows_of(x), (w_ih[order] * scale[:, None]).T).reshape(steps, batch, 4 * hidden)
-    if bias is not None:
-        gates += bias[order] * scale
-    cell = np.zeros((steps, batch, hidden), x.dtype)
-    tanh_cell = np.zeros_like(cell)
-    cell_out = np.zeros_like(cell) if w_hr is not None else None  # o * tanh(c), before the projection
+        projected = np.matmul(rows_of(x), _gate_major(w_ih, hidden))  # (4, steps*batch, hidden)
+    gates = np.empty((steps, 4, batch, hidden), x.dtype)
+    projected = projected.reshape(4, steps, batch, hidden).transpose(1, 0, 2, 3)
+    if bias is None:
+        gates[...] = projected
+    else:
+        bias4 = (bias[_kernel_gate_order(hidden)] * _sigmoid_scale(hidden, x.dtype)).reshape(4, 1, hidden)
+        np.add(projected, bias4, out=gates)
+    cell = np.empty((steps, batch, hidden), x.dtype)
+    tanh_cell = np.empty_like(cell)
+    cell_out = np.empty_like(cell) if w_hr is not None else None  # o * tanh(c), before the projection
     out = np.zeros((steps, batch, h0.shape[1]), x.dtype)
-    buf, tmp = np.empty((batch, 4 * hidden), x.dtype), np.empty((batch, hidden), x.dtype)
+    if layout.active is not None:  # rows past their length are never written: keep them 0
+        for a in (cell, tanh_cell, cell_out):
+            if a is not None:
+                a[...] = 0
+    buf, tmp = np.empty((4, batch, hidden), x.dtype), np.empty((batch, hidden), x.dtype)
     w_hr_t = None if w_hr is None else np.ascontiguousarray(w_hr.T)
     h, c = h0, c0
     with threads_for(batch, h0.shape[1], 4 * hidden):
-        for s in range(steps):
-            n = layout.rows(s)
-            g = gates[s, :n]
-            np.matmul(h[:n], w_hh_t, out=buf[:n])
-            g += buf[:n]
+        for s, n in enumerate(layout.rows_per_step()):
+            g = gates[s, :, :n]
+            np.matmul(h[:n], w_hh4, out=buf[:, :n])
+            g += buf[:, :n]
             np.tanh(g, out=g)
-            sig = g[:, : 3 * hidden]
+            sig = g[:3]  # sigmoid(a) = tanh(a/2)/2 + 1/2 (rows pre-scaled by 1/2)
             sig *= 0.5
             sig += 0.5
-            i, f, o, gg = g[:, :hidden], g[:, hidden:2 * hidden], g[:, 2 * hidden:3 * hidden], g[:, 3 * hidden:]
+            i, f, o, gg = g
             c_s, tc_s = cell[s, :n], tanh_cell[s, :n]
             np.multiply(f, c[:n], out=c_s)
             np.multiply(i, gg, out=tmp[:n])
@@ -138,7 +156,7 @@ def lstm_backward(g_out: np.ndarray, g_h: np.ndarray, g_c: np.ndarray, x: np.nda
     """(dx, dh0, dc0, dW_ih, dW_hh, db, dW_hr), all in kernel order; weight grads in torch's layout."""
     gates, cell, tanh_cell, out = saved["gates"], saved["cell"], saved["tanh_cell"], saved["out"]
     steps, batch, hidden = cell.shape
-    i, f, o, g = (gates[..., k * hidden:(k + 1) * hidden] for k in range(4))
+    i, f, o, g = (gates[:, k] for k in range(4))
     # dpre: dL/d(pre-activation) in torch's gate order i, f, g, o. With dc the gradient reaching c_t:
     #   d_i, d_f, d_g = dc * [g * i', c_{t-1} * f', i * g']   (the factors below, for all steps)
     #   d_o = dh * tanh(c_t) * o'  and  dc += dh * o * tanh'(c_t)
@@ -166,8 +184,7 @@ def lstm_backward(g_out: np.ndarray, g_h: np.ndarray, g_c: np.ndarray, x: np.nda
     dh, dc = np.array(g_h, dtype=x.dtype), np.array(g_c, dtype=x.dtype)  # padded rows carry them as is
     d_cell_out, tmp = np.empty((batch, hidden), x.dtype), np.empty((batch, hidden), x.dtype)
     with threads_for(batch, 4 * hidden, hidden):
-        for s in range(steps - 1, -1, -1):
-            n = layout.rows(s)
+        for s, n in reversed(list(enumerate(layout.rows_per_step()))):
             d_h = np.add(g_out[s, :n], dh[:n], out=d_out[s, :n])
             if w_hr is not None:  # h = cell_out @ W_hr^T
                 d_h = np.matmul(d_h, w_hr, out=d_cell_out[:n])
