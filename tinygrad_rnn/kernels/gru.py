@@ -25,7 +25,7 @@ import numpy as np
 from ..tensor import Tensor
 from .blas_threads import threads_for
 from .sequence_function import SequenceFunction
-from .step_layout import StepLayout, rows_of
+from .step_layout import StepLayout, gate_major, project_gate_major, rows_of
 
 
 class FusedGRU(SequenceFunction):
@@ -80,39 +80,37 @@ def _reset_update_scale(hidden: int, dtype: Any) -> np.ndarray:
 
 def gru_forward(x: np.ndarray, h0: np.ndarray, w_ih: np.ndarray, w_hh: np.ndarray, b_ih: np.ndarray | None,
                 b_hh: np.ndarray | None, layout: StepLayout) -> dict:
-    """Run the recurrence in kernel order; returns the arrays backward needs."""
+    """Run the recurrence; returns the arrays backward needs. Gates are stored gate-major,
+    (steps, 3, batch, hidden), so every per-step call runs on contiguous arrays (see step_layout)."""
     steps, batch = x.shape[:2]
     hidden = h0.shape[1]
     scale = _reset_update_scale(hidden, x.dtype)
-    with threads_for(steps * batch, x.shape[2], 3 * hidden):  # (small products: one BLAS thread, see blas_threads)
-        gi = np.matmul(rows_of(x), (w_ih * scale[:, None]).T).reshape(steps, batch, 3 * hidden)
+    bias = None
     if b_ih is not None:
-        gi += b_ih * scale
         # b_hr and b_hz are plain additive terms: add them once here. b_hn must stay inside r * (...).
-        gi[..., :2 * hidden] += b_hh[:2 * hidden] * 0.5
-    w_hh_t = np.ascontiguousarray((w_hh * scale[:, None]).T)  # a C-ordered operand keeps matmul on BLAS
+        bias = b_ih * scale
+        bias[:2 * hidden] += b_hh[:2 * hidden] * 0.5
+    gates = project_gate_major(x, gate_major(w_ih * scale[:, None], 3), bias)  # r, z, n: activated in place
+    w_hh3 = gate_major(w_hh * scale[:, None], 3)
     b_hn = None if b_hh is None else b_hh[2 * hidden:]
-    rz = gi[..., :2 * hidden]  # becomes the activated r, z in place
-    n_all = gi[..., 2 * hidden:]  # becomes the activated n in place
     h_n_part = np.zeros((steps, batch, hidden), x.dtype)  # h W_hn^T + b_hn, what r scaled
     out = np.zeros((steps, batch, hidden), x.dtype)
-    gh, tmp = np.empty((batch, 3 * hidden), x.dtype), np.empty((batch, hidden), x.dtype)
+    gh, tmp = np.empty((3, batch, hidden), x.dtype), np.empty((batch, hidden), x.dtype)
     h = h0
     with threads_for(batch, hidden, 3 * hidden):
-        for s in range(steps):
-            k = layout.rows(s)
-            np.matmul(h[:k], w_hh_t, out=gh[:k])
-            r_z = rz[s, :k]
-            r_z += gh[:k, :2 * hidden]
-            np.tanh(r_z, out=r_z)
+        for s, k in enumerate(layout.rows_per_step()):
+            np.matmul(h[:k], w_hh3, out=gh[:, :k])
+            r_z = gates[s, :2, :k]
+            r_z += gh[:2, :k]
+            np.tanh(r_z, out=r_z)  # sigmoid(a) = tanh(a/2)/2 + 1/2 (rows pre-scaled by 1/2)
             r_z *= 0.5
             r_z += 0.5
-            r, z, n = r_z[:, :hidden], r_z[:, hidden:], n_all[s, :k]
+            (r, z), n, h_n = r_z, gates[s, 2, :k], h_n_part[s, :k]
             if b_hn is None:
-                h_n_part[s, :k] = gh[:k, 2 * hidden:]
+                h_n[...] = gh[2, :k]
             else:
-                np.add(gh[:k, 2 * hidden:], b_hn, out=h_n_part[s, :k])
-            n += np.multiply(r, h_n_part[s, :k], out=tmp[:k])
+                np.add(gh[2, :k], b_hn, out=h_n)
+            n += np.multiply(r, h_n, out=tmp[:k])
             np.tanh(n, out=n)
             # h' = n + z * (h - n)
             o = out[s, :k]
@@ -120,15 +118,15 @@ def gru_forward(x: np.ndarray, h0: np.ndarray, w_ih: np.ndarray, w_hh: np.ndarra
             o *= z
             o += n
             h = out[s]  # rows still running at s+1 are a prefix of those running at s
-    return {"rz": rz, "n": n_all, "h_n_part": h_n_part, "out": out}
+    return {"gates": gates, "h_n_part": h_n_part, "out": out}
 
 
 def gru_backward(g_out: np.ndarray, g_h: np.ndarray, x: np.ndarray, h0: np.ndarray, w_ih: np.ndarray,
                  w_hh: np.ndarray, saved: dict, layout: StepLayout) -> tuple:
     """(dx, dh0, dW_ih, dW_hh, db_ih, db_hh), in kernel order; weight grads in torch's layout."""
-    rz, n, h_n_part, out = saved["rz"], saved["n"], saved["h_n_part"], saved["out"]
+    gates, h_n_part, out = saved["gates"], saved["h_n_part"], saved["out"]
     steps, batch, hidden = out.shape
-    r, z = rz[..., :hidden], rz[..., hidden:]
+    r, z, n = gates[:, 0], gates[:, 1], gates[:, 2]
     h_prev = np.concatenate([h0[None], out[:-1]])
     n_factor = (1 - z) * (1 - n * n)
     z_factor = (h_prev - n) * z * (1 - z)
@@ -140,8 +138,7 @@ def gru_backward(g_out: np.ndarray, g_h: np.ndarray, x: np.ndarray, h0: np.ndarr
     dh = np.array(g_h, dtype=x.dtype)  # padded rows carry it as is
     d_step, tmp = np.empty((batch, hidden), x.dtype), np.empty((batch, hidden), x.dtype)
     with threads_for(batch, 3 * hidden, hidden):
-        for s in range(steps - 1, -1, -1):
-            k = layout.rows(s)
+        for s, k in reversed(list(enumerate(layout.rows_per_step()))):
             d = np.add(g_out[s, :k], dh[:k], out=d_step[:k])
             dhid, dn = d_hid[s, :k], d_n[s, :k]
             np.multiply(d, n_factor[s, :k], out=dn)

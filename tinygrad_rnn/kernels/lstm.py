@@ -22,7 +22,7 @@ import numpy as np
 from ..tensor import Tensor
 from .blas_threads import threads_for
 from .sequence_function import SequenceFunction
-from .step_layout import StepLayout, rows_of
+from .step_layout import StepLayout, gate_major, project_gate_major, rows_of
 
 
 def _kernel_gate_order(hidden: int) -> np.ndarray:
@@ -34,12 +34,6 @@ def _kernel_gate_order(hidden: int) -> np.ndarray:
 def _sigmoid_scale(hidden: int, dtype: Any) -> np.ndarray:
     """Per-row factor in kernel order: 1/2 for the sigmoid gates i, f, o; 1 for g."""
     return np.concatenate([np.full(3 * hidden, 0.5, dtype), np.ones(hidden, dtype)])
-
-
-def _gate_major(w: np.ndarray, hidden: int) -> np.ndarray:
-    """(4H, K) weights in torch's layout as (4, K, H): `a @ result` is each gate's (.., H) block."""
-    order, scale = _kernel_gate_order(hidden), _sigmoid_scale(hidden, w.dtype)
-    return np.ascontiguousarray((w[order] * scale[:, None]).reshape(4, hidden, -1).transpose(0, 2, 1))
 
 
 class FusedLSTM(SequenceFunction):
@@ -99,22 +93,14 @@ def lstm_forward(x: np.ndarray, h0: np.ndarray, c0: np.ndarray, w_ih: np.ndarray
                  bias: np.ndarray | None, w_hr: np.ndarray | None, layout: StepLayout) -> dict:
     """Run the recurrence in kernel order; returns the arrays backward needs (gates are activated).
 
-    Gates are stored gate-major, (steps, 4, batch, hidden): each step's gates are one contiguous
-    block and so is each gate in it, so every per-step numpy call below runs on contiguous
-    arrays (numpy's fast path: a strided (batch, hidden) slice costs about three times as much).
+    Gates are stored gate-major, (steps, 4, batch, hidden) (see step_layout.gate_major).
     """
     steps, batch = x.shape[:2]
     hidden = c0.shape[1]
-    w_hh4 = _gate_major(w_hh, hidden)
-    with threads_for(steps * batch, x.shape[2], 4 * hidden):  # (small products: one BLAS thread, see blas_threads)
-        projected = np.matmul(rows_of(x), _gate_major(w_ih, hidden))  # (4, steps*batch, hidden)
-    gates = np.empty((steps, 4, batch, hidden), x.dtype)
-    projected = projected.reshape(4, steps, batch, hidden).transpose(1, 0, 2, 3)
-    if bias is None:
-        gates[...] = projected
-    else:
-        bias4 = (bias[_kernel_gate_order(hidden)] * _sigmoid_scale(hidden, x.dtype)).reshape(4, 1, hidden)
-        np.add(projected, bias4, out=gates)
+    order, scale = _kernel_gate_order(hidden), _sigmoid_scale(hidden, x.dtype)
+    w_hh4 = gate_major(w_hh[order] * scale[:, None], 4)
+    gates = project_gate_major(x, gate_major(w_ih[order] * scale[:, None], 4),
+                               None if bias is None else bias[order] * scale)
     cell = np.empty((steps, batch, hidden), x.dtype)
     tanh_cell = np.empty_like(cell)
     cell_out = np.empty_like(cell) if w_hr is not None else None  # o * tanh(c), before the projection

@@ -18,6 +18,8 @@ from typing import Any
 
 import numpy as np
 
+from .blas_threads import threads_for
+
 
 class StepLayout:
     """How to move (L, N, *) sequences and (N, *) states in and out of the kernels' order."""
@@ -81,3 +83,24 @@ class StepLayout:
 def rows_of(a: np.ndarray) -> np.ndarray:
     """(L, N, F) as (L*N, F) rows for one big matrix product (also when L*N is 0)."""
     return a.reshape(-1, a.shape[-1])
+
+
+# The LSTM and GRU kernels keep their gates GATE-MAJOR: (steps, gates, batch, hidden). Each step's
+# gates are then one contiguous block and so is each gate in it, so every per-step numpy call runs
+# on contiguous arrays: numpy's fast path (on a strided (batch, hidden) slice a call costs 2-3x).
+def gate_major(w: np.ndarray, gates: int) -> np.ndarray:
+    """(G*H, K) weights in torch's layout as (G, K, H): `a @ result` is each gate's (.., H) block."""
+    return np.ascontiguousarray(w.reshape(gates, w.shape[0] // gates, w.shape[1]).transpose(0, 2, 1))
+
+
+def project_gate_major(x: np.ndarray, w: np.ndarray, bias: np.ndarray | None) -> np.ndarray:
+    """x (L, N, K) @ w.T + bias as gate-major (L, G, N, H), for w (G, K, H) from `gate_major`
+    and bias (G*H,) or None: one matrix product per gate for all steps, then one reordering copy."""
+    steps, batch = x.shape[:2]
+    gates, hidden = w.shape[0], w.shape[2]
+    with threads_for(steps * batch, x.shape[2], gates * hidden):  # (small products: one BLAS thread)
+        projected = np.matmul(rows_of(x), w)  # (G, L*N, H)
+    projected = projected.reshape(gates, steps, batch, hidden).transpose(1, 0, 2, 3)
+    if bias is None:
+        return np.ascontiguousarray(projected)
+    return np.add(projected, bias.reshape(gates, 1, hidden), out=np.empty(projected.shape, x.dtype))
