@@ -201,6 +201,26 @@ def test_repr_suffixes_wrap_as_torch(n, dtype):
     assert reprs[0] == reprs[1]
 
 
+def test_multinomial_without_replacement_draws_torchs_samples():
+    torch = require_torch()
+    draws = []
+    for m in (tinygrad_rnn, torch):
+        m.manual_seed(1)
+        w = m.tensor([[0.5, 3.0, 1.0, 0.2, 2.0], [1.0, 1.0, 0.0, 4.0, 0.5]])
+        draws.append([m.multinomial(w, 1).tolist() for _ in range(5)] + [m.multinomial(w[0], 3).tolist()])
+    assert draws[0] == draws[1]
+
+
+@pytest.mark.parametrize("shape", [(4, 3), (4, 3, 5)])
+def test_batch_norm_and_layer_norm_match_torch(shape):
+    check_parity(lambda m, x: m.nn.functional.layer_norm(x, shape[-1:]), shapes=[shape])
+    check_parity(lambda m, x, w, b: m.nn.functional.layer_norm(x, shape[-1:], w, b), shapes=[shape, shape[-1:], shape[-1:]])
+    check_parity(lambda m, x, w, b: m.nn.functional.batch_norm(x, None, None, w, b, training=True),
+                 shapes=[shape, (3,), (3,)])
+    check_parity(lambda m, x: m.nn.functional.batch_norm(x, m.ones(3, dtype=x.dtype), m.full((3,), 2.0, dtype=x.dtype)),
+                 shapes=[shape])
+
+
 if __name__ == "__main__":  # show both outputs of one program
     import difflib
 

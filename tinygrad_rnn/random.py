@@ -287,8 +287,23 @@ def multinomial(input: Tensor, num_samples: int, replacement: bool = False, *,
     if not replacement and num_samples > rows.shape[1]:
         raise RuntimeError("cannot sample n_sample > prob_dist.size(-1) samples without replacement")
     rng = _rng(generator)
-    out = np.stack([rng.choice(len(r), num_samples, replace=replacement, p=r / r.sum()) for r in rows])
+    if not replacement or num_samples == 1:
+        out = _exponential_race(input._data.reshape(rows.shape), num_samples, rng)
+    else:  # NOTE: a valid draw, but not torch's stream (torch walks a cumulative distribution)
+        out = np.stack([rng.choice(len(r), num_samples, replace=True, p=r / r.sum()) for r in rows])
     return Tensor._make(out.reshape(w.shape[:-1] + (num_samples,)).astype(np.int64))
+
+
+def _exponential_race(rows: np.ndarray, num_samples: int, rng: TorchStream) -> np.ndarray:
+    """torch's way to draw without replacement: q ~ Exp(1) per weight, then the indices of the
+    largest w / q (the Gumbel-max trick, exponentiated). Same draws, so seeded runs match torch."""
+    u = rng.unit(rows.size, np.float64).reshape(rows.shape)
+    q = (-np.log(1.0 - u)).astype(rows.dtype)  # torch's exponential_: -log(1 - u), u drawn as a double
+    with np.errstate(divide="ignore", invalid="ignore"):
+        race = rows / q
+    if num_samples == 1:
+        return race.argmax(axis=1)[:, None]
+    return np.argsort(-race, axis=1, kind="stable")[:, :num_samples]
 
 
 def _fill(t: Tensor, values: np.ndarray) -> Tensor:

@@ -57,13 +57,16 @@ def sigmoid(input: Tensor) -> Tensor:
 
 def leaky_relu(input: Tensor, negative_slope: float = 0.01, inplace: bool = False) -> Tensor:
     """x for x > 0, negative_slope * x otherwise (the slope also applies at exactly 0)."""
-    return _apply(lambda x: _pw.where(x > 0, x, x * negative_slope), input, inplace)
+    return _apply(lambda x: rename(_pw.where(x > 0, x, x * negative_slope), "LeakyReluBackward0"), input, inplace)
 
 
 def elu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
     """x for x > 0, alpha (e^x - 1) otherwise. e^x is taken of min(x, 0): the unused branch must
     not overflow, or its zero gradient times inf would be NaN."""
-    return _apply(lambda x: _pw.where(x > 0, x, alpha * (x.clamp(max=0).exp() - 1)), input, inplace)
+    def elu_of(x: Tensor) -> Tensor:
+        return rename(_pw.where(x > 0, x, alpha * (x.clamp(max=0).exp() - 1)), "EluBackward0")
+
+    return _apply(elu_of, input, inplace)
 
 
 _SELU_ALPHA, _SELU_SCALE = 1.6732632423543772848170429916717, 1.0507009873554804934193349852946
@@ -82,10 +85,10 @@ def gelu(input: Tensor, approximate: str = "none") -> Tensor:
     """x * Phi(x) with Phi the standard normal CDF; `approximate='tanh'` uses the tanh formula."""
     if approximate == "tanh":
         inner = math.sqrt(2 / math.pi) * (input + 0.044715 * input * input * input)
-        return 0.5 * input * (1 + _pw.tanh(inner))
+        return rename(0.5 * input * (1 + _pw.tanh(inner)), "GeluBackward0")
     if approximate != "none":
         raise RuntimeError("approximate argument must be either none or tanh.")
-    return 0.5 * input * (1 + nn_ops.Erf.apply(input * (1 / math.sqrt(2))))
+    return rename(0.5 * input * (1 + nn_ops.Erf.apply(input * (1 / math.sqrt(2)))), "GeluBackward0")
 
 
 def softplus(input: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
@@ -291,3 +294,70 @@ def _constant_pad(input: Tensor, pairs: list, value: float) -> Tensor:
     inner = tuple(slice(b, b + n) for (b, _), n in zip(grow, kept.shape))
     out[inner] = kept
     return out
+
+
+# ------------------------------------------------------------------ normalization
+def layer_norm(input: Tensor, normalized_shape: Any, weight: Tensor | None = None, bias: Tensor | None = None,
+               eps: float = 1e-5) -> Tensor:
+    """(x - mean) / sqrt(var + eps) over the last len(normalized_shape) dims (biased variance),
+    then * weight + bias."""
+    shape = (normalized_shape,) if isinstance(normalized_shape, int) else tuple(normalized_shape)
+    if tuple(input.shape[input.ndim - len(shape):]) != shape or len(shape) > input.ndim:
+        raise RuntimeError(
+            f"Given normalized_shape={list(shape)}, expected input with shape [*, {', '.join(map(str, shape))}], "
+            f"but got input of size{list(input.shape)}"
+        )
+    dims = tuple(range(input.ndim - len(shape), input.ndim))
+    centered = input - input.mean(dims, keepdim=True)
+    out = centered / ((centered * centered).mean(dims, keepdim=True) + eps).sqrt()
+    return rename(_affine(out, weight, bias), "NativeLayerNormBackward0")
+
+
+def _affine(x: Tensor, weight: Tensor | None, bias: Tensor | None, shape: tuple | None = None) -> Tensor:
+    if weight is not None:
+        x = x * (weight if shape is None else weight.reshape(shape))
+    if bias is not None:
+        x = x + (bias if shape is None else bias.reshape(shape))
+    return x
+
+
+def batch_norm(input: Tensor, running_mean: Tensor | None, running_var: Tensor | None, weight: Tensor | None = None,
+               bias: Tensor | None = None, training: bool = False, momentum: float = 0.1, eps: float = 1e-5) -> Tensor:
+    """Normalise each channel (dim 1) over the batch and any further dims.
+
+    training=True uses the batch's mean and biased variance, and moves the running statistics
+    toward them: running = (1 - momentum) running + momentum batch (the running variance takes
+    the unbiased batch variance, as torch's does). training=False uses the running statistics.
+    """
+    dims = (0,) + tuple(range(2, input.ndim))
+    shape = (1, input.shape[1]) + (1,) * (input.ndim - 2)
+    if running_mean is not None and running_mean.numel() != input.shape[1]:
+        raise RuntimeError(f"running_mean should contain {input.shape[1]} elements not {running_mean.numel()}")
+    if training:
+        count = input.numel() // input.shape[1]
+        if count <= 1:
+            raise ValueError(f"Expected more than 1 value per channel when training, got input size {input.shape}")
+        mean = input.mean(dims)
+        centered = input - mean.reshape(shape)
+        var = (centered * centered).mean(dims)
+        _update_running(running_mean, running_var, mean, var * (count / (count - 1)), momentum)
+    else:
+        mean, var = running_mean, running_var
+        centered = input - mean.reshape(shape)
+    out = centered / (var.reshape(shape) + eps).sqrt()
+    return rename(_affine(out, weight, bias, shape), "NativeBatchNormBackward0")
+
+
+def _update_running(running_mean: Tensor | None, running_var: Tensor | None, mean: Tensor, unbiased_var: Tensor,
+                    momentum: float) -> None:
+    for running, batch in ((running_mean, mean), (running_var, unbiased_var)):
+        if running is not None:  # in place and outside the graph, like torch's buffers
+            running._data[...] = (1 - momentum) * running._data + momentum * batch._data
+            running._version += 1
+
+
+def cosine_similarity(x1: Tensor, x2: Tensor, dim: int = 1, eps: float = 1e-8) -> Tensor:
+    """sum(x1 * x2) / (|x1| |x2|) along dim, each norm at least eps (inputs broadcast)."""
+    n1 = x1.norm(dim=dim, keepdim=True).clamp(min=eps)
+    n2 = x2.norm(dim=dim, keepdim=True).clamp(min=eps)
+    return ((x1 / n1) * (x2 / n2)).sum(dim)

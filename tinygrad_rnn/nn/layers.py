@@ -1,4 +1,5 @@
-"""Small layers: Linear, Embedding, Dropout, Identity, Flatten and the activation modules.
+"""Small layers: Linear, Embedding, Dropout, Identity, Flatten, LayerNorm, BatchNorm1d and the
+activation modules.
 
 Each module only holds its parameters and settings; `forward` is one call into `functional.py`.
 Parameter names, shapes, initialisation and reprs are torch's, so `state_dict()` keys match and
@@ -308,3 +309,65 @@ class LogSoftmax(_SoftmaxFamily):
 class Softmin(_SoftmaxFamily):
     def forward(self, input: Tensor) -> Tensor:
         return F.softmin(input, self.dim, _stacklevel=5)
+
+
+class LayerNorm(Module):
+    """Normalise over the last dims (`normalized_shape`), then scale by `weight` (ones) and shift
+    by `bias` (zeros), both of shape normalized_shape."""
+
+    def __init__(self, normalized_shape: Any, eps: float = 1e-5, elementwise_affine: bool = True, bias: bool = True,
+                 device: Any = None, dtype: Any = None) -> None:
+        super().__init__()
+        shape = (normalized_shape,) if isinstance(normalized_shape, int) else tuple(normalized_shape)
+        self.normalized_shape, self.eps, self.elementwise_affine = shape, eps, elementwise_affine
+        if elementwise_affine:
+            self.weight = Parameter(_empty(shape, device, dtype).fill_(1.0))
+            self.bias = Parameter(_empty(shape, device, dtype).fill_(0.0)) if bias else None
+        else:
+            self.weight = self.bias = None
+
+    def forward(self, input: Tensor) -> Tensor:
+        return F.layer_norm(input, self.normalized_shape, self.weight, self.bias, self.eps)
+
+    def extra_repr(self) -> str:
+        return (f"{self.normalized_shape}, eps={self.eps}, elementwise_affine={self.elementwise_affine}, "
+                f"bias={self.bias is not None}")
+
+
+class BatchNorm1d(Module):
+    """Normalise each of `num_features` channels of (N, C) or (N, C, L) input over the batch.
+
+    Training uses the batch statistics and updates the buffers `running_mean`/`running_var`
+    (momentum None: their cumulative average); eval mode uses the buffers.
+    """
+
+    def __init__(self, num_features: int, eps: float = 1e-5, momentum: float | None = 0.1, affine: bool = True,
+                 track_running_stats: bool = True, device: Any = None, dtype: Any = None, bias: bool = True) -> None:
+        super().__init__()
+        self.num_features, self.eps, self.momentum = num_features, eps, momentum
+        self.affine, self.track_running_stats = affine, track_running_stats
+        self.weight = Parameter(_empty((num_features,), device, dtype).fill_(1.0)) if affine else None
+        self.bias = Parameter(_empty((num_features,), device, dtype).fill_(0.0)) if affine and bias else None
+        if track_running_stats:
+            self.register_buffer("running_mean", _empty((num_features,), device, dtype).fill_(0.0))
+            self.register_buffer("running_var", _empty((num_features,), device, dtype).fill_(1.0))
+            self.register_buffer("num_batches_tracked", creation.tensor(0))
+        else:
+            self.running_mean = self.running_var = self.num_batches_tracked = None
+
+    def forward(self, input: Tensor) -> Tensor:
+        if input.ndim not in (2, 3):
+            raise ValueError(f"expected 2D or 3D input (got {input.ndim}D input)")
+        momentum = 0.0 if self.momentum is None else self.momentum
+        if self.training and self.track_running_stats:
+            self.num_batches_tracked._data += 1
+            if self.momentum is None:  # a cumulative moving average
+                momentum = 1.0 / float(self.num_batches_tracked.item())
+        use_batch_stats = self.training or self.running_mean is None
+        return F.batch_norm(input, self.running_mean if not self.training or self.track_running_stats else None,
+                            self.running_var if not self.training or self.track_running_stats else None,
+                            self.weight, self.bias, use_batch_stats, momentum, self.eps)
+
+    def extra_repr(self) -> str:
+        return (f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, affine={self.affine}, "
+                f"bias={self.bias is not None}, track_running_stats={self.track_running_stats}")
