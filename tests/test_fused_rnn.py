@@ -6,6 +6,9 @@
    values and every gradient, float64 to ~1e-12 and float32 to float32 rounding.
 3. Double backward through the fused node (it falls back to the composed path) against finite
    differences of the first gradient.
+4. The whole-stack node alone (every layer and direction, dropout masks, packed lengths in any
+   order, h0 None or given, inputs that do or do not need gradients) against its composed twin
+   `run_stack`: values and every gradient, and double backward through it.
 """
 from __future__ import annotations
 
@@ -293,3 +296,176 @@ def test_engine_never_adds_into_a_tensor_that_reuses_a_freed_buffers_id():
     result = adder.add(reused, one)
     np.testing.assert_array_equal(reused.numpy(), [0.0, 0.0])
     np.testing.assert_array_equal(result.numpy(), [1.0, 1.0])
+
+
+# ---------------------------------------------------------------- 4. the whole-stack node against run_stack
+@st.composite
+def stack_cases(draw, dtype=np.float64, max_size=4, max_layers=3, max_steps=5):
+    """Arguments for FusedRNNStack / run_stack: sizes from rnn_configs, random weights, maybe dropout
+    masks, maybe lengths (any order), h0 None or given, and which inputs require grad."""
+    c = draw(rnn_configs(max_size=max_size, max_layers=max_layers))
+    steps, batch = min(c["seq_len"], max_steps), c["batch"] or 1
+    directions, layers, hidden = 2 if c["bidirectional"] else 1, c["num_layers"], c["hidden_size"]
+    rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
+    weights = []
+    for layer in range(layers):
+        inputs = c["input_size"] if layer == 0 else directions * hidden
+        for _ in range(directions):
+            shapes = [(hidden, inputs), (hidden, hidden)] + ([(hidden,), (hidden,)] if c["bias"] else [])
+            weights += [rng.standard_normal(shape) * 0.6 for shape in shapes]
+    masks = None
+    if layers > 1 and draw(st.booleans()):
+        p = draw(st.sampled_from([0.3, 1.0]))
+        keep = rng.random((layers - 1, steps, batch, directions * hidden)) >= p
+        masks = tuple(k / (1 - p) if p < 1 else k * 0.0 for k in keep)
+    lengths = draw(st.one_of(st.none(), st.lists(st.integers(1, steps), min_size=batch, max_size=batch)))
+    h0 = rng.standard_normal((layers * directions, batch, hidden)) if c["with_h0"] else None
+    arrays = {"x": rng.standard_normal((steps, batch, c["input_size"])), "h0": h0,
+              **{f"w{i}": w for i, w in enumerate(weights)},
+              "g_out": rng.standard_normal((steps, batch, directions * hidden)),
+              "g_h": rng.standard_normal((layers * directions, batch, hidden))}
+    arrays = {k: None if a is None else a.astype(dtype) for k, a in arrays.items()}
+    masks = None if masks is None else tuple(m.astype(dtype) for m in masks)
+    config = (c["nonlinearity"], layers, directions, lengths, masks)
+    grad_x, grad_h0 = draw(st.booleans()), draw(st.booleans())
+    return arrays, config, grad_x, grad_h0
+
+
+def run_stack_case(run, case):
+    """`run` (the fused node or run_stack) on a stack case: outputs and the gradient of every input
+    that requires grad, from random upstream gradients."""
+    from tinygrad_rnn.tensor import Tensor
+
+    arrays, config, grad_x, grad_h0 = case
+    names = [k for k in arrays if k.startswith("w")]
+    ts = {k: tinygrad_rnn.tensor(arrays[k], requires_grad=True) for k in names}
+    ts["x"] = tinygrad_rnn.tensor(arrays["x"], requires_grad=grad_x)
+    h0 = None if arrays["h0"] is None else tinygrad_rnn.tensor(arrays["h0"], requires_grad=grad_h0)
+    out, h_n = run(ts["x"], h0, *config, *(ts[k] for k in names))
+    tinygrad_rnn.autograd.backward([out, h_n], [Tensor._make(arrays["g_out"]), Tensor._make(arrays["g_h"])])
+    result = {"output": out.detach().numpy(), "h_n": h_n.detach().numpy()}
+    result.update({k + ".grad": t.grad.numpy() for k, t in ts.items() if t.requires_grad})
+    if h0 is not None and grad_h0:
+        result["h0.grad"] = h0.grad.numpy()
+    return result
+
+
+def assert_stack_matches_composed(case, tol):
+    from tinygrad_rnn.kernels.rnn_stack import FusedRNNStack
+    from tinygrad_rnn.nn.rnn import run_stack
+
+    fused, composed = run_stack_case(FusedRNNStack.apply, case), run_stack_case(run_stack, case)
+    assert fused.keys() == composed.keys()
+    for k in fused:
+        assert fused[k].dtype == composed[k].dtype == case[0]["x"].dtype, k
+        np.testing.assert_allclose(fused[k], composed[k], err_msg=k, **tol)
+
+
+@settings(max_examples=40)
+@given(stack_cases())
+def test_stack_node_equals_run_stack_float64(case):
+    assert_stack_matches_composed(case, dict(rtol=1e-12, atol=1e-13))
+
+
+@settings(max_examples=20)
+@given(stack_cases(dtype=np.float32))
+def test_stack_node_equals_run_stack_float32(case):
+    assert_stack_matches_composed(case, dict(rtol=2e-5, atol=2e-5))
+
+
+@settings(max_examples=4)
+@given(stack_cases(max_size=2, max_layers=2, max_steps=3))
+def test_double_backward_through_the_stack_node(case):
+    """create_graph=True gradients of the fused stack (dropout masks, lengths) equal the plain ones, and
+    their derivatives match finite differences."""
+    from tinygrad_rnn.kernels.rnn_stack import FusedRNNStack
+
+    arrays, config, _, _ = case
+    ts = [tinygrad_rnn.tensor(arrays[k], requires_grad=True) for k in arrays if k.startswith("w")]
+    x = tinygrad_rnn.tensor(arrays["x"], requires_grad=True)
+    h0 = None if arrays["h0"] is None else tinygrad_rnn.tensor(arrays["h0"], requires_grad=True)
+    inputs = (x, *([] if h0 is None else [h0]), *ts)
+
+    def run(x, *rest):
+        return FusedRNNStack.apply(x, h0, *config, *ts)
+
+    out, h_n = run(x)
+    seeds = [tinygrad_rnn.tensor(arrays["g_out"]), tinygrad_rnn.tensor(arrays["g_h"])]
+    plain = tinygrad_rnn.autograd.grad([out, h_n], inputs, seeds, retain_graph=True)
+    graphed = tinygrad_rnn.autograd.grad([out, h_n], inputs, seeds, create_graph=True)
+    for a, b in zip(plain, graphed):
+        np.testing.assert_allclose(b.detach().numpy(), a.numpy(), rtol=1e-12, atol=1e-13)
+    assert tinygrad_rnn.autograd.gradgradcheck(run, inputs, fast_mode=True)
+
+
+@settings(max_examples=10)
+@given(rnn_configs(max_size=4), st.data())
+def test_packed_input_fused_equals_composed(c, data):
+    """nn.RNN on a PackedSequence (sorted or not): the stack node gives the composed path's numbers."""
+    batch = c["batch"] or 1
+    lengths = data.draw(st.lists(st.integers(1, c["seq_len"]), min_size=batch, max_size=batch))
+    rnn, x, h0, _ = build_rnn(dict(c, batch=batch, batch_first=False), tinygrad_rnn.float64)
+    pack = tinygrad_rnn.nn.utils.rnn.pack_padded_sequence
+
+    def run():
+        rnn.zero_grad()
+        xt = tinygrad_rnn.tensor(x, requires_grad=True)
+        h0t = None if h0 is None else tinygrad_rnn.tensor(h0, requires_grad=True)
+        out, h_n = rnn(pack(xt, lengths, enforce_sorted=False), h0t)
+        rng = np.random.default_rng(2)
+        tinygrad_rnn.autograd.backward([out.data, h_n], [tinygrad_rnn.tensor(rng.standard_normal(t.shape))
+                                                         for t in (out.data, h_n)])
+        found = {"out": out.data, "h_n": h_n, "x.grad": xt.grad, **{n: p.grad for n, p in rnn.named_parameters()}}
+        if h0t is not None:
+            found["h0.grad"] = h0t.grad
+        return {k: v.detach().numpy().copy() for k, v in found.items()}
+
+    fused = run()
+    with tinygrad_rnn.backends.composed_rnn():
+        composed = run()
+    for k in fused:
+        np.testing.assert_allclose(fused[k], composed[k], rtol=1e-12, atol=1e-13, err_msg=k)
+
+
+@pytest.mark.parametrize("kwargs", [{}, {"num_layers": 2}, {"bidirectional": True}])
+def test_stack_node_shows_torchs_grad_fn_name(kwargs):
+    torch = require_torch()
+    theirs = torch.nn.RNN(3, 4, **kwargs)(torch.randn(5, 2, 3))[0].grad_fn.name()
+    ours = tinygrad_rnn.nn.RNN(3, 4, **kwargs)(tinygrad_rnn.randn(5, 2, 3))[0].grad_fn.name()
+    assert ours == theirs
+
+
+# ---------------------------------------------------------------- 5. BLAS threads follow the machine's load
+def test_products_keep_blas_threads_only_while_other_processes_leave_cores_idle(monkeypatch):
+    from tinygrad_rnn.kernels import blas_threads
+
+    if blas_threads._find_set_local() is None:
+        pytest.skip("numpy's BLAS is not an OpenBLAS with openblas_set_num_threads_local")
+    clock, busy, own = [0.0], [0.0], [0.0]  # a fake machine: seconds, all busy CPU seconds, ours
+    monkeypatch.setattr(blas_threads.time, "monotonic", lambda: clock[0])
+    monkeypatch.setattr(blas_threads.time, "process_time", lambda: own[0])
+    monkeypatch.setattr(blas_threads, "_busy_seconds", lambda: busy[0])
+    monkeypatch.setattr(blas_threads, "_others", blas_threads.OthersLoad())
+
+    def advance(others_cores, our_cores=1.0, seconds=1.0):
+        clock[0] += seconds
+        own[0] += our_cores * seconds
+        busy[0] += (others_cores + our_cores) * seconds
+
+    big, small, tiny = (64, 512, 512), (64, 128, 128), (8, 64, 64)
+    # no second reading yet: the fixed rule (one thread below THREADED_WORK)
+    assert blas_threads.threads_for(*big) is blas_threads._ONE_THREAD
+    assert blas_threads.threads_for(*(512, 512, 512)) is blas_threads._AS_IS
+    advance(others_cores=0.1, our_cores=2.0)
+    assert blas_threads.threads_for(*big) is blas_threads._AS_IS
+    assert blas_threads.threads_for(*small) is blas_threads._AS_IS
+    advance(others_cores=1.0)
+    assert blas_threads.threads_for(*big) is blas_threads._ONE_THREAD
+    assert blas_threads.threads_for(*(512, 6336, 512)) is blas_threads._ONE_THREAD
+    assert blas_threads.threads_for(*tiny) is blas_threads._AS_IS  # OpenBLAS never threads these
+    advance(others_cores=1.0, seconds=blas_threads.PROBE_SECONDS / 2)
+    advance(others_cores=0.0, seconds=blas_threads.PROBE_SECONDS / 4)  # too soon to read again
+    assert blas_threads.threads_for(*big) is blas_threads._ONE_THREAD
+    advance(others_cores=0.0)
+    assert blas_threads.threads_for(*big) is blas_threads._AS_IS
+
