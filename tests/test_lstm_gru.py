@@ -224,6 +224,30 @@ def test_fused_kernels_agree_with_composed_path(kind, steps, batch, input_size, 
         np.testing.assert_allclose(b, a, rtol=1e-10, atol=1e-12)
 
 
+@pytest.mark.parametrize("steps", [1, 3])
+@pytest.mark.parametrize("kind", ["LSTM", "GRU"])
+def test_kernel_results_do_not_share_reused_work_arrays(kind, steps):
+    """Regression: the kernels reuse work arrays between calls (kernels/scratch.py). With one step
+    and no bias, the input projection was returned as the saved gates without a copy, so the next
+    layer's forward overwrote the first layer's gates and its gradients came out wrong."""
+    rng = np.random.default_rng(1)
+    module = getattr(tinygrad_rnn.nn, kind)(3, 4, num_layers=3, bias=False, bidirectional=True).double()
+    x_data, upstream = rng.standard_normal((steps, 2, 3)), rng.standard_normal((steps, 2, 8))
+    results = []
+    for fused in (False, True):
+        tinygrad_rnn.backends.fused_rnn = fused
+        try:
+            x = tinygrad_rnn.tensor(x_data, requires_grad=True)
+            out = flat(module(x))[0]
+            out.backward(tinygrad_rnn.tensor(upstream))
+            results.append([out.detach().numpy(), x.grad.numpy()] + [p.grad.numpy() for p in module.parameters()])
+            module.zero_grad()
+        finally:
+            tinygrad_rnn.backends.fused_rnn = True
+    for a, b in zip(*results):
+        np.testing.assert_allclose(b, a, rtol=1e-10, atol=1e-12)
+
+
 @pytest.mark.parametrize("kind", ["LSTM", "GRU"])
 def test_fused_double_backward_matches_composed(kind):
     """create_graph=True through the fused node (its composed fallback) gives the composed result."""

@@ -21,6 +21,7 @@ import numpy as np
 
 from ..tensor import Tensor
 from .blas_threads import threads_for
+from .scratch import scratch
 from .sequence_function import SequenceFunction
 from .step_layout import StepLayout, gate_major, project_gate_major, rows_of
 
@@ -146,8 +147,9 @@ def lstm_backward(g_out: np.ndarray, g_h: np.ndarray, g_c: np.ndarray, x: np.nda
     # dpre: dL/d(pre-activation) in torch's gate order i, f, g, o. With dc the gradient reaching c_t:
     #   d_i, d_f, d_g = dc * [g * i', c_{t-1} * f', i * g']   (the factors below, for all steps)
     #   d_o = dh * tanh(c_t) * o'  and  dc += dh * o * tanh'(c_t)
-    # (i' = i(1-i) for a sigmoid, g' = 1-g^2 for tanh.) Written in place: these arrays are big.
-    ifg_factor = np.empty((steps, batch, 3, hidden), x.dtype)
+    # (i' = i(1-i) for a sigmoid, g' = 1-g^2 for tanh.) Written in place into reused arrays (see
+    # scratch): these arrays are big.
+    ifg_factor = scratch("lstm ifg factor", (steps, batch, 3, hidden), x.dtype)
     d_i, d_f, d_g = ifg_factor[:, :, 0], ifg_factor[:, :, 1], ifg_factor[:, :, 2]
     np.subtract(1, i, out=d_i)
     d_i *= i
@@ -159,14 +161,16 @@ def lstm_backward(g_out: np.ndarray, g_h: np.ndarray, g_c: np.ndarray, x: np.nda
     np.multiply(g, g, out=d_g)
     np.subtract(1, d_g, out=d_g)
     d_g *= i
-    o_factor = np.subtract(1, o)
+    o_factor = np.subtract(1, o, out=scratch("lstm o factor", cell.shape, x.dtype))
     o_factor *= o
     o_factor *= tanh_cell
-    c_factor = np.multiply(tanh_cell, tanh_cell)
+    c_factor = np.multiply(tanh_cell, tanh_cell, out=scratch("lstm c factor", cell.shape, x.dtype))
     np.subtract(1, c_factor, out=c_factor)
     c_factor *= o
-    dpre = np.zeros((steps, batch, 4, hidden), x.dtype)
-    d_out = np.zeros_like(out)  # dL/dh at every step: its output's gradient plus what the future sends
+    dpre = scratch("lstm dpre", (steps, batch, 4, hidden), x.dtype)
+    d_out = scratch("lstm d_out", out.shape, x.dtype)  # dL/dh at every step: output's gradient + the future's
+    if layout.active is not None:  # rows past their length are never written but go into the products
+        dpre[...], d_out[...] = 0, 0
     dh, dc = np.array(g_h, dtype=x.dtype), np.array(g_c, dtype=x.dtype)  # padded rows carry them as is
     d_cell_out, tmp = np.empty((batch, hidden), x.dtype), np.empty((batch, hidden), x.dtype)
     with threads_for(batch, 4 * hidden, hidden):
@@ -182,7 +186,9 @@ def lstm_backward(g_out: np.ndarray, g_h: np.ndarray, g_c: np.ndarray, x: np.nda
             dc[:n] *= f[s, :n]
             np.matmul(d.reshape(n, 4 * hidden), w_hh, out=dh[:n])
     flat = dpre.reshape(steps * batch, 4 * hidden)
-    h_prev = rows_of(np.concatenate([h0[None], out[:-1]]))
+    h_prev = scratch("lstm h_prev", out.shape, x.dtype)
+    h_prev[0], h_prev[1:] = h0, out[:-1]
+    h_prev = rows_of(h_prev)
     with threads_for(steps * batch, max(x.shape[2], h0.shape[1]), 4 * hidden):
         dx = np.matmul(flat, w_ih).reshape(x.shape)
         dw_ih = np.matmul(flat.T, rows_of(x))

@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 
 from .blas_threads import threads_for
+from .scratch import scratch
 
 
 class StepLayout:
@@ -98,9 +99,13 @@ def project_gate_major(x: np.ndarray, w: np.ndarray, bias: np.ndarray | None) ->
     and bias (G*H,) or None: one matrix product per gate for all steps, then one reordering copy."""
     steps, batch = x.shape[:2]
     gates, hidden = w.shape[0], w.shape[2]
+    projected = scratch("projection", (gates, steps * batch, hidden), x.dtype)  # (reused: see scratch)
     with threads_for(steps * batch, x.shape[2], gates * hidden):  # (small products: one BLAS thread)
-        projected = np.matmul(rows_of(x), w)  # (G, L*N, H)
+        np.matmul(rows_of(x), w, out=projected)
     projected = projected.reshape(gates, steps, batch, hidden).transpose(1, 0, 2, 3)
+    result = np.empty(projected.shape, x.dtype)  # always a copy: `projected` is reused by the next call
     if bias is None:
-        return np.ascontiguousarray(projected)
-    return np.add(projected, bias.reshape(gates, 1, hidden), out=np.empty(projected.shape, x.dtype))
+        result[...] = projected
+    else:
+        np.add(projected, bias.reshape(gates, 1, hidden), out=result)
+    return result
