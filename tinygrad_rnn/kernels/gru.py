@@ -24,6 +24,7 @@ import numpy as np
 
 from ..tensor import Tensor
 from .blas_threads import threads_for
+from .scratch import scratch
 from .sequence_function import SequenceFunction
 from .step_layout import StepLayout, gate_major, project_gate_major, rows_of
 
@@ -127,27 +128,38 @@ def gru_backward(g_out: np.ndarray, g_h: np.ndarray, x: np.ndarray, h0: np.ndarr
     gates, h_n_part, out = saved["gates"], saved["h_n_part"], saved["out"]
     steps, batch, hidden = out.shape
     r, z, n = gates[:, 0], gates[:, 1], gates[:, 2]
-    h_prev = np.concatenate([h0[None], out[:-1]])
-    n_factor = (1 - z) * (1 - n * n)
-    z_factor = (h_prev - n) * z * (1 - z)
-    r_factor = h_n_part * r * (1 - r)
+    h_prev = scratch("gru h_prev", out.shape, x.dtype)
+    h_prev[0], h_prev[1:] = h0, out[:-1]
+    # The factors, for all steps, written in place into reused arrays (see scratch): they are big.
+    one_minus_z = np.subtract(1, z, out=scratch("gru 1-z", out.shape, x.dtype))
+    n_factor = np.multiply(n, n, out=scratch("gru n factor", out.shape, x.dtype))
+    np.subtract(1, n_factor, out=n_factor)
+    n_factor *= one_minus_z
+    z_factor = np.subtract(h_prev, n, out=scratch("gru z factor", out.shape, x.dtype))
+    z_factor *= z
+    z_factor *= one_minus_z
+    r_factor = np.subtract(1, r, out=scratch("gru r factor", out.shape, x.dtype))
+    r_factor *= r
+    r_factor *= h_n_part
     # dL/d(h W_hh^T + b_hh), gates r, z, n. dL/d(x W_ih^T + b_ih) is the same for r and z, and
-    # d_n (not d_n * r) for n: the loop keeps d_n apart and the r, z parts are copied after it.
-    d_hid = np.zeros((steps, batch, 3, hidden), x.dtype)
-    d_n = np.zeros((steps, batch, hidden), x.dtype)
+    # d_n (not d_n * r) for n: the loop writes d_n there, the r, z parts are copied after it.
+    d_hid = scratch("gru d_hid", (steps, batch, 3, hidden), x.dtype)
+    d_in = scratch("gru d_in", (steps, batch, 3, hidden), x.dtype)
+    if layout.active is not None:  # rows past their length are never written but go into the products
+        d_hid[...], d_in[...] = 0, 0
     dh = np.array(g_h, dtype=x.dtype)  # padded rows carry it as is
     d_step, tmp = np.empty((batch, hidden), x.dtype), np.empty((batch, hidden), x.dtype)
     with threads_for(batch, 3 * hidden, hidden):
         for s, k in reversed(list(enumerate(layout.rows_per_step()))):
             d = np.add(g_out[s, :k], dh[:k], out=d_step[:k])
-            dhid, dn = d_hid[s, :k], d_n[s, :k]
+            dhid, dn = d_hid[s, :k], d_in[s, :k, 2]
             np.multiply(d, n_factor[s, :k], out=dn)
             np.multiply(d, z_factor[s, :k], out=dhid[:, 1])
             np.multiply(dn, r_factor[s, :k], out=dhid[:, 0])
             np.multiply(dn, r[s, :k], out=dhid[:, 2])
             np.matmul(dhid.reshape(k, 3 * hidden), w_hh, out=dh[:k])
             dh[:k] += np.multiply(d, z[s, :k], out=tmp[:k])
-    d_in = np.concatenate([d_hid[:, :, :2], d_n[:, :, None]], axis=2)
+    d_in[:, :, :2] = d_hid[:, :, :2]
     flat_in, flat_hid = d_in.reshape(steps * batch, 3 * hidden), d_hid.reshape(steps * batch, 3 * hidden)
     with threads_for(steps * batch, max(x.shape[2], hidden), 3 * hidden):
         dx = np.matmul(flat_in, w_ih).reshape(x.shape)
