@@ -16,21 +16,67 @@ class MatMul(Function):
 
     @staticmethod
     def backward(ctx, g):
-        # Work with matrices: a 1-D `a` is a row (1, k), a 1-D `b` a column (k, 1). Then
         # dA = G @ B^T and dB = A^T @ G; the engine sums broadcast batch dims away.
         a, b = ctx.saved_tensors
-        a2 = a.unsqueeze(0) if a.ndim == 1 else a
-        b2 = b.unsqueeze(-1) if b.ndim == 1 else b
-        batch = np.broadcast_shapes(a2.shape[:-2], b2.shape[:-2])
-        g2 = g.reshape(batch + (a2.shape[-2], b2.shape[-1]))
-        ga = gb = None
-        if ctx.needs_input_grad[0]:
-            ga = g2 @ b2.mT
-            ga = ga.squeeze(-2) if a.ndim == 1 else ga
-        if ctx.needs_input_grad[1]:
-            gb = a2.mT @ g2
-            gb = gb.squeeze(-1) if b.ndim == 1 else gb
-        return ga, gb
+        if a._data.ndim == 1 or b._data.ndim == 1:
+            return _vector_matmul_backward(ctx, a, b, g)
+        return (MatMulNT.apply(g, b) if ctx.needs_input_grad[0] else None,
+                MatMulTN.apply(a, g) if ctx.needs_input_grad[1] else None)
+
+
+def _vector_matmul_backward(ctx: MatMul, a: Tensor, b: Tensor, g: Tensor) -> tuple:
+    """MatMul's backward when an operand is 1-D: a 1-D `a` is a row (1, k), a 1-D `b` a column (k, 1)."""
+    a2 = a.unsqueeze(0) if a.ndim == 1 else a
+    b2 = b.unsqueeze(-1) if b.ndim == 1 else b
+    batch = np.broadcast_shapes(a2.shape[:-2], b2.shape[:-2])
+    g2 = g.reshape(batch + (a2.shape[-2], b2.shape[-1]))
+    ga = gb = None
+    if ctx.needs_input_grad[0]:
+        ga = MatMulNT.apply(g2, b2)
+        ga = ga.squeeze(-2) if a.ndim == 1 else ga
+    if ctx.needs_input_grad[1]:
+        gb = MatMulTN.apply(a2, g2)
+        gb = gb.squeeze(-1) if b.ndim == 1 else gb
+    return ga, gb
+
+
+# The two products of matmul's backward, each one node (speed: no transpose node, no checks),
+# like torch's mm(grad, mat2.t()). Their own backward is again these products, so higher
+# derivatives come out right. Operands have at least 2 dims.
+class MatMulNT(Function):
+    """a @ b^T (b transposed in its last two dims)."""
+
+    @staticmethod
+    def forward(ctx, a, b):
+        ctx.save_for_backward(a, b)
+        ctx.torch_name = _product_node_name(a, b)
+        return Tensor._make(np.matmul(a._data, np.swapaxes(b._data, -1, -2)))
+
+    @staticmethod
+    def backward(ctx, g):  # c = a b^T: da = g b, db = g^T a
+        a, b = ctx.saved_tensors
+        return (MatMul.apply(g, b) if ctx.needs_input_grad[0] else None,
+                MatMulTN.apply(g, a) if ctx.needs_input_grad[1] else None)
+
+
+class MatMulTN(Function):
+    """a^T @ b (a transposed in its last two dims)."""
+
+    @staticmethod
+    def forward(ctx, a, b):
+        ctx.save_for_backward(a, b)
+        ctx.torch_name = _product_node_name(a, b)
+        return Tensor._make(np.matmul(np.swapaxes(a._data, -1, -2), b._data))
+
+    @staticmethod
+    def backward(ctx, g):  # c = a^T b: da = b g^T, db = a g
+        a, b = ctx.saved_tensors
+        return (MatMulNT.apply(b, g) if ctx.needs_input_grad[0] else None,
+                MatMul.apply(a, g) if ctx.needs_input_grad[1] else None)
+
+
+def _product_node_name(a: Tensor, b: Tensor) -> str:
+    return "MmBackward0" if a._data.ndim == 2 and b._data.ndim == 2 else "ViewBackward0"  # as torch's
 
 
 # torch picks a kernel by the operands' ranks, and its graph shows that kernel's node.
@@ -74,6 +120,10 @@ def check_matmul(a: Tensor, b: Tensor) -> None:
 
 
 def matmul(input: Tensor, other: Tensor) -> Tensor:
+    if isinstance(other, Tensor):  # the common case first: two matrices of one dtype that fit (speed)
+        a, b = input._data, other._data
+        if a.ndim == 2 and b.ndim == 2 and a.dtype is b.dtype and a.shape[1] == b.shape[0]:
+            return MatMul.apply(input, other)
     from .pointwise import _check_broadcast, as_operand
 
     other = as_operand(other)

@@ -49,7 +49,7 @@ class Sub(Function):
 
     @staticmethod
     def backward(ctx, g):
-        return g, -g
+        return g, Neg.apply(g)
 
 
 class Mul(Function):
@@ -63,7 +63,9 @@ class Mul(Function):
     @staticmethod
     def backward(ctx, g):
         a, b = ctx.saved_tensors
-        return g * b if ctx.needs_input_grad[0] else None, g * a if ctx.needs_input_grad[1] else None
+        # Mul.apply, not `g * b`: the operands are already promoted and broadcastable (speed).
+        return (Mul.apply(g, b) if ctx.needs_input_grad[0] else None,
+                Mul.apply(g, a) if ctx.needs_input_grad[1] else None)
 
 
 class Div(Function):
@@ -78,7 +80,7 @@ class Div(Function):
     @staticmethod
     def backward(ctx, g):
         a, b = ctx.saved_tensors
-        ga = g / b if ctx.needs_input_grad[0] else None
+        ga = Div.apply(g, b) if ctx.needs_input_grad[0] else None
         gb = -g * a / (b * b) if ctx.needs_input_grad[1] else None  # d(a/b)/db = -a/b^2
         return ga, gb
 
@@ -139,7 +141,7 @@ class Exp(Function):
     @staticmethod
     def backward(ctx, g):
         (y,) = ctx.saved_tensors
-        return g * y
+        return Mul.apply(g, y)
 
 
 class Log(Function):
@@ -152,7 +154,7 @@ class Log(Function):
     @staticmethod
     def backward(ctx, g):
         (x,) = ctx.saved_tensors
-        return g / x
+        return Div.apply(g, x)
 
 
 class Tanh(Function):
@@ -165,7 +167,25 @@ class Tanh(Function):
     @staticmethod
     def backward(ctx, g):
         (y,) = ctx.saved_tensors
-        return g * (1 - y * y)
+        return TanhBackward.apply(g, y)
+
+
+class TanhBackward(Function):
+    """g * (1 - y^2) for y = tanh(x): one node instead of three (speed), as torch's tanh_backward."""
+
+    @staticmethod
+    def forward(ctx, g, y):
+        ctx.save_for_backward(g, y)
+        y = y._data
+        out = np.multiply(y, y, out=np.empty_like(y))  # y^2 in a fresh buffer, then in place:
+        np.subtract(1, out, out=out)  # 1 - y^2
+        return Tensor._make(np.multiply(g._data, out, out=out))
+
+    @staticmethod
+    def backward(ctx, gg):  # d/dg = 1 - y^2; d/dy = -2 g y
+        g, y = ctx.saved_tensors
+        return (TanhBackward.apply(gg, y) if ctx.needs_input_grad[0] else None,
+                gg * g * y * -2.0 if ctx.needs_input_grad[1] else None)
 
 
 class Sigmoid(Function):
@@ -178,7 +198,25 @@ class Sigmoid(Function):
     @staticmethod
     def backward(ctx, g):
         (y,) = ctx.saved_tensors
-        return g * y * (1 - y)
+        return SigmoidBackward.apply(g, y)
+
+
+class SigmoidBackward(Function):
+    """g * y * (1 - y) for y = sigmoid(x): one node instead of three (speed), as torch's sigmoid_backward."""
+
+    @staticmethod
+    def forward(ctx, g, y):
+        ctx.save_for_backward(g, y)
+        y = y._data
+        out = np.subtract(1, y, out=np.empty_like(y))  # 1 - y in a fresh buffer, then in place:
+        np.multiply(out, y, out=out)  # y (1 - y)
+        return Tensor._make(np.multiply(g._data, out, out=out))
+
+    @staticmethod
+    def backward(ctx, gg):  # d/dg = y (1 - y); d/dy = g (1 - 2y)
+        g, y = ctx.saved_tensors
+        return (SigmoidBackward.apply(gg, y) if ctx.needs_input_grad[0] else None,
+                gg * g * (1 - 2 * y) if ctx.needs_input_grad[1] else None)
 
 
 def sigmoid_array(x: np.ndarray) -> np.ndarray:
@@ -197,7 +235,23 @@ class Relu(Function):
     @staticmethod
     def backward(ctx, g):
         (y,) = ctx.saved_tensors
-        return g * Tensor._make((y._data > 0).astype(y._data.dtype))
+        return ThresholdBackward.apply(g, y)
+
+
+class ThresholdBackward(Function):
+    """g where y > 0, else 0 (even where g is nan): one node instead of a mask and a product
+    (speed), as torch's threshold_backward."""
+
+    @staticmethod
+    def forward(ctx, g, y):
+        ctx.save_for_backward(y)
+        return Tensor._make(np.where(y._data > 0, g._data, g._data.dtype.type(0)))
+
+    @staticmethod
+    def backward(ctx, gg):  # linear in g; flat (zero derivative) in y, which torch reports as zeros
+        (y,) = ctx.saved_tensors
+        return (ThresholdBackward.apply(gg, y) if ctx.needs_input_grad[0] else None,
+                Tensor._make(np.zeros_like(y._data)) if ctx.needs_input_grad[1] else None)
 
 
 class Sqrt(Function):

@@ -122,9 +122,31 @@ class Softmax(Function):
         return y
 
     @staticmethod
-    def backward(ctx, g):  # J^T g = y * (g - sum(g * y))
+    def backward(ctx, g):
         (y,) = ctx.saved_tensors
-        return y * (g - (g * y).sum(ctx.dim, keepdim=True)), None
+        return SoftmaxBackwardData.apply(g, y, ctx.dim), None
+
+
+class SoftmaxBackwardData(Function):
+    """J^T g = y * (g - sum(g * y)) for y = softmax(x): one node instead of five (speed), as torch's."""
+
+    @staticmethod
+    def forward(ctx, g, y, dim):
+        ctx.save_for_backward(g, y)
+        ctx.dim = dim
+        out = np.multiply(g._data, y._data, out=np.empty_like(y._data))  # g y, then in place:
+        total = out.sum(axis=dim, keepdims=True)
+        return Tensor._make(np.subtract(out, np.multiply(y._data, total), out=out))  # g y - y sum(g y)
+
+    @staticmethod
+    def backward(ctx, gg):  # J is symmetric, so d/dg is J gg; d/dy from the product rule
+        g, y = ctx.saved_tensors
+        dim = ctx.dim
+        gg_g = SoftmaxBackwardData.apply(gg, y, dim) if ctx.needs_input_grad[0] else None
+        gg_y = None
+        if ctx.needs_input_grad[1]:
+            gg_y = gg * (g - (g * y).sum(dim, keepdim=True)) - g * (gg * y).sum(dim, keepdim=True)
+        return gg_g, gg_y, None
 
 
 class LogSoftmax(Function):
@@ -137,11 +159,31 @@ class LogSoftmax(Function):
         return y
 
     @staticmethod
-    def backward(ctx, g):  # J^T g = g - softmax * sum(g)
+    def backward(ctx, g):
+        (y,) = ctx.saved_tensors
+        return LogSoftmaxBackwardData.apply(g, y, ctx.dim), None
+
+
+class LogSoftmaxBackwardData(Function):
+    """J^T g = g - exp(y) * sum(g) for y = log_softmax(x): one node instead of four (speed), as torch's."""
+
+    @staticmethod
+    def forward(ctx, g, y, dim):
+        ctx.save_for_backward(g, y)
+        ctx.dim = dim
+        out = np.exp(y._data, out=np.empty_like(y._data))  # the softmax in a fresh buffer, then in place:
+        np.multiply(out, g._data.sum(axis=dim, keepdims=True), out=out)
+        return Tensor._make(np.subtract(g._data, out, out=out))
+
+    @staticmethod
+    def backward(ctx, gg):  # out = g - p sum(g) with p = exp(y): d/dg = gg - sum(gg p); d/dy = -gg p sum(g)
         from .pointwise import exp
 
-        (y,) = ctx.saved_tensors
-        return g - exp(y) * g.sum(ctx.dim, keepdim=True), None
+        g, y = ctx.saved_tensors
+        p = exp(y)
+        gg_g = gg - (gg * p).sum(ctx.dim, keepdim=True) if ctx.needs_input_grad[0] else None
+        gg_y = -(gg * p * g.sum(ctx.dim, keepdim=True)) if ctx.needs_input_grad[1] else None
+        return gg_g, gg_y, None
 
 
 class Prod(Function):
