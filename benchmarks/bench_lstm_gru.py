@@ -11,11 +11,18 @@ Shapes (input_size/hidden_size/seq_len/batch) are float32 with h_0 = None and an
 requires grad; the loss is the sum of the output and of every final state. "packed" runs the
 medium shape as a PackedSequence with random lengths in [1, seq_len] (unsorted, seed 0).
 Printed ratios are ours / torch: below 1 means we are faster.
+
+After the table, "where the time goes" explains the gap with numbers: the matrix-product FLOPs of a
+forward+backward and the GFLOP/s each side achieves, and the SEQUENTIAL FLOOR: the 2*L per-step
+products (h W_hh^T forward, dpre W_hh backward) depend on each other, so they run one after the
+other on one core whatever else is parallel; their measured time alone is a lower bound for our
+kernels (the elementwise work of a step, ~10 numpy calls forward and ~7 backward, comes on top).
 """
 from __future__ import annotations
 
 import argparse
 import sys
+import time
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -72,6 +79,54 @@ def closures(lib: Any, case: Case) -> tuple:
         run().backward()
 
     return forward, forward_backward
+
+
+def gemm_flops(case: Case) -> float:
+    """Matrix-product FLOPs of one forward+backward: forward does the input projection and the
+    recurrent products; backward does each twice (input/state gradient and weight gradient)."""
+    gate_rows = (4 if case.kind == "LSTM" else 3) * case.hidden_size
+    per_row = case.input_size + case.hidden_size  # x W_ih^T and h W_hh^T, per row of the batch
+    rows = case.seq_len * case.batch
+    if case.packed:
+        rows = sum(_lengths(case))
+    return 3 * 2 * rows * per_row * gate_rows
+
+
+def sequential_floor(case: Case) -> float:
+    """Seconds of the 2*L dependent per-step products alone, each timed on one BLAS thread (best
+    of several runs): no kernel that runs them one after the other can be faster."""
+    from tinygrad_rnn.kernels.blas_threads import threads_for
+
+    gate_rows = (4 if case.kind == "LSTM" else 3) * case.hidden_size
+    rng = np.random.default_rng(0)
+    h = rng.standard_normal((case.batch, case.hidden_size), dtype=np.float32)
+    w = rng.standard_normal((case.hidden_size, gate_rows), dtype=np.float32)
+    out = np.empty((case.batch, gate_rows), np.float32)
+    best = float("inf")
+    with threads_for(case.batch, case.hidden_size, gate_rows):
+        for _ in range(20):
+            start = time.perf_counter()
+            for _ in range(100):
+                np.matmul(h, w, out=out)
+            best = min(best, (time.perf_counter() - start) / 100)
+    return 2 * case.seq_len * best
+
+
+def print_gap(rows: dict) -> None:
+    print("\nwhere the time goes (f+b; GFLOP/s counts matrix-product FLOPs only)")
+    print(f"{'case':<12} {'MFLOP':>7} {'ours GF/s':>10} {'torch GF/s':>11} {'seq. floor ms':>14} "
+          f"{'floor/torch':>12}")
+    for name, r in rows.items():
+        case = CASES[name]
+        mflop = gemm_flops(case) / 1e6
+        line = f"{name:<12} {mflop:7.0f} {mflop / r['fused f+b ms']:10.1f} {mflop / r['torch f+b ms']:11.1f} "
+        if case.packed:  # the per-step products shrink as sequences end: no single-shape floor
+            print(line + f"{'-':>14} {'-':>12}")
+            continue
+        floor = sequential_floor(case) * 1e3
+        print(line + f"{floor:14.2f} {floor / r['torch f+b ms']:12.2f}")
+    print("floor/torch above a target: the target is out of reach for a kernel that runs its per-step products\n"
+          "one after the other on numpy's BLAS (torch's CPU LSTM is a oneDNN kernel; see the report).")
 
 
 def _composed(fn: Any) -> Any:
@@ -136,6 +191,7 @@ def main() -> None:
         rows[name] = r = measure(torch, CASES[name], rounds, block, args.composed)
         print(f"  {name}: fused f+b {r['fused f+b ms']:.2f} ms, torch f+b {r['torch f+b ms']:.2f} ms", flush=True)
     print_table(rows)
+    print_gap(rows)
 
 
 if __name__ == "__main__":
