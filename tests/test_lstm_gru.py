@@ -538,3 +538,26 @@ def test_docstring_examples_run():
     for module in (lstm, gru, rnn):
         result = doctest.testmod(module)
         assert result.failed == 0 and result.attempted > 0, module.__name__
+
+
+def test_scratch_reuses_one_array_per_name_shape_dtype_and_thread():
+    """kernels/scratch.py: the same array back for the same name, shape and dtype; a new one
+    otherwise; nothing kept from KEEP_BYTES up; another thread gets its own arrays."""
+    import threading
+
+    from tinygrad_rnn.kernels.scratch import KEEP_BYTES, scratch
+
+    a = scratch("test a", (3, 4), np.float32)
+    assert a.shape == (3, 4) and a.dtype == np.float32
+    assert scratch("test a", (3, 4), np.float32) is a
+    assert scratch("test b", (3, 4), np.float32) is not a
+    b = scratch("test a", (4, 3), np.float32)
+    assert b is not a and scratch("test a", (4, 3), np.float64) is not b
+    big = KEEP_BYTES // 8 + 1
+    assert scratch("test big", (big,), np.float64) is not scratch("test big", (big,), np.float64)
+    c = scratch("test c", (2,), np.float32)
+    other = []
+    thread = threading.Thread(target=lambda: other.append(scratch("test c", (2,), np.float32)))
+    thread.start()
+    thread.join()
+    assert other[0] is not c and scratch("test c", (2,), np.float32) is c

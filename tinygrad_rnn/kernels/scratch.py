@@ -7,7 +7,8 @@ on the medium benchmark shape). The backward kernels' temporaries (gate derivati
 dL/d(pre-activation) of every step) never leave the kernel, so each thread keeps the last array
 it used under each name and hands it out again when a later call asks for the same shape and
 dtype: already mapped, no faults. The memory held is one set of temporaries of the last call,
-per thread.
+per thread, and only arrays under `KEEP_BYTES`: from 4 MB up numpy asks the kernel for 2 MB huge
+pages (one fault per 2 MB), so fresh big arrays are cheap and keeping them would only hold memory.
 
 The contents are NOT cleared: a caller overwrites every element it reads (or zeroes the array).
 """
@@ -18,6 +19,8 @@ from typing import Any
 
 import numpy as np
 
+KEEP_BYTES = 1 << 22  # numpy's huge-page threshold (see above)
+
 _local = threading.local()
 
 
@@ -27,8 +30,11 @@ def scratch(name: str, shape: tuple, dtype: Any) -> np.ndarray:
     kept = getattr(_local, "arrays", None)
     if kept is None:
         kept = _local.arrays = {}
-    a = kept.get(name)
-    if a is None or a.shape != shape or a.dtype != dtype:
-        kept[name] = a = None  # free the old array before making the new one
-        kept[name] = a = np.empty(shape, dtype)
+    a = kept.pop(name, None)
+    if a is not None and (a.shape != shape or a.dtype != dtype):
+        a = None  # freed before the new one is made
+    if a is None:
+        a = np.empty(shape, dtype)
+    if a.nbytes < KEEP_BYTES:
+        kept[name] = a
     return a
