@@ -7,6 +7,8 @@ One step of the recurrence, for every layer and direction:
 `run_direction` below runs it over a whole sequence with ordinary Tensor ops, so autograd gives
 backpropagation through time for free: this is the reference implementation to read.
 The layer loop, batch_first, unbatched input and all argument checks live in `rnn_base.py`.
+By default nn.RNN runs the same math for all its layers and directions as ONE fused graph node
+(kernels/rnn_stack.py); `with torch.backends.composed_rnn():` runs the op-by-op path instead.
 
     >>> import tinygrad_rnn as torch
     >>> rnn = torch.nn.RNN(4, 2)                      # input_size=4, hidden_size=2
