@@ -227,7 +227,8 @@ def _propagate(roots: Sequence[Any], root_grads: Sequence[Any], keep_graph: bool
             grads = pending.pop(node, None)
             if grads is None:  # no gradient flows to this node (e.g. only to a detached branch)
                 continue
-            adder.release(grads)
+            if adder.owned:
+                adder.release(grads)
             if node._retained:
                 _retain(node, grads, create_graph)
             in_grads = _run_node(node, grads)

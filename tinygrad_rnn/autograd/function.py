@@ -158,8 +158,15 @@ class Function:
     def _keep_saved(self, outputs: tuple) -> None:
         """Note the version of each saved tensor (an in-place change later is an error in backward),
         and keep saved outputs as arrays (see _SavedOutput)."""
-        self._saved_versions = tuple(s._version if isinstance(s, Tensor) else 0 for s in self._saved)
-        self._saved = tuple(self._unlink_output(s, outputs) for s in self._saved)
+        versions, saved = [], []
+        for s in self._saved:
+            if isinstance(s, Tensor):
+                versions.append(s._version)
+                saved.append(self._unlink_output(s, outputs))
+            else:
+                versions.append(0)
+                saved.append(s)
+        self._saved_versions, self._saved = tuple(versions), tuple(saved)
 
     def _claim_output(self, o: Any, nr: int, args: tuple) -> Any:
         """Make this node the grad_fn of output `nr` (unless it is an integer or non-differentiable one)."""
@@ -169,7 +176,7 @@ class Function:
             if o is a:  # forward returned an input unchanged: the output needs an identity of its own
                 o = Tensor._make(o._data)
                 break
-        if o._data.dtype.kind == "f" and not any(o is n for n in self._non_differentiable):
+        if o._data.dtype.kind == "f" and not (self._non_differentiable and any(o is n for n in self._non_differentiable)):
             o.grad_fn, o._output_nr, o._requires_grad = self, nr, True
         return o
 

@@ -587,7 +587,6 @@ def as_operand(x: Any) -> Any:
 
 def promote(a: Any, b: Any, floating: bool = False) -> tuple[Any, Any]:
     """Cast two operands to torch's result dtype; `floating` makes integer results float (true division)."""
-    a, b = as_operand(a), as_operand(b)
     # The common cases skip the general rule: a float tensor with a Python number keeps its dtype
     # (x * 0.5, 1 - y), and two tensors of one dtype keep it (unless division must make a float).
     if isinstance(a, Tensor):
@@ -598,6 +597,7 @@ def promote(a: Any, b: Any, floating: bool = False) -> tuple[Any, Any]:
             return a, float(b)
     elif isinstance(b, Tensor) and b._data.dtype.kind == "f" and type(a) in _NUMBER:
         return float(a), b
+    a, b = as_operand(a), as_operand(b)  # numpy scalars, lists, arrays
     result = dtypes.result_type(a, b)
     if floating and not result.is_floating_point:
         result = dtypes.get_default_dtype()
@@ -668,7 +668,7 @@ def neg(input: Tensor) -> Tensor:
 
 def _floating(x: Tensor) -> Tensor:
     """Unary float functions of an integer tensor give the default float, as in torch."""
-    return x if x.dtype.is_floating_point else Cast.apply(x, dtypes.get_default_dtype())
+    return x if x._data.dtype.kind == "f" else Cast.apply(x, dtypes.get_default_dtype())
 
 
 def exp(input: Tensor) -> Tensor:
