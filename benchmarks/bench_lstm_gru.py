@@ -16,7 +16,7 @@ After the table, "where the time goes" explains the gap with numbers: the matrix
 forward+backward and the GFLOP/s each side achieves, and the SEQUENTIAL FLOOR: the 2*L per-step
 products (h W_hh^T forward, dpre W_hh backward) depend on each other, so they run one after the
 other on one core whatever else is parallel; their measured time alone is a lower bound for our
-kernels (the elementwise work of a step, ~10 numpy calls forward and ~7 backward, comes on top).
+kernels (the elementwise work of a step, 9 numpy calls forward and 6 backward for LSTM, comes on top).
 """
 from __future__ import annotations
 

@@ -5,6 +5,8 @@ Same math as `nn/gru.py` (gate rows r, z, n; the reset gate scales (h W_hn^T + b
 - forward projects every step's input at once, gi = x W_ih^T + b_ih; per step it needs one matrix
   product, gh = h W_hh^T + b_hh. The r and z rows are pre-scaled by 1/2 so that both sigmoids are
   one tanh call: sigmoid(a) = tanh(a/2)/2 + 1/2 (scaling by 1/2 is exact in floating point).
+  Gates are stored gate-major, (steps, 3, batch, hidden), so every per-step numpy call works on
+  contiguous arrays (see step_layout).
 - backward carries only dL/dh through time. With dh the gradient reaching h_t:
 
       d_n = dh * (1 - z) * (1 - n^2)        d(pre-activation of n); its hidden part is d_n * r
@@ -12,7 +14,8 @@ Same math as `nn/gru.py` (gate rows r, z, n; the reset gate scales (h W_hn^T + b
       d_r = d_n * (h_{t-1} W_hn^T + b_hn) * r(1 - r)
       dh_{t-1} = dh * z + [d_r, d_z, d_n * r] W_hh
 
-  the factors that do not depend on dh are computed for all steps before the loop.
+  the factors that do not depend on dh are computed for all steps before the loop, in place into
+  reused work arrays (see scratch).
 
 Time order, reverse direction and packed lengths are handled by `StepLayout`.
 """

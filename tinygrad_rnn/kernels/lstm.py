@@ -5,11 +5,18 @@ Same math as `nn/lstm.py` (gate rows i, f, g, o; optional projection W_hr), writ
 - forward projects every step's input at once (one matrix product), then runs the recurrence.
   All four gates go through ONE tanh call: sigmoid(a) = tanh(a/2)/2 + 1/2, and the rows of the
   sigmoid gates are pre-scaled by 1/2 (exact in floating point). For that the kernel keeps its
-  gates in the order i, f, o, g, so the three sigmoid gates are one contiguous block.
+  gates in the order i, f, o, g, so the three sigmoid gates are one contiguous block; and it
+  stores them gate-major, (steps, 4, batch, hidden), so that every per-step numpy call works on
+  contiguous arrays (see step_layout). A step is then one matrix product and 9 elementwise calls.
 - backward is backpropagation through time by hand. Every factor that does not depend on the
   incoming gradient (gate derivatives, tanh(c)', c_{t-1} * f', ...) is computed for all steps at
-  once before the loop; the loop then carries only dL/dh and dL/dc. The weight and input gradients
-  are each one large matrix product after the loop.
+  once before the loop, in place into reused work arrays (see scratch); the loop then carries only
+  dL/dh and dL/dc (one matrix product and 6 elementwise calls a step). The weight and input
+  gradients are each one large matrix product after the loop.
+
+Where the time goes: at the benchmark sizes the matrix products run at OpenBLAS's peak and take
+most of it; the per-step ones depend on each other, so they run one after the other on one core
+(`python benchmarks/bench_lstm_gru.py` prints this "sequential floor").
 
 Time order, reverse direction and packed lengths are handled by `StepLayout`.
 """
