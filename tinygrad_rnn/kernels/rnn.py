@@ -14,6 +14,10 @@ element's h is left unchanged and its output is 0, so h_last is each element's s
 last valid step, and the reverse direction starts there. With lengths sorted in decreasing order
 (as PackedSequence keeps them) the valid elements of step t are the first `active[t]` rows, so
 every numpy call works on a contiguous prefix; other orders are sorted first and unsorted after.
+
+The pieces (`recur`, `backprop_steps`, `recurrent_weight_grad`, ...) are shared with
+`rnn_stack.py`, whose node runs a whole nn.RNN (every layer and direction) and is what nn.RNN
+uses; `FusedRNN` here is that math for one layer and direction, tested alone against torch.
 """
 from __future__ import annotations
 
