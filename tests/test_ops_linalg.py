@@ -12,8 +12,9 @@ def matmul_shapes(draw):
     n, k, p = (draw(st.integers(1, 4)) for _ in range(3))
     rank_a, rank_b = draw(st.integers(1, 4)), draw(st.integers(1, 4))
     batch = draw(st.lists(st.integers(1, 3), min_size=2, max_size=2))
-    a = (k,) if rank_a == 1 else tuple(b if draw(st.booleans()) else 1 for b in batch[:rank_a - 2]) + (n, k)
-    b = (k,) if rank_b == 1 else tuple(b if draw(st.booleans()) else 1 for b in batch[:rank_b - 2]) + (k, p)
+    # batch dims broadcast aligned from the right, so each operand takes the trailing ones
+    a = (k,) if rank_a == 1 else tuple(b if draw(st.booleans()) else 1 for b in batch[4 - rank_a:]) + (n, k)
+    b = (k,) if rank_b == 1 else tuple(b if draw(st.booleans()) else 1 for b in batch[4 - rank_b:]) + (k, p)
     return a, b
 
 
