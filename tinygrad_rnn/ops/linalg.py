@@ -1,10 +1,20 @@
 """Matrix product with torch.matmul's rank rules: 1-D, 2-D, batched and broadcast batch dims."""
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from ..autograd.function import Function, rename
+from ..kernels.blas_threads import threads_for
 from ..tensor import Tensor
+
+
+def product(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """np.matmul with the BLAS thread count that kernels/blas_threads.py picks for its size: on a
+    shared machine a threaded product collapses when another process holds a core."""
+    with threads_for(math.prod(x.shape[:-1]), x.shape[-1], y.shape[-1] if y.ndim > 1 else 1):
+        return np.matmul(x, y)
 
 
 class MatMul(Function):
@@ -12,7 +22,7 @@ class MatMul(Function):
     def forward(ctx, a, b):
         ctx.save_for_backward(a, b)
         ctx.torch_name = _NODE_NAMES.get((a.ndim, b.ndim), "UnsafeViewBackward0")
-        return Tensor._make(np.asarray(np.matmul(a._data, b._data)))
+        return Tensor._make(np.asarray(product(a._data, b._data)))
 
     @staticmethod
     def backward(ctx, g):
@@ -50,7 +60,7 @@ class MatMulNT(Function):
     def forward(ctx, a, b):
         ctx.save_for_backward(a, b)
         ctx.torch_name = _product_node_name(a, b)
-        return Tensor._make(np.matmul(a._data, np.swapaxes(b._data, -1, -2)))
+        return Tensor._make(product(a._data, np.swapaxes(b._data, -1, -2)))
 
     @staticmethod
     def backward(ctx, g):  # c = a b^T: da = g b, db = g^T a
@@ -66,7 +76,7 @@ class MatMulTN(Function):
     def forward(ctx, a, b):
         ctx.save_for_backward(a, b)
         ctx.torch_name = _product_node_name(a, b)
-        return Tensor._make(np.matmul(np.swapaxes(a._data, -1, -2), b._data))
+        return Tensor._make(product(np.swapaxes(a._data, -1, -2), b._data))
 
     @staticmethod
     def backward(ctx, g):  # c = a^T b: da = b g^T, db = a g
