@@ -13,10 +13,13 @@ medium shape as a PackedSequence with random lengths in [1, seq_len] (unsorted, 
 Printed ratios are ours / torch: below 1 means we are faster.
 
 After the table, "where the time goes" explains the gap with numbers: the matrix-product FLOPs of a
-forward+backward and the GFLOP/s each side achieves, and the SEQUENTIAL FLOOR: the 2*L per-step
-products (h W_hh^T forward, dpre W_hh backward) depend on each other, so they run one after the
-other on one core whatever else is parallel; their measured time alone is a lower bound for our
-kernels (the elementwise work of a step, 9 numpy calls forward and 6 backward for LSTM, comes on top).
+forward+backward, the GFLOP/s each side achieves, and two lower bounds for any kernel built on
+numpy's BLAS: the GEMM FLOOR (all those FLOPs at the best rate numpy's BLAS reaches on this machine,
+timed on a large product with all its threads) and the SEQUENTIAL FLOOR (the 2*L per-step products,
+h W_hh^T forward and dpre W_hh backward, depend on each other and run one after the other; timed
+with the kernels' own thread choice, blas_threads.threads_for). A floor/torch above the target
+means the target cannot be met by such a kernel. The elementwise work of a step (9 numpy calls
+forward and 6 backward for LSTM) comes on top of both.
 """
 from __future__ import annotations
 
@@ -92,9 +95,18 @@ def gemm_flops(case: Case) -> float:
     return 3 * 2 * rows * per_row * gate_rows
 
 
+def _best_seconds(fn: Any, repeat: int = 20) -> float:
+    best = float("inf")
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
 def sequential_floor(case: Case) -> float:
-    """Seconds of the 2*L dependent per-step products alone, each timed on one BLAS thread (best
-    of several runs): no kernel that runs them one after the other can be faster."""
+    """Seconds of the 2*L dependent per-step products alone (best of several runs), with the
+    thread count the kernels use for them: no kernel running them one after the other is faster."""
     from tinygrad_rnn.kernels.blas_threads import threads_for
 
     gate_rows = (4 if case.kind == "LSTM" else 3) * case.hidden_size
@@ -102,31 +114,39 @@ def sequential_floor(case: Case) -> float:
     h = rng.standard_normal((case.batch, case.hidden_size), dtype=np.float32)
     w = rng.standard_normal((case.hidden_size, gate_rows), dtype=np.float32)
     out = np.empty((case.batch, gate_rows), np.float32)
-    best = float("inf")
-    with threads_for(case.batch, case.hidden_size, gate_rows):
-        for _ in range(20):
-            start = time.perf_counter()
+
+    def hundred_steps() -> None:
+        with threads_for(case.batch, case.hidden_size, gate_rows):
             for _ in range(100):
                 np.matmul(h, w, out=out)
-            best = min(best, (time.perf_counter() - start) / 100)
-    return 2 * case.seq_len * best
+
+    return 2 * case.seq_len * _best_seconds(hundred_steps) / 100
+
+
+def blas_peak_gflops() -> float:
+    """The best float32 GFLOP/s numpy's BLAS reaches here: a large product on all its threads."""
+    rng = np.random.default_rng(0)
+    a, b = (rng.standard_normal((1024, 1024), dtype=np.float32) for _ in range(2))
+    return 2 * 1024**3 / _best_seconds(lambda: np.matmul(a, b), 10) / 1e9
 
 
 def print_gap(rows: dict) -> None:
-    print("\nwhere the time goes (f+b; GFLOP/s counts matrix-product FLOPs only)")
-    print(f"{'case':<12} {'MFLOP':>7} {'ours GF/s':>10} {'torch GF/s':>11} {'seq. floor ms':>14} "
-          f"{'floor/torch':>12}")
+    peak = blas_peak_gflops()
+    print(f"\nwhere the time goes (f+b; GFLOP/s counts matrix-product FLOPs only; numpy's BLAS peak {peak:.0f} GFLOP/s)")
+    print(f"{'case':<12} {'MFLOP':>6} {'ours GF/s':>10} {'torch GF/s':>11} {'GEMM floor ms':>14} "
+          f"{'floor/torch':>12} {'seq. floor ms':>14} {'floor/torch':>12}")
     for name, r in rows.items():
         case = CASES[name]
-        mflop = gemm_flops(case) / 1e6
-        line = f"{name:<12} {mflop:7.0f} {mflop / r['fused f+b ms']:10.1f} {mflop / r['torch f+b ms']:11.1f} "
+        mflop, torch_ms = gemm_flops(case) / 1e6, r["torch f+b ms"]
+        gemm_floor = mflop / peak
+        line = (f"{name:<12} {mflop:6.0f} {mflop / r['fused f+b ms']:10.1f} {mflop / torch_ms:11.1f} "
+                f"{gemm_floor:14.2f} {gemm_floor / torch_ms:12.2f} ")
         if case.packed:  # the per-step products shrink as sequences end: no single-shape floor
             print(line + f"{'-':>14} {'-':>12}")
             continue
         floor = sequential_floor(case) * 1e3
-        print(line + f"{floor:14.2f} {floor / r['torch f+b ms']:12.2f}")
-    print("floor/torch above a target: the target is out of reach for a kernel that runs its per-step products\n"
-          "one after the other on numpy's BLAS (torch's CPU LSTM is a oneDNN kernel; see the report).")
+        print(line + f"{floor:14.2f} {floor / torch_ms:12.2f}")
+    print("a floor/torch above the target: out of reach for a kernel built on numpy's BLAS (see the docstring)")
 
 
 def _composed(fn: Any) -> Any:
