@@ -186,3 +186,21 @@ def test_unsorted_packed_input_with_too_small_hx(kind):
         return getattr(m.nn, kind)(5, 2)(packed, (hx, hx) if kind == "LSTM" else hx)
 
     check_error(run)
+
+
+@pytest.mark.parametrize("mode", ["RNN", "LSTM", "GRU"])
+def test_seeded_dropout_between_layers_on_packed_input_matches_torch(mode):
+    """Regression: torch draws the inter-layer dropout mask over the packed rows (sum(lengths), D*H),
+    not over the padded batch; a seeded training run on packed input must see the same masks."""
+    torch = require_torch()
+    results = []
+    for m in (torch, tinygrad_rnn):
+        m.manual_seed(0)
+        rnn = getattr(m.nn, mode)(3, 4, num_layers=3, bidirectional=True, dropout=0.3)
+        x = m.randn(5, 3, 3)
+        utils = m.nn.utils.rnn
+        out, h = rnn(utils.pack_padded_sequence(x, [2, 5, 3], enforce_sorted=False))
+        h = h[0] if isinstance(h, tuple) else h
+        results.append((utils.pad_packed_sequence(out)[0].detach().numpy(), h.detach().numpy()))
+    for theirs, ours in zip(*results):
+        np.testing.assert_allclose(ours, theirs, rtol=1e-5, atol=1e-6)

@@ -34,7 +34,6 @@ class Sentiment(nn.Module):
         hidden = self.dropout(torch.cat((hidden[-2, :, :], hidden[-1, :, :]), dim=1))
         return self.fc(hidden), output, output_lengths
 model = Sentiment(len(vocab), 8, 16, 1, 2, True, 0.25, 0)
-model.rnn.dropout = 0.0  # TODO: torch draws the inter-layer dropout mask over the packed data
 def count_parameters(model):
     return sum(p.numel() for p in model.parameters() if p.requires_grad)
 print(f'The model has {count_parameters(model):,} trainable parameters')

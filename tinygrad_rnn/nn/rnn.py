@@ -134,7 +134,7 @@ class RNN(RNNBase):
             return super()._run_layers(x, state, lengths)
         output, h_n = FusedRNNStack.apply(x, None if state is None else state[0],
                                           "tanh" if self.mode == "RNN_TANH" else "relu", self.num_layers,
-                                          2 if self.bidirectional else 1, lengths, self._dropout_masks(x),
+                                          2 if self.bidirectional else 1, lengths, self._dropout_masks(x, lengths),
                                           *self._flat_weights)
         return output, (h_n,)
 

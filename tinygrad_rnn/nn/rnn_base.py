@@ -28,7 +28,6 @@ from ..device import check_device
 from ..ops.shape import cat, stack
 from ..random import bernoulli
 from ..tensor import Tensor
-from .functional import dropout
 from .module import Module
 from .parameter import Parameter
 from .utils.rnn import PackedSequence, lengths_from_batch_sizes, packed_to_padded, padded_to_packed
@@ -301,11 +300,11 @@ class RNNBase(Module):
         num_directions = 2 if self.bidirectional else 1
         if state is None:
             state = self._zero_state(x)
+        masks = self._dropout_masks(x, lengths)
         finals = []
         for layer in range(self.num_layers):
-            if layer > 0 and self.training and self.dropout > 0:
-                # The same draws as torch's (an i.i.d. mask over the whole layer output).
-                x = dropout(x, self.dropout)
+            if layer > 0 and masks is not None:  # dropout between layers: inverted, drawn as torch draws it
+                x = x * Tensor._make(masks[layer - 1])
             outputs = []
             for direction in range(num_directions):
                 index = layer * num_directions + direction
@@ -323,10 +322,14 @@ class RNNBase(Module):
         """One direction of one layer over x `(L, N, *)`: `(output (L, N, H), final state tuple)`."""
         raise NotImplementedError
 
-    def _dropout_masks(self, x: Tensor) -> tuple | None:
-        """For a fused stack: the arrays `dropout()` would multiply into the inputs of layers 1..,
-        drawn now, in layer order, from the same stream (so seeded runs match the composed path
-        and torch). None when no dropout applies."""
+    def _dropout_masks(self, x: Tensor, lengths: np.ndarray | None = None) -> tuple | None:
+        """The arrays that inverted dropout multiplies into the inputs of layers 1.., drawn now, in
+        layer order, from the same stream as `dropout()` (so seeded runs match torch). None when no
+        dropout applies.
+
+        Packed input (`lengths` given, in packed order): torch draws each mask over the packed rows,
+        `(sum(lengths), D*H)`, so it is drawn in that shape and spread into the padded layout; the
+        padding steps get 0 (their inputs are never read)."""
         p = self.dropout
         if not self.training or p == 0 or self.num_layers == 1:
             return None
@@ -334,8 +337,18 @@ class RNNBase(Module):
         dtype = x._data.dtype
         if p == 1:  # dropout() multiplies by 0.0 without drawing
             return (np.zeros(shape, dtype),) * (self.num_layers - 1)
-        return tuple(bernoulli(Tensor._make(np.empty(shape, dtype)), 1 - p)._data / dtype.type(1 - p)
-                     for _ in range(self.num_layers - 1))
+        valid = None if lengths is None else np.arange(shape[0])[:, None] < np.asarray(lengths)[None, :]
+        drawn_shape = shape if valid is None else (int(valid.sum()), shape[2])
+
+        def draw() -> np.ndarray:
+            mask = bernoulli(Tensor._make(np.empty(drawn_shape, dtype)), 1 - p)._data / dtype.type(1 - p)
+            if valid is None:
+                return mask
+            padded = np.zeros(shape, dtype)
+            padded[valid] = mask  # boolean indexing walks time-major, the packed row order
+            return padded
+
+        return tuple(draw() for _ in range(self.num_layers - 1))
 
 
 def _check_arguments(input_size: Any, hidden_size: Any, num_layers: Any, bias: Any, batch_first: Any,
