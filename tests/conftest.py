@@ -9,3 +9,13 @@ settings.register_profile(
 )
 settings.register_profile("dev", deadline=None, max_examples=30)
 settings.load_profile("ci" if os.environ.get("CI") else os.environ.get("HYPOTHESIS_PROFILE", "dev"))
+
+# torch's intra-op threads and numpy's BLAS threads share the two cores of our machines within one
+# process; after a threaded call each library's threads spin and starve the other's (a tutorial test
+# took 40 s instead of 1.5 s). Parity tests need torch's numbers, not its speed: one thread.
+try:
+    import torch
+except ImportError:
+    pass
+else:
+    torch.set_num_threads(1)
