@@ -14,8 +14,8 @@ Printed ratios are ours / torch: below 1 means we are faster.
 
 After the table, "where the time goes" explains the gap with numbers: the matrix-product FLOPs of a
 forward+backward, the GFLOP/s each side achieves, and two lower bounds for any kernel built on
-numpy's BLAS: the GEMM FLOOR (all those FLOPs at the best rate numpy's BLAS reaches on this machine,
-timed on a large product with all its threads) and the SEQUENTIAL FLOOR (the 2*L per-step products,
+numpy's BLAS: the GEMM FLOOR (all those FLOPs at the rate numpy's BLAS reaches on a large square
+product with all its threads, timed in the same rounds) and the SEQUENTIAL FLOOR (the 2*L per-step products,
 h W_hh^T forward and dpre W_hh backward, depend on each other and run one after the other; timed
 with the kernels' own thread choice, blas_threads.threads_for). A floor/torch above the target
 means the target cannot be met by such a kernel. The elementwise work of a step (9 numpy calls
@@ -51,6 +51,7 @@ class Case(NamedTuple):
 SHAPES = {"medium": (64, 128, 50, 32), "long": (32, 64, 1000, 8)}
 CASES = {f"{kind} {name}": Case(kind, *shape) for kind in ("LSTM", "GRU") for name, shape in SHAPES.items()}
 CASES.update({f"{kind} packed": Case(kind, *SHAPES["medium"], packed=True) for kind in ("LSTM", "GRU")})
+PEAK_SIZE = 1024  # the square float32 product whose speed is "numpy's BLAS peak"
 TARGETS = {"medium": 0.8, "long": 0.5}  # issue 7: fused forward+backward / torch
 MAX_OTHER_LOAD = 0.3
 
@@ -123,23 +124,16 @@ def sequential_floor(case: Case) -> float:
     return 2 * case.seq_len * _best_seconds(hundred_steps) / 100
 
 
-def blas_peak_gflops() -> float:
-    """The best float32 GFLOP/s numpy's BLAS reaches here: a large product on all its threads."""
-    rng = np.random.default_rng(0)
-    a, b = (rng.standard_normal((1024, 1024), dtype=np.float32) for _ in range(2))
-    return 2 * 1024**3 / _best_seconds(lambda: np.matmul(a, b), 10) / 1e9
-
-
 def print_gap(rows: dict) -> None:
-    peak = blas_peak_gflops()
-    print(f"\nwhere the time goes (f+b; GFLOP/s counts matrix-product FLOPs only; numpy's BLAS peak {peak:.0f} GFLOP/s)")
-    print(f"{'case':<12} {'MFLOP':>6} {'ours GF/s':>10} {'torch GF/s':>11} {'GEMM floor ms':>14} "
+    print("\nwhere the time goes (f+b; GFLOP/s counts matrix-product FLOPs only; peak = numpy's BLAS on a "
+          f"{PEAK_SIZE}^3 product, timed in the same rounds)")
+    print(f"{'case':<12} {'MFLOP':>6} {'ours GF/s':>10} {'torch GF/s':>11} {'peak GF/s':>10} {'GEMM floor ms':>14} "
           f"{'floor/torch':>12} {'seq. floor ms':>14} {'floor/torch':>12}")
     for name, r in rows.items():
         case = CASES[name]
-        mflop, torch_ms = gemm_flops(case) / 1e6, r["torch f+b ms"]
+        mflop, torch_ms, peak = gemm_flops(case) / 1e6, r["torch f+b ms"], r["peak GFLOP/s"]
         gemm_floor = mflop / peak
-        line = (f"{name:<12} {mflop:6.0f} {mflop / r['fused f+b ms']:10.1f} {mflop / torch_ms:11.1f} "
+        line = (f"{name:<12} {mflop:6.0f} {mflop / r['fused f+b ms']:10.1f} {mflop / torch_ms:11.1f} {peak:10.0f} "
                 f"{gemm_floor:14.2f} {gemm_floor / torch_ms:12.2f} ")
         if case.packed:  # the per-step products shrink as sequences end: no single-shape floor
             print(line + f"{'-':>14} {'-':>12}")
@@ -164,6 +158,8 @@ def measure(torch: Any, case: Case, rounds: int, block: float, composed: bool) -
                   "torch2 fwd": torch_f, "torch2 f+b": torch_fb}
     if composed:
         candidates["composed f+b"] = _composed(fused_fb)
+    square = np.random.default_rng(0).standard_normal((PEAK_SIZE, PEAK_SIZE), dtype=np.float32)
+    candidates["gemm peak"] = lambda: square @ square  # numpy's BLAS peak, in the same (quiet) rounds
     threads = {"torch1 fwd": 1, "torch1 f+b": 1, "torch2 fwd": 2, "torch2 f+b": 2}
     setup = {k: (lambda n=n: torch.set_num_threads(n)) for k, n in threads.items()}
     result = interleaved_rounds(candidates, rounds, setup, seconds=block)
@@ -174,6 +170,7 @@ def measure(torch: Any, case: Case, rounds: int, block: float, composed: bool) -
         row[f"torch {mode} ms"] = min(result.median(r, kept) for r in reference) * 1e3
         row[f"fused {mode}"] = result.ratio(f"fused {mode}", reference, kept)
         row[f"fused {mode} ms"] = result.median(f"fused {mode}", kept) * 1e3
+    row["peak GFLOP/s"] = 2 * PEAK_SIZE**3 / min(result.times["gemm peak"][i] for i in kept) / 1e9
     if composed:
         row["composed f+b"] = result.ratio("composed f+b", ["torch1 f+b", "torch2 f+b"], kept)
     return row
