@@ -44,7 +44,6 @@ from .dtypes import (
 )
 from .legacy import BoolTensor, ByteTensor, DoubleTensor, FloatTensor, HalfTensor, IntTensor, LongTensor
 from .methods import (
-    accepts_out,
     all,
     allclose,
     any,
@@ -182,7 +181,9 @@ from .tensor import Tensor
 
 __version__ = "0.1.0"
 
-add, sub, mul, div, matmul, mm, bmm = (accepts_out(f) for f in (add, sub, mul, div, matmul, mm, bmm))
+from .methods import accepts_out as _accepts_out  # noqa: E402
+
+add, sub, mul, div, matmul, mm, bmm = (_accepts_out(f) for f in (add, sub, mul, div, matmul, mm, bmm))
 clip = clamp
 arcsin, arccos, arctan = asin, acos, atan
 subtract, multiply, divide, true_divide, negative = sub, mul, div, div, neg
