@@ -16,7 +16,6 @@ from __future__ import annotations
 from typing import Any
 
 from .. import backends
-from ..creation import zeros
 from ..kernels.gru import fused_gru_direction
 from ..ops.shape import stack
 from ..tensor import Tensor
@@ -102,16 +101,7 @@ class GRUCell(RNNCellBase):
         super().__init__(input_size, hidden_size, bias, num_chunks=3, device=device, dtype=dtype)
 
     def forward(self, input: Tensor, hx: Tensor | None = None) -> Tensor:
-        if input.dim() not in (1, 2):
-            raise ValueError(f"GRUCell: Expected input to be 1D or 2D, got {input.dim()}D instead")
-        if hx is not None and hx.dim() not in (1, 2):
-            raise ValueError(f"GRUCell: Expected hidden to be 1D or 2D, got {hx.dim()}D instead")
-        batched = input.dim() == 2
-        x = input if batched else input.unsqueeze(0)
-        if hx is None:
-            h = zeros(x.shape[0], self.hidden_size, dtype=x.dtype)
-        else:
-            h = hx if batched else hx.unsqueeze(0)
+        x, h, batched = self._batched(input, hx, "GRUCell")
         check_cell_forward(self, x, (h,))
         h_next = gru_cell_step(x, h, self.weight_ih, self.weight_hh, self.bias_ih, self.bias_hh)
         return h_next if batched else h_next.squeeze(0)

@@ -406,6 +406,19 @@ class RNNCellBase(Module):
     def reset_parameters(self) -> None:
         init_uniform(self, self.hidden_size)
 
+    def _batched(self, input: Tensor, hx: Tensor | None, name: str) -> tuple[Tensor, Tensor, bool]:
+        """torch's rank checks of RNNCell and GRUCell, then `(x, h, batched)`: a batch dim of 1 is
+        added to unbatched input and state, and hx None becomes a zero state."""
+        if input.dim() not in (1, 2):
+            raise ValueError(f"{name}: Expected input to be 1D or 2D, got {input.dim()}D instead")
+        if hx is not None and hx.dim() not in (1, 2):
+            raise ValueError(f"{name}: Expected hidden to be 1D or 2D, got {hx.dim()}D instead")
+        batched = input.dim() == 2
+        x = input if batched else input.unsqueeze(0)
+        if hx is None:
+            return x, zeros(x.shape[0], self.hidden_size, dtype=x.dtype), batched
+        return x, hx if batched else hx.unsqueeze(0), batched
+
     def extra_repr(self) -> str:
         text = f"{self.input_size}, {self.hidden_size}"
         if self.__dict__.get("bias", True) is not True:
