@@ -9,7 +9,10 @@ gradients), and value, dtype and every input gradient are compared.
 from __future__ import annotations
 
 import os
+import sys
+import types
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -128,3 +131,30 @@ def check_finite_differences(fn: Callable, arrays: Sequence[np.ndarray], *, seed
         grad = leaves[i].grad
         analytic = np.zeros_like(a) if grad is None else to_numpy(grad)
         np.testing.assert_allclose(analytic, numeric, rtol=rtol, atol=atol, err_msg=f"gradient of input {i}")
+
+
+# ------------------------------------------------------------------ the examples, on either framework
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+TORCH_IMPORTS = {
+    "import tinygrad_rnn as torch\n": "import torch\n",
+    "from tinygrad_rnn import nn\n": "from torch import nn\n",
+    "from tinygrad_rnn.utils.data import": "from torch.utils.data import",
+}
+
+
+def load_example(name: str, framework: str = "tinygrad_rnn") -> types.ModuleType:
+    """examples/<name>.py as a module; with framework='torch', its own source with torch's imports,
+    so a parity test compares the very same training loop on both frameworks."""
+    if str(EXAMPLES) not in sys.path:
+        sys.path.insert(0, str(EXAMPLES))  # for `from _common import ...`
+    source = (EXAMPLES / f"{name}.py").read_text()
+    if framework == "torch":
+        require_torch()
+        for ours, theirs in TORCH_IMPORTS.items():
+            source = source.replace(ours, theirs)
+        assert "tinygrad_rnn" not in source.split('"""', 2)[2], "the example must be plain PyTorch apart from its imports"
+    module = types.ModuleType(f"example_{name}_{framework}")
+    module.__file__ = str(EXAMPLES / f"{name}.py")
+    sys.modules[module.__name__] = module  # dataclasses/typing look modules up by name
+    exec(compile(source, module.__file__, "exec"), module.__dict__)
+    return module

@@ -3,32 +3,10 @@ handles --plot without matplotlib, and is plain PyTorch code giving torch's numb
 from __future__ import annotations
 
 import pathlib
-import sys
-import types
 
 import numpy as np
 import pytest
-from helpers import require_torch
-
-EXAMPLES = pathlib.Path(__file__).resolve().parent.parent / "examples"
-TORCH_IMPORTS = {"import tinygrad_rnn as torch\n": "import torch\n", "from tinygrad_rnn import nn\n": "from torch import nn\n"}
-
-
-def load_example(name: str, framework: str = "tinygrad_rnn") -> types.ModuleType:
-    """examples/<name>.py as a module; with framework='torch', its source with torch's imports."""
-    if str(EXAMPLES) not in sys.path:
-        sys.path.insert(0, str(EXAMPLES))  # for `from _common import ...`
-    source = (EXAMPLES / f"{name}.py").read_text()
-    if framework == "torch":
-        require_torch()
-        for ours, theirs in TORCH_IMPORTS.items():
-            source = source.replace(ours, theirs)
-        assert "tinygrad_rnn" not in source.split('"""', 2)[2], "the example must be plain PyTorch apart from its imports"
-    module = types.ModuleType(f"example_{name}_{framework}")
-    module.__file__ = str(EXAMPLES / f"{name}.py")
-    sys.modules[module.__name__] = module
-    exec(compile(source, module.__file__, "exec"), module.__dict__)
-    return module
+from helpers import load_example
 
 
 def test_lstm_forecast_learns_and_prints_progress(capsys: pytest.CaptureFixture) -> None:

@@ -10,35 +10,10 @@ import os
 import pathlib
 import subprocess
 import sys
-import types
 
 import numpy as np
 import pytest
-from helpers import require_torch
-
-EXAMPLES = pathlib.Path(__file__).resolve().parent.parent / "examples"
-TORCH_IMPORTS = {
-    "import tinygrad_rnn as torch\n": "import torch\n",
-    "from tinygrad_rnn import nn\n": "from torch import nn\n",
-    "from tinygrad_rnn.utils.data import": "from torch.utils.data import",
-}
-
-
-def load_example(name: str, framework: str = "tinygrad_rnn") -> types.ModuleType:
-    """Import examples/<name>.py; with framework='torch', from source with torch's imports."""
-    if str(EXAMPLES) not in sys.path:
-        sys.path.insert(0, str(EXAMPLES))  # for `from _common import ...`
-    source = (EXAMPLES / f"{name}.py").read_text()
-    if framework == "torch":
-        require_torch()
-        for ours, theirs in TORCH_IMPORTS.items():
-            source = source.replace(ours, theirs)
-        assert "tinygrad_rnn" not in source.split('"""', 2)[2], "the example must be plain PyTorch apart from its imports"
-    module = types.ModuleType(f"example_{name}_{framework}")
-    module.__file__ = str(EXAMPLES / f"{name}.py")
-    sys.modules[module.__name__] = module  # dataclasses/typing look modules up by name
-    exec(compile(source, module.__file__, "exec"), module.__dict__)
-    return module
+from helpers import EXAMPLES, load_example, require_torch
 
 
 def copy_weights(src: object, dst: object) -> None:
