@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 from helpers import check_finite_differences, check_parity, require_torch
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 import tinygrad_rnn
@@ -50,6 +50,10 @@ def test_basic_indexing_matches_torch(shape, data, dtype):
     key = tuple(part(n) for n in shape[:data.draw(st.integers(1, len(shape)))])
     if sum(k is Ellipsis for k in key) > 1:
         key = tuple(k for k in key if k is not Ellipsis)
+    try:  # None and ... shift later parts onto other dims, where a drawn int may not fit
+        np.empty(shape)[key]
+    except IndexError:
+        assume(False)
     check_parity(lambda m, x: x[key], shapes=[shape], dtype=dtype)
 
 
