@@ -221,6 +221,44 @@ def test_batch_norm_and_layer_norm_match_torch(shape):
                  shapes=[shape])
 
 
+_E = Ellipsis
+INDEX_KEYS = [slice(None), slice(0, 3), (slice(None),), (slice(0, 10),), (slice(-3, 3),), (0, slice(1, None)),
+              (slice(1, None), 0), (0, None), (None, 0), (0, slice(None), slice(0, None)), (0, slice(0, 4)),
+              (_E, slice(1, 2)), (slice(1, 2), _E, 0), (_E, None), (slice(None, None, 2),), 1, None, (slice(None), [0, 1])]
+
+
+@pytest.mark.parametrize("key", INDEX_KEYS, ids=[repr(k) for k in INDEX_KEYS])
+def test_indexing_node_is_torchs_last_view(key):
+    """bigru_text_classifier printed h[0, :3] as SelectBackward0; torch names the last view it applies."""
+    torch = require_torch()
+    names = [(m.ones(3, 4, 5, requires_grad=True) * 1)[key].grad_fn.name() for m in (tinygrad_rnn, torch)]
+    assert names[0] == names[1]
+
+
+def test_float_of_a_tensor_that_requires_grad_warns_once_as_torch():
+    """d2l's perplexity does math.exp(float(loss)); torch warns once per process (C++ TORCH_WARN_ONCE),
+    so each framework is run in a fresh interpreter."""
+    require_torch()
+    import subprocess
+    program = "import {} as m, math\nt = m.ones(1, requires_grad=True) * 2\nmath.exp(t)\nfloat(t)\nint(t)\n"
+    stderr = [subprocess.run([sys.executable, "-W", "always", "-c", program.format(name)], capture_output=True,
+                             text=True, check=True).stderr for name in ("tinygrad_rnn", "torch")]
+    assert stderr[0] == stderr[1] and stderr[1].count("UserWarning: Converting a tensor with requires_grad") == 1
+
+
+def test_gradgradcheck_draws_its_upstream_gradients_from_the_global_generator():
+    """gradcheck_gradient_penalty drifted from torch after gradgradcheck: torch draws the default
+    grad_outputs with uniform_(-1, 1) from the global generator, so later random numbers depend on it."""
+    torch = require_torch()
+    draws = []
+    for m in (tinygrad_rnn, torch):
+        m.manual_seed(0)
+        a = m.randn(3, 2, dtype=m.float64, requires_grad=True)
+        m.autograd.gradgradcheck(lambda x: (x.sin(), x.sum()), (a,))
+        draws.append(m.rand(4).tolist())
+    assert draws[0] == draws[1]
+
+
 if __name__ == "__main__":  # show both outputs of one program
     import difflib
 

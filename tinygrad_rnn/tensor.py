@@ -233,6 +233,8 @@ class Tensor:
         return kind(self._data.reshape(()).item())
 
     def __float__(self) -> float:
+        if self._requires_grad:
+            _warn_scalar_conversion_once()
         return self._scalar(builtins.float)
 
     def __int__(self) -> int:
@@ -956,6 +958,25 @@ class Tensor:
         from .random import multinomial
 
         return multinomial(self, num_samples, replacement, generator=generator)
+
+
+_SCALAR_CONVERSION_WARNED = False
+
+
+def _warn_scalar_conversion_once() -> None:
+    """float() of a tensor that requires grad warns as torch does: once per process (torch's C++
+    TORCH_WARN_ONCE), with torch's text, because tutorials that print float(loss) show it."""
+    global _SCALAR_CONVERSION_WARNED
+    if _SCALAR_CONVERSION_WARNED:
+        return
+    _SCALAR_CONVERSION_WARNED = True
+    warnings.warn(
+        "Converting a tensor with requires_grad=True to a scalar may lead to unexpected behavior.\n"
+        "Consider using tensor.detach() first. (Triggered internally at "
+        "/__w/pytorch/pytorch/torch/csrc/autograd/generated/python_variable_methods.cpp:822.)",
+        UserWarning,
+        stacklevel=3,
+    )
 
 
 def _rebuild(data: np.ndarray, requires_grad: bool) -> Tensor:

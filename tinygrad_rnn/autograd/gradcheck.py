@@ -81,16 +81,18 @@ def gradgradcheck(func: Callable[..., Any], inputs: Any, grad_outputs: Any = Non
 
     The gradients that backward returns are differentiated again (they were built with
     `create_graph=True`), with respect to the inputs and to the upstream gradients v.
-    `grad_outputs` are the v's; by default random values in [-1, 1) that require grad.
+    `grad_outputs` are the v's; by default random values in [-1, 1) that require grad, drawn from
+    the global generator as torch draws them (so a seeded program's later random numbers match).
     """
-    from ..tensor import Tensor
+    from ..creation import empty
+    from ..dtypes import float64
 
     inputs = _as_tuple(inputs)
     if grad_outputs is None:
-        rng = np.random.default_rng(0)  # our own generator: the user's random stream is untouched
         outs = _differentiable_outputs(func(*inputs))
         grad_outputs = tuple(
-            Tensor._make(rng.uniform(-1, 1, o.shape).astype(o.dtype.np)).requires_grad_() for o in outs
+            empty(o.shape, dtype=o.dtype if o.dtype.is_floating_point else float64).uniform_(-1, 1).requires_grad_()
+            for o in outs
         )
     grad_outputs = _as_tuple(grad_outputs)
     n_out = len(grad_outputs)

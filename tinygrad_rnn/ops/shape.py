@@ -101,7 +101,7 @@ class Index(Function):
     @staticmethod
     def forward(ctx, x, key):
         ctx.key, ctx.in_shape, ctx.in_dtype = key, x.shape, x.dtype
-        ctx.torch_name = _index_node_name(key)
+        ctx.torch_name = _index_node_name(key, x.shape)
         return Tensor._make(x._data[key])
 
     @staticmethod
@@ -111,15 +111,25 @@ class Index(Function):
         return SliceGrad(ctx.key, g, ctx.in_shape, ctx.in_dtype), None
 
 
-def _index_node_name(key: tuple) -> str:
-    """torch's node for x[key]: Index for tensor indices, else Select for an int, Slice, Unsqueeze."""
+def _index_node_name(key: tuple, shape: tuple) -> str:
+    """torch's node for x[key]: Index for tensor indices; else torch applies the items left to right
+    as views (Select for an int, Slice for a slice that is not the whole dim, Unsqueeze for None),
+    so the node is the last of those; Alias when none does anything."""
     if builtins.any(isinstance(k, np.ndarray) for k in key):
         return "IndexBackward0"
-    if builtins.any(isinstance(k, (builtins.int, np.integer)) for k in key):
-        return "SelectBackward0"
-    if builtins.any(isinstance(k, slice) and k != slice(None) for k in key):
-        return "SliceBackward0"
-    return "UnsqueezeBackward0" if builtins.any(k is None for k in key) else "AliasBackward0"
+    name, dim = "AliasBackward0", 0
+    for k in key:
+        if k is Ellipsis:
+            dim += len(shape) - builtins.sum(1 for j in key if j is not None and j is not Ellipsis)
+        elif k is None:
+            name = "UnsqueezeBackward0"
+        elif isinstance(k, slice):
+            if k.start not in (None, 0) or k.step not in (None, 1) or (k.stop is not None and k.stop < shape[dim]):
+                name = "SliceBackward0"  # torch's test, on the written numbers: x[-3:] slices even if it is all
+            dim += 1
+        else:
+            name, dim = "SelectBackward0", dim + 1
+    return name
 
 
 class IndexBackward(Function):
@@ -534,7 +544,9 @@ def _index_part(k: Any) -> Any:
 
 def getitem(input: Tensor, key: Any) -> Tensor:
     try:
-        return Index.apply(input, index_key(key))
+        out = Index.apply(input, index_key(key))
+        # A lone slice is always a Slice node in torch, even x[:]; inside a tuple a whole-dim one is skipped.
+        return rename(out, "SliceBackward0") if isinstance(key, slice) else out
     except IndexError as e:  # numpy says "axis", torch says "dimension"
         if str(e).startswith("too many indices"):
             raise IndexError(f"too many indices for tensor of dimension {input.ndim}") from None
