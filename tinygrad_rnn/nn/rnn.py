@@ -44,10 +44,12 @@ def run_direction(x: Tensor, h0: Tensor, w_ih: Tensor, w_hh: Tensor, b_ih: Tenso
     reverse direction starts at that step (this is how packed sequences run).
     """
     activation = ACTIVATIONS[nonlinearity]
-    # The input term of every step does not depend on h: one matmul for the whole sequence.
+    # Every term but h @ W_hh^T is independent of h, so it is computed for the whole sequence at
+    # once: one matmul, and both biases added once (not once per step).
     input_terms = x @ w_ih.t()
-    if b_ih is not None:
-        input_terms = input_terms + b_ih
+    for bias in (b_ih, b_hh):
+        if bias is not None:
+            input_terms = input_terms + bias
     input_terms = input_terms.unbind(0)
     w_hh_t = w_hh.t()
     steps = len(input_terms)
@@ -55,10 +57,7 @@ def run_direction(x: Tensor, h0: Tensor, w_ih: Tensor, w_hh: Tensor, b_ih: Tenso
     outputs: list = [None] * steps
     h = h0
     for t in reversed(range(steps)) if reverse else range(steps):
-        pre_activation = input_terms[t] + h @ w_hh_t
-        if b_hh is not None:
-            pre_activation = pre_activation + b_hh
-        h_new = activation(pre_activation)
+        h_new = activation(input_terms[t] + h @ w_hh_t)
         if running is None:
             h = outputs[t] = h_new
         else:
