@@ -266,8 +266,9 @@ def normal(mean: Any = 0.0, std: Any = 1.0, size: Any = None, *, generator: Gene
 def bernoulli(input: Tensor, p: Any = None, *, generator: Generator | None = None) -> Tensor:
     """1 with probability p (the values of `input`, or the number p), else 0."""
     stream = _rng(generator)
-    if p is None:  # torch draws a float32 uniform per element and compares it with that element
-        draw = stream.unit(input.numel(), np.float32).reshape(input.shape) < input._data
+    if p is None:  # torch draws a uniform per element (double for float64 input, else float32) and compares
+        width = np.float64 if input._data.dtype == np.float64 else np.float32
+        draw = stream.unit(input.numel(), width).reshape(input.shape) < input._data
     else:
         draw = stream.unit(input.numel(), np.float64).reshape(input.shape) < p
     return Tensor._make(draw.astype(input._data.dtype))

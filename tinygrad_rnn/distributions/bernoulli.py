@@ -1,0 +1,75 @@
+"""Bernoulli: 1 with probability p, else 0."""
+from __future__ import annotations
+
+import numbers
+from typing import Any
+
+from ..autograd import no_grad
+from ..nn.functional import binary_cross_entropy_with_logits
+from ..random import bernoulli
+from ..size import Size
+from ..tensor import Tensor
+from . import constraints
+from .distribution import Distribution, broadcast_all, lazy_property, logits_to_probs, probs_to_logits
+
+
+class Bernoulli(Distribution):
+    """Give `probs` (in [0, 1]) or `logits` (log-odds), not both; numbers or tensors.
+
+    `sample()` draws through `bernoulli` as torch does, so seeded samples equal torch's.
+    log_prob and entropy go through binary_cross_entropy_with_logits, as torch, so they are
+    differentiable and stable for large logits.
+    """
+
+    arg_constraints = {"probs": constraints.unit_interval, "logits": constraints.real}
+    support = constraints.boolean
+
+    def __init__(self, probs: Tensor | float | None = None, logits: Tensor | float | None = None,
+                 validate_args: bool | None = None) -> None:
+        if (probs is None) == (logits is None):
+            raise ValueError("Either `probs` or `logits` must be specified, but not both.")
+        given = probs if probs is not None else logits
+        (param,) = broadcast_all(given)
+        if probs is not None:
+            self.probs = param
+        else:
+            self.logits = param
+        self._param = param
+        batch_shape = Size() if isinstance(given, numbers.Number) else param.size()
+        super().__init__(batch_shape, validate_args=validate_args)
+
+    @lazy_property
+    def logits(self) -> Tensor:
+        """Log-odds log(p / (1 - p)), with p clamped away from 0 and 1."""
+        return probs_to_logits(self.probs, is_binary=True)
+
+    @lazy_property
+    def probs(self) -> Tensor:
+        """sigmoid(logits)."""
+        return logits_to_probs(self.logits, is_binary=True)
+
+    @property
+    def param_shape(self) -> Size:
+        return self._param.size()
+
+    @property
+    def mean(self) -> Tensor:
+        return self.probs
+
+    @property
+    def variance(self) -> Tensor:
+        return self.probs * (1 - self.probs)
+
+    def sample(self, sample_shape: Any = ()) -> Tensor:
+        """0./1. draws (the probs' dtype) of shape sample_shape + batch_shape, cut from the graph."""
+        with no_grad():
+            return bernoulli(self.probs.expand(self._extended_shape(sample_shape)))
+
+    def log_prob(self, value: Tensor) -> Tensor:
+        if self._validate_args:
+            self._validate_sample(value)
+        logits, value = broadcast_all(self.logits, value)
+        return -binary_cross_entropy_with_logits(logits, value, reduction="none")
+
+    def entropy(self) -> Tensor:
+        return binary_cross_entropy_with_logits(self.logits, self.probs, reduction="none")

@@ -1,0 +1,170 @@
+"""`Distribution`, the base of every distribution, and the helpers the distributions share.
+
+A distribution has a `batch_shape` (independent distributions side by side, from the shape of its
+parameters) and an `event_shape` (the shape of one draw; () for scalar distributions). A sample of
+`sample_shape` has shape sample_shape + batch_shape + event_shape.
+"""
+from __future__ import annotations
+
+import numbers
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from .. import dtypes
+from ..size import Size
+from ..tensor import Tensor
+from . import constraints
+
+
+class lazy_property:
+    """A property computed on first use and then stored on the instance (so it is in `__dict__`,
+    which is how validation and repr tell a given parameter from a derived one, as torch does)."""
+
+    def __init__(self, compute: Callable) -> None:
+        self.compute = compute
+        self.__doc__ = compute.__doc__
+
+    def __get__(self, instance: Any, owner: Any = None) -> Any:
+        if instance is None:
+            return self
+        value = self.compute(instance)
+        instance.__dict__[self.compute.__name__] = value
+        return value
+
+
+class Distribution:
+    """Base class. Subclasses set `arg_constraints` and `support`, and implement what they can of
+    sample / rsample / log_prob / entropy / mean / variance."""
+
+    has_rsample = False
+    # Checking is on by default, as torch (off under `python -O`, as torch).
+    _validate_args = __debug__
+    arg_constraints: dict[str, constraints.Constraint] = {}
+    support: constraints.Constraint | None = None
+
+    @staticmethod
+    def set_default_validate_args(value: bool) -> None:
+        if value not in [True, False]:
+            raise ValueError
+        Distribution._validate_args = value
+
+    def __init__(self, batch_shape: Any = (), event_shape: Any = (),
+                 validate_args: bool | None = None) -> None:
+        self._batch_shape, self._event_shape = Size(batch_shape), Size(event_shape)
+        if validate_args is not None:
+            self._validate_args = validate_args
+        if self._validate_args:
+            for name, constraint in self.arg_constraints.items():
+                if name in self.__dict__:  # a parameter derived lazily from the given one is not checked
+                    self._check_parameter(name, constraint)
+
+    def _check_parameter(self, name: str, constraint: constraints.Constraint) -> None:
+        value = self.__dict__[name]
+        if not bool(constraint.check(value).all()):
+            raise ValueError(f"Expected parameter {name} ({type(value).__name__} of shape {tuple(value.shape)}) "
+                             f"of distribution {self!r} to satisfy the constraint {constraint!r}, "
+                             f"but found invalid values:\n{value}")
+
+    @property
+    def batch_shape(self) -> Size:
+        return self._batch_shape
+
+    @property
+    def event_shape(self) -> Size:
+        return self._event_shape
+
+    @property
+    def mean(self) -> Tensor:
+        raise NotImplementedError
+
+    @property
+    def variance(self) -> Tensor:
+        raise NotImplementedError
+
+    @property
+    def stddev(self) -> Tensor:
+        return self.variance.sqrt()
+
+    def sample(self, sample_shape: Any = ()) -> Tensor:
+        """A draw of shape sample_shape + batch_shape + event_shape, cut from the graph."""
+        from ..autograd import no_grad
+
+        with no_grad():
+            return self.rsample(sample_shape)
+
+    def rsample(self, sample_shape: Any = ()) -> Tensor:
+        """A draw that gradients flow through (the reparameterisation trick)."""
+        raise NotImplementedError
+
+    def log_prob(self, value: Tensor) -> Tensor:
+        raise NotImplementedError
+
+    def entropy(self) -> Tensor:
+        raise NotImplementedError
+
+    def perplexity(self) -> Tensor:
+        return self.entropy().exp()
+
+    def _extended_shape(self, sample_shape: Any = ()) -> Size:
+        return Size(tuple(sample_shape) + tuple(self._batch_shape) + tuple(self._event_shape))
+
+    def _validate_sample(self, value: Any) -> None:
+        """torch's checks of a value to score: a Tensor, broadcastable with the batch, in the support."""
+        if not isinstance(value, Tensor):
+            raise ValueError("The value argument to log_prob must be a Tensor")
+        start = value.dim() - len(self._event_shape)
+        if value.size()[start:] != self._event_shape:
+            raise ValueError(f"The right-most size of value must match event_shape: "
+                             f"{value.size()} vs {self._event_shape}.")
+        actual, expected = value.size(), self._batch_shape + self._event_shape
+        for i, j in zip(reversed(actual), reversed(expected)):
+            if i != 1 and j != 1 and i != j:
+                raise ValueError(f"Value is not broadcastable with batch_shape+event_shape: {actual} vs {expected}.")
+        if not bool(self.support.check(value).all()):
+            raise ValueError(f"Expected value argument ({type(value).__name__} of shape {tuple(value.shape)}) "
+                             f"to be within the support ({self.support!r}) of the distribution {self!r}, "
+                             f"but found invalid values:\n{value}")
+
+    def __repr__(self) -> str:
+        shown = [name for name in self.arg_constraints if name in self.__dict__]
+        args = ", ".join(f"{n}: {self.__dict__[n] if self.__dict__[n].numel() == 1 else self.__dict__[n].size()}"
+                         for n in shown)
+        return f"{type(self).__name__}({args})"
+
+
+def broadcast_all(*values: Any) -> tuple[Tensor, ...]:
+    """Tensors and numbers broadcast to one shape; numbers take the first tensor's dtype (or the
+    default dtype when all are numbers), as torch's `broadcast_all`."""
+    if not all(isinstance(v, (Tensor, numbers.Number)) for v in values):
+        raise ValueError("Input arguments must all be instances of Number, "
+                         "torch.Tensor or objects implementing __torch_function__.")
+    first = next((v for v in values if isinstance(v, Tensor)), None)
+    dtype = first.dtype if first is not None else dtypes.get_default_dtype()
+    from ..creation import tensor
+
+    tensors = [v if isinstance(v, Tensor) else tensor(v, dtype=dtype) for v in values]
+    shape = np.broadcast_shapes(*(tuple(t.shape) for t in tensors))
+    return tuple(t if tuple(t.shape) == shape else t.expand(shape) for t in tensors)
+
+
+def clamp_probs(probs: Tensor) -> Tensor:
+    """Probabilities moved into [eps, 1 - eps] so their logs stay finite."""
+    eps = float(np.finfo(probs._data.dtype).eps)
+    return probs.clamp(min=eps, max=1 - eps)
+
+
+def probs_to_logits(probs: Tensor, is_binary: bool = False) -> Tensor:
+    """Log-probabilities (or, `is_binary`, log-odds of the event 1)."""
+    clamped = clamp_probs(probs)
+    if is_binary:
+        return clamped.log() - (-clamped).log1p()
+    return clamped.log()
+
+
+def logits_to_probs(logits: Tensor, is_binary: bool = False) -> Tensor:
+    """Probabilities from log-odds (`is_binary`) or from unnormalised log-probabilities (softmax)."""
+    if is_binary:
+        return logits.sigmoid()
+    return logits.softmax(-1)

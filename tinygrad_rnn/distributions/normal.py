@@ -1,0 +1,71 @@
+"""Normal (Gaussian) with mean `loc` and standard deviation `scale`."""
+from __future__ import annotations
+
+import math
+import numbers
+from typing import Any
+
+from ..autograd import no_grad
+from ..random import normal, randn
+from ..size import Size
+from ..tensor import Tensor
+from . import constraints
+from .distribution import Distribution, broadcast_all
+
+
+class Normal(Distribution):
+    """N(loc, scale^2); loc and scale are numbers or tensors, broadcast together (scale > 0).
+
+    `sample()` draws as torch.normal(loc, scale) and `rsample()` as loc + randn * scale, torch's
+    recipes, so after the same `manual_seed` both equal torch's numbers. `rsample` keeps the graph:
+    gradients reach loc and scale.
+    """
+
+    arg_constraints = {"loc": constraints.real, "scale": constraints.positive}
+    support = constraints.real
+    has_rsample = True
+
+    def __init__(self, loc: Tensor | float, scale: Tensor | float, validate_args: bool | None = None) -> None:
+        self.loc, self.scale = broadcast_all(loc, scale)
+        both_numbers = isinstance(loc, numbers.Number) and isinstance(scale, numbers.Number)
+        super().__init__(Size() if both_numbers else self.loc.size(), validate_args=validate_args)
+
+    @property
+    def mean(self) -> Tensor:
+        return self.loc
+
+    @property
+    def mode(self) -> Tensor:
+        return self.loc
+
+    @property
+    def stddev(self) -> Tensor:
+        return self.scale
+
+    @property
+    def variance(self) -> Tensor:
+        return self.stddev.pow(2)
+
+    def sample(self, sample_shape: Any = ()) -> Tensor:
+        shape = self._extended_shape(sample_shape)
+        with no_grad():
+            return normal(self.loc.expand(shape), self.scale.expand(shape))
+
+    def rsample(self, sample_shape: Any = ()) -> Tensor:
+        eps = randn(self._extended_shape(sample_shape), dtype=self.loc.dtype)
+        return self.loc + eps * self.scale
+
+    def log_prob(self, value: Tensor | float) -> Tensor:
+        """-(x - loc)^2 / (2 scale^2) - log scale - log sqrt(2 pi)."""
+        if self._validate_args:
+            self._validate_sample(value)
+        var = self.scale**2
+        return -((value - self.loc) ** 2) / (2 * var) - self.scale.log() - math.log(math.sqrt(2 * math.pi))
+
+    def cdf(self, value: Tensor) -> Tensor:
+        if self._validate_args:
+            self._validate_sample(value)
+        return 0.5 * (1 + ((value - self.loc) * self.scale.reciprocal() / math.sqrt(2)).erf())
+
+    def entropy(self) -> Tensor:
+        return 0.5 + 0.5 * math.log(2 * math.pi) + self.scale.log()
