@@ -8,6 +8,8 @@ recipes (`TorchStream` below):
 - a float32 uniform is the low 24 bits of one output / 2^24; a float64 uniform is the low 53 bits
   of two outputs (the first one high) / 2^53; `uniform_(a, b)` is u * (b - a) + a;
 - an integer in [low, high) is output % (high - low) + low;
+- `multinomial` without replacement (or with one sample) races exponential draws; with
+  replacement it takes one float64 uniform per sample and searches a cumulative distribution;
 - normals come from the Box-Muller transform: tensors of 16 or more elements are filled with
   uniforms and transformed 16 at a time (the last block of an odd size is redrawn); smaller
   ones draw one pair of float64 uniforms per two values, and keep the second value for the next call.
@@ -290,8 +292,8 @@ def multinomial(input: Tensor, num_samples: int, replacement: bool = False, *,
     rng = _rng(generator)
     if not replacement or num_samples == 1:
         out = _exponential_race(input._data.reshape(rows.shape), num_samples, rng)
-    else:  # NOTE: a valid draw, but not torch's stream (torch walks a cumulative distribution)
-        out = np.stack([rng.choice(len(r), num_samples, replace=True, p=r / r.sum()) for r in rows])
+    else:
+        out = _cumulative_search(input._data.reshape(rows.shape), num_samples, rng)
     return Tensor._make(out.reshape(w.shape[:-1] + (num_samples,)).astype(np.int64))
 
 
@@ -305,6 +307,22 @@ def _exponential_race(rows: np.ndarray, num_samples: int, rng: TorchStream) -> n
     if num_samples == 1:
         return race.argmax(axis=1)[:, None]
     return np.argsort(-race, axis=1, kind="stable")[:, :num_samples]
+
+
+def _cumulative_search(rows: np.ndarray, num_samples: int, rng: TorchStream) -> np.ndarray:
+    """torch's way to draw with replacement: per row, a running sum of the weights divided by the
+    total (in the weights' dtype; float32 for half types), with the last entry forced to 1; then,
+    per draw, one float64 uniform u and the first index whose cumulative value is >= u."""
+    work = np.float64 if rows.dtype == np.float64 else np.float32
+    u = rng.unit(rows.shape[0] * num_samples, np.float64).reshape(-1, num_samples)
+    out = np.empty(u.shape, np.int64)
+    for r, row in enumerate(rows.astype(work)):
+        cumulative = np.cumsum(row)  # numpy's cumsum adds left to right, as torch's loop does
+        cumulative /= cumulative[-1]
+        cumulative[-1] = 1  # so rounding can never leave a uniform past the end
+        # torch compares each float32 value with the double uniform, so search in float64
+        out[r] = np.searchsorted(cumulative.astype(np.float64), u[r], side="left")
+    return out
 
 
 def _fill(t: Tensor, values: np.ndarray) -> Tensor:

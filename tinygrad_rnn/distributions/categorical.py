@@ -17,9 +17,8 @@ class Categorical(Distribution):
     """Integers 0..K-1. Give `probs` (non-negative, any positive sum: they are normalised) or
     `logits` (unnormalised log-probabilities: normalised by logsumexp), not both.
 
-    `sample()` draws through `multinomial` as torch does, so after the same `manual_seed` a single
-    draw per distribution equals torch's. A larger `sample_shape` is a valid draw but not torch's
-    numbers (our multinomial with replacement does not replay torch's stream).
+    `sample()` draws through `multinomial` (with replacement) as torch does, so after the same
+    `manual_seed` the samples, of any `sample_shape`, equal torch's, and so do later random calls.
     """
 
     arg_constraints = {"probs": constraints.simplex, "logits": constraints.real_vector}

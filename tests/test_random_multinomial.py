@@ -1,0 +1,67 @@
+"""multinomial with replacement draws torch's numbers: same samples, same stream state afterwards."""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pytest
+from helpers import require_torch
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import tinygrad_rnn
+from tinygrad_rnn.testing.strategies import arrays
+
+
+def _draw(m: Any, weights: np.ndarray, num_samples: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """Samples after manual_seed(seed), and the rand(3) that follows them."""
+    m.manual_seed(seed)
+    samples = m.multinomial(m.tensor(weights), num_samples, True)
+    return samples.numpy(), m.rand(3).numpy()
+
+
+def _assert_same_draws(weights: np.ndarray, num_samples: int, seed: int) -> None:
+    torch = require_torch()
+    ours, ours_next = _draw(tinygrad_rnn, weights, num_samples, seed)
+    theirs, theirs_next = _draw(torch, weights, num_samples, seed)
+    assert ours.dtype == theirs.dtype == np.int64
+    np.testing.assert_array_equal(ours, theirs)
+    np.testing.assert_array_equal(ours_next, theirs_next)  # the stream moved on by the same amount
+
+
+def _weights(dims: int, dtype: Any) -> st.SearchStrategy:
+    """Non-negative weights with a positive sum in every row; some zero weights, unnormalised."""
+    shape = st.tuples(*[st.integers(1, 6)] * dims) if dims == 2 else st.tuples(st.integers(1, 12))
+    elements = st.one_of(st.just(0.0), st.floats(2.0**-10, 50.0, width=32))
+    return arrays(shape, dtype, elements).filter(lambda w: (w.sum(axis=-1) > 0).all())
+
+
+@pytest.mark.parametrize("dtype", [tinygrad_rnn.float32, tinygrad_rnn.float64])
+@pytest.mark.parametrize("dims", [1, 2])
+@settings(max_examples=25)
+@given(data=st.data())
+def test_multinomial_with_replacement_draws_torchs_samples(dims: int, dtype: Any, data: Any) -> None:
+    weights = data.draw(_weights(dims, dtype))
+    _assert_same_draws(weights, data.draw(st.integers(2, 40)), data.draw(st.integers(0, 2**31)))
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_many_categories_with_tiny_and_huge_weights(dtype: Any) -> None:
+    """Weights over 16 orders of magnitude: the cumulative sums round, and ties at zero weights
+    test the search's side (torch takes the first index whose cumulative value reaches u)."""
+    rng = np.random.default_rng(0)
+    weights = np.exp(rng.normal(0, 8, (3, 500))) * (rng.random((3, 500)) > 0.3)
+    weights[:, -1] += 1e-3
+    _assert_same_draws(weights.astype(dtype), 400, seed=7)
+
+
+def test_categorical_sample_shape_matches_torch() -> None:
+    torch = require_torch()
+    probs = [[0.2, 0.3, 0.5], [0.6, 0.1, 0.3]]
+    results = []
+    for m in (tinygrad_rnn, torch):
+        m.manual_seed(3)
+        sample = m.distributions.Categorical(m.tensor(probs)).sample((4, 5))
+        results.append((sample.numpy(), m.randn(4).numpy()))
+    np.testing.assert_array_equal(results[0][0], results[1][0])
+    np.testing.assert_array_equal(results[0][1], results[1][1])
