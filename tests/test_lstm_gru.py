@@ -441,62 +441,6 @@ def test_cell_errors():
         check_error(case)
 
 
-# ---------------------------------------------------------------------------- tutorial code
-def lstm_tagger_tutorial(torch, epochs):
-    """PyTorch's "Sequence Models and LSTM Networks" tutorial, as written there (fewer epochs)."""
-    nn, F, optim = torch.nn, torch.nn.functional, torch.optim
-    torch.manual_seed(1)
-    lstm = nn.LSTM(3, 3)
-    inputs = [torch.randn(1, 3) for _ in range(5)]
-    hidden = (torch.randn(1, 1, 3), torch.randn(1, 1, 3))
-    for i in inputs:
-        out, hidden = lstm(i.view(1, 1, -1), hidden)
-    inputs = torch.cat(inputs).view(len(inputs), 1, -1)
-    hidden = (torch.randn(1, 1, 3), torch.randn(1, 1, 3))
-    out, hidden = lstm(inputs, hidden)
-    printed = [repr(out), repr(hidden)]
-    training_data = [("The dog ate the apple".split(), ["DET", "NN", "V", "DET", "NN"]),
-                     ("Everybody read that book".split(), ["NN", "V", "DET", "NN"])]
-    word_to_ix = {}
-    for sent, _ in training_data:
-        for word in sent:
-            word_to_ix.setdefault(word, len(word_to_ix))
-    tag_to_ix = {"DET": 0, "NN": 1, "V": 2}
-
-    class LSTMTagger(nn.Module):
-        def __init__(self, embedding_dim, hidden_dim, vocab_size, tagset_size):
-            super().__init__()
-            self.word_embeddings = nn.Embedding(vocab_size, embedding_dim)
-            self.lstm = nn.LSTM(embedding_dim, hidden_dim)
-            self.hidden2tag = nn.Linear(hidden_dim, tagset_size)
-
-        def forward(self, sentence):
-            embeds = self.word_embeddings(sentence)
-            lstm_out, _ = self.lstm(embeds.view(len(sentence), 1, -1))
-            return F.log_softmax(self.hidden2tag(lstm_out.view(len(sentence), -1)), dim=1)
-
-    def prepare_sequence(seq, to_ix):
-        return torch.tensor([to_ix[w] for w in seq], dtype=torch.long)
-
-    model = LSTMTagger(6, 6, len(word_to_ix), len(tag_to_ix))
-    loss_function, optimizer = nn.NLLLoss(), optim.SGD(model.parameters(), lr=0.1)
-    for _ in range(epochs):
-        for sentence, tags in training_data:
-            model.zero_grad()
-            loss = loss_function(model(prepare_sequence(sentence, word_to_ix)), prepare_sequence(tags, tag_to_ix))
-            loss.backward()
-            optimizer.step()
-    with torch.no_grad():
-        printed.append(repr(model(prepare_sequence(training_data[0][0], word_to_ix))))
-    return printed
-
-
-def test_lstm_tagger_tutorial_prints_what_torch_prints():
-    """Our random stream, init and math are torch's: the tutorial's printouts are the same text."""
-    torch = require_torch()
-    assert lstm_tagger_tutorial(tinygrad_rnn, 30) == lstm_tagger_tutorial(torch, 30)
-
-
 @pytest.mark.filterwarnings("ignore:LSTM with projections is not supported")  # torch's oneDNN note
 @pytest.mark.parametrize("kind, kwargs, dtype", [("LSTM", {}, "float32"), ("LSTM", {}, "float64"),
                                                  ("LSTM", {"proj_size": 1}, "float32"), ("GRU", {}, "float32"),
