@@ -1,12 +1,7 @@
-"""`save` and `load`: state dicts to disk and back, in a format that never unpickles.
+"""tinygrad_rnn's first file format (before it wrote torch's): a numpy `.npz` archive. Still read.
 
-    torch.save(model.state_dict(), "model.npz")
-    model.load_state_dict(torch.load("model.npz"))
-
-torch pickles, so `torch.load` of an untrusted file can run code. We store data only:
-
-**The file format** is a numpy `.npz` archive (a zip of `.npy` files), read back with
-`np.load(..., allow_pickle=False)`:
+`load` reads these files; `save` no longer writes them (`write_npz` stays for tests and for anyone
+who wants a file with no pickle at all). The layout, a zip of `.npy` files:
 
 - entry `__manifest__`: a uint8 array holding UTF-8 JSON,
   `{"format": "tinygrad_rnn", "version": 1, "root": NODE}`;
@@ -27,25 +22,26 @@ A NODE describes one Python value:
     {"type": "ref", "array": "t0"}                 the same tensor object seen a second time
 
 Dict keys are nodes too, so the integer keys of an optimizer's state dict stay integers. A tensor
-that appears twice is stored once and loads as one object (as torch keeps shared tensors shared).
-Anything else (a whole nn.Module, a function, a custom class) is refused with a TypeError: store
-its `state_dict()` instead. Loading a pickle, a torch `.pt` file, a truncated or a foreign file
-raises a RuntimeError that names the file and says what was expected.
+that appears twice is stored once and loads as one object.
+
+Reading never unpickles and reads only the entries the manifest refers to; each `.npy` header is
+parsed first and its declared size checked against the entry before anything is allocated, and
+the manifest may nest at most MAX_NESTING levels.
 """
 from __future__ import annotations
 
-import io
 import json
-import os
 import zipfile
 from collections import OrderedDict
-from typing import Any, BinaryIO
+from typing import Any
 
 import numpy as np
 
-from . import dtypes
-from .size import Size
-from .tensor import Tensor
+from .. import dtypes
+from ..size import Size
+from ..tensor import Tensor
+from .errors import MAX_NESTING, MalformedFileError
+from .zip_members import check_member, open_member
 
 FORMAT, VERSION = "tinygrad_rnn", 1
 MANIFEST = "__manifest__"
@@ -107,60 +103,120 @@ class _Writer:
         name = self._store(t._data)
         self.seen[id(t)] = name
         self.keep_alive.append(t)
-        from .nn.parameter import Parameter
+        from ..nn.parameter import Parameter
 
         return {"type": "tensor", "array": name, "requires_grad": t.requires_grad,
                 "parameter": isinstance(t, Parameter)}
 
 
-def save(obj: Any, f: str | os.PathLike | BinaryIO, pickle_module: Any = None, pickle_protocol: int = 2,
-         _use_new_zipfile_serialization: bool = True) -> None:
-    """Write `obj` (a state dict, or any nest of tensors, numbers, strings, lists, tuples, dicts)
-    to the path or binary file `f` in the documented `.npz` format (see the module docstring)."""
+def write_npz(obj: Any, stream: Any) -> None:
+    """Write `obj` to the binary `stream` in this (old) format."""
     writer = _Writer()
     root = writer.node(obj)
     manifest = json.dumps({"format": FORMAT, "version": VERSION, "root": root})
     entries = {MANIFEST: np.frombuffer(manifest.encode("utf-8"), dtype=np.uint8), **writer.arrays}
-    if isinstance(f, (str, os.PathLike)):
-        with open(f, "wb") as fh:  # open ourselves: np.savez would append ".npz" to a bare path
-            np.savez(fh, **entries)
-    else:
-        np.savez(f, **entries)
+    np.savez(stream, **entries)
 
 
 # ---------------------------------------------------------------- load
-class _Reader:
-    """Rebuilds values from manifest nodes, taking the arrays from the archive."""
+MAX_MANIFEST_BYTES = 64 * 2**20
 
-    def __init__(self, arrays: dict[str, np.ndarray], where: str) -> None:
-        self.arrays, self.where = arrays, where
+
+def is_npz(names: list[str]) -> bool:
+    return f"{MANIFEST}.npy" in names
+
+
+def read(zf: zipfile.ZipFile, total_size: int) -> Any:
+    """The value stored in an open archive of this format (MalformedFileError if it is damaged)."""
+    raw = _npy_bytes(zf, MANIFEST, total_size, MAX_MANIFEST_BYTES)
+    try:
+        manifest = json.loads(raw.tobytes().decode("utf-8"))
+    except (ValueError, UnicodeDecodeError, RecursionError) as e:
+        raise MalformedFileError(f"the manifest is not valid UTF-8 JSON ({type(e).__name__})") from None
+    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT or "root" not in manifest:
+        raise MalformedFileError(f"the manifest does not say format {FORMAT!r}")
+    if manifest.get("version") != VERSION:
+        raise MalformedFileError(f"its format version {str(manifest.get('version'))[:20]!r} is not the supported "
+                                 f"{VERSION}")
+    try:
+        return _Reader(zf, total_size).value(manifest["root"], 0)
+    except (KeyError, TypeError, ValueError, AttributeError) as e:
+        raise MalformedFileError(f"the manifest is malformed ({type(e).__name__}: {e})") from None
+
+
+def _npy_bytes(zf: zipfile.ZipFile, name: str, total_size: int, limit: int | None = None) -> np.ndarray:
+    """The array in entry `name`.npy; its header's shape and dtype are checked against the entry's size
+    before the array is allocated, and object arrays (which need pickle) are refused."""
+    info = check_member(zf, f"{name}.npy", total_size)
+    if limit is not None and info.file_size > limit:
+        raise MalformedFileError(f"entry {name!r} is {info.file_size} bytes; at most {limit} are expected")
+    with zf.open(info) as fh:
+        try:
+            version = np.lib.format.read_magic(fh)
+            shape, fortran, dtype = {(1, 0): np.lib.format.read_array_header_1_0,
+                                     (2, 0): np.lib.format.read_array_header_2_0}[version](fh)
+        except (ValueError, KeyError, EOFError, zipfile.BadZipFile) as e:
+            raise MalformedFileError(f"entry {name!r} has no valid .npy header ({e})") from None
+        header_size = fh.tell()
+    if dtype.hasobject or dtype.kind == "V":
+        raise MalformedFileError(f"entry {name!r} is an array of dtype {dtype}, which cannot be read without pickle")
+    count = int(np.prod(shape, dtype=object))
+    if count * dtype.itemsize != info.file_size - header_size:
+        raise MalformedFileError(f"entry {name!r} declares shape {shape} of {dtype} ({count * dtype.itemsize} bytes) "
+                                 f"but holds {info.file_size - header_size}")
+    array = np.empty(count, dtype=dtype)
+    with open_member(zf, info) as stream:
+        skip = memoryview(bytearray(header_size))
+        _fill(stream, skip)
+        _fill(stream, memoryview(array.view(np.uint8)) if count else memoryview(b""))
+    array = array.reshape(shape[::-1]).T if fortran else array.reshape(shape)
+    return array if array.dtype.isnative else array.astype(array.dtype.newbyteorder("="))
+
+
+def _fill(stream: Any, view: memoryview) -> None:
+    done = 0
+    while done < len(view):
+        got = stream.readinto(view[done:])
+        if not got:
+            raise MalformedFileError("an entry ends early: the file is truncated")
+        done += got
+
+
+class _Reader:
+    """Rebuilds values from manifest nodes, reading each array the first time a node refers to it."""
+
+    def __init__(self, zf: zipfile.ZipFile, total_size: int) -> None:
+        self.zf, self.total_size = zf, total_size
+        self.names = {n[:-4] for n in zf.namelist() if n.endswith(".npy")}
         self.tensors: dict[str, Tensor] = {}
 
     def _array(self, node: dict) -> np.ndarray:
         name = node.get("array")
-        if name not in self.arrays:
-            raise _corrupt(self.where, f"the manifest refers to a missing array entry {name!r}")
-        return self.arrays[name]
+        if name == MANIFEST or name not in self.names:
+            raise MalformedFileError(f"the manifest refers to a missing array entry {str(name)[:40]!r}")
+        return _npy_bytes(self.zf, name, self.total_size)
 
-    def value(self, node: Any) -> Any:
+    def value(self, node: Any, depth: int) -> Any:
+        if depth > MAX_NESTING:
+            raise MalformedFileError(f"the manifest nests deeper than {MAX_NESTING} levels")
         if not isinstance(node, dict) or "type" not in node:
-            raise _corrupt(self.where, f"a manifest node is not an object with a 'type': {str(node)[:80]}")
+            raise MalformedFileError(f"a manifest node is not an object with a 'type': {str(node)[:80]}")
         kind = node["type"]
         if kind == "tensor":
             return self._tensor(node)
         if kind == "ref":
             if node.get("array") not in self.tensors:
-                raise _corrupt(self.where, f"a reference to an unknown tensor {node.get('array')!r}")
+                raise MalformedFileError(f"a reference to an unknown tensor {str(node.get('array'))[:40]!r}")
             return self.tensors[node["array"]]
         if kind == "ndarray":
             return self._array(node)
         if kind == "npscalar":
             return self._array(node)[()]
         if kind in ("dict", "OrderedDict"):
-            pairs = [(self.value(k), self.value(v)) for k, v in node["items"]]
+            pairs = [(self.value(k, depth + 1), self.value(v, depth + 1)) for k, v in node["items"]]
             return OrderedDict(pairs) if kind == "OrderedDict" else dict(pairs)
         if kind in ("list", "tuple", "Size"):
-            items = [self.value(v) for v in node["items"]]
+            items = [self.value(v, depth + 1) for v in node["items"]]
             return {"list": list, "tuple": tuple, "Size": Size}[kind](items)
         if kind == "None":
             return None
@@ -168,22 +224,22 @@ class _Reader:
             value = node["value"]
             expected = {"int": int, "bool": bool, "str": str}[kind]
             if type(value) is not expected:
-                raise _corrupt(self.where, f"a {kind} node holds {type(value).__name__}")
+                raise MalformedFileError(f"a {kind} node holds {type(value).__name__}")
             return value
         if kind == "float":
             return float(node["value"])
         if kind == "bytes":
             return bytes.fromhex(node["value"])
         if kind == "dtype":
-            return dtypes.as_dtype(getattr(dtypes, node["value"]))
-        raise _corrupt(self.where, f"unknown node type {kind!r}")
+            return {d.name: d for d in dtypes._ALL}[node["value"]]
+        raise MalformedFileError(f"unknown node type {str(kind)[:40]!r}")
 
     def _tensor(self, node: dict) -> Tensor:
         data = self._array(node)
         if data.dtype not in dtypes._BY_NUMPY:
-            raise _corrupt(self.where, f"array {node['array']!r} has dtype {data.dtype}, which is not a tensor dtype")
+            raise MalformedFileError(f"array {node['array']!r} has dtype {data.dtype}, which is not a tensor dtype")
         if node.get("parameter"):
-            from .nn.parameter import Parameter
+            from ..nn.parameter import Parameter
 
             t: Tensor = Parameter(Tensor._make(data), bool(node.get("requires_grad")))
         else:
@@ -191,67 +247,3 @@ class _Reader:
             t._requires_grad = bool(node.get("requires_grad")) and data.dtype.kind == "f"
         self.tensors[node["array"]] = t
         return t
-
-
-def _describe(f: Any) -> str:
-    return repr(os.fspath(f)) if isinstance(f, (str, os.PathLike)) else f"the file object {f!r}"
-
-
-def _corrupt(where: str, why: str) -> RuntimeError:
-    return RuntimeError(f"tinygrad_rnn.load: {where} is not a valid tinygrad_rnn.save file: {why}")
-
-
-def _read_bytes(f: Any) -> bytes:
-    if isinstance(f, (str, os.PathLike)):
-        with open(f, "rb") as fh:
-            return fh.read()
-    return f.read()
-
-
-def _kind_of_foreign(raw: bytes, names: list[str] | None) -> str:
-    """A guess at what a non-tinygrad_rnn file is, for the error message."""
-    if names is not None and any(n.endswith("data.pkl") for n in names):
-        return "it looks like a torch.save file (a zip holding a pickle), which we never unpickle"
-    if names is not None:
-        return f"it is a zip/npz archive without a {MANIFEST!r} entry"
-    if raw[:1] == b"\x80" or raw[:1] in (b"(", b"]", b"}"):
-        return "it looks like a pickle (e.g. from pickle.dump or an old torch.save), which we never unpickle"
-    if not raw:
-        return "the file is empty"
-    return "it is not a zip/npz archive (expected the bytes 'PK' at the start)"
-
-
-def load(f: str | os.PathLike | BinaryIO, map_location: Any = None, pickle_module: Any = None, *,
-         weights_only: bool | None = None, mmap: bool | None = None, **pickle_load_args: Any) -> Any:
-    """Read back what `save` wrote. Never unpickles, so an untrusted file cannot run code.
-
-    `map_location`, `weights_only` and `mmap` are accepted for torch compatibility (everything is
-    on the CPU, and only data is ever loaded).
-    """
-    where = _describe(f)
-    raw = _read_bytes(f)
-    if not raw.startswith(b"PK"):
-        raise _corrupt(where, _kind_of_foreign(raw, None))
-    try:
-        names = zipfile.ZipFile(io.BytesIO(raw)).namelist()
-    except (zipfile.BadZipFile, OSError, ValueError) as e:
-        raise _corrupt(where, f"the zip archive is damaged or truncated ({e})") from None
-    if f"{MANIFEST}.npy" not in names:
-        raise _corrupt(where, _kind_of_foreign(raw, names))
-    try:
-        with np.load(io.BytesIO(raw), allow_pickle=False) as archive:
-            arrays = {name: archive[name] for name in archive.files}
-    except Exception as e:  # a damaged member, or an object array that would need pickle
-        raise _corrupt(where, f"an array entry cannot be read without pickle or is damaged ({e})") from None
-    try:
-        manifest = json.loads(arrays.pop(MANIFEST).tobytes().decode("utf-8"))
-    except (ValueError, UnicodeDecodeError) as e:
-        raise _corrupt(where, f"the manifest is not valid UTF-8 JSON ({e})") from None
-    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT or "root" not in manifest:
-        raise _corrupt(where, f"the manifest does not say format {FORMAT!r}")
-    if manifest.get("version") != VERSION:
-        raise _corrupt(where, f"format version {manifest.get('version')!r} is not the supported {VERSION}")
-    try:
-        return _Reader(arrays, where).value(manifest["root"])
-    except (KeyError, TypeError, ValueError, AttributeError) as e:
-        raise _corrupt(where, f"the manifest is malformed ({type(e).__name__}: {e})") from None

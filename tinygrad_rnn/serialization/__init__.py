@@ -1,0 +1,179 @@
+"""`save` and `load`, file-compatible with `torch.save` and `torch.load` in both directions, and safe.
+
+    torch.save(model.state_dict(), "model.pt")        # real PyTorch can torch.load this file
+    model.load_state_dict(torch.load("model.pt"))      # and we read the files PyTorch writes
+
+`save` writes torch's zip format (see `torch_zip.py`); `load` reads that, torch's older non-zip
+format (`torch_legacy.py`), safetensors files (by the `.safetensors` suffix, as torch does) and the
+`.npz` files earlier versions of tinygrad_rnn wrote (`npz_format.py`).
+
+Why loading is safe: torch files are pickles, and a pickle can name any Python function to call.
+We never use Python's unpickler. `restricted_unpickler.py` reads the pickle opcodes itself and
+builds only tensors, dtypes, sizes, containers and plain values, through an allowlist modelled on
+torch's `weights_only=True` loader; any other name raises `pickle.UnpicklingError` before anything
+runs, whatever `weights_only` says. Every other problem with a file (truncated, corrupted,
+inconsistent sizes, too deeply nested) raises `MalformedFileError`, a RuntimeError naming the file.
+See docs/serialization.md.
+"""
+from __future__ import annotations
+
+import io
+import os
+import pickle
+import zipfile
+from typing import Any, BinaryIO
+
+import numpy as np
+
+from . import npz_format, torch_legacy, torch_zip
+from .atomic import atomic_write
+from .errors import MalformedFileError, describe, malformed
+from .zip_members import archive_size
+
+__all__ = ["save", "load", "MalformedFileError"]
+
+FileLike = str | os.PathLike | BinaryIO
+
+
+# ---------------------------------------------------------------- save
+def save(obj: Any, f: FileLike, pickle_module: Any = pickle, pickle_protocol: int = 2,
+         _use_new_zipfile_serialization: bool = True, _disable_byteorder_record: bool = False) -> None:
+    """Write `obj` (a state_dict, an optimizer's state_dict, a checkpoint dict of tensors, numbers,
+    strings, lists...) to the path or binary file `f` as `torch.save` does, so `torch.load` reads it.
+
+    A path is replaced atomically: the previous file survives any failure. Whole modules,
+    numpy arrays and other objects are refused with a TypeError (save a module's `state_dict()`).
+    """
+    if pickle_module is not pickle:
+        raise NotImplementedError("tinygrad_rnn.save: pickle_module other than the standard pickle is not "
+                                  "supported; tinygrad_rnn writes the checkpoint's pickle itself")
+    if type(pickle_protocol) is not int or not 2 <= pickle_protocol <= pickle.HIGHEST_PROTOCOL:
+        raise NotImplementedError(f"tinygrad_rnn.save: pickle_protocol={pickle_protocol!r} is not supported "
+                                  f"(2 to {pickle.HIGHEST_PROTOCOL})")
+    if not isinstance(f, (str, os.PathLike)) and not hasattr(f, "write"):
+        raise AttributeError("expected 'f' to be string, path, or a file-like object with a 'write' attribute")
+
+    def write(stream: Any, name: str) -> None:
+        if _use_new_zipfile_serialization:
+            torch_zip.write(obj, stream, name, pickle_protocol, not _disable_byteorder_record)
+        else:
+            torch_legacy.write(obj, stream, pickle_protocol)
+
+    if isinstance(f, (str, os.PathLike)):
+        archive_name = os.path.splitext(os.path.basename(os.fspath(f)))[0] or "archive"
+        with atomic_write(f) as fh:
+            write(fh, archive_name)
+    elif _seekable(f):
+        write(f, "archive")
+    else:  # a pipe or socket: zipfile needs to seek, so build the file in memory first
+        buffer = io.BytesIO()
+        write(buffer, "archive")
+        f.write(buffer.getvalue())
+
+
+def _seekable(f: Any) -> bool:
+    try:
+        return bool(f.seekable()) and f.tell() >= 0
+    except (AttributeError, OSError, ValueError):
+        return False
+
+
+# ---------------------------------------------------------------- load
+def load(f: FileLike, map_location: Any = None, pickle_module: Any = None, *, weights_only: bool | None = None,
+         mmap: bool | None = None, **pickle_load_args: Any) -> Any:
+    """Read a file written by `torch.save` (zip or legacy format), by `tinygrad_rnn.save`, a
+    `.safetensors` file, or an `.npz` file of earlier tinygrad_rnn versions.
+
+    Only data is ever built (see the module docstring), so `weights_only=False` loads the same
+    things as `weights_only=True`. `map_location` follows torch's rules; everything lands on the
+    CPU. `mmap=True` maps the file's storages instead of reading them (paths to zip files only).
+    `pickle_load_args` may hold `encoding` and `errors` (for Python 2 strings in old files).
+    """
+    if weights_only and pickle_module is not None:
+        raise RuntimeError("Can not safely load weights when explicit pickle_module is specified")
+    if pickle_module is not None and pickle_module is not pickle:
+        raise NotImplementedError("tinygrad_rnn.load: pickle_module other than the standard pickle is not "
+                                  "supported; tinygrad_rnn never runs an unpickler other than its restricted one")
+    unknown = set(pickle_load_args) - {"encoding", "errors", "fix_imports"}
+    if unknown:
+        raise TypeError(f"'{sorted(unknown)[0]}' is an invalid keyword argument for Unpickler()")
+    options = dict(map_location=map_location, weights_only=weights_only,
+                   encoding=pickle_load_args.get("encoding", "utf-8"), errors=pickle_load_args.get("errors", "strict"))
+    is_path = isinstance(f, (str, os.PathLike))
+    if is_path and os.fspath(f).endswith(".safetensors"):
+        return _load_safetensors(os.fspath(f), map_location)
+    if mmap and not is_path:
+        raise ValueError("f must be a file path in order to use the mmap argument")
+    where = describe(f)
+    with _open_for_reading(f) as stream:
+        try:
+            return _load_stream(stream, f if mmap else None, where, options)
+        except MalformedFileError as e:
+            raise malformed(where, str(e)) from None
+        except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError) as e:
+            raise malformed(where, f"the zip archive is damaged or truncated ({e})") from None
+
+
+def _load_stream(stream: Any, mmap_path: Any, where: str, options: dict) -> Any:
+    start = stream.tell()
+    head = stream.read(512)
+    stream.seek(start)
+    if head.startswith(b"PK"):
+        total_size = archive_size(stream)
+        zf = zipfile.ZipFile(stream)
+        names = zf.namelist()
+        if npz_format.is_npz(names):
+            _refuse_mmap(mmap_path)
+            return npz_format.read(zf, total_size)
+        prefix = torch_zip.archive_prefix(names, where)
+        if prefix is None:
+            raise MalformedFileError("it is a zip archive but neither a torch checkpoint (no archive/data.pkl) nor "
+                                     "a tinygrad_rnn .npz file (no __manifest__ entry)")
+        mapped = np.memmap(mmap_path, dtype=np.uint8, mode="c") if mmap_path is not None else None
+        return torch_zip.read(zf, prefix, total_size, where=where, mapped=mapped, **options)
+    if not head:
+        raise MalformedFileError("the file is empty")
+    if torch_legacy.is_legacy_tar(head):
+        raise NotImplementedError(f"tinygrad_rnn.load: {where} is in the .tar format of torch < 0.4, which torch "
+                                  "itself no longer loads with weights_only=True; re-save it with a newer torch")
+    if head[:1] == b"\x80":
+        _refuse_mmap(mmap_path)
+        return torch_legacy.read(stream.read(), where=where, **options)
+    raise MalformedFileError("it is not a checkpoint: not a zip archive (torch.save, tinygrad_rnn.save), not a "
+                             "pickle (torch's legacy format), and not named .safetensors")
+
+
+def _refuse_mmap(mmap_path: Any) -> None:
+    if mmap_path is not None:
+        raise RuntimeError("mmap can only be used with files saved with `torch.save(_use_new_zipfile_serialization="
+                           "True), please torch.save your checkpoint with this option in order to use mmap.")
+
+
+class _open_for_reading:
+    """A seekable binary stream over `f`; closes it afterwards only if we opened it."""
+
+    def __init__(self, f: FileLike) -> None:
+        self.f, self.opened = f, None
+
+    def __enter__(self) -> Any:
+        if isinstance(self.f, (str, os.PathLike)):
+            self.opened = open(self.f, "rb")
+            return self.opened
+        if _seekable(self.f):
+            return self.f
+        return io.BytesIO(self.f.read())
+
+    def __exit__(self, *exc: Any) -> None:
+        if self.opened is not None:
+            self.opened.close()
+
+
+def _load_safetensors(path: str, map_location: Any) -> Any:
+    """torch.load hands a path ending in .safetensors to safetensors; so do we."""
+    if isinstance(map_location, dict) or (callable(map_location) and not isinstance(map_location, str)):
+        kind = "dict" if isinstance(map_location, dict) else "callable"
+        raise RuntimeError(f"Loading safetensors file with {kind} map_location is not supported. Use a device "
+                           "string or torch.device instead.")
+    from .. import safetensors
+
+    return safetensors.load_file(path, device="cpu" if map_location is None else str(map_location))

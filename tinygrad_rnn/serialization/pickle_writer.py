@@ -1,0 +1,276 @@
+"""Writes a checkpoint's pickle the way `torch.save` does, opcode by opcode, without importing torch.
+
+torch's loader (`weights_only=True`) accepts a pickle only if every GLOBAL it names is on its
+allowlist. Python's own `pickle.Pickler` would have to import `torch._utils` to name
+`_rebuild_tensor_v2`, so we write the few protocol-2 opcodes a checkpoint needs ourselves:
+
+    tensor     GLOBAL torch._utils._rebuild_tensor_v2, then the tuple
+               (storage, storage_offset, size, stride, requires_grad, OrderedDict()), then REDUCE
+    storage    a persistent id ('storage', GLOBAL torch.FloatStorage, key, 'cpu', numel): the
+               bytes themselves live outside the pickle (the zip member data/<key>)
+    Parameter  GLOBAL torch._utils._rebuild_parameter, (tensor, requires_grad, OrderedDict())
+    OrderedDict, dict, list, tuple, set, str, bytes, int, float, bool, None, torch.Size, dtypes
+
+Tensors that view one numpy array share one storage (with their own offset and strides), and a
+tensor object met twice is written once and referenced (memo), so both stay shared after loading.
+"""
+from __future__ import annotations
+
+import struct
+from collections import OrderedDict
+from typing import Any
+
+import numpy as np
+
+from .. import dtypes
+from ..device import device
+from ..size import Size
+from ..tensor import Tensor
+from .errors import MAX_NESTING
+
+PROTO, STOP, MARK, NONE, TRUE, FALSE = b"\x80", b".", b"(", b"N", b"\x88", b"\x89"
+EMPTY_TUPLE, TUPLE, TUPLE1, TUPLE2, TUPLE3 = b")", b"t", b"\x85", b"\x86", b"\x87"
+EMPTY_LIST, APPENDS, EMPTY_DICT, SETITEMS = b"]", b"e", b"}", b"u"
+GLOBAL, REDUCE, BUILD, BINPERSID = b"c", b"R", b"b", b"Q"
+BININT1, BININT2, BININT, LONG1, LONG4, BINFLOAT, BINUNICODE = b"K", b"M", b"J", b"\x8a", b"\x8b", b"G", b"X"
+BINPUT, LONG_BINPUT, BINGET, LONG_BINGET = b"q", b"r", b"h", b"j"
+
+
+def storage_name(dt: dtypes.dtype) -> str:
+    """torch's legacy storage class for a dtype: float32 -> 'FloatStorage'."""
+    return f"{dt._legacy}Storage"
+
+
+class StorageTable:
+    """The distinct arrays behind the tensors written so far, each under a key '0', '1', ..."""
+
+    def __init__(self) -> None:
+        self.arrays: list[np.ndarray] = []  # index = key; each C-contiguous and native-endian
+        self._key_of: dict[int, int] = {}  # id(root array) -> key
+        self._keep_alive: list[Any] = []  # the ids above stay valid while we hold the objects
+
+    def place(self, array: np.ndarray) -> tuple[int, int, tuple[int, ...]]:
+        """(storage key, element offset, element strides) of `array` inside a stored storage."""
+        root, offset = _root_of(array)
+        if root is None:  # not a plain view of a contiguous array: store a packed copy of its own
+            root, offset = array.copy(order="C"), 0
+            array = root
+        if id(root) not in self._key_of:
+            self._key_of[id(root)] = len(self.arrays)
+            self.arrays.append(root.reshape(-1))  # a contiguous array reshapes without copying
+            self._keep_alive.append(root)
+        strides = tuple(s // array.itemsize for s in array.strides) if array.size else _packed_strides(array.shape)
+        return self._key_of[id(root)], offset, strides
+
+
+def _packed_strides(shape: tuple[int, ...]) -> tuple[int, ...]:
+    strides, step = [], 1
+    for n in reversed(shape):
+        strides.append(step)
+        step *= max(n, 1)
+    return tuple(reversed(strides))
+
+
+def _root_of(array: np.ndarray) -> tuple[np.ndarray | None, int]:
+    """The contiguous array `array` is a view of, and its element offset there; (None, 0) when
+    `array` cannot be described as (offset, non-negative strides) inside such an array."""
+    root = array
+    while isinstance(root.base, np.ndarray):
+        root = root.base
+    item = array.itemsize
+    if (root.dtype != array.dtype or not root.flags.c_contiguous or not array.dtype.isnative
+            or any(s < 0 or s % item for s in array.strides)):
+        return None, 0
+    start = array.__array_interface__["data"][0] - root.__array_interface__["data"][0]
+    extent = sum((n - 1) * s for n, s in zip(array.shape, array.strides)) + item if array.size else 0
+    if start < 0 or start % item or start + extent > root.nbytes:
+        return None, 0
+    return root, start // item
+
+
+class TorchPickler:
+    """Turns one value into the bytes of a torch checkpoint's `data.pkl`.
+
+    `legacy=True` writes the persistent ids of torch's pre-1.6 (non-zip) format, which carry one
+    more field (a view description, always None).
+    """
+
+    def __init__(self, storages: StorageTable, protocol: int = 2, legacy: bool = False) -> None:
+        self.storages, self.protocol, self.legacy = storages, protocol, legacy
+        self.out: list[bytes] = []
+        self._memo: dict[int, int] = {}  # id(tensor) -> memo slot, so a tensor met twice loads as one object
+        self._path: set[int] = set()  # ids of the containers being written, to catch cycles
+
+    def dump(self, obj: Any) -> bytes:
+        self.out = [PROTO, bytes([self.protocol])]
+        self._save(obj, 0)
+        self.out.append(STOP)
+        return b"".join(self.out)
+
+    # ------------------------------------------------------------ values
+    def _save(self, obj: Any, depth: int) -> None:
+        if depth > MAX_NESTING:
+            raise ValueError(f"tinygrad_rnn.save: the object nests deeper than {MAX_NESTING} levels")
+        if isinstance(obj, Tensor):
+            self._tensor(obj)
+        elif obj is None:
+            self.out.append(NONE)
+        elif isinstance(obj, bool):  # before int: bool is a subclass of int
+            self.out.append(TRUE if obj else FALSE)
+        elif type(obj) is int:
+            self._int(obj)
+        elif type(obj) is float:
+            self.out += [BINFLOAT, struct.pack(">d", obj)]
+        elif type(obj) is str:
+            self._str(obj)
+        elif type(obj) in (bytes, bytearray):
+            self._bytes(obj)
+        elif isinstance(obj, dtypes.dtype):
+            self._global("torch", obj.name)
+        elif isinstance(obj, device):
+            self._global("torch", "device")
+            self._save((str(obj),), depth + 1)
+            self.out.append(REDUCE)
+        elif type(obj) in (dict, OrderedDict, list, tuple, set, Size):
+            self._container(obj, depth)
+        else:
+            raise TypeError(
+                f"tinygrad_rnn.save cannot store an object of type {type(obj).__name__}: it stores tensors, numbers, "
+                "strings, bytes, None, dtypes, torch.Size and dicts/lists/tuples/sets of these, which is what "
+                "torch.load(weights_only=True) reads. To save a model, save its state_dict(); for a numpy "
+                "array, save torch.from_numpy(array)."
+            )
+
+    def _container(self, obj: Any, depth: int) -> None:
+        if id(obj) in self._path:
+            raise ValueError(f"tinygrad_rnn.save: the {type(obj).__name__} contains itself (a cycle), which a "
+                             "checkpoint cannot hold")
+        self._path.add(id(obj))
+        try:
+            {dict: self._dict, OrderedDict: self._dict, list: self._list, tuple: self._tuple, set: self._set,
+             Size: self._size}[type(obj)](obj, depth + 1)
+        finally:
+            self._path.discard(id(obj))
+
+    def _int(self, n: int) -> None:
+        if 0 <= n < 256:
+            self.out += [BININT1, bytes([n])]
+        elif 0 <= n < 65536:
+            self.out += [BININT2, struct.pack("<H", n)]
+        elif -(2**31) <= n < 2**31:
+            self.out += [BININT, struct.pack("<i", n)]
+        else:
+            raw = n.to_bytes((n.bit_length() + 8) // 8, "little", signed=True)
+            self.out += [LONG1, bytes([len(raw)])] if len(raw) < 256 else [LONG4, struct.pack("<I", len(raw))]
+            self.out.append(raw)
+
+    def _str(self, s: str) -> None:
+        raw = s.encode("utf-8", "surrogatepass")
+        self.out += [BINUNICODE, struct.pack("<I", len(raw)), raw]
+
+    def _bytes(self, b: bytes | bytearray) -> None:
+        # Protocol 2 has no bytes opcode: pickle writes _codecs.encode(text, 'latin1'), which torch allows.
+        if type(b) is bytearray:
+            self._global("builtins", "bytearray")
+        self._global("_codecs", "encode")
+        self._str(bytes(b).decode("latin1"))
+        self._str("latin1")
+        self.out += [TUPLE2, REDUCE]
+        if type(b) is bytearray:
+            self.out += [TUPLE1, REDUCE]
+
+    def _global(self, module: str, name: str) -> None:
+        self.out += [GLOBAL, f"{module}\n{name}\n".encode("ascii")]
+
+    def _tuple(self, items: tuple, depth: int) -> None:
+        if not items:
+            self.out.append(EMPTY_TUPLE)
+            return
+        if len(items) > 3:
+            self.out.append(MARK)
+        for item in items:
+            self._save(item, depth)
+        self.out.append({1: TUPLE1, 2: TUPLE2, 3: TUPLE3}.get(len(items), TUPLE))
+
+    def _list(self, items: list, depth: int) -> None:
+        self.out.append(EMPTY_LIST)
+        if items:
+            self.out.append(MARK)
+            for item in items:
+                self._save(item, depth)
+            self.out.append(APPENDS)
+
+    def _set(self, items: set, depth: int) -> None:
+        self._global("builtins", "set")
+        self._list(list(items), depth)
+        self.out += [TUPLE1, REDUCE]
+
+    def _size(self, size: Size, depth: int) -> None:
+        self._global("torch", "Size")
+        self._tuple((tuple(size),), depth)
+        self.out.append(REDUCE)
+
+    def _dict(self, d: dict, depth: int) -> None:
+        ordered = type(d) is OrderedDict
+        if ordered:
+            self._empty_ordered_dict()
+        else:
+            self.out.append(EMPTY_DICT)
+        if d:
+            self.out.append(MARK)
+            for key, value in d.items():
+                self._save(key, depth)
+                self._save(value, depth)
+            self.out.append(SETITEMS)
+        if ordered and vars(d):  # e.g. a module state_dict's `_metadata`, which torch restores with BUILD
+            self._dict(dict(vars(d)), depth + 1)
+            self.out.append(BUILD)
+
+    def _empty_ordered_dict(self) -> None:
+        self._global("collections", "OrderedDict")
+        self.out += [EMPTY_TUPLE, REDUCE]
+
+    # ------------------------------------------------------------ tensors
+    def _tensor(self, t: Tensor) -> None:
+        if id(t) in self._memo:
+            slot = self._memo[id(t)]
+            self.out += [BINGET, bytes([slot])] if slot < 256 else [LONG_BINGET, struct.pack("<I", slot)]
+            return
+        from ..nn.parameter import Parameter
+
+        if isinstance(t, Parameter):
+            self._global("torch._utils", "_rebuild_parameter")
+            self.out.append(MARK)
+            self._plain_tensor(t, requires_grad=False)
+            self.out.append(TRUE if t.requires_grad else FALSE)
+            self._empty_ordered_dict()
+            self.out += [TUPLE, REDUCE]
+        else:
+            self._plain_tensor(t, requires_grad=t.requires_grad)
+        slot = self._memo[id(t)] = len(self._memo)
+        self.storages._keep_alive.append(t)
+        self.out += [BINPUT, bytes([slot])] if slot < 256 else [LONG_BINPUT, struct.pack("<I", slot)]
+
+    def _plain_tensor(self, t: Tensor, requires_grad: bool) -> None:
+        array = t._data
+        key, offset, strides = self.storages.place(array)
+        self._global("torch._utils", "_rebuild_tensor_v2")
+        self.out.append(MARK)
+        self._persistent_id(key, t.dtype)
+        self._int(offset)
+        self._tuple(tuple(array.shape), 0)
+        self._tuple(strides, 0)
+        self.out.append(TRUE if requires_grad else FALSE)
+        self._empty_ordered_dict()
+        self.out += [TUPLE, REDUCE]
+
+    def _persistent_id(self, key: int, dt: dtypes.dtype) -> None:
+        self.out.append(MARK)
+        self._str("storage")
+        self._global("torch", storage_name(dt))
+        self._str(str(key))
+        self._str("cpu")
+        self._int(self.storages.arrays[key].size)
+        if self.legacy:
+            self.out.append(NONE)  # no view of a bigger storage
+        self.out += [TUPLE, BINPERSID]

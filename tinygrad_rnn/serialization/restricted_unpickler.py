@@ -1,0 +1,461 @@
+"""An unpickler that can build checkpoint data and nothing else, modelled on torch's `weights_only=True`.
+
+Python's `pickle.load` runs whatever a file tells it to: a GLOBAL opcode imports any function
+(`os.system`) and REDUCE calls it. That is why `torch.load` of an untrusted file is dangerous.
+
+This unpickler reads the opcodes itself and never imports anything. A GLOBAL is looked up in
+`ALLOWED`, a table of *our own* stand-ins for the names torch's weights-only loader allows
+(`torch._utils._rebuild_tensor_v2` -> a function that makes a numpy view; `torch.FloatStorage` ->
+an element type; `collections.OrderedDict` -> OrderedDict). Any other name raises
+`pickle.UnpicklingError` before anything runs; REDUCE and NEWOBJ call only values from the table;
+BUILD sets attributes only on an OrderedDict (a state_dict's `_metadata`); APPEND only on lists,
+SETITEM only on dicts.
+
+Limits checked as it reads: containers nest at most `MAX_NESTING` deep, strings and bytes cannot be
+longer than the data left, and storages are sized and checked by the caller's `persistent_load`.
+"""
+from __future__ import annotations
+
+import _compat_pickle
+import codecs
+import pickle
+import struct
+from collections import Counter, OrderedDict
+from collections.abc import Callable
+from typing import Any
+
+from .. import dtypes
+from ..device import device
+from ..nn.parameter import Parameter
+from ..size import Size
+from ..tensor import Tensor
+from .errors import MAX_NESTING, MalformedFileError
+from .storages import (
+    STORAGE_TYPES,
+    UNSUPPORTED_STORAGES,
+    StorageType,
+    rebuild_from_type_v2,
+    rebuild_parameter,
+    rebuild_parameter_with_state,
+    rebuild_tensor,
+    rebuild_tensor_v2,
+)
+
+
+def _bytes_from_text(text: Any, encoding: str = "utf-8", errors: str = "strict") -> bytes:
+    """_codecs.encode, which protocol 2 uses for bytes; only text codecs, only on str."""
+    if type(text) is not str or codecs.lookup(encoding).name not in ("latin-1", "iso8859-1", "utf-8", "ascii"):
+        raise MalformedFileError(f"_codecs.encode is called with {type(text).__name__} and codec {encoding!r}")
+    return codecs.encode(text, encoding, errors)
+
+
+def _bytearray(data: Any = b"", *encoding: Any) -> bytearray:
+    if encoding:
+        return bytearray(_bytes_from_text(data, *encoding))
+    if type(data) is not bytes:  # bytearray(10**12) would allocate a terabyte
+        raise MalformedFileError(f"bytearray is called with {type(data).__name__}, not bytes")
+    return bytearray(data)
+
+
+def _set(items: Any = ()) -> set:
+    if type(items) not in (list, tuple):
+        raise MalformedFileError(f"set is called with {type(items).__name__}, not a list")
+    return set(items)
+
+
+def _complex(real: Any = 0.0, imag: Any = 0.0) -> complex:
+    if type(real) not in (int, float) or type(imag) not in (int, float):
+        raise MalformedFileError("complex is called with something other than numbers")
+    return complex(real, imag)
+
+
+def _size(dims: Any = ()) -> Size:
+    if type(dims) is not tuple or not all(type(d) is int for d in dims):
+        raise MalformedFileError(f"torch.Size is called with {str(dims)[:80]}")
+    return Size(dims)
+
+
+def _device(kind: Any, index: Any = None) -> device:
+    if type(kind) is not str or (index is not None and type(index) is not int):
+        raise MalformedFileError(f"torch.device is called with {kind!r}, {index!r}")
+    return device(kind, index)
+
+
+def _ordered_dict(*args: Any) -> OrderedDict:
+    if args:
+        raise MalformedFileError("OrderedDict is called with arguments")
+    return OrderedDict()
+
+
+def _counter(*args: Any) -> Counter:
+    if args:
+        raise MalformedFileError("Counter is called with arguments")
+    return Counter()
+
+
+class _Unsupported:
+    """A name torch's weights-only loader allows but tinygrad_rnn cannot represent (complex, sparse...)."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+
+def _allowed_globals() -> dict[str, Any]:
+    table: dict[str, Any] = {
+        "collections.OrderedDict": _ordered_dict,
+        "collections.Counter": _counter,
+        "torch._utils._rebuild_tensor": rebuild_tensor,
+        "torch._utils._rebuild_tensor_v2": rebuild_tensor_v2,
+        "torch._utils._rebuild_parameter": rebuild_parameter,
+        "torch._utils._rebuild_parameter_with_state": rebuild_parameter_with_state,
+        "torch._tensor._rebuild_from_type_v2": rebuild_from_type_v2,
+        "torch.nn.parameter.Parameter": Parameter,
+        "torch.Tensor": Tensor,
+        "torch.Size": _size,
+        "torch.device": _device,
+        "_codecs.encode": _bytes_from_text,
+        "builtins.bytearray": _bytearray,
+        "builtins.set": _set,
+        "builtins.complex": _complex,
+    }
+    table.update({f"torch.{d.name}": d for d in dtypes._ALL})
+    table.update({f"torch.{name}": StorageType(name) for name in STORAGE_TYPES})
+    unsupported = [f"torch.{name}" for name in UNSUPPORTED_STORAGES] + [
+        f"torch.{d}" for d in ("bfloat16", "complex32", "complex64", "complex128", "uint16", "uint32", "uint64",
+                               "qint8", "qint32", "quint8", "quint4x2", "quint2x4", "float8_e4m3fn",
+                               "float8_e5m2", "float8_e4m3fnuz", "float8_e5m2fnuz", "float8_e8m0fnu")
+    ] + [f"torch._utils.{f}" for f in ("_rebuild_qtensor", "_rebuild_sparse_tensor", "_rebuild_meta_tensor_no_storage",
+                                       "_rebuild_nested_tensor", "_rebuild_wrapper_subclass",
+                                       "_rebuild_device_tensor_from_numpy", "_rebuild_device_tensor_from_cpu_tensor")
+         ] + ["torch.serialization._get_layout", "torch.storage.TypedStorage"]
+    table.update({name: _Unsupported(name) for name in unsupported})
+    return table
+
+
+ALLOWED = _allowed_globals()
+_CALLABLE = {id(v): v for v in ALLOWED.values() if callable(v) and not isinstance(v, (StorageType, dtypes.dtype))}
+BLOCKED_MODULES = ("sys", "os", "posix", "nt")  # refused by name, whatever else happens
+
+
+def forbidden_global_message(full_path: str, weights_only: bool | None) -> str:
+    """torch's wording, plus why tinygrad_rnn will not load the file at all."""
+    module = full_path.rpartition(".")[0]
+    if module in BLOCKED_MODULES:
+        text = f"Trying to load unsupported GLOBAL {full_path} whose module {module} is blocked."
+    else:
+        text = f"Unsupported global: GLOBAL {full_path} was not an allowed global by default."
+    text += (" tinygrad_rnn.load only builds tensors, storages, dtypes, torch.Size, OrderedDict/dict/list/tuple/set, "
+             "strings, bytes, numbers, bools and None, and never runs code from a file")
+    if weights_only is False:
+        text += " (weights_only=False does not change this: tinygrad_rnn never unpickles arbitrary objects)"
+    return text + "."
+
+
+def _opcodes() -> dict[int, str]:
+    names = {}
+    for op in ("PROTO", "FRAME", "STOP", "GLOBAL", "STACK_GLOBAL", "REDUCE", "NEWOBJ", "BUILD", "APPEND", "APPENDS",
+               "SETITEM", "SETITEMS", "ADDITEMS", "MARK", "TUPLE", "TUPLE1", "TUPLE2", "TUPLE3", "NONE", "NEWFALSE",
+               "NEWTRUE", "EMPTY_TUPLE", "EMPTY_LIST", "EMPTY_DICT", "EMPTY_SET", "BININT", "BININT1", "BININT2",
+               "LONG1", "LONG4", "BINFLOAT", "BINUNICODE", "SHORT_BINUNICODE", "BINSTRING", "SHORT_BINSTRING",
+               "BINBYTES", "SHORT_BINBYTES", "BINPERSID", "BINGET", "LONG_BINGET", "BINPUT", "LONG_BINPUT",
+               "MEMOIZE"):
+        names[getattr(pickle, op)[0]] = op.lower()
+    return names
+
+
+OPCODES = _opcodes()
+
+
+class RestrictedUnpickler:
+    """Reads one pickle from `data` (bytes). `persistent_load(pid)` turns a storage id into a Storage."""
+
+    def __init__(self, data: bytes, persistent_load: Callable[[tuple], Any], *, where: str,
+                 weights_only: bool | None = None, encoding: str = "utf-8", errors: str = "strict") -> None:
+        self.data, self.pos = memoryview(data), 0
+        self.persistent_load, self.where, self.weights_only = persistent_load, where, weights_only
+        self.encoding, self.errors = encoding, errors
+        self.memo: dict[int, Any] = {}
+        self.stack: list[Any] = []
+        self.metastack: list[list[Any]] = []
+        self.depth: dict[int, int] = {}  # id(container) -> how deep it nests
+        self.alive: list[Any] = []  # keeps the containers in `depth` alive, so their ids stay unique
+
+    def load(self) -> Any:
+        """The unpickled value. Malformed data raises MalformedFileError (the caller adds the file's name)."""
+        try:
+            while True:
+                code = self._read(1)[0]
+                handler = OPCODES.get(code)
+                if handler is None:
+                    raise pickle.UnpicklingError(f"Unsupported operand {code} (opcode {bytes([code])!r}): "
+                                                 "tinygrad_rnn.load reads only the opcodes of a checkpoint")
+                if handler == "stop":
+                    return self.stack.pop()
+                getattr(self, "_" + handler)()
+        except (pickle.UnpicklingError, NotImplementedError, MalformedFileError):
+            raise
+        except (IndexError, KeyError, TypeError, ValueError, AttributeError, struct.error, UnicodeError,
+                RuntimeError, OverflowError) as e:
+            raise MalformedFileError(f"its pickle is damaged near byte {self.pos} ({type(e).__name__}: {e})") from None
+
+    # ------------------------------------------------------------ reading
+    def _read(self, n: int) -> memoryview:
+        if n > len(self.data) - self.pos:
+            raise MalformedFileError(f"its pickle ends early (byte {self.pos} of {len(self.data)}, wants {n} more)")
+        out = self.data[self.pos:self.pos + n]
+        self.pos += n
+        return out
+
+    def _line(self) -> str:
+        end = bytes(self.data[self.pos:self.pos + 256]).find(b"\n")
+        if end < 0:
+            raise MalformedFileError(f"a GLOBAL name near byte {self.pos} has no end")
+        return bytes(self._read(end + 1)[:-1]).decode("utf-8")
+
+    def _unpack(self, fmt: str) -> Any:
+        return struct.unpack(fmt, self._read(struct.calcsize(fmt)))[0]
+
+    def _push(self, value: Any) -> None:
+        self.stack.append(value)
+
+    def _pop_mark(self) -> list[Any]:
+        items = self.stack
+        self.stack = self.metastack.pop()
+        return items
+
+    def _nest(self, container: Any, items: Any) -> None:
+        """Record that `items` went into `container`; refuse nesting deeper than MAX_NESTING."""
+        inner = max((self.depth.get(id(i), 0) for i in items), default=0)
+        if inner + 1 > self.depth.get(id(container), 0):
+            if inner + 1 > MAX_NESTING:
+                raise MalformedFileError(f"its data nests deeper than {MAX_NESTING} levels")
+            if id(container) not in self.depth:
+                self.alive.append(container)
+            self.depth[id(container)] = inner + 1
+
+    # ------------------------------------------------------------ the opcodes: names and calls
+    def _proto(self) -> None:
+        self._read(1)
+
+    def _frame(self) -> None:
+        self._read(8)  # protocol 4 framing: a length we do not need
+
+    def _global(self) -> None:
+        module, name = self._line(), self._line()
+        self._push(self._lookup(module, name))
+
+    def _stack_global(self) -> None:
+        name, module = self.stack.pop(), self.stack.pop()
+        if type(module) is not str or type(name) is not str:
+            raise MalformedFileError("STACK_GLOBAL names something with non-strings")
+        self._push(self._lookup(module, name))
+
+    def _lookup(self, module: str, name: str) -> Any:
+        if (module, name) in _compat_pickle.NAME_MAPPING:  # Python 2 names, as torch maps them
+            module, name = _compat_pickle.NAME_MAPPING[(module, name)]
+        module = _compat_pickle.IMPORT_MAPPING.get(module, module)
+        full_path = f"{module}.{name}"
+        value = ALLOWED.get(full_path) if module not in BLOCKED_MODULES else None
+        if value is None:
+            raise pickle.UnpicklingError(forbidden_global_message(full_path, self.weights_only))
+        if isinstance(value, _Unsupported):
+            raise NotImplementedError(f"tinygrad_rnn.load: {self.where} holds {full_path}, which torch can load but "
+                                      "tinygrad_rnn cannot represent (it has no complex, quantized, sparse or exotic "
+                                      "dtypes; bfloat16 storages are converted to float32)")
+        return value
+
+    def _reduce(self) -> None:
+        args = self.stack.pop()
+        func = self.stack[-1]
+        if _CALLABLE.get(id(func)) is not func or func in (Tensor, Parameter):
+            raise pickle.UnpicklingError(f"Trying to call reduce for unrecognized function {func!r}")
+        if type(args) is not tuple:
+            raise MalformedFileError(f"REDUCE is given {type(args).__name__} as arguments")
+        self.stack[-1] = func(*args)
+        if isinstance(self.stack[-1], (list, tuple, dict, set)):
+            self._nest(self.stack[-1], args)
+
+    def _newobj(self) -> None:
+        args = self.stack.pop()
+        cls = self.stack.pop()
+        if cls is Parameter and type(args) is tuple:
+            self._push(rebuild_parameter(*args, None) if len(args) == 2 else rebuild_parameter(*args, None, None))
+        elif cls in (_ordered_dict, _counter, _set) and args == ():
+            self._push(cls())
+        else:
+            raise pickle.UnpicklingError(f"Can only create new object for nn.Parameter, OrderedDict, Counter or set, "
+                                         f"but got {cls!r}")
+
+    def _build(self) -> None:
+        state = self.stack.pop()
+        inst = self.stack[-1]
+        if type(inst) not in (OrderedDict, Counter):
+            raise pickle.UnpicklingError(f"Can only build OrderedDict or Counter, but got {type(inst)}")
+        if state is None:
+            return
+        if type(state) is not dict or not all(type(k) is str and not hasattr(type(inst), k) for k in state):
+            raise MalformedFileError("an OrderedDict's attributes are not a dict of new attribute names")
+        self._nest(inst, state.values())
+        inst.__dict__.update(state)  # e.g. a module state_dict's `_metadata`
+
+    def _binpersid(self) -> None:
+        pid = self.stack.pop()
+        if type(pid) is not tuple or not pid or _ascii(pid[0]) != "storage":
+            raise pickle.UnpicklingError(f"Only persistent_load of storage is allowed, but got {str(pid)[:80]}")
+        self._push(self.persistent_load(pid))
+
+    # ------------------------------------------------------------ containers
+    def _mark(self) -> None:
+        if len(self.metastack) >= MAX_NESTING * 4:
+            raise MalformedFileError(f"its pickle opens more than {MAX_NESTING * 4} marks at once")
+        self.metastack.append(self.stack)
+        self.stack = []
+
+    def _tuple(self) -> None:
+        self._push_tuple(tuple(self._pop_mark()))
+
+    def _tuple1(self) -> None:
+        self.stack[-1:] = [self._nested_tuple(self.stack[-1:])]
+
+    def _tuple2(self) -> None:
+        if len(self.stack) < 2:
+            raise IndexError("TUPLE2 needs two items")
+        self.stack[-2:] = [self._nested_tuple(self.stack[-2:])]
+
+    def _tuple3(self) -> None:
+        if len(self.stack) < 3:
+            raise IndexError("TUPLE3 needs three items")
+        self.stack[-3:] = [self._nested_tuple(self.stack[-3:])]
+
+    def _nested_tuple(self, items: list) -> tuple:
+        if not items:
+            raise IndexError("a tuple opcode on an empty stack")
+        out = tuple(items)
+        self._nest(out, out)
+        return out
+
+    def _push_tuple(self, items: tuple) -> None:
+        self._nest(items, items)
+        self._push(items)
+
+    def _empty_tuple(self) -> None:
+        self._push(())
+
+    def _empty_list(self) -> None:
+        self._push([])
+
+    def _empty_dict(self) -> None:
+        self._push({})
+
+    def _empty_set(self) -> None:
+        self._push(set())
+
+    def _append(self) -> None:
+        item = self.stack.pop()
+        self._extend([item])
+
+    def _appends(self) -> None:
+        self._extend(self._pop_mark())
+
+    def _extend(self, items: list) -> None:
+        target = self.stack[-1]
+        if type(target) is not list:
+            raise pickle.UnpicklingError(f"Can only append to lists, but got {type(target)}")
+        self._nest(target, items)
+        target.extend(items)
+
+    def _additems(self) -> None:
+        items = self._pop_mark()
+        target = self.stack[-1]
+        if type(target) is not set:
+            raise pickle.UnpicklingError(f"Can only add items to sets, but got {type(target)}")
+        self._nest(target, items)
+        target.update(items)
+
+    def _setitem(self) -> None:
+        value, key = self.stack.pop(), self.stack.pop()
+        self._set_items([key, value])
+
+    def _setitems(self) -> None:
+        self._set_items(self._pop_mark())
+
+    def _set_items(self, items: list) -> None:
+        target = self.stack[-1]
+        if type(target) not in (dict, OrderedDict, Counter):
+            raise pickle.UnpicklingError(f"Can only SETITEM for dict, collections.OrderedDict, collections.Counter, "
+                                         f"but got {type(target)}")
+        if len(items) % 2:
+            raise MalformedFileError("SETITEMS is given an odd number of items")
+        self._nest(target, items)
+        for i in range(0, len(items), 2):
+            target[items[i]] = items[i + 1]
+
+    # ------------------------------------------------------------ scalars
+    def _none(self) -> None:
+        self._push(None)
+
+    def _newtrue(self) -> None:
+        self._push(True)
+
+    def _newfalse(self) -> None:
+        self._push(False)
+
+    def _binint(self) -> None:
+        self._push(self._unpack("<i"))
+
+    def _binint1(self) -> None:
+        self._push(self._read(1)[0])
+
+    def _binint2(self) -> None:
+        self._push(self._unpack("<H"))
+
+    def _long1(self) -> None:
+        self._push(int.from_bytes(self._read(self._read(1)[0]), "little", signed=True))
+
+    def _long4(self) -> None:
+        self._push(int.from_bytes(self._read(self._unpack("<I")), "little", signed=True))
+
+    def _binfloat(self) -> None:
+        self._push(self._unpack(">d"))
+
+    def _binunicode(self) -> None:
+        self._push(str(self._read(self._unpack("<I")), "utf-8", "surrogatepass"))
+
+    def _short_binunicode(self) -> None:
+        self._push(str(self._read(self._read(1)[0]), "utf-8", "surrogatepass"))
+
+    def _binstring(self) -> None:
+        self._push_string(self._read(self._unpack("<i")))
+
+    def _short_binstring(self) -> None:
+        self._push_string(self._read(self._read(1)[0]))
+
+    def _push_string(self, raw: memoryview) -> None:
+        """A Python 2 str: bytes, or text in the caller's `encoding` (as pickle.load does)."""
+        self._push(bytes(raw) if self.encoding == "bytes" else str(raw, self.encoding, self.errors))
+
+    def _binbytes(self) -> None:
+        self._push(bytes(self._read(self._unpack("<I"))))
+
+    def _short_binbytes(self) -> None:
+        self._push(bytes(self._read(self._read(1)[0])))
+
+    # ------------------------------------------------------------ the memo
+    def _binput(self) -> None:
+        self.memo[self._read(1)[0]] = self.stack[-1]
+
+    def _long_binput(self) -> None:
+        self.memo[self._unpack("<I")] = self.stack[-1]
+
+    def _memoize(self) -> None:
+        self.memo[len(self.memo)] = self.stack[-1]
+
+    def _binget(self) -> None:
+        self._push(self.memo[self._read(1)[0]])
+
+    def _long_binget(self) -> None:
+        self._push(self.memo[self._unpack("<I")])
+
+
+def _ascii(value: Any) -> Any:
+    return value.decode("ascii", "replace") if isinstance(value, bytes) else value
