@@ -1,21 +1,27 @@
-"""save/load: exact round trips, every kind of path, and the refusal of pickles and damaged files."""
+"""save/load inside tinygrad_rnn: exact round trips in both torch formats, every kind of destination,
+atomic saves, what save refuses, and the old .npz format (still read, now read defensively).
+
+Files shared with real torch: test_serialization_torch.py; hostile files: test_serialization_malicious.py.
+"""
 from __future__ import annotations
 
 import io
 import json
 import math
+import os
 import pathlib
 import pickle
+import struct
 import zipfile
 from collections import OrderedDict
 
 import numpy as np
 import pytest
-from helpers import require_torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import tinygrad_rnn
+from tinygrad_rnn.serialization.npz_format import write_npz
 from tinygrad_rnn.testing.strategies import arrays, shapes
 
 DTYPES = [np.float16, np.float32, np.float64, np.int64, np.int32, np.int16, np.int8, np.uint8, np.bool_]
@@ -34,7 +40,7 @@ def assert_same(a: object, b: object) -> None:
         assert list(a) == list(b)
         for k in a:
             assert_same(a[k], b[k])
-    elif isinstance(a, (list, tuple)):
+    elif isinstance(a, (list, tuple)) and not isinstance(a, (str, bytes)):
         assert len(a) == len(b)
         for x, y in zip(a, b):
             assert_same(x, y)
@@ -44,9 +50,9 @@ def assert_same(a: object, b: object) -> None:
         assert a == b
 
 
-def round_trip(obj: object, tmp_path: pathlib.Path) -> object:
-    path = tmp_path / "obj.npz"
-    tinygrad_rnn.save(obj, path)
+def round_trip(obj: object, tmp_path: pathlib.Path, legacy: bool = False) -> object:
+    path = tmp_path / "obj.pt"
+    tinygrad_rnn.save(obj, path, _use_new_zipfile_serialization=not legacy)
     return tinygrad_rnn.load(path)
 
 
@@ -61,13 +67,18 @@ def _elements(d: type) -> st.SearchStrategy:
 
 @settings(max_examples=25)
 @given(st.sampled_from(DTYPES).flatmap(lambda d: arrays(shape=shapes(0, 3, 0, 4), elements=_elements(d),
-                                                        dtype=tinygrad_rnn.dtypes.from_numpy_dtype(np.dtype(d)))))
-def test_any_tensor_round_trips_exactly(array: np.ndarray) -> None:
+                                                        dtype=tinygrad_rnn.dtypes.from_numpy_dtype(np.dtype(d)))),
+       st.booleans())
+def test_any_tensor_round_trips_exactly(array: np.ndarray, legacy: bool) -> None:
     buffer = io.BytesIO()
     t = tinygrad_rnn.from_numpy(array)
-    tinygrad_rnn.save({"t": t}, buffer)
+    views = {"t": t, "tail": t.reshape(-1)[-1:], "transposed": t.t() if t.ndim == 2 else t}
+    tinygrad_rnn.save(views, buffer, _use_new_zipfile_serialization=not legacy)
     buffer.seek(0)
-    assert_same(tinygrad_rnn.load(buffer), {"t": t})
+    loaded = tinygrad_rnn.load(buffer)
+    assert_same(loaded, views)
+    if t.numel():  # (an empty tensor is written with contiguous strides, as torch has them)
+        assert loaded["t"].stride() == t.stride() and loaded["transposed"].stride() == views["transposed"].stride()
 
 
 def test_nested_state_dict_round_trips(tmp_path: pathlib.Path) -> None:
@@ -78,15 +89,17 @@ def test_nested_state_dict_round_trips(tmp_path: pathlib.Path) -> None:
         ("mask", tinygrad_rnn.tensor([True, False])),
         ("nested", {"z": [1, 2.5, -0.0, float("inf"), float("nan"), True, None, "s"], "a": (1, ("x", b"\x00\xff"))}),
         ("numbers", {3: 1e-300, 1: 0.1 + 0.2, 2: 2**70}),
-        ("array", np.arange(6, dtype=np.int16).reshape(2, 3)),
-        ("np scalars", [np.float32(1.5), np.int64(3)]),
+        ("set", {1, "a", 2.5}),
+        ("bytearray", bytearray(b"\x01\x02")),
+        ("big ints", [2**62, -(2**63), 2**2100, -1, 255, 256, 65535, 65536]),
         ("dtype", tinygrad_rnn.float32),
         ("size", tinygrad_rnn.Size([2, 3])),
         ("empty", tinygrad_rnn.zeros(0, 3)),
     ])
-    loaded = round_trip(obj, tmp_path)
-    assert_same(loaded, obj)
-    assert loaded["np scalars"][0].dtype == np.float32 and loaded["dtype"] is tinygrad_rnn.float32
+    for legacy in (False, True):
+        loaded = round_trip(obj, tmp_path, legacy)
+        assert_same(loaded, obj)
+        assert loaded["dtype"] is tinygrad_rnn.float32
 
 
 def test_requires_grad_parameters_and_shared_tensors_survive(tmp_path: pathlib.Path) -> None:
@@ -99,6 +112,14 @@ def test_requires_grad_parameters_and_shared_tensors_survive(tmp_path: pathlib.P
     assert loaded["a"] is loaded["b"][0]
     loaded["a"][0] = 5.0  # loaded arrays are writable and owned
     assert loaded["b"][0][0].item() == 5.0 and shared[0].item() != 5.0
+
+
+def test_views_of_one_tensor_load_as_views_of_one_array(tmp_path: pathlib.Path) -> None:
+    base = tinygrad_rnn.arange(12.0).reshape(3, 4)
+    loaded = round_trip({"base": base, "row": base[1], "col": base[:, 2], "t": base.t()}, tmp_path)
+    loaded["base"][1, 2] = -1.0
+    assert loaded["row"][2].item() == -1.0 and loaded["col"][1].item() == -1.0 and loaded["t"][2, 1].item() == -1.0
+    assert base[1, 2].item() == 6.0
 
 
 @pytest.mark.parametrize("kind", ["str", "pathlib", "file object", "BytesIO"])
@@ -118,7 +139,8 @@ def test_every_kind_of_destination(kind: str, tmp_path: pathlib.Path) -> None:
     else:
         target = str(path) if kind == "str" else path
         tinygrad_rnn.save(obj, target)
-        assert path.exists() and not (tmp_path / "model.pt.npz").exists()
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["model.pt"]  # no extension added, no temp file left
+        assert zipfile.ZipFile(path).namelist()[0] == "model/data.pkl"  # torch names the folder after the file
         loaded = tinygrad_rnn.load(target, weights_only=False)
     assert_same(loaded, obj)
 
@@ -152,88 +174,129 @@ def test_module_state_dict_round_trip(tmp_path: pathlib.Path) -> None:
     assert_same(dict(other.state_dict()), dict(model.state_dict()))
 
 
-def test_refuses_objects_it_cannot_store_without_pickle(tmp_path: pathlib.Path) -> None:
-    for obj in (tinygrad_rnn.nn.Linear(2, 2), lambda: 0, {1, 2}, {"a": object()}, np.array([None], dtype=object)):
-        with pytest.raises(TypeError, match="never pickles|cannot store"):
+def test_refuses_objects_torch_weights_only_cannot_load(tmp_path: pathlib.Path) -> None:
+    for obj in (tinygrad_rnn.nn.Linear(2, 2), lambda: 0, {"a": object()}, np.zeros(2), [np.float32(1.0)], 1j,
+                frozenset({1})):
+        with pytest.raises(TypeError, match="cannot store an object of type .*state_dict"):
             tinygrad_rnn.save(obj, tmp_path / "x")
+    assert not list(tmp_path.iterdir())  # nothing written, not even a temporary file
 
 
-# ---------------------------------------------------------------- refusing foreign and damaged files
-class _Evil:
-    """A pickle that, if loaded, would create a file: proof that load never unpickles."""
-
-    def __init__(self, marker: pathlib.Path) -> None:
-        self.marker = marker
-
-    def __reduce__(self) -> tuple:
-        return (pathlib.Path.touch, (self.marker,))
-
-
-def _expect_refusal(path: pathlib.Path, *words: str) -> None:
-    with pytest.raises(RuntimeError) as info:
-        tinygrad_rnn.load(path)
-    message = str(info.value)
-    assert str(path) in message and "not a valid tinygrad_rnn.save file" in message
-    for word in words:
-        assert word in message, message
+def test_refuses_cycles_and_deep_nesting_with_a_clear_error(tmp_path: pathlib.Path) -> None:
+    cyclic: list = [1]
+    cyclic.append(cyclic)
+    cyclic_dict: dict = {}
+    cyclic_dict["me"] = [cyclic_dict]
+    for obj in (cyclic, cyclic_dict):
+        with pytest.raises(ValueError, match="contains itself"):
+            tinygrad_rnn.save(obj, io.BytesIO())
+    deep: list = []
+    for _ in range(5000):
+        deep = [deep]
+    with pytest.raises(ValueError, match="nests deeper than 100 levels"):
+        tinygrad_rnn.save(deep, io.BytesIO())
+    shared = [1, 2]
+    assert tinygrad_rnn.load(_saved([shared, shared])) == [[1, 2], [1, 2]]  # the same list twice is not a cycle
 
 
-def test_refuses_a_malicious_pickle_without_running_it(tmp_path: pathlib.Path) -> None:
-    marker, path = tmp_path / "pwned", tmp_path / "evil.pt"
-    path.write_bytes(pickle.dumps(_Evil(marker)))
-    _expect_refusal(path, "pickle")
-    assert not marker.exists()
-    # The same payload inside a zip, the way torch.save lays a file out:
-    with zipfile.ZipFile(path, "w") as z:
-        z.writestr("archive/data.pkl", pickle.dumps(_Evil(marker)))
-    _expect_refusal(path, "torch.save")
-    assert not marker.exists()
+def _saved(obj: object, **kwargs: object) -> io.BytesIO:
+    buffer = io.BytesIO()
+    tinygrad_rnn.save(obj, buffer, **kwargs)
+    buffer.seek(0)
+    return buffer
 
 
-def test_refuses_a_real_torch_file(tmp_path: pathlib.Path) -> None:
-    torch = require_torch()
-    path = tmp_path / "model.pt"
-    torch.save({"w": torch.zeros(2)}, path)
-    _expect_refusal(path, "torch.save")
+def test_save_arguments_torch_accepts() -> None:
+    obj = {"w": tinygrad_rnn.ones(2)}
+    for protocol in range(2, pickle.HIGHEST_PROTOCOL + 1):
+        assert_same(tinygrad_rnn.load(_saved(obj, pickle_protocol=protocol)), obj)
+    no_byteorder = _saved(obj, _disable_byteorder_record=True)
+    assert not any(n.endswith("byteorder") for n in zipfile.ZipFile(no_byteorder).namelist())
+    assert_same(tinygrad_rnn.load(no_byteorder), obj)
+    assert_same(tinygrad_rnn.load(_saved(obj, pickle_module=pickle)), obj)
+    with pytest.raises(NotImplementedError, match="pickle_protocol=1"):
+        tinygrad_rnn.save(obj, io.BytesIO(), pickle_protocol=1)
+    with pytest.raises(NotImplementedError, match="pickle_module"):
+        tinygrad_rnn.save(obj, io.BytesIO(), pickle_module=json)
+    with pytest.raises(AttributeError, match="file-like object with a 'write' attribute"):
+        tinygrad_rnn.save(obj, 3)
 
 
-def test_refuses_random_empty_and_truncated_files(tmp_path: pathlib.Path) -> None:
-    path = tmp_path / "f"
-    path.write_bytes(np.random.default_rng(0).bytes(300))
-    _expect_refusal(path, "expected the bytes 'PK'")
-    path.write_bytes(b"")
-    _expect_refusal(path, "empty")
-    tinygrad_rnn.save({"w": tinygrad_rnn.randn(50, 50)}, path)
-    whole = path.read_bytes()
-    for cut in (len(whole) // 2, len(whole) - 10, 40):
-        path.write_bytes(whole[:cut])
-        with pytest.raises(RuntimeError, match="not a valid tinygrad_rnn.save file"):
-            tinygrad_rnn.load(path)
+def test_saving_twice_gives_identical_bytes() -> None:
+    obj = {"w": tinygrad_rnn.arange(5.0), "step": 3}
+    assert _saved(obj).getvalue() == _saved(obj).getvalue()
 
 
-def _npz(path: pathlib.Path, manifest: object = None, **arrays_: np.ndarray) -> None:
-    entries = dict(arrays_)
-    if manifest is not None:
-        text = manifest if isinstance(manifest, str) else json.dumps(manifest)
-        entries["__manifest__"] = np.frombuffer(text.encode(), dtype=np.uint8)
+def test_storages_are_64_byte_aligned_as_torch_writes_them() -> None:
+    archive = zipfile.ZipFile(_saved({"a": tinygrad_rnn.ones(3), "b": tinygrad_rnn.ones(5, dtype=tinygrad_rnn.int8)}))
+    raw = archive.fp.getvalue()
+    for info in archive.infolist():
+        name_length, extra_length = struct.unpack("<HH", raw[info.header_offset + 26:info.header_offset + 30])
+        assert (info.header_offset + 30 + name_length + extra_length) % 64 == 0, info.filename
+        assert info.compress_type == zipfile.ZIP_STORED
+
+
+def test_save_to_a_stream_that_cannot_seek() -> None:
+    class Pipe:
+        def __init__(self) -> None:
+            self.chunks: list[bytes] = []
+
+        def write(self, data: bytes) -> int:
+            self.chunks.append(bytes(data))
+            return len(data)
+
+    pipe = Pipe()
+    tinygrad_rnn.save({"w": tinygrad_rnn.ones(2)}, pipe)
+    assert_same(tinygrad_rnn.load(io.BytesIO(b"".join(pipe.chunks))), {"w": tinygrad_rnn.ones(2)})
+
+
+# ---------------------------------------------------------------- atomic saves
+def test_a_failed_save_keeps_the_previous_checkpoint(tmp_path: pathlib.Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "ckpt.pt"
+    tinygrad_rnn.save({"epoch": 1}, path)
+    before = path.read_bytes()
+    with pytest.raises(TypeError):
+        tinygrad_rnn.save({"epoch": 2, "bad": object()}, path)
+    assert path.read_bytes() == before
+
+    def interrupted(fd: int) -> None:
+        raise KeyboardInterrupt  # the machine is told to stop in the middle of the save
+
+    monkeypatch.setattr(os, "fsync", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        tinygrad_rnn.save({"epoch": 3, "w": tinygrad_rnn.randn(100)}, path)
+    assert path.read_bytes() == before and tinygrad_rnn.load(path) == {"epoch": 1}
+    assert [p.name for p in tmp_path.iterdir()] == ["ckpt.pt"]  # the temporary file is gone
+
+
+def test_an_atomic_save_keeps_permissions_and_writes_through_symlinks(tmp_path: pathlib.Path) -> None:
+    path = tmp_path / "ckpt.pt"
+    tinygrad_rnn.save({"epoch": 1}, path)
+    umask = os.umask(0)
+    os.umask(umask)
+    assert path.stat().st_mode & 0o777 == 0o666 & ~umask  # what open(path, "wb") would have given
+    path.chmod(0o640)
+    link = tmp_path / "latest.pt"
+    link.symlink_to(path)
+    tinygrad_rnn.save({"epoch": 2}, link)
+    assert link.is_symlink() and tinygrad_rnn.load(path) == {"epoch": 2}
+    assert path.stat().st_mode & 0o777 == 0o640
+
+
+# ---------------------------------------------------------------- the old .npz format
+def _old_npz(obj: object, path: pathlib.Path) -> None:
     with open(path, "wb") as fh:
-        np.savez(fh, **entries)
+        write_npz(obj, fh)
 
 
-def test_refuses_npz_files_that_are_not_ours(tmp_path: pathlib.Path) -> None:
-    path = tmp_path / "f.npz"
-    _npz(path, w=np.zeros(2))
-    _expect_refusal(path, "without a '__manifest__' entry")
-    _npz(path, "{not json")
-    _expect_refusal(path, "JSON")
-    _npz(path, {"format": "other", "root": {"type": "None"}})
-    _expect_refusal(path, "format")
-    _npz(path, {"format": "tinygrad_rnn", "version": 99, "root": {"type": "None"}})
-    _expect_refusal(path, "version")
-    _npz(path, {"format": "tinygrad_rnn", "version": 1, "root": {"type": "tensor", "array": "t7"}})
-    _expect_refusal(path, "missing array")
-    _npz(path, {"format": "tinygrad_rnn", "version": 1, "root": {"type": "exec", "value": "rm -rf"}})
-    _expect_refusal(path, "unknown node type")
-    _npz(path, {"format": "tinygrad_rnn", "version": 1, "root": {"type": "ndarray", "array": "t0"}},
-         t0=np.array([{"a": 1}], dtype=object))  # an object array can only be read by unpickling
-    _expect_refusal(path, "pickle")
+def test_files_in_the_old_npz_format_keep_loading(tmp_path: pathlib.Path) -> None:
+    obj = OrderedDict([("w", tinygrad_rnn.randn(2, 3)), ("p", tinygrad_rnn.nn.Parameter(tinygrad_rnn.ones(2))),
+                       ("array", np.arange(6, dtype=np.int16).reshape(2, 3)), ("scalar", np.float32(1.5)),
+                       ("meta", {3: [1.5, None, "s", b"\x00", (True,)]}), ("dtype", tinygrad_rnn.int64)])
+    obj["again"] = obj["w"]
+    _old_npz(obj, tmp_path / "old.npz")
+    loaded = tinygrad_rnn.load(tmp_path / "old.npz")
+    assert_same(loaded, obj)
+    assert loaded["again"] is loaded["w"] and isinstance(loaded["p"], tinygrad_rnn.nn.Parameter)
+
+
