@@ -102,19 +102,17 @@ def load(f: FileLike, map_location: Any = None, pickle_module: Any = None, *, we
     is_path = isinstance(f, (str, os.PathLike))
     if is_path and os.fspath(f).endswith(".safetensors"):
         return _load_safetensors(os.fspath(f), map_location)
-    if mmap and not is_path:
-        raise ValueError("f must be a file path in order to use the mmap argument")
     where = describe(f)
     with _open_for_reading(f) as stream:
         try:
-            return _load_stream(stream, f if mmap else None, where, options)
+            return _load_stream(stream, bool(mmap), f if mmap and is_path else None, where, options)
         except MalformedFileError as e:
             raise malformed(where, str(e)) from None
         except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError) as e:
             raise malformed(where, f"the zip archive is damaged or truncated ({e})") from None
 
 
-def _load_stream(stream: Any, mmap_path: Any, where: str, options: dict) -> Any:
+def _load_stream(stream: Any, mmap: bool, mmap_path: Any, where: str, options: dict) -> Any:
     start = stream.tell()
     head = stream.read(512)
     stream.seek(start)
@@ -122,8 +120,10 @@ def _load_stream(stream: Any, mmap_path: Any, where: str, options: dict) -> Any:
         total_size = archive_size(stream)
         zf = zipfile.ZipFile(stream)
         names = zf.namelist()
+        if mmap and mmap_path is None:
+            raise ValueError("f must be a file path in order to use the mmap argument")
         if npz_format.is_npz(names):
-            _refuse_mmap(mmap_path)
+            _refuse_mmap(mmap)
             return npz_format.read(zf, total_size)
         prefix = torch_zip.archive_prefix(names, where)
         if prefix is None:
@@ -131,20 +131,20 @@ def _load_stream(stream: Any, mmap_path: Any, where: str, options: dict) -> Any:
                                      "a tinygrad_rnn .npz file (no __manifest__ entry)")
         mapped = np.memmap(mmap_path, dtype=np.uint8, mode="c") if mmap_path is not None else None
         return torch_zip.read(zf, prefix, total_size, where=where, mapped=mapped, **options)
+    _refuse_mmap(mmap)
     if not head:
         raise MalformedFileError("the file is empty")
     if torch_legacy.is_legacy_tar(head):
         raise NotImplementedError(f"tinygrad_rnn.load: {where} is in the .tar format of torch < 0.4, which torch "
                                   "itself no longer loads with weights_only=True; re-save it with a newer torch")
     if head[:1] == b"\x80":
-        _refuse_mmap(mmap_path)
         return torch_legacy.read(stream.read(), where=where, **options)
     raise MalformedFileError("it is not a checkpoint: not a zip archive (torch.save, tinygrad_rnn.save), not a "
                              "pickle (torch's legacy format), and not named .safetensors")
 
 
-def _refuse_mmap(mmap_path: Any) -> None:
-    if mmap_path is not None:
+def _refuse_mmap(mmap: bool) -> None:
+    if mmap:
         raise RuntimeError("mmap can only be used with files saved with `torch.save(_use_new_zipfile_serialization="
                            "True), please torch.save your checkpoint with this option in order to use mmap.")
 

@@ -136,7 +136,9 @@ def rebuild_tensor_v2(storage: Any, storage_offset: Any, size: Any, stride: Any,
                                   "which tinygrad_rnn does not restore")
     t = rebuild_tensor(storage, storage_offset, size, stride)
     if requires_grad:
-        t.requires_grad_(True)  # raises torch's error for an integer tensor
+        if not t.dtype.is_floating_point:
+            raise MalformedFileError(f"a {t.dtype} tensor is marked requires_grad, which only float tensors can be")
+        t.requires_grad_(True)
     return t
 
 
