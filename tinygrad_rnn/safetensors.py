@@ -39,6 +39,7 @@ MAX_HEADER_SIZE = 100_000_000  # the package's limit
 _CODE = {dtypes.float64: "F64", dtypes.float32: "F32", dtypes.float16: "F16", dtypes.int64: "I64",
          dtypes.int32: "I32", dtypes.int16: "I16", dtypes.int8: "I8", dtypes.uint8: "U8", dtypes.bool: "BOOL"}
 _FROM_CODE = {code: d for d, code in _CODE.items()}
+_RANK = ["BOOL", "U8", "I8", "I16", "F16", "I32", "F32", "F64", "I64"]  # the package's dtype enum order
 _OTHER_SIZES = {"BF16": 2, "U16": 2, "U32": 4, "U64": 8, "C64": 8, "F8_E4M3": 1, "F8_E5M2": 1,
                 "F8_E4M3FNUZ": 1, "F8_E5M2FNUZ": 1, "F8_E8M0": 1, "F4": 1}
 SHARED_HELP = "https://huggingface.co/docs/safetensors/torch_shared_tensors"
@@ -61,12 +62,13 @@ def save_file(tensors: dict[str, Tensor], filename: str | os.PathLike, metadata:
 
 
 def _layout(tensors: Any, metadata: Any) -> tuple[bytes, list[np.ndarray]]:
-    """The padded header and the arrays in file order (by dtype size, largest first, then by name)."""
+    """The padded header and the arrays in the package's file order: by dtype (its enum order, last
+    first, which puts wider types first), then by name."""
     _check_for_save(tensors)
     if metadata is not None and (not isinstance(metadata, dict) or
                                  not all(type(k) is str and type(v) is str for k, v in metadata.items())):
         raise TypeError("argument 'metadata': expected a dict of str to str")
-    order = sorted(tensors, key=lambda name: (-tensors[name].dtype.itemsize, name))
+    order = sorted(tensors, key=lambda name: (-_RANK.index(_CODE[tensors[name].dtype]), name))
     entries: dict[str, Any] = {"__metadata__": metadata} if metadata else {}
     arrays, offset = [], 0
     for name in order:
