@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 import pathlib
 import pickle
+import re
 import warnings
 import zipfile
 from collections.abc import Callable
@@ -312,3 +313,20 @@ def test_safetensors_files_load_through_load_as_in_torch(tmp_path: pathlib.Path)
         warnings.simplefilter("error")
         assert tinygrad_rnn.load(tmp_path / "m.safetensors")["w"].tolist() == [0.0, 1.0, 2.0]
     check_error(lambda m, p: m.load(p, map_location={"cpu": "cpu"}), tmp_path / "m.safetensors")
+
+
+def test_the_readme_recipes_move_a_model_both_ways(tmp_path: pathlib.Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    require_torch()
+    readme = (pathlib.Path(__file__).resolve().parent.parent / "README.md").read_text()
+    section = readme.split("## Moving to PyTorch and back")[1].split("\n## ")[0]
+    blocks = re.findall(r"^```python\n(.*?)^```", section, re.S | re.M)
+    assert len(blocks) == 4
+    monkeypatch.chdir(tmp_path)
+    models = []
+    for block in blocks:
+        namespace: dict = {"__name__": "readme"}
+        exec(compile(block, "README.md", "exec"), namespace)
+        models.append(namespace["model"])
+    for saved, loaded in (models[0:2], models[2:4]):
+        assert type(saved).__module__.split(".")[0] != type(loaded).__module__.split(".")[0]  # one of each
+        _assert_same_state(saved.state_dict(), loaded.state_dict())
