@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import pathlib
 import pickle
 import struct
+import subprocess
+import sys
 import tracemalloc
 import zipfile
 from collections.abc import Callable
@@ -345,3 +348,25 @@ def test_fuzz_the_unpickler_with_spliced_opcodes(noise: bytes, position: int) ->
 def test_the_fuzz_targets_are_valid_files() -> None:
     for raw in VALID_FILES:
         assert isinstance(tinygrad_rnn.load(io.BytesIO(raw)), dict)
+
+
+def test_load_never_imports_torch(tmp_path: pathlib.Path) -> None:
+    """Reading torch's names (torch._utils._rebuild_tensor_v2, torch.FloatStorage) needs no torch."""
+    path = tmp_path / "f.pt"
+    path.write_bytes(tinygrad_rnn_bytes({"w": tinygrad_rnn.ones(2), "p": tinygrad_rnn.nn.Parameter(tinygrad_rnn.ones(1)),
+                                         "size": tinygrad_rnn.Size([1]), "dtype": tinygrad_rnn.int8}))
+    newobj = pickle_of(b"ctorch.nn.parameter\nParameter\n(" + rebuilt_tensor(persistent_id()) + b"t\x81")
+    (tmp_path / "newobj.pt").write_bytes(torch_zip(newobj, {"0": np.ones(2, np.float32).tobytes()}))
+    script = (
+        "import sys; sys.modules['torch'] = None  # any `import torch` now fails\n"
+        "import tinygrad_rnn\n"
+        f"loaded = tinygrad_rnn.load({str(path)!r})\n"
+        "assert loaded['w'].tolist() == [1.0, 1.0] and loaded['dtype'] is tinygrad_rnn.int8\n"
+        f"p = tinygrad_rnn.load({str(tmp_path / 'newobj.pt')!r})\n"
+        "assert isinstance(p, tinygrad_rnn.nn.Parameter) and p.requires_grad and p.tolist() == [1.0, 1.0]\n"
+        "assert 'torch' not in {m.split('.')[0] for m in sys.modules if sys.modules[m] is not None}\n"
+    )
+    root = pathlib.Path(__file__).resolve().parent.parent
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=root,
+                            env={**os.environ, "PYTHONPATH": str(root)})
+    assert result.returncode == 0, result.stderr

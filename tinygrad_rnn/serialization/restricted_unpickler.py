@@ -278,8 +278,9 @@ class RestrictedUnpickler:
     def _newobj(self) -> None:
         args = self.stack.pop()
         cls = self.stack.pop()
-        if cls is Parameter and type(args) is tuple:
-            self._push(rebuild_parameter(*args, None) if len(args) == 2 else rebuild_parameter(*args, None, None))
+        if cls is Parameter and type(args) is tuple and 1 <= len(args) <= 2:
+            data, requires_grad = (*args, True) if len(args) == 1 else args  # Parameter(data, requires_grad=True)
+            self._push(rebuild_parameter(data, requires_grad, None))
         elif cls in (_ordered_dict, _counter, _set) and args == ():
             self._push(cls())
         else:
