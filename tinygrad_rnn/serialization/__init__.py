@@ -17,6 +17,7 @@ See docs/serialization.md.
 """
 from __future__ import annotations
 
+import errno
 import io
 import os
 import pickle
@@ -60,6 +61,11 @@ def save(obj: Any, f: FileLike, pickle_module: Any = pickle, pickle_protocol: in
             torch_legacy.write(obj, stream, pickle_protocol)
 
     if isinstance(f, (str, os.PathLike)):
+        parent = os.path.dirname(os.fspath(f))
+        if parent and not os.path.isdir(parent):  # torch's messages, before anything is written
+            if _use_new_zipfile_serialization:
+                raise RuntimeError(f"Parent directory {parent} does not exist.")
+            raise FileNotFoundError(errno.ENOENT, "No such file or directory", os.fspath(f))
         archive_name = os.path.splitext(os.path.basename(os.fspath(f)))[0] or "archive"
         with atomic_write(f) as fh:
             write(fh, archive_name)

@@ -91,7 +91,7 @@ class Storage:
     def map(self, mapped: np.ndarray) -> None:
         """Use `mapped` (uint8 bytes of a memory-mapped file) as the storage, without reading it."""
         if self.direct:
-            self.array = mapped.view(self.disk_dtype)
+            self.array = np.asarray(mapped).view(self.disk_dtype)  # a plain ndarray over the mapped bytes
         else:
             self.fill(mapped)
 
