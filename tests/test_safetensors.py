@@ -12,6 +12,8 @@ from typing import Any
 import numpy as np
 import pytest
 from helpers import check_error, require_torch
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import tinygrad_rnn
 from tinygrad_rnn import safetensors as ours
@@ -172,3 +174,15 @@ def test_save_file_is_atomic(tmp_path: pathlib.Path) -> None:
     with pytest.raises(ValueError, match="non contiguous"):
         ours.save_file({"w": tinygrad_rnn.ones(2, 2).t()}, path)
     assert path.read_bytes() == before and [p.name for p in tmp_path.iterdir()] == ["m.safetensors"]
+
+
+@settings(max_examples=30)
+@given(st.lists(st.tuples(st.integers(0, 10**6), st.integers(0, 255)), min_size=1, max_size=8), st.integers(1, 10**6))
+def test_fuzz_damaged_files_load_or_raise_a_documented_error(flips: list[tuple[int, int]], keep: int) -> None:
+    raw = bytearray(ours.save({"a": tinygrad_rnn.ones(3), "b": tinygrad_rnn.arange(4)}, metadata={"k": "v"}))
+    for position, value in flips:
+        raw[position % len(raw)] = value
+    try:
+        ours.load(bytes(raw[:keep]))
+    except (MalformedFileError, NotImplementedError):
+        pass

@@ -29,7 +29,7 @@ import numpy as np
 from . import npz_format, torch_legacy, torch_zip
 from .atomic import atomic_write
 from .errors import MalformedFileError, describe, malformed
-from .zip_members import archive_size
+from .zip_members import archive_size, open_archive
 
 __all__ = ["save", "load", "MalformedFileError"]
 
@@ -124,7 +124,7 @@ def _load_stream(stream: Any, mmap: bool, mmap_path: Any, where: str, options: d
     stream.seek(start)
     if head.startswith(b"PK"):
         total_size = archive_size(stream)
-        zf = zipfile.ZipFile(stream)
+        zf = open_archive(stream)
         names = zf.namelist()
         if mmap and mmap_path is None:
             raise ValueError("f must be a file path in order to use the mmap argument")

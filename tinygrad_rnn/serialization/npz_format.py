@@ -41,7 +41,7 @@ from .. import dtypes
 from ..size import Size
 from ..tensor import Tensor
 from .errors import MAX_NESTING, MalformedFileError
-from .zip_members import check_member, open_member
+from .zip_members import ZIP_ERRORS, check_member, open_member
 
 FORMAT, VERSION = "tinygrad_rnn", 1
 MANIFEST = "__manifest__"
@@ -150,14 +150,14 @@ def _npy_bytes(zf: zipfile.ZipFile, name: str, total_size: int, limit: int | Non
     info = check_member(zf, f"{name}.npy", total_size)
     if limit is not None and info.file_size > limit:
         raise MalformedFileError(f"entry {name!r} is {info.file_size} bytes; at most {limit} are expected")
-    with zf.open(info) as fh:
+    with open_member(zf, info) as fh:
         try:
-            version = np.lib.format.read_magic(fh)
+            version = np.lib.format.read_magic(fh.fh)
             shape, fortran, dtype = {(1, 0): np.lib.format.read_array_header_1_0,
-                                     (2, 0): np.lib.format.read_array_header_2_0}[version](fh)
-        except (ValueError, KeyError, EOFError, zipfile.BadZipFile) as e:
+                                     (2, 0): np.lib.format.read_array_header_2_0}[version](fh.fh)
+            header_size = fh.fh.tell()
+        except (KeyError, SyntaxError, TypeError, *ZIP_ERRORS) as e:
             raise MalformedFileError(f"entry {name!r} has no valid .npy header ({e})") from None
-        header_size = fh.tell()
     if dtype.hasobject or dtype.kind == "V":
         raise MalformedFileError(f"entry {name!r} is an array of dtype {dtype}, which cannot be read without pickle")
     count = int(np.prod(shape, dtype=object))

@@ -195,7 +195,7 @@ class RestrictedUnpickler:
         except (pickle.UnpicklingError, NotImplementedError, MalformedFileError):
             raise
         except (IndexError, KeyError, TypeError, ValueError, AttributeError, struct.error, UnicodeError,
-                RecursionError, OverflowError) as e:
+                RecursionError, OverflowError, LookupError) as e:
             raise MalformedFileError(f"its pickle is damaged near byte {self.pos} ({type(e).__name__}: {e})") from None
 
     # ------------------------------------------------------------ reading

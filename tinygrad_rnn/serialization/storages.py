@@ -193,8 +193,8 @@ def _check_cpu(location: Any) -> None:
         return
     if name.startswith("cuda"):
         raise RuntimeError(CUDA_MESSAGE)
-    raise RuntimeError(f"don't know how to restore data location of torch.storage.UntypedStorage (tagged with "
-                       f"{name})")
+    raise MalformedFileError(f"don't know how to restore data location of torch.storage.UntypedStorage (tagged "
+                             f"with {name[:40]})")
 
 
 def restore_location(storage: Storage, location: str, map_location: Any) -> Storage:

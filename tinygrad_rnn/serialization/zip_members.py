@@ -16,6 +16,23 @@ import numpy as np
 from .errors import MAX_DEFLATE_RATIO, MalformedFileError
 
 LOCAL_HEADER = struct.Struct("<4s2B4HL2L2H")  # the fixed 30 bytes before a member's name
+# What zipfile raises on a damaged archive (encrypted-flag members raise RuntimeError).
+ZIP_ERRORS = (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError, RuntimeError,
+              UnicodeDecodeError, struct.error)
+
+
+def open_archive(stream: Any) -> zipfile.ZipFile:
+    try:
+        return zipfile.ZipFile(stream)
+    except ZIP_ERRORS as e:
+        raise MalformedFileError(f"the zip archive is damaged or truncated ({e})") from None
+
+
+def _open(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> Any:
+    try:
+        return zf.open(info)
+    except ZIP_ERRORS as e:
+        raise MalformedFileError(f"member {info.filename!r} is damaged ({e})") from None
 
 
 def archive_size(stream: Any) -> int:
@@ -54,9 +71,9 @@ def read_member(zf: zipfile.ZipFile, name: str, total_size: int, limit: int | No
     if limit is not None and info.file_size > limit:
         raise MalformedFileError(f"member {name!r} is {info.file_size} bytes; at most {limit} are expected")
     try:
-        with zf.open(info) as fh:
+        with _open(zf, info) as fh:
             data = fh.read(info.file_size + 1)
-    except (zipfile.BadZipFile, OSError, EOFError, ValueError) as e:
+    except ZIP_ERRORS as e:
         raise MalformedFileError(f"member {name!r} is damaged ({e})") from None
     if len(data) != info.file_size:
         raise MalformedFileError(f"member {name!r} holds {len(data)} bytes, not the {info.file_size} it declares")
@@ -73,7 +90,7 @@ class _CheckedStream:
         self.zf, self.info = zf, info
 
     def __enter__(self) -> _CheckedStream:
-        self.fh = self.zf.open(self.info)
+        self.fh = _open(self.zf, self.info)
         return self
 
     def __exit__(self, *exc: Any) -> None:
@@ -82,7 +99,7 @@ class _CheckedStream:
     def readinto(self, view: memoryview) -> int:
         try:
             return self.fh.readinto(view)
-        except (zipfile.BadZipFile, OSError, EOFError, ValueError) as e:
+        except ZIP_ERRORS as e:
             raise MalformedFileError(f"member {self.info.filename!r} is damaged ({e})") from None
 
 
@@ -91,6 +108,8 @@ def mapped_member(mapped: np.ndarray, info: zipfile.ZipInfo) -> np.ndarray:
     if info.compress_type != zipfile.ZIP_STORED:
         raise MalformedFileError(f"member {info.filename!r} is compressed, so it cannot be memory-mapped")
     header = bytes(mapped[info.header_offset:info.header_offset + LOCAL_HEADER.size])
+    if len(header) != LOCAL_HEADER.size:
+        raise MalformedFileError(f"member {info.filename!r} has no local header where the directory says")
     fields = LOCAL_HEADER.unpack(header)
     if fields[0] != b"PK\x03\x04":
         raise MalformedFileError(f"member {info.filename!r} has no local header where the directory says")
