@@ -151,6 +151,21 @@ def test_a_getattr_chain_through_an_allowed_name_is_refused(tmp_path: pathlib.Pa
         load_bytes(torch_zip(pickle_of(b"ccollections\nOrderedDict\n)R}" + X("items") + J(1) + b"sb")), tmp_path)
 
 
+def test_tensors_built_by_the_pickle_cannot_be_used_as_functions_ids_or_flags(tmp_path: pathlib.Path) -> None:
+    tensor = rebuilt_tensor(persistent_id())  # a 2-element tensor: bool() of it would raise inside our code
+    storages = {"0": bytes(8)}
+    cases = {
+        tensor + b")\x81": pickle.UnpicklingError,  # NEWOBJ with a tensor as the class
+        tensor + b")R": pickle.UnpicklingError,  # REDUCE calling a tensor
+        b"(" + tensor + b"tQ": pickle.UnpicklingError,  # a persistent id starting with a tensor
+        b"ctorch._utils\n_rebuild_tensor_v2\n(" + persistent_id() + J(0) + tup((2,)) + tup((1,)) + b"\x89"
+        + tensor + b"tR": NotImplementedError,  # a tensor where the backward hooks go
+    }
+    for body, error in cases.items():
+        with pytest.raises(error):
+            load_bytes(torch_zip(pickle_of(body), storages), tmp_path)
+
+
 def test_opcodes_that_build_arbitrary_objects_are_refused(tmp_path: pathlib.Path) -> None:
     for body in (b"(cos\nsystem\nX\x02\x00\x00\x00lso", b"(X\x01\x00\x00\x00ai__main__\nEvil\n", b"\x82\x01"):
         with pytest.raises(pickle.UnpicklingError):

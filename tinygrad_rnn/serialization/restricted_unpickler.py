@@ -194,8 +194,10 @@ class RestrictedUnpickler:
                 getattr(self, "_" + handler)()
         except (pickle.UnpicklingError, NotImplementedError, MalformedFileError):
             raise
+        except _Unchanged as e:
+            raise e.error from None
         except (IndexError, KeyError, TypeError, ValueError, AttributeError, struct.error, UnicodeError,
-                RecursionError, OverflowError, LookupError) as e:
+                RuntimeError, OverflowError, LookupError) as e:  # (RuntimeError: e.g. bool() of a tensor)
             raise MalformedFileError(f"its pickle is damaged near byte {self.pos} ({type(e).__name__}: {e})") from None
 
     # ------------------------------------------------------------ reading
@@ -267,7 +269,7 @@ class RestrictedUnpickler:
     def _reduce(self) -> None:
         args = self.stack.pop()
         func = self.stack[-1]
-        if _CALLABLE.get(id(func)) is not func or func in (Tensor, Parameter):
+        if _CALLABLE.get(id(func)) is not func or func is Tensor or func is Parameter:
             raise pickle.UnpicklingError(f"Trying to call reduce for unrecognized function {func!r}")
         if type(args) is not tuple:
             raise MalformedFileError(f"REDUCE is given {type(args).__name__} as arguments")
@@ -281,8 +283,8 @@ class RestrictedUnpickler:
         if cls is Parameter and type(args) is tuple and 1 <= len(args) <= 2:
             data, requires_grad = (*args, True) if len(args) == 1 else args  # Parameter(data, requires_grad=True)
             self._push(rebuild_parameter(data, requires_grad, None))
-        elif cls in (_ordered_dict, _counter, _set) and args == ():
-            self._push(cls())
+        elif any(cls is c for c in (_ordered_dict, _counter, _set)) and type(args) is tuple and not args:
+            self._push(cls())  # (identity tests throughout: `in` would call a tensor's __eq__)
         else:
             raise pickle.UnpicklingError(f"Can only create new object for nn.Parameter, OrderedDict, Counter or set, "
                                          f"but got {cls!r}")
@@ -301,9 +303,14 @@ class RestrictedUnpickler:
 
     def _binpersid(self) -> None:
         pid = self.stack.pop()
-        if type(pid) is not tuple or not pid or _ascii(pid[0]) != "storage":
+        if type(pid) is not tuple or not pid or type(pid[0]) not in (str, bytes) or _ascii(pid[0]) != "storage":
             raise pickle.UnpicklingError(f"Only persistent_load of storage is allowed, but got {str(pid)[:80]}")
-        self._push(self.persistent_load(pid))
+        try:
+            self._push(self.persistent_load(pid))
+        except RuntimeError as e:
+            if type(e) is RuntimeError:  # torch's own errors (no CUDA here: use map_location) reach the caller as is
+                raise _Unchanged(e) from None
+            raise
 
     # ------------------------------------------------------------ containers
     def _mark(self) -> None:
@@ -456,6 +463,13 @@ class RestrictedUnpickler:
 
     def _long_binget(self) -> None:
         self._push(self.memo[self._unpack("<I")])
+
+
+class _Unchanged(Exception):
+    """Carries an error out of the opcode loop without it being reworded as a damaged file."""
+
+    def __init__(self, error: Exception) -> None:
+        self.error = error
 
 
 def _ascii(value: Any) -> Any:

@@ -128,10 +128,10 @@ def rebuild_tensor_v2(storage: Any, storage_offset: Any, size: Any, stride: Any,
     """torch._utils._rebuild_tensor_v2: `_rebuild_tensor` plus requires_grad."""
     if type(requires_grad) is not bool:
         raise MalformedFileError(f"a tensor's requires_grad is {requires_grad!r}, not a bool")
-    if backward_hooks:
+    if not _empty(backward_hooks):
         raise NotImplementedError("tinygrad_rnn.load: the file holds a tensor with backward hooks, which "
                                   "tinygrad_rnn does not restore")
-    if metadata:
+    if not _empty(metadata):
         raise NotImplementedError(f"tinygrad_rnn.load: the file holds a tensor with extra metadata {metadata!r}, "
                                   "which tinygrad_rnn does not restore")
     t = rebuild_tensor(storage, storage_offset, size, stride)
@@ -148,7 +148,7 @@ def rebuild_parameter(data: Any, requires_grad: Any, backward_hooks: Any) -> Any
 
     if not isinstance(data, Tensor) or type(requires_grad) is not bool:
         raise MalformedFileError(f"a Parameter is rebuilt from {type(data).__name__} and {requires_grad!r}")
-    if backward_hooks:
+    if not _empty(backward_hooks):
         raise NotImplementedError("tinygrad_rnn.load: the file holds a Parameter with backward hooks, which "
                                   "tinygrad_rnn does not restore")
     return Parameter(data, requires_grad)
@@ -156,10 +156,9 @@ def rebuild_parameter(data: Any, requires_grad: Any, backward_hooks: Any) -> Any
 
 def rebuild_parameter_with_state(data: Any, requires_grad: Any, backward_hooks: Any, state: Any) -> Any:
     """torch._utils._rebuild_parameter_with_state: a Parameter that also carried Python attributes."""
-    if state:
+    if not _empty(state):
         raise NotImplementedError("tinygrad_rnn.load: the file holds a Parameter with extra attributes "
-                                  f"{sorted(state) if isinstance(state, dict) else state!r}, which tinygrad_rnn "
-                                  "does not restore")
+                                  f"{str(state)[:80]}, which tinygrad_rnn does not restore")
     return rebuild_parameter(data, requires_grad, backward_hooks)
 
 
@@ -167,13 +166,18 @@ def rebuild_from_type_v2(func: Any, new_type: Any, args: Any, state: Any) -> Any
     """torch._tensor._rebuild_from_type_v2: a tensor subclass; only Tensor and Parameter exist here."""
     from ..nn.parameter import Parameter
 
-    if func not in (rebuild_tensor_v2, rebuild_tensor, rebuild_parameter) or not isinstance(args, tuple):
-        raise MalformedFileError(f"_rebuild_from_type_v2 is asked to call {func!r}")
-    if new_type not in (Tensor, Parameter):
+    if not any(func is f for f in (rebuild_tensor_v2, rebuild_tensor, rebuild_parameter)) or type(args) is not tuple:
+        raise MalformedFileError(f"_rebuild_from_type_v2 is asked to call {str(func)[:80]}")
+    if new_type is not Tensor and new_type is not Parameter:
         raise NotImplementedError(f"tinygrad_rnn.load: the file holds a tensor subclass {new_type!r}")
-    if state:
-        raise NotImplementedError(f"tinygrad_rnn.load: the file holds a tensor with extra attributes {state!r}")
+    if not _empty(state):
+        raise NotImplementedError(f"tinygrad_rnn.load: the file holds a tensor with extra attributes {str(state)[:80]}")
     return func(*args)
+
+
+def _empty(value: Any) -> bool:
+    """None or an empty dict: what torch writes for 'no hooks', 'no metadata', 'no extra state'."""
+    return value is None or (isinstance(value, dict) and not value)
 
 
 def _warn_bfloat16() -> None:
