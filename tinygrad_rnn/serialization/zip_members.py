@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import struct
 import zipfile
+import zlib
 from typing import Any
 
 import numpy as np
@@ -18,7 +19,7 @@ from .errors import MAX_DEFLATE_RATIO, MalformedFileError
 LOCAL_HEADER = struct.Struct("<4s2B4HL2L2H")  # the fixed 30 bytes before a member's name
 # What zipfile raises on a damaged archive (encrypted-flag members raise RuntimeError).
 ZIP_ERRORS = (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError, RuntimeError,
-              UnicodeDecodeError, struct.error)
+              UnicodeDecodeError, struct.error, zlib.error)
 
 
 def open_archive(stream: Any) -> zipfile.ZipFile:
