@@ -246,6 +246,15 @@ def test_every_truncation_is_refused_naming_the_file(legacy: bool, tmp_path: pat
         assert str(path) in str(info.value) and isinstance(info.value, RuntimeError)
 
 
+def test_a_flipped_bit_in_a_storage_is_caught_by_its_crc(tmp_path: pathlib.Path) -> None:
+    values = np.arange(64, dtype=np.float32)
+    raw = bytearray(tinygrad_rnn_bytes({"w": tinygrad_rnn.from_numpy(values)}))
+    at = bytes(raw).find(values.tobytes())
+    raw[at + 100] ^= 0x01  # one bit of one float: still a plausible number
+    with pytest.raises(MalformedFileError, match="data/0' is damaged.*CRC"):
+        load_bytes(bytes(raw), tmp_path)
+
+
 def test_a_corrupted_version_record_names_the_file(tmp_path: pathlib.Path) -> None:
     body = pickle_of(J(1))
     for version in (b"99\n", b"x", b""):

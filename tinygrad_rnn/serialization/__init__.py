@@ -136,7 +136,7 @@ def _load_stream(stream: Any, mmap: bool, mmap_path: Any, where: str, options: d
             raise MalformedFileError("it is a zip archive but neither a torch checkpoint (no archive/data.pkl) nor "
                                      "a tinygrad_rnn .npz file (no __manifest__ entry)")
         mapped = np.memmap(mmap_path, dtype=np.uint8, mode="c") if mmap_path is not None else None
-        return torch_zip.read(zf, prefix, total_size, where=where, mapped=mapped, **options)
+        return torch_zip.read(zf, stream, prefix, total_size, where=where, mapped=mapped, **options)
     _refuse_mmap(mmap)
     if not head:
         raise MalformedFileError("the file is empty")

@@ -70,9 +70,10 @@ def archive_prefix(names: list[str], where: str) -> str | None:
     return prefixes[0] if prefixes else None
 
 
-def read(zf: zipfile.ZipFile, prefix: str, total_size: int, *, where: str, map_location: Any,
+def read(zf: zipfile.ZipFile, archive: Any, prefix: str, total_size: int, *, where: str, map_location: Any,
          weights_only: bool | None, mapped: np.ndarray | None, encoding: str, errors: str) -> Any:
-    """Unpickle `prefix/data.pkl`, loading each storage it refers to (and no other member)."""
+    """Unpickle `prefix/data.pkl`, loading each storage it refers to (and no other member).
+    `archive` is the seekable stream `zf` reads."""
     names = set(zf.namelist())
     if f"{prefix}/constants.pkl" in names:
         raise NotImplementedError(f"tinygrad_rnn.load: {where} is a TorchScript archive (torch.jit.save); "
@@ -103,7 +104,7 @@ def read(zf: zipfile.ZipFile, prefix: str, total_size: int, *, where: str, map_l
         if mapped is not None:
             storage.map(mapped_member(mapped, info))
         else:
-            with open_member(zf, info) as stream:
+            with open_member(zf, info, archive) as stream:
                 storage.read_from(stream)
         loaded[key] = restore_location(storage, location if type(location) is str else str(location), map_location)
         return storage

@@ -81,9 +81,41 @@ def read_member(zf: zipfile.ZipFile, name: str, total_size: int, limit: int | No
     return data
 
 
-def open_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> Any:
-    """A stream over a checked member; damage found while reading it becomes MalformedFileError."""
+def open_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, archive: Any = None) -> Any:
+    """A stream over a checked member; damage found while reading it becomes MalformedFileError.
+
+    Given the archive's own seekable stream, a stored member is read straight into the caller's
+    buffer (one copy instead of zipfile's two), its CRC still checked.
+    """
+    if archive is not None and info.compress_type == zipfile.ZIP_STORED:
+        return _StoredStream(archive, info)
     return _CheckedStream(zf, info)
+
+
+class _StoredStream:
+    def __init__(self, archive: Any, info: zipfile.ZipInfo) -> None:
+        self.archive, self.info = archive, info
+
+    def __enter__(self) -> _StoredStream:
+        self.archive.seek(self.info.header_offset)
+        header = self.archive.read(LOCAL_HEADER.size)
+        if len(header) != LOCAL_HEADER.size or header[:4] != b"PK\x03\x04":
+            raise MalformedFileError(f"member {self.info.filename!r} has no local header where the directory says")
+        fields = LOCAL_HEADER.unpack(header)
+        self.archive.seek(self.info.header_offset + LOCAL_HEADER.size + fields[-2] + fields[-1])
+        self.left, self.crc = self.info.file_size, 0
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        pass
+
+    def readinto(self, view: memoryview) -> int:
+        got = self.archive.readinto(view[:min(len(view), self.left)]) if self.left else 0
+        self.crc = zlib.crc32(view[:got], self.crc)
+        self.left -= got
+        if not self.left and self.crc != self.info.CRC:
+            raise MalformedFileError(f"member {self.info.filename!r} is damaged (its CRC-32 does not match)")
+        return got
 
 
 class _CheckedStream:
