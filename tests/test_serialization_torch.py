@@ -173,6 +173,38 @@ def test_training_saved_in_torch_resumes_here_as_it_would_there(name: str, kwarg
     _assert_same_parameters(model, their_model)
 
 
+SCHEDULERS = [("StepLR", dict(step_size=2, gamma=0.5)), ("ExponentialLR", dict(gamma=0.9)),
+              ("CosineAnnealingLR", dict(T_max=5)), ("LambdaLR", dict(lr_lambda=lambda epoch: 0.9**epoch)),
+              ("ReduceLROnPlateau", dict(patience=0))]
+
+
+@pytest.mark.parametrize("name, kwargs", SCHEDULERS)
+def test_lr_scheduler_state_moves_both_ways(name: str, kwargs: dict, tmp_path: pathlib.Path) -> None:
+    torch = require_torch()
+
+    def make(m: Any) -> tuple[Any, Any]:
+        opt = m.optim.SGD([m.nn.Parameter(m.ones(2))], lr=0.1)
+        return opt, getattr(m.optim.lr_scheduler, name)(opt, **kwargs)
+
+    def step(opt: Any, scheduler: Any, k: int) -> None:
+        opt.step()  # (no gradients: changes nothing, but schedulers expect it first)
+        scheduler.step(*([1.0 + k] if name == "ReduceLROnPlateau" else []))
+
+    for source, target in ((tinygrad_rnn, torch), (torch, tinygrad_rnn)):
+        opt, scheduler = make(source)
+        for k in range(3):
+            step(opt, scheduler, k)
+        source.save({"scheduler": scheduler.state_dict(), "optim": opt.state_dict()}, tmp_path / "s.pt")
+        checkpoint = target.load(tmp_path / "s.pt", weights_only=True)
+        their_opt, their_scheduler = make(target)
+        their_opt.load_state_dict(checkpoint["optim"])
+        their_scheduler.load_state_dict(checkpoint["scheduler"])
+        for k in range(3, 6):
+            step(opt, scheduler, k)
+            step(their_opt, their_scheduler, k)
+            assert opt.param_groups[0]["lr"] == pytest.approx(their_opt.param_groups[0]["lr"], rel=1e-12)
+
+
 # ---------------------------------------------------------------- details of the formats
 def test_torch_reads_shared_storages_views_and_dtypes_of_our_files(tmp_path: pathlib.Path) -> None:
     torch = require_torch()
