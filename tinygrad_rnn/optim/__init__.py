@@ -18,4 +18,4 @@ from .rprop import Rprop
 from .sgd import SGD
 
 __all__ = ["Optimizer", "SGD", "Adam", "AdamW", "RMSprop", "Adagrad", "LBFGS", "Adadelta", "Adamax", "NAdam",
-           "RAdam", "ASGD", "Rprop", "lr_scheduler", "optimizer"]
+           "RAdam", "ASGD", "Rprop", "lr_scheduler"]

@@ -30,6 +30,8 @@ from .optimizer import (
 class Adadelta(Optimizer):
     """torch.optim.Adadelta: `Adadelta(params, lr=1.0, rho=0.9, eps=1e-6, weight_decay=0)`."""
 
+    _capturable_devices = "['cuda', 'xpu', 'hpu', 'privateuseone']"
+
     def __init__(self, params: Any, lr: float | Tensor = 1.0, rho: float = 0.9, eps: float = 1e-6,
                  weight_decay: float = 0, foreach: bool | None = None, *, capturable: bool = False,
                  maximize: bool = False, differentiable: bool = False) -> None:

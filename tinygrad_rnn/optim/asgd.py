@@ -35,6 +35,12 @@ def _scalar_state(value: Any) -> Tensor:
     return tensor
 
 
+def _as_default_scalar(value: Any) -> Any:
+    """`torch.as_tensor(value)`: a Python float becomes a tensor of the default dtype (so, by default,
+    it is rounded to float32 even when the state was loaded as float64); an array keeps its dtype."""
+    return value if isinstance(value, np.ndarray) else step_counter()._data.dtype.type(value)
+
+
 class ASGD(Optimizer):
     """torch.optim.ASGD: `ASGD(params, lr=1e-2, lambd=1e-4, alpha=0.75, t0=1e6, weight_decay=0)`."""
 
@@ -74,5 +80,5 @@ class ASGD(Optimizer):
             ax += (p - ax) * mu
         else:
             ax[...] = p
-        state["eta"]._data[...] = lr / (1 + lambd * lr * step) ** alpha
-        state["mu"]._data[...] = 1 / max(1, step - group["t0"])
+        state["eta"]._data[...] = _as_default_scalar(lr / (1 + lambd * lr * step) ** alpha)
+        state["mu"]._data[...] = _as_default_scalar(1 / max(1, step - group["t0"]))

@@ -39,8 +39,6 @@ from ..tensor import Tensor
 _global_optimizer_pre_hooks: OrderedDict[int, Callable] = OrderedDict()
 _global_optimizer_post_hooks: OrderedDict[int, Callable] = OrderedDict()
 
-# torch's list of devices where capturable=True works; on CPU it fails at step() with this list.
-_CAPTURABLE_DEVICES = "['cuda', 'xpu', 'hpu', 'privateuseone', 'xla']"
 
 
 def register_optimizer_step_pre_hook(hook: Callable) -> RemovableHandle:
@@ -56,13 +54,15 @@ def register_optimizer_step_post_hook(hook: Callable) -> RemovableHandle:
 def _with_step_hooks(step: Callable) -> Callable:
     """Wrap a `step` method so the global and per-optimiser step hooks run around it.
 
-    A subclass's step that calls `super().step()` is wrapped twice; the flag makes the hooks
-    run once, around the outermost call.
+    As in torch, the hooks see the call's full `args`, the optimiser first. A subclass's step that
+    calls `super().step()` is wrapped twice; the flag makes the hooks run once, around the
+    outermost call.
     """
     @wraps(step)
-    def hooked_step(self: Optimizer, *args: Any, **kwargs: Any) -> Any:
+    def hooked_step(*args: Any, **kwargs: Any) -> Any:
+        self = args[0]
         if self.__dict__.get("_inside_step_hooks"):
-            return step(self, *args, **kwargs)
+            return step(*args, **kwargs)
         self._inside_step_hooks = True
         try:
             for pre_hook in chain(_global_optimizer_pre_hooks.values(), self._optimizer_step_pre_hooks.values()):
@@ -72,7 +72,7 @@ def _with_step_hooks(step: Callable) -> Callable:
                         raise RuntimeError(f"{step} must return None or a tuple of (new_args, new_kwargs), "
                                            f"but got {result}.")
                     args, kwargs = result
-            out = step(self, *args, **kwargs)
+            out = step(*args, **kwargs)
             for post_hook in chain(self._optimizer_step_post_hooks.values(), _global_optimizer_post_hooks.values()):
                 post_hook(self, args, kwargs)
             return out
@@ -149,8 +149,10 @@ def lerp_(start: np.ndarray, end: np.ndarray, weight: float) -> None:
 class Optimizer:
     """Base class: parameter groups, per-parameter state, zero_grad, step, state_dict, hooks."""
 
-    # How torch names the tensors in its capturable=True device check (NAdam and ASGD add theirs).
+    # capturable=True (for CUDA graphs) fails at step() on CPU in torch, with a message naming the
+    # tensors it checks and the devices where it would work; subclasses adjust both.
     _capturable_tensors = "params and state_steps"
+    _capturable_devices = "['cuda', 'xpu', 'hpu', 'privateuseone', 'xla']"
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -283,7 +285,7 @@ class Optimizer:
             for group in self.param_groups:
                 if group.get("capturable") and any(p.grad is not None for p in group["params"]):
                     raise AssertionError(f"If capturable=True, {self._capturable_tensors} must be on supported "
-                                         f"devices: {_CAPTURABLE_DEVICES}.")
+                                         f"devices: {self._capturable_devices}.")
                 for p in group["params"]:
                     if p.grad is not None:
                         grad = -p.grad._data if group.get("maximize") else p.grad._data
