@@ -14,7 +14,7 @@ from helpers import check_error, require_torch
 import tinygrad_rnn
 
 STEPS = 30
-SHAPES = [(4, 3), (5,)]
+SHAPES = [(4, 3), (5,)]  # a matrix and a vector (Adafactor factors the one, not the other)
 
 CASES = [
     ("Adadelta", {}),
@@ -40,8 +40,11 @@ CASES = [
     ("SGD", dict(lr=0.05, momentum=0.9, foreach=True)),
     ("RMSprop", dict(lr=0.01, momentum=0.2, foreach=True, maximize=True)),
     ("Adagrad", dict(lr=0.1, foreach=True)),
+    ("Adafactor", {}),
+    ("Adafactor", dict(lr=0.1, beta2_decay=-0.5, eps=(1e-20, 1e-2), d=1.5, weight_decay=0.1)),
+    ("Adafactor", dict(eps=(1e-3, 1e-3), maximize=True)),
 ]
-NEW = ["Adadelta", "Adamax", "NAdam", "RAdam", "ASGD", "Rprop"]
+NEW = ["Adadelta", "Adamax", "NAdam", "RAdam", "ASGD", "Rprop", "Adafactor"]
 ALL = NEW + ["SGD", "Adam", "AdamW", "RMSprop", "Adagrad"]
 
 
@@ -216,6 +219,13 @@ ERRORS = {
     "rprop lr": lambda m: m.optim.Rprop([_p(m)], lr=-1),
     "rprop etas": lambda m: m.optim.Rprop([_p(m)], etas=(0.5, 0.9)),
     "rprop etas low": lambda m: m.optim.Rprop([_p(m)], etas=(1.0, 1.2)),
+    "adafactor lr": lambda m: m.optim.Adafactor([_p(m)], lr=-1),
+    "adafactor beta2_decay": lambda m: m.optim.Adafactor([_p(m)], beta2_decay=0.5),
+    "adafactor eps1": lambda m: m.optim.Adafactor([_p(m)], eps=(-1.0, 1e-3)),
+    "adafactor eps2": lambda m: m.optim.Adafactor([_p(m)], eps=(None, -1.0)),
+    "adafactor d": lambda m: m.optim.Adafactor([_p(m)], d=0.5),
+    "adafactor weight_decay": lambda m: m.optim.Adafactor([_p(m)], weight_decay=-1),
+    "adafactor differentiable": lambda m: m.optim.Adafactor([_p(m)], differentiable=True),
     "tensor lr size": lambda m: m.optim.RAdam([_p(m)], lr=m.tensor([0.1, 0.2])),
     "tensor lr size sgd": lambda m: m.optim.SGD([_p(m)], lr=m.tensor([0.1, 0.2])),
     "adam tensor lr foreach": lambda m: m.optim.Adam([_p(m)], lr=m.tensor(0.1), foreach=True),
@@ -237,14 +247,15 @@ def _step_with_grad(opt: object, m: object) -> None:
     opt.step()
 
 
-@pytest.mark.parametrize("name", ["Adam", "AdamW", "RMSprop"] + NEW)
+@pytest.mark.parametrize("name", ["Adam", "AdamW", "RMSprop"] + [n for n in NEW if n != "Adafactor"])
 def test_capturable_on_cpu_fails_at_step_like_torch(name: str) -> None:
     """torch accepts capturable=True but its step() asserts the parameters are on a graph-capture device."""
     check_error(lambda m: _step_with_grad(getattr(m.optim, name)([_p(m)], capturable=True), m))
 
 
 REFUSED = [("SGD", "fused"), ("Adam", "fused"), ("AdamW", "fused"), ("Adagrad", "fused"),
-           ("NAdam", "foreach"), ("ASGD", "foreach")] + [(n, "differentiable") for n in ALL]
+           ("NAdam", "foreach"), ("ASGD", "foreach"), ("Adafactor", "foreach")] + \
+          [(n, "differentiable") for n in ALL if n != "Adafactor"]
 
 
 @pytest.mark.parametrize("name,flag", REFUSED)
@@ -257,3 +268,19 @@ def test_tensor_betas_are_refused_by_name() -> None:
     m = tinygrad_rnn
     with pytest.raises(NotImplementedError, match="betas"):
         m.optim.Adam([_p(m)], betas=(m.tensor(0.9), m.tensor(0.99)))
+
+
+def test_adafactor_factors_the_last_two_dims_of_a_3d_parameter_like_torch() -> None:
+    torch = require_torch()
+    results = []
+    for m in (tinygrad_rnn, torch):
+        rng = np.random.default_rng(3)
+        p = m.tensor(rng.standard_normal((2, 3, 4)), requires_grad=True)
+        opt = m.optim.Adafactor([p], lr=0.05)
+        for _ in range(10):
+            p.grad = m.tensor(rng.standard_normal((2, 3, 4)))
+            opt.step()
+        state = opt.state_dict()["state"][0]
+        results.append((p.detach().numpy(), {k: tuple(v.shape) for k, v in state.items()}))
+    np.testing.assert_allclose(results[0][0], results[1][0], rtol=1e-12, atol=1e-14)
+    assert results[0][1] == results[1][1] == {"step": (), "row_var": (2, 3, 1), "col_var": (2, 1, 4)}

@@ -4,6 +4,7 @@ Each optimiser is one short file whose module docstring gives its update rule.
 """
 from . import lr_scheduler, optimizer
 from .adadelta import Adadelta
+from .adafactor import Adafactor
 from .adagrad import Adagrad
 from .adam import Adam
 from .adamax import Adamax
@@ -18,4 +19,4 @@ from .rprop import Rprop
 from .sgd import SGD
 
 __all__ = ["Optimizer", "SGD", "Adam", "AdamW", "RMSprop", "Adagrad", "LBFGS", "Adadelta", "Adamax", "NAdam",
-           "RAdam", "ASGD", "Rprop", "lr_scheduler"]
+           "RAdam", "ASGD", "Rprop", "Adafactor", "lr_scheduler"]
