@@ -17,6 +17,8 @@ from .radam import RAdam
 from .rmsprop import RMSprop
 from .rprop import Rprop
 from .sgd import SGD
+from .swap_state import swap_in_optimizer_params_and_state
 
 __all__ = ["Optimizer", "SGD", "Adam", "AdamW", "RMSprop", "Adagrad", "LBFGS", "Adadelta", "Adamax", "NAdam",
-           "RAdam", "ASGD", "Rprop", "Adafactor", "lr_scheduler"]
+           "RAdam", "ASGD", "Rprop", "Adafactor", "lr_scheduler",
+           "swap_in_optimizer_params_and_state"]
