@@ -59,6 +59,7 @@ NAMESPACES = [
     Namespace("torch.optim", "torch.optim", "tinygrad_rnn.optim", "functions+classes", goal=85),
     Namespace("torch.optim.lr_scheduler", "torch.optim.lr_scheduler", "tinygrad_rnn.optim.lr_scheduler", "classes",
               goal=85),
+    Namespace("torch.optim.swa_utils", "torch.optim.swa_utils", "tinygrad_rnn.optim.swa_utils", "functions+classes"),
     Namespace("torch.linalg", "torch.linalg", "tinygrad_rnn.linalg", "functions"),
     Namespace("torch.special", "torch.special", "tinygrad_rnn.special", "functions"),
     Namespace("torch.autograd", "torch.autograd", "tinygrad_rnn.autograd", "functions+classes"),

@@ -2,7 +2,7 @@
 
 Each optimiser is one short file whose module docstring gives its update rule.
 """
-from . import lr_scheduler, optimizer
+from . import lr_scheduler, optimizer, swa_utils
 from .adadelta import Adadelta
 from .adafactor import Adafactor
 from .adagrad import Adagrad
@@ -20,5 +20,5 @@ from .sgd import SGD
 from .swap_state import swap_in_optimizer_params_and_state
 
 __all__ = ["Optimizer", "SGD", "Adam", "AdamW", "RMSprop", "Adagrad", "LBFGS", "Adadelta", "Adamax", "NAdam",
-           "RAdam", "ASGD", "Rprop", "Adafactor", "lr_scheduler",
+           "RAdam", "ASGD", "Rprop", "Adafactor", "lr_scheduler", "swa_utils",
            "swap_in_optimizer_params_and_state"]
