@@ -17,7 +17,7 @@ What counts as a torch name (the filter):
   classes for `torch.nn` and the optimisers, every attribute for `torch.Tensor`; submodules,
   constants, dtypes, typing helpers and C++-bound helper classes are not counted;
 - defined by torch: an object whose `__module__` is outside torch (`typing.Any`, `math`) is a
-  re-export, not API;
+  re-export, not API, and so are the classes in `REEXPORTS` (e.g. `Optimizer` in lr_scheduler);
 - dense CPU: the rules in `NOT_BUILT` move a name to the "not built on purpose" list.
 Presence is by name only: a name that exists here is expected to behave as torch's (the parity
 tests check that), but this report does not run it.
@@ -152,6 +152,10 @@ def not_built_reason(namespace: str, name: str) -> str | None:
 
 
 # ---------------------------------------------------------------- collecting names
+# Public names a namespace only re-exports (torch.Tensor is handled everywhere).
+REEXPORTS = {"torch.optim.lr_scheduler": {"Optimizer"}, "torch.optim.swa_utils": {"LRScheduler", "Module"}}
+
+
 def _defined_by_torch(obj: Any) -> bool:
     module = getattr(obj, "__module__", None)
     return module is None or module.startswith("torch")
@@ -191,8 +195,8 @@ def torch_names(space: Namespace) -> list[str]:
             obj = getattr(module, name)
         except Exception:  # a lazily-loaded attribute that cannot load here
             continue
-        if obj is Tensor and space.torch_path != "torch":
-            continue  # torch.Tensor re-exported by a submodule is counted once, at the top
+        if (obj is Tensor and space.torch_path != "torch") or name in REEXPORTS.get(space.label, ()):
+            continue  # a class another namespace owns, imported here for convenience: counted once, at home
         if _counts(obj, space.kind):
             names.append(name)
     return sorted(names)
