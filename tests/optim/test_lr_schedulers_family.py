@@ -285,3 +285,43 @@ def test_chained_with_two_optimizers_raises_valueerror_like_torch() -> None:
     for m in (tinygrad_rnn, torch):
         with pytest.raises(ValueError, match="expects all schedulers to belong to the same optimizer"):
             _bad_sequential(m, "two optimizers")
+
+
+def _warnings_of_a_careless_loop(m: object, name: str) -> list:
+    """scheduler.step() before optimizer.step(), then get_lr() outside step: the messages torch gives."""
+    opt = _optimizer(m)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        sched = SCHEDULES[name](m, opt)
+        for _ in range(3):
+            sched.step()
+            opt.step()
+        inner = getattr(sched, "_schedulers", [sched])[-1]
+        inner.get_lr()
+    return [(w.category.__name__, str(w.message)) for w in caught]
+
+
+@pytest.mark.parametrize("name", list(SCHEDULES))
+def test_warnings_match_torch(name: str) -> None:
+    torch = require_torch()
+    ours, theirs = _warnings_of_a_careless_loop(tinygrad_rnn, name), _warnings_of_a_careless_loop(torch, name)
+    assert ours == theirs
+    assert any("get_last_lr" in message for _, message in ours)  # the get_lr() warning is always there
+
+
+def test_scheduler_signatures_match_torch() -> None:
+    import inspect
+
+    torch = require_torch()
+    for module_name in ("lr_scheduler", "swa_utils"):
+        theirs_module, ours_module = getattr(torch.optim, module_name), getattr(tinygrad_rnn.optim, module_name)
+        for name in dir(theirs_module):
+            theirs = getattr(theirs_module, name)
+            if name.startswith("_") or not callable(theirs) or not getattr(theirs, "__module__", "").startswith(
+                    f"torch.optim.{module_name}"):
+                continue
+            ours = getattr(ours_module, name)
+            target_t, target_o = (theirs.__init__, ours.__init__) if inspect.isclass(theirs) else (theirs, ours)
+            params_t = [(p.name, p.kind, p.default) for p in inspect.signature(target_t).parameters.values()]
+            params_o = [(p.name, p.kind, p.default) for p in inspect.signature(target_o).parameters.values()]
+            assert params_o == params_t, f"{module_name}.{name}"
