@@ -325,3 +325,49 @@ def test_scheduler_signatures_match_torch() -> None:
             params_t = [(p.name, p.kind, p.default) for p in inspect.signature(target_t).parameters.values()]
             params_o = [(p.name, p.kind, p.default) for p in inspect.signature(target_o).parameters.values()]
             assert params_o == params_t, f"{module_name}.{name}"
+
+
+def _two_schedulers_on_one_optimizer(m: object) -> list:
+    """Without ChainedScheduler: each scheduler's chainable form builds on the lr the other left."""
+    opt = _optimizer(m)
+    s = m.optim.lr_scheduler
+    first, second = s.LinearLR(opt, 0.2, total_iters=5), s.MultiStepLR(opt, [3, 8], gamma=0.5)
+    seq = []
+    for _ in range(12):
+        opt.step()
+        first.step()
+        second.step()
+        seq.append((first.get_last_lr(), second.get_last_lr()))
+    return seq
+
+
+def test_two_schedulers_on_one_optimizer_chain_like_torch() -> None:
+    torch = require_torch()
+    assert _two_schedulers_on_one_optimizer(tinygrad_rnn) == _two_schedulers_on_one_optimizer(torch)
+
+
+@pytest.mark.parametrize("name", ["LinearLR down", "PolynomialLR power", "CosineAnnealingWarmRestarts", "OneCycleLR"])
+def test_resuming_with_last_epoch_matches_torch(name: str) -> None:
+    """Rebuild a scheduler with last_epoch=k on an optimiser that already has 'initial_lr' (a resumed run)."""
+    torch = require_torch()
+    makers = {
+        "LinearLR down": lambda m, o, e: m.optim.lr_scheduler.LinearLR(o, 1.0, 0.1, 12, last_epoch=e),
+        "PolynomialLR power": lambda m, o, e: m.optim.lr_scheduler.PolynomialLR(o, 20, 2.5, last_epoch=e),
+        "CosineAnnealingWarmRestarts": lambda m, o, e: m.optim.lr_scheduler.CosineAnnealingWarmRestarts(
+            o, 7, last_epoch=e),
+        "OneCycleLR": lambda m, o, e: m.optim.lr_scheduler.OneCycleLR(o, 1.0, total_steps=EPOCHS, last_epoch=e),
+    }
+    seqs = []
+    for m in (tinygrad_rnn, torch):
+        opt = _optimizer(m)
+        makers[name](m, opt, -1)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            sched = makers[name](m, opt, 5)
+        seq = [sched.get_last_lr()]
+        for _ in range(6):
+            opt.step()
+            sched.step()
+            seq.append(sched.get_last_lr())
+        seqs.append(seq)
+    assert seqs[0] == seqs[1]

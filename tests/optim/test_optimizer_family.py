@@ -284,3 +284,11 @@ def test_adafactor_factors_the_last_two_dims_of_a_3d_parameter_like_torch() -> N
         results.append((p.detach().numpy(), {k: tuple(v.shape) for k, v in state.items()}))
     np.testing.assert_allclose(results[0][0], results[1][0], rtol=1e-12, atol=1e-14)
     assert results[0][1] == results[1][1] == {"step": (), "row_var": (2, 3, 1), "col_var": (2, 1, 4)}
+
+
+@pytest.mark.parametrize("name", ["Adam", "SGD", "NAdam"])
+def test_repr_with_a_tensor_lr_matches_torch(name: str) -> None:
+    torch = require_torch()
+    reprs = [repr(getattr(m.optim, name)([m.zeros(2, requires_grad=True)], lr=m.tensor(0.1))) for m in (tinygrad_rnn,
+                                                                                                        torch)]
+    assert reprs[0] == reprs[1] and "lr: 0.10000000149011612" in reprs[0]
