@@ -12,8 +12,8 @@ A training step is
     optimizer.step()           # every parameter with a grad moves
 
 `step()` visits each parameter that has a gradient and calls the subclass's `_update(param, grad,
-group)`, with graph recording off. Hooks run around it (`register_step_pre_hook`, the global
-`register_optimizer_step_pre_hook`, ...) and around `state_dict` / `load_state_dict`, as in torch. Updates are written with numpy on the parameter's own array, in
+group)`, with graph recording off. Hooks run around it (see `hooks.py`) and around `state_dict` /
+`load_state_dict`, as in torch. Updates are written with numpy on the parameter's own array, in
 place, in the same order of floating-point operations as torch's single-tensor code path, so that
 trajectories agree with torch to rounding. A float32 parameter keeps float32 state: numpy 2 treats
 Python floats as "weak" scalars, so `float32_array * 0.9` stays float32 as in torch.
@@ -24,7 +24,6 @@ import warnings
 from collections import OrderedDict, defaultdict
 from collections.abc import Callable, Iterable
 from copy import deepcopy
-from functools import wraps
 from itertools import chain
 from typing import Any
 
@@ -34,53 +33,11 @@ from .. import dtypes
 from ..autograd.grad_mode import enable_grad, no_grad
 from ..nn.module import RemovableHandle
 from ..tensor import Tensor
-
-# Hooks every optimiser runs around step() (torch.optim.optimizer.register_optimizer_step_*_hook).
-_global_optimizer_pre_hooks: OrderedDict[int, Callable] = OrderedDict()
-_global_optimizer_post_hooks: OrderedDict[int, Callable] = OrderedDict()
-
-
-
-def register_optimizer_step_pre_hook(hook: Callable) -> RemovableHandle:
-    """Run `hook(optimizer, args, kwargs)` before every optimiser's step; it may return new (args, kwargs)."""
-    return RemovableHandle(_global_optimizer_pre_hooks, hook)
-
-
-def register_optimizer_step_post_hook(hook: Callable) -> RemovableHandle:
-    """Run `hook(optimizer, args, kwargs)` after every optimiser's step."""
-    return RemovableHandle(_global_optimizer_post_hooks, hook)
-
-
-def _with_step_hooks(step: Callable) -> Callable:
-    """Wrap a `step` method so the global and per-optimiser step hooks run around it.
-
-    As in torch, the hooks see the call's full `args`, the optimiser first. A subclass's step that
-    calls `super().step()` is wrapped twice; the flag makes the hooks run once, around the
-    outermost call.
-    """
-    @wraps(step)
-    def hooked_step(*args: Any, **kwargs: Any) -> Any:
-        self = args[0]
-        if self.__dict__.get("_inside_step_hooks"):
-            return step(*args, **kwargs)
-        self._inside_step_hooks = True
-        try:
-            for pre_hook in chain(_global_optimizer_pre_hooks.values(), self._optimizer_step_pre_hooks.values()):
-                result = pre_hook(self, args, kwargs)
-                if result is not None:
-                    if not (isinstance(result, tuple) and len(result) == 2):
-                        raise RuntimeError(f"{step} must return None or a tuple of (new_args, new_kwargs), "
-                                           f"but got {result}.")
-                    args, kwargs = result
-            out = step(*args, **kwargs)
-            for post_hook in chain(self._optimizer_step_post_hooks.values(), _global_optimizer_post_hooks.values()):
-                post_hook(self, args, kwargs)
-            return out
-        finally:
-            self._inside_step_hooks = False
-
-    hooked_step.hooked = True  # type: ignore[attr-defined]
-    return hooked_step
+from .hooks import (  # noqa: F401 -- the global hooks live at torch.optim.optimizer.register_...
+    _with_step_hooks,
+    register_optimizer_step_post_hook,
+    register_optimizer_step_pre_hook,
+)
 
 
 def typename(obj: Any) -> str:
