@@ -111,6 +111,14 @@ class Optimizer:
     _capturable_tensors = "params and state_steps"
     _capturable_devices = "['cuda', 'xpu', 'hpu', 'privateuseone', 'xla']"
 
+    # Registered hooks, by handle id, in the order they run (see `_init_hooks`).
+    _optimizer_step_pre_hooks: OrderedDict[int, Callable]
+    _optimizer_step_post_hooks: OrderedDict[int, Callable]
+    _optimizer_state_dict_pre_hooks: OrderedDict[int, Callable]
+    _optimizer_state_dict_post_hooks: OrderedDict[int, Callable]
+    _optimizer_load_state_dict_pre_hooks: OrderedDict[int, Callable]
+    _optimizer_load_state_dict_post_hooks: OrderedDict[int, Callable]
+
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         if "step" in cls.__dict__ and not getattr(cls.__dict__["step"], "hooked", False):
