@@ -77,7 +77,7 @@ class ASGD(Optimizer):
         p += -eta * grad
         ax, mu = state["ax"]._data, state["mu"]._data
         if float(mu) != 1:
-            ax += (p - ax) * mu
+            ax += (p - ax) * mu.astype(p.dtype)  # torch casts the 0-d mu to the parameter dtype
         else:
             ax[...] = p
         state["eta"]._data[...] = _as_default_scalar(lr / (1 + lambd * lr * step) ** alpha)
