@@ -292,3 +292,35 @@ def test_repr_with_a_tensor_lr_matches_torch(name: str) -> None:
     reprs = [repr(getattr(m.optim, name)([m.zeros(2, requires_grad=True)], lr=m.tensor(0.1))) for m in (tinygrad_rnn,
                                                                                                         torch)]
     assert reprs[0] == reprs[1] and "lr: 0.10000000149011612" in reprs[0]
+
+
+def _structure(value: object) -> object:
+    """A state_dict's layout: tensors as (dtype, shape), numbers as their type, containers kept."""
+    if hasattr(value, "detach"):
+        return (str(value.dtype).split(".")[-1], tuple(value.shape))
+    if isinstance(value, dict):
+        return {k: _structure(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return type(value)(_structure(v) for v in value)
+    return type(value).__name__ if isinstance(value, float) else value
+
+
+def _lbfgs_state_dict(m: object) -> dict:
+    p = m.tensor(np.array([1.5, -2.0, 0.3]), requires_grad=True)
+    q = m.tensor(np.array([[0.5, 1.0]]), requires_grad=True)
+    opt = m.optim.LBFGS([p, q], max_iter=4, history_size=3)
+
+    def closure() -> object:
+        opt.zero_grad()
+        loss = ((p - 0.5) ** 4).sum() + (p**2).sum() * (q**2).sum()
+        loss.backward()
+        return loss
+
+    for _ in range(3):
+        opt.step(closure)
+    return opt.state_dict()
+
+
+def test_lbfgs_state_dict_layout_equals_torch() -> None:
+    torch = require_torch()
+    assert _structure(_lbfgs_state_dict(tinygrad_rnn)) == _structure(_lbfgs_state_dict(torch))
