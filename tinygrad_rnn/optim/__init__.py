@@ -2,13 +2,23 @@
 
 Each optimiser is one short file whose module docstring gives its update rule.
 """
-from . import lr_scheduler
+from . import lr_scheduler, optimizer, swa_utils
+from .adadelta import Adadelta
+from .adafactor import Adafactor
 from .adagrad import Adagrad
 from .adam import Adam
+from .adamax import Adamax
 from .adamw import AdamW
+from .asgd import ASGD
 from .lbfgs import LBFGS
+from .nadam import NAdam
 from .optimizer import Optimizer
+from .radam import RAdam
 from .rmsprop import RMSprop
+from .rprop import Rprop
 from .sgd import SGD
+from .swap_state import swap_in_optimizer_params_and_state
 
-__all__ = ["Optimizer", "SGD", "Adam", "AdamW", "RMSprop", "Adagrad", "LBFGS", "lr_scheduler"]
+__all__ = ["Optimizer", "SGD", "Adam", "AdamW", "RMSprop", "Adagrad", "LBFGS", "Adadelta", "Adamax", "NAdam",
+           "RAdam", "ASGD", "Rprop", "Adafactor", "lr_scheduler", "swa_utils",
+           "swap_in_optimizer_params_and_state"]

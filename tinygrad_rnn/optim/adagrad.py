@@ -14,7 +14,14 @@ from typing import Any
 import numpy as np
 
 from ..tensor import Tensor
-from .optimizer import Optimizer, bump_step, step_counter
+from .optimizer import (
+    Optimizer,
+    bump_step,
+    check_flags,
+    check_tensor_hyperparameter,
+    scalar_hyperparameter,
+    step_counter,
+)
 
 
 class Adagrad(Optimizer):
@@ -23,6 +30,7 @@ class Adagrad(Optimizer):
     def __init__(self, params: Any, lr: float = 1e-2, lr_decay: float = 0, weight_decay: float = 0,
                  initial_accumulator_value: float = 0, eps: float = 1e-10, foreach: bool | None = None, *,
                  maximize: bool = False, differentiable: bool = False, fused: bool | None = None) -> None:
+        check_tensor_hyperparameter("lr", lr)
         if not 0.0 <= lr:
             raise ValueError(f"Invalid learning rate: {lr}")
         if not 0.0 <= lr_decay:
@@ -36,6 +44,7 @@ class Adagrad(Optimizer):
         defaults = dict(lr=lr, lr_decay=lr_decay, eps=eps, weight_decay=weight_decay,
                         initial_accumulator_value=initial_accumulator_value, foreach=foreach, maximize=maximize,
                         differentiable=differentiable, fused=fused)
+        check_flags(foreach, fused, differentiable)
         super().__init__(params, defaults)
         # Unlike Adam, Adagrad fills its state at construction (so state_dict() shows it at once).
         for group in self.param_groups:
@@ -48,7 +57,7 @@ class Adagrad(Optimizer):
         step = bump_step(state)
         if group["weight_decay"] != 0:
             grad = grad + group["weight_decay"] * p
-        lr_t = group["lr"] / (1 + (step - 1) * group["lr_decay"])
+        lr_t = scalar_hyperparameter(group["lr"]) / (1 + (step - 1) * group["lr_decay"])
         state_sum = state["sum"]._data
         state_sum += grad * grad
         std = np.sqrt(state_sum) + group["eps"]

@@ -18,7 +18,23 @@ from typing import Any
 import numpy as np
 
 from ..tensor import Tensor
-from .optimizer import Optimizer, bump_step, lerp_, step_counter
+from .optimizer import (
+    Optimizer,
+    bump_step,
+    check_flags,
+    check_tensor_hyperparameter,
+    lerp_,
+    scalar_hyperparameter,
+    step_counter,
+)
+
+
+def check_betas(betas: tuple[float, float]) -> None:
+    """Both betas must lie in [0, 1) (shared by the Adam family)."""
+    if not 0.0 <= betas[0] < 1.0:
+        raise ValueError(f"Invalid beta parameter at index 0: {betas[0]}")
+    if not 0.0 <= betas[1] < 1.0:
+        raise ValueError(f"Invalid beta parameter at index 1: {betas[1]}")
 
 
 class Adam(Optimizer):
@@ -29,18 +45,21 @@ class Adam(Optimizer):
                  foreach: bool | None = None, maximize: bool = False, capturable: bool = False,
                  differentiable: bool = False, fused: bool | None = None,
                  decoupled_weight_decay: bool = False) -> None:
+        if isinstance(lr, Tensor) and foreach and not capturable:
+            raise ValueError("lr as a Tensor is not supported for capturable=False and foreach=True")
+        check_tensor_hyperparameter("lr", lr)
         if not 0.0 <= lr:
             raise ValueError(f"Invalid learning rate: {lr}")
         if not 0.0 <= eps:
             raise ValueError(f"Invalid epsilon value: {eps}")
-        if not 0.0 <= betas[0] < 1.0:
-            raise ValueError(f"Invalid beta parameter at index 0: {betas[0]}")
-        if not 0.0 <= betas[1] < 1.0:
-            raise ValueError(f"Invalid beta parameter at index 1: {betas[1]}")
+        check_betas(betas)
         if not 0.0 <= weight_decay:
             raise ValueError(f"Invalid weight_decay value: {weight_decay}")
+        if isinstance(betas[0], Tensor) and isinstance(betas[1], Tensor):
+            raise NotImplementedError("betas as Tensors are not supported; pass floats")
         if not (isinstance(betas[0], float) and isinstance(betas[1], float)):
             raise ValueError("betas must be either both floats or both Tensors")
+        check_flags(foreach, fused, differentiable)
         defaults = dict(lr=lr, betas=tuple(betas), eps=eps, weight_decay=weight_decay, amsgrad=amsgrad,
                         maximize=maximize, foreach=foreach, capturable=capturable,
                         differentiable=differentiable, fused=fused, decoupled_weight_decay=decoupled_weight_decay)
@@ -54,7 +73,7 @@ class Adam(Optimizer):
             state["exp_avg_sq"] = Tensor._make(np.zeros_like(p))
             if group["amsgrad"]:
                 state["max_exp_avg_sq"] = Tensor._make(np.zeros_like(p))
-        lr, (beta1, beta2), weight_decay = group["lr"], group["betas"], group["weight_decay"]
+        lr, (beta1, beta2), weight_decay = scalar_hyperparameter(group["lr"]), group["betas"], group["weight_decay"]
         step = bump_step(state)
         if weight_decay != 0:
             if group["decoupled_weight_decay"]:

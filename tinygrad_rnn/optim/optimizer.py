@@ -12,7 +12,8 @@ A training step is
     optimizer.step()           # every parameter with a grad moves
 
 `step()` visits each parameter that has a gradient and calls the subclass's `_update(param, grad,
-group)`, with graph recording off. Updates are written with numpy on the parameter's own array, in
+group)`, with graph recording off. Hooks run around it (see `hooks.py`) and around `state_dict` /
+`load_state_dict`, as in torch. Updates are written with numpy on the parameter's own array, in
 place, in the same order of floating-point operations as torch's single-tensor code path, so that
 trajectories agree with torch to rounding. A float32 parameter keeps float32 state: numpy 2 treats
 Python floats as "weak" scalars, so `float32_array * 0.9` stays float32 as in torch.
@@ -20,7 +21,7 @@ Python floats as "weak" scalars, so `float32_array * 0.9` stays float32 as in to
 from __future__ import annotations
 
 import warnings
-from collections import defaultdict
+from collections import OrderedDict, defaultdict
 from collections.abc import Callable, Iterable
 from copy import deepcopy
 from itertools import chain
@@ -30,7 +31,13 @@ import numpy as np
 
 from .. import dtypes
 from ..autograd.grad_mode import enable_grad, no_grad
+from ..nn.module import RemovableHandle
 from ..tensor import Tensor
+from .hooks import (  # noqa: F401 -- the global hooks live at torch.optim.optimizer.register_...
+    _with_step_hooks,
+    register_optimizer_step_post_hook,
+    register_optimizer_step_pre_hook,
+)
 
 
 def typename(obj: Any) -> str:
@@ -45,6 +52,41 @@ def step_counter() -> Tensor:
     """The 0-d `state['step']` tensor torch keeps per parameter (float32, or float64 by default dtype)."""
     scalar = np.float64 if dtypes.get_default_dtype() is dtypes.float64 else np.float32
     return Tensor._make(np.zeros((), scalar))
+
+
+def scalar_hyperparameter(value: Any) -> Any:
+    """A hyper-parameter ready for numpy: a Python number as is, a 1-element Tensor as its 0-d array.
+
+    Keeping a tensor lr as a 0-d array of its own dtype (not a Python float) reproduces torch,
+    whose arithmetic on a float32 `lr` tensor (`lr / bias_correction`) is done in float32.
+    """
+    return value._data.reshape(()) if isinstance(value, Tensor) else value
+
+
+def check_tensor_hyperparameter(name: str, value: Any) -> None:
+    """torch accepts a 1-element Tensor for lr (and Adam's betas); anything larger is a ValueError."""
+    if isinstance(value, Tensor) and value.numel() != 1:
+        raise ValueError(f"Tensor {name} must be 1-element")
+
+
+def check_flags(foreach: bool | None = None, fused: bool | None = None, differentiable: bool = False,
+                foreach_matches: bool = True) -> None:
+    """Refuse, by name, the implementation flags that would change what step() computes.
+
+    `foreach=True` picks torch's multi-tensor code path; on CPU it gives bit-identical numbers to the
+    for-loop for most optimisers (measured against torch 2.13), so it is accepted there as a no-op.
+    Where torch's foreach path rounds differently (`foreach_matches=False`) it is refused, as are
+    `fused=True` (torch's fused CPU kernels round differently from the for-loop we reproduce) and
+    `differentiable=True` (our updates are in-place numpy, not recorded for autograd).
+    """
+    if differentiable:
+        raise NotImplementedError("differentiable=True is not supported: the update is not recorded for autograd")
+    if fused:
+        raise NotImplementedError("fused=True is not supported: torch's fused kernel rounds differently from "
+                                  "its for-loop, which is what is reproduced here")
+    if foreach and not foreach_matches:
+        raise NotImplementedError("foreach=True is not supported for this optimizer: torch's foreach path "
+                                  "rounds differently from its for-loop, which is what is reproduced here")
 
 
 def bump_step(state: dict) -> float:
@@ -62,10 +104,29 @@ def lerp_(start: np.ndarray, end: np.ndarray, weight: float) -> None:
 
 
 class Optimizer:
-    """Base class: parameter groups, per-parameter state, zero_grad, step, state_dict."""
+    """Base class: parameter groups, per-parameter state, zero_grad, step, state_dict, hooks."""
+
+    # capturable=True (for CUDA graphs) fails at step() on CPU in torch, with a message naming the
+    # tensors it checks and the devices where it would work; subclasses adjust both.
+    _capturable_tensors = "params and state_steps"
+    _capturable_devices = "['cuda', 'xpu', 'hpu', 'privateuseone', 'xla']"
+
+    # Registered hooks, by handle id, in the order they run (see `_init_hooks`).
+    _optimizer_step_pre_hooks: OrderedDict[int, Callable]
+    _optimizer_step_post_hooks: OrderedDict[int, Callable]
+    _optimizer_state_dict_pre_hooks: OrderedDict[int, Callable]
+    _optimizer_state_dict_post_hooks: OrderedDict[int, Callable]
+    _optimizer_load_state_dict_pre_hooks: OrderedDict[int, Callable]
+    _optimizer_load_state_dict_post_hooks: OrderedDict[int, Callable]
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if "step" in cls.__dict__ and not getattr(cls.__dict__["step"], "hooked", False):
+            cls.step = _with_step_hooks(cls.__dict__["step"])  # type: ignore[method-assign]
 
     def __init__(self, params: Any, defaults: dict[str, Any]) -> None:
         self.defaults = defaults
+        self._init_hooks()
         if isinstance(params, Tensor):
             raise TypeError(
                 "params argument given to the optimizer should be an iterable of Tensors or dicts, "
@@ -80,6 +141,36 @@ class Optimizer:
             param_groups = [{"params": param_groups}]
         for group in param_groups:
             self.add_param_group(group)
+
+    def _init_hooks(self) -> None:
+        for name in ("step_pre", "step_post", "state_dict_pre", "state_dict_post",
+                     "load_state_dict_pre", "load_state_dict_post"):
+            self.__dict__.setdefault(f"_optimizer_{name}_hooks", OrderedDict())
+
+    # ---------------------------------------------------------------- hooks
+    def register_step_pre_hook(self, hook: Callable) -> RemovableHandle:
+        """`hook(optimizer, args, kwargs)` runs before each step; it may return new (args, kwargs)."""
+        return RemovableHandle(self._optimizer_step_pre_hooks, hook)
+
+    def register_step_post_hook(self, hook: Callable) -> RemovableHandle:
+        """`hook(optimizer, args, kwargs)` runs after each step."""
+        return RemovableHandle(self._optimizer_step_post_hooks, hook)
+
+    def register_state_dict_pre_hook(self, hook: Callable, prepend: bool = False) -> RemovableHandle:
+        """`hook(optimizer)` runs before `state_dict()` builds its dict."""
+        return RemovableHandle(self._optimizer_state_dict_pre_hooks, hook, prepend)
+
+    def register_state_dict_post_hook(self, hook: Callable, prepend: bool = False) -> RemovableHandle:
+        """`hook(optimizer, state_dict)` runs on the built dict; a non-None return replaces it."""
+        return RemovableHandle(self._optimizer_state_dict_post_hooks, hook, prepend)
+
+    def register_load_state_dict_pre_hook(self, hook: Callable, prepend: bool = False) -> RemovableHandle:
+        """`hook(optimizer, state_dict)` runs before loading; a non-None return is loaded instead."""
+        return RemovableHandle(self._optimizer_load_state_dict_pre_hooks, hook, prepend)
+
+    def register_load_state_dict_post_hook(self, hook: Callable, prepend: bool = False) -> RemovableHandle:
+        """`hook(optimizer)` runs after `load_state_dict()` has restored the state."""
+        return RemovableHandle(self._optimizer_load_state_dict_post_hooks, hook, prepend)
 
     # ---------------------------------------------------------------- groups
     def add_param_group(self, param_group: dict[str, Any]) -> None:
@@ -148,6 +239,7 @@ class Optimizer:
                     p.grad.detach_()
                     p.grad._data[...] = 0
 
+    @_with_step_hooks
     def step(self, closure: Callable[[], Any] | None = None) -> Any:
         """Move every parameter that has a gradient; `closure` (if given) recomputes and returns the loss."""
         loss = None
@@ -156,6 +248,9 @@ class Optimizer:
                 loss = closure()
         with no_grad():
             for group in self.param_groups:
+                if group.get("capturable") and any(p.grad is not None for p in group["params"]):
+                    raise AssertionError(f"If capturable=True, {self._capturable_tensors} must be on supported "
+                                         f"devices: {self._capturable_devices}.")
                 for p in group["params"]:
                     if p.grad is not None:
                         grad = -p.grad._data if group.get("maximize") else p.grad._data
@@ -174,6 +269,8 @@ class Optimizer:
         Parameters are replaced by their position across all groups; the state tensors are the live
         ones (not copies), as in torch.
         """
+        for pre_hook in self._optimizer_state_dict_pre_hooks.values():
+            pre_hook(self)
         index: dict[int, int] = {}
         groups = []
         for group in self.param_groups:
@@ -183,7 +280,12 @@ class Optimizer:
             packed["params"] = [index[id(p)] for p in group["params"]]
             groups.append(packed)
         state = {(index[id(k)] if isinstance(k, Tensor) else k): v for k, v in self.state.items()}
-        return {"state": state, "param_groups": groups}
+        state_dict = {"state": state, "param_groups": groups}
+        for post_hook in self._optimizer_state_dict_post_hooks.values():
+            result = post_hook(self, state_dict)
+            if result is not None:
+                state_dict = result
+        return state_dict
 
     def load_state_dict(self, state_dict: dict[str, Any]) -> None:
         """Restore hyper-parameters and per-parameter state saved by `state_dict()`.
@@ -191,6 +293,11 @@ class Optimizer:
         Parameters are matched by position, so the optimiser must have been built over the same
         parameters in the same order. State tensors are cast to their parameter's float dtype.
         """
+        state_dict = state_dict.copy()
+        for pre_hook in self._optimizer_load_state_dict_pre_hooks.values():
+            result = pre_hook(self, state_dict)
+            if result is not None:
+                state_dict = result
         saved_groups = deepcopy(state_dict["param_groups"])
         if len(self.param_groups) != len(saved_groups):
             raise ValueError("loaded state dict has a different number of parameter groups")
@@ -210,12 +317,15 @@ class Optimizer:
             if "param_names" in group and "param_names" not in saved:
                 saved["param_names"] = group["param_names"]
         self.__setstate__({"state": state, "param_groups": saved_groups})
+        for post_hook in self._optimizer_load_state_dict_post_hooks.values():
+            post_hook(self)
 
     def __getstate__(self) -> dict[str, Any]:
         return {"defaults": self.defaults, "state": self.state, "param_groups": self.param_groups}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.__dict__.update(state)
+        self._init_hooks()  # an unpickled optimiser starts without hooks, as in torch
 
     def __repr__(self) -> str:
         lines = [f"{type(self).__name__} ("]

@@ -15,7 +15,15 @@ from typing import Any
 import numpy as np
 
 from ..tensor import Tensor
-from .optimizer import Optimizer, bump_step, lerp_, step_counter
+from .optimizer import (
+    Optimizer,
+    bump_step,
+    check_flags,
+    check_tensor_hyperparameter,
+    lerp_,
+    scalar_hyperparameter,
+    step_counter,
+)
 
 
 class RMSprop(Optimizer):
@@ -25,6 +33,7 @@ class RMSprop(Optimizer):
                  weight_decay: float = 0, momentum: float = 0, centered: bool = False,
                  capturable: bool = False, foreach: bool | None = None, maximize: bool = False,
                  differentiable: bool = False) -> None:
+        check_tensor_hyperparameter("lr", lr)
         if not 0.0 <= lr:
             raise ValueError(f"Invalid learning rate: {lr}")
         if not 0.0 <= eps:
@@ -38,6 +47,7 @@ class RMSprop(Optimizer):
         defaults = dict(lr=lr, momentum=momentum, alpha=alpha, eps=eps, centered=centered,
                         weight_decay=weight_decay, capturable=capturable, foreach=foreach, maximize=maximize,
                         differentiable=differentiable)
+        check_flags(foreach, differentiable=differentiable)
         super().__init__(params, defaults)
 
     def _update(self, param: Tensor, grad: np.ndarray, group: dict[str, Any]) -> None:
@@ -67,6 +77,6 @@ class RMSprop(Optimizer):
             buf = state["momentum_buffer"]._data
             buf *= momentum
             buf += grad / avg
-            p -= group["lr"] * buf
+            p -= scalar_hyperparameter(group["lr"]) * buf
         else:
-            p -= group["lr"] * (grad / avg)
+            p -= scalar_hyperparameter(group["lr"]) * (grad / avg)

@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from ..tensor import Tensor
-from .optimizer import Optimizer
+from .optimizer import Optimizer, check_flags, check_tensor_hyperparameter, scalar_hyperparameter
 
 
 class SGD(Optimizer):
@@ -23,6 +23,7 @@ class SGD(Optimizer):
     def __init__(self, params: Any, lr: float = 1e-3, momentum: float = 0, dampening: float = 0,
                  weight_decay: float = 0, nesterov: bool = False, *, maximize: bool = False,
                  foreach: bool | None = None, differentiable: bool = False, fused: bool | None = None) -> None:
+        check_tensor_hyperparameter("lr", lr)
         if lr < 0.0:
             raise ValueError(f"Invalid learning rate: {lr}")
         if momentum < 0.0:
@@ -34,12 +35,13 @@ class SGD(Optimizer):
                         fused=fused)
         if nesterov and (momentum <= 0 or dampening != 0):
             raise ValueError("Nesterov momentum requires a momentum and zero dampening")
+        check_flags(foreach, fused, differentiable)
         super().__init__(params, defaults)
 
     def _update(self, param: Tensor, grad: np.ndarray, group: dict[str, Any]) -> None:
-        p = param._data
-        if group["weight_decay"] != 0:
-            grad = grad + group["weight_decay"] * p
+        p, weight_decay = param._data, scalar_hyperparameter(group["weight_decay"])
+        if weight_decay != 0:
+            grad = grad + weight_decay * p
         momentum = group["momentum"]
         if momentum != 0:
             state = self.state[param]
@@ -50,4 +52,4 @@ class SGD(Optimizer):
                 buf._data *= momentum
                 buf._data += (1 - group["dampening"]) * grad
             grad = grad + momentum * buf._data if group["nesterov"] else buf._data
-        p -= group["lr"] * grad
+        p -= scalar_hyperparameter(group["lr"]) * grad

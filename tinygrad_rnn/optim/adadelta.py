@@ -1,0 +1,68 @@
+"""`Adadelta`: scale each step by the ratio of two running RMS values, so no lr tuning is needed.
+
+Per parameter, with g the gradient (negated when `maximize`):
+
+    g = g + weight_decay * p                            if weight_decay
+    v = rho * v + (1 - rho) * g * g                     running mean of squared gradients
+    delta = sqrt(u + eps) / sqrt(v + eps) * g           u: running mean of squared updates
+    u = rho * u + (1 - rho) * delta * delta
+    p = p - lr * delta
+
+The update has the units of p (Zeiler's point): the RMS of past updates over the RMS of gradients.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ..tensor import Tensor
+from .optimizer import (
+    Optimizer,
+    bump_step,
+    check_flags,
+    check_tensor_hyperparameter,
+    scalar_hyperparameter,
+    step_counter,
+)
+
+
+class Adadelta(Optimizer):
+    """torch.optim.Adadelta: `Adadelta(params, lr=1.0, rho=0.9, eps=1e-6, weight_decay=0)`."""
+
+    _capturable_devices = "['cuda', 'xpu', 'hpu', 'privateuseone']"
+
+    def __init__(self, params: Any, lr: float | Tensor = 1.0, rho: float = 0.9, eps: float = 1e-6,
+                 weight_decay: float = 0, foreach: bool | None = None, *, capturable: bool = False,
+                 maximize: bool = False, differentiable: bool = False) -> None:
+        check_tensor_hyperparameter("lr", lr)
+        if not 0.0 <= lr:
+            raise ValueError(f"Invalid learning rate: {lr}")
+        if not 0.0 <= rho <= 1.0:
+            raise ValueError(f"Invalid rho value: {rho}")
+        if not 0.0 <= eps:
+            raise ValueError(f"Invalid epsilon value: {eps}")
+        if not 0.0 <= weight_decay:
+            raise ValueError(f"Invalid weight_decay value: {weight_decay}")
+        check_flags(foreach, differentiable=differentiable)
+        defaults = dict(lr=lr, rho=rho, eps=eps, weight_decay=weight_decay, maximize=maximize,
+                        capturable=capturable, foreach=foreach, differentiable=differentiable)
+        super().__init__(params, defaults)
+
+    def _update(self, param: Tensor, grad: np.ndarray, group: dict[str, Any]) -> None:
+        p, state = param._data, self.state[param]
+        if not state:
+            state["step"] = step_counter()
+            state["square_avg"] = Tensor._make(np.zeros_like(p))
+            state["acc_delta"] = Tensor._make(np.zeros_like(p))
+        bump_step(state)
+        rho, eps = group["rho"], group["eps"]
+        if group["weight_decay"] != 0:
+            grad = grad + group["weight_decay"] * p
+        square_avg, acc_delta = state["square_avg"]._data, state["acc_delta"]._data
+        square_avg *= rho
+        square_avg += (1 - rho) * grad * grad
+        delta = np.sqrt(acc_delta + eps) / np.sqrt(square_avg + eps) * grad
+        acc_delta *= rho
+        acc_delta += (1 - rho) * delta * delta
+        p += -scalar_hyperparameter(group["lr"]) * delta

@@ -1,0 +1,63 @@
+"""`Adamax`: Adam with the infinity norm in place of the root-mean-square.
+
+Per parameter, at step t, with g the gradient (negated when `maximize`):
+
+    g = g + weight_decay * p                    if weight_decay
+    m = m + (1 - beta1) * (g - m)               running mean of gradients
+    u = max(beta2 * u, |g| + eps)               decaying maximum of |g| (no bias to correct)
+    p = p - lr / (1 - beta1**t) * m / u
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ..tensor import Tensor
+from .adam import check_betas
+from .optimizer import (
+    Optimizer,
+    bump_step,
+    check_flags,
+    check_tensor_hyperparameter,
+    lerp_,
+    scalar_hyperparameter,
+    step_counter,
+)
+
+
+class Adamax(Optimizer):
+    """torch.optim.Adamax: `Adamax(params, lr=2e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0)`."""
+
+    def __init__(self, params: Any, lr: float | Tensor = 2e-3, betas: tuple[float, float] = (0.9, 0.999),
+                 eps: float = 1e-8, weight_decay: float = 0, foreach: bool | None = None, *,
+                 maximize: bool = False, differentiable: bool = False, capturable: bool = False) -> None:
+        check_tensor_hyperparameter("lr", lr)
+        if not 0.0 <= lr:
+            raise ValueError(f"Invalid learning rate: {lr}")
+        if not 0.0 <= eps:
+            raise ValueError(f"Invalid epsilon value: {eps}")
+        check_betas(betas)
+        if not 0.0 <= weight_decay:
+            raise ValueError(f"Invalid weight_decay value: {weight_decay}")
+        check_flags(foreach, differentiable=differentiable)
+        defaults = dict(lr=lr, betas=betas, eps=eps, weight_decay=weight_decay, foreach=foreach, maximize=maximize,
+                        differentiable=differentiable, capturable=capturable)
+        super().__init__(params, defaults)
+
+    def _update(self, param: Tensor, grad: np.ndarray, group: dict[str, Any]) -> None:
+        p, state = param._data, self.state[param]
+        if not state:
+            state["step"] = step_counter()
+            state["exp_avg"] = Tensor._make(np.zeros_like(p))
+            state["exp_inf"] = Tensor._make(np.zeros_like(p))
+        step = bump_step(state)
+        beta1, beta2 = group["betas"]
+        if group["weight_decay"] != 0:
+            grad = grad + group["weight_decay"] * p
+        exp_avg, exp_inf = state["exp_avg"]._data, state["exp_inf"]._data
+        lerp_(exp_avg, grad, 1 - beta1)
+        exp_inf *= beta2
+        np.maximum(exp_inf, np.abs(grad) + group["eps"], out=exp_inf)
+        step_size = scalar_hyperparameter(group["lr"]) / (1 - beta1**step)
+        p += -step_size * (exp_avg / exp_inf)

@@ -1,0 +1,84 @@
+"""`ASGD`: averaged SGD; plain SGD with a decaying step, plus a running average of the iterates.
+
+Per parameter, at step t, with g the gradient (negated when `maximize`):
+
+    g = g + weight_decay * p                    if weight_decay
+    p = p * (1 - lambd * eta) - eta * g         eta: the current step size (starts at lr)
+    ax = ax + mu * (p - ax)                     the average (ax = p while mu is 1, i.e. t <= t0 + 1)
+    eta = lr / (1 + lambd * lr * t) ** alpha
+    mu = 1 / max(1, t - t0)
+
+The averaged parameters live in `optimizer.state[p]['ax']`; the parameters themselves follow SGD.
+eta and mu are 0-d tensors in the state (float32 by default), rounded as torch rounds them.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ..tensor import Tensor
+from .optimizer import (
+    Optimizer,
+    bump_step,
+    check_flags,
+    check_tensor_hyperparameter,
+    scalar_hyperparameter,
+    step_counter,
+)
+
+
+def _scalar_state(value: Any) -> Tensor:
+    """A 0-d state tensor of torch's scalar dtype holding `value`."""
+    tensor = step_counter()
+    tensor._data[...] = value
+    return tensor
+
+
+def _as_default_scalar(value: Any) -> Any:
+    """`torch.as_tensor(value)`: a Python float becomes a tensor of the default dtype (so, by default,
+    it is rounded to float32 even when the state was loaded as float64); an array keeps its dtype."""
+    return value if isinstance(value, np.ndarray) else step_counter()._data.dtype.type(value)
+
+
+class ASGD(Optimizer):
+    """torch.optim.ASGD: `ASGD(params, lr=1e-2, lambd=1e-4, alpha=0.75, t0=1e6, weight_decay=0)`."""
+
+    _capturable_tensors = "params, mus, etas, and state_steps"
+
+    def __init__(self, params: Any, lr: float | Tensor = 1e-2, lambd: float = 1e-4, alpha: float = 0.75,
+                 t0: float = 1e6, weight_decay: float = 0, foreach: bool | None = None, maximize: bool = False,
+                 differentiable: bool = False, capturable: bool = False) -> None:
+        check_tensor_hyperparameter("lr", lr)
+        if not 0.0 <= lr:
+            raise ValueError(f"Invalid learning rate: {lr}")
+        if not 0.0 <= weight_decay:
+            raise ValueError(f"Invalid weight_decay value: {weight_decay}")
+        # torch's foreach ASGD keeps eta and mu differently (measured: 1e-8 apart after 30 float64 steps).
+        check_flags(foreach, differentiable=differentiable, foreach_matches=False)
+        defaults = dict(lr=lr, lambd=lambd, alpha=alpha, t0=t0, weight_decay=weight_decay, foreach=foreach,
+                        maximize=maximize, differentiable=differentiable, capturable=capturable)
+        super().__init__(params, defaults)
+
+    def _update(self, param: Tensor, grad: np.ndarray, group: dict[str, Any]) -> None:
+        p, state = param._data, self.state[param]
+        lr = scalar_hyperparameter(group["lr"])
+        if not state:
+            state["step"] = step_counter()
+            state["eta"] = _scalar_state(lr)
+            state["mu"] = _scalar_state(1.0)
+            state["ax"] = Tensor._make(np.zeros_like(p))
+        step = bump_step(state)
+        lambd, alpha = group["lambd"], group["alpha"]
+        if group["weight_decay"] != 0:
+            grad = grad + group["weight_decay"] * p
+        eta = float(state["eta"]._data)
+        p *= 1 - lambd * eta
+        p += -eta * grad
+        ax, mu = state["ax"]._data, state["mu"]._data
+        if float(mu) != 1:
+            ax += (p - ax) * mu.astype(p.dtype)  # torch casts the 0-d mu to the parameter dtype
+        else:
+            ax[...] = p
+        state["eta"]._data[...] = _as_default_scalar(lr / (1 + lambd * lr * step) ** alpha)
+        state["mu"]._data[...] = _as_default_scalar(1 / max(1, step - group["t0"]))

@@ -1,0 +1,84 @@
+"""`RAdam`: rectified Adam; plain momentum SGD until the variance estimate can be trusted.
+
+Per parameter, at step t, with g the gradient (negated when `maximize`):
+
+    p = p * (1 - lr * weight_decay)   or   g = g + weight_decay * p    (decoupled or L2)
+    m = m + (1 - beta1) * (g - m);  v = beta2 * v + (1 - beta2) * g * g
+    m_hat = m / (1 - beta1**t)
+    rho_inf = 2 / (1 - beta2) - 1;   rho_t = rho_inf - 2 t beta2**t / (1 - beta2**t)
+    if rho_t > 5:   (the variance of the adaptive lr is finite: rectify it)
+        r = sqrt((rho_t - 4)(rho_t - 2) rho_inf / ((rho_inf - 4)(rho_inf - 2) rho_t))
+        p = p - m_hat * lr * sqrt(1 - beta2**t) / (sqrt(v) + eps) * r
+    else:
+        p = p - m_hat * lr
+"""
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+from ..tensor import Tensor
+from .adam import check_betas
+from .optimizer import (
+    Optimizer,
+    bump_step,
+    check_flags,
+    check_tensor_hyperparameter,
+    lerp_,
+    scalar_hyperparameter,
+    step_counter,
+)
+
+
+class RAdam(Optimizer):
+    """torch.optim.RAdam: `RAdam(params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0,
+    decoupled_weight_decay=False)`."""
+
+    def __init__(self, params: Any, lr: float | Tensor = 1e-3, betas: tuple[float, float] = (0.9, 0.999),
+                 eps: float = 1e-8, weight_decay: float = 0, decoupled_weight_decay: bool = False, *,
+                 foreach: bool | None = None, maximize: bool = False, capturable: bool = False,
+                 differentiable: bool = False) -> None:
+        check_tensor_hyperparameter("lr", lr)
+        if not 0.0 <= lr:
+            raise ValueError(f"Invalid learning rate: {lr}")
+        if not 0.0 <= eps:
+            raise ValueError(f"Invalid epsilon value: {eps}")
+        check_betas(betas)
+        if not 0.0 <= weight_decay:
+            raise ValueError(f"Invalid weight_decay value: {weight_decay}")
+        check_flags(foreach, differentiable=differentiable)
+        defaults = dict(lr=lr, betas=betas, eps=eps, weight_decay=weight_decay, maximize=maximize, foreach=foreach,
+                        capturable=capturable, decoupled_weight_decay=decoupled_weight_decay,
+                        differentiable=differentiable)
+        super().__init__(params, defaults)
+
+    def _update(self, param: Tensor, grad: np.ndarray, group: dict[str, Any]) -> None:
+        p, state = param._data, self.state[param]
+        if not state:
+            state["step"] = step_counter()
+            state["exp_avg"] = Tensor._make(np.zeros_like(p))
+            state["exp_avg_sq"] = Tensor._make(np.zeros_like(p))
+        step = bump_step(state)
+        lr, (beta1, beta2), weight_decay = scalar_hyperparameter(group["lr"]), group["betas"], group["weight_decay"]
+        if weight_decay != 0:
+            if group["decoupled_weight_decay"]:
+                p *= 1 - lr * weight_decay
+            else:
+                grad = grad + weight_decay * p
+        exp_avg, exp_avg_sq = state["exp_avg"]._data, state["exp_avg_sq"]._data
+        lerp_(exp_avg, grad, 1 - beta1)
+        exp_avg_sq *= beta2
+        exp_avg_sq += (1 - beta2) * grad * grad
+        bias_correction2 = 1 - beta2**step
+        corrected_exp_avg = exp_avg / (1 - beta1**step)
+        rho_inf = 2 / (1 - beta2) - 1
+        rho_t = rho_inf - 2 * step * beta2**step / bias_correction2
+        if rho_t > 5.0:
+            rect = math.sqrt((rho_t - 4) * (rho_t - 2) * rho_inf / ((rho_inf - 4) * (rho_inf - 2) * rho_t))
+            # torch computes `c / tensor` as reciprocal(tensor) * c: the same rounding here.
+            adaptive_lr = (1 / (np.sqrt(exp_avg_sq) + group["eps"])) * bias_correction2**0.5
+            p -= corrected_exp_avg * lr * adaptive_lr * rect
+        else:
+            p -= corrected_exp_avg * lr
