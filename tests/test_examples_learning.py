@@ -61,8 +61,10 @@ def test_rnn_step_by_hand_draw_without_graphviz_explains(monkeypatch, tmp_path, 
     import shutil
 
     monkeypatch.setattr(shutil, "which", lambda name: None)
-    load("rnn_step_by_hand").main(["--draw", str(tmp_path / "step.svg")])
+    load("rnn_step_by_hand").main(["--draw", str(tmp_path / "step.png")])
     assert "apt-get install graphviz" in capsys.readouterr().out
+    load("rnn_step_by_hand").main(["--draw", str(tmp_path / "step.svg")])  # SVG needs no Graphviz
+    assert "<svg" in (tmp_path / "step.svg").read_text()
 
 
 def test_bptt_gradients_vanish_going_back_in_time():
