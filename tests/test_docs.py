@@ -7,6 +7,7 @@ must show its output."""
 import code
 import contextlib
 import doctest
+import importlib.util
 import io
 import re
 from pathlib import Path
@@ -99,3 +100,20 @@ def test_page_pastes_into_the_prompt_and_prints_what_it_shows(page, tmp_path, mo
 def _rstrip_lines(text: str) -> str:
     """Trailing spaces are invisible on a page (and editors remove them)."""
     return "\n".join(line.rstrip() for line in text.split("\n"))
+
+
+def test_committed_pictures_are_what_make_pictures_draws():
+    spec = importlib.util.spec_from_file_location("make_pictures", DOCS / "img" / "make_pictures.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    drawn = module.pictures()
+    assert {p.name for p in (DOCS / "img").glob("*.svg")} == set(drawn)
+    for name, svg in drawn.items():
+        assert (DOCS / "img" / name).read_text() == svg, f"docs/img/{name} is stale: run python docs/img/make_pictures.py"
+
+
+def test_every_picture_and_link_a_page_shows_exists():
+    for page in [*PAGES, DOCS.parent / "README.md"]:
+        for target in re.findall(r"\]\(([^)#\s]+)(?:#[^)]*)?\)", page.read_text()):
+            if not re.match(r"https?://", target):
+                assert (page.parent / target).exists(), f"{page.name} links to {target}, which does not exist"

@@ -20,8 +20,8 @@ STATE_FILL = {"done": "white", "current": "orange", "frontier": "gold", "untouch
 def to_dot(tensor: Any, params: dict[str, Tensor] | None = None) -> str:
     """DOT text of the backward graph behind `tensor` (or a tuple of tensors).
 
-    `params` maps names to tensors (e.g. `dict(model.named_parameters())`); a leaf found there is
-    labelled with its name."""
+    `params` maps names to tensors (e.g. `dict(model.named_parameters())`): a leaf found there is
+    labelled with its name, and so is the node that made a named non-leaf tensor."""
     return graph_to_dot(graph(tensor, params))
 
 

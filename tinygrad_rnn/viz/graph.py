@@ -75,8 +75,8 @@ class SVG(str):
 def graph(tensor: Any, params: dict[str, Tensor] | None = None) -> Graph:
     """The backward graph behind `tensor` (or a tuple of tensors).
 
-    `params` maps names to tensors (e.g. `dict(model.named_parameters())`); a leaf found there is
-    labelled with its name."""
+    `params` maps names to tensors (e.g. `dict(model.named_parameters())`): a leaf found there is
+    labelled with its name, and so is the node that made a named non-leaf tensor (say `h_1`)."""
     roots = tuple(tensor) if isinstance(tensor, (tuple, list)) else (tensor,)
     for root in roots:
         if not isinstance(root, Tensor):
@@ -91,8 +91,16 @@ def graph(tensor: Any, params: dict[str, Tensor] | None = None) -> Graph:
 
 
 def tensor_names(params: dict[str, Tensor] | None) -> dict[int, str]:
-    """{id(tensor): name} for labelling leaves."""
-    return {id(t): name for name, t in (params or {}).items()}
+    """{id: name} for labelling boxes: a leaf by its own id, a non-leaf by its grad_fn's."""
+    names = {}
+    for name, t in (params or {}).items():
+        names[id(t) if t.grad_fn is None else id(t.grad_fn)] = name
+    return names
+
+
+def node_label(node: Any, names: dict[int, str]) -> str:
+    """'TanhBackward0', with the name of the tensor it made on a second line when that has one."""
+    return f"{node.name()}\n{names[id(node)]}" if id(node) in names else node.name()
 
 
 def tensor_label(t: Any, names: dict[int, str]) -> str:
@@ -119,7 +127,7 @@ class _Builder:
         return self.ids[id(obj)]
 
     def op(self, node: Any) -> str:
-        return self._box(node, node.name(), "op")
+        return self._box(node, node_label(node, self.names), "op")
 
     def tensor(self, t: Tensor, kind: str = "leaf") -> str:
         return self._box(t, tensor_label(t, self.names), kind)

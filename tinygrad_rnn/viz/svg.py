@@ -4,8 +4,10 @@ A small layered layout, the classic recipe in three steps:
 
 1. rank: each box goes one row below the lowest box that points at it (longest path from the
    roots), so every arrow points down and the root is on top;
-2. order: within a row, boxes are sorted by the mean position of their neighbours in the row
-   above, then in the row below (a few sweeps), which removes most crossings;
+2. order: an arrow that spans several rows gets an invisible point in each row it crosses, so
+   it bends around the boxes there; within a row, boxes and points are sorted by the mean
+   position of their neighbours in the row above, then in the row below (a few sweeps), which
+   removes most crossings;
 3. place: each box is centred under its parents where there is room, never overlapping.
 
 The text is monospace, so a label's width is its longest line times one character's width.
@@ -27,8 +29,10 @@ LEGEND = (("#ffffff", "ran"), ("#ffa500", "just ran"), ("#ffd700", "frontier: ha
 def graph_to_svg(g: Graph) -> str:
     """SVG text of `g`, laid out top to bottom in the direction gradients flow."""
     sizes = {b.id: _box_size(b.label) for b in g.boxes}
-    rows = _order_rows(g, _ranks(g))
-    centers, row_tops, width = _place(g, rows, sizes)
+    rank = _ranks(g)
+    links, routes = _split_long_arrows(g, rank, sizes)
+    rows = _order_rows([b.id for b in g.boxes], rank, links)
+    centers, row_tops, width = _place(rows, sizes, links)
     legend = any(b.state for b in g.boxes)
     top = MARGIN + (LINE_H + 6 if g.title else 0) + (LINE_H + 8 if legend else 0)
     height = top + (row_tops[-1] if row_tops else 0) + MARGIN
@@ -47,8 +51,10 @@ def graph_to_svg(g: Graph) -> str:
     boxes = {b.id: b for b in g.boxes}
     rank_of = {bid: r for r, row in enumerate(rows) for bid in row}
     tops = {bid: top + row_tops[rank_of[bid]] for bid in boxes}
-    for a in g.arrows:
-        parts.append(_arrow(a, centers, tops, sizes))
+    row_middle = [top + (row_tops[r] + row_tops[r + 1] - GAP_Y) / 2 for r in range(len(rows))]
+    for a, route in zip(g.arrows, routes):
+        bends = [(centers[p], row_middle[rank[p]]) for p in route]
+        parts.append(_arrow(a, centers, tops, sizes, bends))
     for b in g.boxes:
         parts.append(_box(b, centers[b.id], tops[b.id], sizes[b.id]))
     parts.append("</svg>")
@@ -83,15 +89,31 @@ def _ranks(g: Graph) -> dict[str, int]:
     return rank
 
 
-def _order_rows(g: Graph, rank: dict[str, int]) -> list[list[str]]:
-    """Boxes per row, sorted to keep arrows short and uncrossed (barycentre sweeps)."""
+def _split_long_arrows(g: Graph, rank: dict[str, int], sizes: dict) -> tuple[list, list[list[str]]]:
+    """Arrows between neighbouring rows only: a longer arrow becomes a chain through one point per
+    row it crosses. Returns those short links and, per arrow, the ids of its points."""
+    links, routes = [], []
+    for i, a in enumerate(g.arrows):
+        route = []
+        for r in range(rank[a.start] + 1, rank[a.end]):
+            point = f"{a.start}-{a.end}-{i}-{r}"
+            rank[point], sizes[point] = r, (6.0, 0.0)
+            route.append(point)
+        path = [a.start, *route, a.end]
+        links.extend(zip(path, path[1:]))
+        routes.append(route)
+    return links, routes
+
+
+def _order_rows(boxes: list[str], rank: dict[str, int], links: list) -> list[list[str]]:
+    """Boxes and points per row, sorted to keep arrows short and uncrossed (barycentre sweeps)."""
     rows: list[list[str]] = [[] for _ in range(max(rank.values(), default=-1) + 1)]
-    for b in g.boxes:  # first found, first placed
-        rows[rank[b.id]].append(b.id)
+    for bid in boxes + [n for n in rank if n not in set(boxes)]:  # first found, first placed
+        rows[rank[bid]].append(bid)
     parents, children = defaultdict(list), defaultdict(list)
-    for a in g.arrows:
-        parents[a.end].append(a.start)
-        children[a.start].append(a.end)
+    for a, b in links:
+        parents[b].append(a)
+        children[a].append(b)
     for _ in range(2):
         for neighbours, sweep in ((parents, range(1, len(rows))), (children, range(len(rows) - 2, -1, -1))):
             for r in sweep:
@@ -105,11 +127,11 @@ def _mean(values: list[float], default: float) -> float:
     return sum(values) / len(values) if values else default
 
 
-def _place(g: Graph, rows: list[list[str]], sizes: dict) -> tuple[dict[str, float], list[float], float]:
-    """x centre of every box, the y of every row's top, and the picture's width."""
+def _place(rows: list[list[str]], sizes: dict, links: list) -> tuple[dict[str, float], list[float], float]:
+    """x centre of every box and point, the y of every row's top, and the picture's width."""
     parents = defaultdict(list)
-    for a in g.arrows:
-        parents[a.end].append(a.start)
+    for a, b in links:
+        parents[b].append(a)
     centers: dict[str, float] = {}
     for row in rows:
         wanted = [_mean([centers[p] for p in parents[bid] if p in centers], 0.0) for bid in row]
@@ -128,7 +150,7 @@ def _place(g: Graph, rows: list[list[str]], sizes: dict) -> tuple[dict[str, floa
     row_tops, y = [], 0.0
     for row in rows:
         row_tops.append(y)
-        y += max(sizes[bid][1] for bid in row) + GAP_Y
+        y += max(max(sizes[bid][1] for bid in row), LINE_H) + GAP_Y
     row_tops.append(y - GAP_Y if rows else 0.0)  # the bottom of the last row
     return centers, row_tops, right - left + 2 * MARGIN
 
@@ -146,13 +168,16 @@ def _box(b: Box, cx: float, top: float, size: tuple[float, float]) -> str:
             f'fill="{fill}"{border}/><text text-anchor="middle"{colour}>{text}</text></g>')
 
 
-def _arrow(a, centers: dict, tops: dict, sizes: dict) -> str:
-    x1, y1 = centers[a.start], tops[a.start] + sizes[a.start][1]
-    x2, y2 = centers[a.end], tops[a.end]
-    bend = (y2 - y1) / 2
-    path = (f'<path d="M{x1:.1f},{y1:.1f} C{x1:.1f},{y1 + bend:.1f} {x2:.1f},{y2 - bend:.1f} {x2:.1f},{y2:.1f}" '
-            'fill="none" stroke="#444" marker-end="url(#tg-arrow)"/>')
-    if a.label:
+def _arrow(a, centers: dict, tops: dict, sizes: dict, bends: list[tuple[float, float]]) -> str:
+    """A smooth path from the bottom of box a.start, through its bend points, to the top of a.end."""
+    points = [(centers[a.start], tops[a.start] + sizes[a.start][1]), *bends, (centers[a.end], tops[a.end])]
+    d = f"M{points[0][0]:.1f},{points[0][1]:.1f}"
+    for (x1, y1), (x2, y2) in zip(points, points[1:]):
+        bend = (y2 - y1) / 2
+        d += f" C{x1:.1f},{y1 + bend:.1f} {x2:.1f},{y2 - bend:.1f} {x2:.1f},{y2:.1f}"
+    path = f'<path d="{d}" fill="none" stroke="#444" marker-end="url(#tg-arrow)"/>'
+    if a.label:  # next to the first stretch, where the gradient leaves the node
+        (x1, y1), (x2, y2) = points[0], points[1]
         path += (f'<text x="{(x1 + x2) / 2 + 4:.1f}" y="{(y1 + y2) / 2 + 4:.1f}" font-size="9" '
                  f'fill="#a00">{_xml(a.label)}</text>')
     return path

@@ -21,7 +21,7 @@ import numpy as np
 
 from ..autograd import engine
 from ..tensor import Tensor
-from .graph import SVG, Arrow, Box, Graph, tensor_label, tensor_names
+from .graph import SVG, Arrow, Box, Graph, node_label, tensor_label, tensor_names
 
 
 @dataclass
@@ -44,7 +44,8 @@ class Step:
 class BackwardTrace:
     """A context manager that records every node visit of the backward passes run inside it.
 
-    `params` (e.g. `dict(model.named_parameters())`) names the leaves in the table and pictures.
+    `params` (e.g. `dict(model.named_parameters())`) names tensors in the table and pictures: a
+    leaf by itself, a non-leaf (say a hidden state `h_1`) on the box of the node that made it.
     The trace holds on to the visited nodes, so the graph stays in memory as long as the trace."""
 
     def __init__(self, params: dict[str, Tensor] | None = None) -> None:
@@ -81,22 +82,28 @@ class BackwardTrace:
             target = edge[0]
             shapes.append(tuple(array.shape))
             norms.append(norm)
-            targets.append(target.name() if not isinstance(target, Tensor) else self._names.get(id(target), "leaf"))
+            targets.append(self._table_name(target))
             edges.append((target, norm))
         self.steps.append(Step(len(self.steps), node.name(), node, received, shapes, norms, targets))
         self._edges.append(edges)
+
+    def _table_name(self, obj: Any) -> str:
+        """A node's name, with the tensor it made in brackets when named; a leaf's name, or 'leaf'."""
+        if isinstance(obj, Tensor):
+            return self._names.get(id(obj), "leaf")
+        return f"{obj.name()} ({self._names[id(obj)]})" if id(obj) in self._names else obj.name()
 
     def __len__(self) -> int:
         return len(self.steps)
 
     def __str__(self) -> str:
         """A table, one line per step: the node, the gradient it received, where it sent what."""
-        rows = [("step", "node", "received", "sent on: to (shape) |grad|")]
+        rows = [("step", "node", "received", "sent on to  (shape, norm of the gradient)")]
         for s in self.steps:
             received = ", ".join(str(shape) for shape in s.grad_output_shapes if shape is not None) or "-"
-            sent = ", ".join(f"{t} {shape} {norm:.3g}" for t, shape, norm
+            sent = "; ".join(f"{t}: {shape} |g|={norm:.3g}" for t, shape, norm
                              in zip(s.targets, s.grad_input_shapes, s.grad_norms) if t is not None) or "-"
-            rows.append((str(s.index), s.node, received, sent))
+            rows.append((str(s.index), self._table_name(s.fn), received, sent))
         widths = [max(len(r[i]) for r in rows) for i in range(3)]
         return "\n".join(f"{r[0]:>{widths[0]}}  {r[1]:<{widths[1]}}  {r[2]:<{widths[2]}}  {r[3]}".rstrip()
                          for r in rows)
@@ -120,7 +127,7 @@ class BackwardTrace:
         def box(obj: Any) -> str:
             if id(obj) not in ids:
                 ids[id(obj)] = f"n{len(ids)}"
-                label = tensor_label(obj, self._names) if isinstance(obj, Tensor) else obj.name()
+                label = tensor_label(obj, self._names) if isinstance(obj, Tensor) else node_label(obj, self._names)
                 g.boxes.append(Box(ids[id(obj)], label, "leaf" if isinstance(obj, Tensor) else "op", "untouched"))
             return ids[id(obj)]
 
