@@ -64,12 +64,18 @@ class Graph:
     def __str__(self) -> str:
         return self.to_dot()
 
+    def __repr__(self) -> str:
+        return f"<Graph of {len(self.boxes)} boxes and {len(self.arrows)} arrows>"
+
 
 class SVG(str):
     """SVG text (a str: write it to a file as it is) that Jupyter shows as a picture."""
 
     def _repr_svg_(self) -> str:
         return str(self)
+
+    def __repr__(self) -> str:  # the text itself is long; print(svg) shows it
+        return f"<SVG picture, {len(self)} characters>"
 
 
 def graph(tensor: Any, params: dict[str, Tensor] | None = None) -> Graph:
