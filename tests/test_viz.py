@@ -169,3 +169,11 @@ def test_graphviz_renders_svg_and_png(tmp_path):
     assert open(path, "rb").read(8) == b"\x89PNG\r\n\x1a\n"
     svg = viz.to_svg(y, layout="graphviz")
     assert "<svg" in svg and "SumBackward0" in svg
+
+
+def test_named_hidden_state_labels_the_node_that_made_it():
+    w = tg.ones(2, requires_grad=True)
+    h_1 = (w * 2).tanh()
+    labels, _ = parse(viz.to_dot((h_1 * 3).sum(), params={"w": w, "h_1": h_1}))
+    assert "TanhBackward0\\nh_1" in labels.values() and "w\\n(2,) float32" in labels.values()
+    assert "MulBackward0" in labels.values()  # unnamed nodes keep their plain name
