@@ -6,13 +6,16 @@ The loss looks only at the last state, so everything earlier is reached through 
 h_t -> h_{t+1} -> ... -> h_T, a product of one Jacobian per step. When the recurrent weights
 contract, that product shrinks geometrically: the vanishing gradient.
 
-Run: python examples/bptt_by_hand.py [--steps 30] [--scale 0.5] [--plot gradients.png]
+Run: python examples/bptt_by_hand.py [--steps 30] [--scale 0.5] [--seed 0] [--plot gradients.png]
 """
-import argparse
-
 import numpy as np
 
 import tinygrad_rnn as torch
+
+try:  # run as a script (python examples/bptt_by_hand.py) or imported from the tests
+    from _common import example_parser, finite_float, positive_int, pyplot
+except ImportError:
+    from examples._common import example_parser, finite_float, positive_int, pyplot
 
 
 def per_step_gradient_norms(steps, scale, seed=0, hidden_size=8):
@@ -34,13 +37,13 @@ def per_step_gradient_norms(steps, scale, seed=0, hidden_size=8):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--steps", type=int, default=30, help="sequence length (default 30)")
-    parser.add_argument("--scale", type=float, default=0.5, help="factor applied to W_hh (default 0.5)")
-    parser.add_argument("--plot", metavar="FILE", help="plot the gradient norm per step to FILE (needs matplotlib)")
+    parser = example_parser(__doc__.splitlines()[0],
+                            plot_help="plot the gradient norm per step to FILE (needs matplotlib)")
+    parser.add_argument("--steps", type=positive_int, default=30, help="sequence length (default 30)")
+    parser.add_argument("--scale", type=finite_float, default=0.5, help="factor applied to W_hh (default 0.5)")
     args = parser.parse_args(argv)
 
-    norms, cell = per_step_gradient_norms(args.steps, args.scale)
+    norms, cell = per_step_gradient_norms(args.steps, args.scale, seed=args.seed)
     print(f"|d loss / d h_t| for a loss on the last state, W_hh scaled by {args.scale}:")
     for t, n in enumerate(norms):
         print(f"  step {t:3d}  {n:.3e}  " + "#" * max(0, int(40 + 4 * np.log10(max(n, 1e-300)))))
@@ -52,13 +55,8 @@ def main(argv=None):
 
 
 def plot(norms, path, scale):
-    try:
-        import matplotlib
-
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
-    except ImportError:
-        print("matplotlib is not installed: pip install matplotlib to write the plot")
+    plt = pyplot(path)
+    if plt is None:
         return False
     fig, ax = plt.subplots(figsize=(6, 3.5))
     ax.semilogy(range(len(norms)), norms, marker="o")

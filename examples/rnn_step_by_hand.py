@@ -2,15 +2,21 @@
 
     h' = tanh(x @ W_ih^T + b_ih + h @ W_hh^T + b_hh)
 
-Then the graph of that one step is printed in Graphviz's DOT language (and drawn with --draw FILE
-when Graphviz's `dot` program is installed).
+Then the graph of that one step is printed in Graphviz's DOT language, and drawn with --plot FILE
+(.svg everywhere; .png and .pdf need Graphviz's `dot` program).
 
-Run: python examples/rnn_step_by_hand.py [--draw step.svg]
+    python examples/rnn_step_by_hand.py
+    python examples/rnn_step_by_hand.py --plot step.svg
 """
-import argparse
-
 import tinygrad_rnn as torch
 from tinygrad_rnn import viz
+
+try:  # run as a script (python examples/rnn_step_by_hand.py) or imported from the tests
+    from _common import example_parser, output_file
+except ImportError:
+    from examples._common import example_parser, output_file
+
+GRAPH_FILES = (".svg", ".png", ".pdf")  # .png and .pdf need Graphviz
 
 
 def step_by_hand(cell, x, h):
@@ -22,11 +28,12 @@ def step_by_hand(cell, x, h):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--draw", metavar="FILE", help="render the graph to FILE (.svg/.png; needs Graphviz)")
+    parser = example_parser(__doc__.splitlines()[0], plot_help="draw the graph of the step to FILE",
+                            plot_suffixes=GRAPH_FILES)
+    parser.add_argument("--draw", metavar="FILE", dest="plot", type=output_file(GRAPH_FILES), help="the same as --plot")
     args = parser.parse_args(argv)
 
-    torch.manual_seed(0)
+    torch.manual_seed(args.seed)
     cell = torch.nn.RNNCell(input_size=3, hidden_size=4)
     x = torch.randn(2, 3)                        # a batch of 2 inputs
     h = torch.randn(2, 4)                        # the previous hidden state
@@ -46,9 +53,9 @@ def main(argv=None):
 
     dot = viz.to_dot(ours, params=dict(cell.named_parameters()))
     print("\nThe graph of one step (gradients flow from the top down):\n" + dot)
-    if args.draw:
+    if args.plot:
         try:
-            print("wrote", viz.draw(ours, args.draw, params=dict(cell.named_parameters())))
+            print("wrote", viz.draw(ours, args.plot, params=dict(cell.named_parameters())))
         except RuntimeError as error:
             print(error)
     return ours, theirs, hand_grads, cell_grads, dot

@@ -1,6 +1,9 @@
 """Shared test settings: hypothesis profiles and the rule for tests that need torch."""
 import os
+import sys
+import warnings
 
+import pytest
 from hypothesis import HealthCheck, settings
 
 settings.register_profile(
@@ -19,3 +22,29 @@ except ImportError:
     pass
 else:
     torch.set_num_threads(1)
+
+
+# torch's own warnings read like failures of ours, so they are dropped; ours stay. A warning's
+# reported location is no guide (torch warns from C++, or with a stacklevel pointing at the test
+# that called it), and our messages copy torch's word for word, so the call stack decides: a
+# warning raised with tinygrad_rnn code on the stack is ours, one raised inside torch's code (or
+# by torch's C++, which says "Triggered internally at") with no tinygrad_rnn code on it is torch's.
+_PACKAGE_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "tinygrad_rnn") + os.sep
+
+
+def _raised_by_torch(message: warnings.WarningMessage) -> bool:
+    frame, torch_frame = sys._getframe(2), False
+    while frame is not None:
+        path = frame.f_code.co_filename
+        if path.startswith(_PACKAGE_DIR):
+            return False
+        torch_frame = torch_frame or f"{os.sep}torch{os.sep}" in path
+        frame = frame.f_back
+    return torch_frame or "Triggered internally at" in str(message.message)
+
+
+@pytest.fixture(autouse=True)
+def _hide_torchs_own_warnings(monkeypatch):
+    record = warnings._showwarnmsg_impl  # what pytest's warning capture installed for this test
+    monkeypatch.setattr(warnings, "_showwarnmsg_impl",
+                        lambda message: None if _raised_by_torch(message) else record(message))

@@ -1,25 +1,21 @@
 """examples/hello_rnn.py runs, prints torch's shapes, and agrees with torch when torch is installed."""
-import runpy
 import sys
-from pathlib import Path
 
 import pytest
-from helpers import require_torch
-
-EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "hello_rnn.py"
+from helpers import load_example, require_torch
 
 
 def run_example(capsys):
-    namespace = runpy.run_path(str(EXAMPLE), run_name="__main__")
-    return namespace, capsys.readouterr().out
+    outputs = load_example("hello_rnn").main([])
+    return outputs, capsys.readouterr().out
 
 
 def test_hello_rnn_shapes_and_agreement_with_torch(capsys):
     require_torch()
-    namespace, out = run_example(capsys)
+    outputs, out = run_example(capsys)
     assert "outputs shape: (3, 5, 2)" in out and "_status shape: (1, 5, 2)" in out
     assert "PyTorch gives the same outputs: True" in out
-    assert tuple(namespace["outputs"].shape) == (3, 5, 2)
+    assert tuple(outputs.shape) == (3, 5, 2)
 
 
 def test_hello_rnn_runs_without_torch(capsys, monkeypatch):
