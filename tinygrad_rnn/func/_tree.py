@@ -35,6 +35,18 @@ class TreeSpec:
         return f"TreeSpec({self.kind.__name__}, {context}, [{inner}])"
 
 
+def pretty(spec: TreeSpec) -> str:
+    """The short form torch prints in some messages: `(*, [*, *])`, `{'a': *}`."""
+    if spec.kind is None:
+        return "*"
+    inner = [pretty(c) for c in spec.children]
+    if spec.keys is not None:
+        return "{" + ", ".join(f"{k!r}: {v}" for k, v in zip(spec.keys, inner)) + "}"
+    if issubclass(spec.kind, list):
+        return "[" + ", ".join(inner) + "]"
+    return "(" + ", ".join(inner) + ("," if len(inner) == 1 else "") + ")"
+
+
 def _kind(tree: Any) -> type | None:
     if isinstance(tree, tuple) and hasattr(tree, "_fields"):
         return type(tree)  # a namedtuple keeps its own type

@@ -105,7 +105,7 @@ class VjpFunction:
         if spec != self.out_spec:
             raise RuntimeError(
                 "Expected pytree structure of cotangents to be the same as pytree structure of outputs to the "
-                f"function. cotangents: {spec!r}, primal output: {self.out_spec!r}"
+                f"function. cotangents: {_tree.pretty(spec)}, primal output: {_tree.pretty(self.out_spec)}"
             )
         check_tensors(leaves)
         return leaves

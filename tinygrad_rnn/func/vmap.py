@@ -127,7 +127,7 @@ class _Call:
             if kwargs or len(moved) != len(self.func.outputs) or not all(batched) or size == 0:
                 return None
             return self._finish_native(self._chunked(lambda xs: self.func.batched(xs), moved, batched, size))
-        rule = batching.native_function_rule(getattr(self.func, "__wrapped__", self.func))
+        rule = batching.native_function_rule(self.func)
         if rule is None or not flat_args or size == 0:
             return None
         if getattr(rule, "custom", False):
@@ -238,8 +238,9 @@ class _Call:
 
 
 def _zero_example(x: Tensor) -> Tensor:
-    """An example of the right shape and dtype for a batch of size 0 (f still runs once)."""
-    return Tensor._make(np.zeros(x.shape[1:], x.dtype.np))
+    """An example of the right shape and dtype for a batch of size 0 (f still runs once): the sum
+    over the empty batch dimension is exactly zeros, and stays in x's graph."""
+    return x.sum(0).to(x.dtype)
 
 
 def _equal(a: Tensor, b: Any) -> bool:
