@@ -18,6 +18,8 @@ class TreeSpec:
 
     def __init__(self, kind: type | None, keys: list | None = None, children: list | None = None) -> None:
         self.kind, self.keys, self.children = kind, keys, children or []
+        # A plain tuple of leaves (the usual *args): rebuilt without walking the structure.
+        self.is_flat_tuple = kind is tuple and all(c.kind is None for c in self.children)
 
     @property
     def num_leaves(self) -> int:
@@ -48,6 +50,8 @@ def pretty(spec: TreeSpec) -> str:
 
 
 def _kind(tree: Any) -> type | None:
+    if type(tree) is tuple:
+        return tuple
     if isinstance(tree, tuple) and hasattr(tree, "_fields"):
         return type(tree)  # a namedtuple keeps its own type
     for kind in _CONTAINERS:
@@ -56,11 +60,14 @@ def _kind(tree: Any) -> type | None:
     return None
 
 
+LEAF = TreeSpec(None)
+
+
 def flatten(tree: Any) -> tuple[list, TreeSpec]:
     """(the leaves in order, the structure): dicts in their key order."""
     kind = _kind(tree)
     if kind is None:
-        return [tree], TreeSpec(None)
+        return [tree], LEAF
     keys = list(tree.keys()) if isinstance(tree, dict) else None
     items = [tree[k] for k in keys] if keys is not None else list(tree)
     leaves: list = []
@@ -81,6 +88,8 @@ def unflatten(leaves: list, spec: TreeSpec) -> Any:
 def _build(it: Any, spec: TreeSpec) -> Any:
     if spec.kind is None:
         return next(it)
+    if spec.is_flat_tuple:  # the common case, quickly
+        return tuple(next(it) for _ in spec.children)
     items = [_build(it, c) for c in spec.children]
     if spec.keys is not None:
         return spec.kind(zip(spec.keys, items))

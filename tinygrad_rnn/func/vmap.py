@@ -7,8 +7,8 @@ instead of a loop): then vmap takes it. The loop is correct for every function a
 nesting (`vmap(vmap(f))`), and autograd through it (`vmap(grad(f))` gives per-sample gradients).
 
 Randomness, as torch defines it:
-- 'error' (default): calling a random op inside f raises. Seen here as the default generator's
-  state changing during a call;
+- 'error' (default): calling a random op inside f raises (the default generator's stream is
+  replaced by a guard while f runs; a Generator passed explicitly to an op is not guarded);
 - 'different': each example draws its own numbers (the loop's natural behaviour; the same
   distribution as torch, not the same numbers, since torch draws a batch at once);
 - 'same': every example gets the same numbers (the generator is rewound before each call).
@@ -17,8 +17,9 @@ Randomness, as torch defines it:
 """
 from __future__ import annotations
 
+import contextlib
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import numpy as np
@@ -172,23 +173,31 @@ class _Call:
     def _loop(self, moved: list, batched: list, spec: _tree.TreeSpec, size: int, kwargs: dict) -> Any:
         """f once per example, results stacked: correct for every function."""
         results = []
-        before = _random.default_generator.get_state()
-        for b in range(max(size, 1)):
-            if self.randomness == "same":
-                _random.default_generator.set_state(before)
-            example = [(x[b] if size else _zero_example(x)) if m else x for x, m in zip(moved, batched)]
-            results.append(_tree.flatten(self.func(*_tree.unflatten(example, spec), **kwargs)))
-            if self.randomness == "error" and not _same_state(before, _random.default_generator.get_state()):
-                _random.default_generator.set_state(before)
-                raise RuntimeError(
-                    "vmap: called random operation while in randomness error mode. Please either use the 'same' or "
-                    "'different' randomness flags on vmap or perform the randomness operation out of vmap"
-                )
+        # Each mapped argument split into its examples by one op (unbind), not one index op per example.
+        if size:
+            slices = [x.unbind(0) if m else None for x, m in zip(moved, batched)]
+        else:
+            slices = [(_zero_example(x),) if m else None for x, m in zip(moved, batched)]
+        if self.randomness == "error":
+            with _no_random_draws():
+                for b in range(max(size, 1)):
+                    results.append(self._call_one(moved, slices, b, spec, kwargs))
+        else:
+            before = _random.default_generator.get_state() if self.randomness == "same" else None
+            for b in range(max(size, 1)):
+                if before is not None:  # 'same': every example starts from the same generator state
+                    _random.default_generator.set_state(before)
+                results.append(self._call_one(moved, slices, b, spec, kwargs))
         out_spec = results[0][1]
         columns = [list(col) for col in zip(*(r[0] for r in results))]
         if size == 0:  # f ran once on zeros only to learn the shapes of its outputs
             columns = [[c[0]] for c in columns]
         return self._stack_and_place(columns, out_spec, size)
+
+    def _call_one(self, moved: list, slices: list, b: int, spec: _tree.TreeSpec, kwargs: dict) -> tuple:
+        example = [s[b] if s is not None else x for x, s in zip(moved, slices)]
+        args = example if spec.is_flat_tuple else _tree.unflatten(example, spec)
+        return _tree.flatten(self.func(*args, **kwargs))
 
     def _stack_and_place(self, columns: list, out_spec: _tree.TreeSpec, size: int) -> Any:
         dims = self._output_dims(out_spec)
@@ -247,12 +256,23 @@ def _equal(a: Tensor, b: Any) -> bool:
     return isinstance(b, Tensor) and a.shape == b.shape and bool(np.array_equal(a._data, b._data, equal_nan=True))
 
 
-def _same_state(a: Any, b: Any) -> bool:
-    """Whether two generator states are equal (they hold numpy arrays, so == is not enough)."""
-    if isinstance(a, dict):
-        return isinstance(b, dict) and a.keys() == b.keys() and all(_same_state(a[k], b[k]) for k in a)
-    if isinstance(a, (tuple, list)):
-        return isinstance(b, (tuple, list)) and len(a) == len(b) and all(_same_state(x, y) for x, y in zip(a, b))
-    if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
-        return bool(np.array_equal(a, b))
-    return bool(a == b)
+class _RandomnessError:
+    """Stands in for the default generator's stream while f runs in randomness='error' mode: any
+    draw (every random op reads the stream) raises torch's error before a number is drawn."""
+
+    def __getattr__(self, name: str) -> Any:
+        raise RuntimeError(
+            "vmap: called random operation while in randomness error mode. Please either use the 'same' or "
+            "'different' randomness flags on vmap or perform the randomness operation out of vmap"
+        )
+
+
+@contextlib.contextmanager
+def _no_random_draws() -> Iterator[None]:
+    generator = _random.default_generator
+    stream = generator.np
+    generator.np = _RandomnessError()
+    try:
+        yield
+    finally:
+        generator.np = stream
