@@ -155,9 +155,24 @@ def test_float32_stays_float32_through_every_transform():
     lambda m: m.func.jvp(lambda a: a * 2, (m.ones(3),), (m.ones(3), m.ones(3))),
     lambda m: m.func.jvp(lambda a: a * 2, (m.ones(3),), (m.ones(2),)),
     lambda m: m.func.jvp(lambda a: a * 2, (m.ones(3),), [m.ones(3)]),
+    lambda m: m.func.jvp(lambda a: m.ones(3), (m.ones(3),), (m.ones(3),), strict=True),
+    lambda m: m.func.jacfwd(lambda a: a * m.rand(3))(m.ones(3)),
+    lambda m: m.func.jacfwd(lambda a: a, randomness="x")(m.ones(3)),
 ])
 def test_errors_match_torch(case):
     check_error(case)
+
+
+def test_jvp_strict_accepts_outputs_that_depend_on_the_inputs():
+    check_parity(lambda m, x: m.func.jvp(lambda a: a * 0 + 1, (x,), (x,), strict=True), shapes=[(3,)],
+                 requires_grad=[False])
+
+
+def test_jacfwd_with_randomness_same_draws_once_for_all_columns():
+    tg.manual_seed(0)
+    jac = tg.func.jacfwd(lambda a: a * tg.rand(3), randomness="same")(tg.ones(3, dtype=tg.float64))
+    tg.manual_seed(0)
+    np.testing.assert_array_equal(jac.numpy(), np.diag(tg.rand(3).double().numpy()))
 
 
 def test_grad_under_no_grad_still_differentiates():

@@ -11,6 +11,7 @@ pass, and it relies on every backward formula being differentiable, which the bu
 """
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from typing import Any
 
@@ -58,6 +59,9 @@ def jvp(func: Callable[..., Any], primals: Any, tangents: Any, *, strict: bool =
         output, aux = split_aux(func(*_tree.unflatten(ins, spec)), has_aux, where)
         outs, out_spec = _tree.flatten(output)
         check_outputs(outs, where)
+        if strict and not all(o.requires_grad for o in outs):
+            raise RuntimeError("jvp(f, primals, tangents, strict=True): The output of f is independent of the inputs. "
+                               "This is not allowed with strict=True.")
         keep = reaches_outside(outs, ins) or any(t.requires_grad for t in tangent_leaves)
         linear = _Linearized(outs, ins, keep)
         columns = linear.jvp([t.to(x.dtype) for t, x in zip(tangent_leaves, ins)])
@@ -98,8 +102,11 @@ def jacfwd(func: Callable[..., Any], argnums: int | tuple[int, ...] = 0, has_aux
            randomness: str = "error") -> Callable[..., Any]:
     """The Jacobian of func with respect to args[argnums], one column J e_k per input element.
 
-    Same layout as jacrev: output.shape + input.shape, nested as the outputs and argnums are."""
+    Same layout as jacrev: output.shape + input.shape, nested as the outputs and argnums are.
+    func runs once for all columns, so with randomness 'same' or 'different' every column sees the
+    same draws; 'error' (the default) raises if func draws random numbers, as in torch."""
     from .jacobian import assemble
+    from .vmap import no_random_draws
 
     if randomness not in ("error", "different", "same"):
         raise RuntimeError(f"Only allowed values for randomness are 'error', 'different', or 'same'. Got {randomness}")
@@ -111,7 +118,9 @@ def jacfwd(func: Callable[..., Any], argnums: int | tuple[int, ...] = 0, has_aux
         with grad_mode.enable_grad():
             ins = [stand_in(x) for x in leaves]
             new_args = _replace(args, argnums, _tree.unflatten(ins, spec))
-            output, aux = split_aux(func(*new_args, **kwargs), has_aux, "jacfwd(f, ...)(*args)")
+            with no_random_draws() if randomness == "error" else contextlib.nullcontext():
+                result = func(*new_args, **kwargs)
+            output, aux = split_aux(result, has_aux, "jacfwd(f, ...)(*args)")
             outs, out_spec = _tree.flatten(output)
             check_outputs(outs, "jacfwd(f, ...)(*args)")
             keep = reaches_outside(outs, ins)

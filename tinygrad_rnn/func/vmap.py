@@ -179,7 +179,7 @@ class _Call:
         else:
             slices = [(_zero_example(x),) if m else None for x, m in zip(moved, batched)]
         if self.randomness == "error":
-            with _no_random_draws():
+            with no_random_draws():
                 for b in range(max(size, 1)):
                     results.append(self._call_one(moved, slices, b, spec, kwargs))
         else:
@@ -268,7 +268,7 @@ class _RandomnessError:
 
 
 @contextlib.contextmanager
-def _no_random_draws() -> Iterator[None]:
+def no_random_draws() -> Iterator[None]:
     generator = _random.default_generator
     stream = generator.np
     generator.np = _RandomnessError()
