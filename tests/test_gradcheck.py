@@ -414,3 +414,92 @@ def _with_weights(module, weights, call):
     for p, w in zip(module.parameters(), weights):
         assert p is w
     return call()
+
+
+# ---------------------------------------------------------------------------- issue 14: no check that cannot fail
+@pytest.mark.parametrize("flag", ["check_forward_ad", "check_batched_forward_grad", "masked"])
+def test_unbuilt_checks_raise_naming_the_flag_instead_of_passing(flag):
+    with pytest.raises(NotImplementedError, match=f"{flag}=True"):
+        gradcheck(tg.tanh, (leaf(3),), **{flag: True})
+
+
+def test_gradgradcheck_fwd_over_rev_raises_naming_it():
+    with pytest.raises(NotImplementedError, match="check_fwd_over_rev=True"):
+        gradgradcheck(tg.tanh, (leaf(3),), check_fwd_over_rev=True)
+
+
+def test_no_reverse_and_no_forward_check_is_torchs_assertion():
+    torch = require_torch()
+    x = torch.randn(3, dtype=torch.float64, requires_grad=True)
+    with pytest.raises(AssertionError) as theirs:
+        torch.autograd.gradcheck(torch.tanh, (x,), check_backward_ad=False)
+    with pytest.raises(AssertionError) as ours:
+        gradcheck(tg.tanh, (leaf(3),), check_backward_ad=False)
+    assert str(ours.value) == str(theirs.value)
+
+
+class ScaleBySum(Function):
+    """x * sum(x), with a backward right for one upstream gradient but not for a batch of them:
+    `(g * x).sum(0)` sums over the batch dimension when g carries one (it should be sum(-1))."""
+
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return x * x.sum()
+
+    @staticmethod
+    def backward(ctx, g):
+        (x,) = ctx.saved_tensors
+        return g * x.sum() + (g * x).sum(0)
+
+
+@pytest.fixture
+def declared_native():
+    """ScaleBySum declared (wrongly) to batch its backward natively, for one test."""
+    from tinygrad_rnn.func import batching
+
+    batching.register_batched_backward(ScaleBySum)
+    yield
+    batching.unregister_batched_backward(ScaleBySum)
+
+
+@pytest.mark.parametrize("fast_mode", [False, True])
+def test_check_batched_grad_catches_and_names_a_wrong_batching_rule(declared_native, fast_mode):
+    x = leaf(3)
+    assert gradcheck(ScaleBySum.apply, (x,), fast_mode=fast_mode)  # one upstream gradient at a time: right
+    with pytest.raises(GradcheckError, match="batched backward of ScaleBySumBackward") as info:
+        gradcheck(lambda a: ScaleBySum.apply(a.exp()), (x,), check_batched_grad=True, fast_mode=fast_mode)
+    assert "the batching rule of ScaleBySum is wrong" in str(info.value)
+
+
+def test_check_batched_grad_passes_when_the_same_backward_runs_per_element():
+    # Not declared native, the node's backward runs once per batch element: the batched pass is right.
+    assert gradcheck(lambda a: ScaleBySum.apply(a.exp()), (leaf(3),), check_batched_grad=True)
+
+
+def test_check_batched_grad_reports_a_batched_backward_that_crashes():
+    from tinygrad_rnn.func import batching
+
+    def crashing(ctx, g):
+        raise ValueError("no batch here")
+
+    batching.register_batched_backward(ScaleBySum, crashing)
+    try:
+        with pytest.raises(GradcheckError, match="While computing batched gradients, got: no batch here"):
+            gradcheck(ScaleBySum.apply, (leaf(3),), check_batched_grad=True)
+    finally:
+        batching.unregister_batched_backward(ScaleBySum)
+
+
+@pytest.mark.parametrize("name,fn,make", CORE_OPS, ids=[c[0] for c in CORE_OPS])
+def test_check_batched_grad_passes_for_core_op(name, fn, make):
+    assert gradcheck(fn, make(), check_batched_grad=True)
+
+
+@pytest.mark.parametrize("name,fn,make", [c for c in CORE_OPS if c[0] in ("matmul", "softmax", "where", "sum dim")])
+def test_check_batched_grad_of_the_double_backward(name, fn, make):
+    assert gradgradcheck(fn, make(), check_batched_grad=True)
+
+
+def test_gradgradcheck_with_non_contiguous_grad_outputs():
+    assert gradgradcheck(lambda a, b: (a @ b).tanh(), (leaf(2, 3), leaf(3, 4)), gen_non_contig_grad_outputs=True)

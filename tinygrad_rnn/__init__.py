@@ -190,5 +190,5 @@ subtract, multiply, divide, true_divide, negative = sub, mul, div, div, neg
 swapaxes = swapdims = transpose
 
 # Last, because the modules in nn build on everything above.
-from . import distributions, nn, optim, safetensors, testing, utils, viz
+from . import distributions, func, nn, optim, safetensors, testing, utils, viz
 from .serialization import load, save

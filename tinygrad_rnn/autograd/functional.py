@@ -10,8 +10,10 @@
 Inputs are a Tensor or a tuple of Tensors; results follow the same shape (a tuple only where a
 tuple was given), as in torch. The inputs are detached first, so the caller's graph is untouched
 unless `create_graph=True`. `strict=True` raises when an output does not depend on an input
-instead of returning zeros. `vectorize` and the strategy arguments are accepted and ignored (the
-rows are computed one after another).
+instead of returning zeros. `vectorize=True` computes all rows of a Jacobian in one batched
+backward pass (tinygrad_rnn.func.batching) instead of one pass per row. There is no forward-mode
+AD yet: `strategy="forward-mode"` (which torch allows only with `vectorize=True`) gives the same
+Jacobian, computed by reverse mode.
 """
 from __future__ import annotations
 
@@ -93,11 +95,15 @@ def jacobian(func: Callable[..., Any], inputs: Any, create_graph: bool = False, 
         raise ValueError('Expected strategy to be either "forward-mode" or "reverse-mode". Hint: If your '
                          'function has more outputs than inputs, "forward-mode" tends to be more performant. '
                          'Otherwise, prefer to use "reverse-mode".')
+    _check_vectorize_options(strategy, vectorize, strict, create_graph)
     with grad_mode.enable_grad():
         inputs_tuple, inputs = _as_tuple(inputs, "inputs", "jacobian")
         inputs = _prepare_inputs(inputs, create_graph)
         outputs_tuple, outputs = _as_tuple(func(*inputs), "outputs of the user-provided function", "jacobian")
         _check_outputs_require_grad(outputs, strict)
+        if vectorize:
+            result = [_vectorized_rows(out, inputs, create_graph) for out in outputs]
+            return _unpack_nested(_finish_nested(result, create_graph), outputs_tuple, inputs_tuple)
         result = []
         for i, out in enumerate(outputs):
             rows: list[list] = [[] for _ in inputs]  # rows[j][k]: d out[k] / d input j
@@ -116,13 +122,17 @@ def hessian(func: Callable[..., Any], inputs: Any, create_graph: bool = False, s
             vectorize: bool = False, outer_jacobian_strategy: str = "reverse-mode") -> Any:
     """Second derivatives of a function that returns one element: shape in_i.shape + in_j.shape."""
     inputs_tuple, inputs = _as_tuple(inputs, "inputs", "hessian")
+    if outer_jacobian_strategy not in ("reverse-mode", "forward-mode"):
+        raise AssertionError('Expected strategy to be either "forward-mode" or "reverse-mode".')
+    _check_vectorize_options(outer_jacobian_strategy, vectorize, strict, False)
 
     def gradient(*xs: Any) -> tuple:
         out = func(*xs)
         _check_single_element(out, "hessian")
-        return jacobian(lambda *ys: func(*ys), xs, create_graph=True, strict=strict)
+        return jacobian(lambda *ys: func(*ys), xs, create_graph=True, strict=strict, vectorize=vectorize)
 
-    result = jacobian(gradient, inputs, create_graph=create_graph, strict=strict)
+    result = jacobian(gradient, inputs, create_graph=create_graph, strict=strict, vectorize=vectorize,
+                      strategy=outer_jacobian_strategy)
     return _unpack_nested(result, inputs_tuple, inputs_tuple)
 
 
@@ -139,6 +149,35 @@ def hvp(func: Callable[..., Any], inputs: Any, v: Any = None, create_graph: bool
 
 
 # ---------------------------------------------------------------------------- helpers
+def _check_vectorize_options(strategy: str, vectorize: bool, strict: bool, create_graph: bool) -> None:
+    """torch's rules for combining vectorize with the other options."""
+    if strategy == "forward-mode":
+        if not vectorize:
+            raise NotImplementedError("Computing Jacobian using forward-AD or forward-over-reverse Hessian is"
+                                      "only implemented for `vectorize=True`.")
+        if create_graph:
+            raise NotImplementedError(
+                "torch.autograd.functional.jacobian: `create_graph=True` and `strategy=\"forward-mode\"` are not "
+                "supported together (yet). Please either set `create_graph=False` or `strategy=\"reverse-mode\"`."
+            )
+    if strict and vectorize:
+        raise RuntimeError("torch.autograd.functional.jacobian: `strict=True` and `vectorized=True` are not "
+                           "supported together. Please either set `strict=False` or `vectorize=False`.")
+
+
+def _vectorized_rows(out: Any, inputs: tuple, create_graph: bool) -> tuple:
+    """d out / d input j for every j, all rows e_k^T J from one batched backward pass."""
+    from ..func.batching import batched_grad
+    from ..tensor import Tensor
+
+    n = out.numel()
+    if n == 0 or not out.requires_grad:
+        return tuple(Tensor._make(np.zeros((*out.shape, *x.shape), x.dtype.np)) for x in inputs)
+    basis = Tensor._make(np.eye(n, dtype=out.dtype.np).reshape((n, *out.shape)))
+    rows = batched_grad([out], inputs, [basis], create_graph=create_graph)
+    return tuple(r.reshape((*out.shape, *x.shape)) for r, x in zip(rows, inputs))
+
+
 def _hessian_product(func: Callable, inputs: Any, v: Any, create_graph: bool, strict: bool, name: str) -> tuple:
     with grad_mode.enable_grad():
         inputs_tuple, inputs = _as_tuple(inputs, "inputs", name)

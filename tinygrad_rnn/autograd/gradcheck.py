@@ -18,6 +18,17 @@ but ~0.1 in float32, larger than the tolerance: float32 checks fail for correct 
 vectors u (over the input) and v (over the output). Backward gives v^T J with one call; a single
 directional difference (f(x + eps u) - f(x - eps u)) / (2 eps) gives J u. Checking an RNN's weight
 matrices this way costs two forwards per input instead of two per weight.
+
+The other checks, each on by its flag:
+- `check_undefined_grad`: backward called with no gradient for some outputs (None, or zeros
+  when the node materializes them) must give zero or no input gradients, not crash;
+- `check_batched_grad`: the vjps for a batch of upstream gradients computed in one batched
+  backward pass (tinygrad_rnn.func.batching, what `vmap` over grad_outputs does) must equal the
+  loop of single vjps. A node declared to batch natively whose batched backward is wrong is named;
+- `check_backward_ad=False` skips the reverse-mode Jacobian check, as in torch;
+- `check_forward_ad`, `check_batched_forward_grad` (and gradgradcheck's `check_fwd_over_rev`) need
+  forward-mode AD, which is not built yet: asking for them raises NotImplementedError naming them,
+  rather than passing a check that was never made.
 """
 from __future__ import annotations
 
@@ -56,15 +67,17 @@ def gradcheck(func: Callable[..., Any], inputs: Any, *, eps: float = 1e-6, atol:
         >>> torch.autograd.gradcheck(torch.tanh, (x,))
         True
 
-    Accepted for torch compatibility and not implemented (there is no batching or forward-mode
-    AD here): `check_batched_grad`, `check_batched_forward_grad`, `check_forward_ad`, `masked`.
+    Not built yet, so they raise NotImplementedError when asked for: `check_forward_ad`,
+    `check_batched_forward_grad` (forward-mode AD) and `masked=True` (sparse tensors).
     """
     if not (check_forward_ad or check_backward_ad):
         raise AssertionError("Expected at least one of check_forward_ad or check_backward_ad to be True")
+    _refuse_unbuilt(check_forward_ad=check_forward_ad, check_batched_forward_grad=check_batched_forward_grad,
+                    masked=bool(masked))
     try:
         return _gradcheck(func, _as_tuple(inputs), eps=eps, atol=atol, rtol=rtol, nondet_tol=nondet_tol,
                           check_undefined_grad=check_undefined_grad, check_grad_dtypes=check_grad_dtypes,
-                          fast_mode=fast_mode)
+                          check_batched_grad=check_batched_grad, fast_mode=fast_mode)
     except GradcheckError:
         if raise_exception:
             raise
@@ -83,10 +96,15 @@ def gradgradcheck(func: Callable[..., Any], inputs: Any, grad_outputs: Any = Non
     `create_graph=True`), with respect to the inputs and to the upstream gradients v.
     `grad_outputs` are the v's; by default random values in [-1, 1) that require grad, drawn from
     the global generator as torch draws them (so a seeded program's later random numbers match).
+    With `gen_non_contig_grad_outputs` they are strided views (every other element of a larger
+    array), as torch makes them non-contiguous, so a backward that assumes contiguity is caught.
     """
     from ..creation import empty
     from ..dtypes import float64
 
+    _refuse_unbuilt(check_fwd_over_rev=check_fwd_over_rev, masked=masked)
+    if not (check_fwd_over_rev or check_rev_over_rev):
+        raise AssertionError("Expected at least one of check_fwd_over_rev or check_rev_over_rev to be True")
     inputs = _as_tuple(inputs)
     if grad_outputs is None:
         outs = _differentiable_outputs(func(*inputs))
@@ -95,6 +113,8 @@ def gradgradcheck(func: Callable[..., Any], inputs: Any, grad_outputs: Any = Non
             for o in outs
         )
     grad_outputs = _as_tuple(grad_outputs)
+    if gen_non_contig_grad_outputs:
+        grad_outputs = tuple(_non_contiguous(g) for g in grad_outputs)
     n_out = len(grad_outputs)
     diff_inputs = [i for i, x in enumerate(inputs) if _needs_grad(x)]
 
@@ -109,13 +129,34 @@ def gradgradcheck(func: Callable[..., Any], inputs: Any, grad_outputs: Any = Non
     return gradcheck(vjp, inputs + grad_outputs, eps=eps, atol=atol, rtol=rtol,
                      raise_exception=raise_exception, nondet_tol=nondet_tol,
                      check_undefined_grad=check_undefined_grad, check_grad_dtypes=check_grad_dtypes,
-                     fast_mode=fast_mode, check_forward_ad=check_fwd_over_rev,
-                     check_backward_ad=check_rev_over_rev)
+                     check_batched_grad=check_batched_grad, fast_mode=fast_mode,
+                     check_forward_ad=check_fwd_over_rev, check_backward_ad=check_rev_over_rev)
+
+
+def _refuse_unbuilt(**flags: bool) -> None:
+    """Raise for a requested check that is not built, naming it: never pass a check not made."""
+    for name, wanted in flags.items():
+        if wanted:
+            what = "sparse (masked) gradients are" if name == "masked" else "forward-mode AD is"
+            raise NotImplementedError(f"gradcheck: {name}=True is not supported: {what} not built yet")
+
+
+def _non_contiguous(g: Any) -> Any:
+    """The same values in a strided view: every other element of an array twice as long."""
+    from ..tensor import Tensor
+
+    if g.ndim == 0:
+        return g
+    wide = np.zeros((*g.shape[:-1], 2 * g.shape[-1]), g._data.dtype)
+    wide[..., ::2] = g._data
+    view = Tensor._make(wide[..., ::2])
+    return view.requires_grad_() if g.requires_grad else view
 
 
 # ---------------------------------------------------------------------------- the check
 def _gradcheck(func: Callable, inputs: tuple, *, eps: float, atol: float, rtol: float, nondet_tol: float,
-               check_undefined_grad: bool, check_grad_dtypes: bool, fast_mode: bool) -> bool:
+               check_undefined_grad: bool, check_grad_dtypes: bool, check_batched_grad: bool,
+               fast_mode: bool) -> bool:
     _check_inputs(inputs)
     func_out = _as_tuple(func(*inputs))
     outputs = _differentiable_outputs(func_out)
@@ -127,6 +168,8 @@ def _gradcheck(func: Callable, inputs: tuple, *, eps: float, atol: float, rtol: 
     else:
         _slow_check(func, inputs, func_out, outputs, eps, atol, rtol, nondet_tol, check_grad_dtypes)
     _check_backward_scales_with_grad_output(inputs, outputs)
+    if check_batched_grad:
+        _check_batched_grad(inputs, outputs, atol, rtol)
     if check_undefined_grad:
         _check_undefined_grad(func, inputs)
     return True
@@ -302,6 +345,41 @@ def _check_backward_scales_with_grad_output(inputs: tuple, outputs: tuple) -> No
     for g in grads:
         if g is not None and np.any(g._data != 0):
             raise GradcheckError("backward not multiplied by grad_output")
+
+
+def _check_batched_grad(inputs: tuple, outputs: tuple, atol: float, rtol: float, batch: int = 2) -> None:
+    """vmap over grad_outputs: one batched backward pass for `batch` random upstream gradients per
+    output must give the loop of single backward passes. The batched pass compares every node that
+    declares a native batched backward with its per-element loop, and names the first that differs."""
+    from ..func.batching import BatchingRuleError, batched_grad
+    from ..tensor import Tensor
+    from .engine import grad
+
+    rng = np.random.default_rng(0)
+    diff = [x for x in inputs if _needs_grad(x)]
+    for i, out in enumerate(outputs):
+        v = rng.standard_normal((batch, *out.shape)).astype(out.dtype.np)
+        try:
+            batched = batched_grad([out], diff, [Tensor._make(v)], check=True)
+        except BatchingRuleError as e:
+            raise GradcheckError(f"For output {i}: while computing batched gradients, got: {e}\n\n{_BATCHED_HINT}") from e
+        except Exception as e:  # the batched pass crashed: say so, with the cause, as torch does
+            raise GradcheckError(f"While computing batched gradients, got: {e}\n\n{_BATCHED_HINT}") from e
+        for b in range(batch):
+            single = grad(out, diff, Tensor._make(v[b]), retain_graph=True, allow_unused=True)
+            for j, (g, many) in enumerate(zip(single, batched)):
+                expected = np.zeros(many.shape[1:]) if g is None else g._data
+                if not np.allclose(many._data[b], expected, rtol=rtol, atol=atol):
+                    raise GradcheckError(
+                        f"For output {i} and input {j}:\n\nBatched grad computed with vmap over grad_outputs does "
+                        f"not match the loop of vjps (batch element {b}).\nExpected:\n{expected!r}\n\nGot:\n"
+                        f"{many._data[b]!r}\n\n{_BATCHED_HINT}"
+                    )
+
+
+_BATCHED_HINT = ("gradcheck or gradgradcheck failed while testing batched gradient computation. Either a node "
+                 "declared to batch natively (tinygrad_rnn.func.batching) has a wrong batched backward, or pass "
+                 "check_batched_grad=False.")
 
 
 def _check_undefined_grad(func: Callable, inputs: tuple) -> None:

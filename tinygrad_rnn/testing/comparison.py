@@ -44,9 +44,13 @@ def assert_close(actual: Any, expected: Any, *, allow_subclasses: bool = True, r
         >>> torch.testing.assert_close(torch.tensor([1.0, 2.0]), torch.tensor([1.0, 2.0 + 1e-7]))
 
     `msg` replaces the message (a string) or edits it (a callable given the message).
+    `check_stride` compares the strides of tensors; `allow_subclasses=False` refuses a tensor
+    subclass (a Parameter) compared with a plain Tensor. `check_device` and `check_layout` hold
+    by construction: every tensor here is a strided CPU tensor.
     """
     try:
-        _compare(actual, expected, (), rtol=rtol, atol=atol, equal_nan=equal_nan, check_dtype=check_dtype)
+        _compare(actual, expected, (), rtol=rtol, atol=atol, equal_nan=equal_nan, check_dtype=check_dtype,
+                 check_stride=check_stride, allow_subclasses=allow_subclasses)
     except _Mismatch as failure:
         raise _to_error(failure, msg) from None
 
@@ -79,7 +83,7 @@ def _compare(actual: Any, expected: Any, path: tuple, **options: Any) -> None:
             raise _Mismatch(AssertionError, f"Booleans mismatch: {actual} is not {expected}", path)
     elif _is_number(actual) and _is_number(expected):
         _compare_numbers(_py(actual), _py(expected), path, **options)
-    elif _same_array_kind(actual, expected):
+    elif _same_array_kind(actual, expected) and (options["allow_subclasses"] or type(actual) is type(expected)):
         _compare_tensors(_as_tensor(actual), _as_tensor(expected), path, **options)
     else:
         raise _Mismatch(TypeError, f"No comparison pair was able to handle inputs of type {type(actual)} and "
@@ -133,7 +137,7 @@ def _tolerances(np_dtypes: Sequence[np.dtype], rtol: float | None, atol: float |
 
 
 def _compare_numbers(actual: Any, expected: Any, path: tuple, *, rtol: float | None, atol: float | None,
-                     equal_nan: bool, check_dtype: bool) -> None:
+                     equal_nan: bool, check_dtype: bool, **tensor_only: Any) -> None:
     rtol, atol = _tolerances([_NUMBER_DTYPES[type(actual)], _NUMBER_DTYPES[type(expected)]], rtol, atol, path)
     if check_dtype and type(actual) is not type(expected):
         raise _Mismatch(AssertionError, f"The (d)types do not match: {type(actual)} != {type(expected)}.", path)
@@ -163,12 +167,14 @@ def _message(what: str, rtol: float, atol: float, extra: str, absolute: str, rel
 
 # ---------------------------------------------------------------------------- tensors
 def _compare_tensors(actual: Tensor, expected: Tensor, path: tuple, *, rtol: float | None, atol: float | None,
-                     equal_nan: bool, check_dtype: bool) -> None:
+                     equal_nan: bool, check_dtype: bool, check_stride: bool, allow_subclasses: bool) -> None:
     rtol, atol = _tolerances([actual._data.dtype, expected._data.dtype], rtol, atol, path)
     if actual.shape != expected.shape:
         raise _attribute_mismatch("shape", actual.shape, expected.shape, path)
     if check_dtype and actual.dtype is not expected.dtype:
         raise _attribute_mismatch("dtype", actual.dtype, expected.dtype, path)
+    if check_stride and actual.stride() != expected.stride():
+        raise _attribute_mismatch("stride()", actual.stride(), expected.stride(), path)
     a, e = _promoted(actual._data, expected._data)
     matches = _isclose(a, e, rtol, atol, equal_nan)
     if matches.all():

@@ -1,0 +1,315 @@
+"""Native batching: one pass that carries a whole batch, where that is cheap and known correct.
+
+`vmap` is correct for every function by its loop (vmap.py). Two kinds of call skip the loop:
+
+1. **Backward passes** (`vmap(vjp_fn)`, `jacrev`, gradcheck's `check_batched_grad`):
+   `batched_grad` walks the graph once, like the engine, with every gradient carrying a leading
+   batch dimension. At each node it asks this table whether the node's backward batches natively:
+
+   - yes (`NATIVE_BACKWARD`, or a class given to `register_batched_backward`): its backward runs
+     once on the batched gradients. This is true of backward formulas that only multiply and add
+     the gradient elementwise, or matrix-multiply it (a leading dimension broadcasts through them);
+   - no: the node's backward runs once per batch element and the results are stacked: correct
+     for every node, only slower.
+
+   After each node, a batched input gradient is summed back to (batch, *input shape): the
+   broadcast reduction the engine does in `_fit_to_input`, keeping the batch dimension.
+
+2. **Whole functions** passed to vmap directly: elementwise ops (`vmap(torch.tanh)`), matmul, and
+   a custom `autograd.Function`'s `apply` whose class defines torch's `vmap` staticmethod.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
+
+from ..autograd import grad_mode
+from ..autograd.engine import SliceGrad, dense, topological_order
+from ..autograd.function import Function
+from ..ops import linalg, pointwise
+from ..tensor import Tensor
+
+# Node classes whose backward gives the right batched result when every upstream gradient has an
+# extra leading dimension: formulas that multiply the gradient elementwise by something of the
+# input's shape, or matrix-multiply it. Each entry is checked against the per-element loop in
+# tests/func/test_func_batching_rules.py. (Tanh and Sigmoid are not here: their fused backward
+# writes into a buffer of the input's shape.)
+NATIVE_BACKWARD: set[type] = {
+    pointwise.Add, pointwise.Sub, pointwise.Mul, pointwise.Div, pointwise.Neg, pointwise.Pow, pointwise.Exp,
+    pointwise.Log, pointwise.Log1p, pointwise.Log2, pointwise.Log10, pointwise.Expm1, pointwise.Sqrt,
+    pointwise.Rsqrt, pointwise.Reciprocal, pointwise.Sin, pointwise.Cos, pointwise.Tan, pointwise.Sinh,
+    pointwise.Cosh, pointwise.Asin, pointwise.Acos, pointwise.Atan, pointwise.Erf, pointwise.Abs, pointwise.Relu,
+    pointwise.Clamp, pointwise.Maximum, pointwise.Where, pointwise.Clone, pointwise.Cast,
+    linalg.MatMulNT, linalg.MatMulTN,
+}
+
+
+def _matmul_backward(ctx: Any, g: Tensor) -> Any:
+    """MatMul with matrix operands: g @ b^T and a^T @ g broadcast over g's batch dimension. With a
+    vector operand matmul's backward reshapes g to a fixed shape: None sends it to the loop."""
+    a, b = ctx.saved_tensors
+    if a.ndim < 2 or b.ndim < 2:
+        return None
+    return (linalg.MatMulNT.apply(g, b) if ctx.needs_input_grad[0] else None,
+            linalg.MatMulTN.apply(a, g) if ctx.needs_input_grad[1] else None)
+
+
+# A custom rule for a node class: rule(node, *batched_grads) -> batched input gradients, or None
+# to run the node's backward once per batch element instead.
+_RULES: dict[type, Callable[..., Any]] = {linalg.MatMul: _matmul_backward}
+
+
+class BatchingRuleError(RuntimeError):
+    """A node's native batched backward disagrees with its per-element loop."""
+
+
+def register_batched_backward(cls: type, rule: Callable[..., Any] | None = None) -> type:
+    """Declare that `cls`'s backward batches natively: with `rule=None`, its own backward runs on
+    gradients with a leading batch dimension; otherwise `rule(ctx, *batched_grads)` does. Usable
+    as a class decorator. gradcheck's `check_batched_grad` checks the declaration."""
+    if rule is None:
+        NATIVE_BACKWARD.add(cls)
+    else:
+        _RULES[cls] = rule
+    return cls
+
+
+def unregister_batched_backward(cls: type) -> None:
+    NATIVE_BACKWARD.discard(cls)
+    _RULES.pop(cls, None)
+
+
+def batches_natively(cls: type) -> bool:
+    return cls in _RULES or cls in NATIVE_BACKWARD
+
+
+# ---------------------------------------------------------------------------- the batched backward
+def batched_grad(outputs: Sequence[Tensor], inputs: Sequence[Tensor], grad_outputs: Sequence[Tensor],
+                 create_graph: bool = False, check: bool = False) -> list[Tensor]:
+    """For each b: autograd.grad(outputs, inputs, [g[b] for g in grad_outputs]), stacked, in one
+    walk over the graph. Zeros where an input gets no gradient. With `check`, every native node
+    is compared with its loop and a disagreement raises BatchingRuleError naming the node."""
+    size = grad_outputs[0].shape[0] if grad_outputs else 0
+    wanted = {t._key() for t in inputs}
+    pending: dict[Function, list] = {}
+    captured: dict[tuple, Tensor] = {}
+
+    def deliver(edge: tuple, g: Tensor) -> None:
+        target, nr = edge
+        key = (id(target), nr)
+        if key in wanted:
+            captured[key] = g if key not in captured else captured[key] + g
+        if isinstance(target, Function):
+            slots = pending.setdefault(target, [None] * len(target.output_meta))
+            slots[nr] = g if slots[nr] is None else slots[nr] + g
+
+    roots = [o for o in outputs if o.requires_grad]
+    for out, g in zip(outputs, grad_outputs):
+        if out.requires_grad:
+            deliver(out._edge(), g)
+    order = _nodes_leading_to(topological_order([o.grad_fn for o in roots if o.grad_fn is not None]), wanted)
+    quiet = np.errstate(divide="ignore", invalid="ignore", over="ignore")
+    with grad_mode.set_grad_enabled(create_graph), quiet:
+        for node in order:
+            grads = pending.pop(node, None)
+            if grads is None:
+                continue
+            for edge, meta, g in zip(node.edges, node.input_meta, _node_backward(node, grads, size, check)):
+                if meta is not None and g is not None:
+                    deliver(edge, _fit(g, meta, size))
+    result = []
+    for t in inputs:
+        g = captured.get(t._key())
+        result.append(Tensor._make(np.zeros((size, *t.shape), t.dtype.np)) if g is None else g)
+    return result
+
+
+def _nodes_leading_to(order: list, wanted: set) -> list:
+    """The nodes of `order` from which a wanted input can be reached (no other backward is run)."""
+    useful: set[int] = set()
+    for node in reversed(order):  # inputs before the nodes that use them
+        for edge in node.edges:
+            if edge is not None and ((id(edge[0]), edge[1]) in wanted or id(edge[0]) in useful):
+                useful.add(id(node))
+                break
+    return [n for n in order if id(n) in useful]
+
+
+def _node_backward(node: Function, grads: list, size: int, check: bool) -> list:
+    """One node's input gradients for the whole batch: native when declared, else a loop."""
+    grads = [g if g is not None or not node.materialize_grads else _zeros(size, meta)
+             for g, meta in zip(grads, node.output_meta)]
+    cls = type(node)
+    if not batches_natively(cls):
+        return _loop_backward(node, grads, size)
+    rule = _RULES.get(cls)
+    result = rule(node, *grads) if rule is not None else cls.backward(node, *grads)
+    if result is None and rule is not None:
+        return _loop_backward(node, grads, size)
+    native = _as_list(result, node)
+    native = [None if g is None or meta is None else _fit(dense(g), meta, size)
+              for g, meta in zip(native, node.input_meta)]
+    if check:
+        _compare_with_loop(node, native, _loop_backward(node, grads, size))
+    return native
+
+
+def _loop_backward(node: Function, grads: list, size: int) -> list:
+    """The node's backward once per batch element, stacked: correct for every node."""
+    from ..ops.shape import stack
+
+    per_element = []
+    for b in range(size):
+        result = type(node).backward(node, *[None if g is None else g[b] for g in grads])
+        per_element.append(_as_list(result, node))
+    out: list = []
+    for i, meta in enumerate(node.input_meta):
+        column = [r[i] for r in per_element]
+        if meta is None or all(g is None for g in column):
+            out.append(None)
+            continue
+        shape, np_dtype = meta
+        fitted = [Tensor._make(np.zeros(shape, np_dtype)) if g is None else _fit_one(dense(g), meta) for g in column]
+        out.append(stack(fitted) if fitted else Tensor._make(np.zeros((0, *shape), np_dtype)))
+    return out
+
+
+def _compare_with_loop(node: Function, native: list, looped: list) -> None:
+    for i, (a, b) in enumerate(zip(native, looped)):
+        if a is None and b is None:
+            continue
+        a_data = np.zeros_like(b._data) if a is None else a._data
+        b_data = np.zeros_like(a_data) if b is None else b._data
+        # The two ways sum in different orders: equal up to rounding of the gradient's dtype.
+        tol = dict(rtol=1e-7, atol=1e-10) if a_data.dtype == np.float64 else dict(rtol=1e-4, atol=1e-5)
+        if a_data.shape != b_data.shape or not np.allclose(a_data, b_data, equal_nan=True, **tol):
+            raise BatchingRuleError(
+                f"The batched backward of {node.name()} (declared to batch natively) disagrees with running its "
+                f"backward once per batch element, for the gradient of its input {i}: the batching rule of "
+                f"{type(node).__name__} is wrong."
+            )
+
+
+def _as_list(result: Any, node: Function) -> list:
+    result = list(result) if isinstance(result, tuple) else [result]
+    return result + [None] * (len(node.edges) - len(result))
+
+
+def _fit(g: Any, meta: tuple, size: int) -> Tensor:
+    """Sum a batched gradient back to (batch, *input shape) and cast it to the input's dtype:
+    the engine's broadcast reduction, with the leading batch dimension kept."""
+    if type(g) is SliceGrad:
+        g = dense(g)
+    shape, np_dtype = meta
+    target = (size, *shape)
+    if tuple(g.shape) != target:
+        if g.ndim < 1 + len(shape) or g.shape[0] != size:
+            raise BatchingRuleError(f"a batched gradient of shape {list(g.shape)} cannot belong to an input of "
+                                    f"shape {list(shape)} in a batch of {size}")
+        extra = g.ndim - 1 - len(shape)
+        axes = tuple(range(1, 1 + extra)) + tuple(
+            1 + extra + i for i, n in enumerate(shape) if n == 1 and g.shape[1 + extra + i] != 1)
+        g = g.sum(axes, keepdim=True) if axes else g
+        g = g.reshape(target)
+    if g._data.dtype != np_dtype:
+        g = g.to(_torch_dtype(np_dtype))
+    return g
+
+
+def _fit_one(g: Tensor, meta: tuple) -> Tensor:
+    from ..autograd.engine import sum_to_shape
+
+    shape, np_dtype = meta
+    if tuple(g.shape) != shape:
+        g = sum_to_shape(g, shape)
+    if g._data.dtype != np_dtype:
+        g = g.to(_torch_dtype(np_dtype))
+    return g
+
+
+def _torch_dtype(np_dtype: np.dtype) -> Any:
+    from .. import dtypes
+
+    return dtypes.from_numpy_dtype(np_dtype)
+
+
+def _zeros(size: int, meta: tuple) -> Tensor:
+    shape, np_dtype = meta
+    return Tensor._make(np.zeros((size, *shape), np_dtype))
+
+
+# ---------------------------------------------------------------------------- whole functions
+def native_function_rule(func: Callable) -> Callable | None:
+    """How vmap batches `func` in one call, or None (then vmap loops). A rule takes the batched
+    positional arguments, each moved to batch dimension 0 (None for unbatched ones) and returns
+    the batched output with its batch dimension at 0."""
+    from .. import ops
+
+    func = getattr(func, "__wrapped__", func)  # torch.add and friends carry an out= wrapper
+    cls = getattr(func, "__self__", None)
+    if isinstance(cls, type) and issubclass(cls, Function) and "vmap" in vars(cls):
+        return _custom_function_rule(cls)
+    if func in _ELEMENTWISE:
+        return _elementwise_rule(func)
+    if func in (linalg.matmul, ops.linalg.mm, ops.linalg.bmm):
+        return _matmul_rule(func)
+    return None
+
+
+def _elementwise_names() -> set:
+    names = ["abs", "acos", "asin", "atan", "cos", "cosh", "erf", "exp", "expm1", "log", "log10", "log1p",
+             "log2", "neg", "reciprocal", "relu", "rsqrt", "sigmoid", "sin", "sinh", "sqrt", "square", "tan",
+             "tanh", "add", "sub", "mul", "div", "maximum", "minimum", "pow"]
+    return {getattr(pointwise, n) for n in names}
+
+
+_ELEMENTWISE = _elementwise_names()
+
+
+def _elementwise_rule(func: Callable) -> Callable:
+    """Elementwise ops broadcast: align each batched operand's logical dims to the right
+    (batch, 1, ..., 1, *shape), leave unbatched operands as they are."""
+
+    def rule(args: list, batched: list, **kwargs: Any) -> Tensor:
+        rank = max(a.ndim - (1 if b else 0) for a, b in zip(args, batched) if isinstance(a, Tensor))
+        aligned = []
+        for a, b in zip(args, batched):
+            if b:
+                a = a.reshape((a.shape[0],) + (1,) * (rank - (a.ndim - 1)) + tuple(a.shape[1:]))
+            aligned.append(a)
+        return func(*aligned, **kwargs)
+
+    return rule
+
+
+def _matmul_rule(func: Callable) -> Callable:
+    """matmul broadcasts over leading dims, so with every operand at least a matrix the elementwise
+    alignment works; vectors (whose dims matmul treats specially) are left to the loop."""
+    align = _elementwise_rule(linalg.matmul)
+
+    def rule(args: list, batched: list, **kwargs: Any) -> Tensor | None:
+        if kwargs or any(a.ndim - (1 if b else 0) < 2 for a, b in zip(args, batched)):
+            return None
+        return align(args, batched)
+
+    return rule
+
+
+class VmapInfo:
+    """What torch passes as `info` to a Function's vmap staticmethod."""
+
+    def __init__(self, batch_size: int, randomness: str) -> None:
+        self.batch_size, self.randomness = batch_size, randomness
+
+
+def _custom_function_rule(cls: type) -> Callable:
+    """torch's protocol: cls.vmap(info, in_dims, *args) -> (outputs, out_dims)."""
+
+    def rule(args: list, batched: list, *, info: VmapInfo, **kwargs: Any) -> Any:
+        in_dims = tuple(0 if b else None for b in batched)
+        return cls.vmap(info, in_dims, *args, **kwargs)
+
+    rule.custom = True  # type: ignore[attr-defined]
+    return rule
