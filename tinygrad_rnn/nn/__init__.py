@@ -51,3 +51,13 @@ from .loss import (
     NLLLoss,
     SmoothL1Loss,
 )
+
+# --- nn breadth part B: attention.py, transformer.py, more layers and losses (issue 13)
+from .attention import MultiheadAttention
+from .transformer import (
+    Transformer,
+    TransformerDecoder,
+    TransformerDecoderLayer,
+    TransformerEncoder,
+    TransformerEncoderLayer,
+)
