@@ -54,6 +54,7 @@ from .loss import (
 
 # --- nn breadth part B: attention.py, transformer.py, more layers and losses (issue 13)
 from .attention import MultiheadAttention
+from .ctc import CTCLoss
 from .transformer import (
     Transformer,
     TransformerDecoder,
