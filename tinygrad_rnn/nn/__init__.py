@@ -55,6 +55,20 @@ from .loss import (
 # --- nn breadth part B: attention.py, transformer.py, more layers and losses (issue 13)
 from .attention import MultiheadAttention
 from .ctc import CTCLoss
+from .distance import CosineSimilarity, PairwiseDistance
+from .loss_ext import (
+    CosineEmbeddingLoss,
+    GaussianNLLLoss,
+    HingeEmbeddingLoss,
+    MarginRankingLoss,
+    MultiLabelMarginLoss,
+    MultiLabelSoftMarginLoss,
+    MultiMarginLoss,
+    PoissonNLLLoss,
+    SoftMarginLoss,
+    TripletMarginLoss,
+    TripletMarginWithDistanceLoss,
+)
 from .transformer import (
     Transformer,
     TransformerDecoder,

@@ -387,3 +387,17 @@ def cosine_similarity(x1: Tensor, x2: Tensor, dim: int = 1, eps: float = 1e-8) -
 # --- nn breadth part B (issue 13): attention and the losses of loss_ext.py / ctc.py
 from .attention import multi_head_attention_forward, scaled_dot_product_attention  # noqa: E402, F401
 from .ctc import ctc_loss  # noqa: E402, F401
+from .distance import pairwise_distance  # noqa: E402, F401
+from .loss_ext import (  # noqa: E402, F401
+    cosine_embedding_loss,
+    gaussian_nll_loss,
+    hinge_embedding_loss,
+    margin_ranking_loss,
+    multi_margin_loss,
+    multilabel_margin_loss,
+    multilabel_soft_margin_loss,
+    poisson_nll_loss,
+    soft_margin_loss,
+    triplet_margin_loss,
+    triplet_margin_with_distance_loss,
+)
