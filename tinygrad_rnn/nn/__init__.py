@@ -54,8 +54,10 @@ from .loss import (
 
 # --- nn breadth part B: attention.py, transformer.py, more layers and losses (issue 13)
 from .attention import MultiheadAttention
+from .bilinear import Bilinear
 from .ctc import CTCLoss
 from .distance import CosineSimilarity, PairwiseDistance
+from .embedding_bag import EmbeddingBag
 from .loss_ext import (
     CosineEmbeddingLoss,
     GaussianNLLLoss,

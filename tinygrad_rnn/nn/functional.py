@@ -386,8 +386,10 @@ def cosine_similarity(x1: Tensor, x2: Tensor, dim: int = 1, eps: float = 1e-8) -
 
 # --- nn breadth part B (issue 13): attention and the losses of loss_ext.py / ctc.py
 from .attention import multi_head_attention_forward, scaled_dot_product_attention  # noqa: E402, F401
+from .bilinear import bilinear  # noqa: E402, F401
 from .ctc import ctc_loss  # noqa: E402, F401
 from .distance import pairwise_distance  # noqa: E402, F401
+from .embedding_bag import embedding_bag  # noqa: E402, F401
 from .loss_ext import (  # noqa: E402, F401
     cosine_embedding_loss,
     gaussian_nll_loss,
