@@ -175,3 +175,50 @@ def test_multilabel_margin_target_shape_error_matches_torch():
 
 def test_multi_margin_target_out_of_range_matches_torch():
     check_error(lambda m: m.nn.functional.multi_margin_loss(m.ones(2, 3), m.tensor([0, 3])))
+
+
+# ------------------------------------------------------------------ AdaptiveLogSoftmaxWithLoss
+def _adaptive_run(m, dtype):
+    m.manual_seed(0)
+    asm = m.nn.AdaptiveLogSoftmaxWithLoss(8, 10, [3, 6], div_value=2.0, head_bias=True).to(getattr(m, dtype))
+    x = m.tensor(np.random.default_rng(0).standard_normal((6, 8)).astype(dtype), requires_grad=True)
+    out, loss = asm(x, m.tensor([0, 4, 9, 2, 7, 5]))
+    (out * m.tensor(np.random.default_rng(1).standard_normal(6).astype(dtype))).sum().backward()
+    single_out, single_loss = asm(x[0], m.tensor(8))
+    results = [out, loss, x.grad, *[p.grad for p in asm.parameters()], asm.log_prob(x), asm.predict(x),
+               single_out, single_loss]
+    return repr(asm), [r.detach().numpy() for r in results]
+
+
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+def test_adaptive_log_softmax_matches_torch(dtype):
+    torch = require_torch()
+    ours_repr, ours = _adaptive_run(tinygrad_rnn, dtype)
+    theirs_repr, theirs = _adaptive_run(torch, dtype)
+    assert ours_repr == theirs_repr
+    tol = dict(rtol=1e-10, atol=1e-12) if dtype == "float64" else dict(rtol=1e-5, atol=1e-6)
+    for i, (a, b) in enumerate(zip(ours, theirs)):
+        assert a.dtype == b.dtype, i
+        np.testing.assert_allclose(a, b, err_msg=f"result {i}", **tol)
+
+
+def test_adaptive_log_softmax_gradient_by_finite_differences():
+    tinygrad_rnn.manual_seed(0)
+    asm = tinygrad_rnn.nn.AdaptiveLogSoftmaxWithLoss(4, 6, [2, 4], div_value=2.0).double()
+    check_finite_differences(lambda m, x: asm(x, m.tensor([0, 3, 5]))[0],
+                             [np.random.default_rng(2).standard_normal((3, 4))])
+
+
+ADAPTIVE_ERRORS = {
+    "no cutoffs": lambda m: m.nn.AdaptiveLogSoftmaxWithLoss(4, 6, []),
+    "unsorted cutoffs": lambda m: m.nn.AdaptiveLogSoftmaxWithLoss(4, 6, [3, 2]),
+    "cutoff too large": lambda m: m.nn.AdaptiveLogSoftmaxWithLoss(4, 6, [2, 6]),
+    "target out of range": lambda m: m.nn.AdaptiveLogSoftmaxWithLoss(4, 6, [2])(m.ones(2, 4), m.tensor([1, 6])),
+    "batch sizes differ": lambda m: m.nn.AdaptiveLogSoftmaxWithLoss(4, 6, [2])(m.ones(2, 4), m.tensor([1, 2, 3])),
+    "2-D target": lambda m: m.nn.AdaptiveLogSoftmaxWithLoss(4, 6, [2])(m.ones(2, 4), m.ones(2, 1, dtype=m.int64)),
+}
+
+
+@pytest.mark.parametrize("case", list(ADAPTIVE_ERRORS))
+def test_adaptive_log_softmax_errors_match_torch(case):
+    check_error(ADAPTIVE_ERRORS[case])

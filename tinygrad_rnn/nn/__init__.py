@@ -53,6 +53,7 @@ from .loss import (
 )
 
 # --- nn breadth part B: attention.py, transformer.py, more layers and losses (issue 13)
+from .adaptive import AdaptiveLogSoftmaxWithLoss
 from .attention import MultiheadAttention
 from .bilinear import Bilinear
 from .ctc import CTCLoss
