@@ -188,3 +188,13 @@ def test_mismatched_mask_types_warn_as_torch():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         mha(x, x, x, key_padding_mask=tinygrad_rnn.zeros(3, 2), attn_mask=tinygrad_rnn.zeros(2, 2))
+
+
+def test_dropout_mask_follows_memory_order_of_a_transposed_view():
+    """torch fills a dropout mask laid out like its input: on a transposed view (as MultiheadAttention's
+    batch_first output is) the draws go in memory order. Regression test for masks differing from torch."""
+    def fn(m, x):
+        m.manual_seed(3)
+        return m.nn.functional.dropout(x.transpose(0, 1), p=0.4)
+
+    check_parity(fn, shapes=[(3, 4, 2)])
