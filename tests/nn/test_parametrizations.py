@@ -155,6 +155,64 @@ def test_parametrization_errors_match_torch(case):
     check_error(ERRORS[case])
 
 
-def test_orthogonal_is_not_silently_accepted():
-    with pytest.raises(NotImplementedError, match="orthogonal"):
-        tinygrad_rnn.nn.utils.parametrizations.orthogonal(tinygrad_rnn.nn.Linear(2, 2))
+ORTHOGONAL = [((4, 4), None, True), ((4, 4), "householder", False), ((5, 3), None, True),
+              ((5, 3), "matrix_exp", True), ((3, 5), "householder", True), ((3, 5), None, False)]
+
+
+def _orthogonal_run(m, shape, orthogonal_map, trivialization, dtype):
+    """Register, move the original away from its starting point, run forward/backward, then assign."""
+    m.manual_seed(0)
+    lin = m.nn.Linear(shape[1], shape[0]).to(getattr(m, dtype))
+    m.nn.utils.parametrizations.orthogonal(lin, orthogonal_map=orthogonal_map, use_trivialization=trivialization)
+    original = lin.parametrizations.weight.original
+    with m.no_grad():
+        original.add_(m.tensor(0.3 * np.random.default_rng(2).standard_normal(shape).astype(dtype)))
+    x = m.tensor(np.random.default_rng(0).standard_normal((2, shape[1])).astype(dtype))
+    y = lin(x)
+    y.backward(m.tensor(np.random.default_rng(1).standard_normal(tuple(y.shape)).astype(dtype)))
+    weight = lin.weight.detach().numpy().copy()
+    square = np.linalg.qr(np.random.default_rng(3).standard_normal((max(shape), max(shape))))[0]
+    lin.weight = m.tensor(square[:shape[0], :shape[1]].astype(dtype))
+    state = lin.state_dict()
+    values = [v.numpy() for v in state.values()] + [y.detach().numpy(), weight, lin.weight.detach().numpy()]
+    return repr(lin), list(state), values + [p.grad.numpy() for p in lin.parameters()]
+
+
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+@pytest.mark.parametrize("shape, orthogonal_map, trivialization", ORTHOGONAL)
+def test_orthogonal_matches_torch(shape, orthogonal_map, trivialization, dtype):
+    torch = require_torch()
+    ours = _orthogonal_run(tinygrad_rnn, shape, orthogonal_map, trivialization, dtype)
+    theirs = _orthogonal_run(torch, shape, orthogonal_map, trivialization, dtype)
+    assert ours[:2] == theirs[:2]
+    tol = dict(rtol=1e-9, atol=1e-11) if dtype == "float64" else dict(rtol=1e-4, atol=1e-5)
+    for i, (a, b) in enumerate(zip(ours[2], theirs[2])):
+        assert a.dtype == b.dtype
+        np.testing.assert_allclose(a, b, err_msg=f"result {i}", **tol)
+
+
+def test_matrix_exp_and_householder_gradients_by_finite_differences():
+    from tinygrad_rnn.nn.utils.parametrizations import _householder_product, _matrix_exp
+    rng = np.random.default_rng(0)
+    check_finite_differences(lambda m, a: _matrix_exp(a), [2.0 * rng.standard_normal((3, 3))])
+    check_finite_differences(lambda m, a, tau: _householder_product(a, tau),
+                             [rng.standard_normal((4, 2)), rng.standard_normal(2)])
+
+
+ORTHOGONAL_ERRORS = {
+    "vector": lambda m: m.nn.utils.parametrizations.orthogonal(m.nn.Linear(2, 2), "bias"),
+    "unknown map": lambda m: m.nn.utils.parametrizations.orthogonal(m.nn.Linear(2, 2), orthogonal_map="qr"),
+    "missing tensor": lambda m: m.nn.utils.parametrizations.orthogonal(m.nn.Linear(2, 2), "w"),
+    "assigning to matrix_exp without trivialization": lambda m: setattr(
+        m.nn.utils.parametrizations.orthogonal(m.nn.Linear(2, 2), use_trivialization=False), "weight", m.eye(2)),
+}
+
+
+@pytest.mark.parametrize("case", list(ORTHOGONAL_ERRORS))
+def test_orthogonal_errors_match_torch(case):
+    check_error(ORTHOGONAL_ERRORS[case])
+
+
+def test_orthogonal_options_not_supported_say_so():
+    with pytest.raises(NotImplementedError, match="cayley"):
+        tinygrad_rnn.nn.utils.parametrizations.orthogonal(tinygrad_rnn.nn.Linear(2, 2), orthogonal_map="cayley")
