@@ -198,3 +198,25 @@ def test_dropout_mask_follows_memory_order_of_a_transposed_view():
         return m.nn.functional.dropout(x.transpose(0, 1), p=0.4)
 
     check_parity(fn, shapes=[(3, 4, 2)])
+
+
+# the core softmax lets numpy warn on an all -inf row (torch is silent); the NaN itself is torch's
+@pytest.mark.filterwarnings("ignore:invalid value encountered:RuntimeWarning")
+def test_query_with_every_key_masked_matches_torch():
+    """torch's scaled_dot_product_attention gives zeros (and zero gradients) for a query that may
+    attend nowhere; MultiheadAttention's weights (need_weights=True) are NaN there, as in torch."""
+    allowed = np.ones((3, 5), bool)
+    allowed[1] = False
+    check_parity(lambda m, q, k, v: m.nn.functional.scaled_dot_product_attention(q, k, v, attn_mask=m.tensor(allowed)),
+                 shapes=[(2, 3, 4), (2, 5, 4), (2, 5, 4)])
+    padding = np.array([[True] * 3, [False, True, False]])
+
+    def padded(m, q):
+        m.manual_seed(0)
+        return m.nn.MultiheadAttention(4, 2).double()(q, q, q, key_padding_mask=m.tensor(padding), need_weights=False)[0]
+
+    check_parity(padded, shapes=[(3, 2, 4)])
+    torch = require_torch()
+    ours, theirs = (m.nn.MultiheadAttention(4, 2)(*[m.ones(3, 2, 4)] * 3, key_padding_mask=m.tensor(padding))[1]
+                    for m in (tinygrad_rnn, torch))
+    np.testing.assert_array_equal(np.isnan(ours.detach().numpy()), np.isnan(theirs.detach().numpy()))

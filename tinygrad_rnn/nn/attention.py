@@ -23,6 +23,8 @@ import math
 import warnings
 from typing import Any
 
+import numpy as np
+
 from .. import creation, dtypes
 from ..ops.shape import cat
 from ..tensor import Tensor
@@ -59,10 +61,21 @@ def scaled_dot_product_attention(query: Tensor, key: Tensor, value: Tensor, attn
             scores = scores.masked_fill(attn_mask.logical_not(), float("-inf"))
         else:
             scores = scores + attn_mask
-    weights = scores.softmax(-1)
+    weights = _safe_softmax(scores)
     if dropout_p > 0.0:
         weights = F.dropout(weights, dropout_p)
     return weights.matmul(value)
+
+
+def _safe_softmax(scores: Tensor) -> Tensor:
+    """softmax over the last dim, but 0 (not NaN) in rows where every score is -inf, as torch's
+    scaled_dot_product_attention gives: a query that may attend nowhere outputs zeros. Those
+    rows are softmaxed as zeros first, so no NaN reaches the gradient either."""
+    dead = np.isneginf(scores._data).all(axis=-1, keepdims=True)
+    if not dead.any():
+        return scores.softmax(-1)
+    dead = Tensor._make(np.broadcast_to(dead, scores.shape))
+    return scores.masked_fill(dead, 0.0).softmax(-1).masked_fill(dead, 0.0)
 
 
 def _share_heads(query: Tensor, kv: Tensor) -> Tensor:
@@ -213,7 +226,9 @@ def multi_head_attention_forward(
     scores = (q * math.sqrt(1.0 / float(head_dim))).bmm(k.transpose(-2, -1))
     if attn_mask is not None:
         scores = scores + attn_mask
-    weights = scores.softmax(-1)
+    # torch returns the weights from a plain softmax (NaN for a query whose keys are all masked),
+    # while without weights it runs scaled_dot_product_attention, which gives such a query zeros
+    weights = scores.softmax(-1) if need_weights else _safe_softmax(scores)
     if dropout_p > 0.0:
         weights = F.dropout(weights, p=dropout_p)
     out = weights.bmm(v).transpose(0, 1).reshape(tgt_len * bsz, embed_dim)
