@@ -14,7 +14,8 @@ of long paths underflow):
     backward  beta[t, s]  = log P(frames t..T-1 emit the extended suffix starting at s)
     loss      -log(exp(alpha[T-1, 2L]) + exp(alpha[T-1, 2L-1]))
 
-`CTCLossFunction` runs both recursions in numpy. Its gradient is torch's: with posterior
+`CTCLossFunction` runs both recursions in numpy, one frame at a time for all samples at once
+(extended targets padded to one width). Its gradient is torch's: with posterior
 gamma[t, c] = sum over s with label c of exp(alpha[t, s] + beta[t, s] + loss - log_probs[t, c]),
 torch returns  exp(log_probs) - gamma, which is the gradient with respect to the *logits* when
 log_probs = log_softmax(logits) (the true derivative with respect to log_probs is -gamma; the two
@@ -24,7 +25,6 @@ each row of gamma sums to 1). This backward is not itself differentiable (torch'
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 import numpy as np
 
@@ -45,57 +45,57 @@ def _logsumexp(*terms: np.ndarray) -> np.ndarray:
         return finite_top + np.log(np.exp(stacked - finite_top).sum(axis=0))
 
 
-def _extended(labels: np.ndarray, blank: int) -> tuple[np.ndarray, np.ndarray]:
-    """The extended target (blank, l1, blank, l2, ..., blank) and, for each position, whether a
-    path may skip from two positions back (a label that differs from the label before the blank)."""
-    ext = np.full(2 * len(labels) + 1, blank, dtype=np.int64)
-    ext[1::2] = labels
-    can_skip = np.zeros(len(ext), dtype=bool)
-    can_skip[2:] = (ext[2:] != blank) & (ext[2:] != ext[:-2])
-    return ext, can_skip
+def _extended(labels: list, blank: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The extended targets (blank, l1, blank, l2, ..., blank) of every sample, padded with blanks
+    to one width (N, 2 max(L) + 1); their true widths 2L + 1; and where a path may skip from two
+    positions back (a label that differs from the label before the blank)."""
+    width = 2 * max((len(r) for r in labels), default=0) + 1
+    ext = np.full((len(labels), width), blank, dtype=np.int64)
+    for b, row in enumerate(labels):
+        ext[b, 1:2 * len(row):2] = row
+    can_skip = np.zeros(ext.shape, dtype=bool)
+    can_skip[:, 2:] = (ext[:, 2:] != blank) & (ext[:, 2:] != ext[:, :-2])
+    return ext, 2 * np.array([len(r) for r in labels], dtype=np.int64) + 1, can_skip
 
 
-def _shifted(row: np.ndarray, k: int) -> np.ndarray:
-    """row moved k places towards the end (k < 0: towards the start), -inf where nothing moved in."""
-    out = np.full_like(row, -np.inf)
-    if abs(k) < len(row):
+def _shifted(rows: np.ndarray, k: int) -> np.ndarray:
+    """rows moved k places along the last axis (k < 0: towards the start), -inf where nothing moved in."""
+    out = np.full_like(rows, -np.inf)
+    if abs(k) < rows.shape[-1]:
         if k >= 0:
-            out[k:] = row[:len(row) - k]
+            out[..., k:] = rows[..., :rows.shape[-1] - k]
         else:
-            out[:k] = row[-k:]
+            out[..., :k] = rows[..., -k:]
     return out
 
 
-def _alpha(lp: np.ndarray, ext: np.ndarray, can_skip: np.ndarray) -> np.ndarray:
-    """Forward variables (T, 2L+1) in log space; lp holds one sample's frames (T, C)."""
-    alpha = np.full((lp.shape[0], len(ext)), -np.inf, dtype=lp.dtype)
-    alpha[0, :2] = lp[0, ext[:2]]  # a path starts on the first blank or on the first label
-    for t in range(1, lp.shape[0]):
-        prev = alpha[t - 1]  # from s: stay on s, step from s - 1, or skip a blank from s - 2
+def _alpha(lp_ext: np.ndarray, can_skip: np.ndarray) -> np.ndarray:
+    """Forward variables (T, N, W) in log space. lp_ext[t, n, s] is log_probs[t, n, ext[n, s]].
+    Positions past a sample's own width hold values no valid position ever reads."""
+    alpha = np.full(lp_ext.shape, -np.inf, dtype=lp_ext.dtype)
+    alpha[0, :, :2] = lp_ext[0, :, :2]  # a path starts on the first blank or on the first label
+    for t in range(1, lp_ext.shape[0]):
+        prev = alpha[t - 1]  # into s: stay on s, step from s - 1, or skip a blank from s - 2
         skip = np.where(can_skip, _shifted(prev, 2), -np.inf)
-        alpha[t] = _logsumexp(prev, _shifted(prev, 1), skip) + lp[t, ext]
+        alpha[t] = _logsumexp(prev, _shifted(prev, 1), skip) + lp_ext[t]
     return alpha
 
 
-def _beta(lp: np.ndarray, ext: np.ndarray, can_skip: np.ndarray) -> np.ndarray:
-    """Backward variables (T, 2L+1) in log space, including the frame t itself."""
-    beta = np.full((lp.shape[0], len(ext)), -np.inf, dtype=lp.dtype)
-    beta[-1, -2:] = lp[-1, ext[-2:]]  # a path ends on the last blank or on the last label
-    skip_to = _shifted(can_skip.astype(lp.dtype), -2) == 1  # s may skip to s + 2 if s + 2 may be skipped to
-    for t in range(lp.shape[0] - 2, -1, -1):
-        nxt = beta[t + 1]
-        skip = np.where(skip_to, _shifted(nxt, -2), -np.inf)
-        beta[t] = _logsumexp(nxt, _shifted(nxt, -1), skip) + lp[t, ext]
+def _beta(lp_ext: np.ndarray, can_skip: np.ndarray, widths: np.ndarray, frames: np.ndarray) -> np.ndarray:
+    """Backward variables (T, N, W) in log space, including frame t itself; -inf from each
+    sample's last frame on and past its width."""
+    beta = np.full(lp_ext.shape, -np.inf, dtype=lp_ext.dtype)
+    positions = np.arange(lp_ext.shape[2])
+    ends = (positions >= widths[:, None] - 2) & (positions < widths[:, None])  # last blank and last label
+    skip_to = _shifted(can_skip.astype(lp_ext.dtype), -2) == 1  # s may skip to s + 2 if s + 2 may be skipped to
+    for t in range(lp_ext.shape[0] - 1, -1, -1):
+        last = (frames == t + 1)[:, None]  # samples whose final frame is t start their paths here
+        if t + 1 < lp_ext.shape[0]:
+            nxt = beta[t + 1]
+            skip = np.where(skip_to, _shifted(nxt, -2), -np.inf)
+            beta[t] = _logsumexp(nxt, _shifted(nxt, -1), skip) + lp_ext[t]
+        beta[t] = np.where(last, np.where(ends, lp_ext[t], -np.inf), beta[t])
     return beta
-
-
-def _sample_nll(lp: np.ndarray, labels: np.ndarray, blank: int) -> tuple[Any, np.ndarray | None]:
-    """-log p(labels | frames) for one sample, and its alpha table (None when there are no frames)."""
-    if lp.shape[0] == 0:
-        return lp.dtype.type(0.0 if len(labels) == 0 else np.inf), None
-    ext, can_skip = _extended(labels, blank)
-    alpha = _alpha(lp, ext, can_skip)
-    return -_logsumexp(*alpha[-1, -2:]) if len(ext) > 1 else -alpha[-1, 0], alpha
 
 
 class CTCLossFunction(Function):
@@ -106,38 +106,39 @@ class CTCLossFunction(Function):
     @staticmethod
     def forward(ctx, log_probs, labels, input_lengths, blank, zero_infinity):
         lp = log_probs._data
-        nll = np.empty(lp.shape[1], dtype=lp.dtype)
-        ctx.alphas = []
-        for b, (frames, target) in enumerate(zip(input_lengths, labels)):
-            nll[b], alpha = _sample_nll(lp[:frames, b], target, blank)
-            ctx.alphas.append(alpha)
-        ctx.lp, ctx.labels, ctx.lengths, ctx.blank, ctx.nll = lp, labels, input_lengths, blank, nll
-        ctx.zero_infinity = zero_infinity
+        ext, widths, can_skip = _extended(labels, blank)
+        lp_ext = np.take_along_axis(lp, ext[None], axis=2)  # (T, N, W): each sample's path symbols
+        nll = np.full(lp.shape[1], np.inf, dtype=lp.dtype)
+        alpha = _alpha(lp_ext, can_skip) if lp.shape[0] else lp_ext
+        for b, (frames, width) in enumerate(zip(input_lengths, widths)):
+            if frames == 0:  # no frames: only the empty target is possible
+                nll[b] = 0.0 if width == 1 else np.inf
+            else:
+                nll[b] = -_logsumexp(*alpha[frames - 1, b, max(width - 2, 0):width])
+        ctx.lp, ctx.lp_ext, ctx.ext, ctx.widths, ctx.can_skip = lp, lp_ext, ext, widths, can_skip
+        ctx.alpha, ctx.nll, ctx.frames, ctx.zero_infinity = alpha, nll, np.asarray(input_lengths), zero_infinity
         if zero_infinity:
             nll = np.where(np.isinf(nll), nll.dtype.type(0), nll)
         return Tensor._make(nll)
 
     @staticmethod
     def backward(ctx, grad_nll):
-        grad = np.zeros_like(ctx.lp)
-        for b, (frames, target, alpha) in enumerate(zip(ctx.lengths, ctx.labels, ctx.alphas)):
-            if alpha is None or (ctx.zero_infinity and np.isinf(ctx.nll[b])):
-                continue
-            grad[:frames, b] = _sample_grad(ctx.lp[:frames, b], target, ctx.blank, alpha, ctx.nll[b])
-        grad *= grad_nll._data[None, :, None]
-        return Tensor._make(grad), None, None, None, None
-
-
-def _sample_grad(lp: np.ndarray, labels: np.ndarray, blank: int, alpha: np.ndarray, nll: Any) -> np.ndarray:
-    """torch's gradient for one sample: exp(lp) minus the posterior of each class at each frame."""
-    ext, can_skip = _extended(labels, blank)
-    log_both = alpha + _beta(lp, ext, can_skip)  # counts lp[t] twice: removed below
-    # log of sum over extended positions s with label c, per frame: a log-space scatter-add
-    per_class = np.full(lp.shape, -np.inf, dtype=lp.dtype)
-    for c in np.unique(ext):
-        per_class[:, c] = _logsumexp(*log_both[:, ext == c].T)
-    with np.errstate(over="ignore", invalid="ignore"):
-        return np.exp(lp) - np.exp(per_class + nll - lp)
+        """torch's gradient: exp(log_probs) minus the posterior of each class at each frame, the
+        posterior being the sum over path positions s with that class of exp(alpha + beta + nll - lp)
+        (alpha and beta both include frame t's log-probability, hence the - lp)."""
+        lp, frames = ctx.lp, ctx.frames
+        beta = _beta(ctx.lp_ext, ctx.can_skip, ctx.widths, frames)
+        with np.errstate(over="ignore", invalid="ignore"):
+            posterior_s = np.exp(ctx.alpha + beta + ctx.nll[None, :, None] - ctx.lp_ext)
+        posterior = np.zeros_like(lp)
+        samples = np.arange(lp.shape[1])
+        for s in range(ctx.ext.shape[1]):  # scatter-add each path position into its class
+            posterior[:, samples, ctx.ext[:, s]] += posterior_s[:, :, s]
+        grad = np.exp(lp) - posterior
+        in_range = np.arange(lp.shape[0])[:, None] < frames[None, :]
+        skip = np.zeros(lp.shape[1], dtype=bool) if not ctx.zero_infinity else np.isinf(ctx.nll)
+        grad = np.where(in_range[:, :, None] & ~skip[None, :, None], grad, 0)
+        return Tensor._make((grad * grad_nll._data[None, :, None]).astype(lp.dtype)), None, None, None, None
 
 
 # ------------------------------------------------------------------ the functional and module forms
