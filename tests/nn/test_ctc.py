@@ -4,6 +4,8 @@ finite differences through log_softmax; torch's errors."""
 import numpy as np
 import pytest
 from helpers import TOL, check_error, check_finite_differences, check_parity, require_torch
+from hypothesis import given
+from hypothesis import strategies as st
 
 import tinygrad_rnn
 
@@ -117,3 +119,30 @@ def test_ctc_label_out_of_range_is_refused():
     with pytest.raises(RuntimeError, match="target labels must be in"):
         tinygrad_rnn.nn.functional.ctc_loss(tinygrad_rnn.tensor(LP), tinygrad_rnn.tensor([[1, 7], [3, 1]]),
                                             [5, 4], [2, 2])
+
+
+@st.composite
+def _ctc_problems(draw):
+    """Random batches: frames, classes, per-sample target lengths (some longer than the frames allow)."""
+    frames, batch, classes = draw(st.integers(1, 6)), draw(st.integers(1, 3)), draw(st.integers(2, 4))
+    input_lengths = draw(st.lists(st.integers(0, frames), min_size=batch, max_size=batch))
+    target_lengths = draw(st.lists(st.integers(0, 4), min_size=batch, max_size=batch))
+    blank = draw(st.integers(0, classes - 1))
+    labels = [draw(st.lists(st.integers(0, classes - 2), min_size=n, max_size=n)) for n in target_lengths]
+    labels = [[c + (c >= blank) for c in row] for row in labels]  # never the blank
+    seed = draw(st.integers(0, 2**16))
+    return frames, classes, input_lengths, target_lengths, blank, labels, seed
+
+
+@given(_ctc_problems(), st.sampled_from(["padded", "concatenated"]))
+def test_ctc_random_problems_match_torch(problem, layout):
+    frames, classes, input_lengths, target_lengths, blank, labels, seed = problem
+    width = max(max(target_lengths), 1)
+    padded = np.array([row + [blank] * (width - len(row)) for row in labels])
+    targets = padded if layout == "padded" else np.array([c for row in labels for c in row], dtype=np.int64)
+
+    def fn(m, x):
+        return m.nn.functional.ctc_loss(x.log_softmax(2), m.tensor(targets), input_lengths, target_lengths,
+                                        blank=blank, reduction="none", zero_infinity=True)
+
+    check_parity(fn, shapes=[(frames, len(labels), classes)], seed=seed)
