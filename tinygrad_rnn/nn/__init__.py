@@ -51,3 +51,31 @@ from .loss import (
     NLLLoss,
     SmoothL1Loss,
 )
+
+# --- nn breadth part B: attention.py, transformer.py, more layers and losses (issue 13)
+from .adaptive import AdaptiveLogSoftmaxWithLoss
+from .attention import MultiheadAttention
+from .bilinear import Bilinear
+from .ctc import CTCLoss
+from .distance import CosineSimilarity, PairwiseDistance
+from .embedding_bag import EmbeddingBag
+from .loss_ext import (
+    CosineEmbeddingLoss,
+    GaussianNLLLoss,
+    HingeEmbeddingLoss,
+    MarginRankingLoss,
+    MultiLabelMarginLoss,
+    MultiLabelSoftMarginLoss,
+    MultiMarginLoss,
+    PoissonNLLLoss,
+    SoftMarginLoss,
+    TripletMarginLoss,
+    TripletMarginWithDistanceLoss,
+)
+from .transformer import (
+    Transformer,
+    TransformerDecoder,
+    TransformerDecoderLayer,
+    TransformerEncoder,
+    TransformerEncoderLayer,
+)

@@ -191,9 +191,30 @@ def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool 
         )
     if p == 1:  # everything dropped; scaling by 1/(1-p) would divide by zero
         return _apply(lambda x: x * 0.0, input, inplace)
-    keep = bernoulli(Tensor._make(np.empty(input.shape, input._data.dtype)), 1 - p)
+    keep = _keep_mask(input, 1 - p)
     scale = Tensor._make(keep._data / input._data.dtype.type(1 - p))
     return _apply(lambda x: x * scale, input, inplace)
+
+
+def _keep_mask(input: Tensor, keep_prob: float) -> Tensor:
+    """Bernoulli(keep_prob) draws shaped like input, drawn in the order input's elements lie in
+    memory (torch fills a mask laid out like its input, e.g. a transposed view), so the masks
+    after manual_seed are torch's."""
+    order = _memory_order(input._data)
+    shape = tuple(input.shape[d] for d in order)
+    keep = bernoulli(Tensor._make(np.empty(shape, input._data.dtype)), keep_prob)
+    return Tensor._make(keep._data.transpose(np.argsort(order)))
+
+
+def _memory_order(a: np.ndarray) -> list:
+    """The axes of a dense array from outermost to innermost in memory; C order when it is not dense."""
+    order = sorted(range(a.ndim), key=lambda d: -a.strides[d])
+    step = a.itemsize
+    for d in reversed(order):
+        if a.shape[d] != 1 and a.strides[d] != step:
+            return list(range(a.ndim))
+        step *= a.shape[d]
+    return order
 
 
 # ------------------------------------------------------------------ embedding and one_hot
@@ -361,3 +382,24 @@ def cosine_similarity(x1: Tensor, x2: Tensor, dim: int = 1, eps: float = 1e-8) -
     n1 = x1.norm(dim=dim, keepdim=True).clamp(min=eps)
     n2 = x2.norm(dim=dim, keepdim=True).clamp(min=eps)
     return ((x1 / n1) * (x2 / n2)).sum(dim)
+
+
+# --- nn breadth part B (issue 13): attention and the losses of loss_ext.py / ctc.py
+from .attention import multi_head_attention_forward, scaled_dot_product_attention  # noqa: E402, F401
+from .bilinear import bilinear  # noqa: E402, F401
+from .ctc import ctc_loss  # noqa: E402, F401
+from .distance import pairwise_distance  # noqa: E402, F401
+from .embedding_bag import embedding_bag  # noqa: E402, F401
+from .loss_ext import (  # noqa: E402, F401
+    cosine_embedding_loss,
+    gaussian_nll_loss,
+    hinge_embedding_loss,
+    margin_ranking_loss,
+    multi_margin_loss,
+    multilabel_margin_loss,
+    multilabel_soft_margin_loss,
+    poisson_nll_loss,
+    soft_margin_loss,
+    triplet_margin_loss,
+    triplet_margin_with_distance_loss,
+)

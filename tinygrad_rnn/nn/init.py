@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from ..autograd import no_grad
-from ..random import Generator
+from ..random import Generator, randperm
 from ..tensor import Tensor
 
 _LINEAR_LIKE = ("linear", "conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d",
@@ -83,18 +83,64 @@ def normal_(tensor: Tensor, mean: float = 0.0, std: float = 1.0, generator: Gene
 
 def trunc_normal_(tensor: Tensor, mean: float = 0.0, std: float = 1.0, a: float = -2.0, b: float = 2.0,
                   generator: Generator | None = None) -> Tensor:
-    """N(mean, std) restricted to [a, b]: out-of-range draws are drawn again (the same
-    distribution as torch's inverse-CDF method, not the same numbers)."""
-    values = _normal_array(tensor.numel(), mean, std, generator)
-    outside = (values < a) | (values > b)
+    """N(mean, std) restricted to [a, b], by rejection, drawing as torch does (so the numbers
+    after manual_seed are torch's):
+
+    - when [a, b] holds more than 30% of the mass, draw normals and redraw (a whole fresh
+      tensor per round) the entries that fall outside;
+    - otherwise propose uniformly on [a, b] and accept x with probability
+      exp(-(x - mean)^2 / (2 std^2)) relative to the density's peak on [a, b].
+    """
+    if mean < a - 2 * std or mean > b + 2 * std:
+        warnings.warn("mean is more than 2 std from [a, b] in nn.init.trunc_normal_. The distribution of values may "
+                      "be incorrect.", stacklevel=2)
+    mass = _normal_cdf((b - mean) / std) - _normal_cdf((a - mean) / std)
+    with no_grad():
+        if mass > 0.3:
+            values = _trunc_by_redrawing(tensor, mean, std, a, b, generator)
+        else:
+            values = _trunc_by_acceptance(tensor, mean, std, a, b, generator)
+    return _fill(tensor, values)
+
+
+def _normal_cdf(x: float) -> float:
+    return (1.0 + math.erf(x / math.sqrt(2.0))) / 2.0
+
+
+def _fresh(tensor: Tensor) -> Tensor:
+    return Tensor._make(np.empty_like(tensor._data))
+
+
+def _trunc_by_redrawing(tensor: Tensor, mean: float, std: float, a: float, b: float,
+                        generator: Generator | None) -> np.ndarray:
+    dtype = tensor._data.dtype.type
+    low, high = float(dtype(a)), float(dtype(b))  # the bounds as the tensor's dtype sees them
+    result = tensor.normal_(mean, std, generator=generator)._data.copy()
+    outside = (result < low) | (result > high)
     while outside.any():
-        values[outside] = _normal_array(int(outside.sum()), mean, std, generator)
-        outside = (values < a) | (values > b)
-    return _fill(tensor, values.reshape(tensor.shape))
+        result = np.where(outside, _fresh(tensor).normal_(mean, std, generator=generator)._data, result)
+        outside = (result < low) | (result > high)
+    return result
 
 
-def _normal_array(n: int, mean: float, std: float, generator: Generator | None) -> np.ndarray:
-    return normal_(Tensor._make(np.empty(n)), mean, std, generator)._data
+def _trunc_by_acceptance(tensor: Tensor, mean: float, std: float, a: float, b: float,
+                         generator: Generator | None) -> np.ndarray:
+    dtype = tensor._data.dtype.type
+    log_peak = -0.5 * ((max(a, min(mean, b)) - mean) / std) ** 2
+
+    def log_ratio(x: np.ndarray) -> np.ndarray:  # log density relative to the peak, in the tensor's dtype
+        return ((x - dtype(mean)) / dtype(std)) ** 2 * dtype(-0.5) - dtype(log_peak)
+
+    def log_uniform() -> np.ndarray:
+        return np.log(_fresh(tensor).uniform_(generator=generator)._data)
+
+    result = tensor.uniform_(a, b, generator=generator)._data.copy()
+    pending = log_uniform() > log_ratio(result)
+    while pending.any():
+        candidates = _fresh(tensor).uniform_(a, b, generator=generator)._data
+        result = np.where(pending, candidates, result)
+        pending = np.where(pending, log_uniform() > log_ratio(candidates), pending)
+    return result
 
 
 def constant_(tensor: Tensor, val: float) -> Tensor:
@@ -171,3 +217,66 @@ def orthogonal_(tensor: Tensor, gain: float = 1, generator: Generator | None = N
     if rows < cols:
         q = q.T
     return _fill(tensor, gain * q.reshape(tensor.shape))
+
+
+# ------------------------------------------------------------------ structured
+def dirac_(tensor: Tensor, groups: int = 1) -> Tensor:
+    """The identity of a convolution: for weights (out, in, *kernel), channel d of every group is
+    copied through the kernel's centre."""
+    dims = tensor.ndim
+    if dims not in (3, 4, 5):
+        raise ValueError("Only tensors with 3, 4, or 5 dimensions are supported")
+    if tensor.shape[0] % groups != 0:
+        raise ValueError("dim 0 must be divisible by groups")
+    out_per_group = tensor.shape[0] // groups
+    values = np.zeros(tensor.shape, tensor._data.dtype)
+    centre = tuple(size // 2 for size in tensor.shape[2:])
+    for g in range(groups):
+        for d in range(min(out_per_group, tensor.shape[1])):
+            values[(g * out_per_group + d, d, *centre)] = 1
+    return _fill(tensor, values)
+
+
+def sparse_(tensor: Tensor, sparsity: float, std: float = 0.01, generator: Generator | None = None) -> Tensor:
+    """N(0, std^2) with ceil(sparsity * rows) entries of every column set to zero (Martens, 2010).
+    The zeroed rows of each column come from randperm on the global stream, as in torch."""
+    if tensor.ndim != 2:
+        raise ValueError("Only tensors with 2 dimensions are supported")
+    rows, cols = tensor.shape
+    num_zeros = math.ceil(sparsity * rows)
+    with no_grad():
+        tensor.normal_(0, std, generator=generator)
+        for col in range(cols):
+            zero_rows = randperm(rows)._data[:num_zeros]
+            tensor._data[zero_rows, col] = 0
+        tensor._version += 1
+    return tensor
+
+
+# ------------------------------------------------------------------ torch's deprecated spellings
+def _make_deprecate(method: Any) -> Any:
+    """The old name without the trailing underscore: warns, then calls the new one."""
+    new_name = method.__name__
+    old_name = new_name[:-1]
+
+    def deprecated_init(*args: Any, **kwargs: Any) -> Any:
+        warnings.warn(f"`nn.init.{old_name}` is now deprecated in favor of `nn.init.{new_name}`.", FutureWarning,
+                      stacklevel=2)
+        return method(*args, **kwargs)
+
+    deprecated_init.__name__ = old_name
+    deprecated_init.__doc__ = f"{old_name}(...): deprecated, use nn.init.{new_name}."
+    return deprecated_init
+
+
+uniform = _make_deprecate(uniform_)
+normal = _make_deprecate(normal_)
+constant = _make_deprecate(constant_)
+eye = _make_deprecate(eye_)
+dirac = _make_deprecate(dirac_)
+xavier_uniform = _make_deprecate(xavier_uniform_)
+xavier_normal = _make_deprecate(xavier_normal_)
+kaiming_uniform = _make_deprecate(kaiming_uniform_)
+kaiming_normal = _make_deprecate(kaiming_normal_)
+orthogonal = _make_deprecate(orthogonal_)
+sparse = _make_deprecate(sparse_)

@@ -1,5 +1,8 @@
 """torch.nn.utils: helpers around modules; `rnn` holds PackedSequence and the padding functions,
-`clip_grad` the gradient clipping, `convert_parameters` parameters <-> one vector."""
-from . import rnn
+`clip_grad` the gradient clipping, `convert_parameters` parameters <-> one vector; `parametrize`,
+`parametrizations` and the older `weight_norm` / `spectral_norm` hooks reparametrize weights."""
+from . import parametrizations, parametrize, rnn
 from .clip_grad import clip_grad_norm_, clip_grad_value_, clip_grads_with_norm_, get_total_norm
 from .convert_parameters import parameters_to_vector, vector_to_parameters
+from .spectral_norm import remove_spectral_norm, spectral_norm
+from .weight_norm import remove_weight_norm, weight_norm

@@ -1,0 +1,222 @@
+"""scaled_dot_product_attention, multi_head_attention_forward and nn.MultiheadAttention against torch:
+values, every gradient, seeded parameters and dropout masks, masks of both kinds, errors."""
+import warnings
+
+import numpy as np
+import pytest
+from helpers import TOL, check_error, check_finite_differences, check_parity, require_torch
+
+import tinygrad_rnn
+
+DTYPES = [np.float64, np.float32]
+
+
+# ------------------------------------------------------------------ scaled_dot_product_attention
+def _bool_mask(shape, seed=5):
+    mask = np.random.default_rng(seed).random(shape) > 0.3
+    mask[..., 0] = True  # every query may attend somewhere (an all-masked row is NaN in torch too)
+    return mask
+
+
+SDPA_CASES = {
+    "plain": {},
+    "causal": dict(is_causal=True),
+    "float mask": dict(attn_mask=np.random.default_rng(3).standard_normal((4, 6))),
+    "bool mask": dict(attn_mask=_bool_mask((2, 1, 4, 6))),
+    "scale": dict(scale=0.3),
+    "dropout": dict(dropout_p=0.4),
+}
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("case", list(SDPA_CASES))
+def test_sdpa_matches_torch(case, dtype):
+    def fn(m, q, k, v):
+        m.manual_seed(7)  # the dropout mask is drawn from the seeded stream, as in torch
+        kwargs = {key: m.tensor(val.astype(dtype) if val.dtype != bool else val) if isinstance(val, np.ndarray)
+                  else val for key, val in SDPA_CASES[case].items()}
+        return m.nn.functional.scaled_dot_product_attention(q, k, v, **kwargs)
+
+    check_parity(fn, shapes=[(2, 3, 4, 5), (2, 3, 6, 5), (2, 3, 6, 7)], dtype=dtype)
+
+
+def test_sdpa_grouped_query_attention_matches_torch():
+    check_parity(lambda m, q, k, v: m.nn.functional.scaled_dot_product_attention(q, k, v, enable_gqa=True),
+                 shapes=[(2, 4, 3, 5), (2, 2, 6, 5), (2, 2, 6, 5)])
+
+
+def test_sdpa_gradient_by_finite_differences():
+    rng = np.random.default_rng(0)
+    mask = rng.standard_normal((3, 4))
+    check_finite_differences(
+        lambda m, q, k, v: m.nn.functional.scaled_dot_product_attention(q, k, v, attn_mask=m.tensor(mask)),
+        [rng.standard_normal(s) for s in [(2, 3, 2), (2, 4, 2), (2, 4, 3)]])
+
+
+def test_sdpa_mask_with_is_causal_is_refused():
+    q = np.zeros((1, 2, 3))
+    check_error(lambda m, a: m.nn.functional.scaled_dot_product_attention(
+        m.tensor(a), m.tensor(a), m.tensor(a), attn_mask=m.ones(2, 2, dtype=m.bool), is_causal=True), q)
+
+
+# ------------------------------------------------------------------ nn.MultiheadAttention
+def _mha_run(m, module_kwargs, call_kwargs, dtype, shapes, seed=0, train=True):
+    """Build the layer after manual_seed, run it on fixed inputs with a random upstream gradient."""
+    m.manual_seed(seed)
+    mha = m.nn.MultiheadAttention(8, 2, **module_kwargs).to(m.float64 if dtype == np.float64 else m.float32)
+    mha.train(train)
+    rng = np.random.default_rng(1)
+    inputs = [m.tensor(rng.standard_normal(s).astype(dtype), requires_grad=True) for s in shapes]
+    kwargs = {k: m.tensor(v) if isinstance(v, np.ndarray) else v for k, v in call_kwargs.items()}
+    m.manual_seed(seed + 1)
+    out, weights = mha(*inputs, **kwargs)
+    out.backward(m.tensor(rng.standard_normal(tuple(out.shape)).astype(dtype)))
+    grads = [x.grad for x in inputs] + [p.grad for p in mha.parameters()]
+    return mha, [out, weights, *grads]
+
+
+PADDING = np.array([[False, False, True, True], [False, False, False, True]])
+CAUSAL_3x4 = np.triu(np.ones((3, 4), bool), 1)
+MHA_CASES = {
+    "self attention, batch first": (dict(batch_first=True), {}, [(2, 4, 8)] * 3),
+    "cross attention": ({}, {}, [(3, 2, 8), (4, 2, 8), (4, 2, 8)]),
+    "kdim and vdim": (dict(kdim=5, vdim=3), {}, [(3, 2, 8), (4, 2, 5), (4, 2, 3)]),
+    "bias_kv and zero_attn with padding": (dict(add_bias_kv=True, add_zero_attn=True),
+                                           dict(key_padding_mask=PADDING), [(3, 2, 8), (4, 2, 8), (4, 2, 8)]),
+    "bool attn_mask, per-head weights": ({}, dict(attn_mask=CAUSAL_3x4, average_attn_weights=False),
+                                        [(3, 2, 8), (4, 2, 8), (4, 2, 8)]),
+    "float attn_mask and float padding": ({}, dict(attn_mask=np.random.default_rng(4).standard_normal((4, 3, 4)),
+                                               key_padding_mask=np.where(PADDING, -1e9, 0.0)),
+                                          [(3, 2, 8), (4, 2, 8), (4, 2, 8)]),
+    "no bias, no weights": (dict(bias=False), dict(need_weights=False), [(3, 2, 8), (4, 2, 8), (4, 2, 8)]),
+    "dropout": (dict(dropout=0.4), {}, [(3, 2, 8), (4, 2, 8), (4, 2, 8)]),
+    "dropout, no weights": (dict(dropout=0.4, batch_first=True), dict(need_weights=False), [(2, 3, 8)] * 3),
+    "unbatched": ({}, dict(key_padding_mask=PADDING[0]), [(3, 8), (4, 8), (4, 8)]),
+}
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("case", list(MHA_CASES))
+def test_multihead_attention_matches_torch(case, dtype):
+    torch = require_torch()
+    module_kwargs, call_kwargs, shapes = MHA_CASES[case]
+    if "float" in case:
+        call_kwargs = {k: v.astype(dtype) for k, v in call_kwargs.items()}
+    ours_mha, ours = _mha_run(tinygrad_rnn, module_kwargs, call_kwargs, dtype, shapes)
+    theirs_mha, theirs = _mha_run(torch, module_kwargs, call_kwargs, dtype, shapes)
+    assert [n for n, _ in ours_mha.named_parameters()] == [n for n, _ in theirs_mha.named_parameters()]
+    for i, (a, b) in enumerate(zip(ours, theirs)):
+        assert (a is None) == (b is None), i
+        if b is not None:
+            assert a.dtype == getattr(tinygrad_rnn, str(b.dtype).removeprefix("torch."))
+            np.testing.assert_allclose(a.detach().numpy(), b.detach().numpy(), err_msg=f"result {i}", **TOL[dtype])
+
+
+def test_multihead_attention_eval_mode_has_no_dropout():
+    torch = require_torch()
+    shapes = [(2, 4, 8)] * 3
+    ours = _mha_run(tinygrad_rnn, dict(dropout=0.5, batch_first=True), {}, np.float64, shapes, train=False)[1]
+    theirs = _mha_run(torch, dict(dropout=0.5, batch_first=True), {}, np.float64, shapes, train=False)[1]
+    np.testing.assert_allclose(ours[0].detach().numpy(), theirs[0].detach().numpy(), **TOL[np.float64])
+
+
+@pytest.mark.parametrize("module_kwargs", [{}, dict(kdim=3, vdim=5, bias=False), dict(add_bias_kv=True)])
+def test_multihead_attention_parameters_and_state_dict_after_seed(module_kwargs):
+    torch = require_torch()
+    tinygrad_rnn.manual_seed(11)
+    ours = tinygrad_rnn.nn.MultiheadAttention(6, 3, **module_kwargs)
+    torch.manual_seed(11)
+    theirs = torch.nn.MultiheadAttention(6, 3, **module_kwargs)
+    assert list(ours.state_dict()) == list(theirs.state_dict())
+    for (name, a), b in zip(ours.state_dict().items(), theirs.state_dict().values()):
+        np.testing.assert_array_equal(a.numpy(), b.numpy(), err_msg=name)
+    assert repr(ours) == repr(theirs)
+
+
+def test_functional_multi_head_attention_forward_matches_torch():
+    rng = np.random.default_rng(2)
+    w_in, b_in, w_out, b_out = (rng.standard_normal(s) for s in [(12, 4), (12,), (4, 4), (4,)])
+
+    def fn(m, q, k, v):
+        return m.nn.functional.multi_head_attention_forward(
+            q, k, v, 4, 2, m.tensor(w_in), m.tensor(b_in), None, None, False, 0.0, m.tensor(w_out),
+            m.tensor(b_out), average_attn_weights=False)
+
+    check_parity(fn, shapes=[(3, 2, 4), (5, 2, 4), (5, 2, 4)])
+
+
+def test_multihead_attention_gradient_by_finite_differences():
+    tinygrad_rnn.manual_seed(0)
+    mha = tinygrad_rnn.nn.MultiheadAttention(4, 2, add_bias_kv=True).double()
+    rng = np.random.default_rng(0)
+    check_finite_differences(lambda m, q, kv: mha(q, kv, kv, key_padding_mask=m.tensor(PADDING[:1, :3]))[0],
+                             [rng.standard_normal((2, 1, 4)), rng.standard_normal((3, 1, 4))])
+
+
+MHA_ERRORS = {
+    "heads do not divide": lambda m: m.nn.MultiheadAttention(6, 4),
+    "zero heads": lambda m: m.nn.MultiheadAttention(6, 0),
+    "4-D query": lambda m: m.nn.MultiheadAttention(4, 2)(m.zeros(1, 2, 3, 4), m.zeros(1, 2, 3, 4),
+                                                         m.zeros(1, 2, 3, 4)),
+    "2-D key for 3-D query": lambda m: m.nn.MultiheadAttention(4, 2)(m.zeros(2, 3, 4), m.zeros(3, 4), m.zeros(3, 4)),
+    "wrong embedding": lambda m: m.nn.MultiheadAttention(4, 2)(m.zeros(2, 3, 5), m.zeros(2, 3, 5), m.zeros(2, 3, 5)),
+    "int mask": lambda m: m.nn.MultiheadAttention(4, 2)(m.zeros(2, 3, 4), m.zeros(2, 3, 4), m.zeros(2, 3, 4),
+                                                        attn_mask=m.zeros(2, 2, dtype=m.int64)),
+    "2-D mask shape": lambda m: m.nn.MultiheadAttention(4, 2)(m.zeros(2, 3, 4), m.zeros(2, 3, 4), m.zeros(2, 3, 4),
+                                                              attn_mask=m.zeros(3, 3)),
+    "3-D mask shape": lambda m: m.nn.MultiheadAttention(4, 2)(m.zeros(2, 3, 4), m.zeros(2, 3, 4), m.zeros(2, 3, 4),
+                                                              attn_mask=m.zeros(3, 2, 2)),
+    "padding mask shape": lambda m: m.nn.MultiheadAttention(4, 2)(
+        m.zeros(2, 3, 4), m.zeros(2, 3, 4), m.zeros(2, 3, 4), key_padding_mask=m.zeros(3, 3, dtype=m.bool)),
+    "is_causal without mask": lambda m: m.nn.MultiheadAttention(4, 2)(
+        m.zeros(2, 3, 4), m.zeros(2, 3, 4), m.zeros(2, 3, 4), is_causal=True),
+    "key and value differ": lambda m: m.nn.MultiheadAttention(4, 2)(m.zeros(2, 3, 4), m.zeros(2, 3, 4),
+                                                                    m.zeros(3, 3, 4)),
+}
+
+
+@pytest.mark.parametrize("case", list(MHA_ERRORS))
+def test_multihead_attention_errors_match_torch(case):
+    check_error(MHA_ERRORS[case])
+
+
+def test_mismatched_mask_types_warn_as_torch():
+    mha = tinygrad_rnn.nn.MultiheadAttention(4, 2)
+    x = tinygrad_rnn.zeros(2, 3, 4)
+    with pytest.warns(UserWarning, match="Support for mismatched key_padding_mask and attn_mask is deprecated"):
+        mha(x, x, x, key_padding_mask=tinygrad_rnn.zeros(3, 2, dtype=tinygrad_rnn.bool), attn_mask=tinygrad_rnn.zeros(2, 2))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        mha(x, x, x, key_padding_mask=tinygrad_rnn.zeros(3, 2), attn_mask=tinygrad_rnn.zeros(2, 2))
+
+
+def test_dropout_mask_follows_memory_order_of_a_transposed_view():
+    """torch fills a dropout mask laid out like its input: on a transposed view (as MultiheadAttention's
+    batch_first output is) the draws go in memory order. Regression test for masks differing from torch."""
+    def fn(m, x):
+        m.manual_seed(3)
+        return m.nn.functional.dropout(x.transpose(0, 1), p=0.4)
+
+    check_parity(fn, shapes=[(3, 4, 2)])
+
+
+# the core softmax lets numpy warn on an all -inf row (torch is silent); the NaN itself is torch's
+@pytest.mark.filterwarnings("ignore:invalid value encountered:RuntimeWarning")
+def test_query_with_every_key_masked_matches_torch():
+    """torch's scaled_dot_product_attention gives zeros (and zero gradients) for a query that may
+    attend nowhere; MultiheadAttention's weights (need_weights=True) are NaN there, as in torch."""
+    allowed = np.ones((3, 5), bool)
+    allowed[1] = False
+    check_parity(lambda m, q, k, v: m.nn.functional.scaled_dot_product_attention(q, k, v, attn_mask=m.tensor(allowed)),
+                 shapes=[(2, 3, 4), (2, 5, 4), (2, 5, 4)])
+    padding = np.array([[True] * 3, [False, True, False]])
+
+    def padded(m, q):
+        m.manual_seed(0)
+        return m.nn.MultiheadAttention(4, 2).double()(q, q, q, key_padding_mask=m.tensor(padding), need_weights=False)[0]
+
+    check_parity(padded, shapes=[(3, 2, 4)])
+    torch = require_torch()
+    ours, theirs = (m.nn.MultiheadAttention(4, 2)(*[m.ones(3, 2, 4)] * 3, key_padding_mask=m.tensor(padding))[1]
+                    for m in (tinygrad_rnn, torch))
+    np.testing.assert_array_equal(np.isnan(ours.detach().numpy()), np.isnan(theirs.detach().numpy()))

@@ -1,0 +1,125 @@
+"""Bilinear and EmbeddingBag against torch: seeded parameters, reprs, values and gradients of
+inputs, weights and per-sample weights, every mode and bag layout, errors."""
+import numpy as np
+import pytest
+from helpers import check_error, check_finite_differences, check_parity, require_torch
+
+import tinygrad_rnn
+
+
+# ------------------------------------------------------------------ Bilinear
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("with_bias", [True, False])
+def test_functional_bilinear_matches_torch(with_bias, dtype):
+    if with_bias:
+        check_parity(lambda m, a, b, w, c: m.nn.functional.bilinear(a, b, w, c),
+                     shapes=[(2, 4, 3), (2, 4, 2), (5, 3, 2), (5,)], dtype=dtype)
+    else:
+        check_parity(lambda m, a, b, w: m.nn.functional.bilinear(a, b, w), shapes=[(3,), (2,), (5, 3, 2)],
+                     dtype=dtype)
+
+
+def test_bilinear_module_seeded_parameters_and_repr_match_torch():
+    torch = require_torch()
+    for bias in (True, False):
+        tinygrad_rnn.manual_seed(3)
+        ours = tinygrad_rnn.nn.Bilinear(3, 4, 2, bias=bias)
+        torch.manual_seed(3)
+        theirs = torch.nn.Bilinear(3, 4, 2, bias=bias)
+        assert repr(ours) == repr(theirs)
+        assert list(ours.state_dict()) == list(theirs.state_dict())
+        for a, b in zip(ours.state_dict().values(), theirs.state_dict().values()):
+            np.testing.assert_array_equal(a.numpy(), b.numpy())
+
+
+def test_bilinear_gradient_by_finite_differences():
+    rng = np.random.default_rng(0)
+    check_finite_differences(lambda m, a, b, w: m.nn.functional.bilinear(a, b, w),
+                             [rng.standard_normal(s) for s in [(2, 3), (2, 2), (2, 3, 2)]])
+
+
+BILINEAR_ERRORS = {
+    "input dims": lambda m: m.nn.functional.bilinear(m.ones(2, 3), m.ones(2, 4, 1), m.ones(5, 3, 4)),
+    "batch dims": lambda m: m.nn.functional.bilinear(m.ones(2, 3), m.ones(3, 4), m.ones(5, 3, 4)),
+    "input1 size": lambda m: m.nn.functional.bilinear(m.ones(2, 3), m.ones(2, 4), m.ones(5, 2, 4)),
+    "input2 size": lambda m: m.nn.functional.bilinear(m.ones(2, 3), m.ones(2, 4), m.ones(5, 3, 5)),
+    "bias size": lambda m: m.nn.functional.bilinear(m.ones(2, 3), m.ones(2, 4), m.ones(5, 3, 4), m.ones(4)),
+    "zero in1_features": lambda m: m.nn.Bilinear(0, 2, 2),
+}
+
+
+@pytest.mark.parametrize("case", list(BILINEAR_ERRORS))
+def test_bilinear_errors_match_torch(case):
+    check_error(BILINEAR_ERRORS[case])
+
+
+# ------------------------------------------------------------------ EmbeddingBag
+FLAT = np.array([1, 2, 4, 5, 4, 2, 7])
+OFFSETS = np.array([0, 2, 2, 5])  # bags [1 2], [], [4 5 4], [2 7]
+ROWS = np.array([[1, 2, 4], [4, 3, 2], [2, 2, 2]])  # 2-D: one bag per row
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("padding_idx", [None, 2])
+@pytest.mark.parametrize("mode", ["sum", "mean", "max"])
+def test_embedding_bag_with_offsets_matches_torch(mode, padding_idx, dtype):
+    check_parity(lambda m, w: m.nn.functional.embedding_bag(m.tensor(FLAT), w, m.tensor(OFFSETS), mode=mode,
+                                                            padding_idx=padding_idx), shapes=[(8, 3)], dtype=dtype)
+
+
+@pytest.mark.parametrize("mode", ["sum", "mean", "max"])
+def test_embedding_bag_2d_input_and_last_offset_match_torch(mode):
+    check_parity(lambda m, w: (m.nn.functional.embedding_bag(m.tensor(ROWS), w, mode=mode),
+                               m.nn.functional.embedding_bag(m.tensor(FLAT), w, m.tensor(np.append(OFFSETS, 7)),
+                                                             mode=mode, include_last_offset=True)),
+                 shapes=[(8, 3)])
+
+
+def test_embedding_bag_per_sample_weights_match_torch():
+    check_parity(lambda m, w, psw: m.nn.functional.embedding_bag(m.tensor(FLAT), w, m.tensor(OFFSETS), mode="sum",
+                                                                 per_sample_weights=psw),
+                 shapes=[(8, 3), (7,)])
+
+
+def test_embedding_bag_module_seeded_weight_repr_and_output_match_torch():
+    torch = require_torch()
+    results = []
+    for m in (tinygrad_rnn, torch):
+        m.manual_seed(1)
+        bag = m.nn.EmbeddingBag(8, 3, mode="max", padding_idx=-1, max_norm=1.5)
+        out = bag(m.tensor(ROWS))
+        results.append((repr(bag), bag.weight.detach().numpy().copy(), out.detach().numpy()))
+    assert results[0][0] == results[1][0]
+    np.testing.assert_allclose(results[0][1], results[1][1], rtol=1e-6)  # renormed rows in float32
+    np.testing.assert_allclose(results[0][2], results[1][2], rtol=1e-6)
+
+
+def test_embedding_bag_gradient_by_finite_differences():
+    rng = np.random.default_rng(0)
+    check_finite_differences(lambda m, w, psw: m.nn.functional.embedding_bag(
+        m.tensor(FLAT), w, m.tensor(OFFSETS), mode="sum", per_sample_weights=psw),
+        [rng.standard_normal((8, 2)), rng.standard_normal(7)])
+
+
+W = np.ones((8, 3))
+BAG_ERRORS = {
+    "offsets with 2-D input": lambda m: m.nn.functional.embedding_bag(m.tensor(ROWS), m.tensor(W), m.tensor([0, 1])),
+    "no offsets": lambda m: m.nn.functional.embedding_bag(m.tensor(FLAT), m.tensor(W)),
+    "3-D input": lambda m: m.nn.functional.embedding_bag(m.tensor(ROWS[None]), m.tensor(W)),
+    "bad mode": lambda m: m.nn.functional.embedding_bag(m.tensor(ROWS), m.tensor(W), mode="min"),
+    "max with frequency scaling": lambda m: m.nn.functional.embedding_bag(m.tensor(ROWS), m.tensor(W), mode="max",
+                                                                          scale_grad_by_freq=True),
+    "per-sample weights with mean": lambda m: m.nn.functional.embedding_bag(m.tensor(ROWS), m.tensor(W),
+                                                                            per_sample_weights=m.ones(3, 3)),
+    "per-sample weights shape": lambda m: m.nn.functional.embedding_bag(m.tensor(ROWS), m.tensor(W), mode="sum",
+                                                                        per_sample_weights=m.ones(3)),
+    "1-D weight": lambda m: m.nn.functional.embedding_bag(m.tensor(ROWS), m.ones(8)),
+    "padding_idx out of range": lambda m: m.nn.EmbeddingBag(4, 2, padding_idx=4),
+    "first offset": lambda m: m.nn.functional.embedding_bag(m.tensor(FLAT), m.tensor(W), m.tensor([1, 3])),
+    "last offset": lambda m: m.nn.functional.embedding_bag(m.tensor(FLAT), m.tensor(W), m.tensor([0, 9])),
+}
+
+
+@pytest.mark.parametrize("case", list(BAG_ERRORS))
+def test_embedding_bag_errors_match_torch(case):
+    check_error(BAG_ERRORS[case])

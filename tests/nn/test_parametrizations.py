@@ -1,0 +1,218 @@
+"""nn.utils.parametrize, parametrizations.weight_norm / spectral_norm and the older weight_norm /
+spectral_norm hooks against torch: reprs, state_dict keys and values, outputs and gradients over
+two training steps (the power iteration advances), removal, right_inverse, caching, errors."""
+import warnings
+
+import numpy as np
+import pytest
+from helpers import TOL, check_error, check_finite_differences, check_parity, require_torch
+
+import tinygrad_rnn
+
+KINDS = {
+    "weight_norm": lambda m, lin: m.nn.utils.parametrizations.weight_norm(lin),
+    "weight_norm dim=1": lambda m, lin: m.nn.utils.parametrizations.weight_norm(lin, dim=1),
+    "weight_norm dim=None": lambda m, lin: m.nn.utils.parametrizations.weight_norm(lin, dim=None),
+    "spectral_norm": lambda m, lin: m.nn.utils.parametrizations.spectral_norm(lin, n_power_iterations=2),
+    "spectral_norm of the bias": lambda m, lin: m.nn.utils.parametrizations.spectral_norm(lin, "bias"),
+    "old weight_norm hook": lambda m, lin: m.nn.utils.weight_norm(lin),
+    "old spectral_norm hook": lambda m, lin: m.nn.utils.spectral_norm(lin),
+}
+
+
+def _train_twice(m, kind, dtype):
+    m.manual_seed(0)
+    lin = m.nn.Linear(4, 3).to(m.float64 if dtype == np.float64 else m.float32)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", FutureWarning)  # the old weight_norm is deprecated in both
+        KINDS[kind](m, lin)
+    x = m.tensor(np.random.default_rng(0).standard_normal((2, 4)).astype(dtype))
+    seed = m.tensor(np.random.default_rng(1).standard_normal((2, 3)).astype(dtype))
+    outputs = []
+    for _ in range(2):
+        y = lin(x)
+        y.backward(seed)
+        outputs.append(y.detach().numpy().copy())
+    state = lin.state_dict()
+    grads = [p.grad.numpy() for p in lin.parameters()]
+    return repr(lin), list(state), [v.numpy() for v in state.values()] + outputs + grads
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("kind", list(KINDS))
+def test_parametrized_linear_matches_torch(kind, dtype):
+    torch = require_torch()
+    ours_repr, ours_keys, ours = _train_twice(tinygrad_rnn, kind, dtype)
+    theirs_repr, theirs_keys, theirs = _train_twice(torch, kind, dtype)
+    assert ours_repr == theirs_repr
+    assert ours_keys == theirs_keys
+    tol = TOL[np.float64] if dtype == np.float64 else dict(rtol=1e-5, atol=1e-6)
+    for i, (a, b) in enumerate(zip(ours, theirs)):
+        assert a.dtype == b.dtype
+        np.testing.assert_allclose(a, b, err_msg=f"result {i}", **tol)
+
+
+@pytest.mark.parametrize("dim", [0, 1, 2, -1])
+def test_norm_except_dim_and_weight_norm_match_torch(dim):
+    from tinygrad_rnn.nn.utils.weight_norm import _weight_norm
+    check_parity(lambda m, v, g: m._weight_norm(v, g, dim) if m is not tinygrad_rnn else _weight_norm(v, g, dim),
+                 [np.random.default_rng(0).standard_normal((2, 3, 4)),
+                  np.random.default_rng(1).standard_normal([(2, 1, 1), (1, 3, 1), (1, 1, 4), ()][dim])])
+
+
+def test_weight_norm_gradient_by_finite_differences():
+    from tinygrad_rnn.nn.utils.weight_norm import _weight_norm
+    rng = np.random.default_rng(0)
+    check_finite_differences(lambda m, v, g: _weight_norm(v, g, 0), [rng.standard_normal((3, 2)),
+                                                                      rng.standard_normal((3, 1))])
+
+
+class _Symmetric:
+    """A parametrization class built on either framework's Module."""
+
+    @staticmethod
+    def build(m):
+        class Symmetric(m.nn.Module):
+            def forward(self, x):
+                return x.triu() + x.triu(1).transpose(0, 1)
+
+            def right_inverse(self, a):
+                return a.triu()
+
+        return Symmetric()
+
+
+def test_register_assign_cache_and_remove_match_torch():
+    torch = require_torch()
+    results = []
+    for m in (tinygrad_rnn, torch):
+        m.manual_seed(0)
+        lin = m.nn.Linear(3, 3).double()
+        m.nn.utils.parametrize.register_parametrization(lin, "weight", _Symmetric.build(m))
+        steps = [repr(lin), type(lin).__name__, m.nn.utils.parametrize.is_parametrized(lin),
+                 m.nn.utils.parametrize.type_before_parametrizations(lin).__name__]
+        with m.nn.utils.parametrize.cached():
+            assert lin.weight is lin.weight  # computed once inside the block
+        lin.weight = m.tensor(np.arange(9.0).reshape(3, 3))  # stored through right_inverse
+        steps.append(lin.parametrizations.weight.original.detach().numpy().tolist())
+        steps.append(lin.weight.detach().numpy().tolist())
+        m.nn.utils.parametrize.remove_parametrizations(lin, "weight")
+        steps += [repr(lin), list(lin.state_dict()), lin.weight.detach().numpy().tolist()]
+        results.append(steps)
+    assert results[0] == results[1]
+
+
+def test_weight_norm_state_dict_loads_across_frameworks():
+    torch = require_torch()
+    torch.manual_seed(0)
+    theirs = torch.nn.utils.parametrizations.weight_norm(torch.nn.Linear(4, 3))
+    ours = tinygrad_rnn.nn.utils.parametrizations.weight_norm(tinygrad_rnn.nn.Linear(4, 3))
+    ours.load_state_dict({k: tinygrad_rnn.tensor(v.numpy()) for k, v in theirs.state_dict().items()})
+    np.testing.assert_allclose(ours.weight.detach().numpy(), theirs.weight.detach().numpy(), rtol=1e-6)
+
+
+def test_old_hooks_are_removed_as_in_torch():
+    torch = require_torch()
+    results = []
+    for m in (tinygrad_rnn, torch):
+        m.manual_seed(0)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", FutureWarning)
+            lin = m.nn.utils.weight_norm(m.nn.utils.spectral_norm(m.nn.Linear(3, 2), "bias"))
+        m.nn.utils.remove_weight_norm(lin)
+        m.nn.utils.remove_spectral_norm(lin, "bias")
+        results.append((list(lin.state_dict()), [v.numpy().tolist() for v in lin.state_dict().values()]))
+    assert results[0][0] == results[1][0]
+    for a, b in zip(results[0][1], results[1][1]):
+        np.testing.assert_allclose(a, b, rtol=1e-6)
+
+
+def test_old_weight_norm_warns_as_torch():
+    with pytest.warns(FutureWarning, match="`torch.nn.utils.weight_norm` is deprecated"):
+        tinygrad_rnn.nn.utils.weight_norm(tinygrad_rnn.nn.Linear(2, 2))
+
+
+ERRORS = {
+    "no such tensor": lambda m: m.nn.utils.parametrize.register_parametrization(m.nn.Linear(2, 2), "w",
+                                                                                m.nn.Identity()),
+    "remove what is not there": lambda m: m.nn.utils.parametrize.remove_parametrizations(m.nn.Linear(2, 2), "weight"),
+    "shape change": lambda m: m.nn.utils.parametrize.register_parametrization(
+        m.nn.Linear(2, 2), "bias", m.nn.Flatten(0)) and m.nn.utils.parametrize.register_parametrization(
+        m.nn.Linear(2, 2), "weight", m.nn.Flatten(0)),
+    "spectral_norm dim": lambda m: m.nn.utils.parametrizations.spectral_norm(m.nn.Linear(2, 2), dim=2),
+    "spectral_norm iterations": lambda m: m.nn.utils.parametrizations.spectral_norm(m.nn.Linear(2, 2),
+                                                                                    n_power_iterations=0),
+    "spectral_norm twice (old)": lambda m: m.nn.utils.spectral_norm(m.nn.utils.spectral_norm(m.nn.Linear(2, 2))),
+    "remove missing weight_norm": lambda m: m.nn.utils.remove_weight_norm(m.nn.Linear(2, 2)),
+    "remove missing spectral_norm": lambda m: m.nn.utils.remove_spectral_norm(m.nn.Linear(2, 2)),
+    "leave unparametrized a sequence": lambda m: m.nn.utils.parametrize.remove_parametrizations(
+        m.nn.utils.parametrizations.weight_norm(m.nn.Linear(2, 2)), "weight", leave_parametrized=False),
+}
+
+
+@pytest.mark.parametrize("case", list(ERRORS))
+def test_parametrization_errors_match_torch(case):
+    check_error(ERRORS[case])
+
+
+ORTHOGONAL = [((4, 4), None, True), ((4, 4), "householder", False), ((5, 3), None, True),
+              ((5, 3), "matrix_exp", True), ((3, 5), "householder", True), ((3, 5), None, False)]
+
+
+def _orthogonal_run(m, shape, orthogonal_map, trivialization, dtype):
+    """Register, move the original away from its starting point, run forward/backward, then assign."""
+    m.manual_seed(0)
+    lin = m.nn.Linear(shape[1], shape[0]).to(getattr(m, dtype))
+    m.nn.utils.parametrizations.orthogonal(lin, orthogonal_map=orthogonal_map, use_trivialization=trivialization)
+    original = lin.parametrizations.weight.original
+    with m.no_grad():
+        original.add_(m.tensor(0.3 * np.random.default_rng(2).standard_normal(shape).astype(dtype)))
+    x = m.tensor(np.random.default_rng(0).standard_normal((2, shape[1])).astype(dtype))
+    y = lin(x)
+    y.backward(m.tensor(np.random.default_rng(1).standard_normal(tuple(y.shape)).astype(dtype)))
+    weight = lin.weight.detach().numpy().copy()
+    square = np.linalg.qr(np.random.default_rng(3).standard_normal((max(shape), max(shape))))[0]
+    lin.weight = m.tensor(square[:shape[0], :shape[1]].astype(dtype))
+    state = lin.state_dict()
+    values = [v.numpy() for v in state.values()] + [y.detach().numpy(), weight, lin.weight.detach().numpy()]
+    return repr(lin), list(state), values + [p.grad.numpy() for p in lin.parameters()]
+
+
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+@pytest.mark.parametrize("shape, orthogonal_map, trivialization", ORTHOGONAL)
+def test_orthogonal_matches_torch(shape, orthogonal_map, trivialization, dtype):
+    torch = require_torch()
+    ours = _orthogonal_run(tinygrad_rnn, shape, orthogonal_map, trivialization, dtype)
+    theirs = _orthogonal_run(torch, shape, orthogonal_map, trivialization, dtype)
+    assert ours[:2] == theirs[:2]
+    tol = dict(rtol=1e-9, atol=1e-11) if dtype == "float64" else dict(rtol=1e-4, atol=1e-5)
+    for i, (a, b) in enumerate(zip(ours[2], theirs[2])):
+        assert a.dtype == b.dtype
+        np.testing.assert_allclose(a, b, err_msg=f"result {i}", **tol)
+
+
+def test_matrix_exp_and_householder_gradients_by_finite_differences():
+    from tinygrad_rnn.nn.utils.parametrizations import _householder_product, _matrix_exp
+    rng = np.random.default_rng(0)
+    check_finite_differences(lambda m, a: _matrix_exp(a), [2.0 * rng.standard_normal((3, 3))])
+    check_finite_differences(lambda m, a, tau: _householder_product(a, tau),
+                             [rng.standard_normal((4, 2)), rng.standard_normal(2)])
+
+
+ORTHOGONAL_ERRORS = {
+    "vector": lambda m: m.nn.utils.parametrizations.orthogonal(m.nn.Linear(2, 2), "bias"),
+    "unknown map": lambda m: m.nn.utils.parametrizations.orthogonal(m.nn.Linear(2, 2), orthogonal_map="qr"),
+    "missing tensor": lambda m: m.nn.utils.parametrizations.orthogonal(m.nn.Linear(2, 2), "w"),
+    "assigning to matrix_exp without trivialization": lambda m: setattr(
+        m.nn.utils.parametrizations.orthogonal(m.nn.Linear(2, 2), use_trivialization=False), "weight", m.eye(2)),
+}
+
+
+@pytest.mark.parametrize("case", list(ORTHOGONAL_ERRORS))
+def test_orthogonal_errors_match_torch(case):
+    check_error(ORTHOGONAL_ERRORS[case])
+
+
+def test_orthogonal_options_not_supported_say_so():
+    with pytest.raises(NotImplementedError, match="cayley"):
+        tinygrad_rnn.nn.utils.parametrizations.orthogonal(tinygrad_rnn.nn.Linear(2, 2), orthogonal_map="cayley")

@@ -1,0 +1,240 @@
+"""CTC loss (Graves et al., 2006): the loss of speech and handwriting recognisers whose RNN emits one
+distribution per frame while the target is a shorter label sequence with no alignment given.
+
+CTC sums the probability of every alignment of the target to the frames. An alignment is a
+path through the *extended* target, the labels with a blank before, between and after them:
+
+    target "c a t"  ->  extended  _ c _ a _ t _     (length 2L + 1; "_" is the blank)
+
+At each frame a path stays on its symbol, moves one step, or skips a blank between two
+different labels. Summing over paths is a dynamic programme, kept in log space (probabilities
+of long paths underflow):
+
+    forward   alpha[t, s] = log P(frames 0..t emit the extended prefix ending at s)
+    backward  beta[t, s]  = log P(frames t..T-1 emit the extended suffix starting at s)
+    loss      -log(exp(alpha[T-1, 2L]) + exp(alpha[T-1, 2L-1]))
+
+`CTCLossFunction` runs both recursions in numpy, one frame at a time for all samples at once
+(extended targets padded to one width). Its gradient is torch's: with posterior
+gamma[t, c] = sum over s with label c of exp(alpha[t, s] + beta[t, s] + loss - log_probs[t, c]),
+torch returns  exp(log_probs) - gamma, which is the gradient with respect to the *logits* when
+log_probs = log_softmax(logits) (the true derivative with respect to log_probs is -gamma; the two
+agree once passed back through log_softmax, whose backward removes the exp(log_probs) term, since
+each row of gamma sums to 1). This backward is not itself differentiable (torch's is not either).
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from ..autograd.function import Function
+from ..tensor import Tensor
+from .loss_functions import _reduction
+from .module import Module
+
+Lengths = Tensor | Sequence[int]
+
+
+def _logsumexp(*terms: np.ndarray) -> np.ndarray:
+    """log(sum(exp(terms))) elementwise, safe when every term is -inf."""
+    stacked = np.stack(terms)
+    top = stacked.max(axis=0)
+    finite_top = np.where(np.isfinite(top), top, 0)
+    with np.errstate(divide="ignore"):
+        return finite_top + np.log(np.exp(stacked - finite_top).sum(axis=0))
+
+
+def _extended(labels: list, blank: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The extended targets (blank, l1, blank, l2, ..., blank) of every sample, padded with blanks
+    to one width (N, 2 max(L) + 1); their true widths 2L + 1; and where a path may skip from two
+    positions back (a label that differs from the label before the blank)."""
+    width = 2 * max((len(r) for r in labels), default=0) + 1
+    ext = np.full((len(labels), width), blank, dtype=np.int64)
+    for b, row in enumerate(labels):
+        ext[b, 1:2 * len(row):2] = row
+    can_skip = np.zeros(ext.shape, dtype=bool)
+    can_skip[:, 2:] = (ext[:, 2:] != blank) & (ext[:, 2:] != ext[:, :-2])
+    return ext, 2 * np.array([len(r) for r in labels], dtype=np.int64) + 1, can_skip
+
+
+def _shifted(rows: np.ndarray, k: int) -> np.ndarray:
+    """rows moved k places along the last axis (k < 0: towards the start), -inf where nothing moved in."""
+    out = np.full_like(rows, -np.inf)
+    if abs(k) < rows.shape[-1]:
+        if k >= 0:
+            out[..., k:] = rows[..., :rows.shape[-1] - k]
+        else:
+            out[..., :k] = rows[..., -k:]
+    return out
+
+
+def _alpha(lp_ext: np.ndarray, can_skip: np.ndarray) -> np.ndarray:
+    """Forward variables (T, N, W) in log space. lp_ext[t, n, s] is log_probs[t, n, ext[n, s]].
+    Positions past a sample's own width hold values no valid position ever reads."""
+    alpha = np.full(lp_ext.shape, -np.inf, dtype=lp_ext.dtype)
+    alpha[0, :, :2] = lp_ext[0, :, :2]  # a path starts on the first blank or on the first label
+    for t in range(1, lp_ext.shape[0]):
+        prev = alpha[t - 1]  # into s: stay on s, step from s - 1, or skip a blank from s - 2
+        skip = np.where(can_skip, _shifted(prev, 2), -np.inf)
+        alpha[t] = _logsumexp(prev, _shifted(prev, 1), skip) + lp_ext[t]
+    return alpha
+
+
+def _beta(lp_ext: np.ndarray, can_skip: np.ndarray, widths: np.ndarray, frames: np.ndarray) -> np.ndarray:
+    """Backward variables (T, N, W) in log space, including frame t itself; -inf from each
+    sample's last frame on and past its width."""
+    beta = np.full(lp_ext.shape, -np.inf, dtype=lp_ext.dtype)
+    positions = np.arange(lp_ext.shape[2])
+    ends = (positions >= widths[:, None] - 2) & (positions < widths[:, None])  # last blank and last label
+    skip_to = _shifted(can_skip.astype(lp_ext.dtype), -2) == 1  # s may skip to s + 2 if s + 2 may be skipped to
+    for t in range(lp_ext.shape[0] - 1, -1, -1):
+        last = (frames == t + 1)[:, None]  # samples whose final frame is t start their paths here
+        if t + 1 < lp_ext.shape[0]:
+            nxt = beta[t + 1]
+            skip = np.where(skip_to, _shifted(nxt, -2), -np.inf)
+            beta[t] = _logsumexp(nxt, _shifted(nxt, -1), skip) + lp_ext[t]
+        beta[t] = np.where(last, np.where(ends, lp_ext[t], -np.inf), beta[t])
+    return beta
+
+
+class CTCLossFunction(Function):
+    """Per-sample CTC negative log-likelihood (N,) of log_probs (T, N, C); see the module docstring."""
+
+    torch_name = "CtcLossBackward0"
+
+    @staticmethod
+    def forward(ctx, log_probs, labels, input_lengths, blank, zero_infinity):
+        lp = log_probs._data
+        ext, widths, can_skip = _extended(labels, blank)
+        lp_ext = np.take_along_axis(lp, ext[None], axis=2)  # (T, N, W): each sample's path symbols
+        nll = np.full(lp.shape[1], np.inf, dtype=lp.dtype)
+        alpha = _alpha(lp_ext, can_skip) if lp.shape[0] else lp_ext
+        for b, (frames, width) in enumerate(zip(input_lengths, widths)):
+            if frames == 0:  # no frames: only the empty target is possible
+                nll[b] = 0.0 if width == 1 else np.inf
+            else:
+                nll[b] = -_logsumexp(*alpha[frames - 1, b, max(width - 2, 0):width])
+        ctx.lp, ctx.lp_ext, ctx.ext, ctx.widths, ctx.can_skip = lp, lp_ext, ext, widths, can_skip
+        ctx.alpha, ctx.nll, ctx.frames, ctx.zero_infinity = alpha, nll, np.asarray(input_lengths), zero_infinity
+        if zero_infinity:
+            nll = np.where(np.isinf(nll), nll.dtype.type(0), nll)
+        return Tensor._make(nll)
+
+    @staticmethod
+    def backward(ctx, grad_nll):
+        """torch's gradient: exp(log_probs) minus the posterior of each class at each frame, the
+        posterior being the sum over path positions s with that class of exp(alpha + beta + nll - lp)
+        (alpha and beta both include frame t's log-probability, hence the - lp)."""
+        lp, frames = ctx.lp, ctx.frames
+        beta = _beta(ctx.lp_ext, ctx.can_skip, ctx.widths, frames)
+        with np.errstate(over="ignore", invalid="ignore"):
+            posterior_s = np.exp(ctx.alpha + beta + ctx.nll[None, :, None] - ctx.lp_ext)
+        posterior = np.zeros_like(lp)
+        samples = np.arange(lp.shape[1])
+        for s in range(ctx.ext.shape[1]):  # scatter-add each path position into its class
+            posterior[:, samples, ctx.ext[:, s]] += posterior_s[:, :, s]
+        grad = np.exp(lp) - posterior
+        in_range = np.arange(lp.shape[0])[:, None] < frames[None, :]
+        skip = np.zeros(lp.shape[1], dtype=bool) if not ctx.zero_infinity else np.isinf(ctx.nll)
+        grad = np.where(in_range[:, :, None] & ~skip[None, :, None], grad, 0)
+        return Tensor._make((grad * grad_nll._data[None, :, None]).astype(lp.dtype)), None, None, None, None
+
+
+# ------------------------------------------------------------------ the functional and module forms
+def _as_lengths(lengths: Lengths, name: str) -> np.ndarray:
+    if isinstance(lengths, Tensor):
+        if lengths.dtype.is_floating_point:
+            raise RuntimeError(f"{name} must be integral")
+        return lengths._data.reshape(-1).astype(np.int64)
+    if isinstance(lengths, (list, tuple)) and all(isinstance(v, (int, np.integer)) for v in lengths):
+        return np.asarray(lengths, dtype=np.int64).reshape(-1)
+    raise TypeError(f"ctc_loss(): {name} must be a tuple of ints or a Tensor, not {type(lengths).__name__}")
+
+
+def _check_lengths(values: np.ndarray, name: str, at_most: int | None = None) -> None:
+    where = " (while checking arguments for ctc_loss_allocate_outputs)"
+    for v in values:
+        if v < 0:
+            raise RuntimeError(f"Expected {name} to have value at least 0, but got value {v}{where}")
+        if at_most is not None and v > at_most:
+            raise RuntimeError(f"Expected {name} to have value at most {at_most}, but got value {v}{where}")
+
+
+def _target_rows(targets: np.ndarray, target_lengths: np.ndarray, batch: int, classes: int) -> list:
+    """One label array per sample, from padded (N, S) or concatenated (sum(target_lengths),) targets."""
+    where = " for argument #2 'targets' (while checking arguments for ctc_loss_allocate_outputs)"
+    _check_lengths(target_lengths, "target_lengths")
+    if targets.ndim == 1:
+        total = int(target_lengths.sum())
+        if targets.shape[0] != total:
+            raise RuntimeError(f"Expected tensor to have size {total} at dimension 0, but got size "
+                               f"{targets.shape[0]}{where}")
+        rows = np.split(targets, np.cumsum(target_lengths)[:-1])
+    else:
+        if targets.shape[0] != batch:
+            raise RuntimeError(f"Expected tensor to have size {batch} at dimension 0, but got size "
+                               f"{targets.shape[0]}{where}")
+        longest = int(target_lengths.max(initial=0))
+        if targets.shape[1] < longest:
+            raise RuntimeError(f"Expected tensor to have size at least {longest} at dimension 1, but got size "
+                               f"{targets.shape[1]}{where}")
+        rows = [targets[b, :n] for b, n in enumerate(target_lengths)]
+    rows = [np.asarray(r, dtype=np.int64) for r in rows]
+    for r in rows:  # torch reads out of bounds here; refusing is kinder
+        if r.size and (r.min() < 0 or r.max() >= classes):
+            raise RuntimeError(f"ctc_loss: target labels must be in [0, {classes}), got {r.min()}..{r.max()}")
+    return rows
+
+
+def ctc_loss(log_probs: Tensor, targets: Tensor, input_lengths: Lengths, target_lengths: Lengths, blank: int = 0,
+             reduction: str = "mean", zero_infinity: bool = False) -> Tensor:
+    """CTC loss of log_probs (T, N, C) (log_softmax outputs; (T, C) unbatched) against targets
+    padded (N, S) or concatenated (sum(target_lengths),).
+
+    reduction "mean" divides each sample's loss by its target length (at least 1), then averages
+    over the batch; zero_infinity replaces the infinite loss of an impossible alignment (target
+    too long for its frames) and its gradient by zero.
+    """
+    reduction = _reduction(None, None, reduction)
+    if not log_probs.dtype.is_floating_point:
+        raise NotImplementedError(f"\"ctc_loss_cpu\" not implemented for '{log_probs.dtype._legacy.removesuffix('Tensor')}'")
+    batched = log_probs.dim() == 3
+    if not batched:  # torch adds a batch dim to log_probs and targets alike
+        log_probs, targets = log_probs.unsqueeze(1), targets.unsqueeze(0)
+    if log_probs.dim() != 3:
+        raise RuntimeError(f"Expected 3-dimensional tensor, but got {log_probs.dim()}-dimensional tensor for "
+                           "argument #1 'log_probs' (while checking arguments for ctc_loss_allocate_outputs)")
+    frames, batch, classes = log_probs.shape
+    if not 0 <= blank < classes:
+        raise RuntimeError("blank must be in label range")
+    in_lengths, tg_lengths = _as_lengths(input_lengths, "input_lengths"), _as_lengths(target_lengths, "target_lengths")
+    if len(in_lengths) != batch:
+        raise RuntimeError("input_lengths must be of size batch_size")
+    if len(tg_lengths) != batch:
+        raise RuntimeError("target_lengths must be of size batch_size")
+    labels = _target_rows(targets._data, tg_lengths, batch, classes)
+    _check_lengths(in_lengths, "input_lengths", at_most=frames)
+    loss = CTCLossFunction.apply(log_probs, labels, in_lengths, blank, zero_infinity)
+    if reduction == "mean":
+        per_label = Tensor._make(np.maximum(tg_lengths, 1).astype(log_probs._data.dtype))
+        return (loss / per_label).mean()
+    if reduction == "sum":
+        return loss.sum()
+    return loss if batched else loss.squeeze(0)
+
+
+class CTCLoss(Module):
+    """Connectionist Temporal Classification loss; see `ctc_loss`.
+
+        ctc = nn.CTCLoss(blank=0)
+        loss = ctc(logits.log_softmax(2), targets, input_lengths, target_lengths)
+    """
+
+    def __init__(self, blank: int = 0, reduction: str = "mean", zero_infinity: bool = False) -> None:
+        super().__init__()
+        self.blank, self.reduction, self.zero_infinity = blank, reduction, zero_infinity
+
+    def forward(self, log_probs: Tensor, targets: Tensor, input_lengths: Lengths, target_lengths: Lengths) -> Tensor:
+        return ctc_loss(log_probs, targets, input_lengths, target_lengths, self.blank, self.reduction,
+                        self.zero_infinity)

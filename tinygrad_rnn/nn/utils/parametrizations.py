@@ -1,0 +1,233 @@
+"""torch.nn.utils.parametrizations: ready-made parametrizations registered with `parametrize`.
+
+    weight_norm(linear)      # linear.parametrizations.weight.original0 = g, original1 = v
+    spectral_norm(linear)    # linear.weight = original / sigma_max(original)
+    orthogonal(linear)       # linear.weight stays orthogonal while original moves freely
+
+State dict keys are torch's (`parametrizations.weight.original0`, ...), so checkpoints move
+between the two frameworks. `orthogonal` supports single matrices with the matrix_exp and
+householder maps (cayley and batches of matrices raise NotImplementedError).
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from ...autograd import no_grad
+from ...ops.shape import cat
+from ...random import randn
+from ...tensor import Tensor
+from ..module import Module
+from . import parametrize
+from .spectral_norm import _copy_into, _normalize, _reshape_weight_to_matrix
+from .weight_norm import _weight_norm, norm_except_dim
+
+__all__ = ["orthogonal", "spectral_norm", "weight_norm"]
+
+
+class _WeightNorm(Module):
+    """weight = g * v / ||v||, from the originals (g, v) that right_inverse splits a weight into."""
+
+    def __init__(self, dim: int | None = 0) -> None:
+        super().__init__()
+        self.dim = -1 if dim is None else dim
+
+    def forward(self, weight_g: Tensor, weight_v: Tensor) -> Tensor:
+        return _weight_norm(weight_v, weight_g, self.dim)
+
+    def right_inverse(self, weight: Tensor) -> tuple[Tensor, Tensor]:
+        return norm_except_dim(weight, 2, self.dim), weight
+
+
+def weight_norm(module: Module, name: str = "weight", dim: int | None = 0) -> Module:
+    """Parametrize `name` as g * v / ||v|| (g: one norm per slice along `dim`)."""
+    parametrize.register_parametrization(module, name, _WeightNorm(dim), unsafe=True)
+    return module
+
+
+class _SpectralNorm(Module):
+    """weight / sigma, sigma estimated by power iteration with buffers _u and _v (15 steps at
+    registration, `n_power_iterations` per call in training mode). A 1-D weight is just normalised."""
+
+    def __init__(self, weight: Tensor, n_power_iterations: int = 1, dim: int = 0, eps: float = 1e-12) -> None:
+        super().__init__()
+        ndim = weight.ndim
+        if dim >= ndim or dim < -ndim:
+            raise IndexError(f"Dimension out of range (expected to be in range of [-{ndim}, {ndim - 1}] but got {dim})")
+        if n_power_iterations <= 0:
+            raise ValueError("Expected n_power_iterations to be positive, but got "
+                             f"n_power_iterations={n_power_iterations}")
+        self.dim = dim if dim >= 0 else dim + ndim
+        self.eps = eps
+        if ndim > 1:
+            self.n_power_iterations = n_power_iterations
+            weight_mat = _reshape_weight_to_matrix(weight, self.dim)
+            height, width = weight_mat.shape
+            with no_grad():
+                u = weight_mat.new_empty(height).normal_(0, 1)
+                v = weight_mat.new_empty(width).normal_(0, 1)
+                self.register_buffer("_u", _normalize(u, self.eps))
+                self.register_buffer("_v", _normalize(v, self.eps))
+            self._power_method(weight_mat, 15)
+
+    def _power_method(self, weight_mat: Tensor, n_power_iterations: int) -> None:
+        with no_grad():
+            for _ in range(n_power_iterations):
+                _copy_into(self._u, _normalize(weight_mat.mv(self._v), self.eps))
+                _copy_into(self._v, _normalize(weight_mat.t().mv(self._u), self.eps))
+
+    def forward(self, weight: Tensor) -> Tensor:
+        if weight.ndim == 1:
+            return _normalize(weight, self.eps)
+        weight_mat = _reshape_weight_to_matrix(weight, self.dim)
+        if self.training:
+            self._power_method(weight_mat, self.n_power_iterations)
+        sigma = self._u.clone().dot(weight_mat.mv(self._v.clone()))
+        return weight / sigma
+
+    def right_inverse(self, value: Tensor) -> Tensor:
+        return value
+
+
+def spectral_norm(module: Module, name: str = "weight", n_power_iterations: int = 1, eps: float = 1e-12,
+                  dim: int | None = None) -> Module:
+    """Parametrize `name` as weight / sigma_max(weight) (the largest singular value)."""
+    weight = getattr(module, name, None)
+    if not isinstance(weight, Tensor):
+        raise ValueError(f"Module '{module}' has no parameter or buffer with name '{name}'")
+    parametrize.register_parametrization(module, name, _SpectralNorm(weight, n_power_iterations,
+                                                                     0 if dim is None else dim, eps))
+    return module
+
+
+# ------------------------------------------------------------------ orthogonal
+def _matrix_exp(a: Tensor) -> Tensor:
+    """exp(A) of a square matrix by scaling and squaring: exp(A) = exp(A / 2^s)^(2^s), with
+    exp(A / 2^s) from its Taylor series (||A / 2^s|| <= 1/2, so 18 terms reach float64 rounding).
+    Built from matmuls and sums, so its gradient comes from autograd."""
+    norm = float(np.abs(a._data).sum(axis=-2).max()) if a.numel() else 0.0
+    squarings = max(0, math.ceil(math.log2(norm / 0.5))) if norm > 0.5 else 0
+    scaled = a / (2.0 ** squarings)
+    term = result = Tensor._make(np.eye(a.shape[-1], dtype=a._data.dtype))
+    for k in range(1, 19):
+        term = term.matmul(scaled) / k
+        result = result + term
+    for _ in range(squarings):
+        result = result.matmul(result)
+    return result
+
+
+def _householder_product(a: Tensor, tau: Tensor) -> Tensor:
+    """The first k columns of H_1 H_2 ... H_k, H_i = I - tau_i v_i v_i^T, where v_i is column i of
+    `a` (n, k) below the diagonal with a 1 on it (LAPACK's orgqr, written with Tensor ops)."""
+    n, k = a.shape[-2], a.shape[-1]
+    q = Tensor._make(np.eye(n, dtype=a._data.dtype))
+    rows = np.arange(n)
+    for i in range(k):
+        below = Tensor._make((rows > i).astype(a._data.dtype))
+        unit = Tensor._make((rows == i).astype(a._data.dtype))
+        v = a[:, i] * below + unit
+        q = q - q.matmul(v).unsqueeze(1) * v.unsqueeze(0) * tau[i]
+    return q[:, :k]
+
+
+def _make_orthogonal(a: Tensor) -> Tensor:
+    """The Q of A's QR decomposition, with signs making R's diagonal positive (unique for full rank)."""
+    q, r = np.linalg.qr(a._data)
+    return Tensor._make((q * np.sign(np.diagonal(r))[None, :]).astype(a._data.dtype))
+
+
+def _is_orthogonal(q: Tensor) -> bool:
+    n, k = q.shape
+    eps = 10.0 * n * float(np.finfo(q._data.dtype).eps)
+    return bool(np.allclose(q._data.T @ q._data, np.eye(k), atol=eps, rtol=1e-5))
+
+
+class _Orthogonal(Module):
+    """Q = map(X) is orthogonal for every X: matrix_exp (exp of the skew-symmetric part of X's lower
+    triangle) or householder (X's columns below the diagonal as reflectors). With
+    use_trivialization (default) the result is multiplied by the buffer `base`, the orthogonal
+    matrix last assigned, and the original restarts at the map's identity point."""
+
+    def __init__(self, weight: Tensor, orthogonal_map: str, *, use_trivialization: bool = True) -> None:
+        super().__init__()
+        if weight.ndim != 2:
+            raise NotImplementedError("orthogonal: batches of matrices (weight.ndim > 2) are not supported")
+        if orthogonal_map == "cayley":
+            raise NotImplementedError("orthogonal: orthogonal_map='cayley' is not supported (no linalg.solve yet)")
+        self.shape = weight.shape
+        self.orthogonal_map = orthogonal_map
+        if use_trivialization:
+            self.register_buffer("base", None)
+
+    def forward(self, x: Tensor) -> Tensor:
+        n, k = x.shape[-2], x.shape[-1]
+        transposed = n < k
+        if transposed:
+            x, n, k = x.mT, k, n
+        if self.orthogonal_map == "matrix_exp":
+            x = x.tril()
+            if n != k:
+                x = cat([x, x.new_zeros(n, n - k)], dim=-1)
+            q = _matrix_exp(x - x.mT)
+            q = q[:, :k] if n != k else q
+        else:
+            a = x.tril(diagonal=-1)
+            tau = 2.0 / (1.0 + (a * a).sum(dim=-2))
+            signs = np.trunc(np.diagonal(x._data))  # torch's .int() of the diagonal: no gradient
+            q = _householder_product(a, tau) * Tensor._make(signs.astype(x._data.dtype)).unsqueeze(-2)
+        if "base" in self._buffers:
+            q = self.base.matmul(q)
+        return q.mT if transposed else q
+
+    def right_inverse(self, q: Tensor) -> Tensor:
+        if q.shape != self.shape:
+            raise ValueError(f"Expected a matrix or batch of matrices of shape {self.shape}. "
+                             f"Got a tensor of shape {q.shape}.")
+        with no_grad():
+            q_init = q
+            n, k = q.shape[-2], q.shape[-1]
+            transpose = n < k
+            if transpose:
+                q, n, k = q.mT, k, n
+            if "base" not in self._buffers:
+                if self.orthogonal_map == "matrix_exp":
+                    raise NotImplementedError("It is not possible to assign to the matrix exponential or the Cayley "
+                                              "parametrizations when use_trivialization=False.")
+                return _reflectors(q, transpose)
+            if n == k:
+                q = q.clone() if _is_orthogonal(q) else _make_orthogonal(q)
+            else:
+                q = _make_orthogonal(cat([q, randn(n, n - k, dtype=q.dtype)], dim=-1))
+            self.base = q
+            return Tensor._make(-np.eye(*q_init.shape, dtype=q_init._data.dtype))
+
+
+def _reflectors(q: Tensor, transpose: bool) -> Tensor:
+    """torch's geqrf of q with the diagonal replaced by signs (householder without trivialization)."""
+    raw, tau = np.linalg.qr(q._data.astype(np.float64), mode="raw")
+    a = raw.T.copy()
+    diagonal = np.sign(np.diagonal(a)).copy()
+    diagonal[tau == 0.0] *= -1
+    np.fill_diagonal(a, diagonal)
+    a = Tensor._make(a.astype(q._data.dtype))
+    return a.mT if transpose else a
+
+
+def orthogonal(module: Module, name: str = "weight", orthogonal_map: str | None = None, *,
+               use_trivialization: bool = True) -> Module:
+    """Parametrize the matrix `name` so that it stays orthogonal (semi-orthogonal if not square)."""
+    weight = getattr(module, name, None)
+    if not isinstance(weight, Tensor):
+        raise ValueError(f"Module '{module}' has no parameter or buffer with name '{name}'")
+    if weight.ndim < 2:
+        raise ValueError(f"Expected a matrix or batch of matrices. Got a tensor of {weight.ndim} dimensions.")
+    if orthogonal_map is None:
+        orthogonal_map = "matrix_exp" if weight.shape[-2] == weight.shape[-1] else "householder"
+    if orthogonal_map not in ("matrix_exp", "cayley", "householder"):
+        raise ValueError('orthogonal_map has to be one of "matrix_exp", "cayley", "householder". '
+                         f"Got: {orthogonal_map}")
+    orth = _Orthogonal(weight, orthogonal_map, use_trivialization=use_trivialization)
+    parametrize.register_parametrization(module, name, orth, unsafe=True)
+    return module

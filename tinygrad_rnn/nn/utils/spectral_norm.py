@@ -1,0 +1,107 @@
+"""Spectral normalisation (Miyato et al., 2018): weight / sigma, with sigma the largest singular
+value of the weight (reshaped to a matrix), estimated by power iteration: the vectors u and v
+are kept between calls and refined by `n_power_iterations` steps per forward in training mode.
+
+This file is torch's older hook API (`spectral_norm` / `remove_spectral_norm`: parameter
+`weight_orig`, buffers `weight_u`, `weight_v`); `parametrizations.spectral_norm` is the newer
+form. Both draw u and v from the seeded stream in torch's order, so the numbers match torch's.
+The state_dict version metadata and the loading of pre-1.x checkpoints are not supported.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from ...autograd import no_grad
+from ...tensor import Tensor
+from ..module import Module
+from ..parameter import Parameter
+
+__all__ = ["SpectralNorm", "remove_spectral_norm", "spectral_norm"]
+
+
+def _normalize(x: Tensor, eps: float) -> Tensor:
+    """x / max(||x||, eps) for a vector (torch's F.normalize(x, dim=0))."""
+    return x / x.norm(2, 0, keepdim=True).clamp_min(eps)
+
+
+def _reshape_weight_to_matrix(weight: Tensor, dim: int) -> Tensor:
+    """The weight as a matrix whose rows run along `dim`."""
+    if dim != 0:
+        weight = weight.permute(dim, *(d for d in range(weight.dim()) if d != dim))
+    return weight.reshape(weight.shape[0], -1)
+
+
+def _copy_into(dest: Tensor, src: Tensor) -> None:
+    """torch's `out=` of the power method: u and v are updated in place, so buffers stay the same objects."""
+    dest._data[...] = src._data
+    dest._version += 1
+
+
+class SpectralNorm:
+    """The forward pre-hook: recompute module.<name> = <name>_orig / sigma before each forward."""
+
+    def __init__(self, name: str = "weight", n_power_iterations: int = 1, dim: int = 0, eps: float = 1e-12) -> None:
+        if n_power_iterations <= 0:
+            raise ValueError("Expected n_power_iterations to be positive, but got "
+                             f"n_power_iterations={n_power_iterations}")
+        self.name, self.dim, self.n_power_iterations, self.eps = name, dim, n_power_iterations, eps
+
+    def compute_weight(self, module: Module, do_power_iteration: bool) -> Tensor:
+        weight = getattr(module, self.name + "_orig")
+        u, v = getattr(module, self.name + "_u"), getattr(module, self.name + "_v")
+        weight_mat = _reshape_weight_to_matrix(weight, self.dim)
+        if do_power_iteration:
+            with no_grad():
+                for _ in range(self.n_power_iterations):
+                    _copy_into(v, _normalize(weight_mat.t().mv(u), self.eps))
+                    _copy_into(u, _normalize(weight_mat.mv(v), self.eps))
+                u, v = u.clone(), v.clone()  # the graph must keep this step's u, v
+        sigma = u.dot(weight_mat.mv(v))
+        return weight / sigma
+
+    def remove(self, module: Module) -> None:
+        with no_grad():
+            weight = self.compute_weight(module, do_power_iteration=False)
+        for suffix in ("", "_u", "_v", "_orig"):
+            delattr(module, self.name + suffix)
+        module.register_parameter(self.name, Parameter(weight.detach()))
+
+    def __call__(self, module: Module, inputs: Any) -> None:
+        setattr(module, self.name, self.compute_weight(module, do_power_iteration=module.training))
+
+    @staticmethod
+    def apply(module: Module, name: str, n_power_iterations: int, dim: int, eps: float) -> SpectralNorm:
+        for hook in module._forward_pre_hooks.values():
+            if isinstance(hook, SpectralNorm) and hook.name == name:
+                raise RuntimeError(f"Cannot register two spectral_norm hooks on the same parameter {name}")
+        fn = SpectralNorm(name, n_power_iterations, dim, eps)
+        weight = module._parameters[name]
+        if weight is None:
+            raise ValueError(f"`SpectralNorm` cannot be applied as parameter `{name}` is None")
+        with no_grad():
+            height, width = _reshape_weight_to_matrix(weight, dim).shape
+            u = _normalize(weight.new_empty(height).normal_(0, 1), eps)
+            v = _normalize(weight.new_empty(width).normal_(0, 1), eps)
+        delattr(module, name)
+        module.register_parameter(name + "_orig", weight)
+        setattr(module, name, weight.detach())
+        module.register_buffer(name + "_u", u)
+        module.register_buffer(name + "_v", v)
+        module.register_forward_pre_hook(fn)
+        return fn
+
+
+def spectral_norm(module: Module, name: str = "weight", n_power_iterations: int = 1, eps: float = 1e-12,
+                  dim: int | None = None) -> Module:
+    """Divide parameter `name` by its spectral norm before every forward (old hook API)."""
+    SpectralNorm.apply(module, name, n_power_iterations, 0 if dim is None else dim, eps)
+    return module
+
+
+def remove_spectral_norm(module: Module, name: str = "weight") -> Module:
+    for key, hook in module._forward_pre_hooks.items():
+        if isinstance(hook, SpectralNorm) and hook.name == name:
+            hook.remove(module)
+            del module._forward_pre_hooks[key]
+            return module
+    raise ValueError(f"spectral_norm of '{name}' not found in {module}")
