@@ -51,3 +51,8 @@ from .loss import (
     NLLLoss,
     SmoothL1Loss,
 )
+
+# --- nn breadth A: convolution, pooling, padding, normalisation, dropout variants, activations,
+# upsampling, fold (conv.py, pooling.py, padding.py, normalization.py, dropout.py, activation.py,
+# upsampling.py, fold.py)
+from .conv import Conv1d, Conv2d, ConvTranspose1d, ConvTranspose2d

@@ -361,3 +361,13 @@ def cosine_similarity(x1: Tensor, x2: Tensor, dim: int = 1, eps: float = 1e-8) -
     n1 = x1.norm(dim=dim, keepdim=True).clamp(min=eps)
     n2 = x2.norm(dim=dim, keepdim=True).clamp(min=eps)
     return ((x1 / n1) * (x2 / n2)).sum(dim)
+
+
+
+# --- nn breadth A (convolution, pooling, padding, normalisation, dropout variants, activations,
+# upsampling, fold): the functions live in functional_ext/. Its `pad` has all four modes and
+# replaces the constant-only one above.
+from .functional_ext import padding as _padding_ext  # noqa: E402
+from .functional_ext.conv import conv1d, conv2d, conv_transpose1d, conv_transpose2d  # noqa: E402, F401
+
+pad = _padding_ext.pad  # noqa: F811
