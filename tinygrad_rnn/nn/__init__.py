@@ -56,3 +56,20 @@ from .loss import (
 # upsampling, fold (conv.py, pooling.py, padding.py, normalization.py, dropout.py, activation.py,
 # upsampling.py, fold.py)
 from .conv import Conv1d, Conv2d, ConvTranspose1d, ConvTranspose2d
+from .padding import (
+    CircularPad1d,
+    CircularPad2d,
+    CircularPad3d,
+    ConstantPad1d,
+    ConstantPad2d,
+    ConstantPad3d,
+    ReflectionPad1d,
+    ReflectionPad2d,
+    ReflectionPad3d,
+    ReplicationPad1d,
+    ReplicationPad2d,
+    ReplicationPad3d,
+    ZeroPad1d,
+    ZeroPad2d,
+    ZeroPad3d,
+)
