@@ -371,3 +371,21 @@ from .functional_ext import padding as _padding_ext  # noqa: E402
 from .functional_ext.conv import conv1d, conv2d, conv_transpose1d, conv_transpose2d  # noqa: E402, F401
 
 pad = _padding_ext.pad  # noqa: F811
+from .functional_ext.pooling import (  # noqa: E402, F401
+    adaptive_avg_pool1d,
+    adaptive_avg_pool2d,
+    adaptive_max_pool1d,
+    adaptive_max_pool1d_with_indices,
+    adaptive_max_pool2d,
+    adaptive_max_pool2d_with_indices,
+    avg_pool1d,
+    avg_pool2d,
+    lp_pool1d,
+    lp_pool2d,
+    max_pool1d,
+    max_pool1d_with_indices,
+    max_pool2d,
+    max_pool2d_with_indices,
+    max_unpool1d,
+    max_unpool2d,
+)

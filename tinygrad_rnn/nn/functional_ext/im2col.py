@@ -31,20 +31,26 @@ def blocks_along(size: int, kernel: int, dilation: int, pad: tuple, stride: int)
     return (size + pad[0] + pad[1] - dilation * (kernel - 1) - 1) // stride + 1
 
 
-def im2col(x: np.ndarray, kernel: tuple, dilation: tuple, padding: tuple, stride: tuple,
-           value: float = 0.0) -> np.ndarray:
-    """(N, C, *spatial) -> (N, C * prod(kernel), prod(blocks)); `padding` holds (before, after)
-    pairs, filled with `value`."""
+def windows(x: np.ndarray, kernel: tuple, dilation: tuple, padding: tuple, stride: tuple,
+            value: float = 0.0) -> np.ndarray:
+    """A (N, C, *blocks, *kernel) view of every window of x padded with `value`; `padding` holds
+    (before, after) pairs."""
     nd = len(kernel)
     if any(p != (0, 0) for p in padding):
         x = np.pad(x, ((0, 0), (0, 0)) + tuple(padding), constant_values=value)
     spans = tuple(d * (k - 1) + 1 for k, d in zip(kernel, dilation))
-    windows = sliding_window_view(x, spans, axis=tuple(range(2, 2 + nd)))  # (N, C, *positions, *spans)
+    view = sliding_window_view(x, spans, axis=tuple(range(2, 2 + nd)))  # (N, C, *positions, *spans)
     step = (slice(None),) * 2 + tuple(slice(None, None, s) for s in stride) + tuple(slice(None, None, d) for d in dilation)
-    windows = windows[step]  # (N, C, *blocks, *kernel)
-    n, c, blocks = x.shape[0], x.shape[1], windows.shape[2:2 + nd]
+    return view[step]
+
+
+def im2col(x: np.ndarray, kernel: tuple, dilation: tuple, padding: tuple, stride: tuple) -> np.ndarray:
+    """(N, C, *spatial) -> (N, C * prod(kernel), prod(blocks)), zero padding (`padding`: pairs)."""
+    nd = len(kernel)
+    view = windows(x, kernel, dilation, padding, stride)  # (N, C, *blocks, *kernel)
+    n, c, blocks = x.shape[0], x.shape[1], view.shape[2:2 + nd]
     taps_first = (0, 1) + tuple(range(2 + nd, 2 + 2 * nd)) + tuple(range(2, 2 + nd))
-    return windows.transpose(taps_first).reshape(n, c * math.prod(kernel), math.prod(blocks))
+    return view.transpose(taps_first).reshape(n, c * math.prod(kernel), math.prod(blocks))
 
 
 def col2im(cols: np.ndarray, size: tuple, kernel: tuple, dilation: tuple, padding: tuple, stride: tuple,
