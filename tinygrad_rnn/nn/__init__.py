@@ -87,3 +87,16 @@ from .pooling import (
     MaxUnpool1d,
     MaxUnpool2d,
 )
+from .activation import (
+    CELU,
+    GLU,
+    Hardshrink,
+    Hardsigmoid,
+    Hardswish,
+    Mish,
+    PReLU,
+    RReLU,
+    Softshrink,
+    Tanhshrink,
+    Threshold,
+)

@@ -363,14 +363,27 @@ def cosine_similarity(x1: Tensor, x2: Tensor, dim: int = 1, eps: float = 1e-8) -
     return ((x1 / n1) * (x2 / n2)).sum(dim)
 
 
-
 # --- nn breadth A (convolution, pooling, padding, normalisation, dropout variants, activations,
 # upsampling, fold): the functions live in functional_ext/. Its `pad` has all four modes and
 # replaces the constant-only one above.
+from .functional_ext import activation as _activation_ext  # noqa: E402
 from .functional_ext import padding as _padding_ext  # noqa: E402
+from .functional_ext.activation import (  # noqa: E402, F401
+    celu,
+    celu_,
+    glu,
+    hardshrink,
+    hardsigmoid,
+    hardswish,
+    mish,
+    prelu,
+    rrelu,
+    rrelu_,
+    softshrink,
+    tanhshrink,
+    threshold_,
+)
 from .functional_ext.conv import conv1d, conv2d, conv_transpose1d, conv_transpose2d  # noqa: E402, F401
-
-pad = _padding_ext.pad  # noqa: F811
 from .functional_ext.pooling import (  # noqa: E402, F401
     adaptive_avg_pool1d,
     adaptive_avg_pool2d,
@@ -389,3 +402,6 @@ from .functional_ext.pooling import (  # noqa: E402, F401
     max_unpool1d,
     max_unpool2d,
 )
+
+pad = _padding_ext.pad  # noqa: F811
+threshold = _activation_ext.threshold  # (imported by name, it would clash with softplus's argument)
