@@ -100,3 +100,4 @@ from .activation import (
     Tanhshrink,
     Threshold,
 )
+from .normalization import BatchNorm2d, GroupNorm, InstanceNorm1d, InstanceNorm2d, LocalResponseNorm, RMSNorm
