@@ -384,6 +384,7 @@ from .functional_ext.activation import (  # noqa: E402, F401
     threshold_,
 )
 from .functional_ext.conv import conv1d, conv2d, conv_transpose1d, conv_transpose2d  # noqa: E402, F401
+from .functional_ext.dropout import alpha_dropout, dropout1d, dropout2d, dropout3d, feature_alpha_dropout  # noqa: E402, F401
 from .functional_ext.normalization import group_norm, instance_norm, local_response_norm, rms_norm  # noqa: E402, F401
 from .functional_ext.pooling import (  # noqa: E402, F401
     adaptive_avg_pool1d,
