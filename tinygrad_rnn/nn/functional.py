@@ -385,6 +385,7 @@ from .functional_ext.activation import (  # noqa: E402, F401
 )
 from .functional_ext.conv import conv1d, conv2d, conv_transpose1d, conv_transpose2d  # noqa: E402, F401
 from .functional_ext.dropout import alpha_dropout, dropout1d, dropout2d, dropout3d, feature_alpha_dropout  # noqa: E402, F401
+from .functional_ext.fold import fold, unfold  # noqa: E402, F401
 from .functional_ext.normalization import group_norm, instance_norm, local_response_norm, rms_norm  # noqa: E402, F401
 from .functional_ext.pooling import (  # noqa: E402, F401
     adaptive_avg_pool1d,
@@ -403,6 +404,14 @@ from .functional_ext.pooling import (  # noqa: E402, F401
     max_pool2d_with_indices,
     max_unpool1d,
     max_unpool2d,
+)
+from .functional_ext.upsampling import (  # noqa: E402, F401
+    interpolate,
+    pixel_shuffle,
+    pixel_unshuffle,
+    upsample,
+    upsample_bilinear,
+    upsample_nearest,
 )
 
 pad = _padding_ext.pad  # noqa: F811
