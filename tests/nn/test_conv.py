@@ -150,6 +150,18 @@ def test_im2col_and_col2im_pass_gradcheck_and_gradgradcheck():
     assert gradgradcheck(lambda c: Col2Im.apply(c, (5, 4), *geometry, (3, 4)), (cols,))
 
 
+def test_im2col_gemm_layout_is_the_unfold_layout_with_samples_side_by_side():
+    rng = np.random.default_rng(1)
+    geometry = ((2, 2), (1, 2), ((1, 0), (1, 1)), (1, 2))
+    x = tinygrad_rnn.tensor(rng.standard_normal((2, 3, 4, 5)), requires_grad=True)
+    unfolded = Im2Col.apply(x, *geometry).numpy()  # (N, C*K, L)
+    side_by_side = Im2Col.apply(x, *geometry, True).numpy()  # (C*K, N*L)
+    np.testing.assert_array_equal(side_by_side, np.concatenate(list(unfolded), axis=1))
+    assert gradcheck(lambda t: Im2Col.apply(t, *geometry, True), (x,))
+    cols = tinygrad_rnn.tensor(rng.standard_normal(side_by_side.shape), requires_grad=True)
+    assert gradgradcheck(lambda c: Col2Im.apply(c, (4, 5), *geometry, (4, 2), True), (cols,))
+
+
 def test_conv2d_and_transpose_pass_gradcheck():
     rng = np.random.default_rng(1)
     x = tinygrad_rnn.tensor(rng.standard_normal((1, 2, 4, 4)), requires_grad=True)

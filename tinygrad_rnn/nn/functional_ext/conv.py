@@ -130,13 +130,13 @@ def convolution(input: Tensor, weight: Tensor, bias: Tensor | None, stride: Any,
     out_channels, kernel = weight.shape[0], tuple(weight.shape[2:])
     _check_bias(weight, bias, out_channels)
     _check_kernel_fits(x, kernel, dilation, pairs)
-    cols = Im2Col.apply(x, kernel, dilation, pairs, stride)  # (N, C * K, L)
     n, blocks = x.shape[0], [blocks_along(*g) for g in zip(x.shape[2:], kernel, dilation, pairs, stride)]
+    cols = Im2Col.apply(x, kernel, dilation, pairs, stride, True)  # (C * K, N * L): all samples side by side
     if groups == 1:
-        out = weight.reshape(out_channels, -1) @ cols  # one GEMM: (O, C*K) @ (N, C*K, L)
-    else:  # a GEMM per group: (g, O/g, C/g*K) @ (N, g, C/g*K, L)
-        out = weight.reshape(groups, out_channels // groups, -1) @ cols.reshape(n, groups, -1, cols.shape[-1])
-    out = out.reshape(n, out_channels, *blocks)
+        out = weight.reshape(out_channels, -1) @ cols  # the one GEMM: (O, C*K) @ (C*K, N*L)
+    else:  # one GEMM per group: (g, O/g, C/g*K) @ (g, C/g*K, N*L)
+        out = weight.reshape(groups, out_channels // groups, -1) @ cols.reshape(groups, -1, cols.shape[-1])
+    out = out.reshape(out_channels, n, *blocks).transpose(0, 1)  # (N, O, *blocks)
     if bias is not None:
         out = out + bias.reshape(out_channels, *(1,) * nd)
     return out.squeeze(0) if unbatched else out
@@ -195,11 +195,11 @@ def conv_transposed(input: Tensor, weight: Tensor, bias: Tensor | None, stride: 
     if any(s <= 0 for s in size):
         raise RuntimeError(f"Given input size per channel: ({' x '.join(map(str, x.shape[2:]))}). Calculated output "
                            f"size per channel: ({' x '.join(map(str, size))}). Output size is too small")
-    n, in_channels, blocks = x.shape[0], x.shape[1], tuple(x.shape[2:])
+    in_channels, blocks = x.shape[1], tuple(x.shape[2:])
     w = weight.reshape(groups, in_channels // groups, -1).transpose(1, 2)  # (g, O/g*K, C/g)
-    cols = w @ x.reshape(n, groups, in_channels // groups, -1)  # (N, g, O/g*K, L)
-    cols = cols.reshape(n, -1, cols.shape[-1])
-    out = Col2Im.apply(cols, size, kernel, dilation, tuple((p, p) for p in pad), stride, blocks)
+    rows = x.transpose(0, 1).reshape(groups, in_channels // groups, -1)  # (g, C/g, N*L)
+    cols = (w @ rows).reshape(-1, rows.shape[-1])  # (O*K, N*L): one GEMM per group
+    out = Col2Im.apply(cols, size, kernel, dilation, tuple((p, p) for p in pad), stride, blocks, True)
     if bias is not None:
         out = out + bias.reshape(out_channels, *(1,) * nd)
     return out.squeeze(0) if unbatched else out
