@@ -159,7 +159,7 @@ def test_im2col_gemm_layout_is_the_unfold_layout_with_samples_side_by_side():
     np.testing.assert_array_equal(side_by_side, np.concatenate(list(unfolded), axis=1))
     assert gradcheck(lambda t: Im2Col.apply(t, *geometry, True), (x,))
     cols = tinygrad_rnn.tensor(rng.standard_normal(side_by_side.shape), requires_grad=True)
-    assert gradgradcheck(lambda c: Col2Im.apply(c, (4, 5), *geometry, (4, 2), True), (cols,))
+    assert gradgradcheck(lambda c: Col2Im.apply(c, (4, 5), *geometry, (4, 3), True), (cols,))
 
 
 def test_conv2d_and_transpose_pass_gradcheck():
