@@ -403,3 +403,57 @@ from .loss_ext import (  # noqa: E402, F401
     triplet_margin_loss,
     triplet_margin_with_distance_loss,
 )
+
+# --- nn breadth A (convolution, pooling, padding, normalisation, dropout variants, activations,
+# upsampling, fold): the functions live in functional_ext/. Its `pad` has all four modes and
+# replaces the constant-only one above.
+from .functional_ext import activation as _activation_ext  # noqa: E402
+from .functional_ext import padding as _padding_ext  # noqa: E402
+from .functional_ext.activation import (  # noqa: E402, F401
+    celu,
+    celu_,
+    glu,
+    hardshrink,
+    hardsigmoid,
+    hardswish,
+    mish,
+    prelu,
+    rrelu,
+    rrelu_,
+    softshrink,
+    tanhshrink,
+    threshold_,
+)
+from .functional_ext.conv import conv1d, conv2d, conv_transpose1d, conv_transpose2d  # noqa: E402, F401
+from .functional_ext.dropout import alpha_dropout, dropout1d, dropout2d, dropout3d, feature_alpha_dropout  # noqa: E402, F401
+from .functional_ext.fold import fold, unfold  # noqa: E402, F401
+from .functional_ext.normalization import group_norm, instance_norm, local_response_norm, rms_norm  # noqa: E402, F401
+from .functional_ext.pooling import (  # noqa: E402, F401
+    adaptive_avg_pool1d,
+    adaptive_avg_pool2d,
+    adaptive_max_pool1d,
+    adaptive_max_pool1d_with_indices,
+    adaptive_max_pool2d,
+    adaptive_max_pool2d_with_indices,
+    avg_pool1d,
+    avg_pool2d,
+    lp_pool1d,
+    lp_pool2d,
+    max_pool1d,
+    max_pool1d_with_indices,
+    max_pool2d,
+    max_pool2d_with_indices,
+    max_unpool1d,
+    max_unpool2d,
+)
+from .functional_ext.upsampling import (  # noqa: E402, F401
+    interpolate,
+    pixel_shuffle,
+    pixel_unshuffle,
+    upsample,
+    upsample_bilinear,
+    upsample_nearest,
+)
+
+pad = _padding_ext.pad  # noqa: F811
+threshold = _activation_ext.threshold  # (imported by name, it would clash with softplus's argument)

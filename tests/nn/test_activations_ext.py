@@ -1,0 +1,135 @@
+"""The added activations against torch: values and gradients (kink points included), in-place
+forms, layers' reprs and parameters, RReLU's seeded random slopes, errors, gradcheck."""
+import numpy as np
+import pytest
+from helpers import check_error, check_parity, require_torch
+from nn_helpers import assert_same_module, both_modules, check_module_parity
+
+import tinygrad_rnn
+from tinygrad_rnn.autograd import gradcheck, gradgradcheck
+
+DTYPES = [np.float64, np.float32]
+F = lambda m: m.nn.functional  # noqa: E731
+# the kinks of every function below, plus ordinary values
+KINKS = np.array([-3.0, 3.0, -0.5, 0.5, 0.0, -4.0, 4.0, 1.0, -1.0, 2.5, 0.1, -2.0, 0.3, -0.3, 25.0, -25.0])
+
+FUNCTIONS = {
+    "glu": lambda m, x: F(m).glu(x, 1),
+    "glu-last": lambda m, x: F(m).glu(x),
+    "mish": lambda m, x: F(m).mish(x),
+    "hardswish": lambda m, x: F(m).hardswish(x),
+    "hardsigmoid": lambda m, x: F(m).hardsigmoid(x),
+    "prelu-shared": lambda m, x: F(m).prelu(x, m.tensor([0.2], dtype=x.dtype)),
+    "rrelu-eval": lambda m, x: F(m).rrelu(x, 0.1, 0.3),
+    "celu": lambda m, x: F(m).celu(x),
+    "celu-alpha": lambda m, x: F(m).celu(x, 2.5),
+    "softshrink": lambda m, x: F(m).softshrink(x, 0.3),
+    "hardshrink": lambda m, x: F(m).hardshrink(x, 0.5),
+    "tanhshrink": lambda m, x: F(m).tanhshrink(x),
+    "threshold": lambda m, x: F(m).threshold(x, 0.5, -7.0),
+}
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("name", sorted(FUNCTIONS))
+def test_activation_matches_torch_at_kinks_and_random_points(name, dtype):
+    check_parity(FUNCTIONS[name], [KINKS.reshape(2, 8).astype(dtype)])
+    check_parity(FUNCTIONS[name], shapes=[(3, 4, 2)], dtype=dtype, seed=5)
+
+
+def test_prelu_with_a_slope_per_channel_matches_torch():
+    check_parity(lambda m, x, w: F(m).prelu(x, w), shapes=[(2, 3, 4), (3,)])
+    check_parity(lambda m, x, w: F(m).prelu(x, w), shapes=[(5,), (1,)])
+
+
+INPLACE = {
+    "hardswish": lambda m, x: F(m).hardswish(x * 1, inplace=True),
+    "hardsigmoid": lambda m, x: F(m).hardsigmoid(x * 1, inplace=True),
+    "mish": lambda m, x: F(m).mish(x * 1, inplace=True),
+    "celu": lambda m, x: F(m).celu(x * 1, 1.5, inplace=True),
+    "celu_": lambda m, x: F(m).celu_(x * 1, 1.5),
+    "threshold": lambda m, x: F(m).threshold(x * 1, 0.2, 3.0, inplace=True),
+    "threshold_": lambda m, x: F(m).threshold_(x * 1, 0.2, 3.0),
+    "rrelu_": lambda m, x: F(m).rrelu_(x * 1, 0.2, 0.4),
+}
+
+
+@pytest.mark.parametrize("name", sorted(INPLACE))
+def test_inplace_forms_match_torch(name):
+    check_parity(INPLACE[name], shapes=[(3, 4)])
+
+
+def test_inplace_form_writes_into_its_input():
+    x = tinygrad_rnn.tensor([-4.0, 0.0, 1.0])
+    assert F(tinygrad_rnn).hardswish(x, inplace=True) is x
+    np.testing.assert_allclose(x.numpy(), [0.0, 0.0, 4.0 / 6])
+
+
+def test_rrelu_in_training_draws_torch_slopes_from_the_same_seed():
+    torch = require_torch()
+    for dtype in DTYPES:
+        x = np.random.default_rng(0).standard_normal((4, 5)).astype(dtype)
+        torch.manual_seed(3)
+        tinygrad_rnn.manual_seed(3)
+        check_parity(lambda m, x: F(m).rrelu(x, 0.1, 0.6, training=True), [x])
+        # the stream is left where torch's is: one draw per non-positive element
+        np.testing.assert_array_equal(tinygrad_rnn.rand(3).numpy(), torch.rand(3).numpy())
+
+
+LAYERS = [
+    lambda m, **d: m.nn.GLU(), lambda m, **d: m.nn.GLU(1), lambda m, **d: m.nn.Mish(), lambda m, **d: m.nn.Mish(True),
+    lambda m, **d: m.nn.Hardswish(True), lambda m, **d: m.nn.Hardsigmoid(), lambda m, **d: m.nn.PReLU(**d),
+    lambda m, **d: m.nn.PReLU(4, 0.1, **d), lambda m, **d: m.nn.RReLU(0.1, 0.3, inplace=False), lambda m, **d: m.nn.CELU(),
+    lambda m, **d: m.nn.CELU(2.0, True), lambda m, **d: m.nn.Softshrink(), lambda m, **d: m.nn.Hardshrink(0.3),
+    lambda m, **d: m.nn.Tanhshrink(), lambda m, **d: m.nn.Threshold(0.1, 20), lambda m, **d: m.nn.Threshold(0.1, 2, True),
+]
+
+
+@pytest.mark.parametrize("make", LAYERS)
+def test_activation_layers_match_torch(make):
+    ours, theirs = both_modules(make)
+    assert_same_module(ours, theirs)
+    ours.eval()
+    theirs.eval()
+    x = np.random.default_rng(0).standard_normal((2, 4, 6))
+    if isinstance(ours, tinygrad_rnn.nn.PReLU):  # a float32 parameter: the input must be float32 too
+        x = x.astype(np.float32)
+    if getattr(ours, "inplace", False):
+        check_parity(lambda m, x: (ours if m is tinygrad_rnn else theirs)(x * 1), [x])
+    else:
+        check_module_parity(ours, theirs, x)
+
+
+def test_prelu_layer_in_float32_matches_torch():
+    ours, theirs = both_modules(lambda m: m.nn.PReLU(4, dtype=m.float32))
+    check_module_parity(ours, theirs, np.random.default_rng(1).standard_normal((3, 4, 2)).astype(np.float32))
+
+
+ERRORS = [
+    lambda m: F(m).glu(m.zeros(2, 5)),
+    lambda m: F(m).glu(m.tensor(1.0)),
+    lambda m: F(m).softshrink(m.zeros(3), -1),
+    lambda m: F(m).celu(m.zeros(3), 0.0),
+    lambda m: F(m).prelu(m.zeros(2, 3, 4), m.zeros(2)),
+    lambda m: F(m).prelu(m.zeros(2, 3, 4), m.zeros(3, 1)),
+    lambda m: F(m).prelu(m.zeros(4), m.zeros(3)),
+    lambda m: F(m).prelu(m.zeros(2, 3), m.zeros(3, dtype=m.float64)),
+    lambda m: F(m).rrelu(m.zeros(3), 0.5, 0.1),
+    lambda m: F(m).hardswish(m.tensor([1, 2])),
+    lambda m: F(m).mish(m.tensor([1, 2])),
+]
+
+
+@pytest.mark.parametrize("call", ERRORS)
+def test_activation_errors_match_torch(call):
+    check_error(call)
+
+
+def test_activations_pass_gradcheck_and_gradgradcheck():
+    x = tinygrad_rnn.tensor(np.random.default_rng(2).uniform(-2.5, 2.5, (3, 4)), requires_grad=True)
+    w = tinygrad_rnn.tensor([0.1, 0.2, 0.3, 0.4], dtype=tinygrad_rnn.float64, requires_grad=True)
+    fn = tinygrad_rnn.nn.functional
+    for f in (fn.mish, fn.hardswish, fn.celu, fn.tanhshrink, lambda t: fn.glu(t, 1), lambda t: fn.softshrink(t, 0.3)):
+        assert gradcheck(f, (x,))
+        assert gradgradcheck(f, (x,))
+    assert gradcheck(lambda t, w: fn.prelu(t, w), (x, w))

@@ -1,0 +1,173 @@
+"""Conv1d/Conv2d and their transposes against torch: values and gradients (float32, float64),
+seeded init, repr, state_dict keys, padding modes, output_size, errors; a float64 gradcheck
+and gradgradcheck of the im2col/col2im Functions."""
+import warnings
+
+import numpy as np
+import pytest
+from helpers import check_error, check_parity
+from nn_helpers import assert_same_module, both_modules, check_module_parity
+
+import tinygrad_rnn
+from tinygrad_rnn.autograd import gradcheck, gradgradcheck
+from tinygrad_rnn.nn.functional_ext.im2col import Col2Im, Im2Col
+
+DTYPES = [np.float64, np.float32]
+
+CONV2D_CASES = [
+    dict(),
+    dict(stride=2, padding=1),
+    dict(stride=(2, 1), padding=(1, 2), dilation=(1, 2), groups=2),
+    dict(padding="same", dilation=2),
+    dict(padding="valid", groups=2),
+]
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("kw", CONV2D_CASES)
+def test_conv2d_matches_torch(kw, dtype):
+    check_parity(lambda m, x, w, b: m.nn.functional.conv2d(x, w, b, **kw), shapes=[(2, 4, 7, 6), (6, 4 // kw.get("groups", 1), 3, 2), (6,)],
+                 dtype=dtype)
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("kw", [dict(), dict(stride=3, padding=2, dilation=2, groups=2), dict(padding="same")])
+def test_conv1d_matches_torch_batched_and_unbatched(kw, dtype):
+    w = (6, 4 // kw.get("groups", 1), 3)
+    check_parity(lambda m, x, w: m.nn.functional.conv1d(x, w, **kw), shapes=[(2, 4, 9), w], dtype=dtype)
+    check_parity(lambda m, x, w: m.nn.functional.conv1d(x, w, **kw), shapes=[(4, 9), w], dtype=dtype)
+
+
+TRANSPOSE_CASES = [
+    dict(),
+    dict(stride=2, padding=1, output_padding=1),
+    dict(stride=(2, 3), padding=(1, 0), output_padding=(1, 2), groups=2),
+    dict(stride=2, dilation=2, output_padding=1, groups=2),
+]
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("kw", TRANSPOSE_CASES)
+def test_conv_transpose2d_matches_torch(kw, dtype):
+    check_parity(lambda m, x, w, b: m.nn.functional.conv_transpose2d(x, w, b, **kw),
+                 shapes=[(2, 4, 5, 4), (4, 3, 3, 2), (3 * kw.get("groups", 1),)], dtype=dtype)
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_conv_transpose1d_matches_torch(dtype):
+    kw = dict(stride=2, padding=1, output_padding=1, groups=2, dilation=2)
+    check_parity(lambda m, x, w, b: m.nn.functional.conv_transpose1d(x, w, b, **kw),
+                 shapes=[(2, 4, 9), (4, 3, 3), (6,)], dtype=dtype)
+    check_parity(lambda m, x, w: m.nn.functional.conv_transpose1d(x, w), shapes=[(4, 9), (4, 3, 3)], dtype=dtype)
+
+
+MODULES = [
+    lambda m, **d: m.nn.Conv1d(4, 6, 3, stride=2, padding=1, **d),
+    lambda m, **d: m.nn.Conv1d(4, 6, 4, padding="same", padding_mode="reflect", bias=False, **d),
+    lambda m, **d: m.nn.Conv2d(4, 6, (3, 2), padding=(1, 2), padding_mode="circular", groups=2, **d),
+    lambda m, **d: m.nn.Conv2d(4, 6, 3, padding=1, padding_mode="replicate", dilation=(1, 2), **d),
+    lambda m, **d: m.nn.Conv2d(4, 4, 3, padding="same", groups=4, **d),
+    lambda m, **d: m.nn.ConvTranspose1d(4, 6, 3, stride=2, output_padding=1, groups=2, **d),
+    lambda m, **d: m.nn.ConvTranspose2d(4, 6, (3, 2), stride=2, padding=1, dilation=2, bias=False, **d),
+]
+
+
+@pytest.mark.parametrize("make", MODULES)
+def test_conv_module_init_repr_and_state_dict_match_torch(make):
+    ours, theirs = both_modules(make, seed=7)
+    assert_same_module(ours, theirs)
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("make", MODULES)
+def test_conv_module_forward_and_gradients_match_torch(make, dtype):
+    d = "float64" if dtype == np.float64 else "float32"
+    ours, theirs = both_modules(lambda m: make(m, dtype=getattr(m, d)))
+    nd = 1 if "1d" in type(ours).__name__ else 2
+    x = np.random.default_rng(3).standard_normal((2, 4) + (7, 6)[:nd]).astype(dtype)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # torch's even-kernel 'same' warning
+        check_module_parity(ours, theirs, x)
+
+
+def test_conv_transpose_output_size_chooses_output_padding_as_torch():
+    ours, theirs = both_modules(lambda m: m.nn.ConvTranspose2d(3, 2, 3, stride=3, padding=1, dtype=m.float64))
+    x = np.random.default_rng(0).standard_normal((2, 3, 4, 5))
+    for size in ([10, 13], [2, 3, 12, 14], (11, 15)):
+        check_module_parity(ours, theirs, x, call=lambda mod, t, size=size: mod(t, output_size=size))
+        ours.zero_grad()
+        theirs.zero_grad()
+    check_error(lambda m, x: (ours if m is tinygrad_rnn else theirs)(m.tensor(x), output_size=[13, 13]), x)
+
+
+def test_conv_errors_match_torch():
+    x, w = np.zeros((2, 4, 5, 5)), np.zeros((6, 2, 3, 3))
+    F = lambda m: m.nn.functional  # noqa: E731
+    check_error(lambda m: F(m).conv2d(m.tensor(x), m.tensor(w)))
+    check_error(lambda m: F(m).conv2d(m.tensor(x), m.zeros(5, 2, 3, 3, dtype=m.float64), groups=2))
+    check_error(lambda m: F(m).conv2d(m.tensor(x), m.zeros(6, 4, 7, 7, dtype=m.float64)))
+    check_error(lambda m: F(m).conv2d(m.zeros(4, 5), m.zeros(6, 4, 3, 3)))
+    check_error(lambda m: F(m).conv2d(m.tensor(x), m.zeros(6, 4, 3, 3)))
+    check_error(lambda m: F(m).conv2d(m.tensor(x), m.tensor(w), stride=0, groups=2))
+    check_error(lambda m: F(m).conv2d(m.tensor(x), m.tensor(w), padding=-1, groups=2))
+    check_error(lambda m: F(m).conv2d(m.tensor(x), m.tensor(w), padding="same", stride=2, groups=2))
+    check_error(lambda m: F(m).conv2d(m.tensor(x), m.tensor(w), padding="foo", groups=2))
+    check_error(lambda m: F(m).conv2d(m.tensor(x), m.tensor(w), bias=m.zeros(5, dtype=m.float64), groups=2))
+    check_error(lambda m: F(m).conv_transpose2d(m.tensor(x), m.zeros(4, 3, 3, 3, dtype=m.float64), stride=2,
+                                                output_padding=2))
+    check_error(lambda m: F(m).conv_transpose2d(m.tensor(x), m.zeros(3, 3, 3, 3, dtype=m.float64)))
+    check_error(lambda m: m.nn.Conv2d(4, 6, 3, groups=3))
+    check_error(lambda m: m.nn.Conv2d(4, 6, 3, groups=0))
+    check_error(lambda m: m.nn.Conv2d(4, 6, 3, padding="same", stride=2))
+    check_error(lambda m: m.nn.ConvTranspose2d(4, 6, 3, padding_mode="reflect"))
+
+
+def test_conv_bad_padding_mode_and_padding_string_raise_value_error():
+    # torch prints a Python set of the allowed names: its order changes with the hash seed, so
+    # only the error type and the offending value are compared.
+    with pytest.raises(ValueError, match="padding_mode='foo'"):
+        tinygrad_rnn.nn.Conv2d(4, 6, 3, padding_mode="foo")
+    with pytest.raises(ValueError, match="Invalid padding string 'full'"):
+        tinygrad_rnn.nn.Conv2d(4, 6, 3, padding="full")
+
+
+def test_float32_stays_float32_through_conv_and_its_gradients():
+    x = tinygrad_rnn.randn(2, 3, 5, 5, requires_grad=True)
+    w = tinygrad_rnn.randn(4, 3, 3, 3, requires_grad=True)
+    y = tinygrad_rnn.nn.functional.conv2d(x, w, padding=1)
+    y.backward(tinygrad_rnn.randn(*y.shape))
+    assert y.dtype == x.grad.dtype == w.grad.dtype == tinygrad_rnn.float32
+
+
+def test_im2col_and_col2im_pass_gradcheck_and_gradgradcheck():
+    rng = np.random.default_rng(0)
+    geometry = ((2, 3), (2, 1), ((1, 1), (0, 2)), (2, 1))
+    x = tinygrad_rnn.tensor(rng.standard_normal((1, 2, 5, 4)), requires_grad=True)
+    assert gradcheck(lambda t: Im2Col.apply(t, *geometry), (x,))
+    assert gradgradcheck(lambda t: Im2Col.apply(t, *geometry), (x,))
+    cols = tinygrad_rnn.tensor(rng.standard_normal((1, 12, 12)), requires_grad=True)
+    assert gradcheck(lambda c: Col2Im.apply(c, (5, 4), *geometry, (3, 4)), (cols,))
+    assert gradgradcheck(lambda c: Col2Im.apply(c, (5, 4), *geometry, (3, 4)), (cols,))
+
+
+def test_im2col_gemm_layout_is_the_unfold_layout_with_samples_side_by_side():
+    rng = np.random.default_rng(1)
+    geometry = ((2, 2), (1, 2), ((1, 0), (1, 1)), (1, 2))
+    x = tinygrad_rnn.tensor(rng.standard_normal((2, 3, 4, 5)), requires_grad=True)
+    unfolded = Im2Col.apply(x, *geometry).detach().numpy()  # (N, C*K, L)
+    side_by_side = Im2Col.apply(x, *geometry, True).detach().numpy()  # (C*K, N*L)
+    np.testing.assert_array_equal(side_by_side, np.concatenate(list(unfolded), axis=1))
+    assert gradcheck(lambda t: Im2Col.apply(t, *geometry, True), (x,))
+    cols = tinygrad_rnn.tensor(rng.standard_normal(side_by_side.shape), requires_grad=True)
+    assert gradgradcheck(lambda c: Col2Im.apply(c, (4, 5), *geometry, (4, 3), True), (cols,))
+
+
+def test_conv2d_and_transpose_pass_gradcheck():
+    rng = np.random.default_rng(1)
+    x = tinygrad_rnn.tensor(rng.standard_normal((1, 2, 4, 4)), requires_grad=True)
+    w = tinygrad_rnn.tensor(rng.standard_normal((2, 1, 2, 2)), requires_grad=True)
+    b = tinygrad_rnn.tensor(rng.standard_normal(2), requires_grad=True)
+    F = tinygrad_rnn.nn.functional
+    assert gradcheck(lambda x, w, b: F.conv2d(x, w, b, stride=2, padding=1, groups=2), (x, w, b))
+    assert gradgradcheck(lambda x, w: F.conv2d(x, w, dilation=2, groups=2), (x, w))
+    assert gradcheck(lambda x, w, b: F.conv_transpose2d(x, w, b, stride=2, output_padding=1, groups=2), (x, w, b))

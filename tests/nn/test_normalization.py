@@ -1,0 +1,126 @@
+"""GroupNorm, InstanceNorm1d/2d, LocalResponseNorm, RMSNorm and BatchNorm2d against torch:
+values, gradients (input and parameters), running statistics in training and their use in eval,
+reprs, state_dict keys, errors, gradcheck."""
+import warnings
+
+import numpy as np
+import pytest
+from helpers import check_error, check_parity, require_torch
+from nn_helpers import assert_same_module, both_modules, check_module_parity
+
+import tinygrad_rnn
+from tinygrad_rnn.autograd import gradcheck, gradgradcheck
+
+DTYPES = [np.float64, np.float32]
+F = lambda m: m.nn.functional  # noqa: E731
+
+FUNCTIONS = {
+    "group_norm": (lambda m, x, w, b: F(m).group_norm(x, 2, w, b), [(2, 4, 3, 5), (4,), (4,)]),
+    "group_norm-plain": (lambda m, x: F(m).group_norm(x, 4, eps=1e-3), [(3, 4, 6)]),
+    "instance_norm": (lambda m, x, w, b: F(m).instance_norm(x, weight=w, bias=b), [(2, 4, 3, 5), (4,), (4,)]),
+    "instance_norm-1d": (lambda m, x: F(m).instance_norm(x, eps=1e-2), [(2, 3, 7)]),
+    "rms_norm": (lambda m, x, w: F(m).rms_norm(x, (3, 5), w), [(2, 4, 3, 5), (3, 5)]),
+    "rms_norm-default-eps": (lambda m, x: F(m).rms_norm(x, [5]), [(2, 4, 5)]),
+    "local_response_norm": (lambda m, x: F(m).local_response_norm(x, 3, 0.1, 0.6, 2.0), [(2, 5, 3, 4)]),
+    "local_response_norm-3d": (lambda m, x: F(m).local_response_norm(x, 2), [(2, 5, 6)]),
+}
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("name", sorted(FUNCTIONS))
+def test_normalization_function_matches_torch(name, dtype):
+    fn, shapes = FUNCTIONS[name]
+    check_parity(fn, shapes=shapes, dtype=dtype)
+
+
+LAYERS = {
+    "GroupNorm": (lambda m, **d: m.nn.GroupNorm(2, 4, **d), (2, 4, 3, 5)),
+    "GroupNorm-no-affine": (lambda m, **d: m.nn.GroupNorm(2, 4, affine=False, **d), (2, 4, 3)),
+    "GroupNorm-no-bias": (lambda m, **d: m.nn.GroupNorm(1, 4, eps=1e-3, bias=False, **d), (2, 4, 3)),
+    "InstanceNorm1d": (lambda m, **d: m.nn.InstanceNorm1d(4, **d), (2, 4, 6)),
+    "InstanceNorm1d-unbatched": (lambda m, **d: m.nn.InstanceNorm1d(4, affine=True, **d), (4, 6)),
+    "InstanceNorm2d": (lambda m, **d: m.nn.InstanceNorm2d(4, affine=True, track_running_stats=True, **d), (2, 4, 3, 5)),
+    "InstanceNorm2d-momentum-none": (lambda m, **d: m.nn.InstanceNorm2d(4, momentum=None, track_running_stats=True, **d),
+                                     (2, 4, 3, 5)),
+    "LocalResponseNorm": (lambda m, **d: m.nn.LocalResponseNorm(3, k=2.0), (2, 5, 3, 4)),
+    "RMSNorm": (lambda m, **d: m.nn.RMSNorm([3, 5], **d), (2, 4, 3, 5)),
+    "RMSNorm-no-affine": (lambda m, **d: m.nn.RMSNorm(5, eps=1e-3, elementwise_affine=False, **d), (2, 4, 5)),
+    "BatchNorm2d": (lambda m, **d: m.nn.BatchNorm2d(4, **d), (3, 4, 2, 5)),
+    "BatchNorm2d-momentum-none": (lambda m, **d: m.nn.BatchNorm2d(4, momentum=None, affine=False, **d), (3, 4, 2, 5)),
+    "BatchNorm2d-no-stats": (lambda m, **d: m.nn.BatchNorm2d(4, track_running_stats=False, bias=False, **d),
+                             (3, 4, 2, 5)),
+}
+
+
+def _assert_same_state(ours, theirs, tol):
+    for k, v in theirs.state_dict().items():
+        np.testing.assert_allclose(ours.state_dict()[k].numpy(), v.numpy(), err_msg=k, **tol)
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("name", sorted(LAYERS))
+def test_normalization_layer_matches_torch_in_training_and_eval(name, dtype):
+    make, shape = LAYERS[name]
+    d = "float64" if dtype == np.float64 else "float32"
+    ours, theirs = both_modules(lambda m: make(m, dtype=getattr(m, d)))
+    assert_same_module(ours, theirs)
+    tol = dict(rtol=1e-10, atol=1e-12) if dtype == np.float64 else dict(rtol=2e-5, atol=2e-6)
+    rng = np.random.default_rng(0)
+    for step in range(2):  # two training steps move the running statistics twice
+        x = (rng.standard_normal(shape) * 2 + 1).astype(dtype)
+        check_module_parity(ours, theirs, x, seed=step)
+        _assert_same_state(ours, theirs, tol)
+    ours.eval()
+    theirs.eval()
+    check_module_parity(ours, theirs, rng.standard_normal(shape).astype(dtype), seed=3)
+
+
+def test_instance_norm_warns_like_torch_when_channels_do_not_match_and_affine_is_off():
+    with pytest.warns(UserWarning, match="input's size at dim=1 does not match num_features"):
+        tinygrad_rnn.nn.InstanceNorm1d(3)(tinygrad_rnn.randn(2, 4, 5))
+
+
+ERRORS = [
+    lambda m: m.nn.GroupNorm(3, 4),
+    lambda m: F(m).group_norm(m.zeros(2, 4, 3), 3),
+    lambda m: F(m).group_norm(m.zeros(2, 4, 3), 2, m.ones(3)),
+    lambda m: F(m).group_norm(m.zeros(4), 2),
+    lambda m: F(m).group_norm(m.zeros(1, 2), 2),
+    lambda m: m.nn.GroupNorm(2, 4)(m.zeros(2, 6, 3)),
+    lambda m: m.nn.InstanceNorm1d(3)(m.zeros(2, 3, 4, 5)),
+    lambda m: m.nn.InstanceNorm2d(3)(m.zeros(3, 4)),
+    lambda m: m.nn.InstanceNorm1d(3, affine=True)(m.zeros(2, 4, 5)),
+    lambda m: F(m).instance_norm(m.zeros(2, 3, 1)),
+    lambda m: m.nn.BatchNorm2d(3)(m.zeros(2, 3, 4)),
+    lambda m: m.nn.BatchNorm2d(3)(m.zeros(1, 3, 1, 1)),
+    lambda m: F(m).rms_norm(m.zeros(2, 3), (4,)),
+    lambda m: F(m).rms_norm(m.zeros(2, 3), (3,), m.ones(2)),
+    lambda m: m.nn.LocalResponseNorm(3)(m.zeros(2)),
+]
+
+
+@pytest.mark.parametrize("call", ERRORS)
+def test_normalization_errors_match_torch(call):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        check_error(call)
+
+
+def test_normalization_passes_gradcheck_and_gradgradcheck():
+    rng = np.random.default_rng(1)
+    x = tinygrad_rnn.tensor(rng.standard_normal((2, 4, 3)), requires_grad=True)
+    w = tinygrad_rnn.tensor(rng.standard_normal(4), requires_grad=True)
+    fn = tinygrad_rnn.nn.functional
+    assert gradcheck(lambda x, w: fn.group_norm(x, 2, w, w * 2), (x, w))
+    assert gradgradcheck(lambda x: fn.group_norm(x, 2), (x,))
+    assert gradcheck(lambda x, w: fn.instance_norm(x, weight=w), (x, w))
+    assert gradcheck(lambda x: fn.rms_norm(x, (4, 3)), (x,))
+    assert gradgradcheck(lambda x: fn.local_response_norm(x, 3, 0.5), (x,))
+
+
+def test_batchnorm2d_loads_torch_state_dict_and_matches_in_eval():
+    torch = require_torch()
+    theirs = torch.nn.BatchNorm2d(3).double()
+    theirs(torch.randn(4, 3, 2, 2, dtype=torch.float64))
+    ours = tinygrad_rnn.nn.BatchNorm2d(3, dtype=tinygrad_rnn.float64)
+    check_module_parity(ours.eval(), theirs.eval(), np.random.default_rng(2).standard_normal((2, 3, 4, 4)))

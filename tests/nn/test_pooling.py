@@ -1,0 +1,135 @@
+"""Pooling against torch: max (with indices, ceil_mode, dilation, ties), average (padding counted
+or not, ceil_mode, divisor_override), adaptive, LP and max_unpool; layers' reprs; errors; gradcheck."""
+import numpy as np
+import pytest
+from helpers import check_error, check_parity, require_torch
+
+import tinygrad_rnn
+from tinygrad_rnn.autograd import gradcheck, gradgradcheck
+
+DTYPES = [np.float64, np.float32]
+F = lambda m: m.nn.functional  # noqa: E731
+
+CASES = {
+    "max2d": lambda m, x: F(m).max_pool2d(x, 3),
+    "max2d-full": lambda m, x: F(m).max_pool2d(x, 3, stride=2, padding=1, dilation=(1, 2), ceil_mode=True,
+                                               return_indices=True),
+    "max2d-rect": lambda m, x: F(m).max_pool2d(x, (2, 3), stride=(1, 2), padding=(1, 0), return_indices=True),
+    "max2d-unbatched": lambda m, x: F(m).max_pool2d(x[0], 2, ceil_mode=True, return_indices=True),
+    "max1d": lambda m, x: F(m).max_pool1d(x[0], 3, stride=2, padding=1, ceil_mode=True, return_indices=True),
+    "max1d-dilated": lambda m, x: F(m).max_pool1d(x[:, 0], 2, dilation=2),
+    "avg2d": lambda m, x: F(m).avg_pool2d(x, 3, stride=2, padding=1, ceil_mode=True),
+    "avg2d-exclude-pad": lambda m, x: F(m).avg_pool2d(x, (3, 2), stride=(2, 3), padding=1, ceil_mode=True,
+                                                      count_include_pad=False),
+    "avg2d-divisor": lambda m, x: F(m).avg_pool2d(x, (3, 2), padding=1, divisor_override=5),
+    "avg2d-unbatched": lambda m, x: F(m).avg_pool2d(x[0], 2),
+    "avg1d": lambda m, x: F(m).avg_pool1d(x[0], 3, stride=2, padding=1, ceil_mode=True, count_include_pad=False),
+    "adaptive-avg2d": lambda m, x: F(m).adaptive_avg_pool2d(x, (4, None)),
+    "adaptive-avg2d-up": lambda m, x: F(m).adaptive_avg_pool2d(x, 9),
+    "adaptive-avg1d": lambda m, x: F(m).adaptive_avg_pool1d(x[0], 4),
+    "adaptive-max2d": lambda m, x: F(m).adaptive_max_pool2d(x, (4, 5), return_indices=True),
+    "adaptive-max1d": lambda m, x: F(m).adaptive_max_pool1d(x[0], 4, return_indices=True),
+    "lp2d": lambda m, x: F(m).lp_pool2d(x, 2, 3, stride=2, ceil_mode=True),
+    "lp1d": lambda m, x: F(m).lp_pool1d(x[0].abs(), 3, 2),
+    "unpool2d": lambda m, x: F(m).max_unpool2d(*F(m).max_pool2d(x, 2, return_indices=True), 2, output_size=(7, 6)),
+    "unpool1d": lambda m, x: F(m).max_unpool1d(*F(m).max_pool1d(x[0], 3, stride=2, return_indices=True), 3, 2),
+}
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_pooling_matches_torch(case, dtype):
+    check_parity(CASES[case], shapes=[(2, 3, 7, 6)], dtype=dtype)
+
+
+def test_max_pool_ties_send_the_gradient_to_the_first_maximum_as_torch():
+    x = np.array([[[[1.0, 1.0, 0.0], [1.0, 1.0, 2.0], [2.0, 0.0, 2.0]]]])
+    check_parity(lambda m, x: F(m).max_pool2d(x, 2, stride=1, return_indices=True), [x])
+    check_parity(lambda m, x: F(m).adaptive_max_pool2d(x, 2, return_indices=True), [x])
+
+
+def test_max_pool_of_integers_matches_torch():
+    x = np.random.default_rng(0).integers(-5, 5, (2, 3, 6, 6))
+    check_parity(lambda m, x: F(m).max_pool2d(x, 3, stride=2, padding=1, return_indices=True), [x])
+
+
+LAYERS = [
+    lambda m: m.nn.MaxPool1d(3, ceil_mode=True, return_indices=True),
+    lambda m: m.nn.MaxPool2d((3, 2), stride=1, padding=1, dilation=2),
+    lambda m: m.nn.AvgPool1d(3, stride=2, padding=1, count_include_pad=False),
+    lambda m: m.nn.AvgPool2d(3, stride=(2, 1), padding=1, ceil_mode=True, divisor_override=4),
+    lambda m: m.nn.AdaptiveAvgPool1d(4),
+    lambda m: m.nn.AdaptiveAvgPool2d((2, None)),
+    lambda m: m.nn.AdaptiveMaxPool1d(3, return_indices=True),
+    lambda m: m.nn.AdaptiveMaxPool2d(3),
+    lambda m: m.nn.LPPool1d(2, 3),
+    lambda m: m.nn.LPPool2d(1.5, (2, 3), stride=1, ceil_mode=True),
+]
+
+
+@pytest.mark.parametrize("make", LAYERS)
+def test_pooling_layers_match_torch(make):
+    ours, theirs = make(tinygrad_rnn), make(require_torch())
+    assert repr(ours) == repr(theirs)
+    assert not list(ours.state_dict())
+    x = np.abs(np.random.default_rng(0).standard_normal((2, 3, 7, 6)))
+    if "1d" in type(ours).__name__:
+        x = x[0]
+    check_parity(lambda m, x: (ours if m is tinygrad_rnn else theirs)(x), [x])
+
+
+def test_max_unpool_layers_match_torch():
+    torch = require_torch()
+    for nd, shape in ((1, (2, 3, 9)), (2, (2, 3, 7, 6))):
+        pool = [getattr(m.nn, f"MaxPool{nd}d")(2, stride=2, return_indices=True) for m in (tinygrad_rnn, torch)]
+        unpool = [getattr(m.nn, f"MaxUnpool{nd}d")(2) for m in (tinygrad_rnn, torch)]
+        assert repr(unpool[0]) == repr(unpool[1])
+
+        def run(m, x, pool=pool, unpool=unpool, shape=shape):
+            k = 0 if m is tinygrad_rnn else 1
+            return unpool[k](*pool[k](x), output_size=shape)
+        check_parity(run, shapes=[shape])
+
+
+ERRORS = [
+    lambda m: F(m).max_pool2d(m.zeros(2, 3, 7, 6), 3, padding=2),
+    lambda m: F(m).max_pool2d(m.zeros(2, 3, 7, 6), 3, stride=0),
+    lambda m: F(m).max_pool2d(m.zeros(2, 3, 7, 6), 3, padding=-1),
+    lambda m: F(m).max_pool2d(m.zeros(2, 3, 7, 6), 3, dilation=0),
+    lambda m: F(m).max_pool2d(m.zeros(2, 3, 7, 6), 8),
+    lambda m: F(m).max_pool2d(m.zeros(7, 6), 3),
+    lambda m: F(m).max_pool2d(m.zeros(2, 0, 5, 5), 2),
+    lambda m: F(m).max_pool2d(m.zeros(2, 3, 7, 6), (2, 3, 4)),
+    lambda m: F(m).max_pool1d(m.zeros(7), 3),
+    lambda m: F(m).avg_pool2d(m.zeros(2, 3, 7, 6), 3, padding=2),
+    lambda m: F(m).avg_pool2d(m.zeros(2, 3, 7, 6), 8),
+    lambda m: F(m).avg_pool2d(m.zeros(7, 6), 3),
+    lambda m: F(m).avg_pool2d(m.zeros(2, 3, 7, 6), 3, divisor_override=0),
+    lambda m: F(m).avg_pool1d(m.zeros(2, 3, 7, 6), 3),
+    lambda m: F(m).adaptive_avg_pool2d(m.zeros(2, 3, 7, 6), (1, 2, 3)),
+    lambda m: F(m).adaptive_avg_pool2d(m.zeros(2, 3, 7, 6), (-1, 2)),
+    lambda m: F(m).adaptive_avg_pool1d(m.zeros(2, 3, 7, 6), 2),
+    lambda m: F(m).adaptive_max_pool1d(m.zeros(2, 3, 7, 6), 2),
+    lambda m: F(m).adaptive_max_pool2d(m.zeros(7, 6), 2),
+    lambda m: F(m).max_unpool2d(m.zeros(2, 3, 7, 6), m.zeros(2, 3, 7, 6, dtype=m.int64), 2, output_size=(5, 5)),
+    lambda m: F(m).max_unpool2d(m.zeros(2, 3, 7, 6), m.zeros(2, 3, 7, 6), 2),
+    lambda m: F(m).max_unpool2d(m.zeros(2, 3, 7, 6), m.zeros(2, 3, 7, 5, dtype=m.int64), 2),
+]
+
+
+@pytest.mark.parametrize("call", ERRORS)
+def test_pooling_errors_match_torch(call):
+    check_error(call)
+
+
+def test_pooling_passes_gradcheck():
+    rng = np.random.default_rng(0)
+    x = tinygrad_rnn.tensor(rng.standard_normal((1, 2, 5, 4)), requires_grad=True)
+    pool = tinygrad_rnn.nn.functional
+    assert gradcheck(lambda t: pool.max_pool2d(t, 2, stride=1, padding=1, ceil_mode=True), (x,))
+    assert gradcheck(lambda t: pool.avg_pool2d(t, 3, stride=2, padding=1, count_include_pad=False), (x,))
+    assert gradgradcheck(lambda t: pool.avg_pool2d(t, 2, ceil_mode=True), (x,))
+    assert gradcheck(lambda t: pool.adaptive_avg_pool2d(t, (3, 3)), (x,))
+    assert gradcheck(lambda t: pool.adaptive_max_pool2d(t, (2, 3)), (x,))
+    positive = tinygrad_rnn.tensor(rng.uniform(0.5, 2.0, (1, 2, 5, 4)), requires_grad=True)
+    assert gradcheck(lambda t: pool.lp_pool2d(t, 3, 2), (positive,))

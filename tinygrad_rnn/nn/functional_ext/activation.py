@@ -1,0 +1,166 @@
+"""More activations: glu, mish, hardswish, hardsigmoid, prelu, rrelu, celu, softshrink, hardshrink,
+tanhshrink, threshold (and the in-place forms torch has).
+
+Each is written with Tensor ops, mostly `where`, so gradients (and gradients of gradients) come
+from the ops. Where a function has a kink, the branch that owns the kink point is chosen so the
+gradient there is torch's: e.g. hardswish'(-3) = -0.5 and hardswish'(3) = 1.5, as torch computes.
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from ...autograd.function import rename
+from ...ops import pointwise as _pw
+from ...random import _rng
+from ...tensor import Tensor
+from .. import functional as _F
+
+
+def _require_float(input: Tensor, kernel: str) -> None:
+    if not input.dtype.is_floating_point:
+        raise NotImplementedError(f'"{kernel}" not implemented for \'{input.dtype._legacy}\'')
+
+
+def _zeros_like(x: Tensor) -> Tensor:
+    return Tensor._make(np.zeros(x.shape, x._data.dtype))
+
+
+def glu(input: Tensor, dim: int = -1) -> Tensor:
+    """a * sigmoid(b), where a and b are the two halves of input along dim."""
+    if input.ndim == 0:
+        raise RuntimeError("glu does not support scalars because halving size must be even")
+    d = dim % input.ndim
+    if input.shape[d] % 2:
+        raise RuntimeError(f"Halving dimension must be even, but dimension {d} is size {input.shape[d]}")
+    a, b = input.chunk(2, d)
+    return rename(a * _pw.sigmoid(b), "GluBackward0")
+
+
+def mish(input: Tensor, inplace: bool = False) -> Tensor:
+    """x * tanh(softplus(x)) (Misra, 2019)."""
+    _require_float(input, "mish_cpu")
+    return _F._apply(lambda x: rename(x * _pw.tanh(_F.softplus(x)), "MishBackward0"), input, inplace)
+
+
+def hardswish(input: Tensor, inplace: bool = False) -> Tensor:
+    """x * relu6(x + 3) / 6: 0 up to -3, x from 3 on, x (x + 3) / 6 in between. At the kinks
+    torch 2.13's gradient is that of the outer pieces (0 at -3, 1 at 3), and so is ours."""
+    _require_float(input, "hardswish_cpu")
+
+    def of(x: Tensor) -> Tensor:
+        middle = _pw.where(x < 3, x * (x + 3) / 6, x)
+        return rename(_pw.where(x <= -3, _zeros_like(x), middle), "HardswishBackward0")
+
+    return _F._apply(of, input, inplace)
+
+
+_SIXTH_AS_FLOAT32 = float(np.float32(1 / 6))
+
+
+def hardsigmoid(input: Tensor, inplace: bool = False) -> Tensor:
+    """relu6(x + 3) / 6; the gradient is 1/6 strictly inside (-3, 3) and 0 elsewhere."""
+    _require_float(input, "hardsigmoid_cpu")
+
+    def of(x: Tensor) -> Tensor:
+        ends = Tensor._make((x._data >= 3).astype(x._data.dtype))  # 0 below, 1 above: no gradient
+        # torch's backward multiplies by 1/6 rounded to float32, float64 input included: the
+        # second term is zero in value and moves the slope from 1/6 to that constant
+        slope_fix = (x - x.detach()) * (_SIXTH_AS_FLOAT32 - 1 / 6)
+        return rename(_pw.where((x > -3) & (x < 3), x / 6 + 0.5 + slope_fix, ends), "HardsigmoidBackward0")
+
+    return _F._apply(of, input, inplace)
+
+
+def prelu(input: Tensor, weight: Tensor) -> Tensor:
+    """x for x > 0, weight * x otherwise; weight has one entry or one per channel (dim 1)."""
+    if weight.ndim > 1:
+        raise RuntimeError(f"prelu: Expected `weight` to be a scalar or 1D tensor, but got: ndim = {weight.ndim}")
+    if input.dtype is not weight.dtype:
+        raise RuntimeError(f"prelu: Type promoting not supported. Got {input.dtype._legacy} and {weight.dtype._legacy}")
+    channels = input.shape[1] if input.ndim >= 2 else 1
+    count = weight.numel()
+    if count != 1 and count != channels:
+        raise RuntimeError(f"Mismatch of parameter numbers and input channel size. Found parameter numbers = "
+                           f"{count} and channel size = {channels}.")
+    slope = weight.reshape((-1,) + (1,) * (input.ndim - 2)) if count > 1 else weight.reshape(())
+    return rename(_pw.where(input > 0, input, slope * input), "PreluKernelBackward0")
+
+
+def rrelu(input: Tensor, lower: float = 1.0 / 8, upper: float = 1.0 / 3, training: bool = False,
+          inplace: bool = False) -> Tensor:
+    """Leaky ReLU with a random slope from U(lower, upper) per non-positive element in training
+    (drawn from torch's stream in torch's order: one double per such element, in memory order),
+    and the mean slope (lower + upper) / 2 in eval."""
+    if lower > upper:
+        raise RuntimeError("Lower bound should be less than or equal to the upper bound")
+    _require_float(input, "rrelu_with_noise_out_cpu")
+    if not training:
+        return rename(_F.leaky_relu(input, (lower + upper) / 2, inplace), "RreluWithNoiseBackward0")
+    data = input._data
+    noise = np.ones(data.shape, data.dtype)
+    low = data <= 0
+    noise[low] = _rng(None).uniform_values(int(low.sum()), lower, upper, np.float64).astype(data.dtype)
+    scale = Tensor._make(noise)
+    return _F._apply(lambda x: rename(x * scale, "RreluWithNoiseBackward0"), input, inplace)
+
+
+def rrelu_(input: Tensor, lower: float = 1.0 / 8, upper: float = 1.0 / 3, training: bool = False) -> Tensor:
+    return rrelu(input, lower, upper, training, inplace=True)
+
+
+def celu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
+    """x for x > 0, alpha (e^(x / alpha) - 1) otherwise: an ELU that is C1 for every alpha."""
+    if alpha == 0:
+        raise RuntimeError("ZeroDivisionError: alpha cannot be 0 for CELU")
+
+    def of(x: Tensor) -> Tensor:  # e^ of min(x, 0): the unused branch must not overflow
+        return rename(_pw.where(x > 0, x, alpha * ((x.clamp(max=0) / alpha).exp() - 1)), "CeluBackward0")
+
+    return _F._apply(of, input, inplace)
+
+
+def celu_(input: Tensor, alpha: float = 1.0) -> Tensor:
+    return celu(input, alpha, inplace=True)
+
+
+def _check_lambda(lambd: float, input: Tensor) -> None:
+    limit = float(np.finfo(input._data.dtype).max) if input.dtype.is_floating_point else math.inf
+    if not 0 <= lambd <= limit:
+        raise RuntimeError(f"lambda must be in range [0, {limit:g}] for input dtype {input.dtype._legacy}, "
+                           f"but found {lambd:g}")
+
+
+def softshrink(input: Tensor, lambd: float = 0.5) -> Tensor:
+    """Shrink toward 0 by lambd: x - lambd above lambd, x + lambd below -lambd, 0 in between."""
+    _check_lambda(lambd, input)
+    inner = _pw.where(input < -lambd, input + lambd, _zeros_like(input))
+    return rename(_pw.where(input > lambd, input - lambd, inner), "SoftshrinkBackward0")
+
+
+def hardshrink(input: Tensor, lambd: float = 0.5) -> Tensor:
+    """x where |x| > lambd, 0 elsewhere."""
+    keep = (input > lambd) | (input < -lambd)
+    return rename(_pw.where(keep, input, _zeros_like(input)), "HardshrinkBackward0")
+
+
+def tanhshrink(input: Tensor) -> Tensor:
+    """x - tanh(x)."""
+    return input - _pw.tanh(input)
+
+
+def threshold(input: Tensor, threshold: float, value: float, inplace: bool = False) -> Tensor:
+    """x where x > threshold, else `value` (which gets no gradient)."""
+    def of(x: Tensor) -> Tensor:
+        filler = Tensor._make(np.full(x.shape, value, x._data.dtype))
+        return rename(_pw.where(x > threshold, x, filler), "ThresholdBackward0")
+
+    return _F._apply(of, input, inplace)
+
+
+def threshold_(input: Tensor, threshold: float, value: float) -> Tensor:
+    return _threshold(input, threshold, value, inplace=True)
+
+
+_threshold = threshold  # threshold_'s argument named `threshold` hides the function inside it

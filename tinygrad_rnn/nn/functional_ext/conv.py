@@ -1,0 +1,219 @@
+"""F.conv1d, F.conv2d and their transposes, as im2col + one matrix product.
+
+A convolution slides a (C/groups, *kernel) filter over the input; im2col lays each window out as a
+column, so all output positions at once are  weight (out, C/groups * prod(kernel)) @ columns.
+The transposed convolution is the adjoint: weight^T @ input gives columns, and col2im adds them
+into the (larger) output. Gradients come from matmul and from im2col/col2im being each other's
+adjoints (see im2col.py); nothing here needs a hand-written backward.
+
+    y = F.conv2d(x, w, b, stride=2, padding=1)      # x (N, C, H, W), w (O, C, kh, kw)
+"""
+from __future__ import annotations
+
+import warnings
+from typing import Any
+
+from ...tensor import Tensor
+from .im2col import Col2Im, Im2Col, blocks_along
+
+
+def expand_param(value: Any, nd: int, name: str = "") -> tuple:
+    """An int or a sequence, as an nd-tuple of ints (torch's _single / _pair)."""
+    if isinstance(value, (list, tuple)):
+        if len(value) == 1 and nd > 1:
+            return tuple(int(value[0]) for _ in range(nd))
+        if len(value) != nd:
+            raise RuntimeError(f"expected {name} to be a single integer value or a list of {nd} values to match the "
+                               f"convolution dimensions, but got {name}={list(value)}")
+        return tuple(int(v) for v in value)
+    return (int(value),) * nd
+
+
+def same_padding(kernel: tuple, dilation: tuple) -> tuple:
+    """padding='same': d * (k - 1) in total per dim, the odd one extra on the right (as torch)."""
+    total = [d * (k - 1) for k, d in zip(kernel, dilation)]
+    return tuple((t // 2, t - t // 2) for t in total)
+
+
+# ------------------------------------------------------------------ checks, in torch's order
+def _check_input_dim(input: Tensor, nd: int, name: str) -> None:
+    if input.ndim not in (nd + 1, nd + 2):
+        raise RuntimeError(f"Expected {nd + 1}D (unbatched) or {nd + 2}D (batched) input to {name}, "
+                           f"but got input of size: {list(input.shape)}")
+
+
+def _check_dtypes(input: Tensor, weight: Tensor, bias: Tensor | None) -> None:
+    if input.dtype is not weight.dtype and input.dtype.name != "float32":  # torch's float32 path words it as below
+        raise RuntimeError(f"expected scalar type {input.dtype._legacy} but found {weight.dtype._legacy}")
+    if input.dtype is not weight.dtype:
+        raise RuntimeError(f"Input type ({input.type()}) and weight type ({weight.type()}) should be the same or "
+                           "input should be a MKLDNN tensor and weight is a dense tensor")
+    if bias is not None and bias.dtype is not weight.dtype:
+        raise RuntimeError(f"Input type ({input.type()}) and bias type ({bias.type()}) should be the same")
+
+
+def _check_geometry(stride: tuple, padding: tuple, dilation: tuple, groups: int) -> None:
+    if any(s <= 0 for s in stride):
+        raise RuntimeError("non-positive stride is not supported")
+    if any(p < 0 for pair in padding for p in pair):
+        raise RuntimeError("negative padding is not supported")
+    if any(d <= 0 for d in dilation):
+        raise RuntimeError("non-positive dilation is not supported")
+    if groups <= 0:
+        raise RuntimeError("non-positive groups is not supported")
+
+
+def _check_channels(input: Tensor, weight: Tensor, groups: int, transposed: bool) -> None:
+    if weight.ndim != input.ndim:
+        raise RuntimeError("weight should have at least three dimensions" if weight.ndim < 3 else
+                           f"Expected {input.ndim}-dimensional weight for {input.ndim}-dimensional input "
+                           f"{list(input.shape)}, but got {weight.ndim}-dimensional weight of size "
+                           f"{list(weight.shape)} instead")
+    if not transposed and weight.shape[0] % groups:
+        raise RuntimeError(f"Given groups={groups}, expected weight to be divisible by {groups} at dimension 0, "
+                           f"but got weight of size [{list(weight.shape)}] instead")
+    expected = weight.shape[0] if transposed else weight.shape[1] * groups
+    if input.shape[1] != expected:
+        given = f"transposed=1, weight of size {list(weight.shape)}" if transposed else \
+            f"groups={groups}, weight of size {list(weight.shape)}"
+        raise RuntimeError(f"Given {given}, expected input{list(input.shape)} to have {expected} channels, "
+                           f"but got {input.shape[1]} channels instead")
+
+
+def _check_bias(weight: Tensor, bias: Tensor | None, out_channels: int) -> None:
+    if bias is not None and (bias.ndim != 1 or bias.shape[0] != out_channels):
+        raise RuntimeError(f"Given weight of size {list(weight.shape)}, expected bias to be 1-dimensional with "
+                           f"{out_channels} elements, but got bias of size {list(bias.shape)} instead")
+
+
+def _check_kernel_fits(input: Tensor, kernel: tuple, dilation: tuple, padding: tuple) -> None:
+    padded = [n + p[0] + p[1] for n, p in zip(input.shape[2:], padding)]
+    spans = [d * (k - 1) + 1 for k, d in zip(kernel, dilation)]
+    if any(s > n for s, n in zip(spans, padded)):
+        raise RuntimeError(f"Calculated padded input size per channel: ({' x '.join(map(str, padded))}). "
+                           f"Kernel size: ({' x '.join(map(str, spans))}). "
+                           "Kernel size can't be greater than actual input size")
+
+
+# ------------------------------------------------------------------ convolution
+def _batched(input: Tensor, nd: int) -> tuple[Tensor, bool]:
+    """Unbatched (C, *spatial) input runs as a batch of one."""
+    return (input.unsqueeze(0), True) if input.ndim == nd + 1 else (input, False)
+
+
+def _padding_pairs(padding: Any, nd: int, kernel: tuple, dilation: tuple, stride: tuple) -> tuple:
+    if isinstance(padding, str):
+        if padding == "valid":
+            return ((0, 0),) * nd
+        if padding != "same":
+            raise RuntimeError(f"Invalid padding string: '{padding}'")
+        if any(s != 1 for s in stride):
+            raise RuntimeError("padding='same' is not supported for strided convolutions")
+        pairs = same_padding(kernel, dilation)
+        if any(a != b for a, b in pairs):
+            warnings.warn("Using padding='same' with even kernel lengths and odd dilation may require a "
+                          "zero-padded copy of the input be created", stacklevel=4)
+        return pairs
+    return tuple((p, p) for p in expand_param(padding, nd, "padding"))
+
+
+def convolution(input: Tensor, weight: Tensor, bias: Tensor | None, stride: Any, padding: Any, dilation: Any,
+                groups: int, nd: int, name: str) -> Tensor:
+    """The N-d convolution behind conv1d and conv2d (zero padding)."""
+    _check_input_dim(input, nd, name)
+    _check_dtypes(input, weight, bias)
+    x, unbatched = _batched(input, nd)
+    stride, dilation = expand_param(stride, nd, "stride"), expand_param(dilation, nd, "dilation")
+    pairs = _padding_pairs(padding, nd, tuple(weight.shape[2:]), dilation, stride)
+    _check_geometry(stride, pairs, dilation, groups)
+    _check_channels(x, weight, groups, transposed=False)
+    out_channels, kernel = weight.shape[0], tuple(weight.shape[2:])
+    _check_bias(weight, bias, out_channels)
+    _check_kernel_fits(x, kernel, dilation, pairs)
+    n, blocks = x.shape[0], [blocks_along(*g) for g in zip(x.shape[2:], kernel, dilation, pairs, stride)]
+    cols = Im2Col.apply(x, kernel, dilation, pairs, stride, True)  # (C * K, N * L): all samples side by side
+    if groups == 1:
+        out = weight.reshape(out_channels, -1) @ cols  # the one GEMM: (O, C*K) @ (C*K, N*L)
+    else:  # one GEMM per group: (g, O/g, C/g*K) @ (g, C/g*K, N*L)
+        out = weight.reshape(groups, out_channels // groups, -1) @ cols.reshape(groups, -1, cols.shape[-1])
+    out = out.reshape(out_channels, n, *blocks).transpose(0, 1)  # (N, O, *blocks)
+    if bias is not None:
+        out = out + bias.reshape(out_channels, *(1,) * nd)
+    return out.squeeze(0) if unbatched else out
+
+
+def conv1d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride: Any = 1, padding: Any = 0,
+           dilation: Any = 1, groups: int = 1) -> Tensor:
+    """1-d convolution (cross-correlation, as in torch): input (N, C, L) or (C, L), weight (O, C/groups, k)."""
+    return convolution(input, weight, bias, stride, padding, dilation, groups, 1, "conv1d")
+
+
+def conv2d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride: Any = 1, padding: Any = 0,
+           dilation: Any = 1, groups: int = 1) -> Tensor:
+    """2-d convolution: input (N, C, H, W) or (C, H, W), weight (O, C/groups, kh, kw)."""
+    return convolution(input, weight, bias, stride, padding, dilation, groups, 2, "conv2d")
+
+
+# ------------------------------------------------------------------ transposed convolution
+def transposed_output_size(size: tuple, kernel: tuple, stride: tuple, padding: tuple, dilation: tuple,
+                           output_padding: tuple) -> tuple:
+    """(n - 1) s - 2 p + d (k - 1) + output_padding + 1 per dim: the size whose convolution is `size`."""
+    return tuple((n - 1) * s - 2 * p + d * (k - 1) + op + 1
+                 for n, k, s, p, d, op in zip(size, kernel, stride, padding, dilation, output_padding))
+
+
+def _check_output_padding(output_padding: tuple, stride: tuple, dilation: tuple) -> None:
+    if all(op < s or op < d for op, s, d in zip(output_padding, stride, dilation)):
+        return
+    names = ("height", "width") if len(stride) == 2 else ("",)
+    if len(stride) == 1:
+        parts = [f"output_padding: {output_padding[0]}", f"stride: {stride[0]}", f"dilation: {dilation[0]}"]
+    else:
+        parts = [f"output_padding_{n}: {v}" for n, v in zip(names, output_padding)] + \
+            [f"stride_{n}: {v}" for n, v in zip(names, stride)] + [f"dilation_{n}: {v}" for n, v in zip(names, dilation)]
+    raise RuntimeError("output padding must be smaller than either stride or dilation, but got " + " ".join(parts))
+
+
+def conv_transposed(input: Tensor, weight: Tensor, bias: Tensor | None, stride: Any, padding: Any,
+                    output_padding: Any, groups: int, dilation: Any, nd: int, name: str) -> Tensor:
+    """The N-d transposed convolution behind conv_transpose1d and conv_transpose2d."""
+    if isinstance(padding, str):
+        raise TypeError(f"{name}(): argument 'padding' must be tuple of ints, not str")
+    _check_input_dim(input, nd, name)
+    _check_dtypes(input, weight, bias)
+    x, unbatched = _batched(input, nd)
+    stride, dilation = expand_param(stride, nd, "stride"), expand_param(dilation, nd, "dilation")
+    pad, output_padding = expand_param(padding, nd, "padding"), expand_param(output_padding, nd, "output_padding")
+    _check_geometry(stride, tuple((p, p) for p in pad), dilation, groups)
+    if any(op < 0 for op in output_padding):
+        raise RuntimeError("negative output_padding is not supported")
+    _check_output_padding(output_padding, stride, dilation)
+    _check_channels(x, weight, groups, transposed=True)
+    kernel, out_channels = tuple(weight.shape[2:]), weight.shape[1] * groups
+    _check_bias(weight, bias, out_channels)
+    size = transposed_output_size(tuple(x.shape[2:]), kernel, stride, pad, dilation, output_padding)
+    if any(s <= 0 for s in size):
+        raise RuntimeError(f"Given input size per channel: ({' x '.join(map(str, x.shape[2:]))}). Calculated output "
+                           f"size per channel: ({' x '.join(map(str, size))}). Output size is too small")
+    in_channels, blocks = x.shape[1], tuple(x.shape[2:])
+    w = weight.reshape(groups, in_channels // groups, -1).transpose(1, 2)  # (g, O/g*K, C/g)
+    rows = x.transpose(0, 1).reshape(groups, in_channels // groups, -1)  # (g, C/g, N*L)
+    cols = (w @ rows).reshape(-1, rows.shape[-1])  # (O*K, N*L): one GEMM per group
+    out = Col2Im.apply(cols, size, kernel, dilation, tuple((p, p) for p in pad), stride, blocks, True)
+    if bias is not None:
+        out = out + bias.reshape(out_channels, *(1,) * nd)
+    return out.squeeze(0) if unbatched else out
+
+
+def conv_transpose1d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride: Any = 1, padding: Any = 0,
+                     output_padding: Any = 0, groups: int = 1, dilation: Any = 1) -> Tensor:
+    """The adjoint of conv1d: input (N, C, L), weight (C, O/groups, k)."""
+    return conv_transposed(input, weight, bias, stride, padding, output_padding, groups, dilation, 1,
+                           "conv_transpose1d")
+
+
+def conv_transpose2d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride: Any = 1, padding: Any = 0,
+                     output_padding: Any = 0, groups: int = 1, dilation: Any = 1) -> Tensor:
+    """The adjoint of conv2d: input (N, C, H, W), weight (C, O/groups, kh, kw)."""
+    return conv_transposed(input, weight, bias, stride, padding, output_padding, groups, dilation, 2,
+                           "conv_transpose2d")

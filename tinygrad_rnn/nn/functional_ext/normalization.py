@@ -1,0 +1,109 @@
+"""F.group_norm, F.instance_norm, F.rms_norm and F.local_response_norm, from Tensor ops.
+
+- group_norm: split the C channels into groups; normalise each (sample, group) over its channels
+  and positions (biased variance), then scale and shift per channel.
+- instance_norm: normalise each (sample, channel) over its positions. It is batch_norm on the
+  input viewed as one sample with N * C channels, as torch runs it; running statistics, when
+  tracked, are that batch_norm's per-(sample, channel) statistics averaged over the samples.
+- rms_norm: x / sqrt(mean(x^2) + eps) over the last dims, times weight (no centring).
+- local_response_norm: x / (k + alpha * mean of x^2 over `size` neighbouring channels)^beta.
+"""
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+from ...autograd.function import rename
+from ...tensor import Tensor
+from .. import functional as _F
+from .padding import pad
+from .pooling import avg_pool2d
+
+
+def _channel_shape(input: Tensor) -> tuple:
+    return (1, input.shape[1]) + (1,) * (input.ndim - 2)
+
+
+def group_norm(input: Tensor, num_groups: int, weight: Tensor | None = None, bias: Tensor | None = None,
+               eps: float = 1e-5) -> Tensor:
+    """Normalise over groups of channels of (N, C, *) input; weight and bias are per channel."""
+    if input.ndim < 2:
+        raise RuntimeError(f"Expected at least 2 dimensions for input tensor but received {input.ndim}")
+    n, c = input.shape[0], input.shape[1]
+    if n * c // num_groups * math.prod(input.shape[2:]) == 1:  # torch's check, before the divisibility one
+        raise ValueError(f"Expected more than 1 value per channel when training, got input size "
+                         f"{[n * c // num_groups, num_groups] + list(input.shape[2:])}")
+    if c % num_groups:
+        raise RuntimeError(f"Expected number of channels in input to be divisible by num_groups, but got input of "
+                           f"shape {list(input.shape)} and num_groups={num_groups}")
+    for name, t in (("weight", weight), ("bias", bias)):
+        if t is not None and (t.ndim != 1 or t.shape[0] != c):
+            raise RuntimeError(f"Expected {name} to be a vector of size equal to the number of channels in input, "
+                               f"but got {name} of shape {list(t.shape)} and input of shape {list(input.shape)}")
+    grouped = input.reshape(n, num_groups, -1)
+    centered = grouped - grouped.mean(-1, keepdim=True)
+    normed = centered / ((centered * centered).mean(-1, keepdim=True) + eps).sqrt()
+    out = _F._affine(normed.reshape(input.shape), weight, bias, _channel_shape(input))
+    return rename(out, "NativeGroupNormBackward0")
+
+
+def _check_spatial(input: Tensor) -> None:
+    if math.prod(input.shape[2:]) == 1:
+        raise ValueError(f"Expected more than 1 spatial element when training, got input size "
+                         f"torch.Size({list(input.shape)})")
+
+
+def instance_norm(input: Tensor, running_mean: Tensor | None = None, running_var: Tensor | None = None,
+                  weight: Tensor | None = None, bias: Tensor | None = None, use_input_stats: bool = True,
+                  momentum: float = 0.1, eps: float = 1e-5) -> Tensor:
+    """Normalise each channel of each sample over its positions ((N, C, *) input)."""
+    if use_input_stats:
+        _check_spatial(input)
+    n, c = input.shape[0], input.shape[1]
+
+    def per_sample(t: Tensor | None) -> Tensor | None:  # a per-channel tensor, repeated for every sample
+        return None if t is None else t.repeat(n)
+
+    stats = [None if t is None else Tensor._make(np.tile(t._data, n)) for t in (running_mean, running_var)]
+    flat = input.reshape(1, n * c, *input.shape[2:])
+    out = _F.batch_norm(flat, stats[0], stats[1], per_sample(weight), per_sample(bias), use_input_stats,
+                        momentum, eps)
+    for running, updated in zip((running_mean, running_var), stats):
+        if running is not None and use_input_stats:  # the samples' statistics, averaged
+            running._data[...] = updated._data.reshape(n, c).mean(0)
+            running._version += 1
+    return rename(out.reshape(input.shape), "ViewBackward0")
+
+
+def rms_norm(input: Tensor, normalized_shape: Any, weight: Tensor | None = None, eps: float | None = None) -> Tensor:
+    """x / sqrt(mean(x^2) + eps) over the last len(normalized_shape) dims, times weight. eps=None
+    means the machine epsilon of the input's dtype (float32's for float32, float64's for float64)."""
+    shape = (normalized_shape,) if isinstance(normalized_shape, int) else tuple(normalized_shape)
+    if len(shape) > input.ndim or tuple(input.shape[input.ndim - len(shape):]) != shape:
+        raise RuntimeError(f"Given normalized_shape={list(shape)}, expected input with shape "
+                           f"[*{', '.join(map(str, shape))}], but got input of size{list(input.shape)}")
+    if weight is not None and tuple(weight.shape) != shape:
+        raise RuntimeError(f"Expected weight to be of same shape as normalized_shape, but got weight of shape "
+                           f"{list(weight.shape)} and normalized_shape = {list(shape)}")
+    if eps is None:
+        eps = float(np.finfo(input._data.dtype).eps)
+    dims = tuple(range(input.ndim - len(shape), input.ndim))
+    out = input * ((input * input).mean(dims, keepdim=True) + eps).pow(-0.5)
+    return out if weight is None else out * weight
+
+
+def local_response_norm(input: Tensor, size: int, alpha: float = 1e-4, beta: float = 0.75, k: float = 1.0) -> Tensor:
+    """Divide each value by (k + alpha * mean of x^2 over `size` channels around it)^beta; the
+    channel window is zero-padded, size // 2 before and (size - 1) // 2 after."""
+    if input.ndim < 3:
+        raise ValueError(f"Expected 3D or higher dimensionality                          input "
+                         f"(got {input.ndim} dimensions)")
+    if input.numel() == 0:
+        return input
+    n, c = input.shape[0], input.shape[1]
+    squares = (input * input).reshape(n, 1, c, -1)  # channels as the height of a 1-channel image
+    padded = pad(squares, (0, 0, size // 2, (size - 1) // 2))
+    div = avg_pool2d(padded, (size, 1), stride=1).reshape(input.shape)
+    return input / (div * alpha + k).pow(beta)

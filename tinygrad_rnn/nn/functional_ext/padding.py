@@ -1,0 +1,108 @@
+"""F.pad with all of torch's modes: 'constant', 'reflect', 'replicate' and 'circular'.
+
+The three non-constant modes are each one gather along every padded dim: output position j of a
+dim reads input position source(j), and the gradient of a gather is the matching scatter-add
+(so an input element that is copied into the border gets the gradients of all its copies).
+Only the index arithmetic differs between modes; with k = j - pad_before:
+
+    reflect    k mirrored about the first and last element (edges not repeated): 2 1 | 0 1 2 3 | 2 1
+    replicate  k clipped to the first and last element:                           0 0 | 0 1 2 3 | 3 3
+    circular   k wrapped around (after negative pads have cropped):               2 3 | 0 1 2 3 | 0 1
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ...autograd.function import rename
+from ...tensor import Tensor
+from .. import functional as _F
+
+_MODES = ("constant", "reflect", "replicate", "circular")
+_NODE_NAMES = {"reflect": "ReflectionPad{}DBackward0", "replicate": "ReplicationPad{}DBackward0"}
+_DIM_LETTERS = {1: "W", 2: "H", 3: "D"}
+
+
+def pad(input: Tensor, pad: Any, mode: str = "constant", value: float | None = None) -> Tensor:
+    """Pad (or, with negative amounts, crop) the last len(pad)//2 dims. `pad` lists
+    (before, after) pairs starting from the LAST dim, as torch does."""
+    if mode not in _MODES:
+        raise NotImplementedError(f"Unrecognised padding mode {mode}")
+    if mode != "constant" and value is not None and value != 0:
+        raise RuntimeError(f'Padding mode "{mode}" doesn\'t take in value argument')
+    pad = [int(p) for p in pad]
+    if len(pad) % 2:
+        raise RuntimeError("Padding length must be divisible by 2")
+    if mode == "constant":
+        return _constant(input, pad, value)
+    spatial = len(pad) // 2
+    if spatial > 3 or input.ndim not in (spatial + 1, spatial + 2):
+        raise NotImplementedError(
+            f"Padding size {len(pad)} is not supported for {input.ndim}D input tensor.\n"
+            "Supported combinations for non-constant padding:\n"
+            "  - 2D or 3D input: padding size = 2 (pads last dimension)\n"
+            "  - 3D or 4D input: padding size = 4 (pads last 2 dimensions)\n"
+            "  - 4D or 5D input: padding size = 6 (pads last 3 dimensions)"
+        )
+    _check_nonempty(input, spatial, mode)
+    pairs = [(pad[2 * i], pad[2 * i + 1]) for i in range(spatial)]  # last dim first
+    out = input
+    for i, (before, after) in enumerate(pairs):
+        dim = input.ndim - 1 - i
+        source = _source_index(mode, input.shape[dim], before, after, dim, input.shape, pad)
+        out = out.index_select(dim, Tensor._make(source))
+    if mode == "circular":
+        return out
+    return rename(out, _NODE_NAMES[mode].format(spatial))
+
+
+def _constant(input: Tensor, pad: list, value: float | None) -> Tensor:
+    if len(pad) // 2 > input.ndim:
+        raise RuntimeError("Padding length should be less than or equal to two times the input dimension "
+                           f"but got padding length {len(pad)} and input of dimension {input.ndim}")
+    pairs = [(0, 0)] * (input.ndim - len(pad) // 2) + [(pad[i], pad[i + 1]) for i in range(len(pad) - 2, -1, -2)]
+    return rename(_F._constant_pad(input, pairs, 0.0 if value is None else value), "ConstantPadNdBackward0")
+
+
+def _check_nonempty(input: Tensor, spatial: int, mode: str) -> None:
+    """Reflect and replicate need every non-batch dim non-empty (circular only the padded ones)."""
+    dims = input.shape[1:] if input.ndim == spatial + 2 else input.shape
+    dims = dims[-spatial:] if mode == "circular" else dims
+    if 0 in dims:
+        raise RuntimeError(
+            f"Expected {spatial + 1}D or {spatial + 2}D (batch mode) tensor with possibly 0 batch size and other "
+            f"non-zero dimensions for input, but got: {list(input.shape)}"
+        )
+
+
+def _source_index(mode: str, n: int, before: int, after: int, dim: int, shape: tuple, pad: list) -> np.ndarray:
+    """The input position each output position of one dim reads."""
+    size = n + before + after
+    if mode == "circular":
+        return _circular_source(n, before, after)
+    if size < 0 or (size == 0 and mode == "reflect"):
+        letter = _DIM_LETTERS.get(len(shape) - dim, "W")
+        raise RuntimeError(f"input ({letter}: {n}) is too small. Calculated output {letter}: {size}")
+    if mode == "reflect" and (before >= n or after >= n):
+        argument = 2 * len(pad) // 2 + 2  # torch numbers the pad argument after the input's dims
+        raise RuntimeError(
+            f"Argument #{argument}: Padding size should be less than the corresponding input dimension, but got: "
+            f"padding ({before}, {after}) at dimension {dim} of input {list(shape)}"
+        )
+    k = np.arange(size) - before  # output position in the input's coordinates
+    if mode == "replicate":
+        return np.clip(k, 0, n - 1)
+    k = np.abs(k)  # mirror at the first element ...
+    return np.where(k > n - 1, 2 * (n - 1) - k, k)  # ... and at the last
+
+
+def _circular_source(n: int, before: int, after: int) -> np.ndarray:
+    """Negative pads crop first; the positive ones then wrap around what is left."""
+    if before > n or after > n:
+        raise RuntimeError("Padding value causes wrapping around more than once.")
+    start, kept = max(-before, 0), n - max(-before, 0) - max(-after, 0)
+    if kept + max(before, 0) + max(after, 0) <= 0 or kept <= 0:
+        raise RuntimeError("Negative padding value is resulting in an empty dimension")
+    j = np.arange(kept + max(before, 0) + max(after, 0))
+    return start + (j - max(before, 0)) % kept

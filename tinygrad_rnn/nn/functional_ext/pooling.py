@@ -1,0 +1,373 @@
+"""Pooling, 1-d and 2-d: max (with indices), average, adaptive average and max, power-average
+(LP), and max_unpool.
+
+- Max pooling finds, with numpy, the flat input position of each window's maximum (the first one
+  on ties, as torch) and then gathers those positions. The gradient is gather's: each maximum gets
+  its output's gradient, summed when windows overlap. `return_indices` gives the same positions.
+- Average pooling sums each window's column from im2col and divides by the window's divisor
+  (which counts padding or not, `count_include_pad`, and never the extra ceil_mode border).
+- Adaptive average pooling is separable: a (out, in) averaging matrix per dim, applied by matmul.
+- LP pooling is torch's recipe: (avg_pool(x^p) * prod(kernel)) ^ (1/p).
+"""
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+from ...autograd.function import rename
+from ...ops.shape import gather_along, scatter
+from ...tensor import Tensor
+from .. import functional as _F
+from .im2col import Im2Col, windows
+
+_LETTERS = ("H", "W")
+
+
+# ------------------------------------------------------------------ geometry
+def _tuple(value: Any, nd: int, what: str, name: str) -> tuple:
+    if isinstance(value, (list, tuple)):
+        if len(value) == 1:
+            return tuple(int(value[0]) for _ in range(nd))
+        if len(value) != nd:
+            suffix = "a single int, or a tuple of two ints" if nd == 2 else "a single int"
+            raise RuntimeError(f"{name}: {what} must either be {suffix}" if what != "stride" else
+                               f"{name}: stride must either be omitted, a single int, or a tuple of two ints")
+        return tuple(int(v) for v in value)
+    return (int(value),) * nd
+
+
+def pooled_size(n: int, k: int, p: int, s: int, d: int, ceil_mode: bool) -> int:
+    """Windows along one dim; with ceil_mode a last partial window counts, unless it would start
+    in the right padding."""
+    span = d * (k - 1) + 1
+    out = (n + 2 * p - span + (s - 1 if ceil_mode else 0)) // s + 1
+    if ceil_mode and (out - 1) * s >= n + p:
+        out -= 1
+    return out
+
+
+def _geometry(x: Tensor, kernel_size: Any, stride: Any, padding: Any, dilation: Any, ceil_mode: bool,
+              nd: int, name: str) -> tuple:
+    """Check the settings as torch does; return kernel, stride, dilation, padding pairs (the right
+    one grown for ceil_mode) and the output sizes."""
+    kernel = _tuple(kernel_size, nd, "kernel_size", name)
+    stride = kernel if stride is None or (isinstance(stride, (list, tuple)) and not stride) else \
+        _tuple(stride, nd, "stride", name)
+    pad, dilation = _tuple(padding, nd, "padding", name), _tuple(dilation, nd, "dilation", name)
+    if any(s == 0 for s in stride):
+        raise RuntimeError("stride should not be zero")
+    if any(p < 0 for p in pad):
+        raise RuntimeError(f"pad must be non-negative, but got pad: {pad[0] if nd == 1 else min(pad)}")
+    if any(d <= 0 for d in dilation):
+        shown = " ".join(f"dilation{c}: {d}" for c, d in zip(_LETTERS, dilation)) if nd == 2 else \
+            f"dilation: {dilation[0]}"
+        raise RuntimeError(f"dilation should be greater than zero, but got {shown}")
+    for k, p, d in zip(kernel, pad, dilation):
+        if p > (d * (k - 1) + 1) // 2:
+            raise RuntimeError(f"pad should be at most half of effective kernel size, but got pad={p}, "
+                               f"kernel_size={k} and dilation={d}")
+    sizes = tuple(x.shape[2:])
+    out = tuple(pooled_size(*a, ceil_mode) for a in zip(sizes, kernel, pad, stride, dilation))
+    if any(o <= 0 for o in out):
+        raise RuntimeError(f"Given input size: ({'x'.join(map(str, x.shape[1:]))}). Calculated output size: "
+                           f"({'x'.join(map(str, (x.shape[1],) + out))}). Output size is too small")
+    pairs = tuple((p, max((o - 1) * s + d * (k - 1) + 1 - n - p, 0))
+                  for n, k, p, s, d, o in zip(sizes, kernel, pad, stride, dilation, out))
+    return kernel, stride, dilation, pairs, out
+
+
+def _first(out: tuple) -> tuple:
+    """The index that keeps the first out[i] blocks of each spatial dim of a (N, C, *blocks, ...) array."""
+    return (slice(None), slice(None)) + tuple(slice(0, o) for o in out)
+
+
+def _batched(input: Tensor, nd: int) -> tuple[Tensor, bool]:
+    return (input.unsqueeze(0), True) if input.ndim == nd + 1 else (input, False)
+
+
+def _unbatch(out: Any, unbatched: bool) -> Any:
+    return out.squeeze(0) if unbatched else out
+
+
+# ------------------------------------------------------------------ max pooling
+def _lowest(dtype: np.dtype) -> Any:
+    return -np.inf if dtype.kind == "f" else np.iinfo(dtype).min
+
+
+def _argmax_positions(data: np.ndarray, kernel: tuple, stride: tuple, dilation: tuple, pairs: tuple,
+                      out: tuple) -> np.ndarray:
+    """For each window, the flat (per-plane) input position of its maximum: (N, C, *out) int64."""
+    values = windows(data, kernel, dilation, pairs, stride, _lowest(data.dtype))[_first(out)]
+    n, c, count, taps = data.shape[0], data.shape[1], math.prod(out), math.prod(kernel)
+    best = values.reshape(n, c, count, taps).argmax(axis=-1)  # NaN counts as the largest, as in torch
+    plane = np.arange(math.prod(data.shape[2:])).reshape((1, 1) + data.shape[2:])
+    positions = windows(plane, kernel, dilation, pairs, stride, -1)[_first(out)].reshape(count, taps)
+    return positions[np.arange(count), best].reshape((n, c) + out)
+
+
+def _pick(x: Tensor, positions: np.ndarray) -> Tensor:
+    """x's values at per-plane flat positions: a gather, whose gradient scatters back."""
+    n, c = x.shape[0], x.shape[1]
+    picked = gather_along(x.reshape(n, c, -1), 2, positions.reshape(n, c, -1))
+    return picked.reshape(positions.shape)
+
+
+def _check_pool_input(input: Tensor, nd: int, name: str) -> None:
+    if input.ndim not in (nd + 1, nd + 2) or 0 in input.shape[-nd - 1:]:
+        if nd == 1:
+            raise RuntimeError(f"{name}: Expected 2D or 3D (batch mode) tensor with optional 0 dim batch size "
+                               f"for input, but got:{list(input.shape)}")
+        if input.ndim in (3, 4):
+            raise RuntimeError(f"Expected 3D or 4D (batch mode) tensor with optional 0 dim batch size for input, "
+                               f"but got:{list(input.shape)}")
+        raise RuntimeError("non-empty 3D or 4D (batch mode) tensor expected for input")
+
+
+def max_pool(input: Tensor, kernel_size: Any, stride: Any, padding: Any, dilation: Any, ceil_mode: bool,
+             return_indices: bool, nd: int) -> Any:
+    name = f"max_pool{nd}d"
+    _check_pool_input(input, nd, name)
+    x, unbatched = _batched(input, nd)
+    kernel, stride, dilation, pairs, out = _geometry(x, kernel_size, stride, padding, dilation, ceil_mode, nd, name)
+    positions = _argmax_positions(x._data, kernel, stride, dilation, pairs, out)
+    result = rename(_pick(x, positions), "MaxPool2DWithIndicesBackward0" if nd == 2 else "SqueezeBackward1")
+    if not return_indices:
+        return _unbatch(result, unbatched)
+    return _unbatch(result, unbatched), _unbatch(Tensor._make(positions), unbatched)
+
+
+def max_pool1d(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any = 0, dilation: Any = 1,
+               ceil_mode: bool = False, return_indices: bool = False) -> Any:
+    """Max over each window of the last dim of (N, C, L) or (C, L)."""
+    return max_pool(input, kernel_size, stride, padding, dilation, ceil_mode, return_indices, 1)
+
+
+def max_pool2d(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any = 0, dilation: Any = 1,
+               ceil_mode: bool = False, return_indices: bool = False) -> Any:
+    """Max over each window of (N, C, H, W) or (C, H, W); padding counts as -inf."""
+    return max_pool(input, kernel_size, stride, padding, dilation, ceil_mode, return_indices, 2)
+
+
+def max_pool1d_with_indices(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any = 0,
+                            dilation: Any = 1, ceil_mode: bool = False, return_indices: bool = False) -> tuple:
+    return max_pool(input, kernel_size, stride, padding, dilation, ceil_mode, True, 1)
+
+
+def max_pool2d_with_indices(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any = 0,
+                            dilation: Any = 1, ceil_mode: bool = False, return_indices: bool = False) -> tuple:
+    return max_pool(input, kernel_size, stride, padding, dilation, ceil_mode, True, 2)
+
+
+# ------------------------------------------------------------------ average pooling
+def _divisor(sizes: tuple, kernel: tuple, stride: tuple, pad: tuple, out: tuple, include_pad: bool) -> np.ndarray:
+    """How many positions each window averages over, as an (*out) array (a product over dims)."""
+    total = np.ones(out)
+    for axis, (n, k, s, p, o) in enumerate(zip(sizes, kernel, stride, pad, out)):
+        start = np.arange(o) * s - p
+        end = np.minimum(start + k, n + p)  # the ceil_mode border beyond the padding never counts
+        count = end - start if include_pad else np.minimum(end, n) - np.maximum(start, 0)
+        total = total * count.reshape((-1,) + (1,) * (len(out) - axis - 1))
+    return total
+
+
+def avg_pool(input: Tensor, kernel_size: Any, stride: Any, padding: Any, ceil_mode: bool, count_include_pad: bool,
+             divisor_override: int | None, nd: int) -> Tensor:
+    name = f"avg_pool{nd}d"
+    if nd == 1 and input.ndim not in (2, 3):
+        raise RuntimeError(f"Expected 2 to 3 dimensions, but got {input.ndim}-dimensional tensor for argument #1 "
+                           f"'self' (while checking arguments for {name})")
+    if nd == 2 and input.ndim not in (3, 4):
+        raise IndexError(f"Dimension out of range (expected to be in range of [{-max(input.ndim, 1)}, "
+                         f"{max(input.ndim, 1) - 1}], but got -3)")
+    if not input.dtype.is_floating_point:
+        raise NotImplementedError(f"{name}: integer input ({input.dtype}) is not implemented here")
+    if divisor_override is not None and divisor_override == 0:
+        raise RuntimeError("divisor must be not zero")
+    x, unbatched = _batched(input, nd)
+    kernel, stride, _, pairs, out = _geometry(x, kernel_size, stride, padding, 1, ceil_mode, nd, name)
+    n, c = x.shape[0], x.shape[1]
+    cols = Im2Col.apply(x, kernel, (1,) * nd, pairs, stride)  # (N, C * K, L)
+    blocks = tuple((size + a + b - k) // s + 1 for size, (a, b), k, s in zip(x.shape[2:], pairs, kernel, stride))
+    summed = cols.reshape(n, c, math.prod(kernel), *blocks).sum(2)[_first(out)]
+    if divisor_override is not None:
+        divisor = np.full(out, float(divisor_override))
+    else:
+        divisor = _divisor(tuple(x.shape[2:]), kernel, stride, tuple(p for p, _ in pairs), out, count_include_pad)
+    result = summed / Tensor._make(divisor.astype(x._data.dtype))
+    return _unbatch(rename(result, "AvgPool2DBackward0" if nd == 2 else "SqueezeBackward1"), unbatched)
+
+
+def avg_pool1d(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any = 0, ceil_mode: bool = False,
+               count_include_pad: bool = True) -> Tensor:
+    """Mean over each window of the last dim of (N, C, L) or (C, L)."""
+    return avg_pool(input, kernel_size, stride, padding, ceil_mode, count_include_pad, None, 1)
+
+
+def avg_pool2d(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any = 0, ceil_mode: bool = False,
+               count_include_pad: bool = True, divisor_override: int | None = None) -> Tensor:
+    """Mean over each window of (N, C, H, W) or (C, H, W)."""
+    return avg_pool(input, kernel_size, stride, padding, ceil_mode, count_include_pad, divisor_override, 2)
+
+
+# ------------------------------------------------------------------ adaptive pooling
+def _adaptive_bounds(n: int, o: int) -> list:
+    """torch's windows for n inputs and o outputs: [floor(i n / o), ceil((i + 1) n / o))."""
+    return [((i * n) // o, -((-(i + 1) * n) // o)) for i in range(o)]
+
+
+def _adaptive_sizes(input: Tensor, output_size: Any, nd: int, name: str) -> tuple:
+    sizes = list(output_size) if isinstance(output_size, (list, tuple)) else [output_size] * nd
+    if len(sizes) != nd:
+        raise RuntimeError(f"{name}: output_size must be {nd}")
+    sizes = [input.shape[-nd + i] if s is None else int(s) for i, s in enumerate(sizes)]
+    if any(s < 0 for s in sizes):
+        raise RuntimeError(f"{name}: elements of output_size must be greater than or equal to 0 but received "
+                           f"{{{', '.join(map(str, sizes))}}}")
+    return tuple(sizes)
+
+
+def _check_adaptive_input(input: Tensor, nd: int, name: str) -> None:
+    if nd == 1 and input.ndim not in (2, 3):
+        raise RuntimeError(f"Expected 2 to 3 dimensions, but got {input.ndim}-dimensional tensor for argument #1 "
+                           f"'self' (while checking arguments for {name})")
+    if nd == 2 and input.ndim not in (3, 4):
+        raise RuntimeError(f"{name}(): Expected 3D or 4D tensor, but got: {list(input.shape)}")
+
+
+def _averaging_matrix(n: int, o: int, dtype: np.dtype) -> Tensor:
+    """(o, n): row i averages input window i."""
+    matrix = np.zeros((o, n), dtype)
+    for i, (start, end) in enumerate(_adaptive_bounds(n, o)):
+        matrix[i, start:end] = 1.0 / (end - start)
+    return Tensor._make(matrix)
+
+
+def adaptive_avg_pool(input: Tensor, output_size: Any, nd: int) -> Tensor:
+    name = f"adaptive_avg_pool{nd}d"
+    _check_adaptive_input(input, nd, name)
+    if not input.dtype.is_floating_point:
+        raise NotImplementedError(f"{name}: integer input ({input.dtype}) is not implemented here")
+    sizes = _adaptive_sizes(input, output_size, nd, name)
+    dtype = input._data.dtype
+    out = input @ _averaging_matrix(input.shape[-1], sizes[-1], dtype).t()  # the last dim
+    if nd == 2:
+        out = _averaging_matrix(input.shape[-2], sizes[0], dtype) @ out  # then the one before
+    return rename(out, "AdaptiveAvgPool2DBackward0" if nd == 2 else "SqueezeBackward1")
+
+
+def adaptive_avg_pool1d(input: Tensor, output_size: Any) -> Tensor:
+    return adaptive_avg_pool(input, output_size, 1)
+
+
+def adaptive_avg_pool2d(input: Tensor, output_size: Any) -> Tensor:
+    """Average (N, C, H, W) down (or up) to output_size; None in output_size keeps that dim."""
+    return adaptive_avg_pool(input, output_size, 2)
+
+
+def adaptive_max_pool(input: Tensor, output_size: Any, return_indices: bool, nd: int) -> Any:
+    name = f"adaptive_max_pool{nd}d"
+    _check_adaptive_input(input, nd, name)
+    sizes = _adaptive_sizes(input, output_size, nd, name)
+    x, unbatched = _batched(input, nd)
+    data, spatial = x._data, tuple(x.shape[2:])
+    positions = np.zeros(tuple(x.shape[:2]) + sizes, np.int64)
+    bounds = [_adaptive_bounds(n, o) for n, o in zip(spatial, sizes)]
+    for out_index in np.ndindex(*sizes):  # one small argmax per output position
+        box = [bounds[d][i] for d, i in enumerate(out_index)]
+        window = data[(slice(None), slice(None)) + tuple(slice(a, b) for a, b in box)]
+        local = np.unravel_index(window.reshape(window.shape[:2] + (-1,)).argmax(-1), window.shape[2:])
+        positions[(slice(None), slice(None)) + out_index] = np.ravel_multi_index(
+            tuple(a + loc for (a, _), loc in zip(box, local)), spatial)
+    result = rename(_pick(x, positions), "AdaptiveMaxPool2DBackward0" if nd == 2 else "SqueezeBackward1")
+    if not return_indices:
+        return _unbatch(result, unbatched)
+    return _unbatch(result, unbatched), _unbatch(Tensor._make(positions), unbatched)
+
+
+def adaptive_max_pool1d(input: Tensor, output_size: Any, return_indices: bool = False) -> Any:
+    return adaptive_max_pool(input, output_size, return_indices, 1)
+
+
+def adaptive_max_pool2d(input: Tensor, output_size: Any, return_indices: bool = False) -> Any:
+    """Max of (N, C, H, W) over output_size adaptive windows (torch's floor/ceil bounds)."""
+    return adaptive_max_pool(input, output_size, return_indices, 2)
+
+
+def adaptive_max_pool1d_with_indices(input: Tensor, output_size: Any, return_indices: bool = False) -> tuple:
+    return adaptive_max_pool(input, output_size, True, 1)
+
+
+def adaptive_max_pool2d_with_indices(input: Tensor, output_size: Any, return_indices: bool = False) -> tuple:
+    return adaptive_max_pool(input, output_size, True, 2)
+
+
+# ------------------------------------------------------------------ power-average pooling
+def lp_pool(input: Tensor, norm_type: float, kernel_size: Any, stride: Any, ceil_mode: bool, nd: int) -> Tensor:
+    kernel = _tuple(kernel_size, nd, "kernel_size", f"avg_pool{nd}d")
+    pooled = avg_pool(input.pow(norm_type), kernel_size, stride, 0, ceil_mode, True, None, nd)
+    # sign(out) * relu(|out|) is out itself, but gives zero (not NaN) gradients where out is 0
+    return (pooled.sign() * _F.relu(pooled.abs())).mul(math.prod(kernel)).pow(1.0 / norm_type)
+
+
+def lp_pool1d(input: Tensor, norm_type: float, kernel_size: int, stride: Any = None, ceil_mode: bool = False) -> Tensor:
+    """(sum over each window of x^p) ^ (1/p): p = inf would be max pooling, p = 1 sum pooling."""
+    return lp_pool(input, norm_type, kernel_size, stride, ceil_mode, 1)
+
+
+def lp_pool2d(input: Tensor, norm_type: float, kernel_size: Any, stride: Any = None, ceil_mode: bool = False) -> Tensor:
+    return lp_pool(input, norm_type, kernel_size, stride, ceil_mode, 2)
+
+
+# ------------------------------------------------------------------ max_unpool
+def unpool_output_size(input: Tensor, kernel: tuple, stride: tuple, pad: tuple, output_size: Any) -> tuple:
+    nd = len(kernel)
+    default = tuple((n - 1) * s + k - 2 * p for n, k, s, p in zip(input.shape[-nd:], kernel, stride, pad))
+    if output_size is None:
+        return default
+    wanted = list(output_size)
+    if len(wanted) == nd + 2:
+        wanted = wanted[2:]
+    if len(wanted) != nd:
+        raise ValueError(f"output_size should be a sequence containing {nd} or {nd + 2} elements, but it has a "
+                         f"length of '{len(wanted)}'")
+    for d in range(nd):
+        low, high = default[d] - stride[d], default[d] + stride[d]
+        if not low < wanted[d] < high:
+            raise ValueError(f'invalid output_size "{tuple(wanted)}" (dim {d} must be between {low} and {high})')
+    return tuple(int(w) for w in wanted)
+
+
+def max_unpool(input: Tensor, indices: Tensor, kernel_size: Any, stride: Any, padding: Any, output_size: Any,
+               nd: int) -> Tensor:
+    """Put each value at its `indices` position (per plane) in a zero tensor: a partial inverse of max_pool."""
+    name = f"max_unpool{nd}d"
+    kernel = _tuple(kernel_size, nd, "kernel_size", name)
+    stride = kernel if stride is None else _tuple(stride, nd, "stride", name)
+    pad = _tuple(padding, nd, "padding", name)
+    if indices.dtype.name != "int64":
+        raise RuntimeError(f"elements in indices should be type int64 but got: {indices.dtype._legacy}")
+    if tuple(indices.shape) != tuple(input.shape):
+        raise RuntimeError(f"Expected shape of indices to be same as that of the input tensor ({list(input.shape)}) "
+                           f"but got indices tensor with shape: {list(indices.shape)}")
+    x, unbatched = _batched(input, nd)
+    size = unpool_output_size(x, kernel, stride, pad, output_size)
+    n, c = x.shape[0], x.shape[1]
+    flat = indices._data.reshape(n, c, -1)
+    if flat.size and (flat.min() < 0 or flat.max() >= math.prod(size)):
+        raise RuntimeError(f"Found an invalid max index: {int(flat.max() if flat.max() >= 0 else flat.min())} "
+                           f"(output volumes are of size {'x'.join(map(str, size))}")
+    zeros = Tensor._make(np.zeros((n, c, math.prod(size)), x._data.dtype))
+    out = scatter(zeros, 2, Tensor._make(flat), x.reshape(n, c, -1)).reshape(n, c, *size)
+    return _unbatch(rename(out, "MaxUnpool2DBackward0" if nd == 2 else "SqueezeBackward1"), unbatched)
+
+
+def max_unpool1d(input: Tensor, indices: Tensor, kernel_size: Any, stride: Any = None, padding: Any = 0,
+                 output_size: Any = None) -> Tensor:
+    return max_unpool(input, indices, kernel_size, stride, padding, output_size, 1)
+
+
+def max_unpool2d(input: Tensor, indices: Tensor, kernel_size: Any, stride: Any = None, padding: Any = 0,
+                 output_size: Any = None) -> Tensor:
+    return max_unpool(input, indices, kernel_size, stride, padding, output_size, 2)

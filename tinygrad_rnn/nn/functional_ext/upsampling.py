@@ -1,0 +1,233 @@
+"""F.interpolate (nearest, nearest-exact, linear / bilinear / trilinear, area), F.pixel_shuffle
+and F.pixel_unshuffle.
+
+Interpolation is separable: each spatial dim is resized on its own, one after the other. Along
+one dim, output position i reads
+    nearest:  input floor(i * scale)                      (one gather)
+    linear:   (1 - t) * input[j] + t * input[j + 1]       (two gathers and a weighted sum)
+with scale = in / out (or 1 / scale_factor when one is given), and for linear the source
+coordinate j + t = scale * (i + 0.5) - 0.5 (clamped at 0), or i * (in - 1) / (out - 1) with
+align_corners=True. The index arithmetic uses torch's precision (float32 for nearest, the input's
+float type for linear), so the same positions and weights come out. Gradients are the gathers'.
+"""
+from __future__ import annotations
+
+import math
+import warnings
+from typing import Any
+
+import numpy as np
+
+from ...autograd.function import rename
+from ...tensor import Tensor
+from .pooling import adaptive_avg_pool
+
+_LINEAR = {"linear": 1, "bilinear": 2, "trilinear": 3}
+_LETTERS = ("D", "H", "W")
+
+
+def _output_sizes(input: Tensor, size: Any, scale_factor: Any, recompute_scale_factor: bool | None,
+                  mode: str) -> tuple[list, list | None]:
+    """torch's rules: exactly one of size and scale_factor; with a scale_factor the size is
+    floor(in * scale) and the kernel keeps using 1/scale unless recompute_scale_factor."""
+    nd = input.ndim - 2
+    if size is not None and scale_factor is not None:
+        raise ValueError("only one of size or scale_factor should be defined")
+    if size is not None:
+        if isinstance(size, (list, tuple)):
+            if len(size) != nd:
+                raise ValueError(
+                    "Input and output must have the same number of spatial dimensions, but got input with spatial "
+                    f"dimensions of {list(input.shape[2:])} and output size of {size}. Please provide input tensor "
+                    "in (N, C, d1, d2, ...,dK) format and output size in (o1, o2, ...,oK) format.")
+            return [int(s) for s in size], None
+        return [int(size)] * nd, None
+    if scale_factor is None:
+        raise ValueError("either size or scale_factor should be defined")
+    if isinstance(scale_factor, (list, tuple)):
+        if len(scale_factor) != nd:
+            raise ValueError(
+                "Input and scale_factor must have the same number of spatial dimensions, but got input with spatial "
+                f"dimensions of {list(input.shape[2:])} and scale_factor of shape {scale_factor}. Please provide "
+                "input tensor in (N, C, d1, d2, ...,dK) format and scale_factor in (s1, s2, ...,sK) format.")
+        scales = [float(s) for s in scale_factor]
+    else:
+        scales = [float(scale_factor)] * nd
+    sizes = [math.floor(n * s) for n, s in zip(input.shape[2:], scales)]
+    return sizes, None if (recompute_scale_factor or mode == "area") else scales
+
+
+def _check_sizes(input: Tensor, sizes: list) -> None:
+    spatial = list(input.shape[2:])
+    if all(n > 0 for n in spatial) and all(o > 0 for o in sizes):
+        return
+    letters = _LETTERS[-len(sizes):]
+    shown = lambda values: ", ".join(f"{c}: {v}" for c, v in zip(letters, values))  # noqa: E731
+    raise RuntimeError(f"Input and output sizes should be greater than 0, but got input ({shown(spatial)}) "
+                       f"and output ({shown(sizes)})")
+
+
+# ------------------------------------------------------------------ source positions along one dim
+def nearest_source(n: int, o: int, scale: float | None, exact: bool) -> np.ndarray:
+    """The input index each of o outputs copies (torch's float32 arithmetic)."""
+    dst = np.arange(o)
+    if not exact and o == n:
+        return dst
+    if not exact and o == 2 * n:
+        return dst >> 1
+    step = np.float32(1.0 / scale) if scale is not None and scale > 0 else np.float32(n) / np.float32(o)
+    if exact:
+        src = np.floor(((dst + 0.5) * np.float64(step)).astype(np.float32))
+    else:
+        src = np.floor(dst.astype(np.float32) * step)
+    return np.minimum(src.astype(np.int64), n - 1)
+
+
+def linear_source(n: int, o: int, scale: float | None, align_corners: bool, dtype: np.dtype) -> tuple:
+    """(j, j + 1 or j at the end, weight of the second): torch's computation in `dtype`."""
+    kind = np.float64 if dtype == np.float64 else np.float32
+    if align_corners:
+        step = kind(n - 1) / kind(o - 1) if o > 1 else kind(0)
+        real = kind(step) * np.arange(o).astype(kind)
+    else:
+        step = kind(1.0 / scale) if scale is not None and scale > 0 else kind(n) / kind(o)
+        real = np.maximum(step * (np.arange(o).astype(kind) + kind(0.5)) - kind(0.5), kind(0))
+    first = np.minimum(real.astype(np.int64), n - 1)
+    second = np.where(first < n - 1, first + 1, first)
+    weight = np.clip(real - first.astype(kind), 0, 1).astype(dtype)
+    return first, second, weight
+
+
+def _along(x: Tensor, axis: int, index: np.ndarray) -> Tensor:
+    return x.index_select(axis, Tensor._make(index))
+
+
+def _weights(weight: np.ndarray, axis: int, ndim: int) -> Tensor:
+    return Tensor._make(weight.reshape((-1,) + (1,) * (ndim - axis - 1)))
+
+
+# ------------------------------------------------------------------ interpolate
+def interpolate(input: Tensor, size: Any = None, scale_factor: Any = None, mode: str = "nearest",
+                align_corners: bool | None = None, recompute_scale_factor: bool | None = None,
+                antialias: bool = False) -> Tensor:
+    """Resize the spatial dims of (N, C, *spatial) input (1 to 3 of them) to `size` or by `scale_factor`."""
+    if mode in ("nearest", "area", "nearest-exact"):
+        if align_corners is not None:
+            raise ValueError("align_corners option can only be set with the interpolating modes: "
+                             "linear | bilinear | bicubic | trilinear")
+    elif align_corners is None:
+        align_corners = False
+    if recompute_scale_factor and size is not None:
+        raise ValueError("recompute_scale_factor is not meaningful with an explicit size.")
+    sizes, scales = _output_sizes(input, size, scale_factor, recompute_scale_factor, mode)
+    if antialias and not (mode in ("bilinear", "bicubic", "lanczos") and input.ndim == 4):
+        raise ValueError("Anti-alias option is restricted to bilinear, bicubic, and lanczos modes and requires a "
+                         "4-D tensor as input")
+    if antialias or mode in ("bicubic", "lanczos"):
+        raise NotImplementedError(f"interpolate: mode={mode!r}" + (" with antialias=True" if antialias else "") +
+                                  " is not implemented in tinygrad_rnn")
+    _check_mode(input, mode)
+    _check_sizes(input, sizes)
+    if mode == "area":
+        if input.ndim == 5:
+            raise NotImplementedError("interpolate: mode='area' of 5-D input (adaptive_avg_pool3d) is not "
+                                      "implemented in tinygrad_rnn")
+        return adaptive_avg_pool(input, sizes, input.ndim - 2)
+    if mode in _LINEAR:
+        return _linear(input, sizes, scales, bool(align_corners))
+    return _nearest(input, sizes, scales, exact=mode == "nearest-exact")
+
+
+def _check_mode(input: Tensor, mode: str) -> None:
+    modes = ("nearest", "nearest-exact", "area") + tuple(_LINEAR)
+    if mode in modes and input.ndim in (3, 4, 5):
+        needs = _LINEAR.get(mode)
+        if needs is None or needs == input.ndim - 2:
+            return
+        raise NotImplementedError(f"Got {input.ndim}D input, but {mode} mode needs {needs + 2}D input")
+    raise NotImplementedError(
+        f"Input Error: Only 3D, 4D and 5D input Tensors supported (got {input.ndim}D) for the modes: nearest | "
+        f"linear | bilinear | bicubic | trilinear | lanczos | area | nearest-exact (got {mode})")
+
+
+def _nearest(input: Tensor, sizes: list, scales: list | None, exact: bool) -> Tensor:
+    out = input
+    for d, o in enumerate(sizes):
+        axis = 2 + d
+        scale = None if scales is None else scales[d]
+        out = _along(out, axis, nearest_source(input.shape[axis], o, scale, exact))
+    nd = len(sizes)
+    return rename(out, f"UpsampleNearestExact{nd}DBackward0" if exact else f"UpsampleNearest{nd}DBackward0")
+
+
+def _linear(input: Tensor, sizes: list, scales: list | None, align_corners: bool) -> Tensor:
+    out = input
+    for d, o in enumerate(sizes):
+        axis = 2 + d
+        scale = None if scales is None else scales[d]
+        first, second, weight = linear_source(input.shape[axis], o, scale, align_corners, input._data.dtype)
+        t = _weights(weight, axis, input.ndim)
+        out = _along(out, axis, first) * (1 - t) + _along(out, axis, second) * t
+    names = {1: "UpsampleLinear1DBackward0", 2: "UpsampleBilinear2DBackward0", 3: "UpsampleTrilinear3DBackward0"}
+    return rename(out, names[len(sizes)])
+
+
+def _deprecated(name: str) -> None:
+    warnings.warn(f"`nn.functional.{name}` is deprecated. Use `nn.functional.interpolate` instead.", stacklevel=3)
+
+
+def upsample(input: Tensor, size: Any = None, scale_factor: Any = None, mode: str = "nearest",
+             align_corners: bool | None = None) -> Tensor:
+    """The deprecated alias of interpolate."""
+    _deprecated("upsample")
+    return interpolate(input, size, scale_factor, mode, align_corners)
+
+
+def upsample_nearest(input: Tensor, size: Any = None, scale_factor: Any = None) -> Tensor:
+    _deprecated("upsample_nearest")
+    return interpolate(input, size, scale_factor, mode="nearest")
+
+
+def upsample_bilinear(input: Tensor, size: Any = None, scale_factor: Any = None) -> Tensor:
+    _deprecated("upsample_bilinear")
+    return interpolate(input, size, scale_factor, mode="bilinear", align_corners=True)
+
+
+# ------------------------------------------------------------------ pixel shuffle
+def pixel_shuffle(input: Tensor, upscale_factor: int) -> Tensor:
+    """(*, C r^2, H, W) -> (*, C, H r, W r): each group of r^2 channels becomes an r x r block."""
+    r = upscale_factor
+    if input.ndim < 3:
+        raise RuntimeError(f"pixel_shuffle expects input to have at least 3 dimensions, but got input with "
+                           f"{input.ndim} dimension(s)")
+    if r <= 0:
+        raise RuntimeError(f"pixel_shuffle expects a positive upscale_factor, but got {r}")
+    *lead, c, h, w = input.shape
+    if c % (r * r):
+        raise RuntimeError(f"pixel_shuffle expects its input's 'channel' dimension to be divisible by the square of "
+                           f"upscale_factor, but input.size(-3)={c} is not divisible by {r * r}")
+    k = len(lead)
+    blocks = input.reshape(*lead, c // (r * r), r, r, h, w)
+    moved = blocks.permute(*range(k), k, k + 3, k + 1, k + 4, k + 2)  # (*, C, H, r, W, r)
+    return rename(moved.reshape(*lead, c // (r * r), h * r, w * r), "PixelShuffleBackward0")
+
+
+def pixel_unshuffle(input: Tensor, downscale_factor: int) -> Tensor:
+    """(*, C, H r, W r) -> (*, C r^2, H, W): the inverse of pixel_shuffle."""
+    r = downscale_factor
+    if input.ndim < 3:
+        raise RuntimeError(f"pixel_unshuffle expects input to have at least 3 dimensions, but got input with "
+                           f"{input.ndim} dimension(s)")
+    if r <= 0:
+        raise RuntimeError(f"pixel_unshuffle expects a positive downscale_factor, but got {r}")
+    *lead, c, h, w = input.shape
+    if h % r:
+        raise RuntimeError(f"pixel_unshuffle expects height to be divisible by downscale_factor, but input.size(-2)={h}"
+                           f" is not divisible by {r}")
+    if w % r:
+        raise RuntimeError(f"pixel_unshuffle expects width to be divisible by downscale_factor, but input.size(-1)={w}"
+                           f" is not divisible by {r}")
+    k = len(lead)
+    blocks = input.reshape(*lead, c, h // r, r, w // r, r)
+    moved = blocks.permute(*range(k), k, k + 2, k + 4, k + 1, k + 3)  # (*, C, r, r, H, W)
+    return rename(moved.reshape(*lead, c * r * r, h // r, w // r), "PixelUnshuffleBackward0")

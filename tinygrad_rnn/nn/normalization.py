@@ -1,0 +1,158 @@
+"""Normalisation layers: GroupNorm, InstanceNorm1d/2d, LocalResponseNorm, RMSNorm, BatchNorm2d.
+
+Parameters start as torch's do (weight ones, bias zeros; no random draws), buffers too
+(running_mean zeros, running_var ones, num_batches_tracked 0), so state_dicts load both ways.
+"""
+from __future__ import annotations
+
+import warnings
+from typing import Any
+
+from .. import creation
+from ..autograd.function import rename
+from ..tensor import Tensor
+from .functional_ext import normalization as N
+from .layers import BatchNorm1d, _empty
+from .module import Module
+from .parameter import Parameter
+
+
+def _ones(shape: tuple, device: Any, dtype: Any) -> Parameter:
+    return Parameter(_empty(shape, device, dtype).fill_(1.0))
+
+
+def _zeros(shape: tuple, device: Any, dtype: Any) -> Parameter:
+    return Parameter(_empty(shape, device, dtype).fill_(0.0))
+
+
+class GroupNorm(Module):
+    """Normalise (N, C, *) input over groups of C / num_groups channels, then scale and shift each channel."""
+
+    def __init__(self, num_groups: int, num_channels: int, eps: float = 1e-5, affine: bool = True,
+                 device: Any = None, dtype: Any = None, *, bias: bool = True) -> None:
+        super().__init__()
+        if num_channels % num_groups != 0:
+            raise ValueError(f"num_channels ({num_channels}) must be divisible by num_groups ({num_groups})")
+        self.num_groups, self.num_channels, self.eps, self.affine = num_groups, num_channels, eps, affine
+        self.weight = _ones((num_channels,), device, dtype) if affine else None
+        self.bias = _zeros((num_channels,), device, dtype) if affine and bias else None
+
+    def forward(self, input: Tensor) -> Tensor:
+        return N.group_norm(input, self.num_groups, self.weight, self.bias, self.eps)
+
+    def extra_repr(self) -> str:
+        return (f"{self.num_groups}, {self.num_channels}, eps={self.eps}, affine={self.affine}, "
+                f"bias={self.bias is not None}")
+
+
+class _InstanceNorm(Module):
+    """Normalise each channel of each sample over its positions; unbatched input has one dim less."""
+
+    _nd = 1
+
+    def __init__(self, num_features: int, eps: float = 1e-5, momentum: float | None = 0.1, affine: bool = False,
+                 track_running_stats: bool = False, device: Any = None, dtype: Any = None, *,
+                 bias: bool = True) -> None:
+        super().__init__()
+        self.num_features, self.eps, self.momentum = num_features, eps, momentum
+        self.affine, self.track_running_stats = affine, track_running_stats
+        self.weight = _ones((num_features,), device, dtype) if affine else None
+        self.bias = _zeros((num_features,), device, dtype) if affine and bias else None
+        if track_running_stats:
+            self.register_buffer("running_mean", _empty((num_features,), device, dtype).fill_(0.0))
+            self.register_buffer("running_var", _empty((num_features,), device, dtype).fill_(1.0))
+            self.register_buffer("num_batches_tracked", creation.tensor(0))
+        else:
+            self.running_mean = self.running_var = self.num_batches_tracked = None
+
+    def _check_channels(self, input: Tensor) -> None:
+        feature_dim = input.ndim - (self._nd + 1)
+        if input.shape[feature_dim] == self.num_features:
+            return
+        if self.affine:
+            raise ValueError(f"expected input's size at dim={feature_dim} to match num_features "
+                             f"({self.num_features}), but got: {input.shape[feature_dim]}.")
+        warnings.warn(f"input's size at dim={feature_dim} does not match num_features. You can silence this warning "
+                      "by not passing in num_features, which is not used because affine=False", stacklevel=3)
+
+    def forward(self, input: Tensor) -> Tensor:
+        if input.ndim not in (self._nd + 1, self._nd + 2):
+            raise ValueError(f"expected {self._nd + 1}D or {self._nd + 2}D input (got {input.ndim}D input)")
+        self._check_channels(input)
+        unbatched = input.ndim == self._nd + 1
+        x = input.unsqueeze(0) if unbatched else input
+        out = N.instance_norm(x, self.running_mean, self.running_var, self.weight, self.bias,
+                              self.training or not self.track_running_stats,
+                              self.momentum if self.momentum is not None else 0.0, self.eps)
+        return out.squeeze(0) if unbatched else out
+
+    def extra_repr(self) -> str:
+        return (f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, affine={self.affine}, "
+                f"bias={self.bias is not None}, track_running_stats={self.track_running_stats}")
+
+
+class InstanceNorm1d(_InstanceNorm):
+    """Instance normalisation of (N, C, L) or (C, L) input."""
+
+    _nd = 1
+
+
+class InstanceNorm2d(_InstanceNorm):
+    """Instance normalisation of (N, C, H, W) or (C, H, W) input."""
+
+    _nd = 2
+
+
+class LocalResponseNorm(Module):
+    """Divide by (k + alpha * mean of squares over `size` neighbouring channels)^beta (AlexNet)."""
+
+    def __init__(self, size: int, alpha: float = 1e-4, beta: float = 0.75, k: float = 1.0) -> None:
+        super().__init__()
+        self.size, self.alpha, self.beta, self.k = size, alpha, beta, k
+
+    def forward(self, input: Tensor) -> Tensor:
+        return N.local_response_norm(input, self.size, self.alpha, self.beta, self.k)
+
+    def extra_repr(self) -> str:
+        return f"{self.size}, alpha={self.alpha}, beta={self.beta}, k={self.k}"
+
+
+class RMSNorm(Module):
+    """x / sqrt(mean(x^2) + eps) over the last dims (`normalized_shape`), times `weight` (ones)."""
+
+    def __init__(self, normalized_shape: Any, eps: float | None = None, elementwise_affine: bool = True,
+                 device: Any = None, dtype: Any = None) -> None:
+        super().__init__()
+        shape = (normalized_shape,) if isinstance(normalized_shape, int) else tuple(normalized_shape)
+        self.normalized_shape, self.eps, self.elementwise_affine = shape, eps, elementwise_affine
+        if elementwise_affine:
+            self.weight = _ones(shape, device, dtype)
+        else:
+            self.register_parameter("weight", None)
+
+    def forward(self, x: Tensor) -> Tensor:
+        return N.rms_norm(x, self.normalized_shape, self.weight, self.eps)
+
+    def extra_repr(self) -> str:
+        return f"{self.normalized_shape}, eps={self.eps}, elementwise_affine={self.elementwise_affine}"
+
+
+class BatchNorm2d(BatchNorm1d):
+    """BatchNorm1d's statistics over (N, H, W) for each channel of (N, C, H, W) input.
+
+    The positions of a channel are pooled exactly as BatchNorm1d pools the L of (N, C, L), so
+    forward runs it on the input viewed as (N, C, H * W)."""
+
+    def __init__(self, num_features: int, eps: float = 1e-5, momentum: float | None = 0.1, affine: bool = True,
+                 track_running_stats: bool = True, device: Any = None, dtype: Any = None, *,
+                 bias: bool = True) -> None:
+        super().__init__(num_features, eps, momentum, affine, track_running_stats, device, dtype, bias)
+
+    def forward(self, input: Tensor) -> Tensor:
+        if input.ndim != 4:
+            raise ValueError(f"expected 4D input (got {input.ndim}D input)")
+        if self.training and input.numel() // max(input.shape[1], 1) <= 1:
+            raise ValueError(f"Expected more than 1 value per channel when training, got input size "
+                             f"torch.Size({list(input.shape)})")
+        out = super().forward(input.flatten(2))
+        return rename(out.reshape(input.shape), "NativeBatchNormBackward0")
