@@ -20,7 +20,8 @@ from ..kernels.gru import fused_gru_direction
 from ..ops.shape import stack
 from ..tensor import Tensor
 from .lstm import check_cell_forward, valid_rows
-from .rnn_base import RNNBase, RNNCellBase
+from .rnn_base import RNNBase, RNNCellBase, takes_arguments_of
+from .utils.rnn import PackedSequence
 
 
 def gru_cell_step(x: Tensor, h: Tensor, w_ih: Tensor, w_hh: Tensor, b_ih: Tensor | None,
@@ -57,6 +58,12 @@ def run_gru_direction(x: Tensor, h0: Tensor, w_ih: Tensor, w_hh: Tensor, b_ih: T
 
 
 # ---------------------------------------------------------------------------- modules
+def _gru_arguments(self, input_size: int, hidden_size: int, num_layers: int = 1, bias: bool = True,
+                   batch_first: bool = False, dropout: float = 0.0, bidirectional: bool = False, device: Any = None,
+                   dtype: Any = None) -> None:
+    """nn.GRU's parameters as torch documents them (GRU.__init__ binds them as torch does)."""
+
+
 class GRU(RNNBase):
     """`GRU(input_size, hidden_size, num_layers=1, bias=True, batch_first=False, dropout=0.0,
     bidirectional=False, device=None, dtype=None)`; forward(input, hx=None) returns `(output, h_n)`.
@@ -73,12 +80,14 @@ class GRU(RNNBase):
 
     _name_in_errors = "GRU"
 
+    @takes_arguments_of(_gru_arguments)
     def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # torch's argument handling: everything but proj_size goes to RNNBase as is.
         if "proj_size" in kwargs:
             raise ValueError("proj_size argument is only supported for LSTM, not RNN or GRU")
         super().__init__("GRU", *args, **kwargs)
 
-    def forward(self, input: Any, hx: Tensor | None = None) -> tuple:
+    def forward(self, input: Tensor | PackedSequence, hx: Tensor | None = None) -> tuple[Any, Tensor]:
         """`(output, h_n)`; see the class docstring for shapes."""
         return super().forward(input, hx)
 
@@ -101,6 +110,7 @@ class GRUCell(RNNCellBase):
         super().__init__(input_size, hidden_size, bias, num_chunks=3, device=device, dtype=dtype)
 
     def forward(self, input: Tensor, hx: Tensor | None = None) -> Tensor:
+        """h' for input `(N, H_in)` or `(H_in,)`; hx `(N, H)` / `(H,)` or None for zeros."""
         x, h, batched = self._batched(input, hx, "GRUCell")
         check_cell_forward(self, x, (h,))
         h_next = gru_cell_step(x, h, self.weight_ih, self.weight_hh, self.bias_ih, self.bias_hh)

@@ -21,7 +21,8 @@ from ..creation import zeros
 from ..kernels.lstm import fused_lstm_direction
 from ..ops.shape import stack
 from ..tensor import Tensor
-from .rnn_base import RNNBase, RNNCellBase
+from .rnn_base import RNNBase, RNNCellBase, takes_arguments_of
+from .utils.rnn import PackedSequence
 
 
 def lstm_cell_step(x: Tensor, h: Tensor, c: Tensor, w_ih: Tensor, w_hh: Tensor, b_ih: Tensor | None,
@@ -70,6 +71,12 @@ def run_lstm_direction(x: Tensor, h0: Tensor, c0: Tensor, w_ih: Tensor, w_hh: Te
 
 
 # ---------------------------------------------------------------------------- modules
+def _lstm_arguments(self, input_size: int, hidden_size: int, num_layers: int = 1, bias: bool = True,
+                    batch_first: bool = False, dropout: float = 0.0, bidirectional: bool = False, proj_size: int = 0,
+                    device: Any = None, dtype: Any = None) -> None:
+    """nn.LSTM's parameters as torch documents them (LSTM.__init__ binds them as torch does)."""
+
+
 class LSTM(RNNBase):
     """`LSTM(input_size, hidden_size, num_layers=1, bias=True, batch_first=False, dropout=0.0,
     bidirectional=False, proj_size=0, device=None, dtype=None)`.
@@ -89,10 +96,13 @@ class LSTM(RNNBase):
 
     _name_in_errors = "LSTM"
 
+    @takes_arguments_of(_lstm_arguments)
     def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # Everything goes to RNNBase as is, so a wrong argument is reported as torch reports it.
         super().__init__("LSTM", *args, **kwargs)
 
-    def forward(self, input: Any, hx: Any = None) -> tuple:
+    def forward(self, input: Tensor | PackedSequence,
+                hx: tuple[Tensor, Tensor] | None = None) -> tuple[Any, tuple[Tensor, Tensor]]:
         """`(output, (h_n, c_n))`; see the class docstring for shapes."""
         return super().forward(input, hx)
 
@@ -150,7 +160,8 @@ class LSTMCell(RNNCellBase):
                  dtype: Any = None) -> None:
         super().__init__(input_size, hidden_size, bias, num_chunks=4, device=device, dtype=dtype)
 
-    def forward(self, input: Tensor, hx: Any = None) -> tuple[Tensor, Tensor]:
+    def forward(self, input: Tensor, hx: tuple[Tensor, Tensor] | None = None) -> tuple[Tensor, Tensor]:
+        """`(h', c')` for input `(N, H_in)` or `(H_in,)`; hx `(h, c)` or None for zeros."""
         if input.dim() not in (1, 2):
             raise ValueError(f"LSTMCell: Expected input to be 1D or 2D, got {input.dim()}D instead")
         if hx is not None:

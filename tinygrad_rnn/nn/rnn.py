@@ -28,7 +28,8 @@ from ..kernels.rnn_stack import FusedRNNStack
 from ..ops.pointwise import relu, tanh, where
 from ..ops.shape import cat, stack
 from ..tensor import Tensor
-from .rnn_base import DirectionWeights, RNNBase, RNNCellBase
+from .rnn_base import DirectionWeights, RNNBase, RNNCellBase, takes_arguments_of
+from .utils.rnn import PackedSequence
 
 ACTIVATIONS = {"tanh": tanh, "relu": relu}
 
@@ -93,6 +94,12 @@ def run_stack(x: Tensor, h0: Tensor | None, nonlinearity: str, num_layers: int, 
     return x, stack(finals)
 
 
+def _rnn_arguments(self, input_size: int, hidden_size: int, num_layers: int = 1, nonlinearity: str = "tanh",
+                   bias: bool = True, batch_first: bool = False, dropout: float = 0.0, bidirectional: bool = False,
+                   device: Any = None, dtype: Any = None) -> None:
+    """nn.RNN's parameters as torch documents them (RNN.__init__ binds them as torch does)."""
+
+
 class RNN(RNNBase):
     """`RNN(input_size, hidden_size, num_layers=1, nonlinearity='tanh', bias=True, batch_first=False,
     dropout=0.0, bidirectional=False, device=None, dtype=None)`; forward returns `(output, h_n)`.
@@ -104,6 +111,7 @@ class RNN(RNNBase):
 
     _rank_error = "{name}: Expected input to be 2D or 3D, got {dim}D tensor instead"  # RNN's says "tensor"
 
+    @takes_arguments_of(_rnn_arguments)
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         # torch's argument handling: args[3] is the nonlinearity, the rest goes to RNNBase as is
         # (so a wrong argument is reported as `RNNBase.__init__() ...`, as torch does).
@@ -122,8 +130,8 @@ class RNN(RNNBase):
             raise ValueError(f"Unknown nonlinearity '{self.nonlinearity}'. Select from 'tanh' or 'relu'.")
         super().__init__(mode, *args, **kwargs)
 
-    def forward(self, input: Tensor, hx: Tensor | None = None) -> tuple[Tensor, Tensor]:
-        """`(output, h_n)`; see the class docstring for shapes."""
+    def forward(self, input: Tensor | PackedSequence, hx: Tensor | None = None) -> tuple[Any, Tensor]:
+        """`(output, h_n)`; see the class docstring for shapes (a PackedSequence gives a PackedSequence)."""
         return super().forward(input, hx)
 
     def _run_layers(self, x: Tensor, state: tuple | None, lengths: np.ndarray | None = None) -> tuple:
@@ -158,6 +166,7 @@ class RNNCell(RNNCellBase):
         self.nonlinearity = nonlinearity
 
     def forward(self, input: Tensor, hx: Tensor | None = None) -> Tensor:
+        """h' for input `(N, H_in)` or `(H_in,)`; hx `(N, H)` / `(H,)` or None for zeros."""
         x, h, batched = self._batched(input, hx, "RNNCell")
         if self.nonlinearity not in ACTIVATIONS:
             raise RuntimeError(f"Unknown nonlinearity: {self.nonlinearity}")

@@ -15,10 +15,12 @@ tuple of tensors: `(h,)` for RNN and GRU, `(h, c)` for LSTM.
 """
 from __future__ import annotations
 
+import inspect
 import math
 import numbers
 import warnings
-from typing import Any, NamedTuple
+from collections.abc import Callable
+from typing import Any, NamedTuple, ParamSpec, TypeVar
 
 import numpy as np
 
@@ -33,6 +35,27 @@ from .parameter import Parameter
 from .utils.rnn import PackedSequence, lengths_from_batch_sizes, packed_to_padded, padded_to_packed
 
 GATES = {"RNN_TANH": 1, "RNN_RELU": 1, "GRU": 3, "LSTM": 4}  # rows of W_ih per hidden unit
+
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def takes_arguments_of(declared: Callable[P, R]) -> Callable[[Callable[..., R]], Callable[P, R]]:
+    """Show `declared`'s parameters (names, types, defaults) as the signature of an `*args, **kwargs` method.
+
+    torch's RNN, LSTM and GRU bind their arguments by hand (RNN takes `args[3]` as the nonlinearity
+    and hands the rest to RNNBase), so their argument errors name `RNNBase.__init__()`. Our
+    constructors do the same, and this decorator gives `help()`, `inspect.signature` and type
+    checkers the documented parameters all the same.
+    """
+
+    def attach(method: Callable[..., R]) -> Callable[P, R]:
+        method.__signature__ = inspect.signature(declared)  # type: ignore[attr-defined]
+        method.__annotations__ = dict(declared.__annotations__)
+        return method  # type: ignore[return-value]
+
+    return attach
 
 
 class DirectionWeights(NamedTuple):
@@ -180,7 +203,7 @@ class RNNBase(Module):
         return text
 
     # ------------------------------------------------------------ forward
-    def forward(self, input: Tensor, hx: Any = None) -> tuple:
+    def forward(self, input: Tensor | PackedSequence, hx: Any = None) -> tuple[Any, Any]:
         """`(output, h_n)` (LSTM: `(output, (h_n, c_n))`), a builtin tuple as in torch.
 
         input: `(L, N, H_in)`, `(N, L, H_in)` with batch_first, or unbatched `(L, H_in)`.
