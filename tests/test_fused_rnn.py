@@ -433,39 +433,3 @@ def test_stack_node_shows_torchs_grad_fn_name(kwargs):
     theirs = torch.nn.RNN(3, 4, **kwargs)(torch.randn(5, 2, 3))[0].grad_fn.name()
     ours = tinygrad_rnn.nn.RNN(3, 4, **kwargs)(tinygrad_rnn.randn(5, 2, 3))[0].grad_fn.name()
     assert ours == theirs
-
-
-# ---------------------------------------------------------------- 5. BLAS threads follow the machine's load
-def test_products_keep_blas_threads_only_while_other_processes_leave_cores_idle(monkeypatch):
-    from tinygrad_rnn.kernels import blas_threads
-
-    if blas_threads._find_set_local() is None:
-        pytest.skip("numpy's BLAS is not an OpenBLAS with openblas_set_num_threads_local")
-    clock, busy, own = [0.0], [0.0], [0.0]  # a fake machine: seconds, all busy CPU seconds, ours
-    monkeypatch.setattr(blas_threads.time, "monotonic", lambda: clock[0])
-    monkeypatch.setattr(blas_threads.time, "process_time", lambda: own[0])
-    monkeypatch.setattr(blas_threads, "_busy_seconds", lambda: busy[0])
-    monkeypatch.setattr(blas_threads, "_others", blas_threads.OthersLoad())
-
-    def advance(others_cores, our_cores=1.0, seconds=1.0):
-        clock[0] += seconds
-        own[0] += our_cores * seconds
-        busy[0] += (others_cores + our_cores) * seconds
-
-    big, small, tiny = (64, 512, 512), (64, 128, 128), (8, 64, 64)
-    # no second reading yet: the fixed rule (one thread below THREADED_WORK)
-    assert blas_threads.threads_for(*big) is blas_threads._ONE_THREAD
-    assert blas_threads.threads_for(*(512, 512, 512)) is blas_threads._AS_IS
-    advance(others_cores=0.1, our_cores=2.0)
-    assert blas_threads.threads_for(*big) is blas_threads._AS_IS
-    assert blas_threads.threads_for(*small) is blas_threads._AS_IS
-    advance(others_cores=1.0)
-    assert blas_threads.threads_for(*big) is blas_threads._ONE_THREAD
-    assert blas_threads.threads_for(*(512, 6336, 512)) is blas_threads._ONE_THREAD
-    assert blas_threads.threads_for(*tiny) is blas_threads._AS_IS  # OpenBLAS never threads these
-    advance(others_cores=1.0, seconds=blas_threads.PROBE_SECONDS / 2)
-    advance(others_cores=0.0, seconds=blas_threads.PROBE_SECONDS / 4)  # too soon to read again
-    assert blas_threads.threads_for(*big) is blas_threads._ONE_THREAD
-    advance(others_cores=0.0)
-    assert blas_threads.threads_for(*big) is blas_threads._AS_IS
-
