@@ -1,6 +1,18 @@
-"""The fused GRU kernel: one layer and one direction over a whole sequence, as ONE graph node.
+"""The GRU: its step math, its gate table entry, and its fused kernel.
 
-Same math as `nn/gru.py` (gate rows r, z, n; the reset gate scales (h W_hn^T + b_hn)), on numpy:
+One GRU step, in torch's gate order r, z, n (the rows of `weight_ih` / `weight_hh`):
+
+    r  = sigmoid(x W_ir^T + b_ir + h W_hr^T + b_hr)        reset gate
+    z  = sigmoid(x W_iz^T + b_iz + h W_hz^T + b_hz)        update gate
+    n  = tanh(x W_in^T + b_in + r * (h W_hn^T + b_hn))     candidate state
+    h' = (1 - z) * n + z * h
+
+The reset gate multiplies (h W_hn^T + b_hn) as a whole, so b_hn is NOT interchangeable with b_in
+(the two biases of an Elman RNN could be merged; these cannot). `project` and `step` write it
+with Tensor ops: with the shared loops of recurrence.py they are the composed path.
+
+The fused kernel `FusedGRU` runs one layer and one direction over a whole sequence as ONE graph
+node, with the same math on numpy arrays:
 
 - forward projects every step's input at once, gi = x W_ih^T + b_ih; per step it needs one matrix
   product, gh = h W_hh^T + b_hh. The r and z rows are pre-scaled by 1/2 so that both sigmoids are
@@ -27,9 +39,51 @@ import numpy as np
 
 from ..tensor import Tensor
 from .blas_threads import threads_for
+from .recurrence import DirectionWeights, Variant, run_direction, run_layers
 from .scratch import scratch
 from .sequence_function import SequenceFunction
 from .step_layout import StepLayout, gate_major, project_gate_major, rows_of
+
+
+# ------------------------------------------------------------------ the step math (composed path)
+def project(x: Tensor, w: DirectionWeights) -> Tensor:
+    """`x @ W_ih^T + b_ih` for every step at once (b_hh stays with h: b_hn sits inside r * (...))."""
+    projected = x @ w.w_ih.t()
+    return projected if w.b_ih is None else projected + w.b_ih
+
+
+def step(projected: Tensor, state: tuple, w: DirectionWeights) -> tuple:
+    """One step for a batch: projected (N, 3H), state (h (N, H),) -> (h',)."""
+    (h,) = state
+    from_hidden = h @ w.w_hh.t()
+    if w.b_hh is not None:
+        from_hidden = from_hidden + w.b_hh
+    i_r, i_z, i_n = projected.chunk(3, dim=-1)
+    h_r, h_z, h_n = from_hidden.chunk(3, dim=-1)
+    r = (i_r + h_r).sigmoid()
+    z = (i_z + h_z).sigmoid()
+    n = (i_n + r * h_n).tanh()
+    return ((1 - z) * n + z * h,)
+
+
+def state_sizes(w: DirectionWeights) -> tuple[int, ...]:
+    return (w.w_hh.shape[1],)
+
+
+def fused_direction(x: Tensor, state: tuple, w: DirectionWeights, reverse: bool = False,
+                    lengths: Any = None) -> tuple[Tensor, tuple]:
+    """One layer and direction as one `FusedGRU` node: `(output, (h_n,))`, as `run_direction`."""
+    out, h = FusedGRU.apply(x, state[0], w.w_ih, w.w_hh, w.b_ih, w.b_hh, reverse, lengths)
+    return out, (h,)
+
+
+def fused_stack(x: Tensor, state: tuple | None, weights: Any, num_layers: int, num_directions: int,
+                masks: tuple | None = None, lengths: Any = None) -> tuple:
+    """Every layer and direction, each one fused node (the shared layer loop)."""
+    return run_layers(GRU, fused_direction, x, state, weights, num_layers, num_directions, masks, lengths)
+
+
+GRU = Variant(gates=3, state_sizes=state_sizes, project=project, step=step, fused=fused_stack)
 
 
 class FusedGRU(SequenceFunction):
@@ -65,15 +119,8 @@ class FusedGRU(SequenceFunction):
 
     @staticmethod
     def composed(x, h0, w_ih, w_hh, b_ih, b_hh, reverse, lengths):
-        from ..nn.gru import run_gru_direction  # the op-by-op twin (imported late: no import cycle)
-
-        return run_gru_direction(x, h0, w_ih, w_hh, b_ih, b_hh, reverse, lengths)
-
-
-def fused_gru_direction(x: Tensor, h0: Tensor, w_ih: Tensor, w_hh: Tensor, b_ih: Tensor | None,
-                        b_hh: Tensor | None, reverse: bool, lengths: Any = None) -> tuple[Tensor, Tensor]:
-    """The fused twin of `nn.gru.run_gru_direction`: same arguments, same results, one node."""
-    return FusedGRU.apply(x, h0, w_ih, w_hh, b_ih, b_hh, reverse, lengths)
+        out, (h,) = run_direction(GRU, x, (h0,), DirectionWeights(w_ih, w_hh, b_ih, b_hh), reverse, lengths)
+        return out, h
 
 
 # ------------------------------------------------------------------ the numpy kernels

@@ -1,6 +1,17 @@
-"""The fused LSTM kernel: one layer and one direction over a whole sequence, as ONE graph node.
+"""The LSTM: its step math, its gate table entry, and its fused kernel.
 
-Same math as `nn/lstm.py` (gate rows i, f, g, o; optional projection W_hr), written on numpy arrays:
+One LSTM step, in torch's gate order i, f, g, o (the rows of `weight_ih` / `weight_hh`):
+
+    i, f, g, o = split4(x @ W_ih^T + b_ih + h @ W_hh^T + b_hh)
+    c' = sigmoid(f) * c + sigmoid(i) * tanh(g)       the cell state: forget some, write some
+    h' = sigmoid(o) * tanh(c')                       the output: a gated view of the cell
+    h' = h' @ W_hr^T                                 only with proj_size > 0
+
+`project` and `step` write it with Tensor ops: with the shared loops of recurrence.py they are
+the composed path, which autograd differentiates (and differentiates again).
+
+The fused kernel `FusedLSTM` runs one layer and one direction over a whole sequence as ONE graph
+node, with the same math on numpy arrays:
 
 - forward projects every step's input at once (one matrix product), then runs the recurrence.
   All four gates go through ONE tanh call: sigmoid(a) = tanh(a/2)/2 + 1/2, and the rows of the
@@ -28,9 +39,51 @@ import numpy as np
 
 from ..tensor import Tensor
 from .blas_threads import threads_for
+from .recurrence import DirectionWeights, Variant, run_direction, run_layers
 from .scratch import scratch
 from .sequence_function import SequenceFunction
 from .step_layout import StepLayout, gate_major, project_gate_major, rows_of
+
+
+# ------------------------------------------------------------------ the step math (composed path)
+def project(x: Tensor, w: DirectionWeights) -> Tensor:
+    """`x @ W_ih^T + b_ih + b_hh` for every step at once: the gates' terms that do not depend on h."""
+    projected = x @ w.w_ih.t()
+    if w.b_ih is not None:
+        projected = projected + w.b_ih + w.b_hh
+    return projected
+
+
+def step(projected: Tensor, state: tuple, w: DirectionWeights) -> tuple:
+    """One step for a batch: projected (N, 4H), state (h (N, P or H), c (N, H)) -> (h', c')."""
+    h, c = state
+    i, f, g, o = (projected + h @ w.w_hh.t()).chunk(4, dim=-1)
+    c_next = f.sigmoid() * c + i.sigmoid() * g.tanh()
+    h_next = o.sigmoid() * c_next.tanh()
+    if w.w_hr is not None:
+        h_next = h_next @ w.w_hr.t()
+    return h_next, c_next
+
+
+def state_sizes(w: DirectionWeights) -> tuple[int, ...]:
+    """h holds P (or H) features, c holds H."""
+    return w.w_hh.shape[1], w.w_hh.shape[0] // 4
+
+
+def fused_direction(x: Tensor, state: tuple, w: DirectionWeights, reverse: bool = False,
+                    lengths: Any = None) -> tuple[Tensor, tuple]:
+    """One layer and direction as one `FusedLSTM` node: `(output, (h_n, c_n))`, as `run_direction`."""
+    out, h, c = FusedLSTM.apply(x, state[0], state[1], *w, reverse, lengths)
+    return out, (h, c)
+
+
+def fused_stack(x: Tensor, state: tuple | None, weights: Any, num_layers: int, num_directions: int,
+                masks: tuple | None = None, lengths: Any = None) -> tuple:
+    """Every layer and direction, each one fused node (the shared layer loop)."""
+    return run_layers(LSTM, fused_direction, x, state, weights, num_layers, num_directions, masks, lengths)
+
+
+LSTM = Variant(gates=4, state_sizes=state_sizes, project=project, step=step, fused=fused_stack)
 
 
 def _kernel_gate_order(hidden: int) -> np.ndarray:
@@ -84,16 +137,9 @@ class FusedLSTM(SequenceFunction):
 
     @staticmethod
     def composed(x, h0, c0, w_ih, w_hh, b_ih, b_hh, w_hr, reverse, lengths):
-        from ..nn.lstm import run_lstm_direction  # the op-by-op twin (imported late: no import cycle)
-
-        return run_lstm_direction(x, h0, c0, w_ih, w_hh, b_ih, b_hh, w_hr, reverse, lengths)
-
-
-def fused_lstm_direction(x: Tensor, h0: Tensor, c0: Tensor, w_ih: Tensor, w_hh: Tensor, b_ih: Tensor | None,
-                         b_hh: Tensor | None, w_hr: Tensor | None, reverse: bool,
-                         lengths: Any = None) -> tuple[Tensor, Tensor, Tensor]:
-    """The fused twin of `nn.lstm.run_lstm_direction`: same arguments, same results, one node."""
-    return FusedLSTM.apply(x, h0, c0, w_ih, w_hh, b_ih, b_hh, w_hr, reverse, lengths)
+        out, (h, c) = run_direction(LSTM, x, (h0, c0), DirectionWeights(w_ih, w_hh, b_ih, b_hh, w_hr), reverse,
+                                    lengths)
+        return out, h, c
 
 
 # ------------------------------------------------------------------ the numpy kernels
