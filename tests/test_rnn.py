@@ -72,7 +72,7 @@ def assert_same_results(results, dtype):
 @settings(max_examples=40)
 @given(cfg=rnn_configs(), dtype=st.sampled_from([np.float32, np.float64]), seed=st.integers(0, 2**16))
 def test_rnn_composed_path_matches_torch_values_and_gradients(cfg, dtype, seed):
-    with tinygrad_rnn.backends.composed_rnn():  # the op-by-op reference path in nn/rnn.py
+    with tinygrad_rnn.backends.composed_rnn():  # the op-by-op reference path (kernels/recurrence.py)
         assert_same_results(run_pair("RNN", cfg, dtype, seed), dtype)
 
 

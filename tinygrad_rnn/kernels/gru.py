@@ -39,7 +39,7 @@ import numpy as np
 
 from ..tensor import Tensor
 from .blas_threads import threads_for
-from .recurrence import DirectionWeights, Variant, run_direction, run_layers
+from .recurrence import DirectionWeights, Variant, records_graph, run_direction, run_layers
 from .scratch import scratch
 from .sequence_function import SequenceFunction
 from .step_layout import StepLayout, gate_major, project_gate_major, rows_of
@@ -72,9 +72,25 @@ def state_sizes(w: DirectionWeights) -> tuple[int, ...]:
 
 def fused_direction(x: Tensor, state: tuple, w: DirectionWeights, reverse: bool = False,
                     lengths: Any = None) -> tuple[Tensor, tuple]:
-    """One layer and direction as one `FusedGRU` node: `(output, (h_n,))`, as `run_direction`."""
+    """One layer and direction as one `FusedGRU` node: `(output, (h_n,))`, as `run_direction`.
+
+    When no gradient is wanted (no_grad, or nothing requires grad) it runs the cheaper inference
+    loop instead: no graph node, nothing kept for a backward."""
+    if not records_graph(x, *state, *w):
+        return infer_direction(x, state, w, reverse, lengths)
     out, h = FusedGRU.apply(x, state[0], w.w_ih, w.w_hh, w.b_ih, w.b_hh, reverse, lengths)
     return out, (h,)
+
+
+def infer_direction(x: Tensor, state: tuple, w: DirectionWeights, reverse: bool = False,
+                    lengths: Any = None) -> tuple[Tensor, tuple]:
+    """`fused_direction`'s numbers without a graph: the forward kernel keeping one step's buffers."""
+    layout = StepLayout(x.shape[0], x.shape[1], lengths, reverse)
+    out = gru_forward(layout.sequence_in(x._data), layout.batch_in(state[0]._data), w.w_ih._data, w.w_hh._data,
+                      None if w.b_ih is None else w.b_ih._data, None if w.b_hh is None else w.b_hh._data, layout,
+                      keep=False)["out"]
+    h_n = layout.batch_out(layout.last_steps(out))
+    return Tensor._make(layout.sequence_out(out)), (Tensor._make(h_n),)
 
 
 def fused_stack(x: Tensor, state: tuple | None, weights: Any, num_layers: int, num_directions: int,
@@ -130,9 +146,11 @@ def _reset_update_scale(hidden: int, dtype: Any) -> np.ndarray:
 
 
 def gru_forward(x: np.ndarray, h0: np.ndarray, w_ih: np.ndarray, w_hh: np.ndarray, b_ih: np.ndarray | None,
-                b_hh: np.ndarray | None, layout: StepLayout) -> dict:
+                b_hh: np.ndarray | None, layout: StepLayout, keep: bool = True) -> dict:
     """Run the recurrence; returns the arrays backward needs. Gates are stored gate-major,
-    (steps, 3, batch, hidden), so every per-step call runs on contiguous arrays (see step_layout)."""
+    (steps, 3, batch, hidden), so every per-step call runs on contiguous arrays (see step_layout).
+    keep=False is inference: (h W_hn^T + b_hn) lives in one (batch, hidden) buffer, only "out"
+    is returned."""
     steps, batch = x.shape[:2]
     hidden = h0.shape[1]
     scale = _reset_update_scale(hidden, x.dtype)
@@ -144,7 +162,7 @@ def gru_forward(x: np.ndarray, h0: np.ndarray, w_ih: np.ndarray, w_hh: np.ndarra
     gates = project_gate_major(x, gate_major(w_ih * scale[:, None], 3), bias)  # r, z, n: activated in place
     w_hh3 = gate_major(w_hh * scale[:, None], 3)
     b_hn = None if b_hh is None else b_hh[2 * hidden:]
-    h_n_part = np.zeros((steps, batch, hidden), x.dtype)  # h W_hn^T + b_hn, what r scaled
+    h_n_part = np.zeros((steps if keep else 1, batch, hidden), x.dtype)  # h W_hn^T + b_hn, what r scaled
     out = np.zeros((steps, batch, hidden), x.dtype)
     gh, tmp = np.empty((3, batch, hidden), x.dtype), np.empty((batch, hidden), x.dtype)
     h = h0
@@ -156,7 +174,7 @@ def gru_forward(x: np.ndarray, h0: np.ndarray, w_ih: np.ndarray, w_hh: np.ndarra
             np.tanh(r_z, out=r_z)  # sigmoid(a) = tanh(a/2)/2 + 1/2 (rows pre-scaled by 1/2)
             r_z *= 0.5
             r_z += 0.5
-            (r, z), n, h_n = r_z, gates[s, 2, :k], h_n_part[s, :k]
+            (r, z), n, h_n = r_z, gates[s, 2, :k], h_n_part[s if keep else 0, :k]
             if b_hn is None:
                 h_n[...] = gh[2, :k]
             else:
@@ -169,6 +187,8 @@ def gru_forward(x: np.ndarray, h0: np.ndarray, w_ih: np.ndarray, w_hh: np.ndarra
             o *= z
             o += n
             h = out[s]  # rows still running at s+1 are a prefix of those running at s
+    if not keep:
+        return {"out": out}
     return {"gates": gates, "h_n_part": h_n_part, "out": out}
 
 

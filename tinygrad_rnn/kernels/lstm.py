@@ -39,7 +39,7 @@ import numpy as np
 
 from ..tensor import Tensor
 from .blas_threads import threads_for
-from .recurrence import DirectionWeights, Variant, run_direction, run_layers
+from .recurrence import DirectionWeights, Variant, records_graph, run_direction, run_layers
 from .scratch import scratch
 from .sequence_function import SequenceFunction
 from .step_layout import StepLayout, gate_major, project_gate_major, rows_of
@@ -72,9 +72,27 @@ def state_sizes(w: DirectionWeights) -> tuple[int, ...]:
 
 def fused_direction(x: Tensor, state: tuple, w: DirectionWeights, reverse: bool = False,
                     lengths: Any = None) -> tuple[Tensor, tuple]:
-    """One layer and direction as one `FusedLSTM` node: `(output, (h_n, c_n))`, as `run_direction`."""
+    """One layer and direction as one `FusedLSTM` node: `(output, (h_n, c_n))`, as `run_direction`.
+
+    When no gradient is wanted (no_grad, or nothing requires grad) it runs the cheaper inference
+    loop instead: no graph node, nothing kept for a backward."""
+    if not records_graph(x, *state, *w):
+        return infer_direction(x, state, w, reverse, lengths)
     out, h, c = FusedLSTM.apply(x, state[0], state[1], *w, reverse, lengths)
     return out, (h, c)
+
+
+def infer_direction(x: Tensor, state: tuple, w: DirectionWeights, reverse: bool = False,
+                    lengths: Any = None) -> tuple[Tensor, tuple]:
+    """`fused_direction`'s numbers without a graph: the forward kernel keeping one step's cell state."""
+    layout = StepLayout(x.shape[0], x.shape[1], lengths, reverse)
+    bias = None if w.b_ih is None else w.b_ih._data + w.b_hh._data
+    arrays = lstm_forward(layout.sequence_in(x._data), layout.batch_in(state[0]._data),
+                          layout.batch_in(state[1]._data), w.w_ih._data, w.w_hh._data, bias,
+                          None if w.w_hr is None else w.w_hr._data, layout, keep=False)
+    h_n = layout.batch_out(layout.last_steps(arrays["out"]))
+    c_n = layout.batch_out(arrays["cell"])
+    return Tensor._make(layout.sequence_out(arrays["out"])), (Tensor._make(h_n), Tensor._make(c_n))
 
 
 def fused_stack(x: Tensor, state: tuple | None, weights: Any, num_layers: int, num_directions: int,
@@ -144,10 +162,12 @@ class FusedLSTM(SequenceFunction):
 
 # ------------------------------------------------------------------ the numpy kernels
 def lstm_forward(x: np.ndarray, h0: np.ndarray, c0: np.ndarray, w_ih: np.ndarray, w_hh: np.ndarray,
-                 bias: np.ndarray | None, w_hr: np.ndarray | None, layout: StepLayout) -> dict:
+                 bias: np.ndarray | None, w_hr: np.ndarray | None, layout: StepLayout, keep: bool = True) -> dict:
     """Run the recurrence in kernel order; returns the arrays backward needs (gates are activated).
 
     Gates are stored gate-major, (steps, 4, batch, hidden) (see step_layout.gate_major).
+    keep=False is inference: the cell state, tanh(c) and the unprojected output live in one
+    (batch, hidden) buffer each instead of one per step, and "cell" is the final cell state.
     """
     steps, batch = x.shape[:2]
     hidden = c0.shape[1]
@@ -155,11 +175,14 @@ def lstm_forward(x: np.ndarray, h0: np.ndarray, c0: np.ndarray, w_ih: np.ndarray
     w_hh4 = gate_major(w_hh[order] * scale[:, None], 4)
     gates = project_gate_major(x, gate_major(w_ih[order] * scale[:, None], 4),
                                None if bias is None else bias[order] * scale)
-    cell = np.empty((steps, batch, hidden), x.dtype)
+    per_step = (steps, batch, hidden) if keep else (1, batch, hidden)  # inference: step s uses row 0
+    cell = np.empty(per_step, x.dtype)
     tanh_cell = np.empty_like(cell)
     cell_out = np.empty_like(cell) if w_hr is not None else None  # o * tanh(c), before the projection
     out = np.zeros((steps, batch, h0.shape[1]), x.dtype)
-    if layout.active is not None:  # rows past their length are never written: keep them 0
+    if not keep:
+        cell[0] = c0  # updated in place, step after step; rows past their length keep their state
+    elif layout.active is not None:  # rows past their length are never written: keep them 0
         for a in (cell, tanh_cell, cell_out):
             if a is not None:
                 a[...] = 0
@@ -176,7 +199,8 @@ def lstm_forward(x: np.ndarray, h0: np.ndarray, c0: np.ndarray, w_ih: np.ndarray
             sig *= 0.5
             sig += 0.5
             i, f, o, gg = g
-            c_s, tc_s = cell[s, :n], tanh_cell[s, :n]
+            k = s if keep else 0
+            c_s, tc_s = cell[k, :n], tanh_cell[k, :n]
             np.multiply(f, c[:n], out=c_s)
             np.multiply(i, gg, out=tmp[:n])
             c_s += tmp[:n]
@@ -184,9 +208,11 @@ def lstm_forward(x: np.ndarray, h0: np.ndarray, c0: np.ndarray, w_ih: np.ndarray
             if w_hr is None:
                 np.multiply(o, tc_s, out=out[s, :n])
             else:
-                np.multiply(o, tc_s, out=cell_out[s, :n])
-                np.matmul(cell_out[s, :n], w_hr_t, out=out[s, :n])
-            h, c = out[s], cell[s]  # rows still running at s+1 are a prefix of those running at s
+                np.multiply(o, tc_s, out=cell_out[k, :n])
+                np.matmul(cell_out[k, :n], w_hr_t, out=out[s, :n])
+            h, c = out[s], cell[k]  # rows still running at s+1 are a prefix of those running at s
+    if not keep:
+        return {"cell": cell[0], "out": out}
     return {"gates": gates, "cell": cell, "tanh_cell": tanh_cell, "cell_out": cell_out, "out": out}
 
 

@@ -27,6 +27,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any, NamedTuple
 
+from ..autograd import grad_mode
 from ..creation import zeros
 from ..ops.pointwise import where
 from ..ops.shape import cat, stack
@@ -109,6 +110,12 @@ def run_layers(variant: Variant, direction: Callable[..., tuple], x: Tensor, sta
             finals.append(final)
         x = outputs[0] if num_directions == 1 else cat(outputs, 2)
     return x, tuple(stack([f[i] for f in finals]) for i in range(len(state)))
+
+
+def records_graph(*tensors: Tensor | None) -> bool:
+    """Whether an op on these inputs records a graph node: grad mode is on and one requires grad.
+    When not, the fused runners take their inference loops (nothing kept for a backward)."""
+    return grad_mode.is_grad_enabled() and any(t is not None and t.requires_grad for t in tensors)
 
 
 def flat_weights(weights: Sequence[DirectionWeights]) -> list[Tensor]:

@@ -32,7 +32,7 @@ import numpy as np
 
 from ..tensor import Tensor
 from .blas_threads import threads_for
-from .recurrence import DirectionWeights, Variant, flat_weights, group_weights
+from .recurrence import DirectionWeights, Variant, flat_weights, group_weights, records_graph
 from .sequence_function import SequenceFunction
 from .step_layout import StepLayout
 
@@ -72,10 +72,17 @@ def run_stack(x: Tensor, h0: Tensor | None, nonlinearity: str, num_layers: int, 
 
 
 def _fused_stack(nonlinearity: str) -> Any:
+    """The fused runner: one FusedRNNStack node, or, when no gradient is wanted (no_grad, or
+    nothing requires grad), the same forward without a node and keeping one layer at a time."""
+
     def run(x: Tensor, state: tuple | None, weights: Any, num_layers: int, num_directions: int,
             masks: tuple | None = None, lengths: Any = None) -> tuple:
-        output, h_n = FusedRNNStack.apply(x, None if state is None else state[0], nonlinearity, num_layers,
-                                          num_directions, lengths, masks, *flat_weights(weights))
+        h0, flat = None if state is None else state[0], flat_weights(weights)
+        if not records_graph(x, h0, *flat):
+            layout = StepLayout(x.shape[0], x.shape[1], lengths, reverse=False)
+            output, h_n = stack_forward(x, h0, nonlinearity, num_layers, num_directions, masks, flat, layout)
+            return Tensor._make(output), (Tensor._make(h_n),)
+        output, h_n = FusedRNNStack.apply(x, h0, nonlinearity, num_layers, num_directions, lengths, masks, *flat)
         return output, (h_n,)
 
     return run
@@ -99,20 +106,9 @@ class FusedRNNStack(SequenceFunction):
     @staticmethod
     def forward(ctx, x, h0, nonlinearity, num_layers, num_directions, lengths, masks, *weights):
         layout = StepLayout(x.shape[0], x.shape[1], lengths, reverse=False)  # each direction walks its own way
-        groups = _weight_groups(weights, num_layers * num_directions)
-        h0s = None if h0 is None else layout.sequence_in(h0._data)  # (layers, N, H): batch on axis 1 too
-        hidden = groups[0][1].shape[0]
-        h_n = np.empty((num_layers * num_directions, x.shape[1], hidden), x._data.dtype)
-        layer_in, inputs, outputs = layout.sequence_in(x._data), [], []
-        for k in range(num_layers):
-            if k > 0:
-                layer_in = outputs[-1] if masks is None else outputs[-1] * layout.sequence_in(masks[k - 1])
-            here = slice(k * num_directions, (k + 1) * num_directions)
-            y = layer_forward(layer_in, None if h0s is None else h0s[here], groups[here], nonlinearity,
-                              layout.active, h_n[here])
-            inputs.append(layer_in)
-            outputs.append(y)
-        out, h_n = layout.sequence_out(outputs[-1]), layout.sequence_out(h_n)
+        inputs, outputs = [], []
+        out, h_n = stack_forward(x, h0, nonlinearity, num_layers, num_directions, masks, weights, layout,
+                                 inputs, outputs)
         layers = (layout, inputs, outputs)
         ctx.save_for_backward(x, h0, nonlinearity, num_layers, num_directions, lengths, masks, *weights, layers)
         ctx.shown_name = "CatBackward0" if num_directions == 2 else "StackBackward0"
@@ -156,7 +152,29 @@ def _weight_groups(weights: Any, count: int) -> list[tuple]:
     return [tuple(getattr(w, "_data", w) for w in weights[i * per:(i + 1) * per]) for i in range(count)]
 
 
-# ------------------------------------------------------------------ the numpy pieces: one layer, both directions
+# ------------------------------------------------------------------ the numpy pieces
+def stack_forward(x: Tensor, h0: Tensor | None, nonlinearity: str, num_layers: int, num_directions: int,
+                  masks: tuple | None, weights: Any, layout: StepLayout, inputs: list | None = None,
+                  outputs: list | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Every layer's forward: `(output, h_n)` in the caller's order. Each layer's input and output
+    is appended to `inputs` and `outputs` when given (what backward needs); without them only the
+    layer running holds its arrays (inference)."""
+    groups = _weight_groups(weights, num_layers * num_directions)
+    h0s = None if h0 is None else layout.sequence_in(h0._data)  # (layers, N, H): batch on axis 1 too
+    hidden = groups[0][1].shape[0]
+    h_n = np.empty((num_layers * num_directions, x.shape[1], hidden), x._data.dtype)
+    y = layout.sequence_in(x._data)
+    for k in range(num_layers):
+        layer_in = y if k == 0 or masks is None else y * layout.sequence_in(masks[k - 1])
+        here = slice(k * num_directions, (k + 1) * num_directions)
+        y = layer_forward(layer_in, None if h0s is None else h0s[here], groups[here], nonlinearity, layout.active,
+                          h_n[here])
+        if inputs is not None and outputs is not None:
+            inputs.append(layer_in)
+            outputs.append(y)
+    return layout.sequence_out(y), layout.sequence_out(h_n)
+
+
 def layer_forward(x: np.ndarray, h0: np.ndarray | None, groups: list[tuple], nonlinearity: str,
                   active: list[int] | None, h_n: np.ndarray) -> np.ndarray:
     """One layer: returns its output (L, N, D*H) and writes each direction's last state into h_n[d]."""
