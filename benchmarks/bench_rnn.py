@@ -3,6 +3,7 @@
     python benchmarks/bench_rnn.py            # full run, a few minutes
     python benchmarks/bench_rnn.py --quick    # under a minute, fewer rounds
     python benchmarks/bench_rnn.py --shapes seed,large
+    python benchmarks/bench_rnn.py --contention --shapes medium,large   # the cost of fixed BLAS threads
 
 Every shape is float32 with h_0 = None and an input that requires grad; the loss is
 `out.sum() + h_n.sum()`. Forward only (under no_grad) and forward+backward are timed for our fused
@@ -226,6 +227,50 @@ def measure_memory(name: str, which_ones: tuple) -> dict:
     return found
 
 
+# ---------------------------------------------------------------- contention: the price of reproducibility
+BURN = "import time\nend = time.monotonic() + {seconds}\nwhile time.monotonic() < end:\n    pass\n"
+
+
+def measure_contention(name: str, rounds: int, block: float) -> dict:
+    """Our fused forward+backward at 1 and at 2 BLAS threads, alone and while another process keeps
+    one core busy (a busy loop, started and stopped around each block), interleaved in rounds.
+
+    Thread counts are fixed for reproducibility (see kernels/blas_threads.py); this shows what that
+    costs when a neighbour takes a core: the 2-thread time while busy, against the 1-thread time
+    (what a load-following choice would have picked)."""
+    _, run = ours(SHAPES[name], composed=False)
+    times: dict[str, list[float]] = {}
+    for r in range(rounds):
+        for busy in (False, True) if r % 2 == 0 else (True, False):
+            burner = subprocess.Popen([sys.executable, "-c", BURN.format(seconds=60)]) if busy else None
+            try:
+                time.sleep(0.05 if busy else 0.0)
+                for threads in (1, 2):
+                    tinygrad_rnn.set_num_threads(threads)
+                    warm(run)
+                    start, calls = time.perf_counter(), 0
+                    while calls == 0 or time.perf_counter() - start < block:
+                        run()
+                        calls += 1
+                    key = f"{threads} thread{'s' if threads > 1 else ''}, {'busy' if busy else 'alone'}"
+                    times.setdefault(key, []).append((time.perf_counter() - start) / calls)
+            finally:
+                if burner is not None:
+                    burner.kill()
+                    burner.wait()
+    tinygrad_rnn.set_num_threads(2)
+    return {k: float(np.median(v)) * 1e3 for k, v in times.items()}
+
+
+def print_contention(rows: dict) -> None:
+    print("\nfused f+b ms at a fixed BLAS thread count, alone and with one core taken by a busy loop")
+    keys = ["1 thread, alone", "2 threads, alone", "1 thread, busy", "2 threads, busy"]
+    print("{:<8} {:>16} {:>16} {:>16} {:>16} {:>22}".format("shape", *keys, "busy: 2 thr / 1 thr"))
+    for name, r in rows.items():
+        print(f"{name:<8} " + " ".join(f"{r[k]:16.2f}" for k in keys)
+              + f" {r['2 threads, busy'] / r['1 thread, busy']:22.2f}")
+
+
 # ---------------------------------------------------------------- report
 def machine() -> str:
     model = platform.processor() or "unknown CPU"
@@ -273,17 +318,24 @@ def main() -> None:
     parser.add_argument("--shapes", default=",".join(SHAPES), help="comma-separated subset of " + ", ".join(SHAPES))
     parser.add_argument("--rounds", type=int, default=None)
     parser.add_argument("--no-memory", action="store_true")
+    parser.add_argument("--contention", action="store_true",
+                        help="only: fused f+b at 1 and 2 BLAS threads, alone and next to a busy process")
     parser.add_argument("--memory-child", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.memory_child:
         memory_child(*args.memory_child)
         return
+    rounds = args.rounds or (3 if args.quick else 7)
+    block = 0.03 if args.quick else 0.1
+    if args.contention:
+        print(machine())
+        print_contention({name: measure_contention(name, rounds, max(block, 0.3))
+                          for name in args.shapes.split(",")})
+        return
     import torch
 
     print(machine())
     print(f"torch {torch.__version__}; other processes' load above {MAX_OTHER_LOAD} cores drops a round")
-    rounds = args.rounds or (3 if args.quick else 7)
-    block = 0.03 if args.quick else 0.1
     rows = {}
     for name in args.shapes.split(","):
         # --quick skips the composed path where one call takes seconds

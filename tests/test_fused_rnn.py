@@ -1,6 +1,6 @@
 """The fused RNN kernel (tinygrad_rnn/kernels/rnn.py) and the switch that selects it.
 
-1. The kernel alone, one layer and direction, against torch.nn.RNN with the same weights (packed
+1. The kernel's pieces alone, as one layer and direction (tests/fused_rnn_direction.py), against torch.nn.RNN with the same weights (packed
    sequences included) and against finite differences in float64.
 2. nn.RNN on the fused path against nn.RNN on the composed path, over random configurations:
    values and every gradient, float64 to ~1e-12 and float32 to float32 rounding.
@@ -14,13 +14,13 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from fused_rnn_direction import fused_run_direction
 from helpers import require_torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import tinygrad_rnn
 from tinygrad_rnn.autograd.engine import topological_order
-from tinygrad_rnn.kernels import fused_run_direction
 from tinygrad_rnn.testing.strategies import rnn_configs
 
 NAMES = ("weight_ih", "weight_hh", "bias_ih", "bias_hh")
@@ -264,8 +264,7 @@ def test_double_backward_through_nn_rnn(c):
 
 def test_double_backward_check_catches_a_wrong_fallback(monkeypatch):
     """The check above can fail: make the fallback differentiate a different function."""
-    from tinygrad_rnn.kernels.rnn_stack import FusedRNNStack
-    from tinygrad_rnn.nn.rnn import run_stack
+    from tinygrad_rnn.kernels.rnn import FusedRNNStack, run_stack
 
     def wrong(*args):
         out, h = run_stack(*args)
@@ -351,8 +350,7 @@ def run_stack_case(run, case):
 
 
 def assert_stack_matches_composed(case, tol):
-    from tinygrad_rnn.kernels.rnn_stack import FusedRNNStack
-    from tinygrad_rnn.nn.rnn import run_stack
+    from tinygrad_rnn.kernels.rnn import FusedRNNStack, run_stack
 
     fused, composed = run_stack_case(FusedRNNStack.apply, case), run_stack_case(run_stack, case)
     assert fused.keys() == composed.keys()
@@ -378,7 +376,7 @@ def test_stack_node_equals_run_stack_float32(case):
 def test_double_backward_through_the_stack_node(case):
     """create_graph=True gradients of the fused stack (dropout masks, lengths) equal the plain ones, and
     their derivatives match finite differences."""
-    from tinygrad_rnn.kernels.rnn_stack import FusedRNNStack
+    from tinygrad_rnn.kernels.rnn import FusedRNNStack
 
     arrays, config, _, _ = case
     ts = [tinygrad_rnn.tensor(arrays[k], requires_grad=True) for k in arrays if k.startswith("w")]
@@ -433,39 +431,3 @@ def test_stack_node_shows_torchs_grad_fn_name(kwargs):
     theirs = torch.nn.RNN(3, 4, **kwargs)(torch.randn(5, 2, 3))[0].grad_fn.name()
     ours = tinygrad_rnn.nn.RNN(3, 4, **kwargs)(tinygrad_rnn.randn(5, 2, 3))[0].grad_fn.name()
     assert ours == theirs
-
-
-# ---------------------------------------------------------------- 5. BLAS threads follow the machine's load
-def test_products_keep_blas_threads_only_while_other_processes_leave_cores_idle(monkeypatch):
-    from tinygrad_rnn.kernels import blas_threads
-
-    if blas_threads._find_set_local() is None:
-        pytest.skip("numpy's BLAS is not an OpenBLAS with openblas_set_num_threads_local")
-    clock, busy, own = [0.0], [0.0], [0.0]  # a fake machine: seconds, all busy CPU seconds, ours
-    monkeypatch.setattr(blas_threads.time, "monotonic", lambda: clock[0])
-    monkeypatch.setattr(blas_threads.time, "process_time", lambda: own[0])
-    monkeypatch.setattr(blas_threads, "_busy_seconds", lambda: busy[0])
-    monkeypatch.setattr(blas_threads, "_others", blas_threads.OthersLoad())
-
-    def advance(others_cores, our_cores=1.0, seconds=1.0):
-        clock[0] += seconds
-        own[0] += our_cores * seconds
-        busy[0] += (others_cores + our_cores) * seconds
-
-    big, small, tiny = (64, 512, 512), (64, 128, 128), (8, 64, 64)
-    # no second reading yet: the fixed rule (one thread below THREADED_WORK)
-    assert blas_threads.threads_for(*big) is blas_threads._ONE_THREAD
-    assert blas_threads.threads_for(*(512, 512, 512)) is blas_threads._AS_IS
-    advance(others_cores=0.1, our_cores=2.0)
-    assert blas_threads.threads_for(*big) is blas_threads._AS_IS
-    assert blas_threads.threads_for(*small) is blas_threads._AS_IS
-    advance(others_cores=1.0)
-    assert blas_threads.threads_for(*big) is blas_threads._ONE_THREAD
-    assert blas_threads.threads_for(*(512, 6336, 512)) is blas_threads._ONE_THREAD
-    assert blas_threads.threads_for(*tiny) is blas_threads._AS_IS  # OpenBLAS never threads these
-    advance(others_cores=1.0, seconds=blas_threads.PROBE_SECONDS / 2)
-    advance(others_cores=0.0, seconds=blas_threads.PROBE_SECONDS / 4)  # too soon to read again
-    assert blas_threads.threads_for(*big) is blas_threads._ONE_THREAD
-    advance(others_cores=0.0)
-    assert blas_threads.threads_for(*big) is blas_threads._AS_IS
-

@@ -11,11 +11,31 @@ from hypothesis import strategies as st
 
 import tinygrad_rnn
 from tinygrad_rnn.autograd import gradcheck
-from tinygrad_rnn.kernels.gru import fused_gru_direction
-from tinygrad_rnn.kernels.lstm import fused_lstm_direction
-from tinygrad_rnn.nn.gru import run_gru_direction
-from tinygrad_rnn.nn.lstm import run_lstm_direction
+from tinygrad_rnn.kernels import gru, lstm
+from tinygrad_rnn.kernels.recurrence import DirectionWeights, run_direction
 from tinygrad_rnn.testing.strategies import rnn_configs
+
+
+def _one_direction(variant, states, fused_direction):
+    """One layer and direction with flat arguments, `(x, *states, *weights, reverse, lengths)`,
+    and flat results `(output, *final states)`: fused (`fused_direction`) or composed."""
+
+    def run(x, *rest):
+        *tensors, reverse, lengths = rest
+        state, weights = tuple(tensors[:states]), DirectionWeights(*tensors[states:])
+        if fused_direction is None:
+            out, final = run_direction(variant, x, state, weights, reverse, lengths)
+        else:
+            out, final = fused_direction(x, state, weights, reverse, lengths)
+        return (out, *final)
+
+    return run
+
+
+fused_lstm_direction = _one_direction(lstm.LSTM, 2, lstm.fused_direction)
+run_lstm_direction = _one_direction(lstm.LSTM, 2, None)
+fused_gru_direction = _one_direction(gru.GRU, 1, gru.fused_direction)
+run_gru_direction = _one_direction(gru.GRU, 1, None)
 
 CTOR_KEYS = ("input_size", "hidden_size", "num_layers", "bias", "batch_first", "bidirectional")
 DTYPES = st.sampled_from([np.float32, np.float64])

@@ -10,7 +10,9 @@ from hypothesis import strategies as st
 
 import tinygrad_rnn
 from tinygrad_rnn.autograd import gradcheck
-from tinygrad_rnn.nn.rnn import run_direction
+from tinygrad_rnn.kernels import recurrence
+from tinygrad_rnn.kernels.recurrence import DirectionWeights, run_direction
+from tinygrad_rnn.kernels.variants import VARIANTS
 from tinygrad_rnn.testing.strategies import rnn_configs
 
 CTOR_KEYS = ("input_size", "hidden_size", "num_layers", "bias", "batch_first", "bidirectional", "nonlinearity")
@@ -70,7 +72,7 @@ def assert_same_results(results, dtype):
 @settings(max_examples=40)
 @given(cfg=rnn_configs(), dtype=st.sampled_from([np.float32, np.float64]), seed=st.integers(0, 2**16))
 def test_rnn_composed_path_matches_torch_values_and_gradients(cfg, dtype, seed):
-    with tinygrad_rnn.backends.composed_rnn():  # the op-by-op reference path in nn/rnn.py
+    with tinygrad_rnn.backends.composed_rnn():  # the op-by-op reference path (kernels/recurrence.py)
         assert_same_results(run_pair("RNN", cfg, dtype, seed), dtype)
 
 
@@ -169,10 +171,11 @@ def test_run_direction_with_lengths_is_each_sequence_alone():
     x = tinygrad_rnn.tensor(rng.standard_normal((L, N, H_in)), requires_grad=True)
     h0 = tinygrad_rnn.tensor(rng.standard_normal((N, H)))
     w = [tinygrad_rnn.tensor(rng.standard_normal(s)) for s in [(H, H_in), (H, H), (H,), (H,)]]
+    tanh, weights = VARIANTS["RNN_TANH"], DirectionWeights(*w)
     for reverse in (False, True):
-        out, h_last = run_direction(x, h0, *w, "tanh", reverse, lengths)
+        out, (h_last,) = run_direction(tanh, x, (h0,), weights, reverse, lengths)
         for b, n in enumerate(lengths):
-            alone_out, alone_h = run_direction(x[:n, b:b + 1], h0[b:b + 1], *w, "tanh", reverse)
+            alone_out, (alone_h,) = run_direction(tanh, x[:n, b:b + 1], (h0[b:b + 1],), weights, reverse)
             np.testing.assert_allclose(out[:n, b].detach().numpy(), alone_out[:, 0].detach().numpy(), rtol=1e-14)
             assert (out[n:, b].detach().numpy() == 0).all()
             np.testing.assert_allclose(h_last[b].detach().numpy(), alone_h[0].detach().numpy(), rtol=1e-14)
@@ -289,19 +292,19 @@ def test_dropout_only_between_layers_in_training_with_inverted_scaling():
     assert not np.allclose(train_h[1].detach().numpy(), eval_h[1].detach().numpy())
 
 
-def test_dropout_is_elementwise_inverted_dropout_on_the_layer_input():
+def test_dropout_is_elementwise_inverted_dropout_on_the_layer_input(monkeypatch):
     """Layer 1 reads x * mask / (1 - p) with an i.i.d. mask per element; eval mode reads x itself."""
     tinygrad_rnn.manual_seed(1)
     p = 0.25
     rnn = tinygrad_rnn.nn.RNN(2, 200, num_layers=2, dropout=p)
     layer_inputs = []
-    original = rnn._run_direction
+    original = recurrence.run_direction
 
-    def spy(x, state, weights, reverse, lengths):
+    def spy(variant, x, state, weights, reverse, lengths):
         layer_inputs.append(x.detach().numpy().copy())
-        return original(x, state, weights, reverse, lengths)
+        return original(variant, x, state, weights, reverse, lengths)
 
-    rnn._run_direction = spy
+    monkeypatch.setattr(recurrence, "run_direction", spy)
     x = tinygrad_rnn.randn(3, 4, 2)
     with tinygrad_rnn.backends.composed_rnn():  # the spied layer loop (the fused stack draws the same masks)
         rnn.train()(x)

@@ -192,3 +192,4 @@ swapaxes = swapdims = transpose
 # Last, because the modules in nn build on everything above.
 from . import distributions, func, nn, optim, safetensors, testing, utils, viz
 from .serialization import load, save
+from .threads import get_num_interop_threads, get_num_threads, set_num_interop_threads, set_num_threads

@@ -4,11 +4,12 @@
     rnn = torch.nn.RNN(4, 8)
     out, h = rnn(x)                              # fused: one graph node per layer and direction
     with torch.backends.composed_rnn():
-        out, h = rnn(x)                          # composed: the op-by-op code in nn/rnn.py
+        out, h = rnn(x)                          # composed: the op-by-op code (kernels/recurrence.py)
     torch.backends.fused_rnn = False             # or switch it for the whole program
 
 Both give the same values and gradients. The composed path is the one to read and step through;
 the fused kernels (tinygrad_rnn/kernels/) compute the same math with far fewer Python calls.
+nn's RNNBase._run_layers reads `fused_rnn`, the one place the choice is made, for RNN, LSTM and GRU.
 
 `cudnn`, `mps` and `mkldnn` are stand-ins for torch.backends' namespaces, so tutorial lines such as
 `torch.backends.cudnn.deterministic = True` or `torch.backends.mps.is_available()` run unchanged.
@@ -20,7 +21,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 fused_rnn: bool = True
-"""True: nn.RNN (and the family, where a kernel exists) runs the fused kernels."""
+"""True: nn.RNN, LSTM and GRU run the fused kernels; False: the composed path."""
 
 
 @contextmanager

@@ -1,47 +1,52 @@
-"""`threads_for(m, k, n)`: how many BLAS threads an (m, k) @ (k, n) product gets: all of BLAS's,
-or only the calling thread.
+"""How many threads numpy's BLAS uses: one program-wide count, the one `set_num_threads` sets.
 
-Measured on a 2-core machine (OpenBLAS 0.3.31, float32; benchmarks/bench_rnn.py has the shapes):
+Reproducibility comes first: the same seeded program with the same thread setting must give
+bit-identical numbers whatever else runs on the machine. A BLAS product's last bits depend on how
+many threads share it (each thread sums its own block), so the count may never follow the
+machine's load; it is fixed, and only the program changes it (`tinygrad_rnn.set_num_threads`).
+OpenBLAS then splits each product the same way every time (its choice depends on the shape and
+the count only).
 
-- machine quiet: two threads take 0.55-0.7x the time of one for every product OpenBLAS threads
-  at all (from 64x128x128 up: a medium RNN's time step 11 -> 7 us, a large one's 300 -> 165 us);
-- another process busy on one core: every threaded product, small or huge, becomes 3-10x SLOWER
-  than on one thread (a 64x512x512 step 0.3 -> 4.5 ms, a 512x6336x512 weight gradient 42 -> 158
-  ms), because each product ends in a wait for the thread whose core was taken.
+The price, measured on a 2-core machine (benchmarks/bench_rnn.py --contention): while another
+process keeps a core busy, a product on two threads waits for the thread whose core was taken and
+runs 3-10x slower than on one. A program that shares its machine can call
+`set_num_threads(1)`: still reproducible, and immune to the neighbours.
 
-So the choice depends on the machine, not on the shape: BLAS keeps its threads while other
-processes leave the cores idle, and products run on the calling thread alone while others keep
-more than IDLE_MARGIN of a core busy. That load is read from /proc/stat (all CPU time) minus this
-process's own CPU time, at most every PROBE_SECONDS, so a call costs a clock read. Products below
-SERIAL_WORK never switch: OpenBLAS runs them on one thread anyway. The price: a threaded product
-may differ from a one-thread one in the last bits (OpenBLAS blocks the work differently), so two
-runs on a machine whose load changes can differ by float rounding.
+`threads_for(m, k, n)` is the one place every (m, k) @ (k, n) product of ops and kernels asks
+before it runs (the first call applies the default count). Products below THREADED_WORK
+multiply-adds run on one thread, bigger ones on the program's count: a rule of the shape and the
+setting only, like torch's own grain sizes, so still reproducible. Measured on the 2-core machine,
+with other processes busy: a medium RNN's per-step products took 30x longer on two threads than on
+one, while the big weight-gradient products still gain from a second core when it is free.
 
-This uses OpenBLAS's `openblas_set_num_threads_local`, which changes the thread count for the
-calling thread only, so other Python threads and the rest of the program are not affected (a
-count the caller set with that same function is reset on exit; threadpoolctl's are kept). Where
-numpy's BLAS is not such an OpenBLAS, or there is no /proc/stat, the fixed rule of one thread
-below THREADED_WORK multiply-adds applies (threading small products risks the most and gains least).
+The count is set with OpenBLAS's `openblas_set_num_threads` (for the whole process, as torch's
+setting is), found in the libraries this process loaded. Where numpy's BLAS is not OpenBLAS, the count is kept (get_num_threads returns it) but
+BLAS keeps its own setting, which is fixed too (OPENBLAS_NUM_THREADS, MKL_NUM_THREADS...).
 """
 from __future__ import annotations
 
 import ctypes
 import os
-import time
+import threading
 from contextlib import AbstractContextManager, nullcontext
 from typing import Any
 
 SERIAL_WORK = 1 << 18  # OpenBLAS's own limit (65536 * GEMM_MULTITHREAD_THRESHOLD): smaller ones never thread
-THREADED_WORK = 1 << 26  # without a load reading: multiply-adds from which products keep BLAS's threads
-IDLE_MARGIN = 0.5  # cores other processes may keep busy before products drop to one thread
-PROBE_SECONDS = 0.1  # the load is re-read at most this often (/proc/stat counts in 10 ms ticks)
+THREADED_WORK = 1 << 26  # multiply-adds from which a product gets the program's thread count
 
 _UNSEARCHED = object()
+_set_global: Any = _UNSEARCHED
 _set_local: Any = _UNSEARCHED
+_wanted: int | None = None  # the count the program asked for (None: not yet decided)
+_applied: int | None = None  # the count BLAS was last given, program-wide
+_thread = threading.local()  # .count: the count this thread's own BLAS setting holds
+_AS_IS = nullcontext()
 
 
-def _find_set_local() -> Any:
-    """numpy's OpenBLAS `openblas_set_num_threads_local`, or None (Linux: found via /proc/self/maps)."""
+def _find_openblas(name: str) -> Any:
+    """numpy's OpenBLAS function `name` (of one int) as a ctypes function, or None (found via
+    /proc/self/maps). Builds rename some: scipy-openblas (numpy's wheels) exports
+    `openblas_set_num_threads` as `scipy_openblas_set_num_threads64_`."""
     import numpy  # noqa: F401  (numpy's BLAS must be loaded before we look for it)
 
     try:
@@ -51,12 +56,67 @@ def _find_set_local() -> Any:
         return None
     for path in sorted(paths):
         try:
-            fn = ctypes.CDLL(path).openblas_set_num_threads_local
-        except (OSError, AttributeError):
+            library = ctypes.CDLL(path)
+        except OSError:
             continue
-        fn.argtypes, fn.restype = [ctypes.c_int], ctypes.c_int
-        return fn
+        for prefix in ("", "scipy_"):
+            for suffix in ("", "64_"):
+                fn = getattr(library, f"{prefix}{name}{suffix}", None)
+                if fn is not None:
+                    fn.argtypes, fn.restype = [ctypes.c_int], None
+                    return fn
     return None
+
+
+def default_threads() -> int:
+    """torch's default count, as measured on torch 2.13: the number of physical cores this process
+    may run on, lowered by MKL_NUM_THREADS or else OMP_NUM_THREADS when one holds a positive int
+    (a larger value, or one that is not a positive int, is ignored)."""
+    cores = physical_cores()
+    for name in ("MKL_NUM_THREADS", "OMP_NUM_THREADS"):
+        value = os.environ.get(name, "")
+        if value.isdigit() and int(value) > 0:
+            return min(int(value), cores)
+    return cores
+
+
+def physical_cores() -> int:
+    """Cores (not hyper-threads) among the CPUs this process may use (Linux: from sysfs), else CPUs."""
+    cpus = os.sched_getaffinity(0) if hasattr(os, "sched_getaffinity") else range(os.cpu_count() or 1)
+    cores = set()
+    for cpu in cpus:
+        topology = f"/sys/devices/system/cpu/cpu{cpu}/topology/"
+        try:
+            with open(topology + "physical_package_id") as package, open(topology + "core_id") as core:
+                cores.add((package.read().strip(), core.read().strip()))
+        except OSError:
+            return max(1, len(cpus))
+    return max(1, len(cores))
+
+
+def set_blas_threads(count: int) -> None:
+    """Make every later BLAS product of this program use up to `count` threads."""
+    global _wanted
+    _wanted = count
+    _apply_to_this_thread()  # other threads catch up at their next product (threads_for)
+
+
+def blas_threads() -> int:
+    """The count BLAS products use: the last `set_blas_threads`, else `default_threads()`."""
+    global _wanted
+    if _wanted is None:
+        _wanted = default_threads()
+    return _wanted
+
+
+def _apply() -> None:
+    global _set_global, _applied
+    blas_threads()  # decides the default on first use
+    if _set_global is _UNSEARCHED:
+        _set_global = _find_openblas("openblas_set_num_threads")
+    if _set_global is not None and _wanted is not None and _applied != _wanted:
+        _set_global(_wanted)
+        _applied = _wanted
 
 
 class _OneThread:
@@ -66,62 +126,39 @@ class _OneThread:
         _set_local(1)
 
     def __exit__(self, *exc: object) -> None:
-        _set_local(0)  # 0 unsets the thread's own count: it follows the global one again
+        # Back to the program's count, set explicitly: "0" (unset) would mean every thread
+        # OpenBLAS ever started, which after set_num_threads(3) then (2) is still 3.
+        _set_local(_thread.count)
 
 
-_ONE_THREAD, _AS_IS = _OneThread(), nullcontext()
-
-
-def _busy_seconds() -> float | None:
-    """CPU seconds all processes on the machine have spent busy (None without /proc/stat)."""
-    try:
-        with open("/proc/stat") as f:
-            fields = f.readline().split()[1:]
-    except OSError:
-        return None
-    user, nice, system, _idle, _iowait, irq, softirq, steal = (int(v) for v in fields[:8])
-    return (user + nice + system + irq + softirq + steal) / _TICKS
-
-
-_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
-
-
-class OthersLoad:
-    """How many cores OTHER processes kept busy between two readings (None until two exist)."""
-
-    def __init__(self) -> None:
-        self.when: float | None = None
-        self.busy = self.own = 0.0
-        self.cores: float | None = None
-
-    def read(self) -> float | None:
-        now = time.monotonic()
-        if self.when is not None and now - self.when < PROBE_SECONDS:
-            return self.cores
-        busy, own = _busy_seconds(), time.process_time()  # process_time: all our threads
-        if busy is None:
-            return None
-        if self.when is not None:
-            self.cores = max(0.0, (busy - self.busy) - (own - self.own)) / (now - self.when)
-        self.when, self.busy, self.own = now, busy, own
-        return self.cores
-
-
-_others = OthersLoad()
+_ONE_THREAD = _OneThread()
 
 
 def threads_for(m: int, k: int, n: int) -> AbstractContextManager:
-    """A context manager giving (m, k) @ (k, n) products the right number of BLAS threads (see the
-    module docstring): BLAS's own choice while the other cores are idle, one thread otherwise."""
-    global _set_local
+    """The context an (m, k) @ (k, n) product runs in: one BLAS thread below THREADED_WORK
+    multiply-adds, the program's count (`set_num_threads`) from there on.
+
+    The rule depends on the shape and the setting only, never on the machine's state, so results
+    are reproducible (see the module docstring). Below the limit, threads gain little on a quiet
+    machine and lose the most when a neighbour takes a core (medium RNN steps ran 30x slower).
+    """
     work = m * k * n
     if work < SERIAL_WORK:
         return _AS_IS
-    if _set_local is _UNSEARCHED:
-        _set_local = _find_set_local()
-    if _set_local is None:
+    if getattr(_thread, "count", None) != _wanted or _wanted is None:
+        _apply_to_this_thread()
+    if work >= THREADED_WORK or _wanted == 1 or _set_local is None:
         return _AS_IS
-    others = _others.read()
-    if others is None:
-        return _AS_IS if work >= THREADED_WORK else _ONE_THREAD
-    return _AS_IS if others <= IDLE_MARGIN else _ONE_THREAD
+    return _ONE_THREAD
+
+
+def _apply_to_this_thread() -> None:
+    """Give BLAS the program's count, program-wide and as this thread's own setting (once one
+    thread has its own, OpenBLAS reads that one, so each thread is brought up to date here)."""
+    global _set_local
+    _apply()
+    if _set_local is _UNSEARCHED:
+        _set_local = _find_openblas("openblas_set_num_threads_local")
+    if _set_local is not None:
+        _set_local(_wanted)
+    _thread.count = _wanted

@@ -1,6 +1,18 @@
-"""The fused GRU kernel: one layer and one direction over a whole sequence, as ONE graph node.
+"""The GRU: its step math, its gate table entry, and its fused kernel.
 
-Same math as `nn/gru.py` (gate rows r, z, n; the reset gate scales (h W_hn^T + b_hn)), on numpy:
+One GRU step, in torch's gate order r, z, n (the rows of `weight_ih` / `weight_hh`):
+
+    r  = sigmoid(x W_ir^T + b_ir + h W_hr^T + b_hr)        reset gate
+    z  = sigmoid(x W_iz^T + b_iz + h W_hz^T + b_hz)        update gate
+    n  = tanh(x W_in^T + b_in + r * (h W_hn^T + b_hn))     candidate state
+    h' = (1 - z) * n + z * h
+
+The reset gate multiplies (h W_hn^T + b_hn) as a whole, so b_hn is NOT interchangeable with b_in
+(the two biases of an Elman RNN could be merged; these cannot). `project` and `step` write it
+with Tensor ops: with the shared loops of recurrence.py they are the composed path.
+
+The fused kernel `FusedGRU` runs one layer and one direction over a whole sequence as ONE graph
+node, with the same math on numpy arrays:
 
 - forward projects every step's input at once, gi = x W_ih^T + b_ih; per step it needs one matrix
   product, gh = h W_hh^T + b_hh. The r and z rows are pre-scaled by 1/2 so that both sigmoids are
@@ -27,9 +39,67 @@ import numpy as np
 
 from ..tensor import Tensor
 from .blas_threads import threads_for
+from .recurrence import DirectionWeights, Variant, records_graph, run_direction, run_layers
 from .scratch import scratch
 from .sequence_function import SequenceFunction
 from .step_layout import StepLayout, gate_major, project_gate_major, rows_of
+
+
+# ------------------------------------------------------------------ the step math (composed path)
+def project(x: Tensor, w: DirectionWeights) -> Tensor:
+    """`x @ W_ih^T + b_ih` for every step at once (b_hh stays with h: b_hn sits inside r * (...))."""
+    projected = x @ w.w_ih.t()
+    return projected if w.b_ih is None else projected + w.b_ih
+
+
+def step(projected: Tensor, state: tuple, w: DirectionWeights) -> tuple:
+    """One step for a batch: projected (N, 3H), state (h (N, H),) -> (h',)."""
+    (h,) = state
+    from_hidden = h @ w.w_hh.t()
+    if w.b_hh is not None:
+        from_hidden = from_hidden + w.b_hh
+    i_r, i_z, i_n = projected.chunk(3, dim=-1)
+    h_r, h_z, h_n = from_hidden.chunk(3, dim=-1)
+    r = (i_r + h_r).sigmoid()
+    z = (i_z + h_z).sigmoid()
+    n = (i_n + r * h_n).tanh()
+    return ((1 - z) * n + z * h,)
+
+
+def state_sizes(w: DirectionWeights) -> tuple[int, ...]:
+    return (w.w_hh.shape[1],)
+
+
+def fused_direction(x: Tensor, state: tuple, w: DirectionWeights, reverse: bool = False,
+                    lengths: Any = None) -> tuple[Tensor, tuple]:
+    """One layer and direction as one `FusedGRU` node: `(output, (h_n,))`, as `run_direction`.
+
+    When no gradient is wanted (no_grad, or nothing requires grad) it runs the cheaper inference
+    loop instead: no graph node, nothing kept for a backward."""
+    if not records_graph(x, *state, *w):
+        return infer_direction(x, state, w, reverse, lengths)
+    out, h = FusedGRU.apply(x, state[0], w.w_ih, w.w_hh, w.b_ih, w.b_hh, reverse, lengths)
+    return out, (h,)
+
+
+def infer_direction(x: Tensor, state: tuple, w: DirectionWeights, reverse: bool = False,
+                    lengths: Any = None) -> tuple[Tensor, tuple]:
+    """`fused_direction`'s numbers without a graph: the forward kernel keeping one step's buffers."""
+    layout = StepLayout(x.shape[0], x.shape[1], lengths, reverse)
+    out = gru_forward(layout.sequence_in(x._data), layout.batch_in(state[0]._data), w.w_ih._data, w.w_hh._data,
+                      None if w.b_ih is None else w.b_ih._data, None if w.b_hh is None else w.b_hh._data, layout,
+                      keep=False)["out"]
+    h_n = layout.batch_out(layout.last_steps(out))
+    return Tensor._make(layout.sequence_out(out)), (Tensor._make(h_n),)
+
+
+def fused_stack(x: Tensor, state: tuple | None, weights: Any, num_layers: int, num_directions: int,
+                masks: tuple | None = None, lengths: Any = None) -> tuple:
+    """Every layer and direction, each one fused node (the shared layer loop)."""
+    return run_layers(GRU, fused_direction, x, state, weights, num_layers, num_directions, masks, lengths)
+
+
+GRU = Variant(gates=3, state_sizes=state_sizes, project=project, step=step, fused=fused_stack)
 
 
 class FusedGRU(SequenceFunction):
@@ -65,15 +135,8 @@ class FusedGRU(SequenceFunction):
 
     @staticmethod
     def composed(x, h0, w_ih, w_hh, b_ih, b_hh, reverse, lengths):
-        from ..nn.gru import run_gru_direction  # the op-by-op twin (imported late: no import cycle)
-
-        return run_gru_direction(x, h0, w_ih, w_hh, b_ih, b_hh, reverse, lengths)
-
-
-def fused_gru_direction(x: Tensor, h0: Tensor, w_ih: Tensor, w_hh: Tensor, b_ih: Tensor | None,
-                        b_hh: Tensor | None, reverse: bool, lengths: Any = None) -> tuple[Tensor, Tensor]:
-    """The fused twin of `nn.gru.run_gru_direction`: same arguments, same results, one node."""
-    return FusedGRU.apply(x, h0, w_ih, w_hh, b_ih, b_hh, reverse, lengths)
+        out, (h,) = run_direction(GRU, x, (h0,), DirectionWeights(w_ih, w_hh, b_ih, b_hh), reverse, lengths)
+        return out, h
 
 
 # ------------------------------------------------------------------ the numpy kernels
@@ -83,9 +146,11 @@ def _reset_update_scale(hidden: int, dtype: Any) -> np.ndarray:
 
 
 def gru_forward(x: np.ndarray, h0: np.ndarray, w_ih: np.ndarray, w_hh: np.ndarray, b_ih: np.ndarray | None,
-                b_hh: np.ndarray | None, layout: StepLayout) -> dict:
+                b_hh: np.ndarray | None, layout: StepLayout, keep: bool = True) -> dict:
     """Run the recurrence; returns the arrays backward needs. Gates are stored gate-major,
-    (steps, 3, batch, hidden), so every per-step call runs on contiguous arrays (see step_layout)."""
+    (steps, 3, batch, hidden), so every per-step call runs on contiguous arrays (see step_layout).
+    keep=False is inference: (h W_hn^T + b_hn) lives in one (batch, hidden) buffer, only "out"
+    is returned."""
     steps, batch = x.shape[:2]
     hidden = h0.shape[1]
     scale = _reset_update_scale(hidden, x.dtype)
@@ -97,7 +162,7 @@ def gru_forward(x: np.ndarray, h0: np.ndarray, w_ih: np.ndarray, w_hh: np.ndarra
     gates = project_gate_major(x, gate_major(w_ih * scale[:, None], 3), bias)  # r, z, n: activated in place
     w_hh3 = gate_major(w_hh * scale[:, None], 3)
     b_hn = None if b_hh is None else b_hh[2 * hidden:]
-    h_n_part = np.zeros((steps, batch, hidden), x.dtype)  # h W_hn^T + b_hn, what r scaled
+    h_n_part = np.zeros((steps if keep else 1, batch, hidden), x.dtype)  # h W_hn^T + b_hn, what r scaled
     out = np.zeros((steps, batch, hidden), x.dtype)
     gh, tmp = np.empty((3, batch, hidden), x.dtype), np.empty((batch, hidden), x.dtype)
     h = h0
@@ -109,7 +174,7 @@ def gru_forward(x: np.ndarray, h0: np.ndarray, w_ih: np.ndarray, w_hh: np.ndarra
             np.tanh(r_z, out=r_z)  # sigmoid(a) = tanh(a/2)/2 + 1/2 (rows pre-scaled by 1/2)
             r_z *= 0.5
             r_z += 0.5
-            (r, z), n, h_n = r_z, gates[s, 2, :k], h_n_part[s, :k]
+            (r, z), n, h_n = r_z, gates[s, 2, :k], h_n_part[s if keep else 0, :k]
             if b_hn is None:
                 h_n[...] = gh[2, :k]
             else:
@@ -122,6 +187,8 @@ def gru_forward(x: np.ndarray, h0: np.ndarray, w_ih: np.ndarray, w_hh: np.ndarra
             o *= z
             o += n
             h = out[s]  # rows still running at s+1 are a prefix of those running at s
+    if not keep:
+        return {"out": out}
     return {"gates": gates, "h_n_part": h_n_part, "out": out}
 
 

@@ -1,6 +1,17 @@
-"""The fused LSTM kernel: one layer and one direction over a whole sequence, as ONE graph node.
+"""The LSTM: its step math, its gate table entry, and its fused kernel.
 
-Same math as `nn/lstm.py` (gate rows i, f, g, o; optional projection W_hr), written on numpy arrays:
+One LSTM step, in torch's gate order i, f, g, o (the rows of `weight_ih` / `weight_hh`):
+
+    i, f, g, o = split4(x @ W_ih^T + b_ih + h @ W_hh^T + b_hh)
+    c' = sigmoid(f) * c + sigmoid(i) * tanh(g)       the cell state: forget some, write some
+    h' = sigmoid(o) * tanh(c')                       the output: a gated view of the cell
+    h' = h' @ W_hr^T                                 only with proj_size > 0
+
+`project` and `step` write it with Tensor ops: with the shared loops of recurrence.py they are
+the composed path, which autograd differentiates (and differentiates again).
+
+The fused kernel `FusedLSTM` runs one layer and one direction over a whole sequence as ONE graph
+node, with the same math on numpy arrays:
 
 - forward projects every step's input at once (one matrix product), then runs the recurrence.
   All four gates go through ONE tanh call: sigmoid(a) = tanh(a/2)/2 + 1/2, and the rows of the
@@ -28,9 +39,69 @@ import numpy as np
 
 from ..tensor import Tensor
 from .blas_threads import threads_for
+from .recurrence import DirectionWeights, Variant, records_graph, run_direction, run_layers
 from .scratch import scratch
 from .sequence_function import SequenceFunction
 from .step_layout import StepLayout, gate_major, project_gate_major, rows_of
+
+
+# ------------------------------------------------------------------ the step math (composed path)
+def project(x: Tensor, w: DirectionWeights) -> Tensor:
+    """`x @ W_ih^T + b_ih + b_hh` for every step at once: the gates' terms that do not depend on h."""
+    projected = x @ w.w_ih.t()
+    if w.b_ih is not None:
+        projected = projected + w.b_ih + w.b_hh
+    return projected
+
+
+def step(projected: Tensor, state: tuple, w: DirectionWeights) -> tuple:
+    """One step for a batch: projected (N, 4H), state (h (N, P or H), c (N, H)) -> (h', c')."""
+    h, c = state
+    i, f, g, o = (projected + h @ w.w_hh.t()).chunk(4, dim=-1)
+    c_next = f.sigmoid() * c + i.sigmoid() * g.tanh()
+    h_next = o.sigmoid() * c_next.tanh()
+    if w.w_hr is not None:
+        h_next = h_next @ w.w_hr.t()
+    return h_next, c_next
+
+
+def state_sizes(w: DirectionWeights) -> tuple[int, ...]:
+    """h holds P (or H) features, c holds H."""
+    return w.w_hh.shape[1], w.w_hh.shape[0] // 4
+
+
+def fused_direction(x: Tensor, state: tuple, w: DirectionWeights, reverse: bool = False,
+                    lengths: Any = None) -> tuple[Tensor, tuple]:
+    """One layer and direction as one `FusedLSTM` node: `(output, (h_n, c_n))`, as `run_direction`.
+
+    When no gradient is wanted (no_grad, or nothing requires grad) it runs the cheaper inference
+    loop instead: no graph node, nothing kept for a backward."""
+    if not records_graph(x, *state, *w):
+        return infer_direction(x, state, w, reverse, lengths)
+    out, h, c = FusedLSTM.apply(x, state[0], state[1], *w, reverse, lengths)
+    return out, (h, c)
+
+
+def infer_direction(x: Tensor, state: tuple, w: DirectionWeights, reverse: bool = False,
+                    lengths: Any = None) -> tuple[Tensor, tuple]:
+    """`fused_direction`'s numbers without a graph: the forward kernel keeping one step's cell state."""
+    layout = StepLayout(x.shape[0], x.shape[1], lengths, reverse)
+    bias = None if w.b_ih is None else w.b_ih._data + w.b_hh._data
+    arrays = lstm_forward(layout.sequence_in(x._data), layout.batch_in(state[0]._data),
+                          layout.batch_in(state[1]._data), w.w_ih._data, w.w_hh._data, bias,
+                          None if w.w_hr is None else w.w_hr._data, layout, keep=False)
+    h_n = layout.batch_out(layout.last_steps(arrays["out"]))
+    c_n = layout.batch_out(arrays["cell"])
+    return Tensor._make(layout.sequence_out(arrays["out"])), (Tensor._make(h_n), Tensor._make(c_n))
+
+
+def fused_stack(x: Tensor, state: tuple | None, weights: Any, num_layers: int, num_directions: int,
+                masks: tuple | None = None, lengths: Any = None) -> tuple:
+    """Every layer and direction, each one fused node (the shared layer loop)."""
+    return run_layers(LSTM, fused_direction, x, state, weights, num_layers, num_directions, masks, lengths)
+
+
+LSTM = Variant(gates=4, state_sizes=state_sizes, project=project, step=step, fused=fused_stack)
 
 
 def _kernel_gate_order(hidden: int) -> np.ndarray:
@@ -84,24 +155,19 @@ class FusedLSTM(SequenceFunction):
 
     @staticmethod
     def composed(x, h0, c0, w_ih, w_hh, b_ih, b_hh, w_hr, reverse, lengths):
-        from ..nn.lstm import run_lstm_direction  # the op-by-op twin (imported late: no import cycle)
-
-        return run_lstm_direction(x, h0, c0, w_ih, w_hh, b_ih, b_hh, w_hr, reverse, lengths)
-
-
-def fused_lstm_direction(x: Tensor, h0: Tensor, c0: Tensor, w_ih: Tensor, w_hh: Tensor, b_ih: Tensor | None,
-                         b_hh: Tensor | None, w_hr: Tensor | None, reverse: bool,
-                         lengths: Any = None) -> tuple[Tensor, Tensor, Tensor]:
-    """The fused twin of `nn.lstm.run_lstm_direction`: same arguments, same results, one node."""
-    return FusedLSTM.apply(x, h0, c0, w_ih, w_hh, b_ih, b_hh, w_hr, reverse, lengths)
+        out, (h, c) = run_direction(LSTM, x, (h0, c0), DirectionWeights(w_ih, w_hh, b_ih, b_hh, w_hr), reverse,
+                                    lengths)
+        return out, h, c
 
 
 # ------------------------------------------------------------------ the numpy kernels
 def lstm_forward(x: np.ndarray, h0: np.ndarray, c0: np.ndarray, w_ih: np.ndarray, w_hh: np.ndarray,
-                 bias: np.ndarray | None, w_hr: np.ndarray | None, layout: StepLayout) -> dict:
+                 bias: np.ndarray | None, w_hr: np.ndarray | None, layout: StepLayout, keep: bool = True) -> dict:
     """Run the recurrence in kernel order; returns the arrays backward needs (gates are activated).
 
     Gates are stored gate-major, (steps, 4, batch, hidden) (see step_layout.gate_major).
+    keep=False is inference: the cell state, tanh(c) and the unprojected output live in one
+    (batch, hidden) buffer each instead of one per step, and "cell" is the final cell state.
     """
     steps, batch = x.shape[:2]
     hidden = c0.shape[1]
@@ -109,11 +175,14 @@ def lstm_forward(x: np.ndarray, h0: np.ndarray, c0: np.ndarray, w_ih: np.ndarray
     w_hh4 = gate_major(w_hh[order] * scale[:, None], 4)
     gates = project_gate_major(x, gate_major(w_ih[order] * scale[:, None], 4),
                                None if bias is None else bias[order] * scale)
-    cell = np.empty((steps, batch, hidden), x.dtype)
+    per_step = (steps, batch, hidden) if keep else (1, batch, hidden)  # inference: step s uses row 0
+    cell = np.empty(per_step, x.dtype)
     tanh_cell = np.empty_like(cell)
     cell_out = np.empty_like(cell) if w_hr is not None else None  # o * tanh(c), before the projection
     out = np.zeros((steps, batch, h0.shape[1]), x.dtype)
-    if layout.active is not None:  # rows past their length are never written: keep them 0
+    if not keep:
+        cell[0] = c0  # updated in place, step after step; rows past their length keep their state
+    elif layout.active is not None:  # rows past their length are never written: keep them 0
         for a in (cell, tanh_cell, cell_out):
             if a is not None:
                 a[...] = 0
@@ -130,7 +199,8 @@ def lstm_forward(x: np.ndarray, h0: np.ndarray, c0: np.ndarray, w_ih: np.ndarray
             sig *= 0.5
             sig += 0.5
             i, f, o, gg = g
-            c_s, tc_s = cell[s, :n], tanh_cell[s, :n]
+            k = s if keep else 0
+            c_s, tc_s = cell[k, :n], tanh_cell[k, :n]
             np.multiply(f, c[:n], out=c_s)
             np.multiply(i, gg, out=tmp[:n])
             c_s += tmp[:n]
@@ -138,9 +208,11 @@ def lstm_forward(x: np.ndarray, h0: np.ndarray, c0: np.ndarray, w_ih: np.ndarray
             if w_hr is None:
                 np.multiply(o, tc_s, out=out[s, :n])
             else:
-                np.multiply(o, tc_s, out=cell_out[s, :n])
-                np.matmul(cell_out[s, :n], w_hr_t, out=out[s, :n])
-            h, c = out[s], cell[s]  # rows still running at s+1 are a prefix of those running at s
+                np.multiply(o, tc_s, out=cell_out[k, :n])
+                np.matmul(cell_out[k, :n], w_hr_t, out=out[s, :n])
+            h, c = out[s], cell[k]  # rows still running at s+1 are a prefix of those running at s
+    if not keep:
+        return {"cell": cell[0], "out": out}
     return {"gates": gates, "cell": cell, "tanh_cell": tanh_cell, "cell_out": cell_out, "out": out}
 
 

@@ -1,23 +1,28 @@
-"""The fused Elman RNN kernel: one layer and one direction over a whole sequence, as ONE graph node.
+"""The Elman RNN: its step math, its gate table entries, and its fused kernel for a whole nn.RNN.
 
-The math is torch's: for each step t, in time order (or reversed),
+One step of the recurrence, for every layer and direction:
 
     h_t = act(x_t @ W_ih^T + b_ih + h_{t-1} @ W_hh^T + b_hh)        act = tanh or relu
 
-Forward computes `x_t @ W_ih^T + b_ih + b_hh` for every step in one matrix product, then runs the
-recurrence in place in the output buffer, which is also all that backward needs (tanh' = 1 - h^2,
-relu' = [h > 0]). Backward walks the steps in the opposite order carrying only dL/dh; the weight,
-bias and input gradients are then each one large matrix product over all steps.
+`project` computes every term but `h @ W_hh^T` for the whole sequence at once (one matrix product,
+both biases added once), `tanh_step` / `relu_step` do one step: with the shared loops of
+recurrence.py they are the composed path, which autograd differentiates (the reference to read).
 
-Packed sequences (`lengths`): element b is valid at steps t < lengths[b]. At a padded step the
-element's h is left unchanged and its output is 0, so h_last is each element's state at its own
-last valid step, and the reverse direction starts there. With lengths sorted in decreasing order
-(as PackedSequence keeps them) the valid elements of step t are the first `active[t]` rows, so
-every numpy call works on a contiguous prefix; other orders are sorted first and unsorted after.
+The fused path is `FusedRNNStack`: every layer and direction of an nn.RNN call as ONE graph node.
 
-The pieces (`recur`, `backprop_steps`, `recurrent_weight_grad`, ...) are shared with
-`rnn_stack.py`, whose node runs a whole nn.RNN (every layer and direction) and is what nn.RNN
-uses; `FusedRNN` here is that math for one layer and direction, tested alone against torch.
+- a layer's input projection is ONE matrix product for both directions, `x @ [W_ih_fwd; W_ih_rev]^T`,
+  written straight into the layer's output buffer (L, N, D*H); each direction's recurrence then
+  runs in place in its half (`recur`), so no concatenation is ever copied;
+- backward walks the layers top down. Per layer: the two time loops carry only dL/dh
+  (`backprop_steps`), then dx, dW_ih and the biases' gradients are each one product over both
+  directions and all steps; tanh' = 1 - h^2 and relu' = [h > 0] come from the saved outputs;
+- the node takes h0 None as the zero state (the first step's product is skipped).
+
+Dropout masks are drawn by the caller BEFORE the node, in layer order, exactly as the composed
+path draws them, so a seeded run gives the same numbers on both paths (and as torch). Packed
+lengths are sorted into decreasing order by `StepLayout`, so the rows still running at step t are
+a prefix `[:active[t]]`. Under `create_graph=True` backward falls back to the composed path (see
+sequence_function.py).
 """
 from __future__ import annotations
 
@@ -27,73 +32,193 @@ import numpy as np
 
 from ..tensor import Tensor
 from .blas_threads import threads_for
+from .recurrence import DirectionWeights, Variant, flat_weights, group_weights, records_graph
 from .sequence_function import SequenceFunction
+from .step_layout import StepLayout
 
 
-class FusedRNN(SequenceFunction):
-    """`FusedRNN.apply(x, h0, w_ih, w_hh, b_ih, b_hh, nonlinearity, reverse, lengths)`.
+# ------------------------------------------------------------------ the step math (composed path)
+def project(x: Tensor, w: DirectionWeights) -> Tensor:
+    """`x @ W_ih^T + b_ih + b_hh` for every step at once (both biases are plain additive terms)."""
+    projected = x @ w.w_ih.t()
+    for bias in (w.b_ih, w.b_hh):
+        if bias is not None:
+            projected = projected + bias
+    return projected
 
-    x (L, N, H_in), h0 (N, H), weights in torch's layout, biases (H,) or None; nonlinearity
-    'tanh' or 'relu'; lengths None or N ints. Returns (output (L, N, H), h_last (N, H)).
+
+def tanh_step(projected: Tensor, state: tuple, w: DirectionWeights) -> tuple:
+    """One step: `(tanh(projected_t + h @ W_hh^T),)`."""
+    return ((projected + state[0] @ w.w_hh.t()).tanh(),)
+
+
+def relu_step(projected: Tensor, state: tuple, w: DirectionWeights) -> tuple:
+    """One step: `(relu(projected_t + h @ W_hh^T),)`."""
+    return ((projected + state[0] @ w.w_hh.t()).relu(),)
+
+
+def hidden_size(w: DirectionWeights) -> tuple[int, ...]:
+    return (w.w_hh.shape[1],)
+
+
+def run_stack(x: Tensor, h0: Tensor | None, nonlinearity: str, num_layers: int, num_directions: int,
+              lengths: Any, masks: tuple | None, *weights: Tensor) -> tuple[Tensor, Tensor]:
+    """The composed twin of `FusedRNNStack.apply`, with the node's arguments: `(output, h_n)`."""
+    variant = TANH if nonlinearity == "tanh" else RELU
+    output, (h_n,) = variant.composed(x, None if h0 is None else (h0,),
+                                      group_weights(weights, num_layers * num_directions), num_layers,
+                                      num_directions, masks, lengths)
+    return output, h_n
+
+
+def _fused_stack(nonlinearity: str) -> Any:
+    """The fused runner: one FusedRNNStack node, or, when no gradient is wanted (no_grad, or
+    nothing requires grad), the same forward without a node and keeping one layer at a time."""
+
+    def run(x: Tensor, state: tuple | None, weights: Any, num_layers: int, num_directions: int,
+            masks: tuple | None = None, lengths: Any = None) -> tuple:
+        h0, flat = None if state is None else state[0], flat_weights(weights)
+        if not records_graph(x, h0, *flat):
+            layout = StepLayout(x.shape[0], x.shape[1], lengths, reverse=False)
+            output, h_n = stack_forward(x, h0, nonlinearity, num_layers, num_directions, masks, flat, layout)
+            return Tensor._make(output), (Tensor._make(h_n),)
+        output, h_n = FusedRNNStack.apply(x, h0, nonlinearity, num_layers, num_directions, lengths, masks, *flat)
+        return output, (h_n,)
+
+    return run
+
+
+TANH = Variant(gates=1, state_sizes=hidden_size, project=project, step=tanh_step, fused=_fused_stack("tanh"))
+RELU = Variant(gates=1, state_sizes=hidden_size, project=project, step=relu_step, fused=_fused_stack("relu"))
+
+
+# ------------------------------------------------------------------ the fused node
+class FusedRNNStack(SequenceFunction):
+    """`FusedRNNStack.apply(x, h0, nonlinearity, num_layers, num_directions, lengths, masks, *weights)`.
+
+    x (L, N, H_in); h0 (num_layers*D, N, H) or None for zeros; nonlinearity 'tanh' or 'relu';
+    lengths None or N ints (packed sequences); masks None or one (L, N, D*H) array per layer
+    after the first (dropout's keep/(1-p), multiplied into that layer's input); weights in
+    nn.RNN's `_flat_weights` order: per (layer, direction) w_ih, w_hh and, with bias, b_ih, b_hh.
+    Returns (output (L, N, D*H), h_n (num_layers*D, N, H)).
     """
 
     @staticmethod
-    def forward(ctx, x, h0, w_ih, w_hh, b_ih, b_hh, nonlinearity, reverse, lengths):
-        order = batch_order(lengths)  # None unless lengths are given out of decreasing order
-        xs, h0s = take_rows(x._data, order, 1), take_rows(h0._data, order, 0)
-        ns = take_rows(as_lengths(lengths), order, 0)
-        bias = None if b_ih is None else b_ih._data + b_hh._data
-        out, h_last = rnn_forward(xs, h0s, w_ih._data, w_hh._data, bias, nonlinearity, reverse,
-                                  active_rows(ns, x.shape[0]))
-        if order is not None:
-            undo = np.argsort(order)
-            out, h_last = out[:, undo], h_last[undo]
-        out = Tensor._make(out)
-        ctx.save_for_backward(x, h0, w_ih, w_hh, b_ih, b_hh, nonlinearity, reverse, lengths, out)
-        return out, Tensor._make(h_last)
+    def forward(ctx, x, h0, nonlinearity, num_layers, num_directions, lengths, masks, *weights):
+        layout = StepLayout(x.shape[0], x.shape[1], lengths, reverse=False)  # each direction walks its own way
+        inputs, outputs = [], []
+        out, h_n = stack_forward(x, h0, nonlinearity, num_layers, num_directions, masks, weights, layout,
+                                 inputs, outputs)
+        layers = (layout, inputs, outputs)
+        ctx.save_for_backward(x, h0, nonlinearity, num_layers, num_directions, lengths, masks, *weights, layers)
+        ctx.shown_name = "CatBackward0" if num_directions == 2 else "StackBackward0"
+        return Tensor._make(out), Tensor._make(h_n)
+
+    def name(self) -> str:
+        # What torch's CPU nn.RNN shows on its output, so printed tensors read the same.
+        return getattr(self, "shown_name", "StackBackward0")
 
     @staticmethod
-    def backward_arrays(ctx, g_out, g_h):
-        x, h0, w_ih, w_hh, b_ih, b_hh, nonlinearity, reverse, lengths, out = ctx.saved_tensors
-        order = batch_order(lengths)
-        xs, h0s = take_rows(x._data, order, 1), take_rows(h0._data, order, 0)
-        ns = take_rows(as_lengths(lengths), order, 0)
-        outs, g_out, g_h = take_rows(out._data, order, 1), take_rows(g_out, order, 1), take_rows(g_h, order, 0)
-        dx, dh0, dw_ih, dw_hh, db = rnn_backward(g_out, g_h, xs, h0s, w_ih._data, w_hh._data, outs, nonlinearity,
-                                                 reverse, ns, active_rows(ns, x.shape[0]))
-        if order is not None:
-            undo = np.argsort(order)
-            dx, dh0 = dx[:, undo], dh0[undo]
-        need = ctx.needs_input_grad
-        return (dx if need[0] else None, dh0 if need[1] else None, dw_ih if need[2] else None,
-                dw_hh if need[3] else None, db if b_ih is not None and need[4] else None,
-                db if b_hh is not None and need[5] else None, None, None, None)
+    def backward_arrays(ctx, g_out, g_hn):
+        x, h0, nonlinearity, num_layers, num_directions, lengths, masks, *weights, layers = ctx.saved_tensors
+        layout, inputs, outputs = layers
+        needs = ctx.needs_input_grad
+        groups = _weight_groups([w._data if w is not None else None for w in weights], num_layers * num_directions)
+        h0s = None if h0 is None else layout.sequence_in(h0._data)
+        g_y, g_hn = layout.sequence_in(g_out), layout.sequence_in(g_hn)
+        dh0 = np.empty_like(g_hn) if h0 is not None and needs[1] else None
+        weight_grads: list = []
+        for k in range(num_layers - 1, -1, -1):
+            here = slice(k * num_directions, (k + 1) * num_directions)
+            dx, dh0_k, grads = layer_backward(g_y, g_hn[here], inputs[k], None if h0s is None else h0s[here],
+                                              groups[here], outputs[k], nonlinearity, layout.lengths, layout.active,
+                                              need_dx=k > 0 or needs[0], need_dh0=dh0 is not None)
+            if dh0 is not None:
+                dh0[here] = dh0_k
+            weight_grads = grads + weight_grads
+            if k > 0:
+                g_y = dx if masks is None else np.multiply(dx, layout.sequence_in(masks[k - 1]), out=dx)
+        dx = None if dx is None else layout.sequence_out(dx)
+        dh0 = None if dh0 is None else layout.sequence_out(dh0)
+        weight_grads = [g if n else None for g, n in zip(weight_grads, needs[7:])]
+        return (dx if needs[0] else None, dh0, None, None, None, None, None, *weight_grads)
 
-    @staticmethod
-    def composed(x, h0, w_ih, w_hh, b_ih, b_hh, nonlinearity, reverse, lengths):
-        from ..nn.rnn import run_direction  # the op-by-op path; imported here to avoid an import cycle
-
-        return run_direction(x, h0, w_ih, w_hh, b_ih, b_hh, nonlinearity, reverse, lengths)
-
-
-def fused_run_direction(x: Tensor, h0: Tensor, w_ih: Tensor, w_hh: Tensor, b_ih: Tensor | None,
-                        b_hh: Tensor | None, nonlinearity: str, reverse: bool,
-                        lengths: Any = None) -> tuple[Tensor, Tensor]:
-    """The fused twin of the composed `run_direction`: same arguments, same results, one node."""
-    return FusedRNN.apply(x, h0, w_ih, w_hh, b_ih, b_hh, nonlinearity, reverse, lengths)
+    composed = staticmethod(run_stack)
 
 
-# ------------------------------------------------------------------ the numpy kernels
-def rnn_forward(x: np.ndarray, h0: np.ndarray | None, w_ih: np.ndarray, w_hh: np.ndarray, bias: np.ndarray | None,
-                nonlinearity: str, reverse: bool, active: list[int] | None) -> tuple[np.ndarray, np.ndarray]:
-    """Run the recurrence; `active[t]` is how many leading rows are valid at step t (None: all)."""
-    steps, batch, inputs, hidden = *x.shape, w_hh.shape[0]
-    # Input projection of every step at once; the recurrence then runs in place in this buffer.
-    with threads_for(steps * batch, inputs, hidden):
-        out = np.matmul(x.reshape(steps * batch, inputs), w_ih.T).reshape(steps, batch, hidden)
-    if bias is not None:
-        out += bias
-    return out, recur(out, h0, w_hh, nonlinearity, reverse, active)
+def _weight_groups(weights: Any, count: int) -> list[tuple]:
+    """The flat weight list cut into `count` (layer, direction) groups: (w_ih, w_hh[, b_ih, b_hh])."""
+    per = len(weights) // count
+    return [tuple(getattr(w, "_data", w) for w in weights[i * per:(i + 1) * per]) for i in range(count)]
+
+
+# ------------------------------------------------------------------ the numpy pieces
+def stack_forward(x: Tensor, h0: Tensor | None, nonlinearity: str, num_layers: int, num_directions: int,
+                  masks: tuple | None, weights: Any, layout: StepLayout, inputs: list | None = None,
+                  outputs: list | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Every layer's forward: `(output, h_n)` in the caller's order. Each layer's input and output
+    is appended to `inputs` and `outputs` when given (what backward needs); without them only the
+    layer running holds its arrays (inference)."""
+    groups = _weight_groups(weights, num_layers * num_directions)
+    h0s = None if h0 is None else layout.sequence_in(h0._data)  # (layers, N, H): batch on axis 1 too
+    hidden = groups[0][1].shape[0]
+    h_n = np.empty((num_layers * num_directions, x.shape[1], hidden), x._data.dtype)
+    y = layout.sequence_in(x._data)
+    for k in range(num_layers):
+        layer_in = y if k == 0 or masks is None else y * layout.sequence_in(masks[k - 1])
+        here = slice(k * num_directions, (k + 1) * num_directions)
+        y = layer_forward(layer_in, None if h0s is None else h0s[here], groups[here], nonlinearity, layout.active,
+                          h_n[here])
+        if inputs is not None and outputs is not None:
+            inputs.append(layer_in)
+            outputs.append(y)
+    return layout.sequence_out(y), layout.sequence_out(h_n)
+
+
+def layer_forward(x: np.ndarray, h0: np.ndarray | None, groups: list[tuple], nonlinearity: str,
+                  active: list[int] | None, h_n: np.ndarray) -> np.ndarray:
+    """One layer: returns its output (L, N, D*H) and writes each direction's last state into h_n[d]."""
+    steps, batch, inputs = x.shape
+    hidden, directions = groups[0][1].shape[0], len(groups)
+    w_ih = groups[0][0] if directions == 1 else np.concatenate([g[0] for g in groups])
+    y = np.empty((steps, batch, directions * hidden), x.dtype)
+    with threads_for(steps * batch, inputs, directions * hidden):
+        np.matmul(x.reshape(steps * batch, inputs), w_ih.T, out=y.reshape(steps * batch, directions * hidden))
+    if len(groups[0]) == 4:  # both biases enter every step unchanged: add them once, to every step
+        y += groups[0][2] + groups[0][3] if directions == 1 else np.concatenate([g[2] + g[3] for g in groups])
+    for d in range(directions):
+        h_n[d] = recur(y[..., d * hidden:(d + 1) * hidden], None if h0 is None else h0[d], groups[d][1],
+                       nonlinearity, d == 1, active)
+    return y
+
+
+def layer_backward(g_y: np.ndarray, g_h: np.ndarray, x: np.ndarray, h0: np.ndarray | None, groups: list[tuple],
+                   y: np.ndarray, nonlinearity: str, lengths: np.ndarray | None, active: list[int] | None,
+                   need_dx: bool, need_dh0: bool) -> tuple:
+    """One layer's BPTT: (dx or None, dh0 (D, N, H) or None, [per direction: dW_ih, dW_hh(, db_ih, db_hh)])."""
+    steps, batch, inputs = x.shape
+    hidden, directions = groups[0][1].shape[0], len(groups)
+    dpre = activation_slope(y, nonlinearity)
+    dh0 = np.empty((directions, batch, hidden), y.dtype) if need_dh0 else None
+    halves = [slice(d * hidden, (d + 1) * hidden) for d in range(directions)]
+    for d, half in enumerate(halves):
+        dh = backprop_steps(dpre[..., half], g_y[..., half], g_h[d], groups[d][1], d == 1, active, need_dh0)
+        if need_dh0:
+            dh0[d] = dh
+    flat = dpre.reshape(steps * batch, directions * hidden)
+    with threads_for(steps * batch, max(inputs, hidden), directions * hidden):
+        dx = None
+        if need_dx:
+            w_ih = groups[0][0] if directions == 1 else np.concatenate([g[0] for g in groups])
+            dx = np.matmul(flat, w_ih).reshape(x.shape)
+        dw_ih = np.matmul(flat.T, x.reshape(steps * batch, inputs))
+        db = flat.sum(0) if len(groups[0]) == 4 else None
+        grads = []
+        for d, half in enumerate(halves):
+            dw_hh = recurrent_weight_grad(dpre[..., half], y[..., half], None if h0 is None else h0[d], d == 1,
+                                          lengths)
+            grads += [dw_ih[half], dw_hh] if db is None else [dw_ih[half], dw_hh, db[half], db[half].copy()]
+    return dx, dh0, grads
 
 
 def recur(y: np.ndarray, h0: np.ndarray | None, w_hh: np.ndarray, nonlinearity: str, reverse: bool,
@@ -126,22 +251,6 @@ def recur(y: np.ndarray, h0: np.ndarray | None, w_hh: np.ndarray, nonlinearity: 
             h[:n] = h_t
             y[t, n:] = 0  # padded steps output 0
     return h
-
-
-def rnn_backward(g_out: np.ndarray, g_h: np.ndarray, x: np.ndarray, h0: np.ndarray, w_ih: np.ndarray,
-                 w_hh: np.ndarray, out: np.ndarray, nonlinearity: str, reverse: bool, lengths: np.ndarray | None,
-                 active: list[int] | None) -> tuple:
-    """Backpropagation through time: (dx, dh0, dW_ih, dW_hh, db) from the output gradients."""
-    steps, batch, hidden = out.shape
-    dpre = activation_slope(out, nonlinearity)
-    dh0 = backprop_steps(dpre, g_out, g_h, w_hh, reverse, active)
-    flat, inputs = dpre.reshape(steps * batch, hidden), x.shape[2]
-    with threads_for(steps * batch, max(inputs, hidden), hidden):
-        dx = np.matmul(flat, w_ih).reshape(x.shape)
-        dw_ih = np.matmul(flat.T, x.reshape(steps * batch, inputs))
-        db = flat.sum(0)
-        dw_hh = recurrent_weight_grad(dpre, out, h0, reverse, lengths)
-    return dx, dh0, dw_ih, dw_hh, db
 
 
 def activation_slope(out: np.ndarray, nonlinearity: str) -> np.ndarray:
@@ -204,30 +313,3 @@ def recurrent_weight_grad(dpre: np.ndarray, out: np.ndarray, h0: np.ndarray | No
 
 def _relu(a: np.ndarray, out: np.ndarray) -> np.ndarray:
     return np.maximum(a, 0, out=out)
-
-
-# ------------------------------------------------------------------ lengths and batch order
-def as_lengths(lengths: Any) -> np.ndarray | None:
-    if lengths is None:
-        return None
-    return np.asarray(lengths._data if isinstance(lengths, Tensor) else lengths, dtype=np.int64)
-
-
-def active_rows(lengths: np.ndarray | None, steps: int) -> list[int] | None:
-    """For lengths sorted in decreasing order: how many leading rows are valid at each step."""
-    if lengths is None:
-        return None
-    return np.searchsorted(-lengths, -np.arange(steps), side="left").tolist()
-
-
-def batch_order(lengths: Any) -> np.ndarray | None:
-    """The permutation that sorts the batch by decreasing length, or None if it already is."""
-    n = as_lengths(lengths)
-    if n is None or np.all(n[:-1] >= n[1:]):
-        return None
-    return np.argsort(-n, kind="stable")
-
-
-def take_rows(a: Any, order: np.ndarray | None, axis: int) -> Any:
-    """`a` with its batch axis put in `order` (a copy), or `a` itself when order is None."""
-    return a if order is None else np.take(a, order, axis=axis)

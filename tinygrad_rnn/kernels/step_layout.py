@@ -1,7 +1,8 @@
-"""`StepLayout`: the order in which the fused LSTM/GRU kernels walk a batch through time.
+"""`StepLayout`: the one way the recurrent family orders, reverses and masks sequences by length.
 
-The kernels run one loop, forward in time, over numpy arrays. Everything else is a relabelling
-done once before the loop and undone once after it:
+The composed path asks it which elements still run at each step (`running`). The fused kernels
+run one loop, forward in time, over numpy arrays; everything else is a relabelling done once
+before the loop and undone once after it:
 
 - reverse direction: time is flipped. With `lengths` each element is flipped within its OWN
   length (step s reads time lengths[b]-1-s), so the reverse pass starts at the element's last
@@ -31,9 +32,10 @@ class StepLayout:
         self.lengths: np.ndarray | None = None  # in kernel (sorted) order
         self.active: list[int] | None = None  # rows running at each step (None: all)
         self.flip: np.ndarray | None = None  # per-element time index of each step, for reverse + lengths
+        self.given_lengths: np.ndarray | None = None  # in the caller's order
         if lengths is None:
             return
-        lengths = np.asarray(getattr(lengths, "_data", lengths), dtype=np.int64)
+        lengths = self.given_lengths = np.asarray(getattr(lengths, "_data", lengths), dtype=np.int64)
         if np.any(lengths[1:] > lengths[:-1]):
             self.order = np.argsort(-lengths, kind="stable")
             lengths = lengths[self.order]
@@ -42,6 +44,13 @@ class StepLayout:
         if reverse:
             t = np.arange(steps)[:, None]
             self.flip = np.where(t < lengths[None, :], lengths[None, :] - 1 - t, t)
+
+    def running(self) -> np.ndarray | None:
+        """(L, N, 1) bool in the caller's order and time: element b runs at step t < lengths[b]
+        (None without lengths: every element runs every step)."""
+        if self.given_lengths is None:
+            return None
+        return np.arange(self.steps)[:, None, None] < self.given_lengths[None, :, None]
 
     def sequence_in(self, a: np.ndarray) -> np.ndarray:
         """(L, N, *) from the caller's order into the kernel's (time in processing order, sorted batch)."""

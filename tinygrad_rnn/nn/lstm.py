@@ -1,75 +1,29 @@
-"""LSTM: the step math, one layer/direction over a sequence (op by op), and `LSTM` / `LSTMCell`.
+"""The LSTM modules: `LSTM` (multi-layer, bidirectional, optional projection) and `LSTMCell`.
 
 One LSTM step, in torch's gate order i, f, g, o (the rows of `weight_ih` / `weight_hh`):
 
-    i, f, g, o = split4(x @ W_ih^T + b_ih + h @ W_hh^T + b_hh)
     c' = sigmoid(f) * c + sigmoid(i) * tanh(g)       the cell state: forget some, write some
     h' = sigmoid(o) * tanh(c')                       the output: a gated view of the cell
     h' = h' @ W_hr^T                                 only with proj_size > 0
 
-Everything here is written with Tensor ops, so autograd derives the backward pass (and higher
-derivatives). The fused kernel in `kernels/lstm.py` does the same math in one graph node.
+The step math, its composed path and its fused kernel are in tinygrad_rnn/kernels/lstm.py; the
+layer loop and the checks shared with RNN and GRU are in rnn_base.py.
 """
 from __future__ import annotations
 
 from typing import Any
 
-import numpy as np
-
-from .. import backends
-from ..creation import zeros
-from ..kernels.lstm import fused_lstm_direction
-from ..ops.shape import stack
 from ..tensor import Tensor
-from .rnn_base import RNNBase, RNNCellBase
+from .rnn_base import RNNBase, RNNCellBase, takes_arguments_of
+from .utils.rnn import PackedSequence
 
 
-def lstm_cell_step(x: Tensor, h: Tensor, c: Tensor, w_ih: Tensor, w_hh: Tensor, b_ih: Tensor | None,
-                   b_hh: Tensor | None, w_hr: Tensor | None = None) -> tuple[Tensor, Tensor]:
-    """One LSTM step for a batch: x (N, H_in), h (N, P or H), c (N, H) -> (h', c')."""
-    gates = x @ w_ih.t() + h @ w_hh.t()
-    if b_ih is not None:
-        gates = gates + b_ih + b_hh
-    i, f, g, o = gates.chunk(4, dim=1)
-    c_next = f.sigmoid() * c + i.sigmoid() * g.tanh()
-    h_next = o.sigmoid() * c_next.tanh()
-    if w_hr is not None:
-        h_next = h_next @ w_hr.t()
-    return h_next, c_next
+def _lstm_arguments(self, input_size: int, hidden_size: int, num_layers: int = 1, bias: bool = True,
+                    batch_first: bool = False, dropout: float = 0.0, bidirectional: bool = False, proj_size: int = 0,
+                    device: Any = None, dtype: Any = None) -> None:
+    """nn.LSTM's parameters as torch documents them (LSTM.__init__ binds them as torch does)."""
 
 
-def valid_rows(lengths: Any, t: int) -> Tensor | None:
-    """A (N, 1) boolean column: which batch elements are still running at step t (None: all)."""
-    if lengths is None:
-        return None
-    lengths = np.asarray(lengths._data if isinstance(lengths, Tensor) else lengths)
-    return Tensor._make((t < lengths)[:, None])
-
-
-def run_lstm_direction(x: Tensor, h0: Tensor, c0: Tensor, w_ih: Tensor, w_hh: Tensor, b_ih: Tensor | None,
-                       b_hh: Tensor | None, w_hr: Tensor | None, reverse: bool,
-                       lengths: Any = None) -> tuple[Tensor, Tensor, Tensor]:
-    """One layer and direction over a whole sequence: x (L, N, H_in) -> (output (L, N, P or H), h_n, c_n).
-
-    The reverse direction walks t = L-1 .. 0 and stores each output at its own time index.
-    `lengths` (one int per batch element) marks steps t >= lengths[b] as padding: there the state
-    is carried unchanged and the output is 0, so h_n/c_n are each element's state at its last valid
-    step and the reverse direction starts at that step, exactly as if the element ran alone.
-    """
-    steps = range(x.shape[0] - 1, -1, -1) if reverse else range(x.shape[0])
-    h, c, outputs = h0, c0, {}
-    for t in steps:
-        h_next, c_next = lstm_cell_step(x[t], h, c, w_ih, w_hh, b_ih, b_hh, w_hr)
-        valid = valid_rows(lengths, t)
-        if valid is None:
-            h, c, outputs[t] = h_next, c_next, h_next
-        else:  # padding: keep the state, output zero (where() sends padding no gradient)
-            h, c = h_next.where(valid, h), c_next.where(valid, c)
-            outputs[t] = h_next.where(valid, 0.0)
-    return stack([outputs[t] for t in range(len(outputs))]), h, c
-
-
-# ---------------------------------------------------------------------------- modules
 class LSTM(RNNBase):
     """`LSTM(input_size, hidden_size, num_layers=1, bias=True, batch_first=False, dropout=0.0,
     bidirectional=False, proj_size=0, device=None, dtype=None)`.
@@ -89,10 +43,13 @@ class LSTM(RNNBase):
 
     _name_in_errors = "LSTM"
 
+    @takes_arguments_of(_lstm_arguments)
     def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # Everything goes to RNNBase as is, so a wrong argument is reported as torch reports it.
         super().__init__("LSTM", *args, **kwargs)
 
-    def forward(self, input: Any, hx: Any = None) -> tuple:
+    def forward(self, input: Tensor | PackedSequence,
+                hx: tuple[Tensor, Tensor] | None = None) -> tuple[Any, tuple[Tensor, Tensor]]:
         """`(output, (h_n, c_n))`; see the class docstring for shapes."""
         return super().forward(input, hx)
 
@@ -131,13 +88,6 @@ class LSTM(RNNBase):
                                f"{self.input_size}x{weight.shape[0]})")
         super()._check_packed_data(data)
 
-    def _run_direction(self, x: Tensor, state: tuple, weights: Any, reverse: bool, lengths: Any) -> tuple:
-        # By default the same math runs as one fused graph node (kernels/lstm.py); see backends.py.
-        run = fused_lstm_direction if backends.fused_rnn else run_lstm_direction
-        output, h, c = run(x, state[0], state[1], weights.w_ih, weights.w_hh, weights.b_ih, weights.b_hh,
-                           weights.w_hr, reverse, lengths)
-        return output, (h, c)
-
 
 class LSTMCell(RNNCellBase):
     """One LSTM step: `LSTMCell(input_size, hidden_size, bias=True, device=None, dtype=None)`.
@@ -150,40 +100,12 @@ class LSTMCell(RNNCellBase):
                  dtype: Any = None) -> None:
         super().__init__(input_size, hidden_size, bias, num_chunks=4, device=device, dtype=dtype)
 
-    def forward(self, input: Tensor, hx: Any = None) -> tuple[Tensor, Tensor]:
-        if input.dim() not in (1, 2):
-            raise ValueError(f"LSTMCell: Expected input to be 1D or 2D, got {input.dim()}D instead")
-        if hx is not None:
-            for index, value in enumerate(hx):
-                if value.dim() not in (1, 2):
-                    raise ValueError(f"LSTMCell: Expected hx[{index}] to be 1D or 2D, got {value.dim()}D instead")
-        batched = input.dim() == 2
-        x = input if batched else input.unsqueeze(0)
-        if hx is None:
-            state = (zeros(x.shape[0], self.hidden_size, dtype=x.dtype),) * 2
-        else:
-            state = tuple(hx) if batched else (hx[0].unsqueeze(0), hx[1].unsqueeze(0))
-            if isinstance(hx, Tensor):
-                raise TypeError("lstm_cell(): argument 'hx' (position 2) must be tuple of Tensors, not Tensor")
-            if len(state) != 2:
-                raise RuntimeError("lstm_cell expects two hidden states")
-        check_cell_forward(self, x, state)
-        h, c = lstm_cell_step(x, state[0], state[1], self.weight_ih, self.weight_hh, self.bias_ih, self.bias_hh)
+    _name_in_errors = "LSTMCell"
+    _state_count = 2
+
+    def forward(self, input: Tensor, hx: tuple[Tensor, Tensor] | None = None) -> tuple[Tensor, Tensor]:
+        """`(h', c')` for input `(N, H_in)` or `(H_in,)`; hx `(h, c)` or None for zeros."""
+        x, state, batched = self._cell_state(input, hx)
+        self._check_cell(x, state)
+        h, c = self._step("LSTM", x, state)
         return (h, c) if batched else (h.squeeze(0), c.squeeze(0))
-
-
-def check_cell_forward(cell: RNNCellBase, x: Tensor, state: tuple) -> None:
-    """torch's checks for a cell's batched input and states (its C++ kernel's wording)."""
-    if x.shape[1] != cell.input_size:
-        raise RuntimeError(f"input has inconsistent input_size: got {x.shape[1]} expected {cell.input_size}")
-    for k, s in enumerate(state):
-        if x.shape[0] != s.shape[0]:
-            raise RuntimeError(f"Input batch size {x.shape[0]} doesn't match hidden{k} batch size {s.shape[0]}")
-        if s.shape[1] != cell.hidden_size:
-            raise RuntimeError(f"hidden{k} has inconsistent hidden_size: got {s.shape[1]}, expected {cell.hidden_size}")
-    # The first product each operand meets decides torch's dtype error: x @ W_ih^T, then h @ W_hh^T
-    # (c only meets elementwise ops, so a float64 c0 with float32 weights is promoted, as in torch).
-    for operand in (x, state[0]):
-        if operand.dtype is not cell.weight_ih.dtype:
-            raise RuntimeError(f"mat1 and mat2 must have the same dtype, but got {operand.dtype._legacy} and "
-                               f"{cell.weight_ih.dtype._legacy}")

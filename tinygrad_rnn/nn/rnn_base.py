@@ -5,44 +5,58 @@ RNNBase owns the parts that do not depend on the cell's math:
 - the constructor: torch's argument checks (in torch's order, with torch's messages) and the
   parameters `weight_ih_l{k}{_reverse}`, `weight_hh_l...`, `bias_ih_l...`, `bias_hh_l...`
   (`weight_hr_l...` for an LSTM with proj_size), in torch's layout and order;
-- forward's input handling: batch_first, unbatched input, the default zero state, and every
-  input check of torch (see `_check_forward`);
-- the layer loop (`_run_layers`): layer k reads layer k-1's output (with dropout in between when
-  training), runs each direction with `_run_direction`, and collects the final states.
+- forward's input handling: batch_first, unbatched and packed input, and every input check of
+  torch (see `_check_forward`), then dropout masks drawn as torch draws them;
+- `_run_layers`, the ONE place that picks the fused or the composed path (`backends.fused_rnn`)
+  for every variant alike.
 
-A subclass says what one direction of one layer computes, in `_run_direction`. The state is a
-tuple of tensors: `(h,)` for RNN and GRU, `(h, c)` for LSTM.
+The math lives below nn, in tinygrad_rnn/kernels: the variant's `Variant` (by `mode`) gives its
+step, its composed and its fused runner of a whole stack of layers. The state is a tuple of
+tensors: `(h,)` for RNN and GRU, `(h, c)` for LSTM. RNNCellBase holds the cells' checks.
 """
 from __future__ import annotations
 
+import inspect
 import math
 import numbers
 import warnings
-from typing import Any, NamedTuple
+from collections.abc import Callable
+from typing import Any, ParamSpec, TypeVar
 
 import numpy as np
 
+from .. import backends
 from ..autograd import no_grad
 from ..creation import zeros
 from ..device import check_device
-from ..ops.shape import cat, stack
+from ..kernels.recurrence import DirectionWeights
+from ..kernels.step_layout import StepLayout
+from ..kernels.variants import VARIANTS
 from ..random import bernoulli
 from ..tensor import Tensor
 from .module import Module
 from .parameter import Parameter
 from .utils.rnn import PackedSequence, lengths_from_batch_sizes, packed_to_padded, padded_to_packed
 
-GATES = {"RNN_TANH": 1, "RNN_RELU": 1, "GRU": 3, "LSTM": 4}  # rows of W_ih per hidden unit
+P = ParamSpec("P")
+R = TypeVar("R")
 
 
-class DirectionWeights(NamedTuple):
-    """The parameters of one (layer, direction); absent ones (bias=False, no projection) are None."""
+def takes_arguments_of(declared: Callable[P, R]) -> Callable[[Callable[..., R]], Callable[P, R]]:
+    """Show `declared`'s parameters (names, types, defaults) as the signature of an `*args, **kwargs` method.
 
-    w_ih: Tensor
-    w_hh: Tensor
-    b_ih: Tensor | None = None
-    b_hh: Tensor | None = None
-    w_hr: Tensor | None = None
+    torch's RNN, LSTM and GRU bind their arguments by hand (RNN takes `args[3]` as the nonlinearity
+    and hands the rest to RNNBase), so their argument errors name `RNNBase.__init__()`. Our
+    constructors do the same, and this decorator gives `help()`, `inspect.signature` and type
+    checkers the documented parameters all the same.
+    """
+
+    def attach(method: Callable[..., R]) -> Callable[P, R]:
+        method.__signature__ = inspect.signature(declared)  # type: ignore[attr-defined]
+        method.__annotations__ = dict(declared.__annotations__)
+        return method  # type: ignore[return-value]
+
+    return attach
 
 
 def new_weight(shape: tuple, dtype: Any = None, device: Any = None) -> Parameter:
@@ -98,7 +112,7 @@ class RNNBase(Module):
         self.bidirectional = bidirectional
         self.proj_size = proj_size
         _check_arguments(input_size, hidden_size, num_layers, bias, batch_first, dropout, proj_size)
-        if mode not in GATES:
+        if mode not in VARIANTS:
             raise ValueError("Unrecognized RNN mode: " + mode)
         self._flat_weights_names: list[str] = []
         self._all_weights: list[list[str]] = []
@@ -110,7 +124,7 @@ class RNNBase(Module):
 
     def _add_direction(self, layer: int, direction: int, dtype: Any, device: Any) -> None:
         """Register the parameters of one (layer, direction), in torch's order and shapes."""
-        gates = GATES[self.mode]
+        gates = VARIANTS[self.mode].gates
         # (not 1 * hidden_size: torch keeps hidden_size=True as is, and then torch.empty rejects it)
         gate_size = self.hidden_size if gates == 1 else gates * self.hidden_size
         out_size = self.proj_size if self.proj_size > 0 else self.hidden_size  # what h holds
@@ -156,12 +170,12 @@ class RNNBase(Module):
     def reset_parameters(self) -> None:
         init_uniform(self, self.hidden_size)
 
-    def _direction_weights(self, layer: int, direction: int) -> DirectionWeights:
-        """The current parameters of one (layer, direction), by role."""
-        names = self._all_weights[layer * (2 if self.bidirectional else 1) + direction]
+    def _weights_by_direction(self) -> list[DirectionWeights]:
+        """The current parameters of every (layer, direction), layer-major, by role."""
         by_name = dict(zip(self._flat_weights_names, self._flat_weights))
         # 'weight_ih_l0_reverse' -> role 'w_ih'; 'bias_hh_l1' -> 'b_hh'
-        return DirectionWeights(**{name[0] + "_" + name.split("_")[1]: by_name[name] for name in names})
+        return [DirectionWeights(**{name[0] + "_" + name.split("_")[1]: by_name[name] for name in names})
+                for names in self._all_weights]
 
     def extra_repr(self) -> str:
         text = f"{self.input_size}, {self.hidden_size}"
@@ -180,7 +194,7 @@ class RNNBase(Module):
         return text
 
     # ------------------------------------------------------------ forward
-    def forward(self, input: Tensor, hx: Any = None) -> tuple:
+    def forward(self, input: Tensor | PackedSequence, hx: Any = None) -> tuple[Any, Any]:
         """`(output, h_n)` (LSTM: `(output, (h_n, c_n))`), a builtin tuple as in torch.
 
         input: `(L, N, H_in)`, `(N, L, H_in)` with batch_first, or unbatched `(L, H_in)`.
@@ -258,10 +272,6 @@ class RNNBase(Module):
         """The feature size of each state tensor (LSTM: `[P or H, H]`)."""
         return [self.hidden_size]
 
-    def _zero_state(self, x: Tensor) -> tuple:
-        layers = self.num_layers * (2 if self.bidirectional else 1)
-        return tuple(zeros(layers, x.shape[1], size, dtype=x.dtype) for size in self._state_sizes())
-
     def _check_forward(self, x: Tensor, state: tuple | None) -> None:
         """torch's checks, in torch's order, on seq-first batched x and the state tuple (None: zeros)."""
         weight_dtype = self._flat_weights[0].dtype
@@ -293,34 +303,15 @@ class RNNBase(Module):
     def _run_layers(self, x: Tensor, state: tuple | None, lengths: np.ndarray | None = None) -> tuple:
         """All layers and directions: `(output (L, N, D*H), final state tuple of (D*NL, N, *))`.
 
-        Layer k's input is layer k-1's output `[forward | reverse]`, through dropout when training
-        (never after the last layer, never on the states). `state[i][k*D + d]` starts direction d
-        of layer k, and its final value lands at the same index; state None starts from zeros.
+        The one place that picks how: the variant's fused kernels, or its composed op-by-op path
+        (`backends.composed_rnn()`). Both run the same math on the same arguments, dropout masks
+        included (drawn here, so a seeded run gives the same numbers either way); state None
+        starts from zeros.
         """
-        num_directions = 2 if self.bidirectional else 1
-        if state is None:
-            state = self._zero_state(x)
-        masks = self._dropout_masks(x, lengths)
-        finals = []
-        for layer in range(self.num_layers):
-            if layer > 0 and masks is not None:  # dropout between layers: inverted, drawn as torch draws it
-                x = x * Tensor._make(masks[layer - 1])
-            outputs = []
-            for direction in range(num_directions):
-                index = layer * num_directions + direction
-                initial = tuple(s[index] for s in state)
-                out, final = self._run_direction(
-                    x, initial, self._direction_weights(layer, direction), reverse=direction == 1, lengths=lengths
-                )
-                outputs.append(out)
-                finals.append(final)
-            x = outputs[0] if num_directions == 1 else cat(outputs, 2)
-        return x, tuple(stack([f[i] for f in finals]) for i in range(len(state)))
-
-    def _run_direction(self, x: Tensor, state: tuple, weights: DirectionWeights, reverse: bool,
-                       lengths: np.ndarray | None) -> tuple:
-        """One direction of one layer over x `(L, N, *)`: `(output (L, N, H), final state tuple)`."""
-        raise NotImplementedError
+        variant = VARIANTS[self.mode]
+        run = variant.fused if backends.fused_rnn else variant.composed
+        return run(x, state, self._weights_by_direction(), self.num_layers, 2 if self.bidirectional else 1,
+                   self._dropout_masks(x, lengths), lengths)
 
     def _dropout_masks(self, x: Tensor, lengths: np.ndarray | None = None) -> tuple | None:
         """The arrays that inverted dropout multiplies into the inputs of layers 1.., drawn now, in
@@ -337,7 +328,7 @@ class RNNBase(Module):
         dtype = x._data.dtype
         if p == 1:  # dropout() multiplies by 0.0 without drawing
             return (np.zeros(shape, dtype),) * (self.num_layers - 1)
-        valid = None if lengths is None else np.arange(shape[0])[:, None] < np.asarray(lengths)[None, :]
+        valid = None if lengths is None else StepLayout(shape[0], shape[1], lengths, reverse=False).running()[..., 0]
         drawn_shape = shape if valid is None else (int(valid.sum()), shape[2])
 
         def draw() -> np.ndarray:
@@ -406,18 +397,56 @@ class RNNCellBase(Module):
     def reset_parameters(self) -> None:
         init_uniform(self, self.hidden_size)
 
-    def _batched(self, input: Tensor, hx: Tensor | None, name: str) -> tuple[Tensor, Tensor, bool]:
-        """torch's rank checks of RNNCell and GRUCell, then `(x, h, batched)`: a batch dim of 1 is
-        added to unbatched input and state, and hx None becomes a zero state."""
+    _name_in_errors = "RNNCell"  # how torch's messages name the cell
+    _state_count = 1  # state tensors: 1 (h), LSTMCell 2 (h, c)
+
+    def _cell_state(self, input: Tensor, hx: Any) -> tuple[Tensor, tuple, bool]:
+        """torch's rank checks, then `(x, state tuple, batched)`: unbatched input and state get a
+        batch dim of 1, and hx None becomes a zero state."""
+        name = self._name_in_errors
         if input.dim() not in (1, 2):
             raise ValueError(f"{name}: Expected input to be 1D or 2D, got {input.dim()}D instead")
-        if hx is not None and hx.dim() not in (1, 2):
+        if hx is not None and self._state_count == 1 and hx.dim() not in (1, 2):
             raise ValueError(f"{name}: Expected hidden to be 1D or 2D, got {hx.dim()}D instead")
+        if hx is not None and self._state_count > 1:
+            for index, value in enumerate(hx):
+                if value.dim() not in (1, 2):
+                    raise ValueError(f"{name}: Expected hx[{index}] to be 1D or 2D, got {value.dim()}D instead")
         batched = input.dim() == 2
         x = input if batched else input.unsqueeze(0)
         if hx is None:
-            return x, zeros(x.shape[0], self.hidden_size, dtype=x.dtype), batched
-        return x, hx if batched else hx.unsqueeze(0), batched
+            return x, (zeros(x.shape[0], self.hidden_size, dtype=x.dtype),) * self._state_count, batched
+        if self._state_count == 1:
+            return x, (hx if batched else hx.unsqueeze(0),), batched
+        state = tuple(hx) if batched else (hx[0].unsqueeze(0), hx[1].unsqueeze(0))
+        if isinstance(hx, Tensor):
+            raise TypeError("lstm_cell(): argument 'hx' (position 2) must be tuple of Tensors, not Tensor")
+        if len(state) != 2:
+            raise RuntimeError("lstm_cell expects two hidden states")
+        return x, state, batched
+
+    def _check_cell(self, x: Tensor, state: tuple) -> None:
+        """torch's checks for a cell's batched input and states (its C++ kernel's wording)."""
+        if x.shape[1] != self.input_size:
+            raise RuntimeError(f"input has inconsistent input_size: got {x.shape[1]} expected {self.input_size}")
+        for k, s in enumerate(state):
+            if x.shape[0] != s.shape[0]:
+                raise RuntimeError(f"Input batch size {x.shape[0]} doesn't match hidden{k} batch size {s.shape[0]}")
+            if s.shape[1] != self.hidden_size:
+                raise RuntimeError(
+                    f"hidden{k} has inconsistent hidden_size: got {s.shape[1]}, expected {self.hidden_size}")
+        # The first product each operand meets decides torch's dtype error: x @ W_ih^T, then h @ W_hh^T
+        # (c only meets elementwise ops, so a float64 c0 with float32 weights is promoted, as in torch).
+        for operand in (x, state[0]):
+            if operand.dtype is not self.weight_ih.dtype:
+                raise RuntimeError(f"mat1 and mat2 must have the same dtype, but got {operand.dtype._legacy} and "
+                                   f"{self.weight_ih.dtype._legacy}")
+
+    def _step(self, mode: str, x: Tensor, state: tuple) -> tuple:
+        """One step of the variant `mode` (a key of kernels.VARIANTS) with this cell's weights."""
+        variant = VARIANTS[mode]
+        weights = DirectionWeights(self.weight_ih, self.weight_hh, self.bias_ih, self.bias_hh)
+        return variant.step(variant.project(x, weights), state, weights)
 
     def extra_repr(self) -> str:
         text = f"{self.input_size}, {self.hidden_size}"

@@ -1,0 +1,129 @@
+"""What every recurrent variant (Elman RNN, LSTM, GRU) shares: the gate table entry, the composed
+time loop and the ONE layer loop.
+
+A variant is described by a `Variant` (its gate table entry):
+
+- `gates`: rows of `weight_ih` per hidden unit (RNN 1, GRU 3, LSTM 4);
+- `state_sizes(weights)`: the feature size of each state tensor (`(H,)`, LSTM `(P or H, H)`);
+- `project(x, weights)`: the terms of a step that do not depend on the state, for every step at
+  once (one matrix product for the whole sequence);
+- `step(projected_t, state, weights)`: one step of the recurrence; the new state's first tensor is
+  the step's output;
+- `fused`: the variant's fused runner of a whole stack of layers (see below).
+
+Both ways of running a stack of layers take the same arguments,
+`(x, state, weights, num_layers, num_directions, masks, lengths) -> (output, final state)`:
+`variant.composed` runs `step` op by op through `run_layers` (autograd then gives backpropagation
+through time: the path to read); `variant.fused` runs the same math as few graph nodes with a
+hand-written numpy backward. nn's RNNBase picks one of the two, in one place.
+
+Shapes: x `(L, N, H_in)`; state a tuple of `(D*num_layers, N, size)` tensors, or None for zeros;
+weights one `DirectionWeights` per (layer, direction), layer-major; masks None or one array per
+layer after the first (dropout, multiplied into that layer's input); lengths None or N ints
+(packed sequences: steps past an element's length keep its state and output 0).
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any, NamedTuple
+
+from ..autograd import grad_mode
+from ..creation import zeros
+from ..ops.pointwise import where
+from ..ops.shape import cat, stack
+from ..tensor import Tensor
+from .step_layout import StepLayout
+
+
+class DirectionWeights(NamedTuple):
+    """The parameters of one (layer, direction); absent ones (bias=False, no projection) are None."""
+
+    w_ih: Tensor
+    w_hh: Tensor
+    b_ih: Tensor | None = None
+    b_hh: Tensor | None = None
+    w_hr: Tensor | None = None
+
+
+StackRunner = Callable[..., tuple]  # (x, state, weights, num_layers, num_directions, masks, lengths)
+
+
+class Variant(NamedTuple):
+    """One recurrent variant: its gate table entry (see the module docstring)."""
+
+    gates: int
+    state_sizes: Callable[[DirectionWeights], tuple[int, ...]]
+    project: Callable[[Tensor, DirectionWeights], Tensor]
+    step: Callable[[Tensor, tuple, DirectionWeights], tuple]
+    fused: StackRunner
+
+    def composed(self, x: Tensor, state: tuple | None, weights: Sequence[DirectionWeights], num_layers: int,
+                 num_directions: int, masks: tuple | None = None, lengths: Any = None) -> tuple:
+        """Every layer and direction op by op: `run_direction` inside `run_layers`."""
+        return run_layers(self, lambda *args: run_direction(self, *args), x, state, weights, num_layers,
+                          num_directions, masks, lengths)
+
+
+def run_direction(variant: Variant, x: Tensor, state: tuple, weights: DirectionWeights, reverse: bool = False,
+                  lengths: Any = None) -> tuple[Tensor, tuple]:
+    """One direction of one layer, op by op: `(output (L, N, H_out), final state)`.
+
+    reverse walks t = L-1 .. 0 and stores each output at its own time index. With `lengths`, the
+    steps t >= lengths[b] leave element b's state unchanged and output 0, so the final state is the
+    one at the element's last valid step and the reverse direction starts there (`where` sends the
+    padding no gradient).
+    """
+    projected = variant.project(x, weights).unbind(0)
+    steps = len(projected)
+    running = None if lengths is None else StepLayout(steps, x.shape[1], lengths, reverse).running()
+    outputs: list = [None] * steps
+    for t in reversed(range(steps)) if reverse else range(steps):
+        new = variant.step(projected[t], state, weights)
+        if running is None:
+            state = new
+            outputs[t] = new[0]
+        else:
+            rows = Tensor._make(running[t])  # (N, 1) bool
+            state = tuple(where(rows, n, s) for n, s in zip(new, state))
+            outputs[t] = where(rows, new[0], 0.0)
+    return stack(outputs), state
+
+
+def run_layers(variant: Variant, direction: Callable[..., tuple], x: Tensor, state: tuple | None,
+               weights: Sequence[DirectionWeights], num_layers: int, num_directions: int,
+               masks: tuple | None = None, lengths: Any = None) -> tuple:
+    """The layer loop: layer k reads layer k-1's output `[forward | reverse]` (times its dropout
+    mask), runs each direction with `direction(x, state, weights, reverse, lengths)`, and the final
+    states are stacked as `state[i][k*D + d]`. state None starts every direction from zeros."""
+    if state is None:
+        count = num_layers * num_directions
+        state = tuple(zeros(count, x.shape[1], size, dtype=x.dtype) for size in variant.state_sizes(weights[0]))
+    finals = []
+    for layer in range(num_layers):
+        if layer > 0 and masks is not None:
+            x = x * Tensor._make(masks[layer - 1])
+        outputs = []
+        for d in range(num_directions):
+            index = layer * num_directions + d
+            out, final = direction(x, tuple(s[index] for s in state), weights[index], d == 1, lengths)
+            outputs.append(out)
+            finals.append(final)
+        x = outputs[0] if num_directions == 1 else cat(outputs, 2)
+    return x, tuple(stack([f[i] for f in finals]) for i in range(len(state)))
+
+
+def records_graph(*tensors: Tensor | None) -> bool:
+    """Whether an op on these inputs records a graph node: grad mode is on and one requires grad.
+    When not, the fused runners take their inference loops (nothing kept for a backward)."""
+    return grad_mode.is_grad_enabled() and any(t is not None and t.requires_grad for t in tensors)
+
+
+def flat_weights(weights: Sequence[DirectionWeights]) -> list[Tensor]:
+    """The present weights in torch's `_flat_weights` order (per direction w_ih, w_hh, b_ih, b_hh, w_hr)."""
+    return [w for group in weights for w in group if w is not None]
+
+
+def group_weights(flat: Sequence[Any], count: int) -> list[DirectionWeights]:
+    """The inverse of `flat_weights` for `count` directions without projections."""
+    per = len(flat) // count
+    return [DirectionWeights(*flat[i * per:(i + 1) * per]) for i in range(count)]
