@@ -41,6 +41,13 @@ def int_arg(fn: str, name: str, value: Any, position: int | None = None) -> int:
     return int(value.__index__())
 
 
+def bool_arg(fn: str, name: str, value: Any, position: int | None = None) -> bool:
+    """`value` if it is a bool, else torch's TypeError for a `bool` parameter."""
+    if not isinstance(value, bool) and type(value).__name__ != "bool_":
+        raise TypeError(f"{fn}(): {_where(name, position)} must be bool, not {type_name(value)}")
+    return bool(value)
+
+
 def number_arg(fn: str, name: str, value: Any, position: int | None = None) -> Any:
     """`value` unchanged if it is a number (bool, int, float or a 1-element tensor), else torch's TypeError."""
     if isinstance(value, (bool, int, float)) or (hasattr(value, "__float__") and not isinstance(value, str)):
