@@ -471,6 +471,8 @@ def unbind(input: Tensor, dim: int = 0) -> tuple:
 
 
 def narrow(input: Tensor, dim: int, start: int, length: int) -> Tensor:
+    if input.ndim == 0:
+        raise RuntimeError("narrow() cannot be applied to a 0-dim tensor.")
     d = normalize_dim(dim, input.ndim)
     start = int(start) + (input.shape[d] if int(start) < 0 else 0)
     if not 0 <= start <= input.shape[d] or length < 0 or start + length > input.shape[d]:
@@ -502,6 +504,8 @@ def split(input: Tensor, split_size_or_sections: Any, dim: int = 0) -> tuple:
 
 
 def chunk(input: Tensor, chunks: int, dim: int = 0) -> tuple:
+    if input.ndim == 0:
+        raise RuntimeError("chunk expects at least a 1-dimensional tensor")
     if chunks <= 0:
         raise RuntimeError(f"chunk expects `chunks` to be greater than 0, got: {chunks}")
     n = input.shape[normalize_dim(dim, input.ndim)]
@@ -534,7 +538,15 @@ def index_key(key: Any) -> Any:
     return key if any(k is Ellipsis for k in key) else key + (Ellipsis,)
 
 
+_INDEX_TYPES = (builtins.int, slice, type(None), type(Ellipsis), Tensor, list, tuple, np.ndarray, np.integer)
+
+
 def _index_part(k: Any) -> Any:
+    if isinstance(k, str):  # torch reads a str index as data for a tensor
+        raise TypeError("new(): invalid data type 'str'")
+    if not isinstance(k, _INDEX_TYPES):
+        raise IndexError("only integers, slices (`:`), ellipsis (`...`), None and long or byte Variables are valid "
+                         f"indices (got {type(k).__name__})")
     if isinstance(k, slice) and k.step is not None:
         step = k.step.__index__()
         if step == 0:
@@ -545,12 +557,25 @@ def _index_part(k: Any) -> Any:
         if k.dtype.is_floating_point:
             raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
         return k._data
-    if isinstance(k, list):
-        return np.asarray([x._data if isinstance(x, Tensor) else x for x in k])
+    if isinstance(k, list):  # [] selects nothing; torch reads a list's floats as ints
+        values = np.asarray([x._data if isinstance(x, Tensor) else x for x in k])
+        return values.astype(np.int64) if values.dtype.kind not in "biu" else values
     return k
 
 
+def _check_0d_key(key: Any) -> None:
+    """A 0-d tensor takes only None, ..., bools and empty tuples as an index, as torch."""
+    for k in key if isinstance(key, tuple) else (key,):
+        if isinstance(k, slice):
+            raise IndexError("slice() cannot be applied to a 0-dim tensor.")
+        if isinstance(k, (builtins.int, np.integer)) and not isinstance(k, builtins.bool):
+            raise IndexError("invalid index of a 0-dim tensor. Use `tensor.item()` in Python or `tensor.item<T>()` "
+                             "in C++ to convert a 0-dim tensor to a number")
+
+
 def getitem(input: Tensor, key: Any) -> Tensor:
+    if input.ndim == 0:
+        _check_0d_key(key)
     try:
         out = Index.apply(input, index_key(key))
         # A lone slice is always a Slice node in torch, even x[:]; inside a tuple a whole-dim one is skipped.
@@ -606,6 +631,8 @@ def index_select(input: Tensor, dim: int, index: Tensor) -> Tensor:
 
 
 def select(input: Tensor, dim: int, index: int) -> Tensor:
+    if input.ndim == 0:
+        raise IndexError("select() cannot be applied to a 0-dim tensor.")
     d = normalize_dim(dim, input.ndim)
     n = input.shape[d]
     if not -n <= index < n:
