@@ -467,7 +467,7 @@ class Tensor:
         return _pw.where(condition, self, other)
 
     def sign(self) -> Tensor:
-        return Tensor._make(np.sign(self._data))
+        return _pw.sign(self)
 
     def floor(self) -> Tensor:
         return Tensor._make(np.floor(self._data))

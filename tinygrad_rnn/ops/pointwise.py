@@ -277,7 +277,26 @@ class Abs(Function):
     @staticmethod
     def backward(ctx, g):
         (x,) = ctx.saved_tensors
-        return g * Tensor._make(np.sign(x._data))
+        return g * Tensor._make(_sign(x._data))  # 0 at 0 and at NaN, as torch
+
+
+def _sign(a: np.ndarray) -> np.ndarray:
+    """np.sign, but 0 for NaN as torch's sign (so |x|'s gradient at NaN is 0, not NaN)."""
+    out = np.sign(a)
+    return np.where(np.isnan(out), 0, out).astype(a.dtype) if a.dtype.kind == "f" else out
+
+
+class Sign(Function):
+    """-1, 0 or 1; piecewise constant, so its gradient is zero everywhere (torch's too)."""
+
+    @staticmethod
+    def forward(ctx, x):
+        ctx.shape, ctx.dtype = x._data.shape, x._data.dtype
+        return Tensor._make(_sign(x._data))
+
+    @staticmethod
+    def backward(ctx, g):
+        return g * 0.0
 
 
 class Clamp(Function):
@@ -672,6 +691,12 @@ def pow(input: Any, exponent: Any) -> Tensor:
     if isinstance(input, Tensor) and input._data.dtype.kind in "iu" and type(exponent) is int and exponent < 0:
         raise RuntimeError("Integers to negative integer powers are not allowed.")
     return _binary(Pow, input, exponent)
+
+
+def sign(input: Tensor) -> Tensor:
+    if input._data.dtype.kind == "b":
+        return input.clone()
+    return Sign.apply(input)
 
 
 def neg(input: Tensor) -> Tensor:

@@ -118,9 +118,11 @@ class LogSumExp(Function):
 class Softmax(Function):
     @staticmethod
     def forward(ctx, x, dim):
-        shifted = x._data - np.max(x._data, axis=dim, keepdims=True)
-        e = np.exp(shifted)
-        y = Tensor._make(e / e.sum(axis=dim, keepdims=True))
+        if x._data.size == 0:  # nothing to normalise (np.max has no identity for an empty dim)
+            y = Tensor._make(x._data.copy())
+        else:
+            e = np.exp(x._data - np.max(x._data, axis=dim, keepdims=True))
+            y = Tensor._make(e / e.sum(axis=dim, keepdims=True))
         ctx.save_for_backward(y)
         ctx.dim = dim
         return y
@@ -156,8 +158,11 @@ class SoftmaxBackwardData(Function):
 class LogSoftmax(Function):
     @staticmethod
     def forward(ctx, x, dim):
-        shifted = x._data - np.max(x._data, axis=dim, keepdims=True)
-        y = Tensor._make(shifted - np.log(np.exp(shifted).sum(axis=dim, keepdims=True)))
+        if x._data.size == 0:
+            y = Tensor._make(x._data.copy())
+        else:
+            shifted = x._data - np.max(x._data, axis=dim, keepdims=True)
+            y = Tensor._make(shifted - np.log(np.exp(shifted).sum(axis=dim, keepdims=True)))
         ctx.save_for_backward(y)
         ctx.dim = dim
         return y
