@@ -17,7 +17,7 @@ from helpers import require_torch
 from hypothesis import HealthCheck, Phase, given, settings
 
 KNOWN_DIFFERENT = {
-    "factories", "full_and_ranges", "tensor", "shape_ops", "joins", "indexing", "reductions", "binary_ops",
+    "factories", "full_and_ranges", "tensor", "shape_ops", "indexing", "reductions", "binary_ops",
     "unary_ops", "matmuls", "layers", "losses",
 }
 
