@@ -3,13 +3,15 @@ legacy `Tensor(...)` constructor. dtypes follow torch: Python floats give the de
 (float32), ints int64, bools bool; numpy arrays keep their dtype."""
 from __future__ import annotations
 
+import math
 import warnings
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 import numpy as np
 
 from . import dtypes
+from .argcheck import int_arg, invalid_combination, number_arg, size_arg
 from .device import check_device
 from .size import Size
 from .tensor import Tensor
@@ -24,42 +26,112 @@ def _finish(t: Tensor, requires_grad: bool, device: Any = None) -> Tensor:
     return t
 
 
-def _check_ragged(data: Any, dim: int = 0) -> None:
-    """torch's message for nested lists of unequal length."""
-    if not isinstance(data, (list, tuple)) or not data:
-        return
-    first = data[0]
-    if isinstance(first, (list, tuple)):
+# ------------------------------------------------------------------ tensor(data): torch's three passes
+# torch.tensor(data) reads nested Python data in three passes, and so do we: the shape from the
+# first element at each depth, the dtype from every scalar, then the values, checking each
+# sequence's length against the shape. Tensors inside the data count as scalars (one element each).
+_SEQUENCES = (list, tuple, range)
+
+
+def _is_sequence(x: Any) -> bool:
+    return isinstance(x, _SEQUENCES) or (isinstance(x, np.ndarray) and x.ndim > 0)
+
+
+def _data_shape(data: Any) -> tuple:
+    shape = []
+    while _is_sequence(data) or isinstance(data, str):
+        if isinstance(data, str):
+            raise ValueError("too many dimensions 'str'")
+        shape.append(len(data))
+        if not len(data):
+            break
+        data = data[0]
+    return tuple(shape)
+
+
+def _scalars(data: Any) -> Iterator[Any]:
+    if _is_sequence(data):
         for item in data:
-            if not isinstance(item, (list, tuple)) or len(item) != len(first):
-                got = len(item) if isinstance(item, (list, tuple)) else "a scalar"
-                raise ValueError(f"expected sequence of length {len(first)} at dim {dim + 1} (got {got})")
-        for item in data:
-            _check_ragged(item, dim + 1)
+            yield from _scalars(item)
+    else:
+        yield data
 
 
 def _infer_dtype(data: Any) -> dtypes.dtype:
-    """The dtype torch.tensor gives Python data: numpy scalars and arrays and tensors keep theirs;
-    otherwise any float -> default float, all bool -> bool, else int64."""
-    flat = np.asarray(data, dtype=object).ravel() if isinstance(data, (list, tuple)) else [data]
+    """The dtype torch.tensor gives Python data: numpy values and tensors keep theirs (promoted
+    with each other); otherwise any float -> default float, all bool -> bool, else int64."""
     typed, kinds = [], set()
-    for v in flat:
+    for v in _scalars(data):
         if isinstance(v, Tensor):
-            typed.append(v._data.dtype)
-        elif isinstance(v, (np.ndarray, np.generic)):
             typed.append(v.dtype)
-        else:
+        elif isinstance(v, (np.ndarray, np.generic)):
+            typed.append(dtypes.from_numpy_dtype(v.dtype))
+        elif isinstance(v, (bool, int, float)):
             kinds.add(bool if isinstance(v, bool) else float if isinstance(v, float) else int)
+        elif isinstance(v, str):
+            raise TypeError("new(): invalid data type 'str'")
+        else:
+            raise RuntimeError(f"Could not infer dtype of {type(v).__name__}")
     if typed:
-        d = dtypes.from_numpy_dtype(np.result_type(*typed))
+        d = dtypes.promote_types(*typed)
         if float in kinds and not d.is_floating_point:
             return dtypes.get_default_dtype()
         return dtypes.int64 if d is dtypes.bool and int in kinds else d
-    if float in kinds:
+    if float in kinds or not kinds:  # tensor([]) is float, as torch
         return dtypes.get_default_dtype()
-    if kinds == {bool}:
-        return dtypes.bool
-    return dtypes.int64
+    return dtypes.bool if kinds == {bool} else dtypes.int64
+
+
+def _scalar_value(v: Any, d: dtypes.dtype) -> Any:
+    """One scalar as a Python number of dtype d's kind, with torch's errors."""
+    if isinstance(v, Tensor):
+        if v._data.size != 1:
+            raise ValueError("only one element tensors can be converted to Python scalars")
+        if not d.is_floating_point and v.dtype.is_floating_point:  # torch reads it with __index__
+            raise TypeError("only integer tensors of a single element can be converted to an index")
+        v = v._data.reshape(()).item()
+    elif isinstance(v, (np.ndarray, np.generic)):
+        v = v.item()
+    if d.is_floating_point:
+        if not isinstance(v, (bool, int, float)):
+            raise TypeError(f"must be real number, not {type(v).__name__}")
+        return float(v)
+    if not isinstance(v, (bool, int, float)):
+        raise TypeError(f"'{type(v).__name__}' object cannot be interpreted as an integer")
+    if isinstance(v, float):
+        if not math.isfinite(v) or (d is not dtypes.bool and not -(2.0 ** 63) <= v < 2.0 ** 63):
+            raise RuntimeError(f"value cannot be converted to type {d.name} without overflow")
+        v = int(v) if d is not dtypes.bool else v != 0  # truncates toward zero, as torch
+    if not -(2 ** 63) <= v < 2 ** 63:
+        raise ValueError("Overflow when unpacking long long")
+    if d is not dtypes.bool:
+        info = np.iinfo(d.np)  # unsigned types take negatives down to -max, wrapping as C does
+        if not (info.min if info.min else -info.max) <= v <= info.max:
+            raise RuntimeError(f"value cannot be converted to type {d.name} without overflow")
+    return v
+
+
+def _fill(data: Any, shape: tuple, d: dtypes.dtype, dim: int, out: list) -> None:
+    """Append data's scalars to `out` in order, checking that data has `shape` from `dim` on."""
+    if dim == len(shape):
+        out.append(_scalar_value(data, d))  # a sequence here raises _scalar_value's TypeError
+        return
+    if not _is_sequence(data):
+        raise TypeError("not a sequence")
+    if len(data) != shape[dim]:
+        raise ValueError(f"expected sequence of length {shape[dim]} at dim {dim} (got {len(data)})")
+    for item in data:
+        _fill(item, shape, d, dim + 1, out)
+
+
+def _from_python(data: Any, d: dtypes.dtype | None) -> np.ndarray:
+    shape = _data_shape(data)
+    d = d or _infer_dtype(data)
+    values: list = []
+    _fill(data, shape, d, 0, values)
+    if d.is_floating_point or d is dtypes.bool:
+        return np.array(values, dtype=d.np).reshape(shape)
+    return np.array(values, dtype=np.int64).astype(d.np).reshape(shape)  # wraps negatives into unsigned
 
 
 def _to_array(data: Any, d: dtypes.dtype | None) -> np.ndarray:
@@ -67,20 +139,18 @@ def _to_array(data: Any, d: dtypes.dtype | None) -> np.ndarray:
         return data._data.astype(d.np if d else data._data.dtype, copy=True)
     if isinstance(data, np.ndarray):
         return data.astype(d.np if d else dtypes.from_numpy_dtype(data.dtype).np, copy=True)
-    if isinstance(data, (list, tuple)):
-        _check_ragged(data)
-        if data and any(isinstance(x, np.ndarray) for x in data):
-            warnings.warn(
-                "Creating a tensor from a list of numpy.ndarrays is extremely slow. Please consider converting "
-                "the list to a single numpy.ndarray with numpy.array() before converting to a tensor.",
-                UserWarning,
-                stacklevel=4,
-            )
-        data = [x._data if isinstance(x, Tensor) else x for x in data] if data and isinstance(data[0], Tensor) else data
-    elif not isinstance(data, (int, float, bool, np.generic)):
+    if isinstance(data, str):
+        raise TypeError("new(): invalid data type 'str'")
+    if not isinstance(data, (*_SEQUENCES, bool, int, float, np.generic)):
         raise RuntimeError(f"Could not infer dtype of {type(data).__name__}")
-    d = d or _infer_dtype(data)
-    return np.array(data, dtype=d.np)
+    if isinstance(data, (list, tuple)) and any(isinstance(x, np.ndarray) for x in data):
+        warnings.warn(
+            "Creating a tensor from a list of numpy.ndarrays is extremely slow. Please consider converting "
+            "the list to a single numpy.ndarray with numpy.array() before converting to a tensor.",
+            UserWarning,
+            stacklevel=4,
+        )
+    return _from_python(data, d)
 
 
 def tensor(data: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False,
@@ -164,9 +234,8 @@ def _wrap(cls: type, data: np.ndarray) -> Tensor:
 # ------------------------------------------------------------------ filled tensors
 def _size(size: Sequence, kw: dict | None = None, name: str = "") -> tuple:
     """The shape from f(2, 3), f((2, 3)) or f(size=(2, 3)); f() is torch's TypeError."""
-    from .ops.shape import _shape_arg
-
-    if kw and "size" in kw:
+    keyword = bool(kw and "size" in kw)
+    if keyword:
         if size:
             raise TypeError(f"{name}() got multiple values for argument 'size'")
         size = (kw.pop("size"),)
@@ -176,7 +245,7 @@ def _size(size: Sequence, kw: dict | None = None, name: str = "") -> tuple:
                             f" * (tuple of ints size, *, torch.Generator generator, {_RANDOM_KW})\n"
                             f" * (tuple of ints size, *, {_RANDOM_KW})\n")
         raise TypeError(f'{name}() missing 1 required positional arguments: "size"')
-    return _shape_arg(size)
+    return size_arg(name or "size", size, keyword=keyword)
 
 
 _RANDOM_KW = ("Tensor out = None, torch.dtype dtype = None, torch.layout layout = None, torch.device device = None, "
@@ -196,7 +265,18 @@ def check_size(size: tuple, name: str = "") -> tuple:
 def _filled(fill: Any, size: tuple, dtype: Any, requires_grad: bool, device: Any, name: str = "") -> Tensor:
     d = dtypes.as_dtype(dtype) if dtype is not None else dtypes.get_default_dtype()
     check_size(size, name)
+    if not d.is_floating_point and d is not dtypes.bool:
+        fill = _integer_fill(fill, d)
     return _finish(Tensor._make(np.full(size, fill, d.np)), requires_grad, device)
+
+
+def _integer_fill(fill: Any, d: dtypes.dtype) -> int:
+    """A fill value for an integer dtype: truncated, and in range (negatives wrap into unsigned types)."""
+    value = float(fill) if not isinstance(fill, (bool, int)) else int(fill)
+    info = np.iinfo(d.np)
+    if value != value or not (info.min if info.min else -info.max) <= value <= info.max:
+        raise RuntimeError(f"value cannot be converted to type {d.name}_t without overflow")
+    return int(np.array(int(value)).astype(d.np))
 
 
 def zeros(*size: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False, **kw: Any) -> Tensor:
@@ -212,9 +292,10 @@ def empty(*size: Any, dtype: Any = None, device: Any = None, requires_grad: bool
 
 
 def full(size: Any, fill_value: Any, *, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
+    number_arg("full", "fill_value", fill_value, 2)
     if dtype is None:
         dtype = dtypes.scalar_dtype(fill_value)
-    return _filled(fill_value, _size((size,)), dtype, requires_grad, device)
+    return _filled(fill_value, _size((size,), name="full"), dtype, requires_grad, device)
 
 
 def _like(fill: Any, input: Tensor, dtype: Any, requires_grad: bool) -> Tensor:
@@ -241,24 +322,47 @@ def arange(start: Any, end: Any = None, step: Any = 1, *, dtype: Any = None, dev
            requires_grad: bool = False) -> Tensor:
     """int64 when every bound is an int, otherwise the default float."""
     if end is None:
-        start, end = 0, start
+        start, end = 0, number_arg("arange", "end", start, 1)
+    for v in (start, end, step):
+        if not isinstance(v, (bool, int, float)) and not hasattr(v, "__float__") or isinstance(v, str):
+            raise invalid_combination("arange", (start, end, step))
     bounds = [float(v) if isinstance(v, Tensor) and v.dtype.is_floating_point else v for v in (start, end, step)]
-    if step == 0:
+    lo, hi, by = (float(b) for b in bounds)
+    if by == 0:
         raise RuntimeError("step must be nonzero")
+    if not (math.isfinite(lo) and math.isfinite(hi)):
+        raise RuntimeError(f"unsupported range: {bounds[0]} -> {bounds[1]}")
+    if (by > 0 and hi < lo) or (by < 0 and hi > lo):
+        raise RuntimeError("upper bound and lower bound inconsistent with step sign")
     if dtype is None:
-        dtype = dtypes.int64 if all(_is_int(v) for v in bounds) else dtypes.get_default_dtype()
+        dtype = dtypes.int64 if all(_is_int(v) or isinstance(v, bool) for v in bounds) else dtypes.get_default_dtype()
     d = dtypes.as_dtype(dtype)
-    n = max(int(np.ceil((float(bounds[1]) - float(bounds[0])) / float(bounds[2]))), 0)
+    if not d.is_floating_point:  # torch counts the steps in the dtype's own arithmetic
+        lo, hi, by = int(lo), int(hi), int(by) or by
+    n = max(int(np.ceil((hi - lo) / by)), 0)
     data = (bounds[0] + np.arange(n) * bounds[2]).astype(d.np)
     return _finish(Tensor._make(data), requires_grad, device)
 
 
 def linspace(start: float, end: float, steps: int, *, dtype: Any = None, device: Any = None,
              requires_grad: bool = False) -> Tensor:
+    if not all(isinstance(v, (int, float, Tensor)) and not isinstance(v, bool) for v in (start, end)) \
+            or not _is_int(steps):
+        raise invalid_combination("linspace", (start, end, steps))
+    if steps < 0:
+        raise RuntimeError("number of steps must be non-negative")
     d = dtypes.as_dtype(dtype) if dtype is not None else dtypes.get_default_dtype()
-    return _finish(Tensor._make(np.linspace(start, end, steps).astype(d.np)), requires_grad, device)
+    with np.errstate(invalid="ignore"):
+        return _finish(Tensor._make(np.linspace(float(start), float(end), int(steps)).astype(d.np)), requires_grad,
+                       device)
 
 
 def eye(n: int, m: Any = None, *, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
+    n = int_arg("eye", "n", n, 1)
+    if m is not None and not _is_int(m):
+        raise invalid_combination("eye", (n, m))
+    for name, v in (("n", n), ("m", m)):
+        if v is not None and v < 0:
+            raise RuntimeError(f"{name} must be greater or equal to 0, got {v}")
     d = dtypes.as_dtype(dtype) if dtype is not None else dtypes.get_default_dtype()
     return _finish(Tensor._make(np.eye(n, m, dtype=d.np)), requires_grad, device)

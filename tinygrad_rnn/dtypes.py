@@ -99,6 +99,13 @@ def scalar_dtype(value: object) -> dtype:
     return _default_float
 
 
+def promote_types(*ds: dtype) -> dtype:
+    """torch.promote_types: the highest category (bool < integer < floating) wins outright, so
+    int64 with float16 is float16; within that category numpy's rule picks the wider type."""
+    best = max(_category(d) for d in ds)
+    return from_numpy_dtype(np.result_type(*(d.np for d in ds if _category(d) == best)))
+
+
 def result_type(*operands: object) -> dtype:
     """torch's promotion: dimensioned tensors outrank 0-d tensors, which outrank Python scalars.
 
@@ -115,7 +122,6 @@ def result_type(*operands: object) -> dtype:
             tiers[2].append(scalar_dtype(op))
     best = max(_category(d) for tier in tiers for d in tier)
     for tier in tiers[:2]:
-        top = [d for d in tier if _category(d) == best]
-        if top:
-            return from_numpy_dtype(np.result_type(*(d.np for d in top)))
+        if any(_category(d) == best for d in tier):
+            return promote_types(*tier)
     return {0: bool, 1: int64, 2: _default_float}[best]

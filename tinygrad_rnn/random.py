@@ -25,7 +25,8 @@ from typing import Any
 import numpy as np
 
 from . import dtypes
-from .creation import _finish, _size, check_size
+from .argcheck import int_arg, invalid_combination
+from .creation import _finish, _is_int, _size, check_size
 from .tensor import Tensor
 
 _MASK24, _MASK53 = np.uint64((1 << 24) - 1), np.uint64((1 << 53) - 1)
@@ -207,14 +208,15 @@ def _rng(generator: Generator | None) -> TorchStream:
 def _float_dtype(dtype: Any, kernel: str) -> dtypes.dtype:
     d = dtypes.as_dtype(dtype) if dtype is not None else dtypes.get_default_dtype()
     if not d.is_floating_point:
-        raise RuntimeError(f'"{kernel}" not implemented for \'{d._legacy}\'')
+        raise NotImplementedError(f'"{kernel}" not implemented for \'{d._legacy}\'')
     return d
 
 
 def randn(*size: Any, generator: Generator | None = None, dtype: Any = None, device: Any = None,
           requires_grad: bool = False, **kw: Any) -> Tensor:
     """Standard normal values of the default float dtype (float32)."""
-    d, shape = _float_dtype(dtype, "normal_kernel_cpu"), check_size(_size(size, kw, "randn"))
+    shape = check_size(_size(size, kw, "randn"))  # torch parses the size before it looks at the dtype
+    d = _float_dtype(dtype, "normal_kernel_cpu")
     data = _rng(generator).normal_values(math.prod(shape), 0.0, 1.0, d.np).reshape(shape)
     return _finish(Tensor._make(data), requires_grad, device)
 
@@ -222,7 +224,8 @@ def randn(*size: Any, generator: Generator | None = None, dtype: Any = None, dev
 def rand(*size: Any, generator: Generator | None = None, dtype: Any = None, device: Any = None,
          requires_grad: bool = False, **kw: Any) -> Tensor:
     """Uniform values in [0, 1)."""
-    d, shape = _float_dtype(dtype, "check_uniform_bounds"), check_size(_size(size, kw, "rand"))
+    shape = check_size(_size(size, kw, "rand"))
+    d = _float_dtype(dtype, "check_uniform_bounds")
     data = _rng(generator).uniform_values(math.prod(shape), 0.0, 1.0, d.np).reshape(shape)
     return _finish(Tensor._make(data), requires_grad, device)
 
@@ -231,16 +234,23 @@ def randint(low: int, high: Any = None, size: Any = None, *, generator: Generato
             dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
     """Integers in [low, high); `randint(high, size)` starts at 0."""
     if size is None:  # randint(high, size)
-        low, high, size = 0, low, high
+        low, high, size = 0, int_arg("randint", "high", low, 1), high
+    if not (_is_int(low) and _is_int(high) and isinstance(size, (tuple, list))):
+        raise invalid_combination("randint", (low, high, size))
+    try:
+        shape = check_size(_size((size,), name="randint"))
+    except TypeError:
+        raise invalid_combination("randint", (low, high, size)) from None
     d = dtypes.as_dtype(dtype) if dtype is not None else dtypes.int64
     if high <= low:
         raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got from={low} >= to={high}")
-    data = _rng(generator).integers(low, high, _size((size,))).astype(d.np)
+    data = _rng(generator).integers(low, high, shape).astype(d.np)
     return _finish(Tensor._make(data), requires_grad, device)
 
 
 def randperm(n: int, *, generator: Generator | None = None, dtype: Any = None, device: Any = None,
              requires_grad: bool = False) -> Tensor:
+    n = check_size((int_arg("randperm", "n", n, 1),))[0]
     d = dtypes.as_dtype(dtype) if dtype is not None else dtypes.int64
     return _finish(Tensor._make(_rng(generator).permutation(n).astype(d.np)), requires_grad, device)
 

@@ -467,7 +467,7 @@ class Tensor:
         return _pw.where(condition, self, other)
 
     def sign(self) -> Tensor:
-        return Tensor._make(np.sign(self._data))
+        return _pw.sign(self)
 
     def floor(self) -> Tensor:
         return Tensor._make(np.floor(self._data))
@@ -600,10 +600,10 @@ class Tensor:
         return Tensor._make(np.isclose(self._data, other._data, rtol=rtol, atol=atol, equal_nan=equal_nan))
 
     def any(self, dim: Any = None, keepdim: bool = False) -> Tensor:
-        return Tensor._make(np.asarray(np.any(self._data, axis=dim, keepdims=keepdim)))
+        return _rd.logical_reduce(self, dim, keepdim, "any")
 
     def all(self, dim: Any = None, keepdim: bool = False) -> Tensor:
-        return Tensor._make(np.asarray(np.all(self._data, axis=dim, keepdims=keepdim)))
+        return _rd.logical_reduce(self, dim, keepdim, "all")
 
     # ------------------------------------------------------------ reductions
     def sum(self, dim: Any = None, keepdim: bool = False, *, dtype: Any = None) -> Tensor:

@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 
 from .. import dtypes
+from ..argcheck import number_arg
 from ..autograd.function import rename
 from ..ops import nn_ops
 from ..ops import pointwise as _pw
@@ -30,6 +31,13 @@ from .loss_functions import (  # noqa: F401  (re-exported: F.cross_entropy, ...)
     nll_loss,
     smooth_l1_loss,
 )
+
+
+def _float_kernel(input: Tensor, kernel: str) -> Tensor:
+    """torch implements these activations for floating types only, and its error names the kernel."""
+    if not input.dtype.is_floating_point:
+        raise NotImplementedError(f'"{kernel}" not implemented for \'{input.dtype._legacy}\'')
+    return input
 
 
 def _apply(fn: Callable[[Tensor], Tensor], input: Tensor, inplace: bool) -> Tensor:
@@ -57,6 +65,7 @@ def sigmoid(input: Tensor) -> Tensor:
 
 def leaky_relu(input: Tensor, negative_slope: float = 0.01, inplace: bool = False) -> Tensor:
     """x for x > 0, negative_slope * x otherwise (the slope also applies at exactly 0)."""
+    _float_kernel(input, "leaky_relu_cpu")
     return _apply(lambda x: rename(_pw.where(x > 0, x, x * negative_slope), "LeakyReluBackward0"), input, inplace)
 
 
@@ -66,6 +75,8 @@ def elu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
     def elu_of(x: Tensor) -> Tensor:
         return rename(_pw.where(x > 0, x, alpha * (x.clamp(max=0).exp() - 1)), "EluBackward0")
 
+    number_arg("elu", "alpha", alpha, 2)
+    _float_kernel(input, "elu_cpu")
     return _apply(elu_of, input, inplace)
 
 
@@ -78,11 +89,15 @@ def selu(input: Tensor, inplace: bool = False) -> Tensor:
 
 def silu(input: Tensor, inplace: bool = False) -> Tensor:
     """x * sigmoid(x), also called swish."""
+    _float_kernel(input, "silu_cpu")
     return _apply(lambda x: x * _pw.sigmoid(x), input, inplace)
 
 
 def gelu(input: Tensor, approximate: str = "none") -> Tensor:
     """x * Phi(x) with Phi the standard normal CDF; `approximate='tanh'` uses the tanh formula."""
+    if approximate not in ("none", "tanh"):
+        raise RuntimeError("approximate argument must be either none or tanh.")
+    _float_kernel(input, "GeluKernelImpl")
     if approximate == "tanh":
         inner = math.sqrt(2 / math.pi) * (input + 0.044715 * input * input * input)
         return rename(0.5 * input * (1 + _pw.tanh(inner)), "GeluBackward0")
@@ -92,15 +107,21 @@ def gelu(input: Tensor, approximate: str = "none") -> Tensor:
 
 
 def softplus(input: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
-    return nn_ops.Softplus.apply(input, beta, threshold)
+    return nn_ops.Softplus.apply(_float_kernel(input, "softplus_cpu"), beta, threshold)
 
 
 def logsigmoid(input: Tensor) -> Tensor:
-    return nn_ops.LogSigmoid.apply(input)
+    return nn_ops.LogSigmoid.apply(_float_kernel(input, "log_sigmoid_cpu"))
 
 
 def hardtanh(input: Tensor, min_val: float = -1.0, max_val: float = 1.0, inplace: bool = False) -> Tensor:
     """x clipped to [min_val, max_val]; the gradient is zero at and beyond the ends, as in torch."""
+    if min_val > max_val:
+        raise ValueError("min_val cannot be greater than max_val")
+    if not input.dtype.is_floating_point:  # integers are clamped and keep their dtype
+        clipped = np.clip(input._data, min_val, max_val).astype(input._data.dtype)
+        return input._assign(Tensor._make(clipped)) if inplace else Tensor._make(clipped)
+
     def clip(x: Tensor) -> Tensor:
         inside = (x > min_val) & (x < max_val)
         return _pw.where(inside, x, x.detach().clamp(min_val, max_val))
@@ -182,6 +203,8 @@ def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool 
     """Zero each element with probability p and scale the rest by 1/(1-p), so the expected value
     is unchanged. Note the functional default `training=True` (the module follows `.train()`)."""
     _check_dropout_p(p)
+    if p != p:  # NaN passes the range check above; torch's kernel then refuses it
+        raise RuntimeError(f"dropout probability has to be between 0 and 1, but got {p}")
     if not training or p == 0:
         return input
     if not input.dtype.is_floating_point:
@@ -323,11 +346,15 @@ def layer_norm(input: Tensor, normalized_shape: Any, weight: Tensor | None = Non
     """(x - mean) / sqrt(var + eps) over the last len(normalized_shape) dims (biased variance),
     then * weight + bias."""
     shape = (normalized_shape,) if isinstance(normalized_shape, int) else tuple(normalized_shape)
+    if not shape:
+        raise RuntimeError("Expected normalized_shape to be at least 1-dimensional, i.e., containing at least one "
+                           "element, but got normalized_shape = []")
     if tuple(input.shape[input.ndim - len(shape):]) != shape or len(shape) > input.ndim:
         raise RuntimeError(
             f"Given normalized_shape={list(shape)}, expected input with shape [*, {', '.join(map(str, shape))}], "
             f"but got input of size{list(input.shape)}"
         )
+    _float_kernel(input, "LayerNormKernelImpl")
     dims = tuple(range(input.ndim - len(shape), input.ndim))
     centered = input - input.mean(dims, keepdim=True)
     out = centered / ((centered * centered).mean(dims, keepdim=True) + eps).sqrt()

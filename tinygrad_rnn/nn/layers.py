@@ -22,7 +22,7 @@ from .parameter import Parameter
 def _empty(shape: tuple, device: Any, dtype: Any) -> Tensor:
     if device is not None:
         check_device(device)
-    return creation.empty(*shape, dtype=dtype if dtype is not None else dtypes.get_default_dtype())
+    return creation.empty(shape, dtype=dtype if dtype is not None else dtypes.get_default_dtype())
 
 
 class Identity(Module):
@@ -277,6 +277,8 @@ class Hardtanh(Module):
     def __init__(self, min_val: float = -1.0, max_val: float = 1.0, inplace: bool = False) -> None:
         super().__init__()
         self.min_val, self.max_val, self.inplace = min_val, max_val, inplace
+        if not max_val > min_val:
+            raise AssertionError(f"max_val ({max_val}) must be greater than min_val ({min_val})")
 
     def forward(self, input: Tensor) -> Tensor:
         return F.hardtanh(input, self.min_val, self.max_val, self.inplace)

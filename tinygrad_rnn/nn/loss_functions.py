@@ -96,8 +96,9 @@ def smooth_l1_loss(input: Tensor, target: Tensor, size_average: Any = None, redu
     d = _regression_diff(input, target, "smooth_l1_cpu")
     if beta == 0.0:  # torch runs l1_loss then, and shows its nodes
         return _reduce(d.abs(), reduction)
-    small = d.abs() < beta
-    loss = _reduce(_pw.where(small, 0.5 * d * d / beta, d.abs() - 0.5 * beta), reduction)
+    small = ~(d.abs() >= beta)  # NaN counts as small: its gradient d / beta is NaN, as torch's
+    dq = _pw.where(small, d, 0.0)  # the square only where it is used: inf*0 in its unused gradient is NaN
+    loss = _reduce(_pw.where(small, 0.5 * dq * dq / beta, d.abs() - 0.5 * beta), reduction)
     return rename(loss, "SmoothL1LossBackward0")
 
 
@@ -107,7 +108,9 @@ def huber_loss(input: Tensor, target: Tensor, reduction: str = "mean", delta: fl
     _warn_if_broadcasting(input, target)
     reduction = _reduction(None, None, reduction)
     d = _regression_diff(input, target, "huber_cpu")
-    loss = _pw.where(d.abs() <= delta, 0.5 * d * d, delta * (d.abs() - 0.5 * delta))
+    small = ~(d.abs() > delta)  # NaN counts as small, as in smooth_l1_loss
+    dq = _pw.where(small, d, 0.0)  # as in smooth_l1_loss: no inf*0 from the unused branch
+    loss = _pw.where(small, 0.5 * dq * dq, delta * (d.abs() - 0.5 * delta))
     if weight is not None:  # huber's weighted mean is a plain mean (unlike mse and l1)
         if weight.shape != input.shape:
             raise ValueError("Weights and input must have the same size.")
@@ -125,6 +128,8 @@ def _regression_diff(input: Tensor, target: Tensor, kernel: str) -> Tensor:
 def kl_div(input: Tensor, target: Tensor, size_average: Any = None, reduce: Any = None,
            reduction: str = "mean", log_target: bool = False) -> Tensor:
     """sum target * (log target - input), with `input` given as log-probabilities."""
+    if not (input.dtype.is_floating_point and target.dtype.is_floating_point):
+        raise RuntimeError("kl_div: Integral inputs not supported.")
     if size_average is None and reduce is None and reduction == "mean":
         warnings.warn(
             "reduction: 'mean' divides the total loss by both the batch size and the support size."

@@ -97,17 +97,25 @@ def _fmt(shape: tuple) -> str:
     return "x".join(str(n) for n in shape)
 
 
+_C_TYPE_NAMES = {"Long": "long int", "Int": "int", "Short": "short int", "Char": "signed char",
+                 "Byte": "unsigned char", "Half": "c10::Half"}
+
+
 def check_matmul(a: Tensor, b: Tensor) -> None:
     """Raise torch's error for operands that cannot be multiplied."""
-    if a.dtype is not b.dtype:
-        raise RuntimeError(
-            "expected m1 and m2 to have the same dtype, but got: "
-            f"{a.dtype._legacy.lower()} != {b.dtype._legacy.lower()}"
-        )
     if a.ndim == 0 or b.ndim == 0:
         raise RuntimeError(
             f"both arguments to matmul need to be at least 1D, but they are {a.ndim}D and {b.ndim}D"
         )
+    if a.dtype is not b.dtype:
+        if a.ndim == 1 and b.ndim == 1:
+            raise RuntimeError(f"dot : expected both vectors to have same dtype, but found {a.dtype._legacy} and "
+                               f"{b.dtype._legacy}")
+        names = [_C_TYPE_NAMES.get(t.dtype._legacy, t.dtype._legacy.lower()) for t in (a, b)]
+        raise RuntimeError(f"expected m1 and m2 to have the same dtype, but got: {names[0]} != {names[1]}")
+    if a.dtype.name == "bool":  # torch's CPU kernels have no bool matrix product
+        kernel = "dot" if a.ndim == 1 and b.ndim == 1 else "addmv_impl_cpu" if b.ndim == 1 else "addmm_impl_cpu_"
+        raise NotImplementedError(f'"{kernel}" not implemented for \'Bool\'')
     k_a, k_b = a.shape[-1], b.shape[0] if b.ndim == 1 else b.shape[-2]
     if a.ndim == 1 and b.ndim == 1 and k_a != k_b:
         raise RuntimeError(
@@ -132,7 +140,7 @@ def check_matmul(a: Tensor, b: Tensor) -> None:
 def matmul(input: Tensor, other: Tensor) -> Tensor:
     if isinstance(other, Tensor):  # the common case first: two matrices of one dtype that fit (speed)
         a, b = input._data, other._data
-        if a.ndim == 2 and b.ndim == 2 and a.dtype is b.dtype and a.shape[1] == b.shape[0]:
+        if a.ndim == 2 and b.ndim == 2 and a.dtype is b.dtype and a.shape[1] == b.shape[0] and a.dtype.kind != "b":
             return MatMul.apply(input, other)
     from .pointwise import _check_broadcast, as_operand
 
@@ -143,7 +151,12 @@ def matmul(input: Tensor, other: Tensor) -> Tensor:
     return MatMul.apply(input, other)
 
 
-mm = matmul
+def mm(input: Tensor, mat2: Tensor) -> Tensor:
+    """The product of two matrices (no broadcasting, no vectors: that is matmul)."""
+    for name, t in (("self", input), ("mat2", mat2)):
+        if isinstance(t, Tensor) and t.ndim != 2:
+            raise RuntimeError(f"{name} must be a matrix")
+    return matmul(input, mat2)
 
 
 def bmm(input: Tensor, mat2: Tensor) -> Tensor:
@@ -160,6 +173,9 @@ def bmm(input: Tensor, mat2: Tensor) -> Tensor:
 
 
 def outer(input: Tensor, vec2: Tensor) -> Tensor:
+    for name, t in (("self", input), ("vec2", vec2)):
+        if t.ndim != 1:
+            raise RuntimeError(f"outer: Expected 1-D argument {name}, but got {t.ndim}-D")
     return input.unsqueeze(1) * vec2.unsqueeze(0)
 
 
@@ -223,6 +239,28 @@ def einsum(equation: str, *operands: Tensor) -> Tensor:
         operands = tuple(operands[0])
     equation = _explicit(equation)
     inputs, output = equation.split("->")
+    _check_einsum_operands(inputs.split(","), operands)
     if "." in equation or any(len(set(s)) != len(s) for s in inputs.split(",") + [output]):
         raise NotImplementedError("einsum: '...' and repeated letters in one operand are not supported")
     return Einsum.apply(equation, *operands)
+
+
+def _check_einsum_operands(subscripts: list, operands: tuple) -> None:
+    """torch's errors for operands that do not fit the equation."""
+    if len(operands) != len(subscripts):
+        more = "more" if len(operands) > len(subscripts) else "fewer"
+        raise RuntimeError(f"einsum(): {more} operands were provided than specified in the equation")
+    sizes: dict = {}
+    for k, (letters, x) in enumerate(zip(subscripts, operands)):
+        if "." in letters:
+            continue
+        if len(letters) != x.ndim:
+            raise RuntimeError(f"einsum(): the number of subscripts in the equation ({len(letters)}) does not match "
+                               f"the number of dimensions ({x.ndim}) for operand {k} and no ellipsis was given")
+        for c, n in zip(letters, x.shape):
+            if sizes.setdefault(c, n) != n and 1 not in (n, sizes[c]):
+                raise RuntimeError(f"einsum(): subscript {c} has size {n} for operand {k} which does not broadcast "
+                                   f"with previously seen size {sizes[c]}")
+    if operands and any(x.dtype is not operands[0].dtype for x in operands):
+        bad = next(x for x in operands if x.dtype is not operands[0].dtype)
+        raise RuntimeError(f"expected scalar type {operands[0].dtype._legacy} but found {bad.dtype._legacy}")

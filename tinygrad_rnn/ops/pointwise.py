@@ -277,7 +277,26 @@ class Abs(Function):
     @staticmethod
     def backward(ctx, g):
         (x,) = ctx.saved_tensors
-        return g * Tensor._make(np.sign(x._data))
+        return g * Tensor._make(_sign(x._data))  # 0 at 0 and at NaN, as torch
+
+
+def _sign(a: np.ndarray) -> np.ndarray:
+    """np.sign, but 0 for NaN as torch's sign (so |x|'s gradient at NaN is 0, not NaN)."""
+    out = np.sign(a)
+    return np.where(np.isnan(out), 0, out).astype(a.dtype) if a.dtype.kind == "f" else out
+
+
+class Sign(Function):
+    """-1, 0 or 1; piecewise constant, so its gradient is zero everywhere (torch's too)."""
+
+    @staticmethod
+    def forward(ctx, x):
+        ctx.shape, ctx.dtype = x._data.shape, x._data.dtype
+        return Tensor._make(_sign(x._data))
+
+    @staticmethod
+    def backward(ctx, g):
+        return g * 0.0
 
 
 class Clamp(Function):
@@ -638,7 +657,17 @@ def add(input: Any, other: Any, *, alpha: Any = 1) -> Tensor:
     return _binary(Add, input, other if alpha == 1 else other * alpha)
 
 
+def _is_bool(x: Any) -> bool:
+    return isinstance(x, bool) or (isinstance(x, Tensor) and x._data.dtype.kind == "b")
+
+
 def sub(input: Any, other: Any, *, alpha: Any = 1) -> Tensor:
+    if _is_bool(input) or _is_bool(other):  # torch refuses a - b on bools rather than guess xor or not
+        if _is_bool(input) and _is_bool(other) and isinstance(input, Tensor) and isinstance(other, Tensor):
+            raise RuntimeError("Subtraction, the `-` operator, with two bool tensors is not supported. "
+                               "Use the `^` or `logical_xor()` operator instead.")
+        raise RuntimeError("Subtraction, the `-` operator, with a bool tensor is not supported. "
+                           "If you are trying to invert a mask, use the `~` or `logical_not()` operator instead.")
     return _binary(Sub, input, other if alpha == 1 else other * alpha)
 
 
@@ -659,10 +688,21 @@ def _result_np(a: Any, b: Any) -> np.dtype:
 
 
 def pow(input: Any, exponent: Any) -> Tensor:
+    if isinstance(input, Tensor) and input._data.dtype.kind in "iu" and type(exponent) is int and exponent < 0:
+        raise RuntimeError("Integers to negative integer powers are not allowed.")
     return _binary(Pow, input, exponent)
 
 
+def sign(input: Tensor) -> Tensor:
+    if input._data.dtype.kind == "b":
+        return input.clone()
+    return Sign.apply(input)
+
+
 def neg(input: Tensor) -> Tensor:
+    if input._data.dtype.kind == "b":
+        raise RuntimeError("Negation, the `-` operator, on a bool tensor is not supported. If you are trying to "
+                           "invert a mask, use the `~` or `logical_not()` operator instead.")
     return Neg.apply(input)
 
 
@@ -710,6 +750,9 @@ def where(condition: Any, input: Any, other: Any) -> Tensor:
         got = condition.dtype._legacy if isinstance(condition, Tensor) else type(condition).__name__
         raise RuntimeError(f"where expected condition to be a boolean tensor, but got a tensor with dtype {got}")
     a, b = promote(input, other)
+    _check_broadcast(condition, a)
+    _check_broadcast(condition, b)
+    _check_broadcast(a, b)
     return Where.apply(condition, a, b)
 
 
@@ -791,13 +834,20 @@ def square(input: Tensor) -> Tensor:
     return pow(input, 2)
 
 
+def _tensor_arg(fn: str, name: str, value: Any, position: int) -> None:
+    if not isinstance(value, Tensor):
+        raise TypeError(f"{fn}(): argument '{name}' (position {position}) must be Tensor, not {type(value).__name__}")
+
+
 def maximum(input: Tensor, other: Tensor) -> Tensor:
+    _tensor_arg("maximum", "other", other, 2)
     a, b = promote(input, other)
     _check_broadcast(a, b)
     return Maximum.apply(a, b, True)
 
 
 def minimum(input: Tensor, other: Tensor) -> Tensor:
+    _tensor_arg("minimum", "other", other, 2)
     a, b = promote(input, other)
     _check_broadcast(a, b)
     return Maximum.apply(a, b, False)

@@ -7,6 +7,7 @@ from typing import Any
 import numpy as np
 
 from .. import dtypes, return_types
+from ..argcheck import bool_arg, int_arg, invalid_combination, is_int
 from ..autograd import grad_mode
 from ..autograd.function import Function, rename
 from ..tensor import Tensor
@@ -25,7 +26,7 @@ class Sum(Function):
         ctx.in_shape, ctx.kept = x._data.shape, _kept_shape(x._data.shape, dims)
         if keepdim or len(dims) != x.ndim:
             ctx.torch_name = "SumBackward1"  # torch's node for sum(dim)
-        return Tensor._make(np.asarray(x._data.sum(axis=dims, keepdims=keepdim)))
+        return Tensor._make(np.asarray(x._data.sum(axis=dims, keepdims=keepdim, dtype=x._data.dtype)))
 
     @staticmethod
     def backward(ctx, g):  # every input element contributed once: spread g back over the dims
@@ -117,9 +118,11 @@ class LogSumExp(Function):
 class Softmax(Function):
     @staticmethod
     def forward(ctx, x, dim):
-        shifted = x._data - np.max(x._data, axis=dim, keepdims=True)
-        e = np.exp(shifted)
-        y = Tensor._make(e / e.sum(axis=dim, keepdims=True))
+        if x._data.size == 0:  # nothing to normalise (np.max has no identity for an empty dim)
+            y = Tensor._make(x._data.copy())
+        else:
+            e = np.exp(x._data - np.max(x._data, axis=dim, keepdims=True))
+            y = Tensor._make(e / e.sum(axis=dim, keepdims=True))
         ctx.save_for_backward(y)
         ctx.dim = dim
         return y
@@ -155,8 +158,11 @@ class SoftmaxBackwardData(Function):
 class LogSoftmax(Function):
     @staticmethod
     def forward(ctx, x, dim):
-        shifted = x._data - np.max(x._data, axis=dim, keepdims=True)
-        y = Tensor._make(shifted - np.log(np.exp(shifted).sum(axis=dim, keepdims=True)))
+        if x._data.size == 0:
+            y = Tensor._make(x._data.copy())
+        else:
+            shifted = x._data - np.max(x._data, axis=dim, keepdims=True)
+            y = Tensor._make(shifted - np.log(np.exp(shifted).sum(axis=dim, keepdims=True)))
         ctx.save_for_backward(y)
         ctx.dim = dim
         return y
@@ -308,6 +314,11 @@ class Norm(Function):
 
 
 # ------------------------------------------------------------------ public functions
+def _reduce_dims(dim: Any, ndim: int) -> tuple:
+    """The dims a reduction runs over: None, and as torch also an empty list, mean all of them."""
+    return normalize_dims(None if isinstance(dim, (tuple, list)) and not dim else dim, ndim)
+
+
 def _float_input(x: Tensor, dtype: Any, name: str) -> Tensor:
     if dtype is not None:
         return x.to(dtype)
@@ -315,24 +326,27 @@ def _float_input(x: Tensor, dtype: Any, name: str) -> Tensor:
 
 
 def sum(input: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: Any = None) -> Tensor:
+    bool_arg("sum", "keepdim", keepdim)
     x = _float_input(input, dtype, "sum")
     if dtype is None and not x.dtype.is_floating_point and x.dtype is not dtypes.int64:
         x = x.to(dtypes.int64)  # torch sums bool and small ints as int64
-    return Sum.apply(x, normalize_dims(dim, x.ndim), keepdim)
+    return Sum.apply(x, _reduce_dims(dim, x.ndim), keepdim)
 
 
 def mean(input: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: Any = None) -> Tensor:
+    bool_arg("mean", "keepdim", keepdim)
     x = _float_input(input, dtype, "mean")
     if not x.dtype.is_floating_point:
         raise RuntimeError(
             "mean(): could not infer output dtype. Input dtype must be either a floating point or "
             f"complex dtype. Got: {x.dtype._legacy}"
         )
-    dims = normalize_dims(dim, x.ndim)
+    dims = _reduce_dims(dim, x.ndim)
     return Mean.apply(x, dims, keepdim)
 
 
 def _extreme(input: Tensor, dim: Any, keepdim: bool, largest: bool, name: str) -> Any:
+    bool_arg(name, "keepdim", keepdim)
     if dim is None:
         if input.numel() == 0:
             raise RuntimeError(
@@ -364,16 +378,42 @@ def min(input: Tensor, dim: Any = None, keepdim: bool = False) -> Any:
     return _extreme(input, dim, keepdim, False, "min")
 
 
+def logical_reduce(input: Tensor, dim: Any, keepdim: bool, name: str) -> Tensor:
+    """any/all: bool results, except uint8 input gives uint8 (torch keeps that legacy rule)."""
+    bool_arg(name, "keepdim", keepdim)
+    dims = None if dim is None else _reduce_dims(dim, input.ndim) or None
+    out = np.asarray((np.any if name == "any" else np.all)(input._data, axis=dims, keepdims=keepdim))
+    return Tensor._make(out.astype(np.uint8) if input._data.dtype == np.uint8 else out)
+
+
+def _check_nonempty(input: Tensor, dims: tuple, name: str, dim: Any) -> None:
+    """A max-like reduction has no identity: reducing a size-0 dim is torch's IndexError."""
+    for d in dims:
+        if input.shape[d] == 0:
+            raise IndexError(f"{name}(): Expected reduction dim {d if dim is None or isinstance(dim, (tuple, list)) else dim} "
+                             "to have non-zero size.")
+
+
+def _amax(input: Tensor, dim: Any, keepdim: bool, largest: bool) -> Tensor:
+    name = "amax" if largest else "amin"
+    bool_arg(name, "keepdim", keepdim)
+    dims = _reduce_dims(dim if dim != () else None, input.ndim)
+    _check_nonempty(input, dims, name, dim)
+    return Amax.apply(input, dims, keepdim, largest)
+
+
 def amax(input: Tensor, dim: Any = (), keepdim: bool = False) -> Tensor:
-    return Amax.apply(input, normalize_dims(dim if dim != () else None, input.ndim), keepdim, True)
+    return _amax(input, dim, keepdim, True)
 
 
 def amin(input: Tensor, dim: Any = (), keepdim: bool = False) -> Tensor:
-    return Amax.apply(input, normalize_dims(dim if dim != () else None, input.ndim), keepdim, False)
+    return _amax(input, dim, keepdim, False)
 
 
 def logsumexp(input: Tensor, dim: Any, keepdim: bool = False) -> Tensor:
-    return LogSumExp.apply(input, normalize_dims(dim, input.ndim), keepdim)
+    bool_arg("logsumexp", "keepdim", keepdim)
+    x = input if input.dtype.is_floating_point else input.to(dtypes.get_default_dtype())  # torch: ints -> float
+    return LogSumExp.apply(x, _reduce_dims(dim, x.ndim), keepdim)
 
 
 def _softmax_dim(input: Tensor, dim: Any, name: str, stacklevel: int) -> int:
@@ -389,19 +429,23 @@ def _softmax_dim(input: Tensor, dim: Any, name: str, stacklevel: int) -> int:
     return normalize_dim(dim, input.ndim)
 
 
-def _softmax_input(input: Tensor, dtype: Any) -> Tensor:
+def _softmax_input(input: Tensor, dtype: Any, dim: int, name: str) -> Tensor:
+    """torch's CPU kernels exist for floating types only; their names say which one ran."""
     x = input if dtype is None else input.to(dtype)
     if not x.dtype.is_floating_point:
-        raise RuntimeError(f'"softmax_lastdim_kernel_impl" not implemented for \'{x.dtype._legacy}\'')
+        kernel = "lastdim_kernel_impl" if dim == builtins.max(x.ndim, 1) - 1 else "kernel_impl"
+        raise NotImplementedError(f'"{name}_{kernel}" not implemented for \'{x.dtype._legacy}\'')
     return x
 
 
 def softmax(input: Tensor, dim: Any = None, _stacklevel: int = 3, dtype: Any = None) -> Tensor:
-    return Softmax.apply(_softmax_input(input, dtype), _softmax_dim(input, dim, "softmax", _stacklevel))
+    d = _softmax_dim(input, dim, "softmax", _stacklevel)
+    return Softmax.apply(_softmax_input(input, dtype, d, "softmax"), d)
 
 
 def log_softmax(input: Tensor, dim: Any = None, _stacklevel: int = 3, dtype: Any = None) -> Tensor:
-    return LogSoftmax.apply(_softmax_input(input, dtype), _softmax_dim(input, dim, "log_softmax", _stacklevel))
+    d = _softmax_dim(input, dim, "log_softmax", _stacklevel)
+    return LogSoftmax.apply(_softmax_input(input, dtype, d, "log_softmax"), d)
 
 
 def argmax(input: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
@@ -413,13 +457,17 @@ def argmin(input: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
 
 
 def _arg(fn: Any, input: Tensor, dim: Any, keepdim: bool, name: str) -> Tensor:
+    bool_arg(name, "keepdim", keepdim)
+    if input.dtype is dtypes.bool:
+        raise RuntimeError(f"{name}(): does not support bool input")
     if dim is None:
         if input.numel() == 0:
             raise IndexError(f"{name}(): Expected reduction dim to be specified for input.numel() == 0.")
         flat = fn(input._data.reshape(-1))
         out = np.asarray(flat, dtype=np.int64)
         return Tensor._make(out.reshape((1,) * input.ndim) if keepdim else out)
-    d = normalize_dim(dim, input.ndim)
+    d = normalize_dim(int_arg(name, "dim", dim), input.ndim)
+    _check_nonempty(input, (d,) if input.ndim else (), name, dim)
     return Tensor._make(np.asarray(fn(input._data, axis=d, keepdims=keepdim), dtype=np.int64))
 
 
@@ -442,12 +490,15 @@ def topk(input: Tensor, k: int, dim: int = -1, largest: bool = True, sorted: boo
 
 
 def prod(input: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: Any = None) -> Tensor:
+    bool_arg("prod", "keepdim", keepdim)
+    if dim is not None and not is_int(dim):  # prod takes one dim, not a list
+        raise invalid_combination("prod", (dim,))
     x = input if dtype is None else input.to(dtype)
     if dtype is None and not x.dtype.is_floating_point and x.dtype is not dtypes.int64:
         x = x.to(dtypes.int64)
     if dim is None:
         return Prod.apply(x, tuple(range(x.ndim)), False)
-    return Prod.apply(x, normalize_dims(dim, x.ndim), keepdim)
+    return Prod.apply(x, _reduce_dims(dim, x.ndim), keepdim)
 
 
 def _correction(unbiased: Any, correction: Any) -> float:
@@ -461,9 +512,10 @@ def var(input: Tensor, dim: Any = None, unbiased: Any = None, keepdim: bool = Fa
     """sum((x - mean)^2) / (N - correction); correction is 1 (Bessel's) unless told otherwise."""
     if isinstance(dim, bool):  # var(unbiased) in torch's older positional form
         dim, unbiased = None, dim
+    bool_arg("var", "keepdim", keepdim)
     if not input.dtype.is_floating_point:
         raise RuntimeError("std and var only support floating point and complex dtypes")
-    dims = normalize_dims(dim, input.ndim)
+    dims = _reduce_dims(dim, input.ndim)
     count = int(np.prod([input.shape[d] for d in dims])) if input.ndim else 1
     centered = input - input.mean(dims, keepdim=True)
     denominator = builtins.max(count - _correction(unbiased, correction), 0)
@@ -483,7 +535,7 @@ def norm(input: Tensor, p: Any = "fro", dim: Any = None, keepdim: bool = False, 
         raise RuntimeError(
             f"linalg.vector_norm: Expected a floating point or complex tensor as input. Got {x.dtype._legacy}"
         )
-    dims = normalize_dims(dim, x.ndim)
+    dims = _reduce_dims(dim, x.ndim)
     if p in ("fro", 2, 2.0):
         return Norm.apply(x, dims, keepdim)
     if p in (float("inf"), "inf"):

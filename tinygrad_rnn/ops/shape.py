@@ -7,6 +7,7 @@ from typing import Any
 
 import numpy as np
 
+from ..argcheck import int_arg, size_arg
 from ..autograd import grad_mode
 from ..autograd.engine import SliceGrad
 from ..autograd.function import Function, rename
@@ -15,7 +16,10 @@ from ..tensor import Tensor
 
 def normalize_dim(dim: Any, ndim: int) -> int:
     """A dim in [-ndim, ndim) as a non-negative int; 0-d tensors accept -1 and 0, as torch."""
-    dim = int(dim.__index__()) if not isinstance(dim, builtins.int) else dim
+    if not isinstance(dim, builtins.int):
+        if not hasattr(dim, "__index__"):  # torch's argument parser refuses it before any range check
+            raise TypeError(f"argument 'dim' must be int, not {type(dim).__name__}")
+        dim = int(dim.__index__())
     n = builtins.max(ndim, 1)
     if not -n <= dim < n:
         raise IndexError(f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], but got {dim})")
@@ -31,7 +35,8 @@ def normalize_dims(dim: Any, ndim: int) -> tuple:
         if len(set(dims)) != len(dims):
             raise RuntimeError(f"dim {dims[0]} appears multiple times in the list of dims")
         return dims if ndim else ()
-    return (normalize_dim(dim, ndim),) if ndim else ()
+    d = normalize_dim(dim, ndim)  # checked on 0-d tensors too: their dims are -1 and 0
+    return (d,) if ndim else ()
 
 
 class Reshape(Function):
@@ -289,11 +294,9 @@ class Scatter(Function):
 
 
 # ------------------------------------------------------------------ public functions
-def _shape_arg(shape: Sequence) -> tuple:
+def _shape_arg(shape: Sequence, fn: str = "view", name: str = "size") -> tuple:
     """Accept f(2, 3), f((2, 3)), f([2, 3]) and f(torch.Size([2, 3]))."""
-    if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
-        shape = tuple(shape[0])
-    return tuple(int(s.__index__()) for s in shape)
+    return size_arg(fn, shape, name)
 
 
 def infer_shape(shape: tuple, numel: int) -> tuple:
@@ -314,7 +317,7 @@ def infer_shape(shape: tuple, numel: int) -> tuple:
 
 
 def reshape(input: Tensor, *shape: Any) -> Tensor:
-    shape = infer_shape(_shape_arg(shape), input._data.size)
+    shape = infer_shape(_shape_arg(shape, "reshape", "shape"), input._data.size)
     return input if shape == input.shape and not input._requires_grad else Reshape.apply(input, shape)
 
 
@@ -325,7 +328,7 @@ def view(input: Tensor, *shape: Any) -> Tensor:
 
 
 def permute(input: Tensor, *dims: Any) -> Tensor:
-    dims = _shape_arg(dims)
+    dims = _shape_arg(dims, "permute", "dims")
     if len(dims) != input.ndim:
         raise RuntimeError(
             "permute(sparse_coo): number of dimensions in the tensor input does not match the length "
@@ -364,7 +367,7 @@ def squeeze(input: Tensor, dim: Any = None) -> Tensor:
 
 
 def expand(input: Tensor, *sizes: Any) -> Tensor:
-    sizes = _shape_arg(sizes)
+    sizes = _shape_arg(sizes, "expand")
     if len(sizes) < input.ndim:
         raise RuntimeError(
             f"expand(torch.FloatTensor{{{list(input.shape)}}}, size={list(sizes)}): the number of sizes "
@@ -384,9 +387,9 @@ def expand(input: Tensor, *sizes: Any) -> Tensor:
 
 
 def flatten(input: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
+    s, e = normalize_dim(start_dim, input.ndim), normalize_dim(end_dim, input.ndim)  # 0-d: dims -1 and 0
     if input.ndim == 0:
         return input.reshape(1)
-    s, e = normalize_dim(start_dim, input.ndim), normalize_dim(end_dim, input.ndim)
     if s > e:
         raise RuntimeError("flatten() has invalid args: start_dim cannot come after end_dim")
     shape = input.shape[:s] + (int(np.prod(input.shape[s:e + 1])),) + input.shape[e + 1:]
@@ -394,6 +397,9 @@ def flatten(input: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
 
 
 def _check_same(tensors: Sequence[Tensor], name: str) -> list:
+    if not isinstance(tensors, (list, tuple)):
+        raise TypeError(f"{name.removeprefix('torch.')}(): argument 'tensors' (position 1) must be tuple of Tensors, "
+                        f"not {type(tensors).__name__}")
     tensors = list(tensors)
     if not tensors:
         if name == "stack":
@@ -410,15 +416,16 @@ def _check_same(tensors: Sequence[Tensor], name: str) -> list:
 def _promote_all(tensors: list) -> list:
     from .. import dtypes
 
-    result = tensors[0].dtype
-    for x in tensors[1:]:
-        if x.dtype is not result:
-            result = dtypes.from_numpy_dtype(np.promote_types(result.np, x.dtype.np))
+    result = dtypes.promote_types(*(x.dtype for x in tensors))
     return [x if x.dtype is result else x.to(result) for x in tensors]
 
 
 def cat(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
+    dim = int_arg("cat", "dim", dim, 2)
     tensors = _check_same(tensors, "torch.cat")
+    for i, x in enumerate(tensors):
+        if x.ndim == 0:
+            raise RuntimeError(f"zero-dimensional tensor (at position {i}) cannot be concatenated")
     # torch still skips legacy empty 1-D pieces when the others have more dims
     higher = builtins.any(x.ndim != 1 for x in tensors)
     parts = [x for x in tensors if not (higher and x.ndim == 1 and x.shape[0] == 0)]
@@ -442,6 +449,7 @@ concat = concatenate = cat
 
 
 def stack(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
+    dim = int_arg("stack", "dim", dim, 2)
     tensors = _check_same(tensors, "stack")
     d = normalize_dim(dim, tensors[0].ndim + 1)
     for i, x in enumerate(tensors):
@@ -463,6 +471,8 @@ def unbind(input: Tensor, dim: int = 0) -> tuple:
 
 
 def narrow(input: Tensor, dim: int, start: int, length: int) -> Tensor:
+    if input.ndim == 0:
+        raise RuntimeError("narrow() cannot be applied to a 0-dim tensor.")
     d = normalize_dim(dim, input.ndim)
     start = int(start) + (input.shape[d] if int(start) < 0 else 0)
     if not 0 <= start <= input.shape[d] or length < 0 or start + length > input.shape[d]:
@@ -494,6 +504,8 @@ def split(input: Tensor, split_size_or_sections: Any, dim: int = 0) -> tuple:
 
 
 def chunk(input: Tensor, chunks: int, dim: int = 0) -> tuple:
+    if input.ndim == 0:
+        raise RuntimeError("chunk expects at least a 1-dimensional tensor")
     if chunks <= 0:
         raise RuntimeError(f"chunk expects `chunks` to be greater than 0, got: {chunks}")
     n = input.shape[normalize_dim(dim, input.ndim)]
@@ -526,7 +538,15 @@ def index_key(key: Any) -> Any:
     return key if any(k is Ellipsis for k in key) else key + (Ellipsis,)
 
 
+_INDEX_TYPES = (builtins.int, slice, type(None), type(Ellipsis), Tensor, list, tuple, np.ndarray, np.integer)
+
+
 def _index_part(k: Any) -> Any:
+    if isinstance(k, str):  # torch reads a str index as data for a tensor
+        raise TypeError("new(): invalid data type 'str'")
+    if not isinstance(k, _INDEX_TYPES):
+        raise IndexError("only integers, slices (`:`), ellipsis (`...`), None and long or byte Variables are valid "
+                         f"indices (got {type(k).__name__})")
     if isinstance(k, slice) and k.step is not None:
         step = k.step.__index__()
         if step == 0:
@@ -537,12 +557,25 @@ def _index_part(k: Any) -> Any:
         if k.dtype.is_floating_point:
             raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
         return k._data
-    if isinstance(k, list):
-        return np.asarray([x._data if isinstance(x, Tensor) else x for x in k])
+    if isinstance(k, list):  # [] selects nothing; torch reads a list's floats as ints
+        values = np.asarray([x._data if isinstance(x, Tensor) else x for x in k])
+        return values.astype(np.int64) if values.dtype.kind not in "biu" else values
     return k
 
 
+def _check_0d_key(key: Any) -> None:
+    """A 0-d tensor takes only None, ..., bools and empty tuples as an index, as torch."""
+    for k in key if isinstance(key, tuple) else (key,):
+        if isinstance(k, slice):
+            raise IndexError("slice() cannot be applied to a 0-dim tensor.")
+        if isinstance(k, (builtins.int, np.integer)) and not isinstance(k, builtins.bool):
+            raise IndexError("invalid index of a 0-dim tensor. Use `tensor.item()` in Python or `tensor.item<T>()` "
+                             "in C++ to convert a 0-dim tensor to a number")
+
+
 def getitem(input: Tensor, key: Any) -> Tensor:
+    if input.ndim == 0:
+        _check_0d_key(key)
     try:
         out = Index.apply(input, index_key(key))
         # A lone slice is always a Slice node in torch, even x[:]; inside a tuple a whole-dim one is skipped.
@@ -569,7 +602,7 @@ def roll(input: Tensor, shifts: Any, dims: Any = None) -> Tensor:
 
 
 def repeat(input: Tensor, *sizes: Any) -> Tensor:
-    repeats = _shape_arg(sizes)
+    repeats = _shape_arg(sizes, "repeat", "repeats")
     if len(repeats) < input.ndim:
         raise RuntimeError(
             "Number of dimensions of repeat dims can not be smaller than number of dimensions of tensor"
@@ -578,7 +611,7 @@ def repeat(input: Tensor, *sizes: Any) -> Tensor:
 
 
 def tile(input: Tensor, dims: Any) -> Tensor:
-    dims = _shape_arg((dims,))
+    dims = _shape_arg((dims,), "tile", "dims")
     return repeat(input, (1,) * (input.ndim - len(dims)) + dims)
 
 
@@ -598,6 +631,8 @@ def index_select(input: Tensor, dim: int, index: Tensor) -> Tensor:
 
 
 def select(input: Tensor, dim: int, index: int) -> Tensor:
+    if input.ndim == 0:
+        raise IndexError("select() cannot be applied to a 0-dim tensor.")
     d = normalize_dim(dim, input.ndim)
     n = input.shape[d]
     if not -n <= index < n:

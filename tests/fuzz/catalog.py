@@ -1,0 +1,437 @@
+"""What the differential harness calls: one hypothesis strategy of `Call`s per API family.
+
+Each strategy mixes valid and invalid arguments on purpose (sizes that are negative, floats, None
+or strings; dims out of range; dtypes of every kind; empty and 0-d tensors; NaN probabilities),
+because the promise is torch's behaviour on every input, not only on good ones.
+"""
+from __future__ import annotations
+
+import numpy as np
+from differential import Call, D, T
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
+
+DTYPES = ["float32", "float64", "int64", "int32", "bool", "float16", "uint8", "int8"]
+FLOATS = ["float32", "float64"]
+
+
+# ------------------------------------------------------------------ argument strategies
+def arrays(dtypes=DTYPES, min_dims=0, max_dims=3, min_side=0, max_side=3, shape=None, special=True):
+    """Arrays of any listed dtype; floats sometimes hold nan/inf when `special`."""
+
+    @st.composite
+    def draw_array(draw):
+        name = draw(st.sampled_from(dtypes))
+        dt = np.dtype(name)
+        sh = shape if shape is not None else draw(hnp.array_shapes(min_dims=min_dims, max_dims=max_dims,
+                                                                    min_side=min_side, max_side=max_side))
+        if dt.kind == "f":
+            elements = st.floats(-3, 3, width=16 if name == "float16" else 32)
+            if special and draw(st.integers(0, 9)) == 0:
+                elements = st.sampled_from([np.nan, np.inf, -np.inf, 0.0, -0.0])
+        elif dt.kind == "b":
+            elements = st.booleans()
+        else:
+            elements = st.integers(0 if dt.kind == "u" else -5, 5)
+        return draw(hnp.arrays(dt, sh, elements=elements))
+
+    return draw_array()
+
+
+def tensors(dtypes=DTYPES, requires_grad=False, **kw):
+    return arrays(dtypes, **kw).map(lambda a: T(a, requires_grad and a.dtype.kind == "f"))
+
+
+def float_tensors(**kw):
+    return tensors(FLOATS, **kw)
+
+
+ODD = st.sampled_from([None, 1.5, "a", float("nan"), True, [1], ()])
+
+
+def dims(ndim):
+    """A dim: usually in or just outside range, sometimes a wrong type."""
+    return st.one_of(st.integers(-ndim - 2, ndim + 1), st.integers(-ndim - 2, ndim + 1),
+                     st.integers(-ndim - 2, ndim + 1), ODD)
+
+
+def dim_lists(ndim):
+    return st.one_of(st.lists(st.integers(-ndim - 1, ndim), max_size=3).map(tuple), dims(ndim))
+
+
+def sizes():
+    """A size as torch takes it: a tuple or list of small ints, sometimes with bad entries."""
+    entry = st.one_of(st.integers(-1, 3), st.integers(0, 3), st.integers(0, 3), st.sampled_from([2.0, None, "2"]))
+    return st.one_of(st.lists(st.integers(0, 3), max_size=3).map(tuple), st.lists(entry, max_size=3).map(tuple),
+                     st.lists(st.integers(-1, 4), max_size=3))
+
+
+def dtype_args():
+    return st.one_of(st.none(), st.sampled_from(DTYPES).map(D))
+
+
+def python_numbers():
+    return st.one_of(st.integers(-3, 3), st.floats(-3, 3, allow_nan=False), st.booleans(),
+                     st.sampled_from([float("nan"), float("inf")]))
+
+
+# ------------------------------------------------------------------ factories and tensor()
+@st.composite
+def factories(draw):
+    size = draw(sizes())
+    dtype = draw(dtype_args())
+    name = draw(st.sampled_from(["zeros", "ones", "empty", "rand", "randn"]))
+    kwargs = {} if dtype is None else {"dtype": dtype}
+    spread = draw(st.booleans()) and isinstance(size, tuple)
+    args = size if spread else (size,)
+    return Call(f"torch.{name}", lambda m, *a, **k: getattr(m, name)(*a, **k), args, kwargs,
+                compare_values=name in ("zeros", "ones"))
+
+
+@st.composite
+def full_and_ranges(draw):
+    kind = draw(st.sampled_from(["full", "arange", "linspace", "eye", "randint", "randperm"]))
+    num = st.one_of(st.integers(-3, 5), st.floats(-3, 5, allow_nan=False), st.sampled_from([None, "a", float("nan")]))
+    dtype = draw(dtype_args())
+    kwargs = {} if dtype is None else {"dtype": dtype}
+    if kind == "full":
+        args = (draw(sizes()), draw(python_numbers()))
+    elif kind == "arange":
+        args = tuple(draw(st.lists(num, min_size=1, max_size=3)))
+    elif kind == "linspace":
+        args = (draw(num), draw(num), draw(st.one_of(st.integers(-1, 4), ODD)))
+    elif kind == "eye":
+        args = tuple(draw(st.lists(st.one_of(st.integers(-1, 3), ODD), min_size=1, max_size=2)))
+    elif kind == "randint":
+        args = (draw(st.integers(-2, 3)), draw(st.integers(-2, 5)), draw(sizes()))
+    else:
+        args = (draw(st.one_of(st.integers(-1, 5), ODD)),)
+    return Call(f"torch.{kind}", lambda m, *a, **k: getattr(m, kind)(*a, **k), args, kwargs)
+
+
+def _nested_data():
+    leaf = st.one_of(st.integers(-3, 3), st.floats(-3, 3, allow_nan=False), st.booleans(),
+                     st.sampled_from([None, "abc", float("nan")]))
+    return st.recursive(leaf, lambda inner: st.lists(inner, max_size=3), max_leaves=8)
+
+
+@st.composite
+def tensor_constructor(draw):
+    kind = draw(st.sampled_from(["data", "data", "tensors", "array"]))
+    dtype = draw(dtype_args())
+    kwargs = {} if dtype is None else {"dtype": dtype}
+    if kind == "data":
+        data = draw(_nested_data())
+    elif kind == "tensors":  # a list of tensors, as tutorials build them
+        data = draw(st.lists(tensors(FLOATS, max_dims=1), min_size=1, max_size=3))
+    else:
+        data = draw(arrays(special=False))
+    return Call("torch.tensor", lambda m, d, **k: m.tensor(d, **k), (data,), kwargs)
+
+
+# ------------------------------------------------------------------ shape ops
+@st.composite
+def shape_ops(draw):
+    x = draw(tensors(max_dims=3))
+    nd = x.array.ndim
+    op = draw(st.sampled_from(["reshape", "view", "permute", "transpose", "squeeze", "unsqueeze", "flatten",
+                               "expand", "repeat", "narrow", "split", "chunk", "movedim", "flip", "roll",
+                               "tril", "triu", "t", "unbind", "select"]))
+    d = lambda: draw(dims(nd))  # noqa: E731
+    args = {
+        "reshape": lambda: (draw(sizes()),), "view": lambda: (draw(sizes()),),
+        "permute": lambda: (draw(st.lists(st.integers(-nd - 1, nd), max_size=4).map(tuple)),),
+        "transpose": lambda: (d(), d()), "squeeze": lambda: (d(),), "unsqueeze": lambda: (d(),),
+        "flatten": lambda: (d(), d()), "expand": lambda: (draw(sizes()),), "repeat": lambda: (draw(sizes()),),
+        "narrow": lambda: (d(), draw(st.integers(-3, 3)), draw(st.integers(-1, 3))),
+        "split": lambda: (draw(st.one_of(st.integers(-1, 3), st.lists(st.integers(0, 3), max_size=3))), d()),
+        "chunk": lambda: (draw(st.integers(-1, 3)), d()), "movedim": lambda: (d(), d()),
+        "flip": lambda: (draw(dim_lists(nd)),), "roll": lambda: (draw(st.integers(-3, 3)), d()),
+        "tril": lambda: (draw(st.integers(-2, 2)),), "triu": lambda: (draw(st.integers(-2, 2)),), "t": lambda: (),
+        "unbind": lambda: (d(),), "select": lambda: (d(), draw(st.integers(-3, 3))),
+    }[op]()
+    return Call(f"Tensor.{op}", lambda m, x, *a: getattr(x, op)(*a), (x, *args))
+
+
+@st.composite
+def joins(draw):
+    op = draw(st.sampled_from(["cat", "stack"]))
+    shape = draw(hnp.array_shapes(min_dims=0, max_dims=2, min_side=0, max_side=2))
+    n = draw(st.integers(0, 3))
+    items = [draw(tensors(shape=shape if draw(st.integers(0, 4)) else None)) for _ in range(n)]
+    seq = draw(st.sampled_from(["list", "tuple", "tensor"])) if items else "list"
+    seq_arg = items[0] if seq == "tensor" else (tuple(items) if seq == "tuple" else items)
+    return Call(f"torch.{op}", lambda m, s, d: getattr(m, op)(s, d), (seq_arg, draw(dims(len(shape) + 1))))
+
+
+# ------------------------------------------------------------------ indexing
+def _keys(shape):
+    n = shape[0] if shape else 0
+    single = st.one_of(
+        st.integers(-n - 1, n), st.slices(max(n, 1)), st.just(None), st.just(Ellipsis),
+        st.lists(st.integers(-n - 1, n), max_size=3),
+        arrays(["int64"], shape=(2,), special=False).map(T),
+        arrays(["bool"], shape=tuple(shape[:1]), special=False).map(T) if shape else st.just(0),
+        st.sampled_from([1.5, "a", True]),
+    )
+    return st.one_of(single, st.lists(single, max_size=3).map(tuple))
+
+
+@st.composite
+def indexing(draw):
+    x = draw(tensors(max_dims=3))
+    key = draw(_keys(x.array.shape))
+    if draw(st.booleans()):
+        return Call("Tensor.__getitem__", lambda m, x, k: x[k], (x, key))
+    value = draw(st.one_of(python_numbers(), tensors(max_dims=2)))
+
+    def setitem(m, x, k, v):
+        x[k] = v
+        return x
+
+    return Call("Tensor.__setitem__", setitem, (x, key, value))
+
+
+# ------------------------------------------------------------------ reductions
+@st.composite
+def reductions(draw):
+    x = draw(tensors(max_dims=3))
+    nd = x.array.ndim
+    op = draw(st.sampled_from(["sum", "mean", "prod", "amax", "amin", "max", "min", "argmax", "argmin", "std",
+                               "var", "logsumexp", "norm", "cumsum", "cumprod", "softmax", "log_softmax", "all",
+                               "any", "median"]))
+    kwargs = {}
+    if op in ("cumsum", "cumprod", "softmax", "log_softmax", "logsumexp"):
+        args = (draw(dims(nd)),)
+    elif op in ("amax", "amin", "sum", "mean", "std", "var", "norm") and draw(st.booleans()):
+        args = (draw(dim_lists(nd)),)
+    else:
+        args = () if draw(st.booleans()) else (draw(dims(nd)),)
+    if args and op not in ("cumsum", "cumprod", "softmax", "log_softmax", "norm") and draw(st.booleans()):
+        kwargs["keepdim"] = draw(st.sampled_from([True, False, "yes", None]))
+    if op in ("sum", "mean", "prod", "cumsum", "cumprod", "softmax", "log_softmax") and draw(st.integers(0, 3)) == 0:
+        kwargs["dtype"] = draw(st.sampled_from(DTYPES).map(D))
+    return Call(f"Tensor.{op}", lambda m, x, *a, **k: getattr(x, op)(*a, **k), (x, *args), kwargs)
+
+
+# ------------------------------------------------------------------ elementwise and promotion
+@st.composite
+def binary_ops(draw):
+    op = draw(st.sampled_from(["add", "sub", "mul", "div", "pow", "maximum", "minimum", "eq", "lt", "where",
+                               "remainder", "floor_divide", "atan2"]))
+    a = draw(tensors(max_dims=2, max_side=2))
+    b = draw(st.one_of(tensors(max_dims=2, max_side=2), python_numbers()))
+    if op == "where":
+        cond = draw(tensors(["bool", "float32"], max_dims=2, max_side=2, special=False))
+        return Call("torch.where", lambda m, c, x, y: m.where(c, x, y), (cond, a, b))
+    return Call(f"torch.{op}", lambda m, x, y: getattr(m, op)(x, y), (a, b))
+
+
+@st.composite
+def unary_ops(draw):
+    op = draw(st.sampled_from(["exp", "log", "tanh", "sigmoid", "sqrt", "abs", "neg", "sign", "floor", "ceil",
+                               "round", "relu", "sin", "reciprocal", "logical_not", "isnan", "clamp", "erf"]))
+    x = draw(tensors(max_dims=2))
+    if op == "clamp":
+        lim = st.one_of(st.none(), python_numbers())
+        return Call("torch.clamp", lambda m, x, lo, hi: m.clamp(x, lo, hi), (x, draw(lim), draw(lim)))
+    return Call(f"torch.{op}", lambda m, x: getattr(m, op)(x), (x,))
+
+
+# ------------------------------------------------------------------ the matmul family
+@st.composite
+def matmuls(draw):
+    op = draw(st.sampled_from(["matmul", "mm", "bmm", "mv", "dot", "outer", "einsum"]))
+    dt = st.sampled_from(["float32", "float64", "float32", "int64", "bool"])
+    a = draw(tensors([draw(dt)], min_dims=0, max_dims=3, min_side=0, max_side=3, special=False))
+    b = draw(tensors([draw(dt)], min_dims=0, max_dims=3, min_side=0, max_side=3, special=False))
+    if op == "einsum":
+        eq = draw(st.sampled_from(["ij,jk->ik", "i,i->", "bij,bjk->bik", "...ij,...jk->...ik", "ij->ji", "ii->i"]))
+        return Call("torch.einsum", lambda m, e, x, y: m.einsum(e, x, y), (eq, a, b))
+    return Call(f"torch.{op}", lambda m, x, y: getattr(m, op)(x, y), (a, b))
+
+
+# ------------------------------------------------------------------ nn layers
+@st.composite
+def layers(draw):
+    kind = draw(st.sampled_from(["Linear", "Embedding", "Dropout", "LayerNorm", "BatchNorm1d", "LeakyReLU",
+                                 "ELU", "Softmax", "GELU", "Flatten", "Hardtanh", "Softplus"]))
+    small = st.one_of(st.integers(-1, 4), st.integers(1, 4), ODD)
+    prob = st.one_of(st.floats(-0.5, 1.5), st.sampled_from([0.0, 0.5, 1.0, float("nan"), None, "0.5"]))
+    ctor = {
+        "Linear": lambda: ((draw(small), draw(small)), {"bias": draw(st.sampled_from([True, False, None]))}),
+        "Embedding": lambda: ((draw(small), draw(small)),
+                              {"padding_idx": draw(st.one_of(st.none(), st.integers(-5, 5)))}),
+        "Dropout": lambda: ((draw(prob),), {}),
+        "LayerNorm": lambda: ((draw(st.one_of(small, sizes())),), {"eps": draw(st.sampled_from([1e-5, 0.0, -1.0]))}),
+        "BatchNorm1d": lambda: ((draw(small),), {"momentum": draw(st.sampled_from([0.1, None, 2.0]))}),
+        "LeakyReLU": lambda: ((draw(st.one_of(python_numbers(), ODD)),), {}),
+        "ELU": lambda: ((draw(st.one_of(python_numbers(), ODD)),), {}),
+        "Softmax": lambda: ((draw(st.one_of(st.integers(-4, 3), st.none())),), {}),
+        "GELU": lambda: ((), {"approximate": draw(st.sampled_from(["none", "tanh", "exact", 1]))}),
+        "Flatten": lambda: ((draw(st.integers(-3, 2)), draw(st.integers(-3, 2))), {}),
+        "Hardtanh": lambda: ((draw(python_numbers()), draw(python_numbers())), {}),
+        "Softplus": lambda: ((draw(python_numbers()), draw(st.integers(-1, 30))), {}),
+    }[kind]
+    args, kwargs = ctor()
+    x = draw(tensors(["float32", "float64", "int64"] if kind != "Embedding" else ["int64", "int32", "float32"],
+                     min_dims=0, max_dims=3, min_side=0, max_side=4, special=False))
+
+    def run(m, x, *a, **k):
+        layer = getattr(m.nn, kind)(*a, **k)
+        if hasattr(layer, "weight") and layer.weight is not None and x.dtype == m.float64:
+            layer = layer.double()
+        return layer(x)
+
+    return Call(f"nn.{kind}", run, (x, *args), kwargs)
+
+
+@st.composite
+def rnn_family(draw):
+    kind = draw(st.sampled_from(["RNN", "LSTM", "GRU", "RNNCell", "LSTMCell", "GRUCell"]))
+    small = st.one_of(st.integers(1, 3), st.integers(-1, 3), ODD)
+    args = [draw(small), draw(small)]
+    kwargs: dict = {}
+    if not kind.endswith("Cell"):
+        for key, strat in [("num_layers", st.integers(0, 2)), ("bias", st.sampled_from([True, False])),
+                           ("batch_first", st.sampled_from([True, False])),
+                           ("dropout", st.sampled_from([0.0, 0.5, 1.5, -0.1])),
+                           ("bidirectional", st.sampled_from([True, False]))]:
+            if draw(st.booleans()):
+                kwargs[key] = draw(strat)
+        if kind == "RNN" and draw(st.booleans()):
+            kwargs["nonlinearity"] = draw(st.sampled_from(["tanh", "relu", "sigmoid"]))
+        if kind == "LSTM" and draw(st.booleans()):
+            kwargs["proj_size"] = draw(st.integers(-1, 3))
+    elif kind == "RNNCell" and draw(st.booleans()):
+        kwargs["nonlinearity"] = draw(st.sampled_from(["tanh", "relu", "x"]))
+    x = draw(tensors(["float32", "float64", "int64"], min_dims=1, max_dims=3, min_side=0, max_side=3,
+                     special=False))
+    hx = draw(st.one_of(st.none(), tensors(["float32", "float64"], min_dims=1, max_dims=3, min_side=1, max_side=3,
+                                           special=False)))
+
+    def run(m, x, hx, *a, **k):
+        layer = getattr(m.nn, kind)(*a, **k)
+        if x.dtype == m.float64:
+            layer = layer.double()
+        if hx is not None and kind in ("LSTM", "LSTMCell"):
+            hx = (hx, hx)
+        return layer(x, hx)
+
+    return Call(f"nn.{kind}", run, (x, hx, *args), kwargs)
+
+
+# ------------------------------------------------------------------ losses
+@st.composite
+def losses(draw):
+    name = draw(st.sampled_from(["mse_loss", "l1_loss", "smooth_l1_loss", "huber_loss", "cross_entropy", "nll_loss",
+                                 "binary_cross_entropy", "binary_cross_entropy_with_logits", "kl_div"]))
+    inp = draw(tensors(["float32", "float64", "int64"], min_dims=0, max_dims=3, min_side=0, max_side=3))
+    if name in ("cross_entropy", "nll_loss"):
+        target = draw(st.one_of(tensors(["int64", "int32"], min_dims=0, max_dims=2, min_side=0, max_side=3,
+                                        special=False),
+                                tensors(["float32", "float64"], min_dims=0, max_dims=3, min_side=0, max_side=3)))
+    else:
+        target = draw(st.one_of(tensors(["float32", "float64"], shape=inp.array.shape),
+                                tensors(["float32", "float64", "int64"], min_dims=0, max_dims=3, min_side=0,
+                                        max_side=3)))
+    kwargs = {}
+    if draw(st.booleans()):
+        kwargs["reduction"] = draw(st.sampled_from(["mean", "sum", "none", "batchmean", "avg"]))
+    return Call(f"F.{name}", lambda m, x, y, **k: getattr(m.nn.functional, name)(x, y, **k), (inp, target), kwargs)
+
+
+# ------------------------------------------------------------------ optimizers and schedulers
+@st.composite
+def optimizers(draw):
+    name = draw(st.sampled_from(["SGD", "Adam", "AdamW", "RMSprop", "Adagrad"]))
+    num = st.one_of(st.floats(-0.5, 1.5, allow_nan=False), st.sampled_from([0.0, float("nan"), None, "0.1"]))
+    kwargs = {}
+    for key in {"SGD": ["lr", "momentum", "dampening", "weight_decay"], "Adam": ["lr", "eps", "weight_decay"],
+                "AdamW": ["lr", "eps", "weight_decay"], "RMSprop": ["lr", "alpha", "eps", "momentum"],
+                "Adagrad": ["lr", "lr_decay", "eps", "initial_accumulator_value"]}[name]:
+        if draw(st.booleans()):
+            kwargs[key] = draw(num)
+    if name.startswith("Adam") and draw(st.booleans()):
+        kwargs["betas"] = draw(st.tuples(num, num))
+    if name == "SGD" and draw(st.booleans()):
+        kwargs["nesterov"] = draw(st.booleans())
+    w = T(np.linspace(-1, 1, 6).reshape(2, 3), True)
+    g = T(np.linspace(0.5, -0.5, 6).reshape(2, 3))
+
+    def run(m, w, g, **k):
+        opt = getattr(m.optim, name)([w], **k)
+        for _ in range(3):
+            w.grad = g.clone()
+            opt.step()
+        return w
+
+    return Call(f"optim.{name}", run, (w, g), kwargs)
+
+
+@st.composite
+def schedulers(draw):
+    name = draw(st.sampled_from(["StepLR", "ExponentialLR", "MultiStepLR", "CosineAnnealingLR"]))
+    num = st.one_of(st.integers(-1, 3), st.floats(-0.5, 2, allow_nan=False), st.sampled_from([None, "a"]))
+    args = {"StepLR": lambda: (draw(num),), "ExponentialLR": lambda: (draw(num),),
+            "MultiStepLR": lambda: (draw(st.lists(st.integers(-1, 4), max_size=3)),),
+            "CosineAnnealingLR": lambda: (draw(num),)}[name]()
+    kwargs = {"last_epoch": -1} if draw(st.booleans()) else {}
+
+    def run(m, *a, **k):
+        w = m.zeros(2, requires_grad=True)
+        opt = m.optim.SGD([w], lr=0.1)
+        sched = getattr(m.optim.lr_scheduler, name)(opt, *a, **k)
+        lrs = []
+        for _ in range(5):
+            opt.step()
+            sched.step()
+            lrs.append(sched.get_last_lr()[0])
+        return lrs
+
+    return Call(f"lr_scheduler.{name}", run, args, kwargs)
+
+
+# ------------------------------------------------------------------ data
+@st.composite
+def dataloaders(draw):
+    n = draw(st.integers(0, 7))
+    data = T(np.arange(n * 2, dtype=np.float32).reshape(n, 2))
+    kwargs = {}
+    for key, strat in [("batch_size", st.one_of(st.integers(-1, 4), st.sampled_from([None, 2.5]))),
+                       ("shuffle", st.sampled_from([True, False, None])), ("drop_last", st.booleans())]:
+        if draw(st.booleans()):
+            kwargs[key] = draw(strat)
+
+    def run(m, x, **k):
+        from_data = m.utils.data
+        return list(from_data.DataLoader(from_data.TensorDataset(x), **k))
+
+    return Call("utils.data.DataLoader", run, (data,), kwargs)
+
+
+@st.composite
+def load_state_dicts(draw):
+    keys = draw(st.lists(st.sampled_from(["weight", "bias", "extra"]), unique=True, max_size=3))
+    shapes = {"weight": (2, 3), "bias": (2,), "extra": (1,)}
+    state = {}
+    for k in keys:
+        shape = shapes[k] if draw(st.integers(0, 3)) else (3, 3)
+        state[k] = T(np.ones(shape, dtype=draw(st.sampled_from(["float32", "float64", "int64"]))))
+    strict = draw(st.sampled_from([True, False]))
+
+    def run(m, sd, strict):
+        layer = m.nn.Linear(3, 2)
+        result = layer.load_state_dict(sd, strict=strict)
+        return (list(result.missing_keys), list(result.unexpected_keys), layer.weight)
+
+    return Call("Module.load_state_dict", run, (state, strict))
+
+
+CATALOG = {
+    "factories": factories(), "full_and_ranges": full_and_ranges(), "tensor": tensor_constructor(),
+    "shape_ops": shape_ops(), "joins": joins(), "indexing": indexing(), "reductions": reductions(),
+    "binary_ops": binary_ops(), "unary_ops": unary_ops(), "matmuls": matmuls(), "layers": layers(),
+    "rnn_family": rnn_family(), "losses": losses(), "optimizers": optimizers(), "schedulers": schedulers(),
+    "dataloaders": dataloaders(), "load_state_dict": load_state_dicts(),
+}

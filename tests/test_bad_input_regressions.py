@@ -1,0 +1,128 @@
+"""Named regressions from the differential fuzz run against torch (reliability issue): each case once
+returned something else than torch, accepted garbage, or raised another kind of error."""
+import numpy as np
+import pytest
+from helpers import check_error, check_parity, require_torch
+
+import tinygrad_rnn
+
+# Each call must raise torch's exception type with torch's message.
+SAME_ERROR = {
+    "dropout_nan_p": lambda m: m.nn.Dropout(float("nan"))(m.ones(3)),
+    "arange_step_of_wrong_sign": lambda m: m.arange(0, 5, -1),
+    "arange_negative_end": lambda m: m.arange(-3),
+    "arange_infinite_end": lambda m: m.arange(0, float("inf")),
+    "sum_dim_out_of_range_on_0d": lambda m: m.tensor(2.0).sum(1),
+    "mean_dim_out_of_range_on_0d": lambda m: m.tensor(2.0).mean(-2),
+    "prod_dim_out_of_range_on_0d": lambda m: m.tensor(2.0).prod(1),
+    "tensor_none_as_float": lambda m: m.tensor([None], dtype=m.float32),
+    "tensor_none_as_int": lambda m: m.tensor([None], dtype=m.int64),
+    "tensor_of_str": lambda m: m.tensor("abc"),
+    "tensor_of_str_list": lambda m: m.tensor(["a"]),
+    "tensor_int_and_str": lambda m: m.tensor([1, "a"]),
+    "tensor_of_multi_element_tensors": lambda m: m.tensor([m.tensor([1.0, 2.0]), m.tensor([3.0, 4.0])]),
+    "tensor_nan_as_int": lambda m: m.tensor(float("nan"), dtype=m.int64),
+    "tensor_out_of_range_uint8": lambda m: m.tensor(300, dtype=m.uint8),
+    "mm_of_3d": lambda m: m.mm(m.ones(2, 2, 2), m.ones(2, 2)),
+    "cat_of_a_tensor": lambda m: m.cat(m.ones(2, 2)),
+    "stack_of_a_tensor": lambda m: m.stack(m.ones(2, 2)),
+    "cat_of_0d": lambda m: m.cat([m.ones(2), m.tensor(1.0)]),
+    "cat_dim_float": lambda m: m.cat([m.ones(2)], 1.5),
+    "bool_vector_dot": lambda m: m.ones(2, dtype=m.bool) @ m.ones(2, dtype=m.bool),
+    "bool_matrix_product": lambda m: m.ones(2, 2, dtype=m.bool) @ m.ones(2, 2, dtype=m.bool),
+    "zeros_float_size": lambda m: m.zeros(2.5),
+    "zeros_none_size": lambda m: m.zeros(None),
+    "zeros_str_in_size": lambda m: m.zeros([2, "2"]),
+    "zeros_bool_first_size": lambda m: m.zeros((True, 2)),
+    "ones_keyword_float_size": lambda m: m.ones(size=2.5),
+    "randn_float_size": lambda m: m.randn(2.5),
+    "full_none_fill": lambda m: m.full((2,), None),
+    "full_inf_into_uint8": lambda m: m.full((2,), float("inf"), dtype=m.uint8),
+    "randperm_float": lambda m: m.randperm(2.5),
+    "eye_negative": lambda m: m.eye(-1),
+    "linear_list_size": lambda m: m.nn.Linear([1], 3),
+    "argmax_tuple_dim": lambda m: m.ones(3).argmax(dim=(0,)),
+    "argmax_of_bool": lambda m: m.ones(3, dtype=m.bool).argmax(),
+    "amax_over_empty_dim": lambda m: m.ones(2, 0).amax(1),
+    "sum_keepdim_str": lambda m: m.ones(2).sum(0, keepdim="yes"),
+    "layer_norm_empty_shape": lambda m: m.nn.LayerNorm(())(m.ones(3)),
+    "layer_norm_of_ints": lambda m: m.nn.functional.layer_norm(m.tensor([1, 2, 3]), (3,)),
+    "slice_of_0d": lambda m: m.tensor(5.0)[:2],
+    "int_index_of_0d": lambda m: m.tensor(5.0)[0],
+    "float_index": lambda m: m.ones(2)[1.5],
+    "narrow_of_0d": lambda m: m.tensor(1.0).narrow(0, 0, 0),
+    "chunk_of_0d": lambda m: m.tensor(1.0).chunk(1),
+    "hardtanh_min_above_max": lambda m: m.nn.functional.hardtanh(m.ones(3), 1.0, 0.0),
+    "hardtanh_module_equal_bounds": lambda m: m.nn.Hardtanh(0.0, 0.0),
+    "elu_of_ints": lambda m: m.nn.functional.elu(m.tensor([1, 2])),
+    "gelu_of_ints": lambda m: m.nn.functional.gelu(m.tensor([1, 2])),
+    "softplus_of_ints": lambda m: m.nn.functional.softplus(m.tensor([1, 2])),
+    "softmax_of_ints": lambda m: m.tensor([[1, 2]]).softmax(0),
+    "elu_alpha_none": lambda m: m.nn.functional.elu(m.ones(2), None),
+    "randn_int_dtype": lambda m: m.randn(3, dtype=m.int64),
+    "kl_div_of_ints": lambda m: m.nn.functional.kl_div(m.tensor([1]), m.tensor([1.0])),
+    "bool_subtraction": lambda m: m.tensor(True) - m.tensor(False),
+    "bool_negation": lambda m: -m.tensor(True),
+    "int_negative_power": lambda m: m.tensor([2, 3]) ** -1,
+    "maximum_with_number": lambda m: m.maximum(m.ones(2), 1.0),
+    "where_shapes_do_not_broadcast": lambda m: m.where(m.ones(0, dtype=m.bool), m.ones(2), m.ones(1)),
+    "einsum_rank_mismatch": lambda m: m.einsum("ij,jk->ik", m.ones(2), m.ones(2, 2)),
+    "outer_of_matrix": lambda m: m.outer(m.ones(2, 2), m.ones(2)),
+}
+
+
+@pytest.mark.parametrize("case", SAME_ERROR)
+def test_same_error_as_torch(case):
+    check_error(SAME_ERROR[case])
+
+
+# Each call must give torch's value and dtype (and gradients, where inputs require grad).
+SAME_RESULT = {
+    "empty_tensor_is_float32": lambda m: m.tensor([]),
+    "list_of_one_element_tensors": lambda m: m.tensor([m.tensor([1.0]), m.tensor([2.0])]),
+    "list_of_int_and_float_0d_tensors": lambda m: m.tensor([m.tensor(1), m.tensor(2.0)]),
+    "tensor_from_range": lambda m: m.tensor(range(3)),
+    "negative_wraps_into_uint8": lambda m: m.tensor(-1, dtype=m.uint8),
+    "cat_int64_float32": lambda m: m.cat([m.ones(2, dtype=m.int64), m.ones(2)]),
+    "stack_int64_float32": lambda m: m.stack([m.ones(2, dtype=m.int64), m.ones(2)]),
+    "logsumexp_of_bool": lambda m: m.tensor([True]).logsumexp(0),
+    "empty_list_index": lambda m: m.ones(3)[[]],
+    "empty_list_index_2d": lambda m: m.ones(2, 2)[:, []],
+    "sum_keeps_int8": lambda m: m.tensor([True, True]).sum(dtype=m.int8),
+    "sum_over_empty_dim_list": lambda m: m.ones(2, 3).sum(()),
+    "any_of_uint8": lambda m: m.tensor([0, 3], dtype=m.uint8).any(),
+    "softmax_of_empty": lambda m: m.ones(0, 2).softmax(1),
+    "hardtanh_keeps_ints": lambda m: m.nn.functional.hardtanh(m.tensor([-4, 0, 4])),
+    "sign_of_nan": lambda m: m.tensor([float("nan"), -2.0, 0.0]).sign(),
+    "flatten_0d": lambda m: m.tensor(3.0).flatten(),
+    "arange_int_dtype_truncates_end": lambda m: m.arange(4.999999999999999, dtype=m.int64),
+}
+
+
+@pytest.mark.parametrize("case", SAME_RESULT)
+def test_same_result_as_torch(case):
+    check_parity(SAME_RESULT[case])
+
+
+def test_sign_has_a_zero_gradient_as_torch():
+    check_parity(lambda m, x: x.sign() * x, [np.array([-1.5, 0.0, 2.0])])
+
+
+@pytest.mark.parametrize("name", ["smooth_l1_loss", "huber_loss", "l1_loss", "mse_loss"])
+def test_regression_loss_gradients_at_inf_and_nan_match_torch(name):
+    """The unused branch of a piecewise loss must not turn an infinite difference into a NaN gradient."""
+    require_torch()
+    check_parity(lambda m, x: getattr(m.nn.functional, name)(x, m.zeros(4, dtype=m.float64)),
+                 [np.array([np.inf, -np.inf, 0.5, np.nan])])
+
+
+def test_cat_int32_float16_is_float16_as_torch():
+    torch = require_torch()
+    for m in (tinygrad_rnn, torch):
+        assert str(m.cat([m.ones(2, dtype=m.int32), m.ones(2, dtype=m.float16)]).dtype) == "torch.float16"
+
+
+def test_layer_norm_with_empty_shape_builds_as_torch():
+    """LayerNorm(()) builds (torch only refuses it in forward)."""
+    torch = require_torch()
+    assert repr(tinygrad_rnn.nn.LayerNorm(())) == repr(torch.nn.LayerNorm(()))

@@ -1,0 +1,81 @@
+"""torch's argument checks for plain Python arguments: ints, numbers and sizes.
+
+torch parses every argument of a built-in function against its signature before running it, so a
+float where an int belongs is a TypeError naming the function, the parameter and both types:
+
+    zeros(): argument 'size' (position 1) must be tuple of ints, not float
+
+These helpers give the same errors, so bad input never reaches numpy (whose errors name numpy's
+internals instead of the user's mistake).
+"""
+from __future__ import annotations
+
+from typing import Any
+
+
+def type_name(value: Any) -> str:
+    return type(value).__name__
+
+
+def _where(name: str, position: int | None) -> str:
+    return f"argument '{name}'" + (f" (position {position})" if position else "")
+
+
+def is_int(value: Any, allow_bool: bool = False) -> bool:
+    """An int as torch's parser takes it: Python ints, numpy integers, 1-element integer tensors."""
+    if isinstance(value, bool):
+        return allow_bool
+    if isinstance(value, (float, str)) or not hasattr(value, "__index__"):
+        return False
+    try:
+        value.__index__()  # a float or multi-element tensor refuses
+    except TypeError:
+        return False
+    return True
+
+
+def int_arg(fn: str, name: str, value: Any, position: int | None = None) -> int:
+    """`value` as an int, or torch's TypeError for an `int` parameter."""
+    if not is_int(value):
+        raise TypeError(f"{fn}(): {_where(name, position)} must be int, not {type_name(value)}")
+    return int(value.__index__())
+
+
+def bool_arg(fn: str, name: str, value: Any, position: int | None = None) -> bool:
+    """`value` if it is a bool, else torch's TypeError for a `bool` parameter."""
+    if not isinstance(value, bool) and type(value).__name__ != "bool_":
+        raise TypeError(f"{fn}(): {_where(name, position)} must be bool, not {type_name(value)}")
+    return bool(value)
+
+
+def number_arg(fn: str, name: str, value: Any, position: int | None = None) -> Any:
+    """`value` unchanged if it is a number (bool, int, float or a 1-element tensor), else torch's TypeError."""
+    if isinstance(value, (bool, int, float)) or (hasattr(value, "__float__") and not isinstance(value, str)):
+        return value
+    raise TypeError(f"{fn}(): {_where(name, position)} must be Number, not {type_name(value)}")
+
+
+def invalid_combination(fn: str, args: tuple) -> TypeError:
+    """torch's error when no overload of `fn` fits; torch goes on to list its overloads."""
+    got = ", ".join(type_name(a) for a in args)
+    return TypeError(f"{fn}() received an invalid combination of arguments - got ({got}), but expected one of "
+                     f"the signatures in the documentation of torch.{fn}")
+
+
+def size_arg(fn: str, args: tuple, name: str = "size", keyword: bool = False) -> tuple:
+    """A `tuple of ints` parameter given as f(2, 3), f((2, 3)), f([2, 3]) or f(torch.Size([2, 3])).
+
+    As torch: the first element must be a true int; later ones may be bools (their int value)."""
+    where = _where(name, None if keyword else 1)
+    if len(args) == 1 and not is_int(args[0]):
+        if not isinstance(args[0], (tuple, list)):
+            raise TypeError(f"{fn}(): {where} must be tuple of ints, not {type_name(args[0])}")
+        args = tuple(args[0])
+    for i, s in enumerate(args):
+        if not is_int(s, allow_bool=i > 0):
+            if i == 0:
+                raise TypeError(f"{fn}(): {where} must be tuple of ints, but found element of type "
+                                f"{type_name(s)} at pos 0")
+            raise TypeError(f'{fn}(): argument \'{name}\' failed to unpack the object at pos {i + 1} with error '
+                            f'"type must be tuple of ints,but got {type_name(s)}"')
+    return tuple(int(s.__index__()) for s in args)
