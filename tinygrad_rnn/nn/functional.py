@@ -417,19 +417,6 @@ from .bilinear import bilinear  # noqa: E402, F401
 from .ctc import ctc_loss  # noqa: E402, F401
 from .distance import pairwise_distance  # noqa: E402, F401
 from .embedding_bag import embedding_bag  # noqa: E402, F401
-from .loss_ext import (  # noqa: E402, F401
-    cosine_embedding_loss,
-    gaussian_nll_loss,
-    hinge_embedding_loss,
-    margin_ranking_loss,
-    multi_margin_loss,
-    multilabel_margin_loss,
-    multilabel_soft_margin_loss,
-    poisson_nll_loss,
-    soft_margin_loss,
-    triplet_margin_loss,
-    triplet_margin_with_distance_loss,
-)
 
 # --- nn breadth A (convolution, pooling, padding, normalisation, dropout variants, activations,
 # upsampling, fold): the functions live in functional_ext/. Its `pad` has all four modes and
@@ -480,6 +467,19 @@ from .functional_ext.upsampling import (  # noqa: E402, F401
     upsample,
     upsample_bilinear,
     upsample_nearest,
+)
+from .loss_ext import (  # noqa: E402, F401
+    cosine_embedding_loss,
+    gaussian_nll_loss,
+    hinge_embedding_loss,
+    margin_ranking_loss,
+    multi_margin_loss,
+    multilabel_margin_loss,
+    multilabel_soft_margin_loss,
+    poisson_nll_loss,
+    soft_margin_loss,
+    triplet_margin_loss,
+    triplet_margin_with_distance_loss,
 )
 
 pad = _padding_ext.pad  # noqa: F811
