@@ -26,6 +26,7 @@ from typing import Any, ParamSpec, TypeVar
 import numpy as np
 
 from .. import backends
+from ..argcheck import size_arg
 from ..autograd import no_grad
 from ..creation import zeros
 from ..device import check_device
@@ -62,12 +63,7 @@ def takes_arguments_of(declared: Callable[P, R]) -> Callable[[Callable[..., R]],
 def new_weight(shape: tuple, dtype: Any = None, device: Any = None) -> Parameter:
     """An (uninitialised) Parameter of `shape`, rejecting bad sizes with torch.empty's messages."""
     check_device(device)
-    for pos, size in enumerate(shape):
-        if isinstance(size, bool) or not isinstance(size, (int, np.integer)):
-            raise TypeError(
-                f"empty(): argument 'size' (position 1) must be tuple of ints, but found element of type "
-                f"{type(size).__name__} at pos {pos}"
-            )
+    shape = size_arg("empty", (shape,))  # torch.empty's rule: the first size a true int, later ones may be bools
     if any(size < 0 for size in shape):
         raise RuntimeError(f"Trying to create tensor with negative dimension {min(shape)}: {[int(s) for s in shape]}")
     return Parameter(zeros(tuple(int(s) for s in shape), dtype=dtype))
