@@ -108,18 +108,19 @@ def _split_long_arrows(g: Graph, rank: dict[str, int], sizes: dict) -> tuple[lis
 def _order_rows(boxes: list[str], rank: dict[str, int], links: list) -> list[list[str]]:
     """Boxes and points per row, sorted to keep arrows short and uncrossed (barycentre sweeps)."""
     rows: list[list[str]] = [[] for _ in range(max(rank.values(), default=-1) + 1)]
-    for bid in boxes + [n for n in rank if n not in set(boxes)]:  # first found, first placed
+    is_box = set(boxes)
+    for bid in boxes + [n for n in rank if n not in is_box]:  # first found, first placed; then the points
         rows[rank[bid]].append(bid)
     parents, children = defaultdict(list), defaultdict(list)
     for a, b in links:
         parents[b].append(a)
         children[a].append(b)
+    position = {bid: i / len(row) for row in rows for i, bid in enumerate(row)}  # 0 <= position < 1
     for _ in range(2):
         for neighbours, sweep in ((parents, range(1, len(rows))), (children, range(len(rows) - 2, -1, -1))):
             for r in sweep:
-                position = {bid: i / max(len(row), 1) for row in rows for i, bid in enumerate(row)}
-                rows[r].sort(key=lambda bid: _mean([position[n] for n in neighbours[bid]],
-                                                   position[bid]))
+                rows[r].sort(key=lambda bid: _mean([position[n] for n in neighbours[bid]], position[bid]))
+                position.update((bid, i / len(rows[r])) for i, bid in enumerate(rows[r]))
     return rows
 
 
