@@ -6,6 +6,8 @@ import warnings
 import pytest
 from hypothesis import HealthCheck, settings
 
+import tinygrad_rnn
+
 settings.register_profile(
     "ci", derandomize=True, deadline=None, max_examples=30, print_blob=True,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
@@ -29,7 +31,7 @@ else:
 # that called it), and our messages copy torch's word for word, so the call stack decides: a
 # warning raised with tinygrad_rnn code on the stack is ours, one raised inside torch's code (or
 # by torch's C++, which says "Triggered internally at") with no tinygrad_rnn code on it is torch's.
-_PACKAGE_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "tinygrad_rnn") + os.sep
+_PACKAGE_DIR = os.path.dirname(os.path.abspath(tinygrad_rnn.__file__)) + os.sep
 
 
 def _raised_by_torch(message: warnings.WarningMessage) -> bool:

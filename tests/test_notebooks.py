@@ -1,8 +1,8 @@
 """The notebooks of docs/ run top to bottom in a fresh Jupyter kernel, without an error, and the
 committed copies are stored executed in order (so a reader on the web sees every output).
 
-To refresh a notebook's stored outputs after a change:
-    jupyter nbconvert --to notebook --execute --inplace docs/NAME.ipynb
+To refresh a notebook's stored outputs after a change (nbclient's command, from the test extra):
+    PYTHONPATH=. jupyter execute --inplace docs/NAME.ipynb
 """
 import os
 from pathlib import Path

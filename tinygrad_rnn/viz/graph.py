@@ -48,6 +48,7 @@ class Graph:
     arrows: list[Arrow] = field(default_factory=list)
     title: str = ""
 
+    # dot.py and render.py import this module, so these two import them when called.
     def to_dot(self) -> str:
         from .dot import graph_to_dot
         return graph_to_dot(self)

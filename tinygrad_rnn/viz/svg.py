@@ -108,18 +108,19 @@ def _split_long_arrows(g: Graph, rank: dict[str, int], sizes: dict) -> tuple[lis
 def _order_rows(boxes: list[str], rank: dict[str, int], links: list) -> list[list[str]]:
     """Boxes and points per row, sorted to keep arrows short and uncrossed (barycentre sweeps)."""
     rows: list[list[str]] = [[] for _ in range(max(rank.values(), default=-1) + 1)]
-    for bid in boxes + [n for n in rank if n not in set(boxes)]:  # first found, first placed
+    is_box = set(boxes)
+    for bid in boxes + [n for n in rank if n not in is_box]:  # first found, first placed; then the points
         rows[rank[bid]].append(bid)
     parents, children = defaultdict(list), defaultdict(list)
     for a, b in links:
         parents[b].append(a)
         children[a].append(b)
+    position = {bid: i / len(row) for row in rows for i, bid in enumerate(row)}  # 0 <= position < 1
     for _ in range(2):
         for neighbours, sweep in ((parents, range(1, len(rows))), (children, range(len(rows) - 2, -1, -1))):
             for r in sweep:
-                position = {bid: i / max(len(row), 1) for row in rows for i, bid in enumerate(row)}
-                rows[r].sort(key=lambda bid: _mean([position[n] for n in neighbours[bid]],
-                                                   position[bid]))
+                rows[r].sort(key=lambda bid: _mean([position[n] for n in neighbours[bid]], position[bid]))
+                position.update((bid, i / len(rows[r])) for i, bid in enumerate(rows[r]))
     return rows
 
 
@@ -128,31 +129,38 @@ def _mean(values: list[float], default: float) -> float:
 
 
 def _place(rows: list[list[str]], sizes: dict, links: list) -> tuple[dict[str, float], list[float], float]:
-    """x centre of every box and point, the y of every row's top, and the picture's width."""
+    """x centre of every box and point, the y of every row's top (and of the bottom), the width."""
+    if not rows:  # an empty Graph()
+        return {}, [0.0], 2 * MARGIN
     parents = defaultdict(list)
     for a, b in links:
         parents[b].append(a)
     centers: dict[str, float] = {}
-    for row in rows:
-        wanted = [_mean([centers[p] for p in parents[bid] if p in centers], 0.0) for bid in row]
-        x = []
-        for bid, want in zip(row, wanted):  # push right where boxes would overlap
-            half = sizes[bid][0] / 2
-            left_limit = x[-1] + sizes[row[len(x) - 1]][0] / 2 + GAP_X + half if x else -1e9
-            x.append(max(want, left_limit))
-        shift = _mean([w - c for w, c in zip(wanted, x)], 0.0)  # then centre the row on its wishes
-        for bid, c in zip(row, x):
-            centers[bid] = c + shift
-    left = min((centers[b] - sizes[b][0] / 2 for b in centers), default=0.0)
-    right = max((centers[b] + sizes[b][0] / 2 for b in centers), default=0.0)
+    for row in rows:  # top down: each box wants to sit under the mean of its parents
+        wanted = [_mean([centers[p] for p in parents[bid]], 0.0) for bid in row]
+        centers.update(_place_row(row, wanted, sizes))
+    left = min(centers[b] - sizes[b][0] / 2 for b in centers)
+    right = max(centers[b] + sizes[b][0] / 2 for b in centers)
     for bid in centers:
         centers[bid] += MARGIN - left
     row_tops, y = [], 0.0
     for row in rows:
         row_tops.append(y)
         y += max(max(sizes[bid][1] for bid in row), LINE_H) + GAP_Y
-    row_tops.append(y - GAP_Y if rows else 0.0)  # the bottom of the last row
+    row_tops.append(y - GAP_Y)  # the bottom of the last row
     return centers, row_tops, right - left + 2 * MARGIN
+
+
+def _place_row(row: list[str], wanted: list[float], sizes: dict) -> dict[str, float]:
+    """Centres as close to `wanted` as the row allows: left to right, each box is pushed right of
+    its neighbour where they would overlap; then the whole row shifts to centre on its wishes."""
+    x: list[float] = []
+    for i, (bid, want) in enumerate(zip(row, wanted)):
+        if i:
+            want = max(want, x[-1] + sizes[row[i - 1]][0] / 2 + GAP_X + sizes[bid][0] / 2)
+        x.append(want)
+    shift = _mean([w - c for w, c in zip(wanted, x)], 0.0)
+    return {bid: c + shift for bid, c in zip(row, x)}
 
 
 def _box(b: Box, cx: float, top: float, size: tuple[float, float]) -> str:
