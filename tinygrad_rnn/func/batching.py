@@ -92,6 +92,10 @@ def batched_grad(outputs: Sequence[Tensor], inputs: Sequence[Tensor], grad_outpu
     walk over the graph. Zeros where an input gets no gradient. With `check`, every native node
     is compared with its loop and a disagreement raises BatchingRuleError naming the node."""
     size = grad_outputs[0].shape[0] if grad_outputs else 0
+    for i, (out, g) in enumerate(zip(outputs, grad_outputs)):
+        if tuple(g.shape) != (size, *out.shape):
+            raise RuntimeError(f"Mismatch in shape: grad_output[{i}] has a shape of {g.shape[1:]} and output[{i}] "
+                               f"has a shape of {out.shape}.")
     wanted = {t._key() for t in inputs}
     pending: dict[Function, list] = {}
     captured: dict[tuple, Tensor] = {}

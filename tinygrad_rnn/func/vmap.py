@@ -125,7 +125,10 @@ class _Call:
         """One batched call (batching.py), in chunks of chunk_size; None when there is no rule."""
         flat_args = spec.kind is tuple and all(c.kind is None for c in spec.children)
         if isinstance(self.func, VjpFunction):
-            if kwargs or len(moved) != len(self.func.outputs) or not all(batched) or size == 0:
+            # Anything unusual (a structure that does not match, a cotangent not mapped) takes the
+            # loop, whose single calls check it and raise torch's errors.
+            if kwargs or spec.num_leaves != len(moved) or len(spec.children) != 1 or \
+                    spec.children[0] != self.func.out_spec or not all(batched) or size == 0:
                 return None
             return self._finish_native(self._chunked(lambda xs: self.func.batched(xs), moved, batched, size))
         rule = batching.native_function_rule(self.func)
