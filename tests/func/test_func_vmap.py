@@ -160,3 +160,8 @@ def test_vmap_of_vjp_fn_is_one_batched_backward():
 ])
 def test_errors_match_torch(case):
     check_error(case)
+
+
+def test_outputs_of_different_structures_per_example_are_refused():
+    with pytest.raises(ValueError, match="outputs of different structures"):
+        tg.func.vmap(lambda a: (a,) if a.sum() > 0 else (a, a))(tg.tensor([[1.0], [-1.0]]))

@@ -123,7 +123,6 @@ class _Call:
     # ------------------------------------------------------------------ the native path
     def _native(self, moved: list, batched: list, spec: _tree.TreeSpec, size: int, kwargs: dict) -> Any:
         """One batched call (batching.py), in chunks of chunk_size; None when there is no rule."""
-        flat_args = spec.kind is tuple and all(c.kind is None for c in spec.children)
         if isinstance(self.func, VjpFunction):
             # Anything unusual (a structure that does not match, a cotangent not mapped) takes the
             # loop, whose single calls check it and raise torch's errors.
@@ -132,7 +131,7 @@ class _Call:
                 return None
             return self._finish_native(self._chunked(lambda xs: self.func.batched(xs), moved, batched, size))
         rule = batching.native_function_rule(self.func)
-        if rule is None or not flat_args or size == 0:
+        if rule is None or not spec.is_flat_tuple or size == 0:
             return None
         if getattr(rule, "custom", False):
             return self._custom_function(rule, moved, batched, size, kwargs)
@@ -192,6 +191,9 @@ class _Call:
                     _random.default_generator.set_state(before)
                 results.append(self._call_one(moved, slices, b, spec, kwargs))
         out_spec = results[0][1]
+        if any(r[1] != out_spec for r in results[1:]):
+            raise ValueError(f"vmap({self.name}, ...): `{self.name}` returned outputs of different structures for "
+                             "different examples; vmap needs one structure for the whole batch.")
         columns = [list(col) for col in zip(*(r[0] for r in results))]
         if size == 0:  # f ran once on zeros only to learn the shapes of its outputs
             columns = [[c[0]] for c in columns]
