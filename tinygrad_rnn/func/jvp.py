@@ -77,6 +77,9 @@ class _Linearized:
     """u^T J as a graph in the dummy cotangents u (see the module docstring); `jvp(v)` is then
     one more backward pass per tangent."""
 
+    # The double-vjp trick stands in for forward-mode AD: once every op declares a jvp rule,
+    # J v comes from one forward pass with dual numbers and this class goes away.
+
     def __init__(self, outputs: list, inputs: list, keep_graph: bool) -> None:
         self.outputs, self.inputs, self.keep_graph = outputs, inputs, keep_graph
         # u^T J is linear in u, so u's value does not matter: zeros keep every product finite.
