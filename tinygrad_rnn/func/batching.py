@@ -125,8 +125,8 @@ def batched_grad(outputs: Sequence[Tensor], inputs: Sequence[Tensor], grad_outpu
                     deliver(edge, _fit(g, meta, size))
     result = []
     for t in inputs:
-        g = captured.get(t._key())
-        result.append(Tensor._make(np.zeros((size, *t.shape), t.dtype.np)) if g is None else g)
+        got = captured.get(t._key())
+        result.append(Tensor._make(np.zeros((size, *t.shape), t.dtype.np)) if got is None else got)
     return result
 
 
@@ -239,7 +239,7 @@ def _torch_dtype(np_dtype: np.dtype) -> Any:
     return dtypes.from_numpy_dtype(np_dtype)
 
 
-def _zeros(size: int, meta: tuple) -> Tensor:
+def _zeros(size: int, meta: Any) -> Tensor:
     shape, np_dtype = meta
     return Tensor._make(np.zeros((size, *shape), np_dtype))
 
@@ -313,7 +313,7 @@ def _custom_function_rule(cls: type) -> Callable:
 
     def rule(args: list, batched: list, *, info: VmapInfo, **kwargs: Any) -> Any:
         in_dims = tuple(0 if b else None for b in batched)
-        return cls.vmap(info, in_dims, *args, **kwargs)
+        return cls.vmap(info, in_dims, *args, **kwargs)  # type: ignore[attr-defined]
 
     rule.custom = True  # type: ignore[attr-defined]
     return rule

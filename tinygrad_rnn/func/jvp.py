@@ -128,7 +128,7 @@ def jacfwd(func: Callable[..., Any], argnums: int | tuple[int, ...] = 0, has_aux
             check_outputs(outs, "jacfwd(f, ...)(*args)")
             keep = reaches_outside(outs, ins)
             linear = _Linearized(outs, ins, keep)
-            blocks = [[None] * len(ins) for _ in outs]  # blocks[i][j]: d out_i / d in_j
+            blocks: list[list[Any]] = [[None] * len(ins) for _ in outs]  # blocks[i][j]: d out_i / d in_j
             for j, x in enumerate(ins):
                 columns = [linear.jvp(_one_hot_tangents(ins, j, k)) for k in range(x.numel())]
                 for i, o in enumerate(outs):

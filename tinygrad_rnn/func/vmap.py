@@ -123,13 +123,14 @@ class _Call:
     # ------------------------------------------------------------------ the native path
     def _native(self, moved: list, batched: list, spec: _tree.TreeSpec, size: int, kwargs: dict) -> Any:
         """One batched call (batching.py), in chunks of chunk_size; None when there is no rule."""
-        if isinstance(self.func, VjpFunction):
+        vjp_fn = self.func
+        if isinstance(vjp_fn, VjpFunction):
             # Anything unusual (a structure that does not match, a cotangent not mapped) takes the
             # loop, whose single calls check it and raise torch's errors.
             if kwargs or spec.num_leaves != len(moved) or len(spec.children) != 1 or \
-                    spec.children[0] != self.func.out_spec or not all(batched) or size == 0:
+                    spec.children[0] != vjp_fn.out_spec or not all(batched) or size == 0:
                 return None
-            return self._finish_native(self._chunked(lambda xs: self.func.batched(xs), moved, batched, size))
+            return self._finish_native(self._chunked(vjp_fn.batched, moved, batched, size))
         rule = batching.native_function_rule(self.func)
         if rule is None or not spec.is_flat_tuple or size == 0:
             return None
@@ -276,7 +277,7 @@ class _RandomnessError:
 def no_random_draws() -> Iterator[None]:
     generator = _random.default_generator
     stream = generator.np
-    generator.np = _RandomnessError()
+    generator.np = _RandomnessError()  # type: ignore[assignment]
     try:
         yield
     finally:
