@@ -6,9 +6,8 @@
    `batched_grad` walks the graph once, like the engine, with every gradient carrying a leading
    batch dimension. At each node it asks this table whether the node's backward batches natively:
 
-   - yes (`NATIVE_BACKWARD`, or a class given to `register_batched_backward`): its backward runs
-     once on the batched gradients. This is true of backward formulas that only multiply and add
-     the gradient elementwise, or matrix-multiply it (a leading dimension broadcasts through them);
+   - yes (the table in backward_rules.py, or a class given to `register_batched_backward`): its
+     backward, or a rule written for it, runs once on the batched gradients;
    - no: the node's backward runs once per batch element and the results are stacked: correct
      for every node, only slower.
 
@@ -30,35 +29,11 @@ from ..autograd.engine import SliceGrad, dense, topological_order
 from ..autograd.function import Function
 from ..ops import linalg, pointwise
 from ..tensor import Tensor
+from . import backward_rules
 
-# Node classes whose backward gives the right batched result when every upstream gradient has an
-# extra leading dimension: formulas that multiply the gradient elementwise by something of the
-# input's shape, or matrix-multiply it. Each entry is checked against the per-element loop in
-# tests/func/test_func_batching_rules.py. (Tanh and Sigmoid are not here: their fused backward
-# writes into a buffer of the input's shape.)
-NATIVE_BACKWARD: set[type] = {
-    pointwise.Add, pointwise.Sub, pointwise.Mul, pointwise.Div, pointwise.Neg, pointwise.Pow, pointwise.Exp,
-    pointwise.Log, pointwise.Log1p, pointwise.Log2, pointwise.Log10, pointwise.Expm1, pointwise.Sqrt,
-    pointwise.Rsqrt, pointwise.Reciprocal, pointwise.Sin, pointwise.Cos, pointwise.Tan, pointwise.Sinh,
-    pointwise.Cosh, pointwise.Asin, pointwise.Acos, pointwise.Atan, pointwise.Erf, pointwise.Abs, pointwise.Relu,
-    pointwise.Clamp, pointwise.Maximum, pointwise.Where, pointwise.Clone, pointwise.Cast,
-    linalg.MatMulNT, linalg.MatMulTN,
-}
-
-
-def _matmul_backward(ctx: Any, g: Tensor) -> Any:
-    """MatMul with matrix operands: g @ b^T and a^T @ g broadcast over g's batch dimension. With a
-    vector operand matmul's backward reshapes g to a fixed shape: None sends it to the loop."""
-    a, b = ctx.saved_tensors
-    if a.ndim < 2 or b.ndim < 2:
-        return None
-    return (linalg.MatMulNT.apply(g, b) if ctx.needs_input_grad[0] else None,
-            linalg.MatMulTN.apply(a, g) if ctx.needs_input_grad[1] else None)
-
-
-# A custom rule for a node class: rule(node, *batched_grads) -> batched input gradients, or None
-# to run the node's backward once per batch element instead.
-_RULES: dict[type, Callable[..., Any]] = {linalg.MatMul: _matmul_backward}
+# The table: which node classes batch their backward natively, and how (backward_rules.py).
+NATIVE_BACKWARD = backward_rules.NATIVE_BACKWARD
+_RULES = backward_rules.RULES
 
 
 class BatchingRuleError(RuntimeError):
