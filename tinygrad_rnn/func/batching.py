@@ -1,21 +1,18 @@
-"""Native batching: one pass that carries a whole batch, where that is cheap and known correct.
+"""Native batching of backward passes: one walk over the graph carries a whole batch of cotangents.
 
-`vmap` is correct for every function by its loop (vmap.py). Two kinds of call skip the loop:
+Used by `vmap(vjp_fn)`, `jacrev`, `autograd.functional.jacobian(vectorize=True)` and gradcheck's
+`check_batched_grad`. `batched_grad` walks the graph once, like the engine, with every gradient
+carrying a leading batch dimension. At each node it asks whether the node's backward batches
+natively:
 
-1. **Backward passes** (`vmap(vjp_fn)`, `jacrev`, gradcheck's `check_batched_grad`):
-   `batched_grad` walks the graph once, like the engine, with every gradient carrying a leading
-   batch dimension. At each node it asks this table whether the node's backward batches natively:
+- yes (the table in backward_rules.py, or a class given to `register_batched_backward`): its
+  backward, or a rule written for it, runs once on the batched gradients;
+- no: the node's backward runs once per batch element and the results are stacked: correct for
+  every node, only slower.
 
-   - yes (the table in backward_rules.py, or a class given to `register_batched_backward`): its
-     backward, or a rule written for it, runs once on the batched gradients;
-   - no: the node's backward runs once per batch element and the results are stacked: correct
-     for every node, only slower.
-
-   After each node, a batched input gradient is summed back to (batch, *input shape): the
-   broadcast reduction the engine does in `_fit_to_input`, keeping the batch dimension.
-
-2. **Whole functions** passed to vmap directly: elementwise ops (`vmap(torch.tanh)`), matmul, and
-   a custom `autograd.Function`'s `apply` whose class defines torch's `vmap` staticmethod.
+After each node, a batched input gradient is summed back to (batch, *input shape): the broadcast
+reduction the engine does in `_fit_to_input`, keeping the batch dimension. (Whole functions
+passed to vmap, `vmap(torch.tanh)`, batch by function_rules.py.)
 """
 from __future__ import annotations
 
@@ -27,7 +24,6 @@ import numpy as np
 from ..autograd import grad_mode
 from ..autograd.engine import SliceGrad, dense, topological_order
 from ..autograd.function import Function
-from ..ops import linalg, pointwise
 from ..tensor import Tensor
 from . import backward_rules
 
@@ -217,78 +213,3 @@ def _torch_dtype(np_dtype: np.dtype) -> Any:
 def _zeros(size: int, meta: Any) -> Tensor:
     shape, np_dtype = meta
     return Tensor._make(np.zeros((size, *shape), np_dtype))
-
-
-# ---------------------------------------------------------------------------- whole functions
-def native_function_rule(func: Callable) -> Callable | None:
-    """How vmap batches `func` in one call, or None (then vmap loops). A rule takes the batched
-    positional arguments, each moved to batch dimension 0 (None for unbatched ones) and returns
-    the batched output with its batch dimension at 0."""
-    from .. import ops
-
-    func = getattr(func, "__wrapped__", func)  # torch.add and friends carry an out= wrapper
-    cls = getattr(func, "__self__", None)
-    if isinstance(cls, type) and issubclass(cls, Function) and "vmap" in vars(cls):
-        return _custom_function_rule(cls)
-    if func in _ELEMENTWISE:
-        return _elementwise_rule(func)
-    if func in (linalg.matmul, ops.linalg.mm, ops.linalg.bmm):
-        return _matmul_rule(func)
-    return None
-
-
-def _elementwise_names() -> set:
-    names = ["abs", "acos", "asin", "atan", "cos", "cosh", "erf", "exp", "expm1", "log", "log10", "log1p",
-             "log2", "neg", "reciprocal", "relu", "rsqrt", "sigmoid", "sin", "sinh", "sqrt", "square", "tan",
-             "tanh", "add", "sub", "mul", "div", "maximum", "minimum", "pow"]
-    return {getattr(pointwise, n) for n in names}
-
-
-_ELEMENTWISE = _elementwise_names()
-
-
-def _elementwise_rule(func: Callable) -> Callable:
-    """Elementwise ops broadcast: align each batched operand's logical dims to the right
-    (batch, 1, ..., 1, *shape), leave unbatched operands as they are."""
-
-    def rule(args: list, batched: list, **kwargs: Any) -> Tensor:
-        rank = max(a.ndim - (1 if b else 0) for a, b in zip(args, batched) if isinstance(a, Tensor))
-        aligned = []
-        for a, b in zip(args, batched):
-            if b:
-                a = a.reshape((a.shape[0],) + (1,) * (rank - (a.ndim - 1)) + tuple(a.shape[1:]))
-            aligned.append(a)
-        return func(*aligned, **kwargs)
-
-    return rule
-
-
-def _matmul_rule(func: Callable) -> Callable:
-    """matmul broadcasts over leading dims, so with every operand at least a matrix the elementwise
-    alignment works; vectors (whose dims matmul treats specially) are left to the loop."""
-    align = _elementwise_rule(linalg.matmul)
-
-    def rule(args: list, batched: list, **kwargs: Any) -> Tensor | None:
-        if kwargs or any(a.ndim - (1 if b else 0) < 2 for a, b in zip(args, batched)):
-            return None
-        return align(args, batched)
-
-    return rule
-
-
-class VmapInfo:
-    """What torch passes as `info` to a Function's vmap staticmethod."""
-
-    def __init__(self, batch_size: int, randomness: str) -> None:
-        self.batch_size, self.randomness = batch_size, randomness
-
-
-def _custom_function_rule(cls: type) -> Callable:
-    """torch's protocol: cls.vmap(info, in_dims, *args) -> (outputs, out_dims)."""
-
-    def rule(args: list, batched: list, *, info: VmapInfo, **kwargs: Any) -> Any:
-        in_dims = tuple(0 if b else None for b in batched)
-        return cls.vmap(info, in_dims, *args, **kwargs)  # type: ignore[attr-defined]
-
-    rule.custom = True  # type: ignore[attr-defined]
-    return rule
