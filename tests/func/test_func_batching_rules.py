@@ -6,9 +6,10 @@ import pytest
 from helpers import require_torch
 
 import tinygrad_rnn as tg
-from tinygrad_rnn.autograd import gradcheck
-from tinygrad_rnn.func import batching
-from tinygrad_rnn.ops import linalg, pointwise
+from tinygrad_rnn.autograd import gradcheck, gradgradcheck
+from tinygrad_rnn.autograd.engine import SumToShape
+from tinygrad_rnn.func import backward_rules
+from tinygrad_rnn.ops import linalg, pointwise, reduce, shape
 
 # One function per declared class, each using it with operands that broadcast.
 USES = {
@@ -45,11 +46,36 @@ USES = {
     pointwise.Maximum: lambda a, b: tg.maximum(a, b) + tg.minimum(a, b * 2),
     linalg.MatMulNT: lambda a, b: (a @ b.unsqueeze(1)).sin() * (a @ a.T).cos().sum(),
     linalg.MatMulTN: lambda a, b: (a.T @ (a * b)).sin(),
+    shape.Expand: lambda a, b: a.unsqueeze(0).expand(2, 3, 4) * b,
+}
+
+# One function per class with a written rule (backward_rules.RULES).
+RULE_USES = {
+    linalg.MatMul: lambda a, b: (a @ b.unsqueeze(1)).sin() + (a.T @ a).sum(),
+    pointwise.Tanh: lambda a, b: (a * b).tanh(),
+    pointwise.Sigmoid: lambda a, b: (a * b).sigmoid(),
+    shape.Reshape: lambda a, b: (a * b).reshape(2, 6).sin(),
+    shape.View: lambda a, b: (a * b).view(6, 2).sin(),
+    shape.Permute: lambda a, b: (a.unsqueeze(2) * b.unsqueeze(1)).permute(2, 0, 1).sin(),
+    reduce.Sum: lambda a, b: (a * b).sum(1, keepdim=True).sin() + (a * b).sum().cos() + (a * b).sum(0).exp(),
+    reduce.Mean: lambda a, b: (a * b).mean(1).sin() + (a * b).mean().cos(),
+    SumToShape: lambda a, b: ((a + b) * (a * b)).sin(),  # its double backward meets SumToShape nodes
 }
 
 
-def test_every_declared_class_has_a_use():
-    assert set(USES) == batching.NATIVE_BACKWARD
+def test_every_declared_class_and_rule_has_a_use():
+    assert set(USES) == backward_rules.NATIVE_BACKWARD
+    assert set(RULE_USES) == set(backward_rules.RULES)
+
+
+@pytest.mark.parametrize("cls", sorted(RULE_USES, key=lambda c: c.__name__), ids=lambda c: c.__name__)
+def test_written_rule_matches_the_loop(cls):
+    rng = np.random.default_rng(4)
+    a = tg.tensor(rng.standard_normal((3, 4)), requires_grad=True)
+    b = tg.tensor(rng.standard_normal((4,)), requires_grad=True)
+    assert gradcheck(RULE_USES[cls], (a, b), check_batched_grad=True)
+    if cls is SumToShape:
+        assert gradgradcheck(RULE_USES[cls], (a, b), check_batched_grad=True)
 
 
 @pytest.mark.parametrize("cls", sorted(USES, key=lambda c: c.__name__), ids=lambda c: c.__name__)
@@ -63,19 +89,22 @@ def test_declared_native_backward_matches_the_loop(cls):
     assert gradcheck(USES[cls], (a, b), check_batched_grad=True, **loose)
 
 
-def test_batched_backward_through_loop_nodes_and_native_nodes_matches_torch_vmap_of_vjp():
+def test_batched_backward_through_loop_nodes_and_native_nodes_matches_torch():
+    # torch's side is a loop of single vjps (its vmap of this graph takes seconds to warm up).
     torch = require_torch()
     rng = np.random.default_rng(1)
     x, w, v = rng.standard_normal((3, 4)), rng.standard_normal((4, 2)), rng.standard_normal((6, 3, 2))
-    results = []
-    for m in (tg, torch):
-        def f(a, b):
-            return ((a @ b).tanh() * a.sum(1, keepdim=True)).exp() / (1 + a[:, :2] ** 2)
 
-        _, vjp_fn = m.func.vjp(f, m.tensor(x), m.tensor(w))
-        results.append([g.numpy() for g in m.func.vmap(vjp_fn)(m.tensor(v))])
-    for ours, theirs in zip(*results):
-        np.testing.assert_allclose(ours, theirs, rtol=1e-10, atol=1e-12)
+    def f(a, b):
+        return ((a @ b).tanh() * a.sum(1, keepdim=True)).exp() / (1 + a[:, :2] ** 2)
+
+    _, vjp_fn = tg.func.vjp(f, tg.tensor(x), tg.tensor(w))
+    ours = tg.func.vmap(vjp_fn)(tg.tensor(v))
+    tx, tw = torch.tensor(x, requires_grad=True), torch.tensor(w, requires_grad=True)
+    out = f(tx, tw)
+    rows = [torch.autograd.grad(out, (tx, tw), torch.tensor(vb), retain_graph=True) for vb in v]
+    for k, theirs in enumerate(zip(*rows)):
+        np.testing.assert_allclose(ours[k].numpy(), torch.stack(theirs).numpy(), rtol=1e-10, atol=1e-12)
 
 
 @pytest.mark.parametrize("shapes", [((3, 4), (4, 2)), ((2, 3, 4), (4, 2)), ((3, 4), (4,)), ((4,), (4, 2))])

@@ -3,7 +3,7 @@ the same functions: values in float64 to ~1e-10, and (check_parity's backward) g
 through the transforms, which is how they nest."""
 import numpy as np
 import pytest
-from helpers import check_error, check_parity, require_torch
+from helpers import assert_arrays_close, check_error, check_parity, require_torch
 
 import tinygrad_rnn as tg
 
@@ -184,3 +184,28 @@ def test_grad_under_no_grad_still_differentiates():
         theirs = torch.func.grad(lambda a: a.sin().sum())(torch.tensor(x))
     np.testing.assert_allclose(ours.numpy(), theirs.numpy(), rtol=1e-12)
     assert ours.requires_grad == theirs.requires_grad
+
+
+def test_jacrev_of_an_rnn_step_through_functional_call():
+    # torch's side: its plain jacobian (a loop of vjps); torch.func.jacrev of an RNN cell spends
+    # seconds warming up its vmap, for the same numbers.
+    torch = require_torch()
+    rng = np.random.default_rng(0)
+    x, h = rng.standard_normal((2, 3)), rng.standard_normal((2, 4))
+    results = []
+    for m in (tg, torch):
+        m.manual_seed(0)
+        cell = m.nn.RNNCell(3, 4).double()
+        names = [k for k, _ in cell.named_parameters()]
+        values = tuple(v.detach() for _, v in cell.named_parameters())
+
+        def step(*args, m=m, cell=cell, names=names):
+            return m.func.functional_call(cell, dict(zip(names, args[:-1])), (m.tensor(x), args[-1]))
+
+        if m is tg:
+            by_params, by_h = tg.func.jacrev(lambda p, h_: step(*p, h_), argnums=(0, 1))(values, tg.tensor(h))
+            results.append([*by_params, by_h])
+        else:
+            results.append(list(torch.autograd.functional.jacobian(step, (*values, torch.tensor(h)))))
+    for ours, theirs in zip(*results):
+        assert_arrays_close(ours, theirs)

@@ -5,7 +5,7 @@ import pytest
 from helpers import check_error, check_parity, require_torch
 
 import tinygrad_rnn as tg
-from tinygrad_rnn.func import batching
+from tinygrad_rnn.func import function_rules
 
 
 def V(m):
@@ -14,8 +14,8 @@ def V(m):
 
 def test_elementwise_and_matmul_run_natively_and_match_torch(monkeypatch):
     calls = []
-    real = batching.native_function_rule
-    monkeypatch.setattr(batching, "native_function_rule", lambda f: calls.append(f) or real(f))
+    real = function_rules.native_function_rule
+    monkeypatch.setattr(function_rules, "native_function_rule", lambda f: calls.append(f) or real(f))
     check_parity(lambda m, x, y: V(m)(m.mul)(x, y), shapes=[(4, 3), (4, 1)])
     check_parity(lambda m, x, y: V(m)(m.add, in_dims=(1, None))(x, y), shapes=[(3, 4, 2), (2,)])
     check_parity(lambda m, x: V(m)(m.tanh, in_dims=1, out_dims=1)(x), shapes=[(2, 5, 3)])
@@ -26,7 +26,7 @@ def test_elementwise_and_matmul_run_natively_and_match_torch(monkeypatch):
 
 def test_matmul_with_a_vector_falls_back_to_the_loop_and_is_right():
     check_parity(lambda m, x, v: V(m)(m.matmul)(x, v), shapes=[(4, 3, 2), (4, 2)])
-    assert batching.native_function_rule(tg.matmul)([tg.ones(4, 3, 2), tg.ones(4, 2)], [True, True]) is None
+    assert function_rules.native_function_rule(tg.matmul)([tg.ones(4, 3, 2), tg.ones(4, 2)], [True, True]) is None
 
 
 def test_loop_fallback_for_reductions_and_shape_ops():
@@ -160,3 +160,8 @@ def test_vmap_of_vjp_fn_is_one_batched_backward():
 ])
 def test_errors_match_torch(case):
     check_error(case)
+
+
+def test_outputs_of_different_structures_per_example_are_refused():
+    with pytest.raises(ValueError, match="outputs of different structures"):
+        tg.func.vmap(lambda a: (a,) if a.sum() > 0 else (a, a))(tg.tensor([[1.0], [-1.0]]))

@@ -50,6 +50,8 @@ def pretty(spec: TreeSpec) -> str:
 
 
 def _kind(tree: Any) -> type | None:
+    if not isinstance(tree, _CONTAINERS):  # a leaf: the common case, answered first
+        return None
     if type(tree) is tuple:
         return tuple
     if isinstance(tree, tuple) and hasattr(tree, "_fields"):

@@ -1,22 +1,18 @@
-"""Native batching: one pass that carries a whole batch, where that is cheap and known correct.
+"""Native batching of backward passes: one walk over the graph carries a whole batch of cotangents.
 
-`vmap` is correct for every function by its loop (vmap.py). Two kinds of call skip the loop:
+Used by `vmap(vjp_fn)`, `jacrev`, `autograd.functional.jacobian(vectorize=True)` and gradcheck's
+`check_batched_grad`. `batched_grad` walks the graph once, like the engine, with every gradient
+carrying a leading batch dimension. At each node it asks whether the node's backward batches
+natively:
 
-1. **Backward passes** (`vmap(vjp_fn)`, `jacrev`, gradcheck's `check_batched_grad`):
-   `batched_grad` walks the graph once, like the engine, with every gradient carrying a leading
-   batch dimension. At each node it asks this table whether the node's backward batches natively:
+- yes (the table in backward_rules.py, or a class given to `register_batched_backward`): its
+  backward, or a rule written for it, runs once on the batched gradients;
+- no: the node's backward runs once per batch element and the results are stacked: correct for
+  every node, only slower.
 
-   - yes (`NATIVE_BACKWARD`, or a class given to `register_batched_backward`): its backward runs
-     once on the batched gradients. This is true of backward formulas that only multiply and add
-     the gradient elementwise, or matrix-multiply it (a leading dimension broadcasts through them);
-   - no: the node's backward runs once per batch element and the results are stacked: correct
-     for every node, only slower.
-
-   After each node, a batched input gradient is summed back to (batch, *input shape): the
-   broadcast reduction the engine does in `_fit_to_input`, keeping the batch dimension.
-
-2. **Whole functions** passed to vmap directly: elementwise ops (`vmap(torch.tanh)`), matmul, and
-   a custom `autograd.Function`'s `apply` whose class defines torch's `vmap` staticmethod.
+After each node, a batched input gradient is summed back to (batch, *input shape): the broadcast
+reduction the engine does in `_fit_to_input`, keeping the batch dimension. (Whole functions
+passed to vmap, `vmap(torch.tanh)`, batch by function_rules.py.)
 """
 from __future__ import annotations
 
@@ -28,37 +24,12 @@ import numpy as np
 from ..autograd import grad_mode
 from ..autograd.engine import SliceGrad, dense, topological_order
 from ..autograd.function import Function
-from ..ops import linalg, pointwise
 from ..tensor import Tensor
+from . import backward_rules
 
-# Node classes whose backward gives the right batched result when every upstream gradient has an
-# extra leading dimension: formulas that multiply the gradient elementwise by something of the
-# input's shape, or matrix-multiply it. Each entry is checked against the per-element loop in
-# tests/func/test_func_batching_rules.py. (Tanh and Sigmoid are not here: their fused backward
-# writes into a buffer of the input's shape.)
-NATIVE_BACKWARD: set[type] = {
-    pointwise.Add, pointwise.Sub, pointwise.Mul, pointwise.Div, pointwise.Neg, pointwise.Pow, pointwise.Exp,
-    pointwise.Log, pointwise.Log1p, pointwise.Log2, pointwise.Log10, pointwise.Expm1, pointwise.Sqrt,
-    pointwise.Rsqrt, pointwise.Reciprocal, pointwise.Sin, pointwise.Cos, pointwise.Tan, pointwise.Sinh,
-    pointwise.Cosh, pointwise.Asin, pointwise.Acos, pointwise.Atan, pointwise.Erf, pointwise.Abs, pointwise.Relu,
-    pointwise.Clamp, pointwise.Maximum, pointwise.Where, pointwise.Clone, pointwise.Cast,
-    linalg.MatMulNT, linalg.MatMulTN,
-}
-
-
-def _matmul_backward(ctx: Any, g: Tensor) -> Any:
-    """MatMul with matrix operands: g @ b^T and a^T @ g broadcast over g's batch dimension. With a
-    vector operand matmul's backward reshapes g to a fixed shape: None sends it to the loop."""
-    a, b = ctx.saved_tensors
-    if a.ndim < 2 or b.ndim < 2:
-        return None
-    return (linalg.MatMulNT.apply(g, b) if ctx.needs_input_grad[0] else None,
-            linalg.MatMulTN.apply(a, g) if ctx.needs_input_grad[1] else None)
-
-
-# A custom rule for a node class: rule(node, *batched_grads) -> batched input gradients, or None
-# to run the node's backward once per batch element instead.
-_RULES: dict[type, Callable[..., Any]] = {linalg.MatMul: _matmul_backward}
+# The table: which node classes batch their backward natively, and how (backward_rules.py).
+NATIVE_BACKWARD = backward_rules.NATIVE_BACKWARD
+_RULES = backward_rules.RULES
 
 
 class BatchingRuleError(RuntimeError):
@@ -92,6 +63,10 @@ def batched_grad(outputs: Sequence[Tensor], inputs: Sequence[Tensor], grad_outpu
     walk over the graph. Zeros where an input gets no gradient. With `check`, every native node
     is compared with its loop and a disagreement raises BatchingRuleError naming the node."""
     size = grad_outputs[0].shape[0] if grad_outputs else 0
+    for i, (out, g) in enumerate(zip(outputs, grad_outputs)):
+        if tuple(g.shape) != (size, *out.shape):
+            raise RuntimeError(f"Mismatch in shape: grad_output[{i}] has a shape of {g.shape[1:]} and output[{i}] "
+                               f"has a shape of {out.shape}.")
     wanted = {t._key() for t in inputs}
     pending: dict[Function, list] = {}
     captured: dict[tuple, Tensor] = {}
@@ -121,8 +96,8 @@ def batched_grad(outputs: Sequence[Tensor], inputs: Sequence[Tensor], grad_outpu
                     deliver(edge, _fit(g, meta, size))
     result = []
     for t in inputs:
-        g = captured.get(t._key())
-        result.append(Tensor._make(np.zeros((size, *t.shape), t.dtype.np)) if g is None else g)
+        got = captured.get(t._key())
+        result.append(Tensor._make(np.zeros((size, *t.shape), t.dtype.np)) if got is None else got)
     return result
 
 
@@ -235,81 +210,6 @@ def _torch_dtype(np_dtype: np.dtype) -> Any:
     return dtypes.from_numpy_dtype(np_dtype)
 
 
-def _zeros(size: int, meta: tuple) -> Tensor:
+def _zeros(size: int, meta: Any) -> Tensor:
     shape, np_dtype = meta
     return Tensor._make(np.zeros((size, *shape), np_dtype))
-
-
-# ---------------------------------------------------------------------------- whole functions
-def native_function_rule(func: Callable) -> Callable | None:
-    """How vmap batches `func` in one call, or None (then vmap loops). A rule takes the batched
-    positional arguments, each moved to batch dimension 0 (None for unbatched ones) and returns
-    the batched output with its batch dimension at 0."""
-    from .. import ops
-
-    func = getattr(func, "__wrapped__", func)  # torch.add and friends carry an out= wrapper
-    cls = getattr(func, "__self__", None)
-    if isinstance(cls, type) and issubclass(cls, Function) and "vmap" in vars(cls):
-        return _custom_function_rule(cls)
-    if func in _ELEMENTWISE:
-        return _elementwise_rule(func)
-    if func in (linalg.matmul, ops.linalg.mm, ops.linalg.bmm):
-        return _matmul_rule(func)
-    return None
-
-
-def _elementwise_names() -> set:
-    names = ["abs", "acos", "asin", "atan", "cos", "cosh", "erf", "exp", "expm1", "log", "log10", "log1p",
-             "log2", "neg", "reciprocal", "relu", "rsqrt", "sigmoid", "sin", "sinh", "sqrt", "square", "tan",
-             "tanh", "add", "sub", "mul", "div", "maximum", "minimum", "pow"]
-    return {getattr(pointwise, n) for n in names}
-
-
-_ELEMENTWISE = _elementwise_names()
-
-
-def _elementwise_rule(func: Callable) -> Callable:
-    """Elementwise ops broadcast: align each batched operand's logical dims to the right
-    (batch, 1, ..., 1, *shape), leave unbatched operands as they are."""
-
-    def rule(args: list, batched: list, **kwargs: Any) -> Tensor:
-        rank = max(a.ndim - (1 if b else 0) for a, b in zip(args, batched) if isinstance(a, Tensor))
-        aligned = []
-        for a, b in zip(args, batched):
-            if b:
-                a = a.reshape((a.shape[0],) + (1,) * (rank - (a.ndim - 1)) + tuple(a.shape[1:]))
-            aligned.append(a)
-        return func(*aligned, **kwargs)
-
-    return rule
-
-
-def _matmul_rule(func: Callable) -> Callable:
-    """matmul broadcasts over leading dims, so with every operand at least a matrix the elementwise
-    alignment works; vectors (whose dims matmul treats specially) are left to the loop."""
-    align = _elementwise_rule(linalg.matmul)
-
-    def rule(args: list, batched: list, **kwargs: Any) -> Tensor | None:
-        if kwargs or any(a.ndim - (1 if b else 0) < 2 for a, b in zip(args, batched)):
-            return None
-        return align(args, batched)
-
-    return rule
-
-
-class VmapInfo:
-    """What torch passes as `info` to a Function's vmap staticmethod."""
-
-    def __init__(self, batch_size: int, randomness: str) -> None:
-        self.batch_size, self.randomness = batch_size, randomness
-
-
-def _custom_function_rule(cls: type) -> Callable:
-    """torch's protocol: cls.vmap(info, in_dims, *args) -> (outputs, out_dims)."""
-
-    def rule(args: list, batched: list, *, info: VmapInfo, **kwargs: Any) -> Any:
-        in_dims = tuple(0 if b else None for b in batched)
-        return cls.vmap(info, in_dims, *args, **kwargs)
-
-    rule.custom = True  # type: ignore[attr-defined]
-    return rule

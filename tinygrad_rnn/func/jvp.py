@@ -77,6 +77,9 @@ class _Linearized:
     """u^T J as a graph in the dummy cotangents u (see the module docstring); `jvp(v)` is then
     one more backward pass per tangent."""
 
+    # The double-vjp trick stands in for forward-mode AD: once every op declares a jvp rule,
+    # J v comes from one forward pass with dual numbers and this class goes away.
+
     def __init__(self, outputs: list, inputs: list, keep_graph: bool) -> None:
         self.outputs, self.inputs, self.keep_graph = outputs, inputs, keep_graph
         # u^T J is linear in u, so u's value does not matter: zeros keep every product finite.
@@ -125,7 +128,7 @@ def jacfwd(func: Callable[..., Any], argnums: int | tuple[int, ...] = 0, has_aux
             check_outputs(outs, "jacfwd(f, ...)(*args)")
             keep = reaches_outside(outs, ins)
             linear = _Linearized(outs, ins, keep)
-            blocks = [[None] * len(ins) for _ in outs]  # blocks[i][j]: d out_i / d in_j
+            blocks: list[list[Any]] = [[None] * len(ins) for _ in outs]  # blocks[i][j]: d out_i / d in_j
             for j, x in enumerate(ins):
                 columns = [linear.jvp(_one_hot_tangents(ins, j, k)) for k in range(x.numel())]
                 for i, o in enumerate(outs):

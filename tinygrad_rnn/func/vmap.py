@@ -2,9 +2,10 @@
 
     vmap(f, in_dims=0, out_dims=0)(xs)  ==  torch.stack([f(x) for x in xs.unbind(0)]).movedim(0, out_dims)
 
-That loop is exactly what happens here unless `batching.py` knows a native way (one batched call
-instead of a loop): then vmap takes it. The loop is correct for every function and every op,
-nesting (`vmap(vmap(f))`), and autograd through it (`vmap(grad(f))` gives per-sample gradients).
+That loop is exactly what happens here unless vmap knows a native way (one batched call instead
+of a loop): function_rules.py for whole functions, batching.py for vjp functions. The loop is
+correct for every function and every op, nesting (`vmap(vmap(f))`), and autograd through it
+(`vmap(grad(f))` gives per-sample gradients).
 
 Randomness, as torch defines it:
 - 'error' (default): calling a random op inside f raises (the default generator's stream is
@@ -27,7 +28,7 @@ import numpy as np
 from .. import random as _random
 from ..ops.shape import cat, stack
 from ..tensor import Tensor
-from . import _tree, batching
+from . import _tree, function_rules
 from .grad import VjpFunction
 
 _RANDOMNESS = ("error", "different", "same")
@@ -122,14 +123,17 @@ class _Call:
 
     # ------------------------------------------------------------------ the native path
     def _native(self, moved: list, batched: list, spec: _tree.TreeSpec, size: int, kwargs: dict) -> Any:
-        """One batched call (batching.py), in chunks of chunk_size; None when there is no rule."""
-        flat_args = spec.kind is tuple and all(c.kind is None for c in spec.children)
-        if isinstance(self.func, VjpFunction):
-            if kwargs or len(moved) != len(self.func.outputs) or not all(batched) or size == 0:
+        """One batched call, in chunks of chunk_size; None when there is no native way."""
+        vjp_fn = self.func
+        if isinstance(vjp_fn, VjpFunction):
+            # Anything unusual (a structure that does not match, a cotangent not mapped) takes the
+            # loop, whose single calls check it and raise torch's errors.
+            if kwargs or spec.num_leaves != len(moved) or len(spec.children) != 1 or \
+                    spec.children[0] != vjp_fn.out_spec or not all(batched) or size == 0:
                 return None
-            return self._finish_native(self._chunked(lambda xs: self.func.batched(xs), moved, batched, size))
-        rule = batching.native_function_rule(self.func)
-        if rule is None or not flat_args or size == 0:
+            return self._finish_native(self._chunked(vjp_fn.batched, moved, batched, size))
+        rule = function_rules.native_function_rule(self.func)
+        if rule is None or not spec.is_flat_tuple or size == 0:
             return None
         if getattr(rule, "custom", False):
             return self._custom_function(rule, moved, batched, size, kwargs)
@@ -160,7 +164,7 @@ class _Call:
 
     def _custom_function(self, rule: Callable, moved: list, batched: list, size: int, kwargs: dict) -> Any:
         """A Function's own vmap staticmethod: it returns its outputs and where their batch dim is."""
-        info = batching.VmapInfo(size, self.randomness)
+        info = function_rules.VmapInfo(size, self.randomness)
         outputs, out_dims = rule(moved, batched, info=info, **kwargs)
         leaves, spec = _tree.flatten(outputs)
         dims = _tree.broadcast_prefix(out_dims, spec)
@@ -189,6 +193,9 @@ class _Call:
                     _random.default_generator.set_state(before)
                 results.append(self._call_one(moved, slices, b, spec, kwargs))
         out_spec = results[0][1]
+        if any(r[1] != out_spec for r in results[1:]):
+            raise ValueError(f"vmap({self.name}, ...): `{self.name}` returned outputs of different structures for "
+                             "different examples; vmap needs one structure for the whole batch.")
         columns = [list(col) for col in zip(*(r[0] for r in results))]
         if size == 0:  # f ran once on zeros only to learn the shapes of its outputs
             columns = [[c[0]] for c in columns]
@@ -271,7 +278,7 @@ class _RandomnessError:
 def no_random_draws() -> Iterator[None]:
     generator = _random.default_generator
     stream = generator.np
-    generator.np = _RandomnessError()
+    generator.np = _RandomnessError()  # type: ignore[assignment]
     try:
         yield
     finally:
