@@ -222,6 +222,12 @@ def test_save_arguments_torch_accepts() -> None:
         tinygrad_rnn.save(obj, 3)
 
 
+def test_a_file_opened_in_text_mode_is_refused_clearly(tmp_path: pathlib.Path) -> None:
+    tinygrad_rnn.save({"a": 1}, tmp_path / "f.pt")
+    with open(tmp_path / "f.pt", encoding="latin1") as text, pytest.raises(TypeError, match="binary mode"):
+        tinygrad_rnn.load(text)
+
+
 def test_saving_twice_gives_identical_bytes() -> None:
     obj = {"w": tinygrad_rnn.arange(5.0), "step": 3}
     assert _saved(obj).getvalue() == _saved(obj).getvalue()

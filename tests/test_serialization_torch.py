@@ -215,8 +215,10 @@ def test_torch_reads_shared_storages_views_and_dtypes_of_our_files(tmp_path: pat
            "size": tinygrad_rnn.Size([2, 3]), "dtype": tinygrad_rnn.int16, "empty": tinygrad_rnn.zeros(0, 2),
            "scalar": tinygrad_rnn.tensor(3.5), "plain": [1, 2.5, "s", b"\x00", None, True, (1, 2), {3}]}
     tinygrad_rnn.save(obj, tmp_path / "f.pt")
-    for mmap in (False, True):  # mmap=True checks that each storage sits where torch computes it
-        loaded = torch.load(tmp_path / "f.pt", weights_only=True, mmap=mmap)
+    tinygrad_rnn.save(obj, tmp_path / "legacy.pt", _use_new_zipfile_serialization=False)
+    # mmap=True checks that each storage sits where torch computes it
+    for name, mmap in (("f.pt", False), ("f.pt", True), ("legacy.pt", False)):
+        loaded = torch.load(tmp_path / name, weights_only=True, mmap=mmap)
         assert loaded["same"] is loaded["base"] and loaded["row"].untyped_storage().data_ptr() == \
             loaded["base"].untyped_storage().data_ptr()
         assert loaded["t"].stride() == (1, 4) and loaded["row"].storage_offset() == 4

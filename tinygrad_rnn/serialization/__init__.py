@@ -122,6 +122,8 @@ def _load_stream(stream: Any, mmap: bool, mmap_path: Any, where: str, options: d
     start = stream.tell()
     head = stream.read(512)
     stream.seek(start)
+    if not isinstance(head, bytes):
+        raise TypeError("tinygrad_rnn.load: the file must be opened in binary mode ('rb'), not text mode")
     if head.startswith(b"PK"):
         total_size = archive_size(stream)
         zf = open_archive(stream)
