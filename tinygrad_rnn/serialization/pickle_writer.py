@@ -53,7 +53,7 @@ class StorageTable:
         """(storage key, element offset, element strides) of `array` inside a stored storage."""
         root, offset = _root_of(array)
         if root is None:  # not a plain view of a contiguous array: store a packed copy of its own
-            root, offset = array.copy(order="C"), 0
+            root, offset = array.astype(array.dtype.newbyteorder("="), order="C"), 0  # (astype copies)
             array = root
         if id(root) not in self._key_of:
             self._key_of[id(root)] = len(self.arrays)
