@@ -69,7 +69,8 @@ def test_the_same_tensors_give_the_same_bytes() -> None:
     package = st_torch()
     import torch
 
-    for metadata in (None, {"format": "pt", "note": "ünïcode"}):
+    # (one metadata entry: the package writes several in hash order, which changes from run to run)
+    for metadata in (None, {"note": "ünïcode"}):
         assert ours.save(_tensors(tinygrad_rnn), metadata=metadata) == package.save(_tensors(torch), metadata=metadata)
 
 

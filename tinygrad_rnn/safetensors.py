@@ -58,7 +58,7 @@ def save_file(tensors: dict[str, Tensor], filename: str | os.PathLike, metadata:
     with atomic_write(filename) as fh:
         fh.write(header)
         for array in arrays:
-            fh.write(memoryview(array.reshape(-1).view(np.uint8)))
+            fh.write(array.reshape(-1).view(np.uint8).data)
 
 
 def _layout(tensors: Any, metadata: Any) -> tuple[bytes, list[np.ndarray]]:

@@ -106,7 +106,7 @@ def load(f: FileLike, map_location: Any = None, pickle_module: Any = None, *, we
     options = dict(map_location=map_location, weights_only=weights_only,
                    encoding=pickle_load_args.get("encoding", "utf-8"), errors=pickle_load_args.get("errors", "strict"))
     is_path = isinstance(f, (str, os.PathLike))
-    if is_path and os.fspath(f).endswith(".safetensors"):
+    if isinstance(f, (str, os.PathLike)) and os.fspath(f).endswith(".safetensors"):
         return _load_safetensors(os.fspath(f), map_location)
     where = describe(f)
     with _open_for_reading(f) as stream:
@@ -161,7 +161,8 @@ class _open_for_reading:
     """A seekable binary stream over `f`; closes it afterwards only if we opened it."""
 
     def __init__(self, f: FileLike) -> None:
-        self.f, self.opened = f, None
+        self.f = f
+        self.opened: Any = None
 
     def __enter__(self) -> Any:
         if isinstance(self.f, (str, os.PathLike)):

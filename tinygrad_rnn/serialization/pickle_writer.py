@@ -147,8 +147,9 @@ class TorchPickler:
                              "checkpoint cannot hold")
         self._path.add(id(obj))
         try:
-            {dict: self._dict, OrderedDict: self._dict, list: self._list, tuple: self._tuple, set: self._set,
-             Size: self._size}[type(obj)](obj, depth + 1)
+            writers: dict[type, Any] = {dict: self._dict, OrderedDict: self._dict, list: self._list,
+                                        tuple: self._tuple, set: self._set, Size: self._size}
+            writers[type(obj)](obj, depth + 1)
         finally:
             self._path.discard(id(obj))
 

@@ -57,7 +57,7 @@ OPCODES = _opcodes()
 class RestrictedUnpickler:
     """Reads one pickle from `data` (bytes). `persistent_load(pid)` turns a storage id into a Storage."""
 
-    def __init__(self, data: bytes, persistent_load: Callable[[tuple], Any], *, where: str,
+    def __init__(self, data: bytes | memoryview, persistent_load: Callable[[tuple], Any], *, where: str,
                  weights_only: bool | None = None, encoding: str = "utf-8", errors: str = "strict") -> None:
         self.data, self.pos = memoryview(data), 0
         self.persistent_load, self.where, self.weights_only = persistent_load, where, weights_only
@@ -161,7 +161,7 @@ class RestrictedUnpickler:
             raise pickle.UnpicklingError(f"Trying to call reduce for unrecognized function {func!r}")
         if type(args) is not tuple:
             raise MalformedFileError(f"REDUCE is given {type(args).__name__} as arguments")
-        self.stack[-1] = func(*args)
+        self.stack[-1] = CALLABLE[id(func)](*args)
         if isinstance(self.stack[-1], (list, tuple, dict, set)):
             self._nest(self.stack[-1], args)
 
