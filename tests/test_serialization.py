@@ -275,6 +275,20 @@ def test_a_failed_save_keeps_the_previous_checkpoint(tmp_path: pathlib.Path, mon
     assert [p.name for p in tmp_path.iterdir()] == ["ckpt.pt"]  # the temporary file is gone
 
 
+def test_saving_to_a_device_or_a_pipe_writes_straight_into_it(tmp_path: pathlib.Path) -> None:
+    tinygrad_rnn.save({"w": tinygrad_rnn.ones(3)}, os.devnull)  # as torch.save does (e.g. to time a save)
+    pipe = tmp_path / "pipe"
+    os.mkfifo(pipe)
+    reader = os.open(pipe, os.O_RDONLY | os.O_NONBLOCK)
+    try:
+        tinygrad_rnn.save({"w": tinygrad_rnn.ones(3)}, pipe)
+        received = os.read(reader, 1 << 16)
+    finally:
+        os.close(reader)
+    assert tinygrad_rnn.load(io.BytesIO(received))["w"].tolist() == [1.0, 1.0, 1.0]
+    assert os.path.exists(os.devnull) and sorted(p.name for p in tmp_path.iterdir()) == ["pipe"]
+
+
 def test_an_atomic_save_keeps_permissions_and_writes_through_symlinks(tmp_path: pathlib.Path) -> None:
     path = tmp_path / "ckpt.pt"
     tinygrad_rnn.save({"epoch": 1}, path)

@@ -55,7 +55,11 @@ def save(obj: Any, f: FileLike, pickle_module: Any = pickle, pickle_protocol: in
         raise AttributeError("expected 'f' to be string, path, or a file-like object with a 'write' attribute")
 
     def write(stream: Any, name: str) -> None:
-        if _use_new_zipfile_serialization:
+        if not _seekable(stream):  # a pipe or socket: zipfile needs to seek, so build the file in memory first
+            buffer = io.BytesIO()
+            write(buffer, name)
+            stream.write(buffer.getvalue())
+        elif _use_new_zipfile_serialization:
             torch_zip.write(obj, stream, name, pickle_protocol, not _disable_byteorder_record)
         else:
             torch_legacy.write(obj, stream, pickle_protocol)
@@ -69,12 +73,8 @@ def save(obj: Any, f: FileLike, pickle_module: Any = pickle, pickle_protocol: in
         archive_name = os.path.splitext(os.path.basename(os.fspath(f)))[0] or "archive"
         with atomic_write(f) as fh:
             write(fh, archive_name)
-    elif _seekable(f):
+    else:
         write(f, "archive")
-    else:  # a pipe or socket: zipfile needs to seek, so build the file in memory first
-        buffer = io.BytesIO()
-        write(buffer, "archive")
-        f.write(buffer.getvalue())
 
 
 def _seekable(f: Any) -> bool:
