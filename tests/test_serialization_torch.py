@@ -374,3 +374,24 @@ def test_the_readme_recipes_move_a_model_both_ways(tmp_path: pathlib.Path, monke
     for saved, loaded in (models[0:2], models[2:4]):
         assert type(saved).__module__.split(".")[0] != type(loaded).__module__.split(".")[0]  # one of each
         _assert_same_state(saved.state_dict(), loaded.state_dict())
+
+
+def test_big_endian_files_are_byte_swapped_as_torch_does(tmp_path: pathlib.Path) -> None:
+    torch = require_torch()
+    values = np.array([1.5, -2.25, 3e-5], dtype=np.float64)
+    buffer = io.BytesIO()
+    tinygrad_rnn.save({"w": tinygrad_rnn.from_numpy(values)}, buffer)
+    source, path = zipfile.ZipFile(buffer), tmp_path / "big.pt"
+    with zipfile.ZipFile(path, "w") as target:  # the same file, as a big-endian machine writes it
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename == "archive/byteorder":
+                data = b"big"
+            elif info.filename == "archive/data/0":
+                data = values.astype(">f8").tobytes()
+            target.writestr(info.filename, data)
+    theirs = torch.load(path, weights_only=True)["w"]
+    ours = tinygrad_rnn.load(path)["w"]
+    np.testing.assert_array_equal(ours.numpy(), theirs.numpy())
+    np.testing.assert_array_equal(ours.numpy(), values)
+    assert ours.numpy().dtype.isnative
