@@ -228,6 +228,14 @@ def test_a_file_opened_in_text_mode_is_refused_clearly(tmp_path: pathlib.Path) -
         tinygrad_rnn.load(text)
 
 
+def test_the_allowlist_cannot_be_extended() -> None:
+    serialization = tinygrad_rnn.serialization
+    for extend in (serialization.add_safe_globals, serialization.safe_globals):
+        with pytest.raises(NotImplementedError, match="never builds objects of other classes"):
+            extend([OrderedDict])
+    assert serialization.get_safe_globals() == [] and serialization.clear_safe_globals() is None
+
+
 def test_saving_twice_gives_identical_bytes() -> None:
     obj = {"w": tinygrad_rnn.arange(5.0), "step": 3}
     assert _saved(obj).getvalue() == _saved(obj).getvalue()

@@ -31,7 +31,8 @@ from .atomic import atomic_write
 from .errors import MalformedFileError, describe, malformed
 from .zip_members import archive_size, open_archive
 
-__all__ = ["save", "load", "MalformedFileError"]
+__all__ = ["save", "load", "MalformedFileError", "add_safe_globals", "safe_globals", "get_safe_globals",
+           "clear_safe_globals"]
 
 FileLike = str | os.PathLike | BinaryIO
 
@@ -175,6 +176,33 @@ class _open_for_reading:
     def __exit__(self, *exc: Any) -> None:
         if self.opened is not None:
             self.opened.close()
+
+
+# ---------------------------------------------------------------- torch's allowlist extensions
+SAFE_GLOBALS_MESSAGE = ("tinygrad_rnn.serialization.{}: tinygrad_rnn never builds objects of other classes from a "
+                        "file (that is what keeps loading safe), so its allowlist cannot be extended; save those "
+                        "values as tensors, numbers, strings or containers instead")
+
+
+def add_safe_globals(safe_globals: list) -> None:
+    """torch lets you allow more classes in a file; here that would run their code, so it is refused."""
+    raise NotImplementedError(SAFE_GLOBALS_MESSAGE.format("add_safe_globals"))
+
+
+class safe_globals:
+    """torch's context manager form of `add_safe_globals`; refused for the same reason."""
+
+    def __init__(self, safe_globals: list) -> None:
+        raise NotImplementedError(SAFE_GLOBALS_MESSAGE.format("safe_globals"))
+
+
+def get_safe_globals() -> list:
+    """The globals added to the allowlist: always none here."""
+    return []
+
+
+def clear_safe_globals() -> None:
+    """Nothing to clear: the allowlist is fixed."""
 
 
 def _load_safetensors(path: str, map_location: Any) -> Any:
