@@ -291,6 +291,29 @@ def test_whole_modules_are_refused_as_torch_refuses_them(tmp_path: pathlib.Path)
     assert "torch.nn.modules.linear.Linear" in str(theirs.value)
 
 
+def test_our_allowlist_names_exactly_what_torch_weights_only_allows() -> None:
+    require_torch()
+    from torch import _weights_only_unpickler
+
+    from tinygrad_rnn.serialization.allowlist import ALLOWED, Unsupported
+
+    assert set(ALLOWED) == set(_weights_only_unpickler._get_allowed_globals())
+    supported = sorted(name for name, value in ALLOWED.items() if not isinstance(value, Unsupported))
+    assert len(supported) == 35 and "torch._utils._rebuild_tensor_v2" in supported  # the rest: NotImplementedError
+
+
+def test_get_unsafe_globals_in_checkpoint_as_torch(tmp_path: pathlib.Path) -> None:
+    torch = require_torch()
+    torch.save({"m": torch.nn.Linear(2, 2), "w": torch.ones(1)}, tmp_path / "module.pt")
+    torch.save({"w": torch.ones(1), "d": torch.float64, "s": torch.Size([1])}, tmp_path / "safe.pt")
+    for name in ("module.pt", "safe.pt"):
+        theirs = sorted(torch.serialization.get_unsafe_globals_in_checkpoint(tmp_path / name))
+        assert tinygrad_rnn.serialization.get_unsafe_globals_in_checkpoint(tmp_path / name) == theirs
+    assert theirs == []
+    torch.save({"w": torch.ones(1)}, tmp_path / "legacy.pt", _use_new_zipfile_serialization=False)
+    check_error(lambda m, p: m.serialization.get_unsafe_globals_in_checkpoint(p), tmp_path / "legacy.pt")
+
+
 def _on_cuda(raw: bytes) -> bytes:
     """A torch zip whose storages say they were saved from 'cuda:0'."""
     source, out = zipfile.ZipFile(io.BytesIO(raw)), io.BytesIO()

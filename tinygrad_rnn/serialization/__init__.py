@@ -21,6 +21,7 @@ import errno
 import io
 import os
 import pickle
+import pickletools
 import zipfile
 from typing import Any, BinaryIO
 
@@ -29,10 +30,11 @@ import numpy as np
 from . import npz_format, torch_legacy, torch_zip
 from .atomic import atomic_write
 from .errors import MalformedFileError, describe, malformed
-from .zip_members import archive_size, open_archive
+from .restricted_unpickler import unsafe_global
+from .zip_members import archive_size, open_archive, read_member
 
 __all__ = ["save", "load", "MalformedFileError", "add_safe_globals", "safe_globals", "get_safe_globals",
-           "clear_safe_globals"]
+           "clear_safe_globals", "get_unsafe_globals_in_checkpoint"]
 
 FileLike = str | os.PathLike | BinaryIO
 
@@ -203,6 +205,29 @@ def get_safe_globals() -> list:
 
 def clear_safe_globals() -> None:
     """Nothing to clear: the allowlist is fixed."""
+
+
+def get_unsafe_globals_in_checkpoint(f: FileLike) -> list[str]:
+    """The GLOBAL names in a torch zip checkpoint that `load` would refuse, found by reading the
+    pickle's opcodes (pickletools.genops), never by running them."""
+    where = describe(f)
+    with _open_for_reading(f) as stream:
+        start = stream.tell()
+        if not stream.read(2).startswith(b"PK"):
+            raise ValueError("Expected input to be a checkpoint returned by torch.save")
+        stream.seek(start)
+        try:
+            zf, total_size = open_archive(stream), archive_size(stream)
+            prefix = torch_zip.archive_prefix(zf.namelist(), where)
+            if prefix is None:
+                raise ValueError("Expected input to be a checkpoint returned by torch.save")
+            data = read_member(zf, f"{prefix}/data.pkl", total_size)
+            names = {arg.replace(" ", ".") for op, arg, _ in pickletools.genops(data) if op.name == "GLOBAL"}
+        except MalformedFileError as e:
+            raise malformed(where, str(e)) from None
+        except ValueError as e:  # genops on a damaged pickle
+            raise malformed(where, f"its pickle is damaged ({e})") from None
+    return sorted(name for name in names if unsafe_global(name))
 
 
 def _load_safetensors(path: str, map_location: Any) -> Any:

@@ -88,6 +88,28 @@ class Unsupported:
         self.name = name
 
 
+def _unsupported_names() -> list[str]:
+    """Names torch's weights-only loader allows that tinygrad_rnn cannot represent."""
+    kinds = ["Float", "Double", "Half", "BFloat16", "Long", "Int", "Short", "Char", "Byte"]
+    dtypes_numpy_lacks = ["bfloat16", "complex32", "complex64", "complex128", "uint16", "uint32", "uint64", "qint8",
+                          "qint32", "quint8", "quint4x2", "quint2x4", "float8_e4m3fn", "float8_e5m2", "float8_e4m3fnuz",
+                          "float8_e5m2fnuz", "float8_e8m0fnu", "float4_e2m1fn_x2", "bits8", "bits16", "bits1x8",
+                          "bits2x4", "bits4x2"] + [f"{kind}{bits}" for kind in ("uint", "int") for bits in range(1, 8)]
+    rebuilds = ["_rebuild_tensor_v3", "_rebuild_qtensor", "_rebuild_sparse_tensor", "_rebuild_meta_tensor_no_storage",
+                "_rebuild_nested_tensor", "_rebuild_wrapper_subclass", "_rebuild_device_tensor_from_numpy",
+                "_rebuild_device_tensor_from_cpu_tensor"]
+    quantization = ["per_tensor_affine", "per_tensor_symmetric", "per_channel_affine", "per_channel_symmetric",
+                    "per_channel_affine_float_qparams"]
+    return ([f"torch.{name}" for name in UNSUPPORTED_STORAGES]
+            + [f"torch.{d}" for d in dtypes_numpy_lacks + quantization]
+            + [f"torch._utils.{f}" for f in rebuilds]
+            + ["torch.serialization._get_layout", "torch.storage.TypedStorage"]
+            + [f"torch.{k}Tensor" for k in kinds + ["Bool"]]  # legacy tensor classes (rebuilt with BUILD)
+            + [f"torch.cuda.{k}Storage" for k in kinds + ["Bool", "ComplexFloat", "ComplexDouble"]]
+            + [f"torch.cuda.{k}Tensor" for k in kinds + ["Bool"]]
+            + [f"torch.{where}.{k}Tensor" for where in ("sparse", "cuda.sparse") for k in kinds])
+
+
 def _allowed_globals() -> dict[str, Any]:
     table: dict[str, Any] = {
         "collections.OrderedDict": ordered_dict,
@@ -107,16 +129,9 @@ def _allowed_globals() -> dict[str, Any]:
         "builtins.complex": _complex,
     }
     table.update({f"torch.{d.name}": d for d in dtypes._ALL})
-    table.update({f"torch.{name}": StorageType(name) for name in STORAGE_TYPES})
-    unsupported = [f"torch.{name}" for name in UNSUPPORTED_STORAGES] + [
-        f"torch.{d}" for d in ("bfloat16", "complex32", "complex64", "complex128", "uint16", "uint32", "uint64",
-                               "qint8", "qint32", "quint8", "quint4x2", "quint2x4", "float8_e4m3fn",
-                               "float8_e5m2", "float8_e4m3fnuz", "float8_e5m2fnuz", "float8_e8m0fnu")
-    ] + [f"torch._utils.{f}" for f in ("_rebuild_qtensor", "_rebuild_sparse_tensor", "_rebuild_meta_tensor_no_storage",
-                                       "_rebuild_nested_tensor", "_rebuild_wrapper_subclass",
-                                       "_rebuild_device_tensor_from_numpy", "_rebuild_device_tensor_from_cpu_tensor")
-         ] + ["torch.serialization._get_layout", "torch.storage.TypedStorage"]
-    table.update({name: Unsupported(name) for name in unsupported})
+    table.update({f"torch.{name}": StorageType(name) for name in STORAGE_TYPES if name != "UntypedStorage"})
+    table["torch.storage.UntypedStorage"] = StorageType("UntypedStorage")
+    table.update({name: Unsupported(name) for name in _unsupported_names()})
     return table
 
 

@@ -353,6 +353,15 @@ class RestrictedUnpickler:
         self._push(self.memo[self._unpack("<I")])
 
 
+def unsafe_global(full_path: str) -> bool:
+    """True when `load` refuses the GLOBAL `module.name` (Python 2 names mapped as torch maps them)."""
+    module, _, name = full_path.rpartition(".")
+    if (module, name) in _compat_pickle.NAME_MAPPING:
+        module, name = _compat_pickle.NAME_MAPPING[(module, name)]
+    module = _compat_pickle.IMPORT_MAPPING.get(module, module)
+    return module in BLOCKED_MODULES or f"{module}.{name}" not in ALLOWED
+
+
 class _Unchanged(Exception):
     """Carries an error out of the opcode loop without it being reworded as a damaged file."""
 
