@@ -347,6 +347,8 @@ def test_load_arguments_as_torch_takes_them(tmp_path: pathlib.Path) -> None:
     check_error(lambda m, p: m.load(p, mmap=True), io.BytesIO())  # not a zip: torch's mmap message comes first
     assert tinygrad_rnn.load(tmp_path / "f.pt", pickle_module=pickle)["w"].tolist() == [1.0]
     assert tinygrad_rnn.load(tmp_path / "f.pt", encoding="latin1")["w"].tolist() == [1.0]
+    with pytest.raises(NotImplementedError, match="fix_imports=False"):
+        tinygrad_rnn.load(tmp_path / "f.pt", fix_imports=False)
     with pytest.raises(TypeError, match="'buffers_x' is an invalid keyword argument"):
         tinygrad_rnn.load(tmp_path / "f.pt", buffers_x=1)
     with pytest.raises(NotImplementedError, match="pickle_module"):

@@ -106,6 +106,9 @@ def load(f: FileLike, map_location: Any = None, pickle_module: Any = None, *, we
     unknown = set(pickle_load_args) - {"encoding", "errors", "fix_imports"}
     if unknown:
         raise TypeError(f"'{sorted(unknown)[0]}' is an invalid keyword argument for Unpickler()")
+    if not pickle_load_args.get("fix_imports", True):
+        raise NotImplementedError("tinygrad_rnn.load: fix_imports=False is not supported; Python 2 names in old "
+                                  "files are always mapped, as torch's weights-only loader maps them")
     options = dict(map_location=map_location, weights_only=weights_only,
                    encoding=pickle_load_args.get("encoding", "utf-8"), errors=pickle_load_args.get("errors", "strict"))
     is_path = isinstance(f, (str, os.PathLike))
