@@ -69,8 +69,17 @@ def test_the_same_tensors_give_the_same_bytes() -> None:
     package = st_torch()
     import torch
 
-    for metadata in (None, {"format": "pt", "note": "ünïcode"}):
+    # (one metadata entry: the package writes several in hash order, which changes from run to run)
+    for metadata in (None, {"note": "ünïcode"}):
         assert ours.save(_tensors(tinygrad_rnn), metadata=metadata) == package.save(_tensors(torch), metadata=metadata)
+
+
+def test_backends_read_the_same_and_others_are_refused_as_by_the_package(tmp_path: pathlib.Path) -> None:
+    ours.save_file({"w": tinygrad_rnn.arange(3.0)}, tmp_path / "w.safetensors")
+    for backend in ("mmap", "pread"):
+        assert ours.load_file(tmp_path / "w.safetensors", backend=backend)["w"].tolist() == [0.0, 1.0, 2.0]
+    with pytest.raises(ValueError, match='backend "foo" is invalid'):
+        ours.load_file(tmp_path / "w.safetensors", backend="foo")
 
 
 def test_bfloat16_loads_as_float32_exactly(tmp_path: pathlib.Path) -> None:

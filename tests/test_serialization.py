@@ -222,6 +222,20 @@ def test_save_arguments_torch_accepts() -> None:
         tinygrad_rnn.save(obj, 3)
 
 
+def test_a_file_opened_in_text_mode_is_refused_clearly(tmp_path: pathlib.Path) -> None:
+    tinygrad_rnn.save({"a": 1}, tmp_path / "f.pt")
+    with open(tmp_path / "f.pt", encoding="latin1") as text, pytest.raises(TypeError, match="binary mode"):
+        tinygrad_rnn.load(text)
+
+
+def test_the_allowlist_cannot_be_extended() -> None:
+    serialization = tinygrad_rnn.serialization
+    for extend in (serialization.add_safe_globals, serialization.safe_globals):
+        with pytest.raises(NotImplementedError, match="never builds objects of other classes"):
+            extend([OrderedDict])
+    assert serialization.get_safe_globals() == [] and serialization.clear_safe_globals() is None
+
+
 def test_saving_twice_gives_identical_bytes() -> None:
     obj = {"w": tinygrad_rnn.arange(5.0), "step": 3}
     assert _saved(obj).getvalue() == _saved(obj).getvalue()
@@ -267,6 +281,20 @@ def test_a_failed_save_keeps_the_previous_checkpoint(tmp_path: pathlib.Path, mon
         tinygrad_rnn.save({"epoch": 3, "w": tinygrad_rnn.randn(100)}, path)
     assert path.read_bytes() == before and tinygrad_rnn.load(path) == {"epoch": 1}
     assert [p.name for p in tmp_path.iterdir()] == ["ckpt.pt"]  # the temporary file is gone
+
+
+def test_saving_to_a_device_or_a_pipe_writes_straight_into_it(tmp_path: pathlib.Path) -> None:
+    tinygrad_rnn.save({"w": tinygrad_rnn.ones(3)}, os.devnull)  # as torch.save does (e.g. to time a save)
+    pipe = tmp_path / "pipe"
+    os.mkfifo(pipe)
+    reader = os.open(pipe, os.O_RDONLY | os.O_NONBLOCK)
+    try:
+        tinygrad_rnn.save({"w": tinygrad_rnn.ones(3)}, pipe)
+        received = os.read(reader, 1 << 16)
+    finally:
+        os.close(reader)
+    assert tinygrad_rnn.load(io.BytesIO(received))["w"].tolist() == [1.0, 1.0, 1.0]
+    assert os.path.exists(os.devnull) and sorted(p.name for p in tmp_path.iterdir()) == ["pipe"]
 
 
 def test_an_atomic_save_keeps_permissions_and_writes_through_symlinks(tmp_path: pathlib.Path) -> None:

@@ -215,8 +215,10 @@ def test_torch_reads_shared_storages_views_and_dtypes_of_our_files(tmp_path: pat
            "size": tinygrad_rnn.Size([2, 3]), "dtype": tinygrad_rnn.int16, "empty": tinygrad_rnn.zeros(0, 2),
            "scalar": tinygrad_rnn.tensor(3.5), "plain": [1, 2.5, "s", b"\x00", None, True, (1, 2), {3}]}
     tinygrad_rnn.save(obj, tmp_path / "f.pt")
-    for mmap in (False, True):  # mmap=True checks that each storage sits where torch computes it
-        loaded = torch.load(tmp_path / "f.pt", weights_only=True, mmap=mmap)
+    tinygrad_rnn.save(obj, tmp_path / "legacy.pt", _use_new_zipfile_serialization=False)
+    # mmap=True checks that each storage sits where torch computes it
+    for name, mmap in (("f.pt", False), ("f.pt", True), ("legacy.pt", False)):
+        loaded = torch.load(tmp_path / name, weights_only=True, mmap=mmap)
         assert loaded["same"] is loaded["base"] and loaded["row"].untyped_storage().data_ptr() == \
             loaded["base"].untyped_storage().data_ptr()
         assert loaded["t"].stride() == (1, 4) and loaded["row"].storage_offset() == 4
@@ -289,6 +291,29 @@ def test_whole_modules_are_refused_as_torch_refuses_them(tmp_path: pathlib.Path)
     assert "torch.nn.modules.linear.Linear" in str(theirs.value)
 
 
+def test_our_allowlist_names_exactly_what_torch_weights_only_allows() -> None:
+    require_torch()
+    from torch import _weights_only_unpickler
+
+    from tinygrad_rnn.serialization.allowlist import ALLOWED, Unsupported
+
+    assert set(ALLOWED) == set(_weights_only_unpickler._get_allowed_globals())
+    supported = sorted(name for name, value in ALLOWED.items() if not isinstance(value, Unsupported))
+    assert len(supported) == 35 and "torch._utils._rebuild_tensor_v2" in supported  # the rest: NotImplementedError
+
+
+def test_get_unsafe_globals_in_checkpoint_as_torch(tmp_path: pathlib.Path) -> None:
+    torch = require_torch()
+    torch.save({"m": torch.nn.Linear(2, 2), "w": torch.ones(1)}, tmp_path / "module.pt")
+    torch.save({"w": torch.ones(1), "d": torch.float64, "s": torch.Size([1])}, tmp_path / "safe.pt")
+    for name in ("module.pt", "safe.pt"):
+        theirs = sorted(torch.serialization.get_unsafe_globals_in_checkpoint(tmp_path / name))
+        assert tinygrad_rnn.serialization.get_unsafe_globals_in_checkpoint(tmp_path / name) == theirs
+    assert theirs == []
+    torch.save({"w": torch.ones(1)}, tmp_path / "legacy.pt", _use_new_zipfile_serialization=False)
+    check_error(lambda m, p: m.serialization.get_unsafe_globals_in_checkpoint(p), tmp_path / "legacy.pt")
+
+
 def _on_cuda(raw: bytes) -> bytes:
     """A torch zip whose storages say they were saved from 'cuda:0'."""
     source, out = zipfile.ZipFile(io.BytesIO(raw)), io.BytesIO()
@@ -322,6 +347,8 @@ def test_load_arguments_as_torch_takes_them(tmp_path: pathlib.Path) -> None:
     check_error(lambda m, p: m.load(p, mmap=True), io.BytesIO())  # not a zip: torch's mmap message comes first
     assert tinygrad_rnn.load(tmp_path / "f.pt", pickle_module=pickle)["w"].tolist() == [1.0]
     assert tinygrad_rnn.load(tmp_path / "f.pt", encoding="latin1")["w"].tolist() == [1.0]
+    with pytest.raises(NotImplementedError, match="fix_imports=False"):
+        tinygrad_rnn.load(tmp_path / "f.pt", fix_imports=False)
     with pytest.raises(TypeError, match="'buffers_x' is an invalid keyword argument"):
         tinygrad_rnn.load(tmp_path / "f.pt", buffers_x=1)
     with pytest.raises(NotImplementedError, match="pickle_module"):
@@ -372,3 +399,24 @@ def test_the_readme_recipes_move_a_model_both_ways(tmp_path: pathlib.Path, monke
     for saved, loaded in (models[0:2], models[2:4]):
         assert type(saved).__module__.split(".")[0] != type(loaded).__module__.split(".")[0]  # one of each
         _assert_same_state(saved.state_dict(), loaded.state_dict())
+
+
+def test_big_endian_files_are_byte_swapped_as_torch_does(tmp_path: pathlib.Path) -> None:
+    torch = require_torch()
+    values = np.array([1.5, -2.25, 3e-5], dtype=np.float64)
+    buffer = io.BytesIO()
+    tinygrad_rnn.save({"w": tinygrad_rnn.from_numpy(values)}, buffer)
+    source, path = zipfile.ZipFile(buffer), tmp_path / "big.pt"
+    with zipfile.ZipFile(path, "w") as target:  # the same file, as a big-endian machine writes it
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename == "archive/byteorder":
+                data = b"big"
+            elif info.filename == "archive/data/0":
+                data = values.astype(">f8").tobytes()
+            target.writestr(info.filename, data)
+    theirs = torch.load(path, weights_only=True)["w"]
+    ours = tinygrad_rnn.load(path)["w"]
+    np.testing.assert_array_equal(ours.numpy(), theirs.numpy())
+    np.testing.assert_array_equal(ours.numpy(), values)
+    assert ours.numpy().dtype.isnative

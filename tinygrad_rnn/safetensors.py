@@ -58,7 +58,7 @@ def save_file(tensors: dict[str, Tensor], filename: str | os.PathLike, metadata:
     with atomic_write(filename) as fh:
         fh.write(header)
         for array in arrays:
-            fh.write(memoryview(array.reshape(-1).view(np.uint8)))
+            fh.write(array.reshape(-1).view(np.uint8).data)
 
 
 def _layout(tensors: Any, metadata: Any) -> tuple[bytes, list[np.ndarray]]:
@@ -149,9 +149,15 @@ def load(data: bytes) -> dict[str, Tensor]:
     return {name: _tensor(view[start + begin:start + end], dtype, shape) for name, dtype, shape, begin, end in entries}
 
 
-def load_file(filename: str | os.PathLike, device: str | int = "cpu") -> dict[str, Tensor]:
-    """The tensors in a safetensors file, in file order, each in memory of its own."""
+def load_file(filename: str | os.PathLike, device: str | int = "cpu", *, backend: str = "mmap") -> dict[str, Tensor]:
+    """The tensors in a safetensors file, in file order, each in memory of its own.
+
+    `backend` is how the package reads the bytes ("mmap" or "pread"); the tensors are the same
+    either way, and here each is read into memory of its own with ordinary reads.
+    """
     _check_device(device)
+    if backend not in ("mmap", "pread"):
+        raise ValueError(f'backend "{backend}" is invalid (expected one of: "mmap", "pread")')
     where = repr(os.fspath(filename))
     with open(filename, "rb") as fh:
         size = os.fstat(fh.fileno()).st_size
@@ -280,10 +286,10 @@ def save_model(model: Any, filename: str | os.PathLike, metadata: dict[str, str]
             from None
 
 
-def load_model(model: Any, filename: str | os.PathLike, strict: bool = True,
-               device: str | int = "cpu") -> tuple[set[str], list[str]]:
+def load_model(model: Any, filename: str | os.PathLike, strict: bool = True, device: str | int = "cpu", *,
+               backend: str = "mmap") -> tuple[set[str], list[str]]:
     """Load a file written by `save_model` into `model`; returns (missing, unexpected) names."""
-    state_dict = load_file(filename, device=device)
+    state_dict = load_file(filename, device=device, backend=backend)
     to_remove = _duplicate_names(dict(model.state_dict()), preferred=state_dict.keys())
     missing_list, unexpected = model.load_state_dict(state_dict, strict=False)
     missing = set(missing_list)

@@ -21,6 +21,7 @@ import errno
 import io
 import os
 import pickle
+import pickletools
 import zipfile
 from typing import Any, BinaryIO
 
@@ -29,9 +30,11 @@ import numpy as np
 from . import npz_format, torch_legacy, torch_zip
 from .atomic import atomic_write
 from .errors import MalformedFileError, describe, malformed
-from .zip_members import archive_size, open_archive
+from .restricted_unpickler import unsafe_global
+from .zip_members import archive_size, open_archive, read_member
 
-__all__ = ["save", "load", "MalformedFileError"]
+__all__ = ["save", "load", "MalformedFileError", "add_safe_globals", "safe_globals", "get_safe_globals",
+           "clear_safe_globals", "get_unsafe_globals_in_checkpoint"]
 
 FileLike = str | os.PathLike | BinaryIO
 
@@ -55,7 +58,11 @@ def save(obj: Any, f: FileLike, pickle_module: Any = pickle, pickle_protocol: in
         raise AttributeError("expected 'f' to be string, path, or a file-like object with a 'write' attribute")
 
     def write(stream: Any, name: str) -> None:
-        if _use_new_zipfile_serialization:
+        if not _seekable(stream):  # a pipe or socket: zipfile needs to seek, so build the file in memory first
+            buffer = io.BytesIO()
+            write(buffer, name)
+            stream.write(buffer.getvalue())
+        elif _use_new_zipfile_serialization:
             torch_zip.write(obj, stream, name, pickle_protocol, not _disable_byteorder_record)
         else:
             torch_legacy.write(obj, stream, pickle_protocol)
@@ -69,12 +76,8 @@ def save(obj: Any, f: FileLike, pickle_module: Any = pickle, pickle_protocol: in
         archive_name = os.path.splitext(os.path.basename(os.fspath(f)))[0] or "archive"
         with atomic_write(f) as fh:
             write(fh, archive_name)
-    elif _seekable(f):
+    else:
         write(f, "archive")
-    else:  # a pipe or socket: zipfile needs to seek, so build the file in memory first
-        buffer = io.BytesIO()
-        write(buffer, "archive")
-        f.write(buffer.getvalue())
 
 
 def _seekable(f: Any) -> bool:
@@ -103,10 +106,13 @@ def load(f: FileLike, map_location: Any = None, pickle_module: Any = None, *, we
     unknown = set(pickle_load_args) - {"encoding", "errors", "fix_imports"}
     if unknown:
         raise TypeError(f"'{sorted(unknown)[0]}' is an invalid keyword argument for Unpickler()")
+    if not pickle_load_args.get("fix_imports", True):
+        raise NotImplementedError("tinygrad_rnn.load: fix_imports=False is not supported; Python 2 names in old "
+                                  "files are always mapped, as torch's weights-only loader maps them")
     options = dict(map_location=map_location, weights_only=weights_only,
                    encoding=pickle_load_args.get("encoding", "utf-8"), errors=pickle_load_args.get("errors", "strict"))
     is_path = isinstance(f, (str, os.PathLike))
-    if is_path and os.fspath(f).endswith(".safetensors"):
+    if isinstance(f, (str, os.PathLike)) and os.fspath(f).endswith(".safetensors"):
         return _load_safetensors(os.fspath(f), map_location)
     where = describe(f)
     with _open_for_reading(f) as stream:
@@ -122,6 +128,8 @@ def _load_stream(stream: Any, mmap: bool, mmap_path: Any, where: str, options: d
     start = stream.tell()
     head = stream.read(512)
     stream.seek(start)
+    if not isinstance(head, bytes):
+        raise TypeError("tinygrad_rnn.load: the file must be opened in binary mode ('rb'), not text mode")
     if head.startswith(b"PK"):
         total_size = archive_size(stream)
         zf = open_archive(stream)
@@ -159,7 +167,8 @@ class _open_for_reading:
     """A seekable binary stream over `f`; closes it afterwards only if we opened it."""
 
     def __init__(self, f: FileLike) -> None:
-        self.f, self.opened = f, None
+        self.f = f
+        self.opened: Any = None
 
     def __enter__(self) -> Any:
         if isinstance(self.f, (str, os.PathLike)):
@@ -172,6 +181,56 @@ class _open_for_reading:
     def __exit__(self, *exc: Any) -> None:
         if self.opened is not None:
             self.opened.close()
+
+
+# ---------------------------------------------------------------- torch's allowlist extensions
+SAFE_GLOBALS_MESSAGE = ("tinygrad_rnn.serialization.{}: tinygrad_rnn never builds objects of other classes from a "
+                        "file (that is what keeps loading safe), so its allowlist cannot be extended; save those "
+                        "values as tensors, numbers, strings or containers instead")
+
+
+def add_safe_globals(safe_globals: list) -> None:
+    """torch lets you allow more classes in a file; here that would run their code, so it is refused."""
+    raise NotImplementedError(SAFE_GLOBALS_MESSAGE.format("add_safe_globals"))
+
+
+class safe_globals:
+    """torch's context manager form of `add_safe_globals`; refused for the same reason."""
+
+    def __init__(self, safe_globals: list) -> None:
+        raise NotImplementedError(SAFE_GLOBALS_MESSAGE.format("safe_globals"))
+
+
+def get_safe_globals() -> list:
+    """The globals added to the allowlist: always none here."""
+    return []
+
+
+def clear_safe_globals() -> None:
+    """Nothing to clear: the allowlist is fixed."""
+
+
+def get_unsafe_globals_in_checkpoint(f: FileLike) -> list[str]:
+    """The GLOBAL names in a torch zip checkpoint that `load` would refuse, found by reading the
+    pickle's opcodes (pickletools.genops), never by running them."""
+    where = describe(f)
+    with _open_for_reading(f) as stream:
+        start = stream.tell()
+        if not stream.read(2).startswith(b"PK"):
+            raise ValueError("Expected input to be a checkpoint returned by torch.save")
+        stream.seek(start)
+        try:
+            zf, total_size = open_archive(stream), archive_size(stream)
+            prefix = torch_zip.archive_prefix(zf.namelist(), where)
+            if prefix is None:
+                raise ValueError("Expected input to be a checkpoint returned by torch.save")
+            data = read_member(zf, f"{prefix}/data.pkl", total_size)
+            names = {arg.replace(" ", ".") for op, arg, _ in pickletools.genops(data) if op.name == "GLOBAL"}
+        except MalformedFileError as e:
+            raise malformed(where, str(e)) from None
+        except ValueError as e:  # genops on a damaged pickle
+            raise malformed(where, f"its pickle is damaged ({e})") from None
+    return sorted(name for name in names if unsafe_global(name))
 
 
 def _load_safetensors(path: str, map_location: Any) -> Any:

@@ -17,6 +17,10 @@ from typing import BinaryIO
 def atomic_write(path: str | os.PathLike) -> Iterator[BinaryIO]:
     """A binary file to write into; it becomes `path` only if the `with` block completes."""
     target = os.path.realpath(os.fspath(path))  # through a symlink, as open() would write
+    if os.path.exists(target) and not os.path.isfile(target):  # /dev/null, a pipe: nothing to replace
+        with open(target, "wb") as fh:
+            yield fh
+        return
     folder, name = os.path.split(target)
     fd, temporary = tempfile.mkstemp(dir=folder, prefix=f".{name}.", suffix=".tmp")
     try:

@@ -88,9 +88,9 @@ class _Writer:
             kind = "OrderedDict" if isinstance(obj, OrderedDict) else "dict"
             return {"type": kind, "items": [[self.node(k), self.node(v)] for k, v in obj.items()]}
         if isinstance(obj, (list, tuple)) and not hasattr(obj, "_fields"):
-            kind = "Size" if isinstance(obj, Size) else type(obj).__name__ if type(obj) in (list, tuple) else None
-            if kind is not None:
-                return {"type": kind, "items": [self.node(v) for v in obj]}
+            sequence = "Size" if isinstance(obj, Size) else type(obj).__name__ if type(obj) in (list, tuple) else None
+            if sequence is not None:
+                return {"type": sequence, "items": [self.node(v) for v in obj]}
         raise TypeError(
             f"tinygrad_rnn.save cannot store an object of type {type(obj).__name__}: it stores tensors, numpy "
             "arrays, numbers, strings, bytes, None, dtypes and dicts/lists/tuples of these, and never pickles. "
@@ -115,7 +115,7 @@ def write_npz(obj: Any, stream: Any) -> None:
     root = writer.node(obj)
     manifest = json.dumps({"format": FORMAT, "version": VERSION, "root": root})
     entries = {MANIFEST: np.frombuffer(manifest.encode("utf-8"), dtype=np.uint8), **writer.arrays}
-    np.savez(stream, **entries)
+    np.savez(stream, **entries)  # type: ignore[arg-type]
 
 
 # ---------------------------------------------------------------- load
@@ -168,7 +168,7 @@ def _npy_bytes(zf: zipfile.ZipFile, name: str, total_size: int, limit: int | Non
     with open_member(zf, info) as stream:
         skip = memoryview(bytearray(header_size))
         _fill(stream, skip)
-        _fill(stream, memoryview(array.view(np.uint8)) if count else memoryview(b""))
+        _fill(stream, array.view(np.uint8).data if count else memoryview(b""))
     array = array.reshape(shape[::-1]).T if fortran else array.reshape(shape)
     return array if array.dtype.isnative else array.astype(array.dtype.newbyteorder("="))
 

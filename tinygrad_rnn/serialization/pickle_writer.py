@@ -53,7 +53,7 @@ class StorageTable:
         """(storage key, element offset, element strides) of `array` inside a stored storage."""
         root, offset = _root_of(array)
         if root is None:  # not a plain view of a contiguous array: store a packed copy of its own
-            root, offset = array.copy(order="C"), 0
+            root, offset = array.astype(array.dtype.newbyteorder("="), order="C"), 0  # (astype copies)
             array = root
         if id(root) not in self._key_of:
             self._key_of[id(root)] = len(self.arrays)
@@ -147,8 +147,9 @@ class TorchPickler:
                              "checkpoint cannot hold")
         self._path.add(id(obj))
         try:
-            {dict: self._dict, OrderedDict: self._dict, list: self._list, tuple: self._tuple, set: self._set,
-             Size: self._size}[type(obj)](obj, depth + 1)
+            writers: dict[type, Any] = {dict: self._dict, OrderedDict: self._dict, list: self._list,
+                                        tuple: self._tuple, set: self._set, Size: self._size}
+            writers[type(obj)](obj, depth + 1)
         finally:
             self._path.discard(id(obj))
 

@@ -4,7 +4,7 @@ Python's `pickle.load` runs whatever a file tells it to: a GLOBAL opcode imports
 (`os.system`) and REDUCE calls it. That is why `torch.load` of an untrusted file is dangerous.
 
 This unpickler reads the opcodes itself and never imports anything. A GLOBAL is looked up in
-`ALLOWED`, a table of *our own* stand-ins for the names torch's weights-only loader allows
+`ALLOWED` (allowlist.py), a table of *our own* stand-ins for the names torch's weights-only loader allows
 (`torch._utils._rebuild_tensor_v2` -> a function that makes a numpy view; `torch.FloatStorage` ->
 an element type; `collections.OrderedDict` -> OrderedDict). Any other name raises
 `pickle.UnpicklingError` before anything runs; REDUCE and NEWOBJ call only values from the table;
@@ -17,138 +17,26 @@ longer than the data left, and storages are sized and checked by the caller's `p
 from __future__ import annotations
 
 import _compat_pickle
-import codecs
 import pickle
 import struct
 from collections import Counter, OrderedDict
 from collections.abc import Callable
 from typing import Any
 
-from .. import dtypes
-from ..device import device
 from ..nn.parameter import Parameter
-from ..size import Size
 from ..tensor import Tensor
-from .errors import MAX_NESTING, MalformedFileError
-from .storages import (
-    STORAGE_TYPES,
-    UNSUPPORTED_STORAGES,
-    StorageType,
-    rebuild_from_type_v2,
-    rebuild_parameter,
-    rebuild_parameter_with_state,
-    rebuild_tensor,
-    rebuild_tensor_v2,
+from .allowlist import (
+    ALLOWED,
+    BLOCKED_MODULES,
+    CALLABLE,
+    Unsupported,
+    counter,
+    forbidden_global_message,
+    new_set,
+    ordered_dict,
 )
-
-
-def _bytes_from_text(text: Any, encoding: str = "utf-8", errors: str = "strict") -> bytes:
-    """_codecs.encode, which protocol 2 uses for bytes; only text codecs, only on str."""
-    if type(text) is not str or codecs.lookup(encoding).name not in ("latin-1", "iso8859-1", "utf-8", "ascii"):
-        raise MalformedFileError(f"_codecs.encode is called with {type(text).__name__} and codec {encoding!r}")
-    return codecs.encode(text, encoding, errors)
-
-
-def _bytearray(data: Any = b"", *encoding: Any) -> bytearray:
-    if encoding:
-        return bytearray(_bytes_from_text(data, *encoding))
-    if type(data) is not bytes:  # bytearray(10**12) would allocate a terabyte
-        raise MalformedFileError(f"bytearray is called with {type(data).__name__}, not bytes")
-    return bytearray(data)
-
-
-def _set(items: Any = ()) -> set:
-    if type(items) not in (list, tuple):
-        raise MalformedFileError(f"set is called with {type(items).__name__}, not a list")
-    return set(items)
-
-
-def _complex(real: Any = 0.0, imag: Any = 0.0) -> complex:
-    if type(real) not in (int, float) or type(imag) not in (int, float):
-        raise MalformedFileError("complex is called with something other than numbers")
-    return complex(real, imag)
-
-
-def _size(dims: Any = ()) -> Size:
-    if type(dims) is not tuple or not all(type(d) is int for d in dims):
-        raise MalformedFileError(f"torch.Size is called with {str(dims)[:80]}")
-    return Size(dims)
-
-
-def _device(kind: Any, index: Any = None) -> device:
-    if type(kind) is not str or (index is not None and type(index) is not int):
-        raise MalformedFileError(f"torch.device is called with {kind!r}, {index!r}")
-    return device(kind, index)
-
-
-def _ordered_dict(*args: Any) -> OrderedDict:
-    if args:
-        raise MalformedFileError("OrderedDict is called with arguments")
-    return OrderedDict()
-
-
-def _counter(*args: Any) -> Counter:
-    if args:
-        raise MalformedFileError("Counter is called with arguments")
-    return Counter()
-
-
-class _Unsupported:
-    """A name torch's weights-only loader allows but tinygrad_rnn cannot represent (complex, sparse...)."""
-
-    def __init__(self, name: str) -> None:
-        self.name = name
-
-
-def _allowed_globals() -> dict[str, Any]:
-    table: dict[str, Any] = {
-        "collections.OrderedDict": _ordered_dict,
-        "collections.Counter": _counter,
-        "torch._utils._rebuild_tensor": rebuild_tensor,
-        "torch._utils._rebuild_tensor_v2": rebuild_tensor_v2,
-        "torch._utils._rebuild_parameter": rebuild_parameter,
-        "torch._utils._rebuild_parameter_with_state": rebuild_parameter_with_state,
-        "torch._tensor._rebuild_from_type_v2": rebuild_from_type_v2,
-        "torch.nn.parameter.Parameter": Parameter,
-        "torch.Tensor": Tensor,
-        "torch.Size": _size,
-        "torch.device": _device,
-        "_codecs.encode": _bytes_from_text,
-        "builtins.bytearray": _bytearray,
-        "builtins.set": _set,
-        "builtins.complex": _complex,
-    }
-    table.update({f"torch.{d.name}": d for d in dtypes._ALL})
-    table.update({f"torch.{name}": StorageType(name) for name in STORAGE_TYPES})
-    unsupported = [f"torch.{name}" for name in UNSUPPORTED_STORAGES] + [
-        f"torch.{d}" for d in ("bfloat16", "complex32", "complex64", "complex128", "uint16", "uint32", "uint64",
-                               "qint8", "qint32", "quint8", "quint4x2", "quint2x4", "float8_e4m3fn",
-                               "float8_e5m2", "float8_e4m3fnuz", "float8_e5m2fnuz", "float8_e8m0fnu")
-    ] + [f"torch._utils.{f}" for f in ("_rebuild_qtensor", "_rebuild_sparse_tensor", "_rebuild_meta_tensor_no_storage",
-                                       "_rebuild_nested_tensor", "_rebuild_wrapper_subclass",
-                                       "_rebuild_device_tensor_from_numpy", "_rebuild_device_tensor_from_cpu_tensor")
-         ] + ["torch.serialization._get_layout", "torch.storage.TypedStorage"]
-    table.update({name: _Unsupported(name) for name in unsupported})
-    return table
-
-
-ALLOWED = _allowed_globals()
-_CALLABLE = {id(v): v for v in ALLOWED.values() if callable(v) and not isinstance(v, (StorageType, dtypes.dtype))}
-BLOCKED_MODULES = ("sys", "os", "posix", "nt")  # refused by name, whatever else happens
-
-
-def forbidden_global_message(full_path: str, weights_only: bool | None) -> str:
-    """torch's wording, plus why tinygrad_rnn will not load the file at all."""
-    module = full_path.rpartition(".")[0]
-    if module in BLOCKED_MODULES:
-        text = f"Trying to load unsupported GLOBAL {full_path} whose module {module} is blocked."
-    else:
-        text = f"Unsupported global: GLOBAL {full_path} was not an allowed global by default."
-    text += (" tinygrad_rnn.load only builds tensors, storages, dtypes, torch.Size, OrderedDict/dict/list/tuple/set, "
-             "strings, bytes, numbers, bools and None, and never runs code from a file")
-    if weights_only is False:
-        text += " (weights_only=False does not change this: tinygrad_rnn never unpickles arbitrary objects)"
-    return text + "."
+from .errors import MAX_NESTING, MalformedFileError
+from .storages import rebuild_parameter
 
 
 def _opcodes() -> dict[int, str]:
@@ -169,7 +57,7 @@ OPCODES = _opcodes()
 class RestrictedUnpickler:
     """Reads one pickle from `data` (bytes). `persistent_load(pid)` turns a storage id into a Storage."""
 
-    def __init__(self, data: bytes, persistent_load: Callable[[tuple], Any], *, where: str,
+    def __init__(self, data: bytes | memoryview, persistent_load: Callable[[tuple], Any], *, where: str,
                  weights_only: bool | None = None, encoding: str = "utf-8", errors: str = "strict") -> None:
         self.data, self.pos = memoryview(data), 0
         self.persistent_load, self.where, self.weights_only = persistent_load, where, weights_only
@@ -260,7 +148,7 @@ class RestrictedUnpickler:
         value = ALLOWED.get(full_path) if module not in BLOCKED_MODULES else None
         if value is None:
             raise pickle.UnpicklingError(forbidden_global_message(full_path, self.weights_only))
-        if isinstance(value, _Unsupported):
+        if isinstance(value, Unsupported):
             raise NotImplementedError(f"tinygrad_rnn.load: {self.where} holds {full_path}, which torch can load but "
                                       "tinygrad_rnn cannot represent (it has no complex, quantized, sparse or exotic "
                                       "dtypes; bfloat16 storages are converted to float32)")
@@ -269,11 +157,11 @@ class RestrictedUnpickler:
     def _reduce(self) -> None:
         args = self.stack.pop()
         func = self.stack[-1]
-        if _CALLABLE.get(id(func)) is not func or func is Tensor or func is Parameter:
+        if CALLABLE.get(id(func)) is not func or func is Tensor or func is Parameter:
             raise pickle.UnpicklingError(f"Trying to call reduce for unrecognized function {func!r}")
         if type(args) is not tuple:
             raise MalformedFileError(f"REDUCE is given {type(args).__name__} as arguments")
-        self.stack[-1] = func(*args)
+        self.stack[-1] = CALLABLE[id(func)](*args)
         if isinstance(self.stack[-1], (list, tuple, dict, set)):
             self._nest(self.stack[-1], args)
 
@@ -283,7 +171,7 @@ class RestrictedUnpickler:
         if cls is Parameter and type(args) is tuple and 1 <= len(args) <= 2:
             data, requires_grad = (*args, True) if len(args) == 1 else args  # Parameter(data, requires_grad=True)
             self._push(rebuild_parameter(data, requires_grad, None))
-        elif any(cls is c for c in (_ordered_dict, _counter, _set)) and type(args) is tuple and not args:
+        elif any(cls is c for c in (ordered_dict, counter, new_set)) and type(args) is tuple and not args:
             self._push(cls())  # (identity tests throughout: `in` would call a tensor's __eq__)
         else:
             raise pickle.UnpicklingError(f"Can only create new object for nn.Parameter, OrderedDict, Counter or set, "
@@ -463,6 +351,15 @@ class RestrictedUnpickler:
 
     def _long_binget(self) -> None:
         self._push(self.memo[self._unpack("<I")])
+
+
+def unsafe_global(full_path: str) -> bool:
+    """True when `load` refuses the GLOBAL `module.name` (Python 2 names mapped as torch maps them)."""
+    module, _, name = full_path.rpartition(".")
+    if (module, name) in _compat_pickle.NAME_MAPPING:
+        module, name = _compat_pickle.NAME_MAPPING[(module, name)]
+    module = _compat_pickle.IMPORT_MAPPING.get(module, module)
+    return module in BLOCKED_MODULES or f"{module}.{name}" not in ALLOWED
 
 
 class _Unchanged(Exception):

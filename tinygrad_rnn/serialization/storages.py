@@ -79,7 +79,7 @@ class Storage:
     def read_from(self, stream: Any) -> None:
         """Read exactly `nbytes` from `stream` into the (newly allocated) array."""
         target = self.allocate().view(np.uint8) if self.direct else np.empty(self.nbytes, dtype=np.uint8)
-        view, done = memoryview(target), 0
+        view, done = target.data, 0
         while done < self.nbytes:
             got = stream.readinto(view[done:])
             if not got:

@@ -37,7 +37,7 @@ def write(obj: Any, stream: Any, protocol: int) -> None:
     for key in keys:
         array = storages.arrays[int(key)]
         stream.write(struct.pack("<q", array.size))
-        stream.write(memoryview(array.view("u1")))
+        stream.write(array.view("u1").data)
 
 
 def is_legacy_tar(raw: bytes) -> bool:

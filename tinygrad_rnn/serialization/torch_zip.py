@@ -40,7 +40,7 @@ def write(obj: Any, stream: Any, archive_name: str, protocol: int, byteorder_rec
                                       (".storage_alignment", str(ALIGNMENT).encode())]
     if byteorder_record:
         records.append(("byteorder", sys.byteorder.encode()))
-    records += [(f"data/{key}", memoryview(array.view(np.uint8))) for key, array in enumerate(storages.arrays)]
+    records += [(f"data/{key}", array.view(np.uint8).data) for key, array in enumerate(storages.arrays)]
     serialization_id = int(hashlib.sha1(data).hexdigest(), 16) % 10**40  # deterministic: same object, same file
     records += [("version", b"3\n"), (".data/serialization_id", f"{serialization_id:040d}".encode())]
     start = stream.tell()
