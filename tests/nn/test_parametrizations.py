@@ -155,7 +155,8 @@ def test_parametrization_errors_match_torch(case):
     check_error(ERRORS[case])
 
 
-ORTHOGONAL = [((4, 4), None, True), ((4, 4), "householder", False), ((5, 3), None, True),
+ORTHOGONAL = [((4, 4), None, True), ((4, 4), "householder", False), ((4, 4), "cayley", True), ((5, 3), None, True),
+              ((3, 5), "cayley", True),
               ((5, 3), "matrix_exp", True), ((3, 5), "householder", True), ((3, 5), None, False)]
 
 
@@ -214,5 +215,12 @@ def test_orthogonal_errors_match_torch(case):
 
 
 def test_orthogonal_options_not_supported_say_so():
-    with pytest.raises(NotImplementedError, match="cayley"):
-        tinygrad_rnn.nn.utils.parametrizations.orthogonal(tinygrad_rnn.nn.Linear(2, 2), orthogonal_map="cayley")
+    with pytest.raises(NotImplementedError, match="batches of matrices"):
+        tinygrad_rnn.nn.utils.parametrizations.orthogonal(tinygrad_rnn.nn.Bilinear(2, 2, 2))
+
+
+def test_solve_gradient_by_finite_differences():
+    from tinygrad_rnn.nn.utils.parametrizations import _Solve
+    rng = np.random.default_rng(0)
+    check_finite_differences(lambda m, a, b: _Solve.apply(a, b), [rng.standard_normal((3, 3)) + 3 * np.eye(3),
+                                                                    rng.standard_normal((3, 2))])

@@ -5,8 +5,8 @@
     orthogonal(linear)       # linear.weight stays orthogonal while original moves freely
 
 State dict keys are torch's (`parametrizations.weight.original0`, ...), so checkpoints move
-between the two frameworks. `orthogonal` supports single matrices with the matrix_exp and
-householder maps (cayley and batches of matrices raise NotImplementedError).
+between the two frameworks. `orthogonal` supports single matrices with the matrix_exp, cayley and
+householder maps (a batch of matrices raises NotImplementedError).
 """
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ import math
 import numpy as np
 
 from ...autograd import no_grad
+from ...autograd.function import Function
 from ...ops.shape import cat
 from ...random import randn
 from ...tensor import Tensor
@@ -132,6 +133,23 @@ def _householder_product(a: Tensor, tau: Tensor) -> Tensor:
     return q[:, :k]
 
 
+class _Solve(Function):
+    """X = A^-1 B for square A (torch.linalg.solve), differentiable: with G the gradient of X,
+    B gets A^-T G and A gets -(A^-T G) X^T; both are written with _Solve, so they differentiate too."""
+
+    @staticmethod
+    def forward(ctx, a, b):
+        x = Tensor._make(np.linalg.solve(a._data, b._data))
+        ctx.save_for_backward(a, x)
+        return x
+
+    @staticmethod
+    def backward(ctx, g):
+        a, x = ctx.saved_tensors
+        grad_b = _Solve.apply(a.mT, g)
+        return -grad_b.matmul(x.mT), grad_b
+
+
 def _make_orthogonal(a: Tensor) -> Tensor:
     """The Q of A's QR decomposition, with signs making R's diagonal positive (unique for full rank)."""
     q, r = np.linalg.qr(a._data)
@@ -145,8 +163,8 @@ def _is_orthogonal(q: Tensor) -> bool:
 
 
 class _Orthogonal(Module):
-    """Q = map(X) is orthogonal for every X: matrix_exp (exp of the skew-symmetric part of X's lower
-    triangle) or householder (X's columns below the diagonal as reflectors). With
+    """Q = map(X) is orthogonal for every X: matrix_exp or cayley (of the skew-symmetric matrix made
+    from X's lower triangle) or householder (X's columns below the diagonal as reflectors). With
     use_trivialization (default) the result is multiplied by the buffer `base`, the orthogonal
     matrix last assigned, and the original restarts at the map's identity point."""
 
@@ -154,8 +172,6 @@ class _Orthogonal(Module):
         super().__init__()
         if weight.ndim != 2:
             raise NotImplementedError("orthogonal: batches of matrices (weight.ndim > 2) are not supported")
-        if orthogonal_map == "cayley":
-            raise NotImplementedError("orthogonal: orthogonal_map='cayley' is not supported (no linalg.solve yet)")
         self.shape = weight.shape
         self.orthogonal_map = orthogonal_map
         if use_trivialization:
@@ -166,11 +182,16 @@ class _Orthogonal(Module):
         transposed = n < k
         if transposed:
             x, n, k = x.mT, k, n
-        if self.orthogonal_map == "matrix_exp":
+        if self.orthogonal_map in ("matrix_exp", "cayley"):
             x = x.tril()
             if n != k:
                 x = cat([x, x.new_zeros(n, n - k)], dim=-1)
-            q = _matrix_exp(x - x.mT)
+            a = x - x.mT  # skew-symmetric, so both maps below give an orthogonal matrix
+            if self.orthogonal_map == "matrix_exp":
+                q = _matrix_exp(a)
+            else:  # Cayley: (I - A/2)^-1 (I + A/2)
+                eye = Tensor._make(np.eye(n, dtype=a._data.dtype))
+                q = _Solve.apply(eye - 0.5 * a, eye + 0.5 * a)
             q = q[:, :k] if n != k else q
         else:
             a = x.tril(diagonal=-1)
@@ -192,7 +213,7 @@ class _Orthogonal(Module):
             if transpose:
                 q, n, k = q.mT, k, n
             if "base" not in self._buffers:
-                if self.orthogonal_map == "matrix_exp":
+                if self.orthogonal_map in ("matrix_exp", "cayley"):
                     raise NotImplementedError("It is not possible to assign to the matrix exponential or the Cayley "
                                               "parametrizations when use_trivialization=False.")
                 return _reflectors(q, transpose)
