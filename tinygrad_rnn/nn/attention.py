@@ -215,22 +215,12 @@ def multi_head_attention_forward(
     k = _heads(k, static_k, "k", bsz, num_heads, head_dim)
     v = _heads(v, static_v, "v", bsz, num_heads, head_dim)
     if add_zero_attn:  # one extra key/value position of zeros that every query can attend to
-        zeros = creation.zeros(bsz * num_heads, 1, head_dim, dtype=k.dtype)
-        k, v = cat([k, zeros], dim=1), cat([v, zeros.to(v.dtype)], dim=1)
+        k, v = _append_zero(k), _append_zero(v)
         attn_mask = None if attn_mask is None else F.pad(attn_mask, (0, 1))
         key_padding_mask = None if key_padding_mask is None else F.pad(key_padding_mask, (0, 1))
     src_len = k.shape[1]
     attn_mask = _merge_padding_mask(attn_mask, key_padding_mask, bsz, num_heads, src_len)
-    if not training:
-        dropout_p = 0.0
-    scores = (q * math.sqrt(1.0 / float(head_dim))).bmm(k.transpose(-2, -1))
-    if attn_mask is not None:
-        scores = scores + attn_mask
-    # torch returns the weights from a plain softmax (NaN for a query whose keys are all masked),
-    # while without weights it runs scaled_dot_product_attention, which gives such a query zeros
-    weights = scores.softmax(-1) if need_weights else _safe_softmax(scores)
-    if dropout_p > 0.0:
-        weights = F.dropout(weights, p=dropout_p)
+    weights = _attention_weights(q, k, attn_mask, dropout_p if training else 0.0, need_weights)
     out = weights.bmm(v).transpose(0, 1).reshape(tgt_len * bsz, embed_dim)
     out = F.linear(out, out_proj_weight, out_proj_bias).reshape(tgt_len, bsz, -1)
     if not batched:
@@ -243,6 +233,24 @@ def multi_head_attention_forward(
     if not batched:
         weights = weights.squeeze(0)
     return out, weights
+
+
+def _append_zero(x: Tensor) -> Tensor:
+    """(N * heads, S, head_dim) -> (N * heads, S + 1, head_dim), the new position all zeros."""
+    return cat([x, creation.zeros(x.shape[0], 1, x.shape[2], dtype=x.dtype)], dim=1)
+
+
+def _attention_weights(q: Tensor, k: Tensor, attn_mask: Tensor | None, dropout_p: float,
+                       need_weights: bool) -> Tensor:
+    """softmax(q k^T / sqrt(head_dim) + mask), then dropout: (N * heads, L, S).
+
+    torch returns weights from a plain softmax (NaN for a query whose keys are all masked), while
+    without weights it runs scaled_dot_product_attention, which gives such a query zeros."""
+    scores = (q * math.sqrt(1.0 / float(q.shape[-1]))).bmm(k.transpose(-2, -1))
+    if attn_mask is not None:
+        scores = scores + attn_mask
+    weights = scores.softmax(-1) if need_weights else _safe_softmax(scores)
+    return F.dropout(weights, p=dropout_p) if dropout_p > 0.0 else weights
 
 
 def _project(query: Tensor, key: Tensor, value: Tensor, in_proj_weight: Tensor | None, in_proj_bias: Tensor | None,
