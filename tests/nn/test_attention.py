@@ -53,6 +53,17 @@ def test_sdpa_gradient_by_finite_differences():
         [rng.standard_normal(s) for s in [(2, 3, 2), (2, 4, 2), (2, 4, 3)]])
 
 
+@pytest.mark.parametrize("dtypes", [("float32", "float32", "float16"), ("float64", "float32", "float32")])
+def test_sdpa_mixed_dtypes_are_refused_as_in_torch(dtypes):
+    check_error(lambda m: m.nn.functional.scaled_dot_product_attention(
+        *(m.ones(2, 4, 5, dtype=getattr(m, d)) for d in dtypes)))
+
+
+def test_sdpa_heads_that_do_not_divide_are_refused_as_in_torch():
+    check_error(lambda m: m.nn.functional.scaled_dot_product_attention(
+        m.ones(2, 3, 4, 5), m.ones(2, 2, 6, 5), m.ones(2, 2, 6, 5), enable_gqa=True))
+
+
 def test_sdpa_mask_with_is_causal_is_refused():
     q = np.zeros((1, 2, 3))
     check_error(lambda m, a: m.nn.functional.scaled_dot_product_attention(

@@ -48,6 +48,10 @@ def scaled_dot_product_attention(query: Tensor, key: Tensor, value: Tensor, attn
     """
     if is_causal and attn_mask is not None:
         raise RuntimeError("_scaled_dot_product_attention: Explicit attn_mask should not be set when is_causal=True")
+    if not query.dtype == key.dtype == value.dtype:
+        names = [_cpp_dtype_name(t.dtype) for t in (query, key, value)]
+        raise RuntimeError("Expected query, key, and value to have the same dtype, but got query.dtype: "
+                           f"{names[0]} key.dtype: {names[1]} and value.dtype: {names[2]} instead.")
     if enable_gqa:
         key, value = _share_heads(query, key), _share_heads(query, value)
     length, source = query.shape[-2], key.shape[-2]
@@ -78,10 +82,16 @@ def _safe_softmax(scores: Tensor) -> Tensor:
     return scores.masked_fill(dead, 0.0).softmax(-1).masked_fill(dead, 0.0)
 
 
+def _cpp_dtype_name(dtype: Any) -> str:
+    """The dtype as torch's C++ messages spell it: float, double, c10::Half, long, ..."""
+    return "c10::Half" if dtype == dtypes.float16 else dtype._legacy.lower()
+
+
 def _share_heads(query: Tensor, kv: Tensor) -> Tensor:
     """Repeat each key/value head so that a group of query heads shares it (grouped-query attention)."""
     if query.ndim < 3 or kv.ndim < 3 or query.shape[-3] % kv.shape[-3] != 0:
-        raise RuntimeError("Number of heads in key and value must divide the number of heads in query")
+        # torch's message, cut off after "in " as torch 2.13 prints it
+        raise RuntimeError("Number of heads in key and value must divide the number of heads in ")
     return kv.repeat_interleave(query.shape[-3] // kv.shape[-3], dim=-3)
 
 
