@@ -214,9 +214,27 @@ def test_orthogonal_errors_match_torch(case):
     check_error(ORTHOGONAL_ERRORS[case])
 
 
-def test_orthogonal_options_not_supported_say_so():
-    with pytest.raises(NotImplementedError, match="batches of matrices"):
-        tinygrad_rnn.nn.utils.parametrizations.orthogonal(tinygrad_rnn.nn.Bilinear(2, 2, 2))
+@pytest.mark.parametrize("orthogonal_map, trivialization", [(None, True), ("cayley", True), ("householder", True),
+                                                             ("householder", False)])
+@pytest.mark.parametrize("shape", [(2, 3, 3), (2, 4, 3), (3, 2, 4)])
+def test_orthogonal_batch_of_matrices_matches_torch(shape, orthogonal_map, trivialization):
+    """Bilinear's weight (out, in1, in2) is a batch of out matrices."""
+    torch = require_torch()
+    results = []
+    for m in (tinygrad_rnn, torch):
+        m.manual_seed(0)
+        layer = m.nn.Bilinear(shape[1], shape[2], shape[0]).double()
+        m.nn.utils.parametrizations.orthogonal(layer, orthogonal_map=orthogonal_map,
+                                               use_trivialization=trivialization)
+        with m.no_grad():
+            layer.parametrizations.weight.original.add_(m.tensor(0.3 * np.random.default_rng(2).standard_normal(shape)))
+        x1, x2 = (m.tensor(np.random.default_rng(i).standard_normal((2, n))) for i, n in enumerate(shape[1:]))
+        out = layer(x1, x2)
+        out.backward(m.tensor(np.random.default_rng(5).standard_normal(tuple(out.shape))))
+        results.append([out.detach().numpy()] + [v.numpy() for v in layer.state_dict().values()] +
+                       [p.grad.numpy() for p in layer.parameters()])
+    for i, (a, b) in enumerate(zip(*results)):
+        np.testing.assert_allclose(a, b, rtol=1e-9, atol=1e-11, err_msg=f"result {i}")
 
 
 def test_solve_gradient_by_finite_differences():
