@@ -231,3 +231,23 @@ def test_query_with_every_key_masked_matches_torch():
     ours, theirs = (m.nn.MultiheadAttention(4, 2)(*[m.ones(3, 2, 4)] * 3, key_padding_mask=m.tensor(padding))[1]
                     for m in (tinygrad_rnn, torch))
     np.testing.assert_array_equal(np.isnan(ours.detach().numpy()), np.isnan(theirs.detach().numpy()))
+
+
+@pytest.mark.parametrize("with_padding", [False, True])
+@pytest.mark.parametrize("mask_dims", [0, 2, 3])
+def test_merge_masks_matches_torch(mask_dims, with_padding):
+    torch = require_torch()
+    rng = np.random.default_rng(0)
+    mask = {0: None, 2: rng.standard_normal((3, 3)), 3: rng.standard_normal((4, 3, 3))}[mask_dims]
+    padding = rng.standard_normal((2, 3)) if with_padding else None
+    results = []
+    for m in (tinygrad_rnn, torch):
+        mha = m.nn.MultiheadAttention(4, 2, batch_first=True)
+        merged, kind = mha.merge_masks(None if mask is None else m.tensor(mask),
+                                       None if padding is None else m.tensor(padding), m.zeros(2, 3, 4))
+        results.append((None if merged is None else merged.numpy(), kind))
+    assert results[0][1] == results[1][1]
+    if results[1][0] is None:
+        assert results[0][0] is None
+    else:
+        np.testing.assert_array_equal(results[0][0], results[1][0])

@@ -421,3 +421,19 @@ class MultiheadAttention(Module):
         if self.batch_first and batched:
             out = out.transpose(1, 0)
         return out, weights
+
+    def merge_masks(self, attn_mask: Tensor | None, key_padding_mask: Tensor | None,
+                    query: Tensor) -> tuple[Tensor | None, int | None]:
+        """One (N, heads, L, L) mask from the (already float) masks of a batch-first self-attention
+        call, and its kind: 1 padding only, 2 attention mask (plus padding), None without masks.
+        torch's inference fast path uses it; it is kept for code that calls it."""
+        if attn_mask is None:
+            return key_padding_mask, None if key_padding_mask is None else 1
+        batch_size, seq_len, _ = query.shape
+        if attn_mask.dim() == 3:
+            merged = attn_mask.reshape(batch_size, -1, seq_len, seq_len)
+        else:
+            merged = attn_mask.reshape(1, 1, seq_len, seq_len).expand(batch_size, self.num_heads, -1, -1)
+        if key_padding_mask is not None:
+            merged = merged + key_padding_mask.reshape(batch_size, 1, 1, seq_len).expand(-1, self.num_heads, -1, -1)
+        return merged, 2
