@@ -75,7 +75,7 @@ def poisson_nll_loss(input: Tensor, target: Tensor, log_input: bool = True, full
 
 
 # ------------------------------------------------------------------ margin losses on pairs
-def margin_ranking_loss(input1: Tensor, input2: Tensor, target: Tensor, margin: float = 0.0, size_average: Any = None,
+def margin_ranking_loss(input1: Tensor, input2: Tensor, target: Tensor, margin: float = 0, size_average: Any = None,
                         reduce: Any = None, reduction: str = "mean") -> Tensor:
     """max(0, -target (input1 - input2) + margin): input1 should rank higher when target is 1."""
     reduction = _reduction(size_average, reduce, reduction)
@@ -103,7 +103,7 @@ def soft_margin_loss(input: Tensor, target: Tensor, size_average: Any = None, re
     return _reduce((-target * input).exp().log1p(), reduction)
 
 
-def cosine_embedding_loss(input1: Tensor, input2: Tensor, target: Tensor, margin: float = 0.0,
+def cosine_embedding_loss(input1: Tensor, input2: Tensor, target: Tensor, margin: float = 0,
                           size_average: Any = None, reduce: Any = None, reduction: str = "mean") -> Tensor:
     """1 - cos(input1, input2) where target is 1, max(0, cos - margin) where target is -1."""
     reduction = _reduction(size_average, reduce, reduction)
