@@ -235,8 +235,8 @@ def _reflectors(q: Tensor, transpose: bool) -> Tensor:
         diagonal[tau == 0.0] *= -1
         np.fill_diagonal(a, diagonal)
         out[index] = a
-    a = Tensor._make(out)
-    return a.mT if transpose else a
+    reflectors = Tensor._make(out)
+    return reflectors.mT if transpose else reflectors
 
 
 def orthogonal(module: Module, name: str = "weight", orthogonal_map: str | None = None, *,
