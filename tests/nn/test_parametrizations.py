@@ -242,3 +242,17 @@ def test_solve_gradient_by_finite_differences():
     rng = np.random.default_rng(0)
     check_finite_differences(lambda m, a, b: _Solve.apply(a, b), [rng.standard_normal((3, 3)) + 3 * np.eye(3),
                                                                     rng.standard_normal((3, 2))])
+
+
+def test_transfer_parametrizations_and_params_matches_torch():
+    torch = require_torch()
+    results = []
+    for m in (tinygrad_rnn, torch):
+        m.manual_seed(0)
+        source = m.nn.utils.parametrizations.weight_norm(m.nn.Linear(3, 2).double())
+        target = m.nn.Linear(3, 2).double()
+        m.nn.utils.parametrize.transfer_parametrizations_and_params(source, target)
+        shared = target.parametrizations.weight.original0 is source.parametrizations.weight.original0
+        results.append((repr(target), list(target.state_dict()), shared, target.weight.detach().numpy()))
+    assert results[0][:3] == results[1][:3]
+    np.testing.assert_allclose(results[0][3], results[1][3], **TOL[np.float64])
