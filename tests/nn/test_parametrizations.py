@@ -256,3 +256,18 @@ def test_transfer_parametrizations_and_params_matches_torch():
         results.append((repr(target), list(target.state_dict()), shared, target.weight.detach().numpy()))
     assert results[0][:3] == results[1][:3]
     np.testing.assert_allclose(results[0][3], results[1][3], **TOL[np.float64])
+
+
+def test_parametrized_module_deep_copies_but_does_not_pickle_as_in_torch():
+    """TransformerEncoder deep-copies its layer: a parametrized layer must survive that."""
+    import copy
+    import pickle
+    torch = require_torch()
+    for m in (tinygrad_rnn, torch):
+        lin = m.nn.utils.parametrizations.weight_norm(m.nn.Linear(3, 2))
+        twin = copy.deepcopy(lin)
+        assert type(twin).__name__ == "ParametrizedLinear"
+        assert twin.parametrizations.weight.original0 is not lin.parametrizations.weight.original0
+        np.testing.assert_array_equal(twin.weight.detach().numpy(), lin.weight.detach().numpy())
+        with pytest.raises(RuntimeError, match="Serialization of parametrized modules is only supported"):
+            pickle.dumps(lin)

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from copy import deepcopy
 from typing import Any
 
 from ...autograd import no_grad
@@ -158,7 +159,19 @@ def _inject_new_class(module: Module) -> None:
                            "https://pytorch.org/tutorials/beginner/saving_loading_models.html"
                            "#saving-loading-a-general-checkpoint-for-inference-and-or-resuming-training")
 
-    module.__class__ = type(f"Parametrized{cls.__name__}", (cls,), {"__getstate__": getstate})
+    def default_deepcopy(self: Module, memo: dict) -> Module:
+        """copy.deepcopy would go through the refused __getstate__: copy the attributes instead."""
+        if id(self) in memo:
+            return memo[id(self)]
+        replica = self.__new__(self.__class__)
+        memo[id(self)] = replica
+        object.__setattr__(replica, "__dict__", deepcopy(self.__dict__, memo))
+        return replica
+
+    namespace: dict = {"__getstate__": getstate}
+    if not hasattr(cls, "__deepcopy__"):
+        namespace["__deepcopy__"] = default_deepcopy
+    module.__class__ = type(f"Parametrized{cls.__name__}", (cls,), namespace)
 
 
 def _inject_property(module: Module, tensor_name: str) -> None:
