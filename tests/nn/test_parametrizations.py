@@ -33,6 +33,7 @@ def _train_twice(m, kind, dtype):
         y = lin(x)
         y.backward(seed)
         outputs.append(y.detach().numpy().copy())
+    outputs.append(lin.eval()(x).detach().numpy())  # eval: no power iteration
     state = lin.state_dict()
     grads = [p.grad.numpy() for p in lin.parameters()]
     return repr(lin), list(state), [v.numpy() for v in state.values()] + outputs + grads
