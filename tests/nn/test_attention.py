@@ -53,6 +53,17 @@ def test_sdpa_gradient_by_finite_differences():
         [rng.standard_normal(s) for s in [(2, 3, 2), (2, 4, 2), (2, 4, 3)]])
 
 
+@pytest.mark.parametrize("dtypes", [("float32", "float32", "float16"), ("float64", "float32", "float32")])
+def test_sdpa_mixed_dtypes_are_refused_as_in_torch(dtypes):
+    check_error(lambda m: m.nn.functional.scaled_dot_product_attention(
+        *(m.ones(2, 4, 5, dtype=getattr(m, d)) for d in dtypes)))
+
+
+def test_sdpa_heads_that_do_not_divide_are_refused_as_in_torch():
+    check_error(lambda m: m.nn.functional.scaled_dot_product_attention(
+        m.ones(2, 3, 4, 5), m.ones(2, 2, 6, 5), m.ones(2, 2, 6, 5), enable_gqa=True))
+
+
 def test_sdpa_mask_with_is_causal_is_refused():
     q = np.zeros((1, 2, 3))
     check_error(lambda m, a: m.nn.functional.scaled_dot_product_attention(
@@ -220,3 +231,23 @@ def test_query_with_every_key_masked_matches_torch():
     ours, theirs = (m.nn.MultiheadAttention(4, 2)(*[m.ones(3, 2, 4)] * 3, key_padding_mask=m.tensor(padding))[1]
                     for m in (tinygrad_rnn, torch))
     np.testing.assert_array_equal(np.isnan(ours.detach().numpy()), np.isnan(theirs.detach().numpy()))
+
+
+@pytest.mark.parametrize("with_padding", [False, True])
+@pytest.mark.parametrize("mask_dims", [0, 2, 3])
+def test_merge_masks_matches_torch(mask_dims, with_padding):
+    torch = require_torch()
+    rng = np.random.default_rng(0)
+    mask = {0: None, 2: rng.standard_normal((3, 3)), 3: rng.standard_normal((4, 3, 3))}[mask_dims]
+    padding = rng.standard_normal((2, 3)) if with_padding else None
+    results = []
+    for m in (tinygrad_rnn, torch):
+        mha = m.nn.MultiheadAttention(4, 2, batch_first=True)
+        merged, kind = mha.merge_masks(None if mask is None else m.tensor(mask),
+                                       None if padding is None else m.tensor(padding), m.zeros(2, 3, 4))
+        results.append((None if merged is None else merged.numpy(), kind))
+    assert results[0][1] == results[1][1]
+    if results[1][0] is None:
+        assert results[0][0] is None
+    else:
+        np.testing.assert_array_equal(results[0][0], results[1][0])

@@ -1,5 +1,7 @@
 """Bilinear and EmbeddingBag against torch: seeded parameters, reprs, values and gradients of
 inputs, weights and per-sample weights, every mode and bag layout, errors."""
+import inspect
+
 import numpy as np
 import pytest
 from helpers import check_error, check_finite_differences, check_parity, require_torch
@@ -123,3 +125,40 @@ BAG_ERRORS = {
 @pytest.mark.parametrize("case", list(BAG_ERRORS))
 def test_embedding_bag_errors_match_torch(case):
     check_error(BAG_ERRORS[case])
+
+
+# ------------------------------------------------------------------ signatures of everything new
+NEW = {
+    "nn": ["MultiheadAttention", "Transformer", "TransformerEncoder", "TransformerDecoder", "TransformerEncoderLayer",
+           "TransformerDecoderLayer", "CTCLoss", "Bilinear", "EmbeddingBag", "CosineSimilarity", "PairwiseDistance",
+           "GaussianNLLLoss", "PoissonNLLLoss", "MarginRankingLoss", "HingeEmbeddingLoss", "CosineEmbeddingLoss",
+           "TripletMarginLoss", "TripletMarginWithDistanceLoss", "MultiMarginLoss", "MultiLabelMarginLoss",
+           "MultiLabelSoftMarginLoss", "SoftMarginLoss", "AdaptiveLogSoftmaxWithLoss"],
+    "nn.functional": ["multi_head_attention_forward", "ctc_loss", "gaussian_nll_loss", "poisson_nll_loss",
+                      "margin_ranking_loss", "hinge_embedding_loss", "cosine_embedding_loss", "triplet_margin_loss",
+                      "triplet_margin_with_distance_loss", "multi_margin_loss", "multilabel_margin_loss",
+                      "multilabel_soft_margin_loss", "soft_margin_loss", "embedding_bag"],
+    "nn.utils.parametrizations": ["weight_norm", "spectral_norm", "orthogonal"],
+    "nn.utils.parametrize": ["register_parametrization", "remove_parametrizations", "is_parametrized",
+                             "type_before_parametrizations"],
+    "nn.utils": ["weight_norm", "remove_weight_norm", "spectral_norm", "remove_spectral_norm"],
+}
+
+
+@pytest.mark.parametrize("space, name", [(space, name) for space, names in NEW.items() for name in names])
+def test_signature_and_defaults_match_torch(space, name):
+    """Same parameter names, kinds and defaults as torch (F.scaled_dot_product_attention, F.bilinear
+    and F.pairwise_distance are C functions in torch without a Python signature)."""
+    torch = require_torch()
+    ours, theirs = tinygrad_rnn, torch
+    for part in space.split("."):
+        ours, theirs = getattr(ours, part), getattr(theirs, part)
+    mine = inspect.signature(getattr(ours, name)).parameters
+    torchs = inspect.signature(getattr(theirs, name)).parameters
+    assert list(mine) == list(torchs)
+    for arg in torchs:
+        assert mine[arg].kind == torchs[arg].kind, arg
+        if arg == "activation":  # F.relu of each framework
+            assert mine[arg].default is tinygrad_rnn.nn.functional.relu
+        else:
+            assert mine[arg].default == torchs[arg].default, arg

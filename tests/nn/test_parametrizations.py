@@ -33,6 +33,7 @@ def _train_twice(m, kind, dtype):
         y = lin(x)
         y.backward(seed)
         outputs.append(y.detach().numpy().copy())
+    outputs.append(lin.eval()(x).detach().numpy())  # eval: no power iteration
     state = lin.state_dict()
     grads = [p.grad.numpy() for p in lin.parameters()]
     return repr(lin), list(state), [v.numpy() for v in state.values()] + outputs + grads
@@ -155,7 +156,8 @@ def test_parametrization_errors_match_torch(case):
     check_error(ERRORS[case])
 
 
-ORTHOGONAL = [((4, 4), None, True), ((4, 4), "householder", False), ((5, 3), None, True),
+ORTHOGONAL = [((4, 4), None, True), ((4, 4), "householder", False), ((4, 4), "cayley", True), ((5, 3), None, True),
+              ((3, 5), "cayley", True),
               ((5, 3), "matrix_exp", True), ((3, 5), "householder", True), ((3, 5), None, False)]
 
 
@@ -213,6 +215,60 @@ def test_orthogonal_errors_match_torch(case):
     check_error(ORTHOGONAL_ERRORS[case])
 
 
-def test_orthogonal_options_not_supported_say_so():
-    with pytest.raises(NotImplementedError, match="cayley"):
-        tinygrad_rnn.nn.utils.parametrizations.orthogonal(tinygrad_rnn.nn.Linear(2, 2), orthogonal_map="cayley")
+@pytest.mark.parametrize("orthogonal_map, trivialization", [(None, True), ("cayley", True), ("householder", True),
+                                                             ("householder", False)])
+@pytest.mark.parametrize("shape", [(2, 3, 3), (2, 4, 3), (3, 2, 4)])
+def test_orthogonal_batch_of_matrices_matches_torch(shape, orthogonal_map, trivialization):
+    """Bilinear's weight (out, in1, in2) is a batch of out matrices."""
+    torch = require_torch()
+    results = []
+    for m in (tinygrad_rnn, torch):
+        m.manual_seed(0)
+        layer = m.nn.Bilinear(shape[1], shape[2], shape[0]).double()
+        m.nn.utils.parametrizations.orthogonal(layer, orthogonal_map=orthogonal_map,
+                                               use_trivialization=trivialization)
+        with m.no_grad():
+            layer.parametrizations.weight.original.add_(m.tensor(0.3 * np.random.default_rng(2).standard_normal(shape)))
+        x1, x2 = (m.tensor(np.random.default_rng(i).standard_normal((2, n))) for i, n in enumerate(shape[1:]))
+        out = layer(x1, x2)
+        out.backward(m.tensor(np.random.default_rng(5).standard_normal(tuple(out.shape))))
+        results.append([out.detach().numpy()] + [v.numpy() for v in layer.state_dict().values()] +
+                       [p.grad.numpy() for p in layer.parameters()])
+    for i, (a, b) in enumerate(zip(*results)):
+        np.testing.assert_allclose(a, b, rtol=1e-9, atol=1e-11, err_msg=f"result {i}")
+
+
+def test_solve_gradient_by_finite_differences():
+    from tinygrad_rnn.nn.utils.parametrizations import _Solve
+    rng = np.random.default_rng(0)
+    check_finite_differences(lambda m, a, b: _Solve.apply(a, b), [rng.standard_normal((3, 3)) + 3 * np.eye(3),
+                                                                    rng.standard_normal((3, 2))])
+
+
+def test_transfer_parametrizations_and_params_matches_torch():
+    torch = require_torch()
+    results = []
+    for m in (tinygrad_rnn, torch):
+        m.manual_seed(0)
+        source = m.nn.utils.parametrizations.weight_norm(m.nn.Linear(3, 2).double())
+        target = m.nn.Linear(3, 2).double()
+        m.nn.utils.parametrize.transfer_parametrizations_and_params(source, target)
+        shared = target.parametrizations.weight.original0 is source.parametrizations.weight.original0
+        results.append((repr(target), list(target.state_dict()), shared, target.weight.detach().numpy()))
+    assert results[0][:3] == results[1][:3]
+    np.testing.assert_allclose(results[0][3], results[1][3], **TOL[np.float64])
+
+
+def test_parametrized_module_deep_copies_but_does_not_pickle_as_in_torch():
+    """TransformerEncoder deep-copies its layer: a parametrized layer must survive that."""
+    import copy
+    import pickle
+    torch = require_torch()
+    for m in (tinygrad_rnn, torch):
+        lin = m.nn.utils.parametrizations.weight_norm(m.nn.Linear(3, 2))
+        twin = copy.deepcopy(lin)
+        assert type(twin).__name__ == "ParametrizedLinear"
+        assert twin.parametrizations.weight.original0 is not lin.parametrizations.weight.original0
+        np.testing.assert_array_equal(twin.weight.detach().numpy(), lin.weight.detach().numpy())
+        with pytest.raises(RuntimeError, match="Serialization of parametrized modules is only supported"):
+            pickle.dumps(lin)

@@ -5,7 +5,7 @@ import warnings
 
 import numpy as np
 import pytest
-from helpers import TOL, check_error, require_torch
+from helpers import TOL, check_error, check_parity, require_torch
 
 import tinygrad_rnn
 
@@ -131,3 +131,17 @@ ERRORS = {
 @pytest.mark.parametrize("case", list(ERRORS))
 def test_transformer_errors_match_torch(case):
     check_error(ERRORS[case])
+
+
+def test_unbatched_input_and_custom_encoder_match_torch():
+    """2-D (unbatched) src/tgt through a Transformer whose encoder is a user's module."""
+    def fn(m, src, tgt):
+        m.manual_seed(0)
+        encoder = m.nn.TransformerEncoder(m.nn.TransformerEncoderLayer(8, 2, 16, dropout=0.0, batch_first=True), 1,
+                                          enable_nested_tensor=False)
+        model = m.nn.Transformer(8, 2, num_decoder_layers=1, dim_feedforward=16, dropout=0.0,
+                                 custom_encoder=encoder).double()
+        mask = m.nn.Transformer.generate_square_subsequent_mask(4, dtype=m.float64)
+        return model(src, tgt, tgt_mask=mask, tgt_is_causal=True)
+
+    check_parity(fn, shapes=[(5, 8), (4, 8)])

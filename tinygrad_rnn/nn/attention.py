@@ -48,6 +48,10 @@ def scaled_dot_product_attention(query: Tensor, key: Tensor, value: Tensor, attn
     """
     if is_causal and attn_mask is not None:
         raise RuntimeError("_scaled_dot_product_attention: Explicit attn_mask should not be set when is_causal=True")
+    if not query.dtype == key.dtype == value.dtype:
+        names = [_cpp_dtype_name(t.dtype) for t in (query, key, value)]
+        raise RuntimeError("Expected query, key, and value to have the same dtype, but got query.dtype: "
+                           f"{names[0]} key.dtype: {names[1]} and value.dtype: {names[2]} instead.")
     if enable_gqa:
         key, value = _share_heads(query, key), _share_heads(query, value)
     length, source = query.shape[-2], key.shape[-2]
@@ -71,17 +75,23 @@ def _safe_softmax(scores: Tensor) -> Tensor:
     """softmax over the last dim, but 0 (not NaN) in rows where every score is -inf, as torch's
     scaled_dot_product_attention gives: a query that may attend nowhere outputs zeros. Those
     rows are softmaxed as zeros first, so no NaN reaches the gradient either."""
-    dead = np.isneginf(scores._data).all(axis=-1, keepdims=True)
-    if not dead.any():
+    dead_rows = np.isneginf(scores._data).all(axis=-1, keepdims=True)
+    if not dead_rows.any():
         return scores.softmax(-1)
-    dead = Tensor._make(np.broadcast_to(dead, scores.shape))
+    dead = Tensor._make(np.broadcast_to(dead_rows, scores.shape))
     return scores.masked_fill(dead, 0.0).softmax(-1).masked_fill(dead, 0.0)
+
+
+def _cpp_dtype_name(dtype: Any) -> str:
+    """The dtype as torch's C++ messages spell it: float, double, c10::Half, long, ..."""
+    return "c10::Half" if dtype == dtypes.float16 else dtype._legacy.lower()
 
 
 def _share_heads(query: Tensor, kv: Tensor) -> Tensor:
     """Repeat each key/value head so that a group of query heads shares it (grouped-query attention)."""
     if query.ndim < 3 or kv.ndim < 3 or query.shape[-3] % kv.shape[-3] != 0:
-        raise RuntimeError("Number of heads in key and value must divide the number of heads in query")
+        # torch's message, cut off after "in " as torch 2.13 prints it
+        raise RuntimeError("Number of heads in key and value must divide the number of heads in ")
     return kv.repeat_interleave(query.shape[-3] // kv.shape[-3], dim=-3)
 
 
@@ -215,22 +225,12 @@ def multi_head_attention_forward(
     k = _heads(k, static_k, "k", bsz, num_heads, head_dim)
     v = _heads(v, static_v, "v", bsz, num_heads, head_dim)
     if add_zero_attn:  # one extra key/value position of zeros that every query can attend to
-        zeros = creation.zeros(bsz * num_heads, 1, head_dim, dtype=k.dtype)
-        k, v = cat([k, zeros], dim=1), cat([v, zeros.to(v.dtype)], dim=1)
+        k, v = _append_zero(k), _append_zero(v)
         attn_mask = None if attn_mask is None else F.pad(attn_mask, (0, 1))
         key_padding_mask = None if key_padding_mask is None else F.pad(key_padding_mask, (0, 1))
     src_len = k.shape[1]
     attn_mask = _merge_padding_mask(attn_mask, key_padding_mask, bsz, num_heads, src_len)
-    if not training:
-        dropout_p = 0.0
-    scores = (q * math.sqrt(1.0 / float(head_dim))).bmm(k.transpose(-2, -1))
-    if attn_mask is not None:
-        scores = scores + attn_mask
-    # torch returns the weights from a plain softmax (NaN for a query whose keys are all masked),
-    # while without weights it runs scaled_dot_product_attention, which gives such a query zeros
-    weights = scores.softmax(-1) if need_weights else _safe_softmax(scores)
-    if dropout_p > 0.0:
-        weights = F.dropout(weights, p=dropout_p)
+    weights = _attention_weights(q, k, attn_mask, dropout_p if training else 0.0, need_weights)
     out = weights.bmm(v).transpose(0, 1).reshape(tgt_len * bsz, embed_dim)
     out = F.linear(out, out_proj_weight, out_proj_bias).reshape(tgt_len, bsz, -1)
     if not batched:
@@ -243,6 +243,24 @@ def multi_head_attention_forward(
     if not batched:
         weights = weights.squeeze(0)
     return out, weights
+
+
+def _append_zero(x: Tensor) -> Tensor:
+    """(N * heads, S, head_dim) -> (N * heads, S + 1, head_dim), the new position all zeros."""
+    return cat([x, creation.zeros(x.shape[0], 1, x.shape[2], dtype=x.dtype)], dim=1)
+
+
+def _attention_weights(q: Tensor, k: Tensor, attn_mask: Tensor | None, dropout_p: float,
+                       need_weights: bool) -> Tensor:
+    """softmax(q k^T / sqrt(head_dim) + mask), then dropout: (N * heads, L, S).
+
+    torch returns weights from a plain softmax (NaN for a query whose keys are all masked), while
+    without weights it runs scaled_dot_product_attention, which gives such a query zeros."""
+    scores = (q * math.sqrt(1.0 / float(q.shape[-1]))).bmm(k.transpose(-2, -1))
+    if attn_mask is not None:
+        scores = scores + attn_mask
+    weights = scores.softmax(-1) if need_weights else _safe_softmax(scores)
+    return F.dropout(weights, p=dropout_p) if dropout_p > 0.0 else weights
 
 
 def _project(query: Tensor, key: Tensor, value: Tensor, in_proj_weight: Tensor | None, in_proj_bias: Tensor | None,
@@ -403,3 +421,19 @@ class MultiheadAttention(Module):
         if self.batch_first and batched:
             out = out.transpose(1, 0)
         return out, weights
+
+    def merge_masks(self, attn_mask: Tensor | None, key_padding_mask: Tensor | None,
+                    query: Tensor) -> tuple[Tensor | None, int | None]:
+        """One (N, heads, L, L) mask from the (already float) masks of a batch-first self-attention
+        call, and its kind: 1 padding only, 2 attention mask (plus padding), None without masks.
+        torch's inference fast path uses it; it is kept for code that calls it."""
+        if attn_mask is None:
+            return key_padding_mask, None if key_padding_mask is None else 1
+        batch_size, seq_len, _ = query.shape
+        if attn_mask.dim() == 3:
+            merged = attn_mask.reshape(batch_size, -1, seq_len, seq_len)
+        else:
+            merged = attn_mask.reshape(1, 1, seq_len, seq_len).expand(batch_size, self.num_heads, -1, -1)
+        if key_padding_mask is not None:
+            merged = merged + key_padding_mask.reshape(batch_size, 1, 1, seq_len).expand(-1, self.num_heads, -1, -1)
+        return merged, 2

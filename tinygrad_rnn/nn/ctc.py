@@ -38,11 +38,12 @@ Lengths = Tensor | Sequence[int]
 
 def _logsumexp(*terms: np.ndarray) -> np.ndarray:
     """log(sum(exp(terms))) elementwise, safe when every term is -inf."""
-    stacked = np.stack(terms)
-    top = stacked.max(axis=0)
+    top = terms[0]
+    for term in terms[1:]:
+        top = np.maximum(top, term)
     finite_top = np.where(np.isfinite(top), top, 0)
     with np.errstate(divide="ignore"):
-        return finite_top + np.log(np.exp(stacked - finite_top).sum(axis=0))
+        return finite_top + np.log(sum(np.exp(term - finite_top) for term in terms))
 
 
 def _extended(labels: list, blank: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -58,44 +59,38 @@ def _extended(labels: list, blank: int) -> tuple[np.ndarray, np.ndarray, np.ndar
     return ext, 2 * np.array([len(r) for r in labels], dtype=np.int64) + 1, can_skip
 
 
-def _shifted(rows: np.ndarray, k: int) -> np.ndarray:
-    """rows moved k places along the last axis (k < 0: towards the start), -inf where nothing moved in."""
-    out = np.full_like(rows, -np.inf)
-    if abs(k) < rows.shape[-1]:
-        if k >= 0:
-            out[..., k:] = rows[..., :rows.shape[-1] - k]
-        else:
-            out[..., :k] = rows[..., -k:]
-    return out
-
-
 def _alpha(lp_ext: np.ndarray, can_skip: np.ndarray) -> np.ndarray:
     """Forward variables (T, N, W) in log space. lp_ext[t, n, s] is log_probs[t, n, ext[n, s]].
     Positions past a sample's own width hold values no valid position ever reads."""
-    alpha = np.full(lp_ext.shape, -np.inf, dtype=lp_ext.dtype)
-    alpha[0, :, :2] = lp_ext[0, :, :2]  # a path starts on the first blank or on the first label
-    for t in range(1, lp_ext.shape[0]):
+    frames, batch, width = lp_ext.shape
+    # two -inf columns in front, so that "from s - 1" and "from s - 2" are plain slices
+    alpha = np.full((frames, batch, width + 2), -np.inf, dtype=lp_ext.dtype)
+    alpha[0, :, 2:4] = lp_ext[0, :, :2]  # a path starts on the first blank or on the first label
+    skip_allowed = np.where(can_skip, 0.0, -np.inf).astype(lp_ext.dtype)
+    for t in range(1, frames):
         prev = alpha[t - 1]  # into s: stay on s, step from s - 1, or skip a blank from s - 2
-        skip = np.where(can_skip, _shifted(prev, 2), -np.inf)
-        alpha[t] = _logsumexp(prev, _shifted(prev, 1), skip) + lp_ext[t]
-    return alpha
+        alpha[t, :, 2:] = _logsumexp(prev[:, 2:], prev[:, 1:-1], prev[:, :-2] + skip_allowed) + lp_ext[t]
+    return alpha[:, :, 2:]
 
 
 def _beta(lp_ext: np.ndarray, can_skip: np.ndarray, widths: np.ndarray, frames: np.ndarray) -> np.ndarray:
     """Backward variables (T, N, W) in log space, including frame t itself; -inf from each
     sample's last frame on and past its width."""
-    beta = np.full(lp_ext.shape, -np.inf, dtype=lp_ext.dtype)
-    positions = np.arange(lp_ext.shape[2])
+    length, batch, width = lp_ext.shape
+    # two -inf columns at the end, so that "from s + 1" and "from s + 2" are plain slices
+    beta = np.full((length, batch, width + 2), -np.inf, dtype=lp_ext.dtype)
+    positions = np.arange(width)
     ends = (positions >= widths[:, None] - 2) & (positions < widths[:, None])  # last blank and last label
-    skip_to = _shifted(can_skip.astype(lp_ext.dtype), -2) == 1  # s may skip to s + 2 if s + 2 may be skipped to
-    for t in range(lp_ext.shape[0] - 1, -1, -1):
+    skip_to = np.zeros_like(can_skip)  # s may skip to s + 2 when s + 2 may be reached by a skip
+    skip_to[:, :-2] = can_skip[:, 2:]
+    skip_allowed = np.where(skip_to, 0.0, -np.inf).astype(lp_ext.dtype)
+    for t in range(length - 1, -1, -1):
         last = (frames == t + 1)[:, None]  # samples whose final frame is t start their paths here
-        if t + 1 < lp_ext.shape[0]:
+        if t + 1 < length:
             nxt = beta[t + 1]
-            skip = np.where(skip_to, _shifted(nxt, -2), -np.inf)
-            beta[t] = _logsumexp(nxt, _shifted(nxt, -1), skip) + lp_ext[t]
-        beta[t] = np.where(last, np.where(ends, lp_ext[t], -np.inf), beta[t])
-    return beta
+            beta[t, :, :width] = _logsumexp(nxt[:, :width], nxt[:, 1:width + 1], nxt[:, 2:] + skip_allowed) + lp_ext[t]
+        beta[t, :, :width] = np.where(last, np.where(ends, lp_ext[t], -np.inf), beta[t, :, :width])
+    return beta[:, :, :width]
 
 
 class CTCLossFunction(Function):

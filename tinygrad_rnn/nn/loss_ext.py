@@ -75,7 +75,7 @@ def poisson_nll_loss(input: Tensor, target: Tensor, log_input: bool = True, full
 
 
 # ------------------------------------------------------------------ margin losses on pairs
-def margin_ranking_loss(input1: Tensor, input2: Tensor, target: Tensor, margin: float = 0.0, size_average: Any = None,
+def margin_ranking_loss(input1: Tensor, input2: Tensor, target: Tensor, margin: float = 0, size_average: Any = None,
                         reduce: Any = None, reduction: str = "mean") -> Tensor:
     """max(0, -target (input1 - input2) + margin): input1 should rank higher when target is 1."""
     reduction = _reduction(size_average, reduce, reduction)
@@ -103,7 +103,7 @@ def soft_margin_loss(input: Tensor, target: Tensor, size_average: Any = None, re
     return _reduce((-target * input).exp().log1p(), reduction)
 
 
-def cosine_embedding_loss(input1: Tensor, input2: Tensor, target: Tensor, margin: float = 0.0,
+def cosine_embedding_loss(input1: Tensor, input2: Tensor, target: Tensor, margin: float = 0,
                           size_average: Any = None, reduce: Any = None, reduction: str = "mean") -> Tensor:
     """1 - cos(input1, input2) where target is 1, max(0, cos - margin) where target is -1."""
     reduction = _reduction(size_average, reduce, reduction)
@@ -254,6 +254,8 @@ def multilabel_soft_margin_loss(input: Tensor, target: Tensor, weight: Tensor | 
 
 # ------------------------------------------------------------------ modules
 class GaussianNLLLoss(_Loss):
+    """Negative log-likelihood of target under N(input, var); `forward(input, target, var)`."""
+
     def __init__(self, *, full: bool = False, eps: float = 1e-6, reduction: str = "mean") -> None:
         super().__init__(None, None, reduction)
         self.full, self.eps = full, eps
@@ -263,6 +265,8 @@ class GaussianNLLLoss(_Loss):
 
 
 class PoissonNLLLoss(_Loss):
+    """Negative log-likelihood of count targets under a Poisson rate; see `poisson_nll_loss`."""
+
     def __init__(self, log_input: bool = True, full: bool = False, size_average: Any = None, eps: float = 1e-8,
                  reduce: Any = None, reduction: str = "mean") -> None:
         super().__init__(size_average, reduce, reduction)
@@ -274,6 +278,8 @@ class PoissonNLLLoss(_Loss):
 
 
 class MarginRankingLoss(_Loss):
+    """Rank input1 above input2 (target 1) or below (target -1) by at least `margin`."""
+
     def __init__(self, margin: float = 0.0, size_average: Any = None, reduce: Any = None,
                  reduction: str = "mean") -> None:
         super().__init__(size_average, reduce, reduction)
@@ -284,6 +290,8 @@ class MarginRankingLoss(_Loss):
 
 
 class HingeEmbeddingLoss(_Loss):
+    """For distances: small when target is 1, at least `margin` when target is -1."""
+
     def __init__(self, margin: float = 1.0, size_average: Any = None, reduce: Any = None,
                  reduction: str = "mean") -> None:
         super().__init__(size_average, reduce, reduction)
@@ -294,11 +302,15 @@ class HingeEmbeddingLoss(_Loss):
 
 
 class SoftMarginLoss(_Loss):
+    """Logistic loss log(1 + exp(-y x)) for targets in {1, -1}."""
+
     def forward(self, input: Tensor, target: Tensor) -> Tensor:
         return soft_margin_loss(input, target, reduction=self.reduction)
 
 
 class CosineEmbeddingLoss(_Loss):
+    """Pull pairs together (target 1) or apart beyond cosine `margin` (target -1)."""
+
     def __init__(self, margin: float = 0.0, size_average: Any = None, reduce: Any = None,
                  reduction: str = "mean") -> None:
         super().__init__(size_average, reduce, reduction)
@@ -309,6 +321,8 @@ class CosineEmbeddingLoss(_Loss):
 
 
 class TripletMarginLoss(_Loss):
+    """The anchor nearer its positive than its negative by `margin` (p-norm distance)."""
+
     def __init__(self, margin: float = 1.0, p: float = 2.0, eps: float = 1e-6, swap: bool = False,
                  size_average: Any = None, reduce: Any = None, reduction: str = "mean") -> None:
         super().__init__(size_average, reduce, reduction)
@@ -322,6 +336,8 @@ class TripletMarginLoss(_Loss):
 
 
 class TripletMarginWithDistanceLoss(_Loss):
+    """TripletMarginLoss with any `distance_function` (default PairwiseDistance())."""
+
     def __init__(self, *, distance_function: Callable[[Tensor, Tensor], Tensor] | None = None, margin: float = 1.0,
                  swap: bool = False, reduction: str = "mean") -> None:
         super().__init__(None, None, reduction)
@@ -337,6 +353,8 @@ class TripletMarginWithDistanceLoss(_Loss):
 
 
 class MultiMarginLoss(_WeightedLoss):
+    """Multi-class hinge loss: the correct class's score above every other by `margin`."""
+
     def __init__(self, p: int = 1, margin: float = 1.0, weight: Tensor | None = None, size_average: Any = None,
                  reduce: Any = None, reduction: str = "mean") -> None:
         super().__init__(weight, size_average, reduce, reduction)
@@ -352,10 +370,14 @@ class MultiMarginLoss(_WeightedLoss):
 
 
 class MultiLabelMarginLoss(_Loss):
+    """Multi-label hinge loss; target rows list the correct classes, ended by -1."""
+
     def forward(self, input: Tensor, target: Tensor) -> Tensor:
         return multilabel_margin_loss(input, target, reduction=self.reduction)
 
 
 class MultiLabelSoftMarginLoss(_WeightedLoss):
+    """Per-class logistic loss on 0/1 targets, averaged over classes."""
+
     def forward(self, input: Tensor, target: Tensor) -> Tensor:
         return multilabel_soft_margin_loss(input, target, weight=self.weight, reduction=self.reduction)

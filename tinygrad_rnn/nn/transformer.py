@@ -267,14 +267,14 @@ class Transformer(Module):
         if custom_encoder is not None:
             self.encoder = custom_encoder
         else:
-            layer = TransformerEncoderLayer(*layer_args, **factory)
-            self.encoder = TransformerEncoder(layer, num_encoder_layers,
+            encoder_layer = TransformerEncoderLayer(*layer_args, **factory)
+            self.encoder = TransformerEncoder(encoder_layer, num_encoder_layers,
                                               LayerNorm(d_model, eps=layer_norm_eps, bias=bias, **factory))
         if custom_decoder is not None:
             self.decoder = custom_decoder
         else:
-            layer = TransformerDecoderLayer(*layer_args, **factory)
-            self.decoder = TransformerDecoder(layer, num_decoder_layers,
+            decoder_layer = TransformerDecoderLayer(*layer_args, **factory)
+            self.decoder = TransformerDecoder(decoder_layer, num_decoder_layers,
                                               LayerNorm(d_model, eps=layer_norm_eps, bias=bias, **factory))
         self._reset_parameters()
         self.d_model, self.nhead, self.batch_first = d_model, nhead, batch_first

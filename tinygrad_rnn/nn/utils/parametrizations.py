@@ -5,8 +5,8 @@
     orthogonal(linear)       # linear.weight stays orthogonal while original moves freely
 
 State dict keys are torch's (`parametrizations.weight.original0`, ...), so checkpoints move
-between the two frameworks. `orthogonal` supports single matrices with the matrix_exp and
-householder maps (cayley and batches of matrices raise NotImplementedError).
+between the two frameworks. `orthogonal` supports the matrix_exp, cayley and householder maps, on
+a matrix or a batch of matrices.
 """
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ import math
 import numpy as np
 
 from ...autograd import no_grad
+from ...autograd.function import Function
 from ...ops.shape import cat
 from ...random import randn
 from ...tensor import Tensor
@@ -103,7 +104,7 @@ def spectral_norm(module: Module, name: str = "weight", n_power_iterations: int 
 
 # ------------------------------------------------------------------ orthogonal
 def _matrix_exp(a: Tensor) -> Tensor:
-    """exp(A) of a square matrix by scaling and squaring: exp(A) = exp(A / 2^s)^(2^s), with
+    """exp(A) of a square matrix (or a batch of them) by scaling and squaring: exp(A) = exp(A / 2^s)^(2^s), with
     exp(A / 2^s) from its Taylor series (||A / 2^s|| <= 1/2, so 18 terms reach float64 rounding).
     Built from matmuls and sums, so its gradient comes from autograd."""
     norm = float(np.abs(a._data).sum(axis=-2).max()) if a.numel() else 0.0
@@ -120,42 +121,56 @@ def _matrix_exp(a: Tensor) -> Tensor:
 
 def _householder_product(a: Tensor, tau: Tensor) -> Tensor:
     """The first k columns of H_1 H_2 ... H_k, H_i = I - tau_i v_i v_i^T, where v_i is column i of
-    `a` (n, k) below the diagonal with a 1 on it (LAPACK's orgqr, written with Tensor ops)."""
+    `a` (..., n, k) below the diagonal with a 1 on it (LAPACK's orgqr, written with Tensor ops)."""
     n, k = a.shape[-2], a.shape[-1]
-    q = Tensor._make(np.eye(n, dtype=a._data.dtype))
+    q = Tensor._make(np.broadcast_to(np.eye(n, dtype=a._data.dtype), (*a.shape[:-2], n, n)).copy())
     rows = np.arange(n)
     for i in range(k):
         below = Tensor._make((rows > i).astype(a._data.dtype))
         unit = Tensor._make((rows == i).astype(a._data.dtype))
-        v = a[:, i] * below + unit
-        q = q - q.matmul(v).unsqueeze(1) * v.unsqueeze(0) * tau[i]
-    return q[:, :k]
+        v = (a[..., i] * below + unit).unsqueeze(-1)  # (..., n, 1)
+        q = q - q.matmul(v) * v.mT * tau[..., i].unsqueeze(-1).unsqueeze(-1)
+    return q[..., :k]
+
+
+class _Solve(Function):
+    """X = A^-1 B for square A (torch.linalg.solve), differentiable: with G the gradient of X,
+    B gets A^-T G and A gets -(A^-T G) X^T; both are written with _Solve, so they differentiate too."""
+
+    @staticmethod
+    def forward(ctx, a, b):
+        x = Tensor._make(np.linalg.solve(a._data, b._data))
+        ctx.save_for_backward(a, x)
+        return x
+
+    @staticmethod
+    def backward(ctx, g):
+        a, x = ctx.saved_tensors
+        grad_b = _Solve.apply(a.mT, g)
+        return -grad_b.matmul(x.mT), grad_b
 
 
 def _make_orthogonal(a: Tensor) -> Tensor:
     """The Q of A's QR decomposition, with signs making R's diagonal positive (unique for full rank)."""
     q, r = np.linalg.qr(a._data)
-    return Tensor._make((q * np.sign(np.diagonal(r))[None, :]).astype(a._data.dtype))
+    signs = np.sign(np.diagonal(r, axis1=-2, axis2=-1))[..., None, :]
+    return Tensor._make((q * signs).astype(a._data.dtype))
 
 
 def _is_orthogonal(q: Tensor) -> bool:
-    n, k = q.shape
+    n, k = q.shape[-2], q.shape[-1]
     eps = 10.0 * n * float(np.finfo(q._data.dtype).eps)
-    return bool(np.allclose(q._data.T @ q._data, np.eye(k), atol=eps, rtol=1e-5))
+    return bool(np.allclose(np.swapaxes(q._data, -1, -2) @ q._data, np.eye(k), atol=eps, rtol=1e-5))
 
 
 class _Orthogonal(Module):
-    """Q = map(X) is orthogonal for every X: matrix_exp (exp of the skew-symmetric part of X's lower
-    triangle) or householder (X's columns below the diagonal as reflectors). With
+    """Q = map(X) is orthogonal for every X: matrix_exp or cayley (of the skew-symmetric matrix made
+    from X's lower triangle) or householder (X's columns below the diagonal as reflectors). With
     use_trivialization (default) the result is multiplied by the buffer `base`, the orthogonal
     matrix last assigned, and the original restarts at the map's identity point."""
 
     def __init__(self, weight: Tensor, orthogonal_map: str, *, use_trivialization: bool = True) -> None:
         super().__init__()
-        if weight.ndim != 2:
-            raise NotImplementedError("orthogonal: batches of matrices (weight.ndim > 2) are not supported")
-        if orthogonal_map == "cayley":
-            raise NotImplementedError("orthogonal: orthogonal_map='cayley' is not supported (no linalg.solve yet)")
         self.shape = weight.shape
         self.orthogonal_map = orthogonal_map
         if use_trivialization:
@@ -166,16 +181,21 @@ class _Orthogonal(Module):
         transposed = n < k
         if transposed:
             x, n, k = x.mT, k, n
-        if self.orthogonal_map == "matrix_exp":
+        if self.orthogonal_map in ("matrix_exp", "cayley"):
             x = x.tril()
             if n != k:
-                x = cat([x, x.new_zeros(n, n - k)], dim=-1)
-            q = _matrix_exp(x - x.mT)
-            q = q[:, :k] if n != k else q
+                x = cat([x, x.new_zeros(*x.shape[:-2], n, n - k)], dim=-1)
+            a = x - x.mT  # skew-symmetric, so both maps below give an orthogonal matrix
+            if self.orthogonal_map == "matrix_exp":
+                q = _matrix_exp(a)
+            else:  # Cayley: (I - A/2)^-1 (I + A/2)
+                eye = Tensor._make(np.eye(n, dtype=a._data.dtype))
+                q = _Solve.apply(eye - 0.5 * a, eye + 0.5 * a)
+            q = q[..., :k] if n != k else q
         else:
             a = x.tril(diagonal=-1)
             tau = 2.0 / (1.0 + (a * a).sum(dim=-2))
-            signs = np.trunc(np.diagonal(x._data))  # torch's .int() of the diagonal: no gradient
+            signs = np.trunc(np.diagonal(x._data, axis1=-2, axis2=-1))  # torch's .int(): no gradient
             q = _householder_product(a, tau) * Tensor._make(signs.astype(x._data.dtype)).unsqueeze(-2)
         if "base" in self._buffers:
             q = self.base.matmul(q)
@@ -192,27 +212,31 @@ class _Orthogonal(Module):
             if transpose:
                 q, n, k = q.mT, k, n
             if "base" not in self._buffers:
-                if self.orthogonal_map == "matrix_exp":
+                if self.orthogonal_map in ("matrix_exp", "cayley"):
                     raise NotImplementedError("It is not possible to assign to the matrix exponential or the Cayley "
                                               "parametrizations when use_trivialization=False.")
                 return _reflectors(q, transpose)
             if n == k:
                 q = q.clone() if _is_orthogonal(q) else _make_orthogonal(q)
             else:
-                q = _make_orthogonal(cat([q, randn(n, n - k, dtype=q.dtype)], dim=-1))
+                q = _make_orthogonal(cat([q, randn(*q.shape[:-2], n, n - k, dtype=q.dtype)], dim=-1))
             self.base = q
-            return Tensor._make(-np.eye(*q_init.shape, dtype=q_init._data.dtype))
+            neg_eye = -np.eye(*q_init.shape[-2:], dtype=q_init._data.dtype)
+            return Tensor._make(np.broadcast_to(neg_eye, q_init.shape).copy())
 
 
 def _reflectors(q: Tensor, transpose: bool) -> Tensor:
     """torch's geqrf of q with the diagonal replaced by signs (householder without trivialization)."""
-    raw, tau = np.linalg.qr(q._data.astype(np.float64), mode="raw")
-    a = raw.T.copy()
-    diagonal = np.sign(np.diagonal(a)).copy()
-    diagonal[tau == 0.0] *= -1
-    np.fill_diagonal(a, diagonal)
-    a = Tensor._make(a.astype(q._data.dtype))
-    return a.mT if transpose else a
+    out = np.empty(q.shape, dtype=q._data.dtype)
+    for index in np.ndindex(*q.shape[:-2]):  # numpy's raw QR takes one matrix at a time
+        raw, tau = np.linalg.qr(q._data[index].astype(np.float64), mode="raw")
+        a = raw.T.copy()
+        diagonal = np.sign(np.diagonal(a)).copy()
+        diagonal[tau == 0.0] *= -1
+        np.fill_diagonal(a, diagonal)
+        out[index] = a
+    reflectors = Tensor._make(out)
+    return reflectors.mT if transpose else reflectors
 
 
 def orthogonal(module: Module, name: str = "weight", orthogonal_map: str | None = None, *,
