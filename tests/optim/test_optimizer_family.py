@@ -186,7 +186,7 @@ def test_new_names_exist_with_torch_signatures() -> None:
     import inspect
 
     torch = require_torch()
-    for name in ALL + ["LBFGS"]:
+    for name in ALL + ["LBFGS", "Muon"]:
         ours = inspect.signature(getattr(tinygrad_rnn.optim, name).__init__).parameters
         theirs = inspect.signature(getattr(torch.optim, name).__init__).parameters
         assert [(p.name, p.kind, p.default) for p in ours.values()] == \

@@ -11,6 +11,7 @@ from .adamax import Adamax
 from .adamw import AdamW
 from .asgd import ASGD
 from .lbfgs import LBFGS
+from .muon import Muon
 from .nadam import NAdam
 from .optimizer import Optimizer
 from .radam import RAdam
@@ -20,5 +21,5 @@ from .sgd import SGD
 from .swap_state import swap_in_optimizer_params_and_state
 
 __all__ = ["Optimizer", "SGD", "Adam", "AdamW", "RMSprop", "Adagrad", "LBFGS", "Adadelta", "Adamax", "NAdam",
-           "RAdam", "ASGD", "Rprop", "Adafactor", "lr_scheduler", "swa_utils",
+           "RAdam", "ASGD", "Rprop", "Adafactor", "Muon", "lr_scheduler", "swa_utils",
            "swap_in_optimizer_params_and_state"]
