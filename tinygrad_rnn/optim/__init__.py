@@ -1,6 +1,9 @@
 """torch.optim: optimisers that move parameters along their gradients, and lr schedulers.
 
-Each optimiser is one short file whose module docstring gives its update rule.
+Each optimiser is one short file whose module docstring gives its update rule; they share the
+base class in `optimizer.py` (groups, state, state_dict) and the step hooks in `hooks.py`.
+`lr_scheduler/` changes the lr between steps, `swa_utils.py` averages weights (SWA, EMA), and
+`swap_state.py` runs an optimiser on stand-in parameters and state for a while.
 """
 from . import lr_scheduler, optimizer, swa_utils
 from .adadelta import Adadelta
