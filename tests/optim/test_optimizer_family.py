@@ -34,6 +34,7 @@ CASES = [
     ("ASGD", {}),
     ("ASGD", dict(lr=0.05, lambd=0.01, alpha=0.6, t0=5, weight_decay=0.1)),  # averaging starts at step 6
     ("ASGD", dict(lr=0.05, t0=0, maximize=True)),
+    ("ASGD", dict(lr=0.05, t0=3, weight_decay=0.1, foreach=True)),  # torch's multi-tensor grouping
     ("Rprop", {}),
     ("Rprop", dict(lr=0.05, etas=(0.3, 1.7), step_sizes=(1e-3, 0.2))),
     ("Rprop", dict(maximize=True, foreach=True)),
@@ -90,7 +91,8 @@ def test_trajectory_follows_torch(name: str, kwargs: dict, dtype: type) -> None:
 
 
 TENSOR_LR = [(n, {}) for n in ALL] + [("ASGD", dict(t0=3)), ("NAdam", dict(decoupled_weight_decay=True,
-                                                                          weight_decay=0.1))]
+                                                                          weight_decay=0.1)),
+                                      ("ASGD", dict(t0=3, lambd=0.01, foreach=True))]
 
 
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
@@ -255,7 +257,7 @@ def test_capturable_on_cpu_fails_at_step_like_torch(name: str) -> None:
 
 
 REFUSED = [("SGD", "fused"), ("Adam", "fused"), ("AdamW", "fused"), ("Adagrad", "fused"),
-           ("ASGD", "foreach"), ("Adafactor", "foreach")] + \
+           ("Adafactor", "foreach")] + \
           [(n, "differentiable") for n in ALL if n != "Adafactor"]
 
 
