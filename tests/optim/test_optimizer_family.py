@@ -45,6 +45,7 @@ CASES = [
     ("Adafactor", {}),
     ("Adafactor", dict(lr=0.1, beta2_decay=-0.5, eps=(1e-20, 1e-2), d=1.5, weight_decay=0.1)),
     ("Adafactor", dict(eps=(1e-3, 1e-3), maximize=True)),
+    ("Adafactor", dict(lr=0.1, weight_decay=0.1, foreach=True)),
 ]
 NEW = ["Adadelta", "Adamax", "NAdam", "RAdam", "ASGD", "Rprop", "Adafactor"]
 ALL = NEW + ["SGD", "Adam", "AdamW", "RMSprop", "Adagrad"]
@@ -256,8 +257,7 @@ def test_capturable_on_cpu_fails_at_step_like_torch(name: str) -> None:
     check_error(lambda m: _step_with_grad(getattr(m.optim, name)([_p(m)], capturable=True), m))
 
 
-REFUSED = [("SGD", "fused"), ("Adam", "fused"), ("AdamW", "fused"), ("Adagrad", "fused"),
-           ("Adafactor", "foreach")] + \
+REFUSED = [("SGD", "fused"), ("Adam", "fused"), ("AdamW", "fused"), ("Adagrad", "fused")] + \
           [(n, "differentiable") for n in ALL if n != "Adafactor"]
 
 
