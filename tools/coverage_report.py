@@ -116,8 +116,6 @@ NOT_BUILT: list[tuple[str, Callable[[str, str], bool]]] = [
           _named("functionalize", "debug_unwrap"))),
     ("distributed and multi-process training",
      _any(_has_token("distributed", "rpc", "ddp", "fsdp"), _named("DataParallel", "SyncBatchNorm"))),
-    ("bfloat16 arithmetic, which numpy lacks (Muon orthogonalises its update in bfloat16; its numbers "
-     "could not be reproduced)", _named("Muon")),
     ("named tensors (a prototype in torch)",
      _named("names", "rename", "rename_", "refine_names", "align_to", "align_as", "has_names", "align_tensors")),
     ("complex numbers: real dtypes only",

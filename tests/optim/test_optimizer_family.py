@@ -26,6 +26,7 @@ CASES = [
     ("NAdam", {}),
     ("NAdam", dict(lr=0.1, betas=(0.8, 0.99), weight_decay=0.1, momentum_decay=0.01)),
     ("NAdam", dict(lr=0.1, weight_decay=0.1, decoupled_weight_decay=True, maximize=True)),
+    ("NAdam", dict(lr=0.1, weight_decay=0.1, foreach=True)),  # torch's multi-tensor rounding order
     ("RAdam", {}),
     ("RAdam", dict(lr=0.1, weight_decay=0.1)),
     ("RAdam", dict(lr=0.1, betas=(0.8, 0.9), weight_decay=0.1, decoupled_weight_decay=True)),
@@ -33,6 +34,7 @@ CASES = [
     ("ASGD", {}),
     ("ASGD", dict(lr=0.05, lambd=0.01, alpha=0.6, t0=5, weight_decay=0.1)),  # averaging starts at step 6
     ("ASGD", dict(lr=0.05, t0=0, maximize=True)),
+    ("ASGD", dict(lr=0.05, t0=3, weight_decay=0.1, foreach=True)),  # torch's multi-tensor grouping
     ("Rprop", {}),
     ("Rprop", dict(lr=0.05, etas=(0.3, 1.7), step_sizes=(1e-3, 0.2))),
     ("Rprop", dict(maximize=True, foreach=True)),
@@ -43,6 +45,7 @@ CASES = [
     ("Adafactor", {}),
     ("Adafactor", dict(lr=0.1, beta2_decay=-0.5, eps=(1e-20, 1e-2), d=1.5, weight_decay=0.1)),
     ("Adafactor", dict(eps=(1e-3, 1e-3), maximize=True)),
+    ("Adafactor", dict(lr=0.1, weight_decay=0.1, foreach=True)),
 ]
 NEW = ["Adadelta", "Adamax", "NAdam", "RAdam", "ASGD", "Rprop", "Adafactor"]
 ALL = NEW + ["SGD", "Adam", "AdamW", "RMSprop", "Adagrad"]
@@ -89,7 +92,8 @@ def test_trajectory_follows_torch(name: str, kwargs: dict, dtype: type) -> None:
 
 
 TENSOR_LR = [(n, {}) for n in ALL] + [("ASGD", dict(t0=3)), ("NAdam", dict(decoupled_weight_decay=True,
-                                                                          weight_decay=0.1))]
+                                                                          weight_decay=0.1)),
+                                      ("ASGD", dict(t0=3, lambd=0.01, foreach=True))]
 
 
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
@@ -186,7 +190,7 @@ def test_new_names_exist_with_torch_signatures() -> None:
     import inspect
 
     torch = require_torch()
-    for name in ALL + ["LBFGS"]:
+    for name in ALL + ["LBFGS", "Muon"]:
         ours = inspect.signature(getattr(tinygrad_rnn.optim, name).__init__).parameters
         theirs = inspect.signature(getattr(torch.optim, name).__init__).parameters
         assert [(p.name, p.kind, p.default) for p in ours.values()] == \
@@ -253,8 +257,7 @@ def test_capturable_on_cpu_fails_at_step_like_torch(name: str) -> None:
     check_error(lambda m: _step_with_grad(getattr(m.optim, name)([_p(m)], capturable=True), m))
 
 
-REFUSED = [("SGD", "fused"), ("Adam", "fused"), ("AdamW", "fused"), ("Adagrad", "fused"),
-           ("NAdam", "foreach"), ("ASGD", "foreach"), ("Adafactor", "foreach")] + \
+REFUSED = [("SGD", "fused"), ("Adam", "fused"), ("AdamW", "fused"), ("Adagrad", "fused")] + \
           [(n, "differentiable") for n in ALL if n != "Adafactor"]
 
 

@@ -108,3 +108,39 @@ ERRORS = {
 @pytest.mark.parametrize("case", list(ERRORS))
 def test_errors_match_torch(case: str) -> None:
     check_error(ERRORS[case])
+
+
+def _averaged_forward_backward(m: object) -> tuple:
+    model = _model(m)
+    averaged = m.optim.swa_utils.AveragedModel(model)
+    rng = np.random.default_rng(4)
+    for _ in range(3):
+        _perturb(model, rng)
+        averaged.update_parameters(model)
+    x = m.tensor(rng.standard_normal((5, 3)), requires_grad=True)
+    out = averaged(x)
+    out.backward(m.tensor(rng.standard_normal((5, 2))))
+    grads = {name: p.grad.numpy().copy() for name, p in averaged.named_parameters()}
+    return out.detach().numpy(), x.grad.numpy().copy(), grads
+
+
+def test_averaged_model_forward_and_every_gradient_match_torch() -> None:
+    torch = require_torch()
+    (out_a, gx_a, g_a), (out_b, gx_b, g_b) = (_averaged_forward_backward(m) for m in (tinygrad_rnn, torch))
+    np.testing.assert_allclose(out_a, out_b, rtol=1e-12)
+    np.testing.assert_allclose(gx_a, gx_b, rtol=1e-10, atol=1e-12)
+    assert list(g_a) == list(g_b)
+    for name in g_b:
+        np.testing.assert_allclose(g_a[name], g_b[name], rtol=1e-10, atol=1e-12, err_msg=name)
+
+
+def test_averaged_model_passes_gradcheck_in_float64() -> None:
+    m = tinygrad_rnn
+    model = m.nn.Sequential(m.nn.Linear(3, 4), m.nn.Tanh(), m.nn.Linear(4, 2)).double()
+    averaged = m.optim.swa_utils.AveragedModel(model, multi_avg_fn=m.optim.swa_utils.get_ema_multi_avg_fn(0.5))
+    averaged.update_parameters(model)
+    with m.no_grad():
+        model[0].weight.mul_(0.5)
+    averaged.update_parameters(model)
+    x = m.tensor(np.random.default_rng(5).standard_normal((4, 3)), requires_grad=True)
+    assert m.autograd.gradcheck(lambda inp: averaged(inp), (x,))

@@ -54,8 +54,7 @@ class ASGD(Optimizer):
             raise ValueError(f"Invalid learning rate: {lr}")
         if not 0.0 <= weight_decay:
             raise ValueError(f"Invalid weight_decay value: {weight_decay}")
-        # torch's foreach ASGD keeps eta and mu differently (measured: 1e-8 apart after 30 float64 steps).
-        check_flags(foreach, differentiable=differentiable, foreach_matches=False)
+        check_flags(foreach, differentiable=differentiable)
         defaults = dict(lr=lr, lambd=lambd, alpha=alpha, t0=t0, weight_decay=weight_decay, foreach=foreach,
                         maximize=maximize, differentiable=differentiable, capturable=capturable)
         super().__init__(params, defaults)
@@ -72,13 +71,18 @@ class ASGD(Optimizer):
         lambd, alpha = group["lambd"], group["alpha"]
         if group["weight_decay"] != 0:
             grad = grad + group["weight_decay"] * p
-        eta = float(state["eta"]._data)
-        p *= 1 - lambd * eta
-        p += -eta * grad
-        ax, mu = state["ax"]._data, state["mu"]._data
-        if float(mu) != 1:
-            ax += (p - ax) * mu.astype(p.dtype)  # torch casts the 0-d mu to the parameter dtype
+        ax, mu, eta = state["ax"]._data, state["mu"]._data, state["eta"]._data
+        if group["foreach"]:  # torch's multi-tensor path: the same math, grouped (and rounded) differently
+            p -= (grad + lambd * p) * eta.astype(p.dtype)
+            ax += (p - ax) * mu.astype(p.dtype)
         else:
-            ax[...] = p
-        state["eta"]._data[...] = _as_default_scalar(lr / (1 + lambd * lr * step) ** alpha)
+            p *= 1 - lambd * float(eta)
+            p += -float(eta) * grad
+            if float(mu) != 1:
+                ax += (p - ax) * mu.astype(p.dtype)  # torch casts the 0-d mu to the parameter dtype
+            else:
+                ax[...] = p
+        # torch's multi-tensor path computes the next eta from the step *tensor* (float32 by default).
+        step_value = state["step"]._data if group["foreach"] else step
+        state["eta"]._data[...] = _as_default_scalar(lr / (1 + lambd * lr * step_value) ** alpha)
         state["mu"]._data[...] = _as_default_scalar(1 / max(1, step - group["t0"]))

@@ -69,13 +69,12 @@ def check_tensor_hyperparameter(name: str, value: Any) -> None:
         raise ValueError(f"Tensor {name} must be 1-element")
 
 
-def check_flags(foreach: bool | None = None, fused: bool | None = None, differentiable: bool = False,
-                foreach_matches: bool = True) -> None:
-    """Refuse, by name, the implementation flags that would change what step() computes.
+def check_flags(foreach: bool | None = None, fused: bool | None = None, differentiable: bool = False) -> None:
+    """Refuse, by name, the implementation flags whose results are not reproduced here.
 
-    `foreach=True` picks torch's multi-tensor code path; on CPU it gives bit-identical numbers to the
-    for-loop for most optimisers (measured against torch 2.13), so it is accepted there as a no-op.
-    Where torch's foreach path rounds differently (`foreach_matches=False`) it is refused, as are
+    `foreach=True` picks torch's multi-tensor code path; on CPU it gives the same numbers as the
+    for-loop for most optimisers (measured against torch 2.13), so it is accepted as a no-op; NAdam
+    and ASGD, whose foreach paths compute differently, follow them when the flag is set. Refused:
     `fused=True` (torch's fused CPU kernels round differently from the for-loop we reproduce) and
     `differentiable=True` (our updates are in-place numpy, not recorded for autograd).
     """
@@ -84,9 +83,6 @@ def check_flags(foreach: bool | None = None, fused: bool | None = None, differen
     if fused:
         raise NotImplementedError("fused=True is not supported: torch's fused kernel rounds differently from "
                                   "its for-loop, which is what is reproduced here")
-    if foreach and not foreach_matches:
-        raise NotImplementedError("foreach=True is not supported for this optimizer: torch's foreach path "
-                                  "rounds differently from its for-loop, which is what is reproduced here")
 
 
 def bump_step(state: dict) -> float:

@@ -113,6 +113,7 @@ class LRScheduler:
             self._is_initial = False
 
     def get_lr(self) -> list[float]:
+        """The lrs for epoch `self.last_epoch`, one per group; each schedule defines it."""
         raise NotImplementedError
 
     def get_last_lr(self) -> list[float]:
