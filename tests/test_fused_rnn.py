@@ -19,7 +19,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import tinygrad_rnn
-from tinygrad_rnn.autograd.engine import topological_order
+from tinygrad_rnn.core.engine import topological_order
 from tinygrad_rnn.kernels import fused_run_direction
 from tinygrad_rnn.testing.strategies import rnn_configs
 
@@ -283,10 +283,10 @@ def test_engine_never_adds_into_a_tensor_that_reuses_a_freed_buffers_id():
     by id() alone. A freed buffer's id was reused by a tensor that a backward returned (and that
     another node still held), which was then silently modified: double backward through two fused
     layers gave different numbers on each run."""
-    from tinygrad_rnn.autograd.engine import _GradSum
-    from tinygrad_rnn.tensor import Tensor
+    from tinygrad_rnn.backend.accumulate import FastSum
+    from tinygrad_rnn.core.tensor import Tensor
 
-    adder = _GradSum(create_graph=False)
+    adder = FastSum(create_graph=False, make=Tensor._make)
     one = Tensor._make(np.ones(2))
     owned = adder.add(one, one)  # a buffer the adder made, so may add into later
     stale_id = id(owned)
@@ -334,7 +334,7 @@ def stack_cases(draw, dtype=np.float64, max_size=4, max_layers=3, max_steps=5):
 def run_stack_case(run, case):
     """`run` (the fused node or run_stack) on a stack case: outputs and the gradient of every input
     that requires grad, from random upstream gradients."""
-    from tinygrad_rnn.tensor import Tensor
+    from tinygrad_rnn.core.tensor import Tensor
 
     arrays, config, grad_x, grad_h0 = case
     names = [k for k in arrays if k.startswith("w")]
@@ -437,7 +437,7 @@ def test_stack_node_shows_torchs_grad_fn_name(kwargs):
 
 # ---------------------------------------------------------------- 5. BLAS threads follow the machine's load
 def test_products_keep_blas_threads_only_while_other_processes_leave_cores_idle(monkeypatch):
-    from tinygrad_rnn.kernels import blas_threads
+    from tinygrad_rnn.backend import blas_threads
 
     if blas_threads._find_set_local() is None:
         pytest.skip("numpy's BLAS is not an OpenBLAS with openblas_set_num_threads_local")

@@ -24,9 +24,9 @@ from typing import Any
 
 import numpy as np
 
-from . import dtypes
+from .core import dtypes
+from .core.tensor import Tensor
 from .creation import _finish, _size, check_size
-from .tensor import Tensor
 
 _MASK24, _MASK53 = np.uint64((1 << 24) - 1), np.uint64((1 << 53) - 1)
 

@@ -43,9 +43,9 @@ from typing import Any, BinaryIO
 
 import numpy as np
 
-from . import dtypes
-from .size import Size
-from .tensor import Tensor
+from .core import dtypes
+from .core.size import Size
+from .core.tensor import Tensor
 
 FORMAT, VERSION = "tinygrad_rnn", 1
 MANIFEST = "__manifest__"

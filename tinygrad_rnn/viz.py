@@ -18,7 +18,7 @@ import shutil
 import subprocess
 from typing import Any
 
-from .tensor import Tensor
+from .core.tensor import Tensor
 
 ROOT_COLOR, LEAF_COLOR, OP_COLOR = "darkolivegreen1", "lightblue", "lightgrey"
 

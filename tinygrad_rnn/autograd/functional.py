@@ -20,8 +20,10 @@ from typing import Any
 
 import numpy as np
 
-from . import grad_mode
-from .engine import grad
+from ..core import grad_mode
+from ..core.engine import grad
+from ..core.tensor import Tensor
+from ..ops.shape import stack
 
 
 # ---------------------------------------------------------------------------- public API
@@ -50,8 +52,6 @@ def vjp(func: Callable[..., Any], inputs: Any, v: Any = None, create_graph: bool
 def jvp(func: Callable[..., Any], inputs: Any, v: Any = None, create_graph: bool = False,
         strict: bool = False) -> tuple:
     """(func(inputs), J v): the Jacobian-vector product at `inputs`, by the double-vjp trick."""
-    from ..tensor import Tensor
-
     with grad_mode.enable_grad():
         inputs_tuple, inputs = _as_tuple(inputs, "inputs", "jvp")
         inputs = _prepare_inputs(inputs, create_graph)
@@ -87,8 +87,6 @@ def jacobian(func: Callable[..., Any], inputs: Any, create_graph: bool = False, 
 
     With one Tensor input and output the result is one Tensor; otherwise tuples mirror the tuples
     given ([output][input] when both are tuples)."""
-    from ..ops.shape import stack
-
     if strategy not in ("reverse-mode", "forward-mode"):
         raise ValueError('Expected strategy to be either "forward-mode" or "reverse-mode". Hint: If your '
                          'function has more outputs than inputs, "forward-mode" tends to be more performant. '
@@ -163,8 +161,6 @@ def _hessian_product(func: Callable, inputs: Any, v: Any, create_graph: bool, st
 
 def _as_tuple(x: Any, what: str, fn: str) -> tuple[bool, tuple]:
     """(whether x was a tuple, x as a tuple of Tensors), with torch's TypeError otherwise."""
-    from ..tensor import Tensor
-
     was_tuple = isinstance(x, tuple)
     items = x if was_tuple else (x,)
     for i, item in enumerate(items):
@@ -204,8 +200,6 @@ def _check_outputs_require_grad(outputs: tuple, strict: bool) -> None:
 
 
 def _check_single_element(out: Any, fn: str) -> None:
-    from ..tensor import Tensor
-
     if not isinstance(out, Tensor):
         raise RuntimeError(f"The function given to {fn} should return a single Tensor")
     if out.numel() != 1:
@@ -239,8 +233,6 @@ _STRICT_NONE = {
 def _zeros_for_none(grads: tuple, refs: tuple, strict: bool, create_graph: bool, stage: str) -> tuple:
     """Replace a missing gradient (the output does not depend on that input) by zeros, or raise
     when strict."""
-    from ..tensor import Tensor
-
     result = []
     for i, (g, ref) in enumerate(zip(grads, refs)):
         if g is None:
@@ -257,8 +249,6 @@ def _zeros_for_none(grads: tuple, refs: tuple, strict: bool, create_graph: bool,
 
 def _zero_or(g: Any, x: Any, strict: bool, create_graph: bool, j: int, i: int) -> Any:
     """One Jacobian row: the gradient, or zeros when output i does not depend on input j."""
-    from ..tensor import Tensor
-
     if g is None:
         if strict:
             raise RuntimeError(f"Output {i} of the user-provided function is independent of input {j}. This is "
@@ -268,8 +258,6 @@ def _zero_or(g: Any, x: Any, strict: bool, create_graph: bool, j: int, i: int) -
 
 
 def _stack_rows(stack: Callable, rows: list, out: Any, x: Any) -> Any:
-    from ..tensor import Tensor
-
     if not rows:  # an output with no elements
         return Tensor._make(np.zeros(tuple(out.shape) + tuple(x.shape), x.dtype.np))
     return stack(rows).reshape(tuple(out.shape) + tuple(x.shape))

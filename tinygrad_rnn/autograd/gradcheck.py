@@ -84,8 +84,8 @@ def gradgradcheck(func: Callable[..., Any], inputs: Any, grad_outputs: Any = Non
     `grad_outputs` are the v's; by default random values in [-1, 1) that require grad, drawn from
     the global generator as torch draws them (so a seeded program's later random numbers match).
     """
+    from ..core.dtypes import float64
     from ..creation import empty
-    from ..dtypes import float64
 
     inputs = _as_tuple(inputs)
     if grad_outputs is None:
@@ -99,7 +99,7 @@ def gradgradcheck(func: Callable[..., Any], inputs: Any, grad_outputs: Any = Non
     diff_inputs = [i for i, x in enumerate(inputs) if _needs_grad(x)]
 
     def vjp(*args: Any) -> tuple:
-        from .engine import grad
+        from ..core.engine import grad
 
         outputs = _differentiable_outputs(func(*args[:-n_out]))
         grads = grad(outputs, [args[i] for i in diff_inputs], args[-n_out:], create_graph=True,
@@ -236,8 +236,8 @@ def _analytical_jacobians(inputs: tuple, output: Any, nondet_tol: float, check_g
 
 
 def _vjp_columns(inputs: tuple, output: Any, check_grad_dtypes: bool, v: np.ndarray | None) -> list[np.ndarray]:
-    from ..tensor import Tensor
-    from .engine import grad
+    from ..core.engine import grad
+    from ..core.tensor import Tensor
 
     diff = [x for x in inputs if _needs_grad(x)]
     seeds = [v] if v is not None else [np.eye(output._data.size)[k] for k in range(output._data.size)]
@@ -293,8 +293,8 @@ def _check_no_differentiable_outputs(func: Callable, inputs: tuple, func_out: tu
 
 def _check_backward_scales_with_grad_output(inputs: tuple, outputs: tuple) -> None:
     """A zero upstream gradient must give zero input gradients (backward multiplies by it)."""
-    from ..tensor import Tensor
-    from .engine import grad
+    from ..core.engine import grad
+    from ..core.tensor import Tensor
 
     diff = [x for x in inputs if _needs_grad(x)]
     zeros = [Tensor._make(np.zeros(o.shape, o.dtype.np)) for o in outputs]
@@ -318,8 +318,8 @@ def _check_undefined_grad(func: Callable, inputs: tuple) -> None:
 
 
 def _check_zero_grads_from_zero_outputs(inputs: tuple, outputs: tuple) -> None:
-    from ..tensor import Tensor
-    from .engine import grad
+    from ..core.engine import grad
+    from ..core.tensor import Tensor
 
     diff = [x for x in inputs if _needs_grad(x)]
     zeros = [Tensor._make(np.zeros(o.shape, o.dtype.np)) for o in outputs]
@@ -343,7 +343,7 @@ class _UndefinedGrad(Function):
 
     @staticmethod
     def forward(ctx: Any, x: Any) -> Any:
-        from ..tensor import Tensor
+        from ..core.tensor import Tensor
 
         return Tensor._make(x._data)
 
@@ -382,7 +382,7 @@ def _mismatch_message(a: np.ndarray, n: np.ndarray, i: int, j: int, inputs: tupl
 
 
 def _show(jacobian: np.ndarray, dtype: Any) -> str:
-    from ..tensor import Tensor
+    from ..core.tensor import Tensor
 
     if jacobian.size > _PRINT_LIMIT:
         return f"<{jacobian.shape[0]} x {jacobian.shape[1]} Jacobian, too large to print>"
@@ -395,7 +395,7 @@ def _index(pos: Sequence[int]) -> str:
 
 # ---------------------------------------------------------------------------- small helpers
 def _is_tensor(x: Any) -> bool:
-    from ..tensor import Tensor
+    from ..core.tensor import Tensor
 
     return isinstance(x, Tensor)
 

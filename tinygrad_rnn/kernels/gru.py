@@ -25,9 +25,9 @@ from typing import Any
 
 import numpy as np
 
-from ..tensor import Tensor
-from .blas_threads import threads_for
-from .scratch import scratch
+from ..backend.blas_threads import threads_for
+from ..backend.scratch import scratch
+from ..core.tensor import Tensor
 from .sequence_function import SequenceFunction
 from .step_layout import StepLayout, gate_major, project_gate_major, rows_of
 

@@ -25,8 +25,8 @@ from typing import Any
 
 import numpy as np
 
-from ..tensor import Tensor
-from .blas_threads import threads_for
+from ..backend.blas_threads import threads_for
+from ..core.tensor import Tensor
 from .sequence_function import SequenceFunction
 
 

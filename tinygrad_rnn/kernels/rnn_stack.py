@@ -21,8 +21,8 @@ from typing import Any
 
 import numpy as np
 
-from ..tensor import Tensor
-from .blas_threads import threads_for
+from ..backend.blas_threads import threads_for
+from ..core.tensor import Tensor
 from .rnn import (
     activation_slope,
     active_rows,

@@ -16,9 +16,9 @@ from __future__ import annotations
 from typing import Any
 
 from .. import backends
+from ..core.tensor import Tensor
 from ..kernels.gru import fused_gru_direction
 from ..ops.shape import stack
-from ..tensor import Tensor
 from .lstm import check_cell_forward, valid_rows
 from .rnn_base import RNNBase, RNNCellBase
 

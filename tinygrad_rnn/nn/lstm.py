@@ -17,10 +17,10 @@ from typing import Any
 import numpy as np
 
 from .. import backends
+from ..core.tensor import Tensor
 from ..creation import zeros
 from ..kernels.lstm import fused_lstm_direction
 from ..ops.shape import stack
-from ..tensor import Tensor
 from .rnn_base import RNNBase, RNNCellBase
 
 

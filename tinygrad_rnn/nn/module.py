@@ -22,10 +22,10 @@ from typing import Any
 
 import numpy as np
 
-from .. import dtypes
 from ..autograd import no_grad
+from ..core import dtypes
+from ..core.tensor import Tensor
 from ..device import check_device, device
-from ..tensor import Tensor
 from .parameter import Parameter
 
 

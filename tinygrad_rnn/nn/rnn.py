@@ -23,11 +23,11 @@ from typing import Any
 import numpy as np
 
 from .. import backends
+from ..core.tensor import Tensor
 from ..creation import zeros
 from ..kernels.rnn_stack import FusedRNNStack
 from ..ops.pointwise import relu, tanh, where
 from ..ops.shape import cat, stack
-from ..tensor import Tensor
 from .rnn_base import DirectionWeights, RNNBase, RNNCellBase
 
 ACTIVATIONS = {"tanh": tanh, "relu": relu}

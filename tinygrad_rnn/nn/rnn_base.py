@@ -23,11 +23,11 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from ..autograd import no_grad
+from ..core.tensor import Tensor
 from ..creation import zeros
 from ..device import check_device
 from ..ops.shape import cat, stack
 from ..random import bernoulli
-from ..tensor import Tensor
 from .module import Module
 from .parameter import Parameter
 from .utils.rnn import PackedSequence, lengths_from_batch_sizes, packed_to_padded, padded_to_packed

@@ -15,10 +15,10 @@ import math
 
 import numpy as np
 
-from ..autograd import grad_mode
-from ..autograd.engine import SliceGrad
-from ..autograd.function import Function
-from ..tensor import Tensor
+from ..backend.accumulate import SliceGrad
+from ..core.function import Function
+from ..core.modes import modes
+from ..core.tensor import Tensor
 from .shape import IndexBackward
 
 
@@ -41,7 +41,7 @@ class EmbeddingLookup(Function):
     def backward(ctx, g):
         if ctx.row_scale is not None:
             g = g * _const(ctx.row_scale[..., None])
-        if grad_mode._enabled:  # create_graph: the gradient itself must be differentiable
+        if modes.grad_enabled:  # create_graph: the gradient itself must be differentiable
             return IndexBackward.apply(g, ctx.key, ctx.shape), None, None, None
         return SliceGrad(ctx.key, g, ctx.shape, g.dtype), None, None, None
 

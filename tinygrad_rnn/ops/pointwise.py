@@ -10,8 +10,14 @@ from typing import Any
 
 import numpy as np
 
-from ..autograd.function import NO_EDGE, Function, rename
-from ..tensor import Tensor
+from ..core import dtypes
+from ..core.function import NO_EDGE, Function, rename
+from ..core.tensor import Tensor
+from .cast import Cast
+from .promotion import array_of as _arr
+from .promotion import cast_operand as _cast
+from .promotion import check_broadcast as _check_broadcast
+from .promotion import promote
 
 
 def _quiet() -> np.errstate:
@@ -19,10 +25,6 @@ def _quiet() -> np.errstate:
     Only the forward of ops that can make such values uses this (it costs about a microsecond a
     call); the engine runs every backward under one such errstate."""
     return np.errstate(divide="ignore", invalid="ignore", over="ignore")
-
-
-def _arr(x: Any) -> Any:
-    return x._data if isinstance(x, Tensor) else x
 
 
 class Add(Function):
@@ -544,20 +546,6 @@ class Where(Function):
         return None, ga, gb
 
 
-class Cast(Function):
-    """Change dtype; the engine casts the gradient back to the input's dtype."""
-
-    torch_name = "ToCopyBackward0"
-
-    @staticmethod
-    def forward(ctx, x, dtype):
-        return Tensor._make(x._data.astype(dtype.np))
-
-    @staticmethod
-    def backward(ctx, g):
-        return g, None
-
-
 class Clone(Function):
     """A copy in new memory (also `contiguous()` of a strided tensor)."""
 
@@ -571,63 +559,6 @@ class Clone(Function):
 
 
 # ------------------------------------------------------------------ public functions
-from .. import dtypes  # noqa: E402
-
-
-def as_operand(x: Any) -> Any:
-    """A Tensor or a Python number; numpy scalars become numbers, arrays and lists Tensors."""
-    if isinstance(x, (Tensor, bool, int, float)):
-        return x
-    if isinstance(x, np.generic):
-        return x.item()
-    from ..creation import tensor
-
-    return tensor(x)
-
-
-def promote(a: Any, b: Any, floating: bool = False) -> tuple[Any, Any]:
-    """Cast two operands to torch's result dtype; `floating` makes integer results float (true division)."""
-    # The common cases skip the general rule: a float tensor with a Python number keeps its dtype
-    # (x * 0.5, 1 - y), and two tensors of one dtype keep it (unless division must make a float).
-    if isinstance(a, Tensor):
-        if isinstance(b, Tensor):
-            if a._data.dtype is b._data.dtype and (not floating or a._data.dtype.kind == "f"):
-                return a, b
-        elif a._data.dtype.kind == "f" and type(b) in _NUMBER:
-            return a, float(b)
-    elif isinstance(b, Tensor) and b._data.dtype.kind == "f" and type(a) in _NUMBER:
-        return float(a), b
-    a, b = as_operand(a), as_operand(b)  # numpy scalars, lists, arrays
-    result = dtypes.result_type(a, b)
-    if floating and not result.is_floating_point:
-        result = dtypes.get_default_dtype()
-    return _cast(a, result), _cast(b, result)
-
-
-_NUMBER = (int, float)  # exact types: bool is left to the general rule
-
-
-def _cast(x: Any, d: dtypes.dtype) -> Any:
-    if isinstance(x, Tensor):
-        return x if x.dtype is d else Cast.apply(x, d)
-    return float(x) if d.is_floating_point else x
-
-
-def _check_broadcast(a: Any, b: Any) -> None:
-    """torch's message for shapes that do not broadcast (numpy's is about 'operands')."""
-    if not (isinstance(a, Tensor) and isinstance(b, Tensor)):
-        return  # a number broadcasts with anything
-    sa, sb = a._data.shape, b._data.shape
-    if sa == sb:
-        return
-    for i in range(1, min(len(sa), len(sb)) + 1):
-        if sa[-i] != sb[-i] and sa[-i] != 1 and sb[-i] != 1:
-            raise RuntimeError(
-                f"The size of tensor a ({sa[-i]}) must match the size of tensor b ({sb[-i]}) "
-                f"at non-singleton dimension {max(len(sa), len(sb)) - i}"
-            )
-
-
 def _binary(op: type, a: Any, b: Any, floating: bool = False) -> Tensor:
     a, b = promote(a, b, floating)
     _check_broadcast(a, b)

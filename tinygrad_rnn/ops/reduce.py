@@ -6,12 +6,13 @@ from typing import Any
 
 import numpy as np
 
-from .. import dtypes, return_types
-from ..autograd import grad_mode
-from ..autograd.function import Function, rename
-from ..tensor import Tensor
-from .pointwise import Div
-from .shape import Expand, Reshape, normalize_dim, normalize_dims
+from .. import return_types
+from ..core import dtypes
+from ..core.function import Function, rename
+from ..core.modes import modes
+from ..core.tensor import Tensor
+from .pointwise import Div, exp, maximum, minimum, where
+from .shape import Expand, Reshape, gather_along, normalize_dim, normalize_dims
 
 
 def _kept_shape(shape: tuple, dims: tuple) -> tuple:
@@ -108,8 +109,6 @@ class LogSumExp(Function):
 
     @staticmethod
     def backward(ctx, g):  # d/dx logsumexp = softmax(x) = exp(x - logsumexp(x))
-        from .pointwise import exp
-
         x, out = ctx.saved_tensors
         return g.reshape(ctx.kept) * exp(x - out.reshape(ctx.kept)), None, None
 
@@ -180,8 +179,6 @@ class LogSoftmaxBackwardData(Function):
 
     @staticmethod
     def backward(ctx, gg):  # out = g - p sum(g) with p = exp(y): d/dg = gg - sum(gg p); d/dy = -gg p sum(g)
-        from .pointwise import exp
-
         g, y = ctx.saved_tensors
         p = exp(y)
         gg_g = gg - (gg * p).sum(ctx.dim, keepdim=True) if ctx.needs_input_grad[0] else None
@@ -250,7 +247,7 @@ class Cumprod(Function):
         x, y = ctx.saved_tensors
         if not (x._data == 0).any():  # dy_j/dx_i = y_j / x_i for i <= j
             return (g * y).flip(ctx.dim).cumsum(ctx.dim).flip(ctx.dim) / x, None
-        if grad_mode._enabled:
+        if modes.grad_enabled:
             raise NotImplementedError("double backward of cumprod through an input with zeros is not supported")
         return Tensor._make(_cumprod_grad_with_zeros(x._data, g._data, ctx.dim)), None
 
@@ -277,8 +274,6 @@ class StdFromVar(Function):
 
     @staticmethod
     def backward(ctx, g):
-        from .pointwise import where
-
         (y,) = ctx.saved_tensors
         zero = Tensor._make(y._data == 0)
         return where(zero, 0.0, g / (2 * where(zero, 1.0, y)))
@@ -299,8 +294,6 @@ class Norm(Function):
 
     @staticmethod
     def backward(ctx, g):
-        from .pointwise import where
-
         x, out = ctx.saved_tensors
         y = out.reshape(ctx.kept)
         zero = Tensor._make(y._data == 0)
@@ -342,8 +335,6 @@ def _extreme(input: Tensor, dim: Any, keepdim: bool, largest: bool, name: str) -
         return rename(Amax.apply(input, tuple(range(input.ndim)), False, largest),
                       "MaxBackward1" if largest else "MinBackward1")
     if isinstance(dim, Tensor):  # torch.max(a, b): the elementwise maximum
-        from .pointwise import maximum, minimum
-
         return maximum(input, dim) if largest else minimum(input, dim)
     d = normalize_dim(dim, input.ndim)
     if input.shape and input.shape[d] == 0:
@@ -425,8 +416,6 @@ def _arg(fn: Any, input: Tensor, dim: Any, keepdim: bool, name: str) -> Tensor:
 
 def topk(input: Tensor, k: int, dim: int = -1, largest: bool = True, sorted: bool = True) -> Any:
     """The k largest (or smallest) values along dim, with their indices; the values are differentiable."""
-    from .shape import gather_along
-
     d = normalize_dim(dim, input.ndim)
     size = input.shape[d] if input.ndim else 1
     if not 0 <= k <= size:
@@ -519,8 +508,6 @@ def _sort_order(data: np.ndarray, dim: int, descending: bool) -> np.ndarray:
 
 
 def sort(input: Tensor, dim: int = -1, descending: bool = False, stable: bool = False) -> Any:
-    from .shape import gather_along
-
     if not input.ndim:
         return return_types.sort(input.clone(), Tensor._make(np.asarray(0, dtype=np.int64)))
     d = normalize_dim(dim, input.ndim)
@@ -535,8 +522,6 @@ def argsort(input: Tensor, dim: int = -1, descending: bool = False, stable: bool
 
 def kthvalue(input: Tensor, k: int, dim: int = -1, keepdim: bool = False) -> Any:
     """The k-th smallest value along dim (k counts from 1), with its index."""
-    from .shape import gather_along
-
     d = normalize_dim(dim, input.ndim)
     size = input.shape[d] if input.ndim else 1
     if not 1 <= k <= size:

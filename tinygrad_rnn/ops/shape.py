@@ -7,10 +7,13 @@ from typing import Any
 
 import numpy as np
 
-from ..autograd import grad_mode
-from ..autograd.engine import SliceGrad
-from ..autograd.function import Function, rename
-from ..tensor import Tensor
+from ..backend.accumulate import SliceGrad, dense
+from ..core import dtypes
+from ..core.function import Function, rename
+from ..core.modes import modes
+from ..core.size import shape_arg
+from ..core.tensor import Tensor
+from .pointwise import where
 
 
 def normalize_dim(dim: Any, ndim: int) -> int:
@@ -106,7 +109,7 @@ class Index(Function):
 
     @staticmethod
     def backward(ctx, g):
-        if grad_mode._enabled:  # create_graph: the gradient must itself be differentiable
+        if modes.grad_enabled:  # create_graph: the gradient must itself be differentiable
             return IndexBackward.apply(g, ctx.key, ctx.in_shape), None
         return SliceGrad(ctx.key, g, ctx.in_shape, ctx.in_dtype), None
 
@@ -137,10 +140,8 @@ class IndexBackward(Function):
 
     @staticmethod
     def forward(ctx, g, key, shape):
-        from ..autograd.engine import dense
-
         ctx.key = key
-        return dense(SliceGrad(key, g, shape, g.dtype))
+        return dense(SliceGrad(key, g, shape, g.dtype), Tensor._make)
 
     @staticmethod
     def backward(ctx, gg):
@@ -289,13 +290,6 @@ class Scatter(Function):
 
 
 # ------------------------------------------------------------------ public functions
-def _shape_arg(shape: Sequence) -> tuple:
-    """Accept f(2, 3), f((2, 3)), f([2, 3]) and f(torch.Size([2, 3]))."""
-    if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
-        shape = tuple(shape[0])
-    return tuple(int(s.__index__()) for s in shape)
-
-
 def infer_shape(shape: tuple, numel: int) -> tuple:
     """Resolve one -1 and check the element count, with torch's messages."""
     if list(shape).count(-1) > 1:
@@ -314,18 +308,18 @@ def infer_shape(shape: tuple, numel: int) -> tuple:
 
 
 def reshape(input: Tensor, *shape: Any) -> Tensor:
-    shape = infer_shape(_shape_arg(shape), input._data.size)
+    shape = infer_shape(shape_arg(shape), input._data.size)
     return input if shape == input.shape and not input._requires_grad else Reshape.apply(input, shape)
 
 
 def view(input: Tensor, *shape: Any) -> Tensor:
     if len(shape) == 1 and not isinstance(shape[0], (tuple, list, builtins.int)) and hasattr(shape[0], "np"):
         return input.view_as_dtype(shape[0])
-    return View.apply(input, infer_shape(_shape_arg(shape), input._data.size))
+    return View.apply(input, infer_shape(shape_arg(shape), input._data.size))
 
 
 def permute(input: Tensor, *dims: Any) -> Tensor:
-    dims = _shape_arg(dims)
+    dims = shape_arg(dims)
     if len(dims) != input.ndim:
         raise RuntimeError(
             "permute(sparse_coo): number of dimensions in the tensor input does not match the length "
@@ -364,7 +358,7 @@ def squeeze(input: Tensor, dim: Any = None) -> Tensor:
 
 
 def expand(input: Tensor, *sizes: Any) -> Tensor:
-    sizes = _shape_arg(sizes)
+    sizes = shape_arg(sizes)
     if len(sizes) < input.ndim:
         raise RuntimeError(
             f"expand(torch.FloatTensor{{{list(input.shape)}}}, size={list(sizes)}): the number of sizes "
@@ -408,8 +402,6 @@ def _check_same(tensors: Sequence[Tensor], name: str) -> list:
 
 
 def _promote_all(tensors: list) -> list:
-    from .. import dtypes
-
     result = tensors[0].dtype
     for x in tensors[1:]:
         if x.dtype is not result:
@@ -569,7 +561,7 @@ def roll(input: Tensor, shifts: Any, dims: Any = None) -> Tensor:
 
 
 def repeat(input: Tensor, *sizes: Any) -> Tensor:
-    repeats = _shape_arg(sizes)
+    repeats = shape_arg(sizes)
     if len(repeats) < input.ndim:
         raise RuntimeError(
             "Number of dimensions of repeat dims can not be smaller than number of dimensions of tensor"
@@ -578,7 +570,7 @@ def repeat(input: Tensor, *sizes: Any) -> Tensor:
 
 
 def tile(input: Tensor, dims: Any) -> Tensor:
-    dims = _shape_arg((dims,))
+    dims = shape_arg((dims,))
     return repeat(input, (1,) * (input.ndim - len(dims)) + dims)
 
 
@@ -647,8 +639,6 @@ def _triangle(input: Tensor, diagonal: int, lower: bool, name: str) -> Tensor:
         raise RuntimeError(f"{name}: input tensor must have at least 2 dimensions")
     rows, cols = input.shape[-2:]
     keep = np.tri(rows, cols, diagonal, dtype=bool) if lower else ~np.tri(rows, cols, diagonal - 1, dtype=bool)
-    from .pointwise import where
-
     kept = where(Tensor._make(keep), input, Tensor._make(np.zeros((), input._data.dtype)))
     return rename(kept, "TrilBackward0" if lower else "TriuBackward0")
 

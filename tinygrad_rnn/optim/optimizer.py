@@ -28,9 +28,9 @@ from typing import Any
 
 import numpy as np
 
-from .. import dtypes
-from ..autograd.grad_mode import enable_grad, no_grad
-from ..tensor import Tensor
+from ..core import dtypes
+from ..core.grad_mode import enable_grad, no_grad
+from ..core.tensor import Tensor
 
 
 def typename(obj: Any) -> str:

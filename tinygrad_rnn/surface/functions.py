@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from .tensor import Tensor
+from ..core.tensor import Tensor
 
 
 def is_tensor(obj: object) -> bool:

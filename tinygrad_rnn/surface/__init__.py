@@ -1,0 +1,17 @@
+"""The torch-shaped surface: what makes the core and the ops look exactly like torch.
+
+- tensor_methods.py: the methods of `Tensor` (`t.exp()`, `t + u`, `t.add_(u)`, `t[0] = 1`, ...);
+- legacy.py: the legacy constructors `Tensor(2, 3)`, `FloatTensor([...])`;
+- functions.py: module-level spellings of methods (`torch.eq`, `torch.allclose`) and `out=`;
+- printing.py: `repr(t)` as torch prints it.
+
+`install()` binds the methods onto the core `Tensor` class; the package calls it once at import.
+"""
+from __future__ import annotations
+
+from . import legacy, tensor_methods
+
+
+def install() -> None:
+    tensor_methods.bind()
+    legacy.install()
