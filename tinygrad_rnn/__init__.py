@@ -188,10 +188,8 @@ __version__ = "0.1.0"
 
 from .surface.functions import accepts_out as _accepts_out  # noqa: E402
 
-add, sub, mul, div, matmul, mm, bmm = (_accepts_out(f) for f in (add, sub, mul, div, matmul, mm, bmm))
-clip = clamp
-arcsin, arccos, arctan = asin, acos, atan
-subtract, multiply, divide, true_divide, negative = sub, mul, div, div, neg
+surface.ops.export(globals())  # torch.X for every declared op, with its aliases and out=
+matmul, mm, bmm = (_accepts_out(f) for f in (matmul, mm, bmm))
 swapaxes = swapdims = transpose
 
 # Last, because the modules in nn build on everything above.

@@ -192,9 +192,10 @@ def numerical_jacobians(func: Callable, inputs: tuple, eps: float) -> list[list[
             minus = _evaluate(func, inputs)
             data[idx] = original
             columns.append([(p - m) / (2 * eps) for p, m in zip(plus, minus)])
-        n_out = len(_evaluate(func, inputs))
+        outputs = _evaluate(func, inputs)  # an input of no elements: (0, n_out) Jacobians, as the analytical ones
         result.append([
-            np.stack([c[i].reshape(-1) for c in columns]) if columns else np.zeros((0, 0)) for i in range(n_out)
+            np.stack([c[i].reshape(-1) for c in columns]) if columns else np.zeros((0, np.size(o)))
+            for i, o in enumerate(outputs)
         ])
     return result
 
@@ -269,7 +270,7 @@ def _check_inputs(inputs: tuple) -> None:
                     "or complex. ",
                     stacklevel=4,
                 )
-            if any(s == 0 and n > 1 for s, n in zip(x._data.strides, x._data.shape)):
+            if x._data.size and any(s == 0 and n > 1 for s, n in zip(x._data.strides, x._data.shape)):
                 raise RuntimeError(
                     f"The {idx}th input has a dimension with stride 0. gradcheck only supports inputs that are "
                     "non-overlapping to be able to compute the numerical gradients correctly. You should call "

@@ -89,7 +89,7 @@ def gelu(input: Tensor, approximate: str = "none") -> Tensor:
         return rename(0.5 * input * (1 + _pw.tanh(inner)), "GeluBackward0")
     if approximate != "none":
         raise RuntimeError("approximate argument must be either none or tanh.")
-    return rename(0.5 * input * (1 + nn_ops.Erf.apply(input * (1 / math.sqrt(2)))), "GeluBackward0")
+    return rename(0.5 * input * (1 + _pw.Erf.apply(input * (1 / math.sqrt(2)))), "GeluBackward0")
 
 
 def softplus(input: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tensor:

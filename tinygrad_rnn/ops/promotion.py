@@ -93,3 +93,8 @@ def result_type(*operands: object) -> dtypes.dtype:
         if top:
             return dtypes.from_numpy_dtype(np.result_type(*(d.np for d in top)))
     return {0: dtypes.bool, 1: dtypes.int64, 2: dtypes.get_default_dtype()}[best]
+
+
+def to_float(x: Tensor) -> Tensor:
+    """The input of a float function (exp, sin, ...): an integer tensor becomes the default float, as in torch."""
+    return x if x._data.dtype.kind == "f" else Cast.apply(x, dtypes.get_default_dtype())

@@ -1,6 +1,7 @@
 """The torch-shaped surface: what makes the core and the ops look exactly like torch.
 
-- tensor_methods.py: the methods of `Tensor` (`t.exp()`, `t + u`, `t.add_(u)`, `t[0] = 1`, ...);
+- ops.py: `torch.X`, `Tensor.X` and `Tensor.X_` of every op declared with `@op` in ops/;
+- tensor_methods.py: the other methods of `Tensor` (`t + u`, `t.to(...)`, `t[0] = 1`, ...);
 - legacy.py: the legacy constructors `Tensor(2, 3)`, `FloatTensor([...])`;
 - functions.py: module-level spellings of methods (`torch.eq`, `torch.allclose`) and `out=`;
 - printing.py: `repr(t)` as torch prints it.
@@ -9,9 +10,10 @@
 """
 from __future__ import annotations
 
-from . import legacy, tensor_methods
+from . import legacy, ops, tensor_methods
 
 
 def install() -> None:
     tensor_methods.bind()
+    ops.bind_methods()
     legacy.install()

@@ -56,7 +56,14 @@ class TensorMethods:
         return self._data.flags.c_contiguous
 
     def stride(self, dim: Any = None) -> Any:
-        strides = tuple(s // self._data.itemsize for s in self._data.strides)
+        if self._data.size:
+            strides = tuple(s // self._data.itemsize for s in self._data.strides)
+        else:  # numpy gives an empty array zero strides; torch the contiguous ones, sizes of 0 taken as 1
+            strides, step = [], 1
+            for n in reversed(self._data.shape):
+                strides.insert(0, step)
+                step *= builtins.max(n, 1)
+            strides = tuple(strides)
         return strides if dim is None else strides[dim]
 
     def data_ptr(self) -> int:
@@ -178,46 +185,22 @@ class TensorMethods:
         return self if self._data.flags.c_contiguous else Clone.apply(self, "C")
 
     # ------------------------------------------------------------ arithmetic
-    def add(self, other: Any, *, alpha: Any = 1) -> Tensor:
-        return _pw.add(self, other, alpha=alpha)
-
-    def sub(self, other: Any, *, alpha: Any = 1) -> Tensor:
-        return _pw.sub(self, other, alpha=alpha)
-
-    def mul(self, other: Any) -> Tensor:
-        return _pw.mul(self, other)
-
-    def div(self, other: Any, *, rounding_mode: Any = None) -> Tensor:
-        return _pw.div(self, other, rounding_mode=rounding_mode)
-
-    def pow(self, exponent: Any) -> Tensor:
-        return _pw.pow(self, exponent)
-
-    def neg(self) -> Tensor:
-        return _pw.neg(self)
-
-    subtract, multiply, divide, true_divide, negative = sub, mul, div, div, neg
-
-    def __add__(self, other: Any) -> Tensor:
-        return _pw.add(self, other)
+    __add__ = _pw.add  # the op function itself: no extra call per operator
 
     def __radd__(self, other: Any) -> Tensor:
         return _pw.add(other, self)
 
-    def __sub__(self, other: Any) -> Tensor:
-        return _pw.sub(self, other)
+    __sub__ = _pw.sub  # the op function itself: no extra call per operator
 
     def __rsub__(self, other: Any) -> Tensor:
         return _pw.sub(other, self)
 
-    def __mul__(self, other: Any) -> Tensor:
-        return _pw.mul(self, other)
+    __mul__ = _pw.mul  # the op function itself: no extra call per operator
 
     def __rmul__(self, other: Any) -> Tensor:
         return _pw.mul(other, self)
 
-    def __truediv__(self, other: Any) -> Tensor:
-        return _pw.div(self, other)
+    __truediv__ = _pw.div  # the op function itself: no extra call per operator
 
     def __rtruediv__(self, other: Any) -> Tensor:
         return _pw.div(other, self)
@@ -232,20 +215,17 @@ class TensorMethods:
         a, b = promote(self, other)
         return Tensor._make(np.asarray(np.mod(a._data, b._data if isinstance(b, Tensor) else b)))
 
-    def __pow__(self, exponent: Any) -> Tensor:
-        return _pw.pow(self, exponent)
+    __pow__ = _pw.pow
 
     def __rpow__(self, base: Any) -> Tensor:
         return _pw.pow(base, self)
 
-    def __neg__(self) -> Tensor:
-        return _pw.neg(self)
+    __neg__ = _pw.neg
 
     def __pos__(self) -> Tensor:
         return self
 
-    def __abs__(self) -> Tensor:
-        return _pw.abs(self)
+    __abs__ = _pw.abs
 
     def __matmul__(self, other: Any) -> Tensor:
         return _la.matmul(self, other)
@@ -268,35 +248,6 @@ class TensorMethods:
         return _la.matmul(self, other)
 
     # ------------------------------------------------------------ elementwise functions
-    def exp(self) -> Tensor:
-        return _pw.exp(self)
-
-    def log(self) -> Tensor:
-        return _pw.log(self)
-
-    def tanh(self) -> Tensor:
-        return _pw.tanh(self)
-
-    def sigmoid(self) -> Tensor:
-        return _pw.sigmoid(self)
-
-    def relu(self) -> Tensor:
-        return _pw.relu(self)
-
-    def sqrt(self) -> Tensor:
-        return _pw.sqrt(self)
-
-    def abs(self) -> Tensor:
-        return _pw.abs(self)
-
-    def clamp(self, min: Any = None, max: Any = None) -> Tensor:
-        return _pw.clamp(self, min, max)
-
-    clip = clamp
-
-    def masked_fill(self, mask: Tensor, value: Any) -> Tensor:
-        return _pw.masked_fill(self, mask, value)
-
     def where(self, condition: Tensor, other: Any) -> Tensor:
         return _pw.where(condition, self, other)
 
@@ -311,71 +262,6 @@ class TensorMethods:
 
     def round(self, decimals: int = 0) -> Tensor:
         return Tensor._make(np.round(self._data, decimals))
-
-    def sin(self) -> Tensor:
-        return _pw.sin(self)
-
-    def cos(self) -> Tensor:
-        return _pw.cos(self)
-
-    def tan(self) -> Tensor:
-        return _pw.tan(self)
-
-    def sinh(self) -> Tensor:
-        return _pw.sinh(self)
-
-    def cosh(self) -> Tensor:
-        return _pw.cosh(self)
-
-    def asin(self) -> Tensor:
-        return _pw.asin(self)
-
-    def acos(self) -> Tensor:
-        return _pw.acos(self)
-
-    def atan(self) -> Tensor:
-        return _pw.atan(self)
-
-    arcsin, arccos, arctan = asin, acos, atan
-
-    def log1p(self) -> Tensor:
-        return _pw.log1p(self)
-
-    def expm1(self) -> Tensor:
-        return _pw.expm1(self)
-
-    def log2(self) -> Tensor:
-        return _pw.log2(self)
-
-    def log10(self) -> Tensor:
-        return _pw.log10(self)
-
-    def reciprocal(self) -> Tensor:
-        return _pw.reciprocal(self)
-
-    def rsqrt(self) -> Tensor:
-        return _pw.rsqrt(self)
-
-    def erf(self) -> Tensor:
-        return _pw.erf(self)
-
-    def square(self) -> Tensor:
-        return _pw.square(self)
-
-    def maximum(self, other: Tensor) -> Tensor:
-        return _pw.maximum(self, other)
-
-    def minimum(self, other: Tensor) -> Tensor:
-        return _pw.minimum(self, other)
-
-    def clamp_min(self, min: Any) -> Tensor:
-        return _pw.clamp_min(self, min)
-
-    def clamp_max(self, max: Any) -> Tensor:
-        return _pw.clamp_max(self, max)
-
-    def lerp(self, end: Tensor, weight: Any) -> Tensor:
-        return _pw.lerp(self, end, weight)
 
     def isnan(self) -> Tensor:
         return Tensor._make(np.isnan(self._data))
@@ -652,44 +538,6 @@ class TensorMethods:
                 f"output with shape {list(self.shape)} doesn't match the broadcast shape {list(result.shape)}"
             )
         return result
-
-    def add_(self, other: Any, *, alpha: Any = 1) -> Tensor:
-        return self._assign(self._inplace_result_shape(self.add(other, alpha=alpha)))
-
-    def sub_(self, other: Any, *, alpha: Any = 1) -> Tensor:
-        return self._assign(self._inplace_result_shape(self.sub(other, alpha=alpha)))
-
-    def mul_(self, other: Any) -> Tensor:
-        return self._assign(self._inplace_result_shape(self.mul(other)))
-
-    def div_(self, other: Any) -> Tensor:
-        return self._assign(self._inplace_result_shape(self.div(other)))
-
-    def pow_(self, exponent: Any) -> Tensor:
-        return self._assign(self._inplace_result_shape(self.pow(exponent)))
-
-    def clamp_(self, min: Any = None, max: Any = None) -> Tensor:
-        return self._assign(self.clamp(min, max))
-
-    clip_ = clamp_
-
-    def tanh_(self) -> Tensor:
-        return self._assign(self.tanh())
-
-    def sigmoid_(self) -> Tensor:
-        return self._assign(self.sigmoid())
-
-    def relu_(self) -> Tensor:
-        return self._assign(self.relu())
-
-    def exp_(self) -> Tensor:
-        return self._assign(self.exp())
-
-    def neg_(self) -> Tensor:
-        return self._assign(self.neg())
-
-    def masked_fill_(self, mask: Tensor, value: Any) -> Tensor:
-        return self._assign(self.masked_fill(mask, value))
 
     def zero_(self) -> Tensor:
         return self.fill_(0)
