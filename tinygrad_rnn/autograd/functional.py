@@ -35,14 +35,7 @@ def vjp(func: Callable[..., Any], inputs: Any, v: Any = None, create_graph: bool
         inputs = _prepare_inputs(inputs, create_graph)
         outputs_tuple, outputs = _as_tuple(func(*inputs), "outputs of the user-provided function", "vjp")
         _check_outputs_require_grad(outputs, strict)
-        if v is None:
-            if len(outputs) != 1 or outputs[0].numel() != 1:
-                raise RuntimeError(
-                    "The vector v can only be None if the user-provided function returns a single Tensor "
-                    "with a single element."
-                )
-        else:
-            v = _check_v(_as_tuple(v, "v", "vjp")[1], outputs, outputs_tuple)
+        v = _checked_v(v, outputs, outputs_tuple, "vjp")
     with grad_mode.set_grad_enabled(create_graph or grad_mode.is_grad_enabled()):
         grads = _grad(outputs, inputs, v, create_graph)
         result = _zeros_for_none(grads, inputs, strict, create_graph, "back")
@@ -55,14 +48,7 @@ def jvp(func: Callable[..., Any], inputs: Any, v: Any = None, create_graph: bool
     with grad_mode.enable_grad():
         inputs_tuple, inputs = _as_tuple(inputs, "inputs", "jvp")
         inputs = _prepare_inputs(inputs, create_graph)
-        if v is None:
-            if len(inputs) != 1 or inputs[0].numel() != 1:
-                raise RuntimeError(
-                    "The vector v can only be None if the input to the user-provided function is a single "
-                    "Tensor with a single element."
-                )
-        else:
-            v = _check_v(_as_tuple(v, "v", "jvp")[1], inputs, inputs_tuple)
+        v = _checked_v(v, inputs, inputs_tuple, "jvp")
         outputs_tuple, outputs = _as_tuple(func(*inputs), "outputs of the user-provided function", "jvp")
         _check_outputs_require_grad(outputs, strict)
         # u^T J is linear in u, so the value of u does not matter; zeros keep it finite.
@@ -141,14 +127,7 @@ def _hessian_product(func: Callable, inputs: Any, v: Any, create_graph: bool, st
     with grad_mode.enable_grad():
         inputs_tuple, inputs = _as_tuple(inputs, "inputs", name)
         inputs = _prepare_inputs(inputs, create_graph)
-        if v is None:
-            if len(inputs) != 1 or inputs[0].numel() != 1:
-                raise RuntimeError(
-                    "The vector v can only be None if the input to the user-provided function is a single "
-                    "Tensor with a single element."
-                )
-        else:
-            v = _check_v(_as_tuple(v, "v", name)[1], inputs, inputs_tuple)
+        v = _checked_v(v, inputs, inputs_tuple, name)
         out = func(*inputs)
         _check_single_element(out, name)
         _check_outputs_require_grad((out,), strict)
@@ -175,6 +154,18 @@ def _prepare_inputs(inputs: tuple, create_graph: bool) -> tuple:
     """Fresh tensors that require grad: detached, unless the caller wants gradients to flow back."""
     return tuple(x.view_as(x) if create_graph and x.requires_grad else x.detach().requires_grad_()
                  for x in inputs)
+
+
+def _checked_v(v: Any, refs: tuple, refs_tuple: bool, fn: str) -> tuple | None:
+    """v, checked against what it multiplies (the outputs for vjp, the inputs otherwise). v may be
+    left out only when that is a single Tensor of one element."""
+    if v is None:
+        if len(refs) != 1 or refs[0].numel() != 1:
+            single = ("the user-provided function returns a single Tensor" if fn == "vjp"
+                      else "the input to the user-provided function is a single Tensor")
+            raise RuntimeError(f"The vector v can only be None if {single} with a single element.")
+        return None
+    return _check_v(_as_tuple(v, "v", fn)[1], refs, refs_tuple)
 
 
 def _check_v(v: tuple, others: tuple, others_tuple: bool) -> tuple:
