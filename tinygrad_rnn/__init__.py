@@ -49,6 +49,7 @@ from .creation import (
     zeros_like,
 )
 from .device import device, get_default_device, set_default_device
+from .ops.compare import eq, ge, gt, isfinite, isinf, isnan, le, logical_not, lt, ne
 from .ops.linalg import addmm, bmm, einsum, ger, matmul, mm, outer
 from .ops.pointwise import (
     abs,
@@ -56,6 +57,7 @@ from .ops.pointwise import (
     add,
     asin,
     atan,
+    ceil,
     clamp,
     clamp_max,
     clamp_min,
@@ -65,6 +67,7 @@ from .ops.pointwise import (
     erf,
     exp,
     expm1,
+    floor,
     lerp,
     log,
     log1p,
@@ -80,6 +83,7 @@ from .ops.pointwise import (
     relu,
     rsqrt,
     sigmoid,
+    sign,
     sin,
     sinh,
     sqrt,
@@ -168,19 +172,12 @@ from .surface.functions import (
     any,
     clone,
     detach,
-    eq,
     equal,
     expand_copy,
-    ge,
-    gt,
     is_tensor,
     isclose,
-    le,
-    lt,
-    ne,
     numel,
     round,
-    sign,
 )
 from .surface.legacy import BoolTensor, ByteTensor, DoubleTensor, FloatTensor, HalfTensor, IntTensor, LongTensor
 

@@ -56,20 +56,22 @@ class OpDecl:
     out: bool = False
     aliases: tuple[str, ...] = ()
     twice_differentiable: bool = True  # False where the first derivative has kinks (abs, relu)
+    differentiable: bool = True  # False for ops outside the graph (comparisons): no gradient checks
 
 
 DECLARED: dict[str, OpDecl] = {}  # by name, in the order the op modules declare them
 
 
 def op(*, samples: SampleMaker, method: bool = True, inplace: bool = False, out: bool = False,
-       aliases: tuple[str, ...] = (), twice_differentiable: bool = True) -> Callable[[F], F]:
+       aliases: tuple[str, ...] = (), twice_differentiable: bool = True, differentiable: bool = True
+       ) -> Callable[[F], F]:
     """Declare the decorated function as the public op `torch.<its name>` (see module docstring)."""
 
     def declare(fn: F) -> F:
         if fn.__name__ in DECLARED:
             raise RuntimeError(f"op {fn.__name__!r} is declared twice")
         DECLARED[fn.__name__] = OpDecl(fn.__name__, fn, fn.__module__, samples, method, inplace, out,
-                                       tuple(aliases), twice_differentiable)
+                                       tuple(aliases), twice_differentiable, differentiable)
         return fn
 
     return declare

@@ -814,7 +814,48 @@ def lerp(input: Tensor, end: Tensor, weight: Any) -> Tensor:
     return rename(input + weight * (end - input), "LerpBackward0")
 
 
-# ------------------------------------------------------------------ copies and comparisons (no declaration)
+class _PiecewiseConstant(Function):
+    """A step function (floor, ceil, sign): flat between its jumps, so its gradient is zero, as torch's."""
+
+    numpy_fn: Any = None
+
+    @staticmethod
+    def forward(ctx, x):
+        return Tensor._make(type(ctx).numpy_fn(x._data))
+
+    @staticmethod
+    def backward(ctx, g):
+        return Tensor._make(np.zeros_like(g._data))
+
+
+class Floor(_PiecewiseConstant):
+    numpy_fn = staticmethod(np.floor)
+
+
+class Ceil(_PiecewiseConstant):
+    numpy_fn = staticmethod(np.ceil)
+
+
+class Sign(_PiecewiseConstant):
+    numpy_fn = staticmethod(np.sign)
+
+
+@op(inplace=True, samples=unary(lambda x: 3 * x + 0.5))
+def floor(input: Tensor) -> Tensor:
+    return Floor.apply(input)
+
+
+@op(inplace=True, samples=unary(lambda x: 3 * x + 0.5))
+def ceil(input: Tensor) -> Tensor:
+    return Ceil.apply(input)
+
+
+@op(inplace=True, samples=unary(away_from_kinks))
+def sign(input: Tensor) -> Tensor:
+    return Sign.apply(input)
+
+
+# ------------------------------------------------------------------ copies (no declaration)
 
 
 class Clone(Function):
@@ -827,10 +868,3 @@ class Clone(Function):
     @staticmethod
     def backward(ctx, g):
         return g, None
-
-
-def compare(op: Any, a: Any, b: Any) -> Tensor:
-    """eq, lt, ... : bool results, outside the graph."""
-    a, b = promote(a, b)
-    _check_broadcast(a, b)
-    return Tensor._make(np.asarray(op(_arr(a), _arr(b))))

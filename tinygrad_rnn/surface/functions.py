@@ -40,34 +40,6 @@ def equal(input: Tensor, other: Tensor) -> bool:
     return input.equal(other)
 
 
-def eq(input: Tensor, other: object) -> Tensor:
-    return input.eq(other)
-
-
-def ne(input: Tensor, other: object) -> Tensor:
-    return input.ne(other)
-
-
-def gt(input: Tensor, other: object) -> Tensor:
-    return input.gt(other)
-
-
-def ge(input: Tensor, other: object) -> Tensor:
-    return input.ge(other)
-
-
-def lt(input: Tensor, other: object) -> Tensor:
-    return input.lt(other)
-
-
-def le(input: Tensor, other: object) -> Tensor:
-    return input.le(other)
-
-
-def sign(input: Tensor) -> Tensor:
-    return input.sign()
-
-
 def expand_copy(input: Tensor, *size: object) -> Tensor:
     return input.expand(*size).clone()
 

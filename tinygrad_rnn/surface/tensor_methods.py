@@ -21,6 +21,7 @@ from ..core.size import Size, shape_arg
 from ..core.tensor import Tensor
 from ..creation import tensor
 from ..device import check_device, device
+from ..ops import compare as _cmp
 from ..ops import linalg as _la
 from ..ops import pointwise as _pw
 from ..ops import reduce as _rd
@@ -251,64 +252,26 @@ class TensorMethods:
     def where(self, condition: Tensor, other: Any) -> Tensor:
         return _pw.where(condition, self, other)
 
-    def sign(self) -> Tensor:
-        return Tensor._make(np.sign(self._data))
-
-    def floor(self) -> Tensor:
-        return Tensor._make(np.floor(self._data))
-
-    def ceil(self) -> Tensor:
-        return Tensor._make(np.ceil(self._data))
-
     def round(self, decimals: int = 0) -> Tensor:
         return Tensor._make(np.round(self._data, decimals))
 
-    def isnan(self) -> Tensor:
-        return Tensor._make(np.isnan(self._data))
-
-    def isinf(self) -> Tensor:
-        return Tensor._make(np.isinf(self._data))
-
-    def isfinite(self) -> Tensor:
-        return Tensor._make(np.isfinite(self._data))
-
     # ------------------------------------------------------------ comparisons (no gradient)
-    def eq(self, other: Any) -> Tensor:
-        return _pw.compare(np.equal, self, other)
-
-    def ne(self, other: Any) -> Tensor:
-        return _pw.compare(np.not_equal, self, other)
-
-    def lt(self, other: Any) -> Tensor:
-        return _pw.compare(np.less, self, other)
-
-    def le(self, other: Any) -> Tensor:
-        return _pw.compare(np.less_equal, self, other)
-
-    def gt(self, other: Any) -> Tensor:
-        return _pw.compare(np.greater, self, other)
-
-    def ge(self, other: Any) -> Tensor:
-        return _pw.compare(np.greater_equal, self, other)
-
-    __eq__, __ne__, __lt__, __le__, __gt__, __ge__ = eq, ne, lt, le, gt, ge  # type: ignore[assignment]
+    __eq__, __ne__ = _cmp.eq, _cmp.ne  # type: ignore[assignment]
+    __lt__, __le__, __gt__, __ge__ = _cmp.lt, _cmp.le, _cmp.gt, _cmp.ge
 
     def __and__(self, other: Any) -> Tensor:
-        return _pw.compare(np.bitwise_and, self, other)
+        return _cmp.compare(np.bitwise_and, self, other)
 
     def __or__(self, other: Any) -> Tensor:
-        return _pw.compare(np.bitwise_or, self, other)
+        return _cmp.compare(np.bitwise_or, self, other)
 
     def __xor__(self, other: Any) -> Tensor:
-        return _pw.compare(np.bitwise_xor, self, other)
+        return _cmp.compare(np.bitwise_xor, self, other)
 
     def __invert__(self) -> Tensor:
         return Tensor._make(np.invert(self._data))
 
     logical_and, logical_or = __and__, __or__
-
-    def logical_not(self) -> Tensor:
-        return Tensor._make(np.logical_not(self._data))
 
     def equal(self, other: Tensor) -> builtins.bool:
         return self.shape == other.shape and builtins.bool(np.array_equal(self._data, other._data))
