@@ -11,6 +11,7 @@ from ..core import dtypes
 from ..core.function import Function, rename
 from ..core.modes import modes
 from ..core.tensor import Tensor
+from .declare import Sample, SampleMaker, op
 from .pointwise import Div, exp, maximum, minimum, where
 from .shape import Expand, Reshape, gather_along, normalize_dim, normalize_dims
 
@@ -24,8 +25,6 @@ class Sum(Function):
     @staticmethod
     def forward(ctx, x, dims, keepdim):
         ctx.in_shape, ctx.kept = x._data.shape, _kept_shape(x._data.shape, dims)
-        if keepdim or len(dims) != x.ndim:
-            ctx.torch_name = "SumBackward1"  # torch's node for sum(dim)
         return Tensor._make(np.asarray(x._data.sum(axis=dims, keepdims=keepdim)))
 
     @staticmethod
@@ -40,8 +39,6 @@ class Mean(Function):
     def forward(ctx, x, dims, keepdim):
         ctx.in_shape, ctx.kept = x.shape, _kept_shape(x.shape, dims)
         ctx.count = int(np.prod([x.shape[d] for d in dims]))
-        if keepdim or len(dims) != x.ndim:
-            ctx.torch_name = "MeanBackward1"
         with np.errstate(invalid="ignore", divide="ignore"):  # the mean of nothing is nan, as torch
             y = np.mean(x._data, axis=dims, keepdims=keepdim) if ctx.count else np.sum(
                 x._data, axis=dims, keepdims=keepdim) * np.nan
@@ -193,8 +190,6 @@ class Prod(Function):
     def forward(ctx, x, dims, keepdim):
         ctx.save_for_backward(x)
         ctx.dims, ctx.kept = dims, _kept_shape(x.shape, dims)
-        if keepdim or len(dims) != x.ndim:
-            ctx.torch_name = "ProdBackward1"
         return Tensor._make(np.asarray(np.prod(x._data, axis=dims, keepdims=keepdim)))
 
     @staticmethod
@@ -301,19 +296,54 @@ class Norm(Function):
 
 
 # ------------------------------------------------------------------ public functions
+# ---------------------------------------------------------------------------- sample inputs
+def _reductions(whole: bool = False, several_dims: bool = True, correction: bool = False) -> SampleMaker:
+    """Reductions over one dim, kept or not, over several dims, over an empty batch's rows, of a
+    one-element and of a 0-d tensor; and over everything where torch allows leaving dim out."""
+
+    def make(rng: np.random.Generator) -> list[Sample]:
+        x = rng.standard_normal
+        samples = [Sample((x((3, 4)),), {"dim": 1}), Sample((x((3, 4)),), {"dim": 0, "keepdim": True}),
+                   Sample((x((0, 3)),), {"dim": 1}), Sample((x((1,)),), {"dim": 0}), Sample((x(()),), {"dim": 0})]
+        if several_dims:
+            samples.append(Sample((x((2, 3, 4)),), {"dim": (0, 2)}))
+        if whole:
+            samples.append(Sample((x((3, 4)),)))
+        if correction:
+            samples = [s for s in samples if s.args[0].size > 1] + [Sample((x((3, 4)),), {"dim": 1, "correction": 0})]
+        return samples
+
+    return make
+
+
+def _scans(rng: np.random.Generator) -> list[Sample]:
+    """Running sums and products along each dim, of an empty batch and of a 0-d tensor."""
+    x = rng.standard_normal
+    return [Sample((x((3, 4)),), {"dim": 1}), Sample((x((3, 4)),), {"dim": 0}), Sample((x((0, 3)),), {"dim": 1}),
+            Sample((x(()),), {"dim": 0})]
+
+
+def _named_by_overload(out: Tensor, name: str, dim: Any, keepdim: bool) -> Tensor:
+    """torch names the node of sum(x) <Name>Backward0 and that of sum(x, dim) <Name>Backward1 (its
+    two overloads), whatever the dims are."""
+    return rename(out, f"{name}Backward1") if dim is not None or keepdim else out
+
+
 def _float_input(x: Tensor, dtype: Any, name: str) -> Tensor:
     if dtype is not None:
         return x.to(dtype)
     return x
 
 
+@op(samples=_reductions(whole=True))
 def sum(input: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: Any = None) -> Tensor:
     x = _float_input(input, dtype, "sum")
     if dtype is None and not x.dtype.is_floating_point and x.dtype is not dtypes.int64:
         x = x.to(dtypes.int64)  # torch sums bool and small ints as int64
-    return Sum.apply(x, normalize_dims(dim, x.ndim), keepdim)
+    return _named_by_overload(Sum.apply(x, normalize_dims(dim, x.ndim), keepdim), "Sum", dim, keepdim)
 
 
+@op(samples=_reductions(whole=True))
 def mean(input: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: Any = None) -> Tensor:
     x = _float_input(input, dtype, "mean")
     if not x.dtype.is_floating_point:
@@ -321,8 +351,7 @@ def mean(input: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: Any = 
             "mean(): could not infer output dtype. Input dtype must be either a floating point or "
             f"complex dtype. Got: {x.dtype._legacy}"
         )
-    dims = normalize_dims(dim, x.ndim)
-    return Mean.apply(x, dims, keepdim)
+    return _named_by_overload(Mean.apply(x, normalize_dims(dim, x.ndim), keepdim), "Mean", dim, keepdim)
 
 
 def _extreme(input: Tensor, dim: Any, keepdim: bool, largest: bool, name: str) -> Any:
@@ -355,14 +384,17 @@ def min(input: Tensor, dim: Any = None, keepdim: bool = False) -> Any:
     return _extreme(input, dim, keepdim, False, "min")
 
 
+@op(samples=_reductions())
 def amax(input: Tensor, dim: Any = (), keepdim: bool = False) -> Tensor:
     return Amax.apply(input, normalize_dims(dim if dim != () else None, input.ndim), keepdim, True)
 
 
+@op(samples=_reductions())
 def amin(input: Tensor, dim: Any = (), keepdim: bool = False) -> Tensor:
     return Amax.apply(input, normalize_dims(dim if dim != () else None, input.ndim), keepdim, False)
 
 
+@op(samples=_reductions())
 def logsumexp(input: Tensor, dim: Any, keepdim: bool = False) -> Tensor:
     return LogSumExp.apply(input, normalize_dims(dim, input.ndim), keepdim)
 
@@ -430,13 +462,14 @@ def topk(input: Tensor, k: int, dim: int = -1, largest: bool = True, sorted: boo
     return return_types.topk(values, Tensor._make(index.astype(np.int64)))
 
 
+@op(samples=_reductions(whole=True, several_dims=False))
 def prod(input: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: Any = None) -> Tensor:
     x = input if dtype is None else input.to(dtype)
     if dtype is None and not x.dtype.is_floating_point and x.dtype is not dtypes.int64:
         x = x.to(dtypes.int64)
     if dim is None:
         return Prod.apply(x, tuple(range(x.ndim)), False)
-    return Prod.apply(x, normalize_dims(dim, x.ndim), keepdim)
+    return rename(Prod.apply(x, normalize_dims(dim, x.ndim), keepdim), "ProdBackward1")
 
 
 def _correction(unbiased: Any, correction: Any) -> float:
@@ -445,6 +478,7 @@ def _correction(unbiased: Any, correction: Any) -> float:
     return 1.0 if unbiased is None or unbiased else 0.0
 
 
+@op(samples=_reductions(whole=True, correction=True))
 def var(input: Tensor, dim: Any = None, unbiased: Any = None, keepdim: bool = False, *,
         correction: Any = None) -> Tensor:
     """sum((x - mean)^2) / (N - correction); correction is 1 (Bessel's) unless told otherwise."""
@@ -460,6 +494,7 @@ def var(input: Tensor, dim: Any = None, unbiased: Any = None, keepdim: bool = Fa
     return rename(squares / denominator if denominator else squares * float("nan"), "VarBackward0")
 
 
+@op(samples=_reductions(whole=True, correction=True))
 def std(input: Tensor, dim: Any = None, unbiased: Any = None, keepdim: bool = False, *,
         correction: Any = None) -> Tensor:
     return rename(StdFromVar.apply(var(input, dim, unbiased, keepdim, correction=correction)), "StdBackward0")
@@ -484,18 +519,20 @@ def norm(input: Tensor, p: Any = "fro", dim: Any = None, keepdim: bool = False, 
     return rename(result, "LinalgVectorNormBackward0")
 
 
+@op(inplace=True, samples=_scans)
 def cumsum(input: Tensor, dim: int, *, dtype: Any = None) -> Tensor:
     x = input if dtype is None else input.to(dtype)
     if dtype is None and not x.dtype.is_floating_point and x.dtype is not dtypes.int64:
         x = x.to(dtypes.int64)
-    return Cumsum.apply(x, normalize_dim(dim, x.ndim)) if x.ndim else x.clone()
+    return Cumsum.apply(x, normalize_dim(dim, x.ndim)) if x.ndim else rename(x.clone(), "CumsumBackward0")
 
 
+@op(inplace=True, samples=_scans)
 def cumprod(input: Tensor, dim: int, *, dtype: Any = None) -> Tensor:
     x = input if dtype is None else input.to(dtype)
     if dtype is None and not x.dtype.is_floating_point and x.dtype is not dtypes.int64:
         x = x.to(dtypes.int64)
-    return Cumprod.apply(x, normalize_dim(dim, x.ndim)) if x.ndim else x.clone()
+    return Cumprod.apply(x, normalize_dim(dim, x.ndim)) if x.ndim else rename(x.clone(), "CumprodBackward0")
 
 
 def _sort_order(data: np.ndarray, dim: int, descending: bool) -> np.ndarray:
@@ -548,4 +585,3 @@ def median(input: Tensor, dim: Any = None, keepdim: bool = False) -> Any:
     size = input.shape[d] if input.ndim else 1
     values, indices = kthvalue(input, (size + 1) // 2, d, keepdim)
     return return_types.median(rename(values, "MedianBackward1"), indices)
-

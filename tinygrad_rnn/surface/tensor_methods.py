@@ -289,32 +289,17 @@ class TensorMethods:
         return Tensor._make(np.asarray(np.all(self._data, axis=dim, keepdims=keepdim)))
 
     # ------------------------------------------------------------ reductions
-    def sum(self, dim: Any = None, keepdim: bool = False, *, dtype: Any = None) -> Tensor:
-        return _rd.sum(self, dim, keepdim, dtype=dtype)
-
-    def mean(self, dim: Any = None, keepdim: bool = False, *, dtype: Any = None) -> Tensor:
-        return _rd.mean(self, dim, keepdim, dtype=dtype)
-
     def max(self, dim: Any = None, keepdim: bool = False) -> Any:
         return _rd.max(self, dim, keepdim)
 
     def min(self, dim: Any = None, keepdim: bool = False) -> Any:
         return _rd.min(self, dim, keepdim)
 
-    def amax(self, dim: Any = (), keepdim: bool = False) -> Tensor:
-        return _rd.amax(self, dim, keepdim)
-
-    def amin(self, dim: Any = (), keepdim: bool = False) -> Tensor:
-        return _rd.amin(self, dim, keepdim)
-
     def argmax(self, dim: Any = None, keepdim: bool = False) -> Tensor:
         return _rd.argmax(self, dim, keepdim)
 
     def argmin(self, dim: Any = None, keepdim: bool = False) -> Tensor:
         return _rd.argmin(self, dim, keepdim)
-
-    def logsumexp(self, dim: Any, keepdim: bool = False) -> Tensor:
-        return _rd.logsumexp(self, dim, keepdim)
 
     def softmax(self, dim: Any, dtype: Any = None) -> Tensor:
         return _rd.softmax(self, dim, dtype=dtype)
@@ -325,23 +310,8 @@ class TensorMethods:
     def topk(self, k: int, dim: int = -1, largest: bool = True, sorted: bool = True) -> Any:
         return _rd.topk(self, k, dim, largest, sorted)
 
-    def prod(self, dim: Any = None, keepdim: bool = False, *, dtype: Any = None) -> Tensor:
-        return _rd.prod(self, dim, keepdim, dtype=dtype)
-
-    def var(self, dim: Any = None, unbiased: Any = None, keepdim: bool = False, *, correction: Any = None) -> Tensor:
-        return _rd.var(self, dim, unbiased, keepdim, correction=correction)
-
-    def std(self, dim: Any = None, unbiased: Any = None, keepdim: bool = False, *, correction: Any = None) -> Tensor:
-        return _rd.std(self, dim, unbiased, keepdim, correction=correction)
-
     def norm(self, p: Any = "fro", dim: Any = None, keepdim: bool = False, dtype: Any = None) -> Tensor:
         return _rd.norm(self, p, dim, keepdim, dtype)
-
-    def cumsum(self, dim: int, *, dtype: Any = None) -> Tensor:
-        return _rd.cumsum(self, dim, dtype=dtype)
-
-    def cumprod(self, dim: int, *, dtype: Any = None) -> Tensor:
-        return _rd.cumprod(self, dim, dtype=dtype)
 
     def sort(self, dim: int = -1, descending: bool = False, stable: bool = False) -> Any:
         return _rd.sort(self, dim, descending, stable)
