@@ -164,8 +164,6 @@ class Pow(Function):
     @staticmethod
     def forward(ctx, base, exponent):
         ctx.save_for_backward(base, exponent)
-        if isinstance(exponent, Tensor):  # torch numbers the tensor**tensor and number**tensor nodes
-            ctx.torch_name = "PowBackward1" if isinstance(base, Tensor) else "PowBackward2"
         with _quiet():
             return Tensor._make(np.power(_arr(base), _arr(exponent)))
 
@@ -195,7 +193,10 @@ def _mask(m: Any) -> Tensor:
 
 @op(inplace=True, samples=binary(first=positive))
 def pow(input: Any, exponent: Any) -> Tensor:
-    return _binary(Pow, input, exponent)
+    out = _binary(Pow, input, exponent)
+    if isinstance(exponent, Tensor):  # torch numbers its tensor ** tensor and number ** tensor nodes
+        rename(out, "PowBackward1" if isinstance(input, Tensor) else "PowBackward2")
+    return out
 
 
 @op(inplace=True, samples=unary())
@@ -741,7 +742,6 @@ class Maximum(Function):
     def forward(ctx, a, b, largest):
         ctx.save_for_backward(a, b)
         ctx.largest = largest
-        ctx.torch_name = "MaximumBackward0" if largest else "MinimumBackward0"
         return Tensor._make((np.maximum if largest else np.minimum)(a._data, b._data))
 
     @staticmethod
@@ -766,7 +766,7 @@ def maximum(input: Tensor, other: Tensor) -> Tensor:
 def minimum(input: Tensor, other: Tensor) -> Tensor:
     a, b = promote(input, other)
     _check_broadcast(a, b)
-    return Maximum.apply(a, b, False)
+    return rename(Maximum.apply(a, b, False), "MinimumBackward0")
 
 
 class Where(Function):
