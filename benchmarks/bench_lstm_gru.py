@@ -108,7 +108,7 @@ def _best_seconds(fn: Any, repeat: int = 20) -> float:
 def sequential_floor(case: Case) -> float:
     """Seconds of the 2*L dependent per-step products alone (best of several runs), with the
     thread count the kernels use for them: no kernel running them one after the other is faster."""
-    from tinygrad_rnn.kernels.blas_threads import threads_for
+    from tinygrad_rnn.backend.blas_threads import threads_for
 
     gate_rows = (4 if case.kind == "LSTM" else 3) * case.hidden_size
     rng = np.random.default_rng(0)

@@ -9,12 +9,12 @@ from typing import Any
 
 import numpy as np
 
-from tinygrad_rnn.kernels.blas_threads import threads_for
+from tinygrad_rnn.backend.blas_threads import threads_for
+from tinygrad_rnn.core.tensor import Tensor
 from tinygrad_rnn.kernels.recurrence import DirectionWeights, run_direction
 from tinygrad_rnn.kernels.rnn import RELU, TANH, activation_slope, backprop_steps, recur, recurrent_weight_grad
 from tinygrad_rnn.kernels.sequence_function import SequenceFunction
 from tinygrad_rnn.kernels.step_layout import StepLayout
-from tinygrad_rnn.tensor import Tensor
 
 
 class FusedRNN(SequenceFunction):

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import tinygrad_rnn
-from tinygrad_rnn.autograd import engine
+from tinygrad_rnn.core import engine
 
 
 def test_a_10000_op_chain_backpropagates_without_recursion_error():

@@ -509,7 +509,7 @@ def test_scratch_reuses_one_array_per_name_shape_dtype_and_thread():
     otherwise; nothing kept from KEEP_BYTES up; another thread gets its own arrays."""
     import threading
 
-    from tinygrad_rnn.kernels.scratch import KEEP_BYTES, scratch
+    from tinygrad_rnn.backend.scratch import KEEP_BYTES, scratch
 
     a = scratch("test a", (3, 4), np.float32)
     assert a.shape == (3, 4) and a.dtype == np.float32

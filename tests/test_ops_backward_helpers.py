@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 import tinygrad_rnn
 from tinygrad_rnn.autograd import gradcheck, gradgradcheck
-from tinygrad_rnn.autograd.engine import SumToShape
+from tinygrad_rnn.core.engine import SumToShape
 from tinygrad_rnn.ops.linalg import MatMulNT, MatMulTN
 from tinygrad_rnn.ops.pointwise import SigmoidBackward, TanhBackward, ThresholdBackward
 from tinygrad_rnn.ops.reduce import LogSoftmaxBackwardData, SoftmaxBackwardData

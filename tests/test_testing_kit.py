@@ -18,7 +18,7 @@ def outcome(m, make_args, kwargs):
     try:
         m.testing.assert_close(*args, **kwargs)
     except Exception as e:
-        return type(e).__name__, str(e).replace("tinygrad_rnn.tensor.Tensor", "torch.Tensor")
+        return type(e).__name__, str(e).replace("tinygrad_rnn.core.tensor.Tensor", "torch.Tensor")
     return None
 
 

@@ -2,27 +2,15 @@
 
 `import tinygrad_rnn as torch` runs PyTorch RNN code; see README.md.
 """
-from . import autograd, cuda, return_types
+from . import surface
+
+surface.install()  # Tensor's torch-shaped methods and legacy constructor, onto the core class
+
+from . import autograd, cuda, return_types  # noqa: E402
 from .autograd import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
-from .autograd.anomaly_mode import is_anomaly_check_nan_enabled, is_anomaly_enabled
-from .creation import (
-    arange,
-    as_tensor,
-    empty,
-    empty_like,
-    eye,
-    from_numpy,
-    full,
-    full_like,
-    linspace,
-    ones,
-    ones_like,
-    tensor,
-    zeros,
-    zeros_like,
-)
-from .device import device, get_default_device, set_default_device
-from .dtypes import (
+from .core import dtypes  # noqa: E402  (`tinygrad_rnn.dtypes` was a module here before; keep it reachable)
+from .core.anomaly_mode import is_anomaly_check_nan_enabled, is_anomaly_enabled
+from .core.dtypes import (
     bool,
     double,
     dtype,
@@ -42,27 +30,26 @@ from .dtypes import (
     short,
     uint8,
 )
-from .legacy import BoolTensor, ByteTensor, DoubleTensor, FloatTensor, HalfTensor, IntTensor, LongTensor
-from .methods import (
-    all,
-    allclose,
-    any,
-    clone,
-    detach,
-    eq,
-    equal,
-    expand_copy,
-    ge,
-    gt,
-    is_tensor,
-    isclose,
-    le,
-    lt,
-    ne,
-    numel,
-    round,
-    sign,
+from .core.size import Size
+from .core.tensor import Tensor
+from .creation import (
+    arange,
+    as_tensor,
+    empty,
+    empty_like,
+    eye,
+    from_numpy,
+    full,
+    full_like,
+    linspace,
+    ones,
+    ones_like,
+    tensor,
+    zeros,
+    zeros_like,
 )
+from .device import device, get_default_device, set_default_device
+from .ops.compare import eq, ge, gt, isfinite, isinf, isnan, le, logical_not, lt, ne
 from .ops.linalg import addmm, bmm, einsum, ger, matmul, mm, outer
 from .ops.pointwise import (
     abs,
@@ -70,6 +57,7 @@ from .ops.pointwise import (
     add,
     asin,
     atan,
+    ceil,
     clamp,
     clamp_max,
     clamp_min,
@@ -79,6 +67,7 @@ from .ops.pointwise import (
     erf,
     exp,
     expm1,
+    floor,
     lerp,
     log,
     log1p,
@@ -94,6 +83,7 @@ from .ops.pointwise import (
     relu,
     rsqrt,
     sigmoid,
+    sign,
     sin,
     sinh,
     sqrt,
@@ -176,17 +166,27 @@ from .random import (
     randperm,
     seed,
 )
-from .size import Size
-from .tensor import Tensor
+from .surface.functions import (
+    all,
+    allclose,
+    any,
+    clone,
+    detach,
+    equal,
+    expand_copy,
+    is_tensor,
+    isclose,
+    numel,
+    round,
+)
+from .surface.legacy import BoolTensor, ByteTensor, DoubleTensor, FloatTensor, HalfTensor, IntTensor, LongTensor
 
 __version__ = "0.1.0"
 
-from .methods import accepts_out as _accepts_out  # noqa: E402
+from .surface.functions import accepts_out as _accepts_out  # noqa: E402
 
-add, sub, mul, div, matmul, mm, bmm = (_accepts_out(f) for f in (add, sub, mul, div, matmul, mm, bmm))
-clip = clamp
-arcsin, arccos, arctan = asin, acos, atan
-subtract, multiply, divide, true_divide, negative = sub, mul, div, div, neg
+surface.ops.export(globals())  # torch.X for every declared op, with its aliases and out=
+matmul, mm, bmm = (_accepts_out(f) for f in (matmul, mm, bmm))
 swapaxes = swapdims = transpose
 
 # Last, because the modules in nn build on everything above.

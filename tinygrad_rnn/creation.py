@@ -1,5 +1,4 @@
-"""Making tensors: `tensor`, `from_numpy`, `zeros`, `ones`, `full`, `arange`, `eye`, ... and the
-legacy `Tensor(...)` constructor. dtypes follow torch: Python floats give the default float
+"""Making tensors: `tensor`, `from_numpy`, `zeros`, `ones`, `full`, `arange`, `eye`, ... . dtypes follow torch: Python floats give the default float
 (float32), ints int64, bools bool; numpy arrays keep their dtype."""
 from __future__ import annotations
 
@@ -10,11 +9,10 @@ from typing import Any
 
 import numpy as np
 
-from . import dtypes
 from .argcheck import int_arg, invalid_combination, number_arg, size_arg
+from .core import dtypes
+from .core.tensor import Tensor
 from .device import check_device
-from .size import Size
-from .tensor import Tensor
 
 
 def _finish(t: Tensor, requires_grad: bool, device: Any = None) -> Tensor:
@@ -185,50 +183,8 @@ def from_numpy(ndarray: Any) -> Tensor:
     return Tensor._make(ndarray)
 
 
-def legacy_new(cls: type, d: dtypes.dtype, args: tuple, kwargs: dict) -> Tensor:
-    """`Tensor(data)` or `Tensor(*sizes)`: always of dtype `d` (float32 for `Tensor`)."""
-    check_device(kwargs.pop("device", None))
-    if kwargs:
-        raise TypeError(f"new() received an invalid combination of arguments - got {tuple(kwargs)}")
-    if len(args) == 1 and isinstance(args[0], np.ndarray):
-        a = args[0]
-        if a.dtype == d.np:
-            return _wrap(cls, a)  # same dtype: share memory, as torch does
-        return _wrap(cls, a.astype(d.np))
-    if len(args) == 1 and isinstance(args[0], Tensor):
-        return _wrap(cls, args[0]._data if args[0].dtype is d else args[0]._data.astype(d.np))
-    if len(args) == 1 and isinstance(args[0], Size):
-        args = tuple(args[0])  # Tensor(torch.Size([2, 3])) is a shape
-    elif len(args) == 1 and isinstance(args[0], (list, tuple)):
-        return _wrap(cls, _legacy_array(args[0], d))
-    if not args:
-        args = (0,)  # Tensor() is empty, of shape (0,)
-    if all(_is_int(a) for a in args):
-        shape = tuple(int(a) for a in args)
-        for s in shape:
-            if s < 0:
-                raise RuntimeError(f"Trying to create tensor with negative dimension {s}: {list(shape)}")
-        return _wrap(cls, np.zeros(shape, d.np))  # torch leaves this memory uninitialised
-    bad = args[0]
-    name = type(bad).__name__ if type(bad).__module__ == "builtins" else f"{type(bad).__module__}.{type(bad).__name__}"
-    raise TypeError(f"new(): data must be a sequence (got {name})")
-
-
-def _legacy_array(data: Sequence, d: dtypes.dtype) -> np.ndarray:
-    arr = _to_array(list(data), None) if data else np.zeros(0)
-    if not d.is_floating_point and arr.dtype.kind == "f":
-        arr = np.trunc(arr)
-    return arr.astype(d.np)
-
-
 def _is_int(a: Any) -> bool:
     return isinstance(a, (int, np.integer)) and not isinstance(a, bool)
-
-
-def _wrap(cls: type, data: np.ndarray) -> Tensor:
-    t = object.__new__(cls)
-    t._data = data
-    return t
 
 
 # ------------------------------------------------------------------ filled tensors

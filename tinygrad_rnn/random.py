@@ -24,10 +24,10 @@ from typing import Any
 
 import numpy as np
 
-from . import dtypes
 from .argcheck import int_arg, invalid_combination
+from .core import dtypes
+from .core.tensor import Tensor
 from .creation import _finish, _is_int, _size, check_size
-from .tensor import Tensor
 
 _MASK24, _MASK53 = np.uint64((1 << 24) - 1), np.uint64((1 << 53) - 1)
 

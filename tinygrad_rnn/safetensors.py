@@ -28,10 +28,10 @@ from typing import Any
 
 import numpy as np
 
-from . import dtypes
+from .core import dtypes
+from .core.tensor import Tensor
 from .serialization.atomic import atomic_write
 from .serialization.errors import MalformedFileError
-from .tensor import Tensor
 
 __all__ = ["save", "save_file", "load", "load_file", "save_model", "load_model"]
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .kernels.blas_threads import blas_threads, physical_cores, set_blas_threads
+from .backend.blas_threads import blas_threads, physical_cores, set_blas_threads
 
 __all__ = ["get_num_interop_threads", "get_num_threads", "set_num_interop_threads", "set_num_threads"]
 

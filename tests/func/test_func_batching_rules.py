@@ -7,7 +7,7 @@ from helpers import require_torch
 
 import tinygrad_rnn as tg
 from tinygrad_rnn.autograd import gradcheck, gradgradcheck
-from tinygrad_rnn.autograd.engine import SumToShape
+from tinygrad_rnn.core.engine import SumToShape
 from tinygrad_rnn.func import backward_rules
 from tinygrad_rnn.ops import linalg, pointwise, reduce, shape
 

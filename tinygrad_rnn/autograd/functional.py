@@ -22,8 +22,10 @@ from typing import Any
 
 import numpy as np
 
-from . import grad_mode
-from .engine import grad
+from ..core import grad_mode
+from ..core.engine import grad
+from ..core.tensor import Tensor
+from ..ops.shape import stack
 
 
 # ---------------------------------------------------------------------------- public API
@@ -35,14 +37,7 @@ def vjp(func: Callable[..., Any], inputs: Any, v: Any = None, create_graph: bool
         inputs = _prepare_inputs(inputs, create_graph)
         outputs_tuple, outputs = _as_tuple(func(*inputs), "outputs of the user-provided function", "vjp")
         _check_outputs_require_grad(outputs, strict)
-        if v is None:
-            if len(outputs) != 1 or outputs[0].numel() != 1:
-                raise RuntimeError(
-                    "The vector v can only be None if the user-provided function returns a single Tensor "
-                    "with a single element."
-                )
-        else:
-            v = _check_v(_as_tuple(v, "v", "vjp")[1], outputs, outputs_tuple)
+        v = _checked_v(v, outputs, outputs_tuple, "vjp")
     with grad_mode.set_grad_enabled(create_graph or grad_mode.is_grad_enabled()):
         grads = _grad(outputs, inputs, v, create_graph)
         result = _zeros_for_none(grads, inputs, strict, create_graph, "back")
@@ -52,19 +47,10 @@ def vjp(func: Callable[..., Any], inputs: Any, v: Any = None, create_graph: bool
 def jvp(func: Callable[..., Any], inputs: Any, v: Any = None, create_graph: bool = False,
         strict: bool = False) -> tuple:
     """(func(inputs), J v): the Jacobian-vector product at `inputs`, by the double-vjp trick."""
-    from ..tensor import Tensor
-
     with grad_mode.enable_grad():
         inputs_tuple, inputs = _as_tuple(inputs, "inputs", "jvp")
         inputs = _prepare_inputs(inputs, create_graph)
-        if v is None:
-            if len(inputs) != 1 or inputs[0].numel() != 1:
-                raise RuntimeError(
-                    "The vector v can only be None if the input to the user-provided function is a single "
-                    "Tensor with a single element."
-                )
-        else:
-            v = _check_v(_as_tuple(v, "v", "jvp")[1], inputs, inputs_tuple)
+        v = _checked_v(v, inputs, inputs_tuple, "jvp")
         outputs_tuple, outputs = _as_tuple(func(*inputs), "outputs of the user-provided function", "jvp")
         _check_outputs_require_grad(outputs, strict)
         # u^T J is linear in u, so the value of u does not matter; zeros keep it finite.
@@ -89,8 +75,6 @@ def jacobian(func: Callable[..., Any], inputs: Any, create_graph: bool = False, 
 
     With one Tensor input and output the result is one Tensor; otherwise tuples mirror the tuples
     given ([output][input] when both are tuples)."""
-    from ..ops.shape import stack
-
     if strategy not in ("reverse-mode", "forward-mode"):
         raise ValueError('Expected strategy to be either "forward-mode" or "reverse-mode". Hint: If your '
                          'function has more outputs than inputs, "forward-mode" tends to be more performant. '
@@ -167,8 +151,8 @@ def _check_vectorize_options(strategy: str, vectorize: bool, strict: bool, creat
 
 def _vectorized_rows(out: Any, inputs: tuple, create_graph: bool) -> tuple:
     """d out / d input j for every j, all rows e_k^T J from one batched backward pass."""
+    from ..core.tensor import Tensor
     from ..func.batching import batched_grad
-    from ..tensor import Tensor
 
     n = out.numel()
     if n == 0 or not out.requires_grad:
@@ -182,14 +166,7 @@ def _hessian_product(func: Callable, inputs: Any, v: Any, create_graph: bool, st
     with grad_mode.enable_grad():
         inputs_tuple, inputs = _as_tuple(inputs, "inputs", name)
         inputs = _prepare_inputs(inputs, create_graph)
-        if v is None:
-            if len(inputs) != 1 or inputs[0].numel() != 1:
-                raise RuntimeError(
-                    "The vector v can only be None if the input to the user-provided function is a single "
-                    "Tensor with a single element."
-                )
-        else:
-            v = _check_v(_as_tuple(v, "v", name)[1], inputs, inputs_tuple)
+        v = _checked_v(v, inputs, inputs_tuple, name)
         out = func(*inputs)
         _check_single_element(out, name)
         _check_outputs_require_grad((out,), strict)
@@ -202,8 +179,6 @@ def _hessian_product(func: Callable, inputs: Any, v: Any, create_graph: bool, st
 
 def _as_tuple(x: Any, what: str, fn: str) -> tuple[bool, tuple]:
     """(whether x was a tuple, x as a tuple of Tensors), with torch's TypeError otherwise."""
-    from ..tensor import Tensor
-
     was_tuple = isinstance(x, tuple)
     items = x if was_tuple else (x,)
     for i, item in enumerate(items):
@@ -218,6 +193,18 @@ def _prepare_inputs(inputs: tuple, create_graph: bool) -> tuple:
     """Fresh tensors that require grad: detached, unless the caller wants gradients to flow back."""
     return tuple(x.view_as(x) if create_graph and x.requires_grad else x.detach().requires_grad_()
                  for x in inputs)
+
+
+def _checked_v(v: Any, refs: tuple, refs_tuple: bool, fn: str) -> tuple | None:
+    """v, checked against what it multiplies (the outputs for vjp, the inputs otherwise). v may be
+    left out only when that is a single Tensor of one element."""
+    if v is None:
+        if len(refs) != 1 or refs[0].numel() != 1:
+            single = ("the user-provided function returns a single Tensor" if fn == "vjp"
+                      else "the input to the user-provided function is a single Tensor")
+            raise RuntimeError(f"The vector v can only be None if {single} with a single element.")
+        return None
+    return _check_v(_as_tuple(v, "v", fn)[1], refs, refs_tuple)
 
 
 def _check_v(v: tuple, others: tuple, others_tuple: bool) -> tuple:
@@ -243,8 +230,6 @@ def _check_outputs_require_grad(outputs: tuple, strict: bool) -> None:
 
 
 def _check_single_element(out: Any, fn: str) -> None:
-    from ..tensor import Tensor
-
     if not isinstance(out, Tensor):
         raise RuntimeError(f"The function given to {fn} should return a single Tensor")
     if out.numel() != 1:
@@ -278,8 +263,6 @@ _STRICT_NONE = {
 def _zeros_for_none(grads: tuple, refs: tuple, strict: bool, create_graph: bool, stage: str) -> tuple:
     """Replace a missing gradient (the output does not depend on that input) by zeros, or raise
     when strict."""
-    from ..tensor import Tensor
-
     result = []
     for i, (g, ref) in enumerate(zip(grads, refs)):
         if g is None:
@@ -296,8 +279,6 @@ def _zeros_for_none(grads: tuple, refs: tuple, strict: bool, create_graph: bool,
 
 def _zero_or(g: Any, x: Any, strict: bool, create_graph: bool, j: int, i: int) -> Any:
     """One Jacobian row: the gradient, or zeros when output i does not depend on input j."""
-    from ..tensor import Tensor
-
     if g is None:
         if strict:
             raise RuntimeError(f"Output {i} of the user-provided function is independent of input {j}. This is "
@@ -307,8 +288,6 @@ def _zero_or(g: Any, x: Any, strict: bool, create_graph: bool, j: int, i: int) -
 
 
 def _stack_rows(stack: Callable, rows: list, out: Any, x: Any) -> Any:
-    from ..tensor import Tensor
-
     if not rows:  # an output with no elements
         return Tensor._make(np.zeros(tuple(out.shape) + tuple(x.shape), x.dtype.np))
     return stack(rows).reshape(tuple(out.shape) + tuple(x.shape))

@@ -5,10 +5,10 @@ import numbers
 from typing import Any
 
 from ..autograd import no_grad
+from ..core.size import Size
+from ..core.tensor import Tensor
 from ..nn.functional import binary_cross_entropy_with_logits
 from ..random import bernoulli
-from ..size import Size
-from ..tensor import Tensor
 from . import constraints
 from .distribution import Distribution, broadcast_all, lazy_property, logits_to_probs, probs_to_logits
 

@@ -5,10 +5,10 @@ from typing import Any
 
 import numpy as np
 
+from ..core.size import Size
+from ..core.tensor import Tensor
 from ..creation import arange, full
 from ..random import multinomial
-from ..size import Size
-from ..tensor import Tensor
 from . import constraints
 from .distribution import Distribution, lazy_property, logits_to_probs, probs_to_logits
 

@@ -2,7 +2,7 @@
 error messages). `check(value)` returns a boolean Tensor: True where the value is allowed."""
 from __future__ import annotations
 
-from ..tensor import Tensor
+from ..core.tensor import Tensor
 
 
 class Constraint:

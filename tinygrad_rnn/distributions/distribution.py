@@ -12,9 +12,11 @@ from typing import Any
 
 import numpy as np
 
-from .. import dtypes
-from ..size import Size
-from ..tensor import Tensor
+from ..autograd import no_grad
+from ..core import dtypes
+from ..core.size import Size
+from ..core.tensor import Tensor
+from ..creation import tensor
 from . import constraints
 
 
@@ -89,8 +91,6 @@ class Distribution:
 
     def sample(self, sample_shape: Any = ()) -> Tensor:
         """A draw of shape sample_shape + batch_shape + event_shape, cut from the graph."""
-        from ..autograd import no_grad
-
         with no_grad():
             return self.rsample(sample_shape)
 
@@ -142,8 +142,6 @@ def broadcast_all(*values: Any) -> tuple[Tensor, ...]:
                          "torch.Tensor or objects implementing __torch_function__.")
     first = next((v for v in values if isinstance(v, Tensor)), None)
     dtype = first.dtype if first is not None else dtypes.get_default_dtype()
-    from ..creation import tensor
-
     tensors = [v if isinstance(v, Tensor) else tensor(v, dtype=dtype) for v in values]
     shape = np.broadcast_shapes(*(tuple(t.shape) for t in tensors))
     return tuple(t if tuple(t.shape) == shape else t.expand(shape) for t in tensors)

@@ -6,9 +6,9 @@ import numbers
 from typing import Any
 
 from ..autograd import no_grad
+from ..core.size import Size
+from ..core.tensor import Tensor
 from ..random import normal, randn
-from ..size import Size
-from ..tensor import Tensor
 from . import constraints
 from .distribution import Distribution, broadcast_all
 

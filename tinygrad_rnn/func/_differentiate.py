@@ -19,10 +19,10 @@ from typing import Any
 
 import numpy as np
 
-from ..autograd import grad_mode
-from ..autograd.engine import grad as autograd_grad
-from ..autograd.engine import topological_order
-from ..tensor import Tensor
+from ..core import grad_mode
+from ..core.engine import grad as autograd_grad
+from ..core.engine import topological_order
+from ..core.tensor import Tensor
 
 
 def check_tensors(leaves: Sequence[Any]) -> None:

@@ -19,9 +19,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from ..autograd.engine import SumToShape
+from ..core.engine import SumToShape
+from ..core.tensor import Tensor
 from ..ops import linalg, pointwise, reduce, shape
-from ..tensor import Tensor
 
 NATIVE_BACKWARD: set[type] = {
     pointwise.Add, pointwise.Sub, pointwise.Mul, pointwise.Div, pointwise.Neg, pointwise.Pow, pointwise.Exp,

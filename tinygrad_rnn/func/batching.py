@@ -21,10 +21,10 @@ from typing import Any
 
 import numpy as np
 
-from ..autograd import grad_mode
-from ..autograd.engine import SliceGrad, dense, topological_order
-from ..autograd.function import Function
-from ..tensor import Tensor
+from ..core import grad_mode
+from ..core.engine import SliceGrad, dense, topological_order
+from ..core.function import Function
+from ..core.tensor import Tensor
 from . import backward_rules
 
 # The table: which node classes batch their backward natively, and how (backward_rules.py).
@@ -194,7 +194,7 @@ def _fit(g: Any, meta: tuple, size: int) -> Tensor:
 
 
 def _fit_one(g: Tensor, meta: tuple) -> Tensor:
-    from ..autograd.engine import sum_to_shape
+    from ..core.engine import sum_to_shape
 
     shape, np_dtype = meta
     if tuple(g.shape) != shape:

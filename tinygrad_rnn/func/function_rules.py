@@ -14,9 +14,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from ..autograd.function import Function
+from ..core.function import Function
+from ..core.tensor import Tensor
 from ..ops import linalg, pointwise
-from ..tensor import Tensor
 
 
 def native_function_rule(func: Callable) -> Callable | None:

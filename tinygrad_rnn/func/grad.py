@@ -12,8 +12,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from ..autograd import grad_mode
-from ..tensor import Tensor
+from ..core import grad_mode
+from ..core.tensor import Tensor
 from . import _tree
 from ._differentiate import check_tensors, finish, reaches_outside, stand_in, vjp_leaves
 

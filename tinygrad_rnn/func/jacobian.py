@@ -11,8 +11,8 @@ from typing import Any
 
 import numpy as np
 
+from ..core.tensor import Tensor
 from ..ops.shape import cat
-from ..tensor import Tensor
 from . import _tree
 from .grad import check_argnums, check_outputs, vjp
 from .jvp import jacfwd

@@ -17,9 +17,9 @@ from typing import Any
 
 import numpy as np
 
-from ..autograd import grad_mode
-from ..autograd.engine import grad as autograd_grad
-from ..tensor import Tensor
+from ..core import grad_mode
+from ..core.engine import grad as autograd_grad
+from ..core.tensor import Tensor
 from . import _tree
 from ._differentiate import check_tensors, finish, reaches_outside, stand_in, zeros_like
 from .grad import check_outputs, select_argnums, split_aux

@@ -26,8 +26,8 @@ from typing import Any
 import numpy as np
 
 from .. import random as _random
+from ..core.tensor import Tensor
 from ..ops.shape import cat, stack
-from ..tensor import Tensor
 from . import _tree, function_rules
 from .grad import VjpFunction
 

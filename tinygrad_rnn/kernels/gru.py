@@ -37,10 +37,10 @@ from typing import Any
 
 import numpy as np
 
-from ..tensor import Tensor
-from .blas_threads import threads_for
+from ..backend.blas_threads import threads_for
+from ..backend.scratch import scratch
+from ..core.tensor import Tensor
 from .recurrence import DirectionWeights, Variant, records_graph, run_direction, run_layers
-from .scratch import scratch
 from .sequence_function import SequenceFunction
 from .step_layout import StepLayout, gate_major, project_gate_major, rows_of
 

@@ -27,11 +27,11 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any, NamedTuple
 
-from ..autograd import grad_mode
+from ..core import grad_mode
+from ..core.tensor import Tensor
 from ..creation import zeros
 from ..ops.pointwise import where
 from ..ops.shape import cat, stack
-from ..tensor import Tensor
 from .step_layout import StepLayout
 
 

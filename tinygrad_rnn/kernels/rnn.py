@@ -30,8 +30,8 @@ from typing import Any
 
 import numpy as np
 
-from ..tensor import Tensor
-from .blas_threads import threads_for
+from ..backend.blas_threads import threads_for
+from ..core.tensor import Tensor
 from .recurrence import DirectionWeights, Variant, flat_weights, group_weights, records_graph
 from .sequence_function import SequenceFunction
 from .step_layout import StepLayout

@@ -25,10 +25,10 @@ from typing import Any
 
 import numpy as np
 
-from ..autograd import grad_mode
-from ..autograd.engine import grad
-from ..autograd.function import Function
-from ..tensor import Tensor
+from ..core import grad_mode
+from ..core.engine import grad
+from ..core.function import Function
+from ..core.tensor import Tensor
 
 
 class SequenceFunction(Function):

@@ -19,8 +19,8 @@ from typing import Any
 
 import numpy as np
 
-from .blas_threads import threads_for
-from .scratch import scratch
+from ..backend.blas_threads import threads_for
+from ..backend.scratch import scratch
 
 
 class StepLayout:

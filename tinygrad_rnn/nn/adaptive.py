@@ -17,8 +17,8 @@ from typing import Any
 import numpy as np
 
 from .. import creation
+from ..core.tensor import Tensor
 from ..ops.shape import cat
-from ..tensor import Tensor
 from . import functional as F
 from .containers import ModuleList, Sequential
 from .layers import Linear

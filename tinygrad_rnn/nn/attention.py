@@ -25,9 +25,10 @@ from typing import Any
 
 import numpy as np
 
-from .. import creation, dtypes
+from .. import creation
+from ..core import dtypes
+from ..core.tensor import Tensor
 from ..ops.shape import cat
-from ..tensor import Tensor
 from . import functional as F
 from . import init
 from .layers import Linear, _empty

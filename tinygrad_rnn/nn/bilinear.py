@@ -8,7 +8,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from ..tensor import Tensor
+from ..core.tensor import Tensor
 from . import init
 from .layers import _empty
 from .module import Module

@@ -15,7 +15,7 @@ from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
-from ..tensor import Tensor
+from ..core.tensor import Tensor
 from .module import Module, _addindent
 from .parameter import Parameter
 

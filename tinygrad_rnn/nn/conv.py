@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from ..tensor import Tensor
+from ..core.tensor import Tensor
 from . import init
 from .functional_ext import conv as _conv
 from .functional_ext.padding import pad as _pad

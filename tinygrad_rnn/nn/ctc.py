@@ -28,8 +28,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from ..autograd.function import Function
-from ..tensor import Tensor
+from ..core.function import Function
+from ..core.tensor import Tensor
 from .loss_functions import _reduction
 from .module import Module
 

@@ -5,7 +5,7 @@ difference) and `CosineSimilarity` (the cosine of the angle, `F.cosine_similarit
 """
 from __future__ import annotations
 
-from ..tensor import Tensor
+from ..core.tensor import Tensor
 from . import functional as F
 from .module import Module
 

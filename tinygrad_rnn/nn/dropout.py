@@ -3,7 +3,7 @@ FeatureAlphaDropout (for SELU networks). Like torch's, they act only in training
 alpha kinds take `inplace` but, as in torch, do not use it."""
 from __future__ import annotations
 
-from ..tensor import Tensor
+from ..core.tensor import Tensor
 from . import functional as _F
 from .functional_ext import dropout as D
 from .module import Module

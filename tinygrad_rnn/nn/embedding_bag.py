@@ -17,9 +17,9 @@ from typing import Any
 
 import numpy as np
 
-from .. import dtypes
+from ..core import dtypes
+from ..core.tensor import Tensor
 from ..ops.shape import stack
-from ..tensor import Tensor
 from . import functional as F
 from . import init
 from .layers import _empty

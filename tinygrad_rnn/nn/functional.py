@@ -12,14 +12,15 @@ from typing import Any
 
 import numpy as np
 
-from .. import dtypes
 from ..argcheck import number_arg
-from ..autograd.function import rename
+from ..core import dtypes
+from ..core.function import rename
+from ..core.tensor import Tensor
+from ..creation import full
 from ..ops import nn_ops
 from ..ops import pointwise as _pw
 from ..ops import reduce as _rd
 from ..random import bernoulli
-from ..tensor import Tensor
 from .loss_functions import (  # noqa: F401  (re-exported: F.cross_entropy, ...)
     binary_cross_entropy,
     binary_cross_entropy_with_logits,
@@ -103,7 +104,7 @@ def gelu(input: Tensor, approximate: str = "none") -> Tensor:
         return rename(0.5 * input * (1 + _pw.tanh(inner)), "GeluBackward0")
     if approximate != "none":
         raise RuntimeError("approximate argument must be either none or tanh.")
-    return rename(0.5 * input * (1 + nn_ops.Erf.apply(input * (1 / math.sqrt(2)))), "GeluBackward0")
+    return rename(0.5 * input * (1 + _pw.Erf.apply(input * (1 / math.sqrt(2)))), "GeluBackward0")
 
 
 def softplus(input: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
@@ -326,8 +327,6 @@ def pad(input: Tensor, pad: Any, mode: str = "constant", value: float | None = N
 
 def _constant_pad(input: Tensor, pairs: list, value: float) -> Tensor:
     """Crop the negative amounts with a slice, then pad the positive ones around a filled tensor."""
-    from ..creation import full
-
     crop = tuple(slice(max(-b, 0), n - max(-a, 0)) for (b, a), n in zip(pairs, input.shape))
     kept = input[crop]
     grow = [(max(b, 0), max(a, 0)) for b, a in pairs]

@@ -17,8 +17,8 @@ from typing import Any
 import numpy as np
 
 from ..autograd import no_grad
+from ..core.tensor import Tensor
 from ..random import Generator, randperm
-from ..tensor import Tensor
 
 _LINEAR_LIKE = ("linear", "conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d",
                 "conv_transpose3d", "sigmoid")

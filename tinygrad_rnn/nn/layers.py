@@ -10,9 +10,10 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from .. import creation, dtypes
+from .. import creation
+from ..core import dtypes
+from ..core.tensor import Tensor
 from ..device import check_device
-from ..tensor import Tensor
 from . import functional as F
 from . import init
 from .module import Module

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..tensor import Tensor
+from ..core.tensor import Tensor
 from . import loss_functions as L
 from .module import Module
 

@@ -21,7 +21,7 @@ import numpy as np
 
 from .. import creation
 from ..autograd import no_grad
-from ..tensor import Tensor
+from ..core.tensor import Tensor
 from . import functional as F
 from .distance import PairwiseDistance, pairwise_distance
 from .loss import _Loss, _WeightedLoss

@@ -13,13 +13,14 @@ from typing import Any
 
 import numpy as np
 
-from .. import dtypes
-from ..autograd.function import rename
+from ..core import dtypes
+from ..core.function import rename
+from ..core.tensor import Tensor
 from ..ops import nn_ops
 from ..ops import pointwise as _pw
 from ..ops import reduce as _rd
+from ..ops.promotion import result_type
 from ..ops.shape import gather_along
-from ..tensor import Tensor
 
 
 # ------------------------------------------------------------------ reduction
@@ -194,7 +195,7 @@ def binary_cross_entropy_with_logits(input: Tensor, target: Tensor, weight: Tens
     if target.shape != input.shape:
         raise ValueError(f"Target size ({target.shape}) must be the same as input size ({input.shape})")
     if not target.dtype.is_floating_point:
-        result = dtypes.result_type(target, input)
+        result = result_type(target, input)
         raise RuntimeError(f"result type {result._legacy} can't be cast to the desired output type {target.dtype._legacy}")
     log_sig = nn_ops.LogSigmoid.apply(input)
     if pos_weight is not None:

@@ -22,10 +22,10 @@ from typing import Any
 
 import numpy as np
 
-from .. import dtypes
 from ..autograd import no_grad
+from ..core import dtypes
+from ..core.tensor import Tensor
 from ..device import check_device, device
-from ..tensor import Tensor
 from .parameter import Parameter
 
 
@@ -317,23 +317,26 @@ class Module:
 
     def get_parameter(self, target: str) -> Parameter:
         """`model.get_parameter('rnn.weight_ih_l0')`."""
-        module_path, _, name = target.rpartition(".")
-        module = self.get_submodule(module_path)
-        if not hasattr(module, name):
-            raise AttributeError(f"{module._get_name()} has no attribute `{name}`")
+        module, name = self._owner_of(target)
         param = getattr(module, name)
         if not isinstance(param, Parameter):
             raise AttributeError(f"`{name}` is not an nn.Parameter")
         return param
 
     def get_buffer(self, target: str) -> Tensor:
+        """`model.get_buffer('norm.running_mean')`."""
+        module, name = self._owner_of(target)
+        if name not in module._buffers:
+            raise AttributeError(f"`{name}` is not a buffer")
+        return getattr(module, name)
+
+    def _owner_of(self, target: str) -> tuple[Module, str]:
+        """The submodule that a dotted path's last name lives on, and that name (which it must have)."""
         module_path, _, name = target.rpartition(".")
         module = self.get_submodule(module_path)
         if not hasattr(module, name):
             raise AttributeError(f"{module._get_name()} has no attribute `{name}`")
-        if name not in module._buffers:
-            raise AttributeError(f"`{name}` is not a buffer")
-        return getattr(module, name)
+        return module, name
 
     # ------------------------------------------------------------ modes and gradients
     def train(self, mode: bool = True) -> Module:

@@ -9,8 +9,8 @@ import warnings
 from typing import Any
 
 from .. import creation
-from ..autograd.function import rename
-from ..tensor import Tensor
+from ..core.function import rename
+from ..core.tensor import Tensor
 from .functional_ext import normalization as N
 from .layers import BatchNorm1d, _empty
 from .module import Module

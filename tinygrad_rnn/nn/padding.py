@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from ..tensor import Tensor
+from ..core.tensor import Tensor
 from .functional_ext.padding import pad
 from .module import Module
 

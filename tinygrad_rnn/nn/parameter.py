@@ -14,8 +14,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..core.tensor import Tensor
 from ..creation import empty
-from ..tensor import Tensor
 
 
 class Parameter(Tensor):

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..tensor import Tensor
+from ..core.tensor import Tensor
 from .functional_ext import pooling as P
 from .module import Module
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..tensor import Tensor
+from ..core.tensor import Tensor
 from .rnn_base import RNNBase, RNNCellBase, takes_arguments_of
 from .utils.rnn import PackedSequence
 

@@ -28,13 +28,13 @@ import numpy as np
 from .. import backends
 from ..argcheck import size_arg
 from ..autograd import no_grad
+from ..core.tensor import Tensor
 from ..creation import zeros
 from ..device import check_device
 from ..kernels.recurrence import DirectionWeights
 from ..kernels.step_layout import StepLayout
 from ..kernels.variants import VARIANTS
 from ..random import bernoulli
-from ..tensor import Tensor
 from .module import Module
 from .parameter import Parameter
 from .utils.rnn import PackedSequence, lengths_from_batch_sizes, packed_to_padded, padded_to_packed

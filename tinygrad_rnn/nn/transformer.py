@@ -22,7 +22,7 @@ from collections.abc import Callable
 from typing import Any
 
 from .. import creation
-from ..tensor import Tensor
+from ..core.tensor import Tensor
 from . import functional as F
 from . import init
 from .attention import MultiheadAttention, _canonical_mask, _none_or_dtype

@@ -5,13 +5,15 @@ import math
 
 import numpy as np
 
-from ..autograd.function import Function, rename
-from ..kernels.blas_threads import threads_for
-from ..tensor import Tensor
+from ..backend.blas_threads import threads_for
+from ..core.function import Function, rename
+from ..core.tensor import Tensor
+from .promotion import as_operand
+from .promotion import check_broadcast as _check_broadcast
 
 
 def product(x: np.ndarray, y: np.ndarray) -> np.ndarray:
-    """np.matmul with the BLAS thread count that kernels/blas_threads.py picks for its size: on a
+    """np.matmul with the BLAS thread count that backend/blas_threads.py picks for its size: on a
     shared machine a threaded product collapses when another process holds a core."""
     with threads_for(math.prod(x.shape[:-1]), x.shape[-1], y.shape[-1] if y.ndim > 1 else 1):
         return np.matmul(x, y)
@@ -142,8 +144,6 @@ def matmul(input: Tensor, other: Tensor) -> Tensor:
         a, b = input._data, other._data
         if a.ndim == 2 and b.ndim == 2 and a.dtype is b.dtype and a.shape[1] == b.shape[0] and a.dtype.kind != "b":
             return MatMul.apply(input, other)
-    from .pointwise import _check_broadcast, as_operand
-
     other = as_operand(other)
     check_matmul(input, other)
     if input.ndim > 2 and other.ndim > 2:

@@ -6,19 +6,16 @@ Each is a `Function` whose backward is written with Tensor ops, so `create_graph
   act on the gradient only, so they need their own backward);
 - `BinaryCrossEntropy`: torch clamps the logs at -100 in forward but its backward uses
   `(x - t) / max(x (1 - x), 1e-12)`, which is not the derivative of the clamped forward;
-- `LogSigmoid`, `Softplus`: log(1 + e^x)-style functions computed without overflow;
-- `Erf`: numpy has no erf; the exact GELU needs it.
+- `LogSigmoid`, `Softplus`: log(1 + e^x)-style functions computed without overflow.
 """
 from __future__ import annotations
 
-import math
-
 import numpy as np
 
-from ..autograd import grad_mode
-from ..autograd.engine import SliceGrad
-from ..autograd.function import Function
-from ..tensor import Tensor
+from ..backend.accumulate import SliceGrad
+from ..core.function import Function
+from ..core.modes import modes
+from ..core.tensor import Tensor
 from .shape import IndexBackward
 
 
@@ -41,7 +38,7 @@ class EmbeddingLookup(Function):
     def backward(ctx, g):
         if ctx.row_scale is not None:
             g = g * _const(ctx.row_scale[..., None])
-        if grad_mode._enabled:  # create_graph: the gradient itself must be differentiable
+        if modes.grad_enabled:  # create_graph: the gradient itself must be differentiable
             return IndexBackward.apply(g, ctx.key, ctx.shape), None, None, None
         return SliceGrad(ctx.key, g, ctx.shape, g.dtype), None, None, None
 
@@ -116,20 +113,3 @@ class Softplus(Function):
         (x,) = ctx.saved_tensors
         linear = _const((x._data * ctx.beta) > ctx.threshold)
         return g * (x * ctx.beta).sigmoid().masked_fill(linear, 1.0), None, None
-
-
-_erf = np.frompyfunc(math.erf, 1, 1)
-
-
-class Erf(Function):
-    """The error function (math.erf per element: numpy has none, and exact GELU needs it)."""
-
-    @staticmethod
-    def forward(ctx, x):
-        ctx.save_for_backward(x)
-        return Tensor._make(np.asarray(_erf(x._data), dtype=x._data.dtype))
-
-    @staticmethod
-    def backward(ctx, g):  # d erf(x)/dx = 2/sqrt(pi) e^(-x^2)
-        (x,) = ctx.saved_tensors
-        return g * (2 / math.sqrt(math.pi)) * (-(x * x)).exp()

@@ -1,5 +1,9 @@
 """Elementwise ops. Each forward is one numpy call; each backward states the local derivative.
 
+Each op is its Function followed by its `@op` declaration (ops/declare.py): the public function,
+with the op's dtype rule in its body (`to_float`: integers compute in the default float;
+`_binary`: torch's promotion of two operands).
+
 Binary ops may receive tensors of different shapes: the engine sums each gradient back to its
 input's shape, so no backward here un-broadcasts by hand.
 """
@@ -10,8 +14,14 @@ from typing import Any
 
 import numpy as np
 
-from ..autograd.function import NO_EDGE, Function, rename
-from ..tensor import Tensor
+from ..core import dtypes
+from ..core.function import NO_EDGE, Function, rename
+from ..core.tensor import Tensor
+from .declare import BINARY_SHAPES, Sample, away_from_kinks, binary, inside_unit, op, positive, unary
+from .promotion import array_of as _arr
+from .promotion import cast_operand as _cast
+from .promotion import check_broadcast as _check_broadcast
+from .promotion import promote, to_float
 
 
 def _quiet() -> np.errstate:
@@ -21,8 +31,28 @@ def _quiet() -> np.errstate:
     return np.errstate(divide="ignore", invalid="ignore", over="ignore")
 
 
-def _arr(x: Any) -> Any:
-    return x._data if isinstance(x, Tensor) else x
+def _binary(op: type, a: Any, b: Any, floating: bool = False) -> Tensor:
+    a, b = promote(a, b, floating)
+    _check_broadcast(a, b)
+    return op.apply(a, b)
+
+
+def _where_samples(rng: np.random.Generator) -> list[Sample]:
+    return [Sample((np.asarray(rng.standard_normal(a) > 0), rng.standard_normal(a), rng.standard_normal(b)))
+            for a, b in BINARY_SHAPES]
+
+
+def _masked_fill_samples(rng: np.random.Generator) -> list[Sample]:
+    return [Sample((rng.standard_normal(a), np.asarray(rng.standard_normal(b) > 0), -1.5)) for a, b in BINARY_SHAPES
+            if len(b) <= len(a)]  # the mask broadcasts to the input, never the other way
+
+
+def _lerp_samples(rng: np.random.Generator) -> list[Sample]:
+    return [Sample((rng.standard_normal(a), rng.standard_normal(b), 0.3)) for a, b in BINARY_SHAPES
+            if len(b) <= len(a)]
+
+
+# ------------------------------------------------------------------ arithmetic
 
 
 class Add(Function):
@@ -35,6 +65,11 @@ class Add(Function):
     @staticmethod
     def backward(ctx, g):
         return g, g
+
+
+@op(inplace=True, out=True, samples=binary())
+def add(input: Any, other: Any, *, alpha: Any = 1) -> Tensor:
+    return _binary(Add, input, other if alpha == 1 else other * alpha)
 
 
 class Sub(Function):
@@ -52,6 +87,21 @@ class Sub(Function):
         return g, Neg.apply(g)
 
 
+@op(inplace=True, out=True, aliases=("subtract",), samples=binary())
+def _is_bool(x: Any) -> bool:
+    return isinstance(x, bool) or (isinstance(x, Tensor) and x._data.dtype.kind == "b")
+
+
+def sub(input: Any, other: Any, *, alpha: Any = 1) -> Tensor:
+    if _is_bool(input) or _is_bool(other):  # torch refuses a - b on bools rather than guess xor or not
+        if isinstance(input, Tensor) and isinstance(other, Tensor) and _is_bool(input) and _is_bool(other):
+            raise RuntimeError("Subtraction, the `-` operator, with two bool tensors is not supported. "
+                               "Use the `^` or `logical_xor()` operator instead.")
+        raise RuntimeError("Subtraction, the `-` operator, with a bool tensor is not supported. "
+                           "If you are trying to invert a mask, use the `~` or `logical_not()` operator instead.")
+    return _binary(Sub, input, other if alpha == 1 else other * alpha)
+
+
 class Mul(Function):
     shows_number_operands = True
 
@@ -66,6 +116,11 @@ class Mul(Function):
         # Mul.apply, not `g * b`: the operands are already promoted and broadcastable (speed).
         return (Mul.apply(g, b) if ctx.needs_input_grad[0] else None,
                 Mul.apply(g, a) if ctx.needs_input_grad[1] else None)
+
+
+@op(inplace=True, out=True, aliases=("multiply",), samples=binary())
+def mul(input: Any, other: Any) -> Tensor:
+    return _binary(Mul, input, other)
 
 
 class Div(Function):
@@ -85,6 +140,19 @@ class Div(Function):
         return ga, gb
 
 
+@op(inplace=True, out=True, aliases=("divide", "true_divide"), samples=binary(second=positive))
+def div(input: Any, other: Any, *, rounding_mode: str | None = None) -> Tensor:
+    if rounding_mode is None:
+        return _binary(Div, input, other, floating=True)
+    a, b = promote(input, other)
+    rounded = {"floor": np.floor_divide, "trunc": lambda x, y: np.trunc(np.divide(x, y))}[rounding_mode]
+    return Tensor._make(np.asarray(rounded(_arr(a), _arr(b))).astype(_result_np(a, b)))
+
+
+def _result_np(a: Any, b: Any) -> np.dtype:
+    return (a if isinstance(a, Tensor) else b).dtype.np
+
+
 class Neg(Function):
     @staticmethod
     def forward(ctx, x):
@@ -95,14 +163,20 @@ class Neg(Function):
         return -g
 
 
+@op(inplace=True, aliases=("negative",), samples=unary())
+def neg(input: Tensor) -> Tensor:
+    if input._data.dtype.kind == "b":
+        raise RuntimeError("Negation, the `-` operator, on a bool tensor is not supported. If you are trying to "
+                           "invert a mask, use the `~` or `logical_not()` operator instead.")
+    return Neg.apply(input)
+
+
 class Pow(Function):
     """base ** exponent, where either may be a Python number."""
 
     @staticmethod
     def forward(ctx, base, exponent):
         ctx.save_for_backward(base, exponent)
-        if isinstance(exponent, Tensor):  # torch numbers the tensor**tensor and number**tensor nodes
-            ctx.torch_name = "PowBackward1" if isinstance(base, Tensor) else "PowBackward2"
         with _quiet():
             return Tensor._make(np.power(_arr(base), _arr(exponent)))
 
@@ -130,6 +204,45 @@ def _mask(m: Any) -> Tensor:
     return Tensor._make(np.asarray(m))
 
 
+@op(inplace=True, samples=binary(first=positive))
+def pow(input: Any, exponent: Any) -> Tensor:
+    if isinstance(input, Tensor) and input._data.dtype.kind in "iu" and type(exponent) is int and exponent < 0:
+        raise RuntimeError("Integers to negative integer powers are not allowed.")
+    out = _binary(Pow, input, exponent)
+    if isinstance(exponent, Tensor):  # torch numbers its tensor ** tensor and number ** tensor nodes
+        rename(out, "PowBackward1" if isinstance(input, Tensor) else "PowBackward2")
+    return out
+
+
+@op(inplace=True, samples=unary())
+def square(input: Tensor) -> Tensor:
+    return pow(input, 2)
+
+
+class Hypot(Function):
+    """sqrt(a^2 + b^2), the length of the hypotenuse, without overflow for large a and b."""
+
+    @staticmethod
+    def forward(ctx, a, b):
+        y = Tensor._make(np.hypot(a._data, b._data))
+        ctx.save_for_backward(a, b, y)
+        return y
+
+    @staticmethod
+    def backward(ctx, g):  # d/da = a / y, d/db = b / y
+        a, b, y = ctx.saved_tensors
+        return (g * a / y if ctx.needs_input_grad[0] else None,
+                g * b / y if ctx.needs_input_grad[1] else None)
+
+
+@op(inplace=True, samples=binary(first=positive))
+def hypot(input: Tensor, other: Tensor) -> Tensor:
+    return _binary(Hypot, input, other)
+
+
+# ------------------------------------------------------------------ exponentials and logarithms
+
+
 class Exp(Function):
     @staticmethod
     def forward(ctx, x):
@@ -144,6 +257,30 @@ class Exp(Function):
         return Mul.apply(g, y)
 
 
+@op(inplace=True, samples=unary())
+def exp(input: Tensor) -> Tensor:
+    return Exp.apply(to_float(input))
+
+
+class Expm1(Function):
+    @staticmethod
+    def forward(ctx, x):
+        with _quiet():
+            y = Tensor._make(np.expm1(x._data))
+        ctx.save_for_backward(y)
+        return y
+
+    @staticmethod
+    def backward(ctx, g):  # d(e^x - 1)/dx = e^x = y + 1
+        (y,) = ctx.saved_tensors
+        return g * (y + 1)
+
+
+@op(inplace=True, samples=unary())
+def expm1(input: Tensor) -> Tensor:
+    return Expm1.apply(to_float(input))
+
+
 class Log(Function):
     @staticmethod
     def forward(ctx, x):
@@ -155,6 +292,127 @@ class Log(Function):
     def backward(ctx, g):
         (x,) = ctx.saved_tensors
         return Div.apply(g, x)
+
+
+@op(inplace=True, samples=unary(positive))
+def log(input: Tensor) -> Tensor:
+    return Log.apply(to_float(input))
+
+
+class Log1p(Function):
+    torch_name = "Log1PBackward0"
+
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        with _quiet():
+            return Tensor._make(np.log1p(x._data))
+
+    @staticmethod
+    def backward(ctx, g):
+        (x,) = ctx.saved_tensors
+        return g / (1 + x)
+
+
+@op(inplace=True, samples=unary(positive))
+def log1p(input: Tensor) -> Tensor:
+    return Log1p.apply(to_float(input))
+
+
+class Log2(Function):
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        with _quiet():
+            return Tensor._make(np.log2(x._data))
+
+    @staticmethod
+    def backward(ctx, g):
+        (x,) = ctx.saved_tensors
+        return g / (x * math.log(2.0))
+
+
+@op(inplace=True, samples=unary(positive))
+def log2(input: Tensor) -> Tensor:
+    return Log2.apply(to_float(input))
+
+
+class Log10(Function):
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        with _quiet():
+            return Tensor._make(np.log10(x._data))
+
+    @staticmethod
+    def backward(ctx, g):
+        (x,) = ctx.saved_tensors
+        return g / (x * math.log(10.0))
+
+
+@op(inplace=True, samples=unary(positive))
+def log10(input: Tensor) -> Tensor:
+    return Log10.apply(to_float(input))
+
+
+class Sqrt(Function):
+    @staticmethod
+    def forward(ctx, x):
+        with _quiet():
+            y = Tensor._make(np.sqrt(x._data))
+        ctx.save_for_backward(y)
+        return y
+
+    @staticmethod
+    def backward(ctx, g):
+        (y,) = ctx.saved_tensors
+        return g / (2 * y)
+
+
+@op(inplace=True, samples=unary(positive))
+def sqrt(input: Tensor) -> Tensor:
+    return Sqrt.apply(to_float(input))
+
+
+class Rsqrt(Function):
+    @staticmethod
+    def forward(ctx, x):
+        with _quiet():
+            y = Tensor._make(np.reciprocal(np.sqrt(x._data)))
+        ctx.save_for_backward(y)
+        return y
+
+    @staticmethod
+    def backward(ctx, g):  # d(x^-1/2)/dx = -x^(-3/2) / 2 = -y^3 / 2
+        (y,) = ctx.saved_tensors
+        return -0.5 * g * y * y * y
+
+
+@op(inplace=True, samples=unary(positive))
+def rsqrt(input: Tensor) -> Tensor:
+    return Rsqrt.apply(to_float(input))
+
+
+class Reciprocal(Function):
+    @staticmethod
+    def forward(ctx, x):
+        with _quiet():
+            y = Tensor._make(np.reciprocal(x._data))
+        ctx.save_for_backward(y)
+        return y
+
+    @staticmethod
+    def backward(ctx, g):  # d(1/x)/dx = -1/x^2 = -y^2
+        (y,) = ctx.saved_tensors
+        return -g * y * y
+
+
+@op(inplace=True, samples=unary(positive))
+def reciprocal(input: Tensor) -> Tensor:
+    return Reciprocal.apply(to_float(input))
+
+
+# ------------------------------------------------------------------ activations
 
 
 class Tanh(Function):
@@ -186,6 +444,11 @@ class TanhBackward(Function):
         g, y = ctx.saved_tensors
         return (TanhBackward.apply(gg, y) if ctx.needs_input_grad[0] else None,
                 gg * g * y * -2.0 if ctx.needs_input_grad[1] else None)
+
+
+@op(inplace=True, samples=unary())
+def tanh(input: Tensor) -> Tensor:
+    return Tanh.apply(to_float(input))
 
 
 class Sigmoid(Function):
@@ -225,6 +488,11 @@ def sigmoid_array(x: np.ndarray) -> np.ndarray:
     return half * np.tanh(half * x) + half
 
 
+@op(inplace=True, samples=unary())
+def sigmoid(input: Tensor) -> Tensor:
+    return Sigmoid.apply(to_float(input))
+
+
 class Relu(Function):
     @staticmethod
     def forward(ctx, x):
@@ -254,18 +522,176 @@ class ThresholdBackward(Function):
                 Tensor._make(np.zeros_like(y._data)) if ctx.needs_input_grad[1] else None)
 
 
-class Sqrt(Function):
+@op(inplace=True, samples=unary(away_from_kinks))
+def relu(input: Tensor) -> Tensor:
+    return Relu.apply(input)
+
+
+_erf = np.frompyfunc(math.erf, 1, 1)
+
+
+class Erf(Function):
     @staticmethod
     def forward(ctx, x):
-        with _quiet():
-            y = Tensor._make(np.sqrt(x._data))
+        ctx.save_for_backward(x)
+        return Tensor._make(np.asarray(_erf(x._data), dtype=x._data.dtype))
+
+    @staticmethod
+    def backward(ctx, g):  # 2/sqrt(pi) * e^(-x^2)
+        (x,) = ctx.saved_tensors
+        return g * (2.0 / math.sqrt(math.pi)) * exp(-x * x)
+
+
+@op(inplace=True, samples=unary())
+def erf(input: Tensor) -> Tensor:
+    return Erf.apply(to_float(input))
+
+
+# ------------------------------------------------------------------ trigonometry
+
+
+class Sin(Function):
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return Tensor._make(np.sin(x._data))
+
+    @staticmethod
+    def backward(ctx, g):
+        (x,) = ctx.saved_tensors
+        return g * cos(x)
+
+
+@op(inplace=True, samples=unary())
+def sin(input: Tensor) -> Tensor:
+    return Sin.apply(to_float(input))
+
+
+class Cos(Function):
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return Tensor._make(np.cos(x._data))
+
+    @staticmethod
+    def backward(ctx, g):
+        (x,) = ctx.saved_tensors
+        return -g * sin(x)
+
+
+@op(inplace=True, samples=unary())
+def cos(input: Tensor) -> Tensor:
+    return Cos.apply(to_float(input))
+
+
+class Tan(Function):
+    @staticmethod
+    def forward(ctx, x):
+        y = Tensor._make(np.tan(x._data))
         ctx.save_for_backward(y)
         return y
 
     @staticmethod
-    def backward(ctx, g):
+    def backward(ctx, g):  # d tan/dx = 1 + tan^2
         (y,) = ctx.saved_tensors
-        return g / (2 * y)
+        return g * (1 + y * y)
+
+
+@op(inplace=True, samples=unary(inside_unit))
+def tan(input: Tensor) -> Tensor:
+    return Tan.apply(to_float(input))
+
+
+class Sinh(Function):
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        with _quiet():
+            return Tensor._make(np.sinh(x._data))
+
+    @staticmethod
+    def backward(ctx, g):
+        (x,) = ctx.saved_tensors
+        return g * cosh(x)
+
+
+@op(inplace=True, samples=unary())
+def sinh(input: Tensor) -> Tensor:
+    return Sinh.apply(to_float(input))
+
+
+class Cosh(Function):
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        with _quiet():
+            return Tensor._make(np.cosh(x._data))
+
+    @staticmethod
+    def backward(ctx, g):
+        (x,) = ctx.saved_tensors
+        return g * sinh(x)
+
+
+@op(inplace=True, samples=unary())
+def cosh(input: Tensor) -> Tensor:
+    return Cosh.apply(to_float(input))
+
+
+class Asin(Function):
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        with _quiet():
+            return Tensor._make(np.arcsin(x._data))
+
+    @staticmethod
+    def backward(ctx, g):  # 1 / sqrt(1 - x^2)
+        (x,) = ctx.saved_tensors
+        return g / sqrt(1 - x * x)
+
+
+@op(inplace=True, aliases=("arcsin",), samples=unary(inside_unit))
+def asin(input: Tensor) -> Tensor:
+    return Asin.apply(to_float(input))
+
+
+class Acos(Function):
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        with _quiet():
+            return Tensor._make(np.arccos(x._data))
+
+    @staticmethod
+    def backward(ctx, g):  # -1 / sqrt(1 - x^2)
+        (x,) = ctx.saved_tensors
+        return -g / sqrt(1 - x * x)
+
+
+@op(inplace=True, aliases=("arccos",), samples=unary(inside_unit))
+def acos(input: Tensor) -> Tensor:
+    return Acos.apply(to_float(input))
+
+
+class Atan(Function):
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return Tensor._make(np.arctan(x._data))
+
+    @staticmethod
+    def backward(ctx, g):  # 1 / (1 + x^2)
+        (x,) = ctx.saved_tensors
+        return g / (1 + x * x)
+
+
+@op(inplace=True, aliases=("arctan",), samples=unary())
+def atan(input: Tensor) -> Tensor:
+    return Atan.apply(to_float(input))
+
+
+# ------------------------------------------------------------------ pieces, selection
 
 
 class Abs(Function):
@@ -286,17 +712,9 @@ def _sign(a: np.ndarray) -> np.ndarray:
     return np.where(np.isnan(out), 0, out).astype(a.dtype) if a.dtype.kind == "f" else out
 
 
-class Sign(Function):
-    """-1, 0 or 1; piecewise constant, so its gradient is zero everywhere (torch's too)."""
-
-    @staticmethod
-    def forward(ctx, x):
-        ctx.shape, ctx.dtype = x._data.shape, x._data.dtype
-        return Tensor._make(_sign(x._data))
-
-    @staticmethod
-    def backward(ctx, g):
-        return g * 0.0
+@op(inplace=True, samples=unary(away_from_kinks))
+def abs(input: Tensor) -> Tensor:
+    return Abs.apply(input)
 
 
 class Clamp(Function):
@@ -321,203 +739,21 @@ class Clamp(Function):
         return g * Tensor._make(inside.astype(x._data.dtype)), None, None
 
 
-class Sin(Function):
-    @staticmethod
-    def forward(ctx, x):
-        ctx.save_for_backward(x)
-        return Tensor._make(np.sin(x._data))
-
-    @staticmethod
-    def backward(ctx, g):
-        (x,) = ctx.saved_tensors
-        return g * cos(x)
+@op(inplace=True, aliases=("clip",), samples=unary(min=-0.5, max=0.7))
+def clamp(input: Tensor, min: Any = None, max: Any = None) -> Tensor:
+    if min is None and max is None:
+        raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
+    return Clamp.apply(input, _arr(min), _arr(max))
 
 
-class Cos(Function):
-    @staticmethod
-    def forward(ctx, x):
-        ctx.save_for_backward(x)
-        return Tensor._make(np.cos(x._data))
-
-    @staticmethod
-    def backward(ctx, g):
-        (x,) = ctx.saved_tensors
-        return -g * sin(x)
+@op(inplace=True, samples=unary(min=0.2))
+def clamp_min(input: Tensor, min: Any) -> Tensor:
+    return rename(clamp(input, min, None), "ClampMinBackward0")
 
 
-class Tan(Function):
-    @staticmethod
-    def forward(ctx, x):
-        y = Tensor._make(np.tan(x._data))
-        ctx.save_for_backward(y)
-        return y
-
-    @staticmethod
-    def backward(ctx, g):  # d tan/dx = 1 + tan^2
-        (y,) = ctx.saved_tensors
-        return g * (1 + y * y)
-
-
-class Sinh(Function):
-    @staticmethod
-    def forward(ctx, x):
-        ctx.save_for_backward(x)
-        with _quiet():
-            return Tensor._make(np.sinh(x._data))
-
-    @staticmethod
-    def backward(ctx, g):
-        (x,) = ctx.saved_tensors
-        return g * cosh(x)
-
-
-class Cosh(Function):
-    @staticmethod
-    def forward(ctx, x):
-        ctx.save_for_backward(x)
-        with _quiet():
-            return Tensor._make(np.cosh(x._data))
-
-    @staticmethod
-    def backward(ctx, g):
-        (x,) = ctx.saved_tensors
-        return g * sinh(x)
-
-
-class Asin(Function):
-    @staticmethod
-    def forward(ctx, x):
-        ctx.save_for_backward(x)
-        with _quiet():
-            return Tensor._make(np.arcsin(x._data))
-
-    @staticmethod
-    def backward(ctx, g):  # 1 / sqrt(1 - x^2)
-        (x,) = ctx.saved_tensors
-        return g / sqrt(1 - x * x)
-
-
-class Acos(Function):
-    @staticmethod
-    def forward(ctx, x):
-        ctx.save_for_backward(x)
-        with _quiet():
-            return Tensor._make(np.arccos(x._data))
-
-    @staticmethod
-    def backward(ctx, g):  # -1 / sqrt(1 - x^2)
-        (x,) = ctx.saved_tensors
-        return -g / sqrt(1 - x * x)
-
-
-class Atan(Function):
-    @staticmethod
-    def forward(ctx, x):
-        ctx.save_for_backward(x)
-        return Tensor._make(np.arctan(x._data))
-
-    @staticmethod
-    def backward(ctx, g):  # 1 / (1 + x^2)
-        (x,) = ctx.saved_tensors
-        return g / (1 + x * x)
-
-
-class Log1p(Function):
-    torch_name = "Log1PBackward0"
-
-    @staticmethod
-    def forward(ctx, x):
-        ctx.save_for_backward(x)
-        with _quiet():
-            return Tensor._make(np.log1p(x._data))
-
-    @staticmethod
-    def backward(ctx, g):
-        (x,) = ctx.saved_tensors
-        return g / (1 + x)
-
-
-class Expm1(Function):
-    @staticmethod
-    def forward(ctx, x):
-        with _quiet():
-            y = Tensor._make(np.expm1(x._data))
-        ctx.save_for_backward(y)
-        return y
-
-    @staticmethod
-    def backward(ctx, g):  # d(e^x - 1)/dx = e^x = y + 1
-        (y,) = ctx.saved_tensors
-        return g * (y + 1)
-
-
-class Log2(Function):
-    @staticmethod
-    def forward(ctx, x):
-        ctx.save_for_backward(x)
-        with _quiet():
-            return Tensor._make(np.log2(x._data))
-
-    @staticmethod
-    def backward(ctx, g):
-        (x,) = ctx.saved_tensors
-        return g / (x * math.log(2.0))
-
-
-class Log10(Function):
-    @staticmethod
-    def forward(ctx, x):
-        ctx.save_for_backward(x)
-        with _quiet():
-            return Tensor._make(np.log10(x._data))
-
-    @staticmethod
-    def backward(ctx, g):
-        (x,) = ctx.saved_tensors
-        return g / (x * math.log(10.0))
-
-
-class Reciprocal(Function):
-    @staticmethod
-    def forward(ctx, x):
-        with _quiet():
-            y = Tensor._make(np.reciprocal(x._data))
-        ctx.save_for_backward(y)
-        return y
-
-    @staticmethod
-    def backward(ctx, g):  # d(1/x)/dx = -1/x^2 = -y^2
-        (y,) = ctx.saved_tensors
-        return -g * y * y
-
-
-class Rsqrt(Function):
-    @staticmethod
-    def forward(ctx, x):
-        with _quiet():
-            y = Tensor._make(np.reciprocal(np.sqrt(x._data)))
-        ctx.save_for_backward(y)
-        return y
-
-    @staticmethod
-    def backward(ctx, g):  # d(x^-1/2)/dx = -x^(-3/2) / 2 = -y^3 / 2
-        (y,) = ctx.saved_tensors
-        return -0.5 * g * y * y * y
-
-
-_erf = np.frompyfunc(math.erf, 1, 1)
-
-
-class Erf(Function):
-    @staticmethod
-    def forward(ctx, x):
-        ctx.save_for_backward(x)
-        return Tensor._make(np.asarray(_erf(x._data), dtype=x._data.dtype))
-
-    @staticmethod
-    def backward(ctx, g):  # 2/sqrt(pi) * e^(-x^2)
-        (x,) = ctx.saved_tensors
-        return g * (2.0 / math.sqrt(math.pi)) * exp(-x * x)
+@op(inplace=True, samples=unary(max=0.2))
+def clamp_max(input: Tensor, max: Any) -> Tensor:
+    return rename(clamp(input, None, max), "ClampMaxBackward0")
 
 
 class Maximum(Function):
@@ -527,7 +763,6 @@ class Maximum(Function):
     def forward(ctx, a, b, largest):
         ctx.save_for_backward(a, b)
         ctx.largest = largest
-        ctx.torch_name = "MaximumBackward0" if largest else "MinimumBackward0"
         return Tensor._make((np.maximum if largest else np.minimum)(a._data, b._data))
 
     @staticmethod
@@ -539,6 +774,27 @@ class Maximum(Function):
         ga = where(tie, half, where(a_wins, g, 0.0)) if ctx.needs_input_grad[0] else None
         gb = where(tie, half, where(a_wins, 0.0, g)) if ctx.needs_input_grad[1] else None
         return ga, gb, None
+
+
+@op(samples=binary())
+def _tensor_arg(fn: str, name: str, value: Any, position: int) -> None:
+    if not isinstance(value, Tensor):
+        raise TypeError(f"{fn}(): argument '{name}' (position {position}) must be Tensor, not {type(value).__name__}")
+
+
+def maximum(input: Tensor, other: Tensor) -> Tensor:
+    _tensor_arg("maximum", "other", other, 2)
+    a, b = promote(input, other)
+    _check_broadcast(a, b)
+    return Maximum.apply(a, b, True)
+
+
+@op(samples=binary())
+def minimum(input: Tensor, other: Tensor) -> Tensor:
+    _tensor_arg("minimum", "other", other, 2)
+    a, b = promote(input, other)
+    _check_broadcast(a, b)
+    return rename(Maximum.apply(a, b, False), "MinimumBackward0")
 
 
 class Where(Function):
@@ -563,18 +819,73 @@ class Where(Function):
         return None, ga, gb
 
 
-class Cast(Function):
-    """Change dtype; the engine casts the gradient back to the input's dtype."""
+@op(method=False, samples=_where_samples)
+def where(condition: Any, input: Any, other: Any) -> Tensor:
+    if not isinstance(condition, Tensor) or condition.dtype is not dtypes.bool:
+        got = condition.dtype._legacy if isinstance(condition, Tensor) else type(condition).__name__
+        raise RuntimeError(f"where expected condition to be a boolean tensor, but got a tensor with dtype {got}")
+    a, b = promote(input, other)
+    for x, y in ((condition, a), (condition, b), (a, b)):
+        _check_broadcast(x, y)
+    return Where.apply(condition, a, b)
 
-    torch_name = "ToCopyBackward0"
+
+@op(inplace=True, samples=_masked_fill_samples)
+def masked_fill(input: Tensor, mask: Tensor, value: Any) -> Tensor:
+    if mask.dtype is not dtypes.bool:
+        raise RuntimeError(f"masked_fill_ only supports boolean masks, but got mask with dtype {mask.dtype._legacy.lower()}")
+    value = value.item() if isinstance(value, Tensor) else value
+    return rename(Where.apply(mask, _cast(value, input.dtype), input), "MaskedFillBackward0")
+
+
+@op(inplace=True, samples=_lerp_samples)
+def lerp(input: Tensor, end: Tensor, weight: Any) -> Tensor:
+    """input + weight * (end - input)."""
+    return rename(input + weight * (end - input), "LerpBackward0")
+
+
+class _PiecewiseConstant(Function):
+    """A step function (floor, ceil, sign): flat between its jumps, so its gradient is zero, as torch's."""
+
+    numpy_fn: Any = None
 
     @staticmethod
-    def forward(ctx, x, dtype):
-        return Tensor._make(x._data.astype(dtype.np))
+    def forward(ctx, x):
+        return Tensor._make(type(ctx).numpy_fn(x._data))
 
     @staticmethod
     def backward(ctx, g):
-        return g, None
+        return Tensor._make(np.zeros_like(g._data))
+
+
+class Floor(_PiecewiseConstant):
+    numpy_fn = staticmethod(np.floor)
+
+
+class Ceil(_PiecewiseConstant):
+    numpy_fn = staticmethod(np.ceil)
+
+
+class Sign(_PiecewiseConstant):
+    numpy_fn = staticmethod(_sign)  # 0 at NaN, as torch
+
+
+@op(inplace=True, samples=unary(lambda x: 3 * x + 0.5))
+def floor(input: Tensor) -> Tensor:
+    return Floor.apply(input)
+
+
+@op(inplace=True, samples=unary(lambda x: 3 * x + 0.5))
+def ceil(input: Tensor) -> Tensor:
+    return Ceil.apply(input)
+
+
+@op(inplace=True, samples=unary(away_from_kinks))
+def sign(input: Tensor) -> Tensor:
+    return Sign.apply(input)
+
+
+# ------------------------------------------------------------------ copies (no declaration)
 
 
 class Clone(Function):
@@ -587,280 +898,3 @@ class Clone(Function):
     @staticmethod
     def backward(ctx, g):
         return g, None
-
-
-# ------------------------------------------------------------------ public functions
-from .. import dtypes  # noqa: E402
-
-
-def as_operand(x: Any) -> Any:
-    """A Tensor or a Python number; numpy scalars become numbers, arrays and lists Tensors."""
-    if isinstance(x, (Tensor, bool, int, float)):
-        return x
-    if isinstance(x, np.generic):
-        return x.item()
-    from ..creation import tensor
-
-    return tensor(x)
-
-
-def promote(a: Any, b: Any, floating: bool = False) -> tuple[Any, Any]:
-    """Cast two operands to torch's result dtype; `floating` makes integer results float (true division)."""
-    # The common cases skip the general rule: a float tensor with a Python number keeps its dtype
-    # (x * 0.5, 1 - y), and two tensors of one dtype keep it (unless division must make a float).
-    if isinstance(a, Tensor):
-        if isinstance(b, Tensor):
-            if a._data.dtype is b._data.dtype and (not floating or a._data.dtype.kind == "f"):
-                return a, b
-        elif a._data.dtype.kind == "f" and type(b) in _NUMBER:
-            return a, float(b)
-    elif isinstance(b, Tensor) and b._data.dtype.kind == "f" and type(a) in _NUMBER:
-        return float(a), b
-    a, b = as_operand(a), as_operand(b)  # numpy scalars, lists, arrays
-    result = dtypes.result_type(a, b)
-    if floating and not result.is_floating_point:
-        result = dtypes.get_default_dtype()
-    return _cast(a, result), _cast(b, result)
-
-
-_NUMBER = (int, float)  # exact types: bool is left to the general rule
-
-
-def _cast(x: Any, d: dtypes.dtype) -> Any:
-    if isinstance(x, Tensor):
-        return x if x.dtype is d else Cast.apply(x, d)
-    return float(x) if d.is_floating_point else x
-
-
-def _check_broadcast(a: Any, b: Any) -> None:
-    """torch's message for shapes that do not broadcast (numpy's is about 'operands')."""
-    if not (isinstance(a, Tensor) and isinstance(b, Tensor)):
-        return  # a number broadcasts with anything
-    sa, sb = a._data.shape, b._data.shape
-    if sa == sb:
-        return
-    for i in range(1, min(len(sa), len(sb)) + 1):
-        if sa[-i] != sb[-i] and sa[-i] != 1 and sb[-i] != 1:
-            raise RuntimeError(
-                f"The size of tensor a ({sa[-i]}) must match the size of tensor b ({sb[-i]}) "
-                f"at non-singleton dimension {max(len(sa), len(sb)) - i}"
-            )
-
-
-def _binary(op: type, a: Any, b: Any, floating: bool = False) -> Tensor:
-    a, b = promote(a, b, floating)
-    _check_broadcast(a, b)
-    return op.apply(a, b)
-
-
-def add(input: Any, other: Any, *, alpha: Any = 1) -> Tensor:
-    return _binary(Add, input, other if alpha == 1 else other * alpha)
-
-
-def _is_bool(x: Any) -> bool:
-    return isinstance(x, bool) or (isinstance(x, Tensor) and x._data.dtype.kind == "b")
-
-
-def sub(input: Any, other: Any, *, alpha: Any = 1) -> Tensor:
-    if _is_bool(input) or _is_bool(other):  # torch refuses a - b on bools rather than guess xor or not
-        if _is_bool(input) and _is_bool(other) and isinstance(input, Tensor) and isinstance(other, Tensor):
-            raise RuntimeError("Subtraction, the `-` operator, with two bool tensors is not supported. "
-                               "Use the `^` or `logical_xor()` operator instead.")
-        raise RuntimeError("Subtraction, the `-` operator, with a bool tensor is not supported. "
-                           "If you are trying to invert a mask, use the `~` or `logical_not()` operator instead.")
-    return _binary(Sub, input, other if alpha == 1 else other * alpha)
-
-
-def mul(input: Any, other: Any) -> Tensor:
-    return _binary(Mul, input, other)
-
-
-def div(input: Any, other: Any, *, rounding_mode: str | None = None) -> Tensor:
-    if rounding_mode is None:
-        return _binary(Div, input, other, floating=True)
-    a, b = promote(input, other)
-    rounded = {"floor": np.floor_divide, "trunc": lambda x, y: np.trunc(np.divide(x, y))}[rounding_mode]
-    return Tensor._make(np.asarray(rounded(_arr(a), _arr(b))).astype(_result_np(a, b)))
-
-
-def _result_np(a: Any, b: Any) -> np.dtype:
-    return (a if isinstance(a, Tensor) else b).dtype.np
-
-
-def pow(input: Any, exponent: Any) -> Tensor:
-    if isinstance(input, Tensor) and input._data.dtype.kind in "iu" and type(exponent) is int and exponent < 0:
-        raise RuntimeError("Integers to negative integer powers are not allowed.")
-    return _binary(Pow, input, exponent)
-
-
-def sign(input: Tensor) -> Tensor:
-    if input._data.dtype.kind == "b":
-        return input.clone()
-    return Sign.apply(input)
-
-
-def neg(input: Tensor) -> Tensor:
-    if input._data.dtype.kind == "b":
-        raise RuntimeError("Negation, the `-` operator, on a bool tensor is not supported. If you are trying to "
-                           "invert a mask, use the `~` or `logical_not()` operator instead.")
-    return Neg.apply(input)
-
-
-def _floating(x: Tensor) -> Tensor:
-    """Unary float functions of an integer tensor give the default float, as in torch."""
-    return x if x._data.dtype.kind == "f" else Cast.apply(x, dtypes.get_default_dtype())
-
-
-def exp(input: Tensor) -> Tensor:
-    return Exp.apply(_floating(input))
-
-
-def log(input: Tensor) -> Tensor:
-    return Log.apply(_floating(input))
-
-
-def tanh(input: Tensor) -> Tensor:
-    return Tanh.apply(_floating(input))
-
-
-def sigmoid(input: Tensor) -> Tensor:
-    return Sigmoid.apply(_floating(input))
-
-
-def relu(input: Tensor) -> Tensor:
-    return Relu.apply(input)
-
-
-def sqrt(input: Tensor) -> Tensor:
-    return Sqrt.apply(_floating(input))
-
-
-def abs(input: Tensor) -> Tensor:
-    return Abs.apply(input)
-
-
-def clamp(input: Tensor, min: Any = None, max: Any = None) -> Tensor:
-    if min is None and max is None:
-        raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
-    return Clamp.apply(input, _arr(min), _arr(max))
-
-
-def where(condition: Any, input: Any, other: Any) -> Tensor:
-    if not isinstance(condition, Tensor) or condition.dtype is not dtypes.bool:
-        got = condition.dtype._legacy if isinstance(condition, Tensor) else type(condition).__name__
-        raise RuntimeError(f"where expected condition to be a boolean tensor, but got a tensor with dtype {got}")
-    a, b = promote(input, other)
-    _check_broadcast(condition, a)
-    _check_broadcast(condition, b)
-    _check_broadcast(a, b)
-    return Where.apply(condition, a, b)
-
-
-def masked_fill(input: Tensor, mask: Tensor, value: Any) -> Tensor:
-    if mask.dtype is not dtypes.bool:
-        raise RuntimeError(f"masked_fill_ only supports boolean masks, but got mask with dtype {mask.dtype._legacy.lower()}")
-    value = value.item() if isinstance(value, Tensor) else value
-    return rename(Where.apply(mask, _cast(value, input.dtype), input), "MaskedFillBackward0")
-
-
-def compare(op: Any, a: Any, b: Any) -> Tensor:
-    """eq, lt, ... : bool results, outside the graph."""
-    a, b = promote(a, b)
-    _check_broadcast(a, b)
-    return Tensor._make(np.asarray(op(_arr(a), _arr(b))))
-
-
-def sin(input: Tensor) -> Tensor:
-    return Sin.apply(_floating(input))
-
-
-def cos(input: Tensor) -> Tensor:
-    return Cos.apply(_floating(input))
-
-
-def tan(input: Tensor) -> Tensor:
-    return Tan.apply(_floating(input))
-
-
-def sinh(input: Tensor) -> Tensor:
-    return Sinh.apply(_floating(input))
-
-
-def cosh(input: Tensor) -> Tensor:
-    return Cosh.apply(_floating(input))
-
-
-def asin(input: Tensor) -> Tensor:
-    return Asin.apply(_floating(input))
-
-
-def acos(input: Tensor) -> Tensor:
-    return Acos.apply(_floating(input))
-
-
-def atan(input: Tensor) -> Tensor:
-    return Atan.apply(_floating(input))
-
-
-def log1p(input: Tensor) -> Tensor:
-    return Log1p.apply(_floating(input))
-
-
-def expm1(input: Tensor) -> Tensor:
-    return Expm1.apply(_floating(input))
-
-
-def log2(input: Tensor) -> Tensor:
-    return Log2.apply(_floating(input))
-
-
-def log10(input: Tensor) -> Tensor:
-    return Log10.apply(_floating(input))
-
-
-def reciprocal(input: Tensor) -> Tensor:
-    return Reciprocal.apply(_floating(input))
-
-
-def rsqrt(input: Tensor) -> Tensor:
-    return Rsqrt.apply(_floating(input))
-
-
-def erf(input: Tensor) -> Tensor:
-    return Erf.apply(_floating(input))
-
-
-def square(input: Tensor) -> Tensor:
-    return pow(input, 2)
-
-
-def _tensor_arg(fn: str, name: str, value: Any, position: int) -> None:
-    if not isinstance(value, Tensor):
-        raise TypeError(f"{fn}(): argument '{name}' (position {position}) must be Tensor, not {type(value).__name__}")
-
-
-def maximum(input: Tensor, other: Tensor) -> Tensor:
-    _tensor_arg("maximum", "other", other, 2)
-    a, b = promote(input, other)
-    _check_broadcast(a, b)
-    return Maximum.apply(a, b, True)
-
-
-def minimum(input: Tensor, other: Tensor) -> Tensor:
-    _tensor_arg("minimum", "other", other, 2)
-    a, b = promote(input, other)
-    _check_broadcast(a, b)
-    return Maximum.apply(a, b, False)
-
-
-def clamp_min(input: Tensor, min: Any) -> Tensor:
-    return rename(clamp(input, min, None), "ClampMinBackward0")
-
-
-def clamp_max(input: Tensor, max: Any) -> Tensor:
-    return rename(clamp(input, None, max), "ClampMaxBackward0")
-
-
-def lerp(input: Tensor, end: Tensor, weight: Any) -> Tensor:
-    """input + weight * (end - input)."""
-    return rename(input + weight * (end - input), "LerpBackward0")

@@ -6,13 +6,15 @@ from typing import Any
 
 import numpy as np
 
-from .. import dtypes, return_types
+from .. import return_types
 from ..argcheck import bool_arg, int_arg, invalid_combination, is_int
-from ..autograd import grad_mode
-from ..autograd.function import Function, rename
-from ..tensor import Tensor
-from .pointwise import Div
-from .shape import Expand, Reshape, normalize_dim, normalize_dims
+from ..core import dtypes
+from ..core.function import Function, rename
+from ..core.modes import modes
+from ..core.tensor import Tensor
+from .declare import Sample, SampleMaker, op
+from .pointwise import Div, exp, maximum, minimum, where
+from .shape import Expand, Reshape, gather_along, normalize_dim, normalize_dims
 
 
 def _kept_shape(shape: tuple, dims: tuple) -> tuple:
@@ -24,8 +26,6 @@ class Sum(Function):
     @staticmethod
     def forward(ctx, x, dims, keepdim):
         ctx.in_shape, ctx.kept = x._data.shape, _kept_shape(x._data.shape, dims)
-        if keepdim or len(dims) != x.ndim:
-            ctx.torch_name = "SumBackward1"  # torch's node for sum(dim)
         return Tensor._make(np.asarray(x._data.sum(axis=dims, keepdims=keepdim, dtype=x._data.dtype)))
 
     @staticmethod
@@ -40,8 +40,6 @@ class Mean(Function):
     def forward(ctx, x, dims, keepdim):
         ctx.in_shape, ctx.kept = x.shape, _kept_shape(x.shape, dims)
         ctx.count = int(np.prod([x.shape[d] for d in dims]))
-        if keepdim or len(dims) != x.ndim:
-            ctx.torch_name = "MeanBackward1"
         with np.errstate(invalid="ignore", divide="ignore"):  # the mean of nothing is nan, as torch
             y = np.mean(x._data, axis=dims, keepdims=keepdim) if ctx.count else np.sum(
                 x._data, axis=dims, keepdims=keepdim) * np.nan
@@ -109,8 +107,6 @@ class LogSumExp(Function):
 
     @staticmethod
     def backward(ctx, g):  # d/dx logsumexp = softmax(x) = exp(x - logsumexp(x))
-        from .pointwise import exp
-
         x, out = ctx.saved_tensors
         return g.reshape(ctx.kept) * exp(x - out.reshape(ctx.kept)), None, None
 
@@ -186,8 +182,6 @@ class LogSoftmaxBackwardData(Function):
 
     @staticmethod
     def backward(ctx, gg):  # out = g - p sum(g) with p = exp(y): d/dg = gg - sum(gg p); d/dy = -gg p sum(g)
-        from .pointwise import exp
-
         g, y = ctx.saved_tensors
         p = exp(y)
         gg_g = gg - (gg * p).sum(ctx.dim, keepdim=True) if ctx.needs_input_grad[0] else None
@@ -202,8 +196,6 @@ class Prod(Function):
     def forward(ctx, x, dims, keepdim):
         ctx.save_for_backward(x)
         ctx.dims, ctx.kept = dims, _kept_shape(x.shape, dims)
-        if keepdim or len(dims) != x.ndim:
-            ctx.torch_name = "ProdBackward1"
         return Tensor._make(np.asarray(np.prod(x._data, axis=dims, keepdims=keepdim)))
 
     @staticmethod
@@ -256,7 +248,7 @@ class Cumprod(Function):
         x, y = ctx.saved_tensors
         if not (x._data == 0).any():  # dy_j/dx_i = y_j / x_i for i <= j
             return (g * y).flip(ctx.dim).cumsum(ctx.dim).flip(ctx.dim) / x, None
-        if grad_mode._enabled:
+        if modes.grad_enabled:
             raise NotImplementedError("double backward of cumprod through an input with zeros is not supported")
         return Tensor._make(_cumprod_grad_with_zeros(x._data, g._data, ctx.dim)), None
 
@@ -283,8 +275,6 @@ class StdFromVar(Function):
 
     @staticmethod
     def backward(ctx, g):
-        from .pointwise import where
-
         (y,) = ctx.saved_tensors
         zero = Tensor._make(y._data == 0)
         return where(zero, 0.0, g / (2 * where(zero, 1.0, y)))
@@ -305,8 +295,6 @@ class Norm(Function):
 
     @staticmethod
     def backward(ctx, g):
-        from .pointwise import where
-
         x, out = ctx.saved_tensors
         y = out.reshape(ctx.kept)
         zero = Tensor._make(y._data == 0)
@@ -319,20 +307,55 @@ def _reduce_dims(dim: Any, ndim: int) -> tuple:
     return normalize_dims(None if isinstance(dim, (tuple, list)) and not dim else dim, ndim)
 
 
+# ---------------------------------------------------------------------------- sample inputs
+def _reductions(whole: bool = False, several_dims: bool = True, correction: bool = False) -> SampleMaker:
+    """Reductions over one dim, kept or not, over several dims, over an empty batch's rows, of a
+    one-element and of a 0-d tensor; and over everything where torch allows leaving dim out."""
+
+    def make(rng: np.random.Generator) -> list[Sample]:
+        x = rng.standard_normal
+        samples = [Sample((x((3, 4)),), {"dim": 1}), Sample((x((3, 4)),), {"dim": 0, "keepdim": True}),
+                   Sample((x((0, 3)),), {"dim": 1}), Sample((x((1,)),), {"dim": 0}), Sample((x(()),), {"dim": 0})]
+        if several_dims:
+            samples.append(Sample((x((2, 3, 4)),), {"dim": (0, 2)}))
+        if whole:
+            samples.append(Sample((x((3, 4)),)))
+        if correction:
+            samples = [s for s in samples if s.args[0].size > 1] + [Sample((x((3, 4)),), {"dim": 1, "correction": 0})]
+        return samples
+
+    return make
+
+
+def _scans(rng: np.random.Generator) -> list[Sample]:
+    """Running sums and products along each dim, of an empty batch and of a 0-d tensor."""
+    x = rng.standard_normal
+    return [Sample((x((3, 4)),), {"dim": 1}), Sample((x((3, 4)),), {"dim": 0}), Sample((x((0, 3)),), {"dim": 1}),
+            Sample((x(()),), {"dim": 0})]
+
+
+def _named_by_overload(out: Tensor, name: str, dim: Any, keepdim: bool) -> Tensor:
+    """torch names the node of sum(x) <Name>Backward0 and that of sum(x, dim) <Name>Backward1 (its
+    two overloads), whatever the dims are."""
+    return rename(out, f"{name}Backward1") if dim is not None or keepdim else out
+
+
 def _float_input(x: Tensor, dtype: Any, name: str) -> Tensor:
     if dtype is not None:
         return x.to(dtype)
     return x
 
 
+@op(samples=_reductions(whole=True))
 def sum(input: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: Any = None) -> Tensor:
     bool_arg("sum", "keepdim", keepdim)
     x = _float_input(input, dtype, "sum")
     if dtype is None and not x.dtype.is_floating_point and x.dtype is not dtypes.int64:
         x = x.to(dtypes.int64)  # torch sums bool and small ints as int64
-    return Sum.apply(x, _reduce_dims(dim, x.ndim), keepdim)
+    return _named_by_overload(Sum.apply(x, _reduce_dims(dim, x.ndim), keepdim), "Sum", dim, keepdim)
 
 
+@op(samples=_reductions(whole=True))
 def mean(input: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: Any = None) -> Tensor:
     bool_arg("mean", "keepdim", keepdim)
     x = _float_input(input, dtype, "mean")
@@ -341,8 +364,7 @@ def mean(input: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: Any = 
             "mean(): could not infer output dtype. Input dtype must be either a floating point or "
             f"complex dtype. Got: {x.dtype._legacy}"
         )
-    dims = _reduce_dims(dim, x.ndim)
-    return Mean.apply(x, dims, keepdim)
+    return _named_by_overload(Mean.apply(x, _reduce_dims(dim, x.ndim), keepdim), "Mean", dim, keepdim)
 
 
 def _extreme(input: Tensor, dim: Any, keepdim: bool, largest: bool, name: str) -> Any:
@@ -356,8 +378,6 @@ def _extreme(input: Tensor, dim: Any, keepdim: bool, largest: bool, name: str) -
         return rename(Amax.apply(input, tuple(range(input.ndim)), False, largest),
                       "MaxBackward1" if largest else "MinBackward1")
     if isinstance(dim, Tensor):  # torch.max(a, b): the elementwise maximum
-        from .pointwise import maximum, minimum
-
         return maximum(input, dim) if largest else minimum(input, dim)
     d = normalize_dim(dim, input.ndim)
     if input.shape and input.shape[d] == 0:
@@ -402,14 +422,17 @@ def _amax(input: Tensor, dim: Any, keepdim: bool, largest: bool) -> Tensor:
     return Amax.apply(input, dims, keepdim, largest)
 
 
+@op(samples=_reductions())
 def amax(input: Tensor, dim: Any = (), keepdim: bool = False) -> Tensor:
     return _amax(input, dim, keepdim, True)
 
 
+@op(samples=_reductions())
 def amin(input: Tensor, dim: Any = (), keepdim: bool = False) -> Tensor:
     return _amax(input, dim, keepdim, False)
 
 
+@op(samples=_reductions())
 def logsumexp(input: Tensor, dim: Any, keepdim: bool = False) -> Tensor:
     bool_arg("logsumexp", "keepdim", keepdim)
     x = input if input.dtype.is_floating_point else input.to(dtypes.get_default_dtype())  # torch: ints -> float
@@ -473,8 +496,6 @@ def _arg(fn: Any, input: Tensor, dim: Any, keepdim: bool, name: str) -> Tensor:
 
 def topk(input: Tensor, k: int, dim: int = -1, largest: bool = True, sorted: bool = True) -> Any:
     """The k largest (or smallest) values along dim, with their indices; the values are differentiable."""
-    from .shape import gather_along
-
     d = normalize_dim(dim, input.ndim)
     size = input.shape[d] if input.ndim else 1
     if not 0 <= k <= size:
@@ -489,6 +510,7 @@ def topk(input: Tensor, k: int, dim: int = -1, largest: bool = True, sorted: boo
     return return_types.topk(values, Tensor._make(index.astype(np.int64)))
 
 
+@op(samples=_reductions(whole=True, several_dims=False))
 def prod(input: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: Any = None) -> Tensor:
     bool_arg("prod", "keepdim", keepdim)
     if dim is not None and not is_int(dim):  # prod takes one dim, not a list
@@ -498,7 +520,7 @@ def prod(input: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: Any = 
         x = x.to(dtypes.int64)
     if dim is None:
         return Prod.apply(x, tuple(range(x.ndim)), False)
-    return Prod.apply(x, _reduce_dims(dim, x.ndim), keepdim)
+    return rename(Prod.apply(x, _reduce_dims(dim, x.ndim), keepdim), "ProdBackward1")
 
 
 def _correction(unbiased: Any, correction: Any) -> float:
@@ -507,6 +529,7 @@ def _correction(unbiased: Any, correction: Any) -> float:
     return 1.0 if unbiased is None or unbiased else 0.0
 
 
+@op(samples=_reductions(whole=True, correction=True))
 def var(input: Tensor, dim: Any = None, unbiased: Any = None, keepdim: bool = False, *,
         correction: Any = None) -> Tensor:
     """sum((x - mean)^2) / (N - correction); correction is 1 (Bessel's) unless told otherwise."""
@@ -523,6 +546,7 @@ def var(input: Tensor, dim: Any = None, unbiased: Any = None, keepdim: bool = Fa
     return rename(squares / denominator if denominator else squares * float("nan"), "VarBackward0")
 
 
+@op(samples=_reductions(whole=True, correction=True))
 def std(input: Tensor, dim: Any = None, unbiased: Any = None, keepdim: bool = False, *,
         correction: Any = None) -> Tensor:
     return rename(StdFromVar.apply(var(input, dim, unbiased, keepdim, correction=correction)), "StdBackward0")
@@ -547,18 +571,20 @@ def norm(input: Tensor, p: Any = "fro", dim: Any = None, keepdim: bool = False, 
     return rename(result, "LinalgVectorNormBackward0")
 
 
+@op(inplace=True, samples=_scans)
 def cumsum(input: Tensor, dim: int, *, dtype: Any = None) -> Tensor:
     x = input if dtype is None else input.to(dtype)
     if dtype is None and not x.dtype.is_floating_point and x.dtype is not dtypes.int64:
         x = x.to(dtypes.int64)
-    return Cumsum.apply(x, normalize_dim(dim, x.ndim)) if x.ndim else x.clone()
+    return Cumsum.apply(x, normalize_dim(dim, x.ndim)) if x.ndim else rename(x.clone(), "CumsumBackward0")
 
 
+@op(inplace=True, samples=_scans)
 def cumprod(input: Tensor, dim: int, *, dtype: Any = None) -> Tensor:
     x = input if dtype is None else input.to(dtype)
     if dtype is None and not x.dtype.is_floating_point and x.dtype is not dtypes.int64:
         x = x.to(dtypes.int64)
-    return Cumprod.apply(x, normalize_dim(dim, x.ndim)) if x.ndim else x.clone()
+    return Cumprod.apply(x, normalize_dim(dim, x.ndim)) if x.ndim else rename(x.clone(), "CumprodBackward0")
 
 
 def _sort_order(data: np.ndarray, dim: int, descending: bool) -> np.ndarray:
@@ -571,8 +597,6 @@ def _sort_order(data: np.ndarray, dim: int, descending: bool) -> np.ndarray:
 
 
 def sort(input: Tensor, dim: int = -1, descending: bool = False, stable: bool = False) -> Any:
-    from .shape import gather_along
-
     if not input.ndim:
         return return_types.sort(input.clone(), Tensor._make(np.asarray(0, dtype=np.int64)))
     d = normalize_dim(dim, input.ndim)
@@ -587,8 +611,6 @@ def argsort(input: Tensor, dim: int = -1, descending: bool = False, stable: bool
 
 def kthvalue(input: Tensor, k: int, dim: int = -1, keepdim: bool = False) -> Any:
     """The k-th smallest value along dim (k counts from 1), with its index."""
-    from .shape import gather_along
-
     d = normalize_dim(dim, input.ndim)
     size = input.shape[d] if input.ndim else 1
     if not 1 <= k <= size:
@@ -615,4 +637,3 @@ def median(input: Tensor, dim: Any = None, keepdim: bool = False) -> Any:
     size = input.shape[d] if input.ndim else 1
     values, indices = kthvalue(input, (size + 1) // 2, d, keepdim)
     return return_types.median(rename(values, "MedianBackward1"), indices)
-

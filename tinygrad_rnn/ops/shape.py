@@ -8,10 +8,13 @@ from typing import Any
 import numpy as np
 
 from ..argcheck import int_arg, size_arg
-from ..autograd import grad_mode
-from ..autograd.engine import SliceGrad
-from ..autograd.function import Function, rename
-from ..tensor import Tensor
+from ..backend.accumulate import SliceGrad, dense
+from ..core import dtypes
+from ..core.function import Function, rename
+from ..core.modes import modes
+from ..core.size import shape_arg
+from ..core.tensor import Tensor
+from .pointwise import where
 
 
 def normalize_dim(dim: Any, ndim: int) -> int:
@@ -111,7 +114,7 @@ class Index(Function):
 
     @staticmethod
     def backward(ctx, g):
-        if grad_mode._enabled:  # create_graph: the gradient must itself be differentiable
+        if modes.grad_enabled:  # create_graph: the gradient must itself be differentiable
             return IndexBackward.apply(g, ctx.key, ctx.in_shape), None
         return SliceGrad(ctx.key, g, ctx.in_shape, ctx.in_dtype), None
 
@@ -142,10 +145,8 @@ class IndexBackward(Function):
 
     @staticmethod
     def forward(ctx, g, key, shape):
-        from ..autograd.engine import dense
-
         ctx.key = key
-        return dense(SliceGrad(key, g, shape, g.dtype))
+        return dense(SliceGrad(key, g, shape, g.dtype), Tensor._make)
 
     @staticmethod
     def backward(ctx, gg):
@@ -324,7 +325,7 @@ def reshape(input: Tensor, *shape: Any) -> Tensor:
 def view(input: Tensor, *shape: Any) -> Tensor:
     if len(shape) == 1 and not isinstance(shape[0], (tuple, list, builtins.int)) and hasattr(shape[0], "np"):
         return input.view_as_dtype(shape[0])
-    return View.apply(input, infer_shape(_shape_arg(shape), input._data.size))
+    return View.apply(input, infer_shape(shape_arg(shape), input._data.size))
 
 
 def permute(input: Tensor, *dims: Any) -> Tensor:
@@ -414,8 +415,6 @@ def _check_same(tensors: Sequence[Tensor], name: str) -> list:
 
 
 def _promote_all(tensors: list) -> list:
-    from .. import dtypes
-
     result = dtypes.promote_types(*(x.dtype for x in tensors))
     return [x if x.dtype is result else x.to(result) for x in tensors]
 
@@ -682,8 +681,6 @@ def _triangle(input: Tensor, diagonal: int, lower: bool, name: str) -> Tensor:
         raise RuntimeError(f"{name}: input tensor must have at least 2 dimensions")
     rows, cols = input.shape[-2:]
     keep = np.tri(rows, cols, diagonal, dtype=bool) if lower else ~np.tri(rows, cols, diagonal - 1, dtype=bool)
-    from .pointwise import where
-
     kept = where(Tensor._make(keep), input, Tensor._make(np.zeros((), input._data.dtype)))
     return rename(kept, "TrilBackward0" if lower else "TriuBackward0")
 

@@ -18,9 +18,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from ..autograd.grad_mode import enable_grad, no_grad
+from ..core.grad_mode import enable_grad, no_grad
+from ..core.tensor import Tensor
 from ..ops.shape import cat
-from ..tensor import Tensor
 from .optimizer import Optimizer
 
 

@@ -23,7 +23,7 @@ from typing import Any
 
 import numpy as np
 
-from ..tensor import Tensor
+from ..core.tensor import Tensor
 from .optimizer import Optimizer, check_tensor_hyperparameter, lerp_, scalar_hyperparameter
 
 EPS = 1e-7

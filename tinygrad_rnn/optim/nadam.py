@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from ..tensor import Tensor
+from ..core.tensor import Tensor
 from .adam import check_betas
 from .optimizer import (
     Optimizer,

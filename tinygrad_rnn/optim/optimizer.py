@@ -29,10 +29,10 @@ from typing import Any
 
 import numpy as np
 
-from .. import dtypes
-from ..autograd.grad_mode import enable_grad, no_grad
+from ..core import dtypes
+from ..core.grad_mode import enable_grad, no_grad
+from ..core.tensor import Tensor
 from ..nn.module import RemovableHandle
-from ..tensor import Tensor
 from .hooks import (  # noqa: F401 -- the global hooks live at torch.optim.optimizer.register_...
     _with_step_hooks,
     register_optimizer_step_post_hook,

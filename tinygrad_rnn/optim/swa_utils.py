@@ -27,10 +27,11 @@ from typing import Any
 
 import numpy as np
 
-from .. import creation, dtypes, nn
-from ..autograd.grad_mode import no_grad
+from .. import creation, nn
+from ..core import dtypes
+from ..core.grad_mode import no_grad
+from ..core.tensor import Tensor
 from ..nn.module import Module
-from ..tensor import Tensor
 from .lr_scheduler.base import LRScheduler, format_param
 from .optimizer import Optimizer, lerp_
 

@@ -12,11 +12,11 @@ import codecs
 from collections import Counter, OrderedDict
 from typing import Any
 
-from .. import dtypes
+from ..core import dtypes
+from ..core.size import Size
+from ..core.tensor import Tensor
 from ..device import device
 from ..nn.parameter import Parameter
-from ..size import Size
-from ..tensor import Tensor
 from .errors import MalformedFileError
 from .storages import (
     STORAGE_TYPES,

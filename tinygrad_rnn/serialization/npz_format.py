@@ -37,9 +37,9 @@ from typing import Any
 
 import numpy as np
 
-from .. import dtypes
-from ..size import Size
-from ..tensor import Tensor
+from ..core import dtypes
+from ..core.size import Size
+from ..core.tensor import Tensor
 from .errors import MAX_NESTING, MalformedFileError
 from .zip_members import ZIP_ERRORS, check_member, open_member
 

@@ -22,10 +22,10 @@ from typing import Any
 
 import numpy as np
 
-from .. import dtypes
+from ..core import dtypes
+from ..core.size import Size
+from ..core.tensor import Tensor
 from ..device import device
-from ..size import Size
-from ..tensor import Tensor
 from .errors import MAX_NESTING
 
 PROTO, STOP, MARK, NONE, TRUE, FALSE = b"\x80", b".", b"(", b"N", b"\x88", b"\x89"

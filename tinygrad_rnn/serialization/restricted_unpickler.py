@@ -23,8 +23,8 @@ from collections import Counter, OrderedDict
 from collections.abc import Callable
 from typing import Any
 
+from ..core.tensor import Tensor
 from ..nn.parameter import Parameter
-from ..tensor import Tensor
 from .allowlist import (
     ALLOWED,
     BLOCKED_MODULES,

@@ -14,8 +14,8 @@ from typing import Any
 
 import numpy as np
 
+from ..core.tensor import Tensor
 from ..device import device
-from ..tensor import Tensor
 from .errors import MalformedFileError
 
 # torch's storage class name -> (torch dtype name, how the bytes are laid out on disk)

@@ -18,8 +18,8 @@ from typing import Any
 
 import numpy as np
 
-from .. import dtypes
-from ..tensor import Tensor
+from ..core.tensor import Tensor
+from ..ops.promotion import result_type
 
 _TOLERANCES = {np.dtype(np.float16): (1e-3, 1e-5), np.dtype(np.float32): (1.3e-6, 1e-5),
                np.dtype(np.float64): (1e-7, 1e-7)}
@@ -193,7 +193,7 @@ def _attribute_mismatch(name: str, actual: Any, expected: Any, path: tuple) -> _
 
 def _promoted(a: np.ndarray, e: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Both arrays in their common dtype (only differs with check_dtype=False)."""
-    common = dtypes.result_type(Tensor._make(a), Tensor._make(e)).np if a.dtype != e.dtype else a.dtype
+    common = result_type(Tensor._make(a), Tensor._make(e)).np if a.dtype != e.dtype else a.dtype
     return a.astype(common, copy=False), e.astype(common, copy=False)
 
 

@@ -17,7 +17,7 @@ import numpy as np
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from .. import dtypes
+from ..core import dtypes
 from ..creation import from_numpy
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..tensor import Tensor
+from ..core.tensor import Tensor
 from .graph import Graph, graph
 
 FILL = {"root": "darkolivegreen1", "op": "lightgrey", "leaf": "lightblue"}

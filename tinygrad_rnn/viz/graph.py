@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..tensor import Tensor
+from ..core.tensor import Tensor
 
 # What a box is (its fill colour) and, in a BackwardTrace picture, where backward is with it.
 KINDS = ("root", "op", "leaf")

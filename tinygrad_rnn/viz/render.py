@@ -7,7 +7,7 @@ import shutil
 import subprocess
 from typing import Any
 
-from ..tensor import Tensor
+from ..core.tensor import Tensor
 from .dot import graph_to_dot
 from .graph import SVG, Graph, graph
 from .svg import graph_to_svg

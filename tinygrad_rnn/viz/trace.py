@@ -19,8 +19,8 @@ from typing import Any
 
 import numpy as np
 
-from ..autograd import engine
-from ..tensor import Tensor
+from ..core import engine
+from ..core.tensor import Tensor
 from .graph import SVG, Arrow, Box, Graph, node_label, tensor_label, tensor_names
 
 

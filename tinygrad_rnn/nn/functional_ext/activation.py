@@ -11,10 +11,10 @@ import math
 
 import numpy as np
 
-from ...autograd.function import rename
+from ...core.function import rename
+from ...core.tensor import Tensor
 from ...ops import pointwise as _pw
 from ...random import _rng
-from ...tensor import Tensor
 from .. import functional as _F
 
 

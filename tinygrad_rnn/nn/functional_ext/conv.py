@@ -13,7 +13,7 @@ from __future__ import annotations
 import warnings
 from typing import Any
 
-from ...tensor import Tensor
+from ...core.tensor import Tensor
 from .im2col import Col2Im, Im2Col, blocks_along
 
 

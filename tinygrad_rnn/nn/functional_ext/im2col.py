@@ -24,8 +24,8 @@ from typing import Any
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
-from ...autograd.function import Function
-from ...tensor import Tensor
+from ...core.function import Function
+from ...core.tensor import Tensor
 
 
 def blocks_along(size: int, kernel: int, dilation: int, pad: tuple, stride: int) -> int:

@@ -15,8 +15,8 @@ from typing import Any
 
 import numpy as np
 
-from ...autograd.function import rename
-from ...tensor import Tensor
+from ...core.function import rename
+from ...core.tensor import Tensor
 from .. import functional as _F
 from .padding import pad
 from .pooling import avg_pool2d

@@ -16,9 +16,9 @@ from typing import Any
 
 import numpy as np
 
-from ...autograd.function import rename
+from ...core.function import rename
+from ...core.tensor import Tensor
 from ...ops.shape import gather_along, scatter
-from ...tensor import Tensor
 from .. import functional as _F
 from .im2col import Im2Col, windows
 

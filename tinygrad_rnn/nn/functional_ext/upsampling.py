@@ -18,8 +18,8 @@ from typing import Any
 
 import numpy as np
 
-from ...autograd.function import rename
-from ...tensor import Tensor
+from ...core.function import rename
+from ...core.tensor import Tensor
 from .pooling import adaptive_avg_pool
 
 _LINEAR = {"linear": 1, "bilinear": 2, "trilinear": 3}

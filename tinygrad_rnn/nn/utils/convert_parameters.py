@@ -3,8 +3,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from ...core.tensor import Tensor
 from ...ops.shape import cat
-from ...tensor import Tensor
+from ..module import typename
 
 
 def parameters_to_vector(parameters: Iterable[Tensor]) -> Tensor:
@@ -15,8 +16,6 @@ def parameters_to_vector(parameters: Iterable[Tensor]) -> Tensor:
 def vector_to_parameters(vec: Tensor, parameters: Iterable[Tensor]) -> None:
     """Copy consecutive slices of `vec` into the parameters' data (no gradient is recorded)."""
     if not isinstance(vec, Tensor):
-        from ..module import typename
-
         raise TypeError(f"expected torch.Tensor, but got: {typename(vec)}")
     start = 0
     for param in parameters:

@@ -15,10 +15,10 @@ import math
 import numpy as np
 
 from ...autograd import no_grad
-from ...autograd.function import Function
+from ...core.function import Function
+from ...core.tensor import Tensor
 from ...ops.shape import cat
 from ...random import randn
-from ...tensor import Tensor
 from ..module import Module
 from . import parametrize
 from .spectral_norm import _copy_into, _normalize, _reshape_weight_to_matrix

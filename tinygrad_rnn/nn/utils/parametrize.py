@@ -21,7 +21,7 @@ from copy import deepcopy
 from typing import Any
 
 from ...autograd import no_grad
-from ...tensor import Tensor
+from ...core.tensor import Tensor
 from ..containers import ModuleDict, ModuleList
 from ..module import Module
 from ..parameter import Parameter

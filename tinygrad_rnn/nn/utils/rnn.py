@@ -35,10 +35,10 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from ... import dtypes
+from ...core import dtypes
+from ...core.tensor import Tensor
 from ...creation import as_tensor, full, tensor
 from ...ops.shape import cat, stack
-from ...tensor import Tensor
 
 __all__ = [
     "PackedSequence",

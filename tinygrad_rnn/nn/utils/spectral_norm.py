@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from ...autograd import no_grad
-from ...tensor import Tensor
+from ...core.tensor import Tensor
 from ..module import Module
 from ..parameter import Parameter
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import warnings
 from typing import Any
 
-from ...tensor import Tensor
+from ...core.tensor import Tensor
 from ..module import Module
 from ..parameter import Parameter
 

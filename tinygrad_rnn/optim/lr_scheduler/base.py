@@ -13,7 +13,7 @@ from functools import wraps
 from typing import Any
 from weakref import ref
 
-from ...tensor import Tensor
+from ...core.tensor import Tensor
 from ..optimizer import Optimizer
 
 EPOCH_DEPRECATION_WARNING = (

@@ -17,11 +17,11 @@ from typing import Any
 
 import numpy as np
 
-from ... import dtypes
+from ...core import dtypes
+from ...core.tensor import Tensor
 from ...creation import as_tensor, tensor
 from ...ops.shape import stack
 from ...random import Generator
-from ...tensor import Tensor
 from .dataset import IterableDataset
 from .sampler import BatchSampler, RandomSampler, SequentialSampler, draw_seed
 

@@ -11,8 +11,8 @@ import warnings
 from collections.abc import Iterator, Sequence
 from typing import Any
 
+from ...core.tensor import Tensor
 from ...random import Generator, randperm
-from ...tensor import Tensor
 
 
 class Dataset:

@@ -104,24 +104,3 @@ def promote_types(*ds: dtype) -> dtype:
     int64 with float16 is float16; within that category numpy's rule picks the wider type."""
     best = max(_category(d) for d in ds)
     return from_numpy_dtype(np.result_type(*(d.np for d in ds if _category(d) == best)))
-
-
-def result_type(*operands: object) -> dtype:
-    """torch's promotion: dimensioned tensors outrank 0-d tensors, which outrank Python scalars.
-
-    A lower tier only changes the result when it is of a higher category (bool < int < float),
-    so `float32 tensor * 2.0` stays float32 and `int64 tensor * 2.0` becomes the default float.
-    """
-    from .tensor import Tensor
-
-    tiers: list[list[dtype]] = [[], [], []]
-    for op in operands:
-        if isinstance(op, Tensor):
-            tiers[0 if op._data.ndim else 1].append(op.dtype)
-        else:
-            tiers[2].append(scalar_dtype(op))
-    best = max(_category(d) for tier in tiers for d in tier)
-    for tier in tiers[:2]:
-        if any(_category(d) == best for d in tier):
-            return promote_types(*tier)
-    return {0: bool, 1: int64, 2: _default_float}[best]

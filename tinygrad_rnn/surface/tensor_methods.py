@@ -1,8 +1,9 @@
-"""`Tensor`: a numpy array plus what autograd needs to know about it.
+"""The torch-shaped methods of `Tensor`, bound onto the core class by `bind()`.
 
-The array lives in `t._data`. A tensor made by an op has `grad_fn`, the node (a `Function`) that
-made it; a tensor made by the user is a *leaf*, and backward adds its gradient into `t.grad`.
-Every method here is a thin wrapper: the math, and each op's derivative, lives in `ops/`.
+core/tensor.py holds what autograd needs. Everything else a torch user calls on a tensor is here:
+conversions (`float(t)`, `t.to(...)`), operators, comparisons, in-place variants, `t[...] = v`,
+and thin methods that hand over to the op functions in ops/. `bind()` copies each of them onto
+`Tensor` once, at import, so `t.sum()` is an ordinary method call with no extra layer.
 """
 from __future__ import annotations
 
@@ -13,180 +14,57 @@ from typing import Any
 
 import numpy as np
 
-from . import dtypes
-from .autograd import grad_mode
-from .size import Size
+from .. import random
+from ..core import dtypes
+from ..core.modes import modes
+from ..core.size import Size, shape_arg
+from ..core.tensor import Tensor
+from ..creation import tensor
+from ..device import check_device, device
+from ..ops import compare as _cmp
+from ..ops import linalg as _la
+from ..ops import pointwise as _pw
+from ..ops import reduce as _rd
+from ..ops import shape as _sh
+from ..ops.cast import Cast
+from ..ops.pointwise import Clone
+from ..ops.promotion import as_operand, promote
+from ..ops.shape import normalize_dim
+from .legacy import LEGACY_BY_NAME
+from .printing import tensor_repr
 
 
-class Tensor:
-    """An n-dimensional array with reverse-mode autograd, mirroring `torch.Tensor`."""
-
-    # Defaults live on the class, so making a tensor only has to set `_data`.
-    _requires_grad = False
-    grad_fn: Any = None
-    _output_nr = 0
-    _grad: Any = None
-    _retains_grad = False
-    _version = 0
-    __array_priority__ = 1000  # numpy defers to our operators: ndarray * Tensor -> Tensor
-
-    def __new__(cls, *args: Any, **kwargs: Any) -> Tensor:
-        """The legacy constructor: `Tensor(data)` copies into float32; `Tensor(2, 3)` is a shape."""
-        from .creation import legacy_new
-
-        return legacy_new(cls, dtypes.float32, args, kwargs)
-
-    @staticmethod
-    def _make(data: np.ndarray, grad_fn: Any = None, output_nr: int = 0) -> Tensor:
-        """Wrap an array without copying: the one way ops make their results."""
-        t = object.__new__(Tensor)
-        t._data = data
-        if grad_fn is not None:
-            t.grad_fn, t._output_nr, t._requires_grad = grad_fn, output_nr, True
-        return t
-
-    # ------------------------------------------------------------ autograd state
-    @property
-    def requires_grad(self) -> bool:
-        return self._requires_grad
-
-    @requires_grad.setter
-    def requires_grad(self, value: bool) -> None:
-        if self.grad_fn is not None and not value:
-            raise RuntimeError(
-                "you can only change requires_grad flags of leaf variables. If you want to use a computed "
-                "variable in a subgraph that doesn't require differentiation use var_no_grad = var.detach()."
-            )
-        if value and not self.dtype.is_floating_point:
-            raise RuntimeError("only Tensors of floating point dtype can require gradients")
-        self._requires_grad = builtins.bool(value)
-
-    def requires_grad_(self, requires_grad: bool = True) -> Tensor:
-        self.requires_grad = requires_grad
-        return self
-
-    @property
-    def is_leaf(self) -> bool:
-        return self.grad_fn is None
-
-    @property
-    def grad(self) -> Any:
-        if self.grad_fn is not None and not self._retains_grad:
-            warnings.warn(
-                "The .grad attribute of a Tensor that is not a leaf Tensor is being accessed. Its .grad "
-                "attribute won't be populated during autograd.backward(). If you indeed want the .grad "
-                "field to be populated for a non-leaf Tensor, use .retain_grad() on the non-leaf Tensor.",
-                UserWarning,
-                stacklevel=2,
-            )
-        return self._grad
-
-    @grad.setter
-    def grad(self, value: Any) -> None:
-        if value is not None and value.shape != self.shape:
-            raise RuntimeError(
-                f"assigned grad has data of a different size: expected {list(self.shape)}, got {list(value.shape)}"
-            )
-        self._grad = value
-
-    def retain_grad(self) -> None:
-        """Keep this non-leaf's gradient in `.grad` after backward."""
-        if not self._requires_grad:
-            raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
-        if self.grad_fn is not None and not self._retains_grad:
-            import weakref
-
-            node = self.grad_fn
-            if node._retained is None:
-                node._retained = {}
-            node._retained[self._output_nr] = weakref.ref(self)
-            self._retains_grad = True
-
-    @property
-    def retains_grad(self) -> bool:
-        return self._retains_grad
-
-    def _edge(self) -> tuple:
-        """Where this tensor's gradient goes: (the node that made it, which output) or (itself, 0)."""
-        return (self.grad_fn, self._output_nr) if self.grad_fn is not None else (self, 0)
-
-    def _key(self) -> tuple:
-        target, nr = self._edge()
-        return (id(target), nr)
-
-    def backward(self, gradient: Any = None, retain_graph: Any = None, create_graph: bool = False,
-                 inputs: Any = None) -> None:
-        """Add d(self)/d(leaf) into each leaf's `.grad` (see autograd/engine.py)."""
-        _engine.backward(self, gradient, retain_graph, create_graph, inputs)
-
-    def detach(self) -> Tensor:
-        """The same data, outside the graph."""
-        return Tensor._make(self._data)
-
-    def detach_(self) -> Tensor:
-        self.grad_fn, self._requires_grad = None, False
-        return self
-
-    @property
-    def data(self) -> Tensor:
-        """A tensor sharing memory with this one, outside the graph (torch's `.data`)."""
-        return Tensor._make(self._data)
-
-    @data.setter
-    def data(self, value: Tensor) -> None:
-        self._data = value._data if isinstance(value, Tensor) else np.asarray(value)
-
-    # ------------------------------------------------------------ metadata
-    @property
-    def shape(self) -> Size:
-        return Size(self._data.shape)
+class TensorMethods:
+    """Not a class of its own: a namespace whose members `bind()` copies onto `Tensor`."""
 
     def size(self, dim: Any = None) -> Any:
         if dim is None:
             return Size(self._data.shape)
-        from .ops.shape import normalize_dim
-
         return self._data.shape[normalize_dim(dim, self.ndim)] if self.ndim else normalize_dim(dim, 0) + 1
-
-    @property
-    def dtype(self) -> dtypes.dtype:
-        return dtypes._BY_NUMPY[self._data.dtype]
-
-    @property
-    def ndim(self) -> int:
-        return self._data.ndim
-
-    def dim(self) -> int:
-        return self._data.ndim
-
-    ndimension = dim
-
-    def numel(self) -> int:
-        return self._data.size
-
-    nelement = numel
 
     def element_size(self) -> int:
         return self._data.itemsize
 
     @property
     def device(self) -> Any:
-        from .device import device
-
         return device("cpu")
 
     @property
     def is_cuda(self) -> bool:
         return False
 
-    def is_floating_point(self) -> bool:
-        return self.dtype.is_floating_point
-
     def is_contiguous(self) -> bool:
         return self._data.flags.c_contiguous
 
     def stride(self, dim: Any = None) -> Any:
-        strides = tuple(s // self._data.itemsize for s in self._data.strides)
+        if self._data.size:
+            strides = tuple(s // self._data.itemsize for s in self._data.strides)
+        else:  # numpy gives an empty array zero strides; torch the contiguous ones, sizes of 0 taken as 1
+            strides, step = [], 1
+            for n in reversed(self._data.shape):
+                strides.insert(0, step)
+                step *= builtins.max(n, 1)
+            strides = tuple(strides)
         return strides if dim is None else strides[dim]
 
     def data_ptr(self) -> int:
@@ -196,36 +74,8 @@ class Tensor:
         if dtype is None:
             return f"torch.{self.dtype._legacy}Tensor"
         if isinstance(dtype, str):
-            from .legacy import LEGACY_BY_NAME
-
             dtype = LEGACY_BY_NAME[dtype]
         return self.to(getattr(dtype, "_dtype", dtype))
-
-    def __len__(self) -> int:
-        if self._data.ndim == 0:
-            raise TypeError("len() of a 0-d tensor")
-        return self._data.shape[0]
-
-    def __hash__(self) -> int:
-        return id(self)
-
-    # ------------------------------------------------------------ conversion
-    def numpy(self, *, force: bool = False) -> np.ndarray:
-        if self._requires_grad and not force:
-            raise RuntimeError("Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() instead.")
-        return self._data
-
-    def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
-        a = self.numpy()
-        return a if dtype is None else a.astype(dtype)
-
-    def item(self) -> Any:
-        if self._data.size != 1:
-            raise RuntimeError(f"a Tensor with {self._data.size} elements cannot be converted to Scalar")
-        return self._data.reshape(()).item()
-
-    def tolist(self) -> Any:
-        return self._data.tolist()
 
     def _scalar(self, kind: type) -> Any:
         if self._data.size != 1:
@@ -256,8 +106,6 @@ class Tensor:
         return repr(self) if not spec else builtins.format(repr(self), spec)
 
     def __repr__(self) -> str:
-        from .printing import tensor_repr
-
         return tensor_repr(self)
 
     __str__ = __repr__
@@ -295,21 +143,15 @@ class Tensor:
             elif isinstance(a, Tensor):
                 target = a.dtype
             else:
-                from .device import check_device
-
                 check_device(a)
         if target is None or target is self.dtype:
             return self.clone() if kwargs.get("copy") else self
-        from .ops.pointwise import Cast
-
         return Cast.apply(self, dtypes.as_dtype(target))
 
     def cpu(self) -> Tensor:
         return self
 
     def cuda(self, *args: Any, **kwargs: Any) -> Tensor:
-        from .device import check_device
-
         check_device("cuda")
         return self
 
@@ -338,52 +180,28 @@ class Tensor:
         return self.to(other.dtype)
 
     def clone(self, *, memory_format: Any = None) -> Tensor:
-        return _pw.Clone.apply(self)
+        return Clone.apply(self)
 
     def contiguous(self, memory_format: Any = None) -> Tensor:
-        return self if self._data.flags.c_contiguous else _pw.Clone.apply(self, "C")
+        return self if self._data.flags.c_contiguous else Clone.apply(self, "C")
 
     # ------------------------------------------------------------ arithmetic
-    def add(self, other: Any, *, alpha: Any = 1) -> Tensor:
-        return _pw.add(self, other, alpha=alpha)
-
-    def sub(self, other: Any, *, alpha: Any = 1) -> Tensor:
-        return _pw.sub(self, other, alpha=alpha)
-
-    def mul(self, other: Any) -> Tensor:
-        return _pw.mul(self, other)
-
-    def div(self, other: Any, *, rounding_mode: Any = None) -> Tensor:
-        return _pw.div(self, other, rounding_mode=rounding_mode)
-
-    def pow(self, exponent: Any) -> Tensor:
-        return _pw.pow(self, exponent)
-
-    def neg(self) -> Tensor:
-        return _pw.neg(self)
-
-    subtract, multiply, divide, true_divide, negative = sub, mul, div, div, neg
-
-    def __add__(self, other: Any) -> Tensor:
-        return _pw.add(self, other)
+    __add__ = _pw.add  # the op function itself: no extra call per operator
 
     def __radd__(self, other: Any) -> Tensor:
         return _pw.add(other, self)
 
-    def __sub__(self, other: Any) -> Tensor:
-        return _pw.sub(self, other)
+    __sub__ = _pw.sub  # the op function itself: no extra call per operator
 
     def __rsub__(self, other: Any) -> Tensor:
         return _pw.sub(other, self)
 
-    def __mul__(self, other: Any) -> Tensor:
-        return _pw.mul(self, other)
+    __mul__ = _pw.mul  # the op function itself: no extra call per operator
 
     def __rmul__(self, other: Any) -> Tensor:
         return _pw.mul(other, self)
 
-    def __truediv__(self, other: Any) -> Tensor:
-        return _pw.div(self, other)
+    __truediv__ = _pw.div  # the op function itself: no extra call per operator
 
     def __rtruediv__(self, other: Any) -> Tensor:
         return _pw.div(other, self)
@@ -395,29 +213,26 @@ class Tensor:
         return _pw.div(other, self, rounding_mode="floor")
 
     def __mod__(self, other: Any) -> Tensor:
-        a, b = _pw.promote(self, other)
+        a, b = promote(self, other)
         return Tensor._make(np.asarray(np.mod(a._data, b._data if isinstance(b, Tensor) else b)))
 
-    def __pow__(self, exponent: Any) -> Tensor:
-        return _pw.pow(self, exponent)
+    __pow__ = _pw.pow
 
     def __rpow__(self, base: Any) -> Tensor:
         return _pw.pow(base, self)
 
-    def __neg__(self) -> Tensor:
-        return _pw.neg(self)
+    __neg__ = _pw.neg
 
     def __pos__(self) -> Tensor:
         return self
 
-    def __abs__(self) -> Tensor:
-        return _pw.abs(self)
+    __abs__ = _pw.abs
 
     def __matmul__(self, other: Any) -> Tensor:
         return _la.matmul(self, other)
 
     def __rmatmul__(self, other: Any) -> Tensor:
-        return _la.matmul(_pw.as_operand(other), self)
+        return _la.matmul(as_operand(other), self)
 
     def matmul(self, other: Tensor) -> Tensor:
         return _la.matmul(self, other)
@@ -434,161 +249,29 @@ class Tensor:
         return _la.matmul(self, other)
 
     # ------------------------------------------------------------ elementwise functions
-    def exp(self) -> Tensor:
-        return _pw.exp(self)
-
-    def log(self) -> Tensor:
-        return _pw.log(self)
-
-    def tanh(self) -> Tensor:
-        return _pw.tanh(self)
-
-    def sigmoid(self) -> Tensor:
-        return _pw.sigmoid(self)
-
-    def relu(self) -> Tensor:
-        return _pw.relu(self)
-
-    def sqrt(self) -> Tensor:
-        return _pw.sqrt(self)
-
-    def abs(self) -> Tensor:
-        return _pw.abs(self)
-
-    def clamp(self, min: Any = None, max: Any = None) -> Tensor:
-        return _pw.clamp(self, min, max)
-
-    clip = clamp
-
-    def masked_fill(self, mask: Tensor, value: Any) -> Tensor:
-        return _pw.masked_fill(self, mask, value)
-
     def where(self, condition: Tensor, other: Any) -> Tensor:
         return _pw.where(condition, self, other)
-
-    def sign(self) -> Tensor:
-        return _pw.sign(self)
-
-    def floor(self) -> Tensor:
-        return Tensor._make(np.floor(self._data))
-
-    def ceil(self) -> Tensor:
-        return Tensor._make(np.ceil(self._data))
 
     def round(self, decimals: int = 0) -> Tensor:
         return Tensor._make(np.round(self._data, decimals))
 
-    def sin(self) -> Tensor:
-        return _pw.sin(self)
-
-    def cos(self) -> Tensor:
-        return _pw.cos(self)
-
-    def tan(self) -> Tensor:
-        return _pw.tan(self)
-
-    def sinh(self) -> Tensor:
-        return _pw.sinh(self)
-
-    def cosh(self) -> Tensor:
-        return _pw.cosh(self)
-
-    def asin(self) -> Tensor:
-        return _pw.asin(self)
-
-    def acos(self) -> Tensor:
-        return _pw.acos(self)
-
-    def atan(self) -> Tensor:
-        return _pw.atan(self)
-
-    arcsin, arccos, arctan = asin, acos, atan
-
-    def log1p(self) -> Tensor:
-        return _pw.log1p(self)
-
-    def expm1(self) -> Tensor:
-        return _pw.expm1(self)
-
-    def log2(self) -> Tensor:
-        return _pw.log2(self)
-
-    def log10(self) -> Tensor:
-        return _pw.log10(self)
-
-    def reciprocal(self) -> Tensor:
-        return _pw.reciprocal(self)
-
-    def rsqrt(self) -> Tensor:
-        return _pw.rsqrt(self)
-
-    def erf(self) -> Tensor:
-        return _pw.erf(self)
-
-    def square(self) -> Tensor:
-        return _pw.square(self)
-
-    def maximum(self, other: Tensor) -> Tensor:
-        return _pw.maximum(self, other)
-
-    def minimum(self, other: Tensor) -> Tensor:
-        return _pw.minimum(self, other)
-
-    def clamp_min(self, min: Any) -> Tensor:
-        return _pw.clamp_min(self, min)
-
-    def clamp_max(self, max: Any) -> Tensor:
-        return _pw.clamp_max(self, max)
-
-    def lerp(self, end: Tensor, weight: Any) -> Tensor:
-        return _pw.lerp(self, end, weight)
-
-    def isnan(self) -> Tensor:
-        return Tensor._make(np.isnan(self._data))
-
-    def isinf(self) -> Tensor:
-        return Tensor._make(np.isinf(self._data))
-
-    def isfinite(self) -> Tensor:
-        return Tensor._make(np.isfinite(self._data))
-
     # ------------------------------------------------------------ comparisons (no gradient)
-    def eq(self, other: Any) -> Tensor:
-        return _pw.compare(np.equal, self, other)
-
-    def ne(self, other: Any) -> Tensor:
-        return _pw.compare(np.not_equal, self, other)
-
-    def lt(self, other: Any) -> Tensor:
-        return _pw.compare(np.less, self, other)
-
-    def le(self, other: Any) -> Tensor:
-        return _pw.compare(np.less_equal, self, other)
-
-    def gt(self, other: Any) -> Tensor:
-        return _pw.compare(np.greater, self, other)
-
-    def ge(self, other: Any) -> Tensor:
-        return _pw.compare(np.greater_equal, self, other)
-
-    __eq__, __ne__, __lt__, __le__, __gt__, __ge__ = eq, ne, lt, le, gt, ge  # type: ignore[assignment]
+    __eq__, __ne__ = _cmp.eq, _cmp.ne  # type: ignore[assignment]
+    __lt__, __le__, __gt__, __ge__ = _cmp.lt, _cmp.le, _cmp.gt, _cmp.ge
 
     def __and__(self, other: Any) -> Tensor:
-        return _pw.compare(np.bitwise_and, self, other)
+        return _cmp.compare(np.bitwise_and, self, other)
 
     def __or__(self, other: Any) -> Tensor:
-        return _pw.compare(np.bitwise_or, self, other)
+        return _cmp.compare(np.bitwise_or, self, other)
 
     def __xor__(self, other: Any) -> Tensor:
-        return _pw.compare(np.bitwise_xor, self, other)
+        return _cmp.compare(np.bitwise_xor, self, other)
 
     def __invert__(self) -> Tensor:
         return Tensor._make(np.invert(self._data))
 
     logical_and, logical_or = __and__, __or__
-
-    def logical_not(self) -> Tensor:
-        return Tensor._make(np.logical_not(self._data))
 
     def equal(self, other: Tensor) -> builtins.bool:
         return self.shape == other.shape and builtins.bool(np.array_equal(self._data, other._data))
@@ -606,32 +289,17 @@ class Tensor:
         return _rd.logical_reduce(self, dim, keepdim, "all")
 
     # ------------------------------------------------------------ reductions
-    def sum(self, dim: Any = None, keepdim: bool = False, *, dtype: Any = None) -> Tensor:
-        return _rd.sum(self, dim, keepdim, dtype=dtype)
-
-    def mean(self, dim: Any = None, keepdim: bool = False, *, dtype: Any = None) -> Tensor:
-        return _rd.mean(self, dim, keepdim, dtype=dtype)
-
     def max(self, dim: Any = None, keepdim: bool = False) -> Any:
         return _rd.max(self, dim, keepdim)
 
     def min(self, dim: Any = None, keepdim: bool = False) -> Any:
         return _rd.min(self, dim, keepdim)
 
-    def amax(self, dim: Any = (), keepdim: bool = False) -> Tensor:
-        return _rd.amax(self, dim, keepdim)
-
-    def amin(self, dim: Any = (), keepdim: bool = False) -> Tensor:
-        return _rd.amin(self, dim, keepdim)
-
     def argmax(self, dim: Any = None, keepdim: bool = False) -> Tensor:
         return _rd.argmax(self, dim, keepdim)
 
     def argmin(self, dim: Any = None, keepdim: bool = False) -> Tensor:
         return _rd.argmin(self, dim, keepdim)
-
-    def logsumexp(self, dim: Any, keepdim: bool = False) -> Tensor:
-        return _rd.logsumexp(self, dim, keepdim)
 
     def softmax(self, dim: Any, dtype: Any = None) -> Tensor:
         return _rd.softmax(self, dim, dtype=dtype)
@@ -642,23 +310,8 @@ class Tensor:
     def topk(self, k: int, dim: int = -1, largest: bool = True, sorted: bool = True) -> Any:
         return _rd.topk(self, k, dim, largest, sorted)
 
-    def prod(self, dim: Any = None, keepdim: bool = False, *, dtype: Any = None) -> Tensor:
-        return _rd.prod(self, dim, keepdim, dtype=dtype)
-
-    def var(self, dim: Any = None, unbiased: Any = None, keepdim: bool = False, *, correction: Any = None) -> Tensor:
-        return _rd.var(self, dim, unbiased, keepdim, correction=correction)
-
-    def std(self, dim: Any = None, unbiased: Any = None, keepdim: bool = False, *, correction: Any = None) -> Tensor:
-        return _rd.std(self, dim, unbiased, keepdim, correction=correction)
-
     def norm(self, p: Any = "fro", dim: Any = None, keepdim: bool = False, dtype: Any = None) -> Tensor:
         return _rd.norm(self, p, dim, keepdim, dtype)
-
-    def cumsum(self, dim: int, *, dtype: Any = None) -> Tensor:
-        return _rd.cumsum(self, dim, dtype=dtype)
-
-    def cumprod(self, dim: int, *, dtype: Any = None) -> Tensor:
-        return _rd.cumprod(self, dim, dtype=dtype)
 
     def sort(self, dim: int = -1, descending: bool = False, stable: bool = False) -> Any:
         return _rd.sort(self, dim, descending, stable)
@@ -793,14 +446,14 @@ class Tensor:
 
     # ------------------------------------------------------------ in place
     def _check_inplace(self) -> None:
-        if grad_mode._enabled and self._requires_grad and self.grad_fn is None:
+        if modes.grad_enabled and self._requires_grad and self.grad_fn is None:
             raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
 
     def _assign(self, result: Tensor) -> Tensor:
         """Make `self` hold `result`: written into the same memory when no graph is involved,
         otherwise by taking over result's array and node (the old values stay saved for backward)."""
         self._check_inplace()
-        if result._requires_grad and grad_mode._enabled:
+        if result._requires_grad and modes.grad_enabled:
             self._data, self.grad_fn, self._output_nr = result._data, result.grad_fn, result._output_nr
             self._requires_grad = True
         else:
@@ -819,72 +472,34 @@ class Tensor:
             )
         return result
 
-    def add_(self, other: Any, *, alpha: Any = 1) -> Tensor:
-        return self._assign(self._inplace_result_shape(self.add(other, alpha=alpha)))
-
-    def sub_(self, other: Any, *, alpha: Any = 1) -> Tensor:
-        return self._assign(self._inplace_result_shape(self.sub(other, alpha=alpha)))
-
-    def mul_(self, other: Any) -> Tensor:
-        return self._assign(self._inplace_result_shape(self.mul(other)))
-
-    def div_(self, other: Any) -> Tensor:
-        return self._assign(self._inplace_result_shape(self.div(other)))
-
-    def pow_(self, exponent: Any) -> Tensor:
-        return self._assign(self._inplace_result_shape(self.pow(exponent)))
-
-    def clamp_(self, min: Any = None, max: Any = None) -> Tensor:
-        return self._assign(self.clamp(min, max))
-
-    clip_ = clamp_
-
-    def tanh_(self) -> Tensor:
-        return self._assign(self.tanh())
-
-    def sigmoid_(self) -> Tensor:
-        return self._assign(self.sigmoid())
-
-    def relu_(self) -> Tensor:
-        return self._assign(self.relu())
-
-    def exp_(self) -> Tensor:
-        return self._assign(self.exp())
-
-    def neg_(self) -> Tensor:
-        return self._assign(self.neg())
-
-    def masked_fill_(self, mask: Tensor, value: Any) -> Tensor:
-        return self._assign(self.masked_fill(mask, value))
-
     def zero_(self) -> Tensor:
         return self.fill_(0)
 
     def fill_(self, value: Any) -> Tensor:
         value = value.item() if isinstance(value, Tensor) else value
         self._check_inplace()
-        if self._requires_grad and grad_mode._enabled:
+        if self._requires_grad and modes.grad_enabled:
             return self._assign(_sh.SetItem.apply(self, (Ellipsis,), value))
         self._data[...] = value
         self._version += 1
         return self
 
     def copy_(self, src: Any, non_blocking: bool = False) -> Tensor:
-        src = _pw.as_operand(src)
+        src = as_operand(src)
         if isinstance(src, Tensor):
             src = _sh.expand(src, self.shape) if src.shape != self.shape else src
             if src.dtype is not self.dtype:
                 src = src.to(self.dtype)
-            return self._assign(_pw.Clone.apply(src) if src._requires_grad else src)
+            return self._assign(Clone.apply(src) if src._requires_grad else src)
         return self.fill_(src)
 
     def __setitem__(self, key: Any, value: Any) -> None:
         key = _sh.index_key(key)
-        value = _pw.as_operand(value)
+        value = as_operand(value)
         if isinstance(value, Tensor) and value.dtype is not self.dtype:
             value = value.to(self.dtype)
         self._check_inplace()
-        needs_graph = grad_mode._enabled and (self._requires_grad or getattr(value, "_requires_grad", False))
+        needs_graph = modes.grad_enabled and (self._requires_grad or getattr(value, "_requires_grad", False))
         if needs_graph:
             self._assign(_sh.SetItem.apply(self, key, value))
             return
@@ -915,50 +530,37 @@ class Tensor:
         return self
 
     def uniform_(self, a: float = 0.0, b: float = 1.0, *, generator: Any = None) -> Tensor:
-        from .random import fill_uniform
-
-        return fill_uniform(self, a, b, generator)
+        return random.fill_uniform(self, a, b, generator)
 
     def normal_(self, mean: float = 0.0, std: float = 1.0, *, generator: Any = None) -> Tensor:
-        from .random import fill_normal
-
-        return fill_normal(self, mean, std, generator)
+        return random.fill_normal(self, mean, std, generator)
 
     def bernoulli_(self, p: Any = 0.5, *, generator: Any = None) -> Tensor:
-        from .random import fill_bernoulli
-
-        return fill_bernoulli(self, p, generator)
+        return random.fill_bernoulli(self, p, generator)
 
     def random_(self, low: int = 0, high: Any = None, *, generator: Any = None) -> Tensor:
-        from .random import fill_random
-
         if high is None:
             low, high = 0, low if low else 2 ** (self._data.dtype.itemsize * 8 - 1 if self.dtype.is_signed else 8)
-        return fill_random(self, low, high, generator)
+        return random.fill_random(self, low, high, generator)
 
     # ------------------------------------------------------------ creation helpers
     def new_zeros(self, *size: Any, dtype: Any = None, **kwargs: Any) -> Tensor:
-        return Tensor._make(np.zeros(_sh._shape_arg(size), (dtype or self.dtype).np))
+        return Tensor._make(np.zeros(shape_arg(size), (dtype or self.dtype).np))
 
     def new_ones(self, *size: Any, dtype: Any = None, **kwargs: Any) -> Tensor:
-        return Tensor._make(np.ones(_sh._shape_arg(size), (dtype or self.dtype).np))
+        return Tensor._make(np.ones(shape_arg(size), (dtype or self.dtype).np))
 
     def new_full(self, size: Any, fill_value: Any, *, dtype: Any = None, **kwargs: Any) -> Tensor:
-        return Tensor._make(np.full(_sh._shape_arg((size,)), fill_value, (dtype or self.dtype).np))
+        return Tensor._make(np.full(shape_arg((size,)), fill_value, (dtype or self.dtype).np))
 
     def new_empty(self, *size: Any, dtype: Any = None, **kwargs: Any) -> Tensor:
         return self.new_zeros(*size, dtype=dtype)
 
     def new_tensor(self, data: Any, dtype: Any = None, requires_grad: bool = False, **kwargs: Any) -> Tensor:
-        from .creation import tensor
-
         return tensor(data, dtype=dtype or self.dtype, requires_grad=requires_grad)
 
     def multinomial(self, num_samples: int, replacement: bool = False, *, generator: Any = None) -> Tensor:
-        from .random import multinomial
-
-        return multinomial(self, num_samples, replacement, generator=generator)
-
+        return random.multinomial(self, num_samples, replacement, generator=generator)
 
 _SCALAR_CONVERSION_WARNED = False
 
@@ -985,14 +587,13 @@ def _rebuild(data: np.ndarray, requires_grad: bool) -> Tensor:
     return t
 
 
-# The autograd modules were imported before the class existed; hand it to them now.
-from .autograd import engine as _engine  # noqa: E402
-from .autograd import function as _function  # noqa: E402
+# What a class body makes by itself; not methods. `__hash__` is here because defining `__eq__` in
+# a class body sets `__hash__ = None`: Tensor keeps the core's identity hash, as torch's does.
+_NOT_METHODS = {"__dict__", "__weakref__", "__module__", "__qualname__", "__doc__", "__hash__"}
 
-_function.Tensor = Tensor
 
-# The op modules import Tensor, so they are bound after the class exists.
-from .ops import linalg as _la  # noqa: E402
-from .ops import pointwise as _pw  # noqa: E402
-from .ops import reduce as _rd  # noqa: E402
-from .ops import shape as _sh  # noqa: E402
+def bind() -> None:
+    """Copy every member of TensorMethods onto Tensor (once, when the package is imported)."""
+    for name, member in vars(TensorMethods).items():
+        if name not in _NOT_METHODS:
+            setattr(Tensor, name, member)

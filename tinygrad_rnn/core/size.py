@@ -1,6 +1,8 @@
 """`Size`: the shape of a tensor, a tuple that prints as torch's does."""
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 
 class Size(tuple):
     """A tuple of ints; `repr` is `torch.Size([3, 4])`, and it compares equal to `(3, 4)`."""
@@ -30,3 +32,10 @@ class Size(tuple):
         return not self == other
 
     __hash__ = tuple.__hash__
+
+
+def shape_arg(shape: Sequence) -> tuple:
+    """A shape given the ways torch accepts it: f(2, 3), f((2, 3)), f([2, 3]), f(torch.Size([2, 3]))."""
+    if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
+        shape = tuple(shape[0])
+    return tuple(int(s.__index__()) for s in shape)

@@ -16,89 +16,38 @@ from typing import Any
 
 import numpy as np
 
-from .. import dtypes
-from . import anomaly_mode, function, grad_mode
+from ..backend.accumulate import FastSum, SliceGrad, dense
+from . import anomaly_mode, dtypes, grad_mode
 from .function import Function
+from .modes import modes
+from .tensor import Tensor
 
-Slot = Any  # a Tensor, a SliceGrad, or None
+Slot = Any  # a Tensor, a SliceGrad (see backend/accumulate.py), or None
 
 
-class SliceGrad:
-    """A gradient that is zero except at `array[key]`, sent back by indexing and unbinding.
+class PlainSum:
+    """The textbook way to add up the gradients that reach one place: keep the first, add the rest.
 
-    Keeping it sparse lets the engine add many slices (an RNN reads every time step) into one
-    buffer per input instead of allocating a full-size zero gradient per slice.
+    The engine runs with `FastSum` (backend/accumulate.py), a drop-in with the same interface and
+    the same numbers that adds in place into buffers it owns and keeps index gradients sparse.
+    Set `engine.Accumulator = PlainSum` to run the plain rule (tests do, to compare the two).
     """
 
-    __slots__ = ("key", "value", "shape", "dtype")
-
-    def __init__(self, key: Any, value: Any, shape: tuple, dtype: Any) -> None:
-        self.key, self.value, self.shape, self.dtype = key, value, shape, dtype
-
-
-def _tensor_cls() -> Any:
-    return function.Tensor  # set by tensor.py once the class exists
-
-
-class _GradSum:
-    """Adds the gradients that reach one place; it may add in place into buffers it made itself."""
-
-    def __init__(self, create_graph: bool) -> None:
-        self.create_graph = create_graph
-        # The buffers this run allocated, by id. The dict holds the tensors themselves, not only
-        # their ids: a freed tensor's id is soon reused by a new one (say, one that an op's
-        # backward returned), which must never be added into.
-        self.owned: dict[int, Any] = {}
-
-    def owns(self, t: Any) -> bool:
-        return self.owned.get(id(t)) is t
+    def __init__(self, create_graph: bool, make: Any) -> None:
+        self.make = make
 
     def add(self, current: Slot, new: Slot) -> Slot:
-        if type(new) is SliceGrad:
-            buf = self._own(current, new.shape, new.dtype.np)
-            _add_at(buf._data, new.key, new.value._data)
-            return buf
-        if current is None:  # the first gradient to arrive is kept as it is
-            return new
-        if self.create_graph:
-            return current + new
-        if self.owns(current):
-            current._data += new._data
-            return current
-        out = _tensor_cls()._make(current._data + new._data)
-        self.owned[id(out)] = out
-        return out
+        new = dense(new, self.make)
+        return new if current is None else current + new
 
     def release(self, grads: list) -> None:
-        """Stop adding in place into these buffers: they are about to go into a backward, which may
-        hand the same tensor to several inputs (Add returns g, g), and then two slots share it."""
-        for g in grads:
-            self.owned.pop(id(g), None)
+        """FastSum stops adding in place into these buffers here; nothing to do for the plain rule."""
 
-    def _own(self, current: Slot, shape: tuple, dtype: np.dtype) -> Any:
-        if current is not None and self.owns(current):
-            return current
-        buf = _tensor_cls()._make(np.zeros(shape, dtype) if current is None else current._data.copy())
-        self.owned[id(buf)] = buf
-        return buf
+    def owns(self, g: Any) -> bool:
+        return False  # no gradient is a buffer made by this sum, so leaves store copies
 
 
-def _add_at(buf: np.ndarray, key: Any, value: np.ndarray) -> None:
-    """buf[key] += value, where repeated indices add up (as torch's index backward does)."""
-    if isinstance(key, tuple) and any(isinstance(k, np.ndarray) for k in key) or isinstance(key, np.ndarray):
-        np.add.at(buf, key, value)
-    else:
-        buf[key] += value
-
-
-def dense(g: Slot) -> Any:
-    """The gradient as an ordinary Tensor."""
-    if isinstance(g, SliceGrad):
-        Tensor = _tensor_cls()
-        buf = np.zeros(g.shape, g.dtype.np)
-        _add_at(buf, g.key, g.value._data)
-        return Tensor._make(buf)
-    return g
+Accumulator: Any = FastSum
 
 
 def topological_order(roots: Iterable[Function]) -> list[Function]:
@@ -162,7 +111,7 @@ class SumToShape(Function):
     @staticmethod
     def forward(ctx, g, axes, shape):
         ctx.in_shape = g._data.shape
-        return _tensor_cls()._make(np.asarray(g._data.sum(axis=axes)).reshape(shape))
+        return Tensor._make(np.asarray(g._data.sum(axis=axes)).reshape(shape))
 
     @staticmethod
     def backward(ctx, gg):
@@ -174,7 +123,7 @@ def _run_node(node: Function, grads: list) -> tuple:
     for nr, g in enumerate(grads):  # an output no gradient reached: zeros, or None if the node asked
         if g is None and node.materialize_grads:
             grads[nr] = _zeros(node.output_meta[nr])
-    if anomaly_mode.enabled:  # detect_anomaly(): NaN check and forward stack (see anomaly_mode.py)
+    if modes.anomaly_enabled:  # detect_anomaly(): NaN check and forward stack (see anomaly_mode.py)
         result = anomaly_mode.checked_backward(node, grads)
     else:
         result = type(node).backward(node, *grads)
@@ -191,14 +140,14 @@ def _run_node(node: Function, grads: list) -> tuple:
 
 def _zeros(meta: tuple | None) -> Any:
     shape, np_dtype = meta
-    return _tensor_cls()._make(np.zeros(shape, np_dtype))
+    return Tensor._make(np.zeros(shape, np_dtype))
 
 
 def _propagate(roots: Sequence[Any], root_grads: Sequence[Any], keep_graph: bool,
                create_graph: bool, capture: dict | None) -> dict:
     """Run backward from `roots`. Leaf gradients go into `.grad`, or, when `capture` maps
     (node or leaf, output_nr) keys to slots, into the returned dict for those keys only."""
-    adder = _GradSum(create_graph)
+    adder = Accumulator(create_graph, Tensor._make)
     pending: dict[Function, list] = {}  # node -> the gradients of its outputs summed so far
     leaves: dict[int, list] = {}  # id(leaf) -> [leaf, summed gradient]
     captured: dict = {}
@@ -227,8 +176,7 @@ def _propagate(roots: Sequence[Any], root_grads: Sequence[Any], keep_graph: bool
             grads = pending.pop(node, None)
             if grads is None:  # no gradient flows to this node (e.g. only to a detached branch)
                 continue
-            if adder.owned:
-                adder.release(grads)
+            adder.release(grads)
             if node._retained:
                 _retain(node, grads, create_graph)
             in_grads = _run_node(node, grads)
@@ -263,7 +211,7 @@ def _accumulate(t: Any, g: Any, create_graph: bool, fresh: bool = False) -> None
         if create_graph or fresh:
             t._grad = g
         else:
-            t._grad = _tensor_cls()._make(g._data.copy(order="K"))
+            t._grad = Tensor._make(g._data.copy(order="K"))
     elif create_graph or t._grad._requires_grad:
         t._grad = t._grad + g
     else:
@@ -278,7 +226,6 @@ def _as_tuple(x: Any) -> tuple:
 
 def _make_root_grads(outputs: tuple, grads: tuple) -> list:
     """The seeds of backward: given gradients, or ones for scalar outputs (torch's rule)."""
-    Tensor = _tensor_cls()
     if grads and len(grads) != len(outputs):
         raise RuntimeError("grad can be implicitly created only for scalar outputs")
     seeds = []
@@ -344,3 +291,13 @@ def grad(outputs: Any, inputs: Any, grad_outputs: Any = None, retain_graph: bool
                 )
         result.append(g)
     return tuple(result)
+
+
+def _tensor_backward(self: Tensor, gradient: Any = None, retain_graph: bool | None = None,
+                     create_graph: bool = False, inputs: Any = None) -> None:
+    """`t.backward()`: add d(t)/d(leaf) into each leaf's `.grad`."""
+    backward(self, gradient, retain_graph, create_graph, inputs)
+
+
+# The method form lives here, not in tensor.py, because the engine is built on Tensor.
+Tensor.backward = _tensor_backward

@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from .tensor import Tensor
+from ..core.tensor import Tensor
 
 
 def is_tensor(obj: object) -> bool:
@@ -38,34 +38,6 @@ def isclose(input: Tensor, other: Tensor, rtol: float = 1e-05, atol: float = 1e-
 
 def equal(input: Tensor, other: Tensor) -> bool:
     return input.equal(other)
-
-
-def eq(input: Tensor, other: object) -> Tensor:
-    return input.eq(other)
-
-
-def ne(input: Tensor, other: object) -> Tensor:
-    return input.ne(other)
-
-
-def gt(input: Tensor, other: object) -> Tensor:
-    return input.gt(other)
-
-
-def ge(input: Tensor, other: object) -> Tensor:
-    return input.ge(other)
-
-
-def lt(input: Tensor, other: object) -> Tensor:
-    return input.lt(other)
-
-
-def le(input: Tensor, other: object) -> Tensor:
-    return input.le(other)
-
-
-def sign(input: Tensor) -> Tensor:
-    return input.sign()
 
 
 def expand_copy(input: Tensor, *size: object) -> Tensor:

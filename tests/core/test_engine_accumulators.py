@@ -1,0 +1,43 @@
+"""The engine's fast accumulator (backend/accumulate.py) is a drop-in for the plain rule
+(engine.PlainSum): the same gradients, bit for bit, on graphs that exercise what it speeds up
+(many slices of one input, an input used many times, an op that hands one gradient to two inputs)."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import tinygrad_rnn as torch
+from tinygrad_rnn.backend.accumulate import FastSum
+from tinygrad_rnn.core import engine
+
+
+def _unrolled_rnn(x, h, w):
+    for t in range(x.shape[0]):  # x[t]: a slice gradient per step, all into x's one buffer
+        h = (x[t] @ w + h @ w + h).tanh()
+    return (h * h).sum() + x[::2].sum() + x[1].sum()
+
+
+def _shared_input(x, h, w):
+    y = x + x  # Add hands the same gradient to both of its inputs
+    return ((y * w.sum()).tanh() + x.unbind(0)[0].sum() + h.sum()).sum()
+
+
+@pytest.mark.parametrize("graph", [_unrolled_rnn, _shared_input])
+@pytest.mark.parametrize("create_graph", [False, True])
+def test_plain_and_fast_sums_give_identical_gradients(graph, create_graph, monkeypatch):
+    rng = np.random.default_rng(0)
+    arrays = [rng.standard_normal(s).astype(np.float32) for s in [(6, 3, 4), (3, 4), (4, 4)]]
+    grads = {}
+    for accumulator in (engine.PlainSum, FastSum):
+        monkeypatch.setattr(engine, "Accumulator", accumulator)
+        leaves = [torch.tensor(a, requires_grad=True) for a in arrays]
+        found = torch.autograd.grad(graph(*leaves), leaves, create_graph=create_graph)
+        grads[accumulator] = [g.detach().numpy().copy() for g in found]
+        graph(*leaves).backward()
+        grads[accumulator] += [leaf.grad.numpy().copy() for leaf in leaves]
+    for plain, fast in zip(grads[engine.PlainSum], grads[FastSum]):
+        np.testing.assert_array_equal(plain, fast)
+
+
+def test_the_engine_runs_the_fast_accumulator():
+    assert engine.Accumulator is FastSum

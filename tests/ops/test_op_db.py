@@ -1,0 +1,137 @@
+"""Every declared op (ops/declare.py), checked against torch from its sample inputs alone.
+
+A new op gets all of this by being declared with `@op(samples=...)`: nothing is listed here.
+
+- value and dtype equal torch's, in float32 and float64, on every sample (the samples include
+  broadcasting and sizes 0 and 1);
+- gradients equal torch's for a random upstream gradient, and the graph node has torch's name;
+- float64 gradcheck, and gradgradcheck where the op is twice differentiable;
+- the method `t.X(...)` and the aliases agree with `torch.X(...)`;
+- the in-place variant `t.X_(...)` exists exactly where torch's does, and leaves in `t` what the
+  function returns (or fails with torch's error type when the result does not fit `t`).
+"""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from helpers import check_parity, require_torch
+
+import tinygrad_rnn
+from tinygrad_rnn.ops.declare import DECLARED, Sample
+
+CASES = [(decl, i) for decl in DECLARED.values() for i in range(len(decl.samples(np.random.default_rng(0))))]
+IDS = [f"{decl.name}-{i}" for decl, i in CASES]
+
+
+def _sample(decl, index: int) -> Sample:
+    return decl.samples(np.random.default_rng(index))[index]
+
+
+def _split(sample: Sample, dtype) -> tuple[list[np.ndarray], list]:
+    """The sample's arrays (floats cast to `dtype`) and its arguments with each array's place marked."""
+    arrays, template = [], []
+    for a in sample.args:
+        if isinstance(a, np.ndarray):
+            template.append(("array", len(arrays)))
+            arrays.append(a.astype(dtype) if a.dtype.kind == "f" else a)
+        else:
+            template.append(("value", a))
+    return arrays, template
+
+
+def _call(fn, template: list, tensors: tuple, kwargs: dict):
+    args = [tensors[v] if kind == "array" else v for kind, v in template]
+    return fn(*args, **kwargs)
+
+
+def test_every_op_is_declared_once_with_samples():
+    assert len(DECLARED) >= 30
+    for decl in DECLARED.values():
+        assert decl.samples(np.random.default_rng(0)), f"{decl.name} has no sample inputs"
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize(("decl", "index"), CASES, ids=IDS)
+def test_value_dtype_and_gradient_match_torch(decl, index, dtype):
+    sample = _sample(decl, index)
+    arrays, template = _split(sample, dtype)
+    check_parity(lambda m, *ts: _call(getattr(m, decl.name), template, ts, sample.kwargs), arrays, seed=index)
+
+
+@pytest.mark.parametrize(("decl", "index"), CASES, ids=IDS)
+def test_graph_node_has_torchs_name(decl, index):
+    torch = require_torch()
+    sample = _sample(decl, index)
+    arrays, template = _split(sample, np.float64)
+    names = []
+    for m in (tinygrad_rnn, torch):
+        tensors = tuple(m.tensor(a, requires_grad=a.dtype.kind == "f") for a in arrays)
+        out = _call(getattr(m, decl.name), template, tensors, sample.kwargs)
+        names.append(out.grad_fn.name() if out.grad_fn is not None else None)
+    assert names[0] == names[1]
+
+
+@pytest.mark.parametrize(("decl", "index"), CASES, ids=IDS)
+def test_float64_gradcheck_and_gradgradcheck(decl, index):
+    sample = _sample(decl, index)
+    arrays, template = _split(sample, np.float64)
+    tensors = tuple(tinygrad_rnn.tensor(a, requires_grad=a.dtype.kind == "f") for a in arrays)
+    if not decl.differentiable:  # a comparison's result is outside the graph
+        assert not _call(getattr(tinygrad_rnn, decl.name), template, tensors, sample.kwargs).requires_grad
+        return
+    differentiable = tuple(t for t in tensors if t.requires_grad)
+
+    def fn(*xs):
+        it = iter(xs)
+        return _call(getattr(tinygrad_rnn, decl.name), template, tuple(next(it) if t.requires_grad else t
+                                                                          for t in tensors), sample.kwargs)
+
+    assert tinygrad_rnn.autograd.gradcheck(fn, differentiable)
+    if decl.twice_differentiable:
+        assert tinygrad_rnn.autograd.gradgradcheck(fn, differentiable)
+
+
+@pytest.mark.parametrize(("decl", "index"), CASES, ids=IDS)
+def test_method_and_aliases_agree_with_the_function(decl, index):
+    torch = require_torch()
+    sample = _sample(decl, index)
+    arrays, template = _split(sample, np.float64)
+    tensors = tuple(tinygrad_rnn.tensor(a) for a in arrays)
+    expected = _call(getattr(tinygrad_rnn, decl.name), template, tensors, sample.kwargs).numpy()
+    assert hasattr(torch.Tensor, decl.name) == decl.method or decl.name == "where"  # Tensor.where: other order
+    spellings = [getattr(tinygrad_rnn, alias) for alias in decl.aliases]
+    if decl.method:
+        spellings += [getattr(tinygrad_rnn.Tensor, name) for name in (decl.name, *decl.aliases)]
+    for alias in decl.aliases:
+        assert hasattr(torch, alias), f"torch has no {alias}"
+    for fn in spellings:
+        np.testing.assert_array_equal(_call(fn, template, tensors, sample.kwargs).numpy(), expected)
+
+
+@pytest.mark.parametrize(("decl", "index"), CASES, ids=IDS)
+def test_inplace_variant_matches_torchs(decl, index):
+    torch = require_torch()
+    for name in (decl.name, *decl.aliases):
+        assert hasattr(torch.Tensor, name + "_") == decl.inplace, f"{name}_: torch has it = {not decl.inplace}"
+        assert hasattr(tinygrad_rnn.Tensor, name + "_") == decl.inplace
+    if not decl.inplace:
+        return
+    sample = _sample(decl, index)
+    arrays, template = _split(sample, np.float64)
+    results = []
+    for m in (tinygrad_rnn, torch):
+        tensors = tuple(m.tensor(a) for a in arrays)
+        target = tensors[0].clone()
+        try:
+            returned = _call(getattr(type(target), decl.name + "_"), template, (target, *tensors[1:]), sample.kwargs)
+        except RuntimeError as error:
+            results.append(type(error))
+            continue
+        assert returned is target
+        expected = _call(getattr(m, decl.name), template, tensors, sample.kwargs)
+        np.testing.assert_allclose(target.numpy(), expected.numpy(), rtol=1e-12, atol=0)
+        results.append(target.numpy().copy())
+    if isinstance(results[1], type):
+        assert results[0] is results[1], f"torch raises {results[1].__name__}, we gave {results[0]}"
+    else:
+        np.testing.assert_allclose(results[0], results[1], rtol=1e-10, atol=1e-12)

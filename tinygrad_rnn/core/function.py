@@ -1,0 +1,238 @@
+"""`Function`: one differentiable operation, and the graph node it leaves behind.
+
+Every op, built in or written by a user, is a subclass with two static methods, as in torch:
+
+- `forward(ctx, *args)` computes the result from Tensors, with graph recording switched off;
+- `backward(ctx, *grad_outputs)` returns one gradient per forward argument (None for arguments
+  that are not Tensors or need no gradient). It is written with Tensor ops, so when backward runs
+  with `create_graph=True` the gradients are themselves differentiable.
+
+`Op.apply(*args)` runs forward and, when an input requires grad, makes `ctx` the `grad_fn` of the
+outputs. The ctx object *is* the graph node: `ctx.edges` says where each input's gradient goes next,
+either the node that made that input or, for a leaf, the leaf tensor itself.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from . import anomaly_mode
+from .modes import modes
+from .tensor import Tensor
+
+# The edge of a Tensor argument that needs no gradient: torch's (None, 0) in `next_functions`.
+NO_EDGE = (None, 0)
+
+_FREED = (
+    "Trying to backward through the graph a second time (or directly access saved tensors after "
+    "they have already been freed). Saved intermediate values of the graph are freed when you call "
+    ".backward() or autograd.grad(). Specify retain_graph=True if you need to backward through the "
+    "graph a second time or if you need to access saved tensors after calling backward."
+)
+
+
+def _modified_message(t: Any, version: int) -> str:
+    """torch's error for a saved tensor changed in place after it was saved."""
+    made_by = ""
+    if t.grad_fn is not None:  # torch names the op by its node name without "Backward0"
+        made_by = f", which is output {t._output_nr} of {t.grad_fn.name().rstrip('0123456789').removesuffix('Backward')}"
+    return (
+        "one of the variables needed for gradient computation has been modified by an inplace operation: "
+        f"[{t.type()} {list(t.shape)}]{made_by}, is at version {t._version}; expected version {version} instead. "
+        "Hint: enable anomaly detection to find the operation that failed to compute its gradient, with "
+        "torch.autograd.set_detect_anomaly(True, check_nan=False)."
+    )
+
+
+class _SavedOutput:
+    """A saved output of the node itself, kept as its array: a Tensor would point back at the
+    node that owns it, a reference cycle. `saved_tensors` rebuilds the Tensor on demand."""
+
+    __slots__ = ("array", "output_nr")
+
+    def __init__(self, array: Any, output_nr: int) -> None:
+        self.array, self.output_nr = array, output_nr
+
+
+class Function:
+    """Base class of differentiable operations; see the module docstring."""
+
+    # Class-level defaults keep the per-op cost of building a node down to what an op sets.
+    edges: tuple = ()
+    input_meta: tuple = ()
+    needs_input_grad: tuple = ()
+    materialize_grads = True
+    _saved: tuple | None = ()
+    _saved_versions: tuple = ()
+    _non_differentiable: tuple = ()
+    _retained: dict | None = None
+    torch_name: str | None = None  # the node name torch shows, when it is not <ClassName>Backward0
+
+    @staticmethod
+    def forward(ctx: Function, *args: Any) -> Any:
+        raise NotImplementedError("You must implement the forward function for custom autograd.Function.")
+
+    @staticmethod
+    def backward(ctx: Function, *grad_outputs: Any) -> Any:
+        raise NotImplementedError("You must implement either the backward or vjp method for your custom autograd.Function to use it with backward mode AD.")
+
+    # ---------------------------------------------------------------- the ctx API of torch
+    def save_for_backward(self, *tensors: Any) -> None:
+        self._saved = tensors  # their versions are noted in _connect, only if the graph is recorded
+
+    @property
+    def saved_tensors(self) -> tuple:
+        if self._saved is None:
+            raise RuntimeError(_FREED)
+        if not self._saved_versions:  # not connected (yet): forward reading what it saved
+            return tuple(self._saved)
+        out = []
+        for t, version in zip(self._saved, self._saved_versions):
+            if isinstance(t, _SavedOutput):
+                t = Tensor._make(t.array, self, t.output_nr)
+            elif isinstance(t, Tensor) and t._version != version:
+                raise RuntimeError(_modified_message(t, version))
+            out.append(t)
+        return tuple(out)
+
+    def mark_non_differentiable(self, *tensors: Any) -> None:
+        self._non_differentiable = tensors
+
+    def mark_dirty(self, *tensors: Any) -> None:
+        """Accepted for compatibility; in-place custom ops are not tracked specially here."""
+
+    def set_materialize_grads(self, value: bool) -> None:
+        self.materialize_grads = value
+
+    # ---------------------------------------------------------------- building the graph
+    @classmethod
+    def apply(cls, *args: Any) -> Any:
+        ctx = cls()
+        if not modes.grad_enabled:  # no_grad(), or inside backward: nothing to record
+            return cls.forward(ctx, *args)
+        modes.grad_enabled = False  # ops inside forward must not record a graph of their own
+        try:
+            out = cls.forward(ctx, *args)
+        finally:
+            modes.grad_enabled = True
+        for a in args:
+            if isinstance(a, Tensor) and a._requires_grad:
+                out = ctx._connect(args, out)
+                if modes.anomaly_enabled:  # detect_anomaly(): remember where this op was called
+                    anomaly_mode.record_forward_stack(ctx)
+                break
+        return out
+
+    def _connect(self, args: tuple, out: Any) -> Any:
+        """Record the edges to the inputs and make this node the grad_fn of the outputs.
+
+        One entry per forward argument in `edges`, `input_meta` and `needs_input_grad`, so that
+        entry i matches the i-th gradient backward returns. An edge is None for an argument that
+        is not a Tensor and `NO_EDGE` for a Tensor that needs no gradient (torch's
+        `next_functions` lists the second kind but not the first).
+        """
+        needs, edges, metas = [], [], []
+        for a in args:
+            if isinstance(a, Tensor) and a._requires_grad:
+                needs.append(True)
+                edges.append((a, 0) if a.grad_fn is None else (a.grad_fn, a._output_nr))
+                metas.append((a._data.shape, a._data.dtype))  # what the engine fits a gradient to
+            else:
+                needs.append(False)
+                edges.append(NO_EDGE if isinstance(a, Tensor) else None)
+                metas.append(None)
+        self.needs_input_grad, self.edges, self.input_meta = tuple(needs), tuple(edges), tuple(metas)
+        if not isinstance(out, tuple):
+            out = self._claim_output(out, 0, args)
+            self.output_meta = ((out._data.shape, out._data.dtype),) if isinstance(out, Tensor) else (None,)
+            if self._saved:
+                self._keep_saved((out,))
+            return out
+        fresh = tuple(self._claim_output(o, nr, args) for nr, o in enumerate(out))
+        self.output_meta = tuple((o._data.shape, o._data.dtype) if isinstance(o, Tensor) else None for o in fresh)
+        if self._saved:
+            self._keep_saved(fresh)
+        return fresh
+
+    def _keep_saved(self, outputs: tuple) -> None:
+        """Note the version of each saved tensor (an in-place change later is an error in backward),
+        and keep saved outputs as arrays (see _SavedOutput)."""
+        versions, saved = [], []
+        for s in self._saved:
+            if isinstance(s, Tensor):
+                versions.append(s._version)
+                saved.append(self._unlink_output(s, outputs))
+            else:
+                versions.append(0)
+                saved.append(s)
+        self._saved_versions, self._saved = tuple(versions), tuple(saved)
+
+    def _claim_output(self, o: Any, nr: int, args: tuple) -> Any:
+        """Make this node the grad_fn of output `nr` (unless it is an integer or non-differentiable one)."""
+        if not isinstance(o, Tensor):
+            return o
+        for a in args:
+            if o is a:  # forward returned an input unchanged: the output needs an identity of its own
+                o = Tensor._make(o._data)
+                break
+        if o._data.dtype.kind == "f" and not (self._non_differentiable and any(o is n for n in self._non_differentiable)):
+            o.grad_fn, o._output_nr, o._requires_grad = self, nr, True
+        return o
+
+    @staticmethod
+    def _unlink_output(saved: Any, outputs: tuple) -> Any:
+        for nr, o in enumerate(outputs):
+            if saved is o:
+                return _SavedOutput(o._data, nr)
+        return saved
+
+    def _release(self) -> None:
+        """Free what backward saved (torch frees the graph after backward unless retain_graph)."""
+        if self._saved:
+            self._saved = None
+
+    def name(self) -> str:
+        if self.torch_name is not None:
+            return self.torch_name
+        # torch numbers its built-in nodes (TanhBackward0) but not those of user Functions (MyOpBackward).
+        builtin = type(self).__module__.startswith("tinygrad_rnn.")
+        return type(self).__name__ + ("Backward0" if builtin else "Backward")
+
+    def __repr__(self) -> str:
+        return f"<{self.name()} object at {hex(id(self))}>"
+
+    # torch wraps a Python number operand of +, -, * and / in a tensor, which next_functions then
+    # lists as (None, 0) after the tensor operand; ops that do so set this.
+    shows_number_operands = False
+
+    def _shown_edges(self) -> list:
+        """The edges torch lists in next_functions: one per Tensor argument (see shows_number_operands)."""
+        shown = [e for e in self.edges if e is not None]
+        if self.shows_number_operands:
+            shown += [NO_EDGE] * (len(self.edges) - len(shown))
+        return shown
+
+    @property
+    def next_functions(self) -> tuple:
+        """torch's view of the edges: (node, output_nr) pairs; a leaf shows as AccumulateGrad and a
+        Tensor that needs no gradient as (None, 0)."""
+        return tuple((AccumulateGrad(e[0]), 0) if isinstance(e[0], Tensor) else e for e in self._shown_edges())
+
+
+def rename(out: Any, torch_name: str) -> Any:
+    """Give the node that made `out` the name torch shows for it (ops built from smaller ops
+    would otherwise show their last step: a variance would print as DivBackward0)."""
+    node = getattr(out, "grad_fn", None)
+    if node is not None:
+        node.torch_name = torch_name
+    return out
+
+
+class AccumulateGrad:
+    """What `next_functions` shows for a leaf: the node that adds into `leaf.grad`."""
+
+    def __init__(self, variable: Any) -> None:
+        self.variable = variable
+        self.next_functions = ()
+
+    def name(self) -> str:
+        return "torch::autograd::AccumulateGrad"  # torch's name() of it, C++ namespace and all

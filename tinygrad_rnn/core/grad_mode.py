@@ -1,0 +1,82 @@
+"""Whether operations record the graph: `no_grad`, `enable_grad`, `set_grad_enabled`.
+
+One switch per thread (`modes.grad_enabled`, see modes.py), read by `Function.apply` on every op.
+"""
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from .modes import modes
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def is_grad_enabled() -> bool:
+    return modes.grad_enabled
+
+
+class set_grad_enabled:
+    """Turn graph recording on or off: at once when called, and back on exit as a context manager."""
+
+    def __init__(self, mode: bool) -> None:
+        self.prev = modes.grad_enabled
+        modes.grad_enabled = bool(mode)
+
+    def __enter__(self) -> None:
+        pass
+
+    def __exit__(self, *exc: object) -> None:
+        modes.grad_enabled = self.prev
+
+    def __call__(self, fn: F) -> F:
+        """As a decorator: undo the switch made at decoration time, apply it on each call."""
+        mode, modes.grad_enabled = modes.grad_enabled, self.prev
+
+        @functools.wraps(fn)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            with set_grad_enabled(mode):
+                return fn(*args, **kwargs)
+
+        return wrapper  # type: ignore[return-value]
+
+
+class _GradModeContext:
+    """Base of `no_grad` and `enable_grad`: a context manager that also works as a decorator."""
+
+    mode = True
+
+    def __enter__(self) -> None:
+        self.prev = modes.grad_enabled
+        modes.grad_enabled = self.mode
+
+    def __exit__(self, *exc: object) -> None:
+        modes.grad_enabled = self.prev
+
+    def __call__(self, fn: F) -> F:
+        @functools.wraps(fn)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            with self.__class__():
+                return fn(*args, **kwargs)
+
+        return wrapper  # type: ignore[return-value]
+
+
+class no_grad(_GradModeContext):
+    """Within it, results do not require grad and no graph is kept (inference, weight updates)."""
+
+    mode = False
+
+
+class enable_grad(_GradModeContext):
+    """Turn recording back on inside a `no_grad` block."""
+
+    mode = True
+
+
+class inference_mode(no_grad):
+    """torch's faster `no_grad`; here the same thing."""
+
+    def __init__(self, mode: bool = True) -> None:
+        self.mode = not mode

@@ -1,0 +1,21 @@
+"""The switches every op reads: grad mode and anomaly mode, one set per thread (as in torch).
+
+`modes.grad_enabled` is read by `Function.apply` on every op, so it must be cheap: `modes` is a
+`threading.local` whose defaults are class attributes. A thread that never switched anything
+reads the class default; a thread that did reads its own value. Either way it is one attribute
+lookup, and no thread ever sees another thread's `no_grad()`.
+
+The random generator is NOT here: torch's default generator is process-wide, and so is ours.
+"""
+from __future__ import annotations
+
+import threading
+
+
+class _ThreadModes(threading.local):
+    grad_enabled = True  # no_grad / enable_grad / set_grad_enabled / inference_mode
+    anomaly_enabled = False  # detect_anomaly / set_detect_anomaly
+    anomaly_check_nan = True
+
+
+modes = _ThreadModes()

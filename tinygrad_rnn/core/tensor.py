@@ -1,0 +1,186 @@
+"""`Tensor`: a numpy array plus what autograd needs to know about it.
+
+This is the learner's view of a tensor: the array (`t._data`), whether it requires grad, the node
+that made it (`grad_fn`, a `Function`; None for a leaf the user made) and the gradient that
+backward adds into a leaf (`t.grad`). That is all the engine reads.
+
+Everything else a torch user calls on a tensor (`t.exp()`, `t + u`, `t.view(...)`, `t.to(...)`)
+is bound onto this class by the surface layer (surface/tensor_methods.py), from the op
+declarations in ops/. See docs/architecture.md.
+"""
+from __future__ import annotations
+
+import builtins
+import warnings
+import weakref
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from . import dtypes
+from .size import Size
+
+
+class Tensor:
+    """An n-dimensional array with reverse-mode autograd, mirroring `torch.Tensor`."""
+
+    # Defaults live on the class, so making a tensor only has to set `_data`.
+    _requires_grad = False
+    grad_fn: Any = None
+    _output_nr = 0
+    _grad: Any = None
+    _retains_grad = False
+    _version = 0
+    __array_priority__ = 1000  # numpy defers to our operators: ndarray * Tensor -> Tensor
+
+    # `t.backward()` is engine.backward(t): engine.py attaches it, because the engine is built on
+    # this class (an import of the engine here would be a cycle). Declared here for readers and
+    # type checkers.
+    backward: Callable[..., None]
+
+    @staticmethod
+    def _make(data: np.ndarray, grad_fn: Any = None, output_nr: int = 0) -> Tensor:
+        """Wrap an array without copying: the one way ops make their results."""
+        t = object.__new__(Tensor)
+        t._data = data
+        if grad_fn is not None:
+            t.grad_fn, t._output_nr, t._requires_grad = grad_fn, output_nr, True
+        return t
+
+    # ------------------------------------------------------------ autograd state
+    @property
+    def requires_grad(self) -> bool:
+        return self._requires_grad
+
+    @requires_grad.setter
+    def requires_grad(self, value: bool) -> None:
+        if self.grad_fn is not None and not value:
+            raise RuntimeError(
+                "you can only change requires_grad flags of leaf variables. If you want to use a computed "
+                "variable in a subgraph that doesn't require differentiation use var_no_grad = var.detach()."
+            )
+        if value and not self.dtype.is_floating_point:
+            raise RuntimeError("only Tensors of floating point dtype can require gradients")
+        self._requires_grad = builtins.bool(value)
+
+    def requires_grad_(self, requires_grad: bool = True) -> Tensor:
+        self.requires_grad = requires_grad
+        return self
+
+    @property
+    def is_leaf(self) -> bool:
+        return self.grad_fn is None
+
+    @property
+    def grad(self) -> Any:
+        if self.grad_fn is not None and not self._retains_grad:
+            warnings.warn(
+                "The .grad attribute of a Tensor that is not a leaf Tensor is being accessed. Its .grad "
+                "attribute won't be populated during autograd.backward(). If you indeed want the .grad "
+                "field to be populated for a non-leaf Tensor, use .retain_grad() on the non-leaf Tensor.",
+                UserWarning,
+                stacklevel=2,
+            )
+        return self._grad
+
+    @grad.setter
+    def grad(self, value: Any) -> None:
+        if value is not None and value.shape != self.shape:
+            raise RuntimeError(
+                f"assigned grad has data of a different size: expected {list(self.shape)}, got {list(value.shape)}"
+            )
+        self._grad = value
+
+    def retain_grad(self) -> None:
+        """Keep this non-leaf's gradient in `.grad` after backward."""
+        if not self._requires_grad:
+            raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
+        if self.grad_fn is not None and not self._retains_grad:
+            node = self.grad_fn
+            if node._retained is None:
+                node._retained = {}
+            node._retained[self._output_nr] = weakref.ref(self)
+            self._retains_grad = True
+
+    @property
+    def retains_grad(self) -> bool:
+        return self._retains_grad
+
+    def _edge(self) -> tuple:
+        """Where this tensor's gradient goes: (the node that made it, which output) or (itself, 0)."""
+        return (self.grad_fn, self._output_nr) if self.grad_fn is not None else (self, 0)
+
+    def _key(self) -> tuple:
+        target, nr = self._edge()
+        return (id(target), nr)
+
+    def detach(self) -> Tensor:
+        """The same data, outside the graph."""
+        return Tensor._make(self._data)
+
+    def detach_(self) -> Tensor:
+        self.grad_fn, self._requires_grad = None, False
+        return self
+
+    @property
+    def data(self) -> Tensor:
+        """A tensor sharing memory with this one, outside the graph (torch's `.data`)."""
+        return Tensor._make(self._data)
+
+    @data.setter
+    def data(self, value: Tensor) -> None:
+        self._data = value._data if isinstance(value, Tensor) else np.asarray(value)
+
+    # ------------------------------------------------------------ metadata
+    @property
+    def shape(self) -> Size:
+        return Size(self._data.shape)
+
+    @property
+    def dtype(self) -> dtypes.dtype:
+        return dtypes._BY_NUMPY[self._data.dtype]
+
+    @property
+    def ndim(self) -> int:
+        return self._data.ndim
+
+    def dim(self) -> int:
+        return self._data.ndim
+
+    ndimension = dim
+
+    def numel(self) -> int:
+        return self._data.size
+
+    nelement = numel
+
+    def is_floating_point(self) -> bool:
+        return self.dtype.is_floating_point
+
+    def __len__(self) -> int:
+        if self._data.ndim == 0:
+            raise TypeError("len() of a 0-d tensor")
+        return self._data.shape[0]
+
+    def __hash__(self) -> int:
+        return id(self)
+
+    # ------------------------------------------------------------ conversion
+    def numpy(self, *, force: bool = False) -> np.ndarray:
+        if self._requires_grad and not force:
+            raise RuntimeError("Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() instead.")
+        return self._data
+
+    def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
+        a = self.numpy()
+        return a if dtype is None else a.astype(dtype)
+
+    def item(self) -> Any:
+        if self._data.size != 1:
+            raise RuntimeError(f"a Tensor with {self._data.size} elements cannot be converted to Scalar")
+        return self._data.reshape(()).item()
+
+    def tolist(self) -> Any:
+        return self._data.tolist()
+

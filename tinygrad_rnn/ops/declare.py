@@ -1,0 +1,111 @@
+"""`@op`: declare an op once; `torch.X`, `Tensor.X`, `Tensor.X_` and its tests come from that.
+
+An op is its `Function` (forward and backward, side by side) and one declared public function:
+
+    class Exp(Function):
+        ...forward and backward...
+
+    @op(inplace=True, samples=unary())
+    def exp(input: Tensor) -> Tensor:
+        return Exp.apply(to_float(input))   # the dtype rule: integers compute in the default float
+
+The declaration says what the torch-shaped surface needs and nothing else: the names it goes by
+(`aliases`: `torch.arcsin` is `asin`), whether it is also a method (`method`), whether it has an
+in-place variant (`inplace`: `t.exp_()`), whether torch's function takes `out=` (`out`), and sample
+inputs (`samples`) from which tests/ops/test_op_db.py checks it against torch: values and dtypes in
+float32 and float64, gradients with a random upstream gradient, gradcheck and gradgradcheck in
+float64, broadcasting, sizes 0 and 1, and the in-place variant.
+
+`surface/ops.py` binds every declared op; the decorator returns the function unchanged, so it stays
+an ordinary module-level function that a reader (and a type checker) can follow.
+See docs/add_an_op.md.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+import numpy as np
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+@dataclass(frozen=True)
+class Sample:
+    """One call of an op: `fn(*args, **kwargs)`. A float numpy array in `args` becomes an input
+    tensor (of the dtype under test, requiring grad); anything else is passed as it is."""
+
+    args: tuple
+    kwargs: dict = field(default_factory=dict)
+
+
+SampleMaker = Callable[[np.random.Generator], Sequence[Sample]]
+
+
+@dataclass(frozen=True)
+class OpDecl:
+    """What one `@op` declared; see the module docstring."""
+
+    name: str
+    function: Callable[..., Any]
+    module: str
+    samples: SampleMaker
+    method: bool = True
+    inplace: bool = False
+    out: bool = False
+    aliases: tuple[str, ...] = ()
+    twice_differentiable: bool = True  # False where the first derivative has kinks (abs, relu)
+    differentiable: bool = True  # False for ops outside the graph (comparisons): no gradient checks
+
+
+DECLARED: dict[str, OpDecl] = {}  # by name, in the order the op modules declare them
+
+
+def op(*, samples: SampleMaker, method: bool = True, inplace: bool = False, out: bool = False,
+       aliases: tuple[str, ...] = (), twice_differentiable: bool = True, differentiable: bool = True
+       ) -> Callable[[F], F]:
+    """Declare the decorated function as the public op `torch.<its name>` (see module docstring)."""
+
+    def declare(fn: F) -> F:
+        if fn.__name__ in DECLARED:
+            raise RuntimeError(f"op {fn.__name__!r} is declared twice")
+        DECLARED[fn.__name__] = OpDecl(fn.__name__, fn, fn.__module__, samples, method, inplace, out,
+                                       tuple(aliases), twice_differentiable, differentiable)
+        return fn
+
+    return declare
+
+
+# ---------------------------------------------------------------------------- sample inputs
+# Shapes every op meets: a matrix, a vector of one element, an empty batch, a 0-d tensor.
+UNARY_SHAPES = [(3, 4), (1,), (0, 3), ()]
+# Pairs that broadcast: trailing dim, stretched size-1 dims, an empty batch, a 0-d operand.
+BINARY_SHAPES = [((3, 4), (3, 4)), ((3, 4), (4,)), ((2, 1, 3), (4, 1)), ((0, 3), (1, 3)), ((1,), ())]
+
+
+def unary(domain: Callable[[np.ndarray], np.ndarray] = lambda x: x, **kwargs: Any) -> SampleMaker:
+    """One input of each shape in UNARY_SHAPES, mapped into the op's `domain` (e.g. `positive`)."""
+    return lambda rng: [Sample((np.asarray(domain(rng.standard_normal(s))),), kwargs) for s in UNARY_SHAPES]
+
+
+def binary(first: Callable[[np.ndarray], np.ndarray] = lambda x: x,
+           second: Callable[[np.ndarray], np.ndarray] = lambda x: x, **kwargs: Any) -> SampleMaker:
+    """Two inputs of each shape pair in BINARY_SHAPES, each mapped into its domain."""
+    return lambda rng: [Sample((np.asarray(first(rng.standard_normal(a))), np.asarray(second(rng.standard_normal(b)))), kwargs)
+                        for a, b in BINARY_SHAPES]
+
+
+def positive(x: np.ndarray) -> np.ndarray:
+    """Values in [0.5, ...): inside the domain of log, sqrt, 1/x, far from 0."""
+    return np.abs(x) + 0.5
+
+
+def inside_unit(x: np.ndarray) -> np.ndarray:
+    """Values in (-0.8, 0.8): inside the domain of asin and acos, away from the poles of the slope."""
+    return 0.8 * np.tanh(x)
+
+
+def away_from_kinks(x: np.ndarray) -> np.ndarray:
+    """Values at least 0.1 from 0 and from each other's sign change (abs, relu, clamp at 0)."""
+    return np.where(x >= 0, x + 0.1, x - 0.1)

@@ -1,0 +1,99 @@
+"""torch's type promotion, and the operands of binary ops.
+
+Every binary op (`add`, `mul`, `maximum`, `where`, ...) takes its two operands through `promote`:
+numbers stay numbers, lists and arrays become tensors, and both are cast to the dtype torch's rule
+gives (`result_type`). Shapes that do not broadcast fail here with torch's message.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ..core import dtypes
+from ..core.tensor import Tensor
+from ..creation import tensor
+from .cast import Cast
+
+
+def array_of(x: Any) -> Any:
+    """The numpy array of a Tensor; a Python number as it is."""
+    return x._data if isinstance(x, Tensor) else x
+
+
+
+
+def as_operand(x: Any) -> Any:
+    """A Tensor or a Python number; numpy scalars become numbers, arrays and lists Tensors."""
+    if isinstance(x, (Tensor, bool, int, float)):
+        return x
+    if isinstance(x, np.generic):
+        return x.item()
+    return tensor(x)
+
+
+def promote(a: Any, b: Any, floating: bool = False) -> tuple[Any, Any]:
+    """Cast two operands to torch's result dtype; `floating` makes integer results float (true division)."""
+    # The common cases skip the general rule: a float tensor with a Python number keeps its dtype
+    # (x * 0.5, 1 - y), and two tensors of one dtype keep it (unless division must make a float).
+    if isinstance(a, Tensor):
+        if isinstance(b, Tensor):
+            if a._data.dtype is b._data.dtype and (not floating or a._data.dtype.kind == "f"):
+                return a, b
+        elif a._data.dtype.kind == "f" and type(b) in _NUMBER:
+            return a, float(b)
+    elif isinstance(b, Tensor) and b._data.dtype.kind == "f" and type(a) in _NUMBER:
+        return float(a), b
+    a, b = as_operand(a), as_operand(b)  # numpy scalars, lists, arrays
+    result = result_type(a, b)
+    if floating and not result.is_floating_point:
+        result = dtypes.get_default_dtype()
+    return cast_operand(a, result), cast_operand(b, result)
+
+
+_NUMBER = (int, float)  # exact types: bool is left to the general rule
+
+
+def cast_operand(x: Any, d: dtypes.dtype) -> Any:
+    if isinstance(x, Tensor):
+        return x if x.dtype is d else Cast.apply(x, d)
+    return float(x) if d.is_floating_point else x
+
+
+def check_broadcast(a: Any, b: Any) -> None:
+    """torch's message for shapes that do not broadcast (numpy's is about 'operands')."""
+    if not (isinstance(a, Tensor) and isinstance(b, Tensor)):
+        return  # a number broadcasts with anything
+    sa, sb = a._data.shape, b._data.shape
+    if sa == sb:
+        return
+    for i in range(1, min(len(sa), len(sb)) + 1):
+        if sa[-i] != sb[-i] and sa[-i] != 1 and sb[-i] != 1:
+            raise RuntimeError(
+                f"The size of tensor a ({sa[-i]}) must match the size of tensor b ({sb[-i]}) "
+                f"at non-singleton dimension {max(len(sa), len(sb)) - i}"
+            )
+
+
+def result_type(*operands: object) -> dtypes.dtype:
+    """torch's promotion: dimensioned tensors outrank 0-d tensors, which outrank Python scalars.
+
+    A lower tier only changes the result when it is of a higher category (bool < int < float),
+    so `float32 tensor * 2.0` stays float32 and `int64 tensor * 2.0` becomes the default float.
+    """
+    tiers: list[list[dtypes.dtype]] = [[], [], []]
+    for op in operands:
+        if isinstance(op, Tensor):
+            tiers[0 if op._data.ndim else 1].append(op.dtype)
+        else:
+            tiers[2].append(dtypes.scalar_dtype(op))
+    best = max(dtypes._category(d) for tier in tiers for d in tier)
+    for tier in tiers[:2]:
+        if any(dtypes._category(d) == best for d in tier):
+            return dtypes.promote_types(*tier)
+    return {0: dtypes.bool, 1: dtypes.int64, 2: dtypes.get_default_dtype()}[best]
+
+
+def to_float(x: Tensor) -> Tensor:
+    """The input of a float function (exp, sin, ...): an integer tensor becomes the default float, as in torch."""
+    return x if x._data.dtype.kind == "f" else Cast.apply(x, dtypes.get_default_dtype())

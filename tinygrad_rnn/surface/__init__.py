@@ -1,0 +1,19 @@
+"""The torch-shaped surface: what makes the core and the ops look exactly like torch.
+
+- ops.py: `torch.X`, `Tensor.X` and `Tensor.X_` of every op declared with `@op` in ops/;
+- tensor_methods.py: the other methods of `Tensor` (`t + u`, `t.to(...)`, `t[0] = 1`, ...);
+- legacy.py: the legacy constructors `Tensor(2, 3)`, `FloatTensor([...])`;
+- functions.py: module-level spellings of methods (`torch.eq`, `torch.allclose`) and `out=`;
+- printing.py: `repr(t)` as torch prints it.
+
+`install()` binds the methods onto the core `Tensor` class; the package calls it once at import.
+"""
+from __future__ import annotations
+
+from . import legacy, ops, tensor_methods
+
+
+def install() -> None:
+    tensor_methods.bind()
+    ops.bind_methods()
+    legacy.install()

@@ -1,0 +1,99 @@
+"""The legacy constructors: `Tensor(data)`, `Tensor(2, 3)`, `FloatTensor`, `LongTensor`, ... .
+
+`Tensor(...)` is torch's old constructor: always float32, and a shape when given integers. Ops
+never go through it (they wrap arrays with `Tensor._make`), so it is installed on the class here,
+as `Tensor.__new__`, by the surface layer.
+
+`FloatTensor([1, 2])` makes a float32 tensor and `isinstance(t, FloatTensor)` checks the dtype,
+as in torch. They are classes only in name: each call makes an ordinary `Tensor`.
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from ..core import dtypes
+from ..core.size import Size
+from ..core.tensor import Tensor
+from ..creation import _is_int, _to_array
+from ..device import check_device
+
+
+def legacy_new(cls: type, d: dtypes.dtype, args: tuple, kwargs: dict) -> Tensor:
+    """`Tensor(data)` or `Tensor(*sizes)`: always of dtype `d` (float32 for `Tensor`)."""
+    check_device(kwargs.pop("device", None))
+    if kwargs:
+        raise TypeError(f"new() received an invalid combination of arguments - got {tuple(kwargs)}")
+    if len(args) == 1 and isinstance(args[0], np.ndarray):
+        a = args[0]
+        if a.dtype == d.np:
+            return _wrap(cls, a)  # same dtype: share memory, as torch does
+        return _wrap(cls, a.astype(d.np))
+    if len(args) == 1 and isinstance(args[0], Tensor):
+        return _wrap(cls, args[0]._data if args[0].dtype is d else args[0]._data.astype(d.np))
+    if len(args) == 1 and isinstance(args[0], Size):
+        args = tuple(args[0])  # Tensor(torch.Size([2, 3])) is a shape
+    elif len(args) == 1 and isinstance(args[0], (list, tuple)):
+        return _wrap(cls, _legacy_array(args[0], d))
+    if not args:
+        args = (0,)  # Tensor() is empty, of shape (0,)
+    if all(_is_int(a) for a in args):
+        shape = tuple(int(a) for a in args)
+        for s in shape:
+            if s < 0:
+                raise RuntimeError(f"Trying to create tensor with negative dimension {s}: {list(shape)}")
+        return _wrap(cls, np.zeros(shape, d.np))  # torch leaves this memory uninitialised
+    bad = args[0]
+    name = type(bad).__name__ if type(bad).__module__ == "builtins" else f"{type(bad).__module__}.{type(bad).__name__}"
+    raise TypeError(f"new(): data must be a sequence (got {name})")
+
+
+def _legacy_array(data: Sequence, d: dtypes.dtype) -> np.ndarray:
+    arr = _to_array(list(data), None) if data else np.zeros(0)
+    if not d.is_floating_point and arr.dtype.kind == "f":
+        arr = np.trunc(arr)
+    return arr.astype(d.np)
+
+
+def _wrap(cls: type, data: np.ndarray) -> Tensor:
+    t = object.__new__(cls)
+    t._data = data
+    return t
+
+
+def _tensor_new(cls: type, *args: Any, **kwargs: Any) -> Tensor:
+    """`Tensor(data)` copies into float32; `Tensor(2, 3)` is a shape."""
+    return legacy_new(cls, dtypes.float32, args, kwargs)
+
+
+class _LegacyType(type):
+    def __instancecheck__(cls, obj: Any) -> bool:
+        return isinstance(obj, Tensor) and obj.dtype is cls._dtype  # type: ignore[attr-defined]
+
+    def __call__(cls, *args: Any, **kwargs: Any) -> Any:
+        return legacy_new(Tensor, cls._dtype, args, kwargs)  # type: ignore[attr-defined]
+
+
+def _legacy(name: str, d: dtypes.dtype) -> Any:
+    return _LegacyType(name, (), {"_dtype": d, "dtype": d})
+
+
+FloatTensor = _legacy("FloatTensor", dtypes.float32)
+DoubleTensor = _legacy("DoubleTensor", dtypes.float64)
+HalfTensor = _legacy("HalfTensor", dtypes.float16)
+LongTensor = _legacy("LongTensor", dtypes.int64)
+IntTensor = _legacy("IntTensor", dtypes.int32)
+ByteTensor = _legacy("ByteTensor", dtypes.uint8)
+BoolTensor = _legacy("BoolTensor", dtypes.bool)
+
+LEGACY_BY_NAME = {
+    f"torch.{c.__name__}": c
+    for c in (FloatTensor, DoubleTensor, HalfTensor, LongTensor, IntTensor, ByteTensor, BoolTensor)
+}
+
+
+def install() -> None:
+    """Make `Tensor(...)` the legacy constructor (the surface calls this once, at import)."""
+    Tensor.__new__ = _tensor_new  # type: ignore[method-assign, assignment]
