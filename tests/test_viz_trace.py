@@ -7,7 +7,7 @@ from helpers import require_torch
 
 import tinygrad_rnn as tg
 from tinygrad_rnn import viz
-from tinygrad_rnn.autograd import engine
+from tinygrad_rnn.core import engine
 
 
 def chain(m, x, w):

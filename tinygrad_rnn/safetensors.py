@@ -28,9 +28,10 @@ from typing import Any
 
 import numpy as np
 
+from .atomic_file import atomic_write
 from .core import dtypes
 from .core.tensor import Tensor
-from .serialization.atomic import atomic_write
+from .device import device as make_device
 from .serialization.errors import MalformedFileError
 
 __all__ = ["save", "save_file", "load", "load_file", "save_model", "load_model"]
@@ -174,7 +175,6 @@ def load_file(filename: str | os.PathLike, device: str | int = "cpu", *, backend
 
 
 def _check_device(device: Any) -> None:
-    from .device import device as make_device
 
     make_device(f"cuda:{device}" if type(device) is int else device)  # raises, as torch would, for non-CPU
 

@@ -22,28 +22,14 @@ CORE_LINE_BUDGET = 1500
 LAYERS = [
     ("backend/",),  # speed machinery, numpy only
     ("core/",),  # Tensor state, Function, engine, grad modes, dtypes
-    ("creation.py", "device.py", "return_types.py", "backends.py"),  # tensors from Python data (ops need it)
+    ("creation.py", "device.py", "return_types.py", "backends.py", "argcheck.py", "threads.py", "atomic_file.py"),  # tensors from data
     ("ops/",),  # each op: forward and backward, and what the surface needs to bind it
     ("surface/", "random.py"),  # torch's spelling: Tensor methods, legacy constructors, printing
-    ("autograd/", "kernels/", "testing/"),  # torch.autograd's face, fused RNN kernels, test kit
+    ("autograd/", "kernels/", "testing/", "func/"),  # torch.autograd's and torch.func's face, fused RNN kernels
     ("nn/",),
-    ("optim/", "utils/", "distributions/", "serialization.py", "viz.py", "cuda.py"),
+    ("optim/", "utils/", "distributions/", "serialization/", "safetensors.py", "viz/", "cuda.py"),
     ("__init__.py",),
 ]
-
-# Cycles that another branch of this project is removing at the same time (the RNN family:
-# nn/rnn*.py, nn/lstm.py, nn/gru.py and kernels/ are rewritten there). Delete each entry when the
-# branches meet: the test then holds them too. Any cycle not listed here fails.
-KNOWN_CYCLES_OWNED_ELSEWHERE = {
-    frozenset({"kernels/gru.py", "nn/gru.py"}),
-    frozenset({"kernels/lstm.py", "nn/lstm.py"}),
-    frozenset({"kernels/rnn.py", "kernels/rnn_stack.py", "nn/rnn.py"}),
-}
-# Files whose in-function imports belong to the branches that own those files (the same RNN work,
-# autograd/gradcheck.py and serialization.py): rule 3 is theirs to meet when the branches meet.
-LAZY_IMPORTS_OWNED_ELSEWHERE = {"kernels/gru.py", "kernels/lstm.py", "kernels/rnn.py", "kernels/rnn_stack.py",
-                                "autograd/gradcheck.py", "serialization.py"}
-
 
 def _module_files() -> dict[str, Path]:
     return {p.relative_to(PACKAGE).as_posix(): p for p in sorted(PACKAGE.rglob("*.py"))}
@@ -71,11 +57,16 @@ def _imports(rel: str, path: Path, files: dict) -> list[tuple[str, int, bool, st
     lines = source.splitlines()
     tree = ast.parse(source)
     in_function: set[int] = set()
+    type_checking_only: set[int] = set()  # `if TYPE_CHECKING:` imports never run: annotations only
     for node in ast.walk(tree):
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
             in_function.update(id(n) for n in ast.walk(node) if n is not node)
+        if isinstance(node, ast.If) and isinstance(node.test, ast.Name) and node.test.id == "TYPE_CHECKING":
+            type_checking_only.update(id(n) for n in ast.walk(node) if n is not node)
     found = []
     for node in ast.walk(tree):
+        if id(node) in type_checking_only:
+            continue
         targets: list[str] = []
         if isinstance(node, ast.ImportFrom):
             for alias in node.names:  # `from ..ops import shape` names the module ops/shape.py;
@@ -162,17 +153,13 @@ def test_imports_only_point_down():
         f"{rel}:{line} imports {target} (layer {_layer(target)} above {_layer(rel)})"
         for rel, imports in _graph().items()
         for target, line, _, _ in imports
-        if _layer(target) > _layer(rel) and frozenset({rel, target}) not in _known_pairs()
+        if _layer(target) > _layer(rel)
     ]
     assert not upward, "\n".join(upward)
 
 
-def _known_pairs() -> set[frozenset]:
-    return {frozenset({a, b}) for cycle in KNOWN_CYCLES_OWNED_ELSEWHERE for a in cycle for b in cycle if a != b}
-
-
 def test_no_import_cycle_anywhere():
-    cycles = [c for c in _cycles(_graph()) if frozenset(c) not in KNOWN_CYCLES_OWNED_ELSEWHERE]
+    cycles = _cycles(_graph())
     assert not cycles, f"import cycles: {cycles}"
 
 
@@ -186,7 +173,6 @@ def test_imports_inside_functions_say_why():
     silent = [
         f"{rel}:{line}: {text.strip()}"
         for rel, imports in _graph().items()
-        if rel not in LAZY_IMPORTS_OWNED_ELSEWHERE
         for _, line, inside, text in imports
         if inside and "#" not in text
     ]

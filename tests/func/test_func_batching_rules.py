@@ -9,7 +9,7 @@ import tinygrad_rnn as tg
 from tinygrad_rnn.autograd import gradcheck, gradgradcheck
 from tinygrad_rnn.core.engine import SumToShape
 from tinygrad_rnn.func import backward_rules
-from tinygrad_rnn.ops import linalg, pointwise, reduce, shape
+from tinygrad_rnn.ops import cast, linalg, pointwise, reduce, shape
 
 # One function per declared class, each using it with operands that broadcast.
 USES = {
@@ -25,7 +25,7 @@ USES = {
     pointwise.Sqrt: lambda a, b: (a * a + b * b + 1).sqrt(),
     pointwise.Where: lambda a, b: tg.where(a > 0, a, b),
     pointwise.Clone: lambda a, b: (a * b).clone(),
-    pointwise.Cast: lambda a, b: (a * b).float().double(),
+    cast.Cast: lambda a, b: (a * b).float().double(),
     pointwise.Pow: lambda a, b: (a * a + 1) ** b + a ** 3,
     pointwise.Log1p: lambda a, b: (a * a * b * b).log1p(),
     pointwise.Log2: lambda a, b: (a * a + b * b + 1).log2(),
@@ -85,7 +85,7 @@ def test_declared_native_backward_matches_the_loop(cls):
     b = tg.tensor(rng.standard_normal((4,)), requires_grad=True)
     # Through float32 the central difference needs a larger step (the Jacobian check, not the
     # batched one, is what the step affects).
-    loose = dict(eps=1e-2, atol=1e-2) if cls is pointwise.Cast else {}
+    loose = dict(eps=1e-2, atol=1e-2) if cls is cast.Cast else {}
     assert gradcheck(USES[cls], (a, b), check_batched_grad=True, **loose)
 
 

@@ -25,6 +25,7 @@ import numpy as np
 from ..core import grad_mode
 from ..core.engine import grad
 from ..core.tensor import Tensor
+from ..func.batching import batched_grad
 from ..ops.shape import stack
 
 
@@ -151,8 +152,6 @@ def _check_vectorize_options(strategy: str, vectorize: bool, strict: bool, creat
 
 def _vectorized_rows(out: Any, inputs: tuple, create_graph: bool) -> tuple:
     """d out / d input j for every j, all rows e_k^T J from one batched backward pass."""
-    from ..core.tensor import Tensor
-    from ..func.batching import batched_grad
 
     n = out.numel()
     if n == 0 or not out.requires_grad:

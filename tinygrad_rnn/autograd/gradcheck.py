@@ -38,6 +38,11 @@ from typing import Any
 
 import numpy as np
 
+from ..core.dtypes import float64
+from ..core.engine import grad
+from ..core.tensor import Tensor
+from ..creation import empty
+from ..func.batching import BatchingRuleError, batched_grad
 from .function import Function
 
 # Jacobians with more elements than this are described, not printed, in an error message.
@@ -99,8 +104,6 @@ def gradgradcheck(func: Callable[..., Any], inputs: Any, grad_outputs: Any = Non
     With `gen_non_contig_grad_outputs` they are strided views (every other element of a larger
     array), as torch makes them non-contiguous, so a backward that assumes contiguity is caught.
     """
-    from ..core.dtypes import float64
-    from ..creation import empty
 
     _refuse_unbuilt(check_fwd_over_rev=check_fwd_over_rev, masked=masked)
     if not (check_fwd_over_rev or check_rev_over_rev):
@@ -119,7 +122,6 @@ def gradgradcheck(func: Callable[..., Any], inputs: Any, grad_outputs: Any = Non
     diff_inputs = [i for i, x in enumerate(inputs) if _needs_grad(x)]
 
     def vjp(*args: Any) -> tuple:
-        from ..core.engine import grad
 
         outputs = _differentiable_outputs(func(*args[:-n_out]))
         grads = grad(outputs, [args[i] for i in diff_inputs], args[-n_out:], create_graph=True,
@@ -143,7 +145,6 @@ def _refuse_unbuilt(**flags: bool) -> None:
 
 def _non_contiguous(g: Any) -> Any:
     """The same values in a strided view: every other element of an array twice as long."""
-    from ..core.tensor import Tensor
 
     if g.ndim == 0:
         return g
@@ -280,8 +281,6 @@ def _analytical_jacobians(inputs: tuple, output: Any, nondet_tol: float, check_g
 
 
 def _vjp_columns(inputs: tuple, output: Any, check_grad_dtypes: bool, v: np.ndarray | None) -> list[np.ndarray]:
-    from ..core.engine import grad
-    from ..core.tensor import Tensor
 
     diff = [x for x in inputs if _needs_grad(x)]
     seeds = [v] if v is not None else [np.eye(output._data.size)[k] for k in range(output._data.size)]
@@ -337,8 +336,6 @@ def _check_no_differentiable_outputs(func: Callable, inputs: tuple, func_out: tu
 
 def _check_backward_scales_with_grad_output(inputs: tuple, outputs: tuple) -> None:
     """A zero upstream gradient must give zero input gradients (backward multiplies by it)."""
-    from ..core.engine import grad
-    from ..core.tensor import Tensor
 
     diff = [x for x in inputs if _needs_grad(x)]
     zeros = [Tensor._make(np.zeros(o.shape, o.dtype.np)) for o in outputs]
@@ -352,9 +349,6 @@ def _check_batched_grad(inputs: tuple, outputs: tuple, atol: float, rtol: float,
     """vmap over grad_outputs: one batched backward pass for `batch` random upstream gradients per
     output must give the loop of single backward passes. The batched pass compares every node that
     declares a native batched backward with its per-element loop, and names the first that differs."""
-    from ..core.tensor import Tensor
-    from ..func.batching import BatchingRuleError, batched_grad
-    from .engine import grad
 
     rng = np.random.default_rng(0)
     diff = [x for x in inputs if _needs_grad(x)]
@@ -397,8 +391,6 @@ def _check_undefined_grad(func: Callable, inputs: tuple) -> None:
 
 
 def _check_zero_grads_from_zero_outputs(inputs: tuple, outputs: tuple) -> None:
-    from ..core.engine import grad
-    from ..core.tensor import Tensor
 
     diff = [x for x in inputs if _needs_grad(x)]
     zeros = [Tensor._make(np.zeros(o.shape, o.dtype.np)) for o in outputs]
@@ -422,7 +414,6 @@ class _UndefinedGrad(Function):
 
     @staticmethod
     def forward(ctx: Any, x: Any) -> Any:
-        from ..core.tensor import Tensor
 
         return Tensor._make(x._data)
 
@@ -461,7 +452,6 @@ def _mismatch_message(a: np.ndarray, n: np.ndarray, i: int, j: int, inputs: tupl
 
 
 def _show(jacobian: np.ndarray, dtype: Any) -> str:
-    from ..core.tensor import Tensor
 
     if jacobian.size > _PRINT_LIMIT:
         return f"<{jacobian.shape[0]} x {jacobian.shape[1]} Jacobian, too large to print>"
@@ -474,7 +464,6 @@ def _index(pos: Sequence[int]) -> str:
 
 # ---------------------------------------------------------------------------- small helpers
 def _is_tensor(x: Any) -> bool:
-    from ..core.tensor import Tensor
 
     return isinstance(x, Tensor)
 

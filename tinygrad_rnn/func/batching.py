@@ -21,10 +21,12 @@ from typing import Any
 
 import numpy as np
 
-from ..core import grad_mode
-from ..core.engine import SliceGrad, dense, topological_order
+from ..backend.accumulate import SliceGrad, dense
+from ..core import dtypes, grad_mode
+from ..core.engine import sum_to_shape, topological_order
 from ..core.function import Function
 from ..core.tensor import Tensor
+from ..ops.shape import stack
 from . import backward_rules
 
 # The table: which node classes batch their backward natively, and how (backward_rules.py).
@@ -124,7 +126,7 @@ def _node_backward(node: Function, grads: list, size: int, check: bool) -> list:
     if result is None and rule is not None:
         return _loop_backward(node, grads, size)
     native = _as_list(result, node)
-    native = [None if g is None or meta is None else _fit(dense(g), meta, size)
+    native = [None if g is None or meta is None else _fit(dense(g, Tensor._make), meta, size)
               for g, meta in zip(native, node.input_meta)]
     if check:
         _compare_with_loop(node, native, _loop_backward(node, grads, size))
@@ -133,7 +135,6 @@ def _node_backward(node: Function, grads: list, size: int, check: bool) -> list:
 
 def _loop_backward(node: Function, grads: list, size: int) -> list:
     """The node's backward once per batch element, stacked: correct for every node."""
-    from ..ops.shape import stack
 
     per_element = []
     for b in range(size):
@@ -146,7 +147,7 @@ def _loop_backward(node: Function, grads: list, size: int) -> list:
             out.append(None)
             continue
         shape, np_dtype = meta
-        fitted = [Tensor._make(np.zeros(shape, np_dtype)) if g is None else _fit_one(dense(g), meta) for g in column]
+        fitted = [Tensor._make(np.zeros(shape, np_dtype)) if g is None else _fit_one(dense(g, Tensor._make), meta) for g in column]
         out.append(stack(fitted) if fitted else Tensor._make(np.zeros((0, *shape), np_dtype)))
     return out
 
@@ -176,7 +177,7 @@ def _fit(g: Any, meta: tuple, size: int) -> Tensor:
     """Sum a batched gradient back to (batch, *input shape) and cast it to the input's dtype:
     the engine's broadcast reduction, with the leading batch dimension kept."""
     if type(g) is SliceGrad:
-        g = dense(g)
+        g = dense(g, Tensor._make)
     shape, np_dtype = meta
     target = (size, *shape)
     if tuple(g.shape) != target:
@@ -194,7 +195,6 @@ def _fit(g: Any, meta: tuple, size: int) -> Tensor:
 
 
 def _fit_one(g: Tensor, meta: tuple) -> Tensor:
-    from ..core.engine import sum_to_shape
 
     shape, np_dtype = meta
     if tuple(g.shape) != shape:
@@ -205,7 +205,6 @@ def _fit_one(g: Tensor, meta: tuple) -> Tensor:
 
 
 def _torch_dtype(np_dtype: np.dtype) -> Any:
-    from .. import dtypes
 
     return dtypes.from_numpy_dtype(np_dtype)
 

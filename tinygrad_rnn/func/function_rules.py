@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from .. import ops
 from ..core.function import Function
 from ..core.tensor import Tensor
 from ..ops import linalg, pointwise
@@ -23,7 +24,6 @@ def native_function_rule(func: Callable) -> Callable | None:
     """How vmap batches `func` in one call, or None (then vmap loops). A rule takes the batched
     positional arguments, each moved to batch dimension 0 (None for unbatched ones) and returns
     the batched output with its batch dimension at 0."""
-    from .. import ops
 
     func = getattr(func, "__wrapped__", func)  # torch.add and friends carry an out= wrapper
     cls = getattr(func, "__self__", None)

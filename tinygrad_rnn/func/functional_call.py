@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from ..core.tensor import Tensor
+from ..ops.shape import stack
 
 
 def functional_call(module: Any, parameter_and_buffer_dicts: Any, args: Any = None, kwargs: dict | None = None, *,
@@ -43,7 +44,6 @@ def stack_module_state(models: Sequence[Any]) -> tuple[dict, dict]:
     """(params, buffers) of identically built models, each entry stacked along a new dimension 0,
     for `vmap(functional_call)` over an ensemble. Stacked parameters are new leaves that require
     grad (if the originals did); the originals are left alone."""
-    from ..ops.shape import stack
 
     if len(models) == 0:
         raise RuntimeError("stack_module_state: Expected at least one model, got 0.")

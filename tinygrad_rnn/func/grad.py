@@ -16,6 +16,7 @@ from ..core import grad_mode
 from ..core.tensor import Tensor
 from . import _tree
 from ._differentiate import check_tensors, finish, reaches_outside, stand_in, vjp_leaves
+from .batching import batched_grad
 
 Argnums = int | tuple[int, ...]
 
@@ -113,7 +114,6 @@ class VjpFunction:
     def batched(self, cotangents: list) -> tuple:
         """vmap over cotangent leaves that carry a leading batch dimension: one backward pass
         that carries the whole batch (batching.batched_grad)."""
-        from .batching import batched_grad
 
         create_graph = self.keep_graph or any(c.requires_grad for c in cotangents)
         grads = batched_grad(self.outputs, self.inputs, cotangents, create_graph)

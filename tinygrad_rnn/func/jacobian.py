@@ -53,7 +53,7 @@ def jacrev(func: Callable[..., Any], argnums: int | tuple[int, ...] = 0, *, has_
         rows = _rows(vjp_fn, outs, chunk_size)  # one (n_out_total, *in_j.shape) tensor per input leaf
         in_spec = _tree.flatten(primals if isinstance(argnums, tuple) else primals[0])[1]
         blocks = _split_rows(rows, outs)
-        jac = assemble(blocks, out_spec, in_spec)
+        jac = _tree.assemble(blocks, out_spec, in_spec)
         return (jac, result[2]) if has_aux else jac
 
     return wrapper
@@ -98,11 +98,6 @@ def _split_rows(rows: list, outs: list) -> list:
         blocks.append([r[offset:offset + n].reshape((*o.shape, *r.shape[1:])) for r in rows])
         offset += n
     return blocks
-
-
-def assemble(blocks: list, out_spec: _tree.TreeSpec, in_spec: _tree.TreeSpec) -> Any:
-    """Nest the Jacobian blocks as torch does: the outputs' structure outside, argnums' inside."""
-    return _tree.unflatten([_tree.unflatten(row, in_spec) for row in blocks], out_spec)
 
 
 def hessian(func: Callable[..., Any], argnums: int | tuple[int, ...] = 0) -> Callable[..., Any]:

@@ -20,9 +20,11 @@ import numpy as np
 from ..core import grad_mode
 from ..core.engine import grad as autograd_grad
 from ..core.tensor import Tensor
+from ..ops.shape import stack
 from . import _tree
 from ._differentiate import check_tensors, finish, reaches_outside, stand_in, zeros_like
-from .grad import check_outputs, select_argnums, split_aux
+from .grad import check_outputs, replace_argnums, select_argnums, split_aux
+from .vmap import no_random_draws
 
 
 def jvp(func: Callable[..., Any], primals: Any, tangents: Any, *, strict: bool = False,
@@ -108,8 +110,6 @@ def jacfwd(func: Callable[..., Any], argnums: int | tuple[int, ...] = 0, has_aux
     Same layout as jacrev: output.shape + input.shape, nested as the outputs and argnums are.
     func runs once for all columns, so with randomness 'same' or 'different' every column sees the
     same draws; 'error' (the default) raises if func draws random numbers, as in torch."""
-    from .jacobian import assemble
-    from .vmap import no_random_draws
 
     if randomness not in ("error", "different", "same"):
         raise RuntimeError(f"Only allowed values for randomness are 'error', 'different', or 'same'. Got {randomness}")
@@ -133,7 +133,7 @@ def jacfwd(func: Callable[..., Any], argnums: int | tuple[int, ...] = 0, has_aux
                 columns = [linear.jvp(_one_hot_tangents(ins, j, k)) for k in range(x.numel())]
                 for i, o in enumerate(outs):
                     blocks[i][j] = _columns_to_block([c[i] for c in columns], o, x)
-        jac = assemble(blocks, out_spec, spec)
+        jac = _tree.assemble(blocks, out_spec, spec)
         if has_aux:
             aux_leaves, aux_spec = _tree.flatten(aux)
             return jac, _tree.unflatten([finish(a, keep) for a in aux_leaves], aux_spec)
@@ -150,7 +150,6 @@ def _one_hot_tangents(ins: list, j: int, k: int) -> list:
 
 def _columns_to_block(columns: list, out: Tensor, x: Tensor) -> Tensor:
     """Stack the columns J e_k (each shaped like out) into out.shape + x.shape."""
-    from ..ops.shape import stack
 
     if not columns:
         return Tensor._make(np.zeros((*out.shape, *x.shape), out.dtype.np))
@@ -159,6 +158,5 @@ def _columns_to_block(columns: list, out: Tensor, x: Tensor) -> Tensor:
 
 
 def _replace(args: tuple, argnums: Any, values: Any) -> tuple:
-    from .grad import replace_argnums
 
     return replace_argnums(args, argnums, values)

@@ -29,8 +29,8 @@ from .. import creation
 from ..core import dtypes
 from ..core.tensor import Tensor
 from ..ops.shape import cat
-from . import functional as F
 from . import init
+from .functional_ext import basic as F
 from .layers import Linear, _empty
 from .module import Module
 from .parameter import Parameter

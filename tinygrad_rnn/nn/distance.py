@@ -6,7 +6,7 @@ difference) and `CosineSimilarity` (the cosine of the angle, `F.cosine_similarit
 from __future__ import annotations
 
 from ..core.tensor import Tensor
-from . import functional as F
+from .functional_ext import basic as F
 from .module import Module
 
 

@@ -20,8 +20,8 @@ import numpy as np
 from ..core import dtypes
 from ..core.tensor import Tensor
 from ..ops.shape import stack
-from . import functional as F
 from . import init
+from .functional_ext import basic as F
 from .layers import _empty
 from .module import Module
 from .parameter import Parameter

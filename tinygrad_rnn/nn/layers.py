@@ -14,8 +14,8 @@ from .. import creation
 from ..core import dtypes
 from ..core.tensor import Tensor
 from ..device import check_device
-from . import functional as F
 from . import init
+from .functional_ext import basic as F
 from .module import Module
 from .parameter import Parameter
 

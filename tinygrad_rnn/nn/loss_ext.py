@@ -22,8 +22,8 @@ import numpy as np
 from .. import creation
 from ..autograd import no_grad
 from ..core.tensor import Tensor
-from . import functional as F
 from .distance import PairwiseDistance, pairwise_distance
+from .functional_ext import basic as F
 from .loss import _Loss, _WeightedLoss
 from .loss_functions import _reduce, _reduction
 

@@ -27,8 +27,9 @@ from typing import Any, BinaryIO
 
 import numpy as np
 
+from .. import safetensors
+from ..atomic_file import atomic_write
 from . import npz_format, torch_legacy, torch_zip
-from .atomic import atomic_write
 from .errors import MalformedFileError, describe, malformed
 from .restricted_unpickler import unsafe_global
 from .zip_members import archive_size, open_archive, read_member
@@ -239,6 +240,5 @@ def _load_safetensors(path: str, map_location: Any) -> Any:
         kind = "dict" if isinstance(map_location, dict) else "callable"
         raise RuntimeError(f"Loading safetensors file with {kind} map_location is not supported. Use a device "
                            "string or torch.device instead.")
-    from .. import safetensors
 
     return safetensors.load_file(path, device="cpu" if map_location is None else str(map_location))

@@ -40,6 +40,7 @@ import numpy as np
 from ..core import dtypes
 from ..core.size import Size
 from ..core.tensor import Tensor
+from ..nn.parameter import Parameter
 from .errors import MAX_NESTING, MalformedFileError
 from .zip_members import ZIP_ERRORS, check_member, open_member
 
@@ -103,7 +104,6 @@ class _Writer:
         name = self._store(t._data)
         self.seen[id(t)] = name
         self.keep_alive.append(t)
-        from ..nn.parameter import Parameter
 
         return {"type": "tensor", "array": name, "requires_grad": t.requires_grad,
                 "parameter": isinstance(t, Parameter)}
@@ -239,7 +239,6 @@ class _Reader:
         if data.dtype not in dtypes._BY_NUMPY:
             raise MalformedFileError(f"array {node['array']!r} has dtype {data.dtype}, which is not a tensor dtype")
         if node.get("parameter"):
-            from ..nn.parameter import Parameter
 
             t: Tensor = Parameter(Tensor._make(data), bool(node.get("requires_grad")))
         else:

@@ -26,6 +26,7 @@ from ..core import dtypes
 from ..core.size import Size
 from ..core.tensor import Tensor
 from ..device import device
+from ..nn.parameter import Parameter
 from .errors import MAX_NESTING
 
 PROTO, STOP, MARK, NONE, TRUE, FALSE = b"\x80", b".", b"(", b"N", b"\x88", b"\x89"
@@ -237,7 +238,6 @@ class TorchPickler:
             slot = self._memo[id(t)]
             self.out += [BINGET, bytes([slot])] if slot < 256 else [LONG_BINGET, struct.pack("<I", slot)]
             return
-        from ..nn.parameter import Parameter
 
         if isinstance(t, Parameter):
             self._global("torch._utils", "_rebuild_parameter")

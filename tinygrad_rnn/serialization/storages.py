@@ -16,6 +16,7 @@ import numpy as np
 
 from ..core.tensor import Tensor
 from ..device import device
+from ..nn.parameter import Parameter
 from .errors import MalformedFileError
 
 # torch's storage class name -> (torch dtype name, how the bytes are laid out on disk)
@@ -144,7 +145,6 @@ def rebuild_tensor_v2(storage: Any, storage_offset: Any, size: Any, stride: Any,
 
 def rebuild_parameter(data: Any, requires_grad: Any, backward_hooks: Any) -> Any:
     """torch._utils._rebuild_parameter: an nn.Parameter around a rebuilt tensor."""
-    from ..nn.parameter import Parameter
 
     if not isinstance(data, Tensor) or type(requires_grad) is not bool:
         raise MalformedFileError(f"a Parameter is rebuilt from {type(data).__name__} and {requires_grad!r}")
@@ -164,7 +164,6 @@ def rebuild_parameter_with_state(data: Any, requires_grad: Any, backward_hooks: 
 
 def rebuild_from_type_v2(func: Any, new_type: Any, args: Any, state: Any) -> Any:
     """torch._tensor._rebuild_from_type_v2: a tensor subclass; only Tensor and Parameter exist here."""
-    from ..nn.parameter import Parameter
 
     if not any(func is f for f in (rebuild_tensor_v2, rebuild_tensor, rebuild_parameter)) or type(args) is not tuple:
         raise MalformedFileError(f"_rebuild_from_type_v2 is asked to call {str(func)[:80]}")

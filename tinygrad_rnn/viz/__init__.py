@@ -11,9 +11,9 @@
 One idea per file: graph.py (the graph as data), dot.py (as DOT text), svg.py (a pure-Python
 layout), render.py (choosing between Graphviz and svg.py, writing files), trace.py (the trace).
 """
-from .dot import to_dot
-from .graph import SVG, Graph, graph
-from .render import draw, to_svg
+from .graph import Graph, graph
+from .pictures import draw, to_dot, to_svg
+from .render import SVG
 from .trace import BackwardTrace, Step
 
 __all__ = ["SVG", "BackwardTrace", "Graph", "Step", "draw", "graph", "to_dot", "to_svg"]

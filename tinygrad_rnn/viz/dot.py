@@ -8,21 +8,13 @@ the node backward has just run is orange, the nodes it has run before are white,
 """
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
-from ..core.tensor import Tensor
-from .graph import Graph, graph
+if TYPE_CHECKING:  # dot.py draws what graph.py builds; graph.py imports this module
+    from .graph import Graph
 
 FILL = {"root": "darkolivegreen1", "op": "lightgrey", "leaf": "lightblue"}
 STATE_FILL = {"done": "white", "current": "orange", "frontier": "gold", "untouched": "gray95"}
-
-
-def to_dot(tensor: Any, params: dict[str, Tensor] | None = None) -> str:
-    """DOT text of the backward graph behind `tensor` (or a tuple of tensors).
-
-    `params` maps names to tensors (e.g. `dict(model.named_parameters())`): a leaf found there is
-    labelled with its name, and so is the node that made a named non-leaf tensor."""
-    return graph_to_dot(graph(tensor, params))
 
 
 def graph_to_dot(g: Graph) -> str:

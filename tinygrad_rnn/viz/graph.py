@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..core.tensor import Tensor
+from .dot import graph_to_dot
+from .render import SVG, render_svg
 
 # What a box is (its fill colour) and, in a BackwardTrace picture, where backward is with it.
 KINDS = ("root", "op", "leaf")
@@ -48,15 +50,12 @@ class Graph:
     arrows: list[Arrow] = field(default_factory=list)
     title: str = ""
 
-    # dot.py and render.py import this module, so these two import them when called.
     def to_dot(self) -> str:
-        from .dot import graph_to_dot
         return graph_to_dot(self)
 
     def to_svg(self, layout: str = "auto") -> SVG:
         """SVG text: drawn by Graphviz's `dot` when it is installed (layout="auto" or "graphviz"),
         else by the small pure-Python layout in viz/svg.py (layout="python")."""
-        from .render import render_svg
         return render_svg(self, layout)
 
     def _repr_svg_(self) -> str:  # Jupyter shows the picture
@@ -67,16 +66,6 @@ class Graph:
 
     def __repr__(self) -> str:
         return f"<Graph of {len(self.boxes)} boxes and {len(self.arrows)} arrows>"
-
-
-class SVG(str):
-    """SVG text (a str: write it to a file as it is) that Jupyter shows as a picture."""
-
-    def _repr_svg_(self) -> str:
-        return str(self)
-
-    def __repr__(self) -> str:  # the text itself is long; print(svg) shows it
-        return f"<SVG picture, {len(self)} characters>"
 
 
 def graph(tensor: Any, params: dict[str, Tensor] | None = None) -> Graph:

@@ -2,15 +2,15 @@
 Python (viz/svg.py). PNG and PDF files need Graphviz; SVG never does."""
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
-from typing import Any
+from typing import TYPE_CHECKING
 
-from ..core.tensor import Tensor
 from .dot import graph_to_dot
-from .graph import SVG, Graph, graph
 from .svg import graph_to_svg
+
+if TYPE_CHECKING:  # render.py draws what graph.py builds; graph.py imports this module
+    from .graph import Graph
 
 LAYOUTS = ("auto", "graphviz", "python")
 
@@ -25,6 +25,16 @@ NO_DOT = (
 )
 
 
+class SVG(str):
+    """SVG text (a str: write it to a file as it is) that Jupyter shows as a picture."""
+
+    def _repr_svg_(self) -> str:
+        return str(self)
+
+    def __repr__(self) -> str:  # the text itself is long; print(svg) shows it
+        return f"<SVG picture, {len(self)} characters>"
+
+
 def render_svg(g: Graph, layout: str = "auto") -> SVG:
     """SVG text of `g`. layout: "auto" (Graphviz if installed, else Python), "graphviz" or "python"."""
     if layout not in LAYOUTS:
@@ -35,35 +45,6 @@ def render_svg(g: Graph, layout: str = "auto") -> SVG:
             raise RuntimeError(NO_DOT.replace("for .png and .pdf files", "for layout='graphviz'"))
         return SVG(graph_to_svg(g))
     return SVG(_run_dot(dot, g, "svg").decode())
-
-
-def to_svg(tensor: Any, params: dict[str, Tensor] | None = None, layout: str = "auto") -> SVG:
-    """The backward graph behind `tensor` as SVG text (which Jupyter shows as a picture).
-
-    Drawn by Graphviz when its `dot` program is installed, else in pure Python; force one with
-    layout="graphviz" or layout="python"."""
-    return render_svg(graph(tensor, params), layout)
-
-
-def draw(tensor: Any, path: str, params: dict[str, Tensor] | None = None) -> str:
-    """Write the graph of `tensor` to `path`; the format comes from its suffix (.svg, .png, .pdf).
-
-    .svg works everywhere (pure Python without Graphviz); .png and .pdf need Graphviz's `dot`, and
-    raise RuntimeError saying how to install it when it is missing."""
-    fmt = os.path.splitext(path)[1].lstrip(".").lower()
-    if fmt not in ("svg", "png", "pdf"):
-        raise ValueError(f"viz.draw writes .svg, .png or .pdf files, but got {path!r}")
-    g = graph(tensor, params)
-    if fmt == "svg":
-        with open(path, "w", encoding="utf-8") as f:
-            f.write(render_svg(g))
-        return path
-    dot = shutil.which("dot")
-    if dot is None:
-        raise RuntimeError(NO_DOT)
-    with open(path, "wb") as f:
-        f.write(_run_dot(dot, g, fmt))
-    return path
 
 
 def _run_dot(dot: str, g: Graph, fmt: str) -> bytes:

@@ -15,8 +15,10 @@ The text is monospace, so a label's width is its longest line times one characte
 from __future__ import annotations
 
 from collections import defaultdict
+from typing import TYPE_CHECKING
 
-from .graph import Box, Graph
+if TYPE_CHECKING:  # svg.py draws what graph.py builds; graph.py imports it through render.py
+    from .graph import Box, Graph
 
 CHAR_W, LINE_H, PAD_X, PAD_Y = 6.6, 14.0, 8.0, 6.0  # px, for an 11 px monospace font
 GAP_X, GAP_Y, MARGIN = 18.0, 38.0, 12.0

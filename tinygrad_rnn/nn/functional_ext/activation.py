@@ -15,7 +15,7 @@ from ...core.function import rename
 from ...core.tensor import Tensor
 from ...ops import pointwise as _pw
 from ...random import _rng
-from .. import functional as _F
+from . import basic as _F
 
 
 def _require_float(input: Tensor, kernel: str) -> None:

@@ -19,7 +19,7 @@ import numpy as np
 
 from ...core.tensor import Tensor
 from ...random import bernoulli
-from .. import functional as _F
+from . import basic as _F
 
 _SELU_ALPHA = 1.7580993408473766  # SELU's scale * alpha: the value dropped units take in alpha dropout
 

@@ -17,7 +17,7 @@ import numpy as np
 
 from ...core.function import rename
 from ...core.tensor import Tensor
-from .. import functional as _F
+from . import basic as _F
 from .padding import pad
 from .pooling import avg_pool2d
 

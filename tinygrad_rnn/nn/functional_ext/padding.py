@@ -17,7 +17,7 @@ import numpy as np
 
 from ...core.function import rename
 from ...core.tensor import Tensor
-from .. import functional as _F
+from . import basic as _F
 
 _MODES = ("constant", "reflect", "replicate", "circular")
 _NODE_NAMES = {"reflect": "ReflectionPad{}DBackward0", "replicate": "ReplicationPad{}DBackward0"}

@@ -19,7 +19,7 @@ import numpy as np
 from ...core.function import rename
 from ...core.tensor import Tensor
 from ...ops.shape import gather_along, scatter
-from .. import functional as _F
+from . import basic as _F
 from .im2col import Im2Col, windows
 
 _LETTERS = ("H", "W")

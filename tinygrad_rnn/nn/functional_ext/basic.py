@@ -1,0 +1,447 @@
+"""torch.nn.functional: stateless layers (linear, dropout, embedding), activations and losses.
+
+Everything here is built from Tensor ops, so gradients (and gradients of gradients) come for free;
+the few ops that need their own backward live in `ops/nn_ops.py`. The losses live in
+`loss_functions.py` and are re-exported here, so `F.cross_entropy` works as in torch.
+"""
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from ...argcheck import number_arg
+from ...core import dtypes
+from ...core.function import rename
+from ...core.tensor import Tensor
+from ...creation import full
+from ...ops import nn_ops
+from ...ops import pointwise as _pw
+from ...ops import reduce as _rd
+from ...random import bernoulli
+from ..loss_functions import (  # noqa: F401  (re-exported: F.cross_entropy, ...)
+    binary_cross_entropy,
+    binary_cross_entropy_with_logits,
+    cross_entropy,
+    huber_loss,
+    kl_div,
+    l1_loss,
+    mse_loss,
+    nll_loss,
+    smooth_l1_loss,
+)
+
+
+def _float_kernel(input: Tensor, kernel: str) -> Tensor:
+    """torch implements these activations for floating types only, and its error names the kernel."""
+    if not input.dtype.is_floating_point:
+        raise NotImplementedError(f'"{kernel}" not implemented for \'{input.dtype._legacy}\'')
+    return input
+
+
+def _apply(fn: Callable[[Tensor], Tensor], input: Tensor, inplace: bool) -> Tensor:
+    """fn(input), written into `input` when inplace=True (as torch's `relu_` and friends do).
+
+    In place, fn reads an alias of input: what fn saves for backward must not be the tensor
+    whose version the write bumps (its old values stay alive in the alias)."""
+    if not inplace:
+        return fn(input)
+    return input._assign(fn(input.view_as(input)))
+
+
+# ------------------------------------------------------------------ activations
+def relu(input: Tensor, inplace: bool = False) -> Tensor:
+    return _apply(_pw.relu, input, inplace)
+
+
+def tanh(input: Tensor) -> Tensor:
+    return _pw.tanh(input)
+
+
+def sigmoid(input: Tensor) -> Tensor:
+    return _pw.sigmoid(input)
+
+
+def leaky_relu(input: Tensor, negative_slope: float = 0.01, inplace: bool = False) -> Tensor:
+    """x for x > 0, negative_slope * x otherwise (the slope also applies at exactly 0)."""
+    _float_kernel(input, "leaky_relu_cpu")
+    return _apply(lambda x: rename(_pw.where(x > 0, x, x * negative_slope), "LeakyReluBackward0"), input, inplace)
+
+
+def elu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
+    """x for x > 0, alpha (e^x - 1) otherwise. e^x is taken of min(x, 0): the unused branch must
+    not overflow, or its zero gradient times inf would be NaN."""
+    def elu_of(x: Tensor) -> Tensor:
+        return rename(_pw.where(x > 0, x, alpha * (x.clamp(max=0).exp() - 1)), "EluBackward0")
+
+    number_arg("elu", "alpha", alpha, 2)
+    _float_kernel(input, "elu_cpu")
+    return _apply(elu_of, input, inplace)
+
+
+_SELU_ALPHA, _SELU_SCALE = 1.6732632423543772848170429916717, 1.0507009873554804934193349852946
+
+
+def selu(input: Tensor, inplace: bool = False) -> Tensor:
+    return _apply(lambda x: elu(x, _SELU_ALPHA) * _SELU_SCALE, input, inplace)
+
+
+def silu(input: Tensor, inplace: bool = False) -> Tensor:
+    """x * sigmoid(x), also called swish."""
+    _float_kernel(input, "silu_cpu")
+    return _apply(lambda x: x * _pw.sigmoid(x), input, inplace)
+
+
+def gelu(input: Tensor, approximate: str = "none") -> Tensor:
+    """x * Phi(x) with Phi the standard normal CDF; `approximate='tanh'` uses the tanh formula."""
+    if approximate not in ("none", "tanh"):
+        raise RuntimeError("approximate argument must be either none or tanh.")
+    _float_kernel(input, "GeluKernelImpl")
+    if approximate == "tanh":
+        inner = math.sqrt(2 / math.pi) * (input + 0.044715 * input * input * input)
+        return rename(0.5 * input * (1 + _pw.tanh(inner)), "GeluBackward0")
+    if approximate != "none":
+        raise RuntimeError("approximate argument must be either none or tanh.")
+    return rename(0.5 * input * (1 + _pw.Erf.apply(input * (1 / math.sqrt(2)))), "GeluBackward0")
+
+
+def softplus(input: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
+    return nn_ops.Softplus.apply(_float_kernel(input, "softplus_cpu"), beta, threshold)
+
+
+def logsigmoid(input: Tensor) -> Tensor:
+    return nn_ops.LogSigmoid.apply(_float_kernel(input, "log_sigmoid_cpu"))
+
+
+def hardtanh(input: Tensor, min_val: float = -1.0, max_val: float = 1.0, inplace: bool = False) -> Tensor:
+    """x clipped to [min_val, max_val]; the gradient is zero at and beyond the ends, as in torch."""
+    if min_val > max_val:
+        raise ValueError("min_val cannot be greater than max_val")
+    if not input.dtype.is_floating_point:  # integers are clamped and keep their dtype
+        clipped = np.clip(input._data, min_val, max_val).astype(input._data.dtype)
+        return input._assign(Tensor._make(clipped)) if inplace else Tensor._make(clipped)
+
+    def clip(x: Tensor) -> Tensor:
+        inside = (x > min_val) & (x < max_val)
+        return _pw.where(inside, x, x.detach().clamp(min_val, max_val))
+
+    return _apply(clip, input, inplace)
+
+
+def relu6(input: Tensor, inplace: bool = False) -> Tensor:
+    return hardtanh(input, 0.0, 6.0, inplace)
+
+
+def softsign(input: Tensor) -> Tensor:
+    return input / (1 + input.abs())
+
+
+def softmax(input: Tensor, dim: int | None = None, _stacklevel: int = 3, dtype: Any = None) -> Tensor:
+    """e^x / sum(e^x) along dim; without dim torch picks one and warns (dim 0 for 0-, 1- and 3-D input)."""
+    return _rd.softmax(input, dim, _stacklevel + 1, dtype)
+
+
+def log_softmax(input: Tensor, dim: int | None = None, _stacklevel: int = 3, dtype: Any = None) -> Tensor:
+    """x - logsumexp(x) along dim: the stable log of softmax (the input of nll_loss)."""
+    return _rd.log_softmax(input, dim, _stacklevel + 1, dtype)
+
+
+def softmin(input: Tensor, dim: int | None = None, _stacklevel: int = 3, dtype: Any = None) -> Tensor:
+    return _rd.softmax(-input, dim, _stacklevel + 1, dtype)
+
+
+# ------------------------------------------------------------------ linear
+def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
+    """y = x W^T + b over the last dim of x, on any leading dims (W is (out, in), torch's layout)."""
+    if input.ndim == 0 or weight.ndim == 0:
+        raise RuntimeError(
+            f"both arguments to linear need to be at least 1D, but they are {input.ndim}D and {weight.ndim}D"
+        )
+    if weight.ndim > 2:
+        raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {weight.ndim}D")
+    if bias is None:
+        return input @ weight.t()  # matmul's own checks give torch's errors here
+    _check_linear_with_bias(input, weight, bias)
+    # torch runs one addmm on the rows of x (viewed back to x's leading dims when x is not 2-D)
+    return rename(input @ weight.t() + bias, "AddmmBackward0" if input.ndim == 2 else "ViewBackward0")
+
+
+def _check_linear_with_bias(input: Tensor, weight: Tensor, bias: Tensor) -> None:
+    """torch runs addmm(bias, x, W^T) here: its dtype checks come before its shape checks."""
+    if weight.ndim == 1:
+        raise RuntimeError("mat2 must be a matrix, got 1-D tensor")
+    if bias.dtype is not weight.dtype:
+        raise RuntimeError(
+            f"self and mat2 must have the same dtype, but got {bias.dtype._legacy} and {weight.dtype._legacy}"
+        )
+    if input.dtype is not weight.dtype:
+        raise RuntimeError(
+            f"mat1 and mat2 must have the same dtype, but got {input.dtype._legacy} and {weight.dtype._legacy}"
+        )
+    rows, out_features = int(np.prod(input.shape[:-1])), weight.shape[0]
+    if input.shape[-1] != weight.shape[1]:
+        raise RuntimeError(
+            f"mat1 and mat2 shapes cannot be multiplied ({rows}x{input.shape[-1]} and "
+            f"{weight.shape[1]}x{out_features})"
+        )
+    if bias.ndim <= 1 and bias.shape not in ((), (1,), (out_features,)):
+        raise RuntimeError(
+            f"The expanded size of the tensor ({out_features}) must match the existing size ({bias.shape[0]}) "
+            f"at non-singleton dimension 1.  Target sizes: [{rows}, {out_features}].  "
+            f"Tensor sizes: [{bias.shape[0]}]"
+        )
+
+
+# ------------------------------------------------------------------ dropout
+def _check_dropout_p(p: float) -> None:
+    if p < 0.0 or p > 1.0:
+        raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
+
+
+def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False) -> Tensor:
+    """Zero each element with probability p and scale the rest by 1/(1-p), so the expected value
+    is unchanged. Note the functional default `training=True` (the module follows `.train()`)."""
+    _check_dropout_p(p)
+    if p != p:  # NaN passes the range check above; torch's kernel then refuses it
+        raise RuntimeError(f"dropout probability has to be between 0 and 1, but got {p}")
+    if not training or p == 0:
+        return input
+    if not input.dtype.is_floating_point:
+        raise RuntimeError(
+            f"result type {dtypes.get_default_dtype()._legacy} can't be cast to the desired output type "
+            f"{input.dtype._legacy}"
+        )
+    if p == 1:  # everything dropped; scaling by 1/(1-p) would divide by zero
+        return _apply(lambda x: x * 0.0, input, inplace)
+    keep = _keep_mask(input, 1 - p)
+    scale = Tensor._make(keep._data / input._data.dtype.type(1 - p))
+    return _apply(lambda x: x * scale, input, inplace)
+
+
+def _keep_mask(input: Tensor, keep_prob: float) -> Tensor:
+    """Bernoulli(keep_prob) draws shaped like input, drawn in the order input's elements lie in
+    memory (torch fills a mask laid out like its input, e.g. a transposed view), so the masks
+    after manual_seed are torch's."""
+    order = _memory_order(input._data)
+    shape = tuple(input.shape[d] for d in order)
+    keep = bernoulli(Tensor._make(np.empty(shape, input._data.dtype)), keep_prob)
+    return Tensor._make(keep._data.transpose(np.argsort(order)))
+
+
+def _memory_order(a: np.ndarray) -> list:
+    """The axes of a dense array from outermost to innermost in memory; C order when it is not dense."""
+    order = sorted(range(a.ndim), key=lambda d: -a.strides[d])
+    step = a.itemsize
+    for d in reversed(order):
+        if a.shape[d] != 1 and a.strides[d] != step:
+            return list(range(a.ndim))
+        step *= a.shape[d]
+    return order
+
+
+# ------------------------------------------------------------------ embedding and one_hot
+def embedding(input: Tensor, weight: Tensor, padding_idx: int | None = None, max_norm: float | None = None,
+              norm_type: float = 2.0, scale_grad_by_freq: bool = False, sparse: bool = False) -> Tensor:
+    """Rows of `weight` picked by the integer tensor `input`: output shape input.shape + (dim,).
+
+    The `padding_idx` row gets no gradient; `max_norm` first rescales (in place, without a
+    gradient) each looked-up row whose norm exceeds it, as torch does.
+    """
+    padding_idx = _padding_index(padding_idx, weight.shape[0])
+    indices = _check_indices(input, weight)
+    if max_norm is not None:
+        embedding_renorm_(weight, indices, max_norm, norm_type)
+    return nn_ops.EmbeddingLookup.apply(weight, indices, padding_idx, scale_grad_by_freq)
+
+
+def _padding_index(padding_idx: int | None, num_embeddings: int) -> int:
+    """A negative padding_idx counts from the end; -1 (internally) means no padding row."""
+    if padding_idx is None:
+        return -1
+    if not -num_embeddings <= padding_idx < num_embeddings:
+        raise AssertionError("Padding_idx must be within num_embeddings")
+    return padding_idx % num_embeddings
+
+
+def _check_indices(input: Tensor, weight: Tensor) -> np.ndarray:
+    if input.dtype not in (dtypes.int64, dtypes.int32):
+        got = "CPUBoolType" if input.dtype is dtypes.bool else input.type()
+        raise RuntimeError(
+            "Expected tensor for argument #1 'indices' to have one of the following scalar types: Long, Int; "
+            f"but got {got} instead (while checking arguments for embedding)"
+        )
+    if weight.ndim != 2:
+        raise RuntimeError("'weight' must be 2-D")
+    indices = input._data
+    if indices.size and (indices.min() < 0 or indices.max() >= weight.shape[0]):
+        raise IndexError("index out of range in self")
+    return indices
+
+
+def embedding_renorm_(weight: Tensor, indices: np.ndarray, max_norm: float, norm_type: float) -> None:
+    """Scale each used row whose norm exceeds max_norm down to max_norm (torch adds 1e-7)."""
+    rows = np.unique(indices)
+    data = weight._data
+    norms = np.linalg.norm(data[rows].astype(np.float64), ord=norm_type, axis=1)
+    too_long = norms > max_norm
+    scale = (max_norm / (norms[too_long] + 1e-7)).astype(data.dtype)
+    data[rows[too_long]] *= scale[:, None]
+    weight._version += 1
+
+
+def one_hot(tensor: Tensor, num_classes: int = -1) -> Tensor:
+    """int64 tensor of shape tensor.shape + (num_classes,), 1 at each class index; -1 infers max + 1."""
+    if tensor.dtype is not dtypes.int64:
+        raise RuntimeError("one_hot is only applicable to index tensor of type LongTensor.")
+    labels = tensor._data
+    if num_classes == -1:
+        if labels.size == 0:
+            raise RuntimeError("Can not infer total number of classes from empty tensor.")
+        num_classes = int(labels.max()) + 1
+    if labels.size:
+        if labels.min() < 0:
+            raise RuntimeError("Class values must be non-negative.")
+        if labels.max() >= num_classes:
+            raise RuntimeError("Class values must be smaller than num_classes.")
+    out = (labels[..., None] == np.arange(num_classes)).astype(np.int64)
+    return Tensor._make(out)
+
+
+# ------------------------------------------------------------------ pad
+def pad(input: Tensor, pad: Any, mode: str = "constant", value: float | None = None) -> Tensor:
+    """Pad (or, with negative amounts, crop) the last len(pad)//2 dims: `pad` lists
+    (before, after) pairs starting from the LAST dim, as torch does. Only mode='constant'."""
+    if mode != "constant":
+        raise NotImplementedError(f"pad: only mode='constant' is implemented here, not {mode!r}")
+    pad = [int(p) for p in pad]
+    if len(pad) % 2:
+        raise RuntimeError("Padding length must be divisible by 2")
+    if len(pad) // 2 > input.ndim:
+        raise RuntimeError("Padding length should be less than or equal to two times the input dimension "
+                           f"but got padding length {len(pad)} and input of dimension {input.ndim}")
+    pairs = [(0, 0)] * (input.ndim - len(pad) // 2) + [(pad[i], pad[i + 1]) for i in range(len(pad) - 2, -1, -2)]
+    return _constant_pad(input, pairs, 0.0 if value is None else value)
+
+
+def _constant_pad(input: Tensor, pairs: list, value: float) -> Tensor:
+    """Crop the negative amounts with a slice, then pad the positive ones around a filled tensor."""
+    crop = tuple(slice(max(-b, 0), n - max(-a, 0)) for (b, a), n in zip(pairs, input.shape))
+    kept = input[crop]
+    grow = [(max(b, 0), max(a, 0)) for b, a in pairs]
+    shape = tuple(n + b + a for n, (b, a) in zip(kept.shape, grow))
+    if any(n < 0 for n in shape):
+        raise RuntimeError(f"The input size {list(input.shape)}, plus negative padding resulted in a negative output size")
+    out = full(shape, value, dtype=input.dtype)
+    inner = tuple(slice(b, b + n) for (b, _), n in zip(grow, kept.shape))
+    out[inner] = kept
+    return out
+
+
+# ------------------------------------------------------------------ normalization
+def layer_norm(input: Tensor, normalized_shape: Any, weight: Tensor | None = None, bias: Tensor | None = None,
+               eps: float = 1e-5) -> Tensor:
+    """(x - mean) / sqrt(var + eps) over the last len(normalized_shape) dims (biased variance),
+    then * weight + bias."""
+    shape = (normalized_shape,) if isinstance(normalized_shape, int) else tuple(normalized_shape)
+    if not shape:
+        raise RuntimeError("Expected normalized_shape to be at least 1-dimensional, i.e., containing at least one "
+                           "element, but got normalized_shape = []")
+    if tuple(input.shape[input.ndim - len(shape):]) != shape or len(shape) > input.ndim:
+        raise RuntimeError(
+            f"Given normalized_shape={list(shape)}, expected input with shape [*, {', '.join(map(str, shape))}], "
+            f"but got input of size{list(input.shape)}"
+        )
+    _float_kernel(input, "LayerNormKernelImpl")
+    dims = tuple(range(input.ndim - len(shape), input.ndim))
+    centered = input - input.mean(dims, keepdim=True)
+    out = centered / ((centered * centered).mean(dims, keepdim=True) + eps).sqrt()
+    return rename(_affine(out, weight, bias), "NativeLayerNormBackward0")
+
+
+def _affine(x: Tensor, weight: Tensor | None, bias: Tensor | None, shape: tuple | None = None) -> Tensor:
+    if weight is not None:
+        x = x * (weight if shape is None else weight.reshape(shape))
+    if bias is not None:
+        x = x + (bias if shape is None else bias.reshape(shape))
+    return x
+
+
+def batch_norm(input: Tensor, running_mean: Tensor | None, running_var: Tensor | None, weight: Tensor | None = None,
+               bias: Tensor | None = None, training: bool = False, momentum: float = 0.1, eps: float = 1e-5) -> Tensor:
+    """Normalise each channel (dim 1) over the batch and any further dims.
+
+    training=True uses the batch's mean and biased variance, and moves the running statistics
+    toward them: running = (1 - momentum) running + momentum batch (the running variance takes
+    the unbiased batch variance, as torch's does). training=False uses the running statistics.
+    """
+    dims = (0,) + tuple(range(2, input.ndim))
+    shape = (1, input.shape[1]) + (1,) * (input.ndim - 2)
+    if running_mean is not None and running_mean.numel() != input.shape[1]:
+        raise RuntimeError(f"running_mean should contain {input.shape[1]} elements not {running_mean.numel()}")
+    if training:
+        count = input.numel() // input.shape[1]
+        if count <= 1:
+            raise ValueError(f"Expected more than 1 value per channel when training, got input size {input.shape}")
+        mean = input.mean(dims)
+        centered = input - mean.reshape(shape)
+        var = (centered * centered).mean(dims)
+        _update_running(running_mean, running_var, mean, var * (count / (count - 1)), momentum)
+    else:
+        mean, var = running_mean, running_var
+        centered = input - mean.reshape(shape)
+    out = centered / (var.reshape(shape) + eps).sqrt()
+    return rename(_affine(out, weight, bias, shape), "NativeBatchNormBackward0")
+
+
+def _update_running(running_mean: Tensor | None, running_var: Tensor | None, mean: Tensor, unbiased_var: Tensor,
+                    momentum: float) -> None:
+    for running, batch in ((running_mean, mean), (running_var, unbiased_var)):
+        if running is not None:  # in place and outside the graph, like torch's buffers
+            running._data[...] = (1 - momentum) * running._data + momentum * batch._data
+            running._version += 1
+
+
+def cosine_similarity(x1: Tensor, x2: Tensor, dim: int = 1, eps: float = 1e-8) -> Tensor:
+    """sum(x1 * x2) / (|x1| |x2|) along dim, each norm at least eps (inputs broadcast)."""
+    n1 = x1.norm(dim=dim, keepdim=True).clamp(min=eps)
+    n2 = x2.norm(dim=dim, keepdim=True).clamp(min=eps)
+    return ((x1 / n1) * (x2 / n2)).sum(dim)
+
+__all__ = [
+    "batch_norm",
+    "binary_cross_entropy",
+    "binary_cross_entropy_with_logits",
+    "cosine_similarity",
+    "cross_entropy",
+    "dropout",
+    "elu",
+    "embedding",
+    "embedding_renorm_",
+    "gelu",
+    "hardtanh",
+    "huber_loss",
+    "kl_div",
+    "l1_loss",
+    "layer_norm",
+    "leaky_relu",
+    "linear",
+    "log_softmax",
+    "logsigmoid",
+    "mse_loss",
+    "nll_loss",
+    "one_hot",
+    "pad",
+    "relu",
+    "relu6",
+    "selu",
+    "sigmoid",
+    "silu",
+    "smooth_l1_loss",
+    "softmax",
+    "softmin",
+    "softplus",
+    "softsign",
+    "tanh",
+]
