@@ -228,19 +228,13 @@ class TensorMethods:
 
     __abs__ = _pw.abs
 
-    def __matmul__(self, other: Any) -> Tensor:
-        return _la.matmul(self, other)
+    __matmul__ = _la.matmul  # the op function itself: no extra call per operator
 
     def __rmatmul__(self, other: Any) -> Tensor:
         return _la.matmul(as_operand(other), self)
 
-    def matmul(self, other: Tensor) -> Tensor:
-        return _la.matmul(self, other)
-
-    mm = matmul
-
-    def bmm(self, mat2: Tensor) -> Tensor:
-        return _la.bmm(self, mat2)
+    matmul = mm = _la.matmul
+    bmm = _la.bmm
 
     def mv(self, vec: Tensor) -> Tensor:
         return _la.matmul(self, vec)
