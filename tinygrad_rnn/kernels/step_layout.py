@@ -53,7 +53,10 @@ class StepLayout:
         return np.arange(self.steps)[:, None, None] < self.given_lengths[None, :, None]
 
     def sequence_in(self, a: np.ndarray) -> np.ndarray:
-        """(L, N, *) from the caller's order into the kernel's (time in processing order, sorted batch)."""
+        """(L, N, *) from the caller's order into the kernel's (time in processing order, sorted batch).
+        Nothing to relabel: `a` itself, even if strided (a broadcast upstream gradient stays unexpanded)."""
+        if self.order is None and not self.reverse:
+            return a
         if self.order is not None:
             a = a[:, self.order]
         if self.reverse:
@@ -62,6 +65,8 @@ class StepLayout:
 
     def sequence_out(self, a: np.ndarray) -> np.ndarray:
         """The inverse of `sequence_in` (each flip is its own inverse)."""
+        if self.order is None and not self.reverse:
+            return a
         if self.reverse:
             a = a[::-1] if self.flip is None else a[self.flip, np.arange(self.batch)]
         if self.order is not None:
