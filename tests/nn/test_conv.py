@@ -171,3 +171,11 @@ def test_conv2d_and_transpose_pass_gradcheck():
     assert gradcheck(lambda x, w, b: F.conv2d(x, w, b, stride=2, padding=1, groups=2), (x, w, b))
     assert gradgradcheck(lambda x, w: F.conv2d(x, w, dilation=2, groups=2), (x, w))
     assert gradcheck(lambda x, w, b: F.conv_transpose2d(x, w, b, stride=2, output_padding=1, groups=2), (x, w, b))
+
+
+def test_integer_convolutions_stay_integer_as_in_torch():
+    x = np.random.default_rng(0).integers(-3, 4, (2, 4, 5, 5))
+    w = np.random.default_rng(1).integers(-3, 4, (6, 2, 3, 3))
+    check_parity(lambda m, x, w: m.nn.functional.conv2d(x, w, stride=2, groups=2), [x, w])
+    wt = np.random.default_rng(2).integers(-3, 4, (4, 3, 2, 2))  # (C_in, C_out / groups, kh, kw)
+    check_parity(lambda m, x, w: m.nn.functional.conv_transpose2d(x, w, stride=2, groups=2), [x, wt])

@@ -124,3 +124,8 @@ def test_batchnorm2d_loads_torch_state_dict_and_matches_in_eval():
     theirs(torch.randn(4, 3, 2, 2, dtype=torch.float64))
     ours = tinygrad_rnn.nn.BatchNorm2d(3, dtype=tinygrad_rnn.float64)
     check_module_parity(ours.eval(), theirs.eval(), np.random.default_rng(2).standard_normal((2, 3, 4, 4)))
+
+
+def test_group_and_rms_norm_refuse_integers_as_torch():
+    check_error(lambda m: F(m).group_norm(m.ones(1, 2, 4, dtype=m.int64), 1))
+    check_error(lambda m: F(m).rms_norm(m.ones(1, 2, 4, dtype=m.int64), (4,)))

@@ -133,3 +133,8 @@ def test_pooling_passes_gradcheck():
     assert gradcheck(lambda t: pool.adaptive_max_pool2d(t, (2, 3)), (x,))
     positive = tinygrad_rnn.tensor(rng.uniform(0.5, 2.0, (1, 2, 5, 4)), requires_grad=True)
     assert gradcheck(lambda t: pool.lp_pool2d(t, 3, 2), (positive,))
+
+
+@pytest.mark.parametrize("name", ["adaptive_max_pool2d", "adaptive_avg_pool2d"])
+def test_adaptive_pooling_refuses_integers_as_torch(name):
+    check_error(lambda m: getattr(F(m), name)(m.ones(1, 2, 4, 4, dtype=m.int64), 2))

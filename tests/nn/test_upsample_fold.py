@@ -154,3 +154,10 @@ def test_interpolation_and_fold_pass_gradcheck():
     assert gradcheck(lambda t: fn.interpolate(t, size=(5, 3), mode="nearest"), (x,))
     assert gradgradcheck(lambda t: fn.interpolate(t, size=(2, 7), mode="bilinear", align_corners=True), (x,))
     assert gradcheck(lambda t: fn.fold(fn.unfold(t, 2, padding=1), (3, 4), 2, padding=1), (x,))
+
+
+def test_integer_input_to_unfold_and_interpolate_is_refused_as_in_torch():
+    check_error(lambda m: F(m).unfold(m.ones(1, 2, 4, 4, dtype=m.int64), 2))
+    with pytest.raises(NotImplementedError, match="not implemented for 'Long'"):
+        F(tinygrad_rnn).interpolate(tinygrad_rnn.ones(1, 2, 4, 4, dtype=tinygrad_rnn.int64), scale_factor=2)
+    check_parity(lambda m, x: F(m).pixel_shuffle(x, 2), [np.arange(32).reshape(2, 4, 2, 2)])

@@ -20,6 +20,7 @@ from ...autograd.function import rename
 from ...ops.shape import gather_along, scatter
 from ...tensor import Tensor
 from .. import functional as _F
+from .activation import require_float
 from .im2col import Im2Col, windows
 
 _LETTERS = ("H", "W")
@@ -247,8 +248,7 @@ def _averaging_matrix(n: int, o: int, dtype: np.dtype) -> Tensor:
 def adaptive_avg_pool(input: Tensor, output_size: Any, nd: int) -> Tensor:
     name = f"adaptive_avg_pool{nd}d"
     _check_adaptive_input(input, nd, name)
-    if not input.dtype.is_floating_point:
-        raise NotImplementedError(f"{name}: integer input ({input.dtype}) is not implemented here")
+    require_float(input, name)
     sizes = _adaptive_sizes(input, output_size, nd, name)
     dtype = input._data.dtype
     out = input @ _averaging_matrix(input.shape[-1], sizes[-1], dtype).t()  # the last dim
@@ -269,6 +269,7 @@ def adaptive_avg_pool2d(input: Tensor, output_size: Any) -> Tensor:
 def adaptive_max_pool(input: Tensor, output_size: Any, return_indices: bool, nd: int) -> Any:
     name = f"adaptive_max_pool{nd}d"
     _check_adaptive_input(input, nd, name)
+    require_float(input, name)
     sizes = _adaptive_sizes(input, output_size, nd, name)
     x, unbatched = _batched(input, nd)
     data, spatial = x._data, tuple(x.shape[2:])

@@ -20,6 +20,7 @@ import numpy as np
 
 from ...autograd.function import rename
 from ...tensor import Tensor
+from .activation import require_float
 from .pooling import adaptive_avg_pool
 
 _LINEAR = {"linear": 1, "bilinear": 2, "trilinear": 3}
@@ -128,6 +129,7 @@ def interpolate(input: Tensor, size: Any = None, scale_factor: Any = None, mode:
                                   " is not implemented in tinygrad_rnn")
     _check_mode(input, mode)
     _check_sizes(input, sizes)
+    require_float(input, f"upsample_{mode.replace('-', '_')}{input.ndim - 2}d")
     if mode == "area":
         if input.ndim == 5:
             raise NotImplementedError("interpolate: mode='area' of 5-D input (adaptive_avg_pool3d) is not "
