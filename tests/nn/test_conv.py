@@ -153,7 +153,7 @@ def test_im2col_and_col2im_pass_gradcheck_and_gradgradcheck():
 def test_im2col_gemm_layout_is_the_unfold_layout_with_samples_side_by_side():
     rng = np.random.default_rng(1)
     geometry = ((2, 2), (1, 2), ((1, 0), (1, 1)), (1, 2))
-    x = tinygrad_rnn.tensor(rng.standard_normal((2, 3, 4, 5)), requires_grad=True)
+    x = tinygrad_rnn.tensor(rng.standard_normal((2, 2, 4, 5)), requires_grad=True)
     unfolded = Im2Col.apply(x, *geometry).detach().numpy()  # (N, C*K, L)
     side_by_side = Im2Col.apply(x, *geometry, True).detach().numpy()  # (C*K, N*L)
     np.testing.assert_array_equal(side_by_side, np.concatenate(list(unfolded), axis=1))
