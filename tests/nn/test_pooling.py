@@ -48,6 +48,14 @@ def test_max_pool_ties_send_the_gradient_to_the_first_maximum_as_torch():
     check_parity(lambda m, x: F(m).adaptive_max_pool2d(x, 2, return_indices=True), [x])
 
 
+def test_max_pool_picks_the_last_nan_of_a_window_as_torch():
+    nan = float("nan")
+    x = np.array([[[[1.0, nan, 3.0], [nan, 2.0, 0.5], [4.0, nan, nan]]]])
+    check_parity(lambda m, x: F(m).max_pool2d(x, 2, stride=1, return_indices=True), [x])
+    check_parity(lambda m, x: F(m).adaptive_max_pool2d(x, (1, 2), return_indices=True), [x])
+    check_parity(lambda m, x: F(m).max_pool1d(x[0, 0], 3, return_indices=True), [x])
+
+
 def test_max_pool_of_integers_matches_torch():
     x = np.random.default_rng(0).integers(-5, 5, (2, 3, 6, 6))
     check_parity(lambda m, x: F(m).max_pool2d(x, 3, stride=2, padding=1, return_indices=True), [x])

@@ -97,12 +97,23 @@ def _lowest(dtype: np.dtype) -> Any:
     return -np.inf if dtype.kind == "f" else np.iinfo(dtype).min
 
 
+def window_argmax(values: np.ndarray) -> np.ndarray:
+    """Argmax over the last axis as torch's CPU kernels scan a window: the first maximum wins a
+    tie, but every NaN replaces the running maximum, so the LAST NaN wins."""
+    best = values.argmax(axis=-1)
+    if values.dtype.kind == "f":
+        nan = np.isnan(values)
+        last_nan = values.shape[-1] - 1 - nan[..., ::-1].argmax(axis=-1)
+        best = np.where(nan.any(axis=-1), last_nan, best)
+    return best
+
+
 def _argmax_positions(data: np.ndarray, kernel: tuple, stride: tuple, dilation: tuple, pairs: tuple,
                       out: tuple) -> np.ndarray:
     """For each window, the flat (per-plane) input position of its maximum: (N, C, *out) int64."""
     values = windows(data, kernel, dilation, pairs, stride, _lowest(data.dtype))[_first(out)]
     n, c, count, taps = data.shape[0], data.shape[1], math.prod(out), math.prod(kernel)
-    best = values.reshape(n, c, count, taps).argmax(axis=-1)  # NaN counts as the largest, as in torch
+    best = window_argmax(values.reshape(n, c, count, taps))
     plane = np.arange(math.prod(data.shape[2:])).reshape((1, 1) + data.shape[2:])
     positions = windows(plane, kernel, dilation, pairs, stride, -1)[_first(out)].reshape(count, taps)
     return positions[np.arange(count), best].reshape((n, c) + out)
@@ -278,7 +289,7 @@ def adaptive_max_pool(input: Tensor, output_size: Any, return_indices: bool, nd:
     for out_index in np.ndindex(*sizes):  # one small argmax per output position
         box = [bounds[d][i] for d, i in enumerate(out_index)]
         window = data[(slice(None), slice(None)) + tuple(slice(a, b) for a, b in box)]
-        local = np.unravel_index(window.reshape(window.shape[:2] + (-1,)).argmax(-1), window.shape[2:])
+        local = np.unravel_index(window_argmax(window.reshape(window.shape[:2] + (-1,))), window.shape[2:])
         positions[(slice(None), slice(None)) + out_index] = np.ravel_multi_index(
             tuple(a + loc for (a, _), loc in zip(box, local)), spatial)
     result = rename(_pick(x, positions), "AdaptiveMaxPool2DBackward0" if nd == 2 else "SqueezeBackward1")
