@@ -179,3 +179,28 @@ def test_integer_convolutions_stay_integer_as_in_torch():
     check_parity(lambda m, x, w: m.nn.functional.conv2d(x, w, stride=2, groups=2), [x, w])
     wt = np.random.default_rng(2).integers(-3, 4, (4, 3, 2, 2))  # (C_in, C_out / groups, kh, kw)
     check_parity(lambda m, x, w: m.nn.functional.conv_transpose2d(x, w, stride=2, groups=2), [x, wt])
+
+
+CONTIGUITY = {
+    "conv2d": lambda m, x: m.nn.functional.conv2d(x, m.ones(4, 3, 3, 3, dtype=x.dtype), m.ones(4, dtype=x.dtype)),
+    "conv1d-unbatched": lambda m, x: m.nn.functional.conv1d(x[0, :, 0], m.ones(4, 3, 2, dtype=x.dtype)),
+    "conv_transpose2d": lambda m, x: m.nn.functional.conv_transpose2d(x, m.ones(3, 4, 3, 3, dtype=x.dtype), stride=2,
+                                                                      padding=1),
+    "fold": lambda m, x: m.nn.functional.fold(m.nn.functional.unfold(x, 2, padding=1), (6, 7), 2, padding=1),
+    "max_pool2d": lambda m, x: m.nn.functional.max_pool2d(x, 2),
+    "avg_pool2d": lambda m, x: m.nn.functional.avg_pool2d(x, 2, padding=1),
+    "adaptive_avg_pool2d": lambda m, x: m.nn.functional.adaptive_avg_pool2d(x, 3),
+    "interpolate": lambda m, x: m.nn.functional.interpolate(x, scale_factor=1.5, mode="bilinear"),
+    "nearest": lambda m, x: m.nn.functional.interpolate(x, scale_factor=2),
+    "reflect": lambda m, x: m.nn.functional.pad(x, (1, 2, 0, 1), mode="reflect"),
+    "circular": lambda m, x: m.nn.functional.pad(x, (1, 2, 2, 1), mode="circular"),
+    "pixel_shuffle": lambda m, x: m.nn.functional.pixel_shuffle(x[:, :2].repeat(1, 2, 1, 1), 2),
+}
+
+
+@pytest.mark.parametrize("name", sorted(CONTIGUITY))
+def test_outputs_are_contiguous_like_torch_so_view_works(name):
+    # LeNet-style code flattens with .view(N, -1), which needs a contiguous tensor
+    check_parity(lambda m, x: CONTIGUITY[name](m, x).view(2, -1), shapes=[(2, 3, 6, 7)])
+    out = CONTIGUITY[name](tinygrad_rnn, tinygrad_rnn.randn(2, 3, 6, 7))
+    assert out.is_contiguous()

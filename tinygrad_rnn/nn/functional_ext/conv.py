@@ -13,6 +13,7 @@ from __future__ import annotations
 import warnings
 from typing import Any
 
+from ...autograd.function import rename
 from ...tensor import Tensor
 from .im2col import Col2Im, Im2Col, blocks_along
 
@@ -139,6 +140,7 @@ def convolution(input: Tensor, weight: Tensor, bias: Tensor | None, stride: Any,
     out = out.reshape(out_channels, n, *blocks).transpose(0, 1)  # (N, O, *blocks)
     if bias is not None:
         out = out + bias.reshape(out_channels, *(1,) * nd)
+    out = rename(out.contiguous(), "ConvolutionBackward0")  # torch's result is contiguous: .view() must work
     return out.squeeze(0) if unbatched else out
 
 
@@ -202,6 +204,7 @@ def conv_transposed(input: Tensor, weight: Tensor, bias: Tensor | None, stride: 
     out = Col2Im.apply(cols, size, kernel, dilation, tuple((p, p) for p in pad), stride, blocks, True)
     if bias is not None:
         out = out + bias.reshape(out_channels, *(1,) * nd)
+    out = rename(out.contiguous(), "ConvolutionBackward0")  # torch's result is contiguous: .view() must work
     return out.squeeze(0) if unbatched else out
 
 

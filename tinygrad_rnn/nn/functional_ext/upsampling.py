@@ -158,8 +158,8 @@ def _nearest(input: Tensor, sizes: list, scales: list | None, exact: bool) -> Te
         axis = 2 + d
         scale = None if scales is None else scales[d]
         out = _along(out, axis, nearest_source(input.shape[axis], o, scale, exact))
-    nd = len(sizes)
-    return rename(out, f"UpsampleNearestExact{nd}DBackward0" if exact else f"UpsampleNearest{nd}DBackward0")
+    nd = len(sizes)  # contiguous as torch's result (a gather along an inner dim leaves numpy's strided)
+    return rename(out.contiguous(), f"UpsampleNearestExact{nd}DBackward0" if exact else f"UpsampleNearest{nd}DBackward0")
 
 
 def _linear(input: Tensor, sizes: list, scales: list | None, align_corners: bool) -> Tensor:
@@ -171,7 +171,7 @@ def _linear(input: Tensor, sizes: list, scales: list | None, align_corners: bool
         t = _weights(weight, axis, input.ndim)
         out = _along(out, axis, first) * (1 - t) + _along(out, axis, second) * t
     names = {1: "UpsampleLinear1DBackward0", 2: "UpsampleBilinear2DBackward0", 3: "UpsampleTrilinear3DBackward0"}
-    return rename(out, names[len(sizes)])
+    return rename(out.contiguous(), names[len(sizes)])
 
 
 def _deprecated(name: str) -> None:
