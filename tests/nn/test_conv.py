@@ -5,7 +5,7 @@ import warnings
 
 import numpy as np
 import pytest
-from helpers import check_error, check_parity
+from helpers import check_error, check_parity, require_torch
 from nn_helpers import assert_same_module, both_modules, check_module_parity
 
 import tinygrad_rnn
@@ -204,3 +204,41 @@ def test_outputs_are_contiguous_like_torch_so_view_works(name):
     check_parity(lambda m, x: CONTIGUITY[name](m, x).view(2, -1), shapes=[(2, 3, 6, 7)])
     out = CONTIGUITY[name](tinygrad_rnn, tinygrad_rnn.randn(2, 3, 6, 7))
     assert out.is_contiguous()
+
+
+def _lenet(m):
+    """A small LeNet, written once for either framework (as a user moving code over would)."""
+    nn = m.nn
+
+    class LeNet(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.conv1 = nn.Conv2d(1, 4, 5, padding=2)
+            self.conv2 = nn.Conv2d(4, 8, 3)
+            self.norm = nn.BatchNorm2d(8)
+            self.fc = nn.Linear(8 * 2 * 2, 10)
+
+        def forward(self, x):
+            x = m.nn.functional.max_pool2d(m.relu(self.conv1(x)), 2)
+            x = m.nn.functional.avg_pool2d(m.nn.functional.hardswish(self.norm(self.conv2(x))), 2)
+            return self.fc(x.view(x.shape[0], -1))
+
+    return LeNet()
+
+
+def test_a_small_cnn_trains_like_torch_from_the_same_seed():
+    torch = require_torch()
+    ours, theirs = both_modules(_lenet, seed=5)
+    assert_same_module(ours, theirs)
+    rng = np.random.default_rng(0)
+    images, labels = rng.standard_normal((6, 1, 14, 14)).astype(np.float32), rng.integers(0, 10, 6)
+    opt_ours = tinygrad_rnn.optim.SGD(ours.parameters(), lr=0.1, momentum=0.9)
+    opt_theirs = torch.optim.SGD(theirs.parameters(), lr=0.1, momentum=0.9)
+    for _ in range(3):
+        for m, model, opt in ((tinygrad_rnn, ours, opt_ours), (torch, theirs, opt_theirs)):
+            opt.zero_grad()
+            loss = m.nn.functional.cross_entropy(model(m.tensor(images)), m.tensor(labels))
+            loss.backward()
+            opt.step()
+    for (name, p), q in zip(ours.named_parameters(), theirs.parameters()):
+        np.testing.assert_allclose(p.detach().numpy(), q.detach().numpy(), rtol=1e-4, atol=1e-5, err_msg=name)
