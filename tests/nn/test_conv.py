@@ -242,3 +242,28 @@ def test_a_small_cnn_trains_like_torch_from_the_same_seed():
             opt.step()
     for (name, p), q in zip(ours.named_parameters(), theirs.parameters()):
         np.testing.assert_allclose(p.detach().numpy(), q.detach().numpy(), rtol=1e-4, atol=1e-5, err_msg=name)
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_conv3d_and_its_transpose_match_torch(dtype):
+    check_parity(lambda m, x, w, b: m.nn.functional.conv3d(x, w, b, stride=(1, 2, 1), padding=1, groups=2),
+                 shapes=[(2, 4, 4, 5, 3), (6, 2, 2, 3, 2), (6,)], dtype=dtype)
+    check_parity(lambda m, x, w: m.nn.functional.conv_transpose3d(x, w, stride=2, output_padding=1, dilation=(1, 2, 1)),
+                 shapes=[(2, 4, 3, 2, 3), (4, 3, 2, 2, 2)], dtype=dtype)
+
+
+@pytest.mark.parametrize("make", [lambda m: m.nn.Conv3d(4, 6, (2, 3, 2), padding=1, padding_mode="replicate"),
+                                  lambda m: m.nn.ConvTranspose3d(4, 2, 3, stride=2, output_padding=1, groups=2)])
+def test_conv3d_layers_match_torch(make):
+    ours, theirs = both_modules(make, seed=2)
+    assert_same_module(ours, theirs)
+    # float32 weight gradients sum a few hundred products of size ~10: rounding is ~1e-5 absolute
+    check_module_parity(ours, theirs, np.random.default_rng(0).standard_normal((2, 4, 3, 4, 3)).astype(np.float32),
+                        tol=dict(rtol=2e-5, atol=2e-5))
+
+
+def test_conv3d_errors_match_torch():
+    x = np.zeros((2, 4, 5, 5, 5))
+    check_error(lambda m: m.nn.functional.conv_transpose3d(m.tensor(x), m.zeros(4, 3, 3, 3, 3, dtype=m.float64),
+                                                           stride=2, output_padding=2))
+    check_error(lambda m: m.nn.functional.conv3d(m.tensor(x), m.zeros(6, 4, 7, 7, 7, dtype=m.float64)))

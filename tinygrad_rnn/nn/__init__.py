@@ -55,7 +55,7 @@ from .loss import (
 # --- nn breadth A: convolution, pooling, padding, normalisation, dropout variants, activations,
 # upsampling, fold (conv.py, pooling.py, padding.py, normalization.py, dropout.py, activation.py,
 # upsampling.py, fold.py)
-from .conv import Conv1d, Conv2d, ConvTranspose1d, ConvTranspose2d
+from .conv import Conv1d, Conv2d, Conv3d, ConvTranspose1d, ConvTranspose2d, ConvTranspose3d
 from .padding import (
     CircularPad1d,
     CircularPad2d,

@@ -383,7 +383,14 @@ from .functional_ext.activation import (  # noqa: E402, F401
     tanhshrink,
     threshold_,
 )
-from .functional_ext.conv import conv1d, conv2d, conv_transpose1d, conv_transpose2d  # noqa: E402, F401
+from .functional_ext.conv import (  # noqa: E402, F401
+    conv1d,
+    conv2d,
+    conv3d,
+    conv_transpose1d,
+    conv_transpose2d,
+    conv_transpose3d,
+)
 from .functional_ext.dropout import alpha_dropout, dropout1d, dropout2d, dropout3d, feature_alpha_dropout  # noqa: E402, F401
 from .functional_ext.fold import fold, unfold  # noqa: E402, F401
 from .functional_ext.normalization import group_norm, instance_norm, local_response_norm, rms_norm  # noqa: E402, F401

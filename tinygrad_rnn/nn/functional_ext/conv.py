@@ -156,6 +156,12 @@ def conv2d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride: An
     return convolution(input, weight, bias, stride, padding, dilation, groups, 2, "conv2d")
 
 
+def conv3d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride: Any = 1, padding: Any = 0,
+           dilation: Any = 1, groups: int = 1) -> Tensor:
+    """3-d convolution: input (N, C, D, H, W) or (C, D, H, W), weight (O, C/groups, kd, kh, kw)."""
+    return convolution(input, weight, bias, stride, padding, dilation, groups, 3, "conv3d")
+
+
 # ------------------------------------------------------------------ transposed convolution
 def transposed_output_size(size: tuple, kernel: tuple, stride: tuple, padding: tuple, dilation: tuple,
                            output_padding: tuple) -> tuple:
@@ -167,7 +173,7 @@ def transposed_output_size(size: tuple, kernel: tuple, stride: tuple, padding: t
 def _check_output_padding(output_padding: tuple, stride: tuple, dilation: tuple) -> None:
     if all(op < s or op < d for op, s, d in zip(output_padding, stride, dilation)):
         return
-    names = ("height", "width") if len(stride) == 2 else ("",)
+    names = ("depth", "height", "width")[-len(stride):]
     if len(stride) == 1:
         parts = [f"output_padding: {output_padding[0]}", f"stride: {stride[0]}", f"dilation: {dilation[0]}"]
     else:
@@ -220,3 +226,10 @@ def conv_transpose2d(input: Tensor, weight: Tensor, bias: Tensor | None = None, 
     """The adjoint of conv2d: input (N, C, H, W), weight (C, O/groups, kh, kw)."""
     return conv_transposed(input, weight, bias, stride, padding, output_padding, groups, dilation, 2,
                            "conv_transpose2d")
+
+
+def conv_transpose3d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride: Any = 1, padding: Any = 0,
+                     output_padding: Any = 0, groups: int = 1, dilation: Any = 1) -> Tensor:
+    """The adjoint of conv3d: input (N, C, D, H, W), weight (C, O/groups, kd, kh, kw)."""
+    return conv_transposed(input, weight, bias, stride, padding, output_padding, groups, dilation, 3,
+                           "conv_transpose3d")
