@@ -6,6 +6,8 @@ import warnings
 import numpy as np
 import pytest
 from helpers import check_error, check_parity, require_torch
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from nn_helpers import assert_same_module, both_modules, check_module_parity
 
 import tinygrad_rnn
@@ -267,3 +269,45 @@ def test_conv3d_errors_match_torch():
     check_error(lambda m: m.nn.functional.conv_transpose3d(m.tensor(x), m.zeros(4, 3, 3, 3, 3, dtype=m.float64),
                                                            stride=2, output_padding=2))
     check_error(lambda m: m.nn.functional.conv3d(m.tensor(x), m.zeros(6, 4, 7, 7, 7, dtype=m.float64)))
+
+
+@st.composite
+def conv_geometries(draw):
+    """Random but valid conv2d settings: kernel, stride, padding, dilation, groups and a fitting input."""
+    groups = draw(st.sampled_from([1, 2]))
+    kernel = (draw(st.integers(1, 3)), draw(st.integers(1, 3)))
+    dilation = (draw(st.integers(1, 2)), draw(st.integers(1, 2)))
+    stride = (draw(st.integers(1, 3)), draw(st.integers(1, 3)))
+    padding = (draw(st.integers(0, 2)), draw(st.integers(0, 2)))
+    spans = [d * (k - 1) + 1 for k, d in zip(kernel, dilation)]
+    size = [draw(st.integers(max(1, s - 2 * p), s - 2 * p + 4)) for s, p in zip(spans, padding)]
+    return dict(groups=groups, kernel=kernel, dilation=dilation, stride=stride, padding=padding, size=size)
+
+
+@settings(max_examples=30)
+@given(g=conv_geometries(), transposed=st.booleans())
+def test_random_conv2d_geometries_match_torch(g, transposed):
+    n, c, o = 2, 2 * g["groups"], 2 * g["groups"]
+    kw = dict(stride=g["stride"], padding=g["padding"], dilation=g["dilation"], groups=g["groups"])
+    if not transposed:
+        check_parity(lambda m, x, w, b: m.nn.functional.conv2d(x, w, b, **kw),
+                     shapes=[(n, c, *g["size"]), (o, c // g["groups"], *g["kernel"]), (o,)])
+        return
+    sizes = [(n_ - 1) * s - 2 * p + d * (k - 1) + 1
+             for n_, s, p, d, k in zip(g["size"], g["stride"], g["padding"], g["dilation"], g["kernel"])]
+    if min(sizes) <= 0:
+        kw["padding"] = 0  # keep the transposed output non-empty
+    check_parity(lambda m, x, w: m.nn.functional.conv_transpose2d(x, w, **kw),
+                 shapes=[(n, c, *g["size"]), (c, o // g["groups"], *g["kernel"])])
+
+
+@settings(max_examples=30)
+@given(g=conv_geometries(), ceil_mode=st.booleans(), include_pad=st.booleans())
+def test_random_pooling_geometries_match_torch(g, ceil_mode, include_pad):
+    kernel = tuple(k + 1 for k in g["kernel"])  # padding must stay at most half the kernel
+    padding = tuple(min(p, k // 2) for p, k in zip(g["padding"], kernel))
+    size = tuple(s + 2 for s in g["size"])
+    check_parity(lambda m, x: m.nn.functional.max_pool2d(x, kernel, g["stride"], padding, g["dilation"], ceil_mode,
+                                                         return_indices=True), shapes=[(2, 3, *size)])
+    check_parity(lambda m, x: m.nn.functional.avg_pool2d(x, kernel, g["stride"], padding, ceil_mode, include_pad),
+                 shapes=[(2, 3, *size)])
