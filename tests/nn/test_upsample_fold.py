@@ -34,6 +34,7 @@ def test_interpolate_2d_matches_torch(kw, mode, align, dtype):
     (lambda m, x: F(m).interpolate(x, scale_factor=1.5, mode="trilinear"), (1, 2, 3, 4, 5)),
     (lambda m, x: F(m).interpolate(x, size=(4, 5, 9), mode="nearest-exact"), (1, 2, 3, 4, 5)),
     (lambda m, x: F(m).interpolate(x, size=(4, 5, 9)), (1, 2, 3, 4, 5)),
+    (lambda m, x: F(m).interpolate(x, size=(2, 3, 2), mode="area"), (1, 2, 3, 4, 5)),
 ])
 def test_interpolate_1d_and_3d_match_torch(call, shape, dtype):
     check_parity(call, shapes=[shape], dtype=dtype)

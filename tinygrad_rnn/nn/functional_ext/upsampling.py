@@ -131,9 +131,6 @@ def interpolate(input: Tensor, size: Any = None, scale_factor: Any = None, mode:
     _check_sizes(input, sizes)
     require_float(input, f"upsample_{mode.replace('-', '_')}{input.ndim - 2}d")
     if mode == "area":
-        if input.ndim == 5:
-            raise NotImplementedError("interpolate: mode='area' of 5-D input (adaptive_avg_pool3d) is not "
-                                      "implemented in tinygrad_rnn")
         return adaptive_avg_pool(input, sizes, input.ndim - 2)
     if mode in _LINEAR:
         return _linear(input, sizes, scales, bool(align_corners))
