@@ -22,14 +22,17 @@ CONV2D_CASES = [
     dict(stride=(2, 1), padding=(1, 2), dilation=(1, 2), groups=2),
     dict(padding="same", dilation=2),
     dict(padding="valid", groups=2),
+    dict(stride=2, padding=1, groups=6),  # as many groups as output channels: the weighted-sum path
 ]
 
 
 @pytest.mark.parametrize("dtype", DTYPES)
 @pytest.mark.parametrize("kw", CONV2D_CASES)
 def test_conv2d_matches_torch(kw, dtype):
-    check_parity(lambda m, x, w, b: m.nn.functional.conv2d(x, w, b, **kw), shapes=[(2, 4, 7, 6), (6, 4 // kw.get("groups", 1), 3, 2), (6,)],
-                 dtype=dtype)
+    groups = kw.get("groups", 1)
+    c = 12 if groups == 6 else 4
+    check_parity(lambda m, x, w, b: m.nn.functional.conv2d(x, w, b, **kw),
+                 shapes=[(2, c, 7, 6), (6, c // groups, 3, 2), (6,)], dtype=dtype)
 
 
 @pytest.mark.parametrize("dtype", DTYPES)

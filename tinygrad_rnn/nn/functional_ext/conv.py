@@ -135,6 +135,9 @@ def convolution(input: Tensor, weight: Tensor, bias: Tensor | None, stride: Any,
     cols = Im2Col.apply(x, kernel, dilation, pairs, stride, True)  # (C * K, N * L): all samples side by side
     if groups == 1:
         out = weight.reshape(out_channels, -1) @ cols  # the one GEMM: (O, C*K) @ (C*K, N*L)
+    elif out_channels == groups:  # depthwise-like: one output row per group, so a weighted sum of its
+        # columns; numpy's batched matmul of (1, k) rows (and its backward's k x 1 outer products) is slower
+        out = (cols.reshape(groups, -1, cols.shape[-1]) * weight.reshape(groups, -1, 1)).sum(1)
     else:  # one GEMM per group: (g, O/g, C/g*K) @ (g, C/g*K, N*L)
         out = weight.reshape(groups, out_channels // groups, -1) @ cols.reshape(groups, -1, cols.shape[-1])
     out = out.reshape(out_channels, n, *blocks).transpose(0, 1)  # (N, O, *blocks)
