@@ -133,3 +133,8 @@ def test_activations_pass_gradcheck_and_gradgradcheck():
         assert gradcheck(f, (x,))
         assert gradgradcheck(f, (x,))
     assert gradcheck(lambda t, w: fn.prelu(t, w), (x, w))
+
+
+@pytest.mark.parametrize("name", ["glu", "celu", "softshrink", "hardshrink", "hardsigmoid"])
+def test_float_only_activations_refuse_integers_as_torch(name):
+    check_error(lambda m: getattr(F(m), name)(m.tensor([[1, 2], [3, 4]])))

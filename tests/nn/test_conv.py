@@ -5,7 +5,9 @@ import warnings
 
 import numpy as np
 import pytest
-from helpers import check_error, check_parity
+from helpers import check_error, check_parity, require_torch
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from nn_helpers import assert_same_module, both_modules, check_module_parity
 
 import tinygrad_rnn
@@ -20,14 +22,17 @@ CONV2D_CASES = [
     dict(stride=(2, 1), padding=(1, 2), dilation=(1, 2), groups=2),
     dict(padding="same", dilation=2),
     dict(padding="valid", groups=2),
+    dict(stride=2, padding=1, groups=6),  # as many groups as output channels: the weighted-sum path
 ]
 
 
 @pytest.mark.parametrize("dtype", DTYPES)
 @pytest.mark.parametrize("kw", CONV2D_CASES)
 def test_conv2d_matches_torch(kw, dtype):
-    check_parity(lambda m, x, w, b: m.nn.functional.conv2d(x, w, b, **kw), shapes=[(2, 4, 7, 6), (6, 4 // kw.get("groups", 1), 3, 2), (6,)],
-                 dtype=dtype)
+    groups = kw.get("groups", 1)
+    c = 12 if groups == 6 else 4
+    check_parity(lambda m, x, w, b: m.nn.functional.conv2d(x, w, b, **kw),
+                 shapes=[(2, c, 7, 6), (6, c // groups, 3, 2), (6,)], dtype=dtype)
 
 
 @pytest.mark.parametrize("dtype", DTYPES)
@@ -153,7 +158,7 @@ def test_im2col_and_col2im_pass_gradcheck_and_gradgradcheck():
 def test_im2col_gemm_layout_is_the_unfold_layout_with_samples_side_by_side():
     rng = np.random.default_rng(1)
     geometry = ((2, 2), (1, 2), ((1, 0), (1, 1)), (1, 2))
-    x = tinygrad_rnn.tensor(rng.standard_normal((2, 3, 4, 5)), requires_grad=True)
+    x = tinygrad_rnn.tensor(rng.standard_normal((2, 2, 4, 5)), requires_grad=True)
     unfolded = Im2Col.apply(x, *geometry).detach().numpy()  # (N, C*K, L)
     side_by_side = Im2Col.apply(x, *geometry, True).detach().numpy()  # (C*K, N*L)
     np.testing.assert_array_equal(side_by_side, np.concatenate(list(unfolded), axis=1))
@@ -171,3 +176,141 @@ def test_conv2d_and_transpose_pass_gradcheck():
     assert gradcheck(lambda x, w, b: F.conv2d(x, w, b, stride=2, padding=1, groups=2), (x, w, b))
     assert gradgradcheck(lambda x, w: F.conv2d(x, w, dilation=2, groups=2), (x, w))
     assert gradcheck(lambda x, w, b: F.conv_transpose2d(x, w, b, stride=2, output_padding=1, groups=2), (x, w, b))
+
+
+def test_integer_convolutions_stay_integer_as_in_torch():
+    x = np.random.default_rng(0).integers(-3, 4, (2, 4, 5, 5))
+    w = np.random.default_rng(1).integers(-3, 4, (6, 2, 3, 3))
+    check_parity(lambda m, x, w: m.nn.functional.conv2d(x, w, stride=2, groups=2), [x, w])
+    wt = np.random.default_rng(2).integers(-3, 4, (4, 3, 2, 2))  # (C_in, C_out / groups, kh, kw)
+    check_parity(lambda m, x, w: m.nn.functional.conv_transpose2d(x, w, stride=2, groups=2), [x, wt])
+
+
+CONTIGUITY = {
+    "conv2d": lambda m, x: m.nn.functional.conv2d(x, m.ones(4, 3, 3, 3, dtype=x.dtype), m.ones(4, dtype=x.dtype)),
+    "conv1d-unbatched": lambda m, x: m.nn.functional.conv1d(x[0, :, 0], m.ones(4, 3, 2, dtype=x.dtype)),
+    "conv_transpose2d": lambda m, x: m.nn.functional.conv_transpose2d(x, m.ones(3, 4, 3, 3, dtype=x.dtype), stride=2,
+                                                                      padding=1),
+    "fold": lambda m, x: m.nn.functional.fold(m.nn.functional.unfold(x, 2, padding=1), (6, 7), 2, padding=1),
+    "max_pool2d": lambda m, x: m.nn.functional.max_pool2d(x, 2),
+    "avg_pool2d": lambda m, x: m.nn.functional.avg_pool2d(x, 2, padding=1),
+    "adaptive_avg_pool2d": lambda m, x: m.nn.functional.adaptive_avg_pool2d(x, 3),
+    "interpolate": lambda m, x: m.nn.functional.interpolate(x, scale_factor=1.5, mode="bilinear"),
+    "nearest": lambda m, x: m.nn.functional.interpolate(x, scale_factor=2),
+    "reflect": lambda m, x: m.nn.functional.pad(x, (1, 2, 0, 1), mode="reflect"),
+    "circular": lambda m, x: m.nn.functional.pad(x, (1, 2, 2, 1), mode="circular"),
+    "pixel_shuffle": lambda m, x: m.nn.functional.pixel_shuffle(x[:, :2].repeat(1, 2, 1, 1), 2),
+}
+
+
+@pytest.mark.parametrize("name", sorted(CONTIGUITY))
+def test_outputs_are_contiguous_like_torch_so_view_works(name):
+    # LeNet-style code flattens with .view(N, -1), which needs a contiguous tensor
+    check_parity(lambda m, x: CONTIGUITY[name](m, x).view(2, -1), shapes=[(2, 3, 6, 7)])
+    out = CONTIGUITY[name](tinygrad_rnn, tinygrad_rnn.randn(2, 3, 6, 7))
+    assert out.is_contiguous()
+
+
+def _lenet(m):
+    """A small LeNet, written once for either framework (as a user moving code over would)."""
+    nn = m.nn
+
+    class LeNet(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.conv1 = nn.Conv2d(1, 4, 5, padding=2)
+            self.conv2 = nn.Conv2d(4, 8, 3)
+            self.norm = nn.BatchNorm2d(8)
+            self.fc = nn.Linear(8 * 2 * 2, 10)
+
+        def forward(self, x):
+            x = m.nn.functional.max_pool2d(m.relu(self.conv1(x)), 2)
+            x = m.nn.functional.avg_pool2d(m.nn.functional.hardswish(self.norm(self.conv2(x))), 2)
+            return self.fc(x.view(x.shape[0], -1))
+
+    return LeNet()
+
+
+def test_a_small_cnn_trains_like_torch_from_the_same_seed():
+    torch = require_torch()
+    ours, theirs = both_modules(_lenet, seed=5)
+    assert_same_module(ours, theirs)
+    rng = np.random.default_rng(0)
+    images, labels = rng.standard_normal((6, 1, 14, 14)).astype(np.float32), rng.integers(0, 10, 6)
+    opt_ours = tinygrad_rnn.optim.SGD(ours.parameters(), lr=0.1, momentum=0.9)
+    opt_theirs = torch.optim.SGD(theirs.parameters(), lr=0.1, momentum=0.9)
+    for _ in range(3):
+        for m, model, opt in ((tinygrad_rnn, ours, opt_ours), (torch, theirs, opt_theirs)):
+            opt.zero_grad()
+            loss = m.nn.functional.cross_entropy(model(m.tensor(images)), m.tensor(labels))
+            loss.backward()
+            opt.step()
+    for (name, p), q in zip(ours.named_parameters(), theirs.parameters()):
+        np.testing.assert_allclose(p.detach().numpy(), q.detach().numpy(), rtol=1e-4, atol=1e-5, err_msg=name)
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_conv3d_and_its_transpose_match_torch(dtype):
+    check_parity(lambda m, x, w, b: m.nn.functional.conv3d(x, w, b, stride=(1, 2, 1), padding=1, groups=2),
+                 shapes=[(2, 4, 4, 5, 3), (6, 2, 2, 3, 2), (6,)], dtype=dtype)
+    check_parity(lambda m, x, w: m.nn.functional.conv_transpose3d(x, w, stride=2, output_padding=1, dilation=(1, 2, 1)),
+                 shapes=[(2, 4, 3, 2, 3), (4, 3, 2, 2, 2)], dtype=dtype)
+
+
+@pytest.mark.parametrize("make", [lambda m: m.nn.Conv3d(4, 6, (2, 3, 2), padding=1, padding_mode="replicate"),
+                                  lambda m: m.nn.ConvTranspose3d(4, 2, 3, stride=2, output_padding=1, groups=2)])
+def test_conv3d_layers_match_torch(make):
+    ours, theirs = both_modules(make, seed=2)
+    assert_same_module(ours, theirs)
+    # float32 weight gradients sum a few hundred products of size ~10: rounding is ~1e-5 absolute
+    check_module_parity(ours, theirs, np.random.default_rng(0).standard_normal((2, 4, 3, 4, 3)).astype(np.float32),
+                        tol=dict(rtol=2e-5, atol=2e-5))
+
+
+def test_conv3d_errors_match_torch():
+    x = np.zeros((2, 4, 5, 5, 5))
+    check_error(lambda m: m.nn.functional.conv_transpose3d(m.tensor(x), m.zeros(4, 3, 3, 3, 3, dtype=m.float64),
+                                                           stride=2, output_padding=2))
+    check_error(lambda m: m.nn.functional.conv3d(m.tensor(x), m.zeros(6, 4, 7, 7, 7, dtype=m.float64)))
+
+
+@st.composite
+def conv_geometries(draw):
+    """Random but valid conv2d settings: kernel, stride, padding, dilation, groups and a fitting input."""
+    groups = draw(st.sampled_from([1, 2]))
+    kernel = (draw(st.integers(1, 3)), draw(st.integers(1, 3)))
+    dilation = (draw(st.integers(1, 2)), draw(st.integers(1, 2)))
+    stride = (draw(st.integers(1, 3)), draw(st.integers(1, 3)))
+    padding = (draw(st.integers(0, 2)), draw(st.integers(0, 2)))
+    spans = [d * (k - 1) + 1 for k, d in zip(kernel, dilation)]
+    size = [draw(st.integers(max(1, s - 2 * p), s - 2 * p + 4)) for s, p in zip(spans, padding)]
+    return dict(groups=groups, kernel=kernel, dilation=dilation, stride=stride, padding=padding, size=size)
+
+
+@settings(max_examples=30)
+@given(g=conv_geometries(), transposed=st.booleans())
+def test_random_conv2d_geometries_match_torch(g, transposed):
+    n, c, o = 2, 2 * g["groups"], 2 * g["groups"]
+    kw = dict(stride=g["stride"], padding=g["padding"], dilation=g["dilation"], groups=g["groups"])
+    if not transposed:
+        check_parity(lambda m, x, w, b: m.nn.functional.conv2d(x, w, b, **kw),
+                     shapes=[(n, c, *g["size"]), (o, c // g["groups"], *g["kernel"]), (o,)])
+        return
+    sizes = [(n_ - 1) * s - 2 * p + d * (k - 1) + 1
+             for n_, s, p, d, k in zip(g["size"], g["stride"], g["padding"], g["dilation"], g["kernel"])]
+    if min(sizes) <= 0:
+        kw["padding"] = 0  # keep the transposed output non-empty
+    check_parity(lambda m, x, w: m.nn.functional.conv_transpose2d(x, w, **kw),
+                 shapes=[(n, c, *g["size"]), (c, o // g["groups"], *g["kernel"])])
+
+
+@settings(max_examples=30)
+@given(g=conv_geometries(), ceil_mode=st.booleans(), include_pad=st.booleans())
+def test_random_pooling_geometries_match_torch(g, ceil_mode, include_pad):
+    kernel = tuple(k + 1 for k in g["kernel"])  # padding must stay at most half the kernel
+    padding = tuple(min(p, k // 2) for p, k in zip(g["padding"], kernel))
+    size = tuple(s + 2 for s in g["size"])
+    check_parity(lambda m, x: m.nn.functional.max_pool2d(x, kernel, g["stride"], padding, g["dilation"], ceil_mode,
+                                                         return_indices=True), shapes=[(2, 3, *size)])
+    check_parity(lambda m, x: m.nn.functional.avg_pool2d(x, kernel, g["stride"], padding, ceil_mode, include_pad),
+                 shapes=[(2, 3, *size)])

@@ -103,3 +103,7 @@ def test_dropout2d_warns_as_torch_for_3d_input():
 ])
 def test_dropout_variant_errors_match_torch(call):
     check_error(call)
+
+
+def test_dropout_variant_of_integers_is_refused_as_in_torch():
+    check_error(lambda m: F(m).dropout2d(m.ones(1, 2, 4, 4, dtype=m.int64), training=True))

@@ -46,6 +46,9 @@ LAYERS = {
     "RMSNorm": (lambda m, **d: m.nn.RMSNorm([3, 5], **d), (2, 4, 3, 5)),
     "RMSNorm-no-affine": (lambda m, **d: m.nn.RMSNorm(5, eps=1e-3, elementwise_affine=False, **d), (2, 4, 5)),
     "BatchNorm2d": (lambda m, **d: m.nn.BatchNorm2d(4, **d), (3, 4, 2, 5)),
+    "BatchNorm3d": (lambda m, **d: m.nn.BatchNorm3d(4, **d), (3, 4, 2, 3, 2)),
+    "InstanceNorm3d": (lambda m, **d: m.nn.InstanceNorm3d(4, affine=True, track_running_stats=True, **d),
+                       (2, 4, 2, 3, 2)),
     "BatchNorm2d-momentum-none": (lambda m, **d: m.nn.BatchNorm2d(4, momentum=None, affine=False, **d), (3, 4, 2, 5)),
     "BatchNorm2d-no-stats": (lambda m, **d: m.nn.BatchNorm2d(4, track_running_stats=False, bias=False, **d),
                              (3, 4, 2, 5)),
@@ -92,6 +95,8 @@ ERRORS = [
     lambda m: m.nn.InstanceNorm1d(3, affine=True)(m.zeros(2, 4, 5)),
     lambda m: F(m).instance_norm(m.zeros(2, 3, 1)),
     lambda m: m.nn.BatchNorm2d(3)(m.zeros(2, 3, 4)),
+    lambda m: m.nn.BatchNorm3d(3)(m.zeros(2, 3, 4, 4)),
+    lambda m: m.nn.InstanceNorm3d(3)(m.zeros(3, 4, 4)),
     lambda m: m.nn.BatchNorm2d(3)(m.zeros(1, 3, 1, 1)),
     lambda m: F(m).rms_norm(m.zeros(2, 3), (4,)),
     lambda m: F(m).rms_norm(m.zeros(2, 3), (3,), m.ones(2)),
@@ -108,13 +113,13 @@ def test_normalization_errors_match_torch(call):
 
 def test_normalization_passes_gradcheck_and_gradgradcheck():
     rng = np.random.default_rng(1)
-    x = tinygrad_rnn.tensor(rng.standard_normal((2, 4, 3)), requires_grad=True)
+    x = tinygrad_rnn.tensor(rng.standard_normal((2, 4, 2)), requires_grad=True)
     w = tinygrad_rnn.tensor(rng.standard_normal(4), requires_grad=True)
     fn = tinygrad_rnn.nn.functional
     assert gradcheck(lambda x, w: fn.group_norm(x, 2, w, w * 2), (x, w))
     assert gradgradcheck(lambda x: fn.group_norm(x, 2), (x,))
     assert gradcheck(lambda x, w: fn.instance_norm(x, weight=w), (x, w))
-    assert gradcheck(lambda x: fn.rms_norm(x, (4, 3)), (x,))
+    assert gradcheck(lambda x: fn.rms_norm(x, (4, 2)), (x,))
     assert gradgradcheck(lambda x: fn.local_response_norm(x, 3, 0.5), (x,))
 
 
@@ -124,3 +129,8 @@ def test_batchnorm2d_loads_torch_state_dict_and_matches_in_eval():
     theirs(torch.randn(4, 3, 2, 2, dtype=torch.float64))
     ours = tinygrad_rnn.nn.BatchNorm2d(3, dtype=tinygrad_rnn.float64)
     check_module_parity(ours.eval(), theirs.eval(), np.random.default_rng(2).standard_normal((2, 3, 4, 4)))
+
+
+def test_group_and_rms_norm_refuse_integers_as_torch():
+    check_error(lambda m: F(m).group_norm(m.ones(1, 2, 4, dtype=m.int64), 1))
+    check_error(lambda m: F(m).rms_norm(m.ones(1, 2, 4, dtype=m.int64), (4,)))

@@ -48,6 +48,14 @@ def test_max_pool_ties_send_the_gradient_to_the_first_maximum_as_torch():
     check_parity(lambda m, x: F(m).adaptive_max_pool2d(x, 2, return_indices=True), [x])
 
 
+def test_max_pool_picks_the_last_nan_of_a_window_as_torch():
+    nan = float("nan")
+    x = np.array([[[[1.0, nan, 3.0], [nan, 2.0, 0.5], [4.0, nan, nan]]]])
+    check_parity(lambda m, x: F(m).max_pool2d(x, 2, stride=1, return_indices=True), [x])
+    check_parity(lambda m, x: F(m).adaptive_max_pool2d(x, (1, 2), return_indices=True), [x])
+    check_parity(lambda m, x: F(m).max_pool1d(x[0, 0], 3, return_indices=True), [x])
+
+
 def test_max_pool_of_integers_matches_torch():
     x = np.random.default_rng(0).integers(-5, 5, (2, 3, 6, 6))
     check_parity(lambda m, x: F(m).max_pool2d(x, 3, stride=2, padding=1, return_indices=True), [x])
@@ -133,3 +141,47 @@ def test_pooling_passes_gradcheck():
     assert gradcheck(lambda t: pool.adaptive_max_pool2d(t, (2, 3)), (x,))
     positive = tinygrad_rnn.tensor(rng.uniform(0.5, 2.0, (1, 2, 5, 4)), requires_grad=True)
     assert gradcheck(lambda t: pool.lp_pool2d(t, 3, 2), (positive,))
+
+
+@pytest.mark.parametrize("name", ["adaptive_max_pool2d", "adaptive_avg_pool2d"])
+def test_adaptive_pooling_refuses_integers_as_torch(name):
+    check_error(lambda m: getattr(F(m), name)(m.ones(1, 2, 4, 4, dtype=m.int64), 2))
+
+
+CASES_3D = {
+    "max3d": lambda m, x: F(m).max_pool3d(x, 2, stride=(1, 2, 2), padding=1, ceil_mode=True, return_indices=True),
+    "max3d-dilated-unbatched": lambda m, x: F(m).max_pool3d(x[0], (2, 2, 1), dilation=(1, 2, 1)),
+    "avg3d": lambda m, x: F(m).avg_pool3d(x, 2, stride=1, padding=1, count_include_pad=False, ceil_mode=True),
+    "avg3d-divisor": lambda m, x: F(m).avg_pool3d(x, (2, 3, 2), divisor_override=3),
+    "adaptive-avg3d": lambda m, x: F(m).adaptive_avg_pool3d(x, (2, None, 3)),
+    "adaptive-max3d": lambda m, x: F(m).adaptive_max_pool3d(x, (2, 3, 3), return_indices=True),
+    "lp3d": lambda m, x: F(m).lp_pool3d(x.abs(), 2, 2),
+    "unpool3d": lambda m, x: F(m).max_unpool3d(*F(m).max_pool3d(x, 2, return_indices=True), 2, output_size=(3, 4, 5)),
+}
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("case", sorted(CASES_3D))
+def test_3d_pooling_matches_torch(case, dtype):
+    check_parity(CASES_3D[case], shapes=[(2, 2, 3, 4, 5)], dtype=dtype)
+
+
+@pytest.mark.parametrize("make", [
+    lambda m: m.nn.MaxPool3d(2, stride=1, return_indices=True), lambda m: m.nn.AvgPool3d((1, 2, 2), padding=(0, 1, 1)),
+    lambda m: m.nn.AdaptiveAvgPool3d(2), lambda m: m.nn.AdaptiveMaxPool3d((1, 2, 3)), lambda m: m.nn.LPPool3d(2, 2),
+])
+def test_3d_pooling_layers_match_torch(make):
+    ours, theirs = make(tinygrad_rnn), make(require_torch())
+    assert repr(ours) == repr(theirs)
+    check_parity(lambda m, x: (ours if m is tinygrad_rnn else theirs)(x.abs()), shapes=[(2, 2, 3, 4, 5)])
+
+
+@pytest.mark.parametrize("call", [
+    lambda m: F(m).max_pool3d(m.zeros(2, 3), 2),
+    lambda m: F(m).max_pool3d(m.zeros(2, 3, 4, 4, 4), (2, 2)),
+    lambda m: F(m).adaptive_max_pool3d(m.zeros(3, 4), 2),
+    lambda m: F(m).avg_pool3d(m.zeros(3, 4), 2),
+    lambda m: F(m).max_pool3d(m.zeros(2, 3, 4, 4, 4), 2, dilation=0),
+])
+def test_3d_pooling_errors_match_torch(call):
+    check_error(call)

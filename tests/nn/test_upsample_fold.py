@@ -34,6 +34,7 @@ def test_interpolate_2d_matches_torch(kw, mode, align, dtype):
     (lambda m, x: F(m).interpolate(x, scale_factor=1.5, mode="trilinear"), (1, 2, 3, 4, 5)),
     (lambda m, x: F(m).interpolate(x, size=(4, 5, 9), mode="nearest-exact"), (1, 2, 3, 4, 5)),
     (lambda m, x: F(m).interpolate(x, size=(4, 5, 9)), (1, 2, 3, 4, 5)),
+    (lambda m, x: F(m).interpolate(x, size=(2, 3, 2), mode="area"), (1, 2, 3, 4, 5)),
 ])
 def test_interpolate_1d_and_3d_match_torch(call, shape, dtype):
     check_parity(call, shapes=[shape], dtype=dtype)
@@ -154,3 +155,10 @@ def test_interpolation_and_fold_pass_gradcheck():
     assert gradcheck(lambda t: fn.interpolate(t, size=(5, 3), mode="nearest"), (x,))
     assert gradgradcheck(lambda t: fn.interpolate(t, size=(2, 7), mode="bilinear", align_corners=True), (x,))
     assert gradcheck(lambda t: fn.fold(fn.unfold(t, 2, padding=1), (3, 4), 2, padding=1), (x,))
+
+
+def test_integer_input_to_unfold_and_interpolate_is_refused_as_in_torch():
+    check_error(lambda m: F(m).unfold(m.ones(1, 2, 4, 4, dtype=m.int64), 2))
+    with pytest.raises(NotImplementedError, match="not implemented for 'Long'"):
+        F(tinygrad_rnn).interpolate(tinygrad_rnn.ones(1, 2, 4, 4, dtype=tinygrad_rnn.int64), scale_factor=2)
+    check_parity(lambda m, x: F(m).pixel_shuffle(x, 2), [np.arange(32).reshape(2, 4, 2, 2)])

@@ -1,4 +1,4 @@
-"""Conv1d, Conv2d, ConvTranspose1d, ConvTranspose2d: the modules around F.conv* and F.conv_transpose*.
+"""Conv1d/2d/3d and ConvTranspose1d/2d/3d: the modules around F.conv* and F.conv_transpose*.
 
 A module holds `weight` and `bias` and its settings (kernel_size, stride, ... each an nd-tuple, as
 in torch). Non-zero `padding_mode`s ('reflect', 'replicate', 'circular') pad the input with F.pad
@@ -131,6 +131,12 @@ class Conv2d(_Conv):
     _nd = 2
 
 
+class Conv3d(_Conv):
+    """3-d convolution over (N, C_in, D, H, W) or (C_in, D, H, W): weight (C_out, C_in/groups, kd, kh, kw)."""
+
+    _nd = 3
+
+
 class _ConvTranspose(_ConvNd):
     transposed = True
 
@@ -177,3 +183,9 @@ class ConvTranspose2d(_ConvTranspose):
     """The adjoint of Conv2d: weight (C_in, C_out/groups, kh, kw)."""
 
     _nd = 2
+
+
+class ConvTranspose3d(_ConvTranspose):
+    """The adjoint of Conv3d: weight (C_in, C_out/groups, kd, kh, kw)."""
+
+    _nd = 3

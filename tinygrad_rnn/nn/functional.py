@@ -35,27 +35,42 @@ from .functional_ext.activation import (  # noqa: E402, F401
 )
 from .functional_ext.basic import *  # noqa: F403  (the basics, listed in basic.__all__)
 from .functional_ext.basic import _affine, _apply, _check_dropout_p, _constant_pad, _float_kernel, _keep_mask  # noqa: F401  (used by older callers as F._x)
-from .functional_ext.conv import conv1d, conv2d, conv_transpose1d, conv_transpose2d  # noqa: E402, F401
+from .functional_ext.conv import (  # noqa: E402, F401
+    conv1d,
+    conv2d,
+    conv3d,
+    conv_transpose1d,
+    conv_transpose2d,
+    conv_transpose3d,
+)
 from .functional_ext.dropout import alpha_dropout, dropout1d, dropout2d, dropout3d, feature_alpha_dropout  # noqa: E402, F401
 from .functional_ext.fold import fold, unfold  # noqa: E402, F401
 from .functional_ext.normalization import group_norm, instance_norm, local_response_norm, rms_norm  # noqa: E402, F401
 from .functional_ext.pooling import (  # noqa: E402, F401
     adaptive_avg_pool1d,
     adaptive_avg_pool2d,
+    adaptive_avg_pool3d,
     adaptive_max_pool1d,
     adaptive_max_pool1d_with_indices,
     adaptive_max_pool2d,
     adaptive_max_pool2d_with_indices,
+    adaptive_max_pool3d,
+    adaptive_max_pool3d_with_indices,
     avg_pool1d,
     avg_pool2d,
+    avg_pool3d,
     lp_pool1d,
     lp_pool2d,
+    lp_pool3d,
     max_pool1d,
     max_pool1d_with_indices,
     max_pool2d,
     max_pool2d_with_indices,
+    max_pool3d,
+    max_pool3d_with_indices,
     max_unpool1d,
     max_unpool2d,
+    max_unpool3d,
 )
 from .functional_ext.upsampling import (  # noqa: E402, F401
     interpolate,

@@ -1,4 +1,4 @@
-"""Normalisation layers: GroupNorm, InstanceNorm1d/2d, LocalResponseNorm, RMSNorm, BatchNorm2d.
+"""Normalisation layers: GroupNorm, InstanceNorm1d/2d/3d, LocalResponseNorm, RMSNorm, BatchNorm2d/3d.
 
 Parameters start as torch's do (weight ones, bias zeros; no random draws), buffers too
 (running_mean zeros, running_var ones, num_batches_tracked 0), so state_dicts load both ways.
@@ -103,6 +103,12 @@ class InstanceNorm2d(_InstanceNorm):
     _nd = 2
 
 
+class InstanceNorm3d(_InstanceNorm):
+    """Instance normalisation of (N, C, D, H, W) or (C, D, H, W) input."""
+
+    _nd = 3
+
+
 class LocalResponseNorm(Module):
     """Divide by (k + alpha * mean of squares over `size` neighbouring channels)^beta (AlexNet)."""
 
@@ -148,11 +154,19 @@ class BatchNorm2d(BatchNorm1d):
                  bias: bool = True) -> None:
         super().__init__(num_features, eps, momentum, affine, track_running_stats, device, dtype, bias)
 
+    _ndim = 4
+
     def forward(self, input: Tensor) -> Tensor:
-        if input.ndim != 4:
-            raise ValueError(f"expected 4D input (got {input.ndim}D input)")
+        if input.ndim != self._ndim:
+            raise ValueError(f"expected {self._ndim}D input (got {input.ndim}D input)")
         if self.training and input.numel() // max(input.shape[1], 1) <= 1:
             raise ValueError(f"Expected more than 1 value per channel when training, got input size "
                              f"torch.Size({list(input.shape)})")
         out = super().forward(input.flatten(2))
         return rename(out.reshape(input.shape), "NativeBatchNormBackward0")
+
+
+class BatchNorm3d(BatchNorm2d):
+    """BatchNorm over (N, D, H, W) for each channel of (N, C, D, H, W) input."""
+
+    _ndim = 5

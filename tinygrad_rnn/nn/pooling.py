@@ -1,4 +1,4 @@
-"""Pooling layers, 1-d and 2-d: MaxPool, AvgPool, AdaptiveMaxPool, AdaptiveAvgPool, LPPool, MaxUnpool.
+"""Pooling layers, 1-d to 3-d: MaxPool, AvgPool, AdaptiveMaxPool, AdaptiveAvgPool, LPPool, MaxUnpool.
 
 They hold their settings exactly as torch's do (MaxPool2d keeps kernel_size as given, AvgPool1d
 as a 1-tuple, ...), so reprs match; `forward` is one call into functional_ext/pooling.py.
@@ -47,6 +47,10 @@ class MaxPool2d(_MaxPoolNd):
     _nd = 2
 
 
+class MaxPool3d(_MaxPoolNd):
+    _nd = 3
+
+
 class AvgPool1d(Module):
     """Mean over sliding windows of the last dim."""
 
@@ -83,6 +87,14 @@ class AvgPool2d(Module):
         return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
 
 
+class AvgPool3d(AvgPool2d):
+    """Mean over sliding (kd, kh, kw) windows."""
+
+    def forward(self, input: Tensor) -> Tensor:
+        return P.avg_pool3d(input, self.kernel_size, self.stride, self.padding, self.ceil_mode,
+                            self.count_include_pad, self.divisor_override)
+
+
 class _AdaptiveMaxPoolNd(Module):
     _nd = 1
 
@@ -105,6 +117,10 @@ class AdaptiveMaxPool1d(_AdaptiveMaxPoolNd):
 
 class AdaptiveMaxPool2d(_AdaptiveMaxPoolNd):
     _nd = 2
+
+
+class AdaptiveMaxPool3d(_AdaptiveMaxPoolNd):
+    _nd = 3
 
 
 class _AdaptiveAvgPoolNd(Module):
@@ -133,6 +149,10 @@ class AdaptiveAvgPool2d(_AdaptiveAvgPoolNd):
     _nd = 2
 
 
+class AdaptiveAvgPool3d(_AdaptiveAvgPoolNd):
+    _nd = 3
+
+
 class _LPPoolNd(Module):
     _nd = 1
 
@@ -156,6 +176,10 @@ class LPPool1d(_LPPoolNd):
 
 class LPPool2d(_LPPoolNd):
     _nd = 2
+
+
+class LPPool3d(_LPPoolNd):
+    _nd = 3
 
 
 class _MaxUnpoolNd(Module):
@@ -182,3 +206,7 @@ class MaxUnpool1d(_MaxUnpoolNd):
 
 class MaxUnpool2d(_MaxUnpoolNd):
     _nd = 2
+
+
+class MaxUnpool3d(_MaxUnpoolNd):
+    _nd = 3

@@ -18,7 +18,8 @@ from ...random import _rng
 from . import basic as _F
 
 
-def _require_float(input: Tensor, kernel: str) -> None:
+def require_float(input: Tensor, kernel: str) -> None:
+    """torch's error for a floating-point-only CPU kernel called on an integer tensor."""
     if not input.dtype.is_floating_point:
         raise NotImplementedError(f'"{kernel}" not implemented for \'{input.dtype._legacy}\'')
 
@@ -29,6 +30,7 @@ def _zeros_like(x: Tensor) -> Tensor:
 
 def glu(input: Tensor, dim: int = -1) -> Tensor:
     """a * sigmoid(b), where a and b are the two halves of input along dim."""
+    require_float(input, "glu_cpu")
     if input.ndim == 0:
         raise RuntimeError("glu does not support scalars because halving size must be even")
     d = dim % input.ndim
@@ -40,14 +42,14 @@ def glu(input: Tensor, dim: int = -1) -> Tensor:
 
 def mish(input: Tensor, inplace: bool = False) -> Tensor:
     """x * tanh(softplus(x)) (Misra, 2019)."""
-    _require_float(input, "mish_cpu")
+    require_float(input, "mish_cpu")
     return _F._apply(lambda x: rename(x * _pw.tanh(_F.softplus(x)), "MishBackward0"), input, inplace)
 
 
 def hardswish(input: Tensor, inplace: bool = False) -> Tensor:
     """x * relu6(x + 3) / 6: 0 up to -3, x from 3 on, x (x + 3) / 6 in between. At the kinks
     torch 2.13's gradient is that of the outer pieces (0 at -3, 1 at 3), and so is ours."""
-    _require_float(input, "hardswish_cpu")
+    require_float(input, "hardswish_cpu")
 
     def of(x: Tensor) -> Tensor:
         middle = _pw.where(x < 3, x * (x + 3) / 6, x)
@@ -61,7 +63,7 @@ _SIXTH_AS_FLOAT32 = float(np.float32(1 / 6))
 
 def hardsigmoid(input: Tensor, inplace: bool = False) -> Tensor:
     """relu6(x + 3) / 6; the gradient is 1/6 strictly inside (-3, 3) and 0 elsewhere."""
-    _require_float(input, "hardsigmoid_cpu")
+    require_float(input, "hardsigmoid_cpu")
 
     def of(x: Tensor) -> Tensor:
         ends = Tensor._make((x._data >= 3).astype(x._data.dtype))  # 0 below, 1 above: no gradient
@@ -95,7 +97,7 @@ def rrelu(input: Tensor, lower: float = 1.0 / 8, upper: float = 1.0 / 3, trainin
     and the mean slope (lower + upper) / 2 in eval."""
     if lower > upper:
         raise RuntimeError("Lower bound should be less than or equal to the upper bound")
-    _require_float(input, "rrelu_with_noise_out_cpu")
+    require_float(input, "rrelu_with_noise_out_cpu")
     if not training:
         return rename(_F.leaky_relu(input, (lower + upper) / 2, inplace), "RreluWithNoiseBackward0")
     data = input._data
@@ -114,6 +116,7 @@ def celu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
     """x for x > 0, alpha (e^(x / alpha) - 1) otherwise: an ELU that is C1 for every alpha."""
     if alpha == 0:
         raise RuntimeError("ZeroDivisionError: alpha cannot be 0 for CELU")
+    require_float(input, "elu_cpu")
 
     def of(x: Tensor) -> Tensor:  # e^ of min(x, 0): the unused branch must not overflow
         return rename(_pw.where(x > 0, x, alpha * ((x.clamp(max=0) / alpha).exp() - 1)), "CeluBackward0")
@@ -134,6 +137,7 @@ def _check_lambda(lambd: float, input: Tensor) -> None:
 
 def softshrink(input: Tensor, lambd: float = 0.5) -> Tensor:
     """Shrink toward 0 by lambd: x - lambd above lambd, x + lambd below -lambd, 0 in between."""
+    require_float(input, "softshrink_check")
     _check_lambda(lambd, input)
     inner = _pw.where(input < -lambd, input + lambd, _zeros_like(input))
     return rename(_pw.where(input > lambd, input - lambd, inner), "SoftshrinkBackward0")
@@ -141,6 +145,7 @@ def softshrink(input: Tensor, lambd: float = 0.5) -> Tensor:
 
 def hardshrink(input: Tensor, lambd: float = 0.5) -> Tensor:
     """x where |x| > lambd, 0 elsewhere."""
+    require_float(input, "hardshrink_cpu")
     keep = (input > lambd) | (input < -lambd)
     return rename(_pw.where(keep, input, _zeros_like(input)), "HardshrinkBackward0")
 

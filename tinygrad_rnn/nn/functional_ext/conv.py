@@ -13,6 +13,7 @@ from __future__ import annotations
 import warnings
 from typing import Any
 
+from ...core.function import rename
 from ...core.tensor import Tensor
 from .im2col import Col2Im, Im2Col, blocks_along
 
@@ -134,11 +135,15 @@ def convolution(input: Tensor, weight: Tensor, bias: Tensor | None, stride: Any,
     cols = Im2Col.apply(x, kernel, dilation, pairs, stride, True)  # (C * K, N * L): all samples side by side
     if groups == 1:
         out = weight.reshape(out_channels, -1) @ cols  # the one GEMM: (O, C*K) @ (C*K, N*L)
+    elif out_channels == groups:  # depthwise-like: one output row per group, so a weighted sum of its
+        # columns; numpy's batched matmul of (1, k) rows (and its backward's k x 1 outer products) is slower
+        out = (cols.reshape(groups, -1, cols.shape[-1]) * weight.reshape(groups, -1, 1)).sum(1)
     else:  # one GEMM per group: (g, O/g, C/g*K) @ (g, C/g*K, N*L)
         out = weight.reshape(groups, out_channels // groups, -1) @ cols.reshape(groups, -1, cols.shape[-1])
     out = out.reshape(out_channels, n, *blocks).transpose(0, 1)  # (N, O, *blocks)
     if bias is not None:
         out = out + bias.reshape(out_channels, *(1,) * nd)
+    out = rename(out.contiguous(), "ConvolutionBackward0")  # torch's result is contiguous: .view() must work
     return out.squeeze(0) if unbatched else out
 
 
@@ -154,6 +159,12 @@ def conv2d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride: An
     return convolution(input, weight, bias, stride, padding, dilation, groups, 2, "conv2d")
 
 
+def conv3d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride: Any = 1, padding: Any = 0,
+           dilation: Any = 1, groups: int = 1) -> Tensor:
+    """3-d convolution: input (N, C, D, H, W) or (C, D, H, W), weight (O, C/groups, kd, kh, kw)."""
+    return convolution(input, weight, bias, stride, padding, dilation, groups, 3, "conv3d")
+
+
 # ------------------------------------------------------------------ transposed convolution
 def transposed_output_size(size: tuple, kernel: tuple, stride: tuple, padding: tuple, dilation: tuple,
                            output_padding: tuple) -> tuple:
@@ -165,7 +176,7 @@ def transposed_output_size(size: tuple, kernel: tuple, stride: tuple, padding: t
 def _check_output_padding(output_padding: tuple, stride: tuple, dilation: tuple) -> None:
     if all(op < s or op < d for op, s, d in zip(output_padding, stride, dilation)):
         return
-    names = ("height", "width") if len(stride) == 2 else ("",)
+    names = ("depth", "height", "width")[-len(stride):]
     if len(stride) == 1:
         parts = [f"output_padding: {output_padding[0]}", f"stride: {stride[0]}", f"dilation: {dilation[0]}"]
     else:
@@ -202,6 +213,7 @@ def conv_transposed(input: Tensor, weight: Tensor, bias: Tensor | None, stride: 
     out = Col2Im.apply(cols, size, kernel, dilation, tuple((p, p) for p in pad), stride, blocks, True)
     if bias is not None:
         out = out + bias.reshape(out_channels, *(1,) * nd)
+    out = rename(out.contiguous(), "ConvolutionBackward0")  # torch's result is contiguous: .view() must work
     return out.squeeze(0) if unbatched else out
 
 
@@ -217,3 +229,10 @@ def conv_transpose2d(input: Tensor, weight: Tensor, bias: Tensor | None = None, 
     """The adjoint of conv2d: input (N, C, H, W), weight (C, O/groups, kh, kw)."""
     return conv_transposed(input, weight, bias, stride, padding, output_padding, groups, dilation, 2,
                            "conv_transpose2d")
+
+
+def conv_transpose3d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride: Any = 1, padding: Any = 0,
+                     output_padding: Any = 0, groups: int = 1, dilation: Any = 1) -> Tensor:
+    """The adjoint of conv3d: input (N, C, D, H, W), weight (C, O/groups, kd, kh, kw)."""
+    return conv_transposed(input, weight, bias, stride, padding, output_padding, groups, dilation, 3,
+                           "conv_transpose3d")

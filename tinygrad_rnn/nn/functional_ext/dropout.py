@@ -36,6 +36,8 @@ def _dropout(input: Tensor, p: float, training: bool, inplace: bool, feature: bo
     _F._check_dropout_p(p)
     if p == 0 or not training or input.numel() == 0:
         return input
+    if not input.dtype.is_floating_point:  # the noise is float: torch cannot cast the product back
+        raise RuntimeError(f"result type Float can't be cast to the desired output type {input.dtype._legacy}")
     if p == 1:
         return _F._apply(lambda x: x * 0.0, input, inplace)
     noise = _noise(input, p, feature)

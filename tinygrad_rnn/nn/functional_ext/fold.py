@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from ...core.tensor import Tensor
+from .activation import require_float
 from .im2col import Col2Im, Im2Col, blocks_along
 
 
@@ -42,6 +43,7 @@ def unfold(input: Tensor, kernel_size: Any, dilation: Any = 1, padding: Any = 0,
         raise IndexError(f"Dimension out of range (expected to be in range of [{-input.ndim}, {input.ndim - 1}], "
                          "but got 2)")
     kernel, dilation, padding, stride = _geometry(kernel_size, dilation, padding, stride)
+    require_float(input, "im2col_out_cpu")
     if input.ndim not in (3, 4) or 0 in input.shape[-3:]:
         raise RuntimeError(f"Expected 3D or 4D (batch mode) tensor with possibly 0 batch size and other non-zero "
                            f"dimensions for input, but got: {list(input.shape)}")
@@ -60,6 +62,7 @@ def fold(input: Tensor, output_size: Any, kernel_size: Any, dilation: Any = 1, p
     """Sum the columns of (N, C * kh * kw, L) back into an (N, C, *output_size) image (overlaps add up)."""
     size = _pair(output_size, "output_size")
     kernel, dilation, padding, stride = _geometry(kernel_size, dilation, padding, stride)
+    require_float(input, "col2im_out_cpu")
     if input.ndim not in (2, 3) or 0 in input.shape[-2:]:
         raise RuntimeError(f"Expected 2D or 3D (batch mode) tensor for input with possibly 0 batch size and non-zero "
                            f"dimensions for input, but got: {list(input.shape)}")

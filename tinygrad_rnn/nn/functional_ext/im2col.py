@@ -75,7 +75,7 @@ def col2im(cols: np.ndarray, size: tuple, kernel: tuple, dilation: tuple, paddin
         where = tuple(slice(t * d, t * d + s * (b - 1) + 1, s) for t, d, s, b in zip(tap, dilation, stride, blocks))
         out[(slice(None), slice(None)) + where] += cols[(slice(None), slice(None)) + tap]
     inner = out[(slice(None), slice(None)) + tuple(slice(p[0], p[0] + s) for s, p in zip(size, padding))]
-    return inner.swapaxes(0, 1) if gemm_layout else inner
+    return np.ascontiguousarray(inner.swapaxes(0, 1) if gemm_layout else inner)  # torch's fold is contiguous
 
 
 class Im2Col(Function):

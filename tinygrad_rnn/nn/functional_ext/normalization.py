@@ -18,6 +18,7 @@ import numpy as np
 from ...core.function import rename
 from ...core.tensor import Tensor
 from . import basic as _F
+from .activation import require_float
 from .padding import pad
 from .pooling import avg_pool2d
 
@@ -31,6 +32,7 @@ def group_norm(input: Tensor, num_groups: int, weight: Tensor | None = None, bia
     """Normalise over groups of channels of (N, C, *) input; weight and bias are per channel."""
     if input.ndim < 2:
         raise RuntimeError(f"Expected at least 2 dimensions for input tensor but received {input.ndim}")
+    require_float(input, "GroupNormKernelImpl")
     n, c = input.shape[0], input.shape[1]
     if n * c // num_groups * math.prod(input.shape[2:]) == 1:  # torch's check, before the divisibility one
         raise ValueError(f"Expected more than 1 value per channel when training, got input size "
@@ -87,6 +89,7 @@ def rms_norm(input: Tensor, normalized_shape: Any, weight: Tensor | None = None,
     if weight is not None and tuple(weight.shape) != shape:
         raise RuntimeError(f"Expected weight to be of same shape as normalized_shape, but got weight of shape "
                            f"{list(weight.shape)} and normalized_shape = {list(shape)}")
+    require_float(input, "rms_norm")
     if eps is None:
         eps = float(np.finfo(input._data.dtype).eps)
     dims = tuple(range(input.ndim - len(shape), input.ndim))

@@ -52,6 +52,7 @@ def pad(input: Tensor, pad: Any, mode: str = "constant", value: float | None = N
         dim = input.ndim - 1 - i
         source = _source_index(mode, input.shape[dim], before, after, dim, input.shape, pad)
         out = out.index_select(dim, Tensor._make(source))
+    out = out.contiguous()  # a gather along an inner dim leaves numpy's result strided; torch's is contiguous
     if mode == "circular":
         return out
     return rename(out, _NODE_NAMES[mode].format(spatial))

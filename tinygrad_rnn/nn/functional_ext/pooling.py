@@ -1,4 +1,4 @@
-"""Pooling, 1-d and 2-d: max (with indices), average, adaptive average and max, power-average
+"""Pooling, 1-d to 3-d: max (with indices), average, adaptive average and max, power-average
 (LP), and max_unpool.
 
 - Max pooling finds, with numpy, the flat input position of each window's maximum (the first one
@@ -20,9 +20,10 @@ from ...core.function import rename
 from ...core.tensor import Tensor
 from ...ops.shape import gather_along, scatter
 from . import basic as _F
+from .activation import require_float
 from .im2col import Im2Col, windows
 
-_LETTERS = ("H", "W")
+_LETTERS = ("T", "H", "W")
 
 
 # ------------------------------------------------------------------ geometry
@@ -31,9 +32,10 @@ def _tuple(value: Any, nd: int, what: str, name: str) -> tuple:
         if len(value) == 1:
             return tuple(int(value[0]) for _ in range(nd))
         if len(value) != nd:
-            suffix = "a single int, or a tuple of two ints" if nd == 2 else "a single int"
-            raise RuntimeError(f"{name}: {what} must either be {suffix}" if what != "stride" else
-                               f"{name}: stride must either be omitted, a single int, or a tuple of two ints")
+            count = {1: "a single int", 2: "a single int, or a tuple of two ints",
+                     3: "a single int, or a tuple of three ints"}[nd]
+            raise RuntimeError(f"{name}: {what} must either be {count}" if what != "stride" else
+                               f"{name}: stride must either be omitted, {count}")
         return tuple(int(v) for v in value)
     return (int(value),) * nd
 
@@ -61,7 +63,7 @@ def _geometry(x: Tensor, kernel_size: Any, stride: Any, padding: Any, dilation: 
     if any(p < 0 for p in pad):
         raise RuntimeError(f"pad must be non-negative, but got pad: {pad[0] if nd == 1 else min(pad)}")
     if any(d <= 0 for d in dilation):
-        shown = " ".join(f"dilation{c}: {d}" for c, d in zip(_LETTERS, dilation)) if nd == 2 else \
+        shown = " ".join(f"dilation{c}: {d}" for c, d in zip(_LETTERS[-nd:], dilation)) if nd > 1 else \
             f"dilation: {dilation[0]}"
         raise RuntimeError(f"dilation should be greater than zero, but got {shown}")
     for k, p, d in zip(kernel, pad, dilation):
@@ -96,12 +98,23 @@ def _lowest(dtype: np.dtype) -> Any:
     return -np.inf if dtype.kind == "f" else np.iinfo(dtype).min
 
 
+def window_argmax(values: np.ndarray) -> np.ndarray:
+    """Argmax over the last axis as torch's CPU kernels scan a window: the first maximum wins a
+    tie, but every NaN replaces the running maximum, so the LAST NaN wins."""
+    best = values.argmax(axis=-1)
+    if values.dtype.kind == "f":
+        nan = np.isnan(values)
+        last_nan = values.shape[-1] - 1 - nan[..., ::-1].argmax(axis=-1)
+        best = np.where(nan.any(axis=-1), last_nan, best)
+    return best
+
+
 def _argmax_positions(data: np.ndarray, kernel: tuple, stride: tuple, dilation: tuple, pairs: tuple,
                       out: tuple) -> np.ndarray:
     """For each window, the flat (per-plane) input position of its maximum: (N, C, *out) int64."""
     values = windows(data, kernel, dilation, pairs, stride, _lowest(data.dtype))[_first(out)]
     n, c, count, taps = data.shape[0], data.shape[1], math.prod(out), math.prod(kernel)
-    best = values.reshape(n, c, count, taps).argmax(axis=-1)  # NaN counts as the largest, as in torch
+    best = window_argmax(values.reshape(n, c, count, taps))
     plane = np.arange(math.prod(data.shape[2:])).reshape((1, 1) + data.shape[2:])
     positions = windows(plane, kernel, dilation, pairs, stride, -1)[_first(out)].reshape(count, taps)
     return positions[np.arange(count), best].reshape((n, c) + out)
@@ -119,10 +132,10 @@ def _check_pool_input(input: Tensor, nd: int, name: str) -> None:
         if nd == 1:
             raise RuntimeError(f"{name}: Expected 2D or 3D (batch mode) tensor with optional 0 dim batch size "
                                f"for input, but got:{list(input.shape)}")
-        if input.ndim in (3, 4):
-            raise RuntimeError(f"Expected 3D or 4D (batch mode) tensor with optional 0 dim batch size for input, "
-                               f"but got:{list(input.shape)}")
-        raise RuntimeError("non-empty 3D or 4D (batch mode) tensor expected for input")
+        if input.ndim in (nd + 1, nd + 2):
+            raise RuntimeError(f"Expected {nd + 1}D or {nd + 2}D (batch mode) tensor with optional 0 dim batch size "
+                               f"for input, but got:{list(input.shape)}")
+        raise RuntimeError(f"non-empty {nd + 1}D or {nd + 2}D (batch mode) tensor expected for input")
 
 
 def max_pool(input: Tensor, kernel_size: Any, stride: Any, padding: Any, dilation: Any, ceil_mode: bool,
@@ -132,7 +145,7 @@ def max_pool(input: Tensor, kernel_size: Any, stride: Any, padding: Any, dilatio
     x, unbatched = _batched(input, nd)
     kernel, stride, dilation, pairs, out = _geometry(x, kernel_size, stride, padding, dilation, ceil_mode, nd, name)
     positions = _argmax_positions(x._data, kernel, stride, dilation, pairs, out)
-    result = rename(_pick(x, positions), "MaxPool2DWithIndicesBackward0" if nd == 2 else "SqueezeBackward1")
+    result = rename(_pick(x, positions), f"MaxPool{nd}DWithIndicesBackward0" if nd > 1 else "SqueezeBackward1")
     if not return_indices:
         return _unbatch(result, unbatched)
     return _unbatch(result, unbatched), _unbatch(Tensor._make(positions), unbatched)
@@ -150,6 +163,12 @@ def max_pool2d(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any
     return max_pool(input, kernel_size, stride, padding, dilation, ceil_mode, return_indices, 2)
 
 
+def max_pool3d(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any = 0, dilation: Any = 1,
+               ceil_mode: bool = False, return_indices: bool = False) -> Any:
+    """Max over each window of (N, C, D, H, W) or (C, D, H, W)."""
+    return max_pool(input, kernel_size, stride, padding, dilation, ceil_mode, return_indices, 3)
+
+
 def max_pool1d_with_indices(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any = 0,
                             dilation: Any = 1, ceil_mode: bool = False, return_indices: bool = False) -> tuple:
     return max_pool(input, kernel_size, stride, padding, dilation, ceil_mode, True, 1)
@@ -158,6 +177,11 @@ def max_pool1d_with_indices(input: Tensor, kernel_size: Any, stride: Any = None,
 def max_pool2d_with_indices(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any = 0,
                             dilation: Any = 1, ceil_mode: bool = False, return_indices: bool = False) -> tuple:
     return max_pool(input, kernel_size, stride, padding, dilation, ceil_mode, True, 2)
+
+
+def max_pool3d_with_indices(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any = 0,
+                            dilation: Any = 1, ceil_mode: bool = False, return_indices: bool = False) -> tuple:
+    return max_pool(input, kernel_size, stride, padding, dilation, ceil_mode, True, 3)
 
 
 # ------------------------------------------------------------------ average pooling
@@ -181,6 +205,8 @@ def avg_pool(input: Tensor, kernel_size: Any, stride: Any, padding: Any, ceil_mo
     if nd == 2 and input.ndim not in (3, 4):
         raise IndexError(f"Dimension out of range (expected to be in range of [{-max(input.ndim, 1)}, "
                          f"{max(input.ndim, 1) - 1}], but got -3)")
+    if nd == 3 and input.ndim not in (4, 5):
+        raise RuntimeError("non-empty 4D or 5D (batch mode) tensor expected for input")
     if not input.dtype.is_floating_point:
         raise NotImplementedError(f"{name}: integer input ({input.dtype}) is not implemented here")
     if divisor_override is not None and divisor_override == 0:
@@ -196,7 +222,7 @@ def avg_pool(input: Tensor, kernel_size: Any, stride: Any, padding: Any, ceil_mo
     else:
         divisor = _divisor(tuple(x.shape[2:]), kernel, stride, tuple(p for p, _ in pairs), out, count_include_pad)
     result = summed / Tensor._make(divisor.astype(x._data.dtype))
-    return _unbatch(rename(result, "AvgPool2DBackward0" if nd == 2 else "SqueezeBackward1"), unbatched)
+    return _unbatch(rename(result, f"AvgPool{nd}DBackward0" if nd > 1 else "SqueezeBackward1"), unbatched)
 
 
 def avg_pool1d(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any = 0, ceil_mode: bool = False,
@@ -209,6 +235,12 @@ def avg_pool2d(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any
                count_include_pad: bool = True, divisor_override: int | None = None) -> Tensor:
     """Mean over each window of (N, C, H, W) or (C, H, W)."""
     return avg_pool(input, kernel_size, stride, padding, ceil_mode, count_include_pad, divisor_override, 2)
+
+
+def avg_pool3d(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any = 0, ceil_mode: bool = False,
+               count_include_pad: bool = True, divisor_override: int | None = None) -> Tensor:
+    """Mean over each window of (N, C, D, H, W) or (C, D, H, W)."""
+    return avg_pool(input, kernel_size, stride, padding, ceil_mode, count_include_pad, divisor_override, 3)
 
 
 # ------------------------------------------------------------------ adaptive pooling
@@ -232,8 +264,8 @@ def _check_adaptive_input(input: Tensor, nd: int, name: str) -> None:
     if nd == 1 and input.ndim not in (2, 3):
         raise RuntimeError(f"Expected 2 to 3 dimensions, but got {input.ndim}-dimensional tensor for argument #1 "
                            f"'self' (while checking arguments for {name})")
-    if nd == 2 and input.ndim not in (3, 4):
-        raise RuntimeError(f"{name}(): Expected 3D or 4D tensor, but got: {list(input.shape)}")
+    if nd > 1 and input.ndim not in (nd + 1, nd + 2):
+        raise RuntimeError(f"{name}(): Expected {nd + 1}D or {nd + 2}D tensor, but got: {list(input.shape)}")
 
 
 def _averaging_matrix(n: int, o: int, dtype: np.dtype) -> Tensor:
@@ -247,14 +279,13 @@ def _averaging_matrix(n: int, o: int, dtype: np.dtype) -> Tensor:
 def adaptive_avg_pool(input: Tensor, output_size: Any, nd: int) -> Tensor:
     name = f"adaptive_avg_pool{nd}d"
     _check_adaptive_input(input, nd, name)
-    if not input.dtype.is_floating_point:
-        raise NotImplementedError(f"{name}: integer input ({input.dtype}) is not implemented here")
+    require_float(input, name)
     sizes = _adaptive_sizes(input, output_size, nd, name)
-    dtype = input._data.dtype
-    out = input @ _averaging_matrix(input.shape[-1], sizes[-1], dtype).t()  # the last dim
-    if nd == 2:
-        out = _averaging_matrix(input.shape[-2], sizes[0], dtype) @ out  # then the one before
-    return rename(out, "AdaptiveAvgPool2DBackward0" if nd == 2 else "SqueezeBackward1")
+    dtype, out = input._data.dtype, input
+    for axis in range(input.ndim - 1, input.ndim - 1 - nd, -1):  # one dim at a time, the last first
+        matrix = _averaging_matrix(input.shape[axis], sizes[axis - input.ndim], dtype)
+        out = (out.transpose(axis, -1) @ matrix.t()).transpose(axis, -1)
+    return rename(out.contiguous(), f"AdaptiveAvgPool{nd}DBackward0" if nd > 1 else "SqueezeBackward1")
 
 
 def adaptive_avg_pool1d(input: Tensor, output_size: Any) -> Tensor:
@@ -266,9 +297,14 @@ def adaptive_avg_pool2d(input: Tensor, output_size: Any) -> Tensor:
     return adaptive_avg_pool(input, output_size, 2)
 
 
+def adaptive_avg_pool3d(input: Tensor, output_size: Any) -> Tensor:
+    return adaptive_avg_pool(input, output_size, 3)
+
+
 def adaptive_max_pool(input: Tensor, output_size: Any, return_indices: bool, nd: int) -> Any:
     name = f"adaptive_max_pool{nd}d"
     _check_adaptive_input(input, nd, name)
+    require_float(input, name)
     sizes = _adaptive_sizes(input, output_size, nd, name)
     x, unbatched = _batched(input, nd)
     data, spatial = x._data, tuple(x.shape[2:])
@@ -277,10 +313,10 @@ def adaptive_max_pool(input: Tensor, output_size: Any, return_indices: bool, nd:
     for out_index in np.ndindex(*sizes):  # one small argmax per output position
         box = [bounds[d][i] for d, i in enumerate(out_index)]
         window = data[(slice(None), slice(None)) + tuple(slice(a, b) for a, b in box)]
-        local = np.unravel_index(window.reshape(window.shape[:2] + (-1,)).argmax(-1), window.shape[2:])
+        local = np.unravel_index(window_argmax(window.reshape(window.shape[:2] + (-1,))), window.shape[2:])
         positions[(slice(None), slice(None)) + out_index] = np.ravel_multi_index(
             tuple(a + loc for (a, _), loc in zip(box, local)), spatial)
-    result = rename(_pick(x, positions), "AdaptiveMaxPool2DBackward0" if nd == 2 else "SqueezeBackward1")
+    result = rename(_pick(x, positions), f"AdaptiveMaxPool{nd}DBackward0" if nd > 1 else "SqueezeBackward1")
     if not return_indices:
         return _unbatch(result, unbatched)
     return _unbatch(result, unbatched), _unbatch(Tensor._make(positions), unbatched)
@@ -295,12 +331,20 @@ def adaptive_max_pool2d(input: Tensor, output_size: Any, return_indices: bool = 
     return adaptive_max_pool(input, output_size, return_indices, 2)
 
 
+def adaptive_max_pool3d(input: Tensor, output_size: Any, return_indices: bool = False) -> Any:
+    return adaptive_max_pool(input, output_size, return_indices, 3)
+
+
 def adaptive_max_pool1d_with_indices(input: Tensor, output_size: Any, return_indices: bool = False) -> tuple:
     return adaptive_max_pool(input, output_size, True, 1)
 
 
 def adaptive_max_pool2d_with_indices(input: Tensor, output_size: Any, return_indices: bool = False) -> tuple:
     return adaptive_max_pool(input, output_size, True, 2)
+
+
+def adaptive_max_pool3d_with_indices(input: Tensor, output_size: Any, return_indices: bool = False) -> tuple:
+    return adaptive_max_pool(input, output_size, True, 3)
 
 
 # ------------------------------------------------------------------ power-average pooling
@@ -318,6 +362,10 @@ def lp_pool1d(input: Tensor, norm_type: float, kernel_size: int, stride: Any = N
 
 def lp_pool2d(input: Tensor, norm_type: float, kernel_size: Any, stride: Any = None, ceil_mode: bool = False) -> Tensor:
     return lp_pool(input, norm_type, kernel_size, stride, ceil_mode, 2)
+
+
+def lp_pool3d(input: Tensor, norm_type: float, kernel_size: Any, stride: Any = None, ceil_mode: bool = False) -> Tensor:
+    return lp_pool(input, norm_type, kernel_size, stride, ceil_mode, 3)
 
 
 # ------------------------------------------------------------------ max_unpool
@@ -360,7 +408,7 @@ def max_unpool(input: Tensor, indices: Tensor, kernel_size: Any, stride: Any, pa
                            f"(output volumes are of size {'x'.join(map(str, size))}")
     zeros = Tensor._make(np.zeros((n, c, math.prod(size)), x._data.dtype))
     out = scatter(zeros, 2, Tensor._make(flat), x.reshape(n, c, -1)).reshape(n, c, *size)
-    return _unbatch(rename(out, "MaxUnpool2DBackward0" if nd == 2 else "SqueezeBackward1"), unbatched)
+    return _unbatch(rename(out, f"MaxUnpool{nd}DBackward0" if nd > 1 else "SqueezeBackward1"), unbatched)
 
 
 def max_unpool1d(input: Tensor, indices: Tensor, kernel_size: Any, stride: Any = None, padding: Any = 0,
@@ -371,3 +419,8 @@ def max_unpool1d(input: Tensor, indices: Tensor, kernel_size: Any, stride: Any =
 def max_unpool2d(input: Tensor, indices: Tensor, kernel_size: Any, stride: Any = None, padding: Any = 0,
                  output_size: Any = None) -> Tensor:
     return max_unpool(input, indices, kernel_size, stride, padding, output_size, 2)
+
+
+def max_unpool3d(input: Tensor, indices: Tensor, kernel_size: Any, stride: Any = None, padding: Any = 0,
+                 output_size: Any = None) -> Tensor:
+    return max_unpool(input, indices, kernel_size, stride, padding, output_size, 3)

@@ -20,6 +20,7 @@ import numpy as np
 
 from ...core.function import rename
 from ...core.tensor import Tensor
+from .activation import require_float
 from .pooling import adaptive_avg_pool
 
 _LINEAR = {"linear": 1, "bilinear": 2, "trilinear": 3}
@@ -128,10 +129,8 @@ def interpolate(input: Tensor, size: Any = None, scale_factor: Any = None, mode:
                                   " is not implemented in tinygrad_rnn")
     _check_mode(input, mode)
     _check_sizes(input, sizes)
+    require_float(input, f"upsample_{mode.replace('-', '_')}{input.ndim - 2}d")
     if mode == "area":
-        if input.ndim == 5:
-            raise NotImplementedError("interpolate: mode='area' of 5-D input (adaptive_avg_pool3d) is not "
-                                      "implemented in tinygrad_rnn")
         return adaptive_avg_pool(input, sizes, input.ndim - 2)
     if mode in _LINEAR:
         return _linear(input, sizes, scales, bool(align_corners))
@@ -156,8 +155,8 @@ def _nearest(input: Tensor, sizes: list, scales: list | None, exact: bool) -> Te
         axis = 2 + d
         scale = None if scales is None else scales[d]
         out = _along(out, axis, nearest_source(input.shape[axis], o, scale, exact))
-    nd = len(sizes)
-    return rename(out, f"UpsampleNearestExact{nd}DBackward0" if exact else f"UpsampleNearest{nd}DBackward0")
+    nd = len(sizes)  # contiguous as torch's result (a gather along an inner dim leaves numpy's strided)
+    return rename(out.contiguous(), f"UpsampleNearestExact{nd}DBackward0" if exact else f"UpsampleNearest{nd}DBackward0")
 
 
 def _linear(input: Tensor, sizes: list, scales: list | None, align_corners: bool) -> Tensor:
@@ -169,7 +168,7 @@ def _linear(input: Tensor, sizes: list, scales: list | None, align_corners: bool
         t = _weights(weight, axis, input.ndim)
         out = _along(out, axis, first) * (1 - t) + _along(out, axis, second) * t
     names = {1: "UpsampleLinear1DBackward0", 2: "UpsampleBilinear2DBackward0", 3: "UpsampleTrilinear3DBackward0"}
-    return rename(out, names[len(sizes)])
+    return rename(out.contiguous(), names[len(sizes)])
 
 
 def _deprecated(name: str) -> None:
