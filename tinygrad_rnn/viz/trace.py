@@ -19,6 +19,7 @@ from typing import Any
 
 import numpy as np
 
+from ..backend.accumulate import dense
 from ..core import engine
 from ..core.tensor import Tensor
 from .graph import SVG, Arrow, Box, Graph, node_label, tensor_label, tensor_names
@@ -77,7 +78,7 @@ class BackwardTrace:
             if meta is None or g is None or edge is None or edge[0] is None:
                 shapes.append(None), norms.append(None), targets.append(None)
                 continue
-            array = _sum_to(np.asarray(engine.dense(g)._data), meta[0])
+            array = _sum_to(np.asarray(dense(g, Tensor._make)._data), meta[0])
             norm = float(np.sqrt(np.sum(np.square(array, dtype=np.float64))))
             target = edge[0]
             shapes.append(tuple(array.shape))
