@@ -115,7 +115,7 @@ def test_same_seed_and_thread_setting_give_identical_bits_with_a_busy_neighbour(
 
 def test_the_thread_setting_reaches_blas():
     """Not only recorded: numpy's OpenBLAS is given the count (where it is OpenBLAS)."""
-    from tinygrad_rnn.kernels import blas_threads
+    from tinygrad_rnn.backend import blas_threads
 
     setter = blas_threads._find_openblas("openblas_set_num_threads")
     if setter is None:

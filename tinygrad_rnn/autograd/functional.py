@@ -25,7 +25,7 @@ import numpy as np
 from ..core import grad_mode
 from ..core.engine import grad
 from ..core.tensor import Tensor
-from ..func.batching import batched_grad
+from ..func import batching
 from ..ops.shape import stack
 
 
@@ -157,7 +157,7 @@ def _vectorized_rows(out: Any, inputs: tuple, create_graph: bool) -> tuple:
     if n == 0 or not out.requires_grad:
         return tuple(Tensor._make(np.zeros((*out.shape, *x.shape), x.dtype.np)) for x in inputs)
     basis = Tensor._make(np.eye(n, dtype=out.dtype.np).reshape((n, *out.shape)))
-    rows = batched_grad([out], inputs, [basis], create_graph=create_graph)
+    rows = batching.batched_grad([out], inputs, [basis], create_graph=create_graph)
     return tuple(r.reshape((*out.shape, *x.shape)) for r, x in zip(rows, inputs))
 
 

@@ -87,11 +87,11 @@ class Sub(Function):
         return g, Neg.apply(g)
 
 
-@op(inplace=True, out=True, aliases=("subtract",), samples=binary())
 def _is_bool(x: Any) -> bool:
     return isinstance(x, bool) or (isinstance(x, Tensor) and x._data.dtype.kind == "b")
 
 
+@op(inplace=True, out=True, aliases=("subtract",), samples=binary())
 def sub(input: Any, other: Any, *, alpha: Any = 1) -> Tensor:
     if _is_bool(input) or _is_bool(other):  # torch refuses a - b on bools rather than guess xor or not
         if isinstance(input, Tensor) and isinstance(other, Tensor) and _is_bool(input) and _is_bool(other):
@@ -776,12 +776,12 @@ class Maximum(Function):
         return ga, gb, None
 
 
-@op(samples=binary())
 def _tensor_arg(fn: str, name: str, value: Any, position: int) -> None:
     if not isinstance(value, Tensor):
         raise TypeError(f"{fn}(): argument '{name}' (position {position}) must be Tensor, not {type(value).__name__}")
 
 
+@op(samples=binary())
 def maximum(input: Tensor, other: Tensor) -> Tensor:
     _tensor_arg("maximum", "other", other, 2)
     a, b = promote(input, other)
