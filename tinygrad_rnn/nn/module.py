@@ -458,7 +458,10 @@ class Module:
         """Copy values into the parameters and buffers, in place and in the module's dtype.
 
         Values may be our tensors, numpy arrays, or anything array-like (a torch tensor included).
-        With strict=True, missing or unexpected keys raise RuntimeError with torch's message; with
+        With `assign=True` nothing is copied: each given tensor (ours only) becomes the module's
+        attribute, keeping its own dtype; where the module held a Parameter, the value is wrapped in
+        a Parameter sharing its memory (a given Parameter is kept as it is), with the old
+        parameter's requires_grad. With strict=True, missing or unexpected keys raise RuntimeError with torch's message; with
         strict=False they are returned as `_IncompatibleKeys(missing_keys=[...], unexpected_keys=[...])`.
         """
         if not isinstance(state_dict, Mapping):
@@ -467,7 +470,7 @@ class Module:
         unexpected: list = []
         errors: list = []
         for name, module in self.named_modules(remove_duplicate=False):
-            module._load_local(state_dict, name + "." if name else "", missing, unexpected, errors)
+            module._load_local(state_dict, name + "." if name else "", missing, unexpected, errors, assign)
         if strict:
             if unexpected:
                 errors.insert(0, "Unexpected key(s) in state_dict: {}. ".format(", ".join(f'"{k}"' for k in unexpected)))
@@ -477,19 +480,33 @@ class Module:
             raise RuntimeError("Error(s) in loading state_dict for {}:\n\t{}".format(type(self).__name__, "\n\t".join(errors)))
         return _IncompatibleKeys(missing, unexpected)
 
-    def _load_local(self, state_dict: Mapping, prefix: str, missing: list, unexpected: list, errors: list) -> None:
+    def _load_local(self, state_dict: Mapping, prefix: str, missing: list, unexpected: list, errors: list,
+                    assign: bool = False) -> None:
         local = self._local_state()
         for name, target in local.items():
             key = prefix + name
             if key not in state_dict:
                 missing.append(key)
                 continue
-            value = _as_array(state_dict[key])
+            given = state_dict[key]
+            if assign and not isinstance(given, Tensor):  # there is no tensor of ours to keep
+                errors.append(f'While copying the parameter named "{key}", expected torch.Tensor or '
+                              f"Tensor-like object from checkpoint but received {type(given)}")
+                continue
+            value = _as_array(given)
             if value.shape != target.shape:
                 errors.append(
                     f"size mismatch for {key}: copying a param with shape {Tensor._make(value).shape} from checkpoint, "
                     f"the shape in current model is {target.shape}."
                 )
+                continue
+            if assign:
+                try:
+                    self._assign_state(name, target, given)
+                except RuntimeError as error:  # e.g. an integer tensor for a parameter that requires grad
+                    errors.append(f'While copying the parameter named "{key}", whose dimensions in the model are '
+                                  f"{target.size()} and whose dimensions in the checkpoint are {given.size()}, "
+                                  f"an exception occurred : {error.args}.")
                 continue
             np.copyto(target._data, value, casting="unsafe")  # in place, in the module's dtype
             target._version += 1
@@ -499,6 +516,16 @@ class Module:
             first, *rest = key[len(prefix):].split(".", 1)
             if (rest and first not in self._modules) or (not rest and first not in local):
                 unexpected.append(key)
+
+    def _assign_state(self, name: str, old: Tensor, new: Tensor) -> None:
+        """load_state_dict(assign=True) for one entry: `new` itself replaces `old` (through
+        __setattr__, so subclasses that watch their weights, like RNN's flat weights, see it)."""
+        if isinstance(old, Parameter):
+            if isinstance(new, Parameter):
+                new.requires_grad_(old.requires_grad)
+            else:
+                new = Parameter(new, requires_grad=old.requires_grad)  # shares new's memory
+        setattr(self, name, new)
 
     # ------------------------------------------------------------ printing
     def _get_name(self) -> str:
