@@ -106,3 +106,69 @@ def test_load_state_dict_assign_refuses_values_it_cannot_keep():
         layer.load_state_dict({"weight": np.zeros((2, 3), np.float32), "bias": m.zeros(2)}, assign=assign)
     check_error(load, True)
     load(tinygrad_rnn, False)
+
+
+# ------------------------------------------------------------ embedding's options
+_INDICES = np.array([[1, 4, 1, 0], [2, 2, 2, 4]])
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("options", [
+    dict(max_norm=1.0), dict(max_norm=0.7, norm_type=1.0), dict(max_norm=0.5, norm_type=float("inf")),
+    dict(max_norm=1.2, norm_type=3.0), dict(max_norm=1.0, norm_type=-1.0), dict(max_norm=1.0, norm_type=0.0),
+    dict(max_norm=-1.0), dict(scale_grad_by_freq=True), dict(scale_grad_by_freq=True, padding_idx=2),
+    dict(scale_grad_by_freq=True, max_norm=0.8, padding_idx=-1),
+])
+def test_embedding_options_match_torch_with_gradients(options, dtype):
+    """Output, the in-place renormalised weight (max_norm) and the weight's gradient, as torch's."""
+    def lookup(m, weight):
+        out = m.nn.functional.embedding(m.tensor(_INDICES), weight, **options)
+        return out, weight.detach().clone()
+    check_parity(lookup, shapes=[(5, 3)], dtype=dtype)
+
+
+@pytest.mark.parametrize("options", [dict(max_norm=0.9, norm_type=1.5, scale_grad_by_freq=True, padding_idx=4)])
+def test_embedding_module_options_match_torch_with_gradients(options):
+    def lookup(m, weight):
+        layer = m.nn.Embedding.from_pretrained(weight.detach().clone(), freeze=False, **options)
+        out = layer(m.tensor(_INDICES))
+        (out * m.tensor(np.linspace(-1, 1, out.numel()).reshape(out.shape))).sum().backward()
+        return out.detach(), layer.weight.detach().clone(), layer.weight.grad
+    check_parity(lookup, shapes=[(5, 3)], requires_grad=[False])
+    torch = require_torch()
+    assert repr(tinygrad_rnn.nn.Embedding(5, 3, **options)) == repr(torch.nn.Embedding(5, 3, **options))
+
+
+def test_embedding_sparse_refuses_a_gradient_it_cannot_make():
+    """torch's sparse=True makes the weight's gradient a sparse tensor; we have none, so a lookup
+    that would build a gradient raises NotImplementedError naming `sparse`."""
+    weight = tinygrad_rnn.randn(5, 3, requires_grad=True)
+    with pytest.raises(NotImplementedError, match="sparse"):
+        tinygrad_rnn.nn.functional.embedding(tinygrad_rnn.tensor(_INDICES), weight, sparse=True)
+    layer = tinygrad_rnn.nn.Embedding(5, 3, sparse=True)
+    with pytest.raises(NotImplementedError, match="sparse"):
+        layer(tinygrad_rnn.tensor(_INDICES))
+
+
+def test_embedding_sparse_without_a_gradient_works_as_torch():
+    """A sparse=True model is still built, printed, saved and loaded, and a lookup that builds no
+    gradient (frozen weight, or no_grad) gives torch's dense values: only the gradient is sparse."""
+    torch = require_torch()
+    weights = np.random.default_rng(1).standard_normal((5, 3))
+    results = []
+    for m in (tinygrad_rnn, torch):
+        frozen = m.nn.Embedding.from_pretrained(m.tensor(weights), sparse=True)
+        trainable = m.nn.Embedding(5, 3, sparse=True)
+        trainable.load_state_dict(frozen.state_dict())
+        with m.no_grad():
+            in_no_grad = trainable(m.tensor(_INDICES))
+        results.append((repr(frozen), repr(trainable), list(trainable.state_dict()),
+                        frozen(m.tensor(_INDICES)).numpy(), in_no_grad.numpy()))
+    assert results[0][:3] == results[1][:3]
+    for ours, theirs in zip(results[0][3:], results[1][3:]):
+        np.testing.assert_array_equal(ours, theirs)
+
+
+def test_embedding_sparse_must_be_a_bool_as_in_torch():
+    weight = np.zeros((5, 3))
+    check_error(lambda m: m.nn.functional.embedding(m.tensor([1]), m.tensor(weight), sparse=1))
