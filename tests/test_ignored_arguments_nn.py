@@ -172,3 +172,111 @@ def test_embedding_sparse_without_a_gradient_works_as_torch():
 def test_embedding_sparse_must_be_a_bool_as_in_torch():
     weight = np.zeros((5, 3))
     check_error(lambda m: m.nn.functional.embedding(m.tensor([1]), m.tensor(weight), sparse=1))
+
+
+# ------------------------------------------------------------ Module methods
+class _Scale:
+    """A module per framework whose forward takes a keyword (`shift`) and can be made to fail."""
+
+    @staticmethod
+    def make(m):
+        class Scale(m.nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.weight = m.nn.Parameter(m.tensor([2.0, -1.0], dtype=m.float64))
+
+            def forward(self, x, shift=0.0, fail=False):
+                if fail:
+                    raise ValueError("forward failed")
+                return x * self.weight + shift
+        return Scale()
+
+
+def _hook_story(m):
+    """Register hooks with every option and record what each saw; return the log and outputs."""
+    log = []
+    module = _Scale.make(m)
+
+    def pre_plain(mod, args):
+        log.append(("pre_plain", len(args)))
+
+    def pre_kwargs(mod, args, kwargs):
+        log.append(("pre_kwargs", sorted(kwargs)))
+        return args, {**kwargs, "shift": kwargs.get("shift", 0.0) + 1.0}
+
+    def hook_kwargs(mod, args, kwargs, output):
+        log.append(("hook_kwargs", sorted(kwargs), None if output is None else output.tolist()))
+        return None if output is None else output * 10
+
+    def hook_always(mod, args, output):
+        log.append(("hook_always", None if output is None else output.tolist()))
+
+    handles = [module.register_forward_pre_hook(pre_plain),
+               module.register_forward_pre_hook(pre_kwargs, with_kwargs=True, prepend=True),
+               module.register_forward_hook(hook_kwargs, with_kwargs=True),
+               module.register_forward_hook(hook_always, always_call=True)]
+    x = m.tensor([1.0, 3.0], dtype=m.float64)
+    outputs = [module(x, shift=0.5).tolist()]
+    try:
+        module(x, fail=True)
+    except ValueError as error:
+        log.append(("raised", str(error)))
+    handles[1].remove()
+    handles[2].remove()
+    outputs.append(module(x, shift=0.5).tolist())
+    return log, outputs
+
+
+def test_forward_hook_options_with_kwargs_prepend_and_always_call_match_torch():
+    assert _hook_story(tinygrad_rnn) == _hook_story(require_torch())
+
+
+def test_forward_pre_hook_with_kwargs_bad_return_matches_torch():
+    def call(m):
+        module = _Scale.make(m)
+        module.register_forward_pre_hook(lambda mod, args, kwargs: args, with_kwargs=True)
+        module(m.tensor([1.0, 2.0], dtype=m.float64))
+    check_error(call)
+
+
+def test_always_call_hook_that_raises_is_a_warning_after_a_forward_error():
+    torch = require_torch()
+    results = []
+    for m in (tinygrad_rnn, torch):
+        module = _Scale.make(m)
+        module.register_forward_hook(lambda mod, args, output: 1 / 0, always_call=True)
+        with pytest.warns(UserWarning) as caught, pytest.raises(ValueError):
+            module(m.tensor([1.0]), fail=True)
+        results.append([str(w.message) for w in caught])
+    assert results[0] == results[1]
+
+
+@pytest.mark.parametrize("call", [
+    lambda m, net: net.to(non_blocking=True), lambda m, net: net.to(m.float64, True),
+    lambda m, net: net.to("cpu", m.float64, non_blocking=False), lambda m, net: net.to(memory_format=None),
+])
+def test_module_to_accepts_non_blocking_as_torch(call):
+    torch = require_torch()
+    dtypes = [str(call(m, m.nn.Linear(2, 3)).weight.dtype) for m in (tinygrad_rnn, torch)]
+    assert dtypes[0] == dtypes[1]
+
+
+@pytest.mark.parametrize("case", ["copy", "unknown keyword"])
+def test_module_to_refuses_what_torch_refuses(case):
+    def call(m):
+        net = m.nn.Linear(2, 3)
+        return net.to(copy=True) if case == "copy" else net.to(bogus=1)
+    torch = require_torch()
+    with pytest.raises(Exception) as theirs:
+        call(torch)
+    with pytest.raises(type(theirs.value)) as ours:
+        call(tinygrad_rnn)
+    assert str(theirs.value).startswith(str(ours.value))  # torch goes on to list its signatures
+
+
+def test_module_to_memory_format_and_share_memory_are_refused_by_name():
+    net = tinygrad_rnn.nn.Linear(2, 3)
+    with pytest.raises(NotImplementedError, match="memory_format"):
+        net.to(memory_format="channels_last")
+    with pytest.raises(NotImplementedError, match="share_memory"):
+        net.share_memory()
