@@ -280,3 +280,59 @@ def test_module_to_memory_format_and_share_memory_are_refused_by_name():
         net.to(memory_format="channels_last")
     with pytest.raises(NotImplementedError, match="share_memory"):
         net.share_memory()
+
+
+def _shared_net(m):
+    net = m.nn.Sequential(m.nn.Linear(2, 2), m.nn.RNN(2, 2))
+    net.add_module("again", net[0])  # one module under two names
+    return net
+
+
+MODULE_CALLS = {
+    "state_dict prefix without dot": lambda m, net: list(net.state_dict(prefix="a")),
+    "state_dict prefix with dot": lambda m, net: list(net.state_dict(prefix="a.")),
+    "state_dict metadata keys": lambda m, net: list(net.state_dict(prefix="a.")._metadata),
+    "state_dict keep_vars": lambda m, net: [type(v).__name__ for v in net.state_dict(keep_vars=True).values()],
+    "state_dict keep_vars identity": lambda m, net: [v is p for v, p in zip(net.state_dict(keep_vars=True).values(),
+                                                                             net.parameters())],
+    "named_modules prefix, duplicates": lambda m, net: [n for n, _ in net.named_modules(prefix="x", remove_duplicate=False)],
+    "named_modules memo": lambda m, net: [n for n, _ in net.named_modules(memo={net[0]})],
+    "named_parameters prefix, duplicates": lambda m, net: [n for n, _ in net.named_parameters(prefix="q", remove_duplicate=False)],
+    "parameters not recursive": lambda m, net: list(net.parameters(recurse=False)),
+    "train(False) everywhere": lambda m, net: [mod.training for mod in net.train(False).modules()],
+    "requires_grad_(False)": lambda m, net: [p.requires_grad for p in net.requires_grad_(False).parameters()],
+    "zero_grad(set_to_none=False)": lambda m, net: _zero_grads(m, net, False),
+    "zero_grad(set_to_none=True)": lambda m, net: _zero_grads(m, net, True),
+    "apply order": lambda m, net: _apply_order(net),
+}
+
+
+def _zero_grads(m, net, set_to_none):
+    net[1](net[0](m.ones(3, 2)))[0].sum().backward()  # (the Sequential itself would feed a tuple on)
+    net.zero_grad(set_to_none=set_to_none)
+    return [None if p.grad is None else p.grad.tolist() for p in net.parameters()]
+
+
+def _apply_order(net):
+    seen = []
+    net.apply(lambda mod: seen.append(type(mod).__name__))
+    return seen
+
+
+@pytest.mark.parametrize("case", MODULE_CALLS)
+def test_module_method_arguments_match_torch(case):
+    torch = require_torch()
+    assert MODULE_CALLS[case](tinygrad_rnn, _shared_net(tinygrad_rnn)) == MODULE_CALLS[case](torch, _shared_net(torch))
+
+
+@pytest.mark.parametrize("case", ["train(1)", "requires_grad_(0)", "requires_grad_('x')"])
+def test_module_mode_arguments_must_be_bools_as_in_torch(case):
+    check_error(lambda m: eval(f"net.{case}", {"net": _shared_net(m)}))
+
+
+def test_state_dict_positional_arguments_warn_as_torch():
+    torch = require_torch()
+    for m in (tinygrad_rnn, torch):
+        with pytest.warns(FutureWarning, match="Positional args are being deprecated"):
+            keys = list(_shared_net(m).state_dict(None, "p.", True))
+        assert keys[0] == "p.0.weight"

@@ -404,6 +404,9 @@ class Module:
         return self.train(False)
 
     def requires_grad_(self, requires_grad: bool = True) -> Module:
+        if not isinstance(requires_grad, bool):
+            raise TypeError("requires_grad_(): argument 'requires_grad' (position 1) must be bool, "
+                            f"not {type(requires_grad).__name__}")
         for param in self.parameters():
             param.requires_grad_(requires_grad)
         return self
@@ -499,14 +502,17 @@ class Module:
         memory with the module (so writing into them writes into the model); `keep_vars` keeps the
         Parameters themselves."""
         if args:  # torch's old positional form: state_dict(destination, prefix, keep_vars)
+            warnings.warn("Positional args are being deprecated, use kwargs instead. Refer to "
+                          "https://pytorch.org/docs/main/generated/torch.nn.Module.html#torch.nn.Module.state_dict"
+                          " for details.", FutureWarning, stacklevel=2)
             destination, prefix, keep_vars = (list(args) + [destination, prefix, keep_vars][len(args):])[:3]
         if destination is None:
             destination = OrderedDict()
             destination._metadata = OrderedDict()  # type: ignore[attr-defined]
-        for name, module in self.named_modules(prefix=prefix.rstrip("."), remove_duplicate=False):
-            module_prefix = name + "." if name else ""
+        for name, module in self.named_modules(remove_duplicate=False):
+            module_prefix = prefix + (name + "." if name else "")  # prefix is glued on as given, dot or not
             if hasattr(destination, "_metadata"):
-                destination._metadata[name] = {"version": 1}
+                destination._metadata[module_prefix[:-1]] = {"version": 1}
             for key, value in module._local_state().items():
                 destination[module_prefix + key] = value if keep_vars else value.detach()
         return destination
