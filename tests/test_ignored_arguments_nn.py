@@ -336,3 +336,81 @@ def test_state_dict_positional_arguments_warn_as_torch():
         with pytest.warns(FutureWarning, match="Positional args are being deprecated"):
             keys = list(_shared_net(m).state_dict(None, "p.", True))
         assert keys[0] == "p.0.weight"
+
+
+# ------------------------------------------------------------ nn.utils: clip_grad and rnn
+def _params_with_grads(m, rng_seed=0):
+    rng = np.random.default_rng(rng_seed)
+    params = [m.nn.Parameter(m.tensor(rng.standard_normal(s))) for s in [(2, 3), (4,)]]
+    for p, g in zip(params, [rng.standard_normal((2, 3)) * 3, rng.standard_normal(4)]):
+        p.grad = m.tensor(g)
+    return params
+
+
+@pytest.mark.parametrize("foreach", [None, False, True])
+@pytest.mark.parametrize("clip", ["norm", "value", "with_norm", "total_norm"])
+def test_clip_grad_foreach_is_an_implementation_choice_as_in_torch(clip, foreach):
+    """torch's foreach picks a kernel (foreach=True works on the CPU too); the numbers are the same."""
+    torch = require_torch()
+    results = []
+    for m in (tinygrad_rnn, torch):
+        params, utils = _params_with_grads(m), m.nn.utils
+        if clip == "norm":
+            returned = utils.clip_grad_norm_(params, 1.5, norm_type=3.0, foreach=foreach)
+        elif clip == "value":
+            returned = utils.clip_grad_value_(params, 0.5, foreach=foreach)
+        elif clip == "with_norm":
+            returned = utils.clip_grads_with_norm_(params, 1.0, m.tensor(5.0, dtype=m.float64), foreach=foreach)
+        else:
+            returned = utils.get_total_norm([p.grad for p in params], norm_type=1.0, foreach=foreach)
+        results.append([returned] + [p.grad for p in params])
+    assert (results[0][0] is None) == (results[1][0] is None)
+    for ours, theirs in zip(results[0], results[1]):
+        if theirs is not None:
+            np.testing.assert_allclose(ours.numpy(), theirs.numpy(), rtol=1e-12)
+
+
+def test_clip_grad_error_if_nonfinite_matches_torch():
+    def clip(m):
+        params = _params_with_grads(m)
+        params[0].grad[0, 0] = float("inf")
+        m.nn.utils.clip_grad_norm_(params, 1.0, error_if_nonfinite=True)
+    check_error(clip)
+
+
+def _sequences(m):
+    return [m.tensor([1.0, 2, 3]), m.tensor([4.0]), m.tensor([5.0, 6])]
+
+
+RNN_UTIL_CALLS = {
+    "pad_sequence left": lambda m: m.nn.utils.rnn.pad_sequence(_sequences(m), padding_side="left").tolist(),
+    "pad_sequence right batch_first": lambda m: m.nn.utils.rnn.pad_sequence(
+        _sequences(m), batch_first=True, padding_value=-1.0, padding_side="right").tolist(),
+    "pack unsorted": lambda m: m.nn.utils.rnn.pack_sequence(_sequences(m), enforce_sorted=False).data.tolist(),
+    "total_length": lambda m: m.nn.utils.rnn.pad_packed_sequence(
+        m.nn.utils.rnn.pack_sequence(_sequences(m), enforce_sorted=False), total_length=5)[0].tolist(),
+    "to non_blocking": lambda m: str(m.nn.utils.rnn.pack_sequence(_sequences(m), enforce_sorted=False).to(
+        m.float64, non_blocking=True).data.dtype),
+}
+
+
+@pytest.mark.parametrize("case", RNN_UTIL_CALLS)
+def test_rnn_util_arguments_work_as_torch(case):
+    assert RNN_UTIL_CALLS[case](tinygrad_rnn) == RNN_UTIL_CALLS[case](require_torch())
+
+
+RNN_UTIL_ERRORS = {
+    "padding_side": lambda m: m.nn.utils.rnn.pad_sequence(_sequences(m), padding_side="middle"),
+    "enforce_sorted": lambda m: m.nn.utils.rnn.pack_sequence(_sequences(m)),
+    "short total_length": lambda m: m.nn.utils.rnn.pad_packed_sequence(
+        m.nn.utils.rnn.pack_sequence(_sequences(m), enforce_sorted=False), total_length=2),
+    "float total_length": lambda m: m.nn.utils.rnn.pad_packed_sequence(
+        m.nn.utils.rnn.pack_sequence(_sequences(m), enforce_sorted=False), total_length=5.0),
+    "PackedSequence.to copy": lambda m: m.nn.utils.rnn.pack_sequence(_sequences(m), enforce_sorted=False).to(
+        m.float64, copy=True),
+}
+
+
+@pytest.mark.parametrize("case", RNN_UTIL_ERRORS)
+def test_rnn_util_bad_arguments_fail_as_torch(case):
+    check_error(RNN_UTIL_ERRORS[case])
