@@ -98,3 +98,18 @@ def test_workers_would_replay_an_iterable_dataset_in_torch():
     assert with_workers == [list(np.arange(7.0))] * 2
     assert [b.tolist() for b in tinygrad_rnn.utils.data.DataLoader(_Stream.make(tinygrad_rnn), batch_size=7)] == \
         [list(np.arange(7.0))]
+
+
+@pytest.mark.parametrize("case", ["Sampler(data)", "Sampler(data_source=data)", "super().__init__(data)"])
+def test_sampler_base_takes_no_arguments_as_in_torch(case):
+    def make(m):
+        class Custom(m.utils.data.Sampler):
+            def __init__(self, data):
+                super().__init__(data)
+        data = [1, 2]
+        if case == "Sampler(data)":
+            return m.utils.data.Sampler(data)
+        if case == "Sampler(data_source=data)":
+            return m.utils.data.Sampler(data_source=data)
+        return Custom(data)
+    check_error(make)

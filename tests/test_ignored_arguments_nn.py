@@ -414,3 +414,16 @@ RNN_UTIL_ERRORS = {
 @pytest.mark.parametrize("case", RNN_UTIL_ERRORS)
 def test_rnn_util_bad_arguments_fail_as_torch(case):
     check_error(RNN_UTIL_ERRORS[case])
+
+
+@pytest.mark.parametrize("assign", [False, True])
+def test_load_state_dict_takes_a_one_element_vector_for_a_scalar_as_torch(assign):
+    """torch 0.3 saved scalars as shape (1,); torch still loads them into 0-d parameters and buffers."""
+    torch = require_torch()
+    loaded = []
+    for m in (tinygrad_rnn, torch):
+        module = m.nn.Module()
+        module.register_buffer("scale", m.tensor(1.0, dtype=m.float64))
+        module.load_state_dict({"scale": m.tensor([5.0], dtype=m.float64)}, assign=assign)
+        loaded.append((module.scale.shape, module.scale.item()))
+    assert str(loaded[0][0]) == str(loaded[1][0]) and loaded[0][1] == loaded[1][1]

@@ -564,6 +564,8 @@ class Module:
                               f"Tensor-like object from checkpoint but received {type(given)}")
                 continue
             value = _as_array(given)
+            if target.ndim == 0 and value.shape == (1,):  # checkpoints from torch 0.3 saved scalars as (1,)
+                value, given = value[0], given[0]
             if value.shape != target.shape:
                 errors.append(
                     f"size mismatch for {key}: copying a param with shape {Tensor._make(value).shape} from checkpoint, "
