@@ -16,6 +16,7 @@ walk over those dicts in insertion order: `named_parameters()`, `state_dict()` (
 """
 from __future__ import annotations
 
+import warnings
 from collections import OrderedDict, namedtuple
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
@@ -65,12 +66,15 @@ def _addindent(text: str, spaces: int) -> str:
 
 
 class RemovableHandle:
-    """What `register_forward_hook` returns: `handle.remove()` (or leaving a `with` block) unhooks."""
+    """What `register_forward_hook` returns: `handle.remove()` (or leaving a `with` block) unhooks.
+
+    `extra_dicts` are the registries of the hook's options (with_kwargs, always_call), keyed by the
+    same id, so removing the hook forgets its options too."""
 
     _next_id = 0
 
-    def __init__(self, hooks: dict, hook: Callable, prepend: bool = False) -> None:
-        self.hooks_dict_ref, self.id = hooks, RemovableHandle._next_id
+    def __init__(self, hooks: dict, hook: Callable, prepend: bool = False, extra_dicts: tuple = ()) -> None:
+        self.hooks_dict_ref, self.extra_dicts, self.id = hooks, extra_dicts, RemovableHandle._next_id
         RemovableHandle._next_id += 1
         hooks[self.id] = hook
         if prepend:
@@ -79,6 +83,8 @@ class RemovableHandle:
 
     def remove(self) -> None:
         self.hooks_dict_ref.pop(self.id, None)
+        for options in self.extra_dicts:
+            options.pop(self.id, None)
 
     def __enter__(self) -> RemovableHandle:
         return self
@@ -109,32 +115,81 @@ class Module:
         object.__setattr__(self, "_modules", {})
         object.__setattr__(self, "_forward_pre_hooks", {})
         object.__setattr__(self, "_forward_hooks", {})
+        # The ids of hooks registered with with_kwargs=True / always_call=True (as torch keeps them).
+        object.__setattr__(self, "_forward_pre_hooks_with_kwargs", {})
+        object.__setattr__(self, "_forward_hooks_with_kwargs", {})
+        object.__setattr__(self, "_forward_hooks_always_called", {})
 
     # ------------------------------------------------------------ calling
     def forward(self, *args: Any, **kwargs: Any) -> Any:
         raise NotImplementedError(f'Module [{type(self).__name__}] is missing the required "forward" function')
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        """forward, wrapped in the hooks: pre-hooks may replace the inputs, hooks the output."""
-        for hook in list(self.__dict__.get("_forward_pre_hooks", {}).values()):
-            replaced = hook(self, args)
-            if replaced is not None:
-                args = replaced if isinstance(replaced, tuple) else (replaced,)
-        output = self.forward(*args, **kwargs)
-        for hook in list(self.__dict__.get("_forward_hooks", {}).values()):
-            replaced = hook(self, args, output)
-            if replaced is not None:
-                output = replaced
+        """forward, wrapped in the hooks: pre-hooks may replace the inputs, hooks the output.
+        If anything raises, the always_call hooks that have not run yet still run, then it re-raises."""
+        output, called = None, set()
+        try:
+            args, kwargs = self._run_pre_hooks(args, kwargs)
+            output = self.forward(*args, **kwargs)
+            for hook_id, hook in list(self.__dict__.get("_forward_hooks", {}).items()):
+                called.add(hook_id)
+                output = self._run_hook(hook_id, hook, args, kwargs, output)
+        except Exception:
+            for hook_id, hook in list(self.__dict__.get("_forward_hooks", {}).items()):
+                if hook_id in self.__dict__.get("_forward_hooks_always_called", {}) and hook_id not in called:
+                    try:
+                        output = self._run_hook(hook_id, hook, args, kwargs, output)
+                    except Exception as error:  # the first error is the one the user needs
+                        warnings.warn("module forward hook with ``always_call=True`` raised an exception that was "
+                                      f"silenced as another error was raised in forward: {error}", stacklevel=2)
+            raise
         return output
 
-    def register_forward_pre_hook(self, hook: Callable, *, prepend: bool = False) -> RemovableHandle:
-        """`hook(module, args)` runs before forward; returning a value replaces the inputs."""
-        return RemovableHandle(self._forward_pre_hooks, hook, prepend)
+    def _run_pre_hooks(self, args: tuple, kwargs: dict) -> tuple[tuple, dict]:
+        with_kwargs = self.__dict__.get("_forward_pre_hooks_with_kwargs", {})
+        for hook_id, hook in list(self.__dict__.get("_forward_pre_hooks", {}).items()):
+            if hook_id in with_kwargs:
+                replaced = hook(self, args, kwargs)
+                if replaced is None:
+                    continue
+                if not (isinstance(replaced, tuple) and len(replaced) == 2):
+                    raise RuntimeError("forward pre-hook must return None or a tuple of (new_args, new_kwargs), "
+                                       f"but got {replaced}.")
+                args, kwargs = replaced
+            else:
+                replaced = hook(self, args)
+                if replaced is not None:
+                    args = replaced if isinstance(replaced, tuple) else (replaced,)
+        return args, kwargs
 
-    def register_forward_hook(self, hook: Callable, *, prepend: bool = False) -> RemovableHandle:
+    def _run_hook(self, hook_id: int, hook: Callable, args: tuple, kwargs: dict, output: Any) -> Any:
+        if hook_id in self.__dict__.get("_forward_hooks_with_kwargs", {}):
+            replaced = hook(self, args, kwargs, output)
+        else:
+            replaced = hook(self, args, output)
+        return output if replaced is None else replaced
+
+    def register_forward_pre_hook(self, hook: Callable, *, prepend: bool = False,
+                                  with_kwargs: bool = False) -> RemovableHandle:
+        """`hook(module, args)` runs before forward; returning a value replaces the inputs.
+        With with_kwargs=True it is `hook(module, args, kwargs)` and may return `(args, kwargs)`."""
+        handle = RemovableHandle(self._forward_pre_hooks, hook, prepend, (self._forward_pre_hooks_with_kwargs,))
+        if with_kwargs:
+            self._forward_pre_hooks_with_kwargs[handle.id] = True
+        return handle
+
+    def register_forward_hook(self, hook: Callable, *, prepend: bool = False, with_kwargs: bool = False,
+                              always_call: bool = False) -> RemovableHandle:
         """`hook(module, args, output)` runs after forward; returning a value replaces the output
-        (e.g. to record the activations of a layer)."""
-        return RemovableHandle(self._forward_hooks, hook, prepend)
+        (e.g. to record the activations of a layer). with_kwargs=True: `hook(module, args, kwargs,
+        output)`; always_call=True: it runs even when forward (or an earlier hook) raises."""
+        handle = RemovableHandle(self._forward_hooks, hook, prepend,
+                                 (self._forward_hooks_with_kwargs, self._forward_hooks_always_called))
+        if with_kwargs:
+            self._forward_hooks_with_kwargs[handle.id] = True
+        if always_call:
+            self._forward_hooks_always_called[handle.id] = True
+        return handle
 
     # ------------------------------------------------------------ registration
     def register_parameter(self, name: str, param: Parameter | None) -> None:
@@ -352,6 +407,9 @@ class Module:
         return self.train(False)
 
     def requires_grad_(self, requires_grad: bool = True) -> Module:
+        if not isinstance(requires_grad, bool):
+            raise TypeError("requires_grad_(): argument 'requires_grad' (position 1) must be bool, "
+                            f"not {type(requires_grad).__name__}")
         for param in self.parameters():
             param.requires_grad_(requires_grad)
         return self
@@ -397,7 +455,11 @@ class Module:
         return self
 
     def to(self, *args: Any, **kwargs: Any) -> Module:
-        """`to(torch.float64)`, `to('cpu')`, `to(device, dtype)`, `to(tensor)`: floating tensors change dtype."""
+        """`to(torch.float64)`, `to('cpu')`, `to(device, dtype)`, `to(tensor)`: floating tensors change dtype.
+
+        `non_blocking` is accepted (a copy on the CPU is always blocking, in torch too); a
+        `memory_format` other than None raises NotImplementedError (we have no strided layouts)."""
+        _check_to_keywords(kwargs)
         target = kwargs.get("dtype")
         for arg in list(args) + [kwargs.get("device")]:
             if isinstance(arg, dtypes.dtype):
@@ -424,6 +486,11 @@ class Module:
     def type(self, dst_type: Any) -> Module:
         return self._apply(lambda t: t.type(dst_type))
 
+    def share_memory(self) -> Module:
+        """torch moves the tensors to shared memory for worker processes; we have no processes."""
+        raise NotImplementedError("Module.share_memory is not implemented: tinygrad_rnn runs in one process "
+                                  "(its tensors are numpy arrays, not shared-memory storages)")
+
     def cpu(self) -> Module:
         return self
 
@@ -438,14 +505,17 @@ class Module:
         memory with the module (so writing into them writes into the model); `keep_vars` keeps the
         Parameters themselves."""
         if args:  # torch's old positional form: state_dict(destination, prefix, keep_vars)
+            warnings.warn("Positional args are being deprecated, use kwargs instead. Refer to "
+                          "https://pytorch.org/docs/main/generated/torch.nn.Module.html#torch.nn.Module.state_dict"
+                          " for details.", FutureWarning, stacklevel=2)
             destination, prefix, keep_vars = (list(args) + [destination, prefix, keep_vars][len(args):])[:3]
         if destination is None:
             destination = OrderedDict()
             destination._metadata = OrderedDict()  # type: ignore[attr-defined]
-        for name, module in self.named_modules(prefix=prefix.rstrip("."), remove_duplicate=False):
-            module_prefix = name + "." if name else ""
+        for name, module in self.named_modules(remove_duplicate=False):
+            module_prefix = prefix + (name + "." if name else "")  # prefix is glued on as given, dot or not
             if hasattr(destination, "_metadata"):
-                destination._metadata[name] = {"version": 1}
+                destination._metadata[module_prefix[:-1]] = {"version": 1}
             for key, value in module._local_state().items():
                 destination[module_prefix + key] = value if keep_vars else value.detach()
         return destination
@@ -461,7 +531,10 @@ class Module:
         """Copy values into the parameters and buffers, in place and in the module's dtype.
 
         Values may be our tensors, numpy arrays, or anything array-like (a torch tensor included).
-        With strict=True, missing or unexpected keys raise RuntimeError with torch's message; with
+        With `assign=True` nothing is copied: each given tensor (ours only) becomes the module's
+        attribute, keeping its own dtype; where the module held a Parameter, the value is wrapped in
+        a Parameter sharing its memory (a given Parameter is kept as it is), with the old
+        parameter's requires_grad. With strict=True, missing or unexpected keys raise RuntimeError with torch's message; with
         strict=False they are returned as `_IncompatibleKeys(missing_keys=[...], unexpected_keys=[...])`.
         """
         if not isinstance(state_dict, Mapping):
@@ -470,7 +543,7 @@ class Module:
         unexpected: list = []
         errors: list = []
         for name, module in self.named_modules(remove_duplicate=False):
-            module._load_local(state_dict, name + "." if name else "", missing, unexpected, errors)
+            module._load_local(state_dict, name + "." if name else "", missing, unexpected, errors, assign)
         if strict:
             if unexpected:
                 errors.insert(0, "Unexpected key(s) in state_dict: {}. ".format(", ".join(f'"{k}"' for k in unexpected)))
@@ -480,19 +553,35 @@ class Module:
             raise RuntimeError("Error(s) in loading state_dict for {}:\n\t{}".format(type(self).__name__, "\n\t".join(errors)))
         return _IncompatibleKeys(missing, unexpected)
 
-    def _load_local(self, state_dict: Mapping, prefix: str, missing: list, unexpected: list, errors: list) -> None:
+    def _load_local(self, state_dict: Mapping, prefix: str, missing: list, unexpected: list, errors: list,
+                    assign: bool = False) -> None:
         local = self._local_state()
         for name, target in local.items():
             key = prefix + name
             if key not in state_dict:
                 missing.append(key)
                 continue
-            value = _as_array(state_dict[key])
+            given = state_dict[key]
+            if assign and not isinstance(given, Tensor):  # there is no tensor of ours to keep
+                errors.append(f'While copying the parameter named "{key}", expected torch.Tensor or '
+                              f"Tensor-like object from checkpoint but received {type(given)}")
+                continue
+            value = _as_array(given)
+            if target.ndim == 0 and value.shape == (1,):  # checkpoints from torch 0.3 saved scalars as (1,)
+                value, given = value[0], given[0]
             if value.shape != target.shape:
                 errors.append(
                     f"size mismatch for {key}: copying a param with shape {Tensor._make(value).shape} from checkpoint, "
                     f"the shape in current model is {target.shape}."
                 )
+                continue
+            if assign:
+                try:
+                    self._assign_state(name, target, given)
+                except RuntimeError as error:  # e.g. an integer tensor for a parameter that requires grad
+                    errors.append(f'While copying the parameter named "{key}", whose dimensions in the model are '
+                                  f"{target.size()} and whose dimensions in the checkpoint are {given.size()}, "
+                                  f"an exception occurred : {error.args}.")
                 continue
             np.copyto(target._data, value, casting="unsafe")  # in place, in the module's dtype
             target._version += 1
@@ -502,6 +591,16 @@ class Module:
             first, *rest = key[len(prefix):].split(".", 1)
             if (rest and first not in self._modules) or (not rest and first not in local):
                 unexpected.append(key)
+
+    def _assign_state(self, name: str, old: Tensor, new: Tensor) -> None:
+        """load_state_dict(assign=True) for one entry: `new` itself replaces `old` (through
+        __setattr__, so subclasses that watch their weights, like RNN's flat weights, see it)."""
+        if isinstance(old, Parameter):
+            if isinstance(new, Parameter):
+                new.requires_grad_(old.requires_grad)
+            else:
+                new = Parameter(new, requires_grad=old.requires_grad)  # shares new's memory
+        setattr(self, name, new)
 
     # ------------------------------------------------------------ printing
     def _get_name(self) -> str:
@@ -522,6 +621,19 @@ class Module:
         elif lines:
             body = "\n  " + "\n  ".join(lines) + "\n"
         return f"{self._get_name()}({body})"
+
+
+def _check_to_keywords(kwargs: dict) -> None:
+    """Module.to's keywords: torch's names only, and none whose effect we cannot give."""
+    unknown = [k for k in kwargs if k not in ("device", "dtype", "non_blocking", "memory_format", "copy")]
+    if unknown:
+        got = ", ".join(f"{k}={type(kwargs[k]).__name__}" for k in unknown)
+        raise TypeError(f"to() received an invalid combination of arguments - got ({got}, )")
+    if kwargs.get("copy"):
+        raise RuntimeError(".to() does not accept copy argument")
+    if kwargs.get("memory_format") is not None:
+        raise NotImplementedError(f"Module.to: memory_format={kwargs['memory_format']!r} is not implemented "
+                                  "(tinygrad_rnn tensors have no strided memory layouts); leave it None")
 
 
 def _as_array(value: Any) -> np.ndarray:

@@ -15,6 +15,7 @@ import numpy as np
 from ...argcheck import number_arg
 from ...core import dtypes
 from ...core.function import rename
+from ...core.grad_mode import is_grad_enabled
 from ...core.tensor import Tensor
 from ...creation import full
 from ...ops import nn_ops
@@ -247,13 +248,29 @@ def embedding(input: Tensor, weight: Tensor, padding_idx: int | None = None, max
     """Rows of `weight` picked by the integer tensor `input`: output shape input.shape + (dim,).
 
     The `padding_idx` row gets no gradient; `max_norm` first rescales (in place, without a
-    gradient) each looked-up row whose norm exceeds it, as torch does.
+    gradient) each looked-up row whose norm exceeds it, as torch does. `sparse=True` (torch: a
+    sparse gradient for the weight) raises NotImplementedError when a gradient would be built.
     """
+    _check_sparse(sparse, weight)
     padding_idx = _padding_index(padding_idx, weight.shape[0])
     indices = _check_indices(input, weight)
     if max_norm is not None:
         embedding_renorm_(weight, indices, max_norm, norm_type)
     return nn_ops.EmbeddingLookup.apply(weight, indices, padding_idx, scale_grad_by_freq)
+
+
+def _check_sparse(sparse: bool, weight: Tensor) -> None:
+    """We have no sparse tensors, so the sparse gradient torch would make cannot be made.
+
+    Refused here, at the first lookup that would build a gradient, and not when an Embedding is
+    constructed: models written with sparse=True are still built, printed, saved and loaded, and a
+    lookup without a gradient (a frozen weight, or under no_grad) is the same dense value in torch.
+    """
+    if not isinstance(sparse, bool):
+        raise TypeError(f"embedding(): argument 'sparse' (position 5) must be bool, not {type(sparse).__name__}")
+    if sparse and weight.requires_grad and is_grad_enabled():
+        raise NotImplementedError("embedding: sparse=True (a sparse gradient for the weight) is not implemented: "
+                                  "tinygrad_rnn has no sparse tensors; use sparse=False for the same dense gradient")
 
 
 def _padding_index(padding_idx: int | None, num_embeddings: int) -> int:

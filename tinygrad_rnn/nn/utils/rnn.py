@@ -39,6 +39,7 @@ from ...core import dtypes
 from ...core.tensor import Tensor
 from ...creation import as_tensor, full, tensor
 from ...ops.shape import cat, stack
+from ..module import _check_to_keywords
 
 __all__ = [
     "PackedSequence",
@@ -78,7 +79,9 @@ class PackedSequence(_PackedFields):
         return super().__new__(cls, data, batch_sizes, sorted_indices, unsorted_indices)
 
     def to(self, *args: Any, **kwargs: Any) -> PackedSequence:
-        """Convert `data` (dtype); returns self when nothing changes. batch_sizes stay int64."""
+        """Convert `data` (dtype); returns self when nothing changes. batch_sizes stay int64.
+        Keywords as Module.to: non_blocking is accepted, copy and memory_format are refused."""
+        _check_to_keywords(kwargs)
         data = self.data.to(*args, **kwargs)
         if data is self.data:
             return self

@@ -6,12 +6,16 @@
 
 The loader asks its `batch_sampler` for lists of indices, fetches `dataset[i]` for each, and
 passes the list of items to `collate_fn` (by default `default_collate`, which stacks). Everything
-runs in this process: `num_workers` and the other multiprocessing options are accepted so that
-torch code runs unchanged, and ignored.
+runs in this process. The multiprocessing options are checked as torch checks them (with
+num_workers=0, torch refuses prefetch_factor, persistent_workers=True, multiprocessing_context and
+a timeout); num_workers > 0 raises NotImplementedError rather than quietly loading in-process, since
+worker processes change results (each worker reseeds the random streams and replays an
+IterableDataset). pin_memory is a no-op on a CPU-only machine in torch too, with the same warning.
 """
 from __future__ import annotations
 
 import collections.abc
+import warnings
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -78,6 +82,42 @@ def default_convert(data: Any) -> Any:
     return data
 
 
+def _check_worker_options(num_workers: int, timeout: float, prefetch_factor: int | None,
+                          persistent_workers: bool, multiprocessing_context: Any) -> None:
+    """The multiprocessing options, checked in torch's order with torch's messages."""
+    if num_workers < 0:
+        raise ValueError("num_workers option should be non-negative; use num_workers=0 to disable multiprocessing.")
+    if timeout < 0:
+        raise ValueError("timeout option should be non-negative")
+    if num_workers == 0 and prefetch_factor is not None:
+        raise ValueError("prefetch_factor option could only be specified in multiprocessing."
+                         "let num_workers > 0 to enable multiprocessing, otherwise set prefetch_factor to None.")
+    if prefetch_factor is not None and prefetch_factor < 0:
+        raise ValueError("prefetch_factor option should be non-negative")
+    if persistent_workers and num_workers == 0:
+        raise ValueError("persistent_workers option needs num_workers > 0")
+    if multiprocessing_context is not None and num_workers == 0:
+        raise ValueError("multiprocessing_context can only be used with multi-process loading (num_workers > 0), "
+                         f"but got num_workers={num_workers}")
+    if num_workers > 0:
+        raise NotImplementedError(
+            f"DataLoader: num_workers={num_workers} (worker processes) is not implemented; use num_workers=0. "
+            "Workers reseed the random streams per worker and give each a copy of an IterableDataset, "
+            "so loading in this process instead could silently change the numbers."
+        )
+
+
+def _check_stream_options(shuffle: bool | None, sampler: Any, batch_sampler: Any) -> None:
+    """An IterableDataset decides its own order: torch refuses shuffle, sampler and batch_sampler."""
+    if shuffle not in {False, None}:
+        raise ValueError(f"DataLoader with IterableDataset: expected unspecified shuffle option, but got shuffle={shuffle}")
+    if sampler is not None:
+        raise ValueError(f"DataLoader with IterableDataset: expected unspecified sampler option, but got sampler={sampler}")
+    if batch_sampler is not None:
+        raise ValueError("DataLoader with IterableDataset: expected unspecified "
+                         f"batch_sampler option, but got batch_sampler={batch_sampler}")
+
+
 class DataLoader:
     """torch.utils.data.DataLoader (single process): batching, shuffling, collation."""
 
@@ -87,8 +127,9 @@ class DataLoader:
                  worker_init_fn: Callable | None = None, multiprocessing_context: Any = None,
                  generator: Generator | None = None, *, prefetch_factor: int | None = None,
                  persistent_workers: bool = False, pin_memory_device: str = "", in_order: bool = True) -> None:
-        if num_workers < 0:
-            raise ValueError("num_workers option should be non-negative; use num_workers=0 to disable multiprocessing.")
+        _check_worker_options(num_workers, timeout, prefetch_factor, persistent_workers, multiprocessing_context)
+        if isinstance(dataset, IterableDataset):
+            _check_stream_options(shuffle, sampler, batch_sampler)
         if sampler is not None and shuffle:
             raise ValueError("sampler option is mutually exclusive with shuffle")
         if batch_sampler is not None:
@@ -104,7 +145,12 @@ class DataLoader:
         self.num_workers = num_workers
         self.pin_memory = pin_memory
         self.timeout = timeout
-        self.worker_init_fn = worker_init_fn
+        self.worker_init_fn = worker_init_fn  # called only in worker processes, as in torch
+        self.multiprocessing_context = multiprocessing_context
+        self.prefetch_factor = prefetch_factor
+        self.persistent_workers = persistent_workers
+        self.pin_memory_device = pin_memory_device
+        self.in_order = in_order  # the order of batches from workers; with none, always in order
         self.generator = generator
         self._iterable = isinstance(dataset, IterableDataset)
         if sampler is None and not self._iterable:
@@ -127,6 +173,14 @@ class DataLoader:
         # torch draws a base seed for worker processes when each epoch's iterator is made, even with
         # no workers; drawing it too keeps the random stream (so every later draw) in step with torch.
         draw_seed(self.generator)
+        if self.pin_memory and self.pin_memory_device:
+            warnings.warn("pin_memory_device is deprecated, the current accelerator will be used as the device,"
+                          f"ignore pin_memory_device='{self.pin_memory_device}'.", stacklevel=2)
+        if self.pin_memory:  # pinned memory only speeds up copies to an accelerator; we have none
+            warnings.warn("'pin_memory' argument is set as true but no accelerator is found, "
+                          "then device pinned memory won't be used.", stacklevel=2)
+        if self.timeout != 0:  # torch's single-process iterator has no worker to wait for
+            raise AssertionError("_SingleProcessDataLoaderIter requires timeout == 0")
         return self._batches()
 
     def _batches(self) -> Iterator:

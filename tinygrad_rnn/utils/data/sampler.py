@@ -13,10 +13,10 @@ from ...random import Generator, default_generator, randint, randperm
 
 
 class Sampler:
-    """Base class: subclasses define `__iter__` (indices) and usually `__len__`."""
+    """Base class: subclasses define `__iter__` (indices) and usually `__len__`.
 
-    def __init__(self, data_source: Any = None) -> None:
-        pass
+    It takes no arguments (torch 2.13 dropped the old, unused `data_source`): `Sampler(data)` and
+    `super().__init__(data)` raise TypeError, as in torch."""
 
     def __iter__(self) -> Iterator:
         raise NotImplementedError
