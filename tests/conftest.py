@@ -8,6 +8,10 @@ from hypothesis import HealthCheck, settings
 
 import tinygrad_rnn
 
+# Tests live in folders that mirror the package (tests/nn for tinygrad_rnn/nn, ...); every one of
+# them imports the shared helpers as `from helpers import ...`, from this folder.
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
 settings.register_profile(
     "ci", derandomize=True, deadline=None, max_examples=30, print_blob=True,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],

@@ -386,7 +386,7 @@ def test_safetensors_files_load_through_load_as_in_torch(tmp_path: pathlib.Path)
 
 def test_the_readme_recipes_move_a_model_both_ways(tmp_path: pathlib.Path, monkeypatch: pytest.MonkeyPatch) -> None:
     require_torch()
-    readme = (pathlib.Path(__file__).resolve().parent.parent / "README.md").read_text()
+    readme = (pathlib.Path(__file__).resolve().parents[2] / "README.md").read_text()
     section = readme.split("## Moving to PyTorch and back")[1].split("\n## ")[0]
     blocks = re.findall(r"^```python\n(.*?)^```", section, re.S | re.M)
     assert len(blocks) == 4

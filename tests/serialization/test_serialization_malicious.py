@@ -398,7 +398,7 @@ def test_load_never_imports_torch(tmp_path: pathlib.Path) -> None:
         "assert isinstance(p, tinygrad_rnn.nn.Parameter) and p.requires_grad and p.tolist() == [1.0, 1.0]\n"
         "assert 'torch' not in {m.split('.')[0] for m in sys.modules if sys.modules[m] is not None}\n"
     )
-    root = pathlib.Path(__file__).resolve().parent.parent
+    root = pathlib.Path(__file__).resolve().parents[2]
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=root,
                             env={**os.environ, "PYTHONPATH": str(root)})
     assert result.returncode == 0, result.stderr

@@ -4,7 +4,7 @@ is imported inside a function only with its reason written on the same line."""
 import ast
 from pathlib import Path
 
-PACKAGE = Path(__file__).resolve().parent.parent / "tinygrad_rnn"
+PACKAGE = Path(__file__).resolve().parents[2] / "tinygrad_rnn"
 FAMILY = ["kernels/" + p.name for p in sorted((PACKAGE / "kernels").glob("*.py"))] + [
     "nn/rnn_base.py", "nn/rnn.py", "nn/lstm.py", "nn/gru.py", "nn/utils/rnn.py", "threads.py", "backends.py"]
 

@@ -155,7 +155,7 @@ def test_sampler_and_batch_sampler_arguments() -> None:
     assert sorted(counts) == [0, 1, 2, 3] and sum(counts.values()) == 6 and max(counts.values()) == 2
 
 
-def test_custom_collate_fn() -> None:  # num_workers and pin_memory: tests/test_ignored_arguments_data.py
+def test_custom_collate_fn() -> None:  # num_workers and pin_memory: tests/utils/test_ignored_arguments_data.py
     loader = DataLoader([1, 2, 3, 4], batch_size=2, collate_fn=lambda b: sum(b))
     assert list(loader) == [3, 7]
 
