@@ -40,7 +40,7 @@ import numpy as np
 from ..backend.blas_threads import threads_for
 from ..backend.scratch import scratch
 from ..core.tensor import Tensor
-from .recurrence import DirectionWeights, Variant, records_graph, run_direction, run_layers
+from .recurrence import DirectionWeights, StepWeights, Variant, records_graph, run_direction, run_layers
 from .sequence_function import SequenceFunction
 from .step_layout import StepLayout, gate_major, project_gate_major, rows_of
 
@@ -52,10 +52,10 @@ def project(x: Tensor, w: DirectionWeights) -> Tensor:
     return projected if w.b_ih is None else projected + w.b_ih
 
 
-def step(projected: Tensor, state: tuple, w: DirectionWeights) -> tuple:
+def step(projected: Tensor, state: tuple, w: StepWeights) -> tuple:
     """One step for a batch: projected (N, 3H), state (h (N, H),) -> (h',)."""
     (h,) = state
-    from_hidden = h @ w.w_hh.t()
+    from_hidden = h @ w.w_hh_t
     if w.b_hh is not None:
         from_hidden = from_hidden + w.b_hh
     i_r, i_z, i_n = projected.chunk(3, dim=-1)

@@ -40,7 +40,7 @@ import numpy as np
 from ..backend.blas_threads import threads_for
 from ..backend.scratch import scratch
 from ..core.tensor import Tensor
-from .recurrence import DirectionWeights, Variant, records_graph, run_direction, run_layers
+from .recurrence import DirectionWeights, StepWeights, Variant, records_graph, run_direction, run_layers
 from .sequence_function import SequenceFunction
 from .step_layout import StepLayout, gate_major, project_gate_major, rows_of
 
@@ -54,14 +54,14 @@ def project(x: Tensor, w: DirectionWeights) -> Tensor:
     return projected
 
 
-def step(projected: Tensor, state: tuple, w: DirectionWeights) -> tuple:
+def step(projected: Tensor, state: tuple, w: StepWeights) -> tuple:
     """One step for a batch: projected (N, 4H), state (h (N, P or H), c (N, H)) -> (h', c')."""
     h, c = state
-    i, f, g, o = (projected + h @ w.w_hh.t()).chunk(4, dim=-1)
+    i, f, g, o = (projected + h @ w.w_hh_t).chunk(4, dim=-1)
     c_next = f.sigmoid() * c + i.sigmoid() * g.tanh()
     h_next = o.sigmoid() * c_next.tanh()
-    if w.w_hr is not None:
-        h_next = h_next @ w.w_hr.t()
+    if w.w_hr_t is not None:
+        h_next = h_next @ w.w_hr_t
     return h_next, c_next
 
 

@@ -44,6 +44,19 @@ class DirectionWeights(NamedTuple):
     b_hh: Tensor | None = None
     w_hr: Tensor | None = None
 
+    def for_steps(self) -> StepWeights:
+        """What the steps multiply by, with the recurrent matrices transposed once for the whole
+        sequence (one transpose node in the graph, as torch's, not one per time step)."""
+        return StepWeights(self.w_hh.t(), self.b_hh, None if self.w_hr is None else self.w_hr.t())
+
+
+class StepWeights(NamedTuple):
+    """One step's parameters: `h @ W_hh^T` is `h @ w_hh_t` (and `h @ W_hr^T` is `h @ w_hr_t`)."""
+
+    w_hh_t: Tensor
+    b_hh: Tensor | None = None
+    w_hr_t: Tensor | None = None
+
 
 StackRunner = Callable[..., tuple]  # (x, state, weights, num_layers, num_directions, masks, lengths)
 
@@ -54,7 +67,7 @@ class Variant(NamedTuple):
     gates: int
     state_sizes: Callable[[DirectionWeights], tuple[int, ...]]
     project: Callable[[Tensor, DirectionWeights], Tensor]
-    step: Callable[[Tensor, tuple, DirectionWeights], tuple]
+    step: Callable[[Tensor, tuple, StepWeights], tuple]
     fused: StackRunner
 
     def composed(self, x: Tensor, state: tuple | None, weights: Sequence[DirectionWeights], num_layers: int,
@@ -74,11 +87,12 @@ def run_direction(variant: Variant, x: Tensor, state: tuple, weights: DirectionW
     padding no gradient).
     """
     projected = variant.project(x, weights).unbind(0)
+    step_weights = weights.for_steps()
     steps = len(projected)
     running = None if lengths is None else StepLayout(steps, x.shape[1], lengths, reverse).running()
     outputs: list = [None] * steps
     for t in reversed(range(steps)) if reverse else range(steps):
-        new = variant.step(projected[t], state, weights)
+        new = variant.step(projected[t], state, step_weights)
         if running is None:
             state = new
             outputs[t] = new[0]

@@ -32,7 +32,7 @@ import numpy as np
 
 from ..backend.blas_threads import threads_for
 from ..core.tensor import Tensor
-from .recurrence import DirectionWeights, Variant, flat_weights, group_weights, records_graph
+from .recurrence import DirectionWeights, StepWeights, Variant, flat_weights, group_weights, records_graph
 from .sequence_function import SequenceFunction
 from .step_layout import StepLayout
 
@@ -47,14 +47,14 @@ def project(x: Tensor, w: DirectionWeights) -> Tensor:
     return projected
 
 
-def tanh_step(projected: Tensor, state: tuple, w: DirectionWeights) -> tuple:
+def tanh_step(projected: Tensor, state: tuple, w: StepWeights) -> tuple:
     """One step: `(tanh(projected_t + h @ W_hh^T),)`."""
-    return ((projected + state[0] @ w.w_hh.t()).tanh(),)
+    return ((projected + state[0] @ w.w_hh_t).tanh(),)
 
 
-def relu_step(projected: Tensor, state: tuple, w: DirectionWeights) -> tuple:
+def relu_step(projected: Tensor, state: tuple, w: StepWeights) -> tuple:
     """One step: `(relu(projected_t + h @ W_hh^T),)`."""
-    return ((projected + state[0] @ w.w_hh.t()).relu(),)
+    return ((projected + state[0] @ w.w_hh_t).relu(),)
 
 
 def hidden_size(w: DirectionWeights) -> tuple[int, ...]:

@@ -442,7 +442,7 @@ class RNNCellBase(Module):
         """One step of the variant `mode` (a key of kernels.VARIANTS) with this cell's weights."""
         variant = VARIANTS[mode]
         weights = DirectionWeights(self.weight_ih, self.weight_hh, self.bias_ih, self.bias_hh)
-        return variant.step(variant.project(x, weights), state, weights)
+        return variant.step(variant.project(x, weights), state, weights.for_steps())
 
     def extra_repr(self) -> str:
         text = f"{self.input_size}, {self.hidden_size}"
