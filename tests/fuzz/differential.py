@@ -164,22 +164,10 @@ def _same_value(a: Any, b: Any, compare_values: bool) -> str | None:
             tol = dict(rtol=1e-10, atol=1e-12) if a.dtype == np.float64 else dict(rtol=1e-4, atol=1e-5)
             return None if np.allclose(a, b, equal_nan=True, **tol) else f"values {a} != torch's {b}"
         return None if np.array_equal(a, b) else f"values {a} != torch's {b}"
-    if isinstance(a, tuple) and isinstance(b, tuple):
+    if isinstance(a, (tuple, list)) and type(a) is type(b):
         if len(a) != len(b):
             return f"{a!r:.80} != torch's {b!r:.80}"
-        for x, y in zip(a, b):
-            diff = _same_value(x, y, compare_values)
-            if diff:
-                return diff
-        return None
-    if isinstance(a, list) and isinstance(b, list):
-        if len(a) != len(b):
-            return f"{len(a)} items != torch's {len(b)}"
-        for x, y in zip(a, b):
-            diff = _same_value(x, y, compare_values)
-            if diff:
-                return diff
-        return None
+        return next((d for d in (_same_value(x, y, compare_values) for x, y in zip(a, b)) if d), None)
     if isinstance(a, dict) and isinstance(b, dict):
         if list(a) != list(b):
             return f"keys {list(a)} != torch's {list(b)}"

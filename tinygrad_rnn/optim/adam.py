@@ -29,6 +29,18 @@ from .optimizer import (
 )
 
 
+def check_adam_hyperparameters(lr: Any, eps: float, betas: tuple[float, float], weight_decay: float) -> None:
+    """torch's checks, in torch's order, shared by the Adam family (Adam, AdamW, Adamax, NAdam, RAdam)."""
+    check_tensor_hyperparameter("lr", lr)
+    if not 0.0 <= lr:
+        raise ValueError(f"Invalid learning rate: {lr}")
+    if not 0.0 <= eps:
+        raise ValueError(f"Invalid epsilon value: {eps}")
+    check_betas(betas)
+    if not 0.0 <= weight_decay:
+        raise ValueError(f"Invalid weight_decay value: {weight_decay}")
+
+
 def check_betas(betas: tuple[float, float]) -> None:
     """Both betas must lie in [0, 1) (shared by the Adam family)."""
     if not 0.0 <= betas[0] < 1.0:
@@ -47,14 +59,7 @@ class Adam(Optimizer):
                  decoupled_weight_decay: bool = False) -> None:
         if isinstance(lr, Tensor) and foreach and not capturable:
             raise ValueError("lr as a Tensor is not supported for capturable=False and foreach=True")
-        check_tensor_hyperparameter("lr", lr)
-        if not 0.0 <= lr:
-            raise ValueError(f"Invalid learning rate: {lr}")
-        if not 0.0 <= eps:
-            raise ValueError(f"Invalid epsilon value: {eps}")
-        check_betas(betas)
-        if not 0.0 <= weight_decay:
-            raise ValueError(f"Invalid weight_decay value: {weight_decay}")
+        check_adam_hyperparameters(lr, eps, betas, weight_decay)
         if isinstance(betas[0], Tensor) and isinstance(betas[1], Tensor):
             raise NotImplementedError("betas as Tensors are not supported; pass floats")
         if not (isinstance(betas[0], float) and isinstance(betas[1], float)):

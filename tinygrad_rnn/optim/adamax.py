@@ -14,12 +14,11 @@ from typing import Any
 import numpy as np
 
 from ..core.tensor import Tensor
-from .adam import check_betas
+from .adam import check_adam_hyperparameters
 from .optimizer import (
     Optimizer,
     bump_step,
     check_flags,
-    check_tensor_hyperparameter,
     lerp_,
     scalar_hyperparameter,
     step_counter,
@@ -32,14 +31,7 @@ class Adamax(Optimizer):
     def __init__(self, params: Any, lr: float | Tensor = 2e-3, betas: tuple[float, float] = (0.9, 0.999),
                  eps: float = 1e-8, weight_decay: float = 0, foreach: bool | None = None, *,
                  maximize: bool = False, differentiable: bool = False, capturable: bool = False) -> None:
-        check_tensor_hyperparameter("lr", lr)
-        if not 0.0 <= lr:
-            raise ValueError(f"Invalid learning rate: {lr}")
-        if not 0.0 <= eps:
-            raise ValueError(f"Invalid epsilon value: {eps}")
-        check_betas(betas)
-        if not 0.0 <= weight_decay:
-            raise ValueError(f"Invalid weight_decay value: {weight_decay}")
+        check_adam_hyperparameters(lr, eps, betas, weight_decay)
         check_flags(foreach, differentiable=differentiable)
         defaults = dict(lr=lr, betas=betas, eps=eps, weight_decay=weight_decay, foreach=foreach, maximize=maximize,
                         differentiable=differentiable, capturable=capturable)
