@@ -68,6 +68,15 @@ SAME_ERROR = {
     "where_shapes_do_not_broadcast": lambda m: m.where(m.ones(0, dtype=m.bool), m.ones(2), m.ones(1)),
     "einsum_rank_mismatch": lambda m: m.einsum("ij,jk->ik", m.ones(2), m.ones(2, 2)),
     "outer_of_matrix": lambda m: m.outer(m.ones(2, 2), m.ones(2)),
+    "mv_of_vectors": lambda m: m.mv(m.ones(3), m.ones(3)),
+    "mv_of_0d": lambda m: m.mv(m.tensor(1.0), m.tensor(1.0)),
+    "mv_size_mismatch": lambda m: m.mv(m.ones(2, 3), m.ones(2)),
+    "dot_of_matrix": lambda m: m.dot(m.ones(3, 1), m.ones(3)),
+    "dot_length_mismatch": lambda m: m.dot(m.ones(3), m.ones(2)),
+    "integer_floor_divide_by_zero": lambda m: m.floor_divide(m.tensor([1]), m.tensor([0])),
+    "integer_remainder_by_zero": lambda m: m.remainder(m.tensor([1]), m.tensor([0])),
+    "atan2_of_a_number": lambda m: m.atan2(m.ones(2), 1.0),
+    "amin_of_empty_over_everything": lambda m: m.ones(0).amin(()),
 }
 
 
@@ -96,6 +105,10 @@ SAME_RESULT = {
     "sign_of_nan": lambda m: m.tensor([float("nan"), -2.0, 0.0]).sign(),
     "flatten_0d": lambda m: m.tensor(3.0).flatten(),
     "arange_int_dtype_truncates_end": lambda m: m.arange(4.999999999999999, dtype=m.int64),
+    "mv": lambda m: m.mv(m.arange(6.0).reshape(2, 3), m.tensor([1.0, -2.0, 0.5])),
+    "dot": lambda m: m.dot(m.tensor([1.0, 2.0]), m.tensor([3.0, -4.0])),
+    "floor_divide": lambda m: m.floor_divide(m.tensor([7, -7]), 2),
+    "remainder_of_ints_and_floats": lambda m: m.remainder(m.tensor([5, -7]), 3) + m.tensor([5.5, -7.5]) % 2,
 }
 
 
@@ -126,3 +139,13 @@ def test_layer_norm_with_empty_shape_builds_as_torch():
     """LayerNorm(()) builds (torch only refuses it in forward)."""
     torch = require_torch()
     assert repr(tinygrad_rnn.nn.LayerNorm(())) == repr(torch.nn.LayerNorm(()))
+
+
+@pytest.mark.parametrize("call", [lambda m: m.ones(2, 3).softmax(True), lambda m: m.ones(2, 3).unbind(True),
+                                  lambda m: m.ones(2, 3).select(True, 0)])
+def test_a_bool_dim_is_a_type_error_as_in_torch(call):
+    """torch's parser refuses a bool where a dim belongs (ours names the parameter, not the function)."""
+    torch = require_torch()
+    for m in (torch, tinygrad_rnn):
+        with pytest.raises(TypeError, match="argument 'dim'.* must be int, not bool"):
+            call(m)

@@ -159,6 +159,25 @@ def mm(input: Tensor, mat2: Tensor) -> Tensor:
     return matmul(input, mat2)
 
 
+def mv(input: Tensor, vec: Tensor) -> Tensor:
+    """matrix @ vector, (n, m) @ (m,) -> (n,)."""
+    if input.ndim == 0 or vec.ndim == 0:
+        raise IndexError("Dimension specified as 0 but tensor has no dimensions")
+    if input.ndim != 2 or vec.ndim != 1:
+        raise RuntimeError(f"vector + matrix @ vector expected, got 1, {input.ndim}, {vec.ndim}")
+    if input.dtype is not vec.dtype:
+        raise RuntimeError(f"addmv input tensors must have the same dtype, but got {vec.dtype._legacy}, "
+                           f"{input.dtype._legacy}, and {vec.dtype._legacy}")
+    return rename(matmul(input, vec), "MvBackward0")
+
+
+def dot(input: Tensor, tensor: Tensor) -> Tensor:
+    """The inner product of two vectors of one dtype and length (no broadcasting)."""
+    if input.ndim != 1 or tensor.ndim != 1:
+        raise RuntimeError(f"1D tensors expected, but got {input.ndim}D and {tensor.ndim}D tensors")
+    return rename(matmul(input, tensor), "DotBackward0")
+
+
 def bmm(input: Tensor, mat2: Tensor) -> Tensor:
     """matmul of two batches of matrices, (b, n, m) @ (b, m, p); no broadcasting, as in torch."""
     for name, t in (("batch1", input), ("batch2", mat2)):

@@ -145,8 +145,21 @@ def div(input: Any, other: Any, *, rounding_mode: str | None = None) -> Tensor:
     if rounding_mode is None:
         return _binary(Div, input, other, floating=True)
     a, b = promote(input, other)
+    _check_integer_divisor(a, b)
     rounded = {"floor": np.floor_divide, "trunc": lambda x, y: np.trunc(np.divide(x, y))}[rounding_mode]
-    return Tensor._make(np.asarray(rounded(_arr(a), _arr(b))).astype(_result_np(a, b)))
+    with _quiet():
+        return Tensor._make(np.asarray(rounded(_arr(a), _arr(b))).astype(_result_np(a, b)))
+
+
+def floor_divide(input: Any, other: Any) -> Tensor:
+    """a // b, rounded toward minus infinity (torch's floor_divide; not differentiable)."""
+    return div(input, other, rounding_mode="floor")
+
+
+def _check_integer_divisor(a: Any, b: Any) -> None:
+    """Integer division by zero has no value: torch raises where numpy would warn and give 0."""
+    if np.asarray(_arr(a)).dtype.kind in "iub" and np.any(np.asarray(_arr(b)) == 0):
+        raise RuntimeError("ZeroDivisionError")
 
 
 def _result_np(a: Any, b: Any) -> np.dtype:
@@ -238,6 +251,54 @@ class Hypot(Function):
 @op(inplace=True, samples=binary(first=positive))
 def hypot(input: Tensor, other: Tensor) -> Tensor:
     return _binary(Hypot, input, other)
+
+
+class Atan2(Function):
+    """The angle of the point (b, a): atan(a / b) in the right quadrant."""
+
+    @staticmethod
+    def forward(ctx, a, b):
+        ctx.save_for_backward(a, b)
+        with _quiet():
+            return Tensor._make(np.arctan2(a._data, b._data))
+
+    @staticmethod
+    def backward(ctx, g):  # d/da = b / (a^2 + b^2), d/db = -a / (a^2 + b^2)
+        a, b = ctx.saved_tensors
+        r2 = a * a + b * b
+        return (g * b / r2 if ctx.needs_input_grad[0] else None,
+                -g * a / r2 if ctx.needs_input_grad[1] else None)
+
+
+@op(inplace=True, aliases=("arctan2",), samples=binary())
+def atan2(input: Tensor, other: Tensor) -> Tensor:
+    _tensor_arg("atan2", "other", other, 2)
+    return _binary(Atan2, to_float(input), to_float(other) if isinstance(other, Tensor) else other)
+
+
+class Remainder(Function):
+    """a - b * floor(a / b): the remainder with the divisor's sign (Python's %, torch.remainder)."""
+
+    @staticmethod
+    def forward(ctx, a, b):
+        ctx.save_for_backward(a, b)
+        with _quiet():
+            return Tensor._make(np.asarray(np.mod(_arr(a), _arr(b))))
+
+    @staticmethod
+    def backward(ctx, g):  # d/da = 1, d/db = -floor(a / b) (zero almost everywhere in a, a step in b)
+        a, b = ctx.saved_tensors
+        g_b = None
+        if ctx.needs_input_grad[1]:
+            g_b = -g * Tensor._make(np.floor_divide(_arr(a), _arr(b)))
+        return (g if ctx.needs_input_grad[0] else None), g_b
+
+
+@op(inplace=True, samples=binary(second=positive))
+def remainder(input: Any, other: Any) -> Tensor:
+    _check_integer_divisor(*promote(input, other))
+    out = _binary(Remainder, input, other)
+    return rename(out, "RemainderBackward1") if isinstance(other, Tensor) else out  # torch numbers tensor % tensor
 
 
 # ------------------------------------------------------------------ exponentials and logarithms

@@ -417,6 +417,9 @@ def _check_nonempty(input: Tensor, dims: tuple, name: str, dim: Any) -> None:
 def _amax(input: Tensor, dim: Any, keepdim: bool, largest: bool) -> Tensor:
     name = "amax" if largest else "amin"
     bool_arg(name, "keepdim", keepdim)
+    if input.numel() == 0 and (dim is None or isinstance(dim, (tuple, list)) and not dim):
+        raise RuntimeError(f"{name}(): Expected reduction dim to be specified for input.numel() == 0. "
+                           "Specify the reduction dim with the 'dim' argument.")
     dims = _reduce_dims(dim if dim != () else None, input.ndim)
     _check_nonempty(input, dims, name, dim)
     return Amax.apply(input, dims, keepdim, largest)

@@ -19,8 +19,8 @@ from .pointwise import where
 
 def normalize_dim(dim: Any, ndim: int) -> int:
     """A dim in [-ndim, ndim) as a non-negative int; 0-d tensors accept -1 and 0, as torch."""
-    if not isinstance(dim, builtins.int):
-        if not hasattr(dim, "__index__"):  # torch's argument parser refuses it before any range check
+    if not isinstance(dim, builtins.int) or isinstance(dim, builtins.bool):
+        if not hasattr(dim, "__index__") or isinstance(dim, builtins.bool):  # torch's parser refuses these first
             raise TypeError(f"argument 'dim' must be int, not {type(dim).__name__}")
         dim = int(dim.__index__())
     n = builtins.max(ndim, 1)

@@ -28,7 +28,7 @@ from ..ops import reduce as _rd
 from ..ops import shape as _sh
 from ..ops.cast import Cast
 from ..ops.pointwise import Clone
-from ..ops.promotion import as_operand, promote
+from ..ops.promotion import as_operand
 from ..ops.shape import normalize_dim
 from .legacy import LEGACY_BY_NAME
 from .printing import tensor_repr
@@ -212,9 +212,10 @@ class TensorMethods:
     def __rfloordiv__(self, other: Any) -> Tensor:
         return _pw.div(other, self, rounding_mode="floor")
 
-    def __mod__(self, other: Any) -> Tensor:
-        a, b = promote(self, other)
-        return Tensor._make(np.asarray(np.mod(a._data, b._data if isinstance(b, Tensor) else b)))
+    __mod__ = _pw.remainder
+
+    def __rmod__(self, other: Any) -> Tensor:
+        return _pw.remainder(other, self)
 
     __pow__ = _pw.pow
 
@@ -237,10 +238,10 @@ class TensorMethods:
     bmm = _la.bmm
 
     def mv(self, vec: Tensor) -> Tensor:
-        return _la.matmul(self, vec)
+        return _la.mv(self, vec)
 
     def dot(self, other: Tensor) -> Tensor:
-        return _la.matmul(self, other)
+        return _la.dot(self, other)
 
     # ------------------------------------------------------------ elementwise functions
     def where(self, condition: Tensor, other: Any) -> Tensor:
