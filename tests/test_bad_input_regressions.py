@@ -149,3 +149,11 @@ def test_a_bool_dim_is_a_type_error_as_in_torch(call):
     for m in (torch, tinygrad_rnn):
         with pytest.raises(TypeError, match="argument 'dim'.* must be int, not bool"):
             call(m)
+
+
+def test_results_of_0d_tensors_are_0d_arrays():
+    """numpy gives a scalar for an op on a 0-d array; a tensor must still hold a 0-d array (view, numpy())."""
+    torch = require_torch()
+    check_parity(lambda m, x: (x + 1).view(1) * (x * 2).exp().reshape(()), [np.array(2.0)])
+    ours = (tinygrad_rnn.tensor(2.0) + 1).numpy()
+    assert type(ours) is np.ndarray and ours.shape == () and type(ours) is type((torch.tensor(2.0) + 1).numpy())

@@ -42,6 +42,8 @@ class Tensor:
     @staticmethod
     def _make(data: np.ndarray, grad_fn: Any = None, output_nr: int = 0) -> Tensor:
         """Wrap an array without copying: the one way ops make their results."""
+        if type(data) is not np.ndarray:  # numpy answers 0-d input with a scalar; a tensor holds a 0-d array
+            data = np.asarray(data)
         t = object.__new__(Tensor)
         t._data = data
         if grad_fn is not None:
