@@ -37,7 +37,7 @@ DUNDERS = {
     "__format__": "str", "__repr__": "str", "__array__": "Any", "__deepcopy__": "Tensor",
 }
 OVERRIDES = {"__eq__", "__ne__"}  # object's signatures differ on purpose (torch's too)
-NONE_RETURNING = {"backward", "retain_grad", "register_hook"}
+NONE_RETURNING = {"backward", "retain_grad"}
 
 
 def _params(fn: object) -> str:

@@ -177,6 +177,8 @@ def _propagate(roots: Sequence[Any], root_grads: Sequence[Any], keep_graph: bool
             if grads is None:  # no gradient flows to this node (e.g. only to a detached branch)
                 continue
             adder.release(grads)
+            if node._hooks:
+                _run_hooks(node._hooks, grads)
             if node._retained:
                 _retain(node, grads, create_graph)
             in_grads = _run_node(node, grads)
@@ -189,8 +191,26 @@ def _propagate(roots: Sequence[Any], root_grads: Sequence[Any], keep_graph: bool
                     g = _fit_to_input(g, meta, node, i)  # only when broadcasting or a cast happened
                 deliver(edge, g)
         for leaf, g in leaves.values():
+            hooks = leaf.__dict__.get("_hooks")
+            if hooks:
+                g = _apply_hooks(hooks, dense(g, Tensor._make))
             _accumulate(leaf, g, create_graph, fresh=adder.owns(g))
     return captured
+
+
+def _run_hooks(hooks: dict, grads: list) -> None:
+    """Tensor hooks on a node's outputs, before the node runs: each may replace its gradient."""
+    for nr, fns in hooks.items():
+        if fns and grads[nr] is not None:
+            grads[nr] = _apply_hooks(fns, dense(grads[nr], Tensor._make))
+
+
+def _apply_hooks(hooks: list, g: Any) -> Any:
+    for hook in list(hooks):
+        new = hook(g)
+        if new is not None:
+            g = new
+    return g
 
 
 def _retain(node: Function, grads: list, create_graph: bool) -> None:

@@ -65,6 +65,7 @@ class Function:
     _saved_versions: tuple = ()
     _non_differentiable: tuple = ()
     _retained: dict | None = None
+    _hooks: dict | None = None  # output_nr -> hooks registered on that output tensor (register_hook)
     torch_name: str | None = None  # the node name torch shows, when it is not <ClassName>Backward0
 
     @staticmethod

@@ -109,6 +109,26 @@ class Tensor:
     def retains_grad(self) -> bool:
         return self._retains_grad
 
+    def register_hook(self, hook: Any) -> Any:
+        """Call `hook(grad)` on this tensor's gradient during backward; a returned tensor replaces it.
+
+        A leaf's hooks run before its gradient is added into `.grad`; a non-leaf's, before the node
+        that made it runs (and before `retain_grad` stores it), as in torch. Returns a handle whose
+        `remove()` takes the hook off."""
+        if not self._requires_grad:
+            raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
+        if self.grad_fn is None:
+            if "_hooks" not in self.__dict__:
+                self._hooks: list = []
+            hooks = self._hooks
+        else:
+            node = self.grad_fn
+            if node._hooks is None:
+                node._hooks = {}
+            hooks = node._hooks.setdefault(self._output_nr, [])
+        hooks.append(hook)
+        return _HookHandle(hooks, hook)
+
     def _edge(self) -> tuple:
         """Where this tensor's gradient goes: (the node that made it, which output) or (itself, 0)."""
         return (self.grad_fn, self._output_nr) if self.grad_fn is not None else (self, 0)
@@ -186,3 +206,13 @@ class Tensor:
     def tolist(self) -> Any:
         return self._data.tolist()
 
+
+class _HookHandle:
+    """What register_hook returns: `remove()` takes the hook off (again is harmless, as torch's)."""
+
+    def __init__(self, hooks: list, hook: Any) -> None:
+        self._hooks, self._hook = hooks, hook
+
+    def remove(self) -> None:
+        if self._hook in self._hooks:
+            self._hooks.remove(self._hook)
