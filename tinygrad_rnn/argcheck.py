@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from .core.tensor import Tensor
+
 
 def type_name(value: Any) -> str:
     return type(value).__name__
@@ -46,6 +48,13 @@ def bool_arg(fn: str, name: str, value: Any, position: int | None = None) -> boo
     if not isinstance(value, bool) and type(value).__name__ != "bool_":
         raise TypeError(f"{fn}(): {_where(name, position)} must be bool, not {type_name(value)}")
     return bool(value)
+
+
+def tensor_arg(fn: str, name: str, value: Any, position: int | None = None) -> Tensor:
+    """`value` if it is a Tensor, else torch's TypeError for a `Tensor` parameter."""
+    if not isinstance(value, Tensor):
+        raise TypeError(f"{fn}(): {_where(name, position)} must be Tensor, not {type_name(value)}")
+    return value
 
 
 def number_arg(fn: str, name: str, value: Any, position: int | None = None) -> Any:

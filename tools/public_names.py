@@ -19,6 +19,10 @@ NAMESPACES = [
 ]
 
 
+# Package modules that are machinery, not torch's namespace: never listed in __all__.
+INTERNAL = {"argcheck", "atomic_file", "backend", "core", "creation", "kernels", "ops", "surface", "threads"}
+
+
 def _own(obj: Any) -> bool:
     if isinstance(obj, types.ModuleType):
         return obj.__name__.startswith("tinygrad_rnn.")

@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 
+from ..argcheck import tensor_arg
 from ..core import dtypes
 from ..core.function import NO_EDGE, Function, rename
 from ..core.tensor import Tensor
@@ -272,7 +273,7 @@ class Atan2(Function):
 
 @op(inplace=True, aliases=("arctan2",), samples=binary())
 def atan2(input: Tensor, other: Tensor) -> Tensor:
-    _tensor_arg("atan2", "other", other, 2)
+    tensor_arg("atan2", "other", other, 2)
     return _binary(Atan2, to_float(input), to_float(other) if isinstance(other, Tensor) else other)
 
 
@@ -837,14 +838,9 @@ class Maximum(Function):
         return ga, gb, None
 
 
-def _tensor_arg(fn: str, name: str, value: Any, position: int) -> None:
-    if not isinstance(value, Tensor):
-        raise TypeError(f"{fn}(): argument '{name}' (position {position}) must be Tensor, not {type(value).__name__}")
-
-
 @op(samples=binary())
 def maximum(input: Tensor, other: Tensor) -> Tensor:
-    _tensor_arg("maximum", "other", other, 2)
+    tensor_arg("maximum", "other", other, 2)
     a, b = promote(input, other)
     _check_broadcast(a, b)
     return Maximum.apply(a, b, True)
@@ -852,7 +848,7 @@ def maximum(input: Tensor, other: Tensor) -> Tensor:
 
 @op(samples=binary())
 def minimum(input: Tensor, other: Tensor) -> Tensor:
-    _tensor_arg("minimum", "other", other, 2)
+    tensor_arg("minimum", "other", other, 2)
     a, b = promote(input, other)
     _check_broadcast(a, b)
     return rename(Maximum.apply(a, b, False), "MinimumBackward0")

@@ -41,6 +41,27 @@ def check_adam_hyperparameters(lr: Any, eps: float, betas: tuple[float, float], 
         raise ValueError(f"Invalid weight_decay value: {weight_decay}")
 
 
+def decay_weights(p: np.ndarray, grad: np.ndarray, group: dict[str, Any], lr: float) -> np.ndarray:
+    """Weight decay of the Adam family: shrink p itself (decoupled, AdamW's way) or add
+    weight_decay * p to the gradient (L2); returns the gradient to use."""
+    weight_decay = group["weight_decay"]
+    if weight_decay == 0:
+        return grad
+    if group["decoupled_weight_decay"]:
+        p *= 1 - lr * weight_decay
+        return grad
+    return grad + weight_decay * p
+
+
+def update_moments(state: dict[str, Any], grad: np.ndarray, beta1: float, beta2: float) -> tuple:
+    """The running averages of the gradient and of its square, updated in place; returns both arrays."""
+    exp_avg, exp_avg_sq = state["exp_avg"]._data, state["exp_avg_sq"]._data
+    lerp_(exp_avg, grad, 1 - beta1)
+    exp_avg_sq *= beta2
+    exp_avg_sq += (1 - beta2) * grad * grad
+    return exp_avg, exp_avg_sq
+
+
 def check_betas(betas: tuple[float, float]) -> None:
     """Both betas must lie in [0, 1) (shared by the Adam family)."""
     if not 0.0 <= betas[0] < 1.0:
@@ -78,17 +99,10 @@ class Adam(Optimizer):
             state["exp_avg_sq"] = Tensor._make(np.zeros_like(p))
             if group["amsgrad"]:
                 state["max_exp_avg_sq"] = Tensor._make(np.zeros_like(p))
-        lr, (beta1, beta2), weight_decay = scalar_hyperparameter(group["lr"]), group["betas"], group["weight_decay"]
+        lr, (beta1, beta2) = scalar_hyperparameter(group["lr"]), group["betas"]
         step = bump_step(state)
-        if weight_decay != 0:
-            if group["decoupled_weight_decay"]:
-                p *= 1 - lr * weight_decay
-            else:
-                grad = grad + weight_decay * p
-        exp_avg, exp_avg_sq = state["exp_avg"]._data, state["exp_avg_sq"]._data
-        lerp_(exp_avg, grad, 1 - beta1)
-        exp_avg_sq *= beta2
-        exp_avg_sq += (1 - beta2) * grad * grad
+        grad = decay_weights(p, grad, group, lr)
+        exp_avg, exp_avg_sq = update_moments(state, grad, beta1, beta2)
         if group["amsgrad"]:
             second_moment = state["max_exp_avg_sq"]._data
             np.maximum(second_moment, exp_avg_sq, out=second_moment)

@@ -20,12 +20,11 @@ from typing import Any
 import numpy as np
 
 from ..core.tensor import Tensor
-from .adam import check_adam_hyperparameters
+from .adam import check_adam_hyperparameters, decay_weights, update_moments
 from .optimizer import (
     Optimizer,
     bump_step,
     check_flags,
-    lerp_,
     scalar_hyperparameter,
     step_counter,
 )
@@ -60,22 +59,15 @@ class NAdam(Optimizer):
             state["exp_avg_sq"] = Tensor._make(np.zeros_like(p))
         step = bump_step(state)
         lr, (beta1, beta2) = scalar_hyperparameter(group["lr"]), group["betas"]
-        weight_decay, momentum_decay = group["weight_decay"], group["momentum_decay"]
-        if weight_decay != 0:
-            if group["decoupled_weight_decay"]:
-                p *= 1 - lr * weight_decay
-            else:
-                grad = grad + weight_decay * p
+        momentum_decay = group["momentum_decay"]
+        grad = decay_weights(p, grad, group, lr)
         mu = beta1 * (1.0 - 0.5 * 0.96 ** (step * momentum_decay))
         mu_next = beta1 * (1.0 - 0.5 * 0.96 ** ((step + 1) * momentum_decay))
         # The product is a tensor in the state (float32 by default), so it is rounded like torch's.
         mu_product_array = state["mu_product"]._data
         mu_product_array *= mu
         mu_product = float(mu_product_array)
-        exp_avg, exp_avg_sq = state["exp_avg"]._data, state["exp_avg_sq"]._data
-        lerp_(exp_avg, grad, 1 - beta1)
-        exp_avg_sq *= beta2
-        exp_avg_sq += (1 - beta2) * grad * grad
+        exp_avg, exp_avg_sq = update_moments(state, grad, beta1, beta2)
         if group["foreach"]:  # torch's multi-tensor path divides after the square root (other rounding)
             denom = np.sqrt(exp_avg_sq) / (1 - beta2**step) ** 0.5 + group["eps"]
         else:

@@ -20,12 +20,11 @@ from typing import Any
 import numpy as np
 
 from ..core.tensor import Tensor
-from .adam import check_adam_hyperparameters
+from .adam import check_adam_hyperparameters, decay_weights, update_moments
 from .optimizer import (
     Optimizer,
     bump_step,
     check_flags,
-    lerp_,
     scalar_hyperparameter,
     step_counter,
 )
@@ -53,16 +52,9 @@ class RAdam(Optimizer):
             state["exp_avg"] = Tensor._make(np.zeros_like(p))
             state["exp_avg_sq"] = Tensor._make(np.zeros_like(p))
         step = bump_step(state)
-        lr, (beta1, beta2), weight_decay = scalar_hyperparameter(group["lr"]), group["betas"], group["weight_decay"]
-        if weight_decay != 0:
-            if group["decoupled_weight_decay"]:
-                p *= 1 - lr * weight_decay
-            else:
-                grad = grad + weight_decay * p
-        exp_avg, exp_avg_sq = state["exp_avg"]._data, state["exp_avg_sq"]._data
-        lerp_(exp_avg, grad, 1 - beta1)
-        exp_avg_sq *= beta2
-        exp_avg_sq += (1 - beta2) * grad * grad
+        lr, (beta1, beta2) = scalar_hyperparameter(group["lr"]), group["betas"]
+        grad = decay_weights(p, grad, group, lr)
+        exp_avg, exp_avg_sq = update_moments(state, grad, beta1, beta2)
         bias_correction2 = 1 - beta2**step
         corrected_exp_avg = exp_avg / (1 - beta1**step)
         rho_inf = 2 / (1 - beta2) - 1
