@@ -15,6 +15,7 @@ from tinygrad_rnn.ops import cast, linalg, pointwise, reduce, shape
 USES = {
     pointwise.Add: lambda a, b: a + b,
     pointwise.Sub: lambda a, b: a - b,
+    pointwise.Rsub: lambda a, b: 1.5 - a * b,
     pointwise.Mul: lambda a, b: a * b,
     pointwise.Div: lambda a, b: a / (b.exp() + 1),
     pointwise.Neg: lambda a, b: -a * b,
@@ -24,6 +25,7 @@ USES = {
     pointwise.Cos: lambda a, b: (a * b).cos(),
     pointwise.Sqrt: lambda a, b: (a * a + b * b + 1).sqrt(),
     pointwise.Where: lambda a, b: tg.where(a > 0, a, b),
+    pointwise.MaskedFill: lambda a, b: (a * b).masked_fill(a > 0, 0.5),
     pointwise.Clone: lambda a, b: (a * b).clone(),
     cast.Cast: lambda a, b: (a * b).float().double(),
     pointwise.Pow: lambda a, b: (a * a + 1) ** b + a ** 3,

@@ -10,6 +10,14 @@ Every op, built in or written by a user, is a subclass with two static methods, 
 `Op.apply(*args)` runs forward and, when an input requires grad, makes `ctx` the `grad_fn` of the
 outputs. The ctx object *is* the graph node: `ctx.edges` says where each input's gradient goes next,
 either the node that made that input or, for a leaf, the leaf tensor itself.
+
+Node names are torch's, and they belong to the surface, not the math: as in torch, the node is an
+instance of a class made for the op and named as torch names it (`AddBackward0` for a built-in
+`Add`, `MyFnBackward` for a user's `MyFn`), so `type(t.grad_fn).__name__` and `t.grad_fn.name()`
+agree with torch. An op declares a name torch spells differently with the class attribute
+`torch_name`, or, when the name depends on the arguments, with a static method
+`node_name(*args)`; a public function built from smaller ops names its last node with `rename`.
+No forward sets a name.
 """
 from __future__ import annotations
 
@@ -66,7 +74,32 @@ class Function:
     _non_differentiable: tuple = ()
     _retained: dict | None = None
     _hooks: dict | None = None  # output_nr -> hooks registered on that output tensor (register_hook)
-    torch_name: str | None = None  # the node name torch shows, when it is not <ClassName>Backward0
+    # Declared names (see the module docstring): the node name torch shows when it is not
+    # <ClassName>Backward0, or a function of the forward arguments that returns it.
+    torch_name: str | None = None
+    node_name: Any = None
+    # Made for each op by __init_subclass__: the op class itself, and the node class `apply`
+    # instantiates, a subclass of the op named as torch names its node.
+    _op: type
+    Node: type
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if "_op" in cls.__dict__:  # one of the node classes made by node_class below
+            return
+        cls._op, cls._node_classes = cls, {}
+        # torch numbers its built-in nodes (TanhBackward0) but not those of user Functions (MyOpBackward).
+        builtin = cls.__module__.startswith("tinygrad_rnn.")
+        cls.Node = cls.node_class(cls.torch_name or cls.__name__ + ("Backward0" if builtin else "Backward"))
+
+    @classmethod
+    def node_class(cls, name: str) -> type:
+        """The subclass of this op named `name`, made once: what type(grad_fn) shows."""
+        node = cls._node_classes.get(name)
+        if node is None:
+            node = cls._node_classes[name] = type(name, (cls,), {"_op": cls, "__module__": cls.__module__,
+                                                                  "__qualname__": name})
+        return node
 
     @staticmethod
     def forward(ctx: Function, *args: Any) -> Any:
@@ -107,7 +140,7 @@ class Function:
     # ---------------------------------------------------------------- building the graph
     @classmethod
     def apply(cls, *args: Any) -> Any:
-        ctx = cls()
+        ctx = cls.Node()
         if not modes.grad_enabled:  # no_grad(), or inside backward: nothing to record
             return cls.forward(ctx, *args)
         modes.grad_enabled = False  # ops inside forward must not record a graph of their own
@@ -142,6 +175,8 @@ class Function:
                 edges.append(NO_EDGE if isinstance(a, Tensor) else None)
                 metas.append(None)
         self.needs_input_grad, self.edges, self.input_meta = tuple(needs), tuple(edges), tuple(metas)
+        if self.node_name is not None:  # torch's name depends on the arguments (declared by the op)
+            self.__class__ = self._op.node_class(self.node_name(*args))
         if not isinstance(out, tuple):
             out = self._claim_output(out, 0, args)
             self.output_meta = ((out._data.shape, out._data.dtype),) if isinstance(out, Tensor) else (None,)
@@ -192,11 +227,7 @@ class Function:
             self._saved = None
 
     def name(self) -> str:
-        if self.torch_name is not None:
-            return self.torch_name
-        # torch numbers its built-in nodes (TanhBackward0) but not those of user Functions (MyOpBackward).
-        builtin = type(self).__module__.startswith("tinygrad_rnn.")
-        return type(self).__name__ + ("Backward0" if builtin else "Backward")
+        return type(self).__name__  # the node class is named as torch names the node
 
     def __repr__(self) -> str:
         return f"<{self.name()} object at {hex(id(self))}>"
@@ -224,7 +255,7 @@ def rename(out: Any, torch_name: str) -> Any:
     would otherwise show their last step: a variance would print as DivBackward0)."""
     node = getattr(out, "grad_fn", None)
     if node is not None:
-        node.torch_name = torch_name
+        node.__class__ = node._op.node_class(torch_name)
     return out
 
 

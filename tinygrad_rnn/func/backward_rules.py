@@ -24,11 +24,11 @@ from ..core.tensor import Tensor
 from ..ops import cast, linalg, pointwise, reduce, shape
 
 NATIVE_BACKWARD: set[type] = {
-    pointwise.Add, pointwise.Sub, pointwise.Mul, pointwise.Div, pointwise.Neg, pointwise.Pow, pointwise.Exp,
+    pointwise.Add, pointwise.Sub, pointwise.Rsub, pointwise.Mul, pointwise.Div, pointwise.Neg, pointwise.Pow, pointwise.Exp,
     pointwise.Log, pointwise.Log1p, pointwise.Log2, pointwise.Log10, pointwise.Expm1, pointwise.Sqrt,
     pointwise.Rsqrt, pointwise.Reciprocal, pointwise.Sin, pointwise.Cos, pointwise.Tan, pointwise.Sinh,
     pointwise.Cosh, pointwise.Asin, pointwise.Acos, pointwise.Atan, pointwise.Erf, pointwise.Abs, pointwise.Relu,
-    pointwise.Clamp, pointwise.Maximum, pointwise.Where, pointwise.Clone, cast.Cast,
+    pointwise.Clamp, pointwise.Maximum, pointwise.Where, pointwise.MaskedFill, pointwise.Clone, cast.Cast,
     linalg.MatMulNT, linalg.MatMulTN, shape.Expand,
 }
 

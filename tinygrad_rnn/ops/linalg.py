@@ -21,9 +21,12 @@ def product(x: np.ndarray, y: np.ndarray) -> np.ndarray:
 
 class MatMul(Function):
     @staticmethod
+    def node_name(a, b):
+        return _NODE_NAMES.get((a.ndim, b.ndim), "UnsafeViewBackward0")
+
+    @staticmethod
     def forward(ctx, a, b):
         ctx.save_for_backward(a, b)
-        ctx.torch_name = _NODE_NAMES.get((a.ndim, b.ndim), "UnsafeViewBackward0")
         return Tensor._make(np.asarray(product(a._data, b._data)))
 
     @staticmethod
@@ -59,9 +62,12 @@ class MatMulNT(Function):
     """a @ b^T (b transposed in its last two dims)."""
 
     @staticmethod
+    def node_name(a, b):
+        return _product_node_name(a, b)
+
+    @staticmethod
     def forward(ctx, a, b):
         ctx.save_for_backward(a, b)
-        ctx.torch_name = _product_node_name(a, b)
         return Tensor._make(product(a._data, np.swapaxes(b._data, -1, -2)))
 
     @staticmethod
@@ -75,9 +81,12 @@ class MatMulTN(Function):
     """a^T @ b (a transposed in its last two dims)."""
 
     @staticmethod
+    def node_name(a, b):
+        return _product_node_name(a, b)
+
+    @staticmethod
     def forward(ctx, a, b):
         ctx.save_for_backward(a, b)
-        ctx.torch_name = _product_node_name(a, b)
         return Tensor._make(product(np.swapaxes(a._data, -1, -2), b._data))
 
     @staticmethod

@@ -78,14 +78,18 @@ class Sub(Function):
 
     @staticmethod
     def forward(ctx, a, b):
-        if not isinstance(a, Tensor):
-            ctx.torch_name = "RsubBackward1"  # number - tensor, which torch does not wrap
-            ctx.shows_number_operands = False
         return Tensor._make(np.subtract(_arr(a), _arr(b)))
 
     @staticmethod
     def backward(ctx, g):
         return g, Neg.apply(g)
+
+
+class Rsub(Sub):
+    """number - tensor: torch's own node for it, which does not wrap the number."""
+
+    torch_name = "RsubBackward1"
+    shows_number_operands = False
 
 
 def _is_bool(x: Any) -> bool:
@@ -100,7 +104,7 @@ def sub(input: Any, other: Any, *, alpha: Any = 1) -> Tensor:
                                "Use the `^` or `logical_xor()` operator instead.")
         raise RuntimeError("Subtraction, the `-` operator, with a bool tensor is not supported. "
                            "If you are trying to invert a mask, use the `~` or `logical_not()` operator instead.")
-    return _binary(Sub, input, other if alpha == 1 else other * alpha)
+    return _binary(Sub if isinstance(input, Tensor) else Rsub, input, other if alpha == 1 else other * alpha)
 
 
 class Mul(Function):
@@ -863,9 +867,7 @@ class Where(Function):
         return Tensor._make(np.where(cond._data, _arr(a), _arr(b)))
 
     def _shown_edges(self) -> list:
-        """torch lists neither the condition nor, for masked_fill, the fill value."""
-        if self.torch_name == "MaskedFillBackward0":
-            return [self.edges[2]]
+        """torch lists not the condition."""
         return [NO_EDGE if e is None else e for e in self.edges[1:]]
 
     @staticmethod
@@ -874,6 +876,15 @@ class Where(Function):
         ga = where(cond, g, 0.0) if ctx.needs_input_grad[1] else None
         gb = where(cond, 0.0, g) if ctx.needs_input_grad[2] else None
         return None, ga, gb
+
+
+class MaskedFill(Where):
+    """where(mask, value, input), under torch's name; torch lists only the input as an edge."""
+
+    torch_name = "MaskedFillBackward0"
+
+    def _shown_edges(self) -> list:
+        return [self.edges[2]]
 
 
 @op(method=False, samples=_where_samples)
@@ -892,7 +903,7 @@ def masked_fill(input: Tensor, mask: Tensor, value: Any) -> Tensor:
     if mask.dtype is not dtypes.bool:
         raise RuntimeError(f"masked_fill_ only supports boolean masks, but got mask with dtype {mask.dtype._legacy.lower()}")
     value = value.item() if isinstance(value, Tensor) else value
-    return rename(Where.apply(mask, _cast(value, input.dtype), input), "MaskedFillBackward0")
+    return MaskedFill.apply(mask, _cast(value, input.dtype), input)
 
 
 @op(inplace=True, samples=_lerp_samples)

@@ -56,9 +56,12 @@ class Amax(Function):
     """max or min over dims (torch.amax/amin and the full `max()`): ties share the gradient."""
 
     @staticmethod
+    def node_name(x, dims, keepdim, largest):
+        return "AmaxBackward0" if largest else "AminBackward0"
+
+    @staticmethod
     def forward(ctx, x, dims, keepdim, largest):
         reduce = np.max if largest else np.min
-        ctx.torch_name = "AmaxBackward0" if largest else "AminBackward0"
         y = reduce(x._data, axis=dims, keepdims=True)
         ctx.save_for_backward(x)
         ctx.y, ctx.dims = y, dims
@@ -76,9 +79,12 @@ class MaxDim(Function):
     """max/min along one dim; the gradient goes to the returned index only."""
 
     @staticmethod
+    def node_name(x, dim, keepdim, largest):
+        return "MaxBackward0" if largest else "MinBackward0"
+
+    @staticmethod
     def forward(ctx, x, dim, keepdim, largest):
         arg = (np.argmax if largest else np.argmin)(x._data, axis=dim, keepdims=True)
-        ctx.torch_name = "MaxBackward0" if largest else "MinBackward0"
         ctx.index, ctx.dim, ctx.in_shape, ctx.dtype = arg, dim, x.shape, x._data.dtype
         y = np.take_along_axis(x._data, arg, axis=dim)
         return Tensor._make(y if keepdim else np.squeeze(y, axis=dim))

@@ -43,13 +43,13 @@ def normalize_dims(dim: Any, ndim: int) -> tuple:
 
 
 class Reshape(Function):
-    torch_name = "ViewBackward0"  # torch's reshape is a view when it can be, which it names so
+    @staticmethod
+    def node_name(x, shape):  # torch's reshape is a view when it can be, which it names so
+        return "ViewBackward0" if x._data.flags.c_contiguous else "UnsafeViewBackward0"
 
     @staticmethod
     def forward(ctx, x, shape):
         ctx.in_shape = x.shape
-        if not x._data.flags.c_contiguous:
-            ctx.torch_name = "UnsafeViewBackward0"
         return Tensor._make(x._data.reshape(shape))
 
     @staticmethod
@@ -107,9 +107,12 @@ class Index(Function):
     """x[key]. Backward sends a SliceGrad, which the engine adds into one buffer per input."""
 
     @staticmethod
+    def node_name(x, key):
+        return _index_node_name(key, x.shape)
+
+    @staticmethod
     def forward(ctx, x, key):
         ctx.key, ctx.in_shape, ctx.in_dtype = key, x.shape, x.dtype
-        ctx.torch_name = _index_node_name(key, x.shape)
         return Tensor._make(x._data[key])
 
     @staticmethod
