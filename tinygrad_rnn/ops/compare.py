@@ -25,34 +25,24 @@ def _with_ties(rng: np.random.Generator) -> list[Sample]:
             for a, b in BINARY_SHAPES] + [Sample((rng.standard_normal((3, 4)), 0.25))]
 
 
-@op(inplace=True, samples=_with_ties, differentiable=False)
-def eq(input: Tensor, other: Any) -> Tensor:
-    return compare(np.equal, input, other)
+def _comparison(name: str, numpy_op: Callable[..., Any], symbol: str, aliases: tuple[str, ...] = ()
+                ) -> Callable[[Tensor, Any], Tensor]:
+    """Declare the comparison `torch.<name>`: numpy_op after torch's promotion (all six are alike)."""
+
+    def comparison(input: Tensor, other: Any) -> Tensor:
+        return compare(numpy_op, input, other)
+
+    comparison.__name__ = comparison.__qualname__ = name
+    comparison.__doc__ = f"input {symbol} other, elementwise, as a bool tensor."
+    return op(inplace=True, aliases=aliases, samples=_with_ties, differentiable=False)(comparison)
 
 
-@op(inplace=True, aliases=("not_equal",), samples=_with_ties, differentiable=False)
-def ne(input: Tensor, other: Any) -> Tensor:
-    return compare(np.not_equal, input, other)
-
-
-@op(inplace=True, aliases=("less",), samples=_with_ties, differentiable=False)
-def lt(input: Tensor, other: Any) -> Tensor:
-    return compare(np.less, input, other)
-
-
-@op(inplace=True, aliases=("less_equal",), samples=_with_ties, differentiable=False)
-def le(input: Tensor, other: Any) -> Tensor:
-    return compare(np.less_equal, input, other)
-
-
-@op(inplace=True, aliases=("greater",), samples=_with_ties, differentiable=False)
-def gt(input: Tensor, other: Any) -> Tensor:
-    return compare(np.greater, input, other)
-
-
-@op(inplace=True, aliases=("greater_equal",), samples=_with_ties, differentiable=False)
-def ge(input: Tensor, other: Any) -> Tensor:
-    return compare(np.greater_equal, input, other)
+eq = _comparison("eq", np.equal, "==")
+ne = _comparison("ne", np.not_equal, "!=", ("not_equal",))
+lt = _comparison("lt", np.less, "<", ("less",))
+le = _comparison("le", np.less_equal, "<=", ("less_equal",))
+gt = _comparison("gt", np.greater, ">", ("greater",))
+ge = _comparison("ge", np.greater_equal, ">=", ("greater_equal",))
 
 
 def _with_specials(x: np.ndarray) -> np.ndarray:
@@ -63,19 +53,20 @@ def _with_specials(x: np.ndarray) -> np.ndarray:
     return x
 
 
-@op(samples=unary(_with_specials), differentiable=False)
-def isnan(input: Tensor) -> Tensor:
-    return Tensor._make(np.isnan(input._data))
+def _predicate(name: str, numpy_op: Callable[[np.ndarray], np.ndarray]) -> Callable[[Tensor], Tensor]:
+    """Declare the predicate `torch.<name>`: where the input is nan, inf or finite."""
+
+    def predicate(input: Tensor) -> Tensor:
+        return Tensor._make(numpy_op(input._data))
+
+    predicate.__name__ = predicate.__qualname__ = name
+    predicate.__doc__ = f"Where the input is {name.removeprefix('is')}, as a bool tensor."
+    return op(samples=unary(_with_specials), differentiable=False)(predicate)
 
 
-@op(samples=unary(_with_specials), differentiable=False)
-def isinf(input: Tensor) -> Tensor:
-    return Tensor._make(np.isinf(input._data))
-
-
-@op(samples=unary(_with_specials), differentiable=False)
-def isfinite(input: Tensor) -> Tensor:
-    return Tensor._make(np.isfinite(input._data))
+isnan = _predicate("isnan", np.isnan)
+isinf = _predicate("isinf", np.isinf)
+isfinite = _predicate("isfinite", np.isfinite)
 
 
 @op(inplace=True, samples=unary(), differentiable=False)
