@@ -123,6 +123,10 @@ class LRScheduler:
     def _group_lrs(self) -> list[Any]:
         return group_values(self.optimizer, "lr")
 
+    def _scaled_lrs(self, factor: float) -> list[Any]:
+        """Every group's current lr times `factor` (the chainable form of a multiplicative schedule)."""
+        return [group["lr"] * factor for group in self.optimizer.param_groups]
+
     def _warn_if_called_outside_step(self) -> None:
         if not self._get_lr_called_within_step:
             warnings.warn("To get the last learning rate computed by the scheduler, please use `get_last_lr()`.",
