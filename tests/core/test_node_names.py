@@ -117,7 +117,7 @@ def test_user_function_nodes_are_named_as_torchs():
         square, twice = _user_functions(m)
         x = m.tensor([1.0, -2.0], requires_grad=True)
         y = twice.apply(square.apply(x))
-        seen.append((_graph_names(y), type(y.grad_fn).__name__))
+        seen.append((_graph_names(y), type(y.grad_fn).__name__, type(y.grad_fn)._forward_cls is twice))
     assert seen[0] == seen[1]
     assert seen[0][1] == "TwiceBackward"
 

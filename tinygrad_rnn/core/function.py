@@ -78,16 +78,17 @@ class Function:
     # <ClassName>Backward0, or a function of the forward arguments that returns it.
     torch_name: str | None = None
     node_name: Any = None
-    # Made for each op by __init_subclass__: the op class itself, and the node class `apply`
-    # instantiates, a subclass of the op named as torch names its node.
-    _op: type
+    # Made for each op by __init_subclass__: the op class itself (`_forward_cls`, torch's name for
+    # it on a node class), and the node class `apply` instantiates, a subclass of the op named as
+    # torch names its node.
+    _forward_cls: type
     Node: type
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
-        if "_op" in cls.__dict__:  # one of the node classes made by node_class below
+        if "_forward_cls" in cls.__dict__:  # one of the node classes made by node_class below
             return
-        cls._op, cls._node_classes = cls, {}
+        cls._forward_cls, cls._node_classes = cls, {}
         # torch numbers its built-in nodes (TanhBackward0) but not those of user Functions (MyOpBackward).
         builtin = cls.__module__.startswith("tinygrad_rnn.")
         cls.Node = cls.node_class(cls.torch_name or cls.__name__ + ("Backward0" if builtin else "Backward"))
@@ -97,7 +98,7 @@ class Function:
         """The subclass of this op named `name`, made once: what type(grad_fn) shows."""
         node = cls._node_classes.get(name)
         if node is None:
-            node = cls._node_classes[name] = type(name, (cls,), {"_op": cls, "__module__": cls.__module__,
+            node = cls._node_classes[name] = type(name, (cls,), {"_forward_cls": cls, "__module__": cls.__module__,
                                                                   "__qualname__": name})
         return node
 
@@ -176,7 +177,7 @@ class Function:
                 metas.append(None)
         self.needs_input_grad, self.edges, self.input_meta = tuple(needs), tuple(edges), tuple(metas)
         if self.node_name is not None:  # torch's name depends on the arguments (declared by the op)
-            self.__class__ = self._op.node_class(self.node_name(*args))
+            self.__class__ = self._forward_cls.node_class(self.node_name(*args))
         if not isinstance(out, tuple):
             out = self._claim_output(out, 0, args)
             self.output_meta = ((out._data.shape, out._data.dtype),) if isinstance(out, Tensor) else (None,)
@@ -255,7 +256,7 @@ def rename(out: Any, torch_name: str) -> Any:
     would otherwise show their last step: a variance would print as DivBackward0)."""
     node = getattr(out, "grad_fn", None)
     if node is not None:
-        node.__class__ = node._op.node_class(torch_name)
+        node.__class__ = node._forward_cls.node_class(torch_name)
     return out
 
 

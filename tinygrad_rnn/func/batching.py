@@ -118,7 +118,7 @@ def _node_backward(node: Function, grads: list, size: int, check: bool) -> list:
     """One node's input gradients for the whole batch: native when declared, else a loop."""
     grads = [g if g is not None or not node.materialize_grads else _zeros(size, meta)
              for g, meta in zip(grads, node.output_meta)]
-    cls = node._op  # the op's class (type(node) is the node class named as torch names it)
+    cls = node._forward_cls  # the op's class (type(node) is the node class named as torch names it)
     if not batches_natively(cls):
         return _loop_backward(node, grads, size)
     rule = _RULES.get(cls)
@@ -164,7 +164,7 @@ def _compare_with_loop(node: Function, native: list, looped: list) -> None:
             raise BatchingRuleError(
                 f"The batched backward of {node.name()} (declared to batch natively) disagrees with running its "
                 f"backward once per batch element, for the gradient of its input {i}: the batching rule of "
-                f"{node._op.__name__} is wrong."
+                f"{node._forward_cls.__name__} is wrong."
             )
 
 
