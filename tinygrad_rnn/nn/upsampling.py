@@ -11,7 +11,7 @@ from .module import Module
 
 class Upsample(Module):
     """Resize the spatial dims to `size` or by `scale_factor` with `mode` ('nearest', 'linear',
-    'bilinear', 'trilinear', 'nearest-exact', 'area'); see F.interpolate."""
+    'bilinear', 'bicubic', 'trilinear', 'nearest-exact', 'area'); see F.interpolate."""
 
     def __init__(self, size: Any = None, scale_factor: Any = None, mode: str = "nearest",
                  align_corners: bool | None = None, recompute_scale_factor: bool | None = None) -> None:

@@ -1,14 +1,17 @@
-"""F.interpolate (nearest, nearest-exact, linear / bilinear / trilinear, area), F.pixel_shuffle
-and F.pixel_unshuffle.
+"""F.interpolate (nearest, nearest-exact, linear / bilinear / trilinear, bicubic, area),
+F.pixel_shuffle and F.pixel_unshuffle.
 
 Interpolation is separable: each spatial dim is resized on its own, one after the other. Along
 one dim, output position i reads
     nearest:  input floor(i * scale)                      (one gather)
     linear:   (1 - t) * input[j] + t * input[j + 1]       (two gathers and a weighted sum)
-with scale = in / out (or 1 / scale_factor when one is given), and for linear the source
-coordinate j + t = scale * (i + 0.5) - 0.5 (clamped at 0), or i * (in - 1) / (out - 1) with
-align_corners=True. The index arithmetic uses torch's precision (float32 for nearest, the input's
-float type for linear), so the same positions and weights come out. Gradients are the gathers'.
+    bicubic:  sum over k = -1..2 of w_k(t) * input[j + k] (four gathers; indices clamped to the border)
+with scale = in / out (or 1 / scale_factor when one is given), and the source coordinate
+j + t = scale * (i + 0.5) - 0.5 (clamped at 0 for linear, not for bicubic), or
+i * (in - 1) / (out - 1) with align_corners=True. The bicubic weights are Keys' cubic convolution
+kernel with torch's A = -0.75. The index arithmetic uses torch's precision (float32 for nearest,
+the input's float type for linear and bicubic), so the same positions and weights come out.
+Gradients are the gathers'.
 """
 from __future__ import annotations
 
@@ -99,6 +102,38 @@ def linear_source(n: int, o: int, scale: float | None, align_corners: bool, dtyp
     return first, second, weight
 
 
+def cubic_source(n: int, o: int, scale: float | None, align_corners: bool, dtype: np.dtype) -> tuple:
+    """(four index arrays j-1 .. j+2, clamped to [0, n), and their four weight arrays): torch's
+    computation in `dtype`."""
+    kind = np.float64 if dtype == np.float64 else np.float32
+    dst = np.arange(o).astype(kind)
+    if align_corners:
+        real = (kind(n - 1) / kind(o - 1) if o > 1 else kind(0)) * dst
+    else:  # unlike linear, the source coordinate may be negative: the kernel reaches past the border
+        step = kind(1.0 / scale) if scale is not None and scale > 0 else kind(n) / kind(o)
+        real = step * (dst + kind(0.5)) - kind(0.5)
+    first = np.minimum(np.floor(real).astype(np.int64), n - 1)
+    t = np.clip(real - first.astype(kind), kind(0), kind(1))
+    indices = [np.clip(first + k, 0, n - 1) for k in (-1, 0, 1, 2)]
+    weights = [_cubic_far(t + kind(1)), _cubic_near(t), _cubic_near(kind(1) - t), _cubic_far(kind(2) - t)]
+    return indices, [w.astype(dtype) for w in weights]
+
+
+_A = -0.75  # the cubic convolution kernel's free parameter, torch's choice
+
+
+def _cubic_near(x: np.ndarray) -> np.ndarray:
+    """The kernel for |x| <= 1: ((A + 2) x - (A + 3)) x^2 + 1."""
+    a = x.dtype.type(_A)
+    return ((a + 2) * x - (a + 3)) * x * x + 1
+
+
+def _cubic_far(x: np.ndarray) -> np.ndarray:
+    """The kernel for 1 < |x| < 2: ((A x - 5A) x + 8A) x - 4A."""
+    a = x.dtype.type(_A)
+    return ((a * x - 5 * a) * x + 8 * a) * x - 4 * a
+
+
 def _along(x: Tensor, axis: int, index: np.ndarray) -> Tensor:
     return x.index_select(axis, Tensor._make(index))
 
@@ -124,20 +159,25 @@ def interpolate(input: Tensor, size: Any = None, scale_factor: Any = None, mode:
     if antialias and not (mode in ("bilinear", "bicubic", "lanczos") and input.ndim == 4):
         raise ValueError("Anti-alias option is restricted to bilinear, bicubic, and lanczos modes and requires a "
                          "4-D tensor as input")
-    if antialias or mode in ("bicubic", "lanczos"):
+    if antialias or mode == "lanczos":
         raise NotImplementedError(f"interpolate: mode={mode!r}" + (" with antialias=True" if antialias else "") +
                                   " is not implemented in tinygrad_rnn")
     _check_mode(input, mode)
     _check_sizes(input, sizes)
-    require_float(input, f"upsample_{mode.replace('-', '_')}{input.ndim - 2}d")
+    require_float(input, "compute_indices_weights_cubic" if mode == "bicubic"  # torch's kernel names
+                  else f"upsample_{mode.replace('-', '_')}{input.ndim - 2}d")
     if mode == "area":
         return adaptive_avg_pool(input, sizes, input.ndim - 2)
     if mode in _LINEAR:
         return _linear(input, sizes, scales, bool(align_corners))
+    if mode == "bicubic":
+        return _bicubic(input, sizes, scales, bool(align_corners))
     return _nearest(input, sizes, scales, exact=mode == "nearest-exact")
 
 
 def _check_mode(input: Tensor, mode: str) -> None:
+    if mode == "bicubic" and input.ndim == 4:  # other ranks get torch's general message below
+        return
     modes = ("nearest", "nearest-exact", "area") + tuple(_LINEAR)
     if mode in modes and input.ndim in (3, 4, 5):
         needs = _LINEAR.get(mode)
@@ -164,11 +204,22 @@ def _linear(input: Tensor, sizes: list, scales: list | None, align_corners: bool
     for d, o in enumerate(sizes):
         axis = 2 + d
         scale = None if scales is None else scales[d]
-        first, second, weight = linear_source(input.shape[axis], o, scale, align_corners, input._data.dtype)
+        first, second, weight = linear_source(input.shape[axis], o, scale, align_corners, input.dtype.np)
         t = _weights(weight, axis, input.ndim)
         out = _along(out, axis, first) * (1 - t) + _along(out, axis, second) * t
     names = {1: "UpsampleLinear1DBackward0", 2: "UpsampleBilinear2DBackward0", 3: "UpsampleTrilinear3DBackward0"}
     return rename(out.contiguous(), names[len(sizes)])
+
+
+def _bicubic(input: Tensor, sizes: list, scales: list | None, align_corners: bool) -> Tensor:
+    out = input
+    for d, o in enumerate(sizes):
+        axis = 2 + d
+        scale = None if scales is None else scales[d]
+        indices, weights = cubic_source(input.shape[axis], o, scale, align_corners, input.dtype.np)
+        terms = [_along(out, axis, j) * _weights(w, axis, input.ndim) for j, w in zip(indices, weights)]
+        out = terms[0] + terms[1] + terms[2] + terms[3]
+    return rename(out.contiguous(), "UpsampleBicubic2DBackward0")
 
 
 def _deprecated(name: str) -> None:
