@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 
 from ..core import dtypes
+from ..core.grad_mode import no_grad
 from ..core.tensor import Tensor
 from ..ops.shape import stack
 from . import init
@@ -158,7 +159,8 @@ class EmbeddingBag(Module):
     def reset_parameters(self) -> None:
         init.normal_(self.weight)
         if self.padding_idx is not None:
-            self.weight._data[self.padding_idx] = 0
+            with no_grad():
+                self.weight[self.padding_idx].fill_(0)
 
     def forward(self, input: Tensor, offsets: Tensor | None = None,
                 per_sample_weights: Tensor | None = None) -> Tensor:

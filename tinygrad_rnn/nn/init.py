@@ -18,6 +18,7 @@ import numpy as np
 
 from ..autograd import no_grad
 from ..core.tensor import Tensor
+from ..creation import empty, empty_like, from_numpy
 from ..random import Generator, randperm
 
 _LINEAR_LIKE = ("linear", "conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d",
@@ -61,10 +62,12 @@ def _calculate_correct_fan(tensor: Tensor, mode: str) -> int:
 
 
 def _fill(tensor: Tensor, values: Any) -> Tensor:
-    """Write values into the tensor's memory without recording a graph."""
+    """Write values (a number, or an array of the tensor's shape) into the tensor, outside the graph."""
     with no_grad():
-        tensor._data[...] = values
-        tensor._version += 1
+        if isinstance(values, np.ndarray):
+            tensor.copy_(from_numpy(values))
+        else:
+            tensor.fill_(values)
     return tensor
 
 
@@ -108,36 +111,36 @@ def _normal_cdf(x: float) -> float:
 
 
 def _fresh(tensor: Tensor) -> Tensor:
-    return Tensor._make(np.empty_like(tensor._data))
+    return empty_like(tensor)
 
 
 def _trunc_by_redrawing(tensor: Tensor, mean: float, std: float, a: float, b: float,
                         generator: Generator | None) -> np.ndarray:
-    dtype = tensor._data.dtype.type
+    dtype = tensor.dtype.np.type
     low, high = float(dtype(a)), float(dtype(b))  # the bounds as the tensor's dtype sees them
-    result = tensor.normal_(mean, std, generator=generator)._data.copy()
+    result = tensor.normal_(mean, std, generator=generator).detach().numpy().copy()
     outside = (result < low) | (result > high)
     while outside.any():
-        result = np.where(outside, _fresh(tensor).normal_(mean, std, generator=generator)._data, result)
+        result = np.where(outside, _fresh(tensor).normal_(mean, std, generator=generator).numpy(), result)
         outside = (result < low) | (result > high)
     return result
 
 
 def _trunc_by_acceptance(tensor: Tensor, mean: float, std: float, a: float, b: float,
                          generator: Generator | None) -> np.ndarray:
-    dtype = tensor._data.dtype.type
+    dtype = tensor.dtype.np.type
     log_peak = -0.5 * ((max(a, min(mean, b)) - mean) / std) ** 2
 
     def log_ratio(x: np.ndarray) -> np.ndarray:  # log density relative to the peak, in the tensor's dtype
         return ((x - dtype(mean)) / dtype(std)) ** 2 * dtype(-0.5) - dtype(log_peak)
 
     def log_uniform() -> np.ndarray:
-        return np.log(_fresh(tensor).uniform_(generator=generator)._data)
+        return np.log(_fresh(tensor).uniform_(generator=generator).numpy())
 
-    result = tensor.uniform_(a, b, generator=generator)._data.copy()
+    result = tensor.uniform_(a, b, generator=generator).detach().numpy().copy()
     pending = log_uniform() > log_ratio(result)
     while pending.any():
-        candidates = _fresh(tensor).uniform_(a, b, generator=generator)._data
+        candidates = _fresh(tensor).uniform_(a, b, generator=generator).numpy()
         result = np.where(pending, candidates, result)
         pending = np.where(pending, log_uniform() > log_ratio(candidates), pending)
     return result
@@ -209,7 +212,7 @@ def orthogonal_(tensor: Tensor, gain: float = 1, generator: Generator | None = N
         return tensor
     rows = tensor.shape[0]
     cols = tensor.numel() // rows
-    flat = normal_(Tensor._make(np.empty((rows, cols), tensor._data.dtype)), generator=generator)._data
+    flat = normal_(empty(rows, cols, dtype=tensor.dtype), generator=generator).numpy()
     if rows < cols:
         flat = flat.T
     q, r = np.linalg.qr(flat.astype(np.float64))
@@ -229,7 +232,7 @@ def dirac_(tensor: Tensor, groups: int = 1) -> Tensor:
     if tensor.shape[0] % groups != 0:
         raise ValueError("dim 0 must be divisible by groups")
     out_per_group = tensor.shape[0] // groups
-    values = np.zeros(tensor.shape, tensor._data.dtype)
+    values = np.zeros(tensor.shape, tensor.dtype.np)
     centre = tuple(size // 2 for size in tensor.shape[2:])
     for g in range(groups):
         for d in range(min(out_per_group, tensor.shape[1])):
@@ -247,9 +250,8 @@ def sparse_(tensor: Tensor, sparsity: float, std: float = 0.01, generator: Gener
     with no_grad():
         tensor.normal_(0, std, generator=generator)
         for col in range(cols):
-            zero_rows = randperm(rows)._data[:num_zeros]
-            tensor._data[zero_rows, col] = 0
-        tensor._version += 1
+            zero_rows = randperm(rows)[:num_zeros]
+            tensor[zero_rows, col] = 0
     return tensor
 
 

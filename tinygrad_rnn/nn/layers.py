@@ -12,6 +12,7 @@ from typing import Any
 
 from .. import creation
 from ..core import dtypes
+from ..core.grad_mode import no_grad
 from ..core.tensor import Tensor
 from ..device import check_device
 from . import init
@@ -97,7 +98,8 @@ class Embedding(Module):
     def reset_parameters(self) -> None:
         init.normal_(self.weight)
         if self.padding_idx is not None:
-            self.weight._data[self.padding_idx] = 0
+            with no_grad():
+                self.weight[self.padding_idx].fill_(0)
 
     def forward(self, input: Tensor) -> Tensor:
         return F.embedding(input, self.weight, self.padding_idx, self.max_norm, self.norm_type,
@@ -363,7 +365,7 @@ class BatchNorm1d(Module):
             raise ValueError(f"expected 2D or 3D input (got {input.ndim}D input)")
         momentum = 0.0 if self.momentum is None else self.momentum
         if self.training and self.track_running_stats:
-            self.num_batches_tracked._data += 1
+            self.num_batches_tracked.add_(1)
             if self.momentum is None:  # a cumulative moving average
                 momentum = 1.0 / float(self.num_batches_tracked.item())
         use_batch_stats = self.training or self.running_mean is None

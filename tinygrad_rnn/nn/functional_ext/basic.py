@@ -15,7 +15,7 @@ import numpy as np
 from ...argcheck import number_arg
 from ...core import dtypes
 from ...core.function import rename
-from ...core.grad_mode import is_grad_enabled
+from ...core.grad_mode import is_grad_enabled, no_grad
 from ...core.tensor import Tensor
 from ...creation import full
 from ...ops import nn_ops
@@ -416,8 +416,8 @@ def _update_running(running_mean: Tensor | None, running_var: Tensor | None, mea
                     momentum: float) -> None:
     for running, batch in ((running_mean, mean), (running_var, unbiased_var)):
         if running is not None:  # in place and outside the graph, like torch's buffers
-            running._data[...] = (1 - momentum) * running._data + momentum * batch._data
-            running._version += 1
+            with no_grad():
+                running.copy_((1 - momentum) * running + momentum * batch)
 
 
 def cosine_similarity(x1: Tensor, x2: Tensor, dim: int = 1, eps: float = 1e-8) -> Tensor:

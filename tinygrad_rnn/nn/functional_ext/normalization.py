@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 
 from ...core.function import rename
+from ...core.grad_mode import no_grad
 from ...core.tensor import Tensor
 from . import basic as _F
 from .activation import require_float
@@ -68,14 +69,14 @@ def instance_norm(input: Tensor, running_mean: Tensor | None = None, running_var
     def per_sample(t: Tensor | None) -> Tensor | None:  # a per-channel tensor, repeated for every sample
         return None if t is None else t.repeat(n)
 
-    stats = [None if t is None else Tensor._make(np.tile(t._data, n)) for t in (running_mean, running_var)]
+    stats = [None if t is None else t.detach().repeat(n) for t in (running_mean, running_var)]
     flat = input.reshape(1, n * c, *input.shape[2:])
     out = _F.batch_norm(flat, stats[0], stats[1], per_sample(weight), per_sample(bias), use_input_stats,
                         momentum, eps)
     for running, updated in zip((running_mean, running_var), stats):
         if running is not None and use_input_stats:  # the samples' statistics, averaged
-            running._data[...] = updated._data.reshape(n, c).mean(0)
-            running._version += 1
+            with no_grad():
+                running.copy_(updated.reshape(n, c).mean(0))
     return rename(out.reshape(input.shape), "ViewBackward0")
 
 

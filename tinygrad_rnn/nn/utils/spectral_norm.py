@@ -33,8 +33,8 @@ def _reshape_weight_to_matrix(weight: Tensor, dim: int) -> Tensor:
 
 def _copy_into(dest: Tensor, src: Tensor) -> None:
     """torch's `out=` of the power method: u and v are updated in place, so buffers stay the same objects."""
-    dest._data[...] = src._data
-    dest._version += 1
+    with no_grad():
+        dest.copy_(src)
 
 
 class SpectralNorm:
