@@ -18,6 +18,7 @@ import numpy as np
 
 from .. import creation
 from ..core.tensor import Tensor
+from ..creation import from_numpy
 from ..ops.shape import cat
 from . import functional as F
 from .containers import ModuleList, Sequential
@@ -31,7 +32,7 @@ def _rows_to_batch(rows: np.ndarray, batch: int, dtype: np.dtype) -> Tensor:
     """(batch, len(rows)) 0/1 matrix that places row k of a subset at position rows[k] (exactly)."""
     placement = np.zeros((batch, len(rows)), dtype=dtype)
     placement[rows, np.arange(len(rows))] = 1
-    return Tensor._make(placement)
+    return from_numpy(placement)
 
 
 class AdaptiveLogSoftmaxWithLoss(Module):
@@ -74,8 +75,8 @@ class AdaptiveLogSoftmaxWithLoss(Module):
         _check_shapes(input_, target_)
         batched = target_.dim() > 0
         input = input_ if batched else input_.unsqueeze(0)
-        labels = (target_ if batched else target_.unsqueeze(0))._data.astype(np.int64)
-        batch, dtype = labels.shape[0], input._data.dtype
+        labels = (target_ if batched else target_.unsqueeze(0)).numpy().astype(np.int64)
+        batch, dtype = labels.shape[0], input.dtype.np
         head_index = labels.copy()  # the head entry each sample needs: its class, or its cluster
         output = creation.zeros(batch, dtype=input.dtype)
         bounds = [0] + self.cutoffs
@@ -86,14 +87,14 @@ class AdaptiveLogSoftmaxWithLoss(Module):
             if i == 0 or len(rows) == 0:
                 continue
             head_index[rows] = self.shortlist_size + i - 1
-            cluster_logprob = F.log_softmax(self.tail[i - 1](input[Tensor._make(rows)]), dim=1)
-            local = cluster_logprob.gather(1, Tensor._make(labels[rows, None] - low)).squeeze(1)
+            cluster_logprob = F.log_softmax(self.tail[i - 1](input[from_numpy(rows)]), dim=1)
+            local = cluster_logprob.gather(1, from_numpy(labels[rows, None] - low)).squeeze(1)
             output = output + _rows_to_batch(rows, batch, dtype).matmul(local)
         if used != batch:
             raise RuntimeError(f"Target values should be in [0, {self.n_classes - 1}], but values in range "
                                f"[{labels.min()}, {labels.max()}] were found. ")
         head_logprob = F.log_softmax(self.head(input), dim=1)
-        output = output + head_logprob.gather(1, Tensor._make(head_index[:, None])).squeeze(1)
+        output = output + head_logprob.gather(1, from_numpy(head_index[:, None])).squeeze(1)
         loss = (-output).mean()
         return _ASMoutput(output if batched else output.squeeze(0), loss)
 
@@ -113,14 +114,14 @@ class AdaptiveLogSoftmaxWithLoss(Module):
         """The most likely class per row; the tails are evaluated only for rows whose head picks a cluster."""
         head_output = self.head(input)
         output = head_output.argmax(dim=1)
-        in_cluster = output._data >= self.shortlist_size
+        in_cluster = output.numpy() >= self.shortlist_size
         if not in_cluster.any():
             return output
-        rows = Tensor._make(np.nonzero(in_cluster)[0])
+        rows = from_numpy(np.nonzero(in_cluster)[0])
         best = self._get_full_log_prob(input[rows], head_output[rows]).argmax(dim=1)
-        predicted = output._data.copy()
-        predicted[in_cluster] = best._data
-        return Tensor._make(predicted)
+        predicted = output.numpy().copy()
+        predicted[in_cluster] = best.numpy()
+        return from_numpy(predicted)
 
 
 def _check_shapes(input: Tensor, target: Tensor) -> None:

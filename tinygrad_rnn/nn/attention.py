@@ -28,6 +28,7 @@ import numpy as np
 from .. import creation
 from ..core import dtypes
 from ..core.tensor import Tensor
+from ..creation import from_numpy
 from ..ops.shape import cat
 from . import init
 from .functional_ext import basic as F
@@ -76,10 +77,10 @@ def _safe_softmax(scores: Tensor) -> Tensor:
     """softmax over the last dim, but 0 (not NaN) in rows where every score is -inf, as torch's
     scaled_dot_product_attention gives: a query that may attend nowhere outputs zeros. Those
     rows are softmaxed as zeros first, so no NaN reaches the gradient either."""
-    dead_rows = np.isneginf(scores._data).all(axis=-1, keepdims=True)
+    dead_rows = np.isneginf(scores.detach().numpy()).all(axis=-1, keepdims=True)
     if not dead_rows.any():
         return scores.softmax(-1)
-    dead = Tensor._make(np.broadcast_to(dead_rows, scores.shape))
+    dead = from_numpy(np.broadcast_to(dead_rows, scores.shape))
     return scores.masked_fill(dead, 0.0).softmax(-1).masked_fill(dead, 0.0)
 
 

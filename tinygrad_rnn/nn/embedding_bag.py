@@ -20,6 +20,7 @@ import numpy as np
 from ..core import dtypes
 from ..core.grad_mode import no_grad
 from ..core.tensor import Tensor
+from ..creation import from_numpy
 from ..ops.shape import stack
 from . import init
 from .functional_ext import basic as F
@@ -47,13 +48,13 @@ def embedding_bag(input: Tensor, weight: Tensor, offsets: Tensor | None = None, 
     _check_mode(mode, scale_grad_by_freq, sparse, per_sample_weights)
     bags = _bag_ranges(starts, len(indices), include_last_offset)
     padding = -1 if padding_idx is None else padding_idx % weight.shape[0]
-    rows = F.embedding(Tensor._make(indices), weight, None if padding_idx is None else padding, max_norm, norm_type,
+    rows = F.embedding(from_numpy(indices), weight, None if padding_idx is None else padding, max_norm, norm_type,
                        scale_grad_by_freq)
     if per_sample_weights is not None:
         rows = rows * per_sample_weights.unsqueeze(1)
     if mode == "max":
         return _max_per_bag(rows, indices, bags, padding)
-    return Tensor._make(_bag_matrix(indices, bags, padding, mode, rows._data.dtype)).matmul(rows)
+    return from_numpy(_bag_matrix(indices, bags, padding, mode, rows.dtype.np)).matmul(rows)
 
 
 def _flat_bags(input: Tensor, offsets: Tensor | None, include_last_offset: bool,
@@ -65,14 +66,14 @@ def _flat_bags(input: Tensor, offsets: Tensor | None, include_last_offset: bool,
                              f"fixed length sequences. However, found offsets of type {_torch_type_name(offsets)}")
         starts = np.arange(0, input.numel(), input.shape[1]) if input.shape[1] else np.zeros(input.shape[0], int)
         weights = None if per_sample_weights is None else per_sample_weights.reshape(-1)
-        return input._data.reshape(-1).astype(np.int64), starts, weights
+        return input.numpy().reshape(-1).astype(np.int64), starts, weights
     if input.dim() != 1:
         raise ValueError(f"input has to be 1D or 2D Tensor, but got Tensor of dimension {input.dim()}")
     if offsets is None:
         raise ValueError("offsets has to be a 1D Tensor but got None")
     if offsets.dim() != 1:
         raise ValueError("offsets has to be a 1D Tensor")
-    return input._data.astype(np.int64), offsets._data.astype(np.int64), per_sample_weights
+    return input.numpy().astype(np.int64), offsets.numpy().astype(np.int64), per_sample_weights
 
 
 def _torch_type_name(obj: Any) -> str:
@@ -125,10 +126,10 @@ def _max_per_bag(rows: Tensor, indices: np.ndarray, bags: list, padding: int) ->
         members = np.arange(start, end)
         members = members[indices[start:end] != padding]
         if len(members):
-            maxima.append(rows[Tensor._make(members)].amax(0))
+            maxima.append(rows[from_numpy(members)].amax(0))
         else:
-            maxima.append(Tensor._make(np.zeros(rows.shape[1], rows._data.dtype)))
-    return stack(maxima) if maxima else Tensor._make(np.zeros((0, rows.shape[1]), rows._data.dtype))
+            maxima.append(from_numpy(np.zeros(rows.shape[1], rows.dtype.np)))
+    return stack(maxima) if maxima else from_numpy(np.zeros((0, rows.shape[1]), rows.dtype.np))
 
 
 class EmbeddingBag(Module):

@@ -22,6 +22,7 @@ import numpy as np
 from .. import creation
 from ..autograd import no_grad
 from ..core.tensor import Tensor
+from ..creation import from_numpy
 from .distance import PairwiseDistance, pairwise_distance
 from .functional_ext import basic as F
 from .loss import _Loss, _WeightedLoss
@@ -186,7 +187,7 @@ def multi_margin_loss(input: Tensor, target: Tensor, p: int = 1, margin: float =
     _check_class_input(input)
     rows = input.reshape(-1, input.shape[-1]) if input.dim() > 0 else input.reshape(1, 1)
     classes = rows.shape[1]
-    labels = target._data.reshape(-1).astype(np.int64)
+    labels = target.numpy().reshape(-1).astype(np.int64)
     if labels.shape[0] != rows.shape[0]:
         raise RuntimeError("multi_margin_loss: target tensor should be 1-D with size equal to the number of input "
                            f"samples (batch size). Expected target size [{rows.shape[0]}], but got "
@@ -199,7 +200,7 @@ def multi_margin_loss(input: Tensor, target: Tensor, p: int = 1, margin: float =
         hinge = hinge * hinge
     if weight is not None:
         hinge = hinge * weight.index_select(0, creation.tensor(labels)).unsqueeze(1)
-    others = Tensor._make((np.arange(classes)[None, :] != labels[:, None]).astype(rows._data.dtype))
+    others = from_numpy((np.arange(classes)[None, :] != labels[:, None]).astype(rows.dtype.np))
     loss = (hinge * others).sum(1) / classes
     loss = loss.reshape(target.shape) if input.dim() == 2 else loss.reshape(())
     return _reduce(loss, reduction)
@@ -214,11 +215,11 @@ def multilabel_margin_loss(input: Tensor, target: Tensor, size_average: Any = No
     if tuple(target.shape) != tuple(input.shape):
         raise RuntimeError(f"inconsistent target size: {list(target.shape)} for input of size: {list(input.shape)}")
     rows = input.reshape(-1, input.shape[-1]) if input.dim() > 0 else input.reshape(1, 1)
-    counts = _label_counts(target._data.reshape(rows.shape), rows.shape[1]).astype(rows._data.dtype)
-    others = (counts == 0).astype(rows._data.dtype)
+    counts = _label_counts(target.numpy().reshape(rows.shape), rows.shape[1]).astype(rows.dtype.np)
+    others = (counts == 0).astype(rows.dtype.np)
     # pairs[n, j, k] = max(0, 1 - x[n, j] + x[n, k]), used for correct j (as often as listed) and other k
     pairs = (1 - rows.unsqueeze(2) + rows.unsqueeze(1)).clamp_min(0)
-    used = Tensor._make(counts[:, :, None] * others[:, None, :])
+    used = from_numpy(counts[:, :, None] * others[:, None, :])
     loss = (pairs * used).sum((1, 2)) / rows.shape[1]
     loss = loss.reshape(input.shape[:-1]) if input.dim() > 0 else loss.reshape(())
     return _reduce(loss, reduction)

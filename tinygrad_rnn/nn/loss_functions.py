@@ -16,6 +16,7 @@ import numpy as np
 from ..core import dtypes
 from ..core.function import rename
 from ..core.tensor import Tensor
+from ..creation import from_numpy
 from ..ops import nn_ops
 from ..ops import pointwise as _pw
 from ..ops import reduce as _rd
@@ -164,7 +165,7 @@ def binary_cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = 
         weight = _broadcast_weight(weight, target.shape)
     if target.dtype is not input.dtype:
         raise RuntimeError(f"Found dtype {target.dtype._legacy} but expected {input.dtype._legacy}")
-    p = input._data
+    p = input.detach().numpy()
     if not np.all((p >= 0) & (p <= 1)):  # NaN fails both comparisons, as in torch
         raise RuntimeError("all elements of input should be between 0 and 1")
     loss = nn_ops.BinaryCrossEntropy.apply(input, target)
@@ -238,12 +239,12 @@ def _pick_targets(rows: Tensor, labels: np.ndarray, weight: Tensor | None, ignor
     counted = labels != ignore_index
     safe = np.where(counted, labels, 0)  # an ignored label may be any number: pick a valid column
     picked = gather_along(rows, 1, safe[:, None]).reshape(-1)
-    dtype = rows._data.dtype
-    w = (weight._data[safe] if weight is not None else np.ones(len(safe), dtype)) * counted
+    dtype = rows.dtype.np
+    w = (weight.detach().numpy()[safe] if weight is not None else np.ones(len(safe), dtype)) * counted
     if reduction == "mean":
         with np.errstate(invalid="ignore", divide="ignore"):
             w = np.where(counted, w / w.sum(), 0)
-    return picked, Tensor._make(w.astype(dtype))
+    return picked, from_numpy(w.astype(dtype))
 
 
 def _class_rows(input: Tensor, target: Tensor, weight: Tensor | None,
@@ -265,7 +266,7 @@ def _class_rows(input: Tensor, target: Tensor, weight: Tensor | None,
     _check_target_dtype(target)
     classes = input.shape[0] if input.ndim == 1 else input.shape[1]
     _check_class_weight(weight, classes, spatial=input.ndim > 2, input_dtype=input.dtype)
-    labels = target._data.astype(np.int64).reshape(-1)
+    labels = target.numpy().astype(np.int64).reshape(-1)
     _check_bounds(labels, classes, ignore_index)
     if input.ndim == 1:
         rows, out_shape = input.reshape(1, classes), ()
@@ -375,14 +376,14 @@ def _smoothing_term(log_p: Tensor, target: Tensor, weight: Tensor | None, ignore
         shape[dim] = weight.shape[0]
         log_p = log_p * weight.reshape(shape)
     smooth = -log_p.sum(dim)
-    ignored = target._data == ignore_index
-    smooth = smooth.masked_fill(Tensor._make(np.asarray(ignored)), 0.0)
+    ignored = target.numpy() == ignore_index
+    smooth = smooth.masked_fill(from_numpy(np.asarray(ignored)), 0.0)
     if reduction == "none":
         return smooth
     if reduction == "sum":
         return smooth.sum()
-    labels = target._data[~ignored].astype(np.int64)
-    total = weight._data[labels].sum() if weight is not None else labels.size
+    labels = target.numpy()[~ignored].astype(np.int64)
+    total = weight.detach().numpy()[labels].sum() if weight is not None else labels.size
     if total == 0:  # nothing counted: torch's 0/0 is NaN, while the gradient stays 0
         return smooth.sum() + float("nan")
     return smooth.sum() / float(total)

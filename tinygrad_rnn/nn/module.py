@@ -26,6 +26,7 @@ import numpy as np
 from ..autograd import no_grad
 from ..core import dtypes
 from ..core.tensor import Tensor
+from ..creation import from_numpy
 from ..device import check_device, device
 from .parameter import Parameter
 
@@ -571,7 +572,7 @@ class Module:
                 value, given = value[0], given[0]
             if value.shape != target.shape:
                 errors.append(
-                    f"size mismatch for {key}: copying a param with shape {Tensor._make(value).shape} from checkpoint, "
+                    f"size mismatch for {key}: copying a param with shape {from_numpy(value).shape} from checkpoint, "
                     f"the shape in current model is {target.shape}."
                 )
                 continue
@@ -583,8 +584,8 @@ class Module:
                                   f"{target.size()} and whose dimensions in the checkpoint are {given.size()}, "
                                   f"an exception occurred : {error.args}.")
                 continue
-            np.copyto(target._data, value, casting="unsafe")  # in place, in the module's dtype
-            target._version += 1
+            with no_grad():  # in place, in the module's dtype
+                target.copy_(from_numpy(np.asarray(value)))
         for key in state_dict:
             if not key.startswith(prefix):
                 continue
@@ -640,7 +641,7 @@ def _as_array(value: Any) -> np.ndarray:
     """The numbers of a state_dict value: our Tensor, a numpy array, or any array-like. A torch
     tensor is read through `.detach().cpu().numpy()` (duck-typed: torch is never imported here)."""
     if isinstance(value, Tensor):
-        return value._data
+        return value.detach().numpy()
     if hasattr(value, "detach") and hasattr(value, "cpu"):
         value = value.detach().cpu().numpy()
     return np.asarray(value)

@@ -13,6 +13,7 @@ import numpy as np
 
 from ...core.function import rename
 from ...core.tensor import Tensor
+from ...creation import from_numpy
 from ...ops import pointwise as _pw
 from ...random import _rng
 from . import basic as _F
@@ -25,7 +26,7 @@ def require_float(input: Tensor, kernel: str) -> None:
 
 
 def _zeros_like(x: Tensor) -> Tensor:
-    return Tensor._make(np.zeros(x.shape, x._data.dtype))
+    return from_numpy(np.zeros(x.shape, x.dtype.np))
 
 
 def glu(input: Tensor, dim: int = -1) -> Tensor:
@@ -66,7 +67,7 @@ def hardsigmoid(input: Tensor, inplace: bool = False) -> Tensor:
     require_float(input, "hardsigmoid_cpu")
 
     def of(x: Tensor) -> Tensor:
-        ends = Tensor._make((x._data >= 3).astype(x._data.dtype))  # 0 below, 1 above: no gradient
+        ends = (x >= 3).to(x.dtype)  # 0 below, 1 above: no gradient
         # torch's backward multiplies by 1/6 rounded to float32, float64 input included: the
         # second term is zero in value and moves the slope from 1/6 to that constant
         slope_fix = (x - x.detach()) * (_SIXTH_AS_FLOAT32 - 1 / 6)
@@ -100,11 +101,11 @@ def rrelu(input: Tensor, lower: float = 1.0 / 8, upper: float = 1.0 / 3, trainin
     require_float(input, "rrelu_with_noise_out_cpu")
     if not training:
         return rename(_F.leaky_relu(input, (lower + upper) / 2, inplace), "RreluWithNoiseBackward0")
-    data = input._data
+    data = input.detach().numpy()
     noise = np.ones(data.shape, data.dtype)
     low = data <= 0
     noise[low] = _rng(None).uniform_values(int(low.sum()), lower, upper, np.float64).astype(data.dtype)
-    scale = Tensor._make(noise)
+    scale = from_numpy(noise)
     return _F._apply(lambda x: rename(x * scale, "RreluWithNoiseBackward0"), input, inplace)
 
 
@@ -129,7 +130,7 @@ def celu_(input: Tensor, alpha: float = 1.0) -> Tensor:
 
 
 def _check_lambda(lambd: float, input: Tensor) -> None:
-    limit = float(np.finfo(input._data.dtype).max) if input.dtype.is_floating_point else math.inf
+    limit = float(np.finfo(input.dtype.np).max) if input.dtype.is_floating_point else math.inf
     if not 0 <= lambd <= limit:
         raise RuntimeError(f"lambda must be in range [0, {limit:g}] for input dtype {input.dtype._legacy}, "
                            f"but found {lambd:g}")
@@ -158,7 +159,7 @@ def tanhshrink(input: Tensor) -> Tensor:
 def threshold(input: Tensor, threshold: float, value: float, inplace: bool = False) -> Tensor:
     """x where x > threshold, else `value` (which gets no gradient)."""
     def of(x: Tensor) -> Tensor:
-        filler = Tensor._make(np.full(x.shape, value, x._data.dtype))
+        filler = from_numpy(np.full(x.shape, value, x.dtype.np))
         return rename(_pw.where(x > threshold, x, filler), "ThresholdBackward0")
 
     return _F._apply(of, input, inplace)

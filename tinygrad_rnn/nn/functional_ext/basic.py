@@ -17,7 +17,7 @@ from ...core import dtypes
 from ...core.function import rename
 from ...core.grad_mode import is_grad_enabled, no_grad
 from ...core.tensor import Tensor
-from ...creation import full
+from ...creation import empty, from_numpy, full
 from ...ops import nn_ops
 from ...ops import pointwise as _pw
 from ...ops import reduce as _rd
@@ -121,8 +121,8 @@ def hardtanh(input: Tensor, min_val: float = -1.0, max_val: float = 1.0, inplace
     if min_val > max_val:
         raise ValueError("min_val cannot be greater than max_val")
     if not input.dtype.is_floating_point:  # integers are clamped and keep their dtype
-        clipped = np.clip(input._data, min_val, max_val).astype(input._data.dtype)
-        return input._assign(Tensor._make(clipped)) if inplace else Tensor._make(clipped)
+        clipped = from_numpy(np.asarray(np.clip(input.numpy(), min_val, max_val)).astype(input.dtype.np))
+        return input._assign(clipped) if inplace else clipped
 
     def clip(x: Tensor) -> Tensor:
         inside = (x > min_val) & (x < max_val)
@@ -217,7 +217,7 @@ def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool 
     if p == 1:  # everything dropped; scaling by 1/(1-p) would divide by zero
         return _apply(lambda x: x * 0.0, input, inplace)
     keep = _keep_mask(input, 1 - p)
-    scale = Tensor._make(keep._data / input._data.dtype.type(1 - p))
+    scale = keep / (1 - p)  # a mask of input's dtype; 1 - p is rounded to that dtype, as in torch
     return _apply(lambda x: x * scale, input, inplace)
 
 
@@ -225,18 +225,19 @@ def _keep_mask(input: Tensor, keep_prob: float) -> Tensor:
     """Bernoulli(keep_prob) draws shaped like input, drawn in the order input's elements lie in
     memory (torch fills a mask laid out like its input, e.g. a transposed view), so the masks
     after manual_seed are torch's."""
-    order = _memory_order(input._data)
+    order = _memory_order(input)
     shape = tuple(input.shape[d] for d in order)
-    keep = bernoulli(Tensor._make(np.empty(shape, input._data.dtype)), keep_prob)
-    return Tensor._make(keep._data.transpose(np.argsort(order)))
+    keep = bernoulli(empty(shape, dtype=input.dtype), keep_prob)
+    return keep.permute(tuple(int(d) for d in np.argsort(order)))
 
 
-def _memory_order(a: np.ndarray) -> list:
-    """The axes of a dense array from outermost to innermost in memory; C order when it is not dense."""
-    order = sorted(range(a.ndim), key=lambda d: -a.strides[d])
-    step = a.itemsize
+def _memory_order(a: Tensor) -> list:
+    """The dims of a dense tensor from outermost to innermost in memory; C order when it is not dense."""
+    strides = a.stride()
+    order = sorted(range(a.ndim), key=lambda d: -strides[d])
+    step = 1
     for d in reversed(order):
-        if a.shape[d] != 1 and a.strides[d] != step:
+        if a.shape[d] != 1 and strides[d] != step:
             return list(range(a.ndim))
         step *= a.shape[d]
     return order
@@ -291,7 +292,7 @@ def _check_indices(input: Tensor, weight: Tensor) -> np.ndarray:
         )
     if weight.ndim != 2:
         raise RuntimeError("'weight' must be 2-D")
-    indices = input._data
+    indices = input.numpy()
     if indices.size and (indices.min() < 0 or indices.max() >= weight.shape[0]):
         raise IndexError("index out of range in self")
     return indices
@@ -300,19 +301,19 @@ def _check_indices(input: Tensor, weight: Tensor) -> np.ndarray:
 def embedding_renorm_(weight: Tensor, indices: np.ndarray, max_norm: float, norm_type: float) -> None:
     """Scale each used row whose norm exceeds max_norm down to max_norm (torch adds 1e-7)."""
     rows = np.unique(indices)
-    data = weight._data
-    norms = np.linalg.norm(data[rows].astype(np.float64), ord=norm_type, axis=1)
+    norms = np.linalg.norm(weight.detach().numpy()[rows].astype(np.float64), ord=norm_type, axis=1)
     too_long = norms > max_norm
-    scale = (max_norm / (norms[too_long] + 1e-7)).astype(data.dtype)
-    data[rows[too_long]] *= scale[:, None]
-    weight._version += 1
+    scale = from_numpy((max_norm / (norms[too_long] + 1e-7)).astype(weight.dtype.np)[:, None])
+    with no_grad():
+        long_rows = from_numpy(rows[too_long])
+        weight[long_rows] = weight[long_rows] * scale
 
 
 def one_hot(tensor: Tensor, num_classes: int = -1) -> Tensor:
     """int64 tensor of shape tensor.shape + (num_classes,), 1 at each class index; -1 infers max + 1."""
     if tensor.dtype is not dtypes.int64:
         raise RuntimeError("one_hot is only applicable to index tensor of type LongTensor.")
-    labels = tensor._data
+    labels = tensor.numpy()
     if num_classes == -1:
         if labels.size == 0:
             raise RuntimeError("Can not infer total number of classes from empty tensor.")
@@ -323,7 +324,7 @@ def one_hot(tensor: Tensor, num_classes: int = -1) -> Tensor:
         if labels.max() >= num_classes:
             raise RuntimeError("Class values must be smaller than num_classes.")
     out = (labels[..., None] == np.arange(num_classes)).astype(np.int64)
-    return Tensor._make(out)
+    return from_numpy(out)
 
 
 # ------------------------------------------------------------------ pad

@@ -18,6 +18,7 @@ import warnings
 import numpy as np
 
 from ...core.tensor import Tensor
+from ...creation import empty, from_numpy
 from ...random import bernoulli
 from . import basic as _F
 
@@ -28,7 +29,7 @@ def _noise(input: Tensor, p: float, feature: bool) -> np.ndarray:
     if feature and input.ndim < 2:
         raise RuntimeError("Feature dropout requires at least 2 dimensions in the input")
     shape = tuple(input.shape[:2]) + (1,) * (input.ndim - 2) if feature else tuple(input.shape)
-    return bernoulli(Tensor._make(np.empty(shape, input._data.dtype)), 1 - p)._data
+    return bernoulli(empty(shape, dtype=input.dtype), 1 - p).numpy()
 
 
 def _dropout(input: Tensor, p: float, training: bool, inplace: bool, feature: bool, alpha: bool) -> Tensor:
@@ -43,11 +44,11 @@ def _dropout(input: Tensor, p: float, training: bool, inplace: bool, feature: bo
     noise = _noise(input, p, feature)
     kind = noise.dtype.type
     if not alpha:
-        scale = Tensor._make(noise / kind(1 - p))
+        scale = from_numpy(np.asarray(noise / kind(1 - p)))  # a 0-d input gives a numpy scalar
         return _F._apply(lambda x: x * scale, input, inplace)
     a = 1.0 / math.sqrt((_SELU_ALPHA * _SELU_ALPHA * p + 1) * (1 - p))
-    shift = Tensor._make((noise - kind(1)) * kind(_SELU_ALPHA * a) + kind(_SELU_ALPHA * a * p))
-    scale = Tensor._make(noise * kind(a))
+    shift = from_numpy(np.asarray((noise - kind(1)) * kind(_SELU_ALPHA * a) + kind(_SELU_ALPHA * a * p)))
+    scale = from_numpy(np.asarray(noise * kind(a)))
     return _F._apply(lambda x: x * scale + shift, input, inplace)
 
 
@@ -74,15 +75,21 @@ def dropout1d(input: Tensor, p: float = 0.5, training: bool = True, inplace: boo
     return _channelwise(input, p, training, inplace, batched=input.ndim == 3)
 
 
+def _warn_unless_spatial(input: Tensor, n: int) -> None:
+    """torch's deprecation warning for dropout{n}d on input that is not (N,) C and n spatial dims."""
+    if input.ndim not in (n + 1, n + 2):
+        warnings.warn(
+            f"dropout{n}d: Received a {input.ndim}-D input to dropout{n}d, which is deprecated and will result in an "
+            "error in a future release. To retain the behavior and silence this warning, please use dropout "
+            f"instead. Note that dropout{n}d exists to provide channel-wise dropout on inputs with {n} spatial "
+            f"dimensions, a channel dimension, and an optional batch dimension (i.e. {n + 1}D or {n + 2}D inputs).",
+            stacklevel=3)
+
+
 def dropout2d(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False) -> Tensor:
     """Zero whole channels of (N, C, H, W) input. As in torch, 3-D input is read as (N, C, L), with a warning."""
     _F._check_dropout_p(p)
-    if input.ndim not in (3, 4):
-        warnings.warn(
-            f"dropout2d: Received a {input.ndim}-D input to dropout2d, which is deprecated and will result in an "
-            "error in a future release. To retain the behavior and silence this warning, please use dropout "
-            "instead. Note that dropout2d exists to provide channel-wise dropout on inputs with 2 spatial "
-            "dimensions, a channel dimension, and an optional batch dimension (i.e. 3D or 4D inputs).", stacklevel=2)
+    _warn_unless_spatial(input, 2)
     if input.ndim == 3:
         warnings.warn(
             "dropout2d: Received a 3D input to dropout2d and assuming that channel-wise 1D dropout behavior is "
@@ -96,12 +103,7 @@ def dropout2d(input: Tensor, p: float = 0.5, training: bool = True, inplace: boo
 def dropout3d(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False) -> Tensor:
     """Zero whole channels of (N, C, D, H, W) or (C, D, H, W) input."""
     _F._check_dropout_p(p)
-    if input.ndim not in (4, 5):
-        warnings.warn(
-            f"dropout3d: Received a {input.ndim}-D input to dropout3d, which is deprecated and will result in an "
-            "error in a future release. To retain the behavior and silence this warning, please use dropout "
-            "instead. Note that dropout3d exists to provide channel-wise dropout on inputs with 3 spatial "
-            "dimensions, a channel dimension, and an optional batch dimension (i.e. 4D or 5D inputs).", stacklevel=2)
+    _warn_unless_spatial(input, 3)
     return _channelwise(input, p, training, inplace, batched=input.ndim == 5)
 
 

@@ -92,7 +92,7 @@ def rms_norm(input: Tensor, normalized_shape: Any, weight: Tensor | None = None,
                            f"{list(weight.shape)} and normalized_shape = {list(shape)}")
     require_float(input, "rms_norm")
     if eps is None:
-        eps = float(np.finfo(input._data.dtype).eps)
+        eps = float(np.finfo(input.dtype.np).eps)
     dims = tuple(range(input.ndim - len(shape), input.ndim))
     out = input * ((input * input).mean(dims, keepdim=True) + eps).pow(-0.5)
     return out if weight is None else out * weight

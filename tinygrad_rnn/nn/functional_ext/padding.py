@@ -17,6 +17,7 @@ import numpy as np
 
 from ...core.function import rename
 from ...core.tensor import Tensor
+from ...creation import from_numpy
 from . import basic as _F
 
 _MODES = ("constant", "reflect", "replicate", "circular")
@@ -51,7 +52,7 @@ def pad(input: Tensor, pad: Any, mode: str = "constant", value: float | None = N
     for i, (before, after) in enumerate(pairs):
         dim = input.ndim - 1 - i
         source = _source_index(mode, input.shape[dim], before, after, dim, input.shape, pad)
-        out = out.index_select(dim, Tensor._make(source))
+        out = out.index_select(dim, from_numpy(source))
     out = out.contiguous()  # a gather along an inner dim leaves numpy's result strided; torch's is contiguous
     if mode == "circular":
         return out

@@ -18,6 +18,7 @@ import numpy as np
 
 from ...core.function import rename
 from ...core.tensor import Tensor
+from ...creation import from_numpy
 from ...ops.shape import gather_along, scatter
 from . import basic as _F
 from .activation import require_float
@@ -144,11 +145,11 @@ def max_pool(input: Tensor, kernel_size: Any, stride: Any, padding: Any, dilatio
     _check_pool_input(input, nd, name)
     x, unbatched = _batched(input, nd)
     kernel, stride, dilation, pairs, out = _geometry(x, kernel_size, stride, padding, dilation, ceil_mode, nd, name)
-    positions = _argmax_positions(x._data, kernel, stride, dilation, pairs, out)
+    positions = _argmax_positions(x.detach().numpy(), kernel, stride, dilation, pairs, out)
     result = rename(_pick(x, positions), f"MaxPool{nd}DWithIndicesBackward0" if nd > 1 else "SqueezeBackward1")
     if not return_indices:
         return _unbatch(result, unbatched)
-    return _unbatch(result, unbatched), _unbatch(Tensor._make(positions), unbatched)
+    return _unbatch(result, unbatched), _unbatch(from_numpy(positions), unbatched)
 
 
 def max_pool1d(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any = 0, dilation: Any = 1,
@@ -221,7 +222,7 @@ def avg_pool(input: Tensor, kernel_size: Any, stride: Any, padding: Any, ceil_mo
         divisor = np.full(out, float(divisor_override))
     else:
         divisor = _divisor(tuple(x.shape[2:]), kernel, stride, tuple(p for p, _ in pairs), out, count_include_pad)
-    result = summed / Tensor._make(divisor.astype(x._data.dtype))
+    result = summed / from_numpy(divisor.astype(x.dtype.np))
     return _unbatch(rename(result, f"AvgPool{nd}DBackward0" if nd > 1 else "SqueezeBackward1"), unbatched)
 
 
@@ -273,7 +274,7 @@ def _averaging_matrix(n: int, o: int, dtype: np.dtype) -> Tensor:
     matrix = np.zeros((o, n), dtype)
     for i, (start, end) in enumerate(_adaptive_bounds(n, o)):
         matrix[i, start:end] = 1.0 / (end - start)
-    return Tensor._make(matrix)
+    return from_numpy(matrix)
 
 
 def adaptive_avg_pool(input: Tensor, output_size: Any, nd: int) -> Tensor:
@@ -281,7 +282,7 @@ def adaptive_avg_pool(input: Tensor, output_size: Any, nd: int) -> Tensor:
     _check_adaptive_input(input, nd, name)
     require_float(input, name)
     sizes = _adaptive_sizes(input, output_size, nd, name)
-    dtype, out = input._data.dtype, input
+    dtype, out = input.dtype.np, input
     for axis in range(input.ndim - 1, input.ndim - 1 - nd, -1):  # one dim at a time, the last first
         matrix = _averaging_matrix(input.shape[axis], sizes[axis - input.ndim], dtype)
         out = (out.transpose(axis, -1) @ matrix.t()).transpose(axis, -1)
@@ -307,7 +308,7 @@ def adaptive_max_pool(input: Tensor, output_size: Any, return_indices: bool, nd:
     require_float(input, name)
     sizes = _adaptive_sizes(input, output_size, nd, name)
     x, unbatched = _batched(input, nd)
-    data, spatial = x._data, tuple(x.shape[2:])
+    data, spatial = x.detach().numpy(), tuple(x.shape[2:])
     positions = np.zeros(tuple(x.shape[:2]) + sizes, np.int64)
     bounds = [_adaptive_bounds(n, o) for n, o in zip(spatial, sizes)]
     for out_index in np.ndindex(*sizes):  # one small argmax per output position
@@ -319,7 +320,7 @@ def adaptive_max_pool(input: Tensor, output_size: Any, return_indices: bool, nd:
     result = rename(_pick(x, positions), f"AdaptiveMaxPool{nd}DBackward0" if nd > 1 else "SqueezeBackward1")
     if not return_indices:
         return _unbatch(result, unbatched)
-    return _unbatch(result, unbatched), _unbatch(Tensor._make(positions), unbatched)
+    return _unbatch(result, unbatched), _unbatch(from_numpy(positions), unbatched)
 
 
 def adaptive_max_pool1d(input: Tensor, output_size: Any, return_indices: bool = False) -> Any:
@@ -402,12 +403,12 @@ def max_unpool(input: Tensor, indices: Tensor, kernel_size: Any, stride: Any, pa
     x, unbatched = _batched(input, nd)
     size = unpool_output_size(x, kernel, stride, pad, output_size)
     n, c = x.shape[0], x.shape[1]
-    flat = indices._data.reshape(n, c, -1)
+    flat = indices.numpy().reshape(n, c, -1)
     if flat.size and (flat.min() < 0 or flat.max() >= math.prod(size)):
         raise RuntimeError(f"Found an invalid max index: {int(flat.max() if flat.max() >= 0 else flat.min())} "
                            f"(output volumes are of size {'x'.join(map(str, size))}")
-    zeros = Tensor._make(np.zeros((n, c, math.prod(size)), x._data.dtype))
-    out = scatter(zeros, 2, Tensor._make(flat), x.reshape(n, c, -1)).reshape(n, c, *size)
+    zeros = from_numpy(np.zeros((n, c, math.prod(size)), x.dtype.np))
+    out = scatter(zeros, 2, from_numpy(flat), x.reshape(n, c, -1)).reshape(n, c, *size)
     return _unbatch(rename(out, f"MaxUnpool{nd}DBackward0" if nd > 1 else "SqueezeBackward1"), unbatched)
 
 

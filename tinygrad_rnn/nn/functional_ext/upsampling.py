@@ -23,6 +23,7 @@ import numpy as np
 
 from ...core.function import rename
 from ...core.tensor import Tensor
+from ...creation import from_numpy
 from .activation import require_float
 from .pooling import adaptive_avg_pool
 
@@ -135,11 +136,11 @@ def _cubic_far(x: np.ndarray) -> np.ndarray:
 
 
 def _along(x: Tensor, axis: int, index: np.ndarray) -> Tensor:
-    return x.index_select(axis, Tensor._make(index))
+    return x.index_select(axis, from_numpy(index))
 
 
 def _weights(weight: np.ndarray, axis: int, ndim: int) -> Tensor:
-    return Tensor._make(weight.reshape((-1,) + (1,) * (ndim - axis - 1)))
+    return from_numpy(weight.reshape((-1,) + (1,) * (ndim - axis - 1)))
 
 
 # ------------------------------------------------------------------ interpolate
@@ -244,14 +245,19 @@ def upsample_bilinear(input: Tensor, size: Any = None, scale_factor: Any = None)
 
 
 # ------------------------------------------------------------------ pixel shuffle
+def _check_shuffle(name: str, input: Tensor, factor: int, factor_name: str) -> None:
+    """torch's checks shared by pixel_shuffle and pixel_unshuffle."""
+    if input.ndim < 3:
+        raise RuntimeError(f"{name} expects input to have at least 3 dimensions, but got input with "
+                           f"{input.ndim} dimension(s)")
+    if factor <= 0:
+        raise RuntimeError(f"{name} expects a positive {factor_name}, but got {factor}")
+
+
 def pixel_shuffle(input: Tensor, upscale_factor: int) -> Tensor:
     """(*, C r^2, H, W) -> (*, C, H r, W r): each group of r^2 channels becomes an r x r block."""
     r = upscale_factor
-    if input.ndim < 3:
-        raise RuntimeError(f"pixel_shuffle expects input to have at least 3 dimensions, but got input with "
-                           f"{input.ndim} dimension(s)")
-    if r <= 0:
-        raise RuntimeError(f"pixel_shuffle expects a positive upscale_factor, but got {r}")
+    _check_shuffle("pixel_shuffle", input, r, "upscale_factor")
     *lead, c, h, w = input.shape
     if c % (r * r):
         raise RuntimeError(f"pixel_shuffle expects its input's 'channel' dimension to be divisible by the square of "
@@ -265,11 +271,7 @@ def pixel_shuffle(input: Tensor, upscale_factor: int) -> Tensor:
 def pixel_unshuffle(input: Tensor, downscale_factor: int) -> Tensor:
     """(*, C, H r, W r) -> (*, C r^2, H, W): the inverse of pixel_shuffle."""
     r = downscale_factor
-    if input.ndim < 3:
-        raise RuntimeError(f"pixel_unshuffle expects input to have at least 3 dimensions, but got input with "
-                           f"{input.ndim} dimension(s)")
-    if r <= 0:
-        raise RuntimeError(f"pixel_unshuffle expects a positive downscale_factor, but got {r}")
+    _check_shuffle("pixel_unshuffle", input, r, "downscale_factor")
     *lead, c, h, w = input.shape
     if h % r:
         raise RuntimeError(f"pixel_unshuffle expects height to be divisible by downscale_factor, but input.size(-2)={h}"

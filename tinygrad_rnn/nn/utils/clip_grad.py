@@ -13,7 +13,9 @@ from typing import Any
 
 import numpy as np
 
+from ...core.grad_mode import no_grad
 from ...core.tensor import Tensor
+from ...creation import from_numpy
 
 TensorOrTensors = Tensor | Iterable[Tensor]
 
@@ -41,16 +43,16 @@ def get_total_norm(tensors: TensorOrTensors, norm_type: float = 2.0, error_if_no
     tensors = [tensors] if isinstance(tensors, Tensor) else list(tensors)
     norm_type = float(norm_type)
     if not tensors:
-        return Tensor._make(np.asarray(0.0, np.float32))
-    norms = np.array([_vector_norm(t._data, norm_type) for t in tensors])
-    total = np.asarray(_vector_norm(norms, norm_type), dtype=tensors[0]._data.dtype)
+        return from_numpy(np.asarray(0.0, np.float32))
+    norms = np.array([_vector_norm(t.detach().numpy(), norm_type) for t in tensors])
+    total = np.asarray(_vector_norm(norms, norm_type), dtype=tensors[0].dtype.np)
     if error_if_nonfinite and not np.isfinite(total):
         raise RuntimeError(
             f"The total norm of order {norm_type} for gradients from `parameters` is non-finite, so it cannot be "
             "clipped. To disable this error and scale the gradients by the non-finite norm anyway, set "
             "`error_if_nonfinite=False`"
         )
-    return Tensor._make(total)
+    return from_numpy(total)
 
 
 def clip_grads_with_norm_(parameters: TensorOrTensors, max_norm: float, total_norm: Tensor,
@@ -60,12 +62,11 @@ def clip_grads_with_norm_(parameters: TensorOrTensors, max_norm: float, total_no
     if not grads:
         return
     # In the grads' dtype, as torch; an infinite norm gives 0 (and inf * 0 = NaN where a grad is inf).
-    total = total_norm._data
+    total = total_norm.detach().numpy()
     coef = np.minimum(total.dtype.type(max_norm) / (total + total.dtype.type(1e-6)), total.dtype.type(1.0))
     for g in grads:
-        with np.errstate(invalid="ignore"):
-            g._data *= coef.astype(g._data.dtype)
-        g._version += 1
+        with np.errstate(invalid="ignore"), no_grad():
+            g.mul_(from_numpy(np.asarray(coef, g.dtype.np)))
 
 
 def clip_grad_norm_(parameters: TensorOrTensors, max_norm: float, norm_type: float = 2.0,
@@ -80,6 +81,6 @@ def clip_grad_norm_(parameters: TensorOrTensors, max_norm: float, norm_type: flo
 def clip_grad_value_(parameters: TensorOrTensors, clip_value: float, foreach: bool | None = None) -> None:
     """Clamp every grad element to [-clip_value, clip_value]."""
     clip_value = float(clip_value)
-    for g in _grads(parameters):
-        np.clip(g._data, -clip_value, clip_value, out=g._data)
-        g._version += 1
+    with no_grad():
+        for g in _grads(parameters):
+            g.clamp_(-clip_value, clip_value)

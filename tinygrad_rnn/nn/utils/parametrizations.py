@@ -17,6 +17,7 @@ import numpy as np
 from ...autograd import no_grad
 from ...core.function import Function
 from ...core.tensor import Tensor
+from ...creation import from_numpy
 from ...ops.shape import cat
 from ...random import randn
 from ..module import Module
@@ -107,10 +108,10 @@ def _matrix_exp(a: Tensor) -> Tensor:
     """exp(A) of a square matrix (or a batch of them) by scaling and squaring: exp(A) = exp(A / 2^s)^(2^s), with
     exp(A / 2^s) from its Taylor series (||A / 2^s|| <= 1/2, so 18 terms reach float64 rounding).
     Built from matmuls and sums, so its gradient comes from autograd."""
-    norm = float(np.abs(a._data).sum(axis=-2).max()) if a.numel() else 0.0
+    norm = float(np.abs(a.detach().numpy()).sum(axis=-2).max()) if a.numel() else 0.0
     squarings = max(0, math.ceil(math.log2(norm / 0.5))) if norm > 0.5 else 0
     scaled = a / (2.0 ** squarings)
-    term = result = Tensor._make(np.eye(a.shape[-1], dtype=a._data.dtype))
+    term = result = from_numpy(np.eye(a.shape[-1], dtype=a.dtype.np))
     for k in range(1, 19):
         term = term.matmul(scaled) / k
         result = result + term
@@ -123,11 +124,11 @@ def _householder_product(a: Tensor, tau: Tensor) -> Tensor:
     """The first k columns of H_1 H_2 ... H_k, H_i = I - tau_i v_i v_i^T, where v_i is column i of
     `a` (..., n, k) below the diagonal with a 1 on it (LAPACK's orgqr, written with Tensor ops)."""
     n, k = a.shape[-2], a.shape[-1]
-    q = Tensor._make(np.broadcast_to(np.eye(n, dtype=a._data.dtype), (*a.shape[:-2], n, n)).copy())
+    q = from_numpy(np.broadcast_to(np.eye(n, dtype=a.dtype.np), (*a.shape[:-2], n, n)).copy())
     rows = np.arange(n)
     for i in range(k):
-        below = Tensor._make((rows > i).astype(a._data.dtype))
-        unit = Tensor._make((rows == i).astype(a._data.dtype))
+        below = from_numpy((rows > i).astype(a.dtype.np))
+        unit = from_numpy((rows == i).astype(a.dtype.np))
         v = (a[..., i] * below + unit).unsqueeze(-1)  # (..., n, 1)
         q = q - q.matmul(v) * v.mT * tau[..., i].unsqueeze(-1).unsqueeze(-1)
     return q[..., :k]
@@ -139,7 +140,7 @@ class _Solve(Function):
 
     @staticmethod
     def forward(ctx, a, b):
-        x = Tensor._make(np.linalg.solve(a._data, b._data))
+        x = from_numpy(np.linalg.solve(a.detach().numpy(), b.detach().numpy()))
         ctx.save_for_backward(a, x)
         return x
 
@@ -152,15 +153,15 @@ class _Solve(Function):
 
 def _make_orthogonal(a: Tensor) -> Tensor:
     """The Q of A's QR decomposition, with signs making R's diagonal positive (unique for full rank)."""
-    q, r = np.linalg.qr(a._data)
+    q, r = np.linalg.qr(a.detach().numpy())
     signs = np.sign(np.diagonal(r, axis1=-2, axis2=-1))[..., None, :]
-    return Tensor._make((q * signs).astype(a._data.dtype))
+    return from_numpy((q * signs).astype(a.dtype.np))
 
 
 def _is_orthogonal(q: Tensor) -> bool:
     n, k = q.shape[-2], q.shape[-1]
-    eps = 10.0 * n * float(np.finfo(q._data.dtype).eps)
-    return bool(np.allclose(np.swapaxes(q._data, -1, -2) @ q._data, np.eye(k), atol=eps, rtol=1e-5))
+    eps = 10.0 * n * float(np.finfo(q.dtype.np).eps)
+    return bool(np.allclose(np.swapaxes(q.detach().numpy(), -1, -2) @ q.detach().numpy(), np.eye(k), atol=eps, rtol=1e-5))
 
 
 class _Orthogonal(Module):
@@ -189,14 +190,14 @@ class _Orthogonal(Module):
             if self.orthogonal_map == "matrix_exp":
                 q = _matrix_exp(a)
             else:  # Cayley: (I - A/2)^-1 (I + A/2)
-                eye = Tensor._make(np.eye(n, dtype=a._data.dtype))
+                eye = from_numpy(np.eye(n, dtype=a.dtype.np))
                 q = _Solve.apply(eye - 0.5 * a, eye + 0.5 * a)
             q = q[..., :k] if n != k else q
         else:
             a = x.tril(diagonal=-1)
             tau = 2.0 / (1.0 + (a * a).sum(dim=-2))
-            signs = np.trunc(np.diagonal(x._data, axis1=-2, axis2=-1))  # torch's .int(): no gradient
-            q = _householder_product(a, tau) * Tensor._make(signs.astype(x._data.dtype)).unsqueeze(-2)
+            signs = np.trunc(np.diagonal(x.detach().numpy(), axis1=-2, axis2=-1))  # torch's .int(): no gradient
+            q = _householder_product(a, tau) * from_numpy(signs.astype(x.dtype.np)).unsqueeze(-2)
         if "base" in self._buffers:
             q = self.base.matmul(q)
         return q.mT if transposed else q
@@ -221,21 +222,21 @@ class _Orthogonal(Module):
             else:
                 q = _make_orthogonal(cat([q, randn(*q.shape[:-2], n, n - k, dtype=q.dtype)], dim=-1))
             self.base = q
-            neg_eye = -np.eye(*q_init.shape[-2:], dtype=q_init._data.dtype)
-            return Tensor._make(np.broadcast_to(neg_eye, q_init.shape).copy())
+            neg_eye = -np.eye(*q_init.shape[-2:], dtype=q_init.dtype.np)
+            return from_numpy(np.broadcast_to(neg_eye, q_init.shape).copy())
 
 
 def _reflectors(q: Tensor, transpose: bool) -> Tensor:
     """torch's geqrf of q with the diagonal replaced by signs (householder without trivialization)."""
-    out = np.empty(q.shape, dtype=q._data.dtype)
+    out = np.empty(q.shape, dtype=q.dtype.np)
     for index in np.ndindex(*q.shape[:-2]):  # numpy's raw QR takes one matrix at a time
-        raw, tau = np.linalg.qr(q._data[index].astype(np.float64), mode="raw")
+        raw, tau = np.linalg.qr(q.detach().numpy()[index].astype(np.float64), mode="raw")
         a = raw.T.copy()
         diagonal = np.sign(np.diagonal(a)).copy()
         diagonal[tau == 0.0] *= -1
         np.fill_diagonal(a, diagonal)
         out[index] = a
-    reflectors = Tensor._make(out)
+    reflectors = from_numpy(out)
     return reflectors.mT if transpose else reflectors
 
 

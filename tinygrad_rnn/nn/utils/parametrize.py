@@ -55,7 +55,8 @@ def _register_parameter_or_buffer(module: Module, name: str, value: Tensor) -> N
 
 
 def _set_data(dest: Tensor, src: Tensor) -> None:
-    """torch's `dest.set_(src)`: dest now holds src's values (and shape), keeping its identity."""
+    """torch's `dest.set_(src)`: dest now holds src's values (and shape), keeping its identity.
+    Raw on purpose: Tensor.set_ is not part of our API, and this is the one place that needs it."""
     dest._data = src._data
     dest._version += 1
 

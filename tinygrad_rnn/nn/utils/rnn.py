@@ -37,7 +37,7 @@ import numpy as np
 
 from ...core import dtypes
 from ...core.tensor import Tensor
-from ...creation import as_tensor, full, tensor
+from ...creation import as_tensor, from_numpy, full, tensor
 from ...ops.shape import cat, stack
 from ..module import _check_to_keywords
 
@@ -117,9 +117,10 @@ def invert_permutation(permutation: Tensor | None) -> Tensor | None:
     """The inverse permutation (None stays None): `out[permutation[i]] = i`."""
     if permutation is None:
         return None
-    inverse = np.empty_like(permutation._data)
-    inverse[permutation._data] = np.arange(permutation._data.size)
-    return Tensor._make(inverse)
+    indices = permutation.numpy()
+    inverse = np.empty_like(indices)
+    inverse[indices] = np.arange(indices.size)
+    return from_numpy(inverse)
 
 
 # ---------------------------------------------------------------------------- index arithmetic
@@ -164,9 +165,9 @@ def padded_to_packed(padded: Tensor, batch_sizes: np.ndarray) -> Tensor:
 def _lengths_array(lengths: Any) -> np.ndarray:
     """lengths as int64 numpy (a list may hold floats, which truncate, like torch.as_tensor)."""
     if isinstance(lengths, Tensor):
-        array = lengths._data.astype(np.int64)
+        array = lengths.numpy().astype(np.int64)
     else:
-        array = as_tensor(lengths, dtype=dtypes.int64)._data
+        array = as_tensor(lengths, dtype=dtypes.int64).numpy()
     if array.ndim != 1:
         raise RuntimeError(
             f"'lengths' argument should be a 1D CPU int64 tensor, but got {array.ndim}D cpu Long tensor"
@@ -214,14 +215,14 @@ def pack_padded_sequence(input: Tensor, lengths: Tensor | list[int], batch_first
     sorted_indices = None
     if not enforce_sorted:
         order = np.argsort(-lengths, kind="stable")
-        lengths, sorted_indices = lengths[order], Tensor._make(order.astype(np.int64))
+        lengths, sorted_indices = lengths[order], from_numpy(order.astype(np.int64))
         input = input[:, order]
     if input.numel() == 0:
         raise RuntimeError("Cannot pack empty tensors.")
     _check_lengths(lengths, input.shape[1], input.shape[0], enforce_sorted=True)
     batch_sizes = batch_sizes_from_lengths(lengths)
     data = padded_to_packed(input, batch_sizes)
-    return PackedSequence(data, Tensor._make(batch_sizes), sorted_indices, None)
+    return PackedSequence(data, from_numpy(batch_sizes), sorted_indices, None)
 
 
 def pad_packed_sequence(sequence: PackedSequence, batch_first: bool = False, padding_value: float = 0.0,
@@ -231,7 +232,7 @@ def pad_packed_sequence(sequence: PackedSequence, batch_first: bool = False, pad
     `total_length` pads to that many steps (useful inside DataParallel); it may not be shorter
     than the longest sequence.
     """
-    batch_sizes = sequence.batch_sizes._data
+    batch_sizes = sequence.batch_sizes.numpy()
     max_length = len(batch_sizes)
     if total_length is not None:
         if not isinstance(total_length, int):
@@ -246,11 +247,11 @@ def pad_packed_sequence(sequence: PackedSequence, batch_first: bool = False, pad
     padded = packed_to_padded(sequence.data, batch_sizes, max_length, padding_value)
     lengths = lengths_from_batch_sizes(batch_sizes).astype(np.int64)
     if sequence.unsorted_indices is not None:
-        order = sequence.unsorted_indices._data
+        order = sequence.unsorted_indices.numpy()
         padded, lengths = padded[:, order], lengths[order]
     if batch_first:
         padded = padded.transpose(0, 1)
-    return padded, Tensor._make(lengths)
+    return padded, from_numpy(lengths)
 
 
 # ---------------------------------------------------------------------------- lists of sequences
