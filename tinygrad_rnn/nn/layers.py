@@ -339,15 +339,12 @@ class LayerNorm(Module):
                 f"bias={self.bias is not None}")
 
 
-class BatchNorm1d(Module):
-    """Normalise each of `num_features` channels of (N, C) or (N, C, L) input over the batch.
+class _NormBase(Module):
+    """What batch and instance normalisation hold (torch's _NormBase): the settings, the affine
+    `weight` and `bias`, and the running-statistics buffers, registered in torch's order."""
 
-    Training uses the batch statistics and updates the buffers `running_mean`/`running_var`
-    (momentum None: their cumulative average); eval mode uses the buffers.
-    """
-
-    def __init__(self, num_features: int, eps: float = 1e-5, momentum: float | None = 0.1, affine: bool = True,
-                 track_running_stats: bool = True, device: Any = None, dtype: Any = None, bias: bool = True) -> None:
+    def __init__(self, num_features: int, eps: float, momentum: float | None, affine: bool,
+                 track_running_stats: bool, device: Any, dtype: Any, bias: bool) -> None:
         super().__init__()
         self.num_features, self.eps, self.momentum = num_features, eps, momentum
         self.affine, self.track_running_stats = affine, track_running_stats
@@ -359,6 +356,18 @@ class BatchNorm1d(Module):
             self.register_buffer("num_batches_tracked", creation.tensor(0))
         else:
             self.running_mean = self.running_var = self.num_batches_tracked = None
+
+
+class BatchNorm1d(_NormBase):
+    """Normalise each of `num_features` channels of (N, C) or (N, C, L) input over the batch.
+
+    Training uses the batch statistics and updates the buffers `running_mean`/`running_var`
+    (momentum None: their cumulative average); eval mode uses the buffers.
+    """
+
+    def __init__(self, num_features: int, eps: float = 1e-5, momentum: float | None = 0.1, affine: bool = True,
+                 track_running_stats: bool = True, device: Any = None, dtype: Any = None, bias: bool = True) -> None:
+        super().__init__(num_features, eps, momentum, affine, track_running_stats, device, dtype, bias)
 
     def forward(self, input: Tensor) -> Tensor:
         if input.ndim not in (2, 3):

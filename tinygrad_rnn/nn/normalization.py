@@ -8,11 +8,10 @@ from __future__ import annotations
 import warnings
 from typing import Any
 
-from .. import creation
 from ..core.function import rename
 from ..core.tensor import Tensor
 from .functional_ext import normalization as N
-from .layers import BatchNorm1d, _empty
+from .layers import BatchNorm1d, _empty, _NormBase
 from .module import Module
 from .parameter import Parameter
 
@@ -45,7 +44,7 @@ class GroupNorm(Module):
                 f"bias={self.bias is not None}")
 
 
-class _InstanceNorm(Module):
+class _InstanceNorm(_NormBase):
     """Normalise each channel of each sample over its positions; unbatched input has one dim less."""
 
     _nd = 1
@@ -53,17 +52,7 @@ class _InstanceNorm(Module):
     def __init__(self, num_features: int, eps: float = 1e-5, momentum: float | None = 0.1, affine: bool = False,
                  track_running_stats: bool = False, device: Any = None, dtype: Any = None, *,
                  bias: bool = True) -> None:
-        super().__init__()
-        self.num_features, self.eps, self.momentum = num_features, eps, momentum
-        self.affine, self.track_running_stats = affine, track_running_stats
-        self.weight = _ones((num_features,), device, dtype) if affine else None
-        self.bias = _zeros((num_features,), device, dtype) if affine and bias else None
-        if track_running_stats:
-            self.register_buffer("running_mean", _empty((num_features,), device, dtype).fill_(0.0))
-            self.register_buffer("running_var", _empty((num_features,), device, dtype).fill_(1.0))
-            self.register_buffer("num_batches_tracked", creation.tensor(0))
-        else:
-            self.running_mean = self.running_var = self.num_batches_tracked = None
+        super().__init__(num_features, eps, momentum, affine, track_running_stats, device, dtype, bias)
 
     def _check_channels(self, input: Tensor) -> None:
         feature_dim = input.ndim - (self._nd + 1)
