@@ -168,6 +168,19 @@ class LRScheduler:
     def load_state_dict(self, state_dict: dict[str, Any]) -> None:
         self.__dict__.update(state_dict)
 
+    def _state_dict_with(self, key: str, saved: Any) -> dict[str, Any]:
+        """state_dict with the attribute `key` stored as `saved` (a form of it that can be saved)."""
+        state = {name: value for name, value in self.__dict__.items() if name not in ("optimizer", key)}
+        state[key] = saved
+        return state
+
+    def _load_state_dict_but(self, state_dict: dict[str, Any], key: str) -> Any:
+        """Load every entry but `key`, which the caller restores in its own way; return that entry."""
+        saved = state_dict.pop(key)
+        self.__dict__.update(state_dict)
+        state_dict[key] = saved
+        return saved
+
 
 class _LRScheduler(LRScheduler):
     """torch's old name for the base class (a subclass, so that its __name__ is the old one)."""

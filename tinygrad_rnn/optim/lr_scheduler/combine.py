@@ -34,15 +34,10 @@ class _Composite(LRScheduler):
     _schedulers: Sequence[LRScheduler]
 
     def state_dict(self) -> dict[str, Any]:
-        state = {key: value for key, value in self.__dict__.items() if key not in ("optimizer", "_schedulers")}
-        state["_schedulers"] = [s.state_dict() for s in self._schedulers]
-        return state
+        return self._state_dict_with("_schedulers", [s.state_dict() for s in self._schedulers])
 
     def load_state_dict(self, state_dict: dict[str, Any]) -> None:
-        inner = state_dict.pop("_schedulers")
-        self.__dict__.update(state_dict)
-        state_dict["_schedulers"] = inner
-        for scheduler, saved in zip(self._schedulers, inner):
+        for scheduler, saved in zip(self._schedulers, self._load_state_dict_but(state_dict, "_schedulers")):
             scheduler.load_state_dict(saved)
 
 

@@ -34,15 +34,10 @@ class LambdaLR(LRScheduler):
 
     def state_dict(self) -> dict[str, Any]:
         """As the base, but plain functions and lambdas are stored as None (only callable objects' state is kept)."""
-        state = {key: value for key, value in self.__dict__.items() if key not in ("optimizer", "lr_lambdas")}
-        state["lr_lambdas"] = save_callables(self.lr_lambdas)
-        return state
+        return self._state_dict_with("lr_lambdas", save_callables(self.lr_lambdas))
 
     def load_state_dict(self, state_dict: dict[str, Any]) -> None:
-        lr_lambdas = state_dict.pop("lr_lambdas")
-        self.__dict__.update(state_dict)
-        state_dict["lr_lambdas"] = lr_lambdas
-        for fn, saved in zip(self.lr_lambdas, lr_lambdas):
+        for fn, saved in zip(self.lr_lambdas, self._load_state_dict_but(state_dict, "lr_lambdas")):
             if saved is not None:
                 fn.__dict__.update(saved)
 
