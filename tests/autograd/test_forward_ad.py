@@ -144,7 +144,9 @@ def test_in_place_ops_carry_the_tangent():
         y.sin_()
         z = m.zeros(3, 2, dtype=m.float64)
         z[1] = d[0]
-        return y, z
+        w = d * 1.0
+        w.fill_(2.0)
+        return y, z, w
 
     _jvp_both(fn, [_rand(3, 2)], [_rand(3, 2, seed=1)])
 
