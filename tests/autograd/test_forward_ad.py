@@ -401,3 +401,50 @@ def test_a_dual_level_belongs_to_its_thread():
         thread.join()
         assert fwAD.unpack_dual(dual).tangent is not None  # still here in this thread
     assert seen["tangent"] is None and seen["level"] == 0 and seen["own"].tolist() == [3.0, 3.0]
+
+
+@pytest.mark.parametrize("name", ["binary_cross_entropy", "logsigmoid", "softplus", "conv2d", "unfold", "fold",
+                                  "avg_pool2d"])
+def test_functional_ops_match_torch(name):
+    rng = np.random.default_rng(3)
+    target = rng.uniform(0.1, 0.9, (3, 4))
+    kernel = rng.standard_normal((2, 2, 2, 2))
+    cases = {
+        "binary_cross_entropy": (lambda m, x: m.nn.functional.binary_cross_entropy(x.sigmoid(), m.tensor(target)),
+                                 (3, 4)),
+        "logsigmoid": (lambda m, x: m.nn.functional.logsigmoid(x), (3, 4)),
+        "softplus": (lambda m, x: m.nn.functional.softplus(x * 10, beta=2, threshold=5), (3, 4)),
+        "conv2d": (lambda m, x: m.nn.functional.conv2d(x, m.tensor(kernel), stride=2, padding=1), (2, 2, 5, 5)),
+        "unfold": (lambda m, x: m.nn.functional.unfold(x, 2, dilation=2), (1, 2, 5, 5)),
+        "fold": (lambda m, x: m.nn.functional.fold(x, (4, 4), 2), (1, 8, 9)),
+        "avg_pool2d": (lambda m, x: m.nn.functional.avg_pool2d(x, 2), (1, 2, 4, 4)),
+    }
+    fn, shape = cases[name]
+    _jvp_both(fn, [rng.standard_normal(shape)], [rng.standard_normal(shape)])
+
+
+def _tangent_and_central_difference(fn, x, v, eps=1e-6):
+    with fwAD.dual_level():
+        tangent = fwAD.unpack_dual(fn(fwAD.make_dual(tinygrad_rnn.tensor(x), tinygrad_rnn.tensor(v)))).tangent
+    difference = (fn(tinygrad_rnn.tensor(x + eps * v)).numpy() - fn(tinygrad_rnn.tensor(x - eps * v)).numpy()) / (2 * eps)
+    return tangent.numpy(), difference
+
+
+def test_ctc_loss_tangent_matches_finite_differences():
+    """torch has no forward-mode rule for ctc_loss (it raises); ours is checked numerically."""
+    def loss(log_probs):
+        return tinygrad_rnn.nn.functional.ctc_loss(log_probs.log_softmax(2), tinygrad_rnn.tensor([[1, 2], [3, 3]]),
+                                                   tinygrad_rnn.tensor([5, 4]), tinygrad_rnn.tensor([2, 2]),
+                                                   reduction="none")
+
+    tangent, difference = _tangent_and_central_difference(loss, _rand(5, 2, 4), _rand(5, 2, 4, seed=1))
+    np.testing.assert_allclose(tangent, difference, rtol=1e-6, atol=1e-8)
+
+
+def test_the_orthogonal_parametrizations_solve_matches_finite_differences():
+    from tinygrad_rnn.nn.utils.parametrizations import _Solve  # the Function under test, not public API
+
+    b = tinygrad_rnn.tensor(_rand(3, 2, seed=2))
+    a = _rand(3, 3) + 3 * np.eye(3)
+    tangent, difference = _tangent_and_central_difference(lambda m: _Solve.apply(m, b), a, _rand(3, 3, seed=1))
+    np.testing.assert_allclose(tangent, difference, rtol=1e-6, atol=1e-8)
