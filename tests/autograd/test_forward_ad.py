@@ -158,7 +158,12 @@ def test_views_carry_the_tangent():
 
 
 def test_detach_drops_the_tangent_as_torch():
-    _jvp_both(lambda m, d: (d.detach() * d, d.data + 1.0), [_rand(3)], [_rand(3, seed=1)])
+    def fn(m, d):
+        in_place = d * 2
+        in_place.detach_()
+        return d.detach() * d, d.data + 1.0, in_place, d.contiguous(), d.to(m.float32), d.float()
+
+    _jvp_both(fn, [_rand(3)], [_rand(3, seed=1)])
 
 
 # ------------------------------------------------------------------ nn layers and losses
