@@ -16,7 +16,7 @@ import numpy as np
 
 from ..argcheck import tensor_arg
 from ..core import dtypes
-from ..core.forward_mode import is_stand_in
+from ..core.forward_mode import given
 from ..core.function import NO_EDGE, Function, rename
 from ..core.tensor import Tensor
 from .declare import BINARY_SHAPES, Sample, away_from_kinks, binary, inside_unit, op, positive, unary
@@ -58,7 +58,7 @@ def _lerp_samples(rng: np.random.Generator) -> list[Sample]:
 
 
 def _plus(*tangents: Any) -> Any:
-    """The sum of the tangents that are not None (a number operand's is None), or None."""
+    """The sum of the terms that are not None (a number operand has no tangent), or None."""
     present = [t for t in tangents if t is not None]
     return None if not present else present[0] if len(present) == 1 else present[0] + present[1]
 
@@ -154,7 +154,7 @@ class Mul(Function):
     @staticmethod
     def jvp(ctx, ta, tb):  # d(ab) = da b + a db
         a, b = ctx.saved_tensors
-        return _plus(None if ta is None else ta * b, None if tb is None else a * tb)
+        return _plus(ta * b if given(ta) else None, a * tb if given(tb) else None)
 
 @op(inplace=True, out=True, aliases=("multiply",), samples=binary())
 def mul(input: Any, other: Any) -> Tensor:
@@ -182,7 +182,7 @@ class Div(Function):
     @staticmethod
     def jvp(ctx, ta, tb):  # d(a/b) = da / b - a db / b^2
         a, b = ctx.saved_tensors
-        return _plus(None if ta is None else ta / b, None if tb is None else -tb * a / (b * b))
+        return _plus(ta / b if given(ta) else None, -tb * a / (b * b) if given(tb) else None)
 
 @op(inplace=True, out=True, aliases=("divide", "true_divide"), samples=binary(second=positive))
 def div(input: Any, other: Any, *, rounding_mode: str | None = None) -> Tensor:
@@ -263,7 +263,7 @@ class Pow(Function):
 
     @staticmethod
     def jvp(ctx, t_base, t_exp):  # elementwise: each input's part is its backward given the tangent
-        t_exp = None if is_stand_in(t_exp) else t_exp  # b^e log(b) is NaN for b < 0: leave that term out
+        t_exp = t_exp if given(t_exp) else None  # (b^e log(b) is NaN for b < 0)
         return _plus(*_backward_parts(Pow, ctx, t_base, t_exp))
 
 def _mask(m: Any) -> Tensor:
