@@ -504,3 +504,27 @@ def test_undeclared_functions_match_torch(name):
         np.testing.assert_allclose(results[0], results[1], **TOL[np.float64])
         return
     _jvp_both(fn, x, v)
+
+
+@pytest.mark.parametrize("fused", [True, False], ids=["fused", "composed"])
+def test_reverse_over_forward_through_an_lstm(fused):
+    torch = require_torch()
+    torch.manual_seed(0)
+    theirs = torch.nn.LSTM(3, 4).double()
+    ours = tinygrad_rnn.nn.LSTM(3, 4).double()
+    ours.load_state_dict({k: tinygrad_rnn.tensor(v.detach().numpy()) for k, v in theirs.state_dict().items()})
+    x, v, g = _rand(5, 2, 3), _rand(5, 2, 3, seed=1), _rand(5, 2, 4, seed=2)
+    grads = []
+    tinygrad_rnn.backends.fused_rnn = fused
+    try:
+        for m, module in ((tinygrad_rnn, ours), (torch, theirs)):
+            xs = m.tensor(x, requires_grad=True)
+            with _fwad(m).dual_level():
+                out, _ = module(_fwad(m).make_dual(xs, m.tensor(v)))
+                tangent = _fwad(m).unpack_dual(out).tangent
+            tangent.backward(m.tensor(g))
+            grads.append((xs.grad.numpy(), module.weight_hh_l0.grad.numpy()))
+    finally:
+        tinygrad_rnn.backends.fused_rnn = True
+    for ours_grad, theirs_grad in zip(*grads):
+        np.testing.assert_allclose(ours_grad, theirs_grad, **TOL[np.float64])
