@@ -146,7 +146,10 @@ def test_in_place_ops_carry_the_tangent():
         z[1] = d[0]
         w = d * 1.0
         w.fill_(2.0)
-        return y, z, w
+        u, v = d * 1.0, d[:1] * 1.0
+        u.unsqueeze_(0)
+        v.squeeze_(0)
+        return y, z, w, u, v
 
     _jvp_both(fn, [_rand(3, 2)], [_rand(3, 2, seed=1)])
 
