@@ -16,6 +16,7 @@ import numpy as np
 
 from ..argcheck import tensor_arg
 from ..core import dtypes
+from ..core.forward_mode import given
 from ..core.function import NO_EDGE, Function, rename
 from ..core.tensor import Tensor
 from .declare import BINARY_SHAPES, Sample, away_from_kinks, binary, inside_unit, op, positive, unary
@@ -56,6 +57,26 @@ def _lerp_samples(rng: np.random.Generator) -> list[Sample]:
 # ------------------------------------------------------------------ arithmetic
 
 
+def _plus(*tangents: Any) -> Any:
+    """The sum of the terms that are not None (a number operand has no tangent), or None."""
+    present = [t for t in tangents if t is not None]
+    return None if not present else present[0] if len(present) == 1 else present[0] + present[1]
+
+
+def _backward_parts(op: type, ctx: Any, *tangents: Any) -> list:
+    """An elementwise op's jvp, one part per input: each input's Jacobian is diagonal (symmetric), so
+    its part is what backward gives that input when the tangent stands in for the upstream gradient."""
+    needs = ctx.needs_input_grad
+    parts = []
+    try:
+        for i, t in enumerate(tangents):
+            ctx.needs_input_grad = tuple(j == i for j in range(len(tangents))) + (False,)
+            parts.append(None if t is None else op.backward(ctx, t)[i])
+    finally:
+        ctx.needs_input_grad = needs
+    return parts
+
+
 class Add(Function):
     shows_number_operands = True
 
@@ -66,6 +87,10 @@ class Add(Function):
     @staticmethod
     def backward(ctx, g):
         return g, g
+
+    @staticmethod
+    def jvp(ctx, ta, tb):
+        return _plus(ta, tb)
 
 
 @op(inplace=True, out=True, samples=binary())
@@ -83,6 +108,10 @@ class Sub(Function):
     @staticmethod
     def backward(ctx, g):
         return g, Neg.apply(g)
+
+    @staticmethod
+    def jvp(ctx, ta, tb):
+        return _plus(ta, None if tb is None else -tb)
 
 
 class Rsub(Sub):
@@ -122,6 +151,11 @@ class Mul(Function):
         return (Mul.apply(g, b) if ctx.needs_input_grad[0] else None,
                 Mul.apply(g, a) if ctx.needs_input_grad[1] else None)
 
+    @staticmethod
+    def jvp(ctx, ta, tb):  # d(ab) = da b + a db
+        a, b = ctx.saved_tensors
+        return _plus(ta * b if given(ta) else None, a * tb if given(tb) else None)
+
 
 @op(inplace=True, out=True, aliases=("multiply",), samples=binary())
 def mul(input: Any, other: Any) -> Tensor:
@@ -143,6 +177,11 @@ class Div(Function):
         ga = Div.apply(g, b) if ctx.needs_input_grad[0] else None
         gb = -g * a / (b * b) if ctx.needs_input_grad[1] else None  # d(a/b)/db = -a/b^2
         return ga, gb
+
+    @staticmethod
+    def jvp(ctx, ta, tb):  # d(a/b) = da / b - a db / b^2
+        a, b = ctx.saved_tensors
+        return _plus(ta / b if given(ta) else None, -tb * a / (b * b) if given(tb) else None)
 
 
 @op(inplace=True, out=True, aliases=("divide", "true_divide"), samples=binary(second=positive))
@@ -179,6 +218,8 @@ class Neg(Function):
     @staticmethod
     def backward(ctx, g):
         return -g
+
+    jvp = backward  # elementwise: the Jacobian is diagonal (symmetric), so J t is the backward of t
 
 
 @op(inplace=True, aliases=("negative",), samples=unary())
@@ -217,6 +258,11 @@ class Pow(Function):
                 g_exp = where(_mask(zero), 0.0, g_exp)
         return g_base, g_exp
 
+    @staticmethod
+    def jvp(ctx, t_base, t_exp):  # elementwise: each input's part is its backward given the tangent
+        t_exp = t_exp if given(t_exp) else None  # (b^e log(b) is NaN for b < 0)
+        return _plus(*_backward_parts(Pow, ctx, t_base, t_exp))
+
 
 def _mask(m: Any) -> Tensor:
     return Tensor._make(np.asarray(m))
@@ -252,6 +298,11 @@ class Hypot(Function):
         return (g * a / y if ctx.needs_input_grad[0] else None,
                 g * b / y if ctx.needs_input_grad[1] else None)
 
+    @staticmethod
+    def jvp(ctx, ta, tb):
+        a, b, y = ctx.saved_tensors
+        return (ta * a + tb * b) / y
+
 
 @op(inplace=True, samples=binary(first=positive))
 def hypot(input: Tensor, other: Tensor) -> Tensor:
@@ -273,6 +324,11 @@ class Atan2(Function):
         r2 = a * a + b * b
         return (g * b / r2 if ctx.needs_input_grad[0] else None,
                 -g * a / r2 if ctx.needs_input_grad[1] else None)
+
+    @staticmethod
+    def jvp(ctx, ta, tb):
+        a, b = ctx.saved_tensors
+        return (ta * b - tb * a) / (a * a + b * b)
 
 
 @op(inplace=True, aliases=("arctan2",), samples=binary())
@@ -298,6 +354,11 @@ class Remainder(Function):
             g_b = -g * Tensor._make(np.floor_divide(_arr(a), _arr(b)))
         return (g if ctx.needs_input_grad[0] else None), g_b
 
+    @staticmethod
+    def jvp(ctx, ta, tb):  # d(a - b floor(a/b)) = da - db floor(a/b)
+        a, b = ctx.saved_tensors
+        return _plus(ta, None if tb is None else -tb * Tensor._make(np.floor_divide(_arr(a), _arr(b))))
+
 
 @op(inplace=True, samples=binary(second=positive))
 def remainder(input: Any, other: Any) -> Tensor:
@@ -322,6 +383,8 @@ class Exp(Function):
         (y,) = ctx.saved_tensors
         return Mul.apply(g, y)
 
+    jvp = backward  # elementwise: the Jacobian is diagonal (symmetric), so J t is the backward of t
+
 
 @op(inplace=True, samples=unary())
 def exp(input: Tensor) -> Tensor:
@@ -341,6 +404,8 @@ class Expm1(Function):
         (y,) = ctx.saved_tensors
         return g * (y + 1)
 
+    jvp = backward  # elementwise: the Jacobian is diagonal (symmetric), so J t is the backward of t
+
 
 @op(inplace=True, samples=unary())
 def expm1(input: Tensor) -> Tensor:
@@ -358,6 +423,8 @@ class Log(Function):
     def backward(ctx, g):
         (x,) = ctx.saved_tensors
         return Div.apply(g, x)
+
+    jvp = backward  # elementwise: the Jacobian is diagonal (symmetric), so J t is the backward of t
 
 
 @op(inplace=True, samples=unary(positive))
@@ -379,6 +446,8 @@ class Log1p(Function):
         (x,) = ctx.saved_tensors
         return g / (1 + x)
 
+    jvp = backward  # elementwise: the Jacobian is diagonal (symmetric), so J t is the backward of t
+
 
 @op(inplace=True, samples=unary(positive))
 def log1p(input: Tensor) -> Tensor:
@@ -397,6 +466,8 @@ class Log2(Function):
         (x,) = ctx.saved_tensors
         return g / (x * math.log(2.0))
 
+    jvp = backward  # elementwise: the Jacobian is diagonal (symmetric), so J t is the backward of t
+
 
 @op(inplace=True, samples=unary(positive))
 def log2(input: Tensor) -> Tensor:
@@ -414,6 +485,8 @@ class Log10(Function):
     def backward(ctx, g):
         (x,) = ctx.saved_tensors
         return g / (x * math.log(10.0))
+
+    jvp = backward  # elementwise: the Jacobian is diagonal (symmetric), so J t is the backward of t
 
 
 @op(inplace=True, samples=unary(positive))
@@ -434,6 +507,8 @@ class Sqrt(Function):
         (y,) = ctx.saved_tensors
         return g / (2 * y)
 
+    jvp = backward  # elementwise: the Jacobian is diagonal (symmetric), so J t is the backward of t
+
 
 @op(inplace=True, samples=unary(positive))
 def sqrt(input: Tensor) -> Tensor:
@@ -453,6 +528,8 @@ class Rsqrt(Function):
         (y,) = ctx.saved_tensors
         return -0.5 * g * y * y * y
 
+    jvp = backward  # elementwise: the Jacobian is diagonal (symmetric), so J t is the backward of t
+
 
 @op(inplace=True, samples=unary(positive))
 def rsqrt(input: Tensor) -> Tensor:
@@ -471,6 +548,8 @@ class Reciprocal(Function):
     def backward(ctx, g):  # d(1/x)/dx = -1/x^2 = -y^2
         (y,) = ctx.saved_tensors
         return -g * y * y
+
+    jvp = backward  # elementwise: the Jacobian is diagonal (symmetric), so J t is the backward of t
 
 
 @op(inplace=True, samples=unary(positive))
@@ -493,6 +572,8 @@ class Tanh(Function):
         (y,) = ctx.saved_tensors
         return TanhBackward.apply(g, y)
 
+    jvp = backward  # elementwise: the Jacobian is diagonal (symmetric), so J t is the backward of t
+
 
 class TanhBackward(Function):
     """g * (1 - y^2) for y = tanh(x): one node instead of three (speed), as torch's tanh_backward."""
@@ -510,6 +591,11 @@ class TanhBackward(Function):
         g, y = ctx.saved_tensors
         return (TanhBackward.apply(gg, y) if ctx.needs_input_grad[0] else None,
                 gg * g * y * -2.0 if ctx.needs_input_grad[1] else None)
+
+    @staticmethod
+    def jvp(ctx, tg, ty):  # d(g (1 - y^2)) = dg (1 - y^2) - 2 g y dy
+        g, y = ctx.saved_tensors
+        return TanhBackward.apply(tg, y) + ty * g * y * -2.0
 
 
 @op(inplace=True, samples=unary())
@@ -529,6 +615,8 @@ class Sigmoid(Function):
         (y,) = ctx.saved_tensors
         return SigmoidBackward.apply(g, y)
 
+    jvp = backward  # elementwise: the Jacobian is diagonal (symmetric), so J t is the backward of t
+
 
 class SigmoidBackward(Function):
     """g * y * (1 - y) for y = sigmoid(x): one node instead of three (speed), as torch's sigmoid_backward."""
@@ -546,6 +634,11 @@ class SigmoidBackward(Function):
         g, y = ctx.saved_tensors
         return (SigmoidBackward.apply(gg, y) if ctx.needs_input_grad[0] else None,
                 gg * g * (1 - 2 * y) if ctx.needs_input_grad[1] else None)
+
+    @staticmethod
+    def jvp(ctx, tg, ty):  # d(g y (1 - y)) = dg y (1 - y) + g (1 - 2y) dy
+        g, y = ctx.saved_tensors
+        return SigmoidBackward.apply(tg, y) + ty * g * (1 - 2 * y)
 
 
 def sigmoid_array(x: np.ndarray) -> np.ndarray:
@@ -571,6 +664,8 @@ class Relu(Function):
         (y,) = ctx.saved_tensors
         return ThresholdBackward.apply(g, y)
 
+    jvp = backward  # elementwise: the Jacobian is diagonal (symmetric), so J t is the backward of t
+
 
 class ThresholdBackward(Function):
     """g where y > 0, else 0 (even where g is nan): one node instead of a mask and a product
@@ -586,6 +681,11 @@ class ThresholdBackward(Function):
         (y,) = ctx.saved_tensors
         return (ThresholdBackward.apply(gg, y) if ctx.needs_input_grad[0] else None,
                 Tensor._make(np.zeros_like(y._data)) if ctx.needs_input_grad[1] else None)
+
+    @staticmethod
+    def jvp(ctx, tg, ty):  # linear in g, flat in y
+        (y,) = ctx.saved_tensors
+        return ThresholdBackward.apply(tg, y)
 
 
 @op(inplace=True, samples=unary(away_from_kinks))
@@ -607,6 +707,8 @@ class Erf(Function):
         (x,) = ctx.saved_tensors
         return g * (2.0 / math.sqrt(math.pi)) * exp(-x * x)
 
+    jvp = backward  # elementwise: the Jacobian is diagonal (symmetric), so J t is the backward of t
+
 
 @op(inplace=True, samples=unary())
 def erf(input: Tensor) -> Tensor:
@@ -627,6 +729,8 @@ class Sin(Function):
         (x,) = ctx.saved_tensors
         return g * cos(x)
 
+    jvp = backward  # elementwise: the Jacobian is diagonal (symmetric), so J t is the backward of t
+
 
 @op(inplace=True, samples=unary())
 def sin(input: Tensor) -> Tensor:
@@ -643,6 +747,8 @@ class Cos(Function):
     def backward(ctx, g):
         (x,) = ctx.saved_tensors
         return -g * sin(x)
+
+    jvp = backward  # elementwise: the Jacobian is diagonal (symmetric), so J t is the backward of t
 
 
 @op(inplace=True, samples=unary())
@@ -662,6 +768,8 @@ class Tan(Function):
         (y,) = ctx.saved_tensors
         return g * (1 + y * y)
 
+    jvp = backward  # elementwise: the Jacobian is diagonal (symmetric), so J t is the backward of t
+
 
 @op(inplace=True, samples=unary(inside_unit))
 def tan(input: Tensor) -> Tensor:
@@ -679,6 +787,8 @@ class Sinh(Function):
     def backward(ctx, g):
         (x,) = ctx.saved_tensors
         return g * cosh(x)
+
+    jvp = backward  # elementwise: the Jacobian is diagonal (symmetric), so J t is the backward of t
 
 
 @op(inplace=True, samples=unary())
@@ -698,6 +808,8 @@ class Cosh(Function):
         (x,) = ctx.saved_tensors
         return g * sinh(x)
 
+    jvp = backward  # elementwise: the Jacobian is diagonal (symmetric), so J t is the backward of t
+
 
 @op(inplace=True, samples=unary())
 def cosh(input: Tensor) -> Tensor:
@@ -715,6 +827,8 @@ class Asin(Function):
     def backward(ctx, g):  # 1 / sqrt(1 - x^2)
         (x,) = ctx.saved_tensors
         return g / sqrt(1 - x * x)
+
+    jvp = backward  # elementwise: the Jacobian is diagonal (symmetric), so J t is the backward of t
 
 
 @op(inplace=True, aliases=("arcsin",), samples=unary(inside_unit))
@@ -734,6 +848,8 @@ class Acos(Function):
         (x,) = ctx.saved_tensors
         return -g / sqrt(1 - x * x)
 
+    jvp = backward  # elementwise: the Jacobian is diagonal (symmetric), so J t is the backward of t
+
 
 @op(inplace=True, aliases=("arccos",), samples=unary(inside_unit))
 def acos(input: Tensor) -> Tensor:
@@ -750,6 +866,8 @@ class Atan(Function):
     def backward(ctx, g):  # 1 / (1 + x^2)
         (x,) = ctx.saved_tensors
         return g / (1 + x * x)
+
+    jvp = backward  # elementwise: the Jacobian is diagonal (symmetric), so J t is the backward of t
 
 
 @op(inplace=True, aliases=("arctan",), samples=unary())
@@ -770,6 +888,8 @@ class Abs(Function):
     def backward(ctx, g):
         (x,) = ctx.saved_tensors
         return g * Tensor._make(_sign(x._data))  # 0 at 0 and at NaN, as torch
+
+    jvp = backward  # elementwise: the Jacobian is diagonal (symmetric), so J t is the backward of t
 
 
 def _sign(a: np.ndarray) -> np.ndarray:
@@ -803,6 +923,10 @@ class Clamp(Function):
         if ctx.hi is not None:
             inside &= x._data <= ctx.hi
         return g * Tensor._make(inside.astype(x._data.dtype)), None, None
+
+    @staticmethod
+    def jvp(ctx, tx, t_lo, t_hi):  # the same mask as backward's: dx where min <= x <= max
+        return Clamp.backward(ctx, tx)[0]
 
 
 @op(inplace=True, aliases=("clip",), samples=unary(min=-0.5, max=0.7))
@@ -841,6 +965,10 @@ class Maximum(Function):
         gb = where(tie, half, where(a_wins, 0.0, g)) if ctx.needs_input_grad[1] else None
         return ga, gb, None
 
+    @staticmethod
+    def jvp(ctx, ta, tb, t_largest):  # the winner's tangent; the mean of both where they tie, as torch
+        return _plus(*_backward_parts(Maximum, ctx, ta, tb))
+
 
 @op(samples=binary())
 def maximum(input: Tensor, other: Tensor) -> Tensor:
@@ -876,6 +1004,10 @@ class Where(Function):
         ga = where(cond, g, 0.0) if ctx.needs_input_grad[1] else None
         gb = where(cond, 0.0, g) if ctx.needs_input_grad[2] else None
         return None, ga, gb
+
+    @staticmethod
+    def jvp(ctx, t_cond, ta, tb):
+        return where(ctx.cond, 0.0 if ta is None else ta, 0.0 if tb is None else tb)
 
 
 class MaskedFill(Where):
@@ -925,6 +1057,10 @@ class _PiecewiseConstant(Function):
     def backward(ctx, g):
         return Tensor._make(np.zeros_like(g._data))
 
+    @staticmethod
+    def jvp(ctx, tx):  # flat: the tangent is zero
+        return Tensor._make(np.zeros_like(tx._data))
+
 
 class Floor(_PiecewiseConstant):
     numpy_fn = staticmethod(np.floor)
@@ -966,3 +1102,8 @@ class Clone(Function):
     @staticmethod
     def backward(ctx, g):
         return g, None
+
+    @staticmethod
+    def jvp(ctx, tx, t_order=None):
+        return tx
+
