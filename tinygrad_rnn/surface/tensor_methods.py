@@ -22,7 +22,9 @@ from ..core.tensor import Tensor
 from ..creation import tensor
 from ..device import check_device, device
 from ..ops import compare as _cmp
+from ..ops import indexing as _ix
 from ..ops import linalg as _la
+from ..ops import logical as _lg
 from ..ops import pointwise as _pw
 from ..ops import reduce as _rd
 from ..ops import shape as _sh
@@ -254,19 +256,40 @@ class TensorMethods:
     __eq__, __ne__ = _cmp.eq, _cmp.ne  # type: ignore[assignment]
     __lt__, __le__, __gt__, __ge__ = _cmp.lt, _cmp.le, _cmp.gt, _cmp.ge
 
-    def __and__(self, other: Any) -> Tensor:
-        return _cmp.compare(np.bitwise_and, self, other)
+    # ------------------------------------------------------------ bitwise operators (ops/logical.py)
+    __and__, __or__, __xor__ = _lg.bitwise_and, _lg.bitwise_or, _lg.bitwise_xor
+    __lshift__, __rshift__ = _lg.bitwise_left_shift, _lg.bitwise_right_shift
+    __invert__ = _lg.bitwise_not
 
-    def __or__(self, other: Any) -> Tensor:
-        return _cmp.compare(np.bitwise_or, self, other)
+    def __rand__(self, other: Any) -> Tensor:
+        return _lg.bitwise_and(other, self)
 
-    def __xor__(self, other: Any) -> Tensor:
-        return _cmp.compare(np.bitwise_xor, self, other)
+    def __ror__(self, other: Any) -> Tensor:
+        return _lg.bitwise_or(other, self)
 
-    def __invert__(self) -> Tensor:
-        return Tensor._make(np.invert(self._data))
+    def __rxor__(self, other: Any) -> Tensor:
+        return _lg.bitwise_xor(other, self)
 
-    logical_and, logical_or = __and__, __or__
+    def __rlshift__(self, other: Any) -> Tensor:
+        return _lg.bitwise_left_shift(other, self)
+
+    def __rrshift__(self, other: Any) -> Tensor:
+        return _lg.bitwise_right_shift(other, self)
+
+    def __iand__(self, other: Any) -> Tensor:
+        return self._inplace_or_new(_lg.bitwise_and(self, other))
+
+    def __ior__(self, other: Any) -> Tensor:
+        return self._inplace_or_new(_lg.bitwise_or(self, other))
+
+    def __ixor__(self, other: Any) -> Tensor:
+        return self._inplace_or_new(_lg.bitwise_xor(self, other))
+
+    def __ilshift__(self, other: Any) -> Tensor:
+        return self._inplace_or_new(_lg.bitwise_left_shift(self, other))
+
+    def __irshift__(self, other: Any) -> Tensor:
+        return self._inplace_or_new(_lg.bitwise_right_shift(self, other))
 
     def equal(self, other: Tensor) -> builtins.bool:
         return self.shape == other.shape and builtins.bool(np.array_equal(self._data, other._data))
@@ -435,6 +458,12 @@ class TensorMethods:
 
     def scatter_(self, dim: int, index: Tensor, src: Any = None, *, value: Any = None) -> Tensor:
         return self._assign(_sh.scatter(self, dim, index, src, value=value))
+
+    def index_put(self, indices: Any, values: Tensor, accumulate: bool = False) -> Tensor:
+        return _ix.index_put(self, indices, values, accumulate)
+
+    def index_put_(self, indices: Any, values: Tensor, accumulate: bool = False) -> Tensor:
+        return self._assign(_ix.index_put(self, indices, values, accumulate))
 
     def __getitem__(self, key: Any) -> Tensor:
         return _sh.getitem(self, key)
