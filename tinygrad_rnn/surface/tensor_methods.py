@@ -468,6 +468,172 @@ class TensorMethods:
     def __getitem__(self, key: Any) -> Tensor:
         return _sh.getitem(self, key)
 
+    # ------------------------------------------------------------ shape family (ops/shape.py)
+    def tensor_split(self, indices_or_sections: Any, dim: int = 0) -> tuple:
+        return _sh.tensor_split(self, indices_or_sections, dim)
+
+    def hsplit(self, indices_or_sections: Any) -> tuple:
+        return _sh.hsplit(self, indices_or_sections)
+
+    def vsplit(self, indices_or_sections: Any) -> tuple:
+        return _sh.vsplit(self, indices_or_sections)
+
+    def dsplit(self, indices_or_sections: Any) -> tuple:
+        return _sh.dsplit(self, indices_or_sections)
+
+    def split_with_sizes(self, split_sizes: Any, dim: int = 0) -> tuple:
+        return _sh.split_with_sizes(self, split_sizes, dim)
+
+    def unfold(self, dimension: int, size: int, step: int) -> Tensor:
+        return _sh.unfold(self, dimension, size, step)
+
+    def unique_consecutive(self, return_inverse: bool = False, return_counts: bool = False, dim: Any = None) -> Any:
+        return _sh.unique_consecutive(self, return_inverse, return_counts, dim)
+
+    def sum_to_size(self, *size: Any) -> Tensor:
+        return _sh.sum_to_size(self, *size)
+
+    def tril_(self, diagonal: int = 0) -> Tensor:
+        return self._assign(_sh.tril(self, diagonal))
+
+    def triu_(self, diagonal: int = 0) -> Tensor:
+        return self._assign(_sh.triu(self, diagonal))
+
+    def transpose_(self, dim0: int, dim1: int) -> Tensor:
+        return self._take_shape_of(_sh.transpose(self, dim0, dim1))
+
+    swapaxes_ = swapdims_ = transpose_
+
+    def t_(self) -> Tensor:
+        return self._take_shape_of(_sh.t(self))
+
+    def _take_shape_of(self, result: Tensor) -> Tensor:
+        """The in-place view ops (t_, transpose_): self becomes `result`, a view of itself, keeping
+        the graph when there is one (unlike `_assign`, the shape may change)."""
+        self._check_inplace()
+        if result._requires_grad and modes.grad_enabled:
+            self.grad_fn, self._output_nr = result.grad_fn, result._output_nr
+        self._data = result._data
+        self._version += 1
+        return self
+
+    def resize_(self, *sizes: Any, memory_format: Any = None) -> Tensor:
+        """self with shape `sizes`, keeping the first elements in order; new elements are zero
+        (torch leaves them uninitialized)."""
+        if self._requires_grad:
+            raise RuntimeError("cannot resize variables that require grad")
+        shape = shape_arg(sizes)
+        flat = self._data.reshape(-1)
+        n = int(np.prod(shape))
+        grown = np.concatenate([flat[:n], np.zeros(builtins.max(n - flat.size, 0), flat.dtype)])
+        self._data = grown.reshape(shape)
+        self._version += 1
+        return self
+
+    def resize_as_(self, the_template: Tensor, *, memory_format: Any = None) -> Tensor:
+        return self.resize_(the_template.shape)
+
+    # ------------------------------------------------------------ metadata
+    def is_complex(self) -> builtins.bool:
+        return False  # no complex dtypes here
+
+    def is_signed(self) -> builtins.bool:
+        return self.dtype.is_signed
+
+    def is_inference(self) -> builtins.bool:
+        return False  # inference_mode here is no_grad: it makes no inference tensors
+
+    @property
+    def is_cpu(self) -> builtins.bool:
+        return True
+
+    def is_same_size(self, other: Tensor) -> builtins.bool:
+        return self.shape == other.shape
+
+    def is_set_to(self, tensor: Tensor) -> builtins.bool:
+        """Whether both are the same memory with the same shape and strides."""
+        return (self.data_ptr() == tensor.data_ptr() and self.shape == tensor.shape
+                and self.stride() == tensor.stride() and self.dtype is tensor.dtype)
+
+    @property
+    def itemsize(self) -> int:
+        return self._data.itemsize
+
+    @property
+    def nbytes(self) -> int:
+        return self._data.nbytes
+
+    @property
+    def output_nr(self) -> int:
+        return self._output_nr
+
+    def storage_offset(self) -> int:
+        """Where the tensor starts in the array it views, in elements (0 for an array of its own)."""
+        base = self._data
+        while base.base is not None and isinstance(base.base, np.ndarray):
+            base = base.base
+        return (self.data_ptr() - base.__array_interface__["data"][0]) // self._data.itemsize
+
+    @property
+    def name(self) -> None:
+        return None  # named tensors are not built
+
+    def get_device(self) -> int:
+        return -1  # torch's number for the CPU
+
+    def dim_order(self, *, ambiguity_check: Any = False) -> tuple:
+        """The dims from the outermost to the innermost in memory (by stride, largest first)."""
+        strides = self.stride()
+        return tuple(sorted(range(self.ndim), key=lambda d: -strides[d]))
+
+    @property
+    def real(self) -> Tensor:
+        return self  # a real tensor is its own real part
+
+    @property
+    def imag(self) -> Tensor:
+        raise RuntimeError("imag is not implemented for tensors with non-complex dtypes.")
+
+    def conj(self) -> Tensor:
+        return self
+
+    def positive(self) -> Tensor:
+        if self.dtype is dtypes.bool:
+            raise RuntimeError("The `+` operator, on a bool tensor is not supported.")
+        return self
+
+    def new(self, *args: Any, **kwargs: Any) -> Tensor:
+        """The legacy constructor with self's dtype: `t.new(2, 3)` (zeros here, uninitialized in
+        torch), `t.new([1, 2])` (data), `t.new()` (empty)."""
+        dtype = kwargs.pop("dtype", None) or self.dtype
+        if len(args) == 1 and isinstance(args[0], Tensor):
+            return args[0].detach().to(dtype)
+        if len(args) == 1 and isinstance(args[0], (list, tuple)) and not isinstance(args[0], Size):
+            return tensor(args[0], dtype=dtype)
+        return Tensor._make(np.zeros(shape_arg(args) if args else (0,), dtype.np))
+
+    def apply_(self, callable: Any) -> Tensor:
+        """Each element replaced by callable(element), in Python (torch's CPU semantics)."""
+        if self._requires_grad:
+            raise RuntimeError("Can't call apply_() on Variable that requires grad. Use var.detach().apply_() instead.")
+        flat = self._data.reshape(-1)
+        for i, v in enumerate(flat.tolist()):
+            flat[i] = callable(v)
+        if not np.shares_memory(flat, self._data):
+            self._data[...] = flat.reshape(self.shape)
+        self._version += 1
+        return self
+
+    def map_(self, tensor: Tensor, callable: Any) -> Tensor:
+        """Each element replaced by callable(element, other's element), other broadcast to self."""
+        if self._requires_grad:
+            raise RuntimeError("Can't call map_() on Variable that requires grad. Use var.detach().map_() instead.")
+        other = _sh.expand(tensor.detach(), self.shape)._data.reshape(-1).tolist()
+        values = [callable(a, b) for a, b in zip(self._data.reshape(-1).tolist(), other)]
+        self._data[...] = np.asarray(values, dtype=self._data.dtype).reshape(self.shape)
+        self._version += 1
+        return self
+
     # ------------------------------------------------------------ in place
     def _check_inplace(self) -> None:
         if modes.grad_enabled and self._requires_grad and self.grad_fn is None:
