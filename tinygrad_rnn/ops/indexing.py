@@ -180,15 +180,25 @@ def index_put(input: Tensor, indices: Any, values: Tensor, accumulate: bool = Fa
 
     Not an `@op`: its index tensors come in a tuple, which the op database cannot sample; it is
     bound in surface/tensor_methods.py and tested in tests/ops/test_indexing.py."""
+    key = _put_key(input, indices)
+    region = input._data[key].shape
+    if not _broadcasts_to(values.shape, region):
+        raise RuntimeError(f"shape mismatch: value tensor of shape {list(values.shape)} cannot be broadcast to "
+                           f"indexing result of shape {list(region)}")
     if values.dtype is not input.dtype:
         raise RuntimeError("Index put requires the source and destination dtypes match, got "
                            f"{input.dtype._legacy} for the destination and {values.dtype._legacy} for the source.")
-    key = _put_key(input, indices)
-    region = input._data[key].shape
     if accumulate:
         added = IndexBackward.apply(values.expand(region) if values.shape != region else values, key, input.shape)
         return rename(input + added, "IndexPutBackward0")
     return rename(SetItem.apply(input, key, values), "IndexPutBackward0")
+
+
+def _broadcasts_to(shape: tuple, target: tuple) -> bool:
+    try:
+        return np.broadcast_shapes(shape, target) == tuple(target)
+    except ValueError:
+        return False
 
 
 def _check_put(input: Tensor, index: Tensor, source: Tensor) -> np.ndarray:
@@ -496,7 +506,7 @@ def _check_mask(fn: str, mask: Any) -> None:
 def masked_select(input: Tensor, mask: Tensor) -> Tensor:
     """The elements of input where mask (broadcast with it) is True, as a 1-D tensor."""
     _check_mask("masked_select", mask)
-    check_broadcast(input, mask)
+    check_broadcast(mask, input)
     shape = np.broadcast_shapes(input.shape, mask.shape)
     x = input if input.shape == shape else input.expand(shape)
     return rename(Index.apply(x, (np.broadcast_to(mask._data, shape),)), "MaskedSelectBackward0")
