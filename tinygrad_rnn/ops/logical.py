@@ -122,19 +122,26 @@ def bitwise_right_shift(input: Any, other: Any) -> Tensor:
     return _shift_op(input, other, left=False)
 
 
+def _logical(numpy_op: Callable[..., Any], name: str, input: Tensor, other: Any) -> Tensor:
+    """The truth of each element of both (any dtype; zero is False), combined by numpy_op."""
+    if not isinstance(other, Tensor):
+        raise TypeError(f"{name}(): argument 'other' (position 2) must be Tensor, not {type(other).__name__}")
+    return compare(numpy_op, input, other)
+
+
 @op(inplace=True, samples=_logical_samples, differentiable=False)
 def logical_and(input: Tensor, other: Tensor) -> Tensor:
-    return compare(np.logical_and, input, other)
+    return _logical(np.logical_and, "logical_and", input, other)
 
 
 @op(inplace=True, samples=_logical_samples, differentiable=False)
 def logical_or(input: Tensor, other: Tensor) -> Tensor:
-    return compare(np.logical_or, input, other)
+    return _logical(np.logical_or, "logical_or", input, other)
 
 
 @op(inplace=True, samples=_logical_samples, differentiable=False)
 def logical_xor(input: Tensor, other: Tensor) -> Tensor:
-    return compare(np.logical_xor, input, other)
+    return _logical(np.logical_xor, "logical_xor", input, other)
 
 
 def _isin_samples(rng: np.random.Generator) -> list[Sample]:

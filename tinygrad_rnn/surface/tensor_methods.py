@@ -259,7 +259,11 @@ class TensorMethods:
     # ------------------------------------------------------------ bitwise operators (ops/logical.py)
     __and__, __or__, __xor__ = _lg.bitwise_and, _lg.bitwise_or, _lg.bitwise_xor
     __lshift__, __rshift__ = _lg.bitwise_left_shift, _lg.bitwise_right_shift
-    __invert__ = _lg.bitwise_not
+
+    def __invert__(self) -> Tensor:
+        if self.dtype.is_floating_point:
+            raise TypeError("~ (operator.invert) is only implemented on integer and Boolean-type tensors")
+        return _lg.bitwise_not(self)
 
     def __rand__(self, other: Any) -> Tensor:
         return _lg.bitwise_and(other, self)
