@@ -213,3 +213,46 @@ def test_bad_input_raises_torchs_error(name):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         check_error(BAD_CALLS[name])
+
+
+def test_transposes_splits_and_conversions_of_the_legacy_surface():
+    def fn(m, x):
+        return (x.H, x.mH, x.adjoint(), x.unsafe_chunk(2), x.unsafe_split(2), x.unsafe_split_with_sizes([1, 2]),
+                x.resize(4, 3), x.resize_as(x.reshape(-1)), x.char(), x.short())
+    check_parity(fn, [X])
+    check_error(lambda m: m.ones(2, 3, 4).H)
+    check_error(lambda m: m.tensor(X).resize(2, 2))
+
+
+@pytest.mark.parametrize(("shape", "wrap"), [((3, 4), False), ((5, 3), True), ((5, 3), False), ((3, 3, 3), False)])
+def test_fill_diagonal_matches_torch(shape, wrap):
+    def fn(m, x):
+        y = x * 1
+        assert y.fill_diagonal_(2.5, wrap=wrap) is y
+        return y
+    check_parity(fn, [RNG.standard_normal(shape)])
+    check_error(lambda m: m.ones(2, 3, 4).fill_diagonal_(1.0))
+
+
+def test_nonzero_static_and_small_methods():
+    ints = np.array([[0, 1, 0], [2, 0, 3]])
+    check_parity(lambda m, a: (a.nonzero_static(size=2), a.nonzero_static(size=5, fill_value=-7)), [ints])
+    x, y = tinygrad_rnn.tensor(X), require_torch().tensor(X)
+    assert x.const_data_ptr() == x.data_ptr() and x.is_maia is y.is_maia
+    for t in (x, y):
+        with pytest.warns(UserWarning, match="volatile was removed"):
+            assert t.volatile is False
+    assert x.new_empty_strided((2, 3), (3, 1)).shape == y.new_empty_strided((2, 3), (3, 1)).shape
+    assert tinygrad_rnn.tensor([1.0]).is_nonzero() and not tinygrad_rnn.tensor([0]).is_nonzero()
+    check_error(lambda m: m.tensor(X).is_nonzero())
+    check_parity(lambda m, a, b, c: a.clone().map2_(b, c, lambda u, v, w: u * v + w), [X, X[0], X[:, :1]],
+                 requires_grad=[False, False, False])
+
+
+def test_bernoulli_method_draws_as_torch_with_the_same_seed():
+    torch = require_torch()
+    probabilities = RNG.random((4, 5))
+    tinygrad_rnn.manual_seed(3)
+    torch.manual_seed(3)
+    np.testing.assert_array_equal(tinygrad_rnn.tensor(probabilities).bernoulli().numpy(),
+                                  torch.tensor(probabilities).bernoulli().numpy())

@@ -537,6 +537,105 @@ class TensorMethods:
     def resize_as_(self, the_template: Tensor, *, memory_format: Any = None) -> Tensor:
         return self.resize_(the_template.shape)
 
+    @property
+    def H(self) -> Tensor:
+        """The conjugate transpose of a matrix (the transpose, for real tensors)."""
+        if self.ndim not in (0, 2):
+            raise RuntimeError(f"tensor.H is only supported on matrices (2-D tensors). Got {self.ndim}-D tensor. "
+                               "For batches of matrices, consider using tensor.mH")
+        return _sh.permute(self, tuple(reversed(range(self.ndim))))
+
+    @property
+    def mH(self) -> Tensor:
+        return _sh.transpose(self, -2, -1)
+
+    def adjoint(self) -> Tensor:
+        return _sh.transpose(self, -2, -1)
+
+    def unsafe_chunk(self, chunks: int, dim: int = 0) -> tuple:
+        return _sh.rename_all(_sh.chunk(self, chunks, dim), "UnsafeSplitBackward0")
+
+    def unsafe_split(self, split_size: int, dim: int = 0) -> tuple:
+        return _sh.rename_all(_sh.split(self, split_size, dim), "UnsafeSplitBackward0")
+
+    def unsafe_split_with_sizes(self, split_sizes: Any, dim: int = 0) -> tuple:
+        return _sh.rename_all(_sh.split(self, list(split_sizes), dim), "UnsafeSplitWithSizesBackward0")
+
+    def resize(self, *sizes: Any) -> Tensor:
+        """The deprecated out-of-place resize: a reshape that must keep the number of elements."""
+        shape = shape_arg(sizes)
+        if int(np.prod(shape)) != self.numel():
+            raise RuntimeError(
+                f"requested resize to {'x'.join(map(str, shape))} ({int(np.prod(shape))} elements in total), but the "
+                f"given tensor has a size of {'x'.join(map(str, self.shape))} ({self.numel()} elements). autograd's "
+                "resize can only change the shape of a given tensor, while preserving the number of elements. ")
+        return _sh.reshape(self, shape)
+
+    def resize_as(self, tensor: Tensor) -> Tensor:
+        return self.resize(tensor.shape)
+
+    def fill_diagonal_(self, fill_value: Any, wrap: builtins.bool = False) -> Tensor:
+        """The main diagonal set to fill_value; a tall matrix with wrap=True starts again below it."""
+        if self.ndim < 2:
+            raise RuntimeError("dimensions must larger than 1")
+        if self.ndim > 2 and len(set(self.shape)) != 1:
+            raise RuntimeError("all dimensions of input must be of equal length")
+        if self.ndim == 2:
+            rows, cols = self.shape
+            end = rows * cols if wrap else builtins.min(rows, cols) * cols
+            flat = np.arange(0, end, cols + 1)
+            key = (flat // cols, flat % cols)
+        else:
+            key = (np.arange(self.shape[0]),) * self.ndim
+        self[key] = fill_value
+        return self
+
+    def nonzero_static(self, *, size: int, fill_value: int = -1) -> Tensor:
+        """nonzero's rows, cut or padded with fill_value to exactly `size` rows."""
+        found = _sh.nonzero(self)._data[:size]
+        pad = np.full((size - found.shape[0], found.shape[1]), fill_value, np.int64)
+        return Tensor._make(np.concatenate([found, pad]))
+
+    def new_empty_strided(self, size: Any, stride: Any, *, dtype: Any = None, **kwargs: Any) -> Tensor:
+        return self.new_zeros(size, dtype=dtype)  # a fresh array here is always contiguous
+
+    def is_nonzero(self) -> builtins.bool:
+        if self._data.size == 0:
+            raise RuntimeError("Boolean value of Tensor with no values is ambiguous")
+        return builtins.bool(self)
+
+    def char(self) -> Tensor:
+        return self.to(dtypes.int8)
+
+    def short(self) -> Tensor:
+        return self.to(dtypes.int16)
+
+    def const_data_ptr(self) -> int:
+        return self.data_ptr()
+
+    @property
+    def is_maia(self) -> builtins.bool:
+        return False
+
+    @property
+    def volatile(self) -> builtins.bool:
+        """The pre-0.4 flag: always False, with torch's warning."""
+        warnings.warn("volatile was removed (Variable.volatile is always False)", UserWarning, stacklevel=2)
+        return False
+
+    def bernoulli(self, p: Any = None, *, generator: Any = None) -> Tensor:
+        return random.bernoulli(self, p, generator=generator)
+
+    def map2_(self, x: Tensor, y: Tensor, callable: Any) -> Tensor:
+        """Each element replaced by callable(element, x's element, y's element), x and y broadcast to self."""
+        if self._requires_grad:
+            raise RuntimeError("Can't call map2_() on Variable that requires grad. Use var.detach().map2_() instead.")
+        xs, ys = (_sh.expand(t.detach(), self.shape)._data.reshape(-1).tolist() for t in (x, y))
+        values = [callable(a, b, c) for a, b, c in zip(self._data.reshape(-1).tolist(), xs, ys)]
+        self._data[...] = np.asarray(values, dtype=self._data.dtype).reshape(self.shape)
+        self._version += 1
+        return self
+
     # ------------------------------------------------------------ metadata
     def is_complex(self) -> builtins.bool:
         return False  # no complex dtypes here
