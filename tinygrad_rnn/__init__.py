@@ -224,7 +224,6 @@ from .surface.functions import accepts_out as _accepts_out  # noqa: E402
 surface.ops.export(globals())  # torch.X for every declared op, with its aliases and out=
 matmul, mm, bmm = (_accepts_out(f) for f in (matmul, mm, bmm))
 swapaxes = swapdims = transpose
-moveaxis = movedim
 
 # Last, because the modules in nn build on everything above.
 from . import distributions, func, nn, optim, safetensors, testing, utils, viz

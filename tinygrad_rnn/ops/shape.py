@@ -298,6 +298,20 @@ class Scatter(Function):
 
 
 # ------------------------------------------------------------------ public functions
+def _plain_samples(*cases: tuple) -> Any:
+    """Samples from (shape, extra args...) cases: a random array of `shape` and the extra args."""
+    def make(rng: np.random.Generator) -> list:
+        return [Sample((rng.standard_normal(shape), *rest)) for shape, *rest in cases]
+    return make
+
+
+def _index_samples(*cases: tuple) -> Any:
+    """(input shape, dim, index) cases for the ops that read along dim at an index tensor."""
+    def make(rng: np.random.Generator) -> list:
+        return [Sample((rng.standard_normal(shape), dim, np.asarray(index))) for shape, dim, index in cases]
+    return make
+
+
 def _shape_arg(shape: Sequence, fn: str = "view", name: str = "size") -> tuple:
     """Accept f(2, 3), f((2, 3)), f([2, 3]) and f(torch.Size([2, 3]))."""
     return size_arg(fn, shape, name)
@@ -320,6 +334,7 @@ def infer_shape(shape: tuple, numel: int) -> tuple:
     return shape
 
 
+@op(samples=_plain_samples(((3, 4), (2, 6)), ((3, 4), (-1,)), ((0, 3), (3, 0)), ((), (1, 1)), ((2, 3, 4), (4, -1))))
 def reshape(input: Tensor, *shape: Any) -> Tensor:
     shape = infer_shape(_shape_arg(shape, "reshape", "shape"), input._data.size)
     return input if shape == input.shape and not input._requires_grad else Reshape.apply(input, shape)
@@ -331,6 +346,7 @@ def view(input: Tensor, *shape: Any) -> Tensor:
     return View.apply(input, infer_shape(shape_arg(shape), input._data.size))
 
 
+@op(samples=_plain_samples(((3, 4), (1, 0)), ((2, 3, 4), (2, 0, 1)), ((0, 3), (-1, 0)), ((), ())))
 def permute(input: Tensor, *dims: Any) -> Tensor:
     dims = _shape_arg(dims, "permute", "dims")
     if len(dims) != input.ndim:
@@ -390,6 +406,7 @@ def expand(input: Tensor, *sizes: Any) -> Tensor:
     return input if shape == input.shape else Expand.apply(input, shape)
 
 
+@op(samples=_plain_samples(((3, 4),), ((2, 3, 4), 1), ((2, 3, 4), 0, 1), ((0, 3),), ((),)))
 def flatten(input: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
     s, e = normalize_dim(start_dim, input.ndim), normalize_dim(end_dim, input.ndim)  # 0-d: dims -1 and 0
     if input.ndim == 0:
@@ -472,6 +489,7 @@ def unbind(input: Tensor, dim: int = 0) -> tuple:
     return Unbind.apply(input, d) if input.shape[d] > 1 else (input.squeeze(d),)
 
 
+@op(samples=_plain_samples(((5, 4), 0, 1, 3), ((3, 4), 1, 2, 2), ((3, 4), -1, 0, 0), ((2,), 0, 1, 1)))
 def narrow(input: Tensor, dim: int, start: int, length: int) -> Tensor:
     if input.ndim == 0:
         raise RuntimeError("narrow() cannot be applied to a 0-dim tensor.")
@@ -524,11 +542,16 @@ def gather_along(input: Tensor, dim: int, index: np.ndarray) -> Tensor:
     return Gather.apply(input, dim, index)
 
 
+@op(samples=_index_samples(((3, 4), 0, [[0, 2, 2, 1], [1, 1, 0, 0]]), ((3, 4), 1, [[3], [0], [3]]), ((3, 4), -1, np.zeros((0, 4), np.int64)), ((4,), 0, [3, 3, 0])))
 def gather(input: Tensor, dim: int, index: Tensor) -> Tensor:
     d = normalize_dim(dim, input.ndim)
     if index.dtype.name not in ("int64", "int32"):
         raise RuntimeError("gather(): Expected dtype int32/int64 for index")
-    return Gather.apply(input, d, index._data)
+    # torch lets index be smaller than input on the other dims: only that corner is read
+    corner = tuple(slice(None) if i == d else slice(0, n) for i, n in enumerate(index.shape))
+    smaller = input.ndim == index.ndim and builtins.any(n < m for i, (n, m) in enumerate(zip(index.shape, input.shape))
+                                                        if i != d)
+    return Gather.apply(Index.apply(input, corner) if smaller else input, d, index._data)
 
 
 # ------------------------------------------------------------------ indexing
@@ -593,9 +616,10 @@ def flip(input: Tensor, dims: Any) -> Tensor:
     return Flip.apply(input, dims)
 
 
+@op(samples=_plain_samples(((3, 4), 1), ((3, 4), -2, 1), ((3, 4), (1, 2), (0, 1)), ((0, 3), 1, 1), ((5,), 7)))
 def roll(input: Tensor, shifts: Any, dims: Any = None) -> Tensor:
     if dims is None:  # roll the flattened tensor, then restore the shape
-        return Roll.apply(input.flatten(), shifts, 0).view(input.shape)
+        return rename(Roll.apply(input.flatten(), shifts, 0).view(input.shape), "RollBackward0")
     shifts = tuple(shifts) if isinstance(shifts, (tuple, list)) else (shifts,)
     dims = tuple(dims) if isinstance(dims, (tuple, list)) else (dims,)
     if len(shifts) != len(dims):
@@ -612,11 +636,13 @@ def repeat(input: Tensor, *sizes: Any) -> Tensor:
     return Repeat.apply(input, repeats)
 
 
+@op(samples=_plain_samples(((3, 4), (2,)), ((2,), (2, 3)), ((0, 3), (2, 2)), ((), (3,))))
 def tile(input: Tensor, dims: Any) -> Tensor:
     dims = _shape_arg((dims,), "tile", "dims")
     return repeat(input, (1,) * (input.ndim - len(dims)) + dims)
 
 
+@op(samples=_index_samples(((3, 4), 0, [2, 0, 2]), ((3, 4), 1, [3]), ((3, 4), -1, np.zeros(0, np.int64)), ((4,), 0, [1, 1])))
 def index_select(input: Tensor, dim: int, index: Tensor) -> Tensor:
     d = normalize_dim(dim, input.ndim)
     if index.dtype.name not in ("int64", "int32"):
@@ -632,6 +658,7 @@ def index_select(input: Tensor, dim: int, index: Tensor) -> Tensor:
     return rename(Index.apply(input, (slice(None),) * d + (idx,)), "IndexSelectBackward0")
 
 
+@op(samples=_plain_samples(((3, 4), 0, 1), ((3, 4), 1, -1), ((2, 3, 4), -1, 3), ((2,), 0, 0)))
 def select(input: Tensor, dim: int, index: int) -> Tensor:
     if input.ndim == 0:
         raise IndexError("select() cannot be applied to a 0-dim tensor.")
@@ -644,6 +671,7 @@ def select(input: Tensor, dim: int, index: int) -> Tensor:
     return Index.apply(input, (slice(None),) * d + (index, Ellipsis))
 
 
+@op(aliases=("moveaxis",), samples=_plain_samples(((3, 4), 0, 1), ((2, 3, 4), (0, 1), (2, 0)), ((2, 3, 4), -1, 0), ((0, 3), 1, 0)))
 def movedim(input: Tensor, source: Any, destination: Any) -> Tensor:
     src = normalize_dims(source if isinstance(source, (tuple, list)) else (source,), input.ndim)
     dst = normalize_dims(destination if isinstance(destination, (tuple, list)) else (destination,), input.ndim)
@@ -658,12 +686,14 @@ def movedim(input: Tensor, source: Any, destination: Any) -> Tensor:
     return Permute.apply(input, tuple(order))
 
 
+@op(samples=_plain_samples(((3, 4), 1, (2, 2)), ((6,), 0, (2, -1)), ((0, 4), 1, (2, 2)), ((3, 4), -2, (3, 1))))
 def unflatten(input: Tensor, dim: int, sizes: Any) -> Tensor:
     d = normalize_dim(dim, input.ndim)
     inner = infer_shape(tuple(sizes), input.shape[d])
     return input.reshape(input.shape[:d] + inner + input.shape[d + 1:])
 
 
+@op(samples=_plain_samples(((3,),), ((3,), 1), ((3, 4),), ((3, 4), -1), ((3, 4), 2), ((0,),)))
 def diag(input: Tensor, diagonal: int = 0) -> Tensor:
     """1-D: a matrix with input on a diagonal; 2-D: that diagonal of the matrix."""
     if input.ndim == 1:
@@ -675,7 +705,7 @@ def diag(input: Tensor, diagonal: int = 0) -> Tensor:
         rows = np.arange(builtins.max(builtins.min(input.shape[0] + builtins.min(diagonal, 0),
                                                     input.shape[1] - builtins.max(diagonal, 0)), 0))
         rows = rows + builtins.max(-diagonal, 0)
-        return rename(Index.apply(input, (rows, rows + diagonal)), "DiagonalBackward0")
+        return rename(Index.apply(input, (rows, rows + diagonal)), "DiagonalBackward0_copy")  # torch's name for it
     raise RuntimeError("diag(): Supports 1D or 2D tensors. Got " + f"{input.ndim}D")
 
 
@@ -688,10 +718,12 @@ def _triangle(input: Tensor, diagonal: int, lower: bool, name: str) -> Tensor:
     return rename(kept, "TrilBackward0" if lower else "TriuBackward0")
 
 
+@op(inplace=True, samples=_plain_samples(((3, 4),), ((3, 4), 1), ((2, 3, 4), -1), ((0, 3),), ((4, 4), 10)))
 def tril(input: Tensor, diagonal: int = 0) -> Tensor:
     return _triangle(input, diagonal, True, "tril")
 
 
+@op(inplace=True, samples=_plain_samples(((3, 4),), ((3, 4), 1), ((2, 3, 4), -1), ((0, 3),), ((4, 4), -10)))
 def triu(input: Tensor, diagonal: int = 0) -> Tensor:
     return _triangle(input, diagonal, False, "triu")
 
@@ -749,13 +781,6 @@ def repeat_interleave(input: Tensor, repeats: Any, dim: Any = None) -> Tensor:
 # result is given the node name torch shows. Declared with `@op` where the op database can
 # sample them; the ops that take or return a list of tensors are plain functions (their tests:
 # tests/ops/test_shape_family.py).
-def _plain_samples(*cases: tuple) -> Any:
-    """Samples from (shape, extra args...) cases: a random array of `shape` and the extra args."""
-    def make(rng: np.random.Generator) -> list:
-        return [Sample((rng.standard_normal(shape), *rest)) for shape, *rest in cases]
-    return make
-
-
 @op(samples=_plain_samples(((3, 1), (2, 3, 4)), ((4,), (3, 4)), ((1,), (0,)), ((), (2,)), ((2, 3), (-1, 3))))
 def broadcast_to(input: Tensor, size: Any) -> Tensor:
     """input expanded to `size` (-1 keeps a dim): a view with broadcast dims."""

@@ -358,8 +358,7 @@ class TensorMethods:
         return _sh.unique(self, sorted, return_inverse, return_counts, dim)
 
     # ------------------------------------------------------------ shape
-    def reshape(self, *shape: Any) -> Tensor:
-        return _sh.reshape(self, *shape)
+
 
     def view(self, *shape: Any) -> Tensor:
         return _sh.view(self, *shape)
@@ -370,8 +369,6 @@ class TensorMethods:
     def reshape_as(self, other: Tensor) -> Tensor:
         return _sh.reshape(self, other.shape)
 
-    def permute(self, *dims: Any) -> Tensor:
-        return _sh.permute(self, *dims)
 
     def transpose(self, dim0: int, dim1: int) -> Tensor:
         return _sh.transpose(self, dim0, dim1)
@@ -395,14 +392,13 @@ class TensorMethods:
     def squeeze(self, dim: Any = None) -> Tensor:
         return _sh.squeeze(self, dim)
 
+
     def expand(self, *sizes: Any) -> Tensor:
         return _sh.expand(self, *sizes)
 
     def expand_as(self, other: Tensor) -> Tensor:
         return _sh.expand(self, other.shape)
 
-    def flatten(self, start_dim: int = 0, end_dim: int = -1) -> Tensor:
-        return _sh.flatten(self, start_dim, end_dim)
 
     def unbind(self, dim: int = 0) -> tuple:
         return _sh.unbind(self, dim)
@@ -413,49 +409,27 @@ class TensorMethods:
     def chunk(self, chunks: int, dim: int = 0) -> tuple:
         return _sh.chunk(self, chunks, dim)
 
-    def narrow(self, dim: int, start: int, length: int) -> Tensor:
-        return _sh.narrow(self, dim, start, length)
 
-    def gather(self, dim: int, index: Tensor) -> Tensor:
-        return _sh.gather(self, dim, index)
+
+
 
     def repeat(self, *sizes: Any) -> Tensor:
         return _sh.repeat(self, *sizes)
 
-    def tile(self, dims: Any) -> Tensor:
-        return _sh.tile(self, dims)
-
     def repeat_interleave(self, repeats: Any, dim: Any = None) -> Tensor:
         return _sh.repeat_interleave(self, repeats, dim)
 
-    def index_select(self, dim: int, index: Tensor) -> Tensor:
-        return _sh.index_select(self, dim, index)
 
-    def select(self, dim: int, index: int) -> Tensor:
-        return _sh.select(self, dim, index)
 
     def flip(self, *dims: Any) -> Tensor:
         return _sh.flip(self, dims[0] if len(dims) == 1 else dims)
 
-    def roll(self, shifts: Any, dims: Any = None) -> Tensor:
-        return _sh.roll(self, shifts, dims)
 
-    def movedim(self, source: Any, destination: Any) -> Tensor:
-        return _sh.movedim(self, source, destination)
 
-    moveaxis = movedim
 
-    def unflatten(self, dim: int, sizes: Any) -> Tensor:
-        return _sh.unflatten(self, dim, sizes)
 
-    def diag(self, diagonal: int = 0) -> Tensor:
-        return _sh.diag(self, diagonal)
 
-    def tril(self, diagonal: int = 0) -> Tensor:
-        return _sh.tril(self, diagonal)
 
-    def triu(self, diagonal: int = 0) -> Tensor:
-        return _sh.triu(self, diagonal)
 
     def scatter(self, dim: int, index: Tensor, src: Any = None, *, value: Any = None) -> Tensor:
         return _sh.scatter(self, dim, index, src, value=value)
@@ -496,12 +470,6 @@ class TensorMethods:
 
     def sum_to_size(self, *size: Any) -> Tensor:
         return _sh.sum_to_size(self, *size)
-
-    def tril_(self, diagonal: int = 0) -> Tensor:
-        return self._assign(_sh.tril(self, diagonal))
-
-    def triu_(self, diagonal: int = 0) -> Tensor:
-        return self._assign(_sh.triu(self, diagonal))
 
     def transpose_(self, dim0: int, dim1: int) -> Tensor:
         return self._take_shape_of(_sh.transpose(self, dim0, dim1))
