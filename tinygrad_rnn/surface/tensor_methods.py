@@ -799,6 +799,18 @@ class TensorMethods:
     def bernoulli_(self, p: Any = 0.5, *, generator: Any = None) -> Tensor:
         return random.fill_bernoulli(self, p, generator)
 
+    def cauchy_(self, median: float = 0.0, sigma: float = 1.0, *, generator: Any = None) -> Tensor:
+        return random.fill_cauchy(self, median, sigma, generator)
+
+    def exponential_(self, lambd: float = 1.0, *, generator: Any = None) -> Tensor:
+        return random.fill_exponential(self, lambd, generator)
+
+    def geometric_(self, p: float, *, generator: Any = None) -> Tensor:
+        return random.fill_geometric(self, p, generator)
+
+    def log_normal_(self, mean: float = 1.0, std: float = 2.0, *, generator: Any = None) -> Tensor:
+        return random.fill_log_normal(self, mean, std, generator)
+
     def random_(self, low: int = 0, high: Any = None, *, generator: Any = None) -> Tensor:
         if high is None:
             low, high = 0, low if low else 2 ** (self._data.dtype.itemsize * 8 - 1 if self.dtype.is_signed else 8)
