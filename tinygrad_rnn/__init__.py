@@ -50,7 +50,7 @@ from .creation import (
 )
 from .device import device, get_default_device, set_default_device
 from .ops.compare import eq, ge, gt, isfinite, isinf, isnan, le, logical_not, lt, ne
-from .ops.indexing import index_put
+from .ops.indexing import as_strided, as_strided_scatter, index_put
 from .ops.linalg import addmm, bmm, dot, einsum, ger, matmul, mm, mv, outer
 from .ops.pointwise import (
     abs,
@@ -261,6 +261,8 @@ __all__ = [
     "argmin",
     "argsort",
     "argwhere",
+    "as_strided",
+    "as_strided_scatter",
     "as_tensor",
     "asin",
     "atan",
@@ -271,6 +273,7 @@ __all__ = [
     "autograd",
     "backends",
     "bernoulli",
+    "bincount",
     "bitwise_and",
     "bitwise_left_shift",
     "bitwise_not",

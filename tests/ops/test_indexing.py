@@ -140,3 +140,33 @@ BAD_CALLS = {
 @pytest.mark.parametrize("name", list(BAD_CALLS))
 def test_bad_input_raises_torchs_error(name):
     check_error(BAD_CALLS[name])
+
+
+@pytest.mark.parametrize(("size", "stride", "offset"), [((2, 2), (1, 2), None), ((3,), (4,), 1), ((2, 3), (0, 1), 2),
+                                                        ((0, 2), (1, 1), None)])
+def test_as_strided_reads_memory_positions_and_adds_gradients_of_overlaps(size, stride, offset):
+    check_parity(lambda m, x: x.as_strided(size, stride, offset), [X])
+    check_parity(lambda m, x: m.as_strided(x.t(), size, stride, offset), [X])
+
+
+def test_as_strided_scatter_values_match_torch_and_gradients_pass_gradcheck():
+    src = RNG.standard_normal((2, 2))
+    check_parity(lambda m, x, s: m.as_strided_scatter(x, s, (2, 2), (1, 2)), [X, src], requires_grad=[False, False])
+    x = tinygrad_rnn.tensor(X, requires_grad=True)
+    s = tinygrad_rnn.tensor(src, requires_grad=True)
+    fn = lambda a, b: a.as_strided_scatter(b, (2, 2), (1, 2), 1)  # noqa: E731
+    assert tinygrad_rnn.autograd.gradcheck(fn, (x, s)) and tinygrad_rnn.autograd.gradgradcheck(fn, (x, s))
+    check_error(lambda m: m.tensor(X).as_strided((2, 2), (1, 2), 11))
+
+
+def test_as_strided_in_place_and_bincount_with_weights():
+    def fn(m, x):
+        y = x * 1
+        assert y.as_strided_((4,), (3,)) is y
+        return y
+    check_parity(fn, [X])
+    values = np.array([1, 1, 3, 0])
+    check_parity(lambda m, v, w: (m.bincount(v, w), v.bincount(w.float(), minlength=6)), [values, np.array([0.5, 1.5, 2.0, 1.0])],
+                 requires_grad=[False, False])
+    check_error(lambda m: m.bincount(m.tensor([-1])))
+    check_error(lambda m: m.bincount(m.tensor([1.0])))

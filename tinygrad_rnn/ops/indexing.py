@@ -622,3 +622,72 @@ def diagonal_scatter(input: Tensor, src: Tensor, offset: int = 0, dim1: int = 0,
     placed = SetItem.apply(moved, key, src.to(input.dtype))
     back = tuple(int(i) for i in np.argsort(order))
     return rename(placed.permute(back), "DiagonalScatterBackward0")
+
+
+# ------------------------------------------------------------------ strided views and counting
+def _memory_order(input: Tensor) -> Tensor:
+    """input's elements as one vector, in the order they lie in memory (a transpose's storage order)."""
+    strides = input._data.strides
+    order = tuple(sorted(range(input.ndim), key=lambda d: -strides[d]))
+    laid_out = input if order == tuple(range(input.ndim)) else input.permute(order)
+    return laid_out.reshape(-1)
+
+
+def strided_positions(input: Tensor, size: Any, stride: Any, storage_offset: Any) -> np.ndarray:
+    """The memory positions a view of `size` and `stride` reads, checked against input's elements."""
+    size, stride = tuple(builtins.int(s) for s in size), tuple(builtins.int(s) for s in stride)
+    if len(size) != len(stride):
+        raise RuntimeError("mismatch in length of strides and shape")
+    offset = builtins.int(storage_offset or 0)
+    positions = np.full(size, offset, np.int64)
+    for d, (n, s) in enumerate(zip(size, stride)):
+        shape = [1] * len(size)
+        shape[d] = n
+        positions = positions + (np.arange(n) * s).reshape(shape)
+    needed = offset + 1 + builtins.sum((n - 1) * s for n, s in zip(size, stride)) if 0 not in size else 0
+    if needed > input.numel():
+        raise RuntimeError(f"setStorage: sizes {list(size)}, strides {list(stride)}, storage offset {offset}, and "
+                           f"itemsize {input._data.itemsize} requiring a storage size of {needed * input._data.itemsize} "
+                           f"are out of bounds for storage of size {input.numel() * input._data.itemsize}")
+    return positions
+
+
+def as_strided(input: Tensor, size: Any, stride: Any, storage_offset: Any = None) -> Tensor:
+    """The view of input's memory with the given size and strides (in elements). Overlapping
+    positions read the same element; their gradients add up."""
+    positions = strided_positions(input, size, stride, storage_offset)
+    return rename(Index.apply(_memory_order(input), (positions,)), "AsStridedBackward0")
+
+
+def as_strided_scatter(input: Tensor, src: Tensor, size: Any, stride: Any, storage_offset: Any = None) -> Tensor:
+    """input with the positions of the strided view (size, stride, offset) set from src.
+
+    Not an `@op`: torch 2.13's gradient for `input` is wrong (it passes the gradient at the
+    overwritten positions and zero elsewhere), so the op database's parity check cannot hold;
+    tests/ops/test_indexing.py checks values against torch and gradients against gradcheck."""
+    positions = strided_positions(input, size, stride, storage_offset)
+    if src.shape != positions.shape:
+        raise RuntimeError(f"expected src to have a size equal to the slice of self. src size = {list(src.shape)}, "
+                           f"slice size = {list(positions.shape)}")
+    flat = SetItem.apply(input.contiguous().reshape(-1), (positions,), src.to(input.dtype))
+    return rename(flat.reshape(input.shape), "AsStridedScatterBackward0")
+
+
+def _bincount_samples(rng: np.random.Generator) -> list[Sample]:
+    return [Sample((rng.integers(0, 6, 10),)), Sample((rng.integers(0, 3, 4), None, 7)),
+            Sample((np.zeros(0, np.int64),)), Sample((np.array([5]),))]
+
+
+@op(samples=_bincount_samples, differentiable=False)
+def bincount(input: Tensor, weights: Any = None, minlength: int = 0) -> Tensor:
+    """How often each value 0, 1, ... occurs in a vector of non-negative integers (or the sum of
+    their weights)."""
+    if input.dtype.is_floating_point:
+        raise NotImplementedError(f"\"bincount_cpu\" not implemented for '{input.dtype._legacy}'")
+    if input.ndim != 1 or (input.numel() and input._data.min() < 0):
+        raise RuntimeError("bincount only supports 1-d non-negative integral inputs.")
+    if weights is None:
+        return Tensor._make(np.bincount(input._data, minlength=minlength).astype(np.int64))
+    counts = np.bincount(input._data, weights._data.astype(np.float64), minlength=minlength)
+    dtype = weights._data.dtype if weights.dtype.is_floating_point else np.float64
+    return Tensor._make(counts.astype(dtype))

@@ -437,6 +437,15 @@ class TensorMethods:
     def scatter_(self, dim: int, index: Tensor, src: Any = None, *, value: Any = None) -> Tensor:
         return self._assign(_sh.scatter(self, dim, index, src, value=value))
 
+    def as_strided(self, size: Any, stride: Any, storage_offset: Any = None) -> Tensor:
+        return _ix.as_strided(self, size, stride, storage_offset)
+
+    def as_strided_scatter(self, src: Tensor, size: Any, stride: Any, storage_offset: Any = None) -> Tensor:
+        return _ix.as_strided_scatter(self, src, size, stride, storage_offset)
+
+    def as_strided_(self, size: Any, stride: Any, storage_offset: Any = None) -> Tensor:
+        return self._take_shape_of(_ix.as_strided(self, size, stride, storage_offset))
+
     def index_put(self, indices: Any, values: Tensor, accumulate: bool = False) -> Tensor:
         return _ix.index_put(self, indices, values, accumulate)
 
