@@ -361,3 +361,53 @@ def fill_bernoulli(t: Tensor, p: Any, generator: Generator | None) -> Tensor:
 def fill_random(t: Tensor, low: int, high: Any, generator: Generator | None) -> Tensor:
     """In place: integers in [low, high), or [0, low) when high is None."""
     return _fill(t, _rng(generator).integers(low, high, t.numel()))
+
+
+# ------------------------------------------------------------------ more in-place fills (torch's draws)
+def _continuous(t: Tensor, name: str) -> None:
+    if not t.dtype.is_floating_point:  # torch names the dtype in C++ for Cauchy, as a legacy type for Exponential
+        given = _C_TYPE.get(t.dtype.name, t.dtype.name) if name == "Cauchy" else t.dtype._legacy
+        raise RuntimeError(f"{name} distribution is a continuous probability distribution. dtype must be a floating "
+                           f"point but you specified {given}")
+
+
+_C_TYPE = {"int64": "long int", "int32": "int", "int16": "short int", "int8": "signed char", "uint8": "unsigned char",
+           "bool": "bool"}
+
+
+def _positive(value: float, what: str, name: str) -> None:
+    if not value > 0:
+        raise RuntimeError(f"{name} expects {what} > 0.0, but found {what}={value:g}")
+
+
+def fill_cauchy(t: Tensor, median: float, sigma: float, generator: Generator | None) -> Tensor:
+    """In place: median + sigma * tan(pi * (u - 1/2)), one double uniform u per element, as torch."""
+    _continuous(t, "Cauchy")
+    _positive(sigma, "sigma", "cauchy_")
+    u = _rng(generator).unit(t.numel(), np.float64)
+    return _fill(t, median + sigma * np.tan(math.pi * (u - 0.5)))
+
+
+def fill_exponential(t: Tensor, lambd: float, generator: Generator | None) -> Tensor:
+    """In place: -log(1 - u) / lambd, one double uniform u per element, as torch."""
+    _continuous(t, "Exponential")
+    _positive(lambd, "lambda", "exponential_")
+    u = _rng(generator).unit(t.numel(), np.float64)
+    return _fill(t, -np.log1p(-u) / lambd)
+
+
+def fill_geometric(t: Tensor, p: float, generator: Generator | None) -> Tensor:
+    """In place: the number of trials to the first success, ceil(log(u) / log(1 - p)), as torch."""
+    if not 0 < p < 1:
+        raise RuntimeError(f"geometric_ expects p to be in (0, 1), but got p={p:g}")
+    u = _rng(generator).unit(t.numel(), np.float64)
+    return _fill(t, np.ceil(np.log(u) / np.log1p(-p)))
+
+
+def fill_log_normal(t: Tensor, mean: float, std: float, generator: Generator | None) -> Tensor:
+    """In place: exp of a normal(mean, std) draw per element, drawn one at a time as torch does."""
+    if not t.dtype.is_floating_point:
+        raise NotImplementedError(f"\"log_normal_cpu\" not implemented for '{t.dtype._legacy}'")
+    _positive(std, "std", "log_normal_")
+    stream = _rng(generator)
+    return _fill(t, np.exp(np.array([stream._one_normal() * std + mean for _ in range(t.numel())])))

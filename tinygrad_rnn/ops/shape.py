@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import builtins
+import itertools
+import warnings
 from collections.abc import Sequence
 from typing import Any
 
@@ -12,8 +14,9 @@ from ..backend.accumulate import SliceGrad, dense
 from ..core import dtypes
 from ..core.function import Function, rename
 from ..core.modes import modes
-from ..core.size import shape_arg
+from ..core.size import Size, shape_arg
 from ..core.tensor import Tensor
+from .declare import Sample, op
 from .pointwise import where
 
 
@@ -363,6 +366,20 @@ class Scatter(Function):
 
 
 # ------------------------------------------------------------------ public functions
+def _plain_samples(*cases: tuple) -> Any:
+    """Samples from (shape, extra args...) cases: a random array of `shape` and the extra args."""
+    def make(rng: np.random.Generator) -> list:
+        return [Sample((rng.standard_normal(shape), *rest)) for shape, *rest in cases]
+    return make
+
+
+def _index_samples(*cases: tuple) -> Any:
+    """(input shape, dim, index) cases for the ops that read along dim at an index tensor."""
+    def make(rng: np.random.Generator) -> list:
+        return [Sample((rng.standard_normal(shape), dim, np.asarray(index))) for shape, dim, index in cases]
+    return make
+
+
 def _shape_arg(shape: Sequence, fn: str = "view", name: str = "size") -> tuple:
     """Accept f(2, 3), f((2, 3)), f([2, 3]) and f(torch.Size([2, 3]))."""
     return size_arg(fn, shape, name)
@@ -385,6 +402,7 @@ def infer_shape(shape: tuple, numel: int) -> tuple:
     return shape
 
 
+@op(samples=_plain_samples(((3, 4), (2, 6)), ((3, 4), (-1,)), ((0, 3), (3, 0)), ((), (1, 1)), ((2, 3, 4), (4, -1))))
 def reshape(input: Tensor, *shape: Any) -> Tensor:
     shape = infer_shape(_shape_arg(shape, "reshape", "shape"), input._data.size)
     return input if shape == input.shape and not input._requires_grad else Reshape.apply(input, shape)
@@ -396,6 +414,7 @@ def view(input: Tensor, *shape: Any) -> Tensor:
     return View.apply(input, infer_shape(shape_arg(shape), input._data.size))
 
 
+@op(samples=_plain_samples(((3, 4), (1, 0)), ((2, 3, 4), (2, 0, 1)), ((0, 3), (-1, 0)), ((), ())))
 def permute(input: Tensor, *dims: Any) -> Tensor:
     dims = _shape_arg(dims, "permute", "dims")
     if len(dims) != input.ndim:
@@ -455,6 +474,7 @@ def expand(input: Tensor, *sizes: Any) -> Tensor:
     return input if shape == input.shape else Expand.apply(input, shape)
 
 
+@op(samples=_plain_samples(((3, 4),), ((2, 3, 4), 1), ((2, 3, 4), 0, 1), ((0, 3),), ((),)))
 def flatten(input: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
     s, e = normalize_dim(start_dim, input.ndim), normalize_dim(end_dim, input.ndim)  # 0-d: dims -1 and 0
     if input.ndim == 0:
@@ -537,6 +557,7 @@ def unbind(input: Tensor, dim: int = 0) -> tuple:
     return Unbind.apply(input, d) if input.shape[d] > 1 else (input.squeeze(d),)
 
 
+@op(samples=_plain_samples(((5, 4), 0, 1, 3), ((3, 4), 1, 2, 2), ((3, 4), -1, 0, 0), ((2,), 0, 1, 1)))
 def narrow(input: Tensor, dim: int, start: int, length: int) -> Tensor:
     if input.ndim == 0:
         raise RuntimeError("narrow() cannot be applied to a 0-dim tensor.")
@@ -589,11 +610,16 @@ def gather_along(input: Tensor, dim: int, index: np.ndarray) -> Tensor:
     return Gather.apply(input, dim, index)
 
 
+@op(samples=_index_samples(((3, 4), 0, [[0, 2, 2, 1], [1, 1, 0, 0]]), ((3, 4), 1, [[3], [0], [3]]), ((3, 4), -1, np.zeros((0, 4), np.int64)), ((4,), 0, [3, 3, 0])))
 def gather(input: Tensor, dim: int, index: Tensor) -> Tensor:
     d = normalize_dim(dim, input.ndim)
     if index.dtype.name not in ("int64", "int32"):
         raise RuntimeError("gather(): Expected dtype int32/int64 for index")
-    return Gather.apply(input, d, index._data)
+    # torch lets index be smaller than input on the other dims: only that corner is read
+    corner = tuple(slice(None) if i == d else slice(0, n) for i, n in enumerate(index.shape))
+    smaller = input.ndim == index.ndim and builtins.any(n < m for i, (n, m) in enumerate(zip(index.shape, input.shape))
+                                                        if i != d)
+    return Gather.apply(Index.apply(input, corner) if smaller else input, d, index._data)
 
 
 # ------------------------------------------------------------------ indexing
@@ -658,9 +684,10 @@ def flip(input: Tensor, dims: Any) -> Tensor:
     return Flip.apply(input, dims)
 
 
+@op(samples=_plain_samples(((3, 4), 1), ((3, 4), -2, 1), ((3, 4), (1, 2), (0, 1)), ((0, 3), 1, 1), ((5,), 7)))
 def roll(input: Tensor, shifts: Any, dims: Any = None) -> Tensor:
     if dims is None:  # roll the flattened tensor, then restore the shape
-        return Roll.apply(input.flatten(), shifts, 0).view(input.shape)
+        return rename(Roll.apply(input.flatten(), shifts, 0).view(input.shape), "RollBackward0")
     shifts = tuple(shifts) if isinstance(shifts, (tuple, list)) else (shifts,)
     dims = tuple(dims) if isinstance(dims, (tuple, list)) else (dims,)
     if len(shifts) != len(dims):
@@ -677,11 +704,13 @@ def repeat(input: Tensor, *sizes: Any) -> Tensor:
     return Repeat.apply(input, repeats)
 
 
+@op(samples=_plain_samples(((3, 4), (2,)), ((2,), (2, 3)), ((0, 3), (2, 2)), ((), (3,))))
 def tile(input: Tensor, dims: Any) -> Tensor:
     dims = _shape_arg((dims,), "tile", "dims")
     return repeat(input, (1,) * (input.ndim - len(dims)) + dims)
 
 
+@op(samples=_index_samples(((3, 4), 0, [2, 0, 2]), ((3, 4), 1, [3]), ((3, 4), -1, np.zeros(0, np.int64)), ((4,), 0, [1, 1])))
 def index_select(input: Tensor, dim: int, index: Tensor) -> Tensor:
     d = normalize_dim(dim, input.ndim)
     if index.dtype.name not in ("int64", "int32"):
@@ -697,6 +726,7 @@ def index_select(input: Tensor, dim: int, index: Tensor) -> Tensor:
     return rename(Index.apply(input, (slice(None),) * d + (idx,)), "IndexSelectBackward0")
 
 
+@op(samples=_plain_samples(((3, 4), 0, 1), ((3, 4), 1, -1), ((2, 3, 4), -1, 3), ((2,), 0, 0)))
 def select(input: Tensor, dim: int, index: int) -> Tensor:
     if input.ndim == 0:
         raise IndexError("select() cannot be applied to a 0-dim tensor.")
@@ -709,6 +739,7 @@ def select(input: Tensor, dim: int, index: int) -> Tensor:
     return Index.apply(input, (slice(None),) * d + (index, Ellipsis))
 
 
+@op(aliases=("moveaxis",), samples=_plain_samples(((3, 4), 0, 1), ((2, 3, 4), (0, 1), (2, 0)), ((2, 3, 4), -1, 0), ((0, 3), 1, 0)))
 def movedim(input: Tensor, source: Any, destination: Any) -> Tensor:
     src = normalize_dims(source if isinstance(source, (tuple, list)) else (source,), input.ndim)
     dst = normalize_dims(destination if isinstance(destination, (tuple, list)) else (destination,), input.ndim)
@@ -723,12 +754,14 @@ def movedim(input: Tensor, source: Any, destination: Any) -> Tensor:
     return Permute.apply(input, tuple(order))
 
 
+@op(samples=_plain_samples(((3, 4), 1, (2, 2)), ((6,), 0, (2, -1)), ((0, 4), 1, (2, 2)), ((3, 4), -2, (3, 1))))
 def unflatten(input: Tensor, dim: int, sizes: Any) -> Tensor:
     d = normalize_dim(dim, input.ndim)
     inner = infer_shape(tuple(sizes), input.shape[d])
     return input.reshape(input.shape[:d] + inner + input.shape[d + 1:])
 
 
+@op(samples=_plain_samples(((3,),), ((3,), 1), ((3, 4),), ((3, 4), -1), ((3, 4), 2), ((0,),)))
 def diag(input: Tensor, diagonal: int = 0) -> Tensor:
     """1-D: a matrix with input on a diagonal; 2-D: that diagonal of the matrix."""
     if input.ndim == 1:
@@ -740,7 +773,7 @@ def diag(input: Tensor, diagonal: int = 0) -> Tensor:
         rows = np.arange(builtins.max(builtins.min(input.shape[0] + builtins.min(diagonal, 0),
                                                     input.shape[1] - builtins.max(diagonal, 0)), 0))
         rows = rows + builtins.max(-diagonal, 0)
-        return rename(Index.apply(input, (rows, rows + diagonal)), "DiagonalBackward0")
+        return rename(Index.apply(input, (rows, rows + diagonal)), "DiagonalBackward0_copy")  # torch's name for it
     raise RuntimeError("diag(): Supports 1D or 2D tensors. Got " + f"{input.ndim}D")
 
 
@@ -753,10 +786,12 @@ def _triangle(input: Tensor, diagonal: int, lower: bool, name: str) -> Tensor:
     return rename(kept, "TrilBackward0" if lower else "TriuBackward0")
 
 
+@op(inplace=True, samples=_plain_samples(((3, 4),), ((3, 4), 1), ((2, 3, 4), -1), ((0, 3),), ((4, 4), 10)))
 def tril(input: Tensor, diagonal: int = 0) -> Tensor:
     return _triangle(input, diagonal, True, "tril")
 
 
+@op(inplace=True, samples=_plain_samples(((3, 4),), ((3, 4), 1), ((2, 3, 4), -1), ((0, 3),), ((4, 4), -10)))
 def triu(input: Tensor, diagonal: int = 0) -> Tensor:
     return _triangle(input, diagonal, False, "triu")
 
@@ -806,3 +841,414 @@ def repeat_interleave(input: Tensor, repeats: Any, dim: Any = None) -> Tensor:
     counts = repeats._data if isinstance(repeats, Tensor) else repeats
     index = np.repeat(np.arange(x.shape[d]), counts)
     return rename(Index.apply(x, (slice(None),) * d + (index,)), "ViewBackward0")
+
+
+# ------------------------------------------------------------------ the shape family (issue 13)
+# Each is built from the Functions above (Index, Reshape, Permute, Expand, Flip, SetItem, Cat,
+# Stack), so gradients, higher-order gradients and forward-mode tangents come from theirs; each
+# result is given the node name torch shows. Declared with `@op` where the op database can
+# sample them; the ops that take or return a list of tensors are plain functions (their tests:
+# tests/ops/test_shape_family.py).
+@op(samples=_plain_samples(((3, 1), (2, 3, 4)), ((4,), (3, 4)), ((1,), (0,)), ((), (2,)), ((2, 3), (-1, 3))))
+def broadcast_to(input: Tensor, size: Any) -> Tensor:
+    """input expanded to `size` (-1 keeps a dim): a view with broadcast dims."""
+    return Expand.apply(input, expand(input.detach(), size).shape)
+
+
+def broadcast_shapes(*shapes: Any) -> Size:
+    """The shape tensors of these shapes broadcast to, without making any tensor."""
+    result: list = []
+    for i, shape in enumerate(shapes):
+        shape = (shape,) if isinstance(shape, builtins.int) else tuple(shape)
+        for back in range(1, len(shape) + 1):
+            if back > len(result):
+                result.insert(0, shape[-back])
+            elif result[-back] == 1:
+                result[-back] = shape[-back]
+            elif shape[-back] not in (1, result[-back]):
+                raise RuntimeError(
+                    f"Attempting to broadcast a dimension of length {shape[-back]} at {-back}! Mismatching argument "
+                    f"at index {i} had {shape}; but expected shape should be broadcastable to {result}")
+    return Size(tuple(result))
+
+
+def broadcast_tensors(*tensors: Tensor) -> tuple:
+    """Each tensor expanded to the shape they broadcast to together."""
+    shape = broadcast_shapes(*(t.shape for t in tensors))
+    return tuple(t if t.shape == shape else Expand.apply(t, tuple(shape)) for t in tensors)
+
+
+def tensor_split(input: Tensor, indices_or_sections: Any, dim: int = 0) -> tuple:
+    """Pieces along dim: `n` pieces of sizes differing by at most one, or the pieces between the
+    given indices (indices past the end give empty pieces)."""
+    if input.ndim == 0:
+        raise RuntimeError("tensor_split expected at least a 1-dimensional tensor, but got a tensor with 0 dims")
+    d = normalize_dim(dim, input.ndim)
+    n = input.shape[d]
+    cuts = indices_or_sections
+    if isinstance(cuts, Tensor):
+        if cuts.dtype is not dtypes.int64:
+            raise RuntimeError("tensor_split expected tensor_indices_or_sections to have a Long dtype")
+        cuts = cuts.item() if cuts.ndim == 0 else cuts.tolist()
+    if isinstance(cuts, builtins.int) and not isinstance(cuts, builtins.bool):
+        if cuts <= 0:
+            raise RuntimeError(f"number of sections must be larger than 0, got {cuts}")
+        size, extra = divmod(n, cuts)
+        bounds = np.cumsum([0] + [size + (i < extra) for i in range(cuts)])
+    elif isinstance(cuts, (tuple, list)):
+        bounds = [0] + [builtins.min(builtins.max(builtins.int(c) + (n if c < 0 else 0), 0), n) for c in cuts] + [n]
+    else:
+        raise TypeError(f"tensor_split() received an invalid combination of arguments - got (Tensor, "
+                        f"{type(cuts).__name__}), but expected one of: (Tensor input, tuple of ints indices, int dim = 0)")
+    return tuple(rename(Index.apply(input, (slice(None),) * d + (slice(builtins.int(a), builtins.max(builtins.int(a), builtins.int(b))),)),
+                        "SliceBackward0") for a, b in zip(bounds[:-1], bounds[1:]))
+
+
+def _split_along(name: str, input: Tensor, sections: Any, dim: int, min_dims: int) -> tuple:
+    """hsplit/vsplit/dsplit: tensor_split along `dim`, where a number of sections must divide the dim."""
+    if input.ndim < min_dims:
+        raise RuntimeError(f"torch.{name} requires a tensor with at least {min_dims} dimension, but got a tensor "
+                           f"with {input.ndim} dimensions!")
+    if isinstance(sections, builtins.int) and (sections == 0 or input.shape[dim] % sections):
+        raise RuntimeError(f"torch.{name} attempted to split along dimension {dim}, but the size of the dimension "
+                           f"{input.shape[dim]} is not divisible by the split_size {sections}!")
+    return tensor_split(input, sections, dim)
+
+
+def hsplit(input: Tensor, indices_or_sections: Any) -> tuple:
+    return _split_along("hsplit", input, indices_or_sections, 0 if input.ndim == 1 else 1, 1)
+
+
+def vsplit(input: Tensor, indices_or_sections: Any) -> tuple:
+    return _split_along("vsplit", input, indices_or_sections, 0, 2)
+
+
+def dsplit(input: Tensor, indices_or_sections: Any) -> tuple:
+    return _split_along("dsplit", input, indices_or_sections, 2, 3)
+
+
+def split_with_sizes(input: Tensor, split_sizes: Sequence, dim: int = 0) -> tuple:
+    return split(input, [builtins.int(s) for s in split_sizes], dim)
+
+
+def unfold(input: Tensor, dimension: int, size: int, step: int) -> Tensor:
+    """Every window of `size` elements along `dimension`, `step` apart, as a new last dim."""
+    d = normalize_dim(dimension, input.ndim)
+    n = input.shape[d] if input.ndim else 1
+    if size > n:
+        raise RuntimeError(f"maximum size for tensor at dimension {d} is {n} but size is {size}")
+    if size < 0:
+        raise RuntimeError(f"size is {size} but must be >= 0")
+    if step <= 0:
+        raise RuntimeError(f"step is {step} but must be > 0")
+    x = input.reshape(1) if input.ndim == 0 else input
+    windows = np.arange(0, n - size + 1, step)[:, None] + np.arange(size)[None, :]
+    picked = Index.apply(x, (slice(None),) * d + (windows, Ellipsis))  # (..., windows, size, ...)
+    out = movedim(picked, d + 1, -1)
+    return rename(out.reshape(size) if input.ndim == 0 else out, "UnfoldBackward0")
+
+
+def _diagonal_key(shape: tuple, offset: int) -> tuple:
+    """(..., rows, cols) picking the diagonal `offset` of the last two dims of `shape`."""
+    length = builtins.max(builtins.min(shape[-2] + builtins.min(offset, 0), shape[-1] - builtins.max(offset, 0)), 0)
+    rows = np.arange(length) + builtins.max(-offset, 0)
+    return (Ellipsis, rows, rows + offset)
+
+
+def _two_dims(input: Tensor, dim1: Any, dim2: Any, ndim: int) -> tuple:
+    d1, d2 = normalize_dim(dim1, ndim), normalize_dim(dim2, ndim)
+    if d1 == d2:
+        raise RuntimeError(f"diagonal dimensions cannot be identical {dim1}, {dim2}")
+    return d1, d2
+
+
+@op(samples=_plain_samples(((3, 4),), ((3, 4), 1), ((3, 4), -2), ((2, 3, 4), 0, 2, 0), ((4, 2, 3), -1, -1, 0),
+                           ((0, 3),), ((2, 2), 5)))
+def diagonal(input: Tensor, offset: int = 0, dim1: int = 0, dim2: int = 1) -> Tensor:
+    """The diagonal `offset` of the dims dim1 and dim2, as the last dim of the result."""
+    d1, d2 = _two_dims(input, dim1, dim2, input.ndim)
+    order = tuple(d for d in range(input.ndim) if d not in (d1, d2)) + (d1, d2)
+    moved = input if order == tuple(range(input.ndim)) else Permute.apply(input, order)
+    return rename(Index.apply(moved, _diagonal_key(moved.shape, offset)), "DiagonalBackward0")
+
+
+@op(samples=_plain_samples(((3,),), ((2, 3),), ((2, 3), 1), ((2, 3), -1, 0, 2), ((2, 3), 0, -1, 0), ((0,),), ((1,),)))
+def diag_embed(input: Tensor, offset: int = 0, dim1: int = -2, dim2: int = -1) -> Tensor:
+    """Each vector along input's last dim placed on a diagonal (offset, dim1, dim2) of zero matrices."""
+    d1, d2 = _two_dims(input, dim1, dim2, input.ndim + 1)
+    n = (input.shape[-1] if input.ndim else 1) + builtins.abs(offset)
+    base = Tensor._make(np.zeros(input.shape[:-1] + (n, n), input._data.dtype))
+    placed = SetItem.apply(base, _diagonal_key(base.shape, offset), input)
+    return rename(movedim(placed, (-2, -1), (d1, d2)), "DiagEmbedBackward0")
+
+
+@op(samples=_plain_samples(((3,),), ((2, 2),), ((3,), 1), ((2,), -2), ((),), ((0,),)))
+def diagflat(input: Tensor, offset: int = 0) -> Tensor:
+    """The flattened input on the diagonal `offset` of a square matrix of zeros."""
+    return rename(diag_embed(input.reshape(-1), offset), "DiagEmbedBackward0")
+
+
+def _rot90_samples(rng: np.random.Generator) -> list:
+    return [Sample((rng.standard_normal((2, 3)), k)) for k in (1, 2, 3, 0, -1, 5)] + [
+        Sample((rng.standard_normal((2, 3, 4)), 1, (2, 0))), Sample((rng.standard_normal((0, 3)),))]
+
+
+@op(samples=_rot90_samples)
+def rot90(input: Tensor, k: int = 1, dims: Sequence = (0, 1)) -> Tensor:
+    """input turned by k quarter turns, from the first of `dims` towards the second."""
+    dims = list(dims)
+    if len(dims) != 2:
+        raise RuntimeError(f"expected total rotation dims == 2, but got dims = {len(dims)}")
+    if input.ndim < 2:
+        raise RuntimeError(f"expected total dims >= 2, but got total dims = {input.ndim}")
+    a, b = normalize_dim(dims[0], input.ndim), normalize_dim(dims[1], input.ndim)
+    if a == b:
+        raise RuntimeError(f"expected rotation dims to be different, but got dim0 = {a} and dim1 = {b}")
+    k %= 4
+    if k == 0:
+        return rename(input.clone(), "Rot90Backward0")
+    if k == 2:
+        return rename(Flip.apply(input, (a, b)), "Rot90Backward0")
+    turned = Flip.apply(input, (b,) if k == 1 else (a,))
+    return rename(transpose(turned, a, b), "Rot90Backward0")
+
+
+@op(samples=_plain_samples(((3, 4),), ((2, 3, 4),), ((0, 2),)))
+def fliplr(input: Tensor) -> Tensor:
+    if input.ndim < 2:
+        raise RuntimeError("Input must be >= 2-d.")
+    return Flip.apply(input, (1,))
+
+
+@op(samples=_plain_samples(((3, 4),), ((5,),), ((0, 2),)))
+def flipud(input: Tensor) -> Tensor:
+    if input.ndim < 1:
+        raise RuntimeError("Input must be >= 1-d.")
+    return Flip.apply(input, (0,))
+
+
+@op(samples=_plain_samples(((5, 4), 0, 1, 3), ((3, 4), 1, 1, 2), ((3, 4), -1, 0, 0), ((2,), 0, 1, 1)))
+def narrow_copy(input: Tensor, dim: int, start: int, length: int) -> Tensor:
+    """narrow, as a new tensor (no view of input)."""
+    return rename(narrow(input, dim, start, length).clone(), "NarrowCopyBackward0")
+
+
+@op(samples=_plain_samples(((3, 4),), ((2, 3, 4),), ((0, 3),), ((),)))
+def ravel(input: Tensor) -> Tensor:
+    """input flattened to one dim."""
+    return rename(Reshape.apply(input, (input.numel(),)), "ViewBackward0")
+
+
+def _at_least(input: Any, ndim: int, where: Sequence[int]) -> Any:
+    """input with dims of size 1 added until it has `ndim` (for a 2-d input to 3-d: a last one)."""
+    if isinstance(input, (tuple, list)):
+        return tuple(_at_least(t, ndim, where) for t in input)
+    if input.ndim >= ndim:
+        return input
+    if input.ndim == 0:
+        return Reshape.apply(input, (1,) * ndim)
+    shape = {1: {2: (1, -1), 3: (1, -1, 1)}, 2: {3: (-1, -2, 1)}}[input.ndim][ndim]
+    full = tuple(input.shape[0] if s == -1 else input.shape[1] if s == -2 else s for s in shape)
+    return rename(Reshape.apply(input, full), "UnsqueezeBackward0")
+
+
+def _at_least_samples(rng: np.random.Generator) -> list:
+    return [Sample((rng.standard_normal(s),)) for s in [(), (3,), (2, 3), (2, 1, 3), (0,)]]
+
+
+@op(method=False, samples=_at_least_samples)
+def atleast_1d(*tensors: Any) -> Any:
+    """Each tensor with at least one dim (one tensor in, one out; several in, a tuple out)."""
+    return _at_least(tensors[0] if len(tensors) == 1 else tensors, 1, ())
+
+
+@op(method=False, samples=_at_least_samples)
+def atleast_2d(*tensors: Any) -> Any:
+    """Each tensor with at least two dims: a vector becomes one row."""
+    return _at_least(tensors[0] if len(tensors) == 1 else tensors, 2, ())
+
+
+@op(method=False, samples=_at_least_samples)
+def atleast_3d(*tensors: Any) -> Any:
+    """Each tensor with at least three dims: (n,) -> (1, n, 1), (m, n) -> (m, n, 1)."""
+    return _at_least(tensors[0] if len(tensors) == 1 else tensors, 3, ())
+
+
+def _tensor_list(name: str, tensors: Any) -> list:
+    if not isinstance(tensors, (tuple, list)):
+        raise TypeError(f"{name}(): argument 'tensors' (position 1) must be tuple of Tensors, not "
+                        f"{type(tensors).__name__}")
+    return list(tensors)
+
+
+def hstack(tensors: Sequence[Tensor]) -> Tensor:
+    """Side by side: cat along dim 1, or dim 0 when every tensor is (made) 1-d."""
+    parts = [atleast_1d(t) for t in _tensor_list("hstack", tensors)]
+    return cat(parts, 0 if parts and parts[0].ndim == 1 else 1)
+
+
+def vstack(tensors: Sequence[Tensor]) -> Tensor:
+    """On top of each other: cat along dim 0 of the tensors made at least 2-d."""
+    return cat([atleast_2d(t) for t in _tensor_list("vstack", tensors)], 0)
+
+
+row_stack = vstack
+
+
+def dstack(tensors: Sequence[Tensor]) -> Tensor:
+    """In depth: cat along dim 2 of the tensors made at least 3-d."""
+    return cat([atleast_3d(t) for t in _tensor_list("dstack", tensors)], 2)
+
+
+def column_stack(tensors: Sequence[Tensor]) -> Tensor:
+    """As columns: 0-d and 1-d tensors become columns, then cat along dim 1."""
+    parts = [t.reshape(t.numel(), 1) if t.ndim <= 1 else t for t in _tensor_list("column_stack", tensors)]
+    return cat(parts, 1)
+
+
+def meshgrid(*tensors: Any, indexing: Any = None) -> tuple:
+    """Coordinate grids: the i-th result holds the i-th vector along dim i ('ij'), or with the
+    first two dims swapped ('xy')."""
+    if len(tensors) == 1 and isinstance(tensors[0], (tuple, list)):
+        tensors = tuple(tensors[0])
+    if indexing is None:
+        warnings.warn("torch.meshgrid: in an upcoming release, it will be required to pass the indexing argument.",
+                      UserWarning, stacklevel=2)
+        indexing = "ij"
+    if indexing not in ("ij", "xy"):
+        raise RuntimeError(f"torch.meshgrid: indexing must be one of \"xy\" or \"ij\", but received: {indexing}")
+    for t in tensors:
+        if t.ndim > 1:
+            raise RuntimeError(f"torch.meshgrid: Expected 0D or 1D tensor in the tensor list but got: {t}")
+    order = list(range(len(tensors)))
+    if indexing == "xy" and len(tensors) >= 2:
+        order[0], order[1] = 1, 0
+    shape = tuple(tensors[i].numel() for i in order)
+    grids = []
+    for i, t in enumerate(tensors):
+        view = [1] * len(tensors)
+        view[order.index(i)] = -1
+        grids.append(Expand.apply(t.reshape(view), shape))
+    return tuple(grids)
+
+
+def _vectors(name: str, tensors: Sequence) -> None:
+    for t in tensors:
+        if t.ndim != 1:
+            raise RuntimeError(f"Expect a 1D vector, but got shape {list(t.shape)}")
+
+
+@op(method=False, samples=lambda rng: [Sample((rng.standard_normal(2), rng.standard_normal(3))),
+                                       Sample((rng.standard_normal(3),)),
+                                       Sample((rng.standard_normal(2), rng.standard_normal(0), rng.standard_normal(2))),
+                                       Sample((rng.standard_normal(2), rng.standard_normal(1), rng.standard_normal(2)))])
+def cartesian_prod(*tensors: Tensor) -> Tensor:
+    """Every combination of one element from each vector, one per row."""
+    _vectors("cartesian_prod", tensors)
+    if len(tensors) == 1:
+        return tensors[0]
+    return stack([g.reshape(-1) for g in meshgrid(*tensors, indexing="ij")], 1)
+
+
+@op(method=False, samples=_plain_samples(((4,),), ((4,), 3), ((3,), 2, True), ((2,), 3), ((1,), 1)))
+def combinations(input: Tensor, r: int = 2, with_replacement: bool = False) -> Tensor:
+    """Every length-r combination of input's elements, in order, one per row (itertools' order)."""
+    _vectors("combinations", (input,))
+    if r < 0:
+        raise RuntimeError(f"Expect a non-negative number, but got {r}")
+    if r == 0:
+        return Tensor._make(np.zeros(0, input._data.dtype))
+    pick = itertools.combinations_with_replacement if with_replacement else itertools.combinations
+    index = np.asarray(list(pick(range(input.shape[0]), r)), dtype=np.int64).reshape(-1, r)
+    return stack([Index.apply(input, (index[:, j],)) for j in range(r)], 1)
+
+
+@op(method=False, samples=lambda rng: [Sample((rng.standard_normal((2, 3)), rng.standard_normal((1, 2)))),
+                                       Sample((rng.standard_normal(()), rng.standard_normal(3), rng.standard_normal((2, 2)))),
+                                       Sample((rng.standard_normal((0, 2)), rng.standard_normal((2, 0)))),
+                                       Sample((rng.standard_normal((2, 2)),))])
+def block_diag(*tensors: Tensor) -> Tensor:
+    """The tensors as blocks on the diagonal of a matrix of zeros (0-d and 1-d ones as one row)."""
+    for i, t in enumerate(tensors):
+        if t.ndim > 2:
+            raise RuntimeError(f"torch.block_diag: Input tensors must have 2 or fewer dimensions. Input {i} has "
+                               f"{t.ndim} dimensions")
+    blocks = [t.reshape(1, -1) if t.ndim < 2 else t for t in tensors]
+    dtype = dtypes.promote_types(*(t.dtype for t in blocks)) if blocks else dtypes.get_default_dtype()
+    rows, cols = builtins.sum(b.shape[0] for b in blocks), builtins.sum(b.shape[1] for b in blocks)
+    out = Tensor._make(np.zeros((rows, cols), dtype.np))
+    r = c = 0
+    for b in blocks:
+        out = SetItem.apply(out, (slice(r, r + b.shape[0]), slice(c, c + b.shape[1])), b.to(dtype))
+        r, c = r + b.shape[0], c + b.shape[1]
+    return rename(out, "BlockDiagBackward0")
+
+
+def unique_consecutive(input: Tensor, return_inverse: bool = False, return_counts: bool = False,
+                       dim: Any = None) -> Any:
+    """input with each run of equal consecutive elements (or slices along dim) kept once.
+    Outside the graph: torch gives it a node whose backward is not implemented."""
+    data = input._data.reshape(-1) if dim is None else np.moveaxis(input._data, normalize_dim(dim, input.ndim), 0)
+    n = data.shape[0]
+    if n:
+        changes = np.any((data[1:] != data[:-1]).reshape(n - 1, -1), axis=1)
+        starts = np.concatenate([[True], changes])
+    else:
+        starts = np.zeros(0, bool)
+    values = data[starts]
+    if dim is not None:
+        values = np.moveaxis(values, 0, normalize_dim(dim, input.ndim))
+    out = [Tensor._make(np.ascontiguousarray(values))]
+    if return_inverse:
+        inverse = np.cumsum(starts) - 1
+        out.append(Tensor._make(inverse.reshape(input.shape if dim is None else (n,)).astype(np.int64)))
+    if return_counts:
+        out.append(Tensor._make(np.diff(np.append(np.flatnonzero(starts), n)).astype(np.int64)))
+    return out[0] if len(out) == 1 else tuple(out)
+
+
+def unravel_index(indices: Tensor, shape: Any) -> tuple:
+    """The coordinates in a tensor of `shape` of each flat index, one int64 tensor per dim."""
+    if not isinstance(indices, Tensor):
+        raise TypeError(f"expected 'indices' to be a tensor, but got {type(indices).__name__}")
+    if indices.dtype.is_floating_point or indices.dtype is dtypes.bool:
+        raise TypeError(f"expected 'indices' to be integer dtype, but got {indices.dtype}")
+    shape = (shape,) if isinstance(shape, builtins.int) else tuple(shape)
+    total = builtins.int(np.prod(shape))
+    idx = indices._data.astype(np.int64)
+    if ((idx < -total) | (idx >= total)).any():
+        raise RuntimeError("index out of bounds for the given shape")
+    coords = np.unravel_index(idx % builtins.max(total, 1), shape)
+    return tuple(Tensor._make(np.asarray(c, dtype=np.int64)) for c in coords)
+
+
+def _triangle_indices(row: int, col: int, offset: int, lower: bool, dtype: Any) -> Tensor:
+    rows, cols = np.nonzero(np.tri(row, col, offset, dtype=bool) if lower else ~np.tri(row, col, offset - 1, dtype=bool))
+    target = dtypes.as_dtype(dtype) if dtype is not None else dtypes.int64
+    if target not in (dtypes.int64, dtypes.int32):
+        raise RuntimeError(f"\"tril_indices\" not implemented for '{target._legacy}'")
+    return Tensor._make(np.stack([rows, cols]).astype(target.np).reshape(2, -1))
+
+
+def tril_indices(row: int, col: int, offset: int = 0, *, dtype: Any = None, device: Any = None,
+                 layout: Any = None) -> Tensor:
+    """The (row, col) coordinates of the lower triangle of a row x col matrix, as a 2 x N tensor."""
+    return _triangle_indices(row, col, offset, True, dtype)
+
+
+def triu_indices(row: int, col: int, offset: int = 0, *, dtype: Any = None, device: Any = None,
+                 layout: Any = None) -> Tensor:
+    """The (row, col) coordinates of the upper triangle of a row x col matrix, as a 2 x N tensor."""
+    return _triangle_indices(row, col, offset, False, dtype)
+
+
+def sum_to_size(input: Tensor, *size: Any) -> Tensor:
+    """input summed down to `size`, which it must be expandable from (the reverse of expand)."""
+    size = _shape_arg(size, "sum_to_size")
+    lead = input.ndim - len(size)
+    if lead < 0 or builtins.any(s not in (1, input.shape[lead + i]) for i, s in enumerate(size)):
+        raise RuntimeError(f"size {{{list(size)}}} is not expandable to size {{{list(input.shape)}}}.")
+    dims = tuple(range(lead)) + tuple(lead + i for i, s in enumerate(size) if s == 1 and input.shape[lead + i] != 1)
+    if not dims:
+        return input
+    return rename(input.sum(dims, keepdim=True).reshape(size), "SumBackward1")

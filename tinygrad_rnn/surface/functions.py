@@ -7,6 +7,7 @@ from typing import Any
 
 import numpy as np
 
+from ..core import dtypes
 from ..core.tensor import Tensor
 
 
@@ -76,3 +77,69 @@ def _write_into(out: Tensor, result: Tensor) -> Tensor:
         out._data = values
     out._version += 1
     return out
+
+
+# ------------------------------------------------------------------ metadata and in-place spellings
+def index_put_(input: Tensor, indices: Any, values: Tensor, accumulate: bool = False) -> Tensor:
+    return input.index_put_(indices, values, accumulate)
+
+
+def resize_as_(input: Tensor, the_template: Tensor, *, memory_format: Any = None) -> Tensor:
+    return input.resize_as_(the_template)
+
+
+def is_floating_point(input: Tensor) -> bool:
+    return input.is_floating_point()
+
+
+def is_complex(input: Tensor) -> bool:
+    return input.is_complex()
+
+
+def is_signed(input: Tensor) -> bool:
+    return input.is_signed()
+
+
+def is_inference(input: Tensor) -> bool:
+    return input.is_inference()
+
+
+def is_same_size(input: Tensor, other: Tensor) -> bool:
+    return input.is_same_size(other)
+
+
+def get_device(input: Tensor) -> int:
+    return input.get_device()
+
+
+def is_nonzero(input: Tensor) -> bool:
+    """The truth of a one-element tensor (torch's errors for more or fewer elements)."""
+    if input.numel() == 0:
+        raise RuntimeError("Boolean value of Tensor with no values is ambiguous")
+    return bool(input)
+
+
+def scalar_tensor(s: Any, *, dtype: Any = None, layout: Any = None, device: Any = None,
+                  requires_grad: bool = False, pin_memory: bool = False) -> Tensor:
+    """A 0-d tensor holding the number s, of the default float dtype unless `dtype` is given."""
+    if isinstance(s, Tensor):
+        s = s.item()
+    target = dtype if dtype is not None else dtypes.get_default_dtype()
+    out = Tensor._make(np.asarray(s, dtype=target.np))
+    return out.requires_grad_() if requires_grad else out
+
+
+def real(input: Tensor) -> Tensor:
+    return input.real
+
+
+def imag(input: Tensor) -> Tensor:
+    return input.imag
+
+
+def conj(input: Tensor) -> Tensor:
+    return input.conj()
+
+
+def positive(input: Tensor) -> Tensor:
+    return input.positive()

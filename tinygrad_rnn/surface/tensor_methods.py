@@ -22,7 +22,9 @@ from ..core.tensor import Tensor
 from ..creation import tensor
 from ..device import check_device, device
 from ..ops import compare as _cmp
+from ..ops import indexing as _ix
 from ..ops import linalg as _la
+from ..ops import logical as _lg
 from ..ops import pointwise as _pw
 from ..ops import reduce as _rd
 from ..ops import shape as _sh
@@ -254,19 +256,44 @@ class TensorMethods:
     __eq__, __ne__ = _cmp.eq, _cmp.ne  # type: ignore[assignment]
     __lt__, __le__, __gt__, __ge__ = _cmp.lt, _cmp.le, _cmp.gt, _cmp.ge
 
-    def __and__(self, other: Any) -> Tensor:
-        return _cmp.compare(np.bitwise_and, self, other)
-
-    def __or__(self, other: Any) -> Tensor:
-        return _cmp.compare(np.bitwise_or, self, other)
-
-    def __xor__(self, other: Any) -> Tensor:
-        return _cmp.compare(np.bitwise_xor, self, other)
+    # ------------------------------------------------------------ bitwise operators (ops/logical.py)
+    __and__, __or__, __xor__ = _lg.bitwise_and, _lg.bitwise_or, _lg.bitwise_xor
+    __lshift__, __rshift__ = _lg.bitwise_left_shift, _lg.bitwise_right_shift
 
     def __invert__(self) -> Tensor:
-        return Tensor._make(np.invert(self._data))
+        if self.dtype.is_floating_point:
+            raise TypeError("~ (operator.invert) is only implemented on integer and Boolean-type tensors")
+        return _lg.bitwise_not(self)
 
-    logical_and, logical_or = __and__, __or__
+    def __rand__(self, other: Any) -> Tensor:
+        return _lg.bitwise_and(other, self)
+
+    def __ror__(self, other: Any) -> Tensor:
+        return _lg.bitwise_or(other, self)
+
+    def __rxor__(self, other: Any) -> Tensor:
+        return _lg.bitwise_xor(other, self)
+
+    def __rlshift__(self, other: Any) -> Tensor:
+        return _lg.bitwise_left_shift(other, self)
+
+    def __rrshift__(self, other: Any) -> Tensor:
+        return _lg.bitwise_right_shift(other, self)
+
+    def __iand__(self, other: Any) -> Tensor:
+        return self._inplace_or_new(_lg.bitwise_and(self, other))
+
+    def __ior__(self, other: Any) -> Tensor:
+        return self._inplace_or_new(_lg.bitwise_or(self, other))
+
+    def __ixor__(self, other: Any) -> Tensor:
+        return self._inplace_or_new(_lg.bitwise_xor(self, other))
+
+    def __ilshift__(self, other: Any) -> Tensor:
+        return self._inplace_or_new(_lg.bitwise_left_shift(self, other))
+
+    def __irshift__(self, other: Any) -> Tensor:
+        return self._inplace_or_new(_lg.bitwise_right_shift(self, other))
 
     def equal(self, other: Tensor) -> builtins.bool:
         return self.shape == other.shape and builtins.bool(np.array_equal(self._data, other._data))
@@ -331,8 +358,7 @@ class TensorMethods:
         return _sh.unique(self, sorted, return_inverse, return_counts, dim)
 
     # ------------------------------------------------------------ shape
-    def reshape(self, *shape: Any) -> Tensor:
-        return _sh.reshape(self, *shape)
+
 
     def view(self, *shape: Any) -> Tensor:
         return _sh.view(self, *shape)
@@ -343,8 +369,6 @@ class TensorMethods:
     def reshape_as(self, other: Tensor) -> Tensor:
         return _sh.reshape(self, other.shape)
 
-    def permute(self, *dims: Any) -> Tensor:
-        return _sh.permute(self, *dims)
 
     def transpose(self, dim0: int, dim1: int) -> Tensor:
         return _sh.transpose(self, dim0, dim1)
@@ -368,14 +392,13 @@ class TensorMethods:
     def squeeze(self, dim: Any = None) -> Tensor:
         return _sh.squeeze(self, dim)
 
+
     def expand(self, *sizes: Any) -> Tensor:
         return _sh.expand(self, *sizes)
 
     def expand_as(self, other: Tensor) -> Tensor:
         return _sh.expand(self, other.shape)
 
-    def flatten(self, start_dim: int = 0, end_dim: int = -1) -> Tensor:
-        return _sh.flatten(self, start_dim, end_dim)
 
     def unbind(self, dim: int = 0) -> tuple:
         return _sh.unbind(self, dim)
@@ -386,49 +409,27 @@ class TensorMethods:
     def chunk(self, chunks: int, dim: int = 0) -> tuple:
         return _sh.chunk(self, chunks, dim)
 
-    def narrow(self, dim: int, start: int, length: int) -> Tensor:
-        return _sh.narrow(self, dim, start, length)
 
-    def gather(self, dim: int, index: Tensor) -> Tensor:
-        return _sh.gather(self, dim, index)
+
+
 
     def repeat(self, *sizes: Any) -> Tensor:
         return _sh.repeat(self, *sizes)
 
-    def tile(self, dims: Any) -> Tensor:
-        return _sh.tile(self, dims)
-
     def repeat_interleave(self, repeats: Any, dim: Any = None) -> Tensor:
         return _sh.repeat_interleave(self, repeats, dim)
 
-    def index_select(self, dim: int, index: Tensor) -> Tensor:
-        return _sh.index_select(self, dim, index)
 
-    def select(self, dim: int, index: int) -> Tensor:
-        return _sh.select(self, dim, index)
 
     def flip(self, *dims: Any) -> Tensor:
         return _sh.flip(self, dims[0] if len(dims) == 1 else dims)
 
-    def roll(self, shifts: Any, dims: Any = None) -> Tensor:
-        return _sh.roll(self, shifts, dims)
 
-    def movedim(self, source: Any, destination: Any) -> Tensor:
-        return _sh.movedim(self, source, destination)
 
-    moveaxis = movedim
 
-    def unflatten(self, dim: int, sizes: Any) -> Tensor:
-        return _sh.unflatten(self, dim, sizes)
 
-    def diag(self, diagonal: int = 0) -> Tensor:
-        return _sh.diag(self, diagonal)
 
-    def tril(self, diagonal: int = 0) -> Tensor:
-        return _sh.tril(self, diagonal)
 
-    def triu(self, diagonal: int = 0) -> Tensor:
-        return _sh.triu(self, diagonal)
 
     def scatter(self, dim: int, index: Tensor, src: Any = None, *, value: Any = None) -> Tensor:
         return _sh.scatter(self, dim, index, src, value=value)
@@ -436,8 +437,282 @@ class TensorMethods:
     def scatter_(self, dim: int, index: Tensor, src: Any = None, *, value: Any = None) -> Tensor:
         return self._assign(_sh.scatter(self, dim, index, src, value=value))
 
+    def as_strided(self, size: Any, stride: Any, storage_offset: Any = None) -> Tensor:
+        return _ix.as_strided(self, size, stride, storage_offset)
+
+    def as_strided_scatter(self, src: Tensor, size: Any, stride: Any, storage_offset: Any = None) -> Tensor:
+        return _ix.as_strided_scatter(self, src, size, stride, storage_offset)
+
+    def as_strided_(self, size: Any, stride: Any, storage_offset: Any = None) -> Tensor:
+        return self._take_shape_of(_ix.as_strided(self, size, stride, storage_offset))
+
+    def index_put(self, indices: Any, values: Tensor, accumulate: bool = False) -> Tensor:
+        return _ix.index_put(self, indices, values, accumulate)
+
+    def index_put_(self, indices: Any, values: Tensor, accumulate: bool = False) -> Tensor:
+        return self._assign(_ix.index_put(self, indices, values, accumulate))
+
     def __getitem__(self, key: Any) -> Tensor:
         return _sh.getitem(self, key)
+
+    # ------------------------------------------------------------ shape family (ops/shape.py)
+    def tensor_split(self, indices_or_sections: Any, dim: int = 0) -> tuple:
+        return _sh.tensor_split(self, indices_or_sections, dim)
+
+    def hsplit(self, indices_or_sections: Any) -> tuple:
+        return _sh.hsplit(self, indices_or_sections)
+
+    def vsplit(self, indices_or_sections: Any) -> tuple:
+        return _sh.vsplit(self, indices_or_sections)
+
+    def dsplit(self, indices_or_sections: Any) -> tuple:
+        return _sh.dsplit(self, indices_or_sections)
+
+    def split_with_sizes(self, split_sizes: Any, dim: int = 0) -> tuple:
+        return _sh.split_with_sizes(self, split_sizes, dim)
+
+    def unfold(self, dimension: int, size: int, step: int) -> Tensor:
+        return _sh.unfold(self, dimension, size, step)
+
+    def unique_consecutive(self, return_inverse: bool = False, return_counts: bool = False, dim: Any = None) -> Any:
+        return _sh.unique_consecutive(self, return_inverse, return_counts, dim)
+
+    def sum_to_size(self, *size: Any) -> Tensor:
+        return _sh.sum_to_size(self, *size)
+
+    def transpose_(self, dim0: int, dim1: int) -> Tensor:
+        return self._take_shape_of(_sh.transpose(self, dim0, dim1))
+
+    swapaxes_ = swapdims_ = transpose_
+
+    def t_(self) -> Tensor:
+        return self._take_shape_of(_sh.t(self))
+
+    def _take_shape_of(self, result: Tensor) -> Tensor:
+        """The in-place view ops (t_, transpose_): self becomes `result`, a view of itself, keeping
+        the graph when there is one (unlike `_assign`, the shape may change)."""
+        self._check_inplace()
+        if result._requires_grad and modes.grad_enabled:
+            self.grad_fn, self._output_nr = result.grad_fn, result._output_nr
+        self._data = result._data
+        self._version += 1
+        return self
+
+    def resize_(self, *sizes: Any, memory_format: Any = None) -> Tensor:
+        """self with shape `sizes`, keeping the first elements in order; new elements are zero
+        (torch leaves them uninitialized)."""
+        if self._requires_grad:
+            raise RuntimeError("cannot resize variables that require grad")
+        shape = shape_arg(sizes)
+        flat = self._data.reshape(-1)
+        n = int(np.prod(shape))
+        grown = np.concatenate([flat[:n], np.zeros(builtins.max(n - flat.size, 0), flat.dtype)])
+        self._data = grown.reshape(shape)
+        self._version += 1
+        return self
+
+    def resize_as_(self, the_template: Tensor, *, memory_format: Any = None) -> Tensor:
+        return self.resize_(the_template.shape)
+
+    @property
+    def H(self) -> Tensor:
+        """The conjugate transpose of a matrix (the transpose, for real tensors)."""
+        if self.ndim not in (0, 2):
+            raise RuntimeError(f"tensor.H is only supported on matrices (2-D tensors). Got {self.ndim}-D tensor. "
+                               "For batches of matrices, consider using tensor.mH")
+        return _sh.permute(self, tuple(reversed(range(self.ndim))))
+
+    @property
+    def mH(self) -> Tensor:
+        return _sh.transpose(self, -2, -1)
+
+    def adjoint(self) -> Tensor:
+        return _sh.transpose(self, -2, -1)
+
+    def unsafe_chunk(self, chunks: int, dim: int = 0) -> tuple:
+        return _sh.rename_all(_sh.chunk(self, chunks, dim), "UnsafeSplitBackward0")
+
+    def unsafe_split(self, split_size: int, dim: int = 0) -> tuple:
+        return _sh.rename_all(_sh.split(self, split_size, dim), "UnsafeSplitBackward0")
+
+    def unsafe_split_with_sizes(self, split_sizes: Any, dim: int = 0) -> tuple:
+        return _sh.rename_all(_sh.split(self, list(split_sizes), dim), "UnsafeSplitWithSizesBackward0")
+
+    def resize(self, *sizes: Any) -> Tensor:
+        """The deprecated out-of-place resize: a reshape that must keep the number of elements."""
+        shape = shape_arg(sizes)
+        if int(np.prod(shape)) != self.numel():
+            raise RuntimeError(
+                f"requested resize to {'x'.join(map(str, shape))} ({int(np.prod(shape))} elements in total), but the "
+                f"given tensor has a size of {'x'.join(map(str, self.shape))} ({self.numel()} elements). autograd's "
+                "resize can only change the shape of a given tensor, while preserving the number of elements. ")
+        return _sh.reshape(self, shape)
+
+    def resize_as(self, tensor: Tensor) -> Tensor:
+        return self.resize(tensor.shape)
+
+    def fill_diagonal_(self, fill_value: Any, wrap: builtins.bool = False) -> Tensor:
+        """The main diagonal set to fill_value; a tall matrix with wrap=True starts again below it."""
+        if self.ndim < 2:
+            raise RuntimeError("dimensions must larger than 1")
+        if self.ndim > 2 and len(set(self.shape)) != 1:
+            raise RuntimeError("all dimensions of input must be of equal length")
+        if self.ndim == 2:
+            rows, cols = self.shape
+            end = rows * cols if wrap else builtins.min(rows, cols) * cols
+            flat = np.arange(0, end, cols + 1)
+            key = (flat // cols, flat % cols)
+        else:
+            key = (np.arange(self.shape[0]),) * self.ndim
+        self[key] = fill_value
+        return self
+
+    def nonzero_static(self, *, size: int, fill_value: int = -1) -> Tensor:
+        """nonzero's rows, cut or padded with fill_value to exactly `size` rows."""
+        found = _sh.nonzero(self)._data[:size]
+        pad = np.full((size - found.shape[0], found.shape[1]), fill_value, np.int64)
+        return Tensor._make(np.concatenate([found, pad]))
+
+    def new_empty_strided(self, size: Any, stride: Any, *, dtype: Any = None, **kwargs: Any) -> Tensor:
+        return self.new_zeros(size, dtype=dtype)  # a fresh array here is always contiguous
+
+    def is_nonzero(self) -> builtins.bool:
+        if self._data.size == 0:
+            raise RuntimeError("Boolean value of Tensor with no values is ambiguous")
+        return builtins.bool(self)
+
+    def char(self) -> Tensor:
+        return self.to(dtypes.int8)
+
+    def short(self) -> Tensor:
+        return self.to(dtypes.int16)
+
+    def const_data_ptr(self) -> int:
+        return self.data_ptr()
+
+    @property
+    def is_maia(self) -> builtins.bool:
+        return False
+
+    @property
+    def volatile(self) -> builtins.bool:
+        """The pre-0.4 flag: always False, with torch's warning."""
+        warnings.warn("volatile was removed (Variable.volatile is always False)", UserWarning, stacklevel=2)
+        return False
+
+    def bernoulli(self, p: Any = None, *, generator: Any = None) -> Tensor:
+        return random.bernoulli(self, p, generator=generator)
+
+    def map2_(self, x: Tensor, y: Tensor, callable: Any) -> Tensor:
+        """Each element replaced by callable(element, x's element, y's element), x and y broadcast to self."""
+        if self._requires_grad:
+            raise RuntimeError("Can't call map2_() on Variable that requires grad. Use var.detach().map2_() instead.")
+        xs, ys = (_sh.expand(t.detach(), self.shape)._data.reshape(-1).tolist() for t in (x, y))
+        values = [callable(a, b, c) for a, b, c in zip(self._data.reshape(-1).tolist(), xs, ys)]
+        self._data[...] = np.asarray(values, dtype=self._data.dtype).reshape(self.shape)
+        self._version += 1
+        return self
+
+    # ------------------------------------------------------------ metadata
+    def is_complex(self) -> builtins.bool:
+        return False  # no complex dtypes here
+
+    def is_signed(self) -> builtins.bool:
+        return self.dtype.is_signed
+
+    def is_inference(self) -> builtins.bool:
+        return False  # inference_mode here is no_grad: it makes no inference tensors
+
+    @property
+    def is_cpu(self) -> builtins.bool:
+        return True
+
+    def is_same_size(self, other: Tensor) -> builtins.bool:
+        return self.shape == other.shape
+
+    def is_set_to(self, tensor: Tensor) -> builtins.bool:
+        """Whether both are the same memory with the same shape and strides."""
+        return (self.data_ptr() == tensor.data_ptr() and self.shape == tensor.shape
+                and self.stride() == tensor.stride() and self.dtype is tensor.dtype)
+
+    @property
+    def itemsize(self) -> int:
+        return self._data.itemsize
+
+    @property
+    def nbytes(self) -> int:
+        return self._data.nbytes
+
+    @property
+    def output_nr(self) -> int:
+        return self._output_nr
+
+    def storage_offset(self) -> int:
+        """Where the tensor starts in the array it views, in elements (0 for an array of its own)."""
+        base = self._data
+        while base.base is not None and isinstance(base.base, np.ndarray):
+            base = base.base
+        return (self.data_ptr() - base.__array_interface__["data"][0]) // self._data.itemsize
+
+    @property
+    def name(self) -> None:
+        return None  # named tensors are not built
+
+    def get_device(self) -> int:
+        return -1  # torch's number for the CPU
+
+    def dim_order(self, *, ambiguity_check: Any = False) -> tuple:
+        """The dims from the outermost to the innermost in memory (by stride, largest first)."""
+        strides = self.stride()
+        return tuple(sorted(range(self.ndim), key=lambda d: -strides[d]))
+
+    @property
+    def real(self) -> Tensor:
+        return self  # a real tensor is its own real part
+
+    @property
+    def imag(self) -> Tensor:
+        raise RuntimeError("imag is not implemented for tensors with non-complex dtypes.")
+
+    def conj(self) -> Tensor:
+        return self
+
+    def positive(self) -> Tensor:
+        if self.dtype is dtypes.bool:
+            raise RuntimeError("The `+` operator, on a bool tensor is not supported.")
+        return self
+
+    def new(self, *args: Any, **kwargs: Any) -> Tensor:
+        """The legacy constructor with self's dtype: `t.new(2, 3)` (zeros here, uninitialized in
+        torch), `t.new([1, 2])` (data), `t.new()` (empty)."""
+        dtype = kwargs.pop("dtype", None) or self.dtype
+        if len(args) == 1 and isinstance(args[0], Tensor):
+            return args[0].detach().to(dtype)
+        if len(args) == 1 and isinstance(args[0], (list, tuple)) and not isinstance(args[0], Size):
+            return tensor(args[0], dtype=dtype)
+        return Tensor._make(np.zeros(shape_arg(args) if args else (0,), dtype.np))
+
+    def apply_(self, callable: Any) -> Tensor:
+        """Each element replaced by callable(element), in Python (torch's CPU semantics)."""
+        if self._requires_grad:
+            raise RuntimeError("Can't call apply_() on Variable that requires grad. Use var.detach().apply_() instead.")
+        flat = self._data.reshape(-1)
+        for i, v in enumerate(flat.tolist()):
+            flat[i] = callable(v)
+        if not np.shares_memory(flat, self._data):
+            self._data[...] = flat.reshape(self.shape)
+        self._version += 1
+        return self
+
+    def map_(self, tensor: Tensor, callable: Any) -> Tensor:
+        """Each element replaced by callable(element, other's element), other broadcast to self."""
+        if self._requires_grad:
+            raise RuntimeError("Can't call map_() on Variable that requires grad. Use var.detach().map_() instead.")
+        other = _sh.expand(tensor.detach(), self.shape)._data.reshape(-1).tolist()
+        values = [callable(a, b) for a, b in zip(self._data.reshape(-1).tolist(), other)]
+        self._data[...] = np.asarray(values, dtype=self._data.dtype).reshape(self.shape)
+        self._version += 1
+        return self
 
     # ------------------------------------------------------------ in place
     def _check_inplace(self) -> None:
@@ -542,6 +817,18 @@ class TensorMethods:
 
     def bernoulli_(self, p: Any = 0.5, *, generator: Any = None) -> Tensor:
         return random.fill_bernoulli(self, p, generator)
+
+    def cauchy_(self, median: float = 0.0, sigma: float = 1.0, *, generator: Any = None) -> Tensor:
+        return random.fill_cauchy(self, median, sigma, generator)
+
+    def exponential_(self, lambd: float = 1.0, *, generator: Any = None) -> Tensor:
+        return random.fill_exponential(self, lambd, generator)
+
+    def geometric_(self, p: float, *, generator: Any = None) -> Tensor:
+        return random.fill_geometric(self, p, generator)
+
+    def log_normal_(self, mean: float = 1.0, std: float = 2.0, *, generator: Any = None) -> Tensor:
+        return random.fill_log_normal(self, mean, std, generator)
 
     def random_(self, low: int = 0, high: Any = None, *, generator: Any = None) -> Tensor:
         if high is None:

@@ -1,0 +1,172 @@
+"""The indexing family beyond what the op database checks from the samples (tests/ops/test_op_db.py):
+index_put (its indices come in a tuple), torch's errors for bad input, integer dtypes, and the
+in-place spellings."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from helpers import check_error, check_parity, require_torch
+
+import tinygrad_rnn
+
+RNG = np.random.default_rng(0)
+X = RNG.standard_normal((3, 4))
+S = RNG.standard_normal((2, 4))
+
+
+@pytest.mark.parametrize("accumulate", [False, True])
+@pytest.mark.parametrize(("indices", "values_shape"), [
+    ((np.array([2, 0]),), (2, 4)),
+    ((np.array([1, 1, -1]), np.array([0, 0, 3])), (3,)),
+    ((np.array([2, 0]), np.array([1, 1])), ()),
+    ((np.array([[0], [2]]), np.array([1, 3])), (2, 2)),
+])
+def test_index_put_values_and_gradients_match_torch(indices, values_shape, accumulate):
+    values = RNG.standard_normal(values_shape)
+    check_parity(lambda m, x, v: m.index_put(x, tuple(m.tensor(i) for i in indices), v, accumulate), [X, values])
+    check_parity(lambda m, x, v: x.index_put(tuple(m.tensor(i) for i in indices), v, accumulate=accumulate) * 2,
+                 [X, values])
+
+
+def test_index_put_with_a_bool_mask_and_in_place():
+    mask = X > 0
+    check_parity(lambda m, x: x.index_put((m.tensor(mask),), m.tensor(0.5, dtype=x.dtype)), [X])
+    for m in (tinygrad_rnn, require_torch()):
+        x = m.tensor(X)
+        assert x.index_put_((m.tensor([0, 2]),), m.tensor(1.0, dtype=x.dtype)) is x
+    ours, theirs = tinygrad_rnn.tensor(X), require_torch().tensor(X)
+    tinygrad_rnn.index_put_(ours, (tinygrad_rnn.tensor([1]),), tinygrad_rnn.tensor(7.0, dtype=ours.dtype), True)
+    require_torch().index_put_(theirs, (require_torch().tensor([1]),), require_torch().tensor(7.0, dtype=theirs.dtype), True)
+    np.testing.assert_array_equal(ours.numpy(), theirs.numpy())
+
+
+def test_scatter_add_reads_only_the_part_of_src_that_index_covers():
+    index = np.array([[0, 1, 2, 0]])
+    check_parity(lambda m, x, s: m.scatter_add(x, 0, m.tensor(index), s), [X, S], requires_grad=[False, False])
+    check_parity(lambda m, x, s: m.scatter_reduce(x, 0, m.tensor(index), s, "amax"), [X, S],
+                 requires_grad=[False, False])
+
+
+@pytest.mark.parametrize("reduce", ["sum", "prod", "mean", "amax", "amin"])
+@pytest.mark.parametrize("include_self", [True, False])
+def test_scatter_reduce_on_integers_matches_torch(reduce, include_self):
+    x = RNG.integers(-5, 5, (3, 4))
+    src = RNG.integers(-5, 5, (4, 4))
+    index = RNG.integers(0, 3, (4, 4))
+    check_parity(lambda m, a, s: m.scatter_reduce(a, 0, m.tensor(index), s, reduce, include_self=include_self),
+                 [x, src])
+
+
+def test_scatter_reduce_amax_shares_the_gradient_among_ties():
+    x = np.array([1.0, 5.0, 2.0])
+    src = np.array([5.0, 5.0, 3.0, 2.0])
+    index = np.array([1, 1, 0, 2])
+    check_parity(lambda m, a, s: m.scatter_reduce(a, 0, m.tensor(index), s, "amax"), [x, src])
+    check_parity(lambda m, a, s: m.scatter_reduce(a, 0, m.tensor(index), s, "amin"), [x, src])
+
+
+def test_scatter_reduce_without_self_shares_ties_among_the_contributors_only():
+    """With include_self=False torch 2.13 still counts an equal self among the ties (its src
+    gradients then add up to less than the upstream gradient); here only the values that were
+    reduced share it, so the gradients at each position add up to the upstream gradient."""
+    a = tinygrad_rnn.tensor([1.0, 5.0, 2.0], requires_grad=True)
+    s = tinygrad_rnn.tensor([5.0, 5.0, 3.0, 2.0], requires_grad=True)
+    out = tinygrad_rnn.scatter_reduce(a, 0, tinygrad_rnn.tensor([1, 1, 0, 2]), s, "amin", include_self=False)
+    out.backward(tinygrad_rnn.tensor([1.0, 10.0, 100.0]))
+    assert a.grad.tolist() == [0.0, 0.0, 0.0]
+    assert s.grad.tolist() == [5.0, 5.0, 1.0, 100.0]
+
+
+def test_in_place_variants_write_into_the_tensor():
+    torch = require_torch()
+    for m in (tinygrad_rnn, torch):
+        index = m.tensor([2, 0])
+        x = m.tensor(X)
+        assert x.index_add_(0, index, m.tensor(S)) is x
+        assert x.index_copy_(1, m.tensor([3]), m.tensor(X[:, :1])) is x
+        assert x.index_fill_(1, index, -1.0) is x
+        assert x.masked_scatter_(x > 0, m.tensor(X.reshape(-1))) is x
+        assert x.put_(m.tensor([0, 11]), m.tensor([9.0, 8.0], dtype=x.dtype)) is x
+    ours = tinygrad_rnn.tensor(X).index_add_(0, tinygrad_rnn.tensor([2, 0]), tinygrad_rnn.tensor(S), alpha=2)
+    theirs = torch.tensor(X).index_add_(0, torch.tensor([2, 0]), torch.tensor(S), alpha=2)
+    np.testing.assert_allclose(ours.numpy(), theirs.numpy(), rtol=1e-12)
+
+
+def test_masked_select_and_argwhere_of_integer_tensors():
+    ints = RNG.integers(-2, 3, (3, 4))
+    check_parity(lambda m, a: (m.masked_select(a, a > 0), m.argwhere(a), a.argwhere()), [ints])
+
+
+BAD_CALLS = {
+    "index_add float index": lambda m: m.tensor(X).index_add(0, m.tensor([2.0, 0.0]), m.tensor(S)),
+    "index_add dtype": lambda m: m.tensor(X).index_add(0, m.tensor([2, 0]), m.tensor(S).float()),
+    "index_add out of range": lambda m: m.tensor(X).index_add(0, m.tensor([5, 0]), m.tensor(S)),
+    "index_add count": lambda m: m.tensor(X).index_add(0, m.tensor([2, 0]), m.tensor(X)),
+    "index_add dim": lambda m: m.tensor(X).index_add(2, m.tensor([2, 0]), m.tensor(S)),
+    "index_add matrix index": lambda m: m.tensor(X).index_add(0, m.tensor([[2], [0]]), m.tensor(S)),
+    "index_copy out of range": lambda m: m.tensor(X).index_copy(0, m.tensor([-1, 0]), m.tensor(S)),
+    "index_copy dtype": lambda m: m.tensor(X).index_copy(0, m.tensor([2, 0]), m.tensor(S).float()),
+    "index_copy count": lambda m: m.tensor(X).index_copy(0, m.tensor([2, 0]), m.tensor(X)),
+    "index_fill out of range": lambda m: m.tensor(X).index_fill(0, m.tensor([5]), 1.0),
+    "index_fill vector value": lambda m: m.tensor(X).index_fill(0, m.tensor([1]), m.tensor([1.0, 2.0])),
+    "index_put dtype": lambda m: m.tensor(X).index_put((m.tensor([1]),), m.tensor(S[:1]).float()),
+    "index_put shape": lambda m: m.tensor(X).index_put((m.tensor([1]),), m.tensor(S)),
+    "index_put out of range": lambda m: m.tensor(X).index_put((m.tensor([7]),), m.tensor(S[0])),
+    "index_put float index": lambda m: m.tensor(X).index_put((m.tensor([1.0]),), m.tensor(S[0])),
+    "index_reduce sum": lambda m: m.tensor(X).index_reduce(0, m.tensor([2, 0]), m.tensor(S), "sum"),
+    "index_reduce out of range": lambda m: m.tensor(X).index_reduce(0, m.tensor([5, 0]), m.tensor(S), "amax"),
+    "scatter_add out of range": lambda m: m.tensor(X).scatter_add(0, m.tensor([[5, 0, 0, 0]]), m.tensor(S)),
+    "scatter_add negative": lambda m: m.tensor(X).scatter_add(0, m.tensor([[-1, 0, 0, 0]]), m.tensor(S)),
+    "scatter_add index dims": lambda m: m.tensor(X).scatter_add(0, m.tensor([2, 0]), m.tensor(S)),
+    "scatter_add dtype": lambda m: m.tensor(X).scatter_add(0, m.tensor([[0, 1, 2, 0]]), m.tensor(S).float()),
+    "scatter_reduce negative": lambda m: m.tensor(X).scatter_reduce(0, m.tensor([[-1, 0, 0, 0]]), m.tensor(S), "amax"),
+    "take out of range": lambda m: m.tensor(X).take(m.tensor([12])),
+    "take negative out of range": lambda m: m.tensor(X).take(m.tensor([-13])),
+    "take float index": lambda m: m.tensor(X).take(m.tensor([1.0])),
+    "take_along_dim flat out of range": lambda m: m.tensor(X).take_along_dim(m.tensor([15])),
+    "put out of range": lambda m: m.tensor(X).put(m.tensor([12]), m.tensor([1.0], dtype=m.float64)),
+    "put count": lambda m: m.tensor(X).put(m.tensor([1, 2]), m.tensor([1.0], dtype=m.float64)),
+    "masked_select int mask": lambda m: m.tensor(X).masked_select(m.tensor([1, 0, 1, 0])),
+    "masked_select shapes": lambda m: m.tensor(X).masked_select(m.tensor([True, False])),
+    "masked_scatter too few": lambda m: m.tensor(X).masked_scatter(m.tensor(X) > -10, m.tensor([1.0, 2.0], dtype=m.float64)),
+    "masked_scatter dtype": lambda m: m.tensor(X).masked_scatter(m.tensor(X) > 0, m.tensor(X).float()),
+    "select_scatter shape": lambda m: m.select_scatter(m.tensor(X), m.tensor(S), 0, 1),
+    "select_scatter index": lambda m: m.select_scatter(m.tensor(X), m.tensor(S[0]), 0, 5),
+    "slice_scatter shape": lambda m: m.slice_scatter(m.tensor(X), m.tensor(S), 0, 0, 3),
+    "diagonal_scatter shape": lambda m: m.diagonal_scatter(m.tensor(X), m.tensor(S[0])),
+}
+
+
+@pytest.mark.parametrize("name", list(BAD_CALLS))
+def test_bad_input_raises_torchs_error(name):
+    check_error(BAD_CALLS[name])
+
+
+@pytest.mark.parametrize(("size", "stride", "offset"), [((2, 2), (1, 2), None), ((3,), (4,), 1), ((2, 3), (0, 1), 2),
+                                                        ((0, 2), (1, 1), None)])
+def test_as_strided_reads_memory_positions_and_adds_gradients_of_overlaps(size, stride, offset):
+    check_parity(lambda m, x: x.as_strided(size, stride, offset), [X])
+    check_parity(lambda m, x: m.as_strided(x.t(), size, stride, offset), [X])
+
+
+def test_as_strided_scatter_values_match_torch_and_gradients_pass_gradcheck():
+    src = RNG.standard_normal((2, 2))
+    check_parity(lambda m, x, s: m.as_strided_scatter(x, s, (2, 2), (1, 2)), [X, src], requires_grad=[False, False])
+    x = tinygrad_rnn.tensor(X, requires_grad=True)
+    s = tinygrad_rnn.tensor(src, requires_grad=True)
+    fn = lambda a, b: a.as_strided_scatter(b, (2, 2), (1, 2), 1)  # noqa: E731
+    assert tinygrad_rnn.autograd.gradcheck(fn, (x, s)) and tinygrad_rnn.autograd.gradgradcheck(fn, (x, s))
+    check_error(lambda m: m.tensor(X).as_strided((2, 2), (1, 2), 11))
+
+
+def test_as_strided_in_place_and_bincount_with_weights():
+    def fn(m, x):
+        y = x * 1
+        assert y.as_strided_((4,), (3,)) is y
+        return y
+    check_parity(fn, [X])
+    values = np.array([1, 1, 3, 0])
+    check_parity(lambda m, v, w: (m.bincount(v, w), v.bincount(w.float(), minlength=6)), [values, np.array([0.5, 1.5, 2.0, 1.0])],
+                 requires_grad=[False, False])
+    check_error(lambda m: m.bincount(m.tensor([-1])))
+    check_error(lambda m: m.bincount(m.tensor([1.0])))

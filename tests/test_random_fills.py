@@ -1,0 +1,53 @@
+"""cauchy_, exponential_, geometric_ and log_normal_ draw torch's numbers from the same seed (they
+transform torch's uniform or normal stream as torch's CPU kernels do), and fail as torch does."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from helpers import check_error, require_torch
+
+import tinygrad_rnn
+
+FILLS = [("cauchy_", (0.5, 2.0)), ("exponential_", (2.0,)), ("geometric_", (0.3,)), ("log_normal_", (0.5, 0.7))]
+
+
+@pytest.mark.parametrize(("name", "args"), FILLS)
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("shape", [(7,), (5, 8), (0,)])
+def test_same_seed_gives_torchs_numbers(name, args, dtype, shape):
+    torch = require_torch()
+    results = []
+    for m in (tinygrad_rnn, torch):
+        m.manual_seed(11)
+        t = m.empty(shape, dtype=getattr(m, dtype))
+        assert getattr(t, name)(*args) is t
+        results.append(t.numpy())
+    # log_normal_ in float64 may differ in the last bit (exp after a Box-Muller draw); the rest are exact
+    tol = 1e-14 if (name, dtype) == ("log_normal_", "float64") else 0
+    np.testing.assert_allclose(results[0], results[1], rtol=tol, atol=0)
+
+
+def test_geometric_fills_integer_tensors_too():
+    torch = require_torch()
+    results = []
+    for m in (tinygrad_rnn, torch):
+        m.manual_seed(2)
+        results.append(m.zeros(10, dtype=m.int64).geometric_(0.6).numpy())
+    np.testing.assert_array_equal(*results)
+
+
+BAD_CALLS = {
+    "cauchy of ints": lambda m: m.ones(2, dtype=m.int64).cauchy_(),
+    "exponential of ints": lambda m: m.ones(2, dtype=m.int64).exponential_(),
+    "log_normal of ints": lambda m: m.ones(2, dtype=m.int64).log_normal_(),
+    "exponential rate": lambda m: m.ones(2).exponential_(-1),
+    "geometric p": lambda m: m.ones(2).geometric_(1.5),
+    "log_normal std": lambda m: m.ones(2).log_normal_(0, -1),
+    "cauchy sigma": lambda m: m.ones(2).cauchy_(0, 0),
+    "leaf that requires grad": lambda m: m.ones(2, requires_grad=True).cauchy_(),
+}
+
+
+@pytest.mark.parametrize("name", list(BAD_CALLS))
+def test_bad_input_raises_torchs_error(name):
+    check_error(BAD_CALLS[name])
