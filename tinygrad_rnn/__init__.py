@@ -194,7 +194,7 @@ matmul, mm, bmm = (_accepts_out(f) for f in (matmul, mm, bmm))
 swapaxes = swapdims = transpose
 
 # Last, because the modules in nn build on everything above.
-from . import distributions, func, nn, optim, safetensors, testing, utils, viz
+from . import distributions, func, nn, optim, safetensors, special, testing, utils, viz
 from .serialization import load, save
 from .threads import get_num_interop_threads, get_num_threads, set_num_interop_threads, set_num_threads
 

@@ -124,9 +124,9 @@ def test_inplace_variant_matches_torchs(decl, index):
     for name in (decl.name, *decl.aliases):
         assert hasattr(torch.Tensor, name + "_") == decl.inplace, f"{name}_: torch has it = {not decl.inplace}"
         assert hasattr(tinygrad_rnn.Tensor, name + "_") == decl.inplace
-    if not decl.inplace:
-        return
     sample = _sample(decl, index)
+    if not decl.inplace or not isinstance(sample.args[0], np.ndarray):  # polygamma(n, x): t.polygamma_(n) has
+        return  # the tensor first, so its samples cannot drive the in-place call (tests/ops/test_special.py does)
     arrays, template = _split(sample, np.float64)
     results = []
     for m in (tinygrad_rnn, torch):
