@@ -247,7 +247,7 @@ class SpecialZeta(Binary):
 
     @staticmethod
     def derivatives(a, b, y):
-        raise RuntimeError("the derivative for 'zeta' is not implemented.")
+        raise NotImplementedError("the derivative for 'zeta' is not implemented.")
 
 
 def entr(input: Tensor) -> Tensor:

@@ -19,8 +19,26 @@ from ..ops import special as _special
 from ..ops.pointwise import erf, expm1, log1p, sigmoid
 from ..ops.pointwise_more import erfc, exp2, xlogy
 from ..ops.reduce import log_softmax, logsumexp, softmax
-from ..ops.special import digamma, entr, erfcx, erfinv, i0, i0e, i1, i1e, lgamma, log_ndtr, logit, mvlgamma, ndtr, ndtri
-from ..ops.special import polygamma, sinc, xlog1py, zeta
+from ..ops.special import (
+    digamma,
+    entr,
+    erfcx,
+    erfinv,
+    i0,
+    i0e,
+    i1,
+    i1e,
+    lgamma,
+    log_ndtr,
+    logit,
+    mvlgamma,
+    ndtr,
+    ndtri,
+    polygamma,
+    sinc,
+    xlog1py,
+    zeta,
+)
 from ..surface.functions import round
 
 expit = sigmoid
