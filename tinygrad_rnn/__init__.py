@@ -50,7 +50,7 @@ from .creation import (
 )
 from .device import device, get_default_device, set_default_device
 from .ops.compare import eq, ge, gt, isfinite, isinf, isnan, le, logical_not, lt, ne
-from .ops.linalg import addmm, bmm, dot, einsum, ger, matmul, mm, mv, outer
+from .ops.linalg import addmm, bmm, chain_matmul, dot, einsum, matmul, mm, mv, outer, tensordot
 from .ops.pointwise import (
     abs,
     acos,
