@@ -50,6 +50,7 @@ from .creation import (
 )
 from .device import device, get_default_device, set_default_device
 from .ops.compare import eq, ge, gt, isfinite, isinf, isnan, le, logical_not, lt, ne
+from .ops.decompositions import cholesky, svd
 from .ops.linalg import addmm, bmm, chain_matmul, dot, einsum, matmul, mm, mv, outer, tensordot
 from .ops.pointwise import (
     abs,
@@ -194,7 +195,7 @@ matmul, mm, bmm = (_accepts_out(f) for f in (matmul, mm, bmm))
 swapaxes = swapdims = transpose
 
 # Last, because the modules in nn build on everything above.
-from . import distributions, func, nn, optim, safetensors, special, testing, utils, viz
+from . import distributions, func, linalg, nn, optim, safetensors, special, testing, utils, viz
 from .serialization import load, save
 from .threads import get_num_interop_threads, get_num_threads, set_num_interop_threads, set_num_threads
 

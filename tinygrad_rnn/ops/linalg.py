@@ -2,10 +2,9 @@
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
-
-from typing import Any
 
 from ..backend.blas_threads import threads_for
 from ..core.function import Function, rename
@@ -373,7 +372,7 @@ def cross(input: Tensor, other: Tensor, dim: int | None = None) -> Tensor:
 def linalg_cross(input: Tensor, other: Tensor, dim: int = -1) -> Tensor:
     """torch.linalg.cross: the cross product along dim (default the last), inputs broadcast."""
     if input.ndim != other.ndim:
-        raise RuntimeError(f"linalg.cross: inputs must have the same number of dimensions.")
+        raise RuntimeError("linalg.cross: inputs must have the same number of dimensions.")
     shape = np.broadcast_shapes(input.shape, other.shape)
     d = dim % len(shape) if shape else 0
     if input.shape[d] != 3 or other.shape[d] != 3:

@@ -22,6 +22,7 @@ from ..core.tensor import Tensor
 from ..creation import tensor
 from ..device import check_device, device
 from ..ops import compare as _cmp
+from ..ops import decompositions as _dec
 from ..ops import linalg as _la
 from ..ops import pointwise as _pw
 from ..ops import reduce as _rd
@@ -310,6 +311,12 @@ class TensorMethods:
 
     def sort(self, dim: int = -1, descending: bool = False, stable: bool = False) -> Any:
         return _rd.sort(self, dim, descending, stable)
+
+    def cholesky(self, upper: bool = False) -> Tensor:
+        return _dec.cholesky(self, upper)
+
+    def svd(self, some: bool = True, compute_uv: bool = True) -> Any:
+        return _dec.svd(self, some, compute_uv)
 
     def argsort(self, dim: int = -1, descending: bool = False, stable: bool = False) -> Tensor:
         return _rd.argsort(self, dim, descending, stable)
