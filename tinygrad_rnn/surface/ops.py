@@ -15,7 +15,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ..core.tensor import Tensor
-from ..ops import compare, decompositions, linalg, pointwise, pointwise_more, reduce, special  # noqa: F401  (importing them runs their @op declarations)
+from ..ops import compare, decompositions, linalg, pointwise, pointwise_more, reduce, special, statistics  # noqa: F401  (importing them runs their @op declarations)
 from ..ops.declare import DECLARED, OpDecl
 from .functions import accepts_out
 
