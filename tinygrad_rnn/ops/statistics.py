@@ -78,7 +78,7 @@ def nansum(input: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: Any 
 
 
 @op(samples=_samples(((3, 4), {}), ((3, 4), {"dim": 1}), ((2, 3, 4), {"dim": (0, 2), "keepdim": True}),
-                     ((1,), {}), nans=True))
+                     ((2,), {}), nans=True))
 def nanmean(input: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: Any = None) -> Tensor:
     """The mean of the values that are not NaN (NaN where there are none)."""
     x = input if dtype is None else input.to(dtype)
