@@ -103,6 +103,8 @@ def _lower_median_index(data: np.ndarray, d: int) -> np.ndarray:
     return np.take_along_axis(order, np.maximum((valid - 1) // 2, 0), axis=d)
 
 
+@op(samples=_samples(((3, 5), {}), ((3, 5), {"dim": 1}), ((3, 5), {"dim": 0, "keepdim": True}), ((2,), {"dim": 0}),
+                     nans=True))
 def nanmedian(input: Tensor, dim: Any = None, keepdim: bool = False) -> Any:
     """The lower median of the values that are not NaN; over a dim, with the index it came from."""
     if dim is None:
@@ -136,6 +138,9 @@ def _mode_index(data: np.ndarray, d: int) -> np.ndarray:
     return np.expand_dims(picks.reshape(moved.shape[:-1]), d)
 
 
+# Distinct values, so that gradcheck's small nudges cannot change which value is most frequent
+# (then every count is 1 and the mode is the smallest); repeated values: tests/ops/test_reductions_more.py.
+@op(samples=_samples(((3, 6), {}), ((4, 3), {"dim": 0}), ((2, 5), {"keepdim": True}), ((), {"dim": 0})))
 def mode(input: Tensor, dim: int = -1, keepdim: bool = False) -> Any:
     """The most frequent value along dim (the smallest if several are), and its last position."""
     x = input if input.ndim else input.reshape(1)
@@ -155,16 +160,18 @@ def _quantile(input: Tensor, q: Any, dim: Any, keepdim: bool, interpolation: str
     q * (n - 1) (n counts the non-NaN values with ignore_nan). The q dimension comes first."""
     name = "nanquantile" if ignore_nan else "quantile"
     if interpolation not in _INTERPOLATIONS:
-        raise RuntimeError(f"{name}() interpolation must be one of linear, lower, higher, midpoint or nearest. "
-                           f"Got {interpolation}")
+        raise RuntimeError(f"{name}() interpolation must be one of linear, lower, higher, midpoint or nearest, "
+                           f"but got {interpolation}")
     scalar_q = not isinstance(q, Tensor)
     qs = np.atleast_1d(np.asarray(q._data if isinstance(q, Tensor) else q, dtype=np.float64))
     if isinstance(q, Tensor) and q.ndim > 1:
         raise RuntimeError(f"{name}() q must be a scalar or 1D tensor")
-    if ((qs < 0) | (qs > 1)).any():
-        raise RuntimeError(f"{name}() q values must be in the range [0, 1]")
     if not input.dtype.is_floating_point:
         raise RuntimeError(f"{name}() input tensor must be either float or double dtype")
+    if ((qs < 0) | (qs > 1)).any():
+        shown = qs[(qs < 0) | (qs > 1)][0] if scalar_q else None
+        raise RuntimeError(f"{name}() q must be in the range [0, 1] but got {shown}" if scalar_q
+                           else f"{name}() q values must be in the range [0, 1]")
     x = input.reshape(-1) if dim is None else input
     d = 0 if dim is None else normalize_dim(dim, x.ndim)
     x = x if x.ndim else x.reshape(1)
@@ -393,6 +400,12 @@ def renorm(input: Tensor, p: float, dim: int, maxnorm: float) -> Tensor:
     return rename(input * factor, "RenormBackward0")
 
 
+def _rows_samples(rng: np.random.Generator) -> list[Sample]:
+    return [Sample((np.asarray(rng.standard_normal(s)),), kw) for s, kw in (((3, 5), {}), ((2, 6), {"correction": 0}),
+                                                                           ((4,), {}))]
+
+
+@op(samples=_rows_samples)
 def cov(input: Tensor, *, correction: int = 1, fweights: Tensor | None = None, aweights: Tensor | None = None) -> Tensor:
     """The covariance matrix of the variables in input's rows (observations in its columns)."""
     if input.ndim > 2:
@@ -427,6 +440,7 @@ def cov(input: Tensor, *, correction: int = 1, fweights: Tensor | None = None, a
     return rename(out.squeeze() if input.ndim < 2 else out, "SqueezeBackward0")
 
 
+@op(samples=lambda rng: [Sample((np.asarray(rng.standard_normal(s)),)) for s in ((3, 5), (2, 6))])
 def corrcoef(input: Tensor) -> Tensor:
     """Pearson's correlation coefficients of input's rows, clamped to [-1, 1]."""
     c = cov(input)
@@ -439,6 +453,9 @@ def corrcoef(input: Tensor) -> Tensor:
 # ------------------------------------------------------------------ counts (no gradient)
 
 
+@op(out=True, differentiable=False, samples=lambda rng: [
+    Sample((np.asarray(rng.standard_normal(s)),), kw) for s, kw in (((20,), {}), ((4, 5), {"bins": 7}),
+                                                                   ((30,), {"bins": 5, "min": -1, "max": 1}))])
 def histc(input: Tensor, bins: int = 100, min: float = 0, max: float = 0) -> Tensor:
     """Counts in `bins` equal bins between min and max (the data's own range when both are 0)."""
     if not input.dtype.is_floating_point:
@@ -458,9 +475,13 @@ def histc(input: Tensor, bins: int = 100, min: float = 0, max: float = 0) -> Ten
     return Tensor._make(counts.astype(input._data.dtype))
 
 
+@op(differentiable=False, samples=lambda rng: [Sample((rng.integers(0, 6, 12),)), Sample((rng.integers(0, 3, 5),), {"minlength": 6}),
+                                                Sample((np.zeros(0, dtype=np.int64),))])
 def bincount(input: Tensor, weights: Tensor | None = None, minlength: int = 0) -> Tensor:
     """How often each non-negative integer occurs (or the sum of its weights)."""
-    if input.ndim != 1 or input.dtype.is_floating_point or input.dtype is dtypes.bool:
+    if input.dtype.is_floating_point:
+        raise NotImplementedError(f"\"bincount_cpu\" not implemented for '{input.dtype._legacy}'")
+    if input.ndim != 1 or input.dtype is dtypes.bool:
         raise RuntimeError("bincount only supports 1-d non-negative integral inputs.")
     if input.numel() and input._data.min() < 0:
         raise RuntimeError("bincount only supports 1-d non-negative integral inputs.")
