@@ -182,7 +182,6 @@ from .surface.functions import (
     is_tensor,
     isclose,
     numel,
-    round,
 )
 from .surface.legacy import BoolTensor, ByteTensor, DoubleTensor, FloatTensor, HalfTensor, IntTensor, LongTensor
 

@@ -215,6 +215,40 @@ def frac(input: Tensor) -> Tensor:
     return Frac.apply(input)
 
 
+class Round(Function):
+    """Rounds half to even (as torch), to `decimals` places: a step function, so its gradient is zero."""
+
+    @staticmethod
+    def forward(ctx, x, decimals):
+        return Tensor._make(np.round(x._data, decimals or 0))
+
+    @staticmethod
+    def backward(ctx, g):
+        return _zeros_like(g), None
+
+    @staticmethod
+    def jvp(ctx, t, _):
+        return _zeros_like(t)
+
+
+def _round_samples(rng: np.random.Generator) -> list[Sample]:
+    return [Sample((np.asarray(_steps(rng.standard_normal(s))),), kw) for s, kw in
+            (((3, 4), {}), ((5,), {"decimals": 0}), ((0, 2), {}), ((), {}))] + [
+        Sample((np.asarray(rng.standard_normal((3, 4)) * 10 + 0.0371),), {"decimals": 1})]
+
+
+@op(inplace=True, out=True, samples=_round_samples)
+def round(input: Tensor, *, decimals: int | None = None) -> Tensor:  # noqa: A001  (torch's name)
+    """Round to the nearest integer (or to `decimals` places), halves to even. torch numbers the
+    node of an explicit `decimals` (even 0) RoundBackward1."""
+    if not input.dtype.is_floating_point:
+        if decimals:
+            raise NotImplementedError(f"\"round_cpu\" not implemented for '{input.dtype._legacy}'")
+        return input.clone()
+    out = Round.apply(input, decimals)
+    return out if decimals is None else rename(out, "RoundBackward1")
+
+
 @op(inplace=True, out=True, samples=unary(away_from_kinks))
 def sgn(input: Tensor) -> Tensor:
     """The sign; for real numbers the same as `sign`."""

@@ -17,7 +17,7 @@ from typing import Any
 from ..core.tensor import Tensor
 from ..ops import special as _special
 from ..ops.pointwise import erf, expm1, log1p, sigmoid
-from ..ops.pointwise_more import erfc, exp2, xlogy
+from ..ops.pointwise_more import erfc, exp2, round, xlogy
 from ..ops.reduce import log_softmax, logsumexp, softmax
 from ..ops.special import (
     digamma,
@@ -39,7 +39,6 @@ from ..ops.special import (
     xlog1py,
     zeta,
 )
-from ..surface.functions import round
 
 expit = sigmoid
 gammaln = lgamma

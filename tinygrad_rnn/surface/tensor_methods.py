@@ -248,9 +248,6 @@ class TensorMethods:
     def where(self, condition: Tensor, other: Any) -> Tensor:
         return _pw.where(condition, self, other)
 
-    def round(self, decimals: int = 0) -> Tensor:
-        return Tensor._make(np.round(self._data, decimals))
-
     # ------------------------------------------------------------ comparisons (no gradient)
     __eq__, __ne__ = _cmp.eq, _cmp.ne  # type: ignore[assignment]
     __lt__, __le__, __gt__, __ge__ = _cmp.lt, _cmp.le, _cmp.gt, _cmp.ge
