@@ -155,6 +155,7 @@ from .ops.shape import (
     unique,
     unsqueeze,
 )
+from .ops.special import igamma, igammac
 from .random import (
     Generator,
     bernoulli,
@@ -341,6 +342,8 @@ __all__ = [
     "histc",
     "hypot",
     "i0",
+    "igamma",
+    "igammac",
     "index_select",
     "inference_mode",
     "initial_seed",

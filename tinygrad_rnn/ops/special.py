@@ -19,7 +19,7 @@ from .declare import Sample, inside_unit, op, positive, unary
 from .pointwise import _binary, _quiet, cos, erf, exp, log, log1p, sin, where
 from .pointwise_more import Binary, Unary, _mask
 from .promotion import array_of as _arr
-from .promotion import to_float
+from .promotion import promote, to_float
 
 
 def _cast_back(fn: Any) -> Any:
@@ -321,3 +321,47 @@ def modified_bessel(order: int, input: Tensor) -> Tensor:
 def spherical_bessel_j0(input: Tensor) -> Tensor:
     """sin(x) / x, 1 at 0."""
     return _without_gradient(lambda x: np.where(x == 0, 1.0, np.sin(x) / np.where(x == 0, 1.0, x)), input)
+
+
+# ------------------------------------------------------------------ incomplete gamma
+
+
+class Igamma(Function):
+    """P(a, x) (or Q(a, x) = 1 - P for the upper one). d/dx P = x^(a-1) e^-x / Gamma(a); torch has
+    no derivative in a, so asking for one raises its NotImplementedError."""
+
+    @staticmethod
+    def forward(ctx, a, x, upper):
+        ctx.save_for_backward(a, x)
+        ctx.upper = upper
+        fn = sm.gammaincc if upper else sm.gammainc
+        return Tensor._make(np.asarray(fn(a._data, x._data)).astype(np.result_type(a._data, x._data)))
+
+    @staticmethod
+    def backward(ctx, g):
+        if ctx.needs_input_grad[0]:
+            raise NotImplementedError(f"the derivative for '{'igammac' if ctx.upper else 'igamma'}: input' is not "
+                                      "implemented.")
+        return None, g * Igamma.density(ctx), None
+
+    @staticmethod
+    def jvp(ctx, ta, tx, _):
+        return tx * Igamma.density(ctx)
+
+    @staticmethod
+    def density(ctx):
+        a, x = ctx.saved_tensors
+        slope = exp((a - 1) * log(x) - x - lgamma(a))
+        return -slope if ctx.upper else slope
+
+
+def igamma(input: Any, other: Any) -> Tensor:
+    """The regularized lower incomplete gamma function P(input, other) (torch.special.gammainc)."""
+    a, x = promote(input, other, True)
+    return Igamma.apply(a, x, False)
+
+
+def igammac(input: Any, other: Any) -> Tensor:
+    """The regularized upper incomplete gamma function Q(input, other) (torch.special.gammaincc)."""
+    a, x = promote(input, other, True)
+    return rename(Igamma.apply(a, x, True), "IgammacBackward0")

@@ -8,7 +8,7 @@ graph, as torch computes them.
 
 Not built (they need series that are not yet written and checked here): `airy_ai`, `bessel_j0`,
 `bessel_j1`, `bessel_y0`, `bessel_y1`, `modified_bessel_k0`, `modified_bessel_k1`,
-`scaled_modified_bessel_k0`, `scaled_modified_bessel_k1`, `gammainc`, `gammaincc`.
+`scaled_modified_bessel_k0`, `scaled_modified_bessel_k1`.
 """
 from __future__ import annotations
 
@@ -41,6 +41,8 @@ from ..ops.special import (
 )
 
 expit = sigmoid
+gammainc = _special.igamma
+gammaincc = _special.igammac
 gammaln = lgamma
 psi = digamma
 
@@ -110,7 +112,7 @@ spherical_bessel_j0 = _special.spherical_bessel_j0
 
 __all__ = [
     "chebyshev_polynomial_t", "chebyshev_polynomial_u", "chebyshev_polynomial_v", "chebyshev_polynomial_w",
-    "digamma", "entr", "erf", "erfc", "erfcx", "erfinv", "exp2", "expit", "expm1", "gammaln",
+    "digamma", "entr", "erf", "erfc", "erfcx", "erfinv", "exp2", "expit", "expm1", "gammainc", "gammaincc", "gammaln",
     "hermite_polynomial_h", "hermite_polynomial_he", "i0", "i0e", "i1", "i1e", "laguerre_polynomial_l",
     "legendre_polynomial_p", "log1p", "log_ndtr", "log_softmax", "logit", "logsumexp", "modified_bessel_i0",
     "modified_bessel_i1", "multigammaln", "ndtr", "ndtri", "polygamma", "psi", "round", "shifted_chebyshev_polynomial_t",
