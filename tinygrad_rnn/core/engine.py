@@ -110,12 +110,16 @@ class SumToShape(Function):
 
     @staticmethod
     def forward(ctx, g, axes, shape):
-        ctx.in_shape = g._data.shape
+        ctx.in_shape, ctx.axes, ctx.shape = g._data.shape, axes, shape
         return Tensor._make(np.asarray(g._data.sum(axis=axes)).reshape(shape))
 
     @staticmethod
     def backward(ctx, gg):
         return gg.expand(ctx.in_shape), None, None
+
+    @staticmethod
+    def jvp(ctx, tg, t_axes, t_shape):
+        return SumToShape.apply(tg, ctx.axes, ctx.shape)
 
 
 def _run_node(node: Function, grads: list) -> tuple:
@@ -147,7 +151,9 @@ def _propagate(roots: Sequence[Any], root_grads: Sequence[Any], keep_graph: bool
                create_graph: bool, capture: dict | None) -> dict:
     """Run backward from `roots`. Leaf gradients go into `.grad`, or, when `capture` maps
     (node or leaf, output_nr) keys to slots, into the returned dict for those keys only."""
-    adder = Accumulator(create_graph, Tensor._make)
+    # With forward-mode AD on, gradients may carry tangents (forward-over-reverse): add them with
+    # Tensor ops, as for create_graph, never in place into an array.
+    adder = Accumulator(create_graph or modes.dual_level is not None, Tensor._make)
     pending: dict[Function, list] = {}  # node -> the gradients of its outputs summed so far
     leaves: dict[int, list] = {}  # id(leaf) -> [leaf, summed gradient]
     captured: dict = {}

@@ -32,6 +32,7 @@ class Tensor:
     _grad: Any = None
     _retains_grad = False
     _version = 0
+    _fw_grads: dict | None = None  # forward-mode AD: {dual level: tangent}, see core/forward_mode.py
     __array_priority__ = 1000  # numpy defers to our operators: ndarray * Tensor -> Tensor
 
     # `t.backward()` is engine.backward(t): engine.py attaches it, because the engine is built on
@@ -154,7 +155,7 @@ class Tensor:
         return Tensor._make(self._data)
 
     def detach_(self) -> Tensor:
-        self.grad_fn, self._requires_grad = None, False
+        self.grad_fn, self._requires_grad, self._fw_grads = None, False, None
         return self
 
     @property

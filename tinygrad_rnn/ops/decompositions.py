@@ -99,7 +99,8 @@ class LinalgSlogdet(Function):
     @staticmethod
     def jvp(ctx, t):
         (a,) = ctx.saved_tensors
-        return None, (inv(a) * _mT(t)).sum((-2, -1))  # trace(A^-1 t)
+        sign_tangent = Tensor._make(np.zeros(a.shape[:-2], a._data.dtype))  # the sign is flat: zero, as torch
+        return sign_tangent, (inv(a) * _mT(t)).sum((-2, -1))  # trace(A^-1 t)
 
 
 def _square_samples(rng: np.random.Generator) -> list[Sample]:
@@ -306,6 +307,20 @@ class LinalgQr(Function):
         sym = lower + _mT(lower) + m * _eye_like(m)
         return _mT(LinalgSolveEx.apply(r, _mT(g_q + matmul(q, sym)))), None  # (...) R^-T, by a solve
 
+    @staticmethod
+    def jvp(ctx, t, _):
+        """With X = Q^T dA R^-1: Q^T dQ = W (skew: X's strict lower part minus its transpose),
+        dR = (X - W) R and dQ = dA R^-1 - Q (X - W). (m >= n, reduced, as backward.)"""
+        if ctx.wide or ctx.mode != "reduced":
+            raise NotImplementedError("The forward-mode derivative of linalg.qr is implemented here for "
+                                      "mode='reduced' and matrices with at least as many rows as columns")
+        q, r = ctx.saved_tensors
+        t_r_inv = _mT(LinalgSolveEx.apply(_mT(r), _mT(t)))  # dA R^-1
+        x = matmul(_mT(q), t_r_inv)
+        lower = tril(x, -1)
+        upper_part = x - (lower - _mT(lower))
+        return t_r_inv - matmul(q, upper_part), matmul(upper_part, r)
+
 
 def _tall_samples(rng: np.random.Generator) -> list[Sample]:
     return [Sample((np.asarray(rng.standard_normal(s)),)) for s in ((4, 3), (2, 3, 3), (1, 1))]
@@ -454,6 +469,15 @@ class LinalgPinv(Function):
         right = _eye_like(matmul(p, a)) - matmul(p, a)
         return (-matmul(matmul(pt, g), pt) + matmul(matmul(left, gt), matmul(p, pt))
                 + matmul(matmul(matmul(pt, p), gt), right)), None, None
+
+    @staticmethod
+    def jvp(ctx, t, *_):  # dP = -P dA P + P P^T dA^T (I - A P) + (I - P A) dA^T P^T P
+        a, p = ctx.saved_tensors
+        tt = _mT(t)
+        left = _eye_like(matmul(a, p)) - matmul(a, p)
+        right = _eye_like(matmul(p, a)) - matmul(p, a)
+        return (-matmul(matmul(p, t), p) + matmul(matmul(matmul(p, _mT(p)), tt), left)
+                + matmul(matmul(right, tt), matmul(_mT(p), p)))
 
 
 def _pinv_rtol(a: Tensor, rtol: Any) -> float:

@@ -7,6 +7,7 @@ from typing import Any
 import numpy as np
 
 from ..backend.blas_threads import threads_for
+from ..core.forward_mode import given
 from ..core.function import Function, rename
 from ..core.tensor import Tensor
 from .declare import Sample, op
@@ -36,6 +37,11 @@ class MatMul(Function):
             return _vector_matmul_backward(ctx, a, b, g)
         return (MatMulNT.apply(g, b) if ctx.needs_input_grad[0] else None,
                 MatMulTN.apply(a, g) if ctx.needs_input_grad[1] else None)
+
+    @staticmethod
+    def jvp(ctx, ta, tb):  # d(a b) = da b + a db
+        a, b = ctx.saved_tensors
+        return _sum_present(MatMul.apply(ta, b) if given(ta) else None, MatMul.apply(a, tb) if given(tb) else None)
 
 
 def _vector_matmul_backward(ctx: MatMul, a: Tensor, b: Tensor, g: Tensor) -> tuple:
@@ -72,6 +78,11 @@ class MatMulNT(Function):
         return (MatMul.apply(g, b) if ctx.needs_input_grad[0] else None,
                 MatMulTN.apply(g, a) if ctx.needs_input_grad[1] else None)
 
+    @staticmethod
+    def jvp(ctx, ta, tb):
+        a, b = ctx.saved_tensors
+        return _sum_present(MatMulNT.apply(ta, b) if given(ta) else None, MatMulNT.apply(a, tb) if given(tb) else None)
+
 
 class MatMulTN(Function):
     """a^T @ b (a transposed in its last two dims)."""
@@ -87,6 +98,18 @@ class MatMulTN(Function):
         a, b = ctx.saved_tensors
         return (MatMulNT.apply(b, g) if ctx.needs_input_grad[0] else None,
                 MatMul.apply(a, g) if ctx.needs_input_grad[1] else None)
+
+    @staticmethod
+    def jvp(ctx, ta, tb):
+        a, b = ctx.saved_tensors
+        return _sum_present(MatMulTN.apply(ta, b) if given(ta) else None, MatMulTN.apply(a, tb) if given(tb) else None)
+
+
+def _sum_present(*terms: Tensor | None) -> Tensor:
+    """The sum of a jvp's terms, leaving out those of operands without a tangent (forward_mode.given):
+    a weight without one costs no product with zeros."""
+    present = [t for t in terms if t is not None]
+    return present[0] if len(present) == 1 else present[0] + present[1]
 
 
 def _product_node_name(a: Tensor, b: Tensor) -> str:
@@ -441,6 +464,16 @@ class Einsum(Function):
                     gk = gk.unsqueeze(i)
             grads.append(gk.expand(x.shape))
         return (None, *grads)
+
+    @staticmethod
+    def jvp(ctx, t_equation, *tangents):  # multilinear: one term per operand, its tangent in its place
+        operands = ctx.saved_tensors
+        terms = [Einsum.apply(ctx.equation, *operands[:k], t, *operands[k + 1:])
+                 for k, t in enumerate(tangents) if given(t)]
+        total = terms[0]
+        for term in terms[1:]:
+            total = total + term
+        return total
 
 
 def _explicit(equation: str) -> str:

@@ -16,6 +16,7 @@ import numpy as np
 
 from ..argcheck import tensor_arg
 from ..core import dtypes
+from ..core.forward_mode import given
 from ..core.function import NO_EDGE, Function, rename
 from ..core.tensor import Tensor
 from .declare import BINARY_SHAPES, Sample, away_from_kinks, binary, inside_unit, op, positive, unary
@@ -56,6 +57,26 @@ def _lerp_samples(rng: np.random.Generator) -> list[Sample]:
 # ------------------------------------------------------------------ arithmetic
 
 
+def _plus(*tangents: Any) -> Any:
+    """The sum of the terms that are not None (a number operand has no tangent), or None."""
+    present = [t for t in tangents if t is not None]
+    return None if not present else present[0] if len(present) == 1 else present[0] + present[1]
+
+
+def _backward_parts(op: type, ctx: Any, *tangents: Any) -> list:
+    """An elementwise op's jvp, one part per input: each input's Jacobian is diagonal (symmetric), so
+    its part is what backward gives that input when the tangent stands in for the upstream gradient."""
+    needs = ctx.needs_input_grad
+    parts = []
+    try:
+        for i, t in enumerate(tangents):
+            ctx.needs_input_grad = tuple(j == i for j in range(len(tangents))) + (False,)
+            parts.append(None if t is None else op.backward(ctx, t)[i])
+    finally:
+        ctx.needs_input_grad = needs
+    return parts
+
+
 class Add(Function):
     shows_number_operands = True
 
@@ -66,6 +87,10 @@ class Add(Function):
     @staticmethod
     def backward(ctx, g):
         return g, g
+
+    @staticmethod
+    def jvp(ctx, ta, tb):
+        return _plus(ta, tb)
 
 
 @op(inplace=True, out=True, samples=binary())
@@ -86,6 +111,10 @@ class Sub(Function):
     @staticmethod
     def backward(ctx, g):
         return g, Neg.apply(g)
+
+    @staticmethod
+    def jvp(ctx, ta, tb):
+        return _plus(ta, None if tb is None else -tb)
 
 
 def _is_bool(x: Any) -> bool:
@@ -118,6 +147,11 @@ class Mul(Function):
         return (Mul.apply(g, b) if ctx.needs_input_grad[0] else None,
                 Mul.apply(g, a) if ctx.needs_input_grad[1] else None)
 
+    @staticmethod
+    def jvp(ctx, ta, tb):  # d(ab) = da b + a db
+        a, b = ctx.saved_tensors
+        return _plus(ta * b if given(ta) else None, a * tb if given(tb) else None)
+
 
 @op(inplace=True, out=True, aliases=("multiply",), samples=binary())
 def mul(input: Any, other: Any) -> Tensor:
@@ -139,6 +173,11 @@ class Div(Function):
         ga = Div.apply(g, b) if ctx.needs_input_grad[0] else None
         gb = -g * a / (b * b) if ctx.needs_input_grad[1] else None  # d(a/b)/db = -a/b^2
         return ga, gb
+
+    @staticmethod
+    def jvp(ctx, ta, tb):  # d(a/b) = da / b - a db / b^2
+        a, b = ctx.saved_tensors
+        return _plus(ta / b if given(ta) else None, -tb * a / (b * b) if given(tb) else None)
 
 
 @op(inplace=True, out=True, aliases=("divide", "true_divide"), samples=binary(second=positive))
@@ -175,6 +214,8 @@ class Neg(Function):
     @staticmethod
     def backward(ctx, g):
         return -g
+
+    jvp = backward  # elementwise: the Jacobian is diagonal (symmetric), so J t is the backward of t
 
 
 @op(inplace=True, aliases=("negative",), samples=unary())
@@ -213,6 +254,11 @@ class Pow(Function):
                 g_exp = where(_mask(zero), 0.0, g_exp)
         return g_base, g_exp
 
+    @staticmethod
+    def jvp(ctx, t_base, t_exp):  # elementwise: each input's part is its backward given the tangent
+        t_exp = t_exp if given(t_exp) else None  # (b^e log(b) is NaN for b < 0)
+        return _plus(*_backward_parts(Pow, ctx, t_base, t_exp))
+
 
 def _mask(m: Any) -> Tensor:
     return Tensor._make(np.asarray(m))
@@ -248,6 +294,11 @@ class Hypot(Function):
         return (g * a / y if ctx.needs_input_grad[0] else None,
                 g * b / y if ctx.needs_input_grad[1] else None)
 
+    @staticmethod
+    def jvp(ctx, ta, tb):
+        a, b, y = ctx.saved_tensors
+        return (ta * a + tb * b) / y
+
 
 @op(inplace=True, samples=binary(first=positive))
 def hypot(input: Tensor, other: Tensor) -> Tensor:
@@ -269,6 +320,11 @@ class Atan2(Function):
         r2 = a * a + b * b
         return (g * b / r2 if ctx.needs_input_grad[0] else None,
                 -g * a / r2 if ctx.needs_input_grad[1] else None)
+
+    @staticmethod
+    def jvp(ctx, ta, tb):
+        a, b = ctx.saved_tensors
+        return (ta * b - tb * a) / (a * a + b * b)
 
 
 @op(inplace=True, aliases=("arctan2",), samples=binary())
@@ -294,6 +350,11 @@ class Remainder(Function):
             g_b = -g * Tensor._make(np.floor_divide(_arr(a), _arr(b)))
         return (g if ctx.needs_input_grad[0] else None), g_b
 
+    @staticmethod
+    def jvp(ctx, ta, tb):  # d(a - b floor(a/b)) = da - db floor(a/b)
+        a, b = ctx.saved_tensors
+        return _plus(ta, None if tb is None else -tb * Tensor._make(np.floor_divide(_arr(a), _arr(b))))
+
 
 @op(inplace=True, samples=binary(second=positive))
 def remainder(input: Any, other: Any) -> Tensor:
@@ -318,6 +379,8 @@ class Exp(Function):
         (y,) = ctx.saved_tensors
         return Mul.apply(g, y)
 
+    jvp = backward  # elementwise: the Jacobian is diagonal (symmetric), so J t is the backward of t
+
 
 @op(inplace=True, samples=unary())
 def exp(input: Tensor) -> Tensor:
@@ -337,6 +400,8 @@ class Expm1(Function):
         (y,) = ctx.saved_tensors
         return g * (y + 1)
 
+    jvp = backward  # elementwise: the Jacobian is diagonal (symmetric), so J t is the backward of t
+
 
 @op(inplace=True, samples=unary())
 def expm1(input: Tensor) -> Tensor:
@@ -354,6 +419,8 @@ class Log(Function):
     def backward(ctx, g):
         (x,) = ctx.saved_tensors
         return Div.apply(g, x)
+
+    jvp = backward  # elementwise: the Jacobian is diagonal (symmetric), so J t is the backward of t
 
 
 @op(inplace=True, samples=unary(positive))
@@ -375,6 +442,8 @@ class Log1p(Function):
         (x,) = ctx.saved_tensors
         return g / (1 + x)
 
+    jvp = backward  # elementwise: the Jacobian is diagonal (symmetric), so J t is the backward of t
+
 
 @op(inplace=True, samples=unary(positive))
 def log1p(input: Tensor) -> Tensor:
@@ -393,6 +462,8 @@ class Log2(Function):
         (x,) = ctx.saved_tensors
         return g / (x * math.log(2.0))
 
+    jvp = backward  # elementwise: the Jacobian is diagonal (symmetric), so J t is the backward of t
+
 
 @op(inplace=True, samples=unary(positive))
 def log2(input: Tensor) -> Tensor:
@@ -410,6 +481,8 @@ class Log10(Function):
     def backward(ctx, g):
         (x,) = ctx.saved_tensors
         return g / (x * math.log(10.0))
+
+    jvp = backward  # elementwise: the Jacobian is diagonal (symmetric), so J t is the backward of t
 
 
 @op(inplace=True, samples=unary(positive))
@@ -430,6 +503,8 @@ class Sqrt(Function):
         (y,) = ctx.saved_tensors
         return g / (2 * y)
 
+    jvp = backward  # elementwise: the Jacobian is diagonal (symmetric), so J t is the backward of t
+
 
 @op(inplace=True, samples=unary(positive))
 def sqrt(input: Tensor) -> Tensor:
@@ -449,6 +524,8 @@ class Rsqrt(Function):
         (y,) = ctx.saved_tensors
         return -0.5 * g * y * y * y
 
+    jvp = backward  # elementwise: the Jacobian is diagonal (symmetric), so J t is the backward of t
+
 
 @op(inplace=True, samples=unary(positive))
 def rsqrt(input: Tensor) -> Tensor:
@@ -467,6 +544,8 @@ class Reciprocal(Function):
     def backward(ctx, g):  # d(1/x)/dx = -1/x^2 = -y^2
         (y,) = ctx.saved_tensors
         return -g * y * y
+
+    jvp = backward  # elementwise: the Jacobian is diagonal (symmetric), so J t is the backward of t
 
 
 @op(inplace=True, samples=unary(positive))
@@ -489,6 +568,8 @@ class Tanh(Function):
         (y,) = ctx.saved_tensors
         return TanhBackward.apply(g, y)
 
+    jvp = backward  # elementwise: the Jacobian is diagonal (symmetric), so J t is the backward of t
+
 
 class TanhBackward(Function):
     """g * (1 - y^2) for y = tanh(x): one node instead of three (speed), as torch's tanh_backward."""
@@ -506,6 +587,11 @@ class TanhBackward(Function):
         g, y = ctx.saved_tensors
         return (TanhBackward.apply(gg, y) if ctx.needs_input_grad[0] else None,
                 gg * g * y * -2.0 if ctx.needs_input_grad[1] else None)
+
+    @staticmethod
+    def jvp(ctx, tg, ty):  # d(g (1 - y^2)) = dg (1 - y^2) - 2 g y dy
+        g, y = ctx.saved_tensors
+        return TanhBackward.apply(tg, y) + ty * g * y * -2.0
 
 
 @op(inplace=True, samples=unary())
@@ -525,6 +611,8 @@ class Sigmoid(Function):
         (y,) = ctx.saved_tensors
         return SigmoidBackward.apply(g, y)
 
+    jvp = backward  # elementwise: the Jacobian is diagonal (symmetric), so J t is the backward of t
+
 
 class SigmoidBackward(Function):
     """g * y * (1 - y) for y = sigmoid(x): one node instead of three (speed), as torch's sigmoid_backward."""
@@ -542,6 +630,11 @@ class SigmoidBackward(Function):
         g, y = ctx.saved_tensors
         return (SigmoidBackward.apply(gg, y) if ctx.needs_input_grad[0] else None,
                 gg * g * (1 - 2 * y) if ctx.needs_input_grad[1] else None)
+
+    @staticmethod
+    def jvp(ctx, tg, ty):  # d(g y (1 - y)) = dg y (1 - y) + g (1 - 2y) dy
+        g, y = ctx.saved_tensors
+        return SigmoidBackward.apply(tg, y) + ty * g * (1 - 2 * y)
 
 
 def sigmoid_array(x: np.ndarray) -> np.ndarray:
@@ -567,6 +660,8 @@ class Relu(Function):
         (y,) = ctx.saved_tensors
         return ThresholdBackward.apply(g, y)
 
+    jvp = backward  # elementwise: the Jacobian is diagonal (symmetric), so J t is the backward of t
+
 
 class ThresholdBackward(Function):
     """g where y > 0, else 0 (even where g is nan): one node instead of a mask and a product
@@ -582,6 +677,11 @@ class ThresholdBackward(Function):
         (y,) = ctx.saved_tensors
         return (ThresholdBackward.apply(gg, y) if ctx.needs_input_grad[0] else None,
                 Tensor._make(np.zeros_like(y._data)) if ctx.needs_input_grad[1] else None)
+
+    @staticmethod
+    def jvp(ctx, tg, ty):  # linear in g, flat in y
+        (y,) = ctx.saved_tensors
+        return ThresholdBackward.apply(tg, y)
 
 
 @op(inplace=True, samples=unary(away_from_kinks))
@@ -603,6 +703,8 @@ class Erf(Function):
         (x,) = ctx.saved_tensors
         return g * (2.0 / math.sqrt(math.pi)) * exp(-x * x)
 
+    jvp = backward  # elementwise: the Jacobian is diagonal (symmetric), so J t is the backward of t
+
 
 @op(inplace=True, samples=unary())
 def erf(input: Tensor) -> Tensor:
@@ -623,6 +725,8 @@ class Sin(Function):
         (x,) = ctx.saved_tensors
         return g * cos(x)
 
+    jvp = backward  # elementwise: the Jacobian is diagonal (symmetric), so J t is the backward of t
+
 
 @op(inplace=True, samples=unary())
 def sin(input: Tensor) -> Tensor:
@@ -639,6 +743,8 @@ class Cos(Function):
     def backward(ctx, g):
         (x,) = ctx.saved_tensors
         return -g * sin(x)
+
+    jvp = backward  # elementwise: the Jacobian is diagonal (symmetric), so J t is the backward of t
 
 
 @op(inplace=True, samples=unary())
@@ -658,6 +764,8 @@ class Tan(Function):
         (y,) = ctx.saved_tensors
         return g * (1 + y * y)
 
+    jvp = backward  # elementwise: the Jacobian is diagonal (symmetric), so J t is the backward of t
+
 
 @op(inplace=True, samples=unary(inside_unit))
 def tan(input: Tensor) -> Tensor:
@@ -675,6 +783,8 @@ class Sinh(Function):
     def backward(ctx, g):
         (x,) = ctx.saved_tensors
         return g * cosh(x)
+
+    jvp = backward  # elementwise: the Jacobian is diagonal (symmetric), so J t is the backward of t
 
 
 @op(inplace=True, samples=unary())
@@ -694,6 +804,8 @@ class Cosh(Function):
         (x,) = ctx.saved_tensors
         return g * sinh(x)
 
+    jvp = backward  # elementwise: the Jacobian is diagonal (symmetric), so J t is the backward of t
+
 
 @op(inplace=True, samples=unary())
 def cosh(input: Tensor) -> Tensor:
@@ -711,6 +823,8 @@ class Asin(Function):
     def backward(ctx, g):  # 1 / sqrt(1 - x^2)
         (x,) = ctx.saved_tensors
         return g / sqrt(1 - x * x)
+
+    jvp = backward  # elementwise: the Jacobian is diagonal (symmetric), so J t is the backward of t
 
 
 @op(inplace=True, aliases=("arcsin",), samples=unary(inside_unit))
@@ -730,6 +844,8 @@ class Acos(Function):
         (x,) = ctx.saved_tensors
         return -g / sqrt(1 - x * x)
 
+    jvp = backward  # elementwise: the Jacobian is diagonal (symmetric), so J t is the backward of t
+
 
 @op(inplace=True, aliases=("arccos",), samples=unary(inside_unit))
 def acos(input: Tensor) -> Tensor:
@@ -746,6 +862,8 @@ class Atan(Function):
     def backward(ctx, g):  # 1 / (1 + x^2)
         (x,) = ctx.saved_tensors
         return g / (1 + x * x)
+
+    jvp = backward  # elementwise: the Jacobian is diagonal (symmetric), so J t is the backward of t
 
 
 @op(inplace=True, aliases=("arctan",), samples=unary())
@@ -766,6 +884,8 @@ class Abs(Function):
     def backward(ctx, g):
         (x,) = ctx.saved_tensors
         return g * Tensor._make(_sign(x._data))  # 0 at 0 and at NaN, as torch
+
+    jvp = backward  # elementwise: the Jacobian is diagonal (symmetric), so J t is the backward of t
 
 
 def _sign(a: np.ndarray) -> np.ndarray:
@@ -799,6 +919,10 @@ class Clamp(Function):
         if ctx.hi is not None:
             inside &= x._data <= ctx.hi
         return g * Tensor._make(inside.astype(x._data.dtype)), None, None
+
+    @staticmethod
+    def jvp(ctx, tx, t_lo, t_hi):  # the same mask as backward's: dx where min <= x <= max
+        return Clamp.backward(ctx, tx)[0]
 
 
 @op(inplace=True, aliases=("clip",), samples=unary(min=-0.5, max=0.7))
@@ -836,6 +960,10 @@ class Maximum(Function):
         ga = where(tie, half, where(a_wins, g, 0.0)) if ctx.needs_input_grad[0] else None
         gb = where(tie, half, where(a_wins, 0.0, g)) if ctx.needs_input_grad[1] else None
         return ga, gb, None
+
+    @staticmethod
+    def jvp(ctx, ta, tb, t_largest):  # the winner's tangent; the mean of both where they tie, as torch
+        return _plus(*_backward_parts(Maximum, ctx, ta, tb))
 
 
 @op(samples=binary())
@@ -875,6 +1003,10 @@ class Where(Function):
         gb = where(cond, 0.0, g) if ctx.needs_input_grad[2] else None
         return None, ga, gb
 
+    @staticmethod
+    def jvp(ctx, t_cond, ta, tb):
+        return where(ctx.cond, 0.0 if ta is None else ta, 0.0 if tb is None else tb)
+
 
 @op(method=False, samples=_where_samples)
 def where(condition: Any, input: Any, other: Any) -> Tensor:
@@ -913,6 +1045,10 @@ class _PiecewiseConstant(Function):
     @staticmethod
     def backward(ctx, g):
         return Tensor._make(np.zeros_like(g._data))
+
+    @staticmethod
+    def jvp(ctx, tx):  # flat: the tangent is zero
+        return Tensor._make(np.zeros_like(tx._data))
 
 
 class Floor(_PiecewiseConstant):
@@ -955,3 +1091,8 @@ class Clone(Function):
     @staticmethod
     def backward(ctx, g):
         return g, None
+
+    @staticmethod
+    def jvp(ctx, tx, t_order=None):
+        return tx
+

@@ -47,7 +47,7 @@ class Reshape(Function):
 
     @staticmethod
     def forward(ctx, x, shape):
-        ctx.in_shape = x.shape
+        ctx.in_shape, ctx.shape = x.shape, shape
         if not x._data.flags.c_contiguous:
             ctx.torch_name = "UnsafeViewBackward0"
         return Tensor._make(x._data.reshape(shape))
@@ -55,6 +55,10 @@ class Reshape(Function):
     @staticmethod
     def backward(ctx, g):
         return g.reshape(ctx.in_shape), None
+
+    @staticmethod
+    def jvp(ctx, tx, t_shape):  # linear, as every op in this file: the op applied to the tangent
+        return Reshape.apply(tx, ctx.shape)
 
 
 class View(Function):
@@ -64,7 +68,7 @@ class View(Function):
 
     @staticmethod
     def forward(ctx, x, shape):
-        ctx.in_shape = x.shape
+        ctx.in_shape, ctx.shape = x.shape, shape
         out = x._data.view()
         try:
             out.shape = shape
@@ -79,16 +83,24 @@ class View(Function):
     def backward(ctx, g):
         return g.reshape(ctx.in_shape), None
 
+    @staticmethod
+    def jvp(ctx, tx, t_shape):  # (reshape: a tangent need not be laid out as its primal)
+        return Reshape.apply(tx, ctx.shape)
+
 
 class Permute(Function):
     @staticmethod
     def forward(ctx, x, dims):
-        ctx.inverse = tuple(np.argsort(dims))
+        ctx.dims, ctx.inverse = dims, tuple(np.argsort(dims))
         return Tensor._make(np.transpose(x._data, dims))
 
     @staticmethod
     def backward(ctx, g):
         return g.permute(ctx.inverse), None
+
+    @staticmethod
+    def jvp(ctx, tx, t_dims):
+        return Permute.apply(tx, ctx.dims)
 
 
 class Expand(Function):
@@ -96,11 +108,16 @@ class Expand(Function):
 
     @staticmethod
     def forward(ctx, x, shape):
+        ctx.shape = shape
         return Tensor._make(np.broadcast_to(x._data, shape))
 
     @staticmethod
     def backward(ctx, g):
         return g, None
+
+    @staticmethod
+    def jvp(ctx, tx, t_shape):
+        return Expand.apply(tx, ctx.shape)
 
 
 class Index(Function):
@@ -114,9 +131,13 @@ class Index(Function):
 
     @staticmethod
     def backward(ctx, g):
-        if modes.grad_enabled:  # create_graph: the gradient must itself be differentiable
+        if modes.grad_enabled or modes.dual_level is not None:  # create_graph, or g may carry a tangent
             return IndexBackward.apply(g, ctx.key, ctx.in_shape), None
         return SliceGrad(ctx.key, g, ctx.in_shape, ctx.in_dtype), None
+
+    @staticmethod
+    def jvp(ctx, tx, t_key):
+        return Index.apply(tx, ctx.key)
 
 
 def _index_node_name(key: tuple, shape: tuple) -> str:
@@ -145,12 +166,16 @@ class IndexBackward(Function):
 
     @staticmethod
     def forward(ctx, g, key, shape):
-        ctx.key = key
+        ctx.key, ctx.shape = key, shape
         return dense(SliceGrad(key, g, shape, g.dtype), Tensor._make)
 
     @staticmethod
     def backward(ctx, gg):
         return gg[ctx.key], None, None
+
+    @staticmethod
+    def jvp(ctx, tg, t_key, t_shape):
+        return IndexBackward.apply(tg, ctx.key, ctx.shape)
 
 
 class SetItem(Function):
@@ -169,6 +194,10 @@ class SetItem(Function):
         gv = g[ctx.key] if ctx.needs_input_grad[2] else None
         return gx, None, gv
 
+    @staticmethod
+    def jvp(ctx, tx, t_key, t_value):  # the tangent with the value's tangent (0 for a number) written in
+        return SetItem.apply(tx, ctx.key, 0.0 if t_value is None else t_value)
+
 
 class Cat(Function):
     @staticmethod
@@ -180,6 +209,10 @@ class Cat(Function):
     def backward(ctx, g):
         return (None, *g.split(ctx.sizes, ctx.dim))
 
+    @staticmethod
+    def jvp(ctx, t_dim, *txs):
+        return None if any(t is None for t in txs) else Cat.apply(ctx.dim, *txs)
+
 
 class Stack(Function):
     @staticmethod
@@ -190,6 +223,10 @@ class Stack(Function):
     @staticmethod
     def backward(ctx, g):
         return (None, *g.unbind(ctx.dim))
+
+    @staticmethod
+    def jvp(ctx, t_dim, *txs):
+        return None if any(t is None for t in txs) else Stack.apply(ctx.dim, *txs)
 
 
 class Unbind(Function):
@@ -205,6 +242,10 @@ class Unbind(Function):
     def backward(ctx, *grads):
         return stack(grads, ctx.dim), None
 
+    @staticmethod
+    def jvp(ctx, tx, t_dim):
+        return Unbind.apply(tx, ctx.dim)
+
 
 class Gather(Function):
     """take_along_axis: out[i][j] = x[index[i][j]][j] for dim 0, and so on."""
@@ -218,13 +259,17 @@ class Gather(Function):
     def backward(ctx, g):
         return ScatterAdd.apply(g, ctx.dim, ctx.index, ctx.in_shape), None, None
 
+    @staticmethod
+    def jvp(ctx, tx, t_dim, t_index):
+        return Gather.apply(tx, ctx.dim, ctx.index)
+
 
 class ScatterAdd(Function):
     """zeros(shape) with g added at index along dim: the gradient of Gather."""
 
     @staticmethod
     def forward(ctx, g, dim, index, shape):
-        ctx.dim, ctx.index = dim, index
+        ctx.dim, ctx.index, ctx.shape = dim, index, shape
         out = np.zeros(shape, g._data.dtype)
         grid = list(np.indices(index.shape, sparse=True))
         grid[dim] = index
@@ -234,6 +279,10 @@ class ScatterAdd(Function):
     @staticmethod
     def backward(ctx, gg):
         return Gather.apply(gg, ctx.dim, ctx.index), None, None, None
+
+    @staticmethod
+    def jvp(ctx, tg, t_dim, t_index, t_shape):
+        return ScatterAdd.apply(tg, ctx.dim, ctx.index, ctx.shape)
 
 
 class Flip(Function):
@@ -246,6 +295,10 @@ class Flip(Function):
     def backward(ctx, g):
         return Flip.apply(g, ctx.dims), None
 
+    @staticmethod
+    def jvp(ctx, tx, t_dims):
+        return Flip.apply(tx, ctx.dims)
+
 
 class Roll(Function):
     @staticmethod
@@ -257,6 +310,10 @@ class Roll(Function):
     def backward(ctx, g):  # roll back by the same amount
         back = tuple(-s for s in ctx.shifts) if isinstance(ctx.shifts, tuple) else -ctx.shifts
         return Roll.apply(g, back, ctx.dims), None, None
+
+    @staticmethod
+    def jvp(ctx, tx, t_shifts, t_dims):
+        return Roll.apply(tx, ctx.shifts, ctx.dims)
 
 
 class Repeat(Function):
@@ -275,6 +332,10 @@ class Repeat(Function):
         copies = tuple(range(0, 2 * len(shape), 2))
         return g.reshape(split).sum(copies).reshape(ctx.in_shape), None
 
+    @staticmethod
+    def jvp(ctx, tx, t_repeats):
+        return Repeat.apply(tx, ctx.repeats)
+
 
 class Scatter(Function):
     """x with values from src written at index along dim (torch.scatter)."""
@@ -292,6 +353,10 @@ class Scatter(Function):
         gx = Scatter.apply(g, ctx.dim, ctx.index, 0.0) if ctx.needs_input_grad[0] else None
         g_src = Gather.apply(g, ctx.dim, ctx.index) if ctx.needs_input_grad[3] else None
         return gx, None, None, g_src
+
+    @staticmethod
+    def jvp(ctx, tx, t_dim, t_index, t_src):
+        return Scatter.apply(tx, ctx.dim, ctx.index, 0.0 if t_src is None else t_src)
 
 
 # ------------------------------------------------------------------ public functions

@@ -307,6 +307,14 @@ class Logcumsumexp(Function):
             negative = exp(x + reversed_log_running_sum(log((-g).clamp(min=0)) - y))
         return positive - negative, None
 
+    @staticmethod
+    def jvp(ctx, t, _):  # dy_j = sum over i <= j of e^(x_i - y_j) t_i, the running sum in log space
+        x, y = ctx.saved_tensors
+        with np.errstate(divide="ignore"):
+            positive = exp(Logcumsumexp.apply(x + log(t.clamp(min=0)), ctx.dim) - y)
+            negative = exp(Logcumsumexp.apply(x + log((-t).clamp(min=0)), ctx.dim) - y)
+        return positive - negative
+
 
 @op(samples=_scan_samples, twice_differentiable=False)
 def logcumsumexp(input: Tensor, dim: int) -> Tensor:

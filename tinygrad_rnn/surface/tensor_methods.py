@@ -474,6 +474,8 @@ class TensorMethods:
                     f"result type {result.dtype._legacy} can't be cast to the desired output type {self.dtype._legacy}"
                 )
             np.copyto(self._data, np.broadcast_to(result._data, self._data.shape) if result.shape != self.shape else result._data, casting="unsafe")
+        if self._fw_grads is not None or result._fw_grads is not None:  # forward-mode AD: the tangent follows
+            self._fw_grads = result._fw_grads and {k: t.to(self.dtype) for k, t in result._fw_grads.items()}
         self._version += 1
         return self
 
@@ -490,8 +492,8 @@ class TensorMethods:
     def fill_(self, value: Any) -> Tensor:
         value = value.item() if isinstance(value, Tensor) else value
         self._check_inplace()
-        if self._requires_grad and modes.grad_enabled:
-            return self._assign(_sh.SetItem.apply(self, (Ellipsis,), value))
+        if (self._requires_grad and modes.grad_enabled) or (modes.dual_level is not None and self._fw_grads):
+            return self._assign(_sh.SetItem.apply(self, (Ellipsis,), value))  # (SetItem's jvp zeroes a tangent)
         self._data[...] = value
         self._version += 1
         return self
@@ -512,6 +514,8 @@ class TensorMethods:
             value = value.to(self.dtype)
         self._check_inplace()
         needs_graph = modes.grad_enabled and (self._requires_grad or getattr(value, "_requires_grad", False))
+        if modes.dual_level is not None and (self._fw_grads or getattr(value, "_fw_grads", None)):
+            needs_graph = True  # forward-mode AD: SetItem's jvp writes the tangent too
         if needs_graph:
             self._assign(_sh.SetItem.apply(self, key, value))
             return
@@ -535,10 +539,16 @@ class TensorMethods:
 
     def unsqueeze_(self, dim: int) -> Tensor:
         self._data = self._data.reshape(_sh.unsqueeze(self.detach(), dim).shape)
-        return self
+        return self._reshape_tangent()
 
     def squeeze_(self, dim: Any = None) -> Tensor:
         self._data = self._data.reshape(_sh.squeeze(self.detach(), dim).shape)
+        return self._reshape_tangent()
+
+    def _reshape_tangent(self) -> Tensor:
+        """After an in-place change of shape, a tangent (forward-mode AD) takes the new shape too."""
+        if self._fw_grads is not None:
+            self._fw_grads = {k: t.reshape(self._data.shape) for k, t in self._fw_grads.items()}
         return self
 
     def uniform_(self, a: float = 0.0, b: float = 1.0, *, generator: Any = None) -> Tensor:
