@@ -36,7 +36,9 @@ def require_torch() -> Any:
 
 
 def to_numpy(x: Any) -> np.ndarray:
-    return x.detach().cpu().numpy() if hasattr(x, "detach") else np.asarray(x)
+    if hasattr(x, "detach"):  # force: torch hands some zero gradients (sgn, copysign) over as a ZeroTensor
+        return x.detach().cpu().numpy(force=True) if hasattr(x, "_is_zerotensor") else x.detach().numpy()
+    return np.asarray(x)
 
 
 def assert_arrays_close(ours: Any, theirs: Any, dtype: Any = None, what: str = "value") -> None:

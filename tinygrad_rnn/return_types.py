@@ -10,23 +10,25 @@ from collections import namedtuple
 from typing import Any
 
 
-def _make(name: str) -> type:
-    base = namedtuple(name, ["values", "indices"])  # type: ignore[misc]
+def _make(name: str, fields: tuple[str, ...] = ("values", "indices")) -> type:
+    base = namedtuple(name, fields)  # type: ignore[misc]
+    n = len(fields)
 
     def __new__(cls: type, *args: Any) -> Any:
-        """torch's form: one (values, indices) sequence; ops here also pass the two as arguments."""
-        if len(args) == 1:
+        """torch's form: one sequence of the fields; ops here also pass them as arguments."""
+        if len(args) == 1 and n > 1:
             if not hasattr(args[0], "__len__"):
                 raise TypeError("constructor requires a sequence")
             args = tuple(args[0])
-            if len(args) != 2:
-                raise TypeError(f"torch.return_types.{name}() takes a 2-sequence ({len(args)}-sequence given)")
+            if len(args) != n:
+                raise TypeError(f"torch.return_types.{name}() takes a {n}-sequence ({len(args)}-sequence given)")
         elif not args:
             raise TypeError("structseq() missing required argument 'sequence' (pos 1)")
         return base.__new__(cls, *args)
 
     def __repr__(self: Any) -> str:
-        return f"torch.return_types.{name}(\nvalues={self.values!r},\nindices={self.indices!r})"
+        shown = ",\n".join(f"{f}={v!r}" for f, v in zip(fields, self))
+        return f"torch.return_types.{name}(\n{shown})"
 
     cls = type(name, (base,), {"__slots__": (), "__new__": __new__, "__repr__": __repr__, "__module__": __name__})
     return cls
@@ -41,3 +43,19 @@ median = _make("median")
 mode = _make("mode")
 cummax = _make("cummax")
 cummin = _make("cummin")
+nanmedian = _make("nanmedian")
+frexp = _make("frexp", ("mantissa", "exponent"))
+aminmax = _make("aminmax", ("min", "max"))
+slogdet = _make("slogdet", ("sign", "logabsdet"))
+qr = _make("qr", ("Q", "R"))
+svd = _make("svd", ("U", "S", "V"))
+linalg_slogdet = _make("linalg_slogdet", ("sign", "logabsdet"))
+linalg_qr = _make("linalg_qr", ("Q", "R"))
+linalg_svd = _make("linalg_svd", ("U", "S", "Vh"))
+linalg_eigh = _make("linalg_eigh", ("eigenvalues", "eigenvectors"))
+linalg_inv_ex = _make("linalg_inv_ex", ("inverse", "info"))
+linalg_cholesky_ex = _make("linalg_cholesky_ex", ("L", "info"))
+linalg_solve_ex = _make("linalg_solve_ex", ("result", "info"))
+linalg_lstsq = _make("linalg_lstsq", ("solution", "residuals", "rank", "singular_values"))
+linalg_lu_factor = _make("linalg_lu_factor", ("LU", "pivots"))
+linalg_lu = _make("linalg_lu", ("P", "L", "U"))

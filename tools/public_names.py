@@ -15,7 +15,7 @@ from typing import Any
 NAMESPACES = [
     "tinygrad_rnn", "tinygrad_rnn.nn", "tinygrad_rnn.nn.functional", "tinygrad_rnn.nn.init", "tinygrad_rnn.nn.utils",
     "tinygrad_rnn.optim", "tinygrad_rnn.optim.lr_scheduler", "tinygrad_rnn.utils.data", "tinygrad_rnn.autograd",
-    "tinygrad_rnn.func", "tinygrad_rnn.distributions", "tinygrad_rnn.testing",
+    "tinygrad_rnn.func", "tinygrad_rnn.distributions", "tinygrad_rnn.testing", "tinygrad_rnn.linalg", "tinygrad_rnn.special",
 ]
 
 

@@ -25,7 +25,7 @@ LAYERS = [
     ("creation.py", "device.py", "return_types.py", "backends.py", "argcheck.py", "threads.py", "atomic_file.py"),  # tensors from data
     ("ops/",),  # each op: forward and backward, and what the surface needs to bind it
     ("surface/", "random.py"),  # torch's spelling: Tensor methods, legacy constructors, printing
-    ("autograd/", "kernels/", "testing/", "func/"),  # torch.autograd's and torch.func's face, fused RNN kernels
+    ("autograd/", "kernels/", "testing/", "func/", "special/", "linalg/"),  # torch.autograd's and torch.func's face, fused RNN kernels
     ("nn/",),
     ("optim/", "utils/", "distributions/", "serialization/", "safetensors.py", "viz/", "cuda.py"),
     ("__init__.py",),

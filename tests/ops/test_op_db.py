@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from helpers import TOL, check_parity, require_torch
+from helpers import TOL, check_parity, require_torch, to_numpy
 
 import tinygrad_rnn
 from tinygrad_rnn.ops.declare import DECLARED, Sample
@@ -46,6 +46,15 @@ def _call(fn, template: list, tensors: tuple, kwargs: dict):
     return fn(*args, **kwargs)
 
 
+def _first(out):
+    """The first result of an op that returns several (frexp, aminmax, qr): the one torch's node made."""
+    return out[0] if isinstance(out, tuple) else out
+
+
+def _arrays(out) -> list:
+    return [o.numpy() for o in out] if isinstance(out, tuple) else [out.numpy()]
+
+
 def test_every_op_is_declared_once_with_samples():
     assert len(DECLARED) >= 30
     for decl in DECLARED.values():
@@ -68,7 +77,7 @@ def test_graph_node_has_torchs_name(decl, index):
     names = []
     for m in (tinygrad_rnn, torch):
         tensors = tuple(m.tensor(a, requires_grad=a.dtype.kind == "f") for a in arrays)
-        out = _call(getattr(m, decl.name), template, tensors, sample.kwargs)
+        out = _first(_call(getattr(m, decl.name), template, tensors, sample.kwargs))
         node = out.grad_fn
         names.append((node.name(), type(node).__name__) if node is not None else None)
     assert names[0] == names[1]  # name() and the node's class name, both torch's
@@ -100,7 +109,7 @@ def test_method_and_aliases_agree_with_the_function(decl, index):
     sample = _sample(decl, index)
     arrays, template = _split(sample, np.float64)
     tensors = tuple(tinygrad_rnn.tensor(a) for a in arrays)
-    expected = _call(getattr(tinygrad_rnn, decl.name), template, tensors, sample.kwargs).numpy()
+    expected = _arrays(_call(getattr(tinygrad_rnn, decl.name), template, tensors, sample.kwargs))
     assert hasattr(torch.Tensor, decl.name) == decl.method or decl.name == "where"  # Tensor.where: other order
     spellings = [getattr(tinygrad_rnn, alias) for alias in decl.aliases]
     if decl.method:
@@ -108,7 +117,8 @@ def test_method_and_aliases_agree_with_the_function(decl, index):
     for alias in decl.aliases:
         assert hasattr(torch, alias), f"torch has no {alias}"
     for fn in spellings:
-        np.testing.assert_array_equal(_call(fn, template, tensors, sample.kwargs).numpy(), expected)
+        for got, want in zip(_arrays(_call(fn, template, tensors, sample.kwargs)), expected, strict=True):
+            np.testing.assert_array_equal(got, want)
 
 
 @pytest.mark.parametrize(("decl", "index"), CASES, ids=IDS)
@@ -117,9 +127,9 @@ def test_inplace_variant_matches_torchs(decl, index):
     for name in (decl.name, *decl.aliases):
         assert hasattr(torch.Tensor, name + "_") == decl.inplace, f"{name}_: torch has it = {not decl.inplace}"
         assert hasattr(tinygrad_rnn.Tensor, name + "_") == decl.inplace
-    if not decl.inplace:
-        return
     sample = _sample(decl, index)
+    if not decl.inplace or not isinstance(sample.args[0], np.ndarray):  # polygamma(n, x): t.polygamma_(n) has
+        return  # the tensor first, so its samples cannot drive the in-place call (tests/ops/test_special.py does)
     arrays, template = _split(sample, np.float64)
     results = []
     for m in (tinygrad_rnn, torch):
@@ -152,6 +162,8 @@ def _tangents_of(m, fwad, decl, template, arrays, tangents, kwargs) -> list:
         try:
             outs = _flat(_call(getattr(m, decl.name), template, inputs, kwargs))
         except NotImplementedError as error:
+            if m is not tinygrad_rnn and decl.name in TORCH_HAS_NO_FORWARD_RULE:
+                return [None] * len(arrays)  # nothing of torch's to compare with: finite differences decide
             pytest.fail(f"{decl.name}: no forward-mode (jvp) rule: {error}")
         return [fwad.unpack_dual(o).tangent if hasattr(o, "shape") else None for o in outs]
 
@@ -162,6 +174,17 @@ def _central_difference(decl, template, arrays, tangents, kwargs, eps=1e-6) -> l
         moved = tuple(tinygrad_rnn.tensor(a if t is None else a + sign * eps * t) for a, t in zip(arrays, tangents))
         return [o.numpy() for o in _flat(_call(getattr(tinygrad_rnn, decl.name), template, moved, kwargs))]
     return [(p - m) / (2 * eps) for p, m in zip(at(1), at(-1))]
+
+
+# Where torch 2.13's forward mode falls short of a differentiable op, ours is checked against
+# finite differences alone: index_reduce has no forward rule in torch (NotImplementedError), and
+# scatter_reduce(reduce="prod") silently gives no tangent (None).
+TORCH_HAS_NO_FORWARD_RULE = {"index_reduce"}
+
+
+def _torch_drops_tangent(decl, sample) -> bool:
+    reduce = sample.kwargs.get("reduce", next((a for a in sample.args if isinstance(a, str)), None))
+    return decl.name in TORCH_HAS_NO_FORWARD_RULE or (decl.name, reduce) == ("scatter_reduce", "prod")
 
 
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
@@ -177,11 +200,15 @@ def test_forward_mode_matches_torch_and_finite_differences(decl, index, dtype):
     ours = _tangents_of(tinygrad_rnn, tinygrad_rnn.autograd.forward_ad, decl, template, arrays, tangents,
                         sample.kwargs)
     theirs = _tangents_of(torch, torch_fwad, decl, template, arrays, tangents, sample.kwargs)
+    if decl.name in TORCH_HAS_NO_FORWARD_RULE:
+        theirs = [None] * len(ours)
     assert len(ours) == len(theirs)
     for i, (a, b) in enumerate(zip(ours, theirs)):
+        if b is None and _torch_drops_tangent(decl, sample):
+            continue
         assert (a is None) == (b is None), f"{decl.name} output {i}: tangent ours {a}, torch {b}"
         if a is not None:
-            a, b = a.detach().numpy(), b.detach().numpy()
+            a, b = to_numpy(a), to_numpy(b)  # torch may hand a zero tangent over as a ZeroTensor (sgn)
             assert a.dtype == b.dtype and a.shape == b.shape, f"{decl.name} output {i}: {a.dtype}{a.shape} vs {b.dtype}{b.shape}"
             np.testing.assert_allclose(a, b, err_msg=f"{decl.name} output {i}: tangent vs torch", **TOL[dtype])
     if dtype is np.float64 and decl.differentiable:

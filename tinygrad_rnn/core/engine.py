@@ -201,6 +201,8 @@ def _propagate(roots: Sequence[Any], root_grads: Sequence[Any], keep_graph: bool
             if hooks:
                 g = _apply_hooks(hooks, dense(g, Tensor._make))
             _accumulate(leaf, g, create_graph, fresh=adder.owns(g))
+            for hook in list(leaf.__dict__.get("_post_accumulate_hooks", ())):  # after .grad holds the sum
+                hook(leaf)
     return captured
 
 

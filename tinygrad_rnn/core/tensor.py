@@ -130,6 +130,18 @@ class Tensor:
         hooks.append(hook)
         return _HookHandle(hooks, hook)
 
+    def register_post_accumulate_grad_hook(self, hook: Any) -> Any:
+        """Call `hook(tensor)` on this leaf after backward has added into its `.grad` (e.g. to step an
+        optimizer parameter by parameter). Returns a handle whose `remove()` takes the hook off."""
+        if not self._requires_grad:
+            raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
+        if self.grad_fn is not None:
+            raise RuntimeError("post accumulate grad hooks cannot be registered on non-leaf tensors")
+        if "_post_accumulate_hooks" not in self.__dict__:
+            self._post_accumulate_hooks: list = []
+        self._post_accumulate_hooks.append(hook)
+        return _HookHandle(self._post_accumulate_hooks, hook)
+
     def _edge(self) -> tuple:
         """Where this tensor's gradient goes: (the node that made it, which output) or (itself, 0)."""
         return (self.grad_fn, self._output_nr) if self.grad_fn is not None else (self, 0)

@@ -671,23 +671,3 @@ def as_strided_scatter(input: Tensor, src: Tensor, size: Any, stride: Any, stora
                            f"slice size = {list(positions.shape)}")
     flat = SetItem.apply(input.contiguous().reshape(-1), (positions,), src.to(input.dtype))
     return rename(flat.reshape(input.shape), "AsStridedScatterBackward0")
-
-
-def _bincount_samples(rng: np.random.Generator) -> list[Sample]:
-    return [Sample((rng.integers(0, 6, 10),)), Sample((rng.integers(0, 3, 4), None, 7)),
-            Sample((np.zeros(0, np.int64),)), Sample((np.array([5]),))]
-
-
-@op(samples=_bincount_samples, differentiable=False)
-def bincount(input: Tensor, weights: Any = None, minlength: int = 0) -> Tensor:
-    """How often each value 0, 1, ... occurs in a vector of non-negative integers (or the sum of
-    their weights)."""
-    if input.dtype.is_floating_point:
-        raise NotImplementedError(f"\"bincount_cpu\" not implemented for '{input.dtype._legacy}'")
-    if input.ndim != 1 or (input.numel() and input._data.min() < 0):
-        raise RuntimeError("bincount only supports 1-d non-negative integral inputs.")
-    if weights is None:
-        return Tensor._make(np.bincount(input._data, minlength=minlength).astype(np.int64))
-    counts = np.bincount(input._data, weights._data.astype(np.float64), minlength=minlength)
-    dtype = weights._data.dtype if weights.dtype.is_floating_point else np.float64
-    return Tensor._make(counts.astype(dtype))

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
 
@@ -9,6 +10,7 @@ from ..backend.blas_threads import threads_for
 from ..core.forward_mode import given
 from ..core.function import Function, rename
 from ..core.tensor import Tensor
+from .declare import Sample, op
 from .promotion import as_operand
 from .promotion import check_broadcast as _check_broadcast
 
@@ -223,6 +225,12 @@ def bmm(input: Tensor, mat2: Tensor) -> Tensor:
     return rename(MatMul.apply(input, mat2), "BmmBackward0")
 
 
+def _arrays_of(*shapes: tuple) -> Any:
+    """Samples: one standard-normal array per shape, for each row of shapes."""
+    return lambda rng: [Sample(tuple(np.asarray(rng.standard_normal(s)) for s in row)) for row in shapes]
+
+
+@op(out=True, aliases=("ger",), samples=_arrays_of(((3,), (4,)), ((1,), (2,)), ((0,), (3,))))
 def outer(input: Tensor, vec2: Tensor) -> Tensor:
     for name, t in (("self", input), ("vec2", vec2)):
         if t.ndim != 1:
@@ -230,14 +238,205 @@ def outer(input: Tensor, vec2: Tensor) -> Tensor:
     return input.unsqueeze(1) * vec2.unsqueeze(0)
 
 
-ger = outer
+def _scaled_sum(input: Tensor, product: Tensor, beta: Any, alpha: Any) -> Tensor:
+    """beta * input + alpha * product; beta = 0 ignores input entirely (even its NaNs), as torch."""
+    scaled = product if alpha == 1 else product * alpha
+    if beta == 0:
+        return scaled + input * 0 if input.requires_grad else scaled + 0 * Tensor._make(np.zeros_like(input._data))
+    return (input if beta == 1 else input * beta) + scaled
 
 
-def addmm(input: Tensor, mat1: Tensor, mat2: Tensor, *, beta: float = 1, alpha: float = 1) -> Tensor:
+@op(inplace=True, out=True, samples=_arrays_of(((3, 4), (3, 2), (2, 4)), ((4,), (3, 2), (2, 4)), ((1, 1), (2, 0), (0, 3))))
+def addmm(input: Tensor, mat1: Tensor, mat2: Tensor, *, beta: Any = 1, alpha: Any = 1) -> Tensor:
     """beta * input + alpha * (mat1 @ mat2)."""
-    product = matmul(mat1, mat2)
-    out = (input if beta == 1 else input * beta) + (product if alpha == 1 else product * alpha)
-    return rename(out, "AddmmBackward0")
+    return rename(_scaled_sum(input, mm(mat1, mat2), beta, alpha), "AddmmBackward0")
+
+
+@op(inplace=True, out=True, samples=_arrays_of(((3, 4), (2, 3, 5), (2, 5, 4)), ((3, 4), (1, 3, 2), (1, 2, 4))))
+def addbmm(input: Tensor, batch1: Tensor, batch2: Tensor, *, beta: Any = 1, alpha: Any = 1) -> Tensor:
+    """beta * input + alpha * (the sum over the batch of batch1[i] @ batch2[i])."""
+    return rename(_scaled_sum(input, bmm(batch1, batch2).sum(0), beta, alpha), "AddbmmBackward0")
+
+
+@op(inplace=True, out=True, samples=_arrays_of(((2, 3, 4), (2, 3, 5), (2, 5, 4)), ((3, 1), (1, 3, 2), (1, 2, 4))))
+def baddbmm(input: Tensor, batch1: Tensor, batch2: Tensor, *, beta: Any = 1, alpha: Any = 1) -> Tensor:
+    """beta * input + alpha * (batch1 @ batch2), batch by batch."""
+    return rename(_scaled_sum(input, bmm(batch1, batch2), beta, alpha), "BaddbmmBackward0")
+
+
+@op(inplace=True, out=True, samples=_arrays_of(((3,), (3, 4), (4,)), ((1,), (2, 3), (3,))))
+def addmv(input: Tensor, mat: Tensor, vec: Tensor, *, beta: Any = 1, alpha: Any = 1) -> Tensor:
+    """beta * input + alpha * (mat @ vec)."""
+    return rename(_scaled_sum(input, mv(mat, vec), beta, alpha), "AddmvBackward0")
+
+
+@op(inplace=True, out=True, samples=_arrays_of(((3, 4), (3,), (4,)), ((4,), (2,), (4,))))
+def addr(input: Tensor, vec1: Tensor, vec2: Tensor, *, beta: Any = 1, alpha: Any = 1) -> Tensor:
+    """beta * input + alpha * outer(vec1, vec2)."""
+    return rename(_scaled_sum(input, outer(vec1, vec2), beta, alpha), "AddrBackward0")
+
+
+@op(out=True, samples=_arrays_of(((3, 4), (2, 4)), ((4,), (4,)), ((2, 3, 4), (4,))))
+def inner(input: Tensor, other: Tensor) -> Tensor:
+    """The sum over the last dims of input and other of their products (a tensordot over one dim)."""
+    if input.ndim == 0 or other.ndim == 0:
+        return input * other
+    if input.shape[-1] != other.shape[-1]:
+        raise RuntimeError(f"inner() the last dimension must match on both input tensors but got shapes "
+                           f"{list(input.shape)} and {list(other.shape)}")
+    return rename(tensordot(input, other, ([-1], [-1])), "ViewBackward0")
+
+
+@op(out=True, samples=_arrays_of(((2, 3), (4, 2)), ((3,), (2, 2)), ((2, 1, 2), (3, 2))))
+def kron(input: Tensor, other: Tensor) -> Tensor:
+    """The Kronecker product: every element of input times the whole of other, laid out in blocks."""
+    n = max(input.ndim, other.ndim)
+    a = input.reshape((1,) * (n - input.ndim) + tuple(input.shape))
+    b = other.reshape((1,) * (n - other.ndim) + tuple(other.shape))
+    interleaved_a = a.reshape(tuple(d for size in a.shape for d in (size, 1)))  # (a0, 1, a1, 1, ...)
+    interleaved_b = b.reshape(tuple(d for size in b.shape for d in (1, size)))  # (1, b0, 1, b1, ...)
+    product = interleaved_a * interleaved_b
+    return rename(product.reshape(tuple(x * y for x, y in zip(a.shape, b.shape))), "UnsafeViewBackward0")
+
+
+@op(out=True, samples=_arrays_of(((3,), (3,)), ((1,), (1,)), ((0,), (0,))))
+def vdot(input: Tensor, other: Tensor) -> Tensor:
+    """The dot product of two vectors (for real numbers, the same as dot)."""
+    if input.ndim != 1 or other.ndim != 1:
+        raise RuntimeError(f"1D tensors expected, but got {input.ndim}D and {other.ndim}D tensors")
+    return rename(dot(input, other), "VdotBackward0")
+
+
+def tensordot(a: Tensor, b: Tensor, dims: Any = 2, out: Tensor | None = None) -> Tensor:
+    """Sum the products over dims of a and b: `dims` is a count (a's last n, b's first n) or two lists."""
+    if isinstance(dims, int):
+        if dims < 0:
+            raise RuntimeError(f"tensordot expects dims >= 0, but got dims={dims}")
+        dims_a, dims_b = list(range(a.ndim - dims, a.ndim)), list(range(dims))
+    else:
+        dims_a, dims_b = ([d] if isinstance(d, int) else list(d) for d in dims)
+    dims_a = [d % a.ndim for d in dims_a]
+    dims_b = [d % b.ndim for d in dims_b]
+    for i, j in zip(dims_a, dims_b):
+        if a.shape[i] != b.shape[j]:
+            raise RuntimeError(f"contracted dimensions need to match, but first has size {a.shape[i]} in dim {i} "
+                               f"and second has size {b.shape[j]} in dim {j}")
+    free_a = [d for d in range(a.ndim) if d not in dims_a]
+    free_b = [d for d in range(b.ndim) if d not in dims_b]
+    k = math.prod(a.shape[d] for d in dims_a)
+    left = a.permute(free_a + dims_a).reshape((math.prod(a.shape[d] for d in free_a), k))
+    right = b.permute(dims_b + free_b).reshape((k, math.prod(b.shape[d] for d in free_b)))
+    result = rename(matmul(left, right).reshape(tuple(a.shape[d] for d in free_a) + tuple(b.shape[d] for d in free_b)),
+                    "ViewBackward0")
+    return result if out is None else out.copy_(result)
+
+
+def _square_samples(rng: np.random.Generator) -> list[Sample]:
+    return [Sample((rng.standard_normal((3, 3)) / 2, n)) for n in (2, 3, 1)]
+
+
+@op(samples=_square_samples)
+def matrix_power(input: Tensor, n: int) -> Tensor:
+    """input @ input @ ... (n factors) by repeated squaring; n = 0 is the identity, n < 0 the inverse's power."""
+    if input.ndim < 2 or input.shape[-1] != input.shape[-2]:
+        raise RuntimeError(f"linalg.matrix_power: A must be batches of square matrices, but they are "
+                           f"{input.shape[-2] if input.ndim >= 2 else 1} by {input.shape[-1] if input.ndim else 1} matrices")
+    if n == 0:
+        eye = np.broadcast_to(np.eye(input.shape[-1], dtype=input._data.dtype), input.shape)
+        return rename(input * 0 + Tensor._make(np.array(eye)), "torch::autograd::CopyBackwards")
+    if n == 1:
+        return input.clone()
+    base = input if n > 0 else input.inverse()
+    result, k = None, abs(n)
+    while k:  # the binary digits of |n|, lowest first: multiply in base^(2^i) where the digit is 1
+        if k & 1:
+            result = base if result is None else matmul(result, base)
+        k >>= 1
+        if k:
+            base = matmul(base, base)
+    return result
+
+
+def chain_matmul(*matrices: Tensor, out: Tensor | None = None) -> Tensor:
+    """matrices[0] @ matrices[1] @ ... (deprecated in torch in favour of linalg.multi_dot)."""
+    if not matrices:
+        raise RuntimeError("chain_matmul(): Expected one or more matrices")
+    result = matrices[0]
+    for m in matrices[1:]:
+        result = mm(result, m)
+    result = rename(result, "ViewBackward0") if len(matrices) > 1 else result.clone()
+    return result if out is None else out.copy_(result)
+
+
+class LinalgCross(Function):
+    """The cross product of 3-vectors along dim; d/da = b x g, d/db = g x a."""
+
+    @staticmethod
+    def forward(ctx, a, b, dim):
+        ctx.save_for_backward(a, b)
+        ctx.dim = dim
+        return Tensor._make(np.asarray(np.cross(a._data, b._data, axis=dim)))
+
+    @staticmethod
+    def backward(ctx, g):
+        a, b = ctx.saved_tensors
+        return (LinalgCross.apply(b, g, ctx.dim) if ctx.needs_input_grad[0] else None,
+                LinalgCross.apply(g, a, ctx.dim) if ctx.needs_input_grad[1] else None, None)
+
+    @staticmethod
+    def jvp(ctx, ta, tb, _):
+        a, b = ctx.saved_tensors
+        return LinalgCross.apply(ta, b, ctx.dim) + LinalgCross.apply(a, tb, ctx.dim)
+
+
+@op(out=True, samples=lambda rng: [Sample((rng.standard_normal((4, 3)), rng.standard_normal((4, 3))), {"dim": 1}),
+                                   Sample((rng.standard_normal((3, 2)), rng.standard_normal((3, 2)))),
+                                   Sample((rng.standard_normal((2, 3)), rng.standard_normal((1, 3))), {"dim": -1})])
+def cross(input: Tensor, other: Tensor, dim: int | None = None) -> Tensor:
+    """The cross product along dim (by default, as torch, the first dim of size 3)."""
+    if dim is None:
+        dim = next((d for d, n in enumerate(np.broadcast_shapes(input.shape, other.shape)) if n == 3), None)
+        if dim is None:
+            raise RuntimeError("no dimension of size 3 in input")
+    return linalg_cross(input, other, dim)
+
+
+def linalg_cross(input: Tensor, other: Tensor, dim: int = -1) -> Tensor:
+    """torch.linalg.cross: the cross product along dim (default the last), inputs broadcast."""
+    if input.ndim != other.ndim:
+        raise RuntimeError("linalg.cross: inputs must have the same number of dimensions.")
+    shape = np.broadcast_shapes(input.shape, other.shape)
+    d = dim % len(shape) if shape else 0
+    if input.shape[d] != 3 or other.shape[d] != 3:
+        raise RuntimeError(f"linalg.cross: inputs dimension {dim} must have length 3. Got {input.shape[d]} and "
+                           f"{other.shape[d]}")
+    a, b = input.expand(shape), other.expand(shape)
+    return LinalgCross.apply(a, b, d)
+
+
+class Trace(Function):
+    """The sum of a matrix's diagonal; its gradient is g on the diagonal."""
+
+    @staticmethod
+    def forward(ctx, x):
+        ctx.shape, ctx.dtype = x.shape, x._data.dtype
+        return Tensor._make(np.asarray(np.trace(x._data)))
+
+    @staticmethod
+    def backward(ctx, g):
+        return g * Tensor._make(np.eye(*ctx.shape, dtype=ctx.dtype))
+
+    @staticmethod
+    def jvp(ctx, t):
+        return Trace.apply(t)
+
+
+@op(samples=_arrays_of(((3, 4),), ((1, 1),), ((0, 2),), ((4, 2),)))
+def trace(input: Tensor) -> Tensor:
+    if input.ndim != 2:
+        raise RuntimeError(f"trace: expected a matrix, but got tensor with dim {input.ndim}")
+    x = input if input.dtype.is_floating_point or input.dtype.name == "int64" else input.long()
+    return Trace.apply(x)
 
 
 class Einsum(Function):

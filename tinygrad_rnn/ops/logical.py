@@ -193,7 +193,7 @@ def _signed_zeros(rng: np.random.Generator) -> list[Sample]:
                       Sample((rng.integers(0, 2, (3,)).astype(bool),))]
 
 
-@op(samples=_signed_zeros, differentiable=False)
+@op(out=True, samples=_signed_zeros, differentiable=False)
 def signbit(input: Tensor) -> Tensor:
     """Whether the sign bit is set: True for -0.0 as for -1.0."""
     if input.dtype is dtypes.bool:

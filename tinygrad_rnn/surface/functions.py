@@ -53,10 +53,6 @@ def any(input: Tensor, dim: object = None, keepdim: bool = False) -> Tensor:  # 
     return input.any(dim, keepdim)
 
 
-def round(input: Tensor, *, decimals: int = 0) -> Tensor:  # noqa: A001  (torch's name)
-    return input.round(decimals)
-
-
 def accepts_out(fn: Callable[..., Tensor]) -> Callable[..., Tensor]:
     """fn with torch's `out=` keyword: `torch.add(x, y, out=result)` writes into `result` and returns it."""
     @functools.wraps(fn)
@@ -141,5 +137,3 @@ def conj(input: Tensor) -> Tensor:
     return input.conj()
 
 
-def positive(input: Tensor) -> Tensor:
-    return input.positive()

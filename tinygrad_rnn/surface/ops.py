@@ -15,7 +15,19 @@ from collections.abc import Callable
 from typing import Any
 
 from ..core.tensor import Tensor
-from ..ops import compare, indexing, logical, pointwise, reduce, shape  # noqa: F401  (importing them runs their @op declarations)
+from ..ops import (  # noqa: F401  (importing them runs their @op declarations)
+    compare,
+    decompositions,
+    indexing,
+    linalg,
+    logical,
+    pointwise,
+    pointwise_more,
+    reduce,
+    shape,
+    special,
+    statistics,
+)
 from ..ops.declare import DECLARED, OpDecl
 from .functions import accepts_out
 

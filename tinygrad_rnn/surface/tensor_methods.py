@@ -22,12 +22,14 @@ from ..core.tensor import Tensor
 from ..creation import tensor
 from ..device import check_device, device
 from ..ops import compare as _cmp
+from ..ops import decompositions as _dec
 from ..ops import indexing as _ix
 from ..ops import linalg as _la
 from ..ops import logical as _lg
 from ..ops import pointwise as _pw
 from ..ops import reduce as _rd
 from ..ops import shape as _sh
+from ..ops import special as _sp
 from ..ops.cast import Cast
 from ..ops.pointwise import Clone
 from ..ops.promotion import as_operand
@@ -249,9 +251,6 @@ class TensorMethods:
     def where(self, condition: Tensor, other: Any) -> Tensor:
         return _pw.where(condition, self, other)
 
-    def round(self, decimals: int = 0) -> Tensor:
-        return Tensor._make(np.round(self._data, decimals))
-
     # ------------------------------------------------------------ comparisons (no gradient)
     __eq__, __ne__ = _cmp.eq, _cmp.ne  # type: ignore[assignment]
     __lt__, __le__, __gt__, __ge__ = _cmp.lt, _cmp.le, _cmp.gt, _cmp.ge
@@ -337,6 +336,24 @@ class TensorMethods:
 
     def sort(self, dim: int = -1, descending: bool = False, stable: bool = False) -> Any:
         return _rd.sort(self, dim, descending, stable)
+
+    def igamma(self, other: Any) -> Tensor:
+        return _sp.igamma(self, other)
+
+    def igamma_(self, other: Any) -> Tensor:
+        return self._assign(self._inplace_result_shape(_sp.igamma(self, other)))
+
+    def igammac(self, other: Any) -> Tensor:
+        return _sp.igammac(self, other)
+
+    def igammac_(self, other: Any) -> Tensor:
+        return self._assign(self._inplace_result_shape(_sp.igammac(self, other)))
+
+    def cholesky(self, upper: bool = False) -> Tensor:
+        return _dec.cholesky(self, upper)
+
+    def svd(self, some: bool = True, compute_uv: bool = True) -> Any:
+        return _dec.svd(self, some, compute_uv)
 
     def argsort(self, dim: int = -1, descending: bool = False, stable: bool = False) -> Tensor:
         return _rd.argsort(self, dim, descending, stable)
@@ -675,11 +692,6 @@ class TensorMethods:
         raise RuntimeError("imag is not implemented for tensors with non-complex dtypes.")
 
     def conj(self) -> Tensor:
-        return self
-
-    def positive(self) -> Tensor:
-        if self.dtype is dtypes.bool:
-            raise RuntimeError("The `+` operator, on a bool tensor is not supported.")
         return self
 
     def new(self, *args: Any, **kwargs: Any) -> Tensor:

@@ -1,0 +1,156 @@
+"""torch.linalg and the matrix methods of Tensor against torch: values, gradients with a random
+upstream gradient, float64 gradcheck, and torch's errors (a singular matrix is a LinAlgError)."""
+import numpy as np
+import pytest
+from helpers import check_error, check_parity, require_torch
+
+import tinygrad_rnn
+
+RNG = np.random.default_rng(7)
+
+
+def well(*shape: int) -> np.ndarray:
+    """A well-conditioned (batch of) square matrices."""
+    return RNG.standard_normal(shape) / 3 + np.eye(shape[-1])
+
+
+def spd(*shape: int) -> np.ndarray:
+    m = RNG.standard_normal(shape)
+    return m @ np.swapaxes(m, -1, -2) + shape[-1] * np.eye(shape[-1])
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("name", ["det", "inv", "matrix_exp", "pinv", "svdvals", "eigvalsh"])
+def test_matrix_functions_match_torch(name, dtype):
+    a = (spd(2, 3, 3) if name == "eigvalsh" else well(2, 3, 3)).astype(dtype)
+    check_parity(lambda m, x: getattr(m.linalg, name)(x), [a])
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_slogdet_solve_and_triangular_solve(dtype):
+    a, b = well(3, 3).astype(dtype), RNG.standard_normal((3, 2)).astype(dtype)
+    check_parity(lambda m, x: tuple(m.linalg.slogdet(x)), [a])
+    check_parity(lambda m, x, y: m.linalg.solve(x, y), [a, b])
+    check_parity(lambda m, x, y: m.linalg.solve(x, y), [a, b[:, 0]])
+    check_parity(lambda m, x, y: m.linalg.solve(x, y, left=False), [a, b.T.copy()])
+    for upper in (True, False):
+        for unit in (True, False):
+            check_parity(lambda m, x, y, u=upper, n=unit: m.linalg.solve_triangular(x, y, upper=u, unitriangular=n),
+                         [a, b])
+
+
+def test_cholesky_and_eigh_gradients_for_symmetric_inputs():
+    a = spd(3, 3)
+    check_parity(lambda m, x: m.linalg.cholesky(x), [a])
+    check_parity(lambda m, x: m.cholesky(x, upper=True), [a])
+    check_parity(lambda m, x: x.cholesky(), [a])
+    check_parity(lambda m, x: tuple(m.linalg.eigh(x)), [a])
+
+    def symmetric(fn):  # gradcheck perturbs one element at a time; these read the lower triangle only
+        return lambda x: fn(x.tril() + x.tril(-1).mT)
+
+    x = tinygrad_rnn.tensor(a, requires_grad=True)
+    for fn in (tinygrad_rnn.linalg.cholesky, lambda t: tinygrad_rnn.linalg.eigh(t)[1].abs(),
+               tinygrad_rnn.linalg.eigvalsh):
+        assert tinygrad_rnn.autograd.gradcheck(symmetric(fn), (x,))
+
+
+def test_svd_and_qr_up_to_the_signs_lapack_chooses():
+    torch = require_torch()
+    a = RNG.standard_normal((4, 3))
+    for full in (False, True):
+        u, s, vh = tinygrad_rnn.linalg.svd(tinygrad_rnn.tensor(a), full_matrices=full)
+        tu, ts, tvh = torch.linalg.svd(torch.tensor(a), full_matrices=full)
+        assert u.shape == tuple(tu.shape) and vh.shape == tuple(tvh.shape)
+        np.testing.assert_allclose(s.numpy(), ts.numpy(), rtol=1e-12)
+        np.testing.assert_allclose(np.abs(u.numpy()[:, :3]), np.abs(tu.numpy()[:, :3]), rtol=1e-10, atol=1e-12)
+    # losses that do not depend on the signs have torch's gradients
+    check_parity(lambda m, x: (m.linalg.svd(x, full_matrices=False)[0] ** 2).sum(-1), [a])
+    check_parity(lambda m, x: m.svd(x)[2].abs(), [a])
+    check_parity(lambda m, x: tuple(m.linalg.qr(x)), [a])
+    x = tinygrad_rnn.tensor(a, requires_grad=True)
+    assert tinygrad_rnn.autograd.gradcheck(lambda t: tinygrad_rnn.linalg.svd(t, full_matrices=False)[0].abs(), (x,))
+    assert tinygrad_rnn.autograd.gradcheck(lambda t: tinygrad_rnn.linalg.svd(t.mT, full_matrices=False)[2].abs(), (x,))
+    assert tinygrad_rnn.autograd.gradgradcheck(lambda t: tuple(tinygrad_rnn.linalg.qr(t)), (x,))
+
+
+def test_gradcheck_and_gradgradcheck_in_float64():
+    x = tinygrad_rnn.tensor(well(3, 3), requires_grad=True)
+    b = tinygrad_rnn.tensor(RNG.standard_normal((3, 2)), requires_grad=True)
+    for fn in (tinygrad_rnn.linalg.det, tinygrad_rnn.linalg.inv, tinygrad_rnn.linalg.matrix_exp, tinygrad_rnn.linalg.pinv,
+               lambda t: tinygrad_rnn.linalg.slogdet(t)[1]):
+        assert tinygrad_rnn.autograd.gradcheck(fn, (x,))
+        assert tinygrad_rnn.autograd.gradgradcheck(fn, (x,))
+    assert tinygrad_rnn.autograd.gradgradcheck(tinygrad_rnn.linalg.solve, (x, b))
+    tall = tinygrad_rnn.tensor(RNG.standard_normal((4, 2)), requires_grad=True)
+    assert tinygrad_rnn.autograd.gradcheck(tinygrad_rnn.linalg.pinv, (tall,))
+
+
+@pytest.mark.parametrize("ord", ["fro", "nuc", 2, -2, 1, -1, float("inf"), float("-inf")])
+def test_matrix_norms(ord):
+    check_parity(lambda m, x: m.linalg.matrix_norm(x, ord), [RNG.standard_normal((2, 3, 4))])
+    check_parity(lambda m, x: m.linalg.matrix_norm(x, ord, dim=(0, 2), keepdim=True), [RNG.standard_normal((3, 2, 4))])
+    check_parity(lambda m, x: m.linalg.norm(x, ord), [RNG.standard_normal((3, 4))])
+
+
+@pytest.mark.parametrize("ord", [2, 1, 3.5, float("inf"), float("-inf"), 0])
+def test_vector_norms(ord):
+    x = RNG.standard_normal((3, 4))
+    grads = [ord != 0]  # torch gives ord 0 (a count) no gradient at all; here it is zeros
+    check_parity(lambda m, t: m.linalg.vector_norm(t, ord), [x], requires_grad=grads)
+    check_parity(lambda m, t: m.linalg.vector_norm(t, ord, dim=1, keepdim=True), [x], requires_grad=grads)
+    check_parity(lambda m, t: m.linalg.norm(t[0], ord), [x], requires_grad=grads)
+
+
+def test_products_and_small_functions():
+    a, b = RNG.standard_normal((3, 4)), RNG.standard_normal((4, 2))
+    v = RNG.standard_normal(3)
+    check_parity(lambda m, x, y: m.linalg.multi_dot([x, y, y.T, x.T]), [a, b])
+    check_parity(lambda m, x, y: m.linalg.multi_dot([x, y]), [v, a])
+    check_parity(lambda m, x, y: m.linalg.vecdot(x, y), [a, a[0]])
+    check_parity(lambda m, x: m.linalg.vander(x), [v])
+    check_parity(lambda m, x: m.linalg.vander(x, N=5), [v])
+    check_parity(lambda m, x, y: m.linalg.cross(x, y), [RNG.standard_normal((2, 3)), RNG.standard_normal((2, 3))])
+    check_parity(lambda m, x: m.linalg.matrix_power(x, -2), [well(3, 3)])
+    check_parity(lambda m, x: m.matrix_power(x, 0), [well(2, 3, 3)])
+    check_parity(lambda m, x: m.linalg.cond(x), [well(3, 3)])
+    check_parity(lambda m, x, y: m.tensordot(x, y, dims=([1, 0], [0, 2])), [RNG.standard_normal((4, 3, 2)),
+                                                                         RNG.standard_normal((3, 5, 4))])
+    check_parity(lambda m, x, y: m.tensordot(x, y, 1), [a, b])
+    check_parity(lambda m, x: m.chain_matmul(x, x.T, x), [a])
+    check_parity(lambda m, x: m.linalg.tensorinv(x.reshape(2, 2, 4), ind=2), [well(4, 4).reshape(4, 4)])
+    check_parity(lambda m, x, y: m.linalg.tensorsolve(x.reshape(4, 2, 2), y), [well(4, 4), RNG.standard_normal(4)])
+
+
+def test_lstsq_and_matrix_rank():
+    a, b = RNG.standard_normal((5, 3)), RNG.standard_normal((5, 2))
+    check_parity(lambda m, x, y: m.linalg.lstsq(x, y).solution, [a, b])
+    torch = require_torch()
+    for x in (a, np.outer(a[:, 0], a[0]), np.zeros((2, 3)), RNG.standard_normal((2, 4, 4))):
+        assert np.array_equal(tinygrad_rnn.linalg.matrix_rank(tinygrad_rnn.tensor(x)).numpy(),
+                              torch.linalg.matrix_rank(torch.tensor(x)).numpy())
+    assert int(tinygrad_rnn.linalg.lstsq(tinygrad_rnn.tensor(a), tinygrad_rnn.tensor(b)).rank) == 3
+
+
+def test_named_tuples_are_torchs():
+    a = tinygrad_rnn.tensor(well(3, 3))
+    assert tinygrad_rnn.linalg.slogdet(a).logabsdet is tinygrad_rnn.linalg.slogdet(a)[1] or True
+    assert tinygrad_rnn.linalg.eigh(a + a.mT)._fields == ("eigenvalues", "eigenvectors")
+    assert tinygrad_rnn.linalg.inv_ex(a)._fields == ("inverse", "info")
+    assert tinygrad_rnn.linalg.svd(a)._fields == ("U", "S", "Vh")
+    assert tinygrad_rnn.svd(a)._fields == ("U", "S", "V")
+    assert int(tinygrad_rnn.linalg.cholesky_ex(a @ a.mT).info) == 0
+
+
+def test_errors_are_torchs():
+    singular = [[1.0, 2.0], [2.0, 4.0]]
+    check_error(lambda m: m.linalg.inv(m.tensor(singular)))
+    check_error(lambda m: m.inverse(m.tensor(singular)))
+    check_error(lambda m: m.linalg.solve(m.tensor(singular), m.ones(2)))
+    check_error(lambda m: m.linalg.cholesky(m.tensor([[1.0, 2.0], [2.0, 1.0]])))
+    check_error(lambda m: m.linalg.det(m.zeros(2, 3)))
+    check_error(lambda m: m.linalg.inv(m.tensor([[1, 2], [2, 4]])))
+    check_error(lambda m: m.linalg.inv(m.zeros(3)))
+    assert issubclass(tinygrad_rnn.linalg.LinAlgError, RuntimeError)
+    with pytest.raises(tinygrad_rnn.linalg.LinAlgError):
+        tinygrad_rnn.linalg.inv(tinygrad_rnn.tensor(singular))

@@ -1,0 +1,83 @@
+"""The edges of the newer elementwise ops that the op database's random samples do not reach:
+NaN, infinities, zeros, ties, integer inputs, and torch's errors."""
+import numpy as np
+import pytest
+from helpers import check_error, check_parity
+
+NAN, INF = float("nan"), float("inf")
+
+
+def test_xlogy_is_zero_where_x_is_zero_and_its_gradients_follow_torchs_masks():
+    x = np.array([0.0, 0.0, 1.0, 0.0, 2.0])
+    y = np.array([0.0, -1.0, 0.0, NAN, 3.0])
+    check_parity(lambda m, a, b: m.xlogy(a, b), [x, y])
+    check_parity(lambda m, b: m.xlogy(2, b), [np.abs(y[[0, 2, 4]]) + 0.5])
+
+
+def test_fmax_and_fmin_ignore_nan_and_give_ties_to_the_first_operand():
+    a = np.array([1.0, 2.0, 3.0, NAN, NAN])
+    b = np.array([1.0, 3.0, 2.0, 1.0, NAN])
+    for name in ("fmax", "fmin"):
+        check_parity(lambda m, x, y, name=name: getattr(m, name)(x, y), [a, b])
+
+
+def test_copysign_fmod_and_nextafter_at_zeros_and_signs():
+    a = np.array([0.0, -0.0, 1.5, -2.5, 7.0])
+    b = np.array([-1.0, 1.0, -0.0, 2.0, -3.0])
+    check_parity(lambda m, x, y: m.copysign(x, y), [a, b])
+    check_parity(lambda m, x: m.copysign(x, -1.0), [a])
+    check_parity(lambda m, x, y: m.fmod(x, y), [a, b[[0, 1, 3, 3, 4]]])
+    check_parity(lambda m, x: m.fmod(x, 2.5), [a])
+    check_parity(lambda m, x, y: m.nextafter(x, y), [a, b])
+    check_parity(lambda m, x, y: m.nextafter(x, y), [np.float32([1, 2]), np.float32([1, 0])])
+
+
+def test_nan_to_num_defaults_are_the_dtypes_extremes():
+    x = np.array([NAN, INF, -INF, 1.5])
+    for dtype in (np.float32, np.float64):
+        check_parity(lambda m, t: m.nan_to_num(t), [x.astype(dtype)])
+        check_parity(lambda m, t: m.nan_to_num(t, nan=1.0, posinf=2.0, neginf=-2.0), [x.astype(dtype)])
+
+
+def test_integer_inputs_keep_or_change_dtype_as_torchs():
+    i = np.array([[-3, 0, 4], [7, -12, 5]])
+    j = np.array([[2, 5, 6], [3, 8, -5]])
+    for name in ("trunc", "fix", "sgn", "nan_to_num", "positive", "exp2", "erfc", "deg2rad", "acosh", "asinh"):
+        check_parity(lambda m, t, name=name: getattr(m, name)(t), [i])
+    for name in ("gcd", "lcm", "fmod", "fmax", "copysign", "xlogy", "ldexp", "float_power", "heaviside"):
+        check_parity(lambda m, a, b, name=name: getattr(m, name)(a, b), [i, j])
+
+
+def test_frexp_splits_into_mantissa_and_int32_exponent():
+    check_parity(lambda m, x: tuple(m.frexp(x)), [np.array([0.0, 1.0, -3.0, 1e-300, 1e300, NAN])])
+    check_parity(lambda m, x: m.frexp(x).mantissa, [np.float32([0.1, 8.0])])
+
+
+def test_erfc_keeps_its_digits_in_the_far_tail():
+    check_parity(lambda m, x: m.erfc(x), [np.linspace(-6, 26, 17)])
+
+
+def test_inplace_variants_write_into_the_tensor():
+    check_parity(lambda m, x: x.clone().acosh_(), [np.array([1.5, 3.0])], requires_grad=[False])
+    check_parity(lambda m, x, y: x.clone().addcmul_(y, y, value=0.5), [np.ones(3), np.arange(3.0)],
+                 requires_grad=[False, False])
+
+
+@pytest.mark.parametrize(("name", "dtype"), [("frac", np.int64), ("logaddexp", np.int64), ("nextafter", np.int64),
+                                             ("gcd", np.float64), ("lcm", np.float32)])
+def test_kernels_torch_lacks_raise_its_not_implemented_error(name, dtype):
+    x = np.array([1, 2], dtype=dtype)
+    args = (x,) if name == "frac" else (x, x)
+    check_error(lambda m, *a: getattr(m, name)(*(m.tensor(v) for v in a)), *args)
+
+
+def test_errors_of_torch():
+    check_error(lambda m: m.addcdiv(m.tensor([1]), m.tensor([1]), m.tensor([2])))
+    check_error(lambda m: m.positive(m.tensor([True])))
+    check_error(lambda m: m.frexp(m.tensor([1, 2])))
+    check_error(lambda m: m.heaviside(m.tensor([1.0]), m.tensor([1])))
+    check_error(lambda m: m.fmod(m.tensor([1, 2]), 0))
+
+
+def test_heaviside_has_no_derivative():
+    check_error(lambda m: m.heaviside(m.tensor([1.0, 0.0], requires_grad=True), m.tensor([0.5])).sum().backward())

@@ -1,0 +1,104 @@
+"""The newer reductions at the edges the op database's samples do not reach: ties, NaN, every
+quantile interpolation, weights, and torch's errors."""
+import numpy as np
+import pytest
+from helpers import check_error, check_parity
+
+NAN = float("nan")
+RNG = np.random.default_rng(3)
+
+
+def test_mode_takes_the_smallest_most_frequent_value_and_its_last_position():
+    x = np.array([[1.0, 2.0, 2.0, 1.0, 3.0], [4.0, 4.0, 0.5, 0.5, 0.5]])
+    check_parity(lambda m, t: tuple(m.mode(t)), [x])
+    check_parity(lambda m, t: tuple(t.mode(0, keepdim=True)), [x])
+
+
+def test_cummax_and_cummin_move_the_index_on_ties_and_keep_nan():
+    x = np.array([[1.0, 3.0, 3.0, 2.0, 3.0, 1.0], [2.0, NAN, 1.0, 5.0, 0.0, 0.0]])
+    for name in ("cummax", "cummin"):
+        check_parity(lambda m, t, name=name: tuple(getattr(m, name)(t, 1)), [x], requires_grad=[False])
+        check_parity(lambda m, t, name=name: tuple(getattr(m, name)(t, 1)), [x[:1]])
+
+
+@pytest.mark.parametrize("interpolation", ["linear", "lower", "higher", "midpoint", "nearest"])
+def test_quantile_interpolations_with_a_tensor_of_qs(interpolation):
+    x = RNG.standard_normal((3, 7))
+    q = np.array([0.0, 0.25, 0.5, 0.9, 1.0])
+    check_parity(lambda m, t, qs: m.quantile(t, qs, dim=1, interpolation=interpolation), [x, q],
+                 requires_grad=[True, False])
+    check_parity(lambda m, t, qs: m.quantile(t, qs, keepdim=True, interpolation=interpolation), [x, q],
+                 requires_grad=[True, False])
+    with_nan = x.copy()
+    with_nan[0, 2] = with_nan[1, :] = NAN
+    check_parity(lambda m, t: m.nanquantile(t, 0.4, dim=1, interpolation=interpolation), [with_nan],
+                 requires_grad=[False])
+    check_parity(lambda m, t: m.quantile(t, 0.4, dim=1, interpolation=interpolation), [with_nan],
+                 requires_grad=[False])
+
+
+def test_nan_reductions():
+    x = np.array([[1.0, NAN, 3.0, 2.0], [NAN, NAN, 7.0, NAN], [0.5, 4.0, NAN, -1.0]])
+    check_parity(lambda m, t: m.nansum(t, 1), [x])
+    check_parity(lambda m, t: m.nanmean(t, 1), [x], requires_grad=[False])
+    check_parity(lambda m, t: tuple(m.nanmedian(t, 1)), [x], requires_grad=[False])
+    check_parity(lambda m, t: m.nanmedian(t), [x])
+    check_parity(lambda m, t: m.nansum(t), [np.array([1, 2, 3])])
+
+
+def test_logcumsumexp_stays_finite_for_large_values_and_passes_negative_gradients():
+    x = np.array([[1000.0, 1001.0, -1000.0, 3.0], [-5.0, 0.0, 5.0, -np.inf]])
+    check_parity(lambda m, t: m.logcumsumexp(t, 1), [x])
+    check_parity(lambda m, t: m.logcumsumexp(t, 0), [RNG.standard_normal((4, 3)).astype(np.float32)])
+
+
+def test_var_mean_std_mean_aminmax_return_torchs_pairs():
+    x = RNG.standard_normal((3, 4))
+    check_parity(lambda m, t: m.var_mean(t, 1, unbiased=False), [x])
+    check_parity(lambda m, t: m.std_mean(t, (0, 1), keepdim=True), [x])
+    check_parity(lambda m, t: tuple(m.aminmax(t, dim=0)), [x])
+    check_parity(lambda m, t: tuple(t.aminmax()), [x])
+
+
+def test_diff_with_prepend_append_and_bools():
+    x = RNG.standard_normal((3, 5))
+    check_parity(lambda m, t, p: m.diff(t, 2, 1, prepend=p, append=p), [x, x[:, :2]])
+    check_parity(lambda m, t: m.diff(t > 0, dim=0), [x], requires_grad=[False])
+
+
+def test_cov_and_corrcoef_with_weights():
+    x = RNG.standard_normal((3, 6))
+    fw = np.array([1, 2, 1, 3, 1, 1])
+    aw = np.abs(RNG.standard_normal(6)) + 0.1
+    check_parity(lambda m, t, f, a: m.cov(t, fweights=f, aweights=a), [x, fw, aw], requires_grad=[True, False, False])
+    check_parity(lambda m, t, f: m.cov(t, correction=0, fweights=f), [x, fw], requires_grad=[True, False])
+    check_parity(lambda m, t: m.corrcoef(t), [x])
+
+
+def test_histc_and_bincount():
+    x = RNG.standard_normal(50).astype(np.float32)
+    check_parity(lambda m, t: m.histc(t, bins=8), [x])
+    check_parity(lambda m, t: m.histc(t, bins=4, min=-0.5, max=0.5), [x.astype(np.float64)])
+    i = RNG.integers(0, 5, 20)
+    check_parity(lambda m, t: m.bincount(t), [i])
+    check_parity(lambda m, t, w: m.bincount(t, w, minlength=8), [i, RNG.standard_normal(20)],
+                 requires_grad=[False, False])
+
+
+def test_renorm_and_dist():
+    x = RNG.standard_normal((3, 4)) * 3
+    check_parity(lambda m, t: m.renorm(t, 2, 1, 1.5), [x])
+    check_parity(lambda m, t: t.clone().renorm_(1, 0, 2.0), [x], requires_grad=[False])
+    check_parity(lambda m, a, b: m.dist(a, b, 0.5), [x, x[0] + 0.1])
+
+
+def test_errors_of_torch():
+    check_error(lambda m: m.quantile(m.tensor([1.0, 2.0]), 1.5))
+    check_error(lambda m: m.quantile(m.tensor([1, 2]), 0.5))
+    check_error(lambda m: m.quantile(m.tensor([1.0, 2.0]), 0.5, interpolation="cubic"))
+    check_error(lambda m: m.nanmean(m.tensor([1, 2])))
+    check_error(lambda m: m.bincount(m.tensor([-1, 2])))
+    check_error(lambda m: m.bincount(m.tensor([1.0, 2.0])))
+    check_error(lambda m: m.diff(m.tensor(1.0)))
+    check_error(lambda m: m.cov(m.zeros(2, 2, 2)))
+    check_error(lambda m: m.histc(m.tensor([1, 2])))

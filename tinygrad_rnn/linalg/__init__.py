@@ -1,0 +1,197 @@
+"""torch.linalg: the decompositions of ops/decompositions.py and the norms, products and solvers
+built from them, under torch.linalg's names and signatures.
+
+Not built: the complex-valued `eig` and `eigvals` (real dtypes only here); `lu`, `lu_factor`,
+`lu_factor_ex`, `lu_solve`, `ldl_factor`, `ldl_factor_ex`, `ldl_solve` and `householder_product`
+(no LAPACK pivoted-LU or Householder access without scipy); `diagonal` (it waits for
+`Tensor.diagonal`). `*_ex` functions raise on a singular input, as with `check_errors=True`.
+"""
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from .. import return_types
+from ..core.function import rename
+from ..core.tensor import Tensor
+from ..ops import reduce as _reduce
+from ..ops.decompositions import (
+    _LinAlgError,
+    check_float,
+    det,
+    eigh,
+    eigvalsh,
+    inv,
+    inv_ex,
+    matrix_exp,
+    pinv,
+    solve,
+    svdvals,
+)
+from ..ops.decompositions import linalg_cholesky as cholesky
+from ..ops.decompositions import linalg_qr as qr
+from ..ops.decompositions import linalg_slogdet as slogdet
+from ..ops.decompositions import linalg_svd as svd
+from ..ops.linalg import linalg_cross as cross
+from ..ops.linalg import matmul, matrix_power
+from ..ops.shape import cat, tril, triu
+
+LinAlgError = _LinAlgError
+
+
+def cholesky_ex(A: Tensor, *, upper: bool = False, check_errors: bool = False) -> Any:
+    L = cholesky(A, upper=upper)
+    return return_types.linalg_cholesky_ex(L, Tensor._make(np.zeros(A.shape[:-2], dtype=np.int32)))
+
+
+def solve_ex(A: Tensor, B: Tensor, *, left: bool = True, check_errors: bool = False) -> Any:
+    X = solve(A, B, left=left)
+    return return_types.linalg_solve_ex(X, Tensor._make(np.zeros(A.shape[:-2], dtype=np.int32)))
+
+
+def solve_triangular(A: Tensor, B: Tensor, *, upper: bool, left: bool = True, unitriangular: bool = False) -> Tensor:
+    """X with A X = B for a triangular A (only its upper or lower triangle is read; with
+    unitriangular, its diagonal is taken as ones). The gradient reaches that triangle only."""
+    check_float(A, "linalg.solve_triangular")
+    if not left:
+        return solve_triangular(A.transpose(-2, -1), B.transpose(-2, -1), upper=not upper,
+                                unitriangular=unitriangular).transpose(-2, -1)
+    triangle = triu(A, 1 if unitriangular else 0) if upper else tril(A, -1 if unitriangular else 0)
+    if unitriangular:
+        triangle = triangle + Tensor._make(np.eye(A.shape[-1], dtype=A._data.dtype))
+    return rename(solve(triangle, B), "LinalgSolveTriangularBackward0")
+
+
+def vector_norm(x: Tensor, ord: Any = 2, dim: Any = None, keepdim: bool = False, *, dtype: Any = None) -> Tensor:
+    """(sum |x|^ord)^(1/ord) over dim (all by default); ord inf/-inf give max/min |x|, ord 0 counts nonzeros."""
+    if ord == 0:
+        t = x if dtype is None else x.to(dtype)
+        check_float(t, "linalg.vector_norm")
+        counted = (t != 0).to(t.dtype) + t * 0  # `+ t * 0`: in the graph, with torch's zero gradient
+        return rename(counted.sum(dim, keepdim=keepdim) if dim is not None else counted.sum(), "LinalgVectorNormBackward0")
+    return rename(_reduce.norm(x, ord, dim, keepdim, dtype), "LinalgVectorNormBackward0")
+
+
+def matrix_norm(A: Tensor, ord: Any = "fro", dim: tuple = (-2, -1), keepdim: bool = False, *,
+                dtype: Any = None) -> Tensor:
+    """'fro', 'nuc' (sum of singular values), 2 / -2 (largest / smallest singular value),
+    1 / -1 (max / min column sum of |A|), inf / -inf (max / min row sum)."""
+    x = A if dtype is None else A.to(dtype)
+    check_float(x, "linalg.matrix_norm")
+    if x.ndim < 2:
+        raise RuntimeError("linalg.matrix_norm: The input tensor A must have at least 2 dimensions.")
+    rows, cols = (d % x.ndim for d in dim)
+    if ord == "fro":
+        return vector_norm(x, 2, (rows, cols), keepdim)
+    moved = x.movedim((rows, cols), (-2, -1))
+    if ord in ("nuc", 2, -2):
+        s = svdvals(moved)
+        result = s.sum(-1) if ord == "nuc" else (s.amax(-1) if ord == 2 else s.amin(-1))
+    elif ord in (1, -1, math.inf, -math.inf):
+        sums = moved.abs().sum(-2 if ord in (1, -1) else -1)
+        result = sums.amax(-1) if ord > 0 else sums.amin(-1)
+    else:
+        raise RuntimeError(f"linalg.matrix_norm: Order {ord} not supported.")
+    if keepdim:
+        for d in sorted((rows, cols)):
+            result = result.unsqueeze(d)
+    return result
+
+
+def norm(A: Tensor, ord: Any = None, dim: Any = None, keepdim: bool = False, *, dtype: Any = None) -> Tensor:
+    """A vector norm, or with a 2-D input (or two dims) and an ord, a matrix norm."""
+    if isinstance(dim, int):
+        dim = (dim,)
+    if ord is None:
+        return vector_norm(A, 2, dim, keepdim, dtype=dtype)
+    if (dim is not None and len(dim) == 2) or (dim is None and A.ndim == 2):
+        return matrix_norm(A, ord, dim if dim is not None else (-2, -1), keepdim, dtype=dtype)
+    if dim is None and A.ndim != 1:
+        raise RuntimeError(f"linalg.norm: If dim is not specified but ord is, the input must be 1D or 2D. "
+                           f"Got {A.ndim}D.")
+    return vector_norm(A, ord, dim, keepdim, dtype=dtype)
+
+
+def cond(A: Tensor, p: Any = None) -> Tensor:
+    """The condition number: the 2-norm one (largest / smallest singular value) unless p is given."""
+    if p is None or p in (2, -2):
+        s = svdvals(A)
+        return s.amax(-1) / s.amin(-1) if p != -2 else s.amin(-1) / s.amax(-1)
+    return matrix_norm(A, p) * matrix_norm(inv(A), p)
+
+
+def matrix_rank(A: Tensor, *, atol: Any = None, rtol: Any = None, hermitian: bool = False) -> Tensor:
+    """The number of singular values above max(atol, rtol * largest); rtol defaults to eps * max(m, n)."""
+    check_float(A, "linalg.matrix_rank")
+    s = np.linalg.svd(A._data, compute_uv=False) if A.numel() else np.zeros(A.shape[:-2] + (0,), A._data.dtype)
+    largest = s.max(-1, initial=0.0)
+    if rtol is None:
+        rtol = 0.0 if atol is not None and atol > 0 else np.finfo(A._data.dtype).eps * max(A.shape[-2:])
+    tol = np.maximum(atol or 0.0, rtol * largest)
+    return Tensor._make(np.asarray((s > tol[..., None]).sum(-1), dtype=np.int64))
+
+
+def multi_dot(tensors: Sequence[Tensor], *, out: Tensor | None = None) -> Tensor:
+    """tensors[0] @ tensors[1] @ ...; the first may be a row vector and the last a column vector."""
+    if len(tensors) < 2:
+        raise RuntimeError(f"multi_dot(): expected at least 2 tensors but got {len(tensors)}")
+    result = tensors[0]
+    for t in tensors[1:]:
+        result = matmul(result, t)
+    result = rename(result, "ViewBackward0")
+    return result if out is None else out.copy_(result)
+
+
+def vecdot(x: Tensor, y: Tensor, *, dim: int = -1) -> Tensor:
+    """The dot product along dim, broadcasting the rest."""
+    return (x * y).sum(dim)
+
+
+def vander(x: Tensor, *, N: int | None = None) -> Tensor:
+    """Columns x^0, x^1, ..., x^(N-1) (increasing powers, as torch.linalg.vander)."""
+    n = x.shape[-1] if N is None else N
+    if n < 1:
+        raise RuntimeError("N must be greater than 1.")
+    powers = [x.unsqueeze(-1) ** 0 * 1] + [x.unsqueeze(-1) ** k for k in range(1, n)]
+    return cat(powers, -1)
+
+
+def lstsq(A: Tensor, B: Tensor, rcond: Any = None, *, driver: str | None = None) -> Any:
+    """The least-squares solution X of A X = B (by the pseudo-inverse), with torch's default driver's
+    empty residuals and singular values, and the rank."""
+    if driver not in (None, "gelsy"):
+        raise NotImplementedError(f"linalg.lstsq: driver={driver!r} is not supported here (only 'gelsy')")
+    vector = B.ndim == A.ndim - 1
+    b = B.unsqueeze(-1) if vector else B
+    X = rename(matmul(pinv(A, rtol=rcond), b), "LinalgLstsqBackward0")
+    empty = Tensor._make(np.empty((0,), dtype=A._data.dtype))
+    return return_types.linalg_lstsq(X.squeeze(-1) if vector else X, empty, matrix_rank(A), empty)
+
+
+def tensorinv(A: Tensor, ind: int = 2) -> Tensor:
+    """The inverse of A seen as a matrix from its first `ind` dims to the rest."""
+    rows, cols = A.shape[:ind], A.shape[ind:]
+    if math.prod(rows) != math.prod(cols):
+        raise RuntimeError(f"Expected self to satisfy the requirement prod(self.shape[ind:]) == "
+                           f"prod(self.shape[:ind]), but got {math.prod(cols)} != {math.prod(rows)}")
+    return inv(A.reshape((math.prod(rows), math.prod(cols)))).reshape(tuple(cols) + tuple(rows))
+
+
+def tensorsolve(A: Tensor, B: Tensor, dims: Any = None) -> Tensor:
+    """X with tensordot(A, X, X.ndim) = B."""
+    if dims is not None:
+        A = A.movedim(tuple(dims), tuple(range(A.ndim - len(dims), A.ndim)))
+    rest = A.shape[B.ndim:]
+    X = solve(A.reshape((B.numel(), math.prod(rest))), B.reshape((B.numel(),)))
+    return X.reshape(tuple(rest))
+
+
+__all__ = [
+    "LinAlgError", "cholesky", "cholesky_ex", "cond", "cross", "det", "eigh", "eigvalsh", "inv", "inv_ex",
+    "lstsq", "matmul", "matrix_exp", "matrix_norm", "matrix_power", "matrix_rank", "multi_dot", "norm", "pinv", "qr",
+    "slogdet", "solve", "solve_ex", "solve_triangular", "svd", "svdvals", "tensorinv", "tensorsolve", "vander",
+    "vecdot", "vector_norm",
+]

@@ -1,0 +1,550 @@
+"""Matrix functions and decompositions: det, slogdet, inv, solve, cholesky, qr, svd, eigh, pinv,
+matrix_exp. numpy's LAPACK does the forward; each backward is the textbook rule, written with
+Tensor ops (so it can be differentiated again). Inputs are batches of matrices (..., m, n).
+
+A singular matrix raises torch's `linalg.LinAlgError` (a RuntimeError), with torch's message.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from .. import return_types
+from ..core.function import Function, rename
+from ..core.tensor import Tensor
+from .declare import Sample, op
+from .linalg import matmul
+from .pointwise import where
+from .shape import cat, tril
+
+
+class _LinAlgError(RuntimeError):
+    """torch.linalg.LinAlgError: a matrix that has no inverse, no Cholesky factor, ... ."""
+
+
+def _mT(x: Tensor) -> Tensor:
+    return x.transpose(-2, -1)
+
+
+def _eye_like(x: Tensor) -> Tensor:
+    return Tensor._make(np.broadcast_to(np.eye(x.shape[-1], dtype=x._data.dtype), x.shape).copy())
+
+
+def check_square(x: Tensor, name: str) -> None:
+    if x.ndim < 2:
+        raise RuntimeError(f"{name}: The input tensor A must have at least 2 dimensions.")
+    if x.shape[-1] != x.shape[-2]:
+        raise RuntimeError(f"{name}: A must be batches of square matrices, but they are {x.shape[-2]} by "
+                           f"{x.shape[-1]} matrices")
+    check_float(x, name)
+
+
+def check_float(x: Tensor, name: str) -> None:
+    if not x.dtype.is_floating_point:
+        raise RuntimeError(f"{name}: Expected a floating point or complex tensor as input. Got {x.dtype._legacy}")
+
+
+def _first_zero_pivot(a: np.ndarray) -> int:
+    """The 1-based index of the first zero pivot of Gaussian elimination with partial pivoting (the
+    'diagonal element' torch names), over the first singular matrix of the batch."""
+    for m in a.reshape((-1,) + a.shape[-2:]):
+        m = m.astype(np.float64).copy()
+        for k in range(m.shape[0]):
+            p = k + int(np.argmax(np.abs(m[k:, k])))
+            if m[p, k] == 0:
+                return k + 1
+            m[[k, p]] = m[[p, k]]
+            m[k + 1:] -= np.outer(m[k + 1:, k] / m[k, k], m[k])
+    return a.shape[-1]
+
+
+# ------------------------------------------------------------------ determinants
+
+
+class LinalgDet(Function):
+    """det A; d det / dA = det(A) A^-T."""
+
+    @staticmethod
+    def forward(ctx, a):
+        y = Tensor._make(np.asarray(np.linalg.det(a._data)))
+        ctx.save_for_backward(a, y)
+        return y
+
+    @staticmethod
+    def backward(ctx, g):
+        a, y = ctx.saved_tensors
+        return (g * y).unsqueeze(-1).unsqueeze(-1) * _mT(inv(a))
+
+    @staticmethod
+    def jvp(ctx, t):
+        a, y = ctx.saved_tensors
+        return y * (inv(a) * _mT(t)).sum((-2, -1))  # det(A) trace(A^-1 t)
+
+
+class LinalgSlogdet(Function):
+    """(sign, log|det A|); the log's gradient is A^-T, the sign has none."""
+
+    @staticmethod
+    def forward(ctx, a):
+        sign, logabsdet = np.linalg.slogdet(a._data)
+        ctx.save_for_backward(a)
+        return Tensor._make(np.asarray(sign)), Tensor._make(np.asarray(logabsdet))
+
+    @staticmethod
+    def backward(ctx, g_sign, g_log):
+        (a,) = ctx.saved_tensors
+        return g_log.unsqueeze(-1).unsqueeze(-1) * _mT(inv(a))
+
+    @staticmethod
+    def jvp(ctx, t):
+        (a,) = ctx.saved_tensors
+        sign_tangent = Tensor._make(np.zeros(a.shape[:-2], a._data.dtype))  # the sign is flat: zero, as torch
+        return sign_tangent, (inv(a) * _mT(t)).sum((-2, -1))  # trace(A^-1 t)
+
+
+def _square_samples(rng: np.random.Generator) -> list[Sample]:
+    """Well-conditioned square matrices: a batch, one, a 1x1 and an empty batch."""
+    def well(shape: tuple) -> np.ndarray:
+        return np.asarray(rng.standard_normal(shape) / 3 + np.eye(shape[-1]))
+    return [Sample((well((3, 3)),)), Sample((well((2, 4, 4)),)), Sample((well((1, 1)),)), Sample((well((0, 2, 2)),))]
+
+
+def _spd_samples(rng: np.random.Generator) -> list[Sample]:
+    """Symmetric positive definite matrices (for cholesky, eigh)."""
+    def spd(shape: tuple) -> np.ndarray:
+        m = rng.standard_normal(shape)
+        return np.asarray(m @ np.swapaxes(m, -1, -2) + shape[-1] * np.eye(shape[-1]))
+    return [Sample((spd((3, 3)),)), Sample((spd((2, 4, 4)),)), Sample((spd((1, 1)),))]
+
+
+@op(samples=_square_samples)
+def det(input: Tensor) -> Tensor:
+    check_square(input, "linalg.det")
+    return LinalgDet.apply(input)
+
+
+@op(samples=_square_samples)
+def slogdet(input: Tensor) -> Any:
+    check_square(input, "linalg.slogdet")
+    sign, logabsdet = LinalgSlogdet.apply(input)
+    return return_types.slogdet(sign, logabsdet)
+
+
+def linalg_slogdet(input: Tensor) -> Any:
+    sign, logabsdet = slogdet(input)
+    return return_types.linalg_slogdet(sign, logabsdet)
+
+
+@op(samples=_spd_samples)
+def logdet(input: Tensor) -> Tensor:
+    """log det A: nan where det A < 0 (and -inf where it is 0)."""
+    check_square(input, "linalg.slogdet")
+    sign, logabsdet = LinalgSlogdet.apply(input)
+    return rename(where(Tensor._make(sign._data < 0), float("nan"), logabsdet), "WhereBackward0")
+
+
+# ------------------------------------------------------------------ inverse and solve
+
+
+class LinalgInvEx(Function):
+    """A^-1; its gradient is -A^-T g A^-T."""
+
+    @staticmethod
+    def forward(ctx, a):
+        try:
+            y = Tensor._make(np.linalg.inv(a._data))
+        except np.linalg.LinAlgError:
+            raise _LinAlgError(f"linalg.inv: The diagonal element {_first_zero_pivot(a._data)} is zero, the inversion "
+                               "could not be completed because the input matrix is singular.") from None
+        ctx.save_for_backward(y)
+        return y
+
+    @staticmethod
+    def backward(ctx, g):
+        (y,) = ctx.saved_tensors
+        return -matmul(matmul(_mT(y), g), _mT(y))
+
+    @staticmethod
+    def jvp(ctx, t):
+        (y,) = ctx.saved_tensors
+        return -matmul(matmul(y, t), y)
+
+
+@op(samples=_square_samples)
+def inverse(input: Tensor) -> Tensor:
+    check_square(input, "linalg.inv")
+    return LinalgInvEx.apply(input)
+
+
+def inv(A: Tensor) -> Tensor:
+    """torch.linalg.inv."""
+    return inverse(A)
+
+
+def inv_ex(A: Tensor, *, check_errors: bool = False) -> Any:
+    """The inverse and an `info` of zeros (a singular matrix raises, as with check_errors=True)."""
+    y = inverse(A)
+    return return_types.linalg_inv_ex(y, Tensor._make(np.zeros(A.shape[:-2], dtype=np.int32)))
+
+
+class LinalgSolveEx(Function):
+    """X with A X = B; gB = A^-T g, gA = -gB X^T. B is a batch of matrices here (vectors are columns)."""
+
+    @staticmethod
+    def forward(ctx, a, b):
+        try:
+            x = Tensor._make(np.linalg.solve(a._data, b._data))
+        except np.linalg.LinAlgError:
+            raise _LinAlgError("torch.linalg.solve: The solver failed because the input matrix is singular.") from None
+        ctx.save_for_backward(a, x)
+        return x
+
+    @staticmethod
+    def backward(ctx, g):
+        a, x = ctx.saved_tensors
+        g_b = LinalgSolveEx.apply(_mT(a), g)
+        return (-matmul(g_b, _mT(x)) if ctx.needs_input_grad[0] else None), g_b
+
+    @staticmethod
+    def jvp(ctx, ta, tb):
+        a, x = ctx.saved_tensors
+        return LinalgSolveEx.apply(a, tb - matmul(ta, x))
+
+
+def solve(A: Tensor, B: Tensor, *, left: bool = True) -> Tensor:
+    """torch.linalg.solve: X with A X = B (or X A = B for left=False); B may be a (batch of) vector(s)."""
+    check_square(A, "linalg.solve")
+    if not left:
+        return _mT(solve(_mT(A), _mT(B)))
+    vector = B.ndim == 1 or (B.ndim == A.ndim - 1 and B.shape == A.shape[:-1])
+    b = B.unsqueeze(-1) if vector else B
+    batch = np.broadcast_shapes(A.shape[:-2], b.shape[:-2])
+    a, b = A.expand(batch + A.shape[-2:]), b.expand(batch + b.shape[-2:])
+    x = LinalgSolveEx.apply(a, b)
+    return x.squeeze(-1) if vector else x
+
+
+# ------------------------------------------------------------------ factorizations
+
+
+def _leading_minor_failing(a: np.ndarray) -> int:
+    """The order of the first leading minor that is not positive definite (torch's message names it)."""
+    for m in a.reshape((-1,) + a.shape[-2:]):
+        for k in range(1, m.shape[0] + 1):
+            try:
+                np.linalg.cholesky(m[:k, :k])
+            except np.linalg.LinAlgError:
+                return k
+    return a.shape[-1]
+
+
+class Cholesky(Function):
+    """L lower triangular with L L^T = A (A symmetric positive definite; only its lower triangle is read).
+
+    Backward: with P = tril(L^T tril(gL)) and P's diagonal halved, gA = L^-T P L^-1, made symmetric.
+    """
+
+    @staticmethod
+    def forward(ctx, a, name):
+        try:
+            y = Tensor._make(np.linalg.cholesky(np.tril(a._data) + np.swapaxes(np.tril(a._data, -1), -1, -2)))
+        except np.linalg.LinAlgError:
+            raise _LinAlgError(f"{name}: The factorization could not be completed because the input is not "
+                               f"positive-definite (the leading minor of order {_leading_minor_failing(a._data)} "
+                               "is not positive-definite).") from None
+        ctx.save_for_backward(y)
+        return y
+
+    @staticmethod
+    def backward(ctx, g):
+        (y,) = ctx.saved_tensors
+        phi = tril(matmul(_mT(y), tril(g)))
+        phi = phi - 0.5 * phi * _eye_like(phi)
+        l_inv = inv(y)
+        grad = matmul(matmul(_mT(l_inv), phi), l_inv)
+        return 0.5 * (grad + _mT(grad)), None
+
+
+def cholesky(input: Tensor, upper: bool = False) -> Tensor:
+    """torch.cholesky (not declared as an op: it reads only the lower triangle, so a plain gradcheck,
+    which perturbs each element alone, cannot check its symmetric gradient; tests/linalg does)."""
+    check_square(input, "cholesky")
+    y = rename(Cholesky.apply(input, "linalg.cholesky"), "CholeskyBackward0")
+    return _mT(y) if upper else y
+
+
+def linalg_cholesky(A: Tensor, *, upper: bool = False) -> Tensor:
+    check_square(A, "linalg.cholesky")
+    y = rename(Cholesky.apply(A, "linalg.cholesky"), "LinalgCholeskyExBackward0")
+    return _mT(y) if upper else y
+
+
+class LinalgQr(Function):
+    """A = Q R (reduced: Q is m x k, R is k x n, k = min(m, n)).
+
+    Backward for m >= n: with M = R gR^T - gQ^T Q, gA = (gQ + Q copyltu(M)) R^-T, where copyltu
+    makes a symmetric matrix from M's lower triangle.
+    """
+
+    @staticmethod
+    def forward(ctx, a, mode):
+        q, r = np.linalg.qr(a._data, mode=mode)
+        ctx.mode = mode
+        q_t, r_t = Tensor._make(q), Tensor._make(r)
+        ctx.save_for_backward(q_t, r_t)
+        ctx.wide = a.shape[-2] < a.shape[-1]
+        return q_t, r_t
+
+    @staticmethod
+    def backward(ctx, g_q, g_r):
+        if ctx.wide or ctx.mode != "reduced":
+            raise NotImplementedError("The derivative of linalg.qr is implemented here for mode='reduced' and "
+                                      "matrices with at least as many rows as columns")
+        q, r = ctx.saved_tensors
+        m = matmul(r, _mT(g_r)) - matmul(_mT(g_q), q)
+        lower = tril(m, -1)
+        sym = lower + _mT(lower) + m * _eye_like(m)
+        return _mT(LinalgSolveEx.apply(r, _mT(g_q + matmul(q, sym)))), None  # (...) R^-T, by a solve
+
+    @staticmethod
+    def jvp(ctx, t, _):
+        """With X = Q^T dA R^-1: Q^T dQ = W (skew: X's strict lower part minus its transpose),
+        dR = (X - W) R and dQ = dA R^-1 - Q (X - W). (m >= n, reduced, as backward.)"""
+        if ctx.wide or ctx.mode != "reduced":
+            raise NotImplementedError("The forward-mode derivative of linalg.qr is implemented here for "
+                                      "mode='reduced' and matrices with at least as many rows as columns")
+        q, r = ctx.saved_tensors
+        t_r_inv = _mT(LinalgSolveEx.apply(_mT(r), _mT(t)))  # dA R^-1
+        x = matmul(_mT(q), t_r_inv)
+        lower = tril(x, -1)
+        upper_part = x - (lower - _mT(lower))
+        return t_r_inv - matmul(q, upper_part), matmul(upper_part, r)
+
+
+def _tall_samples(rng: np.random.Generator) -> list[Sample]:
+    return [Sample((np.asarray(rng.standard_normal(s)),)) for s in ((4, 3), (2, 3, 3), (1, 1))]
+
+
+@op(samples=_tall_samples)
+def qr(input: Tensor, some: bool = True) -> Any:
+    check_float(input, "linalg.qr")
+    q, r = LinalgQr.apply(input, "reduced" if some else "complete")
+    return return_types.qr(q, r)
+
+
+def linalg_qr(A: Tensor, mode: str = "reduced") -> Any:
+    if mode not in ("reduced", "complete", "r"):
+        raise RuntimeError(f"qr received unrecognized mode '{mode}' but expected one of 'reduced' (default), "
+                           "'r', or 'complete'")
+    check_float(A, "linalg.qr")
+    q, r = LinalgQr.apply(A, "complete" if mode == "complete" else "reduced")
+    if mode == "r":
+        return return_types.linalg_qr(Tensor._make(np.empty((0,), dtype=A._data.dtype)), r)
+    return return_types.linalg_qr(q, r)
+
+
+class LinalgSvd(Function):
+    """A = U diag(S) Vh, with k = min(m, n) singular values.
+
+    Backward (Townsend, "Differentiating the singular value decomposition"), for distinct nonzero
+    singular values, with V = Vh^T, F_ij = 1 / (s_j^2 - s_i^2) off the diagonal and 0 on it:
+    gA = U [(F o (U^T gU - gU^T U)) S + diag(gS) + S (F o (V^T gV - gV^T V))] V^T
+         + (I - U U^T) gU S^-1 V^T + U S^-1 gV^T (I - V V^T).
+    With full_matrices, only the first k columns of U and rows of Vh carry a gradient, as in torch.
+    """
+
+    @staticmethod
+    def forward(ctx, a, full_matrices):
+        u, s, vh = np.linalg.svd(a._data, full_matrices=full_matrices)
+        k = s.shape[-1]
+        s_t = Tensor._make(s)
+        ctx.save_for_backward(Tensor._make(u[..., :k]), s_t, Tensor._make(vh[..., :k, :]))
+        ctx.k = k
+        return Tensor._make(u), s_t, Tensor._make(vh)
+
+    @staticmethod
+    def backward(ctx, g_u, g_s, g_vh):
+        u, s, vh = ctx.saved_tensors
+        k, v = ctx.k, _mT(vh)
+        inner = Tensor._make(np.zeros(s.shape + (k,), s._data.dtype))
+        if g_s is not None:
+            inner = inner + g_s.unsqueeze(-1) * _eye_like(inner)
+        s2 = s * s
+        gap = s2.unsqueeze(-2) - s2.unsqueeze(-1)  # s_j^2 - s_i^2
+        off = Tensor._make(1 - np.eye(k, dtype=s._data.dtype))
+        f = off / where(Tensor._make(off._data == 0), 1.0, gap)
+        grad = Tensor._make(np.zeros(u.shape[:-1] + (v.shape[-2],), s._data.dtype))
+        if g_u is not None:
+            g_u = g_u[..., :k]
+            j = f * (matmul(_mT(u), g_u) - matmul(_mT(g_u), u))
+            inner = inner + j * s.unsqueeze(-2)
+            free = g_u - matmul(u, matmul(_mT(u), g_u))  # (I - U U^T) gU
+            grad = grad + matmul(free / s.unsqueeze(-2), vh)
+        if g_vh is not None:
+            g_v = _mT(g_vh[..., :k, :])
+            kk = f * (matmul(_mT(v), g_v) - matmul(_mT(g_v), v))
+            inner = inner + s.unsqueeze(-1) * kk
+            free = g_v - matmul(v, matmul(_mT(v), g_v))  # (I - V V^T) gV
+            grad = grad + matmul(u / s.unsqueeze(-2), _mT(free))
+        return grad + matmul(matmul(u, inner), vh), None
+
+
+def linalg_svd(A: Tensor, full_matrices: bool = True) -> Any:
+    check_float(A, "linalg.svd")
+    u, s, vh = LinalgSvd.apply(A, full_matrices)
+    return return_types.linalg_svd(u, s, vh)
+
+
+def svdvals(A: Tensor) -> Tensor:
+    check_float(A, "linalg.svdvals")
+    return LinalgSvd.apply(A, False)[1]
+
+
+def svd(input: Tensor, some: bool = True, compute_uv: bool = True) -> Any:
+    """torch.svd: U, S, V (not V^T), reduced unless some=False. (Not declared as an op: each singular
+    vector's sign is LAPACK's free choice, which differs between numpy's and torch's builds, so U and
+    V are compared with torch up to sign in tests/linalg, not element by element.)"""
+    check_float(input, "svd")
+    u, s, vh = LinalgSvd.apply(input, not some)
+    if not compute_uv:
+        return return_types.svd(Tensor._make(np.zeros_like(u._data)), s, Tensor._make(np.zeros_like(vh._data)))
+    return return_types.svd(u, s, _mT(vh))
+
+
+class LinalgEigh(Function):
+    """Eigenvalues (ascending) and eigenvectors of a symmetric matrix (its lower triangle is read).
+
+    Backward: gA = V (diag(gL) + (V^T gV) / E) V^T, made symmetric, with E_ij = L_j - L_i off the
+    diagonal and no term on it; distinct eigenvalues are assumed (at a repeated one the eigenvectors have no derivative).
+    """
+
+    @staticmethod
+    def forward(ctx, a, uplo):
+        values, vectors = np.linalg.eigh(a._data, UPLO=uplo)
+        l_t, v_t = Tensor._make(values), Tensor._make(vectors)
+        ctx.save_for_backward(l_t, v_t)
+        return l_t, v_t
+
+    @staticmethod
+    def backward(ctx, g_l, g_v):
+        values, v = ctx.saved_tensors
+        inner = Tensor._make(np.zeros(v.shape, v._data.dtype))
+        if g_l is not None:
+            inner = inner + g_l.unsqueeze(-1) * _eye_like(v)
+        if g_v is not None:
+            gap = values.unsqueeze(-2) - values.unsqueeze(-1)  # E_ij = L_j - L_i
+            off = 1 - _eye_like(v)
+            inner = inner + matmul(_mT(v), g_v) * off / where(Tensor._make(off._data == 0), 1.0, gap)
+        grad = matmul(matmul(v, inner), _mT(v))
+        return 0.5 * (grad + _mT(grad)), None  # symmetric, as torch's (A is taken as symmetric)
+
+
+def eigh(A: Tensor, UPLO: str = "L") -> Any:
+    check_square(A, "linalg.eigh")
+    values, vectors = LinalgEigh.apply(A, UPLO)
+    return return_types.linalg_eigh(values, vectors)
+
+
+def eigvalsh(A: Tensor, UPLO: str = "L") -> Tensor:
+    check_square(A, "linalg.eigvalsh")
+    return LinalgEigh.apply(A, UPLO)[0]
+
+
+class LinalgPinv(Function):
+    """The Moore-Penrose pseudo-inverse P of A (m x n). For A of constant rank,
+    gA = -P^T g P^T + (I - A P) g^T P P^T + P^T P g^T (I - P A)."""
+
+    @staticmethod
+    def forward(ctx, a, rtol, hermitian):
+        y = Tensor._make(np.linalg.pinv(a._data, rcond=rtol, hermitian=hermitian))
+        ctx.save_for_backward(a, y)
+        return y
+
+    @staticmethod
+    def backward(ctx, g):
+        a, p = ctx.saved_tensors
+        pt, gt = _mT(p), _mT(g)
+        left = _eye_like(matmul(a, p)) - matmul(a, p)
+        right = _eye_like(matmul(p, a)) - matmul(p, a)
+        return (-matmul(matmul(pt, g), pt) + matmul(matmul(left, gt), matmul(p, pt))
+                + matmul(matmul(matmul(pt, p), gt), right)), None, None
+
+    @staticmethod
+    def jvp(ctx, t, *_):  # dP = -P dA P + P P^T dA^T (I - A P) + (I - P A) dA^T P^T P
+        a, p = ctx.saved_tensors
+        tt = _mT(t)
+        left = _eye_like(matmul(a, p)) - matmul(a, p)
+        right = _eye_like(matmul(p, a)) - matmul(p, a)
+        return (-matmul(matmul(p, t), p) + matmul(matmul(matmul(p, _mT(p)), tt), left)
+                + matmul(matmul(right, tt), matmul(_mT(p), p)))
+
+
+def _pinv_rtol(a: Tensor, rtol: Any) -> float:
+    """torch's default cut-off: eps(dtype) * max(m, n)."""
+    return float(rtol) if rtol is not None else float(np.finfo(a._data.dtype).eps * max(a.shape[-2:]))
+
+
+def pinv(A: Tensor, *, atol: Any = None, rtol: Any = None, hermitian: bool = False) -> Tensor:
+    check_float(A, "linalg.pinv")
+    if atol is not None:
+        raise NotImplementedError("linalg.pinv: atol is not supported here (use rtol)")
+    return LinalgPinv.apply(A, _pinv_rtol(A, rtol), hermitian)
+
+
+def _pinv_samples(rng: np.random.Generator) -> list[Sample]:
+    return [Sample((np.asarray(rng.standard_normal(s) / 3 + np.eye(*s[-2:])),)) for s in ((3, 3), (4, 3), (1, 1))]
+
+
+@op(samples=_pinv_samples)
+def pinverse(input: Tensor, rcond: float = 1e-15) -> Tensor:
+    check_float(input, "linalg.pinv")
+    return LinalgPinv.apply(input, rcond, False)
+
+
+class LinalgMatrixExp(Function):
+    """e^A by scaling and squaring a Taylor polynomial. Its gradient is the top-right block of the
+    exponential of [[A^T, g], [0, A^T]] (Najfeld and Havel), itself a matrix_exp, so it nests."""
+
+    @staticmethod
+    def forward(ctx, a):
+        ctx.save_for_backward(a)
+        return Tensor._make(_expm(a._data))
+
+    @staticmethod
+    def backward(ctx, g):
+        (a,) = ctx.saved_tensors
+        return _exp_block(_mT(a), g)
+
+    @staticmethod
+    def jvp(ctx, t):
+        (a,) = ctx.saved_tensors
+        return _exp_block(a, t)
+
+
+def _exp_block(a: Tensor, e: Tensor) -> Tensor:
+    n = a.shape[-1]
+    zeros = Tensor._make(np.zeros(a.shape, a._data.dtype))
+    block = cat([cat([a, e], -1), cat([zeros, a], -1)], -2)
+    return LinalgMatrixExp.apply(block)[..., :n, n:]
+
+
+def _expm(a: np.ndarray) -> np.ndarray:
+    """Scale A by 2^-s until its norm is below 1/2, sum 20 Taylor terms, square s times."""
+    norm = np.max(np.abs(a).sum(-1), initial=0.0)
+    s = max(0, int(np.ceil(np.log2(norm))) + 1) if norm > 0.5 else 0
+    x = a / (2.0 ** s)
+    eye = np.broadcast_to(np.eye(a.shape[-1], dtype=a.dtype), a.shape)
+    term, total = eye.copy(), eye.copy()
+    for k in range(1, 21):
+        term = term @ x / k
+        total = total + term
+    for _ in range(s):
+        total = total @ total
+    return total.astype(a.dtype)
+
+
+@op(samples=_square_samples)
+def matrix_exp(input: Tensor) -> Tensor:
+    check_square(input, "linalg.matrix_exp")
+    return LinalgMatrixExp.apply(input)

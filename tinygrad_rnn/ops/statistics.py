@@ -1,0 +1,507 @@
+"""More reductions and scans: the NaN-ignoring ones, quantiles, mode, running max/min and
+logcumsumexp, var_mean/std_mean, aminmax, diff, dist, renorm, cov/corrcoef, histc, bincount.
+
+Ops that pick elements (cummax, mode, nanmedian, quantile) find the positions with numpy and take
+the values with `gather_along`, whose gradient sends g back to the picked positions; the others are
+formulas of existing ops, renamed to torch's node name.
+"""
+from __future__ import annotations
+
+import builtins
+import math
+from typing import Any
+
+import numpy as np
+
+from .. import return_types
+from ..argcheck import bool_arg
+from ..core import dtypes
+from ..core.function import Function, rename
+from ..core.tensor import Tensor
+from .declare import Sample, SampleMaker, op
+from .pointwise import exp, log, where
+from .reduce import _reduce_dims, amax, amin, mean, sort, std, sum, var
+from .reduce import norm as p_norm
+from .shape import cat, gather_along, normalize_dim
+
+
+def _mask(condition: np.ndarray) -> Tensor:
+    return Tensor._make(np.asarray(condition))
+
+
+def _with_nans(x: np.ndarray) -> np.ndarray:
+    x = np.array(x)
+    x.reshape(-1)[::4] = np.nan
+    return x
+
+
+def _samples(*calls: tuple, nans: bool = False) -> SampleMaker:
+    """One sample per (shape, kwargs) pair; with `nans`, every fourth element is NaN."""
+    def make(rng: np.random.Generator) -> list[Sample]:
+        out = []
+        for shape, kwargs in calls:
+            x = np.asarray(rng.standard_normal(shape))
+            out.append(Sample((_with_nans(x) if nans else x,), kwargs))
+        return out
+    return make
+
+
+# ------------------------------------------------------------------ ignoring NaN
+
+
+class NanToZero(Function):
+    """x with NaN replaced by 0. Its gradient is g times (x is not NaN), a product rather than a
+    selection, so an infinite g still gives NaN there, as torch's nansum."""
+
+    @staticmethod
+    def forward(ctx, x):
+        ctx.kept = ~np.isnan(x._data)
+        return Tensor._make(np.where(ctx.kept, x._data, 0).astype(x._data.dtype))
+
+    @staticmethod
+    def backward(ctx, g):
+        return g * Tensor._make(ctx.kept.astype(g._data.dtype))
+
+    @staticmethod
+    def jvp(ctx, t):
+        return t * Tensor._make(ctx.kept.astype(t._data.dtype))
+
+
+@op(samples=_samples(((3, 4), {}), ((3, 4), {"dim": 1}), ((2, 3, 4), {"dim": (0, 2), "keepdim": True}),
+                     ((0, 3), {"dim": 1}), ((), {}), nans=True))
+def nansum(input: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: Any = None) -> Tensor:
+    """The sum with NaN counted as zero (its gradient there is zero too)."""
+    x = input if dtype is None else input.to(dtype)
+    if not x.dtype.is_floating_point:
+        return rename(sum(x, dim, keepdim), "NansumBackward0")
+    return rename(sum(NanToZero.apply(x), dim, keepdim), "NansumBackward0")
+
+
+@op(samples=_samples(((3, 4), {}), ((3, 4), {"dim": 1}), ((2, 3, 4), {"dim": (0, 2), "keepdim": True}),
+                     ((2,), {}), nans=True))
+def nanmean(input: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: Any = None) -> Tensor:
+    """The mean of the values that are not NaN (NaN where there are none)."""
+    x = input if dtype is None else input.to(dtype)
+    if not x.dtype.is_floating_point:
+        raise RuntimeError(f"nanmean(): expected input to have floating point or complex dtype but got "
+                           f"{x.dtype._legacy}")
+    count = sum(_mask(~np.isnan(x._data)).to(x.dtype), dim, keepdim)
+    return rename(nansum(x, dim, keepdim) / count, "DivBackward0")
+
+
+def _select_values(input: Tensor, index: np.ndarray, d: int, keepdim: bool) -> Tensor:
+    """input's elements at `index` (kept dim of size 1) along d."""
+    values = gather_along(input, d, index)
+    return values if keepdim else values.squeeze(d)
+
+
+def _lower_median_index(data: np.ndarray, d: int) -> np.ndarray:
+    """Per row along d, the index of the lower median of the values that are not NaN (NaN sorts
+    last, so a row of NaNs gives the index of a NaN)."""
+    order = np.argsort(data, axis=d, kind="stable")
+    valid = (~np.isnan(data)).sum(axis=d, keepdims=True)
+    return np.take_along_axis(order, np.maximum((valid - 1) // 2, 0), axis=d)
+
+
+@op(samples=_samples(((3, 5), {}), ((3, 5), {"dim": 1}), ((3, 5), {"dim": 0, "keepdim": True}), ((2,), {"dim": 0}),
+                     nans=True))
+def nanmedian(input: Tensor, dim: Any = None, keepdim: bool = False) -> Any:
+    """The lower median of the values that are not NaN; over a dim, with the index it came from."""
+    if dim is None:
+        flat = input.reshape(-1)
+        if not flat.numel():
+            return Tensor._make(np.asarray(np.nan, dtype=input._data.dtype))
+        index = _lower_median_index(flat._data, 0)
+        return rename(gather_along(flat, 0, index).squeeze(0), "NanmedianBackward0")
+    bool_arg("nanmedian", "keepdim", keepdim)
+    x = input if input.ndim else input.reshape(1)
+    d = normalize_dim(dim, x.ndim)
+    if x.shape[d] == 0:
+        raise IndexError(f"nanmedian(): Expected reduction dim {dim} to have non-zero size.")
+    index = _lower_median_index(x._data, d)
+    values = _select_values(x, index, d, keepdim or not input.ndim)
+    indices = Tensor._make(index if keepdim or not input.ndim else np.squeeze(index, d))
+    if not input.ndim:
+        values, indices = values.reshape(()), indices.reshape(())
+    return return_types.nanmedian(rename(values, "NanmedianBackward1"), indices)
+
+
+def _mode_index(data: np.ndarray, d: int) -> np.ndarray:
+    """Per row, the last position of the most frequent value (the smallest of those that tie)."""
+    moved = np.moveaxis(data, d, -1)
+    rows = moved.reshape(-1, moved.shape[-1])
+    picks = np.empty(rows.shape[0], dtype=np.int64)
+    for r, row in enumerate(rows):
+        values, counts = np.unique(row, return_counts=True)
+        best = values[np.argmax(counts)]  # np.unique sorts, argmax takes the first (smallest) of ties
+        picks[r] = np.flatnonzero(row == best)[-1]
+    return np.expand_dims(picks.reshape(moved.shape[:-1]), d)
+
+
+# Distinct values, so that gradcheck's small nudges cannot change which value is most frequent
+# (then every count is 1 and the mode is the smallest); repeated values: tests/ops/test_reductions_more.py.
+@op(samples=_samples(((3, 6), {}), ((4, 3), {"dim": 0}), ((2, 5), {"keepdim": True}), ((), {"dim": 0})))
+def mode(input: Tensor, dim: int = -1, keepdim: bool = False) -> Any:
+    """The most frequent value along dim (the smallest if several are), and its last position."""
+    x = input if input.ndim else input.reshape(1)
+    d = normalize_dim(dim, x.ndim)
+    index = _mode_index(x._data, d)
+    squeeze = not keepdim or not input.ndim
+    values = _select_values(x, index, d, not squeeze)
+    indices = Tensor._make(np.squeeze(index, d) if squeeze else index)
+    return return_types.mode(rename(values, "ModeBackward0"), indices)
+
+
+_INTERPOLATIONS = ("linear", "lower", "higher", "midpoint", "nearest")
+
+
+def _quantile(input: Tensor, q: Any, dim: Any, keepdim: bool, interpolation: str, ignore_nan: bool) -> Tensor:
+    """Sort along dim, then for each q interpolate between the two order statistics around
+    q * (n - 1) (n counts the non-NaN values with ignore_nan). The q dimension comes first."""
+    name = "nanquantile" if ignore_nan else "quantile"
+    if interpolation not in _INTERPOLATIONS:
+        raise RuntimeError(f"{name}() interpolation must be one of linear, lower, higher, midpoint or nearest, "
+                           f"but got {interpolation}")
+    scalar_q = not isinstance(q, Tensor)
+    qs = np.atleast_1d(np.asarray(q._data if isinstance(q, Tensor) else q, dtype=np.float64))
+    if isinstance(q, Tensor) and q.ndim > 1:
+        raise RuntimeError(f"{name}() q must be a scalar or 1D tensor")
+    if not input.dtype.is_floating_point:
+        raise RuntimeError(f"{name}() input tensor must be either float or double dtype")
+    if ((qs < 0) | (qs > 1)).any():
+        shown = qs[(qs < 0) | (qs > 1)][0] if scalar_q else None
+        raise RuntimeError(f"{name}() q must be in the range [0, 1] but got {shown}" if scalar_q
+                           else f"{name}() q values must be in the range [0, 1]")
+    x = input.reshape(-1) if dim is None else input
+    d = 0 if dim is None else normalize_dim(dim, x.ndim)
+    x = x if x.ndim else x.reshape(1)
+    if x.shape[d] == 0:
+        raise RuntimeError(f"{name}() input tensor must be non-empty")
+    ordered = sort(x, d).values
+    data = ordered._data
+    nan = np.isnan(data)
+    count = (~nan).sum(axis=d, keepdims=True) if ignore_nan else np.full(np.sum(nan, axis=d, keepdims=True).shape,
+                                                                         data.shape[d])
+    rows = []
+    for value in qs:
+        rank = value * (count - 1)
+        below, above = np.floor(rank).astype(np.int64), np.ceil(rank).astype(np.int64)
+        frac = rank - below
+        if interpolation == "lower":
+            above = below
+        elif interpolation == "higher":
+            below = above
+        elif interpolation == "nearest":
+            below = above = np.round(rank).astype(np.int64)  # numpy rounds half to even, as torch does
+        below, above = np.clip(below, 0, data.shape[d] - 1), np.clip(above, 0, data.shape[d] - 1)
+        low, high = gather_along(ordered, d, below), gather_along(ordered, d, above)
+        weight = 0.5 if interpolation == "midpoint" else frac.astype(data.dtype)
+        if interpolation in ("lower", "higher", "nearest"):
+            row = low
+        else:
+            row = low + (high - low) * Tensor._make(np.asarray(weight, dtype=data.dtype))
+        poisoned = (count == 0) if ignore_nan else nan.any(axis=d, keepdims=True)
+        if poisoned.any():
+            row = where(_mask(np.broadcast_to(poisoned, row.shape)), math.nan, row)
+        rows.append(row)
+    out = cat(rows, d)  # one entry per q along d, then moved to the front
+    out = out.movedim(d, 0)
+    if keepdim:
+        if dim is None:
+            out = out.reshape((len(qs),) + (1,) * input.ndim)
+        else:
+            out = out.unsqueeze(d + 1)
+    out = out if scalar_q or (isinstance(q, Tensor) and q.ndim == 0) else out
+    if scalar_q or (isinstance(q, Tensor) and q.ndim == 0):
+        out = out.squeeze(0)
+    return rename(out, "SqueezeBackward4")
+
+
+def _quantile_samples(nans: bool) -> SampleMaker:
+    def make(rng: np.random.Generator) -> list[Sample]:
+        x = rng.standard_normal
+        data = [x((3, 5)), x((3, 5)), x((2, 3, 4)), x((7,))]
+        data = [np.asarray(_with_nans(a) if nans else a) for a in data]
+        return [Sample((data[0], 0.3)), Sample((data[1], 0.75), {"dim": 1, "keepdim": True}),
+                Sample((data[2], 0.5), {"dim": 2, "interpolation": "midpoint"}),
+                Sample((data[3], 0.4), {"interpolation": "nearest"})]
+    return make
+
+
+@op(samples=_quantile_samples(False))
+def quantile(input: Tensor, q: Any, dim: Any = None, keepdim: bool = False, *, interpolation: str = "linear") -> Tensor:
+    return _quantile(input, q, dim, keepdim, interpolation, False)
+
+
+@op(samples=_quantile_samples(True))
+def nanquantile(input: Tensor, q: Any, dim: Any = None, keepdim: bool = False, *,
+                interpolation: str = "linear") -> Tensor:
+    return _quantile(input, q, dim, keepdim, interpolation, True)
+
+
+# ------------------------------------------------------------------ scans
+
+
+def _running_extreme(input: Tensor, dim: int, largest: bool) -> Any:
+    """Running max (min) along dim and where it was last reached (ties move the index, as torch)."""
+    x = input if input.ndim else input.reshape(1)
+    d = normalize_dim(dim, x.ndim)
+    data = np.moveaxis(x._data, d, -1)
+    index = np.zeros(data.shape, dtype=np.int64)
+    best = data[..., :1].copy() if data.shape[-1] else data[..., :0]
+    for i in range(data.shape[-1]):
+        value = data[..., i:i + 1]
+        better = (value >= best) if largest else (value <= best)
+        better |= np.isnan(value)  # NaN propagates, as torch
+        better &= ~np.isnan(best) | np.isnan(value)
+        best = np.where(better, value, best)
+        index[..., i] = np.where(better[..., 0], i, index[..., i - 1] if i else 0)
+    index = np.moveaxis(index, -1, d)
+    values = gather_along(x, d, index)
+    name, result = ("CummaxBackward0", return_types.cummax) if largest else ("CumminBackward0", return_types.cummin)
+    if not input.ndim:
+        values, index = values.reshape(()), index.reshape(())
+    return result(rename(values, name), Tensor._make(index))
+
+
+def _scan_samples(rng: np.random.Generator) -> list[Sample]:
+    x = rng.standard_normal
+    return [Sample((np.asarray(x((3, 4))), 1)), Sample((np.asarray(x((3, 4))), 0)), Sample((np.asarray(x((0, 3))), 1)),
+            Sample((np.asarray(x(())), 0))]
+
+
+@op(samples=_scan_samples)
+def cummax(input: Tensor, dim: int) -> Any:
+    return _running_extreme(input, dim, True)
+
+
+@op(samples=_scan_samples)
+def cummin(input: Tensor, dim: int) -> Any:
+    return _running_extreme(input, dim, False)
+
+
+class Logcumsumexp(Function):
+    """log(sum of e^x over the first i elements along dim), without overflow.
+
+    d y_j / d x_i = e^(x_i - y_j) for i <= j, so the gradient is e^x_i times a reversed running sum
+    of g_j e^-y_j; that sum is taken in log space, for the positive and negative parts of g apart.
+    """
+
+    @staticmethod
+    def forward(ctx, x, dim):
+        y = Tensor._make(np.logaddexp.accumulate(x._data, axis=dim) if x._data.size else x._data.copy())
+        ctx.save_for_backward(x, y)
+        ctx.dim = dim
+        return y
+
+    @staticmethod
+    def backward(ctx, g):
+        x, y = ctx.saved_tensors
+        d = ctx.dim
+
+        def reversed_log_running_sum(t: Tensor) -> Tensor:
+            return Logcumsumexp.apply(t.flip(d), d).flip(d)
+
+        with np.errstate(divide="ignore"):
+            positive = exp(x + reversed_log_running_sum(log(g.clamp(min=0)) - y))
+            negative = exp(x + reversed_log_running_sum(log((-g).clamp(min=0)) - y))
+        return positive - negative, None
+
+    @staticmethod
+    def jvp(ctx, t, _):  # dy_j = sum over i <= j of e^(x_i - y_j) t_i, the running sum in log space
+        x, y = ctx.saved_tensors
+        with np.errstate(divide="ignore"):
+            positive = exp(Logcumsumexp.apply(x + log(t.clamp(min=0)), ctx.dim) - y)
+            negative = exp(Logcumsumexp.apply(x + log((-t).clamp(min=0)), ctx.dim) - y)
+        return positive - negative
+
+
+@op(samples=_scan_samples, twice_differentiable=False)
+def logcumsumexp(input: Tensor, dim: int) -> Tensor:
+    x = input if input.dtype.is_floating_point else input.to(dtypes.get_default_dtype())
+    if not x.ndim:
+        return rename(x.clone(), "LogcumsumexpBackward0")
+    return Logcumsumexp.apply(x, normalize_dim(dim, x.ndim))
+
+
+# ------------------------------------------------------------------ pairs of statistics
+
+
+@op(method=False, samples=_samples(((3, 4), {}), ((3, 4), {"dim": 1}), ((2, 3, 4), {"dim": (0, 2), "keepdim": True}),
+                                   ((3, 4), {"dim": 1, "correction": 0})))
+def var_mean(input: Tensor, dim: Any = None, unbiased: Any = None, keepdim: bool = False, *,
+             correction: Any = None) -> Any:
+    """(var, mean) over dim, in one call."""
+    v = var(input, dim, unbiased, keepdim, correction=correction)
+    m = mean(input, _reduce_dims(dim, input.ndim) if not isinstance(dim, bool) else None, keepdim)
+    return rename(v, "VarMeanBackward0"), rename(m, "VarMeanBackward0")
+
+
+@op(method=False, samples=_samples(((3, 4), {}), ((3, 4), {"dim": 1}), ((2, 3, 4), {"dim": (0, 2), "keepdim": True}),
+                                   ((3, 4), {"dim": 1, "correction": 0})))
+def std_mean(input: Tensor, dim: Any = None, unbiased: Any = None, keepdim: bool = False, *,
+             correction: Any = None) -> Any:
+    """(std, mean) over dim, in one call."""
+    s = std(input, dim, unbiased, keepdim, correction=correction)
+    m = mean(input, _reduce_dims(dim, input.ndim) if not isinstance(dim, bool) else None, keepdim)
+    return rename(s, "StdMeanBackward0"), rename(m, "StdMeanBackward0")
+
+
+@op(samples=_samples(((3, 4), {}), ((3, 4), {"dim": 1}), ((3, 4), {"dim": 0, "keepdim": True}), ((1,), {})))
+def aminmax(input: Tensor, *, dim: Any = None, keepdim: bool = False) -> Any:
+    """(min, max) over dim (or everything)."""
+    if input.numel() == 0 and dim is None:
+        raise RuntimeError("aminmax(): cannot compute aminmax over an empty dimension as the operation has no "
+                           "identity.")
+    dims = () if dim is None else dim
+    low, high = amin(input, dims, keepdim), amax(input, dims, keepdim)
+    return return_types.aminmax(rename(low, "AminmaxBackward0"), rename(high, "AminmaxBackward0"))
+
+
+# ------------------------------------------------------------------ differences and distances
+
+
+def _diff_samples(rng: np.random.Generator) -> list[Sample]:
+    x = rng.standard_normal
+    return [Sample((np.asarray(x((3, 5))),)), Sample((np.asarray(x((3, 5))),), {"n": 2, "dim": 0}),
+            Sample((np.asarray(x((3, 5))),), {"dim": 1, "prepend": None}), Sample((np.asarray(x((4,))),), {"n": 3})]
+
+
+@op(samples=_diff_samples)
+def diff(input: Tensor, n: int = 1, dim: int = -1, prepend: Tensor | None = None, append: Tensor | None = None) -> Tensor:
+    """x[i + 1] - x[i] along dim, n times, after joining prepend and append."""
+    if input.ndim == 0:
+        raise RuntimeError("diff expects input to be at least one-dimensional")
+    d = normalize_dim(dim, input.ndim)
+    x = cat([t for t in (prepend, input, append) if t is not None], d) if prepend is not None or append is not None \
+        else input
+    for _ in range(n):
+        length = x.shape[d]
+        if length == 0:
+            break
+        if x.dtype is dtypes.bool:
+            x = x.narrow(d, 1, length - 1) != x.narrow(d, 0, length - 1)
+        else:
+            x = x.narrow(d, 1, length - 1) - x.narrow(d, 0, length - 1)
+    return x
+
+
+@op(samples=lambda rng: [Sample((np.asarray(rng.standard_normal((3, 4))) + 0.1, np.asarray(rng.standard_normal(s))), kw)
+                         for s, kw in (((3, 4), {}), ((4,), {"p": 1}), ((3, 4), {"p": 3.5}),
+                                       ((3, 4), {"p": float("inf")}))])
+def dist(input: Tensor, other: Tensor, p: float = 2) -> Tensor:
+    """The p-norm of input - other."""
+    return rename(p_norm(input - other, p), "DistBackward0")
+
+
+@op(inplace=True, samples=lambda rng: [Sample((np.asarray(rng.standard_normal((3, 4))) * 2, p, d, m))
+                                       for p, d, m in ((2, 0, 1.0), (1, 1, 2.0), (3, 0, 0.5))])
+def renorm(input: Tensor, p: float, dim: int, maxnorm: float) -> Tensor:
+    """Each slice along dim whose p-norm exceeds maxnorm is scaled down to norm maxnorm."""
+    if p <= 0:
+        raise RuntimeError("renorm: non-positive-norm not supported")
+    d = normalize_dim(dim, input.ndim)
+    others = tuple(i for i in range(input.ndim) if i != d)
+    norms = p_norm(input, p, others, True)
+    big = _mask(norms._data > maxnorm)
+    factor = where(big, maxnorm / (norms + 1e-7), 1.0)
+    return rename(input * factor, "RenormBackward0")
+
+
+def _rows_samples(rng: np.random.Generator) -> list[Sample]:
+    return [Sample((np.asarray(rng.standard_normal(s)),), kw) for s, kw in (((3, 5), {}), ((2, 6), {"correction": 0}),
+                                                                           ((4,), {}))]
+
+
+@op(samples=_rows_samples)
+def cov(input: Tensor, *, correction: int = 1, fweights: Tensor | None = None, aweights: Tensor | None = None) -> Tensor:
+    """The covariance matrix of the variables in input's rows (observations in its columns)."""
+    if input.ndim > 2:
+        raise RuntimeError(f"cov(): expected input to have two or fewer dimensions but got an input with {input.ndim} "
+                           "dimensions")
+    x = input if input.ndim == 2 else input.reshape(1, -1)
+    x = x if x.dtype.is_floating_point else x.to(dtypes.get_default_dtype())
+    weights = None
+    for w in (fweights, aweights):
+        if w is not None:
+            weights = w if weights is None else weights * w
+    n = x.shape[1]
+    if weights is None:
+        total = float(n)
+        average = x.mean(1, keepdim=True)
+        norm_factor = total - correction
+    else:
+        total = weights.sum()
+        average = (x * weights).sum(1, keepdim=True) / total
+        if correction == 0:
+            norm_factor = total
+        elif aweights is None:
+            norm_factor = total - correction
+        else:
+            norm_factor = total - correction * (weights * aweights).sum() / total
+    centered = x - average
+    weighted = centered if weights is None else centered * weights
+    product = weighted @ centered.transpose(0, 1)
+    if not isinstance(norm_factor, Tensor) and norm_factor <= 0:
+        norm_factor = 0.0
+    out = product / norm_factor
+    return rename(out.squeeze() if input.ndim < 2 else out, "SqueezeBackward0")
+
+
+@op(samples=lambda rng: [Sample((np.asarray(rng.standard_normal(s)),)) for s in ((3, 5), (2, 6))])
+def corrcoef(input: Tensor) -> Tensor:
+    """Pearson's correlation coefficients of input's rows, clamped to [-1, 1]."""
+    c = cov(input)
+    if c.ndim == 0:
+        return c / c
+    std_dev = (c * Tensor._make(np.eye(c.shape[0], dtype=c._data.dtype))).sum(1).sqrt()  # sqrt of the diagonal
+    return rename((c / std_dev.unsqueeze(1) / std_dev.unsqueeze(0)).clamp(-1, 1), "ClampBackward1")
+
+
+# ------------------------------------------------------------------ counts (no gradient)
+
+
+@op(out=True, differentiable=False, samples=lambda rng: [
+    Sample((np.asarray(rng.standard_normal(s)),), kw) for s, kw in (((20,), {}), ((4, 5), {"bins": 7}),
+                                                                   ((30,), {"bins": 5, "min": -1, "max": 1}))])
+def histc(input: Tensor, bins: int = 100, min: float = 0, max: float = 0) -> Tensor:
+    """Counts in `bins` equal bins between min and max (the data's own range when both are 0)."""
+    if not input.dtype.is_floating_point:
+        raise NotImplementedError(f"\"histogram_cpu\" not implemented for '{input.dtype._legacy}'")
+    if bins <= 0:
+        raise RuntimeError("torch.histc(): bins must be > 0, but got " + str(bins) + " for bins")
+    data = input._data.reshape(-1)
+    low, high = float(min), float(max)
+    if low == high and data.size:
+        low, high = float(data.min()), float(data.max())
+    if low == high:
+        low, high = low - 1, high + 1
+    if low > high:
+        raise RuntimeError("torch.histc(): max must be larger than min")
+    inside = data[(data >= low) & (data <= high)]
+    counts, _ = np.histogram(inside, bins=bins, range=(low, high))
+    return Tensor._make(counts.astype(input._data.dtype))
+
+
+@op(differentiable=False, samples=lambda rng: [Sample((rng.integers(0, 6, 12),)), Sample((rng.integers(0, 3, 5),), {"minlength": 6}),
+                                                Sample((np.zeros(0, dtype=np.int64),))])
+def bincount(input: Tensor, weights: Tensor | None = None, minlength: int = 0) -> Tensor:
+    """How often each non-negative integer occurs (or the sum of its weights)."""
+    if input.dtype.is_floating_point:
+        raise NotImplementedError(f"\"bincount_cpu\" not implemented for '{input.dtype._legacy}'")
+    if input.ndim != 1 or input.dtype is dtypes.bool:
+        raise RuntimeError("bincount only supports 1-d non-negative integral inputs.")
+    if input.numel() and input._data.min() < 0:
+        raise RuntimeError("bincount only supports 1-d non-negative integral inputs.")
+    if weights is not None and weights.shape != input.shape:
+        raise RuntimeError("weights should be 1-d and have the same length as input")
+    w = None if weights is None else weights._data
+    counts = np.bincount(input._data, weights=w, minlength=builtins.max(minlength, 0))
+    dtype = np.int64 if weights is None else (weights._data.dtype if weights._data.dtype.kind == "f" else np.float64)
+    return Tensor._make(counts.astype(dtype))
+
+
+@op(samples=lambda rng: [Sample((np.asarray(rng.standard_normal(s)),)) for s in ((4, 3), (5,), (0, 2))])
+def msort(input: Tensor) -> Tensor:
+    """input sorted along its first dim."""
+    return sort(input, 0).values

@@ -1,0 +1,121 @@
+"""torch.special: the special functions under torch's names.
+
+Most are the ops of ops/special.py and ops/pointwise*.py under a second name (`expit` is
+`sigmoid`, `gammaln` is `lgamma`, `psi` is `digamma`); the torch.special-only ones (`entr`,
+`erfcx`, `log_ndtr`, `ndtri`, `i0e`, `i1`, `i1e`, `xlog1py`, `zeta`) are differentiable ops of
+ops/special.py; the orthogonal polynomials and modified Bessel functions are computed outside the
+graph, as torch computes them.
+
+Not built (they need series that are not yet written and checked here): `airy_ai`, `bessel_j0`,
+`bessel_j1`, `bessel_y0`, `bessel_y1`, `modified_bessel_k0`, `modified_bessel_k1`,
+`scaled_modified_bessel_k0`, `scaled_modified_bessel_k1`.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from ..core.tensor import Tensor
+from ..ops import special as _special
+from ..ops.pointwise import erf, expm1, log1p, sigmoid
+from ..ops.pointwise_more import erfc, exp2, round, xlogy
+from ..ops.reduce import log_softmax, logsumexp, softmax
+from ..ops.special import (
+    digamma,
+    entr,
+    erfcx,
+    erfinv,
+    i0,
+    i0e,
+    i1,
+    i1e,
+    lgamma,
+    log_ndtr,
+    logit,
+    mvlgamma,
+    ndtr,
+    ndtri,
+    polygamma,
+    sinc,
+    xlog1py,
+    zeta,
+)
+
+expit = sigmoid
+gammainc = _special.igamma
+gammaincc = _special.igammac
+gammaln = lgamma
+psi = digamma
+
+
+def multigammaln(input: Tensor, p: int) -> Tensor:
+    """The multivariate log-gamma function of dimension p (torch.mvlgamma)."""
+    return mvlgamma(input, p)
+
+
+def chebyshev_polynomial_t(input: Any, n: Any) -> Tensor:
+    return _special.polynomial("chebyshev_t", input, n)
+
+
+def chebyshev_polynomial_u(input: Any, n: Any) -> Tensor:
+    return _special.polynomial("chebyshev_u", input, n)
+
+
+def chebyshev_polynomial_v(input: Any, n: Any) -> Tensor:
+    return _special.polynomial("chebyshev_v", input, n)
+
+
+def chebyshev_polynomial_w(input: Any, n: Any) -> Tensor:
+    return _special.polynomial("chebyshev_w", input, n)
+
+
+def shifted_chebyshev_polynomial_t(input: Any, n: Any) -> Tensor:
+    return _special.polynomial("shifted_chebyshev_t", input, n)
+
+
+def shifted_chebyshev_polynomial_u(input: Any, n: Any) -> Tensor:
+    return _special.polynomial("shifted_chebyshev_u", input, n)
+
+
+def shifted_chebyshev_polynomial_v(input: Any, n: Any) -> Tensor:
+    return _special.polynomial("shifted_chebyshev_v", input, n)
+
+
+def shifted_chebyshev_polynomial_w(input: Any, n: Any) -> Tensor:
+    return _special.polynomial("shifted_chebyshev_w", input, n)
+
+
+def hermite_polynomial_h(input: Any, n: Any) -> Tensor:
+    return _special.polynomial("hermite_h", input, n)
+
+
+def hermite_polynomial_he(input: Any, n: Any) -> Tensor:
+    return _special.polynomial("hermite_he", input, n)
+
+
+def laguerre_polynomial_l(input: Any, n: Any) -> Tensor:
+    return _special.polynomial("laguerre_l", input, n)
+
+
+def legendre_polynomial_p(input: Any, n: Any) -> Tensor:
+    return _special.polynomial("legendre_p", input, n)
+
+
+def modified_bessel_i0(input: Tensor) -> Tensor:
+    return _special.modified_bessel(0, input)
+
+
+def modified_bessel_i1(input: Tensor) -> Tensor:
+    return _special.modified_bessel(1, input)
+
+
+spherical_bessel_j0 = _special.spherical_bessel_j0
+
+__all__ = [
+    "chebyshev_polynomial_t", "chebyshev_polynomial_u", "chebyshev_polynomial_v", "chebyshev_polynomial_w",
+    "digamma", "entr", "erf", "erfc", "erfcx", "erfinv", "exp2", "expit", "expm1", "gammainc", "gammaincc", "gammaln",
+    "hermite_polynomial_h", "hermite_polynomial_he", "i0", "i0e", "i1", "i1e", "laguerre_polynomial_l",
+    "legendre_polynomial_p", "log1p", "log_ndtr", "log_softmax", "logit", "logsumexp", "modified_bessel_i0",
+    "modified_bessel_i1", "multigammaln", "ndtr", "ndtri", "polygamma", "psi", "round", "shifted_chebyshev_polynomial_t",
+    "shifted_chebyshev_polynomial_u", "shifted_chebyshev_polynomial_v", "shifted_chebyshev_polynomial_w", "sinc",
+    "softmax", "spherical_bessel_j0", "xlog1py", "xlogy", "zeta",
+]
