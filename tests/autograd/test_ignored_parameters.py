@@ -90,3 +90,47 @@ def test_assert_close_passes_when_strides_and_types_agree():
     tg.testing.assert_close(x.t(), x.t(), check_stride=True)
     tg.testing.assert_close(tg.nn.Parameter(x), x)  # allow_subclasses=True by default
     tg.testing.assert_close(np.ones(2), np.ones(2), allow_subclasses=False)
+
+
+# ---------------------------------------------------------------------------- autograd.grad's options
+def _batched_case(m, **options):
+    x = m.tensor([0.5, -1.0, 2.0], dtype=m.float64, requires_grad=True)
+    unused = m.tensor([1.0, 2.0], dtype=m.float64, requires_grad=True)
+    out = (x * 2).sum() * x.sin()
+    rows = m.tensor(np.random.default_rng(1).standard_normal((4, 3)))
+    return m.autograd.grad(out, (x, unused), rows, is_grads_batched=True, **options)
+
+
+@pytest.mark.parametrize("options", [dict(allow_unused=True), dict(materialize_grads=True)])
+def test_is_grads_batched_matches_torch(options):
+    torch = require_torch()
+    ours, theirs = _batched_case(tg, **options), _batched_case(torch, **options)
+    assert_arrays_close(ours[0], theirs[0])
+    if "materialize_grads" in options:  # torch's zeros for an unused input are not batched
+        assert_arrays_close(ours[1], theirs[1])
+    else:
+        assert ours[1] is None and theirs[1] is None
+
+
+def test_is_grads_batched_with_create_graph_is_differentiable():
+    check_parity(lambda m, x, rows: m.autograd.grad((x.tanh() * x).sum(0), x, rows, is_grads_batched=True,
+                                                    create_graph=True)[0], shapes=[(3, 2), (5, 2)])
+
+
+@pytest.mark.parametrize("case", [
+    lambda m: _batched_case(m),  # the unused input without allow_unused
+    lambda m: m.autograd.grad(m.ones(3, requires_grad=True) * 2, m.ones(3, requires_grad=True), m.ones(3),
+                              is_grads_batched=True),
+    lambda m: m.autograd.grad((m.ones(2, requires_grad=True) * 2).sum(), m.ones(2, requires_grad=True),
+                              allow_unused=False, materialize_grads=True),
+])
+def test_grad_option_errors_match_torch(case):
+    check_error(case)
+
+
+def test_only_inputs_false_warns_as_torch():
+    torch = require_torch()
+    for m in (tg, torch):
+        x = m.ones(2, requires_grad=True)
+        with pytest.warns(FutureWarning, match="only_inputs argument is deprecated"):
+            m.autograd.grad((x * x).sum(), x, only_inputs=False)
