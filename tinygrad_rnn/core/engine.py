@@ -110,13 +110,18 @@ class SumToShape(Function):
 
     @staticmethod
     def forward(ctx, g, axes, shape):
-        ctx.in_shape = g._data.shape
+        ctx.in_shape, ctx.axes, ctx.shape = g._data.shape, axes, shape
         return Tensor._make(np.asarray(g._data.sum(axis=axes)).reshape(shape))
 
     @staticmethod
     def backward(ctx, gg):
         return gg.expand(ctx.in_shape), None, None
 
+
+
+    @staticmethod
+    def jvp(ctx, tg, t_axes, t_shape):
+        return SumToShape.apply(tg, ctx.axes, ctx.shape)
 
 def _run_node(node: Function, grads: list) -> tuple:
     """Call one node's backward with the summed gradients of its outputs."""

@@ -10,12 +10,14 @@ Every op, built in or written by a user, is a subclass with two static methods, 
 `Op.apply(*args)` runs forward and, when an input requires grad, makes `ctx` the `grad_fn` of the
 outputs. The ctx object *is* the graph node: `ctx.edges` says where each input's gradient goes next,
 either the node that made that input or, for a leaf, the leaf tensor itself.
+
+An op may also state its forward-mode rule, `jvp(ctx, *tangents)`: see forward_mode.py.
 """
 from __future__ import annotations
 
 from typing import Any
 
-from . import anomaly_mode
+from . import anomaly_mode, forward_mode
 from .modes import modes
 from .tensor import Tensor
 
@@ -47,10 +49,10 @@ class _SavedOutput:
     """A saved output of the node itself, kept as its array: a Tensor would point back at the
     node that owns it, a reference cycle. `saved_tensors` rebuilds the Tensor on demand."""
 
-    __slots__ = ("array", "output_nr")
+    __slots__ = ("array", "output_nr", "fw_grads")
 
     def __init__(self, array: Any, output_nr: int) -> None:
-        self.array, self.output_nr = array, output_nr
+        self.array, self.output_nr, self.fw_grads = array, output_nr, None
 
 
 class Function:
@@ -76,6 +78,16 @@ class Function:
     def backward(ctx: Function, *grad_outputs: Any) -> Any:
         raise NotImplementedError("You must implement either the backward or vjp method for your custom autograd.Function to use it with backward mode AD.")
 
+    @staticmethod
+    def jvp(ctx: Function, *tangents: Any) -> Any:
+        """The forward-mode rule: one tangent per output, from one tangent per argument (forward_mode.py)."""
+        raise NotImplementedError("You must implement the jvp function for custom autograd.Function to use it with forward mode AD.")
+
+    @staticmethod
+    def setup_context(ctx: Function, inputs: tuple, output: Any) -> None:
+        """torch's newer style: a `forward(*args)` without ctx, then this saves what backward needs."""
+        raise NotImplementedError("setup_context is not implemented.")
+
     # ---------------------------------------------------------------- the ctx API of torch
     def save_for_backward(self, *tensors: Any) -> None:
         self._saved = tensors  # their versions are noted in _connect, only if the graph is recorded
@@ -89,11 +101,15 @@ class Function:
         out = []
         for t, version in zip(self._saved, self._saved_versions):
             if isinstance(t, _SavedOutput):
-                t = Tensor._make(t.array, self, t.output_nr)
+                t, t._fw_grads = Tensor._make(t.array, self, t.output_nr), t.fw_grads
             elif isinstance(t, Tensor) and t._version != version:
                 raise RuntimeError(_modified_message(t, version))
             out.append(t)
         return tuple(out)
+
+    def save_for_forward(self, *tensors: Any) -> None:
+        """Keep tensors for the jvp rule, which then reads them as `ctx.saved_tensors`."""
+        self._saved_for_forward = tensors
 
     def mark_non_differentiable(self, *tensors: Any) -> None:
         self._non_differentiable = tensors
@@ -108,19 +124,34 @@ class Function:
     @classmethod
     def apply(cls, *args: Any) -> Any:
         ctx = cls()
+        if modes.dual_level is not None:  # forward-mode AD is on: tangents ride along (forward_mode.py)
+            return forward_mode.apply_with_tangents(ctx, args)
+        return ctx._run(args)
+
+    def _run(self, args: tuple) -> Any:
+        """Run forward on `args` and, when an input requires grad, record this node in the graph."""
         if not modes.grad_enabled:  # no_grad(), or inside backward: nothing to record
-            return cls.forward(ctx, *args)
+            return self._forward(args)
         modes.grad_enabled = False  # ops inside forward must not record a graph of their own
         try:
-            out = cls.forward(ctx, *args)
+            out = self._forward(args)
         finally:
             modes.grad_enabled = True
         for a in args:
             if isinstance(a, Tensor) and a._requires_grad:
-                out = ctx._connect(args, out)
+                out = self._connect(args, out)
                 if modes.anomaly_enabled:  # detect_anomaly(): remember where this op was called
-                    anomaly_mode.record_forward_stack(ctx)
+                    anomaly_mode.record_forward_stack(self)
                 break
+        return out
+
+    def _forward(self, args: tuple) -> Any:
+        """forward(ctx, *args); or, in torch's newer style, forward(*args) then setup_context(ctx, args, output)."""
+        cls = type(self)
+        if cls.setup_context is Function.setup_context:
+            return cls.forward(self, *args)
+        out = cls.forward(*args)
+        cls.setup_context(self, args, out)
         return out
 
     def _connect(self, args: tuple, out: Any) -> Any:

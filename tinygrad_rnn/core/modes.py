@@ -1,4 +1,4 @@
-"""The switches every op reads: grad mode and anomaly mode, one set per thread (as in torch).
+"""The switches every op reads: grad mode, anomaly mode and the forward-AD level, one set per thread.
 
 `modes.grad_enabled` is read by `Function.apply` on every op, so it must be cheap: `modes` is a
 `threading.local` whose defaults are class attributes. A thread that never switched anything
@@ -16,6 +16,7 @@ class _ThreadModes(threading.local):
     grad_enabled = True  # no_grad / enable_grad / set_grad_enabled / inference_mode
     anomaly_enabled = False  # detect_anomaly / set_detect_anomaly
     anomaly_check_nan = True
+    dual_level = None  # forward-mode AD: the key of the active dual level, None when off (forward_mode.py)
 
 
 modes = _ThreadModes()

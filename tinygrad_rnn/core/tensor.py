@@ -32,6 +32,7 @@ class Tensor:
     _grad: Any = None
     _retains_grad = False
     _version = 0
+    _fw_grads: dict | None = None  # forward-mode AD: {dual level: tangent}, see core/forward_mode.py
     __array_priority__ = 1000  # numpy defers to our operators: ndarray * Tensor -> Tensor
 
     # `t.backward()` is engine.backward(t): engine.py attaches it, because the engine is built on

@@ -16,6 +16,7 @@ import numpy as np
 
 from ..argcheck import tensor_arg
 from ..core import dtypes
+from ..core.forward_mode import is_stand_in
 from ..core.function import NO_EDGE, Function, rename
 from ..core.tensor import Tensor
 from .declare import BINARY_SHAPES, Sample, away_from_kinks, binary, inside_unit, op, positive, unary
@@ -56,6 +57,26 @@ def _lerp_samples(rng: np.random.Generator) -> list[Sample]:
 # ------------------------------------------------------------------ arithmetic
 
 
+def _plus(*tangents: Any) -> Any:
+    """The sum of the tangents that are not None (a number operand's is None), or None."""
+    present = [t for t in tangents if t is not None]
+    return None if not present else present[0] if len(present) == 1 else present[0] + present[1]
+
+
+def _backward_parts(op: type, ctx: Any, *tangents: Any) -> list:
+    """An elementwise op's jvp, one part per input: each input's Jacobian is diagonal (symmetric), so
+    its part is what backward gives that input when the tangent stands in for the upstream gradient."""
+    needs = ctx.needs_input_grad
+    parts = []
+    try:
+        for i, t in enumerate(tangents):
+            ctx.needs_input_grad = tuple(j == i for j in range(len(tangents))) + (False,)
+            parts.append(None if t is None else op.backward(ctx, t)[i])
+    finally:
+        ctx.needs_input_grad = needs
+    return parts
+
+
 class Add(Function):
     shows_number_operands = True
 
@@ -67,6 +88,11 @@ class Add(Function):
     def backward(ctx, g):
         return g, g
 
+
+
+    @staticmethod
+    def jvp(ctx, ta, tb):
+        return _plus(ta, tb)
 
 @op(inplace=True, out=True, samples=binary())
 def add(input: Any, other: Any, *, alpha: Any = 1) -> Tensor:
@@ -87,6 +113,11 @@ class Sub(Function):
     def backward(ctx, g):
         return g, Neg.apply(g)
 
+
+
+    @staticmethod
+    def jvp(ctx, ta, tb):
+        return _plus(ta, None if tb is None else -tb)
 
 def _is_bool(x: Any) -> bool:
     return isinstance(x, bool) or (isinstance(x, Tensor) and x._data.dtype.kind == "b")
@@ -119,6 +150,12 @@ class Mul(Function):
                 Mul.apply(g, a) if ctx.needs_input_grad[1] else None)
 
 
+
+    @staticmethod
+    def jvp(ctx, ta, tb):  # d(ab) = da b + a db
+        a, b = ctx.saved_tensors
+        return _plus(None if ta is None else ta * b, None if tb is None else a * tb)
+
 @op(inplace=True, out=True, aliases=("multiply",), samples=binary())
 def mul(input: Any, other: Any) -> Tensor:
     return _binary(Mul, input, other)
@@ -140,6 +177,12 @@ class Div(Function):
         gb = -g * a / (b * b) if ctx.needs_input_grad[1] else None  # d(a/b)/db = -a/b^2
         return ga, gb
 
+
+
+    @staticmethod
+    def jvp(ctx, ta, tb):  # d(a/b) = da / b - a db / b^2
+        a, b = ctx.saved_tensors
+        return _plus(None if ta is None else ta / b, None if tb is None else -tb * a / (b * b))
 
 @op(inplace=True, out=True, aliases=("divide", "true_divide"), samples=binary(second=positive))
 def div(input: Any, other: Any, *, rounding_mode: str | None = None) -> Tensor:
@@ -176,6 +219,9 @@ class Neg(Function):
     def backward(ctx, g):
         return -g
 
+
+
+    jvp = backward  # elementwise: the Jacobian is diagonal (symmetric), so J t is the backward of t
 
 @op(inplace=True, aliases=("negative",), samples=unary())
 def neg(input: Tensor) -> Tensor:
@@ -214,6 +260,12 @@ class Pow(Function):
         return g_base, g_exp
 
 
+
+    @staticmethod
+    def jvp(ctx, t_base, t_exp):  # elementwise: each input's part is its backward given the tangent
+        t_exp = None if is_stand_in(t_exp) else t_exp  # b^e log(b) is NaN for b < 0: leave that term out
+        return _plus(*_backward_parts(Pow, ctx, t_base, t_exp))
+
 def _mask(m: Any) -> Tensor:
     return Tensor._make(np.asarray(m))
 
@@ -249,6 +301,12 @@ class Hypot(Function):
                 g * b / y if ctx.needs_input_grad[1] else None)
 
 
+
+    @staticmethod
+    def jvp(ctx, ta, tb):
+        a, b, y = ctx.saved_tensors
+        return (ta * a + tb * b) / y
+
 @op(inplace=True, samples=binary(first=positive))
 def hypot(input: Tensor, other: Tensor) -> Tensor:
     return _binary(Hypot, input, other)
@@ -270,6 +328,12 @@ class Atan2(Function):
         return (g * b / r2 if ctx.needs_input_grad[0] else None,
                 -g * a / r2 if ctx.needs_input_grad[1] else None)
 
+
+
+    @staticmethod
+    def jvp(ctx, ta, tb):
+        a, b = ctx.saved_tensors
+        return (ta * b - tb * a) / (a * a + b * b)
 
 @op(inplace=True, aliases=("arctan2",), samples=binary())
 def atan2(input: Tensor, other: Tensor) -> Tensor:
@@ -295,6 +359,12 @@ class Remainder(Function):
         return (g if ctx.needs_input_grad[0] else None), g_b
 
 
+
+    @staticmethod
+    def jvp(ctx, ta, tb):  # d(a - b floor(a/b)) = da - db floor(a/b)
+        a, b = ctx.saved_tensors
+        return _plus(ta, None if tb is None else -tb * Tensor._make(np.floor_divide(_arr(a), _arr(b))))
+
 @op(inplace=True, samples=binary(second=positive))
 def remainder(input: Any, other: Any) -> Tensor:
     _check_integer_divisor(*promote(input, other))
@@ -319,6 +389,9 @@ class Exp(Function):
         return Mul.apply(g, y)
 
 
+
+    jvp = backward  # elementwise: the Jacobian is diagonal (symmetric), so J t is the backward of t
+
 @op(inplace=True, samples=unary())
 def exp(input: Tensor) -> Tensor:
     return Exp.apply(to_float(input))
@@ -338,6 +411,9 @@ class Expm1(Function):
         return g * (y + 1)
 
 
+
+    jvp = backward  # elementwise: the Jacobian is diagonal (symmetric), so J t is the backward of t
+
 @op(inplace=True, samples=unary())
 def expm1(input: Tensor) -> Tensor:
     return Expm1.apply(to_float(input))
@@ -355,6 +431,9 @@ class Log(Function):
         (x,) = ctx.saved_tensors
         return Div.apply(g, x)
 
+
+
+    jvp = backward  # elementwise: the Jacobian is diagonal (symmetric), so J t is the backward of t
 
 @op(inplace=True, samples=unary(positive))
 def log(input: Tensor) -> Tensor:
@@ -376,6 +455,9 @@ class Log1p(Function):
         return g / (1 + x)
 
 
+
+    jvp = backward  # elementwise: the Jacobian is diagonal (symmetric), so J t is the backward of t
+
 @op(inplace=True, samples=unary(positive))
 def log1p(input: Tensor) -> Tensor:
     return Log1p.apply(to_float(input))
@@ -394,6 +476,9 @@ class Log2(Function):
         return g / (x * math.log(2.0))
 
 
+
+    jvp = backward  # elementwise: the Jacobian is diagonal (symmetric), so J t is the backward of t
+
 @op(inplace=True, samples=unary(positive))
 def log2(input: Tensor) -> Tensor:
     return Log2.apply(to_float(input))
@@ -411,6 +496,9 @@ class Log10(Function):
         (x,) = ctx.saved_tensors
         return g / (x * math.log(10.0))
 
+
+
+    jvp = backward  # elementwise: the Jacobian is diagonal (symmetric), so J t is the backward of t
 
 @op(inplace=True, samples=unary(positive))
 def log10(input: Tensor) -> Tensor:
@@ -431,6 +519,9 @@ class Sqrt(Function):
         return g / (2 * y)
 
 
+
+    jvp = backward  # elementwise: the Jacobian is diagonal (symmetric), so J t is the backward of t
+
 @op(inplace=True, samples=unary(positive))
 def sqrt(input: Tensor) -> Tensor:
     return Sqrt.apply(to_float(input))
@@ -450,6 +541,9 @@ class Rsqrt(Function):
         return -0.5 * g * y * y * y
 
 
+
+    jvp = backward  # elementwise: the Jacobian is diagonal (symmetric), so J t is the backward of t
+
 @op(inplace=True, samples=unary(positive))
 def rsqrt(input: Tensor) -> Tensor:
     return Rsqrt.apply(to_float(input))
@@ -468,6 +562,9 @@ class Reciprocal(Function):
         (y,) = ctx.saved_tensors
         return -g * y * y
 
+
+
+    jvp = backward  # elementwise: the Jacobian is diagonal (symmetric), so J t is the backward of t
 
 @op(inplace=True, samples=unary(positive))
 def reciprocal(input: Tensor) -> Tensor:
@@ -490,6 +587,9 @@ class Tanh(Function):
         return TanhBackward.apply(g, y)
 
 
+
+    jvp = backward  # elementwise: the Jacobian is diagonal (symmetric), so J t is the backward of t
+
 class TanhBackward(Function):
     """g * (1 - y^2) for y = tanh(x): one node instead of three (speed), as torch's tanh_backward."""
 
@@ -507,6 +607,12 @@ class TanhBackward(Function):
         return (TanhBackward.apply(gg, y) if ctx.needs_input_grad[0] else None,
                 gg * g * y * -2.0 if ctx.needs_input_grad[1] else None)
 
+
+
+    @staticmethod
+    def jvp(ctx, tg, ty):  # d(g (1 - y^2)) = dg (1 - y^2) - 2 g y dy
+        g, y = ctx.saved_tensors
+        return TanhBackward.apply(tg, y) + ty * g * y * -2.0
 
 @op(inplace=True, samples=unary())
 def tanh(input: Tensor) -> Tensor:
@@ -526,6 +632,9 @@ class Sigmoid(Function):
         return SigmoidBackward.apply(g, y)
 
 
+
+    jvp = backward  # elementwise: the Jacobian is diagonal (symmetric), so J t is the backward of t
+
 class SigmoidBackward(Function):
     """g * y * (1 - y) for y = sigmoid(x): one node instead of three (speed), as torch's sigmoid_backward."""
 
@@ -543,6 +652,12 @@ class SigmoidBackward(Function):
         return (SigmoidBackward.apply(gg, y) if ctx.needs_input_grad[0] else None,
                 gg * g * (1 - 2 * y) if ctx.needs_input_grad[1] else None)
 
+
+
+    @staticmethod
+    def jvp(ctx, tg, ty):  # d(g y (1 - y)) = dg y (1 - y) + g (1 - 2y) dy
+        g, y = ctx.saved_tensors
+        return SigmoidBackward.apply(tg, y) + ty * g * (1 - 2 * y)
 
 def sigmoid_array(x: np.ndarray) -> np.ndarray:
     """1 / (1 + e^-x) without overflow: tanh is bounded, and sigmoid(x) = (1 + tanh(x/2)) / 2."""
@@ -568,6 +683,9 @@ class Relu(Function):
         return ThresholdBackward.apply(g, y)
 
 
+
+    jvp = backward  # elementwise: the Jacobian is diagonal (symmetric), so J t is the backward of t
+
 class ThresholdBackward(Function):
     """g where y > 0, else 0 (even where g is nan): one node instead of a mask and a product
     (speed), as torch's threshold_backward."""
@@ -583,6 +701,12 @@ class ThresholdBackward(Function):
         return (ThresholdBackward.apply(gg, y) if ctx.needs_input_grad[0] else None,
                 Tensor._make(np.zeros_like(y._data)) if ctx.needs_input_grad[1] else None)
 
+
+
+    @staticmethod
+    def jvp(ctx, tg, ty):  # linear in g, flat in y
+        (y,) = ctx.saved_tensors
+        return ThresholdBackward.apply(tg, y)
 
 @op(inplace=True, samples=unary(away_from_kinks))
 def relu(input: Tensor) -> Tensor:
@@ -604,6 +728,9 @@ class Erf(Function):
         return g * (2.0 / math.sqrt(math.pi)) * exp(-x * x)
 
 
+
+    jvp = backward  # elementwise: the Jacobian is diagonal (symmetric), so J t is the backward of t
+
 @op(inplace=True, samples=unary())
 def erf(input: Tensor) -> Tensor:
     return Erf.apply(to_float(input))
@@ -624,6 +751,9 @@ class Sin(Function):
         return g * cos(x)
 
 
+
+    jvp = backward  # elementwise: the Jacobian is diagonal (symmetric), so J t is the backward of t
+
 @op(inplace=True, samples=unary())
 def sin(input: Tensor) -> Tensor:
     return Sin.apply(to_float(input))
@@ -640,6 +770,9 @@ class Cos(Function):
         (x,) = ctx.saved_tensors
         return -g * sin(x)
 
+
+
+    jvp = backward  # elementwise: the Jacobian is diagonal (symmetric), so J t is the backward of t
 
 @op(inplace=True, samples=unary())
 def cos(input: Tensor) -> Tensor:
@@ -659,6 +792,9 @@ class Tan(Function):
         return g * (1 + y * y)
 
 
+
+    jvp = backward  # elementwise: the Jacobian is diagonal (symmetric), so J t is the backward of t
+
 @op(inplace=True, samples=unary(inside_unit))
 def tan(input: Tensor) -> Tensor:
     return Tan.apply(to_float(input))
@@ -676,6 +812,9 @@ class Sinh(Function):
         (x,) = ctx.saved_tensors
         return g * cosh(x)
 
+
+
+    jvp = backward  # elementwise: the Jacobian is diagonal (symmetric), so J t is the backward of t
 
 @op(inplace=True, samples=unary())
 def sinh(input: Tensor) -> Tensor:
@@ -695,6 +834,9 @@ class Cosh(Function):
         return g * sinh(x)
 
 
+
+    jvp = backward  # elementwise: the Jacobian is diagonal (symmetric), so J t is the backward of t
+
 @op(inplace=True, samples=unary())
 def cosh(input: Tensor) -> Tensor:
     return Cosh.apply(to_float(input))
@@ -712,6 +854,9 @@ class Asin(Function):
         (x,) = ctx.saved_tensors
         return g / sqrt(1 - x * x)
 
+
+
+    jvp = backward  # elementwise: the Jacobian is diagonal (symmetric), so J t is the backward of t
 
 @op(inplace=True, aliases=("arcsin",), samples=unary(inside_unit))
 def asin(input: Tensor) -> Tensor:
@@ -731,6 +876,9 @@ class Acos(Function):
         return -g / sqrt(1 - x * x)
 
 
+
+    jvp = backward  # elementwise: the Jacobian is diagonal (symmetric), so J t is the backward of t
+
 @op(inplace=True, aliases=("arccos",), samples=unary(inside_unit))
 def acos(input: Tensor) -> Tensor:
     return Acos.apply(to_float(input))
@@ -747,6 +895,9 @@ class Atan(Function):
         (x,) = ctx.saved_tensors
         return g / (1 + x * x)
 
+
+
+    jvp = backward  # elementwise: the Jacobian is diagonal (symmetric), so J t is the backward of t
 
 @op(inplace=True, aliases=("arctan",), samples=unary())
 def atan(input: Tensor) -> Tensor:
@@ -767,6 +918,9 @@ class Abs(Function):
         (x,) = ctx.saved_tensors
         return g * Tensor._make(_sign(x._data))  # 0 at 0 and at NaN, as torch
 
+
+
+    jvp = backward  # elementwise: the Jacobian is diagonal (symmetric), so J t is the backward of t
 
 def _sign(a: np.ndarray) -> np.ndarray:
     """np.sign, but 0 for NaN as torch's sign (so |x|'s gradient at NaN is 0, not NaN)."""
@@ -800,6 +954,11 @@ class Clamp(Function):
             inside &= x._data <= ctx.hi
         return g * Tensor._make(inside.astype(x._data.dtype)), None, None
 
+
+
+    @staticmethod
+    def jvp(ctx, tx, t_lo, t_hi):  # the same mask as backward's: dx where min <= x <= max
+        return Clamp.backward(ctx, tx)[0]
 
 @op(inplace=True, aliases=("clip",), samples=unary(min=-0.5, max=0.7))
 def clamp(input: Tensor, min: Any = None, max: Any = None) -> Tensor:
@@ -837,6 +996,11 @@ class Maximum(Function):
         gb = where(tie, half, where(a_wins, 0.0, g)) if ctx.needs_input_grad[1] else None
         return ga, gb, None
 
+
+
+    @staticmethod
+    def jvp(ctx, ta, tb, t_largest):  # the winner's tangent; the mean of both where they tie, as torch
+        return _plus(*_backward_parts(Maximum, ctx, ta, tb))
 
 @op(samples=binary())
 def maximum(input: Tensor, other: Tensor) -> Tensor:
@@ -876,6 +1040,11 @@ class Where(Function):
         return None, ga, gb
 
 
+
+    @staticmethod
+    def jvp(ctx, t_cond, ta, tb):
+        return where(ctx.cond, 0.0 if ta is None else ta, 0.0 if tb is None else tb)
+
 @op(method=False, samples=_where_samples)
 def where(condition: Any, input: Any, other: Any) -> Tensor:
     if not isinstance(condition, Tensor) or condition.dtype is not dtypes.bool:
@@ -914,6 +1083,11 @@ class _PiecewiseConstant(Function):
     def backward(ctx, g):
         return Tensor._make(np.zeros_like(g._data))
 
+
+
+    @staticmethod
+    def jvp(ctx, tx):  # flat: the tangent is zero
+        return Tensor._make(np.zeros_like(tx._data))
 
 class Floor(_PiecewiseConstant):
     numpy_fn = staticmethod(np.floor)
@@ -955,3 +1129,8 @@ class Clone(Function):
     @staticmethod
     def backward(ctx, g):
         return g, None
+
+    @staticmethod
+    def jvp(ctx, tx, t_order=None):
+        return tx
+

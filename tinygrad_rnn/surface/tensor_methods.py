@@ -457,6 +457,8 @@ class TensorMethods:
                     f"result type {result.dtype._legacy} can't be cast to the desired output type {self.dtype._legacy}"
                 )
             np.copyto(self._data, np.broadcast_to(result._data, self._data.shape) if result.shape != self.shape else result._data, casting="unsafe")
+        if self._fw_grads is not None or result._fw_grads is not None:  # forward-mode AD: the tangent follows
+            self._fw_grads = result._fw_grads and {k: t.to(self.dtype) for k, t in result._fw_grads.items()}
         self._version += 1
         return self
 
@@ -495,6 +497,8 @@ class TensorMethods:
             value = value.to(self.dtype)
         self._check_inplace()
         needs_graph = modes.grad_enabled and (self._requires_grad or getattr(value, "_requires_grad", False))
+        if modes.dual_level is not None and (self._fw_grads or getattr(value, "_fw_grads", None)):
+            needs_graph = True  # forward-mode AD: SetItem's jvp writes the tangent too
         if needs_graph:
             self._assign(_sh.SetItem.apply(self, key, value))
             return
