@@ -6,6 +6,8 @@ A new op gets all of this by being declared with `@op(samples=...)`: nothing is 
   broadcasting and sizes 0 and 1);
 - gradients equal torch's for a random upstream gradient, and the graph node has torch's name;
 - float64 gradcheck, and gradgradcheck where the op is twice differentiable;
+- forward mode: the jvp rule's tangent for a random tangent equals torch.autograd.forward_ad's
+  (value and dtype, float32 and float64) and float64 central finite differences along the tangent;
 - the method `t.X(...)` and the aliases agree with `torch.X(...)`;
 - the in-place variant `t.X_(...)` exists exactly where torch's does, and leaves in `t` what the
   function returns (or fails with torch's error type when the result does not fit `t`).
@@ -14,7 +16,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from helpers import check_parity, require_torch
+from helpers import TOL, check_parity, require_torch
 
 import tinygrad_rnn
 from tinygrad_rnn.ops.declare import DECLARED, Sample
@@ -135,3 +137,54 @@ def test_inplace_variant_matches_torchs(decl, index):
         assert results[0] is results[1], f"torch raises {results[1].__name__}, we gave {results[0]}"
     else:
         np.testing.assert_allclose(results[0], results[1], rtol=1e-10, atol=1e-12)
+
+
+def _flat(out) -> list:
+    return [o for item in out for o in _flat(item)] if isinstance(out, (tuple, list)) else [out]
+
+
+def _tangents_of(m, fwad, decl, template, arrays, tangents, kwargs) -> list:
+    """Each output's tangent (None where it has none) with `tangents` on the float inputs."""
+    with fwad.dual_level():
+        inputs = tuple(fwad.make_dual(m.tensor(a), m.tensor(t)) if t is not None else m.tensor(a)
+                       for a, t in zip(arrays, tangents))
+        try:
+            outs = _flat(_call(getattr(m, decl.name), template, inputs, kwargs))
+        except NotImplementedError as error:
+            pytest.fail(f"{decl.name}: no forward-mode (jvp) rule: {error}")
+        return [fwad.unpack_dual(o).tangent if hasattr(o, "shape") else None for o in outs]
+
+
+def _central_difference(decl, template, arrays, tangents, kwargs, eps=1e-6) -> list:
+    """(f(x + eps t) - f(x - eps t)) / 2 eps for each output, in float64."""
+    def at(sign):
+        moved = tuple(tinygrad_rnn.tensor(a if t is None else a + sign * eps * t) for a, t in zip(arrays, tangents))
+        return [o.numpy() for o in _flat(_call(getattr(tinygrad_rnn, decl.name), template, moved, kwargs))]
+    return [(p - m) / (2 * eps) for p, m in zip(at(1), at(-1))]
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize(("decl", "index"), CASES, ids=IDS)
+def test_forward_mode_matches_torch_and_finite_differences(decl, index, dtype):
+    torch = require_torch()
+    from torch.autograd import forward_ad as torch_fwad  # torch is a test dependency: imported once found
+
+    sample = _sample(decl, index)
+    arrays, template = _split(sample, dtype)
+    rng = np.random.default_rng(1000 + index)
+    tangents = [rng.standard_normal(a.shape).astype(dtype) if a.dtype.kind == "f" else None for a in arrays]
+    ours = _tangents_of(tinygrad_rnn, tinygrad_rnn.autograd.forward_ad, decl, template, arrays, tangents,
+                        sample.kwargs)
+    theirs = _tangents_of(torch, torch_fwad, decl, template, arrays, tangents, sample.kwargs)
+    assert len(ours) == len(theirs)
+    for i, (a, b) in enumerate(zip(ours, theirs)):
+        assert (a is None) == (b is None), f"{decl.name} output {i}: tangent ours {a}, torch {b}"
+        if a is not None:
+            a, b = a.detach().numpy(), b.detach().numpy()
+            assert a.dtype == b.dtype and a.shape == b.shape, f"{decl.name} output {i}: {a.dtype}{a.shape} vs {b.dtype}{b.shape}"
+            np.testing.assert_allclose(a, b, err_msg=f"{decl.name} output {i}: tangent vs torch", **TOL[dtype])
+    if dtype is np.float64 and decl.differentiable:
+        for i, (a, fd) in enumerate(zip(ours, _central_difference(decl, template, arrays, tangents, sample.kwargs))):
+            if a is not None:
+                np.testing.assert_allclose(a.detach().numpy(), fd, rtol=1e-5, atol=1e-6,
+                                           err_msg=f"{decl.name} output {i}: tangent vs finite differences")

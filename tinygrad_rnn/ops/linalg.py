@@ -36,6 +36,12 @@ class MatMul(Function):
                 MatMulTN.apply(a, g) if ctx.needs_input_grad[1] else None)
 
 
+
+    @staticmethod
+    def jvp(ctx, ta, tb):  # d(a b) = da b + a db
+        a, b = ctx.saved_tensors
+        return MatMul.apply(ta, b) + MatMul.apply(a, tb)
+
 def _vector_matmul_backward(ctx: MatMul, a: Tensor, b: Tensor, g: Tensor) -> tuple:
     """MatMul's backward when an operand is 1-D: a 1-D `a` is a row (1, k), a 1-D `b` a column (k, 1)."""
     a2 = a.unsqueeze(0) if a.ndim == 1 else a
@@ -71,6 +77,12 @@ class MatMulNT(Function):
                 MatMulTN.apply(g, a) if ctx.needs_input_grad[1] else None)
 
 
+
+    @staticmethod
+    def jvp(ctx, ta, tb):
+        a, b = ctx.saved_tensors
+        return MatMulNT.apply(ta, b) + MatMulNT.apply(a, tb)
+
 class MatMulTN(Function):
     """a^T @ b (a transposed in its last two dims)."""
 
@@ -86,6 +98,12 @@ class MatMulTN(Function):
         return (MatMulNT.apply(b, g) if ctx.needs_input_grad[0] else None,
                 MatMul.apply(a, g) if ctx.needs_input_grad[1] else None)
 
+
+
+    @staticmethod
+    def jvp(ctx, ta, tb):
+        a, b = ctx.saved_tensors
+        return MatMulTN.apply(ta, b) + MatMulTN.apply(a, tb)
 
 def _product_node_name(a: Tensor, b: Tensor) -> str:
     return "MmBackward0" if a._data.ndim == 2 and b._data.ndim == 2 else "ViewBackward0"  # as torch's
@@ -243,6 +261,17 @@ class Einsum(Function):
             grads.append(gk.expand(x.shape))
         return (None, *grads)
 
+
+
+    @staticmethod
+    def jvp(ctx, t_equation, *tangents):  # multilinear: one term per operand, its tangent in its place
+        operands = ctx.saved_tensors
+        terms = [Einsum.apply(ctx.equation, *operands[:k], t, *operands[k + 1:])
+                 for k, t in enumerate(tangents) if t is not None]
+        total = terms[0]
+        for term in terms[1:]:
+            total = total + term
+        return total
 
 def _explicit(equation: str) -> str:
     """Add the implicit output ('ij,jk' means 'ij,jk->ik': the letters seen once, sorted)."""

@@ -13,6 +13,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..backend.accumulate import SliceGrad
+from ..core.forward_mode import is_stand_in
 from ..core.function import Function
 from ..core.modes import modes
 from ..core.tensor import Tensor
@@ -30,7 +31,7 @@ class EmbeddingLookup(Function):
 
     @staticmethod
     def forward(ctx, weight, indices, padding_idx, scale_grad_by_freq):
-        ctx.key, ctx.shape = (indices, Ellipsis), weight.shape
+        ctx.key, ctx.shape, ctx.indices = (indices, Ellipsis), weight.shape, indices
         ctx.row_scale = _row_scale(indices, padding_idx, scale_grad_by_freq, weight._data.dtype)
         return Tensor._make(weight._data[indices])
 
@@ -42,6 +43,11 @@ class EmbeddingLookup(Function):
             return IndexBackward.apply(g, ctx.key, ctx.shape), None, None, None
         return SliceGrad(ctx.key, g, ctx.shape, g.dtype), None, None, None
 
+
+
+    @staticmethod
+    def jvp(ctx, t_weight, t_indices, t_padding_idx, t_scale):  # the tangent's rows (padding, scaling act on gradients only)
+        return EmbeddingLookup.apply(t_weight, ctx.indices, -1, False)
 
 def _row_scale(indices: np.ndarray, padding_idx: int, by_freq: bool, dtype: np.dtype) -> np.ndarray | None:
     """Per-lookup gradient factor: 0 for the padding row, 1/count with scale_grad_by_freq, else None."""
@@ -82,6 +88,13 @@ class BinaryCrossEntropy(Function):
         return gx, gt
 
 
+
+    @staticmethod
+    def jvp(ctx, tx, tt):  # elementwise: each input's part is its backward given the tangent
+        x, t = ctx.saved_tensors
+        out = tx * (x - t) / (x * (1 - x)).clamp(min=_BCE_EPSILON)
+        return out if is_stand_in(tt) else out + tt * ((1 - x).log() - x.log())  # (log 0 = -inf: 0 * it is NaN)
+
 class LogSigmoid(Function):
     """log(sigmoid(x)) = min(x, 0) - log(1 + e^-|x|): no overflow for any x."""
 
@@ -96,6 +109,9 @@ class LogSigmoid(Function):
         (x,) = ctx.saved_tensors
         return g * (-x).sigmoid()
 
+
+
+    jvp = backward  # elementwise: the Jacobian is diagonal, so J t is the backward of t
 
 class Softplus(Function):
     """log(1 + e^(beta x)) / beta, and plain x where beta x > threshold (torch's cut-off)."""
@@ -113,3 +129,8 @@ class Softplus(Function):
         (x,) = ctx.saved_tensors
         linear = _const((x._data * ctx.beta) > ctx.threshold)
         return g * (x * ctx.beta).sigmoid().masked_fill(linear, 1.0), None, None
+
+    @staticmethod
+    def jvp(ctx, tx, t_beta, t_threshold):  # elementwise: backward's factor times the tangent
+        return Softplus.backward(ctx, tx)[0]
+

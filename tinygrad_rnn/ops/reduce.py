@@ -14,7 +14,7 @@ from ..core.modes import modes
 from ..core.tensor import Tensor
 from .declare import Sample, SampleMaker, op
 from .pointwise import Div, exp, maximum, minimum, where
-from .shape import Expand, Reshape, gather_along, normalize_dim, normalize_dims
+from .shape import Expand, Gather, Reshape, gather_along, normalize_dim, normalize_dims
 
 
 def _kept_shape(shape: tuple, dims: tuple) -> tuple:
@@ -26,6 +26,7 @@ class Sum(Function):
     @staticmethod
     def forward(ctx, x, dims, keepdim):
         ctx.in_shape, ctx.kept = x._data.shape, _kept_shape(x._data.shape, dims)
+        ctx.dims, ctx.keepdim = dims, keepdim
         return Tensor._make(np.asarray(x._data.sum(axis=dims, keepdims=keepdim, dtype=x._data.dtype)))
 
     @staticmethod
@@ -35,10 +36,16 @@ class Sum(Function):
         return Expand.apply(g, ctx.in_shape), None, None
 
 
+
+    @staticmethod
+    def jvp(ctx, tx, t_dims, t_keepdim):  # linear: the sum of the tangents
+        return Sum.apply(tx, ctx.dims, ctx.keepdim)
+
 class Mean(Function):
     @staticmethod
     def forward(ctx, x, dims, keepdim):
         ctx.in_shape, ctx.kept = x.shape, _kept_shape(x.shape, dims)
+        ctx.dims, ctx.keepdim = dims, keepdim
         ctx.count = int(np.prod([x.shape[d] for d in dims]))
         with np.errstate(invalid="ignore", divide="ignore"):  # the mean of nothing is nan, as torch
             y = np.mean(x._data, axis=dims, keepdims=keepdim) if ctx.count else np.sum(
@@ -52,6 +59,11 @@ class Mean(Function):
         return Div.apply(Expand.apply(g, ctx.in_shape), float(builtins.max(ctx.count, 1))), None, None
 
 
+
+    @staticmethod
+    def jvp(ctx, tx, t_dims, t_keepdim):  # linear: the mean of the tangents
+        return Mean.apply(tx, ctx.dims, ctx.keepdim)
+
 class Amax(Function):
     """max or min over dims (torch.amax/amin and the full `max()`): ties share the gradient."""
 
@@ -61,7 +73,7 @@ class Amax(Function):
         ctx.torch_name = "AmaxBackward0" if largest else "AminBackward0"
         y = reduce(x._data, axis=dims, keepdims=True)
         ctx.save_for_backward(x)
-        ctx.y, ctx.dims = y, dims
+        ctx.y, ctx.dims, ctx.keepdim = y, dims, keepdim
         return Tensor._make(np.asarray(y if keepdim else np.squeeze(y, axis=dims)))
 
     @staticmethod
@@ -72,6 +84,12 @@ class Amax(Function):
         return g.reshape(ctx.y.shape) * Tensor._make(share.astype(x._data.dtype)), None, None, None
 
 
+
+    @staticmethod
+    def jvp(ctx, tx, t_dims, t_keepdim, t_largest):  # the extreme element's tangent; tied ones share
+        share = Amax.backward(ctx, Tensor._make(np.ones(ctx.y.shape, tx._data.dtype)))[0]
+        return (tx * share).sum(ctx.dims, keepdim=ctx.keepdim)
+
 class MaxDim(Function):
     """max/min along one dim; the gradient goes to the returned index only."""
 
@@ -80,6 +98,7 @@ class MaxDim(Function):
         arg = (np.argmax if largest else np.argmin)(x._data, axis=dim, keepdims=True)
         ctx.torch_name = "MaxBackward0" if largest else "MinBackward0"
         ctx.index, ctx.dim, ctx.in_shape, ctx.dtype = arg, dim, x.shape, x._data.dtype
+        ctx.keepdim = keepdim
         y = np.take_along_axis(x._data, arg, axis=dim)
         return Tensor._make(y if keepdim else np.squeeze(y, axis=dim))
 
@@ -89,6 +108,12 @@ class MaxDim(Function):
         np.put_along_axis(onehot, ctx.index, 1, axis=ctx.dim)
         return g.reshape(ctx.index.shape).expand(ctx.in_shape) * Tensor._make(onehot), None, None, None
 
+
+
+    @staticmethod
+    def jvp(ctx, tx, t_dim, t_keepdim, t_largest):  # the tangent at the chosen index
+        picked = Gather.apply(tx, ctx.dim, ctx.index)
+        return picked if ctx.keepdim else picked.squeeze(ctx.dim)
 
 class LogSumExp(Function):
     torch_name = "LogsumexpBackward0"
@@ -102,7 +127,7 @@ class LogSumExp(Function):
         # Save the output itself, not its array: the softmax below then depends on x through it
         # too, which double backward needs.
         ctx.save_for_backward(x, out)
-        ctx.dims, ctx.kept = dims, y.shape
+        ctx.dims, ctx.kept, ctx.keepdim = dims, y.shape, keepdim
         return out
 
     @staticmethod
@@ -110,6 +135,12 @@ class LogSumExp(Function):
         x, out = ctx.saved_tensors
         return g.reshape(ctx.kept) * exp(x - out.reshape(ctx.kept)), None, None
 
+
+
+    @staticmethod
+    def jvp(ctx, tx, t_dims, t_keepdim):  # the softmax-weighted sum of the tangents
+        x, out = ctx.saved_tensors
+        return (tx * exp(x - out.reshape(ctx.kept))).sum(ctx.dims, keepdim=ctx.keepdim)
 
 class Softmax(Function):
     @staticmethod
@@ -128,6 +159,12 @@ class Softmax(Function):
         (y,) = ctx.saved_tensors
         return SoftmaxBackwardData.apply(g, y, ctx.dim), None
 
+
+
+    @staticmethod
+    def jvp(ctx, tx, t_dim):  # the softmax's Jacobian is symmetric: J t is its backward of t
+        (y,) = ctx.saved_tensors
+        return SoftmaxBackwardData.apply(tx, y, ctx.dim)
 
 class SoftmaxBackwardData(Function):
     """J^T g = y * (g - sum(g * y)) for y = softmax(x): one node instead of five (speed), as torch's."""
@@ -151,6 +188,14 @@ class SoftmaxBackwardData(Function):
         return gg_g, gg_y, None
 
 
+
+    @staticmethod
+    def jvp(ctx, tg, ty, t_dim):  # out = g y - y sum(g y): linear in g, product rule in y
+        g, y = ctx.saved_tensors
+        dim = ctx.dim
+        return (SoftmaxBackwardData.apply(tg, y, dim) + ty * (g - (g * y).sum(dim, keepdim=True))
+                - y * (g * ty).sum(dim, keepdim=True))
+
 class LogSoftmax(Function):
     @staticmethod
     def forward(ctx, x, dim):
@@ -168,6 +213,12 @@ class LogSoftmax(Function):
         (y,) = ctx.saved_tensors
         return LogSoftmaxBackwardData.apply(g, y, ctx.dim), None
 
+
+
+    @staticmethod
+    def jvp(ctx, tx, t_dim):  # y = x - logsumexp(x): dy = dx - sum(softmax dx)
+        (y,) = ctx.saved_tensors
+        return tx - (tx * exp(y)).sum(ctx.dim, keepdim=True)
 
 class LogSoftmaxBackwardData(Function):
     """J^T g = g - exp(y) * sum(g) for y = log_softmax(x): one node instead of four (speed), as torch's."""
@@ -189,13 +240,20 @@ class LogSoftmaxBackwardData(Function):
         return gg_g, gg_y, None
 
 
+
+    @staticmethod
+    def jvp(ctx, tg, ty, t_dim):  # out = g - p sum(g) with p = exp(y): dout = dg - p sum(dg) - p dy sum(g)
+        g, y = ctx.saved_tensors
+        p = exp(y)
+        return tg - p * tg.sum(ctx.dim, keepdim=True) - p * ty * g.sum(ctx.dim, keepdim=True)
+
 class Prod(Function):
     """Product over dims. d/dx_i = product of the other elements, which is y / x_i unless x has zeros."""
 
     @staticmethod
     def forward(ctx, x, dims, keepdim):
         ctx.save_for_backward(x)
-        ctx.dims, ctx.kept = dims, _kept_shape(x.shape, dims)
+        ctx.dims, ctx.kept, ctx.keepdim = dims, _kept_shape(x.shape, dims), keepdim
         return Tensor._make(np.asarray(np.prod(x._data, axis=dims, keepdims=keepdim)))
 
     @staticmethod
@@ -203,6 +261,12 @@ class Prod(Function):
         (x,) = ctx.saved_tensors
         return g.reshape(ctx.kept) * _product_of_others(x, ctx.dims), None, None
 
+
+
+    @staticmethod
+    def jvp(ctx, tx, t_dims, t_keepdim):  # each tangent times the product of the others, summed
+        (x,) = ctx.saved_tensors
+        return (tx * _product_of_others(x, ctx.dims)).sum(ctx.dims, keepdim=ctx.keepdim)
 
 def _product_of_others(x: Tensor, dims: tuple) -> Tensor:
     """For each element, the product of the other elements in its reduction group.
@@ -235,6 +299,11 @@ class Cumsum(Function):
         return g.flip(ctx.dim).cumsum(ctx.dim).flip(ctx.dim), None
 
 
+
+    @staticmethod
+    def jvp(ctx, tx, t_dim):  # linear
+        return Cumsum.apply(tx, ctx.dim)
+
 class Cumprod(Function):
     @staticmethod
     def forward(ctx, x, dim):
@@ -253,6 +322,14 @@ class Cumprod(Function):
         return Tensor._make(_cumprod_grad_with_zeros(x._data, g._data, ctx.dim)), None
 
 
+
+    @staticmethod
+    def jvp(ctx, tx, t_dim):  # dy_j = sum over i <= j of tx_i times the product of x_k, k <= j, k != i
+        x, y = ctx.saved_tensors
+        if not (x._data == 0).any():
+            return y * (tx / x).cumsum(ctx.dim)
+        return _cumprod_jvp_with_zeros(x, tx, ctx.dim)
+
 def _cumprod_grad_with_zeros(x: np.ndarray, g: np.ndarray, dim: int) -> np.ndarray:
     """dL/dx_i = sum over j >= i of g_j * prod(x_k for k <= j, k != i), one position at a time."""
     x, g = np.moveaxis(x, dim, -1), np.moveaxis(g, dim, -1)
@@ -262,6 +339,19 @@ def _cumprod_grad_with_zeros(x: np.ndarray, g: np.ndarray, dim: int) -> np.ndarr
         others[..., i] = 1
         out[..., i] = (np.cumprod(others, axis=-1) * g)[..., i:].sum(axis=-1)
     return np.moveaxis(out, -1, dim)
+
+
+def _cumprod_jvp_with_zeros(x: Tensor, tx: Tensor, dim: int) -> Tensor:
+    """cumprod's tangent where x has zeros (y / x is no use): one input position i at a time, the
+    running product with x_i replaced by its tangent, counted from position i on."""
+    n = x.shape[dim]
+    position = np.arange(n).reshape((-1,) + (1,) * (x.ndim - 1 - dim))
+    total = None
+    for i in range(n):
+        at_i = Tensor._make(np.broadcast_to(position == i, x.shape))
+        term = where(at_i, tx, x).cumprod(dim) * Tensor._make(np.broadcast_to(position >= i, x.shape))
+        total = term if total is None else total + term
+    return total
 
 
 class StdFromVar(Function):
@@ -280,6 +370,9 @@ class StdFromVar(Function):
         return where(zero, 0.0, g / (2 * where(zero, 1.0, y)))
 
 
+
+    jvp = backward  # elementwise: the Jacobian is diagonal, so J t is the backward of t
+
 class Norm(Function):
     """The 2-norm over dims; its gradient x / norm is taken as 0 where the norm is 0, as torch."""
 
@@ -290,7 +383,7 @@ class Norm(Function):
         y = np.sqrt(np.sum(x._data * x._data, axis=dims, keepdims=True))
         out = Tensor._make(np.asarray(y if keepdim else np.squeeze(y, axis=dims)))
         ctx.save_for_backward(x, out)  # the output itself, so double backward sees norm depend on x
-        ctx.kept = y.shape
+        ctx.kept, ctx.dims, ctx.keepdim = y.shape, dims, keepdim
         return out
 
     @staticmethod
@@ -300,6 +393,14 @@ class Norm(Function):
         zero = Tensor._make(y._data == 0)
         return g.reshape(ctx.kept) * where(zero, 0.0, x / where(zero, 1.0, y)), None, None
 
+
+
+    @staticmethod
+    def jvp(ctx, tx, t_dims, t_keepdim):  # d|x| = <x, dx> / |x|, taken as 0 where |x| = 0
+        x, out = ctx.saved_tensors
+        y = out.reshape(ctx.kept)
+        zero = Tensor._make(y._data == 0)
+        return (tx * where(zero, 0.0, x / where(zero, 1.0, y))).sum(ctx.dims, keepdim=ctx.keepdim)
 
 # ------------------------------------------------------------------ public functions
 def _reduce_dims(dim: Any, ndim: int) -> tuple:

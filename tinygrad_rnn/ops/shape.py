@@ -47,7 +47,7 @@ class Reshape(Function):
 
     @staticmethod
     def forward(ctx, x, shape):
-        ctx.in_shape = x.shape
+        ctx.in_shape, ctx.shape = x.shape, shape
         if not x._data.flags.c_contiguous:
             ctx.torch_name = "UnsafeViewBackward0"
         return Tensor._make(x._data.reshape(shape))
@@ -57,6 +57,11 @@ class Reshape(Function):
         return g.reshape(ctx.in_shape), None
 
 
+
+    @staticmethod
+    def jvp(ctx, tx, t_shape):  # linear, as every op in this file: the op applied to the tangent
+        return Reshape.apply(tx, ctx.shape)
+
 class View(Function):
     """Like Reshape, but only where no copy is needed (numpy's in-place shape change decides)."""
 
@@ -64,7 +69,7 @@ class View(Function):
 
     @staticmethod
     def forward(ctx, x, shape):
-        ctx.in_shape = x.shape
+        ctx.in_shape, ctx.shape = x.shape, shape
         out = x._data.view()
         try:
             out.shape = shape
@@ -80,10 +85,15 @@ class View(Function):
         return g.reshape(ctx.in_shape), None
 
 
+
+    @staticmethod
+    def jvp(ctx, tx, t_shape):  # (reshape: a tangent need not be laid out as its primal)
+        return Reshape.apply(tx, ctx.shape)
+
 class Permute(Function):
     @staticmethod
     def forward(ctx, x, dims):
-        ctx.inverse = tuple(np.argsort(dims))
+        ctx.dims, ctx.inverse = dims, tuple(np.argsort(dims))
         return Tensor._make(np.transpose(x._data, dims))
 
     @staticmethod
@@ -91,17 +101,28 @@ class Permute(Function):
         return g.permute(ctx.inverse), None
 
 
+
+    @staticmethod
+    def jvp(ctx, tx, t_dims):
+        return Permute.apply(tx, ctx.dims)
+
 class Expand(Function):
     """A broadcast view; its backward is a sum, which the engine's shape fitting does for us."""
 
     @staticmethod
     def forward(ctx, x, shape):
+        ctx.shape = shape
         return Tensor._make(np.broadcast_to(x._data, shape))
 
     @staticmethod
     def backward(ctx, g):
         return g, None
 
+
+
+    @staticmethod
+    def jvp(ctx, tx, t_shape):
+        return Expand.apply(tx, ctx.shape)
 
 class Index(Function):
     """x[key]. Backward sends a SliceGrad, which the engine adds into one buffer per input."""
@@ -118,6 +139,11 @@ class Index(Function):
             return IndexBackward.apply(g, ctx.key, ctx.in_shape), None
         return SliceGrad(ctx.key, g, ctx.in_shape, ctx.in_dtype), None
 
+
+
+    @staticmethod
+    def jvp(ctx, tx, t_key):
+        return Index.apply(tx, ctx.key)
 
 def _index_node_name(key: tuple, shape: tuple) -> str:
     """torch's node for x[key]: Index for tensor indices; else torch applies the items left to right
@@ -145,13 +171,18 @@ class IndexBackward(Function):
 
     @staticmethod
     def forward(ctx, g, key, shape):
-        ctx.key = key
+        ctx.key, ctx.shape = key, shape
         return dense(SliceGrad(key, g, shape, g.dtype), Tensor._make)
 
     @staticmethod
     def backward(ctx, gg):
         return gg[ctx.key], None, None
 
+
+
+    @staticmethod
+    def jvp(ctx, tg, t_key, t_shape):
+        return IndexBackward.apply(tg, ctx.key, ctx.shape)
 
 class SetItem(Function):
     """x with x[key] = value, as a new tensor (how `x[key] = value` joins the graph)."""
@@ -170,6 +201,11 @@ class SetItem(Function):
         return gx, None, gv
 
 
+
+    @staticmethod
+    def jvp(ctx, tx, t_key, t_value):  # the tangent with the value's tangent (0 for a number) written in
+        return SetItem.apply(tx, ctx.key, 0.0 if t_value is None else t_value)
+
 class Cat(Function):
     @staticmethod
     def forward(ctx, dim, *xs):
@@ -181,6 +217,11 @@ class Cat(Function):
         return (None, *g.split(ctx.sizes, ctx.dim))
 
 
+
+    @staticmethod
+    def jvp(ctx, t_dim, *txs):
+        return None if any(t is None for t in txs) else Cat.apply(ctx.dim, *txs)
+
 class Stack(Function):
     @staticmethod
     def forward(ctx, dim, *xs):
@@ -191,6 +232,11 @@ class Stack(Function):
     def backward(ctx, g):
         return (None, *g.unbind(ctx.dim))
 
+
+
+    @staticmethod
+    def jvp(ctx, t_dim, *txs):
+        return None if any(t is None for t in txs) else Stack.apply(ctx.dim, *txs)
 
 class Unbind(Function):
     """One output per index along dim; backward stacks their gradients once (not one
@@ -206,6 +252,11 @@ class Unbind(Function):
         return stack(grads, ctx.dim), None
 
 
+
+    @staticmethod
+    def jvp(ctx, tx, t_dim):
+        return Unbind.apply(tx, ctx.dim)
+
 class Gather(Function):
     """take_along_axis: out[i][j] = x[index[i][j]][j] for dim 0, and so on."""
 
@@ -219,12 +270,17 @@ class Gather(Function):
         return ScatterAdd.apply(g, ctx.dim, ctx.index, ctx.in_shape), None, None
 
 
+
+    @staticmethod
+    def jvp(ctx, tx, t_dim, t_index):
+        return Gather.apply(tx, ctx.dim, ctx.index)
+
 class ScatterAdd(Function):
     """zeros(shape) with g added at index along dim: the gradient of Gather."""
 
     @staticmethod
     def forward(ctx, g, dim, index, shape):
-        ctx.dim, ctx.index = dim, index
+        ctx.dim, ctx.index, ctx.shape = dim, index, shape
         out = np.zeros(shape, g._data.dtype)
         grid = list(np.indices(index.shape, sparse=True))
         grid[dim] = index
@@ -235,6 +291,11 @@ class ScatterAdd(Function):
     def backward(ctx, gg):
         return Gather.apply(gg, ctx.dim, ctx.index), None, None, None
 
+
+
+    @staticmethod
+    def jvp(ctx, tg, t_dim, t_index, t_shape):
+        return ScatterAdd.apply(tg, ctx.dim, ctx.index, ctx.shape)
 
 class Flip(Function):
     @staticmethod
@@ -247,6 +308,11 @@ class Flip(Function):
         return Flip.apply(g, ctx.dims), None
 
 
+
+    @staticmethod
+    def jvp(ctx, tx, t_dims):
+        return Flip.apply(tx, ctx.dims)
+
 class Roll(Function):
     @staticmethod
     def forward(ctx, x, shifts, dims):
@@ -258,6 +324,11 @@ class Roll(Function):
         back = tuple(-s for s in ctx.shifts) if isinstance(ctx.shifts, tuple) else -ctx.shifts
         return Roll.apply(g, back, ctx.dims), None, None
 
+
+
+    @staticmethod
+    def jvp(ctx, tx, t_shifts, t_dims):
+        return Roll.apply(tx, ctx.shifts, ctx.dims)
 
 class Repeat(Function):
     """np.tile: each dim i holds `repeats[i]` copies of the input one after another."""
@@ -276,6 +347,11 @@ class Repeat(Function):
         return g.reshape(split).sum(copies).reshape(ctx.in_shape), None
 
 
+
+    @staticmethod
+    def jvp(ctx, tx, t_repeats):
+        return Repeat.apply(tx, ctx.repeats)
+
 class Scatter(Function):
     """x with values from src written at index along dim (torch.scatter)."""
 
@@ -293,6 +369,11 @@ class Scatter(Function):
         g_src = Gather.apply(g, ctx.dim, ctx.index) if ctx.needs_input_grad[3] else None
         return gx, None, None, g_src
 
+
+
+    @staticmethod
+    def jvp(ctx, tx, t_dim, t_index, t_src):
+        return Scatter.apply(tx, ctx.dim, ctx.index, 0.0 if t_src is None else t_src)
 
 # ------------------------------------------------------------------ public functions
 def _shape_arg(shape: Sequence, fn: str = "view", name: str = "size") -> tuple:
