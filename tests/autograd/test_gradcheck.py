@@ -417,15 +417,9 @@ def _with_weights(module, weights, call):
 
 
 # ---------------------------------------------------------------------------- issue 14: no check that cannot fail
-@pytest.mark.parametrize("flag", ["check_forward_ad", "check_batched_forward_grad", "masked"])
-def test_unbuilt_checks_raise_naming_the_flag_instead_of_passing(flag):
-    with pytest.raises(NotImplementedError, match=f"{flag}=True"):
-        gradcheck(tg.tanh, (leaf(3),), **{flag: True})
-
-
-def test_gradgradcheck_fwd_over_rev_raises_naming_it():
-    with pytest.raises(NotImplementedError, match="check_fwd_over_rev=True"):
-        gradgradcheck(tg.tanh, (leaf(3),), check_fwd_over_rev=True)
+def test_masked_raises_naming_it_instead_of_passing():
+    with pytest.raises(NotImplementedError, match="masked=True"):
+        gradcheck(tg.tanh, (leaf(3),), masked=True)
 
 
 def test_no_reverse_and_no_forward_check_is_torchs_assertion():
@@ -503,3 +497,224 @@ def test_check_batched_grad_of_the_double_backward(name, fn, make):
 
 def test_gradgradcheck_with_non_contiguous_grad_outputs():
     assert gradgradcheck(lambda a, b: (a @ b).tanh(), (leaf(2, 3), leaf(3, 4)), gen_non_contig_grad_outputs=True)
+
+
+# ---------------------------------------------------------------------------- forward mode
+def cube(m, wrong_jvp=False, wrong_backward=False):
+    """x ** 3 as a custom Function of `m` (tinygrad_rnn or torch), optionally with a planted bug
+    (a factor 1.1) in its forward-mode rule or its backward."""
+
+    class Cube(m.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            ctx.save_for_backward(x)
+            ctx.save_for_forward(x)
+            return x * x * x
+
+        @staticmethod
+        def backward(ctx, g):
+            (x,) = ctx.saved_tensors
+            return g * 3 * x * x * (1.1 if wrong_backward else 1.0)
+
+        @staticmethod
+        def jvp(ctx, t):
+            (x,) = ctx.saved_tensors
+            return t * 3 * x * x * (1.1 if wrong_jvp else 1.0)
+
+    return Cube.apply
+
+
+def _gradcheck_on_both(make_fn, arrays, **flags):
+    """(our outcome, torch's outcome) of gradcheck on the same function and inputs: True, or the
+    first line of the GradcheckError message."""
+    torch = require_torch()
+    outcomes = []
+    for m in (tg, torch):
+        inputs = tuple(m.tensor(a, requires_grad=True) for a in arrays)
+        try:
+            outcomes.append(m.autograd.gradcheck(make_fn(m), inputs, **flags))
+        except m.autograd.gradcheck.__globals__["GradcheckError"] as e:
+            outcomes.append(str(e).splitlines()[0])
+    return outcomes
+
+
+FORWARD_FLAGS = [dict(check_forward_ad=True), dict(check_forward_ad=True, check_backward_ad=False),
+                 dict(check_forward_ad=True, fast_mode=True),
+                 dict(check_forward_ad=True, check_backward_ad=False, fast_mode=True)]
+
+
+@pytest.mark.parametrize("flags", FORWARD_FLAGS)
+@pytest.mark.parametrize("planted", [None, "wrong_jvp", "wrong_backward"])
+def test_forward_checks_pass_and_fail_as_torchs(planted, flags):
+    x = RNG.standard_normal(4)
+    ours, theirs = _gradcheck_on_both(lambda m: cube(m, **({planted: True} if planted else {})), [x], **flags)
+    assert ours == theirs
+    if planted == "wrong_jvp":
+        assert ours == "Jacobian computed with forward mode mismatch for output 0 with respect to input 0,"
+    if planted == "wrong_backward" and flags.get("check_backward_ad", True):
+        assert ours == "Jacobian mismatch for output 0 with respect to input 0,"
+
+
+def test_forward_mismatch_names_the_input_and_the_worst_element():
+    def f(m):
+        wrong = cube(m, wrong_jvp=True)
+        return lambda a, b: (a.sin(), a * wrong(b))
+
+    a, b = RNG.standard_normal(3), RNG.standard_normal(3) + 2.0
+    ours, theirs = _gradcheck_on_both(f, [a, b], check_forward_ad=True, check_backward_ad=False)
+    assert ours == theirs == "Jacobian computed with forward mode mismatch for output 1 with respect to input 1,"
+    with pytest.raises(GradcheckError, match=r"d\(output 1\)\[.*\] / d\(input 1\)\[.*\] is .* by forward mode"):
+        gradcheck(f(tg), (leaf(3), leaf(3, positive=True)), check_forward_ad=True, check_backward_ad=False)
+
+
+@pytest.mark.parametrize("name,fn,make", [c for c in CORE_OPS if c[0] in (
+    "add broadcast", "mul broadcast", "div", "pow tensor", "exp", "tanh", "sigmoid", "softmax", "log_softmax",
+    "matmul", "sum dim", "mean keepdim", "logsumexp", "permute", "cat", "stack", "getitem", "where",
+    "batched matmul", "expand", "unbind")], ids=lambda c: c if isinstance(c, str) else "")
+def test_check_forward_ad_passes_for_core_op(name, fn, make):
+    assert gradcheck(fn, make(), check_forward_ad=True)
+    assert gradcheck(fn, make(), check_forward_ad=True, check_backward_ad=False, fast_mode=True)
+
+
+def test_forward_mode_disagreeing_with_reverse_mode_is_named():
+    # Both rules off by the same small factor: each passes against finite differences at a loose
+    # tolerance, but they disagree with each other.
+    def f(m):
+        class Off(m.autograd.Function):
+            @staticmethod
+            def forward(ctx, x):
+                return x * 2
+
+            @staticmethod
+            def backward(ctx, g):
+                return g * 1.9985
+
+            @staticmethod
+            def jvp(ctx, t):
+                return t * 2.0015
+
+        return Off.apply
+
+    with pytest.raises(GradcheckError, match="forward mode does not match the one computed with reverse mode "
+                                             "for output 0 with respect to input 0"):
+        gradcheck(f(tg), (leaf(3),), check_forward_ad=True, rtol=1e-3, atol=0.0)
+
+
+def test_undefined_tangent_must_act_as_zero():
+    # A rule that adds a constant where it should scale: with no tangent at all the output has none,
+    # with a zero tangent it gets the constant. torch's check names the same mismatch.
+    def f(m):
+        class Shifted(m.autograd.Function):
+            @staticmethod
+            def forward(ctx, x, y):
+                return x * y
+
+            @staticmethod
+            def backward(ctx, g):
+                return g, g
+
+            @staticmethod
+            def jvp(ctx, tx, ty):
+                return tx + ty + 1.0
+
+        return Shifted.apply
+
+    torch = require_torch()
+    x = RNG.standard_normal(3)
+    for m in (tg, torch):
+        fn = f(m)
+        with pytest.raises(Exception, match="Mismatch in tangent values for output with index: |Jacobian"):
+            m.autograd.gradcheck(fn, (m.tensor(x, requires_grad=True), m.tensor(x, requires_grad=True)),
+                                 check_forward_ad=True, check_backward_ad=False)
+
+
+class ScaleBySumForward(Function):
+    """x * sum(x) with a forward-mode rule right for one tangent, and a vmap rule that claims the
+    rule batches: its sums then run over the batch dimension too (the planted batching bug)."""
+
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_forward(x)
+        ctx.save_for_backward(x)
+        return x * x.sum()
+
+    @staticmethod
+    def backward(ctx, g):
+        (x,) = ctx.saved_tensors
+        return g * x.sum() + (g * x).sum()
+
+    @staticmethod
+    def jvp(ctx, t):
+        (x,) = ctx.saved_tensors
+        return t * x.sum() + x * t.sum()
+
+    @staticmethod
+    def vmap(info, in_dims, x):
+        return ScaleBySumForward.apply(x), 0
+
+
+def test_check_batched_forward_grad_catches_a_wrong_batching_rule():
+    x = leaf(3)
+    assert gradcheck(ScaleBySumForward.apply, (x,), check_forward_ad=True)  # one tangent at a time: right
+    with pytest.raises(GradcheckError, match="Batched grad computed with forward mode and vmap over the tangents "
+                                             "does not match the loop of jvps"):
+        gradcheck(ScaleBySumForward.apply, (x,), check_forward_ad=True, check_batched_forward_grad=True)
+
+
+@pytest.mark.parametrize("fn", [tg.tanh, lambda a: (a * a).sin(), lambda a: a.exp() / (1 + a * a)])
+def test_check_batched_forward_grad_passes_for_correct_functions(fn):
+    assert gradcheck(fn, (leaf(2, 3),), check_forward_ad=True, check_batched_forward_grad=True)
+
+
+@pytest.mark.parametrize("fast_mode", [False, True])
+def test_gradgradcheck_forward_over_reverse(fast_mode):
+    fn = lambda a, b: (a @ b).tanh()  # noqa: E731
+    assert gradgradcheck(fn, (leaf(2, 3), leaf(3, 2)), check_fwd_over_rev=True, fast_mode=fast_mode)
+    assert gradgradcheck(fn, (leaf(2, 3), leaf(3, 2)), check_fwd_over_rev=True, check_rev_over_rev=False,
+                         check_undefined_grad=False, fast_mode=fast_mode)
+
+
+def test_gradgradcheck_forward_over_reverse_catches_a_wrong_double_backward():
+    # The backward is written with a wrong jvp inside (cube's), so forward-over-reverse is wrong.
+    def f(m):
+        wrong = cube(m, wrong_jvp=True)
+
+        class Square(m.autograd.Function):
+            @staticmethod
+            def forward(ctx, x):
+                ctx.save_for_backward(x)
+                ctx.save_for_forward(x)
+                return x * x
+
+            @staticmethod
+            def backward(ctx, g):
+                (x,) = ctx.saved_tensors
+                return g * 2 * wrong(x) / (x * x)
+
+            @staticmethod
+            def jvp(ctx, t):
+                (x,) = ctx.saved_tensors
+                return t * 2 * x
+
+        return Square.apply
+
+    torch = require_torch()
+    x = RNG.standard_normal(3) + 2.0
+    for m in (tg, torch):
+        with pytest.raises(m.autograd.gradcheck.__globals__["GradcheckError"],
+                           match="Jacobian computed with forward mode mismatch for output 0 with respect to input 0"):
+            m.autograd.gradgradcheck(f(m), (m.tensor(x, requires_grad=True),), check_fwd_over_rev=True,
+                                     check_rev_over_rev=False, check_undefined_grad=False)
+
+
+@pytest.mark.parametrize("flags", [dict(check_undefined_grad=True), dict(check_batched_grad=True)])
+def test_gradgradcheck_option_needing_rev_over_rev_is_torchs_assertion(flags):
+    torch = require_torch()
+    messages = []
+    for m in (tg, torch):
+        with pytest.raises(AssertionError) as info:
+            m.autograd.gradgradcheck(m.tanh, (m.ones(2, dtype=m.float64, requires_grad=True),),
+                                     check_fwd_over_rev=True, check_rev_over_rev=False,
+                                     **{"check_undefined_grad": False, **flags})
+        messages.append(str(info.value))
+    assert messages[0] == messages[1]
