@@ -38,12 +38,18 @@ def stand_in(x: Tensor) -> Tensor:
     tangent that x carries (a reverse transform inside `jvp` or `jacfwd`) stays on it."""
     if x.requires_grad:
         return x.view_as(x)
+    return fresh_leaf(x)
+
+
+def fresh_leaf(x: Tensor) -> Tensor:
+    """x.detach().requires_grad_(), still carrying the tangent x carries in forward mode (a
+    reverse transform inside `jvp` or `jacfwd`: forward over reverse)."""
     tangent = forward_ad.unpack_dual(x).tangent
-    if tangent is not None:  # forward over reverse: the fresh leaf, as a dual carrying x's tangent
-        leaf = x.detach().requires_grad_()
-        leaf._forward_over_reverse = True  # not the caller's graph: see reaches_outside
-        return forward_ad.make_dual(leaf, tangent)
-    return x.detach().requires_grad_()
+    if tangent is None:
+        return x.detach().requires_grad_()
+    leaf = x.detach().requires_grad_()
+    leaf._forward_over_reverse = True  # not the caller's graph: see reaches_outside
+    return forward_ad.make_dual(leaf, tangent)
 
 
 def reaches_outside(outputs: Sequence[Any], stand_ins: Sequence[Tensor]) -> bool:
