@@ -119,3 +119,14 @@ def test_jacfwd_randomness_draws_per_column_as_vmap(randomness):
 def test_jacfwd_float32_stays_float32():
     check_parity(lambda m, x: m.func.jacfwd(lambda a: (a.sin() @ a.reshape(3, 1)).tanh())(x), shapes=[(3,)],
                  dtype=np.float32)
+
+
+def test_jacfwd_vs_jacrev_example_runs_both_shapes(capsys):
+    # The timings are the example's to show (speed is never asserted in a unit test); here it
+    # runs, checks inside that both modes give the same Jacobian, and reports both shapes.
+    from helpers import load_example
+
+    times = load_example("jacfwd_vs_jacrev").main([])
+    assert set(times) == {"tall", "wide"} and all(t > 0 for pair in times.values() for t in pair)
+    out = capsys.readouterr().out
+    assert "8 inputs -> 512 outputs, Jacobian (512, 8)" in out and "jacfwd / jacrev = " in out
