@@ -253,3 +253,90 @@ def test_user_mistakes_raise_torchs_errors(call):
             call(m)
         errors.append((type(info.value).__name__, str(info.value)))
     assert errors[0] == errors[1]
+
+
+def _setup_context_style(m):
+    """torch's newer style: forward without ctx, setup_context saves, jvp reads save_for_forward."""
+
+    class MulAndSum(m.autograd.Function):
+        @staticmethod
+        def forward(x, y, scale):
+            return x * y * scale, (x + y).sum()
+
+        @staticmethod
+        def setup_context(ctx, inputs, output):
+            x, y, scale = inputs
+            ctx.save_for_backward(x, y)
+            ctx.save_for_forward(x, y)
+            ctx.scale = scale
+
+        @staticmethod
+        def backward(ctx, g_prod, g_sum):
+            x, y = ctx.saved_tensors
+            return g_prod * y * ctx.scale + g_sum, g_prod * x * ctx.scale + g_sum, None
+
+        @staticmethod
+        def jvp(ctx, tx, ty, t_scale):
+            x, y = ctx.saved_tensors
+            return (tx * y + x * ty) * ctx.scale, (tx + ty).sum()
+
+    return MulAndSum
+
+
+def test_setup_context_style_gives_torchs_values_and_gradients():
+    check_parity(lambda m, x, y: _setup_context_style(m).apply(x, y, 0.5), shapes=[(2, 3), (2, 3)])
+    check_parity(lambda m, x, y: _setup_context_style(m).apply(x, y, 2.0), shapes=[(3,), (3,)], dtype=np.float32)
+
+
+def _forward_mode(m, fn, arrays):
+    fwad = m.autograd.forward_ad
+    with fwad.dual_level():
+        duals = [fwad.make_dual(m.tensor(a), m.tensor(a[::-1].copy())) for a in arrays]
+        outs = fn(m, *duals)
+        return [(o.detach().numpy(), None if fwad.unpack_dual(o).tangent is None
+                 else fwad.unpack_dual(o).tangent.numpy()) for o in outs]
+
+
+@pytest.mark.parametrize("fn", [
+    lambda m, x, y: _setup_context_style(m).apply(x, y, 1.5),
+    lambda m, x, y: ops(m)[0].apply(x, y, 1.5),  # no jvp: torch's error
+], ids=["setup_context", "no-jvp"])
+def test_forward_mode_through_custom_functions_matches_torch(fn):
+    torch = require_torch()
+    arrays = [np.random.default_rng(k).standard_normal(4) for k in (1, 2)]
+    outcomes = []
+    for m in (tg, torch):
+        try:
+            outcomes.append(_forward_mode(m, fn, arrays))
+        except NotImplementedError as error:
+            outcomes.append(str(error))
+    if isinstance(outcomes[1], str):
+        assert outcomes[0] == outcomes[1]
+        return
+    for (value, tangent), (t_value, t_tangent) in zip(*outcomes):
+        np.testing.assert_allclose(value, t_value, rtol=1e-12)
+        np.testing.assert_allclose(tangent, t_tangent, rtol=1e-12)
+
+
+def test_a_non_differentiable_output_gets_no_tangent():
+    torch = require_torch()
+
+    def sort_with_jvp(m):
+        class Sort(m.autograd.Function):
+            @staticmethod
+            def forward(ctx, x):
+                values, idx = x.sort()
+                ctx.mark_non_differentiable(idx)
+                ctx.idx = idx
+                return values, idx
+
+            @staticmethod
+            def jvp(ctx, tx):
+                return tx[ctx.idx], None
+
+        return Sort
+
+    arrays = [np.array([3.0, 1.0, 2.0])]
+    ours, theirs = (_forward_mode(m, lambda m, x: sort_with_jvp(m).apply(x), arrays) for m in (tg, torch))
+    np.testing.assert_array_equal(ours[0][1], theirs[0][1])
+    assert ours[1][1] is None and theirs[1][1] is None

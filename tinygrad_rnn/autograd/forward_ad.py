@@ -99,10 +99,10 @@ class Alias(Function):
         return None  # the alias is the primal alone
 
 
-def _check_level(level: int | None, where: str) -> int:
+def _check_level(level: int | None) -> int:
     level = _current_level() if level is None else level
     if level >= 0 and level != _current_level():
-        raise RuntimeError(f"Invalid level given to {where}")
+        raise RuntimeError("Invalid level given to _make_dual")
     return level
 
 
@@ -111,7 +111,7 @@ def make_dual(tensor: Tensor, tangent: Tensor, *, level: int | None = None) -> T
 
     Differentiable in reverse mode too: gradients flow back to `tensor` and, through what was
     computed from the tangent, to `tangent`."""
-    if _check_level(level, "_make_dual") < 0:
+    if _check_level(level) < 0:
         raise RuntimeError(
             "Trying to create a dual Tensor for forward AD but no level exists, make sure to enter_dual_level() first."
         )
@@ -136,8 +136,8 @@ def make_dual(tensor: Tensor, tangent: Tensor, *, level: int | None = None) -> T
 
 def unpack_dual(tensor: Any, *, level: int | None = None) -> UnpackedDualTensor:
     """(primal, tangent) of a dual tensor: the primal shares its data and gradient path, without the tangent."""
-    if _check_level(level, "_unpack_dual") < 0:
-        return UnpackedDualTensor(tensor, None)
+    if (_current_level() if level is None else level) != _current_level() or _current_level() < 0:
+        return UnpackedDualTensor(tensor, None)  # no tangents at a level that is not open
     if not isinstance(tensor, Tensor):
         raise TypeError(f"_unpack_dual(): argument 'dual' (position 1) must be Tensor, not {type(tensor).__name__}")
     tangent = tangent_at(tensor, modes.dual_level)

@@ -608,6 +608,11 @@ class _UndefinedGrad(Function):
         return None
 
 
+
+    @staticmethod
+    def jvp(ctx: Any, tx: Any) -> Any:  # an identity in forward mode
+        return tx
+
 # ---------------------------------------------------------------------------- the error message
 def _allclose(a: np.ndarray, n: np.ndarray, rtol: float, atol: float) -> bool:
     """torch.allclose(analytical, numerical): |a - n| <= atol + rtol * |n| everywhere."""

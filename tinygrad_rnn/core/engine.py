@@ -152,7 +152,9 @@ def _propagate(roots: Sequence[Any], root_grads: Sequence[Any], keep_graph: bool
                create_graph: bool, capture: dict | None) -> dict:
     """Run backward from `roots`. Leaf gradients go into `.grad`, or, when `capture` maps
     (node or leaf, output_nr) keys to slots, into the returned dict for those keys only."""
-    adder = Accumulator(create_graph, Tensor._make)
+    # With forward-mode AD on, gradients may carry tangents (forward-over-reverse): add them with
+    # Tensor ops, as for create_graph, never in place into an array.
+    adder = Accumulator(create_graph or modes.dual_level is not None, Tensor._make)
     pending: dict[Function, list] = {}  # node -> the gradients of its outputs summed so far
     leaves: dict[int, list] = {}  # id(leaf) -> [leaf, summed gradient]
     captured: dict = {}

@@ -52,7 +52,7 @@ def apply_with_tangents(ctx: Any, args: tuple) -> Any:
         results = _call_jvp(ctx, [_zeros_if_missing(a, t) for a, t in zip(args, tangents)], len(outputs))
     finally:
         modes.dual_level = level
-    builtin = type(ctx).__module__.startswith("tinygrad_rnn.")
+    builtin = _is_builtin(ctx)
     fresh = []
     for o, t in zip(outputs, results):
         if isinstance(o, Tensor) and any(o is a for a in args):  # an input returned as is: its own tangent stays
@@ -62,6 +62,10 @@ def apply_with_tangents(ctx: Any, args: tuple) -> Any:
         fresh.append(o)
     _share_with_saved_outputs(ctx, fresh)
     return tuple(fresh) if isinstance(out, tuple) else fresh[0]
+
+
+def _is_builtin(ctx: Any) -> bool:
+    return type(ctx).__module__.startswith("tinygrad_rnn.")
 
 
 def _zeros_if_missing(a: Any, tangent: Any) -> Any:
@@ -81,9 +85,8 @@ def is_stand_in(tangent: Any) -> bool:
 
 def _call_jvp(ctx: Any, tangents: list, n_outputs: int) -> tuple:
     saved_for_backward = ctx._saved, ctx._saved_versions
-    saved_for_forward = ctx.__dict__.get("_saved_for_forward")
-    if saved_for_forward is not None:  # ctx.save_for_forward: what `saved_tensors` shows the rule
-        ctx._saved, ctx._saved_versions = saved_for_forward, ()
+    if not _is_builtin(ctx):  # as torch: a custom rule sees what ctx.save_for_forward kept
+        ctx._saved, ctx._saved_versions = ctx.__dict__.get("_saved_for_forward", ()), ()
     try:
         result = type(ctx).jvp(ctx, *tangents)
     finally:
@@ -130,3 +133,20 @@ def _share_with_saved_outputs(ctx: Any, outputs: list) -> None:
     for s in ctx._saved or ():
         if not isinstance(s, Tensor) and hasattr(s, "output_nr"):  # a _SavedOutput (function.py imports us)
             s.fw_grads = outputs[s.output_nr]._fw_grads
+
+
+def tangents_by_running(fn: Any, args: tuple, tangents: tuple) -> tuple:
+    """The tangents of fn(*args)'s outputs along `tangents`, found by running fn op by op in a dual
+    level of its own: the rule of an op that has a composed form (the fused RNN kernels)."""
+    outer, modes.dual_level = modes.dual_level, object()  # a fresh level key, seen by nothing else
+    try:
+        duals = []
+        for a, t in zip(args, tangents):
+            if t is not None:
+                a = a.view_as(a)  # an alias in the graph, so a tangent computed here differentiates too
+                set_tangent(a, modes.dual_level, t)
+            duals.append(a)
+        outputs = fn(*duals)
+        return tuple(tangent_at(o, modes.dual_level) for o in outputs)
+    finally:
+        modes.dual_level = outer

@@ -143,7 +143,7 @@ class Tensor:
         return Tensor._make(self._data)
 
     def detach_(self) -> Tensor:
-        self.grad_fn, self._requires_grad = None, False
+        self.grad_fn, self._requires_grad, self._fw_grads = None, False, None
         return self
 
     @property

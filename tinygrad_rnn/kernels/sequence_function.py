@@ -14,7 +14,8 @@ direction over the whole sequence:
 A subclass writes those three. This base class supplies `backward`, which uses the hand-written
 arrays unless a gradient of the gradient is being recorded (`create_graph=True`): numpy arrays
 cannot be differentiated again, so then it runs `composed` on the saved inputs and differentiates
-that instead. Slower, but exactly as differentiable as the composed path.
+that instead. Slower, but exactly as differentiable as the composed path. Forward-mode AD
+(`jvp`) likewise runs `composed`, carrying the tangents through its ops.
 
 The subclass's `forward` must call `ctx.save_for_backward(*args, *extra)` with ALL its arguments
 first, in order (that is what the fallback re-runs), followed by whatever else backward needs.
@@ -25,9 +26,10 @@ from typing import Any
 
 import numpy as np
 
-from ..core import grad_mode
+from ..core import forward_mode, grad_mode
 from ..core.engine import grad
 from ..core.function import Function
+from ..core.modes import modes
 from ..core.tensor import Tensor
 
 
@@ -46,11 +48,19 @@ class SequenceFunction(Function):
 
     @staticmethod
     def backward(ctx: Any, *grad_outputs: Tensor) -> tuple:
-        if grad_mode.is_grad_enabled():  # create_graph=True: the gradient must itself be differentiable
+        # create_graph=True, or forward-mode AD on (the gradients may carry tangents): the gradient
+        # must be computed with Tensor ops
+        if grad_mode.is_grad_enabled() or modes.dual_level is not None:
             return _differentiate_composed(ctx, grad_outputs)
         grads = type(ctx).backward_arrays(ctx, *(g._data for g in grad_outputs))
         return tuple(None if g is None else Tensor._make(g) for g in grads)
 
+
+
+    @staticmethod
+    def jvp(ctx: Any, *tangents: Any) -> tuple:
+        """Forward mode runs the composed path on the saved inputs, carrying the tangents op by op."""
+        return forward_mode.tangents_by_running(type(ctx).composed, ctx.saved_tensors[:len(tangents)], tangents)
 
 def _differentiate_composed(ctx: Any, grad_outputs: tuple) -> tuple:
     """The input gradients, as a graph: re-run the composed path on the saved inputs and

@@ -136,6 +136,14 @@ class CTCLossFunction(Function):
         return Tensor._make((grad * grad_nll._data[None, :, None]).astype(lp.dtype)), None, None, None, None
 
 
+
+    @staticmethod
+    def jvp(ctx, t_log_probs, *t_rest):
+        """Each sample's loss depends on its own log-probabilities only: its tangent is backward's
+        gradient (for an upstream gradient of ones) times the tangent, summed over frames and classes."""
+        ones = Tensor._make(np.ones_like(ctx.nll))
+        return (CTCLossFunction.backward(ctx, ones)[0] * t_log_probs).sum((0, 2))
+
 # ------------------------------------------------------------------ the functional and module forms
 def _as_lengths(lengths: Lengths, name: str) -> np.ndarray:
     if isinstance(lengths, Tensor):

@@ -39,7 +39,7 @@ class EmbeddingLookup(Function):
     def backward(ctx, g):
         if ctx.row_scale is not None:
             g = g * _const(ctx.row_scale[..., None])
-        if modes.grad_enabled:  # create_graph: the gradient itself must be differentiable
+        if modes.grad_enabled or modes.dual_level is not None:  # create_graph, or g may carry a tangent
             return IndexBackward.apply(g, ctx.key, ctx.shape), None, None, None
         return SliceGrad(ctx.key, g, ctx.shape, g.dtype), None, None, None
 

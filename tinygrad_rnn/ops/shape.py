@@ -135,7 +135,7 @@ class Index(Function):
 
     @staticmethod
     def backward(ctx, g):
-        if modes.grad_enabled:  # create_graph: the gradient must itself be differentiable
+        if modes.grad_enabled or modes.dual_level is not None:  # create_graph, or g may carry a tangent
             return IndexBackward.apply(g, ctx.key, ctx.in_shape), None
         return SliceGrad(ctx.key, g, ctx.in_shape, ctx.in_dtype), None
 

@@ -475,8 +475,8 @@ class TensorMethods:
     def fill_(self, value: Any) -> Tensor:
         value = value.item() if isinstance(value, Tensor) else value
         self._check_inplace()
-        if self._requires_grad and modes.grad_enabled:
-            return self._assign(_sh.SetItem.apply(self, (Ellipsis,), value))
+        if (self._requires_grad and modes.grad_enabled) or (modes.dual_level is not None and self._fw_grads):
+            return self._assign(_sh.SetItem.apply(self, (Ellipsis,), value))  # (SetItem's jvp zeroes a tangent)
         self._data[...] = value
         self._version += 1
         return self

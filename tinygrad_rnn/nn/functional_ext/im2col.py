@@ -97,6 +97,11 @@ class Im2Col(Function):
         return (Col2Im.apply(grad, *ctx.geometry, ctx.blocks, ctx.gemm_layout), None, None, None, None, None)
 
 
+
+    @staticmethod
+    def jvp(ctx: Any, tx: Tensor, *t_geometry: Any) -> Tensor:  # linear: the tangent's columns
+        return Im2Col.apply(tx, *ctx.geometry[1:], ctx.gemm_layout)
+
 class Col2Im(Function):
     """Differentiable col2im; its gradient is im2col."""
 
@@ -106,9 +111,15 @@ class Col2Im(Function):
     def forward(ctx: Any, cols: Tensor, size: tuple, kernel: tuple, dilation: tuple, padding: tuple,
                 stride: tuple, blocks: tuple, gemm_layout: bool = False) -> Tensor:
         ctx.geometry = (kernel, dilation, padding, stride, gemm_layout)
+        ctx.arguments = (size, kernel, dilation, padding, stride, blocks, gemm_layout)
         return Tensor._make(col2im(cols._data, size, kernel, dilation, padding, stride, blocks, gemm_layout))
 
     @staticmethod
     def backward(ctx: Any, grad: Tensor) -> tuple:
         cols = Im2Col.apply(grad, *ctx.geometry)
         return (cols, None, None, None, None, None, None, None)
+
+    @staticmethod
+    def jvp(ctx: Any, t_cols: Tensor, *t_geometry: Any) -> Tensor:  # linear: the tangent's columns added back
+        return Col2Im.apply(t_cols, *ctx.arguments)
+

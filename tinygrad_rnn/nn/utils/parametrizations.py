@@ -150,6 +150,12 @@ class _Solve(Function):
         return -grad_b.matmul(x.mT), grad_b
 
 
+
+    @staticmethod
+    def jvp(ctx, ta, tb):  # A X = B, so A dX = dB - dA X
+        a, x = ctx.saved_tensors
+        return _Solve.apply(a, tb - ta.matmul(x))
+
 def _make_orthogonal(a: Tensor) -> Tensor:
     """The Q of A's QR decomposition, with signs making R's diagonal positive (unique for full rank)."""
     q, r = np.linalg.qr(a._data)
