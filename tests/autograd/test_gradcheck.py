@@ -723,3 +723,14 @@ def test_gradgradcheck_option_needing_rev_over_rev_is_torchs_assertion(flags):
                                      **{"check_undefined_grad": False, **flags})
         messages.append(str(info.value))
     assert messages[0] == messages[1]
+
+
+@pytest.mark.parametrize("cls", ["RNN", "LSTM", "GRU"])
+def test_check_forward_ad_on_the_rnn_family(cls):
+    tg.manual_seed(0)
+    rnn = getattr(tg.nn, cls)(2, 3, num_layers=2, bidirectional=True).double()
+    x = leaf(3, 1, 2)
+    h = leaf(4, 1, 3)
+    fn = (lambda a, b: rnn(a, (b, b * 0.5))[0]) if cls == "LSTM" else (lambda a, b: rnn(a, b)[0])
+    assert gradcheck(fn, (x, h), check_forward_ad=True, fast_mode=True)
+    assert gradcheck(fn, (x, h), check_forward_ad=True, check_backward_ad=False)
