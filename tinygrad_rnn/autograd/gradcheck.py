@@ -404,7 +404,7 @@ def _output_tangents(func: Callable, inputs: tuple, k: int, direction: np.ndarra
 
 
 def _dual(x: Tensor, tangent: np.ndarray) -> Tensor:
-    return forward_ad.make_dual(x.detach(), Tensor._make(np.ascontiguousarray(tangent, x.dtype.np)))
+    return forward_ad.make_dual(x.detach(), Tensor._make(np.array(tangent, dtype=x.dtype.np)))
 
 
 def _flat_tangent(out: Tensor) -> np.ndarray:
