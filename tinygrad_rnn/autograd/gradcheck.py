@@ -1,4 +1,4 @@
-"""Check backward formulas against finite differences: `gradcheck` and `gradgradcheck`.
+"""Check derivative formulas against finite differences: `gradcheck` and `gradgradcheck`.
 
 For a function f and every pair (output i, input j) there are two Jacobians to compare:
 
@@ -33,7 +33,10 @@ The other checks, each on by its flag:
   `check_undefined_grad`, an input given no tangent must give the same output tangents as one
   given a zero tangent;
 - `check_batched_forward_grad`: a batch of tangents carried through `vmap` in one call (the input
-  stacked, each copy with its own tangent) must give the loop of single forward passes;
+  stacked, each copy with its own tangent) must give the loop of single forward passes. A call
+  vmap batches natively (an elementwise op, matmul, a custom Function's `vmap` rule) runs its
+  forward-mode rule on the whole batch of tangents, so a wrong batching rule shows; any other
+  function runs as vmap's loop over the rows (through unbind's and stack's own rules);
 - gradgradcheck's `check_fwd_over_rev`: forward mode through the function that backward builds.
 """
 from __future__ import annotations
