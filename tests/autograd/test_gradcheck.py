@@ -669,6 +669,53 @@ def test_check_batched_forward_grad_catches_a_wrong_batching_rule():
         gradcheck(ScaleBySumForward.apply, (x,), check_forward_ad=True, check_batched_forward_grad=True)
 
 
+def scale_by_sum_new_style(m):
+    """ScaleBySumForward in torch's newer style (forward without ctx, setup_context), which
+    torch.func needs, for either framework."""
+
+    class ScaleBySum(m.autograd.Function):
+        @staticmethod
+        def forward(x):
+            return x * x.sum()
+
+        @staticmethod
+        def setup_context(ctx, inputs, output):
+            ctx.save_for_forward(*inputs)
+            ctx.save_for_backward(*inputs)
+
+        @staticmethod
+        def backward(ctx, g):
+            (x,) = ctx.saved_tensors
+            return g * x.sum() + (g * x).sum()
+
+        @staticmethod
+        def jvp(ctx, t):
+            (x,) = ctx.saved_tensors
+            return t * x.sum() + x * t.sum()
+
+        @staticmethod
+        def vmap(info, in_dims, x):
+            return ScaleBySum.apply(x), 0  # BUG: the sums now run over the batch too
+
+    return ScaleBySum.apply
+
+
+def test_wrong_vmap_rule_is_caught_here_and_is_wrong_in_torch_func_too():
+    # torch's check_batched_forward_grad runs its legacy vmap, which never consults a custom
+    # Function's vmap rule, so torch's gradcheck passes this function; torch.func.vmap does use
+    # the rule and gets wrong numbers. Here vmap is the one that uses the rule: the check catches it.
+    torch = require_torch()
+    x = RNG.standard_normal(3)
+    assert torch.autograd.gradcheck(scale_by_sum_new_style(torch), (torch.tensor(x, requires_grad=True),),
+                                    check_forward_ad=True, check_batched_forward_grad=True)
+    rows = torch.tensor(RNG.standard_normal((2, 3)))
+    f = scale_by_sum_new_style(torch)
+    assert not torch.allclose(torch.func.vmap(f)(rows), torch.stack([f(r) for r in rows]))
+    with pytest.raises(GradcheckError, match="does not match the loop of jvps"):
+        gradcheck(scale_by_sum_new_style(tg), (tg.tensor(x, requires_grad=True),), check_forward_ad=True,
+                  check_batched_forward_grad=True)
+
+
 @pytest.mark.parametrize("fn", [tg.tanh, lambda a: (a * a).sin(), lambda a: a.exp() / (1 + a * a)])
 def test_check_batched_forward_grad_passes_for_correct_functions(fn):
     assert gradcheck(fn, (leaf(2, 3),), check_forward_ad=True, check_batched_forward_grad=True)
