@@ -146,7 +146,10 @@ def test_in_place_ops_carry_the_tangent():
         z[1] = d[0]
         w = d * 1.0
         w.fill_(2.0)
-        return y, z, w
+        u, v = d * 1.0, d[:1] * 1.0
+        u.unsqueeze_(0)
+        v.squeeze_(0)
+        return y, z, w, u, v
 
     _jvp_both(fn, [_rand(3, 2)], [_rand(3, 2, seed=1)])
 
@@ -453,3 +456,78 @@ def test_the_orthogonal_parametrizations_solve_matches_finite_differences():
     a = _rand(3, 3) + 3 * np.eye(3)
     tangent, difference = _tangent_and_central_difference(lambda m: _Solve.apply(m, b), a, _rand(3, 3, seed=1))
     np.testing.assert_allclose(tangent, difference, rtol=1e-6, atol=1e-8)
+
+
+# The Functions that no @op declaration reaches yet (tests/ops/test_op_db.py checks the declared
+# ones): each case runs on two dual inputs, a (3, 4) and a (4, 5) matrix.
+UNDECLARED = {
+    "matmul-2d": lambda m, a, b: a @ b,
+    "matmul-1d-2d": lambda m, a, b: a[0] @ b,
+    "matmul-2d-1d": lambda m, a, b: a @ b[:, 0],
+    "matmul-1d-1d": lambda m, a, b: a[0] @ b[:, 0],
+    "matmul-batched": lambda m, a, b: a.expand(2, 3, 4) @ b,
+    "mm-transposed": lambda m, a, b: m.mm(b.t(), a.t()),
+    "bmm": lambda m, a, b: m.bmm(a.unsqueeze(0), b.unsqueeze(0)),
+    "einsum": lambda m, a, b: m.einsum("ij,jk->ik", a, b),
+    "max-dim": lambda m, a, b: (a.max(1).values, b.min(0, keepdim=True).values),
+    "max-all": lambda m, a, b: a.max(),
+    "softmax": lambda m, a, b: (a.softmax(1), b.log_softmax(0)),
+    "norm": lambda m, a, b: (a.norm(), b.norm(dim=1)),
+    "shape": lambda m, a, b: (a.reshape(4, 3), a.permute(1, 0), a.t().contiguous().view(12), a.flip(0),
+                              a.roll(1, 1), a.repeat(2, 1), a.unsqueeze(1).expand(3, 2, 4), *a.unbind(0)),
+    "join": lambda m, a, b: (m.cat([a, b.t()[:3]], 1), m.stack([a, a * 2]), a.split(2, 1)[1]),
+    "index": lambda m, a, b: (a[m.tensor([2, 0, 2])], a[1:, ::2], a[a > 0], a[..., None, 1]),
+    "gather-scatter": lambda m, a, b: (a.gather(1, m.tensor([[0, 1], [3, 3], [2, 0]])),
+                                       a.scatter(1, m.tensor([[0], [3], [2]]), b[:3, :1])),
+    "prod-with-zeros": lambda m, a, b: (a * m.tensor([1.0, 0.0, 1.0, 1.0], dtype=a.dtype)).prod(1),
+    "cumprod-with-zeros": lambda m, a, b: (a * m.tensor([1.0, 0.0, 1.0, 1.0], dtype=a.dtype)).cumprod(1),
+    "std-var": lambda m, a, b: (a.std(1), b.var(0)),
+    "gradients": lambda m, a, b: m.autograd.grad(  # the backward Functions: forward-over-reverse
+        (a.tanh() * a.sigmoid() + a.relu() * a.softmax(1) + a.log_softmax(0)).sum()
+        + (a[[0, 2]] * a[[1, 2]]).sum() + (a.gather(1, m.tensor([[0, 0], [3, 1], [2, 2]])) ** 2).sum(), a)[0],
+}
+
+
+@pytest.mark.parametrize("name", list(UNDECLARED))
+def test_undeclared_functions_match_torch(name):
+    def fn(m, a, b):
+        return UNDECLARED[name](m, a, b)
+
+    x = [_rand(3, 4), _rand(4, 5, seed=1)]
+    v = [_rand(3, 4, seed=2), _rand(4, 5, seed=3)]
+    if name == "gradients":
+        torch = require_torch()
+        results = []
+        for m in (tinygrad_rnn, torch):
+            xs = [m.tensor(a, requires_grad=True) for a in x]
+            with _fwad(m).dual_level():
+                duals = [_fwad(m).make_dual(a, m.tensor(t)) for a, t in zip(xs, v)]
+                g = fn(m, *duals)
+                results.append(_fwad(m).unpack_dual(g).tangent.detach().numpy())
+        np.testing.assert_allclose(results[0], results[1], **TOL[np.float64])
+        return
+    _jvp_both(fn, x, v)
+
+
+@pytest.mark.parametrize("fused", [True, False], ids=["fused", "composed"])
+def test_reverse_over_forward_through_an_lstm(fused):
+    torch = require_torch()
+    torch.manual_seed(0)
+    theirs = torch.nn.LSTM(3, 4).double()
+    ours = tinygrad_rnn.nn.LSTM(3, 4).double()
+    ours.load_state_dict({k: tinygrad_rnn.tensor(v.detach().numpy()) for k, v in theirs.state_dict().items()})
+    x, v, g = _rand(5, 2, 3), _rand(5, 2, 3, seed=1), _rand(5, 2, 4, seed=2)
+    grads = []
+    tinygrad_rnn.backends.fused_rnn = fused
+    try:
+        for m, module in ((tinygrad_rnn, ours), (torch, theirs)):
+            xs = m.tensor(x, requires_grad=True)
+            with _fwad(m).dual_level():
+                out, _ = module(_fwad(m).make_dual(xs, m.tensor(v)))
+                tangent = _fwad(m).unpack_dual(out).tangent
+            tangent.backward(m.tensor(g))
+            grads.append((xs.grad.numpy(), module.weight_hh_l0.grad.numpy()))
+    finally:
+        tinygrad_rnn.backends.fused_rnn = True
+    for ours_grad, theirs_grad in zip(*grads):
+        np.testing.assert_allclose(ours_grad, theirs_grad, **TOL[np.float64])

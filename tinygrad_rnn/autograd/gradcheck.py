@@ -610,11 +610,10 @@ class _UndefinedGrad(Function):
     def backward(ctx: Any, g: Any) -> Any:
         return None
 
-
-
     @staticmethod
     def jvp(ctx: Any, tx: Any) -> Any:  # an identity in forward mode
         return tx
+
 
 # ---------------------------------------------------------------------------- the error message
 def _allclose(a: np.ndarray, n: np.ndarray, rtol: float, atol: float) -> bool:

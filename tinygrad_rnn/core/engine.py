@@ -117,11 +117,10 @@ class SumToShape(Function):
     def backward(ctx, gg):
         return gg.expand(ctx.in_shape), None, None
 
-
-
     @staticmethod
     def jvp(ctx, tg, t_axes, t_shape):
         return SumToShape.apply(tg, ctx.axes, ctx.shape)
+
 
 def _run_node(node: Function, grads: list) -> tuple:
     """Call one node's backward with the summed gradients of its outputs."""

@@ -73,14 +73,15 @@ def _zeros_if_missing(a: Any, tangent: Any) -> Any:
     if tangent is not None or not isinstance(a, Tensor) or a._data.dtype.kind != "f":
         return tangent
     zeros = Tensor._make(np.zeros_like(a._data))
-    zeros._stands_in = True  # see is_stand_in
+    zeros._stands_in = True  # see given()
     return zeros
 
 
-def is_stand_in(tangent: Any) -> bool:
-    """Whether a rule's tangent is the zeros given for an input without one. A rule may skip that
-    term: 0 * f'(x) is not 0 where f'(x) is infinite or NaN (torch leaves such a term out)."""
-    return tangent is None or "_stands_in" in tangent.__dict__
+def given(tangent: Any) -> bool:
+    """Whether a rule received a real tangent: not None, and not the zeros standing in for an input
+    that has none. A rule may leave the term of a missing one out, as torch does: that saves work,
+    and 0 * f'(x) is NaN, not 0, where f'(x) is infinite."""
+    return tangent is not None and "_stands_in" not in tangent.__dict__
 
 
 def _call_jvp(ctx: Any, tangents: list, n_outputs: int) -> tuple:

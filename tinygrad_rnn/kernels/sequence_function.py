@@ -55,12 +55,11 @@ class SequenceFunction(Function):
         grads = type(ctx).backward_arrays(ctx, *(g._data for g in grad_outputs))
         return tuple(None if g is None else Tensor._make(g) for g in grads)
 
-
-
     @staticmethod
     def jvp(ctx: Any, *tangents: Any) -> tuple:
         """Forward mode runs the composed path on the saved inputs, carrying the tangents op by op."""
         return forward_mode.tangents_by_running(type(ctx).composed, ctx.saved_tensors[:len(tangents)], tangents)
+
 
 def _differentiate_composed(ctx: Any, grad_outputs: tuple) -> tuple:
     """The input gradients, as a graph: re-run the composed path on the saved inputs and

@@ -6,6 +6,7 @@ path through the *extended* target, the labels with a blank before, between and 
 
     target "c a t"  ->  extended  _ c _ a _ t _     (length 2L + 1; "_" is the blank)
 
+
 At each frame a path stays on its symbol, moves one step, or skips a blank between two
 different labels. Summing over paths is a dynamic programme, kept in log space (probabilities
 of long paths underflow):
@@ -135,14 +136,13 @@ class CTCLossFunction(Function):
         grad = np.where(in_range[:, :, None] & ~skip[None, :, None], grad, 0)
         return Tensor._make((grad * grad_nll._data[None, :, None]).astype(lp.dtype)), None, None, None, None
 
-
-
     @staticmethod
     def jvp(ctx, t_log_probs, *t_rest):
         """Each sample's loss depends on its own log-probabilities only: its tangent is backward's
         gradient (for an upstream gradient of ones) times the tangent, summed over frames and classes."""
         ones = Tensor._make(np.ones_like(ctx.nll))
         return (CTCLossFunction.backward(ctx, ones)[0] * t_log_probs).sum((0, 2))
+
 
 # ------------------------------------------------------------------ the functional and module forms
 def _as_lengths(lengths: Lengths, name: str) -> np.ndarray:

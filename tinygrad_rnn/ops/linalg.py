@@ -6,6 +6,7 @@ import math
 import numpy as np
 
 from ..backend.blas_threads import threads_for
+from ..core.forward_mode import given
 from ..core.function import Function, rename
 from ..core.tensor import Tensor
 from .promotion import as_operand
@@ -35,12 +36,11 @@ class MatMul(Function):
         return (MatMulNT.apply(g, b) if ctx.needs_input_grad[0] else None,
                 MatMulTN.apply(a, g) if ctx.needs_input_grad[1] else None)
 
-
-
     @staticmethod
     def jvp(ctx, ta, tb):  # d(a b) = da b + a db
         a, b = ctx.saved_tensors
-        return MatMul.apply(ta, b) + MatMul.apply(a, tb)
+        return _sum_present(MatMul.apply(ta, b) if given(ta) else None, MatMul.apply(a, tb) if given(tb) else None)
+
 
 def _vector_matmul_backward(ctx: MatMul, a: Tensor, b: Tensor, g: Tensor) -> tuple:
     """MatMul's backward when an operand is 1-D: a 1-D `a` is a row (1, k), a 1-D `b` a column (k, 1)."""
@@ -76,12 +76,11 @@ class MatMulNT(Function):
         return (MatMul.apply(g, b) if ctx.needs_input_grad[0] else None,
                 MatMulTN.apply(g, a) if ctx.needs_input_grad[1] else None)
 
-
-
     @staticmethod
     def jvp(ctx, ta, tb):
         a, b = ctx.saved_tensors
-        return MatMulNT.apply(ta, b) + MatMulNT.apply(a, tb)
+        return _sum_present(MatMulNT.apply(ta, b) if given(ta) else None, MatMulNT.apply(a, tb) if given(tb) else None)
+
 
 class MatMulTN(Function):
     """a^T @ b (a transposed in its last two dims)."""
@@ -98,12 +97,18 @@ class MatMulTN(Function):
         return (MatMulNT.apply(b, g) if ctx.needs_input_grad[0] else None,
                 MatMul.apply(a, g) if ctx.needs_input_grad[1] else None)
 
-
-
     @staticmethod
     def jvp(ctx, ta, tb):
         a, b = ctx.saved_tensors
-        return MatMulTN.apply(ta, b) + MatMulTN.apply(a, tb)
+        return _sum_present(MatMulTN.apply(ta, b) if given(ta) else None, MatMulTN.apply(a, tb) if given(tb) else None)
+
+
+def _sum_present(*terms: Tensor | None) -> Tensor:
+    """The sum of a jvp's terms, leaving out those of operands without a tangent (forward_mode.given):
+    a weight without one costs no product with zeros."""
+    present = [t for t in terms if t is not None]
+    return present[0] if len(present) == 1 else present[0] + present[1]
+
 
 def _product_node_name(a: Tensor, b: Tensor) -> str:
     return "MmBackward0" if a._data.ndim == 2 and b._data.ndim == 2 else "ViewBackward0"  # as torch's
@@ -261,17 +266,16 @@ class Einsum(Function):
             grads.append(gk.expand(x.shape))
         return (None, *grads)
 
-
-
     @staticmethod
     def jvp(ctx, t_equation, *tangents):  # multilinear: one term per operand, its tangent in its place
         operands = ctx.saved_tensors
         terms = [Einsum.apply(ctx.equation, *operands[:k], t, *operands[k + 1:])
-                 for k, t in enumerate(tangents) if t is not None]
+                 for k, t in enumerate(tangents) if given(t)]
         total = terms[0]
         for term in terms[1:]:
             total = total + term
         return total
+
 
 def _explicit(equation: str) -> str:
     """Add the implicit output ('ij,jk' means 'ij,jk->ik': the letters seen once, sorted)."""

@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..backend.accumulate import SliceGrad
-from ..core.forward_mode import is_stand_in
+from ..core.forward_mode import given
 from ..core.function import Function
 from ..core.modes import modes
 from ..core.tensor import Tensor
@@ -43,11 +43,10 @@ class EmbeddingLookup(Function):
             return IndexBackward.apply(g, ctx.key, ctx.shape), None, None, None
         return SliceGrad(ctx.key, g, ctx.shape, g.dtype), None, None, None
 
-
-
     @staticmethod
     def jvp(ctx, t_weight, t_indices, t_padding_idx, t_scale):  # the tangent's rows (padding, scaling act on gradients only)
         return EmbeddingLookup.apply(t_weight, ctx.indices, -1, False)
+
 
 def _row_scale(indices: np.ndarray, padding_idx: int, by_freq: bool, dtype: np.dtype) -> np.ndarray | None:
     """Per-lookup gradient factor: 0 for the padding row, 1/count with scale_grad_by_freq, else None."""
@@ -87,13 +86,12 @@ class BinaryCrossEntropy(Function):
             gt = g * ((1 - x).log() - x.log())
         return gx, gt
 
-
-
     @staticmethod
     def jvp(ctx, tx, tt):  # elementwise: each input's part is its backward given the tangent
         x, t = ctx.saved_tensors
         out = tx * (x - t) / (x * (1 - x)).clamp(min=_BCE_EPSILON)
-        return out if is_stand_in(tt) else out + tt * ((1 - x).log() - x.log())  # (log 0 = -inf: 0 * it is NaN)
+        return out + tt * ((1 - x).log() - x.log()) if given(tt) else out  # (log 0 = -inf)
+
 
 class LogSigmoid(Function):
     """log(sigmoid(x)) = min(x, 0) - log(1 + e^-|x|): no overflow for any x."""
@@ -109,9 +107,8 @@ class LogSigmoid(Function):
         (x,) = ctx.saved_tensors
         return g * (-x).sigmoid()
 
-
-
     jvp = backward  # elementwise: the Jacobian is diagonal, so J t is the backward of t
+
 
 class Softplus(Function):
     """log(1 + e^(beta x)) / beta, and plain x where beta x > threshold (torch's cut-off)."""

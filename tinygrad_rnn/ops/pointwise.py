@@ -16,7 +16,7 @@ import numpy as np
 
 from ..argcheck import tensor_arg
 from ..core import dtypes
-from ..core.forward_mode import is_stand_in
+from ..core.forward_mode import given
 from ..core.function import NO_EDGE, Function, rename
 from ..core.tensor import Tensor
 from .declare import BINARY_SHAPES, Sample, away_from_kinks, binary, inside_unit, op, positive, unary
@@ -58,7 +58,7 @@ def _lerp_samples(rng: np.random.Generator) -> list[Sample]:
 
 
 def _plus(*tangents: Any) -> Any:
-    """The sum of the tangents that are not None (a number operand's is None), or None."""
+    """The sum of the terms that are not None (a number operand has no tangent), or None."""
     present = [t for t in tangents if t is not None]
     return None if not present else present[0] if len(present) == 1 else present[0] + present[1]
 
@@ -88,11 +88,10 @@ class Add(Function):
     def backward(ctx, g):
         return g, g
 
-
-
     @staticmethod
     def jvp(ctx, ta, tb):
         return _plus(ta, tb)
+
 
 @op(inplace=True, out=True, samples=binary())
 def add(input: Any, other: Any, *, alpha: Any = 1) -> Tensor:
@@ -113,11 +112,10 @@ class Sub(Function):
     def backward(ctx, g):
         return g, Neg.apply(g)
 
-
-
     @staticmethod
     def jvp(ctx, ta, tb):
         return _plus(ta, None if tb is None else -tb)
+
 
 def _is_bool(x: Any) -> bool:
     return isinstance(x, bool) or (isinstance(x, Tensor) and x._data.dtype.kind == "b")
@@ -149,12 +147,11 @@ class Mul(Function):
         return (Mul.apply(g, b) if ctx.needs_input_grad[0] else None,
                 Mul.apply(g, a) if ctx.needs_input_grad[1] else None)
 
-
-
     @staticmethod
     def jvp(ctx, ta, tb):  # d(ab) = da b + a db
         a, b = ctx.saved_tensors
-        return _plus(None if ta is None else ta * b, None if tb is None else a * tb)
+        return _plus(ta * b if given(ta) else None, a * tb if given(tb) else None)
+
 
 @op(inplace=True, out=True, aliases=("multiply",), samples=binary())
 def mul(input: Any, other: Any) -> Tensor:
@@ -177,12 +174,11 @@ class Div(Function):
         gb = -g * a / (b * b) if ctx.needs_input_grad[1] else None  # d(a/b)/db = -a/b^2
         return ga, gb
 
-
-
     @staticmethod
     def jvp(ctx, ta, tb):  # d(a/b) = da / b - a db / b^2
         a, b = ctx.saved_tensors
-        return _plus(None if ta is None else ta / b, None if tb is None else -tb * a / (b * b))
+        return _plus(ta / b if given(ta) else None, -tb * a / (b * b) if given(tb) else None)
+
 
 @op(inplace=True, out=True, aliases=("divide", "true_divide"), samples=binary(second=positive))
 def div(input: Any, other: Any, *, rounding_mode: str | None = None) -> Tensor:
@@ -219,9 +215,8 @@ class Neg(Function):
     def backward(ctx, g):
         return -g
 
-
-
     jvp = backward  # elementwise: the Jacobian is diagonal (symmetric), so J t is the backward of t
+
 
 @op(inplace=True, aliases=("negative",), samples=unary())
 def neg(input: Tensor) -> Tensor:
@@ -259,12 +254,11 @@ class Pow(Function):
                 g_exp = where(_mask(zero), 0.0, g_exp)
         return g_base, g_exp
 
-
-
     @staticmethod
     def jvp(ctx, t_base, t_exp):  # elementwise: each input's part is its backward given the tangent
-        t_exp = None if is_stand_in(t_exp) else t_exp  # b^e log(b) is NaN for b < 0: leave that term out
+        t_exp = t_exp if given(t_exp) else None  # (b^e log(b) is NaN for b < 0)
         return _plus(*_backward_parts(Pow, ctx, t_base, t_exp))
+
 
 def _mask(m: Any) -> Tensor:
     return Tensor._make(np.asarray(m))
@@ -300,12 +294,11 @@ class Hypot(Function):
         return (g * a / y if ctx.needs_input_grad[0] else None,
                 g * b / y if ctx.needs_input_grad[1] else None)
 
-
-
     @staticmethod
     def jvp(ctx, ta, tb):
         a, b, y = ctx.saved_tensors
         return (ta * a + tb * b) / y
+
 
 @op(inplace=True, samples=binary(first=positive))
 def hypot(input: Tensor, other: Tensor) -> Tensor:
@@ -328,12 +321,11 @@ class Atan2(Function):
         return (g * b / r2 if ctx.needs_input_grad[0] else None,
                 -g * a / r2 if ctx.needs_input_grad[1] else None)
 
-
-
     @staticmethod
     def jvp(ctx, ta, tb):
         a, b = ctx.saved_tensors
         return (ta * b - tb * a) / (a * a + b * b)
+
 
 @op(inplace=True, aliases=("arctan2",), samples=binary())
 def atan2(input: Tensor, other: Tensor) -> Tensor:
@@ -358,12 +350,11 @@ class Remainder(Function):
             g_b = -g * Tensor._make(np.floor_divide(_arr(a), _arr(b)))
         return (g if ctx.needs_input_grad[0] else None), g_b
 
-
-
     @staticmethod
     def jvp(ctx, ta, tb):  # d(a - b floor(a/b)) = da - db floor(a/b)
         a, b = ctx.saved_tensors
         return _plus(ta, None if tb is None else -tb * Tensor._make(np.floor_divide(_arr(a), _arr(b))))
+
 
 @op(inplace=True, samples=binary(second=positive))
 def remainder(input: Any, other: Any) -> Tensor:
@@ -388,9 +379,8 @@ class Exp(Function):
         (y,) = ctx.saved_tensors
         return Mul.apply(g, y)
 
-
-
     jvp = backward  # elementwise: the Jacobian is diagonal (symmetric), so J t is the backward of t
+
 
 @op(inplace=True, samples=unary())
 def exp(input: Tensor) -> Tensor:
@@ -410,9 +400,8 @@ class Expm1(Function):
         (y,) = ctx.saved_tensors
         return g * (y + 1)
 
-
-
     jvp = backward  # elementwise: the Jacobian is diagonal (symmetric), so J t is the backward of t
+
 
 @op(inplace=True, samples=unary())
 def expm1(input: Tensor) -> Tensor:
@@ -431,9 +420,8 @@ class Log(Function):
         (x,) = ctx.saved_tensors
         return Div.apply(g, x)
 
-
-
     jvp = backward  # elementwise: the Jacobian is diagonal (symmetric), so J t is the backward of t
+
 
 @op(inplace=True, samples=unary(positive))
 def log(input: Tensor) -> Tensor:
@@ -454,9 +442,8 @@ class Log1p(Function):
         (x,) = ctx.saved_tensors
         return g / (1 + x)
 
-
-
     jvp = backward  # elementwise: the Jacobian is diagonal (symmetric), so J t is the backward of t
+
 
 @op(inplace=True, samples=unary(positive))
 def log1p(input: Tensor) -> Tensor:
@@ -475,9 +462,8 @@ class Log2(Function):
         (x,) = ctx.saved_tensors
         return g / (x * math.log(2.0))
 
-
-
     jvp = backward  # elementwise: the Jacobian is diagonal (symmetric), so J t is the backward of t
+
 
 @op(inplace=True, samples=unary(positive))
 def log2(input: Tensor) -> Tensor:
@@ -496,9 +482,8 @@ class Log10(Function):
         (x,) = ctx.saved_tensors
         return g / (x * math.log(10.0))
 
-
-
     jvp = backward  # elementwise: the Jacobian is diagonal (symmetric), so J t is the backward of t
+
 
 @op(inplace=True, samples=unary(positive))
 def log10(input: Tensor) -> Tensor:
@@ -518,9 +503,8 @@ class Sqrt(Function):
         (y,) = ctx.saved_tensors
         return g / (2 * y)
 
-
-
     jvp = backward  # elementwise: the Jacobian is diagonal (symmetric), so J t is the backward of t
+
 
 @op(inplace=True, samples=unary(positive))
 def sqrt(input: Tensor) -> Tensor:
@@ -540,9 +524,8 @@ class Rsqrt(Function):
         (y,) = ctx.saved_tensors
         return -0.5 * g * y * y * y
 
-
-
     jvp = backward  # elementwise: the Jacobian is diagonal (symmetric), so J t is the backward of t
+
 
 @op(inplace=True, samples=unary(positive))
 def rsqrt(input: Tensor) -> Tensor:
@@ -562,9 +545,8 @@ class Reciprocal(Function):
         (y,) = ctx.saved_tensors
         return -g * y * y
 
-
-
     jvp = backward  # elementwise: the Jacobian is diagonal (symmetric), so J t is the backward of t
+
 
 @op(inplace=True, samples=unary(positive))
 def reciprocal(input: Tensor) -> Tensor:
@@ -586,9 +568,8 @@ class Tanh(Function):
         (y,) = ctx.saved_tensors
         return TanhBackward.apply(g, y)
 
-
-
     jvp = backward  # elementwise: the Jacobian is diagonal (symmetric), so J t is the backward of t
+
 
 class TanhBackward(Function):
     """g * (1 - y^2) for y = tanh(x): one node instead of three (speed), as torch's tanh_backward."""
@@ -607,12 +588,11 @@ class TanhBackward(Function):
         return (TanhBackward.apply(gg, y) if ctx.needs_input_grad[0] else None,
                 gg * g * y * -2.0 if ctx.needs_input_grad[1] else None)
 
-
-
     @staticmethod
     def jvp(ctx, tg, ty):  # d(g (1 - y^2)) = dg (1 - y^2) - 2 g y dy
         g, y = ctx.saved_tensors
         return TanhBackward.apply(tg, y) + ty * g * y * -2.0
+
 
 @op(inplace=True, samples=unary())
 def tanh(input: Tensor) -> Tensor:
@@ -631,9 +611,8 @@ class Sigmoid(Function):
         (y,) = ctx.saved_tensors
         return SigmoidBackward.apply(g, y)
 
-
-
     jvp = backward  # elementwise: the Jacobian is diagonal (symmetric), so J t is the backward of t
+
 
 class SigmoidBackward(Function):
     """g * y * (1 - y) for y = sigmoid(x): one node instead of three (speed), as torch's sigmoid_backward."""
@@ -652,12 +631,11 @@ class SigmoidBackward(Function):
         return (SigmoidBackward.apply(gg, y) if ctx.needs_input_grad[0] else None,
                 gg * g * (1 - 2 * y) if ctx.needs_input_grad[1] else None)
 
-
-
     @staticmethod
     def jvp(ctx, tg, ty):  # d(g y (1 - y)) = dg y (1 - y) + g (1 - 2y) dy
         g, y = ctx.saved_tensors
         return SigmoidBackward.apply(tg, y) + ty * g * (1 - 2 * y)
+
 
 def sigmoid_array(x: np.ndarray) -> np.ndarray:
     """1 / (1 + e^-x) without overflow: tanh is bounded, and sigmoid(x) = (1 + tanh(x/2)) / 2."""
@@ -682,9 +660,8 @@ class Relu(Function):
         (y,) = ctx.saved_tensors
         return ThresholdBackward.apply(g, y)
 
-
-
     jvp = backward  # elementwise: the Jacobian is diagonal (symmetric), so J t is the backward of t
+
 
 class ThresholdBackward(Function):
     """g where y > 0, else 0 (even where g is nan): one node instead of a mask and a product
@@ -701,12 +678,11 @@ class ThresholdBackward(Function):
         return (ThresholdBackward.apply(gg, y) if ctx.needs_input_grad[0] else None,
                 Tensor._make(np.zeros_like(y._data)) if ctx.needs_input_grad[1] else None)
 
-
-
     @staticmethod
     def jvp(ctx, tg, ty):  # linear in g, flat in y
         (y,) = ctx.saved_tensors
         return ThresholdBackward.apply(tg, y)
+
 
 @op(inplace=True, samples=unary(away_from_kinks))
 def relu(input: Tensor) -> Tensor:
@@ -727,9 +703,8 @@ class Erf(Function):
         (x,) = ctx.saved_tensors
         return g * (2.0 / math.sqrt(math.pi)) * exp(-x * x)
 
-
-
     jvp = backward  # elementwise: the Jacobian is diagonal (symmetric), so J t is the backward of t
+
 
 @op(inplace=True, samples=unary())
 def erf(input: Tensor) -> Tensor:
@@ -750,9 +725,8 @@ class Sin(Function):
         (x,) = ctx.saved_tensors
         return g * cos(x)
 
-
-
     jvp = backward  # elementwise: the Jacobian is diagonal (symmetric), so J t is the backward of t
+
 
 @op(inplace=True, samples=unary())
 def sin(input: Tensor) -> Tensor:
@@ -770,9 +744,8 @@ class Cos(Function):
         (x,) = ctx.saved_tensors
         return -g * sin(x)
 
-
-
     jvp = backward  # elementwise: the Jacobian is diagonal (symmetric), so J t is the backward of t
+
 
 @op(inplace=True, samples=unary())
 def cos(input: Tensor) -> Tensor:
@@ -791,9 +764,8 @@ class Tan(Function):
         (y,) = ctx.saved_tensors
         return g * (1 + y * y)
 
-
-
     jvp = backward  # elementwise: the Jacobian is diagonal (symmetric), so J t is the backward of t
+
 
 @op(inplace=True, samples=unary(inside_unit))
 def tan(input: Tensor) -> Tensor:
@@ -812,9 +784,8 @@ class Sinh(Function):
         (x,) = ctx.saved_tensors
         return g * cosh(x)
 
-
-
     jvp = backward  # elementwise: the Jacobian is diagonal (symmetric), so J t is the backward of t
+
 
 @op(inplace=True, samples=unary())
 def sinh(input: Tensor) -> Tensor:
@@ -833,9 +804,8 @@ class Cosh(Function):
         (x,) = ctx.saved_tensors
         return g * sinh(x)
 
-
-
     jvp = backward  # elementwise: the Jacobian is diagonal (symmetric), so J t is the backward of t
+
 
 @op(inplace=True, samples=unary())
 def cosh(input: Tensor) -> Tensor:
@@ -854,9 +824,8 @@ class Asin(Function):
         (x,) = ctx.saved_tensors
         return g / sqrt(1 - x * x)
 
-
-
     jvp = backward  # elementwise: the Jacobian is diagonal (symmetric), so J t is the backward of t
+
 
 @op(inplace=True, aliases=("arcsin",), samples=unary(inside_unit))
 def asin(input: Tensor) -> Tensor:
@@ -875,9 +844,8 @@ class Acos(Function):
         (x,) = ctx.saved_tensors
         return -g / sqrt(1 - x * x)
 
-
-
     jvp = backward  # elementwise: the Jacobian is diagonal (symmetric), so J t is the backward of t
+
 
 @op(inplace=True, aliases=("arccos",), samples=unary(inside_unit))
 def acos(input: Tensor) -> Tensor:
@@ -895,9 +863,8 @@ class Atan(Function):
         (x,) = ctx.saved_tensors
         return g / (1 + x * x)
 
-
-
     jvp = backward  # elementwise: the Jacobian is diagonal (symmetric), so J t is the backward of t
+
 
 @op(inplace=True, aliases=("arctan",), samples=unary())
 def atan(input: Tensor) -> Tensor:
@@ -918,9 +885,8 @@ class Abs(Function):
         (x,) = ctx.saved_tensors
         return g * Tensor._make(_sign(x._data))  # 0 at 0 and at NaN, as torch
 
-
-
     jvp = backward  # elementwise: the Jacobian is diagonal (symmetric), so J t is the backward of t
+
 
 def _sign(a: np.ndarray) -> np.ndarray:
     """np.sign, but 0 for NaN as torch's sign (so |x|'s gradient at NaN is 0, not NaN)."""
@@ -954,11 +920,10 @@ class Clamp(Function):
             inside &= x._data <= ctx.hi
         return g * Tensor._make(inside.astype(x._data.dtype)), None, None
 
-
-
     @staticmethod
     def jvp(ctx, tx, t_lo, t_hi):  # the same mask as backward's: dx where min <= x <= max
         return Clamp.backward(ctx, tx)[0]
+
 
 @op(inplace=True, aliases=("clip",), samples=unary(min=-0.5, max=0.7))
 def clamp(input: Tensor, min: Any = None, max: Any = None) -> Tensor:
@@ -996,11 +961,10 @@ class Maximum(Function):
         gb = where(tie, half, where(a_wins, 0.0, g)) if ctx.needs_input_grad[1] else None
         return ga, gb, None
 
-
-
     @staticmethod
     def jvp(ctx, ta, tb, t_largest):  # the winner's tangent; the mean of both where they tie, as torch
         return _plus(*_backward_parts(Maximum, ctx, ta, tb))
+
 
 @op(samples=binary())
 def maximum(input: Tensor, other: Tensor) -> Tensor:
@@ -1039,11 +1003,10 @@ class Where(Function):
         gb = where(cond, 0.0, g) if ctx.needs_input_grad[2] else None
         return None, ga, gb
 
-
-
     @staticmethod
     def jvp(ctx, t_cond, ta, tb):
         return where(ctx.cond, 0.0 if ta is None else ta, 0.0 if tb is None else tb)
+
 
 @op(method=False, samples=_where_samples)
 def where(condition: Any, input: Any, other: Any) -> Tensor:
@@ -1083,11 +1046,10 @@ class _PiecewiseConstant(Function):
     def backward(ctx, g):
         return Tensor._make(np.zeros_like(g._data))
 
-
-
     @staticmethod
     def jvp(ctx, tx):  # flat: the tangent is zero
         return Tensor._make(np.zeros_like(tx._data))
+
 
 class Floor(_PiecewiseConstant):
     numpy_fn = staticmethod(np.floor)

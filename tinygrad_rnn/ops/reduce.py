@@ -35,11 +35,10 @@ class Sum(Function):
             g = Reshape.apply(g, ctx.kept)
         return Expand.apply(g, ctx.in_shape), None, None
 
-
-
     @staticmethod
     def jvp(ctx, tx, t_dims, t_keepdim):  # linear: the sum of the tangents
         return Sum.apply(tx, ctx.dims, ctx.keepdim)
+
 
 class Mean(Function):
     @staticmethod
@@ -58,11 +57,10 @@ class Mean(Function):
             g = Reshape.apply(g, ctx.kept)
         return Div.apply(Expand.apply(g, ctx.in_shape), float(builtins.max(ctx.count, 1))), None, None
 
-
-
     @staticmethod
     def jvp(ctx, tx, t_dims, t_keepdim):  # linear: the mean of the tangents
         return Mean.apply(tx, ctx.dims, ctx.keepdim)
+
 
 class Amax(Function):
     """max or min over dims (torch.amax/amin and the full `max()`): ties share the gradient."""
@@ -83,12 +81,11 @@ class Amax(Function):
         share = hit / hit.sum(axis=ctx.dims, keepdims=True)
         return g.reshape(ctx.y.shape) * Tensor._make(share.astype(x._data.dtype)), None, None, None
 
-
-
     @staticmethod
     def jvp(ctx, tx, t_dims, t_keepdim, t_largest):  # the extreme element's tangent; tied ones share
         share = Amax.backward(ctx, Tensor._make(np.ones(ctx.y.shape, tx._data.dtype)))[0]
         return (tx * share).sum(ctx.dims, keepdim=ctx.keepdim)
+
 
 class MaxDim(Function):
     """max/min along one dim; the gradient goes to the returned index only."""
@@ -108,12 +105,11 @@ class MaxDim(Function):
         np.put_along_axis(onehot, ctx.index, 1, axis=ctx.dim)
         return g.reshape(ctx.index.shape).expand(ctx.in_shape) * Tensor._make(onehot), None, None, None
 
-
-
     @staticmethod
     def jvp(ctx, tx, t_dim, t_keepdim, t_largest):  # the tangent at the chosen index
         picked = Gather.apply(tx, ctx.dim, ctx.index)
         return picked if ctx.keepdim else picked.squeeze(ctx.dim)
+
 
 class LogSumExp(Function):
     torch_name = "LogsumexpBackward0"
@@ -135,12 +131,11 @@ class LogSumExp(Function):
         x, out = ctx.saved_tensors
         return g.reshape(ctx.kept) * exp(x - out.reshape(ctx.kept)), None, None
 
-
-
     @staticmethod
     def jvp(ctx, tx, t_dims, t_keepdim):  # the softmax-weighted sum of the tangents
         x, out = ctx.saved_tensors
         return (tx * exp(x - out.reshape(ctx.kept))).sum(ctx.dims, keepdim=ctx.keepdim)
+
 
 class Softmax(Function):
     @staticmethod
@@ -159,12 +154,11 @@ class Softmax(Function):
         (y,) = ctx.saved_tensors
         return SoftmaxBackwardData.apply(g, y, ctx.dim), None
 
-
-
     @staticmethod
     def jvp(ctx, tx, t_dim):  # the softmax's Jacobian is symmetric: J t is its backward of t
         (y,) = ctx.saved_tensors
         return SoftmaxBackwardData.apply(tx, y, ctx.dim)
+
 
 class SoftmaxBackwardData(Function):
     """J^T g = y * (g - sum(g * y)) for y = softmax(x): one node instead of five (speed), as torch's."""
@@ -187,14 +181,13 @@ class SoftmaxBackwardData(Function):
             gg_y = gg * (g - (g * y).sum(dim, keepdim=True)) - g * (gg * y).sum(dim, keepdim=True)
         return gg_g, gg_y, None
 
-
-
     @staticmethod
     def jvp(ctx, tg, ty, t_dim):  # out = g y - y sum(g y): linear in g, product rule in y
         g, y = ctx.saved_tensors
         dim = ctx.dim
         return (SoftmaxBackwardData.apply(tg, y, dim) + ty * (g - (g * y).sum(dim, keepdim=True))
                 - y * (g * ty).sum(dim, keepdim=True))
+
 
 class LogSoftmax(Function):
     @staticmethod
@@ -213,12 +206,11 @@ class LogSoftmax(Function):
         (y,) = ctx.saved_tensors
         return LogSoftmaxBackwardData.apply(g, y, ctx.dim), None
 
-
-
     @staticmethod
     def jvp(ctx, tx, t_dim):  # y = x - logsumexp(x): dy = dx - sum(softmax dx)
         (y,) = ctx.saved_tensors
         return tx - (tx * exp(y)).sum(ctx.dim, keepdim=True)
+
 
 class LogSoftmaxBackwardData(Function):
     """J^T g = g - exp(y) * sum(g) for y = log_softmax(x): one node instead of four (speed), as torch's."""
@@ -239,13 +231,12 @@ class LogSoftmaxBackwardData(Function):
         gg_y = -(gg * p * g.sum(ctx.dim, keepdim=True)) if ctx.needs_input_grad[1] else None
         return gg_g, gg_y, None
 
-
-
     @staticmethod
     def jvp(ctx, tg, ty, t_dim):  # out = g - p sum(g) with p = exp(y): dout = dg - p sum(dg) - p dy sum(g)
         g, y = ctx.saved_tensors
         p = exp(y)
         return tg - p * tg.sum(ctx.dim, keepdim=True) - p * ty * g.sum(ctx.dim, keepdim=True)
+
 
 class Prod(Function):
     """Product over dims. d/dx_i = product of the other elements, which is y / x_i unless x has zeros."""
@@ -261,12 +252,11 @@ class Prod(Function):
         (x,) = ctx.saved_tensors
         return g.reshape(ctx.kept) * _product_of_others(x, ctx.dims), None, None
 
-
-
     @staticmethod
     def jvp(ctx, tx, t_dims, t_keepdim):  # each tangent times the product of the others, summed
         (x,) = ctx.saved_tensors
         return (tx * _product_of_others(x, ctx.dims)).sum(ctx.dims, keepdim=ctx.keepdim)
+
 
 def _product_of_others(x: Tensor, dims: tuple) -> Tensor:
     """For each element, the product of the other elements in its reduction group.
@@ -298,11 +288,10 @@ class Cumsum(Function):
     def backward(ctx, g):  # output j depends on every input i <= j: a reversed cumulative sum
         return g.flip(ctx.dim).cumsum(ctx.dim).flip(ctx.dim), None
 
-
-
     @staticmethod
     def jvp(ctx, tx, t_dim):  # linear
         return Cumsum.apply(tx, ctx.dim)
+
 
 class Cumprod(Function):
     @staticmethod
@@ -321,14 +310,13 @@ class Cumprod(Function):
             raise NotImplementedError("double backward of cumprod through an input with zeros is not supported")
         return Tensor._make(_cumprod_grad_with_zeros(x._data, g._data, ctx.dim)), None
 
-
-
     @staticmethod
     def jvp(ctx, tx, t_dim):  # dy_j = sum over i <= j of tx_i times the product of x_k, k <= j, k != i
         x, y = ctx.saved_tensors
         if not (x._data == 0).any():
             return y * (tx / x).cumsum(ctx.dim)
         return _cumprod_jvp_with_zeros(x, tx, ctx.dim)
+
 
 def _cumprod_grad_with_zeros(x: np.ndarray, g: np.ndarray, dim: int) -> np.ndarray:
     """dL/dx_i = sum over j >= i of g_j * prod(x_k for k <= j, k != i), one position at a time."""
@@ -369,9 +357,8 @@ class StdFromVar(Function):
         zero = Tensor._make(y._data == 0)
         return where(zero, 0.0, g / (2 * where(zero, 1.0, y)))
 
-
-
     jvp = backward  # elementwise: the Jacobian is diagonal, so J t is the backward of t
+
 
 class Norm(Function):
     """The 2-norm over dims; its gradient x / norm is taken as 0 where the norm is 0, as torch."""
@@ -393,14 +380,13 @@ class Norm(Function):
         zero = Tensor._make(y._data == 0)
         return g.reshape(ctx.kept) * where(zero, 0.0, x / where(zero, 1.0, y)), None, None
 
-
-
     @staticmethod
     def jvp(ctx, tx, t_dims, t_keepdim):  # d|x| = <x, dx> / |x|, taken as 0 where |x| = 0
         x, out = ctx.saved_tensors
         y = out.reshape(ctx.kept)
         zero = Tensor._make(y._data == 0)
         return (tx * where(zero, 0.0, x / where(zero, 1.0, y))).sum(ctx.dims, keepdim=ctx.keepdim)
+
 
 # ------------------------------------------------------------------ public functions
 def _reduce_dims(dim: Any, ndim: int) -> tuple:

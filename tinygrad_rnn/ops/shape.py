@@ -56,11 +56,10 @@ class Reshape(Function):
     def backward(ctx, g):
         return g.reshape(ctx.in_shape), None
 
-
-
     @staticmethod
     def jvp(ctx, tx, t_shape):  # linear, as every op in this file: the op applied to the tangent
         return Reshape.apply(tx, ctx.shape)
+
 
 class View(Function):
     """Like Reshape, but only where no copy is needed (numpy's in-place shape change decides)."""
@@ -84,11 +83,10 @@ class View(Function):
     def backward(ctx, g):
         return g.reshape(ctx.in_shape), None
 
-
-
     @staticmethod
     def jvp(ctx, tx, t_shape):  # (reshape: a tangent need not be laid out as its primal)
         return Reshape.apply(tx, ctx.shape)
+
 
 class Permute(Function):
     @staticmethod
@@ -100,11 +98,10 @@ class Permute(Function):
     def backward(ctx, g):
         return g.permute(ctx.inverse), None
 
-
-
     @staticmethod
     def jvp(ctx, tx, t_dims):
         return Permute.apply(tx, ctx.dims)
+
 
 class Expand(Function):
     """A broadcast view; its backward is a sum, which the engine's shape fitting does for us."""
@@ -118,11 +115,10 @@ class Expand(Function):
     def backward(ctx, g):
         return g, None
 
-
-
     @staticmethod
     def jvp(ctx, tx, t_shape):
         return Expand.apply(tx, ctx.shape)
+
 
 class Index(Function):
     """x[key]. Backward sends a SliceGrad, which the engine adds into one buffer per input."""
@@ -139,11 +135,10 @@ class Index(Function):
             return IndexBackward.apply(g, ctx.key, ctx.in_shape), None
         return SliceGrad(ctx.key, g, ctx.in_shape, ctx.in_dtype), None
 
-
-
     @staticmethod
     def jvp(ctx, tx, t_key):
         return Index.apply(tx, ctx.key)
+
 
 def _index_node_name(key: tuple, shape: tuple) -> str:
     """torch's node for x[key]: Index for tensor indices; else torch applies the items left to right
@@ -178,11 +173,10 @@ class IndexBackward(Function):
     def backward(ctx, gg):
         return gg[ctx.key], None, None
 
-
-
     @staticmethod
     def jvp(ctx, tg, t_key, t_shape):
         return IndexBackward.apply(tg, ctx.key, ctx.shape)
+
 
 class SetItem(Function):
     """x with x[key] = value, as a new tensor (how `x[key] = value` joins the graph)."""
@@ -200,11 +194,10 @@ class SetItem(Function):
         gv = g[ctx.key] if ctx.needs_input_grad[2] else None
         return gx, None, gv
 
-
-
     @staticmethod
     def jvp(ctx, tx, t_key, t_value):  # the tangent with the value's tangent (0 for a number) written in
         return SetItem.apply(tx, ctx.key, 0.0 if t_value is None else t_value)
+
 
 class Cat(Function):
     @staticmethod
@@ -216,11 +209,10 @@ class Cat(Function):
     def backward(ctx, g):
         return (None, *g.split(ctx.sizes, ctx.dim))
 
-
-
     @staticmethod
     def jvp(ctx, t_dim, *txs):
         return None if any(t is None for t in txs) else Cat.apply(ctx.dim, *txs)
+
 
 class Stack(Function):
     @staticmethod
@@ -232,11 +224,10 @@ class Stack(Function):
     def backward(ctx, g):
         return (None, *g.unbind(ctx.dim))
 
-
-
     @staticmethod
     def jvp(ctx, t_dim, *txs):
         return None if any(t is None for t in txs) else Stack.apply(ctx.dim, *txs)
+
 
 class Unbind(Function):
     """One output per index along dim; backward stacks their gradients once (not one
@@ -251,11 +242,10 @@ class Unbind(Function):
     def backward(ctx, *grads):
         return stack(grads, ctx.dim), None
 
-
-
     @staticmethod
     def jvp(ctx, tx, t_dim):
         return Unbind.apply(tx, ctx.dim)
+
 
 class Gather(Function):
     """take_along_axis: out[i][j] = x[index[i][j]][j] for dim 0, and so on."""
@@ -269,11 +259,10 @@ class Gather(Function):
     def backward(ctx, g):
         return ScatterAdd.apply(g, ctx.dim, ctx.index, ctx.in_shape), None, None
 
-
-
     @staticmethod
     def jvp(ctx, tx, t_dim, t_index):
         return Gather.apply(tx, ctx.dim, ctx.index)
+
 
 class ScatterAdd(Function):
     """zeros(shape) with g added at index along dim: the gradient of Gather."""
@@ -291,11 +280,10 @@ class ScatterAdd(Function):
     def backward(ctx, gg):
         return Gather.apply(gg, ctx.dim, ctx.index), None, None, None
 
-
-
     @staticmethod
     def jvp(ctx, tg, t_dim, t_index, t_shape):
         return ScatterAdd.apply(tg, ctx.dim, ctx.index, ctx.shape)
+
 
 class Flip(Function):
     @staticmethod
@@ -307,11 +295,10 @@ class Flip(Function):
     def backward(ctx, g):
         return Flip.apply(g, ctx.dims), None
 
-
-
     @staticmethod
     def jvp(ctx, tx, t_dims):
         return Flip.apply(tx, ctx.dims)
+
 
 class Roll(Function):
     @staticmethod
@@ -324,11 +311,10 @@ class Roll(Function):
         back = tuple(-s for s in ctx.shifts) if isinstance(ctx.shifts, tuple) else -ctx.shifts
         return Roll.apply(g, back, ctx.dims), None, None
 
-
-
     @staticmethod
     def jvp(ctx, tx, t_shifts, t_dims):
         return Roll.apply(tx, ctx.shifts, ctx.dims)
+
 
 class Repeat(Function):
     """np.tile: each dim i holds `repeats[i]` copies of the input one after another."""
@@ -346,11 +332,10 @@ class Repeat(Function):
         copies = tuple(range(0, 2 * len(shape), 2))
         return g.reshape(split).sum(copies).reshape(ctx.in_shape), None
 
-
-
     @staticmethod
     def jvp(ctx, tx, t_repeats):
         return Repeat.apply(tx, ctx.repeats)
+
 
 class Scatter(Function):
     """x with values from src written at index along dim (torch.scatter)."""
@@ -369,11 +354,10 @@ class Scatter(Function):
         g_src = Gather.apply(g, ctx.dim, ctx.index) if ctx.needs_input_grad[3] else None
         return gx, None, None, g_src
 
-
-
     @staticmethod
     def jvp(ctx, tx, t_dim, t_index, t_src):
         return Scatter.apply(tx, ctx.dim, ctx.index, 0.0 if t_src is None else t_src)
+
 
 # ------------------------------------------------------------------ public functions
 def _shape_arg(shape: Sequence, fn: str = "view", name: str = "size") -> tuple:

@@ -522,10 +522,16 @@ class TensorMethods:
 
     def unsqueeze_(self, dim: int) -> Tensor:
         self._data = self._data.reshape(_sh.unsqueeze(self.detach(), dim).shape)
-        return self
+        return self._reshape_tangent()
 
     def squeeze_(self, dim: Any = None) -> Tensor:
         self._data = self._data.reshape(_sh.squeeze(self.detach(), dim).shape)
+        return self._reshape_tangent()
+
+    def _reshape_tangent(self) -> Tensor:
+        """After an in-place change of shape, a tangent (forward-mode AD) takes the new shape too."""
+        if self._fw_grads is not None:
+            self._fw_grads = {k: t.reshape(self._data.shape) for k, t in self._fw_grads.items()}
         return self
 
     def uniform_(self, a: float = 0.0, b: float = 1.0, *, generator: Any = None) -> Tensor:

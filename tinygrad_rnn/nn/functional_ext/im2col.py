@@ -4,6 +4,7 @@ im2col copies every sliding window ("block") of an (N, C, *spatial) array into o
 
     (N, C, *spatial) -> (N, C * prod(kernel), prod(blocks))
 
+
 so a convolution becomes one matrix product with the (out_channels, C * prod(kernel)) weight.
 With `gemm_layout=True` the columns of all samples sit side by side instead, as one
 (C * prod(kernel), N * prod(blocks)) matrix, so that product is a single GEMM for the whole batch.
@@ -96,11 +97,10 @@ class Im2Col(Function):
     def backward(ctx: Any, grad: Tensor) -> tuple:
         return (Col2Im.apply(grad, *ctx.geometry, ctx.blocks, ctx.gemm_layout), None, None, None, None, None)
 
-
-
     @staticmethod
     def jvp(ctx: Any, tx: Tensor, *t_geometry: Any) -> Tensor:  # linear: the tangent's columns
         return Im2Col.apply(tx, *ctx.geometry[1:], ctx.gemm_layout)
+
 
 class Col2Im(Function):
     """Differentiable col2im; its gradient is im2col."""

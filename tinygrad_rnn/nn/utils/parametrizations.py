@@ -4,6 +4,7 @@
     spectral_norm(linear)    # linear.weight = original / sigma_max(original)
     orthogonal(linear)       # linear.weight stays orthogonal while original moves freely
 
+
 State dict keys are torch's (`parametrizations.weight.original0`, ...), so checkpoints move
 between the two frameworks. `orthogonal` supports the matrix_exp, cayley and householder maps, on
 a matrix or a batch of matrices.
@@ -149,12 +150,11 @@ class _Solve(Function):
         grad_b = _Solve.apply(a.mT, g)
         return -grad_b.matmul(x.mT), grad_b
 
-
-
     @staticmethod
     def jvp(ctx, ta, tb):  # A X = B, so A dX = dB - dA X
         a, x = ctx.saved_tensors
         return _Solve.apply(a, tb - ta.matmul(x))
+
 
 def _make_orthogonal(a: Tensor) -> Tensor:
     """The Q of A's QR decomposition, with signs making R's diagonal positive (unique for full rank)."""
