@@ -605,7 +605,7 @@ def test_forward_mode_disagreeing_with_reverse_mode_is_named():
 
 class SkipsUndefined(Function):
     """x * y whose forward-mode rule mishandles an input that has no tangent: it may skip that
-    term (forward_mode.is_stand_in), but this one drops the other input's term too."""
+    term (forward_mode.given), but this one drops the other input's term too."""
 
     @staticmethod
     def forward(ctx, x, y):
@@ -620,10 +620,10 @@ class SkipsUndefined(Function):
 
     @staticmethod
     def jvp(ctx, tx, ty):
-        from tinygrad_rnn.core.forward_mode import is_stand_in  # the machinery's own marker, for this test only
+        from tinygrad_rnn.core.forward_mode import given  # the machinery's own marker, for this test only
 
         x, y = ctx.saved_tensors
-        if is_stand_in(ty):
+        if not given(ty):
             return tx  # BUG: should be tx * y
         return tx * y + x * ty
 
