@@ -147,8 +147,9 @@ def test_only_inputs_false_warns_as_torch():
 # name: each parameter both have must be read somewhere in our body (honoured, passed on, or
 # refused with NotImplementedError). A parameter only declared, never read, is one accepted and
 # silently ignored: the bug class issue 14 is about.
-AUDITED = ["autograd", "autograd.functional", "func", "nn", "nn.functional", "nn.init", "nn.utils", "optim",
-           "optim.lr_scheduler", "utils.data", ""]
+AUDITED = ["autograd", "autograd.functional", "autograd.forward_ad", "func", "nn", "nn.functional", "nn.init",
+           "nn.utils", "nn.utils.rnn", "nn.utils.parametrize", "nn.utils.parametrizations", "optim",
+           "optim.lr_scheduler", "optim.swa_utils", "utils.data", "testing", "distributions", ""]
 
 def _unread_on_purpose() -> set:
     """Parameters unread on purpose, each keeping torch's behaviour (checked by the test named)."""
@@ -160,7 +161,10 @@ def _unread_on_purpose() -> set:
     # (test_clip_grad_foreach_gives_the_same_numbers_as_torch).
     foreach = {"nn.utils.clip_grad_value_(foreach)", "nn.utils.clip_grads_with_norm_(foreach)",
                "nn.utils.get_total_norm(foreach)"}
-    return pools | foreach
+    # Every tensor here is a strided CPU tensor: device and layout always agree, whatever the flags
+    # (test_assert_close_device_and_layout_flags_change_nothing_here).
+    one_device = {"testing.assert_close(check_device)", "testing.assert_close(check_layout)"}
+    return pools | foreach | one_device
 
 
 def _module(root, dotted):
@@ -246,3 +250,12 @@ def test_clip_grad_foreach_gives_the_same_numbers_as_torch():
         results.append((p.grad, total))
     assert_arrays_close(results[0][0], results[1][0])
     assert_arrays_close(results[0][1], results[1][1])
+
+
+@pytest.mark.parametrize("flags", [dict(check_device=False), dict(check_layout=False), {}])
+def test_assert_close_device_and_layout_flags_change_nothing_here(flags):
+    torch = require_torch()
+    for m in (tg, torch):
+        m.testing.assert_close(m.ones(2), m.ones(2), **flags)
+        with pytest.raises(AssertionError, match="Tensor-likes are not close"):
+            m.testing.assert_close(m.ones(2), m.zeros(2), **flags)
