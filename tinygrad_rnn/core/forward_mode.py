@@ -85,6 +85,7 @@ def given(tangent: Any) -> bool:
 
 
 def _call_jvp(ctx: Any, tangents: list, n_outputs: int) -> tuple:
+    """The op's rule, checked to give one tangent per output."""
     saved_for_backward = ctx._saved, ctx._saved_versions
     if not _is_builtin(ctx):  # as torch: a custom rule sees what ctx.save_for_forward kept
         ctx._saved, ctx._saved_versions = ctx.__dict__.get("_saved_for_forward", ()), ()
@@ -143,11 +144,12 @@ def tangents_by_running(fn: Any, args: tuple, tangents: tuple) -> tuple:
     try:
         duals = []
         for a, t in zip(args, tangents):
-            if t is not None:
+            if given(t):  # (an input without a tangent stays plain: no work on zeros)
                 a = a.view_as(a)  # an alias in the graph, so a tangent computed here differentiates too
                 set_tangent(a, modes.dual_level, t)
             duals.append(a)
         outputs = fn(*duals)
-        return tuple(tangent_at(o, modes.dual_level) for o in outputs)
+        found = [tangent_at(o, modes.dual_level) for o in outputs]
+        return tuple(Tensor._make(np.zeros_like(o._data)) if t is None else t for o, t in zip(outputs, found))
     finally:
         modes.dual_level = outer
