@@ -23,7 +23,7 @@ def run_command_line(name, argv, monkeypatch):
 
 
 def test_the_examples_are_all_here():
-    assert len(ALL_EXAMPLES) == 9 and "gradcheck_demo" in ALL_EXAMPLES
+    assert len(ALL_EXAMPLES) == 10 and "gradcheck_demo" in ALL_EXAMPLES
 
 
 @pytest.mark.parametrize("name", ALL_EXAMPLES)

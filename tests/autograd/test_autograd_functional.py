@@ -154,3 +154,57 @@ def test_errors_match_torch(call):
             call(m, m.zeros(3, dtype=m.float64))
         errors.append((type(info.value), str(info.value).replace("tinygrad_rnn.tensor.Tensor", "torch.Tensor")))
     assert errors[0] == errors[1]
+
+
+# ---------------------------------------------------------------------------- forward-mode strategies
+def _scaled_jvp(m):
+    """2x whose forward-mode rule says 3: which rule a Jacobian used shows in its numbers."""
+
+    class TwoX(m.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            return x * 2
+
+        @staticmethod
+        def backward(ctx, g):
+            return g * 2
+
+        @staticmethod
+        def jvp(ctx, t):
+            return t * 3
+
+    return TwoX.apply
+
+
+@pytest.mark.parametrize("strategy", ["reverse-mode", "forward-mode"])
+def test_jacobian_strategy_picks_the_mode_as_torch(strategy):
+    torch = require_torch()
+    x = np.random.default_rng(0).standard_normal(3)
+    results = []
+    for m in (tg, torch):
+        f = _scaled_jvp(m)
+        results.append(m.autograd.functional.jacobian(lambda a, f=f: (f(a).sin(), a * 2), m.tensor(x), vectorize=True,
+                                                      strategy=strategy))
+    for ours, theirs in zip(*results):
+        np.testing.assert_allclose(ours.numpy(), theirs.numpy(), rtol=1e-12)
+    scale = 3 if strategy == "forward-mode" else 2
+    np.testing.assert_allclose(np.diag(results[0][0].numpy()), scale * np.cos(2 * x), rtol=1e-12)
+
+
+def test_hessian_forward_over_reverse_matches_torch_and_uses_forward_mode(monkeypatch):
+    from tinygrad_rnn.core import forward_mode
+
+    torch = require_torch()
+    x = np.random.default_rng(1).standard_normal(4)
+
+    def f(a):
+        return (a.sin() * a.exp()).sum() * a.tanh().sum()
+
+    calls = []
+    real = forward_mode.apply_with_tangents
+    monkeypatch.setattr(forward_mode, "apply_with_tangents", lambda ctx, args: calls.append(1) or real(ctx, args))
+    ours = tg.autograd.functional.hessian(f, tg.tensor(x), vectorize=True, outer_jacobian_strategy="forward-mode")
+    assert calls, "the outer Jacobian did not run in forward mode"
+    theirs = torch.autograd.functional.hessian(f, torch.tensor(x))
+    np.testing.assert_allclose(ours.numpy(), theirs.numpy(), rtol=1e-10)
+    assert not ours.requires_grad

@@ -417,15 +417,9 @@ def _with_weights(module, weights, call):
 
 
 # ---------------------------------------------------------------------------- issue 14: no check that cannot fail
-@pytest.mark.parametrize("flag", ["check_forward_ad", "check_batched_forward_grad", "masked"])
-def test_unbuilt_checks_raise_naming_the_flag_instead_of_passing(flag):
-    with pytest.raises(NotImplementedError, match=f"{flag}=True"):
-        gradcheck(tg.tanh, (leaf(3),), **{flag: True})
-
-
-def test_gradgradcheck_fwd_over_rev_raises_naming_it():
-    with pytest.raises(NotImplementedError, match="check_fwd_over_rev=True"):
-        gradgradcheck(tg.tanh, (leaf(3),), check_fwd_over_rev=True)
+def test_masked_raises_naming_it_instead_of_passing():
+    with pytest.raises(NotImplementedError, match="masked=True"):
+        gradcheck(tg.tanh, (leaf(3),), masked=True)
 
 
 def test_no_reverse_and_no_forward_check_is_torchs_assertion():
@@ -503,3 +497,290 @@ def test_check_batched_grad_of_the_double_backward(name, fn, make):
 
 def test_gradgradcheck_with_non_contiguous_grad_outputs():
     assert gradgradcheck(lambda a, b: (a @ b).tanh(), (leaf(2, 3), leaf(3, 4)), gen_non_contig_grad_outputs=True)
+
+
+# ---------------------------------------------------------------------------- forward mode
+def cube(m, wrong_jvp=False, wrong_backward=False):
+    """x ** 3 as a custom Function of `m` (tinygrad_rnn or torch), optionally with a planted bug
+    (a factor 1.1) in its forward-mode rule or its backward."""
+
+    class Cube(m.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            ctx.save_for_backward(x)
+            ctx.save_for_forward(x)
+            return x * x * x
+
+        @staticmethod
+        def backward(ctx, g):
+            (x,) = ctx.saved_tensors
+            return g * 3 * x * x * (1.1 if wrong_backward else 1.0)
+
+        @staticmethod
+        def jvp(ctx, t):
+            (x,) = ctx.saved_tensors
+            return t * 3 * x * x * (1.1 if wrong_jvp else 1.0)
+
+    return Cube.apply
+
+
+def _gradcheck_on_both(make_fn, arrays, **flags):
+    """(our outcome, torch's outcome) of gradcheck on the same function and inputs: True, or the
+    first line of the GradcheckError message."""
+    torch = require_torch()
+    outcomes = []
+    for m in (tg, torch):
+        inputs = tuple(m.tensor(a, requires_grad=True) for a in arrays)
+        try:
+            outcomes.append(m.autograd.gradcheck(make_fn(m), inputs, **flags))
+        except m.autograd.gradcheck.__globals__["GradcheckError"] as e:
+            outcomes.append(str(e).splitlines()[0])
+    return outcomes
+
+
+FORWARD_FLAGS = [dict(check_forward_ad=True), dict(check_forward_ad=True, check_backward_ad=False),
+                 dict(check_forward_ad=True, fast_mode=True),
+                 dict(check_forward_ad=True, check_backward_ad=False, fast_mode=True)]
+
+
+@pytest.mark.parametrize("flags", FORWARD_FLAGS)
+@pytest.mark.parametrize("planted", [None, "wrong_jvp", "wrong_backward"])
+def test_forward_checks_pass_and_fail_as_torchs(planted, flags):
+    x = RNG.standard_normal(4)
+    ours, theirs = _gradcheck_on_both(lambda m: cube(m, **({planted: True} if planted else {})), [x], **flags)
+    assert ours == theirs
+    if planted == "wrong_jvp":
+        assert ours == "Jacobian computed with forward mode mismatch for output 0 with respect to input 0,"
+    if planted == "wrong_backward" and flags.get("check_backward_ad", True):
+        assert ours == "Jacobian mismatch for output 0 with respect to input 0,"
+
+
+def test_forward_mismatch_names_the_input_and_the_worst_element():
+    def f(m):
+        wrong = cube(m, wrong_jvp=True)
+        return lambda a, b: (a.sin(), a * wrong(b))
+
+    a, b = RNG.standard_normal(3), RNG.standard_normal(3) + 2.0
+    ours, theirs = _gradcheck_on_both(f, [a, b], check_forward_ad=True, check_backward_ad=False)
+    assert ours == theirs == "Jacobian computed with forward mode mismatch for output 1 with respect to input 1,"
+    with pytest.raises(GradcheckError, match=r"d\(output 1\)\[.*\] / d\(input 1\)\[.*\] is .* by forward mode"):
+        gradcheck(f(tg), (leaf(3), leaf(3, positive=True)), check_forward_ad=True, check_backward_ad=False)
+
+
+@pytest.mark.parametrize("name,fn,make", CORE_OPS, ids=[c[0] for c in CORE_OPS])
+def test_forward_checks_pass_for_core_op(name, fn, make):
+    assert gradcheck(fn, make(), check_forward_ad=True, check_batched_forward_grad=True)
+
+
+@pytest.mark.parametrize("name,fn,make", [c for c in CORE_OPS if c[0] in (
+    "matmul", "softmax", "where", "sum dim", "getitem", "cat", "mse_loss", "cross_entropy")],
+    ids=lambda c: c if isinstance(c, str) else "")
+def test_gradgradcheck_forward_over_reverse_passes_for_core_op(name, fn, make):
+    assert gradgradcheck(fn, make(), check_fwd_over_rev=True, fast_mode=True)
+
+
+def test_forward_mode_disagreeing_with_reverse_mode_is_named():
+    # Both rules off by the same small factor: each passes against finite differences at a loose
+    # tolerance, but they disagree with each other.
+    def f(m):
+        class Off(m.autograd.Function):
+            @staticmethod
+            def forward(ctx, x):
+                return x * 2
+
+            @staticmethod
+            def backward(ctx, g):
+                return g * 1.9985
+
+            @staticmethod
+            def jvp(ctx, t):
+                return t * 2.0015
+
+        return Off.apply
+
+    with pytest.raises(GradcheckError, match="forward mode does not match the one computed with reverse mode "
+                                             "for output 0 with respect to input 0"):
+        gradcheck(f(tg), (leaf(3),), check_forward_ad=True, rtol=1e-3, atol=0.0)
+
+
+class SkipsUndefined(Function):
+    """x * y whose forward-mode rule mishandles an input that has no tangent: it may skip that
+    term (forward_mode.given), but this one drops the other input's term too."""
+
+    @staticmethod
+    def forward(ctx, x, y):
+        ctx.save_for_forward(x, y)
+        ctx.save_for_backward(x, y)
+        return x * y
+
+    @staticmethod
+    def backward(ctx, g):
+        x, y = ctx.saved_tensors
+        return g * y, g * x
+
+    @staticmethod
+    def jvp(ctx, tx, ty):
+        from tinygrad_rnn.core.forward_mode import given  # the machinery's own marker, for this test only
+
+        x, y = ctx.saved_tensors
+        if not given(ty):
+            return tx  # BUG: should be tx * y
+        return tx * y + x * ty
+
+
+def test_undefined_tangent_must_act_as_zero():
+    x, y = leaf(3), leaf(3)
+    assert gradcheck(SkipsUndefined.apply, (x, y), check_forward_ad=True, check_undefined_grad=False)
+    with pytest.raises(GradcheckError, match="Mismatch in tangent values for output with index: 0 when input: 1 "
+                                             "has an undefined tangent value"):
+        gradcheck(SkipsUndefined.apply, (x, y), check_forward_ad=True)
+
+
+class ScaleBySumForward(Function):
+    """x * sum(x) with a forward-mode rule right for one tangent, and a vmap rule that claims the
+    rule batches: its sums then run over the batch dimension too (the planted batching bug)."""
+
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_forward(x)
+        ctx.save_for_backward(x)
+        return x * x.sum()
+
+    @staticmethod
+    def backward(ctx, g):
+        (x,) = ctx.saved_tensors
+        return g * x.sum() + (g * x).sum()
+
+    @staticmethod
+    def jvp(ctx, t):
+        (x,) = ctx.saved_tensors
+        return t * x.sum() + x * t.sum()
+
+    @staticmethod
+    def vmap(info, in_dims, x):
+        return ScaleBySumForward.apply(x), 0
+
+
+def test_check_batched_forward_grad_catches_a_wrong_batching_rule():
+    x = leaf(3)
+    assert gradcheck(ScaleBySumForward.apply, (x,), check_forward_ad=True)  # one tangent at a time: right
+    with pytest.raises(GradcheckError, match="Batched grad computed with forward mode and vmap over the tangents "
+                                             "does not match the loop of jvps"):
+        gradcheck(ScaleBySumForward.apply, (x,), check_forward_ad=True, check_batched_forward_grad=True)
+
+
+def scale_by_sum_new_style(m):
+    """ScaleBySumForward in torch's newer style (forward without ctx, setup_context), which
+    torch.func needs, for either framework."""
+
+    class ScaleBySum(m.autograd.Function):
+        @staticmethod
+        def forward(x):
+            return x * x.sum()
+
+        @staticmethod
+        def setup_context(ctx, inputs, output):
+            ctx.save_for_forward(*inputs)
+            ctx.save_for_backward(*inputs)
+
+        @staticmethod
+        def backward(ctx, g):
+            (x,) = ctx.saved_tensors
+            return g * x.sum() + (g * x).sum()
+
+        @staticmethod
+        def jvp(ctx, t):
+            (x,) = ctx.saved_tensors
+            return t * x.sum() + x * t.sum()
+
+        @staticmethod
+        def vmap(info, in_dims, x):
+            return ScaleBySum.apply(x), 0  # BUG: the sums now run over the batch too
+
+    return ScaleBySum.apply
+
+
+def test_wrong_vmap_rule_is_caught_here_and_is_wrong_in_torch_func_too():
+    # torch's check_batched_forward_grad runs its legacy vmap, which never consults a custom
+    # Function's vmap rule, so torch's gradcheck passes this function; torch.func.vmap does use
+    # the rule and gets wrong numbers. Here vmap is the one that uses the rule: the check catches it.
+    torch = require_torch()
+    x = RNG.standard_normal(3)
+    assert torch.autograd.gradcheck(scale_by_sum_new_style(torch), (torch.tensor(x, requires_grad=True),),
+                                    check_forward_ad=True, check_batched_forward_grad=True)
+    rows = torch.tensor(RNG.standard_normal((2, 3)))
+    f = scale_by_sum_new_style(torch)
+    assert not torch.allclose(torch.func.vmap(f)(rows), torch.stack([f(r) for r in rows]))
+    with pytest.raises(GradcheckError, match="does not match the loop of jvps"):
+        gradcheck(scale_by_sum_new_style(tg), (tg.tensor(x, requires_grad=True),), check_forward_ad=True,
+                  check_batched_forward_grad=True)
+
+
+@pytest.mark.parametrize("fn", [tg.tanh, lambda a: (a * a).sin(), lambda a: a.exp() / (1 + a * a)])
+def test_check_batched_forward_grad_passes_for_correct_functions(fn):
+    assert gradcheck(fn, (leaf(2, 3),), check_forward_ad=True, check_batched_forward_grad=True)
+
+
+@pytest.mark.parametrize("fast_mode", [False, True])
+def test_gradgradcheck_forward_over_reverse(fast_mode):
+    fn = lambda a, b: (a @ b).tanh()  # noqa: E731
+    assert gradgradcheck(fn, (leaf(2, 3), leaf(3, 2)), check_fwd_over_rev=True, fast_mode=fast_mode)
+    assert gradgradcheck(fn, (leaf(2, 3), leaf(3, 2)), check_fwd_over_rev=True, check_rev_over_rev=False,
+                         check_undefined_grad=False, fast_mode=fast_mode)
+
+
+def test_gradgradcheck_forward_over_reverse_catches_a_wrong_double_backward():
+    # The backward is written with a wrong jvp inside (cube's), so forward-over-reverse is wrong.
+    def f(m):
+        wrong = cube(m, wrong_jvp=True)
+
+        class Square(m.autograd.Function):
+            @staticmethod
+            def forward(ctx, x):
+                ctx.save_for_backward(x)
+                ctx.save_for_forward(x)
+                return x * x
+
+            @staticmethod
+            def backward(ctx, g):
+                (x,) = ctx.saved_tensors
+                return g * 2 * wrong(x) / (x * x)
+
+            @staticmethod
+            def jvp(ctx, t):
+                (x,) = ctx.saved_tensors
+                return t * 2 * x
+
+        return Square.apply
+
+    torch = require_torch()
+    x = RNG.standard_normal(3) + 2.0
+    for m in (tg, torch):
+        with pytest.raises(m.autograd.gradcheck.__globals__["GradcheckError"],
+                           match="Jacobian computed with forward mode mismatch for output 0 with respect to input 0"):
+            m.autograd.gradgradcheck(f(m), (m.tensor(x, requires_grad=True),), check_fwd_over_rev=True,
+                                     check_rev_over_rev=False, check_undefined_grad=False)
+
+
+@pytest.mark.parametrize("flags", [dict(check_undefined_grad=True), dict(check_batched_grad=True)])
+def test_gradgradcheck_option_needing_rev_over_rev_is_torchs_assertion(flags):
+    torch = require_torch()
+    messages = []
+    for m in (tg, torch):
+        with pytest.raises(AssertionError) as info:
+            m.autograd.gradgradcheck(m.tanh, (m.ones(2, dtype=m.float64, requires_grad=True),),
+                                     check_fwd_over_rev=True, check_rev_over_rev=False,
+                                     **{"check_undefined_grad": False, **flags})
+        messages.append(str(info.value))
+    assert messages[0] == messages[1]
+
+
+@pytest.mark.parametrize("cls", ["RNN", "LSTM", "GRU"])
+def test_check_forward_ad_on_the_rnn_family(cls):
+    tg.manual_seed(0)
+    rnn = getattr(tg.nn, cls)(2, 3, num_layers=2, bidirectional=True).double()
+    x = leaf(3, 1, 2)
+    h = leaf(4, 1, 3)
+    fn = (lambda a, b: rnn(a, (b, b * 0.5))[0]) if cls == "LSTM" else (lambda a, b: rnn(a, b)[0])
+    assert gradcheck(fn, (x, h), check_forward_ad=True, fast_mode=True)
+    assert gradcheck(fn, (x, h), check_forward_ad=True, check_backward_ad=False)

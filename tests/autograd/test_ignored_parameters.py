@@ -1,5 +1,11 @@
-"""Issue 14's audit: parameters that were accepted and ignored now work (or raise), checked
-against torch. (The list of those outside this area is in the audit report, not fixed here.)"""
+"""Issue 14's audit: no parameter is accepted and silently ignored. Parameters that were ignored
+now work (or raise NotImplementedError), checked against torch, and a walk over the public API's
+signatures (test_every_parameter_torch_has_is_read) keeps it that way."""
+import ast
+import inspect
+import textwrap
+import types
+
 import numpy as np
 import pytest
 from helpers import assert_arrays_close, check_error, check_parity, require_torch
@@ -90,3 +96,166 @@ def test_assert_close_passes_when_strides_and_types_agree():
     tg.testing.assert_close(x.t(), x.t(), check_stride=True)
     tg.testing.assert_close(tg.nn.Parameter(x), x)  # allow_subclasses=True by default
     tg.testing.assert_close(np.ones(2), np.ones(2), allow_subclasses=False)
+
+
+# ---------------------------------------------------------------------------- autograd.grad's options
+def _batched_case(m, **options):
+    x = m.tensor([0.5, -1.0, 2.0], dtype=m.float64, requires_grad=True)
+    unused = m.tensor([1.0, 2.0], dtype=m.float64, requires_grad=True)
+    out = (x * 2).sum() * x.sin()
+    rows = m.tensor(np.random.default_rng(1).standard_normal((4, 3)))
+    return m.autograd.grad(out, (x, unused), rows, is_grads_batched=True, **options)
+
+
+@pytest.mark.parametrize("options", [dict(allow_unused=True), dict(materialize_grads=True)])
+def test_is_grads_batched_matches_torch(options):
+    torch = require_torch()
+    ours, theirs = _batched_case(tg, **options), _batched_case(torch, **options)
+    assert_arrays_close(ours[0], theirs[0])
+    if "materialize_grads" in options:  # torch's zeros for an unused input are not batched
+        assert_arrays_close(ours[1], theirs[1])
+    else:
+        assert ours[1] is None and theirs[1] is None
+
+
+def test_is_grads_batched_with_create_graph_is_differentiable():
+    check_parity(lambda m, x, rows: m.autograd.grad((x.tanh() * x).sum(0), x, rows, is_grads_batched=True,
+                                                    create_graph=True)[0], shapes=[(3, 2), (5, 2)])
+
+
+@pytest.mark.parametrize("case", [
+    lambda m: _batched_case(m),  # the unused input without allow_unused
+    lambda m: m.autograd.grad(m.ones(3, requires_grad=True) * 2, m.ones(3, requires_grad=True), m.ones(3),
+                              is_grads_batched=True),
+    lambda m: m.autograd.grad((m.ones(2, requires_grad=True) * 2).sum(), m.ones(2, requires_grad=True),
+                              allow_unused=False, materialize_grads=True),
+])
+def test_grad_option_errors_match_torch(case):
+    check_error(case)
+
+
+def test_only_inputs_false_warns_as_torch():
+    torch = require_torch()
+    for m in (tg, torch):
+        x = m.ones(2, requires_grad=True)
+        with pytest.warns(FutureWarning, match="only_inputs argument is deprecated"):
+            m.autograd.grad((x * x).sum(), x, only_inputs=False)
+
+
+# ---------------------------------------------------------------------------- the audit, as a test
+# Every public function (and class __init__) of these modules is compared with torch's of the same
+# name: each parameter both have must be read somewhere in our body (honoured, passed on, or
+# refused with NotImplementedError). A parameter only declared, never read, is one accepted and
+# silently ignored: the bug class issue 14 is about.
+AUDITED = ["autograd", "autograd.functional", "autograd.forward_ad", "func", "nn", "nn.functional", "nn.init",
+           "nn.utils", "nn.utils.rnn", "nn.utils.parametrize", "nn.utils.parametrizations", "optim",
+           "optim.lr_scheduler", "optim.swa_utils", "utils.data", "testing", "distributions", ""]
+
+def _unread_on_purpose() -> set:
+    """Parameters unread on purpose, each keeping torch's behaviour (checked by the test named)."""
+    # torch's max_pool*_with_indices return the indices whatever return_indices says
+    # (test_max_pool_with_indices_ignores_return_indices_like_torch).
+    pools = {f"nn.functional.{kind}max_pool{d}d_with_indices(return_indices)"
+             for kind in ("", "adaptive_") for d in (1, 2, 3)}
+    # foreach picks torch's multi-tensor kernel; the numbers are the same
+    # (test_clip_grad_foreach_gives_the_same_numbers_as_torch).
+    foreach = {"nn.utils.clip_grad_value_(foreach)", "nn.utils.clip_grads_with_norm_(foreach)",
+               "nn.utils.get_total_norm(foreach)"}
+    # Every tensor here is a strided CPU tensor: device and layout always agree, whatever the flags
+    # (test_assert_close_device_and_layout_flags_change_nothing_here).
+    one_device = {"testing.assert_close(check_device)", "testing.assert_close(check_layout)"}
+    return pools | foreach | one_device
+
+
+def _module(root, dotted):
+    for part in filter(None, dotted.split(".")):
+        root = getattr(root, part)
+    return root
+
+
+def _names_read(fn) -> set | None:
+    """Every name the body of `fn` reads (default values excluded), or None without source."""
+    try:
+        source = textwrap.dedent(inspect.getsource(fn))
+    except (OSError, TypeError):
+        return None
+    definition = ast.parse(source).body[0]
+    if not isinstance(definition, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return None
+    return {node.id for stmt in definition.body for node in ast.walk(stmt) if isinstance(node, ast.Name)}
+
+
+def _callables(ours, theirs):
+    for name in getattr(ours, "__all__", [n for n in dir(ours) if not n.startswith("_")]):
+        o, t = getattr(ours, name, None), getattr(theirs, name, None)
+        if o is None or t is None or isinstance(o, types.ModuleType):
+            continue
+        if isinstance(o, type):
+            if "__init__" in vars(o):
+                yield name, vars(o)["__init__"], t.__init__
+        elif callable(o):
+            yield name, o, t
+
+
+def _unread_parameters(where: str, torch) -> tuple[list, int]:
+    unread, checked = [], 0
+    for name, ours, theirs in _callables(_module(tg, where), _module(torch, where)):
+        try:
+            ours_params = inspect.signature(ours).parameters
+            theirs_params = inspect.signature(theirs).parameters
+        except (TypeError, ValueError):
+            continue
+        read = _names_read(inspect.unwrap(ours))
+        if read is None:
+            continue
+        for p, param in ours_params.items():
+            if p in ("self", "cls") or param.kind in (param.VAR_POSITIONAL, param.VAR_KEYWORD) or p not in theirs_params:
+                continue
+            checked += 1
+            if p not in read:
+                unread.append(f"{where + '.' if where else 'torch.'}{name}({p})")
+    return unread, checked
+
+
+def test_every_parameter_torch_has_is_read():
+    torch = require_torch()
+    unread, checked = [], 0
+    for where in AUDITED:
+        found, n = _unread_parameters(where, torch)
+        unread += found
+        checked += n
+    assert checked > 1000, f"the walk found only {checked} parameters: is it still looking at the API?"
+    assert sorted(set(unread) - _unread_on_purpose()) == []
+    assert sorted(_unread_on_purpose() - set(unread)) == [], "now read: take it off the list"
+
+
+def test_max_pool_with_indices_ignores_return_indices_like_torch():
+    torch = require_torch()
+    x = np.random.default_rng(0).standard_normal((1, 1, 4, 4))
+    for m in (tg, torch):
+        out, indices = m.nn.functional.max_pool2d_with_indices(m.tensor(x), 2, return_indices=False)
+        assert tuple(indices.shape) == (1, 1, 2, 2)
+
+
+def test_clip_grad_foreach_gives_the_same_numbers_as_torch():
+    torch = require_torch()
+    g = np.random.default_rng(0).standard_normal(5)
+    results = []
+    for m in (tg, torch):
+        p = m.nn.Parameter(m.zeros(5, dtype=m.float64))
+        p.grad = m.tensor(g)
+        m.nn.utils.clip_grad_value_([p], 0.5, foreach=True)
+        total = m.nn.utils.get_total_norm([p.grad], foreach=True)
+        m.nn.utils.clip_grads_with_norm_([p], 0.3, total, foreach=True)
+        results.append((p.grad, total))
+    assert_arrays_close(results[0][0], results[1][0])
+    assert_arrays_close(results[0][1], results[1][1])
+
+
+@pytest.mark.parametrize("flags", [dict(check_device=False), dict(check_layout=False), {}])
+def test_assert_close_device_and_layout_flags_change_nothing_here(flags):
+    torch = require_torch()
+    for m in (tg, torch):
+        m.testing.assert_close(m.ones(2), m.ones(2), **flags)
+        with pytest.raises(AssertionError, match="Tensor-likes are not close"):
+            m.testing.assert_close(m.ones(2), m.zeros(2), **flags)

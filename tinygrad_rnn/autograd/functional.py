@@ -11,9 +11,10 @@ Inputs are a Tensor or a tuple of Tensors; results follow the same shape (a tupl
 tuple was given), as in torch. The inputs are detached first, so the caller's graph is untouched
 unless `create_graph=True`. `strict=True` raises when an output does not depend on an input
 instead of returning zeros. `vectorize=True` computes all rows of a Jacobian in one batched
-backward pass (tinygrad_rnn.func.batching) instead of one pass per row. There is no forward-mode
-AD yet: `strategy="forward-mode"` (which torch allows only with `vectorize=True`) gives the same
-Jacobian, computed by reverse mode.
+backward pass (tinygrad_rnn.func.batching) instead of one pass per row. `strategy="forward-mode"`
+(which torch allows only with `vectorize=True`) computes the Jacobian by forward-mode AD, a column
+per input element; for `hessian`, `outer_jacobian_strategy="forward-mode"` is forward over reverse.
+As in torch, `jvp`, `hvp` and `vhp` stay on the double-backward trick.
 """
 from __future__ import annotations
 
@@ -26,6 +27,8 @@ from ..core import grad_mode
 from ..core.engine import grad
 from ..core.tensor import Tensor
 from ..func import batching
+from ..func._differentiate import fresh_leaf
+from ..func.jvp import jacfwd
 from ..ops.shape import stack
 
 
@@ -81,6 +84,8 @@ def jacobian(func: Callable[..., Any], inputs: Any, create_graph: bool = False, 
                          'function has more outputs than inputs, "forward-mode" tends to be more performant. '
                          'Otherwise, prefer to use "reverse-mode".')
     _check_vectorize_options(strategy, vectorize, strict, create_graph)
+    if strategy == "forward-mode":
+        return _forward_mode_jacobian(func, *_as_tuple(inputs, "inputs", "jacobian"))
     with grad_mode.enable_grad():
         inputs_tuple, inputs = _as_tuple(inputs, "inputs", "jacobian")
         inputs = _prepare_inputs(inputs, create_graph)
@@ -150,6 +155,21 @@ def _check_vectorize_options(strategy: str, vectorize: bool, strict: bool, creat
                            "supported together. Please either set `strict=False` or `vectorize=False`.")
 
 
+def _forward_mode_jacobian(func: Callable, inputs_tuple: bool, inputs: tuple) -> Any:
+    """torch's "forward-mode" strategy: the Jacobian a column at a time, one forward pass with dual
+    numbers per input element (func.jacfwd over every input)."""
+    outputs_tuple: list = []
+
+    def checked(*xs: Any) -> Any:
+        out = func(*xs)
+        outputs_tuple[:] = [_as_tuple(out, "outputs of the user-provided function", "jacobian")[0]]
+        return out
+
+    jac = jacfwd(checked, argnums=tuple(range(len(inputs))))(*(x.detach() for x in inputs))
+    rows = jac if outputs_tuple[0] else (jac,)
+    return _unpack_nested(rows, outputs_tuple[0], inputs_tuple)
+
+
 def _vectorized_rows(out: Any, inputs: tuple, create_graph: bool) -> tuple:
     """d out / d input j for every j, all rows e_k^T J from one batched backward pass."""
 
@@ -189,9 +209,9 @@ def _as_tuple(x: Any, what: str, fn: str) -> tuple[bool, tuple]:
 
 
 def _prepare_inputs(inputs: tuple, create_graph: bool) -> tuple:
-    """Fresh tensors that require grad: detached, unless the caller wants gradients to flow back."""
-    return tuple(x.view_as(x) if create_graph and x.requires_grad else x.detach().requires_grad_()
-                 for x in inputs)
+    """Fresh tensors that require grad: detached, unless the caller wants gradients to flow back
+    (a tangent from forward mode stays on: hessian's forward-over-reverse strategy needs it)."""
+    return tuple(x.view_as(x) if create_graph and x.requires_grad else fresh_leaf(x) for x in inputs)
 
 
 def _checked_v(v: Any, refs: tuple, refs_tuple: bool, fn: str) -> tuple | None:

@@ -1,4 +1,4 @@
-"""Check backward formulas against finite differences: `gradcheck` and `gradgradcheck`.
+"""Check derivative formulas against finite differences: `gradcheck` and `gradgradcheck`.
 
 For a function f and every pair (output i, input j) there are two Jacobians to compare:
 
@@ -25,10 +25,19 @@ The other checks, each on by its flag:
 - `check_batched_grad`: the vjps for a batch of upstream gradients computed in one batched
   backward pass (tinygrad_rnn.func.batching, what `vmap` over grad_outputs does) must equal the
   loop of single vjps. A node declared to batch natively whose batched backward is wrong is named;
-- `check_backward_ad=False` skips the reverse-mode Jacobian check, as in torch;
-- `check_forward_ad`, `check_batched_forward_grad` (and gradgradcheck's `check_fwd_over_rev`) need
-  forward-mode AD, which is not built yet: asking for them raises NotImplementedError naming them,
-  rather than passing a check that was never made.
+- `check_backward_ad=False` skips the reverse-mode checks, as in torch;
+- `check_forward_ad`: the Jacobian by forward mode (`forward_ad`: one forward pass with dual
+  numbers per input element, tangent e_k, gives column k) against the numerical one, and, when
+  the reverse checks run too, against the reverse-mode one; in `fast_mode` one forward pass per
+  input with tangent u gives J u, compared with the directional difference. With
+  `check_undefined_grad`, an input given no tangent must give the same output tangents as one
+  given a zero tangent;
+- `check_batched_forward_grad`: a batch of tangents carried through `vmap` in one call (the input
+  stacked, each copy with its own tangent) must give the loop of single forward passes. A call
+  vmap batches natively (an elementwise op, matmul, a custom Function's `vmap` rule) runs its
+  forward-mode rule on the whole batch of tangents, so a wrong batching rule shows; any other
+  function runs as vmap's loop over the rows (through unbind's and stack's own rules);
+- gradgradcheck's `check_fwd_over_rev`: forward mode through the function that backward builds.
 """
 from __future__ import annotations
 
@@ -43,6 +52,8 @@ from ..core.engine import grad
 from ..core.tensor import Tensor
 from ..creation import empty
 from ..func.batching import BatchingRuleError, batched_grad
+from ..func.vmap import vmap
+from . import forward_ad
 from .function import Function
 
 # Jacobians with more elements than this are described, not printed, in an error message.
@@ -72,17 +83,17 @@ def gradcheck(func: Callable[..., Any], inputs: Any, *, eps: float = 1e-6, atol:
         >>> torch.autograd.gradcheck(torch.tanh, (x,))
         True
 
-    Not built yet, so they raise NotImplementedError when asked for: `check_forward_ad`,
-    `check_batched_forward_grad` (forward-mode AD) and `masked=True` (sparse tensors).
+    `masked=True` (sparse tensors) is not built: it raises NotImplementedError.
     """
     if not (check_forward_ad or check_backward_ad):
         raise AssertionError("Expected at least one of check_forward_ad or check_backward_ad to be True")
-    _refuse_unbuilt(check_forward_ad=check_forward_ad, check_batched_forward_grad=check_batched_forward_grad,
-                    masked=bool(masked))
+    _refuse_unbuilt(masked=bool(masked))
     try:
         return _gradcheck(func, _as_tuple(inputs), eps=eps, atol=atol, rtol=rtol, nondet_tol=nondet_tol,
                           check_undefined_grad=check_undefined_grad, check_grad_dtypes=check_grad_dtypes,
-                          check_batched_grad=check_batched_grad, fast_mode=fast_mode)
+                          check_batched_grad=check_batched_grad,
+                          check_batched_forward_grad=check_batched_forward_grad, check_forward_ad=check_forward_ad,
+                          check_backward_ad=check_backward_ad, fast_mode=fast_mode)
     except GradcheckError:
         if raise_exception:
             raise
@@ -105,9 +116,13 @@ def gradgradcheck(func: Callable[..., Any], inputs: Any, grad_outputs: Any = Non
     array), as torch makes them non-contiguous, so a backward that assumes contiguity is caught.
     """
 
-    _refuse_unbuilt(check_fwd_over_rev=check_fwd_over_rev, masked=masked)
+    _refuse_unbuilt(masked=masked)
     if not (check_fwd_over_rev or check_rev_over_rev):
         raise AssertionError("Expected at least one of check_fwd_over_rev or check_rev_over_rev to be True")
+    if check_undefined_grad and not check_rev_over_rev:
+        raise AssertionError("Setting check_undefined_grad=True requires check_rev_over_rev to be True")
+    if check_batched_grad and not check_rev_over_rev:
+        raise AssertionError("Setting check_batched_grad=True requires check_rev_over_rev to be True")
     inputs = _as_tuple(inputs)
     if grad_outputs is None:
         outs = _differentiable_outputs(func(*inputs))
@@ -121,8 +136,12 @@ def gradgradcheck(func: Callable[..., Any], inputs: Any, grad_outputs: Any = Non
     n_out = len(grad_outputs)
     diff_inputs = [i for i, x in enumerate(inputs) if _needs_grad(x)]
 
-    def vjp(*args: Any) -> tuple:
+    diff_grad_outputs = {i for i, g in enumerate(grad_outputs) if _needs_grad(g)}
 
+    def vjp(*args: Any) -> tuple:
+        # Forward mode runs on detached copies: give back the requires_grad the caller set.
+        args = tuple(x.requires_grad_() if _is_tensor(x) and not x.requires_grad and
+                     (i in diff_inputs or i - len(inputs) in diff_grad_outputs) else x for i, x in enumerate(args))
         outputs = _differentiable_outputs(func(*args[:-n_out]))
         grads = grad(outputs, [args[i] for i in diff_inputs], args[-n_out:], create_graph=True,
                      allow_unused=True)
@@ -135,12 +154,11 @@ def gradgradcheck(func: Callable[..., Any], inputs: Any, grad_outputs: Any = Non
                      check_forward_ad=check_fwd_over_rev, check_backward_ad=check_rev_over_rev)
 
 
-def _refuse_unbuilt(**flags: bool) -> None:
+def _refuse_unbuilt(masked: bool) -> None:
     """Raise for a requested check that is not built, naming it: never pass a check not made."""
-    for name, wanted in flags.items():
-        if wanted:
-            what = "sparse (masked) gradients are" if name == "masked" else "forward-mode AD is"
-            raise NotImplementedError(f"gradcheck: {name}=True is not supported: {what} not built yet")
+    if masked:
+        raise NotImplementedError("gradcheck: masked=True is not supported: sparse (masked) gradients are not "
+                                  "built yet")
 
 
 def _non_contiguous(g: Any) -> Any:
@@ -157,6 +175,7 @@ def _non_contiguous(g: Any) -> Any:
 # ---------------------------------------------------------------------------- the check
 def _gradcheck(func: Callable, inputs: tuple, *, eps: float, atol: float, rtol: float, nondet_tol: float,
                check_undefined_grad: bool, check_grad_dtypes: bool, check_batched_grad: bool,
+               check_batched_forward_grad: bool, check_forward_ad: bool, check_backward_ad: bool,
                fast_mode: bool) -> bool:
     _check_inputs(inputs)
     func_out = _as_tuple(func(*inputs))
@@ -164,10 +183,20 @@ def _gradcheck(func: Callable, inputs: tuple, *, eps: float, atol: float, rtol: 
     if not outputs:
         _check_no_differentiable_outputs(func, inputs, func_out, eps)
         return True
-    if fast_mode:
-        _fast_check(func, inputs, func_out, outputs, eps, atol, rtol, nondet_tol, check_grad_dtypes)
-    else:
-        _slow_check(func, inputs, func_out, outputs, eps, atol, rtol, nondet_tol, check_grad_dtypes)
+    if check_backward_ad:
+        if fast_mode:
+            _fast_check(func, inputs, func_out, outputs, eps, atol, rtol, nondet_tol, check_grad_dtypes)
+        else:
+            _slow_check(func, inputs, func_out, outputs, eps, atol, rtol, nondet_tol, check_grad_dtypes)
+    if check_forward_ad:
+        check = _fast_forward_check if fast_mode else _slow_forward_check
+        check(func, inputs, func_out, outputs, eps, atol, rtol, check_backward_ad)
+        if check_undefined_grad:
+            _check_undefined_forward(func, inputs, func_out)
+    if check_batched_forward_grad:
+        _check_batched_forward_grad(func, inputs, func_out, atol, rtol)
+    if not check_backward_ad:  # the rest are checks of backward
+        return True
     _check_backward_scales_with_grad_output(inputs, outputs)
     if check_batched_grad:
         _check_batched_grad(inputs, outputs, atol, rtol)
@@ -297,6 +326,166 @@ def _vjp_columns(inputs: tuple, output: Any, check_grad_dtypes: bool, v: np.ndar
                 raise GradcheckError("Gradient has dtype mismatch")
             jacobians[j][:, col] = g._data.reshape(-1)
     return jacobians
+
+
+# ---------------------------------------------------------------------------- forward mode
+def _slow_forward_check(func: Callable, inputs: tuple, func_out: tuple, outputs: tuple, eps: float, atol: float,
+                        rtol: float, against_reverse: bool) -> None:
+    """The forward-mode Jacobian, a column per input element, against the numerical one and
+    (when the reverse checks run) the reverse-mode one."""
+    numerical = numerical_jacobians(func, inputs, eps)  # [input][output], (n_in, n_out)
+    positions = _differentiable_output_positions(func_out)
+    forward = forward_jacobians(func, inputs, positions)
+    for j, per_output in enumerate(forward):
+        for i, a in enumerate(per_output):
+            n = numerical[j][positions[i]]
+            if not _allclose(a, n, rtol, atol):
+                raise GradcheckError(_mismatch_message(a, n, i, j, inputs, outputs[i], atol, rtol, "forward mode"))
+    if against_reverse:
+        for i, out in enumerate(outputs):
+            for j, r in enumerate(_vjp_columns(inputs, out, False, None)):
+                if not _allclose(forward[j][i], r, rtol, atol):
+                    raise GradcheckError(_modes_disagree_message(forward[j][i], r, i, j))
+
+
+def _fast_forward_check(func: Callable, inputs: tuple, func_out: tuple, outputs: tuple, eps: float, atol: float,
+                        rtol: float, against_reverse: bool) -> None:
+    """J u for a random unit vector u per input: one forward pass with tangent u, against the
+    directional difference (and, with the reverse checks, v^T J u against backward's v^T J)."""
+    rng = np.random.default_rng(0)
+    diff = [k for k, x in enumerate(inputs) if _needs_grad(x)]
+    us = [_unit_vector(rng, inputs[k]._data.size) for k in diff]
+    positions = _differentiable_output_positions(func_out)
+    for j, (k, u) in enumerate(zip(diff, us)):
+        numerical = _numerical_jvp(func, inputs, k, u.reshape(inputs[k].shape), eps)
+        analytical = _output_tangents(func, inputs, k, u.reshape(inputs[k].shape), positions)
+        for i, (a, out) in enumerate(zip(analytical, outputs)):
+            n = numerical[positions[i]]
+            if not _allclose(a, n, rtol, atol * float(u.sum())):
+                slow_a = forward_jacobians(func, inputs, positions)[j][i]
+                slow_n = numerical_jacobians(func, inputs, eps)[j][positions[i]]
+                raise GradcheckError(
+                    f"Jacobian computed with forward mode mismatch for output {i} with respect to input {j},\n"
+                    f"numerical:{_show(n, out.dtype)}\nanalytical:{_show(a, out.dtype)}\n\n"
+                    "The above quantities relating the numerical and analytical jacobians are computed \n"
+                    "in fast mode (J u for a random unit vector u). Below, we recompute numerical and "
+                    "analytical jacobians in slow mode:\n\n"
+                    + _mismatch_message(slow_a, slow_n, i, j, inputs, out, atol, rtol, "forward mode")
+                )
+            if against_reverse:
+                v = rng.standard_normal(a.size)
+                v_j = _vjp_columns(inputs, out, False, v)[j][:, 0]
+                forward_value, reverse_value = float(v @ a), float(v_j @ u)
+                if not abs(forward_value - reverse_value) <= atol * float(np.abs(v).sum()) + rtol * abs(reverse_value):
+                    raise GradcheckError(_modes_disagree_message(np.array([[forward_value]]),
+                                                                 np.array([[reverse_value]]), i, j))
+
+
+def forward_jacobians(func: Callable, inputs: tuple, positions: list[int]) -> list[list[np.ndarray]]:
+    """Forward-mode Jacobians: result[j][i] is d(output i)/d(input j), shape (n_in, n_out) as the
+    numerical ones, for each input j that requires grad and each output that requires grad (at
+    `positions` among the Tensor outputs). Row k comes from one forward pass with tangent e_k."""
+    result = []
+    for k, x in enumerate(inputs):
+        if not _needs_grad(x):
+            continue
+        rows = [_output_tangents(func, inputs, k, e.reshape(x.shape), positions) for e in np.eye(x._data.size)]
+        sizes = [np.size(o) for o in _evaluate(func, inputs)]
+        result.append([np.stack([r[i] for r in rows]) if rows else np.zeros((0, sizes[p]))
+                       for i, p in enumerate(positions)])
+    return result
+
+
+def _output_tangents(func: Callable, inputs: tuple, k: int, direction: np.ndarray, positions: list[int]) -> list:
+    """J_k direction, flat per output: func run on dual inputs, input k's tangent `direction`, the
+    other differentiable inputs' tangents zero (as torch makes them). No tangent out means zeros."""
+    with forward_ad.dual_level():
+        duals = [_dual(x, direction if i == k else np.zeros(x.shape)) if _needs_grad(x) else x
+                 for i, x in enumerate(inputs)]
+        outs = [o for o in _as_tuple(func(*duals)) if _is_tensor(o)]
+        return [_flat_tangent(outs[p]) for p in positions]
+
+
+def _dual(x: Tensor, tangent: np.ndarray) -> Tensor:
+    return forward_ad.make_dual(x.detach(), Tensor._make(np.array(tangent, dtype=x.dtype.np)))
+
+
+def _flat_tangent(out: Tensor) -> np.ndarray:
+    tangent = forward_ad.unpack_dual(out).tangent
+    if tangent is None:
+        return np.zeros(out._data.size)
+    return tangent._data.astype(np.float64).reshape(-1)
+
+
+def _modes_disagree_message(forward: np.ndarray, reverse: np.ndarray, i: int, j: int) -> str:
+    return (f"Jacobian computed with forward mode does not match the one computed with reverse mode for output {i} "
+            f"with respect to input {j},\nforward mode:{_show(forward, float64)}\n"
+            f"reverse mode:{_show(reverse, float64)}\n")
+
+
+def _check_undefined_forward(func: Callable, inputs: tuple, func_out: tuple) -> None:
+    """An input given no tangent at all must act as one given a zero tangent."""
+    rng = np.random.default_rng(1)
+    positions = _differentiable_output_positions(func_out)
+    diff = [k for k, x in enumerate(inputs) if _needs_grad(x)]
+    with forward_ad.dual_level():
+        duals = {k: _dual(inputs[k], _unit_vector(rng, inputs[k]._data.size).reshape(inputs[k].shape))
+                 for k in diff}
+        for k in diff:
+            with_zero = [_dual(x, np.zeros(x.shape)) if i == k else duals.get(i, x) for i, x in enumerate(inputs)]
+            without = [x.detach() if i == k else duals.get(i, x) for i, x in enumerate(inputs)]
+            first = [o for o in _as_tuple(func(*with_zero)) if _is_tensor(o)]
+            second = [o for o in _as_tuple(func(*without)) if _is_tensor(o)]
+            for i, p in enumerate(positions):
+                t1, t2 = forward_ad.unpack_dual(first[p]).tangent, forward_ad.unpack_dual(second[p]).tangent
+                if t1 is not None and t2 is not None and not np.allclose(t1._data, t2._data):
+                    raise GradcheckError(
+                        f"Mismatch in tangent values for output with index: {i} when input: {k} has an undefined "
+                        f"tangent value. Got: {t1._data!r} but expected: {t2._data!r}"
+                    )
+
+
+def _check_batched_forward_grad(func: Callable, inputs: tuple, func_out: tuple, atol: float, rtol: float,
+                                batch: int = 2) -> None:
+    """vmap over tangents: the input stacked `batch` times, each copy with its own tangent, mapped
+    through func by vmap in one call, must give the loop of single forward passes."""
+    rng = np.random.default_rng(2)
+    positions = _differentiable_output_positions(func_out)
+    for k, x in enumerate(inputs):
+        if not _needs_grad(x) or not x.dtype.is_floating_point:
+            continue
+        tangents = rng.standard_normal((batch, *x.shape))
+        expected = [[_output_tangents(func, inputs, k, t, positions)[i] for t in tangents]
+                    for i in range(len(positions))]
+        try:
+            got = _vmapped_tangents(func, inputs, k, tangents, positions)
+        except Exception as e:  # the batched call crashed: say so, with the cause, as torch does
+            raise GradcheckError(f"While computing batched gradients, got: {e}\n\n{_BATCHED_FORWARD_HINT}") from e
+        for i, (many, single) in enumerate(zip(got, expected)):
+            if not np.allclose(many, np.stack(single), rtol=rtol, atol=atol):
+                raise GradcheckError(
+                    f"For output {i} and input {k}:\n\nBatched grad computed with forward mode and vmap over the "
+                    f"tangents does not match the loop of jvps.\nExpected:\n{np.stack(single)!r}\n\nGot:\n"
+                    f"{many!r}\n\n{_BATCHED_FORWARD_HINT}"
+                )
+
+
+def _vmapped_tangents(func: Callable, inputs: tuple, k: int, tangents: np.ndarray, positions: list[int]) -> list:
+    """The output tangents, (batch, n_out) per output, of vmap(func) over input k stacked with one
+    tangent per copy (the other inputs passed whole, without tangents)."""
+    x = inputs[k]
+    with forward_ad.dual_level():
+        stacked = Tensor._make(np.ascontiguousarray(np.broadcast_to(x._data, tangents.shape)))
+        dual = forward_ad.make_dual(stacked, Tensor._make(tangents.astype(x.dtype.np)))
+        args = [dual if i == k else (a.detach() if _is_tensor(a) else a) for i, a in enumerate(inputs)]
+        in_dims = tuple(0 if i == k else None for i in range(len(inputs)))
+        outs = [o for o in _as_tuple(vmap(func, in_dims=in_dims)(*args)) if _is_tensor(o)]
+        return [_flat_tangent(outs[p]).reshape(len(tangents), -1) for p in positions]
+
+
+_BATCHED_FORWARD_HINT = ("gradcheck failed while testing batched gradient computation with forward-mode AD. Either "
+                         "an op that vmap batches natively has a wrong forward-mode rule for batched tangents, or "
+                         "pass check_batched_forward_grad=False.")
 
 
 # ---------------------------------------------------------------------------- the other checks
@@ -433,11 +622,13 @@ def _allclose(a: np.ndarray, n: np.ndarray, rtol: float, atol: float) -> bool:
 
 
 def _mismatch_message(a: np.ndarray, n: np.ndarray, i: int, j: int, inputs: tuple, output: Any,
-                      atol: float, rtol: float) -> str:
-    """torch's header and Jacobians, then where the worst element is and what was allowed."""
+                      atol: float, rtol: float, mode: str = "") -> str:
+    """torch's header and Jacobians, then where the worst element is and what was allowed.
+    `mode` is "forward mode" for a Jacobian computed by forward-mode AD, as torch says it."""
     diff_inputs = [k for k, x in enumerate(inputs) if _needs_grad(x)]
     x = inputs[diff_inputs[j]]
-    msg = (f"Jacobian mismatch for output {i:d} with respect to input {j:d},\n"
+    computed = f"computed with {mode} " if mode else ""
+    msg = (f"Jacobian {computed}mismatch for output {i:d} with respect to input {j:d},\n"
            f"numerical:{_show(n, output.dtype)}\nanalytical:{_show(a, x.dtype)}\n")
     if a.shape != n.shape:
         return msg
@@ -449,7 +640,7 @@ def _mismatch_message(a: np.ndarray, n: np.ndarray, i: int, j: int, inputs: tupl
     worst_a, worst_n = float(a[row, col]), float(n[row, col])
     return msg + (
         f"\nWorst element: d(output {i})[{_index(out_pos)}] / d(input {j}){argument}[{_index(in_pos)}] "
-        f"is {worst_a!r} by backward (analytical) but {worst_n!r} by finite differences (numerical); "
+        f"is {worst_a!r} by {mode or 'backward'} (analytical) but {worst_n!r} by finite differences (numerical); "
         f"allowed difference atol + rtol * |numerical| = {atol} + {rtol} * {abs(worst_n)!r} "
         f"= {atol + rtol * abs(worst_n)!r}.\n"
     )
@@ -458,7 +649,7 @@ def _mismatch_message(a: np.ndarray, n: np.ndarray, i: int, j: int, inputs: tupl
 def _show(jacobian: np.ndarray, dtype: Any) -> str:
 
     if jacobian.size > _PRINT_LIMIT:
-        return f"<{jacobian.shape[0]} x {jacobian.shape[1]} Jacobian, too large to print>"
+        return f"<{' x '.join(map(str, jacobian.shape))} Jacobian, too large to print>"
     return repr(Tensor._make(jacobian.astype(dtype.np)))
 
 

@@ -295,9 +295,9 @@ def backward(tensors: Any, grad_tensors: Any = None, retain_graph: bool | None =
 
 
 def grad(outputs: Any, inputs: Any, grad_outputs: Any = None, retain_graph: bool | None = None,
-         create_graph: bool = False, only_inputs: bool = True, allow_unused: bool | None = None,
-         is_grads_batched: bool = False, materialize_grads: bool = False) -> tuple:
-    """torch.autograd.grad: return d(outputs)/d(inputs) without touching any `.grad`."""
+         create_graph: bool = False, allow_unused: bool | None = None, materialize_grads: bool = False) -> tuple:
+    """Return d(outputs)/d(inputs) without touching any `.grad`. (torch.autograd.grad is this plus
+    torch's batched and deprecated options: autograd/grad_api.py.)"""
     outs = _as_tuple(outputs)
     targets = _as_tuple(inputs)
     for t in targets:

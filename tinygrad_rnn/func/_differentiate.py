@@ -19,6 +19,7 @@ from typing import Any
 
 import numpy as np
 
+from ..autograd import forward_ad
 from ..core import grad_mode
 from ..core.engine import grad as autograd_grad
 from ..core.engine import topological_order
@@ -33,15 +34,28 @@ def check_tensors(leaves: Sequence[Any]) -> None:
 
 
 def stand_in(x: Tensor) -> Tensor:
-    """The tensor a transform differentiates with respect to (see the module docstring)."""
+    """The tensor a transform differentiates with respect to (see the module docstring). A
+    tangent that x carries (a reverse transform inside `jvp` or `jacfwd`) stays on it."""
     if x.requires_grad:
         return x.view_as(x)
-    return x.detach().requires_grad_()
+    return fresh_leaf(x)
+
+
+def fresh_leaf(x: Tensor) -> Tensor:
+    """x.detach().requires_grad_(), still carrying the tangent x carries in forward mode (a
+    reverse transform inside `jvp` or `jacfwd`: forward over reverse)."""
+    tangent = forward_ad.unpack_dual(x).tangent
+    if tangent is None:
+        return x.detach().requires_grad_()
+    leaf = x.detach().requires_grad_()
+    leaf._forward_over_reverse = True  # not the caller's graph: see reaches_outside
+    return forward_ad.make_dual(leaf, tangent)
 
 
 def reaches_outside(outputs: Sequence[Any], stand_ins: Sequence[Tensor]) -> bool:
     """Whether the graph of `outputs` reaches a tensor that requires grad and is not one of this
-    transform's own fresh leaves: then the results must stay differentiable for whoever made it."""
+    transform's own fresh leaves: then the results must stay differentiable for whoever made it.
+    (The leaves a reverse transform inside `jvp` made for its tangents are nobody's outside.)"""
     if not grad_mode.is_grad_enabled():
         return False
     own = {id(t) for t in stand_ins if t.grad_fn is None}
@@ -53,7 +67,8 @@ def reaches_outside(outputs: Sequence[Any], stand_ins: Sequence[Tensor]) -> bool
             return True  # f returned an outer leaf itself
     for node in topological_order(roots):
         for edge in node.edges:
-            if edge is not None and isinstance(edge[0], Tensor) and id(edge[0]) not in own:
+            if edge is not None and isinstance(edge[0], Tensor) and id(edge[0]) not in own and \
+                    "_forward_over_reverse" not in edge[0].__dict__:
                 return True
     return False
 

@@ -34,6 +34,7 @@ def jacrev(func: Callable[..., Any], argnums: int | tuple[int, ...] = 0, *, has_
     """
     if chunk_size is not None and (not isinstance(chunk_size, int) or chunk_size <= 0):
         raise ValueError("jacrev: `chunk_size` should be greater than 0.")
+    del _preallocate_and_copy  # torch's choice of how to lay out memory; the Jacobian is the same either way
 
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         check_argnums(argnums, len(args))

@@ -1,0 +1,100 @@
+"""torch.autograd.grad as torch spells it: the engine's `grad` plus the options that live above it.
+
+`core.engine.grad` is the learner's gradient: one backward pass, results by input. This wrapper
+adds what torch's Python `grad` adds on top of its engine:
+
+- `is_grads_batched=True`: the first dimension of every grad_output is a batch; the result is the
+  stack of the vjps, one per batch element, as torch computes it by vmapping its engine. Here the
+  batch is carried through one walk of the graph by `func.batching.batched_grad` (nodes without a
+  native batched backward loop over the batch), so this lives above the core;
+- `only_inputs` is deprecated and ignored, with torch's FutureWarning when it is False;
+- `materialize_grads` with `allow_unused=False` is refused, as torch refuses it.
+"""
+from __future__ import annotations
+
+import warnings
+from typing import Any
+
+import numpy as np
+
+from ..core import engine
+from ..core.engine import topological_order
+from ..core.tensor import Tensor
+from ..func.batching import batched_grad
+
+
+def grad(outputs: Any, inputs: Any, grad_outputs: Any = None, retain_graph: bool | None = None,
+         create_graph: bool = False, only_inputs: bool = True, allow_unused: bool | None = None,
+         is_grads_batched: bool = False, materialize_grads: bool = False) -> tuple:
+    """torch.autograd.grad: d(outputs)/d(inputs), without touching any `.grad`.
+
+        >>> import tinygrad_rnn as torch
+        >>> x = torch.tensor([1.0, 2.0], requires_grad=True)
+        >>> torch.autograd.grad((x * x).sum(), x)
+        (tensor([2., 4.]),)
+    """
+    if materialize_grads and allow_unused is False:
+        raise ValueError("Expected allow_unused to be True or not passed when materialize_grads=True, "
+                         "but got: allow_unused=False.")
+    if not only_inputs:
+        warnings.warn("only_inputs argument is deprecated and is ignored now (defaults to True). To accumulate "
+                      "gradient for other parts of the graph, please use torch.autograd.backward.",
+                      FutureWarning, stacklevel=2)
+    if not is_grads_batched:
+        return engine.grad(outputs, inputs, grad_outputs, retain_graph, create_graph,
+                           allow_unused=allow_unused, materialize_grads=materialize_grads)
+    return _batched(outputs, inputs, grad_outputs, create_graph, bool(allow_unused or materialize_grads),
+                    materialize_grads)
+
+
+def _batched(outputs: Any, inputs: Any, grad_outputs: Any, create_graph: bool, allow_unused: bool,
+             materialize_grads: bool) -> tuple:
+    """is_grads_batched: one batched backward pass; None (or torch's unbatched zeros with
+    materialize_grads) for an input the outputs do not reach."""
+    outs = _as_tuple(outputs)
+    targets = _as_tuple(inputs)
+    seeds = _as_tuple(grad_outputs)
+    for t in targets:
+        if not t.requires_grad:
+            raise RuntimeError("One of the differentiated Tensors does not require grad")
+    if len(seeds) != len(outs) or any(s is None for s in seeds):
+        raise RuntimeError("grad can be implicitly created only for scalar outputs")
+    for i, (out, g) in enumerate(zip(outs, seeds)):
+        if not out.requires_grad:
+            raise RuntimeError(f"element {i} of tensors does not require grad and does not have a grad_fn")
+        if g.ndim == 0 or tuple(g.shape[1:]) != tuple(out.shape):
+            raise RuntimeError(
+                "If `is_grads_batched=True`, we interpret the first dimension of each grad_output as the batch "
+                "dimension. The sizes of the remaining dimensions are expected to match the shape of "
+                f"corresponding output, but a mismatch was detected: grad_output[{i}] has a shape of "
+                f"{g.shape[1:]} and output[{i}] has a shape of {out.shape}. If you only want some tensors in "
+                "`grad_output` to be considered batched, consider using vmap."
+            )
+    stacked = batched_grad(list(outs), list(targets), list(seeds), create_graph=create_graph)
+    reached = _reached_keys(outs)
+    result = []
+    for i, (t, g) in enumerate(zip(targets, stacked)):
+        if t._key() not in reached:
+            if materialize_grads:
+                g = Tensor._make(np.zeros(t.shape, t.dtype.np))  # torch's zeros here are not batched
+            elif not allow_unused:
+                raise RuntimeError(f"The differentiated Tensor at index {i} appears to not have been used in the "
+                                   "graph. Set allow_unused=True if this is the desired behavior.")
+            else:
+                g = None
+        result.append(g)
+    return tuple(result)
+
+
+def _reached_keys(outputs: tuple) -> set:
+    """Every place a gradient from `outputs` arrives: the outputs themselves and each edge behind them."""
+    keys = {o._key() for o in outputs}
+    for node in topological_order([o.grad_fn for o in outputs if o.grad_fn is not None]):
+        keys.update((id(e[0]), e[1]) for e in node.edges if e is not None)
+    return keys
+
+
+def _as_tuple(x: Any) -> tuple:
+    if isinstance(x, Tensor) or x is None:
+        return (x,)
+    return tuple(x)
