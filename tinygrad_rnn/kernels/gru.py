@@ -164,32 +164,44 @@ def gru_forward(x: np.ndarray, h0: np.ndarray, w_ih: np.ndarray, w_hh: np.ndarra
     b_hn = None if b_hh is None else b_hh[2 * hidden:]
     h_n_part = np.zeros((steps if keep else 1, batch, hidden), x.dtype)  # h W_hn^T + b_hn, what r scaled
     out = np.zeros((steps, batch, hidden), x.dtype)
-    gh, tmp = np.empty((3, batch, hidden), x.dtype), np.empty((batch, hidden), x.dtype)
+    gh = np.empty((3, batch, hidden), x.dtype)
     h = h0
     with threads_for(batch, hidden, 3 * hidden):
         for s, k in enumerate(layout.rows_per_step()):
-            np.matmul(h[:k], w_hh3, out=gh[:, :k])
-            r_z = gates[s, :2, :k]
-            r_z += gh[:2, :k]
-            np.tanh(r_z, out=r_z)  # sigmoid(a) = tanh(a/2)/2 + 1/2 (rows pre-scaled by 1/2)
-            r_z *= 0.5
-            r_z += 0.5
-            (r, z), n, h_n = r_z, gates[s, 2, :k], h_n_part[s if keep else 0, :k]
-            if b_hn is None:
-                h_n[...] = gh[2, :k]
+            h_new, h_n = out[s], h_n_part[s if keep else 0]
+            if k == batch:  # every row runs: whole per-step arrays, no slicing (each slice costs ~0.3 us)
+                forward_step(gates[s], h, w_hh3, b_hn, h_n, h_new, gh)
             else:
-                np.add(gh[2, :k], b_hn, out=h_n)
-            n += np.multiply(r, h_n, out=tmp[:k])
-            np.tanh(n, out=n)
-            # h' = n + z * (h - n)
-            o = out[s, :k]
-            np.subtract(h[:k], n, out=o)
-            o *= z
-            o += n
-            h = out[s]  # rows still running at s+1 are a prefix of those running at s
+                forward_step(gates[s, :, :k], h[:k], w_hh3, b_hn, h_n[:k], h_new[:k], gh[:, :k])
+            h = h_new  # rows still running at s+1 are a prefix of those running at s
     if not keep:
         return {"out": out}
     return {"gates": gates, "h_n_part": h_n_part, "out": out}
+
+
+def forward_step(g: np.ndarray, h: np.ndarray, w_hh3: np.ndarray, b_hn: np.ndarray | None, h_n: np.ndarray,
+                 h_new: np.ndarray, gh: np.ndarray) -> None:
+    """One step on the k rows that run, in place: g (3, k, H) holds the step's input terms r, z, n
+    (r and z rows pre-scaled by 1/2, b_hr and b_hz added) and is left holding the activated gates;
+    h_n receives h W_hn^T + b_hn (what r scales) and h_new the new state. gh (3, k, H) is work
+    space. 11 numpy calls and one matrix product, each on a contiguous block."""
+    np.matmul(h, w_hh3, out=gh)
+    r_z = g[:2]
+    r_z += gh[:2]
+    np.tanh(r_z, out=r_z)  # ONE tanh for both: sigmoid(a) = tanh(a/2)/2 + 1/2 on the pre-scaled rows
+    r_z *= 0.5
+    r_z += 0.5
+    if b_hn is None:
+        h_n[...] = gh[2]
+    else:
+        np.add(gh[2], b_hn, out=h_n)
+    n, r_times_h_n = g[2], gh[0]  # (the product's r block is free again)
+    n += np.multiply(g[0], h_n, out=r_times_h_n)
+    np.tanh(n, out=n)
+    # h' = (1 - z) * n + z * h, written as n + z * (h - n): one call fewer
+    np.subtract(h, n, out=h_new)
+    h_new *= g[1]
+    h_new += n
 
 
 def gru_backward(g_out: np.ndarray, g_h: np.ndarray, x: np.ndarray, h0: np.ndarray, w_ih: np.ndarray,
