@@ -204,6 +204,23 @@ def forward_step(g: np.ndarray, h: np.ndarray, w_hh3: np.ndarray, b_hn: np.ndarr
     h_new += n
 
 
+def backward_step(g_out: np.ndarray, dh: np.ndarray, factors: tuple, d_n: np.ndarray, d_hid: np.ndarray,
+                  d_hid_rows: np.ndarray, w_hh: np.ndarray, d: np.ndarray, tmp: np.ndarray) -> None:
+    """One step back in time on the k rows that run, in place. dh holds dL/dh_t from the later
+    steps on entry and dL/dh_{t-1} on return. d_n receives d(pre-activation of n); d_hid (k, 3, H)
+    (d_hid_rows: the same memory as (k, 3H)) dL/d(h W_hh^T + b_hh) for r, z, n. factors: this
+    step's (n factor, z factor, r factor, r, z), computed for all steps before the loop; d and
+    tmp (k, H) are work space. Only what the recurrence needs: 7 numpy calls and one product."""
+    n_factor, z_factor, r_factor, r, z = factors
+    np.add(g_out, dh, out=d)
+    np.multiply(d, n_factor, out=d_n)
+    np.multiply(d, z_factor, out=d_hid[:, 1])
+    np.multiply(d_n, r_factor, out=d_hid[:, 0])
+    np.multiply(d_n, r, out=d_hid[:, 2])
+    np.matmul(d_hid_rows, w_hh, out=dh)
+    dh += np.multiply(d, z, out=tmp)
+
+
 def gru_backward(g_out: np.ndarray, g_h: np.ndarray, x: np.ndarray, h0: np.ndarray, w_ih: np.ndarray,
                  w_hh: np.ndarray, saved: dict, layout: StepLayout) -> tuple:
     """(dx, dh0, dW_ih, dW_hh, db_ih, db_hh), in kernel order; weight grads in torch's layout."""
@@ -229,18 +246,18 @@ def gru_backward(g_out: np.ndarray, g_h: np.ndarray, x: np.ndarray, h0: np.ndarr
     d_in = scratch("gru d_in", (steps, batch, 3, hidden), x.dtype)
     if layout.active is not None:  # rows past their length are never written but go into the products
         d_hid[...], d_in[...] = 0, 0
+    d_hid_rows = d_hid.reshape(steps, batch, 3 * hidden)  # each step's gradient as rows for the product with W_hh
     dh = np.array(g_h, dtype=x.dtype)  # padded rows carry it as is
     d_step, tmp = np.empty((batch, hidden), x.dtype), np.empty((batch, hidden), x.dtype)
     with threads_for(batch, 3 * hidden, hidden):
         for s, k in reversed(list(enumerate(layout.rows_per_step()))):
-            d = np.add(g_out[s, :k], dh[:k], out=d_step[:k])
-            dhid, dn = d_hid[s, :k], d_in[s, :k, 2]
-            np.multiply(d, n_factor[s, :k], out=dn)
-            np.multiply(d, z_factor[s, :k], out=dhid[:, 1])
-            np.multiply(dn, r_factor[s, :k], out=dhid[:, 0])
-            np.multiply(dn, r[s, :k], out=dhid[:, 2])
-            np.matmul(dhid.reshape(k, 3 * hidden), w_hh, out=dh[:k])
-            dh[:k] += np.multiply(d, z[s, :k], out=tmp[:k])
+            if k == batch:  # every row runs: whole per-step arrays, no slicing (each slice costs ~0.3 us)
+                factors = (n_factor[s], z_factor[s], r_factor[s], r[s], z[s])
+                backward_step(g_out[s], dh, factors, d_in[s, :, 2], d_hid[s], d_hid_rows[s], w_hh, d_step, tmp)
+            else:
+                factors = (n_factor[s, :k], z_factor[s, :k], r_factor[s, :k], r[s, :k], z[s, :k])
+                backward_step(g_out[s, :k], dh[:k], factors, d_in[s, :k, 2], d_hid[s, :k], d_hid_rows[s, :k], w_hh,
+                              d_step[:k], tmp[:k])
     d_in[:, :, :2] = d_hid[:, :, :2]
     flat_in, flat_hid = d_in.reshape(steps * batch, 3 * hidden), d_hid.reshape(steps * batch, 3 * hidden)
     with threads_for(steps * batch, max(x.shape[2], hidden), 3 * hidden):
