@@ -107,3 +107,21 @@ def test_same_bits_at_one_and_two_threads_below_the_threaded_size(kind):
         tinygrad_rnn.set_num_threads(before)
     for i, (a, b) in enumerate(zip(*results)):
         assert np.array_equal(a, b), f"result {i} differs between 1 and 2 threads"
+
+
+# ---------------------------------------------------------------- 4. the numpy inference layer loop
+@pytest.mark.parametrize("kind", ["GRU", "LSTM"])
+def test_inference_stack_with_dropout_gives_the_recording_forwards_bits(kind):
+    """Under no_grad the whole stack runs on arrays (recurrence.infer_layers); in training mode its
+    dropout masks, drawn from the same seed, multiply in exactly as the graph's layer loop does."""
+    module = getattr(tinygrad_rnn.nn, kind)(5, 6, num_layers=3, dropout=0.4, bidirectional=True)
+    x = tinygrad_rnn.randn(7, 3, 5)
+    results = []
+    for record in (True, False):
+        tinygrad_rnn.manual_seed(11)
+        with tinygrad_rnn.set_grad_enabled(record):
+            out, state = module(x)
+        assert (out.grad_fn is not None) == record
+        results.append([t.detach().numpy() for t in (out, *(state if isinstance(state, tuple) else (state,)))])
+    for i, (a, b) in enumerate(zip(*results)):
+        assert np.array_equal(a, b), f"result {i}: inference differs from the recording forward"

@@ -40,7 +40,16 @@ import numpy as np
 from ..backend.blas_threads import threads_for
 from ..backend.scratch import scratch
 from ..core.tensor import Tensor
-from .recurrence import DirectionWeights, StepWeights, Variant, records_graph, run_direction, run_layers
+from .recurrence import (
+    DirectionWeights,
+    StepWeights,
+    Variant,
+    flat_weights,
+    infer_layers,
+    records_graph,
+    run_direction,
+    run_layers,
+)
 from .sequence_function import SequenceFunction
 from .step_layout import StepLayout, gate_major, project_gate_major, rows_of
 
@@ -85,17 +94,29 @@ def fused_direction(x: Tensor, state: tuple, w: DirectionWeights, reverse: bool 
 def infer_direction(x: Tensor, state: tuple, w: DirectionWeights, reverse: bool = False,
                     lengths: Any = None) -> tuple[Tensor, tuple]:
     """`fused_direction`'s numbers without a graph: the forward kernel keeping one step's buffers."""
+    out, (h_n,) = infer_arrays(x._data, (state[0]._data,), w, reverse, lengths)
+    return Tensor._make(out), (Tensor._make(h_n),)
+
+
+def infer_arrays(x: np.ndarray, state: tuple, w: DirectionWeights, reverse: bool = False,
+                 lengths: Any = None) -> tuple[np.ndarray, tuple]:
+    """`infer_direction` on arrays: `(output, (h_n,))` from x and `(h0,)` as numpy arrays."""
     layout = StepLayout(x.shape[0], x.shape[1], lengths, reverse)
-    out = gru_forward(layout.sequence_in(x._data), layout.batch_in(state[0]._data), w.w_ih._data, w.w_hh._data,
+    out = gru_forward(layout.sequence_in(x), layout.batch_in(state[0]), w.w_ih._data, w.w_hh._data,
                       None if w.b_ih is None else w.b_ih._data, None if w.b_hh is None else w.b_hh._data, layout,
                       keep=False)["out"]
     h_n = layout.batch_out(layout.last_steps(out))
-    return Tensor._make(layout.sequence_out(out)), (Tensor._make(h_n),)
+    return layout.sequence_out(out), (h_n,)
 
 
 def fused_stack(x: Tensor, state: tuple | None, weights: Any, num_layers: int, num_directions: int,
                 masks: tuple | None = None, lengths: Any = None) -> tuple:
-    """Every layer and direction, each one fused node (the shared layer loop)."""
+    """Every layer and direction, each one fused node (the shared layer loop); when no gradient is
+    wanted at all, the whole stack on numpy arrays (`infer_layers`: no Tensor op, no node)."""
+    if not records_graph(x, *(state or ()), *flat_weights(weights)):
+        out, final = infer_layers(GRU, infer_arrays, x._data, None if state is None else (state[0]._data,),
+                                  weights, num_layers, num_directions, masks, lengths)
+        return Tensor._make(out), tuple(Tensor._make(f) for f in final)
     return run_layers(GRU, fused_direction, x, state, weights, num_layers, num_directions, masks, lengths)
 
 

@@ -44,7 +44,16 @@ import numpy as np
 from ..backend.blas_threads import threads_for
 from ..backend.scratch import scratch
 from ..core.tensor import Tensor
-from .recurrence import DirectionWeights, StepWeights, Variant, records_graph, run_direction, run_layers
+from .recurrence import (
+    DirectionWeights,
+    StepWeights,
+    Variant,
+    flat_weights,
+    infer_layers,
+    records_graph,
+    run_direction,
+    run_layers,
+)
 from .sequence_function import SequenceFunction
 from .step_layout import StepLayout, gate_major, project_gate_major, rows_of
 
@@ -89,19 +98,30 @@ def fused_direction(x: Tensor, state: tuple, w: DirectionWeights, reverse: bool 
 def infer_direction(x: Tensor, state: tuple, w: DirectionWeights, reverse: bool = False,
                     lengths: Any = None) -> tuple[Tensor, tuple]:
     """`fused_direction`'s numbers without a graph: the forward kernel keeping one step's cell state."""
+    out, final = infer_arrays(x._data, tuple(s._data for s in state), w, reverse, lengths)
+    return Tensor._make(out), tuple(Tensor._make(f) for f in final)
+
+
+def infer_arrays(x: np.ndarray, state: tuple, w: DirectionWeights, reverse: bool = False,
+                 lengths: Any = None) -> tuple[np.ndarray, tuple]:
+    """`infer_direction` on arrays: `(output, (h_n, c_n))` from x and `(h0, c0)` as numpy arrays."""
     layout = StepLayout(x.shape[0], x.shape[1], lengths, reverse)
     bias = None if w.b_ih is None else w.b_ih._data + w.b_hh._data
-    arrays = lstm_forward(layout.sequence_in(x._data), layout.batch_in(state[0]._data),
-                          layout.batch_in(state[1]._data), w.w_ih._data, w.w_hh._data, bias,
-                          None if w.w_hr is None else w.w_hr._data, layout, keep=False)
+    arrays = lstm_forward(layout.sequence_in(x), layout.batch_in(state[0]), layout.batch_in(state[1]),
+                          w.w_ih._data, w.w_hh._data, bias, None if w.w_hr is None else w.w_hr._data, layout,
+                          keep=False)
     h_n = layout.batch_out(layout.last_steps(arrays["out"]))
-    c_n = layout.batch_out(arrays["cell"])
-    return Tensor._make(layout.sequence_out(arrays["out"])), (Tensor._make(h_n), Tensor._make(c_n))
+    return layout.sequence_out(arrays["out"]), (h_n, layout.batch_out(arrays["cell"]))
 
 
 def fused_stack(x: Tensor, state: tuple | None, weights: Any, num_layers: int, num_directions: int,
                 masks: tuple | None = None, lengths: Any = None) -> tuple:
-    """Every layer and direction, each one fused node (the shared layer loop)."""
+    """Every layer and direction, each one fused node (the shared layer loop); when no gradient is
+    wanted at all, the whole stack on numpy arrays (`infer_layers`: no Tensor op, no node)."""
+    if not records_graph(x, *(state or ()), *flat_weights(weights)):
+        out, final = infer_layers(LSTM, infer_arrays, x._data, None if state is None else tuple(s._data for s in state),
+                                  weights, num_layers, num_directions, masks, lengths)
+        return Tensor._make(out), tuple(Tensor._make(f) for f in final)
     return run_layers(LSTM, fused_direction, x, state, weights, num_layers, num_directions, masks, lengths)
 
 
