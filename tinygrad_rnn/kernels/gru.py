@@ -18,7 +18,8 @@ node, with the same math on numpy arrays:
   product, gh = h W_hh^T + b_hh. The r and z rows are pre-scaled by 1/2 so that both sigmoids are
   one tanh call: sigmoid(a) = tanh(a/2)/2 + 1/2 (scaling by 1/2 is exact in floating point).
   Gates are stored gate-major, (steps, 3, batch, hidden), so every per-step numpy call works on
-  contiguous arrays (see step_layout).
+  contiguous arrays (see step_layout). A step (`forward_step`) is one matrix product and 11
+  elementwise calls; the per-step arrays are passed whole when every row runs (slicing costs).
 - backward carries only dL/dh through time. With dh the gradient reaching h_t:
 
       d_n = dh * (1 - z) * (1 - n^2)        d(pre-activation of n); its hidden part is d_n * r
@@ -27,7 +28,7 @@ node, with the same math on numpy arrays:
       dh_{t-1} = dh * z + [d_r, d_z, d_n * r] W_hh
 
   the factors that do not depend on dh are computed for all steps before the loop, in place into
-  reused work arrays (see scratch).
+  reused work arrays (see scratch); the loop (`backward_step`) is one product and 7 calls a step.
 
 Time order, reverse direction and packed lengths are handled by `StepLayout`.
 """

@@ -15,7 +15,8 @@ Both ways of running a stack of layers take the same arguments,
 `(x, state, weights, num_layers, num_directions, masks, lengths) -> (output, final state)`:
 `variant.composed` runs `step` op by op through `run_layers` (autograd then gives backpropagation
 through time: the path to read); `variant.fused` runs the same math as few graph nodes with a
-hand-written numpy backward. nn's RNNBase picks one of the two, in one place.
+hand-written numpy backward. nn's RNNBase picks one of the two, in one place. When no gradient is
+wanted, the LSTM and GRU fused runners take `infer_layers`, the same layer loop on numpy arrays.
 
 Shapes: x `(L, N, H_in)`; state a tuple of `(D*num_layers, N, size)` tensors, or None for zeros;
 weights one `DirectionWeights` per (layer, direction), layer-major; masks None or one array per
