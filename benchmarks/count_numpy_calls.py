@@ -16,7 +16,9 @@ counts them without timing anything (the count does not depend on the machine's 
 
 Columns: `calls` (numpy functions, ufuncs and array methods: every CALL in a loop body is one),
 `in-place` (`a += b`, `a *= 0.5`: one ufunc call each), `views` (indexing `a[s, :n]` and tuple
-unpacking of an array, which make view objects, about 0.1-0.3 us each; `a[...] = b` copies).
+unpacking of an array, which make view objects, about 0.1-0.3 us each; `a[...] = b` copies;
+the loop's own `for s, n in ...` unpacking counts one). `calls` includes the call of a step
+function (kernels/lstm.py `forward_step`, ...) where the loop makes one.
 """
 from __future__ import annotations
 
