@@ -18,11 +18,15 @@ node, with the same math on numpy arrays:
   sigmoid gates are pre-scaled by 1/2 (exact in floating point). For that the kernel keeps its
   gates in the order i, f, o, g, so the three sigmoid gates are one contiguous block; and it
   stores them gate-major, (steps, 4, batch, hidden), so that every per-step numpy call works on
-  contiguous arrays (see step_layout). A step is then one matrix product and 9 elementwise calls.
+  contiguous arrays (see step_layout). A step (`forward_step`) is then one matrix product and 9
+  elementwise calls. The trade: tanh(a/2)/2 + 1/2 is not torch's sigmoid bit for bit (two more
+  roundings); measured against a float64 reference, our float32 outputs and gradients stay as close
+  as torch's own float32 ones (1e-7 to 4e-7 of the largest value; tests/kernels/test_fused_lstm_gru.py),
+  and one numpy tanh call costs about as much as one sigmoid would, so three calls are saved a step.
 - backward is backpropagation through time by hand. Every factor that does not depend on the
   incoming gradient (gate derivatives, tanh(c)', c_{t-1} * f', ...) is computed for all steps at
-  once before the loop, in place into reused work arrays (see scratch); the loop then carries only
-  dL/dh and dL/dc (one matrix product and 6 elementwise calls a step). The weight and input
+  once before the loop, in place into reused work arrays (see scratch); the loop (`backward_step`)
+  then carries only dL/dh and dL/dc (one matrix product and 6 elementwise calls a step). The weight and input
   gradients are each one large matrix product after the loop.
 
 Where the time goes: at the benchmark sizes the matrix products run at OpenBLAS's peak and take
@@ -40,7 +44,16 @@ import numpy as np
 from ..backend.blas_threads import threads_for
 from ..backend.scratch import scratch
 from ..core.tensor import Tensor
-from .recurrence import DirectionWeights, StepWeights, Variant, records_graph, run_direction, run_layers
+from .recurrence import (
+    DirectionWeights,
+    StepWeights,
+    Variant,
+    flat_weights,
+    infer_layers,
+    records_graph,
+    run_direction,
+    run_layers,
+)
 from .sequence_function import SequenceFunction
 from .step_layout import StepLayout, gate_major, project_gate_major, rows_of
 
@@ -85,19 +98,30 @@ def fused_direction(x: Tensor, state: tuple, w: DirectionWeights, reverse: bool 
 def infer_direction(x: Tensor, state: tuple, w: DirectionWeights, reverse: bool = False,
                     lengths: Any = None) -> tuple[Tensor, tuple]:
     """`fused_direction`'s numbers without a graph: the forward kernel keeping one step's cell state."""
+    out, final = infer_arrays(x._data, tuple(s._data for s in state), w, reverse, lengths)
+    return Tensor._make(out), tuple(Tensor._make(f) for f in final)
+
+
+def infer_arrays(x: np.ndarray, state: tuple, w: DirectionWeights, reverse: bool = False,
+                 lengths: Any = None) -> tuple[np.ndarray, tuple]:
+    """`infer_direction` on arrays: `(output, (h_n, c_n))` from x and `(h0, c0)` as numpy arrays."""
     layout = StepLayout(x.shape[0], x.shape[1], lengths, reverse)
     bias = None if w.b_ih is None else w.b_ih._data + w.b_hh._data
-    arrays = lstm_forward(layout.sequence_in(x._data), layout.batch_in(state[0]._data),
-                          layout.batch_in(state[1]._data), w.w_ih._data, w.w_hh._data, bias,
-                          None if w.w_hr is None else w.w_hr._data, layout, keep=False)
+    arrays = lstm_forward(layout.sequence_in(x), layout.batch_in(state[0]), layout.batch_in(state[1]),
+                          w.w_ih._data, w.w_hh._data, bias, None if w.w_hr is None else w.w_hr._data, layout,
+                          keep=False)
     h_n = layout.batch_out(layout.last_steps(arrays["out"]))
-    c_n = layout.batch_out(arrays["cell"])
-    return Tensor._make(layout.sequence_out(arrays["out"])), (Tensor._make(h_n), Tensor._make(c_n))
+    return layout.sequence_out(arrays["out"]), (h_n, layout.batch_out(arrays["cell"]))
 
 
 def fused_stack(x: Tensor, state: tuple | None, weights: Any, num_layers: int, num_directions: int,
                 masks: tuple | None = None, lengths: Any = None) -> tuple:
-    """Every layer and direction, each one fused node (the shared layer loop)."""
+    """Every layer and direction, each one fused node (the shared layer loop); when no gradient is
+    wanted at all, the whole stack on numpy arrays (`infer_layers`: no Tensor op, no node)."""
+    if not records_graph(x, *(state or ()), *flat_weights(weights)):
+        out, final = infer_layers(LSTM, infer_arrays, x._data, None if state is None else tuple(s._data for s in state),
+                                  weights, num_layers, num_directions, masks, lengths)
+        return Tensor._make(out), tuple(Tensor._make(f) for f in final)
     return run_layers(LSTM, fused_direction, x, state, weights, num_layers, num_directions, masks, lengths)
 
 
@@ -186,34 +210,70 @@ def lstm_forward(x: np.ndarray, h0: np.ndarray, c0: np.ndarray, w_ih: np.ndarray
         for a in (cell, tanh_cell, cell_out):
             if a is not None:
                 a[...] = 0
-    buf, tmp = np.empty((4, batch, hidden), x.dtype), np.empty((batch, hidden), x.dtype)
+    buf = np.empty((4, batch, hidden), x.dtype)
     w_hr_t = None if w_hr is None else np.ascontiguousarray(w_hr.T)
     h, c = h0, c0
     with threads_for(batch, h0.shape[1], 4 * hidden):
         for s, n in enumerate(layout.rows_per_step()):
-            g = gates[s, :, :n]
-            np.matmul(h[:n], w_hh4, out=buf[:, :n])
-            g += buf[:, :n]
-            np.tanh(g, out=g)
-            sig = g[:3]  # sigmoid(a) = tanh(a/2)/2 + 1/2 (rows pre-scaled by 1/2)
-            sig *= 0.5
-            sig += 0.5
-            i, f, o, gg = g
             k = s if keep else 0
-            c_s, tc_s = cell[k, :n], tanh_cell[k, :n]
-            np.multiply(f, c[:n], out=c_s)
-            np.multiply(i, gg, out=tmp[:n])
-            c_s += tmp[:n]
-            np.tanh(c_s, out=tc_s)
-            if w_hr is None:
-                np.multiply(o, tc_s, out=out[s, :n])
+            projected = None if cell_out is None else cell_out[k]
+            h_new, c_new = out[s], cell[k]
+            if n == batch:  # every row runs: whole per-step arrays, no slicing (each slice costs ~0.3 us)
+                forward_step(gates[s], h, c, w_hh4, c_new, tanh_cell[k], h_new, buf, projected, w_hr_t)
             else:
-                np.multiply(o, tc_s, out=cell_out[k, :n])
-                np.matmul(cell_out[k, :n], w_hr_t, out=out[s, :n])
-            h, c = out[s], cell[k]  # rows still running at s+1 are a prefix of those running at s
+                forward_step(gates[s, :, :n], h[:n], c[:n], w_hh4, c_new[:n], tanh_cell[k, :n], h_new[:n],
+                             buf[:, :n], None if projected is None else projected[:n], w_hr_t)
+            h, c = h_new, c_new  # rows still running at s+1 are a prefix of those running at s
     if not keep:
         return {"cell": cell[0], "out": out}
     return {"gates": gates, "cell": cell, "tanh_cell": tanh_cell, "cell_out": cell_out, "out": out}
+
+
+def forward_step(g: np.ndarray, h: np.ndarray, c: np.ndarray, w_hh4: np.ndarray, c_new: np.ndarray,
+                 tanh_c: np.ndarray, h_new: np.ndarray, buf: np.ndarray, cell_out: np.ndarray | None,
+                 w_hr_t: np.ndarray | None) -> None:
+    """One step on the n rows that run, in place: g (4, n, H) holds the step's input terms in kernel
+    order i, f, o, g (sigmoid rows pre-scaled by 1/2) and is left holding the activated gates;
+    c_new, tanh_c and h_new (and cell_out with a projection) receive c_t, tanh(c_t) and h_t.
+    buf (4, n, H) is work space. 9 numpy calls and one matrix product, each on a contiguous block."""
+    np.matmul(h, w_hh4, out=buf)
+    g += buf
+    np.tanh(g, out=g)  # ONE tanh for all four gates: sigmoid(a) = tanh(a/2)/2 + 1/2 on the pre-scaled rows
+    sigmoids = g[:3]
+    sigmoids *= 0.5
+    sigmoids += 0.5
+    i_times_g = buf[0]  # (the product's block is free again)
+    np.multiply(g[0], g[3], out=i_times_g)
+    np.multiply(g[1], c, out=c_new)
+    c_new += i_times_g
+    np.tanh(c_new, out=tanh_c)
+    if w_hr_t is None:
+        np.multiply(g[2], tanh_c, out=h_new)
+    else:  # h = (o * tanh(c)) @ W_hr^T
+        np.multiply(g[2], tanh_c, out=cell_out)
+        np.matmul(cell_out, w_hr_t, out=h_new)
+
+
+def backward_step(g_out: np.ndarray, dh: np.ndarray, dc: np.ndarray, d_out: np.ndarray, factors: tuple,
+                  d: np.ndarray, d_rows: np.ndarray, w_hh: np.ndarray, tmp: np.ndarray,
+                  projection: tuple | None) -> None:
+    """One step back in time on the n rows that run, in place. On entry dh and dc hold dL/dh_t and
+    dL/dc_t from the later steps; on return dL/dh_{t-1} and dL/dc_{t-1}. d (n, 4, H) (d_rows: the
+    same memory as (n, 4H)) receives dL/d(pre-activation) in torch's gate order i, f, g, o; d_out
+    the total dL/dh_t. factors: this step's (o factor, c factor, i/f/g factors, f), computed for
+    all steps before the loop. projection: (W_hr, a work array) or None.
+    Only what the recurrence needs: 6 numpy calls and one matrix product."""
+    o_factor, c_factor, ifg_factor, f = factors
+    d_h = np.add(g_out, dh, out=d_out)
+    if projection is not None:  # h = cell_out @ W_hr^T
+        w_hr, d_cell_out = projection
+        d_h = np.matmul(d_h, w_hr, out=d_cell_out)
+    np.multiply(d_h, o_factor, out=d[:, 3])
+    np.multiply(d_h, c_factor, out=tmp)
+    dc += tmp
+    np.multiply(dc[:, None, :], ifg_factor, out=d[:, :3])  # dc broadcast over the gates i, f, g
+    dc *= f
+    np.matmul(d_rows, w_hh, out=dh)
 
 
 def lstm_backward(g_out: np.ndarray, g_h: np.ndarray, g_c: np.ndarray, x: np.ndarray, h0: np.ndarray,
@@ -247,23 +307,22 @@ def lstm_backward(g_out: np.ndarray, g_h: np.ndarray, g_c: np.ndarray, x: np.nda
     np.subtract(1, c_factor, out=c_factor)
     c_factor *= o
     dpre = scratch("lstm dpre", (steps, batch, 4, hidden), x.dtype)
+    dpre_rows = dpre.reshape(steps, batch, 4 * hidden)  # each step's gradient as rows for the product with W_hh
     d_out = scratch("lstm d_out", out.shape, x.dtype)  # dL/dh at every step: output's gradient + the future's
     if layout.active is not None:  # rows past their length are never written but go into the products
         dpre[...], d_out[...] = 0, 0
     dh, dc = np.array(g_h, dtype=x.dtype), np.array(g_c, dtype=x.dtype)  # padded rows carry them as is
     d_cell_out, tmp = np.empty((batch, hidden), x.dtype), np.empty((batch, hidden), x.dtype)
+    projection = None if w_hr is None else (w_hr, d_cell_out)
     with threads_for(batch, 4 * hidden, hidden):
         for s, n in reversed(list(enumerate(layout.rows_per_step()))):
-            d_h = np.add(g_out[s, :n], dh[:n], out=d_out[s, :n])
-            if w_hr is not None:  # h = cell_out @ W_hr^T
-                d_h = np.matmul(d_h, w_hr, out=d_cell_out[:n])
-            d = dpre[s, :n]
-            np.multiply(d_h, o_factor[s, :n], out=d[:, 3])
-            np.multiply(d_h, c_factor[s, :n], out=tmp[:n])
-            dc[:n] += tmp[:n]
-            np.multiply(dc[:n, None, :], ifg_factor[s, :n], out=d[:, :3])
-            dc[:n] *= f[s, :n]
-            np.matmul(d.reshape(n, 4 * hidden), w_hh, out=dh[:n])
+            if n == batch:  # every row runs: whole per-step arrays, no slicing (each slice costs ~0.3 us)
+                backward_step(g_out[s], dh, dc, d_out[s], (o_factor[s], c_factor[s], ifg_factor[s], f[s]), dpre[s],
+                              dpre_rows[s], w_hh, tmp, projection)
+            else:
+                factors = (o_factor[s, :n], c_factor[s, :n], ifg_factor[s, :n], f[s, :n])
+                backward_step(g_out[s, :n], dh[:n], dc[:n], d_out[s, :n], factors, dpre[s, :n], dpre_rows[s, :n], w_hh,
+                              tmp[:n], None if w_hr is None else (w_hr, d_cell_out[:n]))
     flat = dpre.reshape(steps * batch, 4 * hidden)
     h_prev = scratch("lstm h_prev", out.shape, x.dtype)
     h_prev[0], h_prev[1:] = h0, out[:-1]
