@@ -49,7 +49,7 @@ from .creation import (
     zeros_like,
 )
 from .device import device, get_default_device, set_default_device
-from .ops.compare import eq, ge, gt, isfinite, isinf, isnan, le, logical_not, lt, ne
+from .ops.compare import eq, ge, gt, isclose, isfinite, isinf, isnan, le, logical_not, lt, ne
 from .ops.decompositions import cholesky, svd
 from .ops.indexing import as_strided, as_strided_scatter, index_put
 from .ops.linalg import addmm, bmm, chain_matmul, dot, einsum, matmul, mm, mv, outer, tensordot
@@ -100,8 +100,10 @@ from .ops.pointwise import (
     where,
 )
 from .ops.reduce import (
+    all,
     amax,
     amin,
+    any,
     argmax,
     argmin,
     argsort,
@@ -191,9 +193,7 @@ from .random import (
     seed,
 )
 from .surface.functions import (
-    all,
     allclose,
-    any,
     clone,
     conj,
     detach,
@@ -209,7 +209,6 @@ from .surface.functions import (
     is_same_size,
     is_signed,
     is_tensor,
-    isclose,
     numel,
     real,
     resize_as_,

@@ -7,6 +7,7 @@ from typing import Any
 
 import numpy as np
 
+from ..argcheck import tensor_arg
 from ..core.tensor import Tensor
 from .declare import BINARY_SHAPES, Sample, op, unary
 from .promotion import array_of, check_broadcast, promote
@@ -72,3 +73,19 @@ isfinite = _predicate("isfinite", np.isfinite)
 @op(inplace=True, samples=unary(), differentiable=False)
 def logical_not(input: Tensor) -> Tensor:
     return Tensor._make(np.logical_not(input._data))
+
+
+def _close_pairs(rng: np.random.Generator) -> list[Sample]:
+    """Pairs of which some elements are within tolerance of each other and some are not."""
+    return [Sample((a := rng.standard_normal(s), np.asarray(a + rng.choice([0.0, 1e-9, 1e-3], size=a.shape))))
+            for s in [(3, 4), (1,), (0, 3), ()]] + [Sample((rng.standard_normal((3, 4)), rng.standard_normal(4)))]
+
+
+@op(samples=_close_pairs, differentiable=False)
+def isclose(input: Tensor, other: Tensor, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False) -> Tensor:
+    """|input - other| <= atol + rtol * |other|, elementwise; NaNs are close only with equal_nan."""
+    other = tensor_arg("isclose", "other", other, 2)
+    if input.dtype != other.dtype:  # torch compares like with like rather than promote
+        raise RuntimeError(f"{input.dtype._legacy} did not match {other.dtype._legacy}")
+    check_broadcast(input, other)
+    return Tensor._make(np.asarray(np.isclose(input._data, other._data, rtol=rtol, atol=atol, equal_nan=equal_nan)))

@@ -99,20 +99,26 @@ class MaxDim(Function):
 
     @staticmethod
     def forward(ctx, x, dim, keepdim, largest):
+        ctx.in_shape, ctx.keepdim = x.shape, keepdim
+        if x.ndim == 0:  # a 0-d tensor is its own max (torch accepts dim 0 or -1 for it)
+            return Tensor._make(x._data.copy())
         arg = (np.argmax if largest else np.argmin)(x._data, axis=dim, keepdims=True)
-        ctx.index, ctx.dim, ctx.in_shape, ctx.dtype = arg, dim, x.shape, x._data.dtype
-        ctx.keepdim = keepdim
+        ctx.index, ctx.dim, ctx.dtype = arg, dim, x._data.dtype
         y = np.take_along_axis(x._data, arg, axis=dim)
         return Tensor._make(y if keepdim else np.squeeze(y, axis=dim))
 
     @staticmethod
     def backward(ctx, g):
+        if not ctx.in_shape:
+            return g, None, None, None
         onehot = np.zeros(ctx.in_shape, ctx.dtype)
         np.put_along_axis(onehot, ctx.index, 1, axis=ctx.dim)
         return g.reshape(ctx.index.shape).expand(ctx.in_shape) * Tensor._make(onehot), None, None, None
 
     @staticmethod
     def jvp(ctx, tx, t_dim, t_keepdim, t_largest):  # the tangent at the chosen index
+        if not ctx.in_shape:
+            return tx
         picked = Gather.apply(tx, ctx.dim, ctx.index)
         return picked if ctx.keepdim else picked.squeeze(ctx.dim)
 
@@ -483,12 +489,43 @@ def _extreme(input: Tensor, dim: Any, keepdim: bool, largest: bool, name: str) -
     return result(values, Tensor._make(np.asarray(arg, dtype=np.int64)))
 
 
+def _extreme_samples(rng: np.random.Generator) -> list[Sample]:
+    """The three overloads: over everything, along a dim (values and indices), and elementwise."""
+    x = rng.standard_normal
+    return [Sample((x((3, 4)),)), Sample((x((3, 4)), 1)), Sample((x((3, 4)),), {"dim": 0, "keepdim": True}),
+            Sample((x((0, 3)), 1)), Sample((x(()),), {"dim": 0}), Sample((x((3, 4)), x((4,))))]
+
+
+@op(samples=_extreme_samples)
 def max(input: Tensor, dim: Any = None, keepdim: bool = False) -> Any:
+    """The largest value; along `dim`, (values, indices); given a second tensor, the elementwise maximum."""
     return _extreme(input, dim, keepdim, True, "max")
 
 
+@op(samples=_extreme_samples)
 def min(input: Tensor, dim: Any = None, keepdim: bool = False) -> Any:
+    """The smallest value; along `dim`, (values, indices); given a second tensor, the elementwise minimum."""
     return _extreme(input, dim, keepdim, False, "min")
+
+
+def _logical_samples(rng: np.random.Generator) -> list[Sample]:
+    x = rng.standard_normal
+    zeros_here_and_there = np.where(x((3, 4)) > 0, 0.0, x((3, 4)))
+    return [Sample((zeros_here_and_there,)), Sample((zeros_here_and_there,), {"dim": 1}),
+            Sample((zeros_here_and_there,), {"dim": (0, 1), "keepdim": True}), Sample((x((0, 3)),), {"dim": 1}),
+            Sample((x(()),))]
+
+
+@op(samples=_logical_samples, differentiable=False)
+def any(input: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:  # noqa: A001  (torch's name)
+    """Whether any element (along `dim`) is non-zero."""
+    return logical_reduce(input, dim, keepdim, "any")
+
+
+@op(samples=_logical_samples, differentiable=False)
+def all(input: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:  # noqa: A001  (torch's name)
+    """Whether every element (along `dim`) is non-zero."""
+    return logical_reduce(input, dim, keepdim, "all")
 
 
 def logical_reduce(input: Tensor, dim: Any, keepdim: bool, name: str) -> Tensor:
@@ -535,7 +572,8 @@ def logsumexp(input: Tensor, dim: Any, keepdim: bool = False) -> Tensor:
     return LogSumExp.apply(x, _reduce_dims(dim, x.ndim), keepdim)
 
 
-def _softmax_dim(input: Tensor, dim: Any, name: str, stacklevel: int) -> int:
+def implicit_softmax_dim(input: Tensor, dim: Any, name: str, stacklevel: int) -> int:
+    """nn.functional's softmax family may leave `dim` out (deprecated): torch then picks one and warns."""
     if dim is None:
         import warnings
 
@@ -557,20 +595,32 @@ def _softmax_input(input: Tensor, dtype: Any, dim: int, name: str) -> Tensor:
     return x
 
 
-def softmax(input: Tensor, dim: Any = None, _stacklevel: int = 3, dtype: Any = None) -> Tensor:
-    d = _softmax_dim(input, dim, "softmax", _stacklevel)
+def _softmax_samples(rng: np.random.Generator) -> list[Sample]:
+    x = rng.standard_normal
+    return [Sample((x((3, 4)), 1)), Sample((x((3, 4)),), {"dim": 0}), Sample((x((2, 3, 4)), -1)),
+            Sample((x((0, 3)), 1)), Sample((x((1,)), 0)), Sample((x(()), 0))]
+
+
+@op(samples=_softmax_samples)
+def softmax(input: Tensor, dim: Any, dtype: Any = None) -> Tensor:
+    """exp(x) / sum(exp(x)) along `dim`, computed stably; `dtype` casts the input first."""
+    d = normalize_dim(int_arg("softmax", "dim", dim, 2), input.ndim)
     return Softmax.apply(_softmax_input(input, dtype, d, "softmax"), d)
 
 
-def log_softmax(input: Tensor, dim: Any = None, _stacklevel: int = 3, dtype: Any = None) -> Tensor:
-    d = _softmax_dim(input, dim, "log_softmax", _stacklevel)
+@op(samples=_softmax_samples)
+def log_softmax(input: Tensor, dim: Any, dtype: Any = None) -> Tensor:
+    """x - logsumexp(x) along `dim`: the stable log of softmax."""
+    d = normalize_dim(int_arg("log_softmax", "dim", dim, 2), input.ndim)
     return LogSoftmax.apply(_softmax_input(input, dtype, d, "log_softmax"), d)
 
 
+@op(samples=_reductions(whole=True, several_dims=False), differentiable=False)
 def argmax(input: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
     return _arg(np.argmax, input, dim, keepdim, "argmax")
 
 
+@op(samples=_reductions(whole=True, several_dims=False), differentiable=False)
 def argmin(input: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
     return _arg(np.argmin, input, dim, keepdim, "argmin")
 

@@ -32,25 +32,12 @@ def allclose(input: Tensor, other: Tensor, rtol: float = 1e-05, atol: float = 1e
     return input.allclose(other, rtol, atol, equal_nan)
 
 
-def isclose(input: Tensor, other: Tensor, rtol: float = 1e-05, atol: float = 1e-08,
-            equal_nan: bool = False) -> Tensor:
-    return input.isclose(other, rtol, atol, equal_nan)
-
-
 def equal(input: Tensor, other: Tensor) -> bool:
     return input.equal(other)
 
 
 def expand_copy(input: Tensor, *size: object) -> Tensor:
     return input.expand(*size).clone()
-
-
-def all(input: Tensor, dim: object = None, keepdim: bool = False) -> Tensor:  # noqa: A001 - torch.all
-    return input.all(dim, keepdim)
-
-
-def any(input: Tensor, dim: object = None, keepdim: bool = False) -> Tensor:  # noqa: A001 - torch.any
-    return input.any(dim, keepdim)
 
 
 def accepts_out(fn: Callable[..., Tensor]) -> Callable[..., Tensor]:

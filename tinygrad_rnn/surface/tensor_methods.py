@@ -297,36 +297,12 @@ class TensorMethods:
     def equal(self, other: Tensor) -> builtins.bool:
         return self.shape == other.shape and builtins.bool(np.array_equal(self._data, other._data))
 
+    # equal and allclose answer with a Python bool, not a tensor, so they are not declared ops.
     def allclose(self, other: Tensor, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False) -> builtins.bool:
-        return builtins.bool(np.allclose(self._data, other._data, rtol=rtol, atol=atol, equal_nan=equal_nan))
+        return builtins.bool(_cmp.isclose(self, other, rtol, atol, equal_nan).all())
 
-    def isclose(self, other: Tensor, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False) -> Tensor:
-        return Tensor._make(np.isclose(self._data, other._data, rtol=rtol, atol=atol, equal_nan=equal_nan))
-
-    def any(self, dim: Any = None, keepdim: bool = False) -> Tensor:
-        return _rd.logical_reduce(self, dim, keepdim, "any")
-
-    def all(self, dim: Any = None, keepdim: bool = False) -> Tensor:
-        return _rd.logical_reduce(self, dim, keepdim, "all")
 
     # ------------------------------------------------------------ reductions
-    def max(self, dim: Any = None, keepdim: bool = False) -> Any:
-        return _rd.max(self, dim, keepdim)
-
-    def min(self, dim: Any = None, keepdim: bool = False) -> Any:
-        return _rd.min(self, dim, keepdim)
-
-    def argmax(self, dim: Any = None, keepdim: bool = False) -> Tensor:
-        return _rd.argmax(self, dim, keepdim)
-
-    def argmin(self, dim: Any = None, keepdim: bool = False) -> Tensor:
-        return _rd.argmin(self, dim, keepdim)
-
-    def softmax(self, dim: Any, dtype: Any = None) -> Tensor:
-        return _rd.softmax(self, dim, dtype=dtype)
-
-    def log_softmax(self, dim: Any, dtype: Any = None) -> Tensor:
-        return _rd.log_softmax(self, dim, dtype=dtype)
 
     def topk(self, k: int, dim: int = -1, largest: bool = True, sorted: bool = True) -> Any:
         return _rd.topk(self, k, dim, largest, sorted)

@@ -141,16 +141,16 @@ def softsign(input: Tensor) -> Tensor:
 
 def softmax(input: Tensor, dim: int | None = None, _stacklevel: int = 3, dtype: Any = None) -> Tensor:
     """e^x / sum(e^x) along dim; without dim torch picks one and warns (dim 0 for 0-, 1- and 3-D input)."""
-    return _rd.softmax(input, dim, _stacklevel + 1, dtype)
+    return _rd.softmax(input, _rd.implicit_softmax_dim(input, dim, "softmax", _stacklevel), dtype)
 
 
 def log_softmax(input: Tensor, dim: int | None = None, _stacklevel: int = 3, dtype: Any = None) -> Tensor:
     """x - logsumexp(x) along dim: the stable log of softmax (the input of nll_loss)."""
-    return _rd.log_softmax(input, dim, _stacklevel + 1, dtype)
+    return _rd.log_softmax(input, _rd.implicit_softmax_dim(input, dim, "log_softmax", _stacklevel), dtype)
 
 
 def softmin(input: Tensor, dim: int | None = None, _stacklevel: int = 3, dtype: Any = None) -> Tensor:
-    return _rd.softmax(-input, dim, _stacklevel + 1, dtype)
+    return _rd.softmax(-input, _rd.implicit_softmax_dim(input, dim, "softmin", _stacklevel), dtype)
 
 
 # ------------------------------------------------------------------ linear
