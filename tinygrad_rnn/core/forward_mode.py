@@ -136,20 +136,3 @@ def _share_with_saved_outputs(ctx: Any, outputs: list) -> None:
         if not isinstance(s, Tensor) and hasattr(s, "output_nr"):  # a _SavedOutput (function.py imports us)
             s.fw_grads = outputs[s.output_nr]._fw_grads
 
-
-def tangents_by_running(fn: Any, args: tuple, tangents: tuple) -> tuple:
-    """The tangents of fn(*args)'s outputs along `tangents`, found by running fn op by op in a dual
-    level of its own: the rule of an op that has a composed form (the fused RNN kernels)."""
-    outer, modes.dual_level = modes.dual_level, object()  # a fresh level key, seen by nothing else
-    try:
-        duals = []
-        for a, t in zip(args, tangents):
-            if given(t):  # (an input without a tangent stays plain: no work on zeros)
-                a = a.view_as(a)  # an alias in the graph, so a tangent computed here differentiates too
-                set_tangent(a, modes.dual_level, t)
-            duals.append(a)
-        outputs = fn(*duals)
-        found = [tangent_at(o, modes.dual_level) for o in outputs]
-        return tuple(Tensor._make(np.zeros_like(o._data)) if t is None else t for o, t in zip(outputs, found))
-    finally:
-        modes.dual_level = outer

@@ -58,7 +58,7 @@ class SequenceFunction(Function):
     @staticmethod
     def jvp(ctx: Any, *tangents: Any) -> tuple:
         """Forward mode runs the composed path on the saved inputs, carrying the tangents op by op."""
-        return forward_mode.tangents_by_running(type(ctx).composed, ctx.saved_tensors[:len(tangents)], tangents)
+        return _tangents_by_running(type(ctx).composed, ctx.saved_tensors[:len(tangents)], tangents)
 
 
 def _differentiate_composed(ctx: Any, grad_outputs: tuple) -> tuple:
@@ -74,3 +74,21 @@ def _differentiate_composed(ctx: Any, grad_outputs: tuple) -> tuple:
     wanted = [a for a, n in zip(args, needs) if n]
     found = iter(grad([o for o, _ in pairs], wanted, [g for _, g in pairs], create_graph=True, allow_unused=True))
     return tuple(next(found) if n else None for n in needs)
+
+
+def _tangents_by_running(fn: Any, args: tuple, tangents: tuple) -> tuple:
+    """The tangents of fn(*args)'s outputs along `tangents`, found by running fn op by op in a dual
+    level of its own: the rule of an op that has a composed form (the fused RNN kernels)."""
+    outer, modes.dual_level = modes.dual_level, object()  # a fresh level key, seen by nothing else
+    try:
+        duals = []
+        for a, t in zip(args, tangents):
+            if forward_mode.given(t):  # (an input without a tangent stays plain: no work on zeros)
+                a = a.view_as(a)  # an alias in the graph, so a tangent computed here differentiates too
+                forward_mode.set_tangent(a, modes.dual_level, t)
+            duals.append(a)
+        outputs = fn(*duals)
+        found = [forward_mode.tangent_at(o, modes.dual_level) for o in outputs]
+        return tuple(Tensor._make(np.zeros_like(o._data)) if t is None else t for o, t in zip(outputs, found))
+    finally:
+        modes.dual_level = outer
