@@ -2,7 +2,7 @@
 
     python benchmarks/report.py            # everything, full rounds (about half an hour on 2 cores)
     python benchmarks/report.py --quick    # fewer, shorter rounds; no contention section (minutes)
-    python benchmarks/report.py --write    # also rewrite docs/speed.md, docs/img/scaling.png and
+    python benchmarks/report.py --write    # also rewrite benchmarks/results.md, docs/img/scaling.png and
                                            # the tables of README.md's "Speed" section
 
 What it measures, all in this one process except the memory (fresh processes, see _memory.py):
@@ -17,7 +17,7 @@ What it measures, all in this one process except the memory (fresh processes, se
 - the price of fixed BLAS thread counts under contention (full run, or --contention);
 - a scaling chart: time and peak memory against seq_len and hidden_size (needs matplotlib).
 It ends with every target of issue 15, met or missed, and for a miss whether a floor stops it.
-The output is markdown: the same text goes to stdout and, with --write, to docs/speed.md.
+The output is markdown: the same text goes to stdout and, with --write, to benchmarks/results.md.
 """
 from __future__ import annotations
 
@@ -261,7 +261,7 @@ def summary(families: dict, ops: dict, mem: dict, mode: Mode) -> str:
              "Per op (`python benchmarks/bench_ops.py`: tiny tensors, so this is bookkeeping, not arithmetic):",
              ops_table(ops)]
     if mem:
-        parts += [f"Peak memory of one forward+backward, {mode.memory_shape} shape (how: docs/speed.md):",
+        parts += [f"Peak memory of one forward+backward, {mode.memory_shape} shape (how: benchmarks/results.md):",
                   memory_table(mem, mode.memory_shape)]
     return "\n\n".join(parts)
 
@@ -304,7 +304,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer, shorter rounds, no contention section")
     parser.add_argument("--tiny", action="store_true", help=argparse.SUPPRESS)  # the test's smoke run
-    parser.add_argument("--write", action="store_true", help="rewrite docs/speed.md, the chart and README's tables")
+    parser.add_argument("--write", action="store_true", help="rewrite benchmarks/results.md, the chart and README's tables")
     parser.add_argument("--out", type=Path, default=ROOT, help="root to --write into (default: this repository)")
     parser.add_argument("--contention", action="store_true", help="measure the contention section in --quick too")
     parser.add_argument("--no-chart", action="store_true", help="skip the scaling sweeps and chart")
@@ -333,7 +333,7 @@ def main() -> None:
     if curves:
         add_memory(curves, all_memory)
         drawn = _chart.draw(curves, args.out / "docs" / "img" / "scaling.png")
-        chart = "img/scaling.png" if drawn else None
+        chart = "../docs/img/scaling.png" if drawn else None
         if not drawn:
             print("matplotlib is not installed: no scaling chart", file=sys.stderr)
     found = targets(families, ops, mem)

@@ -29,7 +29,7 @@ def test_a_tiny_report_run_writes_every_section(tmp_path):
     run = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "report.py"), "--tiny", "--write",
                           "--out", str(tmp_path)], capture_output=True, text=True, env=env, timeout=600)
     assert run.returncode == 0, run.stderr
-    report = (tmp_path / "docs" / "speed.md").read_text()
+    report = (tmp_path / "benchmarks" / "results.md").read_text()
     for section in ("## Ratios", "## Times", "## Where the time goes", "## Targets of issue 15"):
         assert section in report
     for case in ("RNN seed", "GRU seed", "LSTM seed", "marginal fwd+bwd per op", "fixed cost per backward()"):
