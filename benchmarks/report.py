@@ -251,13 +251,21 @@ def targets_table(found: list) -> str:
     return _table(["target (ours / torch)", "measured", "at most", "", "what stops it"], rows)
 
 
+def _noise_note(families: dict) -> str:
+    noisy = sum("noisy" in r["rounds"] for r in families.values())
+    if not noisy:
+        return ""
+    return (f"\n\n{noisy} of {len(families)} cases had too few quiet rounds (other processes kept more than "
+            f"{MAX_OTHER_LOAD} cores busy): their ratios come from the least busy rounds and may be far off.")
+
+
 def summary(families: dict, ops: dict, mem: dict, mode: Mode) -> str:
     """The part README.md shows: the family table, per op, memory."""
     parts = [f"`python benchmarks/report.py` ({mode.name} run), ours / torch, lower is better, `!` = target of "
              "issue 15 missed. Shapes input/hidden/seq/batch: " + ", ".join(
                  f"{s} {'/'.join(str(v) for v in fam.SHAPES[s][:4])}" + (" (2 layers)" if fam.SHAPES[s].num_layers > 1 else "")
                  for s in mode.shapes) + ".",
-             family_table(families, mode),
+             family_table(families, mode) + _noise_note(families),
              "Per op (`python benchmarks/bench_ops.py`: tiny tensors, so this is bookkeeping, not arithmetic):",
              ops_table(ops)]
     if mem:
