@@ -349,8 +349,8 @@ def main() -> None:
     report = full_report(header, families, ops, mem, contention, found, chart, mode)
     print(report)
     if args.write:
-        (args.out / "docs").mkdir(parents=True, exist_ok=True)
-        (args.out / "docs" / "speed.md").write_text(report)
+        (args.out / "benchmarks").mkdir(parents=True, exist_ok=True)
+        (args.out / "benchmarks" / "results.md").write_text(report)
         readme = args.out / "README.md"
         if readme.exists():
             block = summary(families, ops, mem, mode)
