@@ -1,4 +1,4 @@
-"""Timing helpers for benchmarks on a shared, noisy machine (used by bench_rnn.py and its LSTM/GRU twins).
+"""Timing helpers for benchmarks on a shared, noisy machine (used by every script here).
 
 The rules they implement, and why:
 
@@ -63,13 +63,17 @@ def warm(fn: Callable[[], object], seconds: float = WARMUP_SECONDS) -> None:
         fn()
 
 
-def time_per_call(fn: Callable[[], object], seconds: float = BLOCK_SECONDS) -> float:
-    """Seconds per call of fn, timed over a block of at least `seconds` (and at least one call)."""
-    calls, start = 0, time.perf_counter()
+def time_per_call(fn: Callable[[], object], seconds: float = BLOCK_SECONDS,
+                  clock: Callable[[], float] = time.perf_counter) -> float:
+    """Seconds per call of fn, timed over a block of at least `seconds` (and at least one call).
+
+    `clock` is wall-clock time by default; `time.thread_time` counts only this thread's CPU time,
+    which neighbours competing for the cores inflate less (for single-threaded work only)."""
+    calls, start = 0, clock()
     while True:
         fn()
         calls += 1
-        elapsed = time.perf_counter() - start
+        elapsed = clock() - start
         if elapsed >= seconds:
             return elapsed / calls
 
@@ -104,11 +108,14 @@ class Rounds:
 
 def interleaved_rounds(candidates: dict[str, Callable[[], object]], rounds: int,
                        setup: dict[str, Callable[[], object]] | None = None,
-                       seconds: float = BLOCK_SECONDS) -> Rounds:
+                       seconds: float = BLOCK_SECONDS,
+                       clock: Callable[[], float] = time.perf_counter,
+                       warmup: float = WARMUP_SECONDS) -> Rounds:
     """Time every candidate once per round, warming each up right before its block.
 
     `setup[name]`, if given, runs before that candidate's warm-up (e.g. torch.set_num_threads).
     The candidate order rotates from round to round so none always runs right after another.
+    `clock`: see time_per_call; `warmup`: seconds of warm-up before each block (at least one call).
     """
     result = Rounds({name: [] for name in candidates})
     names = list(candidates)
@@ -119,7 +126,7 @@ def interleaved_rounds(candidates: dict[str, Callable[[], object]], rounds: int,
         for name in order:
             if setup and name in setup:
                 setup[name]()
-            warm(candidates[name])
-            result.times[name].append(time_per_call(candidates[name], seconds))
+            warm(candidates[name], warmup)
+            result.times[name].append(time_per_call(candidates[name], seconds, clock))
         result.loads.append(meter.stop())
     return result

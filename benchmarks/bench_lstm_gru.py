@@ -1,5 +1,8 @@
 """nn.LSTM and nn.GRU speed, ours (fused, and composed on request) against torch's CPU modules.
 
+A focused tool (the composed path, bidirectional, packed sequences); benchmarks/report.py measures
+all three families at every shape of issue 15 in one run and writes the README's tables.
+
     python benchmarks/bench_lstm_gru.py              # full run, a few minutes
     python benchmarks/bench_lstm_gru.py --quick      # fewer, shorter rounds
     python benchmarks/bench_lstm_gru.py --composed   # also time the op-by-op path (slow on long)

@@ -1,104 +1,107 @@
 """Per-op overhead of tinygrad_rnn against torch, in the same process (a script, not a test).
 
-    python benchmarks/bench_ops.py
-    python benchmarks/bench_ops.py --cpu   # CPU time of this thread: steadier on a busy machine
+    python benchmarks/bench_ops.py            # CPU time of this thread (steady on a busy machine)
+    python benchmarks/bench_ops.py --wall     # wall-clock time instead
+    python benchmarks/bench_ops.py --rounds 15
 
 Tiny 2x2 float32 tensors, so the numbers are the framework's bookkeeping, not arithmetic:
 forward time of one add, matmul and tanh on a tensor that requires grad, and forward+backward
-of a chain of n tanh(x * w + b)-style ops. The marginal cost per op is the slope between a short
-and a long chain; the fixed cost is what one backward() call adds on top.
-Goals: forward per op <= torch's; marginal forward+backward per op <= 0.6x torch's.
+of a chain of n tanh / multiply-by-a-number ops ending in `.sum()`. The marginal cost per op is
+the slope between a 10-op and a 50-op chain; the fixed cost of one `backward()` is what the
+10-op chain costs beyond 10 marginal ops (the `.sum()`, seeding, ordering, the leaf's `.grad`).
+
+Both frameworks run in interleaved rounds (see _timing.py; torch on one thread, where it is
+fastest for tiny tensors), each number is the median over rounds, and each ratio the median of
+per-round ratios, so a slow spell of the machine hits both sides. Targets (issue 15): marginal
+forward+backward per op and fixed cost per backward() at most 1.0x torch. `--cpu` is accepted
+(the old spelling of the default).
 """
 from __future__ import annotations
 
 import argparse
-import os
+import statistics
 import sys
 import time
+from pathlib import Path
+from typing import Any
 
-sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
+import numpy as np
 
-import numpy as np  # noqa: E402
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from _timing import interleaved_rounds  # noqa: E402
 
 import tinygrad_rnn  # noqa: E402
 
-# Wall-clock time by default; --cpu switches to this thread's CPU time, which other processes
-# competing for the cores do not inflate (both frameworks run single-threaded here).
-clock = time.perf_counter
+SHORT, LONG = 10, 50  # chain lengths whose difference gives the marginal cost per op
+TARGETS = {"marginal fwd+bwd per op": 1.0, "fixed cost per backward()": 1.0}
 
 
-def per_call_us(fn, seconds: float = 0.5) -> float:
-    """Best-of-5 mean time of fn() in microseconds, after warming up for ~0.2 s."""
-    end = time.perf_counter() + 0.2
-    while time.perf_counter() < end:  # warm up: BLAS threads, caches, branch predictors
-        fn()
-    n = 1
-    while True:
-        start = clock()
-        for _ in range(n):
-            fn()
-        if clock() - start > seconds / 5:
-            break
-        n *= 2
-    best = float("inf")
-    for _ in range(5):
-        start = clock()
-        for _ in range(n):
-            fn()
-        best = min(best, (clock() - start) / n)
-    return best * 1e6
-
-
-def chain(m, x, n: int):
-    """n ops: alternately multiply-by-a-number and tanh."""
+def chain(x: Any, n: int) -> Any:
+    """n ops: alternately tanh and multiply-by-a-number, then a sum."""
     y = x
     for i in range(n):
         y = y * 0.9 if i % 2 else y.tanh()
     return y.sum()
 
 
-def measure(m) -> dict:
-    a = m.tensor(np.ones((2, 2), np.float32), requires_grad=True)
-    b = m.tensor(np.full((2, 2), 0.5, np.float32), requires_grad=True)
+def candidates(lib: Any) -> dict:
+    """The timed calls of one library (tinygrad_rnn or torch)."""
+    a = lib.tensor(np.ones((2, 2), np.float32), requires_grad=True)
+    b = lib.tensor(np.full((2, 2), 0.5, np.float32), requires_grad=True)
 
-    def fwd_bwd(n):
-        def run():
-            chain(m, a, n).backward()
+    def fwd_bwd(n: int) -> Any:
+        def run() -> None:
+            chain(a, n).backward()
             a.grad = None
 
         return run
 
-    short, long = per_call_us(fwd_bwd(10)), per_call_us(fwd_bwd(50))
-    marginal = (long - short) / 40
-    return {
-        "add (fwd)": per_call_us(lambda: a + b),
-        "matmul (fwd)": per_call_us(lambda: a @ b),
-        "tanh (fwd)": per_call_us(lambda: a.tanh()),
-        "10-op chain fwd+bwd": short,
-        "marginal fwd+bwd per op": marginal,
-        "fixed cost per backward()": short - 10 * marginal,
-    }
+    return {"add, forward": lambda: a + b, "matmul, forward": lambda: a @ b, "tanh, forward": lambda: a.tanh(),
+            "chain short": fwd_bwd(SHORT), "chain long": fwd_bwd(LONG)}
+
+
+def _derived(times: dict, i: int) -> dict:
+    """Round i's forward times, marginal cost per op and fixed cost per backward(), in seconds."""
+    short, long = times["chain short"][i], times["chain long"][i]
+    marginal = (long - short) / (LONG - SHORT)
+    derived = {k: times[k][i] for k in ("add, forward", "matmul, forward", "tanh, forward")}
+    derived["marginal fwd+bwd per op"] = marginal
+    derived["fixed cost per backward()"] = short - SHORT * marginal
+    return derived
+
+
+def measure(torch: Any, rounds: int = 9, block: float = 0.05, clock: Any = time.thread_time,
+            warmup: float = 0.1) -> dict:
+    """{case: (ours us, torch us, median ratio)} over interleaved rounds."""
+    torch.set_num_threads(1)
+    ours, theirs = candidates(tinygrad_rnn), candidates(torch)
+    both = {**{f"ours {k}": f for k, f in ours.items()}, **{f"torch {k}": f for k, f in theirs.items()}}
+    result = interleaved_rounds(both, rounds, seconds=block, clock=clock, warmup=warmup)
+    mine = [_derived({k: result.times[f"ours {k}"] for k in ours}, i) for i in range(rounds)]
+    other = [_derived({k: result.times[f"torch {k}"] for k in theirs}, i) for i in range(rounds)]
+    return {case: (statistics.median(r[case] for r in mine) * 1e6, statistics.median(r[case] for r in other) * 1e6,
+                   statistics.median(m[case] / o[case] for m, o in zip(mine, other)))
+            for case in mine[0]}
+
+
+def print_table(rows: dict) -> None:
+    print(f"{'case':28s} {'ours us':>9s} {'torch us':>9s} {'ratio':>7s}")
+    for case, (ours, theirs, ratio) in rows.items():
+        target = TARGETS.get(case)
+        note = "" if target is None else f"  (target {target}{', missed' if ratio > target else ', met'})"
+        print(f"{case:28s} {ours:9.2f} {theirs:9.2f} {ratio:7.2f}{note}")
 
 
 def main() -> None:
-    global clock
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--cpu", action="store_true", help="time this thread's CPU time, not wall-clock time")
-    if parser.parse_args().cpu:
-        clock = time.thread_time
-    try:
-        import torch
+    parser.add_argument("--wall", action="store_true", help="time wall-clock time, not this thread's CPU time")
+    parser.add_argument("--cpu", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--rounds", type=int, default=9)
+    args = parser.parse_args()
+    import torch
 
-        torch.set_num_threads(1)
-    except ImportError:
-        torch = None
-    ours = measure(tinygrad_rnn)
-    theirs = measure(torch) if torch is not None else {}
-    print(f"{'case':28s} {'tinygrad_rnn us':>16s} {'torch us':>10s} {'ratio':>7s}")
-    for key, value in ours.items():
-        other = theirs.get(key)
-        ratio = f"{value / other:7.2f}" if other else "      -"
-        print(f"{key:28s} {value:16.2f} {other if other is not None else float('nan'):10.2f} {ratio}")
+    print_table(measure(torch, args.rounds, clock=time.perf_counter if args.wall else time.thread_time))
 
 
 if __name__ == "__main__":

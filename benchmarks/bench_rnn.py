@@ -1,5 +1,8 @@
 """nn.RNN speed and memory, ours (fused and composed paths) against torch's CPU nn.RNN.
 
+A focused tool (the composed path, bidirectional, packed sequences); benchmarks/report.py measures
+all three families at every shape of issue 15 in one run and writes the README's tables.
+
     python benchmarks/bench_rnn.py            # full run, a few minutes
     python benchmarks/bench_rnn.py --quick    # under a minute, fewer rounds
     python benchmarks/bench_rnn.py --shapes seed,large

@@ -41,3 +41,40 @@ def test_plain_and_fast_sums_give_identical_gradients(graph, create_graph, monke
 
 def test_the_engine_runs_the_fast_accumulator():
     assert engine.Accumulator is FastSum
+
+
+# ---------------------------------------------------------------- backend/errstate.py
+def test_quiet_floats_is_np_errstate_for_the_backward_pass():
+    """quiet_floats() (the engine's cheaper errstate) sets what np.errstate(divide=, invalid=,
+    over="ignore") sets, keeps `under` as the caller had it, nests, and restores on exit."""
+    from tinygrad_rnn.backend.errstate import quiet_floats
+
+    before = np.geterr()
+    for under in ("ignore", "raise"):
+        with np.errstate(under=under):
+            with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+                expected = np.geterr()
+            with quiet_floats():
+                assert np.geterr() == expected
+                with quiet_floats(), np.errstate(divide="raise"):
+                    assert np.geterr()["divide"] == "raise"
+                assert np.geterr() == expected
+            assert np.geterr()["under"] == under and np.geterr()["divide"] == before["divide"]
+    assert np.geterr() == before
+
+
+def test_backward_is_silent_about_inf_and_nan_and_restores_numpy_and_grad_mode():
+    x = torch.tensor([0.0, 1.0], requires_grad=True)
+    before = np.geterr()
+    with np.errstate(all="raise"):  # a warning (or an error) from inside backward would raise here
+        (x.sqrt() * 0 + x.log()).sum().backward()  # inf * 0 and 1 / 0
+        assert np.geterr() == {k: "raise" for k in before}
+    assert np.isnan(x.grad.numpy()[0]) and torch.is_grad_enabled()  # as torch: nan
+    with pytest.raises(RuntimeError):  # an error inside backward leaves grad mode as it was
+        (x * 2).sum().backward(torch.ones(3))
+    assert torch.is_grad_enabled()
+    with torch.no_grad():
+        y = x.detach().requires_grad_()
+        with torch.enable_grad():
+            (y * 2).sum().backward()
+        assert not torch.is_grad_enabled()

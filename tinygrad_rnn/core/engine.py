@@ -17,7 +17,8 @@ from typing import Any
 import numpy as np
 
 from ..backend.accumulate import FastSum, SliceGrad, dense
-from . import anomaly_mode, dtypes, grad_mode
+from ..backend.errstate import quiet_floats
+from . import anomaly_mode, dtypes
 from .function import Function
 from .modes import modes
 from .tensor import Tensor
@@ -175,35 +176,46 @@ def _propagate(roots: Sequence[Any], root_grads: Sequence[Any], keep_graph: bool
     for root, g in zip(roots, root_grads):
         deliver(root._edge(), g)
     # Gradient formulas meet the infinities and NaNs of the forward values (1/x at x = 0, inf * 0):
-    # torch computes those silently, so numpy's warnings are off for this backward pass only.
-    quiet = np.errstate(divide="ignore", invalid="ignore", over="ignore")
-    with grad_mode.set_grad_enabled(create_graph), quiet:
-        for node in topological_order([r.grad_fn for r in roots if r.grad_fn is not None]):
-            grads = pending.pop(node, None)
-            if grads is None:  # no gradient flows to this node (e.g. only to a detached branch)
-                continue
-            adder.release(grads)
-            if node._hooks:
-                _run_hooks(node._hooks, grads)
-            if node._retained:
-                _retain(node, grads, create_graph)
-            in_grads = _run_node(node, grads)
-            if not keep_graph:
-                node._release()
-            for i, (edge, meta, g) in enumerate(zip(node.edges, node.input_meta, in_grads)):
-                if meta is None or g is None:  # not a Tensor, or one that needs no gradient
-                    continue
-                if type(g) is not SliceGrad and (g._data.shape != meta[0] or g._data.dtype != meta[1]):
-                    g = _fit_to_input(g, meta, node, i)  # only when broadcasting or a cast happened
-                deliver(edge, g)
-        for leaf, g in leaves.values():
-            hooks = leaf.__dict__.get("_hooks")
-            if hooks:
-                g = _apply_hooks(hooks, dense(g, Tensor._make))
-            _accumulate(leaf, g, create_graph, fresh=adder.owns(g))
-            for hook in list(leaf.__dict__.get("_post_accumulate_hooks", ())):  # after .grad holds the sum
-                hook(leaf)
+    # torch computes those silently, so numpy's warnings are off for this backward pass only
+    # (quiet_floats() is np.errstate(divide=, invalid=, over="ignore"), made cheaper in backend/).
+    # The backward formulas record a graph only for create_graph; the per-thread switch is set
+    # directly rather than with set_grad_enabled (a microsecond per backward() saved).
+    grad_was, modes.grad_enabled = modes.grad_enabled, create_graph
+    try:
+        with quiet_floats():
+            for node in topological_order([r.grad_fn for r in roots if r.grad_fn is not None]):
+                _visit(node, pending.pop(node, None), deliver, adder, keep_graph, create_graph)
+            for leaf, g in leaves.values():
+                hooks = leaf.__dict__.get("_hooks")
+                if hooks:
+                    g = _apply_hooks(hooks, dense(g, Tensor._make))
+                _accumulate(leaf, g, create_graph, fresh=adder.owns(g))
+                for hook in list(leaf.__dict__.get("_post_accumulate_hooks", ())):  # after .grad holds the sum
+                    hook(leaf)
+    finally:
+        modes.grad_enabled = grad_was
     return captured
+
+
+def _visit(node: Function, grads: list | None, deliver: Any, adder: Any, keep_graph: bool,
+           create_graph: bool) -> None:
+    """Run one node on the summed gradients of its outputs and send each input gradient on."""
+    if grads is None:  # no gradient flows to this node (e.g. only to a detached branch)
+        return
+    adder.release(grads)
+    if node._hooks:
+        _run_hooks(node._hooks, grads)
+    if node._retained:
+        _retain(node, grads, create_graph)
+    in_grads = _run_node(node, grads)
+    if not keep_graph:
+        node._release()
+    for i, (edge, meta, g) in enumerate(zip(node.edges, node.input_meta, in_grads)):
+        if meta is None or g is None:  # not a Tensor, or one that needs no gradient
+            continue
+        if type(g) is not SliceGrad and (g._data.shape != meta[0] or g._data.dtype != meta[1]):
+            g = _fit_to_input(g, meta, node, i)  # only when broadcasting or a cast happened
+        deliver(edge, g)
 
 
 def _run_hooks(hooks: dict, grads: list) -> None:

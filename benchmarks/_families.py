@@ -1,0 +1,123 @@
+"""The RNN family cases of issue 15: shapes, the timed calls, their FLOPs and their floors.
+
+Every case is float32 with h_0 = None and an input that requires grad; the loss is the sum of the
+output and of every final state. Forward-only runs under `no_grad`. Shapes are
+input_size/hidden_size/seq_len/batch (small has 2 layers).
+
+Two floors bound any kernel built on numpy's BLAS, whatever its Python:
+- the GEMM FLOOR: all matrix-product FLOPs of the call at numpy's measured BLAS peak (a large
+  square product on all the program's threads);
+- the SEQUENTIAL FLOOR: the per-step products h @ W_hh^T (and, in backward, dpre @ W_hh) depend on
+  the step before, so they run one after another; timed alone, with the thread count the kernels
+  use for them (blas_threads.threads_for). The elementwise work of each step comes on top.
+"""
+from __future__ import annotations
+
+import time
+from typing import Any, NamedTuple
+
+import numpy as np
+
+
+class Shape(NamedTuple):
+    input_size: int
+    hidden_size: int
+    seq_len: int
+    batch: int
+    num_layers: int = 1
+
+
+SHAPES = {
+    "seed": Shape(4, 2, 5, 3),
+    "small": Shape(10, 20, 5, 3, num_layers=2),
+    "medium": Shape(64, 128, 50, 32),
+    "long": Shape(32, 64, 1000, 8),
+    "large": Shape(256, 512, 100, 64),
+}
+FAMILIES = ("RNN", "GRU", "LSTM")
+GATES = {"RNN": 1, "GRU": 3, "LSTM": 4}  # rows of W_ih / W_hh per hidden unit
+
+# Issue 15's targets, ours / torch (lower is better), by family and shape.
+_RNN_GRU_FB = {"seed": 0.35, "small": 0.35, "medium": 0.6, "long": 0.35, "large": 0.95}
+FB_TARGETS = {"RNN": _RNN_GRU_FB, "GRU": _RNN_GRU_FB,
+              "LSTM": {"seed": 0.5, "small": 0.5, "medium": 1.0, "long": 1.5, "large": 1.0}}
+_RNN_GRU_FWD = dict.fromkeys(SHAPES, 0.8)
+FWD_TARGETS = {"RNN": _RNN_GRU_FWD, "GRU": _RNN_GRU_FWD,
+               "LSTM": {"seed": 0.8, "small": 0.8, "medium": 1.2, "long": 1.5, "large": 1.2}}
+
+
+def closures(lib: Any, family: str, shape: Shape) -> tuple:
+    """(forward under no_grad, forward+backward) of one library's nn.<family> on `shape`."""
+    module = getattr(lib.nn, family)(shape.input_size, shape.hidden_size, shape.num_layers)
+    x = lib.randn(shape.seq_len, shape.batch, shape.input_size, requires_grad=True)
+    parameters = list(module.parameters())
+
+    def loss() -> Any:
+        out, state = module(x)
+        states = state if isinstance(state, tuple) else (state,)
+        return out.sum() + sum(s.sum() for s in states)
+
+    def forward() -> None:
+        with lib.no_grad():
+            loss()
+
+    def forward_backward() -> None:
+        for t in (x, *parameters):  # every call starts from no gradients: the same work each time
+            t.grad = None
+        loss().backward()
+
+    return forward, forward_backward
+
+
+def _layer_inputs(shape: Shape) -> list[int]:
+    return [shape.input_size] + [shape.hidden_size] * (shape.num_layers - 1)
+
+
+def gemm_flops(family: str, shape: Shape, backward: bool) -> float:
+    """Matrix-product FLOPs of one call: per layer, forward runs x W_ih^T and h W_hh^T over every
+    step; backward runs each product twice more (the input/state gradient and the weight gradient)."""
+    gate_rows = GATES[family] * shape.hidden_size
+    rows = shape.seq_len * shape.batch
+    forward = sum(2 * rows * gate_rows * (inputs + shape.hidden_size) for inputs in _layer_inputs(shape))
+    return forward * (3 if backward else 1)
+
+
+def sequential_floor(family: str, shape: Shape, backward: bool, repeat: int = 7) -> float:
+    """Seconds of the dependent per-step products alone: seq_len per layer forward, as many again
+    in backward; best of `repeat` runs, with the thread count the kernels use for that product."""
+    from tinygrad_rnn.backend.blas_threads import threads_for
+
+    gate_rows = GATES[family] * shape.hidden_size
+    rng = np.random.default_rng(0)
+    h = rng.standard_normal((shape.batch, shape.hidden_size), dtype=np.float32)
+    w = rng.standard_normal((shape.hidden_size, gate_rows), dtype=np.float32)
+    out = np.empty((shape.batch, gate_rows), np.float32)
+    steps = shape.seq_len * shape.num_layers * (2 if backward else 1)
+    best = float("inf")
+    for _ in range(repeat):
+        start = time.perf_counter()
+        with threads_for(shape.batch, shape.hidden_size, gate_rows):
+            for _ in range(steps):
+                np.matmul(h, w, out=out)
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+PEAK_SIZE = 2048  # the square float32 product whose speed is "numpy's BLAS peak"
+
+
+def peak_product(size: int = PEAK_SIZE) -> Any:
+    """A call that runs one size^3 float32 product on the program's BLAS threads."""
+    from tinygrad_rnn.backend.blas_threads import threads_for
+
+    a = np.random.default_rng(0).standard_normal((size, size), dtype=np.float32)
+
+    def run() -> None:
+        with threads_for(size, size, size):
+            a @ a
+
+    return run
+
+
+def peak_gflops(seconds_per_call: float, size: int = PEAK_SIZE) -> float:
+    return 2 * size**3 / seconds_per_call / 1e9

@@ -1,0 +1,48 @@
+"""benchmarks/report.py keeps working: a tiny run (one round, tiny shapes; no timing is judged)
+writes the full report, the scaling chart and README's tables, and the README has the block that
+`report.py --write` regenerates."""
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from helpers import require_torch
+
+ROOT = Path(__file__).resolve().parent.parent
+START, END = "<!-- report:start -->", "<!-- report:end -->"
+
+
+def test_readme_speed_section_has_the_generated_block():
+    readme = (ROOT / "README.md").read_text()
+    speed = readme.split("\n## Speed", 1)[1].split("\n## ", 1)[0]
+    assert speed.count(START) == 1 and speed.count(END) == 1 and speed.index(START) < speed.index(END)
+    assert "python benchmarks/report.py --write" in speed
+
+
+def test_a_tiny_report_run_writes_every_section(tmp_path):
+    require_torch()
+    shutil.copy(ROOT / "README.md", tmp_path / "README.md")
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    run = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "report.py"), "--tiny", "--write",
+                          "--out", str(tmp_path)], capture_output=True, text=True, env=env, timeout=600)
+    assert run.returncode == 0, run.stderr
+    report = (tmp_path / "benchmarks" / "results.md").read_text()
+    for section in ("## Ratios", "## Times", "## Where the time goes", "## Targets of issue 15"):
+        assert section in report
+    for case in ("RNN seed", "GRU seed", "LSTM seed", "marginal fwd+bwd per op", "fixed cost per backward()"):
+        assert case in report
+    if sys.platform.startswith("linux"):
+        assert "## Memory" in report and "LSTM peak memory of one forward+backward" in report
+    try:
+        import matplotlib  # noqa: F401
+    except ImportError:
+        assert "## Scaling" not in report
+    else:
+        assert (tmp_path / "docs" / "img" / "scaling.png").read_bytes()[:4] == b"\x89PNG"
+    readme = (tmp_path / "README.md").read_text()
+    block = readme.split(START, 1)[1].split(END, 1)[0]
+    assert "| RNN |" in block and "marginal fwd+bwd per op" in block
+    assert readme.split(START)[0] == (ROOT / "README.md").read_text().split(START)[0]  # nothing else changed
