@@ -77,6 +77,15 @@ SAME_ERROR = {
     "integer_remainder_by_zero": lambda m: m.remainder(m.tensor([1]), m.tensor([0])),
     "atan2_of_a_number": lambda m: m.atan2(m.ones(2), 1.0),
     "amin_of_empty_over_everything": lambda m: m.ones(0).amin(()),
+    "negative_float_into_uint8": lambda m: m.tensor([-0.5], dtype=m.uint8),
+    "empty_float_tensor_as_int": lambda m: m.tensor([m.tensor([])], dtype=m.int64),
+    "full_negative_float_into_uint8": lambda m: m.full((2,), -1.0, dtype=m.uint8),
+    "arange_of_bool": lambda m: m.arange(0, 3, dtype=m.bool),
+    "arange_int64_step_truncates_to_zero": lambda m: m.arange(0, 3, 0.5, dtype=m.int64),
+    "linspace_of_bool": lambda m: m.linspace(0, 1, 3, dtype=m.bool),
+    "linspace_start_out_of_uint8": lambda m: m.linspace(-0.5, 3, 3, dtype=m.uint8),
+    "randint_below_uint8": lambda m: m.randint(-1, 3, (2,), dtype=m.uint8),
+    "randint_above_bool": lambda m: m.randint(0, 4, (2,), dtype=m.bool),
 }
 
 
@@ -109,6 +118,13 @@ SAME_RESULT = {
     "dot": lambda m: m.dot(m.tensor([1.0, 2.0]), m.tensor([3.0, -4.0])),
     "floor_divide": lambda m: m.floor_divide(m.tensor([7, -7]), 2),
     "remainder_of_ints_and_floats": lambda m: m.remainder(m.tensor([5, -7]), 3) + m.tensor([5.5, -7.5]) % 2,
+    "empty_first_row_skips_length_checks": lambda m: m.tensor([[], [1, 2]]),
+    "empty_row_counts_as_float": lambda m: m.tensor([[], [True]]),
+    "nan_and_inf_as_bool": lambda m: m.tensor([float("nan"), float("inf"), 0.0], dtype=m.bool),
+    "arange_int8_counts_in_double": lambda m: m.arange(0.5, 3.2, 1.7, dtype=m.int8),
+    "arange_int32_steps_by_truncated_step": lambda m: m.arange(0.0, 3, 0.5, dtype=m.int32),
+    "linspace_uint8_wraps_a_negative_int": lambda m: m.linspace(-1, 2, 4, dtype=m.uint8),
+    "linspace_int32_truncates": lambda m: m.linspace(0.3, 4.7, 4, dtype=m.int32),
 }
 
 
@@ -157,3 +173,9 @@ def test_results_of_0d_tensors_are_0d_arrays():
     check_parity(lambda m, x: (x + 1).view(1) * (x * 2).exp().reshape(()), [np.array(2.0)])
     ours = (tinygrad_rnn.tensor(2.0) + 1).numpy()
     assert type(ours) is np.ndarray and ours.shape == () and type(ours) is type((torch.tensor(2.0) + 1).numpy())
+
+
+def test_float16_linspace_rounds_as_torch():
+    """torch steps a float16 linspace in half precision (from both ends), so even its last bits agree."""
+    check_parity(lambda m: m.linspace(-3, 5, 4, dtype=m.float16), tol=dict(rtol=0, atol=0))
+    check_parity(lambda m: m.linspace(0.3, 2.2, 4, dtype=m.float16), tol=dict(rtol=0, atol=0))
