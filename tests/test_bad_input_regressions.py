@@ -86,6 +86,9 @@ SAME_ERROR = {
     "linspace_start_out_of_uint8": lambda m: m.linspace(-0.5, 3, 3, dtype=m.uint8),
     "randint_below_uint8": lambda m: m.randint(-1, 3, (2,), dtype=m.uint8),
     "randint_above_bool": lambda m: m.randint(0, 4, (2,), dtype=m.bool),
+    "transpose_bool_dim_after_bad_dim": lambda m: m.ones(3).transpose(-2, True),
+    "select_bool_dim_of_0d": lambda m: m.tensor(1.0).select(True, 0),
+    "roll_of_0d": lambda m: m.tensor(1.0).roll(1, -1),
 }
 
 
@@ -164,6 +167,16 @@ def test_a_bool_dim_is_a_type_error_as_in_torch(call):
     torch = require_torch()
     for m in (torch, tinygrad_rnn):
         with pytest.raises(TypeError, match="argument 'dim'.* must be int, not bool"):
+            call(m)
+
+
+@pytest.mark.parametrize("call", [lambda m: m.tensor(1.0).narrow("a", 0, 0), lambda m: m.ones(2, 3).movedim(0, [1]),
+                                  lambda m: m.ones(1, 3).squeeze(None), lambda m: m.ones(2, 0).view((2.0, 0))])
+def test_wrong_argument_types_are_type_errors_as_in_torch(call):
+    """torch's parser refuses these before looking at the tensor (it then lists its overloads, we do not)."""
+    torch = require_torch()
+    for m in (torch, tinygrad_rnn):
+        with pytest.raises(TypeError):
             call(m)
 
 

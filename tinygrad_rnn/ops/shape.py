@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from ..argcheck import int_arg, size_arg
+from ..argcheck import int_arg, invalid_combination, is_int, size_arg
 from ..backend.accumulate import SliceGrad, dense
 from ..core import dtypes
 from ..core.function import Function, rename
@@ -341,6 +341,7 @@ def permute(input: Tensor, *dims: Any) -> Tensor:
 
 
 def transpose(input: Tensor, dim0: int, dim1: int) -> Tensor:
+    dim0, dim1 = int_arg("transpose", "dim0", dim0, 1), int_arg("transpose", "dim1", dim1, 2)  # types before ranges
     order = list(range(input.ndim))
     a, b = normalize_dim(dim0, input.ndim), normalize_dim(dim1, input.ndim)
     if not input.ndim:
@@ -470,6 +471,8 @@ def unbind(input: Tensor, dim: int = 0) -> tuple:
 
 
 def narrow(input: Tensor, dim: int, start: int, length: int) -> Tensor:
+    if not (is_int(dim) and (is_int(start) or isinstance(start, Tensor)) and is_int(length)):
+        raise invalid_combination("narrow", (dim, start, length))
     if input.ndim == 0:
         raise RuntimeError("narrow() cannot be applied to a 0-dim tensor.")
     d = normalize_dim(dim, input.ndim)
@@ -597,6 +600,8 @@ def roll(input: Tensor, shifts: Any, dims: Any = None) -> Tensor:
     dims = tuple(dims) if isinstance(dims, (tuple, list)) else (dims,)
     if len(shifts) != len(dims):
         raise RuntimeError(f"shifts and dimensions must align. shifts: {len(shifts)}, dims:{len(dims)}")
+    if not input.ndim:  # torch's wording for any dim of a 0-d tensor here
+        raise IndexError(f"Dimension specified as {dims[0]} but tensor has no dimensions")
     return Roll.apply(input, shifts, tuple(normalize_dim(d, input.ndim) for d in dims))
 
 
@@ -630,6 +635,7 @@ def index_select(input: Tensor, dim: int, index: Tensor) -> Tensor:
 
 
 def select(input: Tensor, dim: int, index: int) -> Tensor:
+    dim, index = int_arg("select", "dim", dim, 1), int_arg("select", "index", index, 2)  # types before the 0-d check
     if input.ndim == 0:
         raise IndexError("select() cannot be applied to a 0-dim tensor.")
     d = normalize_dim(dim, input.ndim)
@@ -642,6 +648,8 @@ def select(input: Tensor, dim: int, index: int) -> Tensor:
 
 
 def movedim(input: Tensor, source: Any, destination: Any) -> Tensor:
+    if isinstance(source, (tuple, list)) != isinstance(destination, (tuple, list)):  # torch: two ints or two lists
+        raise invalid_combination("movedim", (source, destination))
     src = normalize_dims(source if isinstance(source, (tuple, list)) else (source,), input.ndim)
     dst = normalize_dims(destination if isinstance(destination, (tuple, list)) else (destination,), input.ndim)
     if len(src) != len(dst):

@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from .. import random
+from ..argcheck import invalid_combination
 from ..core import dtypes
 from ..core.modes import modes
 from ..core.size import Size, shape_arg
@@ -32,6 +33,8 @@ from ..ops.promotion import as_operand
 from ..ops.shape import normalize_dim
 from .legacy import LEGACY_BY_NAME
 from .printing import tensor_repr
+
+_EVERY_DIM = object()  # squeeze()'s default, told apart from an explicit None
 
 
 class TensorMethods:
@@ -365,8 +368,10 @@ class TensorMethods:
     def unsqueeze(self, dim: int) -> Tensor:
         return _sh.unsqueeze(self, dim)
 
-    def squeeze(self, dim: Any = None) -> Tensor:
-        return _sh.squeeze(self, dim)
+    def squeeze(self, dim: Any = _EVERY_DIM) -> Tensor:
+        if dim is None:  # None is no dim to torch's parser (squeeze() squeezes every dim)
+            raise invalid_combination("squeeze", (dim,))
+        return _sh.squeeze(self, None if dim is _EVERY_DIM else dim)
 
     def expand(self, *sizes: Any) -> Tensor:
         return _sh.expand(self, *sizes)
