@@ -89,6 +89,15 @@ SAME_ERROR = {
     "transpose_bool_dim_after_bad_dim": lambda m: m.ones(3).transpose(-2, True),
     "select_bool_dim_of_0d": lambda m: m.tensor(1.0).select(True, 0),
     "roll_of_0d": lambda m: m.tensor(1.0).roll(1, -1),
+    "setitem_nan_into_ints_before_the_index": lambda m: m.tensor(0).__setitem__(0, float("nan")),
+    "setitem_out_of_uint8": lambda m: m.ones(2, dtype=m.uint8).__setitem__(0, 300),
+    "setitem_a_string": lambda m: m.ones(2).__setitem__(0, "a"),
+    "setitem_int_index_of_0d": lambda m: m.tensor(0).__setitem__(0, 1),
+    "setitem_index_out_of_range": lambda m: m.ones(2).__setitem__(5, m.ones(3)),
+    "setitem_value_does_not_broadcast_to_advanced_index": lambda m: m.ones(2, 2).__setitem__([0], m.ones(2, 2)),
+    "too_many_indices_before_slice_step": lambda m: m.ones(2)[2, ::-1],
+    "mask_of_the_wrong_shape": lambda m: m.ones(0, 3, 0)[m.ones(0, dtype=m.bool), m.ones(0, dtype=m.bool)],
+    "str_index_of_0d": lambda m: m.tensor(2)["a"],
 }
 
 
@@ -128,6 +137,7 @@ SAME_RESULT = {
     "arange_int32_steps_by_truncated_step": lambda m: m.arange(0.0, 3, 0.5, dtype=m.int32),
     "linspace_uint8_wraps_a_negative_int": lambda m: m.linspace(-1, 2, 4, dtype=m.uint8),
     "linspace_int32_truncates": lambda m: m.linspace(0.3, 4.7, 4, dtype=m.int32),
+    "setitem_negative_int_wraps_into_uint8": lambda m: m.ones(2, dtype=m.uint8).__setitem__(0, -1) or m.ones(1),
 }
 
 
@@ -178,6 +188,23 @@ def test_wrong_argument_types_are_type_errors_as_in_torch(call):
     for m in (torch, tinygrad_rnn):
         with pytest.raises(TypeError):
             call(m)
+
+
+def test_setitem_converts_a_number_as_torch():
+    torch = require_torch()
+    for m in (torch, tinygrad_rnn):
+        x = m.ones(3, dtype=m.uint8)
+        x[0], x[1:] = -1, m.tensor([7, 8], dtype=m.uint8)
+        assert x.tolist() == [255, 7, 8]
+
+
+def test_every_ellipsis_takes_the_free_dims_as_in_torch():
+    """torch allows several `...`; each takes the dims no other index takes (numpy refuses a second one)."""
+    torch = require_torch()
+    check_parity(lambda m: m.arange(6.0).reshape(2, 3)[0, ..., ..., 1:])
+    for m in (torch, tinygrad_rnn):
+        with pytest.raises(IndexError):
+            m.arange(6.0).reshape(2, 3)[..., ..., 1]
 
 
 def test_results_of_0d_tensors_are_0d_arrays():

@@ -229,11 +229,11 @@ def _filled(fill: Any, size: tuple, dtype: Any, requires_grad: bool, device: Any
     d = dtypes.as_dtype(dtype) if dtype is not None else dtypes.get_default_dtype()
     check_size(size, name)
     if not d.is_floating_point and d is not dtypes.bool:
-        fill = _integer_fill(fill, d)
+        fill = integer_fill(fill, d)
     return _finish(Tensor._make(np.full(size, fill, d.np)), requires_grad, device)
 
 
-def _integer_fill(fill: Any, d: dtypes.dtype) -> int:
+def integer_fill(fill: Any, d: dtypes.dtype) -> int:
     """A fill value for an integer dtype, as torch converts it: a float must fit the type and is truncated;
     an int must fit too, except that negative ints wrap into unsigned types."""
     info = np.iinfo(d.np)
@@ -337,7 +337,7 @@ def _linspace_values(start: Any, end: Any, steps: int, d: dtypes.dtype) -> np.nd
     if d.is_floating_point:
         work, (first, last) = d.np.type, (float(start), float(end))
     else:
-        work, (first, last) = np.float64, (_integer_fill(start, d), _integer_fill(end, d))
+        work, (first, last) = np.float64, (integer_fill(start, d), integer_fill(end, d))
     first, last = work(first), work(last)
     if steps == 1:
         return np.array([first], dtype=work).astype(d.np)

@@ -568,6 +568,8 @@ def _index_part(k: Any) -> Any:
 def _check_0d_key(key: Any) -> None:
     """A 0-d tensor takes only None, ..., bools and empty tuples as an index, as torch."""
     for k in key if isinstance(key, tuple) else (key,):
+        if isinstance(k, str):  # torch takes a str as a sequence of indices here
+            raise IndexError("too many indices for tensor of dimension 0")
         if isinstance(k, slice):
             raise IndexError("slice() cannot be applied to a 0-dim tensor.")
         if isinstance(k, (builtins.int, np.integer)) and not isinstance(k, builtins.bool):
@@ -575,9 +577,43 @@ def _check_0d_key(key: Any) -> None:
                              "in C++ to convert a 0-dim tensor to a number")
 
 
+def _check_index_dims(key: Any, shape: tuple) -> None:
+    """torch's checks of an index, in torch's order: the number of dims it uses, slice steps, then each bool
+    mask (left of any `...`, where its position is known) against the dims it covers."""
+    parts = key if isinstance(key, tuple) else (key,)
+    used, masks, seen_ellipsis = 0, [], False
+    for k in parts:
+        seen_ellipsis = seen_ellipsis or k is Ellipsis
+        if isinstance(k, (Tensor, np.ndarray)) and k.dtype in (dtypes.bool, np.bool_) and k.ndim:
+            masks.append((k, used, not seen_ellipsis))
+            used += k.ndim
+        elif not (k is None or k is Ellipsis or isinstance(k, (builtins.bool, np.bool_, str))):
+            used += 1
+    if used > len(shape):
+        raise IndexError(f"too many indices for tensor of dimension {len(shape)}")
+    [_index_part(k) for k in parts if isinstance(k, slice)]
+    for mask, at, position_known in masks:
+        if position_known and tuple(mask.shape) != tuple(shape[at:at + mask.ndim]):
+            raise IndexError(f"The shape of the mask {list(mask.shape)} at index 0 does not match the shape of the "
+                             f"indexed tensor {list(shape)} at index {at}")
+
+
+def _expand_ellipses(key: Any, ndim: int) -> Any:
+    """Several `...`: torch lets each one take the dims no other index takes (numpy allows only one)."""
+    parts = key if isinstance(key, tuple) else (key,)
+    if builtins.sum(k is Ellipsis for k in parts) < 2:
+        return key
+    free = ndim - builtins.sum(1 for k in parts if not (k is None or k is Ellipsis or isinstance(k, builtins.bool)))
+    return tuple(part for k in parts for part in ((slice(None),) * builtins.max(free, 0) if k is Ellipsis else (k,)))
+
+
 def getitem(input: Tensor, key: Any) -> Tensor:
+    key = _expand_ellipses(key, input.ndim)
     if input.ndim == 0:
+        [_index_part(k) for k in (key if isinstance(key, tuple) else (key,)) if isinstance(k, slice)]  # steps first
         _check_0d_key(key)
+    else:
+        _check_index_dims(key, input.shape)
     try:
         out = Index.apply(input, index_key(key))
         # A lone slice is always a Slice node in torch, even x[:]; inside a tuple a whole-dim one is skipped.

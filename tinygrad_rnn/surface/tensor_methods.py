@@ -31,6 +31,7 @@ from ..ops.cast import Cast
 from ..ops.pointwise import Clone
 from ..ops.promotion import as_operand
 from ..ops.shape import normalize_dim
+from .assignment import assignable_number, check_value_shape, is_advanced
 from .legacy import LEGACY_BY_NAME
 from .printing import tensor_repr
 
@@ -494,6 +495,10 @@ class TensorMethods:
         return self.fill_(src)
 
     def __setitem__(self, key: Any, value: Any) -> None:
+        value = assignable_number(self, value)  # torch converts a number before it looks at the index
+        indexed = _sh.getitem(self.detach(), key).shape  # torch's index errors
+        if isinstance(value, Tensor):
+            check_value_shape(value, indexed, is_advanced(key))
         key = _sh.index_key(key)
         value = as_operand(value)
         if isinstance(value, Tensor) and value.dtype is not self.dtype:
