@@ -98,6 +98,13 @@ SAME_ERROR = {
     "too_many_indices_before_slice_step": lambda m: m.ones(2)[2, ::-1],
     "mask_of_the_wrong_shape": lambda m: m.ones(0, 3, 0)[m.ones(0, dtype=m.bool), m.ones(0, dtype=m.bool)],
     "str_index_of_0d": lambda m: m.tensor(2)["a"],
+    "log_softmax_method_without_dim": lambda m: m.tensor([1.0, 2.0]).log_softmax(None),
+    "median_method_with_none_dim": lambda m: m.ones(2).median(None),
+    "median_of_bool": lambda m: m.tensor([True]).median(),
+    "cumsum_dim_out_of_range_on_0d": lambda m: m.tensor(1).cumsum(-2),
+    "floor_of_bool": lambda m: m.tensor([True]).floor(),
+    "round_of_bool": lambda m: m.tensor([True]).round(),
+    "clamp_of_bool": lambda m: m.clamp(m.tensor([True]), True, True),
 }
 
 
@@ -137,6 +144,12 @@ SAME_RESULT = {
     "arange_int32_steps_by_truncated_step": lambda m: m.arange(0.0, 3, 0.5, dtype=m.int32),
     "linspace_uint8_wraps_a_negative_int": lambda m: m.linspace(-1, 2, 4, dtype=m.uint8),
     "linspace_int32_truncates": lambda m: m.linspace(0.3, 4.7, 4, dtype=m.int32),
+    "median_of_empty_ints_is_the_lowest_int": lambda m: m.ones(0, 2, dtype=m.int32).median(),
+    "all_over_no_dims_keeps_the_shape": lambda m: m.tensor([-2], dtype=m.int32).all(()),
+    "prod_keeps_its_dtype": lambda m: [m.tensor([True, False]).prod(dtype=m.bool), m.tensor(1.9).prod(dtype=m.int8)],
+    "logsumexp_of_empty_bool": lambda m: m.ones(0, 1, 0, dtype=m.bool).logsumexp(()),
+    "clamp_of_ints_with_a_float_bound": lambda m: m.clamp(m.tensor([2, 5], dtype=m.uint8), None, 3.5),
+    "cat_counts_a_skipped_empty_piece_for_the_dtype": lambda m: m.cat([m.ones(1, 1), m.ones(0, dtype=m.float64)]),
     "setitem_negative_int_wraps_into_uint8": lambda m: m.ones(2, dtype=m.uint8).__setitem__(0, -1) or m.ones(1),
 }
 
@@ -196,6 +209,11 @@ def test_setitem_converts_a_number_as_torch():
         x = m.ones(3, dtype=m.uint8)
         x[0], x[1:] = -1, m.tensor([7, 8], dtype=m.uint8)
         assert x.tolist() == [255, 7, 8]
+
+
+def test_float16_norm_accumulates_in_float_as_torch():
+    check_parity(lambda m: m.tensor([[-2.6484375], [-1.1396484375]], dtype=m.float16).norm(-3),
+                 tol=dict(rtol=0, atol=0))
 
 
 def test_every_ellipsis_takes_the_free_dims_as_in_torch():

@@ -22,7 +22,7 @@ from .declare import BINARY_SHAPES, Sample, away_from_kinks, binary, inside_unit
 from .promotion import array_of as _arr
 from .promotion import cast_operand as _cast
 from .promotion import check_broadcast as _check_broadcast
-from .promotion import promote, to_float
+from .promotion import promote, result_type, to_float
 
 
 def _quiet() -> np.errstate:
@@ -788,7 +788,7 @@ class Clamp(Function):
     def forward(ctx, x, lo, hi):
         ctx.save_for_backward(x)
         ctx.lo, ctx.hi = lo, hi
-        return Tensor._make(np.clip(x._data, lo, hi))
+        return Tensor._make(np.clip(x._data, lo, hi).astype(x._data.dtype, copy=False))
 
     @staticmethod
     def backward(ctx, g):
@@ -805,7 +805,10 @@ class Clamp(Function):
 def clamp(input: Tensor, min: Any = None, max: Any = None) -> Tensor:
     if min is None and max is None:
         raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
-    return Clamp.apply(input, _arr(min), _arr(max))
+    d = result_type(input, *[b for b in (min, max) if b is not None])  # clamp(int tensor, 0.5) is float, as torch
+    if d is dtypes.bool:
+        raise NotImplementedError('"clamp_scalar_cpu" not implemented for \'Bool\'')
+    return Clamp.apply(input if d is input.dtype else input.to(d), _arr(min), _arr(max))
 
 
 @op(inplace=True, samples=unary(min=0.2))
@@ -927,13 +930,21 @@ class Sign(_PiecewiseConstant):
     numpy_fn = staticmethod(_sign)  # 0 at NaN, as torch
 
 
+def refuse_bool(input: Tensor, kernel: str) -> None:
+    """torch has no bool kernel for the rounding functions; its error names the kernel."""
+    if input.dtype is dtypes.bool:
+        raise NotImplementedError(f'"{kernel}" not implemented for \'Bool\'')
+
+
 @op(inplace=True, samples=unary(lambda x: 3 * x + 0.5))
 def floor(input: Tensor) -> Tensor:
+    refuse_bool(input, "floor_vml_cpu")
     return Floor.apply(input)
 
 
 @op(inplace=True, samples=unary(lambda x: 3 * x + 0.5))
 def ceil(input: Tensor) -> Tensor:
+    refuse_bool(input, "ceil_vml_cpu")
     return Ceil.apply(input)
 
 

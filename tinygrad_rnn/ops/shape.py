@@ -428,7 +428,8 @@ def cat(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
             raise RuntimeError(f"zero-dimensional tensor (at position {i}) cannot be concatenated")
     # torch still skips legacy empty 1-D pieces when the others have more dims
     higher = builtins.any(x.ndim != 1 for x in tensors)
-    parts = [x for x in tensors if not (higher and x.ndim == 1 and x.shape[0] == 0)]
+    kept = [not (higher and x.ndim == 1 and x.shape[0] == 0) for x in tensors]
+    parts = [x for x, keep in zip(tensors, kept) if keep]
     ref = parts[0]
     d = normalize_dim(dim, ref.ndim)
     for i, x in enumerate(parts):
@@ -442,7 +443,8 @@ def cat(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
                     f"Sizes of tensors must match except in dimension {d}. Expected size {ref.shape[j]} "
                     f"but got size {x.shape[j]} for tensor number {tensors.index(x) if False else i} in the list."
                 )
-    return Cat.apply(d, *_promote_all(parts))
+    promoted = _promote_all(tensors)  # a skipped piece still counts for the result's dtype, as in torch
+    return Cat.apply(d, *[x for x, keep in zip(promoted, kept) if keep])
 
 
 concat = concatenate = cat

@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from .. import random
-from ..argcheck import invalid_combination
+from ..argcheck import int_arg, invalid_combination
 from ..core import dtypes
 from ..core.modes import modes
 from ..core.size import Size, shape_arg
@@ -252,6 +252,7 @@ class TensorMethods:
         return _pw.where(condition, self, other)
 
     def round(self, decimals: int = 0) -> Tensor:
+        _pw.refuse_bool(self, "round_vml_cpu")
         return Tensor._make(np.round(self._data, decimals))
 
     # ------------------------------------------------------------ comparisons (no gradient)
@@ -301,10 +302,10 @@ class TensorMethods:
         return _rd.argmin(self, dim, keepdim)
 
     def softmax(self, dim: Any, dtype: Any = None) -> Tensor:
-        return _rd.softmax(self, dim, dtype=dtype)
+        return _rd.softmax(self, int_arg("softmax", "dim", dim, 1), dtype=dtype)  # only F.softmax guesses a dim
 
     def log_softmax(self, dim: Any, dtype: Any = None) -> Tensor:
-        return _rd.log_softmax(self, dim, dtype=dtype)
+        return _rd.log_softmax(self, int_arg("log_softmax", "dim", dim, 1), dtype=dtype)
 
     def topk(self, k: int, dim: int = -1, largest: bool = True, sorted: bool = True) -> Any:
         return _rd.topk(self, k, dim, largest, sorted)
@@ -321,8 +322,10 @@ class TensorMethods:
     def kthvalue(self, k: int, dim: int = -1, keepdim: bool = False) -> Any:
         return _rd.kthvalue(self, k, dim, keepdim)
 
-    def median(self, dim: Any = None, keepdim: bool = False) -> Any:
-        return _rd.median(self, dim, keepdim)
+    def median(self, dim: Any = _EVERY_DIM, keepdim: bool = False) -> Any:
+        if dim is None:  # None is no dim to torch's parser
+            raise TypeError(f"median(): argument 'dim' (position 1) must be int, not {type(dim).__name__}")
+        return _rd.median(self, None if dim is _EVERY_DIM else dim, keepdim)
 
     def count_nonzero(self, dim: Any = None) -> Tensor:
         return _sh.count_nonzero(self, dim)
