@@ -105,6 +105,24 @@ SAME_ERROR = {
     "floor_of_bool": lambda m: m.tensor([True]).floor(),
     "round_of_bool": lambda m: m.tensor([True]).round(),
     "clamp_of_bool": lambda m: m.clamp(m.tensor([True]), True, True),
+    "pow_of_bool_tensors": lambda m: m.tensor([True]) ** m.tensor([True]),
+    "mv_with_a_0d_vector": lambda m: m.mv(m.ones(2, 2), m.tensor(1.0)),
+    "einsum_ellipsis_with_too_few_dims": lambda m: m.einsum("...ij,...jk->...ik", m.ones(1), m.ones(1, 1)),
+    "embedding_nan_size_with_padding_idx": lambda m: m.nn.Embedding(float("nan"), 3, padding_idx=1),
+    "embedding_float_size": lambda m: m.nn.Embedding(2, 3.0),
+    "linear_float_size": lambda m: m.nn.Linear(2.0, 3),
+    "embedding_of_an_empty_table": lambda m: m.nn.Embedding(0, 2)(m.tensor([0])),
+    "gelu_approximate_not_a_str": lambda m: m.nn.GELU(approximate=1)(m.ones(2)),
+    "layer_norm_of_ints_with_float_weight": lambda m: m.nn.LayerNorm(1)(m.tensor([[1], [2]])),
+    "hardtanh_nan_bound_for_ints": lambda m: m.nn.Hardtanh(float("nan"), -3)(m.tensor([1])),
+    "huber_of_ints_with_float_target": lambda m: m.nn.functional.huber_loss(m.tensor([1, 2]), m.tensor([0.5, 1.0])),
+    "l1_mean_of_ints": lambda m: m.nn.functional.l1_loss(m.tensor([1, 2]), m.tensor([0, 0])),
+    "bce_target_nan": lambda m: m.nn.functional.binary_cross_entropy(m.tensor([0.3]), m.tensor([float("nan")])),
+    "bce_with_logits_of_ints": lambda m: m.nn.functional.binary_cross_entropy_with_logits(m.tensor([1]), m.tensor([1])),
+    "nll_loss_of_ints": lambda m: m.nn.functional.nll_loss(m.tensor([[0, 1]]), m.tensor([0])),
+    "batch_norm_of_ints": lambda m: m.nn.functional.batch_norm(m.tensor([[3], [5]]), None, None, training=True),
+    "randperm_of_bool": lambda m: m.randperm(4, dtype=m.bool),
+    "loss_shapes_before_reduction_name": lambda m: m.nn.functional.l1_loss(m.ones(2), m.ones(3), reduction="avg"),
 }
 
 
@@ -150,6 +168,21 @@ SAME_RESULT = {
     "logsumexp_of_empty_bool": lambda m: m.ones(0, 1, 0, dtype=m.bool).logsumexp(()),
     "clamp_of_ints_with_a_float_bound": lambda m: m.clamp(m.tensor([2, 5], dtype=m.uint8), None, 3.5),
     "cat_counts_a_skipped_empty_piece_for_the_dtype": lambda m: m.cat([m.ones(1, 1), m.ones(0, dtype=m.float64)]),
+    "uint8_minus_a_python_int_wraps": lambda m: [m.tensor([4, 3], dtype=m.uint8) + (-1),
+                                                 m.floor_divide(m.tensor([4, 3], dtype=m.uint8), -1)],
+    "integer_division_by_zero_of_nothing": lambda m: m.floor_divide(m.ones(1, 0, dtype=m.int64), m.tensor(0)),
+    "dropout_of_empty_ints": lambda m: m.nn.functional.dropout(m.ones(0, dtype=m.int64), 0.5),
+    "softmax_of_empty_ints": lambda m: m.nn.functional.softmax(m.ones(3, 0, dtype=m.int64), 0),
+    "l1_sum_of_ints": lambda m: m.nn.functional.l1_loss(m.tensor([1, 2]), m.tensor([0, 0]), reduction="sum"),
+    "huber_in_the_input_dtype": lambda m: m.nn.functional.huber_loss(m.tensor([0.3, 2.0]),
+                                                                    m.tensor([0.1, -1.7], dtype=m.float64)),
+    "bce_with_logits_in_the_target_dtype": lambda m: m.nn.functional.binary_cross_entropy_with_logits(
+        m.tensor([3.0, 0.0], dtype=m.float64), m.tensor([0.0, 1.0])),
+    "kl_div_of_a_negative_target_is_nan": lambda m: m.nn.functional.kl_div(m.tensor([0.5]), m.tensor([-3.0]),
+                                                                          reduction="sum"),
+    "randn_of_nothing_in_an_int_dtype": lambda m: m.randn(0, 2, dtype=m.int8),
+    "arange_end_keyword": lambda m: m.arange(end=3),
+    "zero_norm_counts_nonzeros": lambda m: m.tensor([[1.0, float("nan"), 0.0, float("-inf")]]).norm(0),
     "setitem_negative_int_wraps_into_uint8": lambda m: m.ones(2, dtype=m.uint8).__setitem__(0, -1) or m.ones(1),
 }
 
@@ -194,7 +227,9 @@ def test_a_bool_dim_is_a_type_error_as_in_torch(call):
 
 
 @pytest.mark.parametrize("call", [lambda m: m.tensor(1.0).narrow("a", 0, 0), lambda m: m.ones(2, 3).movedim(0, [1]),
-                                  lambda m: m.ones(1, 3).squeeze(None), lambda m: m.ones(2, 0).view((2.0, 0))])
+                                  lambda m: m.ones(1, 3).squeeze(None), lambda m: m.ones(2, 0).view((2.0, 0)),
+                                  lambda m: m.eye(3, None), lambda m: m.arange(5, None),
+                                  lambda m: m.ones(2).logsumexp(None)])
 def test_wrong_argument_types_are_type_errors_as_in_torch(call):
     """torch's parser refuses these before looking at the tensor (it then lists its overloads, we do not)."""
     torch = require_torch()

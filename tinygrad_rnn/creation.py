@@ -285,11 +285,18 @@ def full_like(input: Tensor, fill_value: Any, *, dtype: Any = None, requires_gra
     return _like(fill_value, input, dtype, requires_grad)
 
 
-def arange(start: Any, end: Any = None, step: Any = 1, *, dtype: Any = None, device: Any = None,
+_MISSING = object()  # a bound not given, told apart from an explicit None (torch's TypeError)
+
+
+def arange(start: Any = _MISSING, end: Any = _MISSING, step: Any = 1, *, dtype: Any = None, device: Any = None,
            requires_grad: bool = False) -> Tensor:
-    """int64 when every bound is an int, otherwise the default float."""
-    if end is None:
+    """int64 when every bound is an int, otherwise the default float. arange(end) and arange(end=...) start at 0."""
+    if end is _MISSING:
+        if start is _MISSING:
+            raise TypeError("arange() missing 1 required positional argument: 'end'")
         start, end = 0, number_arg("arange", "end", start, 1)
+    elif start is _MISSING:
+        start = 0
     for v in (start, end, step):
         if not isinstance(v, (bool, int, float)) and not hasattr(v, "__float__") or isinstance(v, str):
             raise invalid_combination("arange", (start, end, step))
@@ -348,10 +355,14 @@ def _linspace_values(start: Any, end: Any, steps: int, d: dtypes.dtype) -> np.nd
         return values.astype(d.np)
 
 
-def eye(n: int, m: Any = None, *, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
+_SQUARE = object()  # eye(n)'s missing m, told apart from an explicit None (torch's TypeError)
+
+
+def eye(n: int, m: Any = _SQUARE, *, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
     n = int_arg("eye", "n", n, 1)
-    if m is not None and not _is_int(m):
+    if m is not _SQUARE and not _is_int(m):
         raise invalid_combination("eye", (n, m))
+    m = None if m is _SQUARE else m
     for name, v in (("n", n), ("m", m)):
         if v is not None and v < 0:
             raise RuntimeError(f"{name} must be greater or equal to 0, got {v}")

@@ -216,6 +216,8 @@ def randn(*size: Any, generator: Generator | None = None, dtype: Any = None, dev
           requires_grad: bool = False, **kw: Any) -> Tensor:
     """Standard normal values of the default float dtype (float32)."""
     shape = check_size(_size(size, kw, "randn"))  # torch parses the size before it looks at the dtype
+    if not math.prod(shape) and dtype is not None:  # torch runs no kernel for an empty result, whatever the dtype
+        return _finish(Tensor._make(np.empty(shape, dtypes.as_dtype(dtype).np)), requires_grad, device)
     d = _float_dtype(dtype, "normal_kernel_cpu")
     data = _rng(generator).normal_values(math.prod(shape), 0.0, 1.0, d.np).reshape(shape)
     return _finish(Tensor._make(data), requires_grad, device)
@@ -267,6 +269,8 @@ def randperm(n: int, *, generator: Generator | None = None, dtype: Any = None, d
              requires_grad: bool = False) -> Tensor:
     n = check_size((int_arg("randperm", "n", n, 1),))[0]
     d = dtypes.as_dtype(dtype) if dtype is not None else dtypes.int64
+    if d is dtypes.bool:
+        raise NotImplementedError('"randperm" not implemented for \'Bool\'')
     return _finish(Tensor._make(_rng(generator).permutation(n).astype(d.np)), requires_grad, device)
 
 

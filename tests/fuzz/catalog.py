@@ -239,8 +239,17 @@ def unary_ops(draw):
 
 
 # ------------------------------------------------------------------ the matmul family
+def _torch_skips_its_dtype_check(call: Call) -> bool:
+    """A deliberate difference, kept out of the harness: torch refuses matmul/einsum operands of two dtypes,
+    except on paths that never reach its kernel (an operand with a 0- or 1-sized dim, where torch returns a
+    result in one of the two dtypes, depending on the path). We refuse two dtypes always."""
+    tensors = [a.array for a in call.args if isinstance(a, T)]
+    return (call.label in ("torch.matmul", "torch.einsum") and len({t.dtype for t in tensors}) > 1
+            and any(n in (0, 1) for t in tensors for n in t.shape))
+
+
 @st.composite
-def matmuls(draw):
+def matmul_calls(draw):
     op = draw(st.sampled_from(["matmul", "mm", "bmm", "mv", "dot", "outer", "einsum"]))
     dt = st.sampled_from(["float32", "float64", "float32", "int64", "bool"])
     a = draw(tensors([draw(dt)], min_dims=0, max_dims=3, min_side=0, max_side=3, special=False))
@@ -251,9 +260,22 @@ def matmuls(draw):
     return Call(f"torch.{op}", lambda m, x, y: getattr(m, op)(x, y), (a, b))
 
 
+def matmuls():
+    return matmul_calls().filter(lambda c: not _torch_skips_its_dtype_check(c))
+
+
 # ------------------------------------------------------------------ nn layers
+def _elu_with_a_non_finite_alpha_at_zero(call: Call) -> bool:
+    """A deliberate difference, kept out of the harness: at x = 0 torch's ELU kernel returns x, so alpha = nan
+    or inf gives 0 there, while its gradient at 0 comes from the alpha branch. We keep one branch for value
+    and gradient (alpha * (e^0 - 1), NaN for such alphas); the two agree for every finite alpha."""
+    if call.label != "nn.ELU" or len(call.args) < 2 or not isinstance(call.args[1], (int, float)):
+        return False
+    return not np.isfinite(call.args[1]) and bool(np.any(call.args[0].array == 0))
+
+
 @st.composite
-def layers(draw):
+def layer_calls(draw):
     kind = draw(st.sampled_from(["Linear", "Embedding", "Dropout", "LayerNorm", "BatchNorm1d", "LeakyReLU",
                                  "ELU", "Softmax", "GELU", "Flatten", "Hardtanh", "Softplus"]))
     small = st.one_of(st.integers(-1, 4), st.integers(1, 4), ODD)
@@ -284,6 +306,10 @@ def layers(draw):
         return layer(x)
 
     return Call(f"nn.{kind}", run, (x, *args), kwargs)
+
+
+def layers():
+    return layer_calls().filter(lambda c: not _elu_with_a_non_finite_alpha_at_zero(c))
 
 
 @st.composite

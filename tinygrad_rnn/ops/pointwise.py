@@ -159,7 +159,8 @@ def floor_divide(input: Any, other: Any) -> Tensor:
 
 def _check_integer_divisor(a: Any, b: Any) -> None:
     """Integer division by zero has no value: torch raises where numpy would warn and give 0."""
-    if np.asarray(_arr(a)).dtype.kind in "iub" and np.any(np.asarray(_arr(b)) == 0):
+    x, y = np.asarray(_arr(a)), np.asarray(_arr(b))
+    if x.dtype.kind in "iub" and np.any(y == 0) and np.broadcast(x, y).size:  # nothing to divide: no error
         raise RuntimeError("ZeroDivisionError")
 
 
@@ -222,6 +223,9 @@ def _mask(m: Any) -> Tensor:
 def pow(input: Any, exponent: Any) -> Tensor:
     if isinstance(input, Tensor) and input._data.dtype.kind in "iu" and type(exponent) is int and exponent < 0:
         raise RuntimeError("Integers to negative integer powers are not allowed.")
+    if isinstance(exponent, Tensor) and exponent.dtype is dtypes.bool and getattr(input, "dtype", bool) is dtypes.bool \
+            or isinstance(input, bool) and getattr(exponent, "dtype", None) is dtypes.bool:
+        raise NotImplementedError('"pow" not implemented for \'Bool\'')  # torch has no bool ** bool tensor kernel
     out = _binary(Pow, input, exponent)
     if isinstance(exponent, Tensor):  # torch numbers its tensor ** tensor and number ** tensor nodes
         rename(out, "PowBackward1" if isinstance(input, Tensor) else "PowBackward2")

@@ -438,6 +438,8 @@ def amin(input: Tensor, dim: Any = (), keepdim: bool = False) -> Tensor:
 
 @op(samples=_reductions())
 def logsumexp(input: Tensor, dim: Any, keepdim: bool = False) -> Tensor:
+    if dim is None:  # logsumexp has no "every dim" default in torch
+        raise TypeError("logsumexp(): argument 'dim' must be tuple of ints, not NoneType")
     bool_arg("logsumexp", "keepdim", keepdim)
     x = input if input.dtype.is_floating_point else input.to(dtypes.get_default_dtype())  # torch: ints -> float
     return LogSumExp.apply(x, _reduce_dims(dim, x.ndim), keepdim)
@@ -459,7 +461,7 @@ def _softmax_dim(input: Tensor, dim: Any, name: str, stacklevel: int) -> int:
 def _softmax_input(input: Tensor, dtype: Any, dim: int, name: str) -> Tensor:
     """torch's CPU kernels exist for floating types only; their names say which one ran."""
     x = input if dtype is None else input.to(dtype)
-    if not x.dtype.is_floating_point:
+    if not x.dtype.is_floating_point and x.numel():  # torch runs no kernel for an empty tensor
         kernel = "lastdim_kernel_impl" if dim == builtins.max(x.ndim, 1) - 1 else "kernel_impl"
         raise NotImplementedError(f'"{name}_{kernel}" not implemented for \'{x.dtype._legacy}\'')
     return x
@@ -572,6 +574,8 @@ def norm(input: Tensor, p: Any = "fro", dim: Any = None, keepdim: bool = False, 
         result = x.abs().amax(dims, keepdim)
     elif p in (float("-inf"), "-inf"):
         result = x.abs().amin(dims, keepdim)
+    elif p == 0:  # the count of nonzero elements (torch leaves its gradient undefined; ours has none)
+        result = (x != 0).sum(dims, keepdim=keepdim).to(x.dtype)
     else:
         result = (x.abs() ** p).sum(dims, keepdim=keepdim) ** (1.0 / p)
     return rename(result, "LinalgVectorNormBackward0")
