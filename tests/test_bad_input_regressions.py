@@ -122,6 +122,15 @@ SAME_ERROR = {
     "nll_loss_of_ints": lambda m: m.nn.functional.nll_loss(m.tensor([[0, 1]]), m.tensor([0])),
     "batch_norm_of_ints": lambda m: m.nn.functional.batch_norm(m.tensor([[3], [5]]), None, None, training=True),
     "randperm_of_bool": lambda m: m.randperm(4, dtype=m.bool),
+    "conv_float_kernel_size": lambda m: m.nn.Conv1d(1, 1, 2.0),
+    "dropout2d_nan_p": lambda m: m.nn.Dropout2d(float("nan"))(m.ones(1, 2, 2)),
+    "multilabel_soft_margin_of_0d": lambda m: m.nn.MultiLabelSoftMarginLoss()(m.tensor(0.0), m.tensor(1.0)),
+    "multi_margin_float_target": lambda m: m.nn.functional.multi_margin_loss(m.ones(2, 3), m.tensor([0.0, 1.0])),
+    "multilabel_margin_int32_target": lambda m: m.nn.functional.multilabel_margin_loss(
+        m.ones(2, 3), m.ones(2, 3, dtype=m.int32)),
+    "hinge_embedding_margin_none": lambda m: m.nn.HingeEmbeddingLoss(margin=None)(m.ones(3), m.ones(3)),
+    "soft_margin_target_wider_than_input": lambda m: m.nn.functional.soft_margin_loss(m.ones(3, 1), m.ones(3)),
+    "nll_loss_0d_target_of_an_empty_batch": lambda m: m.nn.functional.nll_loss(m.ones(0, 3), m.tensor(0)),
     "loss_shapes_before_reduction_name": lambda m: m.nn.functional.l1_loss(m.ones(2), m.ones(3), reduction="avg"),
 }
 
@@ -183,6 +192,11 @@ SAME_RESULT = {
     "randn_of_nothing_in_an_int_dtype": lambda m: m.randn(0, 2, dtype=m.int8),
     "arange_end_keyword": lambda m: m.arange(end=3),
     "zero_norm_counts_nonzeros": lambda m: m.tensor([[1.0, float("nan"), 0.0, float("-inf")]]).norm(0),
+    "dropout_everything_of_ints": lambda m: [m.nn.Dropout(1.0)(m.tensor([3, 0])), m.nn.AlphaDropout(1.0)(m.tensor([3]))],
+    "soft_margin_in_the_input_dtype": lambda m: m.nn.functional.soft_margin_loss(
+        m.tensor([[-2.6], [0.5]]), m.tensor([[-3.0], [1.0]], dtype=m.float64), reduction="none"),
+    "hinge_embedding_bool_margin": lambda m: m.nn.HingeEmbeddingLoss(margin=True)(m.tensor([0.5, 2.0]),
+                                                                                 m.tensor([-1, 1])),
     "setitem_negative_int_wraps_into_uint8": lambda m: m.ones(2, dtype=m.uint8).__setitem__(0, -1) or m.ones(1),
 }
 

@@ -640,6 +640,13 @@ def other_layers(draw):
 REDUCTIONS = st.sampled_from(["mean", "sum", "none", "batchmean", "avg"])
 
 
+def _margin_mean_of_nothing(call: Call) -> bool:
+    """Kept out of the harness: torch's MultiMarginLoss / MultiLabelMarginLoss 'mean' over an empty batch
+    returns uninitialised memory (any number, e.g. 4.7e-310); ours is NaN, as every other empty mean."""
+    return (call.label in ("nn.MultiMarginLoss", "nn.MultiLabelMarginLoss") and call.kwargs.get("reduction", "mean")
+            == "mean" and call.args[0].array.size == 0)
+
+
 @st.composite
 def more_losses(draw):
     name = draw(st.sampled_from(["MarginRankingLoss", "HingeEmbeddingLoss", "MultiMarginLoss",
@@ -853,7 +860,7 @@ CATALOG.update({
     "conv_layers": conv_layers(), "pooling_layers": pooling_layers(), "padding_layers": padding_layers(),
     "normalization_layers": normalization_layers(), "activation_layers": activation_layers(),
     "dropout_layers": dropout_layers(), "attention_layers": attention_layers(), "other_layers": other_layers(),
-    "more_losses": more_losses(), "ctc_loss": ctc_losses(), "all_optimizers": all_optimizers(),
+    "more_losses": more_losses().filter(lambda c: not _margin_mean_of_nothing(c)), "ctc_loss": ctc_losses(), "all_optimizers": all_optimizers(),
     "all_schedulers": all_schedulers(), "dataloader_arguments": dataloader_arguments(),
     "load_state_dict_of_layers": load_state_dict_of_layers(), "save_load": save_load_round_trips(),
 })

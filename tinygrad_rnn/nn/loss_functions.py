@@ -278,6 +278,8 @@ def _class_rows(input: Tensor, target: Tensor, weight: Tensor | None,
     else:
         _check_spatial_target(input, target)
     _check_target_dtype(target)
+    if input.ndim != 1 and target.ndim == 0:  # torch reads the target's batch size from its dim 0
+        raise IndexError("Dimension specified as 0 but tensor has no dimensions")
     if not input.dtype.is_floating_point:
         raise NotImplementedError(f'"nll_loss_out_frame" not implemented for \'{input.dtype._legacy}\'')
     classes = input.shape[0] if input.ndim == 1 else input.shape[1]

@@ -212,13 +212,13 @@ def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool 
         raise RuntimeError(f"dropout probability has to be between 0 and 1, but got {p}")
     if not training or p == 0 or not input.numel():  # torch returns empty input of any dtype as it is
         return input
+    if p == 1:  # everything dropped (times a zero of input's dtype, so integers pass, as torch)
+        return _apply(lambda x: x * 0, input, inplace)
     if not input.dtype.is_floating_point:
         raise RuntimeError(
             f"result type {dtypes.get_default_dtype()._legacy} can't be cast to the desired output type "
             f"{input.dtype._legacy}"
         )
-    if p == 1:  # everything dropped; scaling by 1/(1-p) would divide by zero
-        return _apply(lambda x: x * 0.0, input, inplace)
     keep = _keep_mask(input, 1 - p)
     scale = Tensor._make(keep._data / input._data.dtype.type(1 - p))
     return _apply(lambda x: x * scale, input, inplace)
