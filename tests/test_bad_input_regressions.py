@@ -131,6 +131,12 @@ SAME_ERROR = {
     "hinge_embedding_margin_none": lambda m: m.nn.HingeEmbeddingLoss(margin=None)(m.ones(3), m.ones(3)),
     "soft_margin_target_wider_than_input": lambda m: m.nn.functional.soft_margin_loss(m.ones(3, 1), m.ones(3)),
     "nll_loss_0d_target_of_an_empty_batch": lambda m: m.nn.functional.nll_loss(m.ones(0, 3), m.tensor(0)),
+    "split_of_0d": lambda m: m.tensor(4).split([1, 0], 0),
+    "glu_dim_out_of_range_before_dtype": lambda m: m.nn.functional.glu(m.ones(2, dtype=m.int64), -4),
+    "glu_dim_none": lambda m: m.nn.functional.glu(m.ones(2), None),
+    "roll_bool_dim": lambda m: m.ones(2).roll(1, True),
+    "celu_alpha_tuple": lambda m: m.nn.functional.celu(m.ones(2), ()),
+    "chunk_list_dim": lambda m: m.ones(3, 0).chunk(-1, [1]),
     "loss_shapes_before_reduction_name": lambda m: m.nn.functional.l1_loss(m.ones(2), m.ones(3), reduction="avg"),
 }
 
@@ -197,6 +203,7 @@ SAME_RESULT = {
         m.tensor([[-2.6], [0.5]]), m.tensor([[-3.0], [1.0]], dtype=m.float64), reduction="none"),
     "hinge_embedding_bool_margin": lambda m: m.nn.HingeEmbeddingLoss(margin=True)(m.tensor([0.5, 2.0]),
                                                                                  m.tensor([-1, 1])),
+    "sign_of_bool": lambda m: m.sign(m.tensor([True, False])),
     "setitem_negative_int_wraps_into_uint8": lambda m: m.ones(2, dtype=m.uint8).__setitem__(0, -1) or m.ones(1),
 }
 

@@ -556,7 +556,8 @@ def normalization_layers(draw):
 def activation_layers(draw):
     kind = draw(st.sampled_from(["ReLU", "ReLU6", "PReLU", "SELU", "CELU", "SiLU", "Mish", "Hardswish", "Hardsigmoid",
                                  "Tanhshrink", "Softsign", "Softmin", "LogSoftmax", "Threshold", "Hardshrink",
-                                 "Softshrink", "LogSigmoid", "Sigmoid", "Tanh", "GLU", "Softmax2d"]))
+                                 "Softshrink", "LogSigmoid", "Sigmoid", "Tanh", "GLU"]))
+    # nn.Softmax2d is not drawn: the layer does not exist yet (an AttributeError, reported as a gap)
     one_number = ("CELU", "Hardshrink", "Softshrink")
     args: tuple = ()
     if kind in one_number:

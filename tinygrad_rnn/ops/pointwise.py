@@ -774,6 +774,8 @@ class Abs(Function):
 
 def _sign(a: np.ndarray) -> np.ndarray:
     """np.sign, but 0 for NaN as torch's sign (so |x|'s gradient at NaN is 0, not NaN)."""
+    if a.dtype == np.bool_:  # the sign of a bool is itself, as torch (numpy has no bool sign)
+        return a.copy()
     out = np.sign(a)
     return np.where(np.isnan(out), 0, out).astype(a.dtype) if a.dtype.kind == "f" else out
 

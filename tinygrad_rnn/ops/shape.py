@@ -485,6 +485,8 @@ def narrow(input: Tensor, dim: int, start: int, length: int) -> Tensor:
 
 
 def split(input: Tensor, split_size_or_sections: Any, dim: int = 0) -> tuple:
+    if input.ndim == 0:
+        raise RuntimeError("split expects at least a 1-dimensional tensor")
     d = normalize_dim(dim, input.ndim)
     n = input.shape[d]
     if isinstance(split_size_or_sections, builtins.int):
@@ -508,6 +510,7 @@ def split(input: Tensor, split_size_or_sections: Any, dim: int = 0) -> tuple:
 
 
 def chunk(input: Tensor, chunks: int, dim: int = 0) -> tuple:
+    chunks, dim = int_arg("chunk", "chunks", chunks, 1), int_arg("chunk", "dim", dim, 2)  # types first
     if input.ndim == 0:
         raise RuntimeError("chunk expects at least a 1-dimensional tensor")
     if chunks <= 0:
@@ -636,6 +639,9 @@ def roll(input: Tensor, shifts: Any, dims: Any = None) -> Tensor:
         return Roll.apply(input.flatten(), shifts, 0).view(input.shape)
     shifts = tuple(shifts) if isinstance(shifts, (tuple, list)) else (shifts,)
     dims = tuple(dims) if isinstance(dims, (tuple, list)) else (dims,)
+    if not builtins.all(is_int(d) for d in dims):  # a bool or float dim: torch's parser refuses it first
+        raise TypeError(f"roll(): argument 'dims' (position 2) must be tuple of ints, not "
+                        f"{type(next(d for d in dims if not is_int(d))).__name__}")
     if len(shifts) != len(dims):
         raise RuntimeError(f"shifts and dimensions must align. shifts: {len(shifts)}, dims:{len(dims)}")
     if not input.ndim:  # torch's wording for any dim of a 0-d tensor here
