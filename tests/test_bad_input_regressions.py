@@ -204,6 +204,9 @@ SAME_RESULT = {
     "hinge_embedding_bool_margin": lambda m: m.nn.HingeEmbeddingLoss(margin=True)(m.tensor([0.5, 2.0]),
                                                                                  m.tensor([-1, 1])),
     "sign_of_bool": lambda m: m.sign(m.tensor([True, False])),
+    "linspace_of_bool_with_at_most_one_step": lambda m: [m.linspace(0.5, 1, 0, dtype=m.bool),
+                                                         m.linspace(0, 1, 1, dtype=m.bool)],
+    "cat_of_legacy_empties_takes_any_dim": lambda m: m.cat([m.ones(0), m.ones(0, dtype=m.float64)], 3),
     "setitem_negative_int_wraps_into_uint8": lambda m: m.ones(2, dtype=m.uint8).__setitem__(0, -1) or m.ones(1),
 }
 
@@ -250,7 +253,7 @@ def test_a_bool_dim_is_a_type_error_as_in_torch(call):
 @pytest.mark.parametrize("call", [lambda m: m.tensor(1.0).narrow("a", 0, 0), lambda m: m.ones(2, 3).movedim(0, [1]),
                                   lambda m: m.ones(1, 3).squeeze(None), lambda m: m.ones(2, 0).view((2.0, 0)),
                                   lambda m: m.eye(3, None), lambda m: m.arange(5, None),
-                                  lambda m: m.ones(2).logsumexp(None)])
+                                  lambda m: m.ones(2).logsumexp(None), lambda m: m.tensor(2).split([], 1.5)])
 def test_wrong_argument_types_are_type_errors_as_in_torch(call):
     """torch's parser refuses these before looking at the tensor (it then lists its overloads, we do not)."""
     torch = require_torch()

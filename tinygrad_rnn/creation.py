@@ -333,8 +333,10 @@ def linspace(start: float, end: float, steps: int, *, dtype: Any = None, device:
     if steps < 0:
         raise RuntimeError("number of steps must be non-negative")
     d = dtypes.as_dtype(dtype) if dtype is not None else dtypes.get_default_dtype()
-    if d is dtypes.bool:
-        raise NotImplementedError('"linspace_cpu" not implemented for \'Bool\'')
+    if d is dtypes.bool:  # torch's bool kernel is missing, but 0 or 1 steps never reach it
+        if steps > 1:
+            raise NotImplementedError('"linspace_cpu" not implemented for \'Bool\'')
+        return _finish(Tensor._make(np.array([float(start)] * int(steps)).astype(bool)), requires_grad, device)
     return _finish(Tensor._make(_linspace_values(start, end, int(steps), d)), requires_grad, device)
 
 

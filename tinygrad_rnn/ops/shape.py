@@ -428,6 +428,8 @@ def cat(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
             raise RuntimeError(f"zero-dimensional tensor (at position {i}) cannot be concatenated")
     # torch still skips legacy empty 1-D pieces when the others have more dims
     higher = builtins.any(x.ndim != 1 for x in tensors)
+    if builtins.all(x.ndim == 1 and x.shape[0] == 0 for x in tensors):  # legacy empties only: any dim, as torch
+        return Cat.apply(0, *_promote_all(tensors))
     kept = [not (higher and x.ndim == 1 and x.shape[0] == 0) for x in tensors]
     parts = [x for x, keep in zip(tensors, kept) if keep]
     ref = parts[0]
@@ -485,6 +487,7 @@ def narrow(input: Tensor, dim: int, start: int, length: int) -> Tensor:
 
 
 def split(input: Tensor, split_size_or_sections: Any, dim: int = 0) -> tuple:
+    dim = int_arg("split", "dim", dim, 2)  # its type before the tensor's rank, as torch
     if input.ndim == 0:
         raise RuntimeError("split expects at least a 1-dimensional tensor")
     d = normalize_dim(dim, input.ndim)
