@@ -48,7 +48,10 @@ def _data_shape(data: Any) -> tuple:
 
 
 def _scalars(data: Any) -> Iterator[Any]:
+    """The scalars of nested data; an empty sequence counts as a float (torch infers the default dtype for it)."""
     if _is_sequence(data):
+        if not len(data):
+            yield 0.0
         for item in data:
             yield from _scalars(item)
     else:
@@ -83,10 +86,10 @@ def _infer_dtype(data: Any) -> dtypes.dtype:
 def _scalar_value(v: Any, d: dtypes.dtype) -> Any:
     """One scalar as a Python number of dtype d's kind, with torch's errors."""
     if isinstance(v, Tensor):
-        if v._data.size != 1:
-            raise ValueError("only one element tensors can be converted to Python scalars")
         if not d.is_floating_point and v.dtype.is_floating_point:  # torch reads it with __index__
             raise TypeError("only integer tensors of a single element can be converted to an index")
+        if v._data.size != 1:
+            raise ValueError("only one element tensors can be converted to Python scalars")
         v = v._data.reshape(()).item()
     elif isinstance(v, (np.ndarray, np.generic)):
         v = v.item()
@@ -96,10 +99,13 @@ def _scalar_value(v: Any, d: dtypes.dtype) -> Any:
         return float(v)
     if not isinstance(v, (bool, int, float)):
         raise TypeError(f"'{type(v).__name__}' object cannot be interpreted as an integer")
-    if isinstance(v, float):
-        if not math.isfinite(v) or (d is not dtypes.bool and not -(2.0 ** 63) <= v < 2.0 ** 63):
+    if isinstance(v, float) and d is dtypes.bool:
+        return v != 0  # nan and inf are True, as torch
+    if isinstance(v, float):  # a float must fit the type as it is (no wrapping into unsigned types), as torch
+        info = np.iinfo(d.np)
+        if not math.isfinite(v) or not info.min <= v <= info.max:
             raise RuntimeError(f"value cannot be converted to type {d.name} without overflow")
-        v = int(v) if d is not dtypes.bool else v != 0  # truncates toward zero, as torch
+        return int(v)  # truncates toward zero, as torch
     if not -(2 ** 63) <= v < 2 ** 63:
         raise ValueError("Overflow when unpacking long long")
     if d is not dtypes.bool:
@@ -126,7 +132,8 @@ def _from_python(data: Any, d: dtypes.dtype | None) -> np.ndarray:
     shape = _data_shape(data)
     d = d or _infer_dtype(data)
     values: list = []
-    _fill(data, shape, d, 0, values)
+    if math.prod(shape):  # torch checks the lengths only while copying values, so nothing of an empty shape
+        _fill(data, shape, d, 0, values)
     if d.is_floating_point or d is dtypes.bool:
         return np.array(values, dtype=d.np).reshape(shape)
     return np.array(values, dtype=np.int64).astype(d.np).reshape(shape)  # wraps negatives into unsigned
@@ -222,15 +229,19 @@ def _filled(fill: Any, size: tuple, dtype: Any, requires_grad: bool, device: Any
     d = dtypes.as_dtype(dtype) if dtype is not None else dtypes.get_default_dtype()
     check_size(size, name)
     if not d.is_floating_point and d is not dtypes.bool:
-        fill = _integer_fill(fill, d)
+        fill = integer_fill(fill, d)
     return _finish(Tensor._make(np.full(size, fill, d.np)), requires_grad, device)
 
 
-def _integer_fill(fill: Any, d: dtypes.dtype) -> int:
-    """A fill value for an integer dtype: truncated, and in range (negatives wrap into unsigned types)."""
-    value = float(fill) if not isinstance(fill, (bool, int)) else int(fill)
+def integer_fill(fill: Any, d: dtypes.dtype) -> int:
+    """A fill value for an integer dtype, as torch converts it: a float must fit the type and is truncated;
+    an int must fit too, except that negative ints wrap into unsigned types."""
     info = np.iinfo(d.np)
-    if value != value or not (info.min if info.min else -info.max) <= value <= info.max:
+    if isinstance(fill, (bool, int)):
+        value, least = int(fill), info.min if info.min else -info.max
+    else:
+        value, least = float(fill), info.min
+    if value != value or not least <= value <= info.max:
         raise RuntimeError(f"value cannot be converted to type {d.name}_t without overflow")
     return int(np.array(int(value)).astype(d.np))
 
@@ -274,15 +285,27 @@ def full_like(input: Tensor, fill_value: Any, *, dtype: Any = None, requires_gra
     return _like(fill_value, input, dtype, requires_grad)
 
 
-def arange(start: Any, end: Any = None, step: Any = 1, *, dtype: Any = None, device: Any = None,
+_MISSING = object()  # a bound not given, told apart from an explicit None (torch's TypeError)
+
+
+def arange(start: Any = _MISSING, end: Any = _MISSING, step: Any = 1, *, dtype: Any = None, device: Any = None,
            requires_grad: bool = False) -> Tensor:
-    """int64 when every bound is an int, otherwise the default float."""
-    if end is None:
+    """int64 when every bound is an int, otherwise the default float. arange(end) and arange(end=...) start at 0."""
+    if end is _MISSING:
+        if start is _MISSING:
+            raise TypeError("arange() missing 1 required positional argument: 'end'")
         start, end = 0, number_arg("arange", "end", start, 1)
+    elif start is _MISSING:
+        start = 0
     for v in (start, end, step):
         if not isinstance(v, (bool, int, float)) and not hasattr(v, "__float__") or isinstance(v, str):
             raise invalid_combination("arange", (start, end, step))
     bounds = [float(v) if isinstance(v, Tensor) and v.dtype.is_floating_point else v for v in (start, end, step)]
+    if dtype is None:
+        dtype = dtypes.int64 if all(_is_int(v) or isinstance(v, bool) for v in bounds) else dtypes.get_default_dtype()
+    d = dtypes.as_dtype(dtype)
+    if d is dtypes.bool:
+        raise NotImplementedError('"arange_cpu" not implemented for \'Bool\'')
     lo, hi, by = (float(b) for b in bounds)
     if by == 0:
         raise RuntimeError("step must be nonzero")
@@ -290,13 +313,15 @@ def arange(start: Any, end: Any = None, step: Any = 1, *, dtype: Any = None, dev
         raise RuntimeError(f"unsupported range: {bounds[0]} -> {bounds[1]}")
     if (by > 0 and hi < lo) or (by < 0 and hi > lo):
         raise RuntimeError("upper bound and lower bound inconsistent with step sign")
-    if dtype is None:
-        dtype = dtypes.int64 if all(_is_int(v) or isinstance(v, bool) for v in bounds) else dtypes.get_default_dtype()
-    d = dtypes.as_dtype(dtype)
-    if not d.is_floating_point:  # torch counts the steps in the dtype's own arithmetic
-        lo, hi, by = int(lo), int(hi), int(by) or by
+    if d is dtypes.int64:  # torch counts an int64 range in integer arithmetic, every other dtype's in double
+        lo, hi, by = int(lo), int(hi), int(by)
+        if by == 0:
+            raise ValueError("step must be nonzero")
     n = max(int(np.ceil((hi - lo) / by)), 0)
-    data = (bounds[0] + np.arange(n) * bounds[2]).astype(d.np)
+    if d.is_floating_point:
+        data = (bounds[0] + np.arange(n) * bounds[2]).astype(d.np)
+    else:  # integer values step from the truncated start by the truncated step, as torch
+        data = (int(lo) + np.arange(n) * int(by)).astype(d.np)
     return _finish(Tensor._make(data), requires_grad, device)
 
 
@@ -308,15 +333,38 @@ def linspace(start: float, end: float, steps: int, *, dtype: Any = None, device:
     if steps < 0:
         raise RuntimeError("number of steps must be non-negative")
     d = dtypes.as_dtype(dtype) if dtype is not None else dtypes.get_default_dtype()
-    with np.errstate(invalid="ignore"):
-        return _finish(Tensor._make(np.linspace(float(start), float(end), int(steps)).astype(d.np)), requires_grad,
-                       device)
+    if d is dtypes.bool:  # torch's bool kernel is missing, but 0 or 1 steps never reach it
+        if steps > 1:
+            raise NotImplementedError('"linspace_cpu" not implemented for \'Bool\'')
+        return _finish(Tensor._make(np.array([float(start)] * int(steps)).astype(bool)), requires_grad, device)
+    return _finish(Tensor._make(_linspace_values(start, end, int(steps), d)), requires_grad, device)
 
 
-def eye(n: int, m: Any = None, *, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
+def _linspace_values(start: Any, end: Any, steps: int, d: dtypes.dtype) -> np.ndarray:
+    """torch's linspace: the bounds converted to the dtype first; the first half counts up from start and
+    the second half down from end, in the dtype's own precision (in double for integer dtypes)."""
+    if d.is_floating_point:
+        work, (first, last) = d.np.type, (float(start), float(end))
+    else:
+        work, (first, last) = np.float64, (integer_fill(start, d), integer_fill(end, d))
+    first, last = work(first), work(last)
+    if steps == 1:
+        return np.array([first], dtype=work).astype(d.np)
+    i = np.arange(steps, dtype=work)
+    with np.errstate(invalid="ignore", over="ignore"):
+        step = (last - first) / work(steps - 1)
+        values = np.where(i < steps // 2, first + step * i, last - step * (work(steps - 1) - i))
+        return values.astype(d.np)
+
+
+_SQUARE = object()  # eye(n)'s missing m, told apart from an explicit None (torch's TypeError)
+
+
+def eye(n: int, m: Any = _SQUARE, *, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
     n = int_arg("eye", "n", n, 1)
-    if m is not None and not _is_int(m):
+    if m is not _SQUARE and not _is_int(m):
         raise invalid_combination("eye", (n, m))
+    m = None if m is _SQUARE else m
     for name, v in (("n", n), ("m", m)):
         if v is not None and v < 0:
             raise RuntimeError(f"{name} must be greater or equal to 0, got {v}")

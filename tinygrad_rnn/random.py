@@ -216,6 +216,8 @@ def randn(*size: Any, generator: Generator | None = None, dtype: Any = None, dev
           requires_grad: bool = False, **kw: Any) -> Tensor:
     """Standard normal values of the default float dtype (float32)."""
     shape = check_size(_size(size, kw, "randn"))  # torch parses the size before it looks at the dtype
+    if not math.prod(shape) and dtype is not None:  # torch runs no kernel for an empty result, whatever the dtype
+        return _finish(Tensor._make(np.empty(shape, dtypes.as_dtype(dtype).np)), requires_grad, device)
     d = _float_dtype(dtype, "normal_kernel_cpu")
     data = _rng(generator).normal_values(math.prod(shape), 0.0, 1.0, d.np).reshape(shape)
     return _finish(Tensor._make(data), requires_grad, device)
@@ -244,14 +246,31 @@ def randint(low: int, high: Any = None, size: Any = None, *, generator: Generato
     d = dtypes.as_dtype(dtype) if dtype is not None else dtypes.int64
     if high <= low:
         raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got from={low} >= to={high}")
+    _check_integer_range(low, high, d)
     data = _rng(generator).integers(low, high, shape).astype(d.np)
     return _finish(Tensor._make(data), requires_grad, device)
+
+
+_C_TYPE_NAMES = {"uint8": "unsigned char", "int8": "signed char", "int16": "short", "int32": "int", "int64": "long",
+                 "bool": "bool"}
+
+
+def _check_integer_range(low: int, high: int, d: dtypes.dtype) -> None:
+    """torch's errors when [low, high) does not fit an integer dtype (named as its C type)."""
+    if d.is_floating_point:
+        return
+    least, most = (0, 1) if d is dtypes.bool else (int(np.iinfo(d.np).min), int(np.iinfo(d.np).max))
+    for what, bound in (("from", low), ("to - 1", high - 1)):
+        if not least <= bound <= most:
+            raise RuntimeError(f"{what} is out of bounds for {_C_TYPE_NAMES[d.name]}")
 
 
 def randperm(n: int, *, generator: Generator | None = None, dtype: Any = None, device: Any = None,
              requires_grad: bool = False) -> Tensor:
     n = check_size((int_arg("randperm", "n", n, 1),))[0]
     d = dtypes.as_dtype(dtype) if dtype is not None else dtypes.int64
+    if d is dtypes.bool:
+        raise NotImplementedError('"randperm" not implemented for \'Bool\'')
     return _finish(Tensor._make(_rng(generator).permutation(n).astype(d.np)), requires_grad, device)
 
 

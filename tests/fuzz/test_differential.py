@@ -5,8 +5,14 @@ frameworks return equal results (value, dtype, shape) or both raise the same bui
 and ours does not leak a numpy or internal error. `python tests/fuzz/report.py -v` prints every
 difference with the call that shows it.
 
-The families still listed in KNOWN_DIFFERENT have open differences (reliability issue); their tests
-are strict xfails, so the day a family agrees with torch the xfail fails and must be removed.
+Every family must agree with torch. The few deliberate differences are kept out of the strategies in
+catalog.py, each with a comment saying why (search for "deliberate difference"); where torch returns and
+we raise a NotImplementedError naming a feature we lack (einsum's '...'), the call counts as agreeing,
+since the standards allow exactly that.
+
+The families in KNOWN_DIFFERENT were added when the harness was widened to the whole nn surface and
+still have open differences (`python tests/fuzz/report.py --only NAME -v` lists them); their tests are
+strict xfails, so the day a family agrees with torch the xfail fails and the name must be removed.
 """
 from __future__ import annotations
 
@@ -17,8 +23,8 @@ from helpers import require_torch
 from hypothesis import HealthCheck, Phase, given, settings
 
 KNOWN_DIFFERENT = {
-    "factories", "full_and_ranges", "tensor", "shape_ops", "indexing", "reductions",
-    "unary_ops", "layers", "losses",
+    "pooling_layers", "padding_layers", "normalization_layers", "other_layers",
+    "ctc_loss",
 }
 
 
@@ -34,7 +40,7 @@ def test_family_behaves_as_torch(family):
     torch = require_torch()
 
     # No shrinking: report.py prints each differing call as drawn, and shrinking costs seconds per family.
-    @settings(max_examples=40, database=None, deadline=None, phases=[Phase.explicit, Phase.generate],
+    @settings(max_examples=30, database=None, deadline=None, phases=[Phase.explicit, Phase.generate],
               suppress_health_check=list(HealthCheck))
     @given(CATALOG[family])
     def check(call):

@@ -213,7 +213,8 @@ def _numeric_grad(f, x, eps=1e-6):
     lambda F, x: F.mse_loss(x, tinygrad_rnn.ones(3, 3)),
     lambda F, x: F.smooth_l1_loss(x, tinygrad_rnn.zeros(3, 3), beta=0.5),
     lambda F, x: F.binary_cross_entropy(x.sigmoid(), tinygrad_rnn.full((3, 3), 0.3, dtype=tinygrad_rnn.float64)),
-    lambda F, x: F.binary_cross_entropy_with_logits(x, tinygrad_rnn.full((3, 3), 0.3), pos_weight=tinygrad_rnn.ones(3) * 2),
+    lambda F, x: F.binary_cross_entropy_with_logits(x, tinygrad_rnn.full((3, 3), 0.3, dtype=tinygrad_rnn.float64),
+                                                    pos_weight=tinygrad_rnn.ones(3) * 2),
     lambda F, x: F.kl_div(x.log_softmax(1), tinygrad_rnn.full((3, 3), 1 / 3), reduction="batchmean"),
 ], ids=["ce_weighted_smoothed", "ce_probabilities", "nll_sum", "mse", "smooth_l1", "bce", "bce_logits", "kl_div"])
 def test_loss_gradients_match_finite_differences(loss):

@@ -38,4 +38,7 @@ def shape_arg(shape: Sequence) -> tuple:
     """A shape given the ways torch accepts it: f(2, 3), f((2, 3)), f([2, 3]), f(torch.Size([2, 3]))."""
     if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
         shape = tuple(shape[0])
+    for s in shape:
+        if not hasattr(s, "__index__"):  # a float or None: torch's parser refuses it as a size
+            raise TypeError(f"a size must be a tuple of ints, but got an element of type {type(s).__name__}")
     return tuple(int(s.__index__()) for s in shape)

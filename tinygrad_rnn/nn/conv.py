@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from ..argcheck import is_int
 from ..core.tensor import Tensor
 from . import init
 from .functional_ext import conv as _conv
@@ -20,6 +21,14 @@ from .module import Module
 from .parameter import Parameter
 
 _PADDING_MODES = {"zeros", "reflect", "replicate", "circular"}
+
+
+def _check_kernel_size(kernel_size: Any) -> None:
+    """torch builds the weight from kernel_size as given, so a float there is its `empty()` TypeError."""
+    for i, k in enumerate(kernel_size if isinstance(kernel_size, (tuple, list)) else (kernel_size,)):
+        if not is_int(k):  # the weight's size is (out, in, *kernel_size): torch counts from 1
+            raise TypeError(f"empty(): argument 'size' failed to unpack the object at pos {3 + i} with error "
+                            f"\"type must be tuple of ints,but got {type(k).__name__}\"")
 
 
 class _ConvNd(Module):
@@ -41,6 +50,7 @@ class _ConvNd(Module):
         self.output_padding, self.padding_mode = _conv.expand_param(output_padding, nd), padding_mode
         self._reversed_padding_repeated_twice = self._reversed_padding()
         shape = (in_channels, out_channels // groups) if self.transposed else (out_channels, in_channels // groups)
+        _check_kernel_size(kernel_size)
         self.weight = Parameter(_empty(shape + self.kernel_size, device, dtype))
         if bias:
             self.bias = Parameter(_empty((out_channels,), device, dtype))

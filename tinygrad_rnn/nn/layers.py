@@ -82,9 +82,10 @@ class Embedding(Module):
         super().__init__()
         self.num_embeddings, self.embedding_dim = num_embeddings, embedding_dim
         if padding_idx is not None:  # stored non-negative, as torch does
-            if not -num_embeddings <= padding_idx < num_embeddings:
+            # two one-sided comparisons, as torch: a NaN size passes them and fails as a size below
+            if padding_idx >= num_embeddings if padding_idx > 0 else padding_idx < -num_embeddings:
                 raise AssertionError("Padding_idx must be within num_embeddings")
-            padding_idx %= num_embeddings
+            padding_idx = padding_idx + num_embeddings if padding_idx < 0 else padding_idx
         self.padding_idx, self.max_norm, self.norm_type = padding_idx, max_norm, norm_type
         self.scale_grad_by_freq, self.sparse = scale_grad_by_freq, sparse
         if _weight is None:
@@ -280,7 +281,7 @@ class Hardtanh(Module):
     def __init__(self, min_val: float = -1.0, max_val: float = 1.0, inplace: bool = False) -> None:
         super().__init__()
         self.min_val, self.max_val, self.inplace = min_val, max_val, inplace
-        if not max_val > min_val:
+        if max_val <= min_val:  # as torch: a NaN bound passes here and fails in forward
             raise AssertionError(f"max_val ({max_val}) must be greater than min_val ({min_val})")
 
     def forward(self, input: Tensor) -> Tensor:

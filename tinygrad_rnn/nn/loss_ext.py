@@ -21,6 +21,7 @@ import numpy as np
 
 from .. import creation
 from ..autograd import no_grad
+from ..core import dtypes
 from ..core.tensor import Tensor
 from ..creation import from_numpy
 from .distance import PairwiseDistance, pairwise_distance
@@ -92,6 +93,10 @@ def hinge_embedding_loss(input: Tensor, target: Tensor, margin: float = 1.0, siz
     """input where target is 1, max(0, margin - input) where target is -1 (input: a distance)."""
     reduction = _reduction(size_average, reduce, reduction)
     zeros = creation.zeros_like(input)
+    if not isinstance(margin, (bool, int, float)):
+        raise TypeError(f"hinge_embedding_loss(): argument 'margin' (position 3) must be float, not "
+                        f"{type(margin).__name__}")
+    margin = float(margin)  # a bool margin is a number to torch
     pulled_apart = (margin - input).clamp_min(0).where(target != 1, zeros)
     pulled_together = input.where(target != -1, zeros)
     return _reduce(pulled_apart + pulled_together, reduction)
@@ -101,7 +106,16 @@ def soft_margin_loss(input: Tensor, target: Tensor, size_average: Any = None, re
                      reduction: str = "mean") -> Tensor:
     """log(1 + exp(-target * input)), a smooth hinge for targets in {1, -1}."""
     reduction = _reduction(size_average, reduce, reduction)
-    return _reduce((-target * input).exp().log1p(), reduction)
+    if target.shape != input.shape:  # torch writes the loss into an input-shaped output
+        try:
+            shape = np.broadcast_shapes(input.shape, target.shape)
+        except ValueError:
+            shape = None
+        if shape != tuple(input.shape):
+            raise RuntimeError(f"output with shape {list(input.shape)} doesn't match the broadcast shape "
+                               f"{list(shape) if shape is not None else list(target.shape)}")
+    loss = (-target * input).exp().log1p()
+    return _reduce(loss if loss.dtype is input.dtype else loss.to(input.dtype), reduction)  # in input's dtype
 
 
 def cosine_embedding_loss(input1: Tensor, input2: Tensor, target: Tensor, margin: float = 0,
@@ -176,6 +190,12 @@ def _check_class_input(input: Tensor) -> None:
                            f"{list(input.shape)}")
 
 
+def _check_long_target(target: Tensor) -> None:
+    """The margin losses' class targets must be int64 (torch's kernels take no other index type)."""
+    if target.dtype is not dtypes.int64:
+        raise RuntimeError(f"expected scalar type Long but found {target.dtype._legacy}")
+
+
 def multi_margin_loss(input: Tensor, target: Tensor, p: int = 1, margin: float = 1.0, weight: Tensor | None = None,
                       size_average: Any = None, reduce: Any = None, reduction: str = "mean") -> Tensor:
     """For each sample: sum over classes j != y of weight[y] max(0, margin - x[y] + x[j])^p, over C."""
@@ -185,6 +205,7 @@ def multi_margin_loss(input: Tensor, target: Tensor, p: int = 1, margin: float =
     if weight is not None and weight.dim() != 1:
         raise ValueError("weight must be one-dimensional")
     _check_class_input(input)
+    _check_long_target(target)
     rows = input.reshape(-1, input.shape[-1]) if input.dim() > 0 else input.reshape(1, 1)
     classes = rows.shape[1]
     labels = target.numpy().reshape(-1).astype(np.int64)
@@ -212,6 +233,7 @@ def multilabel_margin_loss(input: Tensor, target: Tensor, size_average: Any = No
     class j and every other class k: max(0, 1 - (x[j] - x[k])), summed and divided by C."""
     reduction = _reduction(size_average, reduce, reduction)
     _check_class_input(input)
+    _check_long_target(target)
     if tuple(target.shape) != tuple(input.shape):
         raise RuntimeError(f"inconsistent target size: {list(target.shape)} for input of size: {list(input.shape)}")
     rows = input.reshape(-1, input.shape[-1]) if input.dim() > 0 else input.reshape(1, 1)
@@ -243,6 +265,8 @@ def multilabel_soft_margin_loss(input: Tensor, target: Tensor, weight: Tensor | 
     """Binary cross-entropy on logits per class (target in {0, 1}), averaged over the classes."""
     if size_average is not None or reduce is not None:
         reduction = _reduction(size_average, reduce, reduction)
+    if input.ndim == 0:  # the class dim is the last one: a 0-d input has none
+        raise IndexError("Dimension specified as -1 but tensor has no dimensions")
     loss = -(target * F.logsigmoid(input) + (1 - target) * F.logsigmoid(-input))
     if weight is not None:
         loss = loss * weight

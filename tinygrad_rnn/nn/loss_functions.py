@@ -20,7 +20,7 @@ from ..creation import from_numpy
 from ..ops import nn_ops
 from ..ops import pointwise as _pw
 from ..ops import reduce as _rd
-from ..ops.promotion import result_type
+from ..ops.promotion import check_broadcast, result_type
 from ..ops.shape import gather_along
 
 
@@ -52,13 +52,15 @@ def _reduce(loss: Tensor, reduction: str) -> Tensor:
     return loss.sum() if reduction == "sum" else loss.mean()
 
 
-def _warn_if_broadcasting(input: Tensor, target: Tensor) -> None:
+def _check_target_shape(input: Tensor, target: Tensor) -> None:
+    """A target shape other than the input's warns, then must broadcast (checked before the reduction, as torch)."""
     if target.shape != input.shape:
         warnings.warn(
             f"Using a target size ({target.shape}) that is different to the input size ({input.shape}). "
             "This will likely lead to incorrect results due to broadcasting. Please ensure they have the same size.",
             stacklevel=3,
         )
+        check_broadcast(input, target)
 
 
 def _weighted_mean(loss: Tensor, weight: Tensor | None, reduction: str) -> Tensor:
@@ -75,7 +77,7 @@ def _weighted_mean(loss: Tensor, weight: Tensor | None, reduction: str) -> Tenso
 def mse_loss(input: Tensor, target: Tensor, size_average: Any = None, reduce: Any = None,
              reduction: str = "mean", weight: Tensor | None = None) -> Tensor:
     """mean((input - target)^2); a target shape that differs from the input's warns, then broadcasts."""
-    _warn_if_broadcasting(input, target)
+    _check_target_shape(input, target)
     reduction = _reduction(size_average, reduce, reduction)
     diff = _regression_diff(input, target, "mse_cpu")
     loss = _weighted_mean(diff * diff, weight, reduction)
@@ -85,15 +87,19 @@ def mse_loss(input: Tensor, target: Tensor, size_average: Any = None, reduce: An
 def l1_loss(input: Tensor, target: Tensor, size_average: Any = None, reduce: Any = None,
             reduction: str = "mean", weight: Tensor | None = None) -> Tensor:
     """mean(|input - target|); the gradient at a zero difference is 0, as in torch."""
-    _warn_if_broadcasting(input, target)
+    _check_target_shape(input, target)
     reduction = _reduction(size_average, reduce, reduction)
-    return _weighted_mean(_regression_diff(input, target, "l1_cpu").abs(), weight, reduction)
+    diff = input - target  # torch takes integer differences here; only their mean has no dtype
+    if reduction == "mean" and not diff.dtype.is_floating_point:
+        raise RuntimeError("mean(): could not infer output dtype. Input dtype must be either a floating point or "
+                           f"complex dtype. Got: {diff.dtype._legacy}")
+    return _weighted_mean(diff.abs(), weight, reduction)
 
 
 def smooth_l1_loss(input: Tensor, target: Tensor, size_average: Any = None, reduce: Any = None,
                    reduction: str = "mean", beta: float = 1.0) -> Tensor:
     """0.5 d^2 / beta where |d| < beta, |d| - 0.5 beta elsewhere (beta = 0 is the L1 loss)."""
-    _warn_if_broadcasting(input, target)
+    _check_target_shape(input, target)
     reduction = _reduction(size_average, reduce, reduction)
     d = _regression_diff(input, target, "smooth_l1_cpu")
     if beta == 0.0:  # torch runs l1_loss then, and shows its nodes
@@ -107,9 +113,13 @@ def smooth_l1_loss(input: Tensor, target: Tensor, size_average: Any = None, redu
 def huber_loss(input: Tensor, target: Tensor, reduction: str = "mean", delta: float = 1.0,
                weight: Tensor | None = None) -> Tensor:
     """0.5 d^2 where |d| <= delta, delta (|d| - 0.5 delta) elsewhere."""
-    _warn_if_broadcasting(input, target)
+    _check_target_shape(input, target)
     reduction = _reduction(None, None, reduction)
     d = _regression_diff(input, target, "huber_cpu")
+    if not input.dtype.is_floating_point:  # torch writes huber's loss in the input's dtype
+        raise RuntimeError(f"result type {d.dtype._legacy} can't be cast to the desired output type "
+                           f"{input.dtype._legacy}")
+    d = d if d.dtype is input.dtype else d.to(input.dtype)
     small = ~(d.abs() > delta)  # NaN counts as small, as in smooth_l1_loss
     dq = _pw.where(small, d, 0.0)  # as in smooth_l1_loss: no inf*0 from the unused branch
     loss = _pw.where(small, 0.5 * dq * dq, delta * (d.abs() - 0.5 * delta))
@@ -143,9 +153,8 @@ def kl_div(input: Tensor, target: Tensor, size_average: Any = None, reduce: Any 
     reduction = _reduction(size_average, reduce, "sum" if batchmean else reduction)
     if log_target:
         loss = target.exp() * (target - input)
-    else:  # 0 log 0 = 0: take the log of 1 where the target is 0
-        positive = target > 0
-        loss = target * _pw.where(positive, target, 1.0).log() - target * input
+    else:  # 0 log 0 = 0: take the log of 1 where the target is 0 (a negative target's log stays NaN, as torch)
+        loss = target * _pw.where(target == 0, 1.0, target).log() - target * input
     out = _reduce(loss, reduction)
     return out / input.shape[0] if batchmean and input.ndim else out
 
@@ -168,6 +177,9 @@ def binary_cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = 
     p = input.detach().numpy()
     if not np.all((p >= 0) & (p <= 1)):  # NaN fails both comparisons, as in torch
         raise RuntimeError("all elements of input should be between 0 and 1")
+    t = target._data
+    if not np.all((t >= 0) & (t <= 1)):
+        raise RuntimeError("all elements of target should be between 0 and 1")
     loss = nn_ops.BinaryCrossEntropy.apply(input, target)
     return rename(_reduce(loss if weight is None else loss * weight, reduction), "BinaryCrossEntropyBackward0")
 
@@ -195,6 +207,8 @@ def binary_cross_entropy_with_logits(input: Tensor, target: Tensor, weight: Tens
     reduction = _reduction(size_average, reduce, reduction)
     if target.shape != input.shape:
         raise ValueError(f"Target size ({target.shape}) must be the same as input size ({input.shape})")
+    if not input.dtype.is_floating_point:
+        raise NotImplementedError(f'"log_sigmoid_cpu" not implemented for \'{input.dtype._legacy}\'')
     if not target.dtype.is_floating_point:
         result = result_type(target, input)
         raise RuntimeError(f"result type {result._legacy} can't be cast to the desired output type {target.dtype._legacy}")
@@ -202,6 +216,7 @@ def binary_cross_entropy_with_logits(input: Tensor, target: Tensor, weight: Tens
     if pos_weight is not None:
         log_sig = log_sig * ((pos_weight - 1) * target + 1)
     loss = (1 - target) * input - log_sig
+    loss = loss if loss.dtype is target.dtype else loss.to(target.dtype)  # torch writes it in the target's dtype
     loss = _reduce(loss if weight is None else loss * weight, reduction)
     return rename(loss, "BinaryCrossEntropyWithLogitsBackward0")
 
@@ -264,6 +279,10 @@ def _class_rows(input: Tensor, target: Tensor, weight: Tensor | None,
     else:
         _check_spatial_target(input, target)
     _check_target_dtype(target)
+    if input.ndim != 1 and target.ndim == 0:  # torch reads the target's batch size from its dim 0
+        raise IndexError("Dimension specified as 0 but tensor has no dimensions")
+    if not input.dtype.is_floating_point:
+        raise NotImplementedError(f'"nll_loss_out_frame" not implemented for \'{input.dtype._legacy}\'')
     classes = input.shape[0] if input.ndim == 1 else input.shape[1]
     _check_class_weight(weight, classes, spatial=input.ndim > 2, input_dtype=input.dtype)
     labels = target.numpy().astype(np.int64).reshape(-1)

@@ -195,7 +195,7 @@ def mm(input: Tensor, mat2: Tensor) -> Tensor:
 
 def mv(input: Tensor, vec: Tensor) -> Tensor:
     """matrix @ vector, (n, m) @ (m,) -> (n,)."""
-    if input.ndim == 0 or vec.ndim == 0:
+    if input.ndim == 0:  # torch reads the matrix's size first; a 0-d vector is the rank error below
         raise IndexError("Dimension specified as 0 but tensor has no dimensions")
     if input.ndim != 2 or vec.ndim != 1:
         raise RuntimeError(f"vector + matrix @ vector expected, got 1, {input.ndim}, {vec.ndim}")
@@ -513,6 +513,10 @@ def _check_einsum_operands(subscripts: list, operands: tuple) -> None:
     sizes: dict = {}
     for k, (letters, x) in enumerate(zip(subscripts, operands)):
         if "." in letters:
+            named = len(letters.replace(".", ""))
+            if named > x.ndim:
+                raise RuntimeError(f"einsum(): the number of subscripts in the equation ({named}) is more than the "
+                                   f"number of dimensions ({x.ndim}) for operand {k}")
             continue
         if len(letters) != x.ndim:
             raise RuntimeError(f"einsum(): the number of subscripts in the equation ({len(letters)}) does not match "

@@ -23,7 +23,7 @@ from .declare import BINARY_SHAPES, Sample, away_from_kinks, binary, inside_unit
 from .promotion import array_of as _arr
 from .promotion import cast_operand as _cast
 from .promotion import check_broadcast as _check_broadcast
-from .promotion import promote, to_float
+from .promotion import promote, result_type, to_float
 
 
 def _quiet() -> np.errstate:
@@ -202,7 +202,8 @@ def floor_divide(input: Any, other: Any) -> Tensor:
 
 def _check_integer_divisor(a: Any, b: Any) -> None:
     """Integer division by zero has no value: torch raises where numpy would warn and give 0."""
-    if np.asarray(_arr(a)).dtype.kind in "iub" and np.any(np.asarray(_arr(b)) == 0):
+    x, y = np.asarray(_arr(a)), np.asarray(_arr(b))
+    if x.dtype.kind in "iub" and np.any(y == 0) and np.broadcast(x, y).size:  # nothing to divide: no error
         raise RuntimeError("ZeroDivisionError")
 
 
@@ -272,6 +273,9 @@ def _mask(m: Any) -> Tensor:
 def pow(input: Any, exponent: Any) -> Tensor:
     if isinstance(input, Tensor) and input._data.dtype.kind in "iu" and type(exponent) is int and exponent < 0:
         raise RuntimeError("Integers to negative integer powers are not allowed.")
+    if isinstance(exponent, Tensor) and exponent.dtype is dtypes.bool and getattr(input, "dtype", bool) is dtypes.bool \
+            or isinstance(input, bool) and getattr(exponent, "dtype", None) is dtypes.bool:
+        raise NotImplementedError('"pow" not implemented for \'Bool\'')  # torch has no bool ** bool tensor kernel
     out = _binary(Pow, input, exponent)
     if isinstance(exponent, Tensor):  # torch numbers its tensor ** tensor and number ** tensor nodes
         rename(out, "PowBackward1" if isinstance(input, Tensor) else "PowBackward2")
@@ -894,6 +898,8 @@ class Abs(Function):
 
 def _sign(a: np.ndarray) -> np.ndarray:
     """np.sign, but 0 for NaN as torch's sign (so |x|'s gradient at NaN is 0, not NaN)."""
+    if a.dtype == np.bool_:  # the sign of a bool is itself, as torch (numpy has no bool sign)
+        return a.copy()
     out = np.sign(a)
     return np.where(np.isnan(out), 0, out).astype(a.dtype) if a.dtype.kind == "f" else out
 
@@ -912,7 +918,7 @@ class Clamp(Function):
     def forward(ctx, x, lo, hi):
         ctx.save_for_backward(x)
         ctx.lo, ctx.hi = lo, hi
-        return Tensor._make(np.clip(x._data, lo, hi))
+        return Tensor._make(np.clip(x._data, lo, hi).astype(x._data.dtype, copy=False))
 
     @staticmethod
     def backward(ctx, g):
@@ -933,7 +939,10 @@ class Clamp(Function):
 def clamp(input: Tensor, min: Any = None, max: Any = None) -> Tensor:
     if min is None and max is None:
         raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
-    return Clamp.apply(input, _arr(min), _arr(max))
+    d = result_type(input, *[b for b in (min, max) if b is not None])  # clamp(int tensor, 0.5) is float, as torch
+    if d is dtypes.bool:
+        raise NotImplementedError('"clamp_scalar_cpu" not implemented for \'Bool\'')
+    return Clamp.apply(input if d is input.dtype else input.to(d), _arr(min), _arr(max))
 
 
 @op(inplace=True, samples=unary(min=0.2))
@@ -1074,13 +1083,21 @@ class Sign(_PiecewiseConstant):
     numpy_fn = staticmethod(_sign)  # 0 at NaN, as torch
 
 
+def refuse_bool(input: Tensor, kernel: str) -> None:
+    """torch has no bool kernel for the rounding functions; its error names the kernel."""
+    if input.dtype is dtypes.bool:
+        raise NotImplementedError(f'"{kernel}" not implemented for \'Bool\'')
+
+
 @op(inplace=True, samples=unary(lambda x: 3 * x + 0.5))
 def floor(input: Tensor) -> Tensor:
+    refuse_bool(input, "floor_vml_cpu")
     return Floor.apply(input)
 
 
 @op(inplace=True, samples=unary(lambda x: 3 * x + 0.5))
 def ceil(input: Tensor) -> Tensor:
+    refuse_bool(input, "ceil_vml_cpu")
     return Ceil.apply(input)
 
 

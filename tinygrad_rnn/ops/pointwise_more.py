@@ -26,7 +26,7 @@ from ..core.function import Function, rename
 from ..core.tensor import Tensor
 from . import declare
 from .declare import BINARY_SHAPES, Sample, away_from_kinks, binary, inside_unit, op, unary
-from .pointwise import _binary, _quiet, abs, exp, log, rsqrt, sign, where
+from .pointwise import _binary, _quiet, abs, exp, log, refuse_bool, rsqrt, sign, where
 from .promotion import array_of as _arr
 from .promotion import promote, to_float
 
@@ -241,6 +241,7 @@ def _round_samples(rng: np.random.Generator) -> list[Sample]:
 def round(input: Tensor, *, decimals: int | None = None) -> Tensor:  # noqa: A001  (torch's name)
     """Round to the nearest integer (or to `decimals` places), halves to even. torch numbers the
     node of an explicit `decimals` (even 0) RoundBackward1."""
+    refuse_bool(input, "round_vml_cpu")
     if not input.dtype.is_floating_point:
         if decimals:
             raise NotImplementedError(f"\"round_cpu\" not implemented for '{input.dtype._legacy}'")

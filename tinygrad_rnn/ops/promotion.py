@@ -57,7 +57,11 @@ _NUMBER = (int, float)  # exact types: bool is left to the general rule
 def cast_operand(x: Any, d: dtypes.dtype) -> Any:
     if isinstance(x, Tensor):
         return x if x.dtype is d else Cast.apply(x, d)
-    return float(x) if d.is_floating_point else x
+    if d.is_floating_point:
+        return float(x)
+    if type(x) is int and d is not dtypes.bool:  # wraps into the dtype (uint8 - 1 is uint8 + 255), as torch
+        return np.array(x, dtype=np.int64).astype(d.np)[()]
+    return x
 
 
 def check_broadcast(a: Any, b: Any) -> None:

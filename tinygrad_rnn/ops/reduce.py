@@ -128,7 +128,7 @@ class LogSumExp(Function):
 
     @staticmethod
     def forward(ctx, x, dims, keepdim):
-        m = np.max(x._data, axis=dims, keepdims=True)
+        m = np.max(x._data, axis=dims, keepdims=True, initial=-np.inf)  # -inf: an empty sum's log
         m = np.where(np.isfinite(m), m, 0)  # all -inf (or inf) rows: leave them to np.log
         y = np.log(np.sum(np.exp(x._data - m), axis=dims, keepdims=True)) + m
         out = Tensor._make(np.asarray(y if keepdim else np.squeeze(y, axis=dims)))
@@ -257,7 +257,8 @@ class Prod(Function):
     def forward(ctx, x, dims, keepdim):
         ctx.save_for_backward(x)
         ctx.dims, ctx.kept, ctx.keepdim = dims, _kept_shape(x.shape, dims), keepdim
-        return Tensor._make(np.asarray(np.prod(x._data, axis=dims, keepdims=keepdim)))
+        # in x's own dtype: numpy would widen bool and small ints, torch keeps prod(dtype=...)'s dtype
+        return Tensor._make(np.asarray(np.prod(x._data, axis=dims, keepdims=keepdim, dtype=x._data.dtype)))
 
     @staticmethod
     def backward(ctx, g):
@@ -531,7 +532,7 @@ def all(input: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:  # noq
 def logical_reduce(input: Tensor, dim: Any, keepdim: bool, name: str) -> Tensor:
     """any/all: bool results, except uint8 input gives uint8 (torch keeps that legacy rule)."""
     bool_arg(name, "keepdim", keepdim)
-    dims = None if dim is None else _reduce_dims(dim, input.ndim) or None
+    dims = None if dim is None else normalize_dims(dim, input.ndim)  # dim=() reduces nothing here, as torch
     out = np.asarray((np.any if name == "any" else np.all)(input._data, axis=dims, keepdims=keepdim))
     return Tensor._make(out.astype(np.uint8) if input._data.dtype == np.uint8 else out)
 
@@ -567,6 +568,8 @@ def amin(input: Tensor, dim: Any = (), keepdim: bool = False) -> Tensor:
 
 @op(samples=_reductions())
 def logsumexp(input: Tensor, dim: Any, keepdim: bool = False) -> Tensor:
+    if dim is None:  # logsumexp has no "every dim" default in torch
+        raise TypeError("logsumexp(): argument 'dim' must be tuple of ints, not NoneType")
     bool_arg("logsumexp", "keepdim", keepdim)
     x = input if input.dtype.is_floating_point else input.to(dtypes.get_default_dtype())  # torch: ints -> float
     return LogSumExp.apply(x, _reduce_dims(dim, x.ndim), keepdim)
@@ -589,7 +592,7 @@ def implicit_softmax_dim(input: Tensor, dim: Any, name: str, stacklevel: int) ->
 def _softmax_input(input: Tensor, dtype: Any, dim: int, name: str) -> Tensor:
     """torch's CPU kernels exist for floating types only; their names say which one ran."""
     x = input if dtype is None else input.to(dtype)
-    if not x.dtype.is_floating_point:
+    if not x.dtype.is_floating_point and x.numel():  # torch runs no kernel for an empty tensor
         kernel = "lastdim_kernel_impl" if dim == builtins.max(x.ndim, 1) - 1 else "kernel_impl"
         raise NotImplementedError(f'"{name}_{kernel}" not implemented for \'{x.dtype._legacy}\'')
     return x
@@ -705,6 +708,8 @@ def norm(input: Tensor, p: Any = "fro", dim: Any = None, keepdim: bool = False, 
         raise RuntimeError(
             f"linalg.vector_norm: Expected a floating point or complex tensor as input. Got {x.dtype._legacy}"
         )
+    if x.dtype is dtypes.float16:  # torch accumulates a half norm in float
+        return norm(x.float(), p, dim, keepdim).to(dtypes.float16)
     dims = _reduce_dims(dim, x.ndim)
     if p in ("fro", 2, 2.0):
         return Norm.apply(x, dims, keepdim)
@@ -712,6 +717,8 @@ def norm(input: Tensor, p: Any = "fro", dim: Any = None, keepdim: bool = False, 
         result = x.abs().amax(dims, keepdim)
     elif p in (float("-inf"), "-inf"):
         result = x.abs().amin(dims, keepdim)
+    elif p == 0:  # the count of nonzero elements (torch leaves its gradient undefined; ours has none)
+        result = (x != 0).sum(dims, keepdim=keepdim).to(x.dtype)
     else:
         result = (x.abs() ** p).sum(dims, keepdim=keepdim) ** (1.0 / p)
     return rename(result, "LinalgVectorNormBackward0")
@@ -722,7 +729,8 @@ def cumsum(input: Tensor, dim: int, *, dtype: Any = None) -> Tensor:
     x = input if dtype is None else input.to(dtype)
     if dtype is None and not x.dtype.is_floating_point and x.dtype is not dtypes.int64:
         x = x.to(dtypes.int64)
-    return Cumsum.apply(x, normalize_dim(dim, x.ndim)) if x.ndim else rename(x.clone(), "CumsumBackward0")
+    d = normalize_dim(dim, x.ndim)  # checked on 0-d tensors too
+    return Cumsum.apply(x, d) if x.ndim else rename(x.clone(), "CumsumBackward0")
 
 
 @op(inplace=True, samples=_scans)
@@ -730,7 +738,8 @@ def cumprod(input: Tensor, dim: int, *, dtype: Any = None) -> Tensor:
     x = input if dtype is None else input.to(dtype)
     if dtype is None and not x.dtype.is_floating_point and x.dtype is not dtypes.int64:
         x = x.to(dtypes.int64)
-    return Cumprod.apply(x, normalize_dim(dim, x.ndim)) if x.ndim else rename(x.clone(), "CumprodBackward0")
+    d = normalize_dim(dim, x.ndim)  # checked on 0-d tensors too
+    return Cumprod.apply(x, d) if x.ndim else rename(x.clone(), "CumprodBackward0")
 
 
 def _sort_order(data: np.ndarray, dim: int, descending: bool) -> np.ndarray:
@@ -774,10 +783,13 @@ def kthvalue(input: Tensor, k: int, dim: int = -1, keepdim: bool = False) -> Any
 
 def median(input: Tensor, dim: Any = None, keepdim: bool = False) -> Any:
     """The lower median (torch does not average the two middle values)."""
+    if input.dtype is dtypes.bool:
+        raise NotImplementedError('"median_cpu" not implemented for \'Bool\'')
     if dim is None:
         flat = input.reshape(-1)
-        if not flat.numel():
-            return Tensor._make(np.asarray(np.nan, dtype=input._data.dtype))
+        if not flat.numel():  # torch's "no value": NaN, or the lowest integer
+            kind = input._data.dtype
+            return Tensor._make(np.asarray(np.nan if kind.kind == "f" else np.iinfo(kind).min, dtype=kind))
         return rename(kthvalue(flat, (flat.numel() + 1) // 2, 0).values, "MedianBackward0")
     d = normalize_dim(dim, input.ndim)
     size = input.shape[d] if input.ndim else 1

@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 
-from ..argcheck import int_arg, size_arg
+from ..argcheck import int_arg, invalid_combination, is_int, size_arg
 from ..backend.accumulate import SliceGrad, dense
 from ..core import dtypes
 from ..core.function import Function, rename
@@ -428,6 +428,7 @@ def permute(input: Tensor, *dims: Any) -> Tensor:
 
 
 def transpose(input: Tensor, dim0: int, dim1: int) -> Tensor:
+    dim0, dim1 = int_arg("transpose", "dim0", dim0, 1), int_arg("transpose", "dim1", dim1, 2)  # types before ranges
     order = list(range(input.ndim))
     a, b = normalize_dim(dim0, input.ndim), normalize_dim(dim1, input.ndim)
     if not input.ndim:
@@ -515,7 +516,10 @@ def cat(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
             raise RuntimeError(f"zero-dimensional tensor (at position {i}) cannot be concatenated")
     # torch still skips legacy empty 1-D pieces when the others have more dims
     higher = builtins.any(x.ndim != 1 for x in tensors)
-    parts = [x for x in tensors if not (higher and x.ndim == 1 and x.shape[0] == 0)]
+    if builtins.all(x.ndim == 1 and x.shape[0] == 0 for x in tensors):  # legacy empties only: any dim, as torch
+        return Cat.apply(0, *_promote_all(tensors))
+    kept = [not (higher and x.ndim == 1 and x.shape[0] == 0) for x in tensors]
+    parts = [x for x, keep in zip(tensors, kept) if keep]
     ref = parts[0]
     d = normalize_dim(dim, ref.ndim)
     for i, x in enumerate(parts):
@@ -529,7 +533,8 @@ def cat(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
                     f"Sizes of tensors must match except in dimension {d}. Expected size {ref.shape[j]} "
                     f"but got size {x.shape[j]} for tensor number {tensors.index(x) if False else i} in the list."
                 )
-    return Cat.apply(d, *_promote_all(parts))
+    promoted = _promote_all(tensors)  # a skipped piece still counts for the result's dtype, as in torch
+    return Cat.apply(d, *[x for x, keep in zip(promoted, kept) if keep])
 
 
 concat = concatenate = cat
@@ -559,6 +564,8 @@ def unbind(input: Tensor, dim: int = 0) -> tuple:
 
 @op(samples=_plain_samples(((5, 4), 0, 1, 3), ((3, 4), 1, 2, 2), ((3, 4), -1, 0, 0), ((2,), 0, 1, 1)))
 def narrow(input: Tensor, dim: int, start: int, length: int) -> Tensor:
+    if not (is_int(dim) and (is_int(start) or isinstance(start, Tensor)) and is_int(length)):
+        raise invalid_combination("narrow", (dim, start, length))
     if input.ndim == 0:
         raise RuntimeError("narrow() cannot be applied to a 0-dim tensor.")
     d = normalize_dim(dim, input.ndim)
@@ -569,6 +576,9 @@ def narrow(input: Tensor, dim: int, start: int, length: int) -> Tensor:
 
 
 def split(input: Tensor, split_size_or_sections: Any, dim: int = 0) -> tuple:
+    dim = int_arg("split", "dim", dim, 2)  # its type before the tensor's rank, as torch
+    if input.ndim == 0:
+        raise RuntimeError("split expects at least a 1-dimensional tensor")
     d = normalize_dim(dim, input.ndim)
     n = input.shape[d]
     if isinstance(split_size_or_sections, builtins.int):
@@ -592,6 +602,7 @@ def split(input: Tensor, split_size_or_sections: Any, dim: int = 0) -> tuple:
 
 
 def chunk(input: Tensor, chunks: int, dim: int = 0) -> tuple:
+    chunks, dim = int_arg("chunk", "chunks", chunks, 1), int_arg("chunk", "dim", dim, 2)  # types first
     if input.ndim == 0:
         raise RuntimeError("chunk expects at least a 1-dimensional tensor")
     if chunks <= 0:
@@ -659,6 +670,8 @@ def _index_part(k: Any) -> Any:
 def _check_0d_key(key: Any) -> None:
     """A 0-d tensor takes only None, ..., bools and empty tuples as an index, as torch."""
     for k in key if isinstance(key, tuple) else (key,):
+        if isinstance(k, str):  # torch takes a str as a sequence of indices here
+            raise IndexError("too many indices for tensor of dimension 0")
         if isinstance(k, slice):
             raise IndexError("slice() cannot be applied to a 0-dim tensor.")
         if isinstance(k, (builtins.int, np.integer)) and not isinstance(k, builtins.bool):
@@ -666,9 +679,43 @@ def _check_0d_key(key: Any) -> None:
                              "in C++ to convert a 0-dim tensor to a number")
 
 
+def _check_index_dims(key: Any, shape: tuple) -> None:
+    """torch's checks of an index, in torch's order: the number of dims it uses, slice steps, then each bool
+    mask (left of any `...`, where its position is known) against the dims it covers."""
+    parts = key if isinstance(key, tuple) else (key,)
+    used, masks, seen_ellipsis = 0, [], False
+    for k in parts:
+        seen_ellipsis = seen_ellipsis or k is Ellipsis
+        if isinstance(k, (Tensor, np.ndarray)) and k.dtype in (dtypes.bool, np.bool_) and k.ndim:
+            masks.append((k, used, not seen_ellipsis))
+            used += k.ndim
+        elif not (k is None or k is Ellipsis or isinstance(k, (builtins.bool, np.bool_, str))):
+            used += 1
+    if used > len(shape):
+        raise IndexError(f"too many indices for tensor of dimension {len(shape)}")
+    [_index_part(k) for k in parts if isinstance(k, slice)]
+    for mask, at, position_known in masks:
+        if position_known and tuple(mask.shape) != tuple(shape[at:at + mask.ndim]):
+            raise IndexError(f"The shape of the mask {list(mask.shape)} at index 0 does not match the shape of the "
+                             f"indexed tensor {list(shape)} at index {at}")
+
+
+def _expand_ellipses(key: Any, ndim: int) -> Any:
+    """Several `...`: torch lets each one take the dims no other index takes (numpy allows only one)."""
+    parts = key if isinstance(key, tuple) else (key,)
+    if builtins.sum(k is Ellipsis for k in parts) < 2:
+        return key
+    free = ndim - builtins.sum(1 for k in parts if not (k is None or k is Ellipsis or isinstance(k, builtins.bool)))
+    return tuple(part for k in parts for part in ((slice(None),) * builtins.max(free, 0) if k is Ellipsis else (k,)))
+
+
 def getitem(input: Tensor, key: Any) -> Tensor:
+    key = _expand_ellipses(key, input.ndim)
     if input.ndim == 0:
+        [_index_part(k) for k in (key if isinstance(key, tuple) else (key,)) if isinstance(k, slice)]  # steps first
         _check_0d_key(key)
+    else:
+        _check_index_dims(key, input.shape)
     try:
         out = Index.apply(input, index_key(key))
         # A lone slice is always a Slice node in torch, even x[:]; inside a tuple a whole-dim one is skipped.
@@ -690,8 +737,13 @@ def roll(input: Tensor, shifts: Any, dims: Any = None) -> Tensor:
         return rename(Roll.apply(input.flatten(), shifts, 0).view(input.shape), "RollBackward0")
     shifts = tuple(shifts) if isinstance(shifts, (tuple, list)) else (shifts,)
     dims = tuple(dims) if isinstance(dims, (tuple, list)) else (dims,)
+    if not builtins.all(is_int(d) for d in dims):  # a bool or float dim: torch's parser refuses it first
+        raise TypeError(f"roll(): argument 'dims' (position 2) must be tuple of ints, not "
+                        f"{type(next(d for d in dims if not is_int(d))).__name__}")
     if len(shifts) != len(dims):
         raise RuntimeError(f"shifts and dimensions must align. shifts: {len(shifts)}, dims:{len(dims)}")
+    if not input.ndim:  # torch's wording for any dim of a 0-d tensor here
+        raise IndexError(f"Dimension specified as {dims[0]} but tensor has no dimensions")
     return Roll.apply(input, shifts, tuple(normalize_dim(d, input.ndim) for d in dims))
 
 
@@ -728,6 +780,7 @@ def index_select(input: Tensor, dim: int, index: Tensor) -> Tensor:
 
 @op(samples=_plain_samples(((3, 4), 0, 1), ((3, 4), 1, -1), ((2, 3, 4), -1, 3), ((2,), 0, 0)))
 def select(input: Tensor, dim: int, index: int) -> Tensor:
+    dim, index = int_arg("select", "dim", dim, 1), int_arg("select", "index", index, 2)  # types before the 0-d check
     if input.ndim == 0:
         raise IndexError("select() cannot be applied to a 0-dim tensor.")
     d = normalize_dim(dim, input.ndim)
@@ -741,6 +794,8 @@ def select(input: Tensor, dim: int, index: int) -> Tensor:
 
 @op(aliases=("moveaxis",), samples=_plain_samples(((3, 4), 0, 1), ((2, 3, 4), (0, 1), (2, 0)), ((2, 3, 4), -1, 0), ((0, 3), 1, 0)))
 def movedim(input: Tensor, source: Any, destination: Any) -> Tensor:
+    if isinstance(source, (tuple, list)) != isinstance(destination, (tuple, list)):  # torch: two ints or two lists
+        raise invalid_combination("movedim", (source, destination))
     src = normalize_dims(source if isinstance(source, (tuple, list)) else (source,), input.ndim)
     dst = normalize_dims(destination if isinstance(destination, (tuple, list)) else (destination,), input.ndim)
     if len(src) != len(dst):

@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from .. import random
+from ..argcheck import invalid_combination
 from ..core import dtypes
 from ..core.modes import modes
 from ..core.size import Size, shape_arg
@@ -34,8 +35,11 @@ from ..ops.cast import Cast
 from ..ops.pointwise import Clone
 from ..ops.promotion import as_operand
 from ..ops.shape import normalize_dim
+from .assignment import assignable_number, check_value_shape, is_advanced
 from .legacy import LEGACY_BY_NAME
 from .printing import tensor_repr
+
+_EVERY_DIM = object()  # squeeze()'s default, told apart from an explicit None
 
 
 class TensorMethods:
@@ -337,8 +341,10 @@ class TensorMethods:
     def kthvalue(self, k: int, dim: int = -1, keepdim: bool = False) -> Any:
         return _rd.kthvalue(self, k, dim, keepdim)
 
-    def median(self, dim: Any = None, keepdim: bool = False) -> Any:
-        return _rd.median(self, dim, keepdim)
+    def median(self, dim: Any = _EVERY_DIM, keepdim: bool = False) -> Any:
+        if dim is None:  # None is no dim to torch's parser
+            raise TypeError(f"median(): argument 'dim' (position 1) must be int, not {type(dim).__name__}")
+        return _rd.median(self, None if dim is _EVERY_DIM else dim, keepdim)
 
     def count_nonzero(self, dim: Any = None) -> Tensor:
         return _sh.count_nonzero(self, dim)
@@ -382,8 +388,10 @@ class TensorMethods:
     def unsqueeze(self, dim: int) -> Tensor:
         return _sh.unsqueeze(self, dim)
 
-    def squeeze(self, dim: Any = None) -> Tensor:
-        return _sh.squeeze(self, dim)
+    def squeeze(self, dim: Any = _EVERY_DIM) -> Tensor:
+        if dim is None:  # None is no dim to torch's parser (squeeze() squeezes every dim)
+            raise invalid_combination("squeeze", (dim,))
+        return _sh.squeeze(self, None if dim is _EVERY_DIM else dim)
 
 
     def expand(self, *sizes: Any) -> Tensor:
@@ -754,6 +762,10 @@ class TensorMethods:
         return self.fill_(src)
 
     def __setitem__(self, key: Any, value: Any) -> None:
+        value = assignable_number(self, value)  # torch converts a number before it looks at the index
+        indexed = _sh.getitem(self.detach(), key).shape  # torch's index errors
+        if isinstance(value, Tensor):
+            check_value_shape(value, indexed, is_advanced(key))
         key = _sh.index_key(key)
         value = as_operand(value)
         if isinstance(value, Tensor) and value.dtype is not self.dtype:

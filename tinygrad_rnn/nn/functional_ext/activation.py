@@ -11,10 +11,12 @@ import math
 
 import numpy as np
 
+from ...argcheck import int_arg, number_arg
 from ...core.function import rename
 from ...core.tensor import Tensor
 from ...creation import from_numpy
 from ...ops import pointwise as _pw
+from ...ops.shape import normalize_dim
 from ...random import _rng
 from . import basic as _F
 
@@ -31,10 +33,11 @@ def _zeros_like(x: Tensor) -> Tensor:
 
 def glu(input: Tensor, dim: int = -1) -> Tensor:
     """a * sigmoid(b), where a and b are the two halves of input along dim."""
-    require_float(input, "glu_cpu")
-    if input.ndim == 0:
+    if input.ndim == 0:  # torch's order: a 0-d input, dim's type, dim's range, the dtype
         raise RuntimeError("glu does not support scalars because halving size must be even")
-    d = dim % input.ndim
+    dim = int_arg("glu", "dim", dim, 2)
+    d = normalize_dim(dim, input.ndim)
+    require_float(input, "glu_cpu")
     if input.shape[d] % 2:
         raise RuntimeError(f"Halving dimension must be even, but dimension {d} is size {input.shape[d]}")
     a, b = input.chunk(2, d)
@@ -115,6 +118,7 @@ def rrelu_(input: Tensor, lower: float = 1.0 / 8, upper: float = 1.0 / 3, traini
 
 def celu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
     """x for x > 0, alpha (e^(x / alpha) - 1) otherwise: an ELU that is C1 for every alpha."""
+    number_arg("celu", "alpha", alpha, 2)
     if alpha == 0:
         raise RuntimeError("ZeroDivisionError: alpha cannot be 0 for CELU")
     require_float(input, "elu_cpu")

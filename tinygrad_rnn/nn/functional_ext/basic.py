@@ -17,7 +17,7 @@ from ...core import dtypes
 from ...core.function import rename
 from ...core.grad_mode import is_grad_enabled, no_grad
 from ...core.tensor import Tensor
-from ...creation import empty, from_numpy, full
+from ...creation import empty, from_numpy, full, integer_fill
 from ...ops import nn_ops
 from ...ops import pointwise as _pw
 from ...ops import reduce as _rd
@@ -97,6 +97,8 @@ def silu(input: Tensor, inplace: bool = False) -> Tensor:
 
 def gelu(input: Tensor, approximate: str = "none") -> Tensor:
     """x * Phi(x) with Phi the standard normal CDF; `approximate='tanh'` uses the tanh formula."""
+    if not isinstance(approximate, str):
+        raise TypeError(f"gelu(): argument 'approximate' must be str, not {type(approximate).__name__}")
     if approximate not in ("none", "tanh"):
         raise RuntimeError("approximate argument must be either none or tanh.")
     _float_kernel(input, "GeluKernelImpl")
@@ -120,8 +122,9 @@ def hardtanh(input: Tensor, min_val: float = -1.0, max_val: float = 1.0, inplace
     """x clipped to [min_val, max_val]; the gradient is zero at and beyond the ends, as in torch."""
     if min_val > max_val:
         raise ValueError("min_val cannot be greater than max_val")
-    if not input.dtype.is_floating_point:  # integers are clamped and keep their dtype
-        clipped = from_numpy(np.asarray(np.clip(input.numpy(), min_val, max_val)).astype(input.dtype.np))
+    if not input.dtype.is_floating_point:  # integers are clamped and keep their dtype (the bounds must fit it)
+        low, high = (b if input.dtype is dtypes.bool else integer_fill(b, input.dtype) for b in (min_val, max_val))
+        clipped = from_numpy(np.asarray(np.clip(input.numpy(), low, high)).astype(input.dtype.np))
         return input._assign(clipped) if inplace else clipped
 
     def clip(x: Tensor) -> Tensor:
@@ -207,15 +210,15 @@ def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool 
     _check_dropout_p(p)
     if p != p:  # NaN passes the range check above; torch's kernel then refuses it
         raise RuntimeError(f"dropout probability has to be between 0 and 1, but got {p}")
-    if not training or p == 0:
+    if not training or p == 0 or not input.numel():  # torch returns empty input of any dtype as it is
         return input
+    if p == 1:  # everything dropped (times a zero of input's dtype, so integers pass, as torch)
+        return _apply(lambda x: x * 0, input, inplace)
     if not input.dtype.is_floating_point:
         raise RuntimeError(
             f"result type {dtypes.get_default_dtype()._legacy} can't be cast to the desired output type "
             f"{input.dtype._legacy}"
         )
-    if p == 1:  # everything dropped; scaling by 1/(1-p) would divide by zero
-        return _apply(lambda x: x * 0.0, input, inplace)
     keep = _keep_mask(input, 1 - p)
     scale = keep / (1 - p)  # a mask of input's dtype; 1 - p is rounded to that dtype, as in torch
     return _apply(lambda x: x * scale, input, inplace)
@@ -293,7 +296,12 @@ def _check_indices(input: Tensor, weight: Tensor) -> np.ndarray:
     if weight.ndim != 2:
         raise RuntimeError("'weight' must be 2-D")
     indices = input.numpy()
+    if indices.size and not weight.shape[0]:
+        raise RuntimeError("index_select(): self indexing axis dim should be positive")
     if indices.size and (indices.min() < 0 or indices.max() >= weight.shape[0]):
+        if not weight.numel():  # torch checks an empty table on another path, with its own words
+            raise RuntimeError(f"INDICES element is out of DATA bounds, id={indices.max()} "
+                               f"axis_dim={weight.shape[0]}")
         raise IndexError("index out of range in self")
     return indices
 
@@ -371,6 +379,8 @@ def layer_norm(input: Tensor, normalized_shape: Any, weight: Tensor | None = Non
             f"Given normalized_shape={list(shape)}, expected input with shape [*, {', '.join(map(str, shape))}], "
             f"but got input of size{list(input.shape)}"
         )
+    if any(p is not None and p.dtype is not input.dtype for p in (weight, bias)):
+        raise RuntimeError("mixed dtype (CPU): all inputs must share same datatype.")
     _float_kernel(input, "LayerNormKernelImpl")
     dims = tuple(range(input.ndim - len(shape), input.ndim))
     centered = input - input.mean(dims, keepdim=True)
@@ -398,6 +408,7 @@ def batch_norm(input: Tensor, running_mean: Tensor | None, running_var: Tensor |
     shape = (1, input.shape[1]) + (1,) * (input.ndim - 2)
     if running_mean is not None and running_mean.numel() != input.shape[1]:
         raise RuntimeError(f"running_mean should contain {input.shape[1]} elements not {running_mean.numel()}")
+    _float_kernel(input, "batch_norm")
     if training:
         count = input.numel() // input.shape[1]
         if count <= 1:

@@ -35,12 +35,14 @@ def _noise(input: Tensor, p: float, feature: bool) -> np.ndarray:
 def _dropout(input: Tensor, p: float, training: bool, inplace: bool, feature: bool, alpha: bool) -> Tensor:
     """torch's _dropout_impl for the four combinations of feature (channel-wise) and alpha."""
     _F._check_dropout_p(p)
+    if p != p:  # NaN passes the range check above; torch's kernel then refuses it
+        raise RuntimeError(f"dropout probability has to be between 0 and 1, but got {p}")
     if p == 0 or not training or input.numel() == 0:
         return input
+    if p == 1:  # torch multiplies by a zero of the input's own dtype, so integers pass here
+        return _F._apply(lambda x: x * 0, input, inplace)
     if not input.dtype.is_floating_point:  # the noise is float: torch cannot cast the product back
         raise RuntimeError(f"result type Float can't be cast to the desired output type {input.dtype._legacy}")
-    if p == 1:
-        return _F._apply(lambda x: x * 0.0, input, inplace)
     noise = _noise(input, p, feature)
     kind = noise.dtype.type
     if not alpha:
