@@ -604,18 +604,25 @@ def _softmax_samples(rng: np.random.Generator) -> list[Sample]:
             Sample((x((0, 3)), 1)), Sample((x((1,)), 0)), Sample((x(()), 0))]
 
 
-@op(samples=_softmax_samples)
+def softmax_along(op: type, input: Tensor, dim: Any, dtype: Any, dim_position: int) -> Tensor:
+    """Softmax or LogSoftmax along `dim`. `dim_position` is where torch's TypeError says `dim` is:
+    argument 2 of torch.softmax, 1 of the method (surface/tensor_methods.py), which is why the
+    methods are not generated from the declarations below."""
+    name = "softmax" if op is Softmax else "log_softmax"
+    d = normalize_dim(int_arg(name, "dim", dim, dim_position), input.ndim)
+    return op.apply(_softmax_input(input, dtype, d, name), d)
+
+
+@op(samples=_softmax_samples, method=False)
 def softmax(input: Tensor, dim: Any, dtype: Any = None) -> Tensor:
     """exp(x) / sum(exp(x)) along `dim`, computed stably; `dtype` casts the input first."""
-    d = normalize_dim(int_arg("softmax", "dim", dim, 2), input.ndim)
-    return Softmax.apply(_softmax_input(input, dtype, d, "softmax"), d)
+    return softmax_along(Softmax, input, dim, dtype, 2)
 
 
-@op(samples=_softmax_samples)
+@op(samples=_softmax_samples, method=False)
 def log_softmax(input: Tensor, dim: Any, dtype: Any = None) -> Tensor:
     """x - logsumexp(x) along `dim`: the stable log of softmax."""
-    d = normalize_dim(int_arg("log_softmax", "dim", dim, 2), input.ndim)
-    return LogSoftmax.apply(_softmax_input(input, dtype, d, "log_softmax"), d)
+    return softmax_along(LogSoftmax, input, dim, dtype, 2)
 
 
 @op(samples=_reductions(whole=True, several_dims=False), differentiable=False)

@@ -307,6 +307,12 @@ class TensorMethods:
 
 
     # ------------------------------------------------------------ reductions
+    # torch.softmax's dim is argument 2, the method's argument 1: only torch's TypeError differs.
+    def softmax(self, dim: Any, dtype: Any = None) -> Tensor:
+        return _rd.softmax_along(_rd.Softmax, self, dim, dtype, 1)
+
+    def log_softmax(self, dim: Any, dtype: Any = None) -> Tensor:
+        return _rd.softmax_along(_rd.LogSoftmax, self, dim, dtype, 1)
 
     def topk(self, k: int, dim: int = -1, largest: bool = True, sorted: bool = True) -> Any:
         return _rd.topk(self, k, dim, largest, sorted)
