@@ -296,3 +296,45 @@ def test_float16_linspace_rounds_as_torch():
     """torch steps a float16 linspace in half precision (from both ends), so even its last bits agree."""
     check_parity(lambda m: m.linspace(-3, 5, 4, dtype=m.float16), tol=dict(rtol=0, atol=0))
     check_parity(lambda m: m.linspace(0.3, 2.2, 4, dtype=m.float16), tol=dict(rtol=0, atol=0))
+
+
+# ---------------------------------------------------------------- pooling_layers, padding_layers
+# torch's argument parser runs before any shape check, so a float or None size is a TypeError
+# whatever the input; then pad checks its length against the input's dims for every mode.
+POOL_PAD_SAME_ERROR = {
+    "pad_float_amount": lambda m: m.nn.functional.pad(m.ones(2, 3), (1.5, 1)),
+    "pad_float_second_amount": lambda m: m.nn.functional.pad(m.ones(2, 3), (1, 1.5), "reflect"),
+    "pad_int_not_a_tuple": lambda m: m.nn.functional.pad(m.ones(2, 3), 1),
+    "pad_none": lambda m: m.nn.functional.pad(m.ones(2, 3), None),
+    "pad_mode_not_a_str": lambda m: m.nn.functional.pad(m.ones(2, 3), (1, 1), 3),
+    "pad_value_a_str": lambda m: m.nn.functional.pad(m.ones(2, 3), (1, 1), "constant", "a"),
+    "pad_amount_checked_before_value": lambda m: m.nn.functional.pad(m.ones(2, 3), (1.5,), "reflect", "a"),
+    "pad_of_a_list": lambda m: m.nn.functional.pad([1.0], (1, 1)),
+    "reflection_pad_float_size": lambda m: m.nn.ReflectionPad1d(1.5)(m.ones(2, 3)),
+    "replication_pad_float_size_on_0d": lambda m: m.nn.ReplicationPad1d(1.5)(m.tensor(0.0)),
+    "constant_pad_float_size": lambda m: m.nn.ConstantPad2d(1.5, 0.0)(m.ones(2)),
+    "reflection_pad_of_0d": lambda m: m.nn.ReflectionPad1d(1)(m.tensor(0.0)),
+    "reflection_pad2d_of_1d": lambda m: m.nn.ReflectionPad2d(0)(m.ones(3)),
+    "replication_pad2d_of_0d": lambda m: m.nn.ReplicationPad2d(0)(m.tensor(0.0)),
+    "replication_pad_of_no_amounts": lambda m: m.nn.ReplicationPad1d(())(m.ones(0)),
+    "reflect_value_after_length": lambda m: m.nn.functional.pad(m.ones(3), (1, 1, 1, 1), "reflect", 2.0),
+    "circular_pad_wraps_an_empty_dim": lambda m: m.nn.functional.pad(m.ones(2, 0), (1, 0), "circular"),
+}
+
+
+@pytest.mark.parametrize("case", POOL_PAD_SAME_ERROR)
+def test_pooling_and_padding_errors_as_torch(case):
+    check_error(POOL_PAD_SAME_ERROR[case])
+
+
+POOL_PAD_SAME_RESULT = {
+    "circular_pad_of_empty_dims_by_nothing": lambda m: m.nn.CircularPad1d((0, 0))(m.ones(0, 0)),
+    "circular_pad_crops_to_nothing": lambda m: m.nn.functional.pad(m.ones(3, 2), (-1, -1), "circular"),
+    "pad_value_none_or_bool": lambda m: [m.nn.functional.pad(m.ones(3), (1, 1), value=None),
+                                         m.nn.functional.pad(m.ones(3), (1, 1), value=True)],
+}
+
+
+@pytest.mark.parametrize("case", POOL_PAD_SAME_RESULT)
+def test_pooling_and_padding_results_as_torch(case):
+    check_parity(POOL_PAD_SAME_RESULT[case])
