@@ -351,6 +351,13 @@ POOL_PAD_SAME_ERROR = {
     "adaptive_avg_pool2d_to_one_of_ints": lambda m: m.nn.AdaptiveAvgPool2d(1)(m.ones(2, 3, 4, 2, dtype=m.int64)),
     "adaptive_max_pool2d_empty_dim": lambda m: m.nn.AdaptiveMaxPool2d((2, 2))(m.ones(1, 0, 0, 1)),
     "adaptive_max_pool2d_sizes_longer_than_input": lambda m: m.nn.AdaptiveMaxPool2d((2, 2, 2))(m.ones(2, 2, 2)),
+    "adaptive_max_pool1d_two_sizes_before_dtype": lambda m: m.nn.AdaptiveMaxPool1d((2, 2))(m.ones(0, 3, dtype=m.int64)),
+    "adaptive_avg_pool1d_empty_length": lambda m: m.nn.AdaptiveAvgPool1d(2)(m.ones(2, 3, 0)),
+    "adaptive_avg_pool3d_empty_channels": lambda m: m.nn.AdaptiveAvgPool3d(2)(m.ones(2, 0, 3, 3)),
+    "adaptive_avg_pool2d_to_one_of_1d": lambda m: m.nn.AdaptiveAvgPool2d(1)(m.ones(2)),
+    "constant_pad_crops_below_nothing": lambda m: m.nn.ConstantPad1d(-1, float("inf"))(m.ones(1, dtype=m.float64)),
+    "zero_pad_crops_an_empty_dim": lambda m: m.nn.ZeroPad2d((2, -1))(m.ones(2, 0)),
+    "constant_pad_nan_into_ints": lambda m: m.nn.ConstantPad1d((1, -1), float("nan"))(m.tensor([2])),
 }
 
 
@@ -369,6 +376,12 @@ POOL_PAD_SAME_RESULT = {
     "max_pool_with_indices_of_no_batch": lambda m: m.nn.MaxPool2d(2, return_indices=True)(m.ones(0, 2, 2, 2)),
     "adaptive_avg_pool_to_one_is_a_mean": lambda m: [m.nn.AdaptiveAvgPool2d(1)(m.ones(2, 0, 2)),
                                                      m.nn.AdaptiveAvgPool1d(1)(m.arange(6.0).reshape(2, 3))],
+    "adaptive_avg_pool_to_one_of_2d": lambda m: [m.nn.AdaptiveAvgPool2d(1)(m.ones(0, 0)),
+                                                 m.nn.AdaptiveAvgPool2d(1)(m.arange(6.0).reshape(2, 3))],
+    "adaptive_avg_pool_of_empty_channels": lambda m: [m.nn.AdaptiveAvgPool1d(3)(m.ones(1, 0, 4)),
+                                                      m.nn.AdaptiveAvgPool2d(2)(m.ones(2, 0, 3, 3))],
+    "constant_pad_nan_into_ints_that_fills_nothing": lambda m: [
+        m.nn.ConstantPad2d((), float("nan"))(m.tensor(2)), m.nn.ConstantPad1d((-1, 0), float("inf"))(m.tensor([2]))],
 }
 
 

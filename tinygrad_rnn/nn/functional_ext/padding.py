@@ -78,7 +78,11 @@ def _parsed_pad(input: Any, pad: Any, mode: Any, value: Any) -> list:
 
 def _constant(input: Tensor, pad: list, value: float | None) -> Tensor:
     pairs = [(0, 0)] * (input.ndim - len(pad) // 2) + [(pad[i], pad[i + 1]) for i in range(len(pad) - 2, -1, -2)]
-    return rename(_F._constant_pad(input, pairs, 0.0 if value is None else value), "ConstantPadNdBackward0")
+    if any(n + min(b, 0) + min(a, 0) < 0 for n, (b, a) in zip(input.shape, pairs)):
+        raise RuntimeError("narrow(): length must be non-negative.")  # torch crops the negative pads first
+    if value is None or not any(p > 0 for p in pad):  # the value is only converted if something is filled
+        value = 0.0
+    return rename(_F._constant_pad(input, pairs, value), "ConstantPadNdBackward0")
 
 
 def _check_nonempty(input: Tensor, spatial: int, mode: str) -> None:

@@ -321,11 +321,22 @@ def _check_adaptive_input(input: Tensor, nd: int, name: str) -> None:
         raise RuntimeError(f"{name}(): Expected {nd + 1}D or {nd + 2}D tensor, but got{colon} {list(input.shape)}")
 
 
-def _check_nonempty(input: Tensor, name: str) -> None:
-    empty = [d for d in range(1, input.ndim) if input.shape[d] == 0]  # dim 0 may be empty, even unbatched
+def _check_nonempty(shape: list, name: str, first: int = 1) -> None:
+    """No empty dim from `first` on (dim 0 may be empty even when it is not a batch dim)."""
+    empty = [d for d in range(first, len(shape)) if shape[d] == 0]
     if empty:
         raise RuntimeError(f"{name}(): Expected input to have non-zero size for non-batch dimensions, but input has "
-                           f"sizes {list(input.shape)} with dimension {empty[0]} being empty")
+                           f"sizes {shape} with dimension {empty[0]} being empty")
+
+
+def _check_avg_nonempty(input: Tensor, nd: int) -> None:
+    """torch's 2-d average kernel (which also serves 1-d, on a (.., 1, L) view) checks only the two
+    pooled dims; the 3-d one checks every dim after the first."""
+    if nd == 3:
+        _check_nonempty(list(input.shape), "adaptive_avg_pool3d")
+    else:
+        shape = list(input.shape[:-1]) + [1, input.shape[-1]] if nd == 1 else list(input.shape)
+        _check_nonempty(shape, "adaptive_avg_pool2d", len(shape) - 2)
 
 
 def _averaging_matrix(n: int, o: int, dtype: np.dtype) -> Tensor:
@@ -339,12 +350,14 @@ def _averaging_matrix(n: int, o: int, dtype: np.dtype) -> Tensor:
 def adaptive_avg_pool(input: Tensor, output_size: Any, nd: int) -> Tensor:
     name = f"adaptive_avg_pool{nd}d"
     output_size = _parse_adaptive(input, output_size, nd, name)
-    _check_adaptive_input(input, nd, name)
+    if nd == 1:
+        _check_adaptive_input(input, nd, name)
     sizes = _adaptive_sizes(input, output_size, nd, name)
-    if all(s == 1 for s in sizes):  # torch's shortcut, with mean's dtype rule and no check for empty dims
+    if all(s == 1 for s in sizes):  # torch's shortcut: mean's dtype rule, no check of the rank or of empty dims
         out = input.mean(tuple(range(-nd, 0)), keepdim=True)
         return rename(out, "SqueezeBackward1") if nd == 1 else out
-    _check_nonempty(input, name)
+    _check_adaptive_input(input, nd, name)
+    _check_avg_nonempty(input, nd)
     require_float(input, f"adaptive_avg_pool{max(nd, 2)}d")
     dtype, out = input.dtype.np, input
     for axis in range(input.ndim - 1, input.ndim - 1 - nd, -1):  # one dim at a time, the last first
@@ -370,9 +383,9 @@ def adaptive_max_pool(input: Tensor, output_size: Any, return_indices: bool, nd:
     name = f"adaptive_max_pool{nd}d"
     output_size = _parse_adaptive(input, output_size, nd, name)
     _check_adaptive_input(input, nd, name)
-    _check_nonempty(input, name)
-    require_float(input, f"adaptive_max_pool{max(nd, 2)}d")
+    _check_nonempty(list(input.shape), name)
     sizes = _adaptive_sizes(input, output_size, nd, name)
+    require_float(input, f"adaptive_max_pool{max(nd, 2)}d")
     x, unbatched = _batched(input, nd)
     data, spatial = x.detach().numpy(), tuple(x.shape[2:])
     positions = np.zeros(tuple(x.shape[:2]) + sizes, np.int64)
