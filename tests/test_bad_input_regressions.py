@@ -358,6 +358,7 @@ POOL_PAD_SAME_ERROR = {
     "constant_pad_crops_below_nothing": lambda m: m.nn.ConstantPad1d(-1, float("inf"))(m.ones(1, dtype=m.float64)),
     "zero_pad_crops_an_empty_dim": lambda m: m.nn.ZeroPad2d((2, -1))(m.ones(2, 0)),
     "constant_pad_nan_into_ints": lambda m: m.nn.ConstantPad1d((1, -1), float("nan"))(m.tensor([2])),
+    "max_pool1d_of_ints_checks_the_window_first": lambda m: m.nn.MaxPool1d(1, padding=1)(m.ones(1, 3, 1, dtype=m.int64)),
 }
 
 
@@ -380,6 +381,8 @@ POOL_PAD_SAME_RESULT = {
                                                  m.nn.AdaptiveAvgPool2d(1)(m.arange(6.0).reshape(2, 3))],
     "adaptive_avg_pool_of_empty_channels": lambda m: [m.nn.AdaptiveAvgPool1d(3)(m.ones(1, 0, 4)),
                                                       m.nn.AdaptiveAvgPool2d(2)(m.ones(2, 0, 3, 3))],
+    "adaptive_avg_pool_of_ints_to_nothing": lambda m: [m.nn.AdaptiveAvgPool1d(0)(m.ones(2, 1, 2, dtype=m.int64)),
+                                                       m.nn.AdaptiveAvgPool2d(2)(m.ones(0, 1, 2, dtype=m.int64))],
     "constant_pad_nan_into_ints_that_fills_nothing": lambda m: [
         m.nn.ConstantPad2d((), float("nan"))(m.tensor(2)), m.nn.ConstantPad1d((-1, 0), float("inf"))(m.tensor([2]))],
 }

@@ -158,10 +158,10 @@ def max_pool(input: Tensor, kernel_size: Any, stride: Any, padding: Any, dilatio
     _parse_windows(name + ("_with_indices" if return_indices else ""), kernel_size, stride, padding, dilation)
     bool_arg(name + ("_with_indices" if return_indices else ""), "ceil_mode", ceil_mode, 6)
     _check_pool_input(input, nd, name)
-    if input.dtype.name == "bool" or (nd == 1 and not return_indices and not input.dtype.is_floating_point):
-        require_float(input, "max_pool1d_impl" if nd == 1 and not return_indices else f"max_pool{max(nd, 2)}d")
     x, unbatched = _batched(input, nd)
     kernel, stride, dilation, pairs, out = _geometry(x, kernel_size, stride, padding, dilation, ceil_mode, nd, name)
+    if input.dtype.name == "bool" or (nd == 1 and not return_indices and not input.dtype.is_floating_point):
+        require_float(input, "max_pool1d_impl" if nd == 1 and not return_indices else f"max_pool{max(nd, 2)}d")
     positions = _argmax_positions(x.detach().numpy(), kernel, stride, dilation, pairs, out)
     result = rename(_pick(x, positions), f"MaxPool{nd}DWithIndicesBackward0" if nd > 1 else "SqueezeBackward1")
     if not return_indices:
@@ -358,7 +358,10 @@ def adaptive_avg_pool(input: Tensor, output_size: Any, nd: int) -> Tensor:
         return rename(out, "SqueezeBackward1") if nd == 1 else out
     _check_adaptive_input(input, nd, name)
     _check_avg_nonempty(input, nd)
-    require_float(input, f"adaptive_avg_pool{max(nd, 2)}d")
+    out_shape = tuple(input.shape[:-nd]) + sizes
+    if nd < 3 and 0 in out_shape and not input.dtype.is_floating_point:
+        return from_numpy(np.zeros(out_shape, input.dtype.np))  # torch's 2-d kernel returns before its dtype check
+    require_float(input, "adaptive_avg_pool3d_cpu" if nd == 3 else "adaptive_avg_pool2d")
     dtype, out = input.dtype.np, input
     for axis in range(input.ndim - 1, input.ndim - 1 - nd, -1):  # one dim at a time, the last first
         matrix = _averaging_matrix(input.shape[axis], sizes[axis - input.ndim], dtype)
