@@ -359,6 +359,9 @@ POOL_PAD_SAME_ERROR = {
     "zero_pad_crops_an_empty_dim": lambda m: m.nn.ZeroPad2d((2, -1))(m.ones(2, 0)),
     "constant_pad_nan_into_ints": lambda m: m.nn.ConstantPad1d((1, -1), float("nan"))(m.tensor([2])),
     "max_pool1d_of_ints_checks_the_window_first": lambda m: m.nn.MaxPool1d(1, padding=1)(m.ones(1, 3, 1, dtype=m.int64)),
+    "max_pool1d_zero_stride_in_its_words": lambda m: m.nn.functional.max_pool1d(m.ones(1, 3, 4), 2, 0),
+    "max_pool1d_two_kernel_sizes_in_its_words": lambda m: m.nn.functional.max_pool1d(m.ones(1, 3, 4), (2, 2)),
+    "max_pool1d_window_longer_than_input": lambda m: m.nn.functional.max_pool1d(m.ones(1, 3, 4), 6),
 }
 
 

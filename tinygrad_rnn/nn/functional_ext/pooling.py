@@ -152,12 +152,46 @@ def _check_pool_input(input: Tensor, nd: int, name: str) -> None:
         raise RuntimeError(f"non-empty {nd + 1}D or {nd + 2}D (batch mode) tensor expected for input")
 
 
+def _check_max_pool1d(length: int, kernel_size: Any, stride: Any, padding: Any, dilation: Any,
+                      ceil_mode: bool) -> None:
+    """torch's checks, in its words, for max_pool1d without indices (its own kernel, not the 2-d one)."""
+    def one(value: Any) -> list:
+        return list(value) if isinstance(value, (list, tuple)) else [value]
+    kernel, strides, pads, dilations = one(kernel_size), [] if stride is None else one(stride), one(padding), one(dilation)
+    if len(kernel) != 1:
+        raise RuntimeError(f"max_pool1d() kernel_size must be an int, list of ints or tuple of ints of size 1 but got "
+                           f"size {len(kernel)}")
+    if len(strides) > 1:
+        raise RuntimeError(f"max_pool1d() stride must be None, an int, list of ints, or tuple of ints of size 1 but "
+                           f"got size {len(strides)}")
+    if len(pads) != 1:
+        raise RuntimeError(f"max_pool1d() padding must be an int, list of ints, or tuple of ints of size 1 but got "
+                           f"size {len(pads)}")
+    if len(dilations) != 1:
+        raise RuntimeError(f"max_pool1d() dilation must be an int, list of ints or tuple of ints of size 1 but got "
+                           f"size {len(dilations)}")
+    (k,), (p,), (d,), s = kernel, pads, dilations, strides[0] if strides else kernel[0]
+    for ok, problem in [(k > 0, f"kernel_size must be greater than zero, but got {k}"),
+                        (s > 0, f"stride must be greater than zero, but got {s}"),
+                        (p >= 0, f"padding must be non-negative, but got {p}"),
+                        (p <= k // 2, f"padding should be at most half of kernel size, but got padding={p} and "
+                                      f"kernel_size={k}"),
+                        (d > 0, f"dilation must be greater than zero, but got {d}")]:
+        if not ok:
+            raise RuntimeError(f"max_pool1d() {problem}")
+    out = pooled_size(length, k, p, s, d, ceil_mode)
+    if out <= 0:
+        raise RuntimeError(f"max_pool1d() Invalid computed output size: {out}")
+
+
 def max_pool(input: Tensor, kernel_size: Any, stride: Any, padding: Any, dilation: Any, ceil_mode: bool,
              return_indices: bool, nd: int) -> Any:
     name = f"max_pool{nd}d"
     _parse_windows(name + ("_with_indices" if return_indices else ""), kernel_size, stride, padding, dilation)
     bool_arg(name + ("_with_indices" if return_indices else ""), "ceil_mode", ceil_mode, 6)
     _check_pool_input(input, nd, name)
+    if nd == 1 and not return_indices:
+        _check_max_pool1d(input.shape[-1], kernel_size, stride, padding, dilation, ceil_mode)
     x, unbatched = _batched(input, nd)
     kernel, stride, dilation, pairs, out = _geometry(x, kernel_size, stride, padding, dilation, ceil_mode, nd, name)
     if input.dtype.name == "bool" or (nd == 1 and not return_indices and not input.dtype.is_floating_point):
