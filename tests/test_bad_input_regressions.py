@@ -296,3 +296,101 @@ def test_float16_linspace_rounds_as_torch():
     """torch steps a float16 linspace in half precision (from both ends), so even its last bits agree."""
     check_parity(lambda m: m.linspace(-3, 5, 4, dtype=m.float16), tol=dict(rtol=0, atol=0))
     check_parity(lambda m: m.linspace(0.3, 2.2, 4, dtype=m.float16), tol=dict(rtol=0, atol=0))
+
+
+# ---------------------------------------------------------------- pooling_layers, padding_layers
+# torch's argument parser runs before any shape check, so a float or None size is a TypeError
+# whatever the input; then pad checks its length against the input's dims for every mode.
+POOL_PAD_SAME_ERROR = {
+    "pad_float_amount": lambda m: m.nn.functional.pad(m.ones(2, 3), (1.5, 1)),
+    "pad_float_second_amount": lambda m: m.nn.functional.pad(m.ones(2, 3), (1, 1.5), "reflect"),
+    "pad_int_not_a_tuple": lambda m: m.nn.functional.pad(m.ones(2, 3), 1),
+    "pad_none": lambda m: m.nn.functional.pad(m.ones(2, 3), None),
+    "pad_mode_not_a_str": lambda m: m.nn.functional.pad(m.ones(2, 3), (1, 1), 3),
+    "pad_value_a_str": lambda m: m.nn.functional.pad(m.ones(2, 3), (1, 1), "constant", "a"),
+    "pad_amount_checked_before_value": lambda m: m.nn.functional.pad(m.ones(2, 3), (1.5,), "reflect", "a"),
+    "pad_of_a_list": lambda m: m.nn.functional.pad([1.0], (1, 1)),
+    "reflection_pad_float_size": lambda m: m.nn.ReflectionPad1d(1.5)(m.ones(2, 3)),
+    "replication_pad_float_size_on_0d": lambda m: m.nn.ReplicationPad1d(1.5)(m.tensor(0.0)),
+    "constant_pad_float_size": lambda m: m.nn.ConstantPad2d(1.5, 0.0)(m.ones(2)),
+    "reflection_pad_of_0d": lambda m: m.nn.ReflectionPad1d(1)(m.tensor(0.0)),
+    "reflection_pad2d_of_1d": lambda m: m.nn.ReflectionPad2d(0)(m.ones(3)),
+    "replication_pad2d_of_0d": lambda m: m.nn.ReplicationPad2d(0)(m.tensor(0.0)),
+    "replication_pad_of_no_amounts": lambda m: m.nn.ReplicationPad1d(())(m.ones(0)),
+    "reflect_value_after_length": lambda m: m.nn.functional.pad(m.ones(3), (1, 1, 1, 1), "reflect", 2.0),
+    "circular_pad_wraps_an_empty_dim": lambda m: m.nn.functional.pad(m.ones(2, 0), (1, 0), "circular"),
+    "max_pool_float_kernel": lambda m: m.nn.MaxPool2d(2.0)(m.ones(1, 2, 4, 4)),
+    "max_pool_float_kernel_before_shape": lambda m: m.nn.MaxPool2d(2.0)(m.ones(0, 0)),
+    "max_pool_none_kernel_with_indices": lambda m: m.nn.MaxPool1d(None, return_indices=True)(m.ones(0)),
+    "max_pool_float_stride": lambda m: m.nn.MaxPool1d(2, stride=1.5)(m.ones(2, 4)),
+    "max_pool_float_padding": lambda m: m.nn.MaxPool1d(2, padding=0.5)(m.ones(2, 4)),
+    "max_pool_none_dilation": lambda m: m.nn.MaxPool1d(2, dilation=None)(m.ones(2, 4)),
+    "max_pool_none_ceil_mode": lambda m: m.nn.MaxPool1d(2, ceil_mode=None)(m.ones(2, 4)),
+    "max_pool1d_of_ints": lambda m: m.nn.MaxPool1d(2)(m.ones(2, 2, dtype=m.int64)),
+    "max_pool_of_bools": lambda m: m.nn.MaxPool1d(2, return_indices=True)(m.ones(2, 2, dtype=m.bool)),
+    "avg_pool_float_kernel_in_a_tuple": lambda m: m.nn.AvgPool1d(2.0)(m.ones(4, 3, dtype=m.int64)),
+    "avg_pool_float_divisor": lambda m: m.nn.AvgPool2d(2, divisor_override=1.5)(m.ones(4, 3, 3)),
+    "avg_pool_empty_channels_before_dtype": lambda m: m.nn.AvgPool1d(2)(m.ones(4, 0, 3, dtype=m.int64)),
+    "avg_pool2d_empty_batch_of_3d": lambda m: m.nn.AvgPool2d(2)(m.ones(0, 3, 3)),
+    "lp_pool_float_kernel": lambda m: m.nn.LPPool1d(0, 2.0)(m.ones(4)),
+    "lp_pool_none_kernel": lambda m: m.nn.LPPool1d(1, None)(m.ones(4, 3, 4)),
+    "lp_pool_empty_channels_of_ints": lambda m: m.nn.LPPool1d(1, 2)(m.ones(4, 0, 4, dtype=m.int64)),
+    "adaptive_avg_pool1d_none_size": lambda m: m.nn.AdaptiveAvgPool1d(None)(m.ones(2, 3, 0, dtype=m.int64)),
+    "adaptive_avg_pool1d_float_size": lambda m: m.nn.AdaptiveAvgPool1d(2.0)(m.ones(2, 3, 4)),
+    "adaptive_avg_pool1d_two_sizes": lambda m: m.nn.AdaptiveAvgPool1d((1, 2))(m.ones(2, 2)),
+    "adaptive_avg_pool1d_negative_size": lambda m: m.nn.AdaptiveAvgPool1d(-1)(m.ones(2, 2)),
+    "adaptive_max_pool1d_none_size": lambda m: m.nn.AdaptiveMaxPool1d(None)(m.ones(4)),
+    "adaptive_max_pool1d_empty_dim_before_dtype": lambda m: m.nn.AdaptiveMaxPool1d(3)(m.ones(2, 2, 0, dtype=m.int64)),
+    "adaptive_max_pool1d_negative_size": lambda m: m.nn.AdaptiveMaxPool1d(-1)(m.ones(2, 2)),
+    "adaptive_avg_pool2d_none_size": lambda m: m.nn.AdaptiveAvgPool2d(None)(m.ones(4, 0, 0)),
+    "adaptive_avg_pool2d_float_size": lambda m: m.nn.AdaptiveAvgPool2d(2.0)(m.ones(4, 2, 2)),
+    "adaptive_avg_pool2d_float_in_sizes": lambda m: m.nn.AdaptiveAvgPool2d((2.0, 2))(m.ones(4, 2, 2)),
+    "adaptive_avg_pool2d_sizes_longer_than_input": lambda m: m.nn.AdaptiveAvgPool2d((2, 2))(m.ones(2, 2)),
+    "adaptive_avg_pool2d_of_2d": lambda m: m.nn.AdaptiveAvgPool2d(2)(m.ones(2, 2)),
+    "adaptive_avg_pool2d_empty_dim": lambda m: m.nn.AdaptiveAvgPool2d((2, 2))(m.ones(2, 0, 2)),
+    "adaptive_avg_pool2d_to_one_of_ints": lambda m: m.nn.AdaptiveAvgPool2d(1)(m.ones(2, 3, 4, 2, dtype=m.int64)),
+    "adaptive_max_pool2d_empty_dim": lambda m: m.nn.AdaptiveMaxPool2d((2, 2))(m.ones(1, 0, 0, 1)),
+    "adaptive_max_pool2d_sizes_longer_than_input": lambda m: m.nn.AdaptiveMaxPool2d((2, 2, 2))(m.ones(2, 2, 2)),
+    "adaptive_max_pool1d_two_sizes_before_dtype": lambda m: m.nn.AdaptiveMaxPool1d((2, 2))(m.ones(0, 3, dtype=m.int64)),
+    "adaptive_avg_pool1d_empty_length": lambda m: m.nn.AdaptiveAvgPool1d(2)(m.ones(2, 3, 0)),
+    "adaptive_avg_pool3d_empty_channels": lambda m: m.nn.AdaptiveAvgPool3d(2)(m.ones(2, 0, 3, 3)),
+    "adaptive_avg_pool2d_to_one_of_1d": lambda m: m.nn.AdaptiveAvgPool2d(1)(m.ones(2)),
+    "constant_pad_crops_below_nothing": lambda m: m.nn.ConstantPad1d(-1, float("inf"))(m.ones(1, dtype=m.float64)),
+    "zero_pad_crops_an_empty_dim": lambda m: m.nn.ZeroPad2d((2, -1))(m.ones(2, 0)),
+    "constant_pad_nan_into_ints": lambda m: m.nn.ConstantPad1d((1, -1), float("nan"))(m.tensor([2])),
+    "max_pool1d_of_ints_checks_the_window_first": lambda m: m.nn.MaxPool1d(1, padding=1)(m.ones(1, 3, 1, dtype=m.int64)),
+    "max_pool1d_zero_stride_in_its_words": lambda m: m.nn.functional.max_pool1d(m.ones(1, 3, 4), 2, 0),
+    "max_pool1d_two_kernel_sizes_in_its_words": lambda m: m.nn.functional.max_pool1d(m.ones(1, 3, 4), (2, 2)),
+    "max_pool1d_window_longer_than_input": lambda m: m.nn.functional.max_pool1d(m.ones(1, 3, 4), 6),
+}
+
+
+@pytest.mark.parametrize("case", POOL_PAD_SAME_ERROR)
+def test_pooling_and_padding_errors_as_torch(case):
+    check_error(POOL_PAD_SAME_ERROR[case])
+
+
+POOL_PAD_SAME_RESULT = {
+    "circular_pad_of_empty_dims_by_nothing": lambda m: m.nn.CircularPad1d((0, 0))(m.ones(0, 0)),
+    "circular_pad_crops_to_nothing": lambda m: m.nn.functional.pad(m.ones(3, 2), (-1, -1), "circular"),
+    "pad_value_none_or_bool": lambda m: [m.nn.functional.pad(m.ones(3), (1, 1), value=None),
+                                         m.nn.functional.pad(m.ones(3), (1, 1), value=True)],
+    "adaptive_max_pool_of_no_channels": lambda m: m.nn.AdaptiveMaxPool2d((2, 2), return_indices=True)(m.ones(0, 2, 2)),
+    "adaptive_max_pool1d_of_no_batch": lambda m: m.nn.AdaptiveMaxPool1d(3)(m.ones(0, 2, 2)),
+    "max_pool_with_indices_of_no_batch": lambda m: m.nn.MaxPool2d(2, return_indices=True)(m.ones(0, 2, 2, 2)),
+    "adaptive_avg_pool_to_one_is_a_mean": lambda m: [m.nn.AdaptiveAvgPool2d(1)(m.ones(2, 0, 2)),
+                                                     m.nn.AdaptiveAvgPool1d(1)(m.arange(6.0).reshape(2, 3))],
+    "adaptive_avg_pool_to_one_of_2d": lambda m: [m.nn.AdaptiveAvgPool2d(1)(m.ones(0, 0)),
+                                                 m.nn.AdaptiveAvgPool2d(1)(m.arange(6.0).reshape(2, 3))],
+    "adaptive_avg_pool_of_empty_channels": lambda m: [m.nn.AdaptiveAvgPool1d(3)(m.ones(1, 0, 4)),
+                                                      m.nn.AdaptiveAvgPool2d(2)(m.ones(2, 0, 3, 3))],
+    "adaptive_avg_pool_of_ints_to_nothing": lambda m: [m.nn.AdaptiveAvgPool1d(0)(m.ones(2, 1, 2, dtype=m.int64)),
+                                                       m.nn.AdaptiveAvgPool2d(2)(m.ones(0, 1, 2, dtype=m.int64))],
+    "constant_pad_nan_into_ints_that_fills_nothing": lambda m: [
+        m.nn.ConstantPad2d((), float("nan"))(m.tensor(2)), m.nn.ConstantPad1d((-1, 0), float("inf"))(m.tensor([2]))],
+}
+
+
+@pytest.mark.parametrize("case", POOL_PAD_SAME_RESULT)
+def test_pooling_and_padding_results_as_torch(case):
+    check_parity(POOL_PAD_SAME_RESULT[case])

@@ -88,3 +88,25 @@ def size_arg(fn: str, args: tuple, name: str = "size", keyword: bool = False) ->
             raise TypeError(f'{fn}(): argument \'{name}\' failed to unpack the object at pos {i + 1} with error '
                             f'"type must be tuple of ints,but got {type_name(s)}"')
     return tuple(int(s.__index__()) for s in args)
+
+
+def int_list_arg(fn: str, name: str, value: Any, position: int, scalar_ok: bool = False) -> tuple:
+    """A `tuple of ints` parameter given as one value (a tuple, list or torch.Size), or torch's TypeError.
+
+    `scalar_ok` is for torch's fixed-length lists (`int[2] kernel_size`), which also take one int."""
+    if scalar_ok and is_int(value):
+        return (int(value.__index__()),)
+    if not isinstance(value, (tuple, list)):
+        raise TypeError(f"{fn}(): {_where(name, position)} must be tuple of ints, not {type_name(value)}")
+    return _checked_ints(fn, name, value, position)
+
+
+def _checked_ints(fn: str, name: str, value: Any, position: int) -> tuple:
+    for i, s in enumerate(value):
+        if not is_int(s, allow_bool=i > 0):
+            if i == 0:
+                raise TypeError(f"{fn}(): {_where(name, position)} must be tuple of ints, but found element of type "
+                                f"{type_name(s)} at pos 0")
+            raise TypeError(f'{fn}(): argument \'{name}\' failed to unpack the object at pos {i + 1} with error '
+                            f'"type must be tuple of ints,but got {type_name(s)}"')
+    return tuple(int(s.__index__()) for s in value)

@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 
+from ...argcheck import int_list_arg, tensor_arg, type_name
 from ...core.function import rename
 from ...core.tensor import Tensor
 from ...creation import from_numpy
@@ -28,17 +29,20 @@ _DIM_LETTERS = {1: "W", 2: "H", 3: "D"}
 def pad(input: Tensor, pad: Any, mode: str = "constant", value: float | None = None) -> Tensor:
     """Pad (or, with negative amounts, crop) the last len(pad)//2 dims. `pad` lists
     (before, after) pairs starting from the LAST dim, as torch does."""
+    pad = _parsed_pad(input, pad, mode, value)
     if mode not in _MODES:
         raise NotImplementedError(f"Unrecognised padding mode {mode}")
-    if mode != "constant" and value is not None and value != 0:
-        raise RuntimeError(f'Padding mode "{mode}" doesn\'t take in value argument')
-    pad = [int(p) for p in pad]
     if len(pad) % 2:
         raise RuntimeError("Padding length must be divisible by 2")
+    if len(pad) > 2 * input.ndim:
+        raise RuntimeError("Padding length should be less than or equal to two times the input dimension "
+                           f"but got padding length {len(pad)} and input of dimension {input.ndim}")
     if mode == "constant":
         return _constant(input, pad, value)
+    if value is not None and value != 0:
+        raise RuntimeError(f'Padding mode "{mode}" doesn\'t take in value argument')
     spatial = len(pad) // 2
-    if spatial > 3 or input.ndim not in (spatial + 1, spatial + 2):
+    if not 1 <= spatial <= 3 or input.ndim not in (spatial + 1, spatial + 2):
         raise NotImplementedError(
             f"Padding size {len(pad)} is not supported for {input.ndim}D input tensor.\n"
             "Supported combinations for non-constant padding:\n"
@@ -46,7 +50,8 @@ def pad(input: Tensor, pad: Any, mode: str = "constant", value: float | None = N
             "  - 3D or 4D input: padding size = 4 (pads last 2 dimensions)\n"
             "  - 4D or 5D input: padding size = 6 (pads last 3 dimensions)"
         )
-    _check_nonempty(input, spatial, mode)
+    if mode != "circular":  # circular only needs each padded dim to hold its pads (checked per dim)
+        _check_nonempty(input, spatial, mode)
     pairs = [(pad[2 * i], pad[2 * i + 1]) for i in range(spatial)]  # last dim first
     out = input
     for i, (before, after) in enumerate(pairs):
@@ -59,18 +64,30 @@ def pad(input: Tensor, pad: Any, mode: str = "constant", value: float | None = N
     return rename(out, _NODE_NAMES[mode].format(spatial))
 
 
+def _parsed_pad(input: Any, pad: Any, mode: Any, value: Any) -> list:
+    """torch's argument parser, in its order: input a Tensor, pad a tuple of ints (returned as a
+    list), mode a str, value a real number or None."""
+    tensor_arg("pad", "input", input, 1)
+    amounts = list(int_list_arg("pad", "pad", pad, 2))
+    if not isinstance(mode, str):
+        raise TypeError(f"pad(): argument 'mode' (position 3) must be str, not {type_name(mode)}")
+    if value is not None and (isinstance(value, (str, complex)) or not hasattr(value, "__float__")):
+        raise TypeError(f"pad(): argument 'value' (position 4) must be float, not {type_name(value)}")
+    return amounts
+
+
 def _constant(input: Tensor, pad: list, value: float | None) -> Tensor:
-    if len(pad) // 2 > input.ndim:
-        raise RuntimeError("Padding length should be less than or equal to two times the input dimension "
-                           f"but got padding length {len(pad)} and input of dimension {input.ndim}")
     pairs = [(0, 0)] * (input.ndim - len(pad) // 2) + [(pad[i], pad[i + 1]) for i in range(len(pad) - 2, -1, -2)]
-    return rename(_F._constant_pad(input, pairs, 0.0 if value is None else value), "ConstantPadNdBackward0")
+    if any(n + min(b, 0) + min(a, 0) < 0 for n, (b, a) in zip(input.shape, pairs)):
+        raise RuntimeError("narrow(): length must be non-negative.")  # torch crops the negative pads first
+    if value is None or not any(p > 0 for p in pad):  # the value is only converted if something is filled
+        value = 0.0
+    return rename(_F._constant_pad(input, pairs, value), "ConstantPadNdBackward0")
 
 
 def _check_nonempty(input: Tensor, spatial: int, mode: str) -> None:
-    """Reflect and replicate need every non-batch dim non-empty (circular only the padded ones)."""
+    """Reflect and replicate need every non-batch dim non-empty."""
     dims = input.shape[1:] if input.ndim == spatial + 2 else input.shape
-    dims = dims[-spatial:] if mode == "circular" else dims
     if 0 in dims:
         raise RuntimeError(
             f"Expected {spatial + 1}D or {spatial + 2}D (batch mode) tensor with possibly 0 batch size and other "
@@ -103,8 +120,8 @@ def _circular_source(n: int, before: int, after: int) -> np.ndarray:
     """Negative pads crop first; the positive ones then wrap around what is left."""
     if before > n or after > n:
         raise RuntimeError("Padding value causes wrapping around more than once.")
-    start, kept = max(-before, 0), n - max(-before, 0) - max(-after, 0)
-    if kept + max(before, 0) + max(after, 0) <= 0 or kept <= 0:
+    start, kept, size = max(-before, 0), n - max(-before, 0) - max(-after, 0), n + before + after
+    if size < 0 or (kept <= 0 < size):  # the second: torch would wrap around nothing (reading garbage)
         raise RuntimeError("Negative padding value is resulting in an empty dimension")
-    j = np.arange(kept + max(before, 0) + max(after, 0))
+    j = np.arange(size)
     return start + (j - max(before, 0)) % kept

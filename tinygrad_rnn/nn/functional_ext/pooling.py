@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 
+from ...argcheck import bool_arg, int_arg, int_list_arg
 from ...core.function import rename
 from ...core.tensor import Tensor
 from ...creation import from_numpy
@@ -39,6 +40,17 @@ def _tuple(value: Any, nd: int, what: str, name: str) -> tuple:
                                f"{name}: stride must either be omitted, {count}")
         return tuple(int(v) for v in value)
     return (int(value),) * nd
+
+
+def _parse_windows(fn: str, kernel_size: Any, stride: Any, padding: Any, dilation: Any = 1) -> None:
+    """torch's argument parser for the window settings (each an int or a tuple of ints; stride
+    may be None or empty), in signature order, before any check of the input."""
+    int_list_arg(fn, "kernel_size", kernel_size, 2, scalar_ok=True)
+    if stride is not None:
+        int_list_arg(fn, "stride", stride, 3, scalar_ok=True)
+    int_list_arg(fn, "padding", padding, 4, scalar_ok=True)
+    if not fn.startswith("avg"):
+        int_list_arg(fn, "dilation", dilation, 5, scalar_ok=True)
 
 
 def pooled_size(n: int, k: int, p: int, s: int, d: int, ceil_mode: bool) -> int:
@@ -124,7 +136,8 @@ def _argmax_positions(data: np.ndarray, kernel: tuple, stride: tuple, dilation: 
 def _pick(x: Tensor, positions: np.ndarray) -> Tensor:
     """x's values at per-plane flat positions: a gather, whose gradient scatters back."""
     n, c = x.shape[0], x.shape[1]
-    picked = gather_along(x.reshape(n, c, -1), 2, positions.reshape(n, c, -1))
+    plane, count = math.prod(x.shape[2:]), math.prod(positions.shape[2:])  # no -1: n or c may be 0
+    picked = gather_along(x.reshape(n, c, plane), 2, positions.reshape(n, c, count))
     return picked.reshape(positions.shape)
 
 
@@ -139,12 +152,50 @@ def _check_pool_input(input: Tensor, nd: int, name: str) -> None:
         raise RuntimeError(f"non-empty {nd + 1}D or {nd + 2}D (batch mode) tensor expected for input")
 
 
+def _check_max_pool1d(length: int, kernel_size: Any, stride: Any, padding: Any, dilation: Any,
+                      ceil_mode: bool) -> None:
+    """torch's checks, in its words, for max_pool1d without indices (its own kernel, not the 2-d one)."""
+    def one(value: Any) -> list:
+        return list(value) if isinstance(value, (list, tuple)) else [value]
+    kernel, strides, pads, dilations = one(kernel_size), [] if stride is None else one(stride), one(padding), one(dilation)
+    if len(kernel) != 1:
+        raise RuntimeError(f"max_pool1d() kernel_size must be an int, list of ints or tuple of ints of size 1 but got "
+                           f"size {len(kernel)}")
+    if len(strides) > 1:
+        raise RuntimeError(f"max_pool1d() stride must be None, an int, list of ints, or tuple of ints of size 1 but "
+                           f"got size {len(strides)}")
+    if len(pads) != 1:
+        raise RuntimeError(f"max_pool1d() padding must be an int, list of ints, or tuple of ints of size 1 but got "
+                           f"size {len(pads)}")
+    if len(dilations) != 1:
+        raise RuntimeError(f"max_pool1d() dilation must be an int, list of ints or tuple of ints of size 1 but got "
+                           f"size {len(dilations)}")
+    (k,), (p,), (d,), s = kernel, pads, dilations, strides[0] if strides else kernel[0]
+    for ok, problem in [(k > 0, f"kernel_size must be greater than zero, but got {k}"),
+                        (s > 0, f"stride must be greater than zero, but got {s}"),
+                        (p >= 0, f"padding must be non-negative, but got {p}"),
+                        (p <= k // 2, f"padding should be at most half of kernel size, but got padding={p} and "
+                                      f"kernel_size={k}"),
+                        (d > 0, f"dilation must be greater than zero, but got {d}")]:
+        if not ok:
+            raise RuntimeError(f"max_pool1d() {problem}")
+    out = pooled_size(length, k, p, s, d, ceil_mode)
+    if out <= 0:
+        raise RuntimeError(f"max_pool1d() Invalid computed output size: {out}")
+
+
 def max_pool(input: Tensor, kernel_size: Any, stride: Any, padding: Any, dilation: Any, ceil_mode: bool,
              return_indices: bool, nd: int) -> Any:
     name = f"max_pool{nd}d"
+    _parse_windows(name + ("_with_indices" if return_indices else ""), kernel_size, stride, padding, dilation)
+    bool_arg(name + ("_with_indices" if return_indices else ""), "ceil_mode", ceil_mode, 6)
     _check_pool_input(input, nd, name)
+    if nd == 1 and not return_indices:
+        _check_max_pool1d(input.shape[-1], kernel_size, stride, padding, dilation, ceil_mode)
     x, unbatched = _batched(input, nd)
     kernel, stride, dilation, pairs, out = _geometry(x, kernel_size, stride, padding, dilation, ceil_mode, nd, name)
+    if input.dtype.name == "bool" or (nd == 1 and not return_indices and not input.dtype.is_floating_point):
+        require_float(input, "max_pool1d_impl" if nd == 1 and not return_indices else f"max_pool{max(nd, 2)}d")
     positions = _argmax_positions(x.detach().numpy(), kernel, stride, dilation, pairs, out)
     result = rename(_pick(x, positions), f"MaxPool{nd}DWithIndicesBackward0" if nd > 1 else "SqueezeBackward1")
     if not return_indices:
@@ -200,6 +251,11 @@ def _divisor(sizes: tuple, kernel: tuple, stride: tuple, pad: tuple, out: tuple,
 def avg_pool(input: Tensor, kernel_size: Any, stride: Any, padding: Any, ceil_mode: bool, count_include_pad: bool,
              divisor_override: int | None, nd: int) -> Tensor:
     name = f"avg_pool{nd}d"
+    _parse_windows(name, kernel_size, stride, padding)
+    bool_arg(name, "ceil_mode", ceil_mode, 5)
+    bool_arg(name, "count_include_pad", count_include_pad, 6)
+    if divisor_override is not None:
+        int_arg(name, "divisor_override", divisor_override, 7)
     if nd == 1 and input.ndim not in (2, 3):
         raise RuntimeError(f"Expected 2 to 3 dimensions, but got {input.ndim}-dimensional tensor for argument #1 "
                            f"'self' (while checking arguments for {name})")
@@ -208,12 +264,16 @@ def avg_pool(input: Tensor, kernel_size: Any, stride: Any, padding: Any, ceil_mo
                          f"{max(input.ndim, 1) - 1}], but got -3)")
     if nd == 3 and input.ndim not in (4, 5):
         raise RuntimeError("non-empty 4D or 5D (batch mode) tensor expected for input")
-    if not input.dtype.is_floating_point:
-        raise NotImplementedError(f"{name}: integer input ({input.dtype}) is not implemented here")
     if divisor_override is not None and divisor_override == 0:
         raise RuntimeError("divisor must be not zero")
+    if 0 in input.shape[-nd - 1:]:  # torch pools through its 2-d kernel, whose check this is
+        shape = list(input.shape[:-1]) + [1, input.shape[-1]] if nd == 1 else list(input.shape)
+        raise RuntimeError(f"Expected {max(nd, 2) + 1}D or {max(nd, 2) + 2}D (batch mode) tensor with optional 0 dim "
+                           f"batch size for input, but got:{shape}")
     x, unbatched = _batched(input, nd)
     kernel, stride, _, pairs, out = _geometry(x, kernel_size, stride, padding, 1, ceil_mode, nd, name)
+    if not input.dtype.is_floating_point:
+        raise NotImplementedError(f"{name}: integer input ({input.dtype}) is not implemented here")
     n, c = x.shape[0], x.shape[1]
     cols = Im2Col.apply(x, kernel, (1,) * nd, pairs, stride)  # (N, C * K, L)
     blocks = tuple((size + a + b - k) // s + 1 for size, (a, b), k, s in zip(x.shape[2:], pairs, kernel, stride))
@@ -250,15 +310,40 @@ def _adaptive_bounds(n: int, o: int) -> list:
     return [((i * n) // o, -((-(i + 1) * n) // o)) for i in range(o)]
 
 
+def _with_input_sizes(input: Tensor, output_size: Any) -> Any:
+    """torch's Python step before the 2-d and 3-d adaptive pools: None entries take the input's size."""
+    if isinstance(output_size, int) and not isinstance(output_size, bool):
+        return output_size
+    if not hasattr(output_size, "__len__"):
+        raise TypeError(f"object of type '{type(output_size).__name__}' has no len()")
+    if input.ndim <= len(output_size):
+        raise ValueError(f"Input dimension should be at least {len(output_size) + 1}")
+    return [input.shape[-len(output_size) + i] if s is None else s for i, s in enumerate(output_size)]
+
+
 def _adaptive_sizes(input: Tensor, output_size: Any, nd: int, name: str) -> tuple:
     sizes = list(output_size) if isinstance(output_size, (list, tuple)) else [output_size] * nd
     if len(sizes) != nd:
+        if nd == 1:
+            raise RuntimeError(f"{name}() argument 'output_size' should contain one int (got {len(sizes)})")
         raise RuntimeError(f"{name}: output_size must be {nd}")
-    sizes = [input.shape[-nd + i] if s is None else int(s) for i, s in enumerate(sizes)]
+    sizes = [int(s) for s in sizes]
     if any(s < 0 for s in sizes):
-        raise RuntimeError(f"{name}: elements of output_size must be greater than or equal to 0 but received "
-                           f"{{{', '.join(map(str, sizes))}}}")
+        shown = [1] + sizes if nd == 1 else sizes  # torch pools 1-d through its 2-d kernel
+        if "max" in name:
+            raise RuntimeError(f"Trying to create tensor with negative dimension {min(sizes)}: "
+                               f"{list(input.shape[:-nd]) + shown}")
+        raise RuntimeError(f"adaptive_avg_pool{max(nd, 2)}d: elements of output_size must be greater than or equal "
+                           f"to 0 but received {{{', '.join(map(str, shown))}}}")
     return tuple(sizes)
+
+
+def _parse_adaptive(input: Tensor, output_size: Any, nd: int, name: str) -> Any:
+    """output_size as torch's parser leaves it: a TypeError unless an int or a tuple of ints."""
+    if nd > 1:
+        output_size = _with_input_sizes(input, output_size)
+    int_list_arg(name, "output_size", output_size, 2, scalar_ok=True)
+    return output_size
 
 
 def _check_adaptive_input(input: Tensor, nd: int, name: str) -> None:
@@ -266,7 +351,26 @@ def _check_adaptive_input(input: Tensor, nd: int, name: str) -> None:
         raise RuntimeError(f"Expected 2 to 3 dimensions, but got {input.ndim}-dimensional tensor for argument #1 "
                            f"'self' (while checking arguments for {name})")
     if nd > 1 and input.ndim not in (nd + 1, nd + 2):
-        raise RuntimeError(f"{name}(): Expected {nd + 1}D or {nd + 2}D tensor, but got: {list(input.shape)}")
+        colon = ":" if "max" in name else ""  # torch's two kernels word it differently
+        raise RuntimeError(f"{name}(): Expected {nd + 1}D or {nd + 2}D tensor, but got{colon} {list(input.shape)}")
+
+
+def _check_nonempty(shape: list, name: str, first: int = 1) -> None:
+    """No empty dim from `first` on (dim 0 may be empty even when it is not a batch dim)."""
+    empty = [d for d in range(first, len(shape)) if shape[d] == 0]
+    if empty:
+        raise RuntimeError(f"{name}(): Expected input to have non-zero size for non-batch dimensions, but input has "
+                           f"sizes {shape} with dimension {empty[0]} being empty")
+
+
+def _check_avg_nonempty(input: Tensor, nd: int) -> None:
+    """torch's 2-d average kernel (which also serves 1-d, on a (.., 1, L) view) checks only the two
+    pooled dims; the 3-d one checks every dim after the first."""
+    if nd == 3:
+        _check_nonempty(list(input.shape), "adaptive_avg_pool3d")
+    else:
+        shape = list(input.shape[:-1]) + [1, input.shape[-1]] if nd == 1 else list(input.shape)
+        _check_nonempty(shape, "adaptive_avg_pool2d", len(shape) - 2)
 
 
 def _averaging_matrix(n: int, o: int, dtype: np.dtype) -> Tensor:
@@ -279,9 +383,19 @@ def _averaging_matrix(n: int, o: int, dtype: np.dtype) -> Tensor:
 
 def adaptive_avg_pool(input: Tensor, output_size: Any, nd: int) -> Tensor:
     name = f"adaptive_avg_pool{nd}d"
-    _check_adaptive_input(input, nd, name)
-    require_float(input, name)
+    output_size = _parse_adaptive(input, output_size, nd, name)
+    if nd == 1:
+        _check_adaptive_input(input, nd, name)
     sizes = _adaptive_sizes(input, output_size, nd, name)
+    if all(s == 1 for s in sizes):  # torch's shortcut: mean's dtype rule, no check of the rank or of empty dims
+        out = input.mean(tuple(range(-nd, 0)), keepdim=True)
+        return rename(out, "SqueezeBackward1") if nd == 1 else out
+    _check_adaptive_input(input, nd, name)
+    _check_avg_nonempty(input, nd)
+    out_shape = tuple(input.shape[:-nd]) + sizes
+    if nd < 3 and 0 in out_shape and not input.dtype.is_floating_point:
+        return from_numpy(np.zeros(out_shape, input.dtype.np))  # torch's 2-d kernel returns before its dtype check
+    require_float(input, "adaptive_avg_pool3d_cpu" if nd == 3 else "adaptive_avg_pool2d")
     dtype, out = input.dtype.np, input
     for axis in range(input.ndim - 1, input.ndim - 1 - nd, -1):  # one dim at a time, the last first
         matrix = _averaging_matrix(input.shape[axis], sizes[axis - input.ndim], dtype)
@@ -304,9 +418,11 @@ def adaptive_avg_pool3d(input: Tensor, output_size: Any) -> Tensor:
 
 def adaptive_max_pool(input: Tensor, output_size: Any, return_indices: bool, nd: int) -> Any:
     name = f"adaptive_max_pool{nd}d"
+    output_size = _parse_adaptive(input, output_size, nd, name)
     _check_adaptive_input(input, nd, name)
-    require_float(input, name)
+    _check_nonempty(list(input.shape), name)
     sizes = _adaptive_sizes(input, output_size, nd, name)
+    require_float(input, f"adaptive_max_pool{max(nd, 2)}d")
     x, unbatched = _batched(input, nd)
     data, spatial = x.detach().numpy(), tuple(x.shape[2:])
     positions = np.zeros(tuple(x.shape[:2]) + sizes, np.int64)
@@ -314,7 +430,8 @@ def adaptive_max_pool(input: Tensor, output_size: Any, return_indices: bool, nd:
     for out_index in np.ndindex(*sizes):  # one small argmax per output position
         box = [bounds[d][i] for d, i in enumerate(out_index)]
         window = data[(slice(None), slice(None)) + tuple(slice(a, b) for a, b in box)]
-        local = np.unravel_index(window_argmax(window.reshape(window.shape[:2] + (-1,))), window.shape[2:])
+        taps = math.prod(window.shape[2:])
+        local = np.unravel_index(window_argmax(window.reshape(window.shape[:2] + (taps,))), window.shape[2:])
         positions[(slice(None), slice(None)) + out_index] = np.ravel_multi_index(
             tuple(a + loc for (a, _), loc in zip(box, local)), spatial)
     result = rename(_pick(x, positions), f"AdaptiveMaxPool{nd}DBackward0" if nd > 1 else "SqueezeBackward1")
@@ -350,6 +467,7 @@ def adaptive_max_pool3d_with_indices(input: Tensor, output_size: Any, return_ind
 
 # ------------------------------------------------------------------ power-average pooling
 def lp_pool(input: Tensor, norm_type: float, kernel_size: Any, stride: Any, ceil_mode: bool, nd: int) -> Tensor:
+    _parse_windows(f"avg_pool{nd}d", kernel_size, stride, 0)
     kernel = _tuple(kernel_size, nd, "kernel_size", f"avg_pool{nd}d")
     pooled = avg_pool(input.pow(norm_type), kernel_size, stride, 0, ceil_mode, True, None, nd)
     # sign(out) * relu(|out|) is out itself, but gives zero (not NaN) gradients where out is 0
