@@ -296,3 +296,31 @@ def test_float16_linspace_rounds_as_torch():
     """torch steps a float16 linspace in half precision (from both ends), so even its last bits agree."""
     check_parity(lambda m: m.linspace(-3, 5, 4, dtype=m.float16), tol=dict(rtol=0, atol=0))
     check_parity(lambda m: m.linspace(0.3, 2.2, 4, dtype=m.float16), tol=dict(rtol=0, atol=0))
+
+
+# ---------------------------------------------------------------- normalization_layers, other_layers, ctc_loss
+# Each call must raise torch's exception type with torch's message.
+NORM_OTHER_CTC_SAME_ERROR = {
+    "ctc_empty_log_probs": lambda m: m.nn.CTCLoss()(m.zeros(0, 1, 3), m.zeros(1, 0, dtype=m.int64), (0,), (0,)),
+    "ctc_empty_log_probs_before_lengths": lambda m: m.nn.functional.ctc_loss(
+        m.zeros(0, 2, 3), m.zeros(2, 0, dtype=m.int64), (0,), (0, 0, 0), blank=7),
+}
+
+
+@pytest.mark.parametrize("case", NORM_OTHER_CTC_SAME_ERROR)
+def test_norm_other_ctc_same_error_as_torch(case):
+    check_error(NORM_OTHER_CTC_SAME_ERROR[case])
+
+
+# Each call must give torch's value and dtype (and gradients, where inputs require grad).
+NORM_OTHER_CTC_SAME_RESULT = {
+    "ctc_labels_of_a_sample_without_frames_are_not_read": lambda m: m.nn.CTCLoss(reduction="none")(
+        m.zeros(2, 2, 3), m.tensor([[-2, 7], [1, 2]]), (0, 2), (2, 2)),
+    "ctc_unread_labels_with_zero_infinity": lambda m: m.nn.CTCLoss(zero_infinity=True)(
+        m.zeros(2, 1, 3, dtype=m.float64), m.tensor([[4, -1]], dtype=m.int32), (0,), (1,)),
+}
+
+
+@pytest.mark.parametrize("case", NORM_OTHER_CTC_SAME_RESULT)
+def test_norm_other_ctc_same_result_as_torch(case):
+    check_parity(NORM_OTHER_CTC_SAME_RESULT[case])

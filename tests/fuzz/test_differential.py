@@ -24,7 +24,6 @@ from hypothesis import HealthCheck, Phase, given, settings
 
 KNOWN_DIFFERENT = {
     "pooling_layers", "padding_layers", "normalization_layers", "other_layers",
-    "ctc_loss",
 }
 
 
