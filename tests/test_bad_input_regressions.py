@@ -304,6 +304,32 @@ NORM_OTHER_CTC_SAME_ERROR = {
     "ctc_empty_log_probs": lambda m: m.nn.CTCLoss()(m.zeros(0, 1, 3), m.zeros(1, 0, dtype=m.int64), (0,), (0,)),
     "ctc_empty_log_probs_before_lengths": lambda m: m.nn.functional.ctc_loss(
         m.zeros(0, 2, 3), m.zeros(2, 0, dtype=m.int64), (0,), (0, 0, 0), blank=7),
+    "rms_norm_of_0d": lambda m: m.nn.RMSNorm(3)(m.tensor(0.0, dtype=m.float64)),
+    "rms_norm_too_few_dims": lambda m: m.nn.functional.rms_norm(m.ones(3), (2, 3)),
+    "rms_norm_empty_normalized_shape_first": lambda m: m.nn.RMSNorm([])(m.tensor(0)),
+    "rms_norm_weight_shape_before_input_dims": lambda m: m.nn.functional.rms_norm(m.tensor(1.0), (2, 3), m.ones(4)),
+    "group_norm_ints_with_float_weight": lambda m: m.nn.GroupNorm(2, 2)(m.zeros(2, 2, 2, dtype=m.int64)),
+    "group_norm_float64_with_float32_weight": lambda m: m.nn.GroupNorm(2, 2)(m.zeros(2, 2, 2, dtype=m.float64)),
+    "group_norm_batch_size_before_dtype": lambda m: m.nn.GroupNorm(1, 1, affine=False)(m.ones(1, 1, dtype=m.int64)),
+    "batch_norm_tuple_num_features": lambda m: m.nn.BatchNorm1d((2,), track_running_stats=False)(m.ones(3, 1)),
+    "batch_norm_0d_with_list_num_features": lambda m: m.nn.BatchNorm1d([1])(m.tensor(2.0)),
+    "batch_norm_one_value_before_running_mean": lambda m: m.nn.BatchNorm1d(3)(m.ones(1, 0, dtype=m.float64)),
+    "batch_norm_weight_size": lambda m: m.nn.functional.batch_norm(m.ones(3, 1), None, None, m.ones(3),
+                                                                    training=True),
+    "batch_norm_running_var_size": lambda m: m.nn.functional.batch_norm(m.ones(3, 1), m.zeros(1), m.ones(2)),
+    "batch_norm_eval_without_running_mean": lambda m: m.nn.functional.batch_norm(m.ones(3, 2), None, None),
+    "batch_norm_zero_eps_when_training": lambda m: m.nn.functional.batch_norm(m.ones(3, 2), None, None,
+                                                                               training=True, eps=0.0),
+    "batch_norm_negative_eps_before_dtype": lambda m: m.nn.BatchNorm1d(2, eps=-1.0)(m.ones(3, 2, dtype=m.int64)),
+    "batch_norm_negative_eps_in_eval": lambda m: m.nn.functional.batch_norm(m.ones(3, 2), m.zeros(2), m.ones(2),
+                                                                             eps=-1.0),
+    "batch_norm_of_nothing_with_0d_weight": lambda m: m.nn.BatchNorm2d(())(m.ones(0, 2, 1, 1)),
+    "batch_norm_of_nothing_with_empty_weight": lambda m: m.nn.functional.batch_norm(
+        m.ones(0, 2), None, None, m.ones(0), training=True),
+    "batch_norm2d_one_value_names_the_4d_size": lambda m: m.nn.BatchNorm2d(3)(m.ones(1, 3, 1, 1)),
+    "local_response_norm_size_0_of_3d": lambda m: m.nn.LocalResponseNorm(0)(m.ones(2, 2, 3)),
+    "local_response_norm_size_0_of_4d": lambda m: m.nn.LocalResponseNorm(0)(m.ones(2, 2, 3, 2, dtype=m.float64)),
+    "group_norm_float_num_groups": lambda m: m.nn.GroupNorm(2.0, 2)(m.ones(1, 3, 1, 0, dtype=m.float64)),
 }
 
 
@@ -318,6 +344,14 @@ NORM_OTHER_CTC_SAME_RESULT = {
         m.zeros(2, 2, 3), m.tensor([[-2, 7], [1, 2]]), (0, 2), (2, 2)),
     "ctc_unread_labels_with_zero_infinity": lambda m: m.nn.CTCLoss(zero_infinity=True)(
         m.zeros(2, 1, 3, dtype=m.float64), m.tensor([[4, -1]], dtype=m.int32), (0,), (1,)),
+    "batch_norm_of_nothing_checks_no_sizes": lambda m: m.nn.functional.batch_norm(
+        m.ones(2, 0, requires_grad=True), m.zeros(3), m.ones(3), m.ones(3), m.ones(3), training=True),
+    "batch_norm_of_empty_ints": lambda m: m.nn.functional.batch_norm(m.ones(2, 0, dtype=m.int64), None, None,
+                                                                     training=True),
+    "batch_norm_list_num_features": lambda m: m.nn.BatchNorm1d([2])(m.tensor([[1.0, 2.0], [0.5, -1.0]])),
+    "batch_norm2d_of_no_channels": lambda m: m.nn.BatchNorm2d(3)(m.ones(1, 0, 3, 1)),
+    "local_response_norm_of_nothing_takes_any_size": lambda m: m.nn.functional.local_response_norm(
+        m.ones(2, 0, 3), 0),
 }
 
 
