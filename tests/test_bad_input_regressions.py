@@ -330,6 +330,22 @@ NORM_OTHER_CTC_SAME_ERROR = {
     "local_response_norm_size_0_of_3d": lambda m: m.nn.LocalResponseNorm(0)(m.ones(2, 2, 3)),
     "local_response_norm_size_0_of_4d": lambda m: m.nn.LocalResponseNorm(0)(m.ones(2, 2, 3, 2, dtype=m.float64)),
     "group_norm_float_num_groups": lambda m: m.nn.GroupNorm(2.0, 2)(m.ones(1, 3, 1, 0, dtype=m.float64)),
+    "unflatten_0d_dim_out_of_range": lambda m: m.nn.Unflatten(1, (2,))(m.tensor(0.0)),
+    "unflatten_dim_out_of_range": lambda m: m.nn.Unflatten(2, (2, 2))(m.ones(1)),
+    "unflatten_no_sizes": lambda m: m.nn.Unflatten(-1, ())(m.ones(1, 0, 1, dtype=m.int64)),
+    "pixel_shuffle_none_factor": lambda m: m.nn.PixelShuffle(None)(m.ones(1)),
+    "pixel_unshuffle_float_factor": lambda m: m.nn.PixelUnshuffle(2.0)(m.tensor(4)),
+    "unfold_kernel_0_of_0d": lambda m: m.nn.Unfold(0)(m.tensor(1.0)),
+    "unfold_2d_with_no_columns": lambda m: m.nn.Unfold((2, 2))(m.ones(3, 0, dtype=m.float64)),
+    "unfold_1d": lambda m: m.nn.Unfold((2, 2))(m.ones(3)),
+    "unfold_float_kernel_size": lambda m: m.nn.Unfold(2.5)(m.ones(4, 4, dtype=m.int64)),
+    "unfold_float_in_kernel_pair": lambda m: m.nn.functional.unfold(m.ones(1, 4, 4), (2, 2.5)),
+    "fold_float_output_size": lambda m: m.nn.Fold(3.5, 2)(m.ones(4, 4)),
+    "fold_of_0d_ints": lambda m: m.nn.Fold(3, 1)(m.tensor(-3)),
+    "cosine_similarity_shapes_that_do_not_broadcast": lambda m: m.nn.CosineSimilarity()(
+        m.ones(3, 2, dtype=m.float64), m.ones(0)),
+    "embedding_bag_of_empty_bags": lambda m: m.nn.EmbeddingBag(2, 3, mode="max")(m.ones(3, 0, dtype=m.int64)),
+    "embedding_bag_float_indices": lambda m: m.nn.EmbeddingBag(2, 2, mode="sum")(m.ones(1, 1)),
 }
 
 
@@ -352,9 +368,21 @@ NORM_OTHER_CTC_SAME_RESULT = {
     "batch_norm2d_of_no_channels": lambda m: m.nn.BatchNorm2d(3)(m.ones(1, 0, 3, 1)),
     "local_response_norm_of_nothing_takes_any_size": lambda m: m.nn.functional.local_response_norm(
         m.ones(2, 0, 3), 0),
+    "cosine_similarity_broadcasts_before_taking_dim": lambda m: m.nn.CosineSimilarity()(
+        m.tensor([[1.0, 2.0, -1.0], [0.5, 0.0, 3.0]]), m.tensor([2.0, -1.0, 0.5])),
 }
 
 
 @pytest.mark.parametrize("case", NORM_OTHER_CTC_SAME_RESULT)
 def test_norm_other_ctc_same_result_as_torch(case):
     check_parity(NORM_OTHER_CTC_SAME_RESULT[case])
+
+
+def test_unflatten_of_0d_raises_torch_runtime_error():
+    """torch wraps dim 0 of a 0-d tensor, then fails to read its size; its message carries a C++ trace,
+    so only the type and the first line are compared."""
+    torch = require_torch()
+    for m in (torch, tinygrad_rnn):
+        with pytest.raises(RuntimeError, match="^unflatten got an unexpected error:\nDimension specified as 0 but "
+                                               "tensor has no dimensions"):
+            m.nn.Unflatten(0, (2, 2))(m.tensor(0.0))

@@ -23,7 +23,7 @@ from helpers import require_torch
 from hypothesis import HealthCheck, Phase, given, settings
 
 KNOWN_DIFFERENT = {
-    "pooling_layers", "padding_layers", "other_layers",
+    "pooling_layers", "padding_layers",
 }
 
 

@@ -21,6 +21,7 @@ from ...creation import empty, from_numpy, full, integer_fill
 from ...ops import nn_ops
 from ...ops import pointwise as _pw
 from ...ops import reduce as _rd
+from ...ops.promotion import check_broadcast
 from ...random import bernoulli
 from ..loss_functions import (  # noqa: F401  (re-exported: F.cross_entropy, ...)
     binary_cross_entropy,
@@ -461,6 +462,9 @@ def _update_running(running_mean: Tensor | None, running_var: Tensor | None, mea
 
 def cosine_similarity(x1: Tensor, x2: Tensor, dim: int = 1, eps: float = 1e-8) -> Tensor:
     """sum(x1 * x2) / (|x1| |x2|) along dim, each norm at least eps (inputs broadcast)."""
+    check_broadcast(x1, x2)  # torch broadcasts first, then takes dim of the common shape
+    shape = np.broadcast_shapes(tuple(x1.shape), tuple(x2.shape))
+    x1, x2 = (x if tuple(x.shape) == shape else x.expand(shape) for x in (x1, x2))
     n1 = x1.norm(dim=dim, keepdim=True).clamp(min=eps)
     n2 = x2.norm(dim=dim, keepdim=True).clamp(min=eps)
     return ((x1 / n1) * (x2 / n2)).sum(dim)
