@@ -342,6 +342,8 @@ NORM_OTHER_CTC_SAME_ERROR = {
     "unfold_float_in_kernel_pair": lambda m: m.nn.functional.unfold(m.ones(1, 4, 4), (2, 2.5)),
     "fold_float_output_size": lambda m: m.nn.Fold(3.5, 2)(m.ones(4, 4)),
     "fold_of_0d_ints": lambda m: m.nn.Fold(3, 1)(m.tensor(-3)),
+    "fold_of_ints_checks_channels_before_dtype": lambda m: m.nn.Fold(3, 2)(m.ones(1, 2, 1, dtype=m.int64)),
+    "unfold_of_ints_checks_blocks_before_dtype": lambda m: m.nn.Unfold(2)(m.ones(1, 1, 1, 1, dtype=m.int64)),
     "cosine_similarity_shapes_that_do_not_broadcast": lambda m: m.nn.CosineSimilarity()(
         m.ones(3, 2, dtype=m.float64), m.ones(0)),
     "embedding_bag_of_empty_bags": lambda m: m.nn.EmbeddingBag(2, 3, mode="max")(m.ones(3, 0, dtype=m.int64)),

@@ -67,13 +67,13 @@ def unfold(input: Tensor, kernel_size: Any, dilation: Any = 1, padding: Any = 0,
     if input.ndim not in (3, 4) or 0 in input.shape[-3:]:
         raise RuntimeError(f"Expected 3D or 4D (batch mode) tensor with possibly 0 batch size and other non-zero "
                            f"dimensions for input, but got: {list(input.shape)}")
-    require_float(input, "im2col_out_cpu")
     x = input.unsqueeze(0) if input.ndim == 3 else input
     blocks = _blocks(tuple(x.shape[2:]), kernel, dilation, padding, stride)
     if min(blocks) < 1:
         raise RuntimeError(f"Given input with spatial size {tuple(x.shape[2:])}, kernel_size={kernel}, "
                            f"dilation={dilation}, padding={padding}, calculated shape of the array of sliding blocks "
                            f"as {blocks}, but its components must be at least one.")
+    require_float(input, "im2col_out_cpu")  # after every shape check, as torch's kernel dispatch
     out = Im2Col.apply(x, kernel, dilation, tuple((p, p) for p in padding), stride)
     return out.squeeze(0) if input.ndim == 3 else out
 
@@ -88,7 +88,6 @@ def fold(input: Tensor, output_size: Any, kernel_size: Any, dilation: Any = 1, p
     if input.ndim not in (2, 3) or 0 in input.shape[-2:]:
         raise RuntimeError(f"Expected 2D or 3D (batch mode) tensor for input with possibly 0 batch size and non-zero "
                            f"dimensions for input, but got: {list(input.shape)}")
-    require_float(input, "col2im_out_cpu")
     cols = input.unsqueeze(0) if input.ndim == 2 else input
     taps = kernel[0] * kernel[1]
     if cols.shape[1] % taps:
@@ -100,5 +99,6 @@ def fold(input: Tensor, output_size: Any, kernel_size: Any, dilation: Any = 1, p
                            f"stride={stride}, expected size of input's dimension 2 to match the calculated number of "
                            f"sliding blocks {blocks[0]} * {blocks[1]} = {blocks[0] * blocks[1]}, but got "
                            f"input.size(2)={cols.shape[2]}.")
+    require_float(input, "col2im_out_cpu")  # after every shape check, as torch's kernel dispatch
     out = Col2Im.apply(cols, size, kernel, dilation, tuple((p, p) for p in padding), stride, blocks)
     return out.squeeze(0) if input.ndim == 2 else out
