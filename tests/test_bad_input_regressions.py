@@ -344,6 +344,8 @@ NORM_OTHER_CTC_SAME_ERROR = {
     "fold_of_0d_ints": lambda m: m.nn.Fold(3, 1)(m.tensor(-3)),
     "fold_of_ints_checks_channels_before_dtype": lambda m: m.nn.Fold(3, 2)(m.ones(1, 2, 1, dtype=m.int64)),
     "unfold_of_ints_checks_blocks_before_dtype": lambda m: m.nn.Unfold(2)(m.ones(1, 1, 1, 1, dtype=m.int64)),
+    "fold_negative_output_size_whose_block_counts_multiply_right": lambda m: m.nn.Fold(-1, 2)(
+        m.ones(4, 4, dtype=m.int64)),
     "cosine_similarity_shapes_that_do_not_broadcast": lambda m: m.nn.CosineSimilarity()(
         m.ones(3, 2, dtype=m.float64), m.ones(0)),
     "embedding_bag_of_empty_bags": lambda m: m.nn.EmbeddingBag(2, 3, mode="max")(m.ones(3, 0, dtype=m.int64)),
@@ -370,6 +372,9 @@ NORM_OTHER_CTC_SAME_RESULT = {
     "batch_norm2d_of_no_channels": lambda m: m.nn.BatchNorm2d(3)(m.ones(1, 0, 3, 1)),
     "local_response_norm_of_nothing_takes_any_size": lambda m: m.nn.functional.local_response_norm(
         m.ones(2, 0, 3), 0),
+    "bilinear_with_no_outputs": lambda m: m.nn.functional.bilinear(
+        m.tensor([[-0.5]], dtype=m.float64, requires_grad=True), m.tensor([[2.0]], dtype=m.float64),
+        m.ones(0, 1, 1, dtype=m.float64), m.ones(0, dtype=m.float64)),
     "cosine_similarity_broadcasts_before_taking_dim": lambda m: m.nn.CosineSimilarity()(
         m.tensor([[1.0, 2.0, -1.0], [0.5, 0.0, 3.0]]), m.tensor([2.0, -1.0, 0.5])),
 }

@@ -99,6 +99,10 @@ def fold(input: Tensor, output_size: Any, kernel_size: Any, dilation: Any = 1, p
                            f"stride={stride}, expected size of input's dimension 2 to match the calculated number of "
                            f"sliding blocks {blocks[0]} * {blocks[1]} = {blocks[0] * blocks[1]}, but got "
                            f"input.size(2)={cols.shape[2]}.")
+    if min(blocks) < 1:  # two negative counts can multiply to the right number
+        raise RuntimeError(f"Given output_size={size}, kernel_size={kernel}, dilation={dilation}, padding={padding}, "
+                           f"stride={stride}, calculated shape of the array of sliding blocks as {blocks}, which is "
+                           "too small (non-positive)")
     require_float(input, "col2im_out_cpu")  # after every shape check, as torch's kernel dispatch
     out = Col2Im.apply(cols, size, kernel, dilation, tuple((p, p) for p in padding), stride, blocks)
     return out.squeeze(0) if input.ndim == 2 else out
