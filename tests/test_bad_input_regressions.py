@@ -349,6 +349,10 @@ NORM_OTHER_CTC_SAME_ERROR = {
     "cosine_similarity_shapes_that_do_not_broadcast": lambda m: m.nn.CosineSimilarity()(
         m.ones(3, 2, dtype=m.float64), m.ones(0)),
     "embedding_bag_of_empty_bags": lambda m: m.nn.EmbeddingBag(2, 3, mode="max")(m.ones(3, 0, dtype=m.int64)),
+    "bilinear_mixed_dtypes_before_sizes": lambda m: m.nn.functional.bilinear(
+        m.ones(1, 1, dtype=m.float64), m.ones(1, 2), m.ones(2, 1, 1, dtype=m.float64), m.ones(2, dtype=m.int64)),
+    "bilinear_mixed_dtypes_with_no_outputs": lambda m: m.nn.Bilinear(1, 1, 0, dtype=m.float64)(
+        m.ones(1, 1, dtype=m.float64), m.ones(1, 1)),
     "embedding_bag_float_indices": lambda m: m.nn.EmbeddingBag(2, 2, mode="sum")(m.ones(1, 1)),
 }
 
