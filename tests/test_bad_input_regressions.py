@@ -394,3 +394,104 @@ POOL_PAD_SAME_RESULT = {
 @pytest.mark.parametrize("case", POOL_PAD_SAME_RESULT)
 def test_pooling_and_padding_results_as_torch(case):
     check_parity(POOL_PAD_SAME_RESULT[case])
+
+
+# ---------------------------------------------------------------- normalization_layers, other_layers, ctc_loss
+# Each call must raise torch's exception type with torch's message.
+NORM_OTHER_CTC_SAME_ERROR = {
+    "ctc_empty_log_probs": lambda m: m.nn.CTCLoss()(m.zeros(0, 1, 3), m.zeros(1, 0, dtype=m.int64), (0,), (0,)),
+    "ctc_empty_log_probs_before_lengths": lambda m: m.nn.functional.ctc_loss(
+        m.zeros(0, 2, 3), m.zeros(2, 0, dtype=m.int64), (0,), (0, 0, 0), blank=7),
+    "rms_norm_of_0d": lambda m: m.nn.RMSNorm(3)(m.tensor(0.0, dtype=m.float64)),
+    "rms_norm_too_few_dims": lambda m: m.nn.functional.rms_norm(m.ones(3), (2, 3)),
+    "rms_norm_empty_normalized_shape_first": lambda m: m.nn.RMSNorm([])(m.tensor(0)),
+    "rms_norm_weight_shape_before_input_dims": lambda m: m.nn.functional.rms_norm(m.tensor(1.0), (2, 3), m.ones(4)),
+    "group_norm_ints_with_float_weight": lambda m: m.nn.GroupNorm(2, 2)(m.zeros(2, 2, 2, dtype=m.int64)),
+    "group_norm_float64_with_float32_weight": lambda m: m.nn.GroupNorm(2, 2)(m.zeros(2, 2, 2, dtype=m.float64)),
+    "group_norm_batch_size_before_dtype": lambda m: m.nn.GroupNorm(1, 1, affine=False)(m.ones(1, 1, dtype=m.int64)),
+    "batch_norm_tuple_num_features": lambda m: m.nn.BatchNorm1d((2,), track_running_stats=False)(m.ones(3, 1)),
+    "batch_norm_0d_with_list_num_features": lambda m: m.nn.BatchNorm1d([1])(m.tensor(2.0)),
+    "batch_norm_one_value_before_running_mean": lambda m: m.nn.BatchNorm1d(3)(m.ones(1, 0, dtype=m.float64)),
+    "batch_norm_weight_size": lambda m: m.nn.functional.batch_norm(m.ones(3, 1), None, None, m.ones(3),
+                                                                    training=True),
+    "batch_norm_running_var_size": lambda m: m.nn.functional.batch_norm(m.ones(3, 1), m.zeros(1), m.ones(2)),
+    "batch_norm_eval_without_running_mean": lambda m: m.nn.functional.batch_norm(m.ones(3, 2), None, None),
+    "batch_norm_zero_eps_when_training": lambda m: m.nn.functional.batch_norm(m.ones(3, 2), None, None,
+                                                                               training=True, eps=0.0),
+    "batch_norm_negative_eps_before_dtype": lambda m: m.nn.BatchNorm1d(2, eps=-1.0)(m.ones(3, 2, dtype=m.int64)),
+    "batch_norm_negative_eps_in_eval": lambda m: m.nn.functional.batch_norm(m.ones(3, 2), m.zeros(2), m.ones(2),
+                                                                             eps=-1.0),
+    "batch_norm_of_nothing_with_0d_weight": lambda m: m.nn.BatchNorm2d(())(m.ones(0, 2, 1, 1)),
+    "batch_norm_of_nothing_with_empty_weight": lambda m: m.nn.functional.batch_norm(
+        m.ones(0, 2), None, None, m.ones(0), training=True),
+    "batch_norm2d_one_value_names_the_4d_size": lambda m: m.nn.BatchNorm2d(3)(m.ones(1, 3, 1, 1)),
+    "local_response_norm_size_0_of_3d": lambda m: m.nn.LocalResponseNorm(0)(m.ones(2, 2, 3)),
+    "local_response_norm_size_0_of_4d": lambda m: m.nn.LocalResponseNorm(0)(m.ones(2, 2, 3, 2, dtype=m.float64)),
+    "group_norm_float_num_groups": lambda m: m.nn.GroupNorm(2.0, 2)(m.ones(1, 3, 1, 0, dtype=m.float64)),
+    "unflatten_0d_dim_out_of_range": lambda m: m.nn.Unflatten(1, (2,))(m.tensor(0.0)),
+    "unflatten_dim_out_of_range": lambda m: m.nn.Unflatten(2, (2, 2))(m.ones(1)),
+    "unflatten_no_sizes": lambda m: m.nn.Unflatten(-1, ())(m.ones(1, 0, 1, dtype=m.int64)),
+    "pixel_shuffle_none_factor": lambda m: m.nn.PixelShuffle(None)(m.ones(1)),
+    "pixel_unshuffle_float_factor": lambda m: m.nn.PixelUnshuffle(2.0)(m.tensor(4)),
+    "unfold_kernel_0_of_0d": lambda m: m.nn.Unfold(0)(m.tensor(1.0)),
+    "unfold_2d_with_no_columns": lambda m: m.nn.Unfold((2, 2))(m.ones(3, 0, dtype=m.float64)),
+    "unfold_1d": lambda m: m.nn.Unfold((2, 2))(m.ones(3)),
+    "unfold_float_kernel_size": lambda m: m.nn.Unfold(2.5)(m.ones(4, 4, dtype=m.int64)),
+    "unfold_float_in_kernel_pair": lambda m: m.nn.functional.unfold(m.ones(1, 4, 4), (2, 2.5)),
+    "fold_float_output_size": lambda m: m.nn.Fold(3.5, 2)(m.ones(4, 4)),
+    "fold_of_0d_ints": lambda m: m.nn.Fold(3, 1)(m.tensor(-3)),
+    "fold_of_ints_checks_channels_before_dtype": lambda m: m.nn.Fold(3, 2)(m.ones(1, 2, 1, dtype=m.int64)),
+    "unfold_of_ints_checks_blocks_before_dtype": lambda m: m.nn.Unfold(2)(m.ones(1, 1, 1, 1, dtype=m.int64)),
+    "fold_negative_output_size_whose_block_counts_multiply_right": lambda m: m.nn.Fold(-1, 2)(
+        m.ones(4, 4, dtype=m.int64)),
+    "cosine_similarity_shapes_that_do_not_broadcast": lambda m: m.nn.CosineSimilarity()(
+        m.ones(3, 2, dtype=m.float64), m.ones(0)),
+    "embedding_bag_of_empty_bags": lambda m: m.nn.EmbeddingBag(2, 3, mode="max")(m.ones(3, 0, dtype=m.int64)),
+    "bilinear_mixed_dtypes_before_sizes": lambda m: m.nn.functional.bilinear(
+        m.ones(1, 1, dtype=m.float64), m.ones(1, 2), m.ones(2, 1, 1, dtype=m.float64), m.ones(2, dtype=m.int64)),
+    "bilinear_mixed_dtypes_with_no_outputs": lambda m: m.nn.Bilinear(1, 1, 0, dtype=m.float64)(
+        m.ones(1, 1, dtype=m.float64), m.ones(1, 1)),
+    "embedding_bag_float_indices": lambda m: m.nn.EmbeddingBag(2, 2, mode="sum")(m.ones(1, 1)),
+}
+
+
+@pytest.mark.parametrize("case", NORM_OTHER_CTC_SAME_ERROR)
+def test_norm_other_ctc_same_error_as_torch(case):
+    check_error(NORM_OTHER_CTC_SAME_ERROR[case])
+
+
+# Each call must give torch's value and dtype (and gradients, where inputs require grad).
+NORM_OTHER_CTC_SAME_RESULT = {
+    "ctc_labels_of_a_sample_without_frames_are_not_read": lambda m: m.nn.CTCLoss(reduction="none")(
+        m.zeros(2, 2, 3), m.tensor([[-2, 7], [1, 2]]), (0, 2), (2, 2)),
+    "ctc_unread_labels_with_zero_infinity": lambda m: m.nn.CTCLoss(zero_infinity=True)(
+        m.zeros(2, 1, 3, dtype=m.float64), m.tensor([[4, -1]], dtype=m.int32), (0,), (1,)),
+    "batch_norm_of_nothing_checks_no_sizes": lambda m: m.nn.functional.batch_norm(
+        m.ones(2, 0, requires_grad=True), m.zeros(3), m.ones(3), m.ones(3), m.ones(3), training=True),
+    "batch_norm_of_empty_ints": lambda m: m.nn.functional.batch_norm(m.ones(2, 0, dtype=m.int64), None, None,
+                                                                     training=True),
+    "batch_norm_list_num_features": lambda m: m.nn.BatchNorm1d([2])(m.tensor([[1.0, 2.0], [0.5, -1.0]])),
+    "batch_norm2d_of_no_channels": lambda m: m.nn.BatchNorm2d(3)(m.ones(1, 0, 3, 1)),
+    "local_response_norm_of_nothing_takes_any_size": lambda m: m.nn.functional.local_response_norm(
+        m.ones(2, 0, 3), 0),
+    "bilinear_with_no_outputs": lambda m: m.nn.functional.bilinear(
+        m.tensor([[-0.5]], dtype=m.float64, requires_grad=True), m.tensor([[2.0]], dtype=m.float64),
+        m.ones(0, 1, 1, dtype=m.float64), m.ones(0, dtype=m.float64)),
+    "cosine_similarity_broadcasts_before_taking_dim": lambda m: m.nn.CosineSimilarity()(
+        m.tensor([[1.0, 2.0, -1.0], [0.5, 0.0, 3.0]]), m.tensor([2.0, -1.0, 0.5])),
+}
+
+
+@pytest.mark.parametrize("case", NORM_OTHER_CTC_SAME_RESULT)
+def test_norm_other_ctc_same_result_as_torch(case):
+    check_parity(NORM_OTHER_CTC_SAME_RESULT[case])
+
+
+def test_unflatten_of_0d_raises_torch_runtime_error():
+    """torch wraps dim 0 of a 0-d tensor, then fails to read its size; its message carries a C++ trace,
+    so only the type and the first line are compared."""
+    torch = require_torch()
+    for m in (torch, tinygrad_rnn):
+        with pytest.raises(RuntimeError, match="^unflatten got an unexpected error:\nDimension specified as 0 but "
+                                               "tensor has no dimensions"):
+            m.nn.Unflatten(0, (2, 2))(m.tensor(0.0))

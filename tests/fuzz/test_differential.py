@@ -9,10 +9,6 @@ Every family must agree with torch. The few deliberate differences are kept out 
 catalog.py, each with a comment saying why (search for "deliberate difference"); where torch returns and
 we raise a NotImplementedError naming a feature we lack (einsum's '...'), the call counts as agreeing,
 since the standards allow exactly that.
-
-The families in KNOWN_DIFFERENT were added when the harness was widened to the whole nn surface and
-still have open differences (`python tests/fuzz/report.py --only NAME -v` lists them); their tests are
-strict xfails, so the day a family agrees with torch the xfail fails and the name must be removed.
 """
 from __future__ import annotations
 
@@ -22,20 +18,8 @@ from differential import compare
 from helpers import require_torch
 from hypothesis import HealthCheck, Phase, given, settings
 
-KNOWN_DIFFERENT = {
-    "normalization_layers", "other_layers",
-    "ctc_loss",
-}
 
-
-def _params():
-    for family in CATALOG:
-        marks = [pytest.mark.xfail(strict=True, reason="known differences from torch: see tests/fuzz/report.py")] \
-            if family in KNOWN_DIFFERENT else []
-        yield pytest.param(family, marks=marks, id=family)
-
-
-@pytest.mark.parametrize("family", list(_params()))
+@pytest.mark.parametrize("family", list(CATALOG))
 def test_family_behaves_as_torch(family):
     torch = require_torch()
 

@@ -81,8 +81,9 @@ def test_embedding_matches_torch_with_copied_weights_and_padding_gets_no_gradien
 
 def test_embedding_init_repr_and_from_pretrained_match_torch():
     torch = require_torch()
+    tinygrad_rnn.manual_seed(0)  # seeded: the 4-sigma bounds below are for N(0, 1) over 10,000 draws
     w = nn.Embedding(200, 50).weight.detach().numpy()
-    assert abs(w.mean()) < 0.02 and abs(w.std() - 1) < 0.02
+    assert abs(w.mean()) < 0.04 and abs(w.std() - 1) < 0.03
     for args, kwargs in [((10, 4), {}), ((10, 4), {"padding_idx": -1, "max_norm": 1.0, "norm_type": 3.0,
                                                    "scale_grad_by_freq": True, "sparse": True})]:
         assert repr(nn.Embedding(*args, **kwargs)) == repr(torch.nn.Embedding(*args, **kwargs))

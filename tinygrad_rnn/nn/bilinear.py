@@ -19,14 +19,25 @@ def bilinear(input1: Tensor, input2: Tensor, weight: Tensor, bias: Tensor | None
     """x1^T W[o] x2 + b[o] over the last dims of input1 (..., in1) and input2 (..., in2)."""
     _check_bilinear(input1, input2, weight, bias)
     batch = tuple(input1.shape[:-1])
-    (outs, in1, in2), x1, x2 = weight.shape, input1.reshape(-1, input1.shape[-1]), input2.reshape(-1, input2.shape[-1])
+    rows = math.prod(batch)  # explicit sizes, not -1: any of them may be 0
+    (outs, in1, in2), x1, x2 = weight.shape, input1.reshape(rows, input1.shape[-1]), input2.reshape(rows, input2.shape[-1])
     # x1 W[o] for every o at once: (B, in1) @ (in1, out * in2) -> (B, out, in2); then dot with x2
-    left = x1.matmul(weight.permute(1, 0, 2).reshape(in1, outs * in2)).reshape(-1, outs, in2)
+    left = x1.matmul(weight.permute(1, 0, 2).reshape(in1, outs * in2)).reshape(rows, outs, in2)
     out = (left * x2.unsqueeze(1)).sum(-1).reshape(*batch, outs)
     return out if bias is None else out + bias
 
 
+# the C++ names torch's dtype message uses
+_CPP_NAMES = {"float64": "double", "float32": "float", "float16": "c10::Half", "bfloat16": "c10::BFloat16",
+              "int64": "long int", "int32": "int", "int16": "short int", "int8": "signed char", "uint8": "unsigned char",
+              "bool": "bool"}
+
+
 def _check_bilinear(input1: Tensor, input2: Tensor, weight: Tensor, bias: Tensor | None) -> None:
+    named = {"input1": input1, "input2": input2, "weight": weight} | ({} if bias is None else {"bias": bias})
+    if len({t.dtype for t in named.values()}) > 1:
+        raise RuntimeError("All tensors must have the same dtype, got " + ", ".join(
+            f"{name}: {_CPP_NAMES.get(t.dtype.name, t.dtype.name)}" for name, t in named.items()))
     if input1.dim() != input2.dim():
         raise RuntimeError(f"bilinear(): input dimensions do not match: got {input1.dim()} and {input2.dim()}")
     for d in range(input1.dim() - 1):

@@ -164,8 +164,11 @@ def _check_lengths(values: np.ndarray, name: str, at_most: int | None = None) ->
             raise RuntimeError(f"Expected {name} to have value at most {at_most}, but got value {v}{where}")
 
 
-def _target_rows(targets: np.ndarray, target_lengths: np.ndarray, batch: int, classes: int) -> list:
-    """One label array per sample, from padded (N, S) or concatenated (sum(target_lengths),) targets."""
+def _target_rows(targets: np.ndarray, target_lengths: np.ndarray, batch: int, classes: int,
+                 input_lengths: np.ndarray) -> list:
+    """One label array per sample, from padded (N, S) or concatenated (sum(target_lengths),) targets.
+    A sample with no frames never reads its labels (its loss is 0 or inf from the lengths alone), so
+    torch accepts any values there; they are replaced by zeros to keep the path tables indexable."""
     where = " for argument #2 'targets' (while checking arguments for ctc_loss_allocate_outputs)"
     _check_lengths(target_lengths, "target_lengths")
     if targets.ndim == 1:
@@ -183,7 +186,8 @@ def _target_rows(targets: np.ndarray, target_lengths: np.ndarray, batch: int, cl
             raise RuntimeError(f"Expected tensor to have size at least {longest} at dimension 1, but got size "
                                f"{targets.shape[1]}{where}")
         rows = [targets[b, :n] for b, n in enumerate(target_lengths)]
-    rows = [np.asarray(r, dtype=np.int64) for r in rows]
+    rows = [np.asarray(r, dtype=np.int64) if frames > 0 else np.zeros(len(r), dtype=np.int64)
+            for r, frames in zip(rows, input_lengths)]
     for r in rows:  # torch reads out of bounds here; refusing is kinder
         if r.size and (r.min() < 0 or r.max() >= classes):
             raise RuntimeError(f"ctc_loss: target labels must be in [0, {classes}), got {r.min()}..{r.max()}")
@@ -202,6 +206,8 @@ def ctc_loss(log_probs: Tensor, targets: Tensor, input_lengths: Lengths, target_
     reduction = _reduction(None, None, reduction)
     if not log_probs.dtype.is_floating_point:
         raise NotImplementedError(f"\"ctc_loss_cpu\" not implemented for '{log_probs.dtype._legacy.removesuffix('Tensor')}'")
+    if log_probs.numel() == 0:
+        raise RuntimeError("log_probs tensor must not be empty")
     batched = log_probs.dim() == 3
     if not batched:  # torch adds a batch dim to log_probs and targets alike
         log_probs, targets = log_probs.unsqueeze(1), targets.unsqueeze(0)
@@ -216,7 +222,7 @@ def ctc_loss(log_probs: Tensor, targets: Tensor, input_lengths: Lengths, target_
         raise RuntimeError("input_lengths must be of size batch_size")
     if len(tg_lengths) != batch:
         raise RuntimeError("target_lengths must be of size batch_size")
-    labels = _target_rows(targets._data, tg_lengths, batch, classes)
+    labels = _target_rows(targets._data, tg_lengths, batch, classes, in_lengths)
     _check_lengths(in_lengths, "input_lengths", at_most=frames)
     loss = CTCLossFunction.apply(log_probs, labels, in_lengths, blank, zero_infinity)
     if reduction == "mean":

@@ -46,6 +46,10 @@ def embedding_bag(input: Tensor, weight: Tensor, offsets: Tensor | None = None, 
         raise ValueError(f"weight has to be a 2D Tensor, but got Tensor of dimension {weight.dim()}")
     indices, starts, per_sample_weights = _flat_bags(input, offsets, include_last_offset, per_sample_weights)
     _check_mode(mode, scale_grad_by_freq, sparse, per_sample_weights)
+    if input.dtype not in (dtypes.int64, dtypes.int32):
+        raise RuntimeError("Expected tensor for argument #1 'indices' to have one of the following scalar types: "
+                           f"Long, Int; but got torch.{input.dtype._legacy}Tensor instead (while checking arguments for "
+                           "embedding_bag)")
     bags = _bag_ranges(starts, len(indices), include_last_offset)
     padding = -1 if padding_idx is None else padding_idx % weight.shape[0]
     rows = F.embedding(from_numpy(indices), weight, None if padding_idx is None else padding, max_norm, norm_type,
@@ -64,7 +68,9 @@ def _flat_bags(input: Tensor, offsets: Tensor | None, include_last_offset: bool,
         if offsets is not None:
             raise ValueError("if input is 2D, then offsets has to be None, as input is treated is a mini-batch of "
                              f"fixed length sequences. However, found offsets of type {_torch_type_name(offsets)}")
-        starts = np.arange(0, input.numel(), input.shape[1]) if input.shape[1] else np.zeros(input.shape[0], int)
+        if input.shape[1] == 0:  # torch's bag starts are arange(0, numel, step=bag length)
+            raise RuntimeError("step must be nonzero")
+        starts = np.arange(0, input.numel(), input.shape[1])
         weights = None if per_sample_weights is None else per_sample_weights.reshape(-1)
         return input.numpy().reshape(-1).astype(np.int64), starts, weights
     if input.dim() != 1:

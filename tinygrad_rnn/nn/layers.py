@@ -170,8 +170,7 @@ class Unflatten(Module):
         self.dim, self.unflattened_size = dim, unflattened_size
 
     def forward(self, input: Tensor) -> Tensor:
-        d = self.dim % input.ndim
-        return input.reshape(*input.shape[:d], *self.unflattened_size, *input.shape[d + 1:])
+        return input.unflatten(self.dim, self.unflattened_size)
 
     def extra_repr(self) -> str:
         return f"dim={self.dim}, unflattened_size={self.unflattened_size}"
@@ -349,11 +348,13 @@ class _NormBase(Module):
         super().__init__()
         self.num_features, self.eps, self.momentum = num_features, eps, momentum
         self.affine, self.track_running_stats = affine, track_running_stats
-        self.weight = Parameter(_empty((num_features,), device, dtype).fill_(1.0)) if affine else None
-        self.bias = Parameter(_empty((num_features,), device, dtype).fill_(0.0)) if affine and bias else None
+        # torch passes num_features to empty() as it is, so a tuple or list is taken as the size
+        size = tuple(num_features) if isinstance(num_features, (tuple, list)) else (num_features,)
+        self.weight = Parameter(_empty(size, device, dtype).fill_(1.0)) if affine else None
+        self.bias = Parameter(_empty(size, device, dtype).fill_(0.0)) if affine and bias else None
         if track_running_stats:
-            self.register_buffer("running_mean", _empty((num_features,), device, dtype).fill_(0.0))
-            self.register_buffer("running_var", _empty((num_features,), device, dtype).fill_(1.0))
+            self.register_buffer("running_mean", _empty(size, device, dtype).fill_(0.0))
+            self.register_buffer("running_var", _empty(size, device, dtype).fill_(1.0))
             self.register_buffer("num_batches_tracked", creation.tensor(0))
         else:
             self.running_mean = self.running_var = self.num_batches_tracked = None

@@ -5,6 +5,7 @@ Parameters start as torch's do (weight ones, bias zeros; no random draws), buffe
 """
 from __future__ import annotations
 
+import math
 import warnings
 from typing import Any
 
@@ -148,7 +149,8 @@ class BatchNorm2d(BatchNorm1d):
     def forward(self, input: Tensor) -> Tensor:
         if input.ndim != self._ndim:
             raise ValueError(f"expected {self._ndim}D input (got {input.ndim}D input)")
-        if self.training and input.numel() // max(input.shape[1], 1) <= 1:
+        batch_stats = self.training or self.running_mean is None  # F.batch_norm's check, naming the unflattened size
+        if batch_stats and input.shape[0] * math.prod(input.shape[2:]) == 1:
             raise ValueError(f"Expected more than 1 value per channel when training, got input size "
                              f"torch.Size({list(input.shape)})")
         out = super().forward(input.flatten(2))

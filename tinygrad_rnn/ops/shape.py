@@ -811,7 +811,11 @@ def movedim(input: Tensor, source: Any, destination: Any) -> Tensor:
 
 @op(samples=_plain_samples(((3, 4), 1, (2, 2)), ((6,), 0, (2, -1)), ((0, 4), 1, (2, 2)), ((3, 4), -2, (3, 1))))
 def unflatten(input: Tensor, dim: int, sizes: Any) -> Tensor:
+    if len(sizes) == 0:
+        raise RuntimeError("unflatten: sizes must be non-empty")
     d = normalize_dim(dim, input.ndim)
+    if input.ndim == 0:  # torch's wrapped dim 0 then finds no size to split
+        raise RuntimeError("unflatten got an unexpected error:\nDimension specified as 0 but tensor has no dimensions")
     inner = infer_shape(tuple(sizes), input.shape[d])
     return input.reshape(input.shape[:d] + inner + input.shape[d + 1:])
 

@@ -21,6 +21,7 @@ from ...creation import empty, from_numpy, full, integer_fill
 from ...ops import nn_ops
 from ...ops import pointwise as _pw
 from ...ops import reduce as _rd
+from ...ops.promotion import check_broadcast
 from ...random import bernoulli
 from ..loss_functions import (  # noqa: F401  (re-exported: F.cross_entropy, ...)
     binary_cross_entropy,
@@ -406,13 +407,22 @@ def batch_norm(input: Tensor, running_mean: Tensor | None, running_var: Tensor |
     """
     dims = (0,) + tuple(range(2, input.ndim))
     shape = (1, input.shape[1]) + (1,) * (input.ndim - 2)
-    if running_mean is not None and running_mean.numel() != input.shape[1]:
-        raise RuntimeError(f"running_mean should contain {input.shape[1]} elements not {running_mean.numel()}")
+    if training and input.shape[0] * math.prod(input.shape[2:]) == 1:
+        raise ValueError(f"Expected more than 1 value per channel when training, got input size {input.shape}")
+    if training and eps <= 0.0:
+        raise ValueError(f"batch_norm eps must be positive during training, but got {eps}")
+    if eps < 0.0:
+        raise ValueError(f"batch_norm eps must be non-negative, but got {eps}")
+    if input.numel() == 0:  # torch returns before checking any size: the input's copy, times weight[0], plus bias[0]
+        return _empty_batch_norm(input, weight, bias)
+    for name, t in (("running_mean", running_mean), ("running_var", running_var), ("weight", weight), ("bias", bias)):
+        if t is not None and t.numel() != input.shape[1]:
+            raise RuntimeError(f"{name} should contain {input.shape[1]} elements not {t.numel()}")
+        if t is None and name.startswith("running") and not training:
+            raise RuntimeError(f"{name} must be defined in evaluation mode")
     _float_kernel(input, "batch_norm")
     if training:
         count = input.numel() // input.shape[1]
-        if count <= 1:
-            raise ValueError(f"Expected more than 1 value per channel when training, got input size {input.shape}")
         mean = input.mean(dims)
         centered = input - mean.reshape(shape)
         var = (centered * centered).mean(dims)
@@ -422,6 +432,24 @@ def batch_norm(input: Tensor, running_mean: Tensor | None, running_var: Tensor |
         centered = input - mean.reshape(shape)
     out = centered / (var.reshape(shape) + eps).sqrt()
     return rename(_affine(out, weight, bias, shape), "NativeBatchNormBackward0")
+
+
+def _empty_batch_norm(input: Tensor, weight: Tensor | None, bias: Tensor | None) -> Tensor:
+    out = input.clone()
+    if weight is not None:
+        out = out * _first(weight)
+    if bias is not None:
+        out = out + _first(bias)
+    return out
+
+
+def _first(t: Tensor) -> Tensor:
+    """t[0], with torch's select() errors (numpy's would name numpy)."""
+    if t.ndim == 0:
+        raise IndexError("select() cannot be applied to a 0-dim tensor.")
+    if t.shape[0] == 0:
+        raise IndexError(f"select(): index 0 out of range for tensor of size {list(t.shape)} at dimension 0")
+    return t[0]
 
 
 def _update_running(running_mean: Tensor | None, running_var: Tensor | None, mean: Tensor, unbiased_var: Tensor,
@@ -434,6 +462,9 @@ def _update_running(running_mean: Tensor | None, running_var: Tensor | None, mea
 
 def cosine_similarity(x1: Tensor, x2: Tensor, dim: int = 1, eps: float = 1e-8) -> Tensor:
     """sum(x1 * x2) / (|x1| |x2|) along dim, each norm at least eps (inputs broadcast)."""
+    check_broadcast(x1, x2)  # torch broadcasts first, then takes dim of the common shape
+    shape = np.broadcast_shapes(tuple(x1.shape), tuple(x2.shape))
+    x1, x2 = (x if tuple(x.shape) == shape else x.expand(shape) for x in (x1, x2))
     n1 = x1.norm(dim=dim, keepdim=True).clamp(min=eps)
     n2 = x2.norm(dim=dim, keepdim=True).clamp(min=eps)
     return ((x1 / n1) * (x2 / n2)).sum(dim)

@@ -7,20 +7,36 @@ from __future__ import annotations
 
 from typing import Any
 
+from ...argcheck import is_int, type_name
 from ...core.tensor import Tensor
 from .activation import require_float
 from .im2col import Col2Im, Im2Col, blocks_along
 
 
-def _pair(value: Any, name: str) -> tuple:
-    if isinstance(value, (list, tuple)):
-        if len(value) != 2:
-            raise RuntimeError(f"It is expected {name} equals to 2, but got size {len(value)}")
-        return int(value[0]), int(value[1])
-    return int(value), int(value)
+def _ints(fn: str, arguments: dict, first_position: int) -> dict:
+    """Each argument as a tuple of ints (an int stands for a pair), with the TypeError of torch's argument
+    parser (im2col / col2im), which reads them in order before any other check."""
+    parsed = {}
+    for position, (name, value) in enumerate(arguments.items(), first_position):
+        values = tuple(value) if isinstance(value, (list, tuple)) else (value, value)
+        for i, v in enumerate(values):
+            if not is_int(v, allow_bool=i > 0):
+                if i == 0:
+                    raise TypeError(f"{fn}(): argument '{name}' (position {position}) must be tuple of ints, but "
+                                    f"found element of type {type_name(v)} at pos 0")
+                raise TypeError(f"{fn}(): argument '{name}' failed to unpack the object at pos {i + 1} with error "
+                                f'"type must be tuple of ints,but got {type_name(v)}"')
+        parsed[name] = tuple(int(v) for v in values)
+    return parsed
 
 
-def _geometry(kernel_size: Any, dilation: Any, padding: Any, stride: Any) -> tuple:
+def _pair(values: tuple, name: str) -> tuple:
+    if len(values) != 2:
+        raise RuntimeError(f"It is expected {name} equals to 2, but got size {len(values)}")
+    return values
+
+
+def _geometry(kernel_size: tuple, dilation: tuple, padding: tuple, stride: tuple) -> tuple:
     kernel, dilation = _pair(kernel_size, "kernel_size"), _pair(dilation, "dilation")
     padding, stride = _pair(padding, "padding"), _pair(stride, "stride")
     for values, what, names, rule in ((kernel, "kernel size", "kernel", "greater than zero"),
@@ -39,11 +55,15 @@ def _blocks(spatial: tuple, kernel: tuple, dilation: tuple, padding: tuple, stri
 
 def unfold(input: Tensor, kernel_size: Any, dilation: Any = 1, padding: Any = 0, stride: Any = 1) -> Tensor:
     """Every sliding (kh, kw) block of (N, C, H, W) as a column: (N, C * kh * kw, number of blocks)."""
-    if input.ndim < 3:
-        raise IndexError(f"Dimension out of range (expected to be in range of [{-input.ndim}, {input.ndim - 1}], "
-                         "but got 2)")
-    kernel, dilation, padding, stride = _geometry(kernel_size, dilation, padding, stride)
-    require_float(input, "im2col_out_cpu")
+    a = _ints("im2col", dict(kernel_size=kernel_size, dilation=dilation, padding=padding, stride=stride), 2)
+    kernel, dilation, padding, stride = _geometry(a["kernel_size"], a["dilation"], a["padding"], a["stride"])
+    # torch reads sizes 1 and 2 in turn (an IndexError past the last dim), stopping at a 0, then checks the rank
+    for d in (1, 2):
+        if d >= max(input.ndim, 1):
+            raise IndexError(f"Dimension out of range (expected to be in range of [{-max(input.ndim, 1)}, "
+                             f"{max(input.ndim, 1) - 1}], but got {d})")
+        if input.shape[d] == 0:
+            break
     if input.ndim not in (3, 4) or 0 in input.shape[-3:]:
         raise RuntimeError(f"Expected 3D or 4D (batch mode) tensor with possibly 0 batch size and other non-zero "
                            f"dimensions for input, but got: {list(input.shape)}")
@@ -53,6 +73,7 @@ def unfold(input: Tensor, kernel_size: Any, dilation: Any = 1, padding: Any = 0,
         raise RuntimeError(f"Given input with spatial size {tuple(x.shape[2:])}, kernel_size={kernel}, "
                            f"dilation={dilation}, padding={padding}, calculated shape of the array of sliding blocks "
                            f"as {blocks}, but its components must be at least one.")
+    require_float(input, "im2col_out_cpu")  # after every shape check, as torch's kernel dispatch
     out = Im2Col.apply(x, kernel, dilation, tuple((p, p) for p in padding), stride)
     return out.squeeze(0) if input.ndim == 3 else out
 
@@ -60,9 +81,10 @@ def unfold(input: Tensor, kernel_size: Any, dilation: Any = 1, padding: Any = 0,
 def fold(input: Tensor, output_size: Any, kernel_size: Any, dilation: Any = 1, padding: Any = 0,
          stride: Any = 1) -> Tensor:
     """Sum the columns of (N, C * kh * kw, L) back into an (N, C, *output_size) image (overlaps add up)."""
-    size = _pair(output_size, "output_size")
-    kernel, dilation, padding, stride = _geometry(kernel_size, dilation, padding, stride)
-    require_float(input, "col2im_out_cpu")
+    a = _ints("col2im", dict(output_size=output_size, kernel_size=kernel_size, dilation=dilation, padding=padding,
+                             stride=stride), 2)
+    size = _pair(a["output_size"], "output_size")
+    kernel, dilation, padding, stride = _geometry(a["kernel_size"], a["dilation"], a["padding"], a["stride"])
     if input.ndim not in (2, 3) or 0 in input.shape[-2:]:
         raise RuntimeError(f"Expected 2D or 3D (batch mode) tensor for input with possibly 0 batch size and non-zero "
                            f"dimensions for input, but got: {list(input.shape)}")
@@ -77,5 +99,10 @@ def fold(input: Tensor, output_size: Any, kernel_size: Any, dilation: Any = 1, p
                            f"stride={stride}, expected size of input's dimension 2 to match the calculated number of "
                            f"sliding blocks {blocks[0]} * {blocks[1]} = {blocks[0] * blocks[1]}, but got "
                            f"input.size(2)={cols.shape[2]}.")
+    if min(blocks) < 1:  # two negative counts can multiply to the right number
+        raise RuntimeError(f"Given output_size={size}, kernel_size={kernel}, dilation={dilation}, padding={padding}, "
+                           f"stride={stride}, calculated shape of the array of sliding blocks as {blocks}, which is "
+                           "too small (non-positive)")
+    require_float(input, "col2im_out_cpu")  # after every shape check, as torch's kernel dispatch
     out = Col2Im.apply(cols, size, kernel, dilation, tuple((p, p) for p in padding), stride, blocks)
     return out.squeeze(0) if input.ndim == 2 else out

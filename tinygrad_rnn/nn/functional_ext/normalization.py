@@ -15,6 +15,8 @@ from typing import Any
 
 import numpy as np
 
+from ...argcheck import int_arg
+from ...core import dtypes
 from ...core.function import rename
 from ...core.grad_mode import no_grad
 from ...core.tensor import Tensor
@@ -28,16 +30,24 @@ def _channel_shape(input: Tensor) -> tuple:
     return (1, input.shape[1]) + (1,) * (input.ndim - 2)
 
 
+def _check_same_dtype(input: Tensor, *parameters: Tensor | None) -> None:
+    """torch's CPU kernels take weight and bias of the input's dtype, or float32 ones for a half input."""
+    reduced = input.dtype == dtypes.float16
+    for t in parameters:
+        if t is not None and t.dtype != input.dtype and not (reduced and t.dtype == dtypes.float32):
+            raise RuntimeError("mixed dtype (CPU): all inputs must share same datatype.")
+
+
 def group_norm(input: Tensor, num_groups: int, weight: Tensor | None = None, bias: Tensor | None = None,
                eps: float = 1e-5) -> Tensor:
     """Normalise over groups of channels of (N, C, *) input; weight and bias are per channel."""
     if input.ndim < 2:
         raise RuntimeError(f"Expected at least 2 dimensions for input tensor but received {input.ndim}")
-    require_float(input, "GroupNormKernelImpl")
     n, c = input.shape[0], input.shape[1]
     if n * c // num_groups * math.prod(input.shape[2:]) == 1:  # torch's check, before the divisibility one
         raise ValueError(f"Expected more than 1 value per channel when training, got input size "
                          f"{[n * c // num_groups, num_groups] + list(input.shape[2:])}")
+    num_groups = int_arg("group_norm", "num_groups", num_groups, 2)  # torch's kernel argument, parsed after that check
     if c % num_groups:
         raise RuntimeError(f"Expected number of channels in input to be divisible by num_groups, but got input of "
                            f"shape {list(input.shape)} and num_groups={num_groups}")
@@ -45,6 +55,8 @@ def group_norm(input: Tensor, num_groups: int, weight: Tensor | None = None, bia
         if t is not None and (t.ndim != 1 or t.shape[0] != c):
             raise RuntimeError(f"Expected {name} to be a vector of size equal to the number of channels in input, "
                                f"but got {name} of shape {list(t.shape)} and input of shape {list(input.shape)}")
+    _check_same_dtype(input, weight, bias)
+    require_float(input, "GroupNormKernelImpl")
     grouped = input.reshape(n, num_groups, -1)
     centered = grouped - grouped.mean(-1, keepdim=True)
     normed = centered / ((centered * centered).mean(-1, keepdim=True) + eps).sqrt()
@@ -84,12 +96,17 @@ def rms_norm(input: Tensor, normalized_shape: Any, weight: Tensor | None = None,
     """x / sqrt(mean(x^2) + eps) over the last len(normalized_shape) dims, times weight. eps=None
     means the machine epsilon of the input's dtype (float32's for float32, float64's for float64)."""
     shape = (normalized_shape,) if isinstance(normalized_shape, int) else tuple(normalized_shape)
-    if len(shape) > input.ndim or tuple(input.shape[input.ndim - len(shape):]) != shape:
-        raise RuntimeError(f"Given normalized_shape={list(shape)}, expected input with shape "
-                           f"[*{', '.join(map(str, shape))}], but got input of size{list(input.shape)}")
+    if not shape:
+        raise RuntimeError("Expected normalized_shape to be at least 1-dimensional, i.e., containing at least one "
+                           "element, but got normalized_shape = []")
     if weight is not None and tuple(weight.shape) != shape:
         raise RuntimeError(f"Expected weight to be of same shape as normalized_shape, but got weight of shape "
                            f"{list(weight.shape)} and normalized_shape = {list(shape)}")
+    if input.ndim < len(shape):
+        raise ValueError(f"Input tensor must have at least {len(shape)} dimensions, but got {input.ndim}")
+    if tuple(input.shape[input.ndim - len(shape):]) != shape:
+        raise RuntimeError(f"Given normalized_shape={list(shape)}, expected input with shape "
+                           f"[*{', '.join(map(str, shape))}], but got input of size{list(input.shape)}")
     require_float(input, "rms_norm")
     if eps is None:
         eps = float(np.finfo(input.dtype.np).eps)
@@ -106,6 +123,9 @@ def local_response_norm(input: Tensor, size: int, alpha: float = 1e-4, beta: flo
                          f"(got {input.ndim} dimensions)")
     if input.numel() == 0:
         return input
+    if size <= 0:  # torch's window is a pooling kernel: 2d over (C, L) for 3-d input, else 3d
+        window = f"kH: {size} kW: 1" if input.ndim == 3 else f"kT: {size} kH: 1 kW: 1"
+        raise RuntimeError(f"kernel size should be greater than zero, but got {window}")
     n, c = input.shape[0], input.shape[1]
     squares = (input * input).reshape(n, 1, c, -1)  # channels as the height of a 1-channel image
     padded = pad(squares, (0, 0, size // 2, (size - 1) // 2))

@@ -21,6 +21,7 @@ from typing import Any
 
 import numpy as np
 
+from ...argcheck import int_arg
 from ...core.function import rename
 from ...core.tensor import Tensor
 from ...creation import from_numpy
@@ -247,6 +248,7 @@ def upsample_bilinear(input: Tensor, size: Any = None, scale_factor: Any = None)
 # ------------------------------------------------------------------ pixel shuffle
 def _check_shuffle(name: str, input: Tensor, factor: int, factor_name: str) -> None:
     """torch's checks shared by pixel_shuffle and pixel_unshuffle."""
+    int_arg(name, factor_name, factor, 2)
     if input.ndim < 3:
         raise RuntimeError(f"{name} expects input to have at least 3 dimensions, but got input with "
                            f"{input.ndim} dimension(s)")
