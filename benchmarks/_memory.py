@@ -25,6 +25,8 @@ from _families import SHAPES, Shape, closures
 
 
 def available() -> bool:
+    """Reset the kernel's record of this process's peak resident memory (Linux >= 4.0); False where
+    it cannot, so peaks cannot be measured."""
     try:
         with open("/proc/self/clear_refs", "w") as f:
             f.write("5")
@@ -33,7 +35,7 @@ def available() -> bool:
         return False
 
 
-def _resident_kb() -> tuple[int, int]:
+def resident_kb() -> tuple[int, int]:
     """(current, peak) resident memory of this process in kB, from /proc/self/status."""
     fields = {}
     with open("/proc/self/status") as f:
@@ -55,9 +57,9 @@ def _peak_growth_mb(run: Any) -> float:
     _trim()
     with open("/proc/self/clear_refs", "w") as f:
         f.write("5")  # reset VmHWM to the current resident memory
-    before, _ = _resident_kb()
+    before, _ = resident_kb()
     run()
-    return (_resident_kb()[1] - before) / 1024
+    return (resident_kb()[1] - before) / 1024
 
 
 def child(lib_name: str, points: list) -> list[dict]:

@@ -39,6 +39,8 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from _memory import available as reset_peak  # noqa: E402
+from _memory import resident_kb  # noqa: E402
 from _timing import interleaved_rounds, warm  # noqa: E402
 
 import tinygrad_rnn  # noqa: E402
@@ -170,26 +172,6 @@ def rnn_flops(shape: Shape) -> float:
     return total
 
 
-def _resident_kb() -> tuple[int, int]:
-    """(current, peak) resident memory of this process in kB, from /proc/self/status."""
-    fields = {}
-    with open("/proc/self/status") as f:
-        for line in f:
-            if line.startswith(("VmRSS:", "VmHWM:")):
-                fields[line.split(":")[0]] = int(line.split()[1])
-    return fields["VmRSS"], fields["VmHWM"]
-
-
-def _reset_peak() -> bool:
-    """Reset the kernel's record of this process's peak resident memory (Linux >= 4.0)."""
-    try:
-        with open("/proc/self/clear_refs", "w") as f:
-            f.write("5")
-        return True
-    except OSError:
-        return False
-
-
 def memory_child(which: str, name: str) -> None:
     """Runs in a subprocess: print the peak memory growth of one forward+backward, as JSON.
 
@@ -208,11 +190,11 @@ def memory_child(which: str, name: str) -> None:
         _, run = ours(shape, composed=which == "composed")
     tiny()  # library buffers (BLAS, thread pools) exist before the baseline
     np.ones((64, 64), np.float32) @ np.ones((64, 64), np.float32)
-    if not _reset_peak():
+    if not reset_peak():
         raise SystemExit("needs /proc/self/clear_refs (Linux) to measure peak memory")
-    before, _ = _resident_kb()
+    before, _ = resident_kb()
     run()
-    result = {"peak_mb": (_resident_kb()[1] - before) / 1024}
+    result = {"peak_mb": (resident_kb()[1] - before) / 1024}
     if which != "torch":
         tracemalloc.start()
         run()  # the second run also accumulates into existing .grad buffers: a slight undercount
