@@ -17,14 +17,9 @@ from typing import Any
 import numpy as np
 
 from ..core.tensor import Tensor
-from .optimizer import (
-    Optimizer,
-    bump_step,
-    check_flags,
-    check_tensor_hyperparameter,
-    scalar_hyperparameter,
-    step_counter,
-)
+from .checks import check_flags, check_lr, check_nonnegative
+from .optimizer import Optimizer, bump_step, scalar_hyperparameter, start_state
+from .step_math import average_squares_, l2_penalty
 
 
 class Adadelta(Optimizer):
@@ -35,15 +30,10 @@ class Adadelta(Optimizer):
     def __init__(self, params: Any, lr: float | Tensor = 1.0, rho: float = 0.9, eps: float = 1e-6,
                  weight_decay: float = 0, foreach: bool | None = None, *, capturable: bool = False,
                  maximize: bool = False, differentiable: bool = False) -> None:
-        check_tensor_hyperparameter("lr", lr)
-        if not 0.0 <= lr:
-            raise ValueError(f"Invalid learning rate: {lr}")
+        check_lr(lr)
         if not 0.0 <= rho <= 1.0:
             raise ValueError(f"Invalid rho value: {rho}")
-        if not 0.0 <= eps:
-            raise ValueError(f"Invalid epsilon value: {eps}")
-        if not 0.0 <= weight_decay:
-            raise ValueError(f"Invalid weight_decay value: {weight_decay}")
+        check_nonnegative(epsilon=eps, weight_decay=weight_decay)
         check_flags(foreach, differentiable=differentiable)
         defaults = dict(lr=lr, rho=rho, eps=eps, weight_decay=weight_decay, maximize=maximize,
                         capturable=capturable, foreach=foreach, differentiable=differentiable)
@@ -52,17 +42,12 @@ class Adadelta(Optimizer):
     def _update(self, param: Tensor, grad: np.ndarray, group: dict[str, Any]) -> None:
         p, state = param._data, self.state[param]
         if not state:
-            state["step"] = step_counter()
-            state["square_avg"] = Tensor._make(np.zeros_like(p))
-            state["acc_delta"] = Tensor._make(np.zeros_like(p))
+            start_state(state, p, "square_avg", "acc_delta")
         bump_step(state)
         rho, eps = group["rho"], group["eps"]
-        if group["weight_decay"] != 0:
-            grad = grad + group["weight_decay"] * p
+        grad = l2_penalty(grad, p, group["weight_decay"])
         square_avg, acc_delta = state["square_avg"]._data, state["acc_delta"]._data
-        square_avg *= rho
-        square_avg += (1 - rho) * grad * grad
+        average_squares_(square_avg, grad, rho)
         delta = np.sqrt(acc_delta + eps) / np.sqrt(square_avg + eps) * grad
-        acc_delta *= rho
-        acc_delta += (1 - rho) * delta * delta
+        average_squares_(acc_delta, delta, rho)
         p += -scalar_hyperparameter(group["lr"]) * delta

@@ -23,15 +23,9 @@ from typing import Any
 import numpy as np
 
 from ..core.tensor import Tensor
-from .optimizer import (
-    Optimizer,
-    bump_step,
-    check_flags,
-    check_tensor_hyperparameter,
-    lerp_,
-    scalar_hyperparameter,
-    step_counter,
-)
+from .checks import check_flags, check_tensor_hyperparameter
+from .optimizer import Optimizer, bump_step, scalar_hyperparameter, start_state
+from .step_math import lerp_
 
 
 def _rms(array: np.ndarray) -> float:
@@ -69,12 +63,12 @@ class Adafactor(Optimizer):
     def _update(self, param: Tensor, grad: np.ndarray, group: dict[str, Any]) -> None:
         p, state = param._data, self.state[param]
         if not state:
-            state["step"] = step_counter()
             if grad.ndim > 1:
+                start_state(state, p)
                 state["row_var"] = Tensor._make(np.zeros(grad.shape[:-1] + (1,), grad.dtype))
                 state["col_var"] = Tensor._make(np.zeros(grad.shape[:-2] + (1, grad.shape[-1]), grad.dtype))
             else:
-                state["variance"] = Tensor._make(np.zeros_like(grad))
+                start_state(state, grad, "variance")
         step = bump_step(state)
         lr, weight_decay = scalar_hyperparameter(group["lr"]), group["weight_decay"]
         eps1, eps2 = group["eps"]

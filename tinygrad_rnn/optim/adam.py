@@ -18,47 +18,34 @@ from typing import Any
 import numpy as np
 
 from ..core.tensor import Tensor
-from .optimizer import (
-    Optimizer,
-    bump_step,
-    check_flags,
-    check_tensor_hyperparameter,
-    lerp_,
-    scalar_hyperparameter,
-    step_counter,
-)
+from .checks import check_flags, check_lr, check_nonnegative
+from .optimizer import Optimizer, bump_step, scalar_hyperparameter, start_state, zero_buffer
+from .step_math import average_squares_, l2_penalty, lerp_
 
 
 def check_adam_hyperparameters(lr: Any, eps: float, betas: tuple[float, float], weight_decay: float) -> None:
     """torch's checks, in torch's order, shared by the Adam family (Adam, AdamW, Adamax, NAdam, RAdam)."""
-    check_tensor_hyperparameter("lr", lr)
-    if not 0.0 <= lr:
-        raise ValueError(f"Invalid learning rate: {lr}")
-    if not 0.0 <= eps:
-        raise ValueError(f"Invalid epsilon value: {eps}")
+    check_lr(lr)
+    check_nonnegative(epsilon=eps)
     check_betas(betas)
-    if not 0.0 <= weight_decay:
-        raise ValueError(f"Invalid weight_decay value: {weight_decay}")
+    check_nonnegative(weight_decay=weight_decay)
 
 
 def decay_weights(p: np.ndarray, grad: np.ndarray, group: dict[str, Any], lr: float) -> np.ndarray:
     """Weight decay of the Adam family: shrink p itself (decoupled, AdamW's way) or add
     weight_decay * p to the gradient (L2); returns the gradient to use."""
     weight_decay = group["weight_decay"]
-    if weight_decay == 0:
-        return grad
-    if group["decoupled_weight_decay"]:
+    if weight_decay != 0 and group["decoupled_weight_decay"]:
         p *= 1 - lr * weight_decay
         return grad
-    return grad + weight_decay * p
+    return l2_penalty(grad, p, weight_decay)
 
 
 def update_moments(state: dict[str, Any], grad: np.ndarray, beta1: float, beta2: float) -> tuple:
     """The running averages of the gradient and of its square, updated in place; returns both arrays."""
     exp_avg, exp_avg_sq = state["exp_avg"]._data, state["exp_avg_sq"]._data
     lerp_(exp_avg, grad, 1 - beta1)
-    exp_avg_sq *= beta2
-    exp_avg_sq += (1 - beta2) * grad * grad
+    average_squares_(exp_avg_sq, grad, beta2)
     return exp_avg, exp_avg_sq
 
 
@@ -94,11 +81,9 @@ class Adam(Optimizer):
     def _update(self, param: Tensor, grad: np.ndarray, group: dict[str, Any]) -> None:
         p, state = param._data, self.state[param]
         if not state:
-            state["step"] = step_counter()
-            state["exp_avg"] = Tensor._make(np.zeros_like(p))
-            state["exp_avg_sq"] = Tensor._make(np.zeros_like(p))
+            start_state(state, p, "exp_avg", "exp_avg_sq")
             if group["amsgrad"]:
-                state["max_exp_avg_sq"] = Tensor._make(np.zeros_like(p))
+                state["max_exp_avg_sq"] = zero_buffer(p)
         lr, (beta1, beta2) = scalar_hyperparameter(group["lr"]), group["betas"]
         step = bump_step(state)
         grad = decay_weights(p, grad, group, lr)

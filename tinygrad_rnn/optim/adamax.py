@@ -15,14 +15,9 @@ import numpy as np
 
 from ..core.tensor import Tensor
 from .adam import check_adam_hyperparameters
-from .optimizer import (
-    Optimizer,
-    bump_step,
-    check_flags,
-    lerp_,
-    scalar_hyperparameter,
-    step_counter,
-)
+from .checks import check_flags
+from .optimizer import Optimizer, bump_step, scalar_hyperparameter, start_state
+from .step_math import l2_penalty, lerp_
 
 
 class Adamax(Optimizer):
@@ -40,13 +35,10 @@ class Adamax(Optimizer):
     def _update(self, param: Tensor, grad: np.ndarray, group: dict[str, Any]) -> None:
         p, state = param._data, self.state[param]
         if not state:
-            state["step"] = step_counter()
-            state["exp_avg"] = Tensor._make(np.zeros_like(p))
-            state["exp_inf"] = Tensor._make(np.zeros_like(p))
+            start_state(state, p, "exp_avg", "exp_inf")
         step = bump_step(state)
         beta1, beta2 = group["betas"]
-        if group["weight_decay"] != 0:
-            grad = grad + group["weight_decay"] * p
+        grad = l2_penalty(grad, p, group["weight_decay"])
         exp_avg, exp_inf = state["exp_avg"]._data, state["exp_inf"]._data
         lerp_(exp_avg, grad, 1 - beta1)
         exp_inf *= beta2

@@ -18,14 +18,9 @@ from typing import Any
 import numpy as np
 
 from ..core.tensor import Tensor
-from .optimizer import (
-    Optimizer,
-    bump_step,
-    check_flags,
-    check_tensor_hyperparameter,
-    scalar_hyperparameter,
-    step_counter,
-)
+from .checks import check_flags, check_lr, check_nonnegative
+from .optimizer import Optimizer, bump_step, scalar_hyperparameter, step_counter, zero_buffer
+from .step_math import l2_penalty
 
 
 def _scalar_state(value: Any) -> Tensor:
@@ -49,11 +44,8 @@ class ASGD(Optimizer):
     def __init__(self, params: Any, lr: float | Tensor = 1e-2, lambd: float = 1e-4, alpha: float = 0.75,
                  t0: float = 1e6, weight_decay: float = 0, foreach: bool | None = None, maximize: bool = False,
                  differentiable: bool = False, capturable: bool = False) -> None:
-        check_tensor_hyperparameter("lr", lr)
-        if not 0.0 <= lr:
-            raise ValueError(f"Invalid learning rate: {lr}")
-        if not 0.0 <= weight_decay:
-            raise ValueError(f"Invalid weight_decay value: {weight_decay}")
+        check_lr(lr)
+        check_nonnegative(weight_decay=weight_decay)
         check_flags(foreach, differentiable=differentiable)
         defaults = dict(lr=lr, lambd=lambd, alpha=alpha, t0=t0, weight_decay=weight_decay, foreach=foreach,
                         maximize=maximize, differentiable=differentiable, capturable=capturable)
@@ -66,11 +58,10 @@ class ASGD(Optimizer):
             state["step"] = step_counter()
             state["eta"] = _scalar_state(lr)
             state["mu"] = _scalar_state(1.0)
-            state["ax"] = Tensor._make(np.zeros_like(p))
+            state["ax"] = zero_buffer(p)
         step = bump_step(state)
         lambd, alpha = group["lambd"], group["alpha"]
-        if group["weight_decay"] != 0:
-            grad = grad + group["weight_decay"] * p
+        grad = l2_penalty(grad, p, group["weight_decay"])
         ax, mu, eta = state["ax"]._data, state["mu"]._data, state["eta"]._data
         if group["foreach"]:  # torch's multi-tensor path: the same math, grouped (and rounded) differently
             p -= (grad + lambd * p) * eta.astype(p.dtype)

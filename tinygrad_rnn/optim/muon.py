@@ -24,7 +24,9 @@ from typing import Any
 import numpy as np
 
 from ..core.tensor import Tensor
-from .optimizer import Optimizer, check_tensor_hyperparameter, lerp_, scalar_hyperparameter
+from .checks import check_tensor_hyperparameter
+from .optimizer import Optimizer, scalar_hyperparameter, zero_buffer
+from .step_math import lerp_
 
 EPS = 1e-7
 DEFAULT_A, DEFAULT_B, DEFAULT_C = 3.4445, -4.775, 2.0315
@@ -105,7 +107,7 @@ class Muon(Optimizer):
             grad = -grad
         p, state = param._data, self.state[param]
         if "momentum_buffer" not in state:
-            state["momentum_buffer"] = Tensor._make(np.zeros_like(grad))
+            state["momentum_buffer"] = zero_buffer(grad)
         lr, momentum = scalar_hyperparameter(group["lr"]), group["momentum"]
         buf = state["momentum_buffer"]._data
         lerp_(buf, grad, 1 - momentum)

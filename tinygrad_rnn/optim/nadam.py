@@ -21,13 +21,8 @@ import numpy as np
 
 from ..core.tensor import Tensor
 from .adam import check_adam_hyperparameters, decay_weights, update_moments
-from .optimizer import (
-    Optimizer,
-    bump_step,
-    check_flags,
-    scalar_hyperparameter,
-    step_counter,
-)
+from .checks import check_flags, check_nonnegative
+from .optimizer import Optimizer, bump_step, scalar_hyperparameter, step_counter, zero_buffer
 
 
 class NAdam(Optimizer):
@@ -41,8 +36,7 @@ class NAdam(Optimizer):
                  decoupled_weight_decay: bool = False, *, foreach: bool | None = None, maximize: bool = False,
                  capturable: bool = False, differentiable: bool = False) -> None:
         check_adam_hyperparameters(lr, eps, betas, weight_decay)
-        if not 0.0 <= momentum_decay:
-            raise ValueError(f"Invalid momentum_decay value: {momentum_decay}")
+        check_nonnegative(momentum_decay=momentum_decay)
         check_flags(foreach, differentiable=differentiable)
         defaults = dict(lr=lr, betas=betas, eps=eps, weight_decay=weight_decay, momentum_decay=momentum_decay,
                         decoupled_weight_decay=decoupled_weight_decay, maximize=maximize, foreach=foreach,
@@ -55,8 +49,8 @@ class NAdam(Optimizer):
             state["step"] = step_counter()
             state["mu_product"] = step_counter()
             state["mu_product"]._data[...] = 1.0
-            state["exp_avg"] = Tensor._make(np.zeros_like(p))
-            state["exp_avg_sq"] = Tensor._make(np.zeros_like(p))
+            state["exp_avg"] = zero_buffer(p)
+            state["exp_avg_sq"] = zero_buffer(p)
         step = bump_step(state)
         lr, (beta1, beta2) = scalar_hyperparameter(group["lr"]), group["betas"]
         momentum_decay = group["momentum_decay"]

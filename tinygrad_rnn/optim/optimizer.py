@@ -17,6 +17,11 @@ group)`, with graph recording off. Hooks run around it (see `hooks.py`) and arou
 place, in the same order of floating-point operations as torch's single-tensor code path, so that
 trajectories agree with torch to rounding. A float32 parameter keeps float32 state: numpy 2 treats
 Python floats as "weak" scalars, so `float32_array * 0.9` stays float32 as in torch.
+
+What the optimisers share sits beside this base class: the constructor checks in `checks.py`, the
+small in-place arithmetic (lerp, running mean of squares, L2 penalty) in `step_math.py`, and here the
+per-parameter state bookkeeping (`start_state`, `bump_step`), so each optimiser's file reads as its
+update rule.
 """
 from __future__ import annotations
 
@@ -63,40 +68,23 @@ def scalar_hyperparameter(value: Any) -> Any:
     return value._data.reshape(()) if isinstance(value, Tensor) else value
 
 
-def check_tensor_hyperparameter(name: str, value: Any) -> None:
-    """torch accepts a 1-element Tensor for lr (and Adam's betas); anything larger is a ValueError."""
-    if isinstance(value, Tensor) and value.numel() != 1:
-        raise ValueError(f"Tensor {name} must be 1-element")
+def zero_buffer(p: np.ndarray) -> Tensor:
+    """A per-parameter state tensor of zeros with the parameter's shape and dtype."""
+    return Tensor._make(np.zeros_like(p))
 
 
-def check_flags(foreach: bool | None = None, fused: bool | None = None, differentiable: bool = False) -> None:
-    """Refuse, by name, the implementation flags whose results are not reproduced here.
-
-    `foreach=True` picks torch's multi-tensor code path; on CPU it gives the same numbers as the
-    for-loop for most optimisers (measured against torch 2.13), so it is accepted as a no-op; NAdam
-    and ASGD, whose foreach paths compute differently, follow them when the flag is set. Refused:
-    `fused=True` (torch's fused CPU kernels round differently from the for-loop we reproduce) and
-    `differentiable=True` (our updates are in-place numpy, not recorded for autograd).
-    """
-    if differentiable:
-        raise NotImplementedError("differentiable=True is not supported: the update is not recorded for autograd")
-    if fused:
-        raise NotImplementedError("fused=True is not supported: torch's fused kernel rounds differently from "
-                                  "its for-loop, which is what is reproduced here")
+def start_state(state: dict, p: np.ndarray, *buffers: str) -> None:
+    """A parameter's first step: torch's 0-d `step` counter, then one zero buffer per name, in that order
+    (the order `state_dict()` shows them in)."""
+    state["step"] = step_counter()
+    for name in buffers:
+        state[name] = zero_buffer(p)
 
 
 def bump_step(state: dict) -> float:
     """Add one to `state['step']` in place and return the new count as a Python float."""
     state["step"]._data += 1
     return float(state["step"]._data)
-
-
-def lerp_(start: np.ndarray, end: np.ndarray, weight: float) -> None:
-    """start += weight * (end - start), in place, with the two-sided formula torch's lerp uses."""
-    if abs(weight) < 0.5:
-        start += weight * (end - start)
-    else:
-        np.subtract(end, (end - start) * (1 - weight), out=start)
 
 
 class Optimizer:

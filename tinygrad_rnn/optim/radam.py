@@ -21,13 +21,8 @@ import numpy as np
 
 from ..core.tensor import Tensor
 from .adam import check_adam_hyperparameters, decay_weights, update_moments
-from .optimizer import (
-    Optimizer,
-    bump_step,
-    check_flags,
-    scalar_hyperparameter,
-    step_counter,
-)
+from .checks import check_flags
+from .optimizer import Optimizer, bump_step, scalar_hyperparameter, start_state
 
 
 class RAdam(Optimizer):
@@ -48,9 +43,7 @@ class RAdam(Optimizer):
     def _update(self, param: Tensor, grad: np.ndarray, group: dict[str, Any]) -> None:
         p, state = param._data, self.state[param]
         if not state:
-            state["step"] = step_counter()
-            state["exp_avg"] = Tensor._make(np.zeros_like(p))
-            state["exp_avg_sq"] = Tensor._make(np.zeros_like(p))
+            start_state(state, p, "exp_avg", "exp_avg_sq")
         step = bump_step(state)
         lr, (beta1, beta2) = scalar_hyperparameter(group["lr"]), group["betas"]
         grad = decay_weights(p, grad, group, lr)

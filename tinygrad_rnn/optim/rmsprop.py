@@ -15,15 +15,9 @@ from typing import Any
 import numpy as np
 
 from ..core.tensor import Tensor
-from .optimizer import (
-    Optimizer,
-    bump_step,
-    check_flags,
-    check_tensor_hyperparameter,
-    lerp_,
-    scalar_hyperparameter,
-    step_counter,
-)
+from .checks import check_flags, check_lr, check_nonnegative
+from .optimizer import Optimizer, bump_step, scalar_hyperparameter, start_state, zero_buffer
+from .step_math import average_squares_, l2_penalty, lerp_
 
 
 class RMSprop(Optimizer):
@@ -33,17 +27,8 @@ class RMSprop(Optimizer):
                  weight_decay: float = 0, momentum: float = 0, centered: bool = False,
                  capturable: bool = False, foreach: bool | None = None, maximize: bool = False,
                  differentiable: bool = False) -> None:
-        check_tensor_hyperparameter("lr", lr)
-        if not 0.0 <= lr:
-            raise ValueError(f"Invalid learning rate: {lr}")
-        if not 0.0 <= eps:
-            raise ValueError(f"Invalid epsilon value: {eps}")
-        if not 0.0 <= momentum:
-            raise ValueError(f"Invalid momentum value: {momentum}")
-        if not 0.0 <= weight_decay:
-            raise ValueError(f"Invalid weight_decay value: {weight_decay}")
-        if not 0.0 <= alpha:
-            raise ValueError(f"Invalid alpha value: {alpha}")
+        check_lr(lr)
+        check_nonnegative(epsilon=eps, momentum=momentum, weight_decay=weight_decay, alpha=alpha)
         defaults = dict(lr=lr, momentum=momentum, alpha=alpha, eps=eps, centered=centered,
                         weight_decay=weight_decay, capturable=capturable, foreach=foreach, maximize=maximize,
                         differentiable=differentiable)
@@ -53,19 +38,16 @@ class RMSprop(Optimizer):
     def _update(self, param: Tensor, grad: np.ndarray, group: dict[str, Any]) -> None:
         p, state = param._data, self.state[param]
         if not state:
-            state["step"] = step_counter()
-            state["square_avg"] = Tensor._make(np.zeros_like(p))
+            start_state(state, p, "square_avg")
             if group["momentum"] > 0:
-                state["momentum_buffer"] = Tensor._make(np.zeros_like(p))
+                state["momentum_buffer"] = zero_buffer(p)
             if group["centered"]:
-                state["grad_avg"] = Tensor._make(np.zeros_like(p))
+                state["grad_avg"] = zero_buffer(p)
         alpha, momentum = group["alpha"], group["momentum"]
         bump_step(state)
-        if group["weight_decay"] != 0:
-            grad = grad + group["weight_decay"] * p
+        grad = l2_penalty(grad, p, group["weight_decay"])
         square_avg = state["square_avg"]._data
-        square_avg *= alpha
-        square_avg += (1 - alpha) * grad * grad
+        average_squares_(square_avg, grad, alpha)
         if group["centered"]:
             grad_avg = state["grad_avg"]._data
             lerp_(grad_avg, grad, 1 - alpha)

@@ -17,14 +17,8 @@ from typing import Any
 import numpy as np
 
 from ..core.tensor import Tensor
-from .optimizer import (
-    Optimizer,
-    bump_step,
-    check_flags,
-    check_tensor_hyperparameter,
-    scalar_hyperparameter,
-    step_counter,
-)
+from .checks import check_flags, check_lr
+from .optimizer import Optimizer, bump_step, scalar_hyperparameter, start_state
 
 
 class Rprop(Optimizer):
@@ -33,9 +27,7 @@ class Rprop(Optimizer):
     def __init__(self, params: Any, lr: float | Tensor = 1e-2, etas: tuple[float, float] = (0.5, 1.2),
                  step_sizes: tuple[float, float] = (1e-6, 50), *, capturable: bool = False,
                  foreach: bool | None = None, maximize: bool = False, differentiable: bool = False) -> None:
-        check_tensor_hyperparameter("lr", lr)
-        if not 0.0 <= lr:
-            raise ValueError(f"Invalid learning rate: {lr}")
+        check_lr(lr)
         if not 0.0 < etas[0] < 1.0 < etas[1]:
             raise ValueError(f"Invalid eta values: {etas[0]}, {etas[1]}")
         check_flags(foreach, differentiable=differentiable)
@@ -46,8 +38,7 @@ class Rprop(Optimizer):
     def _update(self, param: Tensor, grad: np.ndarray, group: dict[str, Any]) -> None:
         p, state = param._data, self.state[param]
         if not state:
-            state["step"] = step_counter()
-            state["prev"] = Tensor._make(np.zeros_like(p))
+            start_state(state, p, "prev")
             state["step_size"] = Tensor._make(np.full_like(p, scalar_hyperparameter(group["lr"])))
         bump_step(state)
         etaminus, etaplus = group["etas"]

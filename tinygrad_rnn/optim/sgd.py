@@ -14,7 +14,9 @@ from typing import Any
 import numpy as np
 
 from ..core.tensor import Tensor
-from .optimizer import Optimizer, check_flags, check_tensor_hyperparameter, scalar_hyperparameter
+from .checks import check_flags, check_tensor_hyperparameter
+from .optimizer import Optimizer, scalar_hyperparameter
+from .step_math import l2_penalty
 
 
 class SGD(Optimizer):
@@ -39,9 +41,8 @@ class SGD(Optimizer):
         super().__init__(params, defaults)
 
     def _update(self, param: Tensor, grad: np.ndarray, group: dict[str, Any]) -> None:
-        p, weight_decay = param._data, scalar_hyperparameter(group["weight_decay"])
-        if weight_decay != 0:
-            grad = grad + weight_decay * p
+        p = param._data
+        grad = l2_penalty(grad, p, scalar_hyperparameter(group["weight_decay"]))
         momentum = group["momentum"]
         if momentum != 0:
             state = self.state[param]

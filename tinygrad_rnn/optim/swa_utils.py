@@ -33,7 +33,8 @@ from ..core.grad_mode import no_grad
 from ..core.tensor import Tensor
 from ..nn.module import Module
 from .lr_scheduler.base import LRScheduler, format_param
-from .optimizer import Optimizer, lerp_
+from .optimizer import Optimizer
+from .step_math import lerp_
 
 __all__ = ["AveragedModel", "update_bn", "SWALR", "get_ema_multi_avg_fn", "get_swa_multi_avg_fn",
            "get_ema_avg_fn", "get_swa_avg_fn"]

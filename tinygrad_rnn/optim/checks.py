@@ -1,0 +1,45 @@
+"""The checks an optimiser's constructor runs on its hyper-parameters, with torch's exception types and messages.
+
+Each optimiser calls them in torch's order, so the first bad value reported is the one torch reports.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from ..core.tensor import Tensor
+
+
+def check_tensor_hyperparameter(name: str, value: Any) -> None:
+    """torch accepts a 1-element Tensor for lr (and Adam's betas); anything larger is a ValueError."""
+    if isinstance(value, Tensor) and value.numel() != 1:
+        raise ValueError(f"Tensor {name} must be 1-element")
+
+
+def check_lr(lr: Any) -> None:
+    """torch's first check in most optimisers: lr is a number or a 1-element Tensor, and not negative."""
+    check_tensor_hyperparameter("lr", lr)
+    if not 0.0 <= lr:
+        raise ValueError(f"Invalid learning rate: {lr}")
+
+
+def check_nonnegative(**hyperparameters: Any) -> None:
+    """torch's `Invalid <name> value: <value>` ValueError for the first negative (or NaN) one, in the order given."""
+    for name, value in hyperparameters.items():
+        if not 0.0 <= value:
+            raise ValueError(f"Invalid {name} value: {value}")
+
+
+def check_flags(foreach: bool | None = None, fused: bool | None = None, differentiable: bool = False) -> None:
+    """Refuse, by name, the implementation flags whose results are not reproduced here.
+
+    `foreach=True` picks torch's multi-tensor code path; on CPU it gives the same numbers as the
+    for-loop for most optimisers (measured against torch 2.13), so it is accepted as a no-op; NAdam
+    and ASGD, whose foreach paths compute differently, follow them when the flag is set. Refused:
+    `fused=True` (torch's fused CPU kernels round differently from the for-loop we reproduce) and
+    `differentiable=True` (our updates are in-place numpy, not recorded for autograd).
+    """
+    if differentiable:
+        raise NotImplementedError("differentiable=True is not supported: the update is not recorded for autograd")
+    if fused:
+        raise NotImplementedError("fused=True is not supported: torch's fused kernel rounds differently from "
+                                  "its for-loop, which is what is reproduced here")
