@@ -75,19 +75,12 @@ def size_arg(fn: str, args: tuple, name: str = "size", keyword: bool = False) ->
     """A `tuple of ints` parameter given as f(2, 3), f((2, 3)), f([2, 3]) or f(torch.Size([2, 3])).
 
     As torch: the first element must be a true int; later ones may be bools (their int value)."""
-    where = _where(name, None if keyword else 1)
+    position = None if keyword else 1
     if len(args) == 1 and not is_int(args[0]):
         if not isinstance(args[0], (tuple, list)):
-            raise TypeError(f"{fn}(): {where} must be tuple of ints, not {type_name(args[0])}")
+            raise TypeError(f"{fn}(): {_where(name, position)} must be tuple of ints, not {type_name(args[0])}")
         args = tuple(args[0])
-    for i, s in enumerate(args):
-        if not is_int(s, allow_bool=i > 0):
-            if i == 0:
-                raise TypeError(f"{fn}(): {where} must be tuple of ints, but found element of type "
-                                f"{type_name(s)} at pos 0")
-            raise TypeError(f'{fn}(): argument \'{name}\' failed to unpack the object at pos {i + 1} with error '
-                            f'"type must be tuple of ints,but got {type_name(s)}"')
-    return tuple(int(s.__index__()) for s in args)
+    return checked_ints(fn, name, args, position)
 
 
 def int_list_arg(fn: str, name: str, value: Any, position: int, scalar_ok: bool = False) -> tuple:
@@ -98,10 +91,12 @@ def int_list_arg(fn: str, name: str, value: Any, position: int, scalar_ok: bool 
         return (int(value.__index__()),)
     if not isinstance(value, (tuple, list)):
         raise TypeError(f"{fn}(): {_where(name, position)} must be tuple of ints, not {type_name(value)}")
-    return _checked_ints(fn, name, value, position)
+    return checked_ints(fn, name, value, position)
 
 
-def _checked_ints(fn: str, name: str, value: Any, position: int) -> tuple:
+def checked_ints(fn: str, name: str, value: Any, position: int | None) -> tuple:
+    """The elements of a list-of-ints argument as Python ints, or the TypeError torch's parser raises:
+    the first element must be a true int, later ones may be bools (their int value)."""
     for i, s in enumerate(value):
         if not is_int(s, allow_bool=i > 0):
             if i == 0:

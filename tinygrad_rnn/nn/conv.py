@@ -52,10 +52,7 @@ class _ConvNd(Module):
         shape = (in_channels, out_channels // groups) if self.transposed else (out_channels, in_channels // groups)
         _check_kernel_size(kernel_size)
         self.weight = Parameter(_empty(shape + self.kernel_size, device, dtype))
-        if bias:
-            self.bias = Parameter(_empty((out_channels,), device, dtype))
-        else:
-            self.register_parameter("bias", None)
+        self.register_parameter("bias", Parameter(_empty((out_channels,), device, dtype)) if bias else None)
         self.reset_parameters()
 
     @staticmethod

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ...argcheck import is_int, type_name
+from ...argcheck import checked_ints
 from ...core.tensor import Tensor
 from .activation import require_float
 from .im2col import Col2Im, Im2Col, blocks_along
@@ -19,14 +19,7 @@ def _ints(fn: str, arguments: dict, first_position: int) -> dict:
     parsed = {}
     for position, (name, value) in enumerate(arguments.items(), first_position):
         values = tuple(value) if isinstance(value, (list, tuple)) else (value, value)
-        for i, v in enumerate(values):
-            if not is_int(v, allow_bool=i > 0):
-                if i == 0:
-                    raise TypeError(f"{fn}(): argument '{name}' (position {position}) must be tuple of ints, but "
-                                    f"found element of type {type_name(v)} at pos 0")
-                raise TypeError(f"{fn}(): argument '{name}' failed to unpack the object at pos {i + 1} with error "
-                                f'"type must be tuple of ints,but got {type_name(v)}"')
-        parsed[name] = tuple(int(v) for v in values)
+        parsed[name] = checked_ints(fn, name, values, position)
     return parsed
 
 
