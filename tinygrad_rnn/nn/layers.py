@@ -27,6 +27,16 @@ def _empty(shape: tuple, device: Any, dtype: Any) -> Tensor:
     return creation.empty(shape, dtype=dtype if dtype is not None else dtypes.get_default_dtype())
 
 
+def _ones(shape: tuple, device: Any, dtype: Any) -> Parameter:
+    """A Parameter of ones: the starting scale of every normalisation layer."""
+    return Parameter(_empty(shape, device, dtype).fill_(1.0))
+
+
+def _zeros(shape: tuple, device: Any, dtype: Any) -> Parameter:
+    """A Parameter of zeros: the starting shift of every normalisation layer."""
+    return Parameter(_empty(shape, device, dtype).fill_(0.0))
+
+
 class Identity(Module):
     """Returns its input; accepts (and ignores) any arguments, as torch does."""
 
@@ -323,8 +333,8 @@ class LayerNorm(Module):
         shape = (normalized_shape,) if isinstance(normalized_shape, int) else tuple(normalized_shape)
         self.normalized_shape, self.eps, self.elementwise_affine = shape, eps, elementwise_affine
         if elementwise_affine:
-            self.weight = Parameter(_empty(shape, device, dtype).fill_(1.0))
-            self.bias = Parameter(_empty(shape, device, dtype).fill_(0.0)) if bias else None
+            self.weight = _ones(shape, device, dtype)
+            self.bias = _zeros(shape, device, dtype) if bias else None
         else:
             self.weight = self.bias = None
 
@@ -347,8 +357,8 @@ class _NormBase(Module):
         self.affine, self.track_running_stats = affine, track_running_stats
         # torch passes num_features to empty() as it is, so a tuple or list is taken as the size
         size = tuple(num_features) if isinstance(num_features, (tuple, list)) else (num_features,)
-        self.weight = Parameter(_empty(size, device, dtype).fill_(1.0)) if affine else None
-        self.bias = Parameter(_empty(size, device, dtype).fill_(0.0)) if affine and bias else None
+        self.weight = _ones(size, device, dtype) if affine else None
+        self.bias = _zeros(size, device, dtype) if affine and bias else None
         if track_running_stats:
             self.register_buffer("running_mean", _empty(size, device, dtype).fill_(0.0))
             self.register_buffer("running_var", _empty(size, device, dtype).fill_(1.0))

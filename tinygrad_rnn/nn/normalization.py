@@ -12,17 +12,8 @@ from typing import Any
 from ..core.function import rename
 from ..core.tensor import Tensor
 from .functional_ext import normalization as N
-from .layers import BatchNorm1d, _empty, _NormBase
+from .layers import BatchNorm1d, _NormBase, _ones, _zeros
 from .module import Module
-from .parameter import Parameter
-
-
-def _ones(shape: tuple, device: Any, dtype: Any) -> Parameter:
-    return Parameter(_empty(shape, device, dtype).fill_(1.0))
-
-
-def _zeros(shape: tuple, device: Any, dtype: Any) -> Parameter:
-    return Parameter(_empty(shape, device, dtype).fill_(0.0))
 
 
 class GroupNorm(Module):

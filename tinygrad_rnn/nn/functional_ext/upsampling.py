@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import math
 import warnings
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -32,33 +33,32 @@ _LINEAR = {"linear": 1, "bilinear": 2, "trilinear": 3}
 _LETTERS = ("D", "H", "W")
 
 
+def _per_spatial_dim(input: Tensor, value: Any, convert: Callable, name: str, given_as: str, wanted_as: str,
+                     letter: str) -> list:
+    """`size` or `scale_factor` as one entry per spatial dim: a sequence must have one per dim (torch's
+    ValueError names the argument in its own words), a single value stands for every dim."""
+    nd = input.ndim - 2
+    if not isinstance(value, (list, tuple)):
+        return [convert(value)] * nd
+    if len(value) != nd:
+        raise ValueError(
+            f"Input and {name} must have the same number of spatial dimensions, but got input with spatial "
+            f"dimensions of {list(input.shape[2:])} and {given_as} {value}. Please provide input tensor in "
+            f"(N, C, d1, d2, ...,dK) format and {wanted_as} in ({letter}1, {letter}2, ...,{letter}K) format.")
+    return [convert(v) for v in value]
+
+
 def _output_sizes(input: Tensor, size: Any, scale_factor: Any, recompute_scale_factor: bool | None,
                   mode: str) -> tuple[list, list | None]:
     """torch's rules: exactly one of size and scale_factor; with a scale_factor the size is
     floor(in * scale) and the kernel keeps using 1/scale unless recompute_scale_factor."""
-    nd = input.ndim - 2
     if size is not None and scale_factor is not None:
         raise ValueError("only one of size or scale_factor should be defined")
     if size is not None:
-        if isinstance(size, (list, tuple)):
-            if len(size) != nd:
-                raise ValueError(
-                    "Input and output must have the same number of spatial dimensions, but got input with spatial "
-                    f"dimensions of {list(input.shape[2:])} and output size of {size}. Please provide input tensor "
-                    "in (N, C, d1, d2, ...,dK) format and output size in (o1, o2, ...,oK) format.")
-            return [int(s) for s in size], None
-        return [int(size)] * nd, None
+        return _per_spatial_dim(input, size, int, "output", "output size of", "output size", "o"), None
     if scale_factor is None:
         raise ValueError("either size or scale_factor should be defined")
-    if isinstance(scale_factor, (list, tuple)):
-        if len(scale_factor) != nd:
-            raise ValueError(
-                "Input and scale_factor must have the same number of spatial dimensions, but got input with spatial "
-                f"dimensions of {list(input.shape[2:])} and scale_factor of shape {scale_factor}. Please provide "
-                "input tensor in (N, C, d1, d2, ...,dK) format and scale_factor in (s1, s2, ...,sK) format.")
-        scales = [float(s) for s in scale_factor]
-    else:
-        scales = [float(scale_factor)] * nd
+    scales = _per_spatial_dim(input, scale_factor, float, "scale_factor", "scale_factor of shape", "scale_factor", "s")
     sizes = [math.floor(n * s) for n, s in zip(input.shape[2:], scales)]
     return sizes, None if (recompute_scale_factor or mode == "area") else scales
 
