@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import builtins
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -149,14 +150,27 @@ class LogSumExp(Function):
         return (tx * exp(x - out.reshape(ctx.kept))).sum(ctx.dims, keepdim=ctx.keepdim)
 
 
+def _from_max_shifted(x: Tensor, dim: int, normalise: Callable[[np.ndarray, int], np.ndarray]) -> Tensor:
+    """`normalise(x - max(x), dim)`: the shift changes neither softmax nor log_softmax but keeps exp from
+    overflowing. An empty x has nothing to normalise (and np.max no identity): it comes back as a copy."""
+    if x._data.size == 0:
+        return Tensor._make(x._data.copy())
+    return Tensor._make(normalise(x._data - np.max(x._data, axis=dim, keepdims=True), dim))
+
+
+def _softmax_of_shifted(shifted: np.ndarray, dim: int) -> np.ndarray:
+    e = np.exp(shifted)
+    return e / e.sum(axis=dim, keepdims=True)
+
+
+def _log_softmax_of_shifted(shifted: np.ndarray, dim: int) -> np.ndarray:
+    return shifted - np.log(np.exp(shifted).sum(axis=dim, keepdims=True))
+
+
 class Softmax(Function):
     @staticmethod
     def forward(ctx, x, dim):
-        if x._data.size == 0:  # nothing to normalise (np.max has no identity for an empty dim)
-            y = Tensor._make(x._data.copy())
-        else:
-            e = np.exp(x._data - np.max(x._data, axis=dim, keepdims=True))
-            y = Tensor._make(e / e.sum(axis=dim, keepdims=True))
+        y = _from_max_shifted(x, dim, _softmax_of_shifted)
         ctx.save_for_backward(y)
         ctx.dim = dim
         return y
@@ -204,11 +218,7 @@ class SoftmaxBackwardData(Function):
 class LogSoftmax(Function):
     @staticmethod
     def forward(ctx, x, dim):
-        if x._data.size == 0:
-            y = Tensor._make(x._data.copy())
-        else:
-            shifted = x._data - np.max(x._data, axis=dim, keepdims=True)
-            y = Tensor._make(shifted - np.log(np.exp(shifted).sum(axis=dim, keepdims=True)))
+        y = _from_max_shifted(x, dim, _log_softmax_of_shifted)
         ctx.save_for_backward(y)
         ctx.dim = dim
         return y

@@ -327,24 +327,30 @@ def logcumsumexp(input: Tensor, dim: int) -> Tensor:
 # ------------------------------------------------------------------ pairs of statistics
 
 
-@op(method=False, samples=_samples(((3, 4), {}), ((3, 4), {"dim": 1}), ((2, 3, 4), {"dim": (0, 2), "keepdim": True}),
-                                   ((3, 4), {"dim": 1, "correction": 0})))
+_PAIR_SAMPLES = _samples(((3, 4), {}), ((3, 4), {"dim": 1}), ((2, 3, 4), {"dim": (0, 2), "keepdim": True}),
+                         ((3, 4), {"dim": 1, "correction": 0}))
+
+
+def _with_mean(spread: Tensor, input: Tensor, dim: Any, keepdim: bool, node_name: str) -> tuple:
+    """(spread, mean over the same dims), both named after torch's single node for the pair."""
+    m = mean(input, _reduce_dims(dim, input.ndim) if not isinstance(dim, bool) else None, keepdim)
+    return rename(spread, node_name), rename(m, node_name)
+
+
+@op(method=False, samples=_PAIR_SAMPLES)
 def var_mean(input: Tensor, dim: Any = None, unbiased: Any = None, keepdim: bool = False, *,
              correction: Any = None) -> Any:
     """(var, mean) over dim, in one call."""
     v = var(input, dim, unbiased, keepdim, correction=correction)
-    m = mean(input, _reduce_dims(dim, input.ndim) if not isinstance(dim, bool) else None, keepdim)
-    return rename(v, "VarMeanBackward0"), rename(m, "VarMeanBackward0")
+    return _with_mean(v, input, dim, keepdim, "VarMeanBackward0")
 
 
-@op(method=False, samples=_samples(((3, 4), {}), ((3, 4), {"dim": 1}), ((2, 3, 4), {"dim": (0, 2), "keepdim": True}),
-                                   ((3, 4), {"dim": 1, "correction": 0})))
+@op(method=False, samples=_PAIR_SAMPLES)
 def std_mean(input: Tensor, dim: Any = None, unbiased: Any = None, keepdim: bool = False, *,
              correction: Any = None) -> Any:
     """(std, mean) over dim, in one call."""
     s = std(input, dim, unbiased, keepdim, correction=correction)
-    m = mean(input, _reduce_dims(dim, input.ndim) if not isinstance(dim, bool) else None, keepdim)
-    return rename(s, "StdMeanBackward0"), rename(m, "StdMeanBackward0")
+    return _with_mean(s, input, dim, keepdim, "StdMeanBackward0")
 
 
 @op(samples=_samples(((3, 4), {}), ((3, 4), {"dim": 1}), ((3, 4), {"dim": 0, "keepdim": True}), ((1,), {})))
