@@ -175,11 +175,19 @@ def _put_key(input: Tensor, indices: Any) -> tuple:
     return tuple(key) + (Ellipsis,)
 
 
-def index_put(input: Tensor, indices: Any, values: Tensor, accumulate: bool = False) -> Tensor:
-    """input with values written (or, with accumulate, added) at input[indices].
+def _index_put_samples(rng: np.random.Generator) -> list[Sample]:
+    rows, cols, mask = np.array([0, 2, 2]), np.array([1, 3, 0]), rng.random((3, 4)) < 0.5
+    return [Sample((rng.standard_normal((3, 4)), (rows, cols), rng.standard_normal(3))),
+            Sample((rng.standard_normal((3, 4)), (rows,), rng.standard_normal(4)), {"accumulate": True}),
+            Sample((rng.standard_normal((3, 4)), [rows, cols], rng.standard_normal(1), True)),
+            Sample((rng.standard_normal((3, 4)), (mask,), rng.standard_normal(()))),
+            Sample((rng.standard_normal((3, 4)), (np.zeros(0, np.int64),), rng.standard_normal(4))),
+            Sample((rng.standard_normal(1), (np.array([0, -1]),), rng.standard_normal(2), True))]
 
-    Not an `@op`: its index tensors come in a tuple, which the op database cannot sample; it is
-    bound in surface/tensor_methods.py and tested in tests/ops/test_indexing.py."""
+
+@op(inplace=True, samples=_index_put_samples)
+def index_put(input: Tensor, indices: Any, values: Tensor, accumulate: bool = False) -> Tensor:
+    """input with values written (or, with accumulate, added) at input[indices], a tuple of index tensors."""
     key = _put_key(input, indices)
     region = input._data[key].shape
     if not _broadcasts_to(values.shape, region):

@@ -177,7 +177,7 @@ class IndexBackward(Function):
 
     @staticmethod
     def backward(ctx, gg):
-        return gg[ctx.key], None, None
+        return Index.apply(gg, ctx.key), None, None
 
     @staticmethod
     def jvp(ctx, tg, t_key, t_shape):
@@ -291,21 +291,6 @@ class ScatterAdd(Function):
         return ScatterAdd.apply(tg, ctx.dim, ctx.index, ctx.shape)
 
 
-class Flip(Function):
-    @staticmethod
-    def forward(ctx, x, dims):
-        ctx.dims = dims
-        return Tensor._make(np.flip(x._data, dims))
-
-    @staticmethod
-    def backward(ctx, g):
-        return Flip.apply(g, ctx.dims), None
-
-    @staticmethod
-    def jvp(ctx, tx, t_dims):
-        return Flip.apply(tx, ctx.dims)
-
-
 class Roll(Function):
     @staticmethod
     def forward(ctx, x, shifts, dims):
@@ -408,9 +393,27 @@ def reshape(input: Tensor, *shape: Any) -> Tensor:
     return input if shape == input.shape and not input._requires_grad else Reshape.apply(input, shape)
 
 
-def view(input: Tensor, *shape: Any) -> Tensor:
-    if len(shape) == 1 and not isinstance(shape[0], (tuple, list, builtins.int)) and hasattr(shape[0], "np"):
-        return input.view_as_dtype(shape[0])
+def _spread_or_keyword(fn: str, spread: tuple, keyword: Any, name: str) -> tuple:
+    """A method's sizes given spread out (`t.expand(2, 3)`), as one tuple, or by keyword (`size=(2, 3)`)."""
+    if keyword is None and not spread:
+        raise TypeError(f'{fn}() missing 1 required positional arguments: "{name}"')
+    if keyword is not None and spread:
+        raise TypeError(f"{fn}() got multiple values for argument '{name}'")
+    return spread if keyword is None else (keyword,)
+
+
+@op(function=False, samples=_plain_samples(((3, 4), (2, 6)), ((3, 4), (-1,)), ((0, 3), (3, 0)), ((), (1, 1)),
+                                           ((1,), ()), ((2, 3, 4), (4, -1))))
+def view(input: Tensor, *shape: Any, size: Any = None, dtype: Any = None) -> Tensor:
+    """input's elements in another shape, sharing its memory; `view(dtype)` reads its bytes as `dtype`."""
+    if dtype is None and len(shape) == 1 and not isinstance(shape[0], (tuple, list, builtins.int)) \
+            and hasattr(shape[0], "np"):
+        dtype = shape[0]
+    if dtype is not None:
+        return input.view_as_dtype(dtype)
+    if not shape and size is None:
+        raise invalid_combination("view", ())
+    shape = _spread_or_keyword("view", shape, size, "size")
     return View.apply(input, infer_shape(shape_arg(shape), input._data.size))
 
 
@@ -427,36 +430,56 @@ def permute(input: Tensor, *dims: Any) -> Tensor:
     return Permute.apply(input, dims)
 
 
+@op(aliases=("swapdims", "swapaxes"), inplace="view", inplace_names={"TransposeBackward0": "TransposeBackward1"},
+    samples=_plain_samples(((3, 4), 0, 1), ((2, 3, 4), -1, 0), ((0, 3), 1, 0), ((1,), 0, -1), ((), 0, -1),
+                           ((3, 4), 1, 1)))
 def transpose(input: Tensor, dim0: int, dim1: int) -> Tensor:
     dim0, dim1 = int_arg("transpose", "dim0", dim0, 1), int_arg("transpose", "dim1", dim1, 2)  # types before ranges
     order = list(range(input.ndim))
     a, b = normalize_dim(dim0, input.ndim), normalize_dim(dim1, input.ndim)
     if not input.ndim:
-        return input.view(())
+        return rename(input.view(()), "TransposeBackward0")
     order[a], order[b] = order[b], order[a]
     return rename(Permute.apply(input, tuple(order)), "TransposeBackward0")
 
 
+@op(inplace="view", inplace_names={"TBackward0": "TBackward1"},
+    samples=_plain_samples(((3, 4),), ((5,),), ((),), ((0, 3),), ((1, 1),)))
 def t(input: Tensor) -> Tensor:
     if input.ndim > 2:
         raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {input.ndim}D")
     return rename(transpose(input, 0, 1) if input.ndim == 2 else input.view(input.shape), "TBackward0")
 
 
+@op(inplace="view", inplace_names={"UnsqueezeBackward0": "UnsqueezeBackward1"},
+    samples=_plain_samples(((3, 4), 0), ((3, 4), -1), ((3, 4), 2), ((), 0), ((0, 3), 1), ((1,), -2)))
 def unsqueeze(input: Tensor, dim: int) -> Tensor:
     d = normalize_dim(dim, input.ndim + 1)
     return rename(Reshape.apply(input, input.shape[:d] + (1,) + input.shape[d:]), "UnsqueezeBackward0")
 
 
-def squeeze(input: Tensor, dim: Any = None) -> Tensor:
-    dims = normalize_dims(dim, input.ndim)
+_EVERY_DIM: Any = object()  # squeeze()'s default, told apart from an explicit None (which torch refuses)
+
+
+@op(inplace="view", inplace_names={"SqueezeBackward0": "SqueezeBackward3", "SqueezeBackward1": "SqueezeBackward4",
+                                   "SqueezeBackward2": "SqueezeBackward5"},
+    samples=_plain_samples(((3, 1, 4),), ((3, 1, 4), 1), ((3, 1, 4), 0), ((1, 1), (0, -1)), ((),), ((0, 1), -1),
+                           ((1,),)))
+def squeeze(input: Tensor, dim: Any = _EVERY_DIM) -> Tensor:
+    """input without its dims of size 1 (all of them, or those of `dim`: an int or a tuple)."""
+    if dim is None:  # None is no dim to torch's parser (squeeze() squeezes every dim)
+        raise invalid_combination("squeeze", (dim,))
+    dims = normalize_dims(None if dim is _EVERY_DIM else dim, input.ndim)
     shape = tuple(n for i, n in enumerate(input.shape) if not (i in dims and n == 1))
-    variant = 0 if dim is None else 2 if isinstance(dim, (tuple, list)) else 1
+    variant = 0 if dim is _EVERY_DIM else 2 if isinstance(dim, (tuple, list)) else 1
     return rename(Reshape.apply(input, shape), f"SqueezeBackward{variant}")
 
 
-def expand(input: Tensor, *sizes: Any) -> Tensor:
-    sizes = _shape_arg(sizes, "expand")
+@op(function=False, samples=_plain_samples(((3, 1), (3, 4)), ((4,), (2, 4)), ((1,), (0,)), ((), (2, 3)),
+                                           ((2, 1), (-1, 3)), ((3, 1), (3, 1))))
+def expand(input: Tensor, *sizes: Any, size: Any = None, implicit: bool = False) -> Tensor:
+    """input broadcast to `sizes` (-1 keeps a dim), as a view: no copy."""
+    sizes = _shape_arg(_spread_or_keyword("expand", sizes, size, "size"), "expand")
     if len(sizes) < input.ndim:
         raise RuntimeError(
             f"expand(torch.FloatTensor{{{list(input.shape)}}}, size={list(sizes)}): the number of sizes "
@@ -472,7 +495,7 @@ def expand(input: Tensor, *sizes: Any) -> Tensor:
                 f"The expanded size of the tensor ({shape[lead + i]}) must match the existing size ({n}) at "
                 f"non-singleton dimension {lead + i}.  Target sizes: {list(sizes)}.  Tensor sizes: {list(input.shape)}"
             )
-    return input if shape == input.shape else Expand.apply(input, shape)
+    return input if shape == input.shape and not input._requires_grad else Expand.apply(input, shape)
 
 
 @op(samples=_plain_samples(((3, 4),), ((2, 3, 4), 1), ((2, 3, 4), 0, 1), ((0, 3),), ((),)))
@@ -553,13 +576,17 @@ def stack(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
     return Stack.apply(d, *_promote_all(tensors))
 
 
+@op(samples=_plain_samples(((3, 4),), ((3, 4), 1), ((2, 3, 4), -1), ((0, 3), 0), ((1, 3), 0), ((2,),)))
 def unbind(input: Tensor, dim: int = 0) -> tuple:
+    """The slices of input along dim, each without that dim."""
     d = normalize_dim(dim, input.ndim)
     if input.ndim == 0:
         raise IndexError("Dimension specified as 0 but tensor has no dimensions")
     if input.shape[d] == 0:
         return ()
-    return Unbind.apply(input, d) if input.shape[d] > 1 else (input.squeeze(d),)
+    if input.shape[d] == 1:  # one slice: a reshape, whose backward needs no stack
+        return (rename(squeeze(input, d), "UnbindBackward0"),)
+    return Unbind.apply(input, d)
 
 
 @op(samples=_plain_samples(((5, 4), 0, 1, 3), ((3, 4), 1, 2, 2), ((3, 4), -1, 0, 0), ((2,), 0, 1, 1)))
@@ -575,7 +602,12 @@ def narrow(input: Tensor, dim: int, start: int, length: int) -> Tensor:
     return Index.apply(input, (slice(None),) * d + (slice(start, start + length),))
 
 
-def split(input: Tensor, split_size_or_sections: Any, dim: int = 0) -> tuple:
+# The method is written by hand (surface/tensor_methods.py): torch names its argument split_size.
+@op(method=False, samples=_plain_samples(((5, 4), 2), ((5, 4), [2, 3]), ((5, 4), 3, -1), ((0, 3), 2),
+                                         ((1,), 1), ((4,), [0, 4]), ((3, 4), [1, 1, 2], 1)))
+def split(tensor: Tensor, split_size_or_sections: Any, dim: int = 0) -> tuple:
+    """Pieces along dim: of split_size_or_sections each (the last may be smaller), or of the listed sizes."""
+    input = tensor
     dim = int_arg("split", "dim", dim, 2)  # its type before the tensor's rank, as torch
     if input.ndim == 0:
         raise RuntimeError("split expects at least a 1-dimensional tensor")
@@ -601,7 +633,9 @@ def split(input: Tensor, split_size_or_sections: Any, dim: int = 0) -> tuple:
     return tuple(out)
 
 
+@op(samples=_plain_samples(((5, 4), 2), ((5, 4), 3, -1), ((0, 3), 2), ((1,), 1), ((4,), 5), ((6,), 4)))
 def chunk(input: Tensor, chunks: int, dim: int = 0) -> tuple:
+    """`chunks` pieces along dim, all of one size but the last (fewer when the dim is short)."""
     chunks, dim = int_arg("chunk", "chunks", chunks, 1), int_arg("chunk", "dim", dim, 2)  # types first
     if input.ndim == 0:
         raise RuntimeError("chunk expects at least a 1-dimensional tensor")
@@ -609,7 +643,7 @@ def chunk(input: Tensor, chunks: int, dim: int = 0) -> tuple:
         raise RuntimeError(f"chunk expects `chunks` to be greater than 0, got: {chunks}")
     n = input.shape[normalize_dim(dim, input.ndim)]
     if n == 0:  # torch gives `chunks` empty pieces
-        return rename_all(split(input, [0] * chunks, dim), "SplitBackward0")
+        return split(input, [0] * chunks, dim)
     return split(input, builtins.max(-(-n // chunks), 1), dim)
 
 
@@ -726,9 +760,19 @@ def getitem(input: Tensor, key: Any) -> Tensor:
         raise IndexError(str(e).replace("axis", "dimension")) from None
 
 
+@op(varargs_method=True, samples=_plain_samples(((3, 4), (0,)), ((3, 4), (0, 1)), ((2, 3, 4), (-1, 0)),
+                                                 ((0, 3), (1,)), ((), (0,)), ((1,), [0]), ((3, 4), ())))
 def flip(input: Tensor, dims: Any) -> Tensor:
-    dims = normalize_dims(tuple(dims) if isinstance(dims, (tuple, list)) else (dims,), input.ndim)
-    return Flip.apply(input, dims)
+    """input with the order of its elements reversed along each of `dims` (a tuple of ints)."""
+    if not isinstance(dims, (tuple, list)):
+        raise TypeError(f"flip(): argument 'dims' (position 2) must be tuple of ints, not {type(dims).__name__}")
+    return _flipped(input, normalize_dims(tuple(dims), input.ndim))
+
+
+def _flipped(input: Tensor, dims: tuple) -> Tensor:
+    """input read backwards along `dims`: a view with a reversed slice on each."""
+    key = tuple(slice(None, None, -1) if d in dims else slice(None) for d in range(input.ndim))
+    return rename(Index.apply(input, key + (Ellipsis,)), "FlipBackward0")
 
 
 @op(samples=_plain_samples(((3, 4), 1), ((3, 4), -2, 1), ((3, 4), (1, 2), (0, 1)), ((0, 3), 1, 1), ((5,), 7)))
@@ -747,8 +791,11 @@ def roll(input: Tensor, shifts: Any, dims: Any = None) -> Tensor:
     return Roll.apply(input, shifts, tuple(normalize_dim(d, input.ndim) for d in dims))
 
 
-def repeat(input: Tensor, *sizes: Any) -> Tensor:
-    repeats = _shape_arg(sizes, "repeat", "repeats")
+@op(function=False, samples=_plain_samples(((3, 4), (2, 1)), ((2,), (2, 3)), ((0, 3), (2, 2)), ((), (3,)),
+                                           ((1,), (1,)), ((3, 4), (1, 0))))
+def repeat(input: Tensor, *sizes: Any, repeats: Any = None) -> Tensor:
+    """input tiled: `sizes[i]` copies along dim i (leading sizes add dims)."""
+    repeats = _shape_arg(_spread_or_keyword("repeat", sizes, repeats, "repeats"), "repeat", "repeats")
     if len(repeats) < input.ndim:
         raise RuntimeError(
             "Number of dimensions of repeat dims can not be smaller than number of dimensions of tensor"
@@ -880,12 +927,41 @@ def count_nonzero(input: Tensor, dim: Any = None) -> Tensor:
     return Tensor._make(np.asarray(np.count_nonzero(input._data, axis=axis), dtype=np.int64))
 
 
+class Unique2(Function):
+    """The sorted distinct values. As in torch, the result has a node, but no derivative."""
+
+    @staticmethod
+    def forward(ctx, x, values):
+        return Tensor._make(values)
+
+    @staticmethod
+    def backward(ctx, g):
+        raise NotImplementedError("the derivative for '_unique2' is not implemented.")
+
+    @staticmethod
+    def jvp(ctx, tx, t_values):
+        raise NotImplementedError("Trying to use forward AD with _unique2 that does not support it because it has "
+                                  "not been implemented yet.")
+
+
+def _unique_samples(rng: np.random.Generator) -> list:
+    def repeats(shape: tuple) -> np.ndarray:  # values drawn from three, so that some repeat
+        return np.asarray(rng.integers(-1, 2, shape) / 2, dtype=np.float64)
+    return [Sample((repeats((3, 4)),)), Sample((repeats((5,)),), {"return_inverse": True}),
+            Sample((repeats((2, 3)),), {"return_counts": True, "return_inverse": True}),
+            Sample((repeats((0, 3)),), {"return_counts": True}), Sample((repeats(()),), {"return_inverse": True}),
+            Sample((repeats((1,)), False, True, True))]
+
+
+@op(differentiable=False, samples=_unique_samples)
 def unique(input: Tensor, sorted: bool = True, return_inverse: bool = False, return_counts: bool = False,
            dim: Any = None) -> Any:
+    """The distinct values of input, sorted; with return_inverse each element's place among them,
+    with return_counts how often each occurs."""
     if dim is not None:
         raise NotImplementedError("unique(dim=...) is not supported")
     values, inverse, counts = np.unique(input._data, return_inverse=True, return_counts=True)
-    out = [Tensor._make(values)]
+    out = [Unique2.apply(input, values)]
     if return_inverse:
         out.append(Tensor._make(inverse.reshape(input.shape).astype(np.int64)))
     if return_counts:
@@ -903,7 +979,7 @@ def repeat_interleave(input: Tensor, repeats: Any, dim: Any = None) -> Tensor:
 
 
 # ------------------------------------------------------------------ the shape family (issue 13)
-# Each is built from the Functions above (Index, Reshape, Permute, Expand, Flip, SetItem, Cat,
+# Each is built from the Functions above (Index, Reshape, Permute, Expand, SetItem, Cat,
 # Stack), so gradients, higher-order gradients and forward-mode tangents come from theirs; each
 # result is given the node name torch shows. Declared with `@op` where the op database can
 # sample them; the ops that take or return a list of tensors are plain functions (their tests:
@@ -937,6 +1013,8 @@ def broadcast_tensors(*tensors: Tensor) -> tuple:
     return tuple(t if t.shape == shape else Expand.apply(t, tuple(shape)) for t in tensors)
 
 
+@op(samples=_plain_samples(((5, 3), 2), ((5, 3), [1, 4]), ((5, 3), 3, -1), ((0, 3), 2), ((1,), 1),
+                           ((4,), (1, -1, 10)), ((5, 3), np.array([1, 3])), ((5, 3), np.array(2))))
 def tensor_split(input: Tensor, indices_or_sections: Any, dim: int = 0) -> tuple:
     """Pieces along dim: `n` pieces of sizes differing by at most one, or the pieces between the
     given indices (indices past the end give empty pieces)."""
@@ -974,14 +1052,17 @@ def _split_along(name: str, input: Tensor, sections: Any, dim: int, min_dims: in
     return tensor_split(input, sections, dim)
 
 
+@op(samples=_plain_samples(((4, 6), 2), ((4, 6), [1, 4]), ((6,), 3), ((0, 2), 1), ((2, 1), [0])))
 def hsplit(input: Tensor, indices_or_sections: Any) -> tuple:
     return _split_along("hsplit", input, indices_or_sections, 0 if input.ndim == 1 else 1, 1)
 
 
+@op(samples=_plain_samples(((4, 3), 2), ((4, 3), [1]), ((0, 3), [1]), ((1, 2), 1)))
 def vsplit(input: Tensor, indices_or_sections: Any) -> tuple:
     return _split_along("vsplit", input, indices_or_sections, 0, 2)
 
 
+@op(samples=_plain_samples(((2, 2, 4), 2), ((1, 2, 3), [1, 2]), ((0, 1, 2), 1)))
 def dsplit(input: Tensor, indices_or_sections: Any) -> tuple:
     return _split_along("dsplit", input, indices_or_sections, 2, 3)
 
@@ -1067,8 +1148,8 @@ def rot90(input: Tensor, k: int = 1, dims: Sequence = (0, 1)) -> Tensor:
     if k == 0:
         return rename(input.clone(), "Rot90Backward0")
     if k == 2:
-        return rename(Flip.apply(input, (a, b)), "Rot90Backward0")
-    turned = Flip.apply(input, (b,) if k == 1 else (a,))
+        return rename(_flipped(input, (a, b)), "Rot90Backward0")
+    turned = _flipped(input, (b,) if k == 1 else (a,))
     return rename(transpose(turned, a, b), "Rot90Backward0")
 
 
@@ -1076,14 +1157,14 @@ def rot90(input: Tensor, k: int = 1, dims: Sequence = (0, 1)) -> Tensor:
 def fliplr(input: Tensor) -> Tensor:
     if input.ndim < 2:
         raise RuntimeError("Input must be >= 2-d.")
-    return Flip.apply(input, (1,))
+    return _flipped(input, (1,))
 
 
 @op(samples=_plain_samples(((3, 4),), ((5,),), ((0, 2),)))
 def flipud(input: Tensor) -> Tensor:
     if input.ndim < 1:
         raise RuntimeError("Input must be >= 1-d.")
-    return Flip.apply(input, (0,))
+    return _flipped(input, (0,))
 
 
 @op(samples=_plain_samples(((5, 4), 0, 1, 3), ((3, 4), 1, 1, 2), ((3, 4), -1, 0, 0), ((2,), 0, 1, 1)))
@@ -1165,11 +1246,21 @@ def column_stack(tensors: Sequence[Tensor]) -> Tensor:
     return cat(parts, 1)
 
 
+def _meshgrid_samples(rng: np.random.Generator) -> list:
+    a, b, c = rng.standard_normal(2), rng.standard_normal(3), rng.standard_normal(())
+    return [Sample((a, b), {"indexing": "ij"}), Sample((a, b), {"indexing": "xy"}), Sample(([a, b],), {"indexing": "ij"}),
+            Sample((c, b), {"indexing": "xy"}), Sample((rng.standard_normal(0), a, rng.standard_normal(1)), {"indexing": "xy"}),
+            Sample((b,), {"indexing": "ij"})]
+
+
+@op(method=False, samples=_meshgrid_samples)
 def meshgrid(*tensors: Any, indexing: Any = None) -> tuple:
     """Coordinate grids: the i-th result holds the i-th vector along dim i ('ij'), or with the
     first two dims swapped ('xy')."""
     if len(tensors) == 1 and isinstance(tensors[0], (tuple, list)):
         tensors = tuple(tensors[0])
+    if not tensors:
+        raise RuntimeError("meshgrid expects a non-empty TensorList")
     if indexing is None:
         warnings.warn("torch.meshgrid: in an upcoming release, it will be required to pass the indexing argument.",
                       UserWarning, stacklevel=2)
