@@ -393,6 +393,21 @@ def reshape(input: Tensor, *shape: Any) -> Tensor:
     return input if shape == input.shape and not input._requires_grad else Reshape.apply(input, shape)
 
 
+def _view_bytes_as(input: Tensor, dtype: Any) -> Tensor:
+    """`t.view(dtype)`: t's bytes read as `dtype` (the last dim shrinks or grows with the element
+    size), sharing t's memory; outside the graph, as in torch."""
+    old, new = input._data.itemsize, dtype.np.itemsize
+    if old != new:
+        what = f"to view {input.dtype._legacy} as {dtype._legacy} (different element sizes)"
+        if input.ndim == 0:
+            raise RuntimeError(f"self.dim() cannot be 0 {what}")
+        if input.shape[-1] != 1 and input._data.strides[-1] != old:
+            raise RuntimeError(f"self.stride(-1) must be 1 {what}, but got {input.stride(-1)}")
+        if new > old and input.shape[-1] % (new // old):
+            raise RuntimeError(f"self.size(-1) must be divisible by {new // old} {what}, but got {input.shape[-1]}")
+    return Tensor._make(input._data.view(dtype.np))
+
+
 def _spread_or_keyword(fn: str, spread: tuple, keyword: Any, name: str) -> tuple:
     """A method's sizes given spread out (`t.expand(2, 3)`), as one tuple, or by keyword (`size=(2, 3)`)."""
     if keyword is None and not spread:
@@ -410,7 +425,7 @@ def view(input: Tensor, *shape: Any, size: Any = None, dtype: Any = None) -> Ten
             and hasattr(shape[0], "np"):
         dtype = shape[0]
     if dtype is not None:
-        return input.view_as_dtype(dtype)
+        return _view_bytes_as(input, dtypes.as_dtype(dtype))
     if not shape and size is None:
         raise invalid_combination("view", ())
     shape = _spread_or_keyword("view", shape, size, "size")
@@ -927,43 +942,58 @@ def count_nonzero(input: Tensor, dim: Any = None) -> Tensor:
     return Tensor._make(np.asarray(np.count_nonzero(input._data, axis=axis), dtype=np.int64))
 
 
-class Unique2(Function):
-    """The sorted distinct values. As in torch, the result has a node, but no derivative."""
+class Unique(Function):
+    """The sorted distinct values (or slices). As in torch, the result has a node, but no derivative."""
 
     @staticmethod
-    def forward(ctx, x, values):
+    def node_name(x, values, torch_op):
+        return "Unique2Backward0" if torch_op == "_unique2" else "UniqueDimBackward0"
+
+    @staticmethod
+    def forward(ctx, x, values, torch_op):
+        ctx.torch_op = torch_op
         return Tensor._make(values)
 
     @staticmethod
     def backward(ctx, g):
-        raise NotImplementedError("the derivative for '_unique2' is not implemented.")
+        raise NotImplementedError(f"the derivative for '{ctx.torch_op}' is not implemented.")
 
     @staticmethod
-    def jvp(ctx, tx, t_values):
-        raise NotImplementedError("Trying to use forward AD with _unique2 that does not support it because it has "
-                                  "not been implemented yet.")
+    def jvp(ctx, tx, t_values, t_op):
+        raise NotImplementedError(f"Trying to use forward AD with {ctx.torch_op} that does not support it because it "
+                                  "has not been implemented yet.")
 
 
 def _unique_samples(rng: np.random.Generator) -> list:
     def repeats(shape: tuple) -> np.ndarray:  # values drawn from three, so that some repeat
         return np.asarray(rng.integers(-1, 2, shape) / 2, dtype=np.float64)
+    rows = np.array([[0.5, 1.0], [0.5, 1.0], [-1.0, 2.0]])
     return [Sample((repeats((3, 4)),)), Sample((repeats((5,)),), {"return_inverse": True}),
             Sample((repeats((2, 3)),), {"return_counts": True, "return_inverse": True}),
             Sample((repeats((0, 3)),), {"return_counts": True}), Sample((repeats(()),), {"return_inverse": True}),
-            Sample((repeats((1,)), False, True, True))]
+            Sample((repeats((1,)), False, True, True)), Sample((rows, True, True, True, 0)),
+            Sample((rows.T.copy(),), {"dim": -1, "return_inverse": True}), Sample((repeats((0, 3)),), {"dim": 0})]
 
 
 @op(differentiable=False, samples=_unique_samples)
 def unique(input: Tensor, sorted: bool = True, return_inverse: bool = False, return_counts: bool = False,
            dim: Any = None) -> Any:
     """The distinct values of input, sorted; with return_inverse each element's place among them,
-    with return_counts how often each occurs."""
-    if dim is not None:
-        raise NotImplementedError("unique(dim=...) is not supported")
-    values, inverse, counts = np.unique(input._data, return_inverse=True, return_counts=True)
-    out = [Unique2.apply(input, values)]
+    with return_counts how often each occurs. With `dim`, the distinct slices along dim."""
+    if dim is None:
+        values, inverse, counts = np.unique(input._data, return_inverse=True, return_counts=True)
+        inverse, torch_op = inverse.reshape(input.shape), "_unique2"
+    else:
+        d = normalize_dim(dim, input.ndim)
+        if input.ndim == 0:
+            raise IndexError("Dimension specified as 0 but tensor has no dimensions")
+        if input.shape[d] and 0 in input.shape:
+            raise RuntimeError("There are 0 sized dimensions, and they aren't selected, so unique cannot be applied")
+        values, inverse, counts = np.unique(input._data, axis=d, return_inverse=True, return_counts=True)
+        inverse, torch_op = inverse.reshape(-1), "unique_dim"
+    out = [Unique.apply(input, values, torch_op)]
     if return_inverse:
-        out.append(Tensor._make(inverse.reshape(input.shape).astype(np.int64)))
+        out.append(Tensor._make(inverse.astype(np.int64)))
     if return_counts:
         out.append(Tensor._make(counts.astype(np.int64)))
     return out[0] if len(out) == 1 else tuple(out)
@@ -1015,9 +1045,12 @@ def broadcast_tensors(*tensors: Tensor) -> tuple:
 
 @op(samples=_plain_samples(((5, 3), 2), ((5, 3), [1, 4]), ((5, 3), 3, -1), ((0, 3), 2), ((1,), 1),
                            ((4,), (1, -1, 10)), ((5, 3), np.array([1, 3])), ((5, 3), np.array(2))))
-def tensor_split(input: Tensor, indices_or_sections: Any, dim: int = 0) -> tuple:
+def tensor_split(input: Tensor, indices_or_sections: Any = None, dim: int = 0, *, sections: Any = None,
+                 indices: Any = None, tensor_indices_or_sections: Any = None) -> tuple:
     """Pieces along dim: `n` pieces of sizes differing by at most one, or the pieces between the
     given indices (indices past the end give empty pieces)."""
+    indices_or_sections = _cuts("tensor_split", indices_or_sections, sections=sections, indices=indices,
+                                tensor_indices_or_sections=tensor_indices_or_sections)
     if input.ndim == 0:
         raise RuntimeError("tensor_split expected at least a 1-dimensional tensor, but got a tensor with 0 dims")
     d = normalize_dim(dim, input.ndim)
@@ -1041,6 +1074,15 @@ def tensor_split(input: Tensor, indices_or_sections: Any, dim: int = 0) -> tuple
                         "SliceBackward0") for a, b in zip(bounds[:-1], bounds[1:]))
 
 
+def _cuts(fn: str, given: Any, **by_name: Any) -> Any:
+    """The cuts of tensor_split and hsplit, given by position or by the name of torch's overload
+    (`sections=2`, `indices=[1, 3]`, `tensor_indices_or_sections=t`): exactly one of them."""
+    named = [v for v in by_name.values() if v is not None]
+    if (given is not None) + len(named) != 1:
+        raise invalid_combination(fn, tuple(v for v in (given, *named) if v is not None))
+    return given if given is not None else named[0]
+
+
 def _split_along(name: str, input: Tensor, sections: Any, dim: int, min_dims: int) -> tuple:
     """hsplit/vsplit/dsplit: tensor_split along `dim`, where a number of sections must divide the dim."""
     if input.ndim < min_dims:
@@ -1053,18 +1095,21 @@ def _split_along(name: str, input: Tensor, sections: Any, dim: int, min_dims: in
 
 
 @op(samples=_plain_samples(((4, 6), 2), ((4, 6), [1, 4]), ((6,), 3), ((0, 2), 1), ((2, 1), [0])))
-def hsplit(input: Tensor, indices_or_sections: Any) -> tuple:
-    return _split_along("hsplit", input, indices_or_sections, 0 if input.ndim == 1 else 1, 1)
+def hsplit(input: Tensor, indices_or_sections: Any = None, *, sections: Any = None, indices: Any = None) -> tuple:
+    cuts = _cuts("hsplit", indices_or_sections, sections=sections, indices=indices)
+    return _split_along("hsplit", input, cuts, 0 if input.ndim == 1 else 1, 1)
 
 
 @op(samples=_plain_samples(((4, 3), 2), ((4, 3), [1]), ((0, 3), [1]), ((1, 2), 1)))
-def vsplit(input: Tensor, indices_or_sections: Any) -> tuple:
-    return _split_along("vsplit", input, indices_or_sections, 0, 2)
+def vsplit(input: Tensor, indices_or_sections: Any = None, *, sections: Any = None, indices: Any = None) -> tuple:
+    cuts = _cuts("vsplit", indices_or_sections, sections=sections, indices=indices)
+    return _split_along("vsplit", input, cuts, 0, 2)
 
 
 @op(samples=_plain_samples(((2, 2, 4), 2), ((1, 2, 3), [1, 2]), ((0, 1, 2), 1)))
-def dsplit(input: Tensor, indices_or_sections: Any) -> tuple:
-    return _split_along("dsplit", input, indices_or_sections, 2, 3)
+def dsplit(input: Tensor, indices_or_sections: Any = None, *, sections: Any = None, indices: Any = None) -> tuple:
+    cuts = _cuts("dsplit", indices_or_sections, sections=sections, indices=indices)
+    return _split_along("dsplit", input, cuts, 2, 3)
 
 
 def split_with_sizes(input: Tensor, split_sizes: Sequence, dim: int = 0) -> tuple:
