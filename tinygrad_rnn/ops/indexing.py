@@ -660,6 +660,11 @@ def strided_positions(input: Tensor, size: Any, stride: Any, storage_offset: Any
     return positions
 
 
+@op(inplace="view", inplace_names={"AsStridedBackward0": "AsStridedBackward1"},
+    samples=lambda rng: [Sample((rng.standard_normal((3, 4)), (2, 2), (1, 2))),
+                         Sample((rng.standard_normal((3, 4)), (3, 3), (1, 1), 2)),  # windows that overlap
+                         Sample((rng.standard_normal(6), (2, 3), (3, 1))), Sample((rng.standard_normal((2, 3)), (0, 2), (1, 1))),
+                         Sample((rng.standard_normal(()), (), ())), Sample((rng.standard_normal(4), (1,), (1,), 3))])
 def as_strided(input: Tensor, size: Any, stride: Any, storage_offset: Any = None) -> Tensor:
     """The view of input's memory with the given size and strides (in elements). Overlapping
     positions read the same element; their gradients add up."""

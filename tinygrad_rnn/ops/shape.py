@@ -328,21 +328,31 @@ class Repeat(Function):
         return Repeat.apply(tx, ctx.repeats)
 
 
+def _corner(shape: tuple, whole_dim: Any = None) -> tuple:
+    """The key of the corner `shape` (from 0 in each dim) of a larger array; all of `whole_dim`."""
+    return tuple(slice(None) if i == whole_dim else slice(0, n) for i, n in enumerate(shape)) + (Ellipsis,)
+
+
 class Scatter(Function):
     """x with values from src written at index along dim (torch.scatter)."""
 
     @staticmethod
     def forward(ctx, x, dim, index, src):
-        ctx.dim, ctx.index = dim, index
+        ctx.dim, ctx.index, ctx.src_shape = dim, index, getattr(src, "shape", None)
         out = x._data.copy()
-        values = src._data[tuple(slice(0, n) for n in index.shape)] if isinstance(src, Tensor) else src
-        np.put_along_axis(out, index, values, axis=dim)
+        values = src._data[_corner(index.shape)] if isinstance(src, Tensor) else src
+        # index may be smaller than x on the other dims: only the corner it reaches is written
+        np.put_along_axis(out[_corner(index.shape, dim)], index, values, axis=dim)
         return Tensor._make(out)
 
     @staticmethod
     def backward(ctx, g):
         gx = Scatter.apply(g, ctx.dim, ctx.index, 0.0) if ctx.needs_input_grad[0] else None
-        g_src = Gather.apply(g, ctx.dim, ctx.index) if ctx.needs_input_grad[3] else None
+        g_src = None
+        if ctx.needs_input_grad[3]:  # src's corner read the gradient at index; the rest of src none
+            g_src = Gather.apply(Index.apply(g, _corner(ctx.index.shape, ctx.dim)), ctx.dim, ctx.index)
+            if g_src.shape != ctx.src_shape:
+                g_src = IndexBackward.apply(g_src, _corner(ctx.index.shape), ctx.src_shape)
         return gx, None, None, g_src
 
     @staticmethod
@@ -917,7 +927,24 @@ def triu(input: Tensor, diagonal: int = 0) -> Tensor:
     return _triangle(input, diagonal, False, "triu")
 
 
-def scatter(input: Tensor, dim: int, index: Tensor, src: Any = None, *, value: Any = None) -> Tensor:
+def _scatter_samples(rng: np.random.Generator) -> list:
+    # Each position written once (no write wins by order); src of index's shape, since torch 2.13's
+    # gradient for a larger src has the wrong shape (tests/ops/test_ops_shape.py checks ours).
+    index = np.array([[0, 1, 2, 0], [2, 0, 1, 1]])
+    return [Sample((rng.standard_normal((3, 4)), 0, index, rng.standard_normal((2, 4)))),
+            Sample((rng.standard_normal((3, 4)), 1, np.array([[3], [0], [1]]), rng.standard_normal((3, 1)))),
+            Sample((rng.standard_normal((3, 4)), -1, np.array([[2, 0]]), 1.5)),
+            Sample((rng.standard_normal((3, 4)), 0, index[:1]), {"value": -2.0}),
+            Sample((rng.standard_normal((3, 4)), 0, np.zeros((0, 4), np.int64), rng.standard_normal((1, 4)))),
+            Sample((rng.standard_normal(4), 0, np.array([3, 1]), rng.standard_normal(2)))]
+
+
+@op(inplace=True, samples=_scatter_samples)
+def scatter(input: Tensor, dim: int, index: Tensor, src: Any = None, *, value: Any = None,
+            reduce: Any = None) -> Tensor:
+    """input with src's values (or the number `value`) written at index along dim."""
+    if reduce is not None:
+        raise NotImplementedError("scatter(reduce=...) is not supported: use scatter_reduce")
     d = normalize_dim(dim, input.ndim)
     source = value if src is None else src
     if isinstance(source, Tensor) and source.dtype is not input.dtype:
@@ -930,14 +957,33 @@ def scatter(input: Tensor, dim: int, index: Tensor, src: Any = None, *, value: A
     return rename(out, "ScatterBackward0" if isinstance(source, Tensor) else "ScatterBackward1")
 
 
+def _with_zeros(rng: np.random.Generator) -> list:
+    def some_zero(shape: tuple) -> np.ndarray:
+        return np.asarray(np.where(rng.random(shape) < 0.4, 0.0, rng.standard_normal(shape)))
+    return [Sample((some_zero((3, 4)),)), Sample((some_zero((5,)),), {"as_tuple": True}), Sample((some_zero((0, 3)),)),
+            Sample((np.asarray(1.5),)), Sample((np.asarray(0.0),), {"as_tuple": True}), Sample((some_zero((2, 1, 3)),))]
+
+
+@op(differentiable=False, samples=_with_zeros)
 def nonzero(input: Tensor, *, as_tuple: bool = False) -> Any:
+    """The positions of input's nonzero elements: one row of indices each, or one tensor per dim."""
     where_true = np.nonzero(input._data if input.ndim else input._data.reshape(1))
     if as_tuple:
         return tuple(Tensor._make(w.astype(np.int64)) for w in where_true)
-    return Tensor._make(np.stack(where_true, axis=1).astype(np.int64).reshape(-1, builtins.max(input.ndim, 1)))
+    if not input.ndim:  # one row of no indices if the number is nonzero, as torch
+        return Tensor._make(np.zeros((where_true[0].size, 0), np.int64))
+    return Tensor._make(np.stack(where_true, axis=1).astype(np.int64).reshape(-1, input.ndim))
 
 
+def _count_samples(rng: np.random.Generator) -> list:
+    zeros = [s.args[0] for s in _with_zeros(rng)]
+    return [Sample((zeros[0],)), Sample((zeros[0], 1)), Sample((zeros[0], (0, -1))), Sample((zeros[2], 0)),
+            Sample((zeros[3],)), Sample((zeros[5], -2))]
+
+
+@op(differentiable=False, samples=_count_samples)
 def count_nonzero(input: Tensor, dim: Any = None) -> Tensor:
+    """How many elements are not zero, in all of input or along dim (an int or a tuple)."""
     axis = None if dim is None else normalize_dims(dim, input.ndim)
     return Tensor._make(np.asarray(np.count_nonzero(input._data, axis=axis), dtype=np.int64))
 
@@ -945,9 +991,12 @@ def count_nonzero(input: Tensor, dim: Any = None) -> Tensor:
 class Unique(Function):
     """The sorted distinct values (or slices). As in torch, the result has a node, but no derivative."""
 
+    NAMES = {"_unique2": "Unique2Backward0", "unique_dim": "UniqueDimBackward0",
+             "unique_consecutive": "UniqueConsecutiveBackward0"}  # torch's op -> torch's node
+
     @staticmethod
     def node_name(x, values, torch_op):
-        return "Unique2Backward0" if torch_op == "_unique2" else "UniqueDimBackward0"
+        return Unique.NAMES[torch_op]
 
     @staticmethod
     def forward(ctx, x, values, torch_op):
@@ -999,13 +1048,16 @@ def unique(input: Tensor, sorted: bool = True, return_inverse: bool = False, ret
     return out[0] if len(out) == 1 else tuple(out)
 
 
+@op(samples=_plain_samples(((3, 4), 2), ((3, 4), 2, 0), ((3, 4), np.array([1, 0, 2]), 0), ((3, 4), np.array(2)),
+                           ((3, 4), np.array([3]), -1), ((0, 3), 2, 0), ((), 3), ((1,), 0)))
 def repeat_interleave(input: Tensor, repeats: Any, dim: Any = None) -> Tensor:
     """Each element (or slice along dim) repeated `repeats` times in place: [1, 2] -> [1, 1, 2, 2]."""
     x = input.flatten() if dim is None else input
     d = 0 if dim is None else normalize_dim(dim, x.ndim)
     counts = repeats._data if isinstance(repeats, Tensor) else repeats
     index = np.repeat(np.arange(x.shape[d]), counts)
-    return rename(Index.apply(x, (slice(None),) * d + (index,)), "ViewBackward0")
+    name = "IndexSelectBackward0" if isinstance(repeats, Tensor) else "ViewBackward0"  # torch's two ways to do it
+    return rename(Index.apply(x, (slice(None),) * d + (index,)), name)
 
 
 # ------------------------------------------------------------------ the shape family (issue 13)
@@ -1112,6 +1164,7 @@ def dsplit(input: Tensor, indices_or_sections: Any = None, *, sections: Any = No
     return _split_along("dsplit", input, cuts, 2, 3)
 
 
+@op(samples=_plain_samples(((5, 4), [2, 3]), ((5, 4), (1, 3), -1), ((0, 3), [0]), ((1,), [1]), ((4,), [0, 4, 0])))
 def split_with_sizes(input: Tensor, split_sizes: Sequence, dim: int = 0) -> tuple:
     return split(input, [builtins.int(s) for s in split_sizes], dim)
 
@@ -1379,21 +1432,29 @@ def block_diag(*tensors: Tensor) -> Tensor:
     return rename(out, "BlockDiagBackward0")
 
 
+def _runs_samples(rng: np.random.Generator) -> list:
+    def runs(shape: tuple) -> np.ndarray:  # from two values, so that runs of equal ones occur
+        return np.asarray(rng.integers(0, 2, shape) / 2, dtype=np.float64)
+    return [Sample((runs((8,)),)), Sample((runs((3, 4)),), {"return_inverse": True, "return_counts": True}),
+            Sample((runs((4, 2)), True, True, 0)), Sample((runs((0, 3)),), {"return_counts": True}),
+            Sample((runs(()),), {"return_inverse": True}), Sample((runs((2, 5)),), {"dim": -1, "return_counts": True})]
+
+
+@op(differentiable=False, samples=_runs_samples)
 def unique_consecutive(input: Tensor, return_inverse: bool = False, return_counts: bool = False,
                        dim: Any = None) -> Any:
-    """input with each run of equal consecutive elements (or slices along dim) kept once.
-    Outside the graph: torch gives it a node whose backward is not implemented."""
+    """input with each run of equal consecutive elements (or slices along dim) kept once."""
     data = input._data.reshape(-1) if dim is None else np.moveaxis(input._data, normalize_dim(dim, input.ndim), 0)
     n = data.shape[0]
     if n:
-        changes = np.any((data[1:] != data[:-1]).reshape(n - 1, -1), axis=1)
+        changes = np.any((data[1:] != data[:-1]).reshape(n - 1, data[0].size), axis=1)
         starts = np.concatenate([[True], changes])
     else:
         starts = np.zeros(0, bool)
     values = data[starts]
     if dim is not None:
         values = np.moveaxis(values, 0, normalize_dim(dim, input.ndim))
-    out = [Tensor._make(np.ascontiguousarray(values))]
+    out = [Unique.apply(input, np.ascontiguousarray(values), "unique_consecutive")]
     if return_inverse:
         inverse = np.cumsum(starts) - 1
         out.append(Tensor._make(inverse.reshape(input.shape if dim is None else (n,)).astype(np.int64)))

@@ -343,12 +343,6 @@ class TensorMethods:
             raise TypeError(f"median(): argument 'dim' (position 1) must be int, not {type(dim).__name__}")
         return _rd.median(self, None if dim is _EVERY_DIM else dim, keepdim)
 
-    def count_nonzero(self, dim: Any = None) -> Tensor:
-        return _sh.count_nonzero(self, dim)
-
-    def nonzero(self, *, as_tuple: bool = False) -> Any:
-        return _sh.nonzero(self, as_tuple=as_tuple)
-
     # ------------------------------------------------------------ shape
     def view_as(self, other: Tensor) -> Tensor:
         return _sh.view(self, other.shape)
@@ -372,36 +366,15 @@ class TensorMethods:
     def split(self, split_size: Any, dim: int = 0) -> tuple:
         return _sh.split(self, split_size, dim)
 
-    def repeat_interleave(self, repeats: Any, dim: Any = None) -> Tensor:
-        return _sh.repeat_interleave(self, repeats, dim)
-
-    def scatter(self, dim: int, index: Tensor, src: Any = None, *, value: Any = None) -> Tensor:
-        return _sh.scatter(self, dim, index, src, value=value)
-
-    def scatter_(self, dim: int, index: Tensor, src: Any = None, *, value: Any = None) -> Tensor:
-        return self._assign(_sh.scatter(self, dim, index, src, value=value))
-
-    def as_strided(self, size: Any, stride: Any, storage_offset: Any = None) -> Tensor:
-        return _ix.as_strided(self, size, stride, storage_offset)
-
     def as_strided_scatter(self, src: Tensor, size: Any, stride: Any, storage_offset: Any = None) -> Tensor:
         return _ix.as_strided_scatter(self, src, size, stride, storage_offset)
-
-    def as_strided_(self, size: Any, stride: Any, storage_offset: Any = None) -> Tensor:
-        return self._take_shape_of(_ix.as_strided(self, size, stride, storage_offset))
 
     def __getitem__(self, key: Any) -> Tensor:
         return _sh.getitem(self, key)
 
     # ------------------------------------------------------------ shape family (ops/shape.py)
-    def split_with_sizes(self, split_sizes: Any, dim: int = 0) -> tuple:
-        return _sh.split_with_sizes(self, split_sizes, dim)
-
     def unfold(self, dimension: int, size: int, step: int) -> Tensor:
         return _sh.unfold(self, dimension, size, step)
-
-    def unique_consecutive(self, return_inverse: bool = False, return_counts: bool = False, dim: Any = None) -> Any:
-        return _sh.unique_consecutive(self, return_inverse, return_counts, dim)
 
     def sum_to_size(self, *size: Any) -> Tensor:
         return _sh.sum_to_size(self, *size)
