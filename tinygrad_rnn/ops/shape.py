@@ -672,8 +672,29 @@ def chunk(input: Tensor, chunks: int, dim: int = 0) -> tuple:
     return split(input, builtins.max(-(-n // chunks), 1), dim)
 
 
-def rename_all(tensors: tuple, torch_name: str) -> tuple:
-    return tuple(rename(t, torch_name) for t in tensors)
+def _unsafe(pieces: tuple) -> tuple:
+    """The pieces of split or chunk under the node names of torch's unsafe_ variants."""
+    return tuple(rename(p, "Unsafe" + p.grad_fn.name()) if p.grad_fn is not None else p for p in pieces)
+
+
+@op(samples=_plain_samples(((5, 4), 2), ((5, 4), 3, -1), ((0, 3), 2), ((1,), 1)))
+def unsafe_chunk(input: Tensor, chunks: int, dim: int = 0) -> tuple:
+    """chunk, with torch's node names for the variant that lets outputs be changed in place."""
+    return _unsafe(chunk(input, chunks, dim))
+
+
+@op(samples=_plain_samples(((5, 4), 2), ((5, 4), 3, -1), ((0, 3), 2), ((1,), 1)))
+def unsafe_split(input: Tensor, split_size: int, dim: int = 0) -> tuple:
+    """split into pieces of split_size, with torch's node names for the unsafe_ variant."""
+    if not is_int(split_size):
+        raise TypeError(f"unsafe_split(): argument 'split_size' (position 2) must be int, not {type(split_size).__name__}")
+    return _unsafe(split(input, split_size, dim))
+
+
+@op(samples=_plain_samples(((5, 4), [2, 3]), ((5, 4), (1, 3), -1), ((0, 3), [0]), ((4,), [0, 4, 0])))
+def unsafe_split_with_sizes(input: Tensor, split_sizes: Sequence, dim: int = 0) -> tuple:
+    """split_with_sizes, with torch's node names for the unsafe_ variant."""
+    return _unsafe(split_with_sizes(input, split_sizes, dim))
 
 
 def gather_along(input: Tensor, dim: int, index: np.ndarray) -> Tensor:

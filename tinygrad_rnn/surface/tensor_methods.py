@@ -422,15 +422,6 @@ class TensorMethods:
     def adjoint(self) -> Tensor:
         return _sh.transpose(self, -2, -1)
 
-    def unsafe_chunk(self, chunks: int, dim: int = 0) -> tuple:
-        return _sh.rename_all(_sh.chunk(self, chunks, dim), "UnsafeSplitBackward0")
-
-    def unsafe_split(self, split_size: int, dim: int = 0) -> tuple:
-        return _sh.rename_all(_sh.split(self, split_size, dim), "UnsafeSplitBackward0")
-
-    def unsafe_split_with_sizes(self, split_sizes: Any, dim: int = 0) -> tuple:
-        return _sh.rename_all(_sh.split(self, list(split_sizes), dim), "UnsafeSplitWithSizesBackward0")
-
     def resize(self, *sizes: Any) -> Tensor:
         """The deprecated out-of-place resize: a reshape that must keep the number of elements."""
         shape = shape_arg(sizes)
