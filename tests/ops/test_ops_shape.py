@@ -168,6 +168,9 @@ def test_view_as_another_dtype_reads_the_same_bytes_as_torch(target):
     lambda m: m.randn(()).view(m.float64),  # no last dim to grow or shrink
     lambda m: m.ones(3, 1).view(),
     lambda m: m.ones(3, 1).squeeze(None),
+    lambda m: m.ones(3, 1).squeeze_(None),
+    lambda m: m.ones(2, 3, 1).t_(),
+    lambda m: m.ones(3, 1).unsqueeze_(3),
     lambda m: m.ones(3, 1).expand(),
     lambda m: m.ones(3, 1).repeat(),
     lambda m: m.flip(m.ones(3), 0),

@@ -52,7 +52,12 @@ def _inplace_view(fn: Callable[..., Tensor], name: str, node_names: dict) -> Cal
     """`t.X_(...)` of a view op: t becomes X(t, ...), whose shape may differ from t's."""
 
     def method(self: Tensor, *args: Any, **kwargs: Any) -> Tensor:
-        result = fn(self, *args, **kwargs)
+        try:
+            result = fn(self, *args, **kwargs)
+        except (RuntimeError, TypeError) as error:  # torch's message names the in-place op: "t_() expects ..."
+            if not str(error).startswith(fn.__name__ + "("):
+                raise
+            raise type(error)(name + str(error)[len(fn.__name__):]) from None
         if result.grad_fn is not None and result.grad_fn.name() in node_names:
             rename(result, node_names[result.grad_fn.name()])
         return self._take_shape_of(result)
