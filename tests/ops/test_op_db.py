@@ -246,9 +246,9 @@ def _central_difference(decl, template, arrays, tangents, kwargs, eps=1e-6) -> l
 
 
 # Where torch 2.13's forward mode falls short of a differentiable op, ours is checked against
-# finite differences alone: index_reduce has no forward rule in torch (NotImplementedError), and
-# scatter_reduce(reduce="prod") silently gives no tangent (None).
-TORCH_HAS_NO_FORWARD_RULE = {"index_reduce"}
+# finite differences alone: index_reduce, igamma and igammac have no forward rule in torch
+# (NotImplementedError), and scatter_reduce(reduce="prod") silently gives no tangent (None).
+TORCH_HAS_NO_FORWARD_RULE = {"index_reduce", "igamma", "igammac"}
 # unique's (and unique_consecutive's) values have a node with no derivative in torch, so forward mode raises NotImplementedError
 # there; ours raises it too (checked: both must).
 NEITHER_HAS_A_FORWARD_RULE = {"unique", "unique_consecutive"}

@@ -29,7 +29,6 @@ from ..ops import logical as _lg
 from ..ops import pointwise as _pw
 from ..ops import reduce as _rd
 from ..ops import shape as _sh
-from ..ops import special as _sp
 from ..ops.cast import Cast
 from ..ops.pointwise import Clone
 from ..ops.promotion import as_operand
@@ -313,18 +312,6 @@ class TensorMethods:
 
     def sort(self, dim: int = -1, descending: bool = False, stable: bool = False) -> Any:
         return _rd.sort(self, dim, descending, stable)
-
-    def igamma(self, other: Any) -> Tensor:
-        return _sp.igamma(self, other)
-
-    def igamma_(self, other: Any) -> Tensor:
-        return self._assign(self._inplace_result_shape(_sp.igamma(self, other)))
-
-    def igammac(self, other: Any) -> Tensor:
-        return _sp.igammac(self, other)
-
-    def igammac_(self, other: Any) -> Tensor:
-        return self._assign(self._inplace_result_shape(_sp.igammac(self, other)))
 
     def cholesky(self, upper: bool = False) -> Tensor:
         return _dec.cholesky(self, upper)
