@@ -69,7 +69,7 @@ def check_parity(fn: Callable, arrays: Sequence[np.ndarray] = (), *, shapes: Seq
     assert len(out_ours) == len(out_theirs)
     for i, (a, b) in enumerate(zip(out_ours, out_theirs)):
         _compare(a, b, f"output {i}", tol)
-    pairs = [(a, b) for a, b in zip(out_ours, out_theirs) if b.requires_grad]
+    pairs = [(a, b) for a, b in zip(out_ours, out_theirs) if getattr(b, "requires_grad", False)]  # not a bool
     if not pairs:
         return
     seeds = [rng.standard_normal(b.shape).astype(to_numpy(b).dtype) for _, b in pairs]

@@ -49,7 +49,7 @@ from .creation import (
     zeros_like,
 )
 from .device import device, get_default_device, set_default_device
-from .ops.compare import eq, ge, gt, isclose, isfinite, isinf, isnan, le, logical_not, lt, ne
+from .ops.compare import allclose, eq, equal, ge, gt, isclose, isfinite, isinf, isnan, le, logical_not, lt, ne
 from .ops.decompositions import cholesky, svd
 from .ops.indexing import as_strided, as_strided_scatter, index_put
 from .ops.linalg import addmm, bmm, chain_matmul, dot, einsum, matmul, mm, mv, outer, tensordot
@@ -193,11 +193,9 @@ from .random import (
     seed,
 )
 from .surface.functions import (
-    allclose,
     clone,
     conj,
     detach,
-    equal,
     expand_copy,
     get_device,
     imag,
@@ -222,7 +220,6 @@ from .surface.functions import accepts_out as _accepts_out  # noqa: E402
 
 surface.ops.export(globals())  # torch.X for every declared op, with its aliases and out=
 matmul, mm, bmm = (_accepts_out(f) for f in (matmul, mm, bmm))
-swapaxes = swapdims = transpose
 
 # Last, because the modules in nn build on everything above.
 from . import distributions, func, linalg, nn, optim, safetensors, special, testing, utils, viz
@@ -614,6 +611,9 @@ __all__ = [
     "unique",
     "unique_consecutive",
     "unravel_index",
+    "unsafe_chunk",
+    "unsafe_split",
+    "unsafe_split_with_sizes",
     "unsqueeze",
     "utils",
     "var",

@@ -89,3 +89,24 @@ def isclose(input: Tensor, other: Tensor, rtol: float = 1e-05, atol: float = 1e-
         raise RuntimeError(f"{input.dtype._legacy} did not match {other.dtype._legacy}")
     check_broadcast(input, other)
     return Tensor._make(np.asarray(np.isclose(input._data, other._data, rtol=rtol, atol=atol, equal_nan=equal_nan)))
+
+
+# equal and allclose answer with a Python bool, not a tensor: the op database compares the value.
+@op(samples=_close_pairs, differentiable=False)
+def allclose(input: Tensor, other: Tensor, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False) -> bool:
+    """Whether every element of input is close to other's (isclose), as one Python bool."""
+    return bool(isclose(input, other, rtol, atol, equal_nan)._data.all())
+
+
+def _equal_samples(rng: np.random.Generator) -> list[Sample]:
+    a = rng.standard_normal((3, 4))
+    changed = a.copy()
+    changed[1, 2] += 1e-12
+    return [Sample((a, a.copy())), Sample((a, changed)), Sample((a, a[:1])), Sample((np.zeros((0, 3)), np.zeros((0, 3)))),
+            Sample((a[0, 0, None].reshape(()), a[0, 0, None].reshape(()))), Sample((a[:1, 0], a[0, 0, None].reshape(())))]
+
+
+@op(samples=_equal_samples, differentiable=False)
+def equal(input: Tensor, other: Tensor) -> bool:
+    """Whether input and other have the same shape and the same elements, as one Python bool."""
+    return input.shape == other.shape and bool(np.array_equal(input._data, other._data))

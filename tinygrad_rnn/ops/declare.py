@@ -10,11 +10,15 @@ An op is its `Function` (forward and backward, side by side) and one declared pu
         return Exp.apply(to_float(input))   # the dtype rule: integers compute in the default float
 
 The declaration says what the torch-shaped surface needs and nothing else: the names it goes by
-(`aliases`: `torch.arcsin` is `asin`), whether it is also a method (`method`), whether it has an
-in-place variant (`inplace`: `t.exp_()`), whether torch's function takes `out=` (`out`), and sample
-inputs (`samples`) from which tests/ops/test_op_db.py checks it against torch: values and dtypes in
-float32 and float64, gradients with a random upstream gradient, gradcheck and gradgradcheck in
-float64, broadcasting, sizes 0 and 1, and the in-place variant.
+(`aliases`: `torch.arcsin` is `asin`), whether it is a function `torch.X` (`function`; `view` is a
+method only) and a method (`method`), whether the method also takes its second argument spread out
+(`varargs_method`: `t.flip(0, 1)` is `flip(t, (0, 1))`), whether it has an in-place variant
+(`inplace`: `t.exp_()`; `inplace="view"` where that variant changes the tensor's shape, as `t.t_()`,
+with the node names torch gives it in `inplace_names`), whether torch's function takes `out=`
+(`out`), and sample inputs (`samples`) from which tests/ops/test_op_db.py checks it against torch:
+values and dtypes in float32 and float64, gradients with a random upstream gradient, gradcheck and
+gradgradcheck in float64, broadcasting, sizes 0 and 1, and the in-place variant. An op may return a
+tuple of tensors (each is checked) or a Python value (`equal`: checked as a value, no gradient).
 
 `surface/ops.py` binds every declared op; the decorator returns the function unchanged, so it stays
 an ordinary module-level function that a reader (and a type checker) can follow.
@@ -36,7 +40,7 @@ class Sample:
     """One call of an op: `fn(*args, **kwargs)`. A float numpy array in `args` becomes an input
     tensor (of the dtype under test, requiring grad); anything else is passed as it is."""
 
-    args: tuple
+    args: tuple  # a tuple or list of arrays in args becomes a tuple or list of tensors (index_put, meshgrid)
     kwargs: dict = field(default_factory=dict)
 
 
@@ -52,18 +56,22 @@ class OpDecl:
     module: str
     samples: SampleMaker
     method: bool = True
-    inplace: bool = False
+    inplace: bool | str = False  # "view": the in-place variant changes the tensor's shape (t_, squeeze_)
     out: bool = False
     aliases: tuple[str, ...] = ()
     twice_differentiable: bool = True  # False where the first derivative has kinks (abs, relu)
     differentiable: bool = True  # False for ops outside the graph (comparisons): no gradient checks
+    is_function: bool = True  # False for a method only (t.view(...): torch has no torch.view)
+    varargs_method: bool = False  # t.flip(0, 1) as well as t.flip((0, 1))
+    inplace_names: dict = field(default_factory=dict)  # node name of X -> torch's node name of X_
 
 
 DECLARED: dict[str, OpDecl] = {}  # by name, in the order the op modules declare them
 
 
-def op(*, samples: SampleMaker, method: bool = True, inplace: bool = False, out: bool = False,
-       aliases: tuple[str, ...] = (), twice_differentiable: bool = True, differentiable: bool = True
+def op(*, samples: SampleMaker, method: bool = True, inplace: bool | str = False, out: bool = False,
+       aliases: tuple[str, ...] = (), twice_differentiable: bool = True, differentiable: bool = True,
+       function: bool = True, varargs_method: bool = False, inplace_names: dict | None = None
        ) -> Callable[[F], F]:
     """Declare the decorated function as the public op `torch.<its name>` (see module docstring)."""
 
@@ -71,7 +79,8 @@ def op(*, samples: SampleMaker, method: bool = True, inplace: bool = False, out:
         if fn.__name__ in DECLARED:
             raise RuntimeError(f"op {fn.__name__!r} is declared twice")
         DECLARED[fn.__name__] = OpDecl(fn.__name__, fn, fn.__module__, samples, method, inplace, out,
-                                       tuple(aliases), twice_differentiable, differentiable)
+                                       tuple(aliases), twice_differentiable, differentiable, function,
+                                       varargs_method, dict(inplace_names or {}))
         return fn
 
     return declare

@@ -175,11 +175,19 @@ def _put_key(input: Tensor, indices: Any) -> tuple:
     return tuple(key) + (Ellipsis,)
 
 
-def index_put(input: Tensor, indices: Any, values: Tensor, accumulate: bool = False) -> Tensor:
-    """input with values written (or, with accumulate, added) at input[indices].
+def _index_put_samples(rng: np.random.Generator) -> list[Sample]:
+    rows, cols, mask = np.array([0, 2, 2]), np.array([1, 3, 0]), rng.random((3, 4)) < 0.5
+    return [Sample((rng.standard_normal((3, 4)), (rows, cols), rng.standard_normal(3))),
+            Sample((rng.standard_normal((3, 4)), (rows,), rng.standard_normal(4)), {"accumulate": True}),
+            Sample((rng.standard_normal((3, 4)), [rows, cols], rng.standard_normal(1), True)),
+            Sample((rng.standard_normal((3, 4)), (mask,), rng.standard_normal(()))),
+            Sample((rng.standard_normal((3, 4)), (np.zeros(0, np.int64),), rng.standard_normal(4))),
+            Sample((rng.standard_normal(1), (np.array([0, -1]),), rng.standard_normal(2), True))]
 
-    Not an `@op`: its index tensors come in a tuple, which the op database cannot sample; it is
-    bound in surface/tensor_methods.py and tested in tests/ops/test_indexing.py."""
+
+@op(inplace=True, samples=_index_put_samples)
+def index_put(input: Tensor, indices: Any, values: Tensor, accumulate: bool = False) -> Tensor:
+    """input with values written (or, with accumulate, added) at input[indices], a tuple of index tensors."""
     key = _put_key(input, indices)
     region = input._data[key].shape
     if not _broadcasts_to(values.shape, region):
@@ -652,6 +660,11 @@ def strided_positions(input: Tensor, size: Any, stride: Any, storage_offset: Any
     return positions
 
 
+@op(inplace="view", inplace_names={"AsStridedBackward0": "AsStridedBackward1"},
+    samples=lambda rng: [Sample((rng.standard_normal((3, 4)), (2, 2), (1, 2))),
+                         Sample((rng.standard_normal((3, 4)), (3, 3), (1, 1), 2)),  # windows that overlap
+                         Sample((rng.standard_normal(6), (2, 3), (3, 1))), Sample((rng.standard_normal((2, 3)), (0, 2), (1, 1))),
+                         Sample((rng.standard_normal(()), (), ())), Sample((rng.standard_normal(4), (1,), (1,), 3))])
 def as_strided(input: Tensor, size: Any, stride: Any, storage_offset: Any = None) -> Tensor:
     """The view of input's memory with the given size and strides (in elements). Overlapping
     positions read the same element; their gradients add up."""

@@ -177,7 +177,7 @@ class IndexBackward(Function):
 
     @staticmethod
     def backward(ctx, gg):
-        return gg[ctx.key], None, None
+        return Index.apply(gg, ctx.key), None, None
 
     @staticmethod
     def jvp(ctx, tg, t_key, t_shape):
@@ -291,21 +291,6 @@ class ScatterAdd(Function):
         return ScatterAdd.apply(tg, ctx.dim, ctx.index, ctx.shape)
 
 
-class Flip(Function):
-    @staticmethod
-    def forward(ctx, x, dims):
-        ctx.dims = dims
-        return Tensor._make(np.flip(x._data, dims))
-
-    @staticmethod
-    def backward(ctx, g):
-        return Flip.apply(g, ctx.dims), None
-
-    @staticmethod
-    def jvp(ctx, tx, t_dims):
-        return Flip.apply(tx, ctx.dims)
-
-
 class Roll(Function):
     @staticmethod
     def forward(ctx, x, shifts, dims):
@@ -343,21 +328,31 @@ class Repeat(Function):
         return Repeat.apply(tx, ctx.repeats)
 
 
+def _corner(shape: tuple, whole_dim: Any = None) -> tuple:
+    """The key of the corner `shape` (from 0 in each dim) of a larger array; all of `whole_dim`."""
+    return tuple(slice(None) if i == whole_dim else slice(0, n) for i, n in enumerate(shape)) + (Ellipsis,)
+
+
 class Scatter(Function):
     """x with values from src written at index along dim (torch.scatter)."""
 
     @staticmethod
     def forward(ctx, x, dim, index, src):
-        ctx.dim, ctx.index = dim, index
+        ctx.dim, ctx.index, ctx.src_shape = dim, index, getattr(src, "shape", None)
         out = x._data.copy()
-        values = src._data[tuple(slice(0, n) for n in index.shape)] if isinstance(src, Tensor) else src
-        np.put_along_axis(out, index, values, axis=dim)
+        values = src._data[_corner(index.shape)] if isinstance(src, Tensor) else src
+        # index may be smaller than x on the other dims: only the corner it reaches is written
+        np.put_along_axis(out[_corner(index.shape, dim)], index, values, axis=dim)
         return Tensor._make(out)
 
     @staticmethod
     def backward(ctx, g):
         gx = Scatter.apply(g, ctx.dim, ctx.index, 0.0) if ctx.needs_input_grad[0] else None
-        g_src = Gather.apply(g, ctx.dim, ctx.index) if ctx.needs_input_grad[3] else None
+        g_src = None
+        if ctx.needs_input_grad[3]:  # src's corner read the gradient at index; the rest of src none
+            g_src = Gather.apply(Index.apply(g, _corner(ctx.index.shape, ctx.dim)), ctx.dim, ctx.index)
+            if g_src.shape != ctx.src_shape:
+                g_src = IndexBackward.apply(g_src, _corner(ctx.index.shape), ctx.src_shape)
         return gx, None, None, g_src
 
     @staticmethod
@@ -408,9 +403,42 @@ def reshape(input: Tensor, *shape: Any) -> Tensor:
     return input if shape == input.shape and not input._requires_grad else Reshape.apply(input, shape)
 
 
-def view(input: Tensor, *shape: Any) -> Tensor:
-    if len(shape) == 1 and not isinstance(shape[0], (tuple, list, builtins.int)) and hasattr(shape[0], "np"):
-        return input.view_as_dtype(shape[0])
+def _view_bytes_as(input: Tensor, dtype: Any) -> Tensor:
+    """`t.view(dtype)`: t's bytes read as `dtype` (the last dim shrinks or grows with the element
+    size), sharing t's memory; outside the graph, as in torch."""
+    old, new = input._data.itemsize, dtype.np.itemsize
+    if old != new:
+        what = f"to view {input.dtype._legacy} as {dtype._legacy} (different element sizes)"
+        if input.ndim == 0:
+            raise RuntimeError(f"self.dim() cannot be 0 {what}")
+        if input.shape[-1] != 1 and input._data.strides[-1] != old:
+            raise RuntimeError(f"self.stride(-1) must be 1 {what}, but got {input.stride(-1)}")
+        if new > old and input.shape[-1] % (new // old):
+            raise RuntimeError(f"self.size(-1) must be divisible by {new // old} {what}, but got {input.shape[-1]}")
+    return Tensor._make(input._data.view(dtype.np))
+
+
+def _spread_or_keyword(fn: str, spread: tuple, keyword: Any, name: str) -> tuple:
+    """A method's sizes given spread out (`t.expand(2, 3)`), as one tuple, or by keyword (`size=(2, 3)`)."""
+    if keyword is None and not spread:
+        raise TypeError(f'{fn}() missing 1 required positional arguments: "{name}"')
+    if keyword is not None and spread:
+        raise TypeError(f"{fn}() got multiple values for argument '{name}'")
+    return spread if keyword is None else (keyword,)
+
+
+@op(function=False, samples=_plain_samples(((3, 4), (2, 6)), ((3, 4), (-1,)), ((0, 3), (3, 0)), ((), (1, 1)),
+                                           ((1,), ()), ((2, 3, 4), (4, -1))))
+def view(input: Tensor, *shape: Any, size: Any = None, dtype: Any = None) -> Tensor:
+    """input's elements in another shape, sharing its memory; `view(dtype)` reads its bytes as `dtype`."""
+    if dtype is None and len(shape) == 1 and not isinstance(shape[0], (tuple, list, builtins.int)) \
+            and hasattr(shape[0], "np"):
+        dtype = shape[0]
+    if dtype is not None:
+        return _view_bytes_as(input, dtypes.as_dtype(dtype))
+    if not shape and size is None:
+        raise invalid_combination("view", ())
+    shape = _spread_or_keyword("view", shape, size, "size")
     return View.apply(input, infer_shape(shape_arg(shape), input._data.size))
 
 
@@ -427,36 +455,56 @@ def permute(input: Tensor, *dims: Any) -> Tensor:
     return Permute.apply(input, dims)
 
 
+@op(aliases=("swapdims", "swapaxes"), inplace="view", inplace_names={"TransposeBackward0": "TransposeBackward1"},
+    samples=_plain_samples(((3, 4), 0, 1), ((2, 3, 4), -1, 0), ((0, 3), 1, 0), ((1,), 0, -1), ((), 0, -1),
+                           ((3, 4), 1, 1)))
 def transpose(input: Tensor, dim0: int, dim1: int) -> Tensor:
     dim0, dim1 = int_arg("transpose", "dim0", dim0, 1), int_arg("transpose", "dim1", dim1, 2)  # types before ranges
     order = list(range(input.ndim))
     a, b = normalize_dim(dim0, input.ndim), normalize_dim(dim1, input.ndim)
     if not input.ndim:
-        return input.view(())
+        return rename(input.view(()), "TransposeBackward0")
     order[a], order[b] = order[b], order[a]
     return rename(Permute.apply(input, tuple(order)), "TransposeBackward0")
 
 
+@op(inplace="view", inplace_names={"TBackward0": "TBackward1"},
+    samples=_plain_samples(((3, 4),), ((5,),), ((),), ((0, 3),), ((1, 1),)))
 def t(input: Tensor) -> Tensor:
     if input.ndim > 2:
         raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {input.ndim}D")
     return rename(transpose(input, 0, 1) if input.ndim == 2 else input.view(input.shape), "TBackward0")
 
 
+@op(inplace="view", inplace_names={"UnsqueezeBackward0": "UnsqueezeBackward1"},
+    samples=_plain_samples(((3, 4), 0), ((3, 4), -1), ((3, 4), 2), ((), 0), ((0, 3), 1), ((1,), -2)))
 def unsqueeze(input: Tensor, dim: int) -> Tensor:
     d = normalize_dim(dim, input.ndim + 1)
     return rename(Reshape.apply(input, input.shape[:d] + (1,) + input.shape[d:]), "UnsqueezeBackward0")
 
 
-def squeeze(input: Tensor, dim: Any = None) -> Tensor:
-    dims = normalize_dims(dim, input.ndim)
+_EVERY_DIM: Any = object()  # squeeze()'s default, told apart from an explicit None (which torch refuses)
+
+
+@op(inplace="view", inplace_names={"SqueezeBackward0": "SqueezeBackward3", "SqueezeBackward1": "SqueezeBackward4",
+                                   "SqueezeBackward2": "SqueezeBackward5"},
+    samples=_plain_samples(((3, 1, 4),), ((3, 1, 4), 1), ((3, 1, 4), 0), ((1, 1), (0, -1)), ((),), ((0, 1), -1),
+                           ((1,),)))
+def squeeze(input: Tensor, dim: Any = _EVERY_DIM) -> Tensor:
+    """input without its dims of size 1 (all of them, or those of `dim`: an int or a tuple)."""
+    if dim is None:  # None is no dim to torch's parser (squeeze() squeezes every dim)
+        raise invalid_combination("squeeze", (dim,))
+    dims = normalize_dims(None if dim is _EVERY_DIM else dim, input.ndim)
     shape = tuple(n for i, n in enumerate(input.shape) if not (i in dims and n == 1))
-    variant = 0 if dim is None else 2 if isinstance(dim, (tuple, list)) else 1
+    variant = 0 if dim is _EVERY_DIM else 2 if isinstance(dim, (tuple, list)) else 1
     return rename(Reshape.apply(input, shape), f"SqueezeBackward{variant}")
 
 
-def expand(input: Tensor, *sizes: Any) -> Tensor:
-    sizes = _shape_arg(sizes, "expand")
+@op(function=False, samples=_plain_samples(((3, 1), (3, 4)), ((4,), (2, 4)), ((1,), (0,)), ((), (2, 3)),
+                                           ((2, 1), (-1, 3)), ((3, 1), (3, 1))))
+def expand(input: Tensor, *sizes: Any, size: Any = None, implicit: bool = False) -> Tensor:
+    """input broadcast to `sizes` (-1 keeps a dim), as a view: no copy."""
+    sizes = _shape_arg(_spread_or_keyword("expand", sizes, size, "size"), "expand")
     if len(sizes) < input.ndim:
         raise RuntimeError(
             f"expand(torch.FloatTensor{{{list(input.shape)}}}, size={list(sizes)}): the number of sizes "
@@ -472,7 +520,7 @@ def expand(input: Tensor, *sizes: Any) -> Tensor:
                 f"The expanded size of the tensor ({shape[lead + i]}) must match the existing size ({n}) at "
                 f"non-singleton dimension {lead + i}.  Target sizes: {list(sizes)}.  Tensor sizes: {list(input.shape)}"
             )
-    return input if shape == input.shape else Expand.apply(input, shape)
+    return input if shape == input.shape and not input._requires_grad else Expand.apply(input, shape)
 
 
 @op(samples=_plain_samples(((3, 4),), ((2, 3, 4), 1), ((2, 3, 4), 0, 1), ((0, 3),), ((),)))
@@ -553,13 +601,17 @@ def stack(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
     return Stack.apply(d, *_promote_all(tensors))
 
 
+@op(samples=_plain_samples(((3, 4),), ((3, 4), 1), ((2, 3, 4), -1), ((0, 3), 0), ((1, 3), 0), ((2,),)))
 def unbind(input: Tensor, dim: int = 0) -> tuple:
+    """The slices of input along dim, each without that dim."""
     d = normalize_dim(dim, input.ndim)
     if input.ndim == 0:
         raise IndexError("Dimension specified as 0 but tensor has no dimensions")
     if input.shape[d] == 0:
         return ()
-    return Unbind.apply(input, d) if input.shape[d] > 1 else (input.squeeze(d),)
+    if input.shape[d] == 1:  # one slice: a reshape, whose backward needs no stack
+        return (rename(squeeze(input, d), "UnbindBackward0"),)
+    return Unbind.apply(input, d)
 
 
 @op(samples=_plain_samples(((5, 4), 0, 1, 3), ((3, 4), 1, 2, 2), ((3, 4), -1, 0, 0), ((2,), 0, 1, 1)))
@@ -575,7 +627,12 @@ def narrow(input: Tensor, dim: int, start: int, length: int) -> Tensor:
     return Index.apply(input, (slice(None),) * d + (slice(start, start + length),))
 
 
-def split(input: Tensor, split_size_or_sections: Any, dim: int = 0) -> tuple:
+# The method is written by hand (surface/tensor_methods.py): torch names its argument split_size.
+@op(method=False, samples=_plain_samples(((5, 4), 2), ((5, 4), [2, 3]), ((5, 4), 3, -1), ((0, 3), 2),
+                                         ((1,), 1), ((4,), [0, 4]), ((3, 4), [1, 1, 2], 1)))
+def split(tensor: Tensor, split_size_or_sections: Any, dim: int = 0) -> tuple:
+    """Pieces along dim: of split_size_or_sections each (the last may be smaller), or of the listed sizes."""
+    input = tensor
     dim = int_arg("split", "dim", dim, 2)  # its type before the tensor's rank, as torch
     if input.ndim == 0:
         raise RuntimeError("split expects at least a 1-dimensional tensor")
@@ -601,7 +658,9 @@ def split(input: Tensor, split_size_or_sections: Any, dim: int = 0) -> tuple:
     return tuple(out)
 
 
+@op(samples=_plain_samples(((5, 4), 2), ((5, 4), 3, -1), ((0, 3), 2), ((1,), 1), ((4,), 5), ((6,), 4)))
 def chunk(input: Tensor, chunks: int, dim: int = 0) -> tuple:
+    """`chunks` pieces along dim, all of one size but the last (fewer when the dim is short)."""
     chunks, dim = int_arg("chunk", "chunks", chunks, 1), int_arg("chunk", "dim", dim, 2)  # types first
     if input.ndim == 0:
         raise RuntimeError("chunk expects at least a 1-dimensional tensor")
@@ -609,12 +668,33 @@ def chunk(input: Tensor, chunks: int, dim: int = 0) -> tuple:
         raise RuntimeError(f"chunk expects `chunks` to be greater than 0, got: {chunks}")
     n = input.shape[normalize_dim(dim, input.ndim)]
     if n == 0:  # torch gives `chunks` empty pieces
-        return rename_all(split(input, [0] * chunks, dim), "SplitBackward0")
+        return split(input, [0] * chunks, dim)
     return split(input, builtins.max(-(-n // chunks), 1), dim)
 
 
-def rename_all(tensors: tuple, torch_name: str) -> tuple:
-    return tuple(rename(t, torch_name) for t in tensors)
+def _unsafe(pieces: tuple) -> tuple:
+    """The pieces of split or chunk under the node names of torch's unsafe_ variants."""
+    return tuple(rename(p, "Unsafe" + p.grad_fn.name()) if p.grad_fn is not None else p for p in pieces)
+
+
+@op(samples=_plain_samples(((5, 4), 2), ((5, 4), 3, -1), ((0, 3), 2), ((1,), 1)))
+def unsafe_chunk(input: Tensor, chunks: int, dim: int = 0) -> tuple:
+    """chunk, with torch's node names for the variant that lets outputs be changed in place."""
+    return _unsafe(chunk(input, chunks, dim))
+
+
+@op(samples=_plain_samples(((5, 4), 2), ((5, 4), 3, -1), ((0, 3), 2), ((1,), 1)))
+def unsafe_split(input: Tensor, split_size: int, dim: int = 0) -> tuple:
+    """split into pieces of split_size, with torch's node names for the unsafe_ variant."""
+    if not is_int(split_size):
+        raise TypeError(f"unsafe_split(): argument 'split_size' (position 2) must be int, not {type(split_size).__name__}")
+    return _unsafe(split(input, split_size, dim))
+
+
+@op(samples=_plain_samples(((5, 4), [2, 3]), ((5, 4), (1, 3), -1), ((0, 3), [0]), ((4,), [0, 4, 0])))
+def unsafe_split_with_sizes(input: Tensor, split_sizes: Sequence, dim: int = 0) -> tuple:
+    """split_with_sizes, with torch's node names for the unsafe_ variant."""
+    return _unsafe(split_with_sizes(input, split_sizes, dim))
 
 
 def gather_along(input: Tensor, dim: int, index: np.ndarray) -> Tensor:
@@ -726,9 +806,19 @@ def getitem(input: Tensor, key: Any) -> Tensor:
         raise IndexError(str(e).replace("axis", "dimension")) from None
 
 
+@op(varargs_method=True, samples=_plain_samples(((3, 4), (0,)), ((3, 4), (0, 1)), ((2, 3, 4), (-1, 0)),
+                                                 ((0, 3), (1,)), ((), (0,)), ((1,), [0]), ((3, 4), ())))
 def flip(input: Tensor, dims: Any) -> Tensor:
-    dims = normalize_dims(tuple(dims) if isinstance(dims, (tuple, list)) else (dims,), input.ndim)
-    return Flip.apply(input, dims)
+    """input with the order of its elements reversed along each of `dims` (a tuple of ints)."""
+    if not isinstance(dims, (tuple, list)):
+        raise TypeError(f"flip(): argument 'dims' (position 2) must be tuple of ints, not {type(dims).__name__}")
+    return _flipped(input, normalize_dims(tuple(dims), input.ndim))
+
+
+def _flipped(input: Tensor, dims: tuple) -> Tensor:
+    """input read backwards along `dims`: a view with a reversed slice on each."""
+    key = tuple(slice(None, None, -1) if d in dims else slice(None) for d in range(input.ndim))
+    return rename(Index.apply(input, key + (Ellipsis,)), "FlipBackward0")
 
 
 @op(samples=_plain_samples(((3, 4), 1), ((3, 4), -2, 1), ((3, 4), (1, 2), (0, 1)), ((0, 3), 1, 1), ((5,), 7)))
@@ -747,8 +837,11 @@ def roll(input: Tensor, shifts: Any, dims: Any = None) -> Tensor:
     return Roll.apply(input, shifts, tuple(normalize_dim(d, input.ndim) for d in dims))
 
 
-def repeat(input: Tensor, *sizes: Any) -> Tensor:
-    repeats = _shape_arg(sizes, "repeat", "repeats")
+@op(function=False, samples=_plain_samples(((3, 4), (2, 1)), ((2,), (2, 3)), ((0, 3), (2, 2)), ((), (3,)),
+                                           ((1,), (1,)), ((3, 4), (1, 0))))
+def repeat(input: Tensor, *sizes: Any, repeats: Any = None) -> Tensor:
+    """input tiled: `sizes[i]` copies along dim i (leading sizes add dims)."""
+    repeats = _shape_arg(_spread_or_keyword("repeat", sizes, repeats, "repeats"), "repeat", "repeats")
     if len(repeats) < input.ndim:
         raise RuntimeError(
             "Number of dimensions of repeat dims can not be smaller than number of dimensions of tensor"
@@ -855,7 +948,24 @@ def triu(input: Tensor, diagonal: int = 0) -> Tensor:
     return _triangle(input, diagonal, False, "triu")
 
 
-def scatter(input: Tensor, dim: int, index: Tensor, src: Any = None, *, value: Any = None) -> Tensor:
+def _scatter_samples(rng: np.random.Generator) -> list:
+    # Each position written once (no write wins by order); src of index's shape, since torch 2.13's
+    # gradient for a larger src has the wrong shape (tests/ops/test_ops_shape.py checks ours).
+    index = np.array([[0, 1, 2, 0], [2, 0, 1, 1]])
+    return [Sample((rng.standard_normal((3, 4)), 0, index, rng.standard_normal((2, 4)))),
+            Sample((rng.standard_normal((3, 4)), 1, np.array([[3], [0], [1]]), rng.standard_normal((3, 1)))),
+            Sample((rng.standard_normal((3, 4)), -1, np.array([[2, 0]]), 1.5)),
+            Sample((rng.standard_normal((3, 4)), 0, index[:1]), {"value": -2.0}),
+            Sample((rng.standard_normal((3, 4)), 0, np.zeros((0, 4), np.int64), rng.standard_normal((1, 4)))),
+            Sample((rng.standard_normal(4), 0, np.array([3, 1]), rng.standard_normal(2)))]
+
+
+@op(inplace=True, samples=_scatter_samples)
+def scatter(input: Tensor, dim: int, index: Tensor, src: Any = None, *, value: Any = None,
+            reduce: Any = None) -> Tensor:
+    """input with src's values (or the number `value`) written at index along dim."""
+    if reduce is not None:
+        raise NotImplementedError("scatter(reduce=...) is not supported: use scatter_reduce")
     d = normalize_dim(dim, input.ndim)
     source = value if src is None else src
     if isinstance(source, Tensor) and source.dtype is not input.dtype:
@@ -868,42 +978,111 @@ def scatter(input: Tensor, dim: int, index: Tensor, src: Any = None, *, value: A
     return rename(out, "ScatterBackward0" if isinstance(source, Tensor) else "ScatterBackward1")
 
 
+def _with_zeros(rng: np.random.Generator) -> list:
+    def some_zero(shape: tuple) -> np.ndarray:
+        return np.asarray(np.where(rng.random(shape) < 0.4, 0.0, rng.standard_normal(shape)))
+    return [Sample((some_zero((3, 4)),)), Sample((some_zero((5,)),), {"as_tuple": True}), Sample((some_zero((0, 3)),)),
+            Sample((np.asarray(1.5),)), Sample((np.asarray(0.0),), {"as_tuple": True}), Sample((some_zero((2, 1, 3)),))]
+
+
+@op(differentiable=False, samples=_with_zeros)
 def nonzero(input: Tensor, *, as_tuple: bool = False) -> Any:
+    """The positions of input's nonzero elements: one row of indices each, or one tensor per dim."""
     where_true = np.nonzero(input._data if input.ndim else input._data.reshape(1))
     if as_tuple:
         return tuple(Tensor._make(w.astype(np.int64)) for w in where_true)
-    return Tensor._make(np.stack(where_true, axis=1).astype(np.int64).reshape(-1, builtins.max(input.ndim, 1)))
+    if not input.ndim:  # one row of no indices if the number is nonzero, as torch
+        return Tensor._make(np.zeros((where_true[0].size, 0), np.int64))
+    return Tensor._make(np.stack(where_true, axis=1).astype(np.int64).reshape(-1, input.ndim))
 
 
+def _count_samples(rng: np.random.Generator) -> list:
+    zeros = [s.args[0] for s in _with_zeros(rng)]
+    return [Sample((zeros[0],)), Sample((zeros[0], 1)), Sample((zeros[0], (0, -1))), Sample((zeros[2], 0)),
+            Sample((zeros[3],)), Sample((zeros[5], -2))]
+
+
+@op(differentiable=False, samples=_count_samples)
 def count_nonzero(input: Tensor, dim: Any = None) -> Tensor:
+    """How many elements are not zero, in all of input or along dim (an int or a tuple)."""
     axis = None if dim is None else normalize_dims(dim, input.ndim)
     return Tensor._make(np.asarray(np.count_nonzero(input._data, axis=axis), dtype=np.int64))
 
 
+class Unique(Function):
+    """The sorted distinct values (or slices). As in torch, the result has a node, but no derivative."""
+
+    NAMES = {"_unique2": "Unique2Backward0", "unique_dim": "UniqueDimBackward0",
+             "unique_consecutive": "UniqueConsecutiveBackward0"}  # torch's op -> torch's node
+
+    @staticmethod
+    def node_name(x, values, torch_op):
+        return Unique.NAMES[torch_op]
+
+    @staticmethod
+    def forward(ctx, x, values, torch_op):
+        ctx.torch_op = torch_op
+        return Tensor._make(values)
+
+    @staticmethod
+    def backward(ctx, g):
+        raise NotImplementedError(f"the derivative for '{ctx.torch_op}' is not implemented.")
+
+    @staticmethod
+    def jvp(ctx, tx, t_values, t_op):
+        raise NotImplementedError(f"Trying to use forward AD with {ctx.torch_op} that does not support it because it "
+                                  "has not been implemented yet.")
+
+
+def _unique_samples(rng: np.random.Generator) -> list:
+    def repeats(shape: tuple) -> np.ndarray:  # values drawn from three, so that some repeat
+        return np.asarray(rng.integers(-1, 2, shape) / 2, dtype=np.float64)
+    rows = np.array([[0.5, 1.0], [0.5, 1.0], [-1.0, 2.0]])
+    return [Sample((repeats((3, 4)),)), Sample((repeats((5,)),), {"return_inverse": True}),
+            Sample((repeats((2, 3)),), {"return_counts": True, "return_inverse": True}),
+            Sample((repeats((0, 3)),), {"return_counts": True}), Sample((repeats(()),), {"return_inverse": True}),
+            Sample((repeats((1,)), False, True, True)), Sample((rows, True, True, True, 0)),
+            Sample((rows.T.copy(),), {"dim": -1, "return_inverse": True}), Sample((repeats((0, 3)),), {"dim": 0})]
+
+
+@op(differentiable=False, samples=_unique_samples)
 def unique(input: Tensor, sorted: bool = True, return_inverse: bool = False, return_counts: bool = False,
            dim: Any = None) -> Any:
-    if dim is not None:
-        raise NotImplementedError("unique(dim=...) is not supported")
-    values, inverse, counts = np.unique(input._data, return_inverse=True, return_counts=True)
-    out = [Tensor._make(values)]
+    """The distinct values of input, sorted; with return_inverse each element's place among them,
+    with return_counts how often each occurs. With `dim`, the distinct slices along dim."""
+    if dim is None:
+        values, inverse, counts = np.unique(input._data, return_inverse=True, return_counts=True)
+        inverse, torch_op = inverse.reshape(input.shape), "_unique2"
+    else:
+        d = normalize_dim(dim, input.ndim)
+        if input.ndim == 0:
+            raise IndexError("Dimension specified as 0 but tensor has no dimensions")
+        if input.shape[d] and 0 in input.shape:
+            raise RuntimeError("There are 0 sized dimensions, and they aren't selected, so unique cannot be applied")
+        values, inverse, counts = np.unique(input._data, axis=d, return_inverse=True, return_counts=True)
+        inverse, torch_op = inverse.reshape(-1), "unique_dim"
+    out = [Unique.apply(input, values, torch_op)]
     if return_inverse:
-        out.append(Tensor._make(inverse.reshape(input.shape).astype(np.int64)))
+        out.append(Tensor._make(inverse.astype(np.int64)))
     if return_counts:
         out.append(Tensor._make(counts.astype(np.int64)))
     return out[0] if len(out) == 1 else tuple(out)
 
 
+@op(samples=_plain_samples(((3, 4), 2), ((3, 4), 2, 0), ((3, 4), np.array([1, 0, 2]), 0), ((3, 4), np.array(2)),
+                           ((3, 4), np.array([3]), -1), ((0, 3), 2, 0), ((), 3), ((1,), 0)))
 def repeat_interleave(input: Tensor, repeats: Any, dim: Any = None) -> Tensor:
     """Each element (or slice along dim) repeated `repeats` times in place: [1, 2] -> [1, 1, 2, 2]."""
     x = input.flatten() if dim is None else input
     d = 0 if dim is None else normalize_dim(dim, x.ndim)
     counts = repeats._data if isinstance(repeats, Tensor) else repeats
     index = np.repeat(np.arange(x.shape[d]), counts)
-    return rename(Index.apply(x, (slice(None),) * d + (index,)), "ViewBackward0")
+    name = "IndexSelectBackward0" if isinstance(repeats, Tensor) else "ViewBackward0"  # torch's two ways to do it
+    return rename(Index.apply(x, (slice(None),) * d + (index,)), name)
 
 
 # ------------------------------------------------------------------ the shape family (issue 13)
-# Each is built from the Functions above (Index, Reshape, Permute, Expand, Flip, SetItem, Cat,
+# Each is built from the Functions above (Index, Reshape, Permute, Expand, SetItem, Cat,
 # Stack), so gradients, higher-order gradients and forward-mode tangents come from theirs; each
 # result is given the node name torch shows. Declared with `@op` where the op database can
 # sample them; the ops that take or return a list of tensors are plain functions (their tests:
@@ -937,9 +1116,14 @@ def broadcast_tensors(*tensors: Tensor) -> tuple:
     return tuple(t if t.shape == shape else Expand.apply(t, tuple(shape)) for t in tensors)
 
 
-def tensor_split(input: Tensor, indices_or_sections: Any, dim: int = 0) -> tuple:
+@op(samples=_plain_samples(((5, 3), 2), ((5, 3), [1, 4]), ((5, 3), 3, -1), ((0, 3), 2), ((1,), 1),
+                           ((4,), (1, -1, 10)), ((5, 3), np.array([1, 3])), ((5, 3), np.array(2))))
+def tensor_split(input: Tensor, indices_or_sections: Any = None, dim: int = 0, *, sections: Any = None,
+                 indices: Any = None, tensor_indices_or_sections: Any = None) -> tuple:
     """Pieces along dim: `n` pieces of sizes differing by at most one, or the pieces between the
     given indices (indices past the end give empty pieces)."""
+    indices_or_sections = _cuts("tensor_split", indices_or_sections, sections=sections, indices=indices,
+                                tensor_indices_or_sections=tensor_indices_or_sections)
     if input.ndim == 0:
         raise RuntimeError("tensor_split expected at least a 1-dimensional tensor, but got a tensor with 0 dims")
     d = normalize_dim(dim, input.ndim)
@@ -963,6 +1147,15 @@ def tensor_split(input: Tensor, indices_or_sections: Any, dim: int = 0) -> tuple
                         "SliceBackward0") for a, b in zip(bounds[:-1], bounds[1:]))
 
 
+def _cuts(fn: str, given: Any, **by_name: Any) -> Any:
+    """The cuts of tensor_split and hsplit, given by position or by the name of torch's overload
+    (`sections=2`, `indices=[1, 3]`, `tensor_indices_or_sections=t`): exactly one of them."""
+    named = [v for v in by_name.values() if v is not None]
+    if (given is not None) + len(named) != 1:
+        raise invalid_combination(fn, tuple(v for v in (given, *named) if v is not None))
+    return given if given is not None else named[0]
+
+
 def _split_along(name: str, input: Tensor, sections: Any, dim: int, min_dims: int) -> tuple:
     """hsplit/vsplit/dsplit: tensor_split along `dim`, where a number of sections must divide the dim."""
     if input.ndim < min_dims:
@@ -974,18 +1167,25 @@ def _split_along(name: str, input: Tensor, sections: Any, dim: int, min_dims: in
     return tensor_split(input, sections, dim)
 
 
-def hsplit(input: Tensor, indices_or_sections: Any) -> tuple:
-    return _split_along("hsplit", input, indices_or_sections, 0 if input.ndim == 1 else 1, 1)
+@op(samples=_plain_samples(((4, 6), 2), ((4, 6), [1, 4]), ((6,), 3), ((0, 2), 1), ((2, 1), [0])))
+def hsplit(input: Tensor, indices_or_sections: Any = None, *, sections: Any = None, indices: Any = None) -> tuple:
+    cuts = _cuts("hsplit", indices_or_sections, sections=sections, indices=indices)
+    return _split_along("hsplit", input, cuts, 0 if input.ndim == 1 else 1, 1)
 
 
-def vsplit(input: Tensor, indices_or_sections: Any) -> tuple:
-    return _split_along("vsplit", input, indices_or_sections, 0, 2)
+@op(samples=_plain_samples(((4, 3), 2), ((4, 3), [1]), ((0, 3), [1]), ((1, 2), 1)))
+def vsplit(input: Tensor, indices_or_sections: Any = None, *, sections: Any = None, indices: Any = None) -> tuple:
+    cuts = _cuts("vsplit", indices_or_sections, sections=sections, indices=indices)
+    return _split_along("vsplit", input, cuts, 0, 2)
 
 
-def dsplit(input: Tensor, indices_or_sections: Any) -> tuple:
-    return _split_along("dsplit", input, indices_or_sections, 2, 3)
+@op(samples=_plain_samples(((2, 2, 4), 2), ((1, 2, 3), [1, 2]), ((0, 1, 2), 1)))
+def dsplit(input: Tensor, indices_or_sections: Any = None, *, sections: Any = None, indices: Any = None) -> tuple:
+    cuts = _cuts("dsplit", indices_or_sections, sections=sections, indices=indices)
+    return _split_along("dsplit", input, cuts, 2, 3)
 
 
+@op(samples=_plain_samples(((5, 4), [2, 3]), ((5, 4), (1, 3), -1), ((0, 3), [0]), ((1,), [1]), ((4,), [0, 4, 0])))
 def split_with_sizes(input: Tensor, split_sizes: Sequence, dim: int = 0) -> tuple:
     return split(input, [builtins.int(s) for s in split_sizes], dim)
 
@@ -1067,8 +1267,8 @@ def rot90(input: Tensor, k: int = 1, dims: Sequence = (0, 1)) -> Tensor:
     if k == 0:
         return rename(input.clone(), "Rot90Backward0")
     if k == 2:
-        return rename(Flip.apply(input, (a, b)), "Rot90Backward0")
-    turned = Flip.apply(input, (b,) if k == 1 else (a,))
+        return rename(_flipped(input, (a, b)), "Rot90Backward0")
+    turned = _flipped(input, (b,) if k == 1 else (a,))
     return rename(transpose(turned, a, b), "Rot90Backward0")
 
 
@@ -1076,14 +1276,14 @@ def rot90(input: Tensor, k: int = 1, dims: Sequence = (0, 1)) -> Tensor:
 def fliplr(input: Tensor) -> Tensor:
     if input.ndim < 2:
         raise RuntimeError("Input must be >= 2-d.")
-    return Flip.apply(input, (1,))
+    return _flipped(input, (1,))
 
 
 @op(samples=_plain_samples(((3, 4),), ((5,),), ((0, 2),)))
 def flipud(input: Tensor) -> Tensor:
     if input.ndim < 1:
         raise RuntimeError("Input must be >= 1-d.")
-    return Flip.apply(input, (0,))
+    return _flipped(input, (0,))
 
 
 @op(samples=_plain_samples(((5, 4), 0, 1, 3), ((3, 4), 1, 1, 2), ((3, 4), -1, 0, 0), ((2,), 0, 1, 1)))
@@ -1165,11 +1365,21 @@ def column_stack(tensors: Sequence[Tensor]) -> Tensor:
     return cat(parts, 1)
 
 
+def _meshgrid_samples(rng: np.random.Generator) -> list:
+    a, b, c = rng.standard_normal(2), rng.standard_normal(3), rng.standard_normal(())
+    return [Sample((a, b), {"indexing": "ij"}), Sample((a, b), {"indexing": "xy"}), Sample(([a, b],), {"indexing": "ij"}),
+            Sample((c, b), {"indexing": "xy"}), Sample((rng.standard_normal(0), a, rng.standard_normal(1)), {"indexing": "xy"}),
+            Sample((b,), {"indexing": "ij"})]
+
+
+@op(method=False, samples=_meshgrid_samples)
 def meshgrid(*tensors: Any, indexing: Any = None) -> tuple:
     """Coordinate grids: the i-th result holds the i-th vector along dim i ('ij'), or with the
     first two dims swapped ('xy')."""
     if len(tensors) == 1 and isinstance(tensors[0], (tuple, list)):
         tensors = tuple(tensors[0])
+    if not tensors:
+        raise RuntimeError("meshgrid expects a non-empty TensorList")
     if indexing is None:
         warnings.warn("torch.meshgrid: in an upcoming release, it will be required to pass the indexing argument.",
                       UserWarning, stacklevel=2)
@@ -1243,21 +1453,29 @@ def block_diag(*tensors: Tensor) -> Tensor:
     return rename(out, "BlockDiagBackward0")
 
 
+def _runs_samples(rng: np.random.Generator) -> list:
+    def runs(shape: tuple) -> np.ndarray:  # from two values, so that runs of equal ones occur
+        return np.asarray(rng.integers(0, 2, shape) / 2, dtype=np.float64)
+    return [Sample((runs((8,)),)), Sample((runs((3, 4)),), {"return_inverse": True, "return_counts": True}),
+            Sample((runs((4, 2)), True, True, 0)), Sample((runs((0, 3)),), {"return_counts": True}),
+            Sample((runs(()),), {"return_inverse": True}), Sample((runs((2, 5)),), {"dim": -1, "return_counts": True})]
+
+
+@op(differentiable=False, samples=_runs_samples)
 def unique_consecutive(input: Tensor, return_inverse: bool = False, return_counts: bool = False,
                        dim: Any = None) -> Any:
-    """input with each run of equal consecutive elements (or slices along dim) kept once.
-    Outside the graph: torch gives it a node whose backward is not implemented."""
+    """input with each run of equal consecutive elements (or slices along dim) kept once."""
     data = input._data.reshape(-1) if dim is None else np.moveaxis(input._data, normalize_dim(dim, input.ndim), 0)
     n = data.shape[0]
     if n:
-        changes = np.any((data[1:] != data[:-1]).reshape(n - 1, -1), axis=1)
+        changes = np.any((data[1:] != data[:-1]).reshape(n - 1, data[0].size), axis=1)
         starts = np.concatenate([[True], changes])
     else:
         starts = np.zeros(0, bool)
     values = data[starts]
     if dim is not None:
         values = np.moveaxis(values, 0, normalize_dim(dim, input.ndim))
-    out = [Tensor._make(np.ascontiguousarray(values))]
+    out = [Unique.apply(input, np.ascontiguousarray(values), "unique_consecutive")]
     if return_inverse:
         inverse = np.cumsum(starts) - 1
         out.append(Tensor._make(inverse.reshape(input.shape if dim is None else (n,)).astype(np.int64)))

@@ -355,12 +355,21 @@ class Igamma(Function):
         return -slope if ctx.upper else slope
 
 
+def _igamma_samples(rng: np.random.Generator) -> list[Sample]:
+    """Integer shapes a (torch has no derivative in a, so a must need none) and positive x, broadcasting.
+    a is 1 or 2: for an integer a torch's gradient takes lgamma(a) in float32, exact only there."""
+    pairs = [((3, 4), (3, 4)), ((4,), (3, 4)), ((2, 1), (1, 3)), ((0, 3), (3,)), ((), (1,))]
+    return [Sample((rng.integers(1, 3, a), np.abs(rng.standard_normal(x)) * 2 + 0.1)) for a, x in pairs]
+
+
+@op(inplace=True, samples=_igamma_samples)
 def igamma(input: Any, other: Any) -> Tensor:
     """The regularized lower incomplete gamma function P(input, other) (torch.special.gammainc)."""
     a, x = promote(input, other, True)
     return Igamma.apply(a, x, False)
 
 
+@op(inplace=True, samples=_igamma_samples)
 def igammac(input: Any, other: Any) -> Tensor:
     """The regularized upper incomplete gamma function Q(input, other) (torch.special.gammaincc)."""
     a, x = promote(input, other, True)

@@ -3,7 +3,7 @@
 - ops.py: `torch.X`, `Tensor.X` and `Tensor.X_` of every op declared with `@op` in ops/;
 - tensor_methods.py: the other methods of `Tensor` (`t + u`, `t.to(...)`, `t[0] = 1`, ...);
 - legacy.py: the legacy constructors `Tensor(2, 3)`, `FloatTensor([...])`;
-- functions.py: module-level spellings of methods (`torch.eq`, `torch.allclose`) and `out=`;
+- functions.py: module-level spellings of methods (`torch.numel`, `torch.is_tensor`) and `out=`;
 - printing.py: `repr(t)` as torch prints it.
 
 `install()` binds the methods onto the core `Tensor` class; the package calls it once at import.

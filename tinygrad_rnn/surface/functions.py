@@ -1,4 +1,4 @@
-"""Module-level spellings of Tensor methods: `torch.allclose(a, b)`, `torch.eq(a, b)`, ..."""
+"""Module-level spellings of Tensor methods: `torch.numel(t)`, `torch.is_tensor(x)`, ..."""
 from __future__ import annotations
 
 import functools
@@ -25,15 +25,6 @@ def clone(input: Tensor) -> Tensor:
 
 def detach(input: Tensor) -> Tensor:
     return input.detach()
-
-
-def allclose(input: Tensor, other: Tensor, rtol: float = 1e-05, atol: float = 1e-08,
-             equal_nan: bool = False) -> bool:
-    return input.allclose(other, rtol, atol, equal_nan)
-
-
-def equal(input: Tensor, other: Tensor) -> bool:
-    return input.equal(other)
 
 
 def expand_copy(input: Tensor, *size: object) -> Tensor:

@@ -4,16 +4,21 @@ For each `@op` declaration:
 
 - `Tensor.X` is the declared function itself (its first parameter, `input`, is the tensor the
   method is called on), so a method call costs no extra Python call;
+- with `varargs_method`, `Tensor.X` also takes its second argument spread out (`t.flip(0, 1)`);
 - `Tensor.X_` writes the result back into the tensor (`_assign`, in tensor_methods.py), after
-  checking that the result has the tensor's shape, as torch does;
-- `torch.X` is the declared function, or, where torch's takes `out=`, the function with `out=`;
+  checking that the result has the tensor's shape, as torch does; for `inplace="view"` the tensor
+  takes the result's shape instead (`_take_shape_of`), and its node torch's in-place name;
+- `torch.X` is the declared function, or, where torch's takes `out=`, the function with `out=`
+  (none for an op declared `function=False`, a method only);
 - every alias (`torch.arcsin` for `asin`) is bound the same way under its own name.
 """
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable
 from typing import Any
 
+from ..core.function import rename
 from ..core.tensor import Tensor
 from ..ops import (  # noqa: F401  (importing them runs their @op declarations)
     compare,
@@ -43,6 +48,42 @@ def _inplace(fn: Callable[..., Tensor], name: str) -> Callable[..., Tensor]:
     return method
 
 
+def _inplace_view(fn: Callable[..., Tensor], name: str, node_names: dict) -> Callable[..., Tensor]:
+    """`t.X_(...)` of a view op: t becomes X(t, ...), whose shape may differ from t's."""
+
+    def method(self: Tensor, *args: Any, **kwargs: Any) -> Tensor:
+        try:
+            result = fn(self, *args, **kwargs)
+        except (RuntimeError, TypeError) as error:  # torch's message names the in-place op: "t_() expects ..."
+            if not str(error).startswith(fn.__name__ + "("):
+                raise
+            raise type(error)(name + str(error)[len(fn.__name__):]) from None
+        if result.grad_fn is not None and result.grad_fn.name() in node_names:
+            rename(result, node_names[result.grad_fn.name()])
+        return self._take_shape_of(result)
+
+    method.__name__ = method.__qualname__ = name
+    method.__doc__ = f"In-place `{fn.__name__}`: the tensor becomes `{fn.__name__}(tensor, ...)`, shape and all."
+    method.__signature__ = inspect.signature(fn)  # type: ignore[attr-defined]  (for help() and the stub)
+    return method
+
+
+def _varargs(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """The method `t.X(a, b)` as `X(t, (a, b))`; `t.X((a, b))` and keywords pass through."""
+
+    def method(self: Tensor, *args: Any, **kwargs: Any) -> Any:
+        return fn(self, args, **kwargs) if len(args) > 1 or (len(args) == 1 and isinstance(args[0], int)) \
+            else fn(self, *args, **kwargs)
+
+    method.__name__ = method.__qualname__ = fn.__name__
+    method.__doc__, method.__annotations__ = fn.__doc__, fn.__annotations__
+    first, spread, *rest = inspect.signature(fn).parameters.values()
+    method.__signature__ = inspect.Signature(  # type: ignore[attr-defined]  (t.flip(*dims), for help() and the stub)
+        [first, spread.replace(kind=inspect.Parameter.VAR_POSITIONAL)]
+        + [p.replace(kind=inspect.Parameter.KEYWORD_ONLY) for p in rest])
+    return method
+
+
 def _names(decl: OpDecl) -> tuple[str, ...]:
     return (decl.name, *decl.aliases)
 
@@ -52,14 +93,18 @@ def bind_methods() -> None:
     for decl in DECLARED.values():
         for name in _names(decl):
             if decl.method:
-                _set_new(Tensor, name, decl.function)
-            if decl.inplace:
+                _set_new(Tensor, name, _varargs(decl.function) if decl.varargs_method else decl.function)
+            if decl.inplace == "view":
+                _set_new(Tensor, name + "_", _inplace_view(decl.function, name + "_", decl.inplace_names))
+            elif decl.inplace:
                 _set_new(Tensor, name + "_", _inplace(decl.function, name + "_"))
 
 
 def export(namespace: dict[str, Any]) -> None:
     """torch.X for every declared op, into the package's namespace."""
     for decl in DECLARED.values():
+        if not decl.is_function:
+            continue
         public = accepts_out(decl.function) if decl.out else decl.function
         for name in _names(decl):
             namespace[name] = public

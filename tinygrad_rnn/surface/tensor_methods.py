@@ -15,7 +15,6 @@ from typing import Any
 import numpy as np
 
 from .. import random
-from ..argcheck import invalid_combination
 from ..core import dtypes
 from ..core.modes import modes
 from ..core.size import Size, shape_arg
@@ -30,7 +29,6 @@ from ..ops import logical as _lg
 from ..ops import pointwise as _pw
 from ..ops import reduce as _rd
 from ..ops import shape as _sh
-from ..ops import special as _sp
 from ..ops.cast import Cast
 from ..ops.pointwise import Clone
 from ..ops.promotion import as_operand
@@ -298,14 +296,6 @@ class TensorMethods:
     def __irshift__(self, other: Any) -> Tensor:
         return self._inplace_or_new(_lg.bitwise_right_shift(self, other))
 
-    def equal(self, other: Tensor) -> builtins.bool:
-        return self.shape == other.shape and builtins.bool(np.array_equal(self._data, other._data))
-
-    # equal and allclose answer with a Python bool, not a tensor, so they are not declared ops.
-    def allclose(self, other: Tensor, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False) -> builtins.bool:
-        return builtins.bool(_cmp.isclose(self, other, rtol, atol, equal_nan).all())
-
-
     # ------------------------------------------------------------ reductions
     # torch.softmax's dim is argument 2, the method's argument 1: only torch's TypeError differs.
     def softmax(self, dim: Any, dtype: Any = None) -> Tensor:
@@ -322,18 +312,6 @@ class TensorMethods:
 
     def sort(self, dim: int = -1, descending: bool = False, stable: bool = False) -> Any:
         return _rd.sort(self, dim, descending, stable)
-
-    def igamma(self, other: Any) -> Tensor:
-        return _sp.igamma(self, other)
-
-    def igamma_(self, other: Any) -> Tensor:
-        return self._assign(self._inplace_result_shape(_sp.igamma(self, other)))
-
-    def igammac(self, other: Any) -> Tensor:
-        return _sp.igammac(self, other)
-
-    def igammac_(self, other: Any) -> Tensor:
-        return self._assign(self._inplace_result_shape(_sp.igammac(self, other)))
 
     def cholesky(self, upper: bool = False) -> Tensor:
         return _dec.cholesky(self, upper)
@@ -352,36 +330,12 @@ class TensorMethods:
             raise TypeError(f"median(): argument 'dim' (position 1) must be int, not {type(dim).__name__}")
         return _rd.median(self, None if dim is _EVERY_DIM else dim, keepdim)
 
-    def count_nonzero(self, dim: Any = None) -> Tensor:
-        return _sh.count_nonzero(self, dim)
-
-    def nonzero(self, *, as_tuple: bool = False) -> Any:
-        return _sh.nonzero(self, as_tuple=as_tuple)
-
-    def unique(self, sorted: bool = True, return_inverse: bool = False, return_counts: bool = False,
-               dim: Any = None) -> Any:
-        return _sh.unique(self, sorted, return_inverse, return_counts, dim)
-
     # ------------------------------------------------------------ shape
-
-
-    def view(self, *shape: Any) -> Tensor:
-        return _sh.view(self, *shape)
-
     def view_as(self, other: Tensor) -> Tensor:
         return _sh.view(self, other.shape)
 
     def reshape_as(self, other: Tensor) -> Tensor:
         return _sh.reshape(self, other.shape)
-
-
-    def transpose(self, dim0: int, dim1: int) -> Tensor:
-        return _sh.transpose(self, dim0, dim1)
-
-    swapaxes = swapdims = transpose
-
-    def t(self) -> Tensor:
-        return _sh.t(self)
 
     @property
     def T(self) -> Tensor:
@@ -391,116 +345,35 @@ class TensorMethods:
     def mT(self) -> Tensor:
         return _sh.transpose(self, -2, -1)
 
-    def unsqueeze(self, dim: int) -> Tensor:
-        return _sh.unsqueeze(self, dim)
-
-    def squeeze(self, dim: Any = _EVERY_DIM) -> Tensor:
-        if dim is None:  # None is no dim to torch's parser (squeeze() squeezes every dim)
-            raise invalid_combination("squeeze", (dim,))
-        return _sh.squeeze(self, None if dim is _EVERY_DIM else dim)
-
-
-    def expand(self, *sizes: Any) -> Tensor:
-        return _sh.expand(self, *sizes)
-
     def expand_as(self, other: Tensor) -> Tensor:
         return _sh.expand(self, other.shape)
 
-
-    def unbind(self, dim: int = 0) -> tuple:
-        return _sh.unbind(self, dim)
-
+    # torch.split's argument is split_size_or_sections, the method's split_size: the one declared op
+    # (ops/shape.py) whose method keeps a signature of its own.
     def split(self, split_size: Any, dim: int = 0) -> tuple:
         return _sh.split(self, split_size, dim)
 
-    def chunk(self, chunks: int, dim: int = 0) -> tuple:
-        return _sh.chunk(self, chunks, dim)
-
-
-
-
-
-    def repeat(self, *sizes: Any) -> Tensor:
-        return _sh.repeat(self, *sizes)
-
-    def repeat_interleave(self, repeats: Any, dim: Any = None) -> Tensor:
-        return _sh.repeat_interleave(self, repeats, dim)
-
-
-
-    def flip(self, *dims: Any) -> Tensor:
-        return _sh.flip(self, dims[0] if len(dims) == 1 else dims)
-
-
-
-
-
-
-
-
-    def scatter(self, dim: int, index: Tensor, src: Any = None, *, value: Any = None) -> Tensor:
-        return _sh.scatter(self, dim, index, src, value=value)
-
-    def scatter_(self, dim: int, index: Tensor, src: Any = None, *, value: Any = None) -> Tensor:
-        return self._assign(_sh.scatter(self, dim, index, src, value=value))
-
-    def as_strided(self, size: Any, stride: Any, storage_offset: Any = None) -> Tensor:
-        return _ix.as_strided(self, size, stride, storage_offset)
-
     def as_strided_scatter(self, src: Tensor, size: Any, stride: Any, storage_offset: Any = None) -> Tensor:
         return _ix.as_strided_scatter(self, src, size, stride, storage_offset)
-
-    def as_strided_(self, size: Any, stride: Any, storage_offset: Any = None) -> Tensor:
-        return self._take_shape_of(_ix.as_strided(self, size, stride, storage_offset))
-
-    def index_put(self, indices: Any, values: Tensor, accumulate: bool = False) -> Tensor:
-        return _ix.index_put(self, indices, values, accumulate)
-
-    def index_put_(self, indices: Any, values: Tensor, accumulate: bool = False) -> Tensor:
-        return self._assign(_ix.index_put(self, indices, values, accumulate))
 
     def __getitem__(self, key: Any) -> Tensor:
         return _sh.getitem(self, key)
 
     # ------------------------------------------------------------ shape family (ops/shape.py)
-    def tensor_split(self, indices_or_sections: Any, dim: int = 0) -> tuple:
-        return _sh.tensor_split(self, indices_or_sections, dim)
-
-    def hsplit(self, indices_or_sections: Any) -> tuple:
-        return _sh.hsplit(self, indices_or_sections)
-
-    def vsplit(self, indices_or_sections: Any) -> tuple:
-        return _sh.vsplit(self, indices_or_sections)
-
-    def dsplit(self, indices_or_sections: Any) -> tuple:
-        return _sh.dsplit(self, indices_or_sections)
-
-    def split_with_sizes(self, split_sizes: Any, dim: int = 0) -> tuple:
-        return _sh.split_with_sizes(self, split_sizes, dim)
-
     def unfold(self, dimension: int, size: int, step: int) -> Tensor:
         return _sh.unfold(self, dimension, size, step)
-
-    def unique_consecutive(self, return_inverse: bool = False, return_counts: bool = False, dim: Any = None) -> Any:
-        return _sh.unique_consecutive(self, return_inverse, return_counts, dim)
 
     def sum_to_size(self, *size: Any) -> Tensor:
         return _sh.sum_to_size(self, *size)
 
-    def transpose_(self, dim0: int, dim1: int) -> Tensor:
-        return self._take_shape_of(_sh.transpose(self, dim0, dim1))
-
-    swapaxes_ = swapdims_ = transpose_
-
-    def t_(self) -> Tensor:
-        return self._take_shape_of(_sh.t(self))
-
     def _take_shape_of(self, result: Tensor) -> Tensor:
-        """The in-place view ops (t_, transpose_): self becomes `result`, a view of itself, keeping
-        the graph when there is one (unlike `_assign`, the shape may change)."""
+        """The in-place view ops (t_, squeeze_, as_strided_): self becomes `result`, a view of itself,
+        keeping the graph when there is one (unlike `_assign`, the shape may change)."""
         self._check_inplace()
         if result._requires_grad and modes.grad_enabled:
             self.grad_fn, self._output_nr = result.grad_fn, result._output_nr
+        if self._fw_grads is not None or result._fw_grads is not None:  # forward-mode AD: the tangent follows
+            self._fw_grads = result._fw_grads
         self._data = result._data
         self._version += 1
         return self
@@ -535,15 +408,6 @@ class TensorMethods:
 
     def adjoint(self) -> Tensor:
         return _sh.transpose(self, -2, -1)
-
-    def unsafe_chunk(self, chunks: int, dim: int = 0) -> tuple:
-        return _sh.rename_all(_sh.chunk(self, chunks, dim), "UnsafeSplitBackward0")
-
-    def unsafe_split(self, split_size: int, dim: int = 0) -> tuple:
-        return _sh.rename_all(_sh.split(self, split_size, dim), "UnsafeSplitBackward0")
-
-    def unsafe_split_with_sizes(self, split_sizes: Any, dim: int = 0) -> tuple:
-        return _sh.rename_all(_sh.split(self, list(split_sizes), dim), "UnsafeSplitWithSizesBackward0")
 
     def resize(self, *sizes: Any) -> Tensor:
         """The deprecated out-of-place resize: a reshape that must keep the number of elements."""
@@ -800,20 +664,6 @@ class TensorMethods:
 
     def _inplace_or_new(self, result: Tensor) -> Tensor:
         return self._assign(self._inplace_result_shape(result))
-
-    def unsqueeze_(self, dim: int) -> Tensor:
-        self._data = self._data.reshape(_sh.unsqueeze(self.detach(), dim).shape)
-        return self._reshape_tangent()
-
-    def squeeze_(self, dim: Any = None) -> Tensor:
-        self._data = self._data.reshape(_sh.squeeze(self.detach(), dim).shape)
-        return self._reshape_tangent()
-
-    def _reshape_tangent(self) -> Tensor:
-        """After an in-place change of shape, a tangent (forward-mode AD) takes the new shape too."""
-        if self._fw_grads is not None:
-            self._fw_grads = {k: t.reshape(self._data.shape) for k, t in self._fw_grads.items()}
-        return self
 
     def uniform_(self, a: float = 0.0, b: float = 1.0, *, generator: Any = None) -> Tensor:
         return random.fill_uniform(self, a, b, generator)
