@@ -20,7 +20,6 @@ from typing import Any
 import numpy as np
 
 from ..backend.blas_threads import threads_for
-from ..backend.scratch import scratch
 
 
 class StepLayout:
@@ -110,16 +109,18 @@ def gate_major(w: np.ndarray, gates: int) -> np.ndarray:
 
 def project_gate_major(x: np.ndarray, w: np.ndarray, bias: np.ndarray | None) -> np.ndarray:
     """x (L, N, K) @ w.T + bias as gate-major (L, G, N, H), for w (G, K, H) from `gate_major`
-    and bias (G*H,) or None: one matrix product per gate for all steps, then one reordering copy."""
+    and bias (G*H,) or None.
+
+    The products are written straight into the gate-major buffer: `x[:, None] @ w` broadcasts
+    each step's (N, K) rows against each gate's (K, H) block, and every (step, gate) result is a
+    contiguous (N, H) block of the buffer, which BLAS writes in place. Computing one big
+    (L*N, K) @ (K, G*H) product instead and reordering it after cost a copy of the whole buffer
+    with a strided read (3x the product's time on the long shape)."""
     steps, batch = x.shape[:2]
     gates, hidden = w.shape[0], w.shape[2]
-    projected = scratch("projection", (gates, steps * batch, hidden), x.dtype)  # (reused: see scratch)
+    result = np.empty((steps, gates, batch, hidden), x.dtype)
     with threads_for(steps * batch, x.shape[2], gates * hidden):  # (small products: one BLAS thread)
-        np.matmul(rows_of(x), w, out=projected)
-    projected = projected.reshape(gates, steps, batch, hidden).transpose(1, 0, 2, 3)
-    result = np.empty(projected.shape, x.dtype)  # always a copy: `projected` is reused by the next call
-    if bias is None:
-        result[...] = projected
-    else:
-        np.add(projected, bias.reshape(gates, 1, hidden), out=result)
+        np.matmul(x[:, None], w, out=result)
+    if bias is not None:
+        result += bias.reshape(gates, 1, hidden)
     return result
