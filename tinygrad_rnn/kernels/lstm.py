@@ -55,7 +55,7 @@ from .recurrence import (
     run_layers,
 )
 from .sequence_function import SequenceFunction
-from .step_layout import StepLayout, gate_major, project_gate_major, rows_of
+from .step_layout import StepLayout, gate_major, previous_state_product, project_gate_major, rows_of
 
 
 # ------------------------------------------------------------------ the step math (composed path)
@@ -254,42 +254,35 @@ def forward_step(g: np.ndarray, h: np.ndarray, c: np.ndarray, w_hh4: np.ndarray,
         np.matmul(cell_out, w_hr_t, out=h_new)
 
 
-def backward_step(g_out: np.ndarray, dh: np.ndarray, dc: np.ndarray, d_out: np.ndarray, factors: tuple,
-                  d: np.ndarray, d_rows: np.ndarray, w_hh: np.ndarray, tmp: np.ndarray,
+def backward_step(g_out: np.ndarray, dh: np.ndarray, dc: np.ndarray, d_h: np.ndarray, c_factor: np.ndarray,
+                  f: np.ndarray, d: np.ndarray, d_rows: np.ndarray, w_hh: np.ndarray, tmp: np.ndarray,
                   projection: tuple | None) -> None:
     """One step back in time on the n rows that run, in place. On entry dh and dc hold dL/dh_t and
     dL/dc_t from the later steps; on return dL/dh_{t-1} and dL/dc_{t-1}. d (n, 4, H) (d_rows: the
-    same memory as (n, 4H)) receives dL/d(pre-activation) in torch's gate order i, f, g, o; d_out
-    the total dL/dh_t. factors: this step's (o factor, c factor, i/f/g factors, f), computed for
-    all steps before the loop. projection: (W_hr, a work array) or None.
-    Only what the recurrence needs: 6 numpy calls and one matrix product."""
-    o_factor, c_factor, ifg_factor, f = factors
-    d_h = np.add(g_out, dh, out=d_out)
+    same memory as (n, 4H)) holds this step's gate factors on entry (see lstm_backward) and
+    receives dL/d(pre-activation) in torch's gate order i, f, g, o; d_h receives the total dL/dh_t.
+    c_factor and f are this step's o * tanh'(c_t) and forget gate. projection: (W_hr, a work
+    array) or None. Only what the recurrence needs: 6 numpy calls and one matrix product."""
+    np.add(g_out, dh, out=d_h)
     if projection is not None:  # h = cell_out @ W_hr^T
         w_hr, d_cell_out = projection
         d_h = np.matmul(d_h, w_hr, out=d_cell_out)
-    np.multiply(d_h, o_factor, out=d[:, 3])
+    d[:, 3] *= d_h  # d_o = dh * [tanh(c_t) * o']
     np.multiply(d_h, c_factor, out=tmp)
     dc += tmp
-    np.multiply(dc[:, None, :], ifg_factor, out=d[:, :3])  # dc broadcast over the gates i, f, g
+    d[:, :3] *= dc[:, None, :]  # d_i, d_f, d_g = dc * [g * i', c_{t-1} * f', i * g']
     dc *= f
     np.matmul(d_rows, w_hh, out=dh)
 
 
-def lstm_backward(g_out: np.ndarray, g_h: np.ndarray, g_c: np.ndarray, x: np.ndarray, h0: np.ndarray,
-                  c0: np.ndarray, w_ih: np.ndarray, w_hh: np.ndarray, w_hr: np.ndarray | None, saved: dict,
-                  layout: StepLayout) -> tuple:
-    """(dx, dh0, dc0, dW_ih, dW_hh, db, dW_hr), all in kernel order; weight grads in torch's layout."""
-    gates, cell, tanh_cell, out = saved["gates"], saved["cell"], saved["tanh_cell"], saved["out"]
-    steps, batch, hidden = cell.shape
+def gate_factors(gates: np.ndarray, c0: np.ndarray, cell: np.ndarray, tanh_cell: np.ndarray,
+                 dpre: np.ndarray) -> np.ndarray:
+    """Write every step's gate factors into dpre (steps, batch, 4, H), torch's gate order:
+    [g * i', c_{t-1} * f', i * g', tanh(c_t) * o'] (i' = i(1-i) for a sigmoid, g' = 1-g^2 for
+    tanh); returns c_factor = o * tanh'(c_t), (steps, batch, H). Whole-sequence calls: these do
+    not depend on the incoming gradient."""
     i, f, o, g = (gates[:, k] for k in range(4))
-    # dpre: dL/d(pre-activation) in torch's gate order i, f, g, o. With dc the gradient reaching c_t:
-    #   d_i, d_f, d_g = dc * [g * i', c_{t-1} * f', i * g']   (the factors below, for all steps)
-    #   d_o = dh * tanh(c_t) * o'  and  dc += dh * o * tanh'(c_t)
-    # (i' = i(1-i) for a sigmoid, g' = 1-g^2 for tanh.) Written in place into reused arrays (see
-    # scratch): these arrays are big.
-    ifg_factor = scratch("lstm ifg factor", (steps, batch, 3, hidden), x.dtype)
-    d_i, d_f, d_g = ifg_factor[:, :, 0], ifg_factor[:, :, 1], ifg_factor[:, :, 2]
+    d_i, d_f, d_g, d_o = (dpre[:, :, k] for k in range(4))
     np.subtract(1, i, out=d_i)
     d_i *= i
     d_i *= g
@@ -300,37 +293,54 @@ def lstm_backward(g_out: np.ndarray, g_h: np.ndarray, g_c: np.ndarray, x: np.nda
     np.multiply(g, g, out=d_g)
     np.subtract(1, d_g, out=d_g)
     d_g *= i
-    o_factor = np.subtract(1, o, out=scratch("lstm o factor", cell.shape, x.dtype))
-    o_factor *= o
-    o_factor *= tanh_cell
-    c_factor = np.multiply(tanh_cell, tanh_cell, out=scratch("lstm c factor", cell.shape, x.dtype))
+    np.subtract(1, o, out=d_o)
+    d_o *= o
+    d_o *= tanh_cell
+    c_factor = np.multiply(tanh_cell, tanh_cell, out=scratch("lstm c factor", tanh_cell.shape, tanh_cell.dtype))
     np.subtract(1, c_factor, out=c_factor)
     c_factor *= o
-    dpre = scratch("lstm dpre", (steps, batch, 4, hidden), x.dtype)
+    return c_factor
+
+
+def lstm_backward(g_out: np.ndarray, g_h: np.ndarray, g_c: np.ndarray, x: np.ndarray, h0: np.ndarray,
+                  c0: np.ndarray, w_ih: np.ndarray, w_hh: np.ndarray, w_hr: np.ndarray | None, saved: dict,
+                  layout: StepLayout) -> tuple:
+    """(dx, dh0, dc0, dW_ih, dW_hh, db, dW_hr), all in kernel order; weight grads in torch's layout.
+
+    dpre, dL/d(pre-activation) of every step in torch's gate order i, f, g, o, is the one big
+    array backward makes: it first holds the gate factors (`gate_factors`), which the loop turns
+    into the gradient step by step, in place. (Separate factor arrays would double the memory
+    backward needs; the saved forward arrays are never written: a retained graph's second
+    backward reads them again.) With dc the gradient reaching c_t:
+        d_i, d_f, d_g = dc * [g * i', c_{t-1} * f', i * g']    d_o = dh * tanh(c_t) * o'
+        dc_{t-1} = (dc + dh * o * tanh'(c_t)) * f             dh_{t-1} = dpre_t W_hh
+    """
+    gates, cell, tanh_cell, out = saved["gates"], saved["cell"], saved["tanh_cell"], saved["out"]
+    steps, batch, hidden = cell.shape
+    f = gates[:, 1]
+    dpre = scratch("lstm dpre", (steps, batch, 4, hidden), x.dtype)  # (reused when small: see scratch)
+    c_factor = gate_factors(gates, c0, cell, tanh_cell, dpre)
     dpre_rows = dpre.reshape(steps, batch, 4 * hidden)  # each step's gradient as rows for the product with W_hh
-    d_out = scratch("lstm d_out", out.shape, x.dtype)  # dL/dh at every step: output's gradient + the future's
-    if layout.active is not None:  # rows past their length are never written but go into the products
-        dpre[...], d_out[...] = 0, 0
     dh, dc = np.array(g_h, dtype=x.dtype), np.array(g_c, dtype=x.dtype)  # padded rows carry them as is
+    # dL/dh of every step is kept only for the projection's weight gradient; else one step's
+    d_out = np.zeros(out.shape, x.dtype) if w_hr is not None else np.empty((1,) + out.shape[1:], x.dtype)
     d_cell_out, tmp = np.empty((batch, hidden), x.dtype), np.empty((batch, hidden), x.dtype)
     projection = None if w_hr is None else (w_hr, d_cell_out)
     with threads_for(batch, 4 * hidden, hidden):
         for s, n in reversed(list(enumerate(layout.rows_per_step()))):
+            d_h = d_out[s if w_hr is not None else 0]
             if n == batch:  # every row runs: whole per-step arrays, no slicing (each slice costs ~0.3 us)
-                backward_step(g_out[s], dh, dc, d_out[s], (o_factor[s], c_factor[s], ifg_factor[s], f[s]), dpre[s],
-                              dpre_rows[s], w_hh, tmp, projection)
+                backward_step(g_out[s], dh, dc, d_h, c_factor[s], f[s], dpre[s], dpre_rows[s], w_hh, tmp,
+                              projection)
             else:
-                factors = (o_factor[s, :n], c_factor[s, :n], ifg_factor[s, :n], f[s, :n])
-                backward_step(g_out[s, :n], dh[:n], dc[:n], d_out[s, :n], factors, dpre[s, :n], dpre_rows[s, :n], w_hh,
-                              tmp[:n], None if w_hr is None else (w_hr, d_cell_out[:n]))
+                backward_step(g_out[s, :n], dh[:n], dc[:n], d_h[:n], c_factor[s, :n], f[s, :n], dpre[s, :n],
+                              dpre_rows[s, :n], w_hh, tmp[:n], None if w_hr is None else (w_hr, d_cell_out[:n]))
+                dpre[s, n:] = 0  # rows past their length: no gradient (they still hold factors)
     flat = dpre.reshape(steps * batch, 4 * hidden)
-    h_prev = scratch("lstm h_prev", out.shape, x.dtype)
-    h_prev[0], h_prev[1:] = h0, out[:-1]
-    h_prev = rows_of(h_prev)
     with threads_for(steps * batch, max(x.shape[2], h0.shape[1]), 4 * hidden):
         dx = np.matmul(flat, w_ih).reshape(x.shape)
         dw_ih = np.matmul(flat.T, rows_of(x))
-        dw_hh = np.matmul(flat.T, h_prev)
+        dw_hh = previous_state_product(flat, out, h0)
     db = flat.sum(0)
     dw_hr = None
     if w_hr is not None:

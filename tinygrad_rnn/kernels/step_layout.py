@@ -99,6 +99,16 @@ def rows_of(a: np.ndarray) -> np.ndarray:
     return a.reshape(-1, a.shape[-1])
 
 
+def previous_state_product(d_rows: np.ndarray, out: np.ndarray, h0: np.ndarray) -> np.ndarray:
+    """d_rows.T @ (every step's previous state as rows): the weight gradient of W_hh, from
+    d_rows (L*N, G*H), the outputs out (L, N, P) and h0 (N, P). The previous states are h0, then
+    out[:-1]: two products, so that no (L, N, P) copy of them is made (memory at backward's peak)."""
+    batch = h0.shape[0]
+    product = np.matmul(d_rows[batch:].T, rows_of(out[:-1]))
+    product += np.matmul(d_rows[:batch].T, h0)
+    return product
+
+
 # The LSTM and GRU kernels keep their gates GATE-MAJOR: (steps, gates, batch, hidden). Each step's
 # gates are then one contiguous block and so is each gate in it, so every per-step numpy call runs
 # on contiguous arrays: numpy's fast path (on a strided (batch, hidden) slice a call costs 2-3x).
