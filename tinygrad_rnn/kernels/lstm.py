@@ -25,9 +25,10 @@ node, with the same math on numpy arrays:
   and one numpy tanh call costs about as much as one sigmoid would, so three calls are saved a step.
 - backward is backpropagation through time by hand. Every factor that does not depend on the
   incoming gradient (gate derivatives, tanh(c)', c_{t-1} * f', ...) is computed for all steps at
-  once before the loop, in place into reused work arrays (see scratch); the loop (`backward_step`)
-  then carries only dL/dh and dL/dc (one matrix product and 6 elementwise calls a step). The weight and input
-  gradients are each one large matrix product after the loop.
+  once before the loop, written into the gradient array dpre itself, which the loop (`backward_step`)
+  then multiplies in place, carrying only dL/dh and dL/dc (one matrix product and 6 elementwise calls
+  a step): backward makes no big array beyond its gradients (memory at its peak). The weight and
+  input gradients are each one large matrix product after the loop.
 
 Where the time goes: at the benchmark sizes the matrix products run at OpenBLAS's peak and take
 most of it; the per-step ones depend on each other, so they run one after the other on one core
