@@ -125,3 +125,23 @@ def test_inference_stack_with_dropout_gives_the_recording_forwards_bits(kind):
         results.append([t.detach().numpy() for t in (out, *(state if isinstance(state, tuple) else (state,)))])
     for i, (a, b) in enumerate(zip(*results)):
         assert np.array_equal(a, b), f"result {i}: inference differs from the recording forward"
+
+
+# ---------------------------------------------------------------- 5. backward never writes what forward saved
+@pytest.mark.parametrize("kind, proj", [("GRU", False), ("LSTM", False), ("LSTM", True)])
+def test_second_backward_of_a_retained_graph_gives_the_same_gradients(kind, proj):
+    """The backward kernels write their gate factors into their own gradient arrays, never into the
+    arrays forward saved: a retained graph's second backward reads those again and must find them
+    as they were (packed input: the padded rows are zeroed in the gradient arrays too)."""
+    rng = np.random.default_rng(13)
+    module = getattr(tinygrad_rnn.nn, kind)(5, 6, num_layers=2, **({"proj_size": 3} if proj else {}))
+    x = tinygrad_rnn.tensor(rng.standard_normal((7, 4, 5)).astype(np.float32), requires_grad=True)
+    packed = tinygrad_rnn.nn.utils.rnn.pack_padded_sequence(x, [7, 3, 5, 1], enforce_sorted=False)
+    out, _ = module(packed)
+    out = tinygrad_rnn.nn.utils.rnn.pad_packed_sequence(out, total_length=7)[0]
+    upstream = tinygrad_rnn.tensor(rng.standard_normal(tuple(out.shape)).astype(np.float32))
+    wanted = [x, *module.parameters()]
+    first = tinygrad_rnn.autograd.grad(out, wanted, upstream, retain_graph=True)
+    second = tinygrad_rnn.autograd.grad(out, wanted, upstream)
+    for i, (a, b) in enumerate(zip(first, second)):
+        assert np.array_equal(a.numpy(), b.numpy()), f"gradient {i} differs in the second backward"
