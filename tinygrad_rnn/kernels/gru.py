@@ -44,13 +44,10 @@ from ..backend.scratch import scratch
 from ..core.tensor import Tensor
 from .recurrence import (
     DirectionWeights,
+    FusedRunner,
     StepWeights,
     Variant,
-    flat_weights,
-    infer_layers,
-    records_graph,
     run_direction,
-    run_layers,
 )
 from .sequence_function import SequenceFunction
 from .step_layout import StepLayout, gate_major, previous_state_product, project_gate_major, rows_of
@@ -81,28 +78,15 @@ def state_sizes(w: DirectionWeights) -> tuple[int, ...]:
     return (w.w_hh.shape[1],)
 
 
-def fused_direction(x: Tensor, state: tuple, w: DirectionWeights, reverse: bool = False,
-                    lengths: Any = None) -> tuple[Tensor, tuple]:
-    """One layer and direction as one `FusedGRU` node: `(output, (h_n,))`, as `run_direction`.
-
-    When no gradient is wanted (no_grad, or nothing requires grad) it runs the cheaper inference
-    loop instead: no graph node, nothing kept for a backward."""
-    if not records_graph(x, *state, *w):
-        return infer_direction(x, state, w, reverse, lengths)
+def node_direction(x: Tensor, state: tuple, w: DirectionWeights, reverse: bool, lengths: Any) -> tuple:
+    """One layer and direction as one `FusedGRU` node: `(output, (h_n,))`."""
     out, h = FusedGRU.apply(x, state[0], w.w_ih, w.w_hh, w.b_ih, w.b_hh, reverse, lengths)
     return out, (h,)
 
 
-def infer_direction(x: Tensor, state: tuple, w: DirectionWeights, reverse: bool = False,
-                    lengths: Any = None) -> tuple[Tensor, tuple]:
-    """`fused_direction`'s numbers without a graph: the forward kernel keeping one step's buffers."""
-    out, (h_n,) = infer_arrays(x._data, (state[0]._data,), w, reverse, lengths)
-    return Tensor._make(out), (Tensor._make(h_n),)
-
-
 def infer_arrays(x: np.ndarray, state: tuple, w: DirectionWeights, reverse: bool = False,
                  lengths: Any = None) -> tuple[np.ndarray, tuple]:
-    """`infer_direction` on arrays: `(output, (h_n,))` from x and `(h0,)` as numpy arrays."""
+    """One layer and direction on arrays, no graph: `(output, (h_n,))` from x and `(h0,)` as numpy arrays."""
     layout = StepLayout(x.shape[0], x.shape[1], lengths, reverse)
     out = gru_forward(layout.sequence_in(x), layout.batch_in(state[0]), w.w_ih._data, w.w_hh._data,
                       None if w.b_ih is None else w.b_ih._data, None if w.b_hh is None else w.b_hh._data, layout,
@@ -111,18 +95,10 @@ def infer_arrays(x: np.ndarray, state: tuple, w: DirectionWeights, reverse: bool
     return layout.sequence_out(out), (h_n,)
 
 
-def fused_stack(x: Tensor, state: tuple | None, weights: Any, num_layers: int, num_directions: int,
-                masks: tuple | None = None, lengths: Any = None) -> tuple:
-    """Every layer and direction, each one fused node (the shared layer loop); when no gradient is
-    wanted at all, the whole stack on numpy arrays (`infer_layers`: no Tensor op, no node)."""
-    if not records_graph(x, *(state or ()), *flat_weights(weights)):
-        out, final = infer_layers(GRU, infer_arrays, x._data, None if state is None else (state[0]._data,),
-                                  weights, num_layers, num_directions, masks, lengths)
-        return Tensor._make(out), tuple(Tensor._make(f) for f in final)
-    return run_layers(GRU, fused_direction, x, state, weights, num_layers, num_directions, masks, lengths)
-
-
-GRU = Variant(gates=3, state_sizes=state_sizes, project=project, step=step, fused=fused_stack)
+# The fused runner: FusedGRU nodes, or the arrays when no gradient is wanted (see recurrence.FusedRunner)
+fused = FusedRunner(state_sizes, node_direction, infer_arrays)
+fused_direction = fused.direction
+GRU = Variant(gates=3, state_sizes=state_sizes, project=project, step=step, fused=fused)
 
 
 class FusedGRU(SequenceFunction):
