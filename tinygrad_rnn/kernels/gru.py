@@ -50,7 +50,7 @@ from .recurrence import (
     run_direction,
 )
 from .sequence_function import SequenceFunction
-from .step_layout import StepLayout, gate_major, previous_state_product, project_gate_major, rows_of
+from .step_layout import StepLayout, gate_bias, gate_major, previous_state_product, project_gate_major, rows_of
 
 
 # ------------------------------------------------------------------ the step math (composed path)
@@ -139,9 +139,7 @@ class FusedGRU(SequenceFunction):
 
 
 # ------------------------------------------------------------------ the numpy kernels
-def _reset_update_scale(hidden: int, dtype: Any) -> np.ndarray:
-    """Per-row factor: 1/2 for the sigmoid gates r and z, 1 for n."""
-    return np.concatenate([np.full(2 * hidden, 0.5, dtype), np.ones(hidden, dtype)])
+GATE_ORDER, SIGMOID_GATES = (0, 1, 2), 2  # r, z, n as torch has them; r and z are halved
 
 
 def gru_forward(x: np.ndarray, h0: np.ndarray, w_ih: np.ndarray, w_hh: np.ndarray, b_ih: np.ndarray | None,
@@ -152,14 +150,13 @@ def gru_forward(x: np.ndarray, h0: np.ndarray, w_ih: np.ndarray, w_hh: np.ndarra
     is returned."""
     steps, batch = x.shape[:2]
     hidden = h0.shape[1]
-    scale = _reset_update_scale(hidden, x.dtype)
     bias = None
     if b_ih is not None:
         # b_hr and b_hz are plain additive terms: add them once here. b_hn must stay inside r * (...).
-        bias = b_ih * scale
-        bias[:2 * hidden] += b_hh[:2 * hidden] * 0.5
-    gates = project_gate_major(x, gate_major(w_ih * scale[:, None], 3), bias)  # r, z, n: activated in place
-    w_hh3 = gate_major(w_hh * scale[:, None], 3)
+        bias = gate_bias(b_ih, GATE_ORDER, SIGMOID_GATES)
+        bias[:2] += gate_bias(b_hh, GATE_ORDER, SIGMOID_GATES)[:2]
+    gates = project_gate_major(x, gate_major(w_ih, GATE_ORDER, SIGMOID_GATES), bias)  # activated in place
+    w_hh3 = gate_major(w_hh, GATE_ORDER, SIGMOID_GATES)
     b_hn = None if b_hh is None else b_hh[2 * hidden:]
     h_n_part = np.zeros((steps if keep else 1, batch, hidden), x.dtype)  # h W_hn^T + b_hn, what r scaled
     out = np.zeros((steps, batch, hidden), x.dtype)

@@ -53,7 +53,7 @@ from .recurrence import (
     run_direction,
 )
 from .sequence_function import SequenceFunction
-from .step_layout import StepLayout, gate_major, previous_state_product, project_gate_major, rows_of
+from .step_layout import StepLayout, gate_bias, gate_major, previous_state_product, project_gate_major, rows_of
 
 
 # ------------------------------------------------------------------ the step math (composed path)
@@ -105,15 +105,9 @@ fused_direction = fused.direction
 LSTM = Variant(gates=4, state_sizes=state_sizes, project=project, step=step, fused=fused)
 
 
-def _kernel_gate_order(hidden: int) -> np.ndarray:
-    """Row indices that turn torch's gate order (i, f, g, o) into the kernel's (i, f, o, g)."""
-    i, f, g, o = (np.arange(k * hidden, (k + 1) * hidden) for k in range(4))
-    return np.concatenate([i, f, o, g])
-
-
-def _sigmoid_scale(hidden: int, dtype: Any) -> np.ndarray:
-    """Per-row factor in kernel order: 1/2 for the sigmoid gates i, f, o; 1 for g."""
-    return np.concatenate([np.full(3 * hidden, 0.5, dtype), np.ones(hidden, dtype)])
+# The kernel's gate order i, f, o, g, as indices into torch's i, f, g, o: the three sigmoid gates
+# come first, one contiguous block (they are halved: see the module docstring).
+KERNEL_ORDER, SIGMOID_GATES = (0, 1, 3, 2), 3
 
 
 class FusedLSTM(SequenceFunction):
@@ -172,10 +166,9 @@ def lstm_forward(x: np.ndarray, h0: np.ndarray, c0: np.ndarray, w_ih: np.ndarray
     """
     steps, batch = x.shape[:2]
     hidden = c0.shape[1]
-    order, scale = _kernel_gate_order(hidden), _sigmoid_scale(hidden, x.dtype)
-    w_hh4 = gate_major(w_hh[order] * scale[:, None], 4)
-    gates = project_gate_major(x, gate_major(w_ih[order] * scale[:, None], 4),
-                               None if bias is None else bias[order] * scale)
+    w_hh4 = gate_major(w_hh, KERNEL_ORDER, SIGMOID_GATES)
+    gates = project_gate_major(x, gate_major(w_ih, KERNEL_ORDER, SIGMOID_GATES),
+                               None if bias is None else gate_bias(bias, KERNEL_ORDER, SIGMOID_GATES))
     per_step = (steps, batch, hidden) if keep else (1, batch, hidden)  # inference: step s uses row 0
     cell = np.empty(per_step, x.dtype)
     tanh_cell = np.empty_like(cell)

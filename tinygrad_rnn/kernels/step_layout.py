@@ -15,6 +15,7 @@ Both relabellings are permutations, so gradients are relabelled back the same wa
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -112,14 +113,30 @@ def previous_state_product(d_rows: np.ndarray, out: np.ndarray, h0: np.ndarray) 
 # The LSTM and GRU kernels keep their gates GATE-MAJOR: (steps, gates, batch, hidden). Each step's
 # gates are then one contiguous block and so is each gate in it, so every per-step numpy call runs
 # on contiguous arrays: numpy's fast path (on a strided (batch, hidden) slice a call costs 2-3x).
-def gate_major(w: np.ndarray, gates: int) -> np.ndarray:
-    """(G*H, K) weights in torch's layout as (G, K, H): `a @ result` is each gate's (.., H) block."""
-    return np.ascontiguousarray(w.reshape(gates, w.shape[0] // gates, w.shape[1]).transpose(0, 2, 1))
+def gate_major(w: np.ndarray, order: Sequence[int], halved: int) -> np.ndarray:
+    """(G*H, K) weights in torch's layout as (G, K, H): `a @ result` is each gate's (.., H) block.
+    The gates are taken in `order` (indices into torch's gate order) and the first `halved` of
+    them are scaled by 1/2 (the sigmoid gates: see the kernels; exact in floating point)."""
+    gates = len(order)
+    blocks = w.reshape(gates, w.shape[0] // gates, w.shape[1]).transpose(0, 2, 1)
+    result = np.empty(blocks.shape, w.dtype)
+    for k, source in enumerate(order):  # (G copies, one per gate: fewer calls than index arrays)
+        result[k] = blocks[source]
+    result[:halved] *= 0.5
+    return result
+
+
+def gate_bias(b: np.ndarray, order: Sequence[int], halved: int) -> np.ndarray:
+    """A (G*H,) bias in the order and scale of `gate_major`, as (G, 1, H)."""
+    blocks = b.reshape(len(order), 1, -1)
+    result = blocks[list(order)]  # (a copy)
+    result[:halved] *= 0.5
+    return result
 
 
 def project_gate_major(x: np.ndarray, w: np.ndarray, bias: np.ndarray | None) -> np.ndarray:
     """x (L, N, K) @ w.T + bias as gate-major (L, G, N, H), for w (G, K, H) from `gate_major`
-    and bias (G*H,) or None.
+    and bias (G, 1, H) from `gate_bias`, or None.
 
     The products are written straight into the gate-major buffer: `x[:, None] @ w` broadcasts
     each step's (N, K) rows against each gate's (K, H) block, and every (step, gate) result is a
@@ -132,5 +149,5 @@ def project_gate_major(x: np.ndarray, w: np.ndarray, bias: np.ndarray | None) ->
     with threads_for(steps * batch, x.shape[2], gates * hidden):  # (small products: one BLAS thread)
         np.matmul(x[:, None], w, out=result)
     if bias is not None:
-        result += bias.reshape(gates, 1, hidden)
+        result += bias
     return result
