@@ -15,8 +15,9 @@ The fused kernel `FusedGRU` runs one layer and one direction over a whole sequen
 node, with the same math on numpy arrays:
 
 - forward projects every step's input at once, gi = x W_ih^T + b_ih; per step it needs one matrix
-  product, gh = h W_hh^T + b_hh. The r and z rows are pre-scaled by 1/2 so that both sigmoids are
-  one tanh call: sigmoid(a) = tanh(a/2)/2 + 1/2 (scaling by 1/2 is exact in floating point).
+  product, gh = h W_hh^T + b_hh. The r and z rows are pre-negated so that both sigmoids are one
+  exp call: sigmoid(a) = 1 / (1 + exp(-a)) (negation is exact in floating point; exp + add +
+  reciprocal cost about 2/3 of a tanh per element: see kernels/lstm.py).
   Gates are stored gate-major, (steps, 3, batch, hidden), so every per-step numpy call works on
   contiguous arrays (see step_layout). A step (`forward_step`) is one matrix product and 11
   elementwise calls; the per-step arrays are passed whole when every row runs (slicing costs).
@@ -139,7 +140,7 @@ class FusedGRU(SequenceFunction):
 
 
 # ------------------------------------------------------------------ the numpy kernels
-GATE_ORDER, SIGMOID_GATES = (0, 1, 2), 2  # r, z, n as torch has them; r and z are halved
+GATE_ORDER, SIGMOID_GATES = (0, 1, 2), 2  # r, z, n as torch has them; r and z are negated
 
 
 def gru_forward(x: np.ndarray, h0: np.ndarray, w_ih: np.ndarray, w_hh: np.ndarray, b_ih: np.ndarray | None,
@@ -162,7 +163,7 @@ def gru_forward(x: np.ndarray, h0: np.ndarray, w_ih: np.ndarray, w_hh: np.ndarra
     out = np.zeros((steps, batch, hidden), x.dtype)
     gh = np.empty((3, batch, hidden), x.dtype)
     h = h0
-    with threads_for(batch, hidden, 3 * hidden):
+    with threads_for(batch, hidden, 3 * hidden), np.errstate(over="ignore"):  # (exp: see forward_step)
         for s, k in enumerate(layout.rows_per_step()):
             h_new, h_n = out[s], h_n_part[s if keep else 0]
             if k == batch:  # every row runs: whole per-step arrays, no slicing (each slice costs ~0.3 us)
@@ -178,15 +179,15 @@ def gru_forward(x: np.ndarray, h0: np.ndarray, w_ih: np.ndarray, w_hh: np.ndarra
 def forward_step(g: np.ndarray, h: np.ndarray, w_hh3: np.ndarray, b_hn: np.ndarray | None, h_n: np.ndarray,
                  h_new: np.ndarray, gh: np.ndarray) -> None:
     """One step on the k rows that run, in place: g (3, k, H) holds the step's input terms r, z, n
-    (r and z rows pre-scaled by 1/2, b_hr and b_hz added) and is left holding the activated gates;
+    (r and z rows negated, b_hr and b_hz added) and is left holding the activated gates;
     h_n receives h W_hn^T + b_hn (what r scales) and h_new the new state. gh (3, k, H) is work
     space. 11 numpy calls and one matrix product, each on a contiguous block."""
     np.matmul(h, w_hh3, out=gh)
     r_z = g[:2]
     r_z += gh[:2]
-    np.tanh(r_z, out=r_z)  # ONE tanh for both: sigmoid(a) = tanh(a/2)/2 + 1/2 on the pre-scaled rows
-    r_z *= 0.5
-    r_z += 0.5
+    np.exp(r_z, out=r_z)  # ONE exp for both: sigmoid(a) = 1 / (1 + exp(-a)) on the negated rows
+    r_z += 1  # (exp(-a) overflows to inf for a < -88: 1 / inf is sigmoid's 0)
+    np.reciprocal(r_z, out=r_z)
     if b_hn is None:
         h_n[...] = gh[2]
     else:

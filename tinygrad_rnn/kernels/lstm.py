@@ -14,15 +14,17 @@ The fused kernel `FusedLSTM` runs one layer and one direction over a whole seque
 node, with the same math on numpy arrays:
 
 - forward projects every step's input at once (one matrix product), then runs the recurrence.
-  All four gates go through ONE tanh call: sigmoid(a) = tanh(a/2)/2 + 1/2, and the rows of the
-  sigmoid gates are pre-scaled by 1/2 (exact in floating point). For that the kernel keeps its
-  gates in the order i, f, o, g, so the three sigmoid gates are one contiguous block; and it
-  stores them gate-major, (steps, 4, batch, hidden), so that every per-step numpy call works on
-  contiguous arrays (see step_layout). A step (`forward_step`) is then one matrix product and 9
-  elementwise calls. The trade: tanh(a/2)/2 + 1/2 is not torch's sigmoid bit for bit (two more
-  roundings); measured against a float64 reference, our float32 outputs and gradients stay as close
-  as torch's own float32 ones (1e-7 to 4e-7 of the largest value; tests/kernels/test_fused_lstm_gru.py),
-  and one numpy tanh call costs about as much as one sigmoid would, so three calls are saved a step.
+  The three sigmoid gates go through ONE exp call: sigmoid(a) = 1 / (1 + exp(-a)), with the rows
+  of the sigmoid gates pre-negated (exact in floating point), so exp(-a) needs no negation call.
+  For that the kernel keeps its gates in the order i, f, o, g, so the three sigmoid gates are one
+  contiguous block; and it stores them gate-major, (steps, 4, batch, hidden), so that every
+  per-step numpy call works on contiguous arrays (see step_layout). A step (`forward_step`) is
+  then one matrix product and 10 elementwise calls. Why exp and not numpy's sigmoid-free tanh:
+  per element numpy's float32 exp + add + reciprocal costs about 2/3 of its tanh (measured on
+  AVX2, 2.0 against 3.1 ns), and the transcendental calls are most of a step's elementwise time.
+  The trade: this is not torch's sigmoid bit for bit (it rounds differently); measured against a
+  float64 reference, our float32 outputs and gradients stay as close as torch's own float32 ones
+  (1e-7 to 4e-7 of the largest value; tests/kernels/test_fused_lstm_gru.py).
 - backward is backpropagation through time by hand. Every factor that does not depend on the
   incoming gradient (gate derivatives, tanh(c)', c_{t-1} * f', ...) is computed for all steps at
   once before the loop, written into the gradient array dpre itself, which the loop (`backward_step`)
@@ -106,7 +108,7 @@ LSTM = Variant(gates=4, state_sizes=state_sizes, project=project, step=step, fus
 
 
 # The kernel's gate order i, f, o, g, as indices into torch's i, f, g, o: the three sigmoid gates
-# come first, one contiguous block (they are halved: see the module docstring).
+# come first, one contiguous block (their rows are negated: see the module docstring).
 KERNEL_ORDER, SIGMOID_GATES = (0, 1, 3, 2), 3
 
 
@@ -183,7 +185,7 @@ def lstm_forward(x: np.ndarray, h0: np.ndarray, c0: np.ndarray, w_ih: np.ndarray
     buf = np.empty((4, batch, hidden), x.dtype)
     w_hr_t = None if w_hr is None else np.ascontiguousarray(w_hr.T)
     h, c = h0, c0
-    with threads_for(batch, h0.shape[1], 4 * hidden):
+    with threads_for(batch, h0.shape[1], 4 * hidden), np.errstate(over="ignore"):  # (exp: see forward_step)
         for s, n in enumerate(layout.rows_per_step()):
             k = s if keep else 0
             projected = None if cell_out is None else cell_out[k]
@@ -203,15 +205,16 @@ def forward_step(g: np.ndarray, h: np.ndarray, c: np.ndarray, w_hh4: np.ndarray,
                  tanh_c: np.ndarray, h_new: np.ndarray, buf: np.ndarray, cell_out: np.ndarray | None,
                  w_hr_t: np.ndarray | None) -> None:
     """One step on the n rows that run, in place: g (4, n, H) holds the step's input terms in kernel
-    order i, f, o, g (sigmoid rows pre-scaled by 1/2) and is left holding the activated gates;
+    order i, f, o, g (sigmoid rows negated) and is left holding the activated gates;
     c_new, tanh_c and h_new (and cell_out with a projection) receive c_t, tanh(c_t) and h_t.
     buf (4, n, H) is work space. 9 numpy calls and one matrix product, each on a contiguous block."""
     np.matmul(h, w_hh4, out=buf)
     g += buf
-    np.tanh(g, out=g)  # ONE tanh for all four gates: sigmoid(a) = tanh(a/2)/2 + 1/2 on the pre-scaled rows
-    sigmoids = g[:3]
-    sigmoids *= 0.5
-    sigmoids += 0.5
+    sigmoids = g[:3]  # ONE exp for the three: sigmoid(a) = 1 / (1 + exp(-a)) on the negated rows
+    np.exp(sigmoids, out=sigmoids)  # (exp(-a) overflows to inf for a < -88: 1 / inf is sigmoid's 0)
+    sigmoids += 1
+    np.reciprocal(sigmoids, out=sigmoids)
+    np.tanh(g[3], out=g[3])
     i_times_g = buf[0]  # (the product's block is free again)
     np.multiply(g[0], g[3], out=i_times_g)
     np.multiply(g[1], c, out=c_new)

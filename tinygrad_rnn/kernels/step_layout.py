@@ -113,24 +113,25 @@ def previous_state_product(d_rows: np.ndarray, out: np.ndarray, h0: np.ndarray) 
 # The LSTM and GRU kernels keep their gates GATE-MAJOR: (steps, gates, batch, hidden). Each step's
 # gates are then one contiguous block and so is each gate in it, so every per-step numpy call runs
 # on contiguous arrays: numpy's fast path (on a strided (batch, hidden) slice a call costs 2-3x).
-def gate_major(w: np.ndarray, order: Sequence[int], halved: int) -> np.ndarray:
+def gate_major(w: np.ndarray, order: Sequence[int], negated: int) -> np.ndarray:
     """(G*H, K) weights in torch's layout as (G, K, H): `a @ result` is each gate's (.., H) block.
-    The gates are taken in `order` (indices into torch's gate order) and the first `halved` of
-    them are scaled by 1/2 (the sigmoid gates: see the kernels; exact in floating point)."""
+    The gates are taken in `order` (indices into torch's gate order) and the first `negated` of
+    them are multiplied by -1 (the sigmoid gates: the kernels compute sigmoid(a) as
+    1 / (1 + exp(-a)), and the negation is exact in floating point)."""
     gates = len(order)
     blocks = w.reshape(gates, w.shape[0] // gates, w.shape[1]).transpose(0, 2, 1)
     result = np.empty(blocks.shape, w.dtype)
     for k, source in enumerate(order):  # (G copies, one per gate: fewer calls than index arrays)
         result[k] = blocks[source]
-    result[:halved] *= 0.5
+    np.negative(result[:negated], out=result[:negated])
     return result
 
 
-def gate_bias(b: np.ndarray, order: Sequence[int], halved: int) -> np.ndarray:
+def gate_bias(b: np.ndarray, order: Sequence[int], negated: int) -> np.ndarray:
     """A (G*H,) bias in the order and scale of `gate_major`, as (G, 1, H)."""
     blocks = b.reshape(len(order), 1, -1)
     result = blocks[list(order)]  # (a copy)
-    result[:halved] *= 0.5
+    np.negative(result[:negated], out=result[:negated])
     return result
 
 
