@@ -121,14 +121,14 @@ def gate_major(w: np.ndarray, order: Sequence[int], negated: int) -> np.ndarray:
     gates = len(order)
     blocks = w.reshape(gates, w.shape[0] // gates, w.shape[1]).transpose(0, 2, 1)
     result = np.empty(blocks.shape, w.dtype)
-    for k, source in enumerate(order):  # (G copies, one per gate: fewer calls than index arrays)
+    for k, source in enumerate(order):  # (one copy per gate: cheaper than building row indices)
         result[k] = blocks[source]
     np.negative(result[:negated], out=result[:negated])
     return result
 
 
 def gate_bias(b: np.ndarray, order: Sequence[int], negated: int) -> np.ndarray:
-    """A (G*H,) bias in the order and scale of `gate_major`, as (G, 1, H)."""
+    """A (G*H,) bias in the gate order and sign of `gate_major`, as (G, 1, H)."""
     blocks = b.reshape(len(order), 1, -1)
     result = blocks[list(order)]  # (a copy)
     np.negative(result[:negated], out=result[:negated])
