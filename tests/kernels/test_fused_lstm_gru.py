@@ -145,3 +145,33 @@ def test_second_backward_of_a_retained_graph_gives_the_same_gradients(kind, proj
     second = tinygrad_rnn.autograd.grad(out, wanted, upstream)
     for i, (a, b) in enumerate(zip(first, second)):
         assert np.array_equal(a.numpy(), b.numpy()), f"gradient {i} differs in the second backward"
+
+
+# ---------------------------------------------------------------- 6. the input projection's two ways
+@pytest.mark.parametrize("with_bias", [False, True])
+def test_projection_is_the_same_product_on_one_thread_and_when_threaded(with_bias):
+    """project_gate_major writes per (step, gate) block on one thread and per gate when the
+    product is big enough to thread; both give x @ W^T + b in the kernel's gate order and sign."""
+    from tinygrad_rnn.backend.blas_threads import runs_threaded
+    from tinygrad_rnn.kernels.step_layout import gate_bias, gate_major, project_gate_major
+
+    rng = np.random.default_rng(17)
+    steps, batch, inputs, hidden, order = 32, 128, 128, 32, (0, 1, 3, 2)
+    x = rng.standard_normal((steps, batch, inputs)).astype(np.float32)
+    w_torch = rng.standard_normal((4 * hidden, inputs)).astype(np.float32)
+    b_torch = rng.standard_normal(4 * hidden).astype(np.float32)
+    rows = np.concatenate([np.arange(k * hidden, (k + 1) * hidden) for k in order])
+    sign = np.repeat([-1.0, -1.0, 1.0, 1.0], hidden)  # the first two gates negated
+    expected = x.astype(np.float64) @ (w_torch[rows].T * sign) + (b_torch[rows] * sign if with_bias else 0)
+    expected = expected.reshape(steps, batch, 4, hidden).transpose(0, 2, 1, 3)
+    before = tinygrad_rnn.get_num_threads()
+    try:
+        for threads in (1, 2):
+            tinygrad_rnn.set_num_threads(threads)
+            assert runs_threaded(steps * batch, inputs, 4 * hidden) == (threads == 2)
+            got = project_gate_major(x, gate_major(w_torch, order, 2),
+                                     gate_bias(b_torch, order, 2) if with_bias else None)
+            assert got.dtype == np.float32 and got.shape == (steps, 4, batch, hidden)
+            np.testing.assert_allclose(got, expected, rtol=0, atol=2e-5 * np.abs(expected).max())
+    finally:
+        tinygrad_rnn.set_num_threads(before)

@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from ..backend.blas_threads import threads_for
+from ..backend.blas_threads import runs_threaded, threads_for
 
 
 class StepLayout:
@@ -139,15 +139,28 @@ def project_gate_major(x: np.ndarray, w: np.ndarray, bias: np.ndarray | None) ->
     """x (L, N, K) @ w.T + bias as gate-major (L, G, N, H), for w (G, K, H) from `gate_major`
     and bias (G, 1, H) from `gate_bias`, or None.
 
-    The products are written straight into the gate-major buffer: `x[:, None] @ w` broadcasts
-    each step's (N, K) rows against each gate's (K, H) block, and every (step, gate) result is a
-    contiguous (N, H) block of the buffer, which BLAS writes in place. Computing one big
-    (L*N, K) @ (K, G*H) product instead and reordering it after cost a copy of the whole buffer
-    with a strided read (3x the product's time on the long shape)."""
-    steps, batch = x.shape[:2]
+    On one BLAS thread the products are written straight into the gate-major buffer:
+    `x[:, None] @ w` broadcasts each step's (N, K) rows against each gate's (K, H) block, and every
+    (step, gate) result is a contiguous (N, H) block of the buffer, which BLAS writes in place.
+    (One (L*N, K) @ (K, H) product per gate, reordered after, cost a strided copy of the whole
+    buffer: 3x the product's time on the long shape.) A product big enough for several threads
+    is done per gate and copied into place instead: L*G small threaded products would each wait
+    for every thread, and while a neighbour holds a core that wait is a scheduler tick each
+    (GRU large, 2 threads, busy machine: 4x slower)."""
+    steps, batch, inputs = x.shape
     gates, hidden = w.shape[0], w.shape[2]
     result = np.empty((steps, gates, batch, hidden), x.dtype)
-    with threads_for(steps * batch, x.shape[2], gates * hidden):  # (small products: one BLAS thread)
+    if runs_threaded(steps * batch, inputs, gates * hidden):
+        per_gate = np.empty((steps, batch, hidden), x.dtype)
+        with threads_for(steps * batch, inputs, gates * hidden):
+            for k in range(gates):
+                np.matmul(rows_of(x), w[k], out=rows_of(per_gate))
+                if bias is None:
+                    result[:, k] = per_gate
+                else:
+                    np.add(per_gate, bias[k], out=result[:, k])
+        return result
+    with threads_for(steps * batch, inputs, gates * hidden):  # (small products: one BLAS thread)
         np.matmul(x[:, None], w, out=result)
     if bias is not None:
         result += bias
