@@ -207,7 +207,7 @@ def forward_step(g: np.ndarray, h: np.ndarray, c: np.ndarray, w_hh4: np.ndarray,
     """One step on the n rows that run, in place: g (4, n, H) holds the step's input terms in kernel
     order i, f, o, g (sigmoid rows negated) and is left holding the activated gates;
     c_new, tanh_c and h_new (and cell_out with a projection) receive c_t, tanh(c_t) and h_t.
-    buf (4, n, H) is work space. 9 numpy calls and one matrix product, each on a contiguous block."""
+    buf (4, n, H) is work space. 10 numpy calls and one matrix product, each on a contiguous block."""
     np.matmul(h, w_hh4, out=buf)
     g += buf
     sigmoids = g[:3]  # ONE exp for the three: sigmoid(a) = 1 / (1 + exp(-a)) on the negated rows
