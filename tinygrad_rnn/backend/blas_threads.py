@@ -152,6 +152,11 @@ def threads_for(m: int, k: int, n: int) -> AbstractContextManager:
     return _ONE_THREAD
 
 
+def runs_threaded(m: int, k: int, n: int) -> bool:
+    """Whether `threads_for(m, k, n)` lets the product use more than one thread (the same rule)."""
+    return m * k * n >= THREADED_WORK and blas_threads() > 1
+
+
 def _apply_to_this_thread() -> None:
     """Give BLAS the program's count, program-wide and as this thread's own setting (once one
     thread has its own, OpenBLAS reads that one, so each thread is brought up to date here)."""

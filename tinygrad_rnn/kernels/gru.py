@@ -15,8 +15,9 @@ The fused kernel `FusedGRU` runs one layer and one direction over a whole sequen
 node, with the same math on numpy arrays:
 
 - forward projects every step's input at once, gi = x W_ih^T + b_ih; per step it needs one matrix
-  product, gh = h W_hh^T + b_hh. The r and z rows are pre-scaled by 1/2 so that both sigmoids are
-  one tanh call: sigmoid(a) = tanh(a/2)/2 + 1/2 (scaling by 1/2 is exact in floating point).
+  product, gh = h W_hh^T + b_hh. The r and z rows are pre-negated so that both sigmoids are one
+  exp call: sigmoid(a) = 1 / (1 + exp(-a)) (negation is exact in floating point; exp + add +
+  reciprocal cost about 2/3 of a tanh per element: see kernels/lstm.py).
   Gates are stored gate-major, (steps, 3, batch, hidden), so every per-step numpy call works on
   contiguous arrays (see step_layout). A step (`forward_step`) is one matrix product and 11
   elementwise calls; the per-step arrays are passed whole when every row runs (slicing costs).
@@ -27,8 +28,9 @@ node, with the same math on numpy arrays:
       d_r = d_n * (h_{t-1} W_hn^T + b_hn) * r(1 - r)
       dh_{t-1} = dh * z + [d_r, d_z, d_n * r] W_hh
 
-  the factors that do not depend on dh are computed for all steps before the loop, in place into
-  reused work arrays (see scratch); the loop (`backward_step`) is one product and 7 calls a step.
+  the factors that do not depend on dh are computed for all steps before the loop, written into
+  the gradient arrays themselves, which the loop (`backward_step`, one product and 7 calls a step)
+  then multiplies in place: backward makes no array beyond its gradients (memory at its peak).
 
 Time order, reverse direction and packed lengths are handled by `StepLayout`.
 """
@@ -43,16 +45,13 @@ from ..backend.scratch import scratch
 from ..core.tensor import Tensor
 from .recurrence import (
     DirectionWeights,
+    FusedRunner,
     StepWeights,
     Variant,
-    flat_weights,
-    infer_layers,
-    records_graph,
     run_direction,
-    run_layers,
 )
 from .sequence_function import SequenceFunction
-from .step_layout import StepLayout, gate_major, project_gate_major, rows_of
+from .step_layout import StepLayout, gate_bias, gate_major, previous_state_product, project_gate_major, rows_of
 
 
 # ------------------------------------------------------------------ the step math (composed path)
@@ -80,28 +79,15 @@ def state_sizes(w: DirectionWeights) -> tuple[int, ...]:
     return (w.w_hh.shape[1],)
 
 
-def fused_direction(x: Tensor, state: tuple, w: DirectionWeights, reverse: bool = False,
-                    lengths: Any = None) -> tuple[Tensor, tuple]:
-    """One layer and direction as one `FusedGRU` node: `(output, (h_n,))`, as `run_direction`.
-
-    When no gradient is wanted (no_grad, or nothing requires grad) it runs the cheaper inference
-    loop instead: no graph node, nothing kept for a backward."""
-    if not records_graph(x, *state, *w):
-        return infer_direction(x, state, w, reverse, lengths)
+def node_direction(x: Tensor, state: tuple, w: DirectionWeights, reverse: bool, lengths: Any) -> tuple:
+    """One layer and direction as one `FusedGRU` node: `(output, (h_n,))`."""
     out, h = FusedGRU.apply(x, state[0], w.w_ih, w.w_hh, w.b_ih, w.b_hh, reverse, lengths)
     return out, (h,)
 
 
-def infer_direction(x: Tensor, state: tuple, w: DirectionWeights, reverse: bool = False,
-                    lengths: Any = None) -> tuple[Tensor, tuple]:
-    """`fused_direction`'s numbers without a graph: the forward kernel keeping one step's buffers."""
-    out, (h_n,) = infer_arrays(x._data, (state[0]._data,), w, reverse, lengths)
-    return Tensor._make(out), (Tensor._make(h_n),)
-
-
 def infer_arrays(x: np.ndarray, state: tuple, w: DirectionWeights, reverse: bool = False,
                  lengths: Any = None) -> tuple[np.ndarray, tuple]:
-    """`infer_direction` on arrays: `(output, (h_n,))` from x and `(h0,)` as numpy arrays."""
+    """One layer and direction on arrays, no graph: `(output, (h_n,))` from x and `(h0,)` as numpy arrays."""
     layout = StepLayout(x.shape[0], x.shape[1], lengths, reverse)
     out = gru_forward(layout.sequence_in(x), layout.batch_in(state[0]), w.w_ih._data, w.w_hh._data,
                       None if w.b_ih is None else w.b_ih._data, None if w.b_hh is None else w.b_hh._data, layout,
@@ -110,18 +96,10 @@ def infer_arrays(x: np.ndarray, state: tuple, w: DirectionWeights, reverse: bool
     return layout.sequence_out(out), (h_n,)
 
 
-def fused_stack(x: Tensor, state: tuple | None, weights: Any, num_layers: int, num_directions: int,
-                masks: tuple | None = None, lengths: Any = None) -> tuple:
-    """Every layer and direction, each one fused node (the shared layer loop); when no gradient is
-    wanted at all, the whole stack on numpy arrays (`infer_layers`: no Tensor op, no node)."""
-    if not records_graph(x, *(state or ()), *flat_weights(weights)):
-        out, final = infer_layers(GRU, infer_arrays, x._data, None if state is None else (state[0]._data,),
-                                  weights, num_layers, num_directions, masks, lengths)
-        return Tensor._make(out), tuple(Tensor._make(f) for f in final)
-    return run_layers(GRU, fused_direction, x, state, weights, num_layers, num_directions, masks, lengths)
-
-
-GRU = Variant(gates=3, state_sizes=state_sizes, project=project, step=step, fused=fused_stack)
+# The fused runner: FusedGRU nodes, or the arrays when no gradient is wanted (see recurrence.FusedRunner)
+fused = FusedRunner(state_sizes, node_direction, infer_arrays)
+fused_direction = fused.direction
+GRU = Variant(gates=3, state_sizes=state_sizes, project=project, step=step, fused=fused)
 
 
 class FusedGRU(SequenceFunction):
@@ -162,9 +140,7 @@ class FusedGRU(SequenceFunction):
 
 
 # ------------------------------------------------------------------ the numpy kernels
-def _reset_update_scale(hidden: int, dtype: Any) -> np.ndarray:
-    """Per-row factor: 1/2 for the sigmoid gates r and z, 1 for n."""
-    return np.concatenate([np.full(2 * hidden, 0.5, dtype), np.ones(hidden, dtype)])
+GATE_ORDER, SIGMOID_GATES = (0, 1, 2), 2  # r, z, n as torch has them; r and z are negated
 
 
 def gru_forward(x: np.ndarray, h0: np.ndarray, w_ih: np.ndarray, w_hh: np.ndarray, b_ih: np.ndarray | None,
@@ -175,20 +151,19 @@ def gru_forward(x: np.ndarray, h0: np.ndarray, w_ih: np.ndarray, w_hh: np.ndarra
     is returned."""
     steps, batch = x.shape[:2]
     hidden = h0.shape[1]
-    scale = _reset_update_scale(hidden, x.dtype)
     bias = None
     if b_ih is not None:
         # b_hr and b_hz are plain additive terms: add them once here. b_hn must stay inside r * (...).
-        bias = b_ih * scale
-        bias[:2 * hidden] += b_hh[:2 * hidden] * 0.5
-    gates = project_gate_major(x, gate_major(w_ih * scale[:, None], 3), bias)  # r, z, n: activated in place
-    w_hh3 = gate_major(w_hh * scale[:, None], 3)
+        bias = gate_bias(b_ih, GATE_ORDER, SIGMOID_GATES)
+        bias[:2] += gate_bias(b_hh, GATE_ORDER, SIGMOID_GATES)[:2]
+    gates = project_gate_major(x, gate_major(w_ih, GATE_ORDER, SIGMOID_GATES), bias)  # activated in place
+    w_hh3 = gate_major(w_hh, GATE_ORDER, SIGMOID_GATES)
     b_hn = None if b_hh is None else b_hh[2 * hidden:]
     h_n_part = np.zeros((steps if keep else 1, batch, hidden), x.dtype)  # h W_hn^T + b_hn, what r scaled
     out = np.zeros((steps, batch, hidden), x.dtype)
     gh = np.empty((3, batch, hidden), x.dtype)
     h = h0
-    with threads_for(batch, hidden, 3 * hidden):
+    with threads_for(batch, hidden, 3 * hidden), np.errstate(over="ignore"):  # (exp: see forward_step)
         for s, k in enumerate(layout.rows_per_step()):
             h_new, h_n = out[s], h_n_part[s if keep else 0]
             if k == batch:  # every row runs: whole per-step arrays, no slicing (each slice costs ~0.3 us)
@@ -204,15 +179,15 @@ def gru_forward(x: np.ndarray, h0: np.ndarray, w_ih: np.ndarray, w_hh: np.ndarra
 def forward_step(g: np.ndarray, h: np.ndarray, w_hh3: np.ndarray, b_hn: np.ndarray | None, h_n: np.ndarray,
                  h_new: np.ndarray, gh: np.ndarray) -> None:
     """One step on the k rows that run, in place: g (3, k, H) holds the step's input terms r, z, n
-    (r and z rows pre-scaled by 1/2, b_hr and b_hz added) and is left holding the activated gates;
+    (r and z rows negated, b_hr and b_hz added) and is left holding the activated gates;
     h_n receives h W_hn^T + b_hn (what r scales) and h_new the new state. gh (3, k, H) is work
     space. 11 numpy calls and one matrix product, each on a contiguous block."""
     np.matmul(h, w_hh3, out=gh)
     r_z = g[:2]
     r_z += gh[:2]
-    np.tanh(r_z, out=r_z)  # ONE tanh for both: sigmoid(a) = tanh(a/2)/2 + 1/2 on the pre-scaled rows
-    r_z *= 0.5
-    r_z += 0.5
+    np.exp(r_z, out=r_z)  # ONE exp for both: sigmoid(a) = 1 / (1 + exp(-a)) on the negated rows
+    r_z += 1  # (exp(-a) overflows to inf for a < -88: 1 / inf is sigmoid's 0)
+    np.reciprocal(r_z, out=r_z)
     if b_hn is None:
         h_n[...] = gh[2]
     else:
@@ -226,64 +201,80 @@ def forward_step(g: np.ndarray, h: np.ndarray, w_hh3: np.ndarray, b_hn: np.ndarr
     h_new += n
 
 
-def backward_step(g_out: np.ndarray, dh: np.ndarray, factors: tuple, d_n: np.ndarray, d_hid: np.ndarray,
-                  d_hid_rows: np.ndarray, w_hh: np.ndarray, d: np.ndarray, tmp: np.ndarray) -> None:
+def backward_step(g_out: np.ndarray, dh: np.ndarray, z: np.ndarray, r: np.ndarray, d_n: np.ndarray,
+                  d_hid: np.ndarray, d_hid_rows: np.ndarray, w_hh: np.ndarray, d: np.ndarray, tmp: np.ndarray) -> None:
     """One step back in time on the k rows that run, in place. dh holds dL/dh_t from the later
-    steps on entry and dL/dh_{t-1} on return. d_n receives d(pre-activation of n); d_hid (k, 3, H)
-    (d_hid_rows: the same memory as (k, 3H)) dL/d(h W_hh^T + b_hh) for r, z, n. factors: this
-    step's (n factor, z factor, r factor, r, z), computed for all steps before the loop; d and
-    tmp (k, H) are work space. Only what the recurrence needs: 7 numpy calls and one product."""
-    n_factor, z_factor, r_factor, r, z = factors
+    steps on entry and dL/dh_{t-1} on return. d_n (k, H) holds the n factor on entry and
+    receives d(pre-activation of n); d_hid (k, 3, H) (d_hid_rows: the same memory as (k, 3H))
+    holds the r and z factors on entry (see gru_factors) and receives dL/d(h W_hh^T + b_hh) for
+    r, z, n. d and tmp (k, H) are work space. Only what the recurrence needs: 7 numpy calls and
+    one product."""
     np.add(g_out, dh, out=d)
-    np.multiply(d, n_factor, out=d_n)
-    np.multiply(d, z_factor, out=d_hid[:, 1])
-    np.multiply(d_n, r_factor, out=d_hid[:, 0])
+    d_n *= d
+    d_hid[:, 1] *= d
+    d_hid[:, 0] *= d_n
     np.multiply(d_n, r, out=d_hid[:, 2])
     np.matmul(d_hid_rows, w_hh, out=dh)
     dh += np.multiply(d, z, out=tmp)
 
 
-def gru_backward(g_out: np.ndarray, g_h: np.ndarray, x: np.ndarray, h0: np.ndarray, w_ih: np.ndarray,
-                 w_hh: np.ndarray, saved: dict, layout: StepLayout) -> tuple:
-    """(dx, dh0, dW_ih, dW_hh, db_ih, db_hh), in kernel order; weight grads in torch's layout."""
-    gates, h_n_part, out = saved["gates"], saved["h_n_part"], saved["out"]
-    steps, batch, hidden = out.shape
+def gru_factors(gates: np.ndarray, h_n_part: np.ndarray, out: np.ndarray, h0: np.ndarray, d_n: np.ndarray,
+                d_hid: np.ndarray) -> None:
+    """Write every step's factors (they do not depend on the incoming gradient) where the loop
+    turns them into gradients: d_n (steps, batch, H) := (1 - n^2)(1 - z); in d_hid (steps, batch,
+    3, H): r := r(1 - r)(h W_hn^T + b_hn) and z := (h_{t-1} - n) z(1 - z). Whole-sequence calls."""
     r, z, n = gates[:, 0], gates[:, 1], gates[:, 2]
-    h_prev = scratch("gru h_prev", out.shape, x.dtype)
-    h_prev[0], h_prev[1:] = h0, out[:-1]
-    # The factors, for all steps, written in place into reused arrays (see scratch): they are big.
-    one_minus_z = np.subtract(1, z, out=scratch("gru 1-z", out.shape, x.dtype))
-    n_factor = np.multiply(n, n, out=scratch("gru n factor", out.shape, x.dtype))
-    np.subtract(1, n_factor, out=n_factor)
-    n_factor *= one_minus_z
-    z_factor = np.subtract(h_prev, n, out=scratch("gru z factor", out.shape, x.dtype))
+    r_factor, z_factor = d_hid[:, :, 0], d_hid[:, :, 1]
+    one_minus_z = np.subtract(1, z, out=r_factor)  # (the r factor's place, before the r factor)
+    np.multiply(n, n, out=d_n)
+    np.subtract(1, d_n, out=d_n)
+    d_n *= one_minus_z
+    np.subtract(h0, n[0], out=z_factor[0])  # h_{t-1}: h0 at the first step, then the previous output
+    np.subtract(out[:-1], n[1:], out=z_factor[1:])
     z_factor *= z
     z_factor *= one_minus_z
-    r_factor = np.subtract(1, r, out=scratch("gru r factor", out.shape, x.dtype))
+    np.subtract(1, r, out=r_factor)
     r_factor *= r
     r_factor *= h_n_part
-    # dL/d(h W_hh^T + b_hh), gates r, z, n. dL/d(x W_ih^T + b_ih) is the same for r and z, and
-    # d_n (not d_n * r) for n: the loop writes d_n there, the r, z parts are copied after it.
-    d_hid = scratch("gru d_hid", (steps, batch, 3, hidden), x.dtype)
-    d_in = scratch("gru d_in", (steps, batch, 3, hidden), x.dtype)
-    if layout.active is not None:  # rows past their length are never written but go into the products
-        d_hid[...], d_in[...] = 0, 0
+
+
+def gru_backward(g_out: np.ndarray, g_h: np.ndarray, x: np.ndarray, h0: np.ndarray, w_ih: np.ndarray,
+                 w_hh: np.ndarray, saved: dict, layout: StepLayout) -> tuple:
+    """(dx, dh0, dW_ih, dW_hh, db_ih, db_hh), in kernel order; weight grads in torch's layout.
+
+    The two big arrays backward makes are d_hid, dL/d(h W_hh^T + b_hh) for r, z, n, and d_n,
+    d(pre-activation of n). They first hold the factors (`gru_factors`), which the loop turns
+    into gradients step by step, in place (separate factor arrays doubled backward's memory; the
+    saved forward arrays are never written: a retained graph's second backward reads them again).
+    dL/d(x W_ih^T + b_ih) is d_hid for r and z, and d_n (not d_n * r) for n: the products for
+    the input's and W_ih's gradients read those two pieces, no third array is made."""
+    gates, h_n_part, out = saved["gates"], saved["h_n_part"], saved["out"]
+    steps, batch, hidden = out.shape
+    r, z = gates[:, 0], gates[:, 1]
+    d_hid = scratch("gru d_hid", (steps, batch, 3, hidden), x.dtype)  # (reused when small: see scratch)
+    d_n = scratch("gru d_n", out.shape, x.dtype)
+    gru_factors(gates, h_n_part, out, h0, d_n, d_hid)
     d_hid_rows = d_hid.reshape(steps, batch, 3 * hidden)  # each step's gradient as rows for the product with W_hh
     dh = np.array(g_h, dtype=x.dtype)  # padded rows carry it as is
     d_step, tmp = np.empty((batch, hidden), x.dtype), np.empty((batch, hidden), x.dtype)
     with threads_for(batch, 3 * hidden, hidden):
         for s, k in reversed(list(enumerate(layout.rows_per_step()))):
             if k == batch:  # every row runs: whole per-step arrays, no slicing (each slice costs ~0.3 us)
-                factors = (n_factor[s], z_factor[s], r_factor[s], r[s], z[s])
-                backward_step(g_out[s], dh, factors, d_in[s, :, 2], d_hid[s], d_hid_rows[s], w_hh, d_step, tmp)
+                backward_step(g_out[s], dh, z[s], r[s], d_n[s], d_hid[s], d_hid_rows[s], w_hh, d_step, tmp)
             else:
-                factors = (n_factor[s, :k], z_factor[s, :k], r_factor[s, :k], r[s, :k], z[s, :k])
-                backward_step(g_out[s, :k], dh[:k], factors, d_in[s, :k, 2], d_hid[s, :k], d_hid_rows[s, :k], w_hh,
-                              d_step[:k], tmp[:k])
-    d_in[:, :, :2] = d_hid[:, :, :2]
-    flat_in, flat_hid = d_in.reshape(steps * batch, 3 * hidden), d_hid.reshape(steps * batch, 3 * hidden)
+                backward_step(g_out[s, :k], dh[:k], z[s, :k], r[s, :k], d_n[s, :k], d_hid[s, :k], d_hid_rows[s, :k],
+                              w_hh, d_step[:k], tmp[:k])
+                d_hid[s, k:], d_n[s, k:] = 0, 0  # rows past their length: no gradient (they still hold factors)
+    flat_hid, flat_n = d_hid.reshape(steps * batch, 3 * hidden), rows_of(d_n)
+    flat_rz = flat_hid[:, :2 * hidden]  # (a strided view: BLAS reads it in place)
+    x_rows = rows_of(x)
+    dw_ih = np.empty(w_ih.shape, x.dtype)
     with threads_for(steps * batch, max(x.shape[2], hidden), 3 * hidden):
-        dx = np.matmul(flat_in, w_ih).reshape(x.shape)
-        dw_ih = np.matmul(flat_in.T, rows_of(x))
-        dw_hh = np.matmul(flat_hid.T, rows_of(h_prev))
-    return dx, dh, dw_ih, dw_hh, flat_in.sum(0), flat_hid.sum(0)
+        dx = np.matmul(flat_rz, w_ih[:2 * hidden])
+        dx += np.matmul(flat_n, w_ih[2 * hidden:])
+        np.matmul(flat_rz.T, x_rows, out=dw_ih[:2 * hidden])
+        np.matmul(flat_n.T, x_rows, out=dw_ih[2 * hidden:])
+        dw_hh = previous_state_product(flat_hid, out, h0)
+    db_hh = flat_hid.sum(0)
+    db_ih = np.concatenate([db_hh[:2 * hidden], flat_n.sum(0)])
+    return dx.reshape(x.shape), dh, dw_ih, dw_hh, db_ih, db_hh

@@ -14,20 +14,23 @@ The fused kernel `FusedLSTM` runs one layer and one direction over a whole seque
 node, with the same math on numpy arrays:
 
 - forward projects every step's input at once (one matrix product), then runs the recurrence.
-  All four gates go through ONE tanh call: sigmoid(a) = tanh(a/2)/2 + 1/2, and the rows of the
-  sigmoid gates are pre-scaled by 1/2 (exact in floating point). For that the kernel keeps its
-  gates in the order i, f, o, g, so the three sigmoid gates are one contiguous block; and it
-  stores them gate-major, (steps, 4, batch, hidden), so that every per-step numpy call works on
-  contiguous arrays (see step_layout). A step (`forward_step`) is then one matrix product and 9
-  elementwise calls. The trade: tanh(a/2)/2 + 1/2 is not torch's sigmoid bit for bit (two more
-  roundings); measured against a float64 reference, our float32 outputs and gradients stay as close
-  as torch's own float32 ones (1e-7 to 4e-7 of the largest value; tests/kernels/test_fused_lstm_gru.py),
-  and one numpy tanh call costs about as much as one sigmoid would, so three calls are saved a step.
+  The three sigmoid gates go through ONE exp call: sigmoid(a) = 1 / (1 + exp(-a)), with the rows
+  of the sigmoid gates pre-negated (exact in floating point), so exp(-a) needs no negation call.
+  For that the kernel keeps its gates in the order i, f, o, g, so the three sigmoid gates are one
+  contiguous block; and it stores them gate-major, (steps, 4, batch, hidden), so that every
+  per-step numpy call works on contiguous arrays (see step_layout). A step (`forward_step`) is
+  then one matrix product and 10 elementwise calls. Why exp and not numpy's sigmoid-free tanh:
+  per element numpy's float32 exp + add + reciprocal costs about 2/3 of its tanh (measured on
+  AVX2, 2.0 against 3.1 ns), and the transcendental calls are most of a step's elementwise time.
+  The trade: this is not torch's sigmoid bit for bit (it rounds differently); measured against a
+  float64 reference, our float32 outputs and gradients stay as close as torch's own float32 ones
+  (1e-7 to 4e-7 of the largest value; tests/kernels/test_fused_lstm_gru.py).
 - backward is backpropagation through time by hand. Every factor that does not depend on the
   incoming gradient (gate derivatives, tanh(c)', c_{t-1} * f', ...) is computed for all steps at
-  once before the loop, in place into reused work arrays (see scratch); the loop (`backward_step`)
-  then carries only dL/dh and dL/dc (one matrix product and 6 elementwise calls a step). The weight and input
-  gradients are each one large matrix product after the loop.
+  once before the loop, written into the gradient array dpre itself, which the loop (`backward_step`)
+  then multiplies in place, carrying only dL/dh and dL/dc (one matrix product and 6 elementwise calls
+  a step): backward makes no big array beyond its gradients (memory at its peak). The weight and
+  input gradients are each one large matrix product after the loop.
 
 Where the time goes: at the benchmark sizes the matrix products run at OpenBLAS's peak and take
 most of it; the per-step ones depend on each other, so they run one after the other on one core
@@ -46,16 +49,13 @@ from ..backend.scratch import scratch
 from ..core.tensor import Tensor
 from .recurrence import (
     DirectionWeights,
+    FusedRunner,
     StepWeights,
     Variant,
-    flat_weights,
-    infer_layers,
-    records_graph,
     run_direction,
-    run_layers,
 )
 from .sequence_function import SequenceFunction
-from .step_layout import StepLayout, gate_major, project_gate_major, rows_of
+from .step_layout import StepLayout, gate_bias, gate_major, previous_state_product, project_gate_major, rows_of
 
 
 # ------------------------------------------------------------------ the step math (composed path)
@@ -83,28 +83,15 @@ def state_sizes(w: DirectionWeights) -> tuple[int, ...]:
     return w.w_hh.shape[1], w.w_hh.shape[0] // 4
 
 
-def fused_direction(x: Tensor, state: tuple, w: DirectionWeights, reverse: bool = False,
-                    lengths: Any = None) -> tuple[Tensor, tuple]:
-    """One layer and direction as one `FusedLSTM` node: `(output, (h_n, c_n))`, as `run_direction`.
-
-    When no gradient is wanted (no_grad, or nothing requires grad) it runs the cheaper inference
-    loop instead: no graph node, nothing kept for a backward."""
-    if not records_graph(x, *state, *w):
-        return infer_direction(x, state, w, reverse, lengths)
+def node_direction(x: Tensor, state: tuple, w: DirectionWeights, reverse: bool, lengths: Any) -> tuple:
+    """One layer and direction as one `FusedLSTM` node: `(output, (h_n, c_n))`."""
     out, h, c = FusedLSTM.apply(x, state[0], state[1], *w, reverse, lengths)
     return out, (h, c)
 
 
-def infer_direction(x: Tensor, state: tuple, w: DirectionWeights, reverse: bool = False,
-                    lengths: Any = None) -> tuple[Tensor, tuple]:
-    """`fused_direction`'s numbers without a graph: the forward kernel keeping one step's cell state."""
-    out, final = infer_arrays(x._data, tuple(s._data for s in state), w, reverse, lengths)
-    return Tensor._make(out), tuple(Tensor._make(f) for f in final)
-
-
 def infer_arrays(x: np.ndarray, state: tuple, w: DirectionWeights, reverse: bool = False,
                  lengths: Any = None) -> tuple[np.ndarray, tuple]:
-    """`infer_direction` on arrays: `(output, (h_n, c_n))` from x and `(h0, c0)` as numpy arrays."""
+    """One layer and direction on arrays, no graph: `(output, (h_n, c_n))` from x and `(h0, c0)` as numpy arrays."""
     layout = StepLayout(x.shape[0], x.shape[1], lengths, reverse)
     bias = None if w.b_ih is None else w.b_ih._data + w.b_hh._data
     arrays = lstm_forward(layout.sequence_in(x), layout.batch_in(state[0]), layout.batch_in(state[1]),
@@ -114,29 +101,15 @@ def infer_arrays(x: np.ndarray, state: tuple, w: DirectionWeights, reverse: bool
     return layout.sequence_out(arrays["out"]), (h_n, layout.batch_out(arrays["cell"]))
 
 
-def fused_stack(x: Tensor, state: tuple | None, weights: Any, num_layers: int, num_directions: int,
-                masks: tuple | None = None, lengths: Any = None) -> tuple:
-    """Every layer and direction, each one fused node (the shared layer loop); when no gradient is
-    wanted at all, the whole stack on numpy arrays (`infer_layers`: no Tensor op, no node)."""
-    if not records_graph(x, *(state or ()), *flat_weights(weights)):
-        out, final = infer_layers(LSTM, infer_arrays, x._data, None if state is None else tuple(s._data for s in state),
-                                  weights, num_layers, num_directions, masks, lengths)
-        return Tensor._make(out), tuple(Tensor._make(f) for f in final)
-    return run_layers(LSTM, fused_direction, x, state, weights, num_layers, num_directions, masks, lengths)
+# The fused runner: FusedLSTM nodes, or the arrays when no gradient is wanted (see recurrence.FusedRunner)
+fused = FusedRunner(state_sizes, node_direction, infer_arrays)
+fused_direction = fused.direction
+LSTM = Variant(gates=4, state_sizes=state_sizes, project=project, step=step, fused=fused)
 
 
-LSTM = Variant(gates=4, state_sizes=state_sizes, project=project, step=step, fused=fused_stack)
-
-
-def _kernel_gate_order(hidden: int) -> np.ndarray:
-    """Row indices that turn torch's gate order (i, f, g, o) into the kernel's (i, f, o, g)."""
-    i, f, g, o = (np.arange(k * hidden, (k + 1) * hidden) for k in range(4))
-    return np.concatenate([i, f, o, g])
-
-
-def _sigmoid_scale(hidden: int, dtype: Any) -> np.ndarray:
-    """Per-row factor in kernel order: 1/2 for the sigmoid gates i, f, o; 1 for g."""
-    return np.concatenate([np.full(3 * hidden, 0.5, dtype), np.ones(hidden, dtype)])
+# The kernel's gate order i, f, o, g, as indices into torch's i, f, g, o: the three sigmoid gates
+# come first, one contiguous block (their rows are negated: see the module docstring).
+KERNEL_ORDER, SIGMOID_GATES = (0, 1, 3, 2), 3
 
 
 class FusedLSTM(SequenceFunction):
@@ -195,10 +168,9 @@ def lstm_forward(x: np.ndarray, h0: np.ndarray, c0: np.ndarray, w_ih: np.ndarray
     """
     steps, batch = x.shape[:2]
     hidden = c0.shape[1]
-    order, scale = _kernel_gate_order(hidden), _sigmoid_scale(hidden, x.dtype)
-    w_hh4 = gate_major(w_hh[order] * scale[:, None], 4)
-    gates = project_gate_major(x, gate_major(w_ih[order] * scale[:, None], 4),
-                               None if bias is None else bias[order] * scale)
+    w_hh4 = gate_major(w_hh, KERNEL_ORDER, SIGMOID_GATES)
+    gates = project_gate_major(x, gate_major(w_ih, KERNEL_ORDER, SIGMOID_GATES),
+                               None if bias is None else gate_bias(bias, KERNEL_ORDER, SIGMOID_GATES))
     per_step = (steps, batch, hidden) if keep else (1, batch, hidden)  # inference: step s uses row 0
     cell = np.empty(per_step, x.dtype)
     tanh_cell = np.empty_like(cell)
@@ -213,7 +185,7 @@ def lstm_forward(x: np.ndarray, h0: np.ndarray, c0: np.ndarray, w_ih: np.ndarray
     buf = np.empty((4, batch, hidden), x.dtype)
     w_hr_t = None if w_hr is None else np.ascontiguousarray(w_hr.T)
     h, c = h0, c0
-    with threads_for(batch, h0.shape[1], 4 * hidden):
+    with threads_for(batch, h0.shape[1], 4 * hidden), np.errstate(over="ignore"):  # (exp: see forward_step)
         for s, n in enumerate(layout.rows_per_step()):
             k = s if keep else 0
             projected = None if cell_out is None else cell_out[k]
@@ -233,15 +205,16 @@ def forward_step(g: np.ndarray, h: np.ndarray, c: np.ndarray, w_hh4: np.ndarray,
                  tanh_c: np.ndarray, h_new: np.ndarray, buf: np.ndarray, cell_out: np.ndarray | None,
                  w_hr_t: np.ndarray | None) -> None:
     """One step on the n rows that run, in place: g (4, n, H) holds the step's input terms in kernel
-    order i, f, o, g (sigmoid rows pre-scaled by 1/2) and is left holding the activated gates;
+    order i, f, o, g (sigmoid rows negated) and is left holding the activated gates;
     c_new, tanh_c and h_new (and cell_out with a projection) receive c_t, tanh(c_t) and h_t.
-    buf (4, n, H) is work space. 9 numpy calls and one matrix product, each on a contiguous block."""
+    buf (4, n, H) is work space. 10 numpy calls and one matrix product, each on a contiguous block."""
     np.matmul(h, w_hh4, out=buf)
     g += buf
-    np.tanh(g, out=g)  # ONE tanh for all four gates: sigmoid(a) = tanh(a/2)/2 + 1/2 on the pre-scaled rows
-    sigmoids = g[:3]
-    sigmoids *= 0.5
-    sigmoids += 0.5
+    sigmoids = g[:3]  # ONE exp for the three: sigmoid(a) = 1 / (1 + exp(-a)) on the negated rows
+    np.exp(sigmoids, out=sigmoids)  # (exp(-a) overflows to inf for a < -88: 1 / inf is sigmoid's 0)
+    sigmoids += 1
+    np.reciprocal(sigmoids, out=sigmoids)
+    np.tanh(g[3], out=g[3])
     i_times_g = buf[0]  # (the product's block is free again)
     np.multiply(g[0], g[3], out=i_times_g)
     np.multiply(g[1], c, out=c_new)
@@ -254,42 +227,35 @@ def forward_step(g: np.ndarray, h: np.ndarray, c: np.ndarray, w_hh4: np.ndarray,
         np.matmul(cell_out, w_hr_t, out=h_new)
 
 
-def backward_step(g_out: np.ndarray, dh: np.ndarray, dc: np.ndarray, d_out: np.ndarray, factors: tuple,
-                  d: np.ndarray, d_rows: np.ndarray, w_hh: np.ndarray, tmp: np.ndarray,
+def backward_step(g_out: np.ndarray, dh: np.ndarray, dc: np.ndarray, d_h: np.ndarray, c_factor: np.ndarray,
+                  f: np.ndarray, d: np.ndarray, d_rows: np.ndarray, w_hh: np.ndarray, tmp: np.ndarray,
                   projection: tuple | None) -> None:
     """One step back in time on the n rows that run, in place. On entry dh and dc hold dL/dh_t and
     dL/dc_t from the later steps; on return dL/dh_{t-1} and dL/dc_{t-1}. d (n, 4, H) (d_rows: the
-    same memory as (n, 4H)) receives dL/d(pre-activation) in torch's gate order i, f, g, o; d_out
-    the total dL/dh_t. factors: this step's (o factor, c factor, i/f/g factors, f), computed for
-    all steps before the loop. projection: (W_hr, a work array) or None.
-    Only what the recurrence needs: 6 numpy calls and one matrix product."""
-    o_factor, c_factor, ifg_factor, f = factors
-    d_h = np.add(g_out, dh, out=d_out)
+    same memory as (n, 4H)) holds this step's gate factors on entry (see lstm_backward) and
+    receives dL/d(pre-activation) in torch's gate order i, f, g, o; d_h receives the total dL/dh_t.
+    c_factor and f are this step's o * tanh'(c_t) and forget gate. projection: (W_hr, a work
+    array) or None. Only what the recurrence needs: 6 numpy calls and one matrix product."""
+    np.add(g_out, dh, out=d_h)
     if projection is not None:  # h = cell_out @ W_hr^T
         w_hr, d_cell_out = projection
         d_h = np.matmul(d_h, w_hr, out=d_cell_out)
-    np.multiply(d_h, o_factor, out=d[:, 3])
+    d[:, 3] *= d_h  # d_o = dh * [tanh(c_t) * o']
     np.multiply(d_h, c_factor, out=tmp)
     dc += tmp
-    np.multiply(dc[:, None, :], ifg_factor, out=d[:, :3])  # dc broadcast over the gates i, f, g
+    d[:, :3] *= dc[:, None, :]  # d_i, d_f, d_g = dc * [g * i', c_{t-1} * f', i * g']
     dc *= f
     np.matmul(d_rows, w_hh, out=dh)
 
 
-def lstm_backward(g_out: np.ndarray, g_h: np.ndarray, g_c: np.ndarray, x: np.ndarray, h0: np.ndarray,
-                  c0: np.ndarray, w_ih: np.ndarray, w_hh: np.ndarray, w_hr: np.ndarray | None, saved: dict,
-                  layout: StepLayout) -> tuple:
-    """(dx, dh0, dc0, dW_ih, dW_hh, db, dW_hr), all in kernel order; weight grads in torch's layout."""
-    gates, cell, tanh_cell, out = saved["gates"], saved["cell"], saved["tanh_cell"], saved["out"]
-    steps, batch, hidden = cell.shape
+def gate_factors(gates: np.ndarray, c0: np.ndarray, cell: np.ndarray, tanh_cell: np.ndarray,
+                 dpre: np.ndarray) -> np.ndarray:
+    """Write every step's gate factors into dpre (steps, batch, 4, H), torch's gate order:
+    [g * i', c_{t-1} * f', i * g', tanh(c_t) * o'] (i' = i(1-i) for a sigmoid, g' = 1-g^2 for
+    tanh); returns c_factor = o * tanh'(c_t), (steps, batch, H). Whole-sequence calls: these do
+    not depend on the incoming gradient."""
     i, f, o, g = (gates[:, k] for k in range(4))
-    # dpre: dL/d(pre-activation) in torch's gate order i, f, g, o. With dc the gradient reaching c_t:
-    #   d_i, d_f, d_g = dc * [g * i', c_{t-1} * f', i * g']   (the factors below, for all steps)
-    #   d_o = dh * tanh(c_t) * o'  and  dc += dh * o * tanh'(c_t)
-    # (i' = i(1-i) for a sigmoid, g' = 1-g^2 for tanh.) Written in place into reused arrays (see
-    # scratch): these arrays are big.
-    ifg_factor = scratch("lstm ifg factor", (steps, batch, 3, hidden), x.dtype)
-    d_i, d_f, d_g = ifg_factor[:, :, 0], ifg_factor[:, :, 1], ifg_factor[:, :, 2]
+    d_i, d_f, d_g, d_o = (dpre[:, :, k] for k in range(4))
     np.subtract(1, i, out=d_i)
     d_i *= i
     d_i *= g
@@ -300,37 +266,54 @@ def lstm_backward(g_out: np.ndarray, g_h: np.ndarray, g_c: np.ndarray, x: np.nda
     np.multiply(g, g, out=d_g)
     np.subtract(1, d_g, out=d_g)
     d_g *= i
-    o_factor = np.subtract(1, o, out=scratch("lstm o factor", cell.shape, x.dtype))
-    o_factor *= o
-    o_factor *= tanh_cell
-    c_factor = np.multiply(tanh_cell, tanh_cell, out=scratch("lstm c factor", cell.shape, x.dtype))
+    np.subtract(1, o, out=d_o)
+    d_o *= o
+    d_o *= tanh_cell
+    c_factor = np.multiply(tanh_cell, tanh_cell, out=scratch("lstm c factor", tanh_cell.shape, tanh_cell.dtype))
     np.subtract(1, c_factor, out=c_factor)
     c_factor *= o
-    dpre = scratch("lstm dpre", (steps, batch, 4, hidden), x.dtype)
+    return c_factor
+
+
+def lstm_backward(g_out: np.ndarray, g_h: np.ndarray, g_c: np.ndarray, x: np.ndarray, h0: np.ndarray,
+                  c0: np.ndarray, w_ih: np.ndarray, w_hh: np.ndarray, w_hr: np.ndarray | None, saved: dict,
+                  layout: StepLayout) -> tuple:
+    """(dx, dh0, dc0, dW_ih, dW_hh, db, dW_hr), all in kernel order; weight grads in torch's layout.
+
+    dpre, dL/d(pre-activation) of every step in torch's gate order i, f, g, o, is the one big
+    array backward makes: it first holds the gate factors (`gate_factors`), which the loop turns
+    into the gradient step by step, in place. (Separate factor arrays would double the memory
+    backward needs; the saved forward arrays are never written: a retained graph's second
+    backward reads them again.) With dc the gradient reaching c_t:
+        d_i, d_f, d_g = dc * [g * i', c_{t-1} * f', i * g']    d_o = dh * tanh(c_t) * o'
+        dc_{t-1} = (dc + dh * o * tanh'(c_t)) * f             dh_{t-1} = dpre_t W_hh
+    """
+    gates, cell, tanh_cell, out = saved["gates"], saved["cell"], saved["tanh_cell"], saved["out"]
+    steps, batch, hidden = cell.shape
+    f = gates[:, 1]
+    dpre = scratch("lstm dpre", (steps, batch, 4, hidden), x.dtype)  # (reused when small: see scratch)
+    c_factor = gate_factors(gates, c0, cell, tanh_cell, dpre)
     dpre_rows = dpre.reshape(steps, batch, 4 * hidden)  # each step's gradient as rows for the product with W_hh
-    d_out = scratch("lstm d_out", out.shape, x.dtype)  # dL/dh at every step: output's gradient + the future's
-    if layout.active is not None:  # rows past their length are never written but go into the products
-        dpre[...], d_out[...] = 0, 0
     dh, dc = np.array(g_h, dtype=x.dtype), np.array(g_c, dtype=x.dtype)  # padded rows carry them as is
+    # dL/dh of every step is kept only for the projection's weight gradient; else one step's
+    d_out = np.zeros(out.shape, x.dtype) if w_hr is not None else np.empty((1,) + out.shape[1:], x.dtype)
     d_cell_out, tmp = np.empty((batch, hidden), x.dtype), np.empty((batch, hidden), x.dtype)
     projection = None if w_hr is None else (w_hr, d_cell_out)
     with threads_for(batch, 4 * hidden, hidden):
         for s, n in reversed(list(enumerate(layout.rows_per_step()))):
+            d_h = d_out[s if w_hr is not None else 0]
             if n == batch:  # every row runs: whole per-step arrays, no slicing (each slice costs ~0.3 us)
-                backward_step(g_out[s], dh, dc, d_out[s], (o_factor[s], c_factor[s], ifg_factor[s], f[s]), dpre[s],
-                              dpre_rows[s], w_hh, tmp, projection)
+                backward_step(g_out[s], dh, dc, d_h, c_factor[s], f[s], dpre[s], dpre_rows[s], w_hh, tmp,
+                              projection)
             else:
-                factors = (o_factor[s, :n], c_factor[s, :n], ifg_factor[s, :n], f[s, :n])
-                backward_step(g_out[s, :n], dh[:n], dc[:n], d_out[s, :n], factors, dpre[s, :n], dpre_rows[s, :n], w_hh,
-                              tmp[:n], None if w_hr is None else (w_hr, d_cell_out[:n]))
+                backward_step(g_out[s, :n], dh[:n], dc[:n], d_h[:n], c_factor[s, :n], f[s, :n], dpre[s, :n],
+                              dpre_rows[s, :n], w_hh, tmp[:n], None if w_hr is None else (w_hr, d_cell_out[:n]))
+                dpre[s, n:] = 0  # rows past their length: no gradient (they still hold factors)
     flat = dpre.reshape(steps * batch, 4 * hidden)
-    h_prev = scratch("lstm h_prev", out.shape, x.dtype)
-    h_prev[0], h_prev[1:] = h0, out[:-1]
-    h_prev = rows_of(h_prev)
     with threads_for(steps * batch, max(x.shape[2], h0.shape[1]), 4 * hidden):
         dx = np.matmul(flat, w_ih).reshape(x.shape)
         dw_ih = np.matmul(flat.T, rows_of(x))
-        dw_hh = np.matmul(flat.T, h_prev)
+        dw_hh = previous_state_product(flat, out, h0)
     db = flat.sum(0)
     dw_hr = None
     if w_hr is not None:

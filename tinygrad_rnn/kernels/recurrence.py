@@ -16,7 +16,8 @@ Both ways of running a stack of layers take the same arguments,
 `variant.composed` runs `step` op by op through `run_layers` (autograd then gives backpropagation
 through time: the path to read); `variant.fused` runs the same math as few graph nodes with a
 hand-written numpy backward. nn's RNNBase picks one of the two, in one place. When no gradient is
-wanted, the LSTM and GRU fused runners take `infer_layers`, the same layer loop on numpy arrays.
+wanted, the LSTM and GRU fused runner (one `FusedRunner` each) takes `infer_layers`, the same layer
+loop on numpy arrays.
 
 Shapes: x `(L, N, H_in)`; state a tuple of `(D*num_layers, N, size)` tensors, or None for zeros;
 weights one `DirectionWeights` per (layer, direction), layer-major; masks None or one array per
@@ -76,8 +77,8 @@ class Variant(NamedTuple):
     def composed(self, x: Tensor, state: tuple | None, weights: Sequence[DirectionWeights], num_layers: int,
                  num_directions: int, masks: tuple | None = None, lengths: Any = None) -> tuple:
         """Every layer and direction op by op: `run_direction` inside `run_layers`."""
-        return run_layers(self, lambda *args: run_direction(self, *args), x, state, weights, num_layers,
-                          num_directions, masks, lengths)
+        return run_layers(self.state_sizes, lambda *args: run_direction(self, *args), x, state, weights,
+                          num_layers, num_directions, masks, lengths)
 
 
 def run_direction(variant: Variant, x: Tensor, state: tuple, weights: DirectionWeights, reverse: bool = False,
@@ -106,14 +107,14 @@ def run_direction(variant: Variant, x: Tensor, state: tuple, weights: DirectionW
     return stack(outputs), state
 
 
-def run_layers(variant: Variant, direction: Callable[..., tuple], x: Tensor, state: tuple | None,
+def run_layers(state_sizes: Callable, direction: Callable[..., tuple], x: Tensor, state: tuple | None,
                weights: Sequence[DirectionWeights], num_layers: int, num_directions: int,
                masks: tuple | None = None, lengths: Any = None) -> tuple:
     """The layer loop: layer k reads layer k-1's output `[forward | reverse]` (times its dropout
     mask), runs each direction with `direction(x, state, weights, reverse, lengths)`, and the final
     states are stacked as `state[i][k*D + d]`. state None starts every direction from zeros
     (made per direction: cheaper than indexing one big zero tensor, ~25 us an index)."""
-    sizes = variant.state_sizes(weights[0])
+    sizes = state_sizes(weights[0])
     finals = []
     for layer in range(num_layers):
         if layer > 0 and masks is not None:
@@ -130,7 +131,7 @@ def run_layers(variant: Variant, direction: Callable[..., tuple], x: Tensor, sta
     return x, tuple(stack([f[i] for f in finals]) for i in range(len(sizes)))
 
 
-def infer_layers(variant: Variant, direction: Callable[..., tuple], x: np.ndarray, state: tuple | None,
+def infer_layers(state_sizes: Callable, direction: Callable[..., tuple], x: np.ndarray, state: tuple | None,
                  weights: Sequence[DirectionWeights], num_layers: int, num_directions: int,
                  masks: tuple | None = None, lengths: Any = None) -> tuple[np.ndarray, tuple]:
     """`run_layers` on numpy arrays, for inference (no gradient wanted): the same layer loop, same
@@ -140,7 +141,7 @@ def infer_layers(variant: Variant, direction: Callable[..., tuple], x: np.ndarra
     arrays; x and the state arrays here are numpy arrays too."""
     if state is None:
         count = num_layers * num_directions
-        state = tuple(np.zeros((count, x.shape[1], size), x.dtype) for size in variant.state_sizes(weights[0]))
+        state = tuple(np.zeros((count, x.shape[1], size), x.dtype) for size in state_sizes(weights[0]))
     finals = []
     for layer in range(num_layers):
         if layer > 0 and masks is not None:
@@ -153,6 +154,42 @@ def infer_layers(variant: Variant, direction: Callable[..., tuple], x: np.ndarra
             finals.append(final)
         x = outputs[0] if num_directions == 1 else np.concatenate(outputs, 2)
     return x, tuple(np.stack([f[i] for f in finals]) for i in range(len(state)))
+
+
+class FusedRunner:
+    """The fused runner of a gated variant (LSTM, GRU), a `StackRunner`: every layer and direction
+    as one fused graph node, or, when no gradient is wanted (no_grad, or nothing requires grad),
+    the same kernels on numpy arrays: no graph node, nothing kept for a backward.
+
+    - `state_sizes`: the variant's `state_sizes`;
+    - `node(x, state, weights, reverse, lengths) -> (output, final state)`: one layer and
+      direction as one graph node (Tensors in and out);
+    - `arrays(x, state, weights, reverse, lengths) -> (output, final state)`: the same forward on
+      numpy arrays (x and the states), keeping only one step's buffers.
+    """
+
+    def __init__(self, state_sizes: Callable, node: Callable[..., tuple], arrays: Callable[..., tuple]) -> None:
+        self.state_sizes, self.node, self.arrays = state_sizes, node, arrays
+
+    def direction(self, x: Tensor, state: tuple, w: DirectionWeights, reverse: bool = False,
+                  lengths: Any = None) -> tuple[Tensor, tuple]:
+        """One layer and direction: `(output, final state)`, as `run_direction`."""
+        if records_graph(x, *state, *w):
+            return self.node(x, state, w, reverse, lengths)
+        out, final = self.arrays(x._data, tuple(s._data for s in state), w, reverse, lengths)
+        return Tensor._make(out), tuple(Tensor._make(f) for f in final)
+
+    def __call__(self, x: Tensor, state: tuple | None, weights: Sequence[DirectionWeights], num_layers: int,
+                 num_directions: int, masks: tuple | None = None, lengths: Any = None) -> tuple:
+        """Every layer and direction (the shared layer loop); when no gradient is wanted at all, the
+        whole stack on numpy arrays (`infer_layers`: no Tensor op, no node)."""
+        if records_graph(x, *(state or ()), *flat_weights(weights)):
+            return run_layers(self.state_sizes, self.direction, x, state, weights, num_layers, num_directions,
+                              masks, lengths)
+        out, final = infer_layers(self.state_sizes, self.arrays, x._data,
+                                  None if state is None else tuple(s._data for s in state), weights, num_layers,
+                                  num_directions, masks, lengths)
+        return Tensor._make(out), tuple(Tensor._make(f) for f in final)
 
 
 def records_graph(*tensors: Tensor | None) -> bool:

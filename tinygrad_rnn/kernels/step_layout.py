@@ -15,12 +15,12 @@ Both relabellings are permutations, so gradients are relabelled back the same wa
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 
-from ..backend.blas_threads import threads_for
-from ..backend.scratch import scratch
+from ..backend.blas_threads import runs_threaded, threads_for
 
 
 class StepLayout:
@@ -100,26 +100,68 @@ def rows_of(a: np.ndarray) -> np.ndarray:
     return a.reshape(-1, a.shape[-1])
 
 
+def previous_state_product(d_rows: np.ndarray, out: np.ndarray, h0: np.ndarray) -> np.ndarray:
+    """d_rows.T @ (every step's previous state as rows): the weight gradient of W_hh, from
+    d_rows (L*N, G*H), the outputs out (L, N, P) and h0 (N, P). The previous states are h0, then
+    out[:-1]: two products, so that no (L, N, P) copy of them is made (memory at backward's peak)."""
+    batch = h0.shape[0]
+    product = np.matmul(d_rows[batch:].T, rows_of(out[:-1]))
+    product += np.matmul(d_rows[:batch].T, h0)
+    return product
+
+
 # The LSTM and GRU kernels keep their gates GATE-MAJOR: (steps, gates, batch, hidden). Each step's
 # gates are then one contiguous block and so is each gate in it, so every per-step numpy call runs
 # on contiguous arrays: numpy's fast path (on a strided (batch, hidden) slice a call costs 2-3x).
-def gate_major(w: np.ndarray, gates: int) -> np.ndarray:
-    """(G*H, K) weights in torch's layout as (G, K, H): `a @ result` is each gate's (.., H) block."""
-    return np.ascontiguousarray(w.reshape(gates, w.shape[0] // gates, w.shape[1]).transpose(0, 2, 1))
+def gate_major(w: np.ndarray, order: Sequence[int], negated: int) -> np.ndarray:
+    """(G*H, K) weights in torch's layout as (G, K, H): `a @ result` is each gate's (.., H) block.
+    The gates are taken in `order` (indices into torch's gate order) and the first `negated` of
+    them are multiplied by -1 (the sigmoid gates: the kernels compute sigmoid(a) as
+    1 / (1 + exp(-a)), and the negation is exact in floating point)."""
+    gates = len(order)
+    blocks = w.reshape(gates, w.shape[0] // gates, w.shape[1]).transpose(0, 2, 1)
+    result = np.empty(blocks.shape, w.dtype)
+    for k, source in enumerate(order):  # (one copy per gate: cheaper than building row indices)
+        result[k] = blocks[source]
+    np.negative(result[:negated], out=result[:negated])
+    return result
+
+
+def gate_bias(b: np.ndarray, order: Sequence[int], negated: int) -> np.ndarray:
+    """A (G*H,) bias in the gate order and sign of `gate_major`, as (G, 1, H)."""
+    blocks = b.reshape(len(order), 1, -1)
+    result = blocks[list(order)]  # (a copy)
+    np.negative(result[:negated], out=result[:negated])
+    return result
 
 
 def project_gate_major(x: np.ndarray, w: np.ndarray, bias: np.ndarray | None) -> np.ndarray:
     """x (L, N, K) @ w.T + bias as gate-major (L, G, N, H), for w (G, K, H) from `gate_major`
-    and bias (G*H,) or None: one matrix product per gate for all steps, then one reordering copy."""
-    steps, batch = x.shape[:2]
+    and bias (G, 1, H) from `gate_bias`, or None.
+
+    On one BLAS thread the products are written straight into the gate-major buffer:
+    `x[:, None] @ w` broadcasts each step's (N, K) rows against each gate's (K, H) block, and every
+    (step, gate) result is a contiguous (N, H) block of the buffer, which BLAS writes in place.
+    (One (L*N, K) @ (K, H) product per gate, reordered after, cost a strided copy of the whole
+    buffer: 3x the product's time on the long shape.) A product big enough for several threads
+    is done per gate and copied into place instead: L*G small threaded products would each wait
+    for every thread, and while a neighbour holds a core that wait is a scheduler tick each
+    (GRU large, 2 threads, busy machine: 4x slower)."""
+    steps, batch, inputs = x.shape
     gates, hidden = w.shape[0], w.shape[2]
-    projected = scratch("projection", (gates, steps * batch, hidden), x.dtype)  # (reused: see scratch)
-    with threads_for(steps * batch, x.shape[2], gates * hidden):  # (small products: one BLAS thread)
-        np.matmul(rows_of(x), w, out=projected)
-    projected = projected.reshape(gates, steps, batch, hidden).transpose(1, 0, 2, 3)
-    result = np.empty(projected.shape, x.dtype)  # always a copy: `projected` is reused by the next call
-    if bias is None:
-        result[...] = projected
-    else:
-        np.add(projected, bias.reshape(gates, 1, hidden), out=result)
+    result = np.empty((steps, gates, batch, hidden), x.dtype)
+    if runs_threaded(steps * batch, inputs, gates * hidden):
+        per_gate = np.empty((steps, batch, hidden), x.dtype)
+        with threads_for(steps * batch, inputs, gates * hidden):
+            for k in range(gates):
+                np.matmul(rows_of(x), w[k], out=rows_of(per_gate))
+                if bias is None:
+                    result[:, k] = per_gate
+                else:
+                    np.add(per_gate, bias[k], out=result[:, k])
+        return result
+    with threads_for(steps * batch, inputs, gates * hidden):  # (small products: one BLAS thread)
+        np.matmul(x[:, None], w, out=result)
+    if bias is not None:
+        result += bias
     return result

@@ -168,10 +168,21 @@ class RNNBase(Module):
 
     def _weights_by_direction(self) -> list[DirectionWeights]:
         """The current parameters of every (layer, direction), layer-major, by role."""
-        by_name = dict(zip(self._flat_weights_names, self._flat_weights))
-        # 'weight_ih_l0_reverse' -> role 'w_ih'; 'bias_hh_l1' -> 'b_hh'
-        return [DirectionWeights(**{name[0] + "_" + name.split("_")[1]: by_name[name] for name in names})
-                for names in self._all_weights]
+        flat, start, result = self._flat_weights, 0, []
+        for roles in self._direction_roles():
+            result.append(DirectionWeights(**dict(zip(roles, flat[start:start + len(roles)]))))
+            start += len(roles)
+        return result
+
+    def _direction_roles(self) -> list[tuple[str, ...]]:
+        """Each (layer, direction)'s weights in `_flat_weights` as DirectionWeights roles:
+        'weight_ih_l0_reverse' -> 'w_ih', 'bias_hh_l1' -> 'b_hh'. Worked out from the names once
+        and kept (the names never change), as the string work cost ~10 us on every forward."""
+        roles = self.__dict__.get("_roles")
+        if roles is None:  # (set in __dict__ directly: a plain cache, not a module attribute)
+            roles = self.__dict__["_roles"] = [tuple(name[0] + "_" + name.split("_")[1] for name in names)
+                                               for names in self._all_weights]
+        return roles
 
     def extra_repr(self) -> str:
         text = f"{self.input_size}, {self.hidden_size}"
@@ -276,19 +287,20 @@ class RNNBase(Module):
                 f"RNN input dtype ({x.dtype}) does not match weight dtype ({weight_dtype}). "
                 f"Convert input: input.to({weight_dtype}), or convert model: model.to({x.dtype})"
             )
-        if x.shape[-1] != self.input_size:
+        shape = x._data.shape  # (read once: Tensor.shape builds a Size object at each read)
+        if shape[-1] != self.input_size:
             raise RuntimeError(
-                f"input.size(-1) must be equal to input_size. Expected {self.input_size}, got {x.shape[-1]}"
+                f"input.size(-1) must be equal to input_size. Expected {self.input_size}, got {shape[-1]}"
             )
         layers = self.num_layers * (2 if self.bidirectional else 1)
         state = () if state is None else state  # the default zero state is right by construction
         many = len(state) > 1  # LSTM says "hidden[0]", "hidden[1]"
         for k, (s, size) in enumerate(zip(state, self._state_sizes())):
-            expected = (layers, x.shape[1], size)
+            expected = (layers, shape[1], size)
             if tuple(s.shape) != expected:
                 what = f"hidden[{k}] size" if many else "hidden size"
                 raise RuntimeError(f"Expected {what} {expected}, got {list(s.shape)}")
-        if x.shape[0] == 0:
+        if shape[0] == 0:
             raise RuntimeError("Expected sequence length to be larger than 0 in RNN")
         for s in state:
             if s.dtype is not weight_dtype:
