@@ -105,18 +105,23 @@ class SequentialFloor(NamedTuple):
         return self.products + self.tanh
 
 
-def _best_seconds(run: Any, repeat: int) -> float:
-    best = float("inf")
-    for _ in range(repeat):
+def _best_seconds(run: Any, repeat: int, budget: float = 1.0) -> float:
+    """The best of `repeat` runs, or of fewer (at least 2) once they took `budget` seconds together."""
+    best, spent = float("inf"), 0.0
+    for i in range(repeat):
         start = time.perf_counter()
         run()
-        best = min(best, time.perf_counter() - start)
+        took = time.perf_counter() - start
+        best, spent = min(best, took), spent + took
+        if i >= 1 and spent > budget:
+            break
     return best
 
 
 def sequential_floor(family: str, shape: Shape, backward: bool, repeat: int = 7) -> SequentialFloor:
     """The sequential floor of one call: seq_len steps per layer forward (products, then their tanh
-    calls), and in backward as many products again; each part the best of `repeat` runs."""
+    calls), and in backward as many products again; each part the best of `repeat` runs (fewer on
+    the large shapes, see _best_seconds)."""
     from tinygrad_rnn.backend.blas_threads import threads_for
 
     gate_rows = GATES[family] * shape.hidden_size
