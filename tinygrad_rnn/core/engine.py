@@ -12,7 +12,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from operator import attrgetter
 from typing import Any
 
 import numpy as np
@@ -55,22 +54,28 @@ Accumulator: Any = FastSum
 def topological_order(roots: Iterable[Function]) -> list[Function]:
     """Nodes reachable from `roots`, each before the nodes that produced its inputs.
 
-    Each node is numbered when it joins the graph (`Function._connect`), after the nodes that made
-    its inputs, so sorting the reachable nodes by decreasing number puts every node before its
-    inputs' nodes (torch's engine orders its work by the same sequence numbers). Finding them is
-    a plain search with a list of nodes to do, not recursion: a 10,000-step unrolled RNN is that deep.
+    A depth-first search without recursion (a 10,000-step unrolled RNN is that deep): a node goes
+    into `order` once all the nodes below it have; reversing puts the outputs first.
     """
-    seen = set(roots)
-    todo = list(seen)
-    while todo:
-        for edge in todo.pop().edges:
-            if edge is not None and isinstance(edge[0], Function) and edge[0] not in seen:
-                seen.add(edge[0])
-                todo.append(edge[0])
-    return sorted(seen, key=_sequence_nr, reverse=True)
-
-
-_sequence_nr = attrgetter("sequence_nr")
+    order: list[Function] = []
+    seen: set[Function] = set()
+    for root in roots:
+        if root in seen:
+            continue
+        seen.add(root)
+        stack = [(root, iter(root.edges))]
+        while stack:
+            node, edges = stack[-1]
+            for edge in edges:
+                if edge is not None and isinstance(edge[0], Function) and edge[0] not in seen:
+                    seen.add(edge[0])
+                    stack.append((edge[0], iter(edge[0].edges)))
+                    break
+            else:  # every input of node is placed
+                stack.pop()
+                order.append(node)
+    order.reverse()
+    return order
 
 
 def _fit_to_input(g: Slot, meta: tuple, node: Function, index: int) -> Slot:

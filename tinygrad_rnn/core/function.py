@@ -23,16 +23,11 @@ No forward sets a name.
 """
 from __future__ import annotations
 
-import itertools
 from typing import Any
 
 from . import anomaly_mode, forward_mode
 from .modes import modes
 from .tensor import Tensor
-
-# Numbers the nodes in the order they join a graph: a node's inputs were made by lower numbers
-# (engine.topological_order sorts by it, as torch's engine does by its sequence numbers).
-_sequence = itertools.count()
 
 # The edge of a Tensor argument that needs no gradient: torch's (None, 0) in `next_functions`.
 NO_EDGE = (None, 0)
@@ -209,7 +204,6 @@ class Function:
         if True not in needs:  # nothing to differentiate: no node
             return out
         self.needs_input_grad, self.edges, self.input_meta = tuple(needs), tuple(edges), tuple(metas)
-        self.sequence_nr = next(_sequence)
         if self.node_name is not None:  # torch's name depends on the arguments (declared by the op)
             self.__class__ = self._forward_cls.node_class(self.node_name(*args))
         if modes.anomaly_enabled:  # detect_anomaly(): remember where this op was called
