@@ -4,15 +4,22 @@ Every case is float32 with h_0 = None and an input that requires grad; the loss 
 output and of every final state. Forward-only runs under `no_grad`. Shapes are
 input_size/hidden_size/seq_len/batch (small has 2 layers).
 
-Two floors bound any kernel built on numpy's BLAS, whatever its Python:
+Two floors bound any kernel built on numpy, whatever its Python:
 - the GEMM FLOOR: all matrix-product FLOPs of the call at numpy's measured BLAS peak (a large
   square product on all the program's threads);
-- the SEQUENTIAL FLOOR: the per-step products h @ W_hh^T (and, in backward, dpre @ W_hh) depend on
-  the step before, so they run one after another; timed alone, with the thread count the kernels
-  use for them (blas_threads.threads_for). The elementwise work of each step comes on top.
+- the SEQUENTIAL FLOOR: what each time step must do after the step before is done, one step after
+  another. Forward, that is the product h @ W_hh^T and then the transcendental calls on its gate
+  arrays, which cannot start before the product ends (STEP_TANH: one tanh over all the gates a
+  family can take at once, a sigmoid being 0.5 * tanh(0.5 x) + 0.5, and the tanh that must wait
+  for those gates); backward adds the product dpre @ W_hh of each step (its elementwise work reads
+  saved values: no transcendental call). The products are timed alone with the thread count the
+  kernels use (blas_threads.threads_for), the tanh calls alone on arrays of the gates' shape, and
+  the two are added. The rest of a step's elementwise work (adds, products with the gates, the
+  backward's derivatives) comes on top, so the floor is below what any numpy kernel can reach.
 """
 from __future__ import annotations
 
+import functools
 import time
 from typing import Any, NamedTuple
 
@@ -82,9 +89,40 @@ def gemm_flops(family: str, shape: Shape, backward: bool) -> float:
     return forward * (3 if backward else 1)
 
 
-def sequential_floor(family: str, shape: Shape, backward: bool, repeat: int = 7) -> float:
-    """Seconds of the dependent per-step products alone: seq_len per layer forward, as many again
-    in backward; best of `repeat` runs, with the thread count the kernels use for that product."""
+# The transcendental calls of one forward step, each as gate rows per hidden unit: RNN's tanh of
+# the new state; GRU's r and z in one call, then n = tanh(... r * ...), which needs r; LSTM's
+# four gates in one call, then tanh(c), which needs them.
+STEP_TANH = {"RNN": (1,), "GRU": (2, 1), "LSTM": (4, 1)}
+
+
+class SequentialFloor(NamedTuple):
+    """Seconds of the sequential floor of one call, in its two parts (see the module docstring)."""
+
+    products: float  # the dependent per-step products, forward (and backward)
+    tanh: float  # the per-step transcendental calls of the forward
+
+    @property
+    def total(self) -> float:
+        return self.products + self.tanh
+
+
+def _best_seconds(run: Any, repeat: int, budget: float = 1.0) -> float:
+    """The best of `repeat` runs, or of fewer (at least 2) once they took `budget` seconds together."""
+    best, spent = float("inf"), 0.0
+    for i in range(repeat):
+        start = time.perf_counter()
+        run()
+        took = time.perf_counter() - start
+        best, spent = min(best, took), spent + took
+        if i >= 1 and spent > budget:
+            break
+    return best
+
+
+def sequential_floor(family: str, shape: Shape, backward: bool, repeat: int = 7) -> SequentialFloor:
+    """The sequential floor of one call: seq_len steps per layer forward (products, then their tanh
+    calls), and in backward as many products again; each part the best of `repeat` runs (fewer on
+    the large shapes, see _best_seconds)."""
     from tinygrad_rnn.backend.blas_threads import threads_for
 
     gate_rows = GATES[family] * shape.hidden_size
@@ -92,15 +130,29 @@ def sequential_floor(family: str, shape: Shape, backward: bool, repeat: int = 7)
     h = rng.standard_normal((shape.batch, shape.hidden_size), dtype=np.float32)
     w = rng.standard_normal((shape.hidden_size, gate_rows), dtype=np.float32)
     out = np.empty((shape.batch, gate_rows), np.float32)
-    steps = shape.seq_len * shape.num_layers * (2 if backward else 1)
-    best = float("inf")
-    for _ in range(repeat):
-        start = time.perf_counter()
+
+    def products() -> None:
         with threads_for(shape.batch, shape.hidden_size, gate_rows):
-            for _ in range(steps):
+            for _ in range(shape.seq_len * shape.num_layers * (2 if backward else 1)):
                 np.matmul(h, w, out=out)
-        best = min(best, time.perf_counter() - start)
-    return best
+
+    return SequentialFloor(_best_seconds(products, repeat), _tanh_seconds(family, shape, repeat))
+
+
+@functools.cache  # the same forward steps with and without backward: one number for both
+def _tanh_seconds(family: str, shape: Shape, repeat: int) -> float:
+    """Seconds of the forward's per-step tanh calls (STEP_TANH) on gate arrays of the shape."""
+    rng = np.random.default_rng(0)
+    gates = [rng.standard_normal((shape.batch, rows * shape.hidden_size), dtype=np.float32)
+             for rows in STEP_TANH[family]]  # pre-activations of unit scale, as at a fresh init
+    activations = [np.empty_like(g) for g in gates]
+
+    def tanh_calls() -> None:
+        for _ in range(shape.seq_len * shape.num_layers):
+            for g, a in zip(gates, activations):
+                np.tanh(g, out=a)
+
+    return _best_seconds(tanh_calls, repeat)
 
 
 PEAK_SIZE = 2048  # the square float32 product whose speed is "numpy's BLAS peak"

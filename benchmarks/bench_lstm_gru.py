@@ -20,15 +20,14 @@ forward+backward, the GFLOP/s each side achieves, and two lower bounds for any k
 numpy's BLAS: the GEMM FLOOR (all those FLOPs at the rate numpy's BLAS reaches on a large square
 product with all its threads, timed in the same rounds) and the SEQUENTIAL FLOOR (the 2*L per-step products,
 h W_hh^T forward and dpre W_hh backward, depend on each other and run one after the other; timed
-with the kernels' own thread choice, blas_threads.threads_for). A floor/torch above the target
-means the target cannot be met by such a kernel. The elementwise work of a step (9 numpy calls
-forward and 6 backward for LSTM) comes on top of both.
+with the kernels' own thread choice, blas_threads.threads_for; plus the tanh calls each forward step
+must make on its gate arrays after its product: see _families.py). A floor/torch above the target
+means the target cannot be met by such a kernel. The rest of a step's elementwise work comes on top.
 """
 from __future__ import annotations
 
 import argparse
 import sys
-import time
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -36,6 +35,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+import _families as fam  # noqa: E402
 from _timing import interleaved_rounds  # noqa: E402
 from bench_rnn import machine  # noqa: E402
 
@@ -99,32 +99,11 @@ def gemm_flops(case: Case) -> float:
     return 3 * 2 * rows * per_row * gate_rows
 
 
-def _best_seconds(fn: Any, repeat: int = 20) -> float:
-    best = float("inf")
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        best = min(best, time.perf_counter() - start)
-    return best
-
-
 def sequential_floor(case: Case) -> float:
-    """Seconds of the 2*L dependent per-step products alone (best of several runs), with the
-    thread count the kernels use for them: no kernel running them one after the other is faster."""
-    from tinygrad_rnn.backend.blas_threads import threads_for
-
-    gate_rows = (4 if case.kind == "LSTM" else 3) * case.hidden_size
-    rng = np.random.default_rng(0)
-    h = rng.standard_normal((case.batch, case.hidden_size), dtype=np.float32)
-    w = rng.standard_normal((case.hidden_size, gate_rows), dtype=np.float32)
-    out = np.empty((case.batch, gate_rows), np.float32)
-
-    def hundred_steps() -> None:
-        with threads_for(case.batch, case.hidden_size, gate_rows):
-            for _ in range(100):
-                np.matmul(h, w, out=out)
-
-    return 2 * case.seq_len * _best_seconds(hundred_steps) / 100
+    """Seconds of the sequential floor of one forward+backward (_families.py): the 2*L dependent
+    per-step products plus the tanh calls each forward step waits for."""
+    shape = fam.Shape(case.input_size, case.hidden_size, case.seq_len, case.batch)
+    return fam.sequential_floor(case.kind, shape, backward=True).total
 
 
 def print_gap(rows: dict) -> None:

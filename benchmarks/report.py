@@ -9,8 +9,9 @@ What it measures, all in this one process except the memory (fresh processes, se
 - nn.RNN, nn.GRU and nn.LSTM at every shape of issue 15 (_families.py): forward+backward and
   forward-only (no_grad), in interleaved, warmed-up rounds with torch at 1 and at 2 threads; each
   ratio is the median over the quiet rounds of ours / the faster torch of that round (_timing.py);
-- where the time goes: the GEMM floor and the sequential floor of each case (_families.py), with
-  numpy's BLAS peak timed inside the same rounds;
+- where the time goes: the GEMM floor and the sequential floor (the dependent per-step products
+  plus the tanh calls each step waits for) of each case (_families.py), with numpy's BLAS peak
+  timed inside the same rounds;
 - per op: the marginal forward+backward cost of one op and the fixed cost of one backward()
   (bench_ops.py, this thread's CPU time);
 - peak memory of one forward+backward on the large shape, each family;
@@ -83,7 +84,9 @@ def time_case(torch: Any, family: str, shape: fam.Shape, mode: Mode, peak: Any) 
         row[f"{kind} torch threads"] = min((1, 2), key=lambda n: result.median(f"torch{n} {kind}", kept))
         backward = kind == "f+b"
         row[f"{kind} MFLOP"] = fam.gemm_flops(family, shape, backward) / 1e6
-        row[f"{kind} seq floor ms"] = fam.sequential_floor(family, shape, backward) * 1e3
+        floor = fam.sequential_floor(family, shape, backward)
+        row[f"{kind} seq products ms"], row[f"{kind} seq tanh ms"] = floor.products * 1e3, floor.tanh * 1e3
+        row[f"{kind} seq floor ms"] = floor.total * 1e3
     return row
 
 
@@ -161,7 +164,9 @@ def _floor_note(row: dict, kind: str, target: float) -> str:
     floors = {"GEMM floor": row[f"{kind} gemm floor ms"], "sequential floor": row[f"{kind} seq floor ms"]}
     name, ms = max(floors.items(), key=lambda kv: kv[1])
     if ms / torch_ms > target:
-        return f"stopped by the {name} ({ms / torch_ms:.2f}x torch alone)"
+        parts = "" if name == "GEMM floor" else (f": products {row[f'{kind} seq products ms'] / torch_ms:.2f}"
+                                                 f" + tanh {row[f'{kind} seq tanh ms'] / torch_ms:.2f}")
+        return f"stopped by the {name} ({ms / torch_ms:.2f}x torch alone{parts})"
     return f"no floor stops it (highest: {name}, {ms / torch_ms:.2f}x torch): per-step work and bookkeeping"
 
 
@@ -216,12 +221,13 @@ def floors_table(families: dict) -> str:
     for (family, shape), r in families.items():
         for kind in ("f+b", "fwd"):
             torch_ms = r[f"{kind} torch ms"]
+            floors = [f"{r[f'{kind} {key} ms']:.3g} ({r[f'{kind} {key} ms'] / torch_ms:.2f})"
+                      for key in ("gemm floor", "seq products", "seq tanh", "seq floor")]
             rows.append([f"{family} {shape} {kind}", f"{r[f'{kind} MFLOP']:.3g}",
                          f"{r[f'{kind} MFLOP'] / r[f'{kind} ours ms']:.1f}", f"{r[f'{kind} MFLOP'] / torch_ms:.1f}",
-                         f"{r[f'{kind} gemm floor ms']:.3g} ({r[f'{kind} gemm floor ms'] / torch_ms:.2f})",
-                         f"{r[f'{kind} seq floor ms']:.3g} ({r[f'{kind} seq floor ms'] / torch_ms:.2f})"])
+                         *floors])
     return _table(["case", "MFLOP (products)", "ours GFLOP/s", "torch GFLOP/s", "GEMM floor ms (/torch)",
-                   "sequential floor ms (/torch)"], rows)
+                   "dependent products ms (/torch)", "their tanh ms (/torch)", "sequential floor ms (/torch)"], rows)
 
 
 def ops_table(ops: dict) -> str:
@@ -283,10 +289,18 @@ def full_report(header: str, families: dict, ops: dict, mem: dict, contention: d
              times_table(families),
              "## Where the time goes",
              "Matrix-product FLOPs of the call, the rate each side reaches, and two lower bounds for any "
-             "kernel built on numpy's BLAS: the GEMM floor (all those FLOPs at numpy's measured peak, "
+             "kernel built on numpy: the GEMM floor (all those FLOPs at numpy's measured BLAS peak, "
              f"{families[next(iter(families))]['peak GFLOP/s']:.0f} GFLOP/s on a {mode.peak_size}^3 float32 product) and the "
-             "sequential floor (the per-step products h W_hh^T, and dpre W_hh in backward, one after another, "
-             "timed alone). A floor divided by torch's time above a target puts that target out of reach.",
+             "sequential floor: what every time step must do after the step before, one step after another. "
+             "It is the sum of two columns, each timed alone with numpy on the case's shapes: the dependent "
+             "products (h W_hh^T of each step, and dpre W_hh of each step in backward, with the kernels' thread "
+             "count) and their tanh, the transcendental calls of each forward step on its gate arrays, which "
+             "wait for that step's product (RNN: tanh of the new state; GRU: one tanh over r and z, a sigmoid "
+             "being 0.5 tanh(x/2) + 0.5, then tanh of n, which needs r; LSTM: one tanh over all four gates, "
+             "then tanh(c); backward reads saved activations and calls none). The rest of a step's elementwise "
+             "work (adds, products with the gates, the backward's derivatives) and all Python come on top, so "
+             "no numpy kernel reaches the floor. Each floor is shown in ms and, in brackets, divided by torch's "
+             "time: above a target, that target is out of reach for a numpy kernel.",
              floors_table(families)]
     if mem:
         parts += ["## Memory", mem_how + " " + _memory.__doc__.split("\n\n")[1].replace("\n", " ")]

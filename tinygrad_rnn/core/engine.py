@@ -208,12 +208,12 @@ def _visit(node: Function, grads: list | None, deliver: Any, adder: Any, keep_gr
     if node._retained:
         _retain(node, grads, create_graph)
     in_grads = _run_node(node, grads)
-    if not keep_graph:
-        node._release()
+    if not keep_graph and node._saved:
+        node._saved = None  # free what backward saved, as torch does unless retain_graph
     for i, (edge, meta, g) in enumerate(zip(node.edges, node.input_meta, in_grads)):
         if meta is None or g is None:  # not a Tensor, or one that needs no gradient
             continue
-        if type(g) is not SliceGrad and (g._data.shape != meta[0] or g._data.dtype != meta[1]):
+        if type(g) is not SliceGrad and (g._data.shape != meta[0] or g._data.dtype is not meta[1]):
             g = _fit_to_input(g, meta, node, i)  # only when broadcasting or a cast happened
         deliver(edge, g)
 

@@ -91,6 +91,7 @@ class Function:
         if "_forward_cls" in cls.__dict__:  # one of the node classes made by node_class below
             return
         cls._forward_cls, cls._node_classes = cls, {}
+        cls._forward_takes_ctx = cls.setup_context is Function.setup_context  # torch's older style
         # torch numbers its built-in nodes (TanhBackward0) but not those of user Functions (MyOpBackward).
         builtin = cls.__module__.startswith("tinygrad_rnn.")
         cls.Node = cls.node_class(cls.torch_name or cls.__name__ + ("Backward0" if builtin else "Backward"))
@@ -160,36 +161,30 @@ class Function:
         ctx = cls.Node()
         if modes.dual_level is not None:  # forward-mode AD is on: tangents ride along (forward_mode.py)
             return forward_mode.apply_with_tangents(ctx, args)
+        if not modes.grad_enabled:  # _run's first lines, one call fewer for every backward formula
+            return ctx.forward(ctx, *args) if ctx._forward_takes_ctx else ctx._forward_then_setup(args)
         return ctx._run(args)
 
     def _run(self, args: tuple) -> Any:
         """Run forward on `args` and, when an input requires grad, record this node in the graph."""
         if not modes.grad_enabled:  # no_grad(), or inside backward: nothing to record
-            return self._forward(args)
+            return self.forward(self, *args) if self._forward_takes_ctx else self._forward_then_setup(args)
         modes.grad_enabled = False  # ops inside forward must not record a graph of their own
         try:
-            out = self._forward(args)
+            out = self.forward(self, *args) if self._forward_takes_ctx else self._forward_then_setup(args)
         finally:
             modes.grad_enabled = True
-        for a in args:
-            if isinstance(a, Tensor) and a._requires_grad:
-                out = self._connect(args, out)
-                if modes.anomaly_enabled:  # detect_anomaly(): remember where this op was called
-                    anomaly_mode.record_forward_stack(self)
-                break
-        return out
+        return self._connect(args, out)
 
-    def _forward(self, args: tuple) -> Any:
-        """forward(ctx, *args); or, in torch's newer style, forward(*args) then setup_context(ctx, args, output)."""
-        cls = type(self)
-        if cls.setup_context is Function.setup_context:
-            return cls.forward(self, *args)
-        out = cls.forward(*args)
-        cls.setup_context(self, args, out)
+    def _forward_then_setup(self, args: tuple) -> Any:
+        """torch's newer style: forward(*args) without ctx, then setup_context(ctx, args, output)."""
+        out = self.forward(*args)
+        self.setup_context(self, args, out)
         return out
 
     def _connect(self, args: tuple, out: Any) -> Any:
-        """Record the edges to the inputs and make this node the grad_fn of the outputs.
+        """When an input requires grad, record the edges to the inputs and make this node the
+        grad_fn of the outputs.
 
         One entry per forward argument in `edges`, `input_meta` and `needs_input_grad`, so that
         entry i matches the i-th gradient backward returns. An edge is None for an argument that
@@ -206,9 +201,13 @@ class Function:
                 needs.append(False)
                 edges.append(NO_EDGE if isinstance(a, Tensor) else None)
                 metas.append(None)
+        if True not in needs:  # nothing to differentiate: no node
+            return out
         self.needs_input_grad, self.edges, self.input_meta = tuple(needs), tuple(edges), tuple(metas)
         if self.node_name is not None:  # torch's name depends on the arguments (declared by the op)
             self.__class__ = self._forward_cls.node_class(self.node_name(*args))
+        if modes.anomaly_enabled:  # detect_anomaly(): remember where this op was called
+            anomaly_mode.record_forward_stack(self)
         if not isinstance(out, tuple):
             out = self._claim_output(out, 0, args)
             self.output_meta = ((out._data.shape, out._data.dtype),) if isinstance(out, Tensor) else (None,)
@@ -223,15 +222,18 @@ class Function:
 
     def _keep_saved(self, outputs: tuple) -> None:
         """Note the version of each saved tensor (an in-place change later is an error in backward),
-        and keep saved outputs as arrays (see _SavedOutput)."""
+        and keep a saved output as its array (see _SavedOutput)."""
         versions, saved = [], []
         for s in self._saved:
             if isinstance(s, Tensor):
                 versions.append(s._version)
-                saved.append(self._unlink_output(s, outputs))
+                for nr, o in enumerate(outputs):
+                    if s is o:
+                        s = _SavedOutput(o._data, nr)
+                        break
             else:
                 versions.append(0)
-                saved.append(s)
+            saved.append(s)
         self._saved_versions, self._saved = tuple(versions), tuple(saved)
 
     def _claim_output(self, o: Any, nr: int, args: tuple) -> Any:
@@ -245,18 +247,6 @@ class Function:
         if o._data.dtype.kind == "f" and not (self._non_differentiable and any(o is n for n in self._non_differentiable)):
             o.grad_fn, o._output_nr, o._requires_grad = self, nr, True
         return o
-
-    @staticmethod
-    def _unlink_output(saved: Any, outputs: tuple) -> Any:
-        for nr, o in enumerate(outputs):
-            if saved is o:
-                return _SavedOutput(o._data, nr)
-        return saved
-
-    def _release(self) -> None:
-        """Free what backward saved (torch frees the graph after backward unless retain_graph)."""
-        if self._saved:
-            self._saved = None
 
     def name(self) -> str:
         return type(self).__name__  # the node class is named as torch names the node
