@@ -495,3 +495,65 @@ def test_unflatten_of_0d_raises_torch_runtime_error():
         with pytest.raises(RuntimeError, match="^unflatten got an unexpected error:\nDimension specified as 0 but "
                                                "tensor has no dimensions"):
             m.nn.Unflatten(0, (2, 2))(m.tensor(0.0))
+
+
+# Layer-level regressions from wider fuzz draws (issue 11's leftovers): torch's error, type and message.
+LAYER_SAME_ERROR = {
+    "prelu_none_num_parameters": lambda m: m.nn.PReLU(None),
+    "prelu_float_num_parameters": lambda m: m.nn.PReLU(1.5),
+    "prelu_list_weight_of_two_dims": lambda m: m.nn.PReLU([1, 2])(m.ones(2, 2)),
+    "prelu_channel_count_before_weight_ndim": lambda m: m.nn.PReLU([1, 2])(m.ones(2, 1)),
+    "prelu_zero_dim_input_with_many_slopes": lambda m: m.nn.functional.prelu(m.tensor(1.0), m.ones(2)),
+    "prelu_of_ints": lambda m: m.nn.functional.prelu(m.ones(3, 2, dtype=m.int64), m.ones(2, dtype=m.int64)),
+    "softshrink_none_lambda": lambda m: m.nn.Softshrink(None)(m.ones(2)),
+    "softshrink_str_lambda": lambda m: m.nn.Softshrink("a")(m.ones(2)),
+    "softshrink_negative_lambda": lambda m: m.nn.Softshrink(-1)(m.ones(2)),
+    "hardshrink_list_lambda": lambda m: m.nn.Hardshrink([1])(m.ones(2)),
+    "hardshrink_tuple_lambda": lambda m: m.nn.Hardshrink(())(m.ones(2)),
+}
+
+
+@pytest.mark.parametrize("case", LAYER_SAME_ERROR)
+def test_layer_same_error_as_torch(case):
+    check_error(LAYER_SAME_ERROR[case])
+
+
+# Each call must give torch's value and dtype (and gradients, where inputs require grad).
+LAYER_SAME_RESULT = {
+    "prelu_list_num_parameters_is_the_weight_shape": lambda m: m.nn.PReLU([1])(m.tensor([[-2.0, 3.0]])),
+    "prelu_empty_tuple_is_a_0d_weight": lambda m: [m.nn.PReLU(())(m.tensor([[-2.0], [1.0]])), m.nn.PReLU(()).weight],
+    "prelu_zero_channels_zero_slopes": lambda m: m.nn.functional.prelu(m.ones(3, 0), m.ones(0)),
+    "softshrink_bool_lambda": lambda m: [m.nn.Softshrink(False)(m.tensor([-1.0, 0.0, 0.5])),
+                                         m.nn.Softshrink(True)(m.tensor([-1.0, 0.0, 0.5, -2.0, 3.0]))],
+    "softshrink_keeps_the_sign_of_zero_and_nan": lambda m: 1 / m.nn.functional.softshrink(
+        m.tensor([-0.25, 0.25, float("nan")]), 0.5),
+    "hardshrink_keeps_nan": lambda m: [m.nn.Hardshrink(float("nan"))(m.tensor([-1.0, 0.0, 2.0])),
+                                       m.nn.functional.hardshrink(m.tensor([float("nan"), 0.1]))],
+}
+
+
+@pytest.mark.parametrize("case", LAYER_SAME_RESULT)
+def test_layer_same_result_as_torch(case):
+    check_parity(LAYER_SAME_RESULT[case])
+
+
+@pytest.mark.parametrize("affine", ["default", "random"])
+def test_group_norm_of_one_value_groups_rounds_as_torch(affine):
+    """A group of one value normalises to 0; with weight and bias torch computes x * scale + shift with fused
+    multiply-adds, so float32 gives rounding residue up to ~1e-4 instead. We follow its arithmetic, so the
+    residue is torch's, bit for bit (also for a group of equal values)."""
+    torch = require_torch()
+    rng = np.random.default_rng(11)
+    x = (rng.standard_normal((3, 4, 1)) * 3).astype(np.float32)
+    x[2] = x[2, 0]  # one sample whose groups hold equal values
+    weight, bias = rng.standard_normal((2, 4)).astype(np.float32)
+    outs = []
+    for m in (tinygrad_rnn, torch):
+        layer = m.nn.GroupNorm(4, 4)
+        if affine == "random":
+            with m.no_grad():
+                layer.weight.copy_(m.tensor(weight))
+                layer.bias.copy_(m.tensor(bias))
+        outs.append(layer(m.tensor(x)).detach().numpy())
+    assert outs[0].dtype == np.float32
+    np.testing.assert_array_equal(outs[0], outs[1])

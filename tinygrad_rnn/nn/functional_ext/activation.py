@@ -81,16 +81,20 @@ def hardsigmoid(input: Tensor, inplace: bool = False) -> Tensor:
 
 def prelu(input: Tensor, weight: Tensor) -> Tensor:
     """x for x > 0, weight * x otherwise; weight has one entry or one per channel (dim 1)."""
+    count = weight.numel()
+    if count != 1:  # torch's order: the channel count first, then weight's ndim, then the dtypes
+        if input.ndim == 0:
+            raise RuntimeError("Not allow zero-dim input tensor.")
+        channels = input.shape[1] if input.ndim >= 2 else 1
+        if count != channels:
+            raise RuntimeError(f"Mismatch of parameter numbers and input channel size. Found parameter numbers = "
+                               f"{count} and channel size = {channels}.")
     if weight.ndim > 1:
         raise RuntimeError(f"prelu: Expected `weight` to be a scalar or 1D tensor, but got: ndim = {weight.ndim}")
     if input.dtype is not weight.dtype:
         raise RuntimeError(f"prelu: Type promoting not supported. Got {input.dtype._legacy} and {weight.dtype._legacy}")
-    channels = input.shape[1] if input.ndim >= 2 else 1
-    count = weight.numel()
-    if count != 1 and count != channels:
-        raise RuntimeError(f"Mismatch of parameter numbers and input channel size. Found parameter numbers = "
-                           f"{count} and channel size = {channels}.")
-    slope = weight.reshape((-1,) + (1,) * (input.ndim - 2)) if count > 1 else weight.reshape(())
+    require_float(input, "prelu_cpu")
+    slope = weight.reshape((-1,) + (1,) * (input.ndim - 2)) if count != 1 else weight.reshape(())
     return rename(_pw.where(input > 0, input, slope * input), "PreluKernelBackward0")
 
 
@@ -134,6 +138,7 @@ def celu_(input: Tensor, alpha: float = 1.0) -> Tensor:
 
 
 def _check_lambda(lambd: float, input: Tensor) -> None:
+    """torch's error for a softshrink lambd that is negative (or NaN) or too large for the dtype."""
     limit = float(np.finfo(input.dtype.np).max) if input.dtype.is_floating_point else math.inf
     if not 0 <= lambd <= limit:
         raise RuntimeError(f"lambda must be in range [0, {limit:g}] for input dtype {input.dtype._legacy}, "
@@ -142,17 +147,20 @@ def _check_lambda(lambd: float, input: Tensor) -> None:
 
 def softshrink(input: Tensor, lambd: float = 0.5) -> Tensor:
     """Shrink toward 0 by lambd: x - lambd above lambd, x + lambd below -lambd, 0 in between."""
+    lambd = float(number_arg("softshrink", "lambd", lambd, 2))
     require_float(input, "softshrink_check")
     _check_lambda(lambd, input)
-    inner = _pw.where(input < -lambd, input + lambd, _zeros_like(input))
+    # x * 0 in between, as torch: it keeps x's sign (-0.0) and its NaN
+    inner = _pw.where(input < -lambd, input + lambd, input * 0)
     return rename(_pw.where(input > lambd, input - lambd, inner), "SoftshrinkBackward0")
 
 
 def hardshrink(input: Tensor, lambd: float = 0.5) -> Tensor:
-    """x where |x| > lambd, 0 elsewhere."""
+    """0 where -lambd <= x <= lambd, x elsewhere (so a NaN x, or a NaN lambd, keeps x, as in torch)."""
+    lambd = float(number_arg("hardshrink", "lambd", lambd, 2))
     require_float(input, "hardshrink_cpu")
-    keep = (input > lambd) | (input < -lambd)
-    return rename(_pw.where(keep, input, _zeros_like(input)), "HardshrinkBackward0")
+    inside = (input >= -lambd) & (input <= lambd)
+    return rename(_pw.where(inside, _zeros_like(input), input), "HardshrinkBackward0")
 
 
 def tanhshrink(input: Tensor) -> Tensor:

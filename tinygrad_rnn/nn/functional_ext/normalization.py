@@ -58,10 +58,30 @@ def group_norm(input: Tensor, num_groups: int, weight: Tensor | None = None, bia
     _check_same_dtype(input, weight, bias)
     require_float(input, "GroupNormKernelImpl")
     grouped = input.reshape(n, num_groups, -1)
-    centered = grouped - grouped.mean(-1, keepdim=True)
-    normed = centered / ((centered * centered).mean(-1, keepdim=True) + eps).sqrt()
-    out = _F._affine(normed.reshape(input.shape), weight, bias, _channel_shape(input))
-    return rename(out, "NativeGroupNormBackward0")
+    mean = grouped.mean(-1, keepdim=True)
+    centered = grouped - mean
+    # torch adds eps to the variance in float64 and rounds 1/sqrt once to the input's dtype
+    rstd = ((centered * centered).mean(-1, keepdim=True).double() + eps).rsqrt().to(input.dtype)
+    if weight is None and bias is None:
+        return rename((centered * rstd).reshape(input.shape), "NativeGroupNormBackward0")
+    # With weight or bias, torch computes y = x * scale + shift per channel, each as one fused multiply-add
+    # (one rounding). For a group of one value (or equal values) the exact 0 then comes out as rounding
+    # residue up to ~1e-4 in float32; the same arithmetic gives torch's very numbers.
+    per_channel = (n, c) + (1,) * (input.ndim - 2)
+    scale = rstd.expand(n, num_groups, c // num_groups).reshape(per_channel)
+    if weight is not None:
+        scale = scale * weight.reshape(_channel_shape(input))
+    beta = bias.reshape(_channel_shape(input)) if bias is not None else scale.new_zeros(())
+    group_mean = mean.expand(n, num_groups, c // num_groups).reshape(per_channel)
+    shift = _fused_multiply_add(-scale, group_mean, beta)
+    return rename(_fused_multiply_add(input, scale, shift), "NativeGroupNormBackward0")
+
+
+def _fused_multiply_add(a: Tensor, b: Tensor, c: Tensor) -> Tensor:
+    """a * b + c rounded once, as a CPU's fused multiply-add does. The float64 product of two float32
+    numbers is exact, so float64 arithmetic rounded back to float32 gives the fused result; float64
+    inputs get plain float64 arithmetic (its two roundings differ from one by ~1e-16 relative)."""
+    return (a.double() * b.double() + c.double()).to(a.dtype)
 
 
 def _check_spatial(input: Tensor) -> None:
