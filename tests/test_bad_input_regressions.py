@@ -510,6 +510,32 @@ LAYER_SAME_ERROR = {
     "softshrink_negative_lambda": lambda m: m.nn.Softshrink(-1)(m.ones(2)),
     "hardshrink_list_lambda": lambda m: m.nn.Hardshrink([1])(m.ones(2)),
     "hardshrink_tuple_lambda": lambda m: m.nn.Hardshrink(())(m.ones(2)),
+    "max_pool2d_module_names_stride_for_a_bad_later_kernel_entry": lambda m: m.nn.MaxPool2d((2, None))(
+        m.ones(1, 4, 4)),
+    "avg_pool1d_module_names_stride_for_a_bad_later_kernel_entry": lambda m: m.nn.AvgPool1d((2, "a"))(m.ones(1, 4)),
+    "max_pool2d_first_entries_are_checked_left_to_right": lambda m: m.nn.functional.max_pool2d(
+        m.ones(1, 4, 4), (2, None), ("a", 1)),
+    "max_pool2d_later_entries_are_checked_right_to_left": lambda m: m.nn.functional.max_pool2d(
+        m.ones(1, 4, 4), (2, 2), (1, None), (0, 0), (1, None)),
+    "lp_pool1d_module_none_norm_type": lambda m: m.nn.LPPool1d(None, 2)(m.ones(1, 4)),
+    "lp_pool2d_module_str_norm_type": lambda m: m.nn.LPPool2d("a", 2)(m.ones(1, 4, 4)),
+    "threshold_none_value": lambda m: m.nn.Threshold(0, None)(m.ones(2)),
+    "threshold_str_threshold": lambda m: m.nn.Threshold("a", 0)(m.ones(2)),
+    "threshold_list_value": lambda m: m.nn.Threshold(0, [1])(m.ones(2)),
+    "threshold_inf_into_ints": lambda m: m.nn.Threshold(0, float("inf"))(m.tensor([0, 5])),
+    "threshold_nan_threshold_for_ints": lambda m: m.nn.functional.threshold(m.tensor([0, 5]), float("nan"), 1),
+    "threshold_value_too_large_for_float32": lambda m: m.nn.functional.threshold(m.ones(2), 1, 1e300),
+    "threshold_value_too_large_for_uint8": lambda m: m.nn.functional.threshold(m.tensor([0, 5], dtype=m.uint8), 1, 300),
+    "threshold_int_beyond_64_bits": lambda m: m.nn.functional.threshold(m.ones(2), 2 ** 64, 1),
+    "threshold_negative_int_beyond_64_bits": lambda m: m.nn.functional.threshold(m.ones(2), -(2 ** 63) - 1, 1),
+    "threshold_of_bool": lambda m: m.nn.functional.threshold(m.tensor([True, False]), 0, 1),
+    "cross_entropy_of_empty_ints_reaches_nll_loss2d": lambda m: m.nn.functional.cross_entropy(
+        m.ones(0, 2, 2, dtype=m.int64), m.ones(0, 2, dtype=m.int64)),
+    "cross_entropy_of_empty_int_rows_reaches_nll_loss": lambda m: m.nn.functional.cross_entropy(
+        m.ones(0, 3, dtype=m.int64), m.ones(0, dtype=m.int64)),
+    "conv_transpose1d_string_padding_builds_then_fails_in_forward": lambda m: m.nn.ConvTranspose1d(
+        2, 1, 2, padding="same")(m.ones(1, 2, 4)),
+    "conv_transpose2d_string_padding_after_the_kernel_size": lambda m: m.nn.ConvTranspose2d(2, 1, -1, padding="full"),
 }
 
 
@@ -529,6 +555,18 @@ LAYER_SAME_RESULT = {
         m.tensor([-0.25, 0.25, float("nan")]), 0.5),
     "hardshrink_keeps_nan": lambda m: [m.nn.Hardshrink(float("nan"))(m.tensor([-1.0, 0.0, 2.0])),
                                        m.nn.functional.hardshrink(m.tensor([float("nan"), 0.1]))],
+    "threshold_keeps_nan": lambda m: [m.nn.Threshold(0.5, -1.0)(m.tensor([float("nan"), 0.5, 2.0])),
+                                      m.nn.Threshold(float("nan"), -1.0)(m.tensor([-3.0, 2.0]))],
+    "threshold_of_ints_truncates_its_numbers": lambda m: m.nn.functional.threshold(m.tensor([-2, -1, 0, 2]), -1.5,
+                                                                                  -7.9),
+    "threshold_negative_value_wraps_into_uint8": lambda m: m.nn.functional.threshold(
+        m.tensor([0, 5], dtype=m.uint8), 1, -1),
+    "threshold_gradient": lambda m: m.nn.functional.threshold(
+        m.tensor([-1.0, 0.5, 0.7, 2.0], dtype=m.float64, requires_grad=True), 0.5, 3.0),
+    "cross_entropy_of_empty_ints_with_probabilities": lambda m: [
+        m.nn.functional.cross_entropy(m.ones(0, 2, 2, dtype=m.int64), m.ones(0, 2, 2)),
+        m.nn.functional.cross_entropy(m.ones(0, 2, 2, dtype=m.int64), m.ones(0, 2, 2), reduction="sum")],
+    "lp_pool1d_bool_norm_type": lambda m: m.nn.LPPool1d(True, 2)(m.tensor([[1.0, -2.0, 3.0, 0.5]])),
 }
 
 

@@ -155,10 +155,13 @@ class _ConvTranspose(_ConvNd):
                  padding_mode: str = "zeros", device: Any = None, dtype: Any = None) -> None:
         if padding_mode != "zeros":
             raise ValueError(f'Only "zeros" padding mode is supported for {type(self).__name__}')
-        if isinstance(padding, str):
-            raise TypeError(f"conv_transpose{self._nd}d(): argument 'padding' must be tuple of ints, not str")
-        super().__init__(in_channels, out_channels, kernel_size, stride, padding, dilation, groups, bias,
-                         padding_mode, device, dtype, output_padding)
+        # torch takes a padding string apart into its letters (_single('same') is a tuple of 4), builds the
+        # layer, and the forward's argument parser refuses the letters
+        letters = tuple(padding) if isinstance(padding, str) else None
+        super().__init__(in_channels, out_channels, kernel_size, stride, 0 if letters else padding, dilation, groups,
+                         bias, padding_mode, device, dtype, output_padding)
+        if letters:
+            self.padding = letters
 
     def _output_padding(self, input: Tensor, output_size: Any) -> tuple:
         """The output_padding that makes the output `output_size` (its last nd entries count)."""

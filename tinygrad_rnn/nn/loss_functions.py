@@ -282,7 +282,8 @@ def _class_rows(input: Tensor, target: Tensor, weight: Tensor | None,
     if input.ndim != 1 and target.ndim == 0:  # torch reads the target's batch size from its dim 0
         raise IndexError("Dimension specified as 0 but tensor has no dimensions")
     if not input.dtype.is_floating_point:
-        raise NotImplementedError(f'"nll_loss_out_frame" not implemented for \'{input.dtype._legacy}\'')
+        kernel = "nll_loss_out_frame" if input.ndim <= 2 else "nll_loss2d_forward_out_frame"
+        raise NotImplementedError(f'"{kernel}" not implemented for \'{input.dtype._legacy}\'')
     classes = input.shape[0] if input.ndim == 1 else input.shape[1]
     _check_class_weight(weight, classes, spatial=input.ndim > 2, input_dtype=input.dtype)
     labels = target.numpy().astype(np.int64).reshape(-1)
@@ -379,7 +380,7 @@ def _log_softmax_classes(input: Tensor) -> Tensor:
     dim = _class_dim(input)
     if input.ndim == 0:
         raise IndexError("Dimension out of range (expected to be in range of [-1, 0], but got 1)")
-    if not input.dtype.is_floating_point:
+    if not input.dtype.is_floating_point and input.numel():  # as torch, an empty one never reaches the kernel
         kernel = "log_softmax_lastdim_kernel_impl" if dim == input.ndim - 1 else "log_softmax_kernel_impl"
         raise NotImplementedError(f'"{kernel}" not implemented for \'{input.dtype._legacy}\'')
     return _rd.log_softmax(input, dim)

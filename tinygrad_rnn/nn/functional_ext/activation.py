@@ -8,13 +8,14 @@ gradient there is torch's: e.g. hardswish'(-3) = -0.5 and hardswish'(3) = 1.5, a
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
 
 from ...argcheck import int_arg, number_arg
 from ...core.function import rename
 from ...core.tensor import Tensor
-from ...creation import from_numpy
+from ...creation import from_numpy, integer_fill
 from ...ops import pointwise as _pw
 from ...ops.shape import normalize_dim
 from ...random import _rng
@@ -169,12 +170,45 @@ def tanhshrink(input: Tensor) -> Tensor:
 
 
 def threshold(input: Tensor, threshold: float, value: float, inplace: bool = False) -> Tensor:
-    """x where x > threshold, else `value` (which gets no gradient)."""
+    """`value` where x <= threshold, else x (value gets no gradient; a NaN x stays NaN, as in torch).
+    Both numbers are first converted to input's dtype, as torch's kernel takes them: an int input
+    compares with a truncated threshold, and a number the dtype cannot hold is an error."""
+    threshold = _scalar("threshold", "threshold", threshold, 2)
+    value = _scalar("threshold", "value", value, 3)
+    if input.dtype.name == "bool":
+        raise NotImplementedError("\"threshold_cpu\" not implemented for 'Bool'")
+    threshold, value = _converted(threshold, input), _converted(value, input)
+
     def of(x: Tensor) -> Tensor:
         filler = from_numpy(np.full(x.shape, value, x.dtype.np))
-        return rename(_pw.where(x > threshold, x, filler), "ThresholdBackward0")
+        return rename(_pw.where(x <= threshold, filler, x), "ThresholdBackward0")
 
     return _F._apply(of, input, inplace)
+
+
+def _scalar(fn: str, name: str, value: Any, position: int) -> Any:
+    """torch's `Scalar` parameter: a number (else TypeError); a Python int must fit in 64 bits."""
+    number_arg(fn, name, value, position)
+    if isinstance(value, int) and value < -2 ** 63:
+        raise OverflowError("can't convert negative int to unsigned")
+    if isinstance(value, int) and value >= 2 ** 64:
+        raise OverflowError("int too big to convert")
+    return value
+
+
+_CPP_FLOAT_NAMES = {"float16": "c10::Half", "bfloat16": "c10::BFloat16", "float32": "float", "float64": "double"}
+
+
+def _converted(number: Any, input: Tensor) -> Any:
+    """`number` as a value of input's dtype, or torch's error when the dtype cannot hold it (a finite float
+    too large for a float dtype; NaN, inf or an out-of-range number for an integer dtype)."""
+    if not input.dtype.is_floating_point:
+        return integer_fill(number, input.dtype)
+    number = float(number)
+    if math.isfinite(number) and abs(number) > float(np.finfo(input.dtype.np).max):
+        raise RuntimeError(f"value cannot be converted to type {_CPP_FLOAT_NAMES[input.dtype.name]} without "
+                           f"overflow")
+    return number
 
 
 def threshold_(input: Tensor, threshold: float, value: float) -> Tensor:

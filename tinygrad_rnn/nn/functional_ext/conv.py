@@ -13,6 +13,7 @@ from __future__ import annotations
 import warnings
 from typing import Any
 
+from ...argcheck import int_list_args
 from ...core.function import rename
 from ...core.tensor import Tensor
 from .im2col import Col2Im, Im2Col, blocks_along
@@ -188,8 +189,8 @@ def _check_output_padding(output_padding: tuple, stride: tuple, dilation: tuple)
 def conv_transposed(input: Tensor, weight: Tensor, bias: Tensor | None, stride: Any, padding: Any,
                     output_padding: Any, groups: int, dilation: Any, nd: int, name: str) -> Tensor:
     """The N-d transposed convolution behind conv_transpose1d and conv_transpose2d."""
-    if isinstance(padding, str):
-        raise TypeError(f"{name}(): argument 'padding' must be tuple of ints, not str")
+    int_list_args(name, [("stride", stride, 4), ("padding", padding, 5), ("output_padding", output_padding, 6),
+                         ("dilation", dilation, 8)], scalar_ok=True)
     _check_input_dim(input, nd, name)
     _check_dtypes(input, weight, bias)
     x, unbatched = _batched(input, nd)

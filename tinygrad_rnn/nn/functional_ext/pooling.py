@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from ...argcheck import bool_arg, int_arg, int_list_arg
+from ...argcheck import bool_arg, int_arg, int_list_arg, int_list_args
 from ...core.function import rename
 from ...core.tensor import Tensor
 from ...creation import from_numpy
@@ -45,12 +45,10 @@ def _tuple(value: Any, nd: int, what: str, name: str) -> tuple:
 def _parse_windows(fn: str, kernel_size: Any, stride: Any, padding: Any, dilation: Any = 1) -> None:
     """torch's argument parser for the window settings (each an int or a tuple of ints; stride
     may be None or empty), in signature order, before any check of the input."""
-    int_list_arg(fn, "kernel_size", kernel_size, 2, scalar_ok=True)
-    if stride is not None:
-        int_list_arg(fn, "stride", stride, 3, scalar_ok=True)
-    int_list_arg(fn, "padding", padding, 4, scalar_ok=True)
+    params = [("kernel_size", kernel_size, 2), ("stride", stride, 3), ("padding", padding, 4)]
     if not fn.startswith("avg"):
-        int_list_arg(fn, "dilation", dilation, 5, scalar_ok=True)
+        params.append(("dilation", dilation, 5))
+    int_list_args(fn, [p for p in params if p[1] is not None or p[0] != "stride"], scalar_ok=True)
 
 
 def pooled_size(n: int, k: int, p: int, s: int, d: int, ceil_mode: bool) -> int:
