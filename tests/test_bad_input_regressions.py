@@ -536,6 +536,22 @@ LAYER_SAME_ERROR = {
     "conv_transpose1d_string_padding_builds_then_fails_in_forward": lambda m: m.nn.ConvTranspose1d(
         2, 1, 2, padding="same")(m.ones(1, 2, 4)),
     "conv_transpose2d_string_padding_after_the_kernel_size": lambda m: m.nn.ConvTranspose2d(2, 1, -1, padding="full"),
+    "leaky_relu_none_slope_before_the_dtype": lambda m: m.nn.LeakyReLU(None)(m.tensor([-1, 2])),
+    "leaky_relu_tuple_slope": lambda m: m.nn.LeakyReLU(())(m.tensor([-1.0, 2.0])),
+    "kl_div_reduction_before_the_dtype": lambda m: m.nn.functional.kl_div(m.tensor(4), m.ones(2, dtype=m.int64),
+                                                                         reduction="avg"),
+    "binary_cross_entropy_of_ints": lambda m: m.nn.functional.binary_cross_entropy(m.ones(2, dtype=m.int64),
+                                                                                  m.ones(2, dtype=m.int64)),
+    "binary_cross_entropy_of_empty_ints": lambda m: m.nn.functional.binary_cross_entropy(
+        m.ones(0, dtype=m.int64), m.ones(0, dtype=m.int64)),
+    "max_pool2d_zero_kernel": lambda m: m.nn.MaxPool2d(0, stride=1)(m.ones(2, 2, 1, 2)),
+    "max_pool2d_zero_kernel_before_zero_dilation": lambda m: m.nn.MaxPool2d(0, 1, 0, 0)(m.ones(2, 2, 3, 3)),
+    "max_pool2d_pad_check_truncates_half_the_kernel": lambda m: m.nn.MaxPool2d(-1, 1, 1)(m.ones(2, 2, 3, 3)),
+    "avg_pool2d_zero_kernel": lambda m: m.nn.AvgPool2d((1, 0), stride=1)(m.ones(2, 2, 1, 2)),
+    "avg_pool1d_zero_kernel_as_2d": lambda m: m.nn.AvgPool1d(0, stride=1)(m.ones(2, 3)),
+    "embedding_bag_index_out_of_range": lambda m: m.nn.EmbeddingBag(2, 2, mode="sum")(m.tensor([1, 4]), m.tensor([0])),
+    "embedding_bag_max_index_out_of_range": lambda m: m.nn.EmbeddingBag(2, 2, mode="max")(m.tensor([1, -1]),
+                                                                                          m.tensor([0])),
 }
 
 
@@ -567,6 +583,14 @@ LAYER_SAME_RESULT = {
         m.nn.functional.cross_entropy(m.ones(0, 2, 2, dtype=m.int64), m.ones(0, 2, 2)),
         m.nn.functional.cross_entropy(m.ones(0, 2, 2, dtype=m.int64), m.ones(0, 2, 2), reduction="sum")],
     "lp_pool1d_bool_norm_type": lambda m: m.nn.LPPool1d(True, 2)(m.tensor([[1.0, -2.0, 3.0, 0.5]])),
+    "regression_losses_promote_a_0d_target_as_a_broadcast_one": lambda m: [
+        m.nn.functional.l1_loss(m.tensor([[0.3, -1.0]]), m.tensor(0.1, dtype=m.float64), reduction="sum"),
+        m.nn.functional.mse_loss(m.tensor(0.1, dtype=m.float64), m.tensor([0.3, -1.0]), reduction="none"),
+        m.nn.functional.smooth_l1_loss(m.tensor([0.3, -1.0]), m.tensor(0.1, dtype=m.float64))],
+    "multihead_attention_of_an_empty_batch": lambda m: m.nn.MultiheadAttention(4, 2, batch_first=True)(
+        m.ones(0, 2, 4), m.ones(0, 2, 4), m.ones(0, 2, 4))[0],
+    "transformer_encoder_layer_of_an_empty_sequence": lambda m: m.nn.TransformerEncoderLayer(
+        4, 2, dim_feedforward=3, dropout=0.0)(m.ones(0, 2, 4)),
 }
 
 

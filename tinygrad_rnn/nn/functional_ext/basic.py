@@ -68,6 +68,7 @@ def sigmoid(input: Tensor) -> Tensor:
 
 def leaky_relu(input: Tensor, negative_slope: float = 0.01, inplace: bool = False) -> Tensor:
     """x for x > 0, negative_slope * x otherwise (the slope also applies at exactly 0)."""
+    number_arg("leaky_relu", "negative_slope", negative_slope, 2)
     _float_kernel(input, "leaky_relu_cpu")
     return _apply(lambda x: rename(_pw.where(x > 0, x, x * negative_slope), "LeakyReluBackward0"), input, inplace)
 

@@ -73,14 +73,18 @@ def _geometry(x: Tensor, kernel_size: Any, stride: Any, padding: Any, dilation: 
         raise RuntimeError("stride should not be zero")
     if any(p < 0 for p in pad):
         raise RuntimeError(f"pad must be non-negative, but got pad: {pad[0] if nd == 1 else min(pad)}")
+    for k, p, d in zip(kernel, pad, dilation):
+        if p > int((d * (k - 1) + 1) / 2):  # C's division, which truncates toward zero
+            raise RuntimeError(f"pad should be at most half of effective kernel size, but got pad={p}, "
+                               f"kernel_size={k} and dilation={d}")
+    if any(k <= 0 for k in kernel):  # torch runs a 1-d pool as a 2-d one of height 1
+        sides = ((1,) if nd == 1 else ()) + kernel
+        shown = " ".join(f"k{c}: {k}" for c, k in zip(_LETTERS[-len(sides):], sides))
+        raise RuntimeError(f"kernel size should be greater than zero, but got {shown}")
     if any(d <= 0 for d in dilation):
         shown = " ".join(f"dilation{c}: {d}" for c, d in zip(_LETTERS[-nd:], dilation)) if nd > 1 else \
             f"dilation: {dilation[0]}"
         raise RuntimeError(f"dilation should be greater than zero, but got {shown}")
-    for k, p, d in zip(kernel, pad, dilation):
-        if p > (d * (k - 1) + 1) // 2:
-            raise RuntimeError(f"pad should be at most half of effective kernel size, but got pad={p}, "
-                               f"kernel_size={k} and dilation={d}")
     sizes = tuple(x.shape[2:])
     out = tuple(pooled_size(*a, ceil_mode) for a in zip(sizes, kernel, pad, stride, dilation))
     if any(o <= 0 for o in out):
