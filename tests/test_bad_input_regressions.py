@@ -552,6 +552,16 @@ LAYER_SAME_ERROR = {
     "embedding_bag_index_out_of_range": lambda m: m.nn.EmbeddingBag(2, 2, mode="sum")(m.tensor([1, 4]), m.tensor([0])),
     "embedding_bag_max_index_out_of_range": lambda m: m.nn.EmbeddingBag(2, 2, mode="max")(m.tensor([1, -1]),
                                                                                           m.tensor([0])),
+    "embedding_zero_padding_idx_is_not_checked": lambda m: m.nn.Embedding(-1, 2, padding_idx=0),
+    "rnn_cell_batched_input_with_a_1d_state": lambda m: m.nn.GRUCell(1, 3)(m.ones(3, 1), m.ones(3)),
+    "lstm_cell_batched_input_with_1d_states": lambda m: m.nn.LSTMCell(1, 3)(m.ones(3, 1), (m.ones(3), m.ones(3))),
+    "nll_loss_target_dtype_before_its_size_for_1d_input": lambda m: m.nn.functional.nll_loss(m.ones(3), m.ones(2)),
+    "margin_ranking_none_margin": lambda m: m.nn.MarginRankingLoss(margin=None)(m.ones(2), m.ones(2), m.ones(2)),
+    "margin_ranking_list_margin": lambda m: m.nn.MarginRankingLoss(margin=[1])(m.ones(2), m.ones(2), m.ones(2)),
+    "cosine_embedding_margin_before_the_shapes": lambda m: m.nn.CosineEmbeddingLoss(margin=None)(
+        m.ones(2, 3), m.ones(2, 3), m.ones(2, 2)),
+    "multi_margin_margin_before_the_target": lambda m: m.nn.MultiMarginLoss(margin="a")(m.ones(2, 3),
+                                                                                        m.ones(0, dtype=m.int64)),
 }
 
 
@@ -591,6 +601,15 @@ LAYER_SAME_RESULT = {
         m.ones(0, 2, 4), m.ones(0, 2, 4), m.ones(0, 2, 4))[0],
     "transformer_encoder_layer_of_an_empty_sequence": lambda m: m.nn.TransformerEncoderLayer(
         4, 2, dim_feedforward=3, dropout=0.0)(m.ones(0, 2, 4)),
+    "margins_as_numpy_numbers_bools_and_tensors": lambda m: [
+        m.nn.HingeEmbeddingLoss(margin=np.float32(0.5))(m.tensor([0.2, 2.0]), m.tensor([-1.0, 1.0])),
+        m.nn.HingeEmbeddingLoss(margin=m.tensor(0.5))(m.tensor([0.2, 2.0]), m.tensor([-1.0, 1.0])),
+        m.nn.MultiMarginLoss(margin=True)(m.tensor([[0.1, 0.7, -0.2]]), m.tensor([1])),
+        m.nn.CosineEmbeddingLoss(margin=True)(m.tensor([[1.0, 2.0]]), m.tensor([[2.0, -1.0]]), m.tensor([-1.0]))],
+    "multi_margin_nan_margin_counts_nothing": lambda m: m.nn.MultiMarginLoss(margin=float("nan"))(
+        m.tensor([[0.1, 0.7, -0.2]]), m.tensor([1])),
+    "multi_margin_gradient": lambda m: m.nn.functional.multi_margin_loss(
+        m.tensor([[0.1, 0.7, -0.2], [0.5, 0.5, 1.5]], dtype=m.float64, requires_grad=True), m.tensor([1, 0]), p=2),
 }
 
 

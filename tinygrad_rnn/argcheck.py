@@ -50,6 +50,14 @@ def bool_arg(fn: str, name: str, value: Any, position: int | None = None) -> boo
     return bool(value)
 
 
+def float_arg(fn: str, name: str, value: Any, position: int | None = None) -> float:
+    """`value` as a float, or torch's TypeError for a `float` parameter (bools, ints, numpy numbers and
+    one-element tensors are floats to torch's parser)."""
+    if isinstance(value, str) or not hasattr(value, "__float__") or (isinstance(value, Tensor) and value.numel() != 1):
+        raise TypeError(f"{fn}(): {_where(name, position)} must be float, not {type_name(value)}")
+    return float(value)
+
+
 def tensor_arg(fn: str, name: str, value: Any, position: int | None = None) -> Tensor:
     """`value` if it is a Tensor, else torch's TypeError for a `Tensor` parameter."""
     if not isinstance(value, Tensor):

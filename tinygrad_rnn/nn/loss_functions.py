@@ -289,7 +289,7 @@ def _class_rows(input: Tensor, target: Tensor, weight: Tensor | None,
         _check_flat_target(input, target)
     else:
         _check_spatial_target(input, target)
-    _check_target_dtype(target)
+        _check_target_dtype(target)
     if input.ndim != 1 and target.ndim == 0:  # torch reads the target's batch size from its dim 0
         raise IndexError("Dimension specified as 0 but tensor has no dimensions")
     if not input.dtype.is_floating_point:
@@ -312,6 +312,7 @@ def _class_rows(input: Tensor, target: Tensor, weight: Tensor | None,
 def _check_flat_target(input: Tensor, target: Tensor) -> None:
     if target.ndim > 1:
         raise RuntimeError("0D or 1D target tensor expected, multi-target not supported")
+    _check_target_dtype(target)
     if input.ndim == 1 and target.ndim == 1 and target.shape[0] != 1:
         raise ValueError(f"For 1D input, 1D target must have size 1, but got target size: {target.shape[0]}")
 
