@@ -608,6 +608,10 @@ LAYER_SAME_RESULT = {
         m.nn.CosineEmbeddingLoss(margin=True)(m.tensor([[1.0, 2.0]]), m.tensor([[2.0, -1.0]]), m.tensor([-1.0]))],
     "multi_margin_nan_margin_counts_nothing": lambda m: m.nn.MultiMarginLoss(margin=float("nan"))(
         m.tensor([[0.1, 0.7, -0.2]]), m.tensor([1])),
+    "instance_norm_takes_a_zero_eps": lambda m: [m.nn.InstanceNorm1d(3, eps=0.0)(m.arange(12.0).reshape(2, 3, 2)),
+                                                 m.nn.InstanceNorm1d(3, eps=0.0)(m.ones(3, 3, 0, dtype=m.int64))],
+    "instance_norm_negative_eps_makes_nans": lambda m: m.nn.functional.instance_norm(
+        m.arange(12.0).reshape(2, 3, 2), eps=-1.0),
     "multi_margin_gradient": lambda m: m.nn.functional.multi_margin_loss(
         m.tensor([[0.1, 0.7, -0.2], [0.5, 0.5, 1.5]], dtype=m.float64, requires_grad=True), m.tensor([1, 0]), p=2),
 }
@@ -638,3 +642,26 @@ def test_group_norm_of_one_value_groups_rounds_as_torch(affine):
         outs.append(layer(m.tensor(x)).detach().numpy())
     assert outs[0].dtype == np.float32
     np.testing.assert_array_equal(outs[0], outs[1])
+
+
+@pytest.mark.parametrize("training", [True, False])
+@pytest.mark.parametrize("affine", [False, True])
+def test_batch_norm_of_a_constant_channel_rounds_as_torch(training, affine):
+    """A constant channel normalises to 0; torch sums the batch in float64 and computes x * scale + shift with
+    fused multiply-adds, so float32 gives rounding residue (~1e-5) instead. We follow its arithmetic."""
+    torch = require_torch()
+    rng = np.random.default_rng(12)
+    x = (rng.standard_normal((4, 3, 5)) * 2).astype(np.float32)
+    x[:, 0] = x[0, 0, 0]
+    stats = [rng.standard_normal(3).astype(np.float32), (rng.random(3) + 0.1).astype(np.float32)]
+    params = [rng.standard_normal(3).astype(np.float32) for _ in range(2)] if affine else [None, None]
+    outs = []
+    for m in (tinygrad_rnn, torch):
+        running = [m.tensor(s.copy()) for s in stats]
+        weight, bias = (None if p is None else m.tensor(p) for p in params)
+        y = m.nn.functional.batch_norm(m.tensor(x), *running, weight, bias, training=training)
+        outs.append([y.numpy(), *(r.numpy() for r in running)])
+    assert outs[0][0].dtype == np.float32
+    for ours, theirs in zip(*outs):  # within an ulp or two, and the constant channel's residue is torch's
+        np.testing.assert_allclose(ours, theirs, rtol=3e-7, atol=3e-7)
+    np.testing.assert_array_equal(outs[0][0][:, 0], outs[1][0][:, 0])

@@ -73,15 +73,8 @@ def group_norm(input: Tensor, num_groups: int, weight: Tensor | None = None, bia
         scale = scale * weight.reshape(_channel_shape(input))
     beta = bias.reshape(_channel_shape(input)) if bias is not None else scale.new_zeros(())
     group_mean = mean.expand(n, num_groups, c // num_groups).reshape(per_channel)
-    shift = _fused_multiply_add(-scale, group_mean, beta)
-    return rename(_fused_multiply_add(input, scale, shift), "NativeGroupNormBackward0")
-
-
-def _fused_multiply_add(a: Tensor, b: Tensor, c: Tensor) -> Tensor:
-    """a * b + c rounded once, as a CPU's fused multiply-add does. The float64 product of two float32
-    numbers is exact, so float64 arithmetic rounded back to float32 gives the fused result; float64
-    inputs get plain float64 arithmetic (its two roundings differ from one by ~1e-16 relative)."""
-    return (a.double() * b.double() + c.double()).to(a.dtype)
+    shift = _F.fused_multiply_add(-scale, group_mean, beta)
+    return rename(_F.fused_multiply_add(input, scale, shift), "NativeGroupNormBackward0")
 
 
 def _check_spatial(input: Tensor) -> None:
@@ -103,8 +96,8 @@ def instance_norm(input: Tensor, running_mean: Tensor | None = None, running_var
 
     stats = [None if t is None else t.detach().repeat(n) for t in (running_mean, running_var)]
     flat = input.reshape(1, n * c, *input.shape[2:])
-    out = _F.batch_norm(flat, stats[0], stats[1], per_sample(weight), per_sample(bias), use_input_stats,
-                        momentum, eps)
+    out = _F.batch_norm_kernel(flat, stats[0], stats[1], per_sample(weight), per_sample(bias), use_input_stats,
+                               momentum, eps)
     for running, updated in zip((running_mean, running_var), stats):
         if running is not None and use_input_stats:  # the samples' statistics, averaged
             with no_grad():
