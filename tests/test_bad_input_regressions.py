@@ -560,6 +560,13 @@ LAYER_SAME_ERROR = {
     "margin_ranking_list_margin": lambda m: m.nn.MarginRankingLoss(margin=[1])(m.ones(2), m.ones(2), m.ones(2)),
     "cosine_embedding_margin_before_the_shapes": lambda m: m.nn.CosineEmbeddingLoss(margin=None)(
         m.ones(2, 3), m.ones(2, 3), m.ones(2, 2)),
+    "conv2d_module_float_stride_is_refused_by_the_forward": lambda m: m.nn.Conv2d(2, 2, 1, stride=1.5)(m.ones(0, 0)),
+    "conv2d_module_bad_later_stride_entry": lambda m: m.nn.Conv2d(2, 1, 2, stride=(1, None))(m.ones(1, 2, 4, 4)),
+    "conv2d_module_bad_later_padding_entry": lambda m: m.nn.Conv2d(2, 1, 2, padding=(1, "a"))(m.ones(1, 2, 4, 4)),
+    "conv_transpose1d_module_float_stride": lambda m: m.nn.ConvTranspose1d(3, 3, 1, stride=1.5)(m.ones(0)),
+    "conv1d_module_float_channels_with_a_2d_kernel": lambda m: m.nn.Conv1d(2.0, 2.0, (2, 2)),
+    "conv1d_zero_kernel": lambda m: m.nn.functional.conv1d(m.ones(3, 2), m.ones(3, 3, 0)),
+    "conv2d_zero_kernel": lambda m: m.nn.functional.conv2d(m.ones(1, 3, 2, 2), m.ones(3, 3, 0, 1)),
     "multi_margin_margin_before_the_target": lambda m: m.nn.MultiMarginLoss(margin="a")(m.ones(2, 3),
                                                                                         m.ones(0, dtype=m.int64)),
 }

@@ -108,14 +108,21 @@ def int_list_arg(fn: str, name: str, value: Any, position: int, scalar_ok: bool 
     return _checked_ints(fn, name, value, position)
 
 
-def int_list_args(fn: str, params: list, scalar_ok: bool = False) -> None:
+def int_list_args(fn: str, params: list, scalar_ok: bool = False, overloads: tuple | None = None) -> None:
     """Several `tuple of ints` parameters, (name, value, position) each, checked in torch's order.
 
     torch's parser matches every argument's type and first element left to right; the other elements
     are read later, when the call to the kernel is built, and torch's compiled bindings read those
-    arguments last one first. So max_pool2d(x, (2, None), (2, None)) names 'stride', not 'kernel_size'."""
+    arguments last one first. So max_pool2d(x, (2, None), (2, None)) names 'stride', not 'kernel_size'.
+    For a function with several signatures (conv2d's padding may also be a string), a value that matches
+    none is torch's 'invalid combination' error over all the call's arguments, `overloads`."""
     for name, value, position in params:
-        _matched_int_list(fn, name, value, position, scalar_ok)
+        try:
+            _matched_int_list(fn, name, value, position, scalar_ok)
+        except TypeError:
+            if overloads is None:
+                raise
+            raise invalid_combination(fn, overloads) from None
     for name, value, position in reversed(params):
         if not (scalar_ok and is_int(value)):
             _checked_ints(fn, name, value, position)
