@@ -560,7 +560,6 @@ LAYER_SAME_ERROR = {
     "margin_ranking_list_margin": lambda m: m.nn.MarginRankingLoss(margin=[1])(m.ones(2), m.ones(2), m.ones(2)),
     "cosine_embedding_margin_before_the_shapes": lambda m: m.nn.CosineEmbeddingLoss(margin=None)(
         m.ones(2, 3), m.ones(2, 3), m.ones(2, 2)),
-    "conv2d_module_float_stride_is_refused_by_the_forward": lambda m: m.nn.Conv2d(2, 2, 1, stride=1.5)(m.ones(0, 0)),
     "conv2d_module_bad_later_stride_entry": lambda m: m.nn.Conv2d(2, 1, 2, stride=(1, None))(m.ones(1, 2, 4, 4)),
     "conv2d_module_bad_later_padding_entry": lambda m: m.nn.Conv2d(2, 1, 2, padding=(1, "a"))(m.ones(1, 2, 4, 4)),
     "conv_transpose1d_module_float_stride": lambda m: m.nn.ConvTranspose1d(3, 3, 1, stride=1.5)(m.ones(0)),
@@ -672,3 +671,15 @@ def test_batch_norm_of_a_constant_channel_rounds_as_torch(training, affine):
     for ours, theirs in zip(*outs):  # within an ulp or two, and the constant channel's residue is torch's
         np.testing.assert_allclose(ours, theirs, rtol=3e-7, atol=3e-7)
     np.testing.assert_array_equal(outs[0][0][:, 0], outs[1][0][:, 0])
+
+
+@pytest.mark.parametrize("option", [{"stride": 1.5}, {"dilation": 1.5}, {"padding": None}])
+def test_conv_module_with_a_float_list_argument_is_an_invalid_combination_as_in_torch(option):
+    """torch's conv2d has two signatures (padding a string or ints), so a float stride matches neither: a
+    TypeError that lists the signatures (ours names the documentation instead), raised by the forward."""
+    torch = require_torch()
+    for m in (torch, tinygrad_rnn):
+        layer = m.nn.Conv2d(2, 2, 1, **option)
+        with pytest.raises(TypeError, match=r"^conv2d\(\) received an invalid combination of arguments - got "
+                                            r"\(Tensor, Parameter, Parameter, tuple, tuple, tuple, int\)"):
+            layer(m.ones(0, 0))
