@@ -566,6 +566,11 @@ LAYER_SAME_ERROR = {
     "conv1d_module_float_channels_with_a_2d_kernel": lambda m: m.nn.Conv1d(2.0, 2.0, (2, 2)),
     "conv1d_zero_kernel": lambda m: m.nn.functional.conv1d(m.ones(3, 2), m.ones(3, 3, 0)),
     "conv2d_zero_kernel": lambda m: m.nn.functional.conv2d(m.ones(1, 3, 2, 2), m.ones(3, 3, 0, 1)),
+    "reflection_pad2d_needs_one_nonempty_output_dim": lambda m: m.nn.ReflectionPad2d(-1)(m.ones(1, 2, 1)),
+    "replication_pad2d_needs_one_nonempty_output_dim": lambda m: m.nn.ReplicationPad2d(-1)(m.ones(1, 2, 1)),
+    "reflection_pad3d_needs_one_nonempty_output_dim": lambda m: m.nn.ReflectionPad3d(-1)(m.ones(1, 2, 2, 2, 2)),
+    "replication_pad3d_needs_one_nonempty_output_dim": lambda m: m.nn.ReplicationPad3d(-1)(m.ones(1, 2, 2, 2, 2)),
+    "median_parses_keepdim_before_dim": lambda m: m.tensor(1).median(1, keepdim="yes"),
     "multi_margin_margin_before_the_target": lambda m: m.nn.MultiMarginLoss(margin="a")(m.ones(2, 3),
                                                                                         m.ones(0, dtype=m.int64)),
 }
@@ -618,6 +623,8 @@ LAYER_SAME_RESULT = {
                                                  m.nn.InstanceNorm1d(3, eps=0.0)(m.ones(3, 3, 0, dtype=m.int64))],
     "instance_norm_negative_eps_makes_nans": lambda m: m.nn.functional.instance_norm(
         m.arange(12.0).reshape(2, 3, 2), eps=-1.0),
+    "reflection_pad2d_may_empty_one_dim": lambda m: [m.nn.ReflectionPad2d(-1)(m.ones(1, 3, 3, 2)),
+                                                     m.nn.ReflectionPad3d((0, 0, -1, -1, 0, 0))(m.ones(1, 3, 2, 2))],
     "multi_margin_gradient": lambda m: m.nn.functional.multi_margin_loss(
         m.tensor([[0.1, 0.7, -0.2], [0.5, 0.5, 1.5]], dtype=m.float64, requires_grad=True), m.tensor([1, 0]), p=2),
 }
