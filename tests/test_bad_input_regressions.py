@@ -570,6 +570,10 @@ LAYER_SAME_ERROR = {
     "replication_pad2d_needs_one_nonempty_output_dim": lambda m: m.nn.ReplicationPad2d(-1)(m.ones(1, 2, 1)),
     "reflection_pad3d_needs_one_nonempty_output_dim": lambda m: m.nn.ReflectionPad3d(-1)(m.ones(1, 2, 2, 2, 2)),
     "replication_pad3d_needs_one_nonempty_output_dim": lambda m: m.nn.ReplicationPad3d(-1)(m.ones(1, 2, 2, 2, 2)),
+    "celu_input_scale_too_large_for_float": lambda m: m.nn.CELU(2e-219)(m.tensor([1.0, -1.0])),
+    "celu_alpha_too_large_for_float": lambda m: m.nn.CELU(1e300)(m.tensor([1.0, -1.0])),
+    "conv_transpose1d_weight_smaller_than_groups": lambda m: m.nn.functional.conv_transpose1d(
+        m.ones(0, 4), m.ones(0, 3, 1), m.ones(3)),
     "median_parses_keepdim_before_dim": lambda m: m.tensor(1).median(1, keepdim="yes"),
     "multi_margin_margin_before_the_target": lambda m: m.nn.MultiMarginLoss(margin="a")(m.ones(2, 3),
                                                                                         m.ones(0, dtype=m.int64)),
@@ -625,6 +629,12 @@ LAYER_SAME_RESULT = {
         m.arange(12.0).reshape(2, 3, 2), eps=-1.0),
     "reflection_pad2d_may_empty_one_dim": lambda m: [m.nn.ReflectionPad2d(-1)(m.ones(1, 3, 3, 2)),
                                                      m.nn.ReflectionPad3d((0, 0, -1, -1, 0, 0))(m.ones(1, 3, 2, 2))],
+    "conv_of_no_input_channels_is_the_input_shape": lambda m: [
+        m.nn.functional.conv2d(m.ones(0, 4, 3), m.ones(3, 0, 1, 1), m.ones(3)),
+        m.nn.functional.conv1d(m.ones(1, 0, 4), m.ones(3, 0, 1))],
+    "elu_and_celu_use_expm1": lambda m: [
+        m.nn.functional.elu(m.tensor([-1e-9, -1e-5, -0.3], dtype=m.float64, requires_grad=True)),
+        m.nn.functional.celu(m.tensor([-1e-9, -0.3], dtype=m.float64), 1e300)],
     "multi_margin_gradient": lambda m: m.nn.functional.multi_margin_loss(
         m.tensor([[0.1, 0.7, -0.2], [0.5, 0.5, 1.5]], dtype=m.float64, requires_grad=True), m.tensor([1, 0]), p=2),
 }

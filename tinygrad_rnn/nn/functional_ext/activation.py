@@ -127,9 +127,13 @@ def celu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
     if alpha == 0:
         raise RuntimeError("ZeroDivisionError: alpha cannot be 0 for CELU")
     require_float(input, "elu_cpu")
+    if input.dtype.name != "float64":  # torch runs ELU with alpha and an input scale 1 / alpha, both as float
+        for number in (float(alpha), 1.0 / float(alpha)):
+            if math.isfinite(number) and abs(number) > float(np.finfo(np.float32).max):
+                raise RuntimeError("value cannot be converted to type float without overflow")
 
-    def of(x: Tensor) -> Tensor:  # e^ of min(x, 0): the unused branch must not overflow
-        return rename(_pw.where(x > 0, x, alpha * ((x.clamp(max=0) / alpha).exp() - 1)), "CeluBackward0")
+    def of(x: Tensor) -> Tensor:  # e^ of min(x, 0): the unused branch must not overflow; expm1 as torch
+        return rename(_pw.where(x > 0, x, alpha * _pw.expm1(x.clamp(max=0) / alpha)), "CeluBackward0")
 
     return _F._apply(of, input, inplace)
 

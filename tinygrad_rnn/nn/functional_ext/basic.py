@@ -77,7 +77,7 @@ def elu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
     """x for x > 0, alpha (e^x - 1) otherwise. e^x is taken of min(x, 0): the unused branch must
     not overflow, or its zero gradient times inf would be NaN."""
     def elu_of(x: Tensor) -> Tensor:
-        return rename(_pw.where(x > 0, x, alpha * (x.clamp(max=0).exp() - 1)), "EluBackward0")
+        return rename(_pw.where(x > 0, x, alpha * _pw.expm1(x.clamp(max=0))), "EluBackward0")
 
     number_arg("elu", "alpha", alpha, 2)
     _float_kernel(input, "elu_cpu")

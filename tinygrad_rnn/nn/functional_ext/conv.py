@@ -71,6 +71,9 @@ def _check_channels(input: Tensor, weight: Tensor, groups: int, transposed: bool
                            f"Expected {input.ndim}-dimensional weight for {input.ndim}-dimensional input "
                            f"{list(input.shape)}, but got {weight.ndim}-dimensional weight of size "
                            f"{list(weight.shape)} instead")
+    if weight.shape[0] < groups:
+        raise RuntimeError(f"Given groups={groups}, expected weight to be at least {groups} at dimension 0, but got "
+                           f"weight of size {list(weight.shape)} instead")
     if not transposed and weight.shape[0] % groups:
         raise RuntimeError(f"Given groups={groups}, expected weight to be divisible by {groups} at dimension 0, "
                            f"but got weight of size [{list(weight.shape)}] instead")
@@ -145,6 +148,8 @@ def convolution(input: Tensor, weight: Tensor, bias: Tensor | None, stride: Any,
     out_channels, kernel = weight.shape[0], tuple(weight.shape[2:])
     _check_bias(weight, bias, out_channels)
     _check_kernel_size(kernel)
+    if x.shape[1] == 0:  # torch returns an empty tensor of the input's shape for an input of no channels
+        return input.clone()
     _check_kernel_fits(x, kernel, dilation, pairs)
     n, blocks = x.shape[0], [blocks_along(*g) for g in zip(x.shape[2:], kernel, dilation, pairs, stride)]
     cols = Im2Col.apply(x, kernel, dilation, pairs, stride, True)  # (C * K, N * L): all samples side by side
