@@ -574,6 +574,11 @@ LAYER_SAME_ERROR = {
     "celu_alpha_too_large_for_float": lambda m: m.nn.CELU(1e300)(m.tensor([1.0, -1.0])),
     "conv_transpose1d_weight_smaller_than_groups": lambda m: m.nn.functional.conv_transpose1d(
         m.ones(0, 4), m.ones(0, 3, 1), m.ones(3)),
+    "lp_pool2d_unpacks_its_kernel_size_first": lambda m: m.nn.LPPool2d(1, "2")(m.ones(1, 1, 1)),
+    "lp_pool2d_kernel_size_of_three": lambda m: m.nn.LPPool2d(1, (2, 2, 2))(m.ones(1, 4, 4)),
+    "upsample_nearest_of_no_channels": lambda m: m.nn.UpsamplingNearest2d(scale_factor=2)(m.ones(1, 0, 2, 2)),
+    "interpolate_linear_of_no_channels": lambda m: m.nn.functional.interpolate(m.ones(4, 0, 4), scale_factor=2,
+                                                                               mode="linear"),
     "median_parses_keepdim_before_dim": lambda m: m.tensor(1).median(1, keepdim="yes"),
     "multi_margin_margin_before_the_target": lambda m: m.nn.MultiMarginLoss(margin="a")(m.ones(2, 3),
                                                                                         m.ones(0, dtype=m.int64)),

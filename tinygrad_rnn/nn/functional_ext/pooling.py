@@ -469,6 +469,12 @@ def adaptive_max_pool3d_with_indices(input: Tensor, output_size: Any, return_ind
 
 # ------------------------------------------------------------------ power-average pooling
 def lp_pool(input: Tensor, norm_type: float, kernel_size: Any, stride: Any, ceil_mode: bool, nd: int) -> Tensor:
+    if nd > 1:  # torch's lp_pool2d/3d unpack _pair/_triple(kernel_size) first: Python's own error for a bad one
+        sides = len(kernel_size) if isinstance(kernel_size, (list, tuple, str)) else nd
+        if sides < nd:
+            raise ValueError(f"not enough values to unpack (expected {nd}, got {sides})")
+        if sides > nd:
+            raise ValueError(f"too many values to unpack (expected {nd})")
     _parse_windows(f"avg_pool{nd}d", kernel_size, stride, 0)
     kernel = _tuple(kernel_size, nd, "kernel_size", f"avg_pool{nd}d")
     pooled = avg_pool(input.pow(norm_type), kernel_size, stride, 0, ceil_mode, True, None, nd)

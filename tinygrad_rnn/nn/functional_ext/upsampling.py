@@ -166,6 +166,9 @@ def interpolate(input: Tensor, size: Any = None, scale_factor: Any = None, mode:
                                   " is not implemented in tinygrad_rnn")
     _check_mode(input, mode)
     _check_sizes(input, sizes)
+    if mode != "area" and input.shape[1] == 0:  # torch's resampling kernels refuse a sample of no channels
+        raise RuntimeError(f"Non-empty {input.ndim}D data tensor expected but got a tensor with sizes "
+                           f"{list(input.shape)}")
     require_float(input, "compute_indices_weights_cubic" if mode == "bicubic"  # torch's kernel names
                   else f"upsample_{mode.replace('-', '_')}{input.ndim - 2}d")
     if mode == "area":
