@@ -210,7 +210,7 @@ def multi_margin_loss(input: Tensor, target: Tensor, p: int = 1, margin: float =
     rows = input.reshape(-1, input.shape[-1]) if input.dim() > 0 else input.reshape(1, 1)
     classes = rows.shape[1]
     labels = target.numpy().reshape(-1).astype(np.int64)
-    if labels.shape[0] != rows.shape[0]:
+    if labels.shape[0] != rows.shape[0] or target.dim() > 1:
         raise RuntimeError("multi_margin_loss: target tensor should be 1-D with size equal to the number of input "
                            f"samples (batch size). Expected target size [{rows.shape[0]}], but got "
                            f"{list(target.shape)}. Input has shape {list(input.shape)}.")

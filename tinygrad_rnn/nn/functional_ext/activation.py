@@ -104,9 +104,14 @@ def rrelu(input: Tensor, lower: float = 1.0 / 8, upper: float = 1.0 / 3, trainin
     """Leaky ReLU with a random slope from U(lower, upper) per non-positive element in training
     (drawn from torch's stream in torch's order: one double per such element, in memory order),
     and the mean slope (lower + upper) / 2 in eval."""
+    lower, upper = number_arg("rrelu", "lower", lower, 2), number_arg("rrelu", "upper", upper, 3)
+    for name, bound in (("lower", lower), ("upper", upper)):
+        if not math.isfinite(float(bound)):
+            raise RuntimeError(f"rrelu: {name} bound must be finite, got {float(bound)}")
     if lower > upper:
         raise RuntimeError("Lower bound should be less than or equal to the upper bound")
-    require_float(input, "rrelu_with_noise_out_cpu")
+    if training:  # in eval torch runs leaky_relu, which names its own kernel for an integer input
+        require_float(input, "rrelu_with_noise_out_cpu")
     if not training:
         return rename(_F.leaky_relu(input, (lower + upper) / 2, inplace), "RreluWithNoiseBackward0")
     data = input.detach().numpy()
