@@ -585,6 +585,7 @@ LAYER_SAME_ERROR = {
     "rrelu_eval_of_ints_runs_leaky_relu": lambda m: m.nn.RReLU().eval()(m.ones(2, dtype=m.int64)),
     "multi_margin_target_of_two_dims": lambda m: m.nn.MultiMarginLoss()(m.tensor(0.5, dtype=m.float64),
                                                                        m.tensor([[0]])),
+    "glu_odd_size_before_the_dtype": lambda m: m.nn.GLU(-3)(m.ones(1, 1, 3, 0, dtype=m.int64)),
     "median_parses_keepdim_before_dim": lambda m: m.tensor(1).median(1, keepdim="yes"),
     "multi_margin_margin_before_the_target": lambda m: m.nn.MultiMarginLoss(margin="a")(m.ones(2, 3),
                                                                                         m.ones(0, dtype=m.int64)),

@@ -34,13 +34,13 @@ def _zeros_like(x: Tensor) -> Tensor:
 
 def glu(input: Tensor, dim: int = -1) -> Tensor:
     """a * sigmoid(b), where a and b are the two halves of input along dim."""
-    if input.ndim == 0:  # torch's order: a 0-d input, dim's type, dim's range, the dtype
+    if input.ndim == 0:  # torch's order: a 0-d input, dim's type, dim's range, an odd size, the dtype
         raise RuntimeError("glu does not support scalars because halving size must be even")
     dim = int_arg("glu", "dim", dim, 2)
     d = normalize_dim(dim, input.ndim)
-    require_float(input, "glu_cpu")
     if input.shape[d] % 2:
         raise RuntimeError(f"Halving dimension must be even, but dimension {d} is size {input.shape[d]}")
+    require_float(input, "glu_cpu")
     a, b = input.chunk(2, d)
     return rename(a * _pw.sigmoid(b), "GluBackward0")
 
