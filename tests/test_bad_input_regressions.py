@@ -647,6 +647,8 @@ LAYER_SAME_RESULT = {
     "elu_and_celu_use_expm1": lambda m: [
         m.nn.functional.elu(m.tensor([-1e-9, -1e-5, -0.3], dtype=m.float64, requires_grad=True)),
         m.nn.functional.celu(m.tensor([-1e-9, -0.3], dtype=m.float64), 1e300)],
+    "group_norm_of_an_empty_batch": lambda m: [m.nn.GroupNorm(3, 3)(m.ones(0, 3, 1, 0, 1)),
+                                               m.nn.GroupNorm(3, 3, affine=False)(m.ones(0, 3, 2))],
     "multi_margin_gradient": lambda m: m.nn.functional.multi_margin_loss(
         m.tensor([[0.1, 0.7, -0.2], [0.5, 0.5, 1.5]], dtype=m.float64, requires_grad=True), m.tensor([1, 0]), p=2),
 }

@@ -57,7 +57,7 @@ def group_norm(input: Tensor, num_groups: int, weight: Tensor | None = None, bia
                                f"but got {name} of shape {list(t.shape)} and input of shape {list(input.shape)}")
     _check_same_dtype(input, weight, bias)
     require_float(input, "GroupNormKernelImpl")
-    grouped = input.reshape(n, num_groups, -1)
+    grouped = input.reshape(n, num_groups, c // num_groups * math.prod(input.shape[2:]))  # no -1: n may be 0
     mean = grouped.mean(-1, keepdim=True)
     centered = grouped - mean
     # torch adds eps to the variance in float64 and rounds 1/sqrt once to the input's dtype
