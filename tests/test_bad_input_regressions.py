@@ -649,6 +649,10 @@ LAYER_SAME_RESULT = {
         m.nn.functional.celu(m.tensor([-1e-9, -0.3], dtype=m.float64), 1e300)],
     "group_norm_of_an_empty_batch": lambda m: [m.nn.GroupNorm(3, 3)(m.ones(0, 3, 1, 0, 1)),
                                                m.nn.GroupNorm(3, 3, affine=False)(m.ones(0, 3, 2))],
+    "pixel_unshuffle_of_nothing_keeps_the_shape": lambda m: [m.nn.PixelUnshuffle(2)(m.ones(0, 3, 4, 4)),
+                                                             m.nn.PixelUnshuffle(2)(m.ones(1, 0, 4, 4))],
+    "multilabel_margin_of_a_0d_input_takes_a_one_label_target": lambda m: m.nn.MultiLabelMarginLoss()(
+        m.tensor(-2.0, requires_grad=True), m.tensor([0])),
     "multi_margin_gradient": lambda m: m.nn.functional.multi_margin_loss(
         m.tensor([[0.1, 0.7, -0.2], [0.5, 0.5, 1.5]], dtype=m.float64, requires_grad=True), m.tensor([1, 0]), p=2),
 }

@@ -236,7 +236,11 @@ def multilabel_margin_loss(input: Tensor, target: Tensor, size_average: Any = No
     reduction = _reduction(size_average, reduce, reduction)
     _check_class_input(input)
     _check_long_target(target)
-    if tuple(target.shape) != tuple(input.shape):
+    if input.dim() <= 1:  # one sample: any target of at most one dim with one label per class (a 0-d input has one)
+        consistent = target.dim() <= 1 and target.numel() == (input.numel() if input.dim() else 1)
+    else:
+        consistent = tuple(target.shape) == tuple(input.shape)
+    if not consistent:
         raise RuntimeError(f"inconsistent target size: {list(target.shape)} for input of size: {list(input.shape)}")
     rows = input.reshape(-1, input.shape[-1]) if input.dim() > 0 else input.reshape(1, 1)
     counts = _label_counts(target.numpy().reshape(rows.shape), rows.shape[1]).astype(rows.dtype.np)

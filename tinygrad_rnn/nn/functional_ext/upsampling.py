@@ -284,6 +284,8 @@ def pixel_unshuffle(input: Tensor, downscale_factor: int) -> Tensor:
     if w % r:
         raise RuntimeError(f"pixel_unshuffle expects width to be divisible by downscale_factor, but input.size(-1)={w}"
                            f" is not divisible by {r}")
+    if input.numel() == 0:  # torch returns a copy of an empty input, in the input's shape
+        return input.clone()
     k = len(lead)
     blocks = input.reshape(*lead, c, h // r, r, w // r, r)
     moved = blocks.permute(*range(k), k, k + 2, k + 4, k + 1, k + 3)  # (*, C, r, r, H, W)
