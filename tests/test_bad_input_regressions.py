@@ -586,6 +586,8 @@ LAYER_SAME_ERROR = {
     "multi_margin_target_of_two_dims": lambda m: m.nn.MultiMarginLoss()(m.tensor(0.5, dtype=m.float64),
                                                                        m.tensor([[0]])),
     "glu_odd_size_before_the_dtype": lambda m: m.nn.GLU(-3)(m.ones(1, 1, 3, 0, dtype=m.int64)),
+    "avg_pool3d_input_smaller_than_the_kernel": lambda m: m.nn.AvgPool3d(3, ceil_mode=True)(
+        m.ones(3, 4, 1, 1, 2, dtype=m.float64)),
     "median_parses_keepdim_before_dim": lambda m: m.tensor(1).median(1, keepdim="yes"),
     "multi_margin_margin_before_the_target": lambda m: m.nn.MultiMarginLoss(margin="a")(m.ones(2, 3),
                                                                                         m.ones(0, dtype=m.int64)),

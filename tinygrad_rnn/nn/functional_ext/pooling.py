@@ -86,6 +86,9 @@ def _geometry(x: Tensor, kernel_size: Any, stride: Any, padding: Any, dilation: 
             f"dilation: {dilation[0]}"
         raise RuntimeError(f"dilation should be greater than zero, but got {shown}")
     sizes = tuple(x.shape[2:])
+    if name == "avg_pool3d" and any(n < k for n, k in zip(sizes, kernel)):  # torch's 3-d average pool only
+        raise RuntimeError(f"input image (T: {sizes[0]} H: {sizes[1]} W: {sizes[2]}) smaller than kernel size "
+                           f"(kT: {kernel[0]} kH: {kernel[1]} kW: {kernel[2]})")
     out = tuple(pooled_size(*a, ceil_mode) for a in zip(sizes, kernel, pad, stride, dilation))
     if any(o <= 0 for o in out):
         raise RuntimeError(f"Given input size: ({'x'.join(map(str, x.shape[1:]))}). Calculated output size: "
