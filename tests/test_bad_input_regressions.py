@@ -495,3 +495,228 @@ def test_unflatten_of_0d_raises_torch_runtime_error():
         with pytest.raises(RuntimeError, match="^unflatten got an unexpected error:\nDimension specified as 0 but "
                                                "tensor has no dimensions"):
             m.nn.Unflatten(0, (2, 2))(m.tensor(0.0))
+
+
+# Layer-level regressions from wider fuzz draws (issue 11's leftovers): torch's error, type and message.
+LAYER_SAME_ERROR = {
+    "prelu_none_num_parameters": lambda m: m.nn.PReLU(None),
+    "prelu_float_num_parameters": lambda m: m.nn.PReLU(1.5),
+    "prelu_list_weight_of_two_dims": lambda m: m.nn.PReLU([1, 2])(m.ones(2, 2)),
+    "prelu_channel_count_before_weight_ndim": lambda m: m.nn.PReLU([1, 2])(m.ones(2, 1)),
+    "prelu_zero_dim_input_with_many_slopes": lambda m: m.nn.functional.prelu(m.tensor(1.0), m.ones(2)),
+    "prelu_of_ints": lambda m: m.nn.functional.prelu(m.ones(3, 2, dtype=m.int64), m.ones(2, dtype=m.int64)),
+    "softshrink_none_lambda": lambda m: m.nn.Softshrink(None)(m.ones(2)),
+    "softshrink_str_lambda": lambda m: m.nn.Softshrink("a")(m.ones(2)),
+    "softshrink_negative_lambda": lambda m: m.nn.Softshrink(-1)(m.ones(2)),
+    "hardshrink_list_lambda": lambda m: m.nn.Hardshrink([1])(m.ones(2)),
+    "hardshrink_tuple_lambda": lambda m: m.nn.Hardshrink(())(m.ones(2)),
+    "max_pool2d_module_names_stride_for_a_bad_later_kernel_entry": lambda m: m.nn.MaxPool2d((2, None))(
+        m.ones(1, 4, 4)),
+    "avg_pool1d_module_names_stride_for_a_bad_later_kernel_entry": lambda m: m.nn.AvgPool1d((2, "a"))(m.ones(1, 4)),
+    "max_pool2d_first_entries_are_checked_left_to_right": lambda m: m.nn.functional.max_pool2d(
+        m.ones(1, 4, 4), (2, None), ("a", 1)),
+    "max_pool2d_later_entries_are_checked_right_to_left": lambda m: m.nn.functional.max_pool2d(
+        m.ones(1, 4, 4), (2, 2), (1, None), (0, 0), (1, None)),
+    "lp_pool1d_module_none_norm_type": lambda m: m.nn.LPPool1d(None, 2)(m.ones(1, 4)),
+    "lp_pool2d_module_str_norm_type": lambda m: m.nn.LPPool2d("a", 2)(m.ones(1, 4, 4)),
+    "threshold_none_value": lambda m: m.nn.Threshold(0, None)(m.ones(2)),
+    "threshold_str_threshold": lambda m: m.nn.Threshold("a", 0)(m.ones(2)),
+    "threshold_list_value": lambda m: m.nn.Threshold(0, [1])(m.ones(2)),
+    "threshold_inf_into_ints": lambda m: m.nn.Threshold(0, float("inf"))(m.tensor([0, 5])),
+    "threshold_nan_threshold_for_ints": lambda m: m.nn.functional.threshold(m.tensor([0, 5]), float("nan"), 1),
+    "threshold_value_too_large_for_float32": lambda m: m.nn.functional.threshold(m.ones(2), 1, 1e300),
+    "threshold_value_too_large_for_uint8": lambda m: m.nn.functional.threshold(m.tensor([0, 5], dtype=m.uint8), 1, 300),
+    "threshold_int_beyond_64_bits": lambda m: m.nn.functional.threshold(m.ones(2), 2 ** 64, 1),
+    "threshold_negative_int_beyond_64_bits": lambda m: m.nn.functional.threshold(m.ones(2), -(2 ** 63) - 1, 1),
+    "threshold_of_bool": lambda m: m.nn.functional.threshold(m.tensor([True, False]), 0, 1),
+    "cross_entropy_of_empty_ints_reaches_nll_loss2d": lambda m: m.nn.functional.cross_entropy(
+        m.ones(0, 2, 2, dtype=m.int64), m.ones(0, 2, dtype=m.int64)),
+    "cross_entropy_of_empty_int_rows_reaches_nll_loss": lambda m: m.nn.functional.cross_entropy(
+        m.ones(0, 3, dtype=m.int64), m.ones(0, dtype=m.int64)),
+    "conv_transpose1d_string_padding_builds_then_fails_in_forward": lambda m: m.nn.ConvTranspose1d(
+        2, 1, 2, padding="same")(m.ones(1, 2, 4)),
+    "conv_transpose2d_string_padding_after_the_kernel_size": lambda m: m.nn.ConvTranspose2d(2, 1, -1, padding="full"),
+    "leaky_relu_none_slope_before_the_dtype": lambda m: m.nn.LeakyReLU(None)(m.tensor([-1, 2])),
+    "leaky_relu_tuple_slope": lambda m: m.nn.LeakyReLU(())(m.tensor([-1.0, 2.0])),
+    "kl_div_reduction_before_the_dtype": lambda m: m.nn.functional.kl_div(m.tensor(4), m.ones(2, dtype=m.int64),
+                                                                         reduction="avg"),
+    "binary_cross_entropy_of_ints": lambda m: m.nn.functional.binary_cross_entropy(m.ones(2, dtype=m.int64),
+                                                                                  m.ones(2, dtype=m.int64)),
+    "binary_cross_entropy_of_empty_ints": lambda m: m.nn.functional.binary_cross_entropy(
+        m.ones(0, dtype=m.int64), m.ones(0, dtype=m.int64)),
+    "max_pool2d_zero_kernel": lambda m: m.nn.MaxPool2d(0, stride=1)(m.ones(2, 2, 1, 2)),
+    "max_pool2d_zero_kernel_before_zero_dilation": lambda m: m.nn.MaxPool2d(0, 1, 0, 0)(m.ones(2, 2, 3, 3)),
+    "max_pool2d_pad_check_truncates_half_the_kernel": lambda m: m.nn.MaxPool2d(-1, 1, 1)(m.ones(2, 2, 3, 3)),
+    "avg_pool2d_zero_kernel": lambda m: m.nn.AvgPool2d((1, 0), stride=1)(m.ones(2, 2, 1, 2)),
+    "avg_pool1d_zero_kernel_as_2d": lambda m: m.nn.AvgPool1d(0, stride=1)(m.ones(2, 3)),
+    "embedding_bag_index_out_of_range": lambda m: m.nn.EmbeddingBag(2, 2, mode="sum")(m.tensor([1, 4]), m.tensor([0])),
+    "embedding_bag_max_index_out_of_range": lambda m: m.nn.EmbeddingBag(2, 2, mode="max")(m.tensor([1, -1]),
+                                                                                          m.tensor([0])),
+    "embedding_zero_padding_idx_is_not_checked": lambda m: m.nn.Embedding(-1, 2, padding_idx=0),
+    "rnn_cell_batched_input_with_a_1d_state": lambda m: m.nn.GRUCell(1, 3)(m.ones(3, 1), m.ones(3)),
+    "lstm_cell_batched_input_with_1d_states": lambda m: m.nn.LSTMCell(1, 3)(m.ones(3, 1), (m.ones(3), m.ones(3))),
+    "nll_loss_target_dtype_before_its_size_for_1d_input": lambda m: m.nn.functional.nll_loss(m.ones(3), m.ones(2)),
+    "margin_ranking_none_margin": lambda m: m.nn.MarginRankingLoss(margin=None)(m.ones(2), m.ones(2), m.ones(2)),
+    "margin_ranking_list_margin": lambda m: m.nn.MarginRankingLoss(margin=[1])(m.ones(2), m.ones(2), m.ones(2)),
+    "cosine_embedding_margin_before_the_shapes": lambda m: m.nn.CosineEmbeddingLoss(margin=None)(
+        m.ones(2, 3), m.ones(2, 3), m.ones(2, 2)),
+    "conv2d_module_bad_later_stride_entry": lambda m: m.nn.Conv2d(2, 1, 2, stride=(1, None))(m.ones(1, 2, 4, 4)),
+    "conv2d_module_bad_later_padding_entry": lambda m: m.nn.Conv2d(2, 1, 2, padding=(1, "a"))(m.ones(1, 2, 4, 4)),
+    "conv_transpose1d_module_float_stride": lambda m: m.nn.ConvTranspose1d(3, 3, 1, stride=1.5)(m.ones(0)),
+    "conv1d_module_float_channels_with_a_2d_kernel": lambda m: m.nn.Conv1d(2.0, 2.0, (2, 2)),
+    "conv1d_zero_kernel": lambda m: m.nn.functional.conv1d(m.ones(3, 2), m.ones(3, 3, 0)),
+    "conv2d_zero_kernel": lambda m: m.nn.functional.conv2d(m.ones(1, 3, 2, 2), m.ones(3, 3, 0, 1)),
+    "reflection_pad2d_needs_one_nonempty_output_dim": lambda m: m.nn.ReflectionPad2d(-1)(m.ones(1, 2, 1)),
+    "replication_pad2d_needs_one_nonempty_output_dim": lambda m: m.nn.ReplicationPad2d(-1)(m.ones(1, 2, 1)),
+    "reflection_pad3d_needs_one_nonempty_output_dim": lambda m: m.nn.ReflectionPad3d(-1)(m.ones(1, 2, 2, 2, 2)),
+    "replication_pad3d_needs_one_nonempty_output_dim": lambda m: m.nn.ReplicationPad3d(-1)(m.ones(1, 2, 2, 2, 2)),
+    "celu_input_scale_too_large_for_float": lambda m: m.nn.CELU(2e-219)(m.tensor([1.0, -1.0])),
+    "celu_alpha_too_large_for_float": lambda m: m.nn.CELU(1e300)(m.tensor([1.0, -1.0])),
+    "conv_transpose1d_weight_smaller_than_groups": lambda m: m.nn.functional.conv_transpose1d(
+        m.ones(0, 4), m.ones(0, 3, 1), m.ones(3)),
+    "lp_pool2d_unpacks_its_kernel_size_first": lambda m: m.nn.LPPool2d(1, "2")(m.ones(1, 1, 1)),
+    "lp_pool2d_kernel_size_of_three": lambda m: m.nn.LPPool2d(1, (2, 2, 2))(m.ones(1, 4, 4)),
+    "upsample_nearest_of_no_channels": lambda m: m.nn.UpsamplingNearest2d(scale_factor=2)(m.ones(1, 0, 2, 2)),
+    "interpolate_linear_of_no_channels": lambda m: m.nn.functional.interpolate(m.ones(4, 0, 4), scale_factor=2,
+                                                                               mode="linear"),
+    "rrelu_nan_lower_bound": lambda m: m.nn.RReLU(float("nan"), 0.3)(m.ones(2, dtype=m.int64)),
+    "rrelu_infinite_upper_bound": lambda m: m.nn.RReLU(0.1, float("inf"))(m.ones(2)),
+    "rrelu_none_lower_bound": lambda m: m.nn.RReLU(None, 0.3)(m.ones(2)),
+    "rrelu_eval_of_ints_runs_leaky_relu": lambda m: m.nn.RReLU().eval()(m.ones(2, dtype=m.int64)),
+    "multi_margin_target_of_two_dims": lambda m: m.nn.MultiMarginLoss()(m.tensor(0.5, dtype=m.float64),
+                                                                       m.tensor([[0]])),
+    "glu_odd_size_before_the_dtype": lambda m: m.nn.GLU(-3)(m.ones(1, 1, 3, 0, dtype=m.int64)),
+    "avg_pool3d_input_smaller_than_the_kernel": lambda m: m.nn.AvgPool3d(3, ceil_mode=True)(
+        m.ones(3, 4, 1, 1, 2, dtype=m.float64)),
+    "median_parses_keepdim_before_dim": lambda m: m.tensor(1).median(1, keepdim="yes"),
+    "multi_margin_margin_before_the_target": lambda m: m.nn.MultiMarginLoss(margin="a")(m.ones(2, 3),
+                                                                                        m.ones(0, dtype=m.int64)),
+}
+
+
+@pytest.mark.parametrize("case", LAYER_SAME_ERROR)
+def test_layer_same_error_as_torch(case):
+    check_error(LAYER_SAME_ERROR[case])
+
+
+# Each call must give torch's value and dtype (and gradients, where inputs require grad).
+LAYER_SAME_RESULT = {
+    "prelu_list_num_parameters_is_the_weight_shape": lambda m: m.nn.PReLU([1])(m.tensor([[-2.0, 3.0]])),
+    "prelu_empty_tuple_is_a_0d_weight": lambda m: [m.nn.PReLU(())(m.tensor([[-2.0], [1.0]])), m.nn.PReLU(()).weight],
+    "prelu_zero_channels_zero_slopes": lambda m: m.nn.functional.prelu(m.ones(3, 0), m.ones(0)),
+    "softshrink_bool_lambda": lambda m: [m.nn.Softshrink(False)(m.tensor([-1.0, 0.0, 0.5])),
+                                         m.nn.Softshrink(True)(m.tensor([-1.0, 0.0, 0.5, -2.0, 3.0]))],
+    "softshrink_keeps_the_sign_of_zero_and_nan": lambda m: 1 / m.nn.functional.softshrink(
+        m.tensor([-0.25, 0.25, float("nan")]), 0.5),
+    "hardshrink_keeps_nan": lambda m: [m.nn.Hardshrink(float("nan"))(m.tensor([-1.0, 0.0, 2.0])),
+                                       m.nn.functional.hardshrink(m.tensor([float("nan"), 0.1]))],
+    "threshold_keeps_nan": lambda m: [m.nn.Threshold(0.5, -1.0)(m.tensor([float("nan"), 0.5, 2.0])),
+                                      m.nn.Threshold(float("nan"), -1.0)(m.tensor([-3.0, 2.0]))],
+    "threshold_of_ints_truncates_its_numbers": lambda m: m.nn.functional.threshold(m.tensor([-2, -1, 0, 2]), -1.5,
+                                                                                  -7.9),
+    "threshold_negative_value_wraps_into_uint8": lambda m: m.nn.functional.threshold(
+        m.tensor([0, 5], dtype=m.uint8), 1, -1),
+    "threshold_gradient": lambda m: m.nn.functional.threshold(
+        m.tensor([-1.0, 0.5, 0.7, 2.0], dtype=m.float64, requires_grad=True), 0.5, 3.0),
+    "cross_entropy_of_empty_ints_with_probabilities": lambda m: [
+        m.nn.functional.cross_entropy(m.ones(0, 2, 2, dtype=m.int64), m.ones(0, 2, 2)),
+        m.nn.functional.cross_entropy(m.ones(0, 2, 2, dtype=m.int64), m.ones(0, 2, 2), reduction="sum")],
+    "lp_pool1d_bool_norm_type": lambda m: m.nn.LPPool1d(True, 2)(m.tensor([[1.0, -2.0, 3.0, 0.5]])),
+    "regression_losses_promote_a_0d_target_as_a_broadcast_one": lambda m: [
+        m.nn.functional.l1_loss(m.tensor([[0.3, -1.0]]), m.tensor(0.1, dtype=m.float64), reduction="sum"),
+        m.nn.functional.mse_loss(m.tensor(0.1, dtype=m.float64), m.tensor([0.3, -1.0]), reduction="none"),
+        m.nn.functional.smooth_l1_loss(m.tensor([0.3, -1.0]), m.tensor(0.1, dtype=m.float64))],
+    "multihead_attention_of_an_empty_batch": lambda m: m.nn.MultiheadAttention(4, 2, batch_first=True)(
+        m.ones(0, 2, 4), m.ones(0, 2, 4), m.ones(0, 2, 4))[0],
+    "transformer_encoder_layer_of_an_empty_sequence": lambda m: m.nn.TransformerEncoderLayer(
+        4, 2, dim_feedforward=3, dropout=0.0)(m.ones(0, 2, 4)),
+    "margins_as_numpy_numbers_bools_and_tensors": lambda m: [
+        m.nn.HingeEmbeddingLoss(margin=np.float32(0.5))(m.tensor([0.2, 2.0]), m.tensor([-1.0, 1.0])),
+        m.nn.HingeEmbeddingLoss(margin=m.tensor(0.5))(m.tensor([0.2, 2.0]), m.tensor([-1.0, 1.0])),
+        m.nn.MultiMarginLoss(margin=True)(m.tensor([[0.1, 0.7, -0.2]]), m.tensor([1])),
+        m.nn.CosineEmbeddingLoss(margin=True)(m.tensor([[1.0, 2.0]]), m.tensor([[2.0, -1.0]]), m.tensor([-1.0]))],
+    "multi_margin_nan_margin_counts_nothing": lambda m: m.nn.MultiMarginLoss(margin=float("nan"))(
+        m.tensor([[0.1, 0.7, -0.2]]), m.tensor([1])),
+    "instance_norm_takes_a_zero_eps": lambda m: [m.nn.InstanceNorm1d(3, eps=0.0)(m.arange(12.0).reshape(2, 3, 2)),
+                                                 m.nn.InstanceNorm1d(3, eps=0.0)(m.ones(3, 3, 0, dtype=m.int64))],
+    "instance_norm_negative_eps_makes_nans": lambda m: m.nn.functional.instance_norm(
+        m.arange(12.0).reshape(2, 3, 2), eps=-1.0),
+    "reflection_pad2d_may_empty_one_dim": lambda m: [m.nn.ReflectionPad2d(-1)(m.ones(1, 3, 3, 2)),
+                                                     m.nn.ReflectionPad3d((0, 0, -1, -1, 0, 0))(m.ones(1, 3, 2, 2))],
+    "conv_of_no_input_channels_is_the_input_shape": lambda m: [
+        m.nn.functional.conv2d(m.ones(0, 4, 3), m.ones(3, 0, 1, 1), m.ones(3)),
+        m.nn.functional.conv1d(m.ones(1, 0, 4), m.ones(3, 0, 1))],
+    "elu_and_celu_use_expm1": lambda m: [
+        m.nn.functional.elu(m.tensor([-1e-9, -1e-5, -0.3], dtype=m.float64, requires_grad=True)),
+        m.nn.functional.celu(m.tensor([-1e-9, -0.3], dtype=m.float64), 1e300)],
+    "group_norm_of_an_empty_batch": lambda m: [m.nn.GroupNorm(3, 3)(m.ones(0, 3, 1, 0, 1)),
+                                               m.nn.GroupNorm(3, 3, affine=False)(m.ones(0, 3, 2))],
+    "pixel_unshuffle_of_nothing_keeps_the_shape": lambda m: [m.nn.PixelUnshuffle(2)(m.ones(0, 3, 4, 4)),
+                                                             m.nn.PixelUnshuffle(2)(m.ones(1, 0, 4, 4))],
+    "multilabel_margin_of_a_0d_input_takes_a_one_label_target": lambda m: m.nn.MultiLabelMarginLoss()(
+        m.tensor(-2.0, requires_grad=True), m.tensor([0])),
+    "multi_margin_gradient": lambda m: m.nn.functional.multi_margin_loss(
+        m.tensor([[0.1, 0.7, -0.2], [0.5, 0.5, 1.5]], dtype=m.float64, requires_grad=True), m.tensor([1, 0]), p=2),
+}
+
+
+@pytest.mark.parametrize("case", LAYER_SAME_RESULT)
+def test_layer_same_result_as_torch(case):
+    check_parity(LAYER_SAME_RESULT[case])
+
+
+@pytest.mark.parametrize("affine", ["default", "random"])
+def test_group_norm_of_one_value_groups_rounds_as_torch(affine):
+    """A group of one value normalises to 0; with weight and bias torch computes x * scale + shift with fused
+    multiply-adds, so float32 gives rounding residue up to ~1e-4 instead. We follow its arithmetic, so the
+    residue is torch's, bit for bit (also for a group of equal values)."""
+    torch = require_torch()
+    rng = np.random.default_rng(11)
+    x = (rng.standard_normal((3, 4, 1)) * 3).astype(np.float32)
+    x[2] = x[2, 0]  # one sample whose groups hold equal values
+    weight, bias = rng.standard_normal((2, 4)).astype(np.float32)
+    outs = []
+    for m in (tinygrad_rnn, torch):
+        layer = m.nn.GroupNorm(4, 4)
+        if affine == "random":
+            with m.no_grad():
+                layer.weight.copy_(m.tensor(weight))
+                layer.bias.copy_(m.tensor(bias))
+        outs.append(layer(m.tensor(x)).detach().numpy())
+    assert outs[0].dtype == np.float32
+    np.testing.assert_array_equal(outs[0], outs[1])
+
+
+@pytest.mark.parametrize("training", [True, False])
+@pytest.mark.parametrize("affine", [False, True])
+def test_batch_norm_of_a_constant_channel_rounds_as_torch(training, affine):
+    """A constant channel normalises to 0; torch sums the batch in float64 and computes x * scale + shift with
+    fused multiply-adds, so float32 gives rounding residue (~1e-5) instead. We follow its arithmetic."""
+    torch = require_torch()
+    rng = np.random.default_rng(12)
+    x = (rng.standard_normal((4, 3, 5)) * 2).astype(np.float32)
+    x[:, 0] = x[0, 0, 0]
+    stats = [rng.standard_normal(3).astype(np.float32), (rng.random(3) + 0.1).astype(np.float32)]
+    params = [rng.standard_normal(3).astype(np.float32) for _ in range(2)] if affine else [None, None]
+    outs = []
+    for m in (tinygrad_rnn, torch):
+        running = [m.tensor(s.copy()) for s in stats]
+        weight, bias = (None if p is None else m.tensor(p) for p in params)
+        y = m.nn.functional.batch_norm(m.tensor(x), *running, weight, bias, training=training)
+        outs.append([y.numpy(), *(r.numpy() for r in running)])
+    assert outs[0][0].dtype == np.float32
+    for ours, theirs in zip(*outs):  # within an ulp or two, and the constant channel's residue is torch's
+        np.testing.assert_allclose(ours, theirs, rtol=3e-7, atol=3e-7)
+    np.testing.assert_array_equal(outs[0][0][:, 0], outs[1][0][:, 0])
+
+
+@pytest.mark.parametrize("option", [{"stride": 1.5}, {"dilation": 1.5}, {"padding": None}])
+def test_conv_module_with_a_float_list_argument_is_an_invalid_combination_as_in_torch(option):
+    """torch's conv2d has two signatures (padding a string or ints), so a float stride matches neither: a
+    TypeError that lists the signatures (ours names the documentation instead), raised by the forward."""
+    torch = require_torch()
+    for m in (torch, tinygrad_rnn):
+        layer = m.nn.Conv2d(2, 2, 1, **option)
+        with pytest.raises(TypeError, match=r"^conv2d\(\) received an invalid combination of arguments - got "
+                                            r"\(Tensor, Parameter, Parameter, tuple, tuple, tuple, int\)"):
+            layer(m.ones(0, 0))

@@ -50,6 +50,14 @@ def bool_arg(fn: str, name: str, value: Any, position: int | None = None) -> boo
     return bool(value)
 
 
+def float_arg(fn: str, name: str, value: Any, position: int | None = None) -> float:
+    """`value` as a float, or torch's TypeError for a `float` parameter (bools, ints, numpy numbers and
+    one-element tensors are floats to torch's parser)."""
+    if isinstance(value, str) or not hasattr(value, "__float__") or (isinstance(value, Tensor) and value.numel() != 1):
+        raise TypeError(f"{fn}(): {_where(name, position)} must be float, not {type_name(value)}")
+    return float(value)
+
+
 def tensor_arg(fn: str, name: str, value: Any, position: int | None = None) -> Tensor:
     """`value` if it is a Tensor, else torch's TypeError for a `Tensor` parameter."""
     if not isinstance(value, Tensor):
@@ -87,11 +95,41 @@ def int_list_arg(fn: str, name: str, value: Any, position: int, scalar_ok: bool 
     """A `tuple of ints` parameter given as one value (a tuple, list or torch.Size), or torch's TypeError.
 
     `scalar_ok` is for torch's fixed-length lists (`int[2] kernel_size`), which also take one int."""
+    _matched_int_list(fn, name, value, position, scalar_ok)
     if scalar_ok and is_int(value):
         return (int(value.__index__()),)
+    return checked_ints(fn, name, value, position)
+
+
+def int_list_args(fn: str, params: list, scalar_ok: bool = False, overloads: tuple | None = None) -> None:
+    """Several `tuple of ints` parameters, (name, value, position) each, checked in torch's order.
+
+    torch's parser matches every argument's type and first element left to right; the other elements
+    are read later, when the call to the kernel is built, and torch's compiled bindings read those
+    arguments last one first. So max_pool2d(x, (2, None), (2, None)) names 'stride', not 'kernel_size'.
+    For a function with several signatures (conv2d's padding may also be a string), a value that matches
+    none is torch's 'invalid combination' error over all the call's arguments, `overloads`."""
+    for name, value, position in params:
+        try:
+            _matched_int_list(fn, name, value, position, scalar_ok)
+        except TypeError:
+            if overloads is None:
+                raise
+            raise invalid_combination(fn, overloads) from None
+    for name, value, position in reversed(params):
+        if not (scalar_ok and is_int(value)):
+            checked_ints(fn, name, value, position)
+
+
+def _matched_int_list(fn: str, name: str, value: Any, position: int, scalar_ok: bool) -> None:
+    """The parser's match of one `tuple of ints` argument: its type and its first element."""
+    if scalar_ok and is_int(value):
+        return
     if not isinstance(value, (tuple, list)):
         raise TypeError(f"{fn}(): {_where(name, position)} must be tuple of ints, not {type_name(value)}")
-    return checked_ints(fn, name, value, position)
+    if value and not is_int(value[0]):
+        raise TypeError(f"{fn}(): {_where(name, position)} must be tuple of ints, but found element of type "
+                        f"{type_name(value[0])} at pos 0")
 
 
 def checked_ints(fn: str, name: str, value: Any, position: int | None) -> tuple:

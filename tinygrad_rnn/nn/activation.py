@@ -63,7 +63,10 @@ class PReLU(Module):
     def __init__(self, num_parameters: int = 1, init: float = 0.25, device: Any = None, dtype: Any = None) -> None:
         super().__init__()
         self.num_parameters, self.init = num_parameters, init
-        self.weight = Parameter(_empty((num_parameters,), device, dtype))
+        # torch makes the weight with empty(num_parameters): a list or tuple is its shape, a bad value gets
+        # empty()'s own TypeError
+        shape: Any = num_parameters
+        self.weight = Parameter(_empty(shape, device, dtype))
         self.reset_parameters()
 
     def reset_parameters(self) -> None:

@@ -234,7 +234,7 @@ def multi_head_attention_forward(
     attn_mask = _merge_padding_mask(attn_mask, key_padding_mask, bsz, num_heads, src_len)
     weights = _attention_weights(q, k, attn_mask, dropout_p if training else 0.0, need_weights)
     out = weights.bmm(v).transpose(0, 1).reshape(tgt_len * bsz, embed_dim)
-    out = F.linear(out, out_proj_weight, out_proj_bias).reshape(tgt_len, bsz, -1)
+    out = F.linear(out, out_proj_weight, out_proj_bias).reshape(tgt_len, bsz, out_proj_weight.shape[0])
     if not batched:
         out = out.squeeze(1)
     if not need_weights:

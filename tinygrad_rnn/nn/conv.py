@@ -31,6 +31,10 @@ def _check_kernel_size(kernel_size: Any) -> None:
                             f"\"type must be tuple of ints,but got {type(k).__name__}\"")
 
 
+def _ntuple(value: Any, nd: int) -> tuple:
+    return tuple(value) if isinstance(value, (list, tuple)) else (value,) * nd
+
+
 class _ConvNd(Module):
     """What the four convolution modules share: settings, parameters, init and repr."""
 
@@ -44,10 +48,12 @@ class _ConvNd(Module):
         nd = self._nd
         self._check_settings(in_channels, out_channels, groups, padding, stride, padding_mode)
         self.in_channels, self.out_channels, self.groups = in_channels, out_channels, groups
-        self.kernel_size = _conv.expand_param(kernel_size, nd)
-        self.stride, self.dilation = _conv.expand_param(stride, nd), _conv.expand_param(dilation, nd)
-        self.padding = padding if isinstance(padding, str) else _conv.expand_param(padding, nd)
-        self.output_padding, self.padding_mode = _conv.expand_param(output_padding, nd), padding_mode
+        self.kernel_size = _ntuple(kernel_size, nd)
+        # kept as torch's _single/_pair keep them (a sequence as a tuple, a number repeated): the forward's
+        # argument parser checks their entries, as torch's does
+        self.stride, self.dilation = _ntuple(stride, nd), _ntuple(dilation, nd)
+        self.padding = padding if isinstance(padding, str) else _ntuple(padding, nd)
+        self.output_padding, self.padding_mode = _ntuple(output_padding, nd), padding_mode
         self._reversed_padding_repeated_twice = self._reversed_padding()
         shape = (in_channels, out_channels // groups) if self.transposed else (out_channels, in_channels // groups)
         _check_kernel_size(kernel_size)
@@ -152,10 +158,13 @@ class _ConvTranspose(_ConvNd):
                  padding_mode: str = "zeros", device: Any = None, dtype: Any = None) -> None:
         if padding_mode != "zeros":
             raise ValueError(f'Only "zeros" padding mode is supported for {type(self).__name__}')
-        if isinstance(padding, str):
-            raise TypeError(f"conv_transpose{self._nd}d(): argument 'padding' must be tuple of ints, not str")
-        super().__init__(in_channels, out_channels, kernel_size, stride, padding, dilation, groups, bias,
-                         padding_mode, device, dtype, output_padding)
+        # torch takes a padding string apart into its letters (_single('same') is a tuple of 4), builds the
+        # layer, and the forward's argument parser refuses the letters
+        letters = tuple(padding) if isinstance(padding, str) else None
+        super().__init__(in_channels, out_channels, kernel_size, stride, 0 if letters else padding, dilation, groups,
+                         bias, padding_mode, device, dtype, output_padding)
+        if letters:
+            self.padding = letters
 
     def _output_padding(self, input: Tensor, output_size: Any) -> tuple:
         """The output_padding that makes the output `output_size` (its last nd entries count)."""

@@ -51,6 +51,7 @@ def embedding_bag(input: Tensor, weight: Tensor, offsets: Tensor | None = None, 
                            f"Long, Int; but got torch.{input.dtype._legacy}Tensor instead (while checking arguments for "
                            "embedding_bag)")
     bags = _bag_ranges(starts, len(indices), include_last_offset)
+    _check_indices(indices, weight.shape[0], mode)
     padding = -1 if padding_idx is None else padding_idx % weight.shape[0]
     rows = F.embedding(from_numpy(indices), weight, None if padding_idx is None else padding, max_norm, norm_type,
                        scale_grad_by_freq)
@@ -84,6 +85,17 @@ def _flat_bags(input: Tensor, offsets: Tensor | None, include_last_offset: bool,
 
 def _torch_type_name(obj: Any) -> str:
     return "<class 'torch.Tensor'>" if isinstance(obj, Tensor) else str(type(obj))
+
+
+def _check_indices(indices: np.ndarray, count: int, mode: str) -> None:
+    """torch's RuntimeError for an index outside [0, num_embeddings) (its max kernel words it its own way)."""
+    bad = np.flatnonzero((indices < 0) | (indices >= count))
+    if not bad.size:
+        return
+    i = int(bad[0])
+    if mode == "max":
+        raise RuntimeError(f"embedding_bag: Expected idx >= 0 && idx < num_embeddings but found idx to be {indices[i]}")
+    raise RuntimeError(f"Index {i} of input takes value {indices[i]} which is not in the valid range [0, {count})")
 
 
 def _check_mode(mode: str, scale_grad_by_freq: bool, sparse: bool, per_sample_weights: Tensor | None) -> None:

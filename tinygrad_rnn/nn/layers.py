@@ -90,7 +90,7 @@ class Embedding(Module):
         self.num_embeddings, self.embedding_dim = num_embeddings, embedding_dim
         if padding_idx is not None:  # stored non-negative, as torch does
             # two one-sided comparisons, as torch: a NaN size passes them and fails as a size below
-            if padding_idx >= num_embeddings if padding_idx > 0 else padding_idx < -num_embeddings:
+            if (padding_idx > 0 and padding_idx >= num_embeddings) or (padding_idx < 0 and padding_idx < -num_embeddings):
                 raise AssertionError("Padding_idx must be within num_embeddings")
             padding_idx = padding_idx + num_embeddings if padding_idx < 0 else padding_idx
         self.padding_idx, self.max_norm, self.norm_type = padding_idx, max_norm, norm_type

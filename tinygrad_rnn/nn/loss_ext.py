@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 
 from .. import creation
+from ..argcheck import float_arg, number_arg
 from ..autograd import no_grad
 from ..core import dtypes
 from ..core.tensor import Tensor
@@ -85,6 +86,7 @@ def margin_ranking_loss(input1: Tensor, input2: Tensor, target: Tensor, margin: 
         raise RuntimeError(
             "margin_ranking_loss : All input tensors should have same dimension but got sizes: "
             f"input1: {input1.shape}, input2: {input2.shape}, target: {target.shape} ")
+    margin = float_arg("margin_ranking_loss", "margin", margin, 4)
     return _reduce((-target * (input1 - input2) + margin).clamp_min(0), reduction)
 
 
@@ -93,10 +95,7 @@ def hinge_embedding_loss(input: Tensor, target: Tensor, margin: float = 1.0, siz
     """input where target is 1, max(0, margin - input) where target is -1 (input: a distance)."""
     reduction = _reduction(size_average, reduce, reduction)
     zeros = creation.zeros_like(input)
-    if not isinstance(margin, (bool, int, float)):
-        raise TypeError(f"hinge_embedding_loss(): argument 'margin' (position 3) must be float, not "
-                        f"{type(margin).__name__}")
-    margin = float(margin)  # a bool margin is a number to torch
+    margin = float_arg("hinge_embedding_loss", "margin", margin, 3)  # a bool margin is a number to torch
     pulled_apart = (margin - input).clamp_min(0).where(target != 1, zeros)
     pulled_together = input.where(target != -1, zeros)
     return _reduce(pulled_apart + pulled_together, reduction)
@@ -122,6 +121,7 @@ def cosine_embedding_loss(input1: Tensor, input2: Tensor, target: Tensor, margin
                           size_average: Any = None, reduce: Any = None, reduction: str = "mean") -> Tensor:
     """1 - cos(input1, input2) where target is 1, max(0, cos - margin) where target is -1."""
     reduction = _reduction(size_average, reduce, reduction)
+    margin = float_arg("cosine_embedding_loss", "margin", margin, 4)
     dim = target.dim()
     if dim > 1:
         raise RuntimeError("0D or 1D target tensor expected, multi-target not supported")
@@ -204,19 +204,21 @@ def multi_margin_loss(input: Tensor, target: Tensor, p: int = 1, margin: float =
         raise ValueError("only p == 1 and p == 2 supported")
     if weight is not None and weight.dim() != 1:
         raise ValueError("weight must be one-dimensional")
+    margin = float(number_arg("multi_margin_loss", "margin", margin, 4))
     _check_class_input(input)
     _check_long_target(target)
     rows = input.reshape(-1, input.shape[-1]) if input.dim() > 0 else input.reshape(1, 1)
     classes = rows.shape[1]
     labels = target.numpy().reshape(-1).astype(np.int64)
-    if labels.shape[0] != rows.shape[0]:
+    if labels.shape[0] != rows.shape[0] or target.dim() > 1:
         raise RuntimeError("multi_margin_loss: target tensor should be 1-D with size equal to the number of input "
                            f"samples (batch size). Expected target size [{rows.shape[0]}], but got "
                            f"{list(target.shape)}. Input has shape {list(input.shape)}.")
     if labels.size and (labels.min() < 0 or labels.max() >= classes):
         raise RuntimeError("target out of range")
     correct = rows.gather(1, creation.tensor(labels[:, None]))
-    hinge = (margin - correct + rows).clamp_min(0)
+    gap = margin - correct + rows
+    hinge = gap.where(gap > 0, 0.0)  # torch counts a term only where it is > 0, so a NaN margin counts nothing
     if p == 2:
         hinge = hinge * hinge
     if weight is not None:
@@ -234,7 +236,11 @@ def multilabel_margin_loss(input: Tensor, target: Tensor, size_average: Any = No
     reduction = _reduction(size_average, reduce, reduction)
     _check_class_input(input)
     _check_long_target(target)
-    if tuple(target.shape) != tuple(input.shape):
+    if input.dim() <= 1:  # one sample: any target of at most one dim with one label per class (a 0-d input has one)
+        consistent = target.dim() <= 1 and target.numel() == (input.numel() if input.dim() else 1)
+    else:
+        consistent = tuple(target.shape) == tuple(input.shape)
+    if not consistent:
         raise RuntimeError(f"inconsistent target size: {list(target.shape)} for input of size: {list(input.shape)}")
     rows = input.reshape(-1, input.shape[-1]) if input.dim() > 0 else input.reshape(1, 1)
     counts = _label_counts(target.numpy().reshape(rows.shape), rows.shape[1]).astype(rows.dtype.np)

@@ -89,7 +89,7 @@ def l1_loss(input: Tensor, target: Tensor, size_average: Any = None, reduce: Any
     """mean(|input - target|); the gradient at a zero difference is 0, as in torch."""
     _check_target_shape(input, target)
     reduction = _reduction(size_average, reduce, reduction)
-    diff = input - target  # torch takes integer differences here; only their mean has no dtype
+    diff = _difference(input, target)  # torch takes integer differences here; only their mean has no dtype
     if reduction == "mean" and not diff.dtype.is_floating_point:
         raise RuntimeError("mean(): could not infer output dtype. Input dtype must be either a floating point or "
                            f"complex dtype. Got: {diff.dtype._legacy}")
@@ -130,8 +130,15 @@ def huber_loss(input: Tensor, target: Tensor, reduction: str = "mean", delta: fl
     return rename(_reduce(loss, reduction), "HuberLossBackward0")
 
 
+def _difference(input: Tensor, target: Tensor) -> Tensor:
+    """input - target as torch's regression losses take it: after broadcasting the two to one shape, so a
+    0-d operand counts for the dtype as much as any other (float32 input, float64 0-d target: float64)."""
+    common = dtypes.promote_types(input.dtype, target.dtype)
+    return input.to(common) - target.to(common)
+
+
 def _regression_diff(input: Tensor, target: Tensor, kernel: str) -> Tensor:
-    diff = input - target
+    diff = _difference(input, target)
     if not diff.dtype.is_floating_point:
         raise NotImplementedError(f'"{kernel}" not implemented for \'{diff.dtype._legacy}\'')
     return diff
@@ -140,6 +147,8 @@ def _regression_diff(input: Tensor, target: Tensor, kernel: str) -> Tensor:
 def kl_div(input: Tensor, target: Tensor, size_average: Any = None, reduce: Any = None,
            reduction: str = "mean", log_target: bool = False) -> Tensor:
     """sum target * (log target - input), with `input` given as log-probabilities."""
+    if reduction != "batchmean":  # torch reads the reduction before it looks at the dtypes
+        _reduction(size_average, reduce, reduction)
     if not (input.dtype.is_floating_point and target.dtype.is_floating_point):
         raise RuntimeError("kl_div: Integral inputs not supported.")
     if size_average is None and reduce is None and reduction == "mean":
@@ -174,6 +183,8 @@ def binary_cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = 
         weight = _broadcast_weight(weight, target.shape)
     if target.dtype is not input.dtype:
         raise RuntimeError(f"Found dtype {target.dtype._legacy} but expected {input.dtype._legacy}")
+    if not input.dtype.is_floating_point:
+        raise NotImplementedError(f'"binary_cross_entropy" not implemented for \'{input.dtype._legacy}\'')
     p = input.detach().numpy()
     if not np.all((p >= 0) & (p <= 1)):  # NaN fails both comparisons, as in torch
         raise RuntimeError("all elements of input should be between 0 and 1")
@@ -278,11 +289,12 @@ def _class_rows(input: Tensor, target: Tensor, weight: Tensor | None,
         _check_flat_target(input, target)
     else:
         _check_spatial_target(input, target)
-    _check_target_dtype(target)
+        _check_target_dtype(target)
     if input.ndim != 1 and target.ndim == 0:  # torch reads the target's batch size from its dim 0
         raise IndexError("Dimension specified as 0 but tensor has no dimensions")
     if not input.dtype.is_floating_point:
-        raise NotImplementedError(f'"nll_loss_out_frame" not implemented for \'{input.dtype._legacy}\'')
+        kernel = "nll_loss_out_frame" if input.ndim <= 2 else "nll_loss2d_forward_out_frame"
+        raise NotImplementedError(f'"{kernel}" not implemented for \'{input.dtype._legacy}\'')
     classes = input.shape[0] if input.ndim == 1 else input.shape[1]
     _check_class_weight(weight, classes, spatial=input.ndim > 2, input_dtype=input.dtype)
     labels = target.numpy().astype(np.int64).reshape(-1)
@@ -300,6 +312,7 @@ def _class_rows(input: Tensor, target: Tensor, weight: Tensor | None,
 def _check_flat_target(input: Tensor, target: Tensor) -> None:
     if target.ndim > 1:
         raise RuntimeError("0D or 1D target tensor expected, multi-target not supported")
+    _check_target_dtype(target)
     if input.ndim == 1 and target.ndim == 1 and target.shape[0] != 1:
         raise ValueError(f"For 1D input, 1D target must have size 1, but got target size: {target.shape[0]}")
 
@@ -379,7 +392,7 @@ def _log_softmax_classes(input: Tensor) -> Tensor:
     dim = _class_dim(input)
     if input.ndim == 0:
         raise IndexError("Dimension out of range (expected to be in range of [-1, 0], but got 1)")
-    if not input.dtype.is_floating_point:
+    if not input.dtype.is_floating_point and input.numel():  # as torch, an empty one never reaches the kernel
         kernel = "log_softmax_lastdim_kernel_impl" if dim == input.ndim - 1 else "log_softmax_kernel_impl"
         raise NotImplementedError(f'"{kernel}" not implemented for \'{input.dtype._legacy}\'')
     return _rd.log_softmax(input, dim)

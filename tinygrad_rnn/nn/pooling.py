@@ -161,7 +161,8 @@ class _LPPoolNd(Module):
         self.norm_type, self.kernel_size, self.stride, self.ceil_mode = norm_type, kernel_size, stride, ceil_mode
 
     def forward(self, input: Tensor) -> Tensor:
-        return P.lp_pool(input, self.norm_type, self.kernel_size, self.stride, self.ceil_mode, self._nd)
+        # float() as torch's module does: a None or str norm_type fails here, with Python's own error
+        return P.lp_pool(input, float(self.norm_type), self.kernel_size, self.stride, self.ceil_mode, self._nd)
 
     def extra_repr(self) -> str:
         return (f"norm_type={self.norm_type}, kernel_size={self.kernel_size}, stride={self.stride}, "

@@ -440,6 +440,8 @@ class RNNCellBase(Module):
         for k, s in enumerate(state):
             if x.shape[0] != s.shape[0]:
                 raise RuntimeError(f"Input batch size {x.shape[0]} doesn't match hidden{k} batch size {s.shape[0]}")
+            if s.ndim < 2:  # a 1-D state with batched input: torch reads its size(1)
+                raise IndexError("Dimension out of range (expected to be in range of [-1, 0], but got 1)")
             if s.shape[1] != self.hidden_size:
                 raise RuntimeError(
                     f"hidden{k} has inconsistent hidden_size: got {s.shape[1]}, expected {self.hidden_size}")

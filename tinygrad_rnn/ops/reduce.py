@@ -808,6 +808,7 @@ def median(input: Tensor, dim: Any = None, keepdim: bool = False) -> Any:
             kind = input._data.dtype
             return Tensor._make(np.asarray(np.nan if kind.kind == "f" else np.iinfo(kind).min, dtype=kind))
         return rename(kthvalue(flat, (flat.numel() + 1) // 2, 0).values, "MedianBackward0")
+    keepdim = bool_arg("median", "keepdim", keepdim)  # torch parses it before it looks at dim
     d = normalize_dim(dim, input.ndim)
     size = input.shape[d] if input.ndim else 1
     values, indices = kthvalue(input, (size + 1) // 2, d, keepdim)

@@ -8,13 +8,14 @@ gradient there is torch's: e.g. hardswish'(-3) = -0.5 and hardswish'(3) = 1.5, a
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
 
 from ...argcheck import int_arg, number_arg
 from ...core.function import rename
 from ...core.tensor import Tensor
-from ...creation import from_numpy
+from ...creation import from_numpy, integer_fill
 from ...ops import pointwise as _pw
 from ...ops.shape import normalize_dim
 from ...random import _rng
@@ -33,13 +34,13 @@ def _zeros_like(x: Tensor) -> Tensor:
 
 def glu(input: Tensor, dim: int = -1) -> Tensor:
     """a * sigmoid(b), where a and b are the two halves of input along dim."""
-    if input.ndim == 0:  # torch's order: a 0-d input, dim's type, dim's range, the dtype
+    if input.ndim == 0:  # torch's order: a 0-d input, dim's type, dim's range, an odd size, the dtype
         raise RuntimeError("glu does not support scalars because halving size must be even")
     dim = int_arg("glu", "dim", dim, 2)
     d = normalize_dim(dim, input.ndim)
-    require_float(input, "glu_cpu")
     if input.shape[d] % 2:
         raise RuntimeError(f"Halving dimension must be even, but dimension {d} is size {input.shape[d]}")
+    require_float(input, "glu_cpu")
     a, b = input.chunk(2, d)
     return rename(a * _pw.sigmoid(b), "GluBackward0")
 
@@ -81,16 +82,20 @@ def hardsigmoid(input: Tensor, inplace: bool = False) -> Tensor:
 
 def prelu(input: Tensor, weight: Tensor) -> Tensor:
     """x for x > 0, weight * x otherwise; weight has one entry or one per channel (dim 1)."""
+    count = weight.numel()
+    if count != 1:  # torch's order: the channel count first, then weight's ndim, then the dtypes
+        if input.ndim == 0:
+            raise RuntimeError("Not allow zero-dim input tensor.")
+        channels = input.shape[1] if input.ndim >= 2 else 1
+        if count != channels:
+            raise RuntimeError(f"Mismatch of parameter numbers and input channel size. Found parameter numbers = "
+                               f"{count} and channel size = {channels}.")
     if weight.ndim > 1:
         raise RuntimeError(f"prelu: Expected `weight` to be a scalar or 1D tensor, but got: ndim = {weight.ndim}")
     if input.dtype is not weight.dtype:
         raise RuntimeError(f"prelu: Type promoting not supported. Got {input.dtype._legacy} and {weight.dtype._legacy}")
-    channels = input.shape[1] if input.ndim >= 2 else 1
-    count = weight.numel()
-    if count != 1 and count != channels:
-        raise RuntimeError(f"Mismatch of parameter numbers and input channel size. Found parameter numbers = "
-                           f"{count} and channel size = {channels}.")
-    slope = weight.reshape((-1,) + (1,) * (input.ndim - 2)) if count > 1 else weight.reshape(())
+    require_float(input, "prelu_cpu")
+    slope = weight.reshape((-1,) + (1,) * (input.ndim - 2)) if count != 1 else weight.reshape(())
     return rename(_pw.where(input > 0, input, slope * input), "PreluKernelBackward0")
 
 
@@ -99,9 +104,14 @@ def rrelu(input: Tensor, lower: float = 1.0 / 8, upper: float = 1.0 / 3, trainin
     """Leaky ReLU with a random slope from U(lower, upper) per non-positive element in training
     (drawn from torch's stream in torch's order: one double per such element, in memory order),
     and the mean slope (lower + upper) / 2 in eval."""
+    lower, upper = number_arg("rrelu", "lower", lower, 2), number_arg("rrelu", "upper", upper, 3)
+    for name, bound in (("lower", lower), ("upper", upper)):
+        if not math.isfinite(float(bound)):
+            raise RuntimeError(f"rrelu: {name} bound must be finite, got {float(bound)}")
     if lower > upper:
         raise RuntimeError("Lower bound should be less than or equal to the upper bound")
-    require_float(input, "rrelu_with_noise_out_cpu")
+    if training:  # in eval torch runs leaky_relu, which names its own kernel for an integer input
+        require_float(input, "rrelu_with_noise_out_cpu")
     if not training:
         return rename(_F.leaky_relu(input, (lower + upper) / 2, inplace), "RreluWithNoiseBackward0")
     data = input.detach().numpy()
@@ -122,9 +132,13 @@ def celu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
     if alpha == 0:
         raise RuntimeError("ZeroDivisionError: alpha cannot be 0 for CELU")
     require_float(input, "elu_cpu")
+    if input.dtype.name != "float64":  # torch runs ELU with alpha and an input scale 1 / alpha, both as float
+        for number in (float(alpha), 1.0 / float(alpha)):
+            if math.isfinite(number) and abs(number) > float(np.finfo(np.float32).max):
+                raise RuntimeError("value cannot be converted to type float without overflow")
 
-    def of(x: Tensor) -> Tensor:  # e^ of min(x, 0): the unused branch must not overflow
-        return rename(_pw.where(x > 0, x, alpha * ((x.clamp(max=0) / alpha).exp() - 1)), "CeluBackward0")
+    def of(x: Tensor) -> Tensor:  # e^ of min(x, 0): the unused branch must not overflow; expm1 as torch
+        return rename(_pw.where(x > 0, x, alpha * _pw.expm1(x.clamp(max=0) / alpha)), "CeluBackward0")
 
     return _F._apply(of, input, inplace)
 
@@ -134,6 +148,7 @@ def celu_(input: Tensor, alpha: float = 1.0) -> Tensor:
 
 
 def _check_lambda(lambd: float, input: Tensor) -> None:
+    """torch's error for a softshrink lambd that is negative (or NaN) or too large for the dtype."""
     limit = float(np.finfo(input.dtype.np).max) if input.dtype.is_floating_point else math.inf
     if not 0 <= lambd <= limit:
         raise RuntimeError(f"lambda must be in range [0, {limit:g}] for input dtype {input.dtype._legacy}, "
@@ -142,17 +157,20 @@ def _check_lambda(lambd: float, input: Tensor) -> None:
 
 def softshrink(input: Tensor, lambd: float = 0.5) -> Tensor:
     """Shrink toward 0 by lambd: x - lambd above lambd, x + lambd below -lambd, 0 in between."""
+    lambd = float(number_arg("softshrink", "lambd", lambd, 2))
     require_float(input, "softshrink_check")
     _check_lambda(lambd, input)
-    inner = _pw.where(input < -lambd, input + lambd, _zeros_like(input))
+    # x * 0 in between, as torch: it keeps x's sign (-0.0) and its NaN
+    inner = _pw.where(input < -lambd, input + lambd, input * 0)
     return rename(_pw.where(input > lambd, input - lambd, inner), "SoftshrinkBackward0")
 
 
 def hardshrink(input: Tensor, lambd: float = 0.5) -> Tensor:
-    """x where |x| > lambd, 0 elsewhere."""
+    """0 where -lambd <= x <= lambd, x elsewhere (so a NaN x, or a NaN lambd, keeps x, as in torch)."""
+    lambd = float(number_arg("hardshrink", "lambd", lambd, 2))
     require_float(input, "hardshrink_cpu")
-    keep = (input > lambd) | (input < -lambd)
-    return rename(_pw.where(keep, input, _zeros_like(input)), "HardshrinkBackward0")
+    inside = (input >= -lambd) & (input <= lambd)
+    return rename(_pw.where(inside, _zeros_like(input), input), "HardshrinkBackward0")
 
 
 def tanhshrink(input: Tensor) -> Tensor:
@@ -161,12 +179,45 @@ def tanhshrink(input: Tensor) -> Tensor:
 
 
 def threshold(input: Tensor, threshold: float, value: float, inplace: bool = False) -> Tensor:
-    """x where x > threshold, else `value` (which gets no gradient)."""
+    """`value` where x <= threshold, else x (value gets no gradient; a NaN x stays NaN, as in torch).
+    Both numbers are first converted to input's dtype, as torch's kernel takes them: an int input
+    compares with a truncated threshold, and a number the dtype cannot hold is an error."""
+    threshold = _scalar("threshold", "threshold", threshold, 2)
+    value = _scalar("threshold", "value", value, 3)
+    if input.dtype.name == "bool":
+        raise NotImplementedError("\"threshold_cpu\" not implemented for 'Bool'")
+    threshold, value = _converted(threshold, input), _converted(value, input)
+
     def of(x: Tensor) -> Tensor:
         filler = from_numpy(np.full(x.shape, value, x.dtype.np))
-        return rename(_pw.where(x > threshold, x, filler), "ThresholdBackward0")
+        return rename(_pw.where(x <= threshold, filler, x), "ThresholdBackward0")
 
     return _F._apply(of, input, inplace)
+
+
+def _scalar(fn: str, name: str, value: Any, position: int) -> Any:
+    """torch's `Scalar` parameter: a number (else TypeError); a Python int must fit in 64 bits."""
+    number_arg(fn, name, value, position)
+    if isinstance(value, int) and value < -2 ** 63:
+        raise OverflowError("can't convert negative int to unsigned")
+    if isinstance(value, int) and value >= 2 ** 64:
+        raise OverflowError("int too big to convert")
+    return value
+
+
+_CPP_FLOAT_NAMES = {"float16": "c10::Half", "bfloat16": "c10::BFloat16", "float32": "float", "float64": "double"}
+
+
+def _converted(number: Any, input: Tensor) -> Any:
+    """`number` as a value of input's dtype, or torch's error when the dtype cannot hold it (a finite float
+    too large for a float dtype; NaN, inf or an out-of-range number for an integer dtype)."""
+    if not input.dtype.is_floating_point:
+        return integer_fill(number, input.dtype)
+    number = float(number)
+    if math.isfinite(number) and abs(number) > float(np.finfo(input.dtype.np).max):
+        raise RuntimeError(f"value cannot be converted to type {_CPP_FLOAT_NAMES[input.dtype.name]} without "
+                           f"overflow")
+    return number
 
 
 def threshold_(input: Tensor, threshold: float, value: float) -> Tensor:

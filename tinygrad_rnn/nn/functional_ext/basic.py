@@ -68,6 +68,7 @@ def sigmoid(input: Tensor) -> Tensor:
 
 def leaky_relu(input: Tensor, negative_slope: float = 0.01, inplace: bool = False) -> Tensor:
     """x for x > 0, negative_slope * x otherwise (the slope also applies at exactly 0)."""
+    number_arg("leaky_relu", "negative_slope", negative_slope, 2)
     _float_kernel(input, "leaky_relu_cpu")
     return _apply(lambda x: rename(_pw.where(x > 0, x, x * negative_slope), "LeakyReluBackward0"), input, inplace)
 
@@ -76,7 +77,7 @@ def elu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
     """x for x > 0, alpha (e^x - 1) otherwise. e^x is taken of min(x, 0): the unused branch must
     not overflow, or its zero gradient times inf would be NaN."""
     def elu_of(x: Tensor) -> Tensor:
-        return rename(_pw.where(x > 0, x, alpha * (x.clamp(max=0).exp() - 1)), "EluBackward0")
+        return rename(_pw.where(x > 0, x, alpha * _pw.expm1(x.clamp(max=0))), "EluBackward0")
 
     number_arg("elu", "alpha", alpha, 2)
     _float_kernel(input, "elu_cpu")
@@ -405,14 +406,21 @@ def batch_norm(input: Tensor, running_mean: Tensor | None, running_var: Tensor |
     toward them: running = (1 - momentum) running + momentum batch (the running variance takes
     the unbiased batch variance, as torch's does). training=False uses the running statistics.
     """
-    dims = (0,) + tuple(range(2, input.ndim))
-    shape = (1, input.shape[1]) + (1,) * (input.ndim - 2)
     if training and input.shape[0] * math.prod(input.shape[2:]) == 1:
         raise ValueError(f"Expected more than 1 value per channel when training, got input size {input.shape}")
     if training and eps <= 0.0:
         raise ValueError(f"batch_norm eps must be positive during training, but got {eps}")
     if eps < 0.0:
         raise ValueError(f"batch_norm eps must be non-negative, but got {eps}")
+    return batch_norm_kernel(input, running_mean, running_var, weight, bias, training, momentum, eps)
+
+
+def batch_norm_kernel(input: Tensor, running_mean: Tensor | None, running_var: Tensor | None, weight: Tensor | None,
+                      bias: Tensor | None, training: bool, momentum: float, eps: float) -> Tensor:
+    """batch_norm without the checks of torch's Python function (F.instance_norm calls the kernel directly,
+    so any eps goes there: 0, or a negative one that makes NaNs)."""
+    dims = (0,) + tuple(range(2, input.ndim))
+    shape = (1, input.shape[1]) + (1,) * (input.ndim - 2)
     if input.numel() == 0:  # torch returns before checking any size: the input's copy, times weight[0], plus bias[0]
         return _empty_batch_norm(input, weight, bias)
     for name, t in (("running_mean", running_mean), ("running_var", running_var), ("weight", weight), ("bias", bias)):
@@ -421,17 +429,29 @@ def batch_norm(input: Tensor, running_mean: Tensor | None, running_var: Tensor |
         if t is None and name.startswith("running") and not training:
             raise RuntimeError(f"{name} must be defined in evaluation mode")
     _float_kernel(input, "batch_norm")
-    if training:
+    if training:  # torch sums a float32 batch in float64
         count = input.numel() // input.shape[1]
-        mean = input.mean(dims)
-        centered = input - mean.reshape(shape)
+        wide = input.double()
+        mean = wide.mean(dims)
+        centered = wide - mean.reshape(shape)
         var = (centered * centered).mean(dims)
         _update_running(running_mean, running_var, mean, var * (count / (count - 1)), momentum)
     else:
         mean, var = running_mean, running_var
-        centered = input - mean.reshape(shape)
-    out = centered / (var.reshape(shape) + eps).sqrt()
-    return rename(_affine(out, weight, bias, shape), "NativeBatchNormBackward0")
+    # Then, as torch's kernel: y = x * scale + shift per channel, each a fused multiply-add (one rounding),
+    # so a constant channel comes out as torch's float32 rounding residue, not an exact 0.
+    invstd = (var.double() + eps).rsqrt().to(input.dtype).reshape(shape)
+    scale = invstd if weight is None else invstd * weight.reshape(shape)
+    beta = bias.reshape(shape) if bias is not None else scale.new_zeros(())
+    shift = fused_multiply_add(-mean.to(input.dtype).reshape(shape), scale, beta)
+    return rename(fused_multiply_add(input, scale, shift), "NativeBatchNormBackward0")
+
+
+def fused_multiply_add(a: Tensor, b: Tensor, c: Tensor) -> Tensor:
+    """a * b + c rounded once, as a CPU's fused multiply-add does. The float64 product of two float32
+    numbers is exact, so float64 arithmetic rounded back to float32 gives the fused result; float64
+    inputs get plain float64 arithmetic (its two roundings differ from one by ~1e-16 relative)."""
+    return (a.double() * b.double() + c.double()).to(a.dtype)
 
 
 def _empty_batch_norm(input: Tensor, weight: Tensor | None, bias: Tensor | None) -> Tensor:
@@ -457,7 +477,7 @@ def _update_running(running_mean: Tensor | None, running_var: Tensor | None, mea
     for running, batch in ((running_mean, mean), (running_var, unbiased_var)):
         if running is not None:  # in place and outside the graph, like torch's buffers
             with no_grad():
-                running.copy_((1 - momentum) * running + momentum * batch)
+                running.copy_((1 - momentum) * running.to(batch.dtype) + momentum * batch)
 
 
 def cosine_similarity(x1: Tensor, x2: Tensor, dim: int = 1, eps: float = 1e-8) -> Tensor:

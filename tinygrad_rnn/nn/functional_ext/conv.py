@@ -13,6 +13,7 @@ from __future__ import annotations
 import warnings
 from typing import Any
 
+from ...argcheck import int_list_args
 from ...core.function import rename
 from ...core.tensor import Tensor
 from .im2col import Col2Im, Im2Col, blocks_along
@@ -70,6 +71,9 @@ def _check_channels(input: Tensor, weight: Tensor, groups: int, transposed: bool
                            f"Expected {input.ndim}-dimensional weight for {input.ndim}-dimensional input "
                            f"{list(input.shape)}, but got {weight.ndim}-dimensional weight of size "
                            f"{list(weight.shape)} instead")
+    if weight.shape[0] < groups:
+        raise RuntimeError(f"Given groups={groups}, expected weight to be at least {groups} at dimension 0, but got "
+                           f"weight of size {list(weight.shape)} instead")
     if not transposed and weight.shape[0] % groups:
         raise RuntimeError(f"Given groups={groups}, expected weight to be divisible by {groups} at dimension 0, "
                            f"but got weight of size [{list(weight.shape)}] instead")
@@ -118,9 +122,22 @@ def _padding_pairs(padding: Any, nd: int, kernel: tuple, dilation: tuple, stride
     return tuple((p, p) for p in expand_param(padding, nd, "padding"))
 
 
+def _check_kernel_size(kernel: tuple) -> None:
+    """torch's error for a weight with a 0-sized kernel dim (a 1-d kernel counts as 2-d of height 1)."""
+    if all(k > 0 for k in kernel):
+        return
+    sides = ((1,) if len(kernel) == 1 else ()) + kernel
+    names = ("kernel_depth", "kernel_height", "kernel_width")[-len(sides):]
+    raise RuntimeError("kernel size should be greater than zero, but got " +
+                       " ".join(f"{n}: {k}" for n, k in zip(names, sides)))
+
+
 def convolution(input: Tensor, weight: Tensor, bias: Tensor | None, stride: Any, padding: Any, dilation: Any,
                 groups: int, nd: int, name: str) -> Tensor:
     """The N-d convolution behind conv1d and conv2d (zero padding)."""
+    lists = [("stride", stride, 4), ("padding", padding, 5), ("dilation", dilation, 6)]
+    int_list_args(name, [p for p in lists if not isinstance(p[1], str)], scalar_ok=True,
+                  overloads=(input, weight, bias, stride, padding, dilation, groups))
     _check_input_dim(input, nd, name)
     _check_dtypes(input, weight, bias)
     x, unbatched = _batched(input, nd)
@@ -130,6 +147,9 @@ def convolution(input: Tensor, weight: Tensor, bias: Tensor | None, stride: Any,
     _check_channels(x, weight, groups, transposed=False)
     out_channels, kernel = weight.shape[0], tuple(weight.shape[2:])
     _check_bias(weight, bias, out_channels)
+    _check_kernel_size(kernel)
+    if x.shape[1] == 0:  # torch returns an empty tensor of the input's shape for an input of no channels
+        return input.clone()
     _check_kernel_fits(x, kernel, dilation, pairs)
     n, blocks = x.shape[0], [blocks_along(*g) for g in zip(x.shape[2:], kernel, dilation, pairs, stride)]
     cols = Im2Col.apply(x, kernel, dilation, pairs, stride, True)  # (C * K, N * L): all samples side by side
@@ -188,8 +208,8 @@ def _check_output_padding(output_padding: tuple, stride: tuple, dilation: tuple)
 def conv_transposed(input: Tensor, weight: Tensor, bias: Tensor | None, stride: Any, padding: Any,
                     output_padding: Any, groups: int, dilation: Any, nd: int, name: str) -> Tensor:
     """The N-d transposed convolution behind conv_transpose1d and conv_transpose2d."""
-    if isinstance(padding, str):
-        raise TypeError(f"{name}(): argument 'padding' must be tuple of ints, not str")
+    int_list_args(name, [("stride", stride, 4), ("padding", padding, 5), ("output_padding", output_padding, 6),
+                         ("dilation", dilation, 8)], scalar_ok=True)
     _check_input_dim(input, nd, name)
     _check_dtypes(input, weight, bias)
     x, unbatched = _batched(input, nd)
@@ -202,6 +222,7 @@ def conv_transposed(input: Tensor, weight: Tensor, bias: Tensor | None, stride: 
     _check_channels(x, weight, groups, transposed=True)
     kernel, out_channels = tuple(weight.shape[2:]), weight.shape[1] * groups
     _check_bias(weight, bias, out_channels)
+    _check_kernel_size(kernel)
     size = transposed_output_size(tuple(x.shape[2:]), kernel, stride, pad, dilation, output_padding)
     if any(s <= 0 for s in size):
         raise RuntimeError(f"Given input size per channel: ({' x '.join(map(str, x.shape[2:]))}). Calculated output "

@@ -57,11 +57,24 @@ def group_norm(input: Tensor, num_groups: int, weight: Tensor | None = None, bia
                                f"but got {name} of shape {list(t.shape)} and input of shape {list(input.shape)}")
     _check_same_dtype(input, weight, bias)
     require_float(input, "GroupNormKernelImpl")
-    grouped = input.reshape(n, num_groups, -1)
-    centered = grouped - grouped.mean(-1, keepdim=True)
-    normed = centered / ((centered * centered).mean(-1, keepdim=True) + eps).sqrt()
-    out = _F._affine(normed.reshape(input.shape), weight, bias, _channel_shape(input))
-    return rename(out, "NativeGroupNormBackward0")
+    grouped = input.reshape(n, num_groups, c // num_groups * math.prod(input.shape[2:]))  # no -1: n may be 0
+    mean = grouped.mean(-1, keepdim=True)
+    centered = grouped - mean
+    # torch adds eps to the variance in float64 and rounds 1/sqrt once to the input's dtype
+    rstd = ((centered * centered).mean(-1, keepdim=True).double() + eps).rsqrt().to(input.dtype)
+    if weight is None and bias is None:
+        return rename((centered * rstd).reshape(input.shape), "NativeGroupNormBackward0")
+    # With weight or bias, torch computes y = x * scale + shift per channel, each as one fused multiply-add
+    # (one rounding). For a group of one value (or equal values) the exact 0 then comes out as rounding
+    # residue up to ~1e-4 in float32; the same arithmetic gives torch's very numbers.
+    per_channel = (n, c) + (1,) * (input.ndim - 2)
+    scale = rstd.expand(n, num_groups, c // num_groups).reshape(per_channel)
+    if weight is not None:
+        scale = scale * weight.reshape(_channel_shape(input))
+    beta = bias.reshape(_channel_shape(input)) if bias is not None else scale.new_zeros(())
+    group_mean = mean.expand(n, num_groups, c // num_groups).reshape(per_channel)
+    shift = _F.fused_multiply_add(-scale, group_mean, beta)
+    return rename(_F.fused_multiply_add(input, scale, shift), "NativeGroupNormBackward0")
 
 
 def _check_spatial(input: Tensor) -> None:
@@ -83,8 +96,8 @@ def instance_norm(input: Tensor, running_mean: Tensor | None = None, running_var
 
     stats = [None if t is None else t.detach().repeat(n) for t in (running_mean, running_var)]
     flat = input.reshape(1, n * c, *input.shape[2:])
-    out = _F.batch_norm(flat, stats[0], stats[1], per_sample(weight), per_sample(bias), use_input_stats,
-                        momentum, eps)
+    out = _F.batch_norm_kernel(flat, stats[0], stats[1], per_sample(weight), per_sample(bias), use_input_stats,
+                               momentum, eps)
     for running, updated in zip((running_mean, running_var), stats):
         if running is not None and use_input_stats:  # the samples' statistics, averaged
             with no_grad():

@@ -53,6 +53,8 @@ def pad(input: Tensor, pad: Any, mode: str = "constant", value: float | None = N
     if mode != "circular":  # circular only needs each padded dim to hold its pads (checked per dim)
         _check_nonempty(input, spatial, mode)
     pairs = [(pad[2 * i], pad[2 * i + 1]) for i in range(spatial)]  # last dim first
+    if mode != "circular" and spatial > 1:
+        _check_some_output(input, pairs, mode)
     out = input
     for i, (before, after) in enumerate(pairs):
         dim = input.ndim - 1 - i
@@ -95,12 +97,26 @@ def _check_nonempty(input: Tensor, spatial: int, mode: str) -> None:
         )
 
 
+def _check_some_output(input: Tensor, pairs: list, mode: str) -> None:
+    """torch's 2-d and 3-d reflect and replicate need one padded dim of size >= 1 (others may be 0)."""
+    sizes = [input.shape[input.ndim - 1 - i] for i in range(len(pairs))][::-1]
+    outs = [n + b + a for n, (b, a) in zip(sizes, pairs[::-1])]
+    if any(o >= 1 for o in outs):
+        return
+    if len(sizes) == 3:
+        raise RuntimeError(f"input (D: {sizes[0]} H: {sizes[1]}, W: {sizes[2]}) is too small. Calculated output "
+                           f"D: {outs[0]} H: {outs[1]} W: {outs[2]}")
+    gap = " " if mode == "replicate" else ""  # torch's two messages differ by this space
+    raise RuntimeError(f"input (H: {sizes[0]}, W: {sizes[1]}{gap}) is too small. Calculated output H: {outs[0]} "
+                       f"W: {outs[1]}")
+
+
 def _source_index(mode: str, n: int, before: int, after: int, dim: int, shape: tuple, pad: list) -> np.ndarray:
     """The input position each output position of one dim reads."""
     size = n + before + after
     if mode == "circular":
         return _circular_source(n, before, after)
-    if size < 0 or (size == 0 and mode == "reflect"):
+    if size < 0 or (size == 0 and mode == "reflect" and len(pad) == 2):  # 2-d and 3-d reflect allow an empty dim
         letter = _DIM_LETTERS.get(len(shape) - dim, "W")
         raise RuntimeError(f"input ({letter}: {n}) is too small. Calculated output {letter}: {size}")
     if mode == "reflect" and (before >= n or after >= n):

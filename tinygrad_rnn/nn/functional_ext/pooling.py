@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from ...argcheck import bool_arg, int_arg, int_list_arg
+from ...argcheck import bool_arg, int_arg, int_list_arg, int_list_args
 from ...core.function import rename
 from ...core.tensor import Tensor
 from ...creation import from_numpy
@@ -45,12 +45,10 @@ def _tuple(value: Any, nd: int, what: str, name: str) -> tuple:
 def _parse_windows(fn: str, kernel_size: Any, stride: Any, padding: Any, dilation: Any = 1) -> None:
     """torch's argument parser for the window settings (each an int or a tuple of ints; stride
     may be None or empty), in signature order, before any check of the input."""
-    int_list_arg(fn, "kernel_size", kernel_size, 2, scalar_ok=True)
-    if stride is not None:
-        int_list_arg(fn, "stride", stride, 3, scalar_ok=True)
-    int_list_arg(fn, "padding", padding, 4, scalar_ok=True)
+    params = [("kernel_size", kernel_size, 2), ("stride", stride, 3), ("padding", padding, 4)]
     if not fn.startswith("avg"):
-        int_list_arg(fn, "dilation", dilation, 5, scalar_ok=True)
+        params.append(("dilation", dilation, 5))
+    int_list_args(fn, [p for p in params if p[1] is not None or p[0] != "stride"], scalar_ok=True)
 
 
 def pooled_size(n: int, k: int, p: int, s: int, d: int, ceil_mode: bool) -> int:
@@ -75,15 +73,22 @@ def _geometry(x: Tensor, kernel_size: Any, stride: Any, padding: Any, dilation: 
         raise RuntimeError("stride should not be zero")
     if any(p < 0 for p in pad):
         raise RuntimeError(f"pad must be non-negative, but got pad: {pad[0] if nd == 1 else min(pad)}")
+    for k, p, d in zip(kernel, pad, dilation):
+        if p > int((d * (k - 1) + 1) / 2):  # C's division, which truncates toward zero
+            raise RuntimeError(f"pad should be at most half of effective kernel size, but got pad={p}, "
+                               f"kernel_size={k} and dilation={d}")
+    if any(k <= 0 for k in kernel):  # torch runs a 1-d pool as a 2-d one of height 1
+        sides = ((1,) if nd == 1 else ()) + kernel
+        shown = " ".join(f"k{c}: {k}" for c, k in zip(_LETTERS[-len(sides):], sides))
+        raise RuntimeError(f"kernel size should be greater than zero, but got {shown}")
     if any(d <= 0 for d in dilation):
         shown = " ".join(f"dilation{c}: {d}" for c, d in zip(_LETTERS[-nd:], dilation)) if nd > 1 else \
             f"dilation: {dilation[0]}"
         raise RuntimeError(f"dilation should be greater than zero, but got {shown}")
-    for k, p, d in zip(kernel, pad, dilation):
-        if p > (d * (k - 1) + 1) // 2:
-            raise RuntimeError(f"pad should be at most half of effective kernel size, but got pad={p}, "
-                               f"kernel_size={k} and dilation={d}")
     sizes = tuple(x.shape[2:])
+    if name == "avg_pool3d" and any(n < k for n, k in zip(sizes, kernel)):  # torch's 3-d average pool only
+        raise RuntimeError(f"input image (T: {sizes[0]} H: {sizes[1]} W: {sizes[2]}) smaller than kernel size "
+                           f"(kT: {kernel[0]} kH: {kernel[1]} kW: {kernel[2]})")
     out = tuple(pooled_size(*a, ceil_mode) for a in zip(sizes, kernel, pad, stride, dilation))
     if any(o <= 0 for o in out):
         raise RuntimeError(f"Given input size: ({'x'.join(map(str, x.shape[1:]))}). Calculated output size: "
@@ -467,6 +472,12 @@ def adaptive_max_pool3d_with_indices(input: Tensor, output_size: Any, return_ind
 
 # ------------------------------------------------------------------ power-average pooling
 def lp_pool(input: Tensor, norm_type: float, kernel_size: Any, stride: Any, ceil_mode: bool, nd: int) -> Tensor:
+    if nd > 1:  # torch's lp_pool2d/3d unpack _pair/_triple(kernel_size) first: Python's own error for a bad one
+        sides = len(kernel_size) if isinstance(kernel_size, (list, tuple, str)) else nd
+        if sides < nd:
+            raise ValueError(f"not enough values to unpack (expected {nd}, got {sides})")
+        if sides > nd:
+            raise ValueError(f"too many values to unpack (expected {nd})")
     _parse_windows(f"avg_pool{nd}d", kernel_size, stride, 0)
     kernel = _tuple(kernel_size, nd, "kernel_size", f"avg_pool{nd}d")
     pooled = avg_pool(input.pow(norm_type), kernel_size, stride, 0, ceil_mode, True, None, nd)

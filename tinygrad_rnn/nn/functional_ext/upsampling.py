@@ -166,6 +166,9 @@ def interpolate(input: Tensor, size: Any = None, scale_factor: Any = None, mode:
                                   " is not implemented in tinygrad_rnn")
     _check_mode(input, mode)
     _check_sizes(input, sizes)
+    if mode != "area" and input.shape[1] == 0:  # torch's resampling kernels refuse a sample of no channels
+        raise RuntimeError(f"Non-empty {input.ndim}D data tensor expected but got a tensor with sizes "
+                           f"{list(input.shape)}")
     require_float(input, "compute_indices_weights_cubic" if mode == "bicubic"  # torch's kernel names
                   else f"upsample_{mode.replace('-', '_')}{input.ndim - 2}d")
     if mode == "area":
@@ -281,6 +284,8 @@ def pixel_unshuffle(input: Tensor, downscale_factor: int) -> Tensor:
     if w % r:
         raise RuntimeError(f"pixel_unshuffle expects width to be divisible by downscale_factor, but input.size(-1)={w}"
                            f" is not divisible by {r}")
+    if input.numel() == 0:  # torch returns a copy of an empty input, in the input's shape
+        return input.clone()
     k = len(lead)
     blocks = input.reshape(*lead, c, h // r, r, w // r, r)
     moved = blocks.permute(*range(k), k, k + 2, k + 4, k + 1, k + 3)  # (*, C, r, r, H, W)
