@@ -146,7 +146,7 @@ def _to_array(data: Any, d: dtypes.dtype | None) -> np.ndarray:
         return data.astype(d.np if d else dtypes.from_numpy_dtype(data.dtype).np, copy=True)
     if isinstance(data, str):
         raise TypeError("new(): invalid data type 'str'")
-    if not isinstance(data, (*_SEQUENCES, bool, int, float, np.generic)):
+    if d is None and not isinstance(data, (*_SEQUENCES, bool, int, float, np.generic)):  # else: d's TypeError
         raise RuntimeError(f"Could not infer dtype of {type(data).__name__}")
     if isinstance(data, (list, tuple)) and any(isinstance(x, np.ndarray) for x in data):
         warnings.warn(

@@ -238,7 +238,10 @@ class Pow(Function):
     def forward(ctx, base, exponent):
         ctx.save_for_backward(base, exponent)
         with _quiet():
-            return Tensor._make(np.power(_arr(base), _arr(exponent)))
+            result = np.power(_arr(base), _arr(exponent))
+        if result.dtype == np.int8 and _arr(base).dtype == np.bool_:  # numpy's bool ** True is int8; torch's bool
+            result = result.astype(np.bool_)
+        return Tensor._make(result)
 
     @staticmethod
     def backward(ctx, g):

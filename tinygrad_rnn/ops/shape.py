@@ -568,10 +568,15 @@ def narrow(input: Tensor, dim: int, start: int, length: int) -> Tensor:
         raise invalid_combination("narrow", (dim, start, length))
     if input.ndim == 0:
         raise RuntimeError("narrow() cannot be applied to a 0-dim tensor.")
+    if length < 0:  # torch checks the length before the dim and the start
+        raise RuntimeError("narrow(): length must be non-negative.")
     d = normalize_dim(dim, input.ndim)
-    start = int(start) + (input.shape[d] if int(start) < 0 else 0)
-    if not 0 <= start <= input.shape[d] or length < 0 or start + length > input.shape[d]:
-        raise RuntimeError(f"start ({start}) + length ({length}) exceeds dimension size ({input.shape[d]}).")
+    n = input.shape[d]
+    if not -n <= int(start) <= n:
+        raise IndexError(f"start out of range (expected to be in range of [{-n}, {n}], but got {int(start)})")
+    start = int(start) + (n if int(start) < 0 else 0)
+    if start + length > n:
+        raise RuntimeError(f"start ({start}) + length ({length}) exceeds dimension size ({n}).")
     return Index.apply(input, (slice(None),) * d + (slice(start, start + length),))
 
 
@@ -660,7 +665,7 @@ def _index_part(k: Any) -> Any:
     if isinstance(k, Tensor):
         if k.dtype.is_floating_point:
             raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
-        return k._data
+        return k._data.astype(np.bool_) if k.dtype is dtypes.uint8 else k._data  # byte: torch's old mask
     if isinstance(k, list):  # [] selects nothing; torch reads a list's floats as ints
         values = np.asarray([x._data if isinstance(x, Tensor) else x for x in k])
         return values.astype(np.int64) if values.dtype.kind not in "biu" else values
@@ -686,7 +691,9 @@ def _check_index_dims(key: Any, shape: tuple) -> None:
     used, masks, seen_ellipsis = 0, [], False
     for k in parts:
         seen_ellipsis = seen_ellipsis or k is Ellipsis
-        if isinstance(k, (Tensor, np.ndarray)) and k.dtype in (dtypes.bool, np.bool_) and k.ndim:
+        if isinstance(k, list) and k and builtins.all(isinstance(v, builtins.bool) for v in k):  # a mask to torch
+            k = np.asarray(k)
+        if isinstance(k, (Tensor, np.ndarray)) and k.dtype in (dtypes.bool, np.bool_, dtypes.uint8) and k.ndim:
             masks.append((k, used, not seen_ellipsis))
             used += k.ndim
         elif not (k is None or k is Ellipsis or isinstance(k, (builtins.bool, np.bool_, str))):
@@ -710,20 +717,49 @@ def _expand_ellipses(key: Any, ndim: int) -> Any:
 
 
 def getitem(input: Tensor, key: Any) -> Tensor:
+    return _getitem(input, key, None)
+
+
+def indexed_shape(input: Tensor, key: Any) -> tuple[tuple, IndexError | None]:
+    """The shape x[key] selects, and the error for an index tensor's value out of range, which torch's
+    index_put_ raises only after it has checked the value's shape and dtype (it checks values as it writes)."""
+    late: list = []
+    shape = tuple(_getitem(input, key, late).shape)
+    return shape, (late[0] if late else None)
+
+
+def in_range(key: tuple) -> tuple:
+    """A numpy key with each integer index array set to zeros: the same shape, whatever the values."""
+    return tuple(np.zeros_like(k) if isinstance(k, np.ndarray) and k.ndim and k.dtype.kind in "iu" else k
+                 for k in key)
+
+
+def _getitem(input: Tensor, key: Any, late: list | None) -> Tensor:
+    """x[key]; an index tensor's value out of range is an error, unless the key reads nothing (torch checks
+    each value as it reads it), or unless `late` collects it."""
     key = _expand_ellipses(key, input.ndim)
     if input.ndim == 0:
         [_index_part(k) for k in (key if isinstance(key, tuple) else (key,)) if isinstance(k, slice)]  # steps first
         _check_0d_key(key)
     else:
         _check_index_dims(key, input.shape)
+    np_key = index_key(key)
     try:
-        out = Index.apply(input, index_key(key))
-        # A lone slice is always a Slice node in torch, even x[:]; inside a tuple a whole-dim one is skipped.
-        return rename(out, "SliceBackward0") if isinstance(key, slice) else out
+        out = Index.apply(input, np_key)
     except IndexError as e:  # numpy says "axis", torch says "dimension"
         if str(e).startswith("too many indices"):
             raise IndexError(f"too many indices for tensor of dimension {input.ndim}") from None
-        raise IndexError(str(e).replace("axis", "dimension")) from None
+        error = IndexError(str(e).replace("axis", "dimension"))
+        try:  # the shape it selects, if only index tensors' values are out of range
+            out = Index.apply(input, in_range(np_key))
+        except IndexError:
+            raise error from None
+        if out.numel() and late is None:
+            raise error from None
+        if out.numel():
+            late.append(error)
+    # A lone slice is always a Slice node in torch, even x[:]; inside a tuple a whole-dim one is skipped.
+    return rename(out, "SliceBackward0") if isinstance(key, slice) else out
 
 
 def flip(input: Tensor, dims: Any) -> Tensor:
@@ -733,15 +769,20 @@ def flip(input: Tensor, dims: Any) -> Tensor:
 
 @op(samples=_plain_samples(((3, 4), 1), ((3, 4), -2, 1), ((3, 4), (1, 2), (0, 1)), ((0, 3), 1, 1), ((5,), 7)))
 def roll(input: Tensor, shifts: Any, dims: Any = None) -> Tensor:
-    if dims is None:  # roll the flattened tensor, then restore the shape
-        return rename(Roll.apply(input.flatten(), shifts, 0).view(input.shape), "RollBackward0")
     shifts = tuple(shifts) if isinstance(shifts, (tuple, list)) else (shifts,)
-    dims = tuple(dims) if isinstance(dims, (tuple, list)) else (dims,)
-    if not builtins.all(is_int(d) for d in dims):  # a bool or float dim: torch's parser refuses it first
-        raise TypeError(f"roll(): argument 'dims' (position 2) must be tuple of ints, not "
-                        f"{type(next(d for d in dims if not is_int(d))).__name__}")
+    dims = () if dims is None else tuple(dims) if isinstance(dims, (tuple, list)) else (dims,)
+    for name, position, values in (("shifts", 1, shifts), ("dims", 2, dims)):
+        if not builtins.all(is_int(v) for v in values):  # a bool or float: torch's parser refuses it first
+            raise TypeError(f"roll(): argument '{name}' (position {position}) must be tuple of ints, not "
+                            f"{type(next(v for v in values if not is_int(v))).__name__}")
+    if not shifts:
+        raise RuntimeError("`shifts` required")
+    if not dims and len(shifts) == 1:  # roll the flattened tensor, then restore the shape
+        return rename(Roll.apply(input.flatten(), shifts[0], 0).view(input.shape), "RollBackward0")
     if len(shifts) != len(dims):
         raise RuntimeError(f"shifts and dimensions must align. shifts: {len(shifts)}, dims:{len(dims)}")
+    if input.numel() == 0:  # torch returns a copy before it looks at the dims
+        return rename(input.clone(), "RollBackward0")
     if not input.ndim:  # torch's wording for any dim of a 0-d tensor here
         raise IndexError(f"Dimension specified as {dims[0]} but tensor has no dimensions")
     return Roll.apply(input, shifts, tuple(normalize_dim(d, input.ndim) for d in dims))
@@ -794,15 +835,23 @@ def select(input: Tensor, dim: int, index: int) -> Tensor:
 
 @op(aliases=("moveaxis",), samples=_plain_samples(((3, 4), 0, 1), ((2, 3, 4), (0, 1), (2, 0)), ((2, 3, 4), -1, 0), ((0, 3), 1, 0)))
 def movedim(input: Tensor, source: Any, destination: Any) -> Tensor:
-    if isinstance(source, (tuple, list)) != isinstance(destination, (tuple, list)):  # torch: two ints or two lists
+    both_ints = is_int(source) and is_int(destination)
+    both_lists = all(isinstance(d, (tuple, list)) and all(is_int(i) for i in d) for d in (source, destination))
+    if not (both_ints or both_lists):  # torch's parser: two ints or two lists of ints
         raise invalid_combination("movedim", (source, destination))
-    src = normalize_dims(source if isinstance(source, (tuple, list)) else (source,), input.ndim)
-    dst = normalize_dims(destination if isinstance(destination, (tuple, list)) else (destination,), input.ndim)
-    if len(src) != len(dst):
+    source, destination = (list(d) if both_lists else [d] for d in (source, destination))
+    if len(source) != len(destination):  # torch compares the lengths before it looks at the dims
         raise RuntimeError(
-            f"movedim: Invalid source or destination dims: source ({list(src)} dims) should contain the same "
-            f"number of dims as destination ({list(dst)} dims)"
+            f"movedim: Invalid source or destination dims: source ({source} dims) should contain the same "
+            f"number of dims as destination ({destination} dims)"
         )
+    src = tuple(normalize_dim(d, input.ndim) for d in source)
+    dst = tuple(normalize_dim(d, input.ndim) for d in destination)
+    for name, dims, given in (("source", src, source), ("destination", dst, destination)):
+        if len(set(dims)) != len(dims):
+            raise RuntimeError(f"movedim: repeated dim in `{name}` ({given})")
+    if input.ndim == 0:  # its one dim (-1 or 0) is no dim to move
+        src = dst = ()
     order = [d for d in range(input.ndim) if d not in src]
     for s, d in sorted(zip(dst, src)):
         order.insert(s, d)
