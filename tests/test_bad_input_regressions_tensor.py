@@ -42,6 +42,15 @@ SAME_ERROR = {
     "matmul_batch_broadcast_before_the_matrices": lambda m: m.ones(3, 2, 2) @ m.ones(2, 3, 2),
     "bool_dot_length_before_dtype": lambda m: m.dot(m.ones(2, dtype=m.bool), m.ones(3, dtype=m.bool)),
     "bool_mm_shapes_before_dtype": lambda m: m.mm(m.ones(2, 1, dtype=m.bool), m.ones(0, 2, dtype=m.bool)),
+    "relu_of_bool": lambda m: m.relu(m.tensor(False)),
+    "abs_of_bool": lambda m: m.tensor([True]).abs(),
+    "arange_nan_step": lambda m: m.arange(2, 3, float("nan")),
+    "flatten_dim_types_first": lambda m: m.tensor(2).flatten(-2, ()),
+    "split_negative_size_before_the_dim": lambda m: m.ones(3, 2).split(-1, 2),
+    "repeat_negative": lambda m: m.ones(0, 3).repeat(-1, -1, -1),
+    "repeat_negative_into_a_size": lambda m: m.ones(1, 2).repeat(1, -1, 2),
+    "index_count_before_slice_steps": lambda m: m.tensor(4)[::-1, None],
+    "index_count_takes_a_str": lambda m: m.ones(3)[m.tensor([True]), "a"],
 }
 
 
@@ -72,6 +81,11 @@ SAME_RESULT = {
                                          m.ones(2, dtype=m.bool) @ m.ones(3, 2, 0, dtype=m.bool)],
     "roll_of_an_empty_tensor_skips_the_dims": lambda m: [m.ones(3, 0, 2).roll(-2, -5),
                                                          m.ones(3, 0, 2).roll((1, 2), (0, 7))],
+    "repeat_negative_of_an_empty_dim": lambda m: m.ones(0, 2).repeat(-1, 2),
+    "later_ellipses_take_nothing": lambda m: [m.ones(2, 3)[..., ...], m.ones(2, 3)[0, ..., ...],
+                                              m.ones(2, 3, 4)[..., None, ...], m.tensor(3.0)[..., ...]],
+    "setitem_with_several_ellipses": lambda m: [_setitem(m, m.ones(2, 3), (Ellipsis, 0, Ellipsis), m.tensor([1.0, 2])),
+                                                _setitem(m, m.ones(0, 0), (Ellipsis, Ellipsis), -2.0)],
 }
 
 

@@ -307,7 +307,7 @@ def arange(start: Any = _MISSING, end: Any = _MISSING, step: Any = 1, *, dtype: 
     if d is dtypes.bool:
         raise NotImplementedError('"arange_cpu" not implemented for \'Bool\'')
     lo, hi, by = (float(b) for b in bounds)
-    if by == 0:
+    if not (by > 0 or by < 0):  # zero, or NaN
         raise RuntimeError("step must be nonzero")
     if not (math.isfinite(lo) and math.isfinite(hi)):
         raise RuntimeError(f"unsupported range: {bounds[0]} -> {bounds[1]}")

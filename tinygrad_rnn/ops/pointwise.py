@@ -697,6 +697,8 @@ class ThresholdBackward(Function):
 
 @op(inplace=True, samples=unary(away_from_kinks))
 def relu(input: Tensor) -> Tensor:
+    if input.dtype is dtypes.bool:
+        raise RuntimeError("Boolean inputs not supported for relu")
     return Relu.apply(input)
 
 
@@ -909,6 +911,8 @@ def _sign(a: np.ndarray) -> np.ndarray:
 
 @op(inplace=True, samples=unary(away_from_kinks))
 def abs(input: Tensor) -> Tensor:
+    if input.dtype is dtypes.bool:
+        raise NotImplementedError('"abs_cpu" not implemented for \'Bool\'')
     return Abs.apply(input)
 
 

@@ -477,6 +477,7 @@ def expand(input: Tensor, *sizes: Any) -> Tensor:
 
 @op(samples=_plain_samples(((3, 4),), ((2, 3, 4), 1), ((2, 3, 4), 0, 1), ((0, 3),), ((),)))
 def flatten(input: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
+    start_dim, end_dim = int_arg("flatten", "start_dim", start_dim, 1), int_arg("flatten", "end_dim", end_dim, 2)
     s, e = normalize_dim(start_dim, input.ndim), normalize_dim(end_dim, input.ndim)  # 0-d: dims -1 and 0
     if input.ndim == 0:
         return input.reshape(1)
@@ -584,6 +585,8 @@ def split(input: Tensor, split_size_or_sections: Any, dim: int = 0) -> tuple:
     dim = int_arg("split", "dim", dim, 2)  # its type before the tensor's rank, as torch
     if input.ndim == 0:
         raise RuntimeError("split expects at least a 1-dimensional tensor")
+    if isinstance(split_size_or_sections, builtins.int) and split_size_or_sections < 0:  # before the dim
+        raise RuntimeError(f"split expects split_size be non-negative, but got split_size={split_size_or_sections}")
     d = normalize_dim(dim, input.ndim)
     n = input.shape[d]
     if isinstance(split_size_or_sections, builtins.int):
@@ -693,11 +696,12 @@ def _check_index_dims(key: Any, shape: tuple) -> None:
         seen_ellipsis = seen_ellipsis or k is Ellipsis
         if isinstance(k, list) and k and builtins.all(isinstance(v, builtins.bool) for v in k):  # a mask to torch
             k = np.asarray(k)
-        if isinstance(k, (Tensor, np.ndarray)) and k.dtype in (dtypes.bool, np.bool_, dtypes.uint8) and k.ndim:
-            masks.append((k, used, not seen_ellipsis))
-            used += k.ndim
-        elif not (k is None or k is Ellipsis or isinstance(k, (builtins.bool, np.bool_, str))):
-            used += 1
+        if isinstance(k, (Tensor, np.ndarray)) and k.dtype in (dtypes.bool, np.bool_, dtypes.uint8):
+            if k.ndim:
+                masks.append((k, used, not seen_ellipsis))
+            used += k.ndim  # a mask takes as many dims as it has (a 0-d one takes none)
+        elif not (k is None or k is Ellipsis or isinstance(k, (builtins.bool, np.bool_))):
+            used += 1  # a str too: torch reads it as a sequence of indices
     if used > len(shape):
         raise IndexError(f"too many indices for tensor of dimension {len(shape)}")
     [_index_part(k) for k in parts if isinstance(k, slice)]
@@ -708,12 +712,18 @@ def _check_index_dims(key: Any, shape: tuple) -> None:
 
 
 def _expand_ellipses(key: Any, ndim: int) -> Any:
-    """Several `...`: torch lets each one take the dims no other index takes (numpy allows only one)."""
+    """Several `...` (numpy allows only one): torch moves past the dims no other index takes at each one, so
+    the first takes them; a later one takes nothing, but past it lie only dims the tensor does not have."""
     parts = key if isinstance(key, tuple) else (key,)
     if builtins.sum(k is Ellipsis for k in parts) < 2:
         return key
-    free = ndim - builtins.sum(1 for k in parts if not (k is None or k is Ellipsis or isinstance(k, builtins.bool)))
-    return tuple(part for k in parts for part in ((slice(None),) * builtins.max(free, 0) if k is Ellipsis else (k,)))
+    free = builtins.max(ndim - builtins.sum(1 for k in parts if not (k is None or k is Ellipsis
+                                                                     or isinstance(k, builtins.bool))), 0)
+    first = parts.index(Ellipsis)
+    later = [i for i, k in enumerate(parts) if k is Ellipsis and i > first]
+    if free and builtins.any(k is not Ellipsis for k in parts[later[0]:]):
+        raise IndexError(f"too many indices for tensor of dimension {ndim}")
+    return parts[:first] + (slice(None),) * free + tuple(k for k in parts[first + 1:] if k is not Ellipsis)
 
 
 def getitem(input: Tensor, key: Any) -> Tensor:
@@ -739,7 +749,9 @@ def _getitem(input: Tensor, key: Any, late: list | None) -> Tensor:
     each value as it reads it), or unless `late` collects it."""
     key = _expand_ellipses(key, input.ndim)
     if input.ndim == 0:
-        [_index_part(k) for k in (key if isinstance(key, tuple) else (key,)) if isinstance(k, slice)]  # steps first
+        if isinstance(key, tuple):  # torch counts a tuple's dims first; a lone slice has its step checked first
+            _check_index_dims(key, ())
+        [_index_part(k) for k in (key if isinstance(key, tuple) else (key,)) if isinstance(k, slice)]
         _check_0d_key(key)
     else:
         _check_index_dims(key, input.shape)
@@ -794,6 +806,13 @@ def repeat(input: Tensor, *sizes: Any) -> Tensor:
         raise RuntimeError(
             "Number of dimensions of repeat dims can not be smaller than number of dimensions of tensor"
         )
+    if builtins.any(r < 0 for r in repeats):  # torch checks the sizes, so a negative repeat of a 0-sized dim is 0
+        padded = (1,) * (len(repeats) - input.ndim) + tuple(input.shape)
+        sizes = [n * r for n, r in zip(padded, repeats)]
+        if builtins.any(n < 0 for n in sizes):
+            first = next(n for n in sizes if n < 0)
+            raise RuntimeError(f"Trying to create tensor with negative dimension {first}: {sizes}")
+        repeats = tuple(builtins.max(r, 0) for r in repeats)
     return Repeat.apply(input, repeats)
 
 
