@@ -237,6 +237,13 @@ def bmm(input: Tensor, mat2: Tensor) -> Tensor:
             "Expected size for first two dimensions of batch2 tensor to be: "
             f"[{input.shape[0]}, {input.shape[2]}] but got: [{mat2.shape[0]}, {mat2.shape[1]}]."
         )
+    if input.shape[2] and input.shape[0] * input.shape[1] * mat2.shape[2]:  # torch's kernel runs: it checks dtypes
+        if input.dtype is dtypes.bool:
+            raise NotImplementedError('"bmm" not implemented for \'Bool\'')
+        if input.dtype is not mat2.dtype:
+            raise RuntimeError(f"expected scalar type {input.dtype._legacy} but found {mat2.dtype._legacy}")
+    elif input.dtype is not mat2.dtype:  # nothing to compute: torch's empty or zero result has mat2's dtype
+        input = input.to(mat2.dtype)
     return rename(MatMul.apply(input, mat2), "BmmBackward0")
 
 
