@@ -68,6 +68,13 @@ SAME_ERROR = {
     "bad_rounding_mode": lambda m: m.div(m.ones(2), m.ones(2), rounding_mode="bad"),
     "bmm_of_two_dtypes": lambda m: m.bmm(m.ones(1, 2, 2), m.ones(1, 2, 2, dtype=m.float64)),
     "bmm_of_bools": lambda m: m.bmm(m.ones(1, 2, 2, dtype=m.bool), m.ones(1, 2, 2, dtype=m.bool)),
+    "zeros_like_requires_grad_int": lambda m: m.zeros_like(m.ones(2, dtype=m.int64), requires_grad=1),
+    "zeros_like_on_cuda": lambda m: m.zeros_like(m.ones(2), device="cuda"),
+    "rand_like_on_cuda_before_the_dtype": lambda m: m.rand_like(m.tensor([-2, 2]), device="cuda"),
+    "optimizer_fused_with_foreach": lambda m: m.optim.Adagrad([m.ones(2, requires_grad=True)], fused=True,
+                                                              foreach=True),
+    "optimizer_fused_with_differentiable": lambda m: m.optim.SGD([m.ones(2, requires_grad=True)], fused=True,
+                                                                 differentiable=True),
 }
 
 
@@ -172,3 +179,25 @@ def test_atan2_of_bytes_and_a_0d_half_is_half_as_torch():
     ours, theirs = (m.atan2(m.ones(2, dtype=m.uint8), m.tensor(0.5, dtype=m.float16)) for m in (tinygrad_rnn, torch))
     assert str(ours.dtype) == str(theirs.dtype) == "torch.float16"
     np.testing.assert_array_equal(ours.numpy(), theirs.numpy())
+
+
+@pytest.mark.parametrize("foreach", [False, True])
+@pytest.mark.parametrize("name", ["Adam", "ASGD", "NAdam", "Adadelta", "RMSprop"])
+def test_capturable_on_the_cpu_is_torch_assertion(name, foreach):
+    """torch's message names the tensors and devices of the code path (its multi-tensor path lists fewer)."""
+    check_error(lambda m: _step_once(m, name, capturable=True, foreach=foreach))
+
+
+@pytest.mark.parametrize("value", [None, 1, "yes"])
+def test_differentiable_must_be_a_bool_as_torch(value):
+    torch = require_torch()
+    for m in (torch, tinygrad_rnn):
+        with pytest.raises(TypeError, match="must be bool"):
+            _step_once(m, "Adam", differentiable=value)
+
+
+def _step_once(m, name, **kwargs):
+    w = m.ones(2, 3, requires_grad=True)
+    opt = getattr(m.optim, name)([w], **kwargs)
+    w.grad = m.ones(2, 3)
+    opt.step()

@@ -17,6 +17,8 @@ from .device import check_device
 
 def _finish(t: Tensor, requires_grad: bool, device: Any = None) -> Tensor:
     check_device(device)
+    if not isinstance(requires_grad, bool):  # torch's parser takes only a bool
+        raise TypeError(f"argument 'requires_grad' must be bool, not {type(requires_grad).__name__}")
     if requires_grad:
         if not t.dtype.is_floating_point:  # the factories' wording differs from requires_grad_()'s
             raise RuntimeError("Only Tensors of floating point and complex dtype can require gradients")
@@ -265,23 +267,35 @@ def full(size: Any, fill_value: Any, *, dtype: Any = None, device: Any = None, r
     return _filled(fill_value, _size((size,), name="full"), dtype, requires_grad, device)
 
 
+def check_like_arguments(name: str, requires_grad: Any, kw: dict) -> None:
+    """The keywords of a *_like factory torch checks before it makes anything: requires_grad is a bool, and
+    the device must be one that runs here (layout and memory_format have no effect on a numpy array)."""
+    if not isinstance(requires_grad, bool):
+        raise TypeError(f"{name}(): argument 'requires_grad' must be bool, not {type(requires_grad).__name__}")
+    check_device(kw.get("device"))
+
+
 def _like(fill: Any, input: Tensor, dtype: Any, requires_grad: bool) -> Tensor:
     return _filled(fill, input.shape, dtype if dtype is not None else input.dtype, requires_grad, None)
 
 
 def zeros_like(input: Tensor, *, dtype: Any = None, requires_grad: bool = False, **kw: Any) -> Tensor:
+    check_like_arguments("zeros_like", requires_grad, kw)
     return _like(0, input, dtype, requires_grad)
 
 
 def ones_like(input: Tensor, *, dtype: Any = None, requires_grad: bool = False, **kw: Any) -> Tensor:
+    check_like_arguments("ones_like", requires_grad, kw)
     return _like(1, input, dtype, requires_grad)
 
 
 def empty_like(input: Tensor, *, dtype: Any = None, requires_grad: bool = False, **kw: Any) -> Tensor:
+    check_like_arguments("empty_like", requires_grad, kw)
     return _like(0, input, dtype, requires_grad)
 
 
 def full_like(input: Tensor, fill_value: Any, *, dtype: Any = None, requires_grad: bool = False, **kw: Any) -> Tensor:
+    check_like_arguments("full_like", requires_grad, kw)
     return _like(fill_value, input, dtype, requires_grad)
 
 

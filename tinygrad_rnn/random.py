@@ -27,7 +27,7 @@ import numpy as np
 from .argcheck import int_arg, invalid_combination
 from .core import dtypes
 from .core.tensor import Tensor
-from .creation import _finish, _is_int, _size, check_size
+from .creation import _finish, _is_int, _size, check_like_arguments, check_size
 
 _MASK24, _MASK53 = np.uint64((1 << 24) - 1), np.uint64((1 << 53) - 1)
 
@@ -275,14 +275,17 @@ def randperm(n: int, *, generator: Generator | None = None, dtype: Any = None, d
 
 
 def randn_like(input: Tensor, *, dtype: Any = None, requires_grad: bool = False, **kw: Any) -> Tensor:
+    check_like_arguments("randn_like", requires_grad, kw)
     return randn(input.shape, dtype=dtype or input.dtype, requires_grad=requires_grad)
 
 
 def rand_like(input: Tensor, *, dtype: Any = None, requires_grad: bool = False, **kw: Any) -> Tensor:
+    check_like_arguments("rand_like", requires_grad, kw)
     return rand(input.shape, dtype=dtype or input.dtype, requires_grad=requires_grad)
 
 
 def randint_like(input: Tensor, low: int, high: Any = None, *, dtype: Any = None, **kw: Any) -> Tensor:
+    check_like_arguments("randint_like", kw.get("requires_grad", False), kw)
     return randint(low, high, input.shape, dtype=dtype or input.dtype)
 
 

@@ -78,6 +78,13 @@ def check_flags(foreach: bool | None = None, fused: bool | None = None, differen
     `fused=True` (torch's fused CPU kernels round differently from the for-loop we reproduce) and
     `differentiable=True` (our updates are in-place numpy, not recorded for autograd).
     """
+    if fused and differentiable:  # torch's own refusals of the combinations come first
+        raise RuntimeError("`fused` does not support `differentiable`")
+    if fused and foreach:
+        raise RuntimeError("`fused` and `foreach` cannot be `True` together.")
+    if not isinstance(differentiable, bool):  # torch hands it to set_grad_enabled, which takes only a bool
+        raise TypeError(f"set_grad_enabled(): argument 'enabled' (position 1) must be bool, not "
+                        f"{type(differentiable).__name__}")
     if differentiable:
         raise NotImplementedError("differentiable=True is not supported: the update is not recorded for autograd")
     if fused:
@@ -106,6 +113,7 @@ class Optimizer:
     # tensors it checks and the devices where it would work; subclasses adjust both.
     _capturable_tensors = "params and state_steps"
     _capturable_devices = "['cuda', 'xpu', 'hpu', 'privateuseone', 'xla']"
+    _capturable_devices_foreach = "['cuda', 'xpu', 'hpu', 'privateuseone']"
 
     # Registered hooks, by handle id, in the order they run (see `_init_hooks`).
     _optimizer_step_pre_hooks: OrderedDict[int, Callable]
@@ -245,14 +253,21 @@ class Optimizer:
         with no_grad():
             for group in self.param_groups:
                 if group.get("capturable") and any(p.grad is not None for p in group["params"]):
-                    raise AssertionError(f"If capturable=True, {self._capturable_tensors} must be on supported "
-                                         f"devices: {self._capturable_devices}.")
+                    raise AssertionError(self._capturable_message(bool(group.get("foreach"))))
                 for p in group["params"]:
                     if p.grad is not None:
                         grad = -p.grad._data if group.get("maximize") else p.grad._data
                         self._update(p, grad, group)
                         p._version += 1
         return loss
+
+    def _capturable_message(self, foreach: bool) -> str:
+        """torch's refusal of capturable=True on the CPU; its multi-tensor path lists one device fewer."""
+        tensors = getattr(self, "_capturable_tensors_foreach", self._capturable_tensors) if foreach \
+            else self._capturable_tensors
+        devices = getattr(self, "_capturable_devices_foreach", self._capturable_devices) if foreach \
+            else self._capturable_devices
+        return f"If capturable=True, {tensors} must be on supported devices: {devices}."
 
     def _update(self, param: Tensor, grad: np.ndarray, group: dict[str, Any]) -> None:
         """Move `param._data` in place, given its gradient array; per-parameter memory is `self.state[param]`."""
