@@ -290,6 +290,11 @@ def randint_like(input: Tensor, low: int, high: Any = None, *, dtype: Any = None
 
 
 def normal(mean: Any = 0.0, std: Any = 1.0, size: Any = None, *, generator: Generator | None = None) -> Tensor:
+    if isinstance(std, Tensor):
+        if bool(np.any(std._data < 0)):
+            raise RuntimeError("normal expects all elements of std >= 0.0")
+    elif not std >= 0.0:  # NaN too
+        raise RuntimeError(f"normal expects std >= 0.0, but found std {std:g}")
     if size is not None:
         return fill_normal(Tensor._make(np.empty(_size((size,)), dtypes.get_default_dtype().np)), mean, std, generator)
     shape = np.broadcast_shapes(np.shape(getattr(mean, "_data", mean)), np.shape(getattr(std, "_data", std)))
@@ -300,6 +305,11 @@ def normal(mean: Any = 0.0, std: Any = 1.0, size: Any = None, *, generator: Gene
 def bernoulli(input: Tensor, p: Any = None, *, generator: Generator | None = None) -> Tensor:
     """1 with probability p (the values of `input`, or the number p), else 0."""
     stream = _rng(generator)
+    if p is None and input._data.dtype.kind in "iu":
+        raise NotImplementedError(f'"bernoulli_tensor_cpu_p_" not implemented for \'{input.dtype._legacy}\'')
+    if p is None and input.dtype.is_floating_point and not bool(np.all((input._data >= 0) & (input._data <= 1))):
+        raise RuntimeError("Expected p_in >= 0 && p_in <= 1 to be true, but got false.  (Could this error message "
+                           "be improved?  If so, please report an enhancement request to PyTorch.)")
     if p is None:  # torch draws a uniform per element (double for float64 input, else float32) and compares
         width = np.float64 if input._data.dtype == np.float64 else np.float32
         draw = stream.unit(input.numel(), width).reshape(input.shape) < input._data

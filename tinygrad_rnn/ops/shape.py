@@ -16,6 +16,7 @@ from ..core.function import Function, rename
 from ..core.modes import modes
 from ..core.size import Size, shape_arg
 from ..core.tensor import Tensor
+from ..device import check_device
 from .declare import Sample, op
 from .pointwise import where
 
@@ -666,7 +667,7 @@ def _index_part(k: Any) -> Any:
         if step < 0:
             raise ValueError("step must be greater than zero")
     if isinstance(k, Tensor):
-        if k.dtype.is_floating_point:
+        if k.dtype.name not in ("int64", "int32", "uint8", "bool"):
             raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
         return k._data.astype(np.bool_) if k.dtype is dtypes.uint8 else k._data  # byte: torch's old mask
     if isinstance(k, list):  # [] selects nothing; torch reads a list's floats as ints
@@ -744,10 +745,21 @@ def in_range(key: tuple) -> tuple:
                  for k in key)
 
 
+def sequence_key(key: Any) -> Any:
+    """torch's (and old numpy's) rule: a short list holding a sequence, slice, None, `...` or a tensor with dims
+    is a tuple of indices, not one index (x[[[0], [1]]] is x[[0], [1]])."""
+    if not isinstance(key, list) or len(key) >= 32:
+        return key
+    def makes_tuple(k: Any) -> bool:
+        return (isinstance(k, (list, tuple, str, slice)) or k is None or k is Ellipsis
+                or isinstance(k, Tensor) and k.ndim > 0)
+    return tuple(key) if builtins.any(makes_tuple(k) for k in key) else key
+
+
 def _getitem(input: Tensor, key: Any, late: list | None) -> Tensor:
     """x[key]; an index tensor's value out of range is an error, unless the key reads nothing (torch checks
     each value as it reads it), or unless `late` collects it."""
-    key = _expand_ellipses(key, input.ndim)
+    key = _expand_ellipses(sequence_key(key), input.ndim)
     if input.ndim == 0:
         if isinstance(key, tuple):  # torch counts a tuple's dims first; a lone slice has its step checked first
             _check_index_dims(key, ())
@@ -1349,7 +1361,14 @@ def unravel_index(indices: Tensor, shape: Any) -> tuple:
     return tuple(Tensor._make(np.asarray(c, dtype=np.int64)) for c in coords)
 
 
-def _triangle_indices(row: int, col: int, offset: int, lower: bool, dtype: Any) -> Tensor:
+def _triangle_indices(name: str, sizes: tuple, lower: bool, dtype: Any, device: Any, requires_grad: Any) -> Tensor:
+    row, col, offset = (int_arg(name, n, v, i + 1) for i, (n, v) in enumerate(zip(("row", "col", "offset"), sizes)))
+    check_device(device)
+    for n, v in (("row", row), ("col", col)):
+        if v < 0:
+            raise RuntimeError(f"{n} must be non-negative, got{v}")  # torch's wording, without a space
+    if requires_grad:  # an index tensor never requires grad
+        raise RuntimeError("Only Tensors of floating point and complex dtype can require gradients")
     rows, cols = np.nonzero(np.tri(row, col, offset, dtype=bool) if lower else ~np.tri(row, col, offset - 1, dtype=bool))
     target = dtypes.as_dtype(dtype) if dtype is not None else dtypes.int64
     if target not in (dtypes.int64, dtypes.int32):
@@ -1358,15 +1377,15 @@ def _triangle_indices(row: int, col: int, offset: int, lower: bool, dtype: Any) 
 
 
 def tril_indices(row: int, col: int, offset: int = 0, *, dtype: Any = None, device: Any = None,
-                 layout: Any = None) -> Tensor:
+                 layout: Any = None, requires_grad: bool = False) -> Tensor:
     """The (row, col) coordinates of the lower triangle of a row x col matrix, as a 2 x N tensor."""
-    return _triangle_indices(row, col, offset, True, dtype)
+    return _triangle_indices("tril_indices", (row, col, offset), True, dtype, device, requires_grad)
 
 
 def triu_indices(row: int, col: int, offset: int = 0, *, dtype: Any = None, device: Any = None,
-                 layout: Any = None) -> Tensor:
+                 layout: Any = None, requires_grad: bool = False) -> Tensor:
     """The (row, col) coordinates of the upper triangle of a row x col matrix, as a 2 x N tensor."""
-    return _triangle_indices(row, col, offset, False, dtype)
+    return _triangle_indices("triu_indices", (row, col, offset), False, dtype, device, requires_grad)
 
 
 def sum_to_size(input: Tensor, *size: Any) -> Tensor:

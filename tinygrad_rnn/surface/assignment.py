@@ -61,8 +61,9 @@ def check_put_dtype(target: Tensor, key: Any, value: Any) -> None:
     """An advanced assignment is torch's index_put_, which wants a value tensor in x's own dtype (a Python
     number is converted first); one number put through a single mask is its masked_fill_ instead, which
     converts it, and takes only bool masks."""
-    parts = [k for k in (key if isinstance(key, tuple) else (key,))
-             if isinstance(k, (Tensor, np.ndarray, list)) and not _is_int_scalar(k)]
+    parts = [k for k in (key if isinstance(key, tuple) else (key,))  # in a tuple, a bool is an index tensor too
+             if isinstance(k, (Tensor, np.ndarray, list)) and not _is_int_scalar(k)
+             or isinstance(key, tuple) and isinstance(k, bool)]
     if not parts:
         return
     if not isinstance(value, Tensor) or value.numel() == 1 and len(parts) == 1 and _is_mask(parts[0]):
@@ -82,6 +83,8 @@ def _is_int_scalar(k: Any) -> bool:
 
 def _is_mask(k: Any) -> bool:
     """A bool or byte tensor of at least one dim, or a list of bools (torch makes it a bool tensor)."""
+    if isinstance(k, bool):  # torch makes a Python bool a long index tensor, not a mask
+        return False
     if isinstance(k, list):
         return bool(k) and all(isinstance(v, bool) for v in k)
     return k.ndim > 0 and k.dtype in (dtypes.bool, dtypes.uint8, np.bool_)

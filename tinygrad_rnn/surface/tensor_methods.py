@@ -769,6 +769,7 @@ class TensorMethods:
 
     def __setitem__(self, key: Any, value: Any) -> None:
         value = assignable_number(self, value)  # torch converts a number before it looks at the index
+        key = _sh.sequence_key(key)
         indexed, late_error = _sh.indexed_shape(self.detach(), key)  # torch's index errors
         if isinstance(value, Tensor):
             check_value_shape(value, indexed, is_advanced(key))
