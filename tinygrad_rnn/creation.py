@@ -17,7 +17,7 @@ from .device import check_device
 
 def _finish(t: Tensor, requires_grad: bool, device: Any = None) -> Tensor:
     check_device(device)
-    if not isinstance(requires_grad, bool):  # torch's parser takes only a bool
+    if not isinstance(requires_grad, bool) and requires_grad is not None:  # torch's parser: a bool (or None)
         raise TypeError(f"argument 'requires_grad' must be bool, not {type(requires_grad).__name__}")
     if requires_grad:
         if not t.dtype.is_floating_point:  # the factories' wording differs from requires_grad_()'s
@@ -270,7 +270,7 @@ def full(size: Any, fill_value: Any, *, dtype: Any = None, device: Any = None, r
 def check_like_arguments(name: str, requires_grad: Any, kw: dict) -> None:
     """The keywords of a *_like factory torch checks before it makes anything: requires_grad is a bool, and
     the device must be one that runs here (layout and memory_format have no effect on a numpy array)."""
-    if not isinstance(requires_grad, bool):
+    if not isinstance(requires_grad, bool) and requires_grad is not None:
         raise TypeError(f"{name}(): argument 'requires_grad' must be bool, not {type(requires_grad).__name__}")
     check_device(kw.get("device"))
 
@@ -341,7 +341,7 @@ def arange(start: Any = _MISSING, end: Any = _MISSING, step: Any = 1, *, dtype: 
 
 def linspace(start: float, end: float, steps: int, *, dtype: Any = None, device: Any = None,
              requires_grad: bool = False) -> Tensor:
-    if not all(isinstance(v, (int, float, Tensor)) and not isinstance(v, bool) for v in (start, end)) \
+    if not all(isinstance(v, (int, float, Tensor)) for v in (start, end)) \
             or not _is_int(steps):
         raise invalid_combination("linspace", (start, end, steps))
     if steps < 0:

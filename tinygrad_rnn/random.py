@@ -290,13 +290,14 @@ def randint_like(input: Tensor, low: int, high: Any = None, *, dtype: Any = None
 
 
 def normal(mean: Any = 0.0, std: Any = 1.0, size: Any = None, *, generator: Generator | None = None) -> Tensor:
+    shape = None if size is None else _size((size,))  # the parser's check comes first
     if isinstance(std, Tensor):
         if bool(np.any(std._data < 0)):
             raise RuntimeError("normal expects all elements of std >= 0.0")
     elif not std >= 0.0:  # NaN too
         raise RuntimeError(f"normal expects std >= 0.0, but found std {std:g}")
-    if size is not None:
-        return fill_normal(Tensor._make(np.empty(_size((size,)), dtypes.get_default_dtype().np)), mean, std, generator)
+    if shape is not None:
+        return fill_normal(Tensor._make(np.empty(shape, dtypes.get_default_dtype().np)), mean, std, generator)
     shape = np.broadcast_shapes(np.shape(getattr(mean, "_data", mean)), np.shape(getattr(std, "_data", std)))
     d = mean.dtype if isinstance(mean, Tensor) else std.dtype
     return randn(shape, generator=generator, dtype=d) * std + mean
