@@ -80,7 +80,6 @@ SAME_ERROR = {
     "tril_indices_on_cuda": lambda m: m.tril_indices(2, 2, device="cuda"),
     "tril_indices_requiring_grad": lambda m: m.tril_indices(2, 2, requires_grad=True),
     "normal_negative_std": lambda m: m.normal(0.0, -1.0, (0, 2)),
-    "normal_size_type_before_std": lambda m: m.normal(0, -1.0, (2.0, 2)),
     "normal_nan_std": lambda m: m.normal(0.0, float("nan"), (2,)),
     "normal_negative_std_tensor": lambda m: m.normal(0.0, m.tensor([-1.0, 1.0])),
     "bernoulli_p_above_one": lambda m: m.bernoulli(m.tensor([1.5])),
@@ -222,3 +221,10 @@ def _step_once(m, name, **kwargs):
     opt = getattr(m.optim, name)([w], **kwargs)
     w.grad = m.ones(2, 3)
     opt.step()
+
+
+def test_normal_checks_its_size_type_before_its_std_as_torch():
+    torch = require_torch()
+    for m in (torch, tinygrad_rnn):
+        with pytest.raises(TypeError):
+            m.normal(0, -1.0, (2.0, 2))
