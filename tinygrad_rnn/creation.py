@@ -249,14 +249,17 @@ def integer_fill(fill: Any, d: dtypes.dtype) -> int:
 
 
 def zeros(*size: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False, **kw: Any) -> Tensor:
+    check_device(device)  # torch looks at the device while it parses, before the size
     return _filled(0, _size(size, kw, "zeros"), dtype, requires_grad, device, "zeros")
 
 
 def ones(*size: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False, **kw: Any) -> Tensor:
+    check_device(device)  # torch looks at the device while it parses, before the size
     return _filled(1, _size(size, kw, "ones"), dtype, requires_grad, device)
 
 
 def empty(*size: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False, **kw: Any) -> Tensor:
+    check_device(device)  # torch looks at the device while it parses, before the size
     return _filled(0, _size(size, kw, "empty"), dtype, requires_grad, device)
 
 
