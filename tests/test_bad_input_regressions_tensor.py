@@ -70,6 +70,7 @@ SAME_ERROR = {
     "bmm_of_bools": lambda m: m.bmm(m.ones(1, 2, 2, dtype=m.bool), m.ones(1, 2, 2, dtype=m.bool)),
     "zeros_like_requires_grad_int": lambda m: m.zeros_like(m.ones(2, dtype=m.int64), requires_grad=1),
     "zeros_like_on_cuda": lambda m: m.zeros_like(m.ones(2), device="cuda"),
+    "zeros_device_before_the_size": lambda m: m.zeros((1, 2.0, 1), device="cuda"),
     "rand_like_on_cuda_before_the_dtype": lambda m: m.rand_like(m.tensor([-2, 2]), device="cuda"),
     "short_int_index_tensor": lambda m: m.ones(3, 2)[..., m.tensor([0, -1], dtype=m.int16)],
     "bool_in_a_tuple_key_is_an_index_put": lambda m: _setitem(m, m.ones(1, dtype=m.int32), (Ellipsis, False),
