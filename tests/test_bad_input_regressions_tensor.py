@@ -70,6 +70,9 @@ SAME_ERROR = {
     "bmm_of_bools": lambda m: m.bmm(m.ones(1, 2, 2, dtype=m.bool), m.ones(1, 2, 2, dtype=m.bool)),
     "zeros_like_requires_grad_int": lambda m: m.zeros_like(m.ones(2, dtype=m.int64), requires_grad=1),
     "zeros_like_on_cuda": lambda m: m.zeros_like(m.ones(2), device="cuda"),
+    "tensor_requires_grad_none": lambda m: m.tensor([[2]], requires_grad=None),
+    "tril_indices_requires_grad_type_first": lambda m: m.tril_indices(-1, 2, -2, requires_grad=1),
+    "index_types_left_to_right": lambda m: m.ones(0, 1)[1.5, ::-1, None],
     "zeros_device_before_the_size": lambda m: m.zeros((1, 2.0, 1), device="cuda"),
     "rand_like_on_cuda_before_the_dtype": lambda m: m.rand_like(m.tensor([-2, 2]), device="cuda"),
     "short_int_index_tensor": lambda m: m.ones(3, 2)[..., m.tensor([0, -1], dtype=m.int16)],
@@ -229,3 +232,10 @@ def test_normal_checks_its_size_type_before_its_std_as_torch():
     for m in (torch, tinygrad_rnn):
         with pytest.raises(TypeError):
             m.normal(0, -1.0, (2.0, 2))
+
+
+def test_normal_with_a_tensor_mean_takes_no_size_as_torch():
+    torch = require_torch()
+    for m in (torch, tinygrad_rnn):
+        with pytest.raises(TypeError):
+            m.normal(m.tensor([3.0]), 0.5, (1,))

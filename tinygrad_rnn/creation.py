@@ -163,6 +163,8 @@ def _to_array(data: Any, d: dtypes.dtype | None) -> np.ndarray:
 def tensor(data: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False,
            pin_memory: bool = False) -> Tensor:
     """A new tensor holding a copy of `data`."""
+    if not isinstance(requires_grad, bool):  # tensor()'s parser takes only a bool here (no None), before the data
+        raise TypeError(f"tensor(): argument 'requires_grad' must be bool, not {type(requires_grad).__name__}")
     if isinstance(data, Tensor):
         warnings.warn(
             "To copy construct from a tensor, it is recommended to use sourceTensor.detach().clone() or "

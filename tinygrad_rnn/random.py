@@ -290,6 +290,8 @@ def randint_like(input: Tensor, low: int, high: Any = None, *, dtype: Any = None
 
 
 def normal(mean: Any = 0.0, std: Any = 1.0, size: Any = None, *, generator: Generator | None = None) -> Tensor:
+    if size is not None and (isinstance(mean, Tensor) or isinstance(std, Tensor)):  # no such overload
+        raise invalid_combination("normal", (mean, std, size))
     shape = None if size is None else _size((size,))  # the parser's check comes first
     if isinstance(std, Tensor):
         if bool(np.any(std._data < 0)):

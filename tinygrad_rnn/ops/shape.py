@@ -705,7 +705,7 @@ def _check_index_dims(key: Any, shape: tuple) -> None:
             used += 1  # a str too: torch reads it as a sequence of indices
     if used > len(shape):
         raise IndexError(f"too many indices for tensor of dimension {len(shape)}")
-    [_index_part(k) for k in parts if isinstance(k, slice)]
+    [_index_part(k) for k in parts if isinstance(k, slice) or not isinstance(k, _INDEX_TYPES)]  # left to right
     for mask, at, position_known in masks:
         if position_known and tuple(mask.shape) != tuple(shape[at:at + mask.ndim]):
             raise IndexError(f"The shape of the mask {list(mask.shape)} at index 0 does not match the shape of the "
@@ -1362,6 +1362,8 @@ def unravel_index(indices: Tensor, shape: Any) -> tuple:
 
 
 def _triangle_indices(name: str, sizes: tuple, lower: bool, dtype: Any, device: Any, requires_grad: Any) -> Tensor:
+    if not isinstance(requires_grad, builtins.bool) and requires_grad is not None:  # the parser's checks first
+        raise TypeError(f"{name}(): argument 'requires_grad' must be bool, not {type(requires_grad).__name__}")
     row, col, offset = (int_arg(name, n, v, i + 1) for i, (n, v) in enumerate(zip(("row", "col", "offset"), sizes)))
     check_device(device)
     for n, v in (("row", row), ("col", col)):
