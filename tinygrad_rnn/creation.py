@@ -17,6 +17,8 @@ from .device import check_device
 
 def _finish(t: Tensor, requires_grad: bool, device: Any = None) -> Tensor:
     check_device(device)
+    if not isinstance(requires_grad, bool) and requires_grad is not None:  # torch's parser: a bool (or None)
+        raise TypeError(f"argument 'requires_grad' must be bool, not {type(requires_grad).__name__}")
     if requires_grad:
         if not t.dtype.is_floating_point:  # the factories' wording differs from requires_grad_()'s
             raise RuntimeError("Only Tensors of floating point and complex dtype can require gradients")
@@ -146,7 +148,7 @@ def _to_array(data: Any, d: dtypes.dtype | None) -> np.ndarray:
         return data.astype(d.np if d else dtypes.from_numpy_dtype(data.dtype).np, copy=True)
     if isinstance(data, str):
         raise TypeError("new(): invalid data type 'str'")
-    if not isinstance(data, (*_SEQUENCES, bool, int, float, np.generic)):
+    if d is None and not isinstance(data, (*_SEQUENCES, bool, int, float, np.generic)):  # else: d's TypeError
         raise RuntimeError(f"Could not infer dtype of {type(data).__name__}")
     if isinstance(data, (list, tuple)) and any(isinstance(x, np.ndarray) for x in data):
         warnings.warn(
@@ -161,6 +163,8 @@ def _to_array(data: Any, d: dtypes.dtype | None) -> np.ndarray:
 def tensor(data: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False,
            pin_memory: bool = False) -> Tensor:
     """A new tensor holding a copy of `data`."""
+    if not isinstance(requires_grad, bool):  # tensor()'s parser takes only a bool here (no None), before the data
+        raise TypeError(f"tensor(): argument 'requires_grad' must be bool, not {type(requires_grad).__name__}")
     if isinstance(data, Tensor):
         warnings.warn(
             "To copy construct from a tensor, it is recommended to use sourceTensor.detach().clone() or "
@@ -247,14 +251,17 @@ def integer_fill(fill: Any, d: dtypes.dtype) -> int:
 
 
 def zeros(*size: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False, **kw: Any) -> Tensor:
+    check_device(device)  # torch looks at the device while it parses, before the size
     return _filled(0, _size(size, kw, "zeros"), dtype, requires_grad, device, "zeros")
 
 
 def ones(*size: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False, **kw: Any) -> Tensor:
+    check_device(device)  # torch looks at the device while it parses, before the size
     return _filled(1, _size(size, kw, "ones"), dtype, requires_grad, device)
 
 
 def empty(*size: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False, **kw: Any) -> Tensor:
+    check_device(device)  # torch looks at the device while it parses, before the size
     return _filled(0, _size(size, kw, "empty"), dtype, requires_grad, device)
 
 
@@ -265,23 +272,35 @@ def full(size: Any, fill_value: Any, *, dtype: Any = None, device: Any = None, r
     return _filled(fill_value, _size((size,), name="full"), dtype, requires_grad, device)
 
 
+def check_like_arguments(name: str, requires_grad: Any, kw: dict) -> None:
+    """The keywords of a *_like factory torch checks before it makes anything: requires_grad is a bool, and
+    the device must be one that runs here (layout and memory_format have no effect on a numpy array)."""
+    if not isinstance(requires_grad, bool) and requires_grad is not None:
+        raise TypeError(f"{name}(): argument 'requires_grad' must be bool, not {type(requires_grad).__name__}")
+    check_device(kw.get("device"))
+
+
 def _like(fill: Any, input: Tensor, dtype: Any, requires_grad: bool) -> Tensor:
     return _filled(fill, input.shape, dtype if dtype is not None else input.dtype, requires_grad, None)
 
 
 def zeros_like(input: Tensor, *, dtype: Any = None, requires_grad: bool = False, **kw: Any) -> Tensor:
+    check_like_arguments("zeros_like", requires_grad, kw)
     return _like(0, input, dtype, requires_grad)
 
 
 def ones_like(input: Tensor, *, dtype: Any = None, requires_grad: bool = False, **kw: Any) -> Tensor:
+    check_like_arguments("ones_like", requires_grad, kw)
     return _like(1, input, dtype, requires_grad)
 
 
 def empty_like(input: Tensor, *, dtype: Any = None, requires_grad: bool = False, **kw: Any) -> Tensor:
+    check_like_arguments("empty_like", requires_grad, kw)
     return _like(0, input, dtype, requires_grad)
 
 
 def full_like(input: Tensor, fill_value: Any, *, dtype: Any = None, requires_grad: bool = False, **kw: Any) -> Tensor:
+    check_like_arguments("full_like", requires_grad, kw)
     return _like(fill_value, input, dtype, requires_grad)
 
 
@@ -307,7 +326,7 @@ def arange(start: Any = _MISSING, end: Any = _MISSING, step: Any = 1, *, dtype: 
     if d is dtypes.bool:
         raise NotImplementedError('"arange_cpu" not implemented for \'Bool\'')
     lo, hi, by = (float(b) for b in bounds)
-    if by == 0:
+    if not (by > 0 or by < 0):  # zero, or NaN
         raise RuntimeError("step must be nonzero")
     if not (math.isfinite(lo) and math.isfinite(hi)):
         raise RuntimeError(f"unsupported range: {bounds[0]} -> {bounds[1]}")
@@ -327,7 +346,7 @@ def arange(start: Any = _MISSING, end: Any = _MISSING, step: Any = 1, *, dtype: 
 
 def linspace(start: float, end: float, steps: int, *, dtype: Any = None, device: Any = None,
              requires_grad: bool = False) -> Tensor:
-    if not all(isinstance(v, (int, float, Tensor)) and not isinstance(v, bool) for v in (start, end)) \
+    if not all(isinstance(v, (int, float, Tensor)) for v in (start, end)) \
             or not _is_int(steps):
         raise invalid_combination("linspace", (start, end, steps))
     if steps < 0:

@@ -27,7 +27,7 @@ import numpy as np
 from .argcheck import int_arg, invalid_combination
 from .core import dtypes
 from .core.tensor import Tensor
-from .creation import _finish, _is_int, _size, check_size
+from .creation import _finish, _is_int, _size, check_like_arguments, check_size
 
 _MASK24, _MASK53 = np.uint64((1 << 24) - 1), np.uint64((1 << 53) - 1)
 
@@ -275,20 +275,31 @@ def randperm(n: int, *, generator: Generator | None = None, dtype: Any = None, d
 
 
 def randn_like(input: Tensor, *, dtype: Any = None, requires_grad: bool = False, **kw: Any) -> Tensor:
+    check_like_arguments("randn_like", requires_grad, kw)
     return randn(input.shape, dtype=dtype or input.dtype, requires_grad=requires_grad)
 
 
 def rand_like(input: Tensor, *, dtype: Any = None, requires_grad: bool = False, **kw: Any) -> Tensor:
+    check_like_arguments("rand_like", requires_grad, kw)
     return rand(input.shape, dtype=dtype or input.dtype, requires_grad=requires_grad)
 
 
 def randint_like(input: Tensor, low: int, high: Any = None, *, dtype: Any = None, **kw: Any) -> Tensor:
+    check_like_arguments("randint_like", kw.get("requires_grad", False), kw)
     return randint(low, high, input.shape, dtype=dtype or input.dtype)
 
 
 def normal(mean: Any = 0.0, std: Any = 1.0, size: Any = None, *, generator: Generator | None = None) -> Tensor:
-    if size is not None:
-        return fill_normal(Tensor._make(np.empty(_size((size,)), dtypes.get_default_dtype().np)), mean, std, generator)
+    if size is not None and (isinstance(mean, Tensor) or isinstance(std, Tensor)):  # no such overload
+        raise invalid_combination("normal", (mean, std, size))
+    shape = None if size is None else _size((size,))  # the parser's check comes first
+    if isinstance(std, Tensor):
+        if bool(np.any(std._data < 0)):
+            raise RuntimeError("normal expects all elements of std >= 0.0")
+    elif not std >= 0.0:  # NaN too
+        raise RuntimeError(f"normal expects std >= 0.0, but found std {std:g}")
+    if shape is not None:
+        return fill_normal(Tensor._make(np.empty(shape, dtypes.get_default_dtype().np)), mean, std, generator)
     shape = np.broadcast_shapes(np.shape(getattr(mean, "_data", mean)), np.shape(getattr(std, "_data", std)))
     d = mean.dtype if isinstance(mean, Tensor) else std.dtype
     return randn(shape, generator=generator, dtype=d) * std + mean
@@ -297,6 +308,11 @@ def normal(mean: Any = 0.0, std: Any = 1.0, size: Any = None, *, generator: Gene
 def bernoulli(input: Tensor, p: Any = None, *, generator: Generator | None = None) -> Tensor:
     """1 with probability p (the values of `input`, or the number p), else 0."""
     stream = _rng(generator)
+    if p is None and input._data.dtype.kind in "iu":
+        raise NotImplementedError(f'"bernoulli_tensor_cpu_p_" not implemented for \'{input.dtype._legacy}\'')
+    if p is None and input.dtype.is_floating_point and not bool(np.all((input._data >= 0) & (input._data <= 1))):
+        raise RuntimeError("Expected p_in >= 0 && p_in <= 1 to be true, but got false.  (Could this error message "
+                           "be improved?  If so, please report an enhancement request to PyTorch.)")
     if p is None:  # torch draws a uniform per element (double for float64 input, else float32) and compares
         width = np.float64 if input._data.dtype == np.float64 else np.float32
         draw = stream.unit(input.numel(), width).reshape(input.shape) < input._data

@@ -914,3 +914,200 @@ CATALOG.update({
     "all_schedulers": all_schedulers(), "dataloader_arguments": dataloader_arguments(),
     "load_state_dict_of_layers": load_state_dict_of_layers(), "save_load": save_load_round_trips(),
 })
+
+
+# ------------------------------------------------------------------ wider draws: every factory, index kind, argument
+_FACTORY_SIZE = st.one_of(st.integers(0, 3), st.integers(-1, 3), st.just(2.0))
+
+
+@st.composite
+def all_factories(draw):
+    """Every factory in torch's namespace that we export, with its keyword arguments (dtype, requires_grad,
+    device, layout, memory_format, out of range or of the wrong type)."""
+    name = draw(st.sampled_from(["zeros", "ones", "empty", "full", "rand", "randn", "randint", "randperm", "eye",
+                                 "arange", "linspace", "zeros_like", "ones_like", "empty_like", "full_like",
+                                 "rand_like", "randn_like", "scalar_tensor", "as_tensor", "tril_indices",
+                                 "triu_indices", "normal", "bernoulli", "FloatTensor", "LongTensor", "tensor"]))
+    kwargs: dict = {}
+    for key, strat in [("dtype", dtype_args()), ("requires_grad", st.sampled_from([True, False, 1, None])),
+                       ("device", st.sampled_from(["cpu", None, "cuda", "nowhere"]))]:
+        if name not in ("FloatTensor", "LongTensor", "bernoulli", "normal") and draw(st.integers(0, 3)) == 0:
+            value = draw(strat)
+            if value is not None or key != "dtype":
+                kwargs[key] = value
+    like = draw(tensors(max_dims=2, special=False))
+    size = tuple(draw(st.lists(_FACTORY_SIZE, max_size=3)))
+    number = draw(st.one_of(python_numbers(), st.sampled_from([None, "1"])))
+    args = {
+        "zeros": (size,), "ones": size, "empty": (size,), "full": (size, number), "rand": size, "randn": (size,),
+        "randint": (draw(st.integers(-2, 3)), draw(st.integers(-1, 5)), size), "randperm": (draw(_FACTORY_SIZE),),
+        "eye": (draw(_FACTORY_SIZE), draw(_FACTORY_SIZE)), "arange": (draw(st.integers(-2, 3)), number),
+        "linspace": (draw(st.integers(-2, 3)), number, draw(_FACTORY_SIZE)), "zeros_like": (like,),
+        "ones_like": (like,), "empty_like": (like,), "full_like": (like, number), "rand_like": (like,),
+        "randn_like": (like,), "scalar_tensor": (number,), "as_tensor": (draw(_nested_data()),),
+        "tril_indices": (draw(_FACTORY_SIZE), draw(_FACTORY_SIZE), draw(st.integers(-2, 2))),
+        "triu_indices": (draw(_FACTORY_SIZE), draw(_FACTORY_SIZE), draw(st.integers(-2, 2))),
+        "normal": (draw(st.one_of(python_numbers(), float_tensors(max_dims=1))), draw(st.floats(-1, 2)), size),
+        "bernoulli": (draw(tensors(["float32", "float64", "int64"], max_dims=2)),),
+        "FloatTensor": size, "LongTensor": size, "tensor": (draw(_nested_data()),),
+    }[name]
+    random = name in ("rand", "randn", "randint", "randperm", "rand_like", "randn_like", "normal", "bernoulli",
+                      "empty", "empty_like", "FloatTensor", "LongTensor")  # (legacy sizes: uninitialized)
+
+    def make(m, *a, **k):
+        return getattr(m, name)(*a, **k)
+
+    return Call(f"torch.{name}", make, args, kwargs, compare_values=not random)
+
+
+def _index_tensors(n):
+    """Index tensors of every kind torch takes (and some it refuses) for a dim of size n."""
+    return st.one_of(
+        arrays(["int64", "int32", "int8", "uint8", "int16"], shape=(2,), special=False).map(T),
+        arrays(["int64"], shape=(2, 1), special=False).map(T),
+        arrays(["int64", "bool", "uint8"], shape=(), special=False).map(T),
+        arrays(["bool"], shape=(n,), special=False).map(T), arrays(["bool"], shape=(n + 1,), special=False).map(T),
+        arrays(["float32"], shape=(1,), special=False).map(T),
+        st.lists(st.booleans(), min_size=n, max_size=n), st.lists(st.lists(st.integers(-n, n), min_size=1,
+                                                                          max_size=2), max_size=2),
+    )
+
+
+def _wide_keys(shape):
+    """One part per dim (each drawn for that dim's size), sometimes with None or `...` between them."""
+    parts = []
+    for n in shape:
+        part = st.one_of(st.integers(-n - 1, n), st.slices(max(n, 1)), st.lists(st.integers(-n - 1, n), max_size=3),
+                         _index_tensors(n), st.sampled_from([None, Ellipsis, True, False, 1.5, "a"]))
+        parts.append(part)
+    return st.tuples(*parts).flatmap(lambda t: st.sampled_from([t, t[:1], t[1:], (Ellipsis,) + t[:1],
+                                                                t + (None,)]))
+
+
+@st.composite
+def index_kinds(draw):
+    """Indexing and assignment with every kind of index, on each dim, and values of every dtype."""
+    x = draw(tensors(min_dims=1, max_dims=3))
+    key = draw(_wide_keys(x.array.shape))
+    key = key[0] if len(key) == 1 and draw(st.booleans()) else key
+    if draw(st.booleans()):
+        return Call("Tensor.__getitem__", lambda m, x, k: x[k], (x, key))
+    value = draw(st.one_of(python_numbers(), tensors(max_dims=2), st.sampled_from([None, "a", [1.0]])))
+
+    def setitem(m, x, k, v):
+        x[k] = v
+        return x
+
+    return Call("Tensor.__setitem__", setitem, (x, key, value))
+
+
+_HYPER = st.one_of(st.floats(-0.5, 1.5, allow_nan=False), st.sampled_from([0.0, 1.0, float("nan"), float("inf"),
+                                                                          None, "0.1", True, -1e-3]))
+_FLAG = st.sampled_from([True, False, None, 1, "yes"])
+# differentiable=True is a documented gap (NotImplementedError naming it; torch itself refuses it for these leaf
+# parameters, with an error that depends on the code path), so it is drawn only as a wrong type or False.
+_DIFFERENTIABLE = st.sampled_from([False, None, 1, "yes"])
+_PAIR = st.one_of(st.tuples(_HYPER, _HYPER), st.sampled_from([(0.9,), 0.9, (0.9, 0.99, 0.1), [0.9, 0.99]]))
+_OPTIMIZER_ARGUMENTS = {  # torch 2.13's constructor arguments, and what each is drawn from
+    "SGD": {"lr": _HYPER, "momentum": _HYPER, "dampening": _HYPER, "weight_decay": _HYPER, "nesterov": _FLAG,
+            "maximize": _FLAG, "foreach": _FLAG, "differentiable": _DIFFERENTIABLE, "fused": _FLAG},
+    "Adam": {"lr": _HYPER, "betas": _PAIR, "eps": _HYPER, "weight_decay": _HYPER, "amsgrad": _FLAG,
+             "foreach": _FLAG, "maximize": _FLAG, "capturable": _FLAG, "differentiable": _DIFFERENTIABLE, "fused": _FLAG,
+             "decoupled_weight_decay": _FLAG},
+    "AdamW": {"lr": _HYPER, "betas": _PAIR, "eps": _HYPER, "weight_decay": _HYPER, "amsgrad": _FLAG,
+              "maximize": _FLAG, "foreach": _FLAG, "capturable": _FLAG, "differentiable": _DIFFERENTIABLE, "fused": _FLAG},
+    "Adadelta": {"lr": _HYPER, "rho": _HYPER, "eps": _HYPER, "weight_decay": _HYPER, "foreach": _FLAG,
+                 "capturable": _FLAG, "maximize": _FLAG, "differentiable": _DIFFERENTIABLE},
+    "Adagrad": {"lr": _HYPER, "lr_decay": _HYPER, "weight_decay": _HYPER, "initial_accumulator_value": _HYPER,
+                "eps": _HYPER, "foreach": _FLAG, "maximize": _FLAG, "differentiable": _DIFFERENTIABLE, "fused": _FLAG},
+    "Adamax": {"lr": _HYPER, "betas": _PAIR, "eps": _HYPER, "weight_decay": _HYPER, "foreach": _FLAG,
+               "maximize": _FLAG, "differentiable": _DIFFERENTIABLE, "capturable": _FLAG},
+    "ASGD": {"lr": _HYPER, "lambd": _HYPER, "alpha": _HYPER, "t0": _HYPER, "weight_decay": _HYPER,
+             "foreach": _FLAG, "maximize": _FLAG, "differentiable": _DIFFERENTIABLE, "capturable": _FLAG},
+    "NAdam": {"lr": _HYPER, "betas": _PAIR, "eps": _HYPER, "weight_decay": _HYPER, "momentum_decay": _HYPER,
+              "decoupled_weight_decay": _FLAG, "foreach": _FLAG, "maximize": _FLAG, "capturable": _FLAG,
+              "differentiable": _DIFFERENTIABLE},
+    "RAdam": {"lr": _HYPER, "betas": _PAIR, "eps": _HYPER, "weight_decay": _HYPER, "decoupled_weight_decay": _FLAG,
+              "foreach": _FLAG, "maximize": _FLAG, "capturable": _FLAG, "differentiable": _DIFFERENTIABLE},
+    "RMSprop": {"lr": _HYPER, "alpha": _HYPER, "eps": _HYPER, "weight_decay": _HYPER, "momentum": _HYPER,
+                "centered": _FLAG, "capturable": _FLAG, "foreach": _FLAG, "maximize": _FLAG, "differentiable": _DIFFERENTIABLE},
+    "Rprop": {"lr": _HYPER, "etas": _PAIR, "step_sizes": _PAIR, "capturable": _FLAG, "foreach": _FLAG,
+              "maximize": _FLAG, "differentiable": _DIFFERENTIABLE},
+}
+
+
+@st.composite
+def optimizer_arguments(draw):
+    """Every optimizer with every constructor argument torch takes, each sometimes given, valid or not."""
+    name = draw(st.sampled_from(sorted(_OPTIMIZER_ARGUMENTS)))
+    kwargs = {k: draw(v) for k, v in _OPTIMIZER_ARGUMENTS[name].items() if draw(st.integers(0, 3)) == 0}
+    dtype = draw(st.sampled_from(["float64", "float32"]))
+    w = T(np.linspace(-1, 1, 6).reshape(2, 3).astype(dtype), True)
+    g = T(np.linspace(0.5, -0.5, 6).reshape(2, 3).astype(dtype))
+
+    def run(m, w, g, **k):
+        opt = getattr(m.optim, name)([w], **k)
+        for _ in range(3):
+            w.grad = g.clone()
+            opt.step()
+        return w
+
+    return Call(f"optim.{name}", run, (w, g), kwargs)
+
+
+_COUNT = st.one_of(st.integers(-1, 4), st.sampled_from([2.0, None, "2", 0]))
+_SCHEDULER_ARGUMENTS = {  # torch 2.13's constructor arguments after the optimizer, and what each is drawn from
+    "StepLR": {"step_size": _COUNT, "gamma": _HYPER}, "MultiStepLR": {"milestones": st.one_of(
+        st.lists(st.integers(-1, 4), max_size=3), st.just(2)), "gamma": _HYPER},
+    "ConstantLR": {"factor": _HYPER, "total_iters": _COUNT},
+    "LinearLR": {"start_factor": _HYPER, "end_factor": _HYPER, "total_iters": _COUNT},
+    "ExponentialLR": {"gamma": _HYPER}, "PolynomialLR": {"total_iters": _COUNT, "power": _HYPER},
+    "CosineAnnealingLR": {"T_max": _COUNT, "eta_min": _HYPER},
+    "ReduceLROnPlateau": {"mode": st.sampled_from(["min", "max", "avg"]), "factor": _HYPER, "patience": _COUNT,
+                          "threshold": _HYPER, "threshold_mode": st.sampled_from(["rel", "abs", "x"]),
+                          "cooldown": _COUNT, "min_lr": st.one_of(_HYPER, st.just([0.0])), "eps": _HYPER},
+    "CyclicLR": {"base_lr": _HYPER, "max_lr": _HYPER, "step_size_up": _COUNT, "step_size_down": _COUNT,
+                 "mode": st.sampled_from(["triangular", "triangular2", "exp_range", "bad"]), "gamma": _HYPER,
+                 "scale_mode": st.sampled_from(["cycle", "iterations", "x"]), "cycle_momentum": _FLAG,
+                 "base_momentum": _HYPER, "max_momentum": _HYPER},
+    "OneCycleLR": {"max_lr": _HYPER, "total_steps": _COUNT, "epochs": _COUNT, "steps_per_epoch": _COUNT,
+                   "pct_start": _HYPER, "anneal_strategy": st.sampled_from(["cos", "linear", "x"]),
+                   "cycle_momentum": _FLAG, "base_momentum": _HYPER, "max_momentum": _HYPER,
+                   "div_factor": _HYPER, "final_div_factor": _HYPER, "three_phase": _FLAG},
+    "CosineAnnealingWarmRestarts": {"T_0": _COUNT, "T_mult": _COUNT, "eta_min": _HYPER},
+}
+_REQUIRED = {"StepLR": ["step_size"], "MultiStepLR": ["milestones"], "ExponentialLR": ["gamma"],
+             "CosineAnnealingLR": ["T_max"], "CyclicLR": ["base_lr", "max_lr"], "OneCycleLR": ["max_lr"],
+             "CosineAnnealingWarmRestarts": ["T_0"]}
+
+
+@st.composite
+def scheduler_arguments(draw):
+    """Every scheduler with every constructor argument torch takes (its required ones usually given)."""
+    name = draw(st.sampled_from(sorted(_SCHEDULER_ARGUMENTS)))
+    required = _REQUIRED.get(name, [])
+    kwargs = {k: draw(v) for k, v in _SCHEDULER_ARGUMENTS[name].items()
+              if (k in required and draw(st.integers(0, 9))) or draw(st.integers(0, 2)) == 0}
+    if name == "OneCycleLR" and "total_steps" not in kwargs and draw(st.booleans()):
+        kwargs["total_steps"] = 6
+    momentum = draw(st.sampled_from([0.9, 0.0]))
+
+    def run(m, **k):
+        w = m.zeros(2, requires_grad=True)
+        opt = m.optim.SGD([w], lr=0.1, momentum=momentum)
+        sched = getattr(m.optim.lr_scheduler, name)(opt, **k)
+        lrs = []
+        for step in range(5):
+            opt.step()
+            sched.step(1.0 / (step + 1)) if name == "ReduceLROnPlateau" else sched.step()
+            lrs.append(opt.param_groups[0]["lr"])
+            lrs.append(opt.param_groups[0]["momentum"])
+        return lrs
+
+    return Call(f"lr_scheduler.{name}", run, (), kwargs)
+
+
+CATALOG.update({
+    "all_factories": all_factories(), "index_kinds": index_kinds(), "optimizer_arguments": optimizer_arguments(),
+    "scheduler_arguments": scheduler_arguments(),
+})

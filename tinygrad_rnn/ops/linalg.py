@@ -7,6 +7,7 @@ from typing import Any
 import numpy as np
 
 from ..backend.blas_threads import threads_for
+from ..core import dtypes
 from ..core.forward_mode import given
 from ..core.function import Function, rename
 from ..core.tensor import Tensor
@@ -149,15 +150,14 @@ def check_matmul(a: Tensor, b: Tensor) -> None:
                                f"{b.dtype._legacy}")
         names = [_C_TYPE_NAMES.get(t.dtype._legacy, t.dtype._legacy.lower()) for t in (a, b)]
         raise RuntimeError(f"expected m1 and m2 to have the same dtype, but got: {names[0]} != {names[1]}")
-    if a.dtype.name == "bool":  # torch's CPU kernels have no bool matrix product
-        kernel = "dot" if a.ndim == 1 and b.ndim == 1 else "addmv_impl_cpu" if b.ndim == 1 else "addmm_impl_cpu_"
-        raise NotImplementedError(f'"{kernel}" not implemented for \'Bool\'')
     k_a, k_b = a.shape[-1], b.shape[0] if b.ndim == 1 else b.shape[-2]
     if a.ndim == 1 and b.ndim == 1 and k_a != k_b:
         raise RuntimeError(
             f"inconsistent tensor size, expected tensor [{k_a}] and src [{k_b}] to have the same number "
             f"of elements, but got {k_a} and {k_b} elements respectively"
         )
+    if a.dtype.name == "bool" and a.ndim == 1 and b.ndim == 1:
+        raise NotImplementedError('"dot" not implemented for \'Bool\'')
     if b.ndim == 1 and a.ndim == 2 and k_a != k_b:
         raise RuntimeError(f"size mismatch, got input ({a.shape[0]}), mat ({_fmt(a.shape)}), vec ({k_b})")
     if k_a == k_b:
@@ -165,12 +165,25 @@ def check_matmul(a: Tensor, b: Tensor) -> None:
     if b.ndim <= 2:  # torch folds a's batch dims into rows
         rows = int(np.prod(a.shape[:-1]))
         raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({rows}x{k_a} and {_fmt(b.shape)})")
+    if a.ndim > 2 and b.ndim > 2:  # torch broadcasts the batch dims before it compares the matrices
+        _check_broadcast(Tensor._make(np.empty(a.shape[:-2])), Tensor._make(np.empty(b.shape[:-2])))
     batch = b.shape[:-2] if a.ndim <= 2 else np.broadcast_shapes(a.shape[:-2], b.shape[:-2])
     expected = [int(np.prod(batch)), k_a]
     raise RuntimeError(
         f"Expected size for first two dimensions of batch2 tensor to be: {expected} but got: "
         f"{[int(np.prod(batch)), k_b]}."
     )
+
+
+def _check_bool_product(a: Tensor, b: Tensor) -> None:
+    """torch's CPU kernels have no bool matrix product, but it reaches the kernel only when the result has
+    elements and the summed dim is not empty (else the result is empty, or zeros)."""
+    rows = a.shape[-2] if a.ndim > 1 else 1
+    cols = b.shape[-1] if b.ndim > 1 else 1
+    batch = np.broadcast_shapes(a.shape[:-2], b.shape[:-2])
+    if a.shape[-1] and int(np.prod(batch)) * rows * cols:
+        kernel = "addmv_impl_cpu" if b.ndim == 1 else "addmm_impl_cpu_" if b.ndim == 2 else "bmm"
+        raise NotImplementedError(f'"{kernel}" not implemented for \'Bool\'')
 
 
 def matmul(input: Tensor, other: Tensor) -> Tensor:
@@ -182,6 +195,8 @@ def matmul(input: Tensor, other: Tensor) -> Tensor:
     check_matmul(input, other)
     if input.ndim > 2 and other.ndim > 2:
         _check_broadcast(Tensor._make(np.empty(input.shape[:-2])), Tensor._make(np.empty(other.shape[:-2])))
+    if input.dtype is dtypes.bool:
+        _check_bool_product(input, other)
     return MatMul.apply(input, other)
 
 
@@ -222,6 +237,13 @@ def bmm(input: Tensor, mat2: Tensor) -> Tensor:
             "Expected size for first two dimensions of batch2 tensor to be: "
             f"[{input.shape[0]}, {input.shape[2]}] but got: [{mat2.shape[0]}, {mat2.shape[1]}]."
         )
+    if input.shape[2] and input.shape[0] * input.shape[1] * mat2.shape[2]:  # torch's kernel runs: it checks dtypes
+        if input.dtype is dtypes.bool:
+            raise NotImplementedError('"bmm" not implemented for \'Bool\'')
+        if input.dtype is not mat2.dtype:
+            raise RuntimeError(f"expected scalar type {input.dtype._legacy} but found {mat2.dtype._legacy}")
+    elif input.dtype is not mat2.dtype:  # nothing to compute: torch's empty or zero result has mat2's dtype
+        input = input.to(mat2.dtype)
     return rename(MatMul.apply(input, mat2), "BmmBackward0")
 
 
@@ -499,13 +521,13 @@ def einsum(equation: str, *operands: Tensor) -> Tensor:
         operands = tuple(operands[0])
     equation = _explicit(equation)
     inputs, output = equation.split("->")
-    _check_einsum_operands(inputs.split(","), operands)
+    _check_einsum_operands(inputs.split(","), operands, output)
     if "." in equation or any(len(set(s)) != len(s) for s in inputs.split(",") + [output]):
         raise NotImplementedError("einsum: '...' and repeated letters in one operand are not supported")
     return Einsum.apply(equation, *operands)
 
 
-def _check_einsum_operands(subscripts: list, operands: tuple) -> None:
+def _check_einsum_operands(subscripts: list, operands: tuple, output: str) -> None:
     """torch's errors for operands that do not fit the equation."""
     if len(operands) != len(subscripts):
         more = "more" if len(operands) > len(subscripts) else "fewer"
@@ -525,6 +547,10 @@ def _check_einsum_operands(subscripts: list, operands: tuple) -> None:
             if sizes.setdefault(c, n) != n and 1 not in (n, sizes[c]):
                 raise RuntimeError(f"einsum(): subscript {c} has size {n} for operand {k} which does not broadcast "
                                    f"with previously seen size {sizes[c]}")
+    summed = set("".join(subscripts)) - set(output)
+    if len(operands) > 1 and operands[0].dtype is dtypes.bool and summed and all(n > 1 for x in operands
+                                                                                   for n in x.shape):
+        raise NotImplementedError('"bmm" not implemented for \'Bool\'')  # torch sums products with bmm
     if operands and any(x.dtype is not operands[0].dtype for x in operands):
         bad = next(x for x in operands if x.dtype is not operands[0].dtype)
         raise RuntimeError(f"expected scalar type {operands[0].dtype._legacy} but found {bad.dtype._legacy}")

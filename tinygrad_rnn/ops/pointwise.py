@@ -188,8 +188,10 @@ class Div(Function):
 def div(input: Any, other: Any, *, rounding_mode: str | None = None) -> Tensor:
     if rounding_mode is None:
         return _binary(Div, input, other, floating=True)
-    a, b = promote(input, other)
-    _check_integer_divisor(a, b)
+    if rounding_mode not in ("floor", "trunc"):
+        raise RuntimeError(f"div expected rounding_mode to be one of None, 'trunc', or 'floor' but found "
+                           f"'{rounding_mode}'")
+    a, b = _checked_integer_operands(input, other, f"div_{rounding_mode}_cpu")
     rounded = {"floor": np.floor_divide, "trunc": lambda x, y: np.trunc(np.divide(x, y))}[rounding_mode]
     with _quiet():
         return Tensor._make(np.asarray(rounded(_arr(a), _arr(b))).astype(_result_np(a, b)))
@@ -198,6 +200,17 @@ def div(input: Any, other: Any, *, rounding_mode: str | None = None) -> Tensor:
 def floor_divide(input: Any, other: Any) -> Tensor:
     """a // b, rounded toward minus infinity (torch's floor_divide; not differentiable)."""
     return div(input, other, rounding_mode="floor")
+
+
+def _checked_integer_operands(input: Any, other: Any, kernel: str) -> tuple[Any, Any]:
+    """The promoted operands of a rounding division or remainder, checked in torch's order: shapes, then
+    the dtype (no bool kernel), then integer division by zero."""
+    a, b = promote(input, other)
+    _check_broadcast(a, b)
+    if dtypes.bool in (getattr(a, "dtype", None), getattr(b, "dtype", None)):
+        raise NotImplementedError(f'"{kernel}" not implemented for \'Bool\'')
+    _check_integer_divisor(a, b)
+    return a, b
 
 
 def _check_integer_divisor(a: Any, b: Any) -> None:
@@ -238,7 +251,10 @@ class Pow(Function):
     def forward(ctx, base, exponent):
         ctx.save_for_backward(base, exponent)
         with _quiet():
-            return Tensor._make(np.power(_arr(base), _arr(exponent)))
+            result = _integer_power(_arr(base), _arr(exponent))
+        if result.dtype == np.int8 and _arr(base).dtype == np.bool_:  # numpy's bool ** True is int8; torch's bool
+            result = result.astype(np.bool_)
+        return Tensor._make(result)
 
     @staticmethod
     def backward(ctx, g):
@@ -263,6 +279,18 @@ class Pow(Function):
     def jvp(ctx, t_base, t_exp):  # elementwise: each input's part is its backward given the tangent
         t_exp = t_exp if given(t_exp) else None  # (b^e log(b) is NaN for b < 0)
         return _plus(*_backward_parts(Pow, ctx, t_base, t_exp))
+
+
+def _integer_power(base: Any, exponent: Any) -> np.ndarray:
+    """np.power, except that an integer to a negative integer power is what torch's kernel gives (numpy
+    refuses it): 1 for base 1, +-1 for base -1, else 0."""
+    b, e = np.asarray(base), np.asarray(exponent)
+    if not (b.dtype.kind in "iu" and e.dtype.kind in "iu" and np.any(e < 0)):
+        return np.power(base, exponent)
+    result = np.power(b, np.where(e < 0, 0, e))
+    odd = np.where(e % 2 == 0, 1, -1)
+    small = np.where(b == 1, 1, np.where(b == -1, odd, 0))
+    return np.where(e < 0, small, result).astype(result.dtype)
 
 
 def _mask(m: Any) -> Tensor:
@@ -338,7 +366,7 @@ class Atan2(Function):
 @op(inplace=True, aliases=("arctan2",), samples=binary())
 def atan2(input: Tensor, other: Tensor) -> Tensor:
     tensor_arg("atan2", "other", other, 2)
-    return _binary(Atan2, to_float(input), to_float(other) if isinstance(other, Tensor) else other)
+    return _binary(Atan2, input, other, floating=True)  # promoted first: an int tensor and a 0-d double: double
 
 
 class Remainder(Function):
@@ -366,7 +394,7 @@ class Remainder(Function):
 
 @op(inplace=True, samples=binary(second=positive))
 def remainder(input: Any, other: Any) -> Tensor:
-    _check_integer_divisor(*promote(input, other))
+    _checked_integer_operands(input, other, "remainder_cpu")
     out = _binary(Remainder, input, other)
     return rename(out, "RemainderBackward1") if isinstance(other, Tensor) else out  # torch numbers tensor % tensor
 
@@ -647,6 +675,8 @@ class SigmoidBackward(Function):
 
 def sigmoid_array(x: np.ndarray) -> np.ndarray:
     """1 / (1 + e^-x) without overflow: tanh is bounded, and sigmoid(x) = (1 + tanh(x/2)) / 2."""
+    if x.dtype == np.float16:  # torch computes a half in float, then rounds once
+        return sigmoid_array(x.astype(np.float32)).astype(np.float16)
     half = x.dtype.type(0.5) if x.dtype.kind == "f" else 0.5
     return half * np.tanh(half * x) + half
 
@@ -694,6 +724,8 @@ class ThresholdBackward(Function):
 
 @op(inplace=True, samples=unary(away_from_kinks))
 def relu(input: Tensor) -> Tensor:
+    if input.dtype is dtypes.bool:
+        raise RuntimeError("Boolean inputs not supported for relu")
     return Relu.apply(input)
 
 
@@ -906,6 +938,8 @@ def _sign(a: np.ndarray) -> np.ndarray:
 
 @op(inplace=True, samples=unary(away_from_kinks))
 def abs(input: Tensor) -> Tensor:
+    if input.dtype is dtypes.bool:
+        raise NotImplementedError('"abs_cpu" not implemented for \'Bool\'')
     return Abs.apply(input)
 
 

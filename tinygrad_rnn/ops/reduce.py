@@ -14,6 +14,7 @@ from ..core.function import Function, rename
 from ..core.modes import modes
 from ..core.tensor import Tensor
 from .declare import Sample, SampleMaker, op
+from .decompositions import svdvals
 from .pointwise import Div, exp, maximum, minimum, where
 from .shape import Expand, Gather, Reshape, gather_along, normalize_dim, normalize_dims
 
@@ -305,7 +306,7 @@ class Cumsum(Function):
     @staticmethod
     def forward(ctx, x, dim):
         ctx.dim = dim
-        return Tensor._make(np.cumsum(x._data, axis=dim))
+        return Tensor._make(np.cumsum(x._data, axis=dim, dtype=x._data.dtype))  # numpy would widen small ints
 
     @staticmethod
     def backward(ctx, g):  # output j depends on every input i <= j: a reversed cumulative sum
@@ -319,7 +320,7 @@ class Cumsum(Function):
 class Cumprod(Function):
     @staticmethod
     def forward(ctx, x, dim):
-        y = Tensor._make(np.cumprod(x._data, axis=dim))
+        y = Tensor._make(np.cumprod(x._data, axis=dim, dtype=x._data.dtype))  # numpy would widen small ints
         ctx.save_for_backward(x, y)
         ctx.dim = dim
         return y
@@ -465,9 +466,16 @@ def sum(input: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: Any = N
     return _named_by_overload(Sum.apply(x, _reduce_dims(dim, x.ndim), keepdim), "Sum", dim, keepdim)
 
 
+def _check_dim_type(name: str, dim: Any) -> None:
+    """torch's parser: a dim is an int or a list of ints (or None, every dim); anything else fits no overload."""
+    if not (dim is None or is_int(dim) or isinstance(dim, (tuple, list)) and builtins.all(is_int(d) for d in dim)):
+        raise invalid_combination(name, (dim,))
+
+
 @op(samples=_reductions(whole=True))
 def mean(input: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: Any = None) -> Tensor:
     bool_arg("mean", "keepdim", keepdim)
+    _check_dim_type("mean", dim)
     x = _float_input(input, dtype, "mean")
     if not x.dtype.is_floating_point:
         raise RuntimeError(
@@ -647,6 +655,8 @@ def argmin(input: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
 
 def _arg(fn: Any, input: Tensor, dim: Any, keepdim: bool, name: str) -> Tensor:
     bool_arg(name, "keepdim", keepdim)
+    if dim is not None:
+        dim = int_arg(name, "dim", dim)  # the parser's check, before the dtype's
     if input.dtype is dtypes.bool:
         raise RuntimeError(f"{name}(): does not support bool input")
     if dim is None:
@@ -655,7 +665,7 @@ def _arg(fn: Any, input: Tensor, dim: Any, keepdim: bool, name: str) -> Tensor:
         flat = fn(input._data.reshape(-1))
         out = np.asarray(flat, dtype=np.int64)
         return Tensor._make(out.reshape((1,) * input.ndim) if keepdim else out)
-    d = normalize_dim(int_arg(name, "dim", dim), input.ndim)
+    d = normalize_dim(dim, input.ndim)
     _check_nonempty(input, (d,) if input.ndim else (), name, dim)
     return Tensor._make(np.asarray(fn(input._data, axis=d, keepdims=keepdim), dtype=np.int64))
 
@@ -702,6 +712,7 @@ def var(input: Tensor, dim: Any = None, unbiased: Any = None, keepdim: bool = Fa
     if isinstance(dim, bool):  # var(unbiased) in torch's older positional form
         dim, unbiased = None, dim
     bool_arg("var", "keepdim", keepdim)
+    _check_dim_type("var", dim)
     if not input.dtype.is_floating_point:
         raise RuntimeError("std and var only support floating point and complex dtypes")
     dims = _reduce_dims(dim, input.ndim)
@@ -719,7 +730,13 @@ def std(input: Tensor, dim: Any = None, unbiased: Any = None, keepdim: bool = Fa
 
 
 def norm(input: Tensor, p: Any = "fro", dim: Any = None, keepdim: bool = False, dtype: Any = None) -> Tensor:
-    """The p-norm over dims (all by default); p = 2 ('fro'), 1, inf, or any positive number."""
+    """The p-norm over dims (all by default); p = 2 ('fro', None), 1, inf, or any positive number; 'nuc' is a
+    matrix norm (the sum of singular values)."""
+    if isinstance(p, (list, tuple)):
+        raise TypeError(f"linalg_vector_norm(): argument 'ord' (position 2) must be Number, not {type(p).__name__}")
+    p = "fro" if p is None else p
+    if isinstance(p, str) and (p != "fro" or isinstance(dim, (list, tuple)) and len(dim) > 2):
+        return _matrix_norm(input, p, dim, keepdim, dtype)
     x = input if dtype is None else input.to(dtype)
     if not x.dtype.is_floating_point:
         raise RuntimeError(
@@ -728,6 +745,11 @@ def norm(input: Tensor, p: Any = "fro", dim: Any = None, keepdim: bool = False, 
     if x.dtype is dtypes.float16:  # torch accumulates a half norm in float
         return norm(x.float(), p, dim, keepdim).to(dtypes.float16)
     dims = _reduce_dims(dim, x.ndim)
+    if not isinstance(p, str) and (p < 0 or p == float("inf")):
+        _check_identity(x, dims, dim, p)
+    if not isinstance(p, str) and p != p:  # NaN: the sum of nothing is 0, NaN otherwise
+        return rename((x.abs() ** p).sum(dims, keepdim=keepdim) * (0.0 if x.numel() == 0 else float("nan")),
+                      "LinalgVectorNormBackward0")
     if p in ("fro", 2, 2.0):
         return Norm.apply(x, dims, keepdim)
     if p in (float("inf"), "inf"):
@@ -741,12 +763,54 @@ def norm(input: Tensor, p: Any = "fro", dim: Any = None, keepdim: bool = False, 
     return rename(result, "LinalgVectorNormBackward0")
 
 
+def _check_identity(x: Tensor, dims: tuple, dim: Any, p: Any) -> None:
+    """A max, min or negative-power norm of nothing has no value (no identity), so torch refuses it."""
+    if dim is None and x.numel() == 0:
+        raise RuntimeError(f"linalg.vector_norm cannot compute the {p:g} norm on an empty tensor because the "
+                           "operation does not have an identity")
+    empty = [d for d in dims if x.shape[d] == 0] if x.ndim else []
+    if empty:  # torch's wording, without a space after the dim
+        raise RuntimeError(f"linalg.vector_norm cannot compute the {p:g} norm on the dimension {empty[0]}because this "
+                           "dimension is empty and the operation does not have an identity")
+
+
+def _matrix_norm(input: Tensor, p: str, dim: Any, keepdim: bool, dtype: Any) -> Tensor:
+    """norm with a string p other than 'fro' (or 'fro' over more than two dims): torch's matrix norm."""
+    if p not in ("fro", "nuc"):
+        raise RuntimeError(f"linalg.matrix_norm: Order {p} not supported.")
+    x = input if dtype is None else input.to(dtype)
+    if not x.dtype.is_floating_point:
+        raise RuntimeError(
+            f"linalg.matrix_norm: Expected a floating point or complex tensor as input. Got {x.dtype._legacy}"
+        )
+    if x.ndim < 2:
+        raise RuntimeError("linalg.matrix_norm: The input tensor A must have at least 2 dimensions.")
+    dims = list(range(x.ndim)) if dim is None else list(dim) if isinstance(dim, (list, tuple)) else [dim]
+    if len(dims) != 2:
+        raise RuntimeError(f"linalg.matrix_norm: dim must be a 2-tuple. Got {' '.join(str(d) for d in dims)}")
+    rows, cols = (normalize_dim(d, x.ndim) for d in dims)
+    if p == "fro":
+        return norm(x, 2, (rows, cols), keepdim)
+    result = svdvals(x.movedim((rows, cols), (-2, -1))).sum(-1)
+    for d in sorted((rows, cols)) if keepdim else ():
+        result = result.unsqueeze(d)
+    return result
+
+
+def _check_bool_scan(x: Tensor, name: str) -> None:
+    """torch has no bool running sum or product; it reaches its kernel only for a tensor with dims and
+    elements (a 0-d one is copied, an empty one stays empty)."""
+    if x.dtype is dtypes.bool and x.ndim and x.numel():
+        raise NotImplementedError(f'"{name}_out_cpu" not implemented for \'Bool\'')
+
+
 @op(inplace=True, samples=_scans)
 def cumsum(input: Tensor, dim: int, *, dtype: Any = None) -> Tensor:
     x = input if dtype is None else input.to(dtype)
     if dtype is None and not x.dtype.is_floating_point and x.dtype is not dtypes.int64:
         x = x.to(dtypes.int64)
     d = normalize_dim(dim, x.ndim)  # checked on 0-d tensors too
+    _check_bool_scan(x, "cumsum")
     return Cumsum.apply(x, d) if x.ndim else rename(x.clone(), "CumsumBackward0")
 
 
@@ -756,6 +820,7 @@ def cumprod(input: Tensor, dim: int, *, dtype: Any = None) -> Tensor:
     if dtype is None and not x.dtype.is_floating_point and x.dtype is not dtypes.int64:
         x = x.to(dtypes.int64)
     d = normalize_dim(dim, x.ndim)  # checked on 0-d tensors too
+    _check_bool_scan(x, "cumprod")
     return Cumprod.apply(x, d) if x.ndim else rename(x.clone(), "CumprodBackward0")
 
 
@@ -798,18 +863,31 @@ def kthvalue(input: Tensor, k: int, dim: int = -1, keepdim: bool = False) -> Any
     return return_types.kthvalue(rename(values, "KthvalueBackward0"), indices)
 
 
+def _nan_as(dtype: np.dtype) -> Any:
+    """NaN cast to dtype as torch's CPU casts it: True, 0 for the integers narrower than 32 bits, else the lowest."""
+    if dtype.kind == "f":
+        return np.asarray(np.nan, dtype=dtype)
+    if dtype.kind == "b":
+        return np.asarray(True)
+    return np.asarray(np.iinfo(dtype).min if dtype.itemsize >= 4 else 0, dtype=dtype)
+
+
 def median(input: Tensor, dim: Any = None, keepdim: bool = False) -> Any:
     """The lower median (torch does not average the two middle values)."""
-    if input.dtype is dtypes.bool:
-        raise NotImplementedError('"median_cpu" not implemented for \'Bool\'')
+    if dim is not None and not is_int(dim):  # torch's parser checks the types first
+        raise TypeError(f"median(): argument 'dim' (position 1) must be int, not {type(dim).__name__}")
+    keepdim = bool_arg("median", "keepdim", keepdim)
     if dim is None:
         flat = input.reshape(-1)
-        if not flat.numel():  # torch's "no value": NaN, or the lowest integer
-            kind = input._data.dtype
-            return Tensor._make(np.asarray(np.nan if kind.kind == "f" else np.iinfo(kind).min, dtype=kind))
+        if not flat.numel():  # torch's "no value" is NaN cast to the dtype
+            return Tensor._make(np.asarray(_nan_as(input._data.dtype)))
+        if input.dtype is dtypes.bool:
+            raise NotImplementedError('"median_cpu" not implemented for \'Bool\'')
         return rename(kthvalue(flat, (flat.numel() + 1) // 2, 0).values, "MedianBackward0")
     keepdim = bool_arg("median", "keepdim", keepdim)  # torch parses it before it looks at dim
     d = normalize_dim(dim, input.ndim)
     size = input.shape[d] if input.ndim else 1
+    if size and input.dtype is dtypes.bool:
+        raise NotImplementedError('"median_cpu" not implemented for \'Bool\'')
     values, indices = kthvalue(input, (size + 1) // 2, d, keepdim)
     return return_types.median(rename(values, "MedianBackward1"), indices)

@@ -16,6 +16,7 @@ from ..core.function import Function, rename
 from ..core.modes import modes
 from ..core.size import Size, shape_arg
 from ..core.tensor import Tensor
+from ..device import check_device
 from .declare import Sample, op
 from .pointwise import where
 
@@ -525,6 +526,7 @@ def expand(input: Tensor, *sizes: Any, size: Any = None, implicit: bool = False)
 
 @op(samples=_plain_samples(((3, 4),), ((2, 3, 4), 1), ((2, 3, 4), 0, 1), ((0, 3),), ((),)))
 def flatten(input: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
+    start_dim, end_dim = int_arg("flatten", "start_dim", start_dim, 1), int_arg("flatten", "end_dim", end_dim, 2)
     s, e = normalize_dim(start_dim, input.ndim), normalize_dim(end_dim, input.ndim)  # 0-d: dims -1 and 0
     if input.ndim == 0:
         return input.reshape(1)
@@ -620,10 +622,15 @@ def narrow(input: Tensor, dim: int, start: int, length: int) -> Tensor:
         raise invalid_combination("narrow", (dim, start, length))
     if input.ndim == 0:
         raise RuntimeError("narrow() cannot be applied to a 0-dim tensor.")
+    if length < 0:  # torch checks the length before the dim and the start
+        raise RuntimeError("narrow(): length must be non-negative.")
     d = normalize_dim(dim, input.ndim)
-    start = int(start) + (input.shape[d] if int(start) < 0 else 0)
-    if not 0 <= start <= input.shape[d] or length < 0 or start + length > input.shape[d]:
-        raise RuntimeError(f"start ({start}) + length ({length}) exceeds dimension size ({input.shape[d]}).")
+    n = input.shape[d]
+    if not -n <= int(start) <= n:
+        raise IndexError(f"start out of range (expected to be in range of [{-n}, {n}], but got {int(start)})")
+    start = int(start) + (n if int(start) < 0 else 0)
+    if start + length > n:
+        raise RuntimeError(f"start ({start}) + length ({length}) exceeds dimension size ({n}).")
     return Index.apply(input, (slice(None),) * d + (slice(start, start + length),))
 
 
@@ -636,6 +643,8 @@ def split(tensor: Tensor, split_size_or_sections: Any, dim: int = 0) -> tuple:
     dim = int_arg("split", "dim", dim, 2)  # its type before the tensor's rank, as torch
     if input.ndim == 0:
         raise RuntimeError("split expects at least a 1-dimensional tensor")
+    if isinstance(split_size_or_sections, builtins.int) and split_size_or_sections < 0:  # before the dim
+        raise RuntimeError(f"split expects split_size be non-negative, but got split_size={split_size_or_sections}")
     d = normalize_dim(dim, input.ndim)
     n = input.shape[d]
     if isinstance(split_size_or_sections, builtins.int):
@@ -738,9 +747,9 @@ def _index_part(k: Any) -> Any:
         if step < 0:
             raise ValueError("step must be greater than zero")
     if isinstance(k, Tensor):
-        if k.dtype.is_floating_point:
+        if k.dtype.name not in ("int64", "int32", "uint8", "bool"):
             raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
-        return k._data
+        return k._data.astype(np.bool_) if k.dtype is dtypes.uint8 else k._data  # byte: torch's old mask
     if isinstance(k, list):  # [] selects nothing; torch reads a list's floats as ints
         values = np.asarray([x._data if isinstance(x, Tensor) else x for x in k])
         return values.astype(np.int64) if values.dtype.kind not in "biu" else values
@@ -766,14 +775,17 @@ def _check_index_dims(key: Any, shape: tuple) -> None:
     used, masks, seen_ellipsis = 0, [], False
     for k in parts:
         seen_ellipsis = seen_ellipsis or k is Ellipsis
-        if isinstance(k, (Tensor, np.ndarray)) and k.dtype in (dtypes.bool, np.bool_) and k.ndim:
-            masks.append((k, used, not seen_ellipsis))
-            used += k.ndim
-        elif not (k is None or k is Ellipsis or isinstance(k, (builtins.bool, np.bool_, str))):
-            used += 1
+        if isinstance(k, list) and k and builtins.all(isinstance(v, builtins.bool) for v in k):  # a mask to torch
+            k = np.asarray(k)
+        if isinstance(k, (Tensor, np.ndarray)) and k.dtype in (dtypes.bool, np.bool_, dtypes.uint8):
+            if k.ndim:
+                masks.append((k, used, not seen_ellipsis))
+            used += k.ndim  # a mask takes as many dims as it has (a 0-d one takes none)
+        elif not (k is None or k is Ellipsis or isinstance(k, (builtins.bool, np.bool_))):
+            used += 1  # a str too: torch reads it as a sequence of indices
     if used > len(shape):
         raise IndexError(f"too many indices for tensor of dimension {len(shape)}")
-    [_index_part(k) for k in parts if isinstance(k, slice)]
+    [_index_part(k) for k in parts if isinstance(k, slice) or not isinstance(k, _INDEX_TYPES)]  # left to right
     for mask, at, position_known in masks:
         if position_known and tuple(mask.shape) != tuple(shape[at:at + mask.ndim]):
             raise IndexError(f"The shape of the mask {list(mask.shape)} at index 0 does not match the shape of the "
@@ -781,29 +793,77 @@ def _check_index_dims(key: Any, shape: tuple) -> None:
 
 
 def _expand_ellipses(key: Any, ndim: int) -> Any:
-    """Several `...`: torch lets each one take the dims no other index takes (numpy allows only one)."""
+    """Several `...` (numpy allows only one): torch moves past the dims no other index takes at each one, so
+    the first takes them; a later one takes nothing, but past it lie only dims the tensor does not have."""
     parts = key if isinstance(key, tuple) else (key,)
     if builtins.sum(k is Ellipsis for k in parts) < 2:
         return key
-    free = ndim - builtins.sum(1 for k in parts if not (k is None or k is Ellipsis or isinstance(k, builtins.bool)))
-    return tuple(part for k in parts for part in ((slice(None),) * builtins.max(free, 0) if k is Ellipsis else (k,)))
+    free = builtins.max(ndim - builtins.sum(1 for k in parts if not (k is None or k is Ellipsis
+                                                                     or isinstance(k, builtins.bool))), 0)
+    first = parts.index(Ellipsis)
+    later = [i for i, k in enumerate(parts) if k is Ellipsis and i > first]
+    if free and builtins.any(k is not Ellipsis for k in parts[later[0]:]):
+        raise IndexError(f"too many indices for tensor of dimension {ndim}")
+    return parts[:first] + (slice(None),) * free + tuple(k for k in parts[first + 1:] if k is not Ellipsis)
 
 
 def getitem(input: Tensor, key: Any) -> Tensor:
-    key = _expand_ellipses(key, input.ndim)
+    return _getitem(input, key, None)
+
+
+def indexed_shape(input: Tensor, key: Any) -> tuple[tuple, IndexError | None]:
+    """The shape x[key] selects, and the error for an index tensor's value out of range, which torch's
+    index_put_ raises only after it has checked the value's shape and dtype (it checks values as it writes)."""
+    late: list = []
+    shape = tuple(_getitem(input, key, late).shape)
+    return shape, (late[0] if late else None)
+
+
+def in_range(key: tuple) -> tuple:
+    """A numpy key with each integer index array set to zeros: the same shape, whatever the values."""
+    return tuple(np.zeros_like(k) if isinstance(k, np.ndarray) and k.ndim and k.dtype.kind in "iu" else k
+                 for k in key)
+
+
+def sequence_key(key: Any) -> Any:
+    """torch's (and old numpy's) rule: a short list holding a sequence, slice, None, `...` or a tensor with dims
+    is a tuple of indices, not one index (x[[[0], [1]]] is x[[0], [1]])."""
+    if not isinstance(key, list) or len(key) >= 32:
+        return key
+    def makes_tuple(k: Any) -> bool:
+        return (isinstance(k, (list, tuple, str, slice)) or k is None or k is Ellipsis
+                or isinstance(k, Tensor) and k.ndim > 0)
+    return tuple(key) if builtins.any(makes_tuple(k) for k in key) else key
+
+
+def _getitem(input: Tensor, key: Any, late: list | None) -> Tensor:
+    """x[key]; an index tensor's value out of range is an error, unless the key reads nothing (torch checks
+    each value as it reads it), or unless `late` collects it."""
+    key = _expand_ellipses(sequence_key(key), input.ndim)
     if input.ndim == 0:
-        [_index_part(k) for k in (key if isinstance(key, tuple) else (key,)) if isinstance(k, slice)]  # steps first
+        if isinstance(key, tuple):  # torch counts a tuple's dims first; a lone slice has its step checked first
+            _check_index_dims(key, ())
+        [_index_part(k) for k in (key if isinstance(key, tuple) else (key,)) if isinstance(k, slice)]
         _check_0d_key(key)
     else:
         _check_index_dims(key, input.shape)
+    np_key = index_key(key)
     try:
-        out = Index.apply(input, index_key(key))
-        # A lone slice is always a Slice node in torch, even x[:]; inside a tuple a whole-dim one is skipped.
-        return rename(out, "SliceBackward0") if isinstance(key, slice) else out
+        out = Index.apply(input, np_key)
     except IndexError as e:  # numpy says "axis", torch says "dimension"
         if str(e).startswith("too many indices"):
             raise IndexError(f"too many indices for tensor of dimension {input.ndim}") from None
-        raise IndexError(str(e).replace("axis", "dimension")) from None
+        error = IndexError(str(e).replace("axis", "dimension"))
+        try:  # the shape it selects, if only index tensors' values are out of range
+            out = Index.apply(input, in_range(np_key))
+        except IndexError:
+            raise error from None
+        if out.numel() and late is None:
+            raise error from None
+        if out.numel():
+            late.append(error)
+    # A lone slice is always a Slice node in torch, even x[:]; inside a tuple a whole-dim one is skipped.
+    return rename(out, "SliceBackward0") if isinstance(key, slice) else out
 
 
 @op(varargs_method=True, samples=_plain_samples(((3, 4), (0,)), ((3, 4), (0, 1)), ((2, 3, 4), (-1, 0)),
@@ -823,15 +883,20 @@ def _flipped(input: Tensor, dims: tuple) -> Tensor:
 
 @op(samples=_plain_samples(((3, 4), 1), ((3, 4), -2, 1), ((3, 4), (1, 2), (0, 1)), ((0, 3), 1, 1), ((5,), 7)))
 def roll(input: Tensor, shifts: Any, dims: Any = None) -> Tensor:
-    if dims is None:  # roll the flattened tensor, then restore the shape
-        return rename(Roll.apply(input.flatten(), shifts, 0).view(input.shape), "RollBackward0")
     shifts = tuple(shifts) if isinstance(shifts, (tuple, list)) else (shifts,)
-    dims = tuple(dims) if isinstance(dims, (tuple, list)) else (dims,)
-    if not builtins.all(is_int(d) for d in dims):  # a bool or float dim: torch's parser refuses it first
-        raise TypeError(f"roll(): argument 'dims' (position 2) must be tuple of ints, not "
-                        f"{type(next(d for d in dims if not is_int(d))).__name__}")
+    dims = () if dims is None else tuple(dims) if isinstance(dims, (tuple, list)) else (dims,)
+    for name, position, values in (("shifts", 1, shifts), ("dims", 2, dims)):
+        if not builtins.all(is_int(v) for v in values):  # a bool or float: torch's parser refuses it first
+            raise TypeError(f"roll(): argument '{name}' (position {position}) must be tuple of ints, not "
+                            f"{type(next(v for v in values if not is_int(v))).__name__}")
+    if not shifts:
+        raise RuntimeError("`shifts` required")
+    if not dims and len(shifts) == 1:  # roll the flattened tensor, then restore the shape
+        return rename(Roll.apply(input.flatten(), shifts[0], 0).view(input.shape), "RollBackward0")
     if len(shifts) != len(dims):
         raise RuntimeError(f"shifts and dimensions must align. shifts: {len(shifts)}, dims:{len(dims)}")
+    if input.numel() == 0:  # torch returns a copy before it looks at the dims
+        return rename(input.clone(), "RollBackward0")
     if not input.ndim:  # torch's wording for any dim of a 0-d tensor here
         raise IndexError(f"Dimension specified as {dims[0]} but tensor has no dimensions")
     return Roll.apply(input, shifts, tuple(normalize_dim(d, input.ndim) for d in dims))
@@ -846,6 +911,13 @@ def repeat(input: Tensor, *sizes: Any, repeats: Any = None) -> Tensor:
         raise RuntimeError(
             "Number of dimensions of repeat dims can not be smaller than number of dimensions of tensor"
         )
+    if builtins.any(r < 0 for r in repeats):  # torch checks the sizes, so a negative repeat of a 0-sized dim is 0
+        padded = (1,) * (len(repeats) - input.ndim) + tuple(input.shape)
+        sizes = [n * r for n, r in zip(padded, repeats)]
+        if builtins.any(n < 0 for n in sizes):
+            first = next(n for n in sizes if n < 0)
+            raise RuntimeError(f"Trying to create tensor with negative dimension {first}: {sizes}")
+        repeats = tuple(builtins.max(r, 0) for r in repeats)
     return Repeat.apply(input, repeats)
 
 
@@ -887,15 +959,23 @@ def select(input: Tensor, dim: int, index: int) -> Tensor:
 
 @op(aliases=("moveaxis",), samples=_plain_samples(((3, 4), 0, 1), ((2, 3, 4), (0, 1), (2, 0)), ((2, 3, 4), -1, 0), ((0, 3), 1, 0)))
 def movedim(input: Tensor, source: Any, destination: Any) -> Tensor:
-    if isinstance(source, (tuple, list)) != isinstance(destination, (tuple, list)):  # torch: two ints or two lists
+    both_ints = is_int(source) and is_int(destination)
+    both_lists = all(isinstance(d, (tuple, list)) and all(is_int(i) for i in d) for d in (source, destination))
+    if not (both_ints or both_lists):  # torch's parser: two ints or two lists of ints
         raise invalid_combination("movedim", (source, destination))
-    src = normalize_dims(source if isinstance(source, (tuple, list)) else (source,), input.ndim)
-    dst = normalize_dims(destination if isinstance(destination, (tuple, list)) else (destination,), input.ndim)
-    if len(src) != len(dst):
+    source, destination = (list(d) if both_lists else [d] for d in (source, destination))
+    if len(source) != len(destination):  # torch compares the lengths before it looks at the dims
         raise RuntimeError(
-            f"movedim: Invalid source or destination dims: source ({list(src)} dims) should contain the same "
-            f"number of dims as destination ({list(dst)} dims)"
+            f"movedim: Invalid source or destination dims: source ({source} dims) should contain the same "
+            f"number of dims as destination ({destination} dims)"
         )
+    src = tuple(normalize_dim(d, input.ndim) for d in source)
+    dst = tuple(normalize_dim(d, input.ndim) for d in destination)
+    for name, dims, given in (("source", src, source), ("destination", dst, destination)):
+        if len(set(dims)) != len(dims):
+            raise RuntimeError(f"movedim: repeated dim in `{name}` ({given})")
+    if input.ndim == 0:  # its one dim (-1 or 0) is no dim to move
+        src = dst = ()
     order = [d for d in range(input.ndim) if d not in src]
     for s, d in sorted(zip(dst, src)):
         order.insert(s, d)
@@ -1499,7 +1579,16 @@ def unravel_index(indices: Tensor, shape: Any) -> tuple:
     return tuple(Tensor._make(np.asarray(c, dtype=np.int64)) for c in coords)
 
 
-def _triangle_indices(row: int, col: int, offset: int, lower: bool, dtype: Any) -> Tensor:
+def _triangle_indices(name: str, sizes: tuple, lower: bool, dtype: Any, device: Any, requires_grad: Any) -> Tensor:
+    if not isinstance(requires_grad, builtins.bool) and requires_grad is not None:  # the parser's checks first
+        raise TypeError(f"{name}(): argument 'requires_grad' must be bool, not {type(requires_grad).__name__}")
+    row, col, offset = (int_arg(name, n, v, i + 1) for i, (n, v) in enumerate(zip(("row", "col", "offset"), sizes)))
+    check_device(device)
+    for n, v in (("row", row), ("col", col)):
+        if v < 0:
+            raise RuntimeError(f"{n} must be non-negative, got{v}")  # torch's wording, without a space
+    if requires_grad:  # an index tensor never requires grad
+        raise RuntimeError("Only Tensors of floating point and complex dtype can require gradients")
     rows, cols = np.nonzero(np.tri(row, col, offset, dtype=bool) if lower else ~np.tri(row, col, offset - 1, dtype=bool))
     target = dtypes.as_dtype(dtype) if dtype is not None else dtypes.int64
     if target not in (dtypes.int64, dtypes.int32):
@@ -1508,15 +1597,15 @@ def _triangle_indices(row: int, col: int, offset: int, lower: bool, dtype: Any) 
 
 
 def tril_indices(row: int, col: int, offset: int = 0, *, dtype: Any = None, device: Any = None,
-                 layout: Any = None) -> Tensor:
+                 layout: Any = None, requires_grad: bool = False) -> Tensor:
     """The (row, col) coordinates of the lower triangle of a row x col matrix, as a 2 x N tensor."""
-    return _triangle_indices(row, col, offset, True, dtype)
+    return _triangle_indices("tril_indices", (row, col, offset), True, dtype, device, requires_grad)
 
 
 def triu_indices(row: int, col: int, offset: int = 0, *, dtype: Any = None, device: Any = None,
-                 layout: Any = None) -> Tensor:
+                 layout: Any = None, requires_grad: bool = False) -> Tensor:
     """The (row, col) coordinates of the upper triangle of a row x col matrix, as a 2 x N tensor."""
-    return _triangle_indices(row, col, offset, False, dtype)
+    return _triangle_indices("triu_indices", (row, col, offset), False, dtype, device, requires_grad)
 
 
 def sum_to_size(input: Tensor, *size: Any) -> Tensor:

@@ -38,6 +38,13 @@ def check_flags(foreach: bool | None = None, fused: bool | None = None, differen
     `fused=True` (torch's fused CPU kernels round differently from the for-loop we reproduce) and
     `differentiable=True` (our updates are in-place numpy, not recorded for autograd).
     """
+    if fused and differentiable:  # torch's own refusals of the combinations come first
+        raise RuntimeError("`fused` does not support `differentiable`")
+    if fused and foreach:
+        raise RuntimeError("`fused` and `foreach` cannot be `True` together.")
+    if not isinstance(differentiable, bool):  # torch hands it to set_grad_enabled, which takes only a bool
+        raise TypeError(f"set_grad_enabled(): argument 'enabled' (position 1) must be bool, not "
+                        f"{type(differentiable).__name__}")
     if differentiable:
         raise NotImplementedError("differentiable=True is not supported: the update is not recorded for autograd")
     if fused:

@@ -30,6 +30,7 @@ class NAdam(Optimizer):
     momentum_decay=4e-3, decoupled_weight_decay=False)`."""
 
     _capturable_tensors = "params, mu_products and state_steps"
+    _capturable_tensors_foreach = "params, mu_products, and state_steps"
 
     def __init__(self, params: Any, lr: float | Tensor = 2e-3, betas: tuple[float, float] = (0.9, 0.999),
                  eps: float = 1e-8, weight_decay: float = 0, momentum_decay: float = 4e-3,

@@ -94,6 +94,7 @@ class Optimizer:
     # tensors it checks and the devices where it would work; subclasses adjust both.
     _capturable_tensors = "params and state_steps"
     _capturable_devices = "['cuda', 'xpu', 'hpu', 'privateuseone', 'xla']"
+    _capturable_devices_foreach = "['cuda', 'xpu', 'hpu', 'privateuseone']"
 
     # Registered hooks, by handle id, in the order they run (see `_init_hooks`).
     _optimizer_step_pre_hooks: OrderedDict[int, Callable]
@@ -233,14 +234,21 @@ class Optimizer:
         with no_grad():
             for group in self.param_groups:
                 if group.get("capturable") and any(p.grad is not None for p in group["params"]):
-                    raise AssertionError(f"If capturable=True, {self._capturable_tensors} must be on supported "
-                                         f"devices: {self._capturable_devices}.")
+                    raise AssertionError(self._capturable_message(bool(group.get("foreach"))))
                 for p in group["params"]:
                     if p.grad is not None:
                         grad = -p.grad._data if group.get("maximize") else p.grad._data
                         self._update(p, grad, group)
                         p._version += 1
         return loss
+
+    def _capturable_message(self, foreach: bool) -> str:
+        """torch's refusal of capturable=True on the CPU; its multi-tensor path lists one device fewer."""
+        tensors = getattr(self, "_capturable_tensors_foreach", self._capturable_tensors) if foreach \
+            else self._capturable_tensors
+        devices = getattr(self, "_capturable_devices_foreach", self._capturable_devices) if foreach \
+            else self._capturable_devices
+        return f"If capturable=True, {tensors} must be on supported devices: {devices}."
 
     def _update(self, param: Tensor, grad: np.ndarray, group: dict[str, Any]) -> None:
         """Move `param._data` in place, given its gradient array; per-parameter memory is `self.state[param]`."""

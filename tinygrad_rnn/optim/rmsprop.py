@@ -23,6 +23,8 @@ from .step_math import average_squares_, l2_penalty, lerp_
 class RMSprop(Optimizer):
     """torch.optim.RMSprop: `RMSprop(params, lr=1e-2, alpha=0.99, eps=1e-8, weight_decay=0, momentum=0, centered=False)`."""
 
+    _capturable_devices_foreach = Optimizer._capturable_devices  # its multi-tensor path lists xla too
+
     def __init__(self, params: Any, lr: float = 1e-2, alpha: float = 0.99, eps: float = 1e-8,
                  weight_decay: float = 0, momentum: float = 0, centered: bool = False,
                  capturable: bool = False, foreach: bool | None = None, maximize: bool = False,

@@ -39,6 +39,14 @@ class SGD(Optimizer):
             raise ValueError("Nesterov momentum requires a momentum and zero dampening")
         check_flags(foreach, fused, differentiable)
         super().__init__(params, defaults)
+        self._without_buffer: set[int] = set()
+
+    def step(self, closure: Any = None) -> Any:
+        # Which parameters start this step without a buffer: torch reads every buffer before it updates any,
+        # so a parameter listed twice starts a fresh buffer both times on its first step.
+        self._without_buffer = {id(p) for group in self.param_groups for p in group["params"]
+                                if self.state.get(p, {}).get("momentum_buffer") is None}
+        return super().step(closure)
 
     def _update(self, param: Tensor, grad: np.ndarray, group: dict[str, Any]) -> None:
         p = param._data
@@ -47,7 +55,7 @@ class SGD(Optimizer):
         if momentum != 0:
             state = self.state[param]
             buf = state.get("momentum_buffer")
-            if buf is None:  # the first step starts the buffer at the gradient itself
+            if buf is None or id(param) in self._without_buffer:  # the first step starts it at the gradient
                 state["momentum_buffer"] = buf = Tensor._make(grad.copy())
             else:
                 buf._data *= momentum

@@ -55,3 +55,36 @@ def is_advanced(key: Any) -> bool:
     """Does the index hold a tensor, array or list (torch's advanced indexing)?"""
     parts = key if isinstance(key, tuple) else (key,)
     return any(isinstance(k, (Tensor, np.ndarray, list)) for k in parts)
+
+
+def check_put_dtype(target: Tensor, key: Any, value: Any) -> None:
+    """An advanced assignment is torch's index_put_, which wants a value tensor in x's own dtype (a Python
+    number is converted first); one number put through a single mask is its masked_fill_ instead, which
+    converts it, and takes only bool masks."""
+    parts = [k for k in (key if isinstance(key, tuple) else (key,))  # in a tuple, a bool is an index tensor too
+             if isinstance(k, (Tensor, np.ndarray, list)) and not _is_int_scalar(k)
+             or isinstance(key, tuple) and isinstance(k, bool)]
+    if not parts:
+        return
+    if not isinstance(value, Tensor) or value.numel() == 1 and len(parts) == 1 and _is_mask(parts[0]):
+        if len(parts) == 1 and getattr(parts[0], "dtype", None) is dtypes.uint8 and parts[0].ndim:
+            raise RuntimeError("masked_fill_ only supports boolean masks, but got mask with dtype unsigned char")
+        return
+    if value.dtype is not target.dtype:
+        raise RuntimeError(f"Index put requires the source and destination dtypes match, got "
+                           f"{_legacy_name(target.dtype)[:-6]} for the destination and "
+                           f"{_legacy_name(value.dtype)[:-6]} for the source.")
+
+
+def _is_int_scalar(k: Any) -> bool:
+    """A 0-d integer tensor indexes as a plain int (torch selects with it); a 0-d bool or byte one does not."""
+    return isinstance(k, Tensor) and k.ndim == 0 and k.dtype not in (dtypes.bool, dtypes.uint8)
+
+
+def _is_mask(k: Any) -> bool:
+    """A bool or byte tensor of at least one dim, or a list of bools (torch makes it a bool tensor)."""
+    if isinstance(k, bool):  # torch makes a Python bool a long index tensor, not a mask
+        return False
+    if isinstance(k, list):
+        return bool(k) and all(isinstance(v, bool) for v in k)
+    return k.ndim > 0 and k.dtype in (dtypes.bool, dtypes.uint8, np.bool_)

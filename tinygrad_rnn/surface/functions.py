@@ -9,6 +9,7 @@ import numpy as np
 
 from ..core import dtypes
 from ..core.tensor import Tensor
+from ..device import check_device
 
 
 def is_tensor(obj: object) -> bool:
@@ -98,6 +99,9 @@ def scalar_tensor(s: Any, *, dtype: Any = None, layout: Any = None, device: Any 
     """A 0-d tensor holding the number s, of the default float dtype unless `dtype` is given."""
     if isinstance(s, Tensor):
         s = s.item()
+    if not isinstance(s, (bool, int, float, complex, np.generic)):  # torch's parser: a Number
+        raise TypeError(f"scalar_tensor(): argument 's' (position 1) must be Number, not {type(s).__name__}")
+    check_device(device)
     target = dtype if dtype is not None else dtypes.get_default_dtype()
     out = Tensor._make(np.asarray(s, dtype=target.np))
     return out.requires_grad_() if requires_grad else out

@@ -33,7 +33,7 @@ from ..ops.cast import Cast
 from ..ops.pointwise import Clone
 from ..ops.promotion import as_operand
 from ..ops.shape import normalize_dim
-from .assignment import assignable_number, check_value_shape, is_advanced
+from .assignment import assignable_number, check_put_dtype, check_value_shape, is_advanced
 from .legacy import LEGACY_BY_NAME
 from .printing import tensor_repr
 
@@ -633,10 +633,16 @@ class TensorMethods:
 
     def __setitem__(self, key: Any, value: Any) -> None:
         value = assignable_number(self, value)  # torch converts a number before it looks at the index
-        indexed = _sh.getitem(self.detach(), key).shape  # torch's index errors
+        key = _sh.sequence_key(key)
+        indexed, late_error = _sh.indexed_shape(self.detach(), key)  # torch's index errors
         if isinstance(value, Tensor):
             check_value_shape(value, indexed, is_advanced(key))
-        key = _sh.index_key(key)
+        check_put_dtype(self, key, value)
+        if late_error is not None:
+            raise late_error
+        key = _sh.index_key(_sh._expand_ellipses(key, self.ndim))  # numpy takes one `...`, torch any number
+        if 0 in indexed:  # nothing is written, so torch never reads the index values numpy would check
+            key = _sh.in_range(key)
         value = as_operand(value)
         if isinstance(value, Tensor) and value.dtype is not self.dtype:
             value = value.to(self.dtype)
