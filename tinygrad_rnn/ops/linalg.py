@@ -186,6 +186,16 @@ def _check_bool_product(a: Tensor, b: Tensor) -> None:
         raise NotImplementedError(f'"{kernel}" not implemented for \'Bool\'')
 
 
+def _arrays_of(*shapes: tuple) -> Any:
+    """Samples: one standard-normal array per shape, for each row of shapes."""
+    return lambda rng: [Sample(tuple(np.asarray(rng.standard_normal(s)) for s in row)) for row in shapes]
+
+
+# Every pair of ranks torch's matmul tells apart (vector, matrix, batch; broadcast batch dims), with
+# sizes 0 and 1.
+@op(out=True, samples=_arrays_of(((3,), (3,)), ((2, 3), (3,)), ((3,), (3, 4)), ((2, 3), (3, 4)), ((2, 2, 3), (3, 4)),
+                                 ((3,), (2, 3, 4)), ((2, 1, 2, 3), (3, 3, 2)), ((0, 3), (3, 2)), ((1, 1), (1, 0)),
+                                 ((2, 0), (0, 3))))
 def matmul(input: Tensor, other: Tensor) -> Tensor:
     if isinstance(other, Tensor):  # the common case first: two matrices of one dtype that fit (speed)
         a, b = input._data, other._data
@@ -200,6 +210,7 @@ def matmul(input: Tensor, other: Tensor) -> Tensor:
     return MatMul.apply(input, other)
 
 
+@op(out=True, samples=_arrays_of(((2, 3), (3, 4)), ((1, 1), (1, 1)), ((0, 3), (3, 2)), ((2, 0), (0, 3))))
 def mm(input: Tensor, mat2: Tensor) -> Tensor:
     """The product of two matrices (no broadcasting, no vectors: that is matmul)."""
     for name, t in (("self", input), ("mat2", mat2)):
@@ -208,6 +219,7 @@ def mm(input: Tensor, mat2: Tensor) -> Tensor:
     return matmul(input, mat2)
 
 
+@op(out=True, samples=_arrays_of(((2, 3), (3,)), ((1, 1), (1,)), ((0, 3), (3,)), ((2, 0), (0,))))
 def mv(input: Tensor, vec: Tensor) -> Tensor:
     """matrix @ vector, (n, m) @ (m,) -> (n,)."""
     if input.ndim == 0:  # torch reads the matrix's size first; a 0-d vector is the rank error below
@@ -220,6 +232,7 @@ def mv(input: Tensor, vec: Tensor) -> Tensor:
     return rename(matmul(input, vec), "MvBackward0")
 
 
+@op(out=True, samples=_arrays_of(((3,), (3,)), ((1,), (1,)), ((0,), (0,))))
 def dot(input: Tensor, tensor: Tensor) -> Tensor:
     """The inner product of two vectors of one dtype and length (no broadcasting)."""
     if input.ndim != 1 or tensor.ndim != 1:
@@ -227,6 +240,8 @@ def dot(input: Tensor, tensor: Tensor) -> Tensor:
     return rename(matmul(input, tensor), "DotBackward0")
 
 
+@op(out=True, samples=_arrays_of(((2, 3, 4), (2, 4, 5)), ((1, 1, 1), (1, 1, 1)), ((0, 2, 3), (0, 3, 2)),
+                                 ((2, 1, 0), (2, 0, 3))))
 def bmm(input: Tensor, mat2: Tensor) -> Tensor:
     """matmul of two batches of matrices, (b, n, m) @ (b, m, p); no broadcasting, as in torch."""
     for name, t in (("batch1", input), ("batch2", mat2)):
@@ -245,11 +260,6 @@ def bmm(input: Tensor, mat2: Tensor) -> Tensor:
     elif input.dtype is not mat2.dtype:  # nothing to compute: torch's empty or zero result has mat2's dtype
         input = input.to(mat2.dtype)
     return rename(MatMul.apply(input, mat2), "BmmBackward0")
-
-
-def _arrays_of(*shapes: tuple) -> Any:
-    """Samples: one standard-normal array per shape, for each row of shapes."""
-    return lambda rng: [Sample(tuple(np.asarray(rng.standard_normal(s)) for s in row)) for row in shapes]
 
 
 @op(out=True, aliases=("ger",), samples=_arrays_of(((3,), (4,)), ((1,), (2,)), ((0,), (3,))))
@@ -329,6 +339,14 @@ def vdot(input: Tensor, other: Tensor) -> Tensor:
     return rename(dot(input, other), "VdotBackward0")
 
 
+def _tensordot_samples(rng: np.random.Generator) -> list[Sample]:
+    x = rng.standard_normal
+    return [Sample((x((2, 3, 4)), x((3, 4, 5)))), Sample((x((2, 3)), x((3, 4))), {"dims": 1}),
+            Sample((x((2, 3, 4)), x((4, 2))), {"dims": ([0, -1], [1, 0])}), Sample((x((3,)), x((2,))), {"dims": 0}),
+            Sample((x((0, 3)), x((3, 1))), {"dims": ([1], [0])})]
+
+
+@op(method=False, samples=_tensordot_samples)  # out= is a parameter of torch's tensordot, not a keyword it adds
 def tensordot(a: Tensor, b: Tensor, dims: Any = 2, out: Tensor | None = None) -> Tensor:
     """Sum the products over dims of a and b: `dims` is a count (a's last n, b's first n) or two lists."""
     if isinstance(dims, int):
@@ -379,6 +397,7 @@ def matrix_power(input: Tensor, n: int) -> Tensor:
     return result
 
 
+@op(method=False, samples=_arrays_of(((2, 3), (3, 4), (4, 2)), ((2, 3), (3, 1)), ((1, 1),), ((0, 2), (2, 3))))
 def chain_matmul(*matrices: Tensor, out: Tensor | None = None) -> Tensor:
     """matrices[0] @ matrices[1] @ ... (deprecated in torch in favour of linalg.multi_dot)."""
     if not matrices:
@@ -470,6 +489,15 @@ class Einsum(Function):
     """
 
     @staticmethod
+    def node_name(equation, *operands):
+        """torch computes einsum with permute, sum, mul and bmm; its result's node is the last of them."""
+        inputs, output = equation.split("->")
+        summed = set(inputs) - set(output) - {","}
+        if len(operands) == 1:
+            return "SumBackward1" if summed else "PermuteBackward0"
+        return "ViewBackward0" if summed else "MulBackward0"
+
+    @staticmethod
     def forward(ctx, equation, *operands):
         ctx.equation = equation
         ctx.save_for_backward(*operands)
@@ -516,6 +544,13 @@ def _explicit(equation: str) -> str:
     return equation + "->" + "".join(sorted(c for c in set(inputs) if inputs.count(c) == 1))
 
 
+def _einsum_samples(rng: np.random.Generator) -> list[Sample]:
+    x = rng.standard_normal
+    return [Sample(("ij,jk->ik", x((2, 3)), x((3, 4)))), Sample(("bij,bjk", x((2, 3, 4)), x((2, 4, 1)))),
+            Sample(("i,i->", x((3,)), x((3,)))), Sample(("ij->ji", x((0, 3)))), Sample(("i,j,k", x((2,)), x((1,)), x((3,))))]
+
+
+@op(method=False, samples=_einsum_samples)
 def einsum(equation: str, *operands: Tensor) -> Tensor:
     if len(operands) == 1 and isinstance(operands[0], (list, tuple)):
         operands = tuple(operands[0])

@@ -240,15 +240,6 @@ class TensorMethods:
     def __rmatmul__(self, other: Any) -> Tensor:
         return _la.matmul(as_operand(other), self)
 
-    matmul = mm = _la.matmul
-    bmm = _la.bmm
-
-    def mv(self, vec: Tensor) -> Tensor:
-        return _la.mv(self, vec)
-
-    def dot(self, other: Tensor) -> Tensor:
-        return _la.dot(self, other)
-
     # ------------------------------------------------------------ elementwise functions
     def where(self, condition: Tensor, other: Any) -> Tensor:
         return _pw.where(condition, self, other)
