@@ -72,7 +72,7 @@ def vector_norm(x: Tensor, ord: Any = 2, dim: Any = None, keepdim: bool = False,
         check_float(t, "linalg.vector_norm")
         counted = (t != 0).to(t.dtype) + t * 0  # `+ t * 0`: in the graph, with torch's zero gradient
         return rename(counted.sum(dim, keepdim=keepdim) if dim is not None else counted.sum(), "LinalgVectorNormBackward0")
-    return rename(_reduce.norm(x, ord, dim, keepdim, dtype), "LinalgVectorNormBackward0")
+    return rename(_reduce.norm_along(x, ord, dim, keepdim, dtype), "LinalgVectorNormBackward0")
 
 
 def matrix_norm(A: Tensor, ord: Any = "fro", dim: tuple = (-2, -1), keepdim: bool = False, *,

@@ -12,7 +12,8 @@ An op is its `Function` (forward and backward, side by side) and one declared pu
 The declaration says what the torch-shaped surface needs and nothing else: the names it goes by
 (`aliases`: `torch.arcsin` is `asin`), whether it is a function `torch.X` (`function`; `view` is a
 method only) and a method (`method`), whether the method also takes its second argument spread out
-(`varargs_method`: `t.flip(0, 1)` is `flip(t, (0, 1))`), whether it has an in-place variant
+(`varargs_method`: `t.flip(0, 1)` is `flip(t, (0, 1))`; `renumber_method_errors` where torch's
+TypeError numbers the method's arguments from the one after self), whether it has an in-place variant
 (`inplace`: `t.exp_()`; `inplace="view"` where that variant changes the tensor's shape, as `t.t_()`,
 with the node names torch gives it in `inplace_names`), whether torch's function takes `out=`
 (`out`), and sample inputs (`samples`) from which tests/ops/test_op_db.py checks it against torch:
@@ -64,6 +65,9 @@ class OpDecl:
     is_function: bool = True  # False for a method only (t.view(...): torch has no torch.view)
     varargs_method: bool = False  # t.flip(0, 1) as well as t.flip((0, 1))
     inplace_names: dict = field(default_factory=dict)  # node name of X -> torch's node name of X_
+    # torch's TypeError numbers an argument one lower in the method than in the function (self is not
+    # counted there): softmax(): argument 'dim' (position 2) is (position 1) in t.softmax(...)
+    renumber_method_errors: bool = False
 
 
 DECLARED: dict[str, OpDecl] = {}  # by name, in the order the op modules declare them
@@ -71,8 +75,8 @@ DECLARED: dict[str, OpDecl] = {}  # by name, in the order the op modules declare
 
 def op(*, samples: SampleMaker, method: bool = True, inplace: bool | str = False, out: bool = False,
        aliases: tuple[str, ...] = (), twice_differentiable: bool = True, differentiable: bool = True,
-       function: bool = True, varargs_method: bool = False, inplace_names: dict | None = None
-       ) -> Callable[[F], F]:
+       function: bool = True, varargs_method: bool = False, inplace_names: dict | None = None,
+       renumber_method_errors: bool = False) -> Callable[[F], F]:
     """Declare the decorated function as the public op `torch.<its name>` (see module docstring)."""
 
     def declare(fn: F) -> F:
@@ -80,7 +84,7 @@ def op(*, samples: SampleMaker, method: bool = True, inplace: bool | str = False
             raise RuntimeError(f"op {fn.__name__!r} is declared twice")
         DECLARED[fn.__name__] = OpDecl(fn.__name__, fn, fn.__module__, samples, method, inplace, out,
                                        tuple(aliases), twice_differentiable, differentiable, function,
-                                       varargs_method, dict(inplace_names or {}))
+                                       varargs_method, dict(inplace_names or {}), renumber_method_errors)
         return fn
 
     return declare

@@ -13,7 +13,7 @@ from ..core import dtypes
 from ..core.function import Function, rename
 from ..core.modes import modes
 from ..core.tensor import Tensor
-from .declare import Sample, SampleMaker, op
+from .declare import Sample, SampleMaker, away_from_kinks, op
 from .decompositions import svdvals
 from .pointwise import Div, exp, maximum, minimum, where
 from .shape import Expand, Gather, Reshape, gather_along, normalize_dim, normalize_dims
@@ -622,25 +622,23 @@ def _softmax_samples(rng: np.random.Generator) -> list[Sample]:
             Sample((x((0, 3)), 1)), Sample((x((1,)), 0)), Sample((x(()), 0))]
 
 
-def softmax_along(op: type, input: Tensor, dim: Any, dtype: Any, dim_position: int) -> Tensor:
-    """Softmax or LogSoftmax along `dim`. `dim_position` is where torch's TypeError says `dim` is:
-    argument 2 of torch.softmax, 1 of the method (surface/tensor_methods.py), which is why the
-    methods are not generated from the declarations below."""
+def _softmax_along(op: type, input: Tensor, dim: Any, dtype: Any) -> Tensor:
+    """Softmax or LogSoftmax along `dim` (argument 2 of torch.softmax, which its TypeError names)."""
     name = "softmax" if op is Softmax else "log_softmax"
-    d = normalize_dim(int_arg(name, "dim", dim, dim_position), input.ndim)
+    d = normalize_dim(int_arg(name, "dim", dim, 2), input.ndim)
     return op.apply(_softmax_input(input, dtype, d, name), d)
 
 
-@op(samples=_softmax_samples, method=False)
+@op(samples=_softmax_samples, renumber_method_errors=True)
 def softmax(input: Tensor, dim: Any, dtype: Any = None) -> Tensor:
     """exp(x) / sum(exp(x)) along `dim`, computed stably; `dtype` casts the input first."""
-    return softmax_along(Softmax, input, dim, dtype, 2)
+    return _softmax_along(Softmax, input, dim, dtype)
 
 
-@op(samples=_softmax_samples, method=False)
+@op(samples=_softmax_samples, renumber_method_errors=True)
 def log_softmax(input: Tensor, dim: Any, dtype: Any = None) -> Tensor:
     """x - logsumexp(x) along `dim`: the stable log of softmax."""
-    return softmax_along(LogSoftmax, input, dim, dtype, 2)
+    return _softmax_along(LogSoftmax, input, dim, dtype)
 
 
 @op(samples=_reductions(whole=True, several_dims=False), differentiable=False)
@@ -670,9 +668,17 @@ def _arg(fn: Any, input: Tensor, dim: Any, keepdim: bool, name: str) -> Tensor:
     return Tensor._make(np.asarray(fn(input._data, axis=d, keepdims=keepdim), dtype=np.int64))
 
 
+def _topk_samples(rng: np.random.Generator) -> list[Sample]:
+    """Along the last dim and a negative one, the smallest, none (k = 0), an empty batch, one element, 0-d."""
+    x = rng.standard_normal
+    return [Sample((x((3, 4)), 2)), Sample((x((3, 4)), 2, -2)), Sample((x((3, 4)), 3), {"dim": 1, "largest": False}),
+            Sample((x((3, 4)), 0)), Sample((x((0, 3)), 2)), Sample((x((1,)), 1)), Sample((x(()), 1), {"dim": 0})]
+
+
+@op(samples=_topk_samples, renumber_method_errors=True)
 def topk(input: Tensor, k: int, dim: int = -1, largest: bool = True, sorted: bool = True) -> Any:
     """The k largest (or smallest) values along dim, with their indices; the values are differentiable."""
-    d = normalize_dim(dim, input.ndim)
+    d = normalize_dim(int_arg("topk", "dim", dim, 3), input.ndim)
     size = input.shape[d] if input.ndim else 1
     if not 0 <= k <= size:
         raise RuntimeError("selected index k out of range")
@@ -681,7 +687,7 @@ def topk(input: Tensor, k: int, dim: int = -1, largest: bool = True, sorted: boo
     order = np.argsort(key, axis=d, kind="stable")
     index = np.take(order, np.arange(k), axis=d)
     if not input.ndim:
-        return return_types.topk(input.clone(), Tensor._make(np.asarray(0, dtype=np.int64)))
+        return return_types.topk(rename(input.clone(), "TopkBackward0"), Tensor._make(np.asarray(0, dtype=np.int64)))
     values = rename(gather_along(input, d, index), "TopkBackward0")
     return return_types.topk(values, Tensor._make(index.astype(np.int64)))
 
@@ -729,7 +735,37 @@ def std(input: Tensor, dim: Any = None, unbiased: Any = None, keepdim: bool = Fa
     return rename(StdFromVar.apply(var(input, dim, unbiased, keepdim, correction=correction)), "StdBackward0")
 
 
-def norm(input: Tensor, p: Any = "fro", dim: Any = None, keepdim: bool = False, dtype: Any = None) -> Tensor:
+def _norm_samples(rng: np.random.Generator) -> list[Sample]:
+    """Of everything, p = 1, inf, 3 and 'fro' over dims (negative ones too), an empty batch, one element, 0-d."""
+    x = rng.standard_normal
+    return [Sample((x((3, 4)),)), Sample((x((3, 4)), 1, 1)), Sample((x((3, 4)),), {"p": float("inf"), "dim": -1}),
+            Sample((x((2, 3, 4)), 3, (0, -1), True)), Sample((x((3, 4)), "fro", (-2, 1))), Sample((x((0, 3)),), {"dim": 1}),
+            Sample((x((1,)),), {"p": 2, "dim": 0}), Sample((away_from_kinks(x(())),))]
+
+
+# torch.norm takes out= as its fifth argument and dtype as its sixth; Tensor.norm has no out, and
+# takes dtype fifth: the method is written by hand (surface/tensor_methods.py).
+@op(samples=_norm_samples, method=False)
+def norm(input: Tensor, p: Any = "fro", dim: Any = None, keepdim: bool = False, out: Tensor | None = None,
+         dtype: Any = None) -> Tensor:
+    """The p-norm over dims (all by default): a vector norm, or with p 'nuc' (or 'fro' over two dims) a
+    matrix norm; see norm_along."""
+    result = norm_along(input, p, dim, keepdim, dtype)
+    return result if out is None else _write_norm(out, result)
+
+
+def _write_norm(out: Tensor, result: Tensor) -> Tensor:
+    """torch.norm(..., out=out): the result written into out, whose dtype must be the result's."""
+    if result.requires_grad and modes.grad_enabled:
+        raise RuntimeError("linalg_vector_norm(): functions with out=... arguments don't support automatic "
+                           "differentiation, but one of the arguments requires grad.")
+    if out.dtype is not result.dtype:
+        raise RuntimeError(f"Expected out tensor to have dtype {result.dtype._legacy.lower()}, but got "
+                           f"{out.dtype._legacy.lower()} instead")
+    return out.resize_(result.shape).copy_(result)
+
+
+def norm_along(input: Tensor, p: Any = "fro", dim: Any = None, keepdim: bool = False, dtype: Any = None) -> Tensor:
     """The p-norm over dims (all by default); p = 2 ('fro', None), 1, inf, or any positive number; 'nuc' is a
     matrix norm (the sum of singular values)."""
     if isinstance(p, (list, tuple)):
@@ -743,7 +779,7 @@ def norm(input: Tensor, p: Any = "fro", dim: Any = None, keepdim: bool = False, 
             f"linalg.vector_norm: Expected a floating point or complex tensor as input. Got {x.dtype._legacy}"
         )
     if x.dtype is dtypes.float16:  # torch accumulates a half norm in float
-        return norm(x.float(), p, dim, keepdim).to(dtypes.float16)
+        return norm_along(x.float(), p, dim, keepdim).to(dtypes.float16)
     dims = _reduce_dims(dim, x.ndim)
     if not isinstance(p, str) and (p < 0 or p == float("inf")):
         _check_identity(x, dims, dim, p)
@@ -790,7 +826,7 @@ def _matrix_norm(input: Tensor, p: str, dim: Any, keepdim: bool, dtype: Any) -> 
         raise RuntimeError(f"linalg.matrix_norm: dim must be a 2-tuple. Got {' '.join(str(d) for d in dims)}")
     rows, cols = (normalize_dim(d, x.ndim) for d in dims)
     if p == "fro":
-        return norm(x, 2, (rows, cols), keepdim)
+        return norm_along(x, 2, (rows, cols), keepdim)
     result = svdvals(x.movedim((rows, cols), (-2, -1))).sum(-1)
     for d in sorted((rows, cols)) if keepdim else ():
         result = result.unsqueeze(d)
@@ -833,29 +869,51 @@ def _sort_order(data: np.ndarray, dim: int, descending: bool) -> np.ndarray:
     return data.shape[dim] - 1 - order
 
 
-def sort(input: Tensor, dim: int = -1, descending: bool = False, stable: bool = False) -> Any:
+def _sort_samples(rng: np.random.Generator) -> list[Sample]:
+    """Along the last dim, a negative one, descending, stable, an empty batch, one element, 0-d."""
+    x = rng.standard_normal
+    return [Sample((x((3, 4)),)), Sample((x((3, 4)), -2, True)), Sample((x((2, 3, 4)),), {"dim": 1, "stable": True}),
+            Sample((x((0, 3)),), {"descending": True}), Sample((x((1,)),), {"stable": False}), Sample((x(()),))]
+
+
+_UNSTATED: Any = object()  # sort's stable left out, told apart from one given (torch's graph names them apart)
+
+
+@op(samples=_sort_samples)
+def sort(input: Tensor, dim: int = -1, descending: bool = False, *, stable: Any = _UNSTATED) -> Any:
+    """The values along dim in order, with the index each came from (always stable: ties keep their order)."""
+    node = "SortBackward0" if stable is _UNSTATED else "SortBackward1"  # torch's overloads without and with stable
     if not input.ndim:
-        return return_types.sort(input.clone(), Tensor._make(np.asarray(0, dtype=np.int64)))
+        return return_types.sort(rename(input.clone(), node), Tensor._make(np.asarray(0, dtype=np.int64)))
     d = normalize_dim(dim, input.ndim)
     order = _sort_order(input._data, d, descending)
-    values = rename(gather_along(input, d, order), "SortBackward0")
+    values = rename(gather_along(input, d, order), node)
     return return_types.sort(values, Tensor._make(order.astype(np.int64)))
 
 
-def argsort(input: Tensor, dim: int = -1, descending: bool = False, stable: bool = False) -> Tensor:
-    return sort(input, dim, descending, stable).indices
+@op(samples=_sort_samples, differentiable=False)
+def argsort(input: Tensor, dim: int = -1, descending: bool = False, *, stable: Any = _UNSTATED) -> Tensor:
+    return sort(input, dim, descending, stable=stable).indices
 
 
+def _kthvalue_samples(rng: np.random.Generator) -> list[Sample]:
+    x = rng.standard_normal
+    return [Sample((x((3, 4)), 2)), Sample((x((3, 4)), 1, -2, True)), Sample((x((2, 3, 4)), 3), {"dim": 1}),
+            Sample((x((0, 3)), 2)), Sample((x((1,)), 1)), Sample((x(()), 1), {"keepdim": True})]
+
+
+@op(samples=_kthvalue_samples, renumber_method_errors=True)
 def kthvalue(input: Tensor, k: int, dim: int = -1, keepdim: bool = False) -> Any:
     """The k-th smallest value along dim (k counts from 1), with its index."""
-    d = normalize_dim(dim, input.ndim)
+    d = normalize_dim(int_arg("kthvalue", "dim", dim, 3), input.ndim)
     size = input.shape[d] if input.ndim else 1
     if not 1 <= k <= size:
         raise IndexError(f"kthvalue(): selected number k out of range for dimension {dim}")
     data = input._data if input.ndim else input._data.reshape(1)
     index = np.take(np.argsort(data, axis=d, kind="stable"), [k - 1], axis=d)
     if not input.ndim:
-        return return_types.kthvalue(input.clone(), Tensor._make(np.asarray(0, dtype=np.int64)))
+        return return_types.kthvalue(rename(input.clone(), "KthvalueBackward0"),
+                                     Tensor._make(np.asarray(0, dtype=np.int64)))
     values = gather_along(input, d, index)
     indices = Tensor._make(index.astype(np.int64))
     if not keepdim:
@@ -872,12 +930,26 @@ def _nan_as(dtype: np.dtype) -> Any:
     return np.asarray(np.iinfo(dtype).min if dtype.itemsize >= 4 else 0, dtype=dtype)
 
 
-def median(input: Tensor, dim: Any = None, keepdim: bool = False) -> Any:
-    """The lower median (torch does not average the two middle values)."""
-    if dim is not None and not is_int(dim):  # torch's parser checks the types first
-        raise TypeError(f"median(): argument 'dim' (position 1) must be int, not {type(dim).__name__}")
+_EVERY_DIM: Any = object()  # median()'s default: the median of all elements (dim=None is an error in torch)
+
+
+def _median_samples(rng: np.random.Generator) -> list[Sample]:
+    """Of everything (an odd and an even count), along a dim and a negative one, an empty batch, one element, 0-d."""
+    x = rng.standard_normal
+    return [Sample((x((3, 5)),)), Sample((x((2, 3)),)), Sample((x((3, 4)), 1)), Sample((x((3, 4)), -2, True)),
+            Sample((x((0, 3)), 1)), Sample((x((1,)),), {"dim": 0}), Sample((x(()),))]
+
+
+@op(samples=_median_samples, renumber_method_errors=True)
+def median(input: Tensor, dim: Any = _EVERY_DIM, keepdim: bool = False) -> Any:
+    """The lower median (torch does not average the two middle values): of every element, or along
+    `dim` with the index it came from."""
+    if dim is _EVERY_DIM and keepdim is not False:  # torch's median(input) takes nothing else
+        raise TypeError('median() missing 1 required positional arguments: "dim"')
+    if dim is not _EVERY_DIM and not is_int(dim):  # torch's parser checks the types first
+        raise TypeError(f"median(): argument 'dim' (position 2) must be int, not {type(dim).__name__}")
     keepdim = bool_arg("median", "keepdim", keepdim)
-    if dim is None:
+    if dim is _EVERY_DIM:
         flat = input.reshape(-1)
         if not flat.numel():  # torch's "no value" is NaN cast to the dtype
             return Tensor._make(np.asarray(_nan_as(input._data.dtype)))

@@ -21,7 +21,7 @@ from ..core.tensor import Tensor
 from .declare import Sample, SampleMaker, op
 from .pointwise import exp, log, where
 from .reduce import _reduce_dims, amax, amin, mean, sort, std, sum, var
-from .reduce import norm as p_norm
+from .reduce import norm_along as p_norm
 from .shape import cat, gather_along, normalize_dim
 
 

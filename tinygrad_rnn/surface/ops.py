@@ -5,6 +5,8 @@ For each `@op` declaration:
 - `Tensor.X` is the declared function itself (its first parameter, `input`, is the tensor the
   method is called on), so a method call costs no extra Python call;
 - with `varargs_method`, `Tensor.X` also takes its second argument spread out (`t.flip(0, 1)`);
+- with `renumber_method_errors`, a TypeError of `Tensor.X` numbers the arguments as torch's method
+  does, one lower than the function (`t.softmax(None)`: "argument 'dim' (position 1)");
 - `Tensor.X_` writes the result back into the tensor (`_assign`, in tensor_methods.py), after
   checking that the result has the tensor's shape, as torch does; for `inplace="view"` the tensor
   takes the result's shape instead (`_take_shape_of`), and its node torch's in-place name;
@@ -14,7 +16,9 @@ For each `@op` declaration:
 """
 from __future__ import annotations
 
+import functools
 import inspect
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -84,6 +88,32 @@ def _varargs(fn: Callable[..., Any]) -> Callable[..., Any]:
     return method
 
 
+_POSITION = re.compile(r"\(position (\d+)\)")
+
+
+def _renumbered(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """The method `t.X(...)`, whose TypeError counts arguments from the one after `t`, as torch's."""
+
+    @functools.wraps(fn)
+    def method(self: Tensor, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(self, *args, **kwargs)
+        except TypeError as error:
+            found = _POSITION.search(str(error))
+            if found is None:
+                raise
+            raise TypeError(_POSITION.sub(f"(position {int(found.group(1)) - 1})", str(error), count=1)) from None
+
+    return method
+
+
+def _method(decl: OpDecl) -> Callable[..., Any]:
+    """Tensor.X: the declared function itself, unless torch's method takes or reports arguments otherwise."""
+    if decl.varargs_method:
+        return _varargs(decl.function)
+    return _renumbered(decl.function) if decl.renumber_method_errors else decl.function
+
+
 def _names(decl: OpDecl) -> tuple[str, ...]:
     return (decl.name, *decl.aliases)
 
@@ -93,7 +123,7 @@ def bind_methods() -> None:
     for decl in DECLARED.values():
         for name in _names(decl):
             if decl.method:
-                _set_new(Tensor, name, _varargs(decl.function) if decl.varargs_method else decl.function)
+                _set_new(Tensor, name, _method(decl))
             if decl.inplace == "view":
                 _set_new(Tensor, name + "_", _inplace_view(decl.function, name + "_", decl.inplace_names))
             elif decl.inplace:

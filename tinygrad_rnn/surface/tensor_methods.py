@@ -37,8 +37,6 @@ from .assignment import assignable_number, check_put_dtype, check_value_shape, i
 from .legacy import LEGACY_BY_NAME
 from .printing import tensor_repr
 
-_EVERY_DIM = object()  # squeeze()'s default, told apart from an explicit None
-
 
 class TensorMethods:
     """Not a class of its own: a namespace whose members `bind()` copies onto `Tensor`."""
@@ -288,38 +286,15 @@ class TensorMethods:
         return self._inplace_or_new(_lg.bitwise_right_shift(self, other))
 
     # ------------------------------------------------------------ reductions
-    # torch.softmax's dim is argument 2, the method's argument 1: only torch's TypeError differs.
-    def softmax(self, dim: Any, dtype: Any = None) -> Tensor:
-        return _rd.softmax_along(_rd.Softmax, self, dim, dtype, 1)
-
-    def log_softmax(self, dim: Any, dtype: Any = None) -> Tensor:
-        return _rd.softmax_along(_rd.LogSoftmax, self, dim, dtype, 1)
-
-    def topk(self, k: int, dim: int = -1, largest: bool = True, sorted: bool = True) -> Any:
-        return _rd.topk(self, k, dim, largest, sorted)
-
+    # torch.norm's fifth argument is out, the method's dtype (the function is declared in ops/reduce.py)
     def norm(self, p: Any = "fro", dim: Any = None, keepdim: bool = False, dtype: Any = None) -> Tensor:
-        return _rd.norm(self, p, dim, keepdim, dtype)
-
-    def sort(self, dim: int = -1, descending: bool = False, stable: bool = False) -> Any:
-        return _rd.sort(self, dim, descending, stable)
+        return _rd.norm_along(self, p, dim, keepdim, dtype)
 
     def cholesky(self, upper: bool = False) -> Tensor:
         return _dec.cholesky(self, upper)
 
     def svd(self, some: bool = True, compute_uv: bool = True) -> Any:
         return _dec.svd(self, some, compute_uv)
-
-    def argsort(self, dim: int = -1, descending: bool = False, stable: bool = False) -> Tensor:
-        return _rd.argsort(self, dim, descending, stable)
-
-    def kthvalue(self, k: int, dim: int = -1, keepdim: bool = False) -> Any:
-        return _rd.kthvalue(self, k, dim, keepdim)
-
-    def median(self, dim: Any = _EVERY_DIM, keepdim: bool = False) -> Any:
-        if dim is None:  # None is no dim to torch's parser
-            raise TypeError(f"median(): argument 'dim' (position 1) must be int, not {type(dim).__name__}")
-        return _rd.median(self, None if dim is _EVERY_DIM else dim, keepdim)
 
     # ------------------------------------------------------------ shape
     def view_as(self, other: Tensor) -> Tensor:
