@@ -13,7 +13,8 @@ A new op gets all of this by being declared with `@op(samples=...)`: nothing is 
 - `torch.X` and the method `t.X(...)` exist exactly where torch's do (a method-only op such as
   `view` is called as `Tensor.view(t, ...)`), and the method (also with its arguments spread out,
   `t.flip(0, 1)`, where declared) and the aliases agree with `torch.X(...)`;
-- the in-place variant `t.X_(...)` exists exactly where torch's does, returns `t` and leaves in it
+- the in-place variant `t.X_(...)` (and the function `torch.X_(t, ...)`) exists exactly where
+  torch's does, returns `t` and leaves in it
   what the function returns (or fails with torch's error type when the result does not fit `t`);
   an in-place view op (`t.t_()`, `t.squeeze_()`) takes the result's shape, its node torch's name,
   and gradients flow through it as through torch's.
@@ -175,28 +176,32 @@ def test_inplace_variant_matches_torchs(decl, index):
         has = bool(decl.inplace)
         assert hasattr(torch.Tensor, name + "_") == has, f"{name}_: torch has it = {not has}"
         assert hasattr(tinygrad_rnn.Tensor, name + "_") == has
+        # torch.exp_(t) as well as t.exp_(), where torch has it
+        assert hasattr(torch, name + "_") == decl.inplace_function == hasattr(tinygrad_rnn, name + "_"), f"torch.{name}_"
     sample = _sample(decl, index)
     if not decl.inplace or not isinstance(sample.args[0], np.ndarray):  # polygamma(n, x): t.polygamma_(n) has
         return  # the tensor first, so its samples cannot drive the in-place call (tests/ops/test_special.py does)
     arrays, template = _split(sample, np.float64)
-    results = []
-    for m in (tinygrad_rnn, torch):
-        tensors = tuple(m.tensor(a) for a in arrays)
-        target = tensors[0].clone()
-        try:
-            returned = _call(getattr(type(target), decl.name + "_"), template, (target, *tensors[1:]), sample.kwargs)
-        except RuntimeError as error:
-            results.append(type(error))
-            continue
-        assert returned is target
-        expected = _call(getattr(m, decl.name), template, tensors, sample.kwargs)
-        assert target.shape == expected.shape  # an in-place view op (t_, squeeze_) takes the new shape
-        np.testing.assert_allclose(target.numpy(), expected.numpy(), rtol=1e-12, atol=0)
-        results.append(target.numpy().copy())
-    if isinstance(results[1], type):
-        assert results[0] is results[1], f"torch raises {results[1].__name__}, we gave {results[0]}"
-    else:
-        np.testing.assert_allclose(results[0], results[1], rtol=1e-10, atol=1e-12)
+    for spelling in ("method", "function") if decl.inplace_function else ("method",):
+        results = []
+        for m in (tinygrad_rnn, torch):
+            tensors = tuple(m.tensor(a) for a in arrays)
+            target = tensors[0].clone()
+            inplace = getattr(type(target) if spelling == "method" else m, decl.name + "_")
+            try:
+                returned = _call(inplace, template, (target, *tensors[1:]), sample.kwargs)
+            except RuntimeError as error:
+                results.append(type(error))
+                continue
+            assert returned is target
+            expected = _call(getattr(m, decl.name), template, tensors, sample.kwargs)
+            assert target.shape == expected.shape  # an in-place view op (t_, squeeze_) takes the new shape
+            np.testing.assert_allclose(target.numpy(), expected.numpy(), rtol=1e-12, atol=0)
+            results.append(target.numpy().copy())
+        if isinstance(results[1], type):
+            assert results[0] is results[1], f"torch raises {results[1].__name__}, we gave {results[0]}"
+        else:
+            np.testing.assert_allclose(results[0], results[1], rtol=1e-10, atol=1e-12)
     if decl.inplace == "view":
         _check_inplace_view_in_the_graph(decl, index, sample)
 

@@ -15,7 +15,8 @@ method only) and a method (`method`), whether the method also takes its second a
 (`varargs_method`: `t.flip(0, 1)` is `flip(t, (0, 1))`; `renumber_method_errors` where torch's
 TypeError numbers the method's arguments from the one after self), whether it has an in-place variant
 (`inplace`: `t.exp_()`; `inplace="view"` where that variant changes the tensor's shape, as `t.t_()`,
-with the node names torch gives it in `inplace_names`), whether torch's function takes `out=`
+with the node names torch gives it in `inplace_names`; `inplace_function` where torch also has it
+as a function, `torch.exp_(t)`), whether torch's function takes `out=`
 (`out`), and sample inputs (`samples`) from which tests/ops/test_op_db.py checks it against torch:
 values and dtypes in float32 and float64, gradients with a random upstream gradient, gradcheck and
 gradgradcheck in float64, broadcasting, sizes 0 and 1, and the in-place variant. An op may return a
@@ -68,6 +69,7 @@ class OpDecl:
     # torch's TypeError numbers an argument one lower in the method than in the function (self is not
     # counted there): softmax(): argument 'dim' (position 2) is (position 1) in t.softmax(...)
     renumber_method_errors: bool = False
+    inplace_function: bool = False  # torch also has the in-place variant as a function: torch.exp_(t)
 
 
 DECLARED: dict[str, OpDecl] = {}  # by name, in the order the op modules declare them
@@ -76,7 +78,7 @@ DECLARED: dict[str, OpDecl] = {}  # by name, in the order the op modules declare
 def op(*, samples: SampleMaker, method: bool = True, inplace: bool | str = False, out: bool = False,
        aliases: tuple[str, ...] = (), twice_differentiable: bool = True, differentiable: bool = True,
        function: bool = True, varargs_method: bool = False, inplace_names: dict | None = None,
-       renumber_method_errors: bool = False) -> Callable[[F], F]:
+       renumber_method_errors: bool = False, inplace_function: bool = False) -> Callable[[F], F]:
     """Declare the decorated function as the public op `torch.<its name>` (see module docstring)."""
 
     def declare(fn: F) -> F:
@@ -84,7 +86,8 @@ def op(*, samples: SampleMaker, method: bool = True, inplace: bool | str = False
             raise RuntimeError(f"op {fn.__name__!r} is declared twice")
         DECLARED[fn.__name__] = OpDecl(fn.__name__, fn, fn.__module__, samples, method, inplace, out,
                                        tuple(aliases), twice_differentiable, differentiable, function,
-                                       varargs_method, dict(inplace_names or {}), renumber_method_errors)
+                                       varargs_method, dict(inplace_names or {}), renumber_method_errors,
+                                       inplace_function)
         return fn
 
     return declare

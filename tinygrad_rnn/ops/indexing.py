@@ -185,7 +185,7 @@ def _index_put_samples(rng: np.random.Generator) -> list[Sample]:
             Sample((rng.standard_normal(1), (np.array([0, -1]),), rng.standard_normal(2), True))]
 
 
-@op(inplace=True, samples=_index_put_samples)
+@op(inplace_function=True, inplace=True, samples=_index_put_samples)
 def index_put(input: Tensor, indices: Any, values: Tensor, accumulate: bool = False) -> Tensor:
     """input with values written (or, with accumulate, added) at input[indices], a tuple of index tensors."""
     key = _put_key(input, indices)
@@ -660,7 +660,7 @@ def strided_positions(input: Tensor, size: Any, stride: Any, storage_offset: Any
     return positions
 
 
-@op(inplace="view", inplace_names={"AsStridedBackward0": "AsStridedBackward1"},
+@op(inplace_function=True, inplace="view", inplace_names={"AsStridedBackward0": "AsStridedBackward1"},
     samples=lambda rng: [Sample((rng.standard_normal((3, 4)), (2, 2), (1, 2))),
                          Sample((rng.standard_normal((3, 4)), (3, 3), (1, 1), 2)),  # windows that overlap
                          Sample((rng.standard_normal(6), (2, 3), (3, 1))), Sample((rng.standard_normal((2, 3)), (0, 2), (1, 1))),

@@ -296,7 +296,7 @@ def baddbmm(input: Tensor, batch1: Tensor, batch2: Tensor, *, beta: Any = 1, alp
     return rename(_scaled_sum(input, bmm(batch1, batch2), beta, alpha), "BaddbmmBackward0")
 
 
-@op(inplace=True, out=True, samples=_arrays_of(((3,), (3, 4), (4,)), ((1,), (2, 3), (3,))))
+@op(inplace_function=True, inplace=True, out=True, samples=_arrays_of(((3,), (3, 4), (4,)), ((1,), (2, 3), (3,))))
 def addmv(input: Tensor, mat: Tensor, vec: Tensor, *, beta: Any = 1, alpha: Any = 1) -> Tensor:
     """beta * input + alpha * (mat @ vec)."""
     return rename(_scaled_sum(input, mv(mat, vec), beta, alpha), "AddmvBackward0")

@@ -136,6 +136,12 @@ def sub(input: Any, other: Any, *, alpha: Any = 1) -> Tensor:
     return _binary(Sub if isinstance(input, Tensor) else Rsub, input, other if alpha == 1 else other * alpha)
 
 
+@op(method=False, samples=binary())
+def rsub(input: Any, other: Any, *, alpha: Any = 1) -> Tensor:
+    """other - alpha * input: sub with its operands swapped."""
+    return rename(sub(other, input, alpha=alpha), "RsubBackward0" if isinstance(other, Tensor) else "RsubBackward1")
+
+
 class Mul(Function):
     shows_number_operands = True
 
@@ -197,11 +203,6 @@ def div(input: Any, other: Any, *, rounding_mode: str | None = None) -> Tensor:
         return Tensor._make(np.asarray(rounded(_arr(a), _arr(b))).astype(_result_np(a, b)))
 
 
-def floor_divide(input: Any, other: Any) -> Tensor:
-    """a // b, rounded toward minus infinity (torch's floor_divide; not differentiable)."""
-    return div(input, other, rounding_mode="floor")
-
-
 def _checked_integer_operands(input: Any, other: Any, kernel: str) -> tuple[Any, Any]:
     """The promoted operands of a rounding division or remainder, checked in torch's order: shapes, then
     the dtype (no bool kernel), then integer division by zero."""
@@ -236,7 +237,7 @@ class Neg(Function):
     jvp = backward  # elementwise: the Jacobian is diagonal (symmetric), so J t is the backward of t
 
 
-@op(inplace=True, aliases=("negative",), samples=unary())
+@op(inplace_function=True, inplace=True, aliases=("negative",), samples=unary())
 def neg(input: Tensor) -> Tensor:
     if input._data.dtype.kind == "b":
         raise RuntimeError("Negation, the `-` operator, on a bool tensor is not supported. If you are trying to "
@@ -310,7 +311,7 @@ def pow(input: Any, exponent: Any) -> Tensor:
     return out
 
 
-@op(inplace=True, samples=unary())
+@op(inplace_function=True, inplace=True, samples=unary())
 def square(input: Tensor) -> Tensor:
     return pow(input, 2)
 
@@ -418,7 +419,7 @@ class Exp(Function):
     jvp = backward  # elementwise: the Jacobian is diagonal (symmetric), so J t is the backward of t
 
 
-@op(inplace=True, samples=unary())
+@op(inplace_function=True, inplace=True, samples=unary())
 def exp(input: Tensor) -> Tensor:
     return Exp.apply(to_float(input))
 
@@ -439,7 +440,7 @@ class Expm1(Function):
     jvp = backward  # elementwise: the Jacobian is diagonal (symmetric), so J t is the backward of t
 
 
-@op(inplace=True, samples=unary())
+@op(inplace_function=True, inplace=True, samples=unary())
 def expm1(input: Tensor) -> Tensor:
     return Expm1.apply(to_float(input))
 
@@ -459,7 +460,7 @@ class Log(Function):
     jvp = backward  # elementwise: the Jacobian is diagonal (symmetric), so J t is the backward of t
 
 
-@op(inplace=True, samples=unary(positive))
+@op(inplace_function=True, inplace=True, samples=unary(positive))
 def log(input: Tensor) -> Tensor:
     return Log.apply(to_float(input))
 
@@ -481,7 +482,7 @@ class Log1p(Function):
     jvp = backward  # elementwise: the Jacobian is diagonal (symmetric), so J t is the backward of t
 
 
-@op(inplace=True, samples=unary(positive))
+@op(inplace_function=True, inplace=True, samples=unary(positive))
 def log1p(input: Tensor) -> Tensor:
     return Log1p.apply(to_float(input))
 
@@ -501,7 +502,7 @@ class Log2(Function):
     jvp = backward  # elementwise: the Jacobian is diagonal (symmetric), so J t is the backward of t
 
 
-@op(inplace=True, samples=unary(positive))
+@op(inplace_function=True, inplace=True, samples=unary(positive))
 def log2(input: Tensor) -> Tensor:
     return Log2.apply(to_float(input))
 
@@ -521,7 +522,7 @@ class Log10(Function):
     jvp = backward  # elementwise: the Jacobian is diagonal (symmetric), so J t is the backward of t
 
 
-@op(inplace=True, samples=unary(positive))
+@op(inplace_function=True, inplace=True, samples=unary(positive))
 def log10(input: Tensor) -> Tensor:
     return Log10.apply(to_float(input))
 
@@ -542,7 +543,7 @@ class Sqrt(Function):
     jvp = backward  # elementwise: the Jacobian is diagonal (symmetric), so J t is the backward of t
 
 
-@op(inplace=True, samples=unary(positive))
+@op(inplace_function=True, inplace=True, samples=unary(positive))
 def sqrt(input: Tensor) -> Tensor:
     return Sqrt.apply(to_float(input))
 
@@ -563,7 +564,7 @@ class Rsqrt(Function):
     jvp = backward  # elementwise: the Jacobian is diagonal (symmetric), so J t is the backward of t
 
 
-@op(inplace=True, samples=unary(positive))
+@op(inplace_function=True, inplace=True, samples=unary(positive))
 def rsqrt(input: Tensor) -> Tensor:
     return Rsqrt.apply(to_float(input))
 
@@ -584,7 +585,7 @@ class Reciprocal(Function):
     jvp = backward  # elementwise: the Jacobian is diagonal (symmetric), so J t is the backward of t
 
 
-@op(inplace=True, samples=unary(positive))
+@op(inplace_function=True, inplace=True, samples=unary(positive))
 def reciprocal(input: Tensor) -> Tensor:
     return Reciprocal.apply(to_float(input))
 
@@ -630,7 +631,7 @@ class TanhBackward(Function):
         return TanhBackward.apply(tg, y) + ty * g * y * -2.0
 
 
-@op(inplace=True, samples=unary())
+@op(inplace_function=True, inplace=True, samples=unary())
 def tanh(input: Tensor) -> Tensor:
     return Tanh.apply(to_float(input))
 
@@ -681,7 +682,7 @@ def sigmoid_array(x: np.ndarray) -> np.ndarray:
     return half * np.tanh(half * x) + half
 
 
-@op(inplace=True, samples=unary())
+@op(inplace_function=True, inplace=True, samples=unary())
 def sigmoid(input: Tensor) -> Tensor:
     return Sigmoid.apply(to_float(input))
 
@@ -722,7 +723,7 @@ class ThresholdBackward(Function):
         return ThresholdBackward.apply(tg, y)
 
 
-@op(inplace=True, samples=unary(away_from_kinks))
+@op(inplace_function=True, inplace=True, samples=unary(away_from_kinks))
 def relu(input: Tensor) -> Tensor:
     if input.dtype is dtypes.bool:
         raise RuntimeError("Boolean inputs not supported for relu")
@@ -746,7 +747,7 @@ class Erf(Function):
     jvp = backward  # elementwise: the Jacobian is diagonal (symmetric), so J t is the backward of t
 
 
-@op(inplace=True, samples=unary())
+@op(inplace_function=True, inplace=True, samples=unary())
 def erf(input: Tensor) -> Tensor:
     return Erf.apply(to_float(input))
 
@@ -768,7 +769,7 @@ class Sin(Function):
     jvp = backward  # elementwise: the Jacobian is diagonal (symmetric), so J t is the backward of t
 
 
-@op(inplace=True, samples=unary())
+@op(inplace_function=True, inplace=True, samples=unary())
 def sin(input: Tensor) -> Tensor:
     return Sin.apply(to_float(input))
 
@@ -787,7 +788,7 @@ class Cos(Function):
     jvp = backward  # elementwise: the Jacobian is diagonal (symmetric), so J t is the backward of t
 
 
-@op(inplace=True, samples=unary())
+@op(inplace_function=True, inplace=True, samples=unary())
 def cos(input: Tensor) -> Tensor:
     return Cos.apply(to_float(input))
 
@@ -807,7 +808,7 @@ class Tan(Function):
     jvp = backward  # elementwise: the Jacobian is diagonal (symmetric), so J t is the backward of t
 
 
-@op(inplace=True, samples=unary(inside_unit))
+@op(inplace_function=True, inplace=True, samples=unary(inside_unit))
 def tan(input: Tensor) -> Tensor:
     return Tan.apply(to_float(input))
 
@@ -827,7 +828,7 @@ class Sinh(Function):
     jvp = backward  # elementwise: the Jacobian is diagonal (symmetric), so J t is the backward of t
 
 
-@op(inplace=True, samples=unary())
+@op(inplace_function=True, inplace=True, samples=unary())
 def sinh(input: Tensor) -> Tensor:
     return Sinh.apply(to_float(input))
 
@@ -847,7 +848,7 @@ class Cosh(Function):
     jvp = backward  # elementwise: the Jacobian is diagonal (symmetric), so J t is the backward of t
 
 
-@op(inplace=True, samples=unary())
+@op(inplace_function=True, inplace=True, samples=unary())
 def cosh(input: Tensor) -> Tensor:
     return Cosh.apply(to_float(input))
 
@@ -867,7 +868,7 @@ class Asin(Function):
     jvp = backward  # elementwise: the Jacobian is diagonal (symmetric), so J t is the backward of t
 
 
-@op(inplace=True, aliases=("arcsin",), samples=unary(inside_unit))
+@op(inplace_function=True, inplace=True, aliases=("arcsin",), samples=unary(inside_unit))
 def asin(input: Tensor) -> Tensor:
     return Asin.apply(to_float(input))
 
@@ -887,7 +888,7 @@ class Acos(Function):
     jvp = backward  # elementwise: the Jacobian is diagonal (symmetric), so J t is the backward of t
 
 
-@op(inplace=True, aliases=("arccos",), samples=unary(inside_unit))
+@op(inplace_function=True, inplace=True, aliases=("arccos",), samples=unary(inside_unit))
 def acos(input: Tensor) -> Tensor:
     return Acos.apply(to_float(input))
 
@@ -906,7 +907,7 @@ class Atan(Function):
     jvp = backward  # elementwise: the Jacobian is diagonal (symmetric), so J t is the backward of t
 
 
-@op(inplace=True, aliases=("arctan",), samples=unary())
+@op(inplace_function=True, inplace=True, aliases=("arctan",), samples=unary())
 def atan(input: Tensor) -> Tensor:
     return Atan.apply(to_float(input))
 
@@ -936,7 +937,7 @@ def _sign(a: np.ndarray) -> np.ndarray:
     return np.where(np.isnan(out), 0, out).astype(a.dtype) if a.dtype.kind == "f" else out
 
 
-@op(inplace=True, samples=unary(away_from_kinks))
+@op(inplace_function=True, inplace=True, samples=unary(away_from_kinks))
 def abs(input: Tensor) -> Tensor:
     if input.dtype is dtypes.bool:
         raise NotImplementedError('"abs_cpu" not implemented for \'Bool\'')
@@ -969,7 +970,7 @@ class Clamp(Function):
         return Clamp.backward(ctx, tx)[0]
 
 
-@op(inplace=True, aliases=("clip",), samples=unary(min=-0.5, max=0.7))
+@op(inplace_function=True, inplace=True, aliases=("clip",), samples=unary(min=-0.5, max=0.7))
 def clamp(input: Tensor, min: Any = None, max: Any = None) -> Tensor:
     if min is None and max is None:
         raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
@@ -979,12 +980,12 @@ def clamp(input: Tensor, min: Any = None, max: Any = None) -> Tensor:
     return Clamp.apply(input if d is input.dtype else input.to(d), _arr(min), _arr(max))
 
 
-@op(inplace=True, samples=unary(min=0.2))
+@op(inplace_function=True, inplace=True, samples=unary(min=0.2))
 def clamp_min(input: Tensor, min: Any) -> Tensor:
     return rename(clamp(input, min, None), "ClampMinBackward0")
 
 
-@op(inplace=True, samples=unary(max=0.2))
+@op(inplace_function=True, inplace=True, samples=unary(max=0.2))
 def clamp_max(input: Tensor, max: Any) -> Tensor:
     return rename(clamp(input, None, max), "ClampMaxBackward0")
 
@@ -1123,13 +1124,13 @@ def refuse_bool(input: Tensor, kernel: str) -> None:
         raise NotImplementedError(f'"{kernel}" not implemented for \'Bool\'')
 
 
-@op(inplace=True, samples=unary(lambda x: 3 * x + 0.5))
+@op(inplace_function=True, inplace=True, samples=unary(lambda x: 3 * x + 0.5))
 def floor(input: Tensor) -> Tensor:
     refuse_bool(input, "floor_vml_cpu")
     return Floor.apply(input)
 
 
-@op(inplace=True, samples=unary(lambda x: 3 * x + 0.5))
+@op(inplace_function=True, inplace=True, samples=unary(lambda x: 3 * x + 0.5))
 def ceil(input: Tensor) -> Tensor:
     refuse_bool(input, "ceil_vml_cpu")
     return Ceil.apply(input)

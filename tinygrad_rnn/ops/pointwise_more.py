@@ -26,7 +26,7 @@ from ..core.function import Function, rename
 from ..core.tensor import Tensor
 from . import declare
 from .declare import BINARY_SHAPES, Sample, away_from_kinks, binary, inside_unit, op, unary
-from .pointwise import _binary, _quiet, abs, exp, log, refuse_bool, rsqrt, sign, where
+from .pointwise import _binary, _quiet, abs, div, exp, log, refuse_bool, rsqrt, sign, where
 from .promotion import array_of as _arr
 from .promotion import promote, to_float
 
@@ -129,17 +129,17 @@ def _above_one(x: np.ndarray) -> np.ndarray:
     return np.abs(x) + 1.2
 
 
-@op(inplace=True, out=True, aliases=("arccosh",), samples=unary(_above_one))
+@op(inplace_function=True, inplace=True, out=True, aliases=("arccosh",), samples=unary(_above_one))
 def acosh(input: Tensor) -> Tensor:
     return Acosh.apply(to_float(input))
 
 
-@op(inplace=True, out=True, aliases=("arcsinh",), samples=unary())
+@op(inplace_function=True, inplace=True, out=True, aliases=("arcsinh",), samples=unary())
 def asinh(input: Tensor) -> Tensor:
     return Asinh.apply(to_float(input))
 
 
-@op(inplace=True, out=True, aliases=("arctanh",), samples=unary(inside_unit))
+@op(inplace_function=True, inplace=True, out=True, aliases=("arctanh",), samples=unary(inside_unit))
 def atanh(input: Tensor) -> Tensor:
     return Atanh.apply(to_float(input))
 
@@ -160,22 +160,22 @@ class Erfc(Unary):
     derivative = staticmethod(lambda x, y: exp(-x * x) * (-2.0 / math.sqrt(math.pi)))
 
 
-@op(inplace=True, out=True, samples=unary())
+@op(inplace_function=True, inplace=True, out=True, samples=unary())
 def exp2(input: Tensor) -> Tensor:
     return Exp2.apply(to_float(input))
 
 
-@op(inplace=True, out=True, samples=unary())
+@op(inplace_function=True, inplace=True, out=True, samples=unary())
 def erfc(input: Tensor) -> Tensor:
     return Erfc.apply(to_float(input))
 
 
-@op(inplace=True, out=True, samples=unary())
+@op(inplace_function=True, inplace=True, out=True, samples=unary())
 def deg2rad(input: Tensor) -> Tensor:
     return rename(to_float(input) * (math.pi / 180.0), "Deg2RadBackward0")
 
 
-@op(inplace=True, out=True, samples=unary())
+@op(inplace_function=True, inplace=True, out=True, samples=unary())
 def rad2deg(input: Tensor) -> Tensor:
     return rename(to_float(input) * (180.0 / math.pi), "Rad2DegBackward0")
 
@@ -202,14 +202,14 @@ def _steps(x: np.ndarray) -> np.ndarray:
     return np.floor(3 * x) + 0.5 + 0.2 * np.tanh(x)
 
 
-@op(inplace=True, out=True, aliases=("fix",), samples=unary(_steps))
+@op(inplace_function=True, inplace=True, out=True, aliases=("fix",), samples=unary(_steps))
 def trunc(input: Tensor) -> Tensor:
     if not input.dtype.is_floating_point:
         return input.clone()  # integers are their own truncation
     return Trunc.apply(input)
 
 
-@op(inplace=True, out=True, samples=unary(_steps))
+@op(inplace_function=True, inplace=True, out=True, samples=unary(_steps))
 def frac(input: Tensor) -> Tensor:
     _float_only("frac", input)
     return Frac.apply(input)
@@ -237,7 +237,7 @@ def _round_samples(rng: np.random.Generator) -> list[Sample]:
         Sample((np.asarray(rng.standard_normal((3, 4)) * 10 + 0.0371),), {"decimals": 1})]
 
 
-@op(inplace=True, out=True, samples=_round_samples)
+@op(inplace_function=True, inplace=True, out=True, samples=_round_samples)
 def round(input: Tensor, *, decimals: int | None = None) -> Tensor:  # noqa: A001  (torch's name)
     """Round to the nearest integer (or to `decimals` places), halves to even. torch numbers the
     node of an explicit `decimals` (even 0) RoundBackward1."""
@@ -295,7 +295,7 @@ def _with_non_finite(x: np.ndarray) -> np.ndarray:
     return x
 
 
-@op(inplace=True, out=True, samples=unary(_with_non_finite, nan=0.5, neginf=-7.0))
+@op(inplace_function=True, inplace=True, out=True, samples=unary(_with_non_finite, nan=0.5, neginf=-7.0))
 def nan_to_num(input: Tensor, nan: float = 0.0, posinf: float | None = None, neginf: float | None = None) -> Tensor:
     if not input.dtype.is_floating_point:
         return input.clone()
@@ -413,7 +413,7 @@ class Xlogy(Binary):
         return where(_mask(dead), 0.0, log_b), a / b
 
 
-@op(inplace=True, out=True, samples=binary(second=declare.positive))
+@op(inplace_function=True, inplace=True, out=True, samples=binary(second=declare.positive))
 def xlogy(input: Any, other: Any) -> Tensor:
     out = _binary(Xlogy, input, other, floating=True)
     if not isinstance(input, Tensor):
@@ -428,7 +428,7 @@ class Ldexp(Binary):
     derivatives = staticmethod(lambda a, b, y: (b.exp2(), y * math.log(2.0)))
 
 
-@op(inplace=True, out=True, samples=binary())
+@op(inplace_function=True, inplace=True, out=True, samples=binary())
 def ldexp(input: Tensor, other: Tensor) -> Tensor:
     return _binary(Ldexp, input, other, floating=True)
 
@@ -461,18 +461,44 @@ def _integer_samples(rng: np.random.Generator) -> list[Sample]:
     return [Sample((rng.integers(-12, 13, a), rng.integers(-12, 13, b))) for a, b in BINARY_SHAPES]
 
 
-@op(inplace=True, out=True, differentiable=False, samples=_integer_samples)
+@op(inplace_function=True, inplace=True, out=True, differentiable=False, samples=_integer_samples)
 def gcd(input: Tensor, other: Tensor) -> Tensor:
     _integer_only("gcd", input, other)
     a, b = promote(input, other)
     return Tensor._make(np.asarray(np.gcd(a._data, b._data)))
 
 
-@op(inplace=True, out=True, differentiable=False, samples=_integer_samples)
+@op(inplace_function=True, inplace=True, out=True, differentiable=False, samples=_integer_samples)
 def lcm(input: Tensor, other: Tensor) -> Tensor:
     _integer_only("lcm", input, other)
     a, b = promote(input, other)
     return Tensor._make(np.asarray(np.lcm(a._data, b._data)))
+
+
+class Angle(Unary):
+    """The angle of a real number in the complex plane: pi below zero, 0 at or above it (-0.0 too),
+    NaN for NaN. Flat wherever it is defined, so its derivative is zero, as torch's."""
+
+    numpy_fn = staticmethod(lambda x: np.where(x < 0, np.pi, np.where(np.isnan(x), np.nan, 0.0)))
+    derivative = staticmethod(lambda x, y: Tensor._make(np.zeros_like(x._data)))
+
+
+@op(out=True, samples=unary(away_from_kinks))
+def angle(input: Tensor) -> Tensor:
+    return Angle.apply(to_float(input))
+
+
+def _floor_divide_samples(rng: np.random.Generator) -> list[Sample]:
+    """Integers of both signs, broadcast, and an integer tensor by a float number (a float result).
+    No float tensors: torch's floor_divide has a graph node whose backward raises, ours none."""
+    ints = [Sample((rng.integers(-12, 13, a), rng.integers(1, 5, b) * rng.choice([-1, 1], b))) for a, b in BINARY_SHAPES]
+    return ints + [Sample((rng.integers(-12, 13, (3, 4)), -2.5))]
+
+
+@op(inplace=True, out=True, differentiable=False, samples=_floor_divide_samples)
+def floor_divide(input: Any, other: Any) -> Tensor:
+    """a // b, rounded toward minus infinity (not differentiable)."""
+    return div(input, other, rounding_mode="floor")
 
 
 class Heaviside(Function):

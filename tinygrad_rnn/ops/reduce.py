@@ -756,6 +756,9 @@ def norm(input: Tensor, p: Any = "fro", dim: Any = None, keepdim: bool = False, 
 
 def _write_norm(out: Tensor, result: Tensor) -> Tensor:
     """torch.norm(..., out=out): the result written into out, whose dtype must be the result's."""
+    if not isinstance(out, Tensor):
+        shown = "torch.dtype" if isinstance(out, dtypes.dtype) else type(out).__name__
+        raise TypeError(f"linalg_vector_norm(): argument 'out' must be Tensor, not {shown}")
     if result.requires_grad and modes.grad_enabled:
         raise RuntimeError("linalg_vector_norm(): functions with out=... arguments don't support automatic "
                            "differentiation, but one of the arguments requires grad.")

@@ -469,6 +469,15 @@ def transpose(input: Tensor, dim0: int, dim1: int) -> Tensor:
     return rename(Permute.apply(input, tuple(order)), "TransposeBackward0")
 
 
+@op(samples=_plain_samples(((3, 4),), ((2, 3, 4),), ((0, 3),), ((1, 1),)))
+def adjoint(input: Tensor) -> Tensor:
+    """The conjugate transpose of the last two dims (for real numbers, the transpose): a view."""
+    if input.ndim < 2:
+        raise RuntimeError(f"tensor.adjoint() is only supported on matrices or batches of matrices. Got {input.ndim}-D "
+                           "tensor.")
+    return transpose(input, -2, -1)
+
+
 @op(inplace="view", inplace_names={"TBackward0": "TBackward1"},
     samples=_plain_samples(((3, 4),), ((5,),), ((),), ((0, 3),), ((1, 1),)))
 def t(input: Tensor) -> Tensor:

@@ -141,7 +141,7 @@ class Logit(Function):
         return where(_mask((x._data < ctx.eps) | (x._data > 1 - ctx.eps)), 0.0, d)
 
 
-@op(inplace=True, out=True, samples=unary(lambda x: 0.5 + 0.4 * np.tanh(x)))
+@op(inplace_function=True, inplace=True, out=True, samples=unary(lambda x: 0.5 + 0.4 * np.tanh(x)))
 def logit(input: Tensor, eps: float | None = None) -> Tensor:
     return Logit.apply(to_float(input), eps)
 
@@ -155,7 +155,7 @@ class Sinc(Unary):
         return where(_mask(x._data == 0), 0.0, (px * cos(px) - sin(px)) / (px * x))
 
 
-@op(inplace=True, out=True, samples=unary())
+@op(inplace_function=True, inplace=True, out=True, samples=unary())
 def sinc(input: Tensor) -> Tensor:
     return Sinc.apply(to_float(input))
 
@@ -189,7 +189,7 @@ def _bessel_i1_slope(x: Tensor, y: Tensor, i0: Tensor, scale_sign: Any) -> Tenso
     return where(at_zero, 0.5, i0 - y / safe_x - scale_sign * y)
 
 
-@op(inplace=True, out=True, samples=unary())
+@op(inplace_function=True, inplace=True, out=True, samples=unary())
 def i0(input: Tensor) -> Tensor:
     return I0.apply(to_float(input))
 

@@ -55,8 +55,16 @@ def _write_into(out: Tensor, result: Tensor) -> Tensor:
 
 
 # ------------------------------------------------------------------ metadata and in-place spellings
-def index_put_(input: Tensor, indices: Any, values: Tensor, accumulate: bool = False) -> Tensor:
-    return input.index_put_(indices, values, accumulate)
+def zero_(input: Tensor) -> Tensor:
+    return input.zero_()
+
+
+def fill_(input: Tensor, value: Any) -> Tensor:
+    return input.fill_(value)
+
+
+def detach_(input: Tensor) -> Tensor:
+    return input.detach_()
 
 
 def resize_as_(input: Tensor, the_template: Tensor, *, memory_format: Any = None) -> Tensor:

@@ -12,6 +12,7 @@ For each `@op` declaration:
   takes the result's shape instead (`_take_shape_of`), and its node torch's in-place name;
 - `torch.X` is the declared function, or, where torch's takes `out=`, the function with `out=`
   (none for an op declared `function=False`, a method only);
+- `torch.X_`, where declared `inplace_function`, is `Tensor.X_` itself (`torch.exp_(t)`);
 - every alias (`torch.arcsin` for `asin`) is bound the same way under its own name.
 """
 from __future__ import annotations
@@ -131,13 +132,15 @@ def bind_methods() -> None:
 
 
 def export(namespace: dict[str, Any]) -> None:
-    """torch.X for every declared op, into the package's namespace."""
+    """torch.X for every declared op, and torch.X_ where torch has it, into the package's namespace."""
     for decl in DECLARED.values():
         if not decl.is_function:
             continue
         public = accepts_out(decl.function) if decl.out else decl.function
         for name in _names(decl):
             namespace[name] = public
+            if decl.inplace_function:  # torch.exp_(t) is t.exp_(): the same function
+                namespace[name + "_"] = vars(Tensor)[name + "_"]
 
 
 def _set_new(cls: type, name: str, member: Any) -> None:

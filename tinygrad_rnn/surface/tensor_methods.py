@@ -372,9 +372,6 @@ class TensorMethods:
     def mH(self) -> Tensor:
         return _sh.transpose(self, -2, -1)
 
-    def adjoint(self) -> Tensor:
-        return _sh.transpose(self, -2, -1)
-
     def resize(self, *sizes: Any) -> Tensor:
         """The deprecated out-of-place resize: a reshape that must keep the number of elements."""
         shape = shape_arg(sizes)
