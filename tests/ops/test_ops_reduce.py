@@ -1,7 +1,7 @@
 """Reductions, the softmax family, sorting and cumulative ops against torch and finite differences."""
 import numpy as np
 import pytest
-from helpers import check_finite_differences, check_parity, require_torch
+from helpers import check_error, check_finite_differences, check_parity, require_torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -213,3 +213,67 @@ def test_mean_of_empty_is_nan_and_integer_sum_is_int64_like_torch():
         ours, theirs = fn(tinygrad_rnn), fn(torch)
         assert str(ours.dtype) == str(theirs.dtype)
         np.testing.assert_array_equal(ours.numpy(), theirs.numpy())
+
+
+# The signatures measured from torch 2.13 when these ops were declared (ops/reduce.py, ops/linalg.py).
+@pytest.mark.parametrize("call", [
+    lambda m: m.median(m.ones(3), None),
+    lambda m: m.ones(3).median(None),
+    lambda m: m.ones(3).median(dim=None),
+    lambda m: m.median(m.ones(3), keepdim=True),
+    lambda m: m.topk(m.ones(3), 1, None),
+    lambda m: m.ones(3).topk(1, None),
+    lambda m: m.ones(3).kthvalue(1, None),
+    lambda m: m.kthvalue(m.ones(3), 1, None),
+    lambda m: m.ones(3).softmax("a"),
+    lambda m: m.softmax(m.ones(3), None),
+    lambda m: m.ones(3).log_softmax(None),
+    lambda m: m.norm(m.ones(3), 1, 0, True, m.float64),  # torch.norm's fifth argument is out
+    lambda m: m.norm(m.ones(3), out=m.zeros((), dtype=m.float64)),
+    lambda m: m.norm(m.ones(3, requires_grad=True), out=m.zeros(())),
+    lambda m: m.ones(2, 2).mm(m.ones(2, 2, 2)),
+    lambda m: m.adjoint(m.ones(3)),
+])
+def test_declared_reductions_and_products_refuse_what_torch_refuses(call):
+    check_error(call)
+
+
+@pytest.mark.parametrize("call", [
+    lambda m, x: m.norm(x, 1, 0, True), lambda m, x: m.norm(x, p=3, dim=-1, dtype=m.float64),
+    lambda m, x: x.norm(1, 0, True, m.float64),
+    lambda m, x: m.sort(x, stable=True).values, lambda m, x: x.sort(dim=0, descending=True, stable=False).values,
+    lambda m, x: x.median(0, True).values, lambda m, x: x.kthvalue(k=2, dim=0, keepdim=True).values,
+    lambda m, x: x.topk(k=2, dim=0, largest=False).values, lambda m, x: m.mv(x, vec=x[0]),
+    lambda m, x: x[0].dot(tensor=x[1]), lambda m, x: x.mm(mat2=x.t()), lambda m, x: m.rsub(x, 2.0, alpha=3),
+    lambda m, x: m.rsub(x, x[0]), lambda m, x: x.adjoint(), lambda m, x: m.angle(x), lambda m, x: x.angle(),
+])
+def test_declared_reductions_and_products_take_torchs_arguments(call):
+    check_parity(call, shapes=[(3, 3)])
+
+
+@pytest.mark.parametrize("call", [lambda m: m.sort(m.ones(3), 0, False, True), lambda m: m.ones(3).argsort(0, False, True)])
+def test_sorts_stable_is_keyword_only(call):  # the type only: Python words the message, torch lists its overloads
+    torch = require_torch()
+    for m in (tinygrad_rnn, torch):
+        with pytest.raises(TypeError):
+            call(m)
+
+
+def test_inplace_functions_and_out_of_the_declared_products():
+    torch = require_torch()
+    x = np.random.default_rng(0).standard_normal((3, 3))
+    for name in ("exp_", "relu_", "sigmoid_", "tanh_", "abs_", "zero_"):
+        results = []
+        for m in (tinygrad_rnn, torch):
+            t = m.tensor(x)
+            assert getattr(m, name)(t) is t
+            results.append(t.numpy())
+        np.testing.assert_allclose(results[0], results[1], rtol=1e-15, atol=0)
+    for m in (tinygrad_rnn, torch):
+        t = m.tensor(x)
+        assert m.clamp_(t, min=0.0) is t and m.fill_(t, 2.0) is t and t.sum().item() == 18.0
+        out = m.zeros(3, dtype=m.float64)
+        assert m.mv(m.tensor(x), m.tensor(x[0]), out=out) is out
+        np.testing.assert_allclose(out.numpy(), x @ x[0], rtol=1e-12)
+        assert m.floor_divide(m.tensor([7, -7]), 2).tolist() == [3, -4]
+        assert m.tensor([7, -7]).floor_divide_(2).tolist() == [3, -4]

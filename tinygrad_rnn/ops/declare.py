@@ -13,7 +13,7 @@ The declaration says what the torch-shaped surface needs and nothing else: the n
 (`aliases`: `torch.arcsin` is `asin`), whether it is a function `torch.X` (`function`; `view` is a
 method only) and a method (`method`), whether the method also takes its second argument spread out
 (`varargs_method`: `t.flip(0, 1)` is `flip(t, (0, 1))`; `renumber_method_errors` where torch's
-TypeError numbers the method's arguments from the one after self), whether it has an in-place variant
+TypeError of the method counts its arguments without self), whether it has an in-place variant
 (`inplace`: `t.exp_()`; `inplace="view"` where that variant changes the tensor's shape, as `t.t_()`,
 with the node names torch gives it in `inplace_names`; `inplace_function` where torch also has it
 as a function, `torch.exp_(t)`), whether torch's function takes `out=`
@@ -66,8 +66,8 @@ class OpDecl:
     is_function: bool = True  # False for a method only (t.view(...): torch has no torch.view)
     varargs_method: bool = False  # t.flip(0, 1) as well as t.flip((0, 1))
     inplace_names: dict = field(default_factory=dict)  # node name of X -> torch's node name of X_
-    # torch's TypeError numbers an argument one lower in the method than in the function (self is not
-    # counted there): softmax(): argument 'dim' (position 2) is (position 1) in t.softmax(...)
+    # torch's TypeError of the method leaves self out: softmax(): argument 'dim' (position 2) is
+    # (position 1) in t.softmax(...), squeeze()'s "got (Tensor, NoneType)" is "got (NoneType)"
     renumber_method_errors: bool = False
     inplace_function: bool = False  # torch also has the in-place variant as a function: torch.exp_(t)
 

@@ -14,7 +14,7 @@ from ..backend.accumulate import SliceGrad, dense
 from ..core import dtypes
 from ..core.function import Function, rename
 from ..core.modes import modes
-from ..core.size import Size, shape_arg
+from ..core.size import Size
 from ..core.tensor import Tensor
 from ..device import check_device
 from .declare import Sample, op
@@ -440,7 +440,10 @@ def view(input: Tensor, *shape: Any, size: Any = None, dtype: Any = None) -> Ten
     if not shape and size is None:
         raise invalid_combination("view", ())
     shape = _spread_or_keyword("view", shape, size, "size")
-    return View.apply(input, infer_shape(shape_arg(shape), input._data.size))
+    sizes = shape[0] if len(shape) == 1 and isinstance(shape[0], (tuple, list)) else shape
+    if sizes and not is_int(sizes[0]):  # fits neither view(size) nor view(dtype), as torch's parser sees it
+        raise invalid_combination("view", shape)
+    return View.apply(input, infer_shape(_shape_arg(shape, "view", "size"), input._data.size))
 
 
 @op(samples=_plain_samples(((3, 4), (1, 0)), ((2, 3, 4), (2, 0, 1)), ((0, 3), (-1, 0)), ((), ())))
@@ -497,13 +500,13 @@ _EVERY_DIM: Any = object()  # squeeze()'s default, told apart from an explicit N
 
 
 @op(inplace="view", inplace_names={"SqueezeBackward0": "SqueezeBackward3", "SqueezeBackward1": "SqueezeBackward4",
-                                   "SqueezeBackward2": "SqueezeBackward5"},
+                                   "SqueezeBackward2": "SqueezeBackward5"}, renumber_method_errors=True,
     samples=_plain_samples(((3, 1, 4),), ((3, 1, 4), 1), ((3, 1, 4), 0), ((1, 1), (0, -1)), ((),), ((0, 1), -1),
                            ((1,),)))
 def squeeze(input: Tensor, dim: Any = _EVERY_DIM) -> Tensor:
     """input without its dims of size 1 (all of them, or those of `dim`: an int or a tuple)."""
     if dim is None:  # None is no dim to torch's parser (squeeze() squeezes every dim)
-        raise invalid_combination("squeeze", (dim,))
+        raise invalid_combination("squeeze", (input, dim))
     dims = normalize_dims(None if dim is _EVERY_DIM else dim, input.ndim)
     shape = tuple(n for i, n in enumerate(input.shape) if not (i in dims and n == 1))
     variant = 0 if dim is _EVERY_DIM else 2 if isinstance(dim, (tuple, list)) else 1
@@ -1158,16 +1161,43 @@ def unique(input: Tensor, sorted: bool = True, return_inverse: bool = False, ret
     return out[0] if len(out) == 1 else tuple(out)
 
 
-@op(samples=_plain_samples(((3, 4), 2), ((3, 4), 2, 0), ((3, 4), np.array([1, 0, 2]), 0), ((3, 4), np.array(2)),
-                           ((3, 4), np.array([3]), -1), ((0, 3), 2, 0), ((), 3), ((1,), 0)))
-def repeat_interleave(input: Tensor, repeats: Any, dim: Any = None) -> Tensor:
-    """Each element (or slice along dim) repeated `repeats` times in place: [1, 2] -> [1, 1, 2, 2]."""
+@op(samples=lambda rng: _plain_samples(((3, 4), 2), ((3, 4), 2, 0), ((3, 4), np.array([1, 0, 2]), 0),
+                                       ((3, 4), np.array(2)), ((3, 4), np.array([3]), -1), ((0, 3), 2, 0), ((), 3),
+                                       ((1,), 0))(rng)
+    + [Sample((rng.standard_normal((3, 2)), np.array([2, 0, 1]), 0), {"output_size": 3}),
+       Sample((rng.standard_normal((2,)), 3), {"output_size": 6})])
+def repeat_interleave(input: Tensor, repeats: Any = None, dim: Any = None, *, output_size: Any = None) -> Tensor:
+    """Each element (or slice along dim) repeated `repeats` times in place: [1, 2] -> [1, 1, 2, 2].
+    With no `repeats`, input holds the counts: [1, 2] -> [0, 1, 1]. `output_size`, the length of the
+    result, is only checked here (torch uses it to skip a pass over the counts)."""
+    if repeats is None:
+        return _repeated_positions(input, output_size)
     x = input.flatten() if dim is None else input
     d = 0 if dim is None else normalize_dim(dim, x.ndim)
     counts = repeats._data if isinstance(repeats, Tensor) else repeats
     index = np.repeat(np.arange(x.shape[d]), counts)
+    _check_output_size(output_size, index.size, isinstance(repeats, Tensor))
     name = "IndexSelectBackward0" if isinstance(repeats, Tensor) else "ViewBackward0"  # torch's two ways to do it
     return rename(Index.apply(x, (slice(None),) * d + (index,)), name)
+
+
+def _repeated_positions(counts: Tensor, output_size: Any) -> Tensor:
+    """repeat_interleave(counts): each position i of the 1-d integer `counts`, counts[i] times."""
+    if counts.dtype.is_floating_point or counts.dtype is dtypes.bool:
+        raise NotImplementedError(f'"repeat_interleave_cpu" not implemented for \'{counts.dtype._legacy}\'')
+    if counts.ndim != 1:
+        raise RuntimeError("repeat_interleave only accept 1D vector as repeat")
+    index = np.repeat(np.arange(counts.shape[0]), counts._data)
+    _check_output_size(output_size, index.size, True)
+    return Tensor._make(index.astype(counts._data.dtype))
+
+
+def _check_output_size(output_size: Any, size: int, counts_given: bool) -> None:
+    if output_size is None or output_size == size:
+        return
+    if counts_given:  # torch sizes its result to output_size before it fills it
+        raise RuntimeError("allocated size does not match required size")
+    raise RuntimeError(f"repeat_interleave: Invalid output_size, expected {size} but got {output_size}")
 
 
 # ------------------------------------------------------------------ the shape family (issue 13)

@@ -5,8 +5,8 @@ For each `@op` declaration:
 - `Tensor.X` is the declared function itself (its first parameter, `input`, is the tensor the
   method is called on), so a method call costs no extra Python call;
 - with `varargs_method`, `Tensor.X` also takes its second argument spread out (`t.flip(0, 1)`);
-- with `renumber_method_errors`, a TypeError of `Tensor.X` numbers the arguments as torch's method
-  does, one lower than the function (`t.softmax(None)`: "argument 'dim' (position 1)");
+- with `renumber_method_errors`, a TypeError of `Tensor.X` (and `Tensor.X_`) counts the arguments
+  as torch's method does, leaving self out (`t.softmax(None)`: "argument 'dim' (position 1)");
 - `Tensor.X_` writes the result back into the tensor (`_assign`, in tensor_methods.py), after
   checking that the result has the tensor's shape, as torch does; for `inplace="view"` the tensor
   takes the result's shape instead (`_take_shape_of`), and its node torch's in-place name;
@@ -77,8 +77,13 @@ def _varargs(fn: Callable[..., Any]) -> Callable[..., Any]:
     """The method `t.X(a, b)` as `X(t, (a, b))`; `t.X((a, b))` and keywords pass through."""
 
     def method(self: Tensor, *args: Any, **kwargs: Any) -> Any:
-        return fn(self, args, **kwargs) if len(args) > 1 or (len(args) == 1 and isinstance(args[0], int)) \
-            else fn(self, *args, **kwargs)
+        try:
+            return fn(self, args, **kwargs) if len(args) > 1 or (len(args) == 1 and isinstance(args[0], int)) \
+                else fn(self, *args, **kwargs)
+        except TypeError as error:  # t.flip(dims=0): torch names no position for an argument given by name
+            if not kwargs:
+                raise
+            raise TypeError(_keyword_unnumbered(str(error), kwargs)) from None
 
     method.__name__ = method.__qualname__ = fn.__name__
     method.__doc__, method.__annotations__ = fn.__doc__, fn.__annotations__
@@ -90,20 +95,35 @@ def _varargs(fn: Callable[..., Any]) -> Callable[..., Any]:
 
 
 _POSITION = re.compile(r"\(position (\d+)\)")
+_NAMED_POSITION = re.compile(r"argument '(\w+)' \(position \d+\)")
+
+
+def _as_method_error(message: str) -> str:
+    """torch's TypeError of a function, as its method reports it: self is neither counted in the
+    arguments' positions nor listed among the arguments it got."""
+    found = _POSITION.search(message)
+    if found is not None:
+        message = _POSITION.sub(f"(position {int(found.group(1)) - 1})", message, count=1)
+    return message.replace("got (Tensor, ", "got (", 1).replace("got (Tensor)", "got ()", 1)
+
+
+def _keyword_unnumbered(message: str, kwargs: dict) -> str:
+    """torch's TypeError about an argument given by keyword: it has no position."""
+    found = _NAMED_POSITION.search(message)
+    if found is None or found.group(1) not in kwargs:
+        return message
+    return message.replace(found.group(0), f"argument '{found.group(1)}'", 1)
 
 
 def _renumbered(fn: Callable[..., Any]) -> Callable[..., Any]:
-    """The method `t.X(...)`, whose TypeError counts arguments from the one after `t`, as torch's."""
+    """The method `t.X(...)`, whose TypeError leaves `t` out of its count, as torch's does."""
 
     @functools.wraps(fn)
     def method(self: Tensor, *args: Any, **kwargs: Any) -> Any:
         try:
             return fn(self, *args, **kwargs)
         except TypeError as error:
-            found = _POSITION.search(str(error))
-            if found is None:
-                raise
-            raise TypeError(_POSITION.sub(f"(position {int(found.group(1)) - 1})", str(error), count=1)) from None
+            raise TypeError(_keyword_unnumbered(_as_method_error(str(error)), kwargs)) from None
 
     return method
 
@@ -125,10 +145,11 @@ def bind_methods() -> None:
         for name in _names(decl):
             if decl.method:
                 _set_new(Tensor, name, _method(decl))
+            as_method = _renumbered(decl.function) if decl.renumber_method_errors else decl.function
             if decl.inplace == "view":
-                _set_new(Tensor, name + "_", _inplace_view(decl.function, name + "_", decl.inplace_names))
+                _set_new(Tensor, name + "_", _inplace_view(as_method, name + "_", decl.inplace_names))
             elif decl.inplace:
-                _set_new(Tensor, name + "_", _inplace(decl.function, name + "_"))
+                _set_new(Tensor, name + "_", _inplace(as_method, name + "_"))
 
 
 def export(namespace: dict[str, Any]) -> None:
