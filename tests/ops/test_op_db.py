@@ -65,9 +65,23 @@ def _call(fn, template: list, tensors: tuple, kwargs: dict):
     return fn(*[_fill(entry, tensors) for entry in template], **kwargs)
 
 
-def _public(m, decl):
-    """torch.X, or for a method-only op (view, expand) the method as a function: Tensor.X(t, ...)."""
-    return getattr(m, decl.name) if decl.is_function else getattr(m.Tensor, decl.name)
+def _public(m, decl, compared: bool = True):
+    """torch.X, or for a method-only op (view, expand) the method as a function: Tensor.X(t, ...);
+    as the op database checks it (see _checked)."""
+    return _checked(decl, getattr(m, decl.name) if decl.is_function else getattr(m.Tensor, decl.name), compared)
+
+
+def _checked(decl, fn, compared: bool = True):
+    """fn on checked_on(x) and giving checked_as(result), where the op declares them (cholesky, svd);
+    `compared=False` leaves the result as it is (its graph nodes are the op's own)."""
+    if decl.checked_on is None and (decl.checked_as is None or not compared):
+        return fn
+
+    def checked(x, *rest, **kwargs):
+        out = fn(x if decl.checked_on is None else decl.checked_on(x), *rest, **kwargs)
+        return decl.checked_as(out) if decl.checked_as is not None and compared else out
+
+    return checked
 
 
 def _kinds(out) -> list[str]:
@@ -104,7 +118,7 @@ def test_graph_node_has_torchs_name(decl, index):
     names = []
     for m in (tinygrad_rnn, torch):
         tensors = tuple(m.tensor(a, requires_grad=a.dtype.kind == "f") for a in arrays)
-        outs = _flat(_call(_public(m, decl), template, tensors, sample.kwargs))
+        outs = _flat(_call(_public(m, decl, compared=False), template, tensors, sample.kwargs))
         nodes = [getattr(out, "grad_fn", None) for out in outs]  # a Python value (equal) has none
         names.append([(node.name(), type(node).__name__) if node is not None else None for node in nodes])
     assert names[0] == names[1]  # name() and the node's class name, both torch's, for every output
@@ -163,7 +177,7 @@ def test_method_and_aliases_agree_with_the_function(decl, index):
     for alias in decl.aliases:
         assert hasattr(torch, alias), f"torch has no {alias}"
     for fn in spellings:
-        got = [to_numpy(o) for o in _flat(_call(fn, template, tensors, sample.kwargs))]
+        got = [to_numpy(o) for o in _flat(_call(_checked(decl, fn), template, tensors, sample.kwargs))]
         assert len(got) == len(expected)
         for g, want in zip(got, expected):
             np.testing.assert_array_equal(g, want)
@@ -250,9 +264,9 @@ def _central_difference(decl, template, arrays, tangents, kwargs, eps=1e-6) -> l
 
 
 # Where torch 2.13's forward mode falls short of a differentiable op, ours is checked against
-# finite differences alone: index_reduce, igamma and igammac have no forward rule in torch
-# (NotImplementedError), and scatter_reduce(reduce="prod") silently gives no tangent (None).
-TORCH_HAS_NO_FORWARD_RULE = {"index_reduce", "igamma", "igammac"}
+# finite differences alone: index_reduce, igamma, igammac and the deprecated cholesky have no forward
+# rule in torch (NotImplementedError), and scatter_reduce(reduce="prod") silently gives no tangent (None).
+TORCH_HAS_NO_FORWARD_RULE = {"index_reduce", "igamma", "igammac", "cholesky"}
 # unique's (and unique_consecutive's) values have a node with no derivative in torch, so forward mode raises NotImplementedError
 # there; ours raises it too (checked: both must).
 NEITHER_HAS_A_FORWARD_RULE = {"unique", "unique_consecutive"}

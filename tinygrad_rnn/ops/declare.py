@@ -21,6 +21,8 @@ as a function, `torch.exp_(t)`), whether torch's function takes `out=`
 values and dtypes in float32 and float64, gradients with a random upstream gradient, gradcheck and
 gradgradcheck in float64, broadcasting, sizes 0 and 1, and the in-place variant. An op may return a
 tuple of tensors (each is checked) or a Python value (`equal`: checked as a value, no gradient).
+`checked_on` and `checked_as` let the database check an op whose input must be of a kind (cholesky's
+symmetric matrix) or whose result is unique only up to a choice (svd's signs).
 
 `surface/ops.py` binds every declared op; the decorator returns the function unchanged, so it stays
 an ordinary module-level function that a reader (and a type checker) can follow.
@@ -70,6 +72,11 @@ class OpDecl:
     # (position 1) in t.softmax(...), squeeze()'s "got (Tensor, NoneType)" is "got (NoneType)"
     renumber_method_errors: bool = False
     inplace_function: bool = False  # torch also has the in-place variant as a function: torch.exp_(t)
+    # For an op defined on part of its inputs' space, or whose result is unique only up to a choice:
+    # the op database calls fn(checked_on(x), ...) for the first input x, and compares checked_as(result),
+    # alike for ours and torch's (cholesky reads a symmetric matrix; svd's vectors have a free sign).
+    checked_on: Callable[[Any], Any] | None = None
+    checked_as: Callable[[Any], Any] | None = None
 
 
 DECLARED: dict[str, OpDecl] = {}  # by name, in the order the op modules declare them
@@ -78,7 +85,9 @@ DECLARED: dict[str, OpDecl] = {}  # by name, in the order the op modules declare
 def op(*, samples: SampleMaker, method: bool = True, inplace: bool | str = False, out: bool = False,
        aliases: tuple[str, ...] = (), twice_differentiable: bool = True, differentiable: bool = True,
        function: bool = True, varargs_method: bool = False, inplace_names: dict | None = None,
-       renumber_method_errors: bool = False, inplace_function: bool = False) -> Callable[[F], F]:
+       renumber_method_errors: bool = False, inplace_function: bool = False,
+       checked_on: Callable[[Any], Any] | None = None, checked_as: Callable[[Any], Any] | None = None
+       ) -> Callable[[F], F]:
     """Declare the decorated function as the public op `torch.<its name>` (see module docstring)."""
 
     def declare(fn: F) -> F:
@@ -87,7 +96,7 @@ def op(*, samples: SampleMaker, method: bool = True, inplace: bool | str = False
         DECLARED[fn.__name__] = OpDecl(fn.__name__, fn, fn.__module__, samples, method, inplace, out,
                                        tuple(aliases), twice_differentiable, differentiable, function,
                                        varargs_method, dict(inplace_names or {}), renumber_method_errors,
-                                       inplace_function)
+                                       inplace_function, checked_on, checked_as)
         return fn
 
     return declare

@@ -265,13 +265,32 @@ class Cholesky(Function):
         grad = matmul(matmul(_mT(l_inv), phi), l_inv)
         return 0.5 * (grad + _mT(grad)), None
 
+    @staticmethod
+    def jvp(ctx, t, _):  # dL = L Phi(L^-1 dA L^-T), Phi: the lower triangle with its diagonal halved
+        (y,) = ctx.saved_tensors
+        l_inv = inv(y)
+        phi = tril(matmul(matmul(l_inv, t), _mT(l_inv)))
+        return matmul(y, phi - 0.5 * phi * _eye_like(phi))
 
+
+def _symmetric(a: Any) -> Any:
+    """a + a^T: cholesky reads only a symmetric matrix's lower triangle, so the op database (whose
+    gradcheck nudges each element alone) checks cholesky(a + a^T)."""
+    return a + a.mT
+
+
+def _cholesky_samples(rng: np.random.Generator) -> list[Sample]:
+    """Halves of symmetric positive definite matrices (see _symmetric): a batch, one, 1x1, an empty batch."""
+    return [Sample((s.args[0] / 2,), kwargs) for s, kwargs in zip(_spd_samples(rng) + [Sample((np.zeros((0, 2, 2)),))],
+                                                                   ({}, {"upper": True}, {}, {}))]
+
+
+@op(samples=_cholesky_samples, checked_on=_symmetric)
 def cholesky(input: Tensor, upper: bool = False) -> Tensor:
-    """torch.cholesky (not declared as an op: it reads only the lower triangle, so a plain gradcheck,
-    which perturbs each element alone, cannot check its symmetric gradient; tests/linalg does)."""
+    """L lower triangular with L L^T = input (or U = L^T with upper=True); input symmetric positive definite."""
     check_square(input, "cholesky")
-    y = rename(Cholesky.apply(input, "linalg.cholesky"), "CholeskyBackward0")
-    return _mT(y) if upper else y
+    y = Cholesky.apply(input, "linalg.cholesky")
+    return rename(_mT(y) if upper else y, "CholeskyBackward0")  # torch computes U itself: one node either way
 
 
 def linalg_cholesky(A: Tensor, *, upper: bool = False) -> Tensor:
@@ -356,17 +375,17 @@ class LinalgSvd(Function):
 
     @staticmethod
     def forward(ctx, a, full_matrices):
-        u, s, vh = np.linalg.svd(a._data, full_matrices=full_matrices)
-        k = s.shape[-1]
-        s_t = Tensor._make(s)
-        ctx.save_for_backward(Tensor._make(u[..., :k]), s_t, Tensor._make(vh[..., :k, :]))
-        ctx.k = k
-        return Tensor._make(u), s_t, Tensor._make(vh)
+        u, s, vh = (Tensor._make(r) for r in np.linalg.svd(a._data, full_matrices=full_matrices))
+        ctx.save_for_backward(u, s, vh)  # the outputs themselves, so a second derivative sees them depend on a
+        ctx.k = s.shape[-1]
+        return u, s, vh
 
     @staticmethod
     def backward(ctx, g_u, g_s, g_vh):
         u, s, vh = ctx.saved_tensors
-        k, v = ctx.k, _mT(vh)
+        k = ctx.k
+        u, vh = u[..., :k], vh[..., :k, :]
+        v = _mT(vh)
         inner = Tensor._make(np.zeros(s.shape + (k,), s._data.dtype))
         if g_s is not None:
             inner = inner + g_s.unsqueeze(-1) * _eye_like(inner)
@@ -389,6 +408,28 @@ class LinalgSvd(Function):
             grad = grad + matmul(u / s.unsqueeze(-2), _mT(free))
         return grad + matmul(matmul(u, inner), vh), None
 
+    @staticmethod
+    def jvp(ctx, t, _):
+        """With dP = U^T dA V and F as in backward: dS = diag(dP),
+        dU = U (F o (dP S + S dP^T)) + (I - U U^T) dA V S^-1, and dV likewise with dA^T and U, V swapped."""
+        u, s, vh = ctx.saved_tensors
+        k = ctx.k
+        if u.shape[-1] != k or vh.shape[-2] != k:
+            raise NotImplementedError("svd: forward-mode AD of full_matrices=True for a non-square matrix is not "
+                                      "supported (neither is it in torch)")
+        v = _mT(vh)
+        dp = matmul(matmul(_mT(u), t), v)
+        s2 = s * s
+        gap = s2.unsqueeze(-2) - s2.unsqueeze(-1)
+        off = Tensor._make(1 - np.eye(k, dtype=s._data.dtype))
+        f = off / where(Tensor._make(off._data == 0), 1.0, gap)
+        ds = (dp * _eye_like(dp)).sum(-1)
+        du = matmul(u, f * (dp * s.unsqueeze(-2) + s.unsqueeze(-1) * _mT(dp)))
+        du = du + matmul(t - matmul(u, matmul(_mT(u), t)), v) / s.unsqueeze(-2)
+        dv = matmul(v, f * (s.unsqueeze(-1) * dp + _mT(dp) * s.unsqueeze(-2)))
+        dv = dv + matmul(_mT(t) - matmul(v, matmul(vh, _mT(t))), u) / s.unsqueeze(-2)
+        return du, ds, _mT(dv)
+
 
 def linalg_svd(A: Tensor, full_matrices: bool = True) -> Any:
     check_float(A, "linalg.svd")
@@ -401,14 +442,33 @@ def svdvals(A: Tensor) -> Tensor:
     return LinalgSvd.apply(A, False)[1]
 
 
+def _signs_fixed(result: Any) -> tuple:
+    """U, S, V with each pair of singular vectors signed so that U's first row is positive: the sign is
+    LAPACK's free choice, which differs between numpy's and torch's builds (u v^T is the same either way)."""
+    u, s, v = result
+    if u.shape[-1] != s.shape[-1] or v.shape[-1] != s.shape[-1]:  # compute_uv=False: square zeros, no signs to fix
+        return u, s, v
+    sign = u[..., :1, :].sign()
+    return u * sign, s, v * sign
+
+
+def _svd_samples(rng: np.random.Generator) -> list[Sample]:
+    """Matrices with distinct singular values: wide, tall, a batch, square and full, 1x1, without U and V."""
+    x = rng.standard_normal
+    return [Sample((x((3, 4)),)), Sample((x((4, 2)),)), Sample((x((2, 3, 3)),), {"some": False}), Sample((x((1, 1)) + 2,)),
+            Sample((x((3, 2)),), {"compute_uv": False})]
+
+
+@op(samples=_svd_samples, checked_as=_signs_fixed)
 def svd(input: Tensor, some: bool = True, compute_uv: bool = True) -> Any:
-    """torch.svd: U, S, V (not V^T), reduced unless some=False. (Not declared as an op: each singular
-    vector's sign is LAPACK's free choice, which differs between numpy's and torch's builds, so U and
-    V are compared with torch up to sign in tests/linalg, not element by element.)"""
+    """torch.svd: U, S, V (not V^T) with input = U diag(S) V^T, reduced unless some=False; without
+    compute_uv, U and V are zeros."""
     check_float(input, "svd")
     u, s, vh = LinalgSvd.apply(input, not some)
-    if not compute_uv:
-        return return_types.svd(Tensor._make(np.zeros_like(u._data)), s, Tensor._make(np.zeros_like(vh._data)))
+    if not compute_uv:  # square zeros, as torch's, whatever `some` says
+        *batch, m, n = input.shape
+        zeros = (Tensor._make(np.zeros((*batch, k, k), u._data.dtype)) for k in (m, n))
+        return return_types.svd(next(zeros), s, next(zeros))
     return return_types.svd(u, s, _mT(vh))
 
 

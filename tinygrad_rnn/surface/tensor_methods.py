@@ -22,7 +22,6 @@ from ..core.tensor import Tensor
 from ..creation import tensor
 from ..device import check_device, device
 from ..ops import compare as _cmp
-from ..ops import decompositions as _dec
 from ..ops import indexing as _ix
 from ..ops import linalg as _la
 from ..ops import logical as _lg
@@ -289,12 +288,6 @@ class TensorMethods:
     # torch.norm's fifth argument is out, the method's dtype (the function is declared in ops/reduce.py)
     def norm(self, p: Any = "fro", dim: Any = None, keepdim: bool = False, dtype: Any = None) -> Tensor:
         return _rd.norm_along(self, p, dim, keepdim, dtype)
-
-    def cholesky(self, upper: bool = False) -> Tensor:
-        return _dec.cholesky(self, upper)
-
-    def svd(self, some: bool = True, compute_uv: bool = True) -> Any:
-        return _dec.svd(self, some, compute_uv)
 
     # ------------------------------------------------------------ shape
     def view_as(self, other: Tensor) -> Tensor:
