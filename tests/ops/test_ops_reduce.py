@@ -277,3 +277,24 @@ def test_inplace_functions_and_out_of_the_declared_products():
         np.testing.assert_allclose(out.numpy(), x @ x[0], rtol=1e-12)
         assert m.floor_divide(m.tensor([7, -7]), 2).tolist() == [3, -4]
         assert m.tensor([7, -7]).floor_divide_(2).tolist() == [3, -4]
+
+
+@pytest.mark.parametrize(("name", "call", "outs"), [
+    ("sort_out", lambda m, x, out: m.sort(x, 1, out=out), ((3, 4), (3, 4))),
+    ("topk_out", lambda m, x, out: m.topk(x, 2, out=out), ((3, 2), (3, 2))),
+    ("kthvalue_out", lambda m, x, out: m.kthvalue(x, 2, 0, out=out), ((4,), (4,))),
+    ("median_out", lambda m, x, out: m.median(x, -1, True, out=out), ((3, 1), (3, 1))),
+])
+def test_ops_of_two_results_write_into_a_tuple_out_as_torch(name, call, outs):
+    torch = require_torch()
+    x = np.random.default_rng(0).standard_normal((3, 4))
+    results = []
+    for m in (tinygrad_rnn, torch):
+        out = (m.zeros(outs[0], dtype=m.float64), m.zeros(outs[1], dtype=m.int64))
+        got = call(m, m.tensor(x), out)
+        assert type(got).__name__ == name and got[0] is out[0] and got[1] is out[1]
+        assert repr(got).startswith(f"torch.return_types.{name}(\nvalues=")
+        results.append([o.numpy() for o in out])
+    for ours, theirs in zip(*results):
+        np.testing.assert_array_equal(ours, theirs)
+    check_error(lambda m: m.sort(m.ones(3), out=(m.zeros(3),)))

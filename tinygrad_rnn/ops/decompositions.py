@@ -285,7 +285,7 @@ def _cholesky_samples(rng: np.random.Generator) -> list[Sample]:
                                                                    ({}, {"upper": True}, {}, {}))]
 
 
-@op(samples=_cholesky_samples, checked_on=_symmetric)
+@op(out=True, samples=_cholesky_samples, checked_on=_symmetric)
 def cholesky(input: Tensor, upper: bool = False) -> Tensor:
     """L lower triangular with L L^T = input (or U = L^T with upper=True); input symmetric positive definite."""
     check_square(input, "cholesky")
@@ -459,7 +459,7 @@ def _svd_samples(rng: np.random.Generator) -> list[Sample]:
             Sample((x((3, 2)),), {"compute_uv": False})]
 
 
-@op(samples=_svd_samples, checked_as=_signs_fixed)
+@op(out=True, samples=_svd_samples, checked_as=_signs_fixed)
 def svd(input: Tensor, some: bool = True, compute_uv: bool = True) -> Any:
     """torch.svd: U, S, V (not V^T) with input = U diag(S) V^T, reduced unless some=False; without
     compute_uv, U and V are zeros."""

@@ -675,7 +675,7 @@ def _topk_samples(rng: np.random.Generator) -> list[Sample]:
             Sample((x((3, 4)), 0)), Sample((x((0, 3)), 2)), Sample((x((1,)), 1)), Sample((x(()), 1), {"dim": 0})]
 
 
-@op(samples=_topk_samples, renumber_method_errors=True)
+@op(out=True, samples=_topk_samples, renumber_method_errors=True)
 def topk(input: Tensor, k: int, dim: int = -1, largest: bool = True, sorted: bool = True) -> Any:
     """The k largest (or smallest) values along dim, with their indices; the values are differentiable."""
     d = normalize_dim(int_arg("topk", "dim", dim, 3), input.ndim)
@@ -882,7 +882,7 @@ def _sort_samples(rng: np.random.Generator) -> list[Sample]:
 _UNSTATED: Any = object()  # sort's stable left out, told apart from one given (torch's graph names them apart)
 
 
-@op(samples=_sort_samples)
+@op(out=True, samples=_sort_samples)
 def sort(input: Tensor, dim: int = -1, descending: bool = False, *, stable: Any = _UNSTATED) -> Any:
     """The values along dim in order, with the index each came from (always stable: ties keep their order)."""
     node = "SortBackward0" if stable is _UNSTATED else "SortBackward1"  # torch's overloads without and with stable
@@ -905,7 +905,7 @@ def _kthvalue_samples(rng: np.random.Generator) -> list[Sample]:
             Sample((x((0, 3)), 2)), Sample((x((1,)), 1)), Sample((x(()), 1), {"keepdim": True})]
 
 
-@op(samples=_kthvalue_samples, renumber_method_errors=True)
+@op(out=True, samples=_kthvalue_samples, renumber_method_errors=True)
 def kthvalue(input: Tensor, k: int, dim: int = -1, keepdim: bool = False) -> Any:
     """The k-th smallest value along dim (k counts from 1), with its index."""
     d = normalize_dim(int_arg("kthvalue", "dim", dim, 3), input.ndim)
@@ -943,7 +943,7 @@ def _median_samples(rng: np.random.Generator) -> list[Sample]:
             Sample((x((0, 3)), 1)), Sample((x((1,)),), {"dim": 0}), Sample((x(()),))]
 
 
-@op(samples=_median_samples, renumber_method_errors=True)
+@op(out=True, samples=_median_samples, renumber_method_errors=True)
 def median(input: Tensor, dim: Any = _EVERY_DIM, keepdim: bool = False) -> Any:
     """The lower median (torch does not average the two middle values): of every element, or along
     `dim` with the index it came from."""

@@ -7,6 +7,7 @@ from typing import Any
 
 import numpy as np
 
+from .. import return_types
 from ..core import dtypes
 from ..core.tensor import Tensor
 from ..device import check_device
@@ -33,13 +34,27 @@ def expand_copy(input: Tensor, *size: object) -> Tensor:
 
 
 def accepts_out(fn: Callable[..., Tensor]) -> Callable[..., Tensor]:
-    """fn with torch's `out=` keyword: `torch.add(x, y, out=result)` writes into `result` and returns it."""
+    """fn with torch's `out=` keyword: `torch.add(x, y, out=result)` writes into `result` and returns it;
+    for an op of several results (`sort`), `out` is a tuple of tensors, returned as `return_types.sort_out`."""
     @functools.wraps(fn)
-    def fn_with_out(*args: Any, out: Tensor | None = None, **kwargs: Any) -> Tensor:
+    def fn_with_out(*args: Any, out: Any = None, **kwargs: Any) -> Any:
         result = fn(*args, **kwargs)
-        return result if out is None else _write_into(out, result)
+        if out is None:
+            return result
+        if isinstance(result, tuple):
+            return _write_all_into(out, result)
+        return _write_into(out, result)
 
     return fn_with_out
+
+
+def _write_all_into(out: Any, results: tuple) -> Any:
+    if not isinstance(out, (tuple, list)) or not all(isinstance(o, Tensor) for o in out):
+        raise TypeError(f"argument 'out' must be tuple of Tensors, not {type(out).__name__}")
+    if len(out) != len(results):
+        raise TypeError(f"expected tuple of {len(results)} elements but got {len(out)}")
+    written = tuple(_write_into(o, r) for o, r in zip(out, results))
+    return getattr(return_types, type(results).__name__ + "_out")(*written)
 
 
 def _write_into(out: Tensor, result: Tensor) -> Tensor:
