@@ -192,7 +192,6 @@ from .random import (
     seed,
 )
 from .surface.functions import (
-    clone,
     conj,
     detach,
     detach_,

@@ -1159,3 +1159,8 @@ class Clone(Function):
     def jvp(ctx, tx, t_order=None):
         return tx
 
+
+@op(samples=unary())
+def clone(input: Tensor, *, memory_format: Any = None) -> Tensor:
+    """A copy of input in new memory (every layout is the same here); the gradient passes through."""
+    return Clone.apply(input)

@@ -1309,6 +1309,8 @@ def split_with_sizes(input: Tensor, split_sizes: Sequence, dim: int = 0) -> tupl
     return split(input, [builtins.int(s) for s in split_sizes], dim)
 
 
+@op(function=False, samples=_plain_samples(((3, 4), 1, 2, 1), ((3, 4), 0, 2, 2), ((5,), -1, 3, 2), ((0, 3), 1, 2, 1),
+                                           ((1,), 0, 1, 1), ((), 0, 1, 1)))
 def unfold(input: Tensor, dimension: int, size: int, step: int) -> Tensor:
     """Every window of `size` elements along `dimension`, `step` apart, as a new last dim."""
     d = normalize_dim(dimension, input.ndim)
@@ -1647,13 +1649,41 @@ def triu_indices(row: int, col: int, offset: int = 0, *, dtype: Any = None, devi
     return _triangle_indices("triu_indices", (row, col, offset), False, dtype, device, requires_grad)
 
 
-def sum_to_size(input: Tensor, *size: Any) -> Tensor:
+@op(function=False, samples=_plain_samples(((3, 4), (1, 4)), ((2, 3, 4), (3, 1)), ((0, 3), (1, 3)), ((3, 4), 4),
+                                           ((1,), (1,)), ((), ())))
+def sum_to_size(input: Tensor, *sizes: Any, size: Any = None) -> Tensor:
     """input summed down to `size`, which it must be expandable from (the reverse of expand)."""
-    size = _shape_arg(size, "sum_to_size")
+    size = _shape_arg(_spread_or_keyword("sum_to_size", sizes, size, "size") if sizes or size is not None else ((),),
+                      "sum_to_size")
     lead = input.ndim - len(size)
     if lead < 0 or builtins.any(s not in (1, input.shape[lead + i]) for i, s in enumerate(size)):
         raise RuntimeError(f"size {{{list(size)}}} is not expandable to size {{{list(input.shape)}}}.")
+    if not size:  # torch sums everything to a 0-d tensor, whatever input is
+        return input.sum()
     dims = tuple(range(lead)) + tuple(lead + i for i, s in enumerate(size) if s == 1 and input.shape[lead + i] != 1)
     if not dims:
         return input
-    return rename(input.sum(dims, keepdim=True).reshape(size), "SumBackward1")
+    return rename(input.sum(dims, keepdim=True).reshape(size), "ViewBackward0" if lead else "SumBackward1")
+
+
+def _like_samples(rng: np.random.Generator) -> list[Sample]:
+    """An input and a tensor of the shape to take: another shape, the same, from and to sizes 0 and 1."""
+    x = rng.standard_normal
+    return [Sample((x((3, 4)), x((4, 3)))), Sample((x((2, 6)), x((12,)))), Sample((x((0, 3)), x((3, 0)))),
+            Sample((x((1,)), x(()))), Sample((x(()), x((1, 1))))]
+
+
+@op(function=False, samples=_like_samples)
+def view_as(input: Tensor, other: Tensor) -> Tensor:
+    return view(input, other.shape)
+
+
+@op(function=False, samples=_like_samples)
+def reshape_as(input: Tensor, other: Tensor) -> Tensor:
+    return reshape(input, other.shape)
+
+
+@op(function=False, samples=lambda rng: [Sample((rng.standard_normal(a), rng.standard_normal(b))) for a, b in
+                                         (((3, 1), (2, 3, 4)), ((4,), (3, 4)), ((1,), (0,)), ((), (2,)), ((3, 4), (3, 4)))])
+def expand_as(input: Tensor, other: Tensor) -> Tensor:
+    return expand(input, other.shape)

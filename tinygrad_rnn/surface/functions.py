@@ -21,10 +21,6 @@ def numel(input: Tensor) -> int:
     return input.numel()
 
 
-def clone(input: Tensor) -> Tensor:
-    return input.clone()
-
-
 def detach(input: Tensor) -> Tensor:
     return input.detach()
 

@@ -182,9 +182,6 @@ class TensorMethods:
     def type_as(self, other: Tensor) -> Tensor:
         return self.to(other.dtype)
 
-    def clone(self, *, memory_format: Any = None) -> Tensor:
-        return Clone.apply(self)
-
     def contiguous(self, memory_format: Any = None) -> Tensor:
         return self if self._data.flags.c_contiguous else Clone.apply(self, "C")
 
@@ -290,12 +287,6 @@ class TensorMethods:
         return _rd.norm_along(self, p, dim, keepdim, dtype)
 
     # ------------------------------------------------------------ shape
-    def view_as(self, other: Tensor) -> Tensor:
-        return _sh.view(self, other.shape)
-
-    def reshape_as(self, other: Tensor) -> Tensor:
-        return _sh.reshape(self, other.shape)
-
     @property
     def T(self) -> Tensor:
         return _sh.permute(self, tuple(reversed(range(self.ndim))))
@@ -303,9 +294,6 @@ class TensorMethods:
     @property
     def mT(self) -> Tensor:
         return _sh.transpose(self, -2, -1)
-
-    def expand_as(self, other: Tensor) -> Tensor:
-        return _sh.expand(self, other.shape)
 
     # torch.split's argument is split_size_or_sections, the method's split_size: the one declared op
     # (ops/shape.py) whose method keeps a signature of its own.
@@ -319,12 +307,6 @@ class TensorMethods:
         return _sh.getitem(self, key)
 
     # ------------------------------------------------------------ shape family (ops/shape.py)
-    def unfold(self, dimension: int, size: int, step: int) -> Tensor:
-        return _sh.unfold(self, dimension, size, step)
-
-    def sum_to_size(self, *size: Any) -> Tensor:
-        return _sh.sum_to_size(self, *size)
-
     def _take_shape_of(self, result: Tensor) -> Tensor:
         """The in-place view ops (t_, squeeze_, as_strided_): self becomes `result`, a view of itself,
         keeping the graph when there is one (unlike `_assign`, the shape may change)."""
