@@ -195,7 +195,6 @@ from .surface.functions import (
     conj,
     detach,
     detach_,
-    expand_copy,
     fill_,
     get_device,
     imag,

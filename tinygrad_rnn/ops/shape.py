@@ -1687,3 +1687,9 @@ def reshape_as(input: Tensor, other: Tensor) -> Tensor:
                                          (((3, 1), (2, 3, 4)), ((4,), (3, 4)), ((1,), (0,)), ((), (2,)), ((3, 4), (3, 4)))])
 def expand_as(input: Tensor, other: Tensor) -> Tensor:
     return expand(input, other.shape)
+
+
+@op(method=False, samples=_plain_samples(((3, 1), (2, 3, 4)), ((4,), (3, 4)), ((1,), (0,)), ((), (2,)), ((2, 3), (-1, 3))))
+def expand_copy(input: Tensor, size: Any, *, implicit: bool = False) -> Tensor:
+    """expand, as a new tensor (no view of input)."""
+    return rename(expand(input, size).clone(), "ExpandBackward0_copy")

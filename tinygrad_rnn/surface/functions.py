@@ -25,10 +25,6 @@ def detach(input: Tensor) -> Tensor:
     return input.detach()
 
 
-def expand_copy(input: Tensor, *size: object) -> Tensor:
-    return input.expand(*size).clone()
-
-
 def accepts_out(fn: Callable[..., Tensor]) -> Callable[..., Tensor]:
     """fn with torch's `out=` keyword: `torch.add(x, y, out=result)` writes into `result` and returns it;
     for an op of several results (`sort`), `out` is a tuple of tensors, returned as `return_types.sort_out`."""
