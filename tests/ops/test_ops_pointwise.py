@@ -179,3 +179,18 @@ def test_inf_and_nan_results_emit_no_warning_forward_or_backward(case):
             fn(m, x).sum().backward()
         results.append(x.grad.detach().numpy())
     np.testing.assert_array_equal(results[0], results[1])
+
+
+def test_type_as_casts_to_the_other_tensors_dtype_as_torch():
+    torch = require_torch()
+    x = np.random.default_rng(0).standard_normal((3, 4)) * 3
+    for other in (np.array([1, 2]), np.array([True]), np.array([1.0], dtype=np.float32)):
+        results = []
+        for m in (tinygrad_rnn, torch):
+            t = m.tensor(x, requires_grad=True)
+            out = t.type_as(m.tensor(other))
+            node = out.grad_fn.name() if out.grad_fn is not None else None
+            results.append((str(out.dtype), out.requires_grad, node, out.detach().numpy()))
+        assert results[0][:3] == results[1][:3]
+        np.testing.assert_array_equal(results[0][3], results[1][3])
+    check_parity(lambda m, t: t.type_as(m.zeros(1, dtype=m.float32)), [x])

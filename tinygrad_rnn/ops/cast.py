@@ -1,8 +1,11 @@
 """`Cast`: change a tensor's dtype (torch's `_to_copy`); the op that type promotion inserts."""
 from __future__ import annotations
 
+import numpy as np
+
 from ..core.function import Function
 from ..core.tensor import Tensor
+from .declare import Sample, op
 
 
 class Cast(Function):
@@ -22,3 +25,15 @@ class Cast(Function):
     def jvp(ctx, tx, t_dtype):  # the machinery casts it to the output's dtype
         return tx
 
+
+def _type_as_samples(rng: np.random.Generator) -> list[Sample]:
+    """Float tensors, which the op database gives one dtype: nothing to change, so input itself comes
+    back (its casts to other dtypes: tests/ops/test_ops_pointwise.py and tests/core)."""
+    x = rng.standard_normal
+    return [Sample((x((3, 4)), x((2,)))), Sample((x((0, 3)), x((1,)))), Sample((x(()), x((1,))))]
+
+
+@op(function=False, samples=_type_as_samples)
+def type_as(input: Tensor, other: Tensor) -> Tensor:
+    """input in other's dtype (input itself when it already has it)."""
+    return input if input.dtype is other.dtype else Cast.apply(input, other.dtype)

@@ -26,6 +26,7 @@ from typing import Any
 from ..core.function import rename
 from ..core.tensor import Tensor
 from ..ops import (  # noqa: F401  (importing them runs their @op declarations)
+    cast,
     compare,
     decompositions,
     indexing,

@@ -179,9 +179,6 @@ class TensorMethods:
     def byte(self) -> Tensor:
         return self.to(dtypes.uint8)
 
-    def type_as(self, other: Tensor) -> Tensor:
-        return self.to(other.dtype)
-
     def contiguous(self, memory_format: Any = None) -> Tensor:
         return self if self._data.flags.c_contiguous else Clone.apply(self, "C")
 
