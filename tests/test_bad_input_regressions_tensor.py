@@ -92,6 +92,43 @@ SAME_ERROR = {
                                                               foreach=True),
     "optimizer_fused_with_differentiable": lambda m: m.optim.SGD([m.ones(2, requires_grad=True)], fused=True,
                                                                  differentiable=True),
+    "max_other_with_keepdim": lambda m: m.ones(3).max(m.ones(3), True),
+    "amax_empty_dim_before_repeats": lambda m: m.ones(0, 3).amax((0, 0)),
+    "amin_empty_dim_before_range": lambda m: m.ones(0, 3).amin((-2, 2)),
+    "full_beyond_float": lambda m: m.full((2,), 1e300),
+    "full_beyond_half": lambda m: m.full((2,), 65519.0, dtype=m.float16),
+    "full_int_beyond_64_bits": lambda m: m.full((2,), 10 ** 20, dtype=m.float32),
+    "full_like_beyond_float": lambda m: m.full_like(m.ones(2), -1e300),
+    "new_full_beyond_float": lambda m: m.ones(2).new_full((2,), 3.5e38),
+    "new_full_beyond_int8": lambda m: m.ones(2, dtype=m.int8).new_full((2,), 300),
+    "masked_fill_beyond_float": lambda m: m.ones(2).masked_fill(m.tensor([True, False]), 1e300),
+    "masked_fill_checks_with_nothing_masked": lambda m: m.ones(2, dtype=m.int8).masked_fill(m.tensor([False, False]),
+                                                                                           300),
+    "masked_fill_float_into_int": lambda m: m.ones(2, dtype=m.int8).masked_fill(m.tensor([True, False]), 127.5),
+    "clamp_beyond_float": lambda m: m.ones(2).clamp(1e300),
+    "clamp_max_beyond_half": lambda m: m.ones(2, dtype=m.float16).clamp(None, -1e5),
+    "clamp_int_limit_beyond_int8": lambda m: m.ones(2, dtype=m.int8).clamp(-129),
+    "fill_beyond_float": lambda m: m.ones(2).fill_(1e300),
+    "fill_beyond_int32": lambda m: m.ones(2, dtype=m.int32).fill_(2 ** 40),
+    "fill_float_beyond_uint8": lambda m: m.ones(2, dtype=m.uint8).fill_(-1.0),
+    "index_fill_beyond_float": lambda m: m.ones(2).index_fill(0, m.tensor([0]), 1e300),
+    "index_fill_beyond_int8": lambda m: m.ones(2, dtype=m.int8).index_fill(0, m.tensor([0]), 300),
+    "setitem_beyond_float": lambda m: _setitem(m, m.ones(2), slice(None), 1e300),
+    "setitem_mask_beyond_float": lambda m: _setitem(m, m.ones(2), m.tensor([True, False]), -1e300),
+    "scalar_tensor_beyond_float": lambda m: m.scalar_tensor(1e300),
+    "scalar_tensor_beyond_int8": lambda m: m.scalar_tensor(300, dtype=m.int8),
+    "where_number_beyond_float": lambda m: m.where(m.tensor([True, False]), m.ones(2), 1e300),
+    "where_number_beyond_int8": lambda m: m.where(m.tensor([True, False]), m.ones(2, dtype=m.int8), 300),
+    "add_alpha_beyond_float": lambda m: m.ones(2).add(m.ones(2), alpha=1e300),
+    "sub_alpha_beyond_int8": lambda m: m.ones(2, dtype=m.int8).sub(1, alpha=300),
+    "add_float_alpha_for_ints": lambda m: m.add(m.ones(2, dtype=m.int64), 1, alpha=0.5),
+    "add_bool_alpha_for_floats": lambda m: m.add(m.ones(2), 1, alpha=True),
+    "lerp_weight_beyond_float": lambda m: m.ones(2).lerp(m.ones(2), 1e300),
+    "lerp_of_ints": lambda m: m.lerp(m.ones(2, dtype=m.int64), m.ones(2, dtype=m.int64), 1),
+    "fmod_of_bools": lambda m: m.fmod(m.ones(2, dtype=m.bool), m.ones(2, dtype=m.bool)),
+    "fmod_of_bool_by_true": lambda m: m.fmod(m.ones(2, dtype=m.bool), True),
+    "fmod_of_bool_by_zero_is_a_division_error_first": lambda m: m.fmod(m.ones(2, dtype=m.bool), 0),
+    "list_key_of_0d_tensors_too_many_for_a_vector": lambda m: m.arange(6.0)[[m.tensor(1), 0]],
 }
 
 
@@ -149,6 +186,19 @@ SAME_RESULT = {
     "triangle_indices_take_requires_grad_false": lambda m: m.triu_indices(2, 3, 0, requires_grad=False),
     "setitem_with_several_ellipses": lambda m: [_setitem(m, m.ones(2, 3), (Ellipsis, 0, Ellipsis), m.tensor([1.0, 2])),
                                                 _setitem(m, m.ones(0, 0), (Ellipsis, Ellipsis), -2.0)],
+    "max_and_min_overloads": lambda m: [m.ones(3, 2).max(), m.ones(3, 2).min(1, True), m.max(m.ones(3, 2), m.ones(2)),
+                                        m.ones(3, 2).max(dim=0)],
+    "fills_of_torch_range_edges": lambda m: [m.full((2,), 65504.0, dtype=m.float64), m.full((2,), float("inf")),
+                                             m.ones(2, dtype=m.uint8).fill_(-1), m.ones(2).clamp(float("-inf")),
+                                             m.ones(2, dtype=m.uint8).clamp(-1),
+                                             m.ones(2, dtype=m.uint8).clamp(None, -255),
+                                             m.ones(2, dtype=m.uint8).index_fill(0, m.tensor([0]), -1)],
+    "list_key_holding_0d_tensors_is_a_tuple_key": lambda m: [m.arange(6.0).reshape(3, 2)[[m.tensor(1), 0]],
+                                                             m.arange(6.0).reshape(3, 2)[[0, m.tensor(1)]],
+                                                             m.arange(6.0).reshape(3, 2)[[m.tensor(2)]],
+                                                             _setitem(m, m.ones(3, 2), [m.tensor(1), 0], 5.0)],
+    "fmod_of_bool_by_a_float": lambda m: [m.fmod(m.ones(2, dtype=m.bool), 1.5),
+                                          m.fmod(m.ones(2, dtype=m.bool), m.ones(2, dtype=m.int64))],
 }
 
 
@@ -239,3 +289,66 @@ def test_normal_with_a_tensor_mean_takes_no_size_as_torch():
     for m in (torch, tinygrad_rnn):
         with pytest.raises(TypeError):
             m.normal(m.tensor([3.0]), 0.5, (1,))
+
+
+@pytest.mark.parametrize("name", ["mul", "rmul", "div", "rdiv", "floor", "trunc", "mul_", "div_", "add", "sub",
+                                  "pow", "remainder", "fmod", "lt", "eq"])
+def test_float16_with_a_python_number_rounds_as_torch(name):
+    """torch's mul and div kernels keep a number at float32 and round a half result once; add, sub, pow, the
+    remainders and comparisons round the number to half first (measured); `2 / x` is reciprocal(x) * 2."""
+    call = {"mul": lambda x, s: x * s, "rmul": lambda x, s: s * x, "div": lambda x, s: x / s,
+            "rdiv": lambda x, s: s / x, "floor": lambda x, s: x // s,
+            "trunc": lambda x, s: x.div(s, rounding_mode="trunc"), "mul_": lambda x, s: x.clone().mul_(s),
+            "div_": lambda x, s: x.clone().div_(s), "add": lambda x, s: x + s, "sub": lambda x, s: x - s,
+            "pow": lambda x, s: x.abs() ** s, "remainder": lambda x, s: x % s, "fmod": lambda x, s: x.fmod(s),
+            "lt": lambda x, s: x < s, "eq": lambda x, s: x == s}[name]
+    torch = require_torch()
+    rng = np.random.default_rng(0)
+    x = rng.uniform(-3, 3, 300).astype(np.float16)
+    for s in [float(v) for v in rng.uniform(-3, 3, 6)] + [0.1, 1 / 3, 7.0001, float(x[0])]:
+        ours, theirs = (call(m.tensor(x), s) for m in (tinygrad_rnn, torch))
+        assert str(ours.dtype) == str(theirs.dtype)
+        np.testing.assert_array_equal(ours.numpy(), theirs.numpy(), err_msg=f"{name} with {s}")
+
+
+def test_float16_product_with_a_number_has_torch_gradient():
+    torch = require_torch()
+    x = np.random.default_rng(1).uniform(-3, 3, 50).astype(np.float16)
+    grads = []
+    for m in (tinygrad_rnn, torch):
+        t = m.tensor(x, requires_grad=True)
+        (0.6208 / (t * 0.6208 + 4.0) / 2.7).sum().backward()
+        grads.append(t.grad.numpy())
+    np.testing.assert_array_equal(grads[0], grads[1])
+
+
+NO_OVERLOAD = {  # torch's TypeError lists its overloads; ours names the arguments it got
+    "max_dim_none": lambda m: m.ones(3).max(None),
+    "min_dim_none": lambda m: m.min(m.ones(3), dim=None),
+    "max_keepdim_without_dim": lambda m: m.ones(3).max(keepdim=True),
+    "pow_list_exponent": lambda m: m.ones(2).pow([1]),
+    "pow_none_exponent": lambda m: m.pow(m.ones(2), None),
+    "pow_str_exponent": lambda m: m.ones(2).pow("a"),
+    "pow_tuple_exponent": lambda m: m.pow(m.ones(2), (1,)),
+    "pow_operator_none": lambda m: m.ones(2) ** None,
+    "pow_operator_list_base": lambda m: [1] ** m.ones(2),
+    "pow_number_base_list_exponent": lambda m: m.pow(2, [1]),
+}
+
+
+@pytest.mark.parametrize("case", NO_OVERLOAD)
+def test_no_overload_takes_these_arguments_as_torch(case):
+    torch = require_torch()
+    for m in (torch, tinygrad_rnn):
+        with pytest.raises(TypeError):
+            NO_OVERLOAD[case](m)
+
+
+def test_half_takes_numbers_beyond_its_range_where_torch_does():
+    """torch checks a number's range for float32, but setitem, scalar_tensor and where put a number too large for
+    half as inf, and lerp checks its weight against float32 (the type it computes in)."""
+    check_parity(lambda m: [_setitem(m, m.ones(2, dtype=m.float16), 0, 1e5), m.scalar_tensor(1e5, dtype=m.float16),
+                            m.where(m.tensor([True, False]), m.ones(2, dtype=m.float16), 1e300),
+                            m.full((2,), 65504.0, dtype=m.float16),
+                            m.ones(2, dtype=m.float16).lerp(m.ones(2, dtype=m.float16) * 2, 1e5)],
+                 tol=dict(rtol=0, atol=0))

@@ -14,16 +14,17 @@ from typing import Any
 
 import numpy as np
 
-from ..argcheck import tensor_arg
+from ..argcheck import invalid_combination, tensor_arg
 from ..core import dtypes
 from ..core.forward_mode import given
 from ..core.function import NO_EDGE, Function, rename
 from ..core.tensor import Tensor
+from ..creation import checked_fill
 from .declare import BINARY_SHAPES, Sample, away_from_kinks, binary, inside_unit, op, positive, unary
 from .promotion import array_of as _arr
+from .promotion import by_number_in_float32, promote, result_type, to_float
 from .promotion import cast_operand as _cast
 from .promotion import check_broadcast as _check_broadcast
-from .promotion import promote, result_type, to_float
 
 
 def _quiet() -> np.errstate:
@@ -95,7 +96,19 @@ class Add(Function):
 
 @op(inplace=True, out=True, samples=binary())
 def add(input: Any, other: Any, *, alpha: Any = 1) -> Tensor:
-    return _binary(Add, input, other if alpha == 1 else other * alpha)
+    plain = alpha == 1 and alpha is not True
+    return _binary(Add, input, other if plain else other * _checked_alpha(input, other, alpha))
+
+
+def _checked_alpha(input: Any, other: Any, alpha: Any) -> Any:
+    """add's and sub's alpha, as torch takes it: of the result's kind (no float alpha for integers, no bool
+    alpha but for bools) and within the result's dtype."""
+    d = result_type(input, other)
+    if isinstance(alpha, bool) and d is not dtypes.bool:
+        raise RuntimeError("Boolean alpha only supported for Boolean results.")
+    if isinstance(alpha, float) and not d.is_floating_point:
+        raise RuntimeError("For integral input tensors, argument alpha must not be a floating point number.")
+    return checked_fill(alpha, d)
 
 
 class Sub(Function):
@@ -133,7 +146,9 @@ def sub(input: Any, other: Any, *, alpha: Any = 1) -> Tensor:
                                "Use the `^` or `logical_xor()` operator instead.")
         raise RuntimeError("Subtraction, the `-` operator, with a bool tensor is not supported. "
                            "If you are trying to invert a mask, use the `~` or `logical_not()` operator instead.")
-    return _binary(Sub if isinstance(input, Tensor) else Rsub, input, other if alpha == 1 else other * alpha)
+    if alpha != 1 or alpha is True:
+        other = other * _checked_alpha(input, other, alpha)
+    return _binary(Sub if isinstance(input, Tensor) else Rsub, input, other)
 
 
 class Mul(Function):
@@ -142,7 +157,7 @@ class Mul(Function):
     @staticmethod
     def forward(ctx, a, b):
         ctx.save_for_backward(a, b)
-        return Tensor._make(np.multiply(_arr(a), _arr(b)))
+        return Tensor._make(by_number_in_float32(np.multiply, _arr(a), _arr(b)))
 
     @staticmethod
     def backward(ctx, g):
@@ -169,7 +184,7 @@ class Div(Function):
     def forward(ctx, a, b):
         ctx.save_for_backward(a, b)
         with _quiet():
-            return Tensor._make(np.divide(_arr(a), _arr(b)))
+            return Tensor._make(by_number_in_float32(np.divide, _arr(a), _arr(b)))
 
     @staticmethod
     def backward(ctx, g):
@@ -194,7 +209,7 @@ def div(input: Any, other: Any, *, rounding_mode: str | None = None) -> Tensor:
     a, b = _checked_integer_operands(input, other, f"div_{rounding_mode}_cpu")
     rounded = {"floor": np.floor_divide, "trunc": lambda x, y: np.trunc(np.divide(x, y))}[rounding_mode]
     with _quiet():
-        return Tensor._make(np.asarray(rounded(_arr(a), _arr(b))).astype(_result_np(a, b)))
+        return Tensor._make(np.asarray(by_number_in_float32(rounded, _arr(a), _arr(b))).astype(_result_np(a, b)))
 
 
 def floor_divide(input: Any, other: Any) -> Tensor:
@@ -299,6 +314,8 @@ def _mask(m: Any) -> Tensor:
 
 @op(inplace=True, samples=binary(first=positive))
 def pow(input: Any, exponent: Any) -> Tensor:
+    if not all(isinstance(x, (Tensor, bool, int, float, np.generic, np.ndarray)) for x in (input, exponent)):
+        raise invalid_combination("pow", (input, exponent))  # None, a list, a str: no overload of torch's
     if isinstance(input, Tensor) and input._data.dtype.kind in "iu" and type(exponent) is int and exponent < 0:
         raise RuntimeError("Integers to negative integer powers are not allowed.")
     if isinstance(exponent, Tensor) and exponent.dtype is dtypes.bool and getattr(input, "dtype", bool) is dtypes.bool \
@@ -579,7 +596,7 @@ class Reciprocal(Function):
     @staticmethod
     def backward(ctx, g):  # d(1/x)/dx = -1/x^2 = -y^2
         (y,) = ctx.saved_tensors
-        return -g * y * y
+        return g * -(y * y)  # torch's order of rounding
 
     jvp = backward  # elementwise: the Jacobian is diagonal (symmetric), so J t is the backward of t
 
@@ -976,7 +993,8 @@ def clamp(input: Tensor, min: Any = None, max: Any = None) -> Tensor:
     d = result_type(input, *[b for b in (min, max) if b is not None])  # clamp(int tensor, 0.5) is float, as torch
     if d is dtypes.bool:
         raise NotImplementedError('"clamp_scalar_cpu" not implemented for \'Bool\'')
-    return Clamp.apply(input if d is input.dtype else input.to(d), _arr(min), _arr(max))
+    lo, hi = (checked_fill(b, d) if type(b) in (int, float) else _arr(b) for b in (min, max))  # torch's overflow
+    return Clamp.apply(input if d is input.dtype else input.to(d), lo, hi)
 
 
 @op(inplace=True, samples=unary(min=0.2))
@@ -1068,6 +1086,11 @@ def where(condition: Any, input: Any, other: Any) -> Tensor:
         got = condition.dtype._legacy if isinstance(condition, Tensor) else type(condition).__name__
         raise RuntimeError(f"where expected condition to be a boolean tensor, but got a tensor with dtype {got}")
     a, b = promote(input, other)
+    result = a if isinstance(a, Tensor) else b
+    if isinstance(result, Tensor) and result._data.dtype != np.float16:  # a number must fit (half takes it as inf)
+        for number in (input, other):
+            if type(number) in (int, float):
+                checked_fill(number, result.dtype)
     for x, y in ((condition, a), (condition, b), (a, b)):
         _check_broadcast(x, y)
     return Where.apply(condition, a, b)
@@ -1077,13 +1100,17 @@ def where(condition: Any, input: Any, other: Any) -> Tensor:
 def masked_fill(input: Tensor, mask: Tensor, value: Any) -> Tensor:
     if mask.dtype is not dtypes.bool:
         raise RuntimeError(f"masked_fill_ only supports boolean masks, but got mask with dtype {mask.dtype._legacy.lower()}")
-    value = value.item() if isinstance(value, Tensor) else value
+    value = value.item() if isinstance(value, Tensor) else checked_fill(value, input.dtype)
     return MaskedFill.apply(mask, _cast(value, input.dtype), input)
 
 
 @op(inplace=True, samples=_lerp_samples)
 def lerp(input: Tensor, end: Tensor, weight: Any) -> Tensor:
     """input + weight * (end - input)."""
+    if not isinstance(weight, Tensor) and isinstance(input, Tensor):
+        if not input.dtype.is_floating_point:
+            raise NotImplementedError(f'"lerp_kernel_scalar" not implemented for \'{input.dtype._legacy}\'')
+        weight = checked_fill(weight, dtypes.float32 if input.dtype is dtypes.float16 else input.dtype)  # opmath
     return rename(input + weight * (end - input), "LerpBackward0")
 
 

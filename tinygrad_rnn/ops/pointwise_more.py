@@ -28,6 +28,7 @@ from . import declare
 from .declare import BINARY_SHAPES, Sample, away_from_kinks, binary, inside_unit, op, unary
 from .pointwise import _binary, _quiet, abs, exp, log, refuse_bool, rsqrt, sign, where
 from .promotion import array_of as _arr
+from .promotion import check_broadcast as _check_broadcast
 from .promotion import promote, to_float
 
 
@@ -362,6 +363,9 @@ def fmod(input: Tensor, other: Any) -> Tensor:
     a, b = promote(input, other)
     if a._data.dtype.kind in "iub" and np.any(np.asarray(_arr(b)) == 0):
         raise RuntimeError("ZeroDivisionError")
+    _check_broadcast(a, b)
+    if a._data.dtype.kind == "b":  # torch has no bool kernel (remainder's check is _checked_integer_operands)
+        raise NotImplementedError('"fmod_cpu" not implemented for \'Bool\'')
     out = _binary(Fmod, a, b)
     return rename(out, "FmodBackward1") if isinstance(other, Tensor) else out
 

@@ -485,9 +485,19 @@ def mean(input: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: Any = 
     return _named_by_overload(Mean.apply(x, _reduce_dims(dim, x.ndim), keepdim), "Mean", dim, keepdim)
 
 
-def _extreme(input: Tensor, dim: Any, keepdim: bool, largest: bool, name: str) -> Any:
+# max() and min() tell "dim left out" (every element) from dim=None, which no overload of torch's takes.
+_LEFT_OUT: Any = object()
+
+
+def _extreme(input: Tensor, dim: Any, keepdim: Any, largest: bool, name: str) -> Any:
+    """torch's three overloads: max(), max(other) and max(dim, keepdim=False); keepdim goes with dim only."""
+    if dim is None or dim is _LEFT_OUT and keepdim is not _LEFT_OUT:
+        raise invalid_combination(name, tuple(a for a in (dim, keepdim) if a is not _LEFT_OUT))
+    if isinstance(dim, Tensor) and keepdim is not _LEFT_OUT:
+        raise TypeError(f"{name}(): argument 'dim' (position 1) must be int, not Tensor")
+    keepdim = False if keepdim is _LEFT_OUT else keepdim
     bool_arg(name, "keepdim", keepdim)
-    if dim is None:
+    if dim is _LEFT_OUT:
         if input.numel() == 0:
             raise RuntimeError(
                 f"{name}(): Expected reduction dim to be specified for input.numel() == 0. "
@@ -516,13 +526,13 @@ def _extreme_samples(rng: np.random.Generator) -> list[Sample]:
 
 
 @op(samples=_extreme_samples)
-def max(input: Tensor, dim: Any = None, keepdim: bool = False) -> Any:
+def max(input: Tensor, dim: Any = _LEFT_OUT, keepdim: Any = _LEFT_OUT) -> Any:
     """The largest value; along `dim`, (values, indices); given a second tensor, the elementwise maximum."""
     return _extreme(input, dim, keepdim, True, "max")
 
 
 @op(samples=_extreme_samples)
-def min(input: Tensor, dim: Any = None, keepdim: bool = False) -> Any:
+def min(input: Tensor, dim: Any = _LEFT_OUT, keepdim: Any = _LEFT_OUT) -> Any:
     """The smallest value; along `dim`, (values, indices); given a second tensor, the elementwise minimum."""
     return _extreme(input, dim, keepdim, False, "min")
 
@@ -569,6 +579,9 @@ def _amax(input: Tensor, dim: Any, keepdim: bool, largest: bool) -> Tensor:
     if input.numel() == 0 and (dim is None or isinstance(dim, (tuple, list)) and not dim):
         raise RuntimeError(f"{name}(): Expected reduction dim to be specified for input.numel() == 0. "
                            "Specify the reduction dim with the 'dim' argument.")
+    if isinstance(dim, (tuple, list)) and input.ndim:  # torch checks each listed dim's size before repeats
+        for d in dim:
+            _check_nonempty(input, (normalize_dim(d, input.ndim),), name, d)
     dims = _reduce_dims(dim if dim != () else None, input.ndim)
     _check_nonempty(input, dims, name, dim)
     return Amax.apply(input, dims, keepdim, largest)

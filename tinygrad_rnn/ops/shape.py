@@ -826,13 +826,12 @@ def in_range(key: tuple) -> tuple:
 
 
 def sequence_key(key: Any) -> Any:
-    """torch's (and old numpy's) rule: a short list holding a sequence, slice, None, `...` or a tensor with dims
-    is a tuple of indices, not one index (x[[[0], [1]]] is x[[0], [1]])."""
+    """torch's (and old numpy's) rule: a short list holding a sequence, slice, None, `...` or a tensor (0-d too)
+    is a tuple of indices, not one index (x[[[0], [1]]] is x[[0], [1]], x[[t, 0]] is x[t, 0])."""
     if not isinstance(key, list) or len(key) >= 32:
         return key
     def makes_tuple(k: Any) -> bool:
-        return (isinstance(k, (list, tuple, str, slice)) or k is None or k is Ellipsis
-                or isinstance(k, Tensor) and k.ndim > 0)
+        return isinstance(k, (list, tuple, str, slice, Tensor)) or k is None or k is Ellipsis
     return tuple(key) if builtins.any(makes_tuple(k) for k in key) else key
 
 

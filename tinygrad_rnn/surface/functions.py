@@ -9,6 +9,7 @@ import numpy as np
 
 from ..core import dtypes
 from ..core.tensor import Tensor
+from ..creation import checked_fill
 from ..device import check_device
 
 
@@ -103,6 +104,8 @@ def scalar_tensor(s: Any, *, dtype: Any = None, layout: Any = None, device: Any 
         raise TypeError(f"scalar_tensor(): argument 's' (position 1) must be Number, not {type(s).__name__}")
     check_device(device)
     target = dtype if dtype is not None else dtypes.get_default_dtype()
+    if target is not dtypes.float16:  # torch checks that s fits, but makes a number too large for half inf
+        s = checked_fill(s, target)
     out = Tensor._make(np.asarray(s, dtype=target.np))
     return out.requires_grad_() if requires_grad else out
 
