@@ -129,6 +129,22 @@ SAME_ERROR = {
     "fmod_of_bool_by_true": lambda m: m.fmod(m.ones(2, dtype=m.bool), True),
     "fmod_of_bool_by_zero_is_a_division_error_first": lambda m: m.fmod(m.ones(2, dtype=m.bool), 0),
     "list_key_of_0d_tensors_too_many_for_a_vector": lambda m: m.arange(6.0)[[m.tensor(1), 0]],
+    "full_like_fill_value_type_before_the_device": lambda m: m.full_like(m.ones(2), None, device="cuda"),
+    "full_like_str_fill_value": lambda m: m.full_like(m.ones(2), "1", dtype=m.bool),
+    "randint_device_before_its_range": lambda m: m.randint(1, 4, (0, 1), dtype=m.bool, device="cuda"),
+    "scalar_tensor_requires_grad_int": lambda m: m.scalar_tensor(0.5, requires_grad=1),
+    "arange_of_more_than_int64_elements": lambda m: m.arange(0, 2.0, 1e-285),
+    "index_integer_range_before_a_str": lambda m: m.ones(2, 0, 1)[0, 3, "a"],
+    "index_0d_tensor_range_before_a_str": lambda m: m.ones(2, 3)[m.tensor(5), "a"],
+    "index_integer_range_after_an_ellipsis": lambda m: m.ones(2, 3)[..., 5, "a"],
+    "index_integer_range_before_a_slice_step": lambda m: m.ones(0, 2, 2)[0, ::-1],
+    "setitem_integer_range_before_a_slice_step": lambda m: _setitem(m, m.ones(0, 2, 2), (0, slice(1, 0, -1), [2, 1]), 1),
+    "setitem_mask_after_an_ellipsis_checks_its_shape": lambda m: _setitem(m, m.ones(0, 3, dtype=m.int32),
+                                                                          (Ellipsis, m.tensor([], dtype=m.bool)), True),
+    "mask_before_two_ellipses": lambda m: _setitem(m, m.ones(3, 0, 0, dtype=m.int32),
+                                                   (m.tensor([0, 0], dtype=m.uint8), Ellipsis, Ellipsis), True),
+    "ragged_list_index_before_a_mask": lambda m: m.tensor([[[-1, 1]]])[[[0], [-1, 1]], m.tensor([False, True, False])],
+    "ragged_list_index_before_a_float_index": lambda m: m.ones(0, 1)[m.tensor([1.0]), [[0, 1], [0]]],
 }
 
 
@@ -197,6 +213,9 @@ SAME_RESULT = {
                                                              m.arange(6.0).reshape(3, 2)[[0, m.tensor(1)]],
                                                              m.arange(6.0).reshape(3, 2)[[m.tensor(2)]],
                                                              _setitem(m, m.ones(3, 2), [m.tensor(1), 0], 5.0)],
+    "var_unbiased_form": lambda m: [m.ones(3).var(True), m.ones(3).std(False), m.var_mean(m.ones(3), True)],
+    "masks_after_an_ellipsis": lambda m: [m.ones(2, 3)[..., m.tensor([True, False, True])],
+                                          _setitem(m, m.ones(2, 3), (Ellipsis, m.tensor([True, False, True])), 2.0)],
     "fmod_of_bool_by_a_float": lambda m: [m.fmod(m.ones(2, dtype=m.bool), 1.5),
                                           m.fmod(m.ones(2, dtype=m.bool), m.ones(2, dtype=m.int64))],
 }
@@ -323,6 +342,8 @@ def test_float16_product_with_a_number_has_torch_gradient():
 
 
 NO_OVERLOAD = {  # torch's TypeError lists its overloads; ours names the arguments it got
+    "var_unbiased_form_takes_no_keepdim": lambda m: m.tensor(2, dtype=m.int8).var(True, keepdim=True),
+    "std_unbiased_form_takes_no_correction": lambda m: m.ones(3).std(True, correction=0),
     "max_dim_none": lambda m: m.ones(3).max(None),
     "min_dim_none": lambda m: m.min(m.ones(3), dim=None),
     "max_keepdim_without_dim": lambda m: m.ones(3).max(keepdim=True),

@@ -319,6 +319,7 @@ def empty_like(input: Tensor, *, dtype: Any = None, requires_grad: bool = False,
 
 
 def full_like(input: Tensor, fill_value: Any, *, dtype: Any = None, requires_grad: bool = False, **kw: Any) -> Tensor:
+    number_arg("full_like", "fill_value", fill_value, 2)  # torch's parser, before the device
     check_like_arguments("full_like", requires_grad, kw)
     return _like(fill_value, input, dtype, requires_grad)
 
@@ -355,7 +356,10 @@ def arange(start: Any = _MISSING, end: Any = _MISSING, step: Any = 1, *, dtype: 
         lo, hi, by = int(lo), int(hi), int(by)
         if by == 0:
             raise ValueError("step must be nonzero")
-    n = max(int(np.ceil((hi - lo) / by)), 0)
+    count = np.ceil((hi - lo) / by)
+    if not count <= 2 ** 63 - 1:  # an int64 count, as torch's (numpy's limit and wording differ)
+        raise RuntimeError("invalid size, possible overflow?")
+    n = max(int(count), 0)
     if d.is_floating_point:
         data = (bounds[0] + np.arange(n) * bounds[2]).astype(d.np)
     else:  # integer values step from the truncated start by the truncated step, as torch

@@ -722,7 +722,9 @@ def _correction(unbiased: Any, correction: Any) -> float:
 def var(input: Tensor, dim: Any = None, unbiased: Any = None, keepdim: bool = False, *,
         correction: Any = None) -> Tensor:
     """sum((x - mean)^2) / (N - correction); correction is 1 (Bessel's) unless told otherwise."""
-    if isinstance(dim, bool):  # var(unbiased) in torch's older positional form
+    if isinstance(dim, bool):  # var(unbiased) in torch's older positional form, which takes nothing else
+        if unbiased is not None or keepdim is not False or correction is not None:
+            raise invalid_combination("var", tuple(a for a in (dim, unbiased, keepdim, correction) if a is not None))
         dim, unbiased = None, dim
     bool_arg("var", "keepdim", keepdim)
     _check_dim_type("var", dim)
