@@ -219,7 +219,8 @@ __version__ = "0.1.0"
 from .surface.functions import accepts_out as _accepts_out  # noqa: E402
 
 surface.ops.export(globals())  # torch.X for every declared op, with its aliases and out=
-matmul, mm, bmm = (_accepts_out(f) for f in (matmul, mm, bmm))
+matmul, mm, bmm = (_accepts_out(f, exact_dtype=True) for f in (matmul, mm, bmm))
+cat, concat, concatenate, stack = (_accepts_out(f, joins=True) for f in (cat, concat, concatenate, stack))
 
 # Last, because the modules in nn build on everything above.
 from . import distributions, func, linalg, nn, optim, safetensors, special, testing, utils, viz

@@ -251,7 +251,7 @@ class Neg(Function):
     jvp = backward  # elementwise: the Jacobian is diagonal (symmetric), so J t is the backward of t
 
 
-@op(inplace=True, aliases=("negative",), samples=unary())
+@op(out=True, inplace=True, aliases=("negative",), samples=unary())
 def neg(input: Tensor) -> Tensor:
     if input._data.dtype.kind == "b":
         raise RuntimeError("Negation, the `-` operator, on a bool tensor is not supported. If you are trying to "
@@ -312,7 +312,7 @@ def _mask(m: Any) -> Tensor:
     return Tensor._make(np.asarray(m))
 
 
-@op(inplace=True, samples=binary(first=positive))
+@op(out=True, inplace=True, samples=binary(first=positive))
 def pow(input: Any, exponent: Any) -> Tensor:
     if not all(isinstance(x, (Tensor, bool, int, float, np.generic, np.ndarray)) for x in (input, exponent)):
         raise invalid_combination("pow", (input, exponent))  # None, a list, a str: no overload of torch's
@@ -327,7 +327,7 @@ def pow(input: Any, exponent: Any) -> Tensor:
     return out
 
 
-@op(inplace=True, samples=unary())
+@op(out=True, inplace=True, samples=unary())
 def square(input: Tensor) -> Tensor:
     return pow(input, 2)
 
@@ -353,7 +353,7 @@ class Hypot(Function):
         return (ta * a + tb * b) / y
 
 
-@op(inplace=True, samples=binary(first=positive))
+@op(out=True, inplace=True, samples=binary(first=positive))
 def hypot(input: Tensor, other: Tensor) -> Tensor:
     return _binary(Hypot, input, other)
 
@@ -380,7 +380,7 @@ class Atan2(Function):
         return (ta * b - tb * a) / (a * a + b * b)
 
 
-@op(inplace=True, aliases=("arctan2",), samples=binary())
+@op(out=True, inplace=True, aliases=("arctan2",), samples=binary())
 def atan2(input: Tensor, other: Tensor) -> Tensor:
     tensor_arg("atan2", "other", other, 2)
     return _binary(Atan2, input, other, floating=True)  # promoted first: an int tensor and a 0-d double: double
@@ -409,7 +409,7 @@ class Remainder(Function):
         return _plus(ta, None if tb is None else -tb * Tensor._make(np.floor_divide(_arr(a), _arr(b))))
 
 
-@op(inplace=True, samples=binary(second=positive))
+@op(out=True, inplace=True, samples=binary(second=positive))
 def remainder(input: Any, other: Any) -> Tensor:
     _checked_integer_operands(input, other, "remainder_cpu")
     out = _binary(Remainder, input, other)
@@ -435,7 +435,7 @@ class Exp(Function):
     jvp = backward  # elementwise: the Jacobian is diagonal (symmetric), so J t is the backward of t
 
 
-@op(inplace=True, samples=unary())
+@op(out=True, inplace=True, samples=unary())
 def exp(input: Tensor) -> Tensor:
     return Exp.apply(to_float(input))
 
@@ -456,7 +456,7 @@ class Expm1(Function):
     jvp = backward  # elementwise: the Jacobian is diagonal (symmetric), so J t is the backward of t
 
 
-@op(inplace=True, samples=unary())
+@op(out=True, inplace=True, samples=unary())
 def expm1(input: Tensor) -> Tensor:
     return Expm1.apply(to_float(input))
 
@@ -476,7 +476,7 @@ class Log(Function):
     jvp = backward  # elementwise: the Jacobian is diagonal (symmetric), so J t is the backward of t
 
 
-@op(inplace=True, samples=unary(positive))
+@op(out=True, inplace=True, samples=unary(positive))
 def log(input: Tensor) -> Tensor:
     return Log.apply(to_float(input))
 
@@ -498,7 +498,7 @@ class Log1p(Function):
     jvp = backward  # elementwise: the Jacobian is diagonal (symmetric), so J t is the backward of t
 
 
-@op(inplace=True, samples=unary(positive))
+@op(out=True, inplace=True, samples=unary(positive))
 def log1p(input: Tensor) -> Tensor:
     return Log1p.apply(to_float(input))
 
@@ -518,7 +518,7 @@ class Log2(Function):
     jvp = backward  # elementwise: the Jacobian is diagonal (symmetric), so J t is the backward of t
 
 
-@op(inplace=True, samples=unary(positive))
+@op(out=True, inplace=True, samples=unary(positive))
 def log2(input: Tensor) -> Tensor:
     return Log2.apply(to_float(input))
 
@@ -538,7 +538,7 @@ class Log10(Function):
     jvp = backward  # elementwise: the Jacobian is diagonal (symmetric), so J t is the backward of t
 
 
-@op(inplace=True, samples=unary(positive))
+@op(out=True, inplace=True, samples=unary(positive))
 def log10(input: Tensor) -> Tensor:
     return Log10.apply(to_float(input))
 
@@ -559,7 +559,7 @@ class Sqrt(Function):
     jvp = backward  # elementwise: the Jacobian is diagonal (symmetric), so J t is the backward of t
 
 
-@op(inplace=True, samples=unary(positive))
+@op(out=True, inplace=True, samples=unary(positive))
 def sqrt(input: Tensor) -> Tensor:
     return Sqrt.apply(to_float(input))
 
@@ -580,7 +580,7 @@ class Rsqrt(Function):
     jvp = backward  # elementwise: the Jacobian is diagonal (symmetric), so J t is the backward of t
 
 
-@op(inplace=True, samples=unary(positive))
+@op(out=True, inplace=True, samples=unary(positive))
 def rsqrt(input: Tensor) -> Tensor:
     return Rsqrt.apply(to_float(input))
 
@@ -601,7 +601,7 @@ class Reciprocal(Function):
     jvp = backward  # elementwise: the Jacobian is diagonal (symmetric), so J t is the backward of t
 
 
-@op(inplace=True, samples=unary(positive))
+@op(out=True, inplace=True, samples=unary(positive))
 def reciprocal(input: Tensor) -> Tensor:
     return Reciprocal.apply(to_float(input))
 
@@ -647,7 +647,7 @@ class TanhBackward(Function):
         return TanhBackward.apply(tg, y) + ty * g * y * -2.0
 
 
-@op(inplace=True, samples=unary())
+@op(out=True, inplace=True, samples=unary())
 def tanh(input: Tensor) -> Tensor:
     return Tanh.apply(to_float(input))
 
@@ -698,7 +698,7 @@ def sigmoid_array(x: np.ndarray) -> np.ndarray:
     return half * np.tanh(half * x) + half
 
 
-@op(inplace=True, samples=unary())
+@op(out=True, inplace=True, samples=unary())
 def sigmoid(input: Tensor) -> Tensor:
     return Sigmoid.apply(to_float(input))
 
@@ -763,7 +763,7 @@ class Erf(Function):
     jvp = backward  # elementwise: the Jacobian is diagonal (symmetric), so J t is the backward of t
 
 
-@op(inplace=True, samples=unary())
+@op(out=True, inplace=True, samples=unary())
 def erf(input: Tensor) -> Tensor:
     return Erf.apply(to_float(input))
 
@@ -785,7 +785,7 @@ class Sin(Function):
     jvp = backward  # elementwise: the Jacobian is diagonal (symmetric), so J t is the backward of t
 
 
-@op(inplace=True, samples=unary())
+@op(out=True, inplace=True, samples=unary())
 def sin(input: Tensor) -> Tensor:
     return Sin.apply(to_float(input))
 
@@ -804,7 +804,7 @@ class Cos(Function):
     jvp = backward  # elementwise: the Jacobian is diagonal (symmetric), so J t is the backward of t
 
 
-@op(inplace=True, samples=unary())
+@op(out=True, inplace=True, samples=unary())
 def cos(input: Tensor) -> Tensor:
     return Cos.apply(to_float(input))
 
@@ -824,7 +824,7 @@ class Tan(Function):
     jvp = backward  # elementwise: the Jacobian is diagonal (symmetric), so J t is the backward of t
 
 
-@op(inplace=True, samples=unary(inside_unit))
+@op(out=True, inplace=True, samples=unary(inside_unit))
 def tan(input: Tensor) -> Tensor:
     return Tan.apply(to_float(input))
 
@@ -844,7 +844,7 @@ class Sinh(Function):
     jvp = backward  # elementwise: the Jacobian is diagonal (symmetric), so J t is the backward of t
 
 
-@op(inplace=True, samples=unary())
+@op(out=True, inplace=True, samples=unary())
 def sinh(input: Tensor) -> Tensor:
     return Sinh.apply(to_float(input))
 
@@ -864,7 +864,7 @@ class Cosh(Function):
     jvp = backward  # elementwise: the Jacobian is diagonal (symmetric), so J t is the backward of t
 
 
-@op(inplace=True, samples=unary())
+@op(out=True, inplace=True, samples=unary())
 def cosh(input: Tensor) -> Tensor:
     return Cosh.apply(to_float(input))
 
@@ -884,7 +884,7 @@ class Asin(Function):
     jvp = backward  # elementwise: the Jacobian is diagonal (symmetric), so J t is the backward of t
 
 
-@op(inplace=True, aliases=("arcsin",), samples=unary(inside_unit))
+@op(out=True, inplace=True, aliases=("arcsin",), samples=unary(inside_unit))
 def asin(input: Tensor) -> Tensor:
     return Asin.apply(to_float(input))
 
@@ -904,7 +904,7 @@ class Acos(Function):
     jvp = backward  # elementwise: the Jacobian is diagonal (symmetric), so J t is the backward of t
 
 
-@op(inplace=True, aliases=("arccos",), samples=unary(inside_unit))
+@op(out=True, inplace=True, aliases=("arccos",), samples=unary(inside_unit))
 def acos(input: Tensor) -> Tensor:
     return Acos.apply(to_float(input))
 
@@ -923,7 +923,7 @@ class Atan(Function):
     jvp = backward  # elementwise: the Jacobian is diagonal (symmetric), so J t is the backward of t
 
 
-@op(inplace=True, aliases=("arctan",), samples=unary())
+@op(out=True, inplace=True, aliases=("arctan",), samples=unary())
 def atan(input: Tensor) -> Tensor:
     return Atan.apply(to_float(input))
 
@@ -953,7 +953,7 @@ def _sign(a: np.ndarray) -> np.ndarray:
     return np.where(np.isnan(out), 0, out).astype(a.dtype) if a.dtype.kind == "f" else out
 
 
-@op(inplace=True, samples=unary(away_from_kinks))
+@op(out=True, inplace=True, samples=unary(away_from_kinks))
 def abs(input: Tensor) -> Tensor:
     if input.dtype is dtypes.bool:
         raise NotImplementedError('"abs_cpu" not implemented for \'Bool\'')
@@ -986,7 +986,7 @@ class Clamp(Function):
         return Clamp.backward(ctx, tx)[0]
 
 
-@op(inplace=True, aliases=("clip",), samples=unary(min=-0.5, max=0.7))
+@op(out=True, inplace=True, aliases=("clip",), samples=unary(min=-0.5, max=0.7))
 def clamp(input: Tensor, min: Any = None, max: Any = None) -> Tensor:
     if min is None and max is None:
         raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
@@ -1031,7 +1031,7 @@ class Maximum(Function):
         return _plus(*_backward_parts(Maximum, ctx, ta, tb))
 
 
-@op(samples=binary())
+@op(out=True, samples=binary())
 def maximum(input: Tensor, other: Tensor) -> Tensor:
     tensor_arg("maximum", "other", other, 2)
     a, b = promote(input, other)
@@ -1039,7 +1039,7 @@ def maximum(input: Tensor, other: Tensor) -> Tensor:
     return Maximum.apply(a, b, True)
 
 
-@op(samples=binary())
+@op(out=True, samples=binary())
 def minimum(input: Tensor, other: Tensor) -> Tensor:
     tensor_arg("minimum", "other", other, 2)
     a, b = promote(input, other)
@@ -1080,7 +1080,7 @@ class MaskedFill(Where):
         return [self.edges[2]]
 
 
-@op(method=False, samples=_where_samples)
+@op(out=True, method=False, samples=_where_samples)
 def where(condition: Any, input: Any, other: Any) -> Tensor:
     if not isinstance(condition, Tensor) or condition.dtype is not dtypes.bool:
         got = condition.dtype._legacy if isinstance(condition, Tensor) else type(condition).__name__
@@ -1104,7 +1104,7 @@ def masked_fill(input: Tensor, mask: Tensor, value: Any) -> Tensor:
     return MaskedFill.apply(mask, _cast(value, input.dtype), input)
 
 
-@op(inplace=True, samples=_lerp_samples)
+@op(out=True, inplace=True, samples=_lerp_samples)
 def lerp(input: Tensor, end: Tensor, weight: Any) -> Tensor:
     """input + weight * (end - input)."""
     if not isinstance(weight, Tensor) and isinstance(input, Tensor):
@@ -1150,19 +1150,19 @@ def refuse_bool(input: Tensor, kernel: str) -> None:
         raise NotImplementedError(f'"{kernel}" not implemented for \'Bool\'')
 
 
-@op(inplace=True, samples=unary(lambda x: 3 * x + 0.5))
+@op(out=True, inplace=True, samples=unary(lambda x: 3 * x + 0.5))
 def floor(input: Tensor) -> Tensor:
     refuse_bool(input, "floor_vml_cpu")
     return Floor.apply(input)
 
 
-@op(inplace=True, samples=unary(lambda x: 3 * x + 0.5))
+@op(out=True, inplace=True, samples=unary(lambda x: 3 * x + 0.5))
 def ceil(input: Tensor) -> Tensor:
     refuse_bool(input, "ceil_vml_cpu")
     return Ceil.apply(input)
 
 
-@op(inplace=True, samples=unary(away_from_kinks))
+@op(out=True, inplace=True, samples=unary(away_from_kinks))
 def sign(input: Tensor) -> Tensor:
     return Sign.apply(input)
 

@@ -33,18 +33,27 @@ def expand_copy(input: Tensor, *size: object) -> Tensor:
     return input.expand(*size).clone()
 
 
-def accepts_out(fn: Callable[..., Tensor]) -> Callable[..., Tensor]:
-    """fn with torch's `out=` keyword: `torch.add(x, y, out=result)` writes into `result` and returns it."""
+def accepts_out(fn: Callable[..., Tensor], exact_dtype: bool = False, joins: bool = False) -> Callable[..., Tensor]:
+    """fn with torch's `out=` keyword: `torch.add(x, y, out=result)` writes into `result` and returns it.
+    `exact_dtype`: out must have the result's dtype (torch's matrix products), not one it can be cast to;
+    `joins`: cat and stack, whose refusal to cast down is a TypeError."""
     @functools.wraps(fn)
     def fn_with_out(*args: Any, out: Tensor | None = None, **kwargs: Any) -> Tensor:
+        if out is not None and not isinstance(out, Tensor):  # torch's parser, before anything is computed
+            raise TypeError(f"{fn.__name__}(): argument 'out' must be Tensor, not {type(out).__name__}")
         result = fn(*args, **kwargs)
+        if out is not None and exact_dtype and out.dtype is not result.dtype:
+            raise RuntimeError(f"Expected out tensor to have dtype {result.dtype.np}, but got {out.dtype.np} instead"
+                               .replace("float64", "double").replace("float32", "float"))
+        if out is not None and joins and dtypes._category(result.dtype) > dtypes._category(out.dtype):
+            raise TypeError(f"torch.cat(): input types can't be cast to the desired output type {out.dtype._legacy}")
         return result if out is None else _write_into(out, result)
 
     return fn_with_out
 
 
 def _write_into(out: Tensor, result: Tensor) -> Tensor:
-    if result.dtype.is_floating_point and not out.dtype.is_floating_point:
+    if dtypes._category(result.dtype) > dtypes._category(out.dtype):  # torch casts within a kind or up, never down
         raise RuntimeError(f"result type {result.dtype._legacy} can't be cast to the desired output type {out.dtype._legacy}")
     values = result._data.astype(out._data.dtype)
     if out.shape == result.shape:
