@@ -286,6 +286,8 @@ def empty(*size: Any, dtype: Any = None, device: Any = None, requires_grad: bool
 
 def full(size: Any, fill_value: Any, *, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
     number_arg("full", "fill_value", fill_value, 2)
+    if isinstance(fill_value, Tensor):  # torch reads a 1-element tensor as the number it holds
+        fill_value = fill_value.item()
     if dtype is None:
         dtype = dtypes.scalar_dtype(fill_value)
     return _filled(fill_value, _size((size,), name="full"), dtype, requires_grad, device)

@@ -22,7 +22,7 @@ from ..core.tensor import Tensor
 from ..creation import checked_fill
 from .declare import BINARY_SHAPES, Sample, away_from_kinks, binary, inside_unit, op, positive, unary
 from .promotion import array_of as _arr
-from .promotion import by_number_in_float32, promote, result_type, to_float
+from .promotion import by_number_in_float32, float_of, promote, result_type, to_float
 from .promotion import cast_operand as _cast
 from .promotion import check_broadcast as _check_broadcast
 
@@ -103,6 +103,9 @@ def add(input: Any, other: Any, *, alpha: Any = 1) -> Tensor:
 def _checked_alpha(input: Any, other: Any, alpha: Any) -> Any:
     """add's and sub's alpha, as torch takes it: of the result's kind (no float alpha for integers, no bool
     alpha but for bools) and within the result's dtype."""
+    for number in (input, other, alpha):  # torch's parser reads an int as 64 bits first
+        if type(number) is int:
+            float_of(number)
     d = result_type(input, other)
     if isinstance(alpha, bool) and d is not dtypes.bool:
         raise RuntimeError("Boolean alpha only supported for Boolean results.")
@@ -316,6 +319,8 @@ def _mask(m: Any) -> Tensor:
 def pow(input: Any, exponent: Any) -> Tensor:
     if not all(isinstance(x, (Tensor, bool, int, float, np.generic, np.ndarray)) for x in (input, exponent)):
         raise invalid_combination("pow", (input, exponent))  # None, a list, a str: no overload of torch's
+    if type(exponent) is float and isinstance(input, Tensor) and input.dtype is dtypes.float16:
+        checked_fill(exponent, dtypes.float16)  # torch's half pow checks its exponent fits
     if isinstance(input, Tensor) and input._data.dtype.kind in "iu" and type(exponent) is int and exponent < 0:
         raise RuntimeError("Integers to negative integer powers are not allowed.")
     if isinstance(exponent, Tensor) and exponent.dtype is dtypes.bool and getattr(input, "dtype", bool) is dtypes.bool \

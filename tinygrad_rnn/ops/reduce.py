@@ -685,6 +685,7 @@ def _arg(fn: Any, input: Tensor, dim: Any, keepdim: bool, name: str) -> Tensor:
 
 def topk(input: Tensor, k: int, dim: int = -1, largest: bool = True, sorted: bool = True) -> Any:
     """The k largest (or smallest) values along dim, with their indices; the values are differentiable."""
+    k = int_arg("topk", "k", k, 1)
     d = normalize_dim(dim, input.ndim)
     size = input.shape[d] if input.ndim else 1
     if not 0 <= k <= size:

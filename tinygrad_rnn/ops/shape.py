@@ -621,6 +621,8 @@ def unbind(input: Tensor, dim: int = 0) -> tuple:
 def narrow(input: Tensor, dim: int, start: int, length: int) -> Tensor:
     if not (is_int(dim) and (is_int(start) or isinstance(start, Tensor)) and is_int(length)):
         raise invalid_combination("narrow", (dim, start, length))
+    if isinstance(start, Tensor) and (start.ndim or start.dtype.is_floating_point or start.dtype is dtypes.bool):
+        raise RuntimeError("start must be an 0-dim integral Tensor.")
     if input.ndim == 0:
         raise RuntimeError("narrow() cannot be applied to a 0-dim tensor.")
     if length < 0:  # torch checks the length before the dim and the start
