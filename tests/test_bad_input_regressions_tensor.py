@@ -98,6 +98,7 @@ SAME_ERROR = {
     "out_not_a_tensor": lambda m: m.exp(m.ones(2), out=[1.0]),
     "matmul_out_not_a_tensor": lambda m: m.matmul(m.ones(2, 2), m.ones(2, 2), out=1.0),
     "cat_out_of_a_lower_kind": lambda m: m.cat([m.ones(2)], out=m.ones(2, dtype=m.int64)),
+    "sub_of_bools_reads_a_big_int_first": lambda m: m.sub(m.tensor([True]), 2 ** 70, alpha=2),
     "half_pow_exponent_beyond_half": lambda m: m.ones(2, dtype=m.float16).pow(1e5),
     "int_beyond_64_bits_with_a_float_tensor": lambda m: m.ones(2) + 2 ** 70,
     "int_beyond_64_bits_with_an_int_tensor": lambda m: m.ones(2, dtype=m.int64) + 2 ** 70,
@@ -245,6 +246,10 @@ SAME_RESULT = {
     "full_of_a_0d_tensor_takes_its_number": lambda m: [m.full((2,), m.tensor(-2)), m.full((2,), m.tensor(True)),
                                                        m.full((2,), m.tensor(2.5, dtype=m.float64))],
     "0d_integer_tensors_as_k_and_start": lambda m: [m.ones(3).topk(m.tensor(1)), m.ones(3).narrow(0, m.tensor(1), 1)],
+    "alpha_scales_other_after_promotion": lambda m: [
+        m.sub(m.tensor([-2.77, -1.388]), m.tensor(2, dtype=m.uint8), alpha=-2),
+        m.sub(m.tensor(0.9374186396598816, dtype=m.float64), m.tensor(3.0, dtype=m.float16), alpha=1.78352006479097),
+        m.add(m.tensor(0.0, dtype=m.float16), m.tensor(-5, dtype=m.int32), alpha=float("nan")).float()],
     "var_unbiased_form": lambda m: [m.ones(3).var(True), m.ones(3).std(False), m.var_mean(m.ones(3), True)],
     "masks_after_an_ellipsis": lambda m: [m.ones(2, 3)[..., m.tensor([True, False, True])],
                                           _setitem(m, m.ones(2, 3), (Ellipsis, m.tensor([True, False, True])), 2.0)],

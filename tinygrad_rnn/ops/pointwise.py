@@ -96,8 +96,16 @@ class Add(Function):
 
 @op(inplace=True, out=True, samples=binary())
 def add(input: Any, other: Any, *, alpha: Any = 1) -> Tensor:
-    plain = alpha == 1 and alpha is not True
-    return _binary(Add, input, other if plain else other * _checked_alpha(input, other, alpha))
+    if alpha == 1 and alpha is not True:
+        return _binary(Add, input, other)
+    return _binary(Add, *_scaled_by_alpha(input, other, alpha))
+
+
+def _scaled_by_alpha(input: Any, other: Any, alpha: Any) -> tuple[Any, Any]:
+    """(input, alpha * other) for add and sub, promoted first: alpha scales other in the result's dtype."""
+    alpha = _checked_alpha(input, other, alpha)
+    a, b = promote(input, other)
+    return a, b * alpha
 
 
 def _checked_alpha(input: Any, other: Any, alpha: Any) -> Any:
@@ -143,15 +151,19 @@ def _is_bool(x: Any) -> bool:
 
 @op(inplace=True, out=True, aliases=("subtract",), samples=binary())
 def sub(input: Any, other: Any, *, alpha: Any = 1) -> Tensor:
+    for number in (input, other):  # torch's parser reads an int as 64 bits, before it looks at dtypes
+        if type(number) is int:
+            float_of(number)
     if _is_bool(input) or _is_bool(other):  # torch refuses a - b on bools rather than guess xor or not
         if isinstance(input, Tensor) and isinstance(other, Tensor) and _is_bool(input) and _is_bool(other):
             raise RuntimeError("Subtraction, the `-` operator, with two bool tensors is not supported. "
                                "Use the `^` or `logical_xor()` operator instead.")
         raise RuntimeError("Subtraction, the `-` operator, with a bool tensor is not supported. "
                            "If you are trying to invert a mask, use the `~` or `logical_not()` operator instead.")
+    node = Sub if isinstance(input, Tensor) else Rsub
     if alpha != 1 or alpha is True:
-        other = other * _checked_alpha(input, other, alpha)
-    return _binary(Sub if isinstance(input, Tensor) else Rsub, input, other)
+        return _binary(node, *_scaled_by_alpha(input, other, alpha))
+    return _binary(node, input, other)
 
 
 class Mul(Function):
