@@ -148,6 +148,7 @@ SAME_ERROR = {
     "fmod_of_bools": lambda m: m.fmod(m.ones(2, dtype=m.bool), m.ones(2, dtype=m.bool)),
     "fmod_of_bool_by_true": lambda m: m.fmod(m.ones(2, dtype=m.bool), True),
     "fmod_of_bool_by_zero_is_a_division_error_first": lambda m: m.fmod(m.ones(2, dtype=m.bool), 0),
+    "fmod_of_bool_by_false_is_the_missing_kernel": lambda m: m.tensor([False]).fmod_(False),
     "list_key_of_0d_tensors_too_many_for_a_vector": lambda m: m.arange(6.0)[[m.tensor(1), 0]],
     "full_like_fill_value_type_before_the_device": lambda m: m.full_like(m.ones(2), None, device="cuda"),
     "full_like_str_fill_value": lambda m: m.full_like(m.ones(2), "1", dtype=m.bool),
@@ -253,6 +254,8 @@ SAME_RESULT = {
     "var_unbiased_form": lambda m: [m.ones(3).var(True), m.ones(3).std(False), m.var_mean(m.ones(3), True)],
     "masks_after_an_ellipsis": lambda m: [m.ones(2, 3)[..., m.tensor([True, False, True])],
                                           _setitem(m, m.ones(2, 3), (Ellipsis, m.tensor([True, False, True])), 2.0)],
+    "fmod_by_zero_of_nothing": lambda m: [m.ones(0, 2, dtype=m.uint8).fmod_(m.tensor(False)),
+                                          m.fmod(m.ones(0, dtype=m.int64), 0)],
     "fmod_of_bool_by_a_float": lambda m: [m.fmod(m.ones(2, dtype=m.bool), 1.5),
                                           m.fmod(m.ones(2, dtype=m.bool), m.ones(2, dtype=m.int64))],
 }
