@@ -102,6 +102,7 @@ SAME_ERROR = {
     "half_pow_exponent_beyond_half": lambda m: m.ones(2, dtype=m.float16).pow(1e5),
     "int_beyond_64_bits_with_a_float_tensor": lambda m: m.ones(2) + 2 ** 70,
     "int_beyond_64_bits_with_an_int_tensor": lambda m: m.ones(2, dtype=m.int64) + 2 ** 70,
+    "index_select_takes_no_negative_index": lambda m: m.ones(3).index_select(0, m.tensor(-1)),
     "float_0d_tensor_as_topk_k": lambda m: m.ones(3).topk(m.tensor(1.0)),
     "float_0d_tensor_as_narrow_start": lambda m: m.ones(3).narrow(0, m.tensor(1.0), 1),
     "weight_decay_true_is_a_bool_alpha": lambda m: _step_once(m, "RAdam", weight_decay=True),

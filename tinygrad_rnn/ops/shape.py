@@ -970,7 +970,7 @@ def index_select(input: Tensor, dim: int, index: Tensor) -> Tensor:
         raise IndexError("index_select(): Index is supposed to be a vector")
     size = input.shape[d] if input.ndim else 1
     idx = index._data.reshape(-1)
-    if idx.size and (idx.max() >= size or idx.min() < -size):
+    if idx.size and (idx.max() >= size or idx.min() < 0):  # torch takes no negative index here
         raise IndexError("index out of range in self")
     if not input.ndim:
         return input.clone()
