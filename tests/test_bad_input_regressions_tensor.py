@@ -103,6 +103,7 @@ SAME_ERROR = {
     "int_beyond_64_bits_with_a_float_tensor": lambda m: m.ones(2) + 2 ** 70,
     "int_beyond_64_bits_with_an_int_tensor": lambda m: m.ones(2, dtype=m.int64) + 2 ** 70,
     "index_select_takes_no_negative_index": lambda m: m.ones(3).index_select(0, m.tensor(-1)),
+    "bool_0d_tensor_as_softmax_dim": lambda m: m.ones(3).softmax(m.tensor(False)),
     "float_0d_tensor_as_topk_k": lambda m: m.ones(3).topk(m.tensor(1.0)),
     "float_0d_tensor_as_narrow_start": lambda m: m.ones(3).narrow(0, m.tensor(1.0), 1),
     "weight_decay_true_is_a_bool_alpha": lambda m: _step_once(m, "RAdam", weight_decay=True),
@@ -252,6 +253,9 @@ SAME_RESULT = {
         m.sub(m.tensor([-2.77, -1.388]), m.tensor(2, dtype=m.uint8), alpha=-2),
         m.sub(m.tensor(0.9374186396598816, dtype=m.float64), m.tensor(3.0, dtype=m.float16), alpha=1.78352006479097),
         m.add(m.tensor(0.0, dtype=m.float16), m.tensor(-5, dtype=m.int32), alpha=float("nan")).float()],
+    "masked_fill_keeps_dtype_for_a_0d_tensor_value": lambda m: [
+        m.tensor([1, 5]).masked_fill(m.tensor([True, False]), m.tensor(1.97, dtype=m.float64)),
+        m.ones(2).masked_fill(m.tensor([True, False]), m.tensor(2.5, dtype=m.float64))],
     "var_unbiased_form": lambda m: [m.ones(3).var(True), m.ones(3).std(False), m.var_mean(m.ones(3), True)],
     "masks_after_an_ellipsis": lambda m: [m.ones(2, 3)[..., m.tensor([True, False, True])],
                                           _setitem(m, m.ones(2, 3), (Ellipsis, m.tensor([True, False, True])), 2.0)],

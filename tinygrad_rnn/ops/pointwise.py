@@ -1117,7 +1117,10 @@ def where(condition: Any, input: Any, other: Any) -> Tensor:
 def masked_fill(input: Tensor, mask: Tensor, value: Any) -> Tensor:
     if mask.dtype is not dtypes.bool:
         raise RuntimeError(f"masked_fill_ only supports boolean masks, but got mask with dtype {mask.dtype._legacy.lower()}")
-    value = value.item() if isinstance(value, Tensor) else checked_fill(value, input.dtype)
+    if isinstance(value, Tensor):  # a 0-d tensor's value, converted to input's dtype (no promotion)
+        value = np.asarray(value.item()).astype(input._data.dtype)[()]
+    else:
+        value = checked_fill(value, input.dtype)
     return MaskedFill.apply(mask, _cast(value, input.dtype), input)
 
 

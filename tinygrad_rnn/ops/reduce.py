@@ -640,6 +640,8 @@ def softmax_along(op: type, input: Tensor, dim: Any, dtype: Any, dim_position: i
     argument 2 of torch.softmax, 1 of the method (surface/tensor_methods.py), which is why the
     methods are not generated from the declarations below."""
     name = "softmax" if op is Softmax else "log_softmax"
+    if isinstance(dim, Tensor) and dim.dtype is dtypes.bool:  # an integer 0-d tensor is an int to torch, not this
+        raise TypeError(f"{name}(): argument 'dim' (position {dim_position}) must be int, not Tensor")
     d = normalize_dim(int_arg(name, "dim", dim, dim_position), input.ndim)
     return op.apply(_softmax_input(input, dtype, d, name), d)
 
