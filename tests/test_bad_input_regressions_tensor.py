@@ -90,8 +90,84 @@ SAME_ERROR = {
     "bernoulli_of_ints": lambda m: m.bernoulli(m.tensor([2])),
     "optimizer_fused_with_foreach": lambda m: m.optim.Adagrad([m.ones(2, requires_grad=True)], fused=True,
                                                               foreach=True),
+    "out_of_a_lower_kind": lambda m: m.add(m.ones(2, dtype=m.int64), 1, out=m.ones(2, dtype=m.bool)),
+    "out_of_another_dtype_for_a_matrix_product": lambda m: m.mm(m.ones(2, 2), m.ones(2, 2),
+                                                                out=m.ones(2, 2, dtype=m.float64)),
+    "addmm_out_of_another_dtype": lambda m: m.addmm(m.ones(2, 2), m.ones(2, 2), m.ones(2, 2),
+                                                    out=m.ones(2, 2, dtype=m.float64)),
+    "out_not_a_tensor": lambda m: m.exp(m.ones(2), out=[1.0]),
+    "matmul_out_not_a_tensor": lambda m: m.matmul(m.ones(2, 2), m.ones(2, 2), out=1.0),
+    "cat_out_of_a_lower_kind": lambda m: m.cat([m.ones(2)], out=m.ones(2, dtype=m.int64)),
+    "sub_of_bools_reads_a_big_int_first": lambda m: m.sub(m.tensor([True]), 2 ** 70, alpha=2),
+    "half_pow_exponent_beyond_half": lambda m: m.ones(2, dtype=m.float16).pow(1e5),
+    "int_beyond_64_bits_with_a_float_tensor": lambda m: m.ones(2) + 2 ** 70,
+    "int_beyond_64_bits_with_an_int_tensor": lambda m: m.ones(2, dtype=m.int64) + 2 ** 70,
+    "index_select_takes_no_negative_index": lambda m: m.ones(3).index_select(0, m.tensor(-1)),
+    "bool_0d_tensor_as_softmax_dim": lambda m: m.ones(3).softmax(m.tensor(False)),
+    "float_0d_tensor_as_topk_k": lambda m: m.ones(3).topk(m.tensor(1.0)),
+    "float_0d_tensor_as_narrow_start": lambda m: m.ones(3).narrow(0, m.tensor(1.0), 1),
+    "weight_decay_true_is_a_bool_alpha": lambda m: _step_once(m, "RAdam", weight_decay=True),
+    "nadam_weight_decay_true": lambda m: _step_once(m, "NAdam", weight_decay=True, momentum_decay=True),
+    "sgd_weight_decay_true": lambda m: _step_once(m, "SGD", weight_decay=True),
+    "rprop_without_step_size_bounds": lambda m: _step_once(m, "Rprop", step_sizes=(None, None), maximize=True),
+    "fused_adamw_betas_not_a_pair": lambda m: _step_once(m, "AdamW", betas=(0.9, 0.99, 0.1), capturable=True,
+                                                         fused=True),
     "optimizer_fused_with_differentiable": lambda m: m.optim.SGD([m.ones(2, requires_grad=True)], fused=True,
                                                                  differentiable=True),
+    "max_other_with_keepdim": lambda m: m.ones(3).max(m.ones(3), True),
+    "amax_empty_dim_before_repeats": lambda m: m.ones(0, 3).amax((0, 0)),
+    "amin_empty_dim_before_range": lambda m: m.ones(0, 3).amin((-2, 2)),
+    "full_beyond_float": lambda m: m.full((2,), 1e300),
+    "full_beyond_half": lambda m: m.full((2,), 65519.0, dtype=m.float16),
+    "full_int_beyond_64_bits": lambda m: m.full((2,), 10 ** 20, dtype=m.float32),
+    "full_like_beyond_float": lambda m: m.full_like(m.ones(2), -1e300),
+    "new_full_beyond_float": lambda m: m.ones(2).new_full((2,), 3.5e38),
+    "new_full_beyond_int8": lambda m: m.ones(2, dtype=m.int8).new_full((2,), 300),
+    "masked_fill_beyond_float": lambda m: m.ones(2).masked_fill(m.tensor([True, False]), 1e300),
+    "masked_fill_checks_with_nothing_masked": lambda m: m.ones(2, dtype=m.int8).masked_fill(m.tensor([False, False]),
+                                                                                           300),
+    "masked_fill_float_into_int": lambda m: m.ones(2, dtype=m.int8).masked_fill(m.tensor([True, False]), 127.5),
+    "clamp_beyond_float": lambda m: m.ones(2).clamp(1e300),
+    "clamp_max_beyond_half": lambda m: m.ones(2, dtype=m.float16).clamp(None, -1e5),
+    "clamp_int_limit_beyond_int8": lambda m: m.ones(2, dtype=m.int8).clamp(-129),
+    "fill_beyond_float": lambda m: m.ones(2).fill_(1e300),
+    "fill_beyond_int32": lambda m: m.ones(2, dtype=m.int32).fill_(2 ** 40),
+    "fill_float_beyond_uint8": lambda m: m.ones(2, dtype=m.uint8).fill_(-1.0),
+    "index_fill_beyond_float": lambda m: m.ones(2).index_fill(0, m.tensor([0]), 1e300),
+    "index_fill_beyond_int8": lambda m: m.ones(2, dtype=m.int8).index_fill(0, m.tensor([0]), 300),
+    "setitem_beyond_float": lambda m: _setitem(m, m.ones(2), slice(None), 1e300),
+    "setitem_mask_beyond_float": lambda m: _setitem(m, m.ones(2), m.tensor([True, False]), -1e300),
+    "scalar_tensor_beyond_float": lambda m: m.scalar_tensor(1e300),
+    "scalar_tensor_beyond_int8": lambda m: m.scalar_tensor(300, dtype=m.int8),
+    "where_number_beyond_float": lambda m: m.where(m.tensor([True, False]), m.ones(2), 1e300),
+    "where_number_beyond_int8": lambda m: m.where(m.tensor([True, False]), m.ones(2, dtype=m.int8), 300),
+    "add_alpha_beyond_float": lambda m: m.ones(2).add(m.ones(2), alpha=1e300),
+    "sub_alpha_beyond_int8": lambda m: m.ones(2, dtype=m.int8).sub(1, alpha=300),
+    "add_float_alpha_for_ints": lambda m: m.add(m.ones(2, dtype=m.int64), 1, alpha=0.5),
+    "add_bool_alpha_for_floats": lambda m: m.add(m.ones(2), 1, alpha=True),
+    "lerp_weight_beyond_float": lambda m: m.ones(2).lerp(m.ones(2), 1e300),
+    "lerp_of_ints": lambda m: m.lerp(m.ones(2, dtype=m.int64), m.ones(2, dtype=m.int64), 1),
+    "fmod_of_bools": lambda m: m.fmod(m.ones(2, dtype=m.bool), m.ones(2, dtype=m.bool)),
+    "fmod_of_bool_by_true": lambda m: m.fmod(m.ones(2, dtype=m.bool), True),
+    "fmod_of_bool_by_zero_is_a_division_error_first": lambda m: m.fmod(m.ones(2, dtype=m.bool), 0),
+    "fmod_of_bool_by_false_is_the_missing_kernel": lambda m: m.tensor([False]).fmod_(False),
+    "list_key_of_0d_tensors_too_many_for_a_vector": lambda m: m.arange(6.0)[[m.tensor(1), 0]],
+    "full_like_fill_value_type_before_the_device": lambda m: m.full_like(m.ones(2), None, device="cuda"),
+    "full_like_str_fill_value": lambda m: m.full_like(m.ones(2), "1", dtype=m.bool),
+    "randint_device_before_its_range": lambda m: m.randint(1, 4, (0, 1), dtype=m.bool, device="cuda"),
+    "scalar_tensor_requires_grad_int": lambda m: m.scalar_tensor(0.5, requires_grad=1),
+    "arange_of_more_than_int64_elements": lambda m: m.arange(0, 2.0, 1e-285),
+    "index_integer_range_before_a_str": lambda m: m.ones(2, 0, 1)[0, 3, "a"],
+    "index_0d_tensor_range_before_a_str": lambda m: m.ones(2, 3)[m.tensor(5), "a"],
+    "index_integer_range_after_an_ellipsis": lambda m: m.ones(2, 3)[..., 5, "a"],
+    "index_integer_range_before_a_slice_step": lambda m: m.ones(0, 2, 2)[0, ::-1],
+    "setitem_integer_range_before_a_slice_step": lambda m: _setitem(m, m.ones(0, 2, 2), (0, slice(1, 0, -1), [2, 1]), 1),
+    "setitem_mask_after_an_ellipsis_checks_its_shape": lambda m: _setitem(m, m.ones(0, 3, dtype=m.int32),
+                                                                          (Ellipsis, m.tensor([], dtype=m.bool)), True),
+    "mask_before_two_ellipses": lambda m: _setitem(m, m.ones(3, 0, 0, dtype=m.int32),
+                                                   (m.tensor([0, 0], dtype=m.uint8), Ellipsis, Ellipsis), True),
+    "ragged_list_index_before_a_mask": lambda m: m.tensor([[[-1, 1]]])[[[0], [-1, 1]], m.tensor([False, True, False])],
+    "ragged_list_index_before_a_float_index": lambda m: m.ones(0, 1)[m.tensor([1.0]), [[0, 1], [0]]],
 }
 
 
@@ -149,6 +225,44 @@ SAME_RESULT = {
     "triangle_indices_take_requires_grad_false": lambda m: m.triu_indices(2, 3, 0, requires_grad=False),
     "setitem_with_several_ellipses": lambda m: [_setitem(m, m.ones(2, 3), (Ellipsis, 0, Ellipsis), m.tensor([1.0, 2])),
                                                 _setitem(m, m.ones(0, 0), (Ellipsis, Ellipsis), -2.0)],
+    "max_and_min_overloads": lambda m: [m.ones(3, 2).max(), m.ones(3, 2).min(1, True), m.max(m.ones(3, 2), m.ones(2)),
+                                        m.ones(3, 2).max(dim=0)],
+    "fills_of_torch_range_edges": lambda m: [m.full((2,), 65504.0, dtype=m.float64), m.full((2,), float("inf")),
+                                             m.ones(2, dtype=m.uint8).fill_(-1), m.ones(2).clamp(float("-inf")),
+                                             m.ones(2, dtype=m.uint8).clamp(-1),
+                                             m.ones(2, dtype=m.uint8).clamp(None, -255),
+                                             m.ones(2, dtype=m.uint8).index_fill(0, m.tensor([0]), -1)],
+    "list_key_holding_0d_tensors_is_a_tuple_key": lambda m: [m.arange(6.0).reshape(3, 2)[[m.tensor(1), 0]],
+                                                             m.arange(6.0).reshape(3, 2)[[0, m.tensor(1)]],
+                                                             m.arange(6.0).reshape(3, 2)[[m.tensor(2)]],
+                                                             _setitem(m, m.ones(3, 2), [m.tensor(1), 0], 5.0)],
+    "out_of_the_unary_and_binary_ops": lambda m: [m.sqrt(m.ones(2, 2), out=m.zeros(2, 2)),
+                                                  m.sqrt(m.ones(3) * 4, out=m.zeros(3, dtype=m.float64)),
+                                                  m.maximum(m.ones(2), m.zeros(2), out=m.zeros(2)),
+                                                  m.atan2(m.ones(2), m.ones(2), out=m.zeros(0)),
+                                                  m.floor(m.ones(2), out=None), m.where(m.tensor([True, False]),
+                                                                                       m.ones(2), m.zeros(2),
+                                                                                       out=m.zeros(2)),
+                                                  m.cat([m.ones(2), m.ones(1)], out=m.zeros(0)),
+                                                  m.stack([m.ones(2)], out=m.zeros(1, 2, dtype=m.float64)),
+                                                  m.outer(m.ones(2), m.ones(2), out=m.zeros(2, 2, dtype=m.float64))],
+    "full_of_a_0d_tensor_takes_its_number": lambda m: [m.full((2,), m.tensor(-2)), m.full((2,), m.tensor(True)),
+                                                       m.full((2,), m.tensor(2.5, dtype=m.float64))],
+    "0d_integer_tensors_as_k_and_start": lambda m: [m.ones(3).topk(m.tensor(1)), m.ones(3).narrow(0, m.tensor(1), 1)],
+    "alpha_scales_other_after_promotion": lambda m: [
+        m.sub(m.tensor([-2.77, -1.388]), m.tensor(2, dtype=m.uint8), alpha=-2),
+        m.sub(m.tensor(0.9374186396598816, dtype=m.float64), m.tensor(3.0, dtype=m.float16), alpha=1.78352006479097),
+        m.add(m.tensor(0.0, dtype=m.float16), m.tensor(-5, dtype=m.int32), alpha=float("nan")).float()],
+    "masked_fill_keeps_dtype_for_a_0d_tensor_value": lambda m: [
+        m.tensor([1, 5]).masked_fill(m.tensor([True, False]), m.tensor(1.97, dtype=m.float64)),
+        m.ones(2).masked_fill(m.tensor([True, False]), m.tensor(2.5, dtype=m.float64))],
+    "var_unbiased_form": lambda m: [m.ones(3).var(True), m.ones(3).std(False), m.var_mean(m.ones(3), True)],
+    "masks_after_an_ellipsis": lambda m: [m.ones(2, 3)[..., m.tensor([True, False, True])],
+                                          _setitem(m, m.ones(2, 3), (Ellipsis, m.tensor([True, False, True])), 2.0)],
+    "fmod_by_zero_of_nothing": lambda m: [m.ones(0, 2, dtype=m.uint8).fmod_(m.tensor(False)),
+                                          m.fmod(m.ones(0, dtype=m.int64), 0)],
+    "fmod_of_bool_by_a_float": lambda m: [m.fmod(m.ones(2, dtype=m.bool), 1.5),
+                                          m.fmod(m.ones(2, dtype=m.bool), m.ones(2, dtype=m.int64))],
 }
 
 
@@ -239,3 +353,72 @@ def test_normal_with_a_tensor_mean_takes_no_size_as_torch():
     for m in (torch, tinygrad_rnn):
         with pytest.raises(TypeError):
             m.normal(m.tensor([3.0]), 0.5, (1,))
+
+
+@pytest.mark.parametrize("name", ["mul", "rmul", "div", "rdiv", "floor", "trunc", "mul_", "div_", "add", "sub",
+                                  "pow", "remainder", "fmod", "lt", "eq"])
+def test_float16_with_a_python_number_rounds_as_torch(name):
+    """torch's mul and div kernels keep a number at float32 and round a half result once; add, sub, pow, the
+    remainders and comparisons round the number to half first (measured); `2 / x` is reciprocal(x) * 2."""
+    call = {"mul": lambda x, s: x * s, "rmul": lambda x, s: s * x, "div": lambda x, s: x / s,
+            "rdiv": lambda x, s: s / x, "floor": lambda x, s: x // s,
+            "trunc": lambda x, s: x.div(s, rounding_mode="trunc"), "mul_": lambda x, s: x.clone().mul_(s),
+            "div_": lambda x, s: x.clone().div_(s), "add": lambda x, s: x + s, "sub": lambda x, s: x - s,
+            "pow": lambda x, s: x.abs() ** s, "remainder": lambda x, s: x % s, "fmod": lambda x, s: x.fmod(s),
+            "lt": lambda x, s: x < s, "eq": lambda x, s: x == s}[name]
+    torch = require_torch()
+    rng = np.random.default_rng(0)
+    x = rng.uniform(-3, 3, 300).astype(np.float16)
+    for s in [float(v) for v in rng.uniform(-3, 3, 6)] + [0.1, 1 / 3, 7.0001, float(x[0])]:
+        ours, theirs = (call(m.tensor(x), s) for m in (tinygrad_rnn, torch))
+        assert str(ours.dtype) == str(theirs.dtype)
+        np.testing.assert_array_equal(ours.numpy(), theirs.numpy(), err_msg=f"{name} with {s}")
+
+
+def test_float16_product_with_a_number_has_torch_gradient():
+    torch = require_torch()
+    x = np.random.default_rng(1).uniform(-3, 3, 50).astype(np.float16)
+    grads = []
+    for m in (tinygrad_rnn, torch):
+        t = m.tensor(x, requires_grad=True)
+        (0.6208 / (t * 0.6208 + 4.0) / 2.7).sum().backward()
+        grads.append(t.grad.numpy())
+    np.testing.assert_array_equal(grads[0], grads[1])
+
+
+NO_OVERLOAD = {  # torch's TypeError lists its overloads; ours names the arguments it got
+    "var_unbiased_form_takes_no_keepdim": lambda m: m.tensor(2, dtype=m.int8).var(True, keepdim=True),
+    "std_unbiased_form_takes_no_correction": lambda m: m.ones(3).std(True, correction=0),
+    "fused_adam_maximize_int": lambda m: _step_once(m, "Adam", maximize=1, fused=1),
+    "fused_adamw_amsgrad_str": lambda m: _step_once(m, "AdamW", amsgrad="yes", fused="yes"),
+    "fused_sgd_dampening_none": lambda m: _step_once(m, "SGD", lr=0.1, momentum=0.5, dampening=None, fused=True),
+    "fused_adagrad_maximize_none": lambda m: _step_once(m, "Adagrad", maximize=None, fused=True),
+    "max_dim_none": lambda m: m.ones(3).max(None),
+    "min_dim_none": lambda m: m.min(m.ones(3), dim=None),
+    "max_keepdim_without_dim": lambda m: m.ones(3).max(keepdim=True),
+    "pow_list_exponent": lambda m: m.ones(2).pow([1]),
+    "pow_none_exponent": lambda m: m.pow(m.ones(2), None),
+    "pow_str_exponent": lambda m: m.ones(2).pow("a"),
+    "pow_tuple_exponent": lambda m: m.pow(m.ones(2), (1,)),
+    "pow_operator_none": lambda m: m.ones(2) ** None,
+    "pow_operator_list_base": lambda m: [1] ** m.ones(2),
+    "pow_number_base_list_exponent": lambda m: m.pow(2, [1]),
+}
+
+
+@pytest.mark.parametrize("case", NO_OVERLOAD)
+def test_no_overload_takes_these_arguments_as_torch(case):
+    torch = require_torch()
+    for m in (torch, tinygrad_rnn):
+        with pytest.raises(TypeError):
+            NO_OVERLOAD[case](m)
+
+
+def test_half_takes_numbers_beyond_its_range_where_torch_does():
+    """torch checks a number's range for float32, but setitem, scalar_tensor and where put a number too large for
+    half as inf, and lerp checks its weight against float32 (the type it computes in)."""
+    check_parity(lambda m: [_setitem(m, m.ones(2, dtype=m.float16), 0, 1e5), m.scalar_tensor(1e5, dtype=m.float16),
+                            m.where(m.tensor([True, False]), m.ones(2, dtype=m.float16), 1e300),
+                            m.full((2,), 65504.0, dtype=m.float16),
+                            m.ones(2, dtype=m.float16).lerp(m.ones(2, dtype=m.float16) * 2, 1e5)],
+                 tol=dict(rtol=0, atol=0))

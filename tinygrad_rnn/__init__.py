@@ -215,7 +215,12 @@ from .surface.legacy import BoolTensor, ByteTensor, DoubleTensor, FloatTensor, H
 
 __version__ = "0.1.0"
 
+from .surface.functions import accepts_out as _accepts_out  # noqa: E402
+
 surface.ops.export(globals())  # torch.X for every declared op, with its aliases and out=
+# out= of the products must have the result's dtype; cat and stack refuse to cast down with a TypeError
+matmul, mm, bmm = (_accepts_out(getattr(f, "__wrapped__", f), exact_dtype=True) for f in (matmul, mm, bmm))
+cat, concat, concatenate, stack = (_accepts_out(f, joins=True) for f in (cat, concat, concatenate, stack))
 
 # Last, because the modules in nn build on everything above.
 from . import distributions, func, linalg, nn, optim, safetensors, special, testing, utils, viz

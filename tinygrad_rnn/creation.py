@@ -232,9 +232,28 @@ def check_size(size: tuple, name: str = "") -> tuple:
 def _filled(fill: Any, size: tuple, dtype: Any, requires_grad: bool, device: Any, name: str = "") -> Tensor:
     d = dtypes.as_dtype(dtype) if dtype is not None else dtypes.get_default_dtype()
     check_size(size, name)
-    if not d.is_floating_point and d is not dtypes.bool:
-        fill = integer_fill(fill, d)
-    return _finish(Tensor._make(np.full(size, fill, d.np)), requires_grad, device)
+    return _finish(Tensor._make(np.full(size, checked_fill(fill, d), d.np)), requires_grad, device)
+
+
+# The C types torch's messages name (the other integer types are "<name>_t", e.g. "int8_t")
+_C_NAMES = {"float16": "c10::Half", "float32": "float", "float64": "double", "int32": "int"}
+
+
+def checked_fill(fill: Any, d: dtypes.dtype) -> Any:
+    """A Python number converted to dtype `d` as torch converts a fill value (full, fill_, masked_fill,
+    index_fill, clamp's limits, where's number, add's alpha): it must fit the dtype. For a float dtype a
+    finite number beyond its largest is an error (inf and nan are fine); integer dtypes: see integer_fill.
+    torch reads a Python int as a 64-bit one first, so a larger int is an OverflowError whatever the dtype."""
+    if type(fill) is int and not -(2 ** 63) <= fill < 2 ** 63:
+        raise OverflowError("int too big to convert")
+    if d.is_floating_point:
+        if isinstance(fill, (int, float)) and not isinstance(fill, bool) and math.isfinite(fill) \
+                and abs(fill) > float(np.finfo(d.np).max):
+            raise RuntimeError(f"value cannot be converted to type {_C_NAMES.get(d.name, d.name)} without overflow")
+        return fill
+    if d is dtypes.bool or not isinstance(fill, (bool, int, float)):
+        return fill
+    return integer_fill(fill, d)
 
 
 def integer_fill(fill: Any, d: dtypes.dtype) -> int:
@@ -246,7 +265,7 @@ def integer_fill(fill: Any, d: dtypes.dtype) -> int:
     else:
         value, least = float(fill), info.min
     if value != value or not least <= value <= info.max:
-        raise RuntimeError(f"value cannot be converted to type {d.name}_t without overflow")
+        raise RuntimeError(f"value cannot be converted to type {_C_NAMES.get(d.name, d.name + '_t')} without overflow")
     return int(np.array(int(value)).astype(d.np))
 
 
@@ -267,6 +286,8 @@ def empty(*size: Any, dtype: Any = None, device: Any = None, requires_grad: bool
 
 def full(size: Any, fill_value: Any, *, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
     number_arg("full", "fill_value", fill_value, 2)
+    if isinstance(fill_value, Tensor):  # torch reads a 1-element tensor as the number it holds
+        fill_value = fill_value.item()
     if dtype is None:
         dtype = dtypes.scalar_dtype(fill_value)
     return _filled(fill_value, _size((size,), name="full"), dtype, requires_grad, device)
@@ -300,6 +321,7 @@ def empty_like(input: Tensor, *, dtype: Any = None, requires_grad: bool = False,
 
 
 def full_like(input: Tensor, fill_value: Any, *, dtype: Any = None, requires_grad: bool = False, **kw: Any) -> Tensor:
+    number_arg("full_like", "fill_value", fill_value, 2)  # torch's parser, before the device
     check_like_arguments("full_like", requires_grad, kw)
     return _like(fill_value, input, dtype, requires_grad)
 
@@ -336,7 +358,10 @@ def arange(start: Any = _MISSING, end: Any = _MISSING, step: Any = 1, *, dtype: 
         lo, hi, by = int(lo), int(hi), int(by)
         if by == 0:
             raise ValueError("step must be nonzero")
-    n = max(int(np.ceil((hi - lo) / by)), 0)
+    count = np.ceil((hi - lo) / by)
+    if not count <= 2 ** 63 - 1:  # an int64 count, as torch's (numpy's limit and wording differ)
+        raise RuntimeError("invalid size, possible overflow?")
+    n = max(int(count), 0)
     if d.is_floating_point:
         data = (bounds[0] + np.arange(n) * bounds[2]).astype(d.np)
     else:  # integer values step from the truncated start by the truncated step, as torch

@@ -28,6 +28,7 @@ from .argcheck import int_arg, invalid_combination
 from .core import dtypes
 from .core.tensor import Tensor
 from .creation import _finish, _is_int, _size, check_like_arguments, check_size
+from .device import check_device
 
 _MASK24, _MASK53 = np.uint64((1 << 24) - 1), np.uint64((1 << 53) - 1)
 
@@ -237,13 +238,15 @@ def randint(low: int, high: Any = None, size: Any = None, *, generator: Generato
     """Integers in [low, high); `randint(high, size)` starts at 0."""
     if size is None:  # randint(high, size)
         low, high, size = 0, int_arg("randint", "high", low, 1), high
-    if not (_is_int(low) and _is_int(high) and isinstance(size, (tuple, list))):
+    if not (_is_int(low) and _is_int(high) and isinstance(size, (tuple, list))) \
+            or not isinstance(requires_grad, bool) and requires_grad is not None:
         raise invalid_combination("randint", (low, high, size))
     try:
         shape = check_size(_size((size,), name="randint"))
     except TypeError:
         raise invalid_combination("randint", (low, high, size)) from None
     d = dtypes.as_dtype(dtype) if dtype is not None else dtypes.int64
+    check_device(device)  # before the range, as torch
     if high <= low:
         raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got from={low} >= to={high}")
     _check_integer_range(low, high, d)

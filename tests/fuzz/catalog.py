@@ -1001,6 +1001,93 @@ def index_kinds(draw):
     return Call("Tensor.__setitem__", setitem, (x, key, value))
 
 
+# ------------------------------------------------------------------ argument kinds the families above never draw
+_SCALAR_OPS = {  # the operator or function, on (tensor, number) and, reversed, on (number, tensor)
+    "add": lambda a, b: a + b, "sub": lambda a, b: a - b, "mul": lambda a, b: a * b, "truediv": lambda a, b: a / b,
+    "floordiv": lambda a, b: a // b, "mod": lambda a, b: a % b, "pow": lambda a, b: a ** b,
+    "lt": lambda a, b: a < b, "eq": lambda a, b: a == b, "ge": lambda a, b: a >= b,
+}
+
+
+@st.composite
+def scalar_operands(draw):
+    """Tensors of every dtype (float16 often, 0-d ones too) with a Python number or a 0-d tensor on either
+    side: the promotion tiers, torch's float16 arithmetic with numbers, add/sub's alpha and in-place forms."""
+    x = draw(tensors(["float16", "float16", *DTYPES], max_dims=2))
+    number = draw(st.one_of(python_numbers(), st.floats(-1e5, 1e5, allow_nan=False), st.sampled_from([1e300, 2 ** 70]),
+                            arrays(DTYPES, shape=(), special=False).map(T)))
+    kind = draw(st.sampled_from(["operator", "reversed", "alpha", "inplace"]))
+    name = draw(st.sampled_from(sorted(_SCALAR_OPS)))
+    if kind == "alpha":
+        name = draw(st.sampled_from(["add", "sub"]))
+        alpha = draw(st.one_of(python_numbers(), st.sampled_from([1e300, 2, -1])))
+        return Call(f"torch.{name}(alpha=)", lambda m, x, y, a: getattr(m, name)(x, y, alpha=a), (x, number, alpha))
+    if kind == "inplace":
+        name = draw(st.sampled_from(["add_", "sub_", "mul_", "div_", "pow_", "remainder_", "fmod_", "clamp_"]))
+        return Call(f"Tensor.{name}", lambda m, x, y: getattr(x, name)(y), (x, number))
+    fn = _SCALAR_OPS[name]
+    if kind == "reversed":
+        return Call(f"number {name} tensor", lambda m, x, y: fn(y, x), (x, number))
+    return Call(f"tensor {name} number", lambda m, x, y: fn(x, y), (x, number))
+
+
+_OUT_OPS = {"add": 2, "sub": 2, "mul": 2, "div": 2, "maximum": 2, "atan2": 2, "matmul": 2, "mm": 2, "exp": 1,
+            "sin": 1, "tanh": 1, "sqrt": 1, "cat": 0}
+
+
+@st.composite
+def out_arguments(draw):
+    """`out=`: a tensor of the right shape and dtype, of another shape (torch resizes it, warning when it
+    held elements), of another dtype (a lower category refused), an empty one, or not a tensor at all."""
+    name = draw(st.sampled_from(sorted(_OUT_OPS)))
+    n = _OUT_OPS[name]
+    shape = draw(hnp.array_shapes(min_dims=1 if name in ("matmul", "mm") else 0, max_dims=2, min_side=1, max_side=3))
+    if name in ("matmul", "mm"):
+        shape = (shape[0], shape[0]) if len(shape) == 1 else (shape[0], shape[0])
+    dtype = draw(st.sampled_from(["float32", "float64", "int64", "float16"]))
+    args = [T(draw(arrays([dtype], shape=shape, special=False))) for _ in range(builtins_max(n, 1))]
+    if name == "cat":
+        args = [[args[0], args[0]]]
+    out = draw(st.one_of(tensors(["float32", "float64", "int64", "float16", "bool"], max_dims=2, special=False),
+                         arrays([dtype], shape=shape, special=False).map(T), st.sampled_from([None, [1.0], "t"])))
+    # (not a Python number: torch's add, sub, mul and div take out=1.0 through their Scalar overloads and
+    # return a new float64 tensor, its other ops refuse it; a known difference, we refuse it always)
+
+    def run(m, *a, out):
+        result = getattr(m, name)(*a, out=out)
+        return (result, out, result is out)
+
+    return Call(f"torch.{name}(out=)", run, tuple(args), {"out": out})
+
+
+def builtins_max(*a):
+    return max(*a)
+
+
+@st.composite
+def zero_dim_arguments(draw):
+    """0-d tensors where torch takes a number or an int: dims, sizes, fill values, limits, exponents, indices."""
+    x = draw(tensors(["float32", "float64", "int64", "float16"], min_dims=1, max_dims=2, special=False))
+    zero_d = draw(st.one_of(arrays(["int64", "int32", "bool", "uint8"], shape=(), special=False).map(T),
+                            arrays(["float32", "float64"], shape=(), special=False).map(T)))
+    name = draw(st.sampled_from(["sum", "softmax", "pow", "clamp", "full", "masked_fill", "fill_", "index_select",
+                                 "narrow", "reshape", "add", "where", "select", "topk", "repeat", "expand"]))
+    calls = {
+        "sum": lambda m, x, z: x.sum(z), "softmax": lambda m, x, z: x.softmax(z), "pow": lambda m, x, z: x.pow(z),
+        "clamp": lambda m, x, z: x.clamp(z), "full": lambda m, x, z: m.full((2,), z),
+        "masked_fill": lambda m, x, z: x.masked_fill(x > 0, z), "fill_": lambda m, x, z: x.fill_(z),
+        "index_select": lambda m, x, z: x.index_select(0, z), "narrow": lambda m, x, z: x.narrow(0, z, 1),
+        "reshape": lambda m, x, z: x.reshape(z, -1), "add": lambda m, x, z: m.add(x, z, alpha=2),
+        "where": lambda m, x, z: m.where(x > 0, z, x), "select": lambda m, x, z: x.select(0, z),
+        "topk": lambda m, x, z: x.topk(z), "repeat": lambda m, x, z: x.repeat(z), "expand": lambda m, x, z: x.expand(z, -1),
+    }
+    return Call(f"0-d tensor into {name}", calls[name], (x, zero_d))
+
+
+CATALOG.update({"scalar_operands": scalar_operands(), "out_arguments": out_arguments(),
+                "zero_dim_arguments": zero_dim_arguments()})
+
+
 _HYPER = st.one_of(st.floats(-0.5, 1.5, allow_nan=False), st.sampled_from([0.0, 1.0, float("nan"), float("inf"),
                                                                           None, "0.1", True, -1e-3]))
 _FLAG = st.sampled_from([True, False, None, 1, "yes"])

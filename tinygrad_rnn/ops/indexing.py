@@ -23,6 +23,7 @@ import numpy as np
 from ..core import dtypes
 from ..core.function import Function, rename
 from ..core.tensor import Tensor
+from ..creation import checked_fill
 from .declare import Sample, op
 from .pointwise import where
 from .promotion import check_broadcast
@@ -153,7 +154,7 @@ def index_fill(input: Tensor, dim: int, index: Tensor, value: Any) -> Tensor:
     if isinstance(value, Tensor):
         filled = Scatter.apply(input, d, positions, value.to(input.dtype).expand(shape))
         return rename(filled, "IndexFillBackward1")
-    return rename(Scatter.apply(input, d, positions, value), "IndexFillBackward0")
+    return rename(Scatter.apply(input, d, positions, checked_fill(value, input.dtype)), "IndexFillBackward0")
 
 
 # ------------------------------------------------------------------ index_put, put

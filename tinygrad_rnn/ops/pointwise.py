@@ -14,16 +14,17 @@ from typing import Any
 
 import numpy as np
 
-from ..argcheck import tensor_arg
+from ..argcheck import invalid_combination, tensor_arg
 from ..core import dtypes
 from ..core.forward_mode import given
 from ..core.function import NO_EDGE, Function, rename
 from ..core.tensor import Tensor
+from ..creation import checked_fill
 from .declare import BINARY_SHAPES, Sample, away_from_kinks, binary, inside_unit, op, positive, unary
 from .promotion import array_of as _arr
+from .promotion import by_number_in_float32, float_of, promote, result_type, to_float
 from .promotion import cast_operand as _cast
 from .promotion import check_broadcast as _check_broadcast
-from .promotion import promote, result_type, to_float
 
 
 def _quiet() -> np.errstate:
@@ -95,7 +96,30 @@ class Add(Function):
 
 @op(inplace=True, out=True, samples=binary())
 def add(input: Any, other: Any, *, alpha: Any = 1) -> Tensor:
-    return _binary(Add, input, other if alpha == 1 else other * alpha)
+    if alpha == 1 and alpha is not True:
+        return _binary(Add, input, other)
+    return _binary(Add, *_scaled_by_alpha(input, other, alpha))
+
+
+def _scaled_by_alpha(input: Any, other: Any, alpha: Any) -> tuple[Any, Any]:
+    """(input, alpha * other) for add and sub, promoted first: alpha scales other in the result's dtype."""
+    alpha = _checked_alpha(input, other, alpha)
+    a, b = promote(input, other)
+    return a, b * alpha
+
+
+def _checked_alpha(input: Any, other: Any, alpha: Any) -> Any:
+    """add's and sub's alpha, as torch takes it: of the result's kind (no float alpha for integers, no bool
+    alpha but for bools) and within the result's dtype."""
+    for number in (input, other, alpha):  # torch's parser reads an int as 64 bits first
+        if type(number) is int:
+            float_of(number)
+    d = result_type(input, other)
+    if isinstance(alpha, bool) and d is not dtypes.bool:
+        raise RuntimeError("Boolean alpha only supported for Boolean results.")
+    if isinstance(alpha, float) and not d.is_floating_point:
+        raise RuntimeError("For integral input tensors, argument alpha must not be a floating point number.")
+    return checked_fill(alpha, d)
 
 
 class Sub(Function):
@@ -127,13 +151,19 @@ def _is_bool(x: Any) -> bool:
 
 @op(inplace=True, out=True, aliases=("subtract",), samples=binary())
 def sub(input: Any, other: Any, *, alpha: Any = 1) -> Tensor:
+    for number in (input, other):  # torch's parser reads an int as 64 bits, before it looks at dtypes
+        if type(number) is int:
+            float_of(number)
     if _is_bool(input) or _is_bool(other):  # torch refuses a - b on bools rather than guess xor or not
         if isinstance(input, Tensor) and isinstance(other, Tensor) and _is_bool(input) and _is_bool(other):
             raise RuntimeError("Subtraction, the `-` operator, with two bool tensors is not supported. "
                                "Use the `^` or `logical_xor()` operator instead.")
         raise RuntimeError("Subtraction, the `-` operator, with a bool tensor is not supported. "
                            "If you are trying to invert a mask, use the `~` or `logical_not()` operator instead.")
-    return _binary(Sub if isinstance(input, Tensor) else Rsub, input, other if alpha == 1 else other * alpha)
+    node = Sub if isinstance(input, Tensor) else Rsub
+    if alpha != 1 or alpha is True:
+        return _binary(node, *_scaled_by_alpha(input, other, alpha))
+    return _binary(node, input, other)
 
 
 @op(method=False, samples=binary())
@@ -148,7 +178,7 @@ class Mul(Function):
     @staticmethod
     def forward(ctx, a, b):
         ctx.save_for_backward(a, b)
-        return Tensor._make(np.multiply(_arr(a), _arr(b)))
+        return Tensor._make(by_number_in_float32(np.multiply, _arr(a), _arr(b)))
 
     @staticmethod
     def backward(ctx, g):
@@ -175,7 +205,7 @@ class Div(Function):
     def forward(ctx, a, b):
         ctx.save_for_backward(a, b)
         with _quiet():
-            return Tensor._make(np.divide(_arr(a), _arr(b)))
+            return Tensor._make(by_number_in_float32(np.divide, _arr(a), _arr(b)))
 
     @staticmethod
     def backward(ctx, g):
@@ -200,7 +230,7 @@ def div(input: Any, other: Any, *, rounding_mode: str | None = None) -> Tensor:
     a, b = _checked_integer_operands(input, other, f"div_{rounding_mode}_cpu")
     rounded = {"floor": np.floor_divide, "trunc": lambda x, y: np.trunc(np.divide(x, y))}[rounding_mode]
     with _quiet():
-        return Tensor._make(np.asarray(rounded(_arr(a), _arr(b))).astype(_result_np(a, b)))
+        return Tensor._make(np.asarray(by_number_in_float32(rounded, _arr(a), _arr(b))).astype(_result_np(a, b)))
 
 
 def _checked_integer_operands(input: Any, other: Any, kernel: str) -> tuple[Any, Any]:
@@ -237,7 +267,7 @@ class Neg(Function):
     jvp = backward  # elementwise: the Jacobian is diagonal (symmetric), so J t is the backward of t
 
 
-@op(inplace_function=True, inplace=True, aliases=("negative",), samples=unary())
+@op(out=True, inplace_function=True, inplace=True, aliases=("negative",), samples=unary())
 def neg(input: Tensor) -> Tensor:
     if input._data.dtype.kind == "b":
         raise RuntimeError("Negation, the `-` operator, on a bool tensor is not supported. If you are trying to "
@@ -298,8 +328,12 @@ def _mask(m: Any) -> Tensor:
     return Tensor._make(np.asarray(m))
 
 
-@op(inplace=True, samples=binary(first=positive))
+@op(out=True, inplace=True, samples=binary(first=positive))
 def pow(input: Any, exponent: Any) -> Tensor:
+    if not all(isinstance(x, (Tensor, bool, int, float, np.generic, np.ndarray)) for x in (input, exponent)):
+        raise invalid_combination("pow", (input, exponent))  # None, a list, a str: no overload of torch's
+    if type(exponent) is float and isinstance(input, Tensor) and input.dtype is dtypes.float16:
+        checked_fill(exponent, dtypes.float16)  # torch's half pow checks its exponent fits
     if isinstance(input, Tensor) and input._data.dtype.kind in "iu" and type(exponent) is int and exponent < 0:
         raise RuntimeError("Integers to negative integer powers are not allowed.")
     if isinstance(exponent, Tensor) and exponent.dtype is dtypes.bool and getattr(input, "dtype", bool) is dtypes.bool \
@@ -311,7 +345,7 @@ def pow(input: Any, exponent: Any) -> Tensor:
     return out
 
 
-@op(inplace_function=True, inplace=True, samples=unary())
+@op(out=True, inplace_function=True, inplace=True, samples=unary())
 def square(input: Tensor) -> Tensor:
     return pow(input, 2)
 
@@ -337,7 +371,7 @@ class Hypot(Function):
         return (ta * a + tb * b) / y
 
 
-@op(inplace=True, samples=binary(first=positive))
+@op(out=True, inplace=True, samples=binary(first=positive))
 def hypot(input: Tensor, other: Tensor) -> Tensor:
     return _binary(Hypot, input, other)
 
@@ -364,7 +398,7 @@ class Atan2(Function):
         return (ta * b - tb * a) / (a * a + b * b)
 
 
-@op(inplace=True, aliases=("arctan2",), samples=binary())
+@op(out=True, inplace=True, aliases=("arctan2",), samples=binary())
 def atan2(input: Tensor, other: Tensor) -> Tensor:
     tensor_arg("atan2", "other", other, 2)
     return _binary(Atan2, input, other, floating=True)  # promoted first: an int tensor and a 0-d double: double
@@ -393,7 +427,7 @@ class Remainder(Function):
         return _plus(ta, None if tb is None else -tb * Tensor._make(np.floor_divide(_arr(a), _arr(b))))
 
 
-@op(inplace=True, samples=binary(second=positive))
+@op(out=True, inplace=True, samples=binary(second=positive))
 def remainder(input: Any, other: Any) -> Tensor:
     _checked_integer_operands(input, other, "remainder_cpu")
     out = _binary(Remainder, input, other)
@@ -419,7 +453,7 @@ class Exp(Function):
     jvp = backward  # elementwise: the Jacobian is diagonal (symmetric), so J t is the backward of t
 
 
-@op(inplace_function=True, inplace=True, samples=unary())
+@op(out=True, inplace_function=True, inplace=True, samples=unary())
 def exp(input: Tensor) -> Tensor:
     return Exp.apply(to_float(input))
 
@@ -440,7 +474,7 @@ class Expm1(Function):
     jvp = backward  # elementwise: the Jacobian is diagonal (symmetric), so J t is the backward of t
 
 
-@op(inplace_function=True, inplace=True, samples=unary())
+@op(out=True, inplace_function=True, inplace=True, samples=unary())
 def expm1(input: Tensor) -> Tensor:
     return Expm1.apply(to_float(input))
 
@@ -460,7 +494,7 @@ class Log(Function):
     jvp = backward  # elementwise: the Jacobian is diagonal (symmetric), so J t is the backward of t
 
 
-@op(inplace_function=True, inplace=True, samples=unary(positive))
+@op(out=True, inplace_function=True, inplace=True, samples=unary(positive))
 def log(input: Tensor) -> Tensor:
     return Log.apply(to_float(input))
 
@@ -482,7 +516,7 @@ class Log1p(Function):
     jvp = backward  # elementwise: the Jacobian is diagonal (symmetric), so J t is the backward of t
 
 
-@op(inplace_function=True, inplace=True, samples=unary(positive))
+@op(out=True, inplace_function=True, inplace=True, samples=unary(positive))
 def log1p(input: Tensor) -> Tensor:
     return Log1p.apply(to_float(input))
 
@@ -502,7 +536,7 @@ class Log2(Function):
     jvp = backward  # elementwise: the Jacobian is diagonal (symmetric), so J t is the backward of t
 
 
-@op(inplace_function=True, inplace=True, samples=unary(positive))
+@op(out=True, inplace_function=True, inplace=True, samples=unary(positive))
 def log2(input: Tensor) -> Tensor:
     return Log2.apply(to_float(input))
 
@@ -522,7 +556,7 @@ class Log10(Function):
     jvp = backward  # elementwise: the Jacobian is diagonal (symmetric), so J t is the backward of t
 
 
-@op(inplace_function=True, inplace=True, samples=unary(positive))
+@op(out=True, inplace_function=True, inplace=True, samples=unary(positive))
 def log10(input: Tensor) -> Tensor:
     return Log10.apply(to_float(input))
 
@@ -543,7 +577,7 @@ class Sqrt(Function):
     jvp = backward  # elementwise: the Jacobian is diagonal (symmetric), so J t is the backward of t
 
 
-@op(inplace_function=True, inplace=True, samples=unary(positive))
+@op(out=True, inplace_function=True, inplace=True, samples=unary(positive))
 def sqrt(input: Tensor) -> Tensor:
     return Sqrt.apply(to_float(input))
 
@@ -564,7 +598,7 @@ class Rsqrt(Function):
     jvp = backward  # elementwise: the Jacobian is diagonal (symmetric), so J t is the backward of t
 
 
-@op(inplace_function=True, inplace=True, samples=unary(positive))
+@op(out=True, inplace_function=True, inplace=True, samples=unary(positive))
 def rsqrt(input: Tensor) -> Tensor:
     return Rsqrt.apply(to_float(input))
 
@@ -580,12 +614,12 @@ class Reciprocal(Function):
     @staticmethod
     def backward(ctx, g):  # d(1/x)/dx = -1/x^2 = -y^2
         (y,) = ctx.saved_tensors
-        return -g * y * y
+        return g * -(y * y)  # torch's order of rounding
 
     jvp = backward  # elementwise: the Jacobian is diagonal (symmetric), so J t is the backward of t
 
 
-@op(inplace_function=True, inplace=True, samples=unary(positive))
+@op(out=True, inplace_function=True, inplace=True, samples=unary(positive))
 def reciprocal(input: Tensor) -> Tensor:
     return Reciprocal.apply(to_float(input))
 
@@ -631,7 +665,7 @@ class TanhBackward(Function):
         return TanhBackward.apply(tg, y) + ty * g * y * -2.0
 
 
-@op(inplace_function=True, inplace=True, samples=unary())
+@op(out=True, inplace_function=True, inplace=True, samples=unary())
 def tanh(input: Tensor) -> Tensor:
     return Tanh.apply(to_float(input))
 
@@ -682,7 +716,7 @@ def sigmoid_array(x: np.ndarray) -> np.ndarray:
     return half * np.tanh(half * x) + half
 
 
-@op(inplace_function=True, inplace=True, samples=unary())
+@op(out=True, inplace_function=True, inplace=True, samples=unary())
 def sigmoid(input: Tensor) -> Tensor:
     return Sigmoid.apply(to_float(input))
 
@@ -747,7 +781,7 @@ class Erf(Function):
     jvp = backward  # elementwise: the Jacobian is diagonal (symmetric), so J t is the backward of t
 
 
-@op(inplace_function=True, inplace=True, samples=unary())
+@op(out=True, inplace_function=True, inplace=True, samples=unary())
 def erf(input: Tensor) -> Tensor:
     return Erf.apply(to_float(input))
 
@@ -769,7 +803,7 @@ class Sin(Function):
     jvp = backward  # elementwise: the Jacobian is diagonal (symmetric), so J t is the backward of t
 
 
-@op(inplace_function=True, inplace=True, samples=unary())
+@op(out=True, inplace_function=True, inplace=True, samples=unary())
 def sin(input: Tensor) -> Tensor:
     return Sin.apply(to_float(input))
 
@@ -788,7 +822,7 @@ class Cos(Function):
     jvp = backward  # elementwise: the Jacobian is diagonal (symmetric), so J t is the backward of t
 
 
-@op(inplace_function=True, inplace=True, samples=unary())
+@op(out=True, inplace_function=True, inplace=True, samples=unary())
 def cos(input: Tensor) -> Tensor:
     return Cos.apply(to_float(input))
 
@@ -808,7 +842,7 @@ class Tan(Function):
     jvp = backward  # elementwise: the Jacobian is diagonal (symmetric), so J t is the backward of t
 
 
-@op(inplace_function=True, inplace=True, samples=unary(inside_unit))
+@op(out=True, inplace_function=True, inplace=True, samples=unary(inside_unit))
 def tan(input: Tensor) -> Tensor:
     return Tan.apply(to_float(input))
 
@@ -828,7 +862,7 @@ class Sinh(Function):
     jvp = backward  # elementwise: the Jacobian is diagonal (symmetric), so J t is the backward of t
 
 
-@op(inplace_function=True, inplace=True, samples=unary())
+@op(out=True, inplace_function=True, inplace=True, samples=unary())
 def sinh(input: Tensor) -> Tensor:
     return Sinh.apply(to_float(input))
 
@@ -848,7 +882,7 @@ class Cosh(Function):
     jvp = backward  # elementwise: the Jacobian is diagonal (symmetric), so J t is the backward of t
 
 
-@op(inplace_function=True, inplace=True, samples=unary())
+@op(out=True, inplace_function=True, inplace=True, samples=unary())
 def cosh(input: Tensor) -> Tensor:
     return Cosh.apply(to_float(input))
 
@@ -868,7 +902,7 @@ class Asin(Function):
     jvp = backward  # elementwise: the Jacobian is diagonal (symmetric), so J t is the backward of t
 
 
-@op(inplace_function=True, inplace=True, aliases=("arcsin",), samples=unary(inside_unit))
+@op(out=True, inplace_function=True, inplace=True, aliases=("arcsin",), samples=unary(inside_unit))
 def asin(input: Tensor) -> Tensor:
     return Asin.apply(to_float(input))
 
@@ -888,7 +922,7 @@ class Acos(Function):
     jvp = backward  # elementwise: the Jacobian is diagonal (symmetric), so J t is the backward of t
 
 
-@op(inplace_function=True, inplace=True, aliases=("arccos",), samples=unary(inside_unit))
+@op(out=True, inplace_function=True, inplace=True, aliases=("arccos",), samples=unary(inside_unit))
 def acos(input: Tensor) -> Tensor:
     return Acos.apply(to_float(input))
 
@@ -907,7 +941,7 @@ class Atan(Function):
     jvp = backward  # elementwise: the Jacobian is diagonal (symmetric), so J t is the backward of t
 
 
-@op(inplace_function=True, inplace=True, aliases=("arctan",), samples=unary())
+@op(out=True, inplace_function=True, inplace=True, aliases=("arctan",), samples=unary())
 def atan(input: Tensor) -> Tensor:
     return Atan.apply(to_float(input))
 
@@ -937,7 +971,7 @@ def _sign(a: np.ndarray) -> np.ndarray:
     return np.where(np.isnan(out), 0, out).astype(a.dtype) if a.dtype.kind == "f" else out
 
 
-@op(inplace_function=True, inplace=True, samples=unary(away_from_kinks))
+@op(out=True, inplace_function=True, inplace=True, samples=unary(away_from_kinks))
 def abs(input: Tensor) -> Tensor:
     if input.dtype is dtypes.bool:
         raise NotImplementedError('"abs_cpu" not implemented for \'Bool\'')
@@ -970,14 +1004,15 @@ class Clamp(Function):
         return Clamp.backward(ctx, tx)[0]
 
 
-@op(inplace_function=True, inplace=True, aliases=("clip",), samples=unary(min=-0.5, max=0.7))
+@op(out=True, inplace_function=True, inplace=True, aliases=("clip",), samples=unary(min=-0.5, max=0.7))
 def clamp(input: Tensor, min: Any = None, max: Any = None) -> Tensor:
     if min is None and max is None:
         raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
     d = result_type(input, *[b for b in (min, max) if b is not None])  # clamp(int tensor, 0.5) is float, as torch
     if d is dtypes.bool:
         raise NotImplementedError('"clamp_scalar_cpu" not implemented for \'Bool\'')
-    return Clamp.apply(input if d is input.dtype else input.to(d), _arr(min), _arr(max))
+    lo, hi = (checked_fill(b, d) if type(b) in (int, float) else _arr(b) for b in (min, max))  # torch's overflow
+    return Clamp.apply(input if d is input.dtype else input.to(d), lo, hi)
 
 
 @op(inplace_function=True, inplace=True, samples=unary(min=0.2))
@@ -1014,7 +1049,7 @@ class Maximum(Function):
         return _plus(*_backward_parts(Maximum, ctx, ta, tb))
 
 
-@op(samples=binary())
+@op(out=True, samples=binary())
 def maximum(input: Tensor, other: Tensor) -> Tensor:
     tensor_arg("maximum", "other", other, 2)
     a, b = promote(input, other)
@@ -1022,7 +1057,7 @@ def maximum(input: Tensor, other: Tensor) -> Tensor:
     return Maximum.apply(a, b, True)
 
 
-@op(samples=binary())
+@op(out=True, samples=binary())
 def minimum(input: Tensor, other: Tensor) -> Tensor:
     tensor_arg("minimum", "other", other, 2)
     a, b = promote(input, other)
@@ -1063,12 +1098,17 @@ class MaskedFill(Where):
         return [self.edges[2]]
 
 
-@op(method=False, samples=_where_samples)
+@op(out=True, method=False, samples=_where_samples)
 def where(condition: Any, input: Any, other: Any) -> Tensor:
     if not isinstance(condition, Tensor) or condition.dtype is not dtypes.bool:
         got = condition.dtype._legacy if isinstance(condition, Tensor) else type(condition).__name__
         raise RuntimeError(f"where expected condition to be a boolean tensor, but got a tensor with dtype {got}")
     a, b = promote(input, other)
+    result = a if isinstance(a, Tensor) else b
+    if isinstance(result, Tensor) and result._data.dtype != np.float16:  # a number must fit (half takes it as inf)
+        for number in (input, other):
+            if type(number) in (int, float):
+                checked_fill(number, result.dtype)
     for x, y in ((condition, a), (condition, b), (a, b)):
         _check_broadcast(x, y)
     return Where.apply(condition, a, b)
@@ -1078,13 +1118,20 @@ def where(condition: Any, input: Any, other: Any) -> Tensor:
 def masked_fill(input: Tensor, mask: Tensor, value: Any) -> Tensor:
     if mask.dtype is not dtypes.bool:
         raise RuntimeError(f"masked_fill_ only supports boolean masks, but got mask with dtype {mask.dtype._legacy.lower()}")
-    value = value.item() if isinstance(value, Tensor) else value
+    if isinstance(value, Tensor):  # a 0-d tensor's value, converted to input's dtype (no promotion)
+        value = np.asarray(value.item()).astype(input._data.dtype)[()]
+    else:
+        value = checked_fill(value, input.dtype)
     return MaskedFill.apply(mask, _cast(value, input.dtype), input)
 
 
-@op(inplace=True, samples=_lerp_samples)
+@op(out=True, inplace=True, samples=_lerp_samples)
 def lerp(input: Tensor, end: Tensor, weight: Any) -> Tensor:
     """input + weight * (end - input)."""
+    if not isinstance(weight, Tensor) and isinstance(input, Tensor):
+        if not input.dtype.is_floating_point:
+            raise NotImplementedError(f'"lerp_kernel_scalar" not implemented for \'{input.dtype._legacy}\'')
+        weight = checked_fill(weight, dtypes.float32 if input.dtype is dtypes.float16 else input.dtype)  # opmath
     return rename(input + weight * (end - input), "LerpBackward0")
 
 
@@ -1124,19 +1171,19 @@ def refuse_bool(input: Tensor, kernel: str) -> None:
         raise NotImplementedError(f'"{kernel}" not implemented for \'Bool\'')
 
 
-@op(inplace_function=True, inplace=True, samples=unary(lambda x: 3 * x + 0.5))
+@op(out=True, inplace_function=True, inplace=True, samples=unary(lambda x: 3 * x + 0.5))
 def floor(input: Tensor) -> Tensor:
     refuse_bool(input, "floor_vml_cpu")
     return Floor.apply(input)
 
 
-@op(inplace_function=True, inplace=True, samples=unary(lambda x: 3 * x + 0.5))
+@op(out=True, inplace_function=True, inplace=True, samples=unary(lambda x: 3 * x + 0.5))
 def ceil(input: Tensor) -> Tensor:
     refuse_bool(input, "ceil_vml_cpu")
     return Ceil.apply(input)
 
 
-@op(inplace=True, samples=unary(away_from_kinks))
+@op(out=True, inplace=True, samples=unary(away_from_kinks))
 def sign(input: Tensor) -> Tensor:
     return Sign.apply(input)
 

@@ -28,6 +28,7 @@ from . import declare
 from .declare import BINARY_SHAPES, Sample, away_from_kinks, binary, inside_unit, op, unary
 from .pointwise import _binary, _quiet, abs, div, exp, log, refuse_bool, rsqrt, sign, where
 from .promotion import array_of as _arr
+from .promotion import check_broadcast as _check_broadcast
 from .promotion import promote, to_float
 
 
@@ -359,8 +360,12 @@ class Fmod(Binary):
 
 @op(inplace=True, out=True, samples=binary(second=declare.positive))
 def fmod(input: Tensor, other: Any) -> Tensor:
-    a, b = promote(input, other)
-    if a._data.dtype.kind in "iub" and np.any(np.asarray(_arr(b)) == 0):
+    a, b = promote(input, other)  # torch's order: shapes, the kernel's dtype, then integer division by zero
+    _check_broadcast(a, b)
+    if a._data.dtype.kind == "b":  # torch has no bool kernel (remainder's check is _checked_integer_operands)
+        raise NotImplementedError('"fmod_cpu" not implemented for \'Bool\'')
+    x, y = np.asarray(_arr(a)), np.asarray(_arr(b))
+    if x.dtype.kind in "iu" and np.any(y == 0) and np.broadcast(x, y).size:  # nothing to divide: no error
         raise RuntimeError("ZeroDivisionError")
     out = _binary(Fmod, a, b)
     return rename(out, "FmodBackward1") if isinstance(other, Tensor) else out

@@ -21,6 +21,15 @@ def array_of(x: Any) -> Any:
     return x._data if isinstance(x, Tensor) else x
 
 
+def by_number_in_float32(ufunc: Any, x: Any, y: Any) -> Any:
+    """`ufunc(x, y)` on two operands' arrays or numbers; for a float16 array times or over a Python number
+    (`y`), as torch's mul and div kernels do it: the number stays float32 and the result is rounded to
+    float16 once (numpy would round the number to float16 first, off by an ulp about a quarter of the time).
+    torch's add, sub, pow, remainder and comparisons do round the number first, so they call the ufunc."""
+    if type(y) is float and x.dtype == np.float16:
+        with np.errstate(over="ignore", invalid="ignore"):  # too large for half is inf, as torch, without a word
+            return ufunc(x, np.float32(y)).astype(np.float16)  # a numpy float32 is not weak: computed in float32
+    return ufunc(x, y)
 
 
 def as_operand(x: Any) -> Any:
@@ -41,9 +50,9 @@ def promote(a: Any, b: Any, floating: bool = False) -> tuple[Any, Any]:
             if a._data.dtype is b._data.dtype and (not floating or a._data.dtype.kind == "f"):
                 return a, b
         elif a._data.dtype.kind == "f" and type(b) in _NUMBER:
-            return a, float(b)
+            return a, float_of(b)
     elif isinstance(b, Tensor) and b._data.dtype.kind == "f" and type(a) in _NUMBER:
-        return float(a), b
+        return float_of(a), b
     a, b = as_operand(a), as_operand(b)  # numpy scalars, lists, arrays
     result = result_type(a, b)
     if floating and not result.is_floating_point:
@@ -54,12 +63,20 @@ def promote(a: Any, b: Any, floating: bool = False) -> tuple[Any, Any]:
 _NUMBER = (int, float)  # exact types: bool is left to the general rule
 
 
+def float_of(x: int | float) -> float:
+    """A Python number as a float operand; torch reads an int as a 64-bit one first."""
+    if type(x) is int and not -(2 ** 63) <= x < 2 ** 63:
+        raise OverflowError("int too big to convert")
+    return float(x)
+
+
 def cast_operand(x: Any, d: dtypes.dtype) -> Any:
     if isinstance(x, Tensor):
         return x if x.dtype is d else Cast.apply(x, d)
     if d.is_floating_point:
-        return float(x)
-    if type(x) is int and d is not dtypes.bool:  # wraps into the dtype (uint8 - 1 is uint8 + 255), as torch
+        return float_of(x)
+    if type(x) is int and d is not dtypes.bool:
+        float_of(x)  # (the range check)  # wraps into the dtype (uint8 - 1 is uint8 + 255), as torch
         return np.array(x, dtype=np.int64).astype(d.np)[()]
     return x
 

@@ -485,9 +485,19 @@ def mean(input: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: Any = 
     return _named_by_overload(Mean.apply(x, _reduce_dims(dim, x.ndim), keepdim), "Mean", dim, keepdim)
 
 
-def _extreme(input: Tensor, dim: Any, keepdim: bool, largest: bool, name: str) -> Any:
+# max() and min() tell "dim left out" (every element) from dim=None, which no overload of torch's takes.
+_LEFT_OUT: Any = object()
+
+
+def _extreme(input: Tensor, dim: Any, keepdim: Any, largest: bool, name: str) -> Any:
+    """torch's three overloads: max(), max(other) and max(dim, keepdim=False); keepdim goes with dim only."""
+    if dim is None or dim is _LEFT_OUT and keepdim is not _LEFT_OUT:
+        raise invalid_combination(name, tuple(a for a in (dim, keepdim) if a is not _LEFT_OUT))
+    if isinstance(dim, Tensor) and keepdim is not _LEFT_OUT:
+        raise TypeError(f"{name}(): argument 'dim' (position 1) must be int, not Tensor")
+    keepdim = False if keepdim is _LEFT_OUT else keepdim
     bool_arg(name, "keepdim", keepdim)
-    if dim is None:
+    if dim is _LEFT_OUT:
         if input.numel() == 0:
             raise RuntimeError(
                 f"{name}(): Expected reduction dim to be specified for input.numel() == 0. "
@@ -516,13 +526,13 @@ def _extreme_samples(rng: np.random.Generator) -> list[Sample]:
 
 
 @op(samples=_extreme_samples)
-def max(input: Tensor, dim: Any = None, keepdim: bool = False) -> Any:
+def max(input: Tensor, dim: Any = _LEFT_OUT, keepdim: Any = _LEFT_OUT) -> Any:
     """The largest value; along `dim`, (values, indices); given a second tensor, the elementwise maximum."""
     return _extreme(input, dim, keepdim, True, "max")
 
 
 @op(samples=_extreme_samples)
-def min(input: Tensor, dim: Any = None, keepdim: bool = False) -> Any:
+def min(input: Tensor, dim: Any = _LEFT_OUT, keepdim: Any = _LEFT_OUT) -> Any:
     """The smallest value; along `dim`, (values, indices); given a second tensor, the elementwise minimum."""
     return _extreme(input, dim, keepdim, False, "min")
 
@@ -569,6 +579,9 @@ def _amax(input: Tensor, dim: Any, keepdim: bool, largest: bool) -> Tensor:
     if input.numel() == 0 and (dim is None or isinstance(dim, (tuple, list)) and not dim):
         raise RuntimeError(f"{name}(): Expected reduction dim to be specified for input.numel() == 0. "
                            "Specify the reduction dim with the 'dim' argument.")
+    if isinstance(dim, (tuple, list)) and input.ndim:  # torch checks each listed dim's size before repeats
+        for d in dim:
+            _check_nonempty(input, (normalize_dim(d, input.ndim),), name, d)
     dims = _reduce_dims(dim if dim != () else None, input.ndim)
     _check_nonempty(input, dims, name, dim)
     return Amax.apply(input, dims, keepdim, largest)
@@ -625,6 +638,8 @@ def _softmax_samples(rng: np.random.Generator) -> list[Sample]:
 def _softmax_along(op: type, input: Tensor, dim: Any, dtype: Any) -> Tensor:
     """Softmax or LogSoftmax along `dim` (argument 2 of torch.softmax, which its TypeError names)."""
     name = "softmax" if op is Softmax else "log_softmax"
+    if isinstance(dim, Tensor) and dim.dtype is dtypes.bool:  # an integer 0-d tensor is an int to torch, not this
+        raise TypeError(f"{name}(): argument 'dim' (position 2) must be int, not Tensor")
     d = normalize_dim(int_arg(name, "dim", dim, 2), input.ndim)
     return op.apply(_softmax_input(input, dtype, d, name), d)
 
@@ -678,6 +693,7 @@ def _topk_samples(rng: np.random.Generator) -> list[Sample]:
 @op(out=True, samples=_topk_samples, renumber_method_errors=True)
 def topk(input: Tensor, k: int, dim: int = -1, largest: bool = True, sorted: bool = True) -> Any:
     """The k largest (or smallest) values along dim, with their indices; the values are differentiable."""
+    k = int_arg("topk", "k", k, 2)
     d = normalize_dim(int_arg("topk", "dim", dim, 3), input.ndim)
     size = input.shape[d] if input.ndim else 1
     if not 0 <= k <= size:
@@ -715,7 +731,9 @@ def _correction(unbiased: Any, correction: Any) -> float:
 def var(input: Tensor, dim: Any = None, unbiased: Any = None, keepdim: bool = False, *,
         correction: Any = None) -> Tensor:
     """sum((x - mean)^2) / (N - correction); correction is 1 (Bessel's) unless told otherwise."""
-    if isinstance(dim, bool):  # var(unbiased) in torch's older positional form
+    if isinstance(dim, bool):  # var(unbiased) in torch's older positional form, which takes nothing else
+        if unbiased is not None or keepdim is not False or correction is not None:
+            raise invalid_combination("var", tuple(a for a in (dim, unbiased, keepdim, correction) if a is not None))
         dim, unbiased = None, dim
     bool_arg("var", "keepdim", keepdim)
     _check_dim_type("var", dim)

@@ -16,6 +16,7 @@ from ..core.function import Function, rename
 from ..core.modes import modes
 from ..core.size import Size
 from ..core.tensor import Tensor
+from ..creation import tensor as tensor_of
 from ..device import check_device
 from .declare import Sample, op
 from .pointwise import where
@@ -632,6 +633,8 @@ def unbind(input: Tensor, dim: int = 0) -> tuple:
 def narrow(input: Tensor, dim: int, start: int, length: int) -> Tensor:
     if not (is_int(dim) and (is_int(start) or isinstance(start, Tensor)) and is_int(length)):
         raise invalid_combination("narrow", (dim, start, length))
+    if isinstance(start, Tensor) and (start.ndim or start.dtype.is_floating_point or start.dtype is dtypes.bool):
+        raise RuntimeError("start must be an 0-dim integral Tensor.")
     if input.ndim == 0:
         raise RuntimeError("narrow() cannot be applied to a 0-dim tensor.")
     if length < 0:  # torch checks the length before the dim and the start
@@ -763,7 +766,11 @@ def _index_part(k: Any) -> Any:
             raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
         return k._data.astype(np.bool_) if k.dtype is dtypes.uint8 else k._data  # byte: torch's old mask
     if isinstance(k, list):  # [] selects nothing; torch reads a list's floats as ints
-        values = np.asarray([x._data if isinstance(x, Tensor) else x for x in k])
+        try:
+            values = np.asarray([x._data if isinstance(x, Tensor) else x for x in k])
+        except ValueError:  # a ragged list: torch's error, which says which length it expected
+            tensor_of(k)
+            raise
         return values.astype(np.int64) if values.dtype.kind not in "biu" else values
     return k
 
@@ -780,26 +787,54 @@ def _check_0d_key(key: Any) -> None:
                              "in C++ to convert a 0-dim tensor to a number")
 
 
+def _is_bool_list(k: Any) -> bool:
+    """A list of Python bools, which torch takes as a mask."""
+    return isinstance(k, list) and builtins.len(k) > 0 and builtins.all(isinstance(v, builtins.bool) for v in k)
+
+
+def _dims_taken(k: Any) -> int:
+    """How many of the tensor's dims one part of an index uses: a mask as many as it has, None, `...` and a
+    bool none, anything else one (a str too: torch reads it as a sequence of indices)."""
+    if _is_bool_list(k):
+        return 1
+    if isinstance(k, (Tensor, np.ndarray)) and k.dtype in (dtypes.bool, np.bool_, dtypes.uint8):
+        return k.ndim
+    return 0 if k is None or k is Ellipsis or isinstance(k, (builtins.bool, np.bool_)) else 1
+
+
+def _integer_index(k: Any) -> int | None:
+    """The value of an index torch applies at once as a select (an int or a 0-d integer tensor), else None."""
+    if isinstance(k, (builtins.int, np.integer)) and not isinstance(k, (builtins.bool, np.bool_)):
+        return builtins.int(k)
+    if isinstance(k, Tensor) and k.ndim == 0 and k.dtype in (dtypes.int64, dtypes.int32):
+        return builtins.int(k._data)
+    return None
+
+
 def _check_index_dims(key: Any, shape: tuple) -> None:
-    """torch's checks of an index, in torch's order: the number of dims it uses, slice steps, then each bool
-    mask (left of any `...`, where its position is known) against the dims it covers."""
+    """torch's checks of an index, in torch's order: the number of dims it uses, then each part from left to
+    right as torch applies it (an integer's range, a slice's step, a list made a tensor, a wrong type), then
+    each bool mask's shape against the dims it covers."""
     parts = key if isinstance(key, tuple) else (key,)
-    used, masks, seen_ellipsis = 0, [], False
-    for k in parts:
-        seen_ellipsis = seen_ellipsis or k is Ellipsis
-        if isinstance(k, list) and k and builtins.all(isinstance(v, builtins.bool) for v in k):  # a mask to torch
-            k = np.asarray(k)
-        if isinstance(k, (Tensor, np.ndarray)) and k.dtype in (dtypes.bool, np.bool_, dtypes.uint8):
-            if k.ndim:
-                masks.append((k, used, not seen_ellipsis))
-            used += k.ndim  # a mask takes as many dims as it has (a 0-d one takes none)
-        elif not (k is None or k is Ellipsis or isinstance(k, (builtins.bool, np.bool_))):
-            used += 1  # a str too: torch reads it as a sequence of indices
+    used = builtins.sum(_dims_taken(k) for k in parts)
     if used > len(shape):
         raise IndexError(f"too many indices for tensor of dimension {len(shape)}")
-    [_index_part(k) for k in parts if isinstance(k, slice) or not isinstance(k, _INDEX_TYPES)]  # left to right
-    for mask, at, position_known in masks:
-        if position_known and tuple(mask.shape) != tuple(shape[at:at + mask.ndim]):
+    dim, left, masks = 0, used, []
+    for position, k in enumerate(parts):
+        if k is Ellipsis:  # (one at most here: _expand_ellipses has replaced the others)
+            dim = len(shape) - left
+            continue
+        at = _integer_index(k)
+        if at is not None and not -shape[dim] <= at < shape[dim]:  # (torch's message numbers the key's part)
+            raise IndexError(f"index {at} is out of bounds for dimension {position} with size {shape[dim]}")
+        if isinstance(k, (slice, list)) or not isinstance(k, _INDEX_TYPES):
+            _index_part(k)
+        mask = np.asarray(k) if _is_bool_list(k) else k
+        if isinstance(mask, (Tensor, np.ndarray)) and mask.ndim and mask.dtype in (dtypes.bool, np.bool_, dtypes.uint8):
+            masks.append((mask, dim))
+        dim, left = dim + _dims_taken(k), left - _dims_taken(k)
+    for mask, at in masks:
+        if tuple(mask.shape) != tuple(shape[at:at + mask.ndim]):
             raise IndexError(f"The shape of the mask {list(mask.shape)} at index 0 does not match the shape of the "
                              f"indexed tensor {list(shape)} at index {at}")
 
@@ -812,7 +847,7 @@ def _expand_ellipses(key: Any, ndim: int) -> Any:
         return key
     free = builtins.max(ndim - builtins.sum(1 for k in parts if not (k is None or k is Ellipsis
                                                                      or isinstance(k, builtins.bool))), 0)
-    first = parts.index(Ellipsis)
+    first = next(i for i, k in enumerate(parts) if k is Ellipsis)  # (`in` and index() would compare tensors)
     later = [i for i, k in enumerate(parts) if k is Ellipsis and i > first]
     if free and builtins.any(k is not Ellipsis for k in parts[later[0]:]):
         raise IndexError(f"too many indices for tensor of dimension {ndim}")
@@ -838,13 +873,12 @@ def in_range(key: tuple) -> tuple:
 
 
 def sequence_key(key: Any) -> Any:
-    """torch's (and old numpy's) rule: a short list holding a sequence, slice, None, `...` or a tensor with dims
-    is a tuple of indices, not one index (x[[[0], [1]]] is x[[0], [1]])."""
+    """torch's (and old numpy's) rule: a short list holding a sequence, slice, None, `...` or a tensor (0-d too)
+    is a tuple of indices, not one index (x[[[0], [1]]] is x[[0], [1]], x[[t, 0]] is x[t, 0])."""
     if not isinstance(key, list) or len(key) >= 32:
         return key
     def makes_tuple(k: Any) -> bool:
-        return (isinstance(k, (list, tuple, str, slice)) or k is None or k is Ellipsis
-                or isinstance(k, Tensor) and k.ndim > 0)
+        return isinstance(k, (list, tuple, str, slice, Tensor)) or k is None or k is Ellipsis
     return tuple(key) if builtins.any(makes_tuple(k) for k in key) else key
 
 
@@ -948,7 +982,7 @@ def index_select(input: Tensor, dim: int, index: Tensor) -> Tensor:
         raise IndexError("index_select(): Index is supposed to be a vector")
     size = input.shape[d] if input.ndim else 1
     idx = index._data.reshape(-1)
-    if idx.size and (idx.max() >= size or idx.min() < -size):
+    if idx.size and (idx.max() >= size or idx.min() < 0):  # torch takes no negative index here
         raise IndexError("index out of range in self")
     if not input.ndim:
         return input.clone()

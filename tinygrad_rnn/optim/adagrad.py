@@ -31,7 +31,8 @@ class Adagrad(Optimizer):
         defaults = dict(lr=lr, lr_decay=lr_decay, eps=eps, weight_decay=weight_decay,
                         initial_accumulator_value=initial_accumulator_value, foreach=foreach, maximize=maximize,
                         differentiable=differentiable, fused=fused)
-        check_flags(foreach, fused, differentiable)
+        check_flags(foreach, fused, differentiable, kernel="_fused_adagrad_", lr=lr, lr_decay=lr_decay,
+                    weight_decay=weight_decay, eps=eps, maximize=maximize)
         super().__init__(params, defaults)
         # Unlike Adam, Adagrad fills its state at construction (so state_dict() shows it at once).
         for group in self.param_groups:

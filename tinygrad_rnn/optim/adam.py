@@ -72,7 +72,8 @@ class Adam(Optimizer):
             raise NotImplementedError("betas as Tensors are not supported; pass floats")
         if not (isinstance(betas[0], float) and isinstance(betas[1], float)):
             raise ValueError("betas must be either both floats or both Tensors")
-        check_flags(foreach, fused, differentiable)
+        check_flags(foreach, fused, differentiable, kernel="_fused_adam_", betas=betas, lr=lr, eps=eps,
+                    weight_decay=weight_decay, amsgrad=amsgrad, maximize=maximize)
         defaults = dict(lr=lr, betas=tuple(betas), eps=eps, weight_decay=weight_decay, amsgrad=amsgrad,
                         maximize=maximize, foreach=foreach, capturable=capturable,
                         differentiable=differentiable, fused=fused, decoupled_weight_decay=decoupled_weight_decay)

@@ -29,7 +29,8 @@ def check_nonnegative(**hyperparameters: Any) -> None:
             raise ValueError(f"Invalid {name} value: {value}")
 
 
-def check_flags(foreach: bool | None = None, fused: bool | None = None, differentiable: bool = False) -> None:
+def check_flags(foreach: bool | None = None, fused: bool | None = None, differentiable: bool = False, *,
+                kernel: str = "", **kernel_arguments: Any) -> None:
     """Refuse, by name, the implementation flags whose results are not reproduced here.
 
     `foreach=True` picks torch's multi-tensor code path; on CPU it gives the same numbers as the
@@ -48,5 +49,22 @@ def check_flags(foreach: bool | None = None, fused: bool | None = None, differen
     if differentiable:
         raise NotImplementedError("differentiable=True is not supported: the update is not recorded for autograd")
     if fused:
+        _check_fused_kernel_arguments(kernel, kernel_arguments)
         raise NotImplementedError("fused=True is not supported: torch's fused kernel rounds differently from "
                                   "its for-loop, which is what is reproduced here")
+
+
+def _check_fused_kernel_arguments(kernel: str, arguments: dict) -> None:
+    """What torch's fused kernel refuses at the first step, so that a bad argument given with fused=True raises
+    torch's error rather than our refusal of fused: betas that are not a pair (a ValueError as they are
+    unpacked), flags that are not bools and hyper-parameters that are not numbers (its parser's TypeError)."""
+    for name, value in arguments.items():
+        if name == "betas":
+            _beta1, _beta2 = value  # torch's own unpacking, and its ValueError
+        elif name in ("maximize", "amsgrad", "nesterov"):
+            if not isinstance(value, bool):
+                raise TypeError(f"{kernel}() received an invalid combination of arguments: {name} must be bool, "
+                                f"not {type(value).__name__}")
+        elif not isinstance(value, (int, float, Tensor)) or isinstance(value, bool):
+            raise TypeError(f"{kernel}() received an invalid combination of arguments: {name} must be float, "
+                            f"not {type(value).__name__}")

@@ -45,6 +45,8 @@ class Rprop(Optimizer):
         bump_step(state)
         etaminus, etaplus = group["etas"]
         step_size_min, step_size_max = group["step_sizes"]
+        if step_size_min is None and step_size_max is None:  # torch clamps the step sizes with them
+            raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
         prev, step_size = state["prev"]._data, state["step_size"]._data
         agreement = np.sign(grad * prev)
         factor = np.where(agreement > 0, etaplus, np.where(agreement < 0, etaminus, 1)).astype(p.dtype)

@@ -37,7 +37,8 @@ class SGD(Optimizer):
                         fused=fused)
         if nesterov and (momentum <= 0 or dampening != 0):
             raise ValueError("Nesterov momentum requires a momentum and zero dampening")
-        check_flags(foreach, fused, differentiable)
+        check_flags(foreach, fused, differentiable, kernel="_fused_sgd_", weight_decay=weight_decay,
+                    momentum=momentum, lr=lr, dampening=dampening, nesterov=nesterov, maximize=maximize)
         super().__init__(params, defaults)
         self._without_buffer: set[int] = set()
 

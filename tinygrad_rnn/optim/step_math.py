@@ -26,4 +26,6 @@ def average_squares_(average: np.ndarray, x: np.ndarray, beta: float) -> None:
 
 def l2_penalty(grad: np.ndarray, p: np.ndarray, weight_decay: Any) -> np.ndarray:
     """Weight decay as an L2 penalty: the gradient of `weight_decay / 2 * ||p||^2` added to g."""
+    if weight_decay is True:  # torch adds it as add's alpha, which is a bool only for bool results
+        raise RuntimeError("Boolean alpha only supported for Boolean results.")
     return grad if weight_decay == 0 else grad + weight_decay * p

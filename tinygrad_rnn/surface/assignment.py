@@ -12,7 +12,7 @@ import numpy as np
 
 from ..core import dtypes
 from ..core.tensor import Tensor
-from ..creation import integer_fill
+from ..creation import checked_fill, integer_fill
 
 
 def assignable_number(target: Tensor, value: Any) -> Any:
@@ -22,6 +22,8 @@ def assignable_number(target: Tensor, value: Any) -> Any:
     if not isinstance(value, (bool, int, float, np.generic)):
         raise TypeError(f"can't assign a {type(value).__name__} to a torch.{_legacy_name(target.dtype)}")
     d = target.dtype
+    if d is dtypes.float32:  # torch checks float's range, but puts a number too large for half as inf
+        return checked_fill(value, d)
     if d is dtypes.bool or d.is_floating_point:
         return value
     return integer_fill(value, d)

@@ -10,6 +10,7 @@ import numpy as np
 from .. import return_types
 from ..core import dtypes
 from ..core.tensor import Tensor
+from ..creation import checked_fill
 from ..device import check_device
 
 
@@ -25,16 +26,27 @@ def detach(input: Tensor) -> Tensor:
     return input.detach()
 
 
-def accepts_out(fn: Callable[..., Tensor]) -> Callable[..., Tensor]:
+def accepts_out(fn: Callable[..., Tensor], exact_dtype: bool = False, joins: bool = False) -> Callable[..., Tensor]:
     """fn with torch's `out=` keyword: `torch.add(x, y, out=result)` writes into `result` and returns it;
-    for an op of several results (`sort`), `out` is a tuple of tensors, returned as `return_types.sort_out`."""
+    for an op of several results (`sort`), `out` is a tuple of tensors, returned as `return_types.sort_out`.
+    `exact_dtype`: out must have the result's dtype (torch's matrix products), not one it can be cast to;
+    `joins`: cat and stack, whose refusal to cast down is a TypeError."""
     @functools.wraps(fn)
     def fn_with_out(*args: Any, out: Any = None, **kwargs: Any) -> Any:
+        if out is not None and not isinstance(out, (Tensor, tuple, list)):  # torch's parser, before anything is computed
+            raise TypeError(f"{fn.__name__}(): argument 'out' must be Tensor, not {type(out).__name__}")
         result = fn(*args, **kwargs)
         if out is None:
             return result
         if isinstance(result, tuple):
             return _write_all_into(out, result)
+        if not isinstance(out, Tensor):
+            raise TypeError(f"{fn.__name__}(): argument 'out' must be Tensor, not {type(out).__name__}")
+        if exact_dtype and out.dtype is not result.dtype:
+            raise RuntimeError(f"Expected out tensor to have dtype {result.dtype.np}, but got {out.dtype.np} instead"
+                               .replace("float64", "double").replace("float32", "float"))
+        if joins and dtypes._category(result.dtype) > dtypes._category(out.dtype):
+            raise TypeError(f"torch.cat(): input types can't be cast to the desired output type {out.dtype._legacy}")
         return _write_into(out, result)
 
     return fn_with_out
@@ -50,7 +62,7 @@ def _write_all_into(out: Any, results: tuple) -> Any:
 
 
 def _write_into(out: Tensor, result: Tensor) -> Tensor:
-    if result.dtype.is_floating_point and not out.dtype.is_floating_point:
+    if dtypes._category(result.dtype) > dtypes._category(out.dtype):  # torch casts within a kind or up, never down
         raise RuntimeError(f"result type {result.dtype._legacy} can't be cast to the desired output type {out.dtype._legacy}")
     values = result._data.astype(out._data.dtype)
     if out.shape == result.shape:
@@ -117,7 +129,11 @@ def scalar_tensor(s: Any, *, dtype: Any = None, layout: Any = None, device: Any 
     if not isinstance(s, (bool, int, float, complex, np.generic)):  # torch's parser: a Number
         raise TypeError(f"scalar_tensor(): argument 's' (position 1) must be Number, not {type(s).__name__}")
     check_device(device)
+    if not isinstance(requires_grad, bool) and requires_grad is not None:
+        raise TypeError(f"scalar_tensor(): argument 'requires_grad' must be bool, not {type(requires_grad).__name__}")
     target = dtype if dtype is not None else dtypes.get_default_dtype()
+    if target is not dtypes.float16:  # torch checks that s fits, but makes a number too large for half inf
+        s = checked_fill(s, target)
     out = Tensor._make(np.asarray(s, dtype=target.np))
     return out.requires_grad_() if requires_grad else out
 

@@ -153,12 +153,16 @@ def bind_methods() -> None:
                 _set_new(Tensor, name + "_", _inplace(as_method, name + "_"))
 
 
+# torch's matrix products want `out` of the result's dtype (outer, kron and addr cast into it, as pointwise ops)
+_EXACT_OUT_DTYPE = {"addmm", "addmv", "addbmm", "baddbmm", "inner", "vdot"}
+
+
 def export(namespace: dict[str, Any]) -> None:
     """torch.X for every declared op, and torch.X_ where torch has it, into the package's namespace."""
     for decl in DECLARED.values():
         if not decl.is_function:
             continue
-        public = accepts_out(decl.function) if decl.out else decl.function
+        public = accepts_out(decl.function, decl.name in _EXACT_OUT_DTYPE) if decl.out else decl.function
         for name in _names(decl):
             namespace[name] = public
             if decl.inplace_function:  # torch.exp_(t) is t.exp_(): the same function

@@ -19,7 +19,7 @@ from ..core import dtypes
 from ..core.modes import modes
 from ..core.size import Size, shape_arg
 from ..core.tensor import Tensor
-from ..creation import tensor
+from ..creation import checked_fill, tensor
 from ..device import check_device, device
 from ..ops import compare as _cmp
 from ..ops import indexing as _ix
@@ -196,12 +196,12 @@ class TensorMethods:
     __mul__ = _pw.mul  # the op function itself: no extra call per operator
 
     def __rmul__(self, other: Any) -> Tensor:
-        return _pw.mul(other, self)
+        return _pw.mul(self, other)  # as torch: the number second (where float16 keeps it in float32)
 
     __truediv__ = _pw.div  # the op function itself: no extra call per operator
 
     def __rtruediv__(self, other: Any) -> Tensor:
-        return _pw.div(other, self)
+        return _pw.mul(_pw.reciprocal(self), other)  # torch's formula: its float16 and float32 roundings
 
     def __floordiv__(self, other: Any) -> Tensor:
         return _pw.div(self, other, rounding_mode="floor")
@@ -549,7 +549,7 @@ class TensorMethods:
         return self.fill_(0)
 
     def fill_(self, value: Any) -> Tensor:
-        value = value.item() if isinstance(value, Tensor) else value
+        value = value.item() if isinstance(value, Tensor) else checked_fill(value, self.dtype)
         self._check_inplace()
         if (self._requires_grad and modes.grad_enabled) or (modes.dual_level is not None and self._fw_grads):
             return self._assign(_sh.SetItem.apply(self, (Ellipsis,), value))  # (SetItem's jvp zeroes a tangent)
@@ -640,7 +640,8 @@ class TensorMethods:
         return Tensor._make(np.ones(shape_arg(size), (dtype or self.dtype).np))
 
     def new_full(self, size: Any, fill_value: Any, *, dtype: Any = None, **kwargs: Any) -> Tensor:
-        return Tensor._make(np.full(shape_arg((size,)), fill_value, (dtype or self.dtype).np))
+        d = dtype or self.dtype
+        return Tensor._make(np.full(shape_arg((size,)), checked_fill(fill_value, d), d.np))
 
     def new_empty(self, *size: Any, dtype: Any = None, **kwargs: Any) -> Tensor:
         return self.new_zeros(*size, dtype=dtype)
