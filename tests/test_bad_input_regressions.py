@@ -720,3 +720,34 @@ def test_conv_module_with_a_float_list_argument_is_an_invalid_combination_as_in_
         with pytest.raises(TypeError, match=r"^conv2d\(\) received an invalid combination of arguments - got "
                                             r"\(Tensor, Parameter, Parameter, tuple, tuple, tuple, int\)"):
             layer(m.ones(0, 0))
+
+
+# ---------------------------------------------------------------- the nn tail: pooling dtypes, in-place activations
+NN_TAIL_SAME_RESULT = {
+    "avg_pool_of_int64_rounds_toward_zero": lambda m: [
+        m.nn.functional.avg_pool1d(m.tensor([[[-2, 1, 3, 0, -3]]]), 2, padding=1),
+        m.nn.functional.avg_pool2d(m.tensor([[[[-5, 2], [1, 1]]]]), 2, divisor_override=-3),
+        m.nn.AvgPool3d(2, padding=1, count_include_pad=False)(m.arange(-4, 4).reshape(1, 2, 2, 2))],
+    "avg_pool_of_float16_rounds_once": lambda m: [
+        m.nn.functional.avg_pool1d(m.tensor([[[91.25, -33.5, 7.1, 0.3]]], dtype=m.float16), 3, padding=1),
+        m.nn.functional.avg_pool2d(m.tensor([[[[1.1, 2.3], [3.7, 0.9]]]], dtype=m.float16), 2, divisor_override=3)],
+}
+
+
+@pytest.mark.parametrize("case", NN_TAIL_SAME_RESULT)
+def test_nn_tail_results_as_torch(case):
+    check_parity(NN_TAIL_SAME_RESULT[case], tol=dict(rtol=0, atol=0))
+
+
+NN_TAIL_SAME_ERROR = {
+    "avg_pool1d_of_int32": lambda m: m.nn.functional.avg_pool1d(m.ones(1, 2, 4, dtype=m.int32), 2),
+    "avg_pool2d_of_uint8": lambda m: m.nn.AvgPool2d(2)(m.ones(1, 2, 4, dtype=m.uint8)),
+    "avg_pool2d_of_bool": lambda m: m.nn.AvgPool2d(2)(m.ones(1, 2, 4, dtype=m.bool)),
+    "avg_pool3d_of_float16": lambda m: m.nn.functional.avg_pool3d(m.ones(1, 2, 2, 2, dtype=m.float16), 2),
+    "avg_pool3d_of_int8": lambda m: m.nn.AvgPool3d(1)(m.ones(1, 1, 1, 1, dtype=m.int8)),
+}
+
+
+@pytest.mark.parametrize("case", NN_TAIL_SAME_ERROR)
+def test_nn_tail_errors_as_torch(case):
+    check_error(NN_TAIL_SAME_ERROR[case])

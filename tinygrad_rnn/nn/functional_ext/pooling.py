@@ -253,6 +253,21 @@ def _divisor(sizes: tuple, kernel: tuple, stride: tuple, pad: tuple, out: tuple,
     return total
 
 
+def _check_avg_dtype(input: Tensor, nd: int) -> None:
+    """torch averages floats and int64 (1-d goes through its 2-d kernel; its 3-d kernel takes no float16)."""
+    dtype = input.dtype
+    if dtype.name in ("float32", "float64", "int64") or (dtype.name == "float16" and nd < 3):
+        return
+    kernel = "avg_pool3d_out_frame" if nd == 3 else "avg_pool2d"
+    raise NotImplementedError(f"\"{kernel}\" not implemented for '{dtype._legacy}'")
+
+
+def _truncating_divide(summed: np.ndarray, divisor: np.ndarray) -> np.ndarray:
+    """Integer average as torch's int64 kernel takes it: the window's sum divided with C's rounding toward zero."""
+    quotient = np.abs(summed) // np.abs(divisor)
+    return np.where((summed < 0) != (divisor < 0), -quotient, quotient)
+
+
 def avg_pool(input: Tensor, kernel_size: Any, stride: Any, padding: Any, ceil_mode: bool, count_include_pad: bool,
              divisor_override: int | None, nd: int) -> Tensor:
     name = f"avg_pool{nd}d"
@@ -277,8 +292,10 @@ def avg_pool(input: Tensor, kernel_size: Any, stride: Any, padding: Any, ceil_mo
                            f"batch size for input, but got:{shape}")
     x, unbatched = _batched(input, nd)
     kernel, stride, _, pairs, out = _geometry(x, kernel_size, stride, padding, 1, ceil_mode, nd, name)
-    if not input.dtype.is_floating_point:
-        raise NotImplementedError(f"{name}: integer input ({input.dtype}) is not implemented here")
+    _check_avg_dtype(input, nd)
+    if x.dtype.name == "float16":  # torch sums half windows in float32 and rounds the average once
+        return avg_pool(input.float(), kernel_size, stride, padding, ceil_mode, count_include_pad, divisor_override,
+                        nd).half()
     n, c = x.shape[0], x.shape[1]
     cols = Im2Col.apply(x, kernel, (1,) * nd, pairs, stride)  # (N, C * K, L)
     blocks = tuple((size + a + b - k) // s + 1 for size, (a, b), k, s in zip(x.shape[2:], pairs, kernel, stride))
@@ -287,6 +304,8 @@ def avg_pool(input: Tensor, kernel_size: Any, stride: Any, padding: Any, ceil_mo
         divisor = np.full(out, float(divisor_override))
     else:
         divisor = _divisor(tuple(x.shape[2:]), kernel, stride, tuple(p for p, _ in pairs), out, count_include_pad)
+    if x.dtype.name == "int64":
+        return _unbatch(from_numpy(_truncating_divide(summed.numpy(), divisor.astype(np.int64))), unbatched)
     result = summed / from_numpy(divisor.astype(x.dtype.np))
     return _unbatch(rename(result, f"AvgPool{nd}DBackward0" if nd > 1 else "SqueezeBackward1"), unbatched)
 
