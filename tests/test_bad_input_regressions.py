@@ -728,6 +728,18 @@ NN_TAIL_SAME_RESULT = {
         m.nn.functional.avg_pool1d(m.tensor([[[-2, 1, 3, 0, -3]]]), 2, padding=1),
         m.nn.functional.avg_pool2d(m.tensor([[[[-5, 2], [1, 1]]]]), 2, divisor_override=-3),
         m.nn.AvgPool3d(2, padding=1, count_include_pad=False)(m.arange(-4, 4).reshape(1, 2, 2, 2))],
+    "hardtanh_of_uint8_truncates_limits_toward_zero": lambda m: m.nn.functional.hardtanh(
+        m.tensor([255, 0, 2, 9], dtype=m.uint8), -0.5, 2.5),
+    "in_place_activations_write_into_their_input": lambda m: [
+        (lambda x: [m.nn.functional.relu_(x), x])(m.tensor([-1.5, 0.0, 2.0])),
+        (lambda x: [m.nn.functional.leaky_relu_(x, 0.2), x])(m.tensor([-1.5, 0.0, 2.0])),
+        (lambda x: [m.nn.functional.elu_(x, 0.5), x])(m.tensor([-1.5, 0.0, 2.0])),
+        (lambda x: [m.nn.functional.elu_(x, 1.0, 2.0, 0.5), x])(m.tensor([-1.5, 0.0, 2.0])),
+        (lambda x: [m.nn.functional.selu_(x), x])(m.tensor([-1.5, 0.0, 2.0])),
+        (lambda x: [m.nn.functional.hardtanh_(x, -0.5, 1.5), x])(m.tensor([-1.5, 0.0, 2.0])),
+        (lambda x: [m.nn.functional.hardtanh_(x, 0.5, 0.2), x])(m.tensor([-1.5, 0.0, 2.0])),
+        (lambda x: [m.nn.functional.relu_(x), x])(m.tensor([-1, 0, 2], dtype=m.int32)),
+        (lambda x: [m.nn.functional.hardtanh_(x, -0.5, 1.5), x])(m.tensor([-3, 0, 2]))],
     "avg_pool_of_float16_rounds_once": lambda m: [
         m.nn.functional.avg_pool1d(m.tensor([[[91.25, -33.5, 7.1, 0.3]]], dtype=m.float16), 3, padding=1),
         m.nn.functional.avg_pool2d(m.tensor([[[[1.1, 2.3], [3.7, 0.9]]]], dtype=m.float16), 2, divisor_override=3)],
@@ -745,9 +757,40 @@ NN_TAIL_SAME_ERROR = {
     "avg_pool2d_of_bool": lambda m: m.nn.AvgPool2d(2)(m.ones(1, 2, 4, dtype=m.bool)),
     "avg_pool3d_of_float16": lambda m: m.nn.functional.avg_pool3d(m.ones(1, 2, 2, 2, dtype=m.float16), 2),
     "avg_pool3d_of_int8": lambda m: m.nn.AvgPool3d(1)(m.ones(1, 1, 1, 1, dtype=m.int8)),
+    "hardtanh_of_bool": lambda m: m.nn.functional.hardtanh(m.tensor([True, False])),
+    "relu6_of_bool": lambda m: m.nn.ReLU6()(m.tensor([True])),
+    "hardtanh_uint8_negative_limit": lambda m: m.nn.functional.hardtanh(m.tensor([3], dtype=m.uint8), -1.5, 2),
+    "hardtanh_int8_nan_limit_as_int64": lambda m: m.nn.functional.hardtanh(m.tensor([3], dtype=m.int8), float("nan"), 2),
+    "hardtanh_limit_below_int64": lambda m: m.nn.functional.hardtanh(m.tensor([3]), -2 ** 70, 2),
+    "hardtanh_uint8_limit_above_uint8": lambda m: m.nn.functional.hardtanh(m.tensor([3], dtype=m.uint8), 0, 300),
+    "relu_in_place_of_a_list": lambda m: m.nn.functional.relu_([1.0]),
+    "relu_in_place_of_bool": lambda m: m.nn.functional.relu_(m.tensor([True])),
+    "selu_in_place_takes_no_more": lambda m: m.nn.functional.selu_(m.ones(2), 2),
+    "selu_in_place_of_ints": lambda m: m.nn.functional.selu_(m.tensor([1, -1])),
+    "elu_in_place_of_a_leaf": lambda m: m.nn.functional.elu_(m.ones(2, requires_grad=True)),
+    "elu_in_place_scale_none": lambda m: m.nn.functional.elu_(m.ones(2), 1.0, None),
+    "leaky_relu_in_place_of_ints": lambda m: m.nn.functional.leaky_relu_(m.tensor([1, -1])),
+    "leaky_relu_in_place_slope_str": lambda m: m.nn.functional.leaky_relu_(m.ones(2), "a"),
+    "hardtanh_in_place_of_uint8_negative_limit": lambda m: m.nn.functional.hardtanh_(m.tensor([3], dtype=m.uint8)),
+    "hardtanh_in_place_min_none": lambda m: m.nn.functional.hardtanh_(m.ones(2), None, 1),
 }
 
 
 @pytest.mark.parametrize("case", NN_TAIL_SAME_ERROR)
 def test_nn_tail_errors_as_torch(case):
     check_error(NN_TAIL_SAME_ERROR[case])
+
+
+def test_margin_losses_of_an_empty_batch_take_any_target_dtype_as_torch():
+    """torch checks the class target's dtype after its shape, and only when there is a target to read."""
+    check_parity(lambda m: [m.nn.functional.multi_margin_loss(m.ones(0, 3), m.ones(0), reduction="none"),
+                            m.nn.functional.multilabel_margin_loss(m.ones(0, 3), m.ones(0, 3, dtype=m.int32),
+                                                                   reduction="none")])
+    check_error(lambda m: m.nn.functional.multi_margin_loss(m.ones(2, 3), m.ones(3)))  # the shape's error first
+    check_error(lambda m: m.nn.functional.multilabel_margin_loss(m.ones(2, 3), m.ones(3)))
+
+
+@pytest.mark.parametrize("name, args", [("relu_", ()), ("leaky_relu_", (0.2,)), ("elu_", (1.0, 2.0, 0.5)),
+                                        ("selu_", ()), ("hardtanh_", (-0.5, 0.5))])
+def test_in_place_activation_gradients_as_torch(name, args):
+    check_parity(lambda m, x: getattr(m.nn.functional, name)(x * 1, *args), [np.array([-1.5, -0.25, 0.3, 2.0])])

@@ -1,5 +1,5 @@
 """More activations: glu, mish, hardswish, hardsigmoid, prelu, rrelu, celu, softshrink, hardshrink,
-tanhshrink, threshold (and the in-place forms torch has).
+tanhshrink, threshold, and the in-place forms torch has (relu_, elu_, leaky_relu_, hardtanh_, selu_ too).
 
 Each is written with Tensor ops, mostly `where`, so gradients (and gradients of gradients) come
 from the ops. Where a function has a kink, the branch that owns the kink point is chosen so the
@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from ...argcheck import int_arg, number_arg
+from ...argcheck import int_arg, number_arg, tensor_arg
 from ...core.function import rename
 from ...core.tensor import Tensor
 from ...creation import from_numpy, integer_fill
@@ -225,3 +225,51 @@ def threshold_(input: Tensor, threshold: float, value: float) -> Tensor:
 
 
 _threshold = threshold  # threshold_'s argument named `threshold` hides the function inside it
+
+
+# ------------------------------------------------------------------ in-place forms of the basic activations
+def relu_(input: Tensor) -> Tensor:
+    """relu written into input."""
+    return _F.relu(tensor_arg("relu_", "input", input, 1), inplace=True)
+
+
+def leaky_relu_(input: Tensor, negative_slope: float = 0.01) -> Tensor:
+    """leaky_relu written into input."""
+    number_arg("leaky_relu_", "negative_slope", negative_slope, 2)
+    return _F.leaky_relu(tensor_arg("leaky_relu_", "input", input, 1), negative_slope, inplace=True)
+
+
+def elu_(input: Tensor, alpha: float = 1.0, scale: float = 1.0, input_scale: float = 1.0) -> Tensor:
+    """elu written into input; torch's in-place form also takes `scale` (of both branches) and
+    `input_scale` (of x inside the exponential): scale * x for x > 0, scale * alpha * (e^(input_scale x) - 1)
+    otherwise."""
+    tensor_arg("elu_", "input", input, 1)
+    for position, (name, number) in enumerate((("alpha", alpha), ("scale", scale), ("input_scale", input_scale)), 2):
+        number_arg("elu_", name, number, position)
+    if scale == 1 and input_scale == 1:
+        return _F.elu(input, alpha, inplace=True)
+    require_float(input, "elu_cpu")
+
+    def of(x: Tensor) -> Tensor:  # e^ of min(x, 0): the unused branch must not overflow
+        negative = alpha * _pw.expm1(x.clamp(max=0) * input_scale)
+        return rename(_pw.where(x > 0, x, negative) * scale, "EluBackward1")
+
+    return _F._apply(of, input, True)
+
+
+def hardtanh_(input: Tensor, min_val: float = -1.0, max_val: float = 1.0) -> Tensor:
+    """hardtanh written into input. Unlike F.hardtanh, torch's in-place form does not compare the
+    bounds: with min_val > max_val every element becomes max_val, as clamp does."""
+    tensor_arg("hardtanh_", "input", input, 1)
+    number_arg("hardtanh_", "min_val", min_val, 2)
+    number_arg("hardtanh_", "max_val", max_val, 3)
+    if min_val > max_val:
+        return _F.hardtanh(input, max_val, max_val, inplace=True)
+    return _F.hardtanh(input, min_val, max_val, inplace=True)
+
+
+def selu_(input: Tensor) -> Tensor:
+    """selu written into input."""
+    tensor_arg("selu_", "input", input, 1)
+    require_float(input, "elu_cpu")
+    return _F.selu(input, inplace=True)

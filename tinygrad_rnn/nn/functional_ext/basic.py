@@ -120,12 +120,29 @@ def logsigmoid(input: Tensor) -> Tensor:
     return nn_ops.LogSigmoid.apply(_float_kernel(input, "log_sigmoid_cpu"))
 
 
+def _integer_bounds(min_val: Any, max_val: Any, dtype: dtypes.dtype) -> tuple:
+    """hardtanh's bounds for an integer input, as torch takes them: each as an int64 (a float truncated toward
+    zero), never negative for uint8, then converted to the input's dtype (which must hold it)."""
+    as_int64 = []
+    for bound in (min_val, max_val):
+        if isinstance(bound, int) and bound < -2 ** 63:  # torch's Python-int to Scalar conversion
+            raise OverflowError("can't convert negative int to unsigned")
+        if isinstance(bound, int) and bound >= 2 ** 64:
+            raise OverflowError("int too big to convert")
+        as_int64.append(integer_fill(bound, dtypes.int64))
+    if dtype is dtypes.uint8 and min(as_int64) < 0:
+        raise RuntimeError("cannot do hardtanh on an unsigned type with negative limits")
+    return tuple(integer_fill(bound, dtype) for bound in as_int64)
+
+
 def hardtanh(input: Tensor, min_val: float = -1.0, max_val: float = 1.0, inplace: bool = False) -> Tensor:
     """x clipped to [min_val, max_val]; the gradient is zero at and beyond the ends, as in torch."""
     if min_val > max_val:
         raise ValueError("min_val cannot be greater than max_val")
+    if input.dtype is dtypes.bool:
+        raise RuntimeError("Bool inputs not supported for hardtanh")
     if not input.dtype.is_floating_point:  # integers are clamped and keep their dtype (the bounds must fit it)
-        low, high = (b if input.dtype is dtypes.bool else integer_fill(b, input.dtype) for b in (min_val, max_val))
+        low, high = _integer_bounds(min_val, max_val, input.dtype)
         clipped = from_numpy(np.asarray(np.clip(input.numpy(), low, high)).astype(input.dtype.np))
         return input._assign(clipped) if inplace else clipped
 
