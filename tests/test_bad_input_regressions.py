@@ -757,6 +757,21 @@ NN_TAIL_SAME_ERROR = {
     "avg_pool2d_of_bool": lambda m: m.nn.AvgPool2d(2)(m.ones(1, 2, 4, dtype=m.bool)),
     "avg_pool3d_of_float16": lambda m: m.nn.functional.avg_pool3d(m.ones(1, 2, 2, 2, dtype=m.float16), 2),
     "avg_pool3d_of_int8": lambda m: m.nn.AvgPool3d(1)(m.ones(1, 1, 1, 1, dtype=m.int8)),
+    "batch_norm_float64_weight_of_float32": lambda m: m.nn.functional.batch_norm(
+        m.ones(4, 3), m.zeros(3), m.ones(3), m.ones(3, dtype=m.float64)),
+    "batch_norm_float32_stats_of_float64": lambda m: m.nn.functional.batch_norm(
+        m.ones(4, 3, dtype=m.float64), m.zeros(3), m.ones(3), training=True),
+    "batch_norm_float64_stats_behind_float32_weight": lambda m: m.nn.functional.batch_norm(
+        m.ones(4, 3), m.zeros(3, dtype=m.float64), m.ones(3, dtype=m.float64), m.ones(3)),
+    "batch_norm_training_reads_the_stats_first": lambda m: m.nn.functional.batch_norm(
+        m.ones(4, 3), m.zeros(3, dtype=m.float16), m.ones(3, dtype=m.float16), m.ones(3), m.ones(3, dtype=m.float64),
+        training=True),
+    "batch_norm_eval_reads_the_bias_first": lambda m: m.nn.functional.batch_norm(
+        m.ones(4, 3), m.zeros(3, dtype=m.float16), m.ones(3, dtype=m.float16), m.ones(3), m.ones(3, dtype=m.float64)),
+    "batch_norm_of_ints_before_mixed_dtypes": lambda m: m.nn.functional.batch_norm(
+        m.ones(4, 3, dtype=m.int64), m.zeros(3), m.ones(3)),
+    "batch_norm_float16_with_float32_weight_and_float16_stats": lambda m: m.nn.functional.batch_norm(
+        m.ones(4, 3, dtype=m.float16), m.zeros(3, dtype=m.float16), m.ones(3, dtype=m.float16), m.ones(3)),
     "hardtanh_of_bool": lambda m: m.nn.functional.hardtanh(m.tensor([True, False])),
     "relu6_of_bool": lambda m: m.nn.ReLU6()(m.tensor([True])),
     "hardtanh_uint8_negative_limit": lambda m: m.nn.functional.hardtanh(m.tensor([3], dtype=m.uint8), -1.5, 2),
@@ -794,3 +809,23 @@ def test_margin_losses_of_an_empty_batch_take_any_target_dtype_as_torch():
                                         ("selu_", ()), ("hardtanh_", (-0.5, 0.5))])
 def test_in_place_activation_gradients_as_torch(name, args):
     check_parity(lambda m, x: getattr(m.nn.functional, name)(x * 1, *args), [np.array([-1.5, -0.25, 0.3, 2.0])])
+
+
+@pytest.mark.parametrize("training", [True, False])
+@pytest.mark.parametrize("params", ["float16", "float32", None])
+def test_float16_batch_norm_rounds_as_torch(training, params):
+    """torch stores a float16 batch's mean and 1/std in the parameters' dtype, then transforms in float32
+    and rounds once; float32 parameters (running statistics included) keep float32 statistics."""
+    torch = require_torch()
+    rng = np.random.default_rng(5)
+    x = (rng.standard_normal((64, 3)) * 2 + 1).astype(np.float16)
+    extra = [] if params is None else [(rng.standard_normal(3) + 2).astype(params) for _ in range(4)]
+    outs = []
+    for m in (tinygrad_rnn, torch):
+        stats, affine = ([m.tensor(a.copy()) for a in extra[:2]], [m.tensor(a) for a in extra[2:]]) if extra \
+            else ([None, None], [None, None])
+        if not training and not extra:
+            stats = [m.zeros(3, dtype=m.float16), m.ones(3, dtype=m.float16)]
+        outs.append(m.nn.functional.batch_norm(m.tensor(x), *stats, *affine, training=training).numpy())
+    assert outs[0].dtype == np.float16
+    np.testing.assert_array_equal(outs[0], outs[1])

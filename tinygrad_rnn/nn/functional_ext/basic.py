@@ -446,6 +446,7 @@ def batch_norm_kernel(input: Tensor, running_mean: Tensor | None, running_var: T
         if t is None and name.startswith("running") and not training:
             raise RuntimeError(f"{name} must be defined in evaluation mode")
     _float_kernel(input, "batch_norm")
+    _check_batch_norm_dtypes(input, running_mean, running_var, weight, bias, training)
     if training:  # torch sums a float32 batch in float64
         count = input.numel() // input.shape[1]
         wide = input.double()
@@ -457,11 +458,50 @@ def batch_norm_kernel(input: Tensor, running_mean: Tensor | None, running_var: T
         mean, var = running_mean, running_var
     # Then, as torch's kernel: y = x * scale + shift per channel, each a fused multiply-add (one rounding),
     # so a constant channel comes out as torch's float32 rounding residue, not an exact 0.
+    if input.dtype is dtypes.float16:
+        mixed = any(t is not None and t.dtype is dtypes.float32 for t in (running_mean, running_var, weight, bias))
+        return _half_batch_norm_transform(input, mean, var, weight, bias, eps, shape, training, mixed)
     invstd = (var.double() + eps).rsqrt().to(input.dtype).reshape(shape)
     scale = invstd if weight is None else invstd * weight.reshape(shape)
     beta = bias.reshape(shape) if bias is not None else scale.new_zeros(())
     shift = fused_multiply_add(-mean.to(input.dtype).reshape(shape), scale, beta)
     return rename(fused_multiply_add(input, scale, shift), "NativeBatchNormBackward0")
+
+
+def _half_batch_norm_transform(input: Tensor, mean: Tensor, var: Tensor, weight: Tensor | None, bias: Tensor | None,
+                               eps: float, shape: tuple, training: bool, mixed: bool) -> Tensor:
+    """torch's float16 batch_norm. In training the batch's mean and 1/std are first stored in the parameters'
+    dtype (float16, or float32 when the parameters are float32); in eval 1/std comes from the running
+    variance in float32. Then scale = 1/std * weight, shift = bias - mean * scale and x * scale + shift are
+    computed in float32, and the result is rounded to float16 once."""
+    if training:
+        stored = dtypes.float32 if mixed else dtypes.float16
+        mean, invstd = mean.to(stored).float(), (var + eps).rsqrt().to(stored).float()
+    else:
+        mean, invstd = mean.float(), (var.float() + eps).rsqrt()
+    scale = invstd.reshape(shape) if weight is None else invstd.reshape(shape) * weight.float().reshape(shape)
+    shift = -(mean.reshape(shape) * scale)
+    if bias is not None:
+        shift = bias.float().reshape(shape) + shift
+    return rename((input.float() * scale + shift).half(), "NativeBatchNormBackward0")
+
+
+def _check_batch_norm_dtypes(input: Tensor, running_mean: Tensor | None, running_var: Tensor | None,
+                             weight: Tensor | None, bias: Tensor | None, training: bool) -> None:
+    """torch's dtype rules for batch_norm's tensors. The parameters may differ from the input only when the
+    first given one (weight, bias, running_mean, running_var) does: then all must be float32 and the input
+    float16. Otherwise each must have the input's dtype, checked in the kernel's order of reading them."""
+    given = [t for t in (weight, bias, running_mean, running_var) if t is not None]
+    if given and given[0].dtype is not input.dtype:
+        if any(t.dtype is not dtypes.float32 for t in given):
+            raise RuntimeError("mixed dtype (CPU): expect parameter to have scalar type of Float")
+        if input.dtype is not dtypes.float16:
+            raise RuntimeError("mixed dtype (CPU): all inputs must share same datatype.")
+        return
+    order = (running_mean, running_var, weight, bias) if training else (weight, bias, running_mean, running_var)
+    for t in order:
+        if t is not None and t.dtype is not input.dtype:
+            raise RuntimeError(f"expected scalar type {input.dtype._legacy} but found {t.dtype._legacy}")
 
 
 def fused_multiply_add(a: Tensor, b: Tensor, c: Tensor) -> Tensor:
