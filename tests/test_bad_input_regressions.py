@@ -829,3 +829,28 @@ def test_float16_batch_norm_rounds_as_torch(training, params):
         outs.append(m.nn.functional.batch_norm(m.tensor(x), *stats, *affine, training=training).numpy())
     assert outs[0].dtype == np.float16
     np.testing.assert_array_equal(outs[0], outs[1])
+
+
+_HALF_INPUT = (np.random.default_rng(3).standard_normal((4, 3, 5)) * 3).astype(np.float16)
+FLOAT16_ROUNDS_ONCE = {  # torch computes these float16 results in float32 and rounds once
+    "selu": lambda m, x: m.nn.functional.selu(x),
+    "celu": lambda m, x: m.nn.CELU(0.7)(x),
+    "elu": lambda m, x: m.nn.functional.elu(x, 0.3),
+    "leaky_relu": lambda m, x: m.nn.functional.leaky_relu(x),
+    "gelu": lambda m, x: m.nn.functional.gelu(x),  # (the tanh form can differ in the last bit of float32)
+    "silu_mish_hardswish": lambda m, x: [m.nn.functional.silu(x), m.nn.functional.mish(x),
+                                         m.nn.functional.hardswish(x), m.nn.functional.hardsigmoid(x)],
+    "softplus_logsigmoid": lambda m, x: [m.nn.functional.softplus(x), m.nn.functional.logsigmoid(x)],
+    "in_place_selu": lambda m, x: m.nn.functional.selu_(x.clone()),
+    "layer_norm": lambda m, x: [m.nn.functional.layer_norm(x, (5,)),
+                                m.nn.functional.layer_norm(x, (5,), m.ones(5) * 1.3, m.ones(5) * 0.1)],
+    "group_norm": lambda m, x: m.nn.functional.group_norm(x, 3, m.ones(3, dtype=m.float16) * 1.3),
+    "rms_norm": lambda m, x: [m.nn.functional.rms_norm(x, (5,)),
+                              m.nn.functional.rms_norm(x, (5,), m.linspace(0.5, 2, 5))],
+    "instance_norm": lambda m, x: m.nn.functional.instance_norm(x),
+}
+
+
+@pytest.mark.parametrize("case", FLOAT16_ROUNDS_ONCE)
+def test_float16_nn_functions_round_once_as_torch(case):
+    check_parity(FLOAT16_ROUNDS_ONCE[case], [_HALF_INPUT], requires_grad=[False], tol=dict(rtol=0, atol=0))

@@ -43,11 +43,21 @@ def _float_kernel(input: Tensor, kernel: str) -> Tensor:
     return input
 
 
+def _in_float32(fn: Callable[[Tensor], Tensor]) -> Callable[[Tensor], Tensor]:
+    """fn, but a float16 argument goes through it as float32 and the result is rounded back once."""
+    def run(x: Tensor) -> Tensor:
+        return fn(x.float()).half() if x.dtype is dtypes.float16 else fn(x)
+
+    return run
+
+
 def _apply(fn: Callable[[Tensor], Tensor], input: Tensor, inplace: bool) -> Tensor:
     """fn(input), written into `input` when inplace=True (as torch's `relu_` and friends do).
 
     In place, fn reads an alias of input: what fn saves for backward must not be the tensor
-    whose version the write bumps (its old values stay alive in the alias)."""
+    whose version the write bumps (its old values stay alive in the alias). A float16 input is
+    computed in float32 and rounded once, as torch's kernels do."""
+    fn = _in_float32(fn)
     if not inplace:
         return fn(input)
     return input._assign(fn(input.view_as(input)))
@@ -104,6 +114,8 @@ def gelu(input: Tensor, approximate: str = "none") -> Tensor:
     if approximate not in ("none", "tanh"):
         raise RuntimeError("approximate argument must be either none or tanh.")
     _float_kernel(input, "GeluKernelImpl")
+    if input.dtype is dtypes.float16:  # computed in float32, rounded once, as torch's kernel
+        return gelu(input.float(), approximate).half()
     if approximate == "tanh":
         inner = math.sqrt(2 / math.pi) * (input + 0.044715 * input * input * input)
         return rename(0.5 * input * (1 + _pw.tanh(inner)), "GeluBackward0")
@@ -113,11 +125,12 @@ def gelu(input: Tensor, approximate: str = "none") -> Tensor:
 
 
 def softplus(input: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
-    return nn_ops.Softplus.apply(_float_kernel(input, "softplus_cpu"), beta, threshold)
+    _float_kernel(input, "softplus_cpu")
+    return _in_float32(lambda x: nn_ops.Softplus.apply(x, beta, threshold))(input)
 
 
 def logsigmoid(input: Tensor) -> Tensor:
-    return nn_ops.LogSigmoid.apply(_float_kernel(input, "log_sigmoid_cpu"))
+    return _in_float32(nn_ops.LogSigmoid.apply)(_float_kernel(input, "log_sigmoid_cpu"))
 
 
 def _integer_bounds(min_val: Any, max_val: Any, dtype: dtypes.dtype) -> tuple:
@@ -398,9 +411,11 @@ def layer_norm(input: Tensor, normalized_shape: Any, weight: Tensor | None = Non
             f"Given normalized_shape={list(shape)}, expected input with shape [*, {', '.join(map(str, shape))}], "
             f"but got input of size{list(input.shape)}"
         )
-    if any(p is not None and p.dtype is not input.dtype for p in (weight, bias)):
-        raise RuntimeError("mixed dtype (CPU): all inputs must share same datatype.")
+    check_norm_dtypes(input, (weight, bias), (weight, bias))
     _float_kernel(input, "LayerNormKernelImpl")
+    if input.dtype is dtypes.float16:  # computed in float32 and rounded once, as torch's kernel
+        weight, bias = (None if p is None else p.float() for p in (weight, bias))
+        return layer_norm(input.float(), normalized_shape, weight, bias, eps).half()
     dims = tuple(range(input.ndim - len(shape), input.ndim))
     centered = input - input.mean(dims, keepdim=True)
     out = centered / ((centered * centered).mean(dims, keepdim=True) + eps).sqrt()
@@ -488,18 +503,22 @@ def _half_batch_norm_transform(input: Tensor, mean: Tensor, var: Tensor, weight:
 
 def _check_batch_norm_dtypes(input: Tensor, running_mean: Tensor | None, running_var: Tensor | None,
                              weight: Tensor | None, bias: Tensor | None, training: bool) -> None:
-    """torch's dtype rules for batch_norm's tensors. The parameters may differ from the input only when the
-    first given one (weight, bias, running_mean, running_var) does: then all must be float32 and the input
-    float16. Otherwise each must have the input's dtype, checked in the kernel's order of reading them."""
-    given = [t for t in (weight, bias, running_mean, running_var) if t is not None]
+    order = (running_mean, running_var, weight, bias) if training else (weight, bias, running_mean, running_var)
+    check_norm_dtypes(input, (weight, bias, running_mean, running_var), order)
+
+
+def check_norm_dtypes(input: Tensor, params: tuple, kernel_order: tuple) -> None:
+    """torch's dtype rules for a normalisation's parameters (None where not given). They may differ from the
+    input only when the first given one does: then all must be float32 and the input float16. Otherwise each
+    must have the input's dtype, checked in the order the kernel reads them."""
+    given = [t for t in params if t is not None]
     if given and given[0].dtype is not input.dtype:
         if any(t.dtype is not dtypes.float32 for t in given):
             raise RuntimeError("mixed dtype (CPU): expect parameter to have scalar type of Float")
         if input.dtype is not dtypes.float16:
             raise RuntimeError("mixed dtype (CPU): all inputs must share same datatype.")
         return
-    order = (running_mean, running_var, weight, bias) if training else (weight, bias, running_mean, running_var)
-    for t in order:
+    for t in kernel_order:
         if t is not None and t.dtype is not input.dtype:
             raise RuntimeError(f"expected scalar type {input.dtype._legacy} but found {t.dtype._legacy}")
 
