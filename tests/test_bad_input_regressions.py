@@ -854,3 +854,17 @@ FLOAT16_ROUNDS_ONCE = {  # torch computes these float16 results in float32 and r
 @pytest.mark.parametrize("case", FLOAT16_ROUNDS_ONCE)
 def test_float16_nn_functions_round_once_as_torch(case):
     check_parity(FLOAT16_ROUNDS_ONCE[case], [_HALF_INPUT], requires_grad=[False], tol=dict(rtol=0, atol=0))
+
+
+def test_conv_invalid_combination_lists_torch_signatures():
+    """Both name the arguments' types and list the two signatures (torch adds, for some calls, a line per
+    signature marking the arguments it could not match; ours does not)."""
+    torch = require_torch()
+    messages = []
+    for m in (torch, tinygrad_rnn):
+        with pytest.raises(TypeError) as error:
+            m.nn.functional.conv1d(m.ones(1, 1, 3), m.ones(1, 1, 1), None, 1.5, 0, 1, 1)
+        messages.append(str(error.value))
+    signatures = [[line for line in text.splitlines() if line.startswith(" * ")] for text in messages]
+    assert len(signatures[0]) == 2 and signatures[0] == signatures[1]
+    assert messages[1].splitlines()[0] == messages[0].splitlines()[0]

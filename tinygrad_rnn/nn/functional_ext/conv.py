@@ -19,6 +19,12 @@ from ...core.tensor import Tensor
 from .im2col import Col2Im, Im2Col, blocks_along
 
 
+# torch's two signatures of conv1d/2d/3d (padding as ints or as a string), as its errors list them
+_CONV_SIGNATURES = tuple(f"(Tensor input, Tensor weight, Tensor bias = None, tuple of ints stride = 1, {padding}, "
+                         f"tuple of ints dilation = 1, int groups = 1)"
+                         for padding in ("tuple of ints padding = 0", 'str padding = "valid"'))
+
+
 def expand_param(value: Any, nd: int, name: str = "") -> tuple:
     """An int or a sequence, as an nd-tuple of ints (torch's _single / _pair)."""
     if isinstance(value, (list, tuple)):
@@ -137,7 +143,7 @@ def convolution(input: Tensor, weight: Tensor, bias: Tensor | None, stride: Any,
     """The N-d convolution behind conv1d and conv2d (zero padding)."""
     lists = [("stride", stride, 4), ("padding", padding, 5), ("dilation", dilation, 6)]
     int_list_args(name, [p for p in lists if not isinstance(p[1], str)], scalar_ok=True,
-                  overloads=(input, weight, bias, stride, padding, dilation, groups))
+                  overloads=(input, weight, bias, stride, padding, dilation, groups), signatures=_CONV_SIGNATURES)
     _check_input_dim(input, nd, name)
     _check_dtypes(input, weight, bias)
     x, unbatched = _batched(input, nd)
