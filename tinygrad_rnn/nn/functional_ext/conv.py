@@ -18,7 +18,6 @@ from ...core.function import rename
 from ...core.tensor import Tensor
 from .im2col import Col2Im, Im2Col, blocks_along
 
-
 # torch's two signatures of conv1d/2d/3d (padding as ints or as a string), as its errors list them
 _CONV_SIGNATURES = tuple(f"(Tensor input, Tensor weight, Tensor bias = None, tuple of ints stride = 1, {padding}, "
                          f"tuple of ints dilation = 1, int groups = 1)"
