@@ -740,6 +740,11 @@ NN_TAIL_SAME_RESULT = {
         (lambda x: [m.nn.functional.hardtanh_(x, 0.5, 0.2), x])(m.tensor([-1.5, 0.0, 2.0])),
         (lambda x: [m.nn.functional.relu_(x), x])(m.tensor([-1, 0, 2], dtype=m.int32)),
         (lambda x: [m.nn.functional.hardtanh_(x, -0.5, 1.5), x])(m.tensor([-3, 0, 2]))],
+    "max_unpool_to_an_empty_output_checks_no_index": lambda m: [
+        m.nn.functional.max_unpool2d(*m.nn.functional.max_pool2d(m.ones(1, 2, 4, 4), 2, return_indices=True), 1, 1, 1),
+        m.nn.functional.max_unpool1d(*m.nn.functional.max_pool1d(m.ones(2, 4), 2, return_indices=True), 0, None, 0)],
+    "max_unpool_of_an_empty_batch": lambda m: m.nn.functional.max_unpool3d(
+        m.ones(0, 2, 2, 2, 2), m.zeros(0, 2, 2, 2, 2, dtype=m.int64), 2),
     "avg_pool_of_float16_rounds_once": lambda m: [
         m.nn.functional.avg_pool1d(m.tensor([[[91.25, -33.5, 7.1, 0.3]]], dtype=m.float16), 3, padding=1),
         m.nn.functional.avg_pool2d(m.tensor([[[[1.1, 2.3], [3.7, 0.9]]]], dtype=m.float16), 2, divisor_override=3)],
@@ -772,6 +777,20 @@ NN_TAIL_SAME_ERROR = {
         m.ones(4, 3, dtype=m.int64), m.zeros(3), m.ones(3)),
     "batch_norm_float16_with_float32_weight_and_float16_stats": lambda m: m.nn.functional.batch_norm(
         m.ones(4, 3, dtype=m.float16), m.zeros(3, dtype=m.float16), m.ones(3, dtype=m.float16), m.ones(3)),
+    "max_unpool_float_kernel_gives_float_sizes": lambda m: m.nn.MaxUnpool2d(2.0)(
+        *m.nn.functional.max_pool2d(m.ones(1, 2, 4, 4), 2, return_indices=True)),
+    "max_unpool3d_float_stride": lambda m: m.nn.functional.max_unpool3d(
+        *m.nn.functional.max_pool3d(m.ones(1, 2, 4, 4, 4), 2, return_indices=True), 2, 2.0, output_size=(4, 4, 4)),
+    "max_unpool3d_zero_stride": lambda m: m.nn.functional.max_unpool3d(
+        *m.nn.functional.max_pool3d(m.ones(1, 2, 5, 5, 5), 2, return_indices=True), 2, 0, output_size=(4, 4, 4)),
+    "max_unpool3d_int32_indices": lambda m: m.nn.functional.max_unpool3d(
+        m.ones(1, 1, 1, 1, 1), m.zeros(1, 1, 1, 1, 1, dtype=m.int32), 2),
+    "max_unpool_of_no_channels": lambda m: m.nn.functional.max_unpool2d(
+        m.ones(1, 0, 2, 2), m.zeros(1, 0, 2, 2, dtype=m.int64), 2),
+    "max_unpool1d_index_out_of_the_output": lambda m: m.nn.functional.max_unpool1d(
+        *m.nn.functional.max_pool1d(m.arange(8.0).reshape(2, 4), 2, return_indices=True), 2, output_size=[3]),
+    "max_unpool_negative_output_size": lambda m: m.nn.functional.max_unpool2d(
+        *m.nn.functional.max_pool2d(m.ones(1, 2, 4, 4), 2, return_indices=True), 1, 2, 2),
     "hardtanh_of_bool": lambda m: m.nn.functional.hardtanh(m.tensor([True, False])),
     "relu6_of_bool": lambda m: m.nn.ReLU6()(m.tensor([True])),
     "hardtanh_uint8_negative_limit": lambda m: m.nn.functional.hardtanh(m.tensor([3], dtype=m.uint8), -1.5, 2),
