@@ -568,7 +568,6 @@ def _check_unpool_nonempty(input: Tensor, nd: int) -> None:
 def max_unpool(input: Tensor, indices: Tensor, kernel_size: Any, stride: Any, padding: Any, output_size: Any,
                nd: int) -> Tensor:
     """Put each value at its `indices` position (per plane) in a zero tensor: a partial inverse of max_pool."""
-    name = f"max_unpool{nd}d"
     kernel = _as_tuple(kernel_size, nd)
     stride = kernel if stride is None else _as_tuple(stride, nd)
     pad = _as_tuple(padding, nd)
