@@ -745,6 +745,12 @@ NN_TAIL_SAME_RESULT = {
         m.nn.functional.max_unpool1d(*m.nn.functional.max_pool1d(m.ones(2, 4), 2, return_indices=True), 0, None, 0)],
     "max_unpool_of_an_empty_batch": lambda m: m.nn.functional.max_unpool3d(
         m.ones(0, 2, 2, 2, 2), m.zeros(0, 2, 2, 2, 2, dtype=m.int64), 2),
+    "total_norm_of_mixed_dtypes_promotes": lambda m: m.nn.utils.get_total_norm(
+        [m.tensor([0.0, 2.0]), m.ones(2, 3, dtype=m.float64)], 0.5),
+    "zero_gradients_have_norm_zero_for_every_order": lambda m: [
+        m.nn.utils.get_total_norm([m.tensor(0.0)], float("nan")), m.nn.utils.get_total_norm([m.zeros(3)], -1.0)],
+    "constant_into_ints_truncates": lambda m: m.nn.init.constant_(m.ones(2, dtype=m.int64), 2.5),
+    "uniform_of_float16_draws_in_float": lambda m: m.manual_seed(0) and m.ones(4, 6, dtype=m.float16).uniform_(-0.3, 0.7),
     "avg_pool_of_float16_rounds_once": lambda m: [
         m.nn.functional.avg_pool1d(m.tensor([[[91.25, -33.5, 7.1, 0.3]]], dtype=m.float16), 3, padding=1),
         m.nn.functional.avg_pool2d(m.tensor([[[[1.1, 2.3], [3.7, 0.9]]]], dtype=m.float16), 2, divisor_override=3)],
@@ -791,6 +797,24 @@ NN_TAIL_SAME_ERROR = {
         *m.nn.functional.max_pool1d(m.arange(8.0).reshape(2, 4), 2, return_indices=True), 2, output_size=[3]),
     "max_unpool_negative_output_size": lambda m: m.nn.functional.max_unpool2d(
         *m.nn.functional.max_pool2d(m.ones(1, 2, 4, 4), 2, return_indices=True), 1, 2, 2),
+    "clip_grad_value_with_no_gradient": lambda m: m.nn.utils.clip_grad_value_([m.ones(2, requires_grad=True)], 1.0),
+    "clip_grad_norm_max_norm_none": lambda m: m.nn.utils.clip_grad_norm_([], None),
+    "total_norm_inf_of_an_empty_gradient": lambda m: m.nn.utils.get_total_norm([m.ones(2), m.ones(0)], float("inf")),
+    "total_norm_negative_order_of_an_empty_gradient": lambda m: m.nn.utils.get_total_norm([m.ones(0)], -1.0),
+    "uniform_from_inf": lambda m: m.nn.init.uniform_(m.ones(2), float("inf"), 1.0),
+    "uniform_to_beyond_float": lambda m: m.ones(2).uniform_(0, 1e39),
+    "uniform_from_above_to": lambda m: m.ones(2, dtype=m.float64).uniform_(1, 0),
+    "uniform_span_beyond_float": lambda m: m.ones(2).uniform_(-3e38, 3e38),
+    "uniform_of_ints": lambda m: m.ones(2, dtype=m.int64).uniform_(0, 1),
+    "uniform_to_none": lambda m: m.ones(2).uniform_(0, None),
+    "normal_negative_std": lambda m: m.nn.init.normal_(m.ones(2), 0, -1),
+    "normal_nan_std_of_ints": lambda m: m.ones(2, dtype=m.int64).normal_(0, float("nan")),
+    "normal_of_ints": lambda m: m.ones(2, dtype=m.int64).normal_(),
+    "normal_mean_none": lambda m: m.ones(2).normal_(None),
+    "orthogonal_of_float16": lambda m: m.nn.init.orthogonal_(m.ones(3, 4, dtype=m.float16)),
+    "trunc_normal_bounds_reversed": lambda m: m.nn.init.trunc_normal_(m.ones(3, 4), 0, 1, 2, -2),
+    "trunc_normal_bool_mean_where_it_accepts": lambda m: m.nn.init.trunc_normal_(m.ones(3, 4), True, True, True, True),
+    "constant_inf_into_ints": lambda m: m.nn.init.constant_(m.ones(2, dtype=m.int64), float("inf")),
     "hardtanh_of_bool": lambda m: m.nn.functional.hardtanh(m.tensor([True, False])),
     "relu6_of_bool": lambda m: m.nn.ReLU6()(m.tensor([True])),
     "hardtanh_uint8_negative_limit": lambda m: m.nn.functional.hardtanh(m.tensor([3], dtype=m.uint8), -1.5, 2),
