@@ -911,3 +911,17 @@ def test_conv_invalid_combination_lists_torch_signatures():
     signatures = [[line for line in text.splitlines() if line.startswith(" * ")] for text in messages]
     assert len(signatures[0]) == 2 and signatures[0] == signatures[1]
     assert messages[1].splitlines()[0] == messages[0].splitlines()[0]
+
+
+@pytest.mark.parametrize("call", [lambda F, x: F.leaky_relu_(x, -0.5), lambda F, x: F.elu(x, -1.0, inplace=True),
+                                  lambda F, x: F.celu_(x, -0.5), lambda F, x: F.rrelu_(x, -1.0, -0.5)])
+def test_in_place_negative_slope_refuses_backward_as_torch(call):
+    """torch's gradient of an in-place leaky_relu/elu comes from its output, so a negative slope is refused, in
+    backward only: the forward runs (and under no_grad nothing is refused)."""
+    torch = require_torch()
+    for m in (torch, tinygrad_rnn):
+        w = m.tensor([-1.0, 0.0, 2.0], requires_grad=True)
+        out = call(m.nn.functional, w * 1)
+        with pytest.raises(RuntimeError, match="^In-place .* backward calculation is triggered with a negative slope"):
+            out.sum().backward()
+    check_parity(lambda m, x: call(m.nn.functional, x * 1), [np.array([-1.0, 0.0, 2.0])], requires_grad=[False])

@@ -140,7 +140,8 @@ def celu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
     def of(x: Tensor) -> Tensor:  # e^ of min(x, 0): the unused branch must not overflow; expm1 as torch
         return rename(_pw.where(x > 0, x, alpha * _pw.expm1(x.clamp(max=0) / alpha)), "CeluBackward0")
 
-    return _F._apply(of, input, inplace)
+    out = _F._apply(of, input, inplace)
+    return _F.refuse_backward_of_negative_slope(out, alpha, "elu") if inplace else out
 
 
 def celu_(input: Tensor, alpha: float = 1.0) -> Tensor:
@@ -254,7 +255,7 @@ def elu_(input: Tensor, alpha: float = 1.0, scale: float = 1.0, input_scale: flo
         negative = alpha * _pw.expm1(x.clamp(max=0) * input_scale)
         return rename(_pw.where(x > 0, x, negative) * scale, "EluBackward1")
 
-    return _F._apply(of, input, True)
+    return _F.refuse_backward_of_negative_slope(_F._apply(of, input, True), alpha, "elu")
 
 
 def hardtanh_(input: Tensor, min_val: float = -1.0, max_val: float = 1.0) -> Tensor:

@@ -80,7 +80,29 @@ def leaky_relu(input: Tensor, negative_slope: float = 0.01, inplace: bool = Fals
     """x for x > 0, negative_slope * x otherwise (the slope also applies at exactly 0)."""
     number_arg("leaky_relu", "negative_slope", negative_slope, 2)
     _float_kernel(input, "leaky_relu_cpu")
-    return _apply(lambda x: rename(_pw.where(x > 0, x, x * negative_slope), "LeakyReluBackward0"), input, inplace)
+    out = _apply(lambda x: rename(_pw.where(x > 0, x, x * negative_slope), "LeakyReluBackward0"), input, inplace)
+    return refuse_backward_of_negative_slope(out, negative_slope, "leakyReLu") if inplace else out
+
+
+_NEGATIVE_SLOPE_IN_PLACE = ("In-place {} backward calculation is triggered with a negative slope which is not supported. "
+                            "This is caused by calling in-place forward function with a negative slope, please call "
+                            "out-of-place version instead.")
+
+
+def refuse_backward_of_negative_slope(out: Tensor, slope: float, kind: str) -> Tensor:
+    """torch computes the gradient of an in-place leaky_relu or elu from its output, whose sign a negative slope
+    makes ambiguous: the forward runs, and the backward through it raises torch's error."""
+    if slope < 0 and out.requires_grad:
+        message = _NEGATIVE_SLOPE_IN_PLACE.format(kind)
+        if kind == "leakyReLu":
+            message += (" File an issue at https://github.com/pytorch/pytorch if you do require supporting in-place "
+                        "leakRelu backward calculation with negative slope")
+
+        def refuse(grad: Tensor) -> None:
+            raise RuntimeError(message)
+
+        out.register_hook(refuse)
+    return out
 
 
 def elu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
@@ -91,7 +113,8 @@ def elu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
 
     number_arg("elu", "alpha", alpha, 2)
     _float_kernel(input, "elu_cpu")
-    return _apply(elu_of, input, inplace)
+    out = _apply(elu_of, input, inplace)
+    return refuse_backward_of_negative_slope(out, alpha, "elu") if inplace else out
 
 
 _SELU_ALPHA, _SELU_SCALE = 1.6732632423543772848170429916717, 1.0507009873554804934193349852946
