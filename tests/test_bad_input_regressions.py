@@ -925,3 +925,35 @@ def test_in_place_negative_slope_refuses_backward_as_torch(call):
         with pytest.raises(RuntimeError, match="^In-place .* backward calculation is triggered with a negative slope"):
             out.sum().backward()
     check_parity(lambda m, x: call(m.nn.functional, x * 1), [np.array([-1.0, 0.0, 2.0])], requires_grad=[False])
+
+
+NOT_A_TENSOR = {  # torch's parser names the parameter that is not a Tensor (or not a number)
+    "relu": lambda m: m.nn.functional.relu([1.0]),
+    "gelu": lambda m: m.nn.functional.gelu([1.0]),
+    "logsigmoid": lambda m: m.nn.functional.logsigmoid([1.0]),
+    "hardtanh": lambda m: m.nn.functional.hardtanh([1.0]),
+    "mish": lambda m: m.nn.functional.mish([1.0]),
+    "softplus_beta": lambda m: m.nn.functional.softplus(m.ones(2), "a"),
+    "prelu_weight": lambda m: m.nn.functional.prelu(m.ones(2), [1.0]),
+    "linear_bias": lambda m: m.nn.functional.linear(m.ones(2, 4), m.ones(3, 4), "a"),
+    "embedding_indices": lambda m: m.nn.functional.embedding("a", m.ones(2, 2)),
+    "nll_loss_target": lambda m: m.nn.functional.nll_loss(m.ones(2, 3), "a"),
+    "attention_key": lambda m: m.nn.functional.scaled_dot_product_attention(m.ones(2, 2), [1.0], m.ones(2, 2)),
+    "pairwise_distance_eps": lambda m: m.nn.functional.pairwise_distance(m.ones(2), m.ones(2), 2, "a"),
+    "layer_norm_shape": lambda m: m.nn.functional.layer_norm(m.ones(2, 3), "a"),
+    "tanh": lambda m: m.nn.functional.tanh([1.0]),
+}
+
+
+@pytest.mark.parametrize("case", NOT_A_TENSOR)
+def test_nn_functions_refuse_what_is_not_a_tensor_as_torch(case):
+    check_error(NOT_A_TENSOR[case])
+
+
+@pytest.mark.parametrize("call", [lambda m: m.nn.functional.conv1d([1.0], m.ones(2, 3, 2)),
+                                  lambda m: m.nn.functional.conv1d(m.ones(2, 3, 4), m.ones(2, 3, 2), None, "a")])
+def test_conv_of_wrong_types_is_an_invalid_combination_as_torch(call):
+    torch = require_torch()
+    for m in (torch, tinygrad_rnn):
+        with pytest.raises(TypeError, match=r"^conv1d\(\) received an invalid combination of arguments"):
+            call(m)

@@ -47,6 +47,7 @@ def glu(input: Tensor, dim: int = -1) -> Tensor:
 
 def mish(input: Tensor, inplace: bool = False) -> Tensor:
     """x * tanh(softplus(x)) (Misra, 2019)."""
+    tensor_arg("mish", "input", input, 1)
     require_float(input, "mish_cpu")
     return _F._apply(lambda x: rename(x * _pw.tanh(_F.softplus(x)), "MishBackward0"), input, inplace)
 
@@ -54,6 +55,7 @@ def mish(input: Tensor, inplace: bool = False) -> Tensor:
 def hardswish(input: Tensor, inplace: bool = False) -> Tensor:
     """x * relu6(x + 3) / 6: 0 up to -3, x from 3 on, x (x + 3) / 6 in between. At the kinks
     torch 2.13's gradient is that of the outer pieces (0 at -3, 1 at 3), and so is ours."""
+    tensor_arg("hardswish", "input", input, 1)
     require_float(input, "hardswish_cpu")
 
     def of(x: Tensor) -> Tensor:
@@ -68,6 +70,7 @@ _SIXTH_AS_FLOAT32 = float(np.float32(1 / 6))
 
 def hardsigmoid(input: Tensor, inplace: bool = False) -> Tensor:
     """relu6(x + 3) / 6; the gradient is 1/6 strictly inside (-3, 3) and 0 elsewhere."""
+    tensor_arg("hardsigmoid", "input", input, 1)
     require_float(input, "hardsigmoid_cpu")
 
     def of(x: Tensor) -> Tensor:
@@ -82,6 +85,8 @@ def hardsigmoid(input: Tensor, inplace: bool = False) -> Tensor:
 
 def prelu(input: Tensor, weight: Tensor) -> Tensor:
     """x for x > 0, weight * x otherwise; weight has one entry or one per channel (dim 1)."""
+    tensor_arg("prelu", "input", input, 1)
+    tensor_arg("prelu", "weight", weight, 2)
     count = weight.numel()
     if count != 1:  # torch's order: the channel count first, then weight's ndim, then the dtypes
         if input.ndim == 0:
@@ -128,6 +133,7 @@ def rrelu_(input: Tensor, lower: float = 1.0 / 8, upper: float = 1.0 / 3, traini
 
 def celu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
     """x for x > 0, alpha (e^(x / alpha) - 1) otherwise: an ELU that is C1 for every alpha."""
+    tensor_arg("celu", "input", input, 1)
     number_arg("celu", "alpha", alpha, 2)
     if alpha == 0:
         raise RuntimeError("ZeroDivisionError: alpha cannot be 0 for CELU")

@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from ...argcheck import number_arg
+from ...argcheck import int_list_arg, number_arg, tensor_arg
 from ...core import dtypes
 from ...core.function import rename
 from ...core.grad_mode import is_grad_enabled, no_grad
@@ -43,6 +43,13 @@ def _float_kernel(input: Tensor, kernel: str) -> Tensor:
     return input
 
 
+def _tensor_args(fn: str, **given: Any) -> None:
+    """torch's parser on `Tensor` parameters, in order (positions from 1); None passes (an optional one)."""
+    for position, (name, value) in enumerate(given.items(), 1):
+        if value is not None:
+            tensor_arg(fn, name, value, position)
+
+
 def _in_float32(fn: Callable[[Tensor], Tensor]) -> Callable[[Tensor], Tensor]:
     """fn, but a float16 argument goes through it as float32 and the result is rounded back once."""
     def run(x: Tensor) -> Tensor:
@@ -65,19 +72,28 @@ def _apply(fn: Callable[[Tensor], Tensor], input: Tensor, inplace: bool) -> Tens
 
 # ------------------------------------------------------------------ activations
 def relu(input: Tensor, inplace: bool = False) -> Tensor:
+    tensor_arg("relu", "input", input, 1)
     return _apply(_pw.relu, input, inplace)
 
 
 def tanh(input: Tensor) -> Tensor:
-    return _pw.tanh(input)
+    return _pw.tanh(_method_owner(input, "tanh"))
 
 
 def sigmoid(input: Tensor) -> Tensor:
-    return _pw.sigmoid(input)
+    return _pw.sigmoid(_method_owner(input, "sigmoid"))
+
+
+def _method_owner(input: Any, method: str) -> Tensor:
+    """torch's F.tanh and F.sigmoid call input.tanh(): anything else has no such attribute."""
+    if not isinstance(input, Tensor):
+        raise AttributeError(f"'{type(input).__name__}' object has no attribute '{method}'")
+    return input
 
 
 def leaky_relu(input: Tensor, negative_slope: float = 0.01, inplace: bool = False) -> Tensor:
     """x for x > 0, negative_slope * x otherwise (the slope also applies at exactly 0)."""
+    tensor_arg("leaky_relu", "input", input, 1)
     number_arg("leaky_relu", "negative_slope", negative_slope, 2)
     _float_kernel(input, "leaky_relu_cpu")
     out = _apply(lambda x: rename(_pw.where(x > 0, x, x * negative_slope), "LeakyReluBackward0"), input, inplace)
@@ -108,6 +124,7 @@ def refuse_backward_of_negative_slope(out: Tensor, slope: float, kind: str) -> T
 def elu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
     """x for x > 0, alpha (e^x - 1) otherwise. e^x is taken of min(x, 0): the unused branch must
     not overflow, or its zero gradient times inf would be NaN."""
+    tensor_arg("elu", "input", input, 1)
     def elu_of(x: Tensor) -> Tensor:
         return rename(_pw.where(x > 0, x, alpha * _pw.expm1(x.clamp(max=0))), "EluBackward0")
 
@@ -121,17 +138,20 @@ _SELU_ALPHA, _SELU_SCALE = 1.6732632423543772848170429916717, 1.0507009873554804
 
 
 def selu(input: Tensor, inplace: bool = False) -> Tensor:
+    tensor_arg("selu", "input", input, 1)
     return _apply(lambda x: elu(x, _SELU_ALPHA) * _SELU_SCALE, input, inplace)
 
 
 def silu(input: Tensor, inplace: bool = False) -> Tensor:
     """x * sigmoid(x), also called swish."""
+    tensor_arg("silu", "input", input, 1)
     _float_kernel(input, "silu_cpu")
     return _apply(lambda x: x * _pw.sigmoid(x), input, inplace)
 
 
 def gelu(input: Tensor, approximate: str = "none") -> Tensor:
     """x * Phi(x) with Phi the standard normal CDF; `approximate='tanh'` uses the tanh formula."""
+    tensor_arg("gelu", "input", input, 1)
     if not isinstance(approximate, str):
         raise TypeError(f"gelu(): argument 'approximate' must be str, not {type(approximate).__name__}")
     if approximate not in ("none", "tanh"):
@@ -148,11 +168,15 @@ def gelu(input: Tensor, approximate: str = "none") -> Tensor:
 
 
 def softplus(input: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
+    tensor_arg("softplus", "input", input, 1)
+    number_arg("softplus", "beta", beta, 2)
+    number_arg("softplus", "threshold", threshold, 3)
     _float_kernel(input, "softplus_cpu")
     return _in_float32(lambda x: nn_ops.Softplus.apply(x, beta, threshold))(input)
 
 
 def logsigmoid(input: Tensor) -> Tensor:
+    tensor_arg("log_sigmoid", "input", input, 1)
     return _in_float32(nn_ops.LogSigmoid.apply)(_float_kernel(input, "log_sigmoid_cpu"))
 
 
@@ -173,6 +197,7 @@ def _integer_bounds(min_val: Any, max_val: Any, dtype: dtypes.dtype) -> tuple:
 
 def hardtanh(input: Tensor, min_val: float = -1.0, max_val: float = 1.0, inplace: bool = False) -> Tensor:
     """x clipped to [min_val, max_val]; the gradient is zero at and beyond the ends, as in torch."""
+    tensor_arg("hardtanh", "input", input, 1)
     if min_val > max_val:
         raise ValueError("min_val cannot be greater than max_val")
     if input.dtype is dtypes.bool:
@@ -190,6 +215,7 @@ def hardtanh(input: Tensor, min_val: float = -1.0, max_val: float = 1.0, inplace
 
 
 def relu6(input: Tensor, inplace: bool = False) -> Tensor:
+    tensor_arg("relu6", "input", input, 1)
     return hardtanh(input, 0.0, 6.0, inplace)
 
 
@@ -214,6 +240,7 @@ def softmin(input: Tensor, dim: int | None = None, _stacklevel: int = 3, dtype: 
 # ------------------------------------------------------------------ linear
 def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     """y = x W^T + b over the last dim of x, on any leading dims (W is (out, in), torch's layout)."""
+    _tensor_args("linear", input=input, weight=weight, bias=bias)
     if input.ndim == 0 or weight.ndim == 0:
         raise RuntimeError(
             f"both arguments to linear need to be at least 1D, but they are {input.ndim}D and {weight.ndim}D"
@@ -310,6 +337,7 @@ def embedding(input: Tensor, weight: Tensor, padding_idx: int | None = None, max
     gradient) each looked-up row whose norm exceeds it, as torch does. `sparse=True` (torch: a
     sparse gradient for the weight) raises NotImplementedError when a gradient would be built.
     """
+    _tensor_args("embedding", weight=weight, indices=input)  # torch's kernel takes (weight, indices)
     _check_sparse(sparse, weight)
     padding_idx = _padding_index(padding_idx, weight.shape[0])
     indices = _check_indices(input, weight)
@@ -425,7 +453,7 @@ def layer_norm(input: Tensor, normalized_shape: Any, weight: Tensor | None = Non
                eps: float = 1e-5) -> Tensor:
     """(x - mean) / sqrt(var + eps) over the last len(normalized_shape) dims (biased variance),
     then * weight + bias."""
-    shape = (normalized_shape,) if isinstance(normalized_shape, int) else tuple(normalized_shape)
+    shape = int_list_arg("layer_norm", "normalized_shape", normalized_shape, 2, scalar_ok=True)
     if not shape:
         raise RuntimeError("Expected normalized_shape to be at least 1-dimensional, i.e., containing at least one "
                            "element, but got normalized_shape = []")
