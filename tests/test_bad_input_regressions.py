@@ -957,3 +957,24 @@ def test_conv_of_wrong_types_is_an_invalid_combination_as_torch(call):
     for m in (torch, tinygrad_rnn):
         with pytest.raises(TypeError, match=r"^conv1d\(\) received an invalid combination of arguments"):
             call(m)
+
+
+NN_UTILITIES_SAME_ERROR = {
+    "pack_padded_more_lengths_than_sequences": lambda m: m.nn.utils.rnn.pack_padded_sequence(
+        m.ones(3, 2), [3, 2, 1], enforce_sorted=False),
+    "pack_padded_more_lengths_than_sequences_batch_first": lambda m: m.nn.utils.rnn.pack_padded_sequence(
+        m.ones(2, 3, 1), [3, 2, 1], batch_first=True, enforce_sorted=False),
+    "adaptive_log_softmax_float_target_in_a_cluster": lambda m: m.nn.AdaptiveLogSoftmaxWithLoss(3, 6, [2, 4])(
+        m.ones(2, 3), m.tensor([3.0, 1.0])),
+    "adaptive_log_softmax_float_target_out_of_range": lambda m: m.nn.AdaptiveLogSoftmaxWithLoss(3, 6, [2, 4])(
+        m.ones(2, 3), m.tensor([7.0, 1.0])),
+    "adaptive_log_softmax_float_target_in_the_shortlist": lambda m: m.nn.AdaptiveLogSoftmaxWithLoss(3, 6, [2, 4])(
+        m.ones(2, 3), m.tensor([0.5, 1.0])),
+    "adaptive_log_softmax_log_prob_of_3d": lambda m: m.nn.AdaptiveLogSoftmaxWithLoss(3, 6, [3], head_bias=True)
+    .log_prob(m.ones(2, 2, 3)),
+}
+
+
+@pytest.mark.parametrize("case", NN_UTILITIES_SAME_ERROR)
+def test_nn_utility_errors_as_torch(case):
+    check_error(NN_UTILITIES_SAME_ERROR[case])

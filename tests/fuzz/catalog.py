@@ -1094,8 +1094,8 @@ def embedding_arguments(draw):
         out = layer(x, **extra)
         if backward and out.requires_grad:
             (out * m.arange(float(out.numel())).reshape(out.shape)).sum().backward()
-            grad = layer.weight.grad
-            return [out, layer.weight, grad.to_dense() if grad is not None and grad.is_sparse else grad]
+            grad = layer.weight.grad  # sparse=True: torch's gradient is sparse, ours dense (is_sparse: a gap)
+            return [out, layer.weight, grad.to_dense() if getattr(grad, "is_sparse", False) else grad]
         return [out, layer.weight]
 
     return Call(f"nn.{kind}", run, (x,), kwargs)
@@ -1243,6 +1243,14 @@ def init_functions(draw):
     return Call(f"nn.init.{fn}", run, (x, *args), kwargs)
 
 
+def _packs_beyond_the_padding(call: Call) -> bool:
+    """A deliberate difference, kept out of the harness: given a length longer than the padded batch,
+    torch's pack_padded_sequence returns a PackedSequence whose batch_sizes count more steps than its data
+    holds; ours refuses (a RuntimeError naming the length)."""
+    return call.label == "nn.utils.rnn.pack_padded_sequence[too_long]" and bool(call.args) and any(
+        len(a.array) > 0 for a in call.args)
+
+
 def _half_normal_with_a_tail(call: Call) -> bool:
     """Kept out of the harness, a gap rather than a choice: torch's float16 normal_ of 16 or more elements,
     when the count is not a multiple of 16, redraws its last 16 values in a way not yet reproduced here
@@ -1257,7 +1265,7 @@ def _half_normal_with_a_tail(call: Call) -> bool:
 CATALOG.update({
     "adaptive_log_softmax": adaptive_log_softmax(), "transformers": transformers(), "max_unpools": max_unpools(),
     "conv_transpose_output_size": conv_transpose_output_size(), "embedding_arguments": embedding_arguments(),
-    "rnn_utilities": rnn_utilities(), "clip_grads": clip_grads(),
+    "rnn_utilities": rnn_utilities().filter(lambda c: not _packs_beyond_the_padding(c)), "clip_grads": clip_grads(),
     "init_functions": init_functions().filter(lambda c: not _half_normal_with_a_tail(c)),
 })
 
