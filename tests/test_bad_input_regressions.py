@@ -942,6 +942,12 @@ NOT_A_TENSOR = {  # torch's parser names the parameter that is not a Tensor (or 
     "pairwise_distance_eps": lambda m: m.nn.functional.pairwise_distance(m.ones(2), m.ones(2), 2, "a"),
     "layer_norm_shape": lambda m: m.nn.functional.layer_norm(m.ones(2, 3), "a"),
     "tanh": lambda m: m.nn.functional.tanh([1.0]),
+    "softmax_dim_str": lambda m: m.nn.functional.softmax(m.ones(2, 3), "a"),
+    "log_softmax_dim_float": lambda m: m.nn.functional.log_softmax(m.ones(2, 3), 1.5),
+    "softmin_dim_bool": lambda m: m.nn.functional.softmin(m.ones(2, 3), True),
+    "softmax_of_a_list": lambda m: m.nn.functional.softmax([1.0], 0),
+    "cosine_similarity_dim_str": lambda m: m.nn.functional.cosine_similarity(m.ones(2, 3), m.ones(2, 3), "a"),
+    "cosine_similarity_eps_str": lambda m: m.nn.functional.cosine_similarity(m.ones(2, 3), m.ones(2, 3), 1, "a"),
 }
 
 

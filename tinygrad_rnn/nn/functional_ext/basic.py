@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from ...argcheck import int_list_arg, number_arg, tensor_arg
+from ...argcheck import float_arg, int_arg, int_list_arg, number_arg, tensor_arg
 from ...core import dtypes
 from ...core.function import rename
 from ...core.grad_mode import is_grad_enabled, no_grad
@@ -225,16 +225,25 @@ def softsign(input: Tensor) -> Tensor:
 
 def softmax(input: Tensor, dim: int | None = None, _stacklevel: int = 3, dtype: Any = None) -> Tensor:
     """e^x / sum(e^x) along dim; without dim torch picks one and warns (dim 0 for 0-, 1- and 3-D input)."""
+    _softmax_dim_arg("softmax", _method_owner(input, "softmax"), dim)
     return _rd.softmax(input, _rd.implicit_softmax_dim(input, dim, "softmax", _stacklevel), dtype)
 
 
 def log_softmax(input: Tensor, dim: int | None = None, _stacklevel: int = 3, dtype: Any = None) -> Tensor:
     """x - logsumexp(x) along dim: the stable log of softmax (the input of nll_loss)."""
+    _softmax_dim_arg("log_softmax", _method_owner(input, "log_softmax"), dim)
     return _rd.log_softmax(input, _rd.implicit_softmax_dim(input, dim, "log_softmax", _stacklevel), dtype)
 
 
 def softmin(input: Tensor, dim: int | None = None, _stacklevel: int = 3, dtype: Any = None) -> Tensor:
+    _softmax_dim_arg("softmax", input, dim)  # torch computes (-input).softmax(dim)
     return _rd.softmax(-input, _rd.implicit_softmax_dim(input, dim, "softmin", _stacklevel), dtype)
+
+
+def _softmax_dim_arg(fn: str, input: Tensor, dim: Any) -> None:
+    """torch's parser on the softmax family's dim (the method's first argument): an int, or None."""
+    if dim is not None:
+        int_arg(fn, "dim", dim, 1)
 
 
 # ------------------------------------------------------------------ linear
@@ -609,6 +618,9 @@ def _update_running(running_mean: Tensor | None, running_var: Tensor | None, mea
 
 def cosine_similarity(x1: Tensor, x2: Tensor, dim: int = 1, eps: float = 1e-8) -> Tensor:
     """sum(x1 * x2) / (|x1| |x2|) along dim, each norm at least eps (inputs broadcast)."""
+    _tensor_args("cosine_similarity", x1=x1, x2=x2)
+    int_arg("cosine_similarity", "dim", dim, 3)
+    float_arg("cosine_similarity", "eps", eps, 4)
     check_broadcast(x1, x2)  # torch broadcasts first, then takes dim of the common shape
     shape = np.broadcast_shapes(tuple(x1.shape), tuple(x2.shape))
     x1, x2 = (x if tuple(x.shape) == shape else x.expand(shape) for x in (x1, x2))
