@@ -976,6 +976,8 @@ NN_UTILITIES_SAME_ERROR = {
         m.ones(2, 3), m.tensor([7.0, 1.0])),
     "adaptive_log_softmax_float_target_in_the_shortlist": lambda m: m.nn.AdaptiveLogSoftmaxWithLoss(3, 6, [2, 4])(
         m.ones(2, 3), m.tensor([0.5, 1.0])),
+    "pack_padded_lengths_for_an_empty_batch": lambda m: m.nn.utils.rnn.pack_padded_sequence(
+        m.zeros(0, 0), [1], enforce_sorted=False),
     "adaptive_log_softmax_log_prob_of_3d": lambda m: m.nn.AdaptiveLogSoftmaxWithLoss(3, 6, [3], head_bias=True)
     .log_prob(m.ones(2, 2, 3)),
 }
@@ -984,3 +986,18 @@ NN_UTILITIES_SAME_ERROR = {
 @pytest.mark.parametrize("case", NN_UTILITIES_SAME_ERROR)
 def test_nn_utility_errors_as_torch(case):
     check_error(NN_UTILITIES_SAME_ERROR[case])
+
+
+@pytest.mark.parametrize("value", [None, "1"])
+def test_constant_init_refuses_what_fill_refuses_as_torch(value):
+    torch = require_torch()
+    for m in (torch, tinygrad_rnn):
+        with pytest.raises(TypeError, match=r"^fill_\(\) received an invalid combination of arguments"):
+            m.nn.init.constant_(m.ones(2), value)
+
+
+def test_float16_uniform_rounds_through_float_as_torch():
+    """torch's uniform kernel computes u * (to - from) + from in float32; a half result is rounded from it."""
+    check_parity(lambda m: m.manual_seed(0) and m.nn.init.kaiming_uniform_(m.zeros(2, 2, 2, 2, dtype=m.float16),
+                                                                          a=-1.7069892997893352),
+                 tol=dict(rtol=0, atol=0))

@@ -61,8 +61,9 @@ class TorchStream:
         if u.dtype == np.float64:
             return u * (high - low) + low
         lo, span = np.float32(low), np.float32(high) - np.float32(low)
-        # torch's float kernel is one fused multiply-add: compute it exactly, round once
-        return (u.astype(np.float64) * np.float64(span) + np.float64(lo)).astype(dtype)
+        # torch's float kernel is one fused multiply-add: compute it exactly, round once to float (a half
+        # result is then rounded from that float)
+        return (u.astype(np.float64) * np.float64(span) + np.float64(lo)).astype(np.float32).astype(dtype)
 
     def normal_values(self, n: int, mean: float, std: float, dtype: Any) -> np.ndarray:
         if n >= 16:

@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 
+from ..argcheck import invalid_combination, number_arg
 from ..autograd import no_grad
 from ..core.tensor import Tensor
 from ..creation import empty, empty_like, from_numpy, integer_fill
@@ -152,6 +153,11 @@ def _trunc_by_acceptance(tensor: Tensor, mean: float, std: float, a: float, b: f
 
 
 def constant_(tensor: Tensor, val: float) -> Tensor:
+    if not isinstance(val, Tensor):  # torch's fill_ takes a number or a tensor
+        try:
+            number_arg("fill_", "value", val, 1)
+        except TypeError:
+            raise invalid_combination("fill_", (val,), ("(Tensor value)", "(Number value)")) from None
     return _fill(tensor, val)
 
 
