@@ -720,3 +720,284 @@ def test_conv_module_with_a_float_list_argument_is_an_invalid_combination_as_in_
         with pytest.raises(TypeError, match=r"^conv2d\(\) received an invalid combination of arguments - got "
                                             r"\(Tensor, Parameter, Parameter, tuple, tuple, tuple, int\)"):
             layer(m.ones(0, 0))
+
+
+# ---------------------------------------------------------------- the nn tail: pooling dtypes, in-place activations
+NN_TAIL_SAME_RESULT = {
+    "avg_pool_of_int64_rounds_toward_zero": lambda m: [
+        m.nn.functional.avg_pool1d(m.tensor([[[-2, 1, 3, 0, -3]]]), 2, padding=1),
+        m.nn.functional.avg_pool2d(m.tensor([[[[-5, 2], [1, 1]]]]), 2, divisor_override=-3),
+        m.nn.AvgPool3d(2, padding=1, count_include_pad=False)(m.arange(-4, 4).reshape(1, 2, 2, 2))],
+    "hardtanh_of_uint8_truncates_limits_toward_zero": lambda m: m.nn.functional.hardtanh(
+        m.tensor([255, 0, 2, 9], dtype=m.uint8), -0.5, 2.5),
+    "in_place_activations_write_into_their_input": lambda m: [
+        (lambda x: [m.nn.functional.relu_(x), x])(m.tensor([-1.5, 0.0, 2.0])),
+        (lambda x: [m.nn.functional.leaky_relu_(x, 0.2), x])(m.tensor([-1.5, 0.0, 2.0])),
+        (lambda x: [m.nn.functional.elu_(x, 0.5), x])(m.tensor([-1.5, 0.0, 2.0])),
+        (lambda x: [m.nn.functional.elu_(x, 1.0, 2.0, 0.5), x])(m.tensor([-1.5, 0.0, 2.0])),
+        (lambda x: [m.nn.functional.selu_(x), x])(m.tensor([-1.5, 0.0, 2.0])),
+        (lambda x: [m.nn.functional.hardtanh_(x, -0.5, 1.5), x])(m.tensor([-1.5, 0.0, 2.0])),
+        (lambda x: [m.nn.functional.hardtanh_(x, 0.5, 0.2), x])(m.tensor([-1.5, 0.0, 2.0])),
+        (lambda x: [m.nn.functional.relu_(x), x])(m.tensor([-1, 0, 2], dtype=m.int32)),
+        (lambda x: [m.nn.functional.hardtanh_(x, -0.5, 1.5), x])(m.tensor([-3, 0, 2]))],
+    "max_unpool_to_an_empty_output_checks_no_index": lambda m: [
+        m.nn.functional.max_unpool2d(*m.nn.functional.max_pool2d(m.ones(1, 2, 4, 4), 2, return_indices=True), 1, 1, 1),
+        m.nn.functional.max_unpool1d(*m.nn.functional.max_pool1d(m.ones(2, 4), 2, return_indices=True), 0, None, 0)],
+    "max_unpool_of_an_empty_batch": lambda m: m.nn.functional.max_unpool3d(
+        m.ones(0, 2, 2, 2, 2), m.zeros(0, 2, 2, 2, 2, dtype=m.int64), 2),
+    "total_norm_of_mixed_dtypes_promotes": lambda m: m.nn.utils.get_total_norm(
+        [m.tensor([0.0, 2.0]), m.ones(2, 3, dtype=m.float64)], 0.5),
+    "zero_gradients_have_norm_zero_for_every_order": lambda m: [
+        m.nn.utils.get_total_norm([m.tensor(0.0)], float("nan")), m.nn.utils.get_total_norm([m.zeros(3)], -1.0)],
+    "constant_into_ints_truncates": lambda m: m.nn.init.constant_(m.ones(2, dtype=m.int64), 2.5),
+    "uniform_of_float16_draws_in_float": lambda m: m.manual_seed(0) and m.ones(4, 6, dtype=m.float16).uniform_(-0.3, 0.7),
+    "avg_pool_of_float16_rounds_once": lambda m: [
+        m.nn.functional.avg_pool1d(m.tensor([[[91.25, -33.5, 7.1, 0.3]]], dtype=m.float16), 3, padding=1),
+        m.nn.functional.avg_pool2d(m.tensor([[[[1.1, 2.3], [3.7, 0.9]]]], dtype=m.float16), 2, divisor_override=3)],
+}
+
+
+@pytest.mark.parametrize("case", NN_TAIL_SAME_RESULT)
+def test_nn_tail_results_as_torch(case):
+    check_parity(NN_TAIL_SAME_RESULT[case], tol=dict(rtol=0, atol=0))
+
+
+NN_TAIL_SAME_ERROR = {
+    "avg_pool1d_of_int32": lambda m: m.nn.functional.avg_pool1d(m.ones(1, 2, 4, dtype=m.int32), 2),
+    "avg_pool2d_of_uint8": lambda m: m.nn.AvgPool2d(2)(m.ones(1, 2, 4, dtype=m.uint8)),
+    "avg_pool2d_of_bool": lambda m: m.nn.AvgPool2d(2)(m.ones(1, 2, 4, dtype=m.bool)),
+    "avg_pool3d_of_float16": lambda m: m.nn.functional.avg_pool3d(m.ones(1, 2, 2, 2, dtype=m.float16), 2),
+    "avg_pool3d_of_int8": lambda m: m.nn.AvgPool3d(1)(m.ones(1, 1, 1, 1, dtype=m.int8)),
+    "batch_norm_float64_weight_of_float32": lambda m: m.nn.functional.batch_norm(
+        m.ones(4, 3), m.zeros(3), m.ones(3), m.ones(3, dtype=m.float64)),
+    "batch_norm_float32_stats_of_float64": lambda m: m.nn.functional.batch_norm(
+        m.ones(4, 3, dtype=m.float64), m.zeros(3), m.ones(3), training=True),
+    "batch_norm_float64_stats_behind_float32_weight": lambda m: m.nn.functional.batch_norm(
+        m.ones(4, 3), m.zeros(3, dtype=m.float64), m.ones(3, dtype=m.float64), m.ones(3)),
+    "batch_norm_training_reads_the_stats_first": lambda m: m.nn.functional.batch_norm(
+        m.ones(4, 3), m.zeros(3, dtype=m.float16), m.ones(3, dtype=m.float16), m.ones(3), m.ones(3, dtype=m.float64),
+        training=True),
+    "batch_norm_eval_reads_the_bias_first": lambda m: m.nn.functional.batch_norm(
+        m.ones(4, 3), m.zeros(3, dtype=m.float16), m.ones(3, dtype=m.float16), m.ones(3), m.ones(3, dtype=m.float64)),
+    "batch_norm_of_ints_before_mixed_dtypes": lambda m: m.nn.functional.batch_norm(
+        m.ones(4, 3, dtype=m.int64), m.zeros(3), m.ones(3)),
+    "batch_norm_float16_with_float32_weight_and_float16_stats": lambda m: m.nn.functional.batch_norm(
+        m.ones(4, 3, dtype=m.float16), m.zeros(3, dtype=m.float16), m.ones(3, dtype=m.float16), m.ones(3)),
+    "max_unpool_float_kernel_gives_float_sizes": lambda m: m.nn.MaxUnpool2d(2.0)(
+        *m.nn.functional.max_pool2d(m.ones(1, 2, 4, 4), 2, return_indices=True)),
+    "max_unpool3d_float_stride": lambda m: m.nn.functional.max_unpool3d(
+        *m.nn.functional.max_pool3d(m.ones(1, 2, 4, 4, 4), 2, return_indices=True), 2, 2.0, output_size=(4, 4, 4)),
+    "max_unpool3d_zero_stride": lambda m: m.nn.functional.max_unpool3d(
+        *m.nn.functional.max_pool3d(m.ones(1, 2, 5, 5, 5), 2, return_indices=True), 2, 0, output_size=(4, 4, 4)),
+    "max_unpool3d_int32_indices": lambda m: m.nn.functional.max_unpool3d(
+        m.ones(1, 1, 1, 1, 1), m.zeros(1, 1, 1, 1, 1, dtype=m.int32), 2),
+    "max_unpool_of_no_channels": lambda m: m.nn.functional.max_unpool2d(
+        m.ones(1, 0, 2, 2), m.zeros(1, 0, 2, 2, dtype=m.int64), 2),
+    "max_unpool1d_index_out_of_the_output": lambda m: m.nn.functional.max_unpool1d(
+        *m.nn.functional.max_pool1d(m.arange(8.0).reshape(2, 4), 2, return_indices=True), 2, output_size=[3]),
+    "max_unpool_negative_output_size": lambda m: m.nn.functional.max_unpool2d(
+        *m.nn.functional.max_pool2d(m.ones(1, 2, 4, 4), 2, return_indices=True), 1, 2, 2),
+    "clip_grad_value_with_no_gradient": lambda m: m.nn.utils.clip_grad_value_([m.ones(2, requires_grad=True)], 1.0),
+    "clip_grad_norm_max_norm_none": lambda m: m.nn.utils.clip_grad_norm_([], None),
+    "total_norm_inf_of_an_empty_gradient": lambda m: m.nn.utils.get_total_norm([m.ones(2), m.ones(0)], float("inf")),
+    "total_norm_negative_order_of_an_empty_gradient": lambda m: m.nn.utils.get_total_norm([m.ones(0)], -1.0),
+    "uniform_from_inf": lambda m: m.nn.init.uniform_(m.ones(2), float("inf"), 1.0),
+    "uniform_to_beyond_float": lambda m: m.ones(2).uniform_(0, 1e39),
+    "uniform_from_above_to": lambda m: m.ones(2, dtype=m.float64).uniform_(1, 0),
+    "uniform_span_beyond_float": lambda m: m.ones(2).uniform_(-3e38, 3e38),
+    "uniform_of_ints": lambda m: m.ones(2, dtype=m.int64).uniform_(0, 1),
+    "uniform_to_none": lambda m: m.ones(2).uniform_(0, None),
+    "normal_negative_std": lambda m: m.nn.init.normal_(m.ones(2), 0, -1),
+    "normal_nan_std_of_ints": lambda m: m.ones(2, dtype=m.int64).normal_(0, float("nan")),
+    "normal_of_ints": lambda m: m.ones(2, dtype=m.int64).normal_(),
+    "normal_mean_none": lambda m: m.ones(2).normal_(None),
+    "orthogonal_of_float16": lambda m: m.nn.init.orthogonal_(m.ones(3, 4, dtype=m.float16)),
+    "trunc_normal_bounds_reversed": lambda m: m.nn.init.trunc_normal_(m.ones(3, 4), 0, 1, 2, -2),
+    "trunc_normal_bool_mean_where_it_accepts": lambda m: m.nn.init.trunc_normal_(m.ones(3, 4), True, True, True, True),
+    "constant_inf_into_ints": lambda m: m.nn.init.constant_(m.ones(2, dtype=m.int64), float("inf")),
+    "hardtanh_of_bool": lambda m: m.nn.functional.hardtanh(m.tensor([True, False])),
+    "relu6_of_bool": lambda m: m.nn.ReLU6()(m.tensor([True])),
+    "hardtanh_uint8_negative_limit": lambda m: m.nn.functional.hardtanh(m.tensor([3], dtype=m.uint8), -1.5, 2),
+    "hardtanh_int8_nan_limit_as_int64": lambda m: m.nn.functional.hardtanh(m.tensor([3], dtype=m.int8), float("nan"), 2),
+    "hardtanh_limit_below_int64": lambda m: m.nn.functional.hardtanh(m.tensor([3]), -2 ** 70, 2),
+    "hardtanh_uint8_limit_above_uint8": lambda m: m.nn.functional.hardtanh(m.tensor([3], dtype=m.uint8), 0, 300),
+    "relu_in_place_of_a_list": lambda m: m.nn.functional.relu_([1.0]),
+    "relu_in_place_of_bool": lambda m: m.nn.functional.relu_(m.tensor([True])),
+    "selu_in_place_takes_no_more": lambda m: m.nn.functional.selu_(m.ones(2), 2),
+    "selu_in_place_of_ints": lambda m: m.nn.functional.selu_(m.tensor([1, -1])),
+    "elu_in_place_of_a_leaf": lambda m: m.nn.functional.elu_(m.ones(2, requires_grad=True)),
+    "elu_in_place_scale_none": lambda m: m.nn.functional.elu_(m.ones(2), 1.0, None),
+    "leaky_relu_in_place_of_ints": lambda m: m.nn.functional.leaky_relu_(m.tensor([1, -1])),
+    "leaky_relu_in_place_slope_str": lambda m: m.nn.functional.leaky_relu_(m.ones(2), "a"),
+    "hardtanh_in_place_of_uint8_negative_limit": lambda m: m.nn.functional.hardtanh_(m.tensor([3], dtype=m.uint8)),
+    "hardtanh_in_place_min_none": lambda m: m.nn.functional.hardtanh_(m.ones(2), None, 1),
+}
+
+
+@pytest.mark.parametrize("case", NN_TAIL_SAME_ERROR)
+def test_nn_tail_errors_as_torch(case):
+    check_error(NN_TAIL_SAME_ERROR[case])
+
+
+def test_margin_losses_of_an_empty_batch_take_any_target_dtype_as_torch():
+    """torch checks the class target's dtype after its shape, and only when there is a target to read."""
+    check_parity(lambda m: [m.nn.functional.multi_margin_loss(m.ones(0, 3), m.ones(0), reduction="none"),
+                            m.nn.functional.multilabel_margin_loss(m.ones(0, 3), m.ones(0, 3, dtype=m.int32),
+                                                                   reduction="none")])
+    check_error(lambda m: m.nn.functional.multi_margin_loss(m.ones(2, 3), m.ones(3)))  # the shape's error first
+    check_error(lambda m: m.nn.functional.multilabel_margin_loss(m.ones(2, 3), m.ones(3)))
+
+
+@pytest.mark.parametrize("name, args", [("relu_", ()), ("leaky_relu_", (0.2,)), ("elu_", (1.0, 2.0, 0.5)),
+                                        ("selu_", ()), ("hardtanh_", (-0.5, 0.5))])
+def test_in_place_activation_gradients_as_torch(name, args):
+    check_parity(lambda m, x: getattr(m.nn.functional, name)(x * 1, *args), [np.array([-1.5, -0.25, 0.3, 2.0])])
+
+
+@pytest.mark.parametrize("training", [True, False])
+@pytest.mark.parametrize("params", ["float16", "float32", None])
+def test_float16_batch_norm_rounds_as_torch(training, params):
+    """torch stores a float16 batch's mean and 1/std in the parameters' dtype, then transforms in float32
+    and rounds once; float32 parameters (running statistics included) keep float32 statistics."""
+    torch = require_torch()
+    rng = np.random.default_rng(5)
+    x = (rng.standard_normal((64, 3)) * 2 + 1).astype(np.float16)
+    extra = [] if params is None else [(rng.standard_normal(3) + 2).astype(params) for _ in range(4)]
+    outs = []
+    for m in (tinygrad_rnn, torch):
+        stats, affine = ([m.tensor(a.copy()) for a in extra[:2]], [m.tensor(a) for a in extra[2:]]) if extra \
+            else ([None, None], [None, None])
+        if not training and not extra:
+            stats = [m.zeros(3, dtype=m.float16), m.ones(3, dtype=m.float16)]
+        outs.append(m.nn.functional.batch_norm(m.tensor(x), *stats, *affine, training=training).numpy())
+    assert outs[0].dtype == np.float16
+    np.testing.assert_array_equal(outs[0], outs[1])
+
+
+_HALF_INPUT = (np.random.default_rng(3).standard_normal((4, 3, 5)) * 3).astype(np.float16)
+FLOAT16_ROUNDS_ONCE = {  # torch computes these float16 results in float32 and rounds once
+    "selu": lambda m, x: m.nn.functional.selu(x),
+    "celu": lambda m, x: m.nn.CELU(0.7)(x),
+    "elu": lambda m, x: m.nn.functional.elu(x, 0.3),
+    "leaky_relu": lambda m, x: m.nn.functional.leaky_relu(x),
+    "gelu": lambda m, x: m.nn.functional.gelu(x),  # (the tanh form can differ in the last bit of float32)
+    "silu_mish_hardswish": lambda m, x: [m.nn.functional.silu(x), m.nn.functional.mish(x),
+                                         m.nn.functional.hardswish(x), m.nn.functional.hardsigmoid(x)],
+    "softplus_logsigmoid": lambda m, x: [m.nn.functional.softplus(x), m.nn.functional.logsigmoid(x)],
+    "in_place_selu": lambda m, x: m.nn.functional.selu_(x.clone()),
+    "layer_norm": lambda m, x: [m.nn.functional.layer_norm(x, (5,)),
+                                m.nn.functional.layer_norm(x, (5,), m.ones(5) * 1.3, m.ones(5) * 0.1)],
+    "group_norm": lambda m, x: m.nn.functional.group_norm(x, 3, m.ones(3, dtype=m.float16) * 1.3),
+    "rms_norm": lambda m, x: [m.nn.functional.rms_norm(x, (5,)),
+                              m.nn.functional.rms_norm(x, (5,), m.linspace(0.5, 2, 5))],
+    "instance_norm": lambda m, x: m.nn.functional.instance_norm(x),
+}
+
+
+@pytest.mark.parametrize("case", FLOAT16_ROUNDS_ONCE)
+def test_float16_nn_functions_round_once_as_torch(case):
+    check_parity(FLOAT16_ROUNDS_ONCE[case], [_HALF_INPUT], requires_grad=[False], tol=dict(rtol=0, atol=0))
+
+
+def test_conv_invalid_combination_lists_torch_signatures():
+    """Both name the arguments' types and list the two signatures (torch adds, for some calls, a line per
+    signature marking the arguments it could not match; ours does not)."""
+    torch = require_torch()
+    messages = []
+    for m in (torch, tinygrad_rnn):
+        with pytest.raises(TypeError) as error:
+            m.nn.functional.conv1d(m.ones(1, 1, 3), m.ones(1, 1, 1), None, 1.5, 0, 1, 1)
+        messages.append(str(error.value))
+    signatures = [[line for line in text.splitlines() if line.startswith(" * ")] for text in messages]
+    assert len(signatures[0]) == 2 and signatures[0] == signatures[1]
+    assert messages[1].splitlines()[0] == messages[0].splitlines()[0]
+
+
+@pytest.mark.parametrize("call", [lambda F, x: F.leaky_relu_(x, -0.5), lambda F, x: F.elu(x, -1.0, inplace=True),
+                                  lambda F, x: F.celu_(x, -0.5), lambda F, x: F.rrelu_(x, -1.0, -0.5)])
+def test_in_place_negative_slope_refuses_backward_as_torch(call):
+    """torch's gradient of an in-place leaky_relu/elu comes from its output, so a negative slope is refused, in
+    backward only: the forward runs (and under no_grad nothing is refused)."""
+    torch = require_torch()
+    for m in (torch, tinygrad_rnn):
+        w = m.tensor([-1.0, 0.0, 2.0], requires_grad=True)
+        out = call(m.nn.functional, w * 1)
+        with pytest.raises(RuntimeError, match="^In-place .* backward calculation is triggered with a negative slope"):
+            out.sum().backward()
+    check_parity(lambda m, x: call(m.nn.functional, x * 1), [np.array([-1.0, 0.0, 2.0])], requires_grad=[False])
+
+
+NOT_A_TENSOR = {  # torch's parser names the parameter that is not a Tensor (or not a number)
+    "relu": lambda m: m.nn.functional.relu([1.0]),
+    "gelu": lambda m: m.nn.functional.gelu([1.0]),
+    "logsigmoid": lambda m: m.nn.functional.logsigmoid([1.0]),
+    "hardtanh": lambda m: m.nn.functional.hardtanh([1.0]),
+    "mish": lambda m: m.nn.functional.mish([1.0]),
+    "softplus_beta": lambda m: m.nn.functional.softplus(m.ones(2), "a"),
+    "prelu_weight": lambda m: m.nn.functional.prelu(m.ones(2), [1.0]),
+    "linear_bias": lambda m: m.nn.functional.linear(m.ones(2, 4), m.ones(3, 4), "a"),
+    "embedding_indices": lambda m: m.nn.functional.embedding("a", m.ones(2, 2)),
+    "nll_loss_target": lambda m: m.nn.functional.nll_loss(m.ones(2, 3), "a"),
+    "attention_key": lambda m: m.nn.functional.scaled_dot_product_attention(m.ones(2, 2), [1.0], m.ones(2, 2)),
+    "pairwise_distance_eps": lambda m: m.nn.functional.pairwise_distance(m.ones(2), m.ones(2), 2, "a"),
+    "layer_norm_shape": lambda m: m.nn.functional.layer_norm(m.ones(2, 3), "a"),
+    "tanh": lambda m: m.nn.functional.tanh([1.0]),
+    "softmax_dim_str": lambda m: m.nn.functional.softmax(m.ones(2, 3), "a"),
+    "log_softmax_dim_float": lambda m: m.nn.functional.log_softmax(m.ones(2, 3), 1.5),
+    "softmin_dim_bool": lambda m: m.nn.functional.softmin(m.ones(2, 3), True),
+    "softmax_of_a_list": lambda m: m.nn.functional.softmax([1.0], 0),
+    "cosine_similarity_dim_str": lambda m: m.nn.functional.cosine_similarity(m.ones(2, 3), m.ones(2, 3), "a"),
+    "cosine_similarity_eps_str": lambda m: m.nn.functional.cosine_similarity(m.ones(2, 3), m.ones(2, 3), 1, "a"),
+}
+
+
+@pytest.mark.parametrize("case", NOT_A_TENSOR)
+def test_nn_functions_refuse_what_is_not_a_tensor_as_torch(case):
+    check_error(NOT_A_TENSOR[case])
+
+
+@pytest.mark.parametrize("call", [lambda m: m.nn.functional.conv1d([1.0], m.ones(2, 3, 2)),
+                                  lambda m: m.nn.functional.conv1d(m.ones(2, 3, 4), m.ones(2, 3, 2), None, "a")])
+def test_conv_of_wrong_types_is_an_invalid_combination_as_torch(call):
+    torch = require_torch()
+    for m in (torch, tinygrad_rnn):
+        with pytest.raises(TypeError, match=r"^conv1d\(\) received an invalid combination of arguments"):
+            call(m)
+
+
+NN_UTILITIES_SAME_ERROR = {
+    "pack_padded_more_lengths_than_sequences": lambda m: m.nn.utils.rnn.pack_padded_sequence(
+        m.ones(3, 2), [3, 2, 1], enforce_sorted=False),
+    "pack_padded_more_lengths_than_sequences_batch_first": lambda m: m.nn.utils.rnn.pack_padded_sequence(
+        m.ones(2, 3, 1), [3, 2, 1], batch_first=True, enforce_sorted=False),
+    "adaptive_log_softmax_float_target_in_a_cluster": lambda m: m.nn.AdaptiveLogSoftmaxWithLoss(3, 6, [2, 4])(
+        m.ones(2, 3), m.tensor([3.0, 1.0])),
+    "adaptive_log_softmax_float_target_out_of_range": lambda m: m.nn.AdaptiveLogSoftmaxWithLoss(3, 6, [2, 4])(
+        m.ones(2, 3), m.tensor([7.0, 1.0])),
+    "adaptive_log_softmax_float_target_in_the_shortlist": lambda m: m.nn.AdaptiveLogSoftmaxWithLoss(3, 6, [2, 4])(
+        m.ones(2, 3), m.tensor([0.5, 1.0])),
+    "pack_padded_lengths_for_an_empty_batch": lambda m: m.nn.utils.rnn.pack_padded_sequence(
+        m.zeros(0, 0), [1], enforce_sorted=False),
+    "adaptive_log_softmax_log_prob_of_3d": lambda m: m.nn.AdaptiveLogSoftmaxWithLoss(3, 6, [3], head_bias=True)
+    .log_prob(m.ones(2, 2, 3)),
+}
+
+
+@pytest.mark.parametrize("case", NN_UTILITIES_SAME_ERROR)
+def test_nn_utility_errors_as_torch(case):
+    check_error(NN_UTILITIES_SAME_ERROR[case])
+
+
+@pytest.mark.parametrize("value", [None, "1"])
+def test_constant_init_refuses_what_fill_refuses_as_torch(value):
+    torch = require_torch()
+    for m in (torch, tinygrad_rnn):
+        with pytest.raises(TypeError, match=r"^fill_\(\) received an invalid combination of arguments"):
+            m.nn.init.constant_(m.ones(2), value)
+
+
+def test_float16_uniform_rounds_through_float_as_torch():
+    """torch's uniform kernel computes u * (to - from) + from in float32; a half result is rounded from it."""
+    check_parity(lambda m: m.manual_seed(0) and m.nn.init.kaiming_uniform_(m.zeros(2, 2, 2, 2, dtype=m.float16),
+                                                                          a=-1.7069892997893352),
+                 tol=dict(rtol=0, atol=0))

@@ -72,11 +72,14 @@ def number_arg(fn: str, name: str, value: Any, position: int | None = None) -> A
     raise TypeError(f"{fn}(): {_where(name, position)} must be Number, not {type_name(value)}")
 
 
-def invalid_combination(fn: str, args: tuple) -> TypeError:
-    """torch's error when no overload of `fn` fits; torch goes on to list its overloads."""
+def invalid_combination(fn: str, args: tuple, signatures: tuple = ()) -> TypeError:
+    """torch's error when no overload of `fn` fits, listing `signatures` as torch does (or, without them,
+    pointing to torch's documentation)."""
     got = ", ".join(type_name(a) for a in args)
-    return TypeError(f"{fn}() received an invalid combination of arguments - got ({got}), but expected one of "
-                     f"the signatures in the documentation of torch.{fn}")
+    expected = "".join(f"\n * {s}" for s in signatures) + "\n" if signatures else \
+        f" the signatures in the documentation of torch.{fn}"
+    return TypeError(f"{fn}() received an invalid combination of arguments - got ({got}), but expected one of"
+                     f"{':' if signatures else ''}{expected}")
 
 
 def size_arg(fn: str, args: tuple, name: str = "size", keyword: bool = False) -> tuple:
@@ -101,7 +104,8 @@ def int_list_arg(fn: str, name: str, value: Any, position: int, scalar_ok: bool 
     return checked_ints(fn, name, value, position)
 
 
-def int_list_args(fn: str, params: list, scalar_ok: bool = False, overloads: tuple | None = None) -> None:
+def int_list_args(fn: str, params: list, scalar_ok: bool = False, overloads: tuple | None = None,
+                  signatures: tuple = ()) -> None:
     """Several `tuple of ints` parameters, (name, value, position) each, checked in torch's order.
 
     torch's parser matches every argument's type and first element left to right; the other elements
@@ -115,7 +119,7 @@ def int_list_args(fn: str, params: list, scalar_ok: bool = False, overloads: tup
         except TypeError:
             if overloads is None:
                 raise
-            raise invalid_combination(fn, overloads) from None
+            raise invalid_combination(fn, overloads, signatures) from None
     for name, value, position in reversed(params):
         if not (scalar_ok and is_int(value)):
             checked_ints(fn, name, value, position)

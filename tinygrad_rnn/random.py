@@ -24,7 +24,7 @@ from typing import Any
 
 import numpy as np
 
-from .argcheck import int_arg, invalid_combination
+from .argcheck import float_arg, int_arg, invalid_combination
 from .core import dtypes
 from .core.tensor import Tensor
 from .creation import _finish, _is_int, _size, check_like_arguments, check_size
@@ -58,12 +58,13 @@ class TorchStream:
 
     # ---------------------------------------------------------------- torch's kernels
     def uniform_values(self, n: int, low: float, high: float, dtype: Any) -> np.ndarray:
-        u = self.unit(n, dtype)
+        u = self.unit(n, np.float32 if np.dtype(dtype) == np.float16 else dtype)  # half: a float draw, rounded last
         if u.dtype == np.float64:
             return u * (high - low) + low
         lo, span = np.float32(low), np.float32(high) - np.float32(low)
-        # torch's float kernel is one fused multiply-add: compute it exactly, round once
-        return (u.astype(np.float64) * np.float64(span) + np.float64(lo)).astype(dtype)
+        # torch's float kernel is one fused multiply-add: compute it exactly, round once to float (a half
+        # result is then rounded from that float)
+        return (u.astype(np.float64) * np.float64(span) + np.float64(lo)).astype(np.float32).astype(dtype)
 
     def normal_values(self, n: int, mean: float, std: float, dtype: Any) -> np.ndarray:
         if n >= 16:
@@ -380,12 +381,41 @@ def _fill(t: Tensor, values: np.ndarray) -> Tensor:
     return t
 
 
+_CPP_FLOAT = {"float16": "c10::Half", "float32": "float", "float64": "double"}
+
+
+def _check_uniform_bounds(t: Tensor, a: float, b: float) -> None:
+    """torch's checks of uniform_'s range: each bound within the dtype's finite range, from <= to, and a
+    span the dtype can hold."""
+    if not t.dtype.is_floating_point:
+        raise NotImplementedError(f"\"check_uniform_bounds\" not implemented for '{t.dtype._legacy}'")
+    largest = float(np.finfo(t._data.dtype).max)
+    for name, bound in (("from", a), ("to", b)):
+        if not -largest <= float(bound) <= largest:
+            raise RuntimeError(f"{name} is out of bounds for {_CPP_FLOAT[t.dtype.name]}")
+    if a > b:
+        raise RuntimeError(f"uniform_ expects to return a [from, to) range, but found from={float(a):g} > "
+                           f"to={float(b):g}")
+    if float(b) - float(a) > largest:
+        raise RuntimeError(f"uniform_ expects to-from <= std::numeric_limits<{t.dtype._legacy}>::max(), but found "
+                           f"to={float(b):g} and from={float(a):g} which result in to-from to exceed the limit")
+
+
 def fill_uniform(t: Tensor, a: float, b: float, generator: Generator | None) -> Tensor:
     """In place: U(a, b), drawn as torch draws for the tensor's dtype."""
+    float_arg("uniform_", "from", a, 1)
+    float_arg("uniform_", "to", b, 2)
+    _check_uniform_bounds(t, a, b)
     return _fill(t, _rng(generator).uniform_values(t.numel(), a, b, t._data.dtype))
 
 
 def fill_normal(t: Tensor, mean: float, std: float, generator: Generator | None) -> Tensor:
+    float_arg("normal_", "mean", mean, 1)
+    float_arg("normal_", "std", std, 2)
+    if not std >= 0.0:
+        raise RuntimeError(f"normal expects std >= 0.0, but found std {float(std):g}")
+    if not t.dtype.is_floating_point:
+        raise NotImplementedError(f"\"normal_kernel_cpu\" not implemented for '{t.dtype._legacy}'")
     return _fill(t, _rng(generator).normal_values(t.numel(), mean, std, t._data.dtype))
 
 

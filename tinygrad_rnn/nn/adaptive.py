@@ -73,6 +73,8 @@ class AdaptiveLogSoftmaxWithLoss(Module):
 
     def forward(self, input_: Tensor, target_: Tensor) -> _ASMoutput:
         _check_shapes(input_, target_)
+        if target_.dtype.name not in ("int64", "int32"):
+            self._refuse_target_dtype(target_)
         batched = target_.dim() > 0
         input = input_ if batched else input_.unsqueeze(0)
         labels = (target_ if batched else target_.unsqueeze(0)).numpy().astype(np.int64)
@@ -98,8 +100,24 @@ class AdaptiveLogSoftmaxWithLoss(Module):
         loss = (-output).mean()
         return _ASMoutput(output if batched else output.squeeze(0), loss)
 
+    def _refuse_target_dtype(self, target: Tensor) -> None:
+        """torch gathers with the target, which must hold integers: the error comes at the first gather, a
+        cluster's (if any row falls in one) or, after the range check, the head's."""
+        values = target.reshape(-1).numpy()
+        if np.any((values >= self.shortlist_size) & (values < self.n_classes)):
+            raise RuntimeError("gather(): Expected dtype int32/int64 for index")
+        if values.size and np.any((values < 0) | (values >= self.n_classes)):
+            raise RuntimeError(f"Target values should be in [0, {self.n_classes - 1}], but values in range "
+                               f"[{values.min()}, {values.max()}] were found. ")
+        raise RuntimeError("gather(): Expected dtype int32/int64 for index")
+
     def _get_full_log_prob(self, input: Tensor, head_output: Tensor) -> Tensor:
         head_logprob = F.log_softmax(head_output, dim=1)
+        if head_logprob.dim() > 2:  # torch copies the shortlist's columns into an (N, n_classes) tensor
+            shortlist = head_logprob[:, :self.shortlist_size]
+            raise RuntimeError(f"expand(torch.{shortlist.dtype._legacy}Tensor{{{list(shortlist.shape)}}}, size="
+                               f"[{head_logprob.shape[0]}, {self.shortlist_size}]): the number of sizes provided (2) "
+                               f"must be greater or equal to the number of dimensions in the tensor ({shortlist.dim()})")
         pieces = [head_logprob[:, :self.shortlist_size]]
         for i in range(self.n_clusters):
             cluster_logprob = F.log_softmax(self.tail[i](input), dim=1)

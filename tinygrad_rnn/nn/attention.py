@@ -26,6 +26,7 @@ from typing import Any
 import numpy as np
 
 from .. import creation
+from ..argcheck import tensor_arg
 from ..core import dtypes
 from ..core.tensor import Tensor
 from ..creation import from_numpy
@@ -48,6 +49,8 @@ def scaled_dot_product_attention(query: Tensor, key: Tensor, value: Tensor, attn
     value may have fewer heads (dim -3) than query; each is shared by a group of query heads.
     Dropout (training-style, always on when dropout_p > 0) is applied to the weights.
     """
+    for position, (name, given) in enumerate((("query", query), ("key", key), ("value", value)), 1):
+        tensor_arg("scaled_dot_product_attention", name, given, position)
     if is_causal and attn_mask is not None:
         raise RuntimeError("_scaled_dot_product_attention: Explicit attn_mask should not be set when is_causal=True")
     if not query.dtype == key.dtype == value.dtype:

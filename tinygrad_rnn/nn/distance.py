@@ -5,6 +5,7 @@ difference) and `CosineSimilarity` (the cosine of the angle, `F.cosine_similarit
 """
 from __future__ import annotations
 
+from ..argcheck import float_arg, tensor_arg
 from ..core.tensor import Tensor
 from .functional_ext import basic as F
 from .module import Module
@@ -13,6 +14,10 @@ from .module import Module
 def pairwise_distance(x1: Tensor, x2: Tensor, p: float = 2.0, eps: float = 1e-6, keepdim: bool = False) -> Tensor:
     """The p-norm of x1 - x2 + eps over the last dim (inputs broadcast). eps keeps the norm away
     from zero, where its gradient is undefined."""
+    tensor_arg("pairwise_distance", "x1", x1, 1)
+    tensor_arg("pairwise_distance", "x2", x2, 2)
+    float_arg("pairwise_distance", "p", p, 3)
+    float_arg("pairwise_distance", "eps", eps, 4)
     last = max(x1.dim(), x2.dim()) - 1
     return (x1 - x2 + eps).norm(p=p, dim=last, keepdim=keepdim)
 

@@ -16,9 +16,10 @@ from typing import Any
 
 import numpy as np
 
+from ..argcheck import invalid_combination, number_arg
 from ..autograd import no_grad
 from ..core.tensor import Tensor
-from ..creation import empty, empty_like, from_numpy
+from ..creation import empty, empty_like, from_numpy, integer_fill
 from ..random import Generator, randperm
 
 _LINEAR_LIKE = ("linear", "conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d",
@@ -66,6 +67,8 @@ def _fill(tensor: Tensor, values: Any) -> Tensor:
     with no_grad():
         if isinstance(values, np.ndarray):
             tensor.copy_(from_numpy(values))
+        elif not tensor.dtype.is_floating_point and tensor.dtype.name != "bool":
+            tensor.fill_(integer_fill(values, tensor.dtype))  # torch's conversion: truncated, and it must fit
         else:
             tensor.fill_(values)
     return tensor
@@ -138,6 +141,9 @@ def _trunc_by_acceptance(tensor: Tensor, mean: float, std: float, a: float, b: f
         return np.log(_fresh(tensor).uniform_(generator=generator).numpy())
 
     result = tensor.uniform_(a, b, generator=generator).detach().numpy().copy()
+    if isinstance(mean, bool):  # torch subtracts the mean from a tensor of candidates
+        raise RuntimeError("Subtraction, the `-` operator, with a bool tensor is not supported. If you are trying to "
+                           "invert a mask, use the `~` or `logical_not()` operator instead.")
     pending = log_uniform() > log_ratio(result)
     while pending.any():
         candidates = _fresh(tensor).uniform_(a, b, generator=generator).numpy()
@@ -147,6 +153,11 @@ def _trunc_by_acceptance(tensor: Tensor, mean: float, std: float, a: float, b: f
 
 
 def constant_(tensor: Tensor, val: float) -> Tensor:
+    if not isinstance(val, Tensor):  # torch's fill_ takes a number or a tensor
+        try:
+            number_arg("fill_", "value", val, 1)
+        except TypeError:
+            raise invalid_combination("fill_", (val,), ("(Tensor value)", "(Number value)")) from None
     return _fill(tensor, val)
 
 
@@ -213,6 +224,8 @@ def orthogonal_(tensor: Tensor, gain: float = 1, generator: Generator | None = N
     rows = tensor.shape[0]
     cols = tensor.numel() // rows
     flat = normal_(empty(rows, cols, dtype=tensor.dtype), generator=generator).numpy()
+    if tensor.dtype.name == "float16":  # torch's QR (after the draw) has no half kernel
+        raise NotImplementedError("\"geqrf_cpu\" not implemented for 'Half'")
     if rows < cols:
         flat = flat.T
     q, r = np.linalg.qr(flat.astype(np.float64))

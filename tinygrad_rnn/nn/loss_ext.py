@@ -191,8 +191,9 @@ def _check_class_input(input: Tensor) -> None:
 
 
 def _check_long_target(target: Tensor) -> None:
-    """The margin losses' class targets must be int64 (torch's kernels take no other index type)."""
-    if target.dtype is not dtypes.int64:
+    """The margin losses' class targets must be int64 (torch's kernels take no other index type). torch
+    checks after the shapes, and only when there is a target to read: an empty batch takes any dtype."""
+    if target.numel() and target.dtype is not dtypes.int64:
         raise RuntimeError(f"expected scalar type Long but found {target.dtype._legacy}")
 
 
@@ -206,7 +207,6 @@ def multi_margin_loss(input: Tensor, target: Tensor, p: int = 1, margin: float =
         raise ValueError("weight must be one-dimensional")
     margin = float(number_arg("multi_margin_loss", "margin", margin, 4))
     _check_class_input(input)
-    _check_long_target(target)
     rows = input.reshape(-1, input.shape[-1]) if input.dim() > 0 else input.reshape(1, 1)
     classes = rows.shape[1]
     labels = target.numpy().reshape(-1).astype(np.int64)
@@ -214,6 +214,7 @@ def multi_margin_loss(input: Tensor, target: Tensor, p: int = 1, margin: float =
         raise RuntimeError("multi_margin_loss: target tensor should be 1-D with size equal to the number of input "
                            f"samples (batch size). Expected target size [{rows.shape[0]}], but got "
                            f"{list(target.shape)}. Input has shape {list(input.shape)}.")
+    _check_long_target(target)
     if labels.size and (labels.min() < 0 or labels.max() >= classes):
         raise RuntimeError("target out of range")
     correct = rows.gather(1, creation.tensor(labels[:, None]))
@@ -235,13 +236,13 @@ def multilabel_margin_loss(input: Tensor, target: Tensor, size_average: Any = No
     class j and every other class k: max(0, 1 - (x[j] - x[k])), summed and divided by C."""
     reduction = _reduction(size_average, reduce, reduction)
     _check_class_input(input)
-    _check_long_target(target)
     if input.dim() <= 1:  # one sample: any target of at most one dim with one label per class (a 0-d input has one)
         consistent = target.dim() <= 1 and target.numel() == (input.numel() if input.dim() else 1)
     else:
         consistent = tuple(target.shape) == tuple(input.shape)
     if not consistent:
         raise RuntimeError(f"inconsistent target size: {list(target.shape)} for input of size: {list(input.shape)}")
+    _check_long_target(target)
     rows = input.reshape(-1, input.shape[-1]) if input.dim() > 0 else input.reshape(1, 1)
     counts = _label_counts(target.numpy().reshape(rows.shape), rows.shape[1]).astype(rows.dtype.np)
     others = (counts == 0).astype(rows.dtype.np)

@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from ..argcheck import tensor_arg
 from ..core import dtypes
 from ..core.function import rename
 from ..core.tensor import Tensor
@@ -241,6 +242,8 @@ def nll_loss(input: Tensor, target: Tensor, weight: Tensor | None = None, size_a
     Targets equal to ignore_index contribute nothing; with reduction='mean' the sum is divided
     by the total weight of the counted targets (their count when there is no weight).
     """
+    for position, (name, value) in enumerate((("input", input), ("target", target)), 1):
+        tensor_arg("nll_loss_nd", name, value, position)
     reduction = _reduction(size_average, reduce, reduction)
     rows, labels, out_shape = _class_rows(input, target, weight, ignore_index)
     picked, coef = _pick_targets(rows, labels, weight, ignore_index, reduction)

@@ -1,5 +1,5 @@
 """More activations: glu, mish, hardswish, hardsigmoid, prelu, rrelu, celu, softshrink, hardshrink,
-tanhshrink, threshold (and the in-place forms torch has).
+tanhshrink, threshold, and the in-place forms torch has (relu_, elu_, leaky_relu_, hardtanh_, selu_ too).
 
 Each is written with Tensor ops, mostly `where`, so gradients (and gradients of gradients) come
 from the ops. Where a function has a kink, the branch that owns the kink point is chosen so the
@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from ...argcheck import int_arg, number_arg
+from ...argcheck import int_arg, number_arg, tensor_arg
 from ...core.function import rename
 from ...core.tensor import Tensor
 from ...creation import from_numpy, integer_fill
@@ -47,6 +47,7 @@ def glu(input: Tensor, dim: int = -1) -> Tensor:
 
 def mish(input: Tensor, inplace: bool = False) -> Tensor:
     """x * tanh(softplus(x)) (Misra, 2019)."""
+    tensor_arg("mish", "input", input, 1)
     require_float(input, "mish_cpu")
     return _F._apply(lambda x: rename(x * _pw.tanh(_F.softplus(x)), "MishBackward0"), input, inplace)
 
@@ -54,6 +55,7 @@ def mish(input: Tensor, inplace: bool = False) -> Tensor:
 def hardswish(input: Tensor, inplace: bool = False) -> Tensor:
     """x * relu6(x + 3) / 6: 0 up to -3, x from 3 on, x (x + 3) / 6 in between. At the kinks
     torch 2.13's gradient is that of the outer pieces (0 at -3, 1 at 3), and so is ours."""
+    tensor_arg("hardswish", "input", input, 1)
     require_float(input, "hardswish_cpu")
 
     def of(x: Tensor) -> Tensor:
@@ -68,6 +70,7 @@ _SIXTH_AS_FLOAT32 = float(np.float32(1 / 6))
 
 def hardsigmoid(input: Tensor, inplace: bool = False) -> Tensor:
     """relu6(x + 3) / 6; the gradient is 1/6 strictly inside (-3, 3) and 0 elsewhere."""
+    tensor_arg("hardsigmoid", "input", input, 1)
     require_float(input, "hardsigmoid_cpu")
 
     def of(x: Tensor) -> Tensor:
@@ -82,6 +85,8 @@ def hardsigmoid(input: Tensor, inplace: bool = False) -> Tensor:
 
 def prelu(input: Tensor, weight: Tensor) -> Tensor:
     """x for x > 0, weight * x otherwise; weight has one entry or one per channel (dim 1)."""
+    tensor_arg("prelu", "input", input, 1)
+    tensor_arg("prelu", "weight", weight, 2)
     count = weight.numel()
     if count != 1:  # torch's order: the channel count first, then weight's ndim, then the dtypes
         if input.ndim == 0:
@@ -128,6 +133,7 @@ def rrelu_(input: Tensor, lower: float = 1.0 / 8, upper: float = 1.0 / 3, traini
 
 def celu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
     """x for x > 0, alpha (e^(x / alpha) - 1) otherwise: an ELU that is C1 for every alpha."""
+    tensor_arg("celu", "input", input, 1)
     number_arg("celu", "alpha", alpha, 2)
     if alpha == 0:
         raise RuntimeError("ZeroDivisionError: alpha cannot be 0 for CELU")
@@ -140,7 +146,8 @@ def celu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
     def of(x: Tensor) -> Tensor:  # e^ of min(x, 0): the unused branch must not overflow; expm1 as torch
         return rename(_pw.where(x > 0, x, alpha * _pw.expm1(x.clamp(max=0) / alpha)), "CeluBackward0")
 
-    return _F._apply(of, input, inplace)
+    out = _F._apply(of, input, inplace)
+    return _F.refuse_backward_of_negative_slope(out, alpha, "elu") if inplace else out
 
 
 def celu_(input: Tensor, alpha: float = 1.0) -> Tensor:
@@ -225,3 +232,51 @@ def threshold_(input: Tensor, threshold: float, value: float) -> Tensor:
 
 
 _threshold = threshold  # threshold_'s argument named `threshold` hides the function inside it
+
+
+# ------------------------------------------------------------------ in-place forms of the basic activations
+def relu_(input: Tensor) -> Tensor:
+    """relu written into input."""
+    return _F.relu(tensor_arg("relu_", "input", input, 1), inplace=True)
+
+
+def leaky_relu_(input: Tensor, negative_slope: float = 0.01) -> Tensor:
+    """leaky_relu written into input."""
+    number_arg("leaky_relu_", "negative_slope", negative_slope, 2)
+    return _F.leaky_relu(tensor_arg("leaky_relu_", "input", input, 1), negative_slope, inplace=True)
+
+
+def elu_(input: Tensor, alpha: float = 1.0, scale: float = 1.0, input_scale: float = 1.0) -> Tensor:
+    """elu written into input; torch's in-place form also takes `scale` (of both branches) and
+    `input_scale` (of x inside the exponential): scale * x for x > 0, scale * alpha * (e^(input_scale x) - 1)
+    otherwise."""
+    tensor_arg("elu_", "input", input, 1)
+    for position, (name, number) in enumerate((("alpha", alpha), ("scale", scale), ("input_scale", input_scale)), 2):
+        number_arg("elu_", name, number, position)
+    if scale == 1 and input_scale == 1:
+        return _F.elu(input, alpha, inplace=True)
+    require_float(input, "elu_cpu")
+
+    def of(x: Tensor) -> Tensor:  # e^ of min(x, 0): the unused branch must not overflow
+        negative = alpha * _pw.expm1(x.clamp(max=0) * input_scale)
+        return rename(_pw.where(x > 0, x, negative) * scale, "EluBackward1")
+
+    return _F.refuse_backward_of_negative_slope(_F._apply(of, input, True), alpha, "elu")
+
+
+def hardtanh_(input: Tensor, min_val: float = -1.0, max_val: float = 1.0) -> Tensor:
+    """hardtanh written into input. Unlike F.hardtanh, torch's in-place form does not compare the
+    bounds: with min_val > max_val every element becomes max_val, as clamp does."""
+    tensor_arg("hardtanh_", "input", input, 1)
+    number_arg("hardtanh_", "min_val", min_val, 2)
+    number_arg("hardtanh_", "max_val", max_val, 3)
+    if min_val > max_val:
+        return _F.hardtanh(input, max_val, max_val, inplace=True)
+    return _F.hardtanh(input, min_val, max_val, inplace=True)
+
+
+def selu_(input: Tensor) -> Tensor:
+    """selu written into input."""
+    tensor_arg("selu_", "input", input, 1)
+    require_float(input, "elu_cpu")
+    return _F.selu(input, inplace=True)

@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from ...argcheck import number_arg
+from ...argcheck import float_arg, int_arg, int_list_arg, number_arg, tensor_arg
 from ...core import dtypes
 from ...core.function import rename
 from ...core.grad_mode import is_grad_enabled, no_grad
@@ -43,11 +43,28 @@ def _float_kernel(input: Tensor, kernel: str) -> Tensor:
     return input
 
 
+def _tensor_args(fn: str, **given: Any) -> None:
+    """torch's parser on `Tensor` parameters, in order (positions from 1); None passes (an optional one)."""
+    for position, (name, value) in enumerate(given.items(), 1):
+        if value is not None:
+            tensor_arg(fn, name, value, position)
+
+
+def _in_float32(fn: Callable[[Tensor], Tensor]) -> Callable[[Tensor], Tensor]:
+    """fn, but a float16 argument goes through it as float32 and the result is rounded back once."""
+    def run(x: Tensor) -> Tensor:
+        return fn(x.float()).half() if x.dtype is dtypes.float16 else fn(x)
+
+    return run
+
+
 def _apply(fn: Callable[[Tensor], Tensor], input: Tensor, inplace: bool) -> Tensor:
     """fn(input), written into `input` when inplace=True (as torch's `relu_` and friends do).
 
     In place, fn reads an alias of input: what fn saves for backward must not be the tensor
-    whose version the write bumps (its old values stay alive in the alias)."""
+    whose version the write bumps (its old values stay alive in the alias). A float16 input is
+    computed in float32 and rounded once, as torch's kernels do."""
+    fn = _in_float32(fn)
     if not inplace:
         return fn(input)
     return input._assign(fn(input.view_as(input)))
@@ -55,55 +72,93 @@ def _apply(fn: Callable[[Tensor], Tensor], input: Tensor, inplace: bool) -> Tens
 
 # ------------------------------------------------------------------ activations
 def relu(input: Tensor, inplace: bool = False) -> Tensor:
+    tensor_arg("relu", "input", input, 1)
     return _apply(_pw.relu, input, inplace)
 
 
 def tanh(input: Tensor) -> Tensor:
-    return _pw.tanh(input)
+    return _pw.tanh(_method_owner(input, "tanh"))
 
 
 def sigmoid(input: Tensor) -> Tensor:
-    return _pw.sigmoid(input)
+    return _pw.sigmoid(_method_owner(input, "sigmoid"))
+
+
+def _method_owner(input: Any, method: str) -> Tensor:
+    """torch's F.tanh and F.sigmoid call input.tanh(): anything else has no such attribute."""
+    if not isinstance(input, Tensor):
+        raise AttributeError(f"'{type(input).__name__}' object has no attribute '{method}'")
+    return input
 
 
 def leaky_relu(input: Tensor, negative_slope: float = 0.01, inplace: bool = False) -> Tensor:
     """x for x > 0, negative_slope * x otherwise (the slope also applies at exactly 0)."""
+    tensor_arg("leaky_relu", "input", input, 1)
     number_arg("leaky_relu", "negative_slope", negative_slope, 2)
     _float_kernel(input, "leaky_relu_cpu")
-    return _apply(lambda x: rename(_pw.where(x > 0, x, x * negative_slope), "LeakyReluBackward0"), input, inplace)
+    out = _apply(lambda x: rename(_pw.where(x > 0, x, x * negative_slope), "LeakyReluBackward0"), input, inplace)
+    return refuse_backward_of_negative_slope(out, negative_slope, "leakyReLu") if inplace else out
+
+
+_NEGATIVE_SLOPE_IN_PLACE = ("In-place {} backward calculation is triggered with a negative slope which is not supported. "
+                            "This is caused by calling in-place forward function with a negative slope, please call "
+                            "out-of-place version instead.")
+
+
+def refuse_backward_of_negative_slope(out: Tensor, slope: float, kind: str) -> Tensor:
+    """torch computes the gradient of an in-place leaky_relu or elu from its output, whose sign a negative slope
+    makes ambiguous: the forward runs, and the backward through it raises torch's error."""
+    if slope < 0 and out.requires_grad:
+        message = _NEGATIVE_SLOPE_IN_PLACE.format(kind)
+        if kind == "leakyReLu":
+            message += (" File an issue at https://github.com/pytorch/pytorch if you do require supporting in-place "
+                        "leakRelu backward calculation with negative slope")
+
+        def refuse(grad: Tensor) -> None:
+            raise RuntimeError(message)
+
+        out.register_hook(refuse)
+    return out
 
 
 def elu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
     """x for x > 0, alpha (e^x - 1) otherwise. e^x is taken of min(x, 0): the unused branch must
     not overflow, or its zero gradient times inf would be NaN."""
+    tensor_arg("elu", "input", input, 1)
     def elu_of(x: Tensor) -> Tensor:
         return rename(_pw.where(x > 0, x, alpha * _pw.expm1(x.clamp(max=0))), "EluBackward0")
 
     number_arg("elu", "alpha", alpha, 2)
     _float_kernel(input, "elu_cpu")
-    return _apply(elu_of, input, inplace)
+    out = _apply(elu_of, input, inplace)
+    return refuse_backward_of_negative_slope(out, alpha, "elu") if inplace else out
 
 
 _SELU_ALPHA, _SELU_SCALE = 1.6732632423543772848170429916717, 1.0507009873554804934193349852946
 
 
 def selu(input: Tensor, inplace: bool = False) -> Tensor:
+    tensor_arg("selu", "input", input, 1)
     return _apply(lambda x: elu(x, _SELU_ALPHA) * _SELU_SCALE, input, inplace)
 
 
 def silu(input: Tensor, inplace: bool = False) -> Tensor:
     """x * sigmoid(x), also called swish."""
+    tensor_arg("silu", "input", input, 1)
     _float_kernel(input, "silu_cpu")
     return _apply(lambda x: x * _pw.sigmoid(x), input, inplace)
 
 
 def gelu(input: Tensor, approximate: str = "none") -> Tensor:
     """x * Phi(x) with Phi the standard normal CDF; `approximate='tanh'` uses the tanh formula."""
+    tensor_arg("gelu", "input", input, 1)
     if not isinstance(approximate, str):
         raise TypeError(f"gelu(): argument 'approximate' must be str, not {type(approximate).__name__}")
     if approximate not in ("none", "tanh"):
         raise RuntimeError("approximate argument must be either none or tanh.")
     _float_kernel(input, "GeluKernelImpl")
+    if input.dtype is dtypes.float16:  # computed in float32, rounded once, as torch's kernel
+        return gelu(input.float(), approximate).half()
     if approximate == "tanh":
         inner = math.sqrt(2 / math.pi) * (input + 0.044715 * input * input * input)
         return rename(0.5 * input * (1 + _pw.tanh(inner)), "GeluBackward0")
@@ -113,19 +168,42 @@ def gelu(input: Tensor, approximate: str = "none") -> Tensor:
 
 
 def softplus(input: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
-    return nn_ops.Softplus.apply(_float_kernel(input, "softplus_cpu"), beta, threshold)
+    tensor_arg("softplus", "input", input, 1)
+    number_arg("softplus", "beta", beta, 2)
+    number_arg("softplus", "threshold", threshold, 3)
+    _float_kernel(input, "softplus_cpu")
+    return _in_float32(lambda x: nn_ops.Softplus.apply(x, beta, threshold))(input)
 
 
 def logsigmoid(input: Tensor) -> Tensor:
-    return nn_ops.LogSigmoid.apply(_float_kernel(input, "log_sigmoid_cpu"))
+    tensor_arg("log_sigmoid", "input", input, 1)
+    return _in_float32(nn_ops.LogSigmoid.apply)(_float_kernel(input, "log_sigmoid_cpu"))
+
+
+def _integer_bounds(min_val: Any, max_val: Any, dtype: dtypes.dtype) -> tuple:
+    """hardtanh's bounds for an integer input, as torch takes them: each as an int64 (a float truncated toward
+    zero), never negative for uint8, then converted to the input's dtype (which must hold it)."""
+    as_int64 = []
+    for bound in (min_val, max_val):
+        if isinstance(bound, int) and bound < -2 ** 63:  # torch's Python-int to Scalar conversion
+            raise OverflowError("can't convert negative int to unsigned")
+        if isinstance(bound, int) and bound >= 2 ** 64:
+            raise OverflowError("int too big to convert")
+        as_int64.append(integer_fill(bound, dtypes.int64))
+    if dtype is dtypes.uint8 and min(as_int64) < 0:
+        raise RuntimeError("cannot do hardtanh on an unsigned type with negative limits")
+    return tuple(integer_fill(bound, dtype) for bound in as_int64)
 
 
 def hardtanh(input: Tensor, min_val: float = -1.0, max_val: float = 1.0, inplace: bool = False) -> Tensor:
     """x clipped to [min_val, max_val]; the gradient is zero at and beyond the ends, as in torch."""
+    tensor_arg("hardtanh", "input", input, 1)
     if min_val > max_val:
         raise ValueError("min_val cannot be greater than max_val")
+    if input.dtype is dtypes.bool:
+        raise RuntimeError("Bool inputs not supported for hardtanh")
     if not input.dtype.is_floating_point:  # integers are clamped and keep their dtype (the bounds must fit it)
-        low, high = (b if input.dtype is dtypes.bool else integer_fill(b, input.dtype) for b in (min_val, max_val))
+        low, high = _integer_bounds(min_val, max_val, input.dtype)
         clipped = from_numpy(np.asarray(np.clip(input.numpy(), low, high)).astype(input.dtype.np))
         return input._assign(clipped) if inplace else clipped
 
@@ -137,6 +215,7 @@ def hardtanh(input: Tensor, min_val: float = -1.0, max_val: float = 1.0, inplace
 
 
 def relu6(input: Tensor, inplace: bool = False) -> Tensor:
+    tensor_arg("relu6", "input", input, 1)
     return hardtanh(input, 0.0, 6.0, inplace)
 
 
@@ -146,21 +225,31 @@ def softsign(input: Tensor) -> Tensor:
 
 def softmax(input: Tensor, dim: int | None = None, _stacklevel: int = 3, dtype: Any = None) -> Tensor:
     """e^x / sum(e^x) along dim; without dim torch picks one and warns (dim 0 for 0-, 1- and 3-D input)."""
+    _softmax_dim_arg("softmax", _method_owner(input, "softmax"), dim)
     return _rd.softmax(input, _rd.implicit_softmax_dim(input, dim, "softmax", _stacklevel), dtype)
 
 
 def log_softmax(input: Tensor, dim: int | None = None, _stacklevel: int = 3, dtype: Any = None) -> Tensor:
     """x - logsumexp(x) along dim: the stable log of softmax (the input of nll_loss)."""
+    _softmax_dim_arg("log_softmax", _method_owner(input, "log_softmax"), dim)
     return _rd.log_softmax(input, _rd.implicit_softmax_dim(input, dim, "log_softmax", _stacklevel), dtype)
 
 
 def softmin(input: Tensor, dim: int | None = None, _stacklevel: int = 3, dtype: Any = None) -> Tensor:
+    _softmax_dim_arg("softmax", input, dim)  # torch computes (-input).softmax(dim)
     return _rd.softmax(-input, _rd.implicit_softmax_dim(input, dim, "softmin", _stacklevel), dtype)
+
+
+def _softmax_dim_arg(fn: str, input: Tensor, dim: Any) -> None:
+    """torch's parser on the softmax family's dim (the method's first argument): an int, or None."""
+    if dim is not None:
+        int_arg(fn, "dim", dim, 1)
 
 
 # ------------------------------------------------------------------ linear
 def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     """y = x W^T + b over the last dim of x, on any leading dims (W is (out, in), torch's layout)."""
+    _tensor_args("linear", input=input, weight=weight, bias=bias)
     if input.ndim == 0 or weight.ndim == 0:
         raise RuntimeError(
             f"both arguments to linear need to be at least 1D, but they are {input.ndim}D and {weight.ndim}D"
@@ -257,6 +346,7 @@ def embedding(input: Tensor, weight: Tensor, padding_idx: int | None = None, max
     gradient) each looked-up row whose norm exceeds it, as torch does. `sparse=True` (torch: a
     sparse gradient for the weight) raises NotImplementedError when a gradient would be built.
     """
+    _tensor_args("embedding", weight=weight, indices=input)  # torch's kernel takes (weight, indices)
     _check_sparse(sparse, weight)
     padding_idx = _padding_index(padding_idx, weight.shape[0])
     indices = _check_indices(input, weight)
@@ -372,7 +462,7 @@ def layer_norm(input: Tensor, normalized_shape: Any, weight: Tensor | None = Non
                eps: float = 1e-5) -> Tensor:
     """(x - mean) / sqrt(var + eps) over the last len(normalized_shape) dims (biased variance),
     then * weight + bias."""
-    shape = (normalized_shape,) if isinstance(normalized_shape, int) else tuple(normalized_shape)
+    shape = int_list_arg("layer_norm", "normalized_shape", normalized_shape, 2, scalar_ok=True)
     if not shape:
         raise RuntimeError("Expected normalized_shape to be at least 1-dimensional, i.e., containing at least one "
                            "element, but got normalized_shape = []")
@@ -381,9 +471,11 @@ def layer_norm(input: Tensor, normalized_shape: Any, weight: Tensor | None = Non
             f"Given normalized_shape={list(shape)}, expected input with shape [*, {', '.join(map(str, shape))}], "
             f"but got input of size{list(input.shape)}"
         )
-    if any(p is not None and p.dtype is not input.dtype for p in (weight, bias)):
-        raise RuntimeError("mixed dtype (CPU): all inputs must share same datatype.")
+    check_norm_dtypes(input, (weight, bias), (weight, bias))
     _float_kernel(input, "LayerNormKernelImpl")
+    if input.dtype is dtypes.float16:  # computed in float32 and rounded once, as torch's kernel
+        weight, bias = (None if p is None else p.float() for p in (weight, bias))
+        return layer_norm(input.float(), normalized_shape, weight, bias, eps).half()
     dims = tuple(range(input.ndim - len(shape), input.ndim))
     centered = input - input.mean(dims, keepdim=True)
     out = centered / ((centered * centered).mean(dims, keepdim=True) + eps).sqrt()
@@ -429,6 +521,7 @@ def batch_norm_kernel(input: Tensor, running_mean: Tensor | None, running_var: T
         if t is None and name.startswith("running") and not training:
             raise RuntimeError(f"{name} must be defined in evaluation mode")
     _float_kernel(input, "batch_norm")
+    _check_batch_norm_dtypes(input, running_mean, running_var, weight, bias, training)
     if training:  # torch sums a float32 batch in float64
         count = input.numel() // input.shape[1]
         wide = input.double()
@@ -440,11 +533,54 @@ def batch_norm_kernel(input: Tensor, running_mean: Tensor | None, running_var: T
         mean, var = running_mean, running_var
     # Then, as torch's kernel: y = x * scale + shift per channel, each a fused multiply-add (one rounding),
     # so a constant channel comes out as torch's float32 rounding residue, not an exact 0.
+    if input.dtype is dtypes.float16:
+        mixed = any(t is not None and t.dtype is dtypes.float32 for t in (running_mean, running_var, weight, bias))
+        return _half_batch_norm_transform(input, mean, var, weight, bias, eps, shape, training, mixed)
     invstd = (var.double() + eps).rsqrt().to(input.dtype).reshape(shape)
     scale = invstd if weight is None else invstd * weight.reshape(shape)
     beta = bias.reshape(shape) if bias is not None else scale.new_zeros(())
     shift = fused_multiply_add(-mean.to(input.dtype).reshape(shape), scale, beta)
     return rename(fused_multiply_add(input, scale, shift), "NativeBatchNormBackward0")
+
+
+def _half_batch_norm_transform(input: Tensor, mean: Tensor, var: Tensor, weight: Tensor | None, bias: Tensor | None,
+                               eps: float, shape: tuple, training: bool, mixed: bool) -> Tensor:
+    """torch's float16 batch_norm. In training the batch's mean and 1/std are first stored in the parameters'
+    dtype (float16, or float32 when the parameters are float32); in eval 1/std comes from the running
+    variance in float32. Then scale = 1/std * weight, shift = bias - mean * scale and x * scale + shift are
+    computed in float32, and the result is rounded to float16 once."""
+    if training:
+        stored = dtypes.float32 if mixed else dtypes.float16
+        mean, invstd = mean.to(stored).float(), (var + eps).rsqrt().to(stored).float()
+    else:
+        mean, invstd = mean.float(), (var.float() + eps).rsqrt()
+    scale = invstd.reshape(shape) if weight is None else invstd.reshape(shape) * weight.float().reshape(shape)
+    shift = -(mean.reshape(shape) * scale)
+    if bias is not None:
+        shift = bias.float().reshape(shape) + shift
+    return rename((input.float() * scale + shift).half(), "NativeBatchNormBackward0")
+
+
+def _check_batch_norm_dtypes(input: Tensor, running_mean: Tensor | None, running_var: Tensor | None,
+                             weight: Tensor | None, bias: Tensor | None, training: bool) -> None:
+    order = (running_mean, running_var, weight, bias) if training else (weight, bias, running_mean, running_var)
+    check_norm_dtypes(input, (weight, bias, running_mean, running_var), order)
+
+
+def check_norm_dtypes(input: Tensor, params: tuple, kernel_order: tuple) -> None:
+    """torch's dtype rules for a normalisation's parameters (None where not given). They may differ from the
+    input only when the first given one does: then all must be float32 and the input float16. Otherwise each
+    must have the input's dtype, checked in the order the kernel reads them."""
+    given = [t for t in params if t is not None]
+    if given and given[0].dtype is not input.dtype:
+        if any(t.dtype is not dtypes.float32 for t in given):
+            raise RuntimeError("mixed dtype (CPU): expect parameter to have scalar type of Float")
+        if input.dtype is not dtypes.float16:
+            raise RuntimeError("mixed dtype (CPU): all inputs must share same datatype.")
+        return
+    for t in kernel_order:
+        if t is not None and t.dtype is not input.dtype:
+            raise RuntimeError(f"expected scalar type {input.dtype._legacy} but found {t.dtype._legacy}")
 
 
 def fused_multiply_add(a: Tensor, b: Tensor, c: Tensor) -> Tensor:
@@ -482,6 +618,9 @@ def _update_running(running_mean: Tensor | None, running_var: Tensor | None, mea
 
 def cosine_similarity(x1: Tensor, x2: Tensor, dim: int = 1, eps: float = 1e-8) -> Tensor:
     """sum(x1 * x2) / (|x1| |x2|) along dim, each norm at least eps (inputs broadcast)."""
+    _tensor_args("cosine_similarity", x1=x1, x2=x2)
+    int_arg("cosine_similarity", "dim", dim, 3)
+    float_arg("cosine_similarity", "eps", eps, 4)
     check_broadcast(x1, x2)  # torch broadcasts first, then takes dim of the common shape
     shape = np.broadcast_shapes(tuple(x1.shape), tuple(x2.shape))
     x1, x2 = (x if tuple(x.shape) == shape else x.expand(shape) for x in (x1, x2))

@@ -13,10 +13,15 @@ from __future__ import annotations
 import warnings
 from typing import Any
 
-from ...argcheck import int_list_args
+from ...argcheck import int_list_args, invalid_combination
 from ...core.function import rename
 from ...core.tensor import Tensor
 from .im2col import Col2Im, Im2Col, blocks_along
+
+# torch's two signatures of conv1d/2d/3d (padding as ints or as a string), as its errors list them
+_CONV_SIGNATURES = tuple(f"(Tensor input, Tensor weight, Tensor bias = None, tuple of ints stride = 1, {padding}, "
+                         f"tuple of ints dilation = 1, int groups = 1)"
+                         for padding in ("tuple of ints padding = 0", 'str padding = "valid"'))
 
 
 def expand_param(value: Any, nd: int, name: str = "") -> tuple:
@@ -135,9 +140,12 @@ def _check_kernel_size(kernel: tuple) -> None:
 def convolution(input: Tensor, weight: Tensor, bias: Tensor | None, stride: Any, padding: Any, dilation: Any,
                 groups: int, nd: int, name: str) -> Tensor:
     """The N-d convolution behind conv1d and conv2d (zero padding)."""
+    given = (input, weight, bias, stride, padding, dilation, groups)
+    if not (isinstance(input, Tensor) and isinstance(weight, Tensor) and isinstance(bias, (Tensor, type(None)))):
+        raise invalid_combination(name, given, _CONV_SIGNATURES)
     lists = [("stride", stride, 4), ("padding", padding, 5), ("dilation", dilation, 6)]
-    int_list_args(name, [p for p in lists if not isinstance(p[1], str)], scalar_ok=True,
-                  overloads=(input, weight, bias, stride, padding, dilation, groups))
+    int_list_args(name, [p for p in lists if not (p[0] == "padding" and isinstance(p[1], str))], scalar_ok=True,
+                  overloads=given, signatures=_CONV_SIGNATURES)
     _check_input_dim(input, nd, name)
     _check_dtypes(input, weight, bias)
     x, unbatched = _batched(input, nd)

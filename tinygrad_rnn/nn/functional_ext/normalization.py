@@ -57,6 +57,9 @@ def group_norm(input: Tensor, num_groups: int, weight: Tensor | None = None, bia
                                f"but got {name} of shape {list(t.shape)} and input of shape {list(input.shape)}")
     _check_same_dtype(input, weight, bias)
     require_float(input, "GroupNormKernelImpl")
+    if input.dtype is dtypes.float16:  # computed in float32 and rounded once, as torch's kernel
+        weight, bias = (None if t is None else t.float() for t in (weight, bias))
+        return group_norm(input.float(), num_groups, weight, bias, eps).half()
     grouped = input.reshape(n, num_groups, c // num_groups * math.prod(input.shape[2:]))  # no -1: n may be 0
     mean = grouped.mean(-1, keepdim=True)
     centered = grouped - mean
@@ -121,6 +124,8 @@ def rms_norm(input: Tensor, normalized_shape: Any, weight: Tensor | None = None,
         raise RuntimeError(f"Given normalized_shape={list(shape)}, expected input with shape "
                            f"[*{', '.join(map(str, shape))}], but got input of size{list(input.shape)}")
     require_float(input, "rms_norm")
+    if input.dtype is dtypes.float16:  # as torch: computed in float32 (float32's eps too), rounded once
+        return rms_norm(input.float(), shape, None if weight is None else weight.float(), eps).half()
     if eps is None:
         eps = float(np.finfo(input.dtype.np).eps)
     dims = tuple(range(input.ndim - len(shape), input.ndim))

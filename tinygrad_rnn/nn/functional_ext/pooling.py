@@ -253,6 +253,21 @@ def _divisor(sizes: tuple, kernel: tuple, stride: tuple, pad: tuple, out: tuple,
     return total
 
 
+def _check_avg_dtype(input: Tensor, nd: int) -> None:
+    """torch averages floats and int64 (1-d goes through its 2-d kernel; its 3-d kernel takes no float16)."""
+    dtype = input.dtype
+    if dtype.name in ("float32", "float64", "int64") or (dtype.name == "float16" and nd < 3):
+        return
+    kernel = "avg_pool3d_out_frame" if nd == 3 else "avg_pool2d"
+    raise NotImplementedError(f"\"{kernel}\" not implemented for '{dtype._legacy}'")
+
+
+def _truncating_divide(summed: np.ndarray, divisor: np.ndarray) -> np.ndarray:
+    """Integer average as torch's int64 kernel takes it: the window's sum divided with C's rounding toward zero."""
+    quotient = np.abs(summed) // np.abs(divisor)
+    return np.where((summed < 0) != (divisor < 0), -quotient, quotient)
+
+
 def avg_pool(input: Tensor, kernel_size: Any, stride: Any, padding: Any, ceil_mode: bool, count_include_pad: bool,
              divisor_override: int | None, nd: int) -> Tensor:
     name = f"avg_pool{nd}d"
@@ -277,8 +292,10 @@ def avg_pool(input: Tensor, kernel_size: Any, stride: Any, padding: Any, ceil_mo
                            f"batch size for input, but got:{shape}")
     x, unbatched = _batched(input, nd)
     kernel, stride, _, pairs, out = _geometry(x, kernel_size, stride, padding, 1, ceil_mode, nd, name)
-    if not input.dtype.is_floating_point:
-        raise NotImplementedError(f"{name}: integer input ({input.dtype}) is not implemented here")
+    _check_avg_dtype(input, nd)
+    if x.dtype.name == "float16":  # torch sums half windows in float32 and rounds the average once
+        return avg_pool(input.float(), kernel_size, stride, padding, ceil_mode, count_include_pad, divisor_override,
+                        nd).half()
     n, c = x.shape[0], x.shape[1]
     cols = Im2Col.apply(x, kernel, (1,) * nd, pairs, stride)  # (N, C * K, L)
     blocks = tuple((size + a + b - k) // s + 1 for size, (a, b), k, s in zip(x.shape[2:], pairs, kernel, stride))
@@ -287,6 +304,8 @@ def avg_pool(input: Tensor, kernel_size: Any, stride: Any, padding: Any, ceil_mo
         divisor = np.full(out, float(divisor_override))
     else:
         divisor = _divisor(tuple(x.shape[2:]), kernel, stride, tuple(p for p, _ in pairs), out, count_include_pad)
+    if x.dtype.name == "int64":
+        return _unbatch(from_numpy(_truncating_divide(summed.numpy(), divisor.astype(np.int64))), unbatched)
     result = summed / from_numpy(divisor.astype(x.dtype.np))
     return _unbatch(rename(result, f"AvgPool{nd}DBackward0" if nd > 1 else "SqueezeBackward1"), unbatched)
 
@@ -503,7 +522,7 @@ def unpool_output_size(input: Tensor, kernel: tuple, stride: tuple, pad: tuple, 
     nd = len(kernel)
     default = tuple((n - 1) * s + k - 2 * p for n, k, s, p in zip(input.shape[-nd:], kernel, stride, pad))
     if output_size is None:
-        return default
+        return _checked_sizes(default)
     wanted = list(output_size)
     if len(wanted) == nd + 2:
         wanted = wanted[2:]
@@ -513,31 +532,71 @@ def unpool_output_size(input: Tensor, kernel: tuple, stride: tuple, pad: tuple, 
     for d in range(nd):
         low, high = default[d] - stride[d], default[d] + stride[d]
         if not low < wanted[d] < high:
-            raise ValueError(f'invalid output_size "{tuple(wanted)}" (dim {d} must be between {low} and {high})')
-    return tuple(int(w) for w in wanted)
+            raise ValueError(f'invalid output_size "{_as_given(output_size, wanted)}" (dim {d} must be between '
+                             f'{low} and {high})')
+    return _checked_sizes(tuple(wanted))
+
+
+def _as_given(output_size: Any, wanted: list) -> Any:
+    """The sizes as torch's message prints them: the sequence's own type (a tuple or a list)."""
+    return wanted if isinstance(output_size, list) else tuple(wanted)
+
+
+def _checked_sizes(size: tuple) -> tuple:
+    """torch's check of the output size its Python computes (any number type; negative is an error)."""
+    for d, n in enumerate(size):
+        if n < 0:
+            raise ValueError(f"max_unpooling: output_size must contain non-negative spatial dimensions, but got "
+                             f"output_size[{d}]={n}")
+    return size
+
+
+def _as_tuple(value: Any, nd: int) -> tuple:
+    """torch's _single / _pair / _triple: a sequence as a tuple, anything else repeated nd times (unchecked)."""
+    return tuple(value) if isinstance(value, (list, tuple)) else (value,) * nd
+
+
+def _check_unpool_nonempty(input: Tensor, nd: int) -> None:
+    """torch's kernel refuses an empty dim other than the first (1-d runs as 2-d, with a trailing 1)."""
+    shape = list(input.shape) + [1] * (nd == 1)
+    for d in range(1, len(shape)):
+        if shape[d] == 0:
+            raise RuntimeError(f"max_unpooling{max(nd, 2)}d_forward_out_cpu(): Expected input to have non-zero size "
+                               f"for non-batch dimensions, but got {shape} with dimension {d} being empty.")
 
 
 def max_unpool(input: Tensor, indices: Tensor, kernel_size: Any, stride: Any, padding: Any, output_size: Any,
                nd: int) -> Tensor:
     """Put each value at its `indices` position (per plane) in a zero tensor: a partial inverse of max_pool."""
-    name = f"max_unpool{nd}d"
-    kernel = _tuple(kernel_size, nd, "kernel_size", name)
-    stride = kernel if stride is None else _tuple(stride, nd, "stride", name)
-    pad = _tuple(padding, nd, "padding", name)
+    kernel = _as_tuple(kernel_size, nd)
+    stride = kernel if stride is None else _as_tuple(stride, nd)
+    pad = _as_tuple(padding, nd)
+    size = unpool_output_size(input, kernel, stride, pad, output_size)
+    # torch's Python computes the size, then calls its kernel (max_unpool2d for 1-d too, which takes no
+    # stride or padding), whose parser wants ints there
+    params = [("output_size", size, 3)] + ([("stride", stride, 4), ("padding", pad, 5)] if nd == 3 else [])
+    int_list_args("max_unpool3d" if nd == 3 else "max_unpool2d", params)
     if indices.dtype.name != "int64":
-        raise RuntimeError(f"elements in indices should be type int64 but got: {indices.dtype._legacy}")
+        got = "" if nd == 3 else f" but got: {indices.dtype._legacy}"
+        raise RuntimeError(f"elements in indices should be type int64{got}")
     if tuple(indices.shape) != tuple(input.shape):
         raise RuntimeError(f"Expected shape of indices to be same as that of the input tensor ({list(input.shape)}) "
                            f"but got indices tensor with shape: {list(indices.shape)}")
     x, unbatched = _batched(input, nd)
-    size = unpool_output_size(x, kernel, stride, pad, output_size)
+    _check_unpool_nonempty(input, nd)
+    if nd == 3 and min(stride) <= 0:
+        raise RuntimeError(f"strides should be greater than zero, but got stride: {list(stride)}")
     n, c = x.shape[0], x.shape[1]
-    flat = indices.numpy().reshape(n, c, -1)
-    if flat.size and (flat.min() < 0 or flat.max() >= math.prod(size)):
-        raise RuntimeError(f"Found an invalid max index: {int(flat.max() if flat.max() >= 0 else flat.min())} "
-                           f"(output volumes are of size {'x'.join(map(str, size))}")
+    flat = indices.numpy().reshape(n, c, math.prod(x.shape[2:]))
+    invalid = flat[(flat < 0) | (flat >= math.prod(size))]
+    if invalid.size and math.prod(size):  # the last one in memory order; (nothing to fill: no check)
+        shown = size + (1,) * (nd == 1)  # 1-d runs as 2-d
+        raise RuntimeError(f"Found an invalid max index: {int(invalid[-1])} (output volumes are of size "
+                           f"{'x'.join(map(str, shown))})")
     zeros = from_numpy(np.zeros((n, c, math.prod(size)), x.dtype.np))
-    out = scatter(zeros, 2, from_numpy(flat), x.reshape(n, c, -1)).reshape(n, c, *size)
+    if zeros.numel() == 0:
+        return _unbatch(zeros.reshape(n, c, *size), unbatched)
+    out = scatter(zeros, 2, from_numpy(flat), x.reshape(n, c, flat.shape[2])).reshape(n, c, *size)
     return _unbatch(rename(out, f"MaxUnpool{nd}DBackward0" if nd > 1 else "SqueezeBackward1"), unbatched)
 
 

@@ -25,9 +25,19 @@ def _grads(parameters: TensorOrTensors) -> list[Tensor]:
     return [p.grad for p in params if p.grad is not None]
 
 
-def _vector_norm(array: np.ndarray, norm_type: float) -> Any:
-    """The p-norm of all elements, in the array's dtype (inf: max |x|, -inf: min |x|)."""
+def _vector_norm(array: np.ndarray, norm_type: float, kernel: str = "linalg.vector_norm") -> Any:
+    """The p-norm of all elements, in the array's dtype (inf: max |x|, -inf: min |x|), with torch's rules:
+    all zeros (or nothing) have norm 0 for every p, and an empty array has no norm of an order without an
+    identity (inf: torch's per-tensor `_foreach_norm` refuses it, negative orders: `linalg.vector_norm`)."""
     a = np.abs(array.reshape(-1))
+    if a.size == 0 and norm_type == np.inf and kernel == "_foreach_norm":
+        raise RuntimeError("_foreach_norm cannot compute the infinity norm on an empty tensor because the operation "
+                           "does not have an identity")
+    if a.size == 0 and norm_type < 0:
+        raise RuntimeError(f"linalg.vector_norm cannot compute the {norm_type:g} norm on an empty tensor because the "
+                           f"operation does not have an identity")
+    if not a.any():
+        return a.dtype.type(0)
     if norm_type == np.inf:
         return a.max() if a.size else a.dtype.type(0)
     if norm_type == -np.inf:
@@ -44,8 +54,9 @@ def get_total_norm(tensors: TensorOrTensors, norm_type: float = 2.0, error_if_no
     norm_type = float(norm_type)
     if not tensors:
         return from_numpy(np.asarray(0.0, np.float32))
-    norms = np.array([_vector_norm(t.detach().numpy(), norm_type) for t in tensors])
-    total = np.asarray(_vector_norm(norms, norm_type), dtype=tensors[0].dtype.np)
+    norms = [_vector_norm(t.detach().numpy(), norm_type, "_foreach_norm") for t in tensors]
+    stacked = np.array(norms, dtype=np.result_type(*norms))  # torch stacks the norms: their dtypes promote
+    total = np.asarray(_vector_norm(stacked, norm_type), dtype=stacked.dtype)
     if error_if_nonfinite and not np.isfinite(total):
         raise RuntimeError(
             f"The total norm of order {norm_type} for gradients from `parameters` is non-finite, so it cannot be "
@@ -59,6 +70,7 @@ def clip_grads_with_norm_(parameters: TensorOrTensors, max_norm: float, total_no
                           foreach: bool | None = None) -> None:
     """Scale every grad by min(1, max_norm / (total_norm + 1e-6))."""
     grads = _grads(parameters)
+    max_norm = float(max_norm)
     if not grads:
         return
     # In the grads' dtype, as torch; an infinite norm gives 0 (and inf * 0 = NaN where a grad is inf).
@@ -81,6 +93,10 @@ def clip_grad_norm_(parameters: TensorOrTensors, max_norm: float, norm_type: flo
 def clip_grad_value_(parameters: TensorOrTensors, clip_value: float, foreach: bool | None = None) -> None:
     """Clamp every grad element to [-clip_value, clip_value]."""
     clip_value = float(clip_value)
+    grads = _grads(parameters)
+    if not grads:  # torch groups the grads by device and dtype, which refuses an empty list
+        raise RuntimeError("Expected !nested_tensorlist[0].empty() to be true, but got false.  (Could this error "
+                           "message be improved?  If so, please report an enhancement request to PyTorch.)")
     with no_grad():
-        for g in _grads(parameters):
+        for g in grads:
             g.clamp_(-clip_value, clip_value)

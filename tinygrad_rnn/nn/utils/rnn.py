@@ -215,6 +215,12 @@ def pack_padded_sequence(input: Tensor, lengths: Tensor | list[int], batch_first
     sorted_indices = None
     if not enforce_sorted:
         order = np.argsort(-lengths, kind="stable")
+        if order.size and input.shape[1] == 0:  # torch's index_select of the batch by this order:
+            raise RuntimeError("index_select(): self indexing axis dim should be positive")
+        if order.size and order.max() >= input.shape[1]:
+            if batch_first:  # along dim 0 its error is an IndexError, along a later dim a RuntimeError
+                raise IndexError("index out of range in self")
+            raise RuntimeError(f"INDICES element is out of DATA bounds, id={order.max()} axis_dim={input.shape[1]}")
         lengths, sorted_indices = lengths[order], from_numpy(order.astype(np.int64))
         input = input[:, order]
     if input.numel() == 0:
