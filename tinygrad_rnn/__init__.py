@@ -223,7 +223,9 @@ matmul, mm, bmm = (_accepts_out(f) for f in (matmul, mm, bmm))
 
 # Last, because the modules in nn build on everything above.
 from . import distributions, func, linalg, nn, optim, safetensors, special, testing, utils, viz
+from .random import get_rng_state, set_rng_state  # noqa: E402
 from .serialization import load, save
+from .surface.dtype_info import can_cast, finfo, iinfo, promote_types, result_type  # noqa: E402
 from .threads import get_num_interop_threads, get_num_threads, set_num_interop_threads, set_num_threads
 
 # What `from tinygrad_rnn import *` gives, and what type checkers treat as exported
@@ -296,6 +298,7 @@ __all__ = [
     "broadcast_shapes",
     "broadcast_tensors",
     "broadcast_to",
+    "can_cast",
     "cartesian_prod",
     "cat",
     "ceil",
@@ -360,6 +363,7 @@ __all__ = [
     "expand_copy",
     "expm1",
     "eye",
+    "finfo",
     "fix",
     "flatten",
     "flip",
@@ -390,6 +394,7 @@ __all__ = [
     "get_device",
     "get_num_interop_threads",
     "get_num_threads",
+    "get_rng_state",
     "greater",
     "greater_equal",
     "gt",
@@ -402,6 +407,7 @@ __all__ = [
     "i0",
     "igamma",
     "igammac",
+    "iinfo",
     "imag",
     "index_add",
     "index_copy",
@@ -518,6 +524,7 @@ __all__ = [
     "positive",
     "pow",
     "prod",
+    "promote_types",
     "put",
     "qr",
     "quantile",
@@ -538,6 +545,7 @@ __all__ = [
     "repeat_interleave",
     "reshape",
     "resize_as_",
+    "result_type",
     "return_types",
     "roll",
     "rot90",
@@ -559,6 +567,7 @@ __all__ = [
     "set_grad_enabled",
     "set_num_interop_threads",
     "set_num_threads",
+    "set_rng_state",
     "sgn",
     "short",
     "sigmoid",
