@@ -226,6 +226,7 @@ from . import distributions, func, linalg, nn, optim, safetensors, special, test
 from .random import get_rng_state, set_rng_state  # noqa: E402
 from .serialization import load, save
 from .surface.dtype_info import can_cast, finfo, iinfo, promote_types, result_type  # noqa: E402
+from .surface.print_options import set_printoptions  # noqa: E402
 from .threads import get_num_interop_threads, get_num_threads, set_num_interop_threads, set_num_threads
 
 # What `from tinygrad_rnn import *` gives, and what type checkers treat as exported
@@ -567,6 +568,7 @@ __all__ = [
     "set_grad_enabled",
     "set_num_interop_threads",
     "set_num_threads",
+    "set_printoptions",
     "set_rng_state",
     "sgn",
     "short",
