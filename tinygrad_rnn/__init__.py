@@ -223,10 +223,26 @@ matmul, mm, bmm = (_accepts_out(f) for f in (matmul, mm, bmm))
 
 # Last, because the modules in nn build on everything above.
 from . import distributions, func, linalg, nn, optim, safetensors, special, testing, utils, viz
+from .core.grad_mode import is_inference_mode_enabled  # noqa: E402
 from .random import get_rng_state, set_rng_state  # noqa: E402
 from .serialization import load, save
 from .surface.dtype_info import can_cast, finfo, iinfo, promote_types, result_type  # noqa: E402
 from .surface.print_options import set_printoptions  # noqa: E402
+from .surface.settings import (  # noqa: E402
+    are_deterministic_algorithms_enabled,
+    get_deterministic_debug_mode,
+    get_float32_matmul_precision,
+    is_deterministic_algorithms_warn_only_enabled,
+    is_warn_always_enabled,
+    set_anomaly_enabled,
+    set_default_tensor_type,
+    set_deterministic_debug_mode,
+    set_float32_matmul_precision,
+    set_flush_denormal,
+    set_warn_always,
+    typename,
+    use_deterministic_algorithms,
+)
 from .threads import get_num_interop_threads, get_num_threads, set_num_interop_threads, set_num_threads
 
 # What `from tinygrad_rnn import *` gives, and what type checkers treat as exported
@@ -267,6 +283,7 @@ __all__ = [
     "arctan",
     "arctan2",
     "arctanh",
+    "are_deterministic_algorithms_enabled",
     "argmax",
     "argmin",
     "argsort",
@@ -392,7 +409,9 @@ __all__ = [
     "ger",
     "get_default_device",
     "get_default_dtype",
+    "get_deterministic_debug_mode",
     "get_device",
+    "get_float32_matmul_precision",
     "get_num_interop_threads",
     "get_num_threads",
     "get_rng_state",
@@ -429,13 +448,16 @@ __all__ = [
     "is_anomaly_check_nan_enabled",
     "is_anomaly_enabled",
     "is_complex",
+    "is_deterministic_algorithms_warn_only_enabled",
     "is_floating_point",
     "is_grad_enabled",
     "is_inference",
+    "is_inference_mode_enabled",
     "is_nonzero",
     "is_same_size",
     "is_signed",
     "is_tensor",
+    "is_warn_always_enabled",
     "isclose",
     "isfinite",
     "isin",
@@ -563,13 +585,19 @@ __all__ = [
     "select",
     "select_scatter",
     "serialization",
+    "set_anomaly_enabled",
     "set_default_device",
     "set_default_dtype",
+    "set_default_tensor_type",
+    "set_deterministic_debug_mode",
+    "set_float32_matmul_precision",
+    "set_flush_denormal",
     "set_grad_enabled",
     "set_num_interop_threads",
     "set_num_threads",
     "set_printoptions",
     "set_rng_state",
+    "set_warn_always",
     "sgn",
     "short",
     "sigmoid",
@@ -616,6 +644,7 @@ __all__ = [
     "triu_indices",
     "true_divide",
     "trunc",
+    "typename",
     "uint8",
     "unbind",
     "unflatten",
@@ -626,6 +655,7 @@ __all__ = [
     "unsafe_split",
     "unsafe_split_with_sizes",
     "unsqueeze",
+    "use_deterministic_algorithms",
     "utils",
     "var",
     "var_mean",
