@@ -319,6 +319,7 @@ __all__ = [
     "pooling",
     "rnn",
     "rnn_base",
+    "torch_functions",
     "transformer",
     "upsampling",
     "utils",
