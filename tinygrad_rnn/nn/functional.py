@@ -99,6 +99,9 @@ threshold = _activation_ext.threshold  # (imported by name, it would clash with 
 
 # What `from tinygrad_rnn.nn.functional import *` gives, and what type checkers treat as exported
 # (tests/test_types.py keeps it equal to the names defined or imported here).
+# --- breadth: vectors and channels (normalize, pdist, gumbel_softmax, channel_shuffle)
+from .functional_ext.vectors import channel_shuffle, gumbel_softmax, normalize, pdist  # noqa: E402
+
 __all__ = [
     "adaptive_avg_pool1d",
     "adaptive_avg_pool2d",
@@ -119,6 +122,7 @@ __all__ = [
     "binary_cross_entropy_with_logits",
     "celu",
     "celu_",
+    "channel_shuffle",
     "conv1d",
     "conv2d",
     "conv3d",
@@ -143,6 +147,7 @@ __all__ = [
     "gelu",
     "glu",
     "group_norm",
+    "gumbel_softmax",
     "hardshrink",
     "hardsigmoid",
     "hardswish",
@@ -179,9 +184,11 @@ __all__ = [
     "multilabel_margin_loss",
     "multilabel_soft_margin_loss",
     "nll_loss",
+    "normalize",
     "one_hot",
     "pad",
     "pairwise_distance",
+    "pdist",
     "pixel_shuffle",
     "pixel_unshuffle",
     "poisson_nll_loss",

@@ -208,3 +208,8 @@ conv_transpose1d, conv_transpose2d, conv_transpose3d = F.conv_transpose1d, F.con
 cosine_similarity, pairwise_distance = F.cosine_similarity, F.pairwise_distance
 pixel_shuffle, pixel_unshuffle = F.pixel_shuffle, F.pixel_unshuffle
 rms_norm = F.rms_norm
+channel_shuffle = F.channel_shuffle
+
+
+def pdist(input: Tensor, p: float = 2) -> Tensor:
+    return F.pdist(input, p)

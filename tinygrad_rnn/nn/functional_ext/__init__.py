@@ -10,4 +10,5 @@ activation, upsampling and fold layers; `nn.functional` re-exports them, so `F.c
     activation.py     glu, mish, hardswish, hardsigmoid, prelu, rrelu, celu, the shrinks, threshold
     upsampling.py     interpolate, pixel_shuffle, pixel_unshuffle
     fold.py           unfold, fold
+    vectors.py        normalize, pdist, gumbel_softmax, channel_shuffle
 """
