@@ -150,6 +150,10 @@ from .upsampling import PixelShuffle, PixelUnshuffle, Upsample, UpsamplingBiline
 
 # What `from tinygrad_rnn.nn import *` gives, and what type checkers treat as exported
 # (tests/test_types.py keeps it equal to the names defined or imported here).
+# --- breadth: channel layers and LazyLinear
+from .channel_layers import ChannelShuffle, Softmax2d  # noqa: E402
+from .lazy import LazyLinear  # noqa: E402
+
 __all__ = [
     "AdaptiveAvgPool1d",
     "AdaptiveAvgPool2d",
@@ -170,6 +174,7 @@ __all__ = [
     "Bilinear",
     "CELU",
     "CTCLoss",
+    "ChannelShuffle",
     "CircularPad1d",
     "CircularPad2d",
     "CircularPad3d",
@@ -219,6 +224,7 @@ __all__ = [
     "LSTM",
     "LSTMCell",
     "LayerNorm",
+    "LazyLinear",
     "LeakyReLU",
     "Linear",
     "LocalResponseNorm",
@@ -270,6 +276,7 @@ __all__ = [
     "SmoothL1Loss",
     "SoftMarginLoss",
     "Softmax",
+    "Softmax2d",
     "Softmin",
     "Softplus",
     "Softshrink",
@@ -296,6 +303,7 @@ __all__ = [
     "adaptive",
     "attention",
     "bilinear",
+    "channel_layers",
     "containers",
     "conv",
     "ctc",
@@ -308,6 +316,7 @@ __all__ = [
     "gru",
     "init",
     "layers",
+    "lazy",
     "loss",
     "loss_ext",
     "loss_functions",
