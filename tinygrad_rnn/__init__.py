@@ -280,6 +280,7 @@ from .nn.torch_functions import (  # noqa: E402
 from .random import get_rng_state, set_rng_state  # noqa: E402
 from .serialization import load, save
 from .surface.dtype_info import can_cast, finfo, iinfo, promote_types, result_type  # noqa: E402
+from .surface.factories import asarray, empty_strided, frombuffer, logspace, range  # noqa: E402
 from .surface.print_options import set_printoptions  # noqa: E402
 from .surface.settings import (  # noqa: E402
     are_deterministic_algorithms_enabled,
@@ -348,6 +349,7 @@ __all__ = [
     "as_strided",
     "as_strided_scatter",
     "as_tensor",
+    "asarray",
     "asin",
     "asinh",
     "atan",
@@ -447,6 +449,7 @@ __all__ = [
     "embedding",
     "empty",
     "empty_like",
+    "empty_strided",
     "enable_grad",
     "eq",
     "equal",
@@ -479,6 +482,7 @@ __all__ = [
     "frac",
     "frexp",
     "from_numpy",
+    "frombuffer",
     "full",
     "full_like",
     "func",
@@ -577,6 +581,7 @@ __all__ = [
     "logical_or",
     "logical_xor",
     "logit",
+    "logspace",
     "logsumexp",
     "long",
     "lt",
@@ -655,6 +660,7 @@ __all__ = [
     "randn_like",
     "random",
     "randperm",
+    "range",
     "ravel",
     "real",
     "reciprocal",
