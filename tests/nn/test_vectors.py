@@ -96,3 +96,29 @@ def test_gumbel_softmax_float32_keeps_float32():
 def test_gumbel_softmax_eps_is_deprecated():
     with pytest.warns(UserWarning, match="`eps` parameter is deprecated"):
         tinygrad_rnn.nn.functional.gumbel_softmax(tinygrad_rnn.zeros(2, 3), eps=1e-5)
+
+
+@pytest.mark.parametrize(("p", "mode"), [(2.0, "use_mm_for_euclid_dist_if_necessary"), (1.0, "use_mm_for_euclid_dist"),
+                                         (3.0, "donot_use_mm_for_euclid_dist"), (0.0, None), (float("inf"), None),
+                                         (0.5, None), (2.0, "use_mm_for_euclid_dist")])
+@pytest.mark.parametrize(("shape1", "shape2"), [((3, 4), (5, 4)), ((2, 3, 4), (1, 5, 4)), ((30, 3), (4, 3))])
+def test_cdist(p, mode, shape1, shape2):
+    kwargs = {} if mode is None else {"compute_mode": mode}
+    check_parity(lambda m, a, b: m.cdist(a, b, p, **kwargs), shapes=[shape1, shape2])
+
+
+def test_cdist_float32_and_equal_rows():
+    check_parity(lambda m, a, b: m.cdist(a, b), shapes=[(4, 3), (6, 3)], dtype=np.float32)
+    x = np.random.default_rng(5).standard_normal((4, 3))
+    check_parity(lambda m, a, b: m.cdist(a, b, 2.0, "donot_use_mm_for_euclid_dist"), [x, x[[1, 0]].copy()])
+    a = tinygrad_rnn.tensor(x, requires_grad=True)
+    assert gradcheck(lambda t: tinygrad_rnn.cdist(t, tinygrad_rnn.tensor(x[:2] + 0.5), 1.5), (a,))
+
+
+@pytest.mark.parametrize("call", [
+    lambda m: m.cdist(m.ones(3), m.ones(3)), lambda m: m.cdist(m.ones(3, 4), m.ones(3, 5)),
+    lambda m: m.cdist(m.ones(3, 4), m.ones(3, 4), -1.0), lambda m: m.cdist(m.ones(3, 4), m.ones(3, 4), compute_mode="x"),
+    lambda m: m.cdist(m.ones(3, 4, dtype=m.int64), m.ones(3, 4, dtype=m.int64)),
+])
+def test_cdist_errors(call):
+    check_error(call)

@@ -13,6 +13,7 @@ from typing import Any
 
 from ..core.tensor import Tensor
 from . import functional as F
+from .functional_ext import vectors as _vectors
 
 _REDUCTIONS = {1: "mean", 2: "sum"}  # torch's Reduction enum; any other integer (0 is torch's) reduces nothing
 
@@ -209,6 +210,7 @@ cosine_similarity, pairwise_distance = F.cosine_similarity, F.pairwise_distance
 pixel_shuffle, pixel_unshuffle = F.pixel_shuffle, F.pixel_unshuffle
 rms_norm = F.rms_norm
 channel_shuffle = F.channel_shuffle
+cdist = _vectors.cdist
 
 
 def pdist(input: Tensor, p: float = 2) -> Tensor:

@@ -1,4 +1,4 @@
-"""Functions on vectors and channels that nn layers do not cover: `normalize`, `pdist`,
+"""Functions on vectors and channels that nn layers do not cover: `normalize`, `pdist`, `cdist`,
 `gumbel_softmax` and `channel_shuffle`. Each is written with Tensor operations, so its gradient
 (and gradient of gradient) comes from the ops it is made of.
 
@@ -6,6 +6,7 @@
     F.pdist(x)                  # (N, M) -> (N (N - 1) / 2,): distances between all pairs of rows
     F.gumbel_softmax(logits)    # a differentiable sample: softmax((logits + Gumbel noise) / tau)
     F.channel_shuffle(x, 2)     # (N, g k, *) -> channels regrouped as (k, g)
+    torch.cdist(x1, x2)         # (*, P, M), (*, R, M) -> (*, P, R): distances between all rows of both
 """
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from ...core.function import rename
 from ...core.grad_mode import is_grad_enabled
 from ...core.tensor import Tensor
 from ...creation import from_numpy
+from ...ops.shape import cat
 
 
 def normalize(input: Tensor, p: float = 2.0, dim: int = 1, eps: float = 1e-12, out: Tensor | None = None) -> Tensor:
@@ -85,3 +87,37 @@ def channel_shuffle(input: Tensor, groups: int) -> Tensor:
         raise RuntimeError(f"Number of channels must be divisible by groups. Got {c} channels and {groups} groups.")
     shuffled = input.reshape(n, groups, c // groups, *rest).transpose(1, 2).reshape(input.shape)
     return rename(shuffled, "ChannelShuffleBackward0")
+
+
+_CDIST_MODES = ("use_mm_for_euclid_dist_if_necessary", "use_mm_for_euclid_dist", "donot_use_mm_for_euclid_dist")
+
+
+def cdist(x1: Tensor, x2: Tensor, p: float = 2.0, compute_mode: str = "use_mm_for_euclid_dist_if_necessary") -> Tensor:
+    """The p-norm distance between each row of x1 (*, P, M) and each row of x2 (*, R, M): (*, P, R).
+
+    For p = 2 with more than 25 rows (or when asked), torch computes |a|^2 + |b|^2 - 2 a.b with one
+    matrix product, which is faster but less exact; so does this, to give torch's numbers."""
+    if compute_mode not in _CDIST_MODES:
+        raise ValueError(f"{compute_mode} is not a valid value for compute_mode")
+    for name, x in (("X1", x1), ("X2", x2)):
+        if x.dim() < 2:
+            raise RuntimeError(f"cdist only supports at least 2D tensors, {name} got: {x.dim()}D")
+        if not x.dtype.is_floating_point:
+            raise RuntimeError(f"cdist only supports floating-point dtypes, {name} got: {x.dtype._legacy}")
+    if x1.shape[-1] != x2.shape[-1]:
+        raise RuntimeError(f"X1 and X2 must have the same number of columns. X1: {x1.shape[-1]} X2: {x2.shape[-1]}")
+    if p < 0:
+        raise RuntimeError("cdist only supports non-negative p values")
+    many_rows = x1.shape[-2] > 25 or x2.shape[-2] > 25
+    if p == 2 and (compute_mode == _CDIST_MODES[1] or (compute_mode == _CDIST_MODES[0] and many_rows)):
+        return _euclidean_by_matmul(x1, x2)
+    diff = x1.unsqueeze(-2) - x2.unsqueeze(-3)
+    return rename(_norm_without_nan_at_zero(diff, p), "CdistBackward0")
+
+
+def _euclidean_by_matmul(x1: Tensor, x2: Tensor) -> Tensor:
+    """sqrt(max(0, [-2 a, |a|^2, 1] . [b, 1, |b|^2])): torch's one-matmul form of the distance."""
+    norm1, norm2 = x1.pow(2).sum(-1, keepdim=True), x2.pow(2).sum(-1, keepdim=True)
+    left = cat([x1 * -2, norm1, norm1.new_ones(norm1.shape)], -1)
+    right = cat([x2, norm2.new_ones(norm2.shape), norm2], -1)
+    return (left @ right.transpose(-1, -2)).clamp_min(0).sqrt()
