@@ -299,6 +299,14 @@ from .surface.settings import (  # noqa: E402
     typename,
     use_deterministic_algorithms,
 )
+from .surface.trapezoid import cumulative_trapezoid, trapezoid, trapz, vander  # noqa: E402
+from .surface.windows import (  # noqa: E402
+    bartlett_window,
+    blackman_window,
+    hamming_window,
+    hann_window,
+    kaiser_window,
+)
 from .threads import get_num_interop_threads, get_num_threads, set_num_interop_threads, set_num_threads
 
 # What `from tinygrad_rnn import *` gives, and what type checkers treat as exported
@@ -364,6 +372,7 @@ __all__ = [
     "avg_pool1d",
     "backends",
     "baddbmm",
+    "bartlett_window",
     "batch_norm",
     "bernoulli",
     "bilinear",
@@ -375,6 +384,7 @@ __all__ = [
     "bitwise_or",
     "bitwise_right_shift",
     "bitwise_xor",
+    "blackman_window",
     "block_diag",
     "bmm",
     "bool",
@@ -425,6 +435,7 @@ __all__ = [
     "cummin",
     "cumprod",
     "cumsum",
+    "cumulative_trapezoid",
     "default_generator",
     "deg2rad",
     "det",
@@ -507,6 +518,8 @@ __all__ = [
     "group_norm",
     "gt",
     "half",
+    "hamming_window",
+    "hann_window",
     "hardshrink",
     "heaviside",
     "hinge_embedding_loss",
@@ -557,6 +570,7 @@ __all__ = [
     "isneginf",
     "isposinf",
     "isreal",
+    "kaiser_window",
     "kl_div",
     "kron",
     "kthvalue",
@@ -752,6 +766,8 @@ __all__ = [
     "topk",
     "trace",
     "transpose",
+    "trapezoid",
+    "trapz",
     "tril",
     "tril_indices",
     "triplet_margin_loss",
@@ -772,6 +788,7 @@ __all__ = [
     "unsqueeze",
     "use_deterministic_algorithms",
     "utils",
+    "vander",
     "var",
     "var_mean",
     "vdot",
