@@ -94,3 +94,17 @@ def test_bad_states(bad):
             state = m.tensor(list(raw), dtype=m.uint8)
         m.set_rng_state(state)
     check_error(call)
+
+
+def test_randint_like_draws_torchs_numbers():
+    torch = require_torch()
+    results = []
+    for m in (tinygrad_rnn, torch):
+        m.manual_seed(0)
+        draws = [m.randint_like(m.zeros(2, 3), 5), m.randint_like(m.zeros(4), 2, 9),
+                 m.randint_like(m.zeros(2, dtype=m.float64), 3), m.randint_like(m.zeros(2, dtype=m.int32), 3, dtype=m.int64),
+                 m.randint_like(m.zeros(2), 3, requires_grad=True)]
+        results.append([(repr(d.dtype), d.requires_grad, d.detach().numpy()) for d in draws])
+    for (dtype_a, grad_a, a), (dtype_b, grad_b, b) in zip(*results):
+        assert dtype_a == dtype_b and grad_a == grad_b
+        np.testing.assert_array_equal(a, b)

@@ -278,7 +278,7 @@ from .nn.torch_functions import (  # noqa: E402
     threshold_,
     triplet_margin_loss,
 )
-from .random import get_rng_state, set_rng_state  # noqa: E402
+from .random import get_rng_state, randint_like, set_rng_state  # noqa: E402
 from .serialization import load, save
 from .surface.dtype_info import can_cast, finfo, iinfo, promote_types, result_type  # noqa: E402
 from .surface.factories import asarray, empty_strided, frombuffer, logspace, range  # noqa: E402
@@ -674,6 +674,7 @@ __all__ = [
     "rand",
     "rand_like",
     "randint",
+    "randint_like",
     "randn",
     "randn_like",
     "random",

@@ -362,9 +362,14 @@ def rand_like(input: Tensor, *, dtype: Any = None, requires_grad: bool = False, 
     return rand(input.shape, dtype=dtype or input.dtype, requires_grad=requires_grad)
 
 
-def randint_like(input: Tensor, low: int, high: Any = None, *, dtype: Any = None, **kw: Any) -> Tensor:
-    check_like_arguments("randint_like", kw.get("requires_grad", False), kw)
-    return randint(low, high, input.shape, dtype=dtype or input.dtype)
+def randint_like(input: Tensor, low: int, high: Any = None, *, generator: Generator | None = None,
+                 dtype: Any = None, requires_grad: bool = False, **kw: Any) -> Tensor:
+    """Integers in [low, high) (or [0, low) given one bound) in input's shape and, unless told, its dtype."""
+    check_like_arguments("randint_like", requires_grad, kw)
+    if high is None:
+        low, high = 0, low
+    return randint(low, high, tuple(input.shape), generator=generator, dtype=dtype or input.dtype,
+                   requires_grad=requires_grad)
 
 
 def normal(mean: Any = 0.0, std: Any = 1.0, size: Any = None, *, generator: Generator | None = None) -> Tensor:

@@ -136,3 +136,9 @@ def test_reduction_must_be_an_integer(reduction):
 def test_rrelu_generator_is_named_when_refused():
     with pytest.raises(NotImplementedError, match="generator"):
         tinygrad_rnn.rrelu(tinygrad_rnn.ones(2), generator=tinygrad_rnn.Generator())
+
+
+def test_tensor_prelu_and_hardshrink_methods():
+    check_parity(lambda m, x, w: x.prelu(w), shapes=[(2, 3, 4), (3,)])
+    check_parity(lambda m, x: x.hardshrink(0.4), shapes=[(3, 4)])
+    check_parity(lambda m, x: x.hardshrink(), shapes=[(3, 4)])

@@ -215,3 +215,18 @@ cdist = _vectors.cdist
 
 def pdist(input: Tensor, p: float = 2) -> Tensor:
     return F.pdist(input, p)
+
+
+# Tensor.prelu and Tensor.hardshrink are torch's methods for two of these ops. The Tensor class gets
+# its other methods in surface/, a layer below nn, so these two are bound here, once, at import.
+def _prelu_method(self: Tensor, weight: Tensor) -> Tensor:
+    return F.prelu(self, weight)
+
+
+def _hardshrink_method(self: Tensor, lambd: float = 0.5) -> Tensor:
+    return F.hardshrink(self, lambd)
+
+
+_prelu_method.__name__, _hardshrink_method.__name__ = "prelu", "hardshrink"
+Tensor.prelu = _prelu_method  # type: ignore[attr-defined]
+Tensor.hardshrink = _hardshrink_method  # type: ignore[attr-defined]
