@@ -100,6 +100,7 @@ threshold = _activation_ext.threshold  # (imported by name, it would clash with 
 # What `from tinygrad_rnn.nn.functional import *` gives, and what type checkers treat as exported
 # (tests/test_types.py keeps it equal to the names defined or imported here).
 # --- breadth: vectors and channels (normalize, pdist, gumbel_softmax, channel_shuffle)
+from .functional_ext.grid import affine_grid, grid_sample  # noqa: E402
 from .functional_ext.vectors import channel_shuffle, gumbel_softmax, normalize, pdist  # noqa: E402
 
 __all__ = [
@@ -112,6 +113,7 @@ __all__ = [
     "adaptive_max_pool2d_with_indices",
     "adaptive_max_pool3d",
     "adaptive_max_pool3d_with_indices",
+    "affine_grid",
     "alpha_dropout",
     "avg_pool1d",
     "avg_pool2d",
@@ -146,6 +148,7 @@ __all__ = [
     "gaussian_nll_loss",
     "gelu",
     "glu",
+    "grid_sample",
     "group_norm",
     "gumbel_softmax",
     "hardshrink",
