@@ -153,6 +153,7 @@ from .upsampling import PixelShuffle, PixelUnshuffle, Upsample, UpsamplingBiline
 # --- breadth: channel layers and LazyLinear
 from .channel_layers import ChannelShuffle, Softmax2d  # noqa: E402
 from .lazy import LazyLinear  # noqa: E402
+from .parameter import Buffer  # noqa: E402
 
 __all__ = [
     "AdaptiveAvgPool1d",
@@ -172,6 +173,7 @@ __all__ = [
     "BatchNorm2d",
     "BatchNorm3d",
     "Bilinear",
+    "Buffer",
     "CELU",
     "CTCLoss",
     "ChannelShuffle",
