@@ -282,6 +282,7 @@ from .random import get_rng_state, randint_like, set_rng_state  # noqa: E402
 from .serialization import load, save
 from .surface.dtype_info import can_cast, finfo, iinfo, promote_types, result_type  # noqa: E402
 from .surface.factories import asarray, empty_strided, frombuffer, logspace, range  # noqa: E402
+from .surface.histogram import histogram  # noqa: E402
 from .surface.print_options import set_printoptions  # noqa: E402
 from .surface.search import bucketize, searchsorted  # noqa: E402
 from .surface.settings import (  # noqa: E402
@@ -524,6 +525,7 @@ __all__ = [
     "heaviside",
     "hinge_embedding_loss",
     "histc",
+    "histogram",
     "hsplit",
     "hstack",
     "hypot",
