@@ -283,6 +283,7 @@ from .serialization import load, save
 from .surface.dtype_info import can_cast, finfo, iinfo, promote_types, result_type  # noqa: E402
 from .surface.factories import asarray, empty_strided, frombuffer, logspace, range  # noqa: E402
 from .surface.histogram import histogram  # noqa: E402
+from .surface.poisson import binomial, poisson  # noqa: E402
 from .surface.print_options import set_printoptions  # noqa: E402
 from .surface.search import bucketize, searchsorted  # noqa: E402
 from .surface.settings import (  # noqa: E402
@@ -379,6 +380,7 @@ __all__ = [
     "bilinear",
     "binary_cross_entropy_with_logits",
     "bincount",
+    "binomial",
     "bitwise_and",
     "bitwise_left_shift",
     "bitwise_not",
@@ -662,6 +664,7 @@ __all__ = [
     "pinverse",
     "pixel_shuffle",
     "pixel_unshuffle",
+    "poisson",
     "poisson_nll_loss",
     "polygamma",
     "positive",
