@@ -91,6 +91,7 @@ def test_ctc_loss_takes_an_integer_reduction():
 
 
 @pytest.mark.parametrize(("name", "inplace"), [("dropout", "dropout_"), ("alpha_dropout", "alpha_dropout_"),
+                                               ("feature_dropout", "feature_dropout_"),
                                                ("feature_alpha_dropout", "feature_alpha_dropout_")])
 def test_training_dropout_draws_torchs_numbers(name, inplace):
     torch = require_torch()
@@ -104,6 +105,16 @@ def test_training_dropout_draws_torchs_numbers(name, inplace):
         results.append((out.numpy(), y.numpy()))
     np.testing.assert_allclose(results[0][0], results[1][0], rtol=1e-12)
     np.testing.assert_allclose(results[0][1], results[1][1], rtol=1e-12)
+
+
+@pytest.mark.parametrize("name", ["dropout", "alpha_dropout", "feature_alpha_dropout", "feature_dropout"])
+@pytest.mark.parametrize(("p", "train"), [(1.5, True), (1.5, False), (float("nan"), True)])
+def test_dropout_probability_errors(name, p, train):
+    check_error(lambda m: getattr(m, name)(m.ones(2, 3), p, train))
+
+
+def test_feature_dropout_needs_two_dims():
+    check_error(lambda m: m.feature_dropout(m.ones(3), 0.5, True))
 
 
 def test_in_place_activations():

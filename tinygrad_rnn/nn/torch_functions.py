@@ -14,6 +14,7 @@ from typing import Any
 from ..core.tensor import Tensor
 from . import functional as F
 from .functional_ext import vectors as _vectors
+from .functional_ext.dropout import _dropout as _channel_dropout
 
 _REDUCTIONS = {1: "mean", 2: "sum"}  # torch's Reduction enum; any other integer (0 is torch's) reduces nothing
 
@@ -34,28 +35,44 @@ def _stride(stride: Any) -> Any:
 
 
 # ------------------------------------------------------------------ dropout: p and train, no defaults
+def _p(p: float) -> float:
+    """The native op's check (a RuntimeError, where F's is a ValueError), made whether or not training."""
+    if not 0 <= p <= 1:  # NaN fails too
+        raise RuntimeError(f"dropout probability has to be between 0 and 1, but got {p}")
+    return p
+
+
 def dropout(input: Tensor, p: float, train: bool) -> Tensor:
-    return F.dropout(input, p, train)
+    return F.dropout(input, _p(p), train)
 
 
 def dropout_(input: Tensor, p: float, train: bool) -> Tensor:
-    return F.dropout(input, p, train, inplace=True)
+    return F.dropout(input, _p(p), train, inplace=True)
 
 
 def alpha_dropout(input: Tensor, p: float, train: bool) -> Tensor:
-    return F.alpha_dropout(input, p, train)
+    return F.alpha_dropout(input, _p(p), train)
 
 
 def alpha_dropout_(input: Tensor, p: float, train: bool) -> Tensor:
-    return F.alpha_dropout(input, p, train, inplace=True)
+    return F.alpha_dropout(input, _p(p), train, inplace=True)
+
+
+def feature_dropout(input: Tensor, p: float, train: bool) -> Tensor:
+    """Zero whole channels (dim 1) of an input of any rank >= 2 (F.dropout1d/2d/3d by rank)."""
+    return _channel_dropout(input, _p(p), train, False, feature=True, alpha=False)
+
+
+def feature_dropout_(input: Tensor, p: float, train: bool) -> Tensor:
+    return _channel_dropout(input, _p(p), train, True, feature=True, alpha=False)
 
 
 def feature_alpha_dropout(input: Tensor, p: float, train: bool) -> Tensor:
-    return F.feature_alpha_dropout(input, p, train)
+    return F.feature_alpha_dropout(input, _p(p), train)
 
 
 def feature_alpha_dropout_(input: Tensor, p: float, train: bool) -> Tensor:
-    return F.feature_alpha_dropout(input, p, train, inplace=True)
+    return F.feature_alpha_dropout(input, _p(p), train, inplace=True)
 
 
 # ------------------------------------------------------------------ normalization
