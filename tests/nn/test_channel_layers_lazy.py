@@ -49,3 +49,32 @@ def test_lazy_linear_keeps_the_dtype():
     layer = tinygrad_rnn.nn.LazyLinear(2, dtype=tinygrad_rnn.float64)
     layer(tinygrad_rnn.ones(1, 3, dtype=tinygrad_rnn.float64))
     assert layer.weight.dtype == tinygrad_rnn.float64 and layer.bias.shape == (2,)
+
+
+LAZY = [("LazyConv1d", (2, 3), {"padding": 1}, (2, 3, 5)), ("LazyConv2d", (4, 3), {"stride": 2}, (1, 2, 6, 6)),
+        ("LazyConv3d", (2, 2), {}, (1, 2, 3, 3, 3)), ("LazyConvTranspose1d", (2, 3), {}, (2, 3, 4)),
+        ("LazyConvTranspose2d", (2, 2), {"groups": 2}, (1, 4, 3, 3)), ("LazyConvTranspose3d", (1, 2), {}, (1, 2, 2, 2, 2)),
+        ("LazyConv1d", (2, 3), {}, (3, 5)), ("LazyBatchNorm1d", (), {}, (4, 3)), ("LazyBatchNorm2d", (), {"momentum": 0.2},
+                                                                                 (2, 3, 2, 2)),
+        ("LazyBatchNorm3d", (), {}, (2, 2, 2, 2, 2)), ("LazyInstanceNorm1d", (), {"affine": True}, (2, 3, 4)),
+        ("LazyInstanceNorm2d", (), {}, (2, 3, 4, 4)), ("LazyInstanceNorm3d", (), {}, (1, 2, 3, 3, 3))]
+
+
+@pytest.mark.parametrize(("name", "args", "kwargs", "shape"), LAZY)
+def test_lazy_layers_become_torchs_layers(name, args, kwargs, shape):
+    torch = require_torch()
+    x = np.random.default_rng(1).standard_normal(shape).astype(np.float32)
+    results = []
+    for m in (tinygrad_rnn, torch):
+        m.manual_seed(0)
+        layer = getattr(m.nn, name)(*args, **kwargs)
+        before = (repr(layer), sorted(layer.state_dict()), repr(next(iter(layer.parameters()), None)))
+        y = layer(m.tensor(x))
+        results.append((before, type(layer).__name__, repr(layer), y.detach().numpy(),
+                        {k: v.numpy() for k, v in layer.state_dict().items()}))
+    ours, theirs = results
+    assert ours[0] == theirs[0] and ours[1] == theirs[1] and ours[2] == theirs[2]
+    np.testing.assert_allclose(ours[3], theirs[3], rtol=2e-5, atol=2e-6)
+    assert sorted(ours[4]) == sorted(theirs[4])
+    for key in ours[4]:
+        np.testing.assert_allclose(ours[4][key], theirs[4][key], rtol=2e-5, atol=2e-6, err_msg=key)
