@@ -19,7 +19,10 @@ torch computes them with vectorised float32 approximations of log, sin and cos.
 """
 from __future__ import annotations
 
+import contextlib
 import math
+import struct
+from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
@@ -161,6 +164,7 @@ class Generator:
             raise ValueError("Overflow when unpacking long long")
         self._seed = seed % 2**64  # torch accepts negative seeds and wraps them
         self.np = TorchStream(self._seed)
+        self._float_normal = (0.0, False)  # torch's cached float normal: never drawn here, kept for get_state
         return self
 
     def seed(self) -> int:
@@ -170,13 +174,70 @@ class Generator:
     def initial_seed(self) -> int:
         return self._seed
 
-    def get_state(self) -> Any:
-        return (self._seed, self.np.engine.state, self.np.next_normal)
+    def get_state(self) -> Tensor:
+        """The whole state as torch's 5056-byte uint8 tensor (torch's CPUGeneratorImplState layout)."""
+        return Tensor._make(np.frombuffer(_pack_state(self), dtype=np.uint8).copy())
 
-    def set_state(self, state: Any) -> Generator:
-        self._seed, engine_state, self.np.next_normal = state
-        self.np.engine.state = engine_state
+    def set_state(self, new_state: Any) -> Generator:
+        """Restore a state from `get_state` (ours or torch's: the bytes are the same)."""
+        _unpack_state(self, _state_bytes(new_state))
         return self
+
+
+# torch's CPUGeneratorImplState, little-endian: the initial seed, mt19937's `left` and `seeded`,
+# its read position `next`, its 624 words (each in 64 bits), the cached double normal (x, y, rho,
+# valid), then the cached float normal and its flag; padded to 5056 bytes.
+_HEAD, _NORMAL, _FLOAT_NORMAL = struct.Struct("<QiiQ"), struct.Struct("<dddi"), struct.Struct("<f?")
+_WORDS_AT, _NORMAL_AT = _HEAD.size, _HEAD.size + 624 * 8
+_FLOAT_NORMAL_AT, _STATE_SIZE = _NORMAL_AT + 32, 5056
+
+
+def _pack_state(g: Generator) -> bytes:
+    key, pos = g.np.engine.state["state"]["key"], int(g.np.engine.state["state"]["pos"])
+    # numpy's pos counts the words read since the last twist; torch counts down `left` to the next
+    # one. A freshly seeded engine (pos 624, not twisted yet) is torch's left=1, next=0.
+    fresh = pos == 624 and np.array_equal(key, _seeded_key(g._seed))
+    left, next_ = (1, 0) if fresh else (625 - pos, pos)
+    out = bytearray(_STATE_SIZE)
+    _HEAD.pack_into(out, 0, g._seed, left, 1, next_)
+    out[_WORDS_AT:_NORMAL_AT] = key.astype("<u8").tobytes()
+    cached = g.np.next_normal
+    _NORMAL.pack_into(out, _NORMAL_AT, 0.0, cached or 0.0, 0.0, int(cached is not None))
+    _FLOAT_NORMAL.pack_into(out, _FLOAT_NORMAL_AT, *g._float_normal)
+    return bytes(out)
+
+
+def _seeded_key(seed: int) -> np.ndarray:
+    engine = np.random.MT19937()
+    engine._legacy_seeding(seed & 0xFFFFFFFF)
+    return engine.state["state"]["key"]
+
+
+def _state_bytes(state: Any) -> bytes:
+    """torch's checks on a state tensor, then its bytes."""
+    if not isinstance(state, Tensor):
+        raise TypeError(f"expected a torch.ByteTensor, but got {type(state).__name__}")
+    if state.dtype is not dtypes.uint8:
+        raise TypeError("RNG state must be a torch.ByteTensor")
+    if not state.is_contiguous():
+        raise RuntimeError("RNG state must be contiguous")
+    if state.numel() != _STATE_SIZE:
+        raise RuntimeError(f"Expected a CPUGeneratorImplState of size {_STATE_SIZE} but found the input "
+                           f"RNG state size to be {state.numel()}")
+    return state.numpy().tobytes()
+
+
+def _unpack_state(g: Generator, raw: bytes) -> None:
+    seed, left, seeded, next_ = _HEAD.unpack_from(raw, 0)
+    if not (1 <= left <= 624 and seeded and next_ <= 624):
+        raise RuntimeError("Invalid mt19937 state")
+    key = np.frombuffer(raw, dtype="<u8", count=624, offset=_WORDS_AT).astype(np.uint32)
+    _, cached, _, valid = _NORMAL.unpack_from(raw, _NORMAL_AT)
+    g._seed = seed
+    # torch reads the next word only after counting `left` down: left=1 means "twist first".
+    g.np.engine.state = {"bit_generator": "MT19937", "state": {"key": key, "pos": 624 if left == 1 else next_}}
+    g.np.next_normal = cached if valid else None
+    g._float_normal = _FLOAT_NORMAL.unpack_from(raw, _FLOAT_NORMAL_AT)
 
 
 default_generator = Generator()
@@ -195,12 +256,29 @@ def initial_seed() -> int:
     return default_generator.initial_seed()
 
 
-def get_rng_state() -> Any:
+def get_rng_state() -> Tensor:
+    """The default generator's state: a uint8 tensor of 5056 bytes, the same bytes as torch's."""
     return default_generator.get_state()
 
 
-def set_rng_state(state: Any) -> None:
-    default_generator.set_state(state)
+def set_rng_state(new_state: Tensor) -> None:
+    default_generator.set_state(new_state)
+
+
+@contextlib.contextmanager
+def fork_rng(devices: Any = None, enabled: bool = True, _caller: str = "fork_rng", _devices_kw: str = "devices",
+             device_type: str | None = None) -> Iterator[None]:
+    """Run a block and put the default generator back as it was: draws inside leave no trace outside."""
+    if device_type == "meta" or not enabled:
+        yield
+        return
+    if devices is not None and list(devices):
+        raise NotImplementedError(f"{_caller}({_devices_kw}=...): there are no accelerator devices here, only the CPU")
+    saved = get_rng_state()
+    try:
+        yield
+    finally:
+        set_rng_state(saved)
 
 
 def _rng(generator: Generator | None) -> TorchStream:
@@ -288,9 +366,14 @@ def rand_like(input: Tensor, *, dtype: Any = None, requires_grad: bool = False, 
     return rand(input.shape, dtype=dtype or input.dtype, requires_grad=requires_grad)
 
 
-def randint_like(input: Tensor, low: int, high: Any = None, *, dtype: Any = None, **kw: Any) -> Tensor:
-    check_like_arguments("randint_like", kw.get("requires_grad", False), kw)
-    return randint(low, high, input.shape, dtype=dtype or input.dtype)
+def randint_like(input: Tensor, low: int, high: Any = None, *, generator: Generator | None = None,
+                 dtype: Any = None, requires_grad: bool = False, **kw: Any) -> Tensor:
+    """Integers in [low, high) (or [0, low) given one bound) in input's shape and, unless told, its dtype."""
+    check_like_arguments("randint_like", requires_grad, kw)
+    if high is None:
+        low, high = 0, low
+    return randint(low, high, tuple(input.shape), generator=generator, dtype=dtype or input.dtype,
+                   requires_grad=requires_grad)
 
 
 def normal(mean: Any = 0.0, std: Any = 1.0, size: Any = None, *, generator: Generator | None = None) -> Tensor:

@@ -4,6 +4,7 @@ One switch per thread (`modes.grad_enabled`, see modes.py), read by `Function.ap
 """
 from __future__ import annotations
 
+import copy
 import functools
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -57,7 +58,7 @@ class _GradModeContext:
     def __call__(self, fn: F) -> F:
         @functools.wraps(fn)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
-            with self.__class__():
+            with copy.copy(self):  # a fresh context per call, with this one's settings
                 return fn(*args, **kwargs)
 
         return wrapper  # type: ignore[return-value]
@@ -76,7 +77,21 @@ class enable_grad(_GradModeContext):
 
 
 class inference_mode(no_grad):
-    """torch's faster `no_grad`; here the same thing."""
+    """torch's faster `no_grad`; here the same thing, except that `is_inference_mode_enabled()` says so."""
 
     def __init__(self, mode: bool = True) -> None:
         self.mode = not mode
+        self.inference = mode
+
+    def __enter__(self) -> None:
+        super().__enter__()
+        self.prev_inference = modes.inference_enabled
+        modes.inference_enabled = self.inference
+
+    def __exit__(self, *exc: object) -> None:
+        super().__exit__()
+        modes.inference_enabled = self.prev_inference
+
+
+def is_inference_mode_enabled() -> bool:
+    return modes.inference_enabled

@@ -14,6 +14,7 @@ import threading
 
 class _ThreadModes(threading.local):
     grad_enabled = True  # no_grad / enable_grad / set_grad_enabled / inference_mode
+    inference_enabled = False  # inside inference_mode(): read only by is_inference_mode_enabled
     anomaly_enabled = False  # detect_anomaly / set_detect_anomaly
     anomaly_check_nan = True
     dual_level = None  # forward-mode AD: the key of the active dual level, None when off (forward_mode.py)

@@ -28,7 +28,7 @@ from ..core import dtypes
 from ..core.tensor import Tensor
 from ..creation import from_numpy
 from ..device import check_device, device
-from .parameter import Parameter
+from .parameter import Buffer, Parameter
 
 
 def typename(obj: Any) -> str:
@@ -267,6 +267,8 @@ class Module:
             if value is not None:
                 raise TypeError(f"cannot assign '{typename(value)}' as child module '{name}' (torch.nn.Module or None expected)")
             modules[name] = value
+        elif isinstance(value, Buffer):
+            self.register_buffer(name, value, value.persistent)
         elif buffers is not None and name in buffers:
             if value is not None and not isinstance(value, Tensor):
                 raise TypeError(f"cannot assign '{typename(value)}' as buffer '{name}' (torch.nn.Buffer, torch.Tensor or None expected)")

@@ -47,3 +47,23 @@ class Parameter(Tensor):
 
 def _rebuild_parameter(data: Any, requires_grad: bool) -> Parameter:
     return Parameter(Tensor._make(data), requires_grad)
+
+
+class _BufferMeta(type):
+    def __instancecheck__(cls, obj: Any) -> bool:  # a Buffer is a plain tensor marked as one, as in torch
+        return isinstance(obj, Tensor) and getattr(obj, "_is_buffer", False)
+
+
+class Buffer(Tensor, metaclass=_BufferMeta):
+    """Mark a tensor as a module's buffer: `self.running = nn.Buffer(torch.zeros(3))` registers it,
+    as `register_buffer` does (`persistent=False` keeps it out of `state_dict()`).
+
+    As in torch, what comes back is an ordinary tensor (detached from `data`'s graph) with a mark."""
+
+    def __new__(cls, data: Any = None, *, persistent: bool = True) -> Tensor:  # type: ignore[misc]
+        if data is None:
+            data = empty(0)
+        marked = data.detach().requires_grad_(data.requires_grad)
+        marked.persistent = persistent
+        marked._is_buffer = True
+        return marked

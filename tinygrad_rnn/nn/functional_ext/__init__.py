@@ -10,4 +10,6 @@ activation, upsampling and fold layers; `nn.functional` re-exports them, so `F.c
     activation.py     glu, mish, hardswish, hardsigmoid, prelu, rrelu, celu, the shrinks, threshold
     upsampling.py     interpolate, pixel_shuffle, pixel_unshuffle
     fold.py           unfold, fold
+    vectors.py        normalize, pdist, cdist, gumbel_softmax, channel_shuffle
+    grid.py           affine_grid, grid_sample
 """

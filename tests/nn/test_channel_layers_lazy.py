@@ -1,0 +1,80 @@
+"""nn.Softmax2d, nn.ChannelShuffle and nn.LazyLinear against torch."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from helpers import check_error, check_parity, require_torch
+
+import tinygrad_rnn
+
+
+@pytest.mark.parametrize("shape", [(3, 4, 5), (2, 3, 2, 2)])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_softmax2d(shape, dtype):
+    check_parity(lambda m, x: m.nn.Softmax2d()(x), shapes=[shape], dtype=dtype)
+
+
+@pytest.mark.parametrize("shape", [(3, 4), (1, 2, 3, 4, 5)])
+def test_softmax2d_wants_3d_or_4d(shape):
+    check_error(lambda m: m.nn.Softmax2d()(m.ones(*shape)))
+
+
+def test_channel_shuffle_module():
+    torch = require_torch()
+    check_parity(lambda m, x: m.nn.ChannelShuffle(3)(x), shapes=[(2, 6, 2, 2)])
+    assert repr(tinygrad_rnn.nn.ChannelShuffle(3)) == repr(torch.nn.ChannelShuffle(3))
+    assert repr(tinygrad_rnn.nn.Softmax2d()) == repr(torch.nn.Softmax2d())
+
+
+@pytest.mark.parametrize("bias", [True, False])
+def test_lazy_linear_becomes_torchs_linear(bias):
+    torch = require_torch()
+    x = np.random.default_rng(0).standard_normal((2, 5)).astype(np.float32)
+    results = []
+    for m in (tinygrad_rnn, torch):
+        m.manual_seed(0)
+        layer = m.nn.LazyLinear(3, bias=bias)
+        before = (repr(layer), repr(layer.weight), layer.in_features)
+        y = layer(m.tensor(x))
+        y.backward(m.ones_like(y))
+        results.append((before, type(layer).__name__, repr(layer), y.detach().numpy(), layer.weight.grad.numpy(),
+                        [name for name, _ in layer.named_parameters()]))
+    ours, theirs = results
+    assert ours[0] == theirs[0] and ours[1] == theirs[1] == "Linear" and ours[2] == theirs[2] and ours[5] == theirs[5]
+    np.testing.assert_allclose(ours[3], theirs[3], rtol=2e-6, atol=1e-6)
+    np.testing.assert_allclose(ours[4], theirs[4], rtol=2e-6, atol=1e-6)
+
+
+def test_lazy_linear_keeps_the_dtype():
+    layer = tinygrad_rnn.nn.LazyLinear(2, dtype=tinygrad_rnn.float64)
+    layer(tinygrad_rnn.ones(1, 3, dtype=tinygrad_rnn.float64))
+    assert layer.weight.dtype == tinygrad_rnn.float64 and layer.bias.shape == (2,)
+
+
+LAZY = [("LazyConv1d", (2, 3), {"padding": 1}, (2, 3, 5)), ("LazyConv2d", (4, 3), {"stride": 2}, (1, 2, 6, 6)),
+        ("LazyConv3d", (2, 2), {}, (1, 2, 3, 3, 3)), ("LazyConvTranspose1d", (2, 3), {}, (2, 3, 4)),
+        ("LazyConvTranspose2d", (2, 2), {"groups": 2}, (1, 4, 3, 3)), ("LazyConvTranspose3d", (1, 2), {}, (1, 2, 2, 2, 2)),
+        ("LazyConv1d", (2, 3), {}, (3, 5)), ("LazyBatchNorm1d", (), {}, (4, 3)), ("LazyBatchNorm2d", (), {"momentum": 0.2},
+                                                                                 (2, 3, 2, 2)),
+        ("LazyBatchNorm3d", (), {}, (2, 2, 2, 2, 2)), ("LazyInstanceNorm1d", (), {"affine": True}, (2, 3, 4)),
+        ("LazyInstanceNorm2d", (), {}, (2, 3, 4, 4)), ("LazyInstanceNorm3d", (), {}, (1, 2, 3, 3, 3))]
+
+
+@pytest.mark.parametrize(("name", "args", "kwargs", "shape"), LAZY)
+def test_lazy_layers_become_torchs_layers(name, args, kwargs, shape):
+    torch = require_torch()
+    x = np.random.default_rng(1).standard_normal(shape).astype(np.float32)
+    results = []
+    for m in (tinygrad_rnn, torch):
+        m.manual_seed(0)
+        layer = getattr(m.nn, name)(*args, **kwargs)
+        before = (repr(layer), sorted(layer.state_dict()), repr(next(iter(layer.parameters()), None)))
+        y = layer(m.tensor(x))
+        results.append((before, type(layer).__name__, repr(layer), y.detach().numpy(),
+                        {k: v.numpy() for k, v in layer.state_dict().items()}))
+    ours, theirs = results
+    assert ours[0] == theirs[0] and ours[1] == theirs[1] and ours[2] == theirs[2]
+    np.testing.assert_allclose(ours[3], theirs[3], rtol=2e-5, atol=2e-6)
+    assert sorted(ours[4]) == sorted(theirs[4])
+    for key in ours[4]:
+        np.testing.assert_allclose(ours[4][key], theirs[4][key], rtol=2e-5, atol=2e-6, err_msg=key)

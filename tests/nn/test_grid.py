@@ -1,0 +1,78 @@
+"""F.affine_grid and F.grid_sample against torch: values and float64 gradients for the image, the
+grid and theta, in every 2-d mode (bilinear, nearest; zeros, border, reflection; align_corners)."""
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pytest
+from helpers import check_error, check_parity, require_torch
+
+import tinygrad_rnn
+
+rng = np.random.default_rng(0)
+
+
+@pytest.mark.parametrize(("align_corners", "size"), [(False, (2, 3, 4, 5)), (True, (2, 3, 4, 5)),
+                                                   (False, (1, 1, 3, 3)), (True, (1, 1, 3, 3)), (False, (2, 1, 1, 4))])
+def test_affine_grid(align_corners, size):
+    theta = rng.standard_normal((size[0], 2, 3))
+    check_parity(lambda m, t: m.nn.functional.affine_grid(t, size, align_corners=align_corners), [theta])
+
+
+def test_affine_grid_warnings_and_errors():
+    torch = require_torch()
+    for m in (tinygrad_rnn, torch):
+        with pytest.warns(UserWarning, match="align_corners=False since 1.3.0"):
+            m.nn.functional.affine_grid(m.zeros(1, 2, 3), (1, 1, 2, 2))
+        with pytest.warns(UserWarning, match="unit-size grids"):
+            m.nn.functional.affine_grid(m.zeros(1, 2, 3), (1, 1, 1, 2), align_corners=True)
+    check_error(lambda m: m.nn.functional.affine_grid(m.zeros(1, 2, 3, dtype=m.int64), (1, 1, 2, 2), False))
+    check_error(lambda m: m.nn.functional.affine_grid(m.zeros(1, 3, 3), (1, 1, 2, 2), False))
+    check_error(lambda m: m.nn.functional.affine_grid(m.zeros(1, 2, 3), (1, 1, 2), False))
+    check_error(lambda m: m.nn.functional.affine_grid(m.zeros(1, 2, 3), (1, 1, 0, 2), False))
+
+
+MODES = list(itertools.product(["bilinear", "nearest"], ["zeros", "border", "reflection"], [False, True]))
+
+
+@pytest.mark.parametrize(("mode", "padding_mode", "align_corners"), MODES)
+def test_grid_sample(mode, padding_mode, align_corners):
+    image = rng.standard_normal((2, 3, 4, 5))
+    grid = rng.uniform(-1.6, 1.6, (2, 3, 6, 2))  # some points outside [-1, 1], to exercise the padding
+
+    def fn(m, x, g):
+        return m.nn.functional.grid_sample(x, g, mode, padding_mode, align_corners)
+    check_parity(fn, [image, grid])
+
+
+@pytest.mark.parametrize("padding_mode", ["zeros", "border", "reflection"])
+def test_grid_sample_float32_and_affine_pipeline(padding_mode):
+    image = rng.standard_normal((1, 2, 5, 5)).astype(np.float32)
+    theta = np.array([[[0.9, -0.3, 0.1], [0.2, 1.1, -0.2]]], dtype=np.float32)
+
+    def fn(m, x, t):
+        grid = m.nn.functional.affine_grid(t, (1, 2, 4, 6), align_corners=False)
+        return m.nn.functional.grid_sample(x, grid, padding_mode=padding_mode, align_corners=False)
+    check_parity(fn, [image, theta], dtype=np.float32)
+    check_parity(fn, [image.astype(np.float64), theta.astype(np.float64)])
+
+
+@pytest.mark.parametrize("call", [
+    lambda m: m.nn.functional.grid_sample(m.ones(1, 1, 2, 2), m.zeros(1, 2, 2, 2), mode="x", align_corners=False),
+    lambda m: m.nn.functional.grid_sample(m.ones(1, 1, 2, 2), m.zeros(1, 2, 2, 2), padding_mode="x",
+                                          align_corners=False),
+    lambda m: m.nn.functional.grid_sample(m.ones(1, 1, 2, 2), m.zeros(1, 2, 2, 3), align_corners=False),
+    lambda m: m.nn.functional.grid_sample(m.ones(2, 1, 2, 2), m.zeros(1, 2, 2, 2), align_corners=False),
+    lambda m: m.nn.functional.grid_sample(m.ones(1, 1, 2), m.zeros(1, 2, 2), align_corners=False),
+    lambda m: m.nn.functional.grid_sample(m.ones(1, 1, 2, 2), m.zeros(1, 2, 2, 2, dtype=m.float64),
+                                          align_corners=False),
+])
+def test_grid_sample_errors(call):
+    check_error(call)
+
+
+def test_grid_sample_bicubic_is_refused_by_name():
+    with pytest.raises(NotImplementedError, match="bicubic"):
+        tinygrad_rnn.nn.functional.grid_sample(tinygrad_rnn.ones(1, 1, 2, 2), tinygrad_rnn.zeros(1, 2, 2, 2),
+                                               mode="bicubic", align_corners=False)

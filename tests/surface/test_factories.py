@@ -1,0 +1,109 @@
+"""logspace, range, asarray, frombuffer and empty_strided against torch."""
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pytest
+from helpers import assert_arrays_close, check_error, require_torch
+
+import tinygrad_rnn
+
+
+def _same(ours, theirs):
+    assert repr(ours.dtype) == repr(theirs.dtype)
+    assert_arrays_close(ours, theirs)
+
+
+@pytest.mark.parametrize(("args", "kwargs"), [
+    ((0, 2, 5), {}), ((0, 2, 5), {"base": 2}), ((0, 3, 4), {"dtype": "int64"}), ((-1, 1, 3), {"dtype": "float64"}),
+    ((1.5, -2.5, 7), {"dtype": "float64", "base": 3.0}), ((0, 1, 1), {}), ((0, 1, 0), {}), ((2, 5, 10), {}),
+])
+def test_logspace(args, kwargs):
+    torch = require_torch()
+    results = []
+    for m in (tinygrad_rnn, torch):
+        kw = {k: getattr(m, v) if k == "dtype" else v for k, v in kwargs.items()}
+        results.append(m.logspace(*args, **kw))
+    _same(*results)
+
+
+def test_logspace_errors():
+    check_error(lambda m: m.logspace(0, 1, -1))
+
+
+@pytest.mark.parametrize(("args", "kwargs"), [((0, 3), {}), ((1, 2, 0.5), {}), ((0, 4), {"dtype": "int64"}),
+                                              ((3, 0, -1), {"dtype": "float64"})])
+def test_range_includes_end_and_warns(args, kwargs):
+    torch = require_torch()
+    results = []
+    for m in (tinygrad_rnn, torch):
+        kw = {k: getattr(m, v) for k, v in kwargs.items()}
+        with pytest.warns(UserWarning, match="torch.range is deprecated"):
+            results.append(m.range(*args, **kw))
+    _same(*results)
+
+
+@pytest.mark.parametrize("args", [(0, 3, 0), (3, 0)])
+def test_range_errors(args):
+    def call(m):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            m.range(*args)
+    check_error(call)
+
+
+def test_asarray_values_and_sharing():
+    torch = require_torch()
+    for obj in ([1, 2], 3.5, [[1.0, 2.0]], (True, False)):
+        _same(tinygrad_rnn.asarray(obj), torch.asarray(obj))
+    _same(tinygrad_rnn.asarray([1, 2], dtype=tinygrad_rnn.float64), torch.asarray([1, 2], dtype=torch.float64))
+    array = np.array([1.0, 2.0])
+    shared = tinygrad_rnn.asarray(array)
+    copied = tinygrad_rnn.asarray(array, copy=True)
+    array[0] = 9.0
+    assert shared.tolist() == [9.0, 2.0] and copied.tolist() == [1.0, 2.0]
+    x = tinygrad_rnn.tensor([1.0, 2.0])
+    assert tinygrad_rnn.asarray(x) is x and tinygrad_rnn.asarray(x, copy=True) is not x
+    assert tinygrad_rnn.asarray(x, dtype=tinygrad_rnn.float64).dtype == tinygrad_rnn.float64
+    assert tinygrad_rnn.asarray([1.0], requires_grad=True).requires_grad
+
+
+@pytest.mark.parametrize("call", [
+    lambda m: m.asarray(m.ones(2), dtype=m.float64, copy=False), lambda m: m.asarray([1, 2], copy=False),
+    lambda m: m.asarray(np.ones(2), dtype=m.float32, copy=False),
+])
+def test_asarray_errors(call):
+    check_error(call)
+
+
+def test_frombuffer_shares_the_bytes():
+    torch = require_torch()
+    buffers = [bytearray(b"\x01\x02\x03\x04\x05\x06"), bytearray(b"\x01\x02\x03\x04\x05\x06")]
+    for kwargs in ({"dtype": "uint8"}, {"dtype": "int16"}, {"dtype": "uint8", "count": 2, "offset": 1}):
+        results = [m.frombuffer(b, **{k: getattr(m, v) if k == "dtype" else v for k, v in kwargs.items()})
+                   for m, b in zip((tinygrad_rnn, torch), buffers)]
+        _same(*results)
+    ours = tinygrad_rnn.frombuffer(buffers[0], dtype=tinygrad_rnn.uint8)
+    buffers[0][0] = 7
+    assert ours[0].item() == 7
+
+
+@pytest.mark.parametrize("kwargs", [{"dtype": "int16"}, {"dtype": "int16", "count": 4}, {"dtype": "uint8", "offset": 5},
+                                    {"dtype": "int16", "count": 0}])
+def test_frombuffer_errors(kwargs):
+    check_error(lambda m: m.frombuffer(bytearray(b"12345"), **{k: getattr(m, v) if k == "dtype" else v
+                                                               for k, v in kwargs.items()}))
+
+
+@pytest.mark.parametrize(("size", "stride"), [((2, 3), (1, 2)), ((2, 3), (3, 1)), ((4,), (2,)), ((0, 3), (3, 1))])
+def test_empty_strided(size, stride):
+    torch = require_torch()
+    ours, theirs = tinygrad_rnn.empty_strided(size, stride), torch.empty_strided(size, stride)
+    assert tuple(ours.shape) == tuple(theirs.shape) and ours.dtype == tinygrad_rnn.float32
+    if all(size):
+        assert ours.stride() == theirs.stride()
+
+
+def test_empty_strided_errors():
+    check_error(lambda m: m.empty_strided((2, 3), (1,)))

@@ -1,0 +1,72 @@
+"""searchsorted and bucketize against torch: every argument (right, side, sorter, out_int32, out),
+N-d boundaries, scalar values, and torch's errors."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from helpers import check_error, require_torch
+
+import tinygrad_rnn
+
+SEQ = [1, 3, 3, 5, 7]
+VALUES = [[3, 6, 9, 0], [1, 3, 7, 8]]
+
+
+def _same(ours, theirs):
+    assert repr(ours.dtype) == repr(theirs.dtype)
+    np.testing.assert_array_equal(ours.numpy(), theirs.numpy())
+
+
+@pytest.mark.parametrize("kwargs", [{}, {"right": True}, {"side": "right"}, {"side": "left"}, {"out_int32": True},
+                                    {"right": True, "side": "right"}])
+@pytest.mark.parametrize("dtype", ["int64", "float64", "float32"])
+def test_searchsorted_1d(kwargs, dtype):
+    torch = require_torch()
+    results = [m.searchsorted(m.tensor(SEQ, dtype=getattr(m, dtype)), m.tensor(VALUES, dtype=getattr(m, dtype)),
+                              **kwargs) for m in (tinygrad_rnn, torch)]
+    _same(*results)
+
+
+@pytest.mark.parametrize("right", [False, True])
+def test_searchsorted_rows_and_scalars(right):
+    torch = require_torch()
+    rows = np.sort(np.random.default_rng(0).integers(0, 9, (2, 3, 5)), -1)
+    values = np.random.default_rng(1).integers(0, 9, (2, 3, 4))
+    _same(*[m.searchsorted(m.tensor(rows), m.tensor(values), right=right) for m in (tinygrad_rnn, torch)])
+    _same(*[m.searchsorted(m.tensor(SEQ), 3, right=right) for m in (tinygrad_rnn, torch)])
+    _same(*[m.searchsorted(m.tensor(SEQ), m.tensor(3.5), right=right) for m in (tinygrad_rnn, torch)])
+
+
+def test_searchsorted_sorter_and_out():
+    torch = require_torch()
+    _same(*[m.searchsorted(m.tensor([5, 1, 3]), m.tensor([2, 4, 6]), sorter=m.tensor([1, 2, 0]))
+            for m in (tinygrad_rnn, torch)])
+    out = tinygrad_rnn.empty(3, dtype=tinygrad_rnn.int64)
+    assert tinygrad_rnn.searchsorted(tinygrad_rnn.tensor(SEQ), tinygrad_rnn.tensor([2, 4, 8]), out=out) is out
+    assert out.tolist() == [1, 3, 5]
+
+
+@pytest.mark.parametrize("kwargs", [{}, {"right": True}, {"out_int32": True}])
+def test_bucketize(kwargs):
+    torch = require_torch()
+    _same(*[m.bucketize(m.tensor(VALUES), m.tensor(SEQ), **kwargs) for m in (tinygrad_rnn, torch)])
+    _same(*[m.bucketize(5, m.tensor(SEQ), **kwargs) for m in (tinygrad_rnn, torch)])
+
+
+@pytest.mark.parametrize("call", [
+    lambda m: m.searchsorted(m.tensor([1, 3]), m.tensor([1]), side="x"),
+    lambda m: m.searchsorted(m.tensor([1, 3]), m.tensor([1]), side="left", right=True),
+    lambda m: m.bucketize(m.tensor([1]), m.tensor([[1, 2]])),
+    lambda m: m.searchsorted(m.tensor([[1, 3], [1, 2]]), m.tensor([[1], [2], [3]])),
+    lambda m: m.searchsorted(m.tensor([5, 1, 3]), m.tensor([2, 4]), sorter=m.tensor([1, 2])),
+    lambda m: m.searchsorted(m.tensor([5, 1, 3]), m.tensor([2, 4]), sorter=m.tensor([1.0, 2.0, 0.0])),
+    lambda m: m.searchsorted(m.tensor([5, 1, 3]), m.tensor([2, 4]), sorter=m.tensor([1, 2, 5])),
+    lambda m: m.searchsorted(m.tensor(1), m.tensor([2, 4])),
+])
+def test_errors(call):
+    check_error(call)
+
+
+def test_bad_value_type():
+    with pytest.raises(TypeError, match="invalid combination"):
+        tinygrad_rnn.searchsorted(tinygrad_rnn.tensor([1, 2]), "x")

@@ -1,0 +1,110 @@
+"""torch.get_rng_state / set_rng_state and Generator.get_state / set_state: torch's 5056 bytes, a
+state taken from torch restores torch's numbers here, and torch's errors for a wrong state."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from helpers import check_error, require_torch
+
+import tinygrad_rnn
+
+
+def _draws(m, what):
+    if what == "randn3":
+        return m.randn(3)
+    if what == "rand700":
+        return m.rand(700)
+    if what == "randn_double":
+        return m.randn(5, dtype=m.float64)
+    return m.randint(0, 10, (17,))
+
+
+@pytest.mark.parametrize("what", ["none", "randn3", "rand700", "randn_double", "randint"])
+def test_state_bytes_are_torchs(what):
+    torch = require_torch()
+    states = []
+    for m in (tinygrad_rnn, torch):
+        m.manual_seed(1234)
+        if what != "none":
+            _draws(m, what)
+        state = m.get_rng_state()
+        assert state.dtype == m.uint8 and tuple(state.shape) == (5056,)
+        states.append(state.numpy().copy())
+    np.testing.assert_array_equal(states[0], states[1])
+
+
+@pytest.mark.parametrize("what", ["randn3", "rand700", "randint"])
+def test_a_torch_state_gives_torchs_next_numbers(what):
+    torch = require_torch()
+    torch.manual_seed(7)
+    _draws(torch, what)
+    state = torch.get_rng_state()
+    expected = torch.randn(9, dtype=torch.float64).numpy()
+    tinygrad_rnn.set_rng_state(tinygrad_rnn.tensor(state.numpy()))
+    np.testing.assert_array_equal(tinygrad_rnn.randn(9, dtype=tinygrad_rnn.float64).numpy(), expected)
+    np.testing.assert_array_equal(tinygrad_rnn.get_rng_state().numpy(), torch.get_rng_state().numpy())
+
+
+def test_round_trip_restores_the_same_numbers_and_the_pending_normal():
+    tinygrad_rnn.manual_seed(3)
+    tinygrad_rnn.randn(1)  # leaves the second value of a Box-Muller pair pending
+    state = tinygrad_rnn.get_rng_state()
+    first = tinygrad_rnn.randn(5).numpy()
+    tinygrad_rnn.set_rng_state(state)
+    np.testing.assert_array_equal(tinygrad_rnn.randn(5).numpy(), first)
+
+
+def test_generator_state_round_trip():
+    g = tinygrad_rnn.Generator().manual_seed(11)
+    state = g.get_state()
+    first = tinygrad_rnn.rand(4, generator=g).numpy()
+    assert g.set_state(state) is g
+    np.testing.assert_array_equal(tinygrad_rnn.rand(4, generator=g).numpy(), first)
+    assert g.initial_seed() == 11
+
+
+def test_fork_rng_puts_the_state_back():
+    torch = require_torch()
+    results = []
+    for m in (tinygrad_rnn, torch):
+        m.manual_seed(5)
+        with m.random.fork_rng():
+            m.randn(4)
+        with m.random.fork_rng(enabled=False):
+            m.rand(2)
+        results.append(m.randn(3).numpy())
+    np.testing.assert_array_equal(results[0], results[1])
+
+
+@pytest.mark.parametrize("bad", ["short", "float", "list", "strided", "left0", "seeded0", "next625"])
+def test_bad_states(bad):
+    require_torch()
+
+    def call(m):
+        m.manual_seed(0)
+        good = m.get_rng_state()
+        raw = bytearray(good.numpy().tobytes())
+        state = {
+            "short": m.zeros(10, dtype=m.uint8), "float": m.zeros(5056), "list": [1, 2],
+            "strided": m.zeros(10112, dtype=m.uint8)[::2],
+        }.get(bad)
+        if state is None:
+            offset, value = {"left0": (8, 0), "seeded0": (12, 0), "next625": (16, 625)}[bad]
+            raw[offset:offset + 4] = value.to_bytes(4, "little")
+            state = m.tensor(list(raw), dtype=m.uint8)
+        m.set_rng_state(state)
+    check_error(call)
+
+
+def test_randint_like_draws_torchs_numbers():
+    torch = require_torch()
+    results = []
+    for m in (tinygrad_rnn, torch):
+        m.manual_seed(0)
+        draws = [m.randint_like(m.zeros(2, 3), 5), m.randint_like(m.zeros(4), 2, 9),
+                 m.randint_like(m.zeros(2, dtype=m.float64), 3), m.randint_like(m.zeros(2, dtype=m.int32), 3, dtype=m.int64),
+                 m.randint_like(m.zeros(2), 3, requires_grad=True)]
+        results.append([(repr(d.dtype), d.requires_grad, d.detach().numpy()) for d in draws])
+    for (dtype_a, grad_a, a), (dtype_b, grad_b, b) in zip(*results):
+        assert dtype_a == dtype_b and grad_a == grad_b
+        np.testing.assert_array_equal(a, b)

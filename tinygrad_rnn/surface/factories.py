@@ -1,0 +1,133 @@
+"""More ways to make a tensor: `logspace`, `range` (deprecated in torch), `asarray`, `frombuffer`
+and `empty_strided`, with torch's values, dtypes, memory sharing and errors."""
+from __future__ import annotations
+
+import math
+import warnings
+from typing import Any
+
+import numpy as np
+
+from ..argcheck import invalid_combination
+from ..core import dtypes
+from ..core.tensor import Tensor
+from ..creation import _finish, _is_int, from_numpy, tensor
+from ..device import check_device
+
+
+def logspace(start: Any, end: Any, steps: int, base: float = 10.0, *, out: Tensor | None = None, dtype: Any = None,
+             layout: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
+    """base ** linspace(start, end, steps), computed as torch does: the first half counts up from
+    start and the second half down from end, in the dtype's precision (double for integer dtypes)."""
+    start, end = (v.item() if isinstance(v, Tensor) else v for v in (start, end))
+    if not all(isinstance(v, (int, float)) for v in (start, end)) or not _is_int(steps):
+        raise invalid_combination("logspace", (start, end, steps))
+    if steps < 0:
+        raise RuntimeError("number of steps must be non-negative")
+    d = dtypes.as_dtype(dtype) if dtype is not None else (out.dtype if out is not None else dtypes.get_default_dtype())
+    work = d.np.type if d.is_floating_point else np.float64
+    i = np.arange(steps, dtype=work)
+    step = (work(end) - work(start)) / work(max(steps - 1, 1))
+    exponents = np.where(i < steps // 2, work(start) + step * i, work(end) - step * (work(steps - 1) - i))
+    if steps == 1:
+        exponents = np.array([start], dtype=work)
+    with np.errstate(over="ignore", invalid="ignore"):
+        values = np.power(work(base), exponents).astype(d.np)
+    result = _finish(Tensor._make(values), requires_grad, device)
+    return result if out is None else out.copy_(result) if out.shape == result.shape else _replace(out, result)
+
+
+def _replace(out: Tensor, result: Tensor) -> Tensor:
+    out._data = result._data.astype(out._data.dtype)
+    out._version += 1
+    return out
+
+
+def range(start: Any = 0, end: Any = None, step: Any = 1, *, out: Tensor | None = None, dtype: Any = None,  # noqa: A001
+          layout: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
+    """start, start + step, ..., up to and *including* end. Deprecated in torch (it warns so): use arange."""
+    warnings.warn("torch.range is deprecated and will be removed in a future release because its behavior is "
+                  "inconsistent with Python's range builtin. Instead, use torch.arange, which produces values in "
+                  "[start, end).", UserWarning, stacklevel=2)
+    if end is None:
+        raise TypeError("range() missing required argument 'end' (pos 2)")
+    if step == 0:
+        raise RuntimeError("step must be nonzero")
+    if (end - start) * step < 0:
+        raise RuntimeError("upper bound and lower bound inconsistent with step sign")
+    d = dtypes.as_dtype(dtype) if dtype is not None else dtypes.get_default_dtype()
+    count = math.floor((end - start) / step) + 1
+    work = np.float64 if d.is_floating_point else np.int64
+    values = (work(start) + np.arange(count, dtype=work) * work(step)).astype(d.np)
+    result = _finish(Tensor._make(values), requires_grad, device)
+    return result if out is None else _replace(out, result)
+
+
+def asarray(obj: Any, *, dtype: Any = None, device: Any = None, copy: bool | None = None,
+            requires_grad: bool = False) -> Tensor:
+    """obj as a tensor, sharing memory when it can: a tensor comes back as it is, a numpy array is
+    wrapped, not copied (unless `copy=True` or a new dtype forces it; `copy=False` then raises)."""
+    check_device(device)
+    d = dtypes.as_dtype(dtype) if dtype is not None else None
+    if isinstance(obj, Tensor):
+        result = obj if d is None or d is obj.dtype else _converted(obj, d, copy)
+        result = result.clone() if copy and result is obj else result
+    elif isinstance(obj, np.ndarray) and (d is None or d.np == obj.dtype):
+        result = from_numpy(obj.copy() if copy else obj)
+    else:
+        if copy is False and not isinstance(obj, np.ndarray):
+            raise ValueError("can't alias arbitrary sequence into a tensor.")
+        if copy is False:
+            raise ValueError(f"can't alias tensor with dtype '{dtypes.from_numpy_dtype(obj.dtype)._legacy}' into "
+                             f"dtype '{d._legacy}'.")
+        result = tensor(obj, dtype=d)
+    return result.requires_grad_() if requires_grad else result
+
+
+def _converted(t: Tensor, d: dtypes.dtype, copy: bool | None) -> Tensor:
+    if copy is False:
+        raise ValueError(f"can't alias tensor with dtype '{t.dtype._legacy}' into dtype '{d._legacy}'.")
+    return t.to(d)
+
+
+def frombuffer(buffer: Any, *, dtype: Any, count: int = -1, offset: int = 0, requires_grad: bool = False) -> Tensor:
+    """A 1-d tensor over the bytes of an object with the buffer protocol (bytearray, array.array, ...),
+    sharing its memory."""
+    d = dtypes.as_dtype(dtype)
+    view = memoryview(buffer)
+    if view.readonly:
+        warnings.warn("The given buffer is not writable, and PyTorch does not support non-writable tensors. This "
+                      "means you can write to the underlying (supposedly non-writable) buffer using the tensor. You "
+                      "may want to copy the buffer to protect its data or make it writable before converting it to "
+                      "a tensor. This type of warning will be suppressed for the rest of this program.",
+                      UserWarning, stacklevel=2)
+    total = view.nbytes
+    if count == 0 or not 0 <= offset < total:
+        raise ValueError(f"both buffer length ({total}) and count ({count}) must not be 0"
+                         if count == 0 or total == 0 else
+                         f"offset ({offset} bytes) must be non-negative and no greater than buffer length "
+                         f"({total} bytes) minus 1")
+    available = total - offset
+    if count < 0 and available % d.itemsize:
+        raise ValueError(f"buffer length ({available} bytes) after offset ({offset} bytes) must be a multiple of "
+                         f"element size ({d.itemsize})")
+    if count > 0 and count * d.itemsize > available:
+        raise ValueError(f"requested buffer length ({count} * {d.itemsize} bytes) after offset ({offset} bytes) "
+                         f"must not be greater than actual buffer length ({total} bytes)")
+    array = np.frombuffer(buffer, dtype=d.np, count=count, offset=offset)
+    return _finish(Tensor._make(array), requires_grad)
+
+
+def empty_strided(size: Any, stride: Any, *, dtype: Any = None, layout: Any = None, device: Any = None,
+                  requires_grad: bool = False, pin_memory: bool = False) -> Tensor:
+    """An uninitialised tensor (zeros here) of `size` whose elements lie `stride` elements apart."""
+    size, stride = tuple(int(s) for s in size), tuple(int(s) for s in stride)
+    if len(size) != len(stride):
+        raise RuntimeError(f"dimensionality of sizes ({len(size)}) must match dimensionality of strides ({len(stride)})")
+    d = dtypes.as_dtype(dtype) if dtype is not None else dtypes.get_default_dtype()
+    storage = 1 + sum((n - 1) * s for n, s in zip(size, stride)) if all(size) else 0
+    base = np.zeros(storage, dtype=d.np)
+    array = np.lib.stride_tricks.as_strided(base, size, tuple(s * d.itemsize for s in stride))
+    return _finish(Tensor._make(array), requires_grad, device)
+
+

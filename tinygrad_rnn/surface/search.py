@@ -1,0 +1,81 @@
+"""`searchsorted` and `bucketize`: where values would go in a sorted sequence (no gradient flows).
+
+    torch.searchsorted(torch.tensor([1, 3, 5, 7]), torch.tensor([3, 6]))               # tensor([1, 3])
+    torch.searchsorted(torch.tensor([1, 3, 5, 7]), torch.tensor([3, 6]), right=True)   # tensor([2, 3])
+    torch.bucketize(torch.tensor([3, 6]), torch.tensor([1, 3, 5, 7]))                  # the same, arguments swapped
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ..argcheck import invalid_combination
+from ..core import dtypes
+from ..core.tensor import Tensor
+from .functions import accepts_out
+
+
+def _side(right: bool, side: str | None) -> str:
+    if side is None:
+        return "right" if right else "left"
+    if side not in ("left", "right"):
+        raise RuntimeError(f"torch.searchsorted(): side can only be 'left' or 'right' but got {side}")
+    if right and side == "left":
+        raise RuntimeError("torch.searchsorted(): side and right can't be set to opposites, got side of left while "
+                           "right was True")
+    return side
+
+
+def _sorted_rows(sorted_sequence: Tensor, sorter: Tensor | None) -> np.ndarray:
+    boundaries = sorted_sequence.numpy()
+    if sorter is None:
+        return boundaries
+    if sorter.dtype is not dtypes.int64:
+        raise RuntimeError(f"torch.searchsorted(): sorter must be a tensor of long dtype but got dtype "
+                           f"{sorter.dtype._legacy}")
+    if tuple(sorter.shape) != tuple(sorted_sequence.shape):
+        raise RuntimeError(f"torch.searchsorted(): boundary and sorter must have the same size, but got boundary "
+                           f"tensor {list(sorted_sequence.shape)}and got sorter tensor {list(sorter.shape)}")
+    order = sorter.numpy()
+    if order.size and (order.min() < 0 or order.max() >= boundaries.shape[-1]):
+        raise RuntimeError("torch.searchsorted(): sorter index out of range")
+    return np.take_along_axis(boundaries, order, -1)
+
+
+def _searchsorted(sorted_sequence: Tensor, input: Any, *, out_int32: bool = False, right: bool = False,
+                  side: str | None = None, sorter: Tensor | None = None) -> Tensor:
+    """For each value, the index in the (last dim of) sorted_sequence where inserting it keeps the
+    order: before equal entries (side='left', the default) or after them (side='right' / right=True)."""
+    if not isinstance(sorted_sequence, Tensor) or not isinstance(input, (Tensor, bool, int, float)):
+        raise invalid_combination("searchsorted", (sorted_sequence, input))
+    chosen = _side(right, side)
+    if sorted_sequence.dim() == 0:
+        raise RuntimeError("torch.searchsorted(): boundaries tensor should have positive dimension, but got 0 "
+                           "dimension")
+    boundaries = _sorted_rows(sorted_sequence, sorter)
+    values = input.numpy() if isinstance(input, Tensor) else np.asarray(input)
+    if boundaries.ndim == 1:
+        positions = np.searchsorted(boundaries, values, side=chosen)
+    else:
+        if values.shape[:-1] != boundaries.shape[:-1]:
+            raise RuntimeError("torch.searchsorted(): boundaries tensor should be 1 dimension or the first N-1 "
+                               "dimensions of boundaries tensor and input value tensor must match, but we got "
+                               f"boundaries tensor {list(boundaries.shape)} and input value tensor "
+                               f"{list(values.shape)}")
+        rows, row_values = boundaries.reshape(-1, boundaries.shape[-1]), values.reshape(-1, values.shape[-1])
+        positions = np.stack([np.searchsorted(r, v, side=chosen) for r, v in zip(rows, row_values)])
+        positions = positions.reshape(values.shape)
+    return Tensor._make(np.asarray(positions, dtype=np.int32 if out_int32 else np.int64))
+
+
+def _bucketize(input: Any, boundaries: Tensor, *, out_int32: bool = False, right: bool = False) -> Tensor:
+    """The bucket of each value: i such that boundaries[i-1] < x <= boundaries[i] (right=False) or
+    boundaries[i-1] <= x < boundaries[i] (right=True); boundaries must be 1-d and sorted."""
+    if isinstance(boundaries, Tensor) and boundaries.dim() != 1:
+        raise RuntimeError(f"boundaries tensor must be 1 dimension, but got dim({boundaries.dim()})")
+    return _searchsorted(boundaries, input, out_int32=out_int32, right=right)
+
+
+searchsorted = accepts_out(_searchsorted)
+bucketize = accepts_out(_bucketize)
