@@ -1,13 +1,62 @@
-"""Probability distributions, as torch.distributions: sample, log_prob, entropy.
+"""Probability distributions, as torch.distributions: sample, rsample, log_prob, entropy, kl_divergence.
 
     dist = Categorical(logits=scores)
     action = dist.sample()
     loss = -dist.log_prob(action) * reward
-"""
-from . import constraints
-from .bernoulli import Bernoulli
-from .categorical import Categorical
-from .distribution import Distribution
-from .normal import Normal
 
-__all__ = ["Bernoulli", "Categorical", "Distribution", "Normal", "constraints"]
+Where torch's sampler is a transform of rand / randn / exponential_ / cauchy_ (Uniform, Normal,
+Exponential, Laplace, Cauchy, Gumbel, LogNormal, HalfNormal, MultivariateNormal, Categorical,
+OneHotCategorical, Bernoulli, Geometric, the relaxed ones) seeded draws equal torch's. Gamma, Chi2,
+Beta, Dirichlet, StudentT, Poisson and Binomial draw from the right law with our own generator
+(samplers.py), not torch's numbers.
+"""
+from . import constraints, transforms
+from .bernoulli import Bernoulli
+from .beta import Beta
+from .binomial import Binomial
+from .categorical import Categorical
+from .cauchy import Cauchy
+from .chi2 import Chi2
+from .dirichlet import Dirichlet
+from .distribution import Distribution
+from .exponential import Exponential
+from .gamma import Gamma
+from .geometric import Geometric
+from .gumbel import Gumbel
+from .half_normal import HalfNormal
+from .independent import Independent
+from .kl import kl_divergence, register_kl
+from .laplace import Laplace
+from .log_normal import LogNormal
+from .multinomial import Multinomial
+from .multivariate_normal import MultivariateNormal
+from .normal import Normal
+from .one_hot_categorical import OneHotCategorical, OneHotCategoricalStraightThrough
+from .poisson import Poisson
+from .relaxed_bernoulli import LogitRelaxedBernoulli, RelaxedBernoulli
+from .relaxed_categorical import ExpRelaxedCategorical, RelaxedOneHotCategorical
+from .student_t import StudentT
+from .transformed_distribution import TransformedDistribution
+from .transforms import (
+    AbsTransform,
+    AffineTransform,
+    ComposeTransform,
+    ExpTransform,
+    PowerTransform,
+    SigmoidTransform,
+    SoftmaxTransform,
+    TanhTransform,
+    Transform,
+    identity_transform,
+)
+from .uniform import Uniform
+
+__all__ = [
+    "AbsTransform", "AffineTransform", "Bernoulli", "Beta", "Binomial", "Categorical", "Cauchy", "Chi2",
+    "ComposeTransform", "Dirichlet", "Distribution", "ExpRelaxedCategorical", "ExpTransform", "Exponential",
+    "Gamma", "Geometric", "Gumbel", "HalfNormal", "Independent", "Laplace", "LogNormal", "LogitRelaxedBernoulli",
+    "Multinomial", "MultivariateNormal", "Normal", "OneHotCategorical", "OneHotCategoricalStraightThrough",
+    "Poisson", "PowerTransform", "RelaxedBernoulli", "RelaxedOneHotCategorical", "SigmoidTransform",
+    "SoftmaxTransform", "StudentT", "TanhTransform", "Transform", "TransformedDistribution", "Uniform",
+    "constraints", "identity_transform", "kl_divergence", "register_kl", "transforms",
+]
