@@ -6,6 +6,7 @@ from typing import Any
 
 from ..core.size import Size
 from ..core.tensor import Tensor
+from ..creation import full_like
 from ..ops.pointwise import where
 from ..random import randn
 from . import constraints
@@ -45,7 +46,7 @@ class StudentT(Distribution):
     def variance(self) -> Tensor:
         """scale^2 df / (df - 2) for df > 2, inf for 1 < df <= 2, nan for df <= 1."""
         finite = self.scale.pow(2) * self.df / (self.df - 2)
-        return where(self.df > 2, finite, where(self.df > 1, math.inf, math.nan))
+        return where(self.df > 2, finite, where(self.df > 1, full_like(self.df, math.inf), full_like(self.df, math.nan)))
 
     def rsample(self, sample_shape: Any = ()) -> Tensor:
         x = randn(Size(self._extended_shape(sample_shape)), dtype=self.df.dtype)
