@@ -70,16 +70,23 @@ class StandardGamma(Function):
         alpha = concentration._data.astype(np.float64)
         x = gamma_draws(alpha).reshape(alpha.shape)
         x = np.maximum(x, np.finfo(concentration._data.dtype).tiny)  # torch clamps draws to tiny too
-        ctx.slope = gamma_sample_slope(x, alpha).astype(concentration._data.dtype)
+        ctx.alpha, ctx.x = alpha, x
         return Tensor._make(x.astype(concentration._data.dtype))
 
     @staticmethod
+    def slope(ctx) -> Tensor:
+        """dx/dalpha, computed only when a gradient is asked for (the incomplete gamma is costly)."""
+        return Tensor._make(gamma_sample_slope(ctx.x, ctx.alpha).astype(ctx.dtype))
+
+    @staticmethod
     def backward(ctx, g):
-        return g * Tensor._make(ctx.slope)
+        ctx.dtype = g._data.dtype
+        return g * StandardGamma.slope(ctx)
 
     @staticmethod
     def jvp(ctx, t):
-        return t * Tensor._make(ctx.slope)
+        ctx.dtype = t._data.dtype
+        return t * StandardGamma.slope(ctx)
 
 
 def standard_gamma(concentration: Tensor) -> Tensor:
