@@ -10,7 +10,7 @@ OneHotCategorical, Bernoulli, Geometric, the relaxed ones) seeded draws equal to
 Beta, Dirichlet, StudentT, Poisson and Binomial draw from the right law with our own generator
 (samplers.py), not torch's numbers.
 """
-from . import constraints, transforms
+from . import constraints, kl_cross_family, kl_same_family, transforms  # noqa: F401 - registers the closed forms
 from .bernoulli import Bernoulli
 from .beta import Beta
 from .binomial import Binomial
