@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
+
 from ..core import dtypes
 from ..core.tensor import Tensor
-from ..creation import full
-from ..linalg import cholesky_ex, eigvalsh
+from ..creation import full, tensor
+from ..linalg import eigvalsh
 from ..ops.shape import cat as _cat
 from ..ops.shape import stack as _stack
 
@@ -257,7 +259,22 @@ class PositiveDefinite(Symmetric):
         symmetric = super().check(value)
         if not bool(symmetric.all()):
             return symmetric
-        return cholesky_ex(value).info == 0
+        return _has_cholesky_factor(value)
+
+
+def _has_cholesky_factor(value: Tensor) -> Tensor:
+    """Per matrix: whether a Cholesky factorisation succeeds (torch's test, `cholesky_ex(...).info == 0`).
+    Done in numpy, one matrix at a time, because linalg.cholesky_ex here raises instead of reporting."""
+    matrices = value.detach().numpy()
+    flat = matrices.reshape((-1,) + matrices.shape[-2:])
+    ok = np.empty(len(flat), dtype=bool)
+    for i, matrix in enumerate(flat):
+        try:
+            np.linalg.cholesky(matrix)
+            ok[i] = True
+        except np.linalg.LinAlgError:
+            ok[i] = False
+    return tensor(ok.reshape(matrices.shape[:-2]))
 
 
 class Cat(Constraint):
