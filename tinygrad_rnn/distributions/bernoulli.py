@@ -13,10 +13,11 @@ from ..nn.functional import binary_cross_entropy_with_logits
 from ..ops.pointwise import where
 from ..random import bernoulli
 from . import constraints
-from .distribution import Distribution, broadcast_all, lazy_property, logits_to_probs, probs_to_logits
+from .distribution import broadcast_all, lazy_property, logits_to_probs, probs_to_logits
+from .exp_family import ExponentialFamily
 
 
-class Bernoulli(Distribution):
+class Bernoulli(ExponentialFamily):
     """Give `probs` (in [0, 1]) or `logits` (log-odds), not both; numbers or tensors.
 
     `sample()` draws through `bernoulli` as torch does, so seeded samples equal torch's.
@@ -88,3 +89,12 @@ class Bernoulli(Distribution):
 
     def entropy(self) -> Tensor:
         return binary_cross_entropy_with_logits(self.logits, self.probs, reduction="none")
+
+    _mean_carrier_measure = 0
+
+    @property
+    def _natural_params(self) -> tuple[Tensor]:
+        return (self.probs.logit(),)
+
+    def _log_normalizer(self, x: Tensor) -> Tensor:
+        return x.exp().log1p()

@@ -10,9 +10,10 @@ from ..ops.shape import stack
 from . import constraints
 from .dirichlet import Dirichlet
 from .distribution import Distribution, broadcast_all
+from .exp_family import ExponentialFamily
 
 
-class Beta(Distribution):
+class Beta(ExponentialFamily):
     """p(x) proportional to x^(c1 - 1) (1 - x)^(c0 - 1). Built on Dirichlet([c1, c0]) as torch does,
     so it samples as Dirichlet (our generator, not torch's numbers) and `rsample` is differentiable."""
 
@@ -68,3 +69,10 @@ class Beta(Distribution):
 
     def entropy(self) -> Tensor:
         return self._dirichlet.entropy()
+
+    @property
+    def _natural_params(self) -> tuple[Tensor, Tensor]:
+        return (self.concentration1, self.concentration0)
+
+    def _log_normalizer(self, x: Tensor, y: Tensor) -> Tensor:
+        return x.lgamma() + y.lgamma() - (x + y).lgamma()

@@ -8,11 +8,11 @@ from ..nn.functional import one_hot
 from ..ops.pointwise import where
 from ..ops.pointwise_more import xlogy
 from . import constraints
-from .distribution import Distribution
+from .exp_family import ExponentialFamily
 from .samplers import standard_gamma
 
 
-class Dirichlet(Distribution):
+class Dirichlet(ExponentialFamily):
     """p(x) = Gamma(sum alpha) / prod Gamma(alpha_i) * prod x_i^(alpha_i - 1) on the simplex.
 
     Sampling: normalised Gamma(alpha_i, 1) draws from our generator (torch uses its own sampler,
@@ -61,3 +61,10 @@ class Dirichlet(Distribution):
         c = self.concentration
         k, a0 = c.size(-1), c.sum(-1)
         return c.lgamma().sum(-1) - a0.lgamma() - (k - a0) * a0.digamma() - ((c - 1.0) * c.digamma()).sum(-1)
+
+    @property
+    def _natural_params(self) -> tuple[Tensor]:
+        return (self.concentration,)
+
+    def _log_normalizer(self, x: Tensor) -> Tensor:
+        return x.lgamma().sum(-1) - x.sum(-1).lgamma()

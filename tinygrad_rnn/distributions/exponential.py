@@ -8,10 +8,11 @@ from ..core.size import Size
 from ..core.tensor import Tensor
 from ..creation import empty, zeros_like
 from . import constraints
-from .distribution import Distribution, broadcast_all
+from .distribution import broadcast_all
+from .exp_family import ExponentialFamily
 
 
-class Exponential(Distribution):
+class Exponential(ExponentialFamily):
     """p(x) = rate * exp(-rate * x). `rsample()` is an `exponential_()` draw divided by rate,
     torch's recipe, so after the same `manual_seed` the draws equal torch's; gradients reach rate."""
 
@@ -58,3 +59,12 @@ class Exponential(Distribution):
 
     def entropy(self) -> Tensor:
         return 1.0 - self.rate.log()
+
+    _mean_carrier_measure = 0
+
+    @property
+    def _natural_params(self) -> tuple[Tensor]:
+        return (-self.rate,)
+
+    def _log_normalizer(self, x: Tensor) -> Tensor:
+        return -(-x).log()

@@ -12,11 +12,12 @@ from ..creation import as_tensor
 from ..ops.pointwise_more import xlogy
 from ..special import gammainc
 from . import constraints
-from .distribution import Distribution, broadcast_all
+from .distribution import broadcast_all
+from .exp_family import ExponentialFamily
 from .samplers import standard_gamma
 
 
-class Gamma(Distribution):
+class Gamma(ExponentialFamily):
     """p(x) = rate^c x^(c-1) exp(-rate x) / Gamma(c).
 
     Sampling: torch draws with its own Gamma sampler; we draw from Gamma with our generator
@@ -66,3 +67,12 @@ class Gamma(Distribution):
         if self._validate_args:
             self._validate_sample(value)
         return gammainc(self.concentration, self.rate * value)
+
+    _mean_carrier_measure = 0
+
+    @property
+    def _natural_params(self) -> tuple[Tensor, Tensor]:
+        return (self.concentration - 1, -self.rate)
+
+    def _log_normalizer(self, x: Tensor, y: Tensor) -> Tensor:
+        return (x + 1).lgamma() + (x + 1) * (-y.reciprocal()).log()
