@@ -77,9 +77,28 @@ FAMILIES = {
     "RelaxedBernoulli": (lambda m, t, p: D(m).RelaxedBernoulli(t, probs=p), [positive((1,)), unit()], unit(), None),
     "RelaxedOneHotCategorical": (lambda m, t, x: D(m).RelaxedOneHotCategorical(t, logits=x),
                                  [positive(()), real((2, 4))], simplex(), None),
+    "HalfCauchy": (lambda m, b: D(m).HalfCauchy(b), [positive()], positive(), unit()),
+    # alpha > 2: below, torch's mean and variance clamp alpha, and our clamp's gradient (ops/pointwise.py)
+    # multiplies the upstream nan by 0 where torch's drops it (reported, not ours to change)
+    "Pareto": (lambda m, s, a: D(m).Pareto(s, a), [positive(low=0.2, high=1.0), positive(low=2.5, high=4.0)],
+               positive(low=1.0, high=3.0), unit()),
+    "Weibull": (lambda m, s, c: D(m).Weibull(s, c), [positive(), positive(low=0.5, high=3.0)], positive(), None),
+    "InverseGamma": (lambda m, c, r: D(m).InverseGamma(c, r), [positive(low=0.5, high=4.0), positive()],
+                     positive(), None),
+    "Kumaraswamy": (lambda m, a, b: D(m).Kumaraswamy(a, b), [positive(low=0.5, high=3.0), positive(low=0.5, high=3.0)],
+                    unit(), None),
+    "LogisticNormal": (lambda m, a, b: D(m).LogisticNormal(a, b), [real(), positive()], simplex(), None),
+    "NegativeBinomial": (lambda m, r, p: D(m).NegativeBinomial(r, p), [positive(), unit()], counts(), None),
+    "NegativeBinomial_logits": (lambda m, r, x: D(m).NegativeBinomial(r, logits=x), [positive(), real()], counts(),
+                                None),
+    "MixtureSameFamily": (lambda m, w, a, b: D(m).MixtureSameFamily(D(m).Categorical(logits=w), D(m).Normal(a, b)),
+                          [real((2, 3)), real((2, 3)), positive((2, 3))], real((1, 2)), None),
+    "MixtureSameFamily_vectors": (lambda m, w, a, b: D(m).MixtureSameFamily(
+        D(m).Categorical(logits=w), D(m).Independent(D(m).Normal(a, b), 1)),
+        [real((2, 3)), real((2, 3, 4)), positive((2, 3, 4))], real((1, 2, 4)), None),
 }
 # torch has no derivative of the incomplete gamma function in its shape: no gradient asked there.
-NO_GRAD = {("Gamma", "cdf"): [False, True], ("Chi2", "cdf"): [False]}
+NO_GRAD = {("Gamma", "cdf"): [False, True], ("Chi2", "cdf"): [False], ("InverseGamma", "cdf"): [False, True]}
 STATISTICS = ["mean", "mode", "variance", "stddev", "entropy", "log_prob", "cdf", "icdf"]
 
 

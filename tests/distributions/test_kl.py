@@ -79,6 +79,7 @@ def _family(name: str):
         "Poisson": (lambda m, r: D(m).Poisson(r), [positive()]),
         "Bernoulli": (lambda m, p: D(m).Bernoulli(p), [unit()]),
         "Binomial": (lambda m, p: D(m).Binomial(4, p), [unit()]),
+        "Pareto": (lambda m, s, a: D(m).Pareto(s, a), [unit(), RNG.uniform(0.5, 4.0, SHAPE)]),
     }[name]
 
 
@@ -91,7 +92,9 @@ CROSS = [("Bernoulli", "Poisson"), ("Beta", "Exponential"), ("Beta", "Gamma"), (
          ("Laplace", "Normal"), ("Normal", "Beta"), ("Normal", "Exponential"), ("Normal", "Gamma"),
          ("Normal", "Uniform"), ("Normal", "Gumbel"), ("Normal", "Laplace"), ("Poisson", "Bernoulli"),
          ("Poisson", "Binomial"), ("Uniform", "Beta"), ("Uniform", "Exponential"), ("Uniform", "Gamma"),
-         ("Uniform", "Gumbel"), ("Uniform", "Normal")]
+         ("Uniform", "Gumbel"), ("Uniform", "Normal"), ("Pareto", "Pareto"), ("Beta", "Pareto"),
+         ("Pareto", "Beta"), ("Pareto", "Uniform"), ("Pareto", "Exponential"), ("Pareto", "Gamma"),
+         ("Pareto", "Normal"), ("Uniform", "Pareto")]
 
 
 @pytest.mark.parametrize("p_name,q_name", CROSS)

@@ -36,6 +36,11 @@ SEEDED = {
     "RelaxedBernoulli": (lambda m, p: D(m).RelaxedBernoulli(m.tensor(0.5, dtype=p.dtype), probs=p), [PROB]),
     "RelaxedOneHotCategorical": (lambda m, x: D(m).RelaxedOneHotCategorical(m.tensor(0.7, dtype=x.dtype), logits=x),
                                  [LOGITS]),
+    "HalfCauchy": (lambda m, b: D(m).HalfCauchy(b), [SCALE]),
+    "Pareto": (lambda m, a, b: D(m).Pareto(b, a.abs() + 1), [LOC, SCALE]),
+    "Weibull": (lambda m, a, b: D(m).Weibull(b, a.abs() + 0.5), [LOC, SCALE]),
+    "Kumaraswamy": (lambda m, a, b: D(m).Kumaraswamy(b, a.abs() + 0.5), [LOC, SCALE]),
+    "LogisticNormal": (lambda m, a, b: D(m).LogisticNormal(a, b), [LOC, SCALE]),
     "Tanh-squashed Normal": (lambda m, a, b: D(m).TransformedDistribution(
         D(m).Normal(a, b), [D(m).TanhTransform(cache_size=1), D(m).AffineTransform(1.0, 2.0)]), [LOC, SCALE]),
 }
@@ -45,6 +50,8 @@ DISCRETE = {
     "Categorical": (lambda m, x: D(m).Categorical(logits=x), [LOGITS]),
     "OneHotCategorical": (lambda m, x: D(m).OneHotCategorical(logits=x), [LOGITS]),
     "Multinomial": (lambda m, x: D(m).Multinomial(5, logits=x), [LOGITS]),
+    "MixtureSameFamily": (lambda m, x: D(m).MixtureSameFamily(D(m).Categorical(logits=x), D(m).Normal(x, 1.0)),
+                          [LOGITS]),
 }
 
 
@@ -96,6 +103,10 @@ OWN_SAMPLERS = {
     "Dirichlet": lambda: D(tinygrad_rnn).Dirichlet(tinygrad_rnn.tensor([0.4, 1.0, 3.0])),
     "StudentT": lambda: D(tinygrad_rnn).StudentT(tinygrad_rnn.tensor([5.0, 9.0]), 1.0, 2.0),
     "Poisson": lambda: D(tinygrad_rnn).Poisson(tinygrad_rnn.tensor([0.0, 0.5, 4.0, 30.0, 400.0])),
+    "InverseGamma": lambda: D(tinygrad_rnn).InverseGamma(tinygrad_rnn.tensor([9.0, 12.0]), tinygrad_rnn.tensor(
+        [1.0, 3.0])),
+    "NegativeBinomial": lambda: D(tinygrad_rnn).NegativeBinomial(tinygrad_rnn.tensor([1.0, 4.5, 30.0]),
+                                                                 tinygrad_rnn.tensor([0.3, 0.5, 0.2])),
     "Binomial": lambda: D(tinygrad_rnn).Binomial(tinygrad_rnn.tensor([1.0, 10.0, 40.0]),
                                                  tinygrad_rnn.tensor([0.5, 0.2, 0.9])),
 }
