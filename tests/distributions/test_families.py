@@ -91,6 +91,9 @@ FAMILIES = {
     "NegativeBinomial": (lambda m, r, p: D(m).NegativeBinomial(r, p), [positive(), unit()], counts(), None),
     "NegativeBinomial_logits": (lambda m, r, x: D(m).NegativeBinomial(r, logits=x), [positive(), real()], counts(),
                                 None),
+    "ContinuousBernoulli": (lambda m, p: D(m).ContinuousBernoulli(p), [np.array([[0.1, 0.4995, 0.7], [0.3, 0.5, 0.95]])],
+                            unit(), unit()),
+    "ContinuousBernoulli_logits": (lambda m, x: D(m).ContinuousBernoulli(logits=x), [real()], unit(), unit()),
     "MixtureSameFamily": (lambda m, w, a, b: D(m).MixtureSameFamily(D(m).Categorical(logits=w), D(m).Normal(a, b)),
                           [real((2, 3)), real((2, 3)), positive((2, 3))], real((1, 2)), None),
     "MixtureSameFamily_vectors": (lambda m, w, a, b: D(m).MixtureSameFamily(
@@ -99,6 +102,9 @@ FAMILIES = {
 }
 # torch has no derivative of the incomplete gamma function in its shape: no gradient asked there.
 NO_GRAD = {("Gamma", "cdf"): [False, True], ("Chi2", "cdf"): [False], ("InverseGamma", "cdf"): [False, True]}
+# ContinuousBernoulli's mean and variance are sums of terms of size 1 / (1 - 2p)^2 that cancel to ~1/12:
+# in float32 their gradients keep only ~4 significant digits, differently rounded in torch's kernels.
+FLOAT32_CANCELLATION = {"ContinuousBernoulli", "ContinuousBernoulli_logits"}
 STATISTICS = ["mean", "mode", "variance", "stddev", "entropy", "log_prob", "cdf", "icdf"]
 
 
@@ -147,7 +153,9 @@ def test_statistic_value_and_gradients_match_torch(family: str, name: str, dtype
         v = _value_for(m, family, [t.detach().numpy() for t in tensors], value, mdtype)
         return _statistic(d, name, v, None if prob is None else m.tensor(prob, dtype=mdtype))
 
-    check_parity(fn, [p.astype(dtype) for p in params], requires_grad=NO_GRAD.get((family, name)))
+    loose = dtype == np.float32 and family in FLOAT32_CANCELLATION and name in ("mean", "variance", "stddev")
+    check_parity(fn, [p.astype(dtype) for p in params], requires_grad=NO_GRAD.get((family, name)),
+                 tol=dict(rtol=1e-3, atol=1e-5) if loose else None)
 
 
 def _check_same_failure(family: str, name: str) -> None:

@@ -79,6 +79,7 @@ def _family(name: str):
         "Poisson": (lambda m, r: D(m).Poisson(r), [positive()]),
         "Bernoulli": (lambda m, p: D(m).Bernoulli(p), [unit()]),
         "Binomial": (lambda m, p: D(m).Binomial(4, p), [unit()]),
+        "ContinuousBernoulli": (lambda m, p: D(m).ContinuousBernoulli(p), [unit()]),
         "Pareto": (lambda m, s, a: D(m).Pareto(s, a), [unit(), RNG.uniform(0.5, 4.0, SHAPE)]),
     }[name]
 
@@ -94,7 +95,20 @@ CROSS = [("Bernoulli", "Poisson"), ("Beta", "Exponential"), ("Beta", "Gamma"), (
          ("Poisson", "Binomial"), ("Uniform", "Beta"), ("Uniform", "Exponential"), ("Uniform", "Gamma"),
          ("Uniform", "Gumbel"), ("Uniform", "Normal"), ("Pareto", "Pareto"), ("Beta", "Pareto"),
          ("Pareto", "Beta"), ("Pareto", "Uniform"), ("Pareto", "Exponential"), ("Pareto", "Gamma"),
-         ("Pareto", "Normal"), ("Uniform", "Pareto")]
+         ("Pareto", "Normal"), ("Uniform", "Pareto"), ("ContinuousBernoulli", "ContinuousBernoulli"),
+         ("Beta", "ContinuousBernoulli"), ("ContinuousBernoulli", "Pareto"), ("ContinuousBernoulli", "Exponential"),
+         ("ContinuousBernoulli", "Normal"), ("ContinuousBernoulli", "Uniform"), ("Uniform", "ContinuousBernoulli"),
+         ("Exponential", "ContinuousBernoulli"), ("Exponential", "Pareto"), ("Gamma", "ContinuousBernoulli"),
+         ("Gamma", "Pareto"), ("Gumbel", "ContinuousBernoulli"), ("Gumbel", "Pareto"), ("Laplace", "ContinuousBernoulli"),
+         ("Laplace", "Pareto"), ("Normal", "ContinuousBernoulli"), ("Normal", "Pareto"), ("Pareto", "ContinuousBernoulli")]
+
+
+def test_every_pair_torch_registers_is_registered_here() -> None:
+    torch = require_torch()
+    ours = {(p.__name__, q.__name__) for p, q in D(tinygrad_rnn).kl._KL_REGISTRY}
+    theirs = {(p.__name__, q.__name__) for p, q in torch.distributions.kl._KL_REGISTRY
+              if hasattr(D(tinygrad_rnn), p.__name__) and hasattr(D(tinygrad_rnn), q.__name__)}
+    assert theirs <= ours, sorted(theirs - ours)
 
 
 @pytest.mark.parametrize("p_name,q_name", CROSS)

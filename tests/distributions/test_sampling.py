@@ -40,6 +40,7 @@ SEEDED = {
     "Pareto": (lambda m, a, b: D(m).Pareto(b, a.abs() + 1), [LOC, SCALE]),
     "Weibull": (lambda m, a, b: D(m).Weibull(b, a.abs() + 0.5), [LOC, SCALE]),
     "Kumaraswamy": (lambda m, a, b: D(m).Kumaraswamy(b, a.abs() + 0.5), [LOC, SCALE]),
+    "ContinuousBernoulli": (lambda m, p: D(m).ContinuousBernoulli(p), [PROB]),
     "LogisticNormal": (lambda m, a, b: D(m).LogisticNormal(a, b), [LOC, SCALE]),
     "Tanh-squashed Normal": (lambda m, a, b: D(m).TransformedDistribution(
         D(m).Normal(a, b), [D(m).TanhTransform(cache_size=1), D(m).AffineTransform(1.0, 2.0)]), [LOC, SCALE]),

@@ -17,6 +17,7 @@ from .binomial import Binomial
 from .categorical import Categorical
 from .cauchy import Cauchy
 from .chi2 import Chi2
+from .continuous_bernoulli import ContinuousBernoulli
 from .dirichlet import Dirichlet
 from .distribution import Distribution
 from .exp_family import ExponentialFamily
@@ -72,7 +73,7 @@ from .weibull import Weibull
 __all__ = [
     "AbsTransform", "AffineTransform", "Bernoulli", "CatTransform", "CumulativeDistributionTransform",
     "IndependentTransform", "LowerCholeskyTransform", "PositiveDefiniteTransform", "ReshapeTransform",
-    "SoftplusTransform", "StackTransform", "StickBreakingTransform", "Beta", "Binomial", "Categorical", "Cauchy", "Chi2",
+    "SoftplusTransform", "StackTransform", "StickBreakingTransform", "Beta", "Binomial", "Categorical", "Cauchy", "Chi2", "ContinuousBernoulli",
     "ComposeTransform", "Dirichlet", "Distribution", "ExpRelaxedCategorical", "ExpTransform", "Exponential", "ExponentialFamily",
     "Gamma", "Geometric", "Gumbel", "HalfCauchy", "HalfNormal", "InverseGamma", "Kumaraswamy", "LogisticNormal",
     "MixtureSameFamily", "NegativeBinomial", "Pareto", "Weibull", "Independent", "Laplace", "LogNormal", "LogitRelaxedBernoulli",
