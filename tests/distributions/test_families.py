@@ -94,6 +94,11 @@ FAMILIES = {
     "ContinuousBernoulli": (lambda m, p: D(m).ContinuousBernoulli(p), [np.array([[0.1, 0.4995, 0.7], [0.3, 0.5, 0.95]])],
                             unit(), unit()),
     "ContinuousBernoulli_logits": (lambda m, x: D(m).ContinuousBernoulli(logits=x), [real()], unit(), unit()),
+    "FisherSnedecor": (lambda m, a, b: D(m).FisherSnedecor(a, b), [positive(low=1.0, high=6.0),
+                                                                   np.array([[1.5, 3.0, 5.0], [4.5, 8.0, 2.5]])],
+                       positive(), None),
+    "GeneralizedPareto": (lambda m, a, b, c: D(m).GeneralizedPareto(a, b, c),
+                          [real(), positive(), np.array([[0.0, 0.3, -0.2], [0.7, -0.6, 0.1]])], None, unit()),
     "MixtureSameFamily": (lambda m, w, a, b: D(m).MixtureSameFamily(D(m).Categorical(logits=w), D(m).Normal(a, b)),
                           [real((2, 3)), real((2, 3)), positive((2, 3))], real((1, 2)), None),
     "MixtureSameFamily_vectors": (lambda m, w, a, b: D(m).MixtureSameFamily(
@@ -122,6 +127,9 @@ def _value_for(m, family: str, params: list, value, dtype):
     if family == "Uniform":  # inside [low, low + width)
         low, width = params
         return m.tensor(low + 0.5 * width, dtype=dtype)
+    if family == "GeneralizedPareto":  # inside [loc, loc - scale / c) (a bounded support for c < 0)
+        loc, scale, c = params
+        return m.tensor(loc + 0.3 * scale, dtype=dtype)
     return m.tensor(value, dtype=dtype)
 
 
@@ -138,11 +146,35 @@ def _torch_supports(family: str, name: str, dtype) -> bool:
     return True
 
 
+# torch 2.13's GeneralizedPareto compares a float64 concentration with a float32 zero (isclose) and raises
+# "Double did not match Float" in log_prob and cdf; ours computes them. Checked against torch in float32
+# and, in float64, against float32 torch to float32 rounding (and the test fails once torch is fixed).
+TORCH_FLOAT64_BUG = {("GeneralizedPareto", "log_prob"), ("GeneralizedPareto", "cdf")}
+
+
+@pytest.mark.parametrize("name", sorted(n for _, n in TORCH_FLOAT64_BUG))
+def test_generalized_pareto_in_float64_where_torch_raises(name: str) -> None:
+    torch = require_torch()
+    build, params, value, prob = FAMILIES["GeneralizedPareto"]
+    with pytest.raises(RuntimeError, match="Double did not match Float"):
+        d = build(torch, *map(torch.tensor, params))
+        _statistic(d, name, _value_for(torch, "GeneralizedPareto", params, value, torch.float64), None)
+    ours = build(tinygrad_rnn, *map(tinygrad_rnn.tensor, params))
+    got = _statistic(ours, name, _value_for(tinygrad_rnn, "GeneralizedPareto", params, value, tinygrad_rnn.float64),
+                     None)
+    theirs = _statistic(build(torch, *[torch.tensor(p, dtype=torch.float32) for p in params]), name,
+                        _value_for(torch, "GeneralizedPareto", params, value, torch.float32), None)
+    assert got.dtype == tinygrad_rnn.float64
+    np.testing.assert_allclose(got.numpy(), theirs.numpy().astype(np.float64), rtol=1e-5, atol=1e-6)
+
+
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
 @pytest.mark.parametrize("name", STATISTICS)
 @pytest.mark.parametrize("family", FAMILIES)
 def test_statistic_value_and_gradients_match_torch(family: str, name: str, dtype) -> None:
     build, params, value, prob = FAMILIES[family]
+    if dtype == np.float64 and (family, name) in TORCH_FLOAT64_BUG:
+        return  # test_generalized_pareto_in_float64_where_torch_raises
     if name == "icdf" and prob is None or not _torch_supports(family, name, dtype):
         _check_same_failure(family, name)
         return
@@ -178,6 +210,8 @@ def _check_same_failure(family: str, name: str) -> None:
 def test_shapes_expand_support_and_repr_match_torch(family: str) -> None:
     torch = require_torch()
     build, params, value, _ = FAMILIES[family]
+    if family == "GeneralizedPareto":  # see TORCH_FLOAT64_BUG
+        params = [p.astype(np.float32) for p in params]
     ours, theirs = build(tinygrad_rnn, *[tinygrad_rnn.tensor(p) for p in params]), build(torch, *[torch.tensor(p)
                                                                                               for p in params])
     assert tuple(ours.batch_shape) == tuple(theirs.batch_shape)
@@ -192,9 +226,10 @@ def test_shapes_expand_support_and_repr_match_torch(family: str) -> None:
     assert tuple(e_ours.batch_shape) == tuple(e_theirs.batch_shape) == bigger
     assert tuple(e_ours.sample().shape) == tuple(e_theirs.sample().shape)
     assert tuple(ours.sample((4,)).shape) == tuple(theirs.sample((4,)).shape)
-    v = _value_for(tinygrad_rnn, family, params, value, tinygrad_rnn.float64)
-    np.testing.assert_allclose(e_ours.log_prob(v).numpy(),
-                               e_theirs.log_prob(torch.tensor(v.numpy())).numpy(), rtol=1e-10, atol=1e-12)
+    v = _value_for(tinygrad_rnn, family, params, value, ours.mean.dtype if family == "GeneralizedPareto"
+                   else tinygrad_rnn.float64)
+    np.testing.assert_allclose(e_ours.log_prob(v).numpy(), e_theirs.log_prob(torch.tensor(v.numpy())).numpy(),
+                               rtol=1e-10 if v.dtype == tinygrad_rnn.float64 else 2e-5, atol=1e-12)
 
 
 def test_log_prob_gradients_agree_with_finite_differences() -> None:

@@ -41,6 +41,7 @@ SEEDED = {
     "Weibull": (lambda m, a, b: D(m).Weibull(b, a.abs() + 0.5), [LOC, SCALE]),
     "Kumaraswamy": (lambda m, a, b: D(m).Kumaraswamy(b, a.abs() + 0.5), [LOC, SCALE]),
     "ContinuousBernoulli": (lambda m, p: D(m).ContinuousBernoulli(p), [PROB]),
+    "GeneralizedPareto": (lambda m, a, b: D(m).GeneralizedPareto(a, b, a * 0.3), [LOC, SCALE]),
     "LogisticNormal": (lambda m, a, b: D(m).LogisticNormal(a, b), [LOC, SCALE]),
     "Tanh-squashed Normal": (lambda m, a, b: D(m).TransformedDistribution(
         D(m).Normal(a, b), [D(m).TanhTransform(cache_size=1), D(m).AffineTransform(1.0, 2.0)]), [LOC, SCALE]),
@@ -104,6 +105,8 @@ OWN_SAMPLERS = {
     "Dirichlet": lambda: D(tinygrad_rnn).Dirichlet(tinygrad_rnn.tensor([0.4, 1.0, 3.0])),
     "StudentT": lambda: D(tinygrad_rnn).StudentT(tinygrad_rnn.tensor([5.0, 9.0]), 1.0, 2.0),
     "Poisson": lambda: D(tinygrad_rnn).Poisson(tinygrad_rnn.tensor([0.0, 0.5, 4.0, 30.0, 400.0])),
+    "FisherSnedecor": lambda: D(tinygrad_rnn).FisherSnedecor(tinygrad_rnn.tensor([5.0, 10.0]),
+                                                             tinygrad_rnn.tensor([20.0, 30.0])),
     "InverseGamma": lambda: D(tinygrad_rnn).InverseGamma(tinygrad_rnn.tensor([9.0, 12.0]), tinygrad_rnn.tensor(
         [1.0, 3.0])),
     "NegativeBinomial": lambda: D(tinygrad_rnn).NegativeBinomial(tinygrad_rnn.tensor([1.0, 4.5, 30.0]),
