@@ -73,6 +73,8 @@ FAMILIES = {
                                [real((3,)), real((2, 3, 3))], real((2, 3)), None),
     "MultivariateNormal_prec": (lambda m, mu, a: D(m).MultivariateNormal(mu, precision_matrix=a @ a.mT + m.eye(3)),
                                 [real((2, 3)), real((3, 3))], real((2, 3)), None),
+    "LowRankMultivariateNormal": (lambda m, mu, w, d: D(m).LowRankMultivariateNormal(mu, w, d),
+                                  [real((2, 3)), real((3, 2)), positive((2, 3))], real((1, 2, 3)), None),
     "Independent": (lambda m, a, b: D(m).Independent(D(m).Normal(a, b), 1), [real(), positive()], real(), None),
     "RelaxedBernoulli": (lambda m, t, p: D(m).RelaxedBernoulli(t, probs=p), [positive((1,)), unit()], unit(), None),
     "RelaxedOneHotCategorical": (lambda m, t, x: D(m).RelaxedOneHotCategorical(t, logits=x),
@@ -93,7 +95,9 @@ FAMILIES = {
                                 None),
     "ContinuousBernoulli": (lambda m, p: D(m).ContinuousBernoulli(p), [np.array([[0.1, 0.4995, 0.7], [0.3, 0.5, 0.95]])],
                             unit(), unit()),
-    "ContinuousBernoulli_logits": (lambda m, x: D(m).ContinuousBernoulli(logits=x), [real()], unit(), unit()),
+    # logits well away from the edge of the Taylor region (|p - 1/2| = 0.001), where float32 keeps no digit
+    "ContinuousBernoulli_logits": (lambda m, x: D(m).ContinuousBernoulli(logits=x),
+                                   [np.array([[-2.0, 0.0, 0.8], [1.5, -0.3, 3.0]])], unit(), unit()),
     "FisherSnedecor": (lambda m, a, b: D(m).FisherSnedecor(a, b), [positive(low=1.0, high=6.0),
                                                                    np.array([[1.5, 3.0, 5.0], [4.5, 8.0, 2.5]])],
                        positive(), None),
@@ -108,7 +112,8 @@ FAMILIES = {
 # torch has no derivative of the incomplete gamma function in its shape: no gradient asked there.
 NO_GRAD = {("Gamma", "cdf"): [False, True], ("Chi2", "cdf"): [False], ("InverseGamma", "cdf"): [False, True]}
 # ContinuousBernoulli's mean and variance are sums of terms of size 1 / (1 - 2p)^2 that cancel to ~1/12:
-# in float32 their gradients keep only ~4 significant digits, differently rounded in torch's kernels.
+# in float32 their gradients keep only ~3 significant digits of the largest entry, differently rounded in
+# torch's kernels (float64 agrees to 1e-10), hence an absolute tolerance of 1e-4.
 FLOAT32_CANCELLATION = {"ContinuousBernoulli", "ContinuousBernoulli_logits"}
 STATISTICS = ["mean", "mode", "variance", "stddev", "entropy", "log_prob", "cdf", "icdf"]
 
@@ -187,7 +192,7 @@ def test_statistic_value_and_gradients_match_torch(family: str, name: str, dtype
 
     loose = dtype == np.float32 and family in FLOAT32_CANCELLATION and name in ("mean", "variance", "stddev")
     check_parity(fn, [p.astype(dtype) for p in params], requires_grad=NO_GRAD.get((family, name)),
-                 tol=dict(rtol=1e-3, atol=1e-5) if loose else None)
+                 tol=dict(rtol=1e-3, atol=1e-4) if loose else None)
 
 
 def _check_same_failure(family: str, name: str) -> None:
@@ -230,6 +235,12 @@ def test_shapes_expand_support_and_repr_match_torch(family: str) -> None:
                    else tinygrad_rnn.float64)
     np.testing.assert_allclose(e_ours.log_prob(v).numpy(), e_theirs.log_prob(torch.tensor(v.numpy())).numpy(),
                                rtol=1e-10 if v.dtype == tinygrad_rnn.float64 else 2e-5, atol=1e-12)
+
+
+@pytest.mark.parametrize("matrix", ["covariance_matrix", "precision_matrix", "scale_tril"])
+def test_low_rank_matrices_match_torch(matrix: str) -> None:
+    check_parity(lambda m, mu, w, d: getattr(D(m).LowRankMultivariateNormal(mu, w, d), matrix),
+                 [real((2, 3)), real((3, 2)), positive((2, 3))])
 
 
 def test_log_prob_gradients_agree_with_finite_differences() -> None:

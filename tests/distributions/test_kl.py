@@ -57,6 +57,15 @@ PAIRS = {
     "MultivariateNormal": (lambda m, a, b, c, d: (D(m).MultivariateNormal(a, scale_tril=tril(m, b)),
                                                   D(m).MultivariateNormal(c, scale_tril=tril(m, d))),
                            [real((2, 3)), real((2, 3, 3)), real((3,)), real((3, 3))]),
+    "LowRank": (lambda m, a, b, c, d, e, f: (D(m).LowRankMultivariateNormal(a, b, c),
+                                             D(m).LowRankMultivariateNormal(d, e, f)),
+                [real((2, 3)), real((3, 2)), positive((2, 3)), real((3,)), real((2, 3, 1)), positive((3,))]),
+    "MVN-LowRank": (lambda m, a, b, d, e, f: (D(m).MultivariateNormal(a, scale_tril=tril(m, b)),
+                                              D(m).LowRankMultivariateNormal(d, e, f)),
+                    [real((2, 3)), real((3, 3)), real((3,)), real((2, 3, 2)), positive((3,))]),
+    "LowRank-MVN": (lambda m, a, b, c, d, e: (D(m).LowRankMultivariateNormal(a, b, c),
+                                              D(m).MultivariateNormal(d, scale_tril=tril(m, e))),
+                    [real((3,)), real((2, 3, 2)), positive((3,)), real((2, 3)), real((3, 3))]),
     "Independent": (lambda m, a, b, c, d: (D(m).Independent(D(m).Normal(a, b), 1),
                                            D(m).Independent(D(m).Normal(c, d), 1)),
                     [real(), positive(), real(), positive()]),
@@ -143,6 +152,10 @@ def test_unregistered_pairs_and_mismatches_raise_torchs_errors() -> None:
     check_error(lambda m: D(m).kl_divergence(D(m).Binomial(3, m.tensor([0.5])), D(m).Binomial(5, m.tensor([0.5]))))
     check_error(lambda m: D(m).kl_divergence(D(m).MultivariateNormal(m.zeros(2), m.eye(2)),
                                              D(m).MultivariateNormal(m.zeros(3), m.eye(3))))
+    check_error(lambda m: D(m).kl_divergence(D(m).LowRankMultivariateNormal(m.zeros(2), m.ones(2, 1), m.ones(2)),
+                                             D(m).MultivariateNormal(m.zeros(3), m.eye(3))))
+    check_error(lambda m: D(m).kl_divergence(D(m).LowRankMultivariateNormal(m.zeros(2), m.ones(2, 1), m.ones(2)),
+                                             D(m).LowRankMultivariateNormal(m.zeros(3), m.ones(3, 1), m.ones(3))))
     check_error(lambda m: D(m).kl_divergence(D(m).Independent(D(m).Normal(m.zeros(2, 2), 1.0), 1),
                                              D(m).Independent(D(m).Normal(m.zeros(2, 2), 1.0), 2)))
 

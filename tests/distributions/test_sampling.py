@@ -33,6 +33,8 @@ SEEDED = {
     "MultivariateNormal": (lambda m, mu, L: D(m).MultivariateNormal(mu, scale_tril=L), [LOC, TRIL]),
     "MultivariateNormal_cov": (lambda m, mu, L: D(m).MultivariateNormal(mu, covariance_matrix=L @ L.mT), [LOC, TRIL]),
     "Independent": (lambda m, a, b: D(m).Independent(D(m).Normal(a, b), 1), [LOC, SCALE]),
+    "LowRankMultivariateNormal": (lambda m, mu, L: D(m).LowRankMultivariateNormal(mu, L[:, :2], mu.exp()),
+                                  [LOC, TRIL]),
     "RelaxedBernoulli": (lambda m, p: D(m).RelaxedBernoulli(m.tensor(0.5, dtype=p.dtype), probs=p), [PROB]),
     "RelaxedOneHotCategorical": (lambda m, x: D(m).RelaxedOneHotCategorical(m.tensor(0.7, dtype=x.dtype), logits=x),
                                  [LOGITS]),

@@ -10,7 +10,7 @@ OneHotCategorical, Bernoulli, Geometric, the relaxed ones) seeded draws equal to
 Beta, Dirichlet, StudentT, Poisson and Binomial draw from the right law with our own generator
 (samplers.py), not torch's numbers.
 """
-from . import constraints, kl_cross_family, kl_same_family, transforms  # noqa: F401 - registers the closed forms
+from . import constraints, kl_cross_family, kl_lowrank, kl_same_family, transforms  # kl_*: importing them registers the closed forms
 from .bernoulli import Bernoulli
 from .beta import Beta
 from .binomial import Binomial
@@ -36,6 +36,7 @@ from .kumaraswamy import Kumaraswamy
 from .laplace import Laplace
 from .log_normal import LogNormal
 from .logistic_normal import LogisticNormal
+from .lowrank_multivariate_normal import LowRankMultivariateNormal
 from .mixture_same_family import MixtureSameFamily
 from .multinomial import Multinomial
 from .multivariate_normal import MultivariateNormal
@@ -77,7 +78,7 @@ __all__ = [
     "IndependentTransform", "LowerCholeskyTransform", "PositiveDefiniteTransform", "ReshapeTransform",
     "SoftplusTransform", "StackTransform", "StickBreakingTransform", "Beta", "Binomial", "Categorical", "Cauchy", "Chi2", "ContinuousBernoulli",
     "ComposeTransform", "Dirichlet", "Distribution", "ExpRelaxedCategorical", "ExpTransform", "Exponential", "ExponentialFamily",
-    "FisherSnedecor", "Gamma", "GeneralizedPareto", "Geometric", "Gumbel", "HalfCauchy", "HalfNormal", "InverseGamma", "Kumaraswamy", "LogisticNormal",
+    "FisherSnedecor", "Gamma", "GeneralizedPareto", "Geometric", "Gumbel", "HalfCauchy", "HalfNormal", "InverseGamma", "Kumaraswamy", "LogisticNormal", "LowRankMultivariateNormal",
     "MixtureSameFamily", "NegativeBinomial", "Pareto", "Weibull", "Independent", "Laplace", "LogNormal", "LogitRelaxedBernoulli",
     "Multinomial", "MultivariateNormal", "Normal", "OneHotCategorical", "OneHotCategoricalStraightThrough",
     "Poisson", "PowerTransform", "RelaxedBernoulli", "RelaxedOneHotCategorical", "SigmoidTransform",

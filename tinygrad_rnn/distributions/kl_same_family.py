@@ -50,7 +50,7 @@ def x_log_x(t: Tensor) -> Tensor:
     return xlogy(t, t)
 
 
-def _batch_trace_XXT(matrices: Tensor) -> Tensor:
+def batch_trace_XXT(matrices: Tensor) -> Tensor:
     """trace(X X^T) = the sum of squares of X's entries, per matrix."""
     return matrices.pow(2).sum((-2, -1))
 
@@ -160,7 +160,7 @@ def _kl_multivariatenormal_multivariatenormal(p: MultivariateNormal, q: Multivar
     half_term1 = Lq.diagonal(dim1=-2, dim2=-1).log().sum(-1) - Lp.diagonal(dim1=-2, dim2=-1).log().sum(-1)
     n = p.event_shape[0]
     batch = tuple(broadcast_shapes(tuple(Lq.shape[:-2]), tuple(Lp.shape[:-2])))
-    term2 = _batch_trace_XXT(solve_triangular(Lq.expand(batch + (n, n)), Lp.expand(batch + (n, n)), upper=False))
+    term2 = batch_trace_XXT(solve_triangular(Lq.expand(batch + (n, n)), Lp.expand(batch + (n, n)), upper=False))
     term3 = batch_mahalanobis(Lq, q.loc - p.loc)
     return half_term1 + 0.5 * (term2 + term3 - n)
 
