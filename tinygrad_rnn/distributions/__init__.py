@@ -10,7 +10,8 @@ OneHotCategorical, Bernoulli, Geometric, the relaxed ones) seeded draws equal to
 Beta, Dirichlet, StudentT, Poisson and Binomial draw from the right law with our own generator
 (samplers.py), not torch's numbers.
 """
-from . import constraints, kl_cross_family, kl_lowrank, kl_same_family, transforms  # kl_*: importing them registers the closed forms
+# importing the kl_* modules registers their closed forms with register_kl
+from . import constraints, kl_cross_family, kl_lowrank, kl_same_family, transforms
 from .bernoulli import Bernoulli
 from .beta import Beta
 from .binomial import Binomial
