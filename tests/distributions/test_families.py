@@ -103,6 +103,8 @@ FAMILIES = {
                        positive(), None),
     "GeneralizedPareto": (lambda m, a, b, c: D(m).GeneralizedPareto(a, b, c),
                           [real(), positive(), np.array([[0.0, 0.3, -0.2], [0.7, -0.6, 0.1]])], None, unit()),
+    "VonMises": (lambda m, a, k: D(m).VonMises(a, k), [real(), np.array([[0.01, 0.5, 2.0], [3.7, 3.8, 40.0]])],
+                 real(), None),
     "MixtureSameFamily": (lambda m, w, a, b: D(m).MixtureSameFamily(D(m).Categorical(logits=w), D(m).Normal(a, b)),
                           [real((2, 3)), real((2, 3)), positive((2, 3))], real((1, 2)), None),
     "MixtureSameFamily_vectors": (lambda m, w, a, b: D(m).MixtureSameFamily(

@@ -54,6 +54,8 @@ DISCRETE = {
     "Categorical": (lambda m, x: D(m).Categorical(logits=x), [LOGITS]),
     "OneHotCategorical": (lambda m, x: D(m).OneHotCategorical(logits=x), [LOGITS]),
     "Multinomial": (lambda m, x: D(m).Multinomial(5, logits=x), [LOGITS]),
+    "VonMises_float32": (lambda m, a, k: D(m).VonMises(a.float(), k.float()), [LOC, SCALE]),
+    "VonMises": (lambda m, a, k: D(m).VonMises(a, k), [LOC, np.array([1e-6, 0.7, 25.0])]),
     "MixtureSameFamily": (lambda m, x: D(m).MixtureSameFamily(D(m).Categorical(logits=x), D(m).Normal(x, 1.0)),
                           [LOGITS]),
 }
