@@ -34,6 +34,14 @@ def counts(shape=SHAPE, high=6):
     return RNG.integers(0, high, shape).astype(np.float64)
 
 
+def corr_cholesky(batch, n=3):
+    """Cholesky factors of random correlation matrices."""
+    a = RNG.standard_normal(batch + (n, n + 2))
+    cov = a @ np.swapaxes(a, -1, -2)
+    d = np.sqrt(np.diagonal(cov, axis1=-2, axis2=-1))
+    return np.linalg.cholesky(cov / d[..., :, None] / d[..., None, :])
+
+
 def D(m):
     return m.distributions
 
@@ -105,6 +113,7 @@ FAMILIES = {
                           [real(), positive(), np.array([[0.0, 0.3, -0.2], [0.7, -0.6, 0.1]])], None, unit()),
     "VonMises": (lambda m, a, k: D(m).VonMises(a, k), [real(), np.array([[0.01, 0.5, 2.0], [3.7, 3.8, 40.0]])],
                  real(), None),
+    "LKJCholesky": (lambda m, c: D(m).LKJCholesky(3, c), [positive((2,))], corr_cholesky((1, 2)), None),
     "MixtureSameFamily": (lambda m, w, a, b: D(m).MixtureSameFamily(D(m).Categorical(logits=w), D(m).Normal(a, b)),
                           [real((2, 3)), real((2, 3)), positive((2, 3))], real((1, 2)), None),
     "MixtureSameFamily_vectors": (lambda m, w, a, b: D(m).MixtureSameFamily(

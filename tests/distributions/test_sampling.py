@@ -138,6 +138,21 @@ def test_own_samplers_have_the_right_mean_and_variance(family: str) -> None:
     np.testing.assert_array_equal(again, to_numpy(d.sample((n,))))  # same seed, same draws
 
 
+def test_lkj_cholesky_samples_are_correlation_factors_with_the_right_spread() -> None:
+    """In two dimensions LKJ(1) makes the correlation r = L[1, 0] uniform on (-1, 1): mean 0 and
+    variance 1/3, checked to 5 standard errors (sd of the sample variance: sqrt(4/45 / n))."""
+    tinygrad_rnn.manual_seed(0)
+    n = 20000
+    L = D(tinygrad_rnn).LKJCholesky(2, 1.0).sample((n,))
+    assert bool(tinygrad_rnn.distributions.constraints.corr_cholesky.check(L).all())
+    r = to_numpy(L)[:, 1, 0]
+    assert abs(r.mean()) < 5 * np.sqrt(1 / 3 / n)
+    assert abs(r.var() - 1 / 3) < 5 * np.sqrt(4 / 45 / n)
+    big = D(tinygrad_rnn).LKJCholesky(4, tinygrad_rnn.tensor([0.5, 3.0])).sample((7,))
+    assert tuple(big.shape) == (7, 2, 4, 4) and bool(tinygrad_rnn.distributions.constraints.corr_cholesky.check(
+        big).all())
+
+
 def test_own_samplers_keep_the_dtype_and_the_support() -> None:
     tinygrad_rnn.manual_seed(1)
     for d in (D(tinygrad_rnn).Gamma(tinygrad_rnn.tensor([0.01, 2.0]), 1.0), D(tinygrad_rnn).Poisson(

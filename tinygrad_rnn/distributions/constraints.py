@@ -259,6 +259,19 @@ class LowerCholesky(Constraint):
         return (value.tril() == value).all(-1).all(-1) & positive_diagonal
 
 
+class CorrCholesky(Constraint):
+    """Lower Cholesky factors of correlation matrices: positive diagonal and rows of unit length
+    (to 10 * eps * n, as torch)."""
+
+    event_dim = 2
+
+    def check(self, value: Tensor) -> Tensor:
+        tol = float(np.finfo(value._data.dtype).eps) * value.size(-1) * 10
+        row_norm = value.detach().pow(2).sum(-1).sqrt()
+        unit_rows = ((row_norm - 1.0).abs() <= tol).all(-1)
+        return LowerCholesky().check(value) & unit_rows
+
+
 class Square(Constraint):
     event_dim = 2
 
@@ -351,6 +364,7 @@ half_open_interval = HalfOpenInterval
 simplex = Simplex()
 lower_triangular = LowerTriangular()
 lower_cholesky = LowerCholesky()
+corr_cholesky = CorrCholesky()
 square = Square()
 symmetric = Symmetric()
 positive_semidefinite = PositiveSemidefinite()
