@@ -31,6 +31,7 @@ TRANSFORMS = {
     "Inverse": (lambda m, x: T(m).ExpTransform().inv, RNG.uniform(0.2, 3.0, (2, 3))),
     "Softplus": (lambda m, x: T(m).SoftplusTransform(), RNG.standard_normal((2, 3)) * 3),
     "StickBreaking": (lambda m, x: T(m).StickBreakingTransform(), RNG.standard_normal((2, 3))),
+    "CorrCholesky": (lambda m, x: T(m).CorrCholeskyTransform(), RNG.standard_normal((2, 6))),
     "LowerCholesky": (lambda m, x: T(m).LowerCholeskyTransform(), RNG.standard_normal((2, 3, 3))),
     "PositiveDefinite": (lambda m, x: T(m).PositiveDefiniteTransform(), RNG.standard_normal((2, 3, 3))),
     "Independent": (lambda m, x: T(m).IndependentTransform(T(m).SigmoidTransform(), 1), RNG.standard_normal((2, 3))),

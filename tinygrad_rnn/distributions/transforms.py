@@ -3,7 +3,12 @@ simpler ones (transformed_distribution.py). The base class and composition are i
 elementwise maps in transforms_pointwise.py, structural ones in transforms_structural.py, maps onto
 matrices and the simplex in transforms_matrix.py."""
 from .transform import ComposeTransform, Transform, identity_transform
-from .transforms_matrix import LowerCholeskyTransform, PositiveDefiniteTransform, StickBreakingTransform
+from .transforms_matrix import (
+    CorrCholeskyTransform,
+    LowerCholeskyTransform,
+    PositiveDefiniteTransform,
+    StickBreakingTransform,
+)
 from .transforms_pointwise import (
     AbsTransform,
     AffineTransform,
@@ -22,7 +27,7 @@ from .transforms_structural import (
     StackTransform,
 )
 
-__all__ = ["AbsTransform", "AffineTransform", "CatTransform", "ComposeTransform", "CumulativeDistributionTransform",
+__all__ = ["AbsTransform", "AffineTransform", "CatTransform", "ComposeTransform", "CorrCholeskyTransform", "CumulativeDistributionTransform",
            "ExpTransform", "IndependentTransform", "LowerCholeskyTransform", "PositiveDefiniteTransform",
            "PowerTransform", "ReshapeTransform", "SigmoidTransform", "SoftmaxTransform", "SoftplusTransform",
            "StackTransform", "StickBreakingTransform", "TanhTransform", "Transform", "identity_transform"]
