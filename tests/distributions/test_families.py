@@ -114,6 +114,10 @@ FAMILIES = {
     "VonMises": (lambda m, a, k: D(m).VonMises(a, k), [real(), np.array([[0.01, 0.5, 2.0], [3.7, 3.8, 40.0]])],
                  real(), None),
     "LKJCholesky": (lambda m, c: D(m).LKJCholesky(3, c), [positive((2,))], corr_cholesky((1, 2)), None),
+    "Wishart": (lambda m, df, a: D(m).Wishart(df, covariance_matrix=a @ a.mT + m.eye(3, dtype=a.dtype)),
+                [np.array([4.0, 6.5]), real((2, 3, 3))], np.eye(3) * 2 + 0.3, None),
+    "Wishart_tril": (lambda m, df, a: D(m).Wishart(df, scale_tril=a.tril(-1) + a.diagonal(
+        dim1=-2, dim2=-1).exp().diag_embed()), [np.array([5.0]), real((3, 3))], np.eye(3) * 2 + 0.3, None),
     "MixtureSameFamily": (lambda m, w, a, b: D(m).MixtureSameFamily(D(m).Categorical(logits=w), D(m).Normal(a, b)),
                           [real((2, 3)), real((2, 3)), positive((2, 3))], real((1, 2)), None),
     "MixtureSameFamily_vectors": (lambda m, w, a, b: D(m).MixtureSameFamily(

@@ -153,6 +153,19 @@ def test_lkj_cholesky_samples_are_correlation_factors_with_the_right_spread() ->
         big).all())
 
 
+def test_wishart_samples_have_the_right_mean() -> None:
+    """E[W] = df Sigma; each entry's sample mean is within 5 standard errors, Var W_ij =
+    df (Sigma_ij^2 + Sigma_ii Sigma_jj)."""
+    tinygrad_rnn.manual_seed(0)
+    n = 4000
+    sigma = np.array([[2.0, 0.5, 0.0], [0.5, 1.0, -0.3], [0.0, -0.3, 0.7]])
+    d = D(tinygrad_rnn).Wishart(tinygrad_rnn.tensor(5.0, dtype=tinygrad_rnn.float64),
+                                covariance_matrix=tinygrad_rnn.tensor(sigma))
+    draws = to_numpy(d.rsample((n,)))
+    assert bool(d.support.check(tinygrad_rnn.tensor(draws)).all())
+    assert np.all(np.abs(draws.mean(0) - 5 * sigma) <= 5 * np.sqrt(to_numpy(d.variance) / n))
+
+
 def test_own_samplers_keep_the_dtype_and_the_support() -> None:
     tinygrad_rnn.manual_seed(1)
     for d in (D(tinygrad_rnn).Gamma(tinygrad_rnn.tensor([0.01, 2.0]), 1.0), D(tinygrad_rnn).Poisson(
