@@ -11,13 +11,14 @@ Beta, Dirichlet, StudentT, Poisson and Binomial draw from the right law with our
 (samplers.py), not torch's numbers.
 """
 # importing the kl_* modules registers their closed forms with register_kl
-from . import constraints, kl_cross_family, kl_lowrank, kl_same_family, transforms
+from . import constraint_registry, constraints, kl_cross_family, kl_lowrank, kl_same_family, transforms
 from .bernoulli import Bernoulli
 from .beta import Beta
 from .binomial import Binomial
 from .categorical import Categorical
 from .cauchy import Cauchy
 from .chi2 import Chi2
+from .constraint_registry import biject_to, transform_to
 from .continuous_bernoulli import ContinuousBernoulli
 from .dirichlet import Dirichlet
 from .distribution import Distribution
@@ -88,5 +89,5 @@ __all__ = [
     "Multinomial", "MultivariateNormal", "Normal", "OneHotCategorical", "OneHotCategoricalStraightThrough",
     "Poisson", "PowerTransform", "RelaxedBernoulli", "RelaxedOneHotCategorical", "SigmoidTransform",
     "SoftmaxTransform", "StudentT", "TanhTransform", "Transform", "TransformedDistribution", "Uniform", "VonMises",
-    "constraints", "identity_transform", "kl_divergence", "register_kl", "transforms",
+    "biject_to", "constraints", "identity_transform", "kl_divergence", "register_kl", "transform_to", "transforms",
 ]
