@@ -1,19 +1,23 @@
 """Bernoulli: 1 with probability p, else 0."""
 from __future__ import annotations
 
+import math
 import numbers
 from typing import Any
 
 from ..autograd import no_grad
 from ..core.size import Size
 from ..core.tensor import Tensor
+from ..creation import arange
 from ..nn.functional import binary_cross_entropy_with_logits
+from ..ops.pointwise import where
 from ..random import bernoulli
 from . import constraints
-from .distribution import Distribution, broadcast_all, lazy_property, logits_to_probs, probs_to_logits
+from .distribution import broadcast_all, lazy_property, logits_to_probs, probs_to_logits
+from .exp_family import ExponentialFamily
 
 
-class Bernoulli(Distribution):
+class Bernoulli(ExponentialFamily):
     """Give `probs` (in [0, 1]) or `logits` (log-odds), not both; numbers or tensors.
 
     `sample()` draws through `bernoulli` as torch does, so seeded samples equal torch's.
@@ -23,6 +27,8 @@ class Bernoulli(Distribution):
 
     arg_constraints = {"probs": constraints.unit_interval, "logits": constraints.real}
     support = constraints.boolean
+    has_enumerate_support = True
+    _expand_also = ("_param",)
 
     def __init__(self, probs: Tensor | float | None = None, logits: Tensor | float | None = None,
                  validate_args: bool | None = None) -> None:
@@ -71,5 +77,24 @@ class Bernoulli(Distribution):
         logits, value = broadcast_all(self.logits, value)
         return -binary_cross_entropy_with_logits(logits, value, reduction="none")
 
+    @property
+    def mode(self) -> Tensor:
+        """1 where p > 1/2, 0 where p < 1/2, nan at exactly 1/2 (as torch)."""
+        mode = (self.probs >= 0.5).to(self.probs.dtype)
+        return where(self.probs == 0.5, math.nan, mode)
+
+    def enumerate_support(self, expand: bool = True) -> Tensor:
+        values = arange(2, dtype=self._param.dtype).view((-1,) + (1,) * len(self._batch_shape))
+        return values.expand((-1,) + tuple(self._batch_shape)) if expand else values
+
     def entropy(self) -> Tensor:
         return binary_cross_entropy_with_logits(self.logits, self.probs, reduction="none")
+
+    _mean_carrier_measure = 0
+
+    @property
+    def _natural_params(self) -> tuple[Tensor]:
+        return (self.probs.logit(),)
+
+    def _log_normalizer(self, x: Tensor) -> Tensor:
+        return x.exp().log1p()

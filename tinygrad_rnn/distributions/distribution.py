@@ -41,6 +41,7 @@ class Distribution:
     sample / rsample / log_prob / entropy / mean / variance."""
 
     has_rsample = False
+    has_enumerate_support = False
     # Checking is on by default, as torch (off under `python -O`, as torch).
     _validate_args = __debug__
     arg_constraints: dict[str, constraints.Constraint] = {}
@@ -59,15 +60,47 @@ class Distribution:
             self._validate_args = validate_args
         if self._validate_args:
             for name, constraint in self.arg_constraints.items():
-                if name in self.__dict__:  # a parameter derived lazily from the given one is not checked
-                    self._check_parameter(name, constraint)
+                if constraints.is_dependent(constraint):
+                    continue  # it depends on other parameters: nothing to check on its own
+                if name not in self.__dict__ and isinstance(getattr(type(self), name, None), lazy_property):
+                    continue  # a parameter derived lazily from the given one is not checked
+                self._check_parameter(name, constraint)
 
     def _check_parameter(self, name: str, constraint: constraints.Constraint) -> None:
-        value = self.__dict__[name]
+        value = getattr(self, name)
         if not bool(constraint.check(value).all()):
             raise ValueError(f"Expected parameter {name} ({type(value).__name__} of shape {tuple(value.shape)}) "
                              f"of distribution {self!r} to satisfy the constraint {constraint!r}, "
                              f"but found invalid values:\n{value}")
+
+    def expand(self, batch_shape: Any, _instance: Any = None) -> Distribution:
+        """The same distribution repeated over a larger `batch_shape` (views of the parameters,
+        no copy, no new checks). Every parameter named in `arg_constraints` (and any listed in
+        `_expand_also`) that is on the instance is expanded; subclasses with more state override."""
+        new = self._get_checked_instance(type(self), _instance)
+        batch_shape = Size(batch_shape)
+        new.__dict__.update(self.__dict__)
+        for name in [*self.arg_constraints, *self._expand_also]:
+            if name in self.__dict__:
+                value = self.__dict__[name]
+                event = tuple(value.shape[value.dim() - self._param_event_dims(name):])
+                new.__dict__[name] = value.expand(tuple(batch_shape) + event)
+        Distribution.__init__(new, batch_shape, self._event_shape, validate_args=False)
+        new._validate_args = self._validate_args
+        return new
+
+    _expand_also: tuple[str, ...] = ()
+
+    def _param_event_dims(self, name: str) -> int:
+        """How many rightmost dims of parameter `name` belong to one event, not to the batch."""
+        value = self.__dict__[name]
+        return value.dim() - len(self._batch_shape)
+
+    def _get_checked_instance(self, cls: type, _instance: Any = None) -> Any:
+        if _instance is None and type(self).__init__ != cls.__init__:
+            raise NotImplementedError(f"Subclass {type(self).__name__} of {cls.__name__} that defines a custom "
+                                      f"__init__ method must also define a custom .expand() method.")
+        return self.__new__(type(self)) if _instance is None else _instance
 
     @property
     def batch_shape(self) -> Size:
@@ -86,8 +119,25 @@ class Distribution:
         raise NotImplementedError
 
     @property
+    def mode(self) -> Tensor:
+        raise NotImplementedError(f"{type(self)} does not implement mode")
+
+    @property
     def stddev(self) -> Tensor:
         return self.variance.sqrt()
+
+    def sample_n(self, n: int) -> Tensor:
+        """Deprecated in torch: `sample((n,))`."""
+        return self.sample(Size((n,)))
+
+    def cdf(self, value: Tensor) -> Tensor:
+        raise NotImplementedError
+
+    def icdf(self, value: Tensor) -> Tensor:
+        raise NotImplementedError
+
+    def enumerate_support(self, expand: bool = True) -> Tensor:
+        raise NotImplementedError
 
     def sample(self, sample_shape: Any = ()) -> Tensor:
         """A draw of shape sample_shape + batch_shape + event_shape, cut from the graph."""
@@ -166,3 +216,15 @@ def logits_to_probs(logits: Tensor, is_binary: bool = False) -> Tensor:
     if is_binary:
         return logits.sigmoid()
     return logits.softmax(-1)
+
+
+def sum_rightmost(value: Tensor, dim: int) -> Tensor:
+    """`value` summed over its `dim` rightmost dims (unchanged for dim 0)."""
+    if dim == 0:
+        return value
+    return value.reshape(tuple(value.shape[:-dim]) + (-1,)).sum(-1)
+
+
+def finfo_of(t: Tensor) -> Any:
+    """numpy's float limits (eps, tiny, max) for a tensor's dtype."""
+    return np.finfo(t._data.dtype)

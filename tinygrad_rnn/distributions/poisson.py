@@ -1,0 +1,61 @@
+"""Poisson: counts 0, 1, 2, ... with mean `rate`."""
+from __future__ import annotations
+
+import numbers
+from typing import Any
+
+from ..autograd import no_grad
+from ..core.size import Size
+from ..core.tensor import Tensor
+from ..ops.pointwise_more import xlogy
+from . import constraints
+from .distribution import broadcast_all
+from .exp_family import ExponentialFamily
+from .samplers import poisson_draws
+
+
+class Poisson(ExponentialFamily):
+    """P(k) = rate^k exp(-rate) / k!.
+
+    Sampling: torch draws with its own Poisson sampler; we draw Poisson counts with our generator
+    (inversion below rate 10, transformed rejection above; samplers.py), not torch's numbers.
+    """
+
+    arg_constraints = {"rate": constraints.nonnegative}
+    support = constraints.nonnegative_integer
+
+    def __init__(self, rate: Tensor | float, validate_args: bool | None = None) -> None:
+        (self.rate,) = broadcast_all(rate)
+        super().__init__(Size() if isinstance(rate, numbers.Number) else self.rate.size(), validate_args=validate_args)
+
+    @property
+    def mean(self) -> Tensor:
+        return self.rate
+
+    @property
+    def mode(self) -> Tensor:
+        return self.rate.floor()
+
+    @property
+    def variance(self) -> Tensor:
+        return self.rate
+
+    def sample(self, sample_shape: Any = ()) -> Tensor:
+        shape = tuple(self._extended_shape(sample_shape))
+        with no_grad():
+            rate = self.rate.expand(shape)
+            draws = poisson_draws(rate.detach().numpy()).reshape(shape)
+            return Tensor._make(draws.astype(rate._data.dtype))
+
+    def log_prob(self, value: Tensor) -> Tensor:
+        if self._validate_args:
+            self._validate_sample(value)
+        rate, value = broadcast_all(self.rate, value)
+        return xlogy(value, rate) - rate - (value + 1).lgamma()
+
+    @property
+    def _natural_params(self) -> tuple[Tensor]:
+        return (self.rate.log(),)
+
+    def _log_normalizer(self, x: Tensor) -> Tensor:
+        return x.exp()
