@@ -41,6 +41,7 @@ from typing import Any
 import numpy as np
 
 from ..backend.blas_threads import threads_for
+from ..backend.errstate import quiet_overflow
 from ..backend.scratch import scratch
 from ..core.tensor import Tensor
 from .fused_stack import FusedRunner, FusedStack, grouped
@@ -71,7 +72,7 @@ def step(projected: Tensor, state: tuple, w: StepWeights) -> tuple:
 
 
 def state_sizes(w: DirectionWeights) -> tuple[int, ...]:
-    return (w.w_hh.shape[1],)
+    return (w.w_hh._data.shape[1],)
 
 
 def node_direction(x: Tensor, state: tuple, w: DirectionWeights, reverse: bool, lengths: Any) -> tuple:
@@ -181,7 +182,7 @@ def gru_forward(x: np.ndarray, h0: np.ndarray, w_ih: np.ndarray, w_hh: np.ndarra
     out = np.zeros((steps, batch, hidden), x.dtype)
     gh = np.empty((3, batch, hidden), x.dtype)
     h = h0
-    with threads_for(batch, hidden, 3 * hidden), np.errstate(over="ignore"):  # (exp: see forward_step)
+    with threads_for(batch, hidden, 3 * hidden), quiet_overflow():  # (exp: see forward_step)
         for s, k in enumerate(layout.rows_per_step()):
             h_new, h_n = out[s], h_n_part[s if keep else 0]
             if k == batch:  # every row runs: whole per-step arrays, no slicing (each slice costs ~0.3 us)

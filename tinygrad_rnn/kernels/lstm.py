@@ -45,6 +45,7 @@ from typing import Any
 import numpy as np
 
 from ..backend.blas_threads import threads_for
+from ..backend.errstate import quiet_overflow
 from ..backend.scratch import scratch
 from ..core.tensor import Tensor
 from .fused_stack import FusedRunner, FusedStack, grouped
@@ -75,7 +76,8 @@ def step(projected: Tensor, state: tuple, w: StepWeights) -> tuple:
 
 def state_sizes(w: DirectionWeights) -> tuple[int, ...]:
     """h holds P (or H) features, c holds H."""
-    return w.w_hh.shape[1], w.w_hh.shape[0] // 4
+    rows, columns = w.w_hh._data.shape  # (the array's shape: Tensor.shape builds a Size object)
+    return columns, rows // 4
 
 
 def node_direction(x: Tensor, state: tuple, w: DirectionWeights, reverse: bool, lengths: Any) -> tuple:
@@ -209,7 +211,7 @@ def lstm_forward(x: np.ndarray, h0: np.ndarray, c0: np.ndarray, w_ih: np.ndarray
     buf = np.empty((4, batch, hidden), x.dtype)
     w_hr_t = None if w_hr is None else np.ascontiguousarray(w_hr.T)
     h, c = h0, c0
-    with threads_for(batch, h0.shape[1], 4 * hidden), np.errstate(over="ignore"):  # (exp: see forward_step)
+    with threads_for(batch, h0.shape[1], 4 * hidden), quiet_overflow():  # (exp: see forward_step)
         for s, n in enumerate(layout.rows_per_step()):
             k = s if keep else 0
             projected = None if cell_out is None else cell_out[k]
