@@ -11,8 +11,10 @@ The reset gate multiplies (h W_hn^T + b_hn) as a whole, so b_hn is NOT interchan
 (the two biases of an Elman RNN could be merged; these cannot). `project` and `step` write it
 with Tensor ops: with the shared loops of recurrence.py they are the composed path.
 
-The fused kernel `FusedGRU` runs one layer and one direction over a whole sequence as ONE graph
-node, with the same math on numpy arrays:
+The fused kernel runs one layer and one direction over a whole sequence with the same math on
+numpy arrays (`direction_arrays`, `direction_grads`); nn.GRU runs all its layers and directions
+as ONE graph node, `FusedGRUStack` (see fused_stack.py), and `FusedGRU` is the node of one layer
+and direction:
 
 - forward projects every step's input at once, gi = x W_ih^T + b_ih; per step it needs one matrix
   product, gh = h W_hh^T + b_hh. The r and z rows are pre-negated so that both sigmoids are one

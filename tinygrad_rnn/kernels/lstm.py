@@ -10,8 +10,10 @@ One LSTM step, in torch's gate order i, f, g, o (the rows of `weight_ih` / `weig
 `project` and `step` write it with Tensor ops: with the shared loops of recurrence.py they are
 the composed path, which autograd differentiates (and differentiates again).
 
-The fused kernel `FusedLSTM` runs one layer and one direction over a whole sequence as ONE graph
-node, with the same math on numpy arrays:
+The fused kernel runs one layer and one direction over a whole sequence with the same math on
+numpy arrays (`direction_arrays`, `direction_grads`); nn.LSTM runs all its layers and directions
+as ONE graph node, `FusedLSTMStack` (see fused_stack.py), and `FusedLSTM` is the node of one layer
+and direction:
 
 - forward projects every step's input at once (one matrix product), then runs the recurrence.
   The three sigmoid gates go through ONE exp call: sigmoid(a) = 1 / (1 + exp(-a)), with the rows
