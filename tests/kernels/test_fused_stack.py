@@ -5,7 +5,9 @@
    final states and the gradients of the input, the initial states and every weight.
 2. A double backward (create_graph) through the node and forward-mode AD run its composed twin,
    and agree with the composed path.
-3. LSTM with proj_size and dropout: the dropout mask has the projected width (it had the hidden
+3. Every family's output and final states show torch's grad_fn names (a bidirectional RNN's h_n
+   showed CatBackward0, torch shows StackBackward0).
+4. LSTM with proj_size and dropout: the dropout mask has the projected width (it had the hidden
    width and failed), with torch's numbers for the same seed.
 """
 from __future__ import annotations
@@ -142,3 +144,16 @@ def test_lstm_projection_with_dropout_matches_torch():
                       module.weight_hr_l0.grad.numpy(), module.weight_ih_l2.grad.numpy()])
     for theirs, ours in zip(*found):
         np.testing.assert_allclose(ours, theirs, rtol=2e-5, atol=2e-6)
+
+
+@pytest.mark.filterwarnings("ignore:LSTM with projections is not supported")  # torch's oneDNN note
+@pytest.mark.parametrize("kind", ["RNN", "GRU", "LSTM"])
+@pytest.mark.parametrize("kwargs", [{}, {"bidirectional": True}, {"num_layers": 2, "bidirectional": True},
+                                    {"num_layers": 2}])
+def test_grad_fn_names_of_every_family_read_as_torchs(kind, kwargs):
+    torch = require_torch()
+    names = []
+    for lib in (torch, tinygrad_rnn):
+        out, state = getattr(lib.nn, kind)(3, 4, **kwargs)(lib.randn(5, 2, 3))
+        names.append([t.grad_fn.name() for t in (out, *(state if isinstance(state, tuple) else (state,)))])
+    assert names[0] == names[1]
