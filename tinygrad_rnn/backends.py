@@ -2,7 +2,7 @@
 
     import tinygrad_rnn as torch
     rnn = torch.nn.RNN(4, 8)
-    out, h = rnn(x)                              # fused: one graph node per layer and direction
+    out, h = rnn(x)                              # fused: one graph node for all layers and directions
     with torch.backends.composed_rnn():
         out, h = rnn(x)                          # composed: the op-by-op code (kernels/recurrence.py)
     torch.backends.fused_rnn = False             # or switch it for the whole program

@@ -7,12 +7,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import tinygrad_rnn
-from tinygrad_rnn.kernels.gru import FusedGRU
-from tinygrad_rnn.kernels.lstm import FusedLSTM
+from tinygrad_rnn.kernels.gru import FusedGRUStack
+from tinygrad_rnn.kernels.lstm import FusedLSTMStack
 from tinygrad_rnn.kernels.rnn import FusedRNNStack
 from tinygrad_rnn.nn.utils.rnn import pack_padded_sequence
 
-NODES = {"RNN": FusedRNNStack, "LSTM": FusedLSTM, "GRU": FusedGRU}
+NODES = {"RNN": FusedRNNStack, "LSTM": FusedLSTMStack, "GRU": FusedGRUStack}  # the nodes nn modules make
 
 
 def _flat(result):

@@ -1,4 +1,5 @@
-"""`quiet_floats()`: numpy's `np.errstate(divide="ignore", invalid="ignore", over="ignore")`, cheaper.
+"""`quiet_floats()`: numpy's `np.errstate(divide="ignore", invalid="ignore", over="ignore")`, cheaper;
+`quiet_overflow()`: `np.errstate(over="ignore")`, cheaper (the fused kernels' sigmoid via exp).
 
 The engine runs every backward pass under this state: gradient formulas meet the infinities and
 NaNs of the forward values (1/x at x = 0, inf * 0), which torch computes without a word. Building
@@ -20,21 +21,25 @@ try:  # numpy >= 2.0: the error state is a context variable holding an opaque ob
 except ImportError:  # pragma: no cover - older or future numpy: use the public spelling
     _extobj_contextvar = None
 
-_QUIET = {"divide": "ignore", "invalid": "ignore", "over": "ignore"}
+_QUIET = ("divide", "invalid", "over")
 
 
 class _QuietFloats:
     """The context manager; `under` and the error callback are kept as the caller had them."""
 
-    __slots__ = ("token",)
-    _last: tuple = (None, None)  # (a starting state, the quiet state built from it): one cache slot
+    __slots__ = ("ignored", "token")
+    # ignored names -> (a starting state, the quiet state built from it): one cache slot each
+    _last: dict = {}
+
+    def __init__(self, ignored: tuple) -> None:
+        self.ignored = ignored
 
     def __enter__(self) -> None:
         current = _extobj_contextvar.get()
-        base, quiet = _QuietFloats._last
+        base, quiet = _QuietFloats._last.get(self.ignored, (None, None))
         if base is not current:
-            quiet = _make_extobj(**_QUIET)  # made from the current state, as np.errstate does
-            _QuietFloats._last = (current, quiet)
+            quiet = _make_extobj(**dict.fromkeys(self.ignored, "ignore"))  # from the current state, as np.errstate
+            _QuietFloats._last[self.ignored] = (current, quiet)
         self.token = _extobj_contextvar.set(quiet)
 
     def __exit__(self, *exc: object) -> None:
@@ -44,5 +49,12 @@ class _QuietFloats:
 def quiet_floats() -> Any:
     """A context manager under which numpy ignores division by zero, invalid values and overflow."""
     if _extobj_contextvar is None:  # pragma: no cover
-        return np.errstate(**_QUIET)
-    return _QuietFloats()
+        return np.errstate(**dict.fromkeys(_QUIET, "ignore"))
+    return _QuietFloats(_QUIET)
+
+
+def quiet_overflow() -> Any:
+    """A context manager under which numpy ignores overflow (and still reports the rest)."""
+    if _extobj_contextvar is None:  # pragma: no cover
+        return np.errstate(over="ignore")
+    return _QuietFloats(("over",))

@@ -223,14 +223,14 @@ class Function:
     def _keep_saved(self, outputs: tuple) -> None:
         """Note the version of each saved tensor (an in-place change later is an error in backward),
         and keep a saved output as its array (see _SavedOutput)."""
+        position = {id(o): nr for nr, o in enumerate(outputs)}  # (one lookup per saved tensor, not a loop)
         versions, saved = [], []
         for s in self._saved:
             if isinstance(s, Tensor):
                 versions.append(s._version)
-                for nr, o in enumerate(outputs):
-                    if s is o:
-                        s = _SavedOutput(o._data, nr)
-                        break
+                nr = position.get(id(s))  # (the outputs are alive, so their ids are theirs)
+                if nr is not None:
+                    s = _SavedOutput(s._data, nr)
             else:
                 versions.append(0)
             saved.append(s)

@@ -1,8 +1,9 @@
 """The recurrent family below nn: each variant's step math, gate table entry and fused kernel.
 
 - recurrence.py: what the variants share: `Variant` (a gate table entry), `DirectionWeights`, the
-  composed time loop `run_direction`, the one layer loop `run_layers` and the gated variants'
-  fused runner `FusedRunner`;
+  composed time loop `run_direction` and the one layer loop `run_layers` (`infer_layers` on arrays);
+- fused_stack.py: the gated variants' fused runner `FusedRunner` and `FusedStack`, the one graph
+  node of a whole nn.LSTM / nn.GRU call;
 - rnn.py (Elman, tanh and relu), lstm.py, gru.py: one file per variant, with its step math (the
   composed path), its fused kernel and its `Variant`; variants.py holds the gate table
   `VARIANTS`, by torch's mode name. A new variant is one such file plus one line there;

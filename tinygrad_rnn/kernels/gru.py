@@ -11,8 +11,10 @@ The reset gate multiplies (h W_hn^T + b_hn) as a whole, so b_hn is NOT interchan
 (the two biases of an Elman RNN could be merged; these cannot). `project` and `step` write it
 with Tensor ops: with the shared loops of recurrence.py they are the composed path.
 
-The fused kernel `FusedGRU` runs one layer and one direction over a whole sequence as ONE graph
-node, with the same math on numpy arrays:
+The fused kernel runs one layer and one direction over a whole sequence with the same math on
+numpy arrays (`direction_arrays`, `direction_grads`); nn.GRU runs all its layers and directions
+as ONE graph node, `FusedGRUStack` (see fused_stack.py), and `FusedGRU` is the node of one layer
+and direction:
 
 - forward projects every step's input at once, gi = x W_ih^T + b_ih; per step it needs one matrix
   product, gh = h W_hh^T + b_hh. The r and z rows are pre-negated so that both sigmoids are one
@@ -41,15 +43,11 @@ from typing import Any
 import numpy as np
 
 from ..backend.blas_threads import threads_for
+from ..backend.errstate import quiet_overflow
 from ..backend.scratch import scratch
 from ..core.tensor import Tensor
-from .recurrence import (
-    DirectionWeights,
-    FusedRunner,
-    StepWeights,
-    Variant,
-    run_direction,
-)
+from .fused_stack import FusedRunner, FusedStack, grouped
+from .recurrence import DirectionWeights, StepWeights, Variant, run_direction
 from .sequence_function import SequenceFunction
 from .step_layout import StepLayout, gate_bias, gate_major, previous_state_product, project_gate_major, rows_of
 
@@ -76,7 +74,7 @@ def step(projected: Tensor, state: tuple, w: StepWeights) -> tuple:
 
 
 def state_sizes(w: DirectionWeights) -> tuple[int, ...]:
-    return (w.w_hh.shape[1],)
+    return (w.w_hh._data.shape[1],)
 
 
 def node_direction(x: Tensor, state: tuple, w: DirectionWeights, reverse: bool, lengths: Any) -> tuple:
@@ -85,25 +83,33 @@ def node_direction(x: Tensor, state: tuple, w: DirectionWeights, reverse: bool, 
     return out, (h,)
 
 
-def infer_arrays(x: np.ndarray, state: tuple, w: DirectionWeights, reverse: bool = False,
-                 lengths: Any = None) -> tuple[np.ndarray, tuple]:
-    """One layer and direction on arrays, no graph: `(output, (h_n,))` from x and `(h0,)` as numpy arrays."""
+def direction_arrays(x: np.ndarray, state: tuple, w: DirectionWeights, reverse: bool = False, lengths: Any = None,
+                     keep: bool = False) -> tuple:
+    """One layer and direction on arrays: `(output, (h_n,), kept)` from x and `(h0,)`, in the
+    caller's order. keep=True keeps what `direction_grads` needs (else kept is None: inference)."""
     layout = StepLayout(x.shape[0], x.shape[1], lengths, reverse)
-    out = gru_forward(layout.sequence_in(x), layout.batch_in(state[0]), w.w_ih._data, w.w_hh._data,
-                      None if w.b_ih is None else w.b_ih._data, None if w.b_hh is None else w.b_hh._data, layout,
-                      keep=False)["out"]
-    h_n = layout.batch_out(layout.last_steps(out))
-    return layout.sequence_out(out), (h_n,)
+    arrays = gru_forward(layout.sequence_in(x), layout.batch_in(state[0]), w.w_ih._data, w.w_hh._data,
+                         None if w.b_ih is None else w.b_ih._data, None if w.b_hh is None else w.b_hh._data, layout,
+                         keep)
+    h_n = layout.batch_out(layout.last_steps(arrays["out"]))
+    return layout.sequence_out(arrays["out"]), (h_n,), (layout, arrays) if keep else None
 
 
-# The fused runner: FusedGRU nodes, or the arrays when no gradient is wanted (see recurrence.FusedRunner)
-fused = FusedRunner(state_sizes, node_direction, infer_arrays)
-fused_direction = fused.direction
-GRU = Variant(gates=3, state_sizes=state_sizes, project=project, step=step, fused=fused)
+def direction_grads(kept: tuple, x: np.ndarray, state: tuple, w: DirectionWeights, g_out: np.ndarray,
+                    g_final: tuple) -> tuple:
+    """The backward of `direction_arrays(..., keep=True)`: `(dx, (dh0,), weight grads)`, the
+    weight grads in DirectionWeights' order (None if absent)."""
+    layout, arrays = kept
+    dx, dh0, dw_ih, dw_hh, db_ih, db_hh = gru_backward(
+        layout.sequence_in(g_out), layout.batch_in(g_final[0]), layout.sequence_in(x), layout.batch_in(state[0]),
+        w.w_ih._data, w.w_hh._data, arrays, layout)
+    if w.b_ih is None:
+        db_ih = db_hh = None
+    return layout.sequence_out(dx), (layout.batch_out(dh0),), (dw_ih, dw_hh, db_ih, db_hh, None)
 
 
 class FusedGRU(SequenceFunction):
-    """`FusedGRU.apply(x, h0, w_ih, w_hh, b_ih, b_hh, reverse, lengths)`.
+    """`FusedGRU.apply(x, h0, w_ih, w_hh, b_ih, b_hh, reverse, lengths)`: one layer and direction.
 
     x (L, N, H_in); h0 (N, H); weights in torch's layout; biases (3H,) or None; lengths None or
     N ints. Returns (output (L, N, H), h_n).
@@ -111,32 +117,47 @@ class FusedGRU(SequenceFunction):
 
     @staticmethod
     def forward(ctx, x, h0, w_ih, w_hh, b_ih, b_hh, reverse, lengths):
-        layout = StepLayout(x.shape[0], x.shape[1], lengths, reverse)
-        saved = gru_forward(layout.sequence_in(x._data), layout.batch_in(h0._data), w_ih._data, w_hh._data,
-                            None if b_ih is None else b_ih._data, None if b_hh is None else b_hh._data, layout)
+        w = DirectionWeights(w_ih, w_hh, b_ih, b_hh)
+        out, (h_n,), kept = direction_arrays(x._data, (h0._data,), w, reverse, lengths, keep=True)
         # The kernel's arrays are saved with the arguments, so they are freed after backward.
-        ctx.save_for_backward(x, h0, w_ih, w_hh, b_ih, b_hh, reverse, lengths, layout, saved)
-        h_n = layout.batch_out(layout.last_steps(saved["out"]))
-        return Tensor._make(layout.sequence_out(saved["out"])), Tensor._make(h_n)
+        ctx.save_for_backward(x, h0, w_ih, w_hh, b_ih, b_hh, reverse, lengths, kept)
+        return Tensor._make(out), Tensor._make(h_n)
 
     def name(self) -> str:
         return "StackBackward0"  # what torch's CPU GRU shows on this output (printouts read the same)
 
     @staticmethod
     def backward_arrays(ctx, g_out, g_h):
-        x, h0, w_ih, w_hh, b_ih, b_hh, _, _, layout, arrays = ctx.saved_tensors
-        dx, dh0, dw_ih, dw_hh, db_ih, db_hh = gru_backward(
-            layout.sequence_in(g_out), layout.batch_in(g_h), layout.sequence_in(x._data),
-            layout.batch_in(h0._data), w_ih._data, w_hh._data, arrays, layout)
-        need = ctx.needs_input_grad
-        return (layout.sequence_out(dx) if need[0] else None, layout.batch_out(dh0) if need[1] else None,
-                dw_ih if need[2] else None, dw_hh if need[3] else None, db_ih if need[4] else None,
-                db_hh if need[5] else None, None, None)
+        x, h0, w_ih, w_hh, b_ih, b_hh, _, _, kept = ctx.saved_tensors
+        dx, (dh0,), dw = direction_grads(kept, x._data, (h0._data,), DirectionWeights(w_ih, w_hh, b_ih, b_hh), g_out,
+                                         (g_h,))
+        return tuple(g if n else None for g, n in zip((dx, dh0, *dw[:4], None, None), ctx.needs_input_grad))
 
     @staticmethod
     def composed(x, h0, w_ih, w_hh, b_ih, b_hh, reverse, lengths):
         out, (h,) = run_direction(GRU, x, (h0,), DirectionWeights(w_ih, w_hh, b_ih, b_hh), reverse, lengths)
         return out, h
+
+
+class FusedGRUStack(FusedStack):
+    """Every layer and direction of an nn.GRU call as one node (see fused_stack.py):
+    `apply(x, num_layers, num_directions, masks, lengths, h0, *weights)` -> (output, h_n)."""
+
+    state_sizes = staticmethod(state_sizes)
+    direction_arrays = staticmethod(direction_arrays)
+    direction_grads = staticmethod(direction_grads)
+
+    @staticmethod
+    def composed(x, num_layers, num_directions, masks, lengths, h0, *weights):
+        out, (h,) = GRU.composed(x, None if h0 is None else (h0,), grouped(weights), num_layers, num_directions,
+                                 masks, lengths)
+        return out, h
+
+
+# The fused runner: one FusedGRUStack node, or the arrays when no gradient is wanted
+fused = FusedRunner(FusedGRUStack, node_direction)
+fused_direction = fused.direction
+GRU = Variant(gates=3, state_sizes=state_sizes, project=project, step=step, fused=fused)
 
 
 # ------------------------------------------------------------------ the numpy kernels
@@ -163,7 +184,7 @@ def gru_forward(x: np.ndarray, h0: np.ndarray, w_ih: np.ndarray, w_hh: np.ndarra
     out = np.zeros((steps, batch, hidden), x.dtype)
     gh = np.empty((3, batch, hidden), x.dtype)
     h = h0
-    with threads_for(batch, hidden, 3 * hidden), np.errstate(over="ignore"):  # (exp: see forward_step)
+    with threads_for(batch, hidden, 3 * hidden), quiet_overflow():  # (exp: see forward_step)
         for s, k in enumerate(layout.rows_per_step()):
             h_new, h_n = out[s], h_n_part[s if keep else 0]
             if k == batch:  # every row runs: whole per-step arrays, no slicing (each slice costs ~0.3 us)

@@ -10,8 +10,10 @@ One LSTM step, in torch's gate order i, f, g, o (the rows of `weight_ih` / `weig
 `project` and `step` write it with Tensor ops: with the shared loops of recurrence.py they are
 the composed path, which autograd differentiates (and differentiates again).
 
-The fused kernel `FusedLSTM` runs one layer and one direction over a whole sequence as ONE graph
-node, with the same math on numpy arrays:
+The fused kernel runs one layer and one direction over a whole sequence with the same math on
+numpy arrays (`direction_arrays`, `direction_grads`); nn.LSTM runs all its layers and directions
+as ONE graph node, `FusedLSTMStack` (see fused_stack.py), and `FusedLSTM` is the node of one layer
+and direction:
 
 - forward projects every step's input at once (one matrix product), then runs the recurrence.
   The three sigmoid gates go through ONE exp call: sigmoid(a) = 1 / (1 + exp(-a)), with the rows
@@ -45,15 +47,11 @@ from typing import Any
 import numpy as np
 
 from ..backend.blas_threads import threads_for
+from ..backend.errstate import quiet_overflow
 from ..backend.scratch import scratch
 from ..core.tensor import Tensor
-from .recurrence import (
-    DirectionWeights,
-    FusedRunner,
-    StepWeights,
-    Variant,
-    run_direction,
-)
+from .fused_stack import FusedRunner, FusedStack, grouped
+from .recurrence import DirectionWeights, StepWeights, Variant, run_direction
 from .sequence_function import SequenceFunction
 from .step_layout import StepLayout, gate_bias, gate_major, previous_state_product, project_gate_major, rows_of
 
@@ -80,7 +78,8 @@ def step(projected: Tensor, state: tuple, w: StepWeights) -> tuple:
 
 def state_sizes(w: DirectionWeights) -> tuple[int, ...]:
     """h holds P (or H) features, c holds H."""
-    return w.w_hh.shape[1], w.w_hh.shape[0] // 4
+    rows, columns = w.w_hh._data.shape  # (the array's shape: Tensor.shape builds a Size object)
+    return columns, rows // 4
 
 
 def node_direction(x: Tensor, state: tuple, w: DirectionWeights, reverse: bool, lengths: Any) -> tuple:
@@ -89,22 +88,32 @@ def node_direction(x: Tensor, state: tuple, w: DirectionWeights, reverse: bool, 
     return out, (h, c)
 
 
-def infer_arrays(x: np.ndarray, state: tuple, w: DirectionWeights, reverse: bool = False,
-                 lengths: Any = None) -> tuple[np.ndarray, tuple]:
-    """One layer and direction on arrays, no graph: `(output, (h_n, c_n))` from x and `(h0, c0)` as numpy arrays."""
+def direction_arrays(x: np.ndarray, state: tuple, w: DirectionWeights, reverse: bool = False, lengths: Any = None,
+                     keep: bool = False) -> tuple:
+    """One layer and direction on arrays: `(output, (h_n, c_n), kept)` from x and `(h0, c0)`, in the
+    caller's order. keep=True keeps what `direction_grads` needs (else kept is None: inference)."""
     layout = StepLayout(x.shape[0], x.shape[1], lengths, reverse)
     bias = None if w.b_ih is None else w.b_ih._data + w.b_hh._data
     arrays = lstm_forward(layout.sequence_in(x), layout.batch_in(state[0]), layout.batch_in(state[1]),
-                          w.w_ih._data, w.w_hh._data, bias, None if w.w_hr is None else w.w_hr._data, layout,
-                          keep=False)
-    h_n = layout.batch_out(layout.last_steps(arrays["out"]))
-    return layout.sequence_out(arrays["out"]), (h_n, layout.batch_out(arrays["cell"]))
+                          w.w_ih._data, w.w_hh._data, bias, None if w.w_hr is None else w.w_hr._data, layout, keep)
+    out, cell = arrays["out"], arrays["cell"]
+    h_n = layout.batch_out(layout.last_steps(out))
+    c_n = layout.batch_out(layout.last_steps(cell) if keep else cell)  # (inference keeps the last cell only)
+    return layout.sequence_out(out), (h_n, c_n), (layout, arrays) if keep else None
 
 
-# The fused runner: FusedLSTM nodes, or the arrays when no gradient is wanted (see recurrence.FusedRunner)
-fused = FusedRunner(state_sizes, node_direction, infer_arrays)
-fused_direction = fused.direction
-LSTM = Variant(gates=4, state_sizes=state_sizes, project=project, step=step, fused=fused)
+def direction_grads(kept: tuple, x: np.ndarray, state: tuple, w: DirectionWeights, g_out: np.ndarray,
+                    g_final: tuple) -> tuple:
+    """The backward of `direction_arrays(..., keep=True)`: `(dx, (dh0, dc0), weight grads)`, the
+    weight grads in DirectionWeights' order (both biases get the same array; None if absent)."""
+    layout, arrays = kept
+    w_hr = None if w.w_hr is None else w.w_hr._data
+    dx, dh0, dc0, dw_ih, dw_hh, db, dw_hr = lstm_backward(
+        layout.sequence_in(g_out), layout.batch_in(g_final[0]), layout.batch_in(g_final[1]), layout.sequence_in(x),
+        layout.batch_in(state[0]), layout.batch_in(state[1]), w.w_ih._data, w.w_hh._data, w_hr, arrays, layout)
+    db = None if w.b_ih is None else db
+    return (layout.sequence_out(dx), (layout.batch_out(dh0), layout.batch_out(dc0)),
+            (dw_ih, dw_hh, db, db, dw_hr))
 
 
 # The kernel's gate order i, f, o, g, as indices into torch's i, f, g, o: the three sigmoid gates
@@ -112,8 +121,16 @@ LSTM = Variant(gates=4, state_sizes=state_sizes, project=project, step=step, fus
 KERNEL_ORDER, SIGMOID_GATES = (0, 1, 3, 2), 3
 
 
+def output_name(x: Tensor, num_directions: int, weights: list) -> str:
+    """The grad_fn name torch's CPU LSTM shows on its output (its oneDNN kernel runs float32
+    without projection), so printed tensors read the same as in torch's tutorials."""
+    if num_directions == 2:
+        return "CatBackward0"
+    return "MkldnnRnnLayerBackward0" if x.dtype.itemsize == 4 and weights[0].w_hr is None else "StackBackward0"
+
+
 class FusedLSTM(SequenceFunction):
-    """`FusedLSTM.apply(x, h0, c0, w_ih, w_hh, b_ih, b_hh, w_hr, reverse, lengths)`.
+    """`FusedLSTM.apply(x, h0, c0, w_ih, w_hh, b_ih, b_hh, w_hr, reverse, lengths)`: one layer and direction.
 
     x (L, N, H_in); h0 (N, P or H); c0 (N, H); weights in torch's layout; biases and w_hr may be
     None; lengths None or N ints. Returns (output (L, N, P or H), h_n, c_n).
@@ -121,40 +138,51 @@ class FusedLSTM(SequenceFunction):
 
     @staticmethod
     def forward(ctx, x, h0, c0, w_ih, w_hh, b_ih, b_hh, w_hr, reverse, lengths):
-        layout = StepLayout(x.shape[0], x.shape[1], lengths, reverse)
-        bias = None if b_ih is None else b_ih._data + b_hh._data
-        saved = lstm_forward(layout.sequence_in(x._data), layout.batch_in(h0._data), layout.batch_in(c0._data),
-                             w_ih._data, w_hh._data, bias, None if w_hr is None else w_hr._data, layout)
-        out, cell = saved["out"], saved["cell"]
-        h_n, c_n = layout.batch_out(layout.last_steps(out)), layout.batch_out(layout.last_steps(cell))
+        w = DirectionWeights(w_ih, w_hh, b_ih, b_hh, w_hr)
+        out, (h_n, c_n), kept = direction_arrays(x._data, (h0._data, c0._data), w, reverse, lengths, keep=True)
         # The kernel's arrays are saved with the arguments, so they are freed after backward.
-        ctx.save_for_backward(x, h0, c0, w_ih, w_hh, b_ih, b_hh, w_hr, reverse, lengths, layout, saved)
-        # The grad_fn name torch's CPU LSTM shows on this output (its oneDNN kernel runs float32
-        # without projection), so printed tensors read the same as in torch's tutorials.
-        ctx.shown_name = "MkldnnRnnLayerBackward0" if x.dtype.itemsize == 4 and w_hr is None else "StackBackward0"
-        return Tensor._make(layout.sequence_out(out)), Tensor._make(h_n), Tensor._make(c_n)
+        ctx.save_for_backward(x, h0, c0, w_ih, w_hh, b_ih, b_hh, w_hr, reverse, lengths, kept)
+        ctx.shown_name = output_name(x, 1, [w])
+        return Tensor._make(out), Tensor._make(h_n), Tensor._make(c_n)
 
     def name(self) -> str:
         return getattr(self, "shown_name", "StackBackward0")
 
     @staticmethod
     def backward_arrays(ctx, g_out, g_h, g_c):
-        x, h0, c0, w_ih, w_hh, b_ih, b_hh, w_hr, _, _, layout, arrays = ctx.saved_tensors
-        grads = lstm_backward(layout.sequence_in(g_out), layout.batch_in(g_h), layout.batch_in(g_c),
-                              layout.sequence_in(x._data), layout.batch_in(h0._data), layout.batch_in(c0._data),
-                              w_ih._data, w_hh._data, None if w_hr is None else w_hr._data, arrays, layout)
-        dx, dh0, dc0, dw_ih, dw_hh, db, dw_hr = grads
-        need = ctx.needs_input_grad
-        return (layout.sequence_out(dx) if need[0] else None, layout.batch_out(dh0) if need[1] else None,
-                layout.batch_out(dc0) if need[2] else None, dw_ih if need[3] else None,
-                dw_hh if need[4] else None, db if need[5] else None, db if need[6] else None,
-                dw_hr if need[7] else None, None, None)
+        x, h0, c0, w_ih, w_hh, b_ih, b_hh, w_hr, _, _, kept = ctx.saved_tensors
+        dx, (dh0, dc0), dw = direction_grads(kept, x._data, (h0._data, c0._data),
+                                             DirectionWeights(w_ih, w_hh, b_ih, b_hh, w_hr), g_out, (g_h, g_c))
+        return tuple(g if n else None for g, n in zip((dx, dh0, dc0, *dw, None, None), ctx.needs_input_grad))
 
     @staticmethod
     def composed(x, h0, c0, w_ih, w_hh, b_ih, b_hh, w_hr, reverse, lengths):
         out, (h, c) = run_direction(LSTM, x, (h0, c0), DirectionWeights(w_ih, w_hh, b_ih, b_hh, w_hr), reverse,
                                     lengths)
         return out, h, c
+
+
+class FusedLSTMStack(FusedStack):
+    """Every layer and direction of an nn.LSTM call as one node (see fused_stack.py):
+    `apply(x, num_layers, num_directions, masks, lengths, h0, c0, *weights)` -> (output, h_n, c_n)."""
+
+    state_count = 2
+    state_sizes = staticmethod(state_sizes)
+    direction_arrays = staticmethod(direction_arrays)
+    direction_grads = staticmethod(direction_grads)
+    output_name = staticmethod(output_name)
+
+    @staticmethod
+    def composed(x, num_layers, num_directions, masks, lengths, h0, c0, *weights):
+        out, (h, c) = LSTM.composed(x, None if h0 is None else (h0, c0), grouped(weights), num_layers, num_directions,
+                                    masks, lengths)
+        return out, h, c
+
+
+# The fused runner: one FusedLSTMStack node, or the arrays when no gradient is wanted
+fused = FusedRunner(FusedLSTMStack, node_direction)
+fused_direction = fused.direction
+LSTM = Variant(gates=4, state_sizes=state_sizes, project=project, step=step, fused=fused)
 
 
 # ------------------------------------------------------------------ the numpy kernels
@@ -185,7 +213,7 @@ def lstm_forward(x: np.ndarray, h0: np.ndarray, c0: np.ndarray, w_ih: np.ndarray
     buf = np.empty((4, batch, hidden), x.dtype)
     w_hr_t = None if w_hr is None else np.ascontiguousarray(w_hr.T)
     h, c = h0, c0
-    with threads_for(batch, h0.shape[1], 4 * hidden), np.errstate(over="ignore"):  # (exp: see forward_step)
+    with threads_for(batch, h0.shape[1], 4 * hidden), quiet_overflow():  # (exp: see forward_step)
         for s, n in enumerate(layout.rows_per_step()):
             k = s if keep else 0
             projected = None if cell_out is None else cell_out[k]

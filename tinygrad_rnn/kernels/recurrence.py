@@ -15,9 +15,9 @@ Both ways of running a stack of layers take the same arguments,
 `(x, state, weights, num_layers, num_directions, masks, lengths) -> (output, final state)`:
 `variant.composed` runs `step` op by op through `run_layers` (autograd then gives backpropagation
 through time: the path to read); `variant.fused` runs the same math as few graph nodes with a
-hand-written numpy backward. nn's RNNBase picks one of the two, in one place. When no gradient is
-wanted, the LSTM and GRU fused runner (one `FusedRunner` each) takes `infer_layers`, the same layer
-loop on numpy arrays.
+hand-written numpy backward. nn's RNNBase picks one of the two, in one place. `infer_layers` is
+the same layer loop on numpy arrays: the LSTM and GRU fused runners (fused_stack.py) run it when no
+gradient is wanted, and their one node per stack runs it too.
 
 Shapes: x `(L, N, H_in)`; state a tuple of `(D*num_layers, N, size)` tensors, or None for zeros;
 weights one `DirectionWeights` per (layer, direction), layer-major; masks None or one array per
@@ -139,10 +139,12 @@ def infer_layers(state_sizes: Callable, direction: Callable[..., tuple], x: np.n
     those ops (zeros, indexing the state, stacking the final states, each ~20-60 us of Python)
     were half of a forward. `direction(x, state, weights, reverse, lengths)` takes and returns
     arrays; x and the state arrays here are numpy arrays too."""
+    count = num_layers * num_directions
     if state is None:
-        count = num_layers * num_directions
         state = tuple(np.zeros((count, x.shape[1], size), x.dtype) for size in state_sizes(weights[0]))
-    finals = []
+    # The final states are written into place as each direction ends (np.stack, a Python function,
+    # cost ~3 us a state on a small model, more than the copy it makes).
+    finals = tuple(np.empty(s.shape, x.dtype) for s in state)
     for layer in range(num_layers):
         if layer > 0 and masks is not None:
             x = x * masks[layer - 1]
@@ -151,45 +153,10 @@ def infer_layers(state_sizes: Callable, direction: Callable[..., tuple], x: np.n
             index = layer * num_directions + d
             out, final = direction(x, tuple(s[index] for s in state), weights[index], d == 1, lengths)
             outputs.append(out)
-            finals.append(final)
+            for into, f in zip(finals, final):
+                into[index] = f
         x = outputs[0] if num_directions == 1 else np.concatenate(outputs, 2)
-    return x, tuple(np.stack([f[i] for f in finals]) for i in range(len(state)))
-
-
-class FusedRunner:
-    """The fused runner of a gated variant (LSTM, GRU), a `StackRunner`: every layer and direction
-    as one fused graph node, or, when no gradient is wanted (no_grad, or nothing requires grad),
-    the same kernels on numpy arrays: no graph node, nothing kept for a backward.
-
-    - `state_sizes`: the variant's `state_sizes`;
-    - `node(x, state, weights, reverse, lengths) -> (output, final state)`: one layer and
-      direction as one graph node (Tensors in and out);
-    - `arrays(x, state, weights, reverse, lengths) -> (output, final state)`: the same forward on
-      numpy arrays (x and the states), keeping only one step's buffers.
-    """
-
-    def __init__(self, state_sizes: Callable, node: Callable[..., tuple], arrays: Callable[..., tuple]) -> None:
-        self.state_sizes, self.node, self.arrays = state_sizes, node, arrays
-
-    def direction(self, x: Tensor, state: tuple, w: DirectionWeights, reverse: bool = False,
-                  lengths: Any = None) -> tuple[Tensor, tuple]:
-        """One layer and direction: `(output, final state)`, as `run_direction`."""
-        if records_graph(x, *state, *w):
-            return self.node(x, state, w, reverse, lengths)
-        out, final = self.arrays(x._data, tuple(s._data for s in state), w, reverse, lengths)
-        return Tensor._make(out), tuple(Tensor._make(f) for f in final)
-
-    def __call__(self, x: Tensor, state: tuple | None, weights: Sequence[DirectionWeights], num_layers: int,
-                 num_directions: int, masks: tuple | None = None, lengths: Any = None) -> tuple:
-        """Every layer and direction (the shared layer loop); when no gradient is wanted at all, the
-        whole stack on numpy arrays (`infer_layers`: no Tensor op, no node)."""
-        if records_graph(x, *(state or ()), *flat_weights(weights)):
-            return run_layers(self.state_sizes, self.direction, x, state, weights, num_layers, num_directions,
-                              masks, lengths)
-        out, final = infer_layers(self.state_sizes, self.arrays, x._data,
-                                  None if state is None else tuple(s._data for s in state), weights, num_layers,
-                                  num_directions, masks, lengths)
-        return Tensor._make(out), tuple(Tensor._make(f) for f in final)
+    return x, finals
 
 
 def records_graph(*tensors: Tensor | None) -> bool:

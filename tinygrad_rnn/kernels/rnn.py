@@ -32,6 +32,7 @@ import numpy as np
 
 from ..backend.blas_threads import threads_for
 from ..core.tensor import Tensor
+from .fused_stack import ShowAsStack
 from .recurrence import DirectionWeights, StepWeights, Variant, flat_weights, group_weights, records_graph
 from .sequence_function import SequenceFunction
 from .step_layout import StepLayout
@@ -83,6 +84,8 @@ def _fused_stack(nonlinearity: str) -> Any:
             output, h_n = stack_forward(x, h0, nonlinearity, num_layers, num_directions, masks, flat, layout)
             return Tensor._make(output), (Tensor._make(h_n),)
         output, h_n = FusedRNNStack.apply(x, h0, nonlinearity, num_layers, num_directions, lengths, masks, *flat)
+        if num_directions == 2:  # the output shows CatBackward0; h_n shows StackBackward0, as in torch
+            (h_n,) = ShowAsStack.apply(h_n)
         return output, (h_n,)
 
     return run

@@ -120,9 +120,7 @@ def gate_major(w: np.ndarray, order: Sequence[int], negated: int) -> np.ndarray:
     1 / (1 + exp(-a)), and the negation is exact in floating point)."""
     gates = len(order)
     blocks = w.reshape(gates, w.shape[0] // gates, w.shape[1]).transpose(0, 2, 1)
-    result = np.empty(blocks.shape, w.dtype)
-    for k, source in enumerate(order):  # (one copy per gate: cheaper than building row indices)
-        result[k] = blocks[source]
+    result = blocks.take(order, axis=0)  # one call: a new C-ordered array, gates in `order`
     np.negative(result[:negated], out=result[:negated])
     return result
 

@@ -332,7 +332,8 @@ class RNNBase(Module):
         p = self.dropout
         if not self.training or p == 0 or self.num_layers == 1:
             return None
-        shape = (x.shape[0], x.shape[1], self.hidden_size * (2 if self.bidirectional else 1))
+        width = self.proj_size if self.proj_size > 0 else self.hidden_size  # what each direction outputs
+        shape = (x.shape[0], x.shape[1], width * (2 if self.bidirectional else 1))
         dtype = x._data.dtype
         if p == 1:  # dropout() multiplies by 0.0 without drawing
             return (np.zeros(shape, dtype),) * (self.num_layers - 1)

@@ -1,0 +1,172 @@
+"""`FusedStack`: every layer and direction of a gated nn.LSTM / nn.GRU call as ONE graph node, and
+`FusedRunner`, which runs it (or, when no gradient is wanted, the same loop with no node at all).
+
+On a small model the time of a call is Python bookkeeping, not arithmetic. Run as one node per
+(layer, direction), a call also made zero states, indexed the initial states, concatenated the
+directions, multiplied the dropout masks and stacked the final states, each a Tensor op of
+20-60 us of Python, and each a node for backward to visit again. The stack node instead runs the
+layer loop on numpy arrays (`recurrence.infer_layers`, the loop inference already used), keeping
+each direction's arrays for its backward, and its backward walks the layers top down:
+
+- each direction's own kernel backward (`direction_grads` of the variant) gives its dx, its
+  initial state's gradient and its weights' gradients;
+- a layer's dx is the sum of its directions' dx, times the layer's dropout mask: the gradient
+  that reaches the layer below's output. These are the very numpy calls the engine made on the
+  op-by-op graph (cat, dropout's multiply, the sum of two uses), so the numbers are bit-identical.
+
+A variant subclasses FusedStack with `state_count`, its per-direction array kernels and its
+`composed` twin (the fallback of a double backward and of forward-mode AD: sequence_function.py).
+
+Arguments of `apply`: `(x, num_layers, num_directions, masks, lengths, *states, *weights)`:
+states one Tensor per state (h, and c for LSTM) of `(D*num_layers, N, size)`, or Nones for zeros;
+weights `WEIGHTS_PER_DIRECTION` per (layer, direction), layer-major, in DirectionWeights' order,
+None for an absent one. Outputs: `(output, *final states)`.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
+
+from ..core.function import Function
+from ..core.tensor import Tensor
+from .recurrence import DirectionWeights, infer_layers, records_graph
+from .sequence_function import SequenceFunction
+
+WEIGHTS_PER_DIRECTION = len(DirectionWeights._fields)
+
+
+def grouped(flat: Sequence[Any]) -> list[DirectionWeights]:
+    """The flat weight arguments (Nones included) as one DirectionWeights per (layer, direction)."""
+    per = WEIGHTS_PER_DIRECTION
+    return [DirectionWeights(*flat[i:i + per]) for i in range(0, len(flat), per)]
+
+
+class FusedStack(SequenceFunction):
+    """The node of a whole stack (see the module docstring); a variant fills in the hooks below."""
+
+    state_count = 1
+    # state_sizes(w) -> the feature size of each state tensor (the variant's `state_sizes`)
+    state_sizes: Callable[[DirectionWeights], tuple[int, ...]]
+    # direction_arrays(x, state, w, reverse, lengths, keep) -> (output, final state, kept or None):
+    # one layer and direction on numpy arrays (x, state), in the caller's order.
+    direction_arrays: Callable[..., tuple]
+    # direction_grads(kept, x, state, w, g_out, g_final) -> (dx, state grads, weight grads in
+    # DirectionWeights' order, None for an absent weight).
+    direction_grads: Callable[..., tuple]
+
+    @staticmethod
+    def output_name(x: Tensor, num_directions: int, weights: list[DirectionWeights]) -> str:
+        """torch's grad_fn name of the output (its final states always show StackBackward0)."""
+        return "CatBackward0" if num_directions == 2 else "StackBackward0"
+
+    @staticmethod
+    def forward(ctx, x, num_layers, num_directions, masks, lengths, *rest):
+        states, flat = rest[:ctx.state_count], rest[ctx.state_count:]
+        kept: list = []  # per (layer, direction): its input, its initial state and its kernel's arrays
+
+        def direction(x_in: np.ndarray, state: tuple, w: DirectionWeights, reverse: bool, lengths: Any) -> tuple:
+            out, final, arrays = ctx.direction_arrays(x_in, state, w, reverse, lengths, True)
+            kept.append((x_in, state, arrays))
+            return out, final
+
+        weights = grouped(flat)
+        start = None if states[0] is None else tuple(s._data for s in states)
+        out, finals = infer_layers(ctx.state_sizes, direction, x._data, start, weights, num_layers, num_directions,
+                                   masks, lengths)
+        ctx.save_for_backward(x, num_layers, num_directions, masks, lengths, *rest, kept)
+        ctx.shown_name = ctx.output_name(x, num_directions, weights)
+        return (Tensor._make(out), *(Tensor._make(f) for f in finals))
+
+    def name(self) -> str:
+        return getattr(self, "shown_name", "StackBackward0")
+
+    @staticmethod
+    def backward_arrays(ctx, g_out, *g_finals):
+        x, num_layers, num_directions, masks, lengths, *rest = ctx.saved_tensors
+        count = ctx.state_count
+        flat, kept = rest[count:-1], rest[-1]  # (rest[:count]: the initial states, kept in `kept`)
+        weights, needs = grouped(flat), ctx.needs_input_grad
+        d_states = [np.empty(g.shape, g.dtype) if needs[5 + i] else None for i, g in enumerate(g_finals)]
+        d_weights: list = [None] * len(flat)
+        g_y = g_out
+        for layer in range(num_layers - 1, -1, -1):
+            dx = None
+            width = g_y.shape[2] // num_directions
+            for d in range(num_directions):
+                index = layer * num_directions + d
+                x_in, state, arrays = kept[index]
+                g_part = g_y if num_directions == 1 else g_y[..., d * width:(d + 1) * width]
+                dx_d, d_state, d_w = ctx.direction_grads(arrays, x_in, state, weights[index], g_part,
+                                                         tuple(g[index] for g in g_finals))
+                dx = dx_d if dx is None else dx + dx_d  # (as the engine added the two uses of the input)
+                for into, g in zip(d_states, d_state):
+                    if into is not None:
+                        into[index] = g
+                d_weights[index * WEIGHTS_PER_DIRECTION:(index + 1) * WEIGHTS_PER_DIRECTION] = d_w
+            if layer > 0:
+                g_y = dx if masks is None else dx * masks[layer - 1]  # (dropout's multiply, backward)
+        d_weights = [g if n else None for g, n in zip(d_weights, needs[5 + count:])]
+        return (dx if needs[0] else None, None, None, None, None, *d_states, *d_weights)
+
+
+class ShowAsStack(Function):
+    """Passes the final states through unchanged, so their grad_fn shows torch's name for them
+    (StackBackward0) when the stack node is named otherwise (torch's LSTM output shows
+    MkldnnRnnLayerBackward0, a bidirectional output CatBackward0). Costs one cheap node."""
+
+    torch_name = "StackBackward0"
+
+    @staticmethod
+    def forward(ctx, *states):
+        return tuple(Tensor._make(s._data) for s in states)
+
+    @staticmethod
+    def backward(ctx, *grads):
+        return grads
+
+    @staticmethod
+    def jvp(ctx, *tangents):
+        return tangents
+
+
+class FusedRunner:
+    """The fused runner of a gated variant (LSTM, GRU), a `StackRunner`: the whole stack as one
+    `FusedStack` node, or, when no gradient is wanted (no_grad, or nothing requires grad), the
+    same layer loop on numpy arrays: no graph node, nothing kept for a backward.
+
+    `direction` runs one layer and direction as the variant's one-direction node `node(x, state,
+    weights, reverse, lengths) -> (output, final state)` (tests compare it with `run_direction`).
+    """
+
+    def __init__(self, stack: type[FusedStack], node: Callable[..., tuple]) -> None:
+        self.stack, self.node = stack, node
+
+    def direction(self, x: Tensor, state: tuple, w: DirectionWeights, reverse: bool = False,
+                  lengths: Any = None) -> tuple[Tensor, tuple]:
+        """One layer and direction: `(output, final state)`, as `run_direction`."""
+        if records_graph(x, *state, *w):
+            return self.node(x, state, w, reverse, lengths)
+        out, final, _ = self.stack.direction_arrays(x._data, tuple(s._data for s in state), w, reverse, lengths,
+                                                    False)
+        return Tensor._make(out), tuple(Tensor._make(f) for f in final)
+
+    def __call__(self, x: Tensor, state: tuple | None, weights: Sequence[DirectionWeights], num_layers: int,
+                 num_directions: int, masks: tuple | None = None, lengths: Any = None) -> tuple:
+        """Every layer and direction: one node when a gradient is wanted, else arrays only."""
+        flat = [w for group in weights for w in group]
+        if records_graph(x, *(state or ()), *flat):
+            states = state or (None,) * self.stack.state_count
+            out, *finals = self.stack.apply(x, num_layers, num_directions, masks, lengths, *states, *flat)
+            if out.grad_fn is not None and out.grad_fn.name() != "StackBackward0":
+                finals = ShowAsStack.apply(*finals)
+            return out, tuple(finals)
+
+        def direction(x_in: np.ndarray, start: tuple, w: DirectionWeights, reverse: bool, lengths: Any) -> tuple:
+            return self.stack.direction_arrays(x_in, start, w, reverse, lengths, False)[:2]
+
+        out, final = infer_layers(self.stack.state_sizes, direction, x._data,
+                                  None if state is None else tuple(s._data for s in state), weights, num_layers,
+                                  num_directions, masks, lengths)
+        return Tensor._make(out), tuple(Tensor._make(f) for f in final)
