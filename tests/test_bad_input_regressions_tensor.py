@@ -422,3 +422,14 @@ def test_half_takes_numbers_beyond_its_range_where_torch_does():
                             m.full((2,), 65504.0, dtype=m.float16),
                             m.ones(2, dtype=m.float16).lerp(m.ones(2, dtype=m.float16) * 2, 1e5)],
                  tol=dict(rtol=0, atol=0))
+
+
+@pytest.mark.parametrize("bounds", [{"min": -1.0, "max": 1.0}, {"min": -1.0}, {"max": 1.0}])
+def test_clamp_keeps_a_nan_upstream_gradient_out_of_the_clamped_places(bounds):
+    torch = require_torch()
+    grads = []
+    for m in (tinygrad_rnn, torch):
+        x = m.tensor([-2.0, 0.5, 3.0], dtype=m.float64, requires_grad=True)
+        x.clamp(**bounds).backward(m.tensor([float("nan")] * 3, dtype=m.float64))
+        grads.append(x.grad.numpy())
+    np.testing.assert_array_equal(grads[0], grads[1])  # equal_nan: NaN exactly where torch has NaN

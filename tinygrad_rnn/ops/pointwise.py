@@ -997,7 +997,8 @@ class Clamp(Function):
             inside &= x._data >= ctx.lo
         if ctx.hi is not None:
             inside &= x._data <= ctx.hi
-        return g * Tensor._make(inside.astype(x._data.dtype)), None, None
+        # where, not a product with the mask: a NaN upstream gradient stays out of the clamped places, as torch's
+        return where(Tensor._make(inside), g, 0.0), None, None
 
     @staticmethod
     def jvp(ctx, tx, t_lo, t_hi):  # the same mask as backward's: dx where min <= x <= max
