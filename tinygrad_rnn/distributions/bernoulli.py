@@ -13,11 +13,11 @@ from ..nn.functional import binary_cross_entropy_with_logits
 from ..ops.pointwise import where
 from ..random import bernoulli
 from . import constraints
-from .distribution import broadcast_all, lazy_property, logits_to_probs, probs_to_logits
+from .distribution import SuccessOdds, broadcast_all
 from .exp_family import ExponentialFamily
 
 
-class Bernoulli(ExponentialFamily):
+class Bernoulli(SuccessOdds, ExponentialFamily):
     """Give `probs` (in [0, 1]) or `logits` (log-odds), not both; numbers or tensors.
 
     `sample()` draws through `bernoulli` as torch does, so seeded samples equal torch's.
@@ -43,16 +43,6 @@ class Bernoulli(ExponentialFamily):
         self._param = param
         batch_shape = Size() if isinstance(given, numbers.Number) else param.size()
         super().__init__(batch_shape, validate_args=validate_args)
-
-    @lazy_property
-    def logits(self) -> Tensor:
-        """Log-odds log(p / (1 - p)), with p clamped away from 0 and 1."""
-        return probs_to_logits(self.probs, is_binary=True)
-
-    @lazy_property
-    def probs(self) -> Tensor:
-        """sigmoid(logits)."""
-        return logits_to_probs(self.logits, is_binary=True)
 
     @property
     def param_shape(self) -> Size:

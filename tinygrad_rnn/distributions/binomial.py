@@ -8,11 +8,11 @@ from ..core.size import Size
 from ..core.tensor import Tensor
 from ..creation import arange
 from . import constraints
-from .distribution import Distribution, broadcast_all, lazy_property, logits_to_probs, probs_to_logits
+from .distribution import Distribution, SuccessOdds, broadcast_all
 from .samplers import binomial_draws
 
 
-class Binomial(Distribution):
+class Binomial(SuccessOdds, Distribution):
     """P(k) = C(n, k) p^k (1 - p)^(n - k). Give `probs` or `logits`, not both; total_count
     broadcasts with them.
 
@@ -41,16 +41,6 @@ class Binomial(Distribution):
     @constraints.dependent_property(is_discrete=True, event_dim=0)
     def support(self) -> constraints.Constraint:
         return constraints.integer_interval(0, self.total_count)
-
-    @lazy_property
-    def logits(self) -> Tensor:
-        """Log-odds of success."""
-        return probs_to_logits(self.probs, is_binary=True)
-
-    @lazy_property
-    def probs(self) -> Tensor:
-        """Success probability."""
-        return logits_to_probs(self.logits, is_binary=True)
 
     @property
     def param_shape(self) -> Size:

@@ -228,3 +228,18 @@ def sum_rightmost(value: Tensor, dim: int) -> Tensor:
 def finfo_of(t: Tensor) -> Any:
     """numpy's float limits (eps, tiny, max) for a tensor's dtype."""
     return np.finfo(t._data.dtype)
+
+
+class SuccessOdds:
+    """The two spellings of a success probability that Bernoulli-like distributions share: given one of
+    `probs` or `logits` (log-odds), the other is derived on first use."""
+
+    @lazy_property
+    def logits(self) -> Tensor:
+        """Log-odds of success, log(p / (1 - p)), with p kept away from 0 and 1."""
+        return probs_to_logits(self.probs, is_binary=True)
+
+    @lazy_property
+    def probs(self) -> Tensor:
+        """Success probability, sigmoid(logits)."""
+        return logits_to_probs(self.logits, is_binary=True)

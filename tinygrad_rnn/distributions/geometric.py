@@ -13,10 +13,10 @@ from ..creation import empty, zeros_like
 from ..nn.functional import binary_cross_entropy_with_logits
 from ..ops.pointwise import where
 from . import constraints
-from .distribution import Distribution, broadcast_all, lazy_property, logits_to_probs, probs_to_logits
+from .distribution import Distribution, SuccessOdds, broadcast_all
 
 
-class Geometric(Distribution):
+class Geometric(SuccessOdds, Distribution):
     """P(k) = (1 - p)^k p for k = 0, 1, ... Give `probs` (in (0, 1]) or `logits`, not both.
     `sample()` is floor(log u / log(1 - p)) for a uniform u in [tiny, 1), torch's recipe, so after
     the same `manual_seed` the draws equal torch's."""
@@ -39,16 +39,6 @@ class Geometric(Distribution):
             raise ValueError(f"Expected parameter probs ({type(value).__name__} of shape {tuple(value.shape)}) "
                              f"of distribution {self!r} to be positive but found invalid values:\n"
                              f"{value.detach()[~(value > 0)]}")
-
-    @lazy_property
-    def logits(self) -> Tensor:
-        """Log-odds of success."""
-        return probs_to_logits(self.probs, is_binary=True)
-
-    @lazy_property
-    def probs(self) -> Tensor:
-        """Success probability."""
-        return logits_to_probs(self.logits, is_binary=True)
 
     @property
     def mean(self) -> Tensor:

@@ -9,12 +9,12 @@ from ..core.tensor import Tensor
 from ..nn.functional import logsigmoid
 from ..ops.pointwise import where
 from . import constraints
-from .distribution import Distribution, broadcast_all, lazy_property, logits_to_probs, probs_to_logits
+from .distribution import Distribution, SuccessOdds, broadcast_all
 from .gamma import Gamma
 from .poisson import Poisson
 
 
-class NegativeBinomial(Distribution):
+class NegativeBinomial(SuccessOdds, Distribution):
     """P(k) = C(k + r - 1, k) p^k (1 - p)^r with r = total_count (any real r > 0). Sampled as torch
     does, Poisson(Gamma(r, (1 - p) / p)), with our Gamma and Poisson samplers (not torch's numbers)."""
 
@@ -35,16 +35,6 @@ class NegativeBinomial(Distribution):
             self._param = self.logits
         self.total_count = count.type_as(self._param)
         super().__init__(self._param.size(), validate_args=validate_args)
-
-    @lazy_property
-    def logits(self) -> Tensor:
-        """Log-odds of success."""
-        return probs_to_logits(self.probs, is_binary=True)
-
-    @lazy_property
-    def probs(self) -> Tensor:
-        """Success probability."""
-        return logits_to_probs(self.logits, is_binary=True)
 
     @property
     def param_shape(self) -> Size:

@@ -10,17 +10,15 @@ from ..random import rand
 from . import constraints
 from .distribution import (
     Distribution,
+    SuccessOdds,
     broadcast_all,
     clamp_probs,
-    lazy_property,
-    logits_to_probs,
-    probs_to_logits,
 )
 from .transformed_distribution import TransformedDistribution
 from .transforms import SigmoidTransform
 
 
-class LogitRelaxedBernoulli(Distribution):
+class LogitRelaxedBernoulli(SuccessOdds, Distribution):
     """The logit of a RelaxedBernoulli draw: (logit(u) + logits) / temperature for u ~ U(0, 1),
     torch's recipe, so after the same `manual_seed` the draws equal torch's."""
 
@@ -42,16 +40,6 @@ class LogitRelaxedBernoulli(Distribution):
             self._param = self.logits
         batch_shape = Size() if isinstance(given, numbers.Number) else self._param.size()
         super().__init__(batch_shape, validate_args=validate_args)
-
-    @lazy_property
-    def logits(self) -> Tensor:
-        """Log-odds."""
-        return probs_to_logits(self.probs, is_binary=True)
-
-    @lazy_property
-    def probs(self) -> Tensor:
-        """sigmoid(logits)."""
-        return logits_to_probs(self.logits, is_binary=True)
 
     @property
     def param_shape(self) -> Size:
