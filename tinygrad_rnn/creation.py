@@ -2,17 +2,21 @@
 (float32), ints int64, bools bool; numpy arrays keep their dtype."""
 from __future__ import annotations
 
+import functools
 import math
 import warnings
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 import numpy as np
 
 from .argcheck import int_arg, invalid_combination, number_arg, size_arg
 from .core import dtypes
+from .core.modes import modes
 from .core.tensor import Tensor
+from .determinism import uninitialized
 from .device import check_device
+from .layout import check_layout, check_memory_format, check_pin_memory
 
 
 def _finish(t: Tensor, requires_grad: bool, device: Any = None) -> Tensor:
@@ -206,6 +210,8 @@ def _size(size: Sequence, kw: dict | None = None, name: str = "") -> tuple:
         if size:
             raise TypeError(f"{name}() got multiple values for argument 'size'")
         size = (kw.pop("size"),)
+    if kw:
+        raise TypeError(f"{name}() got an unexpected keyword argument '{next(iter(kw))}'")
     if not size and name:
         if name in ("randn", "rand"):  # overloaded in torch, hence its longer message
             raise TypeError(f"{name}() received an invalid combination of arguments - got (), but expected one of:\n"
@@ -230,9 +236,14 @@ def check_size(size: tuple, name: str = "") -> tuple:
 
 
 def _filled(fill: Any, size: tuple, dtype: Any, requires_grad: bool, device: Any, name: str = "") -> Tensor:
+    """A tensor of `size` holding `fill` everywhere; fill=UNINITIALIZED: what empty() holds (determinism.py)."""
     d = dtypes.as_dtype(dtype) if dtype is not None else dtypes.get_default_dtype()
     check_size(size, name)
-    return _finish(Tensor._make(np.full(size, checked_fill(fill, d), d.np)), requires_grad, device)
+    array = uninitialized(size, d.np) if fill is UNINITIALIZED else np.full(size, checked_fill(fill, d), d.np)
+    return _finish(Tensor._make(array), requires_grad, device)
+
+
+UNINITIALIZED = object()  # the fill of empty() and empty_like()
 
 
 # The C types torch's messages name (the other integer types are "<name>_t", e.g. "int8_t")
@@ -269,21 +280,64 @@ def integer_fill(fill: Any, d: dtypes.dtype) -> int:
     return int(np.array(int(value)).astype(d.np))
 
 
+def factory(fn: Callable[..., Tensor]) -> Callable[..., Tensor]:
+    """fn with the keywords every torch factory takes besides its own: `layout` (torch.strided only),
+    `pin_memory` (False only: no accelerator here) and `out`: the values are made in out's dtype, written
+    into `out` (resized to fit) and `out` is returned."""
+    @functools.wraps(fn)
+    def make(*args: Any, out: Tensor | None = None, layout: Any = None, pin_memory: Any = False, **kw: Any) -> Tensor:
+        name = fn.__name__
+        check_layout(name, layout)
+        check_pin_memory(name, pin_memory)
+        if out is None:
+            return fn(*args, **kw)
+        _check_out(name, out, kw.get("dtype"))
+        requires_grad = kw.pop("requires_grad", False)
+        return _finish(_write_into(out, fn(*args, **{**kw, "dtype": out.dtype})), requires_grad)
+
+    return make
+
+
+def _check_out(name: str, out: Any, dtype: Any) -> None:
+    if not isinstance(out, Tensor):
+        raise TypeError(f"{name}(): argument 'out' must be Tensor, not {type(out).__name__}")
+    if dtype is not None and dtypes.as_dtype(dtype) is not out.dtype:
+        raise RuntimeError(f"dtype {dtypes.as_dtype(dtype)._legacy} does not match dtype of out parameter "
+                           f"({out.dtype._legacy})")
+    if out.requires_grad and modes.grad_enabled:
+        raise RuntimeError(f"aten::{name}(): functions with out=... arguments don't support automatic "
+                           "differentiation, but one of the arguments requires grad.")
+
+
+def _write_into(out: Tensor, result: Tensor) -> Tensor:
+    """result's values in out: in place when the shapes agree (views of out see them), else out resized."""
+    if out.shape == result.shape:
+        np.copyto(out._data, result._data)
+    else:
+        out._data = result._data
+    out._version += 1
+    return out
+
+
+@factory
 def zeros(*size: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False, **kw: Any) -> Tensor:
     check_device(device)  # torch looks at the device while it parses, before the size
     return _filled(0, _size(size, kw, "zeros"), dtype, requires_grad, device, "zeros")
 
 
+@factory
 def ones(*size: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False, **kw: Any) -> Tensor:
     check_device(device)  # torch looks at the device while it parses, before the size
     return _filled(1, _size(size, kw, "ones"), dtype, requires_grad, device)
 
 
+@factory
 def empty(*size: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False, **kw: Any) -> Tensor:
     check_device(device)  # torch looks at the device while it parses, before the size
-    return _filled(0, _size(size, kw, "empty"), dtype, requires_grad, device)
+    return _filled(UNINITIALIZED, _size(size, kw, "empty"), dtype, requires_grad, device)
 
 
+@factory
 def full(size: Any, fill_value: Any, *, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
     number_arg("full", "fill_value", fill_value, 2)
     if isinstance(fill_value, Tensor):  # torch reads a 1-element tensor as the number it holds
@@ -294,11 +348,17 @@ def full(size: Any, fill_value: Any, *, dtype: Any = None, device: Any = None, r
 
 
 def check_like_arguments(name: str, requires_grad: Any, kw: dict) -> None:
-    """The keywords of a *_like factory torch checks before it makes anything: requires_grad is a bool, and
-    the device must be one that runs here (layout and memory_format have no effect on a numpy array)."""
+    """The keywords of a *_like factory torch checks before it makes anything: requires_grad is a bool, the
+    device one that runs here, the layout, memory format and pin_memory ones a numpy array has (layout.py)."""
     if not isinstance(requires_grad, bool) and requires_grad is not None:
         raise TypeError(f"{name}(): argument 'requires_grad' must be bool, not {type(requires_grad).__name__}")
+    unknown = set(kw) - {"device", "layout", "memory_format", "pin_memory"}
+    if unknown:
+        raise TypeError(f"{name}() got an unexpected keyword argument '{min(unknown)}'")
     check_device(kw.get("device"))
+    check_layout(name, kw.get("layout"))
+    check_memory_format(name, kw.get("memory_format"))
+    check_pin_memory(name, kw.get("pin_memory", False))
 
 
 def _like(fill: Any, input: Tensor, dtype: Any, requires_grad: bool) -> Tensor:
@@ -317,7 +377,7 @@ def ones_like(input: Tensor, *, dtype: Any = None, requires_grad: bool = False, 
 
 def empty_like(input: Tensor, *, dtype: Any = None, requires_grad: bool = False, **kw: Any) -> Tensor:
     check_like_arguments("empty_like", requires_grad, kw)
-    return _like(0, input, dtype, requires_grad)
+    return _like(UNINITIALIZED, input, dtype, requires_grad)
 
 
 def full_like(input: Tensor, fill_value: Any, *, dtype: Any = None, requires_grad: bool = False, **kw: Any) -> Tensor:
@@ -329,6 +389,7 @@ def full_like(input: Tensor, fill_value: Any, *, dtype: Any = None, requires_gra
 _MISSING = object()  # a bound not given, told apart from an explicit None (torch's TypeError)
 
 
+@factory
 def arange(start: Any = _MISSING, end: Any = _MISSING, step: Any = 1, *, dtype: Any = None, device: Any = None,
            requires_grad: bool = False) -> Tensor:
     """int64 when every bound is an int, otherwise the default float. arange(end) and arange(end=...) start at 0."""
@@ -369,6 +430,7 @@ def arange(start: Any = _MISSING, end: Any = _MISSING, step: Any = 1, *, dtype: 
     return _finish(Tensor._make(data), requires_grad, device)
 
 
+@factory
 def linspace(start: float, end: float, steps: int, *, dtype: Any = None, device: Any = None,
              requires_grad: bool = False) -> Tensor:
     if not all(isinstance(v, (int, float, Tensor)) for v in (start, end)) \
@@ -404,6 +466,7 @@ def _linspace_values(start: Any, end: Any, steps: int, d: dtypes.dtype) -> np.nd
 _SQUARE = object()  # eye(n)'s missing m, told apart from an explicit None (torch's TypeError)
 
 
+@factory
 def eye(n: int, m: Any = _SQUARE, *, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
     n = int_arg("eye", "n", n, 1)
     if m is not _SQUARE and not _is_int(m):

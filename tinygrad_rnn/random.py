@@ -30,7 +30,7 @@ import numpy as np
 from .argcheck import float_arg, int_arg, invalid_combination
 from .core import dtypes
 from .core.tensor import Tensor
-from .creation import _finish, _is_int, _size, check_like_arguments, check_size
+from .creation import _finish, _is_int, _size, check_like_arguments, check_size, factory
 from .device import check_device
 
 _MASK24, _MASK53 = np.uint64((1 << 24) - 1), np.uint64((1 << 53) - 1)
@@ -292,6 +292,7 @@ def _float_dtype(dtype: Any, kernel: str) -> dtypes.dtype:
     return d
 
 
+@factory
 def randn(*size: Any, generator: Generator | None = None, dtype: Any = None, device: Any = None,
           requires_grad: bool = False, **kw: Any) -> Tensor:
     """Standard normal values of the default float dtype (float32)."""
@@ -303,6 +304,7 @@ def randn(*size: Any, generator: Generator | None = None, dtype: Any = None, dev
     return _finish(Tensor._make(data), requires_grad, device)
 
 
+@factory
 def rand(*size: Any, generator: Generator | None = None, dtype: Any = None, device: Any = None,
          requires_grad: bool = False, **kw: Any) -> Tensor:
     """Uniform values in [0, 1)."""
@@ -312,6 +314,7 @@ def rand(*size: Any, generator: Generator | None = None, dtype: Any = None, devi
     return _finish(Tensor._make(data), requires_grad, device)
 
 
+@factory
 def randint(low: int, high: Any = None, size: Any = None, *, generator: Generator | None = None,
             dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
     """Integers in [low, high); `randint(high, size)` starts at 0."""
@@ -347,6 +350,7 @@ def _check_integer_range(low: int, high: int, d: dtypes.dtype) -> None:
             raise RuntimeError(f"{what} is out of bounds for {_C_TYPE_NAMES[d.name]}")
 
 
+@factory
 def randperm(n: int, *, generator: Generator | None = None, dtype: Any = None, device: Any = None,
              requires_grad: bool = False) -> Tensor:
     n = check_size((int_arg("randperm", "n", n, 1),))[0]

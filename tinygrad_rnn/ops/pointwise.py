@@ -20,6 +20,7 @@ from ..core.forward_mode import given
 from ..core.function import NO_EDGE, Function, rename
 from ..core.tensor import Tensor
 from ..creation import checked_fill
+from ..layout import check_memory_format
 from .declare import BINARY_SHAPES, Sample, away_from_kinks, binary, inside_unit, op, positive, unary
 from .promotion import array_of as _arr
 from .promotion import by_number_in_float32, float_of, promote, result_type, to_float
@@ -1210,5 +1211,6 @@ class Clone(Function):
 
 @op(samples=unary())
 def clone(input: Tensor, *, memory_format: Any = None) -> Tensor:
-    """A copy of input in new memory (every layout is the same here); the gradient passes through."""
+    """A copy of input in new memory, row-major (layout.py); the gradient passes through."""
+    check_memory_format("clone", memory_format, input.ndim)
     return Clone.apply(input)

@@ -11,12 +11,15 @@ import numpy as np
 from ..argcheck import invalid_combination
 from ..core import dtypes
 from ..core.tensor import Tensor
-from ..creation import _finish, _is_int, from_numpy, tensor
+from ..creation import _finish, _is_int, factory, from_numpy, tensor
+from ..determinism import uninitialized
 from ..device import check_device
+from ..layout import check_layout, check_pin_memory
 
 
-def logspace(start: Any, end: Any, steps: int, base: float = 10.0, *, out: Tensor | None = None, dtype: Any = None,
-             layout: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
+@factory
+def logspace(start: Any, end: Any, steps: int, base: float = 10.0, *, dtype: Any = None, device: Any = None,
+             requires_grad: bool = False) -> Tensor:
     """base ** linspace(start, end, steps), computed as torch does: the first half counts up from
     start and the second half down from end, in the dtype's precision (double for integer dtypes)."""
     start, end = (v.item() if isinstance(v, Tensor) else v for v in (start, end))
@@ -24,7 +27,7 @@ def logspace(start: Any, end: Any, steps: int, base: float = 10.0, *, out: Tenso
         raise invalid_combination("logspace", (start, end, steps))
     if steps < 0:
         raise RuntimeError("number of steps must be non-negative")
-    d = dtypes.as_dtype(dtype) if dtype is not None else (out.dtype if out is not None else dtypes.get_default_dtype())
+    d = dtypes.as_dtype(dtype) if dtype is not None else dtypes.get_default_dtype()
     work = d.np.type if d.is_floating_point else np.float64
     i = np.arange(steps, dtype=work)
     step = (work(end) - work(start)) / work(max(steps - 1, 1))
@@ -33,22 +36,16 @@ def logspace(start: Any, end: Any, steps: int, base: float = 10.0, *, out: Tenso
         exponents = np.array([start], dtype=work)
     with np.errstate(over="ignore", invalid="ignore"):
         values = np.power(work(base), exponents).astype(d.np)
-    result = _finish(Tensor._make(values), requires_grad, device)
-    return result if out is None else out.copy_(result) if out.shape == result.shape else _replace(out, result)
+    return _finish(Tensor._make(values), requires_grad, device)
 
 
-def _replace(out: Tensor, result: Tensor) -> Tensor:
-    out._data = result._data.astype(out._data.dtype)
-    out._version += 1
-    return out
-
-
-def range(start: Any = 0, end: Any = None, step: Any = 1, *, out: Tensor | None = None, dtype: Any = None,  # noqa: A001
-          layout: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
+@factory
+def range(start: Any = 0, end: Any = None, step: Any = 1, *, dtype: Any = None,  # noqa: A001
+          device: Any = None, requires_grad: bool = False) -> Tensor:
     """start, start + step, ..., up to and *including* end. Deprecated in torch (it warns so): use arange."""
     warnings.warn("torch.range is deprecated and will be removed in a future release because its behavior is "
                   "inconsistent with Python's range builtin. Instead, use torch.arange, which produces values in "
-                  "[start, end).", UserWarning, stacklevel=2)
+                  "[start, end).", UserWarning, stacklevel=3)  # past @factory, to the caller
     if end is None:
         raise TypeError("range() missing required argument 'end' (pos 2)")
     if step == 0:
@@ -59,8 +56,7 @@ def range(start: Any = 0, end: Any = None, step: Any = 1, *, out: Tensor | None 
     count = math.floor((end - start) / step) + 1
     work = np.float64 if d.is_floating_point else np.int64
     values = (work(start) + np.arange(count, dtype=work) * work(step)).astype(d.np)
-    result = _finish(Tensor._make(values), requires_grad, device)
-    return result if out is None else _replace(out, result)
+    return _finish(Tensor._make(values), requires_grad, device)
 
 
 def asarray(obj: Any, *, dtype: Any = None, device: Any = None, copy: bool | None = None,
@@ -120,13 +116,15 @@ def frombuffer(buffer: Any, *, dtype: Any, count: int = -1, offset: int = 0, req
 
 def empty_strided(size: Any, stride: Any, *, dtype: Any = None, layout: Any = None, device: Any = None,
                   requires_grad: bool = False, pin_memory: bool = False) -> Tensor:
-    """An uninitialised tensor (zeros here) of `size` whose elements lie `stride` elements apart."""
+    """An uninitialised tensor (determinism.py says what it holds) of `size` whose elements lie `stride` elements apart."""
+    check_layout("empty_strided", layout)
+    check_pin_memory("empty_strided", pin_memory)
     size, stride = tuple(int(s) for s in size), tuple(int(s) for s in stride)
     if len(size) != len(stride):
         raise RuntimeError(f"dimensionality of sizes ({len(size)}) must match dimensionality of strides ({len(stride)})")
     d = dtypes.as_dtype(dtype) if dtype is not None else dtypes.get_default_dtype()
     storage = 1 + sum((n - 1) * s for n, s in zip(size, stride)) if all(size) else 0
-    base = np.zeros(storage, dtype=d.np)
+    base = uninitialized((storage,), d.np)
     array = np.lib.stride_tricks.as_strided(base, size, tuple(s * d.itemsize for s in stride))
     return _finish(Tensor._make(array), requires_grad, device)
 

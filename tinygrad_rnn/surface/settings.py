@@ -14,13 +14,12 @@ from typing import Any
 from ..argcheck import type_name
 from ..core import anomaly_mode, dtypes
 from ..core.tensor import Tensor
+from ..determinism import DETERMINISM
 from ..device import check_device
 from .legacy import LEGACY_BY_NAME
 
 
 class _Settings:
-    deterministic = False
-    deterministic_warn_only = False
     float32_matmul_precision = "highest"
     warn_always = False
 
@@ -37,17 +36,18 @@ def _bool_arg(fn: str, name: str, value: Any, position: int | None = 1) -> bool:
 
 # ------------------------------------------------------------------ deterministic algorithms
 def use_deterministic_algorithms(mode: bool, *, warn_only: bool = False) -> None:
-    """Ask for deterministic algorithms. Every op here already is one, so no op raises or warns."""
-    _SETTINGS.deterministic = _bool_arg("_set_deterministic_algorithms", "mode", mode)
-    _SETTINGS.deterministic_warn_only = _bool_arg("_set_deterministic_algorithms", "warn_only", warn_only, None)
+    """Ask for deterministic algorithms. Every op here already is one, so no op raises or warns; what
+    changes is what uninitialised memory holds (determinism.py)."""
+    DETERMINISM.enabled = _bool_arg("_set_deterministic_algorithms", "mode", mode)
+    DETERMINISM.warn_only = _bool_arg("_set_deterministic_algorithms", "warn_only", warn_only, None)
 
 
 def are_deterministic_algorithms_enabled() -> bool:
-    return _SETTINGS.deterministic
+    return DETERMINISM.enabled
 
 
 def is_deterministic_algorithms_warn_only_enabled() -> bool:
-    return _SETTINGS.deterministic_warn_only
+    return DETERMINISM.warn_only
 
 
 _DEBUG_MODES = {"default": 0, "warn": 1, "error": 2}
@@ -68,9 +68,9 @@ def set_deterministic_debug_mode(debug_mode: int | str) -> None:
 
 
 def get_deterministic_debug_mode() -> int:
-    if not _SETTINGS.deterministic:
+    if not DETERMINISM.enabled:
         return 0
-    return 1 if _SETTINGS.deterministic_warn_only else 2
+    return 1 if DETERMINISM.warn_only else 2
 
 
 # ------------------------------------------------------------------ numerics

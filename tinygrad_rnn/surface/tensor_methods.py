@@ -19,8 +19,10 @@ from ..core import dtypes
 from ..core.modes import modes
 from ..core.size import Size, shape_arg
 from ..core.tensor import Tensor
-from ..creation import checked_fill, tensor
+from ..creation import UNINITIALIZED, _filled, _size, checked_fill, tensor
+from ..determinism import uninitialized
 from ..device import check_device, device
+from ..layout import CHANNELS_LAST_ORDER, check_layout, check_memory_format, check_pin_memory, layout, strided
 from ..ops import compare as _cmp
 from ..ops import indexing as _ix
 from ..ops import linalg as _la
@@ -33,6 +35,7 @@ from ..ops.pointwise import Clone
 from ..ops.promotion import as_operand
 from ..ops.shape import normalize_dim
 from .assignment import assignable_number, check_put_dtype, check_value_shape, is_advanced
+from .factories import empty_strided
 from .legacy import LEGACY_BY_NAME
 from .printing import tensor_repr
 
@@ -56,8 +59,25 @@ class TensorMethods:
     def is_cuda(self) -> bool:
         return False
 
-    def is_contiguous(self) -> bool:
-        return self._data.flags.c_contiguous
+    def is_contiguous(self, *, memory_format: Any = None) -> bool:
+        """Whether the elements lie in memory in the order `memory_format` names (row-major by default)."""
+        if memory_format not in CHANNELS_LAST_ORDER:
+            check_memory_format("is_contiguous", memory_format)
+            return self._data.flags.c_contiguous
+        rank, fastest_first = CHANNELS_LAST_ORDER[memory_format]
+        if self.ndim != rank:
+            return False
+        expected, strides = 1, self.stride()
+        for d in fastest_first:  # torch's rule: dims of size 1 may have any stride
+            if self.shape[d] != 1:
+                if strides[d] != expected:
+                    return False
+                expected *= self.shape[d]
+        return True
+
+    @property
+    def layout(self) -> layout:
+        return strided
 
     def stride(self, dim: Any = None) -> Any:
         if self._data.size:
@@ -180,6 +200,7 @@ class TensorMethods:
         return self.to(dtypes.uint8)
 
     def contiguous(self, memory_format: Any = None) -> Tensor:
+        check_memory_format("contiguous", memory_format, self.ndim)
         return self if self._data.flags.c_contiguous else Clone.apply(self, "C")
 
     # ------------------------------------------------------------ arithmetic
@@ -317,14 +338,14 @@ class TensorMethods:
         return self
 
     def resize_(self, *sizes: Any, memory_format: Any = None) -> Tensor:
-        """self with shape `sizes`, keeping the first elements in order; new elements are zero
-        (torch leaves them uninitialized)."""
+        """self with shape `sizes`, keeping the first elements in order; new elements are uninitialized
+        (determinism.py says what they hold)."""
         if self._requires_grad:
             raise RuntimeError("cannot resize variables that require grad")
         shape = shape_arg(sizes)
         flat = self._data.reshape(-1)
         n = int(np.prod(shape))
-        grown = np.concatenate([flat[:n], np.zeros(builtins.max(n - flat.size, 0), flat.dtype)])
+        grown = np.concatenate([flat[:n], uninitialized((builtins.max(n - flat.size, 0),), flat.dtype)])
         self._data = grown.reshape(shape)
         self._version += 1
         return self
@@ -379,8 +400,8 @@ class TensorMethods:
         pad = np.full((size - found.shape[0], found.shape[1]), fill_value, np.int64)
         return Tensor._make(np.concatenate([found, pad]))
 
-    def new_empty_strided(self, size: Any, stride: Any, *, dtype: Any = None, **kwargs: Any) -> Tensor:
-        return self.new_zeros(size, dtype=dtype)  # a fresh array here is always contiguous
+    def new_empty_strided(self, size: Any, stride: Any, *, dtype: Any = None, **kw: Any) -> Tensor:
+        return empty_strided(size, stride, dtype=dtype or self.dtype, **kw)
 
     def is_nonzero(self) -> builtins.bool:
         if self._data.size == 0:
@@ -633,24 +654,36 @@ class TensorMethods:
         return random.fill_random(self, low, high, generator)
 
     # ------------------------------------------------------------ creation helpers
-    def new_zeros(self, *size: Any, dtype: Any = None, **kwargs: Any) -> Tensor:
-        return Tensor._make(np.zeros(shape_arg(size), (dtype or self.dtype).np))
+    # Each takes torch's keywords dtype (self's unless told), device, requires_grad, layout, pin_memory.
+    def new_zeros(self, *size: Any, **kw: Any) -> Tensor:
+        return _new_filled(self, "new_zeros", 0, size, **kw)
 
-    def new_ones(self, *size: Any, dtype: Any = None, **kwargs: Any) -> Tensor:
-        return Tensor._make(np.ones(shape_arg(size), (dtype or self.dtype).np))
+    def new_ones(self, *size: Any, **kw: Any) -> Tensor:
+        return _new_filled(self, "new_ones", 1, size, **kw)
 
-    def new_full(self, size: Any, fill_value: Any, *, dtype: Any = None, **kwargs: Any) -> Tensor:
-        d = dtype or self.dtype
-        return Tensor._make(np.full(shape_arg((size,)), checked_fill(fill_value, d), d.np))
+    def new_empty(self, *size: Any, **kw: Any) -> Tensor:
+        return _new_filled(self, "new_empty", UNINITIALIZED, size, **kw)
 
-    def new_empty(self, *size: Any, dtype: Any = None, **kwargs: Any) -> Tensor:
-        return self.new_zeros(*size, dtype=dtype)
+    def new_full(self, size: Any, fill_value: Any, **kw: Any) -> Tensor:
+        d = dtypes.as_dtype(kw.get("dtype") or self.dtype)
+        return _new_filled(self, "new_full", checked_fill(fill_value, d), (size,), **kw)
 
-    def new_tensor(self, data: Any, dtype: Any = None, requires_grad: bool = False, **kwargs: Any) -> Tensor:
-        return tensor(data, dtype=dtype or self.dtype, requires_grad=requires_grad)
+    def new_tensor(self, data: Any, *, dtype: Any = None, device: Any = None, requires_grad: bool = False,
+                   pin_memory: bool = False) -> Tensor:
+        check_pin_memory("new_tensor", pin_memory)
+        return tensor(data, dtype=dtype or self.dtype, device=device, requires_grad=requires_grad)
 
     def multinomial(self, num_samples: int, replacement: bool = False, *, generator: Any = None) -> Tensor:
         return random.multinomial(self, num_samples, replacement, generator=generator)
+
+def _new_filled(self: Tensor, name: str, fill: Any, sizes: tuple, *, dtype: Any = None, device: Any = None,
+                requires_grad: bool = False, layout: Any = None, pin_memory: Any = False, **kw: Any) -> Tensor:
+    """The new_* methods: a tensor of size `sizes` (or size=...) holding `fill`, in self's dtype unless told."""
+    check_layout(name, layout)
+    check_pin_memory(name, pin_memory)
+    check_device(device)
+    return _filled(fill, _size(sizes, kw, name), dtype or self.dtype, requires_grad, device, name)
+
 
 _SCALAR_CONVERSION_WARNED = False
 

@@ -1,2 +1,2 @@
-"""torch.utils: `utils.data` (datasets, samplers, DataLoader)."""
-from . import data
+"""torch.utils: `utils.data` (datasets, samplers, DataLoader) and `utils.deterministic`."""
+from . import data, deterministic

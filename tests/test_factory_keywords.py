@@ -1,0 +1,136 @@
+"""The keywords every torch factory shares (creation.py's @factory, layout.py, determinism.py), against torch:
+`out=` writes into and returns the given tensor, `layout`/`memory_format`/`pin_memory` take torch's values
+or raise what torch raises (NotImplementedError for a layout we lack), an unknown keyword is a TypeError,
+and with deterministic algorithms on, uninitialised memory holds NaN / the largest integer / True."""
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pytest
+from helpers import require_torch
+
+import tinygrad_rnn
+
+
+def _outcome(m, call):
+    """What a call gives: (dtype, shape, values, identity of the result with `out`) or the exception type."""
+    out = m.ones(2)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            result = call(m, out)
+    except Exception as e:  # noqa: BLE001 - the exception's type is the outcome
+        return type(e).__name__
+    if not hasattr(result, "dtype"):
+        return result
+    values = result.detach().numpy() if result.dtype.is_floating_point or not result.is_floating_point() else None
+    return str(result.dtype), tuple(result.shape), values.tolist(), result is out, result.requires_grad
+
+
+CALLS = {
+    "zeros out": lambda m, o: m.zeros(3, out=o),
+    "ones out same shape": lambda m, o: m.ones(2, out=o),
+    "full out int": lambda m, o: m.full((2,), 7, out=m.zeros(2, dtype=m.int64)),
+    "arange out": lambda m, o: m.arange(4, out=o),
+    "linspace out int": lambda m, o: m.linspace(0, 1, 3, out=m.zeros(3, dtype=m.int64)),
+    "eye out": lambda m, o: m.eye(2, out=o),
+    "logspace out": lambda m, o: m.logspace(0, 2, 3, out=o),
+    "rand out int": lambda m, o: m.rand(2, out=m.zeros(2, dtype=m.int64)),
+    "randint out float shape": lambda m, o: m.randint(5, (3,), out=o).shape,
+    "randperm out shape": lambda m, o: m.randperm(4, out=o).shape,
+    "zeros dtype differs from out": lambda m, o: m.zeros(2, dtype=m.float64, out=o),
+    "zeros out not a tensor": lambda m, o: m.zeros(2, out="a"),
+    "zeros out requires grad": lambda m, o: m.zeros(2, out=m.ones(2, requires_grad=True)),
+    "zeros out, requires_grad": lambda m, o: m.zeros(2, out=o, requires_grad=True),
+    "zeros unknown keyword": lambda m, o: m.zeros(2, bogus=1),
+    "empty unknown keyword": lambda m, o: m.empty(2, bogus=1),
+    "rand unknown keyword": lambda m, o: m.rand(2, bogus=1),
+    "ones_like unknown keyword": lambda m, o: m.ones_like(o, bogus=1),
+    "zeros layout strided": lambda m, o: m.zeros(2, layout=m.strided),
+    "zeros layout string": lambda m, o: m.zeros(2, layout="strided"),
+    "zeros pin_memory": lambda m, o: m.zeros(2, pin_memory=True),
+    "zeros pin_memory string": lambda m, o: m.zeros(2, pin_memory="a"),
+    "zeros_like preserve_format": lambda m, o: m.zeros_like(o, memory_format=m.preserve_format),
+    "zeros_like memory_format string": lambda m, o: m.zeros_like(o, memory_format="a"),
+    "empty_strided pin_memory": lambda m, o: m.empty_strided((2,), (1,), pin_memory=True),
+    "new_zeros requires_grad": lambda m, o: o.new_zeros(2, requires_grad=True),
+    "new_full requires_grad": lambda m, o: o.new_full((2,), 3.0, requires_grad=True),
+    "new_ones int requires_grad": lambda m, o: m.ones(2, dtype=m.int64).new_ones(2, requires_grad=True),
+    "new_zeros size keyword": lambda m, o: o.new_zeros(size=(2, 1)),
+    "new_zeros unknown keyword": lambda m, o: o.new_ones(2, bogus=1),
+    "new_empty bad device": lambda m, o: o.new_empty(2, device="nowhere"),
+    "new_zeros dtype positional": lambda m, o: o.new_zeros((2,), m.float64),
+    "new_tensor unknown keyword": lambda m, o: o.new_tensor([1.0], bogus=1),
+    "new_empty_strided requires_grad": lambda m, o: o.new_empty_strided((2,), (1,), requires_grad=True).shape,
+    "layout": lambda m, o: repr(o.layout),
+    "clone contiguous_format": lambda m, o: o.clone(memory_format=m.contiguous_format),
+    "clone channels_last of a vector": lambda m, o: o.clone(memory_format=m.channels_last),
+    "clone a layout as memory format": lambda m, o: o.clone(memory_format=m.strided),
+    "contiguous string": lambda m, o: o.contiguous(memory_format="a"),
+    "is_contiguous preserve_format": lambda m, o: o.is_contiguous(memory_format=m.preserve_format),
+    "is_contiguous channels_last 4-d": lambda m, o: m.ones(2, 3, 4, 5).is_contiguous(memory_format=m.channels_last),
+    "is_contiguous channels_last of a permuted copy": lambda m, o: (
+        m.ones(2, 4, 5, 3).contiguous().permute(0, 3, 1, 2).is_contiguous(memory_format=m.channels_last)),
+    "is_contiguous channels_last size-1 dims": lambda m, o: m.ones(2, 1, 1, 1).is_contiguous(memory_format=m.channels_last),
+    "is_contiguous channels_last_3d on 4-d": lambda m, o: m.ones(2, 3, 4, 5).is_contiguous(memory_format=m.channels_last_3d),
+}
+
+
+@pytest.mark.parametrize("name", list(CALLS))
+def test_factory_keywords_as_torch(name):
+    torch = require_torch()
+    ours, theirs = _outcome(tinygrad_rnn, CALLS[name]), _outcome(torch, CALLS[name])
+    if isinstance(theirs, tuple) and "rand" in name:  # random values: their kind and place, not the draw
+        ours, theirs = ours[:2] + ours[3:], theirs[:2] + theirs[3:]
+    assert ours == theirs
+
+
+def test_a_layout_or_memory_format_we_lack_is_named():
+    with pytest.raises(NotImplementedError, match="sparse_coo"):
+        tinygrad_rnn.zeros(2, layout=tinygrad_rnn.sparse_coo)
+    with pytest.raises(NotImplementedError, match="channels_last"):
+        tinygrad_rnn.ones(1, 2, 3, 4).contiguous(memory_format=tinygrad_rnn.channels_last)
+
+
+def test_layouts_pickle_as_themselves():
+    import pickle
+    assert pickle.loads(pickle.dumps(tinygrad_rnn.strided)) is tinygrad_rnn.strided
+    assert pickle.loads(pickle.dumps(tinygrad_rnn.channels_last)) is tinygrad_rnn.channels_last
+
+
+def _uninitialized(m):
+    x = m.ones(2)
+    made = [m.empty(3), m.empty(2, dtype=m.int64), m.empty(2, dtype=m.bool), m.empty(2, dtype=m.uint8),
+            m.empty(2, dtype=m.float16), m.empty_like(x), x.new_empty(2), m.empty_strided((2,), (1,)),
+            x.new_empty_strided((2,), (1,)), m.ones(2).resize_(4)]
+    return [(str(t.dtype), np.asarray(t.numpy()).tolist()) for t in made]
+
+
+@pytest.fixture
+def deterministic():
+    tinygrad_rnn.use_deterministic_algorithms(True)
+    yield
+    tinygrad_rnn.use_deterministic_algorithms(False)
+    tinygrad_rnn.utils.deterministic.fill_uninitialized_memory = True
+
+
+def test_deterministic_algorithms_fill_uninitialized_memory_as_torch(deterministic):
+    torch = require_torch()
+    torch.use_deterministic_algorithms(True)
+    try:
+        theirs = _uninitialized(torch)
+    finally:
+        torch.use_deterministic_algorithms(False)
+    assert repr(_uninitialized(tinygrad_rnn)) == repr(theirs)  # repr: NaN equals NaN
+
+
+def test_fill_uninitialized_memory_can_be_turned_off(deterministic):
+    tinygrad_rnn.utils.deterministic.fill_uninitialized_memory = False
+    assert not tinygrad_rnn.utils.deterministic.fill_uninitialized_memory
+    assert tinygrad_rnn.empty(2).tolist() == [0.0, 0.0]
+
+
+def test_fill_uninitialized_memory_takes_a_bool_only():
+    with pytest.raises(RuntimeError, match="expected a bool, but got int"):
+        tinygrad_rnn.utils.deterministic.fill_uninitialized_memory = 1
