@@ -32,6 +32,7 @@ from .core import dtypes
 from .core.tensor import Tensor
 from .creation import _finish, _is_int, _size, check_like_arguments, check_size, factory
 from .device import check_device
+from .layout import check_layout, check_pin_memory
 
 _MASK24, _MASK53 = np.uint64((1 << 24) - 1), np.uint64((1 << 53) - 1)
 
@@ -380,9 +381,16 @@ def randint_like(input: Tensor, low: int, high: Any = None, *, generator: Genera
                    requires_grad=requires_grad)
 
 
-def normal(mean: Any = 0.0, std: Any = 1.0, size: Any = None, *, generator: Generator | None = None) -> Tensor:
-    if size is not None and (isinstance(mean, Tensor) or isinstance(std, Tensor)):  # no such overload
+def normal(mean: Any = 0.0, std: Any = 1.0, size: Any = None, *, generator: Generator | None = None,
+           dtype: Any = None, device: Any = None, requires_grad: bool = False, layout: Any = None,
+           pin_memory: Any = False) -> Tensor:
+    """Normal values: of `size` from the numbers mean and std (the only overload that takes dtype, device,
+    requires_grad, layout, pin_memory), or of the broadcast shape of mean and std when either is a tensor."""
+    options = dtype is not None or device is not None or requires_grad or layout is not None or pin_memory
+    if (size is not None or options) and (isinstance(mean, Tensor) or isinstance(std, Tensor)):  # no such overload
         raise invalid_combination("normal", (mean, std, size))
+    check_layout("normal", layout)
+    check_pin_memory("normal", pin_memory)
     shape = None if size is None else _size((size,))  # the parser's check comes first
     if isinstance(std, Tensor):
         if bool(np.any(std._data < 0)):
@@ -390,7 +398,8 @@ def normal(mean: Any = 0.0, std: Any = 1.0, size: Any = None, *, generator: Gene
     elif not std >= 0.0:  # NaN too
         raise RuntimeError(f"normal expects std >= 0.0, but found std {std:g}")
     if shape is not None:
-        return fill_normal(Tensor._make(np.empty(shape, dtypes.get_default_dtype().np)), mean, std, generator)
+        d = dtypes.as_dtype(dtype) if dtype is not None else dtypes.get_default_dtype()
+        return _finish(fill_normal(Tensor._make(np.empty(shape, d.np)), mean, std, generator), requires_grad, device)
     shape = np.broadcast_shapes(np.shape(getattr(mean, "_data", mean)), np.shape(getattr(std, "_data", std)))
     d = mean.dtype if isinstance(mean, Tensor) else std.dtype
     return randn(shape, generator=generator, dtype=d) * std + mean

@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from .. import random
+from ..argcheck import invalid_combination
 from ..core import dtypes
 from ..core.modes import modes
 from ..core.size import Size, shape_arg
@@ -158,48 +159,51 @@ class TensorMethods:
 
     # ------------------------------------------------------------ dtype and device
     def to(self, *args: Any, **kwargs: Any) -> Tensor:
-        """`to(dtype)`, `to('cpu')`, `to(device, dtype)`, `to(other_tensor)`; returns self when nothing changes."""
-        target = kwargs.get("dtype")
-        for a in args + tuple(v for k, v in kwargs.items() if k == "device"):
-            if isinstance(a, dtypes.dtype):
-                target = a
-            elif isinstance(a, Tensor):
-                target = a.dtype
-            else:
-                check_device(a)
+        """`to(dtype)`, `to(device, dtype)`, `to(other_tensor)`, each with torch's non_blocking, copy and keyword
+        memory_format; a new tensor when the dtype changes or copy=True, otherwise self."""
+        given = _to_arguments(args, kwargs)
+        check_device(given.get("device"))
+        check_memory_format("to", given.get("memory_format"), self.ndim)
+        target = given["tensor"].dtype if "tensor" in given else given.get("dtype")
         if target is None or target is self.dtype:
-            return self.clone() if kwargs.get("copy") else self
-        return Cast.apply(self, dtypes.as_dtype(target))
+            return self.clone() if given.get("copy") else self
+        return Cast.apply(self, target)
 
-    def cpu(self) -> Tensor:
-        return self
+    def cpu(self, *, memory_format: Any = None) -> Tensor:
+        return self.to(memory_format=memory_format)
 
-    def cuda(self, *args: Any, **kwargs: Any) -> Tensor:
+    def cuda(self, device: Any = None, non_blocking: builtins.bool = False, *, memory_format: Any = None) -> Tensor:
         check_device("cuda")
         return self
 
-    def float(self) -> Tensor:
-        return self.to(dtypes.float32)
+    def float(self, *, memory_format: Any = None) -> Tensor:
+        return self.to(dtypes.float32, memory_format=memory_format)
 
-    def double(self) -> Tensor:
-        return self.to(dtypes.float64)
+    def double(self, *, memory_format: Any = None) -> Tensor:
+        return self.to(dtypes.float64, memory_format=memory_format)
 
-    def half(self) -> Tensor:
-        return self.to(dtypes.float16)
+    def half(self, *, memory_format: Any = None) -> Tensor:
+        return self.to(dtypes.float16, memory_format=memory_format)
 
-    def long(self) -> Tensor:
-        return self.to(dtypes.int64)
+    def long(self, *, memory_format: Any = None) -> Tensor:
+        return self.to(dtypes.int64, memory_format=memory_format)
 
-    def int(self) -> Tensor:
-        return self.to(dtypes.int32)
+    def int(self, *, memory_format: Any = None) -> Tensor:
+        return self.to(dtypes.int32, memory_format=memory_format)
 
-    def bool(self) -> Tensor:
-        return self.to(dtypes.bool)
+    def short(self, *, memory_format: Any = None) -> Tensor:
+        return self.to(dtypes.int16, memory_format=memory_format)
 
-    def byte(self) -> Tensor:
-        return self.to(dtypes.uint8)
+    def char(self, *, memory_format: Any = None) -> Tensor:
+        return self.to(dtypes.int8, memory_format=memory_format)
 
-    def contiguous(self, memory_format: Any = None) -> Tensor:
+    def byte(self, *, memory_format: Any = None) -> Tensor:
+        return self.to(dtypes.uint8, memory_format=memory_format)
+
+    def bool(self, *, memory_format: Any = None) -> Tensor:
+        return self.to(dtypes.bool, memory_format=memory_format)
+
+    def contiguous(self, *, memory_format: Any = None) -> Tensor:
         check_memory_format("contiguous", memory_format, self.ndim)
         return self if self._data.flags.c_contiguous else Clone.apply(self, "C")
 
@@ -408,12 +412,6 @@ class TensorMethods:
             raise RuntimeError("Boolean value of Tensor with no values is ambiguous")
         return builtins.bool(self)
 
-    def char(self) -> Tensor:
-        return self.to(dtypes.int8)
-
-    def short(self) -> Tensor:
-        return self.to(dtypes.int16)
-
     def const_data_ptr(self) -> int:
         return self.data_ptr()
 
@@ -504,15 +502,20 @@ class TensorMethods:
     def conj(self) -> Tensor:
         return self
 
-    def new(self, *args: Any, **kwargs: Any) -> Tensor:
-        """The legacy constructor with self's dtype: `t.new(2, 3)` (zeros here, uninitialized in
-        torch), `t.new([1, 2])` (data), `t.new()` (empty)."""
-        dtype = kwargs.pop("dtype", None) or self.dtype
+    def new(self, *args: Any, device: Any = None) -> Tensor:
+        """The legacy constructor with self's dtype: `t.new(2, 3)` (uninitialized, determinism.py),
+        `t.new([1, 2])` (data), `t.new(other)` (other's values), `t.new()` (empty)."""
+        check_device(device)
         if len(args) == 1 and isinstance(args[0], Tensor):
-            return args[0].detach().to(dtype)
+            if device is not None:
+                raise RuntimeError("Legacy tensor new of the form tensor.new(tensor, device=device) is not supported. "
+                                   " Use torch.as_tensor(...) instead.")
+            if args[0].dtype is not self.dtype:
+                raise TypeError(f"new(): expected a tensor of dtype {self.dtype} (self's), but got {args[0].dtype}")
+            return args[0].detach()
         if len(args) == 1 and isinstance(args[0], (list, tuple)) and not isinstance(args[0], Size):
-            return tensor(args[0], dtype=dtype)
-        return Tensor._make(np.zeros(shape_arg(args) if args else (0,), dtype.np))
+            return tensor(args[0], dtype=self.dtype)
+        return Tensor._make(uninitialized(shape_arg(args) if args else (0,), self.dtype.np))
 
     def apply_(self, callable: Any) -> Tensor:
         """Each element replaced by callable(element), in Python (torch's CPU semantics)."""
@@ -675,6 +678,29 @@ class TensorMethods:
 
     def multinomial(self, num_samples: int, replacement: bool = False, *, generator: Any = None) -> Tensor:
         return random.multinomial(self, num_samples, replacement, generator=generator)
+
+_TO_SIGNATURES = tuple(f"({first}bool non_blocking = False, bool copy = False, *, torch.memory_format memory_format = "
+                       "None)" for first in ("torch.device device = None, torch.dtype dtype = None, ",
+                                             "torch.dtype dtype, ", "Tensor tensor, "))
+
+
+def _to_arguments(args: tuple, kwargs: dict) -> dict:
+    """Tensor.to's arguments by name, read by the overload its first argument picks (_TO_SIGNATURES)."""
+    first = args[0] if args else kwargs.get("tensor")
+    names = ("tensor",) if isinstance(first, Tensor) else ("dtype",) if isinstance(first, dtypes.dtype) else \
+        ("device", "dtype")
+    names += ("non_blocking", "copy")
+    given = dict(zip(names, args))
+    if len(args) > len(names) or set(kwargs) - set(names) - {"memory_format"} or set(kwargs) & set(given):
+        raise invalid_combination("to", args, _TO_SIGNATURES)
+    given.update(kwargs)
+    if given.get("dtype") is not None and not isinstance(given["dtype"], dtypes.dtype):
+        raise invalid_combination("to", args, _TO_SIGNATURES)
+    for flag in ("non_blocking", "copy"):
+        if not isinstance(given.get(flag, False), builtins.bool):
+            raise invalid_combination("to", args, _TO_SIGNATURES)
+    return given
+
 
 def _new_filled(self: Tensor, name: str, fill: Any, sizes: tuple, *, dtype: Any = None, device: Any = None,
                 requires_grad: bool = False, layout: Any = None, pin_memory: Any = False, **kw: Any) -> Tensor:

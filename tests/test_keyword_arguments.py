@@ -1,7 +1,8 @@
-"""The keywords every torch factory shares (creation.py's @factory, layout.py, determinism.py), against torch:
-`out=` writes into and returns the given tensor, `layout`/`memory_format`/`pin_memory` take torch's values
-or raise what torch raises (NotImplementedError for a layout we lack), an unknown keyword is a TypeError,
-and with deterministic algorithms on, uninitialised memory holds NaN / the largest integer / True."""
+"""Keyword arguments against torch: those every factory shares (creation.py's @factory, layout.py), Tensor.to's
+overloads and the conversion methods, and determinism.py. `out=` writes into and returns the given tensor,
+`layout`/`memory_format`/`pin_memory` take torch's values or raise what torch raises (NotImplementedError for a
+layout we lack), an unknown keyword is a TypeError, and with deterministic algorithms on, uninitialised memory
+holds NaN / the largest integer / True."""
 from __future__ import annotations
 
 import warnings
@@ -73,6 +74,31 @@ CALLS = {
     "is_contiguous channels_last of a permuted copy": lambda m, o: (
         m.ones(2, 4, 5, 3).contiguous().permute(0, 3, 1, 2).is_contiguous(memory_format=m.channels_last)),
     "is_contiguous channels_last size-1 dims": lambda m, o: m.ones(2, 1, 1, 1).is_contiguous(memory_format=m.channels_last),
+    "tensor pin_memory": lambda m, o: m.tensor([1.0], pin_memory=True),
+    "normal of a size in float64": lambda m, o: m.normal(0.0, 1.0, (3,), dtype=m.float64).shape,
+    "normal of a size requiring grad": lambda m, o: m.normal(0.0, 1.0, (2,), requires_grad=True).requires_grad,
+    "normal of a tensor with a dtype": lambda m, o: m.normal(m.zeros(2), 1.0, dtype=m.float64),
+    "normal of an int dtype": lambda m, o: m.normal(0.0, 1.0, (2,), dtype=m.int64),
+    "to unknown keyword": lambda m, o: o.to(m.float64, bogus=1),
+    "to dtype, copy positional": lambda m, o: o.to(m.float32, False, True),
+    "to device, dtype, copy": lambda m, o: o.to("cpu", m.float32, False, True),
+    "to tensor keyword": lambda m, o: o.to(tensor=m.zeros(1, dtype=m.float64)),
+    "to two dtypes": lambda m, o: o.to(m.float64, m.float32),
+    "to dtype twice": lambda m, o: o.to(m.float64, dtype=m.float64),
+    "to non_blocking string": lambda m, o: o.to(m.float32, non_blocking="a"),
+    "to tensor, dtype": lambda m, o: o.to(m.zeros(1), m.float64),
+    "to nothing": lambda m, o: o.to(),
+    "to keywords": lambda m, o: o.to(dtype=m.float64, device="cpu", non_blocking=True),
+    "to memory_format of a vector": lambda m, o: o.to(memory_format=m.channels_last),
+    "double preserve_format": lambda m, o: o.double(memory_format=m.preserve_format),
+    "float memory_format positional": lambda m, o: o.float(m.contiguous_format),
+    "cpu memory_format": lambda m, o: o.cpu(memory_format=m.contiguous_format),
+    "contiguous memory_format positional": lambda m, o: o.contiguous(m.contiguous_format),
+    "new unknown keyword": lambda m, o: o.new(2, bogus=1),
+    "new dtype": lambda m, o: o.new(2, dtype=m.float64),
+    "new of a tensor of another dtype": lambda m, o: o.new(m.ones(2, dtype=m.int64)),
+    "new of a tensor with a device": lambda m, o: o.new(m.ones(2), device="cpu"),
+    "new of data": lambda m, o: o.new([1, 2]),
     "is_contiguous channels_last_3d on 4-d": lambda m, o: m.ones(2, 3, 4, 5).is_contiguous(memory_format=m.channels_last_3d),
 }
 
