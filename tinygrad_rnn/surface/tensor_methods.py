@@ -94,7 +94,9 @@ class TensorMethods:
     def data_ptr(self) -> int:
         return self._data.__array_interface__["data"][0]
 
-    def type(self, dtype: Any = None) -> Any:
+    def type(self, dtype: Any = None, non_blocking: builtins.bool = False) -> Any:
+        """The legacy type name ('torch.FloatTensor'), or self converted to `dtype` (a dtype or a type name);
+        non_blocking has no effect: a CPU copy is always finished when it returns."""
         if dtype is None:
             return f"torch.{self.dtype._legacy}Tensor"
         if isinstance(dtype, str):
