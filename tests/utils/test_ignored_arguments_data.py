@@ -82,24 +82,6 @@ def test_pin_memory_warns_as_torch_does_on_a_machine_without_accelerator(options
     assert results[0] == results[1]
 
 
-@pytest.mark.parametrize("options", [dict(), dict(persistent_workers=True), dict(prefetch_factor=4),
-                                     dict(multiprocessing_context="fork")])
-def test_worker_processes_are_refused_naming_num_workers(options):
-    """Workers would change numbers (each reseeds the random streams; each replays an
-    IterableDataset), so num_workers > 0 is not quietly run in this process."""
-    with pytest.raises(NotImplementedError, match="num_workers=2"):
-        tinygrad_rnn.utils.data.DataLoader(_dataset(tinygrad_rnn), num_workers=2, **options)
-
-
-def test_workers_would_replay_an_iterable_dataset_in_torch():
-    """The measurement behind refusing num_workers: torch's two workers each yield the whole stream."""
-    torch = require_torch()
-    with_workers = [b.tolist() for b in torch.utils.data.DataLoader(_Stream.make(torch), batch_size=7, num_workers=2)]
-    assert with_workers == [list(np.arange(7.0))] * 2
-    assert [b.tolist() for b in tinygrad_rnn.utils.data.DataLoader(_Stream.make(tinygrad_rnn), batch_size=7)] == \
-        [list(np.arange(7.0))]
-
-
 @pytest.mark.parametrize("case", ["Sampler(data)", "Sampler(data_source=data)", "super().__init__(data)"])
 def test_sampler_base_takes_no_arguments_as_in_torch(case):
     def make(m):

@@ -6,15 +6,18 @@
 
 The loader asks its `batch_sampler` for lists of indices, fetches `dataset[i]` for each, and
 passes the list of items to `collate_fn` (by default `default_collate`, which stacks). Everything
-runs in this process. The multiprocessing options are checked as torch checks them (with
-num_workers=0, torch refuses prefetch_factor, persistent_workers=True, multiprocessing_context and
-a timeout); num_workers > 0 raises NotImplementedError rather than quietly loading in-process, since
-worker processes change results (each worker reseeds the random streams and replays an
-IterableDataset). pin_memory is a no-op on a CPU-only machine in torch too, with the same warning.
+runs in this process; with num_workers > 0 the workers are played here (workers.py), with torch's
+seeds and torch's order, so the batches and every random number are the ones torch's worker
+processes give. The multiprocessing options are checked as torch checks them. pin_memory is a
+no-op on a CPU-only machine in torch too, with the same warning.
 """
 from __future__ import annotations
 
 import collections.abc
+import itertools
+import multiprocessing
+import multiprocessing.context
+import os
 import warnings
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -28,6 +31,7 @@ from ...ops.shape import stack
 from ...random import Generator
 from .dataset import IterableDataset
 from .sampler import BatchSampler, RandomSampler, SequentialSampler, draw_seed
+from .workers import map_style_batches, start_workers, stream_batches
 
 _COLLATE_ERROR = "default_collate: batch must contain tensors, numpy arrays, numbers, dicts or lists; found {}"
 
@@ -96,15 +100,35 @@ def _check_worker_options(num_workers: int, timeout: float, prefetch_factor: int
         raise ValueError("prefetch_factor option should be non-negative")
     if persistent_workers and num_workers == 0:
         raise ValueError("persistent_workers option needs num_workers > 0")
-    if multiprocessing_context is not None and num_workers == 0:
+    if multiprocessing_context is not None:
+        _check_multiprocessing_context(multiprocessing_context, num_workers)
+
+
+def _check_multiprocessing_context(context: Any, num_workers: int) -> None:
+    """A start method's name or a multiprocessing context, and only with workers (torch's checks)."""
+    if num_workers == 0:
         raise ValueError("multiprocessing_context can only be used with multi-process loading (num_workers > 0), "
                          f"but got num_workers={num_workers}")
-    if num_workers > 0:
-        raise NotImplementedError(
-            f"DataLoader: num_workers={num_workers} (worker processes) is not implemented; use num_workers=0. "
-            "Workers reseed the random streams per worker and give each a copy of an IterableDataset, "
-            "so loading in this process instead could silently change the numbers."
-        )
+    if isinstance(context, str):
+        methods = multiprocessing.get_all_start_methods()
+        if context not in methods:
+            raise ValueError(f"multiprocessing_context option should specify a valid start method in {methods!r}, "
+                             f"but got multiprocessing_context={context!r}")
+    elif not isinstance(context, multiprocessing.context.BaseContext):
+        raise TypeError("multiprocessing_context option should be a valid context object or a string specifying "
+                        f"the start method, but got multiprocessing_context={context}")
+
+
+def _warn_about_many_workers(num_workers: int) -> None:
+    """torch's warning when there are more workers than CPUs this process may run on."""
+    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    if num_workers > cpus:
+        cpuset = "" if hasattr(os, "sched_getaffinity") else " (`cpuset` is not taken into account)"
+        warnings.warn(f"This DataLoader will create {num_workers} worker processes in total. Our suggested max "
+                      f"number of worker in current system is {cpus}{cpuset}, which is smaller than what this "
+                      "DataLoader is going to create. Please be aware that excessive worker creation might get "
+                      "DataLoader running slow or even freeze, lower the worker number to avoid potential "
+                      "slowness/freeze if necessary.", stacklevel=3)
 
 
 def _check_stream_options(shuffle: bool | None, sampler: Any, batch_sampler: Any) -> None:
@@ -119,7 +143,7 @@ def _check_stream_options(shuffle: bool | None, sampler: Any, batch_sampler: Any
 
 
 class DataLoader:
-    """torch.utils.data.DataLoader (single process): batching, shuffling, collation."""
+    """torch.utils.data.DataLoader: batching, shuffling, collation, and workers played in this process."""
 
     def __init__(self, dataset: Any, batch_size: int | None = 1, shuffle: bool | None = None, sampler: Any = None,
                  batch_sampler: Any = None, num_workers: int = 0, collate_fn: Callable | None = None,
@@ -145,12 +169,13 @@ class DataLoader:
         self.num_workers = num_workers
         self.pin_memory = pin_memory
         self.timeout = timeout
-        self.worker_init_fn = worker_init_fn  # called only in worker processes, as in torch
+        self.worker_init_fn = worker_init_fn  # called in each worker as it starts, as in torch
         self.multiprocessing_context = multiprocessing_context
-        self.prefetch_factor = prefetch_factor
+        self.prefetch_factor = 2 if num_workers > 0 and prefetch_factor is None else prefetch_factor
         self.persistent_workers = persistent_workers
         self.pin_memory_device = pin_memory_device
-        self.in_order = in_order  # the order of batches from workers; with none, always in order
+        self.in_order = in_order  # the order of batches from workers; played here, they always come in order
+        self._persistent: list | None = None  # persistent_workers: the workers, kept from epoch to epoch
         self.generator = generator
         self._iterable = isinstance(dataset, IterableDataset)
         if sampler is None and not self._iterable:
@@ -164,49 +189,71 @@ class DataLoader:
         if collate_fn is None:
             collate_fn = default_collate if self._auto_collation or self._iterable and batch_size else default_convert
         self.collate_fn = collate_fn
+        if num_workers > 0:  # torch warns here, and again as each epoch's workers start
+            _warn_about_many_workers(num_workers)
 
     @property
     def _auto_collation(self) -> bool:
         return self.batch_sampler is not None
 
     def __iter__(self) -> Iterator:
+        if self._persistent is not None:  # torch makes persistent workers' iterator once, and resets it
+            return self._worker_batches(self._persistent)
         # torch draws a base seed for worker processes when each epoch's iterator is made, even with
         # no workers; drawing it too keeps the random stream (so every later draw) in step with torch.
-        draw_seed(self.generator)
+        base_seed = draw_seed(self.generator)
         if self.pin_memory and self.pin_memory_device:
             warnings.warn("pin_memory_device is deprecated, the current accelerator will be used as the device,"
                           f"ignore pin_memory_device='{self.pin_memory_device}'.", stacklevel=2)
         if self.pin_memory:  # pinned memory only speeds up copies to an accelerator; we have none
             warnings.warn("'pin_memory' argument is set as true but no accelerator is found, "
                           "then device pinned memory won't be used.", stacklevel=2)
-        if self.timeout != 0:  # torch's single-process iterator has no worker to wait for
-            raise AssertionError("_SingleProcessDataLoaderIter requires timeout == 0")
-        return self._batches()
+        if self.num_workers == 0:
+            if self.timeout != 0:  # torch's single-process iterator has no worker to wait for
+                raise AssertionError("_SingleProcessDataLoaderIter requires timeout == 0")
+            return self._batches()
+        _warn_about_many_workers(self.num_workers)
+        workers = start_workers(self, base_seed)
+        if self.persistent_workers:
+            self._persistent = workers
+        return self._worker_batches(workers)
 
     def _batches(self) -> Iterator:
         if self._iterable:
-            yield from self._iterate_stream()
-        elif self._auto_collation:
-            for indices in self.batch_sampler:
-                yield self.collate_fn([self.dataset[i] for i in indices])
+            stream = iter(self.dataset)
+            while True:
+                try:
+                    batch = self._next_stream_batch(stream)
+                except StopIteration:
+                    return
+                yield batch
         else:
-            for i in self.sampler:
-                yield self.collate_fn(self.dataset[i])
+            for indices in self._index_batches():
+                yield self._fetch(self.dataset, indices)
 
-    def _iterate_stream(self) -> Iterator:
-        """An IterableDataset: cut its stream into batches of batch_size (or pass items one by one)."""
+    def _worker_batches(self, workers: list) -> Iterator:
+        if self._iterable:
+            return stream_batches(workers, self._next_stream_batch)
+        return map_style_batches(workers, self._index_batches(), self._fetch)
+
+    def _index_batches(self) -> Any:
+        return self.batch_sampler if self._auto_collation else self.sampler
+
+    def _fetch(self, dataset: Any, indices: Any) -> Any:
+        """One batch of a map-style dataset: its items at a batch's indices, collated (or one item)."""
+        if self._auto_collation:
+            return self.collate_fn([dataset[i] for i in indices])
+        return self.collate_fn(dataset[indices])
+
+    def _next_stream_batch(self, stream: Iterator) -> Any:
+        """The next batch of an IterableDataset's stream (or its next item, with batch_size=None); a last,
+        shorter batch unless drop_last; StopIteration at the end."""
         if self.batch_size is None:
-            for item in self.dataset:
-                yield self.collate_fn(item)
-            return
-        batch: list = []
-        for item in self.dataset:
-            batch.append(item)
-            if len(batch) == self.batch_size:
-                yield self.collate_fn(batch)
-                batch = []
-        if batch and not self.drop_last:
-            yield self.collate_fn(batch)
+            return self.collate_fn(next(stream))
+        items = list(itertools.islice(stream, self.batch_size))
+        if not items or self.drop_last and len(items) < self.batch_size:
+            raise StopIteration
+        return self.collate_fn(items)
 
     def __len__(self) -> int:
         if self._iterable:

@@ -1,0 +1,135 @@
+"""DataLoader's worker processes, played in this process: the same batches and the same random numbers.
+
+With `num_workers=W`, torch starts W processes. Worker w seeds Python's `random` and torch's default
+generator with `base_seed + w` and numpy with `SeedSequence([w, low 32 bits, high 32 bits, 0])` of the
+same base seed (drawn from the loader's generator when the epoch's iterator is made), sets one thread,
+runs `worker_init_fn(w)` on its own copy of the dataset, and then fetches the batches it is handed:
+batch i goes to worker i % W, and batches come back in order.
+
+Here each worker is a `_Worker`: its copy of the dataset and its random states, swapped in while it
+fetches and swapped out before the batch reaches the caller, so the caller's random streams move only
+as they do in torch's main process. The numbers are torch's wherever torch's are fixed: always for a
+map-style dataset; for an IterableDataset, while its workers' streams are of equal length (each worker
+iterates its own copy, so without `get_worker_info()` sharding every item comes W times, as in torch).
+When they are not, torch's order depends on which process answers first; here an exhausted worker is
+skipped at once.
+"""
+from __future__ import annotations
+
+import contextlib
+import copy
+import dataclasses
+import random as python_random
+import threading
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import numpy as np
+
+from ... import random, threads
+
+
+@dataclasses.dataclass(frozen=True)
+class WorkerInfo:
+    """What `get_worker_info()` tells code running in a worker: its id, the number of workers, its seed
+    and its own copy of the dataset."""
+
+    id: int
+    num_workers: int
+    seed: int
+    dataset: Any
+    rng: Any = None
+    worker_method: str | None = "multiprocessing"
+
+
+_running = threading.local()  # the WorkerInfo of the worker fetching in this thread, if any
+
+
+def get_worker_info() -> WorkerInfo | None:
+    """The current worker's WorkerInfo inside a DataLoader worker (its dataset, `__getitem__`, `__iter__`,
+    `collate_fn`, `worker_init_fn`), None elsewhere."""
+    return getattr(_running, "info", None)
+
+
+def _random_states() -> tuple:
+    return random.get_rng_state(), python_random.getstate(), np.random.get_state(), threads.get_num_threads()
+
+
+def _set_random_states(states: tuple) -> None:
+    torch_state, python_state, numpy_state, thread_count = states
+    random.set_rng_state(torch_state)
+    python_random.setstate(python_state)
+    np.random.set_state(numpy_state)
+    threads.set_num_threads(thread_count)
+
+
+class _Worker:
+    """One worker: its WorkerInfo, its random states between fetches, and for an IterableDataset its stream."""
+
+    def __init__(self, loader: Any, worker_id: int, base_seed: int) -> None:
+        self.info = WorkerInfo(worker_id, loader.num_workers, base_seed + worker_id, _own_copy(loader.dataset))
+        self.stream: Iterator | None = None
+        caller = _random_states()
+        random.manual_seed(self.info.seed)
+        python_random.seed(self.info.seed)
+        np.random.seed(np.random.SeedSequence([worker_id, base_seed & 0xFFFFFFFF, base_seed >> 32, 0]).generate_state(4))
+        threads.set_num_threads(1)
+        self.states = _random_states()
+        _set_random_states(caller)
+        with self.running():
+            if loader.worker_init_fn is not None:
+                loader.worker_init_fn(worker_id)
+
+    @contextlib.contextmanager
+    def running(self) -> Iterator[None]:
+        """Run a block as this worker: its random states and WorkerInfo in, the caller's back after."""
+        caller = _random_states()
+        _set_random_states(self.states)
+        _running.info = self.info
+        try:
+            yield
+        finally:
+            _running.info = None
+            self.states = _random_states()
+            _set_random_states(caller)
+
+
+def _own_copy(dataset: Any) -> Any:
+    """The worker's copy of the dataset (a forked process's memory); a dataset that cannot be copied is
+    shared, as threads would share it."""
+    try:
+        return copy.deepcopy(dataset)
+    except Exception:  # noqa: BLE001 - an open file or a generator inside: share it rather than fail
+        return dataset
+
+
+def start_workers(loader: Any, base_seed: int) -> list[_Worker]:
+    return [_Worker(loader, w, base_seed) for w in range(loader.num_workers)]
+
+
+def map_style_batches(workers: list[_Worker], index_batches: Iterator, fetch: Callable[[Any, Any], Any]) -> Iterator:
+    """Batch i fetched by worker i % W (torch's round robin), yielded in order; `fetch(dataset, indices)`.
+    The indices are drawn here, in the caller's random state, as torch's main process draws them."""
+    for i, indices in enumerate(index_batches):
+        worker = workers[i % len(workers)]
+        with worker.running():
+            batch = fetch(worker.info.dataset, indices)
+        yield batch
+
+
+def stream_batches(workers: list[_Worker], next_batch: Callable[[Iterator], Any]) -> Iterator:
+    """An IterableDataset: each worker's own stream, asked in turn for a batch (`next_batch(stream)`, which
+    raises StopIteration at its end); an exhausted worker leaves the round."""
+    for worker in workers:  # each epoch, a fresh iterator over each worker's copy, made in the worker
+        with worker.running():
+            worker.stream = iter(worker.info.dataset)
+    active = list(workers)
+    while active:
+        for worker in list(active):
+            with worker.running():
+                try:
+                    batch = next_batch(worker.stream)
+                except StopIteration:
+                    active.remove(worker)
+                    continue
+            yield batch
