@@ -242,7 +242,8 @@ class DataLoader:
     def _fetch(self, dataset: Any, indices: Any) -> Any:
         """One batch of a map-style dataset: its items at a batch's indices, collated (or one item)."""
         if self._auto_collation:
-            return self.collate_fn([dataset[i] for i in indices])
+            fetch_many = getattr(dataset, "__getitems__", None)  # a dataset's own batched fetch, as torch uses it
+            return self.collate_fn(fetch_many(indices) if fetch_many else [dataset[i] for i in indices])
         return self.collate_fn(dataset[indices])
 
     def _next_stream_batch(self, stream: Iterator) -> Any:
