@@ -242,6 +242,7 @@ from .layout import (
     sparse_csr,
     strided,
 )
+from .nn.cell_functions import gru_cell, lstm_cell, rnn_relu_cell, rnn_tanh_cell  # noqa: E402
 from .nn.torch_functions import (  # noqa: E402
     adaptive_avg_pool1d,
     adaptive_max_pool1d,
@@ -581,6 +582,7 @@ __all__ = [
     "greater",
     "greater_equal",
     "group_norm",
+    "gru_cell",
     "gt",
     "half",
     "hamming_window",
@@ -679,6 +681,7 @@ __all__ = [
     "logspace",
     "logsumexp",
     "long",
+    "lstm_cell",
     "lt",
     "manual_seed",
     "margin_ranking_loss",
@@ -778,6 +781,8 @@ __all__ = [
     "result_type",
     "return_types",
     "rms_norm",
+    "rnn_relu_cell",
+    "rnn_tanh_cell",
     "roll",
     "rot90",
     "round",

@@ -331,6 +331,7 @@ __all__ = [
     "adaptive",
     "attention",
     "bilinear",
+    "cell_functions",
     "channel_layers",
     "containers",
     "conv",
