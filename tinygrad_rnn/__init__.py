@@ -191,6 +191,7 @@ from .random import (
     randperm,
     seed,
 )
+from .surface.functions import accepts_out as _accepts_out  # noqa: E402
 from .surface.functions import (
     conj,
     detach,
@@ -212,10 +213,7 @@ from .surface.functions import (
     zero_,
 )
 from .surface.legacy import BoolTensor, ByteTensor, DoubleTensor, FloatTensor, HalfTensor, IntTensor, LongTensor
-
-__version__ = "0.1.0"
-
-from .surface.functions import accepts_out as _accepts_out  # noqa: E402
+from .version import __version__  # noqa: E402
 
 surface.ops.export(globals())  # torch.X for every declared op, with its aliases and out=
 # out= of the products must have the result's dtype; cat and stack refuse to cast down with a TypeError
@@ -223,7 +221,22 @@ matmul, mm, bmm = (_accepts_out(getattr(f, "__wrapped__", f), exact_dtype=True) 
 cat, concat, concatenate, stack = (_accepts_out(f, joins=True) for f in (cat, concat, concatenate, stack))
 
 # Last, because the modules in nn build on everything above.
-from . import distributions, func, linalg, nn, optim, safetensors, special, testing, utils, viz
+from . import (
+    accelerator,
+    cpu,
+    distributions,
+    func,
+    linalg,
+    nn,
+    optim,
+    safetensors,
+    special,
+    testing,
+    utils,
+    version,
+    viz,
+)
+from .compile import compile  # noqa: E402
 from .core.grad_mode import is_inference_mode_enabled  # noqa: E402
 from .layout import (
     _mkldnn,
@@ -348,6 +361,7 @@ __all__ = [
     "abs",
     "abs_",
     "absolute",
+    "accelerator",
     "acos",
     "acos_",
     "acosh",
@@ -458,6 +472,7 @@ __all__ = [
     "clone",
     "column_stack",
     "combinations",
+    "compile",
     "concat",
     "concatenate",
     "conj",
@@ -479,6 +494,7 @@ __all__ = [
     "cosine_similarity",
     "count_nonzero",
     "cov",
+    "cpu",
     "cross",
     "ctc_loss",
     "cuda",
@@ -902,6 +918,7 @@ __all__ = [
     "var",
     "var_mean",
     "vdot",
+    "version",
     "viz",
     "vsplit",
     "vstack",

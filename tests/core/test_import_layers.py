@@ -28,7 +28,8 @@ LAYERS = [
     ("surface/", "random.py"),  # torch's spelling: Tensor methods, legacy constructors, printing
     ("autograd/", "kernels/", "testing/", "func/", "special/", "linalg/"),  # torch.autograd's and torch.func's face, fused RNN kernels
     ("nn/",),
-    ("optim/", "utils/", "distributions/", "serialization/", "safetensors.py", "viz/", "cuda.py"),
+    ("optim/", "utils/", "distributions/", "serialization/", "safetensors.py", "viz/", "cuda.py", "accelerator.py",
+     "cpu.py", "version.py", "compile.py"),
     ("__init__.py",),
 ]
 

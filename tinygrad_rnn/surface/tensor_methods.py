@@ -171,6 +171,13 @@ class TensorMethods:
             return self.clone() if given.get("copy") else self
         return Cast.apply(self, target)
 
+    def pin_memory(self, device: Any = None) -> Tensor:
+        """Page-locked memory speeds copies to an accelerator; there is none here (torch's error)."""
+        raise RuntimeError("Cannot access accelerator device when none is available.")
+
+    def is_pinned(self, device: Any = None) -> builtins.bool:
+        return False
+
     def cpu(self, *, memory_format: Any = None) -> Tensor:
         return self.to(memory_format=memory_format)
 

@@ -1,0 +1,38 @@
+"""torch.accelerator, torch.cpu, torch.version and pinned memory on a machine with no accelerator, as torch 2.13
+answers there: PyTorch's tutorials ask these before they start."""
+from __future__ import annotations
+
+import pytest
+from helpers import require_torch
+
+import tinygrad_rnn
+
+
+def _answers(m):
+    device = m.accelerator.current_accelerator().type if m.accelerator.is_available() else "cpu"
+    return (device, m.accelerator.current_accelerator(), m.accelerator.device_count(), m.cpu.is_available(),
+            m.cpu.device_count(), m.cpu.current_device(), m.cpu.is_initialized(), m.cpu.synchronize(),
+            m.version.cuda, m.version.hip, m.ones(2).is_pinned())
+
+
+def test_device_questions_get_torchs_answers():
+    torch = require_torch()
+    assert _answers(tinygrad_rnn) == _answers(torch)
+
+
+@pytest.mark.parametrize("call", ["current_device_index", "synchronize", "memory_allocated", "empty_cache",
+                                  "current_stream", "device_index"])
+def test_what_needs_an_accelerator_raises_torchs_error(call):
+    torch = require_torch()
+    for m in (tinygrad_rnn, torch):
+        with pytest.raises(RuntimeError, match="Cannot access accelerator device when none is available"):
+            if call == "device_index":
+                with m.accelerator.device_index(0):
+                    pass
+            else:
+                getattr(m.accelerator, call)()
+
+
+def test_pin_memory_needs_an_accelerator():
+    with pytest.raises(RuntimeError, match="accelerator"):
+        tinygrad_rnn.ones(2).pin_memory()

@@ -1,0 +1,44 @@
+"""`torch.accelerator` on a machine with none: PyTorch's own tutorials begin with
+
+    device = torch.accelerator.current_accelerator().type if torch.accelerator.is_available() else "cpu"
+
+so `is_available()` says no, `current_accelerator()` gives None and `device_count()` 0, and everything
+that would touch an accelerator raises torch's RuntimeError.
+"""
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from typing import Any
+
+_NONE = "Cannot access accelerator device when none is available."
+
+
+def is_available() -> bool:
+    return False
+
+
+def current_accelerator(check_available: bool = False) -> None:
+    return None
+
+
+def device_count() -> int:
+    return 0
+
+
+def _no_accelerator(*args: Any, **kwargs: Any) -> Any:
+    raise RuntimeError(_NONE)
+
+
+current_device_index = current_device_idx = set_device_index = set_device_idx = _no_accelerator
+synchronize = current_stream = set_stream = empty_cache = _no_accelerator
+memory_allocated = max_memory_allocated = memory_reserved = max_memory_reserved = _no_accelerator
+memory_stats = get_memory_info = reset_peak_memory_stats = reset_accumulated_memory_stats = _no_accelerator
+
+
+@contextlib.contextmanager
+def device_index(device: int | None, /) -> Iterator[None]:
+    """A block run on accelerator `device`: None runs it as it is; an index raises (there is none)."""
+    if device is not None:
+        raise RuntimeError(_NONE)
+    yield
