@@ -223,6 +223,7 @@ cat, concat, concatenate, stack = (_accepts_out(f, joins=True) for f in (cat, co
 # Last, because the modules in nn build on everything above.
 from . import (
     accelerator,
+    amp,
     cpu,
     distributions,
     func,
@@ -236,6 +237,7 @@ from . import (
     version,
     viz,
 )
+from .amp import autocast, is_autocast_enabled  # noqa: E402
 from .compile import compile  # noqa: E402
 from .core.grad_mode import is_inference_mode_enabled  # noqa: E402
 from .layout import (
@@ -384,6 +386,7 @@ __all__ = [
     "amax",
     "amin",
     "aminmax",
+    "amp",
     "angle",
     "any",
     "arange",
@@ -422,6 +425,7 @@ __all__ = [
     "atleast_1d",
     "atleast_2d",
     "atleast_3d",
+    "autocast",
     "autograd",
     "avg_pool1d",
     "backends",
@@ -636,6 +640,7 @@ __all__ = [
     "inverse",
     "is_anomaly_check_nan_enabled",
     "is_anomaly_enabled",
+    "is_autocast_enabled",
     "is_complex",
     "is_deterministic_algorithms_warn_only_enabled",
     "is_floating_point",

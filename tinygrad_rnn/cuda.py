@@ -16,3 +16,7 @@ def manual_seed(seed: int) -> None:
 
 def manual_seed_all(seed: int) -> None:
     """Seeding a GPU that does not exist does nothing, as in torch."""
+
+
+
+from .amp import cuda_amp as amp  # noqa: E402, F401  (torch.cuda.amp: the deprecated spellings, amp/cuda_amp.py)
