@@ -1,2 +1,2 @@
-"""torch.utils: `utils.data` (datasets, samplers, DataLoader) and `utils.deterministic`."""
-from . import data, deterministic
+"""torch.utils: `utils.data` (datasets, samplers, DataLoader), `utils.checkpoint` and `utils.deterministic`."""
+from . import checkpoint, data, deterministic
