@@ -50,7 +50,22 @@ def _datasets(m):
         def __iter__(self):
             return iter([m.rand(1).item() for _ in range(3)])
 
-    return Augmented, Shards, Replayed
+    def shard_in_worker_init(worker_id):
+        """torch's documented worker_init_fn: each worker narrows its own copy's range."""
+        info = data.get_worker_info()
+        dataset = info.dataset
+        per = int(math.ceil((dataset.end - dataset.start) / info.num_workers))
+        dataset.start = dataset.start + worker_id * per
+        dataset.end = min(dataset.start + per, dataset.end)
+
+    class Range(data.IterableDataset):
+        def __init__(self, start, end):
+            self.start, self.end = start, end
+
+        def __iter__(self):
+            return iter(range(self.start, self.end))
+
+    return Augmented, Shards, Replayed, Range, shard_in_worker_init
 
 
 def _plain(batch):
@@ -68,6 +83,8 @@ CASES = {
                                                                          persistent_workers=True, shuffle=True),
     "sharded stream": lambda m, d: m.utils.data.DataLoader(d[1](3, 12), batch_size=2, num_workers=2),
     "replayed stream": lambda m, d: m.utils.data.DataLoader(d[2](), batch_size=2, num_workers=2),
+    "sharded in worker_init_fn": lambda m, d: m.utils.data.DataLoader(d[3](3, 7), num_workers=2, worker_init_fn=d[4]),
+    "more workers than items": lambda m, d: m.utils.data.DataLoader(d[3](3, 7), num_workers=6, worker_init_fn=d[4]),
 }
 
 

@@ -95,11 +95,13 @@ class _Worker:
 
 
 def _own_copy(dataset: Any) -> Any:
-    """The worker's copy of the dataset (a forked process's memory); a dataset that cannot be copied is
-    shared, as threads would share it."""
+    """The worker's copy of the dataset: a shallow one, so what a worker sets on it (the `start`/`end` that
+    torch's sharding example sets in worker_init_fn) stays with the worker, while its tensors are shared, as
+    a forked process shares them until written (a deep copy would copy the whole data for every worker).
+    A dataset that cannot be copied is shared."""
     try:
-        return copy.deepcopy(dataset)
-    except Exception:  # noqa: BLE001 - an open file or a generator inside: share it rather than fail
+        return copy.copy(dataset)
+    except Exception:  # noqa: BLE001 - an object that refuses copying: share it rather than fail
         return dataset
 
 
