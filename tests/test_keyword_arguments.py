@@ -160,3 +160,14 @@ def test_fill_uninitialized_memory_can_be_turned_off(deterministic):
 def test_fill_uninitialized_memory_takes_a_bool_only():
     with pytest.raises(RuntimeError, match="expected a bool, but got int"):
         tinygrad_rnn.utils.deterministic.fill_uninitialized_memory = 1
+
+
+def test_histogram_method_and_vmap_alias_as_torch():
+    torch = require_torch()
+    results = []
+    for m in (tinygrad_rnn, torch):
+        x = m.tensor([1.0, 2.0, 1.0, 4.0])
+        results.append([tuple(t.tolist() for t in h) for h in (
+            x.histogram(3), x.histogram(m.tensor([0.0, 2.0, 5.0])), x.histogram(bins=2, range=(0.0, 4.0), density=True))])
+        assert m.vmap is m.func.vmap
+    assert results[0] == results[1]

@@ -240,6 +240,7 @@ from . import (
 from .amp import autocast, is_autocast_enabled  # noqa: E402
 from .compile import compile  # noqa: E402
 from .core.grad_mode import is_inference_mode_enabled  # noqa: E402
+from .func import vmap  # noqa: E402  (torch.vmap is torch.func.vmap)
 from .layout import (
     _mkldnn,
     channels_last,
@@ -925,6 +926,7 @@ __all__ = [
     "vdot",
     "version",
     "viz",
+    "vmap",
     "vsplit",
     "vstack",
     "where",

@@ -37,6 +37,7 @@ from ..ops.promotion import as_operand
 from ..ops.shape import normalize_dim
 from .assignment import assignable_number, check_put_dtype, check_value_shape, is_advanced
 from .factories import empty_strided
+from .histogram import histogram
 from .legacy import LEGACY_BY_NAME
 from .printing import tensor_repr
 
@@ -684,6 +685,10 @@ class TensorMethods:
                    pin_memory: bool = False) -> Tensor:
         check_pin_memory("new_tensor", pin_memory)
         return tensor(data, dtype=dtype or self.dtype, device=device, requires_grad=requires_grad)
+
+    def histogram(self, bins: Any, *, range: Any = None, weight: Tensor | None = None,  # noqa: A002
+                  density: builtins.bool = False) -> Any:
+        return histogram(self, bins, range=range, weight=weight, density=density)
 
     def multinomial(self, num_samples: int, replacement: bool = False, *, generator: Any = None) -> Tensor:
         return random.multinomial(self, num_samples, replacement, generator=generator)
