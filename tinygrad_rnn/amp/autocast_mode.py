@@ -35,6 +35,7 @@ class autocast:
         check_device_type(device_type)
         self.device = device_type
         self.fast_dtype = dtype
+        self._cache_enabled = cache_enabled  # torch's cast cache: nothing is cast here, so nothing to cache
         self._enabled = enabled
         if enabled and device_type == "cuda":
             warnings.warn("CUDA is not available or torch_xla is imported. Disabling autocast.", stacklevel=2)
