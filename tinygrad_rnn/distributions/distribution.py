@@ -66,6 +66,16 @@ class Distribution:
                     continue  # a parameter derived lazily from the given one is not checked
                 self._check_parameter(name, constraint)
 
+    def _init_broadcast(self, validate_args: bool | None, **params: Any) -> None:
+        """`__init__` for families whose parameters are numbers or tensors broadcast together:
+        store each under its name, then start with their shape as batch_shape, which is () when
+        every one was given as a Python number, as torch."""
+        for name, value in zip(params, broadcast_all(*params.values())):
+            setattr(self, name, value)
+        all_numbers = all(isinstance(v, numbers.Number) for v in params.values())
+        batch_shape = Size() if all_numbers else getattr(self, next(iter(params))).size()
+        Distribution.__init__(self, batch_shape, validate_args=validate_args)
+
     def _check_parameter(self, name: str, constraint: constraints.Constraint) -> None:
         value = getattr(self, name)
         if not bool(constraint.check(value).all()):
@@ -85,7 +95,13 @@ class Distribution:
                 value = self.__dict__[name]
                 event = tuple(value.shape[value.dim() - self._param_event_dims(name):])
                 new.__dict__[name] = value.expand(tuple(batch_shape) + event)
-        Distribution.__init__(new, batch_shape, self._event_shape, validate_args=False)
+        return self._finish_expand(new, batch_shape)
+
+    def _finish_expand(self, new: Distribution, batch_shape: Any, event_shape: Any = None) -> Any:
+        """The last step of every `expand`: give the copy `new` its shapes (event_shape defaults to
+        this one's) without checking its parameters again, then this distribution's checking flag."""
+        event_shape = self._event_shape if event_shape is None else event_shape
+        Distribution.__init__(new, Size(batch_shape), event_shape, validate_args=False)
         new._validate_args = self._validate_args
         return new
 
@@ -182,6 +198,33 @@ class Distribution:
         args = ", ".join(f"{n}: {self.__dict__[n] if self.__dict__[n].numel() == 1 else self.__dict__[n].size()}"
                          for n in shown)
         return f"{type(self).__name__}({args})"
+
+
+class CentredAtLoc(Distribution):
+    """Base of the families symmetric about their one peak at `loc` (Normal, Laplace, Cauchy, the
+    multivariate normals, VonMises): the mode is loc, and so is the mean wherever it exists."""
+
+    loc: Tensor
+
+    @property
+    def mean(self) -> Tensor:
+        return self.loc
+
+    @property
+    def mode(self) -> Tensor:
+        return self.loc
+
+
+class LocationScale(CentredAtLoc):
+    """Base of the real families with a location `loc` and a positive `scale` (Normal, Laplace,
+    Cauchy): loc and scale are numbers or tensors broadcast together, and draws are reparameterised."""
+
+    arg_constraints = {"loc": constraints.real, "scale": constraints.positive}
+    support = constraints.real
+    has_rsample = True
+
+    def __init__(self, loc: Tensor | float, scale: Tensor | float, validate_args: bool | None = None) -> None:
+        self._init_broadcast(validate_args, loc=loc, scale=scale)
 
 
 def broadcast_all(*values: Any) -> tuple[Tensor, ...]:

@@ -17,7 +17,7 @@ from ..ops.shape import broadcast_shapes
 from ..random import randn
 from . import constraints
 from .chi2 import Chi2
-from .distribution import Distribution, lazy_property
+from .distribution import lazy_property
 from .exp_family import ExponentialFamily
 from .multivariate_normal import precision_to_scale_tril
 
@@ -102,9 +102,8 @@ class Wishart(ExponentialFamily):
         for name in ("covariance_matrix", "scale_tril", "precision_matrix"):
             if name in self.__dict__:
                 setattr(new, name, self.__dict__[name].expand(cov_shape))
-        Distribution.__init__(new, batch_shape, self._event_shape, validate_args=False)
-        new._dist_chi2 = new._chi2(new.df, batch_shape)
-        new._validate_args = self._validate_args
+        self._finish_expand(new, batch_shape)
+        new._dist_chi2 = new._chi2(new.df, batch_shape)  # after: it reads the new event shape
         return new
 
     def _matrix_shape(self) -> tuple:
