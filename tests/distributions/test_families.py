@@ -270,3 +270,21 @@ def test_log_prob_gradients_agree_with_finite_differences() -> None:
     check_finite_differences(lambda m, mu, a: m.distributions.MultivariateNormal(
         mu, covariance_matrix=a @ a.mT + m.eye(2, dtype=m.float64)).log_prob(m.tensor(x)),
         [np.array([0.1, -0.3]), np.array([[1.0, 0.2], [-0.4, 0.8]])])
+
+
+@pytest.mark.parametrize("family", ["HalfNormal", "HalfCauchy", "LogNormal", "InverseGamma", "LogisticNormal"])
+def test_subclass_of_a_transformed_family_expands_only_without_its_own_init(family: str) -> None:
+    """As torch: a plain subclass keeps its type through expand; one with its own __init__ and no
+    expand raises NotImplementedError with torch's message."""
+    torch = require_torch()
+    args = {"HalfNormal": 1, "HalfCauchy": 1, "LogNormal": 2, "InverseGamma": 2, "LogisticNormal": 2}[family]
+    for m in (tinygrad_rnn, torch):
+        base = getattr(m.distributions, family)
+        plain = type("Plain", (base,), {})
+        with_init = type("WithInit", (base,), {"__init__": lambda self, s: base.__init__(self, *[s] * args)})
+        scale = m.ones(2, dtype=m.float64)
+        expanded = plain(*[scale] * args).expand((3, 2))
+        assert type(expanded) is plain and tuple(expanded.batch_shape) == (3, 2)
+        with pytest.raises(NotImplementedError, match=f"Subclass WithInit of {family} that defines a custom "
+                                                      f"__init__ method must also define a custom .expand"):
+            with_init(scale).expand((3, 2))

@@ -11,7 +11,7 @@ from ..linalg import cholesky, solve_triangular
 from ..ops.shape import broadcast_shapes
 from ..random import randn
 from . import constraints
-from .distribution import Distribution, lazy_property
+from .distribution import CentredAtLoc, lazy_property
 
 
 def batch_mv(matrices: Tensor, vectors: Tensor) -> Tensor:
@@ -35,10 +35,11 @@ def precision_to_scale_tril(precision: Tensor) -> Tensor:
     return solve_triangular(inverse_scale, identity, upper=False)
 
 
-class MultivariateNormal(Distribution):
+class MultivariateNormal(CentredAtLoc):
     """N(loc, Sigma) over vectors (event_shape = loc.shape[-1:]). Give exactly one of
     `covariance_matrix`, `precision_matrix` (its inverse) or `scale_tril` (its lower Cholesky
-    factor L, Sigma = L L^T); each may carry batch dims that broadcast with loc's.
+    factor L, Sigma = L L^T); each may carry batch dims that broadcast with loc's. The mean and
+    mode are loc (from CentredAtLoc).
 
     `rsample()` is loc + L @ randn, torch's recipe, so after the same `manual_seed` the draws
     equal torch's, and gradients reach loc and the matrix.
@@ -104,14 +105,6 @@ class MultivariateNormal(Distribution):
         L = self._unbroadcasted_scale_tril
         L_inv = solve_triangular(L, eye(L.shape[-1], dtype=L.dtype), upper=False)
         return (L_inv.mT @ L_inv).expand(self._matrix_shape())
-
-    @property
-    def mean(self) -> Tensor:
-        return self.loc
-
-    @property
-    def mode(self) -> Tensor:
-        return self.loc
 
     @property
     def variance(self) -> Tensor:

@@ -14,7 +14,7 @@ from .distribution import (
     broadcast_all,
     clamp_probs,
 )
-from .transformed_distribution import TransformedDistribution
+from .transformed_distribution import TransformedFamily, base_param
 from .transforms import SigmoidTransform
 
 
@@ -59,30 +59,18 @@ class LogitRelaxedBernoulli(SuccessOdds, Distribution):
         return self.temperature.log() + diff - 2 * diff.exp().log1p()
 
 
-class RelaxedBernoulli(TransformedDistribution):
+class RelaxedBernoulli(TransformedFamily):
     """sigmoid of a LogitRelaxedBernoulli draw: values in (0, 1) that approach Bernoulli draws as
     the temperature goes to 0, with reparameterised samples."""
 
     arg_constraints = {"probs": constraints.unit_interval, "logits": constraints.real}
     support = constraints.unit_interval
     has_rsample = True
+    temperature = base_param("temperature")
+    logits = base_param("logits")
+    probs = base_param("probs")
 
     def __init__(self, temperature: Tensor, probs: Tensor | float | None = None,
                  logits: Tensor | float | None = None, validate_args: bool | None = None) -> None:
         super().__init__(LogitRelaxedBernoulli(temperature, probs, logits), SigmoidTransform(),
                          validate_args=validate_args)
-
-    def expand(self, batch_shape: Any, _instance: Any = None) -> RelaxedBernoulli:
-        return super().expand(batch_shape, _instance=self._get_checked_instance(RelaxedBernoulli, _instance))
-
-    @property
-    def temperature(self) -> Tensor:
-        return self.base_dist.temperature
-
-    @property
-    def logits(self) -> Tensor:
-        return self.base_dist.logits
-
-    @property
-    def probs(self) -> Tensor:
-        return self.base_dist.probs

@@ -10,7 +10,7 @@ from ..random import rand
 from . import constraints
 from .categorical import Categorical
 from .distribution import Distribution, broadcast_all, clamp_probs
-from .transformed_distribution import TransformedDistribution
+from .transformed_distribution import TransformedFamily, base_param
 from .transforms import ExpTransform
 
 
@@ -63,30 +63,18 @@ class ExpRelaxedCategorical(Distribution):
         return (score - score.logsumexp(dim=-1, keepdim=True)).sum(-1) + log_scale
 
 
-class RelaxedOneHotCategorical(TransformedDistribution):
+class RelaxedOneHotCategorical(TransformedFamily):
     """exp of an ExpRelaxedCategorical draw: points of the simplex that approach one-hot vectors as
     the temperature goes to 0, with reparameterised samples."""
 
     arg_constraints = {"probs": constraints.simplex, "logits": constraints.real_vector}
     support = constraints.simplex
     has_rsample = True
+    temperature = base_param("temperature")
+    logits = base_param("logits")
+    probs = base_param("probs")
 
     def __init__(self, temperature: Tensor, probs: Tensor | None = None, logits: Tensor | None = None,
                  validate_args: bool | None = None) -> None:
         super().__init__(ExpRelaxedCategorical(temperature, probs, logits, validate_args=validate_args),
                          ExpTransform(), validate_args=validate_args)
-
-    def expand(self, batch_shape: Any, _instance: Any = None) -> RelaxedOneHotCategorical:
-        return super().expand(batch_shape, _instance=self._get_checked_instance(RelaxedOneHotCategorical, _instance))
-
-    @property
-    def temperature(self) -> Tensor:
-        return self.base_dist.temperature
-
-    @property
-    def logits(self) -> Tensor:
-        return self.base_dist.logits
-
-    @property
-    def probs(self) -> Tensor:
-        return self.base_dist.probs

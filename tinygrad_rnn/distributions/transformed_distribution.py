@@ -124,3 +124,22 @@ class TransformedDistribution(Distribution):
         for transform in self.transforms:
             value = transform(value)
         return value
+
+
+class TransformedFamily(TransformedDistribution):
+    """Base of the named families built as one base distribution pushed through fixed transforms
+    (HalfNormal, LogNormal, InverseGamma, the relaxed ones...). TransformedDistribution's expand
+    serves them all; as torch, a subclass of a family that writes its own __init__ must also write
+    its own expand (else NotImplementedError)."""
+
+    def expand(self, batch_shape: Any, _instance: Any = None) -> TransformedDistribution:
+        # The family is the nearest class of this package (HalfNormal, not a user's subclass of it
+        # nor the shared base Folded): its __init__ is the one this expand knows how to copy.
+        family = next(c for c in type(self).__mro__ if c.__module__.startswith(__package__))
+        return super().expand(batch_shape, _instance=self._get_checked_instance(family, _instance))
+
+
+def base_param(name: str) -> property:
+    """A read-only property: the base distribution's parameter `name` (a family's parameters live
+    on its base, so that expanding the base expands them)."""
+    return property(lambda self: getattr(self.base_dist, name), doc=f"The base distribution's {name}.")
