@@ -281,7 +281,7 @@ def test_subclass_of_a_transformed_family_expands_only_without_its_own_init(fami
     for m in (tinygrad_rnn, torch):
         base = getattr(m.distributions, family)
         plain = type("Plain", (base,), {})
-        with_init = type("WithInit", (base,), {"__init__": lambda self, s: base.__init__(self, *[s] * args)})
+        with_init = type("WithInit", (base,), {"__init__": lambda self, s, base=base: base.__init__(self, *[s] * args)})
         scale = m.ones(2, dtype=m.float64)
         expanded = plain(*[scale] * args).expand((3, 2))
         assert type(expanded) is plain and tuple(expanded.batch_shape) == (3, 2)
