@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import math
-import numbers
 from typing import Any
 
 from ..autograd import no_grad
@@ -28,21 +27,11 @@ class Bernoulli(SuccessOdds, ExponentialFamily):
     arg_constraints = {"probs": constraints.unit_interval, "logits": constraints.real}
     support = constraints.boolean
     has_enumerate_support = True
-    _expand_also = ("_param",)
 
     def __init__(self, probs: Tensor | float | None = None, logits: Tensor | float | None = None,
                  validate_args: bool | None = None) -> None:
-        if (probs is None) == (logits is None):
-            raise ValueError("Either `probs` or `logits` must be specified, but not both.")
-        given = probs if probs is not None else logits
-        (param,) = broadcast_all(given)
-        if probs is not None:
-            self.probs = param
-        else:
-            self.logits = param
-        self._param = param
-        batch_shape = Size() if isinstance(given, numbers.Number) else param.size()
-        super().__init__(batch_shape, validate_args=validate_args)
+        self._init_probs_or_logits(probs, logits)
+        super().__init__(self._param.size(), validate_args=validate_args)
 
     @property
     def param_shape(self) -> Size:

@@ -3,7 +3,6 @@ likelihood for [0, 1]-valued pixels in a VAE: Loaiza-Ganem and Cunningham, NeurI
 from __future__ import annotations
 
 import math
-import numbers
 from typing import Any
 
 from ..autograd import no_grad
@@ -32,21 +31,13 @@ class ContinuousBernoulli(ExponentialFamily):
 
     def __init__(self, probs: Tensor | float | None = None, logits: Tensor | float | None = None,
                  lims: tuple[float, float] = (0.499, 0.501), validate_args: bool | None = None) -> None:
-        if (probs is None) == (logits is None):
-            raise ValueError("Either `probs` or `logits` must be specified, but not both.")
-        given = probs if probs is not None else logits
+        self._init_probs_or_logits(probs, logits)
         if probs is not None:
-            (self.probs,) = broadcast_all(probs)
             if validate_args is not None and not bool(self.arg_constraints["probs"].check(self.probs).all()):
                 raise ValueError("The parameter probs has invalid values")
-            self.probs = clamp_probs(self.probs)
-            self._param = self.probs
-        else:
-            (self.logits,) = broadcast_all(logits)
-            self._param = self.logits
+            self.probs = self._param = clamp_probs(self.probs)
         self._lims = lims
-        super().__init__(Size() if isinstance(given, numbers.Number) else self._param.size(),
-                         validate_args=validate_args)
+        super().__init__(self._param.size(), validate_args=validate_args)
 
     @lazy_property
     def logits(self) -> Tensor:

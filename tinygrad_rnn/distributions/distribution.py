@@ -68,13 +68,24 @@ class Distribution:
 
     def _init_broadcast(self, validate_args: bool | None, **params: Any) -> None:
         """`__init__` for families whose parameters are numbers or tensors broadcast together:
-        store each under its name, then start with their shape as batch_shape, which is () when
-        every one was given as a Python number, as torch."""
-        for name, value in zip(params, broadcast_all(*params.values())):
+        store each under its name, then start with their shape as batch_shape (() when every one
+        was given as a Python number, as torch: a number becomes a 0-d tensor)."""
+        tensors = broadcast_all(*params.values())
+        for name, value in zip(params, tensors):
             setattr(self, name, value)
-        all_numbers = all(isinstance(v, numbers.Number) for v in params.values())
-        batch_shape = Size() if all_numbers else getattr(self, next(iter(params))).size()
-        Distribution.__init__(self, batch_shape, validate_args=validate_args)
+        Distribution.__init__(self, tensors[0].size(), validate_args=validate_args)
+
+    def _init_probs_or_logits(self, probs: Any, logits: Any, *others: Any) -> tuple[Tensor, ...]:
+        """For families given by `probs` or `logits` (exactly one, as torch asks): broadcast the
+        given one with `others` (such as total_count), store it under its name and as `_param`
+        (the one given, for shapes and dtype), and return `others` broadcast."""
+        if (probs is None) == (logits is None):
+            raise ValueError("Either `probs` or `logits` must be specified, but not both.")
+        name, given = ("probs", probs) if probs is not None else ("logits", logits)
+        *broadcast_others, param = broadcast_all(*others, given)
+        setattr(self, name, param)
+        self._param = param
+        return tuple(broadcast_others)
 
     def _check_parameter(self, name: str, constraint: constraints.Constraint) -> None:
         value = getattr(self, name)
@@ -275,7 +286,10 @@ def finfo_of(t: Tensor) -> Any:
 
 class SuccessOdds:
     """The two spellings of a success probability that Bernoulli-like distributions share: given one of
-    `probs` or `logits` (log-odds), the other is derived on first use."""
+    `probs` or `logits` (log-odds), the other is derived on first use. `_param`, the one given
+    (stored by Distribution._init_probs_or_logits), is expanded with them."""
+
+    _expand_also = ("_param",)
 
     @lazy_property
     def logits(self) -> Tensor:

@@ -1,7 +1,6 @@
 """RelaxedBernoulli (binary Concrete / Gumbel-softmax): a differentiable stand-in for Bernoulli."""
 from __future__ import annotations
 
-import numbers
 from typing import Any
 
 from ..core.size import Size
@@ -24,22 +23,12 @@ class LogitRelaxedBernoulli(SuccessOdds, Distribution):
 
     arg_constraints = {"probs": constraints.unit_interval, "logits": constraints.real}
     support = constraints.real
-    _expand_also = ("_param",)
 
     def __init__(self, temperature: Tensor, probs: Tensor | float | None = None,
                  logits: Tensor | float | None = None, validate_args: bool | None = None) -> None:
         self.temperature = temperature
-        if (probs is None) == (logits is None):
-            raise ValueError("Either `probs` or `logits` must be specified, but not both.")
-        given = probs if probs is not None else logits
-        if probs is not None:
-            (self.probs,) = broadcast_all(probs)
-            self._param = self.probs
-        else:
-            (self.logits,) = broadcast_all(logits)
-            self._param = self.logits
-        batch_shape = Size() if isinstance(given, numbers.Number) else self._param.size()
-        super().__init__(batch_shape, validate_args=validate_args)
+        self._init_probs_or_logits(probs, logits)
+        super().__init__(self._param.size(), validate_args=validate_args)
 
     @property
     def param_shape(self) -> Size:
