@@ -98,3 +98,32 @@ class Categorical(Distribution):
     def enumerate_support(self, expand: bool = True) -> Tensor:
         values = arange(self._num_events).view((-1,) + (1,) * len(self._batch_shape))
         return values.expand((-1,) + tuple(self._batch_shape)) if expand else values
+
+
+class OnCategorical(Distribution):
+    """Base of the families drawn from a Categorical over the last dim, kept as `_categorical`
+    (Multinomial, OneHotCategorical, ExpRelaxedCategorical): its probs, logits and param_shape
+    are theirs, and expand expands it, keeping the attributes named in `_kept_on_expand`."""
+
+    arg_constraints = {"probs": constraints.simplex, "logits": constraints.real_vector}
+    _categorical: Categorical
+    _kept_on_expand: tuple[str, ...] = ()
+
+    def expand(self, batch_shape: Any, _instance: Any = None) -> OnCategorical:
+        new = self._get_checked_instance(self._family(), _instance)
+        for name in self._kept_on_expand:
+            setattr(new, name, getattr(self, name))
+        new._categorical = self._categorical.expand(batch_shape)
+        return self._finish_expand(new, batch_shape)
+
+    @property
+    def param_shape(self) -> Size:
+        return self._categorical.param_shape
+
+    @property
+    def probs(self) -> Tensor:
+        return self._categorical.probs
+
+    @property
+    def logits(self) -> Tensor:
+        return self._categorical.logits

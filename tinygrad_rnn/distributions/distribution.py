@@ -123,6 +123,11 @@ class Distribution:
         value = self.__dict__[name]
         return value.dim() - len(self._batch_shape)
 
+    def _family(self) -> type:
+        """The nearest class of this package in type(self)'s MRO (HalfNormal for a user's subclass
+        of HalfNormal): the family whose __init__ a shared expand knows how to copy."""
+        return next(c for c in type(self).__mro__ if c.__module__.startswith(__package__))
+
     def _get_checked_instance(self, cls: type, _instance: Any = None) -> Any:
         if _instance is None and type(self).__init__ != cls.__init__:
             raise NotImplementedError(f"Subclass {type(self).__name__} of {cls.__name__} that defines a custom "

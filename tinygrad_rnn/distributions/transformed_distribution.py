@@ -133,10 +133,7 @@ class TransformedFamily(TransformedDistribution):
     its own expand (else NotImplementedError)."""
 
     def expand(self, batch_shape: Any, _instance: Any = None) -> TransformedDistribution:
-        # The family is the nearest class of this package (HalfNormal, not a user's subclass of it
-        # nor the shared base Folded): its __init__ is the one this expand knows how to copy.
-        family = next(c for c in type(self).__mro__ if c.__module__.startswith(__package__))
-        return super().expand(batch_shape, _instance=self._get_checked_instance(family, _instance))
+        return super().expand(batch_shape, _instance=self._get_checked_instance(self._family(), _instance))
 
 
 def base_param(name: str) -> property:
