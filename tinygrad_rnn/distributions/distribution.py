@@ -124,9 +124,8 @@ class Distribution:
         return value.dim() - len(self._batch_shape)
 
     def _family(self) -> type:
-        """The nearest class of this package in type(self)'s MRO (HalfNormal for a user's subclass
-        of HalfNormal): the family whose __init__ a shared expand knows how to copy."""
-        return next(c for c in type(self).__mro__ if c.__module__.startswith(__package__))
+        """The family whose __init__ a shared expand knows how to copy (see family_of)."""
+        return family_of(self)
 
     def _get_checked_instance(self, cls: type, _instance: Any = None) -> Any:
         if _instance is None and type(self).__init__ != cls.__init__:
@@ -241,6 +240,12 @@ class LocationScale(CentredAtLoc):
 
     def __init__(self, loc: Tensor | float, scale: Tensor | float, validate_args: bool | None = None) -> None:
         self._init_broadcast(validate_args, loc=loc, scale=scale)
+
+
+def family_of(obj: Any) -> type:
+    """The nearest class of this package in type(obj)'s MRO: HalfNormal for HalfNormal and for a
+    user's subclass of it (code shared by several classes still acts as each one's own would)."""
+    return next(c for c in type(obj).__mro__ if c.__module__.startswith(__package__))
 
 
 def broadcast_all(*values: Any) -> tuple[Tensor, ...]:
