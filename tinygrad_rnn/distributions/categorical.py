@@ -10,7 +10,7 @@ from ..core.tensor import Tensor
 from ..creation import arange, full
 from ..random import multinomial
 from . import constraints
-from .distribution import Distribution, lazy_property, logits_to_probs, probs_to_logits
+from .distribution import Distribution, delegated, lazy_property, logits_to_probs, probs_to_logits
 
 
 class Categorical(Distribution):
@@ -116,14 +116,6 @@ class OnCategorical(Distribution):
         new._categorical = self._categorical.expand(batch_shape)
         return self._finish_expand(new, batch_shape)
 
-    @property
-    def param_shape(self) -> Size:
-        return self._categorical.param_shape
-
-    @property
-    def probs(self) -> Tensor:
-        return self._categorical.probs
-
-    @property
-    def logits(self) -> Tensor:
-        return self._categorical.logits
+    param_shape = delegated("_categorical", "param_shape")
+    probs = delegated("_categorical", "probs")
+    logits = delegated("_categorical", "logits")

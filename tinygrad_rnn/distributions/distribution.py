@@ -242,6 +242,12 @@ class LocationScale(CentredAtLoc):
         self._init_broadcast(validate_args, loc=loc, scale=scale)
 
 
+def delegated(owner: str, name: str) -> property:
+    """A read-only property that is attribute `name` of this object's attribute `owner` (the
+    distribution it is built on): `mean = delegated("base_dist", "mean")`."""
+    return property(lambda self: getattr(getattr(self, owner), name), doc=f"{owner}.{name}")
+
+
 def family_of(obj: Any) -> type:
     """The nearest class of this package in type(obj)'s MRO: HalfNormal for HalfNormal and for a
     user's subclass of it (code shared by several classes still acts as each one's own would)."""

@@ -6,7 +6,7 @@ from typing import Any
 from ..core.size import Size
 from ..core.tensor import Tensor
 from . import constraints
-from .distribution import Distribution, sum_rightmost
+from .distribution import Distribution, delegated, sum_rightmost
 
 
 class Independent(Distribution):
@@ -48,17 +48,9 @@ class Independent(Distribution):
             result = constraints.independent(result, self.reinterpreted_batch_ndims)
         return result
 
-    @property
-    def mean(self) -> Tensor:
-        return self.base_dist.mean
-
-    @property
-    def mode(self) -> Tensor:
-        return self.base_dist.mode
-
-    @property
-    def variance(self) -> Tensor:
-        return self.base_dist.variance
+    mean = delegated("base_dist", "mean")
+    mode = delegated("base_dist", "mode")
+    variance = delegated("base_dist", "variance")
 
     def sample(self, sample_shape: Any = ()) -> Tensor:
         return self.base_dist.sample(sample_shape)

@@ -8,6 +8,7 @@ from ..creation import eye
 from ..nn.functional import one_hot
 from . import constraints
 from .categorical import Categorical, OnCategorical
+from .distribution import delegated
 
 
 class OneHotCategorical(OnCategorical):
@@ -24,9 +25,7 @@ class OneHotCategorical(OnCategorical):
         super().__init__(self._categorical.batch_shape, self._categorical.param_shape[-1:],
                          validate_args=validate_args)
 
-    @property
-    def _param(self) -> Tensor:
-        return self._categorical._param
+    _param = delegated("_categorical", "_param")
 
     @property
     def mean(self) -> Tensor:

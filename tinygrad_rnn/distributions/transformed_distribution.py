@@ -7,7 +7,7 @@ from ..autograd import no_grad
 from ..core.size import Size
 from ..core.tensor import Tensor
 from . import constraints
-from .distribution import Distribution, sum_rightmost
+from .distribution import Distribution, delegated, sum_rightmost
 from .independent import Independent
 from .transforms import ComposeTransform, Transform
 
@@ -139,4 +139,4 @@ class TransformedFamily(TransformedDistribution):
 def base_param(name: str) -> property:
     """A read-only property: the base distribution's parameter `name` (a family's parameters live
     on its base, so that expanding the base expands them)."""
-    return property(lambda self: getattr(self.base_dist, name), doc=f"The base distribution's {name}.")
+    return delegated("base_dist", name)
