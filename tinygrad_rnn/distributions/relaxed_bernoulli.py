@@ -48,16 +48,23 @@ class LogitRelaxedBernoulli(SuccessOdds, Distribution):
         return self.temperature.log() + diff - 2 * diff.exp().log1p()
 
 
-class RelaxedBernoulli(TransformedFamily):
+class Relaxed(TransformedFamily):
+    """Base of the relaxed (Concrete) families, RelaxedBernoulli and RelaxedOneHotCategorical: a
+    reparameterised draw in logit or log space pushed onto (0, 1) or the simplex; temperature,
+    logits and probs are the base's."""
+
+    has_rsample = True
+    temperature = base_param("temperature")
+    logits = base_param("logits")
+    probs = base_param("probs")
+
+
+class RelaxedBernoulli(Relaxed):
     """sigmoid of a LogitRelaxedBernoulli draw: values in (0, 1) that approach Bernoulli draws as
     the temperature goes to 0, with reparameterised samples."""
 
     arg_constraints = {"probs": constraints.unit_interval, "logits": constraints.real}
     support = constraints.unit_interval
-    has_rsample = True
-    temperature = base_param("temperature")
-    logits = base_param("logits")
-    probs = base_param("probs")
 
     def __init__(self, temperature: Tensor, probs: Tensor | float | None = None,
                  logits: Tensor | float | None = None, validate_args: bool | None = None) -> None:

@@ -9,7 +9,7 @@ from ..random import rand
 from . import constraints
 from .categorical import Categorical, OnCategorical
 from .distribution import broadcast_all, clamp_probs
-from .transformed_distribution import TransformedFamily, base_param
+from .relaxed_bernoulli import Relaxed
 from .transforms import ExpTransform
 
 
@@ -44,16 +44,12 @@ class ExpRelaxedCategorical(OnCategorical):
         return (score - score.logsumexp(dim=-1, keepdim=True)).sum(-1) + log_scale
 
 
-class RelaxedOneHotCategorical(TransformedFamily):
+class RelaxedOneHotCategorical(Relaxed):
     """exp of an ExpRelaxedCategorical draw: points of the simplex that approach one-hot vectors as
     the temperature goes to 0, with reparameterised samples."""
 
     arg_constraints = {"probs": constraints.simplex, "logits": constraints.real_vector}
     support = constraints.simplex
-    has_rsample = True
-    temperature = base_param("temperature")
-    logits = base_param("logits")
-    probs = base_param("probs")
 
     def __init__(self, temperature: Tensor, probs: Tensor | None = None, logits: Tensor | None = None,
                  validate_args: bool | None = None) -> None:
