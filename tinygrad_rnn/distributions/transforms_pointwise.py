@@ -16,13 +16,19 @@ from .distribution import broadcast_all, lazy_property
 from .transform import ParameterFreeTransform, Transform
 
 
-class ExpTransform(ParameterFreeTransform):
-    """y = exp(x); log|dy/dx| = x."""
+class IncreasingOnReals(ParameterFreeTransform):
+    """Base of the strictly increasing bijections from all of the reals (Exp, Sigmoid, Tanh,
+    Softplus): each names only its codomain and its math."""
 
     domain = constraints.real
-    codomain = constraints.positive
     bijective = True
     sign = +1
+
+
+class ExpTransform(IncreasingOnReals):
+    """y = exp(x); log|dy/dx| = x."""
+
+    codomain = constraints.positive
 
     def _call(self, x: Tensor) -> Tensor:
         return x.exp()
@@ -81,13 +87,10 @@ def clipped_sigmoid(x: Tensor) -> Tensor:
     return x.sigmoid().clamp(min=float(finfo.tiny), max=1.0 - float(finfo.eps))
 
 
-class SigmoidTransform(ParameterFreeTransform):
+class SigmoidTransform(IncreasingOnReals):
     """y = sigmoid(x); log|dy/dx| = -softplus(-x) - softplus(x)."""
 
-    domain = constraints.real
     codomain = constraints.unit_interval
-    bijective = True
-    sign = +1
 
     def _call(self, x: Tensor) -> Tensor:
         return clipped_sigmoid(x)
@@ -101,14 +104,11 @@ class SigmoidTransform(ParameterFreeTransform):
         return -softplus(-x) - softplus(x)
 
 
-class TanhTransform(ParameterFreeTransform):
+class TanhTransform(IncreasingOnReals):
     """y = tanh(x); log|dy/dx| = log(1 - tanh(x)^2), written as 2 (log 2 - x - softplus(-2x)),
     which stays finite where tanh(x) rounds to +-1 (the squashed-Gaussian policy's correction)."""
 
-    domain = constraints.real
     codomain = constraints.interval(-1.0, 1.0)
-    bijective = True
-    sign = +1
 
     def _call(self, x: Tensor) -> Tensor:
         return x.tanh()
@@ -224,13 +224,10 @@ class SoftmaxTransform(ParameterFreeTransform):
     inverse_shape = forward_shape
 
 
-class SoftplusTransform(ParameterFreeTransform):
+class SoftplusTransform(IncreasingOnReals):
     """y = log(1 + exp(x)), onto (0, inf); log|dy/dx| = -softplus(-x)."""
 
-    domain = constraints.real
     codomain = constraints.positive
-    bijective = True
-    sign = +1
 
     def _call(self, x: Tensor) -> Tensor:
         return softplus(x)
