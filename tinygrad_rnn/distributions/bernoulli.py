@@ -5,14 +5,13 @@ import math
 from typing import Any
 
 from ..autograd import no_grad
-from ..core.size import Size
 from ..core.tensor import Tensor
 from ..creation import arange
 from ..nn.functional import binary_cross_entropy_with_logits
 from ..ops.pointwise import where
 from ..random import bernoulli
 from . import constraints
-from .distribution import SuccessOdds, broadcast_all
+from .distribution import SuccessOdds, broadcast_all, delegated
 from .exp_family import ExponentialFamily
 
 
@@ -33,9 +32,7 @@ class Bernoulli(SuccessOdds, ExponentialFamily):
         self._init_probs_or_logits(probs, logits)
         super().__init__(self._param.size(), validate_args=validate_args)
 
-    @property
-    def param_shape(self) -> Size:
-        return self._param.size()
+    param_shape = delegated("_param", "shape")
 
     @property
     def mean(self) -> Tensor:

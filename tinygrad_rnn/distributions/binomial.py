@@ -4,11 +4,10 @@ from __future__ import annotations
 from typing import Any
 
 from ..autograd import no_grad
-from ..core.size import Size
 from ..core.tensor import Tensor
 from ..creation import arange
 from . import constraints
-from .distribution import Distribution, SuccessOdds
+from .distribution import Distribution, SuccessOdds, delegated
 from .samplers import binomial_draws
 
 
@@ -34,9 +33,7 @@ class Binomial(SuccessOdds, Distribution):
     def support(self) -> constraints.Constraint:
         return constraints.integer_interval(0, self.total_count)
 
-    @property
-    def param_shape(self) -> Size:
-        return self._param.size()
+    param_shape = delegated("_param", "shape")
 
     @property
     def mean(self) -> Tensor:

@@ -57,9 +57,7 @@ class Categorical(Distribution):
     def support(self) -> constraints.Constraint:
         return constraints.integer_interval(0, self._num_events - 1)
 
-    @property
-    def param_shape(self) -> Size:
-        return self._param.size()
+    param_shape = delegated("_param", "shape")
 
     @property
     def mean(self) -> Tensor:

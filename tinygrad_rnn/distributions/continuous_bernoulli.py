@@ -6,14 +6,13 @@ import math
 from typing import Any
 
 from ..autograd import no_grad
-from ..core.size import Size
 from ..core.tensor import Tensor
 from ..creation import ones_like, zeros_like
 from ..nn.functional import binary_cross_entropy_with_logits
 from ..ops.pointwise import where
 from ..random import rand
 from . import constraints
-from .distribution import broadcast_all, clamp_probs, lazy_property, logits_to_probs, probs_to_logits
+from .distribution import broadcast_all, clamp_probs, delegated, lazy_property, logits_to_probs, probs_to_logits
 from .exp_family import ExponentialFamily
 
 
@@ -49,9 +48,7 @@ class ContinuousBernoulli(ExponentialFamily):
         """sigmoid(logits), kept away from 0 and 1."""
         return clamp_probs(logits_to_probs(self.logits, is_binary=True))
 
-    @property
-    def param_shape(self) -> Size:
-        return self._param.size()
+    param_shape = delegated("_param", "shape")
 
     def _outside_unstable_region(self) -> Tensor:
         return (self.probs <= self._lims[0]) | (self.probs > self._lims[1])

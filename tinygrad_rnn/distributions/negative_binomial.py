@@ -4,12 +4,11 @@ from __future__ import annotations
 from typing import Any
 
 from ..autograd import no_grad
-from ..core.size import Size
 from ..core.tensor import Tensor
 from ..nn.functional import logsigmoid
 from ..ops.pointwise import where
 from . import constraints
-from .distribution import Distribution, SuccessOdds
+from .distribution import Distribution, SuccessOdds, delegated
 from .gamma import Gamma
 from .poisson import Poisson
 
@@ -28,9 +27,7 @@ class NegativeBinomial(SuccessOdds, Distribution):
         self.total_count = count.type_as(self._param)
         super().__init__(self._param.size(), validate_args=validate_args)
 
-    @property
-    def param_shape(self) -> Size:
-        return self._param.size()
+    param_shape = delegated("_param", "shape")
 
     @property
     def mean(self) -> Tensor:

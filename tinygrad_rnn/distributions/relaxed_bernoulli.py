@@ -3,16 +3,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..core.size import Size
 from ..core.tensor import Tensor
 from ..random import rand
 from . import constraints
-from .distribution import (
-    Distribution,
-    SuccessOdds,
-    broadcast_all,
-    clamp_probs,
-)
+from .distribution import Distribution, SuccessOdds, broadcast_all, clamp_probs, delegated
 from .transformed_distribution import TransformedFamily, base_param
 from .transforms import SigmoidTransform
 
@@ -30,9 +24,7 @@ class LogitRelaxedBernoulli(SuccessOdds, Distribution):
         self._init_probs_or_logits(probs, logits)
         super().__init__(self._param.size(), validate_args=validate_args)
 
-    @property
-    def param_shape(self) -> Size:
-        return self._param.size()
+    param_shape = delegated("_param", "shape")
 
     def rsample(self, sample_shape: Any = ()) -> Tensor:
         shape = tuple(self._extended_shape(sample_shape))
