@@ -225,9 +225,7 @@ class CentredAtLoc(Distribution):
     def mean(self) -> Tensor:
         return self.loc
 
-    @property
-    def mode(self) -> Tensor:
-        return self.loc
+    mode = mean  # the same property: a subclass overriding mean (Cauchy's is nan) keeps this mode
 
 
 class LocationScale(CentredAtLoc):
