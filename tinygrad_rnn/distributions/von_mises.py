@@ -9,12 +9,11 @@ import numpy as np
 
 from ..autograd import no_grad
 from ..core import dtypes
-from ..core.size import Size
 from ..core.tensor import Tensor
 from ..ops.pointwise import where
 from ..random import rand
 from . import constraints
-from .distribution import CentredAtLoc, broadcast_all, lazy_property
+from .distribution import CentredAtLoc, lazy_property
 
 # Polynomial approximations of the modified Bessel functions I0 and I1 (Abramowitz and Stegun 9.8.1
 # to 9.8.4): in (x / 3.75)^2 below 3.75, in 3.75 / x above. torch evaluates these same series, so
@@ -59,8 +58,7 @@ class VonMises(CentredAtLoc):
     has_rsample = False
 
     def __init__(self, loc: Tensor | float, concentration: Tensor | float, validate_args: bool | None = None) -> None:
-        self.loc, self.concentration = broadcast_all(loc, concentration)
-        super().__init__(self.loc.shape, Size(), validate_args)
+        self._init_broadcast(validate_args, loc=loc, concentration=concentration)
 
     def log_prob(self, value: Tensor) -> Tensor:
         if self._validate_args:
