@@ -270,3 +270,38 @@ def test_log_prob_gradients_agree_with_finite_differences() -> None:
     check_finite_differences(lambda m, mu, a: m.distributions.MultivariateNormal(
         mu, covariance_matrix=a @ a.mT + m.eye(2, dtype=m.float64)).log_prob(m.tensor(x)),
         [np.array([0.1, -0.3]), np.array([[1.0, 0.2], [-0.4, 0.8]])])
+
+
+# Families whose expand is shared with others (TransformedFamily, OnCategorical), built from one
+# float64 tensor `t` of shape (2,) or (2, 3).
+SHARED_EXPAND = {
+    "HalfNormal": lambda d, t: d.HalfNormal(t),
+    "HalfCauchy": lambda d, t: d.HalfCauchy(t),
+    "LogNormal": lambda d, t: d.LogNormal(t, t),
+    "InverseGamma": lambda d, t: d.InverseGamma(t, t),
+    "LogisticNormal": lambda d, t: d.LogisticNormal(t, t),
+    "OneHotCategorical": lambda d, t: d.OneHotCategorical(t.unsqueeze(-1).expand(2, 3)),
+    "Multinomial": lambda d, t: d.Multinomial(4, t.unsqueeze(-1).expand(2, 3)),
+    "RelaxedOneHotCategorical": lambda d, t: d.RelaxedOneHotCategorical(t[0], t.unsqueeze(-1).expand(2, 3)),
+}
+
+
+@pytest.mark.parametrize("family", SHARED_EXPAND)
+def test_subclass_of_a_family_with_a_shared_expand_expands_only_without_its_own_init(family: str) -> None:
+    """As torch: a plain subclass keeps its type through expand; one with its own __init__ and no
+    expand raises NotImplementedError with torch's message."""
+    torch = require_torch()
+    build = SHARED_EXPAND[family]
+    for m in (tinygrad_rnn, torch):
+        base = getattr(m.distributions, family)
+        plain = type("Plain", (base,), {})
+        with_init = type("WithInit", (base,), {"__init__": lambda self, t, m=m: build(m.distributions, t)})
+        t = m.ones(2, 1, dtype=m.float64)[:, 0]
+        d = build(m.distributions, t)
+        d.__class__ = plain  # the plain subclass, built by its family's __init__
+        expanded = d.expand((4,) + tuple(d.batch_shape))
+        assert type(expanded) is plain and tuple(expanded.batch_shape) == (4,) + tuple(d.batch_shape)
+        d.__class__ = with_init
+        with pytest.raises(NotImplementedError, match=f"Subclass WithInit of {family} that defines a custom "
+                                                      f"__init__ method must also define a custom .expand"):
+            d.expand((4,) + tuple(d.batch_shape))

@@ -4,11 +4,10 @@ from __future__ import annotations
 from typing import Any
 
 from ..autograd import no_grad
-from ..core.size import Size
 from ..core.tensor import Tensor
 from ..creation import arange
 from . import constraints
-from .distribution import Distribution, SuccessOdds, broadcast_all
+from .distribution import Distribution, SuccessOdds, delegated
 from .samplers import binomial_draws
 
 
@@ -23,18 +22,10 @@ class Binomial(SuccessOdds, Distribution):
     arg_constraints = {"total_count": constraints.nonnegative_integer, "probs": constraints.unit_interval,
                        "logits": constraints.real}
     has_enumerate_support = True
-    _expand_also = ("_param",)
 
     def __init__(self, total_count: Tensor | int = 1, probs: Tensor | float | None = None,
                  logits: Tensor | float | None = None, validate_args: bool | None = None) -> None:
-        if (probs is None) == (logits is None):
-            raise ValueError("Either `probs` or `logits` must be specified, but not both.")
-        if probs is not None:
-            count, self.probs = broadcast_all(total_count, probs)
-            self._param = self.probs
-        else:
-            count, self.logits = broadcast_all(total_count, logits)
-            self._param = self.logits
+        (count,) = self._init_probs_or_logits(probs, logits, total_count)
         self.total_count = count.type_as(self._param)
         super().__init__(self._param.size(), validate_args=validate_args)
 
@@ -42,9 +33,7 @@ class Binomial(SuccessOdds, Distribution):
     def support(self) -> constraints.Constraint:
         return constraints.integer_interval(0, self.total_count)
 
-    @property
-    def param_shape(self) -> Size:
-        return self._param.size()
+    param_shape = delegated("_param", "shape")
 
     @property
     def mean(self) -> Tensor:

@@ -10,7 +10,7 @@ from ..core.tensor import Tensor
 from ..creation import arange, full
 from ..random import multinomial
 from . import constraints
-from .distribution import Distribution, lazy_property, logits_to_probs, probs_to_logits
+from .distribution import Distribution, delegated, lazy_property, logits_to_probs, probs_to_logits
 
 
 class Categorical(Distribution):
@@ -57,9 +57,7 @@ class Categorical(Distribution):
     def support(self) -> constraints.Constraint:
         return constraints.integer_interval(0, self._num_events - 1)
 
-    @property
-    def param_shape(self) -> Size:
-        return self._param.size()
+    param_shape = delegated("_param", "shape")
 
     @property
     def mean(self) -> Tensor:
@@ -98,3 +96,24 @@ class Categorical(Distribution):
     def enumerate_support(self, expand: bool = True) -> Tensor:
         values = arange(self._num_events).view((-1,) + (1,) * len(self._batch_shape))
         return values.expand((-1,) + tuple(self._batch_shape)) if expand else values
+
+
+class OnCategorical(Distribution):
+    """Base of the families drawn from a Categorical over the last dim, kept as `_categorical`
+    (Multinomial, OneHotCategorical, ExpRelaxedCategorical): its probs, logits and param_shape
+    are theirs, and expand expands it, keeping the attributes named in `_kept_on_expand`."""
+
+    arg_constraints = {"probs": constraints.simplex, "logits": constraints.real_vector}
+    _categorical: Categorical
+    _kept_on_expand: tuple[str, ...] = ()
+
+    def expand(self, batch_shape: Any, _instance: Any = None) -> OnCategorical:
+        new = self._get_checked_instance(self._family(), _instance)
+        for name in self._kept_on_expand:
+            setattr(new, name, getattr(self, name))
+        new._categorical = self._categorical.expand(batch_shape)
+        return self._finish_expand(new, batch_shape)
+
+    param_shape = delegated("_categorical", "param_shape")
+    probs = delegated("_categorical", "probs")
+    logits = delegated("_categorical", "logits")

@@ -2,36 +2,21 @@
 from __future__ import annotations
 
 import math
-import numbers
 from typing import Any
 
-from ..core.size import Size
 from ..core.tensor import Tensor
 from ..creation import empty, full
-from . import constraints
-from .distribution import Distribution, broadcast_all
+from .distribution import LocationScale
 
 
-class Cauchy(Distribution):
+class Cauchy(LocationScale):
     """p(x) = 1 / (pi scale (1 + ((x - loc) / scale)^2)). `rsample()` is loc + scale * a `cauchy_()`
-    draw, torch's recipe, so after the same `manual_seed` the draws equal torch's."""
-
-    arg_constraints = {"loc": constraints.real, "scale": constraints.positive}
-    support = constraints.real
-    has_rsample = True
-
-    def __init__(self, loc: Tensor | float, scale: Tensor | float, validate_args: bool | None = None) -> None:
-        self.loc, self.scale = broadcast_all(loc, scale)
-        both_numbers = isinstance(loc, numbers.Number) and isinstance(scale, numbers.Number)
-        super().__init__(Size() if both_numbers else self.loc.size(), validate_args=validate_args)
+    draw, torch's recipe, so after the same `manual_seed` the draws equal torch's. The mode is loc
+    (LocationScale holds __init__, the constraints and the mode)."""
 
     @property
     def mean(self) -> Tensor:
         return full(self._extended_shape(), math.nan, dtype=self.loc.dtype)
-
-    @property
-    def mode(self) -> Tensor:
-        return self.loc
 
     @property
     def variance(self) -> Tensor:

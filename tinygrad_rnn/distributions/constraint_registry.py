@@ -50,51 +50,41 @@ biject_to = ConstraintRegistry()
 transform_to = ConstraintRegistry()
 
 
-@biject_to.register(constraints.real)
-@transform_to.register(constraints.real)
+def _both(*kinds: Any) -> Callable:
+    """Decorator: register one factory with biject_to and with transform_to, for each of `kinds`
+    (constraint types or instances, as `register` takes)."""
+    def decorator(factory: Callable) -> Callable:
+        for kind in kinds:
+            biject_to.register(kind, factory)
+            transform_to.register(kind, factory)
+        return factory
+
+    return decorator
+
+
+@_both(constraints.real)
 def _to_real(constraint: Any) -> transforms.Transform:
     return transforms.identity_transform
 
 
-@biject_to.register(constraints.independent)
-def _biject_to_independent(constraint: Any) -> transforms.Transform:
-    return transforms.IndependentTransform(biject_to(constraint.base_constraint), constraint.reinterpreted_batch_ndims)
-
-
-@transform_to.register(constraints.independent)
-def _transform_to_independent(constraint: Any) -> transforms.Transform:
-    return transforms.IndependentTransform(transform_to(constraint.base_constraint),
-                                           constraint.reinterpreted_batch_ndims)
-
-
-@biject_to.register(constraints.positive)
-@biject_to.register(constraints.nonnegative)
-@transform_to.register(constraints.positive)
-@transform_to.register(constraints.nonnegative)
+@_both(constraints.positive, constraints.nonnegative)
 def _to_positive(constraint: Any) -> transforms.Transform:
     return transforms.ExpTransform()
 
 
-@biject_to.register(constraints.greater_than)
-@biject_to.register(constraints.greater_than_eq)
-@transform_to.register(constraints.greater_than)
-@transform_to.register(constraints.greater_than_eq)
+@_both(constraints.greater_than, constraints.greater_than_eq)
 def _to_greater_than(constraint: Any) -> transforms.Transform:
     return transforms.ComposeTransform([transforms.ExpTransform(),
                                         transforms.AffineTransform(constraint.lower_bound, 1)])
 
 
-@biject_to.register(constraints.less_than)
-@transform_to.register(constraints.less_than)
+@_both(constraints.less_than)
 def _to_less_than(constraint: Any) -> transforms.Transform:
     return transforms.ComposeTransform([transforms.ExpTransform(),
                                         transforms.AffineTransform(constraint.upper_bound, -1)])
 
 
-@biject_to.register(constraints.interval)
-@biject_to.register(constraints.half_open_interval)
-@transform_to.register(constraints.interval)
-@transform_to.register(constraints.half_open_interval)
+@_both(constraints.interval, constraints.half_open_interval)
 def _to_interval(constraint: Any) -> transforms.Transform:
     lower, upper = constraint.lower_bound, constraint.upper_bound
     if isinstance(lower, numbers.Number) and lower == 0 and isinstance(upper, numbers.Number) and upper == 1:
@@ -123,27 +113,28 @@ def _transform_to_positive_definite(constraint: Any) -> transforms.Transform:
     return transforms.PositiveDefiniteTransform()
 
 
-@biject_to.register(constraints.corr_cholesky)
-@transform_to.register(constraints.corr_cholesky)
+@_both(constraints.corr_cholesky)
 def _to_corr_cholesky(constraint: Any) -> transforms.Transform:
     return transforms.CorrCholeskyTransform()
 
 
-@biject_to.register(constraints.cat)
-def _biject_to_cat(constraint: Any) -> transforms.Transform:
-    return transforms.CatTransform([biject_to(c) for c in constraint.cseq], constraint.dim, constraint.lengths)
+def _register_structural(registry: ConstraintRegistry) -> None:
+    """independent, cat and stack constraints: the registry's own transform for each part, joined
+    the same way (so biject_to stays bijective part by part, and transform_to may not be)."""
+
+    @registry.register(constraints.independent)
+    def _to_independent(constraint: Any) -> transforms.Transform:
+        return transforms.IndependentTransform(registry(constraint.base_constraint),
+                                               constraint.reinterpreted_batch_ndims)
+
+    @registry.register(constraints.cat)
+    def _to_cat(constraint: Any) -> transforms.Transform:
+        return transforms.CatTransform([registry(c) for c in constraint.cseq], constraint.dim, constraint.lengths)
+
+    @registry.register(constraints.stack)
+    def _to_stack(constraint: Any) -> transforms.Transform:
+        return transforms.StackTransform([registry(c) for c in constraint.cseq], constraint.dim)
 
 
-@transform_to.register(constraints.cat)
-def _transform_to_cat(constraint: Any) -> transforms.Transform:
-    return transforms.CatTransform([transform_to(c) for c in constraint.cseq], constraint.dim, constraint.lengths)
-
-
-@biject_to.register(constraints.stack)
-def _biject_to_stack(constraint: Any) -> transforms.Transform:
-    return transforms.StackTransform([biject_to(c) for c in constraint.cseq], constraint.dim)
-
-
-@transform_to.register(constraints.stack)
-def _transform_to_stack(constraint: Any) -> transforms.Transform:
-    return transforms.StackTransform([transform_to(c) for c in constraint.cseq], constraint.dim)
+_register_structural(biject_to)
+_register_structural(transform_to)

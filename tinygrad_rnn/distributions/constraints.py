@@ -131,6 +131,15 @@ class MixtureSameFamilyConstraint(Constraint):
         return f"{type(self).__name__}({self.base_constraint!r})"
 
 
+class Bounded(Constraint):
+    """Base of the constraints set by a lower and/or upper bound: repr shows the bounds given,
+    as torch's (GreaterThan(lower_bound=0.0))."""
+
+    def __repr__(self) -> str:
+        bounds = [f"{name}={self.__dict__[name]}" for name in ("lower_bound", "upper_bound") if name in self.__dict__]
+        return f"{type(self).__name__}({', '.join(bounds)})"
+
+
 class Boolean(Constraint):
     is_discrete = True
 
@@ -146,7 +155,7 @@ class OneHot(Constraint):
         return ((value == 0) | (value == 1)).all(-1) & (value.sum(-1) == 1)
 
 
-class IntegerInterval(Constraint):
+class IntegerInterval(Bounded):
     is_discrete = True
 
     def __init__(self, lower_bound: Any, upper_bound: Any) -> None:
@@ -155,11 +164,8 @@ class IntegerInterval(Constraint):
     def check(self, value: Tensor) -> Tensor:
         return (value % 1 == 0) & (value >= self.lower_bound) & (value <= self.upper_bound)
 
-    def __repr__(self) -> str:
-        return f"{type(self).__name__}(lower_bound={self.lower_bound}, upper_bound={self.upper_bound})"
 
-
-class IntegerGreaterThan(Constraint):
+class IntegerGreaterThan(Bounded):
     is_discrete = True
 
     def __init__(self, lower_bound: Any) -> None:
@@ -168,24 +174,18 @@ class IntegerGreaterThan(Constraint):
     def check(self, value: Tensor) -> Tensor:
         return (value % 1 == 0) & (value >= self.lower_bound)
 
-    def __repr__(self) -> str:
-        return f"{type(self).__name__}(lower_bound={self.lower_bound})"
-
 
 class Real(Constraint):
     def check(self, value: Tensor) -> Tensor:
         return value == value  # False exactly at NaN
 
 
-class GreaterThan(Constraint):
+class GreaterThan(Bounded):
     def __init__(self, lower_bound: Any) -> None:
         self.lower_bound = lower_bound
 
     def check(self, value: Tensor) -> Tensor:
         return value > self.lower_bound
-
-    def __repr__(self) -> str:
-        return f"{type(self).__name__}(lower_bound={self.lower_bound})"
 
 
 class GreaterThanEq(GreaterThan):
@@ -193,26 +193,20 @@ class GreaterThanEq(GreaterThan):
         return value >= self.lower_bound
 
 
-class LessThan(Constraint):
+class LessThan(Bounded):
     def __init__(self, upper_bound: Any) -> None:
         self.upper_bound = upper_bound
 
     def check(self, value: Tensor) -> Tensor:
         return value < self.upper_bound
 
-    def __repr__(self) -> str:
-        return f"{type(self).__name__}(upper_bound={self.upper_bound})"
 
-
-class Interval(Constraint):
+class Interval(Bounded):
     def __init__(self, lower_bound: Any, upper_bound: Any) -> None:
         self.lower_bound, self.upper_bound = lower_bound, upper_bound
 
     def check(self, value: Tensor) -> Tensor:
         return (value >= self.lower_bound) & (value <= self.upper_bound)
-
-    def __repr__(self) -> str:
-        return f"{type(self).__name__}(lower_bound={self.lower_bound}, upper_bound={self.upper_bound})"
 
 
 class HalfOpenInterval(Interval):

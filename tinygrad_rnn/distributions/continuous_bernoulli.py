@@ -3,18 +3,16 @@ likelihood for [0, 1]-valued pixels in a VAE: Loaiza-Ganem and Cunningham, NeurI
 from __future__ import annotations
 
 import math
-import numbers
 from typing import Any
 
 from ..autograd import no_grad
-from ..core.size import Size
 from ..core.tensor import Tensor
 from ..creation import ones_like, zeros_like
 from ..nn.functional import binary_cross_entropy_with_logits
 from ..ops.pointwise import where
 from ..random import rand
 from . import constraints
-from .distribution import broadcast_all, clamp_probs, lazy_property, logits_to_probs, probs_to_logits
+from .distribution import broadcast_all, clamp_probs, delegated, lazy_property, logits_to_probs, probs_to_logits
 from .exp_family import ExponentialFamily
 
 
@@ -32,21 +30,13 @@ class ContinuousBernoulli(ExponentialFamily):
 
     def __init__(self, probs: Tensor | float | None = None, logits: Tensor | float | None = None,
                  lims: tuple[float, float] = (0.499, 0.501), validate_args: bool | None = None) -> None:
-        if (probs is None) == (logits is None):
-            raise ValueError("Either `probs` or `logits` must be specified, but not both.")
-        given = probs if probs is not None else logits
+        self._init_probs_or_logits(probs, logits)
         if probs is not None:
-            (self.probs,) = broadcast_all(probs)
             if validate_args is not None and not bool(self.arg_constraints["probs"].check(self.probs).all()):
                 raise ValueError("The parameter probs has invalid values")
-            self.probs = clamp_probs(self.probs)
-            self._param = self.probs
-        else:
-            (self.logits,) = broadcast_all(logits)
-            self._param = self.logits
+            self.probs = self._param = clamp_probs(self.probs)
         self._lims = lims
-        super().__init__(Size() if isinstance(given, numbers.Number) else self._param.size(),
-                         validate_args=validate_args)
+        super().__init__(self._param.size(), validate_args=validate_args)
 
     @lazy_property
     def logits(self) -> Tensor:
@@ -58,9 +48,7 @@ class ContinuousBernoulli(ExponentialFamily):
         """sigmoid(logits), kept away from 0 and 1."""
         return clamp_probs(logits_to_probs(self.logits, is_binary=True))
 
-    @property
-    def param_shape(self) -> Size:
-        return self._param.size()
+    param_shape = delegated("_param", "shape")
 
     def _outside_unstable_region(self) -> Tensor:
         return (self.probs <= self._lims[0]) | (self.probs > self._lims[1])

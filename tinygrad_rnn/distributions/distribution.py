@@ -66,6 +66,27 @@ class Distribution:
                     continue  # a parameter derived lazily from the given one is not checked
                 self._check_parameter(name, constraint)
 
+    def _init_broadcast(self, validate_args: bool | None, **params: Any) -> None:
+        """`__init__` for families whose parameters are numbers or tensors broadcast together:
+        store each under its name, then start with their shape as batch_shape (() when every one
+        was given as a Python number, as torch: a number becomes a 0-d tensor)."""
+        tensors = broadcast_all(*params.values())
+        for name, value in zip(params, tensors):
+            setattr(self, name, value)
+        Distribution.__init__(self, tensors[0].size(), validate_args=validate_args)
+
+    def _init_probs_or_logits(self, probs: Any, logits: Any, *others: Any) -> tuple[Tensor, ...]:
+        """For families given by `probs` or `logits` (exactly one, as torch asks): broadcast the
+        given one with `others` (such as total_count), store it under its name and as `_param`
+        (the one given, for shapes and dtype), and return `others` broadcast."""
+        if (probs is None) == (logits is None):
+            raise ValueError("Either `probs` or `logits` must be specified, but not both.")
+        name, given = ("probs", probs) if probs is not None else ("logits", logits)
+        *broadcast_others, param = broadcast_all(*others, given)
+        setattr(self, name, param)
+        self._param = param
+        return tuple(broadcast_others)
+
     def _check_parameter(self, name: str, constraint: constraints.Constraint) -> None:
         value = getattr(self, name)
         if not bool(constraint.check(value).all()):
@@ -85,7 +106,13 @@ class Distribution:
                 value = self.__dict__[name]
                 event = tuple(value.shape[value.dim() - self._param_event_dims(name):])
                 new.__dict__[name] = value.expand(tuple(batch_shape) + event)
-        Distribution.__init__(new, batch_shape, self._event_shape, validate_args=False)
+        return self._finish_expand(new, batch_shape)
+
+    def _finish_expand(self, new: Distribution, batch_shape: Any, event_shape: Any = None) -> Any:
+        """The last step of every `expand`: give the copy `new` its shapes (event_shape defaults to
+        this one's) without checking its parameters again, then this distribution's checking flag."""
+        event_shape = self._event_shape if event_shape is None else event_shape
+        Distribution.__init__(new, Size(batch_shape), event_shape, validate_args=False)
         new._validate_args = self._validate_args
         return new
 
@@ -95,6 +122,10 @@ class Distribution:
         """How many rightmost dims of parameter `name` belong to one event, not to the batch."""
         value = self.__dict__[name]
         return value.dim() - len(self._batch_shape)
+
+    def _family(self) -> type:
+        """The family whose __init__ a shared expand knows how to copy (see family_of)."""
+        return family_of(self)
 
     def _get_checked_instance(self, cls: type, _instance: Any = None) -> Any:
         if _instance is None and type(self).__init__ != cls.__init__:
@@ -184,6 +215,43 @@ class Distribution:
         return f"{type(self).__name__}({args})"
 
 
+class CentredAtLoc(Distribution):
+    """Base of the families symmetric about their one peak at `loc` (Normal, Laplace, Cauchy, the
+    multivariate normals, VonMises): the mode is loc, and so is the mean wherever it exists."""
+
+    loc: Tensor
+
+    @property
+    def mean(self) -> Tensor:
+        return self.loc
+
+    mode = mean  # the same property: a subclass overriding mean (Cauchy's is nan) keeps this mode
+
+
+class LocationScale(CentredAtLoc):
+    """Base of the real families with a location `loc` and a positive `scale` (Normal, Laplace,
+    Cauchy): loc and scale are numbers or tensors broadcast together, and draws are reparameterised."""
+
+    arg_constraints = {"loc": constraints.real, "scale": constraints.positive}
+    support = constraints.real
+    has_rsample = True
+
+    def __init__(self, loc: Tensor | float, scale: Tensor | float, validate_args: bool | None = None) -> None:
+        self._init_broadcast(validate_args, loc=loc, scale=scale)
+
+
+def delegated(owner: str, name: str) -> property:
+    """A read-only property that is attribute `name` of this object's attribute `owner` (the
+    distribution it is built on): `mean = delegated("base_dist", "mean")`."""
+    return property(lambda self: getattr(getattr(self, owner), name), doc=f"{owner}.{name}")
+
+
+def family_of(obj: Any) -> type:
+    """The nearest class of this package in type(obj)'s MRO: HalfNormal for HalfNormal and for a
+    user's subclass of it (code shared by several classes still acts as each one's own would)."""
+    return next(c for c in type(obj).__mro__ if c.__module__.startswith(__package__))
+
+
 def broadcast_all(*values: Any) -> tuple[Tensor, ...]:
     """Tensors and numbers broadcast to one shape; numbers take the first tensor's dtype (or the
     default dtype when all are numbers), as torch's `broadcast_all`."""
@@ -232,7 +300,10 @@ def finfo_of(t: Tensor) -> Any:
 
 class SuccessOdds:
     """The two spellings of a success probability that Bernoulli-like distributions share: given one of
-    `probs` or `logits` (log-odds), the other is derived on first use."""
+    `probs` or `logits` (log-odds), the other is derived on first use. `_param`, the one given
+    (stored by Distribution._init_probs_or_logits), is expanded with them."""
+
+    _expand_also = ("_param",)
 
     @lazy_property
     def logits(self) -> Tensor:

@@ -1,14 +1,11 @@
 """Exponential with `rate` (mean 1 / rate), on [0, inf)."""
 from __future__ import annotations
 
-import numbers
 from typing import Any
 
-from ..core.size import Size
 from ..core.tensor import Tensor
 from ..creation import empty, zeros_like
 from . import constraints
-from .distribution import broadcast_all
 from .exp_family import ExponentialFamily
 
 
@@ -21,8 +18,7 @@ class Exponential(ExponentialFamily):
     has_rsample = True
 
     def __init__(self, rate: Tensor | float, validate_args: bool | None = None) -> None:
-        (self.rate,) = broadcast_all(rate)
-        super().__init__(Size() if isinstance(rate, numbers.Number) else self.rate.size(), validate_args=validate_args)
+        self._init_broadcast(validate_args, rate=rate)
 
     @property
     def mean(self) -> Tensor:

@@ -1,18 +1,15 @@
 """Gamma with shape `concentration` and inverse scale `rate`, on (0, inf)."""
 from __future__ import annotations
 
-import numbers
 from typing import Any
 
 import numpy as np
 
-from ..core.size import Size
 from ..core.tensor import Tensor
 from ..creation import as_tensor
 from ..ops.pointwise_more import xlogy
 from ..special import gammainc
 from . import constraints
-from .distribution import broadcast_all
 from .exp_family import ExponentialFamily
 from .samplers import standard_gamma
 
@@ -31,9 +28,7 @@ class Gamma(ExponentialFamily):
     _expand_also = ("concentration", "rate")  # Chi2 names only df
 
     def __init__(self, concentration: Tensor | float, rate: Tensor | float, validate_args: bool | None = None) -> None:
-        self.concentration, self.rate = broadcast_all(concentration, rate)
-        both_numbers = isinstance(concentration, numbers.Number) and isinstance(rate, numbers.Number)
-        super().__init__(Size() if both_numbers else self.concentration.size(), validate_args=validate_args)
+        self._init_broadcast(validate_args, concentration=concentration, rate=rate)
 
     @property
     def mean(self) -> Tensor:

@@ -3,16 +3,14 @@ special cases of its concentration)."""
 from __future__ import annotations
 
 import math
-import numbers
 from typing import Any
 
-from ..core.size import Size
 from ..core.tensor import Tensor
 from ..creation import ones_like, tensor, zeros_like
 from ..ops.pointwise import where
 from ..random import rand
 from . import constraints
-from .distribution import Distribution, broadcast_all
+from .distribution import Distribution
 
 
 class GeneralizedPareto(Distribution):
@@ -24,9 +22,7 @@ class GeneralizedPareto(Distribution):
 
     def __init__(self, loc: Tensor | float, scale: Tensor | float, concentration: Tensor | float,
                  validate_args: bool | None = None) -> None:
-        self.loc, self.scale, self.concentration = broadcast_all(loc, scale, concentration)
-        all_numbers = all(isinstance(v, numbers.Number) for v in (loc, scale, concentration))
-        super().__init__(Size() if all_numbers else self.loc.size(), validate_args=validate_args)
+        self._init_broadcast(validate_args, loc=loc, scale=scale, concentration=concentration)
 
     def _safe_concentration(self) -> tuple[Tensor, Tensor]:
         """(where c is ~0, c with those entries replaced by 1 so the c != 0 formula stays finite)."""

@@ -1,13 +1,11 @@
 """Geometric: the number of failures before the first success, success probability `probs`."""
 from __future__ import annotations
 
-import numbers
 from typing import Any
 
 import numpy as np
 
 from ..autograd import no_grad
-from ..core.size import Size
 from ..core.tensor import Tensor
 from ..creation import empty, zeros_like
 from ..nn.functional import binary_cross_entropy_with_logits
@@ -26,14 +24,8 @@ class Geometric(SuccessOdds, Distribution):
 
     def __init__(self, probs: Tensor | float | None = None, logits: Tensor | float | None = None,
                  validate_args: bool | None = None) -> None:
-        if (probs is None) == (logits is None):
-            raise ValueError("Either `probs` or `logits` must be specified, but not both.")
-        given = probs if probs is not None else logits
-        if probs is not None:
-            (self.probs,) = broadcast_all(probs)
-        else:
-            (self.logits,) = broadcast_all(logits)
-        super().__init__(Size() if isinstance(given, numbers.Number) else given.size(), validate_args=validate_args)
+        self._init_probs_or_logits(probs, logits)
+        super().__init__(self._param.size(), validate_args=validate_args)
         if self._validate_args and probs is not None and not bool((self.probs > 0).all()):
             value = self.probs
             raise ValueError(f"Expected parameter probs ({type(value).__name__} of shape {tuple(value.shape)}) "

@@ -5,57 +5,26 @@ import math
 from typing import Any
 
 from ..core.tensor import Tensor
-from ..creation import as_tensor, full, zeros_like
-from ..ops.pointwise import where
-from . import constraints
+from ..creation import as_tensor, full
 from .cauchy import Cauchy
-from .transformed_distribution import TransformedDistribution
-from .transforms import AbsTransform
+from .folded import Folded
 
 
-class HalfCauchy(TransformedDistribution):
-    """Twice the Cauchy(0, scale) density on [0, inf). Samples are |Cauchy samples|, so after the
-    same `manual_seed` they equal torch's."""
+class HalfCauchy(Folded):
+    """Twice the Cauchy(0, scale) density on [0, inf) (log_prob, cdf, icdf, entropy and the mode 0
+    are Folded's). Samples are |Cauchy samples|, so after the same `manual_seed` they equal torch's."""
 
-    arg_constraints = {"scale": constraints.positive}
-    support = constraints.nonnegative
-    has_rsample = True
+    def _symmetric(self, scale: Tensor | float) -> Cauchy:
+        return Cauchy(0, scale, validate_args=False)
 
-    def __init__(self, scale: Tensor | float, validate_args: bool | None = None) -> None:
-        super().__init__(Cauchy(0, scale, validate_args=False), AbsTransform(), validate_args=validate_args)
-
-    def expand(self, batch_shape: Any, _instance: Any = None) -> HalfCauchy:
-        return super().expand(batch_shape, _instance=self._get_checked_instance(HalfCauchy, _instance))
-
-    @property
-    def scale(self) -> Tensor:
-        return self.base_dist.scale
+    def _value_tensor(self, value: Any) -> Tensor:
+        """torch's HalfCauchy also scores plain numbers (in the scale's dtype)."""
+        return as_tensor(value, dtype=self.scale.dtype)
 
     @property
     def mean(self) -> Tensor:
         return full(self._extended_shape(), math.inf, dtype=self.scale.dtype)
 
     @property
-    def mode(self) -> Tensor:
-        return zeros_like(self.scale)
-
-    @property
     def variance(self) -> Tensor:
         return self.base_dist.variance
-
-    def log_prob(self, value: Any) -> Tensor:
-        if self._validate_args:
-            self._validate_sample(value)
-        value = as_tensor(value, dtype=self.base_dist.scale.dtype)
-        return where(value >= 0, self.base_dist.log_prob(value) + math.log(2), -math.inf)
-
-    def cdf(self, value: Tensor) -> Tensor:
-        if self._validate_args:
-            self._validate_sample(value)
-        return 2 * self.base_dist.cdf(value) - 1
-
-    def icdf(self, prob: Tensor) -> Tensor:
-        return self.base_dist.icdf((prob + 1) / 2)
-
-    def entropy(self) -> Tensor:
-        return self.base_dist.entropy() - math.log(2)

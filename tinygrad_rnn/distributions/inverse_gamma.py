@@ -2,38 +2,28 @@
 from __future__ import annotations
 
 import math
-from typing import Any
 
 from ..core.tensor import Tensor
 from ..ops.pointwise import where
 from . import constraints
 from .gamma import Gamma
-from .transformed_distribution import TransformedDistribution
+from .transformed_distribution import TransformedFamily, base_param
 from .transforms import PowerTransform
 
 
-class InverseGamma(TransformedDistribution):
+class InverseGamma(TransformedFamily):
     """Y = 1 / X, X ~ Gamma(concentration, rate). Sampled through Gamma (our generator, not torch's
     numbers); `rsample` is differentiable."""
 
     arg_constraints = {"concentration": constraints.positive, "rate": constraints.positive}
     support = constraints.positive
     has_rsample = True
+    concentration = base_param("concentration")
+    rate = base_param("rate")
 
     def __init__(self, concentration: Tensor | float, rate: Tensor | float, validate_args: bool | None = None) -> None:
         base = Gamma(concentration, rate, validate_args=validate_args)
         super().__init__(base, PowerTransform(-base.rate.new_ones(())), validate_args=validate_args)
-
-    def expand(self, batch_shape: Any, _instance: Any = None) -> InverseGamma:
-        return super().expand(batch_shape, _instance=self._get_checked_instance(InverseGamma, _instance))
-
-    @property
-    def concentration(self) -> Tensor:
-        return self.base_dist.concentration
-
-    @property
-    def rate(self) -> Tensor:
-        return self.base_dist.rate
 
     @property
     def mean(self) -> Tensor:

@@ -9,6 +9,7 @@ from .bernoulli import Bernoulli
 from .beta import Beta
 from .binomial import Binomial
 from .continuous_bernoulli import ContinuousBernoulli
+from .distribution import Distribution
 from .exponential import Exponential
 from .gamma import Gamma
 from .gumbel import EULER_GAMMA, Gumbel
@@ -54,14 +55,6 @@ def _kl_beta_uniform(p: Beta, q: Uniform) -> Tensor:
     return inf_where((q.low > p.support.lower_bound) | (q.high < p.support.upper_bound), result)
 
 
-@register_kl(Exponential, Beta)
-@register_kl(Exponential, ContinuousBernoulli)
-@register_kl(Exponential, Pareto)
-@register_kl(Exponential, Uniform)
-def _kl_exponential_infinity(p: Exponential, q: object) -> Tensor:
-    return infinite_like(p.rate)
-
-
 @register_kl(Exponential, Gamma)
 def _kl_exponential_gamma(p: Exponential, q: Gamma) -> Tensor:
     ratio = q.rate / p.rate
@@ -82,14 +75,6 @@ def _kl_exponential_normal(p: Exponential, q: Normal) -> Tensor:
     var_normal, rate_sqr = q.scale.pow(2), p.rate.pow(2)
     t1 = 0.5 * (rate_sqr * var_normal * 2 * math.pi).log()
     return t1 - 1 + (rate_sqr.reciprocal() - q.loc / p.rate + q.loc.pow(2) * 0.5) / var_normal
-
-
-@register_kl(Gamma, Beta)
-@register_kl(Gamma, ContinuousBernoulli)
-@register_kl(Gamma, Pareto)
-@register_kl(Gamma, Uniform)
-def _kl_gamma_infinity(p: Gamma, q: object) -> Tensor:
-    return infinite_like(p.concentration)
 
 
 @register_kl(Gamma, Exponential)
@@ -118,16 +103,6 @@ def _kl_gamma_normal(p: Gamma, q: Normal) -> Tensor:
     return t1 + (c - 1) * c.digamma() + (t2 - t3 + 0.5 * q.loc.pow(2)) / var_normal
 
 
-@register_kl(Gumbel, Beta)
-@register_kl(Gumbel, ContinuousBernoulli)
-@register_kl(Gumbel, Exponential)
-@register_kl(Gumbel, Gamma)
-@register_kl(Gumbel, Pareto)
-@register_kl(Gumbel, Uniform)
-def _kl_gumbel_infinity(p: Gumbel, q: object) -> Tensor:
-    return infinite_like(p.loc)
-
-
 @register_kl(Gumbel, Normal)
 def _kl_gumbel_normal(p: Gumbel, q: Normal) -> Tensor:
     ratio = p.scale / q.scale
@@ -137,32 +112,12 @@ def _kl_gumbel_normal(p: Gumbel, q: Normal) -> Tensor:
     return -t1 + t2 + t3 - (EULER_GAMMA + 1)
 
 
-@register_kl(Laplace, Beta)
-@register_kl(Laplace, ContinuousBernoulli)
-@register_kl(Laplace, Exponential)
-@register_kl(Laplace, Gamma)
-@register_kl(Laplace, Pareto)
-@register_kl(Laplace, Uniform)
-def _kl_laplace_infinity(p: Laplace, q: object) -> Tensor:
-    return infinite_like(p.loc)
-
-
 @register_kl(Laplace, Normal)
 def _kl_laplace_normal(p: Laplace, q: Normal) -> Tensor:
     var_normal = q.scale.pow(2)
     ratio = p.scale.pow(2) / var_normal
     t1 = 0.5 * (2 * ratio / math.pi).log()
     return -t1 + ratio + (0.5 * p.loc.pow(2) - p.loc * q.loc + 0.5 * q.loc.pow(2)) / var_normal - 1
-
-
-@register_kl(Normal, Beta)
-@register_kl(Normal, ContinuousBernoulli)
-@register_kl(Normal, Exponential)
-@register_kl(Normal, Gamma)
-@register_kl(Normal, Pareto)
-@register_kl(Normal, Uniform)
-def _kl_normal_infinity(p: Normal, q: object) -> Tensor:
-    return infinite_like(p.loc)
 
 
 @register_kl(Normal, Gumbel)
@@ -181,12 +136,6 @@ def _kl_normal_laplace(p: Normal, q: Laplace) -> Tensor:
     t2 = math.sqrt(2 / math.pi) * p.scale * (-0.5 * scaled_diff.pow(2)).exp()
     t3 = loc_diff * (math.sqrt(0.5) * scaled_diff).erf()
     return -(p.scale / q.scale).log() + (t2 + t3) / q.scale - (0.5 * (1 + math.log(0.5 * math.pi)))
-
-
-@register_kl(Poisson, Bernoulli)
-@register_kl(Poisson, Binomial)
-def _kl_poisson_infinity(p: Poisson, q: object) -> Tensor:
-    return infinite_like(p.rate)
 
 
 @register_kl(Uniform, Beta)
@@ -234,18 +183,6 @@ def _kl_pareto_pareto(p: Pareto, q: Pareto) -> Tensor:
     scale_ratio, alpha_ratio = p.scale / q.scale, q.alpha / p.alpha
     result = q.alpha * scale_ratio.log() - alpha_ratio.log() + alpha_ratio - 1
     return inf_where(p.support.lower_bound < q.support.lower_bound, result)
-
-
-@register_kl(Beta, Pareto)
-def _kl_beta_infinity(p: Beta, q: Pareto) -> Tensor:
-    return infinite_like(p.concentration1)
-
-
-@register_kl(Pareto, Beta)
-@register_kl(Pareto, ContinuousBernoulli)
-@register_kl(Pareto, Uniform)
-def _kl_pareto_infinity(p: Pareto, q: object) -> Tensor:
-    return infinite_like(p.scale)
 
 
 @register_kl(Pareto, Exponential)
@@ -297,11 +234,6 @@ def _kl_beta_continuous_bernoulli(p: Beta, q: ContinuousBernoulli) -> Tensor:
     return -p.entropy() - p.mean * q.logits - (-q.probs).log1p() - q._cont_bern_log_norm()
 
 
-@register_kl(ContinuousBernoulli, Pareto)
-def _kl_continuous_bernoulli_infinity(p: ContinuousBernoulli, q: Pareto) -> Tensor:
-    return infinite_like(p.probs)
-
-
 @register_kl(ContinuousBernoulli, Exponential)
 def _kl_continuous_bernoulli_exponential(p: ContinuousBernoulli, q: Exponential) -> Tensor:
     return -p.entropy() - q.rate.log() + q.rate * p.mean
@@ -325,3 +257,29 @@ def _kl_uniform_continuous_bernoulli(p: Uniform, q: ContinuousBernoulli) -> Tens
     result = -p.entropy() - p.mean * q.logits - (-q.probs).log1p() - q._cont_bern_log_norm()
     return inf_where((p.high >= q.support.upper_bound) | (p.low <= q.support.lower_bound), result)
 
+
+# KL(p || q) is infinite when p puts mass where q's density is zero (torch registers these pairs).
+# A row: p's family, the parameter of p that gives the answer its shape and dtype, the q families.
+_INFINITE_PAIRS = (
+    (Beta, "concentration1", (Pareto,)),
+    (ContinuousBernoulli, "probs", (Pareto,)),
+    (Exponential, "rate", (Beta, ContinuousBernoulli, Pareto, Uniform)),
+    (Gamma, "concentration", (Beta, ContinuousBernoulli, Pareto, Uniform)),
+    (Gumbel, "loc", (Beta, ContinuousBernoulli, Exponential, Gamma, Pareto, Uniform)),
+    (Laplace, "loc", (Beta, ContinuousBernoulli, Exponential, Gamma, Pareto, Uniform)),
+    (Normal, "loc", (Beta, ContinuousBernoulli, Exponential, Gamma, Pareto, Uniform)),
+    (Pareto, "scale", (Beta, ContinuousBernoulli, Uniform)),
+    (Poisson, "rate", (Bernoulli, Binomial)),
+)
+
+
+def _register_infinite(p_family: type, shape_param: str, q_families: tuple[type, ...]) -> None:
+    def kl_infinite(p: Distribution, q: Distribution) -> Tensor:
+        return infinite_like(getattr(p, shape_param))
+
+    for q_family in q_families:
+        register_kl(p_family, q_family)(kl_infinite)
+
+
+for _row in _INFINITE_PAIRS:
+    _register_infinite(*_row)

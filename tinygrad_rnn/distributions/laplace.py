@@ -1,38 +1,19 @@
 """Laplace (double exponential) with location `loc` and scale `scale`."""
 from __future__ import annotations
 
-import numbers
 from typing import Any
 
 import numpy as np
 
-from ..core.size import Size
 from ..core.tensor import Tensor
 from ..creation import empty
-from . import constraints
-from .distribution import Distribution, broadcast_all
+from .distribution import LocationScale
 
 
-class Laplace(Distribution):
+class Laplace(LocationScale):
     """p(x) = exp(-|x - loc| / scale) / (2 scale). `rsample()` inverts the cdf at a uniform draw
-    from (eps - 1, 1), torch's recipe, so after the same `manual_seed` the draws equal torch's."""
-
-    arg_constraints = {"loc": constraints.real, "scale": constraints.positive}
-    support = constraints.real
-    has_rsample = True
-
-    def __init__(self, loc: Tensor | float, scale: Tensor | float, validate_args: bool | None = None) -> None:
-        self.loc, self.scale = broadcast_all(loc, scale)
-        both_numbers = isinstance(loc, numbers.Number) and isinstance(scale, numbers.Number)
-        super().__init__(Size() if both_numbers else self.loc.size(), validate_args=validate_args)
-
-    @property
-    def mean(self) -> Tensor:
-        return self.loc
-
-    @property
-    def mode(self) -> Tensor:
-        return self.loc
+    from (eps - 1, 1), torch's recipe, so after the same `manual_seed` the draws equal torch's.
+    The mean and mode are loc (LocationScale holds __init__, the constraints and mean/mode)."""
 
     @property
     def variance(self) -> Tensor:

@@ -42,9 +42,7 @@ class LKJCholesky(Distribution):
         new.dim = self.dim
         new.concentration = self.concentration.expand(tuple(batch_shape))
         new._beta = self._beta.expand(batch_shape + (self.dim,))
-        Distribution.__init__(new, batch_shape, self._event_shape, validate_args=False)
-        new._validate_args = self._validate_args
-        return new
+        return self._finish_expand(new, batch_shape)
 
     def sample(self, sample_shape: Any = ()) -> Tensor:
         """Row i: a random direction in its first i coordinates, of squared length y_i ~ Beta; the

@@ -1,36 +1,25 @@
 """LogNormal: exp of a Normal(loc, scale) draw."""
 from __future__ import annotations
 
-from typing import Any
-
 from ..core.tensor import Tensor
 from . import constraints
 from .normal import Normal
-from .transformed_distribution import TransformedDistribution
+from .transformed_distribution import TransformedFamily, base_param
 from .transforms import ExpTransform
 
 
-class LogNormal(TransformedDistribution):
+class LogNormal(TransformedFamily):
     """Y = exp(X), X ~ Normal(loc, scale). Samples are exp of Normal's, so after the same
     `manual_seed` they equal torch's; log_prob is Normal's at log y minus log y."""
 
     arg_constraints = {"loc": constraints.real, "scale": constraints.positive}
     support = constraints.positive
     has_rsample = True
+    loc = base_param("loc")
+    scale = base_param("scale")
 
     def __init__(self, loc: Tensor | float, scale: Tensor | float, validate_args: bool | None = None) -> None:
         super().__init__(Normal(loc, scale, validate_args=validate_args), ExpTransform(), validate_args=validate_args)
-
-    def expand(self, batch_shape: Any, _instance: Any = None) -> LogNormal:
-        return super().expand(batch_shape, _instance=self._get_checked_instance(LogNormal, _instance))
-
-    @property
-    def loc(self) -> Tensor:
-        return self.base_dist.loc
-
-    @property
-    def scale(self) -> Tensor:
-        return self.base_dist.scale
 
     @property
     def mean(self) -> Tensor:

@@ -1,16 +1,14 @@
 """LogisticNormal: a Normal vector pushed onto the simplex by stick breaking."""
 from __future__ import annotations
 
-from typing import Any
-
 from ..core.tensor import Tensor
 from . import constraints
 from .normal import Normal
-from .transformed_distribution import TransformedDistribution
+from .transformed_distribution import TransformedFamily
 from .transforms import StickBreakingTransform
 
 
-class LogisticNormal(TransformedDistribution):
+class LogisticNormal(TransformedFamily):
     """StickBreaking(X), X ~ Normal(loc, scale) over K - 1 coordinates: a point of the K-simplex.
     Samples are transformed Normal samples, so after the same `manual_seed` they equal torch's."""
 
@@ -23,9 +21,6 @@ class LogisticNormal(TransformedDistribution):
         if not base.batch_shape:
             base = base.expand([1])
         super().__init__(base, StickBreakingTransform(), validate_args=validate_args)
-
-    def expand(self, batch_shape: Any, _instance: Any = None) -> LogisticNormal:
-        return super().expand(batch_shape, _instance=self._get_checked_instance(LogisticNormal, _instance))
 
     @property
     def loc(self) -> Tensor:

@@ -11,7 +11,7 @@ from ..linalg import cholesky, solve_triangular
 from ..ops.shape import broadcast_tensors
 from ..random import randn
 from . import constraints
-from .distribution import Distribution, lazy_property
+from .distribution import CentredAtLoc, lazy_property
 from .multivariate_normal import batch_mahalanobis, batch_mv
 
 
@@ -32,11 +32,12 @@ def batch_lowrank_mahalanobis(W: Tensor, D: Tensor, x: Tensor, capacitance_tril:
     return (x.pow(2) / D).sum(-1) - batch_mahalanobis(capacitance_tril, Wt_Dinv_x)
 
 
-class LowRankMultivariateNormal(Distribution):
+class LowRankMultivariateNormal(CentredAtLoc):
     """N(loc, cov_factor cov_factor^T + diag(cov_diag)). log_prob and entropy work with the small
     capacitance matrix only (Woodbury identity, determinant lemma), never the n x n covariance.
     `rsample()` is loc + W eps_W + sqrt(D) eps_D with eps_W then eps_D drawn by randn, torch's
-    recipe and order, so after the same `manual_seed` the draws equal torch's."""
+    recipe and order, so after the same `manual_seed` the draws equal torch's. The mean and mode
+    are loc (from CentredAtLoc)."""
 
     arg_constraints = {"loc": constraints.real_vector, "cov_factor": constraints.independent(constraints.real, 2),
                        "cov_diag": constraints.independent(constraints.positive, 1)}
@@ -71,20 +72,10 @@ class LowRankMultivariateNormal(Distribution):
         new._unbroadcasted_cov_factor = self._unbroadcasted_cov_factor
         new._unbroadcasted_cov_diag = self._unbroadcasted_cov_diag
         new._capacitance_tril = self._capacitance_tril
-        Distribution.__init__(new, Size(batch_shape), self._event_shape, validate_args=False)
-        new._validate_args = self._validate_args
-        return new
+        return self._finish_expand(new, batch_shape)
 
     def _matrix_shape(self) -> tuple:
         return tuple(self._batch_shape + self._event_shape + self._event_shape)
-
-    @property
-    def mean(self) -> Tensor:
-        return self.loc
-
-    @property
-    def mode(self) -> Tensor:
-        return self.loc
 
     @lazy_property
     def variance(self) -> Tensor:  # type: ignore[override]

@@ -10,16 +10,16 @@ from ..creation import ones_like, tensor, zeros
 from ..ops.pointwise import where
 from . import constraints
 from .binomial import Binomial
-from .categorical import Categorical
-from .distribution import Distribution, broadcast_all
+from .categorical import Categorical, OnCategorical
+from .distribution import broadcast_all
 
 
-class Multinomial(Distribution):
+class Multinomial(OnCategorical):
     """P(x) = n! / prod x_i! * prod p_i^x_i over count vectors x summing to n = total_count.
     Samples count `total_count` Categorical draws, as torch does, so after the same `manual_seed`
     they equal torch's."""
 
-    arg_constraints = {"probs": constraints.simplex, "logits": constraints.real_vector}
+    _kept_on_expand = ("total_count",)
 
     def __init__(self, total_count: int = 1, probs: Tensor | None = None, logits: Tensor | None = None,
                  validate_args: bool | None = None) -> None:
@@ -31,29 +31,9 @@ class Multinomial(Distribution):
         super().__init__(self._categorical.batch_shape, self._categorical.param_shape[-1:],
                          validate_args=validate_args)
 
-    def expand(self, batch_shape: Any, _instance: Any = None) -> Multinomial:
-        new = self._get_checked_instance(Multinomial, _instance)
-        new.total_count = self.total_count
-        new._categorical = self._categorical.expand(batch_shape)
-        Distribution.__init__(new, Size(batch_shape), self._event_shape, validate_args=False)
-        new._validate_args = self._validate_args
-        return new
-
     @constraints.dependent_property(is_discrete=True, event_dim=1)
     def support(self) -> constraints.Constraint:
         return constraints.multinomial(self.total_count)
-
-    @property
-    def logits(self) -> Tensor:
-        return self._categorical.logits
-
-    @property
-    def probs(self) -> Tensor:
-        return self._categorical.probs
-
-    @property
-    def param_shape(self) -> Size:
-        return self._categorical.param_shape
 
     @property
     def mean(self) -> Tensor:

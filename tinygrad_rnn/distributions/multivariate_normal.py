@@ -11,7 +11,7 @@ from ..linalg import cholesky, solve_triangular
 from ..ops.shape import broadcast_shapes
 from ..random import randn
 from . import constraints
-from .distribution import Distribution, lazy_property
+from .distribution import CentredAtLoc, lazy_property
 
 
 def batch_mv(matrices: Tensor, vectors: Tensor) -> Tensor:
@@ -35,10 +35,51 @@ def precision_to_scale_tril(precision: Tensor) -> Tensor:
     return solve_triangular(inverse_scale, identity, upper=False)
 
 
-class MultivariateNormal(Distribution):
+class ScaleTrilMatrices:
+    """For the families given one of `covariance_matrix`, `precision_matrix` or `scale_tril`
+    (MultivariateNormal, Wishart): all work goes through L, `_unbroadcasted_scale_tril`; the
+    given matrix is kept broadcast to the batch, the other two are derived from L on first use."""
+
+    _MATRICES = ("covariance_matrix", "scale_tril", "precision_matrix")
+    _unbroadcasted_scale_tril: Tensor
+    _batch_shape: Size
+
+    def _set_scale_tril(self, name: str, matrix: Tensor) -> None:
+        """L from the matrix given as `name`."""
+        if name == "scale_tril":
+            self._unbroadcasted_scale_tril = matrix
+        elif name == "covariance_matrix":
+            self._unbroadcasted_scale_tril = cholesky(matrix)
+        else:
+            self._unbroadcasted_scale_tril = precision_to_scale_tril(matrix)
+
+    def _expand_matrices(self, new: Any, batch_shape: Size) -> None:
+        """In `expand`: the matrices `new` holds already (given or derived) at the new batch shape."""
+        matrix_shape = tuple(batch_shape) + tuple(self._unbroadcasted_scale_tril.shape[-2:])
+        for name in self._MATRICES:
+            if name in self.__dict__:
+                setattr(new, name, self.__dict__[name].expand(matrix_shape))
+
+    def _matrix_shape(self) -> tuple:
+        return tuple(self._batch_shape) + tuple(self._unbroadcasted_scale_tril.shape[-2:])
+
+    @lazy_property
+    def scale_tril(self) -> Tensor:
+        """L, the lower Cholesky factor of the covariance (for Wishart, of the scale matrix)."""
+        return self._unbroadcasted_scale_tril.expand(self._matrix_shape())
+
+    @lazy_property
+    def covariance_matrix(self) -> Tensor:
+        """L L^T."""
+        L = self._unbroadcasted_scale_tril
+        return (L @ L.mT).expand(self._matrix_shape())
+
+
+class MultivariateNormal(ScaleTrilMatrices, CentredAtLoc):
     """N(loc, Sigma) over vectors (event_shape = loc.shape[-1:]). Give exactly one of
     `covariance_matrix`, `precision_matrix` (its inverse) or `scale_tril` (its lower Cholesky
-    factor L, Sigma = L L^T); each may carry batch dims that broadcast with loc's.
+    factor L, Sigma = L L^T); each may carry batch dims that broadcast with loc's. The mean and
+    mode are loc (from CentredAtLoc).
 
     `rsample()` is loc + L @ randn, torch's recipe, so after the same `manual_seed` the draws
     equal torch's, and gradients reach loc and the matrix.
@@ -66,39 +107,15 @@ class MultivariateNormal(Distribution):
         setattr(self, name, matrix.expand(tuple(batch_shape) + (-1, -1)))
         self.loc = loc.expand(tuple(batch_shape) + (-1,))
         super().__init__(batch_shape, self.loc.shape[-1:], validate_args=validate_args)
-        if name == "scale_tril":
-            self._unbroadcasted_scale_tril = matrix
-        elif name == "covariance_matrix":
-            self._unbroadcasted_scale_tril = cholesky(matrix)
-        else:
-            self._unbroadcasted_scale_tril = precision_to_scale_tril(matrix)
+        self._set_scale_tril(name, matrix)
 
     def expand(self, batch_shape: Any, _instance: Any = None) -> MultivariateNormal:
         new = self._get_checked_instance(MultivariateNormal, _instance)
         batch_shape = Size(batch_shape)
-        matrix_shape = tuple(batch_shape + self._event_shape + self._event_shape)
         new.loc = self.loc.expand(tuple(batch_shape + self._event_shape))
         new._unbroadcasted_scale_tril = self._unbroadcasted_scale_tril
-        for name in ("covariance_matrix", "scale_tril", "precision_matrix"):
-            if name in self.__dict__:
-                setattr(new, name, self.__dict__[name].expand(matrix_shape))
-        Distribution.__init__(new, batch_shape, self._event_shape, validate_args=False)
-        new._validate_args = self._validate_args
-        return new
-
-    def _matrix_shape(self) -> tuple:
-        return tuple(self._batch_shape + self._event_shape + self._event_shape)
-
-    @lazy_property
-    def scale_tril(self) -> Tensor:
-        """L, the lower Cholesky factor of the covariance."""
-        return self._unbroadcasted_scale_tril.expand(self._matrix_shape())
-
-    @lazy_property
-    def covariance_matrix(self) -> Tensor:
-        """L L^T."""
-        L = self._unbroadcasted_scale_tril
-        return (L @ L.mT).expand(self._matrix_shape())
+        self._expand_matrices(new, batch_shape)
+        return self._finish_expand(new, batch_shape)
 
     @lazy_property
     def precision_matrix(self) -> Tensor:
@@ -106,14 +123,6 @@ class MultivariateNormal(Distribution):
         L = self._unbroadcasted_scale_tril
         L_inv = solve_triangular(L, eye(L.shape[-1], dtype=L.dtype), upper=False)
         return (L_inv.mT @ L_inv).expand(self._matrix_shape())
-
-    @property
-    def mean(self) -> Tensor:
-        return self.loc
-
-    @property
-    def mode(self) -> Tensor:
-        return self.loc
 
     @property
     def variance(self) -> Tensor:

@@ -4,12 +4,11 @@ from __future__ import annotations
 from typing import Any
 
 from ..autograd import no_grad
-from ..core.size import Size
 from ..core.tensor import Tensor
 from ..nn.functional import logsigmoid
 from ..ops.pointwise import where
 from . import constraints
-from .distribution import Distribution, SuccessOdds, broadcast_all
+from .distribution import Distribution, SuccessOdds, delegated
 from .gamma import Gamma
 from .poisson import Poisson
 
@@ -21,24 +20,14 @@ class NegativeBinomial(SuccessOdds, Distribution):
     arg_constraints = {"total_count": constraints.greater_than_eq(0),
                        "probs": constraints.half_open_interval(0.0, 1.0), "logits": constraints.real}
     support = constraints.nonnegative_integer
-    _expand_also = ("_param",)
 
     def __init__(self, total_count: Tensor | float, probs: Tensor | float | None = None,
                  logits: Tensor | float | None = None, validate_args: bool | None = None) -> None:
-        if (probs is None) == (logits is None):
-            raise ValueError("Either `probs` or `logits` must be specified, but not both.")
-        if probs is not None:
-            count, self.probs = broadcast_all(total_count, probs)
-            self._param = self.probs
-        else:
-            count, self.logits = broadcast_all(total_count, logits)
-            self._param = self.logits
+        (count,) = self._init_probs_or_logits(probs, logits, total_count)
         self.total_count = count.type_as(self._param)
         super().__init__(self._param.size(), validate_args=validate_args)
 
-    @property
-    def param_shape(self) -> Size:
-        return self._param.size()
+    param_shape = delegated("_param", "shape")
 
     @property
     def mean(self) -> Tensor:

@@ -2,42 +2,23 @@
 from __future__ import annotations
 
 import math
-import numbers
 from typing import Any
 
 from ..autograd import no_grad
-from ..core.size import Size
 from ..core.tensor import Tensor
 from ..random import normal, randn
-from . import constraints
-from .distribution import broadcast_all
+from .distribution import LocationScale
 from .exp_family import ExponentialFamily
 
 
-class Normal(ExponentialFamily):
-    """N(loc, scale^2); loc and scale are numbers or tensors, broadcast together (scale > 0).
+class Normal(LocationScale, ExponentialFamily):
+    """N(loc, scale^2); loc and scale are numbers or tensors, broadcast together (scale > 0). The
+    mean and mode are loc (LocationScale holds __init__, the constraints and mean/mode).
 
     `sample()` draws as torch.normal(loc, scale) and `rsample()` as loc + randn * scale, torch's
     recipes, so after the same `manual_seed` both equal torch's numbers. `rsample` keeps the graph:
     gradients reach loc and scale.
     """
-
-    arg_constraints = {"loc": constraints.real, "scale": constraints.positive}
-    support = constraints.real
-    has_rsample = True
-
-    def __init__(self, loc: Tensor | float, scale: Tensor | float, validate_args: bool | None = None) -> None:
-        self.loc, self.scale = broadcast_all(loc, scale)
-        both_numbers = isinstance(loc, numbers.Number) and isinstance(scale, numbers.Number)
-        super().__init__(Size() if both_numbers else self.loc.size(), validate_args=validate_args)
-
-    @property
-    def mean(self) -> Tensor:
-        return self.loc
-
-    @property
-    def mode(self) -> Tensor:
-        return self.loc
 
     @property
     def stddev(self) -> Tensor:

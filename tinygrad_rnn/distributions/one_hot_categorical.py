@@ -3,21 +3,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..core.size import Size
 from ..core.tensor import Tensor
 from ..creation import eye
 from ..nn.functional import one_hot
 from . import constraints
-from .categorical import Categorical
-from .distribution import Distribution
+from .categorical import Categorical, OnCategorical
+from .distribution import delegated
 
 
-class OneHotCategorical(Distribution):
+class OneHotCategorical(OnCategorical):
     """Vectors with a single 1 among K entries (event_shape (K,)). Give `probs` or `logits` as
     for Categorical. Samples are one_hot(Categorical samples), so after the same `manual_seed`
     they equal torch's."""
 
-    arg_constraints = {"probs": constraints.simplex, "logits": constraints.real_vector}
     support = constraints.one_hot
     has_enumerate_support = True
 
@@ -27,28 +25,7 @@ class OneHotCategorical(Distribution):
         super().__init__(self._categorical.batch_shape, self._categorical.param_shape[-1:],
                          validate_args=validate_args)
 
-    def expand(self, batch_shape: Any, _instance: Any = None) -> OneHotCategorical:
-        new = self._get_checked_instance(OneHotCategorical, _instance)
-        new._categorical = self._categorical.expand(batch_shape)
-        Distribution.__init__(new, Size(batch_shape), self._event_shape, validate_args=False)
-        new._validate_args = self._validate_args
-        return new
-
-    @property
-    def _param(self) -> Tensor:
-        return self._categorical._param
-
-    @property
-    def param_shape(self) -> Size:
-        return self._categorical.param_shape
-
-    @property
-    def probs(self) -> Tensor:
-        return self._categorical.probs
-
-    @property
-    def logits(self) -> Tensor:
-        return self._categorical.logits
+    _param = delegated("_categorical", "_param")
 
     @property
     def mean(self) -> Tensor:

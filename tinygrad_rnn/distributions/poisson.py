@@ -1,11 +1,9 @@
 """Poisson: counts 0, 1, 2, ... with mean `rate`."""
 from __future__ import annotations
 
-import numbers
 from typing import Any
 
 from ..autograd import no_grad
-from ..core.size import Size
 from ..core.tensor import Tensor
 from ..ops.pointwise_more import xlogy
 from . import constraints
@@ -25,8 +23,7 @@ class Poisson(ExponentialFamily):
     support = constraints.nonnegative_integer
 
     def __init__(self, rate: Tensor | float, validate_args: bool | None = None) -> None:
-        (self.rate,) = broadcast_all(rate)
-        super().__init__(Size() if isinstance(rate, numbers.Number) else self.rate.size(), validate_args=validate_args)
+        self._init_broadcast(validate_args, rate=rate)
 
     @property
     def mean(self) -> Tensor:

@@ -1,20 +1,13 @@
 """RelaxedBernoulli (binary Concrete / Gumbel-softmax): a differentiable stand-in for Bernoulli."""
 from __future__ import annotations
 
-import numbers
 from typing import Any
 
-from ..core.size import Size
 from ..core.tensor import Tensor
 from ..random import rand
 from . import constraints
-from .distribution import (
-    Distribution,
-    SuccessOdds,
-    broadcast_all,
-    clamp_probs,
-)
-from .transformed_distribution import TransformedDistribution
+from .distribution import Distribution, SuccessOdds, broadcast_all, clamp_probs, delegated
+from .transformed_distribution import TransformedFamily, base_param
 from .transforms import SigmoidTransform
 
 
@@ -24,26 +17,14 @@ class LogitRelaxedBernoulli(SuccessOdds, Distribution):
 
     arg_constraints = {"probs": constraints.unit_interval, "logits": constraints.real}
     support = constraints.real
-    _expand_also = ("_param",)
 
     def __init__(self, temperature: Tensor, probs: Tensor | float | None = None,
                  logits: Tensor | float | None = None, validate_args: bool | None = None) -> None:
         self.temperature = temperature
-        if (probs is None) == (logits is None):
-            raise ValueError("Either `probs` or `logits` must be specified, but not both.")
-        given = probs if probs is not None else logits
-        if probs is not None:
-            (self.probs,) = broadcast_all(probs)
-            self._param = self.probs
-        else:
-            (self.logits,) = broadcast_all(logits)
-            self._param = self.logits
-        batch_shape = Size() if isinstance(given, numbers.Number) else self._param.size()
-        super().__init__(batch_shape, validate_args=validate_args)
+        self._init_probs_or_logits(probs, logits)
+        super().__init__(self._param.size(), validate_args=validate_args)
 
-    @property
-    def param_shape(self) -> Size:
-        return self._param.size()
+    param_shape = delegated("_param", "shape")
 
     def rsample(self, sample_shape: Any = ()) -> Tensor:
         shape = tuple(self._extended_shape(sample_shape))
@@ -59,30 +40,25 @@ class LogitRelaxedBernoulli(SuccessOdds, Distribution):
         return self.temperature.log() + diff - 2 * diff.exp().log1p()
 
 
-class RelaxedBernoulli(TransformedDistribution):
+class Relaxed(TransformedFamily):
+    """Base of the relaxed (Concrete) families, RelaxedBernoulli and RelaxedOneHotCategorical: a
+    reparameterised draw in logit or log space pushed onto (0, 1) or the simplex; temperature,
+    logits and probs are the base's."""
+
+    has_rsample = True
+    temperature = base_param("temperature")
+    logits = base_param("logits")
+    probs = base_param("probs")
+
+
+class RelaxedBernoulli(Relaxed):
     """sigmoid of a LogitRelaxedBernoulli draw: values in (0, 1) that approach Bernoulli draws as
     the temperature goes to 0, with reparameterised samples."""
 
     arg_constraints = {"probs": constraints.unit_interval, "logits": constraints.real}
     support = constraints.unit_interval
-    has_rsample = True
 
     def __init__(self, temperature: Tensor, probs: Tensor | float | None = None,
                  logits: Tensor | float | None = None, validate_args: bool | None = None) -> None:
         super().__init__(LogitRelaxedBernoulli(temperature, probs, logits), SigmoidTransform(),
                          validate_args=validate_args)
-
-    def expand(self, batch_shape: Any, _instance: Any = None) -> RelaxedBernoulli:
-        return super().expand(batch_shape, _instance=self._get_checked_instance(RelaxedBernoulli, _instance))
-
-    @property
-    def temperature(self) -> Tensor:
-        return self.base_dist.temperature
-
-    @property
-    def logits(self) -> Tensor:
-        return self.base_dist.logits
-
-    @property
-    def probs(self) -> Tensor:
-        return self.base_dist.probs

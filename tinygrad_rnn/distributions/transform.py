@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import functools
 import operator
+from collections.abc import Callable
 from typing import Any
 
 from ..core.tensor import Tensor
 from ..creation import zeros_like
 from . import constraints
-from .distribution import lazy_property, sum_rightmost
+from .distribution import family_of, lazy_property, sum_rightmost
 
 
 class Transform:
@@ -67,24 +68,22 @@ class Transform:
     __hash__ = object.__hash__
 
     def __call__(self, x: Tensor) -> Tensor:
-        if self._cache_size == 0:
-            return self._call(x)
-        x_old, y_old = self._cached_x_y
-        if x is x_old:
-            return y_old
-        y = self._call(x)
-        self._cached_x_y = x, y
-        return y
+        return self._through_cache(x, self._call, forward=True)
 
     def _inv_call(self, y: Tensor) -> Tensor:
+        return self._through_cache(y, self._inverse, forward=False)
+
+    def _through_cache(self, given: Tensor, compute: Callable, forward: bool) -> Tensor:
+        """compute(given), except that with cache_size 1 the last pair (x, y) is kept and `given`
+        being the very same x (forward) or y (inverse) object returns its partner uncomputed."""
         if self._cache_size == 0:
-            return self._inverse(y)
+            return compute(given)
         x_old, y_old = self._cached_x_y
-        if y is y_old:
-            return x_old
-        x = self._inverse(y)
-        self._cached_x_y = x, y
-        return x
+        if given is (x_old if forward else y_old):
+            return y_old if forward else x_old
+        result = compute(given)
+        self._cached_x_y = (given, result) if forward else (result, given)
+        return result
 
     def _call(self, x: Tensor) -> Tensor:
         raise NotImplementedError
@@ -104,6 +103,16 @@ class Transform:
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}()"
+
+
+class ParameterFreeTransform(Transform):
+    """Base of the transforms without parameters (Exp, Sigmoid, Abs, LowerCholesky...): any two
+    of one kind are equal, as torch's."""
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, family_of(self))
+
+    __hash__ = object.__hash__
 
 
 class _InverseTransform(Transform):

@@ -7,7 +7,7 @@ from ..autograd import no_grad
 from ..core.size import Size
 from ..core.tensor import Tensor
 from . import constraints
-from .distribution import Distribution, sum_rightmost
+from .distribution import Distribution, delegated, sum_rightmost
 from .independent import Independent
 from .transforms import ComposeTransform, Transform
 
@@ -60,9 +60,7 @@ class TransformedDistribution(Distribution):
             shape = Size(t.inverse_shape(shape))
         new.base_dist = self.base_dist.expand(shape[:len(shape) - len(self.base_dist.event_shape)])
         new.transforms = self.transforms
-        Distribution.__init__(new, batch_shape, self._event_shape, validate_args=False)
-        new._validate_args = self._validate_args
-        return new
+        return self._finish_expand(new, batch_shape)
 
     @constraints.dependent_property(is_discrete=False)
     def support(self) -> constraints.Constraint:
@@ -126,3 +124,19 @@ class TransformedDistribution(Distribution):
         for transform in self.transforms:
             value = transform(value)
         return value
+
+
+class TransformedFamily(TransformedDistribution):
+    """Base of the named families built as one base distribution pushed through fixed transforms
+    (HalfNormal, LogNormal, InverseGamma, the relaxed ones...). TransformedDistribution's expand
+    serves them all; as torch, a subclass of a family that writes its own __init__ must also write
+    its own expand (else NotImplementedError)."""
+
+    def expand(self, batch_shape: Any, _instance: Any = None) -> TransformedDistribution:
+        return super().expand(batch_shape, _instance=self._get_checked_instance(self._family(), _instance))
+
+
+def base_param(name: str) -> property:
+    """A read-only property: the base distribution's parameter `name` (a family's parameters live
+    on its base, so that expanding the base expands them)."""
+    return delegated("base_dist", name)

@@ -12,22 +12,17 @@ from ..creation import eye
 from ..linalg import cholesky
 from ..nn.functional import logsigmoid, pad, softplus
 from . import constraints
-from .transform import Transform
+from .transform import ParameterFreeTransform
 from .transforms_pointwise import clipped_sigmoid
 from .utils import tril_matrix_to_vec, vec_to_tril_matrix
 
 
-class LowerCholeskyTransform(Transform):
+class LowerCholeskyTransform(ParameterFreeTransform):
     """Any square matrix to a lower-triangular one with positive diagonal: the strict lower
     triangle is kept and the diagonal exponentiated (not bijective: the upper triangle is dropped)."""
 
     domain = constraints.independent(constraints.real, 2)
     codomain = constraints.lower_cholesky
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, LowerCholeskyTransform)
-
-    __hash__ = object.__hash__
 
     def _call(self, x: Tensor) -> Tensor:
         return x.tril(-1) + x.diagonal(dim1=-2, dim2=-1).exp().diag_embed()
@@ -36,16 +31,11 @@ class LowerCholeskyTransform(Transform):
         return y.tril(-1) + y.diagonal(dim1=-2, dim2=-1).log().diag_embed()
 
 
-class PositiveDefiniteTransform(Transform):
+class PositiveDefiniteTransform(ParameterFreeTransform):
     """Any square matrix to a positive-definite one, L L^T with L = LowerCholeskyTransform(x)."""
 
     domain = constraints.independent(constraints.real, 2)
     codomain = constraints.positive_definite
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, PositiveDefiniteTransform)
-
-    __hash__ = object.__hash__
 
     def _call(self, x: Tensor) -> Tensor:
         L = LowerCholeskyTransform()(x)
@@ -55,7 +45,7 @@ class PositiveDefiniteTransform(Transform):
         return LowerCholeskyTransform().inv(cholesky(y))
 
 
-class CorrCholeskyTransform(Transform):
+class CorrCholeskyTransform(ParameterFreeTransform):
     """A vector of D (D - 1) / 2 reals to the Cholesky factor of a D x D correlation matrix: tanh
     maps the entries into (-1, 1), they fill the strict lower triangle row by row, and each row is
     completed by a signed stick-breaking so that it has unit length (bijective)."""
@@ -63,11 +53,6 @@ class CorrCholeskyTransform(Transform):
     domain = constraints.real_vector
     codomain = constraints.corr_cholesky
     bijective = True
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, CorrCholeskyTransform)
-
-    __hash__ = object.__hash__
 
     def _call(self, x: Tensor) -> Tensor:
         eps = float(np.finfo(x._data.dtype).eps)
@@ -105,18 +90,13 @@ class CorrCholeskyTransform(Transform):
         return tuple(shape[:-2]) + (side * (side - 1) // 2,)
 
 
-class StickBreakingTransform(Transform):
+class StickBreakingTransform(ParameterFreeTransform):
     """R^(K-1) onto the K-simplex by breaking a stick: entry i takes the fraction
     sigmoid(x_i - log(K - 1 - i)) of what is left (bijective, so fit for HMC)."""
 
     domain = constraints.real_vector
     codomain = constraints.simplex
     bijective = True
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, StickBreakingTransform)
-
-    __hash__ = object.__hash__
 
     @staticmethod
     def _offset(x: Tensor, n: int) -> Tensor:

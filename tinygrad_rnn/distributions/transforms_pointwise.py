@@ -13,21 +13,22 @@ from ..nn.functional import softplus
 from ..ops.shape import broadcast_shapes
 from . import constraints
 from .distribution import broadcast_all, lazy_property
-from .transform import Transform
+from .transform import ParameterFreeTransform, Transform
 
 
-class ExpTransform(Transform):
-    """y = exp(x); log|dy/dx| = x."""
+class IncreasingOnReals(ParameterFreeTransform):
+    """Base of the strictly increasing bijections from all of the reals (Exp, Sigmoid, Tanh,
+    Softplus): each names only its codomain and its math."""
 
     domain = constraints.real
-    codomain = constraints.positive
     bijective = True
     sign = +1
 
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, ExpTransform)
 
-    __hash__ = object.__hash__
+class ExpTransform(IncreasingOnReals):
+    """y = exp(x); log|dy/dx| = x."""
+
+    codomain = constraints.positive
 
     def _call(self, x: Tensor) -> Tensor:
         return x.exp()
@@ -86,18 +87,10 @@ def clipped_sigmoid(x: Tensor) -> Tensor:
     return x.sigmoid().clamp(min=float(finfo.tiny), max=1.0 - float(finfo.eps))
 
 
-class SigmoidTransform(Transform):
+class SigmoidTransform(IncreasingOnReals):
     """y = sigmoid(x); log|dy/dx| = -softplus(-x) - softplus(x)."""
 
-    domain = constraints.real
     codomain = constraints.unit_interval
-    bijective = True
-    sign = +1
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, SigmoidTransform)
-
-    __hash__ = object.__hash__
 
     def _call(self, x: Tensor) -> Tensor:
         return clipped_sigmoid(x)
@@ -111,19 +104,11 @@ class SigmoidTransform(Transform):
         return -softplus(-x) - softplus(x)
 
 
-class TanhTransform(Transform):
+class TanhTransform(IncreasingOnReals):
     """y = tanh(x); log|dy/dx| = log(1 - tanh(x)^2), written as 2 (log 2 - x - softplus(-2x)),
     which stays finite where tanh(x) rounds to +-1 (the squashed-Gaussian policy's correction)."""
 
-    domain = constraints.real
     codomain = constraints.interval(-1.0, 1.0)
-    bijective = True
-    sign = +1
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, TanhTransform)
-
-    __hash__ = object.__hash__
 
     def _call(self, x: Tensor) -> Tensor:
         return x.tanh()
@@ -135,16 +120,11 @@ class TanhTransform(Transform):
         return 2.0 * (math.log(2.0) - x - softplus(-2.0 * x))
 
 
-class AbsTransform(Transform):
+class AbsTransform(ParameterFreeTransform):
     """y = |x| (not bijective: the inverse returns the positive root)."""
 
     domain = constraints.real
     codomain = constraints.positive
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, AbsTransform)
-
-    __hash__ = object.__hash__
 
     def _call(self, x: Tensor) -> Tensor:
         return x.abs()
@@ -223,16 +203,11 @@ def _same(a: Any, b: Any) -> bool:
     return bool((a == b).all().item())
 
 
-class SoftmaxTransform(Transform):
+class SoftmaxTransform(ParameterFreeTransform):
     """y = softmax(x) over the last dim (not bijective: the inverse is log y, one of many)."""
 
     domain = constraints.real_vector
     codomain = constraints.simplex
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, SoftmaxTransform)
-
-    __hash__ = object.__hash__
 
     def _call(self, x: Tensor) -> Tensor:
         probs = (x - x.max(-1, True)[0]).exp()
@@ -249,18 +224,10 @@ class SoftmaxTransform(Transform):
     inverse_shape = forward_shape
 
 
-class SoftplusTransform(Transform):
+class SoftplusTransform(IncreasingOnReals):
     """y = log(1 + exp(x)), onto (0, inf); log|dy/dx| = -softplus(-x)."""
 
-    domain = constraints.real
     codomain = constraints.positive
-    bijective = True
-    sign = +1
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, SoftplusTransform)
-
-    __hash__ = object.__hash__
 
     def _call(self, x: Tensor) -> Tensor:
         return softplus(x)

@@ -122,17 +122,21 @@ def _check_along(t: Tensor, dim: int, length: int, what: str, expected: str) -> 
         raise AssertionError(f"{what}.size({dim}) = {t.size(dim)} must equal {expected} {length}")
 
 
+def _parts(tseq: Sequence[Transform], cache_size: int) -> list[Transform]:
+    """The transforms of a Cat or Stack, checked, each with the joint transform's cache size."""
+    if not all(isinstance(t, Transform) for t in tseq):
+        raise AssertionError("All elements of tseq must be Transform instances")
+    return [t.with_cache(cache_size) for t in tseq] if cache_size else list(tseq)
+
+
 class CatTransform(Transform):
     """`tseq[i]` applied to the i-th block (of `lengths[i]` entries) along `dim`, as torch.cat joins them."""
 
     def __init__(self, tseq: Sequence[Transform], dim: int = 0, lengths: Sequence[int] | None = None,
                  cache_size: int = 0) -> None:
-        if not all(isinstance(t, Transform) for t in tseq):
-            raise AssertionError("All elements of tseq must be Transform instances")
-        if cache_size:
-            tseq = [t.with_cache(cache_size) for t in tseq]
+        transforms = _parts(tseq, cache_size)  # checked first, as torch
         super().__init__(cache_size=cache_size)
-        self.transforms = list(tseq)
+        self.transforms = transforms
         self.lengths = list(lengths) if lengths is not None else [1] * len(self.transforms)
         if len(self.lengths) != len(self.transforms):
             raise AssertionError(f"lengths ({len(self.lengths)}) must match transforms ({len(self.transforms)})")
@@ -187,12 +191,9 @@ class StackTransform(Transform):
     """`tseq[i]` applied to the i-th slice along `dim`, as torch.stack joins them."""
 
     def __init__(self, tseq: Sequence[Transform], dim: int = 0, cache_size: int = 0) -> None:
-        if not all(isinstance(t, Transform) for t in tseq):
-            raise AssertionError("All elements of tseq must be Transform instances")
-        if cache_size:
-            tseq = [t.with_cache(cache_size) for t in tseq]
+        transforms = _parts(tseq, cache_size)  # checked first, as torch
         super().__init__(cache_size=cache_size)
-        self.transforms = list(tseq)
+        self.transforms = transforms
         self.dim = dim
 
     def with_cache(self, cache_size: int = 1) -> Transform:

@@ -2,14 +2,12 @@
 from __future__ import annotations
 
 import math
-import numbers
 from typing import Any
 
-from ..core.size import Size
 from ..core.tensor import Tensor
 from ..random import rand
 from . import constraints
-from .distribution import Distribution, broadcast_all
+from .distribution import Distribution
 
 
 class Uniform(Distribution):
@@ -22,9 +20,7 @@ class Uniform(Distribution):
     has_rsample = True
 
     def __init__(self, low: Tensor | float, high: Tensor | float, validate_args: bool | None = None) -> None:
-        self.low, self.high = broadcast_all(low, high)
-        both_numbers = isinstance(low, numbers.Number) and isinstance(high, numbers.Number)
-        super().__init__(Size() if both_numbers else self.low.size(), validate_args=validate_args)
+        self._init_broadcast(validate_args, low=low, high=high)
 
     @property
     def arg_constraints(self) -> dict[str, constraints.Constraint]:  # type: ignore[override]

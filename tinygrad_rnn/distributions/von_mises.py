@@ -9,12 +9,11 @@ import numpy as np
 
 from ..autograd import no_grad
 from ..core import dtypes
-from ..core.size import Size
 from ..core.tensor import Tensor
 from ..ops.pointwise import where
 from ..random import rand
 from . import constraints
-from .distribution import Distribution, broadcast_all, lazy_property
+from .distribution import CentredAtLoc, lazy_property
 
 # Polynomial approximations of the modified Bessel functions I0 and I1 (Abramowitz and Stegun 9.8.1
 # to 9.8.4): in (x / 3.75)^2 below 3.75, in 3.75 / x above. torch evaluates these same series, so
@@ -46,8 +45,9 @@ def log_modified_bessel(x: Tensor, order: int) -> Tensor:
     return where(x < 3.75, small.log(), large)
 
 
-class VonMises(Distribution):
+class VonMises(CentredAtLoc):
     """p(x) = exp(kappa cos(x - loc)) / (2 pi I0(kappa)) on the circle (values in [-pi, pi)).
+    The mean (the circular mean) and the mode are loc (from CentredAtLoc).
 
     `sample()` is Best and Fisher's rejection sampler (1979) in float64 with three `rand` draws a
     round, as torch's, so after the same `manual_seed` the draws equal torch's. Not reparameterised.
@@ -58,8 +58,7 @@ class VonMises(Distribution):
     has_rsample = False
 
     def __init__(self, loc: Tensor | float, concentration: Tensor | float, validate_args: bool | None = None) -> None:
-        self.loc, self.concentration = broadcast_all(loc, concentration)
-        super().__init__(self.loc.shape, Size(), validate_args)
+        self._init_broadcast(validate_args, loc=loc, concentration=concentration)
 
     def log_prob(self, value: Tensor) -> Tensor:
         if self._validate_args:
@@ -102,15 +101,6 @@ class VonMises(Distribution):
         for derived in ("_proposal_r", "variance"):  # cached for the old batch shape
             new.__dict__.pop(derived, None)
         return new
-
-    @property
-    def mean(self) -> Tensor:
-        """The circular mean."""
-        return self.loc
-
-    @property
-    def mode(self) -> Tensor:
-        return self.loc
 
     @lazy_property
     def variance(self) -> Tensor:  # type: ignore[override]

@@ -11,15 +11,15 @@ import numpy as np
 from ..core.size import Size
 from ..core.tensor import Tensor
 from ..creation import arange, eye, tensor
-from ..linalg import cholesky, slogdet, solve_triangular
+from ..linalg import slogdet, solve_triangular
 from ..ops.pointwise import where
 from ..ops.shape import broadcast_shapes
 from ..random import randn
 from . import constraints
 from .chi2 import Chi2
-from .distribution import Distribution, lazy_property
+from .distribution import lazy_property
 from .exp_family import ExponentialFamily
-from .multivariate_normal import precision_to_scale_tril
+from .multivariate_normal import ScaleTrilMatrices
 
 LOG_2 = math.log(2)
 
@@ -36,7 +36,7 @@ def cholesky_solve(B: Tensor, L: Tensor) -> Tensor:
     return solve_triangular(L.mT, solve_triangular(L, B, upper=False), upper=True)
 
 
-class Wishart(ExponentialFamily):
+class Wishart(ScaleTrilMatrices, ExponentialFamily):
     """W_p(df, Sigma), Sigma given as exactly one of `covariance_matrix`, `precision_matrix` or
     `scale_tril`. Sampled by the Bartlett decomposition as torch does (sqrt Chi2 on the diagonal,
     randn below it), the Chi2 draws from our Gamma sampler (so not torch's numbers); `rsample` is
@@ -78,12 +78,7 @@ class Wishart(ExponentialFamily):
                           stacklevel=2)
         super().__init__(batch_shape, event_shape, validate_args=validate_args)
         self._batch_dims = [-(x + 1) for x in range(len(self._batch_shape))]
-        if name == "scale_tril":
-            self._unbroadcasted_scale_tril = param
-        elif name == "covariance_matrix":
-            self._unbroadcasted_scale_tril = cholesky(param)
-        else:
-            self._unbroadcasted_scale_tril = precision_to_scale_tril(param)
+        self._set_scale_tril(name, param)
         self._dist_chi2 = self._chi2(self.df, batch_shape)
 
     def _chi2(self, df: Tensor, batch_shape: Size) -> Chi2:
@@ -99,27 +94,10 @@ class Wishart(ExponentialFamily):
         new._unbroadcasted_scale_tril = self._unbroadcasted_scale_tril.expand(cov_shape)
         new.df = self.df.expand(tuple(batch_shape))
         new._batch_dims = [-(x + 1) for x in range(len(batch_shape))]
-        for name in ("covariance_matrix", "scale_tril", "precision_matrix"):
-            if name in self.__dict__:
-                setattr(new, name, self.__dict__[name].expand(cov_shape))
-        Distribution.__init__(new, batch_shape, self._event_shape, validate_args=False)
-        new._dist_chi2 = new._chi2(new.df, batch_shape)
-        new._validate_args = self._validate_args
+        self._expand_matrices(new, batch_shape)
+        self._finish_expand(new, batch_shape)
+        new._dist_chi2 = new._chi2(new.df, batch_shape)  # after: it reads the new event shape
         return new
-
-    def _matrix_shape(self) -> tuple:
-        return tuple(self._batch_shape + self._event_shape)
-
-    @lazy_property
-    def scale_tril(self) -> Tensor:
-        """L, the lower Cholesky factor of the scale matrix."""
-        return self._unbroadcasted_scale_tril.expand(self._matrix_shape())
-
-    @lazy_property
-    def covariance_matrix(self) -> Tensor:
-        """The scale matrix L L^T."""
-        L = self._unbroadcasted_scale_tril
-        return (L @ L.transpose(-2, -1)).expand(self._matrix_shape())
 
     @lazy_property
     def precision_matrix(self) -> Tensor:

@@ -1,0 +1,29 @@
+"""Constraint objects against torch: the repr of every bounded constraint (the bounds given)."""
+from __future__ import annotations
+
+import pytest
+from helpers import require_torch
+
+import tinygrad_rnn
+
+BOUNDED = {
+    "positive": lambda c: c.positive,
+    "nonnegative": lambda c: c.nonnegative,
+    "greater_than": lambda c: c.greater_than(2),
+    "greater_than_eq": lambda c: c.greater_than_eq(1.5),
+    "less_than": lambda c: c.less_than(3),
+    "interval": lambda c: c.interval(0, 1),
+    "unit_interval": lambda c: c.unit_interval,
+    "half_open_interval": lambda c: c.half_open_interval(0.0, 1.0),
+    "integer_interval": lambda c: c.integer_interval(0, 5),
+    "nonnegative_integer": lambda c: c.nonnegative_integer,
+    "positive_integer": lambda c: c.positive_integer,
+    "multinomial": lambda c: c.multinomial(3),  # has an upper_bound, but torch shows none
+}
+
+
+@pytest.mark.parametrize("name", BOUNDED)
+def test_bounded_constraint_repr_matches_torch(name: str) -> None:
+    torch = require_torch()
+    build = BOUNDED[name]
+    assert repr(build(tinygrad_rnn.distributions.constraints)) == repr(build(torch.distributions.constraints))
