@@ -444,37 +444,37 @@ class Elementwise(Function):
 
     A subclass names the numpy function (`numpy_fn`) and writes the chain rule in `grad(g, x)`:
     the upstream gradient g times f'(x), with Tensor ops so that it can be differentiated again.
-    Where f' is cheaper in the result (exp: g * y), `in_terms_of_result = True` hands `grad` y
-    instead of x. The forward runs under `_quiet()`: log(0), 1/0 and exp(1000) give -inf, inf and
-    inf without a warning, as torch's do.
+    `saves` says what `grad` is handed after g: "x"; "y", where f' is cheaper in the result
+    (exp: g * y); or "xy" (ops/pointwise_more.py's `Unary`). The result keeps x's dtype, and the
+    forward runs under `_quiet()`: log(0), 1/0 and exp(1000) give -inf, inf and inf without a
+    warning, as torch's do.
     """
 
     numpy_fn: Any = None
-    in_terms_of_result = False
+    saves = "x"
 
     @staticmethod
     def forward(ctx, x):
         with _quiet():
-            y = Tensor._make(ctx.numpy_fn(x._data))
-        ctx.save_for_backward(y if ctx.in_terms_of_result else x)
+            y = Tensor._make(np.asarray(ctx.numpy_fn(x._data), dtype=x._data.dtype))
+        ctx.save_for_backward(*(x if name == "x" else y for name in ctx.saves))
         return y
 
     @staticmethod
     def backward(ctx, g):
-        (saved,) = ctx.saved_tensors
-        return ctx.grad(g, saved)
+        return ctx.grad(g, *ctx.saved_tensors)
 
     jvp = backward  # elementwise: the Jacobian is diagonal (symmetric), so J t is the backward of t
 
     @staticmethod
-    def grad(g: Tensor, x: Tensor) -> Tensor:
+    def grad(g: Tensor, *saved: Tensor) -> Tensor:
         raise NotImplementedError("an Elementwise op writes grad(g, x), g times its derivative at x")
 
 
 
 class Exp(Elementwise):
     numpy_fn = staticmethod(np.exp)
-    in_terms_of_result = True
+    saves = "y"
 
     @staticmethod
     def grad(g, y):
@@ -488,7 +488,7 @@ def exp(input: Tensor) -> Tensor:
 
 class Expm1(Elementwise):
     numpy_fn = staticmethod(np.expm1)
-    in_terms_of_result = True
+    saves = "y"
 
     @staticmethod
     def grad(g, y):  # d(e^x - 1)/dx = e^x = y + 1
@@ -555,7 +555,7 @@ def log10(input: Tensor) -> Tensor:
 
 class Sqrt(Elementwise):
     numpy_fn = staticmethod(np.sqrt)
-    in_terms_of_result = True
+    saves = "y"
 
     @staticmethod
     def grad(g, y):
@@ -569,7 +569,7 @@ def sqrt(input: Tensor) -> Tensor:
 
 class Rsqrt(Elementwise):
     numpy_fn = staticmethod(lambda a: np.reciprocal(np.sqrt(a)))
-    in_terms_of_result = True
+    saves = "y"
 
     @staticmethod
     def grad(g, y):  # d(x^-1/2)/dx = -x^(-3/2) / 2 = -y^3 / 2
@@ -583,7 +583,7 @@ def rsqrt(input: Tensor) -> Tensor:
 
 class Reciprocal(Elementwise):
     numpy_fn = staticmethod(np.reciprocal)
-    in_terms_of_result = True
+    saves = "y"
 
     @staticmethod
     def grad(g, y):  # d(1/x)/dx = -1/x^2 = -y^2
@@ -739,7 +739,7 @@ _erf = np.frompyfunc(math.erf, 1, 1)
 
 
 class Erf(Elementwise):
-    numpy_fn = staticmethod(lambda a: np.asarray(_erf(a), dtype=a.dtype))
+    numpy_fn = staticmethod(_erf)
 
     @staticmethod
     def grad(g, x):  # 2/sqrt(pi) * e^(-x^2)
@@ -782,7 +782,7 @@ def cos(input: Tensor) -> Tensor:
 
 class Tan(Elementwise):
     numpy_fn = staticmethod(np.tan)
-    in_terms_of_result = True
+    saves = "y"
 
     @staticmethod
     def grad(g, y):  # d tan/dx = 1 + tan^2

@@ -372,7 +372,7 @@ class StdFromVar(Elementwise):
     """sqrt(variance), whose gradient torch takes as 0 where the std is 0 (sqrt's would be inf)."""
 
     numpy_fn = staticmethod(np.sqrt)
-    in_terms_of_result = True
+    saves = "y"
 
     @staticmethod
     def grad(g, y):
