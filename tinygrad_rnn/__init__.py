@@ -130,8 +130,6 @@ from .ops.shape import (
     cat,
     chunk,
     column_stack,
-    concat,
-    concatenate,
     count_nonzero,
     diag,
     dsplit,
@@ -150,7 +148,6 @@ from .ops.shape import (
     repeat_interleave,
     reshape,
     roll,
-    row_stack,
     scatter,
     select,
     split,
@@ -216,9 +213,8 @@ from .surface.legacy import BoolTensor, ByteTensor, DoubleTensor, FloatTensor, H
 from .version import __version__  # noqa: E402
 
 surface.ops.export(globals())  # torch.X for every declared op, with its aliases and out=
-# out= of the products must have the result's dtype; cat and stack refuse to cast down with a TypeError
+# out= of the products must have the result's dtype
 matmul, mm, bmm = (_accepts_out(getattr(f, "__wrapped__", f), exact_dtype=True) for f in (matmul, mm, bmm))
-cat, concat, concatenate, stack = (_accepts_out(f, joins=True) for f in (cat, concat, concatenate, stack))
 
 # Last, because the modules in nn build on everything above.
 from . import (

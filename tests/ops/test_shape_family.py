@@ -51,6 +51,23 @@ def test_column_stack_of_a_number_and_a_row():
     check_parity(lambda m, a, b: m.column_stack([a, b]), [RNG.standard_normal(()), RNG.standard_normal((1, 2))])
 
 
+@pytest.mark.parametrize("name", ["cat", "stack", "hstack", "vstack", "dstack", "column_stack"])
+def test_joins_write_into_out_and_refuse_to_cast_down(name):
+    """Declared with out=: the *stack spellings took no out= before; all refuse an int out with torch.cat's TypeError."""
+    def written(m, a, b):
+        out = m.empty(0, dtype=m.float64)
+        assert getattr(m, name)([a, b], out=out) is out
+        return out
+
+    check_parity(written, [X, X], requires_grad=[False, False])
+    check_error(lambda m: getattr(m, name)([m.tensor(X), m.tensor(X)], out=m.empty(0, dtype=m.int32)))
+
+
+def test_cat_gives_a_skipped_legacy_empty_piece_an_empty_gradient():
+    """cat([zeros(0), x], 1) skips the 1-d empty piece but torch still gives it tensor([]), not None."""
+    check_parity(lambda m, e, x: m.cat([e, x], 1), [np.zeros(0), X])
+
+
 @pytest.mark.parametrize("indexing", ["ij", "xy"])
 def test_meshgrid_and_cartesian_prod(indexing):
     a, b, c = RNG.standard_normal(2), RNG.standard_normal(3), RNG.standard_normal(4)

@@ -64,15 +64,17 @@ def _vector_matmul_backward(ctx: MatMul, a: Tensor, b: Tensor, g: Tensor) -> tup
     return ga, gb
 
 
+def _product_node_name(a: Tensor, b: Tensor) -> str:
+    return "MmBackward0" if a._data.ndim == 2 and b._data.ndim == 2 else "ViewBackward0"  # as torch's
+
+
 # The two products of matmul's backward, each one node (speed: no transpose node, no checks),
 # like torch's mm(grad, mat2.t()). Their own backward is again these products, so higher
 # derivatives come out right. Operands have at least 2 dims.
 class MatMulNT(Function):
     """a @ b^T (b transposed in its last two dims)."""
 
-    @staticmethod
-    def node_name(a, b):
-        return _product_node_name(a, b)
+    node_name = staticmethod(_product_node_name)
 
     @staticmethod
     def forward(ctx, a, b):
@@ -94,9 +96,7 @@ class MatMulNT(Function):
 class MatMulTN(Function):
     """a^T @ b (a transposed in its last two dims)."""
 
-    @staticmethod
-    def node_name(a, b):
-        return _product_node_name(a, b)
+    node_name = staticmethod(_product_node_name)
 
     @staticmethod
     def forward(ctx, a, b):
@@ -120,10 +120,6 @@ def _sum_present(*terms: Tensor | None) -> Tensor:
     a weight without one costs no product with zeros."""
     present = [t for t in terms if t is not None]
     return present[0] if len(present) == 1 else present[0] + present[1]
-
-
-def _product_node_name(a: Tensor, b: Tensor) -> str:
-    return "MmBackward0" if a._data.ndim == 2 and b._data.ndim == 2 else "ViewBackward0"  # as torch's
 
 
 # torch picks a kernel by the operands' ranks, and its graph shows that kernel's node.

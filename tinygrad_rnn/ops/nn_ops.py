@@ -17,6 +17,7 @@ from ..core.forward_mode import given
 from ..core.function import Function
 from ..core.modes import modes
 from ..core.tensor import Tensor
+from .pointwise import Elementwise
 from .shape import IndexBackward
 
 
@@ -93,21 +94,14 @@ class BinaryCrossEntropy(Function):
         return out + tt * ((1 - x).log() - x.log()) if given(tt) else out  # (log 0 = -inf)
 
 
-class LogSigmoid(Function):
+class LogSigmoid(Elementwise):
     """log(sigmoid(x)) = min(x, 0) - log(1 + e^-|x|): no overflow for any x."""
 
-    @staticmethod
-    def forward(ctx, x):
-        ctx.save_for_backward(x)
-        a = x._data
-        return Tensor._make(np.minimum(a, 0) - np.log1p(np.exp(-np.abs(a))))
+    numpy_fn = staticmethod(lambda a: np.minimum(a, 0) - np.log1p(np.exp(-np.abs(a))))
 
     @staticmethod
-    def backward(ctx, g):
-        (x,) = ctx.saved_tensors
+    def grad(g, x):
         return g * (-x).sigmoid()
-
-    jvp = backward  # elementwise: the Jacobian is diagonal, so J t is the backward of t
 
 
 class Softplus(Function):

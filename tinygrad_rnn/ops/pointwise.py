@@ -30,8 +30,9 @@ from .promotion import check_broadcast as _check_broadcast
 
 def _quiet() -> np.errstate:
     """torch computes log(0) = -inf, 0 / 0 = nan and exp(1000) = inf without a word; numpy warns.
-    Only the forward of ops that can make such values uses this (it costs about a microsecond a
-    call); the engine runs every backward under one such errstate."""
+    The forwards that can make such values use this (it costs about a microsecond a call), and
+    every `Elementwise` op (one rule for all of them); the engine runs every backward under one
+    such errstate."""
     return np.errstate(divide="ignore", invalid="ignore", over="ignore")
 
 
@@ -438,20 +439,46 @@ def remainder(input: Any, other: Any) -> Tensor:
 # ------------------------------------------------------------------ exponentials and logarithms
 
 
-class Exp(Function):
+class Elementwise(Function):
+    """y = f(x), one number at a time: the smooth functions of one tensor (exp, log, sin, ...).
+
+    A subclass names the numpy function (`numpy_fn`) and writes the chain rule in `grad(g, x)`:
+    the upstream gradient g times f'(x), with Tensor ops so that it can be differentiated again.
+    `saves` says what `grad` is handed after g: "x"; "y", where f' is cheaper in the result
+    (exp: g * y); or "xy" (ops/pointwise_more.py's `Unary`). The result keeps x's dtype, and the
+    forward runs under `_quiet()`: log(0), 1/0 and exp(1000) give -inf, inf and inf without a
+    warning, as torch's do.
+    """
+
+    numpy_fn: Any = None
+    saves = "x"
+
     @staticmethod
     def forward(ctx, x):
         with _quiet():
-            y = Tensor._make(np.exp(x._data))
-        ctx.save_for_backward(y)
+            y = Tensor._make(np.asarray(ctx.numpy_fn(x._data), dtype=x._data.dtype))
+        ctx.save_for_backward(*(x if name == "x" else y for name in ctx.saves))
         return y
 
     @staticmethod
     def backward(ctx, g):
-        (y,) = ctx.saved_tensors
-        return Mul.apply(g, y)
+        return ctx.grad(g, *ctx.saved_tensors)
 
     jvp = backward  # elementwise: the Jacobian is diagonal (symmetric), so J t is the backward of t
+
+    @staticmethod
+    def grad(g: Tensor, *saved: Tensor) -> Tensor:
+        raise NotImplementedError("an Elementwise op writes grad(g, x), g times its derivative at x")
+
+
+
+class Exp(Elementwise):
+    numpy_fn = staticmethod(np.exp)
+    saves = "y"
+
+    @staticmethod
+    def grad(g, y):
+        return Mul.apply(g, y)
 
 
 @op(out=True, inplace_function=True, inplace=True, samples=unary())
@@ -459,20 +486,13 @@ def exp(input: Tensor) -> Tensor:
     return Exp.apply(to_float(input))
 
 
-class Expm1(Function):
-    @staticmethod
-    def forward(ctx, x):
-        with _quiet():
-            y = Tensor._make(np.expm1(x._data))
-        ctx.save_for_backward(y)
-        return y
+class Expm1(Elementwise):
+    numpy_fn = staticmethod(np.expm1)
+    saves = "y"
 
     @staticmethod
-    def backward(ctx, g):  # d(e^x - 1)/dx = e^x = y + 1
-        (y,) = ctx.saved_tensors
+    def grad(g, y):  # d(e^x - 1)/dx = e^x = y + 1
         return g * (y + 1)
-
-    jvp = backward  # elementwise: the Jacobian is diagonal (symmetric), so J t is the backward of t
 
 
 @op(out=True, inplace_function=True, inplace=True, samples=unary())
@@ -480,19 +500,12 @@ def expm1(input: Tensor) -> Tensor:
     return Expm1.apply(to_float(input))
 
 
-class Log(Function):
-    @staticmethod
-    def forward(ctx, x):
-        ctx.save_for_backward(x)
-        with _quiet():
-            return Tensor._make(np.log(x._data))
+class Log(Elementwise):
+    numpy_fn = staticmethod(np.log)
 
     @staticmethod
-    def backward(ctx, g):
-        (x,) = ctx.saved_tensors
+    def grad(g, x):
         return Div.apply(g, x)
-
-    jvp = backward  # elementwise: the Jacobian is diagonal (symmetric), so J t is the backward of t
 
 
 @op(out=True, inplace_function=True, inplace=True, samples=unary(positive))
@@ -500,21 +513,13 @@ def log(input: Tensor) -> Tensor:
     return Log.apply(to_float(input))
 
 
-class Log1p(Function):
+class Log1p(Elementwise):
     torch_name = "Log1PBackward0"
+    numpy_fn = staticmethod(np.log1p)
 
     @staticmethod
-    def forward(ctx, x):
-        ctx.save_for_backward(x)
-        with _quiet():
-            return Tensor._make(np.log1p(x._data))
-
-    @staticmethod
-    def backward(ctx, g):
-        (x,) = ctx.saved_tensors
+    def grad(g, x):
         return g / (1 + x)
-
-    jvp = backward  # elementwise: the Jacobian is diagonal (symmetric), so J t is the backward of t
 
 
 @op(out=True, inplace_function=True, inplace=True, samples=unary(positive))
@@ -522,19 +527,12 @@ def log1p(input: Tensor) -> Tensor:
     return Log1p.apply(to_float(input))
 
 
-class Log2(Function):
-    @staticmethod
-    def forward(ctx, x):
-        ctx.save_for_backward(x)
-        with _quiet():
-            return Tensor._make(np.log2(x._data))
+class Log2(Elementwise):
+    numpy_fn = staticmethod(np.log2)
 
     @staticmethod
-    def backward(ctx, g):
-        (x,) = ctx.saved_tensors
+    def grad(g, x):
         return g / (x * math.log(2.0))
-
-    jvp = backward  # elementwise: the Jacobian is diagonal (symmetric), so J t is the backward of t
 
 
 @op(out=True, inplace_function=True, inplace=True, samples=unary(positive))
@@ -542,19 +540,12 @@ def log2(input: Tensor) -> Tensor:
     return Log2.apply(to_float(input))
 
 
-class Log10(Function):
-    @staticmethod
-    def forward(ctx, x):
-        ctx.save_for_backward(x)
-        with _quiet():
-            return Tensor._make(np.log10(x._data))
+class Log10(Elementwise):
+    numpy_fn = staticmethod(np.log10)
 
     @staticmethod
-    def backward(ctx, g):
-        (x,) = ctx.saved_tensors
+    def grad(g, x):
         return g / (x * math.log(10.0))
-
-    jvp = backward  # elementwise: the Jacobian is diagonal (symmetric), so J t is the backward of t
 
 
 @op(out=True, inplace_function=True, inplace=True, samples=unary(positive))
@@ -562,20 +553,13 @@ def log10(input: Tensor) -> Tensor:
     return Log10.apply(to_float(input))
 
 
-class Sqrt(Function):
-    @staticmethod
-    def forward(ctx, x):
-        with _quiet():
-            y = Tensor._make(np.sqrt(x._data))
-        ctx.save_for_backward(y)
-        return y
+class Sqrt(Elementwise):
+    numpy_fn = staticmethod(np.sqrt)
+    saves = "y"
 
     @staticmethod
-    def backward(ctx, g):
-        (y,) = ctx.saved_tensors
+    def grad(g, y):
         return g / (2 * y)
-
-    jvp = backward  # elementwise: the Jacobian is diagonal (symmetric), so J t is the backward of t
 
 
 @op(out=True, inplace_function=True, inplace=True, samples=unary(positive))
@@ -583,20 +567,13 @@ def sqrt(input: Tensor) -> Tensor:
     return Sqrt.apply(to_float(input))
 
 
-class Rsqrt(Function):
-    @staticmethod
-    def forward(ctx, x):
-        with _quiet():
-            y = Tensor._make(np.reciprocal(np.sqrt(x._data)))
-        ctx.save_for_backward(y)
-        return y
+class Rsqrt(Elementwise):
+    numpy_fn = staticmethod(lambda a: np.reciprocal(np.sqrt(a)))
+    saves = "y"
 
     @staticmethod
-    def backward(ctx, g):  # d(x^-1/2)/dx = -x^(-3/2) / 2 = -y^3 / 2
-        (y,) = ctx.saved_tensors
+    def grad(g, y):  # d(x^-1/2)/dx = -x^(-3/2) / 2 = -y^3 / 2
         return -0.5 * g * y * y * y
-
-    jvp = backward  # elementwise: the Jacobian is diagonal (symmetric), so J t is the backward of t
 
 
 @op(out=True, inplace_function=True, inplace=True, samples=unary(positive))
@@ -604,20 +581,13 @@ def rsqrt(input: Tensor) -> Tensor:
     return Rsqrt.apply(to_float(input))
 
 
-class Reciprocal(Function):
-    @staticmethod
-    def forward(ctx, x):
-        with _quiet():
-            y = Tensor._make(np.reciprocal(x._data))
-        ctx.save_for_backward(y)
-        return y
+class Reciprocal(Elementwise):
+    numpy_fn = staticmethod(np.reciprocal)
+    saves = "y"
 
     @staticmethod
-    def backward(ctx, g):  # d(1/x)/dx = -1/x^2 = -y^2
-        (y,) = ctx.saved_tensors
+    def grad(g, y):  # d(1/x)/dx = -1/x^2 = -y^2
         return g * -(y * y)  # torch's order of rounding
-
-    jvp = backward  # elementwise: the Jacobian is diagonal (symmetric), so J t is the backward of t
 
 
 @op(out=True, inplace_function=True, inplace=True, samples=unary(positive))
@@ -768,18 +738,12 @@ def relu(input: Tensor) -> Tensor:
 _erf = np.frompyfunc(math.erf, 1, 1)
 
 
-class Erf(Function):
-    @staticmethod
-    def forward(ctx, x):
-        ctx.save_for_backward(x)
-        return Tensor._make(np.asarray(_erf(x._data), dtype=x._data.dtype))
+class Erf(Elementwise):
+    numpy_fn = staticmethod(_erf)
 
     @staticmethod
-    def backward(ctx, g):  # 2/sqrt(pi) * e^(-x^2)
-        (x,) = ctx.saved_tensors
+    def grad(g, x):  # 2/sqrt(pi) * e^(-x^2)
         return g * (2.0 / math.sqrt(math.pi)) * exp(-x * x)
-
-    jvp = backward  # elementwise: the Jacobian is diagonal (symmetric), so J t is the backward of t
 
 
 @op(out=True, inplace_function=True, inplace=True, samples=unary())
@@ -790,18 +754,12 @@ def erf(input: Tensor) -> Tensor:
 # ------------------------------------------------------------------ trigonometry
 
 
-class Sin(Function):
-    @staticmethod
-    def forward(ctx, x):
-        ctx.save_for_backward(x)
-        return Tensor._make(np.sin(x._data))
+class Sin(Elementwise):
+    numpy_fn = staticmethod(np.sin)
 
     @staticmethod
-    def backward(ctx, g):
-        (x,) = ctx.saved_tensors
+    def grad(g, x):
         return g * cos(x)
-
-    jvp = backward  # elementwise: the Jacobian is diagonal (symmetric), so J t is the backward of t
 
 
 @op(out=True, inplace_function=True, inplace=True, samples=unary())
@@ -809,18 +767,12 @@ def sin(input: Tensor) -> Tensor:
     return Sin.apply(to_float(input))
 
 
-class Cos(Function):
-    @staticmethod
-    def forward(ctx, x):
-        ctx.save_for_backward(x)
-        return Tensor._make(np.cos(x._data))
+class Cos(Elementwise):
+    numpy_fn = staticmethod(np.cos)
 
     @staticmethod
-    def backward(ctx, g):
-        (x,) = ctx.saved_tensors
+    def grad(g, x):
         return -g * sin(x)
-
-    jvp = backward  # elementwise: the Jacobian is diagonal (symmetric), so J t is the backward of t
 
 
 @op(out=True, inplace_function=True, inplace=True, samples=unary())
@@ -828,19 +780,13 @@ def cos(input: Tensor) -> Tensor:
     return Cos.apply(to_float(input))
 
 
-class Tan(Function):
-    @staticmethod
-    def forward(ctx, x):
-        y = Tensor._make(np.tan(x._data))
-        ctx.save_for_backward(y)
-        return y
+class Tan(Elementwise):
+    numpy_fn = staticmethod(np.tan)
+    saves = "y"
 
     @staticmethod
-    def backward(ctx, g):  # d tan/dx = 1 + tan^2
-        (y,) = ctx.saved_tensors
+    def grad(g, y):  # d tan/dx = 1 + tan^2
         return g * (1 + y * y)
-
-    jvp = backward  # elementwise: the Jacobian is diagonal (symmetric), so J t is the backward of t
 
 
 @op(out=True, inplace_function=True, inplace=True, samples=unary(inside_unit))
@@ -848,19 +794,12 @@ def tan(input: Tensor) -> Tensor:
     return Tan.apply(to_float(input))
 
 
-class Sinh(Function):
-    @staticmethod
-    def forward(ctx, x):
-        ctx.save_for_backward(x)
-        with _quiet():
-            return Tensor._make(np.sinh(x._data))
+class Sinh(Elementwise):
+    numpy_fn = staticmethod(np.sinh)
 
     @staticmethod
-    def backward(ctx, g):
-        (x,) = ctx.saved_tensors
+    def grad(g, x):
         return g * cosh(x)
-
-    jvp = backward  # elementwise: the Jacobian is diagonal (symmetric), so J t is the backward of t
 
 
 @op(out=True, inplace_function=True, inplace=True, samples=unary())
@@ -868,19 +807,12 @@ def sinh(input: Tensor) -> Tensor:
     return Sinh.apply(to_float(input))
 
 
-class Cosh(Function):
-    @staticmethod
-    def forward(ctx, x):
-        ctx.save_for_backward(x)
-        with _quiet():
-            return Tensor._make(np.cosh(x._data))
+class Cosh(Elementwise):
+    numpy_fn = staticmethod(np.cosh)
 
     @staticmethod
-    def backward(ctx, g):
-        (x,) = ctx.saved_tensors
+    def grad(g, x):
         return g * sinh(x)
-
-    jvp = backward  # elementwise: the Jacobian is diagonal (symmetric), so J t is the backward of t
 
 
 @op(out=True, inplace_function=True, inplace=True, samples=unary())
@@ -888,19 +820,12 @@ def cosh(input: Tensor) -> Tensor:
     return Cosh.apply(to_float(input))
 
 
-class Asin(Function):
-    @staticmethod
-    def forward(ctx, x):
-        ctx.save_for_backward(x)
-        with _quiet():
-            return Tensor._make(np.arcsin(x._data))
+class Asin(Elementwise):
+    numpy_fn = staticmethod(np.arcsin)
 
     @staticmethod
-    def backward(ctx, g):  # 1 / sqrt(1 - x^2)
-        (x,) = ctx.saved_tensors
+    def grad(g, x):  # 1 / sqrt(1 - x^2)
         return g / sqrt(1 - x * x)
-
-    jvp = backward  # elementwise: the Jacobian is diagonal (symmetric), so J t is the backward of t
 
 
 @op(out=True, inplace_function=True, inplace=True, aliases=("arcsin",), samples=unary(inside_unit))
@@ -908,19 +833,12 @@ def asin(input: Tensor) -> Tensor:
     return Asin.apply(to_float(input))
 
 
-class Acos(Function):
-    @staticmethod
-    def forward(ctx, x):
-        ctx.save_for_backward(x)
-        with _quiet():
-            return Tensor._make(np.arccos(x._data))
+class Acos(Elementwise):
+    numpy_fn = staticmethod(np.arccos)
 
     @staticmethod
-    def backward(ctx, g):  # -1 / sqrt(1 - x^2)
-        (x,) = ctx.saved_tensors
+    def grad(g, x):  # -1 / sqrt(1 - x^2)
         return -g / sqrt(1 - x * x)
-
-    jvp = backward  # elementwise: the Jacobian is diagonal (symmetric), so J t is the backward of t
 
 
 @op(out=True, inplace_function=True, inplace=True, aliases=("arccos",), samples=unary(inside_unit))
@@ -928,18 +846,12 @@ def acos(input: Tensor) -> Tensor:
     return Acos.apply(to_float(input))
 
 
-class Atan(Function):
-    @staticmethod
-    def forward(ctx, x):
-        ctx.save_for_backward(x)
-        return Tensor._make(np.arctan(x._data))
+class Atan(Elementwise):
+    numpy_fn = staticmethod(np.arctan)
 
     @staticmethod
-    def backward(ctx, g):  # 1 / (1 + x^2)
-        (x,) = ctx.saved_tensors
+    def grad(g, x):  # 1 / (1 + x^2)
         return g / (1 + x * x)
-
-    jvp = backward  # elementwise: the Jacobian is diagonal (symmetric), so J t is the backward of t
 
 
 @op(out=True, inplace_function=True, inplace=True, aliases=("arctan",), samples=unary())
@@ -950,18 +862,12 @@ def atan(input: Tensor) -> Tensor:
 # ------------------------------------------------------------------ pieces, selection
 
 
-class Abs(Function):
-    @staticmethod
-    def forward(ctx, x):
-        ctx.save_for_backward(x)
-        return Tensor._make(np.abs(x._data))
+class Abs(Elementwise):
+    numpy_fn = staticmethod(np.abs)
 
     @staticmethod
-    def backward(ctx, g):
-        (x,) = ctx.saved_tensors
+    def grad(g, x):
         return g * Tensor._make(_sign(x._data))  # 0 at 0 and at NaN, as torch
-
-    jvp = backward  # elementwise: the Jacobian is diagonal (symmetric), so J t is the backward of t
 
 
 def _sign(a: np.ndarray) -> np.ndarray:

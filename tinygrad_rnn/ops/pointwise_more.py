@@ -1,9 +1,10 @@
 """More elementwise math: inverse hyperbolics, exp2/erfc, rounding pieces, the fmod/copysign family,
 logaddexp, xlogy, addcmul/addcdiv, float_power, frexp and friends.
 
-Most ops here are a numpy function and its local derivative. `Unary` and `Binary` hold the
-forward, backward and forward-mode (jvp) code once; an op states only its numpy function and
-its derivative, written with Tensor ops (so gradients of gradients work):
+Most ops here are a numpy function and its local derivative. `Unary` (pointwise.py's
+`Elementwise`, handed x and y) and `Binary` hold the forward, backward and forward-mode (jvp)
+code once; an op states only its numpy function and its derivative, written with Tensor ops (so
+gradients of gradients work):
 
     class Asinh(Unary):
         numpy_fn = staticmethod(np.arcsinh)
@@ -26,34 +27,20 @@ from ..core.function import Function, rename
 from ..core.tensor import Tensor
 from . import declare
 from .declare import BINARY_SHAPES, Sample, away_from_kinks, binary, inside_unit, op, unary
-from .pointwise import _binary, _quiet, abs, div, exp, log, refuse_bool, rsqrt, sign, where
+from .pointwise import Elementwise, _binary, _quiet, abs, div, exp, log, refuse_bool, rsqrt, sign, where
 from .promotion import array_of as _arr
 from .promotion import check_broadcast as _check_broadcast
 from .promotion import promote, to_float
 
 
-class Unary(Function):
+class Unary(Elementwise):
     """y = numpy_fn(x); dy/dx = derivative(x, y). Subclasses set both (see the module docstring)."""
 
-    numpy_fn: Any = None
     derivative: Any = None
+    saves = "xy"
 
-    @staticmethod
-    def forward(ctx, x):
-        with _quiet():
-            y = Tensor._make(np.asarray(type(ctx).numpy_fn(x._data), dtype=x._data.dtype))
-        ctx.save_for_backward(x, y)
-        return y
-
-    @staticmethod
-    def backward(ctx, g):
-        x, y = ctx.saved_tensors
-        return g * type(ctx).derivative(x, y)
-
-    @staticmethod
-    def jvp(ctx, t):
-        x, y = ctx.saved_tensors
-        return t * type(ctx).derivative(x, y)
+    def grad(self, g, x, y):  # self is the graph node, an instance of the op's class
+        return g * self.derivative(x, y)
 
 
 class Binary(Function):

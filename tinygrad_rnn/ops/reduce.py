@@ -15,7 +15,7 @@ from ..core.modes import modes
 from ..core.tensor import Tensor
 from .declare import Sample, SampleMaker, away_from_kinks, op
 from .decompositions import svdvals
-from .pointwise import Div, exp, maximum, minimum, where
+from .pointwise import Div, Elementwise, exp, maximum, minimum, where
 from .shape import Expand, Gather, Reshape, gather_along, normalize_dim, normalize_dims
 
 
@@ -168,25 +168,6 @@ def _log_softmax_of_shifted(shifted: np.ndarray, dim: int) -> np.ndarray:
     return shifted - np.log(np.exp(shifted).sum(axis=dim, keepdims=True))
 
 
-class Softmax(Function):
-    @staticmethod
-    def forward(ctx, x, dim):
-        y = _from_max_shifted(x, dim, _softmax_of_shifted)
-        ctx.save_for_backward(y)
-        ctx.dim = dim
-        return y
-
-    @staticmethod
-    def backward(ctx, g):
-        (y,) = ctx.saved_tensors
-        return SoftmaxBackwardData.apply(g, y, ctx.dim), None
-
-    @staticmethod
-    def jvp(ctx, tx, t_dim):  # the softmax's Jacobian is symmetric: J t is its backward of t
-        (y,) = ctx.saved_tensors
-        return SoftmaxBackwardData.apply(tx, y, ctx.dim)
-
-
 class SoftmaxBackwardData(Function):
     """J^T g = y * (g - sum(g * y)) for y = softmax(x): one node instead of five (speed), as torch's."""
 
@@ -216,25 +197,6 @@ class SoftmaxBackwardData(Function):
                 - y * (g * ty).sum(dim, keepdim=True))
 
 
-class LogSoftmax(Function):
-    @staticmethod
-    def forward(ctx, x, dim):
-        y = _from_max_shifted(x, dim, _log_softmax_of_shifted)
-        ctx.save_for_backward(y)
-        ctx.dim = dim
-        return y
-
-    @staticmethod
-    def backward(ctx, g):
-        (y,) = ctx.saved_tensors
-        return LogSoftmaxBackwardData.apply(g, y, ctx.dim), None
-
-    @staticmethod
-    def jvp(ctx, tx, t_dim):  # y = x - logsumexp(x): dy = dx - sum(softmax dx)
-        (y,) = ctx.saved_tensors
-        return tx - (tx * exp(y)).sum(ctx.dim, keepdim=True)
-
-
 class LogSoftmaxBackwardData(Function):
     """J^T g = g - exp(y) * sum(g) for y = log_softmax(x): one node instead of four (speed), as torch's."""
 
@@ -259,6 +221,46 @@ class LogSoftmaxBackwardData(Function):
         g, y = ctx.saved_tensors
         p = exp(y)
         return tg - p * tg.sum(ctx.dim, keepdim=True) - p * ty * g.sum(ctx.dim, keepdim=True)
+
+
+class _MaxShifted(Function):
+    """softmax and log_softmax along dim: computed from x - max(x), so exp never overflows; the
+    backward is one node of torch's (`backward_node`), which takes the upstream gradient and y."""
+
+    of_shifted: Callable[[np.ndarray, int], np.ndarray]
+    backward_node: type[Function]
+
+    @staticmethod
+    def forward(ctx, x, dim):
+        y = _from_max_shifted(x, dim, ctx.of_shifted)
+        ctx.save_for_backward(y)
+        ctx.dim = dim
+        return y
+
+    @staticmethod
+    def backward(ctx, g):
+        (y,) = ctx.saved_tensors
+        return ctx.backward_node.apply(g, y, ctx.dim), None
+
+
+class Softmax(_MaxShifted):
+    of_shifted = staticmethod(_softmax_of_shifted)
+    backward_node = SoftmaxBackwardData
+
+    @staticmethod
+    def jvp(ctx, tx, t_dim):  # the softmax's Jacobian is symmetric: J t is its backward of t
+        (y,) = ctx.saved_tensors
+        return SoftmaxBackwardData.apply(tx, y, ctx.dim)
+
+
+class LogSoftmax(_MaxShifted):
+    of_shifted = staticmethod(_log_softmax_of_shifted)
+    backward_node = LogSoftmaxBackwardData
+
+    @staticmethod
+    def jvp(ctx, tx, t_dim):  # y = x - logsumexp(x): dy = dx - sum(softmax dx)
+        (y,) = ctx.saved_tensors
+        return tx - (tx * exp(y)).sum(ctx.dim, keepdim=True)
 
 
 class Prod(Function):
@@ -366,22 +368,16 @@ def _cumprod_jvp_with_zeros(x: Tensor, tx: Tensor, dim: int) -> Tensor:
     return total
 
 
-class StdFromVar(Function):
+class StdFromVar(Elementwise):
     """sqrt(variance), whose gradient torch takes as 0 where the std is 0 (sqrt's would be inf)."""
 
-    @staticmethod
-    def forward(ctx, v):
-        y = Tensor._make(np.sqrt(v._data))
-        ctx.save_for_backward(y)
-        return y
+    numpy_fn = staticmethod(np.sqrt)
+    saves = "y"
 
     @staticmethod
-    def backward(ctx, g):
-        (y,) = ctx.saved_tensors
+    def grad(g, y):
         zero = Tensor._make(y._data == 0)
         return where(zero, 0.0, g / (2 * where(zero, 1.0, y)))
-
-    jvp = backward  # elementwise: the Jacobian is diagonal, so J t is the backward of t
 
 
 class Norm(Function):

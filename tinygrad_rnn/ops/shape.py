@@ -18,7 +18,7 @@ from ..core.size import Size
 from ..core.tensor import Tensor
 from ..creation import tensor as tensor_of
 from ..device import check_device
-from .declare import Sample, op
+from .declare import Sample, binary, op
 from .pointwise import where
 
 
@@ -571,6 +571,19 @@ def _promote_all(tensors: list) -> list:
     return [x if x.dtype is result else x.to(result) for x in tensors]
 
 
+def _join_samples(*cases: tuple) -> Any:
+    """Samples of the ops that take a list of tensors (cat, stack, ...): each case is the shapes of
+    the list's tensors and the op's other arguments; the op database makes the list one of tensors."""
+    def make(rng: np.random.Generator) -> list:
+        return [Sample(([rng.standard_normal(s) for s in shapes], *rest)) for shapes, *rest in cases]
+    return make
+
+
+# cat of (2, 3) and (4, 3) along 0; along the last dim; an empty piece; one tensor; a legacy empty 1-d piece
+_CAT_CASES = (([(2, 3), (4, 3)],), ([(2, 3), (2, 1)], -1), ([(0, 3), (2, 3)], 0), ([(1,)],), ([(0,), (2, 3)], 1))
+
+
+@op(method=False, out=True, aliases=("concat", "concatenate"), samples=_join_samples(*_CAT_CASES))
 def cat(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
     dim = int_arg("cat", "dim", dim, 2)
     tensors = _check_same(tensors, "torch.cat")
@@ -581,8 +594,8 @@ def cat(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
     higher = builtins.any(x.ndim != 1 for x in tensors)
     if builtins.all(x.ndim == 1 and x.shape[0] == 0 for x in tensors):  # legacy empties only: any dim, as torch
         return Cat.apply(0, *_promote_all(tensors))
-    kept = [not (higher and x.ndim == 1 and x.shape[0] == 0) for x in tensors]
-    parts = [x for x, keep in zip(tensors, kept) if keep]
+    legacy = [higher and x.ndim == 1 and x.shape[0] == 0 for x in tensors]
+    parts = [x for x, skip in zip(tensors, legacy) if not skip]
     ref = parts[0]
     d = normalize_dim(dim, ref.ndim)
     for i, x in enumerate(parts):
@@ -597,12 +610,14 @@ def cat(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
                     f"but got size {x.shape[j]} for tensor number {tensors.index(x) if False else i} in the list."
                 )
     promoted = _promote_all(tensors)  # a skipped piece still counts for the result's dtype, as in torch
-    return Cat.apply(d, *[x for x, keep in zip(promoted, kept) if keep])
+    # and it still gets a gradient, an empty one, as in torch: it joins as an empty block of ref's shape
+    empty_block = tuple(ref.shape[:d]) + (0,) + tuple(ref.shape[d + 1:])
+    return Cat.apply(d, *[x.reshape(empty_block) if skip else x for x, skip in zip(promoted, legacy)])
 
 
-concat = concatenate = cat
 
-
+@op(method=False, out=True, samples=_join_samples(([(2, 3), (2, 3)],), ([(2, 3), (2, 3)], -1),
+                                                    ([(0, 3), (0, 3)], 1), ([()],), ([(), ()],)))
 def stack(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
     dim = int_arg("stack", "dim", dim, 2)
     tensors = _check_same(tensors, "stack")
@@ -1263,6 +1278,8 @@ def broadcast_shapes(*shapes: Any) -> Size:
     return Size(tuple(result))
 
 
+@op(method=False, samples=lambda rng: binary()(rng) + [Sample((rng.standard_normal((2, 1)), rng.standard_normal(3),
+                                                                    rng.standard_normal(()))), Sample((rng.standard_normal(3),))])
 def broadcast_tensors(*tensors: Tensor) -> tuple:
     """Each tensor expanded to the shape they broadcast to together."""
     shape = broadcast_shapes(*(t.shape for t in tensors))
@@ -1495,25 +1512,32 @@ def _tensor_list(name: str, tensors: Any) -> list:
     return list(tensors)
 
 
+# 2-d, 1-d, 0-d, an empty batch, 3-d and a list of one: each case of the *stack family's reshaping
+_JOINED_SIDE_BY_SIDE = _join_samples(([(2, 3), (2, 3)],), ([(3,), (3,)],), ([(), ()],), ([(0, 3), (0, 3)],),
+                                     ([(2, 1, 3), (2, 1, 3)],), ([(2, 3)],))
+
+
+@op(method=False, out=True, samples=_JOINED_SIDE_BY_SIDE)
 def hstack(tensors: Sequence[Tensor]) -> Tensor:
     """Side by side: cat along dim 1, or dim 0 when every tensor is (made) 1-d."""
     parts = [atleast_1d(t) for t in _tensor_list("hstack", tensors)]
     return cat(parts, 0 if parts and parts[0].ndim == 1 else 1)
 
 
+@op(method=False, out=True, aliases=("row_stack",), samples=_JOINED_SIDE_BY_SIDE)
 def vstack(tensors: Sequence[Tensor]) -> Tensor:
     """On top of each other: cat along dim 0 of the tensors made at least 2-d."""
     return cat([atleast_2d(t) for t in _tensor_list("vstack", tensors)], 0)
 
 
-row_stack = vstack
 
-
+@op(method=False, out=True, samples=_JOINED_SIDE_BY_SIDE)
 def dstack(tensors: Sequence[Tensor]) -> Tensor:
     """In depth: cat along dim 2 of the tensors made at least 3-d."""
     return cat([atleast_3d(t) for t in _tensor_list("dstack", tensors)], 2)
 
 
+@op(method=False, out=True, samples=_JOINED_SIDE_BY_SIDE)
 def column_stack(tensors: Sequence[Tensor]) -> Tensor:
     """As columns: 0-d and 1-d tensors become columns, then cat along dim 1."""
     parts = [t.reshape(t.numel(), 1) if t.ndim <= 1 else t for t in _tensor_list("column_stack", tensors)]

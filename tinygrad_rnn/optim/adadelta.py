@@ -18,7 +18,7 @@ import numpy as np
 
 from ..core.tensor import Tensor
 from .checks import check_flags, check_lr, check_nonnegative
-from .optimizer import Optimizer, bump_step, scalar_hyperparameter, start_state
+from .optimizer import Optimizer, begin_step, scalar_hyperparameter
 from .step_math import average_squares_, l2_penalty
 
 
@@ -41,9 +41,7 @@ class Adadelta(Optimizer):
 
     def _update(self, param: Tensor, grad: np.ndarray, group: dict[str, Any]) -> None:
         p, state = param._data, self.state[param]
-        if not state:
-            start_state(state, p, "square_avg", "acc_delta")
-        bump_step(state)
+        begin_step(state, p, "square_avg", "acc_delta")
         rho, eps = group["rho"], group["eps"]
         grad = l2_penalty(grad, p, group["weight_decay"])
         square_avg, acc_delta = state["square_avg"]._data, state["acc_delta"]._data

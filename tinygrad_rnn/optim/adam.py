@@ -19,7 +19,7 @@ import numpy as np
 
 from ..core.tensor import Tensor
 from .checks import check_flags, check_lr, check_nonnegative
-from .optimizer import Optimizer, bump_step, scalar_hyperparameter, start_state, zero_buffer
+from .optimizer import Optimizer, begin_step, scalar_hyperparameter
 from .step_math import average_squares_, l2_penalty, lerp_
 
 
@@ -81,12 +81,8 @@ class Adam(Optimizer):
 
     def _update(self, param: Tensor, grad: np.ndarray, group: dict[str, Any]) -> None:
         p, state = param._data, self.state[param]
-        if not state:
-            start_state(state, p, "exp_avg", "exp_avg_sq")
-            if group["amsgrad"]:
-                state["max_exp_avg_sq"] = zero_buffer(p)
+        step = begin_step(state, p, "exp_avg", "exp_avg_sq", *(("max_exp_avg_sq",) if group["amsgrad"] else ()))
         lr, (beta1, beta2) = scalar_hyperparameter(group["lr"]), group["betas"]
-        step = bump_step(state)
         grad = decay_weights(p, grad, group, lr)
         exp_avg, exp_avg_sq = update_moments(state, grad, beta1, beta2)
         if group["amsgrad"]:

@@ -16,7 +16,7 @@ import numpy as np
 from ..core.tensor import Tensor
 from .adam import check_adam_hyperparameters
 from .checks import check_flags
-from .optimizer import Optimizer, bump_step, scalar_hyperparameter, start_state
+from .optimizer import Optimizer, begin_step, scalar_hyperparameter
 from .step_math import l2_penalty, lerp_
 
 
@@ -34,9 +34,7 @@ class Adamax(Optimizer):
 
     def _update(self, param: Tensor, grad: np.ndarray, group: dict[str, Any]) -> None:
         p, state = param._data, self.state[param]
-        if not state:
-            start_state(state, p, "exp_avg", "exp_inf")
-        step = bump_step(state)
+        step = begin_step(state, p, "exp_avg", "exp_inf")
         beta1, beta2 = group["betas"]
         grad = l2_penalty(grad, p, group["weight_decay"])
         exp_avg, exp_inf = state["exp_avg"]._data, state["exp_inf"]._data

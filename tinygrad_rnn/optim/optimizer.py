@@ -87,6 +87,14 @@ def bump_step(state: dict) -> float:
     return float(state["step"]._data)
 
 
+def begin_step(state: dict, p: np.ndarray, *buffers: str) -> float:
+    """A parameter's step begins: at its first, its state is started (start_state: `step`, then a zero
+    buffer per name); then the count goes up by one. Returns the new count as a Python float."""
+    if not state:
+        start_state(state, p, *buffers)
+    return bump_step(state)
+
+
 class Optimizer:
     """Base class: parameter groups, per-parameter state, zero_grad, step, state_dict, hooks."""
 

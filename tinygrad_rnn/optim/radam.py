@@ -22,7 +22,7 @@ import numpy as np
 from ..core.tensor import Tensor
 from .adam import check_adam_hyperparameters, decay_weights, update_moments
 from .checks import check_flags
-from .optimizer import Optimizer, bump_step, scalar_hyperparameter, start_state
+from .optimizer import Optimizer, begin_step, scalar_hyperparameter
 
 
 class RAdam(Optimizer):
@@ -42,9 +42,7 @@ class RAdam(Optimizer):
 
     def _update(self, param: Tensor, grad: np.ndarray, group: dict[str, Any]) -> None:
         p, state = param._data, self.state[param]
-        if not state:
-            start_state(state, p, "exp_avg", "exp_avg_sq")
-        step = bump_step(state)
+        step = begin_step(state, p, "exp_avg", "exp_avg_sq")
         lr, (beta1, beta2) = scalar_hyperparameter(group["lr"]), group["betas"]
         grad = decay_weights(p, grad, group, lr)
         exp_avg, exp_avg_sq = update_moments(state, grad, beta1, beta2)

@@ -31,7 +31,19 @@ def _g(value: float) -> str:
     return f"{value:g}"  # torch prints the limits with six significant digits
 
 
-class finfo:
+class _Limits:
+    """What finfo and iinfo share: two are equal (and hash alike) when they describe the same dtype."""
+
+    dtype: str
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, type(self)) and other.dtype == self.dtype
+
+    def __hash__(self) -> int:
+        return hash((type(self).__name__, self.dtype))
+
+
+class finfo(_Limits):
     """The limits of a floating-point dtype: eps, max, min, tiny (= smallest_normal), resolution, bits.
 
     >>> finfo(float32).eps
@@ -53,19 +65,13 @@ class finfo:
         self.resolution: float = 10.0 ** -math.floor(-math.log10(self.eps))
         self.dtype: str = d.name
 
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, finfo) and other.dtype == self.dtype
-
-    def __hash__(self) -> int:
-        return hash(("finfo", self.dtype))
-
     def __repr__(self) -> str:
         return (f"finfo(resolution={_g(self.resolution)}, min={_g(self.min)}, max={_g(self.max)}, "
                 f"eps={_g(self.eps)}, smallest_normal={_g(self.smallest_normal)}, tiny={_g(self.tiny)}, "
                 f"dtype={self.dtype})")
 
 
-class iinfo:
+class iinfo(_Limits):
     """The limits of an integer dtype: bits, min, max.
 
     >>> iinfo(uint8).max
@@ -83,12 +89,6 @@ class iinfo:
         self.min: int = int(info.min)
         self.max: int = int(info.max)
         self.dtype: str = d.name
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, iinfo) and other.dtype == self.dtype
-
-    def __hash__(self) -> int:
-        return hash(("iinfo", self.dtype))
 
     def __repr__(self) -> str:
         return f"iinfo(min={_g(self.min)}, max={_g(self.max)}, dtype={self.dtype})"

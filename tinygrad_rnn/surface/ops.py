@@ -155,6 +155,8 @@ def bind_methods() -> None:
 
 # torch's matrix products want `out` of the result's dtype (outer, kron and addr cast into it, as pointwise ops)
 _EXACT_OUT_DTYPE = {"addmm", "addmv", "addbmm", "baddbmm", "inner", "vdot"}
+# the ops that join a list of tensors refuse an `out` they would cast down with torch.cat's TypeError
+_JOINS = {"cat", "stack", "hstack", "vstack", "dstack", "column_stack"}
 
 
 def export(namespace: dict[str, Any]) -> None:
@@ -162,7 +164,8 @@ def export(namespace: dict[str, Any]) -> None:
     for decl in DECLARED.values():
         if not decl.is_function:
             continue
-        public = accepts_out(decl.function, decl.name in _EXACT_OUT_DTYPE) if decl.out else decl.function
+        public = accepts_out(decl.function, decl.name in _EXACT_OUT_DTYPE, decl.name in _JOINS) if decl.out \
+            else decl.function
         for name in _names(decl):
             namespace[name] = public
             if decl.inplace_function:  # torch.exp_(t) is t.exp_(): the same function

@@ -42,6 +42,15 @@ from .legacy import LEGACY_BY_NAME
 from .printing import tensor_repr
 
 
+def _converts_to(dtype: dtypes.dtype, name: str) -> Any:
+    """The conversion method `t.<name>()`: `t.to(dtype)`, memory_format passed on."""
+    def convert(self: Tensor, *, memory_format: Any = None) -> Tensor:
+        return self.to(dtype, memory_format=memory_format)
+
+    convert.__name__, convert.__qualname__ = name, f"Tensor.{name}"
+    return convert
+
+
 class TensorMethods:
     """Not a class of its own: a namespace whose members `bind()` copies onto `Tensor`."""
 
@@ -186,32 +195,16 @@ class TensorMethods:
         check_device("cuda")
         return self
 
-    def float(self, *, memory_format: Any = None) -> Tensor:
-        return self.to(dtypes.float32, memory_format=memory_format)
-
-    def double(self, *, memory_format: Any = None) -> Tensor:
-        return self.to(dtypes.float64, memory_format=memory_format)
-
-    def half(self, *, memory_format: Any = None) -> Tensor:
-        return self.to(dtypes.float16, memory_format=memory_format)
-
-    def long(self, *, memory_format: Any = None) -> Tensor:
-        return self.to(dtypes.int64, memory_format=memory_format)
-
-    def int(self, *, memory_format: Any = None) -> Tensor:
-        return self.to(dtypes.int32, memory_format=memory_format)
-
-    def short(self, *, memory_format: Any = None) -> Tensor:
-        return self.to(dtypes.int16, memory_format=memory_format)
-
-    def char(self, *, memory_format: Any = None) -> Tensor:
-        return self.to(dtypes.int8, memory_format=memory_format)
-
-    def byte(self, *, memory_format: Any = None) -> Tensor:
-        return self.to(dtypes.uint8, memory_format=memory_format)
-
-    def bool(self, *, memory_format: Any = None) -> Tensor:
-        return self.to(dtypes.bool, memory_format=memory_format)
+    # t.float() is t.to(torch.float32), and so on for each dtype torch has a method for
+    float = _converts_to(dtypes.float32, "float")
+    double = _converts_to(dtypes.float64, "double")
+    half = _converts_to(dtypes.float16, "half")
+    long = _converts_to(dtypes.int64, "long")
+    int = _converts_to(dtypes.int32, "int")
+    short = _converts_to(dtypes.int16, "short")
+    char = _converts_to(dtypes.int8, "char")
+    byte = _converts_to(dtypes.uint8, "byte")
+    bool = _converts_to(dtypes.bool, "bool")
 
     def contiguous(self, *, memory_format: Any = None) -> Tensor:
         check_memory_format("contiguous", memory_format, self.ndim)
