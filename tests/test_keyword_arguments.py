@@ -171,3 +171,14 @@ def test_histogram_method_and_vmap_alias_as_torch():
             x.histogram(3), x.histogram(m.tensor([0.0, 2.0, 5.0])), x.histogram(bins=2, range=(0.0, 4.0), density=True))])
         assert m.vmap is m.func.vmap
     assert results[0] == results[1]
+
+
+def test_gather_sparse_grad_as_torch_or_named():
+    torch = require_torch()
+    for m in (tinygrad_rnn, torch):
+        x, index = m.ones(2, 3), m.zeros(2, 1, dtype=m.int64)
+        assert m.gather(x, 1, index, sparse_grad=False).tolist() == [[1.0], [1.0]]
+        with pytest.raises(TypeError, match="argument 'sparse_grad' must be bool, not int"):
+            m.gather(x, 1, index, sparse_grad=1)
+    with pytest.raises(NotImplementedError, match="sparse_grad=True"):
+        tinygrad_rnn.gather(tinygrad_rnn.ones(2, 3), 1, tinygrad_rnn.zeros(2, 1, dtype=tinygrad_rnn.int64), sparse_grad=True)

@@ -35,7 +35,7 @@ def _comparison(name: str, numpy_op: Callable[..., Any], symbol: str, aliases: t
 
     comparison.__name__ = comparison.__qualname__ = name
     comparison.__doc__ = f"input {symbol} other, elementwise, as a bool tensor."
-    return op(inplace=True, aliases=aliases, samples=_with_ties, differentiable=False)(comparison)
+    return op(out=True, inplace=True, aliases=aliases, samples=_with_ties, differentiable=False)(comparison)
 
 
 eq = _comparison("eq", np.equal, "==")
@@ -70,7 +70,7 @@ isinf = _predicate("isinf", np.isinf)
 isfinite = _predicate("isfinite", np.isfinite)
 
 
-@op(inplace=True, samples=unary(), differentiable=False)
+@op(out=True, inplace=True, samples=unary(), differentiable=False)
 def logical_not(input: Tensor) -> Tensor:
     return Tensor._make(np.logical_not(input._data))
 

@@ -171,7 +171,7 @@ class LinalgInvEx(Function):
         return -matmul(matmul(y, t), y)
 
 
-@op(samples=_square_samples)
+@op(out=True, samples=_square_samples)
 def inverse(input: Tensor) -> Tensor:
     check_square(input, "linalg.inv")
     return LinalgInvEx.apply(input)
@@ -345,7 +345,7 @@ def _tall_samples(rng: np.random.Generator) -> list[Sample]:
     return [Sample((np.asarray(rng.standard_normal(s)),)) for s in ((4, 3), (2, 3, 3), (1, 1))]
 
 
-@op(samples=_tall_samples)
+@op(out=True, samples=_tall_samples)
 def qr(input: Tensor, some: bool = True) -> Any:
     check_float(input, "linalg.qr")
     q, r = LinalgQr.apply(input, "reduced" if some else "complete")

@@ -111,7 +111,7 @@ def _vector_samples(extra: dict | None = None, *, unique: bool = True, value: An
     return make
 
 
-@op(inplace=True, samples=_vector_samples(unique=False))
+@op(out=True, inplace=True, samples=_vector_samples(unique=False))
 def index_add(input: Tensor, dim: int, index: Tensor, source: Tensor, *, alpha: Any = 1) -> Tensor:
     """input with alpha * source added at `index` along dim (repeated indices add up)."""
     d = normalize_dim(dim, input.ndim)
@@ -124,7 +124,7 @@ def index_add(input: Tensor, dim: int, index: Tensor, source: Tensor, *, alpha: 
     return rename(input + added, "IndexAddBackward0")
 
 
-@op(inplace=True, samples=_vector_samples())
+@op(out=True, inplace=True, samples=_vector_samples())
 def index_copy(input: Tensor, dim: int, index: Tensor, source: Tensor) -> Tensor:
     """input with the slices at `index` along dim replaced by source's."""
     d = normalize_dim(dim, input.ndim)
@@ -436,7 +436,7 @@ def _index_reduce_samples(rng: np.random.Generator) -> list[Sample]:
     return out
 
 
-@op(inplace=True, samples=_index_reduce_samples)
+@op(out=True, inplace=True, samples=_index_reduce_samples)
 def index_reduce(input: Tensor, dim: int, index: Tensor, source: Tensor, reduce: str, *,
                  include_self: bool = True) -> Tensor:
     """scatter_reduce with an index vector: source's slices reduced into input's at `index` along dim."""
@@ -477,7 +477,7 @@ def _take_along_samples(rng: np.random.Generator) -> list[Sample]:
             Sample((rng.standard_normal((0, 3)), np.zeros((0, 1), np.int64), 1))]
 
 
-@op(samples=_take_along_samples)
+@op(out=True, samples=_take_along_samples)
 def take_along_dim(input: Tensor, indices: Tensor, dim: Any = None) -> Tensor:
     """gather after broadcasting input and indices on every dim but `dim`; with dim None, take of the flat input."""
     if indices.dtype is not dtypes.int64:
@@ -511,7 +511,7 @@ def _check_mask(fn: str, mask: Any) -> None:
         raise RuntimeError(f"{fn}: expected BoolTensor for mask")
 
 
-@op(samples=_masked_samples)
+@op(out=True, samples=_masked_samples)
 def masked_select(input: Tensor, mask: Tensor) -> Tensor:
     """The elements of input where mask (broadcast with it) is True, as a 1-D tensor."""
     _check_mask("masked_select", mask)

@@ -371,7 +371,7 @@ def _square_samples(rng: np.random.Generator) -> list[Sample]:
     return [Sample((rng.standard_normal((3, 3)) / 2, n)) for n in (2, 3, 1)]
 
 
-@op(samples=_square_samples)
+@op(out=True, samples=_square_samples)
 def matrix_power(input: Tensor, n: int) -> Tensor:
     """input @ input @ ... (n factors) by repeated squaring; n = 0 is the identity, n < 0 the inverse's power."""
     if input.ndim < 2 or input.shape[-1] != input.shape[-2]:

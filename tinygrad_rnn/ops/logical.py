@@ -70,22 +70,22 @@ def _logical_samples(rng: np.random.Generator) -> list[Sample]:
             Sample((zeroed((1,)), zeroed(())))]
 
 
-@op(inplace=True, samples=_integer_samples, differentiable=False)
+@op(out=True, inplace=True, samples=_integer_samples, differentiable=False)
 def bitwise_and(input: Any, other: Any) -> Tensor:
     return _bitwise(np.bitwise_and, "bitwise_and_cpu", input, other)
 
 
-@op(inplace=True, samples=_integer_samples, differentiable=False)
+@op(out=True, inplace=True, samples=_integer_samples, differentiable=False)
 def bitwise_or(input: Any, other: Any) -> Tensor:
     return _bitwise(np.bitwise_or, "bitwise_or_cpu", input, other)
 
 
-@op(inplace=True, samples=_integer_samples, differentiable=False)
+@op(out=True, inplace=True, samples=_integer_samples, differentiable=False)
 def bitwise_xor(input: Any, other: Any) -> Tensor:
     return _bitwise(np.bitwise_xor, "bitwise_xor_cpu", input, other)
 
 
-@op(inplace=True, samples=lambda rng: [Sample((rng.integers(-9, 9, s),)) for s in [(3, 4), (1,), (0, 3), ()]]
+@op(out=True, inplace=True, samples=lambda rng: [Sample((rng.integers(-9, 9, s),)) for s in [(3, 4), (1,), (0, 3), ()]]
     + [Sample((rng.integers(0, 2, (5,)).astype(bool),))], differentiable=False)
 def bitwise_not(input: Tensor) -> Tensor:
     if input.dtype.is_floating_point:
@@ -112,12 +112,12 @@ def _shift_op(input: Any, other: Any, left: bool) -> Tensor:
     return Tensor._make(_shift(a_array.astype(dtype), b_array.astype(dtype), left))
 
 
-@op(inplace=True, samples=_shift_samples, differentiable=False)
+@op(out=True, inplace=True, samples=_shift_samples, differentiable=False)
 def bitwise_left_shift(input: Any, other: Any) -> Tensor:
     return _shift_op(input, other, left=True)
 
 
-@op(inplace=True, samples=_shift_samples, differentiable=False)
+@op(out=True, inplace=True, samples=_shift_samples, differentiable=False)
 def bitwise_right_shift(input: Any, other: Any) -> Tensor:
     return _shift_op(input, other, left=False)
 
@@ -129,17 +129,17 @@ def _logical(numpy_op: Callable[..., Any], name: str, input: Tensor, other: Any)
     return compare(numpy_op, input, other)
 
 
-@op(inplace=True, samples=_logical_samples, differentiable=False)
+@op(out=True, inplace=True, samples=_logical_samples, differentiable=False)
 def logical_and(input: Tensor, other: Tensor) -> Tensor:
     return _logical(np.logical_and, "logical_and", input, other)
 
 
-@op(inplace=True, samples=_logical_samples, differentiable=False)
+@op(out=True, inplace=True, samples=_logical_samples, differentiable=False)
 def logical_or(input: Tensor, other: Tensor) -> Tensor:
     return _logical(np.logical_or, "logical_or", input, other)
 
 
-@op(inplace=True, samples=_logical_samples, differentiable=False)
+@op(out=True, inplace=True, samples=_logical_samples, differentiable=False)
 def logical_xor(input: Tensor, other: Tensor) -> Tensor:
     return _logical(np.logical_xor, "logical_xor", input, other)
 
@@ -171,12 +171,12 @@ def _with_infinities(rng: np.random.Generator) -> list[Sample]:
     return [Sample((specials(s),)) for s in [(3, 4), (1,), (0, 3), ()]] + [Sample((rng.integers(-3, 3, (4,)),))]
 
 
-@op(samples=_with_infinities, differentiable=False)
+@op(out=True, samples=_with_infinities, differentiable=False)
 def isposinf(input: Tensor) -> Tensor:
     return Tensor._make(np.isposinf(input._data) if input.dtype.is_floating_point else np.zeros(input.shape, bool))
 
 
-@op(samples=_with_infinities, differentiable=False)
+@op(out=True, samples=_with_infinities, differentiable=False)
 def isneginf(input: Tensor) -> Tensor:
     return Tensor._make(np.isneginf(input._data) if input.dtype.is_floating_point else np.zeros(input.shape, bool))
 

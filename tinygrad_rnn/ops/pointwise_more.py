@@ -540,7 +540,7 @@ class Frexp(Function):
             return Tensor._make(np.exp2(ctx.exponent.astype(np.float32)).astype(g._data.dtype))
 
 
-@op(samples=unary())
+@op(out=True, samples=unary())
 def frexp(input: Tensor) -> Any:
     if not input.dtype.is_floating_point:
         raise RuntimeError("torch.frexp() only supports floating-point dtypes")

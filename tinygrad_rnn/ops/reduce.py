@@ -521,13 +521,13 @@ def _extreme_samples(rng: np.random.Generator) -> list[Sample]:
             Sample((x((0, 3)), 1)), Sample((x(()),), {"dim": 0}), Sample((x((3, 4)), x((4,))))]
 
 
-@op(samples=_extreme_samples)
+@op(out=True, samples=_extreme_samples)
 def max(input: Tensor, dim: Any = _LEFT_OUT, keepdim: Any = _LEFT_OUT) -> Any:
     """The largest value; along `dim`, (values, indices); given a second tensor, the elementwise maximum."""
     return _extreme(input, dim, keepdim, True, "max")
 
 
-@op(samples=_extreme_samples)
+@op(out=True, samples=_extreme_samples)
 def min(input: Tensor, dim: Any = _LEFT_OUT, keepdim: Any = _LEFT_OUT) -> Any:
     """The smallest value; along `dim`, (values, indices); given a second tensor, the elementwise minimum."""
     return _extreme(input, dim, keepdim, False, "min")
@@ -541,13 +541,13 @@ def _logical_samples(rng: np.random.Generator) -> list[Sample]:
             Sample((x(()),))]
 
 
-@op(samples=_logical_samples, differentiable=False)
+@op(out=True, samples=_logical_samples, differentiable=False)
 def any(input: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:  # noqa: A001  (torch's name)
     """Whether any element (along `dim`) is non-zero."""
     return logical_reduce(input, dim, keepdim, "any")
 
 
-@op(samples=_logical_samples, differentiable=False)
+@op(out=True, samples=_logical_samples, differentiable=False)
 def all(input: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:  # noqa: A001  (torch's name)
     """Whether every element (along `dim`) is non-zero."""
     return logical_reduce(input, dim, keepdim, "all")
@@ -583,17 +583,17 @@ def _amax(input: Tensor, dim: Any, keepdim: bool, largest: bool) -> Tensor:
     return Amax.apply(input, dims, keepdim, largest)
 
 
-@op(samples=_reductions())
+@op(out=True, samples=_reductions())
 def amax(input: Tensor, dim: Any = (), keepdim: bool = False) -> Tensor:
     return _amax(input, dim, keepdim, True)
 
 
-@op(samples=_reductions())
+@op(out=True, samples=_reductions())
 def amin(input: Tensor, dim: Any = (), keepdim: bool = False) -> Tensor:
     return _amax(input, dim, keepdim, False)
 
 
-@op(samples=_reductions())
+@op(out=True, samples=_reductions())
 def logsumexp(input: Tensor, dim: Any, keepdim: bool = False) -> Tensor:
     if dim is None:  # logsumexp has no "every dim" default in torch
         raise TypeError("logsumexp(): argument 'dim' must be tuple of ints, not NoneType")
@@ -723,7 +723,7 @@ def _correction(unbiased: Any, correction: Any) -> float:
     return 1.0 if unbiased is None or unbiased else 0.0
 
 
-@op(samples=_reductions(whole=True, correction=True))
+@op(out=True, samples=_reductions(whole=True, correction=True))
 def var(input: Tensor, dim: Any = None, unbiased: Any = None, keepdim: bool = False, *,
         correction: Any = None) -> Tensor:
     """sum((x - mean)^2) / (N - correction); correction is 1 (Bessel's) unless told otherwise."""
@@ -743,7 +743,7 @@ def var(input: Tensor, dim: Any = None, unbiased: Any = None, keepdim: bool = Fa
     return rename(squares / denominator if denominator else squares * float("nan"), "VarBackward0")
 
 
-@op(samples=_reductions(whole=True, correction=True))
+@op(out=True, samples=_reductions(whole=True, correction=True))
 def std(input: Tensor, dim: Any = None, unbiased: Any = None, keepdim: bool = False, *,
         correction: Any = None) -> Tensor:
     return rename(StdFromVar.apply(var(input, dim, unbiased, keepdim, correction=correction)), "StdBackward0")
@@ -857,7 +857,7 @@ def _check_bool_scan(x: Tensor, name: str) -> None:
         raise NotImplementedError(f'"{name}_out_cpu" not implemented for \'Bool\'')
 
 
-@op(inplace=True, samples=_scans)
+@op(out=True, inplace=True, samples=_scans)
 def cumsum(input: Tensor, dim: int, *, dtype: Any = None) -> Tensor:
     x = input if dtype is None else input.to(dtype)
     if dtype is None and not x.dtype.is_floating_point and x.dtype is not dtypes.int64:
@@ -867,7 +867,7 @@ def cumsum(input: Tensor, dim: int, *, dtype: Any = None) -> Tensor:
     return Cumsum.apply(x, d) if x.ndim else rename(x.clone(), "CumsumBackward0")
 
 
-@op(inplace=True, samples=_scans)
+@op(out=True, inplace=True, samples=_scans)
 def cumprod(input: Tensor, dim: int, *, dtype: Any = None) -> Tensor:
     x = input if dtype is None else input.to(dtype)
     if dtype is None and not x.dtype.is_floating_point and x.dtype is not dtypes.int64:

@@ -740,8 +740,12 @@ def gather_along(input: Tensor, dim: int, index: np.ndarray) -> Tensor:
     return Gather.apply(input, dim, index)
 
 
-@op(samples=_index_samples(((3, 4), 0, [[0, 2, 2, 1], [1, 1, 0, 0]]), ((3, 4), 1, [[3], [0], [3]]), ((3, 4), -1, np.zeros((0, 4), np.int64)), ((4,), 0, [3, 3, 0])))
-def gather(input: Tensor, dim: int, index: Tensor) -> Tensor:
+@op(out=True, samples=_index_samples(((3, 4), 0, [[0, 2, 2, 1], [1, 1, 0, 0]]), ((3, 4), 1, [[3], [0], [3]]), ((3, 4), -1, np.zeros((0, 4), np.int64)), ((4,), 0, [3, 3, 0])))
+def gather(input: Tensor, dim: int, index: Tensor, *, sparse_grad: bool = False) -> Tensor:
+    if not isinstance(sparse_grad, bool):
+        raise TypeError(f"gather(): argument 'sparse_grad' must be bool, not {type(sparse_grad).__name__}")
+    if sparse_grad:
+        raise NotImplementedError("gather(sparse_grad=True) is not implemented: tinygrad_rnn's gradients are dense")
     d = normalize_dim(dim, input.ndim)
     if index.dtype.name not in ("int64", "int32"):
         raise RuntimeError("gather(): Expected dtype int32/int64 for index")
@@ -988,7 +992,7 @@ def tile(input: Tensor, dims: Any) -> Tensor:
     return repeat(input, (1,) * (input.ndim - len(dims)) + dims)
 
 
-@op(samples=_index_samples(((3, 4), 0, [2, 0, 2]), ((3, 4), 1, [3]), ((3, 4), -1, np.zeros(0, np.int64)), ((4,), 0, [1, 1])))
+@op(out=True, samples=_index_samples(((3, 4), 0, [2, 0, 2]), ((3, 4), 1, [3]), ((3, 4), -1, np.zeros(0, np.int64)), ((4,), 0, [1, 1])))
 def index_select(input: Tensor, dim: int, index: Tensor) -> Tensor:
     d = normalize_dim(dim, input.ndim)
     if index.dtype.name not in ("int64", "int32"):
@@ -1054,7 +1058,7 @@ def unflatten(input: Tensor, dim: int, sizes: Any) -> Tensor:
     return input.reshape(input.shape[:d] + inner + input.shape[d + 1:])
 
 
-@op(samples=_plain_samples(((3,),), ((3,), 1), ((3, 4),), ((3, 4), -1), ((3, 4), 2), ((0,),)))
+@op(out=True, samples=_plain_samples(((3,),), ((3,), 1), ((3, 4),), ((3, 4), -1), ((3, 4), 2), ((0,),)))
 def diag(input: Tensor, diagonal: int = 0) -> Tensor:
     """1-D: a matrix with input on a diagonal; 2-D: that diagonal of the matrix."""
     if input.ndim == 1:
@@ -1079,12 +1083,12 @@ def _triangle(input: Tensor, diagonal: int, lower: bool, name: str) -> Tensor:
     return rename(kept, "TrilBackward0" if lower else "TriuBackward0")
 
 
-@op(inplace=True, samples=_plain_samples(((3, 4),), ((3, 4), 1), ((2, 3, 4), -1), ((0, 3),), ((4, 4), 10)))
+@op(out=True, inplace=True, samples=_plain_samples(((3, 4),), ((3, 4), 1), ((2, 3, 4), -1), ((0, 3),), ((4, 4), 10)))
 def tril(input: Tensor, diagonal: int = 0) -> Tensor:
     return _triangle(input, diagonal, True, "tril")
 
 
-@op(inplace=True, samples=_plain_samples(((3, 4),), ((3, 4), 1), ((2, 3, 4), -1), ((0, 3),), ((4, 4), -10)))
+@op(out=True, inplace=True, samples=_plain_samples(((3, 4),), ((3, 4), 1), ((2, 3, 4), -1), ((0, 3),), ((4, 4), -10)))
 def triu(input: Tensor, diagonal: int = 0) -> Tensor:
     return _triangle(input, diagonal, False, "triu")
 
@@ -1126,7 +1130,7 @@ def _with_zeros(rng: np.random.Generator) -> list:
             Sample((np.asarray(1.5),)), Sample((np.asarray(0.0),), {"as_tuple": True}), Sample((some_zero((2, 1, 3)),))]
 
 
-@op(differentiable=False, samples=_with_zeros)
+@op(out=True, differentiable=False, samples=_with_zeros)
 def nonzero(input: Tensor, *, as_tuple: bool = False) -> Any:
     """The positions of input's nonzero elements: one row of indices each, or one tensor per dim."""
     where_true = np.nonzero(input._data if input.ndim else input._data.reshape(1))
@@ -1458,7 +1462,7 @@ def flipud(input: Tensor) -> Tensor:
     return _flipped(input, (0,))
 
 
-@op(samples=_plain_samples(((5, 4), 0, 1, 3), ((3, 4), 1, 1, 2), ((3, 4), -1, 0, 0), ((2,), 0, 1, 1)))
+@op(out=True, samples=_plain_samples(((5, 4), 0, 1, 3), ((3, 4), 1, 1, 2), ((3, 4), -1, 0, 0), ((2,), 0, 1, 1)))
 def narrow_copy(input: Tensor, dim: int, start: int, length: int) -> Tensor:
     """narrow, as a new tensor (no view of input)."""
     return rename(narrow(input, dim, start, length).clone(), "NarrowCopyBackward0")

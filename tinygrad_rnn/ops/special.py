@@ -362,14 +362,14 @@ def _igamma_samples(rng: np.random.Generator) -> list[Sample]:
     return [Sample((rng.integers(1, 3, a), np.abs(rng.standard_normal(x)) * 2 + 0.1)) for a, x in pairs]
 
 
-@op(inplace=True, samples=_igamma_samples)
+@op(out=True, inplace=True, samples=_igamma_samples)
 def igamma(input: Any, other: Any) -> Tensor:
     """The regularized lower incomplete gamma function P(input, other) (torch.special.gammainc)."""
     a, x = promote(input, other, True)
     return Igamma.apply(a, x, False)
 
 
-@op(inplace=True, samples=_igamma_samples)
+@op(out=True, inplace=True, samples=_igamma_samples)
 def igammac(input: Any, other: Any) -> Tensor:
     """The regularized upper incomplete gamma function Q(input, other) (torch.special.gammaincc)."""
     a, x = promote(input, other, True)

@@ -77,7 +77,7 @@ def nansum(input: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: Any 
     return rename(sum(NanToZero.apply(x), dim, keepdim), "NansumBackward0")
 
 
-@op(samples=_samples(((3, 4), {}), ((3, 4), {"dim": 1}), ((2, 3, 4), {"dim": (0, 2), "keepdim": True}),
+@op(out=True, samples=_samples(((3, 4), {}), ((3, 4), {"dim": 1}), ((2, 3, 4), {"dim": (0, 2), "keepdim": True}),
                      ((2,), {}), nans=True))
 def nanmean(input: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: Any = None) -> Tensor:
     """The mean of the values that are not NaN (NaN where there are none)."""
@@ -140,7 +140,7 @@ def _mode_index(data: np.ndarray, d: int) -> np.ndarray:
 
 # Distinct values, so that gradcheck's small nudges cannot change which value is most frequent
 # (then every count is 1 and the mode is the smallest); repeated values: tests/ops/test_reductions_more.py.
-@op(samples=_samples(((3, 6), {}), ((4, 3), {"dim": 0}), ((2, 5), {"keepdim": True}), ((), {"dim": 0})))
+@op(out=True, samples=_samples(((3, 6), {}), ((4, 3), {"dim": 0}), ((2, 5), {"keepdim": True}), ((), {"dim": 0})))
 def mode(input: Tensor, dim: int = -1, keepdim: bool = False) -> Any:
     """The most frequent value along dim (the smallest if several are), and its last position."""
     x = input if input.ndim else input.reshape(1)
@@ -228,12 +228,12 @@ def _quantile_samples(nans: bool) -> SampleMaker:
     return make
 
 
-@op(samples=_quantile_samples(False))
+@op(out=True, samples=_quantile_samples(False))
 def quantile(input: Tensor, q: Any, dim: Any = None, keepdim: bool = False, *, interpolation: str = "linear") -> Tensor:
     return _quantile(input, q, dim, keepdim, interpolation, False)
 
 
-@op(samples=_quantile_samples(True))
+@op(out=True, samples=_quantile_samples(True))
 def nanquantile(input: Tensor, q: Any, dim: Any = None, keepdim: bool = False, *,
                 interpolation: str = "linear") -> Tensor:
     return _quantile(input, q, dim, keepdim, interpolation, True)
@@ -270,12 +270,12 @@ def _scan_samples(rng: np.random.Generator) -> list[Sample]:
             Sample((np.asarray(x(())), 0))]
 
 
-@op(samples=_scan_samples)
+@op(out=True, samples=_scan_samples)
 def cummax(input: Tensor, dim: int) -> Any:
     return _running_extreme(input, dim, True)
 
 
-@op(samples=_scan_samples)
+@op(out=True, samples=_scan_samples)
 def cummin(input: Tensor, dim: int) -> Any:
     return _running_extreme(input, dim, False)
 
@@ -316,7 +316,7 @@ class Logcumsumexp(Function):
         return positive - negative
 
 
-@op(samples=_scan_samples, twice_differentiable=False)
+@op(out=True, samples=_scan_samples, twice_differentiable=False)
 def logcumsumexp(input: Tensor, dim: int) -> Tensor:
     x = input if input.dtype.is_floating_point else input.to(dtypes.get_default_dtype())
     if not x.ndim:
@@ -353,7 +353,7 @@ def std_mean(input: Tensor, dim: Any = None, unbiased: Any = None, keepdim: bool
     return _with_mean(s, input, dim, keepdim, "StdMeanBackward0")
 
 
-@op(samples=_samples(((3, 4), {}), ((3, 4), {"dim": 1}), ((3, 4), {"dim": 0, "keepdim": True}), ((1,), {})))
+@op(out=True, samples=_samples(((3, 4), {}), ((3, 4), {"dim": 1}), ((3, 4), {"dim": 0, "keepdim": True}), ((1,), {})))
 def aminmax(input: Tensor, *, dim: Any = None, keepdim: bool = False) -> Any:
     """(min, max) over dim (or everything)."""
     if input.numel() == 0 and dim is None:
@@ -400,7 +400,7 @@ def dist(input: Tensor, other: Tensor, p: float = 2) -> Tensor:
     return rename(p_norm(input - other, p), "DistBackward0")
 
 
-@op(inplace=True, samples=lambda rng: [Sample((np.asarray(rng.standard_normal((3, 4))) * 2, p, d, m))
+@op(out=True, inplace=True, samples=lambda rng: [Sample((np.asarray(rng.standard_normal((3, 4))) * 2, p, d, m))
                                        for p, d, m in ((2, 0, 1.0), (1, 1, 2.0), (3, 0, 0.5))])
 def renorm(input: Tensor, p: float, dim: int, maxnorm: float) -> Tensor:
     """Each slice along dim whose p-norm exceeds maxnorm is scaled down to norm maxnorm."""
@@ -507,7 +507,7 @@ def bincount(input: Tensor, weights: Tensor | None = None, minlength: int = 0) -
     return Tensor._make(counts.astype(dtype))
 
 
-@op(samples=lambda rng: [Sample((np.asarray(rng.standard_normal(s)),)) for s in ((4, 3), (5,), (0, 2))])
+@op(out=True, samples=lambda rng: [Sample((np.asarray(rng.standard_normal(s)),)) for s in ((4, 3), (5,), (0, 2))])
 def msort(input: Tensor) -> Tensor:
     """input sorted along its first dim."""
     return sort(input, 0).values
