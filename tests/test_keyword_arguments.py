@@ -182,3 +182,19 @@ def test_gather_sparse_grad_as_torch_or_named():
             m.gather(x, 1, index, sparse_grad=1)
     with pytest.raises(NotImplementedError, match="sparse_grad=True"):
         tinygrad_rnn.gather(tinygrad_rnn.ones(2, 3), 1, tinygrad_rnn.zeros(2, 1, dtype=tinygrad_rnn.int64), sparse_grad=True)
+
+
+def _deprecated_spellings(m):
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        x = m.ones(2, requires_grad=True)
+        m.autograd.backward(x * 2, grad_variables=m.ones(2))
+        hardtanh = m.nn.Hardtanh(min_value=-2.0, max_value=3.0)
+    with pytest.raises(RuntimeError) as both:
+        m.autograd.backward(x * 2, grad_tensors=m.ones(2), grad_variables=m.ones(2))
+    return x.grad.tolist(), repr(hardtanh), [(w.category, str(w.message)) for w in caught], str(both.value)
+
+
+def test_deprecated_spellings_work_and_warn_as_torch():
+    torch = require_torch()
+    assert _deprecated_spellings(tinygrad_rnn) == _deprecated_spellings(torch)

@@ -1,9 +1,8 @@
 """torch.autograd: the engine (`backward`, `grad`), `Function` for custom ops, and grad modes."""
-from ..core.engine import backward
 from . import forward_ad, functional
 from .anomaly_mode import detect_anomaly, set_detect_anomaly
 from .function import Function
-from .grad_api import grad
+from .grad_api import backward, grad
 from .grad_mode import (
     enable_grad,
     inference_mode,

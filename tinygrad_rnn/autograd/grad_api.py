@@ -1,4 +1,4 @@
-"""torch.autograd.grad as torch spells it: the engine's `grad` plus the options that live above it.
+"""torch.autograd.grad and backward as torch spells them: the engine's plus the options that live above it.
 
 `core.engine.grad` is the learner's gradient: one backward pass, results by input. This wrapper
 adds what torch's Python `grad` adds on top of its engine:
@@ -98,3 +98,16 @@ def _as_tuple(x: Any) -> tuple:
     if isinstance(x, Tensor) or x is None:
         return (x,)
     return tuple(x)
+
+
+def backward(tensors: Any, grad_tensors: Any = None, retain_graph: bool | None = None, create_graph: bool = False,
+             grad_variables: Any = None, inputs: Any = None) -> None:
+    """torch.autograd.backward: the engine's `backward`, plus torch's deprecated `grad_variables` (the old
+    name of grad_tensors, with its FutureWarning)."""
+    if grad_variables is not None:
+        warnings.warn("`grad_variables` is deprecated. Use `grad_tensors` instead.", FutureWarning, stacklevel=2)
+        if grad_tensors is not None:
+            raise RuntimeError("`grad_tensors` and `grad_variables` (deprecated) arguments both passed to "
+                               "`backward()`. Please only use `grad_tensors`.")
+        grad_tensors = grad_variables
+    engine.backward(tensors, grad_tensors, retain_graph, create_graph, inputs)

@@ -8,6 +8,7 @@ torch weights can be loaded.
 from __future__ import annotations
 
 import math
+import warnings
 from typing import Any
 
 from .. import creation
@@ -284,8 +285,17 @@ class Softplus(Module):
 
 
 class Hardtanh(Module):
-    def __init__(self, min_val: float = -1.0, max_val: float = 1.0, inplace: bool = False) -> None:
+    def __init__(self, min_val: float = -1.0, max_val: float = 1.0, inplace: bool = False,
+                 min_value: float | None = None, max_value: float | None = None) -> None:
         super().__init__()
+        if min_value is not None:  # torch's deprecated spelling
+            warnings.warn("keyword argument `min_value` is deprecated and renamed to `min_val`", FutureWarning,
+                          stacklevel=2)
+            min_val = min_value
+        if max_value is not None:
+            warnings.warn("keyword argument `max_value` is deprecated and renamed to `max_val`", FutureWarning,
+                          stacklevel=2)
+            max_val = max_value
         self.min_val, self.max_val, self.inplace = min_val, max_val, inplace
         if max_val <= min_val:  # as torch: a NaN bound passes here and fails in forward
             raise AssertionError(f"max_val ({max_val}) must be greater than min_val ({min_val})")
