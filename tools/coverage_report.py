@@ -242,10 +242,10 @@ def measure(space: Namespace) -> Coverage:
     ours = ours_object(space)
     for name in torch_names(space):
         reason = not_built_reason(space.label, name)
-        if reason is not None:
-            result.not_built.setdefault(reason, []).append(name)
-        elif exists_here(ours, name):
+        if exists_here(ours, name):  # built after all (torch.compile, GradScaler): it counts
             result.present.append(name)
+        elif reason is not None:
+            result.not_built.setdefault(reason, []).append(name)
         else:
             result.missing.append(name)
     return result
