@@ -169,6 +169,10 @@ from .lazy import (  # noqa: E402
 )
 from .parameter import Buffer  # noqa: E402
 
+
+# --- torch's file layout (torch.nn.modules.loss._Loss, ...), views of the classes above: modules.py
+from . import modules  # noqa: E402
+
 __all__ = [
     "AdaptiveAvgPool1d",
     "AdaptiveAvgPool2d",
@@ -351,6 +355,7 @@ __all__ = [
     "loss_functions",
     "lstm",
     "module",
+    "modules",
     "normalization",
     "padding",
     "parameter",

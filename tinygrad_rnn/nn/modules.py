@@ -1,0 +1,107 @@
+"""`torch.nn.modules`: torch's files of nn classes, by the paths torch code reaches them through.
+
+    class FocalLoss(torch.nn.modules.loss._Loss): ...
+    from torch.nn.modules.rnn import RNNBase
+    isinstance(m, torch.nn.modules.batchnorm._BatchNorm)
+
+Here the classes live in nn/ by idea (rnn.py, lstm.py, loss.py, ...), so each of torch's files is a
+namespace made from the table below: the same class objects, under torch's file names. Nothing is
+defined twice. (`_BatchNorm` is BatchNorm1d, the base of our BatchNorm2d and 3d, so isinstance
+answers as torch's does for the three.)
+"""
+from __future__ import annotations
+
+import collections.abc
+import itertools
+import sys
+import types
+from collections.abc import Callable
+from typing import Any
+
+from . import conv, dropout, layers, loss, normalization, pooling
+
+# torch's private bases that user code subclasses or tests with isinstance; the public names come from nn itself
+_PRIVATE = {"_Loss": loss._Loss, "_WeightedLoss": loss._WeightedLoss, "_ConvNd": conv._ConvNd,
+            "_DropoutNd": dropout._DropoutNd, "_NormBase": layers._NormBase, "_BatchNorm": normalization.BatchNorm1d,
+            "_InstanceNorm": normalization._InstanceNorm, "_MaxPoolNd": pooling._MaxPoolNd,
+            "_AdaptiveMaxPoolNd": pooling._AdaptiveMaxPoolNd, "_AdaptiveAvgPoolNd": pooling._AdaptiveAvgPoolNd,
+            "_LPPoolNd": pooling._LPPoolNd, "_MaxUnpoolNd": pooling._MaxUnpoolNd}
+
+
+def _ntuple(n: int, name: str = "parse") -> Callable[[Any], tuple]:
+    """torch's helper: an iterable as a tuple, anything else repeated n times (`_pair(3)` is `(3, 3)`)."""
+    def parse(x: Any) -> tuple:
+        return tuple(x) if isinstance(x, collections.abc.Iterable) else tuple(itertools.repeat(x, n))
+
+    parse.__name__ = name
+    return parse
+
+
+# torch's file -> the names it holds that exist here
+TORCH_FILES = {
+    "module": ["Module"],
+    "linear": ["Identity", "Linear", "LazyLinear", "Bilinear"],
+    "rnn": ["RNNBase", "RNN", "LSTM", "GRU", "RNNCellBase", "RNNCell", "LSTMCell", "GRUCell"],
+    "loss": ["_Loss", "_WeightedLoss", "L1Loss", "NLLLoss", "PoissonNLLLoss", "GaussianNLLLoss", "KLDivLoss",
+             "MSELoss", "BCELoss", "BCEWithLogitsLoss", "HingeEmbeddingLoss", "MultiLabelMarginLoss", "SmoothL1Loss",
+             "HuberLoss", "SoftMarginLoss", "CrossEntropyLoss", "MultiLabelSoftMarginLoss", "CosineEmbeddingLoss",
+             "MarginRankingLoss", "MultiMarginLoss", "TripletMarginLoss", "TripletMarginWithDistanceLoss",
+             "CTCLoss"],
+    "activation": ["Threshold", "ReLU", "RReLU", "Hardtanh", "ReLU6", "Sigmoid", "Hardsigmoid", "Tanh", "SiLU",
+                   "Mish", "Hardswish", "ELU", "CELU", "SELU", "GLU", "GELU", "Hardshrink", "LeakyReLU",
+                   "LogSigmoid", "Softplus", "Softshrink", "MultiheadAttention", "PReLU", "Softsign", "Tanhshrink",
+                   "Softmin", "Softmax", "Softmax2d", "LogSoftmax"],
+    "container": ["Sequential", "ModuleList", "ModuleDict", "ParameterList", "ParameterDict"],
+    "conv": ["_ConvNd", "Conv1d", "Conv2d", "Conv3d", "ConvTranspose1d", "ConvTranspose2d", "ConvTranspose3d",
+             "LazyConv1d", "LazyConv2d", "LazyConv3d", "LazyConvTranspose1d", "LazyConvTranspose2d",
+             "LazyConvTranspose3d"],
+    "dropout": ["_DropoutNd", "Dropout", "Dropout1d", "Dropout2d", "Dropout3d", "AlphaDropout",
+                "FeatureAlphaDropout"],
+    "normalization": ["LocalResponseNorm", "LayerNorm", "GroupNorm", "RMSNorm"],
+    "batchnorm": ["_NormBase", "_BatchNorm", "BatchNorm1d", "BatchNorm2d", "BatchNorm3d", "LazyBatchNorm1d", "LazyBatchNorm2d",
+                  "LazyBatchNorm3d"],
+    "instancenorm": ["_InstanceNorm", "InstanceNorm1d", "InstanceNorm2d", "InstanceNorm3d", "LazyInstanceNorm1d",
+                     "LazyInstanceNorm2d", "LazyInstanceNorm3d"],
+    "sparse": ["Embedding", "EmbeddingBag"],
+    "pooling": ["_MaxPoolNd", "_AdaptiveMaxPoolNd", "_AdaptiveAvgPoolNd", "_LPPoolNd", "_MaxUnpoolNd",
+                "AvgPool1d", "AvgPool2d", "AvgPool3d", "MaxPool1d", "MaxPool2d", "MaxPool3d", "MaxUnpool1d",
+                "MaxUnpool2d", "MaxUnpool3d", "LPPool1d", "LPPool2d", "LPPool3d", "AdaptiveMaxPool1d",
+                "AdaptiveMaxPool2d", "AdaptiveMaxPool3d", "AdaptiveAvgPool1d", "AdaptiveAvgPool2d",
+                "AdaptiveAvgPool3d"],
+    "transformer": ["TransformerEncoder", "TransformerDecoder", "TransformerEncoderLayer", "TransformerDecoderLayer",
+                    "Transformer"],
+    "padding": ["CircularPad1d", "CircularPad2d", "CircularPad3d", "ConstantPad1d", "ConstantPad2d",
+                "ConstantPad3d", "ZeroPad1d", "ZeroPad2d", "ZeroPad3d", "ReflectionPad1d", "ReflectionPad2d",
+                "ReflectionPad3d", "ReplicationPad1d", "ReplicationPad2d", "ReplicationPad3d"],
+    "flatten": ["Flatten", "Unflatten"],
+    "distance": ["PairwiseDistance", "CosineSimilarity"],
+    "pixelshuffle": ["PixelShuffle", "PixelUnshuffle"],
+    "upsampling": ["Upsample", "UpsamplingNearest2d", "UpsamplingBilinear2d"],
+    "channelshuffle": ["ChannelShuffle"],
+    "fold": ["Fold", "Unfold"],
+    "adaptive": ["AdaptiveLogSoftmaxWithLoss"],
+}
+
+
+def _find(name: str) -> Any:
+    """The class torch's files call `name`: a private base from _PRIVATE, else nn's own (nn/__init__ imports
+    this module last, when every public name is bound)."""
+    return _PRIVATE[name] if name in _PRIVATE else getattr(sys.modules[__package__], name)
+
+
+def _namespace(torch_file: str, names: list[str]) -> types.ModuleType:
+    view = types.ModuleType(f"{__name__}.{torch_file}", f"torch.nn.modules.{torch_file}, as a view of nn/.")
+    for name in names:
+        setattr(view, name, _find(name))
+    view.__all__ = [n for n in names if not n.startswith("_")]  # type: ignore[attr-defined]
+    sys.modules[view.__name__] = view  # so `from tinygrad_rnn.nn.modules.loss import _Loss` imports it
+    return view
+
+
+_VIEWS = {torch_file: _namespace(torch_file, names) for torch_file, names in TORCH_FILES.items()}
+utils = _namespace("utils", [])
+utils._single, utils._pair, utils._triple, utils._quadruple = (  # type: ignore[attr-defined]
+    _ntuple(1, "_single"), _ntuple(2, "_pair"), _ntuple(3, "_triple"), _ntuple(4, "_quadruple"))
+utils._ntuple = _ntuple  # type: ignore[attr-defined]
+globals().update(_VIEWS)
+globals().update({name: getattr(view, name) for view in _VIEWS.values() for name in view.__all__})
