@@ -205,3 +205,29 @@ def test_lstm_inference_step_gives_the_recording_steps_bits_also_where_exp_overf
     assert np.array_equal(h_inferred, h_recorded)
     assert np.all(np.isfinite(h_inferred))
     assert np.array_equal(recorded[0][0], np.zeros(hidden, np.float32))  # i = f = 0: c_t = 0
+
+
+@pytest.mark.parametrize("bias", [False, True])
+def test_gru_step_without_keep_gives_the_recording_steps_bits_also_where_exp_overflows(bias):
+    """gru.forward_step with keep=False (inference) forms no sigmoid: r and z scale by dividing by
+    e = 1 + exp(-a), as the recording step does before it forms the sigmoids backward reads; so
+    both give the same h_t bit for bit, and saturated gates (exp overflowing) give no NaN."""
+    from tinygrad_rnn.kernels import gru
+
+    rng = np.random.default_rng(23)
+    batch, hidden = 5, 7
+    g = rng.standard_normal((3, batch, hidden)).astype(np.float32) * 4
+    g[:2, 0] = 200.0  # the negated rows: exp(200) overflows, r = z = 0
+    h = rng.standard_normal((batch, hidden)).astype(np.float32)
+    w_hh3 = rng.standard_normal((3, hidden, hidden)).astype(np.float32) * 0.1
+    b_hn = rng.standard_normal(hidden).astype(np.float32) if bias else None
+    results = []
+    for keep in (True, False):
+        gates, h_n, h_new = g.copy(), np.empty_like(h), np.empty_like(h)
+        with np.errstate(over="ignore"):
+            gru.forward_step(gates, h, w_hh3, b_hn, h_n, h_new, np.empty_like(g), keep)
+        results.append((gates, h_new))
+    (kept_gates, recorded), (_, inferred) = results
+    assert np.array_equal(inferred, recorded) and np.all(np.isfinite(inferred))
+    assert np.array_equal(recorded[0], kept_gates[2, 0])  # z = 0: h_t = n
+    assert np.array_equal(kept_gates[:2, 0], np.zeros((2, hidden), np.float32))  # the sigmoids backward reads
