@@ -22,8 +22,9 @@ and direction:
   contiguous block; and it stores them gate-major, (steps, 4, batch, hidden), so that every
   per-step numpy call works on contiguous arrays (see step_layout). A step (`forward_step`) is
   then one matrix product and 10 elementwise calls (8 in inference: `inference_step`). Why exp
-  and not numpy's sigmoid-free tanh: per element numpy's float32 exp + add + reciprocal costs about 2/3 of its tanh (measured on
-  AVX2, 2.0 against 3.1 ns), and the transcendental calls are most of a step's elementwise time.
+  and not numpy's sigmoid-free tanh: per element numpy's float32 exp + add + reciprocal costs
+  about 2/3 of its tanh (measured on AVX2, 2.0 against 3.1 ns), and the transcendental calls
+  are most of a step's elementwise time.
   The trade: this is not torch's sigmoid bit for bit (it rounds differently); measured against a
   float64 reference, our float32 outputs and gradients stay as close as torch's own float32 ones
   (1e-7 to 4e-7 of the largest value; tests/kernels/test_fused_lstm_gru.py).
