@@ -175,3 +175,59 @@ def test_projection_is_the_same_product_on_one_thread_and_when_threaded(with_bia
             np.testing.assert_allclose(got, expected, rtol=0, atol=2e-5 * np.abs(expected).max())
     finally:
         tinygrad_rnn.set_num_threads(before)
+
+
+# ---------------------------------------------------------------- 7. the inference steps' own arithmetic
+@pytest.mark.parametrize("proj", [False, True])
+def test_lstm_inference_step_gives_the_recording_steps_bits_also_where_exp_overflows(proj):
+    """lstm.inference_step divides by e = 1 + exp(-a) instead of forming each sigmoid (two numpy
+    calls fewer a step); forward_step divides the same way, so both give the same c_t and h_t
+    bit for bit, and a gate saturated to 0 (exp overflowing to inf) still gives 0, not NaN."""
+    from tinygrad_rnn.kernels import lstm
+
+    rng = np.random.default_rng(19)
+    batch, hidden, out_size = 5, 7, 3 if proj else 7
+    g = rng.standard_normal((4, batch, hidden)).astype(np.float32) * 4
+    g[:3, 0] = 200.0  # the negated rows: exp(200) overflows, sigmoid is 0
+    h = rng.standard_normal((batch, out_size)).astype(np.float32)
+    c = rng.standard_normal((batch, hidden)).astype(np.float32)
+    w_hh4 = rng.standard_normal((4, out_size, hidden)).astype(np.float32) * 0.1
+    w_hr_t = rng.standard_normal((hidden, out_size)).astype(np.float32) if proj else None
+    recorded = [np.empty((batch, hidden), np.float32) for _ in range(3)]
+    h_recorded = np.empty((batch, out_size), np.float32)
+    with np.errstate(over="ignore"):
+        lstm.forward_step(g.copy(), h, c, w_hh4, recorded[0], recorded[1], h_recorded, np.empty_like(g),
+                          recorded[2], w_hr_t)
+        pair, tanh_c, h_inferred = np.stack([np.empty_like(c), c]), np.empty_like(c), np.empty_like(h)
+        lstm.inference_step(g.copy(), h, w_hh4, pair, tanh_c, h_inferred, np.empty_like(g),
+                            np.empty_like(c) if proj else None, w_hr_t)
+    assert np.array_equal(pair[1], recorded[0]) and np.array_equal(tanh_c, recorded[1])
+    assert np.array_equal(h_inferred, h_recorded)
+    assert np.all(np.isfinite(h_inferred))
+    assert np.array_equal(recorded[0][0], np.zeros(hidden, np.float32))  # i = f = 0: c_t = 0
+
+
+@pytest.mark.parametrize("bias", [False, True])
+def test_gru_step_without_keep_gives_the_recording_steps_bits_also_where_exp_overflows(bias):
+    """gru.forward_step with keep=False (inference) forms no sigmoid: r and z scale by dividing by
+    e = 1 + exp(-a), as the recording step does before it forms the sigmoids backward reads; so
+    both give the same h_t bit for bit, and saturated gates (exp overflowing) give no NaN."""
+    from tinygrad_rnn.kernels import gru
+
+    rng = np.random.default_rng(23)
+    batch, hidden = 5, 7
+    g = rng.standard_normal((3, batch, hidden)).astype(np.float32) * 4
+    g[:2, 0] = 200.0  # the negated rows: exp(200) overflows, r = z = 0
+    h = rng.standard_normal((batch, hidden)).astype(np.float32)
+    w_hh3 = rng.standard_normal((3, hidden, hidden)).astype(np.float32) * 0.1
+    b_hn = rng.standard_normal(hidden).astype(np.float32) if bias else None
+    results = []
+    for keep in (True, False):
+        gates, h_n, h_new = g.copy(), np.empty_like(h), np.empty_like(h)
+        with np.errstate(over="ignore"):
+            gru.forward_step(gates, h, w_hh3, b_hn, h_n, h_new, np.empty_like(g), keep)
+        results.append((gates, h_new))
+    (kept_gates, recorded), (_, inferred) = results
+    assert np.array_equal(inferred, recorded) and np.all(np.isfinite(inferred))
+    assert np.array_equal(recorded[0], kept_gates[2, 0])  # z = 0: h_t = n
+    assert np.array_equal(kept_gates[:2, 0], np.zeros((2, hidden), np.float32))  # the sigmoids backward reads

@@ -22,7 +22,7 @@ and direction:
   reciprocal cost about 2/3 of a tanh per element: see kernels/lstm.py).
   Gates are stored gate-major, (steps, 3, batch, hidden), so every per-step numpy call works on
   contiguous arrays (see step_layout). A step (`forward_step`) is one matrix product and 11
-  elementwise calls; the per-step arrays are passed whole when every row runs (slicing costs).
+  elementwise calls (10 in inference, which forms no sigmoid); the per-step arrays are passed whole when every row runs (slicing costs).
 - backward carries only dL/dh through time. With dh the gradient reaching h_t:
 
       d_n = dh * (1 - z) * (1 - n^2)        d(pre-activation of n); its hidden part is d_n * r
@@ -188,9 +188,9 @@ def gru_forward(x: np.ndarray, h0: np.ndarray, w_ih: np.ndarray, w_hh: np.ndarra
         for s, k in enumerate(layout.rows_per_step()):
             h_new, h_n = out[s], h_n_part[s if keep else 0]
             if k == batch:  # every row runs: whole per-step arrays, no slicing (each slice costs ~0.3 us)
-                forward_step(gates[s], h, w_hh3, b_hn, h_n, h_new, gh)
+                forward_step(gates[s], h, w_hh3, b_hn, h_n, h_new, gh, keep)
             else:
-                forward_step(gates[s, :, :k], h[:k], w_hh3, b_hn, h_n[:k], h_new[:k], gh[:, :k])
+                forward_step(gates[s, :, :k], h[:k], w_hh3, b_hn, h_n[:k], h_new[:k], gh[:, :k], keep)
             h = h_new  # rows still running at s+1 are a prefix of those running at s
     if not keep:
         return {"out": out}
@@ -198,28 +198,33 @@ def gru_forward(x: np.ndarray, h0: np.ndarray, w_ih: np.ndarray, w_hh: np.ndarra
 
 
 def forward_step(g: np.ndarray, h: np.ndarray, w_hh3: np.ndarray, b_hn: np.ndarray | None, h_n: np.ndarray,
-                 h_new: np.ndarray, gh: np.ndarray) -> None:
+                 h_new: np.ndarray, gh: np.ndarray, keep: bool = True) -> None:
     """One step on the k rows that run, in place: g (3, k, H) holds the step's input terms r, z, n
-    (r and z rows negated, b_hr and b_hz added) and is left holding the activated gates;
-    h_n receives h W_hn^T + b_hn (what r scales) and h_new the new state. gh (3, k, H) is work
-    space. 11 numpy calls and one matrix product, each on a contiguous block."""
+    (r and z rows negated, b_hr and b_hz added) and is left holding the activated n gate, and
+    with keep the activated r and z (what backward reads); h_n receives h W_hn^T + b_hn (what r
+    scales) and h_new the new state. gh (3, k, H) is work space. 11 numpy calls and one matrix
+    product, each on a contiguous block; 10 without keep (inference).
+
+    A sigmoid gate scales by DIVIDING by e = 1 + exp(-a) (sigmoid(a) = 1 / e), so inference forms
+    no sigmoid at all; with keep the sigmoids (1 / e) come last, after the same arithmetic."""
     np.matmul(h, w_hh3, out=gh)
     r_z = g[:2]
     r_z += gh[:2]
-    np.exp(r_z, out=r_z)  # ONE exp for both: sigmoid(a) = 1 / (1 + exp(-a)) on the negated rows
-    r_z += 1  # (exp(-a) overflows to inf for a < -88: 1 / inf is sigmoid's 0)
-    np.reciprocal(r_z, out=r_z)
+    np.exp(r_z, out=r_z)  # ONE exp for both, on the negated rows: e = 1 + exp(-a)
+    r_z += 1  # (exp(-a) overflows to inf for a < -88: x / inf is the 0 of sigmoid's product)
     if b_hn is None:
         h_n[...] = gh[2]
     else:
         np.add(gh[2], b_hn, out=h_n)
     n, r_times_h_n = g[2], gh[0]  # (the product's r block is free again)
-    n += np.multiply(g[0], h_n, out=r_times_h_n)
+    n += np.divide(h_n, g[0], out=r_times_h_n)
     np.tanh(n, out=n)
     # h' = (1 - z) * n + z * h, written as n + z * (h - n): one call fewer
     np.subtract(h, n, out=h_new)
-    h_new *= g[1]
+    h_new /= g[1]
     h_new += n
+    if keep:
+        np.reciprocal(r_z, out=r_z)
 
 
 def backward_step(g_out: np.ndarray, dh: np.ndarray, z: np.ndarray, r: np.ndarray, d_n: np.ndarray,

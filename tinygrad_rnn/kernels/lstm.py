@@ -21,9 +21,10 @@ and direction:
   For that the kernel keeps its gates in the order i, f, o, g, so the three sigmoid gates are one
   contiguous block; and it stores them gate-major, (steps, 4, batch, hidden), so that every
   per-step numpy call works on contiguous arrays (see step_layout). A step (`forward_step`) is
-  then one matrix product and 10 elementwise calls. Why exp and not numpy's sigmoid-free tanh:
-  per element numpy's float32 exp + add + reciprocal costs about 2/3 of its tanh (measured on
-  AVX2, 2.0 against 3.1 ns), and the transcendental calls are most of a step's elementwise time.
+  then one matrix product and 10 elementwise calls (8 in inference: `inference_step`). Why exp
+  and not numpy's sigmoid-free tanh: per element numpy's float32 exp + add + reciprocal costs
+  about 2/3 of its tanh (measured on AVX2, 2.0 against 3.1 ns), and the transcendental calls
+  are most of a step's elementwise time.
   The trade: this is not torch's sigmoid bit for bit (it rounds differently); measured against a
   float64 reference, our float32 outputs and gradients stay as close as torch's own float32 ones
   (1e-7 to 4e-7 of the largest value; tests/kernels/test_fused_lstm_gru.py).
@@ -191,41 +192,37 @@ def lstm_forward(x: np.ndarray, h0: np.ndarray, c0: np.ndarray, w_ih: np.ndarray
     """Run the recurrence in kernel order; returns the arrays backward needs (gates are activated).
 
     Gates are stored gate-major, (steps, 4, batch, hidden) (see step_layout.gate_major).
-    keep=False is inference: the cell state, tanh(c) and the unprojected output live in one
-    (batch, hidden) buffer each instead of one per step, and "cell" is the final cell state.
+    keep=False is inference (`inference_step`): the cell state, tanh(c) and the unprojected output
+    live in one (batch, hidden) buffer each instead of one per step, and "cell" is the final cell state.
     """
     steps, batch = x.shape[:2]
     hidden = c0.shape[1]
     w_hh4 = gate_major(w_hh, KERNEL_ORDER, SIGMOID_GATES)
     gates = project_gate_major(x, gate_major(w_ih, KERNEL_ORDER, SIGMOID_GATES),
                                None if bias is None else gate_bias(bias, KERNEL_ORDER, SIGMOID_GATES))
-    per_step = (steps, batch, hidden) if keep else (1, batch, hidden)  # inference: step s uses row 0
-    cell = np.empty(per_step, x.dtype)
-    tanh_cell = np.empty_like(cell)
-    cell_out = np.empty_like(cell) if w_hr is not None else None  # o * tanh(c), before the projection
     out = np.zeros((steps, batch, h0.shape[1]), x.dtype)
-    if not keep:
-        cell[0] = c0  # updated in place, step after step; rows past their length keep their state
-    elif layout.active is not None:  # rows past their length are never written: keep them 0
-        for a in (cell, tanh_cell, cell_out):
-            if a is not None:
-                a[...] = 0
-    buf = np.empty((4, batch, hidden), x.dtype)
     w_hr_t = None if w_hr is None else np.ascontiguousarray(w_hr.T)
-    h, c = h0, c0
+    buf = np.empty((4, batch, hidden), x.dtype)
     with threads_for(batch, h0.shape[1], 4 * hidden), quiet_overflow():  # (exp: see forward_step)
+        if not keep:
+            return {"cell": infer(gates, h0, c0, w_hh4, out, buf, w_hr_t, layout), "out": out}
+        cell = np.empty((steps, batch, hidden), x.dtype)
+        tanh_cell = np.empty_like(cell)
+        cell_out = np.empty_like(cell) if w_hr is not None else None  # o * tanh(c), before the projection
+        if layout.active is not None:  # rows past their length are never written: keep them 0
+            for a in (cell, tanh_cell, cell_out):
+                if a is not None:
+                    a[...] = 0
+        h, c = h0, c0
         for s, n in enumerate(layout.rows_per_step()):
-            k = s if keep else 0
-            projected = None if cell_out is None else cell_out[k]
-            h_new, c_new = out[s], cell[k]
+            projected = None if cell_out is None else cell_out[s]
+            h_new, c_new = out[s], cell[s]
             if n == batch:  # every row runs: whole per-step arrays, no slicing (each slice costs ~0.3 us)
-                forward_step(gates[s], h, c, w_hh4, c_new, tanh_cell[k], h_new, buf, projected, w_hr_t)
+                forward_step(gates[s], h, c, w_hh4, c_new, tanh_cell[s], h_new, buf, projected, w_hr_t)
             else:
-                forward_step(gates[s, :, :n], h[:n], c[:n], w_hh4, c_new[:n], tanh_cell[k, :n], h_new[:n],
+                forward_step(gates[s, :, :n], h[:n], c[:n], w_hh4, c_new[:n], tanh_cell[s, :n], h_new[:n],
                              buf[:, :n], None if projected is None else projected[:n], w_hr_t)
             h, c = h_new, c_new  # rows still running at s+1 are a prefix of those running at s
-    if not keep:
-        return {"cell": cell[0], "out": out}
     return {"gates": gates, "cell": cell, "tanh_cell": tanh_cell, "cell_out": cell_out, "out": out}
 
 
@@ -235,23 +232,70 @@ def forward_step(g: np.ndarray, h: np.ndarray, c: np.ndarray, w_hh4: np.ndarray,
     """One step on the n rows that run, in place: g (4, n, H) holds the step's input terms in kernel
     order i, f, o, g (sigmoid rows negated) and is left holding the activated gates;
     c_new, tanh_c and h_new (and cell_out with a projection) receive c_t, tanh(c_t) and h_t.
-    buf (4, n, H) is work space. 10 numpy calls and one matrix product, each on a contiguous block."""
+    buf (4, n, H) is work space. 10 numpy calls and one matrix product, each on a contiguous block.
+
+    A sigmoid gate scales by DIVIDING by e = 1 + exp(-a) (sigmoid(a) = 1 / e): `inference_step`
+    then needs no reciprocal, and this step computes the very same c_t and h_t. The sigmoids
+    themselves (1 / e, what backward reads) come last, in one call."""
     np.matmul(h, w_hh4, out=buf)
     g += buf
-    sigmoids = g[:3]  # ONE exp for the three: sigmoid(a) = 1 / (1 + exp(-a)) on the negated rows
-    np.exp(sigmoids, out=sigmoids)  # (exp(-a) overflows to inf for a < -88: 1 / inf is sigmoid's 0)
-    sigmoids += 1
-    np.reciprocal(sigmoids, out=sigmoids)
+    e = g[:3]  # ONE exp for the three sigmoid gates, on the negated rows: e = 1 + exp(-a)
+    np.exp(e, out=e)  # (exp(-a) overflows to inf for a < -88: x / inf is the 0 of sigmoid's product)
+    e += 1
     np.tanh(g[3], out=g[3])
     i_times_g = buf[0]  # (the product's block is free again)
-    np.multiply(g[0], g[3], out=i_times_g)
-    np.multiply(g[1], c, out=c_new)
+    np.divide(g[3], g[0], out=i_times_g)
+    np.divide(c, g[1], out=c_new)  # f * c
     c_new += i_times_g
     np.tanh(c_new, out=tanh_c)
     if w_hr_t is None:
-        np.multiply(g[2], tanh_c, out=h_new)
+        np.divide(tanh_c, g[2], out=h_new)  # o * tanh(c)
     else:  # h = (o * tanh(c)) @ W_hr^T
-        np.multiply(g[2], tanh_c, out=cell_out)
+        np.divide(tanh_c, g[2], out=cell_out)
+        np.matmul(cell_out, w_hr_t, out=h_new)
+    np.reciprocal(e, out=e)
+
+
+def infer(gates: np.ndarray, h0: np.ndarray, c0: np.ndarray, w_hh4: np.ndarray, out: np.ndarray, buf: np.ndarray,
+          w_hr_t: np.ndarray | None, layout: StepLayout) -> np.ndarray:
+    """The inference loop (nothing kept for backward): writes every step's h into out and returns
+    the final cell state. The cell state lives in `pair[1]`, next to tanh(g) in `pair[0]`, so that
+    [tanh(g), c] / [e_i, e_f] is one call (see `inference_step`)."""
+    batch, hidden = c0.shape
+    pair = np.empty((2, batch, hidden), c0.dtype)
+    pair[1] = c0  # updated in place, step after step; rows past their length keep their state
+    tanh_c = np.empty((batch, hidden), c0.dtype)
+    cell_out = None if w_hr_t is None else np.empty((batch, hidden), c0.dtype)
+    h = h0
+    for s, n in enumerate(layout.rows_per_step()):
+        if n == batch:  # every row runs: whole per-step arrays, no slicing (each slice costs ~0.3 us)
+            inference_step(gates[s], h, w_hh4, pair, tanh_c, out[s], buf, cell_out, w_hr_t)
+        else:
+            inference_step(gates[s, :, :n], h[:n], w_hh4, pair[:, :n], tanh_c[:n], out[s, :n], buf[:, :n],
+                           None if cell_out is None else cell_out[:n], w_hr_t)
+        h = out[s]  # rows still running at s+1 are a prefix of those running at s
+    return pair[1]
+
+
+def inference_step(g: np.ndarray, h: np.ndarray, w_hh4: np.ndarray, pair: np.ndarray, tanh_c: np.ndarray,
+                   h_new: np.ndarray, buf: np.ndarray, cell_out: np.ndarray | None, w_hr_t: np.ndarray | None) -> None:
+    """`forward_step`'s numbers with 8 numpy calls, not 10: no sigmoid is kept, so none is
+    formed (each gate divides by its e), and f * c and i * tanh(g) are one call. pair (2, n, H)
+    holds c on entry (pair[1]) and c_t on return; tanh_c and h_new receive tanh(c_t) and h_t."""
+    np.matmul(h, w_hh4, out=buf)
+    g += buf
+    e = g[:3]
+    np.exp(e, out=e)
+    e += 1
+    np.tanh(g[3], out=pair[0])
+    products = buf[:2]
+    np.divide(pair, g[:2], out=products)  # [i * tanh(g), f * c]
+    np.add(products[0], products[1], out=pair[1])
+    np.tanh(pair[1], out=tanh_c)
+    if w_hr_t is None:
+        np.divide(tanh_c, g[2], out=h_new)
+    else:
+        np.divide(tanh_c, g[2], out=cell_out)
         np.matmul(cell_out, w_hr_t, out=h_new)
 
 
