@@ -11,7 +11,8 @@ recipes (`TorchStream` below):
 - `multinomial` without replacement (or with one sample) races exponential draws; with
   replacement it takes one float64 uniform per sample and searches a cumulative distribution;
 - normals come from the Box-Muller transform: tensors of 16 or more elements are filled with
-  uniforms and transformed 16 at a time (the last block of an odd size is redrawn); smaller
+  uniforms and transformed 16 at a time (the last block of an odd size is redrawn; half draws uniforms
+  for the whole blocks only before that); smaller
   ones draw one pair of float64 uniforms per two values, and keep the second value for the next call.
 
 float64 results match torch bit for bit; float32 normals may differ in the last bit or two, because
@@ -90,13 +91,20 @@ class TorchStream:
 
     def _normal_fill(self, n: int, mean: float, std: float, dtype: np.dtype) -> np.ndarray:
         work = np.float64 if dtype == np.float64 else np.float32
-        data = self.unit(n, work)
+        # float and double draw a uniform for every element first; half draws only the whole blocks
+        # (the redrawn last block then continues the stream right after them)
+        drawn = n if dtype.itemsize >= 4 else n - n % 16
+        data = np.empty(n, work)
+        data[:drawn] = self.unit(drawn, work)
         for start in range(0, n - 15, 16):
             _box_muller_16(data, start)
         if n % 16:
             data[n - 16:] = self.unit(16, work)
             _box_muller_16(data, n - 16)
-        return (data * work(std) + work(mean)).astype(dtype)
+        if work == np.float64:
+            return data * std + mean
+        # torch's float kernel scales with one fused multiply-add: compute it exactly, round once
+        return (data.astype(np.float64) * np.float32(std) + np.float32(mean)).astype(np.float32).astype(dtype)
 
     # ---------------------------------------------------------------- numpy Generator methods
     def random(self, size: Any = None, dtype: Any = np.float64) -> Any:
