@@ -70,9 +70,39 @@ BAD_CALLS = {
     "log_normal std": lambda m: m.ones(2).log_normal_(0, -1),
     "cauchy sigma": lambda m: m.ones(2).cauchy_(0, 0),
     "leaf that requires grad": lambda m: m.ones(2, requires_grad=True).cauchy_(),
+    # the parameter is checked before the dtype
+    "exponential rate of ints": lambda m: m.ones(2, dtype=m.int64).exponential_(-1),
+    "cauchy sigma of bools": lambda m: m.ones(2, dtype=m.bool).cauchy_(0, -1),
+    "log_normal std of ints": lambda m: m.ones(2, dtype=m.int64).log_normal_(0, -1),
+    "bernoulli p above 1": lambda m: m.ones(2).bernoulli_(2.0),
+    "bernoulli p nan": lambda m: m.bernoulli(m.ones(2), float("nan")),
+    "random_ to 0": lambda m: m.ones(2).random_(0),
+    "random_ from above to": lambda m: m.empty(0).random_(5, 2),
+    "uniform of empty ints": lambda m: m.empty(0, dtype=m.int64).uniform_(),
 }
 
 
 @pytest.mark.parametrize("name", list(BAD_CALLS))
 def test_bad_input_raises_torchs_error(name):
     check_error(BAD_CALLS[name])
+
+
+EMPTY_INTEGER_FILLS = {"normal_": (), "exponential_": (), "log_normal_": ()}
+
+
+@pytest.mark.parametrize("name", list(EMPTY_INTEGER_FILLS))
+def test_an_empty_integer_tensor_is_left_alone(name):
+    """torch checks the dtype of these fills in the kernel, which an empty tensor never runs."""
+    t = tinygrad_rnn.empty(0, 3, dtype=tinygrad_rnn.int64)
+    assert getattr(t, name)(*EMPTY_INTEGER_FILLS[name]) is t
+
+
+@pytest.mark.parametrize("dtype", ["float16", "float32", "float64", "int64", "int8", "uint8", "bool"])
+def test_random_without_bounds_draws_torchs_range(dtype):
+    """[0, max] for integers, [0, 2^digits] for floats, 0 or 1 for bool: the same numbers as torch."""
+    torch = require_torch()
+    results = []
+    for m in (tinygrad_rnn, torch):
+        m.manual_seed(3)
+        results.append(m.empty(40, dtype=getattr(m, dtype)).random_().numpy())
+    np.testing.assert_array_equal(*results)

@@ -415,6 +415,8 @@ def normal(mean: Any = 0.0, std: Any = 1.0, size: Any = None, *, generator: Gene
 
 def bernoulli(input: Tensor, p: Any = None, *, generator: Generator | None = None) -> Tensor:
     """1 with probability p (the values of `input`, or the number p), else 0."""
+    if p is not None and not 0 <= p <= 1:
+        raise RuntimeError(f"bernoulli_ expects p to be in [0, 1], but got p={float(p):g}")
     stream = _rng(generator)
     if p is None and input._data.dtype.kind in "iu":
         raise NotImplementedError(f'"bernoulli_tensor_cpu_p_" not implemented for \'{input.dtype._legacy}\'')
@@ -518,7 +520,7 @@ def fill_normal(t: Tensor, mean: float, std: float, generator: Generator | None)
     float_arg("normal_", "std", std, 2)
     if not std >= 0.0:
         raise RuntimeError(f"normal expects std >= 0.0, but found std {float(std):g}")
-    if not t.dtype.is_floating_point:
+    if not t.dtype.is_floating_point and t.numel():  # torch's kernel, which checks the dtype, skips an empty tensor
         raise NotImplementedError(f"\"normal_kernel_cpu\" not implemented for '{t.dtype._legacy}'")
     return _fill(t, _rng(generator).normal_values(t.numel(), mean, std, t._data.dtype))
 
@@ -532,6 +534,10 @@ def fill_bernoulli(t: Tensor, p: Any, generator: Generator | None) -> Tensor:
 
 def fill_random(t: Tensor, low: int, high: Any, generator: Generator | None) -> Tensor:
     """In place: integers in [low, high), or [0, low) when high is None."""
+    if high is None:
+        low, high = 0, low
+    if not low < high:
+        raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got from={low} >= to={high}")
     return _fill(t, _rng(generator).integers(low, high, t.numel()))
 
 
@@ -554,16 +560,17 @@ def _positive(value: float, what: str, name: str) -> None:
 
 def fill_cauchy(t: Tensor, median: float, sigma: float, generator: Generator | None) -> Tensor:
     """In place: median + sigma * tan(pi * (u - 1/2)), one double uniform u per element, as torch."""
-    _continuous(t, "Cauchy")
     _positive(sigma, "sigma", "cauchy_")
+    _continuous(t, "Cauchy")
     u = _rng(generator).unit(t.numel(), np.float64)
     return _fill(t, median + sigma * np.tan(math.pi * (u - 0.5)))
 
 
 def fill_exponential(t: Tensor, lambd: float, generator: Generator | None) -> Tensor:
     """In place: -log(1 - u) / lambd, one double uniform u per element, as torch."""
-    _continuous(t, "Exponential")
     _positive(lambd, "lambda", "exponential_")
+    if t.numel():  # torch checks the dtype in its kernel, which an empty tensor skips
+        _continuous(t, "Exponential")
     u = _rng(generator).unit(t.numel(), np.float64)
     return _fill(t, -np.log1p(-u) / lambd)
 
@@ -578,8 +585,8 @@ def fill_geometric(t: Tensor, p: float, generator: Generator | None) -> Tensor:
 
 def fill_log_normal(t: Tensor, mean: float, std: float, generator: Generator | None) -> Tensor:
     """In place: exp of a normal(mean, std) draw per element, drawn one at a time as torch does."""
-    if not t.dtype.is_floating_point:
-        raise NotImplementedError(f"\"log_normal_cpu\" not implemented for '{t.dtype._legacy}'")
     _positive(std, "std", "log_normal_")
+    if not t.dtype.is_floating_point and t.numel():  # the kernel checks the dtype; an empty tensor skips it
+        raise NotImplementedError(f"\"log_normal_cpu\" not implemented for '{t.dtype._legacy}'")
     stream = _rng(generator)
     return _fill(t, np.exp(np.array([stream._one_normal() * std + mean for _ in range(t.numel())])))
