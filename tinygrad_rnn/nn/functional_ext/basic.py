@@ -67,7 +67,14 @@ def _apply(fn: Callable[[Tensor], Tensor], input: Tensor, inplace: bool) -> Tens
     fn = _in_float32(fn)
     if not inplace:
         return fn(input)
-    return input._assign(fn(input.view_as(input)))
+    out = input._assign(fn(input.view_as(input)))
+    node = out.grad_fn.name() if out.grad_fn is not None else None
+    return rename(out, _IN_PLACE_NODES[node]) if node in _IN_PLACE_NODES else out
+
+
+# torch's in-place forms whose backward reads the output (not the overwritten input) have nodes of their own
+_IN_PLACE_NODES = {name + "Backward0": name + "Backward1" for name in ("Elu", "LeakyRelu", "Celu", "RreluWithNoise",
+                                                                        "Threshold")}
 
 
 # ------------------------------------------------------------------ activations
@@ -139,14 +146,14 @@ _SELU_ALPHA, _SELU_SCALE = 1.6732632423543772848170429916717, 1.0507009873554804
 
 def selu(input: Tensor, inplace: bool = False) -> Tensor:
     tensor_arg("selu", "input", input, 1)
-    return _apply(lambda x: elu(x, _SELU_ALPHA) * _SELU_SCALE, input, inplace)
+    return _apply(lambda x: rename(elu(x, _SELU_ALPHA) * _SELU_SCALE, "EluBackward0"), input, inplace)
 
 
 def silu(input: Tensor, inplace: bool = False) -> Tensor:
     """x * sigmoid(x), also called swish."""
     tensor_arg("silu", "input", input, 1)
     _float_kernel(input, "silu_cpu")
-    return _apply(lambda x: x * _pw.sigmoid(x), input, inplace)
+    return _apply(lambda x: rename(x * _pw.sigmoid(x), "SiluBackward0"), input, inplace)
 
 
 def gelu(input: Tensor, approximate: str = "none") -> Tensor:
@@ -209,7 +216,7 @@ def hardtanh(input: Tensor, min_val: float = -1.0, max_val: float = 1.0, inplace
 
     def clip(x: Tensor) -> Tensor:
         inside = (x > min_val) & (x < max_val)
-        return _pw.where(inside, x, x.detach().clamp(min_val, max_val))
+        return rename(_pw.where(inside, x, x.detach().clamp(min_val, max_val)), "HardtanhBackward0")
 
     return _apply(clip, input, inplace)
 
