@@ -290,7 +290,11 @@ def fork_rng(devices: Any = None, enabled: bool = True, _caller: str = "fork_rng
         set_rng_state(saved)
 
 
-def _rng(generator: Generator | None) -> TorchStream:
+def _rng(generator: Generator | None, fn: str = "") -> TorchStream:
+    """The stream of `generator` (the default one for None); `fn` names the caller in the TypeError."""
+    if generator is not None and not isinstance(generator, Generator):
+        raise TypeError(f"{fn + '(): ' if fn else ''}argument 'generator' must be torch.Generator, not "
+                        f"{type(generator).__name__}")
     return (generator or default_generator).np
 
 

@@ -109,6 +109,13 @@ def rrelu(input: Tensor, lower: float = 1.0 / 8, upper: float = 1.0 / 3, trainin
     """Leaky ReLU with a random slope from U(lower, upper) per non-positive element in training
     (drawn from torch's stream in torch's order: one double per such element, in memory order),
     and the mean slope (lower + upper) / 2 in eval."""
+    return rrelu_with_generator(input, lower, upper, training, inplace, None)
+
+
+def rrelu_with_generator(input: Tensor, lower: float, upper: float, training: bool, inplace: bool,
+                         generator: Any) -> Tensor:
+    """rrelu drawing its slopes from `generator` (torch.rrelu takes one; F.rrelu does not)."""
+    stream = _rng(generator, "rrelu_" if inplace else "rrelu")
     lower, upper = number_arg("rrelu", "lower", lower, 2), number_arg("rrelu", "upper", upper, 3)
     for name, bound in (("lower", lower), ("upper", upper)):
         if not math.isfinite(float(bound)):
@@ -123,7 +130,7 @@ def rrelu(input: Tensor, lower: float = 1.0 / 8, upper: float = 1.0 / 3, trainin
     data = input.detach().numpy()
     noise = np.ones(data.shape, data.dtype)
     low = data <= 0
-    noise[low] = _rng(None).uniform_values(int(low.sum()), lower, upper, np.float64).astype(data.dtype)
+    noise[low] = stream.uniform_values(int(low.sum()), lower, upper, np.float64).astype(data.dtype)
     scale = from_numpy(noise)
     return _F._apply(lambda x: rename(x * scale, "RreluWithNoiseBackward0"), input, inplace)
 
