@@ -418,6 +418,8 @@ def embedding_renorm_(weight: Tensor, indices: np.ndarray, max_norm: float, norm
 
 def one_hot(tensor: Tensor, num_classes: int = -1) -> Tensor:
     """int64 tensor of shape tensor.shape + (num_classes,), 1 at each class index; -1 infers max + 1."""
+    tensor_arg("one_hot", "self", tensor, 1)
+    num_classes = int_arg("one_hot", "num_classes", num_classes, 2)
     if tensor.dtype is not dtypes.int64:
         raise RuntimeError("one_hot is only applicable to index tensor of type LongTensor.")
     labels = tensor.numpy()
@@ -497,6 +499,14 @@ def _affine(x: Tensor, weight: Tensor | None, bias: Tensor | None, shape: tuple 
     return x
 
 
+def check_optional_tensors(fn: str, weight: Any, bias: Any, running_mean: Any, running_var: Any) -> None:
+    """torch's TypeError for the optional tensors of batch_norm and instance_norm, in its positions."""
+    for position, (name, value) in enumerate((("weight", weight), ("bias", bias), ("running_mean", running_mean),
+                                               ("running_var", running_var)), 2):
+        if value is not None:
+            tensor_arg(fn, name, value, position)
+
+
 def batch_norm(input: Tensor, running_mean: Tensor | None, running_var: Tensor | None, weight: Tensor | None = None,
                bias: Tensor | None = None, training: bool = False, momentum: float = 0.1, eps: float = 1e-5) -> Tensor:
     """Normalise each channel (dim 1) over the batch and any further dims.
@@ -511,6 +521,7 @@ def batch_norm(input: Tensor, running_mean: Tensor | None, running_var: Tensor |
         raise ValueError(f"batch_norm eps must be positive during training, but got {eps}")
     if eps < 0.0:
         raise ValueError(f"batch_norm eps must be non-negative, but got {eps}")
+    check_optional_tensors("batch_norm", weight, bias, running_mean, running_var)
     return batch_norm_kernel(input, running_mean, running_var, weight, bias, training, momentum, eps)
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import warnings
 from typing import Any
 
+from ...argcheck import tensor_arg
 from ...core import dtypes
 from ...core.tensor import Tensor
 from ...creation import linspace, ones
@@ -75,6 +76,8 @@ def grid_sample(input: Tensor, grid: Tensor, mode: str = "bilinear", padding_mod
         raise ValueError("nn.functional.grid_sample(): expected padding_mode to be 'zeros', 'border', or "
                          f"'reflection', but got: '{padding_mode}'")
     align_corners = _align(align_corners)
+    tensor_arg("grid_sampler", "input", input, 1)
+    tensor_arg("grid_sampler", "grid", grid, 2)
     _check_shapes(input, grid)
     if mode == "bicubic":
         raise NotImplementedError("grid_sample(mode='bicubic') is not supported here (bilinear and nearest are)")
