@@ -46,6 +46,17 @@ def test_grid_sample(mode, padding_mode, align_corners):
     check_parity(fn, [image, grid])
 
 
+@pytest.mark.parametrize(("mode", "padding_mode", "align_corners"), MODES)
+def test_grid_sample_of_a_volume(mode, padding_mode, align_corners):
+    """5-d input (N, C, D, H, W), grid (N, D', H', W', 3) of (x, y, z): trilinear or nearest, values and grads."""
+    volume = rng.standard_normal((2, 3, 4, 5, 6))
+    grid = rng.uniform(-1.4, 1.4, (2, 3, 2, 4, 3))
+
+    def fn(m, x, g):
+        return m.nn.functional.grid_sample(x, g, mode, padding_mode, align_corners)
+    check_parity(fn, [volume, grid])
+
+
 @pytest.mark.parametrize("padding_mode", ["zeros", "border", "reflection"])
 def test_grid_sample_float32_and_affine_pipeline(padding_mode):
     image = rng.standard_normal((1, 2, 5, 5)).astype(np.float32)
@@ -66,6 +77,12 @@ def test_grid_sample_float32_and_affine_pipeline(padding_mode):
     lambda m: m.nn.functional.grid_sample(m.ones(2, 1, 2, 2), m.zeros(1, 2, 2, 2), align_corners=False),
     lambda m: m.nn.functional.grid_sample(m.ones(1, 1, 2), m.zeros(1, 2, 2), align_corners=False),
     lambda m: m.nn.functional.grid_sample(m.ones(1, 1, 2, 2), m.zeros(1, 2, 2, 2, dtype=m.float64),
+                                          align_corners=False),
+    lambda m: m.nn.functional.grid_sample(m.ones(1, 1, 2, 2, 2), m.zeros(1, 1, 1, 1, 2), align_corners=False),
+    lambda m: m.nn.functional.grid_sample(m.ones(1, 1, 2, 2, 2), m.zeros(1, 1, 1, 3), align_corners=False),
+    lambda m: m.nn.functional.grid_sample(m.ones(1, 1, 2, 2), m.zeros(1, 1, 1, 1, 2), align_corners=False),
+    lambda m: m.nn.functional.grid_sample(m.ones(1, 1, 2, 2, 2), m.zeros(2, 1, 1, 1, 3), align_corners=False),
+    lambda m: m.nn.functional.grid_sample(m.ones(1, 1, 2, 2, 2), m.zeros(1, 1, 1, 1, 3), mode="bicubic",
                                           align_corners=False),
 ])
 def test_grid_sample_errors(call):
