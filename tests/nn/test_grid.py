@@ -57,6 +57,17 @@ def test_grid_sample_of_a_volume(mode, padding_mode, align_corners):
     check_parity(fn, [volume, grid])
 
 
+@pytest.mark.parametrize("padding_mode", ["border", "reflection"])
+def test_grid_sample_passes_no_grid_gradient_at_the_clipped_ends(padding_mode):
+    """A dim of size 1 and points exactly on the edge: torch's sampler clips without a gradient there."""
+    image = rng.standard_normal((1, 2, 1, 3))
+    grid = np.array([[[[0.0, 0.0], [-1.0, 0.3], [1.0, -0.2], [0.5, 0.7]]]])
+
+    def fn(m, x, g):
+        return m.nn.functional.grid_sample(x, g, padding_mode=padding_mode, align_corners=True)
+    check_parity(fn, [image, grid])
+
+
 @pytest.mark.parametrize("padding_mode", ["zeros", "border", "reflection"])
 def test_grid_sample_float32_and_affine_pipeline(padding_mode):
     image = rng.standard_normal((1, 2, 5, 5)).astype(np.float32)

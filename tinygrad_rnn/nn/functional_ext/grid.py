@@ -130,11 +130,18 @@ def _source_coordinate(coordinate: Tensor, size: int, padding_mode: str, align_c
     else:
         pixel = ((coordinate + 1) * size - 1) / 2
     if padding_mode == "border":
-        return pixel.clamp(0, size - 1)
+        return _clip(pixel, size)
     if padding_mode == "reflection":
         low, high = (0, 2 * (size - 1)) if align_corners else (-1, 2 * size - 1)
-        return _reflect(pixel, low, high).clamp(0, size - 1)
+        return _clip(_reflect(pixel, low, high), size)
     return pixel
+
+
+def _clip(pixel: Tensor, size: int) -> Tensor:
+    """pixel clamped to [0, size - 1]. Unlike clamp, torch's sampler passes no gradient at the ends themselves
+    (so none at all along a dim of size 1)."""
+    inside = (pixel > 0) & (pixel < size - 1)
+    return pixel.where(inside, pixel.detach().clamp(0, size - 1))
 
 
 def _reflect(pixel: Tensor, twice_low: int, twice_high: int) -> Tensor:
