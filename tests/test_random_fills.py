@@ -79,6 +79,9 @@ BAD_CALLS = {
     "random_ to 0": lambda m: m.ones(2).random_(0),
     "random_ from above to": lambda m: m.empty(0).random_(5, 2),
     "uniform of empty ints": lambda m: m.empty(0, dtype=m.int64).uniform_(),
+    "random_ to beyond bool": lambda m: m.empty(2, dtype=m.bool).random_(7),
+    "random_ from below uint8": lambda m: m.empty(2, dtype=m.uint8).random_(-3, 7),
+    "random_ to beyond half": lambda m: m.empty(2, dtype=m.float16).random_(0, 2 ** 24),
 }
 
 

@@ -542,6 +542,13 @@ def fill_random(t: Tensor, low: int, high: Any, generator: Generator | None) -> 
         low, high = 0, low
     if not low < high:
         raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got from={low} >= to={high}")
+    kind = t._data.dtype
+    smallest, largest = (0, 1) if kind == np.bool_ else (np.iinfo(kind).min, np.iinfo(kind).max) if kind.kind in "iu" \
+        else (-float(np.finfo(kind).max), float(np.finfo(kind).max))
+    type_name = _C_TYPE.get(t.dtype.name) or _CPP_FLOAT[t.dtype.name]
+    for what, value in (("from", low), ("to - 1", high - 1)):
+        if not smallest <= value <= largest:
+            raise RuntimeError(f"{what} is out of bounds for {type_name}")
     return _fill(t, _rng(generator).integers(low, high, t.numel()))
 
 
