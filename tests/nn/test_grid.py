@@ -68,6 +68,19 @@ def test_grid_sample_passes_no_grid_gradient_at_the_clipped_ends(padding_mode):
     check_parity(fn, [image, grid])
 
 
+def test_grid_sample_of_a_single_voxel_gives_the_grid_a_zero_gradient():
+    """Reflection with align_corners=True folds every point of a size-1 dim to 0: the grid's gradient is zeros."""
+    torch = require_torch()
+    grads = []
+    for m in (tinygrad_rnn, torch):
+        grid = m.tensor(rng.uniform(-1, 1, (1, 1, 2, 2, 3)), requires_grad=True)
+        out = m.nn.functional.grid_sample(m.ones(1, 1, 1, 1, 1, dtype=m.float64), grid, padding_mode="reflection",
+                                          align_corners=True)
+        out.sum().backward()
+        grads.append(grid.grad.numpy())
+    np.testing.assert_array_equal(*grads)
+
+
 @pytest.mark.parametrize("padding_mode", ["zeros", "border", "reflection"])
 def test_grid_sample_float32_and_affine_pipeline(padding_mode):
     image = rng.standard_normal((1, 2, 5, 5)).astype(np.float32)

@@ -146,8 +146,8 @@ def _clip(pixel: Tensor, size: int) -> Tensor:
 
 def _reflect(pixel: Tensor, twice_low: int, twice_high: int) -> Tensor:
     """Mirror a position into [twice_low / 2, twice_high / 2], back and forth as often as needed."""
-    if twice_low == twice_high:
-        return pixel.new_zeros(pixel.shape)
+    if twice_low == twice_high:  # a size-1 dim with align_corners: always 0, and a zero gradient (not none)
+        return pixel.new_zeros(pixel.shape) + _zero_through(pixel)
     low, span = twice_low / 2, (twice_high - twice_low) / 2
     distance = (pixel - low).abs()
     extra = distance.fmod(span)
