@@ -82,6 +82,9 @@ BAD_CALLS = {
     "random_ to beyond bool": lambda m: m.empty(2, dtype=m.bool).random_(7),
     "random_ from below uint8": lambda m: m.empty(2, dtype=m.uint8).random_(-3, 7),
     "random_ to beyond half": lambda m: m.empty(2, dtype=m.float16).random_(0, 2 ** 24),
+    "geometric of bools": lambda m: m.empty(2, dtype=m.bool).geometric_(0.3),
+    "bernoulli of bools": lambda m: m.bernoulli(m.ones(2, dtype=m.bool)),
+    "normal of a negative size": lambda m: m.normal(1.0, 0.3, (-1, 0, 2)),
 }
 
 
@@ -98,6 +101,8 @@ def test_an_empty_integer_tensor_is_left_alone(name):
     """torch checks the dtype of these fills in the kernel, which an empty tensor never runs."""
     t = tinygrad_rnn.empty(0, 3, dtype=tinygrad_rnn.int64)
     assert getattr(t, name)(*EMPTY_INTEGER_FILLS[name]) is t
+    assert tinygrad_rnn.empty(0, dtype=tinygrad_rnn.bool).geometric_(0.3).shape == (0,)
+    assert tinygrad_rnn.bernoulli(t).shape == (0, 3)
 
 
 @pytest.mark.parametrize("dtype", ["float16", "float32", "float64", "int64", "int8", "uint8", "bool"])

@@ -403,7 +403,7 @@ def normal(mean: Any = 0.0, std: Any = 1.0, size: Any = None, *, generator: Gene
         raise invalid_combination("normal", (mean, std, size))
     check_layout("normal", layout)
     check_pin_memory("normal", pin_memory)
-    shape = None if size is None else _size((size,))  # the parser's check comes first
+    shape = None if size is None else check_size(_size((size,)))  # the parser's check comes first
     if isinstance(std, Tensor):
         if bool(np.any(std._data < 0)):
             raise RuntimeError("normal expects all elements of std >= 0.0")
@@ -422,7 +422,7 @@ def bernoulli(input: Tensor, p: Any = None, *, generator: Generator | None = Non
     if p is not None and not 0 <= p <= 1:
         raise RuntimeError(f"bernoulli_ expects p to be in [0, 1], but got p={float(p):g}")
     stream = _rng(generator)
-    if p is None and input._data.dtype.kind in "iu":
+    if p is None and input._data.dtype.kind in "iub" and input.numel():  # the kernel (skipped when empty) checks
         raise NotImplementedError(f'"bernoulli_tensor_cpu_p_" not implemented for \'{input.dtype._legacy}\'')
     if p is None and input.dtype.is_floating_point and not bool(np.all((input._data >= 0) & (input._data <= 1))):
         raise RuntimeError("Expected p_in >= 0 && p_in <= 1 to be true, but got false.  (Could this error message "
@@ -590,6 +590,8 @@ def fill_geometric(t: Tensor, p: float, generator: Generator | None) -> Tensor:
     """In place: the number of trials to the first success, ceil(log(u) / log(1 - p)), as torch."""
     if not 0 < p < 1:
         raise RuntimeError(f"geometric_ expects p to be in (0, 1), but got p={p:g}")
+    if t.dtype.name == "bool" and t.numel():
+        raise NotImplementedError("\"geometric_cpu\" not implemented for 'Bool'")
     u = _rng(generator).unit(t.numel(), np.float64)
     return _fill(t, np.ceil(np.log(u) / np.log1p(-p)))
 
