@@ -11,9 +11,9 @@ recipes (`TorchStream` below):
 - `multinomial` without replacement (or with one sample) races exponential draws; with
   replacement it takes one float64 uniform per sample and searches a cumulative distribution;
 - normals come from the Box-Muller transform: tensors of 16 or more elements are filled with
-  uniforms and transformed 16 at a time (the last block of an odd size is redrawn; half draws uniforms
-  for the whole blocks only before that); smaller
-  ones draw one pair of float64 uniforms per two values, and keep the second value for the next call.
+  uniforms and transformed 16 at a time (the last block of an odd size is redrawn; half draws
+  uniforms for the whole blocks only before that); smaller ones draw one pair of float64 uniforms
+  per two values, and keep the second value for the next call.
 
 float64 results match torch bit for bit; float32 normals may differ in the last bit or two, because
 torch computes them with vectorised float32 approximations of log, sin and cos.
@@ -536,19 +536,25 @@ def fill_bernoulli(t: Tensor, p: Any, generator: Generator | None) -> Tensor:
     return _fill(t, bernoulli(t, p, generator=generator)._data)
 
 
+def _value_range(kind: np.dtype) -> tuple:
+    """The smallest and largest value a dtype holds (random_'s bounds must fit it)."""
+    if kind == np.bool_:
+        return 0, 1
+    if kind.kind in "iu":
+        return int(np.iinfo(kind).min), int(np.iinfo(kind).max)
+    return -float(np.finfo(kind).max), float(np.finfo(kind).max)
+
+
 def fill_random(t: Tensor, low: int, high: Any, generator: Generator | None) -> Tensor:
     """In place: integers in [low, high), or [0, low) when high is None."""
     if high is None:
         low, high = 0, low
     if not low < high:
         raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got from={low} >= to={high}")
-    kind = t._data.dtype
-    smallest, largest = (0, 1) if kind == np.bool_ else (np.iinfo(kind).min, np.iinfo(kind).max) if kind.kind in "iu" \
-        else (-float(np.finfo(kind).max), float(np.finfo(kind).max))
-    type_name = _C_TYPE.get(t.dtype.name) or _CPP_FLOAT[t.dtype.name]
+    smallest, largest = _value_range(t._data.dtype)
     for what, value in (("from", low), ("to - 1", high - 1)):
         if not smallest <= value <= largest:
-            raise RuntimeError(f"{what} is out of bounds for {type_name}")
+            raise RuntimeError(f"{what} is out of bounds for {_C_TYPE.get(t.dtype.name) or _CPP_FLOAT[t.dtype.name]}")
     return _fill(t, _rng(generator).integers(low, high, t.numel()))
 
 
