@@ -36,6 +36,31 @@ def test_geometric_fills_integer_tensors_too():
     np.testing.assert_array_equal(*results)
 
 
+
+@pytest.mark.parametrize("n", [16, 17, 20, 33, 47, 100])
+def test_half_normal_redraws_its_last_block_as_torch_does(n):
+    """Half draws uniforms for the whole 16-blocks only, then 16 fresh ones for the last block."""
+    torch = require_torch()
+    results = []
+    for m in (tinygrad_rnn, torch):
+        m.manual_seed(0)
+        results.append(m.empty(n, dtype=m.float16).normal_(0.3, 0.1).numpy())
+    np.testing.assert_array_equal(*results)
+
+
+def test_float_normal_scales_with_one_rounding():
+    """mean + std * z is one fused multiply-add in torch's float kernel (z itself may differ by an ulp)."""
+    torch = require_torch()
+    torch.manual_seed(0)
+    z = torch.empty(1000).normal_().numpy()
+    torch.manual_seed(0)
+    expected = torch.empty(1000).normal_(-1.7, 3.3).numpy()
+    tinygrad_rnn.manual_seed(0)
+    ours = tinygrad_rnn.empty(1000).normal_(-1.7, 3.3).numpy()
+    tinygrad_rnn.manual_seed(0)
+    same_z = tinygrad_rnn.empty(1000).normal_().numpy() == z  # compare where the standard draws agree
+    np.testing.assert_array_equal(ours[same_z], expected[same_z])
+
 BAD_CALLS = {
     "cauchy of ints": lambda m: m.ones(2, dtype=m.int64).cauchy_(),
     "exponential of ints": lambda m: m.ones(2, dtype=m.int64).exponential_(),
@@ -45,9 +70,47 @@ BAD_CALLS = {
     "log_normal std": lambda m: m.ones(2).log_normal_(0, -1),
     "cauchy sigma": lambda m: m.ones(2).cauchy_(0, 0),
     "leaf that requires grad": lambda m: m.ones(2, requires_grad=True).cauchy_(),
+    # the parameter is checked before the dtype
+    "exponential rate of ints": lambda m: m.ones(2, dtype=m.int64).exponential_(-1),
+    "cauchy sigma of bools": lambda m: m.ones(2, dtype=m.bool).cauchy_(0, -1),
+    "log_normal std of ints": lambda m: m.ones(2, dtype=m.int64).log_normal_(0, -1),
+    "bernoulli p above 1": lambda m: m.ones(2).bernoulli_(2.0),
+    "bernoulli p nan": lambda m: m.bernoulli(m.ones(2), float("nan")),
+    "random_ to 0": lambda m: m.ones(2).random_(0),
+    "random_ from above to": lambda m: m.empty(0).random_(5, 2),
+    "uniform of empty ints": lambda m: m.empty(0, dtype=m.int64).uniform_(),
+    "random_ to beyond bool": lambda m: m.empty(2, dtype=m.bool).random_(7),
+    "random_ from below uint8": lambda m: m.empty(2, dtype=m.uint8).random_(-3, 7),
+    "random_ to beyond half": lambda m: m.empty(2, dtype=m.float16).random_(0, 2 ** 24),
+    "geometric of bools": lambda m: m.empty(2, dtype=m.bool).geometric_(0.3),
+    "bernoulli of bools": lambda m: m.bernoulli(m.ones(2, dtype=m.bool)),
+    "normal of a negative size": lambda m: m.normal(1.0, 0.3, (-1, 0, 2)),
 }
 
 
 @pytest.mark.parametrize("name", list(BAD_CALLS))
 def test_bad_input_raises_torchs_error(name):
     check_error(BAD_CALLS[name])
+
+
+EMPTY_INTEGER_FILLS = {"normal_": (), "exponential_": (), "log_normal_": ()}
+
+
+@pytest.mark.parametrize("name", list(EMPTY_INTEGER_FILLS))
+def test_an_empty_integer_tensor_is_left_alone(name):
+    """torch checks the dtype of these fills in the kernel, which an empty tensor never runs."""
+    t = tinygrad_rnn.empty(0, 3, dtype=tinygrad_rnn.int64)
+    assert getattr(t, name)(*EMPTY_INTEGER_FILLS[name]) is t
+    assert tinygrad_rnn.empty(0, dtype=tinygrad_rnn.bool).geometric_(0.3).shape == (0,)
+    assert tinygrad_rnn.bernoulli(t).shape == (0, 3)
+
+
+@pytest.mark.parametrize("dtype", ["float16", "float32", "float64", "int64", "int8", "uint8", "bool"])
+def test_random_without_bounds_draws_torchs_range(dtype):
+    """[0, max] for integers, [0, 2^digits] for floats, 0 or 1 for bool: the same numbers as torch."""
+    torch = require_torch()
+    results = []
+    for m in (tinygrad_rnn, torch):
+        m.manual_seed(3)
+        results.append(m.empty(40, dtype=getattr(m, dtype)).random_().numpy())
+    np.testing.assert_array_equal(*results)

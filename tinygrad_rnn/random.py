@@ -11,8 +11,9 @@ recipes (`TorchStream` below):
 - `multinomial` without replacement (or with one sample) races exponential draws; with
   replacement it takes one float64 uniform per sample and searches a cumulative distribution;
 - normals come from the Box-Muller transform: tensors of 16 or more elements are filled with
-  uniforms and transformed 16 at a time (the last block of an odd size is redrawn); smaller
-  ones draw one pair of float64 uniforms per two values, and keep the second value for the next call.
+  uniforms and transformed 16 at a time (the last block of an odd size is redrawn; half draws
+  uniforms for the whole blocks only before that); smaller ones draw one pair of float64 uniforms
+  per two values, and keep the second value for the next call.
 
 float64 results match torch bit for bit; float32 normals may differ in the last bit or two, because
 torch computes them with vectorised float32 approximations of log, sin and cos.
@@ -90,13 +91,20 @@ class TorchStream:
 
     def _normal_fill(self, n: int, mean: float, std: float, dtype: np.dtype) -> np.ndarray:
         work = np.float64 if dtype == np.float64 else np.float32
-        data = self.unit(n, work)
+        # float and double draw a uniform for every element first; half draws only the whole blocks
+        # (the redrawn last block then continues the stream right after them)
+        drawn = n if dtype.itemsize >= 4 else n - n % 16
+        data = np.empty(n, work)
+        data[:drawn] = self.unit(drawn, work)
         for start in range(0, n - 15, 16):
             _box_muller_16(data, start)
         if n % 16:
             data[n - 16:] = self.unit(16, work)
             _box_muller_16(data, n - 16)
-        return (data * work(std) + work(mean)).astype(dtype)
+        if work == np.float64:
+            return data * std + mean
+        # torch's float kernel scales with one fused multiply-add: compute it exactly, round once
+        return (data.astype(np.float64) * np.float32(std) + np.float32(mean)).astype(np.float32).astype(dtype)
 
     # ---------------------------------------------------------------- numpy Generator methods
     def random(self, size: Any = None, dtype: Any = np.float64) -> Any:
@@ -282,7 +290,11 @@ def fork_rng(devices: Any = None, enabled: bool = True, _caller: str = "fork_rng
         set_rng_state(saved)
 
 
-def _rng(generator: Generator | None) -> TorchStream:
+def _rng(generator: Generator | None, fn: str = "") -> TorchStream:
+    """The stream of `generator` (the default one for None); `fn` names the caller in the TypeError."""
+    if generator is not None and not isinstance(generator, Generator):
+        raise TypeError(f"{fn + '(): ' if fn else ''}argument 'generator' must be torch.Generator, not "
+                        f"{type(generator).__name__}")
     return (generator or default_generator).np
 
 
@@ -391,7 +403,7 @@ def normal(mean: Any = 0.0, std: Any = 1.0, size: Any = None, *, generator: Gene
         raise invalid_combination("normal", (mean, std, size))
     check_layout("normal", layout)
     check_pin_memory("normal", pin_memory)
-    shape = None if size is None else _size((size,))  # the parser's check comes first
+    shape = None if size is None else check_size(_size((size,)))  # the parser's check comes first
     if isinstance(std, Tensor):
         if bool(np.any(std._data < 0)):
             raise RuntimeError("normal expects all elements of std >= 0.0")
@@ -407,8 +419,10 @@ def normal(mean: Any = 0.0, std: Any = 1.0, size: Any = None, *, generator: Gene
 
 def bernoulli(input: Tensor, p: Any = None, *, generator: Generator | None = None) -> Tensor:
     """1 with probability p (the values of `input`, or the number p), else 0."""
+    if p is not None and not 0 <= p <= 1:
+        raise RuntimeError(f"bernoulli_ expects p to be in [0, 1], but got p={float(p):g}")
     stream = _rng(generator)
-    if p is None and input._data.dtype.kind in "iu":
+    if p is None and input._data.dtype.kind in "iub" and input.numel():  # the kernel (skipped when empty) checks
         raise NotImplementedError(f'"bernoulli_tensor_cpu_p_" not implemented for \'{input.dtype._legacy}\'')
     if p is None and input.dtype.is_floating_point and not bool(np.all((input._data >= 0) & (input._data <= 1))):
         raise RuntimeError("Expected p_in >= 0 && p_in <= 1 to be true, but got false.  (Could this error message "
@@ -510,7 +524,7 @@ def fill_normal(t: Tensor, mean: float, std: float, generator: Generator | None)
     float_arg("normal_", "std", std, 2)
     if not std >= 0.0:
         raise RuntimeError(f"normal expects std >= 0.0, but found std {float(std):g}")
-    if not t.dtype.is_floating_point:
+    if not t.dtype.is_floating_point and t.numel():  # torch's kernel, which checks the dtype, skips an empty tensor
         raise NotImplementedError(f"\"normal_kernel_cpu\" not implemented for '{t.dtype._legacy}'")
     return _fill(t, _rng(generator).normal_values(t.numel(), mean, std, t._data.dtype))
 
@@ -522,8 +536,25 @@ def fill_bernoulli(t: Tensor, p: Any, generator: Generator | None) -> Tensor:
     return _fill(t, bernoulli(t, p, generator=generator)._data)
 
 
+def _value_range(kind: np.dtype) -> tuple:
+    """The smallest and largest value a dtype holds (random_'s bounds must fit it)."""
+    if kind == np.bool_:
+        return 0, 1
+    if kind.kind in "iu":
+        return int(np.iinfo(kind).min), int(np.iinfo(kind).max)
+    return -float(np.finfo(kind).max), float(np.finfo(kind).max)
+
+
 def fill_random(t: Tensor, low: int, high: Any, generator: Generator | None) -> Tensor:
     """In place: integers in [low, high), or [0, low) when high is None."""
+    if high is None:
+        low, high = 0, low
+    if not low < high:
+        raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got from={low} >= to={high}")
+    smallest, largest = _value_range(t._data.dtype)
+    for what, value in (("from", low), ("to - 1", high - 1)):
+        if not smallest <= value <= largest:
+            raise RuntimeError(f"{what} is out of bounds for {_C_TYPE.get(t.dtype.name) or _CPP_FLOAT[t.dtype.name]}")
     return _fill(t, _rng(generator).integers(low, high, t.numel()))
 
 
@@ -546,16 +577,17 @@ def _positive(value: float, what: str, name: str) -> None:
 
 def fill_cauchy(t: Tensor, median: float, sigma: float, generator: Generator | None) -> Tensor:
     """In place: median + sigma * tan(pi * (u - 1/2)), one double uniform u per element, as torch."""
-    _continuous(t, "Cauchy")
     _positive(sigma, "sigma", "cauchy_")
+    _continuous(t, "Cauchy")
     u = _rng(generator).unit(t.numel(), np.float64)
     return _fill(t, median + sigma * np.tan(math.pi * (u - 0.5)))
 
 
 def fill_exponential(t: Tensor, lambd: float, generator: Generator | None) -> Tensor:
     """In place: -log(1 - u) / lambd, one double uniform u per element, as torch."""
-    _continuous(t, "Exponential")
     _positive(lambd, "lambda", "exponential_")
+    if t.numel():  # torch checks the dtype in its kernel, which an empty tensor skips
+        _continuous(t, "Exponential")
     u = _rng(generator).unit(t.numel(), np.float64)
     return _fill(t, -np.log1p(-u) / lambd)
 
@@ -564,14 +596,16 @@ def fill_geometric(t: Tensor, p: float, generator: Generator | None) -> Tensor:
     """In place: the number of trials to the first success, ceil(log(u) / log(1 - p)), as torch."""
     if not 0 < p < 1:
         raise RuntimeError(f"geometric_ expects p to be in (0, 1), but got p={p:g}")
+    if t.dtype.name == "bool" and t.numel():
+        raise NotImplementedError("\"geometric_cpu\" not implemented for 'Bool'")
     u = _rng(generator).unit(t.numel(), np.float64)
     return _fill(t, np.ceil(np.log(u) / np.log1p(-p)))
 
 
 def fill_log_normal(t: Tensor, mean: float, std: float, generator: Generator | None) -> Tensor:
     """In place: exp of a normal(mean, std) draw per element, drawn one at a time as torch does."""
-    if not t.dtype.is_floating_point:
-        raise NotImplementedError(f"\"log_normal_cpu\" not implemented for '{t.dtype._legacy}'")
     _positive(std, "std", "log_normal_")
+    if not t.dtype.is_floating_point and t.numel():  # the kernel checks the dtype; an empty tensor skips it
+        raise NotImplementedError(f"\"log_normal_cpu\" not implemented for '{t.dtype._legacy}'")
     stream = _rng(generator)
     return _fill(t, np.exp(np.array([stream._one_normal() * std + mean for _ in range(t.numel())])))

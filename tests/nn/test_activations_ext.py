@@ -59,6 +59,44 @@ def test_inplace_forms_match_torch(name):
     check_parity(INPLACE[name], shapes=[(3, 4)])
 
 
+NODE_NAMES = {
+    "elu_": lambda F, x: F.elu_(x), "elu inplace": lambda F, x: F.elu(x, inplace=True),
+    "leaky_relu_": lambda F, x: F.leaky_relu_(x, 0.1), "celu_": lambda F, x: F.celu_(x),
+    "rrelu_": lambda F, x: F.rrelu_(x), "rrelu_ training": lambda F, x: F.rrelu(x, training=True, inplace=True),
+    "threshold_": lambda F, x: F.threshold_(x, 0.1, 2.0), "selu_": lambda F, x: F.selu(x, inplace=True),
+    "selu": lambda F, x: F.selu(x), "silu": lambda F, x: F.silu(x), "silu inplace": lambda F, x: F.silu(x, inplace=True),
+    "hardtanh": lambda F, x: F.hardtanh(x), "hardtanh_": lambda F, x: F.hardtanh_(x),
+    "relu6 inplace": lambda F, x: F.relu6(x, inplace=True),
+    "dropout1d unbatched inplace": lambda F, x: F.dropout1d(x.unsqueeze(0), 0.5, inplace=True),
+}
+
+
+@pytest.mark.parametrize("name", sorted(NODE_NAMES))
+def test_node_names_are_torchs(name):
+    """torch's in-place forms whose backward reads the output show `...Backward1`."""
+    torch = require_torch()
+    names = []
+    for m in (tinygrad_rnn, torch):
+        x = m.randn(6, requires_grad=True) * 1
+        names.append(type(NODE_NAMES[name](m.nn.functional, x).grad_fn).__name__)
+    assert names[0] == names[1]
+
+
+@pytest.mark.parametrize(("alpha", "scale", "input_scale"), [(1.0, -1.0, 1.0), (1.0, 1.0, -1.0), (2.0, -0.5, -2.0),
+                                                              (0.5, 2.0, 1.0)])
+def test_elu_in_place_takes_its_gradient_from_the_output_as_torch(alpha, scale, input_scale):
+    """With a negative scale or input_scale the output's sign is not the branch's: torch's rule, not the derivative."""
+    torch = require_torch()
+    elu_ = {tinygrad_rnn: lambda x: tinygrad_rnn.nn.functional.elu_(x, alpha, scale, input_scale),
+            torch: lambda x: torch._C._nn.elu_(x, alpha, scale, input_scale)}
+    grads = []
+    for m in (tinygrad_rnn, torch):
+        leaf = m.tensor([-2.0, -0.5, 0.3, 1.5], dtype=m.float64, requires_grad=True)
+        elu_[m](leaf * 1).backward(m.tensor([1.0, 2.0, 3.0, 4.0], dtype=m.float64))
+        grads.append(leaf.grad.numpy())
+    np.testing.assert_allclose(grads[0], grads[1], rtol=1e-12)
+
+
 def test_inplace_form_writes_into_its_input():
     x = tinygrad_rnn.tensor([-4.0, 0.0, 1.0])
     assert F(tinygrad_rnn).hardswish(x, inplace=True) is x

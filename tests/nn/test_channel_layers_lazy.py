@@ -78,3 +78,27 @@ def test_lazy_layers_become_torchs_layers(name, args, kwargs, shape):
     assert sorted(ours[4]) == sorted(theirs[4])
     for key in ours[4]:
         np.testing.assert_allclose(ours[4][key], theirs[4][key], rtol=2e-5, atol=2e-6, err_msg=key)
+
+
+LAZY_FROM_CHECKPOINT = [("LazyLinear", (3,), "Linear", (4, 3), (2, 4)),
+                        ("LazyConv2d", (3, 2), "Conv2d", (4, 3, 2), (1, 4, 5, 5)),
+                        ("LazyBatchNorm1d", (), "BatchNorm1d", (5,), (2, 5))]
+
+
+@pytest.mark.parametrize(("lazy", "args", "plain", "plain_args", "shape"), LAZY_FROM_CHECKPOINT)
+def test_uninitialized_lazy_layer_saves_placeholders_and_loads_a_checkpoint_as_torch(lazy, args, plain, plain_args,
+                                                                                      shape):
+    """Its state_dict holds the placeholders themselves; load_state_dict gives them the checkpoint's shapes and
+    numbers, which the first call keeps (the channel count of a conv or norm then stays 0, as in torch)."""
+    torch = require_torch()
+    seen = []
+    for m in (tinygrad_rnn, torch):
+        layer = getattr(m.nn, lazy)(*args)
+        kinds = [type(v).__name__ for v in layer.state_dict().values()]
+        assert layer.state_dict()["weight"] is layer.weight
+        m.manual_seed(0)
+        layer.load_state_dict(getattr(m.nn, plain)(*plain_args).state_dict())
+        out = layer(m.ones(shape))
+        seen.append((kinds, repr(layer), out.detach().numpy()))
+    assert seen[0][:2] == seen[1][:2]
+    np.testing.assert_allclose(seen[0][2], seen[1][2], rtol=1e-6)

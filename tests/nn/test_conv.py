@@ -127,6 +127,27 @@ def test_conv_errors_match_torch():
     check_error(lambda m: m.nn.ConvTranspose2d(4, 6, 3, padding_mode="reflect"))
 
 
+CONV_ERRORS = {  # F is m.nn.functional
+    "negative dilation": lambda F, m: F.conv2d(m.ones(1, 4, 5, 5), m.ones(4, 4, 3, 3), dilation=-1),
+    "zero dilation": lambda F, m: F.conv2d(m.ones(1, 4, 5, 5), m.ones(4, 4, 3, 3), dilation=(0, 1)),
+    "zero dilation 1d": lambda F, m: F.conv1d(m.ones(1, 4, 5), m.ones(4, 4, 3), dilation=0),
+    "zero dilation after channels": lambda F, m: F.conv2d(m.ones(1, 4, 5, 5), m.ones(4, 3, 3, 3), dilation=(0, 1)),
+    "zero dilation transposed": lambda F, m: F.conv_transpose3d(m.ones(1, 4, 5, 5, 5), m.ones(4, 4, 3, 3, 3),
+                                                                  dilation=(1, 0, 1)),
+    "weight of fewer dims": lambda F, m: F.conv3d(m.ones(1, 4, 5, 5, 5), m.ones(4, 4, 3, 3)),
+    "weight of more dims 1d": lambda F, m: F.conv1d(m.ones(1, 4, 5), m.ones(4, 4, 3, 3)),
+    "weight of fewer dims same": lambda F, m: F.conv2d(m.ones(1, 4, 5, 5), m.ones(4, 4, 3), padding="same"),
+    "weight of fewer dims transposed": lambda F, m: F.conv_transpose2d(m.ones(1, 4, 5, 5), m.ones(4, 4, 3)),
+    "groups not dividing transposed weight": lambda F, m: F.conv_transpose2d(m.ones(1, 6, 5, 5), m.ones(6, 1, 3, 3),
+                                                                             groups=4),
+}
+
+
+@pytest.mark.parametrize("case", list(CONV_ERRORS))
+def test_more_conv_errors_match_torch(case):
+    check_error(lambda m: CONV_ERRORS[case](m.nn.functional, m))
+
+
 def test_conv_bad_padding_mode_and_padding_string_raise_value_error():
     # torch prints a Python set of the allowed names: its order changes with the hash seed, so
     # only the error type and the offending value are compared.

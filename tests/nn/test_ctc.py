@@ -109,6 +109,14 @@ ERRORS = {
 }
 
 
+def test_ctc_of_a_non_tensor_raises_torchs_type_error():
+    """torch's TypeError listing its overloads (its per-overload 'didn't match' lines are not reproduced)."""
+    targets = tinygrad_rnn.tensor([[1, 2], [3, 1]])
+    for log_probs, target in ((tinygrad_rnn.tensor(LP), "a"), ([1.0], targets)):
+        with pytest.raises(TypeError, match=r"ctc_loss\(\) received an invalid combination of arguments - got \("):
+            tinygrad_rnn.nn.functional.ctc_loss(log_probs, target, [5, 4], [2, 2])
+
+
 @pytest.mark.parametrize("case", list(ERRORS))
 def test_ctc_errors_match_torch(case):
     check_error(ERRORS[case])

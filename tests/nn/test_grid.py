@@ -46,6 +46,41 @@ def test_grid_sample(mode, padding_mode, align_corners):
     check_parity(fn, [image, grid])
 
 
+@pytest.mark.parametrize(("mode", "padding_mode", "align_corners"), MODES)
+def test_grid_sample_of_a_volume(mode, padding_mode, align_corners):
+    """5-d input (N, C, D, H, W), grid (N, D', H', W', 3) of (x, y, z): trilinear or nearest, values and grads."""
+    volume = rng.standard_normal((2, 3, 4, 5, 6))
+    grid = rng.uniform(-1.4, 1.4, (2, 3, 2, 4, 3))
+
+    def fn(m, x, g):
+        return m.nn.functional.grid_sample(x, g, mode, padding_mode, align_corners)
+    check_parity(fn, [volume, grid])
+
+
+@pytest.mark.parametrize("padding_mode", ["border", "reflection"])
+def test_grid_sample_passes_no_grid_gradient_at_the_clipped_ends(padding_mode):
+    """A dim of size 1 and points exactly on the edge: torch's sampler clips without a gradient there."""
+    image = rng.standard_normal((1, 2, 1, 3))
+    grid = np.array([[[[0.0, 0.0], [-1.0, 0.3], [1.0, -0.2], [0.5, 0.7]]]])
+
+    def fn(m, x, g):
+        return m.nn.functional.grid_sample(x, g, padding_mode=padding_mode, align_corners=True)
+    check_parity(fn, [image, grid])
+
+
+def test_grid_sample_of_a_single_voxel_gives_the_grid_a_zero_gradient():
+    """Reflection with align_corners=True folds every point of a size-1 dim to 0: the grid's gradient is zeros."""
+    torch = require_torch()
+    grads = []
+    for m in (tinygrad_rnn, torch):
+        grid = m.tensor(rng.uniform(-1, 1, (1, 1, 2, 2, 3)), requires_grad=True)
+        out = m.nn.functional.grid_sample(m.ones(1, 1, 1, 1, 1, dtype=m.float64), grid, padding_mode="reflection",
+                                          align_corners=True)
+        out.sum().backward()
+        grads.append(grid.grad.numpy())
+    np.testing.assert_array_equal(*grads)
+
+
 @pytest.mark.parametrize("padding_mode", ["zeros", "border", "reflection"])
 def test_grid_sample_float32_and_affine_pipeline(padding_mode):
     image = rng.standard_normal((1, 2, 5, 5)).astype(np.float32)
@@ -66,6 +101,12 @@ def test_grid_sample_float32_and_affine_pipeline(padding_mode):
     lambda m: m.nn.functional.grid_sample(m.ones(2, 1, 2, 2), m.zeros(1, 2, 2, 2), align_corners=False),
     lambda m: m.nn.functional.grid_sample(m.ones(1, 1, 2), m.zeros(1, 2, 2), align_corners=False),
     lambda m: m.nn.functional.grid_sample(m.ones(1, 1, 2, 2), m.zeros(1, 2, 2, 2, dtype=m.float64),
+                                          align_corners=False),
+    lambda m: m.nn.functional.grid_sample(m.ones(1, 1, 2, 2, 2), m.zeros(1, 1, 1, 1, 2), align_corners=False),
+    lambda m: m.nn.functional.grid_sample(m.ones(1, 1, 2, 2, 2), m.zeros(1, 1, 1, 3), align_corners=False),
+    lambda m: m.nn.functional.grid_sample(m.ones(1, 1, 2, 2), m.zeros(1, 1, 1, 1, 2), align_corners=False),
+    lambda m: m.nn.functional.grid_sample(m.ones(1, 1, 2, 2, 2), m.zeros(2, 1, 1, 1, 3), align_corners=False),
+    lambda m: m.nn.functional.grid_sample(m.ones(1, 1, 2, 2, 2), m.zeros(1, 1, 1, 1, 3), mode="bicubic",
                                           align_corners=False),
 ])
 def test_grid_sample_errors(call):

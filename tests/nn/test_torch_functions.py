@@ -144,9 +144,19 @@ def test_reduction_must_be_an_integer(reduction):
     check_error(lambda m: m.margin_ranking_loss(m.ones(2), m.ones(2), m.ones(2), 0.0, reduction))
 
 
-def test_rrelu_generator_is_named_when_refused():
-    with pytest.raises(NotImplementedError, match="generator"):
-        tinygrad_rnn.rrelu(tinygrad_rnn.ones(2), generator=tinygrad_rnn.Generator())
+@pytest.mark.parametrize("name", ["rrelu", "rrelu_"])
+def test_rrelu_draws_its_slopes_from_the_generator_given(name):
+    torch = require_torch()
+    results = []
+    for m in (tinygrad_rnn, torch):
+        g = m.Generator().manual_seed(3)
+        x = m.tensor([-1.0, -2.0, 3.0, -4.0], dtype=m.float64)
+        results.append(getattr(m, name)(x, 0.1, 0.3, True, generator=g).numpy())
+    np.testing.assert_array_equal(*results)
+
+
+def test_rrelu_generator_of_the_wrong_type_raises_torchs_type_error():
+    check_error(lambda m: m.rrelu(m.ones(2), training=True, generator=3))
 
 
 def test_tensor_prelu_and_hardshrink_methods():

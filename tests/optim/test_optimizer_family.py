@@ -237,6 +237,9 @@ ERRORS = {
     "unknown keyword": lambda m: m.optim.Rprop([_p(m)], momentum=0.9),
     "sgd capturable": lambda m: m.optim.SGD([_p(m)], capturable=True),
     "rmsprop fused": lambda m: m.optim.RMSprop([_p(m)], fused=True),
+    # torch unpacks step_sizes in step(), before it refuses capturable=True
+    "rprop step_sizes a number": lambda m: _step_with_grad(m.optim.Rprop([_p(m)], step_sizes=0.9, capturable=True), m),
+    "rprop step_sizes a triple": lambda m: _step_with_grad(m.optim.Rprop([_p(m)], step_sizes=(1, 2, 3)), m),
 }
 
 

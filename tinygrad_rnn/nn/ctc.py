@@ -29,6 +29,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from ..argcheck import invalid_combination
 from ..core.function import Function
 from ..core.tensor import Tensor
 from .loss_functions import _reduction
@@ -194,6 +195,12 @@ def _target_rows(targets: np.ndarray, target_lengths: np.ndarray, batch: int, cl
     return rows
 
 
+# torch's two overloads, as its TypeError lists them
+_CTC_SIGNATURES = tuple(f"(Tensor log_probs, Tensor targets, {lengths} input_lengths, {lengths} target_lengths, "
+                        "int blank = 0, int reduction = at::Reduction::Mean, bool zero_infinity = False)"
+                        for lengths in ("tuple of ints", "Tensor"))
+
+
 def ctc_loss(log_probs: Tensor, targets: Tensor, input_lengths: Lengths, target_lengths: Lengths, blank: int = 0,
              reduction: str = "mean", zero_infinity: bool = False) -> Tensor:
     """CTC loss of log_probs (T, N, C) (log_softmax outputs; (T, C) unbatched) against targets
@@ -204,6 +211,10 @@ def ctc_loss(log_probs: Tensor, targets: Tensor, input_lengths: Lengths, target_
     too long for its frames) and its gradient by zero.
     """
     reduction = _reduction(None, None, reduction)
+    if not (isinstance(log_probs, Tensor) and isinstance(targets, Tensor)):
+        reduction_enum = 1  # torch passes the reduction on as an enum: the message shows an int
+        given = (log_probs, targets, input_lengths, target_lengths, blank, reduction_enum, zero_infinity)
+        raise invalid_combination("ctc_loss", given, _CTC_SIGNATURES)
     if not log_probs.dtype.is_floating_point:
         raise NotImplementedError(f"\"ctc_loss_cpu\" not implemented for '{log_probs.dtype._legacy.removesuffix('Tensor')}'")
     if log_probs.numel() == 0:

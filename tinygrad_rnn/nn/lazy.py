@@ -25,6 +25,11 @@ from .parameter import Parameter
 class UninitializedParameter(Parameter):
     """A parameter whose shape is not known yet; it holds no values."""
 
+    def materialize(self, shape: tuple) -> None:
+        """Become a Parameter of `shape` (values not set), in place: whoever holds this object sees it."""
+        self._data = empty(shape, dtype=self.dtype)._data
+        self.__class__ = Parameter
+
     def __repr__(self) -> str:
         return "<UninitializedParameter>"
 
@@ -46,18 +51,26 @@ class LazyLinear(Linear):
             super().reset_parameters()
 
     def forward(self, input: Tensor) -> Tensor:
-        self.in_features = input.shape[-1]
-        self.weight = Parameter(empty(self.out_features, self.in_features, **self._factory))
-        if self.bias is not None:
-            self.bias = Parameter(empty(self.out_features, **self._factory))
+        loaded = not isinstance(self.weight, UninitializedParameter)  # load_state_dict gave the weights
+        self.in_features = self.weight.shape[1] if loaded else input.shape[-1]
+        if not loaded:
+            self.weight = Parameter(empty(self.out_features, self.in_features, **self._factory))
+            if self.bias is not None:
+                self.bias = Parameter(empty(self.out_features, **self._factory))
         del self._factory
         self.__class__ = Linear  # as torch's cls_to_become: from now on an ordinary Linear
-        self.reset_parameters()
+        if not loaded:
+            self.reset_parameters()
         return self.forward(input)
 
 
 class UninitializedBuffer(Tensor):
     """A buffer whose shape is not known yet."""
+
+    def materialize(self, shape: tuple) -> None:
+        """Become a plain tensor of `shape` (values not set), in place."""
+        self._data = empty(shape, dtype=self.dtype)._data
+        self.__class__ = Tensor
 
     def __repr__(self) -> str:
         return "<UninitializedBuffer>"
@@ -114,9 +127,11 @@ class _LazyChannels(Module):
         unbatched = self._spatial_dims and input.dim() == self._spatial_dims + 1
         channels = input.shape[0] if unbatched else input.shape[1]
         args, kwargs = self._lazy_arguments
-        real = self._target(channels, *args, **kwargs)
         del self._lazy_arguments
-        self._take_state_of(real)
+        placeholders = (UninitializedParameter, UninitializedBuffer)
+        if any(isinstance(v, placeholders) for v in [*self._parameters.values(), *self._buffers.values()]):
+            self._take_state_of(self._target(channels, *args, **kwargs))
+        # else load_state_dict gave every tensor: they stay, and (as in torch) the channel count stays 0
         self.__class__ = self._target  # as torch's cls_to_become
         return self.forward(input)
 

@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 
 from .. import creation
-from ..argcheck import float_arg, number_arg
+from ..argcheck import float_arg, number_arg, tensor_arg
 from ..autograd import no_grad
 from ..core import dtypes
 from ..core.tensor import Tensor
@@ -69,6 +69,7 @@ def poisson_nll_loss(input: Tensor, target: Tensor, log_input: bool = True, full
     the log-rate, else input - target * log(input + eps). `full` adds Stirling's approximation of
     log(target!) where target > 1."""
     reduction = _reduction(size_average, reduce, reduction)
+    tensor_arg("poisson_nll_loss", "target", target, 2)
     loss = input.exp() - target * input if log_input else input - target * (input + eps).log()
     if full:
         with np.errstate(divide="ignore", invalid="ignore"):
@@ -94,6 +95,7 @@ def hinge_embedding_loss(input: Tensor, target: Tensor, margin: float = 1.0, siz
                          reduce: Any = None, reduction: str = "mean") -> Tensor:
     """input where target is 1, max(0, margin - input) where target is -1 (input: a distance)."""
     reduction = _reduction(size_average, reduce, reduction)
+    tensor_arg("hinge_embedding_loss", "target", target, 2)
     zeros = creation.zeros_like(input)
     margin = float_arg("hinge_embedding_loss", "margin", margin, 3)  # a bool margin is a number to torch
     pulled_apart = (margin - input).clamp_min(0).where(target != 1, zeros)
@@ -105,6 +107,7 @@ def soft_margin_loss(input: Tensor, target: Tensor, size_average: Any = None, re
                      reduction: str = "mean") -> Tensor:
     """log(1 + exp(-target * input)), a smooth hinge for targets in {1, -1}."""
     reduction = _reduction(size_average, reduce, reduction)
+    tensor_arg("soft_margin_loss", "target", target, 2)
     if target.shape != input.shape:  # torch writes the loss into an input-shaped output
         try:
             shape = np.broadcast_shapes(input.shape, target.shape)
@@ -161,6 +164,8 @@ def triplet_margin_loss(anchor: Tensor, positive: Tensor, negative: Tensor, marg
     """max(0, d(anchor, positive) - d(anchor, negative) + margin) with d the p-norm distance;
     swap also uses d(positive, negative) when it is smaller."""
     reduction = _reduction(size_average, reduce, reduction)
+    for position, (name, value) in enumerate((("anchor", anchor), ("positive", positive), ("negative", negative)), 1):
+        tensor_arg("triplet_margin_loss", name, value, position)
     if margin <= 0:
         raise ValueError(f"margin must be greater than 0, got {margin}")
     _check_triplet_dims(anchor, positive, negative)
@@ -205,6 +210,7 @@ def multi_margin_loss(input: Tensor, target: Tensor, p: int = 1, margin: float =
         raise ValueError("only p == 1 and p == 2 supported")
     if weight is not None and weight.dim() != 1:
         raise ValueError("weight must be one-dimensional")
+    tensor_arg("multi_margin_loss", "target", target, 2)
     margin = float(number_arg("multi_margin_loss", "margin", margin, 4))
     _check_class_input(input)
     rows = input.reshape(-1, input.shape[-1]) if input.dim() > 0 else input.reshape(1, 1)

@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from ..argcheck import tensor_arg
+from ..argcheck import float_arg, tensor_arg
 from ..core import dtypes
 from ..core.function import rename
 from ..core.tensor import Tensor
@@ -103,6 +103,7 @@ def smooth_l1_loss(input: Tensor, target: Tensor, size_average: Any = None, redu
     _check_target_shape(input, target)
     reduction = _reduction(size_average, reduce, reduction)
     d = _regression_diff(input, target, "smooth_l1_cpu")
+    beta = float_arg("smooth_l1_loss", "beta", beta, 4)
     if beta == 0.0:  # torch runs l1_loss then, and shows its nodes
         return _reduce(d.abs(), reduction)
     small = ~(d.abs() >= beta)  # NaN counts as small: its gradient d / beta is NaN, as torch's
@@ -117,6 +118,7 @@ def huber_loss(input: Tensor, target: Tensor, reduction: str = "mean", delta: fl
     _check_target_shape(input, target)
     reduction = _reduction(None, None, reduction)
     d = _regression_diff(input, target, "huber_cpu")
+    delta = float_arg("huber_loss", "delta", delta, 4)
     if not input.dtype.is_floating_point:  # torch writes huber's loss in the input's dtype
         raise RuntimeError(f"result type {d.dtype._legacy} can't be cast to the desired output type "
                            f"{input.dtype._legacy}")
@@ -150,6 +152,7 @@ def kl_div(input: Tensor, target: Tensor, size_average: Any = None, reduce: Any 
     """sum target * (log target - input), with `input` given as log-probabilities."""
     if reduction != "batchmean":  # torch reads the reduction before it looks at the dtypes
         _reduction(size_average, reduce, reduction)
+    tensor_arg("kl_div", "target", target, 2)
     if not (input.dtype.is_floating_point and target.dtype.is_floating_point):
         raise RuntimeError("kl_div: Integral inputs not supported.")
     if size_average is None and reduce is None and reduction == "mean":
@@ -370,6 +373,7 @@ def cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None, s
     if not isinstance(input, Tensor):
         raise TypeError(f"cross_entropy_loss(): argument 'input' (position 1) must be Tensor, not {type(input).__name__}")
     reduction = _reduction(size_average, reduce, reduction)
+    tensor_arg("cross_entropy_loss", "target", target, 2)
     if input.shape == target.shape:
         return _cross_entropy_probabilities(input, target, weight, ignore_index, reduction, label_smoothing)
     if label_smoothing > 0.0:

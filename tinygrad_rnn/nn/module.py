@@ -520,7 +520,9 @@ class Module:
             if hasattr(destination, "_metadata"):
                 destination._metadata[module_prefix[:-1]] = {"version": 1}
             for key, value in module._local_state().items():
-                destination[module_prefix + key] = value if keep_vars else value.detach()
+                # a Lazy module's placeholder is saved as itself, as torch does (it has no values to detach)
+                placeholder = hasattr(value, "materialize")
+                destination[module_prefix + key] = value if keep_vars or placeholder else value.detach()
         return destination
 
     def _local_state(self) -> dict:
@@ -570,6 +572,8 @@ class Module:
                               f"Tensor-like object from checkpoint but received {type(given)}")
                 continue
             value = _as_array(given)
+            if hasattr(target, "materialize") and not hasattr(given, "materialize"):
+                target.materialize(value.shape)  # a Lazy module's placeholder takes the checkpoint's shape
             if target.ndim == 0 and value.shape == (1,):  # checkpoints from torch 0.3 saved scalars as (1,)
                 value, given = value[0], given[0]
             if value.shape != target.shape:

@@ -14,6 +14,7 @@ from typing import Any
 from ..core.tensor import Tensor
 from . import functional as F
 from .functional_ext import vectors as _vectors
+from .functional_ext.activation import rrelu_with_generator
 from .functional_ext.dropout import _dropout as _channel_dropout
 
 _REDUCTIONS = {1: "mean", 2: "sum"}  # torch's Reduction enum; any other integer (0 is torch's) reduces nothing
@@ -23,11 +24,6 @@ def _reduction(fn: str, reduction: Any, position: int) -> str:
     if not isinstance(reduction, int) or isinstance(reduction, bool):
         raise TypeError(f"{fn}(): argument 'reduction' (position {position}) must be int, not {type(reduction).__name__}")
     return _REDUCTIONS.get(reduction, "none")
-
-
-def _no_generator(fn: str, generator: Any) -> None:
-    if generator is not None:
-        raise NotImplementedError(f"{fn}(generator=...): a generator of its own is not supported here")
 
 
 def _stride(stride: Any) -> Any:
@@ -121,14 +117,12 @@ def celu(input: Tensor, alpha: float = 1.0) -> Tensor:
 
 def rrelu(input: Tensor, lower: float = 0.125, upper: float = 1.0 / 3.0, training: bool = False,
           generator: Any = None) -> Tensor:
-    _no_generator("rrelu", generator)
-    return F.rrelu(input, lower, upper, training)
+    return rrelu_with_generator(input, lower, upper, training, False, generator)
 
 
 def rrelu_(input: Tensor, lower: float = 0.125, upper: float = 1.0 / 3.0, training: bool = False,
            generator: Any = None) -> Tensor:
-    _no_generator("rrelu_", generator)
-    return F.rrelu_(input, lower, upper, training)
+    return rrelu_with_generator(input, lower, upper, training, True, generator)
 
 
 def threshold(input: Tensor, threshold: float, value: float) -> Tensor:

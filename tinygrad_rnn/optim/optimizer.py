@@ -241,6 +241,7 @@ class Optimizer:
                 loss = closure()
         with no_grad():
             for group in self.param_groups:
+                self._read_group(group)
                 if group.get("capturable") and any(p.grad is not None for p in group["params"]):
                     raise AssertionError(self._capturable_message(bool(group.get("foreach"))))
                 for p in group["params"]:
@@ -257,6 +258,10 @@ class Optimizer:
         devices = getattr(self, "_capturable_devices_foreach", self._capturable_devices) if foreach \
             else self._capturable_devices
         return f"If capturable=True, {tensors} must be on supported devices: {devices}."
+
+    def _read_group(self, group: dict[str, Any]) -> None:
+        """What torch's step unpacks from a group before its update function runs (and refuses capturable=True):
+        a hyper-parameter of the wrong form fails here first, as in torch."""
 
     def _update(self, param: Tensor, grad: np.ndarray, group: dict[str, Any]) -> None:
         """Move `param._data` in place, given its gradient array; per-parameter memory is `self.state[param]`."""

@@ -37,6 +37,10 @@ class Rprop(Optimizer):
                         differentiable=differentiable, capturable=capturable)
         super().__init__(params, defaults)
 
+    def _read_group(self, group: dict[str, Any]) -> None:
+        _etaminus, _etaplus = group["etas"]  # a number or a triple: torch's TypeError or ValueError
+        _step_size_min, _step_size_max = group["step_sizes"]
+
     def _update(self, param: Tensor, grad: np.ndarray, group: dict[str, Any]) -> None:
         p, state = param._data, self.state[param]
         if not state:

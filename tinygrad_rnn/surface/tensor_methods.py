@@ -654,9 +654,13 @@ class TensorMethods:
     def log_normal_(self, mean: float = 1.0, std: float = 2.0, *, generator: Any = None) -> Tensor:
         return random.fill_log_normal(self, mean, std, generator)
 
-    def random_(self, low: int = 0, high: Any = None, *, generator: Any = None) -> Tensor:
-        if high is None:
-            low, high = 0, low if low else 2 ** (self._data.dtype.itemsize * 8 - 1 if self.dtype.is_signed else 8)
+    def random_(self, low: Any = None, high: Any = None, *, generator: Any = None) -> Tensor:
+        """Integers in [from, to); random_(to) starts at 0. random_() draws from [0, max] for an integer dtype,
+        [0, 2^mantissa-digits] for a float dtype (every integer it holds exactly), and 0 or 1 for bool."""
+        if low is None:
+            kind = self._data.dtype
+            low = 2 if kind == np.bool_ else 2 ** (np.finfo(kind).nmant + 1) + 1 if kind.kind == "f" \
+                else int(np.iinfo(kind).max) + 1
         return random.fill_random(self, low, high, generator)
 
     # ------------------------------------------------------------ creation helpers

@@ -109,6 +109,13 @@ def rrelu(input: Tensor, lower: float = 1.0 / 8, upper: float = 1.0 / 3, trainin
     """Leaky ReLU with a random slope from U(lower, upper) per non-positive element in training
     (drawn from torch's stream in torch's order: one double per such element, in memory order),
     and the mean slope (lower + upper) / 2 in eval."""
+    return rrelu_with_generator(input, lower, upper, training, inplace, None)
+
+
+def rrelu_with_generator(input: Tensor, lower: float, upper: float, training: bool, inplace: bool,
+                         generator: Any) -> Tensor:
+    """rrelu drawing its slopes from `generator` (torch.rrelu takes one; F.rrelu does not)."""
+    stream = _rng(generator, "rrelu_" if inplace else "rrelu")
     lower, upper = number_arg("rrelu", "lower", lower, 2), number_arg("rrelu", "upper", upper, 3)
     for name, bound in (("lower", lower), ("upper", upper)):
         if not math.isfinite(float(bound)):
@@ -118,11 +125,12 @@ def rrelu(input: Tensor, lower: float = 1.0 / 8, upper: float = 1.0 / 3, trainin
     if training:  # in eval torch runs leaky_relu, which names its own kernel for an integer input
         require_float(input, "rrelu_with_noise_out_cpu")
     if not training:
-        return rename(_F.leaky_relu(input, (lower + upper) / 2, inplace), "RreluWithNoiseBackward0")
+        node = "RreluWithNoiseBackward1" if inplace else "RreluWithNoiseBackward0"
+        return rename(_F.leaky_relu(input, (lower + upper) / 2, inplace), node)
     data = input.detach().numpy()
     noise = np.ones(data.shape, data.dtype)
     low = data <= 0
-    noise[low] = _rng(None).uniform_values(int(low.sum()), lower, upper, np.float64).astype(data.dtype)
+    noise[low] = stream.uniform_values(int(low.sum()), lower, upper, np.float64).astype(data.dtype)
     scale = from_numpy(noise)
     return _F._apply(lambda x: rename(x * scale, "RreluWithNoiseBackward0"), input, inplace)
 
@@ -259,9 +267,22 @@ def elu_(input: Tensor, alpha: float = 1.0, scale: float = 1.0, input_scale: flo
 
     def of(x: Tensor) -> Tensor:  # e^ of min(x, 0): the unused branch must not overflow
         negative = alpha * _pw.expm1(x.clamp(max=0) * input_scale)
-        return rename(_pw.where(x > 0, x, negative) * scale, "EluBackward1")
+        out = _pw.where(x > 0, x, negative) * scale
+        if scale < 0 or input_scale < 0:
+            out = _elu_gradient_from_output(x, out, alpha, scale, input_scale)
+        return rename(out, "EluBackward1")
 
     return _F.refuse_backward_of_negative_slope(_F._apply(of, input, True), alpha, "elu")
+
+
+def _elu_gradient_from_output(x: Tensor, out: Tensor, alpha: float, scale: float, input_scale: float) -> Tensor:
+    """torch's in-place elu computes its gradient from the output: input_scale * (out + alpha * scale) where
+    out <= 0, scale elsewhere. A negative scale or input_scale gives the output the other branch's sign, and
+    there that rule is not the derivative: such elements keep out's value and get torch's slope."""
+    value = out.detach()
+    slope = _pw.where(value <= 0, input_scale * (value + alpha * scale), _zeros_like(value) + scale)
+    other_branch = (value <= 0) != (x.detach() <= 0)
+    return _pw.where(other_branch, value + (x - x.detach()) * slope, out)
 
 
 def hardtanh_(input: Tensor, min_val: float = -1.0, max_val: float = 1.0) -> Tensor:

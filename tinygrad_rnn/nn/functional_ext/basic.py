@@ -67,7 +67,14 @@ def _apply(fn: Callable[[Tensor], Tensor], input: Tensor, inplace: bool) -> Tens
     fn = _in_float32(fn)
     if not inplace:
         return fn(input)
-    return input._assign(fn(input.view_as(input)))
+    out = input._assign(fn(input.view_as(input)))
+    node = out.grad_fn.name() if out.grad_fn is not None else None
+    return rename(out, _IN_PLACE_NODES[node]) if node in _IN_PLACE_NODES else out
+
+
+# torch's in-place forms whose backward reads the output (not the overwritten input) have nodes of their own
+_IN_PLACE_NODES = {name + "Backward0": name + "Backward1" for name in ("Elu", "LeakyRelu", "Celu", "RreluWithNoise",
+                                                                        "Threshold")}
 
 
 # ------------------------------------------------------------------ activations
@@ -139,14 +146,14 @@ _SELU_ALPHA, _SELU_SCALE = 1.6732632423543772848170429916717, 1.0507009873554804
 
 def selu(input: Tensor, inplace: bool = False) -> Tensor:
     tensor_arg("selu", "input", input, 1)
-    return _apply(lambda x: elu(x, _SELU_ALPHA) * _SELU_SCALE, input, inplace)
+    return _apply(lambda x: rename(elu(x, _SELU_ALPHA) * _SELU_SCALE, "EluBackward0"), input, inplace)
 
 
 def silu(input: Tensor, inplace: bool = False) -> Tensor:
     """x * sigmoid(x), also called swish."""
     tensor_arg("silu", "input", input, 1)
     _float_kernel(input, "silu_cpu")
-    return _apply(lambda x: x * _pw.sigmoid(x), input, inplace)
+    return _apply(lambda x: rename(x * _pw.sigmoid(x), "SiluBackward0"), input, inplace)
 
 
 def gelu(input: Tensor, approximate: str = "none") -> Tensor:
@@ -209,7 +216,7 @@ def hardtanh(input: Tensor, min_val: float = -1.0, max_val: float = 1.0, inplace
 
     def clip(x: Tensor) -> Tensor:
         inside = (x > min_val) & (x < max_val)
-        return _pw.where(inside, x, x.detach().clamp(min_val, max_val))
+        return rename(_pw.where(inside, x, x.detach().clamp(min_val, max_val)), "HardtanhBackward0")
 
     return _apply(clip, input, inplace)
 
@@ -411,6 +418,8 @@ def embedding_renorm_(weight: Tensor, indices: np.ndarray, max_norm: float, norm
 
 def one_hot(tensor: Tensor, num_classes: int = -1) -> Tensor:
     """int64 tensor of shape tensor.shape + (num_classes,), 1 at each class index; -1 infers max + 1."""
+    tensor_arg("one_hot", "self", tensor, 1)
+    num_classes = int_arg("one_hot", "num_classes", num_classes, 2)
     if tensor.dtype is not dtypes.int64:
         raise RuntimeError("one_hot is only applicable to index tensor of type LongTensor.")
     labels = tensor.numpy()
@@ -490,6 +499,14 @@ def _affine(x: Tensor, weight: Tensor | None, bias: Tensor | None, shape: tuple 
     return x
 
 
+def check_optional_tensors(fn: str, weight: Any, bias: Any, running_mean: Any, running_var: Any) -> None:
+    """torch's TypeError for the optional tensors of batch_norm and instance_norm, in its positions."""
+    for position, (name, value) in enumerate((("weight", weight), ("bias", bias), ("running_mean", running_mean),
+                                               ("running_var", running_var)), 2):
+        if value is not None:
+            tensor_arg(fn, name, value, position)
+
+
 def batch_norm(input: Tensor, running_mean: Tensor | None, running_var: Tensor | None, weight: Tensor | None = None,
                bias: Tensor | None = None, training: bool = False, momentum: float = 0.1, eps: float = 1e-5) -> Tensor:
     """Normalise each channel (dim 1) over the batch and any further dims.
@@ -504,6 +521,7 @@ def batch_norm(input: Tensor, running_mean: Tensor | None, running_var: Tensor |
         raise ValueError(f"batch_norm eps must be positive during training, but got {eps}")
     if eps < 0.0:
         raise ValueError(f"batch_norm eps must be non-negative, but got {eps}")
+    check_optional_tensors("batch_norm", weight, bias, running_mean, running_var)
     return batch_norm_kernel(input, running_mean, running_var, weight, bias, training, momentum, eps)
 
 

@@ -64,22 +64,32 @@ def _check_geometry(stride: tuple, padding: tuple, dilation: tuple, groups: int)
         raise RuntimeError("non-positive stride is not supported")
     if any(p < 0 for pair in padding for p in pair):
         raise RuntimeError("negative padding is not supported")
-    if any(d <= 0 for d in dilation):
-        raise RuntimeError("non-positive dilation is not supported")
+    if any(d < 0 for d in dilation):  # a zero dilation passes here: the kernel refuses it, after the shape checks
+        raise RuntimeError("dilation should be greater than zero")
     if groups <= 0:
         raise RuntimeError("non-positive groups is not supported")
 
 
+def _check_weight_dims(input: Tensor, weight: Tensor, stride: tuple, same: bool = False) -> None:
+    """torch takes the convolution's dims from the weight: a stride of more than one entry must match them
+    first, then the input's dims must (padding='same' words it without the space)."""
+    if weight.ndim == input.ndim:
+        return
+    if weight.ndim < 3:
+        raise RuntimeError("weight should have at least three dimensions")
+    if not same and len(stride) != 1 and len(stride) != weight.ndim - 2:
+        raise RuntimeError(f"expected stride to be a single integer value or a list of {weight.ndim - 2} values to "
+                           f"match the convolution dimensions, but got stride={list(stride)}")
+    raise RuntimeError(f"Expected {weight.ndim}-dimensional input for {weight.ndim}-dimensional weight"
+                       f"{'' if same else ' '}{list(weight.shape)}, but got {input.ndim}-dimensional input of size "
+                       f"{list(input.shape)} instead")
+
+
 def _check_channels(input: Tensor, weight: Tensor, groups: int, transposed: bool) -> None:
-    if weight.ndim != input.ndim:
-        raise RuntimeError("weight should have at least three dimensions" if weight.ndim < 3 else
-                           f"Expected {input.ndim}-dimensional weight for {input.ndim}-dimensional input "
-                           f"{list(input.shape)}, but got {weight.ndim}-dimensional weight of size "
-                           f"{list(weight.shape)} instead")
     if weight.shape[0] < groups:
         raise RuntimeError(f"Given groups={groups}, expected weight to be at least {groups} at dimension 0, but got "
                            f"weight of size {list(weight.shape)} instead")
-    if not transposed and weight.shape[0] % groups:
+    if weight.shape[0] % groups:
         raise RuntimeError(f"Given groups={groups}, expected weight to be divisible by {groups} at dimension 0, "
                            f"but got weight of size [{list(weight.shape)}] instead")
     expected = weight.shape[0] if transposed else weight.shape[1] * groups
@@ -94,6 +104,16 @@ def _check_bias(weight: Tensor, bias: Tensor | None, out_channels: int) -> None:
     if bias is not None and (bias.ndim != 1 or bias.shape[0] != out_channels):
         raise RuntimeError(f"Given weight of size {list(weight.shape)}, expected bias to be 1-dimensional with "
                            f"{out_channels} elements, but got bias of size {list(bias.shape)} instead")
+
+
+def _check_dilation_not_zero(dilation: tuple, transposed: bool) -> None:
+    """torch's kernels refuse a zero dilation (1-d runs as 2-d of height 1); the transposed ones name each dim."""
+    if all(dilation):
+        return
+    sides = ((1,) if len(dilation) == 1 else ()) + dilation
+    given = list(sides) if not transposed else ", ".join(
+        f"dilation_{n}: {d}" for n, d in zip(("depth", "height", "width")[-len(sides):], sides))
+    raise RuntimeError(f"dilation should be greater than zero, but got {given}")
 
 
 def _check_kernel_fits(input: Tensor, kernel: tuple, dilation: tuple, padding: tuple) -> None:
@@ -151,6 +171,7 @@ def convolution(input: Tensor, weight: Tensor, bias: Tensor | None, stride: Any,
     x, unbatched = _batched(input, nd)
     stride, dilation = expand_param(stride, nd, "stride"), expand_param(dilation, nd, "dilation")
     pairs = _padding_pairs(padding, nd, tuple(weight.shape[2:]), dilation, stride)
+    _check_weight_dims(x, weight, stride, same=padding == "same")
     _check_geometry(stride, pairs, dilation, groups)
     _check_channels(x, weight, groups, transposed=False)
     out_channels, kernel = weight.shape[0], tuple(weight.shape[2:])
@@ -159,6 +180,7 @@ def convolution(input: Tensor, weight: Tensor, bias: Tensor | None, stride: Any,
     if x.shape[1] == 0:  # torch returns an empty tensor of the input's shape for an input of no channels
         return input.clone()
     _check_kernel_fits(x, kernel, dilation, pairs)
+    _check_dilation_not_zero(dilation, transposed=False)
     n, blocks = x.shape[0], [blocks_along(*g) for g in zip(x.shape[2:], kernel, dilation, pairs, stride)]
     cols = Im2Col.apply(x, kernel, dilation, pairs, stride, True)  # (C * K, N * L): all samples side by side
     if groups == 1:
@@ -227,10 +249,12 @@ def conv_transposed(input: Tensor, weight: Tensor, bias: Tensor | None, stride: 
     if any(op < 0 for op in output_padding):
         raise RuntimeError("negative output_padding is not supported")
     _check_output_padding(output_padding, stride, dilation)
+    _check_weight_dims(x, weight, stride)
     _check_channels(x, weight, groups, transposed=True)
     kernel, out_channels = tuple(weight.shape[2:]), weight.shape[1] * groups
     _check_bias(weight, bias, out_channels)
     _check_kernel_size(kernel)
+    _check_dilation_not_zero(dilation, transposed=True)
     size = transposed_output_size(tuple(x.shape[2:]), kernel, stride, pad, dilation, output_padding)
     if any(s <= 0 for s in size):
         raise RuntimeError(f"Given input size per channel: ({' x '.join(map(str, x.shape[2:]))}). Calculated output "

@@ -17,6 +17,7 @@ import warnings
 
 import numpy as np
 
+from ...core.function import rename
 from ...core.tensor import Tensor
 from ...creation import empty, from_numpy
 from ...random import bernoulli
@@ -62,7 +63,8 @@ def _channelwise(input: Tensor, p: float, training: bool, inplace: bool, batched
     if not inplace:
         return _dropout(input.unsqueeze(0), p, training, False, feature=True, alpha=False).squeeze(0)
     out = _dropout(input.unsqueeze(0), p, training, False, feature=True, alpha=False).squeeze(0)
-    return input if out is input else input._assign(out)
+    # torch unsqueezes and squeezes in place here: its node is squeeze_'s
+    return input if out is input else input._assign(rename(out, "SqueezeBackward4"))
 
 
 def dropout1d(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False) -> Tensor:

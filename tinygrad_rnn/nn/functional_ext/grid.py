@@ -5,13 +5,16 @@ reads an image at those (fractional) positions.
     out = F.grid_sample(image, grid, align_corners=False)             # (N, C, H, W)
 
 Both are written with Tensor ops (matmul; floor, clamp, gather and where), so gradients flow to the
-image and to the grid, as in torch. 2-d images, bilinear and nearest modes, all three padding modes.
+image and to the grid, as in torch. 2-d and 3-d (volumetric) images, bilinear and nearest modes, all
+three padding modes.
 """
 from __future__ import annotations
 
+import itertools
 import warnings
 from typing import Any
 
+from ...argcheck import tensor_arg
 from ...core import dtypes
 from ...core.tensor import Tensor
 from ...creation import linspace, ones
@@ -67,7 +70,8 @@ _MODES, _PADDINGS = ("bilinear", "nearest", "bicubic"), ("zeros", "border", "ref
 
 def grid_sample(input: Tensor, grid: Tensor, mode: str = "bilinear", padding_mode: str = "zeros",
                 align_corners: bool | None = None) -> Tensor:
-    """out[n, c, h, w] = input[n, c] read at grid[n, h, w] = (x, y) in [-1, 1] (-1 the left/top edge)."""
+    """out[n, c, h, w] = input[n, c] read at grid[n, h, w] = (x, y) in [-1, 1] (-1 the left/top edge);
+    a 5-d input (N, C, D, H, W) is read at grid[n, d, h, w] = (x, y, z), trilinearly."""
     if mode not in _MODES:
         raise ValueError(f"nn.functional.grid_sample(): expected mode to be 'bilinear', 'nearest' or 'bicubic', "
                          f"but got: '{mode}'")
@@ -75,38 +79,46 @@ def grid_sample(input: Tensor, grid: Tensor, mode: str = "bilinear", padding_mod
         raise ValueError("nn.functional.grid_sample(): expected padding_mode to be 'zeros', 'border', or "
                          f"'reflection', but got: '{padding_mode}'")
     align_corners = _align(align_corners)
+    tensor_arg("grid_sampler", "input", input, 1)
+    tensor_arg("grid_sampler", "grid", grid, 2)
     _check_shapes(input, grid)
+    if mode == "bicubic" and input.dim() == 5:
+        raise RuntimeError("grid_sampler(): bicubic interpolation only supports 4D input")
     if mode == "bicubic":
         raise NotImplementedError("grid_sample(mode='bicubic') is not supported here (bilinear and nearest are)")
-    _, _, h, w = input.shape
-    x = _source_coordinate(grid[..., 0], w, padding_mode, align_corners)
-    y = _source_coordinate(grid[..., 1], h, padding_mode, align_corners)
+    sizes = input.shape[2:]
+    # the grid lists x (the last spatial dim) first: its entry k is a position along dim -1 - k
+    positions = [_source_coordinate(grid[..., len(sizes) - 1 - d], size, padding_mode, align_corners)
+                 for d, size in enumerate(sizes)]
     if mode == "nearest":  # the grid gets a gradient of zeros, as in torch
-        return _read(input, y.detach().round(), x.detach().round()) + _zero_through(grid)
-    x0, y0 = x.detach().floor(), y.detach().floor()
-    x1, y1 = x0 + 1, y0 + 1
-    return (_read(input, y0, x0) * ((x1 - x) * (y1 - y)).unsqueeze(1)
-            + _read(input, y0, x1) * ((x - x0) * (y1 - y)).unsqueeze(1)
-            + _read(input, y1, x0) * ((x1 - x) * (y - y0)).unsqueeze(1)
-            + _read(input, y1, x1) * ((x - x0) * (y - y0)).unsqueeze(1))
+        return _read(input, [p.detach().round() for p in positions]) + _zero_through(grid)
+    lows = [p.detach().floor() for p in positions]
+    out = None
+    for corner in itertools.product((0, 1), repeat=len(sizes)):  # torch's order: nw, ne, sw, se (top first in 3-d)
+        weight = None
+        for p, low, high in reversed(list(zip(positions, lows, corner))):  # x's factor first, as torch
+            factor = p - low if high else low + 1 - p
+            weight = factor if weight is None else weight * factor
+        term = _read(input, [low + high for low, high in zip(lows, corner)]) * weight.unsqueeze(1)
+        out = term if out is None else out + term
+    return out
 
 
 def _check_shapes(input: Tensor, grid: Tensor) -> None:
     """torch's checks, in torch's order."""
-    if input.dim() == 5 and grid.dim() == 5:
-        raise NotImplementedError("grid_sample on 5-d (volumetric) input is not supported here")
     if input.dim() == 3 and grid.dim() == 3 and grid.shape[-1] != 1:  # torch reads a 3-d pair as 1-d sampling
         raise RuntimeError("grid_sampler(): expected grid to have size 1 in last dimension, but got grid with "
                            f"sizes {list(grid.shape)}")
-    if input.dim() != 4 or grid.dim() != 4:
-        raise RuntimeError("grid_sampler(): expected 4D or 5D input and grid with same number of dimensions, but "
+    if input.dim() not in (4, 5) or grid.dim() != input.dim():
+        wanted = f"{input.dim()}D" if input.dim() in (4, 5) else "4D or 5D"
+        raise RuntimeError(f"grid_sampler(): expected {wanted} input and grid with same number of dimensions, but "
                            f"got input with sizes {list(input.shape)} and grid with sizes {list(grid.shape)}")
     if input.shape[0] != grid.shape[0]:
         raise RuntimeError("grid_sampler(): expected grid and input to have same batch size, but got input with "
                            f"sizes {list(input.shape)} and grid with sizes {list(grid.shape)}")
-    if grid.shape[-1] != 2:
-        raise RuntimeError("grid_sampler(): expected grid to have size 2 in last dimension, but got grid with "
-                           f"sizes {list(grid.shape)}")
+    if grid.shape[-1] != input.dim() - 2:
+        raise RuntimeError(f"grid_sampler(): expected grid to have size {input.dim() - 2} in last dimension, but got "
+                           f"grid with sizes {list(grid.shape)}")
     if input.dtype is not grid.dtype:
         raise RuntimeError(f"expected scalar type {input.dtype._legacy} but found {grid.dtype._legacy}")
 
@@ -118,17 +130,24 @@ def _source_coordinate(coordinate: Tensor, size: int, padding_mode: str, align_c
     else:
         pixel = ((coordinate + 1) * size - 1) / 2
     if padding_mode == "border":
-        return pixel.clamp(0, size - 1)
+        return _clip(pixel, size)
     if padding_mode == "reflection":
         low, high = (0, 2 * (size - 1)) if align_corners else (-1, 2 * size - 1)
-        return _reflect(pixel, low, high).clamp(0, size - 1)
+        return _clip(_reflect(pixel, low, high), size)
     return pixel
+
+
+def _clip(pixel: Tensor, size: int) -> Tensor:
+    """pixel clamped to [0, size - 1]. Unlike clamp, torch's sampler passes no gradient at the ends themselves
+    (so none at all along a dim of size 1)."""
+    inside = (pixel > 0) & (pixel < size - 1)
+    return pixel.where(inside, pixel.detach().clamp(0, size - 1))
 
 
 def _reflect(pixel: Tensor, twice_low: int, twice_high: int) -> Tensor:
     """Mirror a position into [twice_low / 2, twice_high / 2], back and forth as often as needed."""
-    if twice_low == twice_high:
-        return pixel.new_zeros(pixel.shape)
+    if twice_low == twice_high:  # a size-1 dim with align_corners: always 0, and a zero gradient (not none)
+        return pixel.new_zeros(pixel.shape) + _zero_through(pixel)
     low, span = twice_low / 2, (twice_high - twice_low) / 2
     distance = (pixel - low).abs()
     extra = distance.fmod(span)
@@ -141,10 +160,15 @@ def _zero_through(grid: Tensor) -> Tensor:
     return grid.sum().where(grid.new_zeros((), dtype=dtypes.bool), grid.new_zeros(()))
 
 
-def _read(input: Tensor, y: Tensor, x: Tensor) -> Tensor:
-    """input[n, :, y, x] for integer-valued y, x of shape (N, Ho, Wo); 0 where (y, x) is outside."""
-    n, c, h, w = input.shape
-    inside = ((x >= 0) & (x <= w - 1) & (y >= 0) & (y <= h - 1))
-    flat_index = (y.clamp(0, h - 1) * w + x.clamp(0, w - 1)).long().reshape(n, 1, -1).expand(n, c, -1)
-    values = input.reshape(n, c, h * w).gather(2, flat_index).reshape(n, c, *x.shape[1:])
+def _read(input: Tensor, positions: list) -> Tensor:
+    """input[n, :, *positions] for integer-valued positions (one per spatial dim, each of the grid's shape
+    without its last dim); 0 where a position is outside."""
+    n, c, *sizes = input.shape
+    inside, flat = None, None
+    for p, size in zip(positions, sizes):
+        within = (p >= 0) & (p <= size - 1)
+        inside = within if inside is None else inside & within
+        flat = p.clamp(0, size - 1) if flat is None else flat * size + p.clamp(0, size - 1)
+    flat_index = flat.long().reshape(n, 1, -1).expand(n, c, -1)
+    values = input.reshape(n, c, -1).gather(2, flat_index).reshape(n, c, *positions[0].shape[1:])
     return values * inside.unsqueeze(1).to(input.dtype)

@@ -92,6 +92,7 @@ def instance_norm(input: Tensor, running_mean: Tensor | None = None, running_var
     """Normalise each channel of each sample over its positions ((N, C, *) input)."""
     if use_input_stats:
         _check_spatial(input)
+    _F.check_optional_tensors("instance_norm", weight, bias, running_mean, running_var)
     n, c = input.shape[0], input.shape[1]
 
     def per_sample(t: Tensor | None) -> Tensor | None:  # a per-channel tensor, repeated for every sample
