@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from ..argcheck import invalid_combination, tensor_arg
+from ..argcheck import invalid_combination, number_arg, tensor_arg
 from ..core import dtypes
 from ..core.forward_mode import given
 from ..core.function import NO_EDGE, Function, rename
@@ -22,7 +22,7 @@ from ..core.tensor import Tensor
 from ..creation import checked_fill
 from .declare import BINARY_SHAPES, Sample, away_from_kinks, binary, inside_unit, op, positive, unary
 from .promotion import array_of as _arr
-from .promotion import by_number_in_float32, float_of, promote, result_type, to_float
+from .promotion import by_number_in_float32, float_of, in_float32_for_half, promote, result_type, to_float
 from .promotion import cast_operand as _cast
 from .promotion import check_broadcast as _check_broadcast
 
@@ -98,19 +98,36 @@ class Add(Function):
 def add(input: Any, other: Any, *, alpha: Any = 1) -> Tensor:
     if alpha == 1 and alpha is not True:
         return _binary(Add, input, other)
-    return _binary(Add, *_scaled_by_alpha(input, other, alpha))
+    return _add_scaled(Add, input, other, alpha)
 
 
-def _scaled_by_alpha(input: Any, other: Any, alpha: Any) -> tuple[Any, Any]:
-    """(input, alpha * other) for add and sub, promoted first: alpha scales other in the result's dtype."""
-    alpha = _checked_alpha(input, other, alpha)
-    a, b = promote(input, other)
-    return a, b * alpha
+def _add_scaled(node: type, input: Any, other: Any, alpha: Any) -> Tensor:
+    """input + alpha * other (node Add) or input - alpha * other (Sub, Rsub), promoted first: alpha scales
+    other in the result's dtype. For a float16 result torch's kernel takes alpha and a number operand as
+    float16, computes in float32 and rounds once (measured; its scalar loop for the last few elements of a
+    tensor rounds after each step instead, which this does not copy)."""
+    alpha = _checked_alpha("add" if node is Add else "sub", input, other, alpha)
+    if result_type(input, other) is dtypes.float16:
+        alpha, input, other = (_in_half(v) for v in (alpha, input, other))
+
+    def scaled(a: Any, b: Any) -> Tensor:
+        a, b = promote(a, b)
+        return _binary(node, a, b * alpha)
+    return rename(in_float32_for_half(scaled, input, other), node.Node.__name__)
 
 
-def _checked_alpha(input: Any, other: Any, alpha: Any) -> Any:
-    """add's and sub's alpha, as torch takes it: of the result's kind (no float alpha for integers, no bool
-    alpha but for bools) and within the result's dtype."""
+def _in_half(number: Any) -> Any:
+    """A Python number as float16 holds it (inf beyond its range, as torch); anything else as it is."""
+    if type(number) not in (int, float):
+        return number
+    with np.errstate(over="ignore"):
+        return float(np.float16(number))
+
+
+def _checked_alpha(name: str, input: Any, other: Any, alpha: Any) -> Any:
+    """add's and sub's alpha, as torch takes it: a number (or 0-d tensor) of the result's kind (no float
+    alpha for integers, no bool alpha but for bools) and within the result's dtype."""
+    number_arg(name, "alpha", alpha)
     for number in (input, other, alpha):  # torch's parser reads an int as 64 bits first
         if type(number) is int:
             float_of(number)
@@ -162,7 +179,7 @@ def sub(input: Any, other: Any, *, alpha: Any = 1) -> Tensor:
                            "If you are trying to invert a mask, use the `~` or `logical_not()` operator instead.")
     node = Sub if isinstance(input, Tensor) else Rsub
     if alpha != 1 or alpha is True:
-        return _binary(node, *_scaled_by_alpha(input, other, alpha))
+        return _add_scaled(node, input, other, alpha)
     return _binary(node, input, other)
 
 
@@ -585,8 +602,9 @@ def sqrt(input: Tensor) -> Tensor:
 class Rsqrt(Function):
     @staticmethod
     def forward(ctx, x):
+        data = x._data.astype(np.float32) if x._data.dtype == np.float16 else x._data  # torch: a half in float
         with _quiet():
-            y = Tensor._make(np.reciprocal(np.sqrt(x._data)))
+            y = Tensor._make(np.reciprocal(np.sqrt(data)).astype(x._data.dtype, copy=False))
         ctx.save_for_backward(y)
         return y
 
@@ -1133,7 +1151,15 @@ def lerp(input: Tensor, end: Tensor, weight: Any) -> Tensor:
         if not input.dtype.is_floating_point:
             raise NotImplementedError(f'"lerp_kernel_scalar" not implemented for \'{input.dtype._legacy}\'')
         weight = checked_fill(weight, dtypes.float32 if input.dtype is dtypes.float16 else input.dtype)  # opmath
-    return rename(input + weight * (end - input), "LerpBackward0")
+    return rename(in_float32_for_half(_lerp, input, end, weight), "LerpBackward0")
+
+
+def _lerp(input: Any, end: Any, weight: Any) -> Tensor:
+    """torch's formula: from input for a small weight (|w| < 0.5), from end for a large one, which keeps
+    lerp(a, b, 1) exactly b."""
+    if not isinstance(weight, Tensor):
+        return input + weight * (end - input) if -0.5 < weight < 0.5 else end - (end - input) * (1 - weight)
+    return where(abs(weight) < 0.5, input + weight * (end - input), end - (end - input) * (1 - weight))
 
 
 class _PiecewiseConstant(Function):

@@ -16,6 +16,7 @@ from ..core.tensor import Tensor
 from .declare import Sample, SampleMaker, away_from_kinks, op
 from .decompositions import svdvals
 from .pointwise import Div, exp, maximum, minimum, where
+from .promotion import in_float32_for_half
 from .shape import Expand, Gather, Reshape, gather_along, normalize_dim, normalize_dims
 
 
@@ -153,10 +154,12 @@ class LogSumExp(Function):
 
 def _from_max_shifted(x: Tensor, dim: int, normalise: Callable[[np.ndarray, int], np.ndarray]) -> Tensor:
     """`normalise(x - max(x), dim)`: the shift changes neither softmax nor log_softmax but keeps exp from
-    overflowing. An empty x has nothing to normalise (and np.max no identity): it comes back as a copy."""
+    overflowing. An empty x has nothing to normalise (and np.max no identity): it comes back as a copy.
+    A float16 x is computed in float32 and rounded once, as torch's kernels do."""
     if x._data.size == 0:
         return Tensor._make(x._data.copy())
-    return Tensor._make(normalise(x._data - np.max(x._data, axis=dim, keepdims=True), dim))
+    data = x._data.astype(np.float32) if x._data.dtype == np.float16 else x._data
+    return Tensor._make(normalise(data - np.max(data, axis=dim, keepdims=True), dim).astype(x._data.dtype, copy=False))
 
 
 def _softmax_of_shifted(shifted: np.ndarray, dim: int) -> np.ndarray:
@@ -166,6 +169,13 @@ def _softmax_of_shifted(shifted: np.ndarray, dim: int) -> np.ndarray:
 
 def _log_softmax_of_shifted(shifted: np.ndarray, dim: int) -> np.ndarray:
     return shifted - np.log(np.exp(shifted).sum(axis=dim, keepdims=True))
+
+
+def _half_log_softmax_of_shifted(shifted: np.ndarray, dim: int) -> np.ndarray:
+    """torch's kernel for the last dim of a float16 tensor keeps the sum, and then its log, in float16
+    (measured; along another dim everything stays float32)."""
+    total = np.exp(shifted).sum(axis=dim, keepdims=True).astype(np.float16)
+    return shifted - np.log(total.astype(np.float32)).astype(np.float16)
 
 
 class Softmax(Function):
@@ -219,7 +229,8 @@ class SoftmaxBackwardData(Function):
 class LogSoftmax(Function):
     @staticmethod
     def forward(ctx, x, dim):
-        y = _from_max_shifted(x, dim, _log_softmax_of_shifted)
+        last_half = x._data.dtype == np.float16 and dim == builtins.max(x._data.ndim, 1) - 1
+        y = _from_max_shifted(x, dim, _half_log_softmax_of_shifted if last_half else _log_softmax_of_shifted)
         ctx.save_for_backward(y)
         ctx.dim = dim
         return y
@@ -302,11 +313,20 @@ def _product_of_others(x: Tensor, dims: tuple) -> Tensor:
     return others.reshape(moved.shape).permute(tuple(np.argsort(order)))
 
 
+def _scan(scan: Callable, x: np.ndarray, dim: int) -> np.ndarray:
+    """np.cumsum or np.cumprod along dim in x's dtype (numpy would widen small ints); a float16 x is
+    accumulated in float32 and each result rounded once, as torch's kernels do."""
+    if x.dtype == np.float16:
+        with np.errstate(over="ignore"):  # beyond float16 is inf, as torch, without a word
+            return scan(x, axis=dim, dtype=np.float32).astype(np.float16)
+    return scan(x, axis=dim, dtype=x.dtype)
+
+
 class Cumsum(Function):
     @staticmethod
     def forward(ctx, x, dim):
         ctx.dim = dim
-        return Tensor._make(np.cumsum(x._data, axis=dim, dtype=x._data.dtype))  # numpy would widen small ints
+        return Tensor._make(_scan(np.cumsum, x._data, dim))
 
     @staticmethod
     def backward(ctx, g):  # output j depends on every input i <= j: a reversed cumulative sum
@@ -320,7 +340,7 @@ class Cumsum(Function):
 class Cumprod(Function):
     @staticmethod
     def forward(ctx, x, dim):
-        y = Tensor._make(np.cumprod(x._data, axis=dim, dtype=x._data.dtype))  # numpy would widen small ints
+        y = Tensor._make(_scan(np.cumprod, x._data, dim))
         ctx.save_for_backward(x, y)
         ctx.dim = dim
         return y
@@ -739,6 +759,9 @@ def var(input: Tensor, dim: Any = None, unbiased: Any = None, keepdim: bool = Fa
     _check_dim_type("var", dim)
     if not input.dtype.is_floating_point:
         raise RuntimeError("std and var only support floating point and complex dtypes")
+    if input.dtype is dtypes.float16:  # torch computes it in float32 and rounds once
+        return rename(in_float32_for_half(lambda x: var(x, dim, unbiased, keepdim, correction=correction), input),
+                      "VarBackward0")
     dims = _reduce_dims(dim, input.ndim)
     count = int(np.prod([input.shape[d] for d in dims])) if input.ndim else 1
     centered = input - input.mean(dims, keepdim=True)
@@ -750,7 +773,8 @@ def var(input: Tensor, dim: Any = None, unbiased: Any = None, keepdim: bool = Fa
 @op(samples=_reductions(whole=True, correction=True))
 def std(input: Tensor, dim: Any = None, unbiased: Any = None, keepdim: bool = False, *,
         correction: Any = None) -> Tensor:
-    return rename(StdFromVar.apply(var(input, dim, unbiased, keepdim, correction=correction)), "StdBackward0")
+    return rename(in_float32_for_half(lambda x: StdFromVar.apply(var(x, dim, unbiased, keepdim, correction=correction)),
+                                      input), "StdBackward0")  # a float16 in float32, rounded once
 
 
 def _norm_samples(rng: np.random.Generator) -> list[Sample]:
