@@ -199,8 +199,11 @@ def _is_int(a: Any) -> bool:
 
 
 # ------------------------------------------------------------------ filled tensors
-def _size(size: Sequence, kw: dict | None = None, name: str = "") -> tuple:
-    """The shape from f(2, 3), f((2, 3)) or f(size=(2, 3)); f() is torch's TypeError."""
+def _size(size: Sequence, kw: dict | None = None, name: str = "", device: Any = None) -> tuple:
+    """The shape from f(2, 3), f((2, 3)) or f(size=(2, 3)); f() is torch's TypeError.
+
+    torch's parser matches the size (its presence and first element) before it looks at the `device`, and
+    unpacks the size's later elements after: a bad device is reported between the two (measured)."""
     keyword = bool(kw and "size" in kw)
     if keyword:
         if size:
@@ -212,7 +215,14 @@ def _size(size: Sequence, kw: dict | None = None, name: str = "") -> tuple:
                             f" * (tuple of ints size, *, torch.Generator generator, {_RANDOM_KW})\n"
                             f" * (tuple of ints size, *, {_RANDOM_KW})\n")
         raise TypeError(f'{name}() missing 1 required positional arguments: "size"')
-    return size_arg(name or "size", size, keyword=keyword)
+    try:
+        shape = size_arg(name or "size", size, keyword=keyword)
+    except TypeError as error:
+        if "failed to unpack" in str(error):  # a later element: torch has seen the device by then
+            check_device(device)
+        raise
+    check_device(device)
+    return shape
 
 
 _RANDOM_KW = ("Tensor out = None, torch.dtype dtype = None, torch.layout layout = None, torch.device device = None, "
@@ -270,18 +280,15 @@ def integer_fill(fill: Any, d: dtypes.dtype) -> int:
 
 
 def zeros(*size: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False, **kw: Any) -> Tensor:
-    check_device(device)  # torch looks at the device while it parses, before the size
-    return _filled(0, _size(size, kw, "zeros"), dtype, requires_grad, device, "zeros")
+    return _filled(0, _size(size, kw, "zeros", device), dtype, requires_grad, device, "zeros")
 
 
 def ones(*size: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False, **kw: Any) -> Tensor:
-    check_device(device)  # torch looks at the device while it parses, before the size
-    return _filled(1, _size(size, kw, "ones"), dtype, requires_grad, device)
+    return _filled(1, _size(size, kw, "ones", device), dtype, requires_grad, device)
 
 
 def empty(*size: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False, **kw: Any) -> Tensor:
-    check_device(device)  # torch looks at the device while it parses, before the size
-    return _filled(0, _size(size, kw, "empty"), dtype, requires_grad, device)
+    return _filled(0, _size(size, kw, "empty", device), dtype, requires_grad, device)
 
 
 def full(size: Any, fill_value: Any, *, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
@@ -290,7 +297,7 @@ def full(size: Any, fill_value: Any, *, dtype: Any = None, device: Any = None, r
         fill_value = fill_value.item()
     if dtype is None:
         dtype = dtypes.scalar_dtype(fill_value)
-    return _filled(fill_value, _size((size,), name="full"), dtype, requires_grad, device)
+    return _filled(fill_value, _size((size,), name="full", device=device), dtype, requires_grad, device)
 
 
 def check_like_arguments(name: str, requires_grad: Any, kw: dict) -> None:
@@ -405,7 +412,7 @@ _SQUARE = object()  # eye(n)'s missing m, told apart from an explicit None (torc
 
 
 def eye(n: int, m: Any = _SQUARE, *, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
-    n = int_arg("eye", "n", n, 1)
+    n = int_arg("eye", "n", n, 1, symint=True)
     if m is not _SQUARE and not _is_int(m):
         raise invalid_combination("eye", (n, m))
     m = None if m is _SQUARE else m

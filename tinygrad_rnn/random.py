@@ -295,7 +295,7 @@ def _float_dtype(dtype: Any, kernel: str) -> dtypes.dtype:
 def randn(*size: Any, generator: Generator | None = None, dtype: Any = None, device: Any = None,
           requires_grad: bool = False, **kw: Any) -> Tensor:
     """Standard normal values of the default float dtype (float32)."""
-    shape = check_size(_size(size, kw, "randn"))  # torch parses the size before it looks at the dtype
+    shape = check_size(_size(size, kw, "randn", device))  # torch parses the size before it looks at the dtype
     if not math.prod(shape) and dtype is not None:  # torch runs no kernel for an empty result, whatever the dtype
         return _finish(Tensor._make(np.empty(shape, dtypes.as_dtype(dtype).np)), requires_grad, device)
     d = _float_dtype(dtype, "normal_kernel_cpu")
@@ -306,7 +306,7 @@ def randn(*size: Any, generator: Generator | None = None, dtype: Any = None, dev
 def rand(*size: Any, generator: Generator | None = None, dtype: Any = None, device: Any = None,
          requires_grad: bool = False, **kw: Any) -> Tensor:
     """Uniform values in [0, 1)."""
-    shape = check_size(_size(size, kw, "rand"))
+    shape = check_size(_size(size, kw, "rand", device))
     d = _float_dtype(dtype, "check_uniform_bounds")
     data = _rng(generator).uniform_values(math.prod(shape), 0.0, 1.0, d.np).reshape(shape)
     return _finish(Tensor._make(data), requires_grad, device)
@@ -316,7 +316,7 @@ def randint(low: int, high: Any = None, size: Any = None, *, generator: Generato
             dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
     """Integers in [low, high); `randint(high, size)` starts at 0."""
     if size is None:  # randint(high, size)
-        low, high, size = 0, int_arg("randint", "high", low, 1), high
+        low, high, size = 0, int_arg("randint", "high", low, 1, symint=True), high
     if not (_is_int(low) and _is_int(high) and isinstance(size, (tuple, list))) \
             or not isinstance(requires_grad, bool) and requires_grad is not None:
         raise invalid_combination("randint", (low, high, size))
@@ -349,7 +349,7 @@ def _check_integer_range(low: int, high: int, d: dtypes.dtype) -> None:
 
 def randperm(n: int, *, generator: Generator | None = None, dtype: Any = None, device: Any = None,
              requires_grad: bool = False) -> Tensor:
-    n = check_size((int_arg("randperm", "n", n, 1),))[0]
+    n = check_size((int_arg("randperm", "n", n, 1, symint=True),))[0]
     d = dtypes.as_dtype(dtype) if dtype is not None else dtypes.int64
     if d is dtypes.bool:
         raise NotImplementedError('"randperm" not implemented for \'Bool\'')
@@ -533,6 +533,7 @@ def _positive(value: float, what: str, name: str) -> None:
 
 def fill_cauchy(t: Tensor, median: float, sigma: float, generator: Generator | None) -> Tensor:
     """In place: median + sigma * tan(pi * (u - 1/2)), one double uniform u per element, as torch."""
+    median, sigma = float_arg("cauchy_", "median", median, 1), float_arg("cauchy_", "sigma", sigma, 2)
     _continuous(t, "Cauchy")
     _positive(sigma, "sigma", "cauchy_")
     u = _rng(generator).unit(t.numel(), np.float64)
@@ -541,6 +542,7 @@ def fill_cauchy(t: Tensor, median: float, sigma: float, generator: Generator | N
 
 def fill_exponential(t: Tensor, lambd: float, generator: Generator | None) -> Tensor:
     """In place: -log(1 - u) / lambd, one double uniform u per element, as torch."""
+    lambd = float_arg("exponential_", "lambd", lambd, 1)
     _continuous(t, "Exponential")
     _positive(lambd, "lambda", "exponential_")
     u = _rng(generator).unit(t.numel(), np.float64)
@@ -549,6 +551,7 @@ def fill_exponential(t: Tensor, lambd: float, generator: Generator | None) -> Te
 
 def fill_geometric(t: Tensor, p: float, generator: Generator | None) -> Tensor:
     """In place: the number of trials to the first success, ceil(log(u) / log(1 - p)), as torch."""
+    p = float_arg("geometric_", "p", p, 1)
     if not 0 < p < 1:
         raise RuntimeError(f"geometric_ expects p to be in (0, 1), but got p={p:g}")
     u = _rng(generator).unit(t.numel(), np.float64)
@@ -557,6 +560,7 @@ def fill_geometric(t: Tensor, p: float, generator: Generator | None) -> Tensor:
 
 def fill_log_normal(t: Tensor, mean: float, std: float, generator: Generator | None) -> Tensor:
     """In place: exp of a normal(mean, std) draw per element, drawn one at a time as torch does."""
+    mean, std = float_arg("log_normal_", "mean", mean, 1), float_arg("log_normal_", "std", std, 2)
     if not t.dtype.is_floating_point:
         raise NotImplementedError(f"\"log_normal_cpu\" not implemented for '{t.dtype._legacy}'")
     _positive(std, "std", "log_normal_")

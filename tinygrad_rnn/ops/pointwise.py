@@ -1138,6 +1138,9 @@ def masked_fill(input: Tensor, mask: Tensor, value: Any) -> Tensor:
     if mask.dtype is not dtypes.bool:
         raise RuntimeError(f"masked_fill_ only supports boolean masks, but got mask with dtype {mask.dtype._legacy.lower()}")
     if isinstance(value, Tensor):  # a 0-d tensor's value, converted to input's dtype (no promotion)
+        if value.ndim:
+            raise RuntimeError("masked_fill_ only supports a 0-dimensional value tensor, but got tensor with "
+                               f"{value.ndim} dimension(s).")
         value = np.asarray(value.item()).astype(input._data.dtype)[()]
     else:
         value = checked_fill(value, input.dtype)

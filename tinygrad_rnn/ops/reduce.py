@@ -658,8 +658,6 @@ def _softmax_samples(rng: np.random.Generator) -> list[Sample]:
 def _softmax_along(op: type, input: Tensor, dim: Any, dtype: Any) -> Tensor:
     """Softmax or LogSoftmax along `dim` (argument 2 of torch.softmax, which its TypeError names)."""
     name = "softmax" if op is Softmax else "log_softmax"
-    if isinstance(dim, Tensor) and dim.dtype is dtypes.bool:  # an integer 0-d tensor is an int to torch, not this
-        raise TypeError(f"{name}(): argument 'dim' (position 2) must be int, not Tensor")
     d = normalize_dim(int_arg(name, "dim", dim, 2), input.ndim)
     return op.apply(_softmax_input(input, dtype, d, name), d)
 
@@ -713,7 +711,7 @@ def _topk_samples(rng: np.random.Generator) -> list[Sample]:
 @op(out=True, samples=_topk_samples, renumber_method_errors=True)
 def topk(input: Tensor, k: int, dim: int = -1, largest: bool = True, sorted: bool = True) -> Any:
     """The k largest (or smallest) values along dim, with their indices; the values are differentiable."""
-    k = int_arg("topk", "k", k, 2)
+    k = int_arg("topk", "k", k, 2, symint=True)
     d = normalize_dim(int_arg("topk", "dim", dim, 3), input.ndim)
     size = input.shape[d] if input.ndim else 1
     if not 0 <= k <= size:
@@ -951,6 +949,7 @@ def _kthvalue_samples(rng: np.random.Generator) -> list[Sample]:
 def kthvalue(input: Tensor, k: int, dim: int = -1, keepdim: bool = False) -> Any:
     """The k-th smallest value along dim (k counts from 1), with its index."""
     d = normalize_dim(int_arg("kthvalue", "dim", dim, 3), input.ndim)
+    k = int_arg("kthvalue", "k", k, 2, symint=True)
     size = input.shape[d] if input.ndim else 1
     if not 1 <= k <= size:
         raise IndexError(f"kthvalue(): selected number k out of range for dimension {dim}")

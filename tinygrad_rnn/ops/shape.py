@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 
-from ..argcheck import int_arg, invalid_combination, is_int, size_arg
+from ..argcheck import NOT_INTEGRAL, int_arg, invalid_combination, is_bool_tensor, is_int, size_arg
 from ..backend.accumulate import SliceGrad, dense
 from ..core import dtypes
 from ..core.function import Function, rename
@@ -377,9 +377,9 @@ def _index_samples(*cases: tuple) -> Any:
     return make
 
 
-def _shape_arg(shape: Sequence, fn: str = "view", name: str = "size") -> tuple:
+def _shape_arg(shape: Sequence, fn: str = "view", name: str = "size", symint: bool = True) -> tuple:
     """Accept f(2, 3), f((2, 3)), f([2, 3]) and f(torch.Size([2, 3]))."""
-    return size_arg(fn, shape, name)
+    return size_arg(fn, shape, name, symint=symint)
 
 
 def infer_shape(shape: tuple, numel: int) -> tuple:
@@ -449,7 +449,7 @@ def view(input: Tensor, *shape: Any, size: Any = None, dtype: Any = None) -> Ten
 
 @op(samples=_plain_samples(((3, 4), (1, 0)), ((2, 3, 4), (2, 0, 1)), ((0, 3), (-1, 0)), ((), ())))
 def permute(input: Tensor, *dims: Any) -> Tensor:
-    dims = _shape_arg(dims, "permute", "dims")
+    dims = _shape_arg(dims, "permute", "dims", symint=False)  # dims, not sizes
     if len(dims) != input.ndim:
         raise RuntimeError(
             "permute(sparse_coo): number of dimensions in the tensor input does not match the length "
@@ -633,6 +633,8 @@ def unbind(input: Tensor, dim: int = 0) -> tuple:
 def narrow(input: Tensor, dim: int, start: int, length: int) -> Tensor:
     if not (is_int(dim) and (is_int(start) or isinstance(start, Tensor)) and is_int(length)):
         raise invalid_combination("narrow", (dim, start, length))
+    if is_bool_tensor(length):  # a SymInt: the parser takes the tensor, its conversion refuses a bool
+        raise RuntimeError(NOT_INTEGRAL)
     if isinstance(start, Tensor) and (start.ndim or start.dtype.is_floating_point or start.dtype is dtypes.bool):
         raise RuntimeError("start must be an 0-dim integral Tensor.")
     if input.ndim == 0:
@@ -983,15 +985,27 @@ def index_select(input: Tensor, dim: int, index: Tensor) -> Tensor:
     size = input.shape[d] if input.ndim else 1
     idx = index._data.reshape(-1)
     if idx.size and (idx.max() >= size or idx.min() < 0):  # torch takes no negative index here
-        raise IndexError("index out of range in self")
+        _index_select_out_of_range(input, d, idx)
     if not input.ndim:
         return input.clone()
     return rename(Index.apply(input, (slice(None),) * d + (idx,)), "IndexSelectBackward0")
 
 
+def _index_select_out_of_range(input: Tensor, d: int, idx: np.ndarray) -> None:
+    """torch's error for an index outside dim `d`: its kernels for an empty input and for dim 1 of a matrix
+    or more (measured) check otherwise than the general one."""
+    size = input.shape[d] if input.ndim else 1
+    if input.ndim < 2 or (input._data.size and d != 1):
+        raise IndexError("index out of range in self")
+    if size == 0:
+        raise RuntimeError("index_select(): self indexing axis dim should be positive")
+    bad = idx[(idx >= size) | (idx < 0)][0]
+    raise RuntimeError(f"INDICES element is out of DATA bounds, id={bad} axis_dim={size}")
+
+
 @op(samples=_plain_samples(((3, 4), 0, 1), ((3, 4), 1, -1), ((2, 3, 4), -1, 3), ((2,), 0, 0)))
 def select(input: Tensor, dim: int, index: int) -> Tensor:
-    dim, index = int_arg("select", "dim", dim, 1), int_arg("select", "index", index, 2)  # types before the 0-d check
+    dim, index = int_arg("select", "dim", dim, 1), int_arg("select", "index", index, 2, symint=True)  # types before the 0-d check
     if input.ndim == 0:
         raise IndexError("select() cannot be applied to a 0-dim tensor.")
     d = normalize_dim(dim, input.ndim)

@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from .. import random
+from ..argcheck import number_arg
 from ..core import dtypes
 from ..core.modes import modes
 from ..core.size import Size, shape_arg
@@ -549,6 +550,8 @@ class TensorMethods:
         return self.fill_(0)
 
     def fill_(self, value: Any) -> Tensor:
+        if isinstance(value, Tensor) and value.ndim:
+            raise RuntimeError(f"fill_ only supports 0-dimension value tensor but got tensor with {value.ndim} dimensions.")
         value = value.item() if isinstance(value, Tensor) else checked_fill(value, self.dtype)
         self._check_inplace()
         if (self._requires_grad and modes.grad_enabled) or (modes.dual_level is not None and self._fw_grads):
@@ -640,6 +643,7 @@ class TensorMethods:
         return Tensor._make(np.ones(shape_arg(size), (dtype or self.dtype).np))
 
     def new_full(self, size: Any, fill_value: Any, *, dtype: Any = None, **kwargs: Any) -> Tensor:
+        number_arg("new_full", "fill_value", fill_value, 2)
         d = dtype or self.dtype
         return Tensor._make(np.full(shape_arg((size,)), checked_fill(fill_value, d), d.np))
 
