@@ -209,6 +209,13 @@ SAME_ERROR = {
     "mul_out_an_int_number": lambda m: m.mul(m.ones(2), m.ones(2), out=2),
     "add_out_a_bool_number": lambda m: m.add(m.ones(2), m.ones(2), out=True),
     "exp_out_a_number": lambda m: m.exp(m.ones(2), out=1.0),
+    "triu_indices_of_half_names_itself": lambda m: m.triu_indices(3, 2, 1, dtype=m.float16),
+    "bool_to_a_negative_int_power": lambda m: m.pow(m.tensor([True]), -2),
+    "expand_minus_one_into_a_new_leading_dim": lambda m: m.ones(1).expand(-1, -1),
+    "expand_minus_one_of_a_0d_tensor": lambda m: m.tensor(-2).expand([3, -1]),
+    "expand_negative_into_a_new_leading_dim": lambda m: m.ones(2).expand(-2, 2),
+    "prod_of_dim_none_with_keepdim": lambda m: m.ones(3, 3, 0).prod(None, keepdim=True),
+    "normal_0d_tensor_mean_negative_std_with_a_size": lambda m: m.normal(m.tensor(2.3), -0.8, (1, 1, 0)),
 }
 
 
@@ -308,6 +315,14 @@ SAME_RESULT = {
                                                     m.div(m.ones(2), 2, out=0.5)],
     "xlogy_with_a_number_keeps_the_tensor_dtype": lambda m: [m.xlogy(m.ones(2) * 3, 2.5),
                                                              m.xlogy(m.tensor([2, 3]), 2.5)],
+    "bool_add_takes_alpha_as_a_bool": lambda m: [m.add(m.tensor([True, False]), m.tensor([False, True]), alpha=2),
+                                                 m.add(m.tensor([True, False]), True, alpha=0),
+                                                 m.add(m.tensor([True, False]), True, alpha=False)],
+    "linspace_of_no_step_converts_no_bound": lambda m: [m.linspace(float("nan"), -2, 0, dtype=m.int8),
+                                                        m.linspace(float("inf"), 0, 0, dtype=m.int64)],
+    "bernoulli_of_no_integer": lambda m: m.bernoulli(m.ones(0, 3, dtype=m.int64)),
+    "normal_takes_0d_tensors_as_numbers_with_a_size": lambda m: [m.normal(m.tensor(2.0, dtype=m.float64), 0.0, (2,)),
+                                                                 m.normal(m.tensor(1), m.tensor(0.0), (1, 2))],
 }
 
 

@@ -384,6 +384,8 @@ def linspace(start: float, end: float, steps: int, *, dtype: Any = None, device:
     if steps < 0:
         raise RuntimeError("number of steps must be non-negative")
     d = dtypes.as_dtype(dtype) if dtype is not None else dtypes.get_default_dtype()
+    if steps == 0:  # torch converts no bound for no step (a nan bound is fine for an integer dtype then)
+        return _finish(Tensor._make(np.empty(0, d.np)), requires_grad, device)
     if d is dtypes.bool:  # torch's bool kernel is missing, but 0 or 1 steps never reach it
         if steps > 1:
             raise NotImplementedError('"linspace_cpu" not implemented for \'Bool\'')

@@ -377,8 +377,10 @@ def randint_like(input: Tensor, low: int, high: Any = None, *, generator: Genera
 
 
 def normal(mean: Any = 0.0, std: Any = 1.0, size: Any = None, *, generator: Generator | None = None) -> Tensor:
-    if size is not None and (isinstance(mean, Tensor) or isinstance(std, Tensor)):  # no such overload
-        raise invalid_combination("normal", (mean, std, size))
+    if size is not None:  # the (float mean, float std, size) overload, which takes 0-d tensors as floats
+        if any(isinstance(x, Tensor) and x.ndim for x in (mean, std)):
+            raise invalid_combination("normal", (mean, std, size))
+        mean, std = (x.item() if isinstance(x, Tensor) else x for x in (mean, std))
     shape = None if size is None else _size((size,))  # the parser's check comes first
     if isinstance(std, Tensor):
         if bool(np.any(std._data < 0)):
@@ -395,7 +397,7 @@ def normal(mean: Any = 0.0, std: Any = 1.0, size: Any = None, *, generator: Gene
 def bernoulli(input: Tensor, p: Any = None, *, generator: Generator | None = None) -> Tensor:
     """1 with probability p (the values of `input`, or the number p), else 0."""
     stream = _rng(generator)
-    if p is None and input._data.dtype.kind in "iu":
+    if p is None and input._data.dtype.kind in "iu" and input._data.size:  # torch runs no kernel for no element
         raise NotImplementedError(f'"bernoulli_tensor_cpu_p_" not implemented for \'{input.dtype._legacy}\'')
     if p is None and input.dtype.is_floating_point and not bool(np.all((input._data >= 0) & (input._data <= 1))):
         raise RuntimeError("Expected p_in >= 0 && p_in <= 1 to be true, but got false.  (Could this error message "

@@ -107,12 +107,17 @@ def _add_scaled(node: type, input: Any, other: Any, alpha: Any) -> Tensor:
     float16, computes in float32 and rounds once (measured; its scalar loop for the last few elements of a
     tensor rounds after each step instead, which this does not copy)."""
     alpha = _checked_alpha("add" if node is Add else "sub", input, other, alpha)
-    if result_type(input, other) is dtypes.float16:
+    result = result_type(input, other)
+    if result is dtypes.float16:
         alpha, input, other = (_in_half(v) for v in (alpha, input, other))
+    elif result is dtypes.bool and type(alpha) in (bool, int, float):  # torch's bool kernel takes alpha as a bool
+        alpha = alpha != 0
+        if type(other) is bool:  # (True * False is the int 0 in Python)
+            other, alpha = other and alpha, True
 
     def scaled(a: Any, b: Any) -> Tensor:
         a, b = promote(a, b)
-        return _binary(node, a, b * alpha)
+        return _binary(node, a, b if alpha is True else b * alpha)
     return rename(in_float32_for_half(scaled, input, other), node.Node.__name__)
 
 
@@ -351,7 +356,7 @@ def pow(input: Any, exponent: Any) -> Tensor:
         raise invalid_combination("pow", (input, exponent))  # None, a list, a str: no overload of torch's
     if type(exponent) is float and isinstance(input, Tensor) and input.dtype is dtypes.float16:
         checked_fill(exponent, dtypes.float16)  # torch's half pow checks its exponent fits
-    if isinstance(input, Tensor) and input._data.dtype.kind in "iu" and type(exponent) is int and exponent < 0:
+    if isinstance(input, Tensor) and input._data.dtype.kind in "iub" and type(exponent) is int and exponent < 0:
         raise RuntimeError("Integers to negative integer powers are not allowed.")
     if isinstance(exponent, Tensor) and exponent.dtype is dtypes.bool and getattr(input, "dtype", bool) is dtypes.bool \
             or isinstance(input, bool) and getattr(exponent, "dtype", None) is dtypes.bool:

@@ -727,14 +727,20 @@ def topk(input: Tensor, k: int, dim: int = -1, largest: bool = True, sorted: boo
 
 
 @op(samples=_reductions(whole=True, several_dims=False))
-def prod(input: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: Any = None) -> Tensor:
+def prod(input: Tensor, dim: Any = _LEFT_OUT, keepdim: Any = _LEFT_OUT, *, dtype: Any = None) -> Tensor:
+    """torch's two overloads: prod() of everything, and prod(dim, keepdim=False) of one dim (None is neither)."""
+    if dim is None and keepdim is not _LEFT_OUT:
+        raise TypeError("prod(): argument 'dim' (position 1) must be int, not NoneType")
+    if dim is None or dim is _LEFT_OUT and keepdim is not _LEFT_OUT:
+        raise invalid_combination("prod", tuple(a for a in (dim, keepdim) if a is not _LEFT_OUT))
+    keepdim = False if keepdim is _LEFT_OUT else keepdim
     bool_arg("prod", "keepdim", keepdim)
-    if dim is not None and not is_int(dim):  # prod takes one dim, not a list
+    if dim is not _LEFT_OUT and not is_int(dim):  # prod takes one dim, not a list
         raise invalid_combination("prod", (dim,))
     x = input if dtype is None else input.to(dtype)
     if dtype is None and not x.dtype.is_floating_point and x.dtype is not dtypes.int64:
         x = x.to(dtypes.int64)
-    if dim is None:
+    if dim is _LEFT_OUT:
         return Prod.apply(x, tuple(range(x.ndim)), False)
     return rename(Prod.apply(x, _reduce_dims(dim, x.ndim), keepdim), "ProdBackward1")
 

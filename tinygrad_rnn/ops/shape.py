@@ -526,14 +526,22 @@ def expand(input: Tensor, *sizes: Any, size: Any = None, implicit: bool = False)
         )
     lead = len(sizes) - input.ndim
     shape = tuple(
-        (input.shape[i - lead] if s == -1 else s) for i, s in enumerate(sizes)
+        (input.shape[i - lead] if s == -1 and i >= lead else s) for i, s in enumerate(sizes)
     )
-    for i, n in enumerate(input.shape):
-        if n != 1 and n != shape[lead + i]:
+    for i in reversed(range(len(sizes))):  # torch checks from the last dim
+        if i < lead and sizes[i] == -1 and input.ndim:
+            raise RuntimeError(f"The expanded size of the tensor (-1) isn't allowed in a leading, non-existing "
+                               f"dimension {i}")
+        n = input.shape[i - lead] if i >= lead else 1
+        if n != 1 and n != shape[i]:
             raise RuntimeError(
-                f"The expanded size of the tensor ({shape[lead + i]}) must match the existing size ({n}) at "
-                f"non-singleton dimension {lead + i}.  Target sizes: {list(sizes)}.  Tensor sizes: {list(input.shape)}"
+                f"The expanded size of the tensor ({shape[i]}) must match the existing size ({n}) at "
+                f"non-singleton dimension {i}.  Target sizes: {list(sizes)}.  Tensor sizes: {list(input.shape)}"
             )
+    if builtins.min(shape, default=0) < 0:  # torch then counts the elements of a shape with a negative size
+        if 0 in shape:  # torch makes a tensor of no element with that shape, which an array cannot have
+            raise ValueError("negative dimensions are not allowed")
+        raise RuntimeError("numel: integer multiplication overflow")
     return input if shape == input.shape and not input._requires_grad else Expand.apply(input, shape)
 
 
@@ -1681,7 +1689,7 @@ def _triangle_indices(name: str, sizes: tuple, lower: bool, dtype: Any, device: 
     rows, cols = np.nonzero(np.tri(row, col, offset, dtype=bool) if lower else ~np.tri(row, col, offset - 1, dtype=bool))
     target = dtypes.as_dtype(dtype) if dtype is not None else dtypes.int64
     if target not in (dtypes.int64, dtypes.int32):
-        raise RuntimeError(f"\"tril_indices\" not implemented for '{target._legacy}'")
+        raise NotImplementedError(f"\"{name}\" not implemented for '{target._legacy}'")
     return Tensor._make(np.stack([rows, cols]).astype(target.np).reshape(2, -1))
 
 
