@@ -538,3 +538,14 @@ def test_float16_round_to_decimals_does_not_overflow_as_torch():
     """60000 * 1000 is beyond float16: torch scales in float32."""
     check_parity(lambda m: m.round(m.tensor([1.5, 60000.0, -1.2345], dtype=m.float16), decimals=3),
                  tol=dict(rtol=0, atol=0))
+
+
+@pytest.mark.parametrize("kwargs", [{"scale_factor": "a"}, {"scale_factor": None, "size": 2.5}, {"size": "a"},
+                                    {"size": [2.5]}])
+def test_interpolate_refuses_a_size_or_scale_of_another_type_as_torch(kwargs):
+    """torch's kernel parser refuses them (a TypeError naming the kernel); a list of non-ints is interpolate's own."""
+    torch = require_torch()
+    for m in (torch, tinygrad_rnn):
+        with pytest.raises(TypeError):
+            m.nn.functional.interpolate(m.ones(1, 1, 3), **kwargs)
+    check_parity(lambda m: m.nn.functional.interpolate(m.ones(1, 1, 3), size=m.tensor(2)))
