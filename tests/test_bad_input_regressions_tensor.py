@@ -215,6 +215,12 @@ SAME_ERROR = {
     "expand_minus_one_of_a_0d_tensor": lambda m: m.tensor(-2).expand([3, -1]),
     "expand_negative_into_a_new_leading_dim": lambda m: m.ones(2).expand(-2, 2),
     "prod_of_dim_none_with_keepdim": lambda m: m.ones(3, 3, 0).prod(None, keepdim=True),
+    "kthvalue_k_out_of_range_names_the_dim": lambda m: m.ones(2, 3).kthvalue(0, -2),
+    "kthvalue_along_an_empty_dim": lambda m: m.ones(0).kthvalue(1),
+    "cumsum_bool_0d_tensor_dim": lambda m: m.ones(3).cumsum(m.tensor(True)),
+    "cumprod_float_dim": lambda m: m.cumprod(m.ones(3), 1.5),
+    "unsqueeze_bool_0d_tensor_dim": lambda m: m.ones(3).unsqueeze(m.tensor(False)),
+    "gather_float_dim": lambda m: m.gather(m.ones(3), 1.5, m.tensor([0])),
     "normal_0d_tensor_mean_negative_std_with_a_size": lambda m: m.normal(m.tensor(2.3), -0.8, (1, 1, 0)),
 }
 
@@ -524,13 +530,15 @@ def test_lerp_takes_torch_formula_for_a_large_weight():
                  [a, b], tol=dict(rtol=0, atol=0))
 
 
-@pytest.mark.parametrize("name", ["rsqrt", "softmax_last", "log_softmax_last", "log_softmax_first", "cumsum", "cumprod",
+@pytest.mark.parametrize("name", ["rsqrt", "rsqrt_rows_of_40", "softmax_last", "log_softmax_last", "log_softmax_first", "cumsum", "cumprod",
                                   "var", "std", "round_decimals", "xlogy_number"])
 def test_float16_math_in_float32_rounds_once_as_torch(name):
     """torch computes these float16 results in float32 and rounds once (log_softmax along the last dim keeps
-    its sum and that sum's log in float16: measured)."""
+    its sum and that sum's log in float16; rsqrt's scalar loop, after whole steps of 32, rounds the square root
+    first: measured)."""
     call = {"rsqrt": lambda m, x: (x.abs() + 0.1).rsqrt(), "softmax_last": lambda m, x: m.softmax(x, -1),
             "log_softmax_last": lambda m, x: m.log_softmax(x, 1), "log_softmax_first": lambda m, x: x.log_softmax(0),
+            "rsqrt_rows_of_40": lambda m, x: (x[:, :40].abs() + 0.1).rsqrt(),
             "cumsum": lambda m, x: x.cumsum(1), "cumprod": lambda m, x: (x.abs() / 2 + 0.5).cumprod(1),
             "var": lambda m, x: x.var(1), "std": lambda m, x: m.std(x, 0),
             "round_decimals": lambda m, x: m.round(x, decimals=2), "xlogy_number": lambda m, x: m.xlogy(x, 2.5)}[name]

@@ -22,7 +22,15 @@ from ..core.tensor import Tensor
 from ..creation import checked_fill
 from .declare import BINARY_SHAPES, Sample, away_from_kinks, binary, inside_unit, op, positive, unary
 from .promotion import array_of as _arr
-from .promotion import by_number_in_float32, float_of, in_float32_for_half, promote, result_type, to_float
+from .promotion import (
+    by_number_in_float32,
+    float_of,
+    half_vector_loop,
+    in_float32_for_half,
+    promote,
+    result_type,
+    to_float,
+)
 from .promotion import cast_operand as _cast
 from .promotion import check_broadcast as _check_broadcast
 
@@ -121,32 +129,16 @@ def _add_scaled(node: type, input: Any, other: Any, alpha: Any) -> Tensor:
     return scaled(input, other)
 
 
-# float16 elements per step of torch's vectorized CPU loop (two AVX2 vectors of 16): measured with add's alpha
-_HALF_STEP = 32
-
-
 def _as_torch_half_loops(scaled: Any, input: Any, other: Any) -> Tensor:
     """A float16 `scaled(input, other)` (alpha and a number operand already float16) as torch's add kernel
-    computes it (measured): its vectorized loop, over whole steps of 32 elements of its innermost loop (all
-    the trailing dims no tensor broadcasts, else the last dim), in float32, rounded once; its scalar loop,
-    for the rest, in float16 arithmetic, rounding alpha * other before the sum."""
+    computes it (measured): in float32 where its vectorized loop runs, rounded once (see
+    `half_vector_loop`), elsewhere in float16 arithmetic, rounding alpha * other before the sum."""
     stepwise = scaled(input, other)  # (alpha * other is exact in float32, then rounded once to float16)
-    shape = stepwise.shape
-    inner = 1
-    for k in range(1, len(shape) + 1):  # the trailing dims every tensor has in full
-        if any(t.ndim and t.shape[-k:] != shape[-k:] for t in (input, other) if isinstance(t, Tensor)):
-            break
-        inner *= shape[-k]
-    if inner == 1 and shape:
-        inner = shape[-1]
-    vectorized = inner // _HALF_STEP * _HALF_STEP
-    if not vectorized:
+    vectorized = half_vector_loop(stepwise.shape, input, other)
+    if vectorized is False:
         return stepwise
     in_float32 = in_float32_for_half(scaled, input, other)
-    if vectorized == inner:
-        return in_float32
-    in_vector_loop = Tensor._make((np.arange(stepwise.numel()) % inner < vectorized).reshape(shape))
-    return where(in_vector_loop, in_float32, stepwise)
+    return in_float32 if vectorized is True else where(Tensor._make(vectorized), in_float32, stepwise)
 
 
 def _in_half(number: Any) -> Any:
@@ -635,9 +627,13 @@ def sqrt(input: Tensor) -> Tensor:
 class Rsqrt(Function):
     @staticmethod
     def forward(ctx, x):
-        data = x._data.astype(np.float32) if x._data.dtype == np.float16 else x._data  # torch: a half in float
         with _quiet():
-            y = Tensor._make(np.reciprocal(np.sqrt(data)).astype(x._data.dtype, copy=False))
+            y = Tensor._make(np.reciprocal(np.sqrt(x._data)))
+            if x._data.dtype == np.float16:  # torch's vectorized loop computes a half in float32, rounds once
+                vectorized = half_vector_loop(x.shape, x)
+                if vectorized is not False:
+                    in_float32 = np.reciprocal(np.sqrt(x._data.astype(np.float32))).astype(np.float16)
+                    y = Tensor._make(np.where(vectorized, in_float32, y._data))
         ctx.save_for_backward(y)
         return y
 

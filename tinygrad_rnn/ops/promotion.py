@@ -44,6 +44,28 @@ def in_float32_for_half(compute: Any, *operands: Any) -> Any:
         return Cast.apply(result, dtypes.float16)
 
 
+# float16 elements per step of torch's vectorized CPU loop (two AVX2 vectors of 16), measured with add's alpha
+HALF_STEP = 32
+
+
+def half_vector_loop(shape: tuple, *operands: Any) -> Any:
+    """Where torch's vectorized loop computes an elementwise float16 result of `shape` from `operands`: True
+    (everywhere), False (nowhere) or a mask. Its innermost loop runs over the trailing dims no tensor operand
+    broadcasts (else over the last dim), vectorized in whole steps of 32 elements; a scalar loop does the rest,
+    and some kernels (add's alpha, rsqrt) round otherwise there (measured)."""
+    inner = 1
+    for k in range(1, len(shape) + 1):  # the trailing dims every tensor has in full
+        if any(t.ndim and t.shape[-k:] != shape[-k:] for t in operands if isinstance(t, Tensor)):
+            break
+        inner *= shape[-k]
+    if inner == 1 and shape:
+        inner = shape[-1]
+    vectorized = inner // HALF_STEP * HALF_STEP
+    if vectorized in (0, inner):
+        return vectorized == inner and inner > 0
+    return (np.arange(int(np.prod(shape))) % inner < vectorized).reshape(shape)
+
+
 def as_operand(x: Any) -> Any:
     """A Tensor or a Python number; numpy scalars become numbers, arrays and lists Tensors."""
     if isinstance(x, (Tensor, bool, int, float)):

@@ -889,8 +889,9 @@ def _check_bool_scan(x: Tensor, name: str) -> None:
         raise NotImplementedError(f'"{name}_out_cpu" not implemented for \'Bool\'')
 
 
-@op(inplace=True, samples=_scans)
+@op(inplace=True, samples=_scans, renumber_method_errors=True)
 def cumsum(input: Tensor, dim: int, *, dtype: Any = None) -> Tensor:
+    dim = int_arg("cumsum", "dim", dim, 2)
     x = input if dtype is None else input.to(dtype)
     if dtype is None and not x.dtype.is_floating_point and x.dtype is not dtypes.int64:
         x = x.to(dtypes.int64)
@@ -899,8 +900,9 @@ def cumsum(input: Tensor, dim: int, *, dtype: Any = None) -> Tensor:
     return Cumsum.apply(x, d) if x.ndim else rename(x.clone(), "CumsumBackward0")
 
 
-@op(inplace=True, samples=_scans)
+@op(inplace=True, samples=_scans, renumber_method_errors=True)
 def cumprod(input: Tensor, dim: int, *, dtype: Any = None) -> Tensor:
+    dim = int_arg("cumprod", "dim", dim, 2)
     x = input if dtype is None else input.to(dtype)
     if dtype is None and not x.dtype.is_floating_point and x.dtype is not dtypes.int64:
         x = x.to(dtypes.int64)
@@ -957,8 +959,10 @@ def kthvalue(input: Tensor, k: int, dim: int = -1, keepdim: bool = False) -> Any
     d = normalize_dim(int_arg("kthvalue", "dim", dim, 3), input.ndim)
     k = int_arg("kthvalue", "k", k, 2, symint=True)
     size = input.shape[d] if input.ndim else 1
+    if size == 0:
+        raise IndexError(f"kthvalue(): Expected reduction dim {d} to have non-zero size.")
     if not 1 <= k <= size:
-        raise IndexError(f"kthvalue(): selected number k out of range for dimension {dim}")
+        raise RuntimeError(f"kthvalue(): selected number k out of range for dimension {d}")
     data = input._data if input.ndim else input._data.reshape(1)
     index = np.take(np.argsort(data, axis=d, kind="stable"), [k - 1], axis=d)
     if not input.ndim:

@@ -490,10 +490,10 @@ def t(input: Tensor) -> Tensor:
     return rename(transpose(input, 0, 1) if input.ndim == 2 else input.view(input.shape), "TBackward0")
 
 
-@op(inplace="view", inplace_names={"UnsqueezeBackward0": "UnsqueezeBackward1"},
+@op(inplace="view", inplace_names={"UnsqueezeBackward0": "UnsqueezeBackward1"}, renumber_method_errors=True,
     samples=_plain_samples(((3, 4), 0), ((3, 4), -1), ((3, 4), 2), ((), 0), ((0, 3), 1), ((1,), -2)))
 def unsqueeze(input: Tensor, dim: int) -> Tensor:
-    d = normalize_dim(dim, input.ndim + 1)
+    d = normalize_dim(int_arg("unsqueeze", "dim", dim, 2), input.ndim + 1)
     return rename(Reshape.apply(input, input.shape[:d] + (1,) + input.shape[d:]), "UnsqueezeBackward0")
 
 
@@ -735,9 +735,10 @@ def gather_along(input: Tensor, dim: int, index: np.ndarray) -> Tensor:
     return Gather.apply(input, dim, index)
 
 
-@op(samples=_index_samples(((3, 4), 0, [[0, 2, 2, 1], [1, 1, 0, 0]]), ((3, 4), 1, [[3], [0], [3]]), ((3, 4), -1, np.zeros((0, 4), np.int64)), ((4,), 0, [3, 3, 0])))
+@op(samples=_index_samples(((3, 4), 0, [[0, 2, 2, 1], [1, 1, 0, 0]]), ((3, 4), 1, [[3], [0], [3]]), ((3, 4), -1, np.zeros((0, 4), np.int64)), ((4,), 0, [3, 3, 0])),
+    renumber_method_errors=True)
 def gather(input: Tensor, dim: int, index: Tensor) -> Tensor:
-    d = normalize_dim(dim, input.ndim)
+    d = normalize_dim(int_arg("gather", "dim", dim, 2), input.ndim)
     if index.dtype.name not in ("int64", "int32"):
         raise RuntimeError("gather(): Expected dtype int32/int64 for index")
     # torch lets index be smaller than input on the other dims: only that corner is read
