@@ -39,7 +39,8 @@ def accepts_out(fn: Callable[..., Tensor], exact_dtype: bool = False, joins: boo
     def fn_with_out(*args: Any, out: Any = None, **kwargs: Any) -> Any:
         if number_out and isinstance(out, (bool, int, float)):
             out = Tensor._make(np.asarray(out))  # numpy's types for numbers are torch's for wrapped numbers
-        if out is not None and not isinstance(out, (Tensor, tuple, list)):  # torch's parser, before anything is computed
+        # torch's parser, before anything is computed (cat and stack take one tensor, sort a tuple of them)
+        if out is not None and not isinstance(out, Tensor if joins else (Tensor, tuple, list)):
             raise TypeError(f"{fn.__name__}(): argument 'out' must be Tensor, not {type(out).__name__}")
         if input_dtype and isinstance(out, Tensor) and args and isinstance(args[0], Tensor) \
                 and out.dtype is not args[0].dtype:
