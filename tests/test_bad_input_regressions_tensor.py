@@ -191,6 +191,7 @@ SAME_ERROR = {
     "ones_missing_size_before_the_device": lambda m: m.ones(device="cuda"),
     "rand_device_before_a_later_float_size": lambda m: m.rand(0, 2.0, device="cuda"),
     "uniform_from_a_one_element_vector": lambda m: m.ones(3).uniform_(m.tensor([0.5]), 1.0),
+    "uniform_from_a_bool_0d_tensor_above_to": lambda m: m.ones(3).uniform_(m.tensor(True), 0.5),
     "normal_mean_a_one_element_vector": lambda m: m.ones(3).normal_(m.tensor([0.5])),
     "cauchy_median_a_one_element_vector": lambda m: m.ones(3).cauchy_(m.tensor([0.5])),
     "exponential_lambd_a_one_element_vector": lambda m: m.ones(3).exponential_(m.tensor([0.5])),

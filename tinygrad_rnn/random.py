@@ -488,15 +488,13 @@ def _check_uniform_bounds(t: Tensor, a: float, b: float) -> None:
 
 def fill_uniform(t: Tensor, a: float, b: float, generator: Generator | None) -> Tensor:
     """In place: U(a, b), drawn as torch draws for the tensor's dtype."""
-    float_arg("uniform_", "from", a, 1)
-    float_arg("uniform_", "to", b, 2)
+    a, b = float_arg("uniform_", "from", a, 1), float_arg("uniform_", "to", b, 2)  # (a 0-d tensor as its float)
     _check_uniform_bounds(t, a, b)
     return _fill(t, _rng(generator).uniform_values(t.numel(), a, b, t._data.dtype))
 
 
 def fill_normal(t: Tensor, mean: float, std: float, generator: Generator | None) -> Tensor:
-    float_arg("normal_", "mean", mean, 1)
-    float_arg("normal_", "std", std, 2)
+    mean, std = float_arg("normal_", "mean", mean, 1), float_arg("normal_", "std", std, 2)
     if not std >= 0.0:
         raise RuntimeError(f"normal expects std >= 0.0, but found std {float(std):g}")
     if not t.dtype.is_floating_point:
