@@ -224,6 +224,8 @@ SAME_ERROR = {
     "gather_float_dim": lambda m: m.gather(m.ones(3), 1.5, m.tensor([0])),
     "cat_out_a_list_before_its_inputs": lambda m: m.cat([m.tensor(1.0), m.tensor(2.0)], out=[1.0]),
     "stack_out_a_tuple": lambda m: m.stack([m.ones(2)], out=(m.ones(2),)),
+    "linspace_of_vector_bounds": lambda m: m.linspace(m.tensor([0.0]), m.tensor([[2.0]]), 3),
+    "logspace_of_a_vector_end": lambda m: m.logspace(0, m.tensor([2.0]), 3),
     "normal_0d_tensor_mean_negative_std_with_a_size": lambda m: m.normal(m.tensor(2.3), -0.8, (1, 1, 0)),
 }
 

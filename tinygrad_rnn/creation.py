@@ -376,11 +376,20 @@ def arange(start: Any = _MISSING, end: Any = _MISSING, step: Any = 1, *, dtype: 
     return _finish(Tensor._make(data), requires_grad, device)
 
 
+def check_0d_bounds(name: str, start: Any, end: Any) -> None:
+    """linspace's and logspace's start and end may be tensors, of no dim (torch's error names the others)."""
+    wrong = [f"{which} with {v.ndim} dimension(s)" for which, v in (("start", start), ("end", end))
+             if isinstance(v, Tensor) and v.ndim]
+    if wrong:
+        raise RuntimeError(f"{name} only supports 0-dimensional start and end tensors, but got {' and '.join(wrong)}.")
+
+
 def linspace(start: float, end: float, steps: int, *, dtype: Any = None, device: Any = None,
              requires_grad: bool = False) -> Tensor:
     if not all(isinstance(v, (int, float, Tensor)) for v in (start, end)) \
             or not _is_int(steps):
         raise invalid_combination("linspace", (start, end, steps))
+    check_0d_bounds("linspace", start, end)
     if steps < 0:
         raise RuntimeError("number of steps must be non-negative")
     d = dtypes.as_dtype(dtype) if dtype is not None else dtypes.get_default_dtype()
