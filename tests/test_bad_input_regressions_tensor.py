@@ -568,10 +568,11 @@ def test_interpolate_refuses_a_size_or_scale_of_another_type_as_torch(kwargs):
     check_parity(lambda m: m.nn.functional.interpolate(m.ones(1, 1, 3), size=m.tensor(2)))
 
 
-@pytest.mark.parametrize("shapes", [((40, 50), (50,)), ((2, 3, 40), (3, 40)), ((50, 40), (50, 1)), ((7, 70), ())])
+@pytest.mark.parametrize("shapes", [((40, 50), (50,)), ((2, 3, 40), (3, 40)), ((50, 40), (50, 1)), ((7, 70), ()),
+                                    ((10, 10), (1, 1)), ((2, 5, 8), (2, 1, 1))])
 def test_float16_add_alpha_of_broadcast_operands_as_torch(shapes):
-    """torch's innermost loop runs over the trailing dims no operand broadcasts (else one row): its whole steps of
-    32 elements are computed in float32, the rest in float16 arithmetic."""
+    """torch's innermost loop runs over the trailing dims it can merge (each operand has them all, or broadcasts
+    them all): its whole steps of 32 elements are computed in float32, the rest in float16 arithmetic."""
     rng = np.random.default_rng(1)
     a, b = (rng.uniform(-3, 3, s).astype(np.float16) for s in shapes)
     check_parity(lambda m, x, y: [m.add(x, y, alpha=1.7), m.sub(y, x, alpha=-0.3)], [a, b], requires_grad=[False] * 2,

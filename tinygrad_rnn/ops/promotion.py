@@ -50,16 +50,15 @@ HALF_STEP = 32
 
 def half_vector_loop(shape: tuple, *operands: Any) -> Any:
     """Where torch's vectorized loop computes an elementwise float16 result of `shape` from `operands`: True
-    (everywhere), False (nowhere) or a mask. Its innermost loop runs over the trailing dims no tensor operand
-    broadcasts (else over the last dim), vectorized in whole steps of 32 elements; a scalar loop does the rest,
-    and some kernels (add's alpha, rsqrt) round otherwise there (measured)."""
+    (everywhere), False (nowhere) or a mask. Its innermost loop runs over the trailing dims it can merge (each
+    tensor has them all in full, or broadcasts them all), vectorized in whole steps of 32 elements; a scalar
+    loop does the rest, and some kernels (add's alpha, rsqrt) round otherwise there (measured)."""
+    tensors = [(1,) * (len(shape) - t.ndim) + t.shape for t in operands if isinstance(t, Tensor)]
     inner = 1
-    for k in range(1, len(shape) + 1):  # the trailing dims every tensor has in full
-        if any(t.ndim and t.shape[-k:] != shape[-k:] for t in operands if isinstance(t, Tensor)):
+    for k in range(1, len(shape) + 1):
+        if any(dims[-k:] != shape[-k:] and set(dims[-k:]) != {1} for dims in tensors):
             break
         inner *= shape[-k]
-    if inner == 1 and shape:
-        inner = shape[-1]
     vectorized = inner // HALF_STEP * HALF_STEP
     if vectorized in (0, inner):
         return vectorized == inner and inner > 0
