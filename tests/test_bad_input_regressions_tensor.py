@@ -168,6 +168,65 @@ SAME_ERROR = {
                                                    (m.tensor([0, 0], dtype=m.uint8), Ellipsis, Ellipsis), True),
     "ragged_list_index_before_a_mask": lambda m: m.tensor([[[-1, 1]]])[[[0], [-1, 1]], m.tensor([False, True, False])],
     "ragged_list_index_before_a_float_index": lambda m: m.ones(0, 1)[m.tensor([1.0]), [[0, 1], [0]]],
+    "bool_0d_tensor_as_topk_k": lambda m: m.ones(3).topk(m.tensor(True)),
+    "bool_0d_tensor_as_select_index": lambda m: m.ones(3).select(0, m.tensor(True)),
+    "bool_0d_tensor_as_kthvalue_k": lambda m: m.ones(3).kthvalue(m.tensor(True)),
+    "bool_0d_tensor_as_narrow_length": lambda m: m.ones(3).narrow(0, 0, m.tensor(True)),
+    "bool_0d_tensor_as_eye_size": lambda m: m.eye(m.tensor(True)),
+    "bool_0d_tensor_as_randperm_size": lambda m: m.randperm(m.tensor(True)),
+    "bool_0d_tensor_in_repeat": lambda m: m.ones(3).repeat(m.tensor(True), 2),
+    "bool_0d_tensor_in_a_size_list": lambda m: m.zeros([2, m.tensor(True)]),
+    "bool_0d_tensor_in_view": lambda m: m.ones(2).view(2, m.tensor(True)),
+    "bool_0d_tensor_in_expand": lambda m: m.ones(1).expand(m.tensor(True)),
+    "bool_0d_tensor_as_cat_dim": lambda m: m.cat([m.ones(2)], m.tensor(False)),
+    "bool_0d_tensor_as_topk_dim": lambda m: m.ones(3).topk(1, m.tensor(False)),
+    "bool_0d_tensor_as_transpose_dim": lambda m: m.ones(1, 2).transpose(m.tensor(False), 1),
+    "index_select_dim_1_out_of_range": lambda m: m.ones(3, 2).index_select(1, m.tensor([0, 7, -1])),
+    "index_select_dim_1_negative_index": lambda m: m.ones(3, 2, 4).index_select(-2, m.tensor([-1])),
+    "index_select_of_an_empty_input": lambda m: m.ones(2, 0, 3).index_select(0, m.tensor([3])),
+    "index_select_along_an_empty_dim": lambda m: m.ones(0, 2).index_select(0, m.tensor([0])),
+    "full_device_before_a_negative_size": lambda m: m.full((-1,), 1.0, device="nowhere"),
+    "full_float_size_before_the_device": lambda m: m.full((2.0,), 1.0, device="nowhere"),
+    "empty_float_first_size_before_the_device": lambda m: m.empty((2.0,), device="cuda"),
+    "ones_missing_size_before_the_device": lambda m: m.ones(device="cuda"),
+    "rand_device_before_a_later_float_size": lambda m: m.rand(0, 2.0, device="cuda"),
+    "uniform_from_a_one_element_vector": lambda m: m.ones(3).uniform_(m.tensor([0.5]), 1.0),
+    "uniform_from_a_bool_0d_tensor_above_to": lambda m: m.ones(3).uniform_(m.tensor(True), 0.5),
+    "normal_mean_a_one_element_vector": lambda m: m.ones(3).normal_(m.tensor([0.5])),
+    "cauchy_median_a_one_element_vector": lambda m: m.ones(3).cauchy_(m.tensor([0.5])),
+    "exponential_lambd_a_one_element_vector": lambda m: m.ones(3).exponential_(m.tensor([0.5])),
+    "geometric_p_a_one_element_vector": lambda m: m.ones(3).geometric_(m.tensor([0.5])),
+    "log_normal_mean_a_one_element_vector": lambda m: m.ones(3).log_normal_(m.tensor([0.5])),
+    "fill_with_a_one_element_vector": lambda m: m.ones(3).fill_(m.tensor([0.5])),
+    "masked_fill_with_a_one_element_vector": lambda m: m.ones(2).masked_fill(m.tensor([True, False]), m.tensor([1.0])),
+    "add_alpha_a_one_element_vector": lambda m: m.ones(3).add(m.ones(3), alpha=m.tensor([0.5])),
+    "addcmul_value_a_one_element_vector": lambda m: m.ones(2).addcmul(m.ones(2), m.ones(2), value=m.tensor([2.0])),
+    "scalar_tensor_of_a_one_element_vector": lambda m: m.scalar_tensor(m.tensor([2.0])),
+    "new_full_with_a_one_element_vector": lambda m: m.ones(2).new_full((2,), m.tensor([0.2])),
+    "floor_of_ints_into_a_float_out": lambda m: m.floor(m.tensor([1, 2]), out=m.ones(2)),
+    "abs_into_an_out_of_another_float_dtype": lambda m: m.abs(m.ones(2), out=m.ones(2, dtype=m.float64)),
+    "frac_of_ints_checks_the_out_first": lambda m: m.frac(m.tensor([1, 2]), out=m.ones(2)),
+    "nan_to_num_into_an_out_of_another_dtype": lambda m: m.nan_to_num(m.ones(2), out=m.ones(2, dtype=m.float64)),
+    "mul_out_an_int_number": lambda m: m.mul(m.ones(2), m.ones(2), out=2),
+    "add_out_a_bool_number": lambda m: m.add(m.ones(2), m.ones(2), out=True),
+    "exp_out_a_number": lambda m: m.exp(m.ones(2), out=1.0),
+    "triu_indices_of_half_names_itself": lambda m: m.triu_indices(3, 2, 1, dtype=m.float16),
+    "bool_to_a_negative_int_power": lambda m: m.pow(m.tensor([True]), -2),
+    "expand_minus_one_into_a_new_leading_dim": lambda m: m.ones(1).expand(-1, -1),
+    "expand_minus_one_of_a_0d_tensor": lambda m: m.tensor(-2).expand([3, -1]),
+    "expand_negative_into_a_new_leading_dim": lambda m: m.ones(2).expand(-2, 2),
+    "prod_of_dim_none_with_keepdim": lambda m: m.ones(3, 3, 0).prod(None, keepdim=True),
+    "kthvalue_k_out_of_range_names_the_dim": lambda m: m.ones(2, 3).kthvalue(0, -2),
+    "kthvalue_along_an_empty_dim": lambda m: m.ones(0).kthvalue(1),
+    "cumsum_bool_0d_tensor_dim": lambda m: m.ones(3).cumsum(m.tensor(True)),
+    "cumprod_float_dim": lambda m: m.cumprod(m.ones(3), 1.5),
+    "unsqueeze_bool_0d_tensor_dim": lambda m: m.ones(3).unsqueeze(m.tensor(False)),
+    "gather_float_dim": lambda m: m.gather(m.ones(3), 1.5, m.tensor([0])),
+    "cat_out_a_list_before_its_inputs": lambda m: m.cat([m.tensor(1.0), m.tensor(2.0)], out=[1.0]),
+    "stack_out_a_tuple": lambda m: m.stack([m.ones(2)], out=(m.ones(2),)),
+    "linspace_of_vector_bounds": lambda m: m.linspace(m.tensor([0.0]), m.tensor([[2.0]]), 3),
+    "logspace_of_a_vector_end": lambda m: m.logspace(0, m.tensor([2.0]), 3),
+    "normal_0d_tensor_mean_negative_std_with_a_size": lambda m: m.normal(m.tensor(2.3), -0.8, (1, 1, 0)),
 }
 
 
@@ -263,6 +322,18 @@ SAME_RESULT = {
                                           m.fmod(m.ones(0, dtype=m.int64), 0)],
     "fmod_of_bool_by_a_float": lambda m: [m.fmod(m.ones(2, dtype=m.bool), 1.5),
                                           m.fmod(m.ones(2, dtype=m.bool), m.ones(2, dtype=m.int64))],
+    "add_sub_and_div_take_a_number_out": lambda m: [m.add(m.ones(2), m.ones(2), out=1.0), m.sub(m.ones(2), 1, out=1.0),
+                                                    m.div(m.ones(2), 2, out=0.5)],
+    "xlogy_with_a_number_keeps_the_tensor_dtype": lambda m: [m.xlogy(m.ones(2) * 3, 2.5),
+                                                             m.xlogy(m.tensor([2, 3]), 2.5)],
+    "bool_add_takes_alpha_as_a_bool": lambda m: [m.add(m.tensor([True, False]), m.tensor([False, True]), alpha=2),
+                                                 m.add(m.tensor([True, False]), True, alpha=0),
+                                                 m.add(m.tensor([True, False]), True, alpha=False)],
+    "linspace_of_no_step_converts_no_bound": lambda m: [m.linspace(float("nan"), -2, 0, dtype=m.int8),
+                                                        m.linspace(float("inf"), 0, 0, dtype=m.int64)],
+    "bernoulli_of_no_integer": lambda m: m.bernoulli(m.ones(0, 3, dtype=m.int64)),
+    "normal_takes_0d_tensors_as_numbers_with_a_size": lambda m: [m.normal(m.tensor(2.0, dtype=m.float64), 0.0, (2,)),
+                                                                 m.normal(m.tensor(1), m.tensor(0.0), (1, 2))],
 }
 
 
@@ -433,3 +504,76 @@ def test_clamp_keeps_a_nan_upstream_gradient_out_of_the_clamped_places(bounds):
         x.clamp(**bounds).backward(m.tensor([float("nan")] * 3, dtype=m.float64))
         grads.append(x.grad.numpy())
     np.testing.assert_array_equal(grads[0], grads[1])  # equal_nan: NaN exactly where torch has NaN
+
+
+_FUSED = ["add_alpha", "sub_alpha", "add_number_alpha", "rsub_alpha", "addcmul", "addcdiv", "lerp_number", "lerp_tensor"]
+
+
+# (torch's vectorized lerp is a fused multiply-add: rarely an ulp of float32 apart, which rounding to float16
+# mostly hides; at 333 elements one place shows it, so lerp_number is checked at the other sizes)
+@pytest.mark.parametrize("name, size", [(n, s) for s in (7, 320, 333) for n in _FUSED if (n, s) != ("lerp_number", 333)])
+def test_float16_fused_arithmetic_rounds_once_as_torch(name, size):
+    """torch computes these float16 ops in float32 (alpha and a number operand taken as float16 first) and rounds
+    once; computed in float16 every step rounds. add's and sub's alpha: torch's scalar loop (fewer than 32
+    elements, and the tail after whole steps of 32) does round every step."""
+    call = {"add_alpha": lambda m, a, b, c: m.add(a, b, alpha=1.7), "sub_alpha": lambda m, a, b, c: a.sub(b, alpha=0.3),
+            "add_number_alpha": lambda m, a, b, c: m.add(a, 1.3, alpha=-2.2),
+            "rsub_alpha": lambda m, a, b, c: m.rsub(a, 0.3, alpha=0.7),
+            "addcmul": lambda m, a, b, c: m.addcmul(a, b, c, value=0.7),
+            "addcdiv": lambda m, a, b, c: a.addcdiv(b, c, value=-1.3),
+            "lerp_number": lambda m, a, b, c: m.lerp(a, b, 0.3), "lerp_tensor": lambda m, a, b, c: a.lerp(b, c / 3)}[name]
+    rng = np.random.default_rng(0)
+    a, b = (rng.uniform(-3, 3, size).astype(np.float16) for _ in range(2))
+    c = rng.uniform(0.5, 3, size).astype(np.float16)
+    check_parity(lambda m, *t: call(m, *t), [a, b, c], requires_grad=[False] * 3, tol=dict(rtol=0, atol=0))
+
+
+def test_lerp_takes_torch_formula_for_a_large_weight():
+    """torch computes end - (end - input) * (1 - weight) for |weight| >= 0.5, so lerp(a, b, 1) is exactly b."""
+    a, b = np.array([0.1, 1e8, -3.3]), np.array([0.7, -1.1, 1e-9])
+    check_parity(lambda m, x, y: [m.lerp(x, y, 1.0), m.lerp(x, y, m.tensor([0.2, 0.5, 1.0], dtype=m.float64))],
+                 [a, b], tol=dict(rtol=0, atol=0))
+
+
+@pytest.mark.parametrize("name", ["rsqrt", "rsqrt_rows_of_40", "softmax_last", "log_softmax_last", "log_softmax_first", "cumsum", "cumprod",
+                                  "var", "std", "round_decimals", "xlogy_number"])
+def test_float16_math_in_float32_rounds_once_as_torch(name):
+    """torch computes these float16 results in float32 and rounds once (log_softmax along the last dim keeps
+    its sum and that sum's log in float16; rsqrt's scalar loop, after whole steps of 32, rounds the square root
+    first: measured)."""
+    call = {"rsqrt": lambda m, x: (x.abs() + 0.1).rsqrt(), "softmax_last": lambda m, x: m.softmax(x, -1),
+            "log_softmax_last": lambda m, x: m.log_softmax(x, 1), "log_softmax_first": lambda m, x: x.log_softmax(0),
+            "rsqrt_rows_of_40": lambda m, x: (x[:, :40].abs() + 0.1).rsqrt(),
+            "cumsum": lambda m, x: x.cumsum(1), "cumprod": lambda m, x: (x.abs() / 2 + 0.5).cumprod(1),
+            "var": lambda m, x: x.var(1), "std": lambda m, x: m.std(x, 0),
+            "round_decimals": lambda m, x: m.round(x, decimals=2), "xlogy_number": lambda m, x: m.xlogy(x, 2.5)}[name]
+    x = np.random.default_rng(0).uniform(-6, 6, (20, 64)).astype(np.float16)
+    check_parity(lambda m, t: call(m, t), [x], requires_grad=[False], tol=dict(rtol=0, atol=0))
+
+
+def test_float16_round_to_decimals_does_not_overflow_as_torch():
+    """60000 * 1000 is beyond float16: torch scales in float32."""
+    check_parity(lambda m: m.round(m.tensor([1.5, 60000.0, -1.2345], dtype=m.float16), decimals=3),
+                 tol=dict(rtol=0, atol=0))
+
+
+@pytest.mark.parametrize("kwargs", [{"scale_factor": "a"}, {"scale_factor": None, "size": 2.5}, {"size": "a"},
+                                    {"size": [2.5]}])
+def test_interpolate_refuses_a_size_or_scale_of_another_type_as_torch(kwargs):
+    """torch's kernel parser refuses them (a TypeError naming the kernel); a list of non-ints is interpolate's own."""
+    torch = require_torch()
+    for m in (torch, tinygrad_rnn):
+        with pytest.raises(TypeError):
+            m.nn.functional.interpolate(m.ones(1, 1, 3), **kwargs)
+    check_parity(lambda m: m.nn.functional.interpolate(m.ones(1, 1, 3), size=m.tensor(2)))
+
+
+@pytest.mark.parametrize("shapes", [((40, 50), (50,)), ((2, 3, 40), (3, 40)), ((50, 40), (50, 1)), ((7, 70), ()),
+                                    ((10, 10), (1, 1)), ((2, 5, 8), (2, 1, 1))])
+def test_float16_add_alpha_of_broadcast_operands_as_torch(shapes):
+    """torch's innermost loop runs over the trailing dims it can merge (each operand has them all, or broadcasts
+    them all): its whole steps of 32 elements are computed in float32, the rest in float16 arithmetic."""
+    rng = np.random.default_rng(1)
+    a, b = (rng.uniform(-3, 3, s).astype(np.float16) for s in shapes)
+    check_parity(lambda m, x, y: [m.add(x, y, alpha=1.7), m.sub(y, x, alpha=-0.3)], [a, b], requires_grad=[False] * 2,
+                 tol=dict(rtol=0, atol=0))

@@ -36,10 +36,25 @@ def is_int(value: Any, allow_bool: bool = False) -> bool:
     return True
 
 
-def int_arg(fn: str, name: str, value: Any, position: int | None = None) -> int:
-    """`value` as an int, or torch's TypeError for an `int` parameter."""
-    if not is_int(value):
+# torch's conversion of a bool 0-d tensor given for a `SymInt` (a size, topk's k, select's index): the parser
+# takes any tensor there, the conversion then asserts it is integral. Its text for one SymInt, and for a list.
+NOT_INTEGRAL = ('scalar.isIntegral( false) INTERNAL ASSERT FAILED at "/__w/pytorch/pytorch/torch/csrc/utils/'
+                'pybind.cpp":27, please report a bug to PyTorch. ')
+NOT_INTEGRAL_SIZE = ("Expected scalar.isIntegral( false) to be true, but got false.  (Could this error message be "
+                     "improved?  If so, please report an enhancement request to PyTorch.)")
+
+
+def is_bool_tensor(value: Any) -> bool:
+    return isinstance(value, Tensor) and value._data.dtype == bool
+
+
+def int_arg(fn: str, name: str, value: Any, position: int | None = None, symint: bool = False) -> int:
+    """`value` as an int, or torch's TypeError for an `int` parameter. A bool 0-d tensor is no int to
+    torch: a TypeError for a plain `int`, and for a `SymInt` (`symint`) the RuntimeError of its conversion."""
+    if not is_int(value) or (is_bool_tensor(value) and not symint):
         raise TypeError(f"{fn}(): {_where(name, position)} must be int, not {type_name(value)}")
+    if is_bool_tensor(value):
+        raise RuntimeError(NOT_INTEGRAL)
     return int(value.__index__())
 
 
@@ -52,8 +67,8 @@ def bool_arg(fn: str, name: str, value: Any, position: int | None = None) -> boo
 
 def float_arg(fn: str, name: str, value: Any, position: int | None = None) -> float:
     """`value` as a float, or torch's TypeError for a `float` parameter (bools, ints, numpy numbers and
-    one-element tensors are floats to torch's parser)."""
-    if isinstance(value, str) or not hasattr(value, "__float__") or (isinstance(value, Tensor) and value.numel() != 1):
+    0-d tensors are floats to torch's parser; a one-element tensor of more dims is not)."""
+    if isinstance(value, str) or not hasattr(value, "__float__") or (isinstance(value, Tensor) and value.ndim):
         raise TypeError(f"{fn}(): {_where(name, position)} must be float, not {type_name(value)}")
     return float(value)
 
@@ -66,8 +81,9 @@ def tensor_arg(fn: str, name: str, value: Any, position: int | None = None) -> T
 
 
 def number_arg(fn: str, name: str, value: Any, position: int | None = None) -> Any:
-    """`value` unchanged if it is a number (bool, int, float or a 1-element tensor), else torch's TypeError."""
-    if isinstance(value, (bool, int, float)) or (hasattr(value, "__float__") and not isinstance(value, str)):
+    """`value` unchanged if it is a number (bool, int, float or a 0-d tensor), else torch's TypeError."""
+    if isinstance(value, (bool, int, float)) or (hasattr(value, "__float__") and not isinstance(value, str)
+                                                 and not (isinstance(value, Tensor) and value.ndim)):
         return value
     raise TypeError(f"{fn}(): {_where(name, position)} must be Number, not {type_name(value)}")
 
@@ -82,16 +98,20 @@ def invalid_combination(fn: str, args: tuple, signatures: tuple = ()) -> TypeErr
                      f"{':' if signatures else ''}{expected}")
 
 
-def size_arg(fn: str, args: tuple, name: str = "size", keyword: bool = False) -> tuple:
+def size_arg(fn: str, args: tuple, name: str = "size", keyword: bool = False, symint: bool = True) -> tuple:
     """A `tuple of ints` parameter given as f(2, 3), f((2, 3)), f([2, 3]) or f(torch.Size([2, 3])).
 
-    As torch: the first element must be a true int; later ones may be bools (their int value)."""
+    As torch: the first element must be a true int; later ones may be bools (their int value). A size is
+    a `SymInt[]` (`symint`), which takes no bool 0-d tensor; a list of dims (permute's) does."""
     position = None if keyword else 1
     if len(args) == 1 and not is_int(args[0]):
         if not isinstance(args[0], (tuple, list)):
             raise TypeError(f"{fn}(): {_where(name, position)} must be tuple of ints, not {type_name(args[0])}")
         args = tuple(args[0])
-    return checked_ints(fn, name, args, position)
+    sizes = checked_ints(fn, name, args, position)
+    if symint and any(is_bool_tensor(s) for s in args):
+        raise RuntimeError(NOT_INTEGRAL_SIZE)
+    return sizes
 
 
 def int_list_arg(fn: str, name: str, value: Any, position: int, scalar_ok: bool = False) -> tuple:

@@ -204,8 +204,11 @@ def _is_int(a: Any) -> bool:
 
 
 # ------------------------------------------------------------------ filled tensors
-def _size(size: Sequence, kw: dict | None = None, name: str = "") -> tuple:
-    """The shape from f(2, 3), f((2, 3)) or f(size=(2, 3)); f() is torch's TypeError."""
+def _size(size: Sequence, kw: dict | None = None, name: str = "", device: Any = None) -> tuple:
+    """The shape from f(2, 3), f((2, 3)) or f(size=(2, 3)); f() is torch's TypeError.
+
+    torch's parser matches the size (its presence and first element) before it looks at the `device`, and
+    unpacks the size's later elements after: a bad device is reported between the two (measured)."""
     keyword = bool(kw and "size" in kw)
     if keyword:
         if size:
@@ -219,7 +222,14 @@ def _size(size: Sequence, kw: dict | None = None, name: str = "") -> tuple:
                             f" * (tuple of ints size, *, torch.Generator generator, {_RANDOM_KW})\n"
                             f" * (tuple of ints size, *, {_RANDOM_KW})\n")
         raise TypeError(f'{name}() missing 1 required positional arguments: "size"')
-    return size_arg(name or "size", size, keyword=keyword)
+    try:
+        shape = size_arg(name or "size", size, keyword=keyword)
+    except TypeError as error:
+        if "failed to unpack" in str(error):  # a later element: torch has seen the device by then
+            check_device(device)
+        raise
+    check_device(device)
+    return shape
 
 
 _RANDOM_KW = ("Tensor out = None, torch.dtype dtype = None, torch.layout layout = None, torch.device device = None, "
@@ -322,20 +332,17 @@ def _write_into(out: Tensor, result: Tensor) -> Tensor:
 
 @factory
 def zeros(*size: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False, **kw: Any) -> Tensor:
-    check_device(device)  # torch looks at the device while it parses, before the size
-    return _filled(0, _size(size, kw, "zeros"), dtype, requires_grad, device, "zeros")
+    return _filled(0, _size(size, kw, "zeros", device), dtype, requires_grad, device, "zeros")
 
 
 @factory
 def ones(*size: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False, **kw: Any) -> Tensor:
-    check_device(device)  # torch looks at the device while it parses, before the size
-    return _filled(1, _size(size, kw, "ones"), dtype, requires_grad, device)
+    return _filled(1, _size(size, kw, "ones", device), dtype, requires_grad, device)
 
 
 @factory
 def empty(*size: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False, **kw: Any) -> Tensor:
-    check_device(device)  # torch looks at the device while it parses, before the size
-    return _filled(UNINITIALIZED, _size(size, kw, "empty"), dtype, requires_grad, device)
+    return _filled(UNINITIALIZED, _size(size, kw, "empty", device), dtype, requires_grad, device)
 
 
 @factory
@@ -345,7 +352,7 @@ def full(size: Any, fill_value: Any, *, dtype: Any = None, device: Any = None, r
         fill_value = fill_value.item()
     if dtype is None:
         dtype = dtypes.scalar_dtype(fill_value)
-    return _filled(fill_value, _size((size,), name="full"), dtype, requires_grad, device)
+    return _filled(fill_value, _size((size,), name="full", device=device), dtype, requires_grad, device)
 
 
 def check_like_arguments(name: str, requires_grad: Any, kw: dict) -> None:
@@ -431,15 +438,26 @@ def arange(start: Any = _MISSING, end: Any = _MISSING, step: Any = 1, *, dtype: 
     return _finish(Tensor._make(data), requires_grad, device)
 
 
+def check_0d_bounds(name: str, start: Any, end: Any) -> None:
+    """linspace's and logspace's start and end may be tensors, of no dim (torch's error names the others)."""
+    wrong = [f"{which} with {v.ndim} dimension(s)" for which, v in (("start", start), ("end", end))
+             if isinstance(v, Tensor) and v.ndim]
+    if wrong:
+        raise RuntimeError(f"{name} only supports 0-dimensional start and end tensors, but got {' and '.join(wrong)}.")
+
+
 @factory
 def linspace(start: float, end: float, steps: int, *, dtype: Any = None, device: Any = None,
              requires_grad: bool = False) -> Tensor:
     if not all(isinstance(v, (int, float, Tensor)) for v in (start, end)) \
             or not _is_int(steps):
         raise invalid_combination("linspace", (start, end, steps))
+    check_0d_bounds("linspace", start, end)
     if steps < 0:
         raise RuntimeError("number of steps must be non-negative")
     d = dtypes.as_dtype(dtype) if dtype is not None else dtypes.get_default_dtype()
+    if steps == 0:  # torch converts no bound for no step (a nan bound is fine for an integer dtype then)
+        return _finish(Tensor._make(np.empty(0, d.np)), requires_grad, device)
     if d is dtypes.bool:  # torch's bool kernel is missing, but 0 or 1 steps never reach it
         if steps > 1:
             raise NotImplementedError('"linspace_cpu" not implemented for \'Bool\'')
@@ -469,7 +487,7 @@ _SQUARE = object()  # eye(n)'s missing m, told apart from an explicit None (torc
 
 @factory
 def eye(n: int, m: Any = _SQUARE, *, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
-    n = int_arg("eye", "n", n, 1)
+    n = int_arg("eye", "n", n, 1, symint=True)
     if m is not _SQUARE and not _is_int(m):
         raise invalid_combination("eye", (n, m))
     m = None if m is _SQUARE else m

@@ -309,7 +309,7 @@ def _float_dtype(dtype: Any, kernel: str) -> dtypes.dtype:
 def randn(*size: Any, generator: Generator | None = None, dtype: Any = None, device: Any = None,
           requires_grad: bool = False, **kw: Any) -> Tensor:
     """Standard normal values of the default float dtype (float32)."""
-    shape = check_size(_size(size, kw, "randn"))  # torch parses the size before it looks at the dtype
+    shape = check_size(_size(size, kw, "randn", device))  # torch parses the size before it looks at the dtype
     if not math.prod(shape) and dtype is not None:  # torch runs no kernel for an empty result, whatever the dtype
         return _finish(Tensor._make(np.empty(shape, dtypes.as_dtype(dtype).np)), requires_grad, device)
     d = _float_dtype(dtype, "normal_kernel_cpu")
@@ -321,7 +321,7 @@ def randn(*size: Any, generator: Generator | None = None, dtype: Any = None, dev
 def rand(*size: Any, generator: Generator | None = None, dtype: Any = None, device: Any = None,
          requires_grad: bool = False, **kw: Any) -> Tensor:
     """Uniform values in [0, 1)."""
-    shape = check_size(_size(size, kw, "rand"))
+    shape = check_size(_size(size, kw, "rand", device))
     d = _float_dtype(dtype, "check_uniform_bounds")
     data = _rng(generator).uniform_values(math.prod(shape), 0.0, 1.0, d.np).reshape(shape)
     return _finish(Tensor._make(data), requires_grad, device)
@@ -332,7 +332,7 @@ def randint(low: int, high: Any = None, size: Any = None, *, generator: Generato
             dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
     """Integers in [low, high); `randint(high, size)` starts at 0."""
     if size is None:  # randint(high, size)
-        low, high, size = 0, int_arg("randint", "high", low, 1), high
+        low, high, size = 0, int_arg("randint", "high", low, 1, symint=True), high
     if not (_is_int(low) and _is_int(high) and isinstance(size, (tuple, list))) \
             or not isinstance(requires_grad, bool) and requires_grad is not None:
         raise invalid_combination("randint", (low, high, size))
@@ -366,7 +366,7 @@ def _check_integer_range(low: int, high: int, d: dtypes.dtype) -> None:
 @factory
 def randperm(n: int, *, generator: Generator | None = None, dtype: Any = None, device: Any = None,
              requires_grad: bool = False) -> Tensor:
-    n = check_size((int_arg("randperm", "n", n, 1),))[0]
+    n = check_size((int_arg("randperm", "n", n, 1, symint=True),))[0]
     d = dtypes.as_dtype(dtype) if dtype is not None else dtypes.int64
     if d is dtypes.bool:
         raise NotImplementedError('"randperm" not implemented for \'Bool\'')
@@ -397,10 +397,13 @@ def normal(mean: Any = 0.0, std: Any = 1.0, size: Any = None, *, generator: Gene
            dtype: Any = None, device: Any = None, requires_grad: bool = False, layout: Any = None,
            pin_memory: Any = False) -> Tensor:
     """Normal values: of `size` from the numbers mean and std (the only overload that takes dtype, device,
-    requires_grad, layout, pin_memory), or of the broadcast shape of mean and std when either is a tensor."""
+    requires_grad, layout, pin_memory, and 0-d tensors as the numbers), or of the broadcast shape of mean
+    and std when either is a tensor."""
     options = dtype is not None or device is not None or requires_grad or layout is not None or pin_memory
-    if (size is not None or options) and (isinstance(mean, Tensor) or isinstance(std, Tensor)):  # no such overload
-        raise invalid_combination("normal", (mean, std, size))
+    if size is not None or options:
+        if size is None or any(isinstance(x, Tensor) and x.ndim for x in (mean, std)):  # no such overload
+            raise invalid_combination("normal", (mean, std, size))
+        mean, std = (x.item() if isinstance(x, Tensor) else x for x in (mean, std))
     check_layout("normal", layout)
     check_pin_memory("normal", pin_memory)
     shape = None if size is None else check_size(_size((size,)))  # the parser's check comes first
@@ -513,15 +516,13 @@ def _check_uniform_bounds(t: Tensor, a: float, b: float) -> None:
 
 def fill_uniform(t: Tensor, a: float, b: float, generator: Generator | None) -> Tensor:
     """In place: U(a, b), drawn as torch draws for the tensor's dtype."""
-    float_arg("uniform_", "from", a, 1)
-    float_arg("uniform_", "to", b, 2)
+    a, b = float_arg("uniform_", "from", a, 1), float_arg("uniform_", "to", b, 2)  # (a 0-d tensor as its float)
     _check_uniform_bounds(t, a, b)
     return _fill(t, _rng(generator).uniform_values(t.numel(), a, b, t._data.dtype))
 
 
 def fill_normal(t: Tensor, mean: float, std: float, generator: Generator | None) -> Tensor:
-    float_arg("normal_", "mean", mean, 1)
-    float_arg("normal_", "std", std, 2)
+    mean, std = float_arg("normal_", "mean", mean, 1), float_arg("normal_", "std", std, 2)
     if not std >= 0.0:
         raise RuntimeError(f"normal expects std >= 0.0, but found std {float(std):g}")
     if not t.dtype.is_floating_point and t.numel():  # torch's kernel, which checks the dtype, skips an empty tensor
@@ -577,6 +578,7 @@ def _positive(value: float, what: str, name: str) -> None:
 
 def fill_cauchy(t: Tensor, median: float, sigma: float, generator: Generator | None) -> Tensor:
     """In place: median + sigma * tan(pi * (u - 1/2)), one double uniform u per element, as torch."""
+    median, sigma = float_arg("cauchy_", "median", median, 1), float_arg("cauchy_", "sigma", sigma, 2)
     _positive(sigma, "sigma", "cauchy_")
     _continuous(t, "Cauchy")
     u = _rng(generator).unit(t.numel(), np.float64)
@@ -585,6 +587,7 @@ def fill_cauchy(t: Tensor, median: float, sigma: float, generator: Generator | N
 
 def fill_exponential(t: Tensor, lambd: float, generator: Generator | None) -> Tensor:
     """In place: -log(1 - u) / lambd, one double uniform u per element, as torch."""
+    lambd = float_arg("exponential_", "lambd", lambd, 1)
     _positive(lambd, "lambda", "exponential_")
     if t.numel():  # torch checks the dtype in its kernel, which an empty tensor skips
         _continuous(t, "Exponential")
@@ -594,6 +597,7 @@ def fill_exponential(t: Tensor, lambd: float, generator: Generator | None) -> Te
 
 def fill_geometric(t: Tensor, p: float, generator: Generator | None) -> Tensor:
     """In place: the number of trials to the first success, ceil(log(u) / log(1 - p)), as torch."""
+    p = float_arg("geometric_", "p", p, 1)
     if not 0 < p < 1:
         raise RuntimeError(f"geometric_ expects p to be in (0, 1), but got p={p:g}")
     if t.dtype.name == "bool" and t.numel():
@@ -604,6 +608,7 @@ def fill_geometric(t: Tensor, p: float, generator: Generator | None) -> Tensor:
 
 def fill_log_normal(t: Tensor, mean: float, std: float, generator: Generator | None) -> Tensor:
     """In place: exp of a normal(mean, std) draw per element, drawn one at a time as torch does."""
+    mean, std = float_arg("log_normal_", "mean", mean, 1), float_arg("log_normal_", "std", std, 2)
     _positive(std, "std", "log_normal_")
     if not t.dtype.is_floating_point and t.numel():  # the kernel checks the dtype; an empty tensor skips it
         raise NotImplementedError(f"\"log_normal_cpu\" not implemented for '{t.dtype._legacy}'")

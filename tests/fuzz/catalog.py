@@ -1392,9 +1392,8 @@ def out_arguments(draw):
     if name == "cat":
         args = [[args[0], args[0]]]
     out = draw(st.one_of(tensors(["float32", "float64", "int64", "float16", "bool"], max_dims=2, special=False),
-                         arrays([dtype], shape=shape, special=False).map(T), st.sampled_from([None, [1.0], "t"])))
-    # (not a Python number: torch's add, sub, mul and div take out=1.0 through their Scalar overloads and
-    # return a new float64 tensor, its other ops refuse it; a known difference, we refuse it always)
+                         arrays([dtype], shape=shape, special=False).map(T),
+                         st.sampled_from([None, [1.0], "t", 1.0, 2, True])))  # (add, sub, mul, div take numbers)
 
     def run(m, *a, out):
         result = getattr(m, name)(*a, out=out)
@@ -1414,7 +1413,8 @@ def zero_dim_arguments(draw):
     zero_d = draw(st.one_of(arrays(["int64", "int32", "bool", "uint8"], shape=(), special=False).map(T),
                             arrays(["float32", "float64"], shape=(), special=False).map(T)))
     name = draw(st.sampled_from(["sum", "softmax", "pow", "clamp", "full", "masked_fill", "fill_", "index_select",
-                                 "narrow", "reshape", "add", "where", "select", "topk", "repeat", "expand"]))
+                                 "narrow", "reshape", "add", "where", "select", "topk", "repeat", "expand",
+                                 "kthvalue", "eye", "zeros", "transpose", "cat", "cumsum_int", "uniform_"]))
     calls = {
         "sum": lambda m, x, z: x.sum(z), "softmax": lambda m, x, z: x.softmax(z), "pow": lambda m, x, z: x.pow(z),
         "clamp": lambda m, x, z: x.clamp(z), "full": lambda m, x, z: m.full((2,), z),
@@ -1423,12 +1423,37 @@ def zero_dim_arguments(draw):
         "reshape": lambda m, x, z: x.reshape(z, -1), "add": lambda m, x, z: m.add(x, z, alpha=2),
         "where": lambda m, x, z: m.where(x > 0, z, x), "select": lambda m, x, z: x.select(0, z),
         "topk": lambda m, x, z: x.topk(z), "repeat": lambda m, x, z: x.repeat(z), "expand": lambda m, x, z: x.expand(z, -1),
+        "kthvalue": lambda m, x, z: x.kthvalue(z), "eye": lambda m, x, z: m.eye(z), "zeros": lambda m, x, z: m.zeros(2, z),
+        "transpose": lambda m, x, z: x.transpose(z, 0), "cat": lambda m, x, z: m.cat([x, x], z),
+        "cumsum_int": lambda m, x, z: x.cumsum(z), "uniform_": lambda m, x, z: x.uniform_(z, 5.0).shape,
     }
     return Call(f"0-d tensor into {name}", calls[name], (x, zero_d))
 
 
+_HALF_OPS = {  # float16 math torch computes in float32 (or in its own mix: add's alpha, log_softmax's last dim)
+    "add_alpha": lambda m, x, y, z: m.add(x, y, alpha=1.7), "sub_number_alpha": lambda m, x, y, z: m.sub(x, 0.37, alpha=-2.1),
+    "addcmul": lambda m, x, y, z: m.addcmul(x, y, z, value=0.7), "addcdiv": lambda m, x, y, z: m.addcdiv(x, y, z.abs() + 0.5),
+    "lerp_tensor": lambda m, x, y, z: m.lerp(x, y, z), "softmax": lambda m, x, y, z: x.softmax(-1),
+    "log_softmax": lambda m, x, y, z: x.log_softmax(0), "log_softmax_last": lambda m, x, y, z: x.log_softmax(-1),
+    "cumsum": lambda m, x, y, z: x.cumsum(-1), "var": lambda m, x, y, z: x.var(-1), "std": lambda m, x, y, z: x.std(0),
+    "rsqrt": lambda m, x, y, z: (x.abs() + 0.1).rsqrt(), "round_decimals": lambda m, x, y, z: m.round(x, decimals=2),
+    "xlogy_number": lambda m, x, y, z: m.xlogy(x, 2.5),
+}
+
+
+@st.composite
+def half_arithmetic(draw):
+    """float16 tensors of up to 100 elements a row (so that torch's vectorized loop, in whole steps of 32, and its
+    scalar loop both run), with broadcasting: compared to an ulp of float16."""
+    shape = draw(hnp.array_shapes(min_dims=1, max_dims=2, min_side=1, max_side=100).filter(lambda s: np.prod(s) <= 300))
+    other = draw(st.sampled_from([shape, shape[-1:], (1,) * len(shape)]))
+    x, y, z = (T(draw(arrays(["float16"], shape=sh, special=False))) for sh in (shape, other, shape))
+    name = draw(st.sampled_from(sorted(_HALF_OPS)))
+    return Call(f"float16 {name}", _HALF_OPS[name], (x, y, z))
+
+
 CATALOG.update({"scalar_operands": scalar_operands(), "out_arguments": out_arguments(),
-                "zero_dim_arguments": zero_dim_arguments()})
+                "zero_dim_arguments": zero_dim_arguments(), "half_arithmetic": half_arithmetic()})
 
 
 _HYPER = st.one_of(st.floats(-0.5, 1.5, allow_nan=False), st.sampled_from([0.0, 1.0, float("nan"), float("inf"),

@@ -14,7 +14,7 @@ from tinygrad_rnn.nn.modules import TORCH_FILES
 
 @pytest.mark.parametrize("torch_file", list(TORCH_FILES))
 def test_each_name_sits_in_torchs_file(torch_file):
-    torch = require_torch()
+    require_torch()
     theirs = importlib.import_module(f"torch.nn.modules.{torch_file}")
     ours = importlib.import_module(f"tinygrad_rnn.nn.modules.{torch_file}")
     for name in TORCH_FILES[torch_file]:

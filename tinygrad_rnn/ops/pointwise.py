@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from ..argcheck import invalid_combination, tensor_arg
+from ..argcheck import invalid_combination, number_arg, tensor_arg
 from ..core import dtypes
 from ..core.forward_mode import given
 from ..core.function import NO_EDGE, Function, rename
@@ -23,7 +23,15 @@ from ..creation import checked_fill
 from ..layout import check_memory_format
 from .declare import BINARY_SHAPES, Sample, away_from_kinks, binary, inside_unit, op, positive, unary
 from .promotion import array_of as _arr
-from .promotion import by_number_in_float32, float_of, promote, result_type, to_float
+from .promotion import (
+    by_number_in_float32,
+    float_of,
+    half_vector_loop,
+    in_float32_for_half,
+    promote,
+    result_type,
+    to_float,
+)
 from .promotion import cast_operand as _cast
 from .promotion import check_broadcast as _check_broadcast
 
@@ -100,19 +108,53 @@ class Add(Function):
 def add(input: Any, other: Any, *, alpha: Any = 1) -> Tensor:
     if alpha == 1 and alpha is not True:
         return _binary(Add, input, other)
-    return _binary(Add, *_scaled_by_alpha(input, other, alpha))
+    return _add_scaled(Add, input, other, alpha)
 
 
-def _scaled_by_alpha(input: Any, other: Any, alpha: Any) -> tuple[Any, Any]:
-    """(input, alpha * other) for add and sub, promoted first: alpha scales other in the result's dtype."""
-    alpha = _checked_alpha(input, other, alpha)
-    a, b = promote(input, other)
-    return a, b * alpha
+def _add_scaled(node: type, input: Any, other: Any, alpha: Any) -> Tensor:
+    """input + alpha * other (node Add) or input - alpha * other (Sub, Rsub), promoted first: alpha scales
+    other in the result's dtype."""
+    alpha = _checked_alpha("add" if node is Add else "sub", input, other, alpha)
+    result = result_type(input, other)
+    if result is dtypes.float16:  # torch's kernel takes alpha and a number operand as float16
+        alpha, input, other = (_in_half(v) for v in (alpha, input, other))
+    elif result is dtypes.bool and type(alpha) in (bool, int, float):  # torch's bool kernel takes alpha as a bool
+        alpha = alpha != 0
+        if type(other) is bool:  # (True * False is the int 0 in Python)
+            other, alpha = other and alpha, True
+
+    def scaled(a: Any, b: Any) -> Tensor:
+        a, b = promote(a, b)
+        return _binary(node, a, b if alpha is True else b * alpha)
+    if result is dtypes.float16:
+        return rename(_as_torch_half_loops(scaled, input, other), node.Node.__name__)
+    return scaled(input, other)
 
 
-def _checked_alpha(input: Any, other: Any, alpha: Any) -> Any:
-    """add's and sub's alpha, as torch takes it: of the result's kind (no float alpha for integers, no bool
-    alpha but for bools) and within the result's dtype."""
+def _as_torch_half_loops(scaled: Any, input: Any, other: Any) -> Tensor:
+    """A float16 `scaled(input, other)` (alpha and a number operand already float16) as torch's add kernel
+    computes it (measured): in float32 where its vectorized loop runs, rounded once (see
+    `half_vector_loop`), elsewhere in float16 arithmetic, rounding alpha * other before the sum."""
+    stepwise = scaled(input, other)  # (alpha * other is exact in float32, then rounded once to float16)
+    vectorized = half_vector_loop(stepwise.shape, input, other)
+    if vectorized is False:
+        return stepwise
+    in_float32 = in_float32_for_half(scaled, input, other)
+    return in_float32 if vectorized is True else where(Tensor._make(vectorized), in_float32, stepwise)
+
+
+def _in_half(number: Any) -> Any:
+    """A Python number as float16 holds it (inf beyond its range, as torch); anything else as it is."""
+    if type(number) not in (int, float):
+        return number
+    with np.errstate(over="ignore"):
+        return float(np.float16(number))
+
+
+def _checked_alpha(name: str, input: Any, other: Any, alpha: Any) -> Any:
+    """add's and sub's alpha, as torch takes it: a number (or 0-d tensor) of the result's kind (no float
+    alpha for integers, no bool alpha but for bools) and within the result's dtype."""
+    number_arg(name, "alpha", alpha)
     for number in (input, other, alpha):  # torch's parser reads an int as 64 bits first
         if type(number) is int:
             float_of(number)
@@ -164,7 +206,7 @@ def sub(input: Any, other: Any, *, alpha: Any = 1) -> Tensor:
                            "If you are trying to invert a mask, use the `~` or `logical_not()` operator instead.")
     node = Sub if isinstance(input, Tensor) else Rsub
     if alpha != 1 or alpha is True:
-        return _binary(node, *_scaled_by_alpha(input, other, alpha))
+        return _add_scaled(node, input, other, alpha)
     return _binary(node, input, other)
 
 
@@ -336,7 +378,7 @@ def pow(input: Any, exponent: Any) -> Tensor:
         raise invalid_combination("pow", (input, exponent))  # None, a list, a str: no overload of torch's
     if type(exponent) is float and isinstance(input, Tensor) and input.dtype is dtypes.float16:
         checked_fill(exponent, dtypes.float16)  # torch's half pow checks its exponent fits
-    if isinstance(input, Tensor) and input._data.dtype.kind in "iu" and type(exponent) is int and exponent < 0:
+    if isinstance(input, Tensor) and input._data.dtype.kind in "iub" and type(exponent) is int and exponent < 0:
         raise RuntimeError("Integers to negative integer powers are not allowed.")
     if isinstance(exponent, Tensor) and exponent.dtype is dtypes.bool and getattr(input, "dtype", bool) is dtypes.bool \
             or isinstance(input, bool) and getattr(exponent, "dtype", None) is dtypes.bool:
@@ -567,8 +609,19 @@ def sqrt(input: Tensor) -> Tensor:
     return Sqrt.apply(to_float(input))
 
 
+def _rsqrt(a: np.ndarray) -> np.ndarray:
+    """1/sqrt(a). Where torch's vectorized loop runs over a float16 array, it computes in float32 and rounds
+    once (its scalar loop rounds each step): measured, see promotion.half_vector_loop."""
+    y = np.reciprocal(np.sqrt(a))
+    if a.dtype == np.float16:
+        vectorized = half_vector_loop(a.shape)
+        if vectorized is not False:
+            y = np.where(vectorized, np.reciprocal(np.sqrt(a.astype(np.float32))).astype(np.float16), y)
+    return y
+
+
 class Rsqrt(Elementwise):
-    numpy_fn = staticmethod(lambda a: np.reciprocal(np.sqrt(a)))
+    numpy_fn = staticmethod(_rsqrt)
     saves = "y"
 
     @staticmethod
@@ -1027,6 +1080,9 @@ def masked_fill(input: Tensor, mask: Tensor, value: Any) -> Tensor:
     if mask.dtype is not dtypes.bool:
         raise RuntimeError(f"masked_fill_ only supports boolean masks, but got mask with dtype {mask.dtype._legacy.lower()}")
     if isinstance(value, Tensor):  # a 0-d tensor's value, converted to input's dtype (no promotion)
+        if value.ndim:
+            raise RuntimeError("masked_fill_ only supports a 0-dimensional value tensor, but got tensor with "
+                               f"{value.ndim} dimension(s).")
         value = np.asarray(value.item()).astype(input._data.dtype)[()]
     else:
         value = checked_fill(value, input.dtype)
@@ -1040,7 +1096,15 @@ def lerp(input: Tensor, end: Tensor, weight: Any) -> Tensor:
         if not input.dtype.is_floating_point:
             raise NotImplementedError(f'"lerp_kernel_scalar" not implemented for \'{input.dtype._legacy}\'')
         weight = checked_fill(weight, dtypes.float32 if input.dtype is dtypes.float16 else input.dtype)  # opmath
-    return rename(input + weight * (end - input), "LerpBackward0")
+    return rename(in_float32_for_half(_lerp, input, end, weight), "LerpBackward0")
+
+
+def _lerp(input: Any, end: Any, weight: Any) -> Tensor:
+    """torch's formula: from input for a small weight (|w| < 0.5), from end for a large one, which keeps
+    lerp(a, b, 1) exactly b."""
+    if not isinstance(weight, Tensor):
+        return input + weight * (end - input) if -0.5 < weight < 0.5 else end - (end - input) * (1 - weight)
+    return where(abs(weight) < 0.5, input + weight * (end - input), end - (end - input) * (1 - weight))
 
 
 class _PiecewiseConstant(Function):

@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 
 from .. import return_types
-from ..argcheck import tensor_arg
+from ..argcheck import number_arg, tensor_arg
 from ..core import dtypes
 from ..core.function import Function, rename
 from ..core.tensor import Tensor
@@ -30,7 +30,7 @@ from .declare import BINARY_SHAPES, Sample, away_from_kinks, binary, inside_unit
 from .pointwise import Elementwise, _binary, _quiet, abs, div, exp, log, refuse_bool, rsqrt, sign, where
 from .promotion import array_of as _arr
 from .promotion import check_broadcast as _check_broadcast
-from .promotion import promote, to_float
+from .promotion import in_float32_for_half, promote, to_float
 
 
 class Unary(Elementwise):
@@ -208,6 +208,8 @@ class Round(Function):
 
     @staticmethod
     def forward(ctx, x, decimals):
+        if decimals and x._data.dtype == np.float16:  # torch scales a half in float32 (no overflow), rounds once
+            return Tensor._make(np.round(x._data.astype(np.float32), decimals).astype(np.float16))
         return Tensor._make(np.round(x._data, decimals or 0))
 
     @staticmethod
@@ -395,8 +397,10 @@ class Xlogy(Binary):
 
     @staticmethod
     def numpy_fn(a, b):
+        dtype = (a if isinstance(a, np.ndarray) else b).dtype  # a number operand takes the tensor's dtype
+        a, b = np.asarray(a, dtype), np.asarray(b, dtype)
         out = np.multiply(a, np.log(b))
-        return np.where((np.asarray(a) == 0) & ~np.isnan(b), 0, out).astype(out.dtype)
+        return np.where((a == 0) & ~np.isnan(b), 0, out).astype(dtype)
 
     @staticmethod
     def derivatives(a, b, y):  # d/da = log(b) (0 where a == 0 and b <= 0), d/db = a / b
@@ -559,13 +563,16 @@ def _three_samples(denominator: Any = lambda x: x) -> Any:
 
 @op(inplace=True, out=True, samples=_three_samples())
 def addcmul(input: Tensor, tensor1: Tensor, tensor2: Tensor, *, value: Any = 1) -> Tensor:
-    """input + value * tensor1 * tensor2."""
-    return rename(input + value * (tensor1 * tensor2), "AddcmulBackward0")
+    """input + value * tensor1 * tensor2 (for float16, in float32 rounded once, as torch)."""
+    number_arg("addcmul", "value", value)
+    return rename(in_float32_for_half(lambda a, b, c: a + value * b * c, input, tensor1, tensor2),
+                  "AddcmulBackward0")
 
 
 @op(inplace=True, out=True, samples=_three_samples(declare.positive))
 def addcdiv(input: Tensor, tensor1: Tensor, tensor2: Tensor, *, value: Any = 1) -> Tensor:
-    """input + value * tensor1 / tensor2."""
+    """input + value * tensor1 / tensor2 (for float16, in float32 rounded once, as torch)."""
+    number_arg("addcdiv", "value", value)
     if not tensor1.dtype.is_floating_point and not tensor2.dtype.is_floating_point:
         raise RuntimeError(
             "Integer division with addcdiv is no longer supported, and in a future  release addcdiv will perform "
@@ -573,5 +580,6 @@ def addcdiv(input: Tensor, tensor1: Tensor, tensor2: Tensor, *, value: Any = 1) 
             "(input + value * torch.trunc(tensor1 / tensor2)).to(input.dtype) for integer inputs and as "
             "(input + value * tensor1 / tensor2) for float inputs. The future addcdiv behavior is just the latter "
             "implementation: (input + value * tensor1 / tensor2), for all dtypes.")
-    return rename(input + value * (tensor1 / tensor2), "AddcdivBackward0")
+    return rename(in_float32_for_half(lambda a, b, c: a + value * b / c, input, tensor1, tensor2),
+                  "AddcdivBackward0")
 

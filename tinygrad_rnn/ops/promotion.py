@@ -32,6 +32,39 @@ def by_number_in_float32(ufunc: Any, x: Any, y: Any) -> Any:
     return ufunc(x, y)
 
 
+def in_float32_for_half(compute: Any, *operands: Any) -> Any:
+    """`compute(*operands)`, computed as torch's CPU kernels compute a float16 result: in float32 (its
+    "opmath" type), rounded to float16 once at the end. Computed in float16, numpy would round after every
+    step (addcmul's product, then its sum) and differ from torch by an ulp in about a third of the places."""
+    if result_type(*operands) is not dtypes.float16:
+        return compute(*operands)
+    wide = (Cast.apply(o, dtypes.float32) if isinstance(o, Tensor) else o for o in operands)
+    result = compute(*wide)
+    with np.errstate(over="ignore"):  # beyond float16 is inf, as torch, without a word
+        return Cast.apply(result, dtypes.float16)
+
+
+# float16 elements per step of torch's vectorized CPU loop (two AVX2 vectors of 16), measured with add's alpha
+HALF_STEP = 32
+
+
+def half_vector_loop(shape: tuple, *operands: Any) -> Any:
+    """Where torch's vectorized loop computes an elementwise float16 result of `shape` from `operands`: True
+    (everywhere), False (nowhere) or a mask. Its innermost loop runs over the trailing dims it can merge (each
+    tensor has them all in full, or broadcasts them all), vectorized in whole steps of 32 elements; a scalar
+    loop does the rest, and some kernels (add's alpha, rsqrt) round otherwise there (measured)."""
+    tensors = [(1,) * (len(shape) - t.ndim) + t.shape for t in operands if isinstance(t, Tensor)]
+    inner = 1
+    for k in range(1, len(shape) + 1):
+        if any(dims[-k:] != shape[-k:] and set(dims[-k:]) != {1} for dims in tensors):
+            break
+        inner *= shape[-k]
+    vectorized = inner // HALF_STEP * HALF_STEP
+    if vectorized in (0, inner):
+        return vectorized == inner and inner > 0
+    return (np.arange(int(np.prod(shape))) % inner < vectorized).reshape(shape)
+
+
 def as_operand(x: Any) -> Any:
     """A Tensor or a Python number; numpy scalars become numbers, arrays and lists Tensors."""
     if isinstance(x, (Tensor, bool, int, float)):

@@ -16,6 +16,7 @@ from ..core.tensor import Tensor
 from .declare import Sample, SampleMaker, away_from_kinks, op
 from .decompositions import svdvals
 from .pointwise import Div, Elementwise, exp, maximum, minimum, where
+from .promotion import in_float32_for_half
 from .shape import Expand, Gather, Reshape, gather_along, normalize_dim, normalize_dims
 
 
@@ -153,10 +154,12 @@ class LogSumExp(Function):
 
 def _from_max_shifted(x: Tensor, dim: int, normalise: Callable[[np.ndarray, int], np.ndarray]) -> Tensor:
     """`normalise(x - max(x), dim)`: the shift changes neither softmax nor log_softmax but keeps exp from
-    overflowing. An empty x has nothing to normalise (and np.max no identity): it comes back as a copy."""
+    overflowing. An empty x has nothing to normalise (and np.max no identity): it comes back as a copy.
+    A float16 x is computed in float32 and rounded once, as torch's kernels do."""
     if x._data.size == 0:
         return Tensor._make(x._data.copy())
-    return Tensor._make(normalise(x._data - np.max(x._data, axis=dim, keepdims=True), dim))
+    data = x._data.astype(np.float32) if x._data.dtype == np.float16 else x._data
+    return Tensor._make(normalise(data - np.max(data, axis=dim, keepdims=True), dim).astype(x._data.dtype, copy=False))
 
 
 def _softmax_of_shifted(shifted: np.ndarray, dim: int) -> np.ndarray:
@@ -166,6 +169,13 @@ def _softmax_of_shifted(shifted: np.ndarray, dim: int) -> np.ndarray:
 
 def _log_softmax_of_shifted(shifted: np.ndarray, dim: int) -> np.ndarray:
     return shifted - np.log(np.exp(shifted).sum(axis=dim, keepdims=True))
+
+
+def _half_log_softmax_of_shifted(shifted: np.ndarray, dim: int) -> np.ndarray:
+    """torch's kernel for the last dim of a float16 tensor keeps the sum, and then its log, in float16
+    (measured; along another dim everything stays float32)."""
+    total = np.exp(shifted).sum(axis=dim, keepdims=True).astype(np.float16)
+    return shifted - np.log(total.astype(np.float32)).astype(np.float16)
 
 
 class SoftmaxBackwardData(Function):
@@ -258,6 +268,12 @@ class LogSoftmax(_MaxShifted):
     backward_node = LogSoftmaxBackwardData
 
     @staticmethod
+    def forward(ctx, x, dim):
+        if x._data.dtype == np.float16 and dim == builtins.max(x._data.ndim, 1) - 1:  # torch's last-dim half kernel
+            ctx.of_shifted = _half_log_softmax_of_shifted
+        return _MaxShifted.forward(ctx, x, dim)
+
+    @staticmethod
     def jvp(ctx, tx, t_dim):  # y = x - logsumexp(x): dy = dx - sum(softmax dx)
         (y,) = ctx.saved_tensors
         return tx - (tx * exp(y)).sum(ctx.dim, keepdim=True)
@@ -304,11 +320,20 @@ def _product_of_others(x: Tensor, dims: tuple) -> Tensor:
     return others.reshape(moved.shape).permute(tuple(np.argsort(order)))
 
 
+def _scan(scan: Callable, x: np.ndarray, dim: int) -> np.ndarray:
+    """np.cumsum or np.cumprod along dim in x's dtype (numpy would widen small ints); a float16 x is
+    accumulated in float32 and each result rounded once, as torch's kernels do."""
+    if x.dtype == np.float16:
+        with np.errstate(over="ignore"):  # beyond float16 is inf, as torch, without a word
+            return scan(x, axis=dim, dtype=np.float32).astype(np.float16)
+    return scan(x, axis=dim, dtype=x.dtype)
+
+
 class Cumsum(Function):
     @staticmethod
     def forward(ctx, x, dim):
         ctx.dim = dim
-        return Tensor._make(np.cumsum(x._data, axis=dim, dtype=x._data.dtype))  # numpy would widen small ints
+        return Tensor._make(_scan(np.cumsum, x._data, dim))
 
     @staticmethod
     def backward(ctx, g):  # output j depends on every input i <= j: a reversed cumulative sum
@@ -322,7 +347,7 @@ class Cumsum(Function):
 class Cumprod(Function):
     @staticmethod
     def forward(ctx, x, dim):
-        y = Tensor._make(np.cumprod(x._data, axis=dim, dtype=x._data.dtype))  # numpy would widen small ints
+        y = Tensor._make(_scan(np.cumprod, x._data, dim))
         ctx.save_for_backward(x, y)
         ctx.dim = dim
         return y
@@ -634,8 +659,6 @@ def _softmax_samples(rng: np.random.Generator) -> list[Sample]:
 def _softmax_along(op: type, input: Tensor, dim: Any, dtype: Any) -> Tensor:
     """Softmax or LogSoftmax along `dim` (argument 2 of torch.softmax, which its TypeError names)."""
     name = "softmax" if op is Softmax else "log_softmax"
-    if isinstance(dim, Tensor) and dim.dtype is dtypes.bool:  # an integer 0-d tensor is an int to torch, not this
-        raise TypeError(f"{name}(): argument 'dim' (position 2) must be int, not Tensor")
     d = normalize_dim(int_arg(name, "dim", dim, 2), input.ndim)
     return op.apply(_softmax_input(input, dtype, d, name), d)
 
@@ -689,7 +712,7 @@ def _topk_samples(rng: np.random.Generator) -> list[Sample]:
 @op(out=True, samples=_topk_samples, renumber_method_errors=True)
 def topk(input: Tensor, k: int, dim: int = -1, largest: bool = True, sorted: bool = True) -> Any:
     """The k largest (or smallest) values along dim, with their indices; the values are differentiable."""
-    k = int_arg("topk", "k", k, 2)
+    k = int_arg("topk", "k", k, 2, symint=True)
     d = normalize_dim(int_arg("topk", "dim", dim, 3), input.ndim)
     size = input.shape[d] if input.ndim else 1
     if not 0 <= k <= size:
@@ -705,14 +728,20 @@ def topk(input: Tensor, k: int, dim: int = -1, largest: bool = True, sorted: boo
 
 
 @op(samples=_reductions(whole=True, several_dims=False))
-def prod(input: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: Any = None) -> Tensor:
+def prod(input: Tensor, dim: Any = _LEFT_OUT, keepdim: Any = _LEFT_OUT, *, dtype: Any = None) -> Tensor:
+    """torch's two overloads: prod() of everything, and prod(dim, keepdim=False) of one dim (None is neither)."""
+    if dim is None and keepdim is not _LEFT_OUT:
+        raise TypeError("prod(): argument 'dim' (position 1) must be int, not NoneType")
+    if dim is None or dim is _LEFT_OUT and keepdim is not _LEFT_OUT:
+        raise invalid_combination("prod", tuple(a for a in (dim, keepdim) if a is not _LEFT_OUT))
+    keepdim = False if keepdim is _LEFT_OUT else keepdim
     bool_arg("prod", "keepdim", keepdim)
-    if dim is not None and not is_int(dim):  # prod takes one dim, not a list
+    if dim is not _LEFT_OUT and not is_int(dim):  # prod takes one dim, not a list
         raise invalid_combination("prod", (dim,))
     x = input if dtype is None else input.to(dtype)
     if dtype is None and not x.dtype.is_floating_point and x.dtype is not dtypes.int64:
         x = x.to(dtypes.int64)
-    if dim is None:
+    if dim is _LEFT_OUT:
         return Prod.apply(x, tuple(range(x.ndim)), False)
     return rename(Prod.apply(x, _reduce_dims(dim, x.ndim), keepdim), "ProdBackward1")
 
@@ -735,6 +764,9 @@ def var(input: Tensor, dim: Any = None, unbiased: Any = None, keepdim: bool = Fa
     _check_dim_type("var", dim)
     if not input.dtype.is_floating_point:
         raise RuntimeError("std and var only support floating point and complex dtypes")
+    if input.dtype is dtypes.float16:  # torch computes it in float32 and rounds once
+        return rename(in_float32_for_half(lambda x: var(x, dim, unbiased, keepdim, correction=correction), input),
+                      "VarBackward0")
     dims = _reduce_dims(dim, input.ndim)
     count = int(np.prod([input.shape[d] for d in dims])) if input.ndim else 1
     centered = input - input.mean(dims, keepdim=True)
@@ -746,7 +778,8 @@ def var(input: Tensor, dim: Any = None, unbiased: Any = None, keepdim: bool = Fa
 @op(out=True, samples=_reductions(whole=True, correction=True))
 def std(input: Tensor, dim: Any = None, unbiased: Any = None, keepdim: bool = False, *,
         correction: Any = None) -> Tensor:
-    return rename(StdFromVar.apply(var(input, dim, unbiased, keepdim, correction=correction)), "StdBackward0")
+    return rename(in_float32_for_half(lambda x: StdFromVar.apply(var(x, dim, unbiased, keepdim, correction=correction)),
+                                      input), "StdBackward0")  # a float16 in float32, rounded once
 
 
 def _norm_samples(rng: np.random.Generator) -> list[Sample]:
@@ -857,8 +890,9 @@ def _check_bool_scan(x: Tensor, name: str) -> None:
         raise NotImplementedError(f'"{name}_out_cpu" not implemented for \'Bool\'')
 
 
-@op(out=True, inplace=True, samples=_scans)
+@op(out=True, inplace=True, samples=_scans, renumber_method_errors=True)
 def cumsum(input: Tensor, dim: int, *, dtype: Any = None) -> Tensor:
+    dim = int_arg("cumsum", "dim", dim, 2)
     x = input if dtype is None else input.to(dtype)
     if dtype is None and not x.dtype.is_floating_point and x.dtype is not dtypes.int64:
         x = x.to(dtypes.int64)
@@ -867,8 +901,9 @@ def cumsum(input: Tensor, dim: int, *, dtype: Any = None) -> Tensor:
     return Cumsum.apply(x, d) if x.ndim else rename(x.clone(), "CumsumBackward0")
 
 
-@op(out=True, inplace=True, samples=_scans)
+@op(out=True, inplace=True, samples=_scans, renumber_method_errors=True)
 def cumprod(input: Tensor, dim: int, *, dtype: Any = None) -> Tensor:
+    dim = int_arg("cumprod", "dim", dim, 2)
     x = input if dtype is None else input.to(dtype)
     if dtype is None and not x.dtype.is_floating_point and x.dtype is not dtypes.int64:
         x = x.to(dtypes.int64)
@@ -923,9 +958,12 @@ def _kthvalue_samples(rng: np.random.Generator) -> list[Sample]:
 def kthvalue(input: Tensor, k: int, dim: int = -1, keepdim: bool = False) -> Any:
     """The k-th smallest value along dim (k counts from 1), with its index."""
     d = normalize_dim(int_arg("kthvalue", "dim", dim, 3), input.ndim)
+    k = int_arg("kthvalue", "k", k, 2, symint=True)
     size = input.shape[d] if input.ndim else 1
+    if size == 0:
+        raise IndexError(f"kthvalue(): Expected reduction dim {d} to have non-zero size.")
     if not 1 <= k <= size:
-        raise IndexError(f"kthvalue(): selected number k out of range for dimension {dim}")
+        raise RuntimeError(f"kthvalue(): selected number k out of range for dimension {d}")
     data = input._data if input.ndim else input._data.reshape(1)
     index = np.take(np.argsort(data, axis=d, kind="stable"), [k - 1], axis=d)
     if not input.ndim:

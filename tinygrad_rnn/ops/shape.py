@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 
-from ..argcheck import int_arg, invalid_combination, is_int, size_arg
+from ..argcheck import NOT_INTEGRAL, int_arg, invalid_combination, is_bool_tensor, is_int, size_arg
 from ..backend.accumulate import SliceGrad, dense
 from ..core import dtypes
 from ..core.function import Function, rename
@@ -377,9 +377,9 @@ def _index_samples(*cases: tuple) -> Any:
     return make
 
 
-def _shape_arg(shape: Sequence, fn: str = "view", name: str = "size") -> tuple:
+def _shape_arg(shape: Sequence, fn: str = "view", name: str = "size", symint: bool = True) -> tuple:
     """Accept f(2, 3), f((2, 3)), f([2, 3]) and f(torch.Size([2, 3]))."""
-    return size_arg(fn, shape, name)
+    return size_arg(fn, shape, name, symint=symint)
 
 
 def infer_shape(shape: tuple, numel: int) -> tuple:
@@ -449,7 +449,7 @@ def view(input: Tensor, *shape: Any, size: Any = None, dtype: Any = None) -> Ten
 
 @op(samples=_plain_samples(((3, 4), (1, 0)), ((2, 3, 4), (2, 0, 1)), ((0, 3), (-1, 0)), ((), ())))
 def permute(input: Tensor, *dims: Any) -> Tensor:
-    dims = _shape_arg(dims, "permute", "dims")
+    dims = _shape_arg(dims, "permute", "dims", symint=False)  # dims, not sizes
     if len(dims) != input.ndim:
         raise RuntimeError(
             "permute(sparse_coo): number of dimensions in the tensor input does not match the length "
@@ -490,10 +490,10 @@ def t(input: Tensor) -> Tensor:
     return rename(transpose(input, 0, 1) if input.ndim == 2 else input.view(input.shape), "TBackward0")
 
 
-@op(inplace="view", inplace_names={"UnsqueezeBackward0": "UnsqueezeBackward1"},
+@op(inplace="view", inplace_names={"UnsqueezeBackward0": "UnsqueezeBackward1"}, renumber_method_errors=True,
     samples=_plain_samples(((3, 4), 0), ((3, 4), -1), ((3, 4), 2), ((), 0), ((0, 3), 1), ((1,), -2)))
 def unsqueeze(input: Tensor, dim: int) -> Tensor:
-    d = normalize_dim(dim, input.ndim + 1)
+    d = normalize_dim(int_arg("unsqueeze", "dim", dim, 2), input.ndim + 1)
     return rename(Reshape.apply(input, input.shape[:d] + (1,) + input.shape[d:]), "UnsqueezeBackward0")
 
 
@@ -526,14 +526,22 @@ def expand(input: Tensor, *sizes: Any, size: Any = None, implicit: bool = False)
         )
     lead = len(sizes) - input.ndim
     shape = tuple(
-        (input.shape[i - lead] if s == -1 else s) for i, s in enumerate(sizes)
+        (input.shape[i - lead] if s == -1 and i >= lead else s) for i, s in enumerate(sizes)
     )
-    for i, n in enumerate(input.shape):
-        if n != 1 and n != shape[lead + i]:
+    for i in reversed(range(len(sizes))):  # torch checks from the last dim
+        if i < lead and sizes[i] == -1 and input.ndim:
+            raise RuntimeError(f"The expanded size of the tensor (-1) isn't allowed in a leading, non-existing "
+                               f"dimension {i}")
+        n = input.shape[i - lead] if i >= lead else 1
+        if n != 1 and n != shape[i]:
             raise RuntimeError(
-                f"The expanded size of the tensor ({shape[lead + i]}) must match the existing size ({n}) at "
-                f"non-singleton dimension {lead + i}.  Target sizes: {list(sizes)}.  Tensor sizes: {list(input.shape)}"
+                f"The expanded size of the tensor ({shape[i]}) must match the existing size ({n}) at "
+                f"non-singleton dimension {i}.  Target sizes: {list(sizes)}.  Tensor sizes: {list(input.shape)}"
             )
+    if builtins.min(shape, default=0) < 0:  # torch then counts the elements of a shape with a negative size
+        if 0 in shape:  # torch makes a tensor of no element with that shape, which an array cannot have
+            raise ValueError("negative dimensions are not allowed")
+        raise RuntimeError("numel: integer multiplication overflow")
     return input if shape == input.shape and not input._requires_grad else Expand.apply(input, shape)
 
 
@@ -648,6 +656,8 @@ def unbind(input: Tensor, dim: int = 0) -> tuple:
 def narrow(input: Tensor, dim: int, start: int, length: int) -> Tensor:
     if not (is_int(dim) and (is_int(start) or isinstance(start, Tensor)) and is_int(length)):
         raise invalid_combination("narrow", (dim, start, length))
+    if is_bool_tensor(length):  # a SymInt: the parser takes the tensor, its conversion refuses a bool
+        raise RuntimeError(NOT_INTEGRAL)
     if isinstance(start, Tensor) and (start.ndim or start.dtype.is_floating_point or start.dtype is dtypes.bool):
         raise RuntimeError("start must be an 0-dim integral Tensor.")
     if input.ndim == 0:
@@ -740,13 +750,14 @@ def gather_along(input: Tensor, dim: int, index: np.ndarray) -> Tensor:
     return Gather.apply(input, dim, index)
 
 
-@op(out=True, samples=_index_samples(((3, 4), 0, [[0, 2, 2, 1], [1, 1, 0, 0]]), ((3, 4), 1, [[3], [0], [3]]), ((3, 4), -1, np.zeros((0, 4), np.int64)), ((4,), 0, [3, 3, 0])))
+@op(out=True, samples=_index_samples(((3, 4), 0, [[0, 2, 2, 1], [1, 1, 0, 0]]), ((3, 4), 1, [[3], [0], [3]]), ((3, 4), -1, np.zeros((0, 4), np.int64)), ((4,), 0, [3, 3, 0])),
+    renumber_method_errors=True)
 def gather(input: Tensor, dim: int, index: Tensor, *, sparse_grad: bool = False) -> Tensor:
     if not isinstance(sparse_grad, bool):
         raise TypeError(f"gather(): argument 'sparse_grad' must be bool, not {type(sparse_grad).__name__}")
     if sparse_grad:
         raise NotImplementedError("gather(sparse_grad=True) is not implemented: tinygrad_rnn's gradients are dense")
-    d = normalize_dim(dim, input.ndim)
+    d = normalize_dim(int_arg("gather", "dim", dim, 2), input.ndim)
     if index.dtype.name not in ("int64", "int32"):
         raise RuntimeError("gather(): Expected dtype int32/int64 for index")
     # torch lets index be smaller than input on the other dims: only that corner is read
@@ -1002,15 +1013,27 @@ def index_select(input: Tensor, dim: int, index: Tensor) -> Tensor:
     size = input.shape[d] if input.ndim else 1
     idx = index._data.reshape(-1)
     if idx.size and (idx.max() >= size or idx.min() < 0):  # torch takes no negative index here
-        raise IndexError("index out of range in self")
+        _index_select_out_of_range(input, d, idx)
     if not input.ndim:
         return input.clone()
     return rename(Index.apply(input, (slice(None),) * d + (idx,)), "IndexSelectBackward0")
 
 
+def _index_select_out_of_range(input: Tensor, d: int, idx: np.ndarray) -> None:
+    """torch's error for an index outside dim `d`: its kernels for an empty input and for dim 1 of a matrix
+    or more (measured) check otherwise than the general one."""
+    size = input.shape[d] if input.ndim else 1
+    if input.ndim < 2 or (input._data.size and d != 1):
+        raise IndexError("index out of range in self")
+    if size == 0:
+        raise RuntimeError("index_select(): self indexing axis dim should be positive")
+    bad = idx[(idx >= size) | (idx < 0)][0]
+    raise RuntimeError(f"INDICES element is out of DATA bounds, id={bad} axis_dim={size}")
+
+
 @op(samples=_plain_samples(((3, 4), 0, 1), ((3, 4), 1, -1), ((2, 3, 4), -1, 3), ((2,), 0, 0)))
 def select(input: Tensor, dim: int, index: int) -> Tensor:
-    dim, index = int_arg("select", "dim", dim, 1), int_arg("select", "index", index, 2)  # types before the 0-d check
+    dim, index = int_arg("select", "dim", dim, 1), int_arg("select", "index", index, 2, symint=True)  # types before the 0-d check
     if input.ndim == 0:
         raise IndexError("select() cannot be applied to a 0-dim tensor.")
     d = normalize_dim(dim, input.ndim)
@@ -1695,7 +1718,7 @@ def _triangle_indices(name: str, sizes: tuple, lower: bool, dtype: Any, device: 
     rows, cols = np.nonzero(np.tri(row, col, offset, dtype=bool) if lower else ~np.tri(row, col, offset - 1, dtype=bool))
     target = dtypes.as_dtype(dtype) if dtype is not None else dtypes.int64
     if target not in (dtypes.int64, dtypes.int32):
-        raise RuntimeError(f"\"tril_indices\" not implemented for '{target._legacy}'")
+        raise NotImplementedError(f"\"{name}\" not implemented for '{target._legacy}'")
     return Tensor._make(np.stack([rows, cols]).astype(target.np).reshape(2, -1))
 
 

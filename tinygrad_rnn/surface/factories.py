@@ -11,7 +11,7 @@ import numpy as np
 from ..argcheck import invalid_combination
 from ..core import dtypes
 from ..core.tensor import Tensor
-from ..creation import _finish, _is_int, factory, from_numpy, tensor
+from ..creation import _finish, _is_int, check_0d_bounds, factory, from_numpy, tensor
 from ..determinism import uninitialized
 from ..device import check_device
 from ..layout import check_layout, check_pin_memory
@@ -22,6 +22,7 @@ def logspace(start: Any, end: Any, steps: int, base: float = 10.0, *, dtype: Any
              requires_grad: bool = False) -> Tensor:
     """base ** linspace(start, end, steps), computed as torch does: the first half counts up from
     start and the second half down from end, in the dtype's precision (double for integer dtypes)."""
+    check_0d_bounds("logspace", start, end)
     start, end = (v.item() if isinstance(v, Tensor) else v for v in (start, end))
     if not all(isinstance(v, (int, float)) for v in (start, end)) or not _is_int(steps):
         raise invalid_combination("logspace", (start, end, steps))

@@ -26,15 +26,25 @@ def detach(input: Tensor) -> Tensor:
     return input.detach()
 
 
-def accepts_out(fn: Callable[..., Tensor], exact_dtype: bool = False, joins: bool = False) -> Callable[..., Tensor]:
+def accepts_out(fn: Callable[..., Tensor], exact_dtype: bool = False, joins: bool = False,
+                input_dtype: str | None = None, number_out: bool = False) -> Callable[..., Tensor]:
     """fn with torch's `out=` keyword: `torch.add(x, y, out=result)` writes into `result` and returns it;
     for an op of several results (`sort`), `out` is a tuple of tensors, returned as `return_types.sort_out`.
     `exact_dtype`: out must have the result's dtype (torch's matrix products), not one it can be cast to;
-    `joins`: cat and stack, whose refusal to cast down is a TypeError."""
+    `joins`: cat and stack, whose refusal to cast down is a TypeError; `input_dtype`: out must have the
+    input's dtype, else this message (its `{out}` and `{input}` the two dtypes), before anything is computed;
+    `number_out`: a Python number as `out` is a 0-d tensor of its type (float64, int64 or bool), as torch's add
+    takes it (the caller never sees it)."""
     @functools.wraps(fn)
     def fn_with_out(*args: Any, out: Any = None, **kwargs: Any) -> Any:
-        if out is not None and not isinstance(out, (Tensor, tuple, list)):  # torch's parser, before anything is computed
+        if number_out and isinstance(out, (bool, int, float)):
+            out = Tensor._make(np.asarray(out))  # numpy's types for numbers are torch's for wrapped numbers
+        # torch's parser, before anything is computed (cat and stack take one tensor, sort a tuple of them)
+        if out is not None and not isinstance(out, Tensor if joins else (Tensor, tuple, list)):
             raise TypeError(f"{fn.__name__}(): argument 'out' must be Tensor, not {type(out).__name__}")
+        if input_dtype and isinstance(out, Tensor) and args and isinstance(args[0], Tensor) \
+                and out.dtype is not args[0].dtype:
+            raise RuntimeError(input_dtype.format(out=out.dtype._legacy, input=args[0].dtype._legacy))
         result = fn(*args, **kwargs)
         if out is None:
             return result
@@ -124,7 +134,7 @@ def is_nonzero(input: Tensor) -> bool:
 def scalar_tensor(s: Any, *, dtype: Any = None, layout: Any = None, device: Any = None,
                   requires_grad: bool = False, pin_memory: bool = False) -> Tensor:
     """A 0-d tensor holding the number s, of the default float dtype unless `dtype` is given."""
-    if isinstance(s, Tensor):
+    if isinstance(s, Tensor) and not s.ndim:
         s = s.item()
     if not isinstance(s, (bool, int, float, complex, np.generic)):  # torch's parser: a Number
         raise TypeError(f"scalar_tensor(): argument 's' (position 1) must be Number, not {type(s).__name__}")

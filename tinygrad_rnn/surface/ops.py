@@ -158,14 +158,22 @@ _EXACT_OUT_DTYPE = {"addmm", "addmv", "addbmm", "baddbmm", "inner", "vdot"}
 # the ops that join a list of tensors refuse an `out` they would cast down with torch.cat's TypeError
 _JOINS = {"cat", "stack", "hstack", "vstack", "dstack", "column_stack"}
 
+# torch's kernels for these want `out` of the input's dtype, checked before anything is computed (measured)
+_INPUT_DTYPE_OUT = {name: "Found dtype {out} but expected {input}" for name in
+                    ("abs", "neg", "sign", "sgn", "frac", "floor", "ceil", "trunc", "round")}
+_INPUT_DTYPE_OUT["nan_to_num"] = "nan_to_num: dtype of out: {out} should be same as input: {input}"
+
+# torch's parser takes a Python number as `out` of these (wrapped as a 0-d tensor the result is then written into)
+_NUMBER_OUT = {"add", "sub", "mul", "div", "floor_divide"}
+
 
 def export(namespace: dict[str, Any]) -> None:
     """torch.X for every declared op, and torch.X_ where torch has it, into the package's namespace."""
     for decl in DECLARED.values():
         if not decl.is_function:
             continue
-        public = accepts_out(decl.function, decl.name in _EXACT_OUT_DTYPE, decl.name in _JOINS) if decl.out \
-            else decl.function
+        public = accepts_out(decl.function, decl.name in _EXACT_OUT_DTYPE, decl.name in _JOINS,
+                             _INPUT_DTYPE_OUT.get(decl.name), decl.name in _NUMBER_OUT) if decl.out else decl.function
         for name in _names(decl):
             namespace[name] = public
             if decl.inplace_function:  # torch.exp_(t) is t.exp_(): the same function

@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from .. import random
-from ..argcheck import invalid_combination
+from ..argcheck import invalid_combination, number_arg
 from ..core import dtypes
 from ..core.modes import modes
 from ..core.size import Size, shape_arg
@@ -576,6 +576,8 @@ class TensorMethods:
         return self.fill_(0)
 
     def fill_(self, value: Any) -> Tensor:
+        if isinstance(value, Tensor) and value.ndim:
+            raise RuntimeError(f"fill_ only supports 0-dimension value tensor but got tensor with {value.ndim} dimensions.")
         value = value.item() if isinstance(value, Tensor) else checked_fill(value, self.dtype)
         self._check_inplace()
         if (self._requires_grad and modes.grad_enabled) or (modes.dual_level is not None and self._fw_grads):
@@ -675,6 +677,7 @@ class TensorMethods:
         return _new_filled(self, "new_empty", UNINITIALIZED, size, **kw)
 
     def new_full(self, size: Any, fill_value: Any, **kw: Any) -> Tensor:
+        number_arg("new_full", "fill_value", fill_value, 2)
         d = dtypes.as_dtype(kw.get("dtype") or self.dtype)
         return _new_filled(self, "new_full", checked_fill(fill_value, d), (size,), **kw)
 

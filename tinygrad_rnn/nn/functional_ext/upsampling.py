@@ -48,6 +48,17 @@ def _per_spatial_dim(input: Tensor, value: Any, convert: Callable, name: str, gi
     return [convert(v) for v in value]
 
 
+def _number_of(kind: type, name: str) -> Callable:
+    """int or float of a size or scale entry; anything else is the TypeError of torch's kernel parser."""
+    def convert(value: Any) -> Any:
+        if isinstance(value, str) or not hasattr(value, "__index__" if kind is int else "__float__") \
+                or kind is float and isinstance(value, Tensor):  # (a 0-d tensor is an int to torch, not a float)
+            raise TypeError(f"interpolate(): {name} must be {kind.__name__} or a tuple of them, "
+                            f"not {type(value).__name__}")
+        return kind(value)
+    return convert
+
+
 def _output_sizes(input: Tensor, size: Any, scale_factor: Any, recompute_scale_factor: bool | None,
                   mode: str) -> tuple[list, list | None]:
     """torch's rules: exactly one of size and scale_factor; with a scale_factor the size is
@@ -55,10 +66,15 @@ def _output_sizes(input: Tensor, size: Any, scale_factor: Any, recompute_scale_f
     if size is not None and scale_factor is not None:
         raise ValueError("only one of size or scale_factor should be defined")
     if size is not None:
-        return _per_spatial_dim(input, size, int, "output", "output size of", "output size", "o"), None
+        if isinstance(size, (list, tuple)) and not all(isinstance(n, int) for n in size):
+            raise TypeError("expected size to be one of int or Tuple[int] or Tuple[int, int] or Tuple[int, int, int], "
+                            f"but got size with types {[type(n) for n in size]}")
+        return _per_spatial_dim(input, size, _number_of(int, "size"), "output", "output size of", "output size",
+                                "o"), None
     if scale_factor is None:
         raise ValueError("either size or scale_factor should be defined")
-    scales = _per_spatial_dim(input, scale_factor, float, "scale_factor", "scale_factor of shape", "scale_factor", "s")
+    scales = _per_spatial_dim(input, scale_factor, _number_of(float, "scale_factor"), "scale_factor",
+                              "scale_factor of shape", "scale_factor", "s")
     sizes = [math.floor(n * s) for n, s in zip(input.shape[2:], scales)]
     return sizes, None if (recompute_scale_factor or mode == "area") else scales
 
