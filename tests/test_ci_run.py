@@ -49,3 +49,22 @@ def test_without_graphviz(tmp_path, uid):
 def test_with_graphviz_nothing_is_installed(tmp_path):
     _, calls = run_ci(tmp_path, 0, has_dot=True)
     assert calls == README_COMMAND
+
+
+def test_the_version_pip_reads_is_a_literal_it_can_read_without_importing():
+    """setup.cfg's `version = attr: ...` is read by setuptools in an isolated build, where numpy (so the package)
+    cannot be imported: it must be a plain `__version__ = "..."` in the file the attribute names. An imported
+    name there broke `pip install` on a clean machine, which no other test would notice."""
+    import ast
+    import configparser
+
+    import tinygrad_rnn
+
+    config = configparser.ConfigParser()
+    config.read(ROOT / "setup.cfg")
+    module, _, name = config["metadata"]["version"].split("attr:")[1].strip().rpartition(".")
+    path = ROOT.joinpath(*module.split("."))
+    source = (path / "__init__.py" if path.is_dir() else path.with_suffix(".py")).read_text()
+    literals = {target.id: node.value.value for node in ast.parse(source).body if isinstance(node, ast.Assign)
+                for target in node.targets if isinstance(target, ast.Name) and isinstance(node.value, ast.Constant)}
+    assert literals.get(name) == tinygrad_rnn.__version__
