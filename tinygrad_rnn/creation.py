@@ -304,7 +304,7 @@ def factory(fn: Callable[..., Tensor]) -> Callable[..., Tensor]:
             return fn(*args, **kw)
         _check_out(name, out, kw.get("dtype"))
         requires_grad = kw.pop("requires_grad", False)
-        return _finish(_write_into(out, fn(*args, **{**kw, "dtype": out.dtype})), requires_grad)
+        return _finish(write_into(out, fn(*args, **{**kw, "dtype": out.dtype})._data), requires_grad)
 
     return make
 
@@ -320,12 +320,13 @@ def _check_out(name: str, out: Any, dtype: Any) -> None:
                            "differentiation, but one of the arguments requires grad.")
 
 
-def _write_into(out: Tensor, result: Tensor) -> Tensor:
-    """result's values in out: in place when the shapes agree (views of out see them), else out resized."""
-    if out.shape == result.shape:
-        np.copyto(out._data, result._data)
+def write_into(out: Tensor, values: np.ndarray) -> Tensor:
+    """`values` (of out's dtype) in out, for `out=`: in place when the shapes agree (views of out see them),
+    else out resized."""
+    if out._data.shape == values.shape:
+        np.copyto(out._data, values)
     else:
-        out._data = result._data
+        out._data = values
     out._version += 1
     return out
 

@@ -10,7 +10,7 @@ import numpy as np
 from .. import return_types
 from ..core import dtypes
 from ..core.tensor import Tensor
-from ..creation import checked_fill
+from ..creation import checked_fill, write_into
 from ..device import check_device
 
 
@@ -74,13 +74,7 @@ def _write_all_into(out: Any, results: tuple) -> Any:
 def _write_into(out: Tensor, result: Tensor) -> Tensor:
     if dtypes._category(result.dtype) > dtypes._category(out.dtype):  # torch casts within a kind or up, never down
         raise RuntimeError(f"result type {result.dtype._legacy} can't be cast to the desired output type {out.dtype._legacy}")
-    values = result._data.astype(out._data.dtype)
-    if out.shape == result.shape:
-        np.copyto(out._data, values)  # in place, so views of `out` see the values
-    else:
-        out._data = values
-    out._version += 1
-    return out
+    return write_into(out, result._data.astype(out._data.dtype))
 
 
 # ------------------------------------------------------------------ metadata and in-place spellings
