@@ -48,3 +48,23 @@ def test_out_writes_into_the_given_tensors_as_torch(decl):
     assert ours[1:] == theirs[1:]
     for a, b in zip(ours[0], theirs[0]):
         np.testing.assert_allclose(a, b, rtol=1e-10, atol=1e-12, equal_nan=True)
+
+
+def _wrong_dtype_out(m, case):
+    x, f = m.tensor([1, 2]), m.tensor([1.0, -2.0])
+    if case == "signbit into float":
+        return m.signbit(f, out=m.empty(0))
+    if case == "bitwise_not into int32":
+        return m.bitwise_not(x, out=m.empty(0, dtype=m.int32))
+    if case == "bitwise_not into float":
+        return m.bitwise_not(x, out=m.empty(0))
+    return m.bitwise_not(m.tensor([True]), out=m.empty(0, dtype=m.int64))
+
+
+@pytest.mark.parametrize("case", ["signbit into float", "bitwise_not into int32", "bitwise_not into float",
+                                  "bitwise_not of bool into int64"])
+def test_out_of_the_wrong_dtype_is_refused_as_torch(case):
+    torch = require_torch()
+    for m in (tinygrad_rnn, torch):
+        with pytest.raises(RuntimeError):
+            _wrong_dtype_out(m, case)

@@ -153,14 +153,15 @@ def bind_methods() -> None:
                 _set_new(Tensor, name + "_", _inplace(as_method, name + "_"))
 
 
-# torch's matrix products want `out` of the result's dtype (outer, kron and addr cast into it, as pointwise ops)
-_EXACT_OUT_DTYPE = {"addmm", "addmv", "addbmm", "baddbmm", "inner", "vdot"}
+# torch's matrix products want `out` of the result's dtype (outer, kron and addr cast into it, as pointwise ops),
+# and so does signbit (a bool `out` only)
+_EXACT_OUT_DTYPE = {"addmm", "addmv", "addbmm", "baddbmm", "inner", "vdot", "signbit"}
 # the ops that join a list of tensors refuse an `out` they would cast down with torch.cat's TypeError
 _JOINS = {"cat", "stack", "hstack", "vstack", "dstack", "column_stack"}
 
 # torch's kernels for these want `out` of the input's dtype, checked before anything is computed (measured)
 _INPUT_DTYPE_OUT = {name: "Found dtype {out} but expected {input}" for name in
-                    ("abs", "neg", "sign", "sgn", "frac", "floor", "ceil", "trunc", "round")}
+                    ("abs", "neg", "sign", "sgn", "frac", "floor", "ceil", "trunc", "round", "bitwise_not")}
 _INPUT_DTYPE_OUT["nan_to_num"] = "nan_to_num: dtype of out: {out} should be same as input: {input}"
 
 # torch's parser takes a Python number as `out` of these (wrapped as a 0-d tensor the result is then written into)
