@@ -194,3 +194,22 @@ def test_type_as_casts_to_the_other_tensors_dtype_as_torch():
         assert results[0][:3] == results[1][:3]
         np.testing.assert_array_equal(results[0][3], results[1][3])
     check_parity(lambda m, t: t.type_as(m.zeros(1, dtype=m.float32)), [x])
+
+
+def _clamp_by_tensors(m):
+    x = m.tensor([0.5, -1.0, 2.0, 0.0, 1.0, 0.7], dtype=m.float64, requires_grad=True)
+    low = m.tensor([0.0, 0, 0, 0, 0, 0.9], dtype=m.float64, requires_grad=True)  # low > high in the last place
+    high = m.tensor([1.0, 1, 1, 1, 1, 0.8], dtype=m.float64, requires_grad=True)
+    y = m.clamp(x, min=low, max=high)
+    (y * m.arange(1.0, 7.0, dtype=m.float64)).sum().backward()
+    names = [y.grad_fn.name(), x.detach().clamp_min(low.detach()).grad_fn, m.ones(2, requires_grad=True).clamp_min(
+        m.zeros(2)).grad_fn.name(), m.ones(2, requires_grad=True).clamp_max(m.zeros(2)).grad_fn.name()]
+    with pytest.raises(TypeError):
+        m.clamp(x, min=low, max=1.0)  # no overload mixes a tensor and a number
+    return y.tolist(), x.grad.tolist(), low.grad.tolist(), high.grad.tolist(), names
+
+
+def test_clamp_by_tensors_passes_gradients_to_the_bounds_as_torch():
+    """Tensor bounds were constants here: a min or max that required grad got none."""
+    torch = require_torch()
+    assert _clamp_by_tensors(tinygrad_rnn) == _clamp_by_tensors(torch)

@@ -965,25 +965,78 @@ class Clamp(Function):
         return Clamp.backward(ctx, tx)[0]
 
 
-@op(out=True, inplace_function=True, inplace=True, aliases=("clip",), samples=unary(min=-0.5, max=0.7))
+class ClampTensors(Function):
+    """clamp with tensor bounds (torch's Tensor overload), whose gradient also reaches the bounds: x's where
+    min <= x <= max, min's where x < min < max, max's where x > max or max < min (then max is the result)."""
+
+    torch_name = "ClampBackward0"
+
+    @staticmethod
+    def forward(ctx, x, lo, hi):
+        y = x._data if lo is None else np.maximum(x._data, lo._data)
+        y = y if hi is None else np.minimum(y, hi._data)
+        ctx.save_for_backward(*(t for t in (x, lo, hi) if t is not None))
+        ctx.has = (lo is not None, hi is not None)
+        return Tensor._make(y)
+
+    @staticmethod
+    def masks(ctx) -> tuple:
+        saved = iter(ctx.saved_tensors)
+        x = next(saved)._data
+        lo, hi = (next(saved)._data if present else None for present in ctx.has)
+        if lo is None:
+            return x <= hi, None, x > hi
+        if hi is None:
+            return x >= lo, x < lo, None
+        return (x >= lo) & (x <= hi), (x < lo) & (lo < hi), (x > hi) | (hi < lo)
+
+    @staticmethod
+    def backward(ctx, g):
+        return tuple(None if m is None else where(Tensor._make(m), g, 0.0) for m in ClampTensors.masks(ctx))
+
+    @staticmethod
+    def jvp(ctx, tx, t_lo, t_hi):  # the tangent of whichever of x, min, max the result is at each place
+        parts = [where(Tensor._make(m), t, 0.0) for m, t in zip(ClampTensors.masks(ctx), (tx, t_lo, t_hi))
+                 if m is not None and t is not None]
+        total = parts[0]
+        for part in parts[1:]:
+            total = total + part
+        return total
+
+
+def _clamp_samples(rng: np.random.Generator) -> list[Sample]:
+    """Number bounds on each shape, and tensor bounds: both (one of them broadcast, one place with min > max),
+    and each alone; x kept away from the bounds, where the gradient changes hands."""
+    x = away_from_kinks(rng.standard_normal((3, 4)))
+    low, high = np.full((3, 4), -0.05), np.full((4,), 0.05)
+    high[0] = -0.3  # max < min in the first column: there the result is max
+    return unary(min=-0.5, max=0.7)(rng) + [Sample((x, low, high)), Sample((x, low)), Sample((x, None, high))]
+
+
+@op(out=True, inplace_function=True, inplace=True, aliases=("clip",), samples=_clamp_samples)
 def clamp(input: Tensor, min: Any = None, max: Any = None) -> Tensor:
     if min is None and max is None:
         raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
     d = result_type(input, *[b for b in (min, max) if b is not None])  # clamp(int tensor, 0.5) is float, as torch
     if d is dtypes.bool:
         raise NotImplementedError('"clamp_scalar_cpu" not implemented for \'Bool\'')
+    if isinstance(min, Tensor) or isinstance(max, Tensor):
+        if not all(b is None or isinstance(b, Tensor) for b in (min, max)):  # no overload mixes the two
+            raise invalid_combination("clamp", (input, min, max))
+        lo, hi = (None if b is None else b if b.dtype is d else b.to(d) for b in (min, max))
+        return ClampTensors.apply(input if d is input.dtype else input.to(d), lo, hi)
     lo, hi = (checked_fill(b, d) if type(b) in (int, float) else _arr(b) for b in (min, max))  # torch's overflow
     return Clamp.apply(input if d is input.dtype else input.to(d), lo, hi)
 
 
 @op(inplace_function=True, inplace=True, samples=unary(min=0.2))
 def clamp_min(input: Tensor, min: Any) -> Tensor:
-    return rename(clamp(input, min, None), "ClampMinBackward0")
+    return rename(clamp(input, min, None), "ClampMinBackward1" if isinstance(min, Tensor) else "ClampMinBackward0")
 
 
 @op(inplace_function=True, inplace=True, samples=unary(max=0.2))
 def clamp_max(input: Tensor, max: Any) -> Tensor:
-    return rename(clamp(input, None, max), "ClampMaxBackward0")
+    return rename(clamp(input, None, max), "ClampMaxBackward1" if isinstance(max, Tensor) else "ClampMaxBackward0")
 
 
 class Maximum(Function):
