@@ -198,3 +198,19 @@ def _deprecated_spellings(m):
 def test_deprecated_spellings_work_and_warn_as_torch():
     torch = require_torch()
     assert _deprecated_spellings(tinygrad_rnn) == _deprecated_spellings(torch)
+
+
+def _bounds_and_flags(m):
+    seen = [m.nn.functional.hardtanh(m.ones(2), m.tensor(-2.0)).tolist(),
+            m.nn.functional.hardtanh(m.tensor([5, -5]), m.tensor(-2), 3).tolist()]
+    for call in (lambda: m.nn.functional.hardtanh(m.ones(2), m.tensor([-2.0])),
+                 lambda: m.randperm(-1, requires_grad=1)):
+        with pytest.raises(Exception) as caught:
+            call()
+        seen.append(caught.type.__name__)
+    return seen
+
+
+def test_hardtanh_bounds_and_randperm_flag_are_parsed_as_torch():
+    torch = require_torch()
+    assert _bounds_and_flags(tinygrad_rnn) == _bounds_and_flags(torch)

@@ -205,6 +205,9 @@ def _integer_bounds(min_val: Any, max_val: Any, dtype: dtypes.dtype) -> tuple:
 def hardtanh(input: Tensor, min_val: float = -1.0, max_val: float = 1.0, inplace: bool = False) -> Tensor:
     """x clipped to [min_val, max_val]; the gradient is zero at and beyond the ends, as in torch."""
     tensor_arg("hardtanh", "input", input, 1)
+    # numbers, as torch's parser reads them (a 0-d tensor gives its value)
+    min_val, max_val = (v.item() if isinstance(v, Tensor) else v for v in (number_arg("hardtanh", "min_val", min_val, 2),
+                                                                         number_arg("hardtanh", "max_val", max_val, 3)))
     if min_val > max_val:
         raise ValueError("min_val cannot be greater than max_val")
     if input.dtype is dtypes.bool:
