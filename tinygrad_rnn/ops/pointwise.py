@@ -20,7 +20,7 @@ from ..core.forward_mode import given
 from ..core.function import NO_EDGE, Function, rename
 from ..core.tensor import Tensor
 from ..creation import checked_fill
-from ..layout import check_memory_format
+from ..layout import check_memory_format, preserve_format
 from .declare import BINARY_SHAPES, Sample, away_from_kinks, binary, inside_unit, op, positive, unary
 from .promotion import array_of as _arr
 from .promotion import (
@@ -1236,4 +1236,5 @@ class Clone(Function):
 def clone(input: Tensor, *, memory_format: Any = None) -> Tensor:
     """A copy of input in new memory, row-major (layout.py); the gradient passes through."""
     check_memory_format("clone", memory_format, input.ndim)
-    return Clone.apply(input)
+    # preserve_format (the default) keeps a strided input's layout; contiguous_format makes it row-major
+    return Clone.apply(input, "K" if memory_format in (None, preserve_format) else "C")

@@ -38,6 +38,7 @@ from ..ops import (  # noqa: F401  (importing them runs their @op declarations)
     shape,
     special,
     statistics,
+    view_copies,
 )
 from ..ops.declare import DECLARED, OpDecl
 from .functions import accepts_out
