@@ -1,4 +1,4 @@
-"""torch.func: function transforms (grad, vjp, jvp, jacrev, jacfwd, hessian, vmap) and calling a
+"""torch.func: function transforms (grad, vjp, jvp, linearize, jacrev, jacfwd, hessian, vmap) and calling a
 module as a function of its weights (functional_call, stack_module_state).
 
 See docs/func.md for what each transform does here, how they nest, and which calls vmap batches
@@ -8,7 +8,8 @@ from .functional_call import functional_call, stack_module_state
 from .grad import grad, grad_and_value, vjp
 from .jacobian import hessian, jacrev
 from .jvp import jacfwd, jvp
+from .linearize import linearize
 from .vmap import vmap
 
 __all__ = ["functional_call", "grad", "grad_and_value", "hessian", "jacfwd", "jacrev", "jvp",
-           "stack_module_state", "vjp", "vmap"]
+           "linearize", "stack_module_state", "vjp", "vmap"]
