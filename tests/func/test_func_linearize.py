@@ -19,7 +19,7 @@ def test_value_and_jvps_match_torch_in_float64():
     tangents = [(rng.standard_normal((3, 4)), rng.standard_normal((4, 4))) for _ in range(3)]
     results = []
     for m in (tinygrad_rnn, torch):
-        out, jvp_fn = m.func.linearize(lambda a, b: _f(m, a, b), m.tensor(x), m.tensor(w))
+        out, jvp_fn = m.func.linearize(lambda a, b, m=m: _f(m, a, b), m.tensor(x), m.tensor(w))
         jvps = [jvp_fn(m.tensor(u), m.tensor(v)) for u, v in tangents]
         results.append([out[0], out[1]["s"]] + [t for j in jvps for t in (j[0], j[1]["s"])])
     for ours, theirs in zip(*results):

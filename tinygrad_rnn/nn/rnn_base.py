@@ -322,33 +322,39 @@ class RNNBase(Module):
                    self._dropout_masks(x, lengths), lengths)
 
     def _dropout_masks(self, x: Tensor, lengths: np.ndarray | None = None) -> tuple | None:
-        """The arrays that inverted dropout multiplies into the inputs of layers 1.., drawn now, in
-        layer order, from the same stream as `dropout()` (so seeded runs match torch). None when no
-        dropout applies.
-
-        Packed input (`lengths` given, in packed order): torch draws each mask over the packed rows,
-        `(sum(lengths), D*H)`, so it is drawn in that shape and spread into the padded layout; the
-        padding steps get 0 (their inputs are never read)."""
-        p = self.dropout
-        if not self.training or p == 0 or self.num_layers == 1:
+        """The dropout masks of layers 1.. (see `dropout_masks`); None when no dropout applies."""
+        if not self.training:
             return None
         width = self.proj_size if self.proj_size > 0 else self.hidden_size  # what each direction outputs
-        shape = (x.shape[0], x.shape[1], width * (2 if self.bidirectional else 1))
-        dtype = x._data.dtype
-        if p == 1:  # dropout() multiplies by 0.0 without drawing
-            return (np.zeros(shape, dtype),) * (self.num_layers - 1)
-        valid = None if lengths is None else StepLayout(shape[0], shape[1], lengths, reverse=False).running()[..., 0]
-        drawn_shape = shape if valid is None else (int(valid.sum()), shape[2])
+        return dropout_masks(self.dropout, self.num_layers, x, width * (2 if self.bidirectional else 1), lengths)
 
-        def draw() -> np.ndarray:
-            mask = bernoulli(Tensor._make(np.empty(drawn_shape, dtype)), 1 - p)._data / dtype.type(1 - p)
-            if valid is None:
-                return mask
-            padded = np.zeros(shape, dtype)
-            padded[valid] = mask  # boolean indexing walks time-major, the packed row order
-            return padded
 
-        return tuple(draw() for _ in range(self.num_layers - 1))
+def dropout_masks(p: float, num_layers: int, x: Tensor, width: int, lengths: np.ndarray | None = None) -> tuple | None:
+    """The arrays that inverted dropout multiplies into the inputs of layers 1.. (each `width` wide),
+    drawn now, in layer order, from the same stream as `dropout()` (so seeded runs match torch). None
+    when no dropout applies.
+
+    Packed input (`lengths` given, in packed order): torch draws each mask over the packed rows,
+    `(sum(lengths), width)`, so it is drawn in that shape and spread into the padded layout; the
+    padding steps get 0 (their inputs are never read)."""
+    if p == 0 or num_layers == 1:
+        return None
+    shape = (x.shape[0], x.shape[1], width)
+    dtype = x._data.dtype
+    if p == 1:  # dropout() multiplies by 0.0 without drawing
+        return (np.zeros(shape, dtype),) * (num_layers - 1)
+    valid = None if lengths is None else StepLayout(shape[0], shape[1], lengths, reverse=False).running()[..., 0]
+    drawn_shape = shape if valid is None else (int(valid.sum()), shape[2])
+
+    def draw() -> np.ndarray:
+        mask = bernoulli(Tensor._make(np.empty(drawn_shape, dtype)), 1 - p)._data / dtype.type(1 - p)
+        if valid is None:
+            return mask
+        padded = np.zeros(shape, dtype)
+        padded[valid] = mask  # boolean indexing walks time-major, the packed row order
+        return padded
+
+    return tuple(draw() for _ in range(num_layers - 1))
 
 
 def _check_arguments(input_size: Any, hidden_size: Any, num_layers: Any, bias: Any, batch_first: Any,
