@@ -491,6 +491,8 @@ def _cumulative_search(rows: np.ndarray, num_samples: int, rng: TorchStream) -> 
 
 def _fill(t: Tensor, values: np.ndarray) -> Tensor:
     t._check_inplace()
+    if t._data.dtype == np.float16 and values.dtype == np.float64:
+        values = values.astype(np.float32)  # torch's double -> half goes through float: two roundings
     t._data[...] = values.reshape(t.shape)
     t._version += 1
     return t
@@ -573,6 +575,12 @@ _C_TYPE = {"int64": "long int", "int32": "int", "int16": "short int", "int8": "s
            "bool": "bool"}
 
 
+def _per_element(fn: Any, values: np.ndarray) -> np.ndarray:
+    """fn (a `math` function) of each double: torch's CPU kernels for these fills call the C library per
+    element, and numpy's vectorised log, exp and tan (AVX-512) can differ from it in the last bit."""
+    return np.fromiter(map(fn, values.tolist()), np.float64, count=values.size)
+
+
 def _positive(value: float, what: str, name: str) -> None:
     if not value > 0:
         raise RuntimeError(f"{name} expects {what} > 0.0, but found {what}={value:g}")
@@ -584,7 +592,7 @@ def fill_cauchy(t: Tensor, median: float, sigma: float, generator: Generator | N
     _positive(sigma, "sigma", "cauchy_")
     _continuous(t, "Cauchy")
     u = _rng(generator).unit(t.numel(), np.float64)
-    return _fill(t, median + sigma * np.tan(math.pi * (u - 0.5)))
+    return _fill(t, median + sigma * _per_element(math.tan, math.pi * (u - 0.5)))
 
 
 def fill_exponential(t: Tensor, lambd: float, generator: Generator | None) -> Tensor:
@@ -594,7 +602,7 @@ def fill_exponential(t: Tensor, lambd: float, generator: Generator | None) -> Te
     if t.numel():  # torch checks the dtype in its kernel, which an empty tensor skips
         _continuous(t, "Exponential")
     u = _rng(generator).unit(t.numel(), np.float64)
-    return _fill(t, -np.log1p(-u) / lambd)
+    return _fill(t, -_per_element(math.log1p, -u) / lambd)
 
 
 def fill_geometric(t: Tensor, p: float, generator: Generator | None) -> Tensor:
@@ -605,7 +613,7 @@ def fill_geometric(t: Tensor, p: float, generator: Generator | None) -> Tensor:
     if t.dtype.name == "bool" and t.numel():
         raise NotImplementedError("\"geometric_cpu\" not implemented for 'Bool'")
     u = _rng(generator).unit(t.numel(), np.float64)
-    return _fill(t, np.ceil(np.log(u) / np.log1p(-p)))
+    return _fill(t, np.ceil(_per_element(math.log, u) / math.log1p(-p)))
 
 
 def fill_log_normal(t: Tensor, mean: float, std: float, generator: Generator | None) -> Tensor:
@@ -615,4 +623,4 @@ def fill_log_normal(t: Tensor, mean: float, std: float, generator: Generator | N
     if not t.dtype.is_floating_point and t.numel():  # the kernel checks the dtype; an empty tensor skips it
         raise NotImplementedError(f"\"log_normal_cpu\" not implemented for '{t.dtype._legacy}'")
     stream = _rng(generator)
-    return _fill(t, np.exp(np.array([stream._one_normal() * std + mean for _ in range(t.numel())])))
+    return _fill(t, _per_element(math.exp, np.array([stream._one_normal() * std + mean for _ in range(t.numel())])))
