@@ -321,3 +321,27 @@ def test_a_base_without_grad_takes_the_graph_of_what_is_written_into_it():
         assert (base.requires_grad, base.is_leaf, base.grad_fn.name(), v.grad_fn.name()) == \
             (True, False, "torch::autograd::CopySlices", "AsStridedBackward0")
         assert repr(base) == "tensor([0., 2., 2.], grad_fn=<CopySlices>)"
+
+
+def test_a_copied_or_constant_value_stops_the_old_gradient():
+    """`a.copy_(c)` and `a.gt_(0)` gave the gradient of a's old graph (it kept its node)."""
+    def fn(m, x, y):
+        a, b, c, d = x * 2, x * 3, x * 4, x * 5
+        a.copy_(m.zeros(3, 4, dtype=x.dtype))
+        b.copy_(y)
+        c.gt_(2.0)
+        d[1:].copy_(y[0])
+        return a * x, b * x, c * x, d
+    check_parity(fn, shapes=[(3, 4), (3, 4)])
+
+
+def test_copy_nodes_are_named_and_linked_as_torchs():
+    seen = []
+    for m in (tinygrad_rnn, require_torch()):
+        x = m.ones(3, requires_grad=True)
+        a, b = x * 1, x * 1
+        a.copy_(m.zeros(3))
+        b[1:].copy_(x[1:] * 5)
+        seen.append([(n.name(), [None if f is None else f.name() for f, _ in n.next_functions])
+                     for n in (a.grad_fn, b.grad_fn, b[1:].grad_fn)])
+    assert seen[0] == seen[1]

@@ -93,7 +93,8 @@ def mark_multiple(views: tuple, name: str) -> tuple:
 
 def check_inplace(t: Tensor, records: bool) -> None:
     """torch's refusals of an in-place change to `t`; `records`: whether the graph records it."""
-    if 0 in t._data.strides and any(s == 0 and n > 1 for s, n in zip(t._data.strides, t._data.shape)):
+    data = t._data
+    if 0 in data.strides and data.size > 1 and any(s == 0 and n > 1 for s, n in zip(data.strides, data.shape)):
         raise RuntimeError(OVERLAP)  # an expanded tensor: one element at several places
     base = t._base
     if base is None or not modes.grad_enabled or not (records or base._requires_grad):
@@ -185,3 +186,29 @@ class CopySlices(Function):
 
     def __repr__(self) -> str:
         return f"<CopySlices object at {hex(id(self))}>"
+
+    def _shown_edges(self) -> list:
+        """torch lists the old base, then the in-place op's inputs other than the view."""
+        op = self.edges[1][0]
+        return [self.edges[0], *op._shown_edges()[1:]] if isinstance(op, Function) else list(self.edges)
+
+
+class CopyBackwards(Function):
+    """`t.copy_(src)`, and any in-place write of a value that does not depend on t: t's old value
+    gets no gradient, src gets all of it. torch names it `torch::autograd::CopyBackwards`."""
+
+    torch_name = "CopyBackwards"
+
+    @staticmethod
+    def forward(ctx: Any, old: Tensor, src: Tensor) -> Tensor:
+        return Tensor._make(src._data.astype(old._data.dtype))  # (a copy, in the written tensor's dtype)
+
+    @staticmethod
+    def backward(ctx: Any, g: Tensor) -> tuple:
+        return g * 0 if ctx.needs_input_grad[0] else None, g
+
+    def name(self) -> str:
+        return "torch::autograd::CopyBackwards"
+
+    def __repr__(self) -> str:
+        return f"<CopyBackwards object at {hex(id(self))}>"

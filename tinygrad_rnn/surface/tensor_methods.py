@@ -549,11 +549,11 @@ class TensorMethods:
             raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
         views.check_inplace(self, records or self._requires_grad)
 
-    def _stand_in(self) -> Tensor:
+    def _stand_in(self, keep_value: builtins.bool = True) -> Tensor:
         """self's value and place in the graph, for an in-place op to compute from. Its node may
         save what it reads, and the write then changes self's memory (shared with self's views):
-        so, with grad mode on, the stand-in holds a copy."""
-        data = self._data.copy() if modes.grad_enabled else self._data
+        so, with grad mode on, the stand-in holds a copy (`keep_value=False`: an op that saves nothing)."""
+        data = self._data.copy() if keep_value and modes.grad_enabled else self._data
         stand_in = Tensor._make(data, self.grad_fn, self._output_nr)
         stand_in._requires_grad, stand_in._fw_grads = self._requires_grad, self._fw_grads
         return stand_in
@@ -562,6 +562,9 @@ class TensorMethods:
         """Write `result` into self's memory, as torch's in-place ops do (views of self see it);
         when the graph records the write, self takes result's node (a view's base takes a
         CopySlices node: core/views.py)."""
+        if result.grad_fn is None and modes.grad_enabled and (self._requires_grad or result._requires_grad):
+            # a leaf's value, or one outside the graph (t.gt_(0)): self's old value gets no gradient
+            result = views.CopyBackwards.apply(self._stand_in(keep_value=False), result)
         recorded = result._requires_grad and modes.grad_enabled
         self._check_inplace(recorded)
         if not np.can_cast(result._data.dtype, self._data.dtype, "same_kind"):
@@ -603,7 +606,9 @@ class TensorMethods:
             src = _sh.expand(src, self.shape) if src.shape != self.shape else src
             if src.dtype is not self.dtype:
                 src = src.to(self.dtype)
-            return self._assign(Clone.apply(src) if src._requires_grad else src)
+            if modes.grad_enabled and (self._requires_grad or src._requires_grad):
+                src = views.CopyBackwards.apply(self._stand_in(keep_value=False), src)
+            return self._assign(src)
         return self.fill_(src)
 
     def __setitem__(self, key: Any, value: Any) -> None:
