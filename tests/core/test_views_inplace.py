@@ -41,6 +41,9 @@ VIEWS = {
     "slice of a transpose": lambda a: a.t()[1:],
     "view of a view of a view": lambda a: a[1:].t()[0],
     "column": lambda a: a[:, 2],
+    "diagonal": lambda a: a.diagonal(),
+    "diagonal above": lambda a: a.diagonal(1),
+    "diagonal of a transpose": lambda a: a.t().diagonal(-1),
 }
 
 
@@ -264,12 +267,22 @@ def _expanded(m):
     (m.ones(1, requires_grad=True) * 1).expand(3).mul_(2)
 
 
+def _view_op_in_place_on_a_leaf_view(m):
+    m.ones(2, 3, requires_grad=True)[0:2].t_()
+
+
+def _view_op_in_place_on_an_unbind_output(m):
+    (m.ones(2, 3, requires_grad=True) * 1).unbind()[0].unsqueeze_(0)
+
+
 @pytest.mark.parametrize("fn", [
     _leaf_view, _leaf_transpose, _multiple(lambda t: t.unbind()), _multiple(lambda t: t.split(2)),
     _multiple(lambda t: t.chunk(2)), _multiple(lambda t: t.split([1, 3])), _made_in_no_grad(True),
-    _made_in_no_grad(False), _split_of_leaf, _expanded,
+    _made_in_no_grad(False), _split_of_leaf, _expanded, _view_op_in_place_on_a_leaf_view,
+    _view_op_in_place_on_an_unbind_output,
 ], ids=["leaf view", "leaf transpose", "unbind", "split", "chunk", "split_with_sizes", "no_grad view",
-        "no_grad view of a tensor without grad", "split of a leaf", "expanded"])
+        "no_grad view of a tensor without grad", "split of a leaf", "expanded", "t_ of a leaf view",
+        "unsqueeze_ of an unbind output"])
 def test_torch_refusals(fn):
     check_error(fn)
 
@@ -326,12 +339,13 @@ def test_a_base_without_grad_takes_the_graph_of_what_is_written_into_it():
 def test_a_copied_or_constant_value_stops_the_old_gradient():
     """`a.copy_(c)` and `a.gt_(0)` gave the gradient of a's old graph (it kept its node)."""
     def fn(m, x, y):
-        a, b, c, d = x * 2, x * 3, x * 4, x * 5
+        a, b, c, d, e = x * 2, x * 3, x * 4, x * 5, x * 6
+        e.uniform_(2.0, 2.0)  # (a constant, alike on both)
         a.copy_(m.zeros(3, 4, dtype=x.dtype))
         b.copy_(y)
         c.gt_(2.0)
         d[1:].copy_(y[0])
-        return a * x, b * x, c * x, d
+        return a * x, b * x, c * x, d, e * x
     check_parity(fn, shapes=[(3, 4), (3, 4)])
 
 

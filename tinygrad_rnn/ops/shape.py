@@ -152,6 +152,21 @@ class Index(ViewFunction):
         return Index.apply(tx, ctx.key)
 
 
+class Diagonal(Index):
+    """x[..., rows, rows + offset] as a view (numpy's fancy index would copy): the diagonal of the
+    last two dims, one step of both strides apart. Backward is Index's."""
+
+    node_name = None
+
+    @staticmethod
+    def forward(ctx, x, key):
+        ctx.key, ctx.in_shape, ctx.in_dtype = key, x.shape, x.dtype
+        a, rows, cols = x._data, key[-2], key[-1]
+        start = a[..., rows[0]:, cols[0]:] if len(rows) else a
+        shape, strides = a.shape[:-2] + (len(rows),), a.strides[:-2] + (a.strides[-2] + a.strides[-1],)
+        return Tensor._make(np.lib.stride_tricks.as_strided(start, shape, strides, writeable=a.flags.writeable))
+
+
 def _index_node_name(key: tuple, shape: tuple) -> str:
     """torch's node for x[key]: Index for tensor indices; else torch applies the items left to right
     as views (Select for an int, Slice for a slice that is not the whole dim, Unsqueeze for None),
@@ -1436,7 +1451,7 @@ def diagonal(input: Tensor, offset: int = 0, dim1: int = 0, dim2: int = 1) -> Te
     d1, d2 = _two_dims(input, dim1, dim2, input.ndim)
     order = tuple(d for d in range(input.ndim) if d not in (d1, d2)) + (d1, d2)
     moved = input if order == tuple(range(input.ndim)) else Permute.apply(input, order)
-    return rename(Index.apply(moved, _diagonal_key(moved.shape, offset)), "DiagonalBackward0")
+    return Diagonal.apply(moved, _diagonal_key(moved.shape, offset))
 
 
 @op(samples=_plain_samples(((3,),), ((2, 3),), ((2, 3), 1), ((2, 3), -1, 0, 2), ((2, 3), 0, -1, 0), ((0,),), ((1,),)))
