@@ -44,6 +44,8 @@ VIEWS = {
     "diagonal": lambda a: a.diagonal(),
     "diagonal above": lambda a: a.diagonal(1),
     "diagonal of a transpose": lambda a: a.t().diagonal(-1),
+    "unfold": lambda a: a.unfold(1, 2, 2),
+    "unfold of a column": lambda a: a[:, 1].unfold(0, 1, 2),
 }
 
 

@@ -167,6 +167,22 @@ class Diagonal(Index):
         return Tensor._make(np.lib.stride_tricks.as_strided(start, shape, strides, writeable=a.flags.writeable))
 
 
+class Windows(Index):
+    """x[..., windows, ...] for unfold's windows (rows of `size` positions, `step` apart, along one
+    dim) as a view: one stride for the step, one for the position in a window. Backward is Index's."""
+
+    node_name = None
+
+    @staticmethod
+    def forward(ctx, x, key):
+        ctx.key, ctx.in_shape, ctx.in_dtype = key, x.shape, x.dtype
+        a, d, windows = x._data, len(key) - 2, key[-2]
+        step = int(windows[1, 0] - windows[0, 0]) if len(windows) > 1 else 1
+        shape = a.shape[:d] + windows.shape + a.shape[d + 1:]
+        strides = a.strides[:d] + (step * a.strides[d], a.strides[d]) + a.strides[d + 1:]
+        return Tensor._make(np.lib.stride_tricks.as_strided(a, shape, strides, writeable=a.flags.writeable))
+
+
 def _index_node_name(key: tuple, shape: tuple) -> str:
     """torch's node for x[key]: Index for tensor indices; else torch applies the items left to right
     as views (Select for an int, Slice for a slice that is not the whole dim, Unsqueeze for None),
@@ -1425,7 +1441,7 @@ def unfold(input: Tensor, dimension: int, size: int, step: int) -> Tensor:
         raise RuntimeError(f"step is {step} but must be > 0")
     x = input.reshape(1) if input.ndim == 0 else input
     windows = np.arange(0, n - size + 1, step)[:, None] + np.arange(size)[None, :]
-    picked = Index.apply(x, (slice(None),) * d + (windows, Ellipsis))  # (..., windows, size, ...)
+    picked = Windows.apply(x, (slice(None),) * d + (windows, Ellipsis))  # (..., windows, size, ...)
     out = movedim(picked, d + 1, -1)
     return rename(out.reshape(size) if input.ndim == 0 else out, "UnfoldBackward0")
 
