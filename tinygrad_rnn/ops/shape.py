@@ -177,7 +177,7 @@ class Windows(Index):
     def forward(ctx, x, key):
         ctx.key, ctx.in_shape, ctx.in_dtype = key, x.shape, x.dtype
         a, d, windows = x._data, len(key) - 2, key[-2]
-        step = int(windows[1, 0] - windows[0, 0]) if len(windows) > 1 else 1
+        step = int(windows[1, 0] - windows[0, 0]) if windows.shape[0] > 1 and windows.shape[1] else 1
         shape = a.shape[:d] + windows.shape + a.shape[d + 1:]
         strides = a.strides[:d] + (step * a.strides[d], a.strides[d]) + a.strides[d + 1:]
         return Tensor._make(np.lib.stride_tricks.as_strided(a, shape, strides, writeable=a.flags.writeable))
