@@ -29,7 +29,8 @@ from typing import Any
 import numpy as np
 
 from .argcheck import float_arg, int_arg, invalid_combination
-from .core import dtypes
+from .core import dtypes, views
+from .core.modes import modes
 from .core.tensor import Tensor
 from .creation import _finish, _is_int, _size, check_like_arguments, check_size, factory
 from .device import check_device
@@ -493,8 +494,11 @@ def _fill(t: Tensor, values: np.ndarray) -> Tensor:
     t._check_inplace()
     if t._data.dtype == np.float16 and values.dtype == np.float64:
         values = values.astype(np.float32)  # torch's double -> half goes through float: two roundings
+    if modes.grad_enabled and t._requires_grad:  # the graph records it: the old value gets no gradient
+        return t._assign(Tensor._make(values.reshape(t.shape).astype(t._data.dtype)))
     t._data[...] = values.reshape(t.shape)
     t._version += 1
+    views.record_inplace(t, None)
     return t
 
 

@@ -55,12 +55,13 @@ def _modified_message(t: Any, version: int) -> str:
 
 class _SavedOutput:
     """A saved output of the node itself, kept as its array: a Tensor would point back at the
-    node that owns it, a reference cycle. `saved_tensors` rebuilds the Tensor on demand."""
+    node that owns it, a reference cycle. `saved_tensors` rebuilds the Tensor on demand (with
+    the version counter, which in-place changes through the output's views also bump)."""
 
-    __slots__ = ("array", "output_nr", "fw_grads")
+    __slots__ = ("array", "output_nr", "fw_grads", "counter")
 
-    def __init__(self, array: Any, output_nr: int) -> None:
-        self.array, self.output_nr, self.fw_grads = array, output_nr, None
+    def __init__(self, output: Tensor, output_nr: int) -> None:
+        self.array, self.output_nr, self.fw_grads, self.counter = output._data, output_nr, None, output._shared_counter()
 
 
 class Function:
@@ -136,8 +137,9 @@ class Function:
         out = []
         for t, version in zip(self._saved, self._saved_versions):
             if isinstance(t, _SavedOutput):
-                t, t._fw_grads = Tensor._make(t.array, self, t.output_nr), t.fw_grads
-            elif isinstance(t, Tensor) and t._version != version:
+                saved, t = t, Tensor._make(t.array, self, t.output_nr)
+                t._fw_grads, t._counter = saved.fw_grads, saved.counter
+            if isinstance(t, Tensor) and t._version != version:
                 raise RuntimeError(_modified_message(t, version))
             out.append(t)
         return tuple(out)
@@ -230,7 +232,7 @@ class Function:
                 versions.append(s._version)
                 nr = position.get(id(s))  # (the outputs are alive, so their ids are theirs)
                 if nr is not None:
-                    s = _SavedOutput(s._data, nr)
+                    s = _SavedOutput(s, nr)
             else:
                 versions.append(0)
             saved.append(s)

@@ -31,7 +31,11 @@ class Tensor:
     _output_nr = 0
     _grad: Any = None
     _retains_grad = False
-    _version = 0
+    # Views and in-place, core/views.py: a view's base (whose memory it shares); the version counter
+    # `[changes so far]`, one list shared by a base, its views and detached aliases; a base's views.
+    _base: Tensor | None = None
+    _counter: list | None = None
+    _views: list | None = None  # weak references to the views made in grad mode
     _fw_grads: dict | None = None  # forward-mode AD: {dual level: tangent}, see core/forward_mode.py
     __array_priority__ = 1000  # numpy defers to our operators: ndarray * Tensor -> Tensor
 
@@ -52,6 +56,24 @@ class Tensor:
         return t
 
     # ------------------------------------------------------------ autograd state
+    @property
+    def _version(self) -> int:
+        """How many in-place changes this tensor's memory has seen (through any of its aliases)."""
+        counter = self._counter
+        return 0 if counter is None else counter[0]
+
+    @_version.setter
+    def _version(self, value: int) -> None:
+        self._shared_counter()[0] = value
+
+    def _shared_counter(self) -> list:
+        if self._counter is None:
+            self._counter = [0]
+        return self._counter
+
+    def _is_view(self) -> bool:
+        return self._base is not None
+
     @property
     def requires_grad(self) -> bool:
         return self._requires_grad
@@ -151,8 +173,10 @@ class Tensor:
         return (id(target), nr)
 
     def detach(self) -> Tensor:
-        """The same data, outside the graph."""
-        return Tensor._make(self._data)
+        """The same data, outside the graph; it shares the version counter, as in torch."""
+        alias = Tensor._make(self._data)
+        alias._counter = self._shared_counter()
+        return alias
 
     def detach_(self) -> Tensor:
         self.grad_fn, self._requires_grad, self._fw_grads = None, False, None

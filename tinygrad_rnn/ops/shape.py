@@ -16,6 +16,7 @@ from ..core.function import Function, rename
 from ..core.modes import modes
 from ..core.size import Size
 from ..core.tensor import Tensor
+from ..core.views import ViewFunction, mark_multiple
 from ..creation import tensor as tensor_of
 from ..device import check_device
 from .declare import Sample, binary, op
@@ -47,7 +48,7 @@ def normalize_dims(dim: Any, ndim: int) -> tuple:
     return (d,) if ndim else ()
 
 
-class Reshape(Function):
+class Reshape(ViewFunction):
     @staticmethod
     def node_name(x, shape):  # torch's reshape is a view when it can be, which it names so
         return "ViewBackward0" if x._data.flags.c_contiguous else "UnsafeViewBackward0"
@@ -66,7 +67,7 @@ class Reshape(Function):
         return Reshape.apply(tx, ctx.shape)
 
 
-class View(Function):
+class View(ViewFunction):
     """Like Reshape, but only where no copy is needed (numpy's in-place shape change decides)."""
 
     torch_name = "ViewBackward0"
@@ -93,7 +94,7 @@ class View(Function):
         return Reshape.apply(tx, ctx.shape)
 
 
-class Permute(Function):
+class Permute(ViewFunction):
     @staticmethod
     def forward(ctx, x, dims):
         ctx.dims, ctx.inverse = dims, tuple(np.argsort(dims))
@@ -108,7 +109,7 @@ class Permute(Function):
         return Permute.apply(tx, ctx.dims)
 
 
-class Expand(Function):
+class Expand(ViewFunction):
     """A broadcast view; its backward is a sum, which the engine's shape fitting does for us."""
 
     @staticmethod
@@ -125,7 +126,7 @@ class Expand(Function):
         return Expand.apply(tx, ctx.shape)
 
 
-class Index(Function):
+class Index(ViewFunction):
     """x[key]. Backward sends a SliceGrad, which the engine adds into one buffer per input."""
 
     @staticmethod
@@ -135,7 +136,10 @@ class Index(Function):
     @staticmethod
     def forward(ctx, x, key):
         ctx.key, ctx.in_shape, ctx.in_dtype = key, x.shape, x.dtype
-        return Tensor._make(x._data[key])
+        out = x._data[key]
+        if type(out) is not np.ndarray and not builtins.any(k is Ellipsis for k in key):  # numpy gives one element as a copy;
+            out = x._data[(*key, Ellipsis)]  # with `...` it gives a 0-d view, as torch's x[i] is
+        return Tensor._make(out)
 
     @staticmethod
     def backward(ctx, g):
@@ -146,6 +150,37 @@ class Index(Function):
     @staticmethod
     def jvp(ctx, tx, t_key):
         return Index.apply(tx, ctx.key)
+
+
+class Diagonal(Index):
+    """x[..., rows, rows + offset] as a view (numpy's fancy index would copy): the diagonal of the
+    last two dims, one step of both strides apart. Backward is Index's."""
+
+    node_name = None
+
+    @staticmethod
+    def forward(ctx, x, key):
+        ctx.key, ctx.in_shape, ctx.in_dtype = key, x.shape, x.dtype
+        a, rows, cols = x._data, key[-2], key[-1]
+        start = a[..., rows[0]:, cols[0]:] if len(rows) else a
+        shape, strides = a.shape[:-2] + (len(rows),), a.strides[:-2] + (a.strides[-2] + a.strides[-1],)
+        return Tensor._make(np.lib.stride_tricks.as_strided(start, shape, strides, writeable=a.flags.writeable))
+
+
+class Windows(Index):
+    """x[..., windows, ...] for unfold's windows (rows of `size` positions, `step` apart, along one
+    dim) as a view: one stride for the step, one for the position in a window. Backward is Index's."""
+
+    node_name = None
+
+    @staticmethod
+    def forward(ctx, x, key):
+        ctx.key, ctx.in_shape, ctx.in_dtype = key, x.shape, x.dtype
+        a, d, windows = x._data, len(key) - 2, key[-2]
+        step = int(windows[1, 0] - windows[0, 0]) if windows.shape[0] > 1 and windows.shape[1] else 1
+        shape = a.shape[:d] + windows.shape + a.shape[d + 1:]
+        strides = a.strides[:d] + (step * a.strides[d], a.strides[d]) + a.strides[d + 1:]
+        return Tensor._make(np.lib.stride_tricks.as_strided(a, shape, strides, writeable=a.flags.writeable))
 
 
 def _index_node_name(key: tuple, shape: tuple) -> str:
@@ -237,14 +272,15 @@ class Stack(Function):
         return None if any(t is None for t in txs) else Stack.apply(ctx.dim, *txs)
 
 
-class Unbind(Function):
+class Unbind(ViewFunction):
     """One output per index along dim; backward stacks their gradients once (not one
     full-size gradient per output, which would cost O(T^2) over an RNN's time steps)."""
 
     @staticmethod
     def forward(ctx, x, dim):
         ctx.dim = dim
-        return tuple(Tensor._make(a) for a in np.moveaxis(x._data, dim, 0))
+        moved = np.moveaxis(x._data, dim, 0)
+        return tuple(Tensor._make(moved[i, ...]) for i in range(len(moved)))  # (`...`: 0-d views, not copies)
 
     @staticmethod
     def backward(ctx, *grads):
@@ -648,7 +684,7 @@ def unbind(input: Tensor, dim: int = 0) -> tuple:
     if input.shape[d] == 0:
         return ()
     if input.shape[d] == 1:  # one slice: a reshape, whose backward needs no stack
-        return (rename(squeeze(input, d), "UnbindBackward0"),)
+        return mark_multiple((rename(squeeze(input, d), "UnbindBackward0"),), "Unbind")
     return Unbind.apply(input, d)
 
 
@@ -699,12 +735,12 @@ def split(tensor: Tensor, split_size_or_sections: Any, dim: int = 0) -> tuple:
                 f"split_with_sizes expects split_sizes to sum exactly to {n} (input tensor's size at dimension "
                 f"{d}), but got split_sizes={sizes}"
             )
-    name = "SplitBackward0" if isinstance(split_size_or_sections, builtins.int) else "SplitWithSizesBackward0"
+    name = "Split" if isinstance(split_size_or_sections, builtins.int) else "SplitWithSizes"
     out, start = [], 0
     for s in sizes:
-        out.append(rename(narrow(input, d, start, s), name))
+        out.append(rename(narrow(input, d, start, s), name + "Backward0"))
         start += s
-    return tuple(out)
+    return mark_multiple(tuple(out), name)
 
 
 @op(samples=_plain_samples(((5, 4), 2), ((5, 4), 3, -1), ((0, 3), 2), ((1,), 1), ((4,), 5), ((6,), 4)))
@@ -722,7 +758,11 @@ def chunk(input: Tensor, chunks: int, dim: int = 0) -> tuple:
 
 
 def _unsafe(pieces: tuple) -> tuple:
-    """The pieces of split or chunk under the node names of torch's unsafe_ variants."""
+    """The pieces of split or chunk under the node names of torch's unsafe_ variants, which torch
+    does not track as views (so they may be changed in place)."""
+    for p in pieces:
+        p._base = p._counter = None
+        p.__dict__.pop("_inplace_error", None)
     return tuple(rename(p, "Unsafe" + p.grad_fn.name()) if p.grad_fn is not None else p for p in pieces)
 
 
@@ -1401,7 +1441,7 @@ def unfold(input: Tensor, dimension: int, size: int, step: int) -> Tensor:
         raise RuntimeError(f"step is {step} but must be > 0")
     x = input.reshape(1) if input.ndim == 0 else input
     windows = np.arange(0, n - size + 1, step)[:, None] + np.arange(size)[None, :]
-    picked = Index.apply(x, (slice(None),) * d + (windows, Ellipsis))  # (..., windows, size, ...)
+    picked = Windows.apply(x, (slice(None),) * d + (windows, Ellipsis))  # (..., windows, size, ...)
     out = movedim(picked, d + 1, -1)
     return rename(out.reshape(size) if input.ndim == 0 else out, "UnfoldBackward0")
 
@@ -1427,7 +1467,7 @@ def diagonal(input: Tensor, offset: int = 0, dim1: int = 0, dim2: int = 1) -> Te
     d1, d2 = _two_dims(input, dim1, dim2, input.ndim)
     order = tuple(d for d in range(input.ndim) if d not in (d1, d2)) + (d1, d2)
     moved = input if order == tuple(range(input.ndim)) else Permute.apply(input, order)
-    return rename(Index.apply(moved, _diagonal_key(moved.shape, offset)), "DiagonalBackward0")
+    return Diagonal.apply(moved, _diagonal_key(moved.shape, offset))
 
 
 @op(samples=_plain_samples(((3,),), ((2, 3),), ((2, 3), 1), ((2, 3), -1, 0, 2), ((2, 3), 0, -1, 0), ((0,),), ((1,),)))

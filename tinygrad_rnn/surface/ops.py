@@ -48,7 +48,7 @@ def _inplace(fn: Callable[..., Tensor], name: str) -> Callable[..., Tensor]:
     """`t.X_(...)`: t takes the value of X(t, ...), which must have t's shape."""
 
     def method(self: Tensor, *args: Any, **kwargs: Any) -> Tensor:
-        return self._assign(self._inplace_result_shape(fn(self.view_as(self), *args, **kwargs)))
+        return self._assign(self._inplace_result_shape(fn(self._stand_in(), *args, **kwargs)))
 
     method.__name__ = method.__qualname__ = name
     method.__doc__ = f"In-place `{fn.__name__}`: the tensor takes the value of `{fn.__name__}(tensor, ...)`."

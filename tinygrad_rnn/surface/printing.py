@@ -106,7 +106,7 @@ def tensor_repr(t: Any, prefix: str = "tensor(") -> str:
     if t.dtype not in implied:
         suffixes.append(f"dtype={t.dtype}")
     if t.grad_fn is not None:
-        suffixes.append(f"grad_fn=<{t.grad_fn.name()}>")
+        suffixes.append(f"grad_fn=<{t.grad_fn.name().removeprefix('torch::autograd::')}>")  # (as torch prints CopySlices)
     elif t.requires_grad:
         suffixes.append("requires_grad=True")
     if data.size == 0:

@@ -16,7 +16,7 @@ import numpy as np
 
 from .. import random
 from ..argcheck import invalid_combination, number_arg
-from ..core import dtypes
+from ..core import dtypes, views
 from ..core.modes import modes
 from ..core.size import Size, shape_arg
 from ..core.tensor import Tensor
@@ -543,26 +543,39 @@ class TensorMethods:
         return self
 
     # ------------------------------------------------------------ in place
-    def _check_inplace(self) -> None:
+    def _check_inplace(self, records: builtins.bool = False) -> None:
+        """torch's refusals of an in-place change (core/views.py has those of views)."""
         if modes.grad_enabled and self._requires_grad and self.grad_fn is None:
             raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
+        views.check_inplace(self, records or self._requires_grad)
+
+    def _stand_in(self, keep_value: builtins.bool = True) -> Tensor:
+        """self's value and place in the graph, for an in-place op to compute from. Its node may
+        save what it reads, and the write then changes self's memory (shared with self's views):
+        so, with grad mode on, the stand-in holds a copy (`keep_value=False`: an op that saves nothing)."""
+        data = self._data.copy() if keep_value and modes.grad_enabled else self._data
+        stand_in = Tensor._make(data, self.grad_fn, self._output_nr)
+        stand_in._requires_grad, stand_in._fw_grads = self._requires_grad, self._fw_grads
+        return stand_in
 
     def _assign(self, result: Tensor) -> Tensor:
-        """Make `self` hold `result`: written into the same memory when no graph is involved,
-        otherwise by taking over result's array and node (the old values stay saved for backward)."""
-        self._check_inplace()
-        if result._requires_grad and modes.grad_enabled:
-            self._data, self.grad_fn, self._output_nr = result._data, result.grad_fn, result._output_nr
-            self._requires_grad = True
-        else:
-            if not np.can_cast(result._data.dtype, self._data.dtype, "same_kind"):
-                raise RuntimeError(
-                    f"result type {result.dtype._legacy} can't be cast to the desired output type {self.dtype._legacy}"
-                )
-            np.copyto(self._data, np.broadcast_to(result._data, self._data.shape) if result.shape != self.shape else result._data, casting="unsafe")
+        """Write `result` into self's memory, as torch's in-place ops do (views of self see it);
+        when the graph records the write, self takes result's node (a view's base takes a
+        CopySlices node: core/views.py)."""
+        if result.grad_fn is None and modes.grad_enabled and (self._requires_grad or result._requires_grad):
+            # a leaf's value, or one outside the graph (t.gt_(0)): self's old value gets no gradient
+            result = views.CopyBackwards.apply(self._stand_in(keep_value=False), result)
+        recorded = result._requires_grad and modes.grad_enabled
+        self._check_inplace(recorded)
+        if not np.can_cast(result._data.dtype, self._data.dtype, "same_kind"):
+            raise RuntimeError(
+                f"result type {result.dtype._legacy} can't be cast to the desired output type {self.dtype._legacy}"
+            )
+        np.copyto(self._data, np.broadcast_to(result._data, self._data.shape) if result.shape != self.shape else result._data, casting="unsafe")
         if self._fw_grads is not None or result._fw_grads is not None:  # forward-mode AD: the tangent follows
             self._fw_grads = result._fw_grads and {k: t.to(self.dtype) for k, t in result._fw_grads.items()}
         self._version += 1
+        views.record_inplace(self, result if recorded else None)
         return self
 
     def _inplace_result_shape(self, result: Tensor) -> Tensor:
@@ -584,6 +597,7 @@ class TensorMethods:
             return self._assign(_sh.SetItem.apply(self, (Ellipsis,), value))  # (SetItem's jvp zeroes a tangent)
         self._data[...] = value
         self._version += 1
+        views.record_inplace(self, None)
         return self
 
     def copy_(self, src: Any, non_blocking: bool = False) -> Tensor:
@@ -592,7 +606,9 @@ class TensorMethods:
             src = _sh.expand(src, self.shape) if src.shape != self.shape else src
             if src.dtype is not self.dtype:
                 src = src.to(self.dtype)
-            return self._assign(Clone.apply(src) if src._requires_grad else src)
+            if modes.grad_enabled and (self._requires_grad or src._requires_grad):
+                src = views.CopyBackwards.apply(self._stand_in(keep_value=False), src)
+            return self._assign(src)
         return self.fill_(src)
 
     def __setitem__(self, key: Any, value: Any) -> None:
@@ -619,18 +635,19 @@ class TensorMethods:
             return
         self._data[key] = value._data if isinstance(value, Tensor) else value
         self._version += 1
+        views.record_inplace(self, None)
 
     def __iadd__(self, other: Any) -> Tensor:
-        return self._inplace_or_new(self.add(other))
+        return self._inplace_or_new(self._stand_in().add(other))
 
     def __isub__(self, other: Any) -> Tensor:
-        return self._inplace_or_new(self.sub(other))
+        return self._inplace_or_new(self._stand_in().sub(other))
 
     def __imul__(self, other: Any) -> Tensor:
-        return self._inplace_or_new(self.mul(other))
+        return self._inplace_or_new(self._stand_in().mul(other))
 
     def __itruediv__(self, other: Any) -> Tensor:
-        return self._inplace_or_new(self.div(other))
+        return self._inplace_or_new(self._stand_in().div(other))
 
     def _inplace_or_new(self, result: Tensor) -> Tensor:
         return self._assign(self._inplace_result_shape(result))

@@ -61,13 +61,13 @@ def _in_float32(fn: Callable[[Tensor], Tensor]) -> Callable[[Tensor], Tensor]:
 def _apply(fn: Callable[[Tensor], Tensor], input: Tensor, inplace: bool) -> Tensor:
     """fn(input), written into `input` when inplace=True (as torch's `relu_` and friends do).
 
-    In place, fn reads an alias of input: what fn saves for backward must not be the tensor
-    whose version the write bumps (its old values stay alive in the alias). A float16 input is
-    computed in float32 and rounded once, as torch's kernels do."""
+    In place, fn reads input's stand-in (its old values, which fn may save for backward), and
+    the result is written into input. A float16 input is computed in float32 and rounded once, as
+    torch's kernels do."""
     fn = _in_float32(fn)
     if not inplace:
         return fn(input)
-    out = input._assign(fn(input.view_as(input)))
+    out = input._assign(fn(input._stand_in()))
     node = out.grad_fn.name() if out.grad_fn is not None else None
     return rename(out, _IN_PLACE_NODES[node]) if node in _IN_PLACE_NODES else out
 

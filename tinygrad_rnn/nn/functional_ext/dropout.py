@@ -62,9 +62,14 @@ def _channelwise(input: Tensor, p: float, training: bool, inplace: bool, batched
         return _dropout(input, p, training, inplace, feature=True, alpha=False)
     if not inplace:
         return _dropout(input.unsqueeze(0), p, training, False, feature=True, alpha=False).squeeze(0)
-    out = _dropout(input.unsqueeze(0), p, training, False, feature=True, alpha=False).squeeze(0)
-    # torch unsqueezes and squeezes in place here: its node is squeeze_'s
-    return input if out is input else input._assign(rename(out, "SqueezeBackward4"))
+    out = _dropout(input._stand_in().unsqueeze(0), p, training, False, feature=True, alpha=False).squeeze(0)
+    # torch unsqueezes and squeezes in place here: its node is squeeze_'s (over the view's own, for a view)
+    if out is input:
+        return input
+    if input._base is None:
+        return input._assign(rename(out, "SqueezeBackward4"))
+    input._assign(out)
+    return input._take_shape_of(rename(input.view(input.shape), "SqueezeBackward4"))
 
 
 def dropout1d(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False) -> Tensor:

@@ -1,0 +1,214 @@
+"""Views and in-place changes, as torch has them.
+
+A view (`x[1:]`, `x[0]`, `x.t()`, `x.view(6)`, `x.unbind()`, ...) shares its base's memory, so an
+in-place change through either one is seen by both. Three rules follow, as in torch:
+
+1. A view knows its base (`v._base`: the root, for a view of a view), and a base, its views and
+   its detached aliases share one version counter (`_version`, core/tensor.py). A tensor saved for
+   backward and then changed in place through any alias makes backward raise, instead of
+   computing a gradient from values that are gone.
+2. An in-place op writes into the memory itself. When the graph records the write and the tensor
+   is a view, the base's history changes with it: the base's node becomes `CopySlices` (the
+   gradient outside the view's elements goes to the old base, the gradient of the view's elements
+   goes to the in-place op), and every live view's node becomes `AsStridedBackward0` (its
+   elements read off the new base).
+3. torch's refusals: an in-place change to a view of a leaf that requires grad, to one of the
+   views a function returned together (`unbind`, `split`, `chunk`), and, with grad mode on, to
+   a view made under `no_grad`.
+
+A view op says it is one by subclassing `ViewFunction` (ops/shape.py); nothing else is written per
+op. An output that had to be copied (a `reshape` of a transposed tensor, `x[[0, 2]]`) shares no
+memory and is no view. Where a view's elements sit in its base is found by their memory addresses
+(`positions`), so any chain of slices, transposes and reshapes needs no description of its own.
+"""
+from __future__ import annotations
+
+import weakref
+from typing import Any
+
+import numpy as np
+
+from .function import Function
+from .modes import modes
+from .tensor import Tensor
+
+NO_GRAD_VIEW = (
+    "A view was created in no_grad mode and is being modified inplace with grad mode enabled. Given that this use "
+    "case is ambiguous and error-prone, it is forbidden. You can clarify your code by moving both the view and the "
+    "inplace either both inside the no_grad block (if you don't want the inplace to be tracked) or both outside (if "
+    "you want the inplace to be tracked)."
+)
+MULTIPLE_VIEWS = (
+    "Output {nr} of {name} is a view and is being modified inplace. This view is the output of a function that "
+    "returns multiple views. Such functions do not allow the output views to be modified inplace. You should "
+    "replace the inplace operation by an out-of-place one."
+)
+LEAF_VIEW = "a view of a leaf Variable that requires grad is being used in an in-place operation."
+OVERLAP = (
+    "unsupported operation: more than one element of the written-to tensor refers to a single memory location. "
+    "Please clone() the tensor before performing the operation."
+)
+
+
+class ViewFunction(Function):
+    """An op whose outputs are views of its first argument (torch's view ops)."""
+
+    @classmethod
+    def apply(cls, *args: Any) -> Any:
+        out = super().apply(*args)
+        if isinstance(out, tuple):
+            for o in out:
+                mark_view(o, args[0])
+            mark_multiple(out, cls._forward_cls.__name__)
+        else:
+            mark_view(out, args[0])
+        return out
+
+
+def mark_view(view: Any, source: Tensor) -> None:
+    """Make `view` a view of `source`'s root, if it shares source's memory."""
+    if not isinstance(view, Tensor) or view is source or not np.may_share_memory(view._data, source._data):
+        return
+    root = source if source._base is None else source._base
+    view._base, view._counter = root, root._shared_counter()
+    if not modes.grad_enabled:
+        view._inplace_error = NO_GRAD_VIEW
+        return
+    views = root._views
+    if views is None:
+        views = root._views = []
+    elif len(views) % 64 == 0:  # forget the views that are gone (a base sliced at every step of a loop)
+        views[:] = [ref for ref in views if ref() is not None]
+    views.append(weakref.ref(view))
+
+
+def mark_multiple(views: tuple, name: str) -> tuple:
+    """Mark views returned together by one function (`Split`, `Unbind`): torch refuses to let the
+    graph record an in-place change to one of them."""
+    for nr, view in enumerate(views):
+        if view._base is not None and "_inplace_error" not in view.__dict__:
+            view._inplace_error = MULTIPLE_VIEWS.format(nr=nr, name=name)
+    return views
+
+
+def check_inplace(t: Tensor, records: bool) -> None:
+    """torch's refusals of an in-place change to `t`; `records`: whether the graph records it."""
+    data = t._data
+    if 0 in data.strides and data.size > 1 and any(s == 0 and n > 1 for s, n in zip(data.strides, data.shape)):
+        raise RuntimeError(OVERLAP)  # an expanded tensor: one element at several places
+    base = t._base
+    if base is None or not modes.grad_enabled or not (records or base._requires_grad):
+        return
+    error = t.__dict__.get("_inplace_error")
+    if error is not None:
+        raise RuntimeError(error)
+    if base.grad_fn is None and base._requires_grad:
+        raise RuntimeError(LEAF_VIEW)
+
+
+def record_inplace(t: Tensor, result: Tensor | None) -> None:
+    """The graph after an in-place write of `result` into `t` (None: the write is not recorded)."""
+    root = t if t._base is None else t._base
+    if result is not None:
+        if root is t:
+            t.grad_fn, t._output_nr, t._requires_grad = result.grad_fn, result._output_nr, True
+        else:
+            node = CopySlices.Node()
+            node.positions, node.view_shape = positions(t._data, root._data), t._data.shape
+            before = Tensor._make(root._data, root.grad_fn, root._output_nr)  # the base's old place in the graph
+            node._connect((before, result), root)
+    if root._views is not None and root._requires_grad:
+        _rebase_views(root)
+
+
+def _rebase_views(root: Tensor) -> None:
+    """Every live view of `root` reads its elements off root's new node (torch's AsStridedBackward0)."""
+    alive = []
+    for ref in root._views:
+        view = ref()
+        if view is None or view._base is not root or not np.may_share_memory(view._data, root._data):
+            continue
+        alive.append(ref)
+        node = AsStrided.Node()
+        node.positions = positions(view._data, root._data)
+        node._connect((root,), view)
+    root._views = alive
+
+
+def positions(view: np.ndarray, base: np.ndarray) -> np.ndarray:
+    """For each element of `view`, its index in `base.reshape(-1)`; both arrays share memory."""
+    base_addresses = _addresses(base).reshape(-1)
+    order = np.argsort(base_addresses, kind="stable")
+    return order[np.searchsorted(base_addresses, _addresses(view), sorter=order)]
+
+
+def _addresses(a: np.ndarray) -> np.ndarray:
+    """The memory address of each element of `a`."""
+    start = a.__array_interface__["data"][0]
+    steps = sum((i * stride for i, stride in zip(np.indices(a.shape, sparse=True), a.strides)), np.int64(0))
+    return np.broadcast_to(start + steps, a.shape)
+
+
+class AsStrided(Function):
+    """A view's elements read off its base: the view's node after an in-place change to its memory.
+    Backward adds each element's gradient at its place in the base."""
+
+    positions: np.ndarray
+
+    @staticmethod
+    def backward(ctx: Any, g: Tensor) -> Tensor:
+        (shape, _dtype), = ctx.input_meta
+        index = Tensor._make(ctx.positions.reshape(-1))
+        return g.new_zeros(int(np.prod(shape))).index_add(0, index, g.reshape(-1)).reshape(shape)
+
+
+class CopySlices(Function):
+    """The base after an in-place change to one of its views: the old base with the view's
+    elements replaced by the in-place op's result. torch names it `torch::autograd::CopySlices`."""
+
+    torch_name = "CopySlices"
+    positions: np.ndarray
+    view_shape: tuple
+
+    @staticmethod
+    def backward(ctx: Any, g: Tensor) -> tuple:
+        flat_positions = ctx.positions.reshape(-1)
+        outside = None
+        if ctx.needs_input_grad[0]:  # the old base: the gradient outside the view's elements
+            keep = np.ones(g.shape, g._data.dtype)
+            keep.reshape(-1)[flat_positions] = 0
+            outside = g * Tensor._make(keep)
+        inside = g.reshape(-1)[Tensor._make(flat_positions)].reshape(ctx.view_shape) if ctx.needs_input_grad[1] else None
+        return outside, inside
+
+    def name(self) -> str:
+        return "torch::autograd::CopySlices"  # torch's name() of it, C++ namespace and all
+
+    def __repr__(self) -> str:
+        return f"<CopySlices object at {hex(id(self))}>"
+
+    def _shown_edges(self) -> list:
+        """torch lists the old base, then the in-place op's inputs other than the view."""
+        op = self.edges[1][0]
+        return [self.edges[0], *op._shown_edges()[1:]] if isinstance(op, Function) else list(self.edges)
+
+
+class CopyBackwards(Function):
+    """`t.copy_(src)`, and any in-place write of a value that does not depend on t: t's old value
+    gets no gradient, src gets all of it. torch names it `torch::autograd::CopyBackwards`."""
+
+    torch_name = "CopyBackwards"
+
+    @staticmethod
+    def forward(ctx: Any, old: Tensor, src: Tensor) -> Tensor:
+        return Tensor._make(src._data.astype(old._data.dtype))  # (a copy, in the written tensor's dtype)
+
+    @staticmethod
+    def backward(ctx: Any, g: Tensor) -> tuple:
+        return g * 0 if ctx.needs_input_grad[0] else None, g
+
+    def name(self) -> str:
+        return "torch::autograd::CopyBackwards"
+
+    def __repr__(self) -> str:
+        return f"<CopyBackwards object at {hex(id(self))}>"
