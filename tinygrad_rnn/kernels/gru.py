@@ -49,7 +49,15 @@ from ..core.tensor import Tensor
 from .fused_stack import FusedRunner, FusedStack, grouped
 from .recurrence import DirectionWeights, StepWeights, Variant, run_direction
 from .sequence_function import SequenceFunction
-from .step_layout import StepLayout, gate_bias, gate_major, previous_state_product, project_gate_major, rows_of
+from .step_layout import (
+    StepLayout,
+    form_sigmoids,
+    gate_bias,
+    gate_major,
+    previous_state_product,
+    project_gate_major,
+    rows_of,
+)
 
 
 # ------------------------------------------------------------------ the step math (composed path)
@@ -188,25 +196,27 @@ def gru_forward(x: np.ndarray, h0: np.ndarray, w_ih: np.ndarray, w_hh: np.ndarra
         for s, k in enumerate(layout.rows_per_step()):
             h_new, h_n = out[s], h_n_part[s if keep else 0]
             if k == batch:  # every row runs: whole per-step arrays, no slicing (each slice costs ~0.3 us)
-                forward_step(gates[s], h, w_hh3, b_hn, h_n, h_new, gh, keep)
+                forward_step(gates[s], h, w_hh3, b_hn, h_n, h_new, gh)
             else:
-                forward_step(gates[s, :, :k], h[:k], w_hh3, b_hn, h_n[:k], h_new[:k], gh[:, :k], keep)
+                forward_step(gates[s, :, :k], h[:k], w_hh3, b_hn, h_n[:k], h_new[:k], gh[:, :k])
             h = h_new  # rows still running at s+1 are a prefix of those running at s
     if not keep:
         return {"out": out}
+    form_sigmoids(gates[:, :SIGMOID_GATES], layout)
     return {"gates": gates, "h_n_part": h_n_part, "out": out}
 
 
 def forward_step(g: np.ndarray, h: np.ndarray, w_hh3: np.ndarray, b_hn: np.ndarray | None, h_n: np.ndarray,
-                 h_new: np.ndarray, gh: np.ndarray, keep: bool = True) -> None:
+                 h_new: np.ndarray, gh: np.ndarray) -> None:
     """One step on the k rows that run, in place: g (3, k, H) holds the step's input terms r, z, n
-    (r and z rows negated, b_hr and b_hz added) and is left holding the activated n gate, and
-    with keep the activated r and z (what backward reads); h_n receives h W_hn^T + b_hn (what r
-    scales) and h_new the new state. gh (3, k, H) is work space. 11 numpy calls and one matrix
-    product, each on a contiguous block; 10 without keep (inference).
+    (r and z rows negated, b_hr and b_hz added) and is left holding the activated n gate and, in
+    the r and z rows, e = 1 + exp(-a); h_n receives h W_hn^T + b_hn (what r scales) and h_new the
+    new state. gh (3, k, H) is work space. 10 numpy calls and one matrix product, each on a
+    contiguous block.
 
-    A sigmoid gate scales by DIVIDING by e = 1 + exp(-a) (sigmoid(a) = 1 / e), so inference forms
-    no sigmoid at all; with keep the sigmoids (1 / e) come last, after the same arithmetic."""
+    A sigmoid gate scales by DIVIDING by e (sigmoid(a) = 1 / e), so a step forms no sigmoid at
+    all; with keep the sigmoids (what backward reads) are formed after the loop, for every step
+    in one call (`form_sigmoids`)."""
     np.matmul(h, w_hh3, out=gh)
     r_z = g[:2]
     r_z += gh[:2]
@@ -223,8 +233,6 @@ def forward_step(g: np.ndarray, h: np.ndarray, w_hh3: np.ndarray, b_hn: np.ndarr
     np.subtract(h, n, out=h_new)
     h_new /= g[1]
     h_new += n
-    if keep:
-        np.reciprocal(r_z, out=r_z)
 
 
 def backward_step(g_out: np.ndarray, dh: np.ndarray, z: np.ndarray, r: np.ndarray, d_n: np.ndarray,

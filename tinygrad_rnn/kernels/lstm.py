@@ -21,7 +21,7 @@ and direction:
   For that the kernel keeps its gates in the order i, f, o, g, so the three sigmoid gates are one
   contiguous block; and it stores them gate-major, (steps, 4, batch, hidden), so that every
   per-step numpy call works on contiguous arrays (see step_layout). A step (`forward_step`) is
-  then one matrix product and 10 elementwise calls (8 in inference: `inference_step`). Why exp
+  then one matrix product and 9 elementwise calls (8 in inference: `inference_step`). Why exp
   and not numpy's sigmoid-free tanh: per element numpy's float32 exp + add + reciprocal costs
   about 2/3 of its tanh (measured on AVX2, 2.0 against 3.1 ns), and the transcendental calls
   are most of a step's elementwise time.
@@ -54,7 +54,15 @@ from ..core.tensor import Tensor
 from .fused_stack import FusedRunner, FusedStack, grouped
 from .recurrence import DirectionWeights, StepWeights, Variant, run_direction
 from .sequence_function import SequenceFunction
-from .step_layout import StepLayout, gate_bias, gate_major, previous_state_product, project_gate_major, rows_of
+from .step_layout import (
+    StepLayout,
+    form_sigmoids,
+    gate_bias,
+    gate_major,
+    previous_state_product,
+    project_gate_major,
+    rows_of,
+)
 
 
 # ------------------------------------------------------------------ the step math (composed path)
@@ -223,6 +231,7 @@ def lstm_forward(x: np.ndarray, h0: np.ndarray, c0: np.ndarray, w_ih: np.ndarray
                 forward_step(gates[s, :, :n], h[:n], c[:n], w_hh4, c_new[:n], tanh_cell[s, :n], h_new[:n],
                              buf[:, :n], None if projected is None else projected[:n], w_hr_t)
             h, c = h_new, c_new  # rows still running at s+1 are a prefix of those running at s
+        form_sigmoids(gates[:, :SIGMOID_GATES], layout)
     return {"gates": gates, "cell": cell, "tanh_cell": tanh_cell, "cell_out": cell_out, "out": out}
 
 
@@ -232,11 +241,12 @@ def forward_step(g: np.ndarray, h: np.ndarray, c: np.ndarray, w_hh4: np.ndarray,
     """One step on the n rows that run, in place: g (4, n, H) holds the step's input terms in kernel
     order i, f, o, g (sigmoid rows negated) and is left holding the activated gates;
     c_new, tanh_c and h_new (and cell_out with a projection) receive c_t, tanh(c_t) and h_t.
-    buf (4, n, H) is work space. 10 numpy calls and one matrix product, each on a contiguous block.
+    buf (4, n, H) is work space. 9 numpy calls and one matrix product, each on a contiguous block.
 
     A sigmoid gate scales by DIVIDING by e = 1 + exp(-a) (sigmoid(a) = 1 / e): `inference_step`
-    then needs no reciprocal, and this step computes the very same c_t and h_t. The sigmoids
-    themselves (1 / e, what backward reads) come last, in one call."""
+    then needs no reciprocal, and this step computes the very same c_t and h_t. The gates are
+    left holding e; the sigmoids themselves (1 / e, what backward reads) are formed after the
+    loop, for every step in one call (`form_sigmoids`)."""
     np.matmul(h, w_hh4, out=buf)
     g += buf
     e = g[:3]  # ONE exp for the three sigmoid gates, on the negated rows: e = 1 + exp(-a)
@@ -253,7 +263,6 @@ def forward_step(g: np.ndarray, h: np.ndarray, c: np.ndarray, w_hh4: np.ndarray,
     else:  # h = (o * tanh(c)) @ W_hr^T
         np.divide(tanh_c, g[2], out=cell_out)
         np.matmul(cell_out, w_hr_t, out=h_new)
-    np.reciprocal(e, out=e)
 
 
 def infer(gates: np.ndarray, h0: np.ndarray, c0: np.ndarray, w_hh4: np.ndarray, out: np.ndarray, buf: np.ndarray,

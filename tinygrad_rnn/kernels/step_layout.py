@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 
 from ..backend.blas_threads import runs_threaded, threads_for
+from ..backend.errstate import quiet_floats
 
 
 class StepLayout:
@@ -131,6 +132,20 @@ def gate_bias(b: np.ndarray, order: Sequence[int], negated: int) -> np.ndarray:
     result = blocks[list(order)]  # (a copy)
     np.negative(result[:negated], out=result[:negated])
     return result
+
+
+def form_sigmoids(e: np.ndarray, layout: StepLayout) -> None:
+    """Turn e = 1 + exp(-a) into sigmoid(a) = 1 / e, in place, for every step at once: e is the
+    sigmoid gates of all steps, (steps, gates, batch, hidden). One call after the time loop
+    instead of one per step; each element gets the same reciprocal, so the same bits.
+
+    With lengths, the rows past an element's length were never activated and hold raw terms
+    (0 when padding meets no bias): their reciprocal is never read, so it runs silently."""
+    if layout.active is None:
+        np.reciprocal(e, out=e)
+        return
+    with quiet_floats():
+        np.reciprocal(e, out=e)
 
 
 def project_gate_major(x: np.ndarray, w: np.ndarray, bias: np.ndarray | None) -> np.ndarray:
