@@ -257,8 +257,8 @@ def gru_factors(gates: np.ndarray, h_n_part: np.ndarray, out: np.ndarray, h0: np
     """Write every step's factors (they do not depend on the incoming gradient) where the loop
     turns them into gradients: d_n (steps, batch, H) := (1 - n^2)(1 - z); in d_hid (steps, batch,
     3, H): r := r(1 - r)(h W_hn^T + b_hn) and z := (h_{t-1} - n) z(1 - z). Whole-sequence calls."""
-    r, z, n = gates[:, 0], gates[:, 1], gates[:, 2]
-    r_factor, z_factor = d_hid[:, :, 0], d_hid[:, :, 1]
+    r, z, n = gates.transpose(1, 0, 2, 3)  # (unpacking a view: one call for the three gates)
+    r_factor, z_factor, _ = d_hid.transpose(2, 0, 1, 3)
     one_minus_z = np.subtract(1, z, out=r_factor)  # (the r factor's place, before the r factor)
     np.multiply(n, n, out=d_n)
     np.subtract(1, d_n, out=d_n)

@@ -335,13 +335,13 @@ def gate_factors(gates: np.ndarray, c0: np.ndarray, cell: np.ndarray, tanh_cell:
     [g * i', c_{t-1} * f', i * g', tanh(c_t) * o'] (i' = i(1-i) for a sigmoid, g' = 1-g^2 for
     tanh); returns c_factor = o * tanh'(c_t), (steps, batch, H). Whole-sequence calls: these do
     not depend on the incoming gradient."""
-    i, f, o, g = (gates[:, k] for k in range(4))
-    d_i, d_f, d_g, d_o = (dpre[:, :, k] for k in range(4))
-    np.subtract(1, i, out=d_i)
-    d_i *= i
+    i, f, o, g = gates.transpose(1, 0, 2, 3)  # (unpacking a view: one call for the four gates)
+    by_gate = dpre.transpose(2, 0, 1, 3)
+    d_i, d_f, d_g, d_o = by_gate
+    i_f, d_i_f = gates[:, :2], by_gate[:2].transpose(1, 0, 2, 3)  # i and f: the same place in both orders
+    np.subtract(1, i_f, out=d_i_f)
+    d_i_f *= i_f
     d_i *= g
-    np.subtract(1, f, out=d_f)
-    d_f *= f
     d_f[0] *= c0  # c_{t-1}: c0 at the first step, then the previous step's cell
     d_f[1:] *= cell[:-1]
     np.multiply(g, g, out=d_g)
