@@ -249,3 +249,64 @@ def test_sigmoids_formed_after_the_loop_stay_silent_on_packed_padding(mode):
         out, _ = module(pack_padded_sequence(x, [5, 2]))
         out.data.sum().backward()
     assert np.all(np.isfinite(x.grad.numpy()))
+
+
+# ---------------------------------------------------------------- 8. the prepared weights are never stale
+def _write_in_place(module, route):
+    """Change weight_ih_l0 and bias_hh_l0 by one of the routes that do not all bump _version."""
+    w, b = module.weight_ih_l0, module.bias_hh_l0
+    if route == "data":  # p.data shares the array and, as in torch, not the version counter
+        w.data.mul_(1.5)
+        b.data.add_(0.25)
+    elif route == "numpy":
+        w.detach().numpy()[...] *= 1.5
+        b.detach().numpy()[0] += 0.25
+    elif route == "array":  # what optim/swa_utils.py does
+        w._data[...] = w._data * 1.5
+        b._data[...] = b._data + 0.25
+    elif route == "optimizer":
+        w.grad, b.grad = tinygrad_rnn.ones_like(w), tinygrad_rnn.ones_like(b)
+        tinygrad_rnn.optim.SGD([w, b], lr=0.5).step()
+    else:
+        module.load_state_dict({k: v * 1.5 for k, v in module.state_dict().items()})
+
+
+@pytest.mark.parametrize("mode", ["LSTM", "GRU"])
+@pytest.mark.parametrize("route", ["data", "numpy", "array", "optimizer", "load_state_dict"])
+def test_a_weight_changed_by_any_route_is_seen_by_the_next_call(mode, route):
+    """The kernels keep their gate-major weights between calls (step_layout.prepared), keyed on
+    the weights' contents: a call after a change by any route gives what a cold call gives."""
+    from tinygrad_rnn.kernels import step_layout
+
+    tinygrad_rnn.manual_seed(5)
+    module = getattr(tinygrad_rnn.nn, mode)(3, 4)
+    x = tinygrad_rnn.randn(4, 2, 3)
+    warm = module(x)[0].detach().numpy().copy()
+    assert np.array_equal(module(x)[0].detach().numpy(), warm)  # the second call reuses the first's
+    _write_in_place(module, route)
+    seen = module(x)[0].detach().numpy().copy()
+    step_layout._prepared.clear()
+    cold = module(x)[0].detach().numpy()
+    assert not np.array_equal(seen, warm)
+    assert np.array_equal(seen, cold)
+
+
+def test_prepared_weights_are_reused_and_read_only():
+    """A second call on unchanged weights makes nothing new; new contents in the same array make
+    them again; what the calls share cannot be written."""
+    from tinygrad_rnn.kernels import step_layout
+
+    source, made = np.ones(3), []
+
+    def make():
+        made.append(source.copy())
+        return (source * 2, None)
+
+    first = step_layout.prepared("test", (source, None), make)
+    second = step_layout.prepared("test", (source, None), make)
+    source[0] = 5.0
+    third = step_layout.prepared("test", (source, None), make)
+    assert second[0] is first[0] and len(made) == 2
+    assert third[1] is None and np.array_equal(third[0], [10.0, 2.0, 2.0])
+    with pytest.raises(ValueError):
+        first[0][0] = 1.0

@@ -54,6 +54,7 @@ from .step_layout import (
     form_sigmoids,
     gate_bias,
     gate_major,
+    prepared,
     previous_state_product,
     project_gate_major,
     rows_of,
@@ -180,13 +181,8 @@ def gru_forward(x: np.ndarray, h0: np.ndarray, w_ih: np.ndarray, w_hh: np.ndarra
     is returned."""
     steps, batch = x.shape[:2]
     hidden = h0.shape[1]
-    bias = None
-    if b_ih is not None:
-        # b_hr and b_hz are plain additive terms: add them once here. b_hn must stay inside r * (...).
-        bias = gate_bias(b_ih, GATE_ORDER, SIGMOID_GATES)
-        bias[:2] += gate_bias(b_hh, GATE_ORDER, SIGMOID_GATES)[:2]
-    gates = project_gate_major(x, gate_major(w_ih, GATE_ORDER, SIGMOID_GATES), bias)  # activated in place
-    w_hh3 = gate_major(w_hh, GATE_ORDER, SIGMOID_GATES)
+    w_ih3, w_hh3, bias = prepared("gru", (w_ih, w_hh, b_ih, b_hh), lambda: kernel_weights(w_ih, w_hh, b_ih, b_hh))
+    gates = project_gate_major(x, w_ih3, bias)  # activated in place
     b_hn = None if b_hh is None else b_hh[2 * hidden:]
     h_n_part = np.zeros((steps if keep else 1, batch, hidden), x.dtype)  # h W_hn^T + b_hn, what r scaled
     out = np.zeros((steps, batch, hidden), x.dtype)
@@ -204,6 +200,16 @@ def gru_forward(x: np.ndarray, h0: np.ndarray, w_ih: np.ndarray, w_hh: np.ndarra
         return {"out": out}
     form_sigmoids(gates[:, :SIGMOID_GATES], layout)
     return {"gates": gates, "h_n_part": h_n_part, "out": out}
+
+
+def kernel_weights(w_ih: np.ndarray, w_hh: np.ndarray, b_ih: np.ndarray | None, b_hh: np.ndarray | None) -> tuple:
+    """W_ih, W_hh and the input-side bias in the kernel's layout (see `gate_major`); b_hr and b_hz
+    are plain additive terms, added into that bias once. b_hn must stay inside r * (...)."""
+    bias = None
+    if b_ih is not None:
+        bias = gate_bias(b_ih, GATE_ORDER, SIGMOID_GATES)
+        bias[:2] += gate_bias(b_hh, GATE_ORDER, SIGMOID_GATES)[:2]
+    return gate_major(w_ih, GATE_ORDER, SIGMOID_GATES), gate_major(w_hh, GATE_ORDER, SIGMOID_GATES), bias
 
 
 def forward_step(g: np.ndarray, h: np.ndarray, w_hh3: np.ndarray, b_hn: np.ndarray | None, h_n: np.ndarray,

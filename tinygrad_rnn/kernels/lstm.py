@@ -59,6 +59,7 @@ from .step_layout import (
     form_sigmoids,
     gate_bias,
     gate_major,
+    prepared,
     previous_state_product,
     project_gate_major,
     rows_of,
@@ -205,9 +206,8 @@ def lstm_forward(x: np.ndarray, h0: np.ndarray, c0: np.ndarray, w_ih: np.ndarray
     """
     steps, batch = x.shape[:2]
     hidden = c0.shape[1]
-    w_hh4 = gate_major(w_hh, KERNEL_ORDER, SIGMOID_GATES)
-    gates = project_gate_major(x, gate_major(w_ih, KERNEL_ORDER, SIGMOID_GATES),
-                               None if bias is None else gate_bias(bias, KERNEL_ORDER, SIGMOID_GATES))
+    w_ih4, w_hh4, bias4 = prepared("lstm", (w_ih, w_hh, bias), lambda: kernel_weights(w_ih, w_hh, bias))
+    gates = project_gate_major(x, w_ih4, bias4)
     out = np.zeros((steps, batch, h0.shape[1]), x.dtype)
     w_hr_t = None if w_hr is None else np.ascontiguousarray(w_hr.T)
     buf = np.empty((4, batch, hidden), x.dtype)
@@ -233,6 +233,12 @@ def lstm_forward(x: np.ndarray, h0: np.ndarray, c0: np.ndarray, w_ih: np.ndarray
             h, c = h_new, c_new  # rows still running at s+1 are a prefix of those running at s
         form_sigmoids(gates[:, :SIGMOID_GATES], layout)
     return {"gates": gates, "cell": cell, "tanh_cell": tanh_cell, "cell_out": cell_out, "out": out}
+
+
+def kernel_weights(w_ih: np.ndarray, w_hh: np.ndarray, bias: np.ndarray | None) -> tuple:
+    """W_ih, W_hh and the summed bias in the kernel's gate order and layout (see `gate_major`)."""
+    return (gate_major(w_ih, KERNEL_ORDER, SIGMOID_GATES), gate_major(w_hh, KERNEL_ORDER, SIGMOID_GATES),
+            None if bias is None else gate_bias(bias, KERNEL_ORDER, SIGMOID_GATES))
 
 
 def forward_step(g: np.ndarray, h: np.ndarray, c: np.ndarray, w_hh4: np.ndarray, c_new: np.ndarray,
