@@ -315,6 +315,6 @@ def gru_backward(g_out: np.ndarray, g_h: np.ndarray, x: np.ndarray, h0: np.ndarr
         np.matmul(flat_rz.T, x_rows, out=dw_ih[:2 * hidden])
         np.matmul(flat_n.T, x_rows, out=dw_ih[2 * hidden:])
         dw_hh = previous_state_product(flat_hid, out, h0)
-    db_hh = flat_hid.sum(0)
-    db_ih = np.concatenate([db_hh[:2 * hidden], flat_n.sum(0)])
+    db_hh = np.add.reduce(flat_hid, axis=0)  # (ndarray.sum's own reduce, without its Python wrapper)
+    db_ih = np.concatenate([db_hh[:2 * hidden], np.add.reduce(flat_n, axis=0)])
     return dx.reshape(x.shape), dh, dw_ih, dw_hh, db_ih, db_hh

@@ -384,7 +384,8 @@ def lstm_backward(g_out: np.ndarray, g_h: np.ndarray, g_c: np.ndarray, x: np.nda
     dh, dc = np.array(g_h, dtype=x.dtype), np.array(g_c, dtype=x.dtype)  # padded rows carry them as is
     # dL/dh of every step is kept only for the projection's weight gradient; else one step's
     d_out = np.zeros(out.shape, x.dtype) if w_hr is not None else np.empty((1,) + out.shape[1:], x.dtype)
-    d_cell_out, tmp = np.empty((batch, hidden), x.dtype), np.empty((batch, hidden), x.dtype)
+    tmp = np.empty((batch, hidden), x.dtype)
+    d_cell_out = None if w_hr is None else np.empty((batch, hidden), x.dtype)
     projection = None if w_hr is None else (w_hr, d_cell_out)
     with threads_for(batch, 4 * hidden, hidden):
         for s, n in reversed(list(enumerate(layout.rows_per_step()))):
@@ -401,7 +402,7 @@ def lstm_backward(g_out: np.ndarray, g_h: np.ndarray, g_c: np.ndarray, x: np.nda
         dx = np.matmul(flat, w_ih).reshape(x.shape)
         dw_ih = np.matmul(flat.T, rows_of(x))
         dw_hh = previous_state_product(flat, out, h0)
-    db = flat.sum(0)
+    db = np.add.reduce(flat, axis=0)  # (ndarray.sum's own reduce, without its Python wrapper)
     dw_hr = None
     if w_hr is not None:
         cell_out = saved["cell_out"].reshape(steps * batch, hidden)
