@@ -273,7 +273,7 @@ def _write_in_place(module, route):
 
 @pytest.mark.parametrize("mode", ["LSTM", "GRU"])
 @pytest.mark.parametrize("route", ["data", "numpy", "array", "optimizer", "load_state_dict"])
-def test_a_weight_changed_by_any_route_is_seen_by_the_next_call(mode, route):
+def test_a_weight_changed_by_any_route_is_seen_by_the_next_call(mode, route, monkeypatch):
     """The kernels keep their gate-major weights between calls (step_layout.prepared), keyed on
     the weights' contents: a call after a change by any route gives what a cold call gives."""
     from tinygrad_rnn.kernels import step_layout
@@ -281,10 +281,14 @@ def test_a_weight_changed_by_any_route_is_seen_by_the_next_call(mode, route):
     tinygrad_rnn.manual_seed(5)
     module = getattr(tinygrad_rnn.nn, mode)(3, 4)
     x = tinygrad_rnn.randn(4, 2, 3)
+    kernel = getattr(tinygrad_rnn.kernels, mode.lower())
+    made, make = [], kernel.kernel_weights
+    monkeypatch.setattr(kernel, "kernel_weights", lambda *args: made.append(1) or make(*args))
     warm = module(x)[0].detach().numpy().copy()
-    assert np.array_equal(module(x)[0].detach().numpy(), warm)  # the second call reuses the first's
+    assert np.array_equal(module(x)[0].detach().numpy(), warm) and len(made) == 1  # the second call reused them
     _write_in_place(module, route)
     seen = module(x)[0].detach().numpy().copy()
+    assert len(made) == 2
     step_layout._prepared.clear()
     cold = module(x)[0].detach().numpy()
     assert not np.array_equal(seen, warm)

@@ -103,9 +103,10 @@ def direction_arrays(x: np.ndarray, state: tuple, w: DirectionWeights, reverse: 
     """One layer and direction on arrays: `(output, (h_n, c_n), kept)` from x and `(h0, c0)`, in the
     caller's order. keep=True keeps what `direction_grads` needs (else kept is None: inference)."""
     layout = StepLayout(x.shape[0], x.shape[1], lengths, reverse)
-    bias = None if w.b_ih is None else w.b_ih._data + w.b_hh._data
+    b_ih, b_hh = (None, None) if w.b_ih is None else (w.b_ih._data, w.b_hh._data)
     arrays = lstm_forward(layout.sequence_in(x), layout.batch_in(state[0]), layout.batch_in(state[1]),
-                          w.w_ih._data, w.w_hh._data, bias, None if w.w_hr is None else w.w_hr._data, layout, keep)
+                          w.w_ih._data, w.w_hh._data, b_ih, b_hh, None if w.w_hr is None else w.w_hr._data, layout,
+                          keep)
     out, cell = arrays["out"], arrays["cell"]
     h_n = layout.batch_out(layout.last_steps(out))
     c_n = layout.batch_out(layout.last_steps(cell) if keep else cell)  # (inference keeps the last cell only)
@@ -197,7 +198,8 @@ LSTM = Variant(gates=4, state_sizes=state_sizes, project=project, step=step, fus
 
 # ------------------------------------------------------------------ the numpy kernels
 def lstm_forward(x: np.ndarray, h0: np.ndarray, c0: np.ndarray, w_ih: np.ndarray, w_hh: np.ndarray,
-                 bias: np.ndarray | None, w_hr: np.ndarray | None, layout: StepLayout, keep: bool = True) -> dict:
+                 b_ih: np.ndarray | None, b_hh: np.ndarray | None, w_hr: np.ndarray | None, layout: StepLayout,
+                 keep: bool = True) -> dict:
     """Run the recurrence in kernel order; returns the arrays backward needs (gates are activated).
 
     Gates are stored gate-major, (steps, 4, batch, hidden) (see step_layout.gate_major).
@@ -206,7 +208,7 @@ def lstm_forward(x: np.ndarray, h0: np.ndarray, c0: np.ndarray, w_ih: np.ndarray
     """
     steps, batch = x.shape[:2]
     hidden = c0.shape[1]
-    w_ih4, w_hh4, bias4 = prepared("lstm", (w_ih, w_hh, bias), lambda: kernel_weights(w_ih, w_hh, bias))
+    w_ih4, w_hh4, bias4 = prepared("lstm", (w_ih, w_hh, b_ih, b_hh), lambda: kernel_weights(w_ih, w_hh, b_ih, b_hh))
     gates = project_gate_major(x, w_ih4, bias4)
     out = np.zeros((steps, batch, h0.shape[1]), x.dtype)
     w_hr_t = None if w_hr is None else np.ascontiguousarray(w_hr.T)
@@ -235,10 +237,10 @@ def lstm_forward(x: np.ndarray, h0: np.ndarray, c0: np.ndarray, w_ih: np.ndarray
     return {"gates": gates, "cell": cell, "tanh_cell": tanh_cell, "cell_out": cell_out, "out": out}
 
 
-def kernel_weights(w_ih: np.ndarray, w_hh: np.ndarray, bias: np.ndarray | None) -> tuple:
-    """W_ih, W_hh and the summed bias in the kernel's gate order and layout (see `gate_major`)."""
+def kernel_weights(w_ih: np.ndarray, w_hh: np.ndarray, b_ih: np.ndarray | None, b_hh: np.ndarray | None) -> tuple:
+    """W_ih, W_hh and b_ih + b_hh in the kernel's gate order and layout (see `gate_major`)."""
     return (gate_major(w_ih, KERNEL_ORDER, SIGMOID_GATES), gate_major(w_hh, KERNEL_ORDER, SIGMOID_GATES),
-            None if bias is None else gate_bias(bias, KERNEL_ORDER, SIGMOID_GATES))
+            None if b_ih is None else gate_bias(b_ih + b_hh, KERNEL_ORDER, SIGMOID_GATES))
 
 
 def forward_step(g: np.ndarray, h: np.ndarray, c: np.ndarray, w_hh4: np.ndarray, c_new: np.ndarray,
