@@ -300,16 +300,16 @@ def test_prepared_weights_are_reused_and_read_only():
     them again; what the calls share cannot be written."""
     from tinygrad_rnn.kernels import step_layout
 
-    source, made = np.ones(3), []
+    source, other, made = np.ones(3), np.zeros((2, 2)), []
 
     def make():
         made.append(source.copy())
         return (source * 2, None)
 
-    first = step_layout.prepared("test", (source, None), make)
-    second = step_layout.prepared("test", (source, None), make)
+    first = step_layout.prepared("test", (source, other, None), make)
+    second = step_layout.prepared("test", (source, other, None), make)
     source[0] = 5.0
-    third = step_layout.prepared("test", (source, None), make)
+    third = step_layout.prepared("test", (source, other, None), make)
     assert second[0] is first[0] and len(made) == 2
     assert third[1] is None and np.array_equal(third[0], [10.0, 2.0, 2.0])
     with pytest.raises(ValueError):

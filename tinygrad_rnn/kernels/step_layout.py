@@ -147,14 +147,13 @@ _prepared: dict = {}
 
 
 def prepared(kind: str, sources: tuple, make: Callable[[], tuple]) -> tuple:
-    """`make()`, or the same arrays as the last call of `kind` on these source arrays (None for an
-    absent one) if their shapes, dtypes and bytes are unchanged. The arrays returned are read-only:
-    several calls share them."""
-    arrays = [a for a in sources if a is not None]
-    if sum(a.nbytes for a in arrays) > PREPARED_BYTES:
+    """`make()`, or the same arrays as the last call of `kind` on these source arrays if their
+    shapes, dtypes and bytes are unchanged. sources: W_ih and W_hh first (their size decides),
+    then the biases (None when absent). The arrays returned are read-only: several calls share them."""
+    if sources[0].nbytes + sources[1].nbytes > PREPARED_BYTES:
         return make()
-    key = (kind, *(id(a) for a in sources))
-    contents = [(a.shape, a.dtype, a.tobytes()) for a in arrays]  # (ids may be reused: contents decide)
+    key = (kind, *map(id, sources))
+    contents = [None if a is None else (a.shape, a.dtype, a.tobytes()) for a in sources]  # (ids may be reused)
     entry = _prepared.get(key)
     if entry is not None and entry[0] == contents:
         return entry[1]
