@@ -208,11 +208,12 @@ def test_lstm_inference_step_gives_the_recording_steps_bits_also_where_exp_overf
 
 
 @pytest.mark.parametrize("bias", [False, True])
-def test_gru_step_without_keep_gives_the_recording_steps_bits_also_where_exp_overflows(bias):
-    """gru.forward_step with keep=False (inference) forms no sigmoid: r and z scale by dividing by
-    e = 1 + exp(-a), as the recording step does before it forms the sigmoids backward reads; so
-    both give the same h_t bit for bit, and saturated gates (exp overflowing) give no NaN."""
+def test_gru_step_leaves_e_for_the_sigmoids_formed_after_the_loop_also_where_exp_overflows(bias):
+    """gru.forward_step forms no sigmoid: r and z scale by dividing by e = 1 + exp(-a), and the
+    gates keep e; form_sigmoids turns e into the sigmoids backward reads. Saturated gates (exp
+    overflowing to inf) give no NaN in h_t, and sigmoids of exactly 0."""
     from tinygrad_rnn.kernels import gru
+    from tinygrad_rnn.kernels.step_layout import StepLayout, form_sigmoids
 
     rng = np.random.default_rng(23)
     batch, hidden = 5, 7
@@ -221,13 +222,95 @@ def test_gru_step_without_keep_gives_the_recording_steps_bits_also_where_exp_ove
     h = rng.standard_normal((batch, hidden)).astype(np.float32)
     w_hh3 = rng.standard_normal((3, hidden, hidden)).astype(np.float32) * 0.1
     b_hn = rng.standard_normal(hidden).astype(np.float32) if bias else None
-    results = []
-    for keep in (True, False):
-        gates, h_n, h_new = g.copy(), np.empty_like(h), np.empty_like(h)
-        with np.errstate(over="ignore"):
-            gru.forward_step(gates, h, w_hh3, b_hn, h_n, h_new, np.empty_like(g), keep)
-        results.append((gates, h_new))
-    (kept_gates, recorded), (_, inferred) = results
-    assert np.array_equal(inferred, recorded) and np.all(np.isfinite(inferred))
-    assert np.array_equal(recorded[0], kept_gates[2, 0])  # z = 0: h_t = n
-    assert np.array_equal(kept_gates[:2, 0], np.zeros((2, hidden), np.float32))  # the sigmoids backward reads
+    gates, h_n, h_new = g.copy(), np.empty_like(h), np.empty_like(h)
+    with np.errstate(over="ignore"):
+        gru.forward_step(gates, h, w_hh3, b_hn, h_n, h_new, np.empty_like(g))
+    e = gates[:2].copy()
+    form_sigmoids(gates[None, :2], StepLayout(1, batch, None, False))
+    assert np.all(np.isfinite(h_new))
+    assert np.array_equal(h_new[0], gates[2, 0])  # z = 0: h_t = n
+    assert np.array_equal(gates[:2], np.reciprocal(e))
+    assert np.array_equal(gates[:2, 0], np.zeros((2, hidden), np.float32))  # the sigmoids backward reads
+
+
+@pytest.mark.parametrize("mode", ["LSTM", "GRU"])
+def test_sigmoids_formed_after_the_loop_stay_silent_on_packed_padding(mode):
+    """form_sigmoids runs over every row of every step; with packed input the rows past an
+    element's length were never activated and hold raw terms, 0 where padding meets no bias.
+    Their 1 / 0 is never read and must not warn (torch prints nothing)."""
+    import warnings
+
+    from tinygrad_rnn.nn.utils.rnn import pack_padded_sequence
+
+    module = getattr(tinygrad_rnn.nn, mode)(3, 4, bias=False)
+    x = tinygrad_rnn.randn(5, 2, 3, requires_grad=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        out, _ = module(pack_padded_sequence(x, [5, 2]))
+        out.data.sum().backward()
+    assert np.all(np.isfinite(x.grad.numpy()))
+
+
+# ---------------------------------------------------------------- 8. the prepared weights are never stale
+def _write_in_place(module, route):
+    """Change weight_ih_l0 and bias_hh_l0 by one of the routes that do not all bump _version."""
+    w, b = module.weight_ih_l0, module.bias_hh_l0
+    if route == "data":  # p.data shares the array and, as in torch, not the version counter
+        w.data.mul_(1.5)
+        b.data.add_(0.25)
+    elif route == "numpy":
+        w.detach().numpy()[...] *= 1.5
+        b.detach().numpy()[0] += 0.25
+    elif route == "array":  # what optim/swa_utils.py does
+        w._data[...] = w._data * 1.5
+        b._data[...] = b._data + 0.25
+    elif route == "optimizer":
+        w.grad, b.grad = tinygrad_rnn.ones_like(w), tinygrad_rnn.ones_like(b)
+        tinygrad_rnn.optim.SGD([w, b], lr=0.5).step()
+    else:
+        module.load_state_dict({k: v * 1.5 for k, v in module.state_dict().items()})
+
+
+@pytest.mark.parametrize("mode", ["LSTM", "GRU"])
+@pytest.mark.parametrize("route", ["data", "numpy", "array", "optimizer", "load_state_dict"])
+def test_a_weight_changed_by_any_route_is_seen_by_the_next_call(mode, route, monkeypatch):
+    """The kernels keep their gate-major weights between calls (step_layout.prepared), keyed on
+    the weights' contents: a call after a change by any route gives what a cold call gives."""
+    from tinygrad_rnn.kernels import step_layout
+
+    tinygrad_rnn.manual_seed(5)
+    module = getattr(tinygrad_rnn.nn, mode)(3, 4)
+    x = tinygrad_rnn.randn(4, 2, 3)
+    kernel = getattr(tinygrad_rnn.kernels, mode.lower())
+    made, make = [], kernel.kernel_weights
+    monkeypatch.setattr(kernel, "kernel_weights", lambda *args: made.append(1) or make(*args))
+    warm = module(x)[0].detach().numpy().copy()
+    assert np.array_equal(module(x)[0].detach().numpy(), warm) and len(made) == 1  # the second call reused them
+    _write_in_place(module, route)
+    seen = module(x)[0].detach().numpy().copy()
+    assert len(made) == 2
+    step_layout._prepared.clear()
+    cold = module(x)[0].detach().numpy()
+    assert not np.array_equal(seen, warm)
+    assert np.array_equal(seen, cold)
+
+
+def test_prepared_weights_are_reused_and_read_only():
+    """A second call on unchanged weights makes nothing new; new contents in the same array make
+    them again; what the calls share cannot be written."""
+    from tinygrad_rnn.kernels import step_layout
+
+    source, other, made = np.ones(3), np.zeros((2, 2)), []
+
+    def make():
+        made.append(source.copy())
+        return (source * 2, None)
+
+    first = step_layout.prepared("test", (source, other, None), make)
+    second = step_layout.prepared("test", (source, other, None), make)
+    source[0] = 5.0
+    third = step_layout.prepared("test", (source, other, None), make)
+    assert second[0] is first[0] and len(made) == 2
+    assert third[1] is None and np.array_equal(third[0], [10.0, 2.0, 2.0])
+    with pytest.raises(ValueError):
+        first[0][0] = 1.0

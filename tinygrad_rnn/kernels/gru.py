@@ -49,7 +49,16 @@ from ..core.tensor import Tensor
 from .fused_stack import FusedRunner, FusedStack, grouped
 from .recurrence import DirectionWeights, StepWeights, Variant, run_direction
 from .sequence_function import SequenceFunction
-from .step_layout import StepLayout, gate_bias, gate_major, previous_state_product, project_gate_major, rows_of
+from .step_layout import (
+    StepLayout,
+    form_sigmoids,
+    gate_bias,
+    gate_major,
+    prepared,
+    previous_state_product,
+    project_gate_major,
+    rows_of,
+)
 
 
 # ------------------------------------------------------------------ the step math (composed path)
@@ -172,13 +181,8 @@ def gru_forward(x: np.ndarray, h0: np.ndarray, w_ih: np.ndarray, w_hh: np.ndarra
     is returned."""
     steps, batch = x.shape[:2]
     hidden = h0.shape[1]
-    bias = None
-    if b_ih is not None:
-        # b_hr and b_hz are plain additive terms: add them once here. b_hn must stay inside r * (...).
-        bias = gate_bias(b_ih, GATE_ORDER, SIGMOID_GATES)
-        bias[:2] += gate_bias(b_hh, GATE_ORDER, SIGMOID_GATES)[:2]
-    gates = project_gate_major(x, gate_major(w_ih, GATE_ORDER, SIGMOID_GATES), bias)  # activated in place
-    w_hh3 = gate_major(w_hh, GATE_ORDER, SIGMOID_GATES)
+    w_ih3, w_hh3, bias = prepared("gru", (w_ih, w_hh, b_ih, b_hh), lambda: kernel_weights(w_ih, w_hh, b_ih, b_hh))
+    gates = project_gate_major(x, w_ih3, bias)  # activated in place
     b_hn = None if b_hh is None else b_hh[2 * hidden:]
     h_n_part = np.zeros((steps if keep else 1, batch, hidden), x.dtype)  # h W_hn^T + b_hn, what r scaled
     out = np.zeros((steps, batch, hidden), x.dtype)
@@ -188,25 +192,37 @@ def gru_forward(x: np.ndarray, h0: np.ndarray, w_ih: np.ndarray, w_hh: np.ndarra
         for s, k in enumerate(layout.rows_per_step()):
             h_new, h_n = out[s], h_n_part[s if keep else 0]
             if k == batch:  # every row runs: whole per-step arrays, no slicing (each slice costs ~0.3 us)
-                forward_step(gates[s], h, w_hh3, b_hn, h_n, h_new, gh, keep)
+                forward_step(gates[s], h, w_hh3, b_hn, h_n, h_new, gh)
             else:
-                forward_step(gates[s, :, :k], h[:k], w_hh3, b_hn, h_n[:k], h_new[:k], gh[:, :k], keep)
+                forward_step(gates[s, :, :k], h[:k], w_hh3, b_hn, h_n[:k], h_new[:k], gh[:, :k])
             h = h_new  # rows still running at s+1 are a prefix of those running at s
     if not keep:
         return {"out": out}
+    form_sigmoids(gates[:, :SIGMOID_GATES], layout)
     return {"gates": gates, "h_n_part": h_n_part, "out": out}
 
 
-def forward_step(g: np.ndarray, h: np.ndarray, w_hh3: np.ndarray, b_hn: np.ndarray | None, h_n: np.ndarray,
-                 h_new: np.ndarray, gh: np.ndarray, keep: bool = True) -> None:
-    """One step on the k rows that run, in place: g (3, k, H) holds the step's input terms r, z, n
-    (r and z rows negated, b_hr and b_hz added) and is left holding the activated n gate, and
-    with keep the activated r and z (what backward reads); h_n receives h W_hn^T + b_hn (what r
-    scales) and h_new the new state. gh (3, k, H) is work space. 11 numpy calls and one matrix
-    product, each on a contiguous block; 10 without keep (inference).
+def kernel_weights(w_ih: np.ndarray, w_hh: np.ndarray, b_ih: np.ndarray | None, b_hh: np.ndarray | None) -> tuple:
+    """W_ih, W_hh and the input-side bias in the kernel's layout (see `gate_major`); b_hr and b_hz
+    are plain additive terms, added into that bias once. b_hn must stay inside r * (...)."""
+    bias = None
+    if b_ih is not None:
+        bias = gate_bias(b_ih, GATE_ORDER, SIGMOID_GATES)
+        bias[:2] += gate_bias(b_hh, GATE_ORDER, SIGMOID_GATES)[:2]
+    return gate_major(w_ih, GATE_ORDER, SIGMOID_GATES), gate_major(w_hh, GATE_ORDER, SIGMOID_GATES), bias
 
-    A sigmoid gate scales by DIVIDING by e = 1 + exp(-a) (sigmoid(a) = 1 / e), so inference forms
-    no sigmoid at all; with keep the sigmoids (1 / e) come last, after the same arithmetic."""
+
+def forward_step(g: np.ndarray, h: np.ndarray, w_hh3: np.ndarray, b_hn: np.ndarray | None, h_n: np.ndarray,
+                 h_new: np.ndarray, gh: np.ndarray) -> None:
+    """One step on the k rows that run, in place: g (3, k, H) holds the step's input terms r, z, n
+    (r and z rows negated, b_hr and b_hz added) and is left holding the activated n gate and, in
+    the r and z rows, e = 1 + exp(-a); h_n receives h W_hn^T + b_hn (what r scales) and h_new the
+    new state. gh (3, k, H) is work space. 10 numpy calls and one matrix product, each on a
+    contiguous block.
+
+    A sigmoid gate scales by DIVIDING by e (sigmoid(a) = 1 / e), so a step forms no sigmoid at
+    all; with keep the sigmoids (what backward reads) are formed after the loop, for every step
+    in one call (`form_sigmoids`)."""
     np.matmul(h, w_hh3, out=gh)
     r_z = g[:2]
     r_z += gh[:2]
@@ -223,8 +239,6 @@ def forward_step(g: np.ndarray, h: np.ndarray, w_hh3: np.ndarray, b_hn: np.ndarr
     np.subtract(h, n, out=h_new)
     h_new /= g[1]
     h_new += n
-    if keep:
-        np.reciprocal(r_z, out=r_z)
 
 
 def backward_step(g_out: np.ndarray, dh: np.ndarray, z: np.ndarray, r: np.ndarray, d_n: np.ndarray,
@@ -249,8 +263,8 @@ def gru_factors(gates: np.ndarray, h_n_part: np.ndarray, out: np.ndarray, h0: np
     """Write every step's factors (they do not depend on the incoming gradient) where the loop
     turns them into gradients: d_n (steps, batch, H) := (1 - n^2)(1 - z); in d_hid (steps, batch,
     3, H): r := r(1 - r)(h W_hn^T + b_hn) and z := (h_{t-1} - n) z(1 - z). Whole-sequence calls."""
-    r, z, n = gates[:, 0], gates[:, 1], gates[:, 2]
-    r_factor, z_factor = d_hid[:, :, 0], d_hid[:, :, 1]
+    r, z, n = gates.transpose(1, 0, 2, 3)  # (unpacking a view: one call for the three gates)
+    r_factor, z_factor, _ = d_hid.transpose(2, 0, 1, 3)
     one_minus_z = np.subtract(1, z, out=r_factor)  # (the r factor's place, before the r factor)
     np.multiply(n, n, out=d_n)
     np.subtract(1, d_n, out=d_n)
@@ -301,6 +315,6 @@ def gru_backward(g_out: np.ndarray, g_h: np.ndarray, x: np.ndarray, h0: np.ndarr
         np.matmul(flat_rz.T, x_rows, out=dw_ih[:2 * hidden])
         np.matmul(flat_n.T, x_rows, out=dw_ih[2 * hidden:])
         dw_hh = previous_state_product(flat_hid, out, h0)
-    db_hh = flat_hid.sum(0)
-    db_ih = np.concatenate([db_hh[:2 * hidden], flat_n.sum(0)])
+    db_hh = np.add.reduce(flat_hid, axis=0)  # (ndarray.sum's own reduce, without its Python wrapper)
+    db_ih = np.concatenate([db_hh[:2 * hidden], np.add.reduce(flat_n, axis=0)])
     return dx.reshape(x.shape), dh, dw_ih, dw_hh, db_ih, db_hh

@@ -21,7 +21,7 @@ and direction:
   For that the kernel keeps its gates in the order i, f, o, g, so the three sigmoid gates are one
   contiguous block; and it stores them gate-major, (steps, 4, batch, hidden), so that every
   per-step numpy call works on contiguous arrays (see step_layout). A step (`forward_step`) is
-  then one matrix product and 10 elementwise calls (8 in inference: `inference_step`). Why exp
+  then one matrix product and 9 elementwise calls (8 in inference: `inference_step`). Why exp
   and not numpy's sigmoid-free tanh: per element numpy's float32 exp + add + reciprocal costs
   about 2/3 of its tanh (measured on AVX2, 2.0 against 3.1 ns), and the transcendental calls
   are most of a step's elementwise time.
@@ -54,7 +54,16 @@ from ..core.tensor import Tensor
 from .fused_stack import FusedRunner, FusedStack, grouped
 from .recurrence import DirectionWeights, StepWeights, Variant, run_direction
 from .sequence_function import SequenceFunction
-from .step_layout import StepLayout, gate_bias, gate_major, previous_state_product, project_gate_major, rows_of
+from .step_layout import (
+    StepLayout,
+    form_sigmoids,
+    gate_bias,
+    gate_major,
+    prepared,
+    previous_state_product,
+    project_gate_major,
+    rows_of,
+)
 
 
 # ------------------------------------------------------------------ the step math (composed path)
@@ -94,9 +103,10 @@ def direction_arrays(x: np.ndarray, state: tuple, w: DirectionWeights, reverse: 
     """One layer and direction on arrays: `(output, (h_n, c_n), kept)` from x and `(h0, c0)`, in the
     caller's order. keep=True keeps what `direction_grads` needs (else kept is None: inference)."""
     layout = StepLayout(x.shape[0], x.shape[1], lengths, reverse)
-    bias = None if w.b_ih is None else w.b_ih._data + w.b_hh._data
+    b_ih, b_hh = (None, None) if w.b_ih is None else (w.b_ih._data, w.b_hh._data)
     arrays = lstm_forward(layout.sequence_in(x), layout.batch_in(state[0]), layout.batch_in(state[1]),
-                          w.w_ih._data, w.w_hh._data, bias, None if w.w_hr is None else w.w_hr._data, layout, keep)
+                          w.w_ih._data, w.w_hh._data, b_ih, b_hh, None if w.w_hr is None else w.w_hr._data, layout,
+                          keep)
     out, cell = arrays["out"], arrays["cell"]
     h_n = layout.batch_out(layout.last_steps(out))
     c_n = layout.batch_out(layout.last_steps(cell) if keep else cell)  # (inference keeps the last cell only)
@@ -188,7 +198,8 @@ LSTM = Variant(gates=4, state_sizes=state_sizes, project=project, step=step, fus
 
 # ------------------------------------------------------------------ the numpy kernels
 def lstm_forward(x: np.ndarray, h0: np.ndarray, c0: np.ndarray, w_ih: np.ndarray, w_hh: np.ndarray,
-                 bias: np.ndarray | None, w_hr: np.ndarray | None, layout: StepLayout, keep: bool = True) -> dict:
+                 b_ih: np.ndarray | None, b_hh: np.ndarray | None, w_hr: np.ndarray | None, layout: StepLayout,
+                 keep: bool = True) -> dict:
     """Run the recurrence in kernel order; returns the arrays backward needs (gates are activated).
 
     Gates are stored gate-major, (steps, 4, batch, hidden) (see step_layout.gate_major).
@@ -197,9 +208,8 @@ def lstm_forward(x: np.ndarray, h0: np.ndarray, c0: np.ndarray, w_ih: np.ndarray
     """
     steps, batch = x.shape[:2]
     hidden = c0.shape[1]
-    w_hh4 = gate_major(w_hh, KERNEL_ORDER, SIGMOID_GATES)
-    gates = project_gate_major(x, gate_major(w_ih, KERNEL_ORDER, SIGMOID_GATES),
-                               None if bias is None else gate_bias(bias, KERNEL_ORDER, SIGMOID_GATES))
+    w_ih4, w_hh4, bias4 = prepared("lstm", (w_ih, w_hh, b_ih, b_hh), lambda: kernel_weights(w_ih, w_hh, b_ih, b_hh))
+    gates = project_gate_major(x, w_ih4, bias4)
     out = np.zeros((steps, batch, h0.shape[1]), x.dtype)
     w_hr_t = None if w_hr is None else np.ascontiguousarray(w_hr.T)
     buf = np.empty((4, batch, hidden), x.dtype)
@@ -223,7 +233,14 @@ def lstm_forward(x: np.ndarray, h0: np.ndarray, c0: np.ndarray, w_ih: np.ndarray
                 forward_step(gates[s, :, :n], h[:n], c[:n], w_hh4, c_new[:n], tanh_cell[s, :n], h_new[:n],
                              buf[:, :n], None if projected is None else projected[:n], w_hr_t)
             h, c = h_new, c_new  # rows still running at s+1 are a prefix of those running at s
+        form_sigmoids(gates[:, :SIGMOID_GATES], layout)
     return {"gates": gates, "cell": cell, "tanh_cell": tanh_cell, "cell_out": cell_out, "out": out}
+
+
+def kernel_weights(w_ih: np.ndarray, w_hh: np.ndarray, b_ih: np.ndarray | None, b_hh: np.ndarray | None) -> tuple:
+    """W_ih, W_hh and b_ih + b_hh in the kernel's gate order and layout (see `gate_major`)."""
+    return (gate_major(w_ih, KERNEL_ORDER, SIGMOID_GATES), gate_major(w_hh, KERNEL_ORDER, SIGMOID_GATES),
+            None if b_ih is None else gate_bias(b_ih + b_hh, KERNEL_ORDER, SIGMOID_GATES))
 
 
 def forward_step(g: np.ndarray, h: np.ndarray, c: np.ndarray, w_hh4: np.ndarray, c_new: np.ndarray,
@@ -232,11 +249,12 @@ def forward_step(g: np.ndarray, h: np.ndarray, c: np.ndarray, w_hh4: np.ndarray,
     """One step on the n rows that run, in place: g (4, n, H) holds the step's input terms in kernel
     order i, f, o, g (sigmoid rows negated) and is left holding the activated gates;
     c_new, tanh_c and h_new (and cell_out with a projection) receive c_t, tanh(c_t) and h_t.
-    buf (4, n, H) is work space. 10 numpy calls and one matrix product, each on a contiguous block.
+    buf (4, n, H) is work space. 9 numpy calls and one matrix product, each on a contiguous block.
 
     A sigmoid gate scales by DIVIDING by e = 1 + exp(-a) (sigmoid(a) = 1 / e): `inference_step`
-    then needs no reciprocal, and this step computes the very same c_t and h_t. The sigmoids
-    themselves (1 / e, what backward reads) come last, in one call."""
+    then needs no reciprocal, and this step computes the very same c_t and h_t. The gates are
+    left holding e; the sigmoids themselves (1 / e, what backward reads) are formed after the
+    loop, for every step in one call (`form_sigmoids`)."""
     np.matmul(h, w_hh4, out=buf)
     g += buf
     e = g[:3]  # ONE exp for the three sigmoid gates, on the negated rows: e = 1 + exp(-a)
@@ -253,7 +271,6 @@ def forward_step(g: np.ndarray, h: np.ndarray, c: np.ndarray, w_hh4: np.ndarray,
     else:  # h = (o * tanh(c)) @ W_hr^T
         np.divide(tanh_c, g[2], out=cell_out)
         np.matmul(cell_out, w_hr_t, out=h_new)
-    np.reciprocal(e, out=e)
 
 
 def infer(gates: np.ndarray, h0: np.ndarray, c0: np.ndarray, w_hh4: np.ndarray, out: np.ndarray, buf: np.ndarray,
@@ -326,13 +343,13 @@ def gate_factors(gates: np.ndarray, c0: np.ndarray, cell: np.ndarray, tanh_cell:
     [g * i', c_{t-1} * f', i * g', tanh(c_t) * o'] (i' = i(1-i) for a sigmoid, g' = 1-g^2 for
     tanh); returns c_factor = o * tanh'(c_t), (steps, batch, H). Whole-sequence calls: these do
     not depend on the incoming gradient."""
-    i, f, o, g = (gates[:, k] for k in range(4))
-    d_i, d_f, d_g, d_o = (dpre[:, :, k] for k in range(4))
-    np.subtract(1, i, out=d_i)
-    d_i *= i
+    i, f, o, g = gates.transpose(1, 0, 2, 3)  # (unpacking a view: one call for the four gates)
+    by_gate = dpre.transpose(2, 0, 1, 3)
+    d_i, d_f, d_g, d_o = by_gate
+    i_f, d_i_f = gates[:, :2], by_gate[:2].transpose(1, 0, 2, 3)  # i and f: the same place in both orders
+    np.subtract(1, i_f, out=d_i_f)
+    d_i_f *= i_f
     d_i *= g
-    np.subtract(1, f, out=d_f)
-    d_f *= f
     d_f[0] *= c0  # c_{t-1}: c0 at the first step, then the previous step's cell
     d_f[1:] *= cell[:-1]
     np.multiply(g, g, out=d_g)
@@ -369,7 +386,8 @@ def lstm_backward(g_out: np.ndarray, g_h: np.ndarray, g_c: np.ndarray, x: np.nda
     dh, dc = np.array(g_h, dtype=x.dtype), np.array(g_c, dtype=x.dtype)  # padded rows carry them as is
     # dL/dh of every step is kept only for the projection's weight gradient; else one step's
     d_out = np.zeros(out.shape, x.dtype) if w_hr is not None else np.empty((1,) + out.shape[1:], x.dtype)
-    d_cell_out, tmp = np.empty((batch, hidden), x.dtype), np.empty((batch, hidden), x.dtype)
+    tmp = np.empty((batch, hidden), x.dtype)
+    d_cell_out = None if w_hr is None else np.empty((batch, hidden), x.dtype)
     projection = None if w_hr is None else (w_hr, d_cell_out)
     with threads_for(batch, 4 * hidden, hidden):
         for s, n in reversed(list(enumerate(layout.rows_per_step()))):
@@ -386,7 +404,7 @@ def lstm_backward(g_out: np.ndarray, g_h: np.ndarray, g_c: np.ndarray, x: np.nda
         dx = np.matmul(flat, w_ih).reshape(x.shape)
         dw_ih = np.matmul(flat.T, rows_of(x))
         dw_hh = previous_state_product(flat, out, h0)
-    db = flat.sum(0)
+    db = np.add.reduce(flat, axis=0)  # (ndarray.sum's own reduce, without its Python wrapper)
     dw_hr = None
     if w_hr is not None:
         cell_out = saved["cell_out"].reshape(steps * batch, hidden)

@@ -215,7 +215,7 @@ def layer_backward(g_y: np.ndarray, g_h: np.ndarray, x: np.ndarray, h0: np.ndarr
             w_ih = groups[0][0] if directions == 1 else np.concatenate([g[0] for g in groups])
             dx = np.matmul(flat, w_ih).reshape(x.shape)
         dw_ih = np.matmul(flat.T, x.reshape(steps * batch, inputs))
-        db = flat.sum(0) if len(groups[0]) == 4 else None
+        db = np.add.reduce(flat, axis=0) if len(groups[0]) == 4 else None  # (ndarray.sum without its wrapper)
         grads = []
         for d, half in enumerate(halves):
             dw_hh = recurrent_weight_grad(dpre[..., half], y[..., half], None if h0 is None else h0[d], d == 1,

@@ -15,12 +15,13 @@ Both relabellings are permutations, so gradients are relabelled back the same wa
 """
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
 
 from ..backend.blas_threads import runs_threaded, threads_for
+from ..backend.errstate import quiet_floats
 
 
 class StepLayout:
@@ -131,6 +132,53 @@ def gate_bias(b: np.ndarray, order: Sequence[int], negated: int) -> np.ndarray:
     result = blocks[list(order)]  # (a copy)
     np.negative(result[:negated], out=result[:negated])
     return result
+
+
+# The weights in gate-major order (gate_major, gate_bias) are made again on every call: on a small
+# model those few numpy calls per direction are a tenth of a forward. `prepared` keeps them, keyed
+# on the source arrays' CONTENTS, so a weight changed by any route (an optimizer, p.data.mul_(),
+# a write into .numpy(), load_state_dict) is seen: the tensors' _version counts only some of
+# those writes. Comparing the contents is one copy and one memcmp per array, cheap only while the
+# arrays are small; above PREPARED_BYTES the weights are prepared on every call, as the
+# preparation is then a small share of the call's arithmetic.
+PREPARED_BYTES = 1 << 15
+_PREPARED_KEEP = 64  # entries kept at most (a program uses a handful of RNN directions)
+_prepared: dict = {}
+
+
+def prepared(kind: str, sources: tuple, make: Callable[[], tuple]) -> tuple:
+    """`make()`, or the same arrays as the last call of `kind` on these source arrays if their
+    shapes, dtypes and bytes are unchanged. sources: W_ih and W_hh first (their size decides),
+    then the biases (None when absent). The arrays returned are read-only: several calls share them."""
+    if sources[0].nbytes + sources[1].nbytes > PREPARED_BYTES:
+        return make()
+    key = (kind, *map(id, sources))
+    contents = [None if a is None else (a.shape, a.dtype, a.tobytes()) for a in sources]  # (ids may be reused)
+    entry = _prepared.get(key)
+    if entry is not None and entry[0] == contents:
+        return entry[1]
+    made = make()
+    for a in made:
+        if a is not None:
+            a.flags.writeable = False
+    if len(_prepared) >= _PREPARED_KEEP:
+        _prepared.clear()
+    _prepared[key] = (contents, made)
+    return made
+
+
+def form_sigmoids(e: np.ndarray, layout: StepLayout) -> None:
+    """Turn e = 1 + exp(-a) into sigmoid(a) = 1 / e, in place, for every step at once: e is the
+    sigmoid gates of all steps, (steps, gates, batch, hidden). One call after the time loop
+    instead of one per step; each element gets the same reciprocal, so the same bits.
+
+    With lengths, the rows past an element's length were never activated and hold raw terms
+    (0 when padding meets no bias): their reciprocal is never read, so it runs silently."""
+    if layout.active is None:
+        np.reciprocal(e, out=e)
+        return
+    with quiet_floats():
+        np.reciprocal(e, out=e)
 
 
 def project_gate_major(x: np.ndarray, w: np.ndarray, bias: np.ndarray | None) -> np.ndarray:

@@ -170,7 +170,10 @@ class RNNBase(Module):
         """The current parameters of every (layer, direction), layer-major, by role."""
         flat, start, result = self._flat_weights, 0, []
         for roles in self._direction_roles():
-            result.append(DirectionWeights(**dict(zip(roles, flat[start:start + len(roles)]))))
+            given = flat[start:start + len(roles)]
+            # (roles in the fields' own order, all but a bias-free projection: positional, 3x cheaper)
+            in_order = roles == DirectionWeights._fields[:len(roles)]
+            result.append(DirectionWeights(*given) if in_order else DirectionWeights(**dict(zip(roles, given))))
             start += len(roles)
         return result
 
