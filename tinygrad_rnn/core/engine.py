@@ -276,7 +276,7 @@ def _make_root_grads(outputs: tuple, grads: tuple) -> list:
         if g is None:
             if out._data.size != 1:
                 raise RuntimeError("grad can be implicitly created only for scalar outputs")
-            g = Tensor._make(np.ones(out._data.shape, out._data.dtype))  # (np.ones_like is slower)
+            g = Tensor._make(np.array(1, out._data.dtype).reshape(out._data.shape))  # (np.ones is slower)
         elif not isinstance(g, Tensor):
             g = Tensor._make(np.asarray(g, dtype=out.dtype.np))
         elif g.shape != out.shape:
