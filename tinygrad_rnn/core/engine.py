@@ -168,7 +168,8 @@ def _propagate(roots: Sequence[Any], root_grads: Sequence[Any], keep_graph: bool
             slots = pending.get(target)
             if slots is None:
                 slots = pending[target] = [None] * len(target.output_meta)
-            slots[nr] = adder.add(slots[nr], g)
+            current = slots[nr]  # (the first dense gradient is kept as it is by either rule: no call)
+            slots[nr] = g if current is None and type(g) is not SliceGrad else adder.add(current, g)
         elif capture is None:
             entry = leaves.setdefault(id(target), [target, None])
             entry[1] = adder.add(entry[1], g)
