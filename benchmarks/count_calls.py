@@ -2,6 +2,7 @@
 
     python benchmarks/count_calls.py              # totals per family, shape and phase
     python benchmarks/count_calls.py --by-place LSTM seed forward
+    python benchmarks/count_calls.py --ops        # the cases of bench_ops.py, per op
 
 At the seed and small shapes the arithmetic is a few hundred multiply-adds: the time is Python
 bookkeeping, so the honest measure is how much Python a call runs. The machine is shared, so
@@ -16,7 +17,9 @@ this script counts instead of timing; the counts do not depend on the load:
 Phases are those of benchmarks/_families.py: `forward` (the module call that records a graph,
 plus the loss `out.sum() + sum(s.sum() for s in states)`), `backward` (`loss.backward()`) and
 `no_grad` (the forward and loss under `no_grad`). `--by-place` lists the functions with the most
-calls of one phase, by file and function.
+calls of one phase, by file and function. `--ops` counts the cases of bench_ops.py (2x2 tensors):
+one forward of add, matmul and tanh, and a chain's marginal forward+backward per op and fixed cost
+per backward(), derived from the 10- and 50-op chains as bench_ops.py derives its times.
 """
 from __future__ import annotations
 
@@ -95,11 +98,35 @@ def run_case(family: str, shape_name: str) -> dict[str, Counting]:
     return phases
 
 
+def count_ops() -> dict[str, dict[str, float]]:
+    """{case: {kind: count}} for the cases of bench_ops.py, after one warm-up call of each."""
+    import bench_ops  # (a sibling script, imported only for this option)
+
+    totals = {}
+    for name, fn in bench_ops.candidates(tinygrad_rnn).items():
+        fn()
+        with Counting() as counting:
+            fn()
+        totals[name] = counting.totals
+    short, long = totals.pop("chain short"), totals.pop("chain long")
+    kinds = ("py calls", "C calls", "opcodes")
+    marginal = {k: (long[k] - short[k]) / (bench_ops.LONG - bench_ops.SHORT) for k in kinds}
+    totals["marginal fwd+bwd per op"] = marginal
+    totals["fixed cost per backward()"] = {k: short[k] - bench_ops.SHORT * marginal[k] for k in kinds}
+    return totals
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--by-place", nargs=3, metavar=("FAMILY", "SHAPE", "PHASE"))
     parser.add_argument("--top", type=int, default=40)
+    parser.add_argument("--ops", action="store_true", help="count the cases of bench_ops.py instead")
     args = parser.parse_args()
+    if args.ops:
+        print(f"{'case':<28} {'py calls':>9} {'C calls':>8} {'opcodes':>8}")
+        for case, t in count_ops().items():
+            print(f"{case:<28} {t['py calls']:9.1f} {t['C calls']:8.1f} {t['opcodes']:8.1f}")
+        return
     if args.by_place:
         family, shape, phase = args.by_place
         counting = run_case(family, shape)[phase]

@@ -168,7 +168,8 @@ def _propagate(roots: Sequence[Any], root_grads: Sequence[Any], keep_graph: bool
             slots = pending.get(target)
             if slots is None:
                 slots = pending[target] = [None] * len(target.output_meta)
-            slots[nr] = adder.add(slots[nr], g)
+            current = slots[nr]  # (the first dense gradient is kept as it is by either rule: no call)
+            slots[nr] = g if current is None and type(g) is not SliceGrad else adder.add(current, g)
         elif capture is None:
             entry = leaves.setdefault(id(target), [target, None])
             entry[1] = adder.add(entry[1], g)
@@ -276,7 +277,7 @@ def _make_root_grads(outputs: tuple, grads: tuple) -> list:
         if g is None:
             if out._data.size != 1:
                 raise RuntimeError("grad can be implicitly created only for scalar outputs")
-            g = Tensor._make(np.ones(out._data.shape, out._data.dtype))  # (np.ones_like is slower)
+            g = Tensor._make(np.array(1, out._data.dtype).reshape(out._data.shape))  # (np.ones is slower)
         elif not isinstance(g, Tensor):
             g = Tensor._make(np.asarray(g, dtype=out.dtype.np))
         elif g.shape != out.shape:

@@ -225,7 +225,8 @@ class Function:
     def _keep_saved(self, outputs: tuple) -> None:
         """Note the version of each saved tensor (an in-place change later is an error in backward),
         and keep a saved output as its array (see _SavedOutput)."""
-        position = {id(o): nr for nr, o in enumerate(outputs)}  # (one lookup per saved tensor, not a loop)
+        # (one lookup per saved tensor, not a loop; most ops have one output, which needs no comprehension)
+        position = {id(outputs[0]): 0} if len(outputs) == 1 else {id(o): nr for nr, o in enumerate(outputs)}
         versions, saved = [], []
         for s in self._saved:
             if isinstance(s, Tensor):

@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 
-from ..backend.blas_threads import threads_for
+from ..backend.blas_threads import SERIAL_WORK, threads_for
 from ..core import dtypes
 from ..core.forward_mode import given
 from ..core.function import Function, rename
@@ -19,19 +19,22 @@ from .promotion import check_broadcast as _check_broadcast
 def product(x: np.ndarray, y: np.ndarray) -> np.ndarray:
     """np.matmul with the BLAS thread count that backend/blas_threads.py picks for its size: on a
     shared machine a threaded product collapses when another process holds a core."""
-    with threads_for(math.prod(x.shape[:-1]), x.shape[-1], y.shape[-1] if y.ndim > 1 else 1):
+    m, k, n = math.prod(x.shape[:-1]), x.shape[-1], y.shape[-1] if y.ndim > 1 else 1
+    if m * k * n < SERIAL_WORK:  # BLAS runs it on one thread whatever the setting: nothing to choose (speed)
+        return np.matmul(x, y)
+    with threads_for(m, k, n):
         return np.matmul(x, y)
 
 
 class MatMul(Function):
     @staticmethod
     def node_name(a, b):
-        return _NODE_NAMES.get((a.ndim, b.ndim), "UnsafeViewBackward0")
+        return _NODE_NAMES.get((a._data.ndim, b._data.ndim), "UnsafeViewBackward0")
 
     @staticmethod
     def forward(ctx, a, b):
         ctx.save_for_backward(a, b)
-        return Tensor._make(np.asarray(product(a._data, b._data)))
+        return Tensor._make(product(a._data, b._data))  # (_make wraps the number a 1-D @ 1-D gives)
 
     @staticmethod
     def backward(ctx, g):

@@ -83,9 +83,9 @@ def promote(a: Any, b: Any, floating: bool = False) -> tuple[Any, Any]:
             if a._data.dtype is b._data.dtype and (not floating or a._data.dtype.kind == "f"):
                 return a, b
         elif a._data.dtype.kind == "f" and type(b) in _NUMBER:
-            return a, float_of(b)
+            return a, b if type(b) is float else float_of(b)  # (a float is its own operand: no call)
     elif isinstance(b, Tensor) and b._data.dtype.kind == "f" and type(a) in _NUMBER:
-        return float_of(a), b
+        return a if type(a) is float else float_of(a), b
     a, b = as_operand(a), as_operand(b)  # numpy scalars, lists, arrays
     result = result_type(a, b)
     if floating and not result.is_floating_point:

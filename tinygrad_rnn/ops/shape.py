@@ -11,6 +11,7 @@ import numpy as np
 
 from ..argcheck import NOT_INTEGRAL, int_arg, invalid_combination, is_bool_tensor, is_int, size_arg
 from ..backend.accumulate import SliceGrad, dense
+from ..backend.broadcast import broadcast_view
 from ..core import dtypes
 from ..core.function import Function, rename
 from ..core.modes import modes
@@ -115,7 +116,7 @@ class Expand(ViewFunction):
     @staticmethod
     def forward(ctx, x, shape):
         ctx.shape = shape
-        return Tensor._make(np.broadcast_to(x._data, shape))
+        return Tensor._make(broadcast_view(x._data, shape))
 
     @staticmethod
     def backward(ctx, g):
