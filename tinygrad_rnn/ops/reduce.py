@@ -9,6 +9,7 @@ import numpy as np
 
 from .. import return_types
 from ..argcheck import bool_arg, int_arg, invalid_combination, is_int
+from ..backend.blas_threads import blas_threads
 from ..core import dtypes
 from ..core.function import Function, rename
 from ..core.modes import modes
@@ -16,7 +17,7 @@ from ..core.tensor import Tensor
 from .declare import Sample, SampleMaker, away_from_kinks, op
 from .decompositions import svdvals
 from .pointwise import Div, Elementwise, exp, maximum, minimum, where
-from .promotion import in_float32_for_half
+from .promotion import HALF_STEP, in_float32_for_half
 from .shape import Expand, Gather, Reshape, gather_along, normalize_dim, normalize_dims
 
 
@@ -167,6 +168,43 @@ def _softmax_of_shifted(shifted: np.ndarray, dim: int) -> np.ndarray:
     return e / e.sum(axis=dim, keepdims=True)
 
 
+def _half_softmax_of_shifted(shifted: np.ndarray, dim: int) -> np.ndarray:
+    """softmax of a float16 tensor (as float32 `shifted`) along a dim that is not the last, as torch's
+    CPU kernel rounds it (measured bit for bit). The kernel walks the (outer, inner) columns in
+    float32; where a column is in a whole vector step it divides exp by the sum and rounds once, in its
+    scalar tail it first stores exp as float16 and divides that (one ulp off about 1 time in 15).
+    exp is taken in float64 and rounded: the correctly rounded float32 that torch's exp nearly always
+    gives (numpy's float32 exp is an ulp off more often)."""
+    e = np.exp(shifted.astype(np.float64)).astype(np.float32)
+    total = np.cumsum(e, axis=dim).take([-1], axis=dim)  # in order, one element after the other, as torch
+    rounded_once = (e / total).astype(np.float16)
+    rounded_twice = (e.astype(np.float16).astype(np.float32) / total).astype(np.float16)
+    outer, inner = int(np.prod(shifted.shape[:dim])), int(np.prod(shifted.shape[dim + 1:]))
+    in_vector = _half_softmax_columns(outer, inner).reshape(outer, 1, inner)
+    return np.where(np.broadcast_to(in_vector, (outer, shifted.shape[dim], inner)).reshape(shifted.shape),
+                    rounded_once, rounded_twice)
+
+
+def _half_softmax_columns(outer: int, inner: int) -> np.ndarray:
+    """Which of the outer * inner columns (flat) torch's float16 softmax kernel computes in a vector step.
+    It splits the columns into one even chunk per thread (torch.get_num_threads(); grain size 0), and
+    each thread takes HALF_STEP columns at a time while they stay within one chunk and one inner row;
+    the columns left over (to the end of the row or of the chunk) go through its scalar loop."""
+    n = outer * inner
+    in_vector = np.zeros(n, dtype=bool)
+    chunk = -(-n // blas_threads()) if n > 1 else n
+    for begin in range(0, n, chunk):
+        end, column = builtins.min(n, begin + chunk), begin
+        while column < end:
+            row_left = inner - column % inner
+            if HALF_STEP <= row_left and column + HALF_STEP <= end:
+                in_vector[column:column + HALF_STEP] = True
+                column += HALF_STEP
+            else:
+                column += end - column if column + HALF_STEP > end else row_left
+    return in_vector
+
+
 def _log_softmax_of_shifted(shifted: np.ndarray, dim: int) -> np.ndarray:
     return shifted - np.log(np.exp(shifted).sum(axis=dim, keepdims=True))
 
@@ -256,6 +294,12 @@ class _MaxShifted(Function):
 class Softmax(_MaxShifted):
     of_shifted = staticmethod(_softmax_of_shifted)
     backward_node = SoftmaxBackwardData
+
+    @staticmethod
+    def forward(ctx, x, dim):
+        if x._data.dtype == np.float16 and dim < x._data.ndim - 1:  # torch's other-dims half kernel
+            ctx.of_shifted = _half_softmax_of_shifted
+        return _MaxShifted.forward(ctx, x, dim)
 
     @staticmethod
     def jvp(ctx, tx, t_dim):  # the softmax's Jacobian is symmetric: J t is its backward of t

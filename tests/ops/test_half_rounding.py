@@ -1,0 +1,38 @@
+"""float16 (and float64) results bit for bit as torch's CPU kernels round them: where they round, and in which
+order they accumulate. Each case was an ulp apart from torch before (measured with tests/fuzz/report.py and
+exhaustive sweeps); the sizes straddle torch's vector steps of 32 float16 elements, so both its vector and its
+scalar loops run."""
+from contextlib import contextmanager
+
+import numpy as np
+import pytest
+from helpers import check_parity, require_torch
+
+import tinygrad_rnn
+
+EXACT = dict(rtol=0, atol=0)
+
+
+@contextmanager
+def threads(count):
+    """Both frameworks on `count` intra-op threads (torch splits some float16 kernels into one chunk per thread)."""
+    torch = require_torch()
+    before = torch.get_num_threads(), tinygrad_rnn.get_num_threads()
+    torch.set_num_threads(count)
+    tinygrad_rnn.set_num_threads(count)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(before[0])
+        tinygrad_rnn.set_num_threads(before[1])
+
+
+@pytest.mark.parametrize("count", [1, 2, 3])
+@pytest.mark.parametrize("shape, dim", [((7, 5), 0), ((40, 70), 0), ((3, 100), 0), ((3, 130), 0), ((5, 33), 0),
+                                        ((2, 9, 40), 1), ((64, 2, 1), 0), ((4, 3, 5), 0)])
+def test_float16_softmax_along_another_dim_as_torch(count, shape, dim):
+    """torch's kernel for a dim that is not the last rounds exp to float16 before dividing in its scalar loop
+    (columns left over after whole steps of 32, per thread's chunk) and rounds once in its vector steps."""
+    x = np.random.default_rng(3).normal(0, 3, shape).astype(np.float16)
+    with threads(count):
+        check_parity(lambda m, t: m.softmax(t, dim), [x], requires_grad=[False], tol=EXACT)
