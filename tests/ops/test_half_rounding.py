@@ -36,3 +36,20 @@ def test_float16_softmax_along_another_dim_as_torch(count, shape, dim):
     x = np.random.default_rng(3).normal(0, 3, shape).astype(np.float16)
     with threads(count):
         check_parity(lambda m, t: m.softmax(t, dim), [x], requires_grad=[False], tol=EXACT)
+
+
+@pytest.mark.parametrize("shape, dim", [((3, 50), -1), ((3, 64), -1), ((2, 300), 1), ((4, 1000, 1), 1), ((300, 3), 0),
+                                        ((5, 7, 90), None), ((2, 3, 200), 2)])
+def test_float16_prod_in_torch_order(shape, dim):
+    """torch rounds every product to float16 (numpy keeps a float32 product and rounds once); along adjacent
+    elements it multiplies four vectors of 16 at a time, then their lanes, then the rest in order."""
+    x = np.random.default_rng(4).uniform(0.6, 1.5, shape).astype(np.float16)
+    check_parity(lambda m, t: t.prod() if dim is None else t.prod(dim), [x], requires_grad=[False], tol=EXACT)
+
+
+@pytest.mark.parametrize("count", [1, 2, 3])
+def test_float16_prod_of_many_elements_splits_as_torch(count):
+    """From 32768 elements torch multiplies one chunk per thread, then the chunks' products."""
+    x = np.random.default_rng(5).uniform(0.999, 1.001, 100_000).astype(np.float16)
+    with threads(count):
+        check_parity(lambda m, t: t.prod(), [x], requires_grad=[False], tol=EXACT)
