@@ -53,3 +53,15 @@ def test_float16_prod_of_many_elements_splits_as_torch(count):
     x = np.random.default_rng(5).uniform(0.999, 1.001, 100_000).astype(np.float16)
     with threads(count):
         check_parity(lambda m, t: t.prod(), [x], requires_grad=[False], tol=EXACT)
+
+
+@pytest.mark.parametrize("weight", [0.3, 0.7, -0.2, 1.7])
+@pytest.mark.parametrize("shapes", [((300, 31), (31,)), ((20_000,), (20_000,))])
+def test_float16_lerp_by_a_number_fuses_as_torch(weight, shapes):
+    """torch computes base + coeff * (end - input) with one fused multiply-add in float32, in its scalar loop
+    (rows of 31) and its vector loop alike; the gradients are grad * (1 - weight) and grad * weight."""
+    rng = np.random.default_rng(6)
+    finite = np.arange(65536, dtype=np.uint16).view(np.float16)[:31744]  # the finite positive ones
+    a, b = (rng.choice(finite, shape) * rng.choice([-1, 1], shape).astype(np.float16) for shape in shapes)
+    # (end's gradient is summed over the broadcast rows: torch's float16 sum, another matter)
+    check_parity(lambda m, x, y: m.lerp(x, y, weight), [a, b], requires_grad=[True, a.shape == b.shape], tol=EXACT)
