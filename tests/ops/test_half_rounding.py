@@ -65,3 +65,30 @@ def test_float16_lerp_by_a_number_fuses_as_torch(weight, shapes):
     a, b = (rng.choice(finite, shape) * rng.choice([-1, 1], shape).astype(np.float16) for shape in shapes)
     # (end's gradient is summed over the broadcast rows: torch's float16 sum, another matter)
     check_parity(lambda m, x, y: m.lerp(x, y, weight), [a, b], requires_grad=[True, a.shape == b.shape], tol=EXACT)
+
+
+@pytest.mark.parametrize("exponent", [2, 3, -1, -2, -0.5, 3.0])
+def test_float64_power_by_a_small_whole_number_multiplies_as_torch(exponent):
+    """torch takes these float64 powers as products (x * x * x) or 1 / sqrt(x), not with pow (an ulp apart
+    in about a quarter of the places for 3, -2, -0.5)."""
+    x = np.random.default_rng(7).uniform(0.1, 5, 2000)
+    check_parity(lambda m, t: [m.pow(t, exponent), m.float_power(t, exponent)], [x], requires_grad=[False], tol=EXACT)
+
+
+SCALAR_LOOP_POWERS = {  # each result's elements all in torch's scalar loop (the tensors' merged rows are short)
+    "rows of 15": lambda m, a, b: m.pow(a[:, :15], b[0, :15]),
+    "float_power rows of 15": lambda m, a, b: m.float_power(a[:, :15], b[0, :15]),
+    "number exponent, after 32": lambda m, a, b: m.pow(a[0], 1.7)[32:],
+    "number base": lambda m, a, b: m.pow(2.5, b[0, :15]),
+    "7 elements": lambda m, a, b: a[0, :7] ** b[1, :7],
+}
+
+
+@pytest.mark.parametrize("name", sorted(SCALAR_LOOP_POWERS))
+def test_float64_power_in_the_scalar_loop_is_the_c_librarys_as_torch(name):
+    """torch's scalar loop (rows shorter than its vector step of 16, and what is left after whole steps) calls
+    the C library's pow, as math.pow does; numpy's pow is an ulp apart in about 1 place in 17. (Its vector
+    steps use SLEEF's pow, which we do not reproduce.)"""
+    rng = np.random.default_rng(8)
+    x, y = rng.uniform(0.1, 5, (300, 40)), rng.uniform(-3, 3, (300, 40))
+    check_parity(SCALAR_LOOP_POWERS[name], [x, y], requires_grad=[False, False], tol=EXACT)

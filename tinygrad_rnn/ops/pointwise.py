@@ -22,16 +22,18 @@ from ..core.tensor import Tensor
 from ..creation import checked_fill
 from ..layout import check_memory_format
 from .declare import BINARY_SHAPES, Sample, away_from_kinks, binary, inside_unit, op, positive, unary
-from .promotion import array_of as _arr
 from .promotion import (
+    DOUBLE_STEP,
+    HALF_STEP,
     by_number_in_float32,
     float_of,
-    half_vector_loop,
     in_float32_for_half,
     promote,
     result_type,
     to_float,
+    vector_loop,
 )
+from .promotion import array_of as _arr
 from .promotion import cast_operand as _cast
 from .promotion import check_broadcast as _check_broadcast
 
@@ -134,9 +136,9 @@ def _add_scaled(node: type, input: Any, other: Any, alpha: Any) -> Tensor:
 def _as_torch_half_loops(scaled: Any, input: Any, other: Any) -> Tensor:
     """A float16 `scaled(input, other)` (alpha and a number operand already float16) as torch's add kernel
     computes it (measured): in float32 where its vectorized loop runs, rounded once (see
-    `half_vector_loop`), elsewhere in float16 arithmetic, rounding alpha * other before the sum."""
+    `vector_loop`), elsewhere in float16 arithmetic, rounding alpha * other before the sum."""
     stepwise = scaled(input, other)  # (alpha * other is exact in float32, then rounded once to float16)
-    vectorized = half_vector_loop(stepwise.shape, input, other)
+    vectorized = vector_loop(stepwise.shape, HALF_STEP, input, other)
     if vectorized is False:
         return stepwise
     in_float32 = in_float32_for_half(scaled, input, other)
@@ -326,7 +328,8 @@ class Pow(Function):
     def forward(ctx, base, exponent):
         ctx.save_for_backward(base, exponent)
         with _quiet():
-            result = _integer_power(_arr(base), _arr(exponent))
+            result = _double_power(base, exponent) if result_type(base, exponent) is dtypes.float64 \
+                else _integer_power(_arr(base), _arr(exponent))
         if result.dtype == np.int8 and _arr(base).dtype == np.bool_:  # numpy's bool ** True is int8; torch's bool
             result = result.astype(np.bool_)
         return Tensor._make(result)
@@ -354,6 +357,30 @@ class Pow(Function):
     def jvp(ctx, t_base, t_exp):  # elementwise: each input's part is its backward given the tangent
         t_exp = t_exp if given(t_exp) else None  # (b^e log(b) is NaN for b < 0)
         return _plus(*_backward_parts(Pow, ctx, t_base, t_exp))
+
+
+# float64 powers torch's kernel takes by multiplying (or one square root) rather than by pow
+_DOUBLE_POWERS = {2: lambda b: b * b, 3: lambda b: b * b * b, -1: lambda b: 1 / b,
+                  -2: lambda b: 1 / (b * b), -0.5: lambda b: 1 / np.sqrt(b)}
+_libm_pow = np.frompyfunc(math.pow, 2, 1)
+
+
+def _double_power(base: Any, exponent: Any) -> np.ndarray:
+    """A float64 power as torch's kernel computes it (measured). A number exponent of 2, 3, -1, -2 or -0.5
+    is a product (or 1/sqrt), rounded at each step. Any other power: torch's scalar loop calls the C
+    library's pow (correctly rounded, as Python's math.pow, which calls it too); its vector steps of 16 use
+    SLEEF's pow, within an ulp: 1 element in 60 differs from the C library's, which numpy cannot reproduce,
+    so they take numpy's pow, the fast one (1 in 17 differ from SLEEF's)."""
+    if not isinstance(exponent, Tensor) and exponent in _DOUBLE_POWERS:
+        return _DOUBLE_POWERS[exponent](base._data)
+    b, e = _arr(base), _arr(exponent)
+    result = np.array(np.power(b, e), dtype=np.float64)
+    scalar_loop = ~np.asarray(vector_loop(result.shape, DOUBLE_STEP, base, exponent))
+    exact = scalar_loop & np.isfinite(result)  # (not where math.pow would raise: nan, inf)
+    if exact.any():
+        b, e = np.broadcast_to(b, result.shape), np.broadcast_to(e, result.shape)
+        result[exact] = _libm_pow(b[exact], e[exact]).astype(np.float64)
+    return result
 
 
 def _integer_power(base: Any, exponent: Any) -> np.ndarray:
@@ -611,10 +638,10 @@ def sqrt(input: Tensor) -> Tensor:
 
 def _rsqrt(a: np.ndarray) -> np.ndarray:
     """1/sqrt(a). Where torch's vectorized loop runs over a float16 array, it computes in float32 and rounds
-    once (its scalar loop rounds each step): measured, see promotion.half_vector_loop."""
+    once (its scalar loop rounds each step): measured, see promotion.vector_loop."""
     y = np.reciprocal(np.sqrt(a))
     if a.dtype == np.float16:
-        vectorized = half_vector_loop(a.shape)
+        vectorized = vector_loop(a.shape, HALF_STEP)
         if vectorized is not False:
             y = np.where(vectorized, np.reciprocal(np.sqrt(a.astype(np.float32))).astype(np.float16), y)
     return y
