@@ -66,6 +66,8 @@ class TorchStream:
         u = self.unit(n, np.float32 if np.dtype(dtype) == np.float16 else dtype)  # half: a float draw, rounded last
         if u.dtype == np.float64:
             return u * (high - low) + low
+        if np.dtype(dtype) == np.float16:
+            return _half_uniform(u, low, high)
         lo, span = np.float32(low), np.float32(high) - np.float32(low)
         # torch's float kernel is one fused multiply-add: compute it exactly, round once to float (a half
         # result is then rounded from that float)
@@ -494,6 +496,16 @@ def _fill(t: Tensor, values: np.ndarray) -> Tensor:
     t._data[...] = values.reshape(t.shape)
     t._version += 1
     return t
+
+
+def _half_uniform(u: np.ndarray, low: float, high: float) -> np.ndarray:
+    """float16 uniforms on [low, high) from float32 draws `u`, as torch's kernel makes them (measured): the
+    value low + u * (high - low) in float32 (one fused multiply-add), rounded to float16; a value that rounds
+    to high as a float16 or beyond becomes low as a float16, so high is never drawn."""
+    lo, span = np.float32(low), np.float32(high) - np.float32(low)
+    with np.errstate(over="ignore"):  # (beyond float16 is inf, as torch's)
+        value = (u.astype(np.float64) * np.float64(span) + np.float64(lo)).astype(np.float32).astype(np.float16)
+        return np.where(value >= np.float16(high), np.float16(low), value)
 
 
 _CPP_FLOAT = {"float16": "c10::Half", "float32": "float", "float64": "double"}
