@@ -14,7 +14,7 @@ import numpy as np
 _SQRT_PI = math.sqrt(math.pi)
 _erf_object = np.frompyfunc(math.erf, 1, 1)  # object arrays (or a Python float for a 0-d input)
 _erfc_object = np.frompyfunc(math.erfc, 1, 1)
-_lgamma = np.frompyfunc(lambda v: math.lgamma(v) if not (v <= 0 and v == math.floor(v)) else math.inf, 1, 1)
+_lgamma = np.frompyfunc(lambda v: math.inf if v <= 0 and v.is_integer() else math.lgamma(v), 1, 1)  # (-inf: inf)
 
 
 def _f64(x: np.ndarray) -> np.ndarray:
