@@ -101,3 +101,12 @@ def test_float16_erf_of_every_half_as_torch():
     """torch's float16 erf is Abramowitz and Stegun's approximation in float32 (not the C library's erf):
     small inputs lose digits, erf of the smallest subnormal is 0. 6586 of the 65536 differed before."""
     check_parity(lambda m, x: [m.erf(x), m.erf(x[:31])], [ALL_HALVES], requires_grad=[False], tol=EXACT)
+
+
+@pytest.mark.parametrize("name", ["sigmoid", "sinc", "silu"])
+def test_float16_math_of_every_half_as_torch(name):
+    """torch computes these in float32 by its own formula and rounds once: sigmoid 1 / (1 + e^-x) (not the
+    tanh form), sinc sin(pi x) / (pi x) with pi x a float32 (not in float64), silu x / (1 + e^-x)."""
+    fn = {"sigmoid": lambda m, x: m.sigmoid(x), "sinc": lambda m, x: m.sinc(x),
+          "silu": lambda m, x: m.nn.functional.silu(x)}[name]
+    check_parity(fn, [ALL_HALVES], requires_grad=[False], tol=EXACT)

@@ -149,10 +149,19 @@ def selu(input: Tensor, inplace: bool = False) -> Tensor:
     return _apply(lambda x: rename(elu(x, _SELU_ALPHA) * _SELU_SCALE, "EluBackward0"), input, inplace)
 
 
+def _exp_nearest(x: Tensor) -> Tensor:
+    """e^x of a float32 x as the nearest float32 (through float64), as torch's kernels nearly always give it."""
+    with np.errstate(over="ignore"):  # beyond float is inf, as torch, without a word
+        return _pw.exp(x.double()).float()
+
+
 def silu(input: Tensor, inplace: bool = False) -> Tensor:
     """x * sigmoid(x), also called swish."""
     tensor_arg("silu", "input", input, 1)
     _float_kernel(input, "silu_cpu")
+    if input.dtype is dtypes.float16:  # torch: x / (1 + e^-x) in float (_apply's), e^-x the nearest float
+        with np.errstate(invalid="ignore"):  # -inf / inf is nan, as torch, without a word
+            return _apply(lambda x: rename(x / (1 + _exp_nearest(-x)), "SiluBackward0"), input, inplace)
     return _apply(lambda x: rename(x * _pw.sigmoid(x), "SiluBackward0"), input, inplace)
 
 
