@@ -831,16 +831,23 @@ def _fma32(a: Any, b: Any, c: Any) -> np.ndarray:
 
 def _half_erf(x: np.ndarray) -> np.ndarray:
     """erf of float16 values as torch's CPU kernel computes it, bit for bit on all 65536 (measured): not the
-    C library's erf but Abramowitz and Stegun's approximation 7.1.26 in float32 (absolute error up to 1.5e-7,
-    so small inputs lose most digits: erf of the smallest subnormal is 0), with fused multiply-adds, rounded
-    to float16 once. (torch's float32 erf is another, accurate one.)"""
-    a = np.abs(x.astype(np.float32))
+    C library's erf but `approximate_erf` in float32, rounded to float16 once. (torch's float32 erf is
+    another, accurate one.)"""
+    return approximate_erf(x.astype(np.float32)).astype(np.float16)
+
+
+def approximate_erf(x: np.ndarray) -> np.ndarray:
+    """erf of float32 values as torch's vectorized float kernel computes it (its float16 erf, and gelu's vector
+    steps): Abramowitz and Stegun's approximation 7.1.26 with fused multiply-adds, absolute error up to
+    1.5e-7, so small inputs lose most digits (erf of the smallest float16 subnormal is 0)."""
+    a = np.abs(x)
     t = np.float32(1) / _fma32(_AS_P, a, np.float32(1))
     r = np.full_like(t, _AS_COEFFS[0])
     for coeff in _AS_COEFFS[1:]:  # Horner's rule, one fused multiply-add a step
         r = _fma32(r, t, coeff)
-    e = np.exp(-np.float64(a) * a).astype(np.float32)  # (torch's exp is within an ulp; this is the nearest)
-    return np.copysign(_fma32(-e * t, r, np.float32(1)), x).astype(np.float16)
+    with np.errstate(over="ignore", invalid="ignore"):
+        e = np.exp(-(a * a).astype(np.float64)).astype(np.float32)  # (torch's exp is within an ulp: the nearest)
+        return np.copysign(_fma32(-e * t, r, np.float32(1)), x)
 
 
 def _erf(x: np.ndarray) -> np.ndarray:

@@ -21,7 +21,8 @@ from ...creation import empty, from_numpy, full, integer_fill
 from ...ops import nn_ops
 from ...ops import pointwise as _pw
 from ...ops import reduce as _rd
-from ...ops.promotion import check_broadcast
+from ...ops.pointwise import approximate_erf
+from ...ops.promotion import HALF_STEP, check_broadcast, vector_loop
 from ...random import bernoulli
 from ..loss_functions import (  # noqa: F401  (re-exported: F.cross_entropy, ...)
     binary_cross_entropy,
@@ -173,6 +174,8 @@ def gelu(input: Tensor, approximate: str = "none") -> Tensor:
     if approximate not in ("none", "tanh"):
         raise RuntimeError("approximate argument must be either none or tanh.")
     _float_kernel(input, "GeluKernelImpl")
+    if input.dtype is dtypes.float16 and approximate == "none":
+        return _half_gelu(input)
     if input.dtype is dtypes.float16:  # computed in float32, rounded once, as torch's kernel
         return gelu(input.float(), approximate).half()
     if approximate == "tanh":
@@ -181,6 +184,20 @@ def gelu(input: Tensor, approximate: str = "none") -> Tensor:
     if approximate != "none":
         raise RuntimeError("approximate argument must be either none or tanh.")
     return rename(0.5 * input * (1 + _pw.Erf.apply(input * (1 / math.sqrt(2)))), "GeluBackward0")
+
+
+def _half_gelu(input: Tensor) -> Tensor:
+    """gelu of float16 as torch's kernel computes it: x * 0.5 * (1 + erf(x / sqrt 2)) in float32, rounded once;
+    its vector steps (vector_loop) take erf as `approximate_erf`, its scalar loop the C library's (measured on
+    all 65536 halves: 217 differed where one erf was taken for both). The gradient is erf's either way."""
+    x = input.float()
+    scaled = x * (1 / math.sqrt(2))
+    erf = _pw.Erf.apply(scaled)
+    in_vector = vector_loop(x.shape, HALF_STEP, x)
+    if in_vector is not False:  # (approximate + 0, with erf's gradient: the values are approximate's exactly)
+        approximate = Tensor._make(approximate_erf(scaled._data))
+        erf = _pw.where(Tensor._make(np.asarray(in_vector)), approximate + (erf - erf.detach()), erf)
+    return rename(x * 0.5 * (1 + erf), "GeluBackward0").half()
 
 
 def softplus(input: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
