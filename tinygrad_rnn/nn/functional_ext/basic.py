@@ -191,7 +191,8 @@ def _half_gelu(input: Tensor) -> Tensor:
     its vector steps (vector_loop) take erf as `approximate_erf`, its scalar loop the C library's (measured on
     all 65536 halves: 217 differed where one erf was taken for both). The gradient is erf's either way."""
     x = input.float()
-    scaled = x * (1 / math.sqrt(2))
+    with np.errstate(invalid="ignore"):  # (a float16 signalling nan, made float32, is an "invalid" operand)
+        scaled = x * (1 / math.sqrt(2))
     erf = _pw.Erf.apply(scaled)
     in_vector = vector_loop(x.shape, HALF_STEP, x)
     if in_vector is not False:  # (approximate + 0, with erf's gradient: the values are approximate's exactly)
