@@ -115,3 +115,25 @@ def test_random_without_bounds_draws_torchs_range(dtype):
         m.manual_seed(3)
         results.append(m.empty(40, dtype=getattr(m, dtype)).random_().numpy())
     np.testing.assert_array_equal(*results)
+
+
+@pytest.mark.parametrize("low, high", [(0.0, 1.0), (1.5, 3.0), (0.1, 0.7), (2.0, 2.001), (-3.0, -1.0)])
+def test_float16_uniform_never_draws_its_top_as_torch(low, high):
+    """torch rounds a float16 uniform from a float32 value; one that rounds to high (or beyond) becomes low."""
+    torch = require_torch()
+    results = []
+    for m in (tinygrad_rnn, torch):
+        m.manual_seed(3)
+        results.append(m.empty(5000, dtype=m.float16).uniform_(low, high).numpy())
+    np.testing.assert_array_equal(*results)
+
+
+@pytest.mark.parametrize("seed", [18, 24, 26])
+def test_float16_trunc_normal_draws_torchs_numbers(seed):
+    """trunc_normal_ on a narrow interval proposes float16 uniforms (above), so it took other draws before."""
+    torch = require_torch()
+    results = []
+    for m in (tinygrad_rnn, torch):
+        m.manual_seed(seed)
+        results.append(m.nn.init.trunc_normal_(m.empty(100, dtype=m.float16), a=1.5, b=3.0).numpy())
+    np.testing.assert_array_equal(*results)

@@ -67,6 +67,8 @@ class TorchStream:
         u = self.unit(n, np.float32 if np.dtype(dtype) == np.float16 else dtype)  # half: a float draw, rounded last
         if u.dtype == np.float64:
             return u * (high - low) + low
+        if np.dtype(dtype) == np.float16:
+            return _half_uniform(u, low, high)
         lo, span = np.float32(low), np.float32(high) - np.float32(low)
         # torch's float kernel is one fused multiply-add: compute it exactly, round once to float (a half
         # result is then rounded from that float)
@@ -502,6 +504,16 @@ def _fill(t: Tensor, values: np.ndarray) -> Tensor:
     return t
 
 
+def _half_uniform(u: np.ndarray, low: float, high: float) -> np.ndarray:
+    """float16 uniforms on [low, high) from float32 draws `u`, as torch's kernel makes them (measured): the
+    value low + u * (high - low) in float32 (one fused multiply-add), rounded to float16; a value that rounds
+    to high as a float16 or beyond becomes low as a float16, so high is never drawn."""
+    lo, span = np.float32(low), np.float32(high) - np.float32(low)
+    with np.errstate(over="ignore"):  # (beyond float16 is inf, as torch's)
+        value = (u.astype(np.float64) * np.float64(span) + np.float64(lo)).astype(np.float32).astype(np.float16)
+        return np.where(value >= np.float16(high), np.float16(low), value)
+
+
 _CPP_FLOAT = {"float16": "c10::Half", "float32": "float", "float64": "double"}
 
 
@@ -600,13 +612,13 @@ def fill_cauchy(t: Tensor, median: float, sigma: float, generator: Generator | N
 
 
 def fill_exponential(t: Tensor, lambd: float, generator: Generator | None) -> Tensor:
-    """In place: -log(1 - u) / lambd, one double uniform u per element, as torch."""
+    """In place: -1 / lambd * log1p(-u), one double uniform u per element, as torch."""
     lambd = float_arg("exponential_", "lambd", lambd, 1)
     _positive(lambd, "lambda", "exponential_")
     if t.numel():  # torch checks the dtype in its kernel, which an empty tensor skips
         _continuous(t, "Exponential")
     u = _rng(generator).unit(t.numel(), np.float64)
-    return _fill(t, -_per_element(math.log1p, -u) / lambd)
+    return _fill(t, -1.0 / lambd * _per_element(math.log1p, -u))
 
 
 def fill_geometric(t: Tensor, p: float, generator: Generator | None) -> Tensor:

@@ -151,3 +151,8 @@ def test_incomplete_gamma_matches_torch_and_differentiates_in_x():
     xs = tinygrad_rnn.tensor([0.3, 1.0, 5.0], dtype=tinygrad_rnn.float64, requires_grad=True)
     assert tinygrad_rnn.autograd.gradgradcheck(lambda t: tinygrad_rnn.special.gammaincc(tinygrad_rnn.tensor(2.5), t), (xs,))
     check_error(lambda m: m.igamma(m.tensor([1.0], requires_grad=True), m.tensor([1.0])).sum().backward())
+
+
+def test_lgamma_of_minus_infinity_is_infinity_as_torch():
+    """math.floor(-inf) raised an OverflowError before the pole test could say it is no pole."""
+    check_parity(lambda m, t: m.lgamma(t), [np.array([-np.inf, np.inf, 0.0, -2.0, -2.5])], requires_grad=[False])

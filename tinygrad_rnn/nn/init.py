@@ -138,7 +138,8 @@ def _trunc_by_acceptance(tensor: Tensor, mean: float, std: float, a: float, b: f
         return ((x - dtype(mean)) / dtype(std)) ** 2 * dtype(-0.5) - dtype(log_peak)
 
     def log_uniform() -> np.ndarray:
-        return np.log(_fresh(tensor).uniform_(generator=generator).numpy())
+        with np.errstate(divide="ignore"):  # a draw of 0 (float16 draws it) has log -inf, as torch, without a word
+            return np.log(_fresh(tensor).uniform_(generator=generator).numpy())
 
     result = tensor.uniform_(a, b, generator=generator).detach().numpy().copy()
     if isinstance(mean, bool):  # torch subtracts the mean from a tensor of candidates

@@ -22,16 +22,18 @@ from ..core.tensor import Tensor
 from ..creation import checked_fill
 from ..layout import check_memory_format, preserve_format
 from .declare import BINARY_SHAPES, Sample, away_from_kinks, binary, inside_unit, op, positive, unary
-from .promotion import array_of as _arr
 from .promotion import (
+    DOUBLE_STEP,
+    HALF_STEP,
     by_number_in_float32,
     float_of,
-    half_vector_loop,
     in_float32_for_half,
     promote,
     result_type,
     to_float,
+    vector_loop,
 )
+from .promotion import array_of as _arr
 from .promotion import cast_operand as _cast
 from .promotion import check_broadcast as _check_broadcast
 
@@ -134,9 +136,9 @@ def _add_scaled(node: type, input: Any, other: Any, alpha: Any) -> Tensor:
 def _as_torch_half_loops(scaled: Any, input: Any, other: Any) -> Tensor:
     """A float16 `scaled(input, other)` (alpha and a number operand already float16) as torch's add kernel
     computes it (measured): in float32 where its vectorized loop runs, rounded once (see
-    `half_vector_loop`), elsewhere in float16 arithmetic, rounding alpha * other before the sum."""
+    `vector_loop`), elsewhere in float16 arithmetic, rounding alpha * other before the sum."""
     stepwise = scaled(input, other)  # (alpha * other is exact in float32, then rounded once to float16)
-    vectorized = half_vector_loop(stepwise.shape, input, other)
+    vectorized = vector_loop(stepwise.shape, HALF_STEP, input, other)
     if vectorized is False:
         return stepwise
     in_float32 = in_float32_for_half(scaled, input, other)
@@ -326,7 +328,8 @@ class Pow(Function):
     def forward(ctx, base, exponent):
         ctx.save_for_backward(base, exponent)
         with _quiet():
-            result = _integer_power(_arr(base), _arr(exponent))
+            result = _double_power(base, exponent) if result_type(base, exponent) is dtypes.float64 \
+                else _integer_power(_arr(base), _arr(exponent))
         if result.dtype == np.int8 and _arr(base).dtype == np.bool_:  # numpy's bool ** True is int8; torch's bool
             result = result.astype(np.bool_)
         return Tensor._make(result)
@@ -354,6 +357,30 @@ class Pow(Function):
     def jvp(ctx, t_base, t_exp):  # elementwise: each input's part is its backward given the tangent
         t_exp = t_exp if given(t_exp) else None  # (b^e log(b) is NaN for b < 0)
         return _plus(*_backward_parts(Pow, ctx, t_base, t_exp))
+
+
+# float64 powers torch's kernel takes by multiplying (or one square root) rather than by pow
+_DOUBLE_POWERS = {2: lambda b: b * b, 3: lambda b: b * b * b, -1: lambda b: 1 / b,
+                  -2: lambda b: 1 / (b * b), -0.5: lambda b: 1 / np.sqrt(b)}
+_libm_pow = np.frompyfunc(math.pow, 2, 1)
+
+
+def _double_power(base: Any, exponent: Any) -> np.ndarray:
+    """A float64 power as torch's kernel computes it (measured). A number exponent of 2, 3, -1, -2 or -0.5
+    is a product (or 1/sqrt), rounded at each step. Any other power: torch's scalar loop calls the C
+    library's pow (correctly rounded, as Python's math.pow, which calls it too); its vector steps of 16 use
+    SLEEF's pow, within an ulp: 1 element in 60 differs from the C library's, which numpy cannot reproduce,
+    so they take numpy's pow, the fast one (1 in 17 differ from SLEEF's)."""
+    if not isinstance(exponent, Tensor) and exponent in _DOUBLE_POWERS:
+        return _DOUBLE_POWERS[exponent](base._data)
+    b, e = _arr(base), _arr(exponent)
+    result = np.array(np.power(b, e), dtype=np.float64)
+    scalar_loop = ~np.asarray(vector_loop(result.shape, DOUBLE_STEP, base, exponent))
+    exact = scalar_loop & np.isfinite(result)  # (not where math.pow would raise: nan, inf)
+    if exact.any():
+        b, e = np.broadcast_to(b, result.shape), np.broadcast_to(e, result.shape)
+        result[exact] = _libm_pow(b[exact], e[exact]).astype(np.float64)
+    return result
 
 
 def _integer_power(base: Any, exponent: Any) -> np.ndarray:
@@ -611,10 +638,10 @@ def sqrt(input: Tensor) -> Tensor:
 
 def _rsqrt(a: np.ndarray) -> np.ndarray:
     """1/sqrt(a). Where torch's vectorized loop runs over a float16 array, it computes in float32 and rounds
-    once (its scalar loop rounds each step): measured, see promotion.half_vector_loop."""
+    once (its scalar loop rounds each step): measured, see promotion.vector_loop."""
     y = np.reciprocal(np.sqrt(a))
     if a.dtype == np.float16:
-        vectorized = half_vector_loop(a.shape)
+        vectorized = vector_loop(a.shape, HALF_STEP)
         if vectorized is not False:
             y = np.where(vectorized, np.reciprocal(np.sqrt(a.astype(np.float32))).astype(np.float16), y)
     return y
@@ -734,8 +761,10 @@ class SigmoidBackward(Function):
 
 def sigmoid_array(x: np.ndarray) -> np.ndarray:
     """1 / (1 + e^-x) without overflow: tanh is bounded, and sigmoid(x) = (1 + tanh(x/2)) / 2."""
-    if x.dtype == np.float16:  # torch computes a half in float, then rounds once
-        return sigmoid_array(x.astype(np.float32)).astype(np.float16)
+    if x.dtype == np.float16:  # torch computes a half as 1 / (1 + e^-x) in float, rounded once (the tanh form
+        with np.errstate(over="ignore"):  # was an ulp off in 290 of the 65536 halves; e^-x beyond float is inf)
+            e = np.exp(-x.astype(np.float64)).astype(np.float32)
+        return (np.float32(1) / (np.float32(1) + e)).astype(np.float16)
     half = x.dtype.type(0.5) if x.dtype.kind == "f" else 0.5
     return half * np.tanh(half * x) + half
 
@@ -788,7 +817,41 @@ def relu(input: Tensor) -> Tensor:
     return Relu.apply(input)
 
 
-_erf = np.frompyfunc(math.erf, 1, 1)
+_libm_erf = np.frompyfunc(math.erf, 1, 1)
+
+# Abramowitz and Stegun's formula 7.1.26: erf(x) ~ 1 - t (a1 + a2 t + ... + a5 t^4) exp(-x^2), t = 1 / (1 + p x)
+_AS_P, _AS_COEFFS = np.float32(0.3275911), [np.float32(a) for a in
+                                            (1.061405429, -1.453152027, 1.421413741, -0.284496736, 0.254829592)]
+
+
+def _fma32(a: Any, b: Any, c: Any) -> np.ndarray:
+    """a * b + c on float32s, rounded once (a fused multiply-add): the product is exact in float64."""
+    return (np.asarray(a, dtype=np.float64) * b + c).astype(np.float32)
+
+
+def _half_erf(x: np.ndarray) -> np.ndarray:
+    """erf of float16 values as torch's CPU kernel computes it, bit for bit on all 65536 (measured): not the
+    C library's erf but `approximate_erf` in float32, rounded to float16 once. (torch's float32 erf is
+    another, accurate one.)"""
+    return approximate_erf(x.astype(np.float32)).astype(np.float16)
+
+
+def approximate_erf(x: np.ndarray) -> np.ndarray:
+    """erf of float32 values as torch's vectorized float kernel computes it (its float16 erf, and gelu's vector
+    steps): Abramowitz and Stegun's approximation 7.1.26 with fused multiply-adds, absolute error up to
+    1.5e-7, so small inputs lose most digits (erf of the smallest float16 subnormal is 0)."""
+    a = np.abs(x)
+    t = np.float32(1) / _fma32(_AS_P, a, np.float32(1))
+    r = np.full_like(t, _AS_COEFFS[0])
+    for coeff in _AS_COEFFS[1:]:  # Horner's rule, one fused multiply-add a step
+        r = _fma32(r, t, coeff)
+    with np.errstate(over="ignore", invalid="ignore"):
+        e = np.exp(-(a * a).astype(np.float64)).astype(np.float32)  # (torch's exp is within an ulp: the nearest)
+        return np.copysign(_fma32(-e * t, r, np.float32(1)), x)
+
+
+def _erf(x: np.ndarray) -> np.ndarray:
+    return _half_erf(x) if x.dtype == np.float16 else _libm_erf(x)
 
 
 class Erf(Elementwise):
@@ -1149,7 +1212,38 @@ def lerp(input: Tensor, end: Tensor, weight: Any) -> Tensor:
         if not input.dtype.is_floating_point:
             raise NotImplementedError(f'"lerp_kernel_scalar" not implemented for \'{input.dtype._legacy}\'')
         weight = checked_fill(weight, dtypes.float32 if input.dtype is dtypes.float16 else input.dtype)  # opmath
+        if input.dtype is dtypes.float16 and isinstance(end, Tensor) and end.dtype is dtypes.float16:
+            _check_broadcast(input, end)
+            return rename(HalfLerpByNumber.apply(input, end, weight), "LerpBackward0")
     return rename(in_float32_for_half(_lerp, input, end, weight), "LerpBackward0")
+
+
+class HalfLerpByNumber(Function):
+    """lerp of float16 tensors by a number, as torch's kernel computes it (both its loops, measured on all
+    float16 pairs at several weights): in float32 with one fused multiply-add, base + coeff * (end - input)
+    (input and weight for a small weight, end and weight - 1 for a large one), rounded to float16 once.
+    Unfused, float32 rounds the product first: an ulp off about 1 time in 500. The gradients are torch's
+    formulas, grad * (1 - weight) and grad * weight, each rounded once to float16."""
+
+    @staticmethod
+    def forward(ctx, input, end, weight):
+        ctx.weight = weight
+        w = np.float32(weight)
+        small = bool(-0.5 < w < 0.5)
+        coeff = np.float64(w if small else w - np.float32(1))
+        with np.errstate(over="ignore", invalid="ignore"):  # inf - inf is nan, beyond float16 is inf, as torch
+            diff = (end._data.astype(np.float32) - input._data.astype(np.float32)).astype(np.float64)
+            base = (input if small else end)._data.astype(np.float64)
+            return Tensor._make((diff * coeff + base).astype(np.float32).astype(np.float16))  # (the product is exact)
+
+    @staticmethod
+    def backward(ctx, g):
+        needs = ctx.needs_input_grad
+        return g * (1 - ctx.weight) if needs[0] else None, g * ctx.weight if needs[1] else None, None
+
+    @staticmethod
+    def jvp(ctx, t_input, t_end, t_weight):
+        return _plus(*_backward_parts(HalfLerpByNumber, ctx, t_input, t_end))
 
 
 def _lerp(input: Any, end: Any, weight: Any) -> Tensor:

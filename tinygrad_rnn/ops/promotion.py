@@ -44,22 +44,25 @@ def in_float32_for_half(compute: Any, *operands: Any) -> Any:
         return Cast.apply(result, dtypes.float16)
 
 
-# float16 elements per step of torch's vectorized CPU loop (two AVX2 vectors of 16), measured with add's alpha
+# Elements per step of torch's vectorized CPU loop on this machine (AVX512; torch.backends.cpu.get_cpu_capability()):
+# float16 computed as two vectors of 16 floats (measured with add's alpha), float64 as two vectors of 8 (with pow)
 HALF_STEP = 32
+DOUBLE_STEP = 16
 
 
-def half_vector_loop(shape: tuple, *operands: Any) -> Any:
-    """Where torch's vectorized loop computes an elementwise float16 result of `shape` from `operands`: True
+def vector_loop(shape: tuple, step: int, *operands: Any) -> Any:
+    """Where torch's vectorized loop computes an elementwise result of `shape` from `operands`: True
     (everywhere), False (nowhere) or a mask. Its innermost loop runs over the trailing dims it can merge (each
-    tensor has them all in full, or broadcasts them all), vectorized in whole steps of 32 elements; a scalar
-    loop does the rest, and some kernels (add's alpha, rsqrt) round otherwise there (measured)."""
+    tensor has them all in full, or broadcasts them all), vectorized in whole steps of `step` elements; a
+    scalar loop does the rest, and some kernels round otherwise there (measured: add's alpha and rsqrt in
+    float16, pow in float64)."""
     tensors = [(1,) * (len(shape) - t.ndim) + t.shape for t in operands if isinstance(t, Tensor)]
     inner = 1
     for k in range(1, len(shape) + 1):
         if any(dims[-k:] != shape[-k:] and set(dims[-k:]) != {1} for dims in tensors):
             break
         inner *= shape[-k]
-    vectorized = inner // HALF_STEP * HALF_STEP
+    vectorized = inner // step * step
     if vectorized in (0, inner):
         return vectorized == inner and inner > 0
     return (np.arange(int(np.prod(shape))) % inner < vectorized).reshape(shape)

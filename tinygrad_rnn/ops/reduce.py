@@ -9,6 +9,7 @@ import numpy as np
 
 from .. import return_types
 from ..argcheck import bool_arg, int_arg, invalid_combination, is_int
+from ..backend.blas_threads import blas_threads
 from ..core import dtypes
 from ..core.function import Function, rename
 from ..core.modes import modes
@@ -16,7 +17,7 @@ from ..core.tensor import Tensor
 from .declare import Sample, SampleMaker, away_from_kinks, op
 from .decompositions import svdvals
 from .pointwise import Div, Elementwise, exp, maximum, minimum, where
-from .promotion import in_float32_for_half
+from .promotion import HALF_STEP, in_float32_for_half
 from .shape import Expand, Gather, Reshape, gather_along, normalize_dim, normalize_dims
 
 
@@ -168,6 +169,43 @@ def _softmax_of_shifted(shifted: np.ndarray, dim: int) -> np.ndarray:
     return e / e.sum(axis=dim, keepdims=True)
 
 
+def _half_softmax_of_shifted(shifted: np.ndarray, dim: int) -> np.ndarray:
+    """softmax of a float16 tensor (as float32 `shifted`) along a dim that is not the last, as torch's
+    CPU kernel rounds it (measured bit for bit). The kernel walks the (outer, inner) columns in
+    float32; where a column is in a whole vector step it divides exp by the sum and rounds once, in its
+    scalar tail it first stores exp as float16 and divides that (one ulp off about 1 time in 15).
+    exp is taken in float64 and rounded: the correctly rounded float32 that torch's exp nearly always
+    gives (numpy's float32 exp is an ulp off more often)."""
+    e = np.exp(shifted.astype(np.float64)).astype(np.float32)
+    total = np.cumsum(e, axis=dim).take([-1], axis=dim)  # in order, one element after the other, as torch
+    rounded_once = (e / total).astype(np.float16)
+    rounded_twice = (e.astype(np.float16).astype(np.float32) / total).astype(np.float16)
+    outer, inner = int(np.prod(shifted.shape[:dim])), int(np.prod(shifted.shape[dim + 1:]))
+    in_vector = _half_softmax_columns(outer, inner).reshape(outer, 1, inner)
+    return np.where(np.broadcast_to(in_vector, (outer, shifted.shape[dim], inner)).reshape(shifted.shape),
+                    rounded_once, rounded_twice)
+
+
+def _half_softmax_columns(outer: int, inner: int) -> np.ndarray:
+    """Which of the outer * inner columns (flat) torch's float16 softmax kernel computes in a vector step.
+    It splits the columns into one even chunk per thread (torch.get_num_threads(); grain size 0), and
+    each thread takes HALF_STEP columns at a time while they stay within one chunk and one inner row;
+    the columns left over (to the end of the row or of the chunk) go through its scalar loop."""
+    n = outer * inner
+    in_vector = np.zeros(n, dtype=bool)
+    chunk = -(-n // blas_threads()) if n > 1 else n
+    for begin in range(0, n, chunk):
+        end, column = builtins.min(n, begin + chunk), begin
+        while column < end:
+            row_left = inner - column % inner
+            if HALF_STEP <= row_left and column + HALF_STEP <= end:
+                in_vector[column:column + HALF_STEP] = True
+                column += HALF_STEP
+            else:
+                column += end - column if column + HALF_STEP > end else row_left
+    return in_vector
+
+
 def _log_softmax_of_shifted(shifted: np.ndarray, dim: int) -> np.ndarray:
     return shifted - np.log(np.exp(shifted).sum(axis=dim, keepdims=True))
 
@@ -259,6 +297,12 @@ class Softmax(_MaxShifted):
     backward_node = SoftmaxBackwardData
 
     @staticmethod
+    def forward(ctx, x, dim):
+        if x._data.dtype == np.float16 and dim < x._data.ndim - 1:  # torch's other-dims half kernel
+            ctx.of_shifted = _half_softmax_of_shifted
+        return _MaxShifted.forward(ctx, x, dim)
+
+    @staticmethod
     def jvp(ctx, tx, t_dim):  # the softmax's Jacobian is symmetric: J t is its backward of t
         (y,) = ctx.saved_tensors
         return SoftmaxBackwardData.apply(tx, y, ctx.dim)
@@ -287,6 +331,8 @@ class Prod(Function):
     def forward(ctx, x, dims, keepdim):
         ctx.save_for_backward(x)
         ctx.dims, ctx.kept, ctx.keepdim = dims, _kept_shape(x.shape, dims), keepdim
+        if x._data.dtype == np.float16 and x._data.size:
+            return Tensor._make(_half_product(x._data, dims, keepdim))
         # in x's own dtype: numpy would widen bool and small ints, torch keeps prod(dtype=...)'s dtype
         return Tensor._make(np.asarray(np.prod(x._data, axis=dims, keepdims=keepdim, dtype=x._data.dtype)))
 
@@ -745,6 +791,65 @@ def prod(input: Tensor, dim: Any = _LEFT_OUT, keepdim: Any = _LEFT_OUT, *, dtype
     if dim is _LEFT_OUT:
         return Prod.apply(x, tuple(range(x.ndim)), False)
     return rename(Prod.apply(x, _reduce_dims(dim, x.ndim), keepdim), "ProdBackward1")
+
+
+# float16 elements in one vector of torch's reduction kernels (measured: prod matches with 16, not 32)
+HALF_REDUCE_VECTOR = 16
+
+
+def _half_product(data: np.ndarray, dims: tuple, keepdim: bool) -> np.ndarray:
+    """The float16 product over `dims` (one dim, or all) in torch's order, every product rounded to float16
+    as torch's kernel rounds it (numpy multiplies in float32 and rounds once, an ulp off in about a third of
+    long rows). Along a dim after which only size-1 dims follow (the elements are adjacent), torch multiplies
+    in vector steps; along any other dim it walks the dim in order."""
+    shape = _kept_shape(data.shape, dims) if keepdim else tuple(n for i, n in enumerate(data.shape) if i not in dims)
+    if len(dims) == data.ndim:
+        return _whole_half_product(data.reshape(-1)).reshape(shape)
+    (d,) = dims
+    rows = np.moveaxis(data, d, -1).reshape(-1, data.shape[d])
+    adjacent = builtins.all(n == 1 for n in data.shape[d + 1:])
+    return (_product_in_vector_steps(rows) if adjacent else _product_in_order(rows)).reshape(shape)
+
+
+def _whole_half_product(flat: np.ndarray) -> np.ndarray:
+    """The product of all elements. From 32768 elements (torch's grain size) torch splits them into one even
+    chunk per thread (torch.get_num_threads(), at most one per 32768) and multiplies the chunks' products
+    in order."""
+    chunks = builtins.min(blas_threads(), -(-flat.size // 32768))
+    size = -(-flat.size // chunks)
+    parts = _product_in_vector_steps(flat.reshape(1, -1)) if chunks == 1 else np.concatenate(
+        [_product_in_vector_steps(flat[None, begin:begin + size]) for begin in range(0, flat.size, size)])
+    return _product_in_order(parts[None, :])
+
+
+def _times(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    with np.errstate(over="ignore", invalid="ignore"):  # beyond float16 is inf, as torch, without a word
+        return (a.astype(np.float32) * b.astype(np.float32)).astype(np.float16)
+
+
+def _product_in_order(rows: np.ndarray, start: Any = 1.0) -> np.ndarray:
+    """Each row's product (times `start`), multiplied from the left one element at a time."""
+    product = np.full(rows.shape[0], start, dtype=np.float16)
+    for column in rows.T:
+        product = _times(product, column)
+    return product
+
+
+def _product_in_vector_steps(rows: np.ndarray) -> np.ndarray:
+    """Each row's product as torch's inner reduction takes it: four vector accumulators over whole steps
+    of 4 vectors, multiplied together pairwise ((a0 a1)(a2 a3)), then the lanes of that vector in order,
+    then the elements after the last whole step in order."""
+    step = 4 * HALF_REDUCE_VECTOR
+    whole = rows.shape[1] // step * step
+    product = np.ones(rows.shape[0], dtype=np.float16)
+    if whole:
+        steps = rows[:, :whole].reshape(rows.shape[0], -1, 4, HALF_REDUCE_VECTOR)
+        acc = steps[:, 0]
+        for i in range(1, steps.shape[1]):
+            acc = _times(acc, steps[:, i])
+        lanes = _times(_times(acc[:, 0], acc[:, 1]), _times(acc[:, 2], acc[:, 3]))
+        product = _product_in_order(lanes)
+    return _product_in_order(rows[:, whole:], product)
 
 
 def _correction(unbiased: Any, correction: Any) -> float:
