@@ -133,12 +133,20 @@ def elu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
     not overflow, or its zero gradient times inf would be NaN."""
     tensor_arg("elu", "input", input, 1)
     def elu_of(x: Tensor) -> Tensor:
-        return rename(_pw.where(x > 0, x, alpha * _pw.expm1(x.clamp(max=0))), "EluBackward0")
+        return rename(zero_keeps_its_sign(x, _pw.where(x > 0, x, alpha * _pw.expm1(x.clamp(max=0)))), "EluBackward0")
 
     number_arg("elu", "alpha", alpha, 2)
     _float_kernel(input, "elu_cpu")
     out = _apply(elu_of, input, inplace)
     return refuse_backward_of_negative_slope(out, alpha, "elu") if inplace else out
+
+
+def zero_keeps_its_sign(x: Tensor, out: Tensor, scale: float = 1.0) -> Tensor:
+    """out, except where x is +-0: there torch's ELU kernel gives scale * x (so -0.0 stays -0.0, whatever alpha's
+    sign), while its gradient there is the alpha branch's. The value is swapped in; the gradient still flows
+    through out (subtracting a zero keeps the sign of -0.0, adding one would not). For a non-finite alpha out is
+    NaN at 0 and stays so: the deliberate difference the fuzz catalog filters."""
+    return _pw.where(x == 0, x.detach() * scale - (out.detach() - out), out)
 
 
 _SELU_ALPHA, _SELU_SCALE = 1.6732632423543772848170429916717, 1.0507009873554804934193349852946
