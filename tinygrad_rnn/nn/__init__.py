@@ -167,7 +167,7 @@ from .lazy import (  # noqa: E402
     LazyInstanceNorm3d,
     LazyLinear,
 )
-from .parameter import Buffer  # noqa: E402
+from .parameter import Buffer, UninitializedBuffer, UninitializedParameter  # noqa: E402
 
 
 # --- torch's file layout (torch.nn.modules.loss._Loss, ...), views of the classes above: modules.py
@@ -325,6 +325,8 @@ __all__ = [
     "TripletMarginWithDistanceLoss",
     "Unflatten",
     "Unfold",
+    "UninitializedBuffer",
+    "UninitializedParameter",
     "Upsample",
     "UpsamplingBilinear2d",
     "UpsamplingNearest2d",

@@ -19,21 +19,7 @@ from .conv import Conv1d, Conv2d, Conv3d, ConvTranspose1d, ConvTranspose2d, Conv
 from .layers import BatchNorm1d, Linear
 from .module import Module
 from .normalization import BatchNorm2d, BatchNorm3d, InstanceNorm1d, InstanceNorm2d, InstanceNorm3d
-from .parameter import Parameter
-
-
-class UninitializedParameter(Parameter):
-    """A parameter whose shape is not known yet; it holds no values."""
-
-    def materialize(self, shape: tuple) -> None:
-        """Become a Parameter of `shape` (values not set), in place: whoever holds this object sees it."""
-        self._data = empty(shape, dtype=self.dtype)._data
-        self.__class__ = Parameter
-
-    def __repr__(self) -> str:
-        return "<UninitializedParameter>"
-
-    __str__ = __repr__
+from .parameter import Parameter, UninitializedBuffer, UninitializedParameter
 
 
 class LazyLinear(Linear):
@@ -43,8 +29,8 @@ class LazyLinear(Linear):
         Module.__init__(self)
         self.in_features, self.out_features = 0, out_features
         self._factory = {"device": device, "dtype": dtype}
-        self.weight = UninitializedParameter(empty(0, device=device, dtype=dtype))
-        self.register_parameter("bias", UninitializedParameter(empty(0, device=device, dtype=dtype)) if bias else None)
+        self.weight = UninitializedParameter(device=device, dtype=dtype)
+        self.register_parameter("bias", UninitializedParameter(device=device, dtype=dtype) if bias else None)
 
     def reset_parameters(self) -> None:
         if not isinstance(self.weight, UninitializedParameter):
@@ -62,26 +48,6 @@ class LazyLinear(Linear):
         if not loaded:
             self.reset_parameters()
         return self.forward(input)
-
-
-class UninitializedBuffer(Tensor):
-    """A buffer whose shape is not known yet."""
-
-    def materialize(self, shape: tuple) -> None:
-        """Become a plain tensor of `shape` (values not set), in place."""
-        self._data = empty(shape, dtype=self.dtype)._data
-        self.__class__ = Tensor
-
-    def __repr__(self) -> str:
-        return "<UninitializedBuffer>"
-
-    __str__ = __repr__
-
-
-def _uninitialized_buffer(like: Tensor) -> UninitializedBuffer:
-    marker = object.__new__(UninitializedBuffer)  # Tensor's own __new__ is the legacy constructor
-    marker.__dict__.update(vars(empty(0, dtype=like.dtype)))
-    return marker
 
 
 class _LazyChannels(Module):
@@ -106,10 +72,10 @@ class _LazyChannels(Module):
         setattr(self, self._channels_name(), 0)
         for name, value in list(self._parameters.items()):
             if value is not None:
-                self._parameters[name] = UninitializedParameter(empty(0, dtype=value.dtype))
+                self._parameters[name] = UninitializedParameter(dtype=value.dtype)
         for name, value in list(self._buffers.items()):
             if value is not None and name != "num_batches_tracked":
-                self._buffers[name] = _uninitialized_buffer(value)
+                self._buffers[name] = UninitializedBuffer(dtype=value.dtype)
         self._lazy_arguments = (args, kwargs)
 
     def _channels_name(self) -> str:
