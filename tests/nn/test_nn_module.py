@@ -377,3 +377,39 @@ def test_forward_hooks_match_torch():
     assert seen_o == seen_t
     np.testing.assert_allclose(out_o, out_t, rtol=2e-5, atol=2e-6)
     np.testing.assert_allclose(plain_o, plain_t, rtol=2e-5, atol=2e-6)
+
+
+def _global_hook_story(torch):
+    """What the global module hooks see and change, with the handles removed at the end."""
+    from importlib import import_module
+    hooks, nn, log = import_module(torch.__name__ + ".nn.modules.module"), torch.nn, []
+    handles = [hooks.register_module_forward_pre_hook(lambda m, a: log.append(("global pre", type(m).__name__))),
+               hooks.register_module_forward_hook(lambda m, a, o: log.append(("global forward", type(m).__name__)))]
+    linear = nn.Linear(2, 2)
+    linear.register_forward_pre_hook(lambda m, a: log.append("own pre"))
+    linear.register_forward_hook(lambda m, a, o: log.append("own forward"))
+    linear(torch.ones(2))
+    handles += [hooks.register_module_forward_pre_hook(lambda m, a: (a[0] * 2,)),
+                hooks.register_module_forward_hook(lambda m, a, k, o: log.append(sorted(k)), with_kwargs=True),
+                hooks.register_module_forward_hook(lambda m, a, o: log.append("always"), always_call=True)]
+    with pytest.raises(RuntimeError):
+        nn.Linear(3, 2)(torch.ones(2))  # the pre-hook doubles the input; the wrong size still reaches forward
+    handles += [hooks.register_module_parameter_registration_hook(lambda m, n, p: log.append(("parameter", n))),
+                hooks.register_module_buffer_registration_hook(lambda m, n, b: log.append(("buffer", n))),
+                hooks.register_module_module_registration_hook(lambda m, n, c: log.append(("module", n)))]
+    box = nn.Sequential(nn.BatchNorm1d(1))
+    box.p, box.c = nn.Parameter(torch.ones(1)), nn.ReLU()
+    box.register_buffer("b", None)
+    box.register_parameter("none", None)  # a None parameter runs no hook; a None buffer or module does
+    box.b, box.c = torch.ones(1), None
+    handles.append(hooks.register_module_buffer_registration_hook(lambda m, n, b: torch.zeros(4)))
+    box.register_buffer("replaced", torch.ones(1))
+    ids = [h.id - handles[0].id for h in handles]
+    for handle in handles:
+        handle.remove()
+    nn.ReLU()(torch.ones(1))  # removed: nothing more is logged
+    return log, ids, tuple(box.replaced.shape), type(handles[0]).__name__
+
+
+def test_global_module_hooks_run_before_each_modules_own_and_replace_as_torchs():
+    assert _global_hook_story(tinygrad_rnn) == _global_hook_story(require_torch())
