@@ -391,6 +391,10 @@ class BatchNorm1d(_NormBase):
     def forward(self, input: Tensor) -> Tensor:
         if input.ndim not in (2, 3):
             raise ValueError(f"expected 2D or 3D input (got {input.ndim}D input)")
+        return self._normalize(input)
+
+    def _normalize(self, input: Tensor) -> Tensor:
+        """F.batch_norm with this layer's statistics (counting the batch, in training)."""
         momentum = 0.0 if self.momentum is None else self.momentum
         if self.training and self.track_running_stats:
             self.num_batches_tracked.add_(1)
