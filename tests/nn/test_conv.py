@@ -335,3 +335,25 @@ def test_random_pooling_geometries_match_torch(g, ceil_mode, include_pad):
                                                          return_indices=True), shapes=[(2, 3, *size)])
     check_parity(lambda m, x: m.nn.functional.avg_pool2d(x, kernel, g["stride"], padding, ceil_mode, include_pad),
                  shapes=[(2, 3, *size)])
+
+
+@pytest.mark.parametrize(("shape", "weight", "kwargs"), [
+    ((2, 0, 2, 1), (1, 0, 0, 0), {}), ((2, 0, 2, 1), (3, 0, 1, 0), {}), ((2, 0, 2, 1), (3, 0, 2, 2), {}),
+    ((2, 0, 5, 4), (3, 0, 2, 1), {"stride": 2, "padding": 1}), ((0, 2, 1), (3, 0, 2, 1), {"stride": 2}),
+    ((2, 0, 4), (3, 0, 2), {"dilation": 2}),
+])
+def test_an_input_of_no_channels_gives_torchs_empty_windows(shape, weight, kwargs):
+    """No kernel-size check then (a 0-sized kernel fits one window more than a 1-sized one), but the kernel
+    must fit the input."""
+    def call(m):
+        conv = m.nn.functional.conv1d if len(weight) == 3 else m.nn.functional.conv2d
+        out = conv(m.zeros(shape, requires_grad=True), m.zeros(weight), **kwargs)
+        return tuple(out.shape), type(out.grad_fn).__name__
+
+    torch = require_torch()
+    try:
+        expected = call(torch)
+    except RuntimeError:
+        check_error(call)
+        return
+    assert call(tinygrad_rnn) == expected

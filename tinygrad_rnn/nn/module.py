@@ -28,7 +28,7 @@ from ..core import dtypes
 from ..core.tensor import Tensor
 from ..creation import from_numpy
 from ..device import check_device, device
-from .parameter import Buffer, Parameter
+from .parameter import Buffer, Parameter, is_lazy
 
 
 def typename(obj: Any) -> str:
@@ -508,7 +508,9 @@ class Module:
                 if param.grad is not None:
                     param.grad.data = fn(param.grad)
             for name, buf in self._buffers.items():
-                if buf is not None:
+                if is_lazy(buf):  # a placeholder stays one (a Lazy layer's), converted in place
+                    buf._data = fn(buf)._data
+                elif buf is not None:
                     self._buffers[name] = fn(buf)
         return self
 

@@ -176,9 +176,9 @@ def convolution(input: Tensor, weight: Tensor, bias: Tensor | None, stride: Any,
     _check_channels(x, weight, groups, transposed=False)
     out_channels, kernel = weight.shape[0], tuple(weight.shape[2:])
     _check_bias(weight, bias, out_channels)
+    if x.shape[1] == 0:  # torch's shortcut for an input of no channels: (N, 0, *windows), any kernel size
+        return _no_channels(x, kernel, dilation, pairs, stride, unbatched)
     _check_kernel_size(kernel)
-    if x.shape[1] == 0:  # torch returns an empty tensor of the input's shape for an input of no channels
-        return input.clone()
     _check_kernel_fits(x, kernel, dilation, pairs)
     _check_dilation_not_zero(dilation, transposed=False)
     n, blocks = x.shape[0], [blocks_along(*g) for g in zip(x.shape[2:], kernel, dilation, pairs, stride)]
@@ -194,6 +194,15 @@ def convolution(input: Tensor, weight: Tensor, bias: Tensor | None, stride: Any,
     if bias is not None:
         out = out + bias.reshape(out_channels, *(1,) * nd)
     out = rename(out.contiguous(), "ConvolutionBackward0")  # torch's result is contiguous: .view() must work
+    return out.squeeze(0) if unbatched else out
+
+
+def _no_channels(x: Tensor, kernel: tuple, dilation: tuple, pairs: tuple, stride: tuple, unbatched: bool) -> Tensor:
+    """The empty result torch gives an input of no channels: as many windows as fit (a 0-sized kernel fits
+    one more than a 1-sized one), after the check that the kernel fits at all."""
+    _check_kernel_fits(x, kernel, dilation, pairs)
+    blocks = [blocks_along(*g) for g in zip(x.shape[2:], kernel, dilation, pairs, stride)]
+    out = rename(x.flatten(1)[:, :0].reshape(x.shape[0], 0, *blocks), "ConvolutionBackward0")
     return out.squeeze(0) if unbatched else out
 
 
