@@ -413,3 +413,45 @@ def _global_hook_story(torch):
 
 def test_global_module_hooks_run_before_each_modules_own_and_replace_as_torchs():
     assert _global_hook_story(tinygrad_rnn) == _global_hook_story(require_torch())
+
+
+def _backward_hook_story(torch):
+    """Global and per-module full backward (pre-)hooks: the order, what each sees, replacements, an input
+    without grad (the hooks fire at the outputs, with a warning), nesting, and the node torch adds."""
+    from importlib import import_module
+    hooks, nn, log = import_module(torch.__name__ + ".nn.modules.module"), torch.nn, []
+
+    def shown(grads):
+        return tuple(None if g is None else g.flatten().tolist() for g in grads)
+
+    linear = nn.Linear(2, 1)
+    with torch.no_grad():
+        linear.weight.copy_(torch.tensor([[1.0, -2.0]]))
+    handles = [hooks.register_module_full_backward_pre_hook(lambda m, go: log.append(("global pre", shown(go)))),
+               hooks.register_module_full_backward_hook(lambda m, gi, go: log.append(("global", shown(gi), shown(go)))),
+               linear.register_full_backward_pre_hook(lambda m, go: log.append(("own pre", shown(go)))),
+               linear.register_full_backward_hook(lambda m, gi, go: log.append(("own", shown(gi), shown(go))))]
+    x = torch.tensor([[1.0, 2.0]], requires_grad=True)
+    out = linear(x)
+    node = type(out.grad_fn).__name__
+    out.sum().backward()
+    replacing = [linear.register_full_backward_pre_hook(lambda m, go: (go[0] * 10,)),
+                 linear.register_full_backward_hook(lambda m, gi, go: (gi[0] + 1,))]
+    x = torch.tensor([[1.0, 2.0]], requires_grad=True)
+    linear(x).sum().backward()
+    grads = (x.grad.tolist(), linear.weight.grad.tolist())
+    for handle in replacing:
+        handle.remove()
+    with pytest.warns(UserWarning, match="no inputs require gradients"):
+        linear(torch.ones(1, 2)).sum().backward()
+    for handle in handles:
+        handle.remove()
+    names = []
+    handle = hooks.register_module_full_backward_hook(lambda m, gi, go: names.append(type(m).__name__))
+    nn.Sequential(nn.Linear(2, 2), nn.Tanh())(torch.ones(1, 2, requires_grad=True)).sum().backward()
+    handle.remove()
+    return log, node, grads, names
+
+
+def test_full_backward_hooks_global_and_own_run_as_torchs():
+    assert _backward_hook_story(tinygrad_rnn) == _backward_hook_story(require_torch())

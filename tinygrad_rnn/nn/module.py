@@ -23,11 +23,12 @@ from typing import Any
 
 import numpy as np
 
-from ..autograd import no_grad
+from ..autograd import is_grad_enabled, no_grad
 from ..core import dtypes
 from ..core.tensor import Tensor
 from ..creation import from_numpy
 from ..device import check_device, device
+from .backward_hooks import BackwardHooks
 from .parameter import Buffer, Parameter, is_lazy
 
 
@@ -99,11 +100,14 @@ _global_forward_pre_hooks: dict = {}
 _global_forward_hooks: dict = {}
 _global_forward_hooks_with_kwargs: dict = {}  # ids of the global forward hooks registered with_kwargs=True
 _global_forward_hooks_always_called: dict = {}  # ... and with always_call=True
+_global_backward_pre_hooks: dict = {}
+_global_backward_hooks: dict = {}
 _global_parameter_registration_hooks: dict = {}
 _global_buffer_registration_hooks: dict = {}
 _global_module_registration_hooks: dict = {}
 
 GLOBAL_HOOK_REGISTRARS = ["register_module_forward_pre_hook", "register_module_forward_hook",
+                          "register_module_full_backward_pre_hook", "register_module_full_backward_hook",
                           "register_module_parameter_registration_hook", "register_module_buffer_registration_hook",
                           "register_module_module_registration_hook"]
 
@@ -125,6 +129,18 @@ def register_module_forward_hook(hook: Callable[..., None], *, with_kwargs: bool
     if always_call:
         _global_forward_hooks_always_called[handle.id] = True
     return handle
+
+
+def register_module_full_backward_pre_hook(hook: Callable[..., Any]) -> RemovableHandle:
+    """`hook(module, grad_output)` runs for every module, before its own backward pre-hooks; returning a
+    tuple replaces grad_output."""
+    return RemovableHandle(_global_backward_pre_hooks, hook)
+
+
+def register_module_full_backward_hook(hook: Callable[..., Any]) -> RemovableHandle:
+    """`hook(module, grad_input, grad_output)` runs for every module, before its own full backward hooks;
+    returning a tuple replaces grad_input."""
+    return RemovableHandle(_global_backward_hooks, hook)
 
 
 def register_module_parameter_registration_hook(hook: Callable[..., None]) -> RemovableHandle:
@@ -193,10 +209,15 @@ class Module:
         always_called = {**_global_forward_hooks_always_called, **self.__dict__.get("_forward_hooks_always_called", {})}
         try:
             args, kwargs = self._run_pre_hooks(args, kwargs)
+            backward_hooks = self._backward_hooks_of_this_call()
+            if backward_hooks is not None:
+                args = backward_hooks.wrap_inputs(args)
             output = self.forward(*args, **kwargs)
             for hook_id, hook in hooks:
                 called.add(hook_id)
                 output = self._run_hook(hook_id, hook, args, kwargs, output)
+            if backward_hooks is not None:
+                output = backward_hooks.wrap_outputs(output)
         except Exception:
             for hook_id, hook in hooks:
                 if hook_id in always_called and hook_id not in called:
@@ -207,6 +228,24 @@ class Module:
                                       f"silenced as another error was raised in forward: {error}", stacklevel=2)
             raise
         return output
+
+    def _backward_hooks_of_this_call(self) -> BackwardHooks | None:
+        """The full backward hooks (global first) that this call's gradients must pass, if any."""
+        hooks = [*_global_backward_hooks.values(), *self.__dict__.get("_backward_hooks", {}).values()]
+        pre_hooks = [*_global_backward_pre_hooks.values(), *self.__dict__.get("_backward_pre_hooks", {}).values()]
+        if not (hooks or pre_hooks) or not is_grad_enabled():
+            return None
+        return BackwardHooks(self, hooks, pre_hooks)
+
+    def register_full_backward_pre_hook(self, hook: Callable, prepend: bool = False) -> RemovableHandle:
+        """`hook(module, grad_output)` runs when the gradients of the module's outputs are known; returning
+        a tuple replaces them."""
+        return RemovableHandle(self.__dict__.setdefault("_backward_pre_hooks", {}), hook, prepend)
+
+    def register_full_backward_hook(self, hook: Callable, prepend: bool = False) -> RemovableHandle:
+        """`hook(module, grad_input, grad_output)` runs when the gradients of the module's tensor inputs are
+        known; returning a tuple replaces grad_input."""
+        return RemovableHandle(self.__dict__.setdefault("_backward_hooks", {}), hook, prepend)
 
     def _run_pre_hooks(self, args: tuple, kwargs: dict) -> tuple[tuple, dict]:
         with_kwargs = self.__dict__.get("_forward_pre_hooks_with_kwargs", {})
