@@ -150,3 +150,14 @@ def test_batch_norm_of_an_empty_input_broadcasts_weight_0_against_the_unflattene
         out = norm(m.zeros(shape, dtype=m.int64))
         results.append((tuple(out.shape), str(out.dtype), norm.num_batches_tracked.item()))
     assert results[0] == results[1]
+
+
+@pytest.mark.parametrize("shape", [(1, 1, 3, 1, 2), (1, 3, 1, 2), (1, 1, 4)])
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_instance_norm_with_eps_0_of_a_constant_gives_the_bias_as_torch(shape, dtype):
+    """torch's batch statistics take 1/std of a zero variance as 0 when eps is 0: the output is the bias and
+    the input's gradient 0 (not NaN)."""
+    def call(m, x, w, b):
+        return m.nn.functional.instance_norm(x, weight=w, bias=b, eps=0.0)
+
+    check_parity(call, [np.zeros(shape, dtype), np.full(shape[1], 2.0, dtype), np.full(shape[1], 0.5, dtype)])

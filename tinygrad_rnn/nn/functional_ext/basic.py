@@ -565,7 +565,13 @@ def batch_norm_kernel(input: Tensor, running_mean: Tensor | None, running_var: T
     if input.dtype is dtypes.float16:
         mixed = any(t is not None and t.dtype is dtypes.float32 for t in (running_mean, running_var, weight, bias))
         return _half_batch_norm_transform(input, mean, var, weight, bias, eps, shape, training, mixed)
-    invstd = (var.double() + eps).rsqrt().to(input.dtype).reshape(shape)
+    spread = var.double() + eps
+    if training:  # torch's batch statistics take 1/std of a zero variance with eps 0 as 0 (instance_norm's eps=0);
+        nothing = spread == 0  # the rsqrt is taken of 1 there, or its infinite slope would make NaN gradients
+        invstd = _pw.where(nothing, 0.0, _pw.where(nothing, 1.0, spread).rsqrt())
+    else:
+        invstd = spread.rsqrt()
+    invstd = invstd.to(input.dtype).reshape(shape)
     scale = invstd if weight is None else invstd * weight.reshape(shape)
     beta = bias.reshape(shape) if bias is not None else scale.new_zeros(())
     shift = fused_multiply_add(-mean.to(input.dtype).reshape(shape), scale, beta)
