@@ -336,6 +336,7 @@ __all__ = [
     "activation",
     "adaptive",
     "attention",
+    "backward_hooks",
     "bilinear",
     "cell_functions",
     "channel_layers",
