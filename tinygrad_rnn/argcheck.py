@@ -10,6 +10,10 @@ internals instead of the user's mistake).
 """
 from __future__ import annotations
 
+import functools
+import inspect
+import re
+from collections.abc import Callable
 from typing import Any
 
 from .core.tensor import Tensor
@@ -88,14 +92,78 @@ def number_arg(fn: str, name: str, value: Any, position: int | None = None) -> A
     raise TypeError(f"{fn}(): {_where(name, position)} must be Number, not {type_name(value)}")
 
 
-def invalid_combination(fn: str, args: tuple, signatures: tuple = ()) -> TypeError:
-    """torch's error when no overload of `fn` fits, listing `signatures` as torch does (or, without them,
-    pointing to torch's documentation)."""
-    got = ", ".join(type_name(a) for a in args)
-    expected = "".join(f"\n * {s}" for s in signatures) + "\n" if signatures else \
-        f" the signatures in the documentation of torch.{fn}"
-    return TypeError(f"{fn}() received an invalid combination of arguments - got ({got}), but expected one of"
-                     f"{':' if signatures else ''}{expected}")
+def invalid_combination(fn: str, args: tuple, signatures: tuple = (), kwargs: dict | None = None) -> TypeError:
+    """torch's error when no overload of `fn` fits: the call's argument types (`args` as given, then
+    `kwargs` as name=type), and `signatures` as torch lists them (or, without them, a pointer to torch's
+    documentation). A call with as many arguments as a signature has parameters also gets torch's line
+    saying why that signature did not match."""
+    kwargs = kwargs or {}
+    got = ", ".join([type_name(a) for a in args] + [f"{k}={type_name(v)}" for k, v in kwargs.items()])
+    if kwargs and not args:
+        got += ", "  # torch's own punctuation when every argument is a keyword
+    if not signatures:
+        return TypeError(f"{fn}() received an invalid combination of arguments - got ({got}), but expected one "
+                         f"of the signatures in the documentation of torch.{fn}")
+    listed = "".join(f"\n * {s}" + _why_not(s, args, kwargs) for s in signatures)
+    error = TypeError(f"{fn}() received an invalid combination of arguments - got ({got}), but expected one of:"
+                      f"{listed}\n")
+    error.overloads_of = fn  # type: ignore[attr-defined]  # (for as_called, which rewrites it)
+    return error
+
+
+def _why_not(signature: str, args: tuple, kwargs: dict) -> str:
+    """torch's explanation under a signature with as many parameters as the call has arguments. Its checker
+    only knows the types of the parameters without a default: every other argument is marked (!type!), and
+    every keyword naming one of them is called incorrect."""
+    params = signature[1:-1].split(", ")
+    if len(args) + len(kwargs) != len(params):
+        return ""
+    required = [p.rsplit(" ", 1) for p in params if " = " not in p]  # [(type, name)]
+    if kwargs:
+        incorrect = [k for k in kwargs if k not in {name for _, name in required}]
+        return "\n      didn't match because some of the keywords were incorrect: " + ", ".join(incorrect)
+    marks = []
+    for i, value in enumerate(args):
+        shown = _described(value)
+        marks.append(shown if i < len(required) and type_name(value) == required[i][0] else f"!{shown}!")
+    return "\n      didn't match because some of the arguments have invalid types: (" + ", ".join(marks) + ")"
+
+
+def _described(value: Any) -> str:
+    """A value's type as torch's checker prints it: a sequence with its elements' types."""
+    if isinstance(value, tuple):
+        return "tuple of (" + ", ".join(type_name(v) for v in value) + ("," if len(value) == 1 else "") + ")"
+    if isinstance(value, list):
+        return "list of [" + ", ".join(type_name(v) for v in value) + "]"
+    return type_name(value)
+
+
+def as_called(fn: str, signatures: tuple = ()) -> Callable[[Callable], Callable]:
+    """Decorate a function whose argument errors must say how the caller passed the arguments, as torch's
+    parser does: with several overloads (`signatures`) the 'invalid combination' error lists the argument
+    types as given (positional, then keywords); and an argument given by keyword has no '(position N)'."""
+    def decorate(function: Callable) -> Callable:
+        parameters = inspect.signature(function)
+
+        @functools.wraps(function)
+        def called(*args: Any, **kwargs: Any) -> Any:
+            if signatures:  # too many arguments, or an unknown keyword: no overload fits either
+                try:
+                    parameters.bind(*args, **kwargs)
+                except TypeError:
+                    raise invalid_combination(fn, args, signatures, kwargs) from None
+            try:
+                return function(*args, **kwargs)
+            except TypeError as error:
+                if signatures and getattr(error, "overloads_of", None) == fn:
+                    raise invalid_combination(fn, args, signatures, kwargs) from None
+                keyword = next((k for k in kwargs if str(error).startswith(f"{fn}(): argument '{k}' (position ")), None)
+                if keyword is None:
+                    raise
+                message = re.sub(r" \(position \d+\)", "", str(error), count=1)
+                raise TypeError(message) from None
+        return called
+    return decorate
 
 
 def size_arg(fn: str, args: tuple, name: str = "size", keyword: bool = False, symint: bool = True) -> tuple:

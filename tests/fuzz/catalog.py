@@ -1655,3 +1655,78 @@ def random_fills(draw):
 
 CATALOG.update({"inplace_activations": inplace_activations(), "grid_sample_volumes": grid_sample_volumes(),
                 "random_fills": random_fills()})
+
+
+# ------------------------------------------------------------------ layers no family drew before
+_LAZY_ARGUMENTS = {  # torch's Lazy layers: the positional arguments after the one learnt from the input
+    "LazyLinear": 1, "LazyConv1d": 2, "LazyConv2d": 2, "LazyConv3d": 2, "LazyConvTranspose1d": 2,
+    "LazyConvTranspose2d": 2, "LazyConvTranspose3d": 2, "LazyBatchNorm1d": 0, "LazyBatchNorm2d": 0,
+    "LazyBatchNorm3d": 0, "LazyInstanceNorm1d": 0, "LazyInstanceNorm2d": 0, "LazyInstanceNorm3d": 0}
+
+
+@st.composite
+def lazy_layers(draw):
+    """A Lazy layer's first call on any input: its output, the class it becomes and its parameters (drawn
+    after the same seed), or the error."""
+    kind = draw(st.sampled_from(sorted(_LAZY_ARGUMENTS)))
+    args = tuple(draw(st.one_of(st.integers(1, 3), SIZE)) for _ in range(_LAZY_ARGUMENTS[kind]))
+    kwargs = {}
+    if "Norm" in kind and draw(st.booleans()):
+        kwargs = {"affine": draw(st.booleans()), "track_running_stats": draw(st.booleans())}
+    x = draw(tensors(["float32", "float64", "int64"], min_dims=0, max_dims=5, min_side=0, max_side=3, special=False))
+
+    def run(m, x, *a, **k):
+        layer = getattr(m.nn, kind)(*a, **k)
+        if x.dtype == m.float64:
+            layer = layer.double()
+        out = layer(x)
+        return [out, type(layer).__name__, [p.detach() for p in layer.parameters()],
+                [b for b in layer.buffers()]]
+
+    # A deliberate difference: with zero input features torch skips reset_parameters, so its bias holds
+    # whatever memory empty() gave; ours holds what ours gave. Only the kind of outcome is compared then.
+    undefined = not kind.startswith("LazyBatchNorm") and "Instance" not in kind and 0 in x.array.shape
+    return Call(f"nn.{kind}", run, (x, *args), kwargs, compare_values=not undefined)
+
+
+@st.composite
+def more_layers(draw):
+    """ChannelShuffle, InstanceNorm3d and LPPool3d, with odd arguments and inputs."""
+    kind = draw(st.sampled_from(["ChannelShuffle", "InstanceNorm3d", "LPPool3d"]))
+    kwargs: dict = {}
+    if kind == "ChannelShuffle":
+        args: tuple = (draw(SIZE),)
+    elif kind == "LPPool3d":
+        args = (draw(st.sampled_from([1, 2, 0, -1.0, 3.5])), draw(SIZE))
+        if draw(st.booleans()):
+            kwargs["stride"] = draw(st.sampled_from([None, 1, 2, 0]))
+    else:
+        args = (draw(st.one_of(SIZE, sizes())),)
+        for key, strat in [("eps", st.sampled_from([1e-5, 0.0, -1.0])), ("affine", st.booleans()),
+                           ("momentum", st.sampled_from([0.1, None, 2.0])), ("track_running_stats", st.booleans())]:
+            if draw(st.integers(0, 2)) == 0:
+                kwargs[key] = draw(strat)
+    x = draw(tensors(["float32", "float64", "int64"], min_dims=0, max_dims=5, min_side=0, max_side=3,
+                     special=False))
+    return Call(f"nn.{kind}", _module_run(kind), (x, *args), kwargs)
+
+
+@st.composite
+def affine_grids(draw):
+    """F.affine_grid for 2-d and 3-d sizes (and wrong ones): the grid, and the gradient to theta."""
+    rows = draw(st.sampled_from([2, 3, 3, 2, 4]))
+    theta_shape = draw(st.sampled_from([(2, rows, rows + 1), (1, rows, rows + 1), (rows, rows + 1), (2, rows, rows)]))
+    theta = T(draw(arrays(["float32", "float64", "float64", "int64"], shape=theta_shape, special=False)), True)
+    size = draw(st.one_of(st.tuples(st.integers(1, 2), st.integers(1, 3), *[st.integers(0, 3)] * (rows - 1 + 2)),
+                          sizes()))
+    align_corners = draw(st.sampled_from([True, False, None]))
+
+    def run(m, theta):
+        grid = m.nn.functional.affine_grid(theta, size, align_corners=align_corners)
+        grid.backward(m.ones_like(grid) * 0.5 - m.arange(grid.numel(), dtype=grid.dtype).reshape(grid.shape) / 7)
+        return [grid, type(grid.grad_fn).__name__, theta.grad]
+
+    return Call(f"F.affine_grid({size}, align_corners={align_corners})", run, (theta,))
+
+
+CATALOG.update({"lazy_layers": lazy_layers(), "more_layers": more_layers(), "affine_grids": affine_grids()})

@@ -176,3 +176,26 @@ def test_activations_pass_gradcheck_and_gradgradcheck():
 @pytest.mark.parametrize("name", ["glu", "celu", "softshrink", "hardshrink", "hardsigmoid"])
 def test_float_only_activations_refuse_integers_as_torch(name):
     check_error(lambda m: getattr(F(m), name)(m.tensor([[1, 2], [3, 4]])))
+
+
+SIGNED_ZERO = {  # torch's ReLU and ELU family return x itself (times the ELU scale) at -0.0 and +0.0
+    "relu": lambda m, x: F(m).relu(x), "relu_": lambda m, x: F(m).relu_(x * 1), "elu": lambda m, x: F(m).elu(x),
+    "elu-alpha-negative": lambda m, x: F(m).elu(x, -1.0), "elu-alpha-2": lambda m, x: F(m).elu(x, 2.0),
+    "elu inplace": lambda m, x: F(m).elu(x * 1, 0.5, inplace=True), "selu": lambda m, x: F(m).selu(x),
+    "celu": lambda m, x: F(m).celu(x, 2.0), "celu-alpha-negative": lambda m, x: F(m).celu(x, -1.0),
+    "celu_": lambda m, x: F(m).celu_(x * 1), "ELU layer": lambda m, x: m.nn.ELU(3.0)(x),
+    "elu_ scale": lambda m, x: F(m).elu_(x * 1, 1.0, 2.0, 0.5),
+    "elu_ negative scale": lambda m, x: F(m).elu_(x * 1, 1.0, -1.0, 1.0),
+}
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("name", sorted(SIGNED_ZERO))
+def test_relu_and_elu_keep_the_sign_of_zero_as_torch(name, dtype):
+    """-0.0 stays -0.0 (the ELU value at 0 is the identity branch's) while the gradient at 0 is still the alpha
+    branch's; signs compared bit for bit, gradients as torch's."""
+    torch = require_torch()
+    zeros = np.array([-0.0, 0.0, -0.0, -1.5, 0.7], dtype=dtype)
+    check_parity(SIGNED_ZERO[name], [zeros])
+    signs = [np.signbit(SIGNED_ZERO[name](m, m.tensor(zeros)).detach().numpy()) for m in (tinygrad_rnn, torch)]
+    np.testing.assert_array_equal(signs[0], signs[1])

@@ -102,3 +102,66 @@ def test_uninitialized_lazy_layer_saves_placeholders_and_loads_a_checkpoint_as_t
         seen.append((kinds, repr(layer), out.detach().numpy()))
     assert seen[0][:2] == seen[1][:2]
     np.testing.assert_allclose(seen[0][2], seen[1][2], rtol=1e-6)
+
+
+LAZY_ERRORS = {  # torch builds the target with no inputs and checks the rest on the first call
+    "conv of a 0-d input": lambda m: m.nn.LazyConv2d(3, 3)(m.zeros(())),
+    "conv of a 5-d input": lambda m: m.nn.LazyConv1d(2, 1)(m.zeros(1, 1, 1, 1, 1)),
+    "kernel size '2'": lambda m: m.nn.LazyConv3d("2", (2, 2))(m.zeros(1, 1, 2, 2, 2)),
+    "transposed out_channels a tuple": lambda m: m.nn.LazyConvTranspose3d((2, 2), (2, 2))(m.zeros(2, 1, 3, 2, 2)),
+    "kernel None": lambda m: m.nn.LazyConvTranspose1d(2, None),
+    "conv out_channels None": lambda m: m.nn.LazyConv1d(None, 1)(m.zeros(1, 2, 3)),
+    "groups that do not divide": lambda m: m.nn.LazyConv1d(2, 1, groups=2)(m.zeros(1, 3, 3)),
+    "norm with placeholders of a 0-d input": lambda m: m.nn.LazyBatchNorm1d()(m.zeros(())),
+    "norm without placeholders of a 0-d input": lambda m: m.nn.LazyBatchNorm2d(affine=False,
+                                                                                track_running_stats=False)(m.zeros(())),
+}
+
+
+@pytest.mark.parametrize("case", sorted(LAZY_ERRORS))
+def test_lazy_layer_errors_match_torch(case):
+    check_error(LAZY_ERRORS[case])
+
+
+LAZY_FIRST_CALLS = {
+    "conv made double before its first call": (lambda m: m.nn.LazyConv1d(2, 1).double(), (1, 2), "float64"),
+    "batch norm made double": (lambda m: m.nn.LazyBatchNorm1d().double(), (3, 2), "float64"),
+    "instance norm with running stats only": (lambda m: m.nn.LazyInstanceNorm2d(affine=False), (1, 1, 3, 3), "float32"),
+    "batch norm without placeholders": (lambda m: m.nn.LazyBatchNorm1d(affine=False, track_running_stats=False),
+                                        (4, 2), "float32"),
+    "linear without bias": (lambda m: m.nn.LazyLinear(3, bias=False), (2, 4), "float32"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(LAZY_FIRST_CALLS))
+def test_lazy_layer_first_call_matches_torch(case):
+    """What the layer becomes: class, repr, output, and its parameters and buffers (in their dtype)."""
+    make, shape, dtype = LAZY_FIRST_CALLS[case]
+    seen = []
+    for m in (tinygrad_rnn, require_torch()):
+        m.manual_seed(0)
+        layer = make(m)
+        x = m.tensor(np.linspace(-1, 1, int(np.prod(shape))).reshape(shape), dtype=getattr(m, dtype))
+        out = layer(x)
+        seen.append((type(layer).__name__, repr(layer), out.detach().numpy(),
+                     {k: v.numpy() for k, v in layer.state_dict().items()}))
+    (ours, theirs) = seen
+    assert ours[:2] == theirs[:2] and sorted(ours[3]) == sorted(theirs[3])
+    np.testing.assert_allclose(ours[2], theirs[2], rtol=1e-6, atol=1e-7)
+    for key in ours[3]:
+        assert ours[3][key].dtype == theirs[3][key].dtype, key
+        np.testing.assert_allclose(ours[3][key], theirs[3][key], rtol=1e-6, atol=1e-7, err_msg=key)
+
+
+def test_norm_layers_reset_their_statistics_and_affine_parameters_as_torch():
+    seen = []
+    for m in (tinygrad_rnn, require_torch()):
+        norm = m.nn.BatchNorm1d(3)
+        norm(m.tensor(np.arange(12.0).reshape(4, 3), dtype=m.float32))
+        with m.no_grad():
+            norm.weight.add_(1.0)
+        norm.reset_running_stats()
+        stats = [t.tolist() for t in (norm.running_mean, norm.running_var, norm.num_batches_tracked, norm.weight)]
+        norm.reset_parameters()
+        seen.append((stats, norm.weight.tolist(), norm.bias.tolist()))
+    assert seen[0] == seen[1]

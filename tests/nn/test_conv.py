@@ -335,3 +335,86 @@ def test_random_pooling_geometries_match_torch(g, ceil_mode, include_pad):
                                                          return_indices=True), shapes=[(2, 3, *size)])
     check_parity(lambda m, x: m.nn.functional.avg_pool2d(x, kernel, g["stride"], padding, ceil_mode, include_pad),
                  shapes=[(2, 3, *size)])
+
+
+@pytest.mark.parametrize(("shape", "weight", "kwargs"), [
+    ((2, 0, 2, 1), (1, 0, 0, 0), {}), ((2, 0, 2, 1), (3, 0, 1, 0), {}), ((2, 0, 2, 1), (3, 0, 2, 2), {}),
+    ((2, 0, 5, 4), (3, 0, 2, 1), {"stride": 2, "padding": 1}), ((0, 2, 1), (3, 0, 2, 1), {"stride": 2}),
+    ((2, 0, 4), (3, 0, 2), {"dilation": 2}),
+])
+def test_an_input_of_no_channels_gives_torchs_empty_windows(shape, weight, kwargs):
+    """No kernel-size check then (a 0-sized kernel fits one window more than a 1-sized one), but the kernel
+    must fit the input."""
+    def call(m):
+        conv = m.nn.functional.conv1d if len(weight) == 3 else m.nn.functional.conv2d
+        out = conv(m.zeros(shape, requires_grad=True), m.zeros(weight), **kwargs)
+        return tuple(out.shape), type(out.grad_fn).__name__
+
+    torch = require_torch()
+    try:
+        expected = call(torch)
+    except RuntimeError:
+        check_error(call)
+        return
+    assert call(tinygrad_rnn) == expected
+
+
+def _conv_inputs(m):
+    return m.ones(1, 1, 3, 3), m.ones(1, 1, 1, 1), m.ones(1)
+
+
+CONV_OVERLOAD_ERRORS = {  # torch lists the argument types as given; with all seven it says why each overload failed
+    "two positional": lambda m, x, w, b: m.nn.functional.conv2d("a", w),
+    "stride by keyword": lambda m, x, w, b: m.nn.functional.conv2d(x, w, stride="a"),
+    "padding float by keyword": lambda m, x, w, b: m.nn.functional.conv2d(x, w, padding=1.5),
+    "groups by keyword": lambda m, x, w, b: m.nn.functional.conv2d(x, w, groups="a"),
+    "seven positional": lambda m, x, w, b: m.nn.functional.conv2d(x, w, b, 1, 0, 1, "a"),
+    "seven with tuples": lambda m, x, w, b: m.nn.functional.conv2d(x, w, b, (1, 1), (0, 0), [1, 1], "a"),
+    "seven with a weight of another type": lambda m, x, w, b: m.nn.functional.conv2d(x, "w", None, (1,), 0, 1, 1),
+    "bool groups": lambda m, x, w, b: m.nn.functional.conv2d(x, w, None, 1, 0, 1, True),
+    "six and a keyword": lambda m, x, w, b: m.nn.functional.conv2d(x, w, b, 1, 0, 1, groups="a"),
+    "eight positional": lambda m, x, w, b: m.nn.functional.conv2d(x, w, b, 1, 0, 1, 1, 1),
+    "module on a string": lambda m, x, w, b: m.nn.Conv2d(1, 1, 1)("a"),
+    "transposed input": lambda m, x, w, b: m.nn.functional.conv_transpose2d("a", w),
+    "transposed bias": lambda m, x, w, b: m.nn.functional.conv_transpose2d(x, w, "a"),
+    "transposed groups by keyword": lambda m, x, w, b: m.nn.functional.conv_transpose2d(x, w, groups="a"),
+    "transposed groups positional": lambda m, x, w, b: m.nn.functional.conv_transpose2d(x, w, None, 1, 0, 0, 1.5),
+    "transposed bool groups": lambda m, x, w, b: m.nn.functional.conv_transpose2d(x, w, groups=True),
+    "transposed dilation by keyword": lambda m, x, w, b: m.nn.functional.conv_transpose2d(x, w, dilation=None),
+    "transposed padding string": lambda m, x, w, b: m.nn.functional.conv_transpose2d(x, w, padding="same"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(CONV_OVERLOAD_ERRORS))
+def test_conv_argument_errors_are_torchs_as_the_call_was_written(case):
+    check_error(lambda m: CONV_OVERLOAD_ERRORS[case](m, *_conv_inputs(m)))
+
+
+@pytest.mark.parametrize("call", [lambda m, x, w: m.nn.functional.conv2d(x, w, foo=1),
+                                  lambda m, x, w: m.nn.functional.conv1d(),
+                                  lambda m, x, w: m.nn.functional.conv3d(x)])
+def test_conv_with_arguments_no_overload_takes_is_torchs_invalid_combination(call):
+    check_error(lambda m: call(m, *_conv_inputs(m)[:2]))
+
+
+@pytest.mark.parametrize(("make", "shape"), [
+    (lambda m: m.nn.ConvTranspose1d(2, 3, 2), (0, 2, 1)), (lambda m: m.nn.ConvTranspose2d(2, 4, 2, groups=2), (0, 2, 3, 3)),
+    (lambda m: m.nn.ConvTranspose3d(1, 1, 1), (0, 1, 1, 1, 1)), (lambda m: m.nn.ConvTranspose1d(2, 3, 2, stride=2), (0, 2, 0)),
+])
+def test_transposed_conv_of_an_empty_batch_is_empty_as_torchs(make, shape):
+    """The GEMM's N*L columns were inferred with -1, which an empty batch leaves ambiguous."""
+    seen = []
+    for m in (tinygrad_rnn, require_torch()):
+        m.manual_seed(0)
+        x = m.zeros(shape, requires_grad=True)
+        out = make(m)(x)
+        out.sum().backward()
+        seen.append((tuple(out.shape), tuple(x.grad.shape)))
+    assert seen[0] == seen[1]
+
+
+@pytest.mark.parametrize(("make", "shape"), [(lambda m: m.nn.ConvTranspose1d(2, 3, 3), (1, 2, 0)),
+                                             (lambda m: m.nn.ConvTranspose2d(2, 3, 3), (1, 2, 0, 2)),
+                                             (lambda m: m.nn.ConvTranspose2d(2, 3, 3), (2, 0, 0))])
+def test_transposed_conv_of_an_empty_image_in_a_batch_is_torchs_error(make, shape):
+    check_error(lambda m: make(m)(m.zeros(shape)))

@@ -20,6 +20,35 @@ def test_affine_grid(align_corners, size):
     check_parity(lambda m, t: m.nn.functional.affine_grid(t, size, align_corners=align_corners), [theta])
 
 
+@pytest.mark.parametrize(("align_corners", "size"), [(False, (2, 3, 4, 5, 2)), (True, (2, 3, 4, 5, 2)),
+                                                   (False, (1, 1, 3, 1, 3)), (True, (1, 2, 2, 2, 2))])
+def test_affine_grid_of_a_volume_matches_torch(align_corners, size):
+    """A 5-d size takes 3x4 matrices: (N, D, H, W, 3) of (x, y, z), values and gradients to theta."""
+    theta = rng.standard_normal((size[0], 3, 4))
+    check_parity(lambda m, t: m.nn.functional.affine_grid(t, size, align_corners=align_corners), [theta])
+
+
+def test_affine_grid_node_is_torchs():
+    torch = require_torch()
+    for theta_shape, size in [((1, 2, 3), (1, 1, 2, 2)), ((1, 3, 4), (1, 1, 2, 2, 2))]:
+        names = [type(m.nn.functional.affine_grid(m.ones(theta_shape, requires_grad=True), size, False).grad_fn).__name__
+                 for m in (tinygrad_rnn, torch)]
+        assert names[0] == names[1]
+
+
+@pytest.mark.parametrize("call", [
+    lambda m: m.nn.functional.affine_grid(m.zeros(1, 2, 3), (1, 1, 2, 3, 4), False),
+    lambda m: m.nn.functional.affine_grid(m.zeros(1, 3, 4), (1, 1, 2, 3), False),
+    lambda m: m.nn.functional.affine_grid(m.zeros(3, 4), (1, 1, 2, 3, 4), False),
+    lambda m: m.nn.functional.affine_grid(m.zeros(2, 3, 4), (2, 1, 0, 3, 4), False),
+    lambda m: m.nn.functional.affine_grid(m.zeros(1, 3, 4), (1, 1, 2, 3, 4, 5), False),
+    lambda m: m.nn.functional.affine_grid(m.zeros(2, 3, 4), (3, 1, 2, 3, 4), False),
+    lambda m: m.nn.functional.affine_grid(m.zeros(1, 2, 3), (2, 1, 2, 3), False),
+])
+def test_affine_grid_errors_of_volumes_and_batches_match_torch(call):
+    check_error(call)
+
+
 def test_affine_grid_warnings_and_errors():
     torch = require_torch()
     for m in (tinygrad_rnn, torch):

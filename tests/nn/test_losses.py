@@ -304,3 +304,26 @@ def test_legacy_size_average_and_reduce_match_torch():
                          [np.random.default_rng(10).standard_normal((3, 4)), np.array([0, 3, 1])])
             check_parity(lambda m, x, t, kw=kwargs: m.nn.functional.mse_loss(x, t, **kw),
                          [np.random.default_rng(11).standard_normal((3, 4)), np.zeros((3, 4))])
+
+
+NOT_A_TENSOR = {  # torch compares target.size() with input.size() first: a non-tensor lacks 'size'
+    "mse str target": lambda m: m.nn.functional.mse_loss(m.ones(2), "a"),
+    "l1 list target": lambda m: m.nn.functional.l1_loss(m.ones(2), [1.0]),
+    "mse str input": lambda m: m.nn.functional.mse_loss("a", m.ones(2)),
+    "MSELoss None target": lambda m: m.nn.MSELoss()(m.ones(2), None),
+    "bce str target": lambda m: m.nn.functional.binary_cross_entropy(m.ones(2) / 2, "a"),
+    "bce with logits int target": lambda m: m.nn.functional.binary_cross_entropy_with_logits(m.ones(2), 3),
+}
+
+
+@pytest.mark.parametrize("case", sorted(NOT_A_TENSOR))
+def test_a_target_that_is_not_a_tensor_lacks_size_as_in_torch(case):
+    check_error(NOT_A_TENSOR[case])
+
+
+def test_kl_div_warns_about_mean_before_it_checks_its_arguments_as_torch():
+    for m in (tinygrad_rnn, require_torch()):
+        with warnings.catch_warnings(record=True) as caught, pytest.raises(TypeError):
+            warnings.simplefilter("always")
+            m.nn.functional.kl_div(m.ones(2), "a")
+        assert "batchmean" in str(caught[0].message)

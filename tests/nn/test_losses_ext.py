@@ -222,3 +222,13 @@ ADAPTIVE_ERRORS = {
 @pytest.mark.parametrize("case", list(ADAPTIVE_ERRORS))
 def test_adaptive_log_softmax_errors_match_torch(case):
     check_error(ADAPTIVE_ERRORS[case])
+
+
+@pytest.mark.parametrize("call", [
+    lambda m: m.nn.functional.multilabel_margin_loss("a", m.zeros(2, dtype=m.long)),
+    lambda m: m.nn.functional.multilabel_margin_loss(m.ones(2), "a"),
+    lambda m: m.nn.functional.cosine_embedding_loss("a", m.ones(2), m.tensor(1.0)),
+    lambda m: m.nn.functional.cosine_embedding_loss(m.ones(2), m.ones(2), "a"),
+])
+def test_losses_name_an_argument_that_is_not_a_tensor_as_torch(call):
+    check_error(call)

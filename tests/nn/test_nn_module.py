@@ -377,3 +377,81 @@ def test_forward_hooks_match_torch():
     assert seen_o == seen_t
     np.testing.assert_allclose(out_o, out_t, rtol=2e-5, atol=2e-6)
     np.testing.assert_allclose(plain_o, plain_t, rtol=2e-5, atol=2e-6)
+
+
+def _global_hook_story(torch):
+    """What the global module hooks see and change, with the handles removed at the end."""
+    from importlib import import_module
+    hooks, nn, log = import_module(torch.__name__ + ".nn.modules.module"), torch.nn, []
+    handles = [hooks.register_module_forward_pre_hook(lambda m, a: log.append(("global pre", type(m).__name__))),
+               hooks.register_module_forward_hook(lambda m, a, o: log.append(("global forward", type(m).__name__)))]
+    linear = nn.Linear(2, 2)
+    linear.register_forward_pre_hook(lambda m, a: log.append("own pre"))
+    linear.register_forward_hook(lambda m, a, o: log.append("own forward"))
+    linear(torch.ones(2))
+    handles += [hooks.register_module_forward_pre_hook(lambda m, a: (a[0] * 2,)),
+                hooks.register_module_forward_hook(lambda m, a, k, o: log.append(sorted(k)), with_kwargs=True),
+                hooks.register_module_forward_hook(lambda m, a, o: log.append("always"), always_call=True)]
+    with pytest.raises(RuntimeError):
+        nn.Linear(3, 2)(torch.ones(2))  # the pre-hook doubles the input; the wrong size still reaches forward
+    handles += [hooks.register_module_parameter_registration_hook(lambda m, n, p: log.append(("parameter", n))),
+                hooks.register_module_buffer_registration_hook(lambda m, n, b: log.append(("buffer", n))),
+                hooks.register_module_module_registration_hook(lambda m, n, c: log.append(("module", n)))]
+    box = nn.Sequential(nn.BatchNorm1d(1))
+    box.p, box.c = nn.Parameter(torch.ones(1)), nn.ReLU()
+    box.register_buffer("b", None)
+    box.register_parameter("none", None)  # a None parameter runs no hook; a None buffer or module does
+    box.b, box.c = torch.ones(1), None
+    handles.append(hooks.register_module_buffer_registration_hook(lambda m, n, b: torch.zeros(4)))
+    box.register_buffer("replaced", torch.ones(1))
+    ids = [h.id - handles[0].id for h in handles]
+    for handle in handles:
+        handle.remove()
+    nn.ReLU()(torch.ones(1))  # removed: nothing more is logged
+    return log, ids, tuple(box.replaced.shape), type(handles[0]).__name__
+
+
+def test_global_module_hooks_run_before_each_modules_own_and_replace_as_torchs():
+    assert _global_hook_story(tinygrad_rnn) == _global_hook_story(require_torch())
+
+
+def _backward_hook_story(torch):
+    """Global and per-module full backward (pre-)hooks: the order, what each sees, replacements, an input
+    without grad (the hooks fire at the outputs, with a warning), nesting, and the node torch adds."""
+    from importlib import import_module
+    hooks, nn, log = import_module(torch.__name__ + ".nn.modules.module"), torch.nn, []
+
+    def shown(grads):
+        return tuple(None if g is None else g.flatten().tolist() for g in grads)
+
+    linear = nn.Linear(2, 1)
+    with torch.no_grad():
+        linear.weight.copy_(torch.tensor([[1.0, -2.0]]))
+    handles = [hooks.register_module_full_backward_pre_hook(lambda m, go: log.append(("global pre", shown(go)))),
+               hooks.register_module_full_backward_hook(lambda m, gi, go: log.append(("global", shown(gi), shown(go)))),
+               linear.register_full_backward_pre_hook(lambda m, go: log.append(("own pre", shown(go)))),
+               linear.register_full_backward_hook(lambda m, gi, go: log.append(("own", shown(gi), shown(go))))]
+    x = torch.tensor([[1.0, 2.0]], requires_grad=True)
+    out = linear(x)
+    node = type(out.grad_fn).__name__
+    out.sum().backward()
+    replacing = [linear.register_full_backward_pre_hook(lambda m, go: (go[0] * 10,)),
+                 linear.register_full_backward_hook(lambda m, gi, go: (gi[0] + 1,))]
+    x = torch.tensor([[1.0, 2.0]], requires_grad=True)
+    linear(x).sum().backward()
+    grads = (x.grad.tolist(), linear.weight.grad.tolist())
+    for handle in replacing:
+        handle.remove()
+    with pytest.warns(UserWarning, match="no inputs require gradients"):
+        linear(torch.ones(1, 2)).sum().backward()
+    for handle in handles:
+        handle.remove()
+    names = []
+    handle = hooks.register_module_full_backward_hook(lambda m, gi, go: names.append(type(m).__name__))
+    nn.Sequential(nn.Linear(2, 2), nn.Tanh())(torch.ones(1, 2, requires_grad=True)).sum().backward()
+    handle.remove()
+    return log, node, grads, names
+
+
+def test_full_backward_hooks_global_and_own_run_as_torchs():
+    assert _backward_hook_story(tinygrad_rnn) == _backward_hook_story(require_torch())

@@ -134,3 +134,30 @@ def test_batchnorm2d_loads_torch_state_dict_and_matches_in_eval():
 def test_group_and_rms_norm_refuse_integers_as_torch():
     check_error(lambda m: F(m).group_norm(m.ones(1, 2, 4, dtype=m.int64), 1))
     check_error(lambda m: F(m).rms_norm(m.ones(1, 2, 4, dtype=m.int64), (4,)))
+
+
+@pytest.mark.parametrize(("layer", "num_features", "shape"), [
+    ("BatchNorm3d", (2, 2), (2, 1, 0, 0, 2)), ("BatchNorm3d", (1, 2), (2, 1, 0, 1, 2)),
+    ("BatchNorm2d", (2, 3), (0, 2, 1, 1)), ("BatchNorm3d", 2, (2, 3, 0, 1, 1)),
+])
+@pytest.mark.parametrize("training", [True, False])
+def test_batch_norm_of_an_empty_input_broadcasts_weight_0_against_the_unflattened_input_as_torch(
+        layer, num_features, shape, training):
+    """torch returns input * weight[0] + bias[0] for an empty input, whatever the channel count."""
+    results = []
+    for m in (tinygrad_rnn, require_torch()):
+        norm = getattr(m.nn, layer)(num_features).train(training)
+        out = norm(m.zeros(shape, dtype=m.int64))
+        results.append((tuple(out.shape), str(out.dtype), norm.num_batches_tracked.item()))
+    assert results[0] == results[1]
+
+
+@pytest.mark.parametrize("shape", [(1, 1, 3, 1, 2), (1, 3, 1, 2), (1, 1, 4)])
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_instance_norm_with_eps_0_of_a_constant_gives_the_bias_as_torch(shape, dtype):
+    """torch's batch statistics take 1/std of a zero variance as 0 when eps is 0: the output is the bias and
+    the input's gradient 0 (not NaN)."""
+    def call(m, x, w, b):
+        return m.nn.functional.instance_norm(x, weight=w, bias=b, eps=0.0)
+
+    check_parity(call, [np.zeros(shape, dtype), np.full(shape[1], 2.0, dtype), np.full(shape[1], 0.5, dtype)])

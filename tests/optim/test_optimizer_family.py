@@ -330,3 +330,10 @@ def _lbfgs_state_dict(m: object) -> dict:
 def test_lbfgs_state_dict_layout_equals_torch() -> None:
     torch = require_torch()
     assert _structure(_lbfgs_state_dict(tinygrad_rnn)) == _structure(_lbfgs_state_dict(torch))
+
+
+@pytest.mark.parametrize("name,hyper", [("AdamW", "weight_decay"), ("Adagrad", "lr"), ("Adam", "eps"), ("SGD", "lr")])
+def test_fused_takes_a_bool_hyper_parameter_as_a_number_then_is_refused_by_name(name: str, hyper: str) -> None:
+    """torch's fused kernels parse a bool as a float (and run): ours gets as far, then refuses fused."""
+    with pytest.raises(NotImplementedError, match="fused=True"):
+        getattr(tinygrad_rnn.optim, name)([_p(tinygrad_rnn)], fused=True, **{hyper: True})

@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from ..argcheck import invalid_combination, number_arg
+from ..argcheck import invalid_combination, number_arg, type_name
 from ..autograd import no_grad
 from ..core.tensor import Tensor
 from ..creation import empty, empty_like, from_numpy, integer_fill
@@ -233,7 +233,11 @@ def orthogonal_(tensor: Tensor, gain: float = 1, generator: Generator | None = N
     q = q * np.sign(np.diag(r))
     if rows < cols:
         q = q.T
-    return _fill(tensor, gain * q.reshape(tensor.shape))
+    _fill(tensor, q.reshape(tensor.shape))
+    if isinstance(gain, str) or not hasattr(gain, "__float__"):  # torch scales with tensor.mul_(gain), after the fill
+        raise TypeError(f"mul_(): argument 'other' (position 1) must be Tensor, not {type_name(gain)}")
+    with no_grad():
+        return tensor.mul_(gain)
 
 
 # ------------------------------------------------------------------ structured

@@ -373,8 +373,25 @@ class _NormBase(Module):
             self.register_buffer("running_mean", _empty(size, device, dtype).fill_(0.0))
             self.register_buffer("running_var", _empty(size, device, dtype).fill_(1.0))
             self.register_buffer("num_batches_tracked", creation.tensor(0))
-        else:
-            self.running_mean = self.running_var = self.num_batches_tracked = None
+        else:  # registered as absent buffers, as torch does (a Lazy layer puts placeholders there)
+            for name in ("running_mean", "running_var", "num_batches_tracked"):
+                self.register_buffer(name, None)
+
+    def reset_running_stats(self) -> None:
+        """Forget the running statistics: mean 0, variance 1, no batches counted."""
+        if self.track_running_stats:
+            with no_grad():
+                self.running_mean.zero_()
+                self.running_var.fill_(1)
+                self.num_batches_tracked.zero_()
+
+    def reset_parameters(self) -> None:
+        """The running statistics forgotten, and the affine weight 1 and bias 0 (as constructed)."""
+        self.reset_running_stats()
+        if self.affine:
+            init.ones_(self.weight)
+            if self.bias is not None:
+                init.zeros_(self.bias)
 
 
 class BatchNorm1d(_NormBase):
@@ -391,6 +408,10 @@ class BatchNorm1d(_NormBase):
     def forward(self, input: Tensor) -> Tensor:
         if input.ndim not in (2, 3):
             raise ValueError(f"expected 2D or 3D input (got {input.ndim}D input)")
+        return self._normalize(input)
+
+    def _normalize(self, input: Tensor) -> Tensor:
+        """F.batch_norm with this layer's statistics (counting the batch, in training)."""
         momentum = 0.0 if self.momentum is None else self.momentum
         if self.training and self.track_running_stats:
             self.num_batches_tracked.add_(1)

@@ -5,153 +5,204 @@ input size from the first input.
     layer(torch.ones(2, 4))       # now weight is (10, 4), initialised as Linear(4, 10) would be,
     type(layer)                   # and the layer has become an ordinary nn.Linear, as in torch
 
-The parameters are drawn at the first call exactly as `Linear.__init__` draws them, so with the
-same seed the numbers are torch's.
+As in torch, a Lazy layer is its target layer built with zero input features, whose parameters are then
+swapped for placeholders (`UninitializedParameter`). A forward pre-hook reads the input size on the first
+call, materializes the placeholders (in their dtype, so `.double()` before the first call holds), draws
+them as the target's `reset_parameters` does, and turns the layer into the target class.
 """
 from __future__ import annotations
 
 from typing import Any
 
+from ..core.grad_mode import no_grad
 from ..core.tensor import Tensor
-from ..creation import empty
-from ..random import get_rng_state, set_rng_state
+from ..creation import tensor
 from .conv import Conv1d, Conv2d, Conv3d, ConvTranspose1d, ConvTranspose2d, ConvTranspose3d
 from .layers import BatchNorm1d, Linear
-from .module import Module
 from .normalization import BatchNorm2d, BatchNorm3d, InstanceNorm1d, InstanceNorm2d, InstanceNorm3d
-from .parameter import Parameter
+from .parameter import UninitializedBuffer, UninitializedParameter, is_lazy
 
 
-class UninitializedParameter(Parameter):
-    """A parameter whose shape is not known yet; it holds no values."""
+class LazyModuleMixin:
+    """What every Lazy layer shares: `cls_to_become`, and the pre-hook that initializes the layer on the
+    first call (through `initialize_parameters`, which each kind of layer defines)."""
 
-    def materialize(self, shape: tuple) -> None:
-        """Become a Parameter of `shape` (values not set), in place: whoever holds this object sees it."""
-        self._data = empty(shape, dtype=self.dtype)._data
-        self.__class__ = Parameter
+    cls_to_become: type
+    _parameters: dict
+    _buffers: dict
 
-    def __repr__(self) -> str:
-        return "<UninitializedParameter>"
+    def _watch_first_call(self) -> None:
+        self._initialize_hook = self.register_forward_pre_hook(  # type: ignore[attr-defined]
+            _infer_parameters, with_kwargs=True)
 
-    __str__ = __repr__
+    def has_uninitialized_params(self) -> bool:
+        """Whether a parameter or buffer is still a placeholder."""
+        return any(is_lazy(t) for t in [*self._parameters.values(), *self._buffers.values()])
+
+    def initialize_parameters(self, *args: Any, **kwargs: Any) -> None:
+        raise NotImplementedError(f"initialize_parameters is not implemented for {type(self).__name__}")
 
 
-class LazyLinear(Linear):
+def _infer_parameters(module: Any, args: tuple, kwargs: dict) -> None:
+    """The first call's pre-hook: size the placeholders from the inputs, then become the target class
+    (a load_state_dict may have sized them already: then nothing is drawn)."""
+    module.initialize_parameters(*args, **kwargs)
+    if module.has_uninitialized_params():
+        raise RuntimeError(f"module {module._get_name()} has not been fully initialized")
+    module._initialize_hook.remove()
+    del module._initialize_hook
+    module.__class__ = module.cls_to_become
+
+
+class LazyLinear(LazyModuleMixin, Linear):
     """Linear(in_features, out_features) with in_features taken from the first input's last dim."""
 
+    cls_to_become = Linear
+
     def __init__(self, out_features: int, bias: bool = True, device: Any = None, dtype: Any = None) -> None:
-        Module.__init__(self)
-        self.in_features, self.out_features = 0, out_features
-        self._factory = {"device": device, "dtype": dtype}
-        self.weight = UninitializedParameter(empty(0, device=device, dtype=dtype))
-        self.register_parameter("bias", UninitializedParameter(empty(0, device=device, dtype=dtype)) if bias else None)
+        Linear.__init__(self, 0, 0, False)
+        self.weight = UninitializedParameter(device=device, dtype=dtype)
+        self.out_features = out_features
+        if bias:
+            self.bias = UninitializedParameter(device=device, dtype=dtype)
+        self._watch_first_call()
 
     def reset_parameters(self) -> None:
-        if not isinstance(self.weight, UninitializedParameter):
-            super().reset_parameters()
+        if not self.has_uninitialized_params() and self.in_features != 0:
+            Linear.reset_parameters(self)
 
-    def forward(self, input: Tensor) -> Tensor:
-        loaded = not isinstance(self.weight, UninitializedParameter)  # load_state_dict gave the weights
-        self.in_features = self.weight.shape[1] if loaded else input.shape[-1]
-        if not loaded:
-            self.weight = Parameter(empty(self.out_features, self.in_features, **self._factory))
-            if self.bias is not None:
-                self.bias = Parameter(empty(self.out_features, **self._factory))
-        del self._factory
-        self.__class__ = Linear  # as torch's cls_to_become: from now on an ordinary Linear
-        if not loaded:
-            self.reset_parameters()
-        return self.forward(input)
-
-
-class UninitializedBuffer(Tensor):
-    """A buffer whose shape is not known yet."""
-
-    def materialize(self, shape: tuple) -> None:
-        """Become a plain tensor of `shape` (values not set), in place."""
-        self._data = empty(shape, dtype=self.dtype)._data
-        self.__class__ = Tensor
-
-    def __repr__(self) -> str:
-        return "<UninitializedBuffer>"
-
-    __str__ = __repr__
+    def initialize_parameters(self, input: Tensor) -> None:  # type: ignore[override]
+        if self.has_uninitialized_params():
+            with no_grad():
+                self.in_features = input.shape[-1]
+                self.weight.materialize((self.out_features, self.in_features))
+                if self.bias is not None:
+                    self.bias.materialize((self.out_features,))
+                self.reset_parameters()
+        if self.in_features == 0:  # loaded from a checkpoint: the weight knows the size
+            if input.shape[-1] != self.weight.shape[-1]:
+                raise AssertionError(f"The in_features inferred from input: {input.shape[-1]} is not equal to "
+                                     f"in_features from self.weight: {self.weight.shape[-1]}")
+            self.in_features = input.shape[-1]
 
 
-def _uninitialized_buffer(like: Tensor) -> UninitializedBuffer:
-    marker = object.__new__(UninitializedBuffer)  # Tensor's own __new__ is the legacy constructor
-    marker.__dict__.update(vars(empty(0, dtype=like.dtype)))
-    return marker
+class _LazyConvMixin(LazyModuleMixin):
+    """A conv whose in_channels is read from the first input (dim 1, or dim 0 of an unbatched one)."""
+
+    in_channels: int
+    out_channels: int
+    groups: int
+    kernel_size: tuple
+    transposed: bool
+    _nd: int
+    weight: Any
+    bias: Any
+
+    def _make_placeholders(self, out_channels: int, bias: bool, device: Any, dtype: Any) -> None:
+        self.weight = UninitializedParameter(device=device, dtype=dtype)
+        self.out_channels = out_channels
+        if bias:
+            self.bias = UninitializedParameter(device=device, dtype=dtype)
+        self._watch_first_call()
+
+    def reset_parameters(self) -> None:
+        if not self.has_uninitialized_params() and self.in_channels != 0:
+            self.cls_to_become.reset_parameters(self)
+
+    def initialize_parameters(self, input: Tensor, *args: Any, **kwargs: Any) -> None:  # type: ignore[override]
+        if not self.has_uninitialized_params():
+            return
+        self.in_channels = self._in_channels_of(input)
+        if self.in_channels % self.groups != 0:
+            raise ValueError("in_channels must be divisible by groups")
+        if self.transposed:
+            self.weight.materialize((self.in_channels, self.out_channels // self.groups, *self.kernel_size))
+        else:
+            self.weight.materialize((self.out_channels, self.in_channels // self.groups, *self.kernel_size))
+        if self.bias is not None:
+            self.bias.materialize((self.out_channels,))
+        self.reset_parameters()
+
+    def _in_channels_of(self, input: Tensor) -> int:
+        unbatched = self._nd + 1  # the class's spatial dims (an odd kernel_size may have another length)
+        if input.dim() not in (unbatched, unbatched + 1):
+            raise RuntimeError(f"Expected {unbatched}D (unbatched) or {unbatched + 1}D (batched) input to "
+                               f"{type(self).__name__}, but got input of size: {input.shape}")
+        return input.shape[1] if input.dim() == unbatched + 1 else input.shape[0]
 
 
-class _LazyChannels(Module):
-    """A conv or norm layer that learns its channel count from the first input's dim 1, then becomes
-    the ordinary layer (`_target`), with parameters drawn as that layer's constructor draws them."""
-
-    _target: type
-    _spatial_dims = 0  # convs: an input of this many + 1 dims is unbatched, its channels at dim 0
-    _defaults: dict = {}  # keyword defaults that differ from the target's: {name: (position, value)}
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        Module.__init__(self)
-        for name, (position, value) in self._defaults.items():
-            if len(args) <= position:
-                kwargs.setdefault(name, value)
-        # A stand-in with one channel per group gives the attributes torch shows before the first
-        # call; the numbers it draws are put back, so the first call draws what torch draws.
-        saved = get_rng_state()
-        stand_in = self._target(max(int(kwargs.get("groups", 1)), 1), *args, **kwargs)
-        set_rng_state(saved)
-        self._take_state_of(stand_in)
-        setattr(self, self._channels_name(), 0)
-        for name, value in list(self._parameters.items()):
-            if value is not None:
-                self._parameters[name] = UninitializedParameter(empty(0, dtype=value.dtype))
-        for name, value in list(self._buffers.items()):
-            if value is not None and name != "num_batches_tracked":
-                self._buffers[name] = _uninitialized_buffer(value)
-        self._lazy_arguments = (args, kwargs)
-
-    def _channels_name(self) -> str:
-        return "num_features" if hasattr(self, "num_features") else "in_channels"
-
-    def _take_state_of(self, other: Module) -> None:
-        for name, value in vars(other).items():
-            if "hook" not in name and name != "training":  # this module keeps its own hooks and mode
-                object.__setattr__(self, name, value)
-
-    def extra_repr(self) -> str:
-        return self._target.extra_repr(self)
-
-    def forward(self, input: Tensor) -> Tensor:
-        unbatched = self._spatial_dims and input.dim() == self._spatial_dims + 1
-        channels = input.shape[0] if unbatched else input.shape[1]
-        args, kwargs = self._lazy_arguments
-        del self._lazy_arguments
-        placeholders = (UninitializedParameter, UninitializedBuffer)
-        if any(isinstance(v, placeholders) for v in [*self._parameters.values(), *self._buffers.values()]):
-            self._take_state_of(self._target(channels, *args, **kwargs))
-        # else load_state_dict gave every tensor: they stay, and (as in torch) the channel count stays 0
-        self.__class__ = self._target  # as torch's cls_to_become
-        return self.forward(input)
+class _LazyConv(_LazyConvMixin):
+    def __init__(self, out_channels: int, kernel_size: Any, stride: Any = 1, padding: Any = 0, dilation: Any = 1,
+                 groups: int = 1, bias: bool = True, padding_mode: str = "zeros", device: Any = None,
+                 dtype: Any = None) -> None:
+        self.cls_to_become.__init__(self, 0, 0, kernel_size, stride, padding, dilation, groups, False, padding_mode,
+                                    device, dtype)
+        self._make_placeholders(out_channels, bias, device, dtype)
 
 
-def _lazy(target: type, spatial_dims: int = 0, defaults: dict | None = None) -> type:
-    doc = f"{target.__name__} whose channel count is taken from the first input; it then becomes a {target.__name__}."
-    # the target's plain class attributes (a conv's `_nd`, ...), which its methods read before the first call
-    shared = {name: value for klass in reversed(target.__mro__[:-1]) for name, value in vars(klass).items()
-              if not name.startswith("__") and not callable(value) and not isinstance(value, (property, staticmethod))}
-    return type(f"Lazy{target.__name__}", (_LazyChannels,),
-                {**shared, "_target": target, "_spatial_dims": spatial_dims, "_defaults": defaults or {},
-                 "__doc__": doc, "__module__": __name__})
+class _LazyConvTranspose(_LazyConvMixin):
+    def __init__(self, out_channels: int, kernel_size: Any, stride: Any = 1, padding: Any = 0,
+                 output_padding: Any = 0, groups: int = 1, bias: bool = True, dilation: Any = 1,
+                 padding_mode: str = "zeros", device: Any = None, dtype: Any = None) -> None:
+        self.cls_to_become.__init__(self, 0, 0, kernel_size, stride, padding, output_padding, groups, False,
+                                    dilation, padding_mode, device, dtype)
+        self._make_placeholders(out_channels, bias, device, dtype)
 
 
-LazyConv1d, LazyConv2d, LazyConv3d = _lazy(Conv1d, 1), _lazy(Conv2d, 2), _lazy(Conv3d, 3)
+class _LazyNorm(LazyModuleMixin):
+    """A batch or instance norm whose num_features is read from the first input's dim 1. Unlike the
+    plain instance norms, the lazy ones default to affine=True and track_running_stats=True."""
+
+    num_features: int
+    affine: bool
+    track_running_stats: bool
+    weight: Any
+    bias: Any
+    running_mean: Any
+    running_var: Any
+
+    def __init__(self, eps: float = 1e-5, momentum: float | None = 0.1, affine: bool = True,
+                 track_running_stats: bool = True, device: Any = None, dtype: Any = None, *,
+                 bias: bool = True) -> None:
+        # affine and track_running_stats False at first: nothing is made that the placeholders replace
+        self.cls_to_become.__init__(self, 0, eps, momentum, False, False, device, dtype, bias=False)
+        self.affine, self.track_running_stats = affine, track_running_stats
+        if affine:
+            self.weight = UninitializedParameter(device=device, dtype=dtype)
+            if bias:
+                self.bias = UninitializedParameter(device=device, dtype=dtype)
+        if track_running_stats:
+            self.running_mean = UninitializedBuffer(device=device, dtype=dtype)
+            self.running_var = UninitializedBuffer(device=device, dtype=dtype)
+            self.num_batches_tracked = tensor(0, device=device)
+        self._watch_first_call()
+
+    def reset_parameters(self) -> None:
+        if not self.has_uninitialized_params() and self.num_features != 0:
+            self.cls_to_become.reset_parameters(self)
+
+    def initialize_parameters(self, input: Tensor) -> None:  # type: ignore[override]
+        if not self.has_uninitialized_params():
+            return
+        self.num_features = input.shape[1]
+        placeholders = [self.weight, self.bias] if self.affine else []
+        if self.track_running_stats:
+            placeholders += [self.running_mean, self.running_var]
+        for placeholder in placeholders:
+            if placeholder is not None:
+                placeholder.materialize((self.num_features,))
+        self.reset_parameters()
+
+
+def _lazy(mixin: type, target: type) -> type:
+    doc = f"{target.__name__} whose input size is taken from the first input; it then becomes a {target.__name__}."
+    return type(f"Lazy{target.__name__}", (mixin, target),
+                {"cls_to_become": target, "__doc__": doc, "__module__": __name__})
+
+
+LazyConv1d, LazyConv2d, LazyConv3d = (_lazy(_LazyConv, c) for c in (Conv1d, Conv2d, Conv3d))
 LazyConvTranspose1d, LazyConvTranspose2d, LazyConvTranspose3d = (
-    _lazy(ConvTranspose1d, 1), _lazy(ConvTranspose2d, 2), _lazy(ConvTranspose3d, 3))
-LazyBatchNorm1d, LazyBatchNorm2d, LazyBatchNorm3d = _lazy(BatchNorm1d), _lazy(BatchNorm2d), _lazy(BatchNorm3d)
-# torch's lazy instance norms default to affine=True and track_running_stats=True (the plain ones to False)
-_AFFINE_TRACKED = {"affine": (2, True), "track_running_stats": (3, True)}
+    _lazy(_LazyConvTranspose, c) for c in (ConvTranspose1d, ConvTranspose2d, ConvTranspose3d))
+LazyBatchNorm1d, LazyBatchNorm2d, LazyBatchNorm3d = (_lazy(_LazyNorm, n) for n in (BatchNorm1d, BatchNorm2d, BatchNorm3d))
 LazyInstanceNorm1d, LazyInstanceNorm2d, LazyInstanceNorm3d = (
-    _lazy(InstanceNorm1d, 0, _AFFINE_TRACKED), _lazy(InstanceNorm2d, 0, _AFFINE_TRACKED),
-    _lazy(InstanceNorm3d, 0, _AFFINE_TRACKED))
+    _lazy(_LazyNorm, n) for n in (InstanceNorm1d, InstanceNorm2d, InstanceNorm3d))

@@ -124,6 +124,8 @@ def cosine_embedding_loss(input1: Tensor, input2: Tensor, target: Tensor, margin
                           size_average: Any = None, reduce: Any = None, reduction: str = "mean") -> Tensor:
     """1 - cos(input1, input2) where target is 1, max(0, cos - margin) where target is -1."""
     reduction = _reduction(size_average, reduce, reduction)
+    for position, (name, value) in enumerate((("input1", input1), ("input2", input2), ("target", target)), 1):
+        tensor_arg("cosine_embedding_loss", name, value, position)
     margin = float_arg("cosine_embedding_loss", "margin", margin, 4)
     dim = target.dim()
     if dim > 1:
@@ -241,6 +243,8 @@ def multilabel_margin_loss(input: Tensor, target: Tensor, size_average: Any = No
     """Each row of target lists the correct classes, ended by the first -1. For every correct
     class j and every other class k: max(0, 1 - (x[j] - x[k])), summed and divided by C."""
     reduction = _reduction(size_average, reduce, reduction)
+    tensor_arg("multilabel_margin_loss", "input", input, 1)
+    tensor_arg("multilabel_margin_loss", "target", target, 2)
     _check_class_input(input)
     if input.dim() <= 1:  # one sample: any target of at most one dim with one label per class (a 0-d input has one)
         consistent = target.dim() <= 1 and target.numel() == (input.numel() if input.dim() else 1)

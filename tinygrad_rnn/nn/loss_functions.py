@@ -55,7 +55,7 @@ def _reduce(loss: Tensor, reduction: str) -> Tensor:
 
 def _check_target_shape(input: Tensor, target: Tensor) -> None:
     """A target shape other than the input's warns, then must broadcast (checked before the reduction, as torch)."""
-    if target.shape != input.shape:
+    if target.size() != input.size():  # size(), as torch: a non-tensor names the method it lacks
         warnings.warn(
             f"Using a target size ({target.shape}) that is different to the input size ({input.shape}). "
             "This will likely lead to incorrect results due to broadcasting. Please ensure they have the same size.",
@@ -152,9 +152,6 @@ def kl_div(input: Tensor, target: Tensor, size_average: Any = None, reduce: Any 
     """sum target * (log target - input), with `input` given as log-probabilities."""
     if reduction != "batchmean":  # torch reads the reduction before it looks at the dtypes
         _reduction(size_average, reduce, reduction)
-    tensor_arg("kl_div", "target", target, 2)
-    if not (input.dtype.is_floating_point and target.dtype.is_floating_point):
-        raise RuntimeError("kl_div: Integral inputs not supported.")
     if size_average is None and reduce is None and reduction == "mean":
         warnings.warn(
             "reduction: 'mean' divides the total loss by both the batch size and the support size."
@@ -162,6 +159,9 @@ def kl_div(input: Tensor, target: Tensor, size_average: Any = None, reduce: Any 
             "'mean' will be changed to behave the same as 'batchmean' in the next major release.",
             stacklevel=2,
         )
+    tensor_arg("kl_div", "target", target, 2)  # after the warning: torch's native op checks the arguments
+    if not (input.dtype.is_floating_point and target.dtype.is_floating_point):
+        raise RuntimeError("kl_div: Integral inputs not supported.")
     batchmean = reduction == "batchmean" and size_average is None and reduce is None
     reduction = _reduction(size_average, reduce, "sum" if batchmean else reduction)
     if log_target:
@@ -178,7 +178,7 @@ def binary_cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = 
     """-[t log p + (1 - t) log(1 - p)] for probabilities p; each log is clamped at -100, so p = 0
     or 1 gives a large finite loss, not inf."""
     reduction = _reduction(size_average, reduce, reduction)
-    if target.shape != input.shape:
+    if target.size() != input.size():  # size(), as torch: a non-tensor names the method it lacks
         raise ValueError(
             f"Using a target size ({target.shape}) that is different to the input size ({input.shape}) is "
             "deprecated. Please ensure they have the same size."
@@ -220,7 +220,7 @@ def binary_cross_entropy_with_logits(input: Tensor, target: Tensor, weight: Tens
     loss = (1 - t) x - log_sigmoid(x) * (1 + (pos_weight - 1) t), which is torch's formula.
     """
     reduction = _reduction(size_average, reduce, reduction)
-    if target.shape != input.shape:
+    if target.size() != input.size():  # size(), as torch: a non-tensor names the method it lacks
         raise ValueError(f"Target size ({target.shape}) must be the same as input size ({input.shape})")
     if not input.dtype.is_floating_point:
         raise NotImplementedError(f'"log_sigmoid_cpu" not implemented for \'{input.dtype._legacy}\'')

@@ -23,12 +23,13 @@ from typing import Any
 
 import numpy as np
 
-from ..autograd import no_grad
+from ..autograd import is_grad_enabled, no_grad
 from ..core import dtypes
 from ..core.tensor import Tensor
 from ..creation import from_numpy
 from ..device import check_device, device
-from .parameter import Buffer, Parameter
+from .backward_hooks import BackwardHooks
+from .parameter import Buffer, Parameter, is_lazy
 
 
 def typename(obj: Any) -> str:
@@ -94,6 +95,81 @@ class RemovableHandle:
         self.remove()
 
 
+# Global hooks: they apply to every module and run before each module's own hooks of the same kind.
+_global_forward_pre_hooks: dict = {}
+_global_forward_hooks: dict = {}
+_global_forward_hooks_with_kwargs: dict = {}  # ids of the global forward hooks registered with_kwargs=True
+_global_forward_hooks_always_called: dict = {}  # ... and with always_call=True
+_global_backward_pre_hooks: dict = {}
+_global_backward_hooks: dict = {}
+_global_parameter_registration_hooks: dict = {}
+_global_buffer_registration_hooks: dict = {}
+_global_module_registration_hooks: dict = {}
+
+GLOBAL_HOOK_REGISTRARS = ["register_module_forward_pre_hook", "register_module_forward_hook",
+                          "register_module_full_backward_pre_hook", "register_module_full_backward_hook",
+                          "register_module_parameter_registration_hook", "register_module_buffer_registration_hook",
+                          "register_module_module_registration_hook"]
+
+
+def register_module_forward_pre_hook(hook: Callable[..., None]) -> RemovableHandle:
+    """`hook(module, args)` runs before every module's forward (and before its own pre-hooks); returning a
+    value replaces the inputs. For debugging and profiling, as in torch."""
+    return RemovableHandle(_global_forward_pre_hooks, hook)
+
+
+def register_module_forward_hook(hook: Callable[..., None], *, with_kwargs: bool = False,
+                                 always_call: bool = False) -> RemovableHandle:
+    """`hook(module, args, output)` runs after every module's forward (before its own forward hooks);
+    returning a value replaces the output. with_kwargs and always_call as in `Module.register_forward_hook`."""
+    handle = RemovableHandle(_global_forward_hooks, hook, extra_dicts=(_global_forward_hooks_with_kwargs,
+                                                                        _global_forward_hooks_always_called))
+    if with_kwargs:
+        _global_forward_hooks_with_kwargs[handle.id] = True
+    if always_call:
+        _global_forward_hooks_always_called[handle.id] = True
+    return handle
+
+
+def register_module_full_backward_pre_hook(hook: Callable[..., Any]) -> RemovableHandle:
+    """`hook(module, grad_output)` runs for every module, before its own backward pre-hooks; returning a
+    tuple replaces grad_output."""
+    return RemovableHandle(_global_backward_pre_hooks, hook)
+
+
+def register_module_full_backward_hook(hook: Callable[..., Any]) -> RemovableHandle:
+    """`hook(module, grad_input, grad_output)` runs for every module, before its own full backward hooks;
+    returning a tuple replaces grad_input."""
+    return RemovableHandle(_global_backward_hooks, hook)
+
+
+def register_module_parameter_registration_hook(hook: Callable[..., None]) -> RemovableHandle:
+    """`hook(module, name, param)` runs whenever any module registers a parameter (not a None one);
+    returning a value registers that instead."""
+    return RemovableHandle(_global_parameter_registration_hooks, hook)
+
+
+def register_module_buffer_registration_hook(hook: Callable[..., None]) -> RemovableHandle:
+    """`hook(module, name, buffer)` runs whenever any module registers or reassigns a buffer (None too);
+    returning a value registers that instead."""
+    return RemovableHandle(_global_buffer_registration_hooks, hook)
+
+
+def register_module_module_registration_hook(hook: Callable[..., None]) -> RemovableHandle:
+    """`hook(module, name, submodule)` runs whenever any module registers or reassigns a submodule (None too);
+    returning a value registers that instead."""
+    return RemovableHandle(_global_module_registration_hooks, hook)
+
+
+def _registered(hooks: dict, module: Module, name: str, value: Any) -> Any:
+    """`value` after the registration hooks in `hooks`, each of which may replace it."""
+    for hook in list(hooks.values()):
+        replaced = hook(module, name, value)
+        if replaced is not None:
+            value = replaced
+    return value
+
+
 class Module:
     """Base class for layers: holds parameters, buffers and submodules, and calls `forward`."""
 
@@ -129,15 +205,22 @@ class Module:
         """forward, wrapped in the hooks: pre-hooks may replace the inputs, hooks the output.
         If anything raises, the always_call hooks that have not run yet still run, then it re-raises."""
         output, called = None, set()
+        hooks = [*_global_forward_hooks.items(), *self.__dict__.get("_forward_hooks", {}).items()]
+        always_called = {**_global_forward_hooks_always_called, **self.__dict__.get("_forward_hooks_always_called", {})}
         try:
             args, kwargs = self._run_pre_hooks(args, kwargs)
+            backward_hooks = self._backward_hooks_of_this_call()
+            if backward_hooks is not None:
+                args = backward_hooks.wrap_inputs(args)
             output = self.forward(*args, **kwargs)
-            for hook_id, hook in list(self.__dict__.get("_forward_hooks", {}).items()):
+            for hook_id, hook in hooks:
                 called.add(hook_id)
                 output = self._run_hook(hook_id, hook, args, kwargs, output)
+            if backward_hooks is not None:
+                output = backward_hooks.wrap_outputs(output)
         except Exception:
-            for hook_id, hook in list(self.__dict__.get("_forward_hooks", {}).items()):
-                if hook_id in self.__dict__.get("_forward_hooks_always_called", {}) and hook_id not in called:
+            for hook_id, hook in hooks:
+                if hook_id in always_called and hook_id not in called:
                     try:
                         output = self._run_hook(hook_id, hook, args, kwargs, output)
                     except Exception as error:  # the first error is the one the user needs
@@ -146,9 +229,27 @@ class Module:
             raise
         return output
 
+    def _backward_hooks_of_this_call(self) -> BackwardHooks | None:
+        """The full backward hooks (global first) that this call's gradients must pass, if any."""
+        hooks = [*_global_backward_hooks.values(), *self.__dict__.get("_backward_hooks", {}).values()]
+        pre_hooks = [*_global_backward_pre_hooks.values(), *self.__dict__.get("_backward_pre_hooks", {}).values()]
+        if not (hooks or pre_hooks) or not is_grad_enabled():
+            return None
+        return BackwardHooks(self, hooks, pre_hooks)
+
+    def register_full_backward_pre_hook(self, hook: Callable, prepend: bool = False) -> RemovableHandle:
+        """`hook(module, grad_output)` runs when the gradients of the module's outputs are known; returning
+        a tuple replaces them."""
+        return RemovableHandle(self.__dict__.setdefault("_backward_pre_hooks", {}), hook, prepend)
+
+    def register_full_backward_hook(self, hook: Callable, prepend: bool = False) -> RemovableHandle:
+        """`hook(module, grad_input, grad_output)` runs when the gradients of the module's tensor inputs are
+        known; returning a tuple replaces grad_input."""
+        return RemovableHandle(self.__dict__.setdefault("_backward_hooks", {}), hook, prepend)
+
     def _run_pre_hooks(self, args: tuple, kwargs: dict) -> tuple[tuple, dict]:
         with_kwargs = self.__dict__.get("_forward_pre_hooks_with_kwargs", {})
-        for hook_id, hook in list(self.__dict__.get("_forward_pre_hooks", {}).items()):
+        for hook_id, hook in [*_global_forward_pre_hooks.items(), *self.__dict__.get("_forward_pre_hooks", {}).items()]:
             if hook_id in with_kwargs:
                 replaced = hook(self, args, kwargs)
                 if replaced is None:
@@ -164,7 +265,7 @@ class Module:
         return args, kwargs
 
     def _run_hook(self, hook_id: int, hook: Callable, args: tuple, kwargs: dict, output: Any) -> Any:
-        if hook_id in self.__dict__.get("_forward_hooks_with_kwargs", {}):
+        if hook_id in self.__dict__.get("_forward_hooks_with_kwargs", {}) or hook_id in _global_forward_hooks_with_kwargs:
             replaced = hook(self, args, kwargs, output)
         else:
             replaced = hook(self, args, output)
@@ -205,7 +306,7 @@ class Module:
             raise TypeError(
                 f"cannot assign '{typename(param)}' object to parameter '{name}' (torch.nn.Parameter or None required)"
             )
-        self._parameters[name] = param
+        self._parameters[name] = _registered(_global_parameter_registration_hooks, self, name, param)
 
     def register_buffer(self, name: str, tensor: Tensor | None, persistent: bool = True) -> None:
         """Add a tensor that is state but not learnable (e.g. running statistics); in state_dict if persistent."""
@@ -214,7 +315,7 @@ class Module:
         self._check_name("buffer", name, self._buffers)
         if tensor is not None and not isinstance(tensor, Tensor):
             raise TypeError(f"cannot assign '{typename(tensor)}' object to buffer '{name}' (torch Tensor or None required)")
-        self._buffers[name] = tensor
+        self._buffers[name] = _registered(_global_buffer_registration_hooks, self, name, tensor)
         if persistent:
             self._non_persistent_buffers_set.discard(name)
         else:
@@ -232,7 +333,7 @@ class Module:
             raise KeyError(f'module name can\'t contain ".", got: {name}')
         if name == "":
             raise KeyError('module name can\'t be empty string ""')
-        self._modules[name] = module
+        self._modules[name] = _registered(_global_module_registration_hooks, self, name, module)
 
     register_module = add_module
 
@@ -262,17 +363,17 @@ class Module:
             if modules is None:
                 raise AttributeError("cannot assign module before Module.__init__() call")
             self._forget(name, keep=modules)
-            modules[name] = value
+            modules[name] = _registered(_global_module_registration_hooks, self, name, value)
         elif modules is not None and name in modules:
             if value is not None:
                 raise TypeError(f"cannot assign '{typename(value)}' as child module '{name}' (torch.nn.Module or None expected)")
-            modules[name] = value
+            modules[name] = _registered(_global_module_registration_hooks, self, name, value)
         elif isinstance(value, Buffer):
             self.register_buffer(name, value, value.persistent)
         elif buffers is not None and name in buffers:
             if value is not None and not isinstance(value, Tensor):
                 raise TypeError(f"cannot assign '{typename(value)}' as buffer '{name}' (torch.nn.Buffer, torch.Tensor or None expected)")
-            buffers[name] = value
+            buffers[name] = _registered(_global_buffer_registration_hooks, self, name, value)
         else:
             object.__setattr__(self, name, value)
 
@@ -446,7 +547,9 @@ class Module:
                 if param.grad is not None:
                     param.grad.data = fn(param.grad)
             for name, buf in self._buffers.items():
-                if buf is not None:
+                if is_lazy(buf):  # a placeholder stays one (a Lazy layer's), converted in place
+                    buf._data = fn(buf)._data
+                elif buf is not None:
                     self._buffers[name] = fn(buf)
         return self
 

@@ -19,6 +19,8 @@ from collections.abc import Callable
 from typing import Any
 
 from . import conv, dropout, layers, loss, normalization, pooling
+from . import module as _module_py
+from .module import GLOBAL_HOOK_REGISTRARS
 
 # torch's private bases that user code subclasses or tests with isinstance; the public names come from nn itself
 _PRIVATE = {"_Loss": loss._Loss, "_WeightedLoss": loss._WeightedLoss, "_ConvNd": conv._ConvNd,
@@ -103,5 +105,7 @@ utils = _namespace("utils", [])
 utils._single, utils._pair, utils._triple, utils._quadruple = (  # type: ignore[attr-defined]
     _ntuple(1, "_single"), _ntuple(2, "_pair"), _ntuple(3, "_triple"), _ntuple(4, "_quadruple"))
 utils._ntuple = _ntuple  # type: ignore[attr-defined]
+for _registrar in GLOBAL_HOOK_REGISTRARS:  # torch keeps them in its module.py, not in nn's namespace
+    setattr(_VIEWS["module"], _registrar, getattr(_module_py, _registrar))
 globals().update(_VIEWS)
 globals().update({name: getattr(view, name) for view in _VIEWS.values() for name in view.__all__})

@@ -144,7 +144,9 @@ class BatchNorm2d(BatchNorm1d):
         if batch_stats and input.shape[0] * math.prod(input.shape[2:]) == 1:
             raise ValueError(f"Expected more than 1 value per channel when training, got input size "
                              f"torch.Size({list(input.shape)})")
-        out = super().forward(input.flatten(2))
+        if input.numel() == 0:  # torch's copy times weight[0] broadcasts against the unflattened input
+            return self._normalize(input)
+        out = self._normalize(input.flatten(2))
         return rename(out.reshape(input.shape), "NativeBatchNormBackward0")
 
 

@@ -49,6 +49,60 @@ def _rebuild_parameter(data: Any, requires_grad: bool) -> Parameter:
     return Parameter(Tensor._make(data), requires_grad)
 
 
+class UninitializedTensorMixin:
+    """A tensor whose shape is not known yet (it holds no values), for the Lazy layers: `materialize`
+    gives it a shape, and it becomes `cls_to_become` in place, so whoever holds the object sees the change."""
+
+    cls_to_become: type
+    _data: Any
+
+    def materialize(self, shape: Any, device: Any = None, dtype: Any = None) -> None:
+        """Become a `cls_to_become` of `shape` (values not set), on `device` with `dtype` (this tensor's
+        own when not given)."""
+        data = empty(shape, device=device, dtype=self.dtype if dtype is None else dtype)  # type: ignore[attr-defined]
+        if self.requires_grad and not data.dtype.is_floating_point:  # type: ignore[attr-defined]
+            raise RuntimeError("data set to a tensor that requires gradients must be floating point or complex dtype")
+        self._data = data._data
+        self.__class__ = self.cls_to_become
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__}>"
+
+    __str__ = __repr__
+
+
+class UninitializedParameter(UninitializedTensorMixin, Parameter):
+    """A Parameter whose shape is not known yet; `materialize(shape)` makes it a Parameter."""
+
+    cls_to_become = Parameter
+
+    def __new__(cls, requires_grad: bool = True, device: Any = None, dtype: Any = None) -> UninitializedParameter:
+        return Parameter.__new__(cls, empty(0, device=device, dtype=dtype), requires_grad)  # type: ignore[return-value]
+
+    def __init__(self, requires_grad: bool = True, device: Any = None, dtype: Any = None) -> None:
+        pass
+
+
+class UninitializedBuffer(UninitializedTensorMixin, Tensor):
+    """A buffer whose shape is not known yet; `materialize(shape)` makes it a plain tensor."""
+
+    cls_to_become = Tensor
+
+    def __new__(cls, requires_grad: bool = False, device: Any = None,  # type: ignore[misc]
+                dtype: Any = None) -> UninitializedBuffer:
+        marker = object.__new__(cls)  # Tensor's own __new__ is the legacy constructor
+        marker.__dict__.update(vars(empty(0, device=device, dtype=dtype, requires_grad=requires_grad)))
+        return marker
+
+    def __init__(self, requires_grad: bool = False, device: Any = None, dtype: Any = None) -> None:
+        pass
+
+
+def is_lazy(param: Any) -> bool:
+    """Whether `param` is an uninitialized parameter or buffer, waiting for a Lazy layer's first input."""
+    return isinstance(param, UninitializedTensorMixin)
+
+
 class _BufferMeta(type):
     def __instancecheck__(cls, obj: Any) -> bool:  # a Buffer is a plain tensor marked as one, as in torch
         return isinstance(obj, Tensor) and getattr(obj, "_is_buffer", False)

@@ -777,7 +777,8 @@ def sigmoid(input: Tensor) -> Tensor:
 class Relu(Function):
     @staticmethod
     def forward(ctx, x):
-        y = Tensor._make(np.maximum(x._data, x._data.dtype.type(0)))
+        # x unless x < 0: keeps NaN and the sign of -0.0, as torch does (np.maximum would give +0.0)
+        y = Tensor._make(np.where(x._data < 0, x._data.dtype.type(0), x._data))
         ctx.save_for_backward(y)
         return y
 

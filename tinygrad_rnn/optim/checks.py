@@ -65,6 +65,6 @@ def _check_fused_kernel_arguments(kernel: str, arguments: dict) -> None:
             if not isinstance(value, bool):
                 raise TypeError(f"{kernel}() received an invalid combination of arguments: {name} must be bool, "
                                 f"not {type(value).__name__}")
-        elif not isinstance(value, (int, float, Tensor)) or isinstance(value, bool):
+        elif not isinstance(value, (int, float, Tensor)):  # a bool is a number to the kernel's parser
             raise TypeError(f"{kernel}() received an invalid combination of arguments: {name} must be float, "
                             f"not {type(value).__name__}")

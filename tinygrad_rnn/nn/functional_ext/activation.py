@@ -152,7 +152,8 @@ def celu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
                 raise RuntimeError("value cannot be converted to type float without overflow")
 
     def of(x: Tensor) -> Tensor:  # e^ of min(x, 0): the unused branch must not overflow; expm1 as torch
-        return rename(_pw.where(x > 0, x, alpha * _pw.expm1(x.clamp(max=0) / alpha)), "CeluBackward0")
+        out = _pw.where(x > 0, x, alpha * _pw.expm1(x.clamp(max=0) / alpha))
+        return rename(_F.zero_keeps_its_sign(x, out), "CeluBackward0")
 
     out = _F._apply(of, input, inplace)
     return _F.refuse_backward_of_negative_slope(out, alpha, "elu") if inplace else out
@@ -267,7 +268,7 @@ def elu_(input: Tensor, alpha: float = 1.0, scale: float = 1.0, input_scale: flo
 
     def of(x: Tensor) -> Tensor:  # e^ of min(x, 0): the unused branch must not overflow
         negative = alpha * _pw.expm1(x.clamp(max=0) * input_scale)
-        out = _pw.where(x > 0, x, negative) * scale
+        out = _F.zero_keeps_its_sign(x, _pw.where(x > 0, x, negative) * scale, scale)
         if scale < 0 or input_scale < 0:
             out = _elu_gradient_from_output(x, out, alpha, scale, input_scale)
         return rename(out, "EluBackward1")

@@ -134,12 +134,20 @@ def elu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
     not overflow, or its zero gradient times inf would be NaN."""
     tensor_arg("elu", "input", input, 1)
     def elu_of(x: Tensor) -> Tensor:
-        return rename(_pw.where(x > 0, x, alpha * _pw.expm1(x.clamp(max=0))), "EluBackward0")
+        return rename(zero_keeps_its_sign(x, _pw.where(x > 0, x, alpha * _pw.expm1(x.clamp(max=0)))), "EluBackward0")
 
     number_arg("elu", "alpha", alpha, 2)
     _float_kernel(input, "elu_cpu")
     out = _apply(elu_of, input, inplace)
     return refuse_backward_of_negative_slope(out, alpha, "elu") if inplace else out
+
+
+def zero_keeps_its_sign(x: Tensor, out: Tensor, scale: float = 1.0) -> Tensor:
+    """out, except where x is +-0: there torch's ELU kernel gives scale * x (so -0.0 stays -0.0, whatever alpha's
+    sign), while its gradient there is the alpha branch's. The value is swapped in; the gradient still flows
+    through out (subtracting a zero keeps the sign of -0.0, adding one would not). For a non-finite alpha out is
+    NaN at 0 and stays so: the deliberate difference the fuzz catalog filters."""
+    return _pw.where(x == 0, x.detach() * scale - (out.detach() - out), out)
 
 
 _SELU_ALPHA, _SELU_SCALE = 1.6732632423543772848170429916717, 1.0507009873554804934193349852946
@@ -584,7 +592,13 @@ def batch_norm_kernel(input: Tensor, running_mean: Tensor | None, running_var: T
     if input.dtype is dtypes.float16:
         mixed = any(t is not None and t.dtype is dtypes.float32 for t in (running_mean, running_var, weight, bias))
         return _half_batch_norm_transform(input, mean, var, weight, bias, eps, shape, training, mixed)
-    invstd = (var.double() + eps).rsqrt().to(input.dtype).reshape(shape)
+    spread = var.double() + eps
+    if training:  # torch's batch statistics take 1/std of a zero variance with eps 0 as 0 (instance_norm's eps=0);
+        nothing = spread == 0  # the rsqrt is taken of 1 there, or its infinite slope would make NaN gradients
+        invstd = _pw.where(nothing, 0.0, _pw.where(nothing, 1.0, spread).rsqrt())
+    else:
+        invstd = spread.rsqrt()
+    invstd = invstd.to(input.dtype).reshape(shape)
     scale = invstd if weight is None else invstd * weight.reshape(shape)
     beta = bias.reshape(shape) if bias is not None else scale.new_zeros(())
     shift = fused_multiply_add(-mean.to(input.dtype).reshape(shape), scale, beta)

@@ -10,10 +10,11 @@ adjoints (see im2col.py); nothing here needs a hand-written backward.
 """
 from __future__ import annotations
 
+import math
 import warnings
 from typing import Any
 
-from ...argcheck import int_list_args, invalid_combination
+from ...argcheck import as_called, int_arg, int_list_args, invalid_combination, is_int, tensor_arg
 from ...core.function import rename
 from ...core.tensor import Tensor
 from .im2col import Col2Im, Im2Col, blocks_along
@@ -160,8 +161,9 @@ def _check_kernel_size(kernel: tuple) -> None:
 def convolution(input: Tensor, weight: Tensor, bias: Tensor | None, stride: Any, padding: Any, dilation: Any,
                 groups: int, nd: int, name: str) -> Tensor:
     """The N-d convolution behind conv1d and conv2d (zero padding)."""
-    given = (input, weight, bias, stride, padding, dilation, groups)
-    if not (isinstance(input, Tensor) and isinstance(weight, Tensor) and isinstance(bias, (Tensor, type(None)))):
+    given = (input, weight, bias, stride, padding, dilation, groups)  # conv1d/2d/3d's as_called names them as given
+    if not (isinstance(input, Tensor) and isinstance(weight, Tensor) and isinstance(bias, (Tensor, type(None)))
+            and is_int(groups)):
         raise invalid_combination(name, given, _CONV_SIGNATURES)
     lists = [("stride", stride, 4), ("padding", padding, 5), ("dilation", dilation, 6)]
     int_list_args(name, [p for p in lists if not (p[0] == "padding" and isinstance(p[1], str))], scalar_ok=True,
@@ -176,9 +178,9 @@ def convolution(input: Tensor, weight: Tensor, bias: Tensor | None, stride: Any,
     _check_channels(x, weight, groups, transposed=False)
     out_channels, kernel = weight.shape[0], tuple(weight.shape[2:])
     _check_bias(weight, bias, out_channels)
+    if x.shape[1] == 0:  # torch's shortcut for an input of no channels: (N, 0, *windows), any kernel size
+        return _no_channels(x, kernel, dilation, pairs, stride, unbatched)
     _check_kernel_size(kernel)
-    if x.shape[1] == 0:  # torch returns an empty tensor of the input's shape for an input of no channels
-        return input.clone()
     _check_kernel_fits(x, kernel, dilation, pairs)
     _check_dilation_not_zero(dilation, transposed=False)
     n, blocks = x.shape[0], [blocks_along(*g) for g in zip(x.shape[2:], kernel, dilation, pairs, stride)]
@@ -197,18 +199,30 @@ def convolution(input: Tensor, weight: Tensor, bias: Tensor | None, stride: Any,
     return out.squeeze(0) if unbatched else out
 
 
+def _no_channels(x: Tensor, kernel: tuple, dilation: tuple, pairs: tuple, stride: tuple, unbatched: bool) -> Tensor:
+    """The empty result torch gives an input of no channels: as many windows as fit (a 0-sized kernel fits
+    one more than a 1-sized one), after the check that the kernel fits at all."""
+    _check_kernel_fits(x, kernel, dilation, pairs)
+    blocks = [blocks_along(*g) for g in zip(x.shape[2:], kernel, dilation, pairs, stride)]
+    out = rename(x.flatten(1)[:, :0].reshape(x.shape[0], 0, *blocks), "ConvolutionBackward0")
+    return out.squeeze(0) if unbatched else out
+
+
+@as_called("conv1d", _CONV_SIGNATURES)
 def conv1d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride: Any = 1, padding: Any = 0,
            dilation: Any = 1, groups: int = 1) -> Tensor:
     """1-d convolution (cross-correlation, as in torch): input (N, C, L) or (C, L), weight (O, C/groups, k)."""
     return convolution(input, weight, bias, stride, padding, dilation, groups, 1, "conv1d")
 
 
+@as_called("conv2d", _CONV_SIGNATURES)
 def conv2d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride: Any = 1, padding: Any = 0,
            dilation: Any = 1, groups: int = 1) -> Tensor:
     """2-d convolution: input (N, C, H, W) or (C, H, W), weight (O, C/groups, kh, kw)."""
     return convolution(input, weight, bias, stride, padding, dilation, groups, 2, "conv2d")
 
 
+@as_called("conv3d", _CONV_SIGNATURES)
 def conv3d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride: Any = 1, padding: Any = 0,
            dilation: Any = 1, groups: int = 1) -> Tensor:
     """3-d convolution: input (N, C, D, H, W) or (C, D, H, W), weight (O, C/groups, kd, kh, kw)."""
@@ -238,8 +252,14 @@ def _check_output_padding(output_padding: tuple, stride: tuple, dilation: tuple)
 def conv_transposed(input: Tensor, weight: Tensor, bias: Tensor | None, stride: Any, padding: Any,
                     output_padding: Any, groups: int, dilation: Any, nd: int, name: str) -> Tensor:
     """The N-d transposed convolution behind conv_transpose1d and conv_transpose2d."""
-    int_list_args(name, [("stride", stride, 4), ("padding", padding, 5), ("output_padding", output_padding, 6),
-                         ("dilation", dilation, 8)], scalar_ok=True)
+    tensor_arg(name, "input", input, 1)  # torch's parser, in the signature's order
+    tensor_arg(name, "weight", weight, 2)
+    if bias is not None:
+        tensor_arg(name, "bias", bias, 3)
+    int_list_args(name, [("stride", stride, 4), ("padding", padding, 5), ("output_padding", output_padding, 6)],
+                  scalar_ok=True)
+    int_arg(name, "groups", groups, 7)
+    int_list_args(name, [("dilation", dilation, 8)], scalar_ok=True)
     _check_input_dim(input, nd, name)
     _check_dtypes(input, weight, bias)
     x, unbatched = _batched(input, nd)
@@ -256,20 +276,28 @@ def conv_transposed(input: Tensor, weight: Tensor, bias: Tensor | None, stride: 
     _check_kernel_size(kernel)
     _check_dilation_not_zero(dilation, transposed=True)
     size = transposed_output_size(tuple(x.shape[2:]), kernel, stride, pad, dilation, output_padding)
-    if any(s <= 0 for s in size):
+    if any(s <= 0 for s in size) and not (x.shape[0] == 0 and min(size) == 0):  # torch lets an empty batch be
         raise RuntimeError(f"Given input size per channel: ({' x '.join(map(str, x.shape[2:]))}). Calculated output "
                            f"size per channel: ({' x '.join(map(str, size))}). Output size is too small")
     in_channels, blocks = x.shape[1], tuple(x.shape[2:])
     w = weight.reshape(groups, in_channels // groups, -1).transpose(1, 2)  # (g, O/g*K, C/g)
-    rows = x.transpose(0, 1).reshape(groups, in_channels // groups, -1)  # (g, C/g, N*L)
-    cols = (w @ rows).reshape(-1, rows.shape[-1])  # (O*K, N*L): one GEMM per group
-    out = Col2Im.apply(cols, size, kernel, dilation, tuple((p, p) for p in pad), stride, blocks, True)
+    positions = x.shape[0] * math.prod(blocks)  # N*L, spelled out: -1 cannot be inferred for an empty batch
+    rows = x.transpose(0, 1).reshape(groups, in_channels // groups, positions)  # (g, C/g, N*L)
+    cols = (w @ rows).reshape(w.shape[0] * w.shape[1], positions)  # (O*K, N*L): one GEMM per group
+    if positions == 0:  # an empty batch (or input): nothing to scatter, an empty result still in the graph
+        if x.shape[0] != 0:
+            shown = list(x.shape[:2]) + [1] * (nd == 1) + list(x.shape[2:])  # torch runs 1-d as 2-d
+            raise RuntimeError(f"Only zero batch or zero channel inputs are supported, but got input shape: {shown}")
+        out = cols.reshape(0, out_channels, *size)
+    else:
+        out = Col2Im.apply(cols, size, kernel, dilation, tuple((p, p) for p in pad), stride, blocks, True)
     if bias is not None:
         out = out + bias.reshape(out_channels, *(1,) * nd)
     out = rename(out.contiguous(), "ConvolutionBackward0")  # torch's result is contiguous: .view() must work
     return out.squeeze(0) if unbatched else out
 
 
+@as_called("conv_transpose1d")
 def conv_transpose1d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride: Any = 1, padding: Any = 0,
                      output_padding: Any = 0, groups: int = 1, dilation: Any = 1) -> Tensor:
     """The adjoint of conv1d: input (N, C, L), weight (C, O/groups, k)."""
@@ -277,6 +305,7 @@ def conv_transpose1d(input: Tensor, weight: Tensor, bias: Tensor | None = None, 
                            "conv_transpose1d")
 
 
+@as_called("conv_transpose2d")
 def conv_transpose2d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride: Any = 1, padding: Any = 0,
                      output_padding: Any = 0, groups: int = 1, dilation: Any = 1) -> Tensor:
     """The adjoint of conv2d: input (N, C, H, W), weight (C, O/groups, kh, kw)."""
@@ -284,6 +313,7 @@ def conv_transpose2d(input: Tensor, weight: Tensor, bias: Tensor | None = None, 
                            "conv_transpose2d")
 
 
+@as_called("conv_transpose3d")
 def conv_transpose3d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride: Any = 1, padding: Any = 0,
                      output_padding: Any = 0, groups: int = 1, dilation: Any = 1) -> Tensor:
     """The adjoint of conv3d: input (N, C, D, H, W), weight (C, O/groups, kd, kh, kw)."""

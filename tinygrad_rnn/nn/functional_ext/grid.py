@@ -5,7 +5,7 @@ reads an image at those (fractional) positions.
     out = F.grid_sample(image, grid, align_corners=False)             # (N, C, H, W)
 
 Both are written with Tensor ops (matmul; floor, clamp, gather and where), so gradients flow to the
-image and to the grid, as in torch. 2-d and 3-d (volumetric) images, bilinear and nearest modes, all
+image and to the grid, as in torch. 2-d and 3-d (volumetric) grids and images, bilinear and nearest modes, all
 three padding modes.
 """
 from __future__ import annotations
@@ -16,6 +16,7 @@ from typing import Any
 
 from ...argcheck import tensor_arg
 from ...core import dtypes
+from ...core.function import rename
 from ...core.tensor import Tensor
 from ...creation import linspace, ones
 from ...ops.shape import stack
@@ -39,30 +40,35 @@ def _base_coordinates(n: int, align_corners: bool, like: Tensor) -> Tensor:
 
 
 def affine_grid(theta: Tensor, size: Any, align_corners: bool | None = None) -> Tensor:
-    """For each output pixel (h, w), theta @ (x_w, y_h, 1): the (x, y) in [-1, 1] to sample from."""
+    """For each output pixel (h, w), theta @ (x_w, y_h, 1): the (x, y) in [-1, 1] to sample from.
+    A 5-d size (N, C, D, H, W) takes N 3x4 matrices and gives (N, D, H, W, 3) of (x, y, z)."""
     align_corners = _align(align_corners)
     if not theta.is_floating_point():
         raise ValueError(f"Expected theta to have floating point type, but got {theta.dtype}")
     size = list(size)
-    if len(size) == 5:
-        raise NotImplementedError("affine_grid for 5-d sizes (3-d affine transforms) is not supported here")
-    if len(size) != 4:
+    if len(size) not in (4, 5):
         raise NotImplementedError("affine_grid only supports 4D and 5D sizes, for 2D and 3D affine transforms, "
                                   f"respectively. Got size {tuple(size)}.")
-    if theta.dim() != 3 or theta.shape[-2] != 2 or theta.shape[-1] != 3:
-        raise ValueError(f"Expected a batch of 2D affine matrices of shape Nx2x3 for size {tuple(size)}. "
-                         f"Got {theta.shape}.")
-    n, _, h, w = size
-    if align_corners and min(h, w) == 1:
+    spatial = size[2:]
+    dims = len(spatial)
+    if theta.dim() != 3 or theta.shape[-2] != dims or theta.shape[-1] != dims + 1:
+        raise ValueError(f"Expected a batch of {dims}D affine matrices of shape Nx{dims}x{dims + 1} for size "
+                         f"{tuple(size)}. Got {theta.shape}.")
+    if align_corners and min(spatial) == 1:
         warnings.warn("Since version 1.3.0, affine_grid behavior has changed for unit-size grids when "
                       "align_corners=True. This is not an intended use case of affine_grid. See the documentation "
                       "of affine_grid for details.", stacklevel=2)
     elif min(size) <= 0:
         raise ValueError(f"Expected non-zero, positive output size. Got {tuple(size)}")
-    xs = _base_coordinates(w, align_corners, theta).reshape(1, w).expand(h, w)
-    ys = _base_coordinates(h, align_corners, theta).reshape(h, 1).expand(h, w)
-    base = stack([xs, ys, ones(h, w, dtype=theta.dtype)], -1).reshape(1, h * w, 3)
-    return (base @ theta.transpose(1, 2)).reshape(n, h, w, 2)
+    # One coordinate per spatial dim, varying along it: x along the last dim (W), then y (H), then z (D).
+    coordinates = []
+    for axis, length in enumerate(spatial):
+        along = [1] * dims
+        along[axis] = length
+        coordinates.append(_base_coordinates(length, align_corners, theta).reshape(along).expand(spatial))
+    base = stack([*reversed(coordinates), ones(spatial, dtype=theta.dtype)], -1).reshape(1, -1, dims + 1)
+    grid = base.expand(size[0], -1, dims + 1).bmm(theta.transpose(1, 2))  # bmm: a theta of another N is its error
+    return rename(grid.reshape(size[0], *spatial, dims), "AffineGridGeneratorBackward0")
 
 
 _MODES, _PADDINGS = ("bilinear", "nearest", "bicubic"), ("zeros", "border", "reflection")
