@@ -15,8 +15,11 @@ recipes (`TorchStream` below):
   uniforms for the whole blocks only before that); smaller ones draw one pair of float64 uniforms
   per two values, and keep the second value for the next call.
 
-float64 results match torch bit for bit; float32 normals may differ in the last bit or two, because
-torch computes them with vectorised float32 approximations of log, sin and cos.
+float32 and float64 results match torch bit for bit on any x86 CPU, without depending on numpy's
+SIMD code: torch's float normals use 8-lane float32 approximations of log and sincos (Cephes
+polynomials, compiled with fused multiply-adds), which we emulate operation by operation; its double
+kernels call the C library per element (we call `math`); and where torch's compiled `a * b + c` is one
+fused multiply-add we compute that exactly (`_fma64`, `_fma32`).
 """
 from __future__ import annotations
 
@@ -65,7 +68,7 @@ class TorchStream:
     def uniform_values(self, n: int, low: float, high: float, dtype: Any) -> np.ndarray:
         u = self.unit(n, np.float32 if np.dtype(dtype) == np.float16 else dtype)  # half: a float draw, rounded last
         if u.dtype == np.float64:
-            return u * (high - low) + low
+            return _fma64(u, high - low, low)  # torch's u * (high - low) + low is one fused multiply-add
         lo, span = np.float32(low), np.float32(high) - np.float32(low)
         # torch's float kernel is one fused multiply-add: compute it exactly, round once to float (a half
         # result is then rounded from that float)
@@ -74,10 +77,9 @@ class TorchStream:
     def normal_values(self, n: int, mean: float, std: float, dtype: Any) -> np.ndarray:
         if n >= 16:
             return self._normal_fill(n, mean, std, np.dtype(dtype))
-        out = np.empty(n, np.float64)
-        for i in range(n):
-            out[i] = self._one_normal() * std + mean
-        return out.astype(dtype)
+        z = np.array([self._one_normal() for _ in range(n)])
+        out = _fma64(z, std, mean)  # torch's z * std + mean is one fused multiply-add
+        return out.astype(np.float32).astype(dtype) if np.dtype(dtype) == np.float16 else out.astype(dtype)
 
     def _one_normal(self) -> float:
         if self.next_normal is not None:
@@ -94,17 +96,15 @@ class TorchStream:
         # float and double draw a uniform for every element first; half draws only the whole blocks
         # (the redrawn last block then continues the stream right after them)
         drawn = n if dtype.itemsize >= 4 else n - n % 16
-        data = np.empty(n, work)
-        data[:drawn] = self.unit(drawn, work)
-        for start in range(0, n - 15, 16):
-            _box_muller_16(data, start)
-        if n % 16:
-            data[n - 16:] = self.unit(16, work)
-            _box_muller_16(data, n - 16)
-        if work == np.float64:
-            return data * std + mean
-        # torch's float kernel scales with one fused multiply-add: compute it exactly, round once
-        return (data.astype(np.float64) * np.float32(std) + np.float32(mean)).astype(np.float32).astype(dtype)
+        uniforms = self.unit(drawn, work)
+        whole = n - n % 16
+        box_muller = {np.dtype(np.float64): _box_muller_double, np.dtype(np.float32): _box_muller_float}.get(
+            dtype, _box_muller_half)
+        out = np.empty(n, dtype)
+        out[:whole] = box_muller(uniforms[:whole], mean, std)
+        if n % 16:  # torch redraws the last (overlapping) block of 16
+            out[n - 16:] = box_muller(self.unit(16, work), mean, std)
+        return out
 
     # ---------------------------------------------------------------- numpy Generator methods
     def random(self, size: Any = None, dtype: Any = np.float64) -> Any:
@@ -150,14 +150,130 @@ class TorchStream:
         return draw(math.prod(shape)).reshape(shape)
 
 
-def _box_muller_16(data: np.ndarray, start: int) -> None:
-    """Turn 16 uniforms into 16 normals in place: pairs (u[j], u[j + 8]) give cos and sin values."""
-    u1 = 1 - data[start:start + 8]  # [0, 1) -> (0, 1], so the log is finite
-    u2 = data[start + 8:start + 16]
-    radius = np.sqrt(-2 * np.log(u1))
-    theta = data.dtype.type(2 * math.pi) * u2
-    data[start:start + 8] = radius * np.cos(theta)
-    data[start + 8:start + 16] = radius * np.sin(theta)
+# ------------------------------------------------------------------ Box-Muller, as torch's kernels round it
+# Each function turns blocks of 16 uniforms into 16 normals: the pairs (u[j], u[j + 8]) give
+# radius = sqrt(-2 log(1 - u[j])) and theta = 2 pi u[j + 8]; radius * cos(theta) goes to j and
+# radius * sin(theta) to j + 8, each then scaled as one fused multiply-add z * std + mean.
+def _box_muller_double(u: np.ndarray, mean: float, std: float) -> np.ndarray:
+    """torch's double kernel: the C library's log, cos and sin per element."""
+    u = u.reshape(-1, 16)
+    radius = np.sqrt(-2 * _per_element(math.log, 1 - u[:, :8]))
+    theta = 2 * math.pi * u[:, 8:]
+    cos, sin = _per_element(math.cos, theta), _per_element(math.sin, theta)
+    return _fma64(np.hstack([radius * cos, radius * sin]), std, mean).ravel()
+
+
+def _box_muller_half(u: np.ndarray, mean: float, std: float) -> np.ndarray:
+    """torch's half kernel computes in float: log, cos and sin of floats, rounded to float."""
+    u = u.reshape(-1, 16).astype(np.float32)
+    radius = np.sqrt(np.float32(-2) * _per_element(math.log, 1 - u[:, :8]).astype(np.float32))
+    theta = np.float32(2 * math.pi) * u[:, 8:]
+    cos, sin = (_per_element(fn, theta).astype(np.float32) for fn in (math.cos, math.sin))
+    z = np.hstack([radius * cos, radius * sin])
+    return _fma32(z, np.float32(std), np.float32(mean)).ravel().astype(np.float16)
+
+
+def _box_muller_float(u: np.ndarray, mean: float, std: float) -> np.ndarray:
+    """torch's float kernel (AVX2, also used on AVX-512 machines): 8-lane float32 approximations of log
+    and sincos (Cephes polynomials, avx_mathfun.h) as GCC compiles them, with fused multiply-adds."""
+    u = u.reshape(-1, 16)
+    radius = np.sqrt(np.float32(-2) * _cephes_log(np.float32(1) - u[:, :8]))
+    sin, cos = _cephes_sincos(np.float32(2 * math.pi) * u[:, 8:])
+    z = np.hstack([radius * cos, radius * sin])
+    return _fma32(z, np.float32(std), np.float32(mean)).ravel()
+
+
+_F = np.float32
+_LOG_POLY = [_F(c) for c in (7.0376836292e-2, -1.1514610310e-1, 1.1676998740e-1, -1.2420140846e-1,
+                             1.4249322787e-1, -1.6668057665e-1, 2.0000714765e-1, -2.4999993993e-1, 3.3333331174e-1)]
+_LOG2_LOW, _LOG2_HIGH = _F(-2.12194440e-4), _F(0.693359375)  # log(2) in two parts
+_SIN_POLY = [_F(c) for c in (-1.9515295891e-4, 8.3321608736e-3, -1.6666654611e-1)]
+_COS_POLY = [_F(c) for c in (2.443315711809948e-5, -1.388731625493765e-3, 4.166664568298827e-2)]
+_MINUS_PI_4_PARTS = [_F(c) for c in (-0.78515625, -2.4187564849853515625e-4, -3.77489497744594108e-8)]
+
+
+def _horner(coefficients: list, x: np.ndarray) -> np.ndarray:
+    y = np.full_like(x, coefficients[0])
+    for c in coefficients[1:]:
+        y = _fma32(y, x, c)
+    return y
+
+
+def _cephes_log(x: np.ndarray) -> np.ndarray:
+    """log of floats in (0, 1]: x = m * 2^e with m in [sqrt(1/2), sqrt(2)), then a polynomial in m - 1."""
+    bits = x.view(np.int32)
+    e = ((bits >> 23) - 126).astype(np.float32)
+    m = ((bits & 0x007FFFFF) | 0x3F000000).view(np.float32)  # the mantissa in [0.5, 1)
+    small = m < _F(0.707106781186547524)
+    e -= small
+    m = m - _F(1) + np.where(small, m, _F(0))  # m - 1, or 2m - 1 when m was small
+    z = m * m
+    y = _horner(_LOG_POLY, m) * m
+    y = _fma32(y, z, e * _LOG2_LOW)
+    y = y - z * _F(0.5)
+    return _fma32(e, _LOG2_HIGH, m + y)
+
+
+def _cephes_sincos(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """sin and cos of non-negative floats: reduce by the octant j (pi/4 in three parts), then one
+    polynomial for sin and one for cos of the remainder, swapped and negated as the octant says."""
+    j = (x * _F(1.27323954473516)).astype(np.int32)  # 4 / pi, truncated as cvttps does
+    j = (j + 1) & ~1
+    r = x
+    for part in _MINUS_PI_4_PARTS:
+        r = _fma32(j.astype(np.float32), part, r)
+    z = r * r
+    cos_poly = _fma32(_horner(_COS_POLY, z) * z, z, -(z * _F(0.5))) + _F(1)
+    sin_poly = _fma32(_horner(_SIN_POLY, z) * z, r, r)
+    use_sin_poly = (j & 2) == 0
+    sin = np.where(use_sin_poly, sin_poly, cos_poly)
+    cos = np.where(use_sin_poly, cos_poly, sin_poly)
+    return np.where((j & 4) != 0, -sin, sin), np.where(((j - 2) & 4) == 0, -cos, cos)
+
+
+# ------------------------------------------------------------------ fused multiply-add, exactly
+# Python 3.11 has no math.fma and numpy none at all: we use error-free transformations. The sum of two
+# doubles and its exact rounding error (two_sum), the product and its error (two_product, Dekker's
+# split into 26-bit halves); "round to odd" keeps the information a second rounding needs, so
+# rounding to odd first and to nearest last gives the correctly rounded result (Boldo & Melquiond).
+def _two_sum(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    s = a + b
+    b_part = s - a
+    return s, (a - (s - b_part)) + (b - b_part)
+
+
+def _split(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    t = 134217729.0 * x  # 2^27 + 1
+    high = t - (t - x)
+    return high, x - high
+
+
+def _two_product(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    p = a * b
+    (a1, a2), (b1, b2) = _split(a), _split(b)
+    return p, ((a1 * b1 - p) + a1 * b2 + a2 * b1) + a2 * b2
+
+
+def _round_to_odd(s: np.ndarray, error: np.ndarray) -> np.ndarray:
+    """s + error (s the rounded sum, error what was lost) rounded to odd: when inexact, the neighbour
+    of the truncated value whose last bit is 1."""
+    even = (s.view(np.int64) & 1) == 0
+    return np.where((error != 0) & even, np.nextafter(s, np.where(error > 0, np.inf, -np.inf)), s)
+
+
+def _fma64(a: Any, b: Any, c: Any) -> np.ndarray:
+    """a * b + c in float64 with one rounding (finite values, no overflow or underflow)."""
+    a, b, c = (np.asarray(v, np.float64) for v in (a, b, c))
+    high, low = _two_product(a, b)
+    total, lost = _two_sum(c, high)
+    return total + _round_to_odd(*_two_sum(lost, low))
+
+
+def _fma32(a: Any, b: Any, c: Any) -> np.ndarray:
+    """a * b + c of float32 values with one rounding to float32: the product is exact in float64,
+    the sum is rounded to odd in float64 (53 >= 2 * 24 + 2 bits), then to nearest in float32."""
+    product, c = np.asarray(a, np.float64) * np.asarray(b, np.float64), np.asarray(c, np.float64)
+    return _round_to_odd(*_two_sum(product, c)).astype(np.float32)
 
 
 class Generator:
@@ -578,7 +694,7 @@ _C_TYPE = {"int64": "long int", "int32": "int", "int16": "short int", "int8": "s
 def _per_element(fn: Any, values: np.ndarray) -> np.ndarray:
     """fn (a `math` function) of each double: torch's CPU kernels for these fills call the C library per
     element, and numpy's vectorised log, exp and tan (AVX-512) can differ from it in the last bit."""
-    return np.fromiter(map(fn, values.tolist()), np.float64, count=values.size)
+    return np.fromiter(map(fn, values.ravel().tolist()), np.float64, count=values.size).reshape(values.shape)
 
 
 def _positive(value: float, what: str, name: str) -> None:
@@ -623,4 +739,5 @@ def fill_log_normal(t: Tensor, mean: float, std: float, generator: Generator | N
     if not t.dtype.is_floating_point and t.numel():  # the kernel checks the dtype; an empty tensor skips it
         raise NotImplementedError(f"\"log_normal_cpu\" not implemented for '{t.dtype._legacy}'")
     stream = _rng(generator)
-    return _fill(t, _per_element(math.exp, np.array([stream._one_normal() * std + mean for _ in range(t.numel())])))
+    z = np.array([stream._one_normal() for _ in range(t.numel())])
+    return _fill(t, _per_element(math.exp, _fma64(z, std, mean)))  # z * std + mean: one fused multiply-add
