@@ -56,17 +56,21 @@ NORMAL_AND_UNIFORM = {
     "rand": lambda m, d, n: m.rand(n, dtype=d),
     "normal_": lambda m, d, n: m.empty(n, dtype=d).normal_(-1.7, 3.3),
     "uniform_": lambda m, d, n: m.empty(n, dtype=d).uniform_(-1.3, 2.9),
+    # values a quarter ulp apart: one draw in eight rounds up to `to`
+    "uniform_ rounding up to `to`": lambda m, d, n: m.empty(n, dtype=d).uniform_(0.25 / m.finfo(d).eps,
+                                                                               0.25 / m.finfo(d).eps + 1),
     "torch.normal": lambda m, d, n: m.normal(0.3, 1.7, (n,), dtype=d),
     "randn_like": lambda m, d, n: m.randn_like(m.empty(n, dtype=d)),
 }
 
 
 @pytest.mark.parametrize("name", list(NORMAL_AND_UNIFORM))
-@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("dtype", ["float16", "float32", "float64"])
 @pytest.mark.parametrize("n", [5, 16, 17, 20_003])  # one pair at a time below 16, blocks of 16 above
 def test_normal_and_uniform_fills_are_torchs_bits(name, dtype, n):
-    """Bit for bit on any x86 CPU: float normals emulate torch's 8-lane float32 log and sincos (with its fused
-    multiply-adds), double ones take the C library's log, cos and sin; scaling is one fused multiply-add."""
+    """Bit for bit on any x86 CPU: float (and half) normals emulate torch's 8-lane float32 log and sincos (with
+    its fused multiply-adds), double ones take the C library's log, cos and sin; scaling is one fused
+    multiply-add; a uniform that rounds up to `to` becomes `from`."""
     torch = require_torch()
     results = []
     for m in (tinygrad_rnn, torch):

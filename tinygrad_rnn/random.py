@@ -6,7 +6,8 @@ which is numpy's `MT19937` with its legacy seeding; on top of its 32-bit outputs
 recipes (`TorchStream` below):
 
 - a float32 uniform is the low 24 bits of one output / 2^24; a float64 uniform is the low 53 bits
-  of two outputs (the first one high) / 2^53; `uniform_(a, b)` is u * (b - a) + a;
+  of two outputs (the first one high) / 2^53; `uniform_(a, b)` is u * (b - a) + a, except that a
+  value rounding up to b becomes a;
 - an integer in [low, high) is output % (high - low) + low;
 - `multinomial` without replacement (or with one sample) races exponential draws; with
   replacement it takes one float64 uniform per sample and searches a cumulative distribution;
@@ -15,8 +16,8 @@ recipes (`TorchStream` below):
   uniforms for the whole blocks only before that); smaller ones draw one pair of float64 uniforms
   per two values, and keep the second value for the next call.
 
-float32 and float64 results match torch bit for bit on any x86 CPU, without depending on numpy's
-SIMD code: torch's float normals use 8-lane float32 approximations of log and sincos (Cephes
+float16, float32 and float64 results match torch bit for bit on any x86 CPU, without depending on
+numpy's SIMD code: torch's float (and half) normals use 8-lane float32 approximations of log and sincos (Cephes
 polynomials, compiled with fused multiply-adds), which we emulate operation by operation; its double
 kernels call the C library per element (we call `math`); and where torch's compiled `a * b + c` is one
 fused multiply-add we compute that exactly (`_fma64`, `_fma32`).
@@ -66,13 +67,15 @@ class TorchStream:
 
     # ---------------------------------------------------------------- torch's kernels
     def uniform_values(self, n: int, low: float, high: float, dtype: Any) -> np.ndarray:
-        u = self.unit(n, np.float32 if np.dtype(dtype) == np.float16 else dtype)  # half: a float draw, rounded last
+        dtype = np.dtype(dtype)
+        u = self.unit(n, np.float32 if dtype == np.float16 else dtype)  # half: a float draw, rounded last
         if u.dtype == np.float64:
-            return _fma64(u, high - low, low)  # torch's u * (high - low) + low is one fused multiply-add
-        lo, span = np.float32(low), np.float32(high) - np.float32(low)
-        # torch's float kernel is one fused multiply-add: compute it exactly, round once to float (a half
-        # result is then rounded from that float)
-        return (u.astype(np.float64) * np.float64(span) + np.float64(lo)).astype(np.float32).astype(dtype)
+            values = _fma64(u, high - low, low)  # torch's u * (high - low) + low is one fused multiply-add
+        else:  # the same in float (a half result is then rounded from that float)
+            lo, span = np.float32(low), np.float32(high) - np.float32(low)
+            values = _fma32(u, span, lo).astype(dtype)
+        # a value that rounds up to `high` becomes `low`, as in torch, so the range stays [low, high)
+        return np.where(values == dtype.type(high), dtype.type(low), values)
 
     def normal_values(self, n: int, mean: float, std: float, dtype: Any) -> np.ndarray:
         if n >= 16:
@@ -98,8 +101,7 @@ class TorchStream:
         drawn = n if dtype.itemsize >= 4 else n - n % 16
         uniforms = self.unit(drawn, work)
         whole = n - n % 16
-        box_muller = {np.dtype(np.float64): _box_muller_double, np.dtype(np.float32): _box_muller_float}.get(
-            dtype, _box_muller_half)
+        box_muller = _box_muller_double if dtype == np.float64 else _box_muller_float  # half: float's, rounded
         out = np.empty(n, dtype)
         out[:whole] = box_muller(uniforms[:whole], mean, std)
         if n % 16:  # torch redraws the last (overlapping) block of 16
@@ -163,19 +165,10 @@ def _box_muller_double(u: np.ndarray, mean: float, std: float) -> np.ndarray:
     return _fma64(np.hstack([radius * cos, radius * sin]), std, mean).ravel()
 
 
-def _box_muller_half(u: np.ndarray, mean: float, std: float) -> np.ndarray:
-    """torch's half kernel computes in float: log, cos and sin of floats, rounded to float."""
-    u = u.reshape(-1, 16).astype(np.float32)
-    radius = np.sqrt(np.float32(-2) * _per_element(math.log, 1 - u[:, :8]).astype(np.float32))
-    theta = np.float32(2 * math.pi) * u[:, 8:]
-    cos, sin = (_per_element(fn, theta).astype(np.float32) for fn in (math.cos, math.sin))
-    z = np.hstack([radius * cos, radius * sin])
-    return _fma32(z, np.float32(std), np.float32(mean)).ravel().astype(np.float16)
-
-
 def _box_muller_float(u: np.ndarray, mean: float, std: float) -> np.ndarray:
-    """torch's float kernel (AVX2, also used on AVX-512 machines): 8-lane float32 approximations of log
-    and sincos (Cephes polynomials, avx_mathfun.h) as GCC compiles them, with fused multiply-adds."""
+    """torch's float kernel (AVX2, also used on AVX-512 machines, and for half, whose normals are these
+    floats rounded): 8-lane float32 approximations of log and sincos (Cephes polynomials, avx_mathfun.h)
+    as GCC compiles them, with fused multiply-adds."""
     u = u.reshape(-1, 16)
     radius = np.sqrt(np.float32(-2) * _cephes_log(np.float32(1) - u[:, :8]))
     sin, cos = _cephes_sincos(np.float32(2 * math.pi) * u[:, 8:])
