@@ -574,7 +574,8 @@ def _exponential_race(rows: np.ndarray, num_samples: int, rng: TorchStream) -> n
     """torch's way to draw without replacement: q ~ Exp(1) per weight, then the indices of the
     largest w / q (the Gumbel-max trick, exponentiated). Same draws, so seeded runs match torch."""
     u = rng.unit(rows.size, np.float64).reshape(rows.shape)
-    q = (-np.log(1.0 - u)).astype(rows.dtype)  # torch's exponential_: -log(1 - u), u drawn as a double
+    q = -_per_element(math.log1p, -u)  # torch's exponential_: -log(1 - u), u drawn as a double
+    q = q.astype(np.float32).astype(rows.dtype) if rows.dtype == np.float16 else q.astype(rows.dtype)
     with np.errstate(divide="ignore", invalid="ignore"):
         race = rows / q
     if num_samples == 1:
