@@ -112,7 +112,12 @@ def test_fused_multiply_add_rounds_once():
     got = random_module._fma64(a, b, c)
     assert got.tolist() == [_exact(*abc) for abc in zip(a.tolist(), b.tolist(), c.tolist())]
     a32, b32, c32 = (x.astype(np.float32) for x in (a / 1e10, b / 1e10, c / 1e20))
+    # a case where the double sum lands exactly halfway between two floats: (1 + 2^-23) + 2^-24 - 2^-70
+    # rounds to double as a tie, which float would break upwards; the true value is below it
+    a32, b32, c32 = (np.append(x, np.float32(v)) for x, v in ((a32, 2**-24 + 2**-47), (b32, 1 - 2**-23),
+                                                                (c32, 1 + 2**-23)))
     got32 = random_module._fma32(a32, b32, c32)
+    assert got32[-1] == np.float32(1 + 2**-23)
     expected = [_exact32(*abc) for abc in zip(a32.tolist(), b32.tolist(), c32.tolist())]
     np.testing.assert_array_equal(got32, np.array(expected, np.float32))
 

@@ -263,10 +263,17 @@ def _fma64(a: Any, b: Any, c: Any) -> np.ndarray:
 
 
 def _fma32(a: Any, b: Any, c: Any) -> np.ndarray:
-    """a * b + c of float32 values with one rounding to float32: the product is exact in float64,
-    the sum is rounded to odd in float64 (53 >= 2 * 24 + 2 bits), then to nearest in float32."""
-    product, c = np.asarray(a, np.float64) * np.asarray(b, np.float64), np.asarray(c, np.float64)
-    return _round_to_odd(*_two_sum(product, c)).astype(np.float32)
+    """a * b + c of float32 values with one rounding to float32: the product is exact in float64, the
+    sum rounded to odd in float64 (53 >= 2 * 24 + 2 bits) then to nearest in float32 is exact."""
+    product, c = np.broadcast_arrays(np.asarray(a, np.float64) * np.asarray(b, np.float64), np.asarray(c, np.float64))
+    total = product + c
+    result = total.astype(np.float32)
+    # rounding to double then to float differs from rounding once only when the double lands exactly
+    # halfway between two floats (or among float's subnormals): redo those few with round-to-odd
+    redo = ((total.view(np.int64) & 0x1FFFFFFF) == 0x10000000) | (np.abs(total) < 2.0**-125)
+    if redo.any():
+        result[redo] = _round_to_odd(*_two_sum(product[redo], c[redo])).astype(np.float32)
+    return result
 
 
 class Generator:
