@@ -89,6 +89,31 @@ def test_small_normal_calls_keep_torchs_second_value_and_fused_scaling():
     np.testing.assert_array_equal(*results)
 
 
+NON_CONTIGUOUS = {
+    "normal_ of a transpose": lambda m, d: m.empty(20, 30, dtype=d).t().normal_(0.3, 1.7),
+    "normal_ of a slice": lambda m, d: m.empty(20, 30, dtype=d)[:, ::2].normal_(0.3, 1.7),
+    "uniform_ of a permutation": lambda m, d: m.empty(4, 5, 6, dtype=d).permute(1, 2, 0).uniform_(-1, 2),
+    "exponential_ of a transpose": lambda m, d: m.empty(20, 30, dtype=d).t().exponential_(),
+    "random_ of a transpose": lambda m, d: m.empty(20, 30, dtype=d).t().random_(0, 50),
+    "bernoulli_ of a transpose": lambda m, d: m.empty(20, 30, dtype=d).t().bernoulli_(
+        m.linspace(0, 1, 600, dtype=d).reshape(30, 20)),
+    "the base of a filled transpose": lambda m, d: (lambda b: (b.t().normal_(), b)[1])(m.empty(20, 30, dtype=d)),
+}
+
+
+@pytest.mark.parametrize("name", list(NON_CONTIGUOUS))
+@pytest.mark.parametrize("dtype", ["float16", "float32", "float64"])
+def test_a_non_contiguous_tensor_is_filled_in_memory_order(name, dtype):
+    """torch's kernels visit a transposed or sliced tensor's elements in memory order, and fill normals
+    one pair at a time (not 16 at a time) into any tensor that is not contiguous."""
+    torch = require_torch()
+    results = []
+    for m in (tinygrad_rnn, torch):
+        m.manual_seed(4)
+        results.append(NON_CONTIGUOUS[name](m, getattr(m, dtype)).numpy())
+    np.testing.assert_array_equal(*results)
+
+
 def _exact(a: float, b: float, c: float) -> float:
     return float(Fraction(a) * Fraction(b) + Fraction(c))  # Fraction -> float rounds once, to nearest
 

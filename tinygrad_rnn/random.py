@@ -77,8 +77,8 @@ class TorchStream:
         # a value that rounds up to `high` becomes `low`, as in torch, so the range stays [low, high)
         return np.where(values == dtype.type(high), dtype.type(low), values)
 
-    def normal_values(self, n: int, mean: float, std: float, dtype: Any) -> np.ndarray:
-        if n >= 16:
+    def normal_values(self, n: int, mean: float, std: float, dtype: Any, one_at_a_time: bool = False) -> np.ndarray:
+        if n >= 16 and not one_at_a_time:
             return self._normal_fill(n, mean, std, np.dtype(dtype))
         z = np.array([self._one_normal() for _ in range(n)])
         out = _fma64(z, std, mean)  # torch's z * std + mean is one fused multiply-add
@@ -606,11 +606,19 @@ def _cumulative_search(rows: np.ndarray, num_samples: int, rng: TorchStream) -> 
     return out
 
 
+def _memory_order(t: Tensor) -> list[int]:
+    """t's dimensions from the slowest-moving in memory to the fastest: torch's kernels visit the
+    elements of a transposed or sliced tensor in memory order, not in index order."""
+    return sorted(range(t.ndim), key=lambda d: -abs(t._data.strides[d]))
+
+
 def _fill(t: Tensor, values: np.ndarray) -> Tensor:
+    """Write `values` (flat, in the order they were drawn) into t in memory order."""
     t._check_inplace()
     if t._data.dtype == np.float16 and values.dtype == np.float64:
         values = values.astype(np.float32)  # torch's double -> half goes through float: two roundings
-    t._data[...] = values.reshape(t.shape)
+    in_memory_order = t._data.transpose(_memory_order(t))
+    in_memory_order[...] = values.reshape(in_memory_order.shape)
     t._version += 1
     return t
 
@@ -648,14 +656,19 @@ def fill_normal(t: Tensor, mean: float, std: float, generator: Generator | None)
         raise RuntimeError(f"normal expects std >= 0.0, but found std {float(std):g}")
     if not t.dtype.is_floating_point and t.numel():  # torch's kernel, which checks the dtype, skips an empty tensor
         raise NotImplementedError(f"\"normal_kernel_cpu\" not implemented for '{t.dtype._legacy}'")
-    return _fill(t, _rng(generator).normal_values(t.numel(), mean, std, t._data.dtype))
+    stream = _rng(generator)
+    if t.is_contiguous():
+        return _fill(t, stream.normal_values(t.numel(), mean, std, t._data.dtype))
+    # torch fills 16 at a time only a contiguous tensor; any other it fills one normal at a time
+    return _fill(t, stream.normal_values(t.numel(), mean, std, t._data.dtype, one_at_a_time=True))
 
 
 def fill_bernoulli(t: Tensor, p: Any, generator: Generator | None) -> Tensor:
     """In place: 1 with probability p (a number, or a tensor of probabilities), else 0."""
     if isinstance(p, Tensor):
-        return _fill(t, bernoulli(p.expand(t.shape), generator=generator)._data)
-    return _fill(t, bernoulli(t, p, generator=generator)._data)
+        probabilities = np.broadcast_to(p._data, t.shape).transpose(_memory_order(t)).ravel()
+        return _fill(t, bernoulli(Tensor._make(probabilities), generator=generator)._data)
+    return _fill(t, bernoulli(t, p, generator=generator)._data.ravel())  # one draw per element, in order
 
 
 def _value_range(kind: np.dtype) -> tuple:
