@@ -98,6 +98,12 @@ NON_CONTIGUOUS = {
     "bernoulli_ of a transpose": lambda m, d: m.empty(20, 30, dtype=d).t().bernoulli_(
         m.linspace(0, 1, 600, dtype=d).reshape(30, 20)),
     "the base of a filled transpose": lambda m, d: (lambda b: (b.t().normal_(), b)[1])(m.empty(20, 30, dtype=d)),
+    # the *_like factories keep input's layout and fill it the same way
+    "randn_like of a transpose": lambda m, d: m.randn_like(m.ones(20, 30, dtype=d).t()),
+    "randn_like of a permutation": lambda m, d: m.randn_like(m.ones(4, 5, 6, dtype=d).permute(2, 0, 1)),
+    "randn_like of a slice": lambda m, d: m.randn_like(m.ones(20, 30, dtype=d)[:, ::2]),
+    "rand_like of a transpose": lambda m, d: m.rand_like(m.ones(20, 30, dtype=d).t()),
+    "randint_like of a transpose": lambda m, d: m.randint_like(m.ones(20, 30, dtype=d).t(), 3, 10),
 }
 
 

@@ -491,14 +491,34 @@ def randperm(n: int, *, generator: Generator | None = None, dtype: Any = None, d
     return _finish(Tensor._make(_rng(generator).permutation(n).astype(d.np)), requires_grad, device)
 
 
+def _like(input: Tensor, values: Any, dtype: Any, requires_grad: bool) -> Tensor:
+    """A new tensor in input's shape holding values(n, contiguous), drawn in input's memory order: torch's
+    *_like factories keep input's layout (transposed stays transposed) and fill it in memory order."""
+    order = _memory_order(input)
+    contiguous = [d for d in order if input.shape[d] > 1] == [d for d in range(input.ndim) if input.shape[d] > 1]
+    drawn = values(input.numel(), contiguous)
+    out = np.empty(input.shape, drawn.dtype)
+    in_memory_order = out.transpose(order)
+    in_memory_order[...] = drawn.reshape(in_memory_order.shape)
+    return _finish(Tensor._make(out.astype(dtypes.as_dtype(dtype).np)), requires_grad, None)
+
+
 def randn_like(input: Tensor, *, dtype: Any = None, requires_grad: bool = False, **kw: Any) -> Tensor:
     check_like_arguments("randn_like", requires_grad, kw)
-    return randn(input.shape, dtype=dtype or input.dtype, requires_grad=requires_grad)
+    if input.is_contiguous() or not input.numel():
+        return randn(input.shape, dtype=dtype or input.dtype, requires_grad=requires_grad)
+    d = _float_dtype(dtype or input.dtype, "normal_kernel_cpu")
+    # a layout that is not contiguous gets torch's one-normal-at-a-time fill
+    return _like(input, lambda n, contiguous: _rng(None).normal_values(n, 0.0, 1.0, d.np, not contiguous), d,
+                 requires_grad)
 
 
 def rand_like(input: Tensor, *, dtype: Any = None, requires_grad: bool = False, **kw: Any) -> Tensor:
     check_like_arguments("rand_like", requires_grad, kw)
-    return rand(input.shape, dtype=dtype or input.dtype, requires_grad=requires_grad)
+    if input.is_contiguous() or not input.numel():
+        return rand(input.shape, dtype=dtype or input.dtype, requires_grad=requires_grad)
+    d = _float_dtype(dtype or input.dtype, "check_uniform_bounds")
+    return _like(input, lambda n, _: _rng(None).uniform_values(n, 0.0, 1.0, d.np), d, requires_grad)
 
 
 def randint_like(input: Tensor, low: int, high: Any = None, *, generator: Generator | None = None,
@@ -507,6 +527,10 @@ def randint_like(input: Tensor, low: int, high: Any = None, *, generator: Genera
     check_like_arguments("randint_like", requires_grad, kw)
     if high is None:
         low, high = 0, low
+    if not input.is_contiguous() and input.numel():  # drawn in input's memory order (the checks are randint's)
+        randint(low, high, (0,), dtype=dtype or input.dtype)
+        stream = _rng(generator, "randint_like")
+        return _like(input, lambda n, _: stream.integers(low, high, n), dtype or input.dtype, requires_grad)
     return randint(low, high, tuple(input.shape), generator=generator, dtype=dtype or input.dtype,
                    requires_grad=requires_grad)
 
