@@ -89,6 +89,27 @@ def test_small_normal_calls_keep_torchs_second_value_and_fused_scaling():
     np.testing.assert_array_equal(*results)
 
 
+EXTREME_RANGES = {
+    "uniform_ near the largest doubles": lambda m: m.empty(4000, dtype=m.float64).uniform_(-1e300, 1e300),
+    "uniform_ among subnormals": lambda m: m.empty(4000, dtype=m.float64).uniform_(1e-320, 5e-310),
+    "normal_ with a subnormal std": lambda m: m.empty(40, dtype=m.float64).normal_(1e-320, 1e-310),
+    "normal_ with an infinite std": lambda m: m.empty(40, dtype=m.float64).normal_(3.0, float("inf")),
+    "few normals with a huge std": lambda m: m.empty(5, dtype=m.float64).normal_(1e308, 1e308),
+}
+
+
+@pytest.mark.parametrize("name", list(EXTREME_RANGES))
+def test_extreme_ranges_round_as_torch(name):
+    """Where the exact multiply-add's splitting would overflow or lose bits, the few values are done with
+    fractions (and infinities as IEEE arithmetic does them)."""
+    torch = require_torch()
+    results = []
+    for m in (tinygrad_rnn, torch):
+        m.manual_seed(6)
+        results.append(EXTREME_RANGES[name](m).numpy())
+    np.testing.assert_array_equal(*results)
+
+
 NON_CONTIGUOUS = {
     "normal_ of a transpose": lambda m, d: m.empty(20, 30, dtype=d).t().normal_(0.3, 1.7),
     "normal_ of a slice": lambda m, d: m.empty(20, 30, dtype=d)[:, ::2].normal_(0.3, 1.7),

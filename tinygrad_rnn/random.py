@@ -28,6 +28,7 @@ import contextlib
 import math
 import struct
 from collections.abc import Iterator
+from fractions import Fraction
 from typing import Any
 
 import numpy as np
@@ -255,11 +256,29 @@ def _round_to_odd(s: np.ndarray, error: np.ndarray) -> np.ndarray:
 
 
 def _fma64(a: Any, b: Any, c: Any) -> np.ndarray:
-    """a * b + c in float64 with one rounding (finite values, no overflow or underflow)."""
-    a, b, c = (np.asarray(v, np.float64) for v in (a, b, c))
-    high, low = _two_product(a, b)
-    total, lost = _two_sum(c, high)
-    return total + _round_to_odd(*_two_sum(lost, low))
+    """a * b + c in float64 with one rounding."""
+    a, b, c = np.broadcast_arrays(*(np.asarray(v, np.float64) for v in (a, b, c)))
+    with np.errstate(invalid="ignore", over="ignore"):
+        high, low = _two_product(a, b)
+        total, lost = _two_sum(c, high)
+        result = np.asarray(total + _round_to_odd(*_two_sum(lost, low)))
+        # the splitting overflows near the largest doubles and loses bits among the smallest: do those
+        # few exactly with fractions (and non-finite inputs as plain IEEE arithmetic)
+        tiny = 2.0**-960
+        redo = ~np.isfinite(result) | (np.abs(result) < tiny) | ((np.abs(a * b) < tiny) & (a * b != 0))
+    for i in np.flatnonzero(redo):
+        result.flat[i] = _exact_fma(float(a.flat[i]), float(b.flat[i]), float(c.flat[i]))
+    return result
+
+
+def _exact_fma(a: float, b: float, c: float) -> float:
+    if not all(map(math.isfinite, (a, b, c))):
+        return a * b + c
+    exact = Fraction(a) * Fraction(b) + Fraction(c)
+    try:
+        return float(exact)  # rounds once, subnormals included
+    except OverflowError:
+        return math.inf if exact > 0 else -math.inf
 
 
 def _fma32(a: Any, b: Any, c: Any) -> np.ndarray:
