@@ -2,11 +2,14 @@
 transform torch's uniform or normal stream as torch's CPU kernels do), and fail as torch does."""
 from __future__ import annotations
 
+from fractions import Fraction
+
 import numpy as np
 import pytest
 from helpers import check_error, require_torch
 
 import tinygrad_rnn
+from tinygrad_rnn import random as random_module
 
 FILLS = [("cauchy_", (0.5, 2.0)), ("exponential_", (2.0,)), ("geometric_", (0.3,)), ("log_normal_", (0.5, 0.7))]
 
@@ -22,10 +25,9 @@ def test_same_seed_gives_torchs_numbers(name, args, dtype, shape):
         t = m.empty(shape, dtype=getattr(m, dtype))
         assert getattr(t, name)(*args) is t
         results.append(t.numpy())
-    # exact: the C library's log, tan and exp per element (numpy's vectorised ones slip a bit on AVX-512);
-    # log_normal_ in float64 may still differ in the last bit (torch scales the normal with a fused multiply-add)
-    tol = 1e-14 if (name, dtype) == ("log_normal_", "float64") else 0
-    np.testing.assert_allclose(results[0], results[1], rtol=tol, atol=0)
+    # exact: the C library's log, tan and exp per element (numpy's vectorised ones slip a bit on AVX-512),
+    # and log_normal_'s z * std + mean as one fused multiply-add
+    np.testing.assert_array_equal(results[0], results[1])
 
 
 def test_geometric_fills_integer_tensors_too():
@@ -49,18 +51,128 @@ def test_half_normal_redraws_its_last_block_as_torch_does(n):
     np.testing.assert_array_equal(*results)
 
 
-def test_float_normal_scales_with_one_rounding():
-    """mean + std * z is one fused multiply-add in torch's float kernel (z itself may differ by an ulp)."""
+NORMAL_AND_UNIFORM = {
+    "randn": lambda m, d, n: m.randn(n, dtype=d),
+    "rand": lambda m, d, n: m.rand(n, dtype=d),
+    "normal_": lambda m, d, n: m.empty(n, dtype=d).normal_(-1.7, 3.3),
+    "uniform_": lambda m, d, n: m.empty(n, dtype=d).uniform_(-1.3, 2.9),
+    # values a quarter ulp apart: one draw in eight rounds up to `to`
+    "uniform_ rounding up to `to`": lambda m, d, n: m.empty(n, dtype=d).uniform_(0.25 / m.finfo(d).eps,
+                                                                               0.25 / m.finfo(d).eps + 1),
+    "torch.normal": lambda m, d, n: m.normal(0.3, 1.7, (n,), dtype=d),
+    "randn_like": lambda m, d, n: m.randn_like(m.empty(n, dtype=d)),
+}
+
+
+@pytest.mark.parametrize("name", list(NORMAL_AND_UNIFORM))
+@pytest.mark.parametrize("dtype", ["float16", "float32", "float64"])
+@pytest.mark.parametrize("n", [5, 16, 17, 20_003])  # one pair at a time below 16, blocks of 16 above
+def test_normal_and_uniform_fills_are_torchs_bits(name, dtype, n):
+    """Bit for bit on any x86 CPU: float (and half) normals emulate torch's 8-lane float32 log and sincos (with
+    its fused multiply-adds), double ones take the C library's log, cos and sin; scaling is one fused
+    multiply-add; a uniform that rounds up to `to` becomes `from`."""
     torch = require_torch()
-    torch.manual_seed(0)
-    z = torch.empty(1000).normal_().numpy()
-    torch.manual_seed(0)
-    expected = torch.empty(1000).normal_(-1.7, 3.3).numpy()
-    tinygrad_rnn.manual_seed(0)
-    ours = tinygrad_rnn.empty(1000).normal_(-1.7, 3.3).numpy()
-    tinygrad_rnn.manual_seed(0)
-    same_z = tinygrad_rnn.empty(1000).normal_().numpy() == z  # compare where the standard draws agree
-    np.testing.assert_array_equal(ours[same_z], expected[same_z])
+    results = []
+    for m in (tinygrad_rnn, torch):
+        m.manual_seed(5)
+        results.append(NORMAL_AND_UNIFORM[name](m, getattr(m, dtype), n).numpy())
+    np.testing.assert_array_equal(results[0].view(np.uint8), results[1].view(np.uint8))
+
+
+def test_small_normal_calls_keep_torchs_second_value_and_fused_scaling():
+    """Below 16 elements torch keeps the second value of each Box-Muller pair for the next call."""
+    torch = require_torch()
+    results = []
+    for m in (tinygrad_rnn, torch):
+        m.manual_seed(9)
+        results.append(m.cat([m.empty(k % 7 + 1, dtype=m.float64).normal_(0.3, 1.7) for k in range(3000)]).numpy())
+    np.testing.assert_array_equal(*results)
+
+
+EXTREME_RANGES = {
+    "uniform_ near the largest doubles": lambda m: m.empty(4000, dtype=m.float64).uniform_(-1e300, 1e300),
+    "uniform_ among subnormals": lambda m: m.empty(4000, dtype=m.float64).uniform_(1e-320, 5e-310),
+    "normal_ with a subnormal std": lambda m: m.empty(40, dtype=m.float64).normal_(1e-320, 1e-310),
+    "normal_ with an infinite std": lambda m: m.empty(40, dtype=m.float64).normal_(3.0, float("inf")),
+    "few normals with a huge std": lambda m: m.empty(5, dtype=m.float64).normal_(1e308, 1e308),
+}
+
+
+@pytest.mark.parametrize("name", list(EXTREME_RANGES))
+def test_extreme_ranges_round_as_torch(name):
+    """Where the exact multiply-add's splitting would overflow or lose bits, the few values are done with
+    fractions (and infinities as IEEE arithmetic does them)."""
+    torch = require_torch()
+    results = []
+    for m in (tinygrad_rnn, torch):
+        m.manual_seed(6)
+        results.append(EXTREME_RANGES[name](m).numpy())
+    np.testing.assert_array_equal(*results)
+
+
+NON_CONTIGUOUS = {
+    "normal_ of a transpose": lambda m, d: m.empty(20, 30, dtype=d).t().normal_(0.3, 1.7),
+    "normal_ of a slice": lambda m, d: m.empty(20, 30, dtype=d)[:, ::2].normal_(0.3, 1.7),
+    "uniform_ of a permutation": lambda m, d: m.empty(4, 5, 6, dtype=d).permute(1, 2, 0).uniform_(-1, 2),
+    "exponential_ of a transpose": lambda m, d: m.empty(20, 30, dtype=d).t().exponential_(),
+    "random_ of a transpose": lambda m, d: m.empty(20, 30, dtype=d).t().random_(0, 50),
+    "bernoulli_ of a transpose": lambda m, d: m.empty(20, 30, dtype=d).t().bernoulli_(
+        m.linspace(0, 1, 600, dtype=d).reshape(30, 20)),
+    "the base of a filled transpose": lambda m, d: (lambda b: (b.t().normal_(), b)[1])(m.empty(20, 30, dtype=d)),
+    # the *_like factories keep input's layout and fill it the same way
+    "randn_like of a transpose": lambda m, d: m.randn_like(m.ones(20, 30, dtype=d).t()),
+    "randn_like of a permutation": lambda m, d: m.randn_like(m.ones(4, 5, 6, dtype=d).permute(2, 0, 1)),
+    "randn_like of a slice": lambda m, d: m.randn_like(m.ones(20, 30, dtype=d)[:, ::2]),
+    "rand_like of a transpose": lambda m, d: m.rand_like(m.ones(20, 30, dtype=d).t()),
+    "randint_like of a transpose": lambda m, d: m.randint_like(m.ones(20, 30, dtype=d).t(), 3, 10),
+}
+
+
+@pytest.mark.parametrize("name", list(NON_CONTIGUOUS))
+@pytest.mark.parametrize("dtype", ["float16", "float32", "float64"])
+def test_a_non_contiguous_tensor_is_filled_in_memory_order(name, dtype):
+    """torch's kernels visit a transposed or sliced tensor's elements in memory order, and fill normals
+    one pair at a time (not 16 at a time) into any tensor that is not contiguous."""
+    torch = require_torch()
+    results = []
+    for m in (tinygrad_rnn, torch):
+        m.manual_seed(4)
+        results.append(NON_CONTIGUOUS[name](m, getattr(m, dtype)).numpy())
+    np.testing.assert_array_equal(*results)
+
+
+def _exact(a: float, b: float, c: float) -> float:
+    return float(Fraction(a) * Fraction(b) + Fraction(c))  # Fraction -> float rounds once, to nearest
+
+
+def _exact32(a: float, b: float, c: float) -> np.float32:
+    """a * b + c rounded once to float32: the nearest of the float32 neighbours of the double guess
+    (ties to the even one)."""
+    value = Fraction(a) * Fraction(b) + Fraction(c)
+    guess = np.float32(float(value))
+    near = [np.nextafter(guess, np.float32(-np.inf)), guess, np.nextafter(guess, np.float32(np.inf))]
+    return min(near, key=lambda x: (abs(Fraction(float(x)) - value), int(x.view(np.int32)) & 1))
+
+
+def test_fused_multiply_add_rounds_once():
+    """The error-free emulation of fma agrees with exact rational arithmetic, also when a * b and c
+    nearly cancel (where a product rounded first is far off)."""
+    rng = np.random.default_rng(0)
+    a, b = (rng.standard_normal(4000) * np.exp(rng.uniform(-20, 20, 4000)) for _ in range(2))
+    c = rng.standard_normal(4000) * np.exp(rng.uniform(-40, 40, 4000))
+    c[:2000] = -(a[:2000] * b[:2000]) * (1 + rng.standard_normal(2000) * 1e-13)
+    got = random_module._fma64(a, b, c)
+    assert got.tolist() == [_exact(*abc) for abc in zip(a.tolist(), b.tolist(), c.tolist())]
+    a32, b32, c32 = (x.astype(np.float32) for x in (a / 1e10, b / 1e10, c / 1e20))
+    # a case where the double sum lands exactly halfway between two floats: (1 + 2^-23) + 2^-24 - 2^-70
+    # rounds to double as a tie, which float would break upwards; the true value is below it
+    a32, b32, c32 = (np.append(x, np.float32(v)) for x, v in ((a32, 2**-24 + 2**-47), (b32, 1 - 2**-23),
+                                                                (c32, 1 + 2**-23)))
+    got32 = random_module._fma32(a32, b32, c32)
+    assert got32[-1] == np.float32(1 + 2**-23)
+    expected = [_exact32(*abc) for abc in zip(a32.tolist(), b32.tolist(), c32.tolist())]
+    np.testing.assert_array_equal(got32, np.array(expected, np.float32))
+
 
 BAD_CALLS = {
     "cauchy of ints": lambda m: m.ones(2, dtype=m.int64).cauchy_(),

@@ -108,3 +108,68 @@ def test_randint_like_draws_torchs_numbers():
     for (dtype_a, grad_a, a), (dtype_b, grad_b, b) in zip(*results):
         assert dtype_a == dtype_b and grad_a == grad_b
         np.testing.assert_array_equal(a, b)
+
+
+def _untemper(y: np.ndarray) -> np.ndarray:
+    """The mt19937 state word whose tempered output is y (tempering is a bijection of 32-bit words)."""
+    y = y ^ (y >> 18)
+    y = y ^ ((y << 15) & 0xEFC60000)
+    x = y
+    for _ in range(5):  # each pass fixes 7 more low bits of y ^= (y << 7) & mask
+        x = y ^ ((x << 7) & 0x9D2C5680)
+    y, x = x & 0xFFFFFFFF, x & 0xFFFFFFFF
+    for _ in range(3):  # and 11 more high bits of y ^= y >> 11
+        x = y ^ (x >> 11)
+    return x
+
+
+def _state_that_draws(outputs: np.ndarray) -> np.ndarray:
+    """A torch state whose next len(outputs) <= 623 outputs are `outputs`: mt19937 with `left` = 624
+    reads the stored words (tempered) before it twists."""
+    tinygrad_rnn.manual_seed(0)
+    state = tinygrad_rnn.get_rng_state().numpy().copy()
+    state[8:12] = np.frombuffer(np.int32(624).tobytes(), np.uint8)  # left
+    state[16:24] = 0  # next
+    words = np.zeros(624, np.uint64)
+    words[:len(outputs)] = _untemper(outputs.astype(np.uint64))
+    state[24:24 + 624 * 8] = words.view(np.uint8)
+    return state
+
+
+def _edge_uniforms() -> tuple[np.ndarray, np.ndarray]:
+    """24-bit uniforms (as integers) where float32 log and sincos are hardest: near 0 and 1, near powers
+    of two (log's range reduction), and near multiples of 1/8 (the octants of 2 pi u)."""
+    k = np.arange(-96, 96)
+    logs = np.concatenate([np.arange(2048), 2**24 - 1 - np.arange(2048)] + [2**p + k for p in range(7, 24)])
+    angles = np.concatenate([np.arange(1024)] + [m * 2**21 + k * 7 for m in range(1, 9)])
+    return np.clip(logs, 0, 2**24 - 1), np.clip(angles, 0, 2**24 - 1)
+
+
+def test_float_normals_are_torchs_bits_at_the_edge_uniforms():
+    """The same crafted states (chosen uniforms) give the same float normals: each uniform once as the
+    log input (angle 0) and once as the angle (a fixed radius)."""
+    torch = require_torch()
+    logs, angles = _edge_uniforms()
+    per_call = 38 * 8  # randn(608) is 38 blocks of 16 = 8 log inputs + 8 angles each
+    for values, column in ((logs, slice(0, 8)), (angles, slice(8, 16))):
+        for start in range(0, len(values), per_call):
+            chunk = values[start:start + per_call]
+            blocks = np.zeros((38, 16), np.int64)
+            if column.start == 8:
+                blocks[:, :8] = 6_600_000  # radius near 1
+            blocks[:, column].flat[:len(chunk)] = chunk
+            state = _state_that_draws(blocks.ravel())
+            results = []
+            for m in (tinygrad_rnn, torch):
+                m.set_rng_state(m.from_numpy(state.copy()))
+                results.append(m.randn(608).numpy())
+            np.testing.assert_array_equal(results[0].view(np.int32), results[1].view(np.int32))
+
+
+def test_a_crafted_state_draws_the_chosen_outputs():
+    """The helper above is sound: torch and we read back exactly the outputs put in the state."""
+    torch = require_torch()
+    chosen = np.random.default_rng(0).integers(0, 2**24, 600)
+    for m in (tinygrad_rnn, torch):
+        m.set_rng_state(m.from_numpy(_state_that_draws(chosen)))
+        np.testing.assert_array_equal(m.rand(600).numpy() * 2**24, chosen)

@@ -6,7 +6,8 @@ which is numpy's `MT19937` with its legacy seeding; on top of its 32-bit outputs
 recipes (`TorchStream` below):
 
 - a float32 uniform is the low 24 bits of one output / 2^24; a float64 uniform is the low 53 bits
-  of two outputs (the first one high) / 2^53; `uniform_(a, b)` is u * (b - a) + a;
+  of two outputs (the first one high) / 2^53; `uniform_(a, b)` is u * (b - a) + a, except that a
+  value rounding up to b becomes a;
 - an integer in [low, high) is output % (high - low) + low;
 - `multinomial` without replacement (or with one sample) races exponential draws; with
   replacement it takes one float64 uniform per sample and searches a cumulative distribution;
@@ -15,8 +16,11 @@ recipes (`TorchStream` below):
   uniforms for the whole blocks only before that); smaller ones draw one pair of float64 uniforms
   per two values, and keep the second value for the next call.
 
-float64 results match torch bit for bit; float32 normals may differ in the last bit or two, because
-torch computes them with vectorised float32 approximations of log, sin and cos.
+float16, float32 and float64 results match torch bit for bit on any x86 CPU, without depending on
+numpy's SIMD code: torch's float (and half) normals use 8-lane float32 approximations of log and sincos (Cephes
+polynomials, compiled with fused multiply-adds), which we emulate operation by operation; its double
+kernels call the C library per element (we call `math`); and where torch's compiled `a * b + c` is one
+fused multiply-add we compute that exactly (`_fma64`, `_fma32`).
 """
 from __future__ import annotations
 
@@ -24,6 +28,7 @@ import contextlib
 import math
 import struct
 from collections.abc import Iterator
+from fractions import Fraction
 from typing import Any
 
 import numpy as np
@@ -64,23 +69,25 @@ class TorchStream:
 
     # ---------------------------------------------------------------- torch's kernels
     def uniform_values(self, n: int, low: float, high: float, dtype: Any) -> np.ndarray:
-        u = self.unit(n, np.float32 if np.dtype(dtype) == np.float16 else dtype)  # half: a float draw, rounded last
+        dtype = np.dtype(dtype)
+        u = self.unit(n, np.float32 if dtype == np.float16 else dtype)  # half: a float draw, rounded last
         if u.dtype == np.float64:
-            return u * (high - low) + low
-        if np.dtype(dtype) == np.float16:
-            return _half_uniform(u, low, high)
-        lo, span = np.float32(low), np.float32(high) - np.float32(low)
-        # torch's float kernel is one fused multiply-add: compute it exactly, round once to float (a half
-        # result is then rounded from that float)
-        return (u.astype(np.float64) * np.float64(span) + np.float64(lo)).astype(np.float32).astype(dtype)
+            values = _fma64(u, high - low, low)  # torch's u * (high - low) + low is one fused multiply-add
+        else:  # the same in float (a half result is then rounded from that float)
+            lo, span = np.float32(low), np.float32(high) - np.float32(low)
+            with np.errstate(over="ignore"):  # (beyond float16 is inf, as torch's)
+                values = _fma32(u, span, lo).astype(dtype)
+        # a value that rounds up to `high` becomes `low`, as in torch, so the range stays [low, high)
+        # (a float16 one that rounds beyond it too: high may be no float16)
+        top = values >= dtype.type(high) if dtype == np.float16 else values == dtype.type(high)
+        return np.where(top, dtype.type(low), values)
 
-    def normal_values(self, n: int, mean: float, std: float, dtype: Any) -> np.ndarray:
-        if n >= 16:
+    def normal_values(self, n: int, mean: float, std: float, dtype: Any, one_at_a_time: bool = False) -> np.ndarray:
+        if n >= 16 and not one_at_a_time:
             return self._normal_fill(n, mean, std, np.dtype(dtype))
-        out = np.empty(n, np.float64)
-        for i in range(n):
-            out[i] = self._one_normal() * std + mean
-        return out.astype(dtype)
+        z = np.array([self._one_normal() for _ in range(n)])
+        out = _fma64(z, std, mean)  # torch's z * std + mean is one fused multiply-add
+        return out.astype(np.float32).astype(dtype) if np.dtype(dtype) == np.float16 else out.astype(dtype)
 
     def _one_normal(self) -> float:
         if self.next_normal is not None:
@@ -97,17 +104,14 @@ class TorchStream:
         # float and double draw a uniform for every element first; half draws only the whole blocks
         # (the redrawn last block then continues the stream right after them)
         drawn = n if dtype.itemsize >= 4 else n - n % 16
-        data = np.empty(n, work)
-        data[:drawn] = self.unit(drawn, work)
-        for start in range(0, n - 15, 16):
-            _box_muller_16(data, start)
-        if n % 16:
-            data[n - 16:] = self.unit(16, work)
-            _box_muller_16(data, n - 16)
-        if work == np.float64:
-            return data * std + mean
-        # torch's float kernel scales with one fused multiply-add: compute it exactly, round once
-        return (data.astype(np.float64) * np.float32(std) + np.float32(mean)).astype(np.float32).astype(dtype)
+        uniforms = self.unit(drawn, work)
+        whole = n - n % 16
+        box_muller = _box_muller_double if dtype == np.float64 else _box_muller_float  # half: float's, rounded
+        out = np.empty(n, dtype)
+        out[:whole] = box_muller(uniforms[:whole], mean, std)
+        if n % 16:  # torch redraws the last (overlapping) block of 16
+            out[n - 16:] = box_muller(self.unit(16, work), mean, std)
+        return out
 
     # ---------------------------------------------------------------- numpy Generator methods
     def random(self, size: Any = None, dtype: Any = np.float64) -> Any:
@@ -153,14 +157,146 @@ class TorchStream:
         return draw(math.prod(shape)).reshape(shape)
 
 
-def _box_muller_16(data: np.ndarray, start: int) -> None:
-    """Turn 16 uniforms into 16 normals in place: pairs (u[j], u[j + 8]) give cos and sin values."""
-    u1 = 1 - data[start:start + 8]  # [0, 1) -> (0, 1], so the log is finite
-    u2 = data[start + 8:start + 16]
-    radius = np.sqrt(-2 * np.log(u1))
-    theta = data.dtype.type(2 * math.pi) * u2
-    data[start:start + 8] = radius * np.cos(theta)
-    data[start + 8:start + 16] = radius * np.sin(theta)
+# ------------------------------------------------------------------ Box-Muller, as torch's kernels round it
+# Each function turns blocks of 16 uniforms into 16 normals: the pairs (u[j], u[j + 8]) give
+# radius = sqrt(-2 log(1 - u[j])) and theta = 2 pi u[j + 8]; radius * cos(theta) goes to j and
+# radius * sin(theta) to j + 8, each then scaled as one fused multiply-add z * std + mean.
+def _box_muller_double(u: np.ndarray, mean: float, std: float) -> np.ndarray:
+    """torch's double kernel: the C library's log, cos and sin per element."""
+    u = u.reshape(-1, 16)
+    radius = np.sqrt(-2 * _per_element(math.log, 1 - u[:, :8]))
+    theta = 2 * math.pi * u[:, 8:]
+    cos, sin = _per_element(math.cos, theta), _per_element(math.sin, theta)
+    return _fma64(np.hstack([radius * cos, radius * sin]), std, mean).ravel()
+
+
+def _box_muller_float(u: np.ndarray, mean: float, std: float) -> np.ndarray:
+    """torch's float kernel (AVX2, also used on AVX-512 machines, and for half, whose normals are these
+    floats rounded): 8-lane float32 approximations of log and sincos (Cephes polynomials, avx_mathfun.h)
+    as GCC compiles them, with fused multiply-adds."""
+    u = u.reshape(-1, 16)
+    radius = np.sqrt(np.float32(-2) * _cephes_log(np.float32(1) - u[:, :8]))
+    sin, cos = _cephes_sincos(np.float32(2 * math.pi) * u[:, 8:])
+    z = np.hstack([radius * cos, radius * sin])
+    return _fma32(z, np.float32(std), np.float32(mean)).ravel()
+
+
+_F = np.float32
+_LOG_POLY = [_F(c) for c in (7.0376836292e-2, -1.1514610310e-1, 1.1676998740e-1, -1.2420140846e-1,
+                             1.4249322787e-1, -1.6668057665e-1, 2.0000714765e-1, -2.4999993993e-1, 3.3333331174e-1)]
+_LOG2_LOW, _LOG2_HIGH = _F(-2.12194440e-4), _F(0.693359375)  # log(2) in two parts
+_SIN_POLY = [_F(c) for c in (-1.9515295891e-4, 8.3321608736e-3, -1.6666654611e-1)]
+_COS_POLY = [_F(c) for c in (2.443315711809948e-5, -1.388731625493765e-3, 4.166664568298827e-2)]
+_MINUS_PI_4_PARTS = [_F(c) for c in (-0.78515625, -2.4187564849853515625e-4, -3.77489497744594108e-8)]
+
+
+def _horner(coefficients: list, x: np.ndarray) -> np.ndarray:
+    y = np.full_like(x, coefficients[0])
+    for c in coefficients[1:]:
+        y = _fma32(y, x, c)
+    return y
+
+
+def _cephes_log(x: np.ndarray) -> np.ndarray:
+    """log of floats in (0, 1]: x = m * 2^e with m in [sqrt(1/2), sqrt(2)), then a polynomial in m - 1."""
+    bits = x.view(np.int32)
+    e = ((bits >> 23) - 126).astype(np.float32)
+    m = ((bits & 0x007FFFFF) | 0x3F000000).view(np.float32)  # the mantissa in [0.5, 1)
+    small = m < _F(0.707106781186547524)
+    e -= small
+    m = m - _F(1) + np.where(small, m, _F(0))  # m - 1, or 2m - 1 when m was small
+    z = m * m
+    y = _horner(_LOG_POLY, m) * m
+    y = _fma32(y, z, e * _LOG2_LOW)
+    y = y - z * _F(0.5)
+    return _fma32(e, _LOG2_HIGH, m + y)
+
+
+def _cephes_sincos(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """sin and cos of non-negative floats: reduce by the octant j (pi/4 in three parts), then one
+    polynomial for sin and one for cos of the remainder, swapped and negated as the octant says."""
+    j = (x * _F(1.27323954473516)).astype(np.int32)  # 4 / pi, truncated as cvttps does
+    j = (j + 1) & ~1
+    r = x
+    for part in _MINUS_PI_4_PARTS:
+        r = _fma32(j.astype(np.float32), part, r)
+    z = r * r
+    cos_poly = _fma32(_horner(_COS_POLY, z) * z, z, -(z * _F(0.5))) + _F(1)
+    sin_poly = _fma32(_horner(_SIN_POLY, z) * z, r, r)
+    use_sin_poly = (j & 2) == 0
+    sin = np.where(use_sin_poly, sin_poly, cos_poly)
+    cos = np.where(use_sin_poly, cos_poly, sin_poly)
+    return np.where((j & 4) != 0, -sin, sin), np.where(((j - 2) & 4) == 0, -cos, cos)
+
+
+# ------------------------------------------------------------------ fused multiply-add, exactly
+# Python 3.11 has no math.fma and numpy none at all: we use error-free transformations. The sum of two
+# doubles and its exact rounding error (two_sum), the product and its error (two_product, Dekker's
+# split into 26-bit halves); "round to odd" keeps the information a second rounding needs, so
+# rounding to odd first and to nearest last gives the correctly rounded result (Boldo & Melquiond).
+def _two_sum(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    s = a + b
+    b_part = s - a
+    return s, (a - (s - b_part)) + (b - b_part)
+
+
+def _split(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    t = 134217729.0 * x  # 2^27 + 1
+    high = t - (t - x)
+    return high, x - high
+
+
+def _two_product(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    p = a * b
+    (a1, a2), (b1, b2) = _split(a), _split(b)
+    return p, ((a1 * b1 - p) + a1 * b2 + a2 * b1) + a2 * b2
+
+
+def _round_to_odd(s: np.ndarray, error: np.ndarray) -> np.ndarray:
+    """s + error (s the rounded sum, error what was lost) rounded to odd: when inexact, the neighbour
+    of the truncated value whose last bit is 1."""
+    even = (s.view(np.int64) & 1) == 0
+    return np.where((error != 0) & even, np.nextafter(s, np.where(error > 0, np.inf, -np.inf)), s)
+
+
+def _fma64(a: Any, b: Any, c: Any) -> np.ndarray:
+    """a * b + c in float64 with one rounding."""
+    a, b, c = np.broadcast_arrays(*(np.asarray(v, np.float64) for v in (a, b, c)))
+    with np.errstate(invalid="ignore", over="ignore"):
+        high, low = _two_product(a, b)
+        total, lost = _two_sum(c, high)
+        result = np.asarray(total + _round_to_odd(*_two_sum(lost, low)))
+        # the splitting overflows near the largest doubles and loses bits among the smallest: do those
+        # few exactly with fractions (and non-finite inputs as plain IEEE arithmetic)
+        tiny = 2.0**-960
+        redo = ~np.isfinite(result) | (np.abs(result) < tiny) | ((np.abs(a * b) < tiny) & (a * b != 0))
+    for i in np.flatnonzero(redo):
+        result.flat[i] = _exact_fma(float(a.flat[i]), float(b.flat[i]), float(c.flat[i]))
+    return result
+
+
+def _exact_fma(a: float, b: float, c: float) -> float:
+    if not all(map(math.isfinite, (a, b, c))):
+        return a * b + c
+    exact = Fraction(a) * Fraction(b) + Fraction(c)
+    try:
+        return float(exact)  # rounds once, subnormals included
+    except OverflowError:
+        return math.inf if exact > 0 else -math.inf
+
+
+def _fma32(a: Any, b: Any, c: Any) -> np.ndarray:
+    """a * b + c of float32 values with one rounding to float32: the product is exact in float64, the
+    sum rounded to odd in float64 (53 >= 2 * 24 + 2 bits) then to nearest in float32 is exact."""
+    product, c = np.broadcast_arrays(np.asarray(a, np.float64) * np.asarray(b, np.float64), np.asarray(c, np.float64))
+    total = product + c
+    result = total.astype(np.float32)
+    # rounding to double then to float differs from rounding once only when the double lands exactly
+    # halfway between two floats (or among float's subnormals): redo those few with round-to-odd
+    redo = ((total.view(np.int64) & 0x1FFFFFFF) == 0x10000000) | (np.abs(total) < 2.0**-125)
+    if redo.any():
+        result[redo] = _round_to_odd(*_two_sum(product[redo], c[redo])).astype(np.float32)
+    return result
 
 
 class Generator:
@@ -378,14 +514,34 @@ def randperm(n: int, *, generator: Generator | None = None, dtype: Any = None, d
     return _finish(Tensor._make(_rng(generator).permutation(n).astype(d.np)), requires_grad, device)
 
 
+def _like(input: Tensor, values: Any, dtype: Any, requires_grad: bool) -> Tensor:
+    """A new tensor in input's shape holding values(n, contiguous), drawn in input's memory order: torch's
+    *_like factories keep input's layout (transposed stays transposed) and fill it in memory order."""
+    order = _memory_order(input)
+    contiguous = [d for d in order if input.shape[d] > 1] == [d for d in range(input.ndim) if input.shape[d] > 1]
+    drawn = values(input.numel(), contiguous)
+    out = np.empty(input.shape, drawn.dtype)
+    in_memory_order = out.transpose(order)
+    in_memory_order[...] = drawn.reshape(in_memory_order.shape)
+    return _finish(Tensor._make(out.astype(dtypes.as_dtype(dtype).np)), requires_grad, None)
+
+
 def randn_like(input: Tensor, *, dtype: Any = None, requires_grad: bool = False, **kw: Any) -> Tensor:
     check_like_arguments("randn_like", requires_grad, kw)
-    return randn(input.shape, dtype=dtype or input.dtype, requires_grad=requires_grad)
+    if input.is_contiguous() or not input.numel():
+        return randn(input.shape, dtype=dtype or input.dtype, requires_grad=requires_grad)
+    d = _float_dtype(dtype or input.dtype, "normal_kernel_cpu")
+    # a layout that is not contiguous gets torch's one-normal-at-a-time fill
+    return _like(input, lambda n, contiguous: _rng(None).normal_values(n, 0.0, 1.0, d.np, not contiguous), d,
+                 requires_grad)
 
 
 def rand_like(input: Tensor, *, dtype: Any = None, requires_grad: bool = False, **kw: Any) -> Tensor:
     check_like_arguments("rand_like", requires_grad, kw)
-    return rand(input.shape, dtype=dtype or input.dtype, requires_grad=requires_grad)
+    if input.is_contiguous() or not input.numel():
+        return rand(input.shape, dtype=dtype or input.dtype, requires_grad=requires_grad)
+    d = _float_dtype(dtype or input.dtype, "check_uniform_bounds")
+    return _like(input, lambda n, _: _rng(None).uniform_values(n, 0.0, 1.0, d.np), d, requires_grad)
 
 
 def randint_like(input: Tensor, low: int, high: Any = None, *, generator: Generator | None = None,
@@ -394,6 +550,10 @@ def randint_like(input: Tensor, low: int, high: Any = None, *, generator: Genera
     check_like_arguments("randint_like", requires_grad, kw)
     if high is None:
         low, high = 0, low
+    if not input.is_contiguous() and input.numel():  # drawn in input's memory order (the checks are randint's)
+        randint(low, high, (0,), dtype=dtype or input.dtype)
+        stream = _rng(generator, "randint_like")
+        return _like(input, lambda n, _: stream.integers(low, high, n), dtype or input.dtype, requires_grad)
     return randint(low, high, tuple(input.shape), generator=generator, dtype=dtype or input.dtype,
                    requires_grad=requires_grad)
 
@@ -468,7 +628,8 @@ def _exponential_race(rows: np.ndarray, num_samples: int, rng: TorchStream) -> n
     """torch's way to draw without replacement: q ~ Exp(1) per weight, then the indices of the
     largest w / q (the Gumbel-max trick, exponentiated). Same draws, so seeded runs match torch."""
     u = rng.unit(rows.size, np.float64).reshape(rows.shape)
-    q = (-np.log(1.0 - u)).astype(rows.dtype)  # torch's exponential_: -log(1 - u), u drawn as a double
+    q = -_per_element(math.log1p, -u)  # torch's exponential_: -log(1 - u), u drawn as a double
+    q = q.astype(np.float32).astype(rows.dtype) if rows.dtype == np.float16 else q.astype(rows.dtype)
     with np.errstate(divide="ignore", invalid="ignore"):
         race = rows / q
     if num_samples == 1:
@@ -492,26 +653,26 @@ def _cumulative_search(rows: np.ndarray, num_samples: int, rng: TorchStream) -> 
     return out
 
 
+def _memory_order(t: Tensor) -> list[int]:
+    """t's dimensions from the slowest-moving in memory to the fastest: torch's kernels visit the
+    elements of a transposed or sliced tensor in memory order, not in index order."""
+    return sorted(range(t.ndim), key=lambda d: -abs(t._data.strides[d]))
+
+
 def _fill(t: Tensor, values: np.ndarray) -> Tensor:
+    """Write `values` (flat, in the order they were drawn) into t in memory order."""
     t._check_inplace()
     if t._data.dtype == np.float16 and values.dtype == np.float64:
         values = values.astype(np.float32)  # torch's double -> half goes through float: two roundings
     if modes.grad_enabled and t._requires_grad:  # the graph records it: the old value gets no gradient
-        return t._assign(Tensor._make(values.reshape(t.shape).astype(t._data.dtype)))
-    t._data[...] = values.reshape(t.shape)
+        filled = np.empty_like(t._data)
+        filled.transpose(_memory_order(t))[...] = values.reshape(filled.transpose(_memory_order(t)).shape)
+        return t._assign(Tensor._make(filled.astype(t._data.dtype)))
+    in_memory_order = t._data.transpose(_memory_order(t))
+    in_memory_order[...] = values.reshape(in_memory_order.shape)
     t._version += 1
     views.record_inplace(t, None)
     return t
-
-
-def _half_uniform(u: np.ndarray, low: float, high: float) -> np.ndarray:
-    """float16 uniforms on [low, high) from float32 draws `u`, as torch's kernel makes them (measured): the
-    value low + u * (high - low) in float32 (one fused multiply-add), rounded to float16; a value that rounds
-    to high as a float16 or beyond becomes low as a float16, so high is never drawn."""
-    lo, span = np.float32(low), np.float32(high) - np.float32(low)
-    with np.errstate(over="ignore"):  # (beyond float16 is inf, as torch's)
-        value = (u.astype(np.float64) * np.float64(span) + np.float64(lo)).astype(np.float32).astype(np.float16)
-        return np.where(value >= np.float16(high), np.float16(low), value)
 
 
 _CPP_FLOAT = {"float16": "c10::Half", "float32": "float", "float64": "double"}
@@ -547,14 +708,19 @@ def fill_normal(t: Tensor, mean: float, std: float, generator: Generator | None)
         raise RuntimeError(f"normal expects std >= 0.0, but found std {float(std):g}")
     if not t.dtype.is_floating_point and t.numel():  # torch's kernel, which checks the dtype, skips an empty tensor
         raise NotImplementedError(f"\"normal_kernel_cpu\" not implemented for '{t.dtype._legacy}'")
-    return _fill(t, _rng(generator).normal_values(t.numel(), mean, std, t._data.dtype))
+    stream = _rng(generator)
+    if t.is_contiguous():
+        return _fill(t, stream.normal_values(t.numel(), mean, std, t._data.dtype))
+    # torch fills 16 at a time only a contiguous tensor; any other it fills one normal at a time
+    return _fill(t, stream.normal_values(t.numel(), mean, std, t._data.dtype, one_at_a_time=True))
 
 
 def fill_bernoulli(t: Tensor, p: Any, generator: Generator | None) -> Tensor:
     """In place: 1 with probability p (a number, or a tensor of probabilities), else 0."""
     if isinstance(p, Tensor):
-        return _fill(t, bernoulli(p.expand(t.shape), generator=generator)._data)
-    return _fill(t, bernoulli(t, p, generator=generator)._data)
+        probabilities = np.broadcast_to(p._data, t.shape).transpose(_memory_order(t)).ravel()
+        return _fill(t, bernoulli(Tensor._make(probabilities), generator=generator)._data)
+    return _fill(t, bernoulli(t, p, generator=generator)._data.ravel())  # one draw per element, in order
 
 
 def _value_range(kind: np.dtype) -> tuple:
@@ -594,7 +760,7 @@ _C_TYPE = {"int64": "long int", "int32": "int", "int16": "short int", "int8": "s
 def _per_element(fn: Any, values: np.ndarray) -> np.ndarray:
     """fn (a `math` function) of each double: torch's CPU kernels for these fills call the C library per
     element, and numpy's vectorised log, exp and tan (AVX-512) can differ from it in the last bit."""
-    return np.fromiter(map(fn, values.tolist()), np.float64, count=values.size)
+    return np.fromiter(map(fn, values.ravel().tolist()), np.float64, count=values.size).reshape(values.shape)
 
 
 def _positive(value: float, what: str, name: str) -> None:
@@ -639,4 +805,5 @@ def fill_log_normal(t: Tensor, mean: float, std: float, generator: Generator | N
     if not t.dtype.is_floating_point and t.numel():  # the kernel checks the dtype; an empty tensor skips it
         raise NotImplementedError(f"\"log_normal_cpu\" not implemented for '{t.dtype._legacy}'")
     stream = _rng(generator)
-    return _fill(t, _per_element(math.exp, np.array([stream._one_normal() * std + mean for _ in range(t.numel())])))
+    z = np.array([stream._one_normal() for _ in range(t.numel())])
+    return _fill(t, _per_element(math.exp, _fma64(z, std, mean)))  # z * std + mean: one fused multiply-add

@@ -119,13 +119,13 @@ def test_seeded_random_numbers_are_torchs(case):
         np.testing.assert_array_equal(ours, theirs)
 
 
-def test_seeded_float32_normals_match_torch_to_float32_rounding():
-    """torch fills 16+ float32 normals with vectorised float32 log/sin/cos approximations."""
+def test_seeded_float32_normals_are_torchs_bits():
+    """torch fills 16+ float32 normals with 8-lane float32 log/sin/cos approximations, which we emulate."""
     torch = require_torch()
     for m in (tinygrad_rnn, torch):
         m.manual_seed(0)
-    ours, theirs = tinygrad_rnn.randn(64, 8).numpy(), torch.randn(64, 8).numpy()
-    np.testing.assert_allclose(ours, theirs, rtol=1e-6, atol=1e-6)
+    ours, theirs = tinygrad_rnn.randn(160, 128).numpy(), torch.randn(160, 128).numpy()
+    np.testing.assert_array_equal(ours.view(np.int32), theirs.view(np.int32))
 
 
 def test_manual_seed_returns_a_generator_and_accepts_negative_and_float_seeds():
