@@ -202,7 +202,8 @@ def test_deprecated_spellings_work_and_warn_as_torch():
 
 def _bounds_and_flags(m):
     seen = [m.nn.functional.hardtanh(m.ones(2), m.tensor(-2.0)).tolist(),
-            m.nn.functional.hardtanh(m.tensor([5, -5]), m.tensor(-2), 3).tolist()]
+            m.nn.functional.hardtanh(m.tensor([5, -5]), m.tensor(-2), 3).tolist(),
+            m.randperm(3, requires_grad=None).requires_grad]  # None is the parser's "not given"
     for call in (lambda: m.nn.functional.hardtanh(m.ones(2), m.tensor([-2.0])),
                  lambda: m.randperm(-1, requires_grad=1)):
         with pytest.raises(Exception) as caught:

@@ -505,7 +505,7 @@ def _check_integer_range(low: int, high: int, d: dtypes.dtype) -> None:
 @factory
 def randperm(n: int, *, generator: Generator | None = None, dtype: Any = None, device: Any = None,
              requires_grad: bool = False) -> Tensor:
-    if not isinstance(requires_grad, bool):  # torch's parser, before it looks at n's value
+    if not isinstance(requires_grad, bool) and requires_grad is not None:  # torch's parser, before n's value
         raise invalid_combination("randperm", (n,))
     n = check_size((int_arg("randperm", "n", n, 1, symint=True),))[0]
     d = dtypes.as_dtype(dtype) if dtype is not None else dtypes.int64
