@@ -199,3 +199,23 @@ def test_relu_and_elu_keep_the_sign_of_zero_as_torch(name, dtype):
     check_parity(SIGNED_ZERO[name], [zeros])
     signs = [np.signbit(SIGNED_ZERO[name](m, m.tensor(zeros)).detach().numpy()) for m in (tinygrad_rnn, torch)]
     np.testing.assert_array_equal(signs[0], signs[1])
+
+
+@pytest.mark.parametrize("name", ["hardswish", "hardsigmoid"])
+@pytest.mark.parametrize("dtype", ["float16", "float32", "float64"])
+def test_hard_activations_round_as_torch_bit_for_bit(name, dtype):
+    """Computed in torch's order (x * relu6(x + 3) / 6, relu6(x + 3) / 6): values and gradients equal
+    torch's bits, the sign of zero and NaN at -inf included."""
+    torch = require_torch()
+    x = np.random.default_rng(0).standard_normal(20000).astype(np.float32) * 4
+    x = np.concatenate([x, np.array([0.0, -0.0, 3, -3, np.inf, -np.inf, np.nan, 2.9999998, 3.0000002], np.float32)])
+    results = []
+    for m in (tinygrad_rnn, torch):
+        t = m.tensor(x.astype(dtype), requires_grad=True)
+        y = getattr(m.nn.functional, name)(t)
+        y.backward(m.full_like(y, 0.7))
+        results.append([y.detach().numpy(), t.grad.numpy()])
+    for ours, theirs in zip(*results):
+        np.testing.assert_array_equal(ours, theirs)
+        zeros = ours == 0
+        assert (np.signbit(ours[zeros]) == np.signbit(theirs[zeros])).all()

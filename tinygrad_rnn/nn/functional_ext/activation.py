@@ -1,8 +1,9 @@
 """More activations: glu, mish, hardswish, hardsigmoid, prelu, rrelu, celu, softshrink, hardshrink,
 tanhshrink, threshold, and the in-place forms torch has (relu_, elu_, leaky_relu_, hardtanh_, selu_ too).
 
-Each is written with Tensor ops, mostly `where`, so gradients (and gradients of gradients) come
-from the ops. Where a function has a kink, the branch that owns the kink point is chosen so the
+Most are written with Tensor ops, mostly `where`, so gradients (and gradients of gradients) come
+from the ops; hardswish and hardsigmoid are Functions that compute in torch's order (their float
+rounding is then torch's). Where a function has a kink, the branch that owns the kink point is chosen so the
 gradient there is torch's: e.g. hardswish'(-3) = -0.5 and hardswish'(3) = 1.5, as torch computes.
 """
 from __future__ import annotations
@@ -13,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from ...argcheck import int_arg, number_arg, tensor_arg
-from ...core.function import rename
+from ...core.function import Function, rename
 from ...core.tensor import Tensor
 from ...creation import from_numpy, integer_fill
 from ...ops import pointwise as _pw
@@ -52,35 +53,83 @@ def mish(input: Tensor, inplace: bool = False) -> Tensor:
     return _F._apply(lambda x: rename(x * _pw.tanh(_F.softplus(x)), "MishBackward0"), input, inplace)
 
 
+class Hardswish(Function):
+    """x * relu6(x + 3) / 6, computed in torch's order, so its float rounding is torch's (x * 6 / 6
+    is not always x). Its gradient is 0 up to -3 and 1 from 3 on (torch's choice at the kinks)."""
+
+    @staticmethod
+    def forward(ctx: Any, x: Tensor) -> Tensor:
+        ctx.save_for_backward(x)
+        a = x._data
+        with np.errstate(invalid="ignore"):  # -inf * 0 is NaN, as torch's, without a word
+            return Tensor._make(a * np.clip(a + 3, 0, 6) / 6)
+
+    @staticmethod
+    def backward(ctx: Any, g: Tensor) -> Tensor:
+        (x,) = ctx.saved_tensors
+        return HardswishBackward.apply(g, x)
+
+
+class HardswishBackward(Function):
+    """g * (x / 3 + 1/2) strictly between the kinks, 0 up to -3, g from 3 on (and for NaN x), as torch's."""
+
+    @staticmethod
+    def forward(ctx: Any, g: Tensor, x: Tensor) -> Tensor:
+        ctx.save_for_backward(g, x)
+        a, grad = x._data, g._data
+        return Tensor._make(np.where(a <= -3, 0, np.where(a < 3, grad * (a / 3 + 0.5), grad)).astype(grad.dtype))
+
+    @staticmethod
+    def backward(ctx: Any, gg: Tensor) -> tuple:
+        g, x = ctx.saved_tensors
+        inside = (x > -3) & (x < 3)
+        return (HardswishBackward.apply(gg, x) if ctx.needs_input_grad[0] else None,
+                _pw.where(inside, gg * g / 3, 0.0) if ctx.needs_input_grad[1] else None)
+
+
+class Hardsigmoid(Function):
+    """relu6(x + 3) / 6, in torch's order. Its gradient is g / 6 strictly inside (-3, 3), 0 elsewhere."""
+
+    @staticmethod
+    def forward(ctx: Any, x: Tensor) -> Tensor:
+        ctx.save_for_backward(x)
+        return Tensor._make(np.clip(x._data + 3, 0, 6) / 6)
+
+    @staticmethod
+    def backward(ctx: Any, g: Tensor) -> Tensor:
+        (x,) = ctx.saved_tensors
+        return HardsigmoidBackward.apply(g, x)
+
+
+# torch's backward multiplies by 1/6 rounded to float32, for float64 input too
+_SIXTH_AS_FLOAT32 = float(np.float32(1 / 6))
+
+
+class HardsigmoidBackward(Function):
+    @staticmethod
+    def forward(ctx: Any, g: Tensor, x: Tensor) -> Tensor:
+        ctx.save_for_backward(x)
+        a, grad = x._data, g._data
+        return Tensor._make(np.where((a > -3) & (a < 3), grad * grad.dtype.type(_SIXTH_AS_FLOAT32), 0).astype(grad.dtype))
+
+    @staticmethod
+    def backward(ctx: Any, gg: Tensor) -> tuple:  # linear in g; no gradient for x
+        (x,) = ctx.saved_tensors
+        return HardsigmoidBackward.apply(gg, x) if ctx.needs_input_grad[0] else None, None
+
+
 def hardswish(input: Tensor, inplace: bool = False) -> Tensor:
-    """x * relu6(x + 3) / 6: 0 up to -3, x from 3 on, x (x + 3) / 6 in between. At the kinks
-    torch 2.13's gradient is that of the outer pieces (0 at -3, 1 at 3), and so is ours."""
+    """x * relu6(x + 3) / 6: 0 up to -3, x from 3 on, x (x + 3) / 6 in between."""
     tensor_arg("hardswish", "input", input, 1)
     require_float(input, "hardswish_cpu")
-
-    def of(x: Tensor) -> Tensor:
-        middle = _pw.where(x < 3, x * (x + 3) / 6, x)
-        return rename(_pw.where(x <= -3, _zeros_like(x), middle), "HardswishBackward0")
-
-    return _F._apply(of, input, inplace)
-
-
-_SIXTH_AS_FLOAT32 = float(np.float32(1 / 6))
+    return _F._apply(Hardswish.apply, input, inplace)
 
 
 def hardsigmoid(input: Tensor, inplace: bool = False) -> Tensor:
     """relu6(x + 3) / 6; the gradient is 1/6 strictly inside (-3, 3) and 0 elsewhere."""
     tensor_arg("hardsigmoid", "input", input, 1)
     require_float(input, "hardsigmoid_cpu")
-
-    def of(x: Tensor) -> Tensor:
-        ends = (x >= 3).to(x.dtype)  # 0 below, 1 above: no gradient
-        # torch's backward multiplies by 1/6 rounded to float32, float64 input included: the
-        # second term is zero in value and moves the slope from 1/6 to that constant
-        slope_fix = (x - x.detach()) * (_SIXTH_AS_FLOAT32 - 1 / 6)
-        return rename(_pw.where((x > -3) & (x < 3), x / 6 + 0.5 + slope_fix, ends), "HardsigmoidBackward0")
-
-    return _F._apply(of, input, inplace)
+    return _F._apply(Hardsigmoid.apply, input, inplace)
 
 
 def prelu(input: Tensor, weight: Tensor) -> Tensor:
