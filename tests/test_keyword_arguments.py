@@ -215,3 +215,14 @@ def _bounds_and_flags(m):
 def test_hardtanh_bounds_and_randperm_flag_are_parsed_as_torch():
     torch = require_torch()
     assert _bounds_and_flags(tinygrad_rnn) == _bounds_and_flags(torch)
+
+
+@pytest.mark.parametrize("call", [lambda m: m.rand(0, requires_grad=1, device="cuda"),
+                                  lambda m: m.zeros(2, requires_grad=0, device="cuda"),
+                                  lambda m: m.arange(3, requires_grad="yes", device="cuda")])
+def test_factories_parse_requires_grad_before_they_check_the_device(call):
+    """torch's parser refuses a requires_grad that is no bool before any value (a CUDA device here) is checked."""
+    torch = require_torch()
+    for m in (tinygrad_rnn, torch):
+        with pytest.raises(TypeError, match="requires_grad|invalid combination"):
+            call(m)

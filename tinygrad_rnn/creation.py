@@ -298,6 +298,9 @@ def factory(fn: Callable[..., Tensor]) -> Callable[..., Tensor]:
     @functools.wraps(fn)
     def make(*args: Any, out: Tensor | None = None, layout: Any = None, pin_memory: Any = False, **kw: Any) -> Tensor:
         name = fn.__name__
+        requires_grad = kw.get("requires_grad")
+        if not isinstance(requires_grad, bool) and requires_grad is not None:  # parsed before any value is checked
+            raise TypeError(f"{name}(): argument 'requires_grad' must be bool, not {type(requires_grad).__name__}")
         check_layout(name, layout)
         check_pin_memory(name, pin_memory)
         if out is None:
