@@ -418,3 +418,26 @@ def test_transposed_conv_of_an_empty_batch_is_empty_as_torchs(make, shape):
                                              (lambda m: m.nn.ConvTranspose2d(2, 3, 3), (2, 0, 0))])
 def test_transposed_conv_of_an_empty_image_in_a_batch_is_torchs_error(make, shape):
     check_error(lambda m: make(m)(m.zeros(shape)))
+
+
+@pytest.mark.parametrize("make, shape", [(lambda m: m.nn.Conv1d(3, 3, 3, 3, groups=3), (0, 3, 3)),
+                                         (lambda m: m.nn.Conv1d(3, 6, 3, groups=3), (0, 3, 5)),
+                                         (lambda m: m.nn.Conv2d(4, 6, 3, groups=2), (0, 4, 5, 5))])
+def test_grouped_conv_of_an_empty_batch_is_an_empty_result(make, shape):
+    torch = require_torch()
+    shapes = []
+    for m in (tinygrad_rnn, torch):
+        m.manual_seed(0)
+        x = m.zeros(*shape, requires_grad=True)
+        out = make(m)(x)
+        out.sum().backward()
+        shapes.append((tuple(out.shape), tuple(x.grad.shape)))
+    assert shapes[0] == shapes[1]
+
+
+@pytest.mark.parametrize("batch", [0, 2])
+def test_transposed_conv_of_no_output_channels_fails_as_torch(batch):
+    require_torch()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # "Initializing zero-element tensors is a no-op", on both sides
+        check_error(lambda m: m.nn.ConvTranspose1d(1, 0, 3)(m.zeros(batch, 1, 3)))

@@ -189,9 +189,11 @@ def convolution(input: Tensor, weight: Tensor, bias: Tensor | None, stride: Any,
         out = weight.reshape(out_channels, -1) @ cols  # the one GEMM: (O, C*K) @ (C*K, N*L)
     elif out_channels == groups:  # depthwise-like: one output row per group, so a weighted sum of its
         # columns; numpy's batched matmul of (1, k) rows (and its backward's k x 1 outer products) is slower
-        out = (cols.reshape(groups, -1, cols.shape[-1]) * weight.reshape(groups, -1, 1)).sum(1)
+        per_group = cols.shape[0] // groups  # (spelled out: -1 cannot be inferred for an empty batch)
+        out = (cols.reshape(groups, per_group, cols.shape[-1]) * weight.reshape(groups, -1, 1)).sum(1)
     else:  # one GEMM per group: (g, O/g, C/g*K) @ (g, C/g*K, N*L)
-        out = weight.reshape(groups, out_channels // groups, -1) @ cols.reshape(groups, -1, cols.shape[-1])
+        out = weight.reshape(groups, out_channels // groups, -1) @ cols.reshape(groups, cols.shape[0] // groups,
+                                                                                cols.shape[-1])
     out = out.reshape(out_channels, n, *blocks).transpose(0, 1)  # (N, O, *blocks)
     if bias is not None:
         out = out + bias.reshape(out_channels, *(1,) * nd)
@@ -273,6 +275,12 @@ def conv_transposed(input: Tensor, weight: Tensor, bias: Tensor | None, stride: 
     _check_channels(x, weight, groups, transposed=True)
     kernel, out_channels = tuple(weight.shape[2:]), weight.shape[1] * groups
     _check_bias(weight, bias, out_channels)
+    if out_channels == 0:  # torch's kernels fail on no output channels: its empty-batch path, else oneDNN
+        if x.shape[0] == 0:
+            raise IndexError("select(): index 0 out of range for tensor of size [0] at dimension 0")
+        raise RuntimeError("could not create a primitive descriptor for the deconvolution forward propagation "
+                           "primitive. Run workload with environment variable ONEDNN_VERBOSE=all to get additional "
+                           "diagnostic information.")
     _check_kernel_size(kernel)
     _check_dilation_not_zero(dilation, transposed=True)
     size = transposed_output_size(tuple(x.shape[2:]), kernel, stride, pad, dilation, output_padding)
