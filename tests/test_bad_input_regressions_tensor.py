@@ -25,6 +25,8 @@ SAME_ERROR = {
     "tensor_none_as_int8": lambda m: m.tensor(None, dtype=m.int8),
     "tensor_none_as_float": lambda m: m.tensor(None, dtype=m.float32),
     "tensor_object_as_float": lambda m: m.tensor(object(), dtype=m.float64),
+    "tensor_str_inside_a_list_is_a_sequence": lambda m: m.tensor([[False], "abc", []], dtype=m.float64),
+    "tensor_str_of_the_right_length_holds_strs": lambda m: m.tensor([[1.0, 2.0], "ab"], dtype=m.float32),
     "roll_float_shift": lambda m: m.ones(3, 0, 2).roll(1.5, 1),
     "roll_without_shifts": lambda m: m.ones(3, 2).roll((), ()),
     "setitem_index_put_wants_the_same_dtype": lambda m: _setitem(m, m.ones(3), [0], m.tensor(2)),
