@@ -577,3 +577,57 @@ def test_float16_add_alpha_of_broadcast_operands_as_torch(shapes):
     a, b = (rng.uniform(-3, 3, s).astype(np.float16) for s in shapes)
     check_parity(lambda m, x, y: [m.add(x, y, alpha=1.7), m.sub(y, x, alpha=-0.3)], [a, b], requires_grad=[False] * 2,
                  tol=dict(rtol=0, atol=0))
+
+
+# ------------------------------------------------------------------ session 7: arguments torch's parser refuses
+PARSER_REFUSES = {  # torch raises a TypeError for each (its text lists the overloads; ours names what it got)
+    "var_dim_true_by_name": lambda m: m.ones(2, 3).var(dim=True),
+    "std_dim_true_by_name": lambda m: m.std(m.ones(2, 3), dim=True),
+    "var_mean_dim_true_by_name": lambda m: m.var_mean(m.ones(2, 3), dim=True),
+    "std_mean_dim_true_by_name": lambda m: m.std_mean(m.ones(2, 3), dim=True),
+    "var_unbiased_with_correction": lambda m: m.ones(2, 3).var(dim=0, unbiased=True, correction=1),
+    "tensor_split_indices_or_sections_by_name": lambda m: m.tensor_split(m.ones(4), indices_or_sections=2),
+    "tensor_split_method_indices_or_sections_by_name": lambda m: m.ones(4).tensor_split(indices_or_sections=2),
+    "tensor_split_indices_of_an_int": lambda m: m.tensor_split(m.ones(4), indices=2),
+    "tensor_split_sections_of_a_list": lambda m: m.tensor_split(m.ones(4), sections=[1]),
+    "tensor_split_indices_of_a_tensor": lambda m: m.tensor_split(m.ones(4), indices=m.tensor([1])),
+    "tensor_split_tensor_of_a_list": lambda m: m.tensor_split(m.ones(4), tensor_indices_or_sections=[1]),
+    "tensor_split_sections_of_a_bool": lambda m: m.tensor_split(m.ones(4), sections=True),
+    "hsplit_indices_or_sections_by_name": lambda m: m.hsplit(m.ones(4, 4), indices_or_sections=2),
+    "movedim_bool_tensor_source": lambda m: m.movedim(m.ones(2, 3), m.tensor(False), 0),
+    "movedim_bool_tensor_destination": lambda m: m.ones(2, 3).movedim(0, m.tensor(True)),
+    "index_select_bool_tensor_dim": lambda m: m.index_select(m.ones(2, 3), m.tensor(True), m.tensor([0])),
+    "unbind_bool_tensor_dim": lambda m: m.unbind(m.ones(2, 3), m.tensor(True)),
+    "size_bool_tensor_dim": lambda m: m.ones(2, 3).size(m.tensor(True)),
+    "median_bool_tensor_dim": lambda m: m.median(m.ones(2, 3), m.tensor(True)),
+    "narrow_bool_tensor_dim": lambda m: m.narrow(m.ones(2, 3), m.tensor(True), 0, 1),
+}
+
+
+@pytest.mark.parametrize("case", PARSER_REFUSES)
+def test_parser_refuses_as_torch(case):
+    torch = require_torch()
+    for m in (torch, tinygrad_rnn):
+        with pytest.raises(TypeError):
+            PARSER_REFUSES[case](m)
+
+
+def test_the_forms_torch_takes_still_work():
+    """var's oldest form var(unbiased) by position, tensor_split's cuts by their overload's name, lists of dims
+    holding a bool 0-d tensor (torch reads it as 0 or 1)."""
+    tb = lambda m: m.tensor(True)  # noqa: E731
+    check_parity(lambda m: [m.arange(6.0).reshape(2, 3).var(True), m.arange(6.0).std(False),
+                            *m.tensor_split(m.arange(6.0), sections=2), *m.tensor_split(m.arange(6.0), indices=[1]),
+                            *m.tensor_split(m.arange(6.0), tensor_indices_or_sections=m.tensor(3)),
+                            *m.hsplit(m.ones(2, 4), sections=2), m.arange(6.0).reshape(2, 3).movedim([0], [tb(m)]),
+                            m.arange(6.0).reshape(2, 3).amax([tb(m)]), m.arange(6.0).reshape(2, 3).roll(1, tb(m)),
+                            m.movedim(m.arange(6.0).reshape(2, 3), m.tensor(0), 1)])
+
+
+def test_sections_of_a_bool_0d_tensor_is_the_assert_torch_raises():
+    check_error(lambda m: m.tensor_split(m.ones(4), sections=m.tensor(True)))
+
+
+def test_a_repeated_dim_is_found_before_a_later_dim_out_of_range():
+    check_error(lambda m: m.ones(2).var((-1, -1, 1), keepdim=True))
+    check_error(lambda m: m.ones(2, 2, 0, dtype=m.int64).flip((1, 1, 3)))

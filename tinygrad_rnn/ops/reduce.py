@@ -2,13 +2,14 @@
 from __future__ import annotations
 
 import builtins
+import functools
 from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
 from .. import return_types
-from ..argcheck import bool_arg, int_arg, invalid_combination, is_int
+from ..argcheck import bool_arg, int_arg, invalid_combination, is_int, no_overload
 from ..core import dtypes
 from ..core.function import Function, rename
 from ..core.modes import modes
@@ -17,7 +18,7 @@ from .declare import Sample, SampleMaker, away_from_kinks, op
 from .decompositions import svdvals
 from .pointwise import Div, Elementwise, exp, maximum, minimum, where
 from .promotion import in_float32_for_half
-from .shape import Expand, Gather, Reshape, gather_along, normalize_dim, normalize_dims
+from .shape import Expand, Gather, Reshape, gather_along, normalize_dim, normalize_dims, wrap_dim
 
 
 def _kept_shape(shape: tuple, dims: tuple) -> tuple:
@@ -602,7 +603,7 @@ def _amax(input: Tensor, dim: Any, keepdim: bool, largest: bool) -> Tensor:
                            "Specify the reduction dim with the 'dim' argument.")
     if isinstance(dim, (tuple, list)) and input.ndim:  # torch checks each listed dim's size before repeats
         for d in dim:
-            _check_nonempty(input, (normalize_dim(d, input.ndim),), name, d)
+            _check_nonempty(input, (wrap_dim(d, input.ndim),), name, d)
     dims = _reduce_dims(dim if dim != () else None, input.ndim)
     _check_nonempty(input, dims, name, dim)
     return Amax.apply(input, dims, keepdim, largest)
@@ -752,7 +753,25 @@ def _correction(unbiased: Any, correction: Any) -> float:
     return 1.0 if unbiased is None or unbiased else 0.0
 
 
+def spread_overloads(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """torch's three overloads of var, std and their pairs with the mean: (dim, unbiased, keepdim),
+    (dim, *, correction, keepdim) and the oldest, (unbiased). A bool given first by position is that
+    oldest form's `unbiased`; given by name, dim=True fits no overload (a dim is an int or a list of
+    them), and neither does an `unbiased` given with a `correction`. Python binds var(t, True) and
+    var(t, dim=True) alike, so the keyword is looked at here, before the call binds it."""
+
+    @functools.wraps(fn)
+    def parsed(input: Tensor, *args: Any, **kwargs: Any) -> Any:
+        unbiased = args[1] if len(args) > 1 else kwargs.get("unbiased")
+        if isinstance(kwargs.get("dim"), bool) or (unbiased is not None and kwargs.get("correction") is not None):
+            raise no_overload(fn.__name__, (input, *args), kwargs)
+        return fn(input, *args, **kwargs)
+
+    return parsed
+
+
 @op(out=True, samples=_reductions(whole=True, correction=True))
+@spread_overloads
 def var(input: Tensor, dim: Any = None, unbiased: Any = None, keepdim: bool = False, *,
         correction: Any = None) -> Tensor:
     """sum((x - mean)^2) / (N - correction); correction is 1 (Bessel's) unless told otherwise."""
@@ -776,6 +795,7 @@ def var(input: Tensor, dim: Any = None, unbiased: Any = None, keepdim: bool = Fa
 
 
 @op(out=True, samples=_reductions(whole=True, correction=True))
+@spread_overloads
 def std(input: Tensor, dim: Any = None, unbiased: Any = None, keepdim: bool = False, *,
         correction: Any = None) -> Tensor:
     return rename(in_float32_for_half(lambda x: StdFromVar.apply(var(x, dim, unbiased, keepdim, correction=correction)),
@@ -874,7 +894,7 @@ def _matrix_norm(input: Tensor, p: str, dim: Any, keepdim: bool, dtype: Any) -> 
     dims = list(range(x.ndim)) if dim is None else list(dim) if isinstance(dim, (list, tuple)) else [dim]
     if len(dims) != 2:
         raise RuntimeError(f"linalg.matrix_norm: dim must be a 2-tuple. Got {' '.join(str(d) for d in dims)}")
-    rows, cols = (normalize_dim(d, x.ndim) for d in dims)
+    rows, cols = (wrap_dim(d, x.ndim) for d in dims)
     if p == "fro":
         return norm_along(x, 2, (rows, cols), keepdim)
     result = svdvals(x.movedim((rows, cols), (-2, -1))).sum(-1)

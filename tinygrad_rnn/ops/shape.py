@@ -9,7 +9,16 @@ from typing import Any
 
 import numpy as np
 
-from ..argcheck import NOT_INTEGRAL, int_arg, invalid_combination, is_bool_tensor, is_int, size_arg
+from ..argcheck import (
+    NOT_INTEGRAL,
+    by_position_only,
+    int_arg,
+    invalid_combination,
+    is_bool_tensor,
+    is_int,
+    no_overload,
+    size_arg,
+)
 from ..backend.accumulate import SliceGrad, dense
 from ..core import dtypes
 from ..core.function import Function, rename
@@ -23,7 +32,15 @@ from .pointwise import where
 
 
 def normalize_dim(dim: Any, ndim: int) -> int:
-    """A dim in [-ndim, ndim) as a non-negative int; 0-d tensors accept -1 and 0, as torch."""
+    """A dim in [-ndim, ndim) as a non-negative int; 0-d tensors accept -1 and 0, as torch. A bool 0-d
+    tensor is no `int` to torch's parser (a list of dims, read by normalize_dims, takes it as 0 or 1)."""
+    if is_bool_tensor(dim):
+        raise TypeError("argument 'dim' must be int, not Tensor")
+    return wrap_dim(dim, ndim)
+
+
+def wrap_dim(dim: Any, ndim: int) -> int:
+    """normalize_dim for one dim of a list of them (`tuple of ints dims`), which takes a bool 0-d tensor."""
     if not isinstance(dim, builtins.int) or isinstance(dim, builtins.bool):
         if not hasattr(dim, "__index__") or isinstance(dim, builtins.bool):  # torch's parser refuses these first
             raise TypeError(f"argument 'dim' must be int, not {type(dim).__name__}")
@@ -35,15 +52,18 @@ def normalize_dim(dim: Any, ndim: int) -> int:
 
 
 def normalize_dims(dim: Any, ndim: int) -> tuple:
-    """None means every dim; an int or a sequence of ints otherwise."""
+    """None means every dim; an int or a sequence of ints otherwise. As torch, each dim of a list is
+    wrapped and checked against those before it in turn, so a repeat is found before a later dim out of range."""
     if dim is None:
         return tuple(range(ndim))
     if isinstance(dim, (tuple, list)):
-        dims = tuple(normalize_dim(d, ndim) for d in dim)
-        if len(set(dims)) != len(dims):
-            raise RuntimeError(f"dim {dims[0]} appears multiple times in the list of dims")
-        return dims if ndim else ()
-    d = normalize_dim(dim, ndim)  # checked on 0-d tensors too: their dims are -1 and 0
+        dims: list = []
+        for d in dim:
+            dims.append(wrap_dim(d, ndim))
+            if dims[-1] in dims[:-1]:
+                raise RuntimeError(f"dim {dims[-1]} appears multiple times in the list of dims")
+        return tuple(dims) if ndim else ()
+    d = wrap_dim(dim, ndim)  # checked on 0-d tensors too: their dims are -1 and 0
     return (d,) if ndim else ()
 
 
@@ -975,7 +995,7 @@ def roll(input: Tensor, shifts: Any, dims: Any = None) -> Tensor:
         return rename(input.clone(), "RollBackward0")
     if not input.ndim:  # torch's wording for any dim of a 0-d tensor here
         raise IndexError(f"Dimension specified as {dims[0]} but tensor has no dimensions")
-    return Roll.apply(input, shifts, tuple(normalize_dim(d, input.ndim) for d in dims))
+    return Roll.apply(input, shifts, tuple(wrap_dim(d, input.ndim) for d in dims))
 
 
 @op(function=False, samples=_plain_samples(((3, 4), (2, 1)), ((2,), (2, 3)), ((0, 3), (2, 2)), ((), (3,)),
@@ -1047,7 +1067,7 @@ def select(input: Tensor, dim: int, index: int) -> Tensor:
 
 @op(aliases=("moveaxis",), samples=_plain_samples(((3, 4), 0, 1), ((2, 3, 4), (0, 1), (2, 0)), ((2, 3, 4), -1, 0), ((0, 3), 1, 0)))
 def movedim(input: Tensor, source: Any, destination: Any) -> Tensor:
-    both_ints = is_int(source) and is_int(destination)
+    both_ints = all(is_int(d) and not is_bool_tensor(d) for d in (source, destination))  # a bool tensor is no int
     both_lists = all(isinstance(d, (tuple, list)) and all(is_int(i) for i in d) for d in (source, destination))
     if not (both_ints or both_lists):  # torch's parser: two ints or two lists of ints
         raise invalid_combination("movedim", (source, destination))
@@ -1057,8 +1077,8 @@ def movedim(input: Tensor, source: Any, destination: Any) -> Tensor:
             f"movedim: Invalid source or destination dims: source ({source} dims) should contain the same "
             f"number of dims as destination ({destination} dims)"
         )
-    src = tuple(normalize_dim(d, input.ndim) for d in source)
-    dst = tuple(normalize_dim(d, input.ndim) for d in destination)
+    src = tuple(wrap_dim(d, input.ndim) for d in source)
+    dst = tuple(wrap_dim(d, input.ndim) for d in destination)
     for name, dims, given in (("source", src, source), ("destination", dst, destination)):
         if len(set(dims)) != len(dims):
             raise RuntimeError(f"movedim: repeated dim in `{name}` ({given})")
@@ -1315,11 +1335,12 @@ def broadcast_tensors(*tensors: Tensor) -> tuple:
 
 @op(samples=_plain_samples(((5, 3), 2), ((5, 3), [1, 4]), ((5, 3), 3, -1), ((0, 3), 2), ((1,), 1),
                            ((4,), (1, -1, 10)), ((5, 3), np.array([1, 3])), ((5, 3), np.array(2))))
+@by_position_only("indices_or_sections")
 def tensor_split(input: Tensor, indices_or_sections: Any = None, dim: int = 0, *, sections: Any = None,
                  indices: Any = None, tensor_indices_or_sections: Any = None) -> tuple:
     """Pieces along dim: `n` pieces of sizes differing by at most one, or the pieces between the
     given indices (indices past the end give empty pieces)."""
-    indices_or_sections = _cuts("tensor_split", indices_or_sections, sections=sections, indices=indices,
+    indices_or_sections = _cuts("tensor_split", input, indices_or_sections, sections=sections, indices=indices,
                                 tensor_indices_or_sections=tensor_indices_or_sections)
     if input.ndim == 0:
         raise RuntimeError("tensor_split expected at least a 1-dimensional tensor, but got a tensor with 0 dims")
@@ -1344,13 +1365,21 @@ def tensor_split(input: Tensor, indices_or_sections: Any = None, dim: int = 0, *
                         "SliceBackward0") for a, b in zip(bounds[:-1], bounds[1:]))
 
 
-def _cuts(fn: str, given: Any, **by_name: Any) -> Any:
+# what each of torch's overloads calls the cuts, and what it takes under that name
+_CUT_KINDS = {"sections": lambda v: is_int(v), "indices": lambda v: isinstance(v, (tuple, list)),
+              "tensor_indices_or_sections": lambda v: isinstance(v, Tensor)}
+
+
+def _cuts(fn: str, input: Tensor, given: Any, **by_name: Any) -> Any:
     """The cuts of tensor_split and hsplit, given by position or by the name of torch's overload
-    (`sections=2`, `indices=[1, 3]`, `tensor_indices_or_sections=t`): exactly one of them."""
-    named = [v for v in by_name.values() if v is not None]
-    if (given is not None) + len(named) != 1:
-        raise invalid_combination(fn, tuple(v for v in (given, *named) if v is not None))
-    return given if given is not None else named[0]
+    (`sections=2`, `indices=[1, 3]`, `tensor_indices_or_sections=t`): exactly one of them, and one
+    of the kind that name takes."""
+    named = {k: v for k, v in by_name.items() if v is not None}
+    if (given is not None) + len(named) != 1 or any(not _CUT_KINDS[k](v) for k, v in named.items()):
+        raise no_overload(fn, (input,) if given is None else (input, given), named)
+    if is_bool_tensor(named.get("sections")):  # a SymInt: torch's conversion asserts it is integral
+        raise RuntimeError(NOT_INTEGRAL)
+    return given if given is not None else next(iter(named.values()))
 
 
 def _split_along(name: str, input: Tensor, sections: Any, dim: int, min_dims: int) -> tuple:
@@ -1365,20 +1394,23 @@ def _split_along(name: str, input: Tensor, sections: Any, dim: int, min_dims: in
 
 
 @op(samples=_plain_samples(((4, 6), 2), ((4, 6), [1, 4]), ((6,), 3), ((0, 2), 1), ((2, 1), [0])))
+@by_position_only("indices_or_sections")
 def hsplit(input: Tensor, indices_or_sections: Any = None, *, sections: Any = None, indices: Any = None) -> tuple:
-    cuts = _cuts("hsplit", indices_or_sections, sections=sections, indices=indices)
+    cuts = _cuts("hsplit", input, indices_or_sections, sections=sections, indices=indices)
     return _split_along("hsplit", input, cuts, 0 if input.ndim == 1 else 1, 1)
 
 
 @op(samples=_plain_samples(((4, 3), 2), ((4, 3), [1]), ((0, 3), [1]), ((1, 2), 1)))
+@by_position_only("indices_or_sections")
 def vsplit(input: Tensor, indices_or_sections: Any = None, *, sections: Any = None, indices: Any = None) -> tuple:
-    cuts = _cuts("vsplit", indices_or_sections, sections=sections, indices=indices)
+    cuts = _cuts("vsplit", input, indices_or_sections, sections=sections, indices=indices)
     return _split_along("vsplit", input, cuts, 0, 2)
 
 
 @op(samples=_plain_samples(((2, 2, 4), 2), ((1, 2, 3), [1, 2]), ((0, 1, 2), 1)))
+@by_position_only("indices_or_sections")
 def dsplit(input: Tensor, indices_or_sections: Any = None, *, sections: Any = None, indices: Any = None) -> tuple:
-    cuts = _cuts("dsplit", indices_or_sections, sections=sections, indices=indices)
+    cuts = _cuts("dsplit", input, indices_or_sections, sections=sections, indices=indices)
     return _split_along("dsplit", input, cuts, 2, 3)
 
 
@@ -1459,7 +1491,7 @@ def rot90(input: Tensor, k: int = 1, dims: Sequence = (0, 1)) -> Tensor:
         raise RuntimeError(f"expected total rotation dims == 2, but got dims = {len(dims)}")
     if input.ndim < 2:
         raise RuntimeError(f"expected total dims >= 2, but got total dims = {input.ndim}")
-    a, b = normalize_dim(dims[0], input.ndim), normalize_dim(dims[1], input.ndim)
+    a, b = wrap_dim(dims[0], input.ndim), wrap_dim(dims[1], input.ndim)
     if a == b:
         raise RuntimeError(f"expected rotation dims to be different, but got dim0 = {a} and dim1 = {b}")
     k %= 4

@@ -20,7 +20,7 @@ from ..core.function import Function, rename
 from ..core.tensor import Tensor
 from .declare import Sample, SampleMaker, op
 from .pointwise import exp, log, where
-from .reduce import _reduce_dims, amax, amin, mean, sort, std, sum, var
+from .reduce import _reduce_dims, amax, amin, mean, sort, spread_overloads, std, sum, var
 from .reduce import norm_along as p_norm
 from .shape import cat, gather_along, normalize_dim
 
@@ -338,6 +338,7 @@ def _with_mean(spread: Tensor, input: Tensor, dim: Any, keepdim: bool, node_name
 
 
 @op(method=False, samples=_PAIR_SAMPLES)
+@spread_overloads
 def var_mean(input: Tensor, dim: Any = None, unbiased: Any = None, keepdim: bool = False, *,
              correction: Any = None) -> Any:
     """(var, mean) over dim, in one call."""
@@ -346,6 +347,7 @@ def var_mean(input: Tensor, dim: Any = None, unbiased: Any = None, keepdim: bool
 
 
 @op(method=False, samples=_PAIR_SAMPLES)
+@spread_overloads
 def std_mean(input: Tensor, dim: Any = None, unbiased: Any = None, keepdim: bool = False, *,
              correction: Any = None) -> Any:
     """(std, mean) over dim, in one call."""
