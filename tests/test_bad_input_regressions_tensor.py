@@ -601,6 +601,20 @@ PARSER_REFUSES = {  # torch raises a TypeError for each (its text lists the over
     "size_bool_tensor_dim": lambda m: m.ones(2, 3).size(m.tensor(True)),
     "median_bool_tensor_dim": lambda m: m.median(m.ones(2, 3), m.tensor(True)),
     "narrow_bool_tensor_dim": lambda m: m.narrow(m.ones(2, 3), m.tensor(True), 0, 1),
+    "squeeze_bool_tensor_dim": lambda m: m.squeeze(m.ones(2, 3), m.tensor(False)),
+    "split_size_true": lambda m: m.split(m.ones(2, 3), True),
+    "split_size_float": lambda m: m.ones(2, 3).split(2.0),
+    "split_sizes_of_a_bool_first": lambda m: m.split(m.ones(2, 3), [True, 1]),
+    "split_sizes_of_a_vector": lambda m: m.ones(2, 3).split(m.tensor([1, 1])),
+    "split_with_sizes_of_an_int": lambda m: m.ones(4).split_with_sizes(2),
+    "repeat_interleave_repeats_true": lambda m: m.repeat_interleave(m.ones(2), True),
+    "repeat_interleave_repeats_float": lambda m: m.ones(2).repeat_interleave(2.0),
+    "repeat_interleave_dim_true": lambda m: m.repeat_interleave(m.ones(2), 2, True),
+    "repeat_interleave_dim_bool_tensor": lambda m: m.repeat_interleave(m.ones(2), 2, m.tensor(False)),
+    "repeat_interleave_output_size_true": lambda m: m.repeat_interleave(m.ones(2), 2, output_size=True),
+    "diagonal_offset_bool_tensor": lambda m: m.diagonal(m.ones(2, 3), m.tensor(True)),
+    "diag_embed_offset_bool_tensor": lambda m: m.diag_embed(m.ones(2, 3), m.tensor(True)),
+    "unfold_size_bool_tensor": lambda m: m.ones(2, 3).unfold(0, m.tensor(True), 1),
 }
 
 
@@ -631,3 +645,36 @@ def test_sections_of_a_bool_0d_tensor_is_the_assert_torch_raises():
 def test_a_repeated_dim_is_found_before_a_later_dim_out_of_range():
     check_error(lambda m: m.ones(2).var((-1, -1, 1), keepdim=True))
     check_error(lambda m: m.ones(2, 2, 0, dtype=m.int64).flip((1, 1, 3)))
+
+
+SAME_TEXT = {  # torch's exception type and message
+    "repeat_interleave_bool_repeats": lambda m: m.repeat_interleave(m.ones(2), m.tensor(True)),
+    "repeat_interleave_float_repeats": lambda m: m.ones(2).repeat_interleave(m.tensor([2.0, 1.0])),
+    "repeat_interleave_bool_counts": lambda m: m.repeat_interleave(m.tensor(True)),
+    "diag_bool_tensor_diagonal": lambda m: m.diag(m.ones(2, 3), m.tensor(True)),
+    "diag_bool_diagonal": lambda m: m.diag(m.ones(2, 3), True),
+    "diag_method_bool_diagonal": lambda m: m.ones(2, 3).diag(True),
+    "diag_method_float_diagonal": lambda m: m.ones(2, 3).diag(1.0),
+    "diag_of_a_bool_0d": lambda m: m.diag(m.tensor(True)),
+    "diagonal_method_bool_offset": lambda m: m.ones(2, 3).diagonal(True),
+    "tril_bool_diagonal": lambda m: m.tril(m.ones(2, 3), True),
+    "tril_method_bool_diagonal": lambda m: m.ones(2, 3).tril(True),
+    "tril_bool_tensor_diagonal": lambda m: m.tril(m.ones(2, 3), m.tensor(True)),
+    "triu_bool_tensor_diagonal": lambda m: m.ones(2, 3).triu(m.tensor(True)),
+    "unfold_bool_step": lambda m: m.ones(2, 3).unfold(0, 1, True),
+    "split_with_sizes_bool_tensor": lambda m: m.ones(4).split_with_sizes([m.tensor(True), 3]),
+    "split_size_negative_tensor": lambda m: m.ones(4).split(m.tensor(-1)),
+}
+
+
+@pytest.mark.parametrize("case", SAME_TEXT)
+def test_argument_errors_read_as_torch(case):
+    check_error(SAME_TEXT[case])
+
+
+def test_split_reads_a_one_element_tensor_as_its_int():
+    """torch's Python split turns a one-element tensor (any dtype, a bool one too) into an int first."""
+    check_parity(lambda m: [*m.split(m.arange(6.0).reshape(2, 3), m.tensor(True)),
+                            *m.arange(6.0).reshape(2, 3).split(m.tensor(2), 1), *m.arange(4.0).split(m.tensor([1.5])),
+                            *m.arange(4.0).split([m.tensor(1), 3]), m.repeat_interleave(m.arange(3.0), 2, m.tensor(0)),
+                            m.repeat_interleave(m.arange(3.0), 2, output_size=m.tensor(6))])

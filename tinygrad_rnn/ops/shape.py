@@ -11,7 +11,9 @@ import numpy as np
 
 from ..argcheck import (
     NOT_INTEGRAL,
+    NOT_INTEGRAL_SIZE,
     by_position_only,
+    checked_ints,
     int_arg,
     invalid_combination,
     is_bool_tensor,
@@ -526,7 +528,7 @@ _EVERY_DIM: Any = object()  # squeeze()'s default, told apart from an explicit N
                            ((1,),)))
 def squeeze(input: Tensor, dim: Any = _EVERY_DIM) -> Tensor:
     """input without its dims of size 1 (all of them, or those of `dim`: an int or a tuple)."""
-    if dim is None:  # None is no dim to torch's parser (squeeze() squeezes every dim)
+    if dim is None or is_bool_tensor(dim):  # no dim to torch's parser (squeeze() squeezes every dim)
         raise invalid_combination("squeeze", (input, dim))
     dims = normalize_dims(None if dim is _EVERY_DIM else dim, input.ndim)
     shape = tuple(n for i, n in enumerate(input.shape) if not (i in dims and n == 1))
@@ -700,7 +702,8 @@ def narrow(input: Tensor, dim: int, start: int, length: int) -> Tensor:
 def split(tensor: Tensor, split_size_or_sections: Any, dim: int = 0) -> tuple:
     """Pieces along dim: of split_size_or_sections each (the last may be smaller), or of the listed sizes."""
     input = tensor
-    dim = int_arg("split", "dim", dim, 2)  # its type before the tensor's rank, as torch
+    split_size_or_sections = _split_sizes(input, split_size_or_sections)
+    dim = int_arg("split", "dim", dim, 3)  # its type before the tensor's rank, as torch
     if input.ndim == 0:
         raise RuntimeError("split expects at least a 1-dimensional tensor")
     if isinstance(split_size_or_sections, builtins.int) and split_size_or_sections < 0:  # before the dim
@@ -725,6 +728,28 @@ def split(tensor: Tensor, split_size_or_sections: Any, dim: int = 0) -> tuple:
         out.append(rename(narrow(input, d, start, s), name))
         start += s
     return tuple(out)
+
+
+def _split_sizes(input: Tensor, given: Any) -> Any:
+    """split's second argument as torch's Python wrapper reads it: a one-element tensor is an int (truncated),
+    an int one size (a bool is no int to the kernel's parser), anything else the list of sizes."""
+    if isinstance(given, Tensor) and given.numel() == 1:
+        given = builtins.int(given.item())
+    if isinstance(given, builtins.bool):
+        raise invalid_combination("split", (input, given, 0))
+    if isinstance(given, builtins.int):
+        return given
+    if not isinstance(given, (tuple, list)):
+        raise TypeError(f"split_with_sizes(): argument 'split_sizes' (position 2) must be tuple of ints, not "
+                        f"{type(given).__name__}")
+    return _sizes_list(given)
+
+
+def _sizes_list(sizes: Any) -> list:
+    """split_with_sizes' `SymInt[]`: true ints (after the first, bools count), no bool 0-d tensor."""
+    if builtins.any(is_bool_tensor(s) for s in sizes):
+        raise RuntimeError(NOT_INTEGRAL_SIZE)
+    return list(checked_ints("split_with_sizes", "split_sizes", sizes, 2))
 
 
 @op(samples=_plain_samples(((5, 4), 2), ((5, 4), 3, -1), ((0, 3), 2), ((1,), 1), ((4,), 5), ((6,), 4)))
@@ -1101,9 +1126,11 @@ def unflatten(input: Tensor, dim: int, sizes: Any) -> Tensor:
     return input.reshape(input.shape[:d] + inner + input.shape[d + 1:])
 
 
-@op(out=True, samples=_plain_samples(((3,),), ((3,), 1), ((3, 4),), ((3, 4), -1), ((3, 4), 2), ((0,),)))
+@op(out=True, renumber_method_errors=True,
+    samples=_plain_samples(((3,),), ((3,), 1), ((3, 4),), ((3, 4), -1), ((3, 4), 2), ((0,),)))
 def diag(input: Tensor, diagonal: int = 0) -> Tensor:
     """1-D: a matrix with input on a diagonal; 2-D: that diagonal of the matrix."""
+    diagonal = int_arg("diag", "diagonal", diagonal, 2)
     if input.ndim == 1:
         n = input.shape[0] + builtins.abs(diagonal)
         rows = np.arange(input.shape[0]) + builtins.max(-diagonal, 0)
@@ -1118,6 +1145,7 @@ def diag(input: Tensor, diagonal: int = 0) -> Tensor:
 
 
 def _triangle(input: Tensor, diagonal: int, lower: bool, name: str) -> Tensor:
+    diagonal = int_arg(name, "diagonal", diagonal, 2, symint=True)
     if input.ndim < 2:
         raise RuntimeError(f"{name}: input tensor must have at least 2 dimensions")
     rows, cols = input.shape[-2:]
@@ -1126,12 +1154,14 @@ def _triangle(input: Tensor, diagonal: int, lower: bool, name: str) -> Tensor:
     return rename(kept, "TrilBackward0" if lower else "TriuBackward0")
 
 
-@op(out=True, inplace=True, samples=_plain_samples(((3, 4),), ((3, 4), 1), ((2, 3, 4), -1), ((0, 3),), ((4, 4), 10)))
+@op(out=True, inplace=True, renumber_method_errors=True,
+    samples=_plain_samples(((3, 4),), ((3, 4), 1), ((2, 3, 4), -1), ((0, 3),), ((4, 4), 10)))
 def tril(input: Tensor, diagonal: int = 0) -> Tensor:
     return _triangle(input, diagonal, True, "tril")
 
 
-@op(out=True, inplace=True, samples=_plain_samples(((3, 4),), ((3, 4), 1), ((2, 3, 4), -1), ((0, 3),), ((4, 4), -10)))
+@op(out=True, inplace=True, renumber_method_errors=True,
+    samples=_plain_samples(((3, 4),), ((3, 4), 1), ((2, 3, 4), -1), ((0, 3),), ((4, 4), -10)))
 def triu(input: Tensor, diagonal: int = 0) -> Tensor:
     return _triangle(input, diagonal, False, "triu")
 
@@ -1266,8 +1296,11 @@ def repeat_interleave(input: Tensor, repeats: Any = None, dim: Any = None, *, ou
     """Each element (or slice along dim) repeated `repeats` times in place: [1, 2] -> [1, 1, 2, 2].
     With no `repeats`, input holds the counts: [1, 2] -> [0, 1, 1]. `output_size`, the length of the
     result, is only checked here (torch uses it to skip a pass over the counts)."""
+    _check_repeat_arguments(input, repeats, dim, output_size)
     if repeats is None:
         return _repeated_positions(input, output_size)
+    if isinstance(repeats, Tensor) and (repeats.dtype.is_floating_point or repeats.dtype is dtypes.bool):
+        raise NotImplementedError(f'"repeat_interleave_cpu" not implemented for \'{repeats.dtype._legacy}\'')
     x = input.flatten() if dim is None else input
     d = 0 if dim is None else normalize_dim(dim, x.ndim)
     counts = repeats._data if isinstance(repeats, Tensor) else repeats
@@ -1275,6 +1308,15 @@ def repeat_interleave(input: Tensor, repeats: Any = None, dim: Any = None, *, ou
     _check_output_size(output_size, index.size, isinstance(repeats, Tensor))
     name = "IndexSelectBackward0" if isinstance(repeats, Tensor) else "ViewBackward0"  # torch's two ways to do it
     return rename(Index.apply(x, (slice(None),) * d + (index,)), name)
+
+
+def _check_repeat_arguments(input: Tensor, repeats: Any, dim: Any, output_size: Any) -> None:
+    """torch's parser: repeats a tensor or an int, dim and output_size ints (a bool is none of them)."""
+    plain_int = lambda v: is_int(v) and not is_bool_tensor(v)  # noqa: E731
+    if not (repeats is None or isinstance(repeats, Tensor) or plain_int(repeats)) \
+            or not (dim is None or plain_int(dim)) or not (output_size is None or plain_int(output_size)):
+        given = tuple(a for a in (input, repeats, dim) if a is not None)
+        raise no_overload("repeat_interleave", given, {} if output_size is None else {"output_size": output_size})
 
 
 def _repeated_positions(counts: Tensor, output_size: Any) -> Tensor:
@@ -1416,13 +1458,18 @@ def dsplit(input: Tensor, indices_or_sections: Any = None, *, sections: Any = No
 
 @op(samples=_plain_samples(((5, 4), [2, 3]), ((5, 4), (1, 3), -1), ((0, 3), [0]), ((1,), [1]), ((4,), [0, 4, 0])))
 def split_with_sizes(input: Tensor, split_sizes: Sequence, dim: int = 0) -> tuple:
-    return split(input, [builtins.int(s) for s in split_sizes], dim)
+    if not isinstance(split_sizes, (tuple, list)):
+        raise TypeError(f"split_with_sizes(): argument 'split_sizes' (position 1) must be tuple of ints, not "
+                        f"{type(split_sizes).__name__}")
+    return split(input, _sizes_list(split_sizes), dim)
 
 
 @op(function=False, samples=_plain_samples(((3, 4), 1, 2, 1), ((3, 4), 0, 2, 2), ((5,), -1, 3, 2), ((0, 3), 1, 2, 1),
                                            ((1,), 0, 1, 1), ((), 0, 1, 1)))
 def unfold(input: Tensor, dimension: int, size: int, step: int) -> Tensor:
     """Every window of `size` elements along `dimension`, `step` apart, as a new last dim."""
+    dimension, size, step = (int_arg("unfold", name, v, i) for i, (name, v) in
+                             enumerate((("dimension", dimension), ("size", size), ("step", step)), 1))
     d = normalize_dim(dimension, input.ndim)
     n = input.shape[d] if input.ndim else 1
     if size > n:
@@ -1452,9 +1499,11 @@ def _two_dims(input: Tensor, dim1: Any, dim2: Any, ndim: int) -> tuple:
     return d1, d2
 
 
-@op(samples=_plain_samples(((3, 4),), ((3, 4), 1), ((3, 4), -2), ((2, 3, 4), 0, 2, 0), ((4, 2, 3), -1, -1, 0),
-                           ((0, 3),), ((2, 2), 5)))
+@op(renumber_method_errors=True, samples=_plain_samples(((3, 4),), ((3, 4), 1), ((3, 4), -2), ((2, 3, 4), 0, 2, 0),
+                                                       ((4, 2, 3), -1, -1, 0), ((0, 3),), ((2, 2), 5)))
 def diagonal(input: Tensor, offset: int = 0, dim1: int = 0, dim2: int = 1) -> Tensor:
+    offset, dim1, dim2 = (int_arg("diagonal", name, v, i) for i, (name, v) in
+                          enumerate((("offset", offset), ("dim1", dim1), ("dim2", dim2)), 2))
     """The diagonal `offset` of the dims dim1 and dim2, as the last dim of the result."""
     d1, d2 = _two_dims(input, dim1, dim2, input.ndim)
     order = tuple(d for d in range(input.ndim) if d not in (d1, d2)) + (d1, d2)
@@ -1462,8 +1511,11 @@ def diagonal(input: Tensor, offset: int = 0, dim1: int = 0, dim2: int = 1) -> Te
     return rename(Index.apply(moved, _diagonal_key(moved.shape, offset)), "DiagonalBackward0")
 
 
-@op(samples=_plain_samples(((3,),), ((2, 3),), ((2, 3), 1), ((2, 3), -1, 0, 2), ((2, 3), 0, -1, 0), ((0,),), ((1,),)))
+@op(renumber_method_errors=True, samples=_plain_samples(((3,),), ((2, 3),), ((2, 3), 1), ((2, 3), -1, 0, 2),
+                                                       ((2, 3), 0, -1, 0), ((0,),), ((1,),)))
 def diag_embed(input: Tensor, offset: int = 0, dim1: int = -2, dim2: int = -1) -> Tensor:
+    offset, dim1, dim2 = (int_arg("diag_embed", name, v, i) for i, (name, v) in
+                          enumerate((("offset", offset), ("dim1", dim1), ("dim2", dim2)), 2))
     """Each vector along input's last dim placed on a diagonal (offset, dim1, dim2) of zero matrices."""
     d1, d2 = _two_dims(input, dim1, dim2, input.ndim + 1)
     n = (input.shape[-1] if input.ndim else 1) + builtins.abs(offset)
