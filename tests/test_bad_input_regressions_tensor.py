@@ -678,3 +678,34 @@ def test_split_reads_a_one_element_tensor_as_its_int():
                             *m.arange(6.0).reshape(2, 3).split(m.tensor(2), 1), *m.arange(4.0).split(m.tensor([1.5])),
                             *m.arange(4.0).split([m.tensor(1), 3]), m.repeat_interleave(m.arange(3.0), 2, m.tensor(0)),
                             m.repeat_interleave(m.arange(3.0), 2, output_size=m.tensor(6))])
+
+
+# (equation, operand shapes): torch sums a letter away with `sum` (int64 for integers and bools), multiplies with
+# `mul` and contracts with `bmm` (one dtype, no bool); measured on bool, int32 and uint8 operands
+_EINSUMS = [("i->", [(2,)]), ("i->", [(0,)]), ("ij->i", [(2, 1)]), ("ij->ji", [(2, 3)]), ("ij,j->j", [(2, 3), (3,)]),
+            ("ij,j->j", [(1, 3), (3,)]), ("ij,j->", [(2, 3), (3,)]), ("i,i->", [(2,), (2,)]), ("i,i->", [(1,), (2,)]),
+            ("ij,jk->ik", [(2, 1), (1, 2)]), ("ij,jk->ik", [(1, 2), (2, 1)]), ("ij,jk->ik", [(2, 0), (0, 2)]),
+            ("i,j->", [(2,), (2,)]), ("i,j->i", [(2,), (3,)]), ("i,i,i->", [(2,), (2,), (2,)]),
+            ("i,i,i->i", [(2,), (2,), (2,)])]
+
+
+@pytest.mark.parametrize("dtype", ["bool", "int32", "uint8"])
+@pytest.mark.parametrize("equation, shapes", _EINSUMS)
+def test_einsum_of_integers_and_bools_as_torch(equation, shapes, dtype):
+    torch = require_torch()
+    rng = np.random.default_rng(0)
+    arrays = [rng.integers(0, 3, s).astype(dtype) for s in shapes]
+    results = []
+    for m in (torch, tinygrad_rnn):
+        try:
+            r = m.einsum(equation, *(m.tensor(a) for a in arrays))
+            results.append((str(r.dtype), r.tolist()))
+        except Exception as error:  # noqa: BLE001  (torch's error is part of what is compared)
+            results.append((type(error).__name__, str(error)))
+    assert results[0] == results[1]
+
+
+def test_einsum_of_mixed_integers_promotes_where_torch_multiplies():
+    check_parity(lambda m: [m.einsum("i,j->ij", m.ones(2, dtype=m.int32), m.ones(2, dtype=m.int64)),
+                            m.einsum("i,j->ij", m.ones(2, dtype=m.int32), m.ones(2)),
+                            m.einsum("ij,jk->ik", m.ones(2, 0, dtype=m.int32), m.ones(0, 2, dtype=m.int64))])

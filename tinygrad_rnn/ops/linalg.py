@@ -555,7 +555,50 @@ def einsum(equation: str, *operands: Tensor) -> Tensor:
     _check_einsum_operands(inputs.split(","), operands, output)
     if "." in equation or any(len(set(s)) != len(s) for s in inputs.split(",") + [output]):
         raise NotImplementedError("einsum: '...' and repeated letters in one operand are not supported")
-    return Einsum.apply(equation, *operands)
+    if all(x.dtype.is_floating_point for x in operands):
+        return Einsum.apply(equation, *operands)
+    result = _integer_einsum_dtype(inputs.split(","), operands, output)
+    exact = result if result.is_floating_point else dtypes.int64  # integers counted exactly, then cast
+    return Einsum.apply(equation, *(x.to(exact) for x in operands)).to(result)
+
+
+def _integer_einsum_dtype(subscripts: list, operands: tuple, output: str) -> Any:
+    """The dtype torch's einsum gives integer or bool operands, or its error: it sums a letter away with `sum`
+    (which makes any integer or bool int64), multiplies with `mul` (promotion) and contracts with `bmm` (one
+    dtype, no bool). It first sums each operand's own letters (of size above 1 when there are several
+    operands), then folds the operands left to right; at each step a letter no later operand nor the output
+    has is contracted when both sides have it at size above 1, summed on the one side that has it otherwise
+    (when an operand is empty, nothing is contracted: the operands' dtypes are promoted)."""
+    summed = lambda d: d if d.is_floating_point else dtypes.int64  # noqa: E731  (sum's dtype)
+    shapes = [dict(zip(letters, x.shape)) for letters, x in zip(subscripts, operands)]
+    kinds = [x.dtype for x in operands]
+    if len(operands) == 1:
+        return summed(kinds[0]) if set(subscripts[0]) - set(output) else kinds[0]
+    for k, shape in enumerate(shapes):
+        others = set(output).union(*(s for j, s in enumerate(subscripts) if j != k))
+        own = [c for c in shape if c not in others]
+        if any(shape[c] != 1 for c in own):
+            kinds[k] = summed(kinds[k])
+        shapes[k] = {c: n for c, n in shape.items() if c not in own}
+    left, kind = shapes[0], kinds[0]
+    for k in range(1, len(operands)):
+        right, other = shapes[k], kinds[k]
+        later = set(output).union(*subscripts[k + 1:])
+        contracted = False
+        for c in set(left) | set(right):
+            if c in later:
+                continue
+            a, b = left.get(c, 1), right.get(c, 1)
+            contracted |= a != 1 and b != 1
+            kind, other = (summed(kind) if a != 1 and b == 1 else kind), (summed(other) if b != 1 and a == 1 else other)
+        contracted &= all(x.numel() for x in operands)  # with nothing to multiply torch calls no bmm
+        if contracted and kind is dtypes.bool:
+            raise NotImplementedError('"bmm" not implemented for \'Bool\'')
+        if contracted and kind is not other:
+            raise RuntimeError(f"expected scalar type {kind._legacy} but found {other._legacy}")
+        kind = kind if contracted else dtypes.promote_types(kind, other)
+        left = {c: n for c, n in {**left, **right}.items() if c in later}
+    return kind
 
 
 def _check_einsum_operands(subscripts: list, operands: tuple, output: str) -> None:
@@ -578,10 +621,7 @@ def _check_einsum_operands(subscripts: list, operands: tuple, output: str) -> No
             if sizes.setdefault(c, n) != n and 1 not in (n, sizes[c]):
                 raise RuntimeError(f"einsum(): subscript {c} has size {n} for operand {k} which does not broadcast "
                                    f"with previously seen size {sizes[c]}")
-    summed = set("".join(subscripts)) - set(output)
-    if len(operands) > 1 and operands[0].dtype is dtypes.bool and summed and all(n > 1 for x in operands
-                                                                                   for n in x.shape):
-        raise NotImplementedError('"bmm" not implemented for \'Bool\'')  # torch sums products with bmm
-    if operands and any(x.dtype is not operands[0].dtype for x in operands):
+    if operands and all(x.dtype.is_floating_point for x in operands) \
+            and any(x.dtype is not operands[0].dtype for x in operands):
         bad = next(x for x in operands if x.dtype is not operands[0].dtype)
         raise RuntimeError(f"expected scalar type {operands[0].dtype._legacy} but found {bad.dtype._legacy}")
