@@ -709,3 +709,54 @@ def test_einsum_of_mixed_integers_promotes_where_torch_multiplies():
     check_parity(lambda m: [m.einsum("i,j->ij", m.ones(2, dtype=m.int32), m.ones(2, dtype=m.int64)),
                             m.einsum("i,j->ij", m.ones(2, dtype=m.int32), m.ones(2)),
                             m.einsum("ij,jk->ik", m.ones(2, 0, dtype=m.int32), m.ones(0, 2, dtype=m.int64))])
+
+
+def _grad_leaf(m):
+    return m.ones(2, requires_grad=True)
+
+
+OUT_ERRORS = {  # torch's exception type and message for out=
+    "add_out_of_an_input_requiring_grad": lambda m: m.add(_grad_leaf(m), 1, out=m.empty(2)),
+    "add_out_requiring_grad": lambda m: m.add(m.ones(2), 1, out=m.empty(2, requires_grad=True)),
+    "add_grad_before_the_out_dtype": lambda m: m.add(_grad_leaf(m), 1, out=m.empty(2, dtype=m.int64)),
+    "concatenate_names_cat_for_grad": lambda m: m.concatenate([_grad_leaf(m)], out=m.empty(2)),
+    "arcsin_names_asin_for_grad": lambda m: m.arcsin(_grad_leaf(m), out=m.empty(2)),
+    "multiply_names_mul_for_grad": lambda m: m.multiply(_grad_leaf(m), 2, out=m.empty(2)),
+    "sort_tuple_out_for_grad": lambda m: m.sort(_grad_leaf(m), out=(m.empty(2), m.empty(2, dtype=m.int64))),
+    "concat_names_itself_for_a_bad_out": lambda m: m.concat([m.ones(2)], out=1),
+    "concatenate_names_itself_for_a_bad_out": lambda m: m.concatenate([m.ones(2)], out=1),
+    "arcsin_names_itself_for_a_bad_out": lambda m: m.arcsin(m.ones(2), out=1),
+    "median_out_without_dim": lambda m: m.median(m.ones(2, 3), out=m.empty(0)),
+    "median_tuple_out_without_dim": lambda m: m.median(m.ones(2, 3), out=(m.empty(0), m.empty(0, dtype=m.int64))),
+    "nanmedian_out_without_dim": lambda m: m.nanmedian(m.ones(2, 3), out=m.empty(0)),
+}
+
+
+@pytest.mark.parametrize("case", OUT_ERRORS)
+def test_out_errors_as_torch(case):
+    check_error(OUT_ERRORS[case])
+
+
+@pytest.mark.parametrize("op", ["sum", "prod"])
+def test_out_of_a_reduction_over_everything_fits_no_overload(op):
+    torch = require_torch()
+    for m in (torch, tinygrad_rnn):
+        with pytest.raises(TypeError, match="invalid combination"):
+            getattr(m, op)(m.ones(2, 3), out=m.empty(0))
+
+
+def test_reductions_write_into_out_as_torch():
+    """torch's reductions over a dim (and mean, nansum, argmax, argmin over everything) take out=; in no_grad
+    mode an input requiring grad is no obstacle."""
+    def run(m):
+        x, outs = m.arange(6.0).reshape(2, 3), []
+        for call in (lambda o: m.sum(x, 0, out=o), lambda o: m.prod(x, 1, out=o), lambda o: m.mean(x, out=o),
+                     lambda o: m.nansum(x, out=o), lambda o: m.diff(x, out=o)):
+            outs.append(call(m.empty(0)))
+        for call in (lambda o: m.argmax(x, out=o), lambda o: m.argmin(x, 1, out=o)):
+            outs.append(call(m.empty(0, dtype=m.int64)))
+        values, indices = m.nanmedian(x, 0, out=(m.empty(0), m.empty(0, dtype=m.int64)))
+        with m.no_grad():
+            outs.append(m.add(_grad_leaf(m), 1, out=m.empty(2)))
+        return [*outs, values, indices]
+    check_parity(run)

@@ -479,7 +479,7 @@ def _float_input(x: Tensor, dtype: Any, name: str) -> Tensor:
     return x
 
 
-@op(samples=_reductions(whole=True))
+@op(out=True, samples=_reductions(whole=True))
 def sum(input: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: Any = None) -> Tensor:
     bool_arg("sum", "keepdim", keepdim)
     x = _float_input(input, dtype, "sum")
@@ -494,7 +494,7 @@ def _check_dim_type(name: str, dim: Any) -> None:
         raise invalid_combination(name, (dim,))
 
 
-@op(samples=_reductions(whole=True))
+@op(out=True, samples=_reductions(whole=True))
 def mean(input: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: Any = None) -> Tensor:
     bool_arg("mean", "keepdim", keepdim)
     _check_dim_type("mean", dim)
@@ -676,12 +676,12 @@ def log_softmax(input: Tensor, dim: Any, dtype: Any = None) -> Tensor:
     return _softmax_along(LogSoftmax, input, dim, dtype)
 
 
-@op(samples=_reductions(whole=True, several_dims=False), differentiable=False)
+@op(out=True, samples=_reductions(whole=True, several_dims=False), differentiable=False)
 def argmax(input: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
     return _arg(np.argmax, input, dim, keepdim, "argmax")
 
 
-@op(samples=_reductions(whole=True, several_dims=False), differentiable=False)
+@op(out=True, samples=_reductions(whole=True, several_dims=False), differentiable=False)
 def argmin(input: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
     return _arg(np.argmin, input, dim, keepdim, "argmin")
 
@@ -728,7 +728,7 @@ def topk(input: Tensor, k: int, dim: int = -1, largest: bool = True, sorted: boo
     return return_types.topk(values, Tensor._make(index.astype(np.int64)))
 
 
-@op(samples=_reductions(whole=True, several_dims=False))
+@op(out=True, samples=_reductions(whole=True, several_dims=False))
 def prod(input: Tensor, dim: Any = _LEFT_OUT, keepdim: Any = _LEFT_OUT, *, dtype: Any = None) -> Tensor:
     """torch's two overloads: prod() of everything, and prod(dim, keepdim=False) of one dim (None is neither)."""
     if dim is None and keepdim is not _LEFT_OUT:
