@@ -760,3 +760,21 @@ def test_reductions_write_into_out_as_torch():
             outs.append(m.add(_grad_leaf(m), 1, out=m.empty(2)))
         return [*outs, values, indices]
     check_parity(run)
+
+
+DEVICE_FIRST = {  # torch checks the device before the values: a CUDA device is refused first on a CPU build
+    "arange_infinite_end": lambda m: m.arange(3, float("inf"), device="cuda"),
+    "arange_nan_end": lambda m: m.arange(3, float("nan"), device="cuda"),
+    "arange_zero_step": lambda m: m.arange(3, 4, 0, device="cuda"),
+    "arange_unknown_device": lambda m: m.arange(3, float("inf"), device="bad"),
+    "range_infinite_end": lambda m: m.range(3, float("inf"), device="cuda"),
+    "linspace_negative_steps": lambda m: m.linspace(0, 1, -1, device="cuda"),
+    "logspace_negative_steps": lambda m: m.logspace(0, 1, -1, device="cuda"),
+    "eye_negative_n": lambda m: m.eye(-1, device="cuda"),
+    "randperm_negative_n": lambda m: m.randperm(-1, device="cuda"),
+}
+
+
+@pytest.mark.parametrize("case", DEVICE_FIRST)
+def test_factories_check_the_device_first_as_torch(case):
+    check_error(DEVICE_FIRST[case])

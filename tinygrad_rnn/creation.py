@@ -411,10 +411,11 @@ def arange(start: Any = _MISSING, end: Any = _MISSING, step: Any = 1, *, dtype: 
     for v in (start, end, step):
         if not isinstance(v, (bool, int, float)) and not hasattr(v, "__float__") or isinstance(v, str):
             raise invalid_combination("arange", (start, end, step))
+    given_dtype = None if dtype is None else dtypes.as_dtype(dtype)  # the parser's checks, then the device's,
+    check_device(device)  # before the range is looked at
     bounds = [float(v) if isinstance(v, Tensor) and v.dtype.is_floating_point else v for v in (start, end, step)]
-    if dtype is None:
-        dtype = dtypes.int64 if all(_is_int(v) or isinstance(v, bool) for v in bounds) else dtypes.get_default_dtype()
-    d = dtypes.as_dtype(dtype)
+    d = given_dtype or (dtypes.int64 if all(_is_int(v) or isinstance(v, bool) for v in bounds)
+                        else dtypes.get_default_dtype())
     if d is dtypes.bool:
         raise NotImplementedError('"arange_cpu" not implemented for \'Bool\'')
     lo, hi, by = (float(b) for b in bounds)
@@ -454,6 +455,7 @@ def linspace(start: float, end: float, steps: int, *, dtype: Any = None, device:
             or not _is_int(steps):
         raise invalid_combination("linspace", (start, end, steps))
     check_0d_bounds("linspace", start, end)
+    check_device(device)  # before the values are looked at, as torch
     if steps < 0:
         raise RuntimeError("number of steps must be non-negative")
     d = dtypes.as_dtype(dtype) if dtype is not None else dtypes.get_default_dtype()
@@ -492,6 +494,7 @@ def eye(n: int, m: Any = _SQUARE, *, dtype: Any = None, device: Any = None, requ
     if m is not _SQUARE and not _is_int(m):
         raise invalid_combination("eye", (n, m))
     m = None if m is _SQUARE else m
+    check_device(device)  # before the values are looked at, as torch
     for name, v in (("n", n), ("m", m)):
         if v is not None and v < 0:
             raise RuntimeError(f"{name} must be greater or equal to 0, got {v}")
