@@ -778,3 +778,21 @@ DEVICE_FIRST = {  # torch checks the device before the values: a CUDA device is 
 @pytest.mark.parametrize("case", DEVICE_FIRST)
 def test_factories_check_the_device_first_as_torch(case):
     check_error(DEVICE_FIRST[case])
+
+
+def test_inplace_integer_ops_cast_across_signedness_as_torch():
+    """torch writes an int16 result into a uint8 tensor in place (a cast within integers); numpy's 'same_kind'
+    refuses it."""
+    def run(m):
+        a = m.tensor(2, dtype=m.uint8)
+        a.sub_(m.tensor(1, dtype=m.int8))
+        b = m.tensor([0, 7], dtype=m.uint8)
+        b.mul_(m.tensor(-3, dtype=m.int8))
+        return [a, b]
+    check_parity(run)
+
+
+@pytest.mark.parametrize("data", [[[True], "abc", []], [[1], "abc"], [[1, 2], "abc"], [[1], "a"], [[1, 2], "ab"]])
+def test_a_str_inside_nested_data_is_a_sequence_as_torch(data):
+    """torch's shape check takes a str for a sequence (its length is compared) before its values are read."""
+    check_error(lambda m: m.tensor(data, dtype=m.uint8))

@@ -126,7 +126,7 @@ def _fill(data: Any, shape: tuple, d: dtypes.dtype, dim: int, out: list) -> None
     if dim == len(shape):
         out.append(_scalar_value(data, d))  # a sequence here raises _scalar_value's TypeError
         return
-    if not _is_sequence(data):
+    if not (_is_sequence(data) or isinstance(data, str)):  # a str is a sequence to torch: its length is compared
         raise TypeError("not a sequence")
     if len(data) != shape[dim]:
         raise ValueError(f"expected sequence of length {shape[dim]} at dim {dim} (got {len(data)})")

@@ -555,7 +555,8 @@ class TensorMethods:
             self._data, self.grad_fn, self._output_nr = result._data, result.grad_fn, result._output_nr
             self._requires_grad = True
         else:
-            if not np.can_cast(result._data.dtype, self._data.dtype, "same_kind"):
+            if dtypes._category(result.dtype) > dtypes._category(self.dtype):  # torch casts within a kind or up
+                # (numpy's "same_kind" would also refuse int16 into uint8, which torch writes)
                 raise RuntimeError(
                     f"result type {result.dtype._legacy} can't be cast to the desired output type {self.dtype._legacy}"
                 )
