@@ -796,3 +796,53 @@ def test_inplace_integer_ops_cast_across_signedness_as_torch():
 def test_a_str_inside_nested_data_is_a_sequence_as_torch(data):
     """torch's shape check takes a str for a sequence (its length is compared) before its values are read."""
     check_error(lambda m: m.tensor(data, dtype=m.uint8))
+
+
+# ------------------------------------------------------------------ the sequence_ops fuzz family's findings
+SEQUENCE_ERRORS = {  # torch's exception type and message
+    "gather_index_out_of_range": lambda m: m.ones(2).gather(0, m.tensor([5])),
+    "gather_negative_index": lambda m: m.ones(2, 2).gather(1, m.tensor([[0], [-1]])),
+    "gather_0d_index_out_of_range": lambda m: m.gather(m.tensor(3.0), 0, m.tensor(1)),
+    "gather_index_of_another_rank": lambda m: m.tensor(1.0).gather(0, m.tensor([[0]])),
+    "scatter_index_of_another_rank": lambda m: m.tensor(1.0).scatter(0, m.tensor([[0]]), 2.0),
+    "scatter_add_0d_index_into_a_matrix": lambda m: m.ones(2, 2).scatter_add(0, m.tensor(0), m.tensor(1.0)),
+    "addcmul_number_factor": lambda m: m.addcmul(m.ones(2), m.ones(2), 2.0),
+    "addcmul_number_first_factor": lambda m: m.addcmul(m.ones(2), 2.0, m.ones(2)),
+    "addcdiv_number_divisor": lambda m: m.ones(2).addcdiv(m.ones(2), 2),
+    "baddbmm_input_dtype_before_shapes": lambda m: m.baddbmm(m.zeros(2, dtype=m.float64), m.zeros(1, 1, 3),
+                                                             m.zeros(1, 4, 2)),
+    "baddbmm_empty_of_another_dtype": lambda m: m.baddbmm(m.zeros(0, 2, 2, dtype=m.int64), m.zeros(0, 2, 0),
+                                                          m.zeros(0, 0, 2)),
+    "addbmm_batch_of_another_dtype": lambda m: m.addbmm(m.zeros(2), m.zeros(1, 1, 3), m.zeros(1, 3, 2, dtype=m.float64)),
+    "addmm_input_of_another_dtype": lambda m: m.addmm(m.zeros(2, dtype=m.int64), m.zeros(1, 3), m.zeros(3, 2)),
+    "addmm_empty_of_another_dtype": lambda m: m.addmm(m.zeros(0, 2, dtype=m.float64), m.zeros(0, 3), m.zeros(3, 2)),
+    "addmv_vector_of_another_dtype": lambda m: m.addmv(m.zeros(2), m.zeros(2, 3), m.zeros(3, dtype=m.float64)),
+    "repeat_interleave_0d_along_a_dim": lambda m: m.repeat_interleave(m.tensor(0, dtype=m.int32), 0, 0),
+    "repeat_interleave_0d_along_dim_minus_one": lambda m: m.repeat_interleave(m.tensor(1.0), 2, -1),
+    "repeat_interleave_0d_tensor_repeats": lambda m: m.repeat_interleave(m.tensor(1.0), m.tensor([2]), -1),
+    "repeat_interleave_0d_float_repeats": lambda m: m.repeat_interleave(m.tensor(1.0), m.tensor(2.0), 0),
+    "repeat_interleave_negative": lambda m: m.repeat_interleave(m.ones(2), -1),
+    "repeat_interleave_negative_count": lambda m: m.repeat_interleave(m.ones(2), m.tensor([-1, 1])),
+    "repeat_interleave_negative_counts_alone": lambda m: m.repeat_interleave(m.tensor([-1, 2])),
+    "repeat_interleave_counts_of_another_length": lambda m: m.repeat_interleave(m.ones(2), m.tensor([1, 1, 1])),
+    "repeat_interleave_counts_matrix": lambda m: m.repeat_interleave(m.ones(2), m.tensor([[1]])),
+}
+
+
+@pytest.mark.parametrize("case", SEQUENCE_ERRORS)
+def test_sequence_op_errors_as_torch(case):
+    check_error(SEQUENCE_ERRORS[case])
+
+
+def test_gather_and_scatter_read_0d_tensors_and_empty_indices_as_torch():
+    """A 0-d input or index is one element along dim 0; an empty index of any dtype is never read."""
+    def run(m):
+        x = m.tensor(3.0, dtype=m.float64, requires_grad=True)
+        picked, added = m.gather(x, 0, m.tensor([0, 0])), x.scatter_add(0, m.tensor(0), m.tensor(2.0, dtype=m.float64))
+        (grad,) = m.autograd.grad(picked.sum() * 2 + added * 3, x)
+        t = m.arange(6.0).reshape(2, 3)
+        return [picked.detach(), added.detach(), grad, type(picked.grad_fn).__name__, type(added.grad_fn).__name__,
+                m.gather(m.tensor(3.0), 0, m.tensor(0)), m.tensor(3.0).scatter(0, m.tensor(0), m.tensor(2.0)),
+                m.ones(2).scatter_add(0, m.tensor(0), m.tensor(1.0)), m.gather(t, 0, m.zeros(0, 3)),
+                t.scatter_add(0, m.zeros(0, 3), t), m.gather(t, 0, m.zeros(1, 2, 3, dtype=m.int64)[:0])]
+    check_parity(run)

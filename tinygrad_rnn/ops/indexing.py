@@ -27,7 +27,7 @@ from ..creation import checked_fill
 from .declare import Sample, op
 from .pointwise import where
 from .promotion import check_broadcast
-from .shape import Gather, Index, IndexBackward, Scatter, ScatterAdd, SetItem, normalize_dim
+from .shape import Gather, Index, IndexBackward, Scatter, ScatterAdd, SetItem, as_vector, normalize_dim
 
 
 # ------------------------------------------------------------------ argument checks
@@ -84,13 +84,13 @@ def _dim_size(input: Tensor, dim: int) -> int:
 
 
 def _check_scatter_index(input: Tensor, dim: int, index: Tensor, src: Any) -> np.ndarray:
-    if index.dtype is not dtypes.int64:
+    if index.dtype is not dtypes.int64 and index.numel():  # an empty index is never read
         raise RuntimeError("scatter(): Expected dtype int64 for index")
     if index.ndim != builtins.max(input.ndim, 1) and index.numel():
         raise RuntimeError("Index tensor must have the same number of dimensions as self tensor")
     if isinstance(src, Tensor) and src.dtype is not input.dtype:
         raise RuntimeError("scatter(): Expected self.dtype to be equal to src.dtype")
-    idx = index._data.reshape(index.shape if input.ndim else (-1,))
+    idx = index._data.astype(np.int64).reshape(index.shape if input.ndim else (-1,))
     return _in_bounds(idx, dim, _dim_size(input, dim))
 
 
@@ -273,6 +273,9 @@ def _scatter_samples(reduce: str | None = None) -> Any:
 def scatter_add(input: Tensor, dim: int, index: Tensor, src: Tensor) -> Tensor:
     """input with src[i][j] added at input[index[i][j]][j] (for dim 0; likewise for the others)."""
     d = normalize_dim(dim, input.ndim)
+    if not input.ndim or not index.ndim:  # torch reads a 0-d input, index or source as one element along dim 0
+        out = scatter_add(as_vector(input), d, as_vector(index), as_vector(src)).reshape(input.shape)
+        return rename(out, "ScatterAddBackward0")
     idx = _check_scatter_index(input, d, index, src)
     _check_src_covers(index, src)
     crop = tuple(slice(0, n) for n in idx.shape)

@@ -134,6 +134,18 @@ _C_TYPE_NAMES = {"Long": "long int", "Int": "int", "Short": "short int", "Char":
                  "Byte": "unsigned char", "Half": "c10::Half"}
 
 
+def _c_name(t: Tensor) -> str:
+    """A dtype as torch's C++ messages spell it: float, double, long int, c10::Half, ..."""
+    return _C_TYPE_NAMES.get(t.dtype._legacy, t.dtype._legacy.lower())
+
+
+def _same_dtype_as_input(message: str, input: Tensor, *operands: Tensor) -> None:
+    """torch's addmm and addbmm want every operand in input's dtype; the message names the first that is not."""
+    other = next((t for t in operands if t.dtype is not input.dtype), None)
+    if other is not None:
+        raise RuntimeError(message.format(input.dtype._legacy, other.dtype._legacy))
+
+
 def check_matmul(a: Tensor, b: Tensor) -> None:
     """Raise torch's error for operands that cannot be multiplied."""
     if a.ndim == 0 or b.ndim == 0:
@@ -277,24 +289,33 @@ def _scaled_sum(input: Tensor, product: Tensor, beta: Any, alpha: Any) -> Tensor
 @op(inplace=True, out=True, samples=_arrays_of(((3, 4), (3, 2), (2, 4)), ((4,), (3, 2), (2, 4)), ((1, 1), (2, 0), (0, 3))))
 def addmm(input: Tensor, mat1: Tensor, mat2: Tensor, *, beta: Any = 1, alpha: Any = 1) -> Tensor:
     """beta * input + alpha * (mat1 @ mat2)."""
+    _same_dtype_as_input("self and mat2 must have the same dtype, but got {} and {}", input, mat1, mat2)
     return rename(_scaled_sum(input, mm(mat1, mat2), beta, alpha), "AddmmBackward0")
 
 
 @op(inplace=True, out=True, samples=_arrays_of(((3, 4), (2, 3, 5), (2, 5, 4)), ((3, 4), (1, 3, 2), (1, 2, 4))))
 def addbmm(input: Tensor, batch1: Tensor, batch2: Tensor, *, beta: Any = 1, alpha: Any = 1) -> Tensor:
     """beta * input + alpha * (the sum over the batch of batch1[i] @ batch2[i])."""
+    if batch1.ndim == batch2.ndim == 3 and batch1.shape[2] == batch2.shape[1] and batch1.numel() and batch2.numel():
+        _same_dtype_as_input("self and mat2 must have the same dtype, but got {} and {}", input, batch1, batch2)
     return rename(_scaled_sum(input, bmm(batch1, batch2).sum(0), beta, alpha), "AddbmmBackward0")
 
 
 @op(inplace=True, out=True, samples=_arrays_of(((2, 3, 4), (2, 3, 5), (2, 5, 4)), ((3, 1), (1, 3, 2), (1, 2, 4))))
 def baddbmm(input: Tensor, batch1: Tensor, batch2: Tensor, *, beta: Any = 1, alpha: Any = 1) -> Tensor:
     """beta * input + alpha * (batch1 @ batch2), batch by batch."""
+    if input.dtype is not batch1.dtype:  # checked before any shape
+        raise RuntimeError(f"Input dtypes must be the same, got: input {_c_name(input)}, batch1: {_c_name(batch1)}, "
+                           f"batch2: {_c_name(batch2)}")
     return rename(_scaled_sum(input, bmm(batch1, batch2), beta, alpha), "BaddbmmBackward0")
 
 
 @op(inplace_function=True, inplace=True, out=True, samples=_arrays_of(((3,), (3, 4), (4,)), ((1,), (2, 3), (3,))))
 def addmv(input: Tensor, mat: Tensor, vec: Tensor, *, beta: Any = 1, alpha: Any = 1) -> Tensor:
     """beta * input + alpha * (mat @ vec)."""
+    if len({input.dtype, mat.dtype, vec.dtype}) > 1 and mat.ndim == 2 and vec.ndim == 1 and mat.shape[1] == vec.shape[0]:
+        raise RuntimeError("addmv input tensors must have the same dtype, but got "
+                           f"{input.dtype._legacy}, {mat.dtype._legacy}, and {vec.dtype._legacy}")
     return rename(_scaled_sum(input, mv(mat, vec), beta, alpha), "AddmvBackward0")
 
 

@@ -791,6 +791,18 @@ def unsafe_split_with_sizes(input: Tensor, split_sizes: Sequence, dim: int = 0) 
     return _unsafe(split_with_sizes(input, split_sizes, dim))
 
 
+def _check_index_bounds(index: np.ndarray, dim: int, size: int) -> None:
+    """torch's error for the first index (in order) outside [0, size)."""
+    outside = index[(index < 0) | (index >= size)]
+    if outside.size:
+        raise RuntimeError(f"index {outside.reshape(-1)[0]} is out of bounds for dimension {dim} with size {size}")
+
+
+def as_vector(x: Tensor) -> Tensor:
+    """A 0-d tensor as the one-element vector torch's gather and scatter take it for; others as they are."""
+    return x.reshape(1) if isinstance(x, Tensor) and not x.ndim else x
+
+
 def gather_along(input: Tensor, dim: int, index: np.ndarray) -> Tensor:
     return Gather.apply(input, dim, index)
 
@@ -803,8 +815,15 @@ def gather(input: Tensor, dim: int, index: Tensor, *, sparse_grad: bool = False)
     if sparse_grad:
         raise NotImplementedError("gather(sparse_grad=True) is not implemented: tinygrad_rnn's gradients are dense")
     d = normalize_dim(int_arg("gather", "dim", dim, 2), input.ndim)
-    if index.dtype.name not in ("int64", "int32"):
+    if index.dtype.name not in ("int64", "int32") and index.numel():  # an empty index is never read
         raise RuntimeError("gather(): Expected dtype int32/int64 for index")
+    if not input.ndim or not index.ndim:  # torch reads a 0-d input or index as one element along dim 0
+        return rename(gather(as_vector(input), 0, as_vector(index)).reshape(index.shape), "GatherBackward0")
+    if not index.numel():  # nothing is read: an empty result of index's shape
+        return rename(input.reshape(-1)[:0].reshape(index.shape), "GatherBackward0")
+    if index.ndim != input.ndim:
+        raise RuntimeError("Index tensor must have the same number of dimensions as input tensor")
+    _check_index_bounds(index._data, d, input.shape[d])
     # torch lets index be smaller than input on the other dims: only that corner is read
     corner = tuple(slice(None) if i == d else slice(0, n) for i, n in enumerate(index.shape))
     smaller = input.ndim == index.ndim and builtins.any(n < m for i, (n, m) in enumerate(zip(index.shape, input.shape))
@@ -1190,8 +1209,14 @@ def scatter(input: Tensor, dim: int, index: Tensor, src: Any = None, *, value: A
         raise RuntimeError(
             "scatter(): Expected self.dtype to be equal to src.dtype"
         )
-    if index.dtype.name != "int64":
+    if index.dtype.name != "int64" and index.numel():  # an empty index is never read
         raise RuntimeError("scatter(): Expected dtype int64 for index")
+    if index.ndim != builtins.max(input.ndim, 1) and index.numel() and index.ndim:
+        raise RuntimeError("Index tensor must have the same number of dimensions as self tensor")
+    if not input.ndim or not index.ndim:  # torch reads a 0-d input, index or source as one element along dim 0
+        out = scatter(as_vector(input), d, as_vector(index), as_vector(src), value=value).reshape(input.shape)
+        return rename(out, "ScatterBackward0" if isinstance(source, Tensor) else "ScatterBackward1")
+    index = index if index.numel() else index.to(dtypes.int64)
     out = Scatter.apply(input, d, index._data, source)
     return rename(out, "ScatterBackward0" if isinstance(source, Tensor) else "ScatterBackward1")
 
@@ -1299,11 +1324,13 @@ def repeat_interleave(input: Tensor, repeats: Any = None, dim: Any = None, *, ou
     _check_repeat_arguments(input, repeats, dim, output_size)
     if repeats is None:
         return _repeated_positions(input, output_size)
+    if not input.ndim and dim is not None:
+        _refuse_dim_of_0d(repeats, dim)
     if isinstance(repeats, Tensor) and (repeats.dtype.is_floating_point or repeats.dtype is dtypes.bool):
         raise NotImplementedError(f'"repeat_interleave_cpu" not implemented for \'{repeats.dtype._legacy}\'')
     x = input.flatten() if dim is None else input
     d = 0 if dim is None else normalize_dim(dim, x.ndim)
-    counts = repeats._data if isinstance(repeats, Tensor) else repeats
+    counts = _checked_counts(repeats, x.shape[d] if x.ndim else 1, d)
     index = np.repeat(np.arange(x.shape[d]), counts)
     _check_output_size(output_size, index.size, isinstance(repeats, Tensor))
     name = "IndexSelectBackward0" if isinstance(repeats, Tensor) else "ViewBackward0"  # torch's two ways to do it
@@ -1319,12 +1346,42 @@ def _check_repeat_arguments(input: Tensor, repeats: Any, dim: Any, output_size: 
         raise no_overload("repeat_interleave", given, {} if output_size is None else {"output_size": output_size})
 
 
+def _checked_counts(repeats: Any, size: int, dim: int) -> Any:
+    """How often each slice along dim repeats, after torch's checks: a number or a one-element tensor repeats
+    every slice, a vector has one count per slice; no count is negative."""
+    if not isinstance(repeats, Tensor):
+        if repeats < 0:
+            raise RuntimeError("Repeats must be non-negative")
+        return repeats
+    if repeats.ndim > 1:
+        raise RuntimeError("repeats must be 0-dim or 1-dim tensor")
+    if repeats.numel() != 1 and repeats.shape[0] != size:
+        raise RuntimeError(f"repeats must have the same size as input along dim, but got repeats.size(0) = "
+                           f"{repeats.shape[0]} and input.size({dim}) = {size}")
+    if (repeats._data < 0).any():
+        raise RuntimeError("repeats can not be negative")
+    return repeats._data.reshape(-1) if repeats.numel() != 1 else repeats._data.reshape(())
+
+
+def _refuse_dim_of_0d(repeats: Any, dim: Any) -> None:
+    """A 0-d input has no dim to repeat along: torch's index_select (tensor repeats) or its unsqueeze after
+    the dim (int repeats, dims -1 and 0 both become 1) says so."""
+    if isinstance(repeats, Tensor):
+        raise IndexError(f"Dimension specified as {int(dim)} but tensor has no dimensions")
+    if repeats < 0:
+        raise RuntimeError("Repeats must be non-negative")
+    raise IndexError(f"Dimension out of range (expected to be in range of [-1, 0], but got "
+                     f"{1 if int(dim) in (-1, 0) else int(dim)})")
+
+
 def _repeated_positions(counts: Tensor, output_size: Any) -> Tensor:
     """repeat_interleave(counts): each position i of the 1-d integer `counts`, counts[i] times."""
     if counts.dtype.is_floating_point or counts.dtype is dtypes.bool:
         raise NotImplementedError(f'"repeat_interleave_cpu" not implemented for \'{counts.dtype._legacy}\'')
     if counts.ndim != 1:
         raise RuntimeError("repeat_interleave only accept 1D vector as repeat")
+    if (counts._data < 0).any():
+        raise RuntimeError("repeats can not be negative")
     index = np.repeat(np.arange(counts.shape[0]), counts._data)
     _check_output_size(output_size, index.size, True)
     return Tensor._make(index.astype(counts._data.dtype))
