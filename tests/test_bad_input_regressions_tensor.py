@@ -846,3 +846,26 @@ def test_gather_and_scatter_read_0d_tensors_and_empty_indices_as_torch():
                 m.ones(2).scatter_add(0, m.tensor(0), m.tensor(1.0)), m.gather(t, 0, m.zeros(0, 3)),
                 t.scatter_add(0, m.zeros(0, 3), t), m.gather(t, 0, m.zeros(1, 2, 3, dtype=m.int64)[:0])]
     check_parity(run)
+
+
+def test_where_takes_a_uint8_condition_and_a_condition_alone_as_torch():
+    """torch warns for a uint8 condition (deprecated) and reads it as nonzero; where(condition) is
+    nonzero(condition, as_tuple=True)."""
+    def run(m):
+        with pytest.warns(UserWarning, match="uint8 condition"):
+            chosen = m.where(m.tensor([2, 0], dtype=m.uint8), m.ones(2), 0.0)
+        return [chosen, *m.where(m.tensor([[2.0, 0.0]])), *m.where(m.tensor(2.0)), *m.where(m.tensor([True, False]))]
+    check_parity(run)
+
+
+@pytest.mark.parametrize("call", [
+    lambda m: m.where(m.tensor([1, 0], dtype=m.int8), m.ones(2), 0.0),
+    lambda m: m.where(m.tensor([1, 0], dtype=m.uint8), m.ones(2), m.zeros(3)),
+    lambda m: m.ones(2, 3, 1, dtype=m.bool).masked_fill(m.ones(2, 3, dtype=m.bool), -2),
+    lambda m: m.ones(2).masked_fill(m.tensor([1, 0], dtype=m.uint8), 5.0),
+    lambda m: m.ones(2).masked_fill(m.tensor([1, 0]), 5.0),
+    lambda m: m.ones(2).masked_fill(m.tensor([1, 0], dtype=m.float16), 5.0),
+])
+@pytest.mark.filterwarnings("ignore:where received a uint8 condition")
+def test_where_and_masked_fill_errors_as_torch(call):
+    check_error(call)

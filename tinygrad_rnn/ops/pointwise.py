@@ -10,6 +10,7 @@ input's shape, so no backward here un-broadcasts by hand.
 from __future__ import annotations
 
 import math
+import warnings
 from typing import Any
 
 import numpy as np
@@ -1112,8 +1113,19 @@ class MaskedFill(Where):
         return [self.edges[2]]
 
 
+_ONLY_CONDITION = object()  # where(condition): told apart from where(condition, None, ...)
+
+
 @op(out=True, method=False, samples=_where_samples)
-def where(condition: Any, input: Any, other: Any) -> Tensor:
+def where(condition: Any, input: Any = _ONLY_CONDITION, other: Any = _ONLY_CONDITION) -> Any:
+    """input where condition holds, other elsewhere; where(condition) alone is nonzero(condition, as_tuple=True)."""
+    if input is _ONLY_CONDITION and other is _ONLY_CONDITION and isinstance(condition, Tensor):
+        data = condition._data if condition.ndim else condition._data.reshape(1)
+        return tuple(Tensor._make(w.astype(np.int64)) for w in np.nonzero(data))
+    if isinstance(condition, Tensor) and condition.dtype is dtypes.uint8:
+        warnings.warn("where received a uint8 condition tensor. This behavior is deprecated and will be removed in a "
+                      "future version of PyTorch. Use a boolean condition instead.", UserWarning, stacklevel=3)
+        condition = Tensor._make(condition._data != 0)
     if not isinstance(condition, Tensor) or condition.dtype is not dtypes.bool:
         got = condition.dtype._legacy if isinstance(condition, Tensor) else type(condition).__name__
         raise RuntimeError(f"where expected condition to be a boolean tensor, but got a tensor with dtype {got}")
@@ -1128,10 +1140,17 @@ def where(condition: Any, input: Any, other: Any) -> Tensor:
     return Where.apply(condition, a, b)
 
 
+def _c_name(d: dtypes.dtype) -> str:
+    """A dtype as torch's C++ type names spell it in some messages (unsigned char, long int, c10::Half)."""
+    return {"uint8": "unsigned char", "int8": "signed char", "int16": "short int", "int32": "int",
+            "int64": "long int", "float16": "c10::Half", "float32": "float", "float64": "double"}.get(d.name, d.name)
+
+
 @op(inplace=True, samples=_masked_fill_samples)
 def masked_fill(input: Tensor, mask: Tensor, value: Any) -> Tensor:
     if mask.dtype is not dtypes.bool:
-        raise RuntimeError(f"masked_fill_ only supports boolean masks, but got mask with dtype {mask.dtype._legacy.lower()}")
+        raise RuntimeError(f"masked_fill_ only supports boolean masks, but got mask with dtype {_c_name(mask.dtype)}")
+    _check_broadcast(mask, input)
     if isinstance(value, Tensor):  # a 0-d tensor's value, converted to input's dtype (no promotion)
         if value.ndim:
             raise RuntimeError("masked_fill_ only supports a 0-dimensional value tensor, but got tensor with "
