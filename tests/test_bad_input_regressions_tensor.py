@@ -869,3 +869,36 @@ def test_where_takes_a_uint8_condition_and_a_condition_alone_as_torch():
 @pytest.mark.filterwarnings("ignore:where received a uint8 condition")
 def test_where_and_masked_fill_errors_as_torch(call):
     check_error(call)
+
+
+SEQUENCE_ERRORS_2 = {  # more of the sequence_ops family's findings: torch's exception type and message
+    "sort_descending_none": lambda m: m.sort(m.ones(2, 3, 0, dtype=m.int64), -5, descending=None),
+    "sort_0d_dim_out_of_range": lambda m: m.sort(m.tensor(True), 1),
+    "argsort_0d_float_dim": lambda m: m.argsort(m.tensor(-3), 1.5),
+    "kthvalue_bool_k_before_the_dim": lambda m: m.kthvalue(m.tensor(1, dtype=m.uint8), True, -2),
+    "kthvalue_of_bools": lambda m: m.kthvalue(m.tensor([True]), 1),
+    "topk_of_bools": lambda m: m.topk(m.tensor(True), 1, 0),
+    "index_select_of_a_0d_with_no_index": lambda m: m.index_select(m.tensor(0.0), 0, m.tensor([], dtype=m.int64)),
+    "index_select_of_a_0d_with_two": lambda m: m.index_select(m.tensor(1.0), 0, m.tensor([0, 0])),
+    "repeat_interleave_sizes_before_the_dtype": lambda m: m.repeat_interleave(m.tensor(-2.0), m.ones(0), None),
+    "unique_two_empty_dims": lambda m: m.unique(m.zeros(1, 0, 0, dtype=m.int64), dim=-1),
+    "unique_empty_dims_not_selected": lambda m: m.unique(m.zeros(1, 0, 0), dim=0),
+}
+
+
+@pytest.mark.parametrize("case", SEQUENCE_ERRORS_2)
+def test_more_sequence_op_errors_as_torch(case):
+    torch = require_torch()
+    with pytest.raises(Exception) as theirs:
+        SEQUENCE_ERRORS_2[case](torch)
+    with pytest.raises(type(theirs.value)):  # sort's and argsort's TypeError list torch's overloads: the type only
+        SEQUENCE_ERRORS_2[case](tinygrad_rnn)
+    if not str(theirs.value).startswith(("sort()", "argsort()")):
+        check_error(SEQUENCE_ERRORS_2[case])
+
+
+def test_masked_fill_of_bools_keeps_bool_as_torch():
+    """A number filled into a bool tensor is its truth value (nan is True); the result stays bool."""
+    check_parity(lambda m: [m.tensor(True).masked_fill(m.tensor(False), float("nan")),
+                            m.tensor([False, True]).masked_fill(m.tensor([True, False]), float("nan")),
+                            m.tensor([False]).masked_fill(m.tensor(True), 0.5), m.tensor([True]).masked_fill(m.tensor(True), 0)])

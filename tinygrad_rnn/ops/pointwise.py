@@ -1158,6 +1158,7 @@ def masked_fill(input: Tensor, mask: Tensor, value: Any) -> Tensor:
         value = np.asarray(value.item()).astype(input._data.dtype)[()]
     else:
         value = checked_fill(value, input.dtype)
+        value = bool(value) if input.dtype is dtypes.bool else value  # a number is any truth value, nan too
     return MaskedFill.apply(mask, _cast(value, input.dtype), input)
 
 

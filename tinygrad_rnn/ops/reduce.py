@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 
 from .. import return_types
-from ..argcheck import bool_arg, int_arg, invalid_combination, is_int, no_overload
+from ..argcheck import bool_arg, int_arg, invalid_combination, is_bool_tensor, is_int, no_overload
 from ..core import dtypes
 from ..core.function import Function, rename
 from ..core.modes import modes
@@ -714,6 +714,8 @@ def _topk_samples(rng: np.random.Generator) -> list[Sample]:
 def topk(input: Tensor, k: int, dim: int = -1, largest: bool = True, sorted: bool = True) -> Any:
     """The k largest (or smallest) values along dim, with their indices; the values are differentiable."""
     k = int_arg("topk", "k", k, 2, symint=True)
+    if input.dtype is dtypes.bool:
+        raise RuntimeError("topk does not support bool dtypes on CPU")
     d = normalize_dim(int_arg("topk", "dim", dim, 3), input.ndim)
     size = input.shape[d] if input.ndim else 1
     if not 0 <= k <= size:
@@ -955,9 +957,11 @@ _UNSTATED: Any = object()  # sort's stable left out, told apart from one given (
 def sort(input: Tensor, dim: int = -1, descending: bool = False, *, stable: Any = _UNSTATED) -> Any:
     """The values along dim in order, with the index each came from (always stable: ties keep their order)."""
     node = "SortBackward0" if stable is _UNSTATED else "SortBackward1"  # torch's overloads without and with stable
+    if not is_int(dim) or is_bool_tensor(dim) or not isinstance(descending, bool):  # the parser's, before the range
+        raise invalid_combination("sort", (input, dim, descending))
+    d = normalize_dim(dim, input.ndim)  # a 0-d tensor's dims are -1 and 0
     if not input.ndim:
         return return_types.sort(rename(input.clone(), node), Tensor._make(np.asarray(0, dtype=np.int64)))
-    d = normalize_dim(dim, input.ndim)
     order = _sort_order(input._data, d, descending)
     values = rename(gather_along(input, d, order), node)
     return return_types.sort(values, Tensor._make(order.astype(np.int64)))
@@ -977,8 +981,10 @@ def _kthvalue_samples(rng: np.random.Generator) -> list[Sample]:
 @op(out=True, samples=_kthvalue_samples, renumber_method_errors=True)
 def kthvalue(input: Tensor, k: int, dim: int = -1, keepdim: bool = False) -> Any:
     """The k-th smallest value along dim (k counts from 1), with its index."""
+    k = int_arg("kthvalue", "k", k, 2, symint=True)  # the parser reads every argument before the dim's range
     d = normalize_dim(int_arg("kthvalue", "dim", dim, 3), input.ndim)
-    k = int_arg("kthvalue", "k", k, 2, symint=True)
+    if input.dtype is dtypes.bool:
+        raise NotImplementedError('"kthvalue_cpu" not implemented for \'Bool\'')
     size = input.shape[d] if input.ndim else 1
     if size == 0:
         raise IndexError(f"kthvalue(): Expected reduction dim {d} to have non-zero size.")

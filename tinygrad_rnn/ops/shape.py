@@ -1074,6 +1074,8 @@ def index_select(input: Tensor, dim: int, index: Tensor) -> Tensor:
         raise RuntimeError("index_select(): Expected dtype int32 or int64 for index")
     if index.ndim > 1:
         raise IndexError("index_select(): Index is supposed to be a vector")
+    if not input.ndim and index.numel() != 1:
+        raise RuntimeError(f"index_select(): Index to scalar can have only 1 value, got {index.numel()} value(s)")
     size = input.shape[d] if input.ndim else 1
     idx = index._data.reshape(-1)
     if idx.size and (idx.max() >= size or idx.min() < 0):  # torch takes no negative index here
@@ -1302,6 +1304,8 @@ def unique(input: Tensor, sorted: bool = True, return_inverse: bool = False, ret
             raise IndexError("Dimension specified as 0 but tensor has no dimensions")
         if input.shape[d] and 0 in input.shape:
             raise RuntimeError("There are 0 sized dimensions, and they aren't selected, so unique cannot be applied")
+        if input.shape.count(0) > 1:
+            raise RuntimeError("Number of zero sized dimensions is more than one, so unique cannot be applied ")
         values, inverse, counts = np.unique(input._data, axis=d, return_inverse=True, return_counts=True)
         inverse, torch_op = inverse.reshape(-1), "unique_dim"
     out = [Unique.apply(input, values, torch_op)]
@@ -1326,8 +1330,6 @@ def repeat_interleave(input: Tensor, repeats: Any = None, dim: Any = None, *, ou
         return _repeated_positions(input, output_size)
     if not input.ndim and dim is not None:
         _refuse_dim_of_0d(repeats, dim)
-    if isinstance(repeats, Tensor) and (repeats.dtype.is_floating_point or repeats.dtype is dtypes.bool):
-        raise NotImplementedError(f'"repeat_interleave_cpu" not implemented for \'{repeats.dtype._legacy}\'')
     x = input.flatten() if dim is None else input
     d = 0 if dim is None else normalize_dim(dim, x.ndim)
     counts = _checked_counts(repeats, x.shape[d] if x.ndim else 1, d)
@@ -1358,6 +1360,8 @@ def _checked_counts(repeats: Any, size: int, dim: int) -> Any:
     if repeats.numel() != 1 and repeats.shape[0] != size:
         raise RuntimeError(f"repeats must have the same size as input along dim, but got repeats.size(0) = "
                            f"{repeats.shape[0]} and input.size({dim}) = {size}")
+    if repeats.dtype.is_floating_point or repeats.dtype is dtypes.bool:  # the kernel's, after the sizes
+        raise NotImplementedError(f'"repeat_interleave_cpu" not implemented for \'{repeats.dtype._legacy}\'')
     if (repeats._data < 0).any():
         raise RuntimeError("repeats can not be negative")
     return repeats._data.reshape(-1) if repeats.numel() != 1 else repeats._data.reshape(())
