@@ -902,3 +902,33 @@ def test_masked_fill_of_bools_keeps_bool_as_torch():
     check_parity(lambda m: [m.tensor(True).masked_fill(m.tensor(False), float("nan")),
                             m.tensor([False, True]).masked_fill(m.tensor([True, False]), float("nan")),
                             m.tensor([False]).masked_fill(m.tensor(True), 0.5), m.tensor([True]).masked_fill(m.tensor(True), 0)])
+
+
+LERP_ERRORS = {  # torch's exception type and message: end (and a weight of some dims) in input's dtype
+    "end_of_another_float": lambda m: m.lerp(m.ones(3), m.tensor(-2.0, dtype=m.float64), 0.5),
+    "end_of_integers": lambda m: m.lerp(m.ones(3), m.tensor(-2), False),
+    "end_of_half": lambda m: m.lerp(m.ones(3), m.ones(3, dtype=m.float16), 0.5),
+    "end_of_bools_before_the_kernel": lambda m: m.lerp(m.tensor(5), m.tensor(True), 0.5),
+    "weight_vector_of_another_float": lambda m: m.lerp(m.ones(2), m.zeros(2), m.tensor([0.5], dtype=m.float64)),
+    "integers_by_a_weight_tensor": lambda m: m.lerp(m.ones(2, dtype=m.int64), m.ones(2, dtype=m.int64),
+                                                    m.ones(2, dtype=m.int64)),
+}
+
+
+@pytest.mark.parametrize("case", LERP_ERRORS)
+def test_lerp_errors_as_torch(case):
+    check_error(LERP_ERRORS[case])
+
+
+@pytest.mark.parametrize("call", [lambda m: m.lerp(m.ones(2), 1.0, 0.5), lambda m: m.lerp(m.ones(2), m.ones(2), "a")])
+def test_lerp_parser_refuses_as_torch(call):
+    torch = require_torch()
+    for m in (torch, tinygrad_rnn):
+        with pytest.raises(TypeError, match="invalid combination"):
+            call(m)
+
+
+def test_lerp_reads_a_0d_weight_as_a_number():
+    check_parity(lambda m: [m.lerp(m.ones(2), m.zeros(2), m.tensor(0.5, dtype=m.float64)),
+                            m.lerp(m.ones(2), m.zeros(2), m.tensor(True)), m.lerp(m.ones(2), m.zeros(2), m.tensor(1)),
+                            m.lerp(m.tensor(1.0), m.tensor(0.0), m.tensor(0.5, dtype=m.float64))])

@@ -1162,9 +1162,25 @@ def masked_fill(input: Tensor, mask: Tensor, value: Any) -> Tensor:
     return MaskedFill.apply(mask, _cast(value, input.dtype), input)
 
 
+def _check_lerp_operands(input: Any, end: Any, weight: Any) -> None:
+    """torch's parser (end a tensor, weight a number or a tensor), then its kernel's dtype checks: end, and a
+    weight tensor of some dims, of input's dtype, with no promotion (a 0-d weight is read as a number)."""
+    if not isinstance(input, Tensor) or not isinstance(end, Tensor) or isinstance(weight, (str, bool)) \
+            or not (isinstance(weight, Tensor) or hasattr(weight, "__float__")):
+        raise invalid_combination("lerp", (input, end, weight))
+    for name, other in (("end", end), ("weight", weight)):
+        if isinstance(other, Tensor) and other.dtype is not input.dtype and (name == "end" or other.ndim):
+            raise RuntimeError(f"expected dtype {_c_name(input.dtype)} for `{name}` but got dtype {_c_name(other.dtype)}")
+
+
 @op(out=True, inplace=True, samples=_lerp_samples)
 def lerp(input: Tensor, end: Tensor, weight: Any) -> Tensor:
     """input + weight * (end - input)."""
+    _check_lerp_operands(input, end, weight)
+    if isinstance(weight, Tensor) and not input.dtype.is_floating_point:
+        raise NotImplementedError(f'"lerp_kernel_tensor" not implemented for \'{input.dtype._legacy}\'')
+    if isinstance(weight, Tensor) and weight.dtype is dtypes.bool:  # a 0-d one (checked above): its number
+        weight = weight.to(input.dtype)
     if not isinstance(weight, Tensor) and isinstance(input, Tensor):
         if not input.dtype.is_floating_point:
             raise NotImplementedError(f'"lerp_kernel_scalar" not implemented for \'{input.dtype._legacy}\'')
