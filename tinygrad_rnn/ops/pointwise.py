@@ -1165,7 +1165,7 @@ def masked_fill(input: Tensor, mask: Tensor, value: Any) -> Tensor:
 def _check_lerp_operands(input: Any, end: Any, weight: Any) -> None:
     """torch's parser (end a tensor, weight a number or a tensor), then its kernel's dtype checks: end, and a
     weight tensor of some dims, of input's dtype, with no promotion (a 0-d weight is read as a number)."""
-    if not isinstance(input, Tensor) or not isinstance(end, Tensor) or isinstance(weight, (str, bool)) \
+    if not isinstance(input, Tensor) or not isinstance(end, Tensor) or isinstance(weight, str) \
             or not (isinstance(weight, Tensor) or hasattr(weight, "__float__")):
         raise invalid_combination("lerp", (input, end, weight))
     for name, other in (("end", end), ("weight", weight)):
