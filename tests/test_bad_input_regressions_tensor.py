@@ -932,3 +932,20 @@ def test_lerp_reads_a_0d_weight_as_a_number():
     check_parity(lambda m: [m.lerp(m.ones(2), m.zeros(2), m.tensor(0.5, dtype=m.float64)),
                             m.lerp(m.ones(2), m.zeros(2), m.tensor(True)), m.lerp(m.ones(2), m.zeros(2), m.tensor(1)),
                             m.lerp(m.tensor(1.0), m.tensor(0.0), m.tensor(0.5, dtype=m.float64))])
+
+
+@pytest.mark.parametrize("call", [
+    lambda m: m.tensor([[-3, 1.0], [1.0, True, True]], device="nowhere"),
+    lambda m: m.tensor([[1], [1, 2]], device="cuda"),
+    lambda m: m.logsumexp(m.ones(2, 3, dtype=m.int32), ()),
+    lambda m: m.logsumexp(m.ones(2, 3), []),
+    lambda m: m.logsumexp(m.ones(3, dtype=m.bool), ()),
+])
+def test_check_order_and_empty_dim_lists_as_torch(call):
+    """torch.tensor parses its device string before the data (a missing CUDA is found after it); logsumexp over
+    dim=() fails to write its kept dims into a 0-d result (keepdim=True and 0-d or empty inputs work)."""
+    check_error(call)
+
+
+def test_logsumexp_over_no_dims_where_torch_computes():
+    check_parity(lambda m: [m.logsumexp(m.ones(2, 3, dtype=m.int32), (), keepdim=True), m.logsumexp(m.tensor(1), ())])

@@ -15,7 +15,7 @@ from .core import dtypes
 from .core.modes import modes
 from .core.tensor import Tensor
 from .determinism import uninitialized
-from .device import check_device
+from .device import check_device, check_device_name
 from .layout import check_layout, check_memory_format, check_pin_memory
 
 
@@ -170,6 +170,8 @@ def tensor(data: Any, dtype: Any = None, device: Any = None, requires_grad: bool
     if not isinstance(requires_grad, bool):  # tensor()'s parser takes only a bool here (no None), before the data
         raise TypeError(f"tensor(): argument 'requires_grad' must be bool, not {type(requires_grad).__name__}")
     check_pin_memory("tensor", pin_memory)
+    if device is not None:
+        check_device_name(device)  # the parser's, before the data; a CUDA device is refused after it
     if isinstance(data, Tensor):
         warnings.warn(
             "To copy construct from a tensor, it is recommended to use sourceTensor.detach().clone() or "

@@ -625,6 +625,9 @@ def logsumexp(input: Tensor, dim: Any, keepdim: bool = False) -> Tensor:
         raise TypeError("logsumexp(): argument 'dim' must be tuple of ints, not NoneType")
     bool_arg("logsumexp", "keepdim", keepdim)
     x = input if input.dtype.is_floating_point else input.to(dtypes.get_default_dtype())  # torch: ints -> float
+    if isinstance(dim, (tuple, list)) and not dim and not keepdim and x.numel() and x.ndim:
+        # torch reduces every dim for dim=(), keeping them, then fails to write that into its 0-d result
+        raise RuntimeError(f"output with shape [] doesn't match the broadcast shape {[1] * x.ndim}")
     return LogSumExp.apply(x, _reduce_dims(dim, x.ndim), keepdim)
 
 
