@@ -949,3 +949,16 @@ def test_check_order_and_empty_dim_lists_as_torch(call):
 
 def test_logsumexp_over_no_dims_where_torch_computes():
     check_parity(lambda m: [m.logsumexp(m.ones(2, 3, dtype=m.int32), (), keepdim=True), m.logsumexp(m.tensor(1), ())])
+
+
+@pytest.mark.parametrize("call", [
+    lambda m: m.select(m.ones(2, 3), m.tensor(True), 0), lambda m: m.ones(2, 3).select(m.tensor(True), 0),
+    lambda m: m.select(m.ones(2, 3), 0, 1.5), lambda m: m.chunk(m.ones(2, 3), m.tensor(True)),
+    lambda m: m.ones(2, 3).chunk(2, 1.5), lambda m: m.flatten(m.ones(2, 3), m.tensor(True)),
+    lambda m: m.ones(2, 3).flatten(0, 1.5), lambda m: m.transpose(m.ones(2, 3), m.tensor(True), 1),
+    lambda m: m.ones(2, 3).transpose_(0, 1.5), lambda m: m.argmax(m.ones(2, 3), m.tensor(True)),
+    lambda m: m.ones(2, 3).argmin(1.5),
+])
+def test_int_argument_positions_count_as_torch(call):
+    """torch.X counts the tensor among the arguments' positions, t.X does not."""
+    check_error(call)

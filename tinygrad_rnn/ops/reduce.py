@@ -679,12 +679,12 @@ def log_softmax(input: Tensor, dim: Any, dtype: Any = None) -> Tensor:
     return _softmax_along(LogSoftmax, input, dim, dtype)
 
 
-@op(out=True, samples=_reductions(whole=True, several_dims=False), differentiable=False)
+@op(out=True, renumber_method_errors=True, samples=_reductions(whole=True, several_dims=False), differentiable=False)
 def argmax(input: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
     return _arg(np.argmax, input, dim, keepdim, "argmax")
 
 
-@op(out=True, samples=_reductions(whole=True, several_dims=False), differentiable=False)
+@op(out=True, renumber_method_errors=True, samples=_reductions(whole=True, several_dims=False), differentiable=False)
 def argmin(input: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
     return _arg(np.argmin, input, dim, keepdim, "argmin")
 
@@ -692,7 +692,7 @@ def argmin(input: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
 def _arg(fn: Any, input: Tensor, dim: Any, keepdim: bool, name: str) -> Tensor:
     bool_arg(name, "keepdim", keepdim)
     if dim is not None:
-        dim = int_arg(name, "dim", dim)  # the parser's check, before the dtype's
+        dim = int_arg(name, "dim", dim, 2)  # the parser's check, before the dtype's
     if input.dtype is dtypes.bool:
         raise RuntimeError(f"{name}(): does not support bool input")
     if dim is None:

@@ -483,10 +483,11 @@ def permute(input: Tensor, *dims: Any) -> Tensor:
 
 
 @op(aliases=("swapdims", "swapaxes"), inplace="view", inplace_names={"TransposeBackward0": "TransposeBackward1"},
+    renumber_method_errors=True,
     samples=_plain_samples(((3, 4), 0, 1), ((2, 3, 4), -1, 0), ((0, 3), 1, 0), ((1,), 0, -1), ((), 0, -1),
                            ((3, 4), 1, 1)))
 def transpose(input: Tensor, dim0: int, dim1: int) -> Tensor:
-    dim0, dim1 = int_arg("transpose", "dim0", dim0, 1), int_arg("transpose", "dim1", dim1, 2)  # types before ranges
+    dim0, dim1 = int_arg("transpose", "dim0", dim0, 2), int_arg("transpose", "dim1", dim1, 3)  # types before ranges
     order = list(range(input.ndim))
     a, b = normalize_dim(dim0, input.ndim), normalize_dim(dim1, input.ndim)
     if not input.ndim:
@@ -567,9 +568,9 @@ def expand(input: Tensor, *sizes: Any, size: Any = None, implicit: bool = False)
     return input if shape == input.shape and not input._requires_grad else Expand.apply(input, shape)
 
 
-@op(samples=_plain_samples(((3, 4),), ((2, 3, 4), 1), ((2, 3, 4), 0, 1), ((0, 3),), ((),)))
+@op(renumber_method_errors=True, samples=_plain_samples(((3, 4),), ((2, 3, 4), 1), ((2, 3, 4), 0, 1), ((0, 3),), ((),)))
 def flatten(input: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
-    start_dim, end_dim = int_arg("flatten", "start_dim", start_dim, 1), int_arg("flatten", "end_dim", end_dim, 2)
+    start_dim, end_dim = int_arg("flatten", "start_dim", start_dim, 2), int_arg("flatten", "end_dim", end_dim, 3)
     s, e = normalize_dim(start_dim, input.ndim), normalize_dim(end_dim, input.ndim)  # 0-d: dims -1 and 0
     if input.ndim == 0:
         return input.reshape(1)
@@ -752,10 +753,11 @@ def _sizes_list(sizes: Any) -> list:
     return list(checked_ints("split_with_sizes", "split_sizes", sizes, 2))
 
 
-@op(samples=_plain_samples(((5, 4), 2), ((5, 4), 3, -1), ((0, 3), 2), ((1,), 1), ((4,), 5), ((6,), 4)))
+@op(renumber_method_errors=True,
+    samples=_plain_samples(((5, 4), 2), ((5, 4), 3, -1), ((0, 3), 2), ((1,), 1), ((4,), 5), ((6,), 4)))
 def chunk(input: Tensor, chunks: int, dim: int = 0) -> tuple:
     """`chunks` pieces along dim, all of one size but the last (fewer when the dim is short)."""
-    chunks, dim = int_arg("chunk", "chunks", chunks, 1), int_arg("chunk", "dim", dim, 2)  # types first
+    chunks, dim = int_arg("chunk", "chunks", chunks, 2), int_arg("chunk", "dim", dim, 3)  # types first
     if input.ndim == 0:
         raise RuntimeError("chunk expects at least a 1-dimensional tensor")
     if chunks <= 0:
@@ -1097,9 +1099,9 @@ def _index_select_out_of_range(input: Tensor, d: int, idx: np.ndarray) -> None:
     raise RuntimeError(f"INDICES element is out of DATA bounds, id={bad} axis_dim={size}")
 
 
-@op(samples=_plain_samples(((3, 4), 0, 1), ((3, 4), 1, -1), ((2, 3, 4), -1, 3), ((2,), 0, 0)))
+@op(renumber_method_errors=True, samples=_plain_samples(((3, 4), 0, 1), ((3, 4), 1, -1), ((2, 3, 4), -1, 3), ((2,), 0, 0)))
 def select(input: Tensor, dim: int, index: int) -> Tensor:
-    dim, index = int_arg("select", "dim", dim, 1), int_arg("select", "index", index, 2, symint=True)  # types before the 0-d check
+    dim, index = int_arg("select", "dim", dim, 2), int_arg("select", "index", index, 3, symint=True)  # types before the 0-d check
     if input.ndim == 0:
         raise IndexError("select() cannot be applied to a 0-dim tensor.")
     d = normalize_dim(dim, input.ndim)
