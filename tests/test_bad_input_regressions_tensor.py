@@ -962,3 +962,20 @@ def test_logsumexp_over_no_dims_where_torch_computes():
 def test_int_argument_positions_count_as_torch(call):
     """torch.X counts the tensor among the arguments' positions, t.X does not."""
     check_error(call)
+
+
+@pytest.mark.parametrize("call", [
+    lambda m: m.clamp(m.zeros(2, dtype=m.bool), min=True), lambda m: m.clamp_max(m.zeros(0, dtype=m.bool), True),
+    lambda m: m.clamp(m.zeros(2, dtype=m.bool), True, False),
+    lambda m: m.clamp(m.zeros(0, dtype=m.bool), m.zeros(0, dtype=m.bool), m.zeros(0, dtype=m.bool)),
+])
+def test_bool_clamp_names_torch_kernel(call):
+    check_error(call)
+
+
+def test_bool_clamp_by_one_tensor_and_searchsorted_of_nothing_as_torch():
+    """One tensor bound of bools is a maximum or minimum torch computes; searchsorted takes empty rows."""
+    check_parity(lambda m: [m.clamp_min(m.tensor([False, True]), m.tensor([True, False])),
+                            m.clamp(m.tensor([True, False]), max=m.tensor([False, False])),
+                            m.clamp_min(m.zeros(0, dtype=m.bool), m.zeros(0, dtype=m.bool)),
+                            m.searchsorted(m.zeros(0, 1), m.zeros(0, 0)), m.searchsorted(m.zeros(2, 0), m.zeros(2, 3))])

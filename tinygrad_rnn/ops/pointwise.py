@@ -1014,13 +1014,24 @@ def _clamp_samples(rng: np.random.Generator) -> list[Sample]:
     return unary(min=-0.5, max=0.7)(rng) + [Sample((x, low, high)), Sample((x, low)), Sample((x, None, high))]
 
 
+def _refuse_bool_clamp(min: Any, max: Any) -> None:
+    """torch's kernels for bools: one tensor bound is a maximum or minimum (computed), two tensor bounds or
+    number bounds reach a kernel with no bool version."""
+    tensors = [isinstance(b, Tensor) for b in (min, max) if b is not None]
+    if tensors == [True]:
+        return
+    kernel = "clamp" if all(tensors) else "clamp_min_scalar" if max is None else "clamp_max_scalar" if min is None \
+        else "clamp_scalar"
+    raise NotImplementedError(f'"{kernel}_cpu" not implemented for \'Bool\'')
+
+
 @op(out=True, inplace_function=True, inplace=True, aliases=("clip",), samples=_clamp_samples)
 def clamp(input: Tensor, min: Any = None, max: Any = None) -> Tensor:
     if min is None and max is None:
         raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
     d = result_type(input, *[b for b in (min, max) if b is not None])  # clamp(int tensor, 0.5) is float, as torch
     if d is dtypes.bool:
-        raise NotImplementedError('"clamp_scalar_cpu" not implemented for \'Bool\'')
+        _refuse_bool_clamp(min, max)
     if isinstance(min, Tensor) or isinstance(max, Tensor):
         if not all(b is None or isinstance(b, Tensor) for b in (min, max)):  # no overload mixes the two
             raise invalid_combination("clamp", (input, min, max))
