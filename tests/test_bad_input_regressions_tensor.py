@@ -979,3 +979,33 @@ def test_bool_clamp_by_one_tensor_and_searchsorted_of_nothing_as_torch():
                             m.clamp(m.tensor([True, False]), max=m.tensor([False, False])),
                             m.clamp_min(m.zeros(0, dtype=m.bool), m.zeros(0, dtype=m.bool)),
                             m.searchsorted(m.zeros(0, 1), m.zeros(0, 0)), m.searchsorted(m.zeros(2, 0), m.zeros(2, 3))])
+
+
+INDEX_VECTOR_ERRORS = {  # torch's exception type and message
+    "index_add_out_of_range": lambda m: m.ones(2).index_add(0, m.tensor([5]), m.ones(1)),
+    "index_add_negative": lambda m: m.ones(2).index_add(0, m.tensor([-1]), m.ones(1)),
+    "index_add_0d_with_no_index": lambda m: m.tensor(1.0).index_add(0, m.tensor([], dtype=m.int64), m.tensor(2.0)),
+    "index_fill_value_range_before_the_index": lambda m: m.ones(2, dtype=m.int32).index_fill(0, m.tensor([5]),
+                                                                                             float("inf")),
+    "take_along_dim_list_dim": lambda m: m.take_along_dim(m.ones(3, dtype=m.bool), m.tensor([False]), [1]),
+    "take_along_dim_bool_dim": lambda m: m.take_along_dim(m.ones(2, 1), m.zeros(2, 1, dtype=m.bool), True),
+}
+
+
+@pytest.mark.parametrize("case", INDEX_VECTOR_ERRORS)
+def test_index_vector_errors_as_torch(case):
+    check_error(INDEX_VECTOR_ERRORS[case])
+
+
+def test_index_ops_read_a_0d_input_as_one_element():
+    check_parity(lambda m: [m.tensor(1.0).index_add(0, m.tensor([0]), m.tensor(2.0)),
+                            m.tensor(1.0).index_fill(0, m.tensor([0]), 2.0),
+                            m.tensor(1.0).index_fill(0, m.tensor([], dtype=m.int64), 2.0),
+                            m.tensor(1.0).index_copy(0, m.tensor([0]), m.tensor(2.0))])
+
+
+def test_tensor_split_refuses_a_float_by_position_before_the_rank():
+    torch = require_torch()
+    for m in (torch, tinygrad_rnn):
+        with pytest.raises(TypeError, match="invalid combination"):
+            m.tensor_split(m.tensor(2, dtype=m.int8), 1.5, 1)

@@ -1668,7 +1668,8 @@ def _index_of(n, shape):
 _SEQUENCE_OPS = ["masked_fill", "gather", "scatter_add", "index_select", "topk", "sort", "argsort", "cumsum",
                  "tensor_split", "repeat_interleave", "masked_select", "nonzero", "new_zeros", "new_full", "expand_as",
                  "baddbmm", "diagonal", "diag_embed", "kthvalue", "cummax", "lerp", "addcmul", "clamp_min", "where",
-                 "bincount", "searchsorted", "unique", "triu_mask"]
+                 "bincount", "searchsorted", "unique", "triu_mask", "take_along_dim", "index_fill", "index_add",
+                 "masked_scatter", "integer_einsum"]
 
 
 @st.composite
@@ -1774,6 +1775,30 @@ def sequence_ops(draw):
         if draw(st.booleans()):
             kw["dim"] = d
         return Call("torch.unique", lambda m, x, **kw: m.unique(x, **kw), (x,), kw)
+    if op == "take_along_dim":
+        index = draw(_index_of(n, tuple(draw(st.sampled_from([1, s])) for s in shape)))
+        return Call("torch.take_along_dim", lambda m, x, i, d: m.take_along_dim(x, i, d), (x, index, d))
+    if op in ("index_fill", "index_add"):
+        index = draw(_index_of(n, (draw(st.integers(0, 3)),)))
+        if op == "index_fill":
+            value = draw(st.one_of(python_numbers(), tensors(max_dims=1, max_side=1)))
+            return Call("Tensor.index_fill", lambda m, x, d, i, v: x.index_fill(d, i, v), (x, d, index, value))
+        src_shape = list(shape)
+        if src_shape and isinstance(d, int) and not isinstance(d, bool) and -nd <= d < nd:
+            src_shape[d] = index.array.shape[0]
+        src = draw(tensors(shape=tuple(src_shape)))
+        kw = {"alpha": draw(st.sampled_from([1, 2, 0.5, True]))} if draw(st.booleans()) else {}
+        return Call("torch.index_add", lambda m, x, d, i, s, **kw: m.index_add(x, d, i, s, **kw), (x, d, index, src), kw)
+    if op == "masked_scatter":
+        mask = draw(arrays(["bool", "uint8"], shape=shape[draw(st.integers(0, nd)):], special=False))
+        source = draw(tensors(max_dims=2))
+        return Call("Tensor.masked_scatter", lambda m, x, k, s: x.masked_scatter(k, s), (x, T(mask), source))
+    if op == "integer_einsum":
+        eq = draw(st.sampled_from(["i->", "ij->i", "i,i->", "i,i->i", "ij,jk->ik", "i,j->ij", "ij,j->", "bij,bjk->bik"]))
+        kinds = draw(st.sampled_from([["bool"], ["int64"], ["int32", "int64"], ["uint8"], ["bool", "int64"]]))
+        shapes = [tuple(draw(st.integers(0, 2)) for _ in part) for part in eq.split("->")[0].split(",")]
+        operands = [draw(tensors(kinds, shape=s)) for s in shapes]
+        return Call("torch.einsum[integers]", lambda m, e, *o: m.einsum(e, *o), (eq, *operands))
     size = draw(st.integers(-1, 4))  # triu_mask: the causal mask of a decoder, as written in tutorials
     return Call("causal_mask", lambda m, s, v: m.triu(m.full((s, s), v), diagonal=1).bool(),
                 (size, draw(python_numbers())))

@@ -20,6 +20,7 @@ from typing import Any
 
 import numpy as np
 
+from ..argcheck import int_arg
 from ..core import dtypes
 from ..core.function import Function, rename
 from ..core.tensor import Tensor
@@ -115,7 +116,13 @@ def _vector_samples(extra: dict | None = None, *, unique: bool = True, value: An
 def index_add(input: Tensor, dim: int, index: Tensor, source: Tensor, *, alpha: Any = 1) -> Tensor:
     """input with alpha * source added at `index` along dim (repeated indices add up)."""
     d = normalize_dim(dim, input.ndim)
-    idx = _check_index_vector("index_add_", index, d, _dim_size(input, d))
+    if not input.ndim:  # one element along dim 0, when there is an index to read
+        if not index.numel():
+            raise IndexError("Dimension specified as 0 but tensor has no dimensions")
+        return rename(index_add(as_vector(input), d, index, as_vector(source), alpha=alpha).reshape(()),
+                      "IndexAddBackward0")
+    vector = {"error": IndexError, "message": "index out of range in self"} if input.ndim == 1 else {}  # its fast path
+    idx = _check_index_vector("index_add_", index, d, _dim_size(input, d), **vector)
     _same_dtype("index_add_", input, source)
     _check_source_shape("index_add_", input, d, idx, source)
     scaled = source if alpha == 1 else source * alpha
@@ -128,6 +135,8 @@ def index_add(input: Tensor, dim: int, index: Tensor, source: Tensor, *, alpha: 
 def index_copy(input: Tensor, dim: int, index: Tensor, source: Tensor) -> Tensor:
     """input with the slices at `index` along dim replaced by source's."""
     d = normalize_dim(dim, input.ndim)
+    if not input.ndim:  # torch reads a 0-d input and source as one element along dim 0
+        return rename(index_copy(as_vector(input), d, index, as_vector(source)).reshape(()), "IndexCopyBackward0")
     idx = _check_index_vector("index_copy_", index, d, _dim_size(input, d), error=IndexError, prefix="index_copy_(): ")
     if source.dtype is not input.dtype:
         raise RuntimeError("index_copy_(): self and source expected to have the same dtype, but got (self) "
@@ -145,6 +154,11 @@ def index_copy(input: Tensor, dim: int, index: Tensor, source: Tensor) -> Tensor
 def index_fill(input: Tensor, dim: int, index: Tensor, value: Any) -> Tensor:
     """input with the slices at `index` along dim set to value (a number or a 0-d tensor)."""
     d = normalize_dim(dim, input.ndim)
+    if not isinstance(value, Tensor):
+        value = checked_fill(value, input.dtype)  # its range, before the index's
+    if not input.ndim:  # torch reads a 0-d input as one element along dim 0
+        filled = index_fill(as_vector(input), d, index, value).reshape(())
+        return rename(filled, "IndexFillBackward1" if isinstance(value, Tensor) else "IndexFillBackward0")
     idx = _check_index_vector("index_fill_", index, d, _dim_size(input, d), negative=True, error=IndexError)
     if isinstance(value, Tensor) and value.ndim:
         raise RuntimeError("index_fill_ only supports a 0-dimensional value tensor, but got tensor with "
@@ -154,7 +168,7 @@ def index_fill(input: Tensor, dim: int, index: Tensor, value: Any) -> Tensor:
     if isinstance(value, Tensor):
         filled = Scatter.apply(input, d, positions, value.to(input.dtype).expand(shape))
         return rename(filled, "IndexFillBackward1")
-    return rename(Scatter.apply(input, d, positions, checked_fill(value, input.dtype)), "IndexFillBackward0")
+    return rename(Scatter.apply(input, d, positions, value), "IndexFillBackward0")
 
 
 # ------------------------------------------------------------------ index_put, put
@@ -483,6 +497,8 @@ def _take_along_samples(rng: np.random.Generator) -> list[Sample]:
 @op(out=True, samples=_take_along_samples)
 def take_along_dim(input: Tensor, indices: Tensor, dim: Any = None) -> Tensor:
     """gather after broadcasting input and indices on every dim but `dim`; with dim None, take of the flat input."""
+    if dim is not None:
+        int_arg("take_along_dim", "dim", dim, 3)  # the parser's, before the indices' dtype
     if indices.dtype is not dtypes.int64:
         raise RuntimeError("torch.take_along_dim(): dtype of indices should be Long but got " + indices.dtype._legacy)
     if dim is None:

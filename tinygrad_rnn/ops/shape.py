@@ -1480,7 +1480,8 @@ def _cuts(fn: str, input: Tensor, given: Any, **by_name: Any) -> Any:
     (`sections=2`, `indices=[1, 3]`, `tensor_indices_or_sections=t`): exactly one of them, and one
     of the kind that name takes."""
     named = {k: v for k, v in by_name.items() if v is not None}
-    if (given is not None) + len(named) != 1 or any(not _CUT_KINDS[k](v) for k, v in named.items()):
+    fits = given is None or any(kind(given) for kind in _CUT_KINDS.values())
+    if not fits or (given is not None) + len(named) != 1 or any(not _CUT_KINDS[k](v) for k, v in named.items()):
         raise no_overload(fn, (input,) if given is None else (input, given), named)
     if is_bool_tensor(named.get("sections")):  # a SymInt: torch's conversion asserts it is integral
         raise RuntimeError(NOT_INTEGRAL)
