@@ -1009,3 +1009,28 @@ def test_tensor_split_refuses_a_float_by_position_before_the_rank():
     for m in (torch, tinygrad_rnn):
         with pytest.raises(TypeError, match="invalid combination"):
             m.tensor_split(m.tensor(2, dtype=m.int8), 1.5, 1)
+
+
+def test_pow_by_a_number_too_small_for_float32_is_no_zero_as_torch():
+    """torch keeps a number exponent in double for a float32 pow: (-5) ** 1e-50 is nan, not 1."""
+    check_parity(lambda m: [m.pow(m.tensor(-5, dtype=m.int8), -4.343455366906109e-293),
+                            m.tensor([[4], [-4], [0]]) ** 2.1685109382686023e-168, m.tensor([-5.0, 2.0, 0.0]) ** -1e-50,
+                            m.tensor([-5.0, 2.0]) ** -1e-40], tol=dict(rtol=0, atol=0))
+
+
+@pytest.mark.parametrize("call", [
+    lambda m: m.topk(m.tensor(False), 1, None),
+    lambda m: m.scalar_tensor(float("nan"), requires_grad=1, device="cuda"),
+    lambda m: m.matmul(m.ones(3, 2, 2, dtype=m.bool), m.ones(3, 2, 2)),
+    lambda m: m.matmul(m.ones(3, 2, 2), m.ones(3, 2, 2, dtype=m.bool)),
+    lambda m: m.matmul(m.ones(3, 2, 2, dtype=m.int64), m.ones(3, 2, 2)),
+])
+def test_checked_in_torch_order(call):
+    check_error(call)
+
+
+def test_tensor_split_checks_its_dim_type_first():
+    torch = require_torch()
+    for m in (torch, tinygrad_rnn):
+        with pytest.raises(TypeError):
+            m.tensor_split(m.tensor(1.0), [], None)

@@ -152,7 +152,7 @@ def check_matmul(a: Tensor, b: Tensor) -> None:
         raise RuntimeError(
             f"both arguments to matmul need to be at least 1D, but they are {a.ndim}D and {b.ndim}D"
         )
-    if a.dtype is not b.dtype:
+    if a.dtype is not b.dtype and not (a.ndim > 2 and b.ndim > 2):  # bmm's check comes later (matmul)
         if a.ndim == 1 and b.ndim == 1:
             raise RuntimeError(f"dot : expected both vectors to have same dtype, but found {a.dtype._legacy} and "
                                f"{b.dtype._legacy}")
@@ -215,6 +215,8 @@ def matmul(input: Tensor, other: Tensor) -> Tensor:
         _check_broadcast(Tensor._make(np.empty(input.shape[:-2])), Tensor._make(np.empty(other.shape[:-2])))
     if input.dtype is dtypes.bool:
         _check_bool_product(input, other)
+    if input.dtype is not other.dtype:  # two batches of matrices: torch's bmm refuses them after its shapes
+        raise RuntimeError(f"expected scalar type {input.dtype._legacy} but found {other.dtype._legacy}")
     return MatMul.apply(input, other)
 
 

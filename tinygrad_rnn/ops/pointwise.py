@@ -373,6 +373,9 @@ def _mask(m: Any) -> Tensor:
     return Tensor._make(np.asarray(m))
 
 
+_FLOAT32_TINIEST = float(np.finfo(np.float32).smallest_subnormal)  # as a Python float (halving it stays nonzero)
+
+
 @op(out=True, inplace=True, samples=binary(first=positive))
 def pow(input: Any, exponent: Any) -> Tensor:
     if not all(isinstance(x, (Tensor, bool, int, float, np.generic, np.ndarray)) for x in (input, exponent)):
@@ -384,6 +387,11 @@ def pow(input: Any, exponent: Any) -> Tensor:
     if isinstance(exponent, Tensor) and exponent.dtype is dtypes.bool and getattr(input, "dtype", bool) is dtypes.bool \
             or isinstance(input, bool) and getattr(exponent, "dtype", None) is dtypes.bool:
         raise NotImplementedError('"pow" not implemented for \'Bool\'')  # torch has no bool ** bool tensor kernel
+    if type(exponent) is float and 0 < math.fabs(exponent) < _FLOAT32_TINIEST / 2 \
+            and isinstance(input, Tensor) and result_type(input, exponent) is dtypes.float32:
+        # torch's float32 pow keeps a number exponent in double: one too small for float32 is still no 0
+        # (x ** 1e-50 is nan for x < 0). The smallest float32 of its sign gives every base the same answer.
+        exponent = math.copysign(_FLOAT32_TINIEST, exponent)
     out = _binary(Pow, input, exponent)
     if isinstance(exponent, Tensor):  # torch numbers its tensor ** tensor and number ** tensor nodes
         rename(out, "PowBackward1" if isinstance(input, Tensor) else "PowBackward2")

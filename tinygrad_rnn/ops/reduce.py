@@ -716,10 +716,10 @@ def _topk_samples(rng: np.random.Generator) -> list[Sample]:
 @op(out=True, samples=_topk_samples, renumber_method_errors=True)
 def topk(input: Tensor, k: int, dim: int = -1, largest: bool = True, sorted: bool = True) -> Any:
     """The k largest (or smallest) values along dim, with their indices; the values are differentiable."""
-    k = int_arg("topk", "k", k, 2, symint=True)
+    k, dim = int_arg("topk", "k", k, 2, symint=True), int_arg("topk", "dim", dim, 3)  # the parser's checks first
     if input.dtype is dtypes.bool:
         raise RuntimeError("topk does not support bool dtypes on CPU")
-    d = normalize_dim(int_arg("topk", "dim", dim, 3), input.ndim)
+    d = normalize_dim(dim, input.ndim)
     size = input.shape[d] if input.ndim else 1
     if not 0 <= k <= size:
         raise RuntimeError("selected index k out of range")

@@ -1445,6 +1445,7 @@ def tensor_split(input: Tensor, indices_or_sections: Any = None, dim: int = 0, *
                  indices: Any = None, tensor_indices_or_sections: Any = None) -> tuple:
     """Pieces along dim: `n` pieces of sizes differing by at most one, or the pieces between the
     given indices (indices past the end give empty pieces)."""
+    dim = int_arg("tensor_split", "dim", dim, 3)  # the parser's check, before the rank's
     indices_or_sections = _cuts("tensor_split", input, indices_or_sections, sections=sections, indices=indices,
                                 tensor_indices_or_sections=tensor_indices_or_sections)
     if input.ndim == 0:

@@ -161,9 +161,9 @@ def scalar_tensor(s: Any, *, dtype: Any = None, layout: Any = None, device: Any 
         s = s.item()
     if not isinstance(s, (bool, int, float, complex, np.generic)):  # torch's parser: a Number
         raise TypeError(f"scalar_tensor(): argument 's' (position 1) must be Number, not {type(s).__name__}")
-    check_device(device)
     if not isinstance(requires_grad, bool) and requires_grad is not None:
         raise TypeError(f"scalar_tensor(): argument 'requires_grad' must be bool, not {type(requires_grad).__name__}")
+    check_device(device)  # after the parser's checks
     target = dtype if dtype is not None else dtypes.get_default_dtype()
     if target is not dtypes.float16:  # torch checks that s fits, but makes a number too large for half inf
         s = checked_fill(s, target)
