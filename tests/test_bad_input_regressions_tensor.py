@@ -1034,3 +1034,13 @@ def test_tensor_split_checks_its_dim_type_first():
     for m in (torch, tinygrad_rnn):
         with pytest.raises(TypeError):
             m.tensor_split(m.tensor(1.0), [], None)
+
+
+def test_float32_add_alpha_holds_its_numbers_as_float32():
+    """torch's float32 add/sub kernel holds alpha and a number operand as float32: an alpha below float32's range
+    is 0 and a number above it inf (inf * 0 is nan), not their float64 product."""
+    check_parity(lambda m: [m.sub(m.tensor([[5]]), 1e300, alpha=-3.183792790086257e-118),
+                            m.add(m.tensor([1], dtype=m.int32), float("inf"), alpha=-1.19e-229),
+                            m.add(m.tensor([1.0]), float("inf"), alpha=-1.19e-229),
+                            m.rsub(m.tensor([1.5]), 1e300, alpha=1e-300),
+                            m.add(m.tensor([1.5, 2.25]), m.tensor([3.1, 1e-3]), alpha=1.7)], tol=dict(rtol=0, atol=0))

@@ -112,6 +112,14 @@ def add(input: Any, other: Any, *, alpha: Any = 1) -> Tensor:
     return _add_scaled(Add, input, other, alpha)
 
 
+def _in_float32(value: Any) -> Any:
+    """A Python float as the float32 torch's kernel holds (too large is inf, too small 0); others unchanged."""
+    if type(value) is not float:
+        return value
+    with np.errstate(over="ignore"):
+        return float(np.float32(value))
+
+
 def _add_scaled(node: type, input: Any, other: Any, alpha: Any) -> Tensor:
     """input + alpha * other (node Add) or input - alpha * other (Sub, Rsub), promoted first: alpha scales
     other in the result's dtype."""
@@ -119,6 +127,8 @@ def _add_scaled(node: type, input: Any, other: Any, alpha: Any) -> Tensor:
     result = result_type(input, other)
     if result is dtypes.float16:  # torch's kernel takes alpha and a number operand as float16
         alpha, input, other = (_in_half(v) for v in (alpha, input, other))
+    elif result is dtypes.float32:  # torch's kernel holds alpha and a number operand as float32 (1e-300 is 0)
+        alpha, input, other = (_in_float32(v) for v in (alpha, input, other))
     elif result is dtypes.bool and type(alpha) in (bool, int, float):  # torch's bool kernel takes alpha as a bool
         alpha = alpha != 0
         if type(other) is bool:  # (True * False is the int 0 in Python)
