@@ -1044,3 +1044,22 @@ def test_float32_add_alpha_holds_its_numbers_as_float32():
                             m.add(m.tensor([1.0]), float("inf"), alpha=-1.19e-229),
                             m.rsub(m.tensor([1.5]), 1e300, alpha=1e-300),
                             m.add(m.tensor([1.5, 2.25]), m.tensor([3.1, 1e-3]), alpha=1.7)], tol=dict(rtol=0, atol=0))
+
+
+INDEX_ADD_ERRORS = {  # torch's exception type and message
+    "slices_of_one_element": lambda m: m.index_add(m.ones(1, 1, 1, dtype=m.int32), 0, m.tensor([2]),
+                                                   m.zeros(1, 1, 1, dtype=m.int32), alpha=2),
+    "0d_with_two_indices": lambda m: m.index_add(m.tensor(1.0), 0, m.tensor([0, 0]), m.tensor(1.0)),
+    "0d_source_dtype_first": lambda m: m.index_add(m.tensor(1, dtype=m.int32), 0, m.tensor([], dtype=m.int64),
+                                                   m.tensor(0.0)),
+    "0d_index_dtype_first": lambda m: m.index_add(m.tensor(1.0), 0, m.tensor([], dtype=m.bool), m.tensor(1.0)),
+}
+
+
+@pytest.mark.parametrize("case", INDEX_ADD_ERRORS)
+def test_index_add_errors_as_torch(case):
+    check_error(INDEX_ADD_ERRORS[case])
+
+
+def test_index_add_into_nothing_checks_no_index():
+    check_parity(lambda m: m.index_add(m.zeros(1, 0, 2, dtype=m.int32), 1, m.tensor([0]), m.zeros(1, 1, 2, dtype=m.int32)))

@@ -116,12 +116,18 @@ def _vector_samples(extra: dict | None = None, *, unique: bool = True, value: An
 def index_add(input: Tensor, dim: int, index: Tensor, source: Tensor, *, alpha: Any = 1) -> Tensor:
     """input with alpha * source added at `index` along dim (repeated indices add up)."""
     d = normalize_dim(dim, input.ndim)
-    if not input.ndim:  # one element along dim 0, when there is an index to read
-        if not index.numel():
+    if not input.ndim:  # one element along dim 0, read by exactly one index (after the dtypes' checks)
+        _check_index_vector("index_add_", index, d, 1)
+        _same_dtype("index_add_", input, source)
+        if index.numel() != 1:
             raise IndexError("Dimension specified as 0 but tensor has no dimensions")
         return rename(index_add(as_vector(input), d, index, as_vector(source), alpha=alpha).reshape(()),
                       "IndexAddBackward0")
-    vector = {"error": IndexError, "message": "index out of range in self"} if input.ndim == 1 else {}  # its fast path
+    if not input.numel():  # nothing to add into: torch checks no index
+        _same_dtype("index_add_", input, source)
+        return rename(input.clone(), "IndexAddBackward0")
+    one_per_slice = input.numel() == input.shape[d]  # torch's path for slices of one element has its own error
+    vector = {"error": IndexError, "message": "index out of range in self"} if one_per_slice else {}
     idx = _check_index_vector("index_add_", index, d, _dim_size(input, d), **vector)
     _same_dtype("index_add_", input, source)
     _check_source_shape("index_add_", input, d, idx, source)
