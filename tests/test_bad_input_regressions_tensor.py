@@ -1063,3 +1063,13 @@ def test_index_add_errors_as_torch(case):
 
 def test_index_add_into_nothing_checks_no_index():
     check_parity(lambda m: m.index_add(m.zeros(1, 0, 2, dtype=m.int32), 1, m.tensor([0]), m.zeros(1, 1, 2, dtype=m.int32)))
+
+
+@pytest.mark.parametrize("call", [
+    lambda m: m.ones(2).index_fill(0, m.tensor([0], dtype=m.int32), 1.0),
+    lambda m: m.tensor(1.0).index_fill(0, m.tensor([], dtype=m.int32), 0),
+    lambda m: m.ones(2).index_fill(0, m.tensor([0.0]), 1.0),
+    lambda m: m.ones(2).index_fill(0, m.tensor([[0]]), 1.0),
+])
+def test_index_fill_wants_an_int64_vector_as_torch(call):
+    check_error(call)

@@ -160,6 +160,10 @@ def index_copy(input: Tensor, dim: int, index: Tensor, source: Tensor) -> Tensor
 def index_fill(input: Tensor, dim: int, index: Tensor, value: Any) -> Tensor:
     """input with the slices at `index` along dim set to value (a number or a 0-d tensor)."""
     d = normalize_dim(dim, input.ndim)
+    if isinstance(index, Tensor) and index.dtype is not dtypes.int64:  # index_fill takes no int32 index
+        raise IndexError("index_fill_(): Expected dtype int64 for index.")
+    if isinstance(index, Tensor) and index.ndim > 1:
+        raise RuntimeError("Index has to be a vector/scalar")
     if not isinstance(value, Tensor):
         value = checked_fill(value, input.dtype)  # its range, before the index's
     if not input.ndim:  # torch reads a 0-d input as one element along dim 0
