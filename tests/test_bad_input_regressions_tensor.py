@@ -1073,3 +1073,16 @@ def test_index_add_into_nothing_checks_no_index():
 ])
 def test_index_fill_wants_an_int64_vector_as_torch(call):
     check_error(call)
+
+
+def test_index_add_checks_the_dtypes_before_the_index():
+    check_error(lambda m: m.index_add(m.ones(1, 1, 1, dtype=m.int32), 0, m.tensor([2]), m.zeros(1, 1, 1)))
+    check_error(lambda m: m.index_add(m.zeros(0), 0, m.tensor([0, 0, 0]), m.ones(3)))
+
+
+@pytest.mark.parametrize("call", [lambda m: m.repeat_interleave(m.tensor(0.0), -1, 1),
+                                  lambda m: m.repeat_interleave(m.tensor(0.0), m.tensor([1]), 1),
+                                  lambda m: m.repeat_interleave(m.tensor(0.0), 2, -2),
+                                  lambda m: m.repeat_interleave(m.tensor(0.0), -1, -1)])
+def test_repeat_interleave_of_a_0d_checks_the_dim_first(call):
+    check_error(call)

@@ -1804,4 +1804,12 @@ def sequence_ops(draw):
                 (size, draw(python_numbers())))
 
 
-CATALOG.update({"sequence_ops": sequence_ops()})
+def _torch_skips_checks_on_empty(call: Call) -> bool:
+    """Kept out of the harness: on an empty input torch's cummax checks no dim (cummax(x, 3) of a 3-d empty x
+    returns), and index_fill of an empty input with an index fails inside torch's storage code ('setStorage:
+    ... out of bounds'); we check the dim and the index as for any other input."""
+    x = call.args[0].array if call.args and isinstance(call.args[0], T) else None
+    return x is not None and x.size == 0 and call.label in ("torch.cummax", "Tensor.index_fill")
+
+
+CATALOG.update({"sequence_ops": sequence_ops().filter(lambda c: not _torch_skips_checks_on_empty(c))})

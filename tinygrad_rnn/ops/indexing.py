@@ -123,13 +123,12 @@ def index_add(input: Tensor, dim: int, index: Tensor, source: Tensor, *, alpha: 
             raise IndexError("Dimension specified as 0 but tensor has no dimensions")
         return rename(index_add(as_vector(input), d, index, as_vector(source), alpha=alpha).reshape(()),
                       "IndexAddBackward0")
-    if not input.numel():  # nothing to add into: torch checks no index
-        _same_dtype("index_add_", input, source)
+    _same_dtype("index_add_", input, source)
+    if not input.numel() and input.ndim > 1:  # nothing to add into: torch checks no index
         return rename(input.clone(), "IndexAddBackward0")
-    one_per_slice = input.numel() == input.shape[d]  # torch's path for slices of one element has its own error
+    one_per_slice = input.ndim == 1 or input.numel() == input.shape[d]  # torch's path for these has its own error
     vector = {"error": IndexError, "message": "index out of range in self"} if one_per_slice else {}
     idx = _check_index_vector("index_add_", index, d, _dim_size(input, d), **vector)
-    _same_dtype("index_add_", input, source)
     _check_source_shape("index_add_", input, d, idx, source)
     scaled = source if alpha == 1 else source * alpha
     added = ScatterAdd.apply(scaled.reshape(input.shape[:d] + (len(idx),) + input.shape[d + 1:]), d,

@@ -1374,7 +1374,7 @@ def _refuse_dim_of_0d(repeats: Any, dim: Any) -> None:
     the dim (int repeats, dims -1 and 0 both become 1) says so."""
     if isinstance(repeats, Tensor):
         raise IndexError(f"Dimension specified as {int(dim)} but tensor has no dimensions")
-    if repeats < 0:
+    if repeats < 0 and int(dim) in (-1, 0):  # a dim out of range is found first
         raise RuntimeError("Repeats must be non-negative")
     raise IndexError(f"Dimension out of range (expected to be in range of [-1, 0], but got "
                      f"{1 if int(dim) in (-1, 0) else int(dim)})")
