@@ -1086,3 +1086,11 @@ def test_index_add_checks_the_dtypes_before_the_index():
                                   lambda m: m.repeat_interleave(m.tensor(0.0), -1, -1)])
 def test_repeat_interleave_of_a_0d_checks_the_dim_first(call):
     check_error(call)
+
+
+@pytest.mark.parametrize("call", [lambda m: m.kthvalue(m.zeros(0, 2, dtype=m.bool), 1, 0),
+                                  lambda m: m.kthvalue(m.zeros(2, dtype=m.bool), 5, 0),
+                                  lambda m: m.zeros(0, 2, dtype=m.bool).median(0, keepdim=True),
+                                  lambda m: m.median(m.zeros(0, 2), -2)])
+def test_kthvalue_and_median_check_sizes_before_bools(call):
+    check_error(call)

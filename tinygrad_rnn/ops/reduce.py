@@ -986,13 +986,13 @@ def kthvalue(input: Tensor, k: int, dim: int = -1, keepdim: bool = False) -> Any
     """The k-th smallest value along dim (k counts from 1), with its index."""
     k = int_arg("kthvalue", "k", k, 2, symint=True)  # the parser reads every argument before the dim's range
     d = normalize_dim(int_arg("kthvalue", "dim", dim, 3), input.ndim)
-    if input.dtype is dtypes.bool:
-        raise NotImplementedError('"kthvalue_cpu" not implemented for \'Bool\'')
     size = input.shape[d] if input.ndim else 1
     if size == 0:
         raise IndexError(f"kthvalue(): Expected reduction dim {d} to have non-zero size.")
     if not 1 <= k <= size:
         raise RuntimeError(f"kthvalue(): selected number k out of range for dimension {d}")
+    if input.dtype is dtypes.bool:  # the kernel's, after the sizes
+        raise NotImplementedError('"kthvalue_cpu" not implemented for \'Bool\'')
     data = input._data if input.ndim else input._data.reshape(1)
     index = np.take(np.argsort(data, axis=d, kind="stable"), [k - 1], axis=d)
     if not input.ndim:
@@ -1045,5 +1045,7 @@ def median(input: Tensor, dim: Any = _EVERY_DIM, keepdim: bool = False) -> Any:
     size = input.shape[d] if input.ndim else 1
     if size and input.dtype is dtypes.bool:
         raise NotImplementedError('"median_cpu" not implemented for \'Bool\'')
+    if not size:  # torch's median says so itself
+        raise IndexError(f"median(): Expected reduction dim {d} to have non-zero size.")
     values, indices = kthvalue(input, (size + 1) // 2, d, keepdim)
     return return_types.median(rename(values, "MedianBackward1"), indices)
