@@ -577,3 +577,520 @@ def test_float16_add_alpha_of_broadcast_operands_as_torch(shapes):
     a, b = (rng.uniform(-3, 3, s).astype(np.float16) for s in shapes)
     check_parity(lambda m, x, y: [m.add(x, y, alpha=1.7), m.sub(y, x, alpha=-0.3)], [a, b], requires_grad=[False] * 2,
                  tol=dict(rtol=0, atol=0))
+
+
+# ------------------------------------------------------------------ session 7: arguments torch's parser refuses
+PARSER_REFUSES = {  # torch raises a TypeError for each (its text lists the overloads; ours names what it got)
+    "var_dim_true_by_name": lambda m: m.ones(2, 3).var(dim=True),
+    "std_dim_true_by_name": lambda m: m.std(m.ones(2, 3), dim=True),
+    "var_mean_dim_true_by_name": lambda m: m.var_mean(m.ones(2, 3), dim=True),
+    "std_mean_dim_true_by_name": lambda m: m.std_mean(m.ones(2, 3), dim=True),
+    "var_unbiased_with_correction": lambda m: m.ones(2, 3).var(dim=0, unbiased=True, correction=1),
+    "tensor_split_indices_or_sections_by_name": lambda m: m.tensor_split(m.ones(4), indices_or_sections=2),
+    "tensor_split_method_indices_or_sections_by_name": lambda m: m.ones(4).tensor_split(indices_or_sections=2),
+    "tensor_split_indices_of_an_int": lambda m: m.tensor_split(m.ones(4), indices=2),
+    "tensor_split_sections_of_a_list": lambda m: m.tensor_split(m.ones(4), sections=[1]),
+    "tensor_split_indices_of_a_tensor": lambda m: m.tensor_split(m.ones(4), indices=m.tensor([1])),
+    "tensor_split_tensor_of_a_list": lambda m: m.tensor_split(m.ones(4), tensor_indices_or_sections=[1]),
+    "tensor_split_sections_of_a_bool": lambda m: m.tensor_split(m.ones(4), sections=True),
+    "hsplit_indices_or_sections_by_name": lambda m: m.hsplit(m.ones(4, 4), indices_or_sections=2),
+    "movedim_bool_tensor_source": lambda m: m.movedim(m.ones(2, 3), m.tensor(False), 0),
+    "movedim_bool_tensor_destination": lambda m: m.ones(2, 3).movedim(0, m.tensor(True)),
+    "index_select_bool_tensor_dim": lambda m: m.index_select(m.ones(2, 3), m.tensor(True), m.tensor([0])),
+    "unbind_bool_tensor_dim": lambda m: m.unbind(m.ones(2, 3), m.tensor(True)),
+    "size_bool_tensor_dim": lambda m: m.ones(2, 3).size(m.tensor(True)),
+    "median_bool_tensor_dim": lambda m: m.median(m.ones(2, 3), m.tensor(True)),
+    "narrow_bool_tensor_dim": lambda m: m.narrow(m.ones(2, 3), m.tensor(True), 0, 1),
+    "squeeze_bool_tensor_dim": lambda m: m.squeeze(m.ones(2, 3), m.tensor(False)),
+    "split_size_true": lambda m: m.split(m.ones(2, 3), True),
+    "split_size_float": lambda m: m.ones(2, 3).split(2.0),
+    "split_sizes_of_a_bool_first": lambda m: m.split(m.ones(2, 3), [True, 1]),
+    "split_sizes_of_a_vector": lambda m: m.ones(2, 3).split(m.tensor([1, 1])),
+    "split_with_sizes_of_an_int": lambda m: m.ones(4).split_with_sizes(2),
+    "repeat_interleave_repeats_true": lambda m: m.repeat_interleave(m.ones(2), True),
+    "repeat_interleave_repeats_float": lambda m: m.ones(2).repeat_interleave(2.0),
+    "repeat_interleave_dim_true": lambda m: m.repeat_interleave(m.ones(2), 2, True),
+    "repeat_interleave_dim_bool_tensor": lambda m: m.repeat_interleave(m.ones(2), 2, m.tensor(False)),
+    "repeat_interleave_output_size_true": lambda m: m.repeat_interleave(m.ones(2), 2, output_size=True),
+    "diagonal_offset_bool_tensor": lambda m: m.diagonal(m.ones(2, 3), m.tensor(True)),
+    "diag_embed_offset_bool_tensor": lambda m: m.diag_embed(m.ones(2, 3), m.tensor(True)),
+    "unfold_size_bool_tensor": lambda m: m.ones(2, 3).unfold(0, m.tensor(True), 1),
+}
+
+
+@pytest.mark.parametrize("case", PARSER_REFUSES)
+def test_parser_refuses_as_torch(case):
+    torch = require_torch()
+    for m in (torch, tinygrad_rnn):
+        with pytest.raises(TypeError):
+            PARSER_REFUSES[case](m)
+
+
+def test_the_forms_torch_takes_still_work():
+    """var's oldest form var(unbiased) by position, tensor_split's cuts by their overload's name, lists of dims
+    holding a bool 0-d tensor (torch reads it as 0 or 1)."""
+    tb = lambda m: m.tensor(True)  # noqa: E731
+    check_parity(lambda m: [m.arange(6.0).reshape(2, 3).var(True), m.arange(6.0).std(False),
+                            *m.tensor_split(m.arange(6.0), sections=2), *m.tensor_split(m.arange(6.0), indices=[1]),
+                            *m.tensor_split(m.arange(6.0), tensor_indices_or_sections=m.tensor(3)),
+                            *m.hsplit(m.ones(2, 4), sections=2), m.arange(6.0).reshape(2, 3).movedim([0], [tb(m)]),
+                            m.arange(6.0).reshape(2, 3).amax([tb(m)]), m.arange(6.0).reshape(2, 3).roll(1, tb(m)),
+                            m.movedim(m.arange(6.0).reshape(2, 3), m.tensor(0), 1)])
+
+
+def test_sections_of_a_bool_0d_tensor_is_the_assert_torch_raises():
+    check_error(lambda m: m.tensor_split(m.ones(4), sections=m.tensor(True)))
+
+
+def test_a_repeated_dim_is_found_before_a_later_dim_out_of_range():
+    check_error(lambda m: m.ones(2).var((-1, -1, 1), keepdim=True))
+    check_error(lambda m: m.ones(2, 2, 0, dtype=m.int64).flip((1, 1, 3)))
+
+
+SAME_TEXT = {  # torch's exception type and message
+    "repeat_interleave_bool_repeats": lambda m: m.repeat_interleave(m.ones(2), m.tensor(True)),
+    "repeat_interleave_float_repeats": lambda m: m.ones(2).repeat_interleave(m.tensor([2.0, 1.0])),
+    "repeat_interleave_bool_counts": lambda m: m.repeat_interleave(m.tensor(True)),
+    "diag_bool_tensor_diagonal": lambda m: m.diag(m.ones(2, 3), m.tensor(True)),
+    "diag_bool_diagonal": lambda m: m.diag(m.ones(2, 3), True),
+    "diag_method_bool_diagonal": lambda m: m.ones(2, 3).diag(True),
+    "diag_method_float_diagonal": lambda m: m.ones(2, 3).diag(1.0),
+    "diag_of_a_bool_0d": lambda m: m.diag(m.tensor(True)),
+    "diagonal_method_bool_offset": lambda m: m.ones(2, 3).diagonal(True),
+    "tril_bool_diagonal": lambda m: m.tril(m.ones(2, 3), True),
+    "tril_method_bool_diagonal": lambda m: m.ones(2, 3).tril(True),
+    "tril_bool_tensor_diagonal": lambda m: m.tril(m.ones(2, 3), m.tensor(True)),
+    "triu_bool_tensor_diagonal": lambda m: m.ones(2, 3).triu(m.tensor(True)),
+    "unfold_bool_step": lambda m: m.ones(2, 3).unfold(0, 1, True),
+    "split_with_sizes_bool_tensor": lambda m: m.ones(4).split_with_sizes([m.tensor(True), 3]),
+    "split_size_negative_tensor": lambda m: m.ones(4).split(m.tensor(-1)),
+}
+
+
+@pytest.mark.parametrize("case", SAME_TEXT)
+def test_argument_errors_read_as_torch(case):
+    check_error(SAME_TEXT[case])
+
+
+def test_split_reads_a_one_element_tensor_as_its_int():
+    """torch's Python split turns a one-element tensor (any dtype, a bool one too) into an int first."""
+    check_parity(lambda m: [*m.split(m.arange(6.0).reshape(2, 3), m.tensor(True)),
+                            *m.arange(6.0).reshape(2, 3).split(m.tensor(2), 1), *m.arange(4.0).split(m.tensor([1.5])),
+                            *m.arange(4.0).split([m.tensor(1), 3]), m.repeat_interleave(m.arange(3.0), 2, m.tensor(0)),
+                            m.repeat_interleave(m.arange(3.0), 2, output_size=m.tensor(6))])
+
+
+# (equation, operand shapes): torch sums a letter away with `sum` (int64 for integers and bools), multiplies with
+# `mul` and contracts with `bmm` (one dtype, no bool); measured on bool, int32 and uint8 operands
+_EINSUMS = [("i->", [(2,)]), ("i->", [(0,)]), ("ij->i", [(2, 1)]), ("ij->ji", [(2, 3)]), ("ij,j->j", [(2, 3), (3,)]),
+            ("ij,j->j", [(1, 3), (3,)]), ("ij,j->", [(2, 3), (3,)]), ("i,i->", [(2,), (2,)]), ("i,i->", [(1,), (2,)]),
+            ("ij,jk->ik", [(2, 1), (1, 2)]), ("ij,jk->ik", [(1, 2), (2, 1)]), ("ij,jk->ik", [(2, 0), (0, 2)]),
+            ("i,j->", [(2,), (2,)]), ("i,j->i", [(2,), (3,)]), ("i,i,i->", [(2,), (2,), (2,)]),
+            ("i,i,i->i", [(2,), (2,), (2,)])]
+
+
+@pytest.mark.parametrize("dtype", ["bool", "int32", "uint8"])
+@pytest.mark.parametrize("equation, shapes", _EINSUMS)
+def test_einsum_of_integers_and_bools_as_torch(equation, shapes, dtype):
+    torch = require_torch()
+    rng = np.random.default_rng(0)
+    arrays = [rng.integers(0, 3, s).astype(dtype) for s in shapes]
+    results = []
+    for m in (torch, tinygrad_rnn):
+        try:
+            r = m.einsum(equation, *(m.tensor(a) for a in arrays))
+            results.append((str(r.dtype), r.tolist()))
+        except Exception as error:  # noqa: BLE001  (torch's error is part of what is compared)
+            results.append((type(error).__name__, str(error)))
+    assert results[0] == results[1]
+
+
+def test_einsum_of_mixed_integers_promotes_where_torch_multiplies():
+    check_parity(lambda m: [m.einsum("i,j->ij", m.ones(2, dtype=m.int32), m.ones(2, dtype=m.int64)),
+                            m.einsum("i,j->ij", m.ones(2, dtype=m.int32), m.ones(2)),
+                            m.einsum("ij,jk->ik", m.ones(2, 0, dtype=m.int32), m.ones(0, 2, dtype=m.int64))])
+
+
+def _grad_leaf(m):
+    return m.ones(2, requires_grad=True)
+
+
+OUT_ERRORS = {  # torch's exception type and message for out=
+    "add_out_of_an_input_requiring_grad": lambda m: m.add(_grad_leaf(m), 1, out=m.empty(2)),
+    "add_out_requiring_grad": lambda m: m.add(m.ones(2), 1, out=m.empty(2, requires_grad=True)),
+    "add_grad_before_the_out_dtype": lambda m: m.add(_grad_leaf(m), 1, out=m.empty(2, dtype=m.int64)),
+    "concatenate_names_cat_for_grad": lambda m: m.concatenate([_grad_leaf(m)], out=m.empty(2)),
+    "arcsin_names_asin_for_grad": lambda m: m.arcsin(_grad_leaf(m), out=m.empty(2)),
+    "multiply_names_mul_for_grad": lambda m: m.multiply(_grad_leaf(m), 2, out=m.empty(2)),
+    "sort_tuple_out_for_grad": lambda m: m.sort(_grad_leaf(m), out=(m.empty(2), m.empty(2, dtype=m.int64))),
+    "concat_names_itself_for_a_bad_out": lambda m: m.concat([m.ones(2)], out=1),
+    "concatenate_names_itself_for_a_bad_out": lambda m: m.concatenate([m.ones(2)], out=1),
+    "arcsin_names_itself_for_a_bad_out": lambda m: m.arcsin(m.ones(2), out=1),
+    "median_out_without_dim": lambda m: m.median(m.ones(2, 3), out=m.empty(0)),
+    "median_tuple_out_without_dim": lambda m: m.median(m.ones(2, 3), out=(m.empty(0), m.empty(0, dtype=m.int64))),
+    "nanmedian_out_without_dim": lambda m: m.nanmedian(m.ones(2, 3), out=m.empty(0)),
+}
+
+
+@pytest.mark.parametrize("case", OUT_ERRORS)
+def test_out_errors_as_torch(case):
+    check_error(OUT_ERRORS[case])
+
+
+@pytest.mark.parametrize("op", ["sum", "prod"])
+def test_out_of_a_reduction_over_everything_fits_no_overload(op):
+    torch = require_torch()
+    for m in (torch, tinygrad_rnn):
+        with pytest.raises(TypeError, match="invalid combination"):
+            getattr(m, op)(m.ones(2, 3), out=m.empty(0))
+
+
+def test_reductions_write_into_out_as_torch():
+    """torch's reductions over a dim (and mean, nansum, argmax, argmin over everything) take out=; in no_grad
+    mode an input requiring grad is no obstacle."""
+    def run(m):
+        x, outs = m.arange(6.0).reshape(2, 3), []
+        for call in (lambda o: m.sum(x, 0, out=o), lambda o: m.prod(x, 1, out=o), lambda o: m.mean(x, out=o),
+                     lambda o: m.nansum(x, out=o), lambda o: m.diff(x, out=o)):
+            outs.append(call(m.empty(0)))
+        for call in (lambda o: m.argmax(x, out=o), lambda o: m.argmin(x, 1, out=o)):
+            outs.append(call(m.empty(0, dtype=m.int64)))
+        values, indices = m.nanmedian(x, 0, out=(m.empty(0), m.empty(0, dtype=m.int64)))
+        with m.no_grad():
+            outs.append(m.add(_grad_leaf(m), 1, out=m.empty(2)))
+        return [*outs, values, indices]
+    check_parity(run)
+
+
+DEVICE_FIRST = {  # torch checks the device before the values: a CUDA device is refused first on a CPU build
+    "arange_infinite_end": lambda m: m.arange(3, float("inf"), device="cuda"),
+    "arange_nan_end": lambda m: m.arange(3, float("nan"), device="cuda"),
+    "arange_zero_step": lambda m: m.arange(3, 4, 0, device="cuda"),
+    "arange_unknown_device": lambda m: m.arange(3, float("inf"), device="bad"),
+    "range_infinite_end": lambda m: m.range(3, float("inf"), device="cuda"),
+    "linspace_negative_steps": lambda m: m.linspace(0, 1, -1, device="cuda"),
+    "logspace_negative_steps": lambda m: m.logspace(0, 1, -1, device="cuda"),
+    "eye_negative_n": lambda m: m.eye(-1, device="cuda"),
+    "randperm_negative_n": lambda m: m.randperm(-1, device="cuda"),
+}
+
+
+@pytest.mark.parametrize("case", DEVICE_FIRST)
+def test_factories_check_the_device_first_as_torch(case):
+    check_error(DEVICE_FIRST[case])
+
+
+def test_inplace_integer_ops_cast_across_signedness_as_torch():
+    """torch writes an int16 result into a uint8 tensor in place (a cast within integers); numpy's 'same_kind'
+    refuses it."""
+    def run(m):
+        a = m.tensor(2, dtype=m.uint8)
+        a.sub_(m.tensor(1, dtype=m.int8))
+        b = m.tensor([0, 7], dtype=m.uint8)
+        b.mul_(m.tensor(-3, dtype=m.int8))
+        return [a, b]
+    check_parity(run)
+
+
+@pytest.mark.parametrize("data", [[[True], "abc", []], [[1], "abc"], [[1, 2], "abc"], [[1], "a"], [[1, 2], "ab"]])
+def test_a_str_inside_nested_data_is_a_sequence_as_torch(data):
+    """torch's shape check takes a str for a sequence (its length is compared) before its values are read."""
+    check_error(lambda m: m.tensor(data, dtype=m.uint8))
+
+
+# ------------------------------------------------------------------ the sequence_ops fuzz family's findings
+SEQUENCE_ERRORS = {  # torch's exception type and message
+    "gather_index_out_of_range": lambda m: m.ones(2).gather(0, m.tensor([5])),
+    "gather_negative_index": lambda m: m.ones(2, 2).gather(1, m.tensor([[0], [-1]])),
+    "gather_0d_index_out_of_range": lambda m: m.gather(m.tensor(3.0), 0, m.tensor(1)),
+    "gather_index_of_another_rank": lambda m: m.tensor(1.0).gather(0, m.tensor([[0]])),
+    "scatter_index_of_another_rank": lambda m: m.tensor(1.0).scatter(0, m.tensor([[0]]), 2.0),
+    "scatter_add_0d_index_into_a_matrix": lambda m: m.ones(2, 2).scatter_add(0, m.tensor(0), m.tensor(1.0)),
+    "addcmul_number_factor": lambda m: m.addcmul(m.ones(2), m.ones(2), 2.0),
+    "addcmul_number_first_factor": lambda m: m.addcmul(m.ones(2), 2.0, m.ones(2)),
+    "addcdiv_number_divisor": lambda m: m.ones(2).addcdiv(m.ones(2), 2),
+    "baddbmm_input_dtype_before_shapes": lambda m: m.baddbmm(m.zeros(2, dtype=m.float64), m.zeros(1, 1, 3),
+                                                             m.zeros(1, 4, 2)),
+    "baddbmm_empty_of_another_dtype": lambda m: m.baddbmm(m.zeros(0, 2, 2, dtype=m.int64), m.zeros(0, 2, 0),
+                                                          m.zeros(0, 0, 2)),
+    "addbmm_batch_of_another_dtype": lambda m: m.addbmm(m.zeros(2), m.zeros(1, 1, 3), m.zeros(1, 3, 2, dtype=m.float64)),
+    "addmm_input_of_another_dtype": lambda m: m.addmm(m.zeros(2, dtype=m.int64), m.zeros(1, 3), m.zeros(3, 2)),
+    "addmm_empty_of_another_dtype": lambda m: m.addmm(m.zeros(0, 2, dtype=m.float64), m.zeros(0, 3), m.zeros(3, 2)),
+    "addmv_vector_of_another_dtype": lambda m: m.addmv(m.zeros(2), m.zeros(2, 3), m.zeros(3, dtype=m.float64)),
+    "repeat_interleave_0d_along_a_dim": lambda m: m.repeat_interleave(m.tensor(0, dtype=m.int32), 0, 0),
+    "repeat_interleave_0d_along_dim_minus_one": lambda m: m.repeat_interleave(m.tensor(1.0), 2, -1),
+    "repeat_interleave_0d_tensor_repeats": lambda m: m.repeat_interleave(m.tensor(1.0), m.tensor([2]), -1),
+    "repeat_interleave_0d_float_repeats": lambda m: m.repeat_interleave(m.tensor(1.0), m.tensor(2.0), 0),
+    "repeat_interleave_negative": lambda m: m.repeat_interleave(m.ones(2), -1),
+    "repeat_interleave_negative_count": lambda m: m.repeat_interleave(m.ones(2), m.tensor([-1, 1])),
+    "repeat_interleave_negative_counts_alone": lambda m: m.repeat_interleave(m.tensor([-1, 2])),
+    "repeat_interleave_counts_of_another_length": lambda m: m.repeat_interleave(m.ones(2), m.tensor([1, 1, 1])),
+    "repeat_interleave_counts_matrix": lambda m: m.repeat_interleave(m.ones(2), m.tensor([[1]])),
+}
+
+
+@pytest.mark.parametrize("case", SEQUENCE_ERRORS)
+def test_sequence_op_errors_as_torch(case):
+    check_error(SEQUENCE_ERRORS[case])
+
+
+def test_gather_and_scatter_read_0d_tensors_and_empty_indices_as_torch():
+    """A 0-d input or index is one element along dim 0; an empty index of any dtype is never read."""
+    def run(m):
+        x = m.tensor(3.0, dtype=m.float64, requires_grad=True)
+        picked, added = m.gather(x, 0, m.tensor([0, 0])), x.scatter_add(0, m.tensor(0), m.tensor(2.0, dtype=m.float64))
+        (grad,) = m.autograd.grad(picked.sum() * 2 + added * 3, x)
+        t = m.arange(6.0).reshape(2, 3)
+        return [picked.detach(), added.detach(), grad, type(picked.grad_fn).__name__, type(added.grad_fn).__name__,
+                m.gather(m.tensor(3.0), 0, m.tensor(0)), m.tensor(3.0).scatter(0, m.tensor(0), m.tensor(2.0)),
+                m.ones(2).scatter_add(0, m.tensor(0), m.tensor(1.0)), m.gather(t, 0, m.zeros(0, 3)),
+                t.scatter_add(0, m.zeros(0, 3), t), m.gather(t, 0, m.zeros(1, 2, 3, dtype=m.int64)[:0])]
+    check_parity(run)
+
+
+def test_where_takes_a_uint8_condition_and_a_condition_alone_as_torch():
+    """torch warns for a uint8 condition (deprecated) and reads it as nonzero; where(condition) is
+    nonzero(condition, as_tuple=True)."""
+    def run(m):
+        with pytest.warns(UserWarning, match="uint8 condition"):
+            chosen = m.where(m.tensor([2, 0], dtype=m.uint8), m.ones(2), 0.0)
+        return [chosen, *m.where(m.tensor([[2.0, 0.0]])), *m.where(m.tensor(2.0)), *m.where(m.tensor([True, False]))]
+    check_parity(run)
+
+
+@pytest.mark.parametrize("call", [
+    lambda m: m.where(m.tensor([1, 0], dtype=m.int8), m.ones(2), 0.0),
+    lambda m: m.where(m.tensor([1, 0], dtype=m.uint8), m.ones(2), m.zeros(3)),
+    lambda m: m.ones(2, 3, 1, dtype=m.bool).masked_fill(m.ones(2, 3, dtype=m.bool), -2),
+    lambda m: m.ones(2).masked_fill(m.tensor([1, 0], dtype=m.uint8), 5.0),
+    lambda m: m.ones(2).masked_fill(m.tensor([1, 0]), 5.0),
+    lambda m: m.ones(2).masked_fill(m.tensor([1, 0], dtype=m.float16), 5.0),
+])
+@pytest.mark.filterwarnings("ignore:where received a uint8 condition")
+def test_where_and_masked_fill_errors_as_torch(call):
+    check_error(call)
+
+
+SEQUENCE_ERRORS_2 = {  # more of the sequence_ops family's findings: torch's exception type and message
+    "sort_descending_none": lambda m: m.sort(m.ones(2, 3, 0, dtype=m.int64), -5, descending=None),
+    "sort_0d_dim_out_of_range": lambda m: m.sort(m.tensor(True), 1),
+    "argsort_0d_float_dim": lambda m: m.argsort(m.tensor(-3), 1.5),
+    "kthvalue_bool_k_before_the_dim": lambda m: m.kthvalue(m.tensor(1, dtype=m.uint8), True, -2),
+    "kthvalue_of_bools": lambda m: m.kthvalue(m.tensor([True]), 1),
+    "topk_of_bools": lambda m: m.topk(m.tensor(True), 1, 0),
+    "index_select_of_a_0d_with_no_index": lambda m: m.index_select(m.tensor(0.0), 0, m.tensor([], dtype=m.int64)),
+    "index_select_of_a_0d_with_two": lambda m: m.index_select(m.tensor(1.0), 0, m.tensor([0, 0])),
+    "repeat_interleave_sizes_before_the_dtype": lambda m: m.repeat_interleave(m.tensor(-2.0), m.ones(0), None),
+    "unique_two_empty_dims": lambda m: m.unique(m.zeros(1, 0, 0, dtype=m.int64), dim=-1),
+    "unique_empty_dims_not_selected": lambda m: m.unique(m.zeros(1, 0, 0), dim=0),
+}
+
+
+@pytest.mark.parametrize("case", SEQUENCE_ERRORS_2)
+def test_more_sequence_op_errors_as_torch(case):
+    torch = require_torch()
+    with pytest.raises(Exception) as theirs:
+        SEQUENCE_ERRORS_2[case](torch)
+    with pytest.raises(type(theirs.value)):  # sort's and argsort's TypeError list torch's overloads: the type only
+        SEQUENCE_ERRORS_2[case](tinygrad_rnn)
+    if not str(theirs.value).startswith(("sort()", "argsort()")):
+        check_error(SEQUENCE_ERRORS_2[case])
+
+
+def test_masked_fill_of_bools_keeps_bool_as_torch():
+    """A number filled into a bool tensor is its truth value (nan is True); the result stays bool."""
+    check_parity(lambda m: [m.tensor(True).masked_fill(m.tensor(False), float("nan")),
+                            m.tensor([False, True]).masked_fill(m.tensor([True, False]), float("nan")),
+                            m.tensor([False]).masked_fill(m.tensor(True), 0.5), m.tensor([True]).masked_fill(m.tensor(True), 0)])
+
+
+LERP_ERRORS = {  # torch's exception type and message: end (and a weight of some dims) in input's dtype
+    "end_of_another_float": lambda m: m.lerp(m.ones(3), m.tensor(-2.0, dtype=m.float64), 0.5),
+    "end_of_integers": lambda m: m.lerp(m.ones(3), m.tensor(-2), False),
+    "end_of_half": lambda m: m.lerp(m.ones(3), m.ones(3, dtype=m.float16), 0.5),
+    "end_of_bools_before_the_kernel": lambda m: m.lerp(m.tensor(5), m.tensor(True), 0.5),
+    "weight_vector_of_another_float": lambda m: m.lerp(m.ones(2), m.zeros(2), m.tensor([0.5], dtype=m.float64)),
+    "integers_by_a_weight_tensor": lambda m: m.lerp(m.ones(2, dtype=m.int64), m.ones(2, dtype=m.int64),
+                                                    m.ones(2, dtype=m.int64)),
+}
+
+
+@pytest.mark.parametrize("case", LERP_ERRORS)
+def test_lerp_errors_as_torch(case):
+    check_error(LERP_ERRORS[case])
+
+
+@pytest.mark.parametrize("call", [lambda m: m.lerp(m.ones(2), 1.0, 0.5), lambda m: m.lerp(m.ones(2), m.ones(2), "a")])
+def test_lerp_parser_refuses_as_torch(call):
+    torch = require_torch()
+    for m in (torch, tinygrad_rnn):
+        with pytest.raises(TypeError, match="invalid combination"):
+            call(m)
+
+
+def test_lerp_reads_a_0d_weight_as_a_number():
+    check_parity(lambda m: [m.lerp(m.ones(2), m.zeros(2), m.tensor(0.5, dtype=m.float64)),
+                            m.lerp(m.ones(2), m.zeros(2), m.tensor(True)), m.lerp(m.ones(2), m.zeros(2), m.tensor(1)),
+                            m.lerp(m.tensor(1.0), m.tensor(0.0), m.tensor(0.5, dtype=m.float64))])
+
+
+@pytest.mark.parametrize("call", [
+    lambda m: m.tensor([[-3, 1.0], [1.0, True, True]], device="nowhere"),
+    lambda m: m.tensor([[1], [1, 2]], device="cuda"),
+    lambda m: m.logsumexp(m.ones(2, 3, dtype=m.int32), ()),
+    lambda m: m.logsumexp(m.ones(2, 3), []),
+    lambda m: m.logsumexp(m.ones(3, dtype=m.bool), ()),
+])
+def test_check_order_and_empty_dim_lists_as_torch(call):
+    """torch.tensor parses its device string before the data (a missing CUDA is found after it); logsumexp over
+    dim=() fails to write its kept dims into a 0-d result (keepdim=True and 0-d or empty inputs work)."""
+    check_error(call)
+
+
+def test_logsumexp_over_no_dims_where_torch_computes():
+    check_parity(lambda m: [m.logsumexp(m.ones(2, 3, dtype=m.int32), (), keepdim=True), m.logsumexp(m.tensor(1), ())])
+
+
+@pytest.mark.parametrize("call", [
+    lambda m: m.select(m.ones(2, 3), m.tensor(True), 0), lambda m: m.ones(2, 3).select(m.tensor(True), 0),
+    lambda m: m.select(m.ones(2, 3), 0, 1.5), lambda m: m.chunk(m.ones(2, 3), m.tensor(True)),
+    lambda m: m.ones(2, 3).chunk(2, 1.5), lambda m: m.flatten(m.ones(2, 3), m.tensor(True)),
+    lambda m: m.ones(2, 3).flatten(0, 1.5), lambda m: m.transpose(m.ones(2, 3), m.tensor(True), 1),
+    lambda m: m.ones(2, 3).transpose_(0, 1.5), lambda m: m.argmax(m.ones(2, 3), m.tensor(True)),
+    lambda m: m.ones(2, 3).argmin(1.5),
+])
+def test_int_argument_positions_count_as_torch(call):
+    """torch.X counts the tensor among the arguments' positions, t.X does not."""
+    check_error(call)
+
+
+@pytest.mark.parametrize("call", [
+    lambda m: m.clamp(m.zeros(2, dtype=m.bool), min=True), lambda m: m.clamp_max(m.zeros(0, dtype=m.bool), True),
+    lambda m: m.clamp(m.zeros(2, dtype=m.bool), True, False),
+    lambda m: m.clamp(m.zeros(0, dtype=m.bool), m.zeros(0, dtype=m.bool), m.zeros(0, dtype=m.bool)),
+])
+def test_bool_clamp_names_torch_kernel(call):
+    check_error(call)
+
+
+def test_bool_clamp_by_one_tensor_and_searchsorted_of_nothing_as_torch():
+    """One tensor bound of bools is a maximum or minimum torch computes; searchsorted takes empty rows."""
+    check_parity(lambda m: [m.clamp_min(m.tensor([False, True]), m.tensor([True, False])),
+                            m.clamp(m.tensor([True, False]), max=m.tensor([False, False])),
+                            m.clamp_min(m.zeros(0, dtype=m.bool), m.zeros(0, dtype=m.bool)),
+                            m.searchsorted(m.zeros(0, 1), m.zeros(0, 0)), m.searchsorted(m.zeros(2, 0), m.zeros(2, 3))])
+
+
+INDEX_VECTOR_ERRORS = {  # torch's exception type and message
+    "index_add_out_of_range": lambda m: m.ones(2).index_add(0, m.tensor([5]), m.ones(1)),
+    "index_add_negative": lambda m: m.ones(2).index_add(0, m.tensor([-1]), m.ones(1)),
+    "index_add_0d_with_no_index": lambda m: m.tensor(1.0).index_add(0, m.tensor([], dtype=m.int64), m.tensor(2.0)),
+    "index_fill_value_range_before_the_index": lambda m: m.ones(2, dtype=m.int32).index_fill(0, m.tensor([5]),
+                                                                                             float("inf")),
+    "take_along_dim_list_dim": lambda m: m.take_along_dim(m.ones(3, dtype=m.bool), m.tensor([False]), [1]),
+    "take_along_dim_bool_dim": lambda m: m.take_along_dim(m.ones(2, 1), m.zeros(2, 1, dtype=m.bool), True),
+}
+
+
+@pytest.mark.parametrize("case", INDEX_VECTOR_ERRORS)
+def test_index_vector_errors_as_torch(case):
+    check_error(INDEX_VECTOR_ERRORS[case])
+
+
+def test_index_ops_read_a_0d_input_as_one_element():
+    check_parity(lambda m: [m.tensor(1.0).index_add(0, m.tensor([0]), m.tensor(2.0)),
+                            m.tensor(1.0).index_fill(0, m.tensor([0]), 2.0),
+                            m.tensor(1.0).index_fill(0, m.tensor([], dtype=m.int64), 2.0),
+                            m.tensor(1.0).index_copy(0, m.tensor([0]), m.tensor(2.0))])
+
+
+def test_tensor_split_refuses_a_float_by_position_before_the_rank():
+    torch = require_torch()
+    for m in (torch, tinygrad_rnn):
+        with pytest.raises(TypeError, match="invalid combination"):
+            m.tensor_split(m.tensor(2, dtype=m.int8), 1.5, 1)
+
+
+def test_pow_by_a_number_too_small_for_float32_is_no_zero_as_torch():
+    """torch keeps a number exponent in double for a float32 pow: (-5) ** 1e-50 is nan, not 1."""
+    check_parity(lambda m: [m.pow(m.tensor(-5, dtype=m.int8), -4.343455366906109e-293),
+                            m.tensor([[4], [-4], [0]]) ** 2.1685109382686023e-168, m.tensor([-5.0, 2.0, 0.0]) ** -1e-50,
+                            m.tensor([-5.0, 2.0]) ** -1e-40], tol=dict(rtol=0, atol=0))
+
+
+@pytest.mark.parametrize("call", [
+    lambda m: m.topk(m.tensor(False), 1, None),
+    lambda m: m.scalar_tensor(float("nan"), requires_grad=1, device="cuda"),
+    lambda m: m.matmul(m.ones(3, 2, 2, dtype=m.bool), m.ones(3, 2, 2)),
+    lambda m: m.matmul(m.ones(3, 2, 2), m.ones(3, 2, 2, dtype=m.bool)),
+    lambda m: m.matmul(m.ones(3, 2, 2, dtype=m.int64), m.ones(3, 2, 2)),
+])
+def test_checked_in_torch_order(call):
+    check_error(call)
+
+
+def test_tensor_split_checks_its_dim_type_first():
+    torch = require_torch()
+    for m in (torch, tinygrad_rnn):
+        with pytest.raises(TypeError):
+            m.tensor_split(m.tensor(1.0), [], None)
+
+
+def test_float32_add_alpha_holds_its_numbers_as_float32():
+    """torch's float32 add/sub kernel holds alpha and a number operand as float32: an alpha below float32's range
+    is 0 and a number above it inf (inf * 0 is nan), not their float64 product."""
+    check_parity(lambda m: [m.sub(m.tensor([[5]]), 1e300, alpha=-3.183792790086257e-118),
+                            m.add(m.tensor([1], dtype=m.int32), float("inf"), alpha=-1.19e-229),
+                            m.add(m.tensor([1.0]), float("inf"), alpha=-1.19e-229),
+                            m.rsub(m.tensor([1.5]), 1e300, alpha=1e-300),
+                            m.add(m.tensor([1.5, 2.25]), m.tensor([3.1, 1e-3]), alpha=1.7)], tol=dict(rtol=0, atol=0))
+
+
+INDEX_ADD_ERRORS = {  # torch's exception type and message
+    "slices_of_one_element": lambda m: m.index_add(m.ones(1, 1, 1, dtype=m.int32), 0, m.tensor([2]),
+                                                   m.zeros(1, 1, 1, dtype=m.int32), alpha=2),
+    "0d_with_two_indices": lambda m: m.index_add(m.tensor(1.0), 0, m.tensor([0, 0]), m.tensor(1.0)),
+    "0d_source_dtype_first": lambda m: m.index_add(m.tensor(1, dtype=m.int32), 0, m.tensor([], dtype=m.int64),
+                                                   m.tensor(0.0)),
+    "0d_index_dtype_first": lambda m: m.index_add(m.tensor(1.0), 0, m.tensor([], dtype=m.bool), m.tensor(1.0)),
+}
+
+
+@pytest.mark.parametrize("case", INDEX_ADD_ERRORS)
+def test_index_add_errors_as_torch(case):
+    check_error(INDEX_ADD_ERRORS[case])
+
+
+def test_index_add_into_nothing_checks_no_index():
+    check_parity(lambda m: m.index_add(m.zeros(1, 0, 2, dtype=m.int32), 1, m.tensor([0]), m.zeros(1, 1, 2, dtype=m.int32)))
+
+
+@pytest.mark.parametrize("call", [
+    lambda m: m.ones(2).index_fill(0, m.tensor([0], dtype=m.int32), 1.0),
+    lambda m: m.tensor(1.0).index_fill(0, m.tensor([], dtype=m.int32), 0),
+    lambda m: m.ones(2).index_fill(0, m.tensor([0.0]), 1.0),
+    lambda m: m.ones(2).index_fill(0, m.tensor([[0]]), 1.0),
+])
+def test_index_fill_wants_an_int64_vector_as_torch(call):
+    check_error(call)
+
+
+def test_index_add_checks_the_dtypes_before_the_index():
+    check_error(lambda m: m.index_add(m.ones(1, 1, 1, dtype=m.int32), 0, m.tensor([2]), m.zeros(1, 1, 1)))
+    check_error(lambda m: m.index_add(m.zeros(0), 0, m.tensor([0, 0, 0]), m.ones(3)))
+
+
+@pytest.mark.parametrize("call", [lambda m: m.repeat_interleave(m.tensor(0.0), -1, 1),
+                                  lambda m: m.repeat_interleave(m.tensor(0.0), m.tensor([1]), 1),
+                                  lambda m: m.repeat_interleave(m.tensor(0.0), 2, -2),
+                                  lambda m: m.repeat_interleave(m.tensor(0.0), -1, -1)])
+def test_repeat_interleave_of_a_0d_checks_the_dim_first(call):
+    check_error(call)
+
+
+@pytest.mark.parametrize("call", [lambda m: m.kthvalue(m.zeros(0, 2, dtype=m.bool), 1, 0),
+                                  lambda m: m.kthvalue(m.zeros(2, dtype=m.bool), 5, 0),
+                                  lambda m: m.zeros(0, 2, dtype=m.bool).median(0, keepdim=True),
+                                  lambda m: m.median(m.zeros(0, 2), -2)])
+def test_kthvalue_and_median_check_sizes_before_bools(call):
+    check_error(call)

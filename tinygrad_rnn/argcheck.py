@@ -14,9 +14,11 @@ import functools
 import inspect
 import re
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from .core.tensor import Tensor
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 def type_name(value: Any) -> str:
@@ -163,6 +165,34 @@ def as_called(fn: str, signatures: tuple = ()) -> Callable[[Callable], Callable]
                 message = re.sub(r" \(position \d+\)", "", str(error), count=1)
                 raise TypeError(message) from None
         return called
+    return decorate
+
+
+def given_types(args: tuple, kwargs: dict) -> str:
+    """The arguments of a call as torch's 'invalid combination' error lists them: `Tensor, int, dim=bool`."""
+    return ", ".join([type_name(a) for a in args] + [f"{k}={type_name(v)}" for k, v in kwargs.items()])
+
+
+def no_overload(fn: str, args: tuple, kwargs: dict) -> TypeError:
+    """torch's error when no overload of `fn` takes these arguments, given by position and by name."""
+    return TypeError(f"{fn}() received an invalid combination of arguments - got ({given_types(args, kwargs)}), but "
+                     f"expected one of the signatures in the documentation of torch.{fn}")
+
+
+def by_position_only(*names: str) -> Callable[[F], F]:
+    """For a parameter torch takes only by position: each of its overloads names that argument otherwise
+    (tensor_split's second argument is `sections`, `indices` or `tensor_indices_or_sections` by name), so given
+    by the name our signature shows it fits no overload of torch's."""
+
+    def decorate(fn: F) -> F:
+        @functools.wraps(fn)
+        def checked(*args: Any, **kwargs: Any) -> Any:
+            if any(name in kwargs for name in names):
+                raise no_overload(fn.__name__, args, kwargs)
+            return fn(*args, **kwargs)
+
+        return checked  # type: ignore[return-value]
+
     return decorate
 
 

@@ -15,7 +15,7 @@ from .core import dtypes
 from .core.modes import modes
 from .core.tensor import Tensor
 from .determinism import uninitialized
-from .device import check_device
+from .device import check_device, check_device_name
 from .layout import check_layout, check_memory_format, check_pin_memory
 
 
@@ -126,7 +126,7 @@ def _fill(data: Any, shape: tuple, d: dtypes.dtype, dim: int, out: list) -> None
     if dim == len(shape):
         out.append(_scalar_value(data, d))  # a sequence here raises _scalar_value's TypeError
         return
-    if not _is_sequence(data) and not isinstance(data, str):  # (torch reads a str here as a sequence of 1-char strs)
+    if not (_is_sequence(data) or isinstance(data, str)):  # a str is a sequence to torch: its length is compared
         raise TypeError("not a sequence")
     if len(data) != shape[dim]:
         raise ValueError(f"expected sequence of length {shape[dim]} at dim {dim} (got {len(data)})")
@@ -170,6 +170,8 @@ def tensor(data: Any, dtype: Any = None, device: Any = None, requires_grad: bool
     if not isinstance(requires_grad, bool):  # tensor()'s parser takes only a bool here (no None), before the data
         raise TypeError(f"tensor(): argument 'requires_grad' must be bool, not {type(requires_grad).__name__}")
     check_pin_memory("tensor", pin_memory)
+    if device is not None:
+        check_device_name(device)  # the parser's, before the data; a CUDA device is refused after it
     if isinstance(data, Tensor):
         warnings.warn(
             "To copy construct from a tensor, it is recommended to use sourceTensor.detach().clone() or "
@@ -414,10 +416,11 @@ def arange(start: Any = _MISSING, end: Any = _MISSING, step: Any = 1, *, dtype: 
     for v in (start, end, step):
         if not isinstance(v, (bool, int, float)) and not hasattr(v, "__float__") or isinstance(v, str):
             raise invalid_combination("arange", (start, end, step))
+    given_dtype = None if dtype is None else dtypes.as_dtype(dtype)  # the parser's checks, then the device's,
+    check_device(device)  # before the range is looked at
     bounds = [float(v) if isinstance(v, Tensor) and v.dtype.is_floating_point else v for v in (start, end, step)]
-    if dtype is None:
-        dtype = dtypes.int64 if all(_is_int(v) or isinstance(v, bool) for v in bounds) else dtypes.get_default_dtype()
-    d = dtypes.as_dtype(dtype)
+    d = given_dtype or (dtypes.int64 if all(_is_int(v) or isinstance(v, bool) for v in bounds)
+                        else dtypes.get_default_dtype())
     if d is dtypes.bool:
         raise NotImplementedError('"arange_cpu" not implemented for \'Bool\'')
     lo, hi, by = (float(b) for b in bounds)
@@ -457,6 +460,7 @@ def linspace(start: float, end: float, steps: int, *, dtype: Any = None, device:
             or not _is_int(steps):
         raise invalid_combination("linspace", (start, end, steps))
     check_0d_bounds("linspace", start, end)
+    check_device(device)  # before the values are looked at, as torch
     if steps < 0:
         raise RuntimeError("number of steps must be non-negative")
     d = dtypes.as_dtype(dtype) if dtype is not None else dtypes.get_default_dtype()
@@ -495,6 +499,7 @@ def eye(n: int, m: Any = _SQUARE, *, dtype: Any = None, device: Any = None, requ
     if m is not _SQUARE and not _is_int(m):
         raise invalid_combination("eye", (n, m))
     m = None if m is _SQUARE else m
+    check_device(device)  # before the values are looked at, as torch
     for name, v in (("n", n), ("m", m)):
         if v is not None and v < 0:
             raise RuntimeError(f"{name} must be greater or equal to 0, got {v}")

@@ -35,18 +35,25 @@ class device:
 _KNOWN = ("cpu", "cuda", "mps", "xpu", "meta", "hip")
 
 
-def check_device(d: Any) -> None:
-    """Accept 'cpu' (or None); anything else cannot run here."""
-    if d is None:
-        return
+def check_device_name(d: Any) -> str:
+    """The device's type, or torch's parser error for a string that names no device type (its first check,
+    before the data or values are looked at; whether the device is there comes later)."""
     name = d.type if isinstance(d, device) else str(d).split(":")[0]
-    if name == "cpu":
-        return
-    if name not in _KNOWN:
+    if name != "cpu" and name not in _KNOWN:
         raise RuntimeError(
             "Expected one of cpu, cuda, ipu, xpu, mkldnn, opengl, opencl, ideep, hip, ve, fpga, maia, xla, "
             f"lazy, vulkan, mps, meta, hpu, mtia, privateuseone device type at start of device string: {d}"
         )
+    return name
+
+
+def check_device(d: Any) -> None:
+    """Accept 'cpu' (or None); anything else cannot run here."""
+    if d is None:
+        return
+    name = check_device_name(d)
+    if name == "cpu":
+        return
     raise AssertionError("Torch not compiled with CUDA enabled" if name == "cuda" else f"{name} is not available")
 
 

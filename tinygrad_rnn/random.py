@@ -507,6 +507,7 @@ def randperm(n: int, *, generator: Generator | None = None, dtype: Any = None, d
              requires_grad: bool = False) -> Tensor:
     if not isinstance(requires_grad, bool) and requires_grad is not None:  # torch's parser, before n's value
         raise invalid_combination("randperm", (n,))
+    check_device(device)  # before n's value is looked at, as torch
     n = check_size((int_arg("randperm", "n", n, 1, symint=True),))[0]
     d = dtypes.as_dtype(dtype) if dtype is not None else dtypes.int64
     if d is dtypes.bool:

@@ -1730,3 +1730,161 @@ def affine_grids(draw):
 
 
 CATALOG.update({"lazy_layers": lazy_layers(), "more_layers": more_layers(), "affine_grids": affine_grids()})
+
+
+# ------------------------------------------------------------------ what sequence-model code calls on tensors
+def _index_of(n, shape):
+    """Index tensors for a dim of size n: in range mostly, sometimes out of it, or of another dtype."""
+    return st.one_of(hnp.arrays(np.int64, shape, elements=st.integers(0, max(n - 1, 0))).map(T),
+                     hnp.arrays(np.int64, shape, elements=st.integers(-n - 1, n + 1)).map(T),
+                     arrays(["int32", "float32", "bool"], shape=shape, special=False).map(T))
+
+
+_SEQUENCE_OPS = ["masked_fill", "gather", "scatter_add", "index_select", "topk", "sort", "argsort", "cumsum",
+                 "tensor_split", "repeat_interleave", "masked_select", "nonzero", "new_zeros", "new_full", "expand_as",
+                 "baddbmm", "diagonal", "diag_embed", "kthvalue", "cummax", "lerp", "addcmul", "clamp_min", "where",
+                 "bincount", "searchsorted", "unique", "triu_mask", "take_along_dim", "index_fill", "index_add",
+                 "masked_scatter", "integer_einsum"]
+
+
+@st.composite
+def sequence_ops(draw):
+    """The tensor calls of attention, masking, beam search and decoding loops (masked_fill with a causal mask,
+    gather of the chosen tokens, topk of the scores, cumsum of lengths, bincount of ids, baddbmm of the scores),
+    with valid and broken arguments alike."""
+    op = draw(st.sampled_from(_SEQUENCE_OPS))
+    x = draw(tensors(max_dims=3))
+    shape, nd = x.array.shape, x.array.ndim
+    d = draw(dims(nd))
+    n = shape[d] if isinstance(d, int) and not isinstance(d, bool) and -nd <= d < nd else 1
+    if op == "masked_fill":
+        mask = draw(st.one_of(arrays(["bool"], shape=shape[draw(st.integers(0, nd)):], special=False),
+                              arrays(["bool", "uint8", "int64"], max_dims=2, special=False)))
+        value = draw(st.one_of(python_numbers(), tensors(max_dims=1, max_side=1)))
+        return Call("Tensor.masked_fill", lambda m, x, k, v: x.masked_fill(k, v), (x, T(mask), value))
+    if op in ("gather", "scatter_add"):
+        index = draw(_index_of(n, tuple(draw(st.integers(0, s)) for s in shape)))
+        if op == "gather":
+            return Call("torch.gather", lambda m, x, d, i: m.gather(x, d, i), (x, d, index))
+        src = draw(tensors(shape=index.array.shape))
+        return Call("Tensor.scatter_add", lambda m, x, d, i, s: x.scatter_add(d, i, s), (x, d, index, src))
+    if op == "index_select":
+        return Call("torch.index_select", lambda m, x, d, i: m.index_select(x, d, i),
+                    (x, d, draw(_index_of(n, (draw(st.integers(0, 3)),)))))
+    if op in ("topk", "kthvalue"):
+        k = draw(st.one_of(st.integers(-1, 4), st.sampled_from([1.0, None, True])))
+        kw = {"largest": draw(st.booleans())} if op == "topk" and draw(st.booleans()) else {}
+        return Call(f"torch.{op}", lambda m, x, k, d, **kw: getattr(m, op)(x, k, d, **kw), (x, k, d), kw)
+    if op in ("sort", "argsort", "cummax"):
+        kw = {"descending": draw(st.sampled_from([True, False, None]))} if op != "cummax" and draw(st.booleans()) \
+            else {}
+        return Call(f"torch.{op}", lambda m, x, d, **kw: getattr(m, op)(x, d, **kw), (x, d), kw)
+    if op == "cumsum":
+        kw = {"dtype": draw(dtype_args())} if draw(st.booleans()) else {}
+        return Call("torch.cumsum", lambda m, x, d, **kw: m.cumsum(x, d, **kw), (x, d), kw)
+    if op == "tensor_split":
+        cuts = draw(st.one_of(st.integers(-1, 4), st.lists(st.integers(-4, 4), max_size=3),
+                              st.sampled_from([T(np.array(2)), T(np.array([1, 3])), 1.5, None])))
+        name = draw(st.sampled_from([None, "sections", "indices", "tensor_indices_or_sections"]))
+        if name is None:
+            return Call("torch.tensor_split", lambda m, x, c, d: m.tensor_split(x, c, d), (x, cuts, d))
+        return Call(f"torch.tensor_split[{name}=]", lambda m, x, c, d: m.tensor_split(x, dim=d, **{name: c}),
+                    (x, cuts, d))
+    if op == "repeat_interleave":
+        repeats = draw(st.one_of(st.integers(-1, 3), arrays(["int64", "int32", "bool", "float32"], max_dims=1,
+                                                            special=False).map(T), st.sampled_from([2.0, True])))
+        dim = draw(st.one_of(st.none(), dims(nd)))
+        return Call("torch.repeat_interleave", lambda m, x, r, d: m.repeat_interleave(x, r, d), (x, repeats, dim))
+    if op == "masked_select":
+        mask = draw(arrays(["bool", "uint8"], shape=shape[draw(st.integers(0, nd)):], special=False))
+        return Call("torch.masked_select", lambda m, x, k: m.masked_select(x, k), (x, T(mask)))
+    if op == "nonzero":
+        kw = {"as_tuple": draw(st.booleans())}
+        return Call("torch.nonzero", lambda m, x, **kw: m.nonzero(x, **kw), (x,), kw)
+    if op in ("new_zeros", "new_full"):
+        size = draw(sizes())
+        kw = {"dtype": draw(dtype_args())} if draw(st.booleans()) else {}
+        if op == "new_zeros":
+            return Call("Tensor.new_zeros", lambda m, x, s, **kw: x.new_zeros(s, **kw), (x, size), kw)
+        fill = draw(python_numbers())
+        return Call("Tensor.new_full", lambda m, x, s, f, **kw: x.new_full(s, f, **kw), (x, size, fill), kw)
+    if op == "expand_as":
+        other = draw(tensors(max_dims=3, max_side=3))
+        return Call("Tensor.expand_as", lambda m, x, o: x.expand_as(o), (x, other))
+    if op == "baddbmm":
+        b, i, j, k = (draw(st.integers(0, 2)) for _ in range(4))
+        dt = draw(st.sampled_from(["float32", "float64"]))
+        mats = [draw(tensors([dt], shape=s, special=False)) for s in ((b, i, j), (b, j, k))]
+        inp = draw(tensors([dt, "float32", "int64"], shape=draw(st.sampled_from([(b, i, k), (i, k), (k,), (), (2, 2)])),
+                           special=False))
+        kw = {"beta": draw(st.sampled_from([1, 0.5, 0])), "alpha": draw(st.sampled_from([1, -2.0]))}
+        return Call("torch.baddbmm", lambda m, c, a, b, **kw: m.baddbmm(c, a, b, **kw), (inp, *mats), kw)
+    if op in ("diagonal", "diag_embed"):
+        offset = draw(st.one_of(st.integers(-3, 3), st.sampled_from([1.0, True, None])))
+        return Call(f"torch.{op}", lambda m, x, o, a, b: getattr(m, op)(x, o, a, b),
+                    (x, offset, draw(dims(nd + 1)), draw(dims(nd + 1))))
+    if op in ("lerp", "addcmul"):
+        other = draw(tensors(max_dims=2, max_side=3))
+        third = draw(st.one_of(python_numbers(), tensors(max_dims=1, max_side=3)))
+        if op == "lerp":
+            return Call("torch.lerp", lambda m, x, y, w: m.lerp(x, y, w), (x, other, third))
+        return Call("torch.addcmul", lambda m, x, y, z: m.addcmul(x, y, z), (x, other, third))
+    if op == "clamp_min":
+        return Call("torch.clamp_min", lambda m, x, v: m.clamp_min(x, v),
+                    (x, draw(st.one_of(python_numbers(), tensors(max_dims=1, max_side=1)))))
+    if op == "where":
+        cond = draw(arrays(["bool", "uint8"], shape=shape[draw(st.integers(0, nd)):], special=False))
+        return Call("torch.where", lambda m, c, x, y: m.where(c, x, y), (T(cond), x, draw(python_numbers())))
+    if op == "bincount":
+        ids = draw(arrays(["int64", "int32", "uint8", "float32", "int8"], max_dims=2, special=False))
+        weights = draw(st.one_of(st.none(), tensors(FLOATS + ["int64"], shape=ids.shape, special=False)))
+        return Call("torch.bincount", lambda m, i, w, n: m.bincount(i, w, n),
+                    (T(ids), weights, draw(st.integers(-1, 4))))
+    if op == "searchsorted":
+        edges = np.sort(draw(arrays(["float32", "int64"], min_dims=1, max_dims=2, special=False)), axis=-1)
+        values = draw(st.one_of(tensors(["float32", "int64"], max_dims=2), python_numbers()))
+        kw = {"right": draw(st.booleans())} if draw(st.booleans()) else {}
+        return Call("torch.searchsorted", lambda m, e, v, **kw: m.searchsorted(e, v, **kw), (T(edges), values), kw)
+    if op == "unique":
+        kw = {"sorted": True, "return_inverse": draw(st.booleans()), "return_counts": draw(st.booleans())}
+        if draw(st.booleans()):
+            kw["dim"] = d
+        return Call("torch.unique", lambda m, x, **kw: m.unique(x, **kw), (x,), kw)
+    if op == "take_along_dim":
+        index = draw(_index_of(n, tuple(draw(st.sampled_from([1, s])) for s in shape)))
+        return Call("torch.take_along_dim", lambda m, x, i, d: m.take_along_dim(x, i, d), (x, index, d))
+    if op in ("index_fill", "index_add"):
+        index = draw(_index_of(n, (draw(st.integers(0, 3)),)))
+        if op == "index_fill":
+            value = draw(st.one_of(python_numbers(), tensors(max_dims=1, max_side=1)))
+            return Call("Tensor.index_fill", lambda m, x, d, i, v: x.index_fill(d, i, v), (x, d, index, value))
+        src_shape = list(shape)
+        if src_shape and isinstance(d, int) and not isinstance(d, bool) and -nd <= d < nd:
+            src_shape[d] = index.array.shape[0]
+        src = draw(tensors(shape=tuple(src_shape)))
+        kw = {"alpha": draw(st.sampled_from([1, 2, 0.5, True]))} if draw(st.booleans()) else {}
+        return Call("torch.index_add", lambda m, x, d, i, s, **kw: m.index_add(x, d, i, s, **kw), (x, d, index, src), kw)
+    if op == "masked_scatter":
+        mask = draw(arrays(["bool", "uint8"], shape=shape[draw(st.integers(0, nd)):], special=False))
+        source = draw(tensors(max_dims=2))
+        return Call("Tensor.masked_scatter", lambda m, x, k, s: x.masked_scatter(k, s), (x, T(mask), source))
+    if op == "integer_einsum":
+        eq = draw(st.sampled_from(["i->", "ij->i", "i,i->", "i,i->i", "ij,jk->ik", "i,j->ij", "ij,j->", "bij,bjk->bik"]))
+        kinds = draw(st.sampled_from([["bool"], ["int64"], ["int32", "int64"], ["uint8"], ["bool", "int64"]]))
+        shapes = [tuple(draw(st.integers(0, 2)) for _ in part) for part in eq.split("->")[0].split(",")]
+        operands = [draw(tensors(kinds, shape=s)) for s in shapes]
+        return Call("torch.einsum[integers]", lambda m, e, *o: m.einsum(e, *o), (eq, *operands))
+    size = draw(st.integers(-1, 4))  # triu_mask: the causal mask of a decoder, as written in tutorials
+    return Call("causal_mask", lambda m, s, v: m.triu(m.full((s, s), v), diagonal=1).bool(),
+                (size, draw(python_numbers())))
+
+
+def _torch_skips_checks_on_empty(call: Call) -> bool:
+    """Kept out of the harness: on an empty input torch's cummax checks no dim (cummax(x, 3) of a 3-d empty x
+    returns), and index_fill of an empty input with an index fails inside torch's storage code ('setStorage:
+    ... out of bounds'); we check the dim and the index as for any other input."""
+    x = call.args[0].array if call.args and isinstance(call.args[0], T) else None
+    return x is not None and x.size == 0 and call.label in ("torch.cummax", "Tensor.index_fill")
+
+
+CATALOG.update({"sequence_ops": sequence_ops().filter(lambda c: not _torch_skips_checks_on_empty(c))})

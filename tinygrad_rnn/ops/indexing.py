@@ -20,6 +20,7 @@ from typing import Any
 
 import numpy as np
 
+from ..argcheck import int_arg
 from ..core import dtypes
 from ..core.function import Function, rename
 from ..core.tensor import Tensor
@@ -27,7 +28,7 @@ from ..creation import checked_fill
 from .declare import Sample, op
 from .pointwise import where
 from .promotion import check_broadcast
-from .shape import Gather, Index, IndexBackward, Scatter, ScatterAdd, SetItem, normalize_dim
+from .shape import Gather, Index, IndexBackward, Scatter, ScatterAdd, SetItem, as_vector, normalize_dim
 
 
 # ------------------------------------------------------------------ argument checks
@@ -84,13 +85,13 @@ def _dim_size(input: Tensor, dim: int) -> int:
 
 
 def _check_scatter_index(input: Tensor, dim: int, index: Tensor, src: Any) -> np.ndarray:
-    if index.dtype is not dtypes.int64:
+    if index.dtype is not dtypes.int64 and index.numel():  # an empty index is never read
         raise RuntimeError("scatter(): Expected dtype int64 for index")
     if index.ndim != builtins.max(input.ndim, 1) and index.numel():
         raise RuntimeError("Index tensor must have the same number of dimensions as self tensor")
     if isinstance(src, Tensor) and src.dtype is not input.dtype:
         raise RuntimeError("scatter(): Expected self.dtype to be equal to src.dtype")
-    idx = index._data.reshape(index.shape if input.ndim else (-1,))
+    idx = index._data.astype(np.int64).reshape(index.shape if input.ndim else (-1,))
     return _in_bounds(idx, dim, _dim_size(input, dim))
 
 
@@ -115,8 +116,19 @@ def _vector_samples(extra: dict | None = None, *, unique: bool = True, value: An
 def index_add(input: Tensor, dim: int, index: Tensor, source: Tensor, *, alpha: Any = 1) -> Tensor:
     """input with alpha * source added at `index` along dim (repeated indices add up)."""
     d = normalize_dim(dim, input.ndim)
-    idx = _check_index_vector("index_add_", index, d, _dim_size(input, d))
+    if not input.ndim:  # one element along dim 0, read by exactly one index (after the dtypes' checks)
+        _check_index_vector("index_add_", index, d, 1)
+        _same_dtype("index_add_", input, source)
+        if index.numel() != 1:
+            raise IndexError("Dimension specified as 0 but tensor has no dimensions")
+        return rename(index_add(as_vector(input), d, index, as_vector(source), alpha=alpha).reshape(()),
+                      "IndexAddBackward0")
     _same_dtype("index_add_", input, source)
+    if not input.numel() and input.ndim > 1:  # nothing to add into: torch checks no index
+        return rename(input.clone(), "IndexAddBackward0")
+    one_per_slice = input.ndim == 1 or input.numel() == input.shape[d]  # torch's path for these has its own error
+    vector = {"error": IndexError, "message": "index out of range in self"} if one_per_slice else {}
+    idx = _check_index_vector("index_add_", index, d, _dim_size(input, d), **vector)
     _check_source_shape("index_add_", input, d, idx, source)
     scaled = source if alpha == 1 else source * alpha
     added = ScatterAdd.apply(scaled.reshape(input.shape[:d] + (len(idx),) + input.shape[d + 1:]), d,
@@ -128,6 +140,8 @@ def index_add(input: Tensor, dim: int, index: Tensor, source: Tensor, *, alpha: 
 def index_copy(input: Tensor, dim: int, index: Tensor, source: Tensor) -> Tensor:
     """input with the slices at `index` along dim replaced by source's."""
     d = normalize_dim(dim, input.ndim)
+    if not input.ndim:  # torch reads a 0-d input and source as one element along dim 0
+        return rename(index_copy(as_vector(input), d, index, as_vector(source)).reshape(()), "IndexCopyBackward0")
     idx = _check_index_vector("index_copy_", index, d, _dim_size(input, d), error=IndexError, prefix="index_copy_(): ")
     if source.dtype is not input.dtype:
         raise RuntimeError("index_copy_(): self and source expected to have the same dtype, but got (self) "
@@ -145,6 +159,15 @@ def index_copy(input: Tensor, dim: int, index: Tensor, source: Tensor) -> Tensor
 def index_fill(input: Tensor, dim: int, index: Tensor, value: Any) -> Tensor:
     """input with the slices at `index` along dim set to value (a number or a 0-d tensor)."""
     d = normalize_dim(dim, input.ndim)
+    if isinstance(index, Tensor) and index.dtype is not dtypes.int64:  # index_fill takes no int32 index
+        raise IndexError("index_fill_(): Expected dtype int64 for index.")
+    if isinstance(index, Tensor) and index.ndim > 1:
+        raise RuntimeError("Index has to be a vector/scalar")
+    if not isinstance(value, Tensor):
+        value = checked_fill(value, input.dtype)  # its range, before the index's
+    if not input.ndim:  # torch reads a 0-d input as one element along dim 0
+        filled = index_fill(as_vector(input), d, index, value).reshape(())
+        return rename(filled, "IndexFillBackward1" if isinstance(value, Tensor) else "IndexFillBackward0")
     idx = _check_index_vector("index_fill_", index, d, _dim_size(input, d), negative=True, error=IndexError)
     if isinstance(value, Tensor) and value.ndim:
         raise RuntimeError("index_fill_ only supports a 0-dimensional value tensor, but got tensor with "
@@ -154,7 +177,7 @@ def index_fill(input: Tensor, dim: int, index: Tensor, value: Any) -> Tensor:
     if isinstance(value, Tensor):
         filled = Scatter.apply(input, d, positions, value.to(input.dtype).expand(shape))
         return rename(filled, "IndexFillBackward1")
-    return rename(Scatter.apply(input, d, positions, checked_fill(value, input.dtype)), "IndexFillBackward0")
+    return rename(Scatter.apply(input, d, positions, value), "IndexFillBackward0")
 
 
 # ------------------------------------------------------------------ index_put, put
@@ -273,6 +296,9 @@ def _scatter_samples(reduce: str | None = None) -> Any:
 def scatter_add(input: Tensor, dim: int, index: Tensor, src: Tensor) -> Tensor:
     """input with src[i][j] added at input[index[i][j]][j] (for dim 0; likewise for the others)."""
     d = normalize_dim(dim, input.ndim)
+    if not input.ndim or not index.ndim:  # torch reads a 0-d input, index or source as one element along dim 0
+        out = scatter_add(as_vector(input), d, as_vector(index), as_vector(src)).reshape(input.shape)
+        return rename(out, "ScatterAddBackward0")
     idx = _check_scatter_index(input, d, index, src)
     _check_src_covers(index, src)
     crop = tuple(slice(0, n) for n in idx.shape)
@@ -480,6 +506,8 @@ def _take_along_samples(rng: np.random.Generator) -> list[Sample]:
 @op(out=True, samples=_take_along_samples)
 def take_along_dim(input: Tensor, indices: Tensor, dim: Any = None) -> Tensor:
     """gather after broadcasting input and indices on every dim but `dim`; with dim None, take of the flat input."""
+    if dim is not None:
+        int_arg("take_along_dim", "dim", dim, 3)  # the parser's, before the indices' dtype
     if indices.dtype is not dtypes.int64:
         raise RuntimeError("torch.take_along_dim(): dtype of indices should be Long but got " + indices.dtype._legacy)
     if dim is None:

@@ -137,13 +137,25 @@ _C_TYPE_NAMES = {"Long": "long int", "Int": "int", "Short": "short int", "Char":
                  "Byte": "unsigned char", "Half": "c10::Half"}
 
 
+def _c_name(t: Tensor) -> str:
+    """A dtype as torch's C++ messages spell it: float, double, long int, c10::Half, ..."""
+    return _C_TYPE_NAMES.get(t.dtype._legacy, t.dtype._legacy.lower())
+
+
+def _same_dtype_as_input(message: str, input: Tensor, *operands: Tensor) -> None:
+    """torch's addmm and addbmm want every operand in input's dtype; the message names the first that is not."""
+    other = next((t for t in operands if t.dtype is not input.dtype), None)
+    if other is not None:
+        raise RuntimeError(message.format(input.dtype._legacy, other.dtype._legacy))
+
+
 def check_matmul(a: Tensor, b: Tensor) -> None:
     """Raise torch's error for operands that cannot be multiplied."""
     if a.ndim == 0 or b.ndim == 0:
         raise RuntimeError(
             f"both arguments to matmul need to be at least 1D, but they are {a.ndim}D and {b.ndim}D"
         )
-    if a.dtype is not b.dtype:
+    if a.dtype is not b.dtype and not (a.ndim > 2 and b.ndim > 2):  # bmm's check comes later (matmul)
         if a.ndim == 1 and b.ndim == 1:
             raise RuntimeError(f"dot : expected both vectors to have same dtype, but found {a.dtype._legacy} and "
                                f"{b.dtype._legacy}")
@@ -206,6 +218,8 @@ def matmul(input: Tensor, other: Tensor) -> Tensor:
         _check_broadcast(Tensor._make(np.empty(input.shape[:-2])), Tensor._make(np.empty(other.shape[:-2])))
     if input.dtype is dtypes.bool:
         _check_bool_product(input, other)
+    if input.dtype is not other.dtype:  # two batches of matrices: torch's bmm refuses them after its shapes
+        raise RuntimeError(f"expected scalar type {input.dtype._legacy} but found {other.dtype._legacy}")
     return MatMul.apply(input, other)
 
 
@@ -280,24 +294,33 @@ def _scaled_sum(input: Tensor, product: Tensor, beta: Any, alpha: Any) -> Tensor
 @op(inplace=True, out=True, samples=_arrays_of(((3, 4), (3, 2), (2, 4)), ((4,), (3, 2), (2, 4)), ((1, 1), (2, 0), (0, 3))))
 def addmm(input: Tensor, mat1: Tensor, mat2: Tensor, *, beta: Any = 1, alpha: Any = 1) -> Tensor:
     """beta * input + alpha * (mat1 @ mat2)."""
+    _same_dtype_as_input("self and mat2 must have the same dtype, but got {} and {}", input, mat1, mat2)
     return rename(_scaled_sum(input, mm(mat1, mat2), beta, alpha), "AddmmBackward0")
 
 
 @op(inplace=True, out=True, samples=_arrays_of(((3, 4), (2, 3, 5), (2, 5, 4)), ((3, 4), (1, 3, 2), (1, 2, 4))))
 def addbmm(input: Tensor, batch1: Tensor, batch2: Tensor, *, beta: Any = 1, alpha: Any = 1) -> Tensor:
     """beta * input + alpha * (the sum over the batch of batch1[i] @ batch2[i])."""
+    if batch1.ndim == batch2.ndim == 3 and batch1.shape[2] == batch2.shape[1] and batch1.numel() and batch2.numel():
+        _same_dtype_as_input("self and mat2 must have the same dtype, but got {} and {}", input, batch1, batch2)
     return rename(_scaled_sum(input, bmm(batch1, batch2).sum(0), beta, alpha), "AddbmmBackward0")
 
 
 @op(inplace=True, out=True, samples=_arrays_of(((2, 3, 4), (2, 3, 5), (2, 5, 4)), ((3, 1), (1, 3, 2), (1, 2, 4))))
 def baddbmm(input: Tensor, batch1: Tensor, batch2: Tensor, *, beta: Any = 1, alpha: Any = 1) -> Tensor:
     """beta * input + alpha * (batch1 @ batch2), batch by batch."""
+    if input.dtype is not batch1.dtype:  # checked before any shape
+        raise RuntimeError(f"Input dtypes must be the same, got: input {_c_name(input)}, batch1: {_c_name(batch1)}, "
+                           f"batch2: {_c_name(batch2)}")
     return rename(_scaled_sum(input, bmm(batch1, batch2), beta, alpha), "BaddbmmBackward0")
 
 
 @op(inplace_function=True, inplace=True, out=True, samples=_arrays_of(((3,), (3, 4), (4,)), ((1,), (2, 3), (3,))))
 def addmv(input: Tensor, mat: Tensor, vec: Tensor, *, beta: Any = 1, alpha: Any = 1) -> Tensor:
     """beta * input + alpha * (mat @ vec)."""
+    if len({input.dtype, mat.dtype, vec.dtype}) > 1 and mat.ndim == 2 and vec.ndim == 1 and mat.shape[1] == vec.shape[0]:
+        raise RuntimeError("addmv input tensors must have the same dtype, but got "
+                           f"{input.dtype._legacy}, {mat.dtype._legacy}, and {vec.dtype._legacy}")
     return rename(_scaled_sum(input, mv(mat, vec), beta, alpha), "AddmvBackward0")
 
 
@@ -558,7 +581,50 @@ def einsum(equation: str, *operands: Tensor) -> Tensor:
     _check_einsum_operands(inputs.split(","), operands, output)
     if "." in equation or any(len(set(s)) != len(s) for s in inputs.split(",") + [output]):
         raise NotImplementedError("einsum: '...' and repeated letters in one operand are not supported")
-    return Einsum.apply(equation, *operands)
+    if all(x.dtype.is_floating_point for x in operands):
+        return Einsum.apply(equation, *operands)
+    result = _integer_einsum_dtype(inputs.split(","), operands, output)
+    exact = result if result.is_floating_point else dtypes.int64  # integers counted exactly, then cast
+    return Einsum.apply(equation, *(x.to(exact) for x in operands)).to(result)
+
+
+def _integer_einsum_dtype(subscripts: list, operands: tuple, output: str) -> Any:
+    """The dtype torch's einsum gives integer or bool operands, or its error: it sums a letter away with `sum`
+    (which makes any integer or bool int64), multiplies with `mul` (promotion) and contracts with `bmm` (one
+    dtype, no bool). It first sums each operand's own letters (of size above 1 when there are several
+    operands), then folds the operands left to right; at each step a letter no later operand nor the output
+    has is contracted when both sides have it at size above 1, summed on the one side that has it otherwise
+    (when an operand is empty, nothing is contracted: the operands' dtypes are promoted)."""
+    summed = lambda d: d if d.is_floating_point else dtypes.int64  # noqa: E731  (sum's dtype)
+    shapes = [dict(zip(letters, x.shape)) for letters, x in zip(subscripts, operands)]
+    kinds = [x.dtype for x in operands]
+    if len(operands) == 1:
+        return summed(kinds[0]) if set(subscripts[0]) - set(output) else kinds[0]
+    for k, shape in enumerate(shapes):
+        others = set(output).union(*(s for j, s in enumerate(subscripts) if j != k))
+        own = [c for c in shape if c not in others]
+        if any(shape[c] != 1 for c in own):
+            kinds[k] = summed(kinds[k])
+        shapes[k] = {c: n for c, n in shape.items() if c not in own}
+    left, kind = shapes[0], kinds[0]
+    for k in range(1, len(operands)):
+        right, other = shapes[k], kinds[k]
+        later = set(output).union(*subscripts[k + 1:])
+        contracted = False
+        for c in set(left) | set(right):
+            if c in later:
+                continue
+            a, b = left.get(c, 1), right.get(c, 1)
+            contracted |= a != 1 and b != 1
+            kind, other = (summed(kind) if a != 1 and b == 1 else kind), (summed(other) if b != 1 and a == 1 else other)
+        contracted &= all(x.numel() for x in operands)  # with nothing to multiply torch calls no bmm
+        if contracted and kind is dtypes.bool:
+            raise NotImplementedError('"bmm" not implemented for \'Bool\'')
+        if contracted and kind is not other:
+            raise RuntimeError(f"expected scalar type {kind._legacy} but found {other._legacy}")
+        kind = kind if contracted else dtypes.promote_types(kind, other)
+        left = {c: n for c, n in {**left, **right}.items() if c in later}
+    return kind
 
 
 def _check_einsum_operands(subscripts: list, operands: tuple, output: str) -> None:
@@ -581,10 +647,7 @@ def _check_einsum_operands(subscripts: list, operands: tuple, output: str) -> No
             if sizes.setdefault(c, n) != n and 1 not in (n, sizes[c]):
                 raise RuntimeError(f"einsum(): subscript {c} has size {n} for operand {k} which does not broadcast "
                                    f"with previously seen size {sizes[c]}")
-    summed = set("".join(subscripts)) - set(output)
-    if len(operands) > 1 and operands[0].dtype is dtypes.bool and summed and all(n > 1 for x in operands
-                                                                                   for n in x.shape):
-        raise NotImplementedError('"bmm" not implemented for \'Bool\'')  # torch sums products with bmm
-    if operands and any(x.dtype is not operands[0].dtype for x in operands):
+    if operands and all(x.dtype.is_floating_point for x in operands) \
+            and any(x.dtype is not operands[0].dtype for x in operands):
         bad = next(x for x in operands if x.dtype is not operands[0].dtype)
         raise RuntimeError(f"expected scalar type {operands[0].dtype._legacy} but found {bad.dtype._legacy}")

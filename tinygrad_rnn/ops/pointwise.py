@@ -10,6 +10,7 @@ input's shape, so no backward here un-broadcasts by hand.
 from __future__ import annotations
 
 import math
+import warnings
 from typing import Any
 
 import numpy as np
@@ -113,6 +114,14 @@ def add(input: Any, other: Any, *, alpha: Any = 1) -> Tensor:
     return _add_scaled(Add, input, other, alpha)
 
 
+def _in_float32(value: Any) -> Any:
+    """A Python float as the float32 torch's kernel holds (too large is inf, too small 0); others unchanged."""
+    if type(value) is not float:
+        return value
+    with np.errstate(over="ignore"):
+        return float(np.float32(value))
+
+
 def _add_scaled(node: type, input: Any, other: Any, alpha: Any) -> Tensor:
     """input + alpha * other (node Add) or input - alpha * other (Sub, Rsub), promoted first: alpha scales
     other in the result's dtype."""
@@ -120,6 +129,8 @@ def _add_scaled(node: type, input: Any, other: Any, alpha: Any) -> Tensor:
     result = result_type(input, other)
     if result is dtypes.float16:  # torch's kernel takes alpha and a number operand as float16
         alpha, input, other = (_in_half(v) for v in (alpha, input, other))
+    elif result is dtypes.float32:  # torch's kernel holds alpha and a number operand as float32 (1e-300 is 0)
+        alpha, input, other = (_in_float32(v) for v in (alpha, input, other))
     elif result is dtypes.bool and type(alpha) in (bool, int, float):  # torch's bool kernel takes alpha as a bool
         alpha = alpha != 0
         if type(other) is bool:  # (True * False is the int 0 in Python)
@@ -399,6 +410,9 @@ def _mask(m: Any) -> Tensor:
     return Tensor._make(np.asarray(m))
 
 
+_FLOAT32_TINIEST = float(np.finfo(np.float32).smallest_subnormal)  # as a Python float (halving it stays nonzero)
+
+
 @op(out=True, inplace=True, samples=binary(first=positive))
 def pow(input: Any, exponent: Any) -> Tensor:
     if not all(isinstance(x, (Tensor, bool, int, float, np.generic, np.ndarray)) for x in (input, exponent)):
@@ -410,6 +424,11 @@ def pow(input: Any, exponent: Any) -> Tensor:
     if isinstance(exponent, Tensor) and exponent.dtype is dtypes.bool and getattr(input, "dtype", bool) is dtypes.bool \
             or isinstance(input, bool) and getattr(exponent, "dtype", None) is dtypes.bool:
         raise NotImplementedError('"pow" not implemented for \'Bool\'')  # torch has no bool ** bool tensor kernel
+    if type(exponent) is float and 0 < math.fabs(exponent) < _FLOAT32_TINIEST / 2 \
+            and isinstance(input, Tensor) and result_type(input, exponent) is dtypes.float32:
+        # torch's float32 pow keeps a number exponent in double: one too small for float32 is still no 0
+        # (x ** 1e-50 is nan for x < 0). The smallest float32 of its sign gives every base the same answer.
+        exponent = math.copysign(_FLOAT32_TINIEST, exponent)
     out = _binary(Pow, input, exponent)
     if isinstance(exponent, Tensor):  # torch numbers its tensor ** tensor and number ** tensor nodes
         rename(out, "PowBackward1" if isinstance(input, Tensor) else "PowBackward2")
@@ -1077,13 +1096,24 @@ def _clamp_samples(rng: np.random.Generator) -> list[Sample]:
     return unary(min=-0.5, max=0.7)(rng) + [Sample((x, low, high)), Sample((x, low)), Sample((x, None, high))]
 
 
+def _refuse_bool_clamp(min: Any, max: Any) -> None:
+    """torch's kernels for bools: one tensor bound is a maximum or minimum (computed), two tensor bounds or
+    number bounds reach a kernel with no bool version."""
+    tensors = [isinstance(b, Tensor) for b in (min, max) if b is not None]
+    if tensors == [True]:
+        return
+    kernel = "clamp" if all(tensors) else "clamp_min_scalar" if max is None else "clamp_max_scalar" if min is None \
+        else "clamp_scalar"
+    raise NotImplementedError(f'"{kernel}_cpu" not implemented for \'Bool\'')
+
+
 @op(out=True, inplace_function=True, inplace=True, aliases=("clip",), samples=_clamp_samples)
 def clamp(input: Tensor, min: Any = None, max: Any = None) -> Tensor:
     if min is None and max is None:
         raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
     d = result_type(input, *[b for b in (min, max) if b is not None])  # clamp(int tensor, 0.5) is float, as torch
     if d is dtypes.bool:
-        raise NotImplementedError('"clamp_scalar_cpu" not implemented for \'Bool\'')
+        _refuse_bool_clamp(min, max)
     if isinstance(min, Tensor) or isinstance(max, Tensor):
         if not all(b is None or isinstance(b, Tensor) for b in (min, max)):  # no overload mixes the two
             raise invalid_combination("clamp", (input, min, max))
@@ -1176,8 +1206,19 @@ class MaskedFill(Where):
         return [self.edges[2]]
 
 
+_ONLY_CONDITION = object()  # where(condition): told apart from where(condition, None, ...)
+
+
 @op(out=True, method=False, samples=_where_samples)
-def where(condition: Any, input: Any, other: Any) -> Tensor:
+def where(condition: Any, input: Any = _ONLY_CONDITION, other: Any = _ONLY_CONDITION) -> Any:
+    """input where condition holds, other elsewhere; where(condition) alone is nonzero(condition, as_tuple=True)."""
+    if input is _ONLY_CONDITION and other is _ONLY_CONDITION and isinstance(condition, Tensor):
+        data = condition._data if condition.ndim else condition._data.reshape(1)
+        return tuple(Tensor._make(w.astype(np.int64)) for w in np.nonzero(data))
+    if isinstance(condition, Tensor) and condition.dtype is dtypes.uint8:
+        warnings.warn("where received a uint8 condition tensor. This behavior is deprecated and will be removed in a "
+                      "future version of PyTorch. Use a boolean condition instead.", UserWarning, stacklevel=3)
+        condition = Tensor._make(condition._data != 0)
     if not isinstance(condition, Tensor) or condition.dtype is not dtypes.bool:
         got = condition.dtype._legacy if isinstance(condition, Tensor) else type(condition).__name__
         raise RuntimeError(f"where expected condition to be a boolean tensor, but got a tensor with dtype {got}")
@@ -1192,10 +1233,17 @@ def where(condition: Any, input: Any, other: Any) -> Tensor:
     return Where.apply(condition, a, b)
 
 
+def _c_name(d: dtypes.dtype) -> str:
+    """A dtype as torch's C++ type names spell it in some messages (unsigned char, long int, c10::Half)."""
+    return {"uint8": "unsigned char", "int8": "signed char", "int16": "short int", "int32": "int",
+            "int64": "long int", "float16": "c10::Half", "float32": "float", "float64": "double"}.get(d.name, d.name)
+
+
 @op(inplace=True, samples=_masked_fill_samples)
 def masked_fill(input: Tensor, mask: Tensor, value: Any) -> Tensor:
     if mask.dtype is not dtypes.bool:
-        raise RuntimeError(f"masked_fill_ only supports boolean masks, but got mask with dtype {mask.dtype._legacy.lower()}")
+        raise RuntimeError(f"masked_fill_ only supports boolean masks, but got mask with dtype {_c_name(mask.dtype)}")
+    _check_broadcast(mask, input)
     if isinstance(value, Tensor):  # a 0-d tensor's value, converted to input's dtype (no promotion)
         if value.ndim:
             raise RuntimeError("masked_fill_ only supports a 0-dimensional value tensor, but got tensor with "
@@ -1203,12 +1251,29 @@ def masked_fill(input: Tensor, mask: Tensor, value: Any) -> Tensor:
         value = np.asarray(value.item()).astype(input._data.dtype)[()]
     else:
         value = checked_fill(value, input.dtype)
+        value = bool(value) if input.dtype is dtypes.bool else value  # a number is any truth value, nan too
     return MaskedFill.apply(mask, _cast(value, input.dtype), input)
+
+
+def _check_lerp_operands(input: Any, end: Any, weight: Any) -> None:
+    """torch's parser (end a tensor, weight a number or a tensor), then its kernel's dtype checks: end, and a
+    weight tensor of some dims, of input's dtype, with no promotion (a 0-d weight is read as a number)."""
+    if not isinstance(input, Tensor) or not isinstance(end, Tensor) or isinstance(weight, str) \
+            or not (isinstance(weight, Tensor) or hasattr(weight, "__float__")):
+        raise invalid_combination("lerp", (input, end, weight))
+    for name, other in (("end", end), ("weight", weight)):
+        if isinstance(other, Tensor) and other.dtype is not input.dtype and (name == "end" or other.ndim):
+            raise RuntimeError(f"expected dtype {_c_name(input.dtype)} for `{name}` but got dtype {_c_name(other.dtype)}")
 
 
 @op(out=True, inplace=True, samples=_lerp_samples)
 def lerp(input: Tensor, end: Tensor, weight: Any) -> Tensor:
     """input + weight * (end - input)."""
+    _check_lerp_operands(input, end, weight)
+    if isinstance(weight, Tensor) and not input.dtype.is_floating_point:
+        raise NotImplementedError(f'"lerp_kernel_tensor" not implemented for \'{input.dtype._legacy}\'')
+    if isinstance(weight, Tensor) and weight.dtype is dtypes.bool:  # a 0-d one (checked above): its number
+        weight = weight.to(input.dtype)
     if not isinstance(weight, Tensor) and isinstance(input, Tensor):
         if not input.dtype.is_floating_point:
             raise NotImplementedError(f'"lerp_kernel_scalar" not implemented for \'{input.dtype._legacy}\'')

@@ -561,17 +561,25 @@ def _three_samples(denominator: Any = lambda x: x) -> Any:
                                {"value": 0.7}) for a, b, c in shapes]
 
 
-@op(inplace=True, out=True, samples=_three_samples())
+def _two_tensors(name: str, tensor1: Any, tensor2: Any) -> None:
+    """torch's parser: both factors are tensors (a number is no Tensor here, unlike `value`)."""
+    tensor_arg(name, "tensor1", tensor1, 2)
+    tensor_arg(name, "tensor2", tensor2, 3)
+
+
+@op(inplace=True, out=True, renumber_method_errors=True, samples=_three_samples())
 def addcmul(input: Tensor, tensor1: Tensor, tensor2: Tensor, *, value: Any = 1) -> Tensor:
     """input + value * tensor1 * tensor2 (for float16, in float32 rounded once, as torch)."""
+    _two_tensors("addcmul", tensor1, tensor2)
     number_arg("addcmul", "value", value)
     return rename(in_float32_for_half(lambda a, b, c: a + value * b * c, input, tensor1, tensor2),
                   "AddcmulBackward0")
 
 
-@op(inplace=True, out=True, samples=_three_samples(declare.positive))
+@op(inplace=True, out=True, renumber_method_errors=True, samples=_three_samples(declare.positive))
 def addcdiv(input: Tensor, tensor1: Tensor, tensor2: Tensor, *, value: Any = 1) -> Tensor:
     """input + value * tensor1 / tensor2 (for float16, in float32 rounded once, as torch)."""
+    _two_tensors("addcdiv", tensor1, tensor2)
     number_arg("addcdiv", "value", value)
     if not tensor1.dtype.is_floating_point and not tensor2.dtype.is_floating_point:
         raise RuntimeError(

@@ -2,13 +2,14 @@
 from __future__ import annotations
 
 import builtins
+import functools
 from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
 from .. import return_types
-from ..argcheck import bool_arg, int_arg, invalid_combination, is_int
+from ..argcheck import bool_arg, int_arg, invalid_combination, is_bool_tensor, is_int, no_overload
 from ..backend.blas_threads import blas_threads
 from ..core import dtypes
 from ..core.function import Function, rename
@@ -18,7 +19,7 @@ from .declare import Sample, SampleMaker, away_from_kinks, op
 from .decompositions import svdvals
 from .pointwise import Div, Elementwise, exp, maximum, minimum, where
 from .promotion import HALF_STEP, in_float32_for_half
-from .shape import Expand, Gather, Reshape, gather_along, normalize_dim, normalize_dims
+from .shape import Expand, Gather, Reshape, gather_along, normalize_dim, normalize_dims, wrap_dim
 
 
 def _kept_shape(shape: tuple, dims: tuple) -> tuple:
@@ -525,7 +526,7 @@ def _float_input(x: Tensor, dtype: Any, name: str) -> Tensor:
     return x
 
 
-@op(samples=_reductions(whole=True))
+@op(out=True, samples=_reductions(whole=True))
 def sum(input: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: Any = None) -> Tensor:
     bool_arg("sum", "keepdim", keepdim)
     x = _float_input(input, dtype, "sum")
@@ -540,7 +541,7 @@ def _check_dim_type(name: str, dim: Any) -> None:
         raise invalid_combination(name, (dim,))
 
 
-@op(samples=_reductions(whole=True))
+@op(out=True, samples=_reductions(whole=True))
 def mean(input: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: Any = None) -> Tensor:
     bool_arg("mean", "keepdim", keepdim)
     _check_dim_type("mean", dim)
@@ -649,7 +650,7 @@ def _amax(input: Tensor, dim: Any, keepdim: bool, largest: bool) -> Tensor:
                            "Specify the reduction dim with the 'dim' argument.")
     if isinstance(dim, (tuple, list)) and input.ndim:  # torch checks each listed dim's size before repeats
         for d in dim:
-            _check_nonempty(input, (normalize_dim(d, input.ndim),), name, d)
+            _check_nonempty(input, (wrap_dim(d, input.ndim),), name, d)
     dims = _reduce_dims(dim if dim != () else None, input.ndim)
     _check_nonempty(input, dims, name, dim)
     return Amax.apply(input, dims, keepdim, largest)
@@ -671,6 +672,9 @@ def logsumexp(input: Tensor, dim: Any, keepdim: bool = False) -> Tensor:
         raise TypeError("logsumexp(): argument 'dim' must be tuple of ints, not NoneType")
     bool_arg("logsumexp", "keepdim", keepdim)
     x = input if input.dtype.is_floating_point else input.to(dtypes.get_default_dtype())  # torch: ints -> float
+    if isinstance(dim, (tuple, list)) and not dim and not keepdim and x.numel() and x.ndim:
+        # torch reduces every dim for dim=(), keeping them, then fails to write that into its 0-d result
+        raise RuntimeError(f"output with shape [] doesn't match the broadcast shape {[1] * x.ndim}")
     return LogSumExp.apply(x, _reduce_dims(dim, x.ndim), keepdim)
 
 
@@ -722,12 +726,12 @@ def log_softmax(input: Tensor, dim: Any, dtype: Any = None) -> Tensor:
     return _softmax_along(LogSoftmax, input, dim, dtype)
 
 
-@op(samples=_reductions(whole=True, several_dims=False), differentiable=False)
+@op(out=True, renumber_method_errors=True, samples=_reductions(whole=True, several_dims=False), differentiable=False)
 def argmax(input: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
     return _arg(np.argmax, input, dim, keepdim, "argmax")
 
 
-@op(samples=_reductions(whole=True, several_dims=False), differentiable=False)
+@op(out=True, renumber_method_errors=True, samples=_reductions(whole=True, several_dims=False), differentiable=False)
 def argmin(input: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
     return _arg(np.argmin, input, dim, keepdim, "argmin")
 
@@ -735,7 +739,7 @@ def argmin(input: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
 def _arg(fn: Any, input: Tensor, dim: Any, keepdim: bool, name: str) -> Tensor:
     bool_arg(name, "keepdim", keepdim)
     if dim is not None:
-        dim = int_arg(name, "dim", dim)  # the parser's check, before the dtype's
+        dim = int_arg(name, "dim", dim, 2)  # the parser's check, before the dtype's
     if input.dtype is dtypes.bool:
         raise RuntimeError(f"{name}(): does not support bool input")
     if dim is None:
@@ -759,8 +763,10 @@ def _topk_samples(rng: np.random.Generator) -> list[Sample]:
 @op(out=True, samples=_topk_samples, renumber_method_errors=True)
 def topk(input: Tensor, k: int, dim: int = -1, largest: bool = True, sorted: bool = True) -> Any:
     """The k largest (or smallest) values along dim, with their indices; the values are differentiable."""
-    k = int_arg("topk", "k", k, 2, symint=True)
-    d = normalize_dim(int_arg("topk", "dim", dim, 3), input.ndim)
+    k, dim = int_arg("topk", "k", k, 2, symint=True), int_arg("topk", "dim", dim, 3)  # the parser's checks first
+    if input.dtype is dtypes.bool:
+        raise RuntimeError("topk does not support bool dtypes on CPU")
+    d = normalize_dim(dim, input.ndim)
     size = input.shape[d] if input.ndim else 1
     if not 0 <= k <= size:
         raise RuntimeError("selected index k out of range")
@@ -774,7 +780,7 @@ def topk(input: Tensor, k: int, dim: int = -1, largest: bool = True, sorted: boo
     return return_types.topk(values, Tensor._make(index.astype(np.int64)))
 
 
-@op(samples=_reductions(whole=True, several_dims=False))
+@op(out=True, samples=_reductions(whole=True, several_dims=False))
 def prod(input: Tensor, dim: Any = _LEFT_OUT, keepdim: Any = _LEFT_OUT, *, dtype: Any = None) -> Tensor:
     """torch's two overloads: prod() of everything, and prod(dim, keepdim=False) of one dim (None is neither)."""
     if dim is None and keepdim is not _LEFT_OUT:
@@ -858,7 +864,25 @@ def _correction(unbiased: Any, correction: Any) -> float:
     return 1.0 if unbiased is None or unbiased else 0.0
 
 
+def spread_overloads(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """torch's three overloads of var, std and their pairs with the mean: (dim, unbiased, keepdim),
+    (dim, *, correction, keepdim) and the oldest, (unbiased). A bool given first by position is that
+    oldest form's `unbiased`; given by name, dim=True fits no overload (a dim is an int or a list of
+    them), and neither does an `unbiased` given with a `correction`. Python binds var(t, True) and
+    var(t, dim=True) alike, so the keyword is looked at here, before the call binds it."""
+
+    @functools.wraps(fn)
+    def parsed(input: Tensor, *args: Any, **kwargs: Any) -> Any:
+        unbiased = args[1] if len(args) > 1 else kwargs.get("unbiased")
+        if isinstance(kwargs.get("dim"), bool) or (unbiased is not None and kwargs.get("correction") is not None):
+            raise no_overload(fn.__name__, (input, *args), kwargs)
+        return fn(input, *args, **kwargs)
+
+    return parsed
+
+
 @op(out=True, samples=_reductions(whole=True, correction=True))
+@spread_overloads
 def var(input: Tensor, dim: Any = None, unbiased: Any = None, keepdim: bool = False, *,
         correction: Any = None) -> Tensor:
     """sum((x - mean)^2) / (N - correction); correction is 1 (Bessel's) unless told otherwise."""
@@ -882,6 +906,7 @@ def var(input: Tensor, dim: Any = None, unbiased: Any = None, keepdim: bool = Fa
 
 
 @op(out=True, samples=_reductions(whole=True, correction=True))
+@spread_overloads
 def std(input: Tensor, dim: Any = None, unbiased: Any = None, keepdim: bool = False, *,
         correction: Any = None) -> Tensor:
     return rename(in_float32_for_half(lambda x: StdFromVar.apply(var(x, dim, unbiased, keepdim, correction=correction)),
@@ -980,7 +1005,7 @@ def _matrix_norm(input: Tensor, p: str, dim: Any, keepdim: bool, dtype: Any) -> 
     dims = list(range(x.ndim)) if dim is None else list(dim) if isinstance(dim, (list, tuple)) else [dim]
     if len(dims) != 2:
         raise RuntimeError(f"linalg.matrix_norm: dim must be a 2-tuple. Got {' '.join(str(d) for d in dims)}")
-    rows, cols = (normalize_dim(d, x.ndim) for d in dims)
+    rows, cols = (wrap_dim(d, x.ndim) for d in dims)
     if p == "fro":
         return norm_along(x, 2, (rows, cols), keepdim)
     result = svdvals(x.movedim((rows, cols), (-2, -1))).sum(-1)
@@ -1041,9 +1066,11 @@ _UNSTATED: Any = object()  # sort's stable left out, told apart from one given (
 def sort(input: Tensor, dim: int = -1, descending: bool = False, *, stable: Any = _UNSTATED) -> Any:
     """The values along dim in order, with the index each came from (always stable: ties keep their order)."""
     node = "SortBackward0" if stable is _UNSTATED else "SortBackward1"  # torch's overloads without and with stable
+    if not is_int(dim) or is_bool_tensor(dim) or not isinstance(descending, bool):  # the parser's, before the range
+        raise invalid_combination("sort", (input, dim, descending))
+    d = normalize_dim(dim, input.ndim)  # a 0-d tensor's dims are -1 and 0
     if not input.ndim:
         return return_types.sort(rename(input.clone(), node), Tensor._make(np.asarray(0, dtype=np.int64)))
-    d = normalize_dim(dim, input.ndim)
     order = _sort_order(input._data, d, descending)
     values = rename(gather_along(input, d, order), node)
     return return_types.sort(values, Tensor._make(order.astype(np.int64)))
@@ -1063,13 +1090,15 @@ def _kthvalue_samples(rng: np.random.Generator) -> list[Sample]:
 @op(out=True, samples=_kthvalue_samples, renumber_method_errors=True)
 def kthvalue(input: Tensor, k: int, dim: int = -1, keepdim: bool = False) -> Any:
     """The k-th smallest value along dim (k counts from 1), with its index."""
+    k = int_arg("kthvalue", "k", k, 2, symint=True)  # the parser reads every argument before the dim's range
     d = normalize_dim(int_arg("kthvalue", "dim", dim, 3), input.ndim)
-    k = int_arg("kthvalue", "k", k, 2, symint=True)
     size = input.shape[d] if input.ndim else 1
     if size == 0:
         raise IndexError(f"kthvalue(): Expected reduction dim {d} to have non-zero size.")
     if not 1 <= k <= size:
         raise RuntimeError(f"kthvalue(): selected number k out of range for dimension {d}")
+    if input.dtype is dtypes.bool:  # the kernel's, after the sizes
+        raise NotImplementedError('"kthvalue_cpu" not implemented for \'Bool\'')
     data = input._data if input.ndim else input._data.reshape(1)
     index = np.take(np.argsort(data, axis=d, kind="stable"), [k - 1], axis=d)
     if not input.ndim:
@@ -1122,5 +1151,7 @@ def median(input: Tensor, dim: Any = _EVERY_DIM, keepdim: bool = False) -> Any:
     size = input.shape[d] if input.ndim else 1
     if size and input.dtype is dtypes.bool:
         raise NotImplementedError('"median_cpu" not implemented for \'Bool\'')
+    if not size:  # torch's median says so itself
+        raise IndexError(f"median(): Expected reduction dim {d} to have non-zero size.")
     values, indices = kthvalue(input, (size + 1) // 2, d, keepdim)
     return return_types.median(rename(values, "MedianBackward1"), indices)

@@ -9,7 +9,18 @@ from typing import Any
 
 import numpy as np
 
-from ..argcheck import NOT_INTEGRAL, int_arg, invalid_combination, is_bool_tensor, is_int, size_arg
+from ..argcheck import (
+    NOT_INTEGRAL,
+    NOT_INTEGRAL_SIZE,
+    by_position_only,
+    checked_ints,
+    int_arg,
+    invalid_combination,
+    is_bool_tensor,
+    is_int,
+    no_overload,
+    size_arg,
+)
 from ..backend.accumulate import SliceGrad, dense
 from ..backend.broadcast import broadcast_view
 from ..core import dtypes
@@ -25,7 +36,15 @@ from .pointwise import where
 
 
 def normalize_dim(dim: Any, ndim: int) -> int:
-    """A dim in [-ndim, ndim) as a non-negative int; 0-d tensors accept -1 and 0, as torch."""
+    """A dim in [-ndim, ndim) as a non-negative int; 0-d tensors accept -1 and 0, as torch. A bool 0-d
+    tensor is no `int` to torch's parser (a list of dims, read by normalize_dims, takes it as 0 or 1)."""
+    if is_bool_tensor(dim):
+        raise TypeError("argument 'dim' must be int, not Tensor")
+    return wrap_dim(dim, ndim)
+
+
+def wrap_dim(dim: Any, ndim: int) -> int:
+    """normalize_dim for one dim of a list of them (`tuple of ints dims`), which takes a bool 0-d tensor."""
     if not isinstance(dim, builtins.int) or isinstance(dim, builtins.bool):
         if not hasattr(dim, "__index__") or isinstance(dim, builtins.bool):  # torch's parser refuses these first
             raise TypeError(f"argument 'dim' must be int, not {type(dim).__name__}")
@@ -37,15 +56,18 @@ def normalize_dim(dim: Any, ndim: int) -> int:
 
 
 def normalize_dims(dim: Any, ndim: int) -> tuple:
-    """None means every dim; an int or a sequence of ints otherwise."""
+    """None means every dim; an int or a sequence of ints otherwise. As torch, each dim of a list is
+    wrapped and checked against those before it in turn, so a repeat is found before a later dim out of range."""
     if dim is None:
         return tuple(range(ndim))
     if isinstance(dim, (tuple, list)):
-        dims = tuple(normalize_dim(d, ndim) for d in dim)
-        if len(set(dims)) != len(dims):
-            raise RuntimeError(f"dim {dims[0]} appears multiple times in the list of dims")
-        return dims if ndim else ()
-    d = normalize_dim(dim, ndim)  # checked on 0-d tensors too: their dims are -1 and 0
+        dims: list = []
+        for d in dim:
+            dims.append(wrap_dim(d, ndim))
+            if dims[-1] in dims[:-1]:
+                raise RuntimeError(f"dim {dims[-1]} appears multiple times in the list of dims")
+        return tuple(dims) if ndim else ()
+    d = wrap_dim(dim, ndim)  # checked on 0-d tensors too: their dims are -1 and 0
     return (d,) if ndim else ()
 
 
@@ -498,10 +520,11 @@ def permute(input: Tensor, *dims: Any) -> Tensor:
 
 
 @op(aliases=("swapdims", "swapaxes"), inplace="view", inplace_names={"TransposeBackward0": "TransposeBackward1"},
+    renumber_method_errors=True,
     samples=_plain_samples(((3, 4), 0, 1), ((2, 3, 4), -1, 0), ((0, 3), 1, 0), ((1,), 0, -1), ((), 0, -1),
                            ((3, 4), 1, 1)))
 def transpose(input: Tensor, dim0: int, dim1: int) -> Tensor:
-    dim0, dim1 = int_arg("transpose", "dim0", dim0, 1), int_arg("transpose", "dim1", dim1, 2)  # types before ranges
+    dim0, dim1 = int_arg("transpose", "dim0", dim0, 2), int_arg("transpose", "dim1", dim1, 3)  # types before ranges
     order = list(range(input.ndim))
     a, b = normalize_dim(dim0, input.ndim), normalize_dim(dim1, input.ndim)
     if not input.ndim:
@@ -543,7 +566,7 @@ _EVERY_DIM: Any = object()  # squeeze()'s default, told apart from an explicit N
                            ((1,),)))
 def squeeze(input: Tensor, dim: Any = _EVERY_DIM) -> Tensor:
     """input without its dims of size 1 (all of them, or those of `dim`: an int or a tuple)."""
-    if dim is None:  # None is no dim to torch's parser (squeeze() squeezes every dim)
+    if dim is None or is_bool_tensor(dim):  # no dim to torch's parser (squeeze() squeezes every dim)
         raise invalid_combination("squeeze", (input, dim))
     dims = normalize_dims(None if dim is _EVERY_DIM else dim, input.ndim)
     shape = tuple(n for i, n in enumerate(input.shape) if not (i in dims and n == 1))
@@ -582,9 +605,9 @@ def expand(input: Tensor, *sizes: Any, size: Any = None, implicit: bool = False)
     return input if shape == input.shape and not input._requires_grad else Expand.apply(input, shape)
 
 
-@op(samples=_plain_samples(((3, 4),), ((2, 3, 4), 1), ((2, 3, 4), 0, 1), ((0, 3),), ((),)))
+@op(renumber_method_errors=True, samples=_plain_samples(((3, 4),), ((2, 3, 4), 1), ((2, 3, 4), 0, 1), ((0, 3),), ((),)))
 def flatten(input: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
-    start_dim, end_dim = int_arg("flatten", "start_dim", start_dim, 1), int_arg("flatten", "end_dim", end_dim, 2)
+    start_dim, end_dim = int_arg("flatten", "start_dim", start_dim, 2), int_arg("flatten", "end_dim", end_dim, 3)
     s, e = normalize_dim(start_dim, input.ndim), normalize_dim(end_dim, input.ndim)  # 0-d: dims -1 and 0
     if input.ndim == 0:
         return input.reshape(1)
@@ -717,7 +740,8 @@ def narrow(input: Tensor, dim: int, start: int, length: int) -> Tensor:
 def split(tensor: Tensor, split_size_or_sections: Any, dim: int = 0) -> tuple:
     """Pieces along dim: of split_size_or_sections each (the last may be smaller), or of the listed sizes."""
     input = tensor
-    dim = int_arg("split", "dim", dim, 2)  # its type before the tensor's rank, as torch
+    split_size_or_sections = _split_sizes(input, split_size_or_sections)
+    dim = int_arg("split", "dim", dim, 3)  # its type before the tensor's rank, as torch
     if input.ndim == 0:
         raise RuntimeError("split expects at least a 1-dimensional tensor")
     if isinstance(split_size_or_sections, builtins.int) and split_size_or_sections < 0:  # before the dim
@@ -744,10 +768,33 @@ def split(tensor: Tensor, split_size_or_sections: Any, dim: int = 0) -> tuple:
     return mark_multiple(tuple(out), name)
 
 
-@op(samples=_plain_samples(((5, 4), 2), ((5, 4), 3, -1), ((0, 3), 2), ((1,), 1), ((4,), 5), ((6,), 4)))
+def _split_sizes(input: Tensor, given: Any) -> Any:
+    """split's second argument as torch's Python wrapper reads it: a one-element tensor is an int (truncated),
+    an int one size (a bool is no int to the kernel's parser), anything else the list of sizes."""
+    if isinstance(given, Tensor) and given.numel() == 1:
+        given = builtins.int(given.item())
+    if isinstance(given, builtins.bool):
+        raise invalid_combination("split", (input, given, 0))
+    if isinstance(given, builtins.int):
+        return given
+    if not isinstance(given, (tuple, list)):
+        raise TypeError(f"split_with_sizes(): argument 'split_sizes' (position 2) must be tuple of ints, not "
+                        f"{type(given).__name__}")
+    return _sizes_list(given)
+
+
+def _sizes_list(sizes: Any) -> list:
+    """split_with_sizes' `SymInt[]`: true ints (after the first, bools count), no bool 0-d tensor."""
+    if builtins.any(is_bool_tensor(s) for s in sizes):
+        raise RuntimeError(NOT_INTEGRAL_SIZE)
+    return list(checked_ints("split_with_sizes", "split_sizes", sizes, 2))
+
+
+@op(renumber_method_errors=True,
+    samples=_plain_samples(((5, 4), 2), ((5, 4), 3, -1), ((0, 3), 2), ((1,), 1), ((4,), 5), ((6,), 4)))
 def chunk(input: Tensor, chunks: int, dim: int = 0) -> tuple:
     """`chunks` pieces along dim, all of one size but the last (fewer when the dim is short)."""
-    chunks, dim = int_arg("chunk", "chunks", chunks, 1), int_arg("chunk", "dim", dim, 2)  # types first
+    chunks, dim = int_arg("chunk", "chunks", chunks, 2), int_arg("chunk", "dim", dim, 3)  # types first
     if input.ndim == 0:
         raise RuntimeError("chunk expects at least a 1-dimensional tensor")
     if chunks <= 0:
@@ -787,6 +834,18 @@ def unsafe_split_with_sizes(input: Tensor, split_sizes: Sequence, dim: int = 0) 
     return _unsafe(split_with_sizes(input, split_sizes, dim))
 
 
+def _check_index_bounds(index: np.ndarray, dim: int, size: int) -> None:
+    """torch's error for the first index (in order) outside [0, size)."""
+    outside = index[(index < 0) | (index >= size)]
+    if outside.size:
+        raise RuntimeError(f"index {outside.reshape(-1)[0]} is out of bounds for dimension {dim} with size {size}")
+
+
+def as_vector(x: Tensor) -> Tensor:
+    """A 0-d tensor as the one-element vector torch's gather and scatter take it for; others as they are."""
+    return x.reshape(1) if isinstance(x, Tensor) and not x.ndim else x
+
+
 def gather_along(input: Tensor, dim: int, index: np.ndarray) -> Tensor:
     return Gather.apply(input, dim, index)
 
@@ -799,8 +858,15 @@ def gather(input: Tensor, dim: int, index: Tensor, *, sparse_grad: bool = False)
     if sparse_grad:
         raise NotImplementedError("gather(sparse_grad=True) is not implemented: tinygrad_rnn's gradients are dense")
     d = normalize_dim(int_arg("gather", "dim", dim, 2), input.ndim)
-    if index.dtype.name not in ("int64", "int32"):
+    if index.dtype.name not in ("int64", "int32") and index.numel():  # an empty index is never read
         raise RuntimeError("gather(): Expected dtype int32/int64 for index")
+    if not input.ndim or not index.ndim:  # torch reads a 0-d input or index as one element along dim 0
+        return rename(gather(as_vector(input), 0, as_vector(index)).reshape(index.shape), "GatherBackward0")
+    if not index.numel():  # nothing is read: an empty result of index's shape
+        return rename(input.reshape(-1)[:0].reshape(index.shape), "GatherBackward0")
+    if index.ndim != input.ndim:
+        raise RuntimeError("Index tensor must have the same number of dimensions as input tensor")
+    _check_index_bounds(index._data, d, input.shape[d])
     # torch lets index be smaller than input on the other dims: only that corner is read
     corner = tuple(slice(None) if i == d else slice(0, n) for i, n in enumerate(index.shape))
     smaller = input.ndim == index.ndim and builtins.any(n < m for i, (n, m) in enumerate(zip(index.shape, input.shape))
@@ -1016,7 +1082,7 @@ def roll(input: Tensor, shifts: Any, dims: Any = None) -> Tensor:
         return rename(input.clone(), "RollBackward0")
     if not input.ndim:  # torch's wording for any dim of a 0-d tensor here
         raise IndexError(f"Dimension specified as {dims[0]} but tensor has no dimensions")
-    return Roll.apply(input, shifts, tuple(normalize_dim(d, input.ndim) for d in dims))
+    return Roll.apply(input, shifts, tuple(wrap_dim(d, input.ndim) for d in dims))
 
 
 @op(function=False, samples=_plain_samples(((3, 4), (2, 1)), ((2,), (2, 3)), ((0, 3), (2, 2)), ((), (3,)),
@@ -1051,6 +1117,8 @@ def index_select(input: Tensor, dim: int, index: Tensor) -> Tensor:
         raise RuntimeError("index_select(): Expected dtype int32 or int64 for index")
     if index.ndim > 1:
         raise IndexError("index_select(): Index is supposed to be a vector")
+    if not input.ndim and index.numel() != 1:
+        raise RuntimeError(f"index_select(): Index to scalar can have only 1 value, got {index.numel()} value(s)")
     size = input.shape[d] if input.ndim else 1
     idx = index._data.reshape(-1)
     if idx.size and (idx.max() >= size or idx.min() < 0):  # torch takes no negative index here
@@ -1072,9 +1140,9 @@ def _index_select_out_of_range(input: Tensor, d: int, idx: np.ndarray) -> None:
     raise RuntimeError(f"INDICES element is out of DATA bounds, id={bad} axis_dim={size}")
 
 
-@op(samples=_plain_samples(((3, 4), 0, 1), ((3, 4), 1, -1), ((2, 3, 4), -1, 3), ((2,), 0, 0)))
+@op(renumber_method_errors=True, samples=_plain_samples(((3, 4), 0, 1), ((3, 4), 1, -1), ((2, 3, 4), -1, 3), ((2,), 0, 0)))
 def select(input: Tensor, dim: int, index: int) -> Tensor:
-    dim, index = int_arg("select", "dim", dim, 1), int_arg("select", "index", index, 2, symint=True)  # types before the 0-d check
+    dim, index = int_arg("select", "dim", dim, 2), int_arg("select", "index", index, 3, symint=True)  # types before the 0-d check
     if input.ndim == 0:
         raise IndexError("select() cannot be applied to a 0-dim tensor.")
     d = normalize_dim(dim, input.ndim)
@@ -1088,7 +1156,7 @@ def select(input: Tensor, dim: int, index: int) -> Tensor:
 
 @op(aliases=("moveaxis",), samples=_plain_samples(((3, 4), 0, 1), ((2, 3, 4), (0, 1), (2, 0)), ((2, 3, 4), -1, 0), ((0, 3), 1, 0)))
 def movedim(input: Tensor, source: Any, destination: Any) -> Tensor:
-    both_ints = is_int(source) and is_int(destination)
+    both_ints = all(is_int(d) and not is_bool_tensor(d) for d in (source, destination))  # a bool tensor is no int
     both_lists = all(isinstance(d, (tuple, list)) and all(is_int(i) for i in d) for d in (source, destination))
     if not (both_ints or both_lists):  # torch's parser: two ints or two lists of ints
         raise invalid_combination("movedim", (source, destination))
@@ -1098,8 +1166,8 @@ def movedim(input: Tensor, source: Any, destination: Any) -> Tensor:
             f"movedim: Invalid source or destination dims: source ({source} dims) should contain the same "
             f"number of dims as destination ({destination} dims)"
         )
-    src = tuple(normalize_dim(d, input.ndim) for d in source)
-    dst = tuple(normalize_dim(d, input.ndim) for d in destination)
+    src = tuple(wrap_dim(d, input.ndim) for d in source)
+    dst = tuple(wrap_dim(d, input.ndim) for d in destination)
     for name, dims, given in (("source", src, source), ("destination", dst, destination)):
         if len(set(dims)) != len(dims):
             raise RuntimeError(f"movedim: repeated dim in `{name}` ({given})")
@@ -1122,9 +1190,11 @@ def unflatten(input: Tensor, dim: int, sizes: Any) -> Tensor:
     return input.reshape(input.shape[:d] + inner + input.shape[d + 1:])
 
 
-@op(out=True, samples=_plain_samples(((3,),), ((3,), 1), ((3, 4),), ((3, 4), -1), ((3, 4), 2), ((0,),)))
+@op(out=True, renumber_method_errors=True,
+    samples=_plain_samples(((3,),), ((3,), 1), ((3, 4),), ((3, 4), -1), ((3, 4), 2), ((0,),)))
 def diag(input: Tensor, diagonal: int = 0) -> Tensor:
     """1-D: a matrix with input on a diagonal; 2-D: that diagonal of the matrix."""
+    diagonal = int_arg("diag", "diagonal", diagonal, 2)
     if input.ndim == 1:
         n = input.shape[0] + builtins.abs(diagonal)
         rows = np.arange(input.shape[0]) + builtins.max(-diagonal, 0)
@@ -1139,6 +1209,7 @@ def diag(input: Tensor, diagonal: int = 0) -> Tensor:
 
 
 def _triangle(input: Tensor, diagonal: int, lower: bool, name: str) -> Tensor:
+    diagonal = int_arg(name, "diagonal", diagonal, 2, symint=True)
     if input.ndim < 2:
         raise RuntimeError(f"{name}: input tensor must have at least 2 dimensions")
     rows, cols = input.shape[-2:]
@@ -1147,12 +1218,14 @@ def _triangle(input: Tensor, diagonal: int, lower: bool, name: str) -> Tensor:
     return rename(kept, "TrilBackward0" if lower else "TriuBackward0")
 
 
-@op(out=True, inplace=True, samples=_plain_samples(((3, 4),), ((3, 4), 1), ((2, 3, 4), -1), ((0, 3),), ((4, 4), 10)))
+@op(out=True, inplace=True, renumber_method_errors=True,
+    samples=_plain_samples(((3, 4),), ((3, 4), 1), ((2, 3, 4), -1), ((0, 3),), ((4, 4), 10)))
 def tril(input: Tensor, diagonal: int = 0) -> Tensor:
     return _triangle(input, diagonal, True, "tril")
 
 
-@op(out=True, inplace=True, samples=_plain_samples(((3, 4),), ((3, 4), 1), ((2, 3, 4), -1), ((0, 3),), ((4, 4), -10)))
+@op(out=True, inplace=True, renumber_method_errors=True,
+    samples=_plain_samples(((3, 4),), ((3, 4), 1), ((2, 3, 4), -1), ((0, 3),), ((4, 4), -10)))
 def triu(input: Tensor, diagonal: int = 0) -> Tensor:
     return _triangle(input, diagonal, False, "triu")
 
@@ -1181,8 +1254,14 @@ def scatter(input: Tensor, dim: int, index: Tensor, src: Any = None, *, value: A
         raise RuntimeError(
             "scatter(): Expected self.dtype to be equal to src.dtype"
         )
-    if index.dtype.name != "int64":
+    if index.dtype.name != "int64" and index.numel():  # an empty index is never read
         raise RuntimeError("scatter(): Expected dtype int64 for index")
+    if index.ndim != builtins.max(input.ndim, 1) and index.numel() and index.ndim:
+        raise RuntimeError("Index tensor must have the same number of dimensions as self tensor")
+    if not input.ndim or not index.ndim:  # torch reads a 0-d input, index or source as one element along dim 0
+        out = scatter(as_vector(input), d, as_vector(index), as_vector(src), value=value).reshape(input.shape)
+        return rename(out, "ScatterBackward0" if isinstance(source, Tensor) else "ScatterBackward1")
+    index = index if index.numel() else index.to(dtypes.int64)
     out = Scatter.apply(input, d, index._data, source)
     return rename(out, "ScatterBackward0" if isinstance(source, Tensor) else "ScatterBackward1")
 
@@ -1268,6 +1347,8 @@ def unique(input: Tensor, sorted: bool = True, return_inverse: bool = False, ret
             raise IndexError("Dimension specified as 0 but tensor has no dimensions")
         if input.shape[d] and 0 in input.shape:
             raise RuntimeError("There are 0 sized dimensions, and they aren't selected, so unique cannot be applied")
+        if input.shape.count(0) > 1:
+            raise RuntimeError("Number of zero sized dimensions is more than one, so unique cannot be applied ")
         values, inverse, counts = np.unique(input._data, axis=d, return_inverse=True, return_counts=True)
         inverse, torch_op = inverse.reshape(-1), "unique_dim"
     out = [Unique.apply(input, values, torch_op)]
@@ -1287,15 +1368,57 @@ def repeat_interleave(input: Tensor, repeats: Any = None, dim: Any = None, *, ou
     """Each element (or slice along dim) repeated `repeats` times in place: [1, 2] -> [1, 1, 2, 2].
     With no `repeats`, input holds the counts: [1, 2] -> [0, 1, 1]. `output_size`, the length of the
     result, is only checked here (torch uses it to skip a pass over the counts)."""
+    _check_repeat_arguments(input, repeats, dim, output_size)
     if repeats is None:
         return _repeated_positions(input, output_size)
+    if not input.ndim and dim is not None:
+        _refuse_dim_of_0d(repeats, dim)
     x = input.flatten() if dim is None else input
     d = 0 if dim is None else normalize_dim(dim, x.ndim)
-    counts = repeats._data if isinstance(repeats, Tensor) else repeats
+    counts = _checked_counts(repeats, x.shape[d] if x.ndim else 1, d)
     index = np.repeat(np.arange(x.shape[d]), counts)
     _check_output_size(output_size, index.size, isinstance(repeats, Tensor))
     name = "IndexSelectBackward0" if isinstance(repeats, Tensor) else "ViewBackward0"  # torch's two ways to do it
     return rename(Index.apply(x, (slice(None),) * d + (index,)), name)
+
+
+def _check_repeat_arguments(input: Tensor, repeats: Any, dim: Any, output_size: Any) -> None:
+    """torch's parser: repeats a tensor or an int, dim and output_size ints (a bool is none of them)."""
+    plain_int = lambda v: is_int(v) and not is_bool_tensor(v)  # noqa: E731
+    if not (repeats is None or isinstance(repeats, Tensor) or plain_int(repeats)) \
+            or not (dim is None or plain_int(dim)) or not (output_size is None or plain_int(output_size)):
+        given = tuple(a for a in (input, repeats, dim) if a is not None)
+        raise no_overload("repeat_interleave", given, {} if output_size is None else {"output_size": output_size})
+
+
+def _checked_counts(repeats: Any, size: int, dim: int) -> Any:
+    """How often each slice along dim repeats, after torch's checks: a number or a one-element tensor repeats
+    every slice, a vector has one count per slice; no count is negative."""
+    if not isinstance(repeats, Tensor):
+        if repeats < 0:
+            raise RuntimeError("Repeats must be non-negative")
+        return repeats
+    if repeats.ndim > 1:
+        raise RuntimeError("repeats must be 0-dim or 1-dim tensor")
+    if repeats.numel() != 1 and repeats.shape[0] != size:
+        raise RuntimeError(f"repeats must have the same size as input along dim, but got repeats.size(0) = "
+                           f"{repeats.shape[0]} and input.size({dim}) = {size}")
+    if repeats.dtype.is_floating_point or repeats.dtype is dtypes.bool:  # the kernel's, after the sizes
+        raise NotImplementedError(f'"repeat_interleave_cpu" not implemented for \'{repeats.dtype._legacy}\'')
+    if (repeats._data < 0).any():
+        raise RuntimeError("repeats can not be negative")
+    return repeats._data.reshape(-1) if repeats.numel() != 1 else repeats._data.reshape(())
+
+
+def _refuse_dim_of_0d(repeats: Any, dim: Any) -> None:
+    """A 0-d input has no dim to repeat along: torch's index_select (tensor repeats) or its unsqueeze after
+    the dim (int repeats, dims -1 and 0 both become 1) says so."""
+    if isinstance(repeats, Tensor):
+        raise IndexError(f"Dimension specified as {int(dim)} but tensor has no dimensions")
+    if repeats < 0 and int(dim) in (-1, 0):  # a dim out of range is found first
+        raise RuntimeError("Repeats must be non-negative")
+    raise IndexError(f"Dimension out of range (expected to be in range of [-1, 0], but got "
+                     f"{1 if int(dim) in (-1, 0) else int(dim)})")
 
 
 def _repeated_positions(counts: Tensor, output_size: Any) -> Tensor:
@@ -1304,6 +1427,8 @@ def _repeated_positions(counts: Tensor, output_size: Any) -> Tensor:
         raise NotImplementedError(f'"repeat_interleave_cpu" not implemented for \'{counts.dtype._legacy}\'')
     if counts.ndim != 1:
         raise RuntimeError("repeat_interleave only accept 1D vector as repeat")
+    if (counts._data < 0).any():
+        raise RuntimeError("repeats can not be negative")
     index = np.repeat(np.arange(counts.shape[0]), counts._data)
     _check_output_size(output_size, index.size, True)
     return Tensor._make(index.astype(counts._data.dtype))
@@ -1356,11 +1481,13 @@ def broadcast_tensors(*tensors: Tensor) -> tuple:
 
 @op(samples=_plain_samples(((5, 3), 2), ((5, 3), [1, 4]), ((5, 3), 3, -1), ((0, 3), 2), ((1,), 1),
                            ((4,), (1, -1, 10)), ((5, 3), np.array([1, 3])), ((5, 3), np.array(2))))
+@by_position_only("indices_or_sections")
 def tensor_split(input: Tensor, indices_or_sections: Any = None, dim: int = 0, *, sections: Any = None,
                  indices: Any = None, tensor_indices_or_sections: Any = None) -> tuple:
     """Pieces along dim: `n` pieces of sizes differing by at most one, or the pieces between the
     given indices (indices past the end give empty pieces)."""
-    indices_or_sections = _cuts("tensor_split", indices_or_sections, sections=sections, indices=indices,
+    dim = int_arg("tensor_split", "dim", dim, 3)  # the parser's check, before the rank's
+    indices_or_sections = _cuts("tensor_split", input, indices_or_sections, sections=sections, indices=indices,
                                 tensor_indices_or_sections=tensor_indices_or_sections)
     if input.ndim == 0:
         raise RuntimeError("tensor_split expected at least a 1-dimensional tensor, but got a tensor with 0 dims")
@@ -1385,13 +1512,22 @@ def tensor_split(input: Tensor, indices_or_sections: Any = None, dim: int = 0, *
                         "SliceBackward0") for a, b in zip(bounds[:-1], bounds[1:]))
 
 
-def _cuts(fn: str, given: Any, **by_name: Any) -> Any:
+# what each of torch's overloads calls the cuts, and what it takes under that name
+_CUT_KINDS = {"sections": lambda v: is_int(v), "indices": lambda v: isinstance(v, (tuple, list)),
+              "tensor_indices_or_sections": lambda v: isinstance(v, Tensor)}
+
+
+def _cuts(fn: str, input: Tensor, given: Any, **by_name: Any) -> Any:
     """The cuts of tensor_split and hsplit, given by position or by the name of torch's overload
-    (`sections=2`, `indices=[1, 3]`, `tensor_indices_or_sections=t`): exactly one of them."""
-    named = [v for v in by_name.values() if v is not None]
-    if (given is not None) + len(named) != 1:
-        raise invalid_combination(fn, tuple(v for v in (given, *named) if v is not None))
-    return given if given is not None else named[0]
+    (`sections=2`, `indices=[1, 3]`, `tensor_indices_or_sections=t`): exactly one of them, and one
+    of the kind that name takes."""
+    named = {k: v for k, v in by_name.items() if v is not None}
+    fits = given is None or any(kind(given) for kind in _CUT_KINDS.values())
+    if not fits or (given is not None) + len(named) != 1 or any(not _CUT_KINDS[k](v) for k, v in named.items()):
+        raise no_overload(fn, (input,) if given is None else (input, given), named)
+    if is_bool_tensor(named.get("sections")):  # a SymInt: torch's conversion asserts it is integral
+        raise RuntimeError(NOT_INTEGRAL)
+    return given if given is not None else next(iter(named.values()))
 
 
 def _split_along(name: str, input: Tensor, sections: Any, dim: int, min_dims: int) -> tuple:
@@ -1406,32 +1542,40 @@ def _split_along(name: str, input: Tensor, sections: Any, dim: int, min_dims: in
 
 
 @op(samples=_plain_samples(((4, 6), 2), ((4, 6), [1, 4]), ((6,), 3), ((0, 2), 1), ((2, 1), [0])))
+@by_position_only("indices_or_sections")
 def hsplit(input: Tensor, indices_or_sections: Any = None, *, sections: Any = None, indices: Any = None) -> tuple:
-    cuts = _cuts("hsplit", indices_or_sections, sections=sections, indices=indices)
+    cuts = _cuts("hsplit", input, indices_or_sections, sections=sections, indices=indices)
     return _split_along("hsplit", input, cuts, 0 if input.ndim == 1 else 1, 1)
 
 
 @op(samples=_plain_samples(((4, 3), 2), ((4, 3), [1]), ((0, 3), [1]), ((1, 2), 1)))
+@by_position_only("indices_or_sections")
 def vsplit(input: Tensor, indices_or_sections: Any = None, *, sections: Any = None, indices: Any = None) -> tuple:
-    cuts = _cuts("vsplit", indices_or_sections, sections=sections, indices=indices)
+    cuts = _cuts("vsplit", input, indices_or_sections, sections=sections, indices=indices)
     return _split_along("vsplit", input, cuts, 0, 2)
 
 
 @op(samples=_plain_samples(((2, 2, 4), 2), ((1, 2, 3), [1, 2]), ((0, 1, 2), 1)))
+@by_position_only("indices_or_sections")
 def dsplit(input: Tensor, indices_or_sections: Any = None, *, sections: Any = None, indices: Any = None) -> tuple:
-    cuts = _cuts("dsplit", indices_or_sections, sections=sections, indices=indices)
+    cuts = _cuts("dsplit", input, indices_or_sections, sections=sections, indices=indices)
     return _split_along("dsplit", input, cuts, 2, 3)
 
 
 @op(samples=_plain_samples(((5, 4), [2, 3]), ((5, 4), (1, 3), -1), ((0, 3), [0]), ((1,), [1]), ((4,), [0, 4, 0])))
 def split_with_sizes(input: Tensor, split_sizes: Sequence, dim: int = 0) -> tuple:
-    return split(input, [builtins.int(s) for s in split_sizes], dim)
+    if not isinstance(split_sizes, (tuple, list)):
+        raise TypeError(f"split_with_sizes(): argument 'split_sizes' (position 1) must be tuple of ints, not "
+                        f"{type(split_sizes).__name__}")
+    return split(input, _sizes_list(split_sizes), dim)
 
 
 @op(function=False, samples=_plain_samples(((3, 4), 1, 2, 1), ((3, 4), 0, 2, 2), ((5,), -1, 3, 2), ((0, 3), 1, 2, 1),
                                            ((1,), 0, 1, 1), ((), 0, 1, 1)))
 def unfold(input: Tensor, dimension: int, size: int, step: int) -> Tensor:
     """Every window of `size` elements along `dimension`, `step` apart, as a new last dim."""
+    dimension, size, step = (int_arg("unfold", name, v, i) for i, (name, v) in
+                             enumerate((("dimension", dimension), ("size", size), ("step", step)), 1))
     d = normalize_dim(dimension, input.ndim)
     n = input.shape[d] if input.ndim else 1
     if size > n:
@@ -1461,9 +1605,11 @@ def _two_dims(input: Tensor, dim1: Any, dim2: Any, ndim: int) -> tuple:
     return d1, d2
 
 
-@op(samples=_plain_samples(((3, 4),), ((3, 4), 1), ((3, 4), -2), ((2, 3, 4), 0, 2, 0), ((4, 2, 3), -1, -1, 0),
-                           ((0, 3),), ((2, 2), 5)))
+@op(renumber_method_errors=True, samples=_plain_samples(((3, 4),), ((3, 4), 1), ((3, 4), -2), ((2, 3, 4), 0, 2, 0),
+                                                       ((4, 2, 3), -1, -1, 0), ((0, 3),), ((2, 2), 5)))
 def diagonal(input: Tensor, offset: int = 0, dim1: int = 0, dim2: int = 1) -> Tensor:
+    offset, dim1, dim2 = (int_arg("diagonal", name, v, i) for i, (name, v) in
+                          enumerate((("offset", offset), ("dim1", dim1), ("dim2", dim2)), 2))
     """The diagonal `offset` of the dims dim1 and dim2, as the last dim of the result."""
     d1, d2 = _two_dims(input, dim1, dim2, input.ndim)
     order = tuple(d for d in range(input.ndim) if d not in (d1, d2)) + (d1, d2)
@@ -1471,8 +1617,11 @@ def diagonal(input: Tensor, offset: int = 0, dim1: int = 0, dim2: int = 1) -> Te
     return Diagonal.apply(moved, _diagonal_key(moved.shape, offset))
 
 
-@op(samples=_plain_samples(((3,),), ((2, 3),), ((2, 3), 1), ((2, 3), -1, 0, 2), ((2, 3), 0, -1, 0), ((0,),), ((1,),)))
+@op(renumber_method_errors=True, samples=_plain_samples(((3,),), ((2, 3),), ((2, 3), 1), ((2, 3), -1, 0, 2),
+                                                       ((2, 3), 0, -1, 0), ((0,),), ((1,),)))
 def diag_embed(input: Tensor, offset: int = 0, dim1: int = -2, dim2: int = -1) -> Tensor:
+    offset, dim1, dim2 = (int_arg("diag_embed", name, v, i) for i, (name, v) in
+                          enumerate((("offset", offset), ("dim1", dim1), ("dim2", dim2)), 2))
     """Each vector along input's last dim placed on a diagonal (offset, dim1, dim2) of zero matrices."""
     d1, d2 = _two_dims(input, dim1, dim2, input.ndim + 1)
     n = (input.shape[-1] if input.ndim else 1) + builtins.abs(offset)
@@ -1500,7 +1649,7 @@ def rot90(input: Tensor, k: int = 1, dims: Sequence = (0, 1)) -> Tensor:
         raise RuntimeError(f"expected total rotation dims == 2, but got dims = {len(dims)}")
     if input.ndim < 2:
         raise RuntimeError(f"expected total dims >= 2, but got total dims = {input.ndim}")
-    a, b = normalize_dim(dims[0], input.ndim), normalize_dim(dims[1], input.ndim)
+    a, b = wrap_dim(dims[0], input.ndim), wrap_dim(dims[1], input.ndim)
     if a == b:
         raise RuntimeError(f"expected rotation dims to be different, but got dim0 = {a} and dim1 = {b}")
     k %= 4

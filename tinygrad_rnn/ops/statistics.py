@@ -20,7 +20,7 @@ from ..core.function import Function, rename
 from ..core.tensor import Tensor
 from .declare import Sample, SampleMaker, op
 from .pointwise import exp, log, where
-from .reduce import _reduce_dims, amax, amin, mean, sort, std, sum, var
+from .reduce import _reduce_dims, amax, amin, mean, sort, spread_overloads, std, sum, var
 from .reduce import norm_along as p_norm
 from .shape import cat, gather_along, normalize_dim
 
@@ -67,7 +67,7 @@ class NanToZero(Function):
         return t * Tensor._make(ctx.kept.astype(t._data.dtype))
 
 
-@op(samples=_samples(((3, 4), {}), ((3, 4), {"dim": 1}), ((2, 3, 4), {"dim": (0, 2), "keepdim": True}),
+@op(out=True, samples=_samples(((3, 4), {}), ((3, 4), {"dim": 1}), ((2, 3, 4), {"dim": (0, 2), "keepdim": True}),
                      ((0, 3), {"dim": 1}), ((), {}), nans=True))
 def nansum(input: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: Any = None) -> Tensor:
     """The sum with NaN counted as zero (its gradient there is zero too)."""
@@ -103,7 +103,7 @@ def _lower_median_index(data: np.ndarray, d: int) -> np.ndarray:
     return np.take_along_axis(order, np.maximum((valid - 1) // 2, 0), axis=d)
 
 
-@op(samples=_samples(((3, 5), {}), ((3, 5), {"dim": 1}), ((3, 5), {"dim": 0, "keepdim": True}), ((2,), {"dim": 0}),
+@op(out=True, samples=_samples(((3, 5), {}), ((3, 5), {"dim": 1}), ((3, 5), {"dim": 0, "keepdim": True}), ((2,), {"dim": 0}),
                      nans=True))
 def nanmedian(input: Tensor, dim: Any = None, keepdim: bool = False) -> Any:
     """The lower median of the values that are not NaN; over a dim, with the index it came from."""
@@ -338,6 +338,7 @@ def _with_mean(spread: Tensor, input: Tensor, dim: Any, keepdim: bool, node_name
 
 
 @op(method=False, samples=_PAIR_SAMPLES)
+@spread_overloads
 def var_mean(input: Tensor, dim: Any = None, unbiased: Any = None, keepdim: bool = False, *,
              correction: Any = None) -> Any:
     """(var, mean) over dim, in one call."""
@@ -346,6 +347,7 @@ def var_mean(input: Tensor, dim: Any = None, unbiased: Any = None, keepdim: bool
 
 
 @op(method=False, samples=_PAIR_SAMPLES)
+@spread_overloads
 def std_mean(input: Tensor, dim: Any = None, unbiased: Any = None, keepdim: bool = False, *,
              correction: Any = None) -> Any:
     """(std, mean) over dim, in one call."""
@@ -373,7 +375,7 @@ def _diff_samples(rng: np.random.Generator) -> list[Sample]:
             Sample((np.asarray(x((3, 5))),), {"dim": 1, "prepend": None}), Sample((np.asarray(x((4,))),), {"n": 3})]
 
 
-@op(samples=_diff_samples)
+@op(out=True, samples=_diff_samples)
 def diff(input: Tensor, n: int = 1, dim: int = -1, prepend: Tensor | None = None, append: Tensor | None = None) -> Tensor:
     """x[i + 1] - x[i] along dim, n times, after joining prepend and append."""
     if input.ndim == 0:

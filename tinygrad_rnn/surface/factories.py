@@ -26,6 +26,7 @@ def logspace(start: Any, end: Any, steps: int, base: float = 10.0, *, dtype: Any
     start, end = (v.item() if isinstance(v, Tensor) else v for v in (start, end))
     if not all(isinstance(v, (int, float)) for v in (start, end)) or not _is_int(steps):
         raise invalid_combination("logspace", (start, end, steps))
+    check_device(device)  # before the values are looked at, as torch
     if steps < 0:
         raise RuntimeError("number of steps must be non-negative")
     d = dtypes.as_dtype(dtype) if dtype is not None else dtypes.get_default_dtype()
@@ -49,6 +50,7 @@ def range(start: Any = 0, end: Any = None, step: Any = 1, *, dtype: Any = None, 
                   "[start, end).", UserWarning, stacklevel=3)  # past @factory, to the caller
     if end is None:
         raise TypeError("range() missing required argument 'end' (pos 2)")
+    check_device(device)  # before the values are looked at, as torch
     if step == 0:
         raise RuntimeError("step must be nonzero")
     if (end - start) * step < 0:

@@ -8,7 +8,9 @@ from typing import Any
 import numpy as np
 
 from .. import return_types
+from ..argcheck import no_overload
 from ..core import dtypes
+from ..core.modes import modes
 from ..core.tensor import Tensor
 from ..creation import checked_fill, write_into
 from ..device import check_device
@@ -27,21 +29,31 @@ def detach(input: Tensor) -> Tensor:
 
 
 def accepts_out(fn: Callable[..., Tensor], exact_dtype: bool = False, joins: bool = False,
-                input_dtype: str | None = None, number_out: bool = False) -> Callable[..., Tensor]:
+                input_dtype: str | None = None, number_out: bool = False, name: str | None = None,
+                needs_dim: bool = False) -> Callable[..., Tensor]:
     """fn with torch's `out=` keyword: `torch.add(x, y, out=result)` writes into `result` and returns it;
     for an op of several results (`sort`), `out` is a tuple of tensors, returned as `return_types.sort_out`.
     `exact_dtype`: out must have the result's dtype (torch's matrix products), not one it can be cast to;
     `joins`: cat and stack, whose refusal to cast down is a TypeError; `input_dtype`: out must have the
     input's dtype, else this message (its `{out}` and `{input}` the two dtypes), before anything is computed;
     `number_out`: a Python number as `out` is a 0-d tensor of its type (float64, int64 or bool), as torch's add
-    takes it (the caller never sees it)."""
+    takes it (the caller never sees it); `name`: the spelling called (`torch.concat`), which torch's parser
+    names, while its autograd check names the op itself (`cat`); `needs_dim`: only the overload over a dim
+    takes `out` (torch.sum(x, out=o) is a TypeError, torch.sum(x, 0, out=o) is not)."""
+    called = name or fn.__name__
+
     @functools.wraps(fn)
     def fn_with_out(*args: Any, out: Any = None, **kwargs: Any) -> Any:
         if number_out and isinstance(out, (bool, int, float)):
             out = Tensor._make(np.asarray(out))  # numpy's types for numbers are torch's for wrapped numbers
         # torch's parser, before anything is computed (cat and stack take one tensor, sort a tuple of them)
         if out is not None and not isinstance(out, Tensor if joins else (Tensor, tuple, list)):
-            raise TypeError(f"{fn.__name__}(): argument 'out' must be Tensor, not {type(out).__name__}")
+            raise TypeError(f"{called}(): argument 'out' must be Tensor, not {type(out).__name__}")
+        if out is not None and needs_dim and len(args) < 2 and kwargs.get("dim") is None:
+            raise _no_out_without_dim(called, args, kwargs, out)
+        if out is not None and modes.grad_enabled and _any_requires_grad((args, kwargs, out)):
+            raise RuntimeError(f"{fn.__name__}(): functions with out=... arguments don't support automatic "
+                               "differentiation, but one of the arguments requires grad.")
         if input_dtype and isinstance(out, Tensor) and args and isinstance(args[0], Tensor) \
                 and out.dtype is not args[0].dtype:
             raise RuntimeError(input_dtype.format(out=out.dtype._legacy, input=args[0].dtype._legacy))
@@ -51,7 +63,7 @@ def accepts_out(fn: Callable[..., Tensor], exact_dtype: bool = False, joins: boo
         if isinstance(result, tuple):
             return _write_all_into(out, result)
         if not isinstance(out, Tensor):
-            raise TypeError(f"{fn.__name__}(): argument 'out' must be Tensor, not {type(out).__name__}")
+            raise TypeError(f"{called}(): argument 'out' must be Tensor, not {type(out).__name__}")
         if exact_dtype and out.dtype is not result.dtype:
             raise RuntimeError(f"Expected out tensor to have dtype {result.dtype.np}, but got {out.dtype.np} instead"
                                .replace("float64", "double").replace("float32", "float"))
@@ -60,6 +72,23 @@ def accepts_out(fn: Callable[..., Tensor], exact_dtype: bool = False, joins: boo
         return _write_into(out, result)
 
     return fn_with_out
+
+
+def _any_requires_grad(value: Any) -> bool:
+    """Whether a tensor among the arguments (in lists, tuples and dicts too) requires grad."""
+    if isinstance(value, Tensor):
+        return value.requires_grad
+    if isinstance(value, (tuple, list)):
+        return any(_any_requires_grad(v) for v in value)
+    return isinstance(value, dict) and any(_any_requires_grad(v) for v in value.values())
+
+
+def _no_out_without_dim(name: str, args: tuple, kwargs: dict, out: Any) -> TypeError:
+    """torch's parser for out= with no dim: median's one overload without a dim is missing it; sum's and prod's
+    overload over every element has no `out`."""
+    if name in ("median", "nanmedian"):
+        return TypeError(f'{name}() missing 1 required positional arguments: "dim"')
+    return no_overload(name, args, {**kwargs, "out": out})
 
 
 def _write_all_into(out: Any, results: tuple) -> Any:
@@ -132,9 +161,9 @@ def scalar_tensor(s: Any, *, dtype: Any = None, layout: Any = None, device: Any 
         s = s.item()
     if not isinstance(s, (bool, int, float, complex, np.generic)):  # torch's parser: a Number
         raise TypeError(f"scalar_tensor(): argument 's' (position 1) must be Number, not {type(s).__name__}")
-    check_device(device)
     if not isinstance(requires_grad, bool) and requires_grad is not None:
         raise TypeError(f"scalar_tensor(): argument 'requires_grad' must be bool, not {type(requires_grad).__name__}")
+    check_device(device)  # after the parser's checks
     target = dtype if dtype is not None else dtypes.get_default_dtype()
     if target is not dtypes.float16:  # torch checks that s fits, but makes a number too large for half inf
         s = checked_fill(s, target)

@@ -165,6 +165,9 @@ _INPUT_DTYPE_OUT = {name: "Found dtype {out} but expected {input}" for name in
                     ("abs", "neg", "sign", "sgn", "frac", "floor", "ceil", "trunc", "round", "bitwise_not")}
 _INPUT_DTYPE_OUT["nan_to_num"] = "nan_to_num: dtype of out: {out} should be same as input: {input}"
 
+# only the overload over a dim takes `out` (torch.sum(x, out=o) is a TypeError)
+_OUT_NEEDS_DIM = {"sum", "prod", "median", "nanmedian"}
+
 # torch's parser takes a Python number as `out` of these (wrapped as a 0-d tensor the result is then written into)
 _NUMBER_OUT = {"add", "sub", "mul", "div", "floor_divide"}
 
@@ -174,10 +177,10 @@ def export(namespace: dict[str, Any]) -> None:
     for decl in DECLARED.values():
         if not decl.is_function:
             continue
-        public = accepts_out(decl.function, decl.name in _EXACT_OUT_DTYPE, decl.name in _JOINS,
-                             _INPUT_DTYPE_OUT.get(decl.name), decl.name in _NUMBER_OUT) if decl.out else decl.function
         for name in _names(decl):
-            namespace[name] = public
+            namespace[name] = accepts_out(
+                decl.function, decl.name in _EXACT_OUT_DTYPE, decl.name in _JOINS, _INPUT_DTYPE_OUT.get(decl.name),
+                decl.name in _NUMBER_OUT, name, decl.name in _OUT_NEEDS_DIM) if decl.out else decl.function
             if decl.inplace_function:  # torch.exp_(t) is t.exp_(): the same function
                 namespace[name + "_"] = vars(Tensor)[name + "_"]
 

@@ -6,6 +6,7 @@
 """
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -63,8 +64,9 @@ def _searchsorted(sorted_sequence: Tensor, input: Any, *, out_int32: bool = Fals
                                "dimensions of boundaries tensor and input value tensor must match, but we got "
                                f"boundaries tensor {list(boundaries.shape)} and input value tensor "
                                f"{list(values.shape)}")
-        rows, row_values = boundaries.reshape(-1, boundaries.shape[-1]), values.reshape(-1, values.shape[-1])
-        positions = np.stack([np.searchsorted(r, v, side=chosen) for r, v in zip(rows, row_values)])
+        rows = boundaries.reshape(math.prod(boundaries.shape[:-1]), boundaries.shape[-1])  # (-1 fails when empty)
+        row_values = values.reshape(math.prod(values.shape[:-1]), values.shape[-1])
+        positions = np.array([np.searchsorted(r, v, side=chosen) for r, v in zip(rows, row_values)], dtype=np.int64)
         positions = positions.reshape(values.shape)
     return Tensor._make(np.asarray(positions, dtype=np.int32 if out_int32 else np.int64))
 
