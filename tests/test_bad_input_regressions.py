@@ -9,6 +9,10 @@ import tinygrad_rnn
 # Each call must raise torch's exception type with torch's message.
 SAME_ERROR = {
     "dropout_nan_p": lambda m: m.nn.Dropout(float("nan"))(m.ones(3)),
+    "multilabel_margin_target_below_minus_one": lambda m: m.nn.MultiLabelMarginLoss()(m.tensor(0.5), m.tensor(-5)),
+    "multilabel_margin_target_past_the_first_minus_one": lambda m: m.nn.functional.multilabel_margin_loss(
+        m.zeros(3), m.tensor([1, -1, 7])),
+    "triu_indices_dtype_before_requires_grad": lambda m: m.triu_indices(0, 0, 0, dtype=m.float32, requires_grad=True),
     "arange_step_of_wrong_sign": lambda m: m.arange(0, 5, -1),
     "arange_negative_end": lambda m: m.arange(-3),
     "arange_infinite_end": lambda m: m.arange(0, float("inf")),
@@ -148,6 +152,8 @@ def test_same_error_as_torch(case):
 
 # Each call must give torch's value and dtype (and gradients, where inputs require grad).
 SAME_RESULT = {
+    "vector_norm_of_one_element_with_nan_order": lambda m: m.linalg.vector_norm(m.tensor([[-2.85, 0.3]]), float("nan"),
+                                                                                  dim=0),
     "empty_tensor_is_float32": lambda m: m.tensor([]),
     "list_of_one_element_tensors": lambda m: m.tensor([m.tensor([1.0]), m.tensor([2.0])]),
     "list_of_int_and_float_0d_tensors": lambda m: m.tensor([m.tensor(1), m.tensor(2.0)]),

@@ -254,6 +254,9 @@ def multilabel_margin_loss(input: Tensor, target: Tensor, size_average: Any = No
         raise RuntimeError(f"inconsistent target size: {list(target.shape)} for input of size: {list(input.shape)}")
     _check_long_target(target)
     rows = input.reshape(-1, input.shape[-1]) if input.dim() > 0 else input.reshape(1, 1)
+    labels = target._data
+    if labels.size and (labels.min() < -1 or labels.max() >= rows.shape[1]):  # every entry, past the first -1 too
+        raise RuntimeError("argument #2 'target' is out of range")
     counts = _label_counts(target.numpy().reshape(rows.shape), rows.shape[1]).astype(rows.dtype.np)
     others = (counts == 0).astype(rows.dtype.np)
     # pairs[n, j, k] = max(0, 1 - x[n, j] + x[n, k]), used for correct j (as often as listed) and other k
@@ -271,8 +274,6 @@ def _label_counts(targets: np.ndarray, classes: int) -> np.ndarray:
         for label in row:
             if label < 0:
                 break
-            if label >= classes:
-                raise RuntimeError(f"target index {label} is out of bounds for {classes} classes")
             counts[n, label] += 1
     return counts
 

@@ -964,7 +964,9 @@ def norm_along(input: Tensor, p: Any = "fro", dim: Any = None, keepdim: bool = F
     dims = _reduce_dims(dim, x.ndim)
     if not isinstance(p, str) and (p < 0 or p == float("inf")):
         _check_identity(x, dims, dim, p)
-    if not isinstance(p, str) and p != p:  # NaN: the sum of nothing is 0, NaN otherwise
+    if not isinstance(p, str) and p != p:  # NaN: the sum of nothing is 0, |x| of one element, NaN otherwise
+        if x.numel() and np.prod([x.shape[d] for d in dims]) == 1:
+            return rename(x.abs().sum(dims, keepdim=keepdim), "LinalgVectorNormBackward0")
         return rename((x.abs() ** p).sum(dims, keepdim=keepdim) * (0.0 if x.numel() == 0 else float("nan")),
                       "LinalgVectorNormBackward0")
     if p in ("fro", 2, 2.0):

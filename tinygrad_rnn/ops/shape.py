@@ -31,6 +31,7 @@ from ..core.tensor import Tensor
 from ..core.views import ViewFunction, mark_multiple
 from ..creation import tensor as tensor_of
 from ..device import check_device
+from ..layout import check_layout
 from .declare import Sample, binary, op
 from .pointwise import where
 
@@ -1895,33 +1896,35 @@ def unravel_index(indices: Tensor, shape: Any) -> tuple:
     return tuple(Tensor._make(np.asarray(c, dtype=np.int64)) for c in coords)
 
 
-def _triangle_indices(name: str, sizes: tuple, lower: bool, dtype: Any, device: Any, requires_grad: Any) -> Tensor:
+def _triangle_indices(name: str, sizes: tuple, lower: bool, dtype: Any, device: Any, layout: Any,
+                      requires_grad: Any) -> Tensor:
     if not isinstance(requires_grad, builtins.bool) and requires_grad is not None:  # the parser's checks first
         raise TypeError(f"{name}(): argument 'requires_grad' must be bool, not {type(requires_grad).__name__}")
     row, col, offset = (int_arg(name, n, v, i + 1) for i, (n, v) in enumerate(zip(("row", "col", "offset"), sizes)))
     check_device(device)
+    check_layout(name, layout)
     for n, v in (("row", row), ("col", col)):
         if v < 0:
             raise RuntimeError(f"{n} must be non-negative, got{v}")  # torch's wording, without a space
+    target = dtypes.as_dtype(dtype) if dtype is not None else dtypes.int64
+    if target not in (dtypes.int64, dtypes.int32):  # (the kernel's dtype check comes before requires_grad's)
+        raise NotImplementedError(f"\"{name}\" not implemented for '{target._legacy}'")
     if requires_grad:  # an index tensor never requires grad
         raise RuntimeError("Only Tensors of floating point and complex dtype can require gradients")
     rows, cols = np.nonzero(np.tri(row, col, offset, dtype=bool) if lower else ~np.tri(row, col, offset - 1, dtype=bool))
-    target = dtypes.as_dtype(dtype) if dtype is not None else dtypes.int64
-    if target not in (dtypes.int64, dtypes.int32):
-        raise NotImplementedError(f"\"{name}\" not implemented for '{target._legacy}'")
     return Tensor._make(np.stack([rows, cols]).astype(target.np).reshape(2, -1))
 
 
 def tril_indices(row: int, col: int, offset: int = 0, *, dtype: Any = None, device: Any = None,
                  layout: Any = None, requires_grad: bool = False) -> Tensor:
     """The (row, col) coordinates of the lower triangle of a row x col matrix, as a 2 x N tensor."""
-    return _triangle_indices("tril_indices", (row, col, offset), True, dtype, device, requires_grad)
+    return _triangle_indices("tril_indices", (row, col, offset), True, dtype, device, layout, requires_grad)
 
 
 def triu_indices(row: int, col: int, offset: int = 0, *, dtype: Any = None, device: Any = None,
                  layout: Any = None, requires_grad: bool = False) -> Tensor:
     """The (row, col) coordinates of the upper triangle of a row x col matrix, as a 2 x N tensor."""
-    return _triangle_indices("triu_indices", (row, col, offset), False, dtype, device, requires_grad)
+    return _triangle_indices("triu_indices", (row, col, offset), False, dtype, device, layout, requires_grad)
 
 
 @op(function=False, samples=_plain_samples(((3, 4), (1, 4)), ((2, 3, 4), (3, 1)), ((0, 3), (1, 3)), ((3, 4), 4),
