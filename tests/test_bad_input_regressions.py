@@ -9,6 +9,8 @@ import tinygrad_rnn
 # Each call must raise torch's exception type with torch's message.
 SAME_ERROR = {
     "dropout_nan_p": lambda m: m.nn.Dropout(float("nan"))(m.ones(3)),
+    "index_fill_nan_tensor_value_into_ints": lambda m: m.zeros(1, 3, dtype=m.int32).index_fill(
+        0, m.zeros(0, dtype=m.int64), m.tensor(float("nan"))),
     "multilabel_margin_target_below_minus_one": lambda m: m.nn.MultiLabelMarginLoss()(m.tensor(0.5), m.tensor(-5)),
     "multilabel_margin_target_past_the_first_minus_one": lambda m: m.nn.functional.multilabel_margin_loss(
         m.zeros(3), m.tensor([1, -1, 7])),
@@ -152,6 +154,9 @@ def test_same_error_as_torch(case):
 
 # Each call must give torch's value and dtype (and gradients, where inputs require grad).
 SAME_RESULT = {
+    "bincount_of_nothing_is_int64_whatever_the_weights": lambda m: m.bincount(m.zeros(0, dtype=m.int32),
+                                                                               m.zeros(0, dtype=m.float64), 2),
+    "total_norm_of_zeros_with_nan_order": lambda m: m.nn.utils.get_total_norm([m.zeros(3), m.zeros(())], float("nan")),
     "vector_norm_of_one_element_with_nan_order": lambda m: m.linalg.vector_norm(m.tensor([[-2.85, 0.3]]), float("nan"),
                                                                                   dim=0),
     "empty_tensor_is_float32": lambda m: m.tensor([]),

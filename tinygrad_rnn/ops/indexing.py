@@ -165,6 +165,8 @@ def index_fill(input: Tensor, dim: int, index: Tensor, value: Any) -> Tensor:
         raise RuntimeError("Index has to be a vector/scalar")
     if not isinstance(value, Tensor):
         value = checked_fill(value, input.dtype)  # its range, before the index's
+    elif value.ndim == 0:
+        checked_fill(value.item(), input.dtype)  # a 0-d tensor's value must fit input's dtype too
     if not input.ndim:  # torch reads a 0-d input as one element along dim 0
         filled = index_fill(as_vector(input), d, index, value).reshape(())
         return rename(filled, "IndexFillBackward1" if isinstance(value, Tensor) else "IndexFillBackward0")

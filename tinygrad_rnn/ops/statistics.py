@@ -503,6 +503,8 @@ def bincount(input: Tensor, weights: Tensor | None = None, minlength: int = 0) -
         raise RuntimeError("bincount only supports 1-d non-negative integral inputs.")
     if weights is not None and weights.shape != input.shape:
         raise RuntimeError("weights should be 1-d and have the same length as input")
+    if not input.numel():  # torch's shortcut for no input: int64 zeros, whatever the weights
+        return Tensor._make(np.zeros(builtins.max(minlength, 0), np.int64))
     w = None if weights is None else weights._data
     counts = np.bincount(input._data, weights=w, minlength=builtins.max(minlength, 0))
     dtype = np.int64 if weights is None else (weights._data.dtype if weights._data.dtype.kind == "f" else np.float64)

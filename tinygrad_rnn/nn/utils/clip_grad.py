@@ -27,7 +27,7 @@ def _grads(parameters: TensorOrTensors) -> list[Tensor]:
 
 def _vector_norm(array: np.ndarray, norm_type: float, kernel: str = "linalg.vector_norm") -> Any:
     """The p-norm of all elements, in the array's dtype (inf: max |x|, -inf: min |x|), with torch's rules:
-    all zeros (or nothing) have norm 0 for every p, and an empty array has no norm of an order without an
+    all zeros (or nothing) have norm 0 for every p but NaN, and an empty array has no norm of an order without an
     identity (inf: torch's per-tensor `_foreach_norm` refuses it, negative orders: `linalg.vector_norm`)."""
     a = np.abs(array.reshape(-1))
     if a.size == 0 and norm_type == np.inf and kernel == "_foreach_norm":
@@ -36,6 +36,8 @@ def _vector_norm(array: np.ndarray, norm_type: float, kernel: str = "linalg.vect
     if a.size == 0 and norm_type < 0:
         raise RuntimeError(f"linalg.vector_norm cannot compute the {norm_type:g} norm on an empty tensor because the "
                            f"operation does not have an identity")
+    if norm_type != norm_type:  # a NaN order: nothing has norm 0, one element |x|, more NaN (zeros too)
+        return a[0] if a.size == 1 else a.dtype.type(0 if a.size == 0 else np.nan)
     if not a.any():
         return a.dtype.type(0)
     if norm_type == np.inf:
