@@ -9,6 +9,8 @@ import tinygrad_rnn
 # Each call must raise torch's exception type with torch's message.
 SAME_ERROR = {
     "dropout_nan_p": lambda m: m.nn.Dropout(float("nan"))(m.ones(3)),
+    "einsum_long_and_bool_after_summing_an_empty_letter": lambda m: m.einsum(
+        "ij,j->", m.zeros(0, 2, dtype=m.int64), m.tensor([False, True])),
     "index_fill_nan_tensor_value_into_ints": lambda m: m.zeros(1, 3, dtype=m.int32).index_fill(
         0, m.zeros(0, dtype=m.int64), m.tensor(float("nan"))),
     "multilabel_margin_target_below_minus_one": lambda m: m.nn.MultiLabelMarginLoss()(m.tensor(0.5), m.tensor(-5)),
@@ -154,6 +156,11 @@ def test_same_error_as_torch(case):
 
 # Each call must give torch's value and dtype (and gradients, where inputs require grad).
 SAME_RESULT = {
+    "einsum_contracting_nothing_takes_the_right_dtype": lambda m: m.einsum(
+        "ij,jk,k->", m.zeros(2, 2, dtype=m.int64), m.zeros(2, 0, dtype=m.bool), m.zeros(0, dtype=m.bool)),
+    "median_of_everything_with_nan_is_nan": lambda m: m.tensor([float("nan"), 0.0]).median(),
+    "median_along_a_dim_with_nan_points_at_the_first_nan": lambda m: m.tensor(
+        [[0.0, float("nan"), 1.0, float("nan")], [3.0, 1.0, 2.0, 0.0]]).median(1),
     "bincount_of_nothing_is_int64_whatever_the_weights": lambda m: m.bincount(m.zeros(0, dtype=m.int32),
                                                                                m.zeros(0, dtype=m.float64), 2),
     "total_norm_of_zeros_with_nan_order": lambda m: m.nn.utils.get_total_norm([m.zeros(3), m.zeros(())], float("nan")),
@@ -1012,3 +1019,17 @@ def test_float16_uniform_rounds_through_float_as_torch():
     check_parity(lambda m: m.manual_seed(0) and m.nn.init.kaiming_uniform_(m.zeros(2, 2, 2, 2, dtype=m.float16),
                                                                           a=-1.7069892997893352),
                  tol=dict(rtol=0, atol=0))
+
+
+@pytest.mark.parametrize("values", [[1.0, 1.0, 2.0, 2.0, 0.0], [0.0, float("nan"), 1.0, float("nan")], [float("nan")] * 2])
+@pytest.mark.parametrize("name", ["median", "nanmedian"])
+def test_median_of_everything_shares_its_gradient_among_equal_elements(name, values):
+    """torch's whole-tensor median and nanmedian split the gradient evenly over the elements equal to the
+    result (the NaN ones when it is NaN); ours gave it all to one of them."""
+    torch = require_torch()
+    grads = []
+    for m in (tinygrad_rnn, torch):
+        x = m.tensor(values, requires_grad=True)
+        getattr(x, name)().backward()
+        grads.append(x.grad.tolist())
+    assert grads[0] == grads[1]

@@ -594,7 +594,7 @@ def _integer_einsum_dtype(subscripts: list, operands: tuple, output: str) -> Any
     dtype, no bool). It first sums each operand's own letters (of size above 1 when there are several
     operands), then folds the operands left to right; at each step a letter no later operand nor the output
     has is contracted when both sides have it at size above 1, summed on the one side that has it otherwise
-    (when an operand is empty, nothing is contracted: the operands' dtypes are promoted)."""
+    (a contraction of nothing calls no bmm and takes the right side's dtype)."""
     summed = lambda d: d if d.is_floating_point else dtypes.int64  # noqa: E731  (sum's dtype)
     shapes = [dict(zip(letters, x.shape)) for letters, x in zip(subscripts, operands)]
     kinds = [x.dtype for x in operands]
@@ -617,12 +617,15 @@ def _integer_einsum_dtype(subscripts: list, operands: tuple, output: str) -> Any
             a, b = left.get(c, 1), right.get(c, 1)
             contracted |= a != 1 and b != 1
             kind, other = (summed(kind) if a != 1 and b == 1 else kind), (summed(other) if b != 1 and a == 1 else other)
-        contracted &= all(x.numel() for x in operands)  # with nothing to multiply torch calls no bmm
-        if contracted and kind is dtypes.bool:
-            raise NotImplementedError('"bmm" not implemented for \'Bool\'')
-        if contracted and kind is not other:
-            raise RuntimeError(f"expected scalar type {kind._legacy} but found {other._legacy}")
-        kind = kind if contracted else dtypes.promote_types(kind, other)
+        if contracted and not (math.prod(left.values()) and math.prod(right.values())):
+            kind = other  # a product of nothing calls no bmm: its zeros come in the right operand's dtype (measured)
+        elif contracted:
+            if kind is dtypes.bool:
+                raise NotImplementedError('"bmm" not implemented for \'Bool\'')
+            if kind is not other:
+                raise RuntimeError(f"expected scalar type {kind._legacy} but found {other._legacy}")
+        else:
+            kind = dtypes.promote_types(kind, other)
         left = {c: n for c, n in {**left, **right}.items() if c in later}
     return kind
 

@@ -96,6 +96,29 @@ class Amax(Function):
         return (tx * share).sum(ctx.dims, keepdim=ctx.keepdim)
 
 
+class SharedByEqual(Function):
+    """A value picked out of all of x (the median of everything): the elements equal to it share its
+    gradient evenly (NaN ones, when it is NaN), as torch's whole-tensor median and nanmedian do."""
+
+    @staticmethod
+    def forward(ctx, x, value):
+        ctx.save_for_backward(x)
+        ctx.value = value
+        return Tensor._make(np.asarray(value, dtype=x._data.dtype))
+
+    @staticmethod
+    def backward(ctx, g):
+        (x,) = ctx.saved_tensors
+        data, value = x._data, ctx.value
+        hit = np.isnan(data) if value != value else data == value
+        return g * Tensor._make((hit / hit.sum()).astype(data.dtype)), None
+
+    @staticmethod
+    def jvp(ctx, tx, t_value):  # the mean of the equal elements' tangents
+        share = SharedByEqual.backward(ctx, Tensor._make(np.ones((), tx._data.dtype)))[0]
+        return (tx * share).sum()
+
+
 class MaxDim(Function):
     """max/min along one dim; the gradient goes to the returned index only."""
 
@@ -1147,7 +1170,11 @@ def median(input: Tensor, dim: Any = _EVERY_DIM, keepdim: bool = False) -> Any:
             return Tensor._make(np.asarray(_nan_as(input._data.dtype)))
         if input.dtype is dtypes.bool:
             raise NotImplementedError('"median_cpu" not implemented for \'Bool\'')
-        return rename(kthvalue(flat, (flat.numel() + 1) // 2, 0).values, "MedianBackward0")
+        data = flat._data
+        if data.dtype.kind == "f" and np.isnan(data).any():  # NaN is the median of anything that holds one
+            return rename(SharedByEqual.apply(flat, data.dtype.type(np.nan)), "MedianBackward0")
+        return rename(SharedByEqual.apply(flat, np.partition(data, (data.size - 1) // 2)[(data.size - 1) // 2]),
+                      "MedianBackward0")
     keepdim = bool_arg("median", "keepdim", keepdim)  # torch parses it before it looks at dim
     d = normalize_dim(dim, input.ndim)
     size = input.shape[d] if input.ndim else 1
@@ -1155,5 +1182,18 @@ def median(input: Tensor, dim: Any = _EVERY_DIM, keepdim: bool = False) -> Any:
         raise NotImplementedError('"median_cpu" not implemented for \'Bool\'')
     if not size:  # torch's median says so itself
         raise IndexError(f"median(): Expected reduction dim {d} to have non-zero size.")
-    values, indices = kthvalue(input, (size + 1) // 2, d, keepdim)
+    if input.ndim and input.dtype.is_floating_point and np.isnan(input._data).any():
+        values, indices = _median_with_nans(input, d, keepdim)
+    else:
+        values, indices = kthvalue(input, (size + 1) // 2, d, keepdim)
     return return_types.median(rename(values, "MedianBackward1"), indices)
+
+
+def _median_with_nans(input: Tensor, d: int, keepdim: bool) -> tuple:
+    """The lower median along d, where a row holding NaN gives NaN at its first NaN's index, as torch's."""
+    data = input._data
+    index = np.take(np.argsort(data, axis=d, kind="stable"), [(data.shape[d] - 1) // 2], axis=d)
+    nan = np.isnan(data)
+    index = np.where(nan.any(axis=d, keepdims=True), np.argmax(nan, axis=d, keepdims=True), index)
+    values, indices = gather_along(input, d, index), Tensor._make(index.astype(np.int64))
+    return (values, indices) if keepdim else (values.squeeze(d), indices.squeeze(d))

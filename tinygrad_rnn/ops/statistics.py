@@ -20,7 +20,7 @@ from ..core.function import Function, rename
 from ..core.tensor import Tensor
 from .declare import Sample, SampleMaker, op
 from .pointwise import exp, log, where
-from .reduce import _reduce_dims, amax, amin, mean, sort, spread_overloads, std, sum, var
+from .reduce import SharedByEqual, _reduce_dims, amax, amin, mean, sort, spread_overloads, std, sum, var
 from .reduce import norm_along as p_norm
 from .shape import cat, gather_along, normalize_dim
 
@@ -111,8 +111,8 @@ def nanmedian(input: Tensor, dim: Any = None, keepdim: bool = False) -> Any:
         flat = input.reshape(-1)
         if not flat.numel():
             return Tensor._make(np.asarray(np.nan, dtype=input._data.dtype))
-        index = _lower_median_index(flat._data, 0)
-        return rename(gather_along(flat, 0, index).squeeze(0), "NanmedianBackward0")
+        value = flat._data[_lower_median_index(flat._data, 0)[0]]
+        return rename(SharedByEqual.apply(flat, value), "NanmedianBackward0")
     bool_arg("nanmedian", "keepdim", keepdim)
     x = input if input.ndim else input.reshape(1)
     d = normalize_dim(dim, x.ndim)
