@@ -9,6 +9,8 @@ import tinygrad_rnn
 # Each call must raise torch's exception type with torch's message.
 SAME_ERROR = {
     "dropout_nan_p": lambda m: m.nn.Dropout(float("nan"))(m.ones(3)),
+    "topk_of_bools_checks_dim_first": lambda m: m.topk(m.zeros(0, 2, dtype=m.bool), -1, -4),
+    "topk_of_bools_checks_k_first": lambda m: m.topk(m.zeros(3, 2, dtype=m.bool), 5, 0),
     "einsum_long_and_bool_after_summing_an_empty_letter": lambda m: m.einsum(
         "ij,j->", m.zeros(0, 2, dtype=m.int64), m.tensor([False, True])),
     "index_fill_nan_tensor_value_into_ints": lambda m: m.zeros(1, 3, dtype=m.int32).index_fill(

@@ -787,12 +787,12 @@ def _topk_samples(rng: np.random.Generator) -> list[Sample]:
 def topk(input: Tensor, k: int, dim: int = -1, largest: bool = True, sorted: bool = True) -> Any:
     """The k largest (or smallest) values along dim, with their indices; the values are differentiable."""
     k, dim = int_arg("topk", "k", k, 2, symint=True), int_arg("topk", "dim", dim, 3)  # the parser's checks first
-    if input.dtype is dtypes.bool:
-        raise RuntimeError("topk does not support bool dtypes on CPU")
     d = normalize_dim(dim, input.ndim)
     size = input.shape[d] if input.ndim else 1
     if not 0 <= k <= size:
         raise RuntimeError("selected index k out of range")
+    if input.dtype is dtypes.bool:  # (the kernel's check, after dim's and k's)
+        raise RuntimeError("topk does not support bool dtypes on CPU")
     data = input._data if input.ndim else input._data.reshape(1)
     key = -data if largest else data
     order = np.argsort(key, axis=d, kind="stable")
