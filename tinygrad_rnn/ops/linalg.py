@@ -503,7 +503,8 @@ def trace(input: Tensor) -> Tensor:
 
 
 class Einsum(Function):
-    """np.einsum for explicit equations 'ab,bc->ac' whose operands repeat no letter.
+    """np.einsum for explicit equations 'ab,bc->ac' whose operands repeat no letter and agree on each
+    letter's size (einsum() spells out '...', takes diagonals and broadcasts first).
 
     The gradient of operand k is an einsum of the upstream gradient with the other operands,
     written back to operand k's letters; letters that only operand k had were summed away, so
@@ -557,19 +558,79 @@ class Einsum(Function):
         return total
 
 
+def _spell_out_ellipsis(subscripts: list, operands: tuple, output: str) -> tuple:
+    """Each operand's '...' as letters of its own, right-aligned across the operands as broadcasting aligns
+    dims ('...ij' of a 4-d operand -> 'ABij'); the output's '...' takes them all. Returns the subscripts,
+    the output and the letters that stand for the ellipsis."""
+    used = "".join(subscripts) + output
+    if "..." not in used:
+        return subscripts, output, ""
+    spare = [c for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz" if c not in used]
+    counts = [x.ndim - len(s.replace(".", "")) if "..." in s else 0 for s, x in zip(subscripts, operands)]
+    letters = "".join(spare[:max(counts)])
+    spelled = [s.replace("...", letters[len(letters) - n:]) for s, n in zip(subscripts, counts)]
+    return spelled, output.replace("...", letters), letters
+
+
+def _take_diagonals(subscripts: list, operands: tuple) -> tuple:
+    """An operand whose letter repeats ('ii', 'iji') read along that diagonal: the letter once, last."""
+    spelled, taken = [], []
+    for k, (letters, x) in enumerate(zip(subscripts, operands)):
+        while len(set(letters)) != len(letters):
+            c = next(c for c in letters if letters.count(c) > 1)
+            i, j = letters.index(c), letters.index(c, letters.index(c) + 1)
+            if x.shape[i] != x.shape[j]:
+                raise RuntimeError(f"einsum(): subscript {c} is repeated for operand {k} but the sizes don't match, "
+                                   f"{x.shape[j]} != {x.shape[i]}")
+            x, letters = x.diagonal(0, i, j), letters[:i] + letters[i + 1:j] + letters[j + 1:] + c
+        spelled.append(letters)
+        taken.append(x)
+    return spelled, tuple(taken)
+
+
+def _check_letter_sizes(subscripts: list, operands: tuple, ellipsis: str) -> None:
+    """torch's check that each letter has one size (or 1, which broadcasts) across the operands."""
+    sizes: dict = {}
+    for k, (letters, x) in enumerate(zip(subscripts, operands)):
+        for c, n in zip(letters, x.shape):
+            if sizes.setdefault(c, n) == n or 1 in (n, sizes[c]):
+                sizes[c] = n if sizes[c] == 1 else sizes[c]
+                continue
+            if c in ellipsis:  # (torch's wording, its missing space included)
+                raise RuntimeError(f"einsum(): dimension {ellipsis.index(c)} covered by ellipsis in operand {k}has "
+                                   f"size {n} which does not broadcast with previously seen ellipsis with size "
+                                   f"{sizes[c]} for the respective dimension")
+            raise RuntimeError(f"einsum(): subscript {c} has size {n} for operand {k} which does not broadcast "
+                               f"with previously seen size {sizes[c]}")
+
+
+def _broadcast_letters(subscripts: list, operands: tuple) -> tuple:
+    """Operands with a size-1 dim where another operand's letter is longer, expanded to that size (the
+    expand's backward sums the gradient back), so np.einsum sees one size per letter."""
+    sizes: dict = {}
+    for letters, x in zip(subscripts, operands):
+        for c, n in zip(letters, x.shape):
+            sizes[c] = n if sizes.get(c, 1) == 1 else sizes[c]
+    return tuple(x.expand(*(sizes[c] for c in letters)) if any(sizes[c] != n for c, n in zip(letters, x.shape)) else x
+                 for letters, x in zip(subscripts, operands))
+
+
 def _explicit(equation: str) -> str:
-    """Add the implicit output ('ij,jk' means 'ij,jk->ik': the letters seen once, sorted)."""
+    """Add the implicit output ('ij,jk' means 'ij,jk->ik': the letters seen once, sorted; '...' first)."""
     equation = equation.replace(" ", "")
     if "->" in equation:
         return equation
-    inputs = equation.replace(",", "")
-    return equation + "->" + "".join(sorted(c for c in set(inputs) if inputs.count(c) == 1))
+    inputs = equation.replace(",", "").replace(".", "")
+    ellipsis = "..." if "..." in equation else ""  # its dims come first, then the letters seen once, sorted
+    return equation + "->" + ellipsis + "".join(sorted(c for c in set(inputs) if inputs.count(c) == 1))
 
 
 def _einsum_samples(rng: np.random.Generator) -> list[Sample]:
     x = rng.standard_normal
     return [Sample(("ij,jk->ik", x((2, 3)), x((3, 4)))), Sample(("bij,bjk", x((2, 3, 4)), x((2, 4, 1)))),
-            Sample(("i,i->", x((3,)), x((3,)))), Sample(("ij->ji", x((0, 3)))), Sample(("i,j,k", x((2,)), x((1,)), x((3,))))]
+            Sample(("i,i->", x((3,)), x((3,)))), Sample(("ij->ji", x((0, 3)))), Sample(("i,j,k", x((2,)), x((1,)), x((3,)))),
+            Sample(("...ij,...jk", x((2, 3, 4)), x((1, 4, 2)))), Sample(("b...,b->...", x((2, 3, 4)), x((2,)))),
+            Sample(("ij,j", x((2, 1)), x((3,)))), Sample(("iji,j->i", x((2, 3, 2)), x((3,)))), Sample(("ii", x((3, 3))))]
 
 
 @op(method=False, samples=_einsum_samples)
@@ -578,12 +639,19 @@ def einsum(equation: str, *operands: Tensor) -> Tensor:
         operands = tuple(operands[0])
     equation = _explicit(equation)
     inputs, output = equation.split("->")
-    _check_einsum_operands(inputs.split(","), operands, output)
-    if "." in equation or any(len(set(s)) != len(s) for s in inputs.split(",") + [output]):
-        raise NotImplementedError("einsum: '...' and repeated letters in one operand are not supported")
+    subscripts = inputs.split(",")
+    _check_einsum_operands(subscripts, operands, output)
+    subscripts, output, ellipsis = _spell_out_ellipsis(subscripts, operands, output)
+    repeated = next((c for c in output if output.count(c) > 1), None)
+    if repeated:
+        raise RuntimeError(f"einsum(): output subscript {repeated} appears more than once in the output")
+    subscripts, operands = _take_diagonals(subscripts, operands)
+    _check_letter_sizes(subscripts, operands, ellipsis)
+    operands = _broadcast_letters(subscripts, operands)
+    equation = ",".join(subscripts) + "->" + output
     if all(x.dtype.is_floating_point for x in operands):
         return Einsum.apply(equation, *operands)
-    result = _integer_einsum_dtype(inputs.split(","), operands, output)
+    result = _integer_einsum_dtype(subscripts, operands, output)
     exact = result if result.is_floating_point else dtypes.int64  # integers counted exactly, then cast
     return Einsum.apply(equation, *(x.to(exact) for x in operands)).to(result)
 
@@ -635,7 +703,6 @@ def _check_einsum_operands(subscripts: list, operands: tuple, output: str) -> No
     if len(operands) != len(subscripts):
         more = "more" if len(operands) > len(subscripts) else "fewer"
         raise RuntimeError(f"einsum(): {more} operands were provided than specified in the equation")
-    sizes: dict = {}
     for k, (letters, x) in enumerate(zip(subscripts, operands)):
         if "." in letters:
             named = len(letters.replace(".", ""))
@@ -646,10 +713,6 @@ def _check_einsum_operands(subscripts: list, operands: tuple, output: str) -> No
         if len(letters) != x.ndim:
             raise RuntimeError(f"einsum(): the number of subscripts in the equation ({len(letters)}) does not match "
                                f"the number of dimensions ({x.ndim}) for operand {k} and no ellipsis was given")
-        for c, n in zip(letters, x.shape):
-            if sizes.setdefault(c, n) != n and 1 not in (n, sizes[c]):
-                raise RuntimeError(f"einsum(): subscript {c} has size {n} for operand {k} which does not broadcast "
-                                   f"with previously seen size {sizes[c]}")
     if operands and all(x.dtype.is_floating_point for x in operands) \
             and any(x.dtype is not operands[0].dtype for x in operands):
         bad = next(x for x in operands if x.dtype is not operands[0].dtype)
