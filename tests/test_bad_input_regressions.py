@@ -9,6 +9,7 @@ import tinygrad_rnn
 # Each call must raise torch's exception type with torch's message.
 SAME_ERROR = {
     "dropout_nan_p": lambda m: m.nn.Dropout(float("nan"))(m.ones(3)),
+    "clamp_min_by_a_tensor_that_does_not_broadcast": lambda m: m.clamp_min(m.zeros(2, 1, 3), m.zeros(0, dtype=m.int32)),
     "topk_of_bools_checks_dim_first": lambda m: m.topk(m.zeros(0, 2, dtype=m.bool), -1, -4),
     "topk_of_bools_checks_k_first": lambda m: m.topk(m.zeros(3, 2, dtype=m.bool), 5, 0),
     "einsum_long_and_bool_after_summing_an_empty_letter": lambda m: m.einsum(
@@ -162,6 +163,11 @@ def test_same_error_as_torch(case):
 
 # Each call must give torch's value and dtype (and gradients, where inputs require grad).
 SAME_RESULT = {
+    "kthvalue_of_a_0d_bool": lambda m: m.kthvalue(m.tensor(True), 1, 0),
+    "index_add_of_bools_with_alpha_stays_bool": lambda m: m.index_add(m.zeros(2, dtype=m.bool), 0, m.tensor([0]),
+                                                                       m.ones(1, dtype=m.bool), alpha=2),
+    "einsum_of_ints_sums_a_size_one_letter_before_broadcasting": lambda m: m.einsum(
+        "bij,bjk->bik", m.zeros(1, 2, 1, dtype=m.int32), m.zeros(2, 2, 0, dtype=m.int32)),
     "einsum_contracting_nothing_takes_the_right_dtype": lambda m: m.einsum(
         "ij,jk,k->", m.zeros(2, 2, dtype=m.int64), m.zeros(2, 0, dtype=m.bool), m.zeros(0, dtype=m.bool)),
     "median_of_everything_with_nan_is_nan": lambda m: m.tensor([float("nan"), 0.0]).median(),
@@ -1039,3 +1045,13 @@ def test_median_of_everything_shares_its_gradient_among_equal_elements(name, val
         getattr(x, name)().backward()
         grads.append(x.grad.tolist())
     assert grads[0] == grads[1]
+
+
+def test_rprop_step_sizes_that_are_no_numbers_fail_at_step_as_torch():
+    torch = require_torch()
+    for m in (tinygrad_rnn, torch):
+        p = m.zeros(2, requires_grad=True)
+        optimizer = m.optim.Rprop([p], step_sizes=(-0.001, "0.1"))  # accepted when made, as torch
+        p.grad = m.ones(2)
+        with pytest.raises(TypeError, match="clamp_"):
+            optimizer.step()

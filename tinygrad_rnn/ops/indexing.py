@@ -130,7 +130,7 @@ def index_add(input: Tensor, dim: int, index: Tensor, source: Tensor, *, alpha: 
     vector = {"error": IndexError, "message": "index out of range in self"} if one_per_slice else {}
     idx = _check_index_vector("index_add_", index, d, _dim_size(input, d), **vector)
     _check_source_shape("index_add_", input, d, idx, source)
-    scaled = source if alpha == 1 else source * alpha
+    scaled = source if alpha == 1 else (source * alpha).to(source.dtype)  # (bools stay bools: True * 2 is True)
     added = ScatterAdd.apply(scaled.reshape(input.shape[:d] + (len(idx),) + input.shape[d + 1:]), d,
                              _along(idx, d, input.shape[:d] + (len(idx),) + input.shape[d + 1:]), input.shape)
     return rename(input + added, "IndexAddBackward0")

@@ -647,13 +647,12 @@ def einsum(equation: str, *operands: Tensor) -> Tensor:
         raise RuntimeError(f"einsum(): output subscript {repeated} appears more than once in the output")
     subscripts, operands = _take_diagonals(subscripts, operands)
     _check_letter_sizes(subscripts, operands, ellipsis)
-    operands = _broadcast_letters(subscripts, operands)
     equation = ",".join(subscripts) + "->" + output
     if all(x.dtype.is_floating_point for x in operands):
-        return Einsum.apply(equation, *operands)
-    result = _integer_einsum_dtype(subscripts, operands, output)
+        return Einsum.apply(equation, *_broadcast_letters(subscripts, operands))
+    result = _integer_einsum_dtype(subscripts, operands, output)  # (of the sizes before broadcasting: torch's steps)
     exact = result if result.is_floating_point else dtypes.int64  # integers counted exactly, then cast
-    return Einsum.apply(equation, *(x.to(exact) for x in operands)).to(result)
+    return Einsum.apply(equation, *_broadcast_letters(subscripts, tuple(x.to(exact) for x in operands))).to(result)
 
 
 def _integer_einsum_dtype(subscripts: list, operands: tuple, output: str) -> Any:

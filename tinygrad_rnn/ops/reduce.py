@@ -1122,7 +1122,7 @@ def kthvalue(input: Tensor, k: int, dim: int = -1, keepdim: bool = False) -> Any
         raise IndexError(f"kthvalue(): Expected reduction dim {d} to have non-zero size.")
     if not 1 <= k <= size:
         raise RuntimeError(f"kthvalue(): selected number k out of range for dimension {d}")
-    if input.dtype is dtypes.bool:  # the kernel's, after the sizes
+    if input.dtype is dtypes.bool and input.ndim:  # the kernel's, after the sizes (a 0-d tensor runs none)
         raise NotImplementedError('"kthvalue_cpu" not implemented for \'Bool\'')
     data = input._data if input.ndim else input._data.reshape(1)
     index = np.take(np.argsort(data, axis=d, kind="stable"), [k - 1], axis=d)

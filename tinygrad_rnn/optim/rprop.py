@@ -51,6 +51,11 @@ class Rprop(Optimizer):
         step_size_min, step_size_max = group["step_sizes"]
         if step_size_min is None and step_size_max is None:  # torch clamps the step sizes with them
             raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
+        bounds = (step_size_min, step_size_max)
+        if not all(b is None or isinstance(b, (int, float)) for b in bounds):  # clamp_'s parser, as torch's
+            got = ", ".join(type(b).__name__ for b in bounds)
+            raise TypeError(f"clamp_() received an invalid combination of arguments - got ({got}), but expected one of:"
+                            "\n * (Tensor min = None, Tensor max = None)\n * (Number min = None, Number max = None)\n")
         prev, step_size = state["prev"]._data, state["step_size"]._data
         agreement = np.sign(grad * prev)
         factor = np.where(agreement > 0, etaplus, np.where(agreement < 0, etaminus, 1)).astype(p.dtype)
