@@ -152,9 +152,10 @@ def test_second_backward_of_a_retained_graph_gives_the_same_gradients(kind, proj
 @pytest.mark.parametrize("with_bias", [False, True])
 def test_projection_is_the_same_product_on_one_thread_and_when_threaded(with_bias):
     """project_gate_major writes per (step, gate) block on one thread and per gate when the
-    product is big enough to thread; both give x @ W^T + b in the kernel's gate order and sign."""
+    product is big enough to thread; both give x @ W^T + b in the kernel's gate order and sign,
+    the bias added inside the product (its row in the weights, a column of ones in x)."""
     from tinygrad_rnn.backend.blas_threads import runs_threaded
-    from tinygrad_rnn.kernels.step_layout import gate_bias, gate_major, project_gate_major
+    from tinygrad_rnn.kernels.step_layout import bias_row, gate_bias, gate_major, project_gate_major
 
     rng = np.random.default_rng(17)
     steps, batch, inputs, hidden, order = 32, 128, 128, 32, (0, 1, 3, 2)
@@ -170,8 +171,8 @@ def test_projection_is_the_same_product_on_one_thread_and_when_threaded(with_bia
         for threads in (1, 2):
             tinygrad_rnn.set_num_threads(threads)
             assert runs_threaded(steps * batch, inputs, 4 * hidden) == (threads == 2)
-            got = project_gate_major(x, gate_major(w_torch, order, 2),
-                                     gate_bias(b_torch, order, 2) if with_bias else None)
+            got = project_gate_major(x, bias_row(gate_major(w_torch, order, 2),
+                                                 gate_bias(b_torch, order, 2) if with_bias else None))
             assert got.dtype == np.float32 and got.shape == (steps, 4, batch, hidden)
             np.testing.assert_allclose(got, expected, rtol=0, atol=2e-5 * np.abs(expected).max())
     finally:

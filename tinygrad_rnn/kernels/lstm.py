@@ -56,6 +56,7 @@ from .recurrence import DirectionWeights, StepWeights, Variant, run_direction
 from .sequence_function import SequenceFunction
 from .step_layout import (
     StepLayout,
+    bias_row,
     gate_bias,
     gate_major,
     prepared,
@@ -207,8 +208,8 @@ def lstm_forward(x: np.ndarray, h0: np.ndarray, c0: np.ndarray, w_ih: np.ndarray
     """
     steps, batch = x.shape[:2]
     hidden = c0.shape[1]
-    w_ih4, w_hh4, bias4 = prepared("lstm", (w_ih, w_hh, b_ih, b_hh), lambda: kernel_weights(w_ih, w_hh, b_ih, b_hh))
-    gates = project_gate_major(x, w_ih4, bias4)
+    w_ih4, w_hh4 = prepared("lstm", (w_ih, w_hh, b_ih, b_hh), lambda: kernel_weights(w_ih, w_hh, b_ih, b_hh))
+    gates = project_gate_major(x, w_ih4)
     out = np.zeros((steps, batch, h0.shape[1]), x.dtype)
     w_hr_t = None if w_hr is None else np.ascontiguousarray(w_hr.T)
     buf = np.empty((4, batch, hidden), x.dtype)
@@ -236,10 +237,11 @@ def lstm_forward(x: np.ndarray, h0: np.ndarray, c0: np.ndarray, w_ih: np.ndarray
 
 
 def kernel_weights(w_ih: np.ndarray, w_hh: np.ndarray, b_ih: np.ndarray | None, b_hh: np.ndarray | None) -> tuple:
-    """W_ih, W_hh and b_ih + b_hh in the kernel's gate order and layout (see `gate_major`),
-    the sigmoid gates' rows halved."""
-    return (gate_major(w_ih, KERNEL_ORDER, SIGMOID_GATES, 0.5), gate_major(w_hh, KERNEL_ORDER, SIGMOID_GATES, 0.5),
-            None if b_ih is None else gate_bias(b_ih + b_hh, KERNEL_ORDER, SIGMOID_GATES, 0.5))
+    """W_ih with b_ih + b_hh as its last row (see `bias_row`) and W_hh, in the kernel's gate order
+    and layout (see `gate_major`), the sigmoid gates' rows halved."""
+    bias = None if b_ih is None else gate_bias(b_ih + b_hh, KERNEL_ORDER, SIGMOID_GATES, 0.5)
+    return (bias_row(gate_major(w_ih, KERNEL_ORDER, SIGMOID_GATES, 0.5), bias),
+            gate_major(w_hh, KERNEL_ORDER, SIGMOID_GATES, 0.5))
 
 
 def forward_step(g: np.ndarray, h: np.ndarray, c: np.ndarray, w_hh4: np.ndarray, c_new: np.ndarray,
