@@ -1,7 +1,8 @@
 """The fused recurrent kernels' speed tricks keep their numbers (issue 15) and their bits (issue 11).
 
-1. Sigmoid through exp: the LSTM and GRU kernels compute sigmoid(a) as 1 / (1 + exp(-a)) on
-   pre-negated weight rows, so the sigmoid gates take one exp call (cheaper than tanh). That is not
+1. Sigmoid without sigmoid: the GRU kernel computes sigmoid(a) as 1 / (1 + exp(-a)) on
+   pre-negated weight rows (its sigmoid gates take one exp call), the LSTM kernel as
+   0.5 * tanh(a / 2) + 0.5 on pre-halved rows (its four gates take one tanh call). That is not
    torch's sigmoid bit for bit; the price must stay within float32 rounding. Measured against a float64 reference (torch,
    same weights): our float32 error is at most a small multiple of torch's own float32 error,
    for the outputs and every gradient, on the fused path. The composed path (plain sigmoid) is
@@ -151,9 +152,10 @@ def test_second_backward_of_a_retained_graph_gives_the_same_gradients(kind, proj
 @pytest.mark.parametrize("with_bias", [False, True])
 def test_projection_is_the_same_product_on_one_thread_and_when_threaded(with_bias):
     """project_gate_major writes per (step, gate) block on one thread and per gate when the
-    product is big enough to thread; both give x @ W^T + b in the kernel's gate order and sign."""
+    product is big enough to thread; both give x @ W^T + b in the kernel's gate order and sign,
+    the bias added inside the product (its row in the weights, a column of ones in x)."""
     from tinygrad_rnn.backend.blas_threads import runs_threaded
-    from tinygrad_rnn.kernels.step_layout import gate_bias, gate_major, project_gate_major
+    from tinygrad_rnn.kernels.step_layout import bias_row, gate_bias, gate_major, project_gate_major
 
     rng = np.random.default_rng(17)
     steps, batch, inputs, hidden, order = 32, 128, 128, 32, (0, 1, 3, 2)
@@ -169,8 +171,8 @@ def test_projection_is_the_same_product_on_one_thread_and_when_threaded(with_bia
         for threads in (1, 2):
             tinygrad_rnn.set_num_threads(threads)
             assert runs_threaded(steps * batch, inputs, 4 * hidden) == (threads == 2)
-            got = project_gate_major(x, gate_major(w_torch, order, 2),
-                                     gate_bias(b_torch, order, 2) if with_bias else None)
+            got = project_gate_major(x, bias_row(gate_major(w_torch, order, 2),
+                                                 gate_bias(b_torch, order, 2) if with_bias else None))
             assert got.dtype == np.float32 and got.shape == (steps, 4, batch, hidden)
             np.testing.assert_allclose(got, expected, rtol=0, atol=2e-5 * np.abs(expected).max())
     finally:
@@ -179,32 +181,33 @@ def test_projection_is_the_same_product_on_one_thread_and_when_threaded(with_bia
 
 # ---------------------------------------------------------------- 7. the inference steps' own arithmetic
 @pytest.mark.parametrize("proj", [False, True])
-def test_lstm_inference_step_gives_the_recording_steps_bits_also_where_exp_overflows(proj):
-    """lstm.inference_step divides by e = 1 + exp(-a) instead of forming each sigmoid (two numpy
-    calls fewer a step); forward_step divides the same way, so both give the same c_t and h_t
-    bit for bit, and a gate saturated to 0 (exp overflowing to inf) still gives 0, not NaN."""
+def test_lstm_inference_step_gives_the_recording_steps_bits_also_where_gates_saturate(proj):
+    """lstm.inference_step forms f * c and i * tanh(g) in one call (one numpy call fewer a step)
+    and forward_step in two; both give the same c_t and h_t bit for bit, and a sigmoid gate
+    saturated to 0 (0.5 * tanh(a / 2) + 0.5 with tanh at -1) gives exactly 0."""
     from tinygrad_rnn.kernels import lstm
 
     rng = np.random.default_rng(19)
     batch, hidden, out_size = 5, 7, 3 if proj else 7
     g = rng.standard_normal((4, batch, hidden)).astype(np.float32) * 4
-    g[:3, 0] = 200.0  # the negated rows: exp(200) overflows, sigmoid is 0
+    g[:3, 0] = -100.0  # the halved rows: a / 2 = -100, the sigmoid is 0
     h = rng.standard_normal((batch, out_size)).astype(np.float32)
     c = rng.standard_normal((batch, hidden)).astype(np.float32)
     w_hh4 = rng.standard_normal((4, out_size, hidden)).astype(np.float32) * 0.1
     w_hr_t = rng.standard_normal((hidden, out_size)).astype(np.float32) if proj else None
     recorded = [np.empty((batch, hidden), np.float32) for _ in range(3)]
     h_recorded = np.empty((batch, out_size), np.float32)
-    with np.errstate(over="ignore"):
-        lstm.forward_step(g.copy(), h, c, w_hh4, recorded[0], recorded[1], h_recorded, np.empty_like(g),
-                          recorded[2], w_hr_t)
-        pair, tanh_c, h_inferred = np.stack([np.empty_like(c), c]), np.empty_like(c), np.empty_like(h)
-        lstm.inference_step(g.copy(), h, w_hh4, pair, tanh_c, h_inferred, np.empty_like(g),
-                            np.empty_like(c) if proj else None, w_hr_t)
-    assert np.array_equal(pair[1], recorded[0]) and np.array_equal(tanh_c, recorded[1])
+    gates = g.copy()
+    lstm.forward_step(gates, h, c, w_hh4, recorded[0], recorded[1], h_recorded, np.empty_like(g), recorded[2],
+                      w_hr_t)
+    act, tanh_c, h_inferred = np.concatenate([np.empty_like(g), c[None]]), np.empty_like(c), np.empty_like(h)
+    lstm.inference_step(g, h, w_hh4, act, tanh_c, h_inferred, np.empty_like(g), np.empty_like(c) if proj else None,
+                        w_hr_t)
+    assert np.array_equal(act[4], recorded[0]) and np.array_equal(tanh_c, recorded[1])
     assert np.array_equal(h_inferred, h_recorded)
-    assert np.all(np.isfinite(h_inferred))
+    assert np.array_equal(act[:4], gates)  # the same activations as the recording step keeps
     assert np.array_equal(recorded[0][0], np.zeros(hidden, np.float32))  # i = f = 0: c_t = 0
+    assert np.array_equal(h_recorded[0], np.zeros(out_size, np.float32))  # o = 0: h_t = 0
 
 
 @pytest.mark.parametrize("bias", [False, True])

@@ -51,6 +51,7 @@ from .recurrence import DirectionWeights, StepWeights, Variant, run_direction
 from .sequence_function import SequenceFunction
 from .step_layout import (
     StepLayout,
+    bias_row,
     form_sigmoids,
     gate_bias,
     gate_major,
@@ -181,8 +182,8 @@ def gru_forward(x: np.ndarray, h0: np.ndarray, w_ih: np.ndarray, w_hh: np.ndarra
     is returned."""
     steps, batch = x.shape[:2]
     hidden = h0.shape[1]
-    w_ih3, w_hh3, bias = prepared("gru", (w_ih, w_hh, b_ih, b_hh), lambda: kernel_weights(w_ih, w_hh, b_ih, b_hh))
-    gates = project_gate_major(x, w_ih3, bias)  # activated in place
+    w_ih3, w_hh3 = prepared("gru", (w_ih, w_hh, b_ih, b_hh), lambda: kernel_weights(w_ih, w_hh, b_ih, b_hh))
+    gates = project_gate_major(x, w_ih3)  # activated in place
     b_hn = None if b_hh is None else b_hh[2 * hidden:]
     h_n_part = np.zeros((steps if keep else 1, batch, hidden), x.dtype)  # h W_hn^T + b_hn, what r scaled
     out = np.zeros((steps, batch, hidden), x.dtype)
@@ -203,13 +204,14 @@ def gru_forward(x: np.ndarray, h0: np.ndarray, w_ih: np.ndarray, w_hh: np.ndarra
 
 
 def kernel_weights(w_ih: np.ndarray, w_hh: np.ndarray, b_ih: np.ndarray | None, b_hh: np.ndarray | None) -> tuple:
-    """W_ih, W_hh and the input-side bias in the kernel's layout (see `gate_major`); b_hr and b_hz
-    are plain additive terms, added into that bias once. b_hn must stay inside r * (...)."""
+    """W_ih with the input-side bias as its last row (see `bias_row`) and W_hh, in the kernel's
+    layout (see `gate_major`); b_hr and b_hz are plain additive terms, added into that bias once.
+    b_hn must stay inside r * (...)."""
     bias = None
     if b_ih is not None:
         bias = gate_bias(b_ih, GATE_ORDER, SIGMOID_GATES)
         bias[:2] += gate_bias(b_hh, GATE_ORDER, SIGMOID_GATES)[:2]
-    return gate_major(w_ih, GATE_ORDER, SIGMOID_GATES), gate_major(w_hh, GATE_ORDER, SIGMOID_GATES), bias
+    return bias_row(gate_major(w_ih, GATE_ORDER, SIGMOID_GATES), bias), gate_major(w_hh, GATE_ORDER, SIGMOID_GATES)
 
 
 def forward_step(g: np.ndarray, h: np.ndarray, w_hh3: np.ndarray, b_hn: np.ndarray | None, h_n: np.ndarray,

@@ -16,18 +16,19 @@ as ONE graph node, `FusedLSTMStack` (see fused_stack.py), and `FusedLSTM` is the
 and direction:
 
 - forward projects every step's input at once (one matrix product), then runs the recurrence.
-  The three sigmoid gates go through ONE exp call: sigmoid(a) = 1 / (1 + exp(-a)), with the rows
-  of the sigmoid gates pre-negated (exact in floating point), so exp(-a) needs no negation call.
-  For that the kernel keeps its gates in the order i, f, o, g, so the three sigmoid gates are one
-  contiguous block; and it stores them gate-major, (steps, 4, batch, hidden), so that every
-  per-step numpy call works on contiguous arrays (see step_layout). A step (`forward_step`) is
-  then one matrix product and 9 elementwise calls (8 in inference: `inference_step`). Why exp
-  and not numpy's sigmoid-free tanh: per element numpy's float32 exp + add + reciprocal costs
-  about 2/3 of its tanh (measured on AVX2, 2.0 against 3.1 ns), and the transcendental calls
-  are most of a step's elementwise time.
-  The trade: this is not torch's sigmoid bit for bit (it rounds differently); measured against a
-  float64 reference, our float32 outputs and gradients stay as close as torch's own float32 ones
-  (1e-7 to 4e-7 of the largest value; tests/kernels/test_fused_lstm_gru.py).
+  All four gates go through ONE tanh call: sigmoid(a) = 0.5 * tanh(a / 2) + 0.5, with the rows
+  of the sigmoid gates pre-halved (exact in floating point), so a / 2 needs no call. The kernel
+  stores its gates gate-major, (steps, 4, batch, hidden), so that every per-step numpy call works
+  on contiguous arrays (see step_layout), in the order i, f, o, g: the three sigmoid gates are
+  one contiguous block. A step (`forward_step`) is then one matrix product and 9 elementwise
+  calls (8 in inference: `inference_step`), and the gates it leaves are the activations backward
+  reads. Why tanh: with AVX-512 numpy's float32 tanh over the four gates costs less than exp over
+  three plus tanh over one (3.8 against 6.4 us a medium step), and the transcendental calls are
+  most of a step's elementwise time. (The kernel used 1 / (1 + exp(-a)) before; as the GRU does.)
+  The trade: this is not torch's sigmoid bit for bit (it rounds differently, and a sigmoid below
+  about 3e-8 is 0 here: 0.5 + 0.5 * tanh rounds to it, an absolute error within float32's
+  rounding of the gate's products); measured against a float64 reference, our float32 outputs
+  and gradients stay as close as torch's own float32 ones (tests/kernels/test_fused_lstm_gru.py).
 - backward is backpropagation through time by hand. Every factor that does not depend on the
   incoming gradient (gate derivatives, tanh(c)', c_{t-1} * f', ...) is computed for all steps at
   once before the loop, written into the gradient array dpre itself, which the loop (`backward_step`)
@@ -48,7 +49,6 @@ from typing import Any
 import numpy as np
 
 from ..backend.blas_threads import threads_for
-from ..backend.errstate import quiet_overflow
 from ..backend.scratch import scratch
 from ..core.tensor import Tensor
 from .fused_stack import FusedRunner, FusedStack, grouped
@@ -56,7 +56,7 @@ from .recurrence import DirectionWeights, StepWeights, Variant, run_direction
 from .sequence_function import SequenceFunction
 from .step_layout import (
     StepLayout,
-    form_sigmoids,
+    bias_row,
     gate_bias,
     gate_major,
     prepared,
@@ -128,7 +128,7 @@ def direction_grads(kept: tuple, x: np.ndarray, state: tuple, w: DirectionWeight
 
 
 # The kernel's gate order i, f, o, g, as indices into torch's i, f, g, o: the three sigmoid gates
-# come first, one contiguous block (their rows are negated: see the module docstring).
+# come first, one contiguous block (their rows are halved: see the module docstring).
 KERNEL_ORDER, SIGMOID_GATES = (0, 1, 3, 2), 3
 
 
@@ -208,12 +208,12 @@ def lstm_forward(x: np.ndarray, h0: np.ndarray, c0: np.ndarray, w_ih: np.ndarray
     """
     steps, batch = x.shape[:2]
     hidden = c0.shape[1]
-    w_ih4, w_hh4, bias4 = prepared("lstm", (w_ih, w_hh, b_ih, b_hh), lambda: kernel_weights(w_ih, w_hh, b_ih, b_hh))
-    gates = project_gate_major(x, w_ih4, bias4)
+    w_ih4, w_hh4 = prepared("lstm", (w_ih, w_hh, b_ih, b_hh), lambda: kernel_weights(w_ih, w_hh, b_ih, b_hh))
+    gates = project_gate_major(x, w_ih4)
     out = np.zeros((steps, batch, h0.shape[1]), x.dtype)
     w_hr_t = None if w_hr is None else np.ascontiguousarray(w_hr.T)
     buf = np.empty((4, batch, hidden), x.dtype)
-    with threads_for(batch, h0.shape[1], 4 * hidden), quiet_overflow():  # (exp: see forward_step)
+    with threads_for(batch, h0.shape[1], 4 * hidden):
         if not keep:
             return {"cell": infer(gates, h0, c0, w_hh4, out, buf, w_hr_t, layout), "out": out}
         cell = np.empty((steps, batch, hidden), x.dtype)
@@ -233,86 +233,83 @@ def lstm_forward(x: np.ndarray, h0: np.ndarray, c0: np.ndarray, w_ih: np.ndarray
                 forward_step(gates[s, :, :n], h[:n], c[:n], w_hh4, c_new[:n], tanh_cell[s, :n], h_new[:n],
                              buf[:, :n], None if projected is None else projected[:n], w_hr_t)
             h, c = h_new, c_new  # rows still running at s+1 are a prefix of those running at s
-        form_sigmoids(gates[:, :SIGMOID_GATES], layout)
     return {"gates": gates, "cell": cell, "tanh_cell": tanh_cell, "cell_out": cell_out, "out": out}
 
 
 def kernel_weights(w_ih: np.ndarray, w_hh: np.ndarray, b_ih: np.ndarray | None, b_hh: np.ndarray | None) -> tuple:
-    """W_ih, W_hh and b_ih + b_hh in the kernel's gate order and layout (see `gate_major`)."""
-    return (gate_major(w_ih, KERNEL_ORDER, SIGMOID_GATES), gate_major(w_hh, KERNEL_ORDER, SIGMOID_GATES),
-            None if b_ih is None else gate_bias(b_ih + b_hh, KERNEL_ORDER, SIGMOID_GATES))
+    """W_ih with b_ih + b_hh as its last row (see `bias_row`) and W_hh, in the kernel's gate order
+    and layout (see `gate_major`), the sigmoid gates' rows halved."""
+    bias = None if b_ih is None else gate_bias(b_ih + b_hh, KERNEL_ORDER, SIGMOID_GATES, 0.5)
+    return (bias_row(gate_major(w_ih, KERNEL_ORDER, SIGMOID_GATES, 0.5), bias),
+            gate_major(w_hh, KERNEL_ORDER, SIGMOID_GATES, 0.5))
 
 
 def forward_step(g: np.ndarray, h: np.ndarray, c: np.ndarray, w_hh4: np.ndarray, c_new: np.ndarray,
                  tanh_c: np.ndarray, h_new: np.ndarray, buf: np.ndarray, cell_out: np.ndarray | None,
                  w_hr_t: np.ndarray | None) -> None:
     """One step on the n rows that run, in place: g (4, n, H) holds the step's input terms in kernel
-    order i, f, o, g (sigmoid rows negated) and is left holding the activated gates;
-    c_new, tanh_c and h_new (and cell_out with a projection) receive c_t, tanh(c_t) and h_t.
-    buf (4, n, H) is work space. 9 numpy calls and one matrix product, each on a contiguous block.
-
-    A sigmoid gate scales by DIVIDING by e = 1 + exp(-a) (sigmoid(a) = 1 / e): `inference_step`
-    then needs no reciprocal, and this step computes the very same c_t and h_t. The gates are
-    left holding e; the sigmoids themselves (1 / e, what backward reads) are formed after the
-    loop, for every step in one call (`form_sigmoids`)."""
+    order i, f, o, g (sigmoid rows halved) and is left holding the activated gates, what backward
+    reads; c_new, tanh_c and h_new (and cell_out with a projection) receive c_t, tanh(c_t) and h_t.
+    buf (4, n, H) is work space. 9 numpy calls and one matrix product, each on a contiguous block;
+    `inference_step` computes the very same c_t and h_t."""
     np.matmul(h, w_hh4, out=buf)
     g += buf
-    e = g[:3]  # ONE exp for the three sigmoid gates, on the negated rows: e = 1 + exp(-a)
-    np.exp(e, out=e)  # (exp(-a) overflows to inf for a < -88: x / inf is the 0 of sigmoid's product)
-    e += 1
-    np.tanh(g[3], out=g[3])
+    np.tanh(g, out=g)  # ONE tanh for the four gates: the sigmoid rows hold a / 2
+    sigmoids = g[:3]
+    sigmoids *= 0.5  # (exact)
+    sigmoids += 0.5
     i_times_g = buf[0]  # (the product's block is free again)
-    np.divide(g[3], g[0], out=i_times_g)
-    np.divide(c, g[1], out=c_new)  # f * c
+    np.multiply(g[3], g[0], out=i_times_g)
+    np.multiply(c, g[1], out=c_new)  # f * c
     c_new += i_times_g
     np.tanh(c_new, out=tanh_c)
     if w_hr_t is None:
-        np.divide(tanh_c, g[2], out=h_new)  # o * tanh(c)
+        np.multiply(tanh_c, g[2], out=h_new)  # o * tanh(c)
     else:  # h = (o * tanh(c)) @ W_hr^T
-        np.divide(tanh_c, g[2], out=cell_out)
+        np.multiply(tanh_c, g[2], out=cell_out)
         np.matmul(cell_out, w_hr_t, out=h_new)
 
 
 def infer(gates: np.ndarray, h0: np.ndarray, c0: np.ndarray, w_hh4: np.ndarray, out: np.ndarray, buf: np.ndarray,
           w_hr_t: np.ndarray | None, layout: StepLayout) -> np.ndarray:
     """The inference loop (nothing kept for backward): writes every step's h into out and returns
-    the final cell state. The cell state lives in `pair[1]`, next to tanh(g) in `pair[0]`, so that
-    [tanh(g), c] / [e_i, e_f] is one call (see `inference_step`)."""
+    the final cell state. The cell state lives in `act[4]`, after the activated gates i, f, o, g
+    in `act[:4]`, so that [i, f] * [g, c] is one call (see `inference_step`)."""
     batch, hidden = c0.shape
-    pair = np.empty((2, batch, hidden), c0.dtype)
-    pair[1] = c0  # updated in place, step after step; rows past their length keep their state
+    act = np.empty((5, batch, hidden), c0.dtype)
+    act[4] = c0  # updated in place, step after step; rows past their length keep their state
     tanh_c = np.empty((batch, hidden), c0.dtype)
     cell_out = None if w_hr_t is None else np.empty((batch, hidden), c0.dtype)
     h = h0
     for s, n in enumerate(layout.rows_per_step()):
         if n == batch:  # every row runs: whole per-step arrays, no slicing (each slice costs ~0.3 us)
-            inference_step(gates[s], h, w_hh4, pair, tanh_c, out[s], buf, cell_out, w_hr_t)
+            inference_step(gates[s], h, w_hh4, act, tanh_c, out[s], buf, cell_out, w_hr_t)
         else:
-            inference_step(gates[s, :, :n], h[:n], w_hh4, pair[:, :n], tanh_c[:n], out[s, :n], buf[:, :n],
+            inference_step(gates[s, :, :n], h[:n], w_hh4, act[:, :n], tanh_c[:n], out[s, :n], buf[:, :n],
                            None if cell_out is None else cell_out[:n], w_hr_t)
         h = out[s]  # rows still running at s+1 are a prefix of those running at s
-    return pair[1]
+    return act[4]
 
 
-def inference_step(g: np.ndarray, h: np.ndarray, w_hh4: np.ndarray, pair: np.ndarray, tanh_c: np.ndarray,
+def inference_step(g: np.ndarray, h: np.ndarray, w_hh4: np.ndarray, act: np.ndarray, tanh_c: np.ndarray,
                    h_new: np.ndarray, buf: np.ndarray, cell_out: np.ndarray | None, w_hr_t: np.ndarray | None) -> None:
-    """`forward_step`'s numbers with 8 numpy calls, not 10: no sigmoid is kept, so none is
-    formed (each gate divides by its e), and f * c and i * tanh(g) are one call. pair (2, n, H)
-    holds c on entry (pair[1]) and c_t on return; tanh_c and h_new receive tanh(c_t) and h_t."""
+    """`forward_step`'s numbers with 8 numpy calls, not 9: f * c and i * tanh(g) are one call.
+    act (5, n, H) holds c on entry (act[4]) and c_t on return, after the step's activated gates;
+    tanh_c and h_new receive tanh(c_t) and h_t. g is only read (nothing is kept)."""
     np.matmul(h, w_hh4, out=buf)
-    g += buf
-    e = g[:3]
-    np.exp(e, out=e)
-    e += 1
-    np.tanh(g[3], out=pair[0])
+    buf += g
+    np.tanh(buf, out=act[:4])
+    sigmoids = act[:3]
+    sigmoids *= 0.5
+    sigmoids += 0.5
     products = buf[:2]
-    np.divide(pair, g[:2], out=products)  # [i * tanh(g), f * c]
-    np.add(products[0], products[1], out=pair[1])
-    np.tanh(pair[1], out=tanh_c)
+    np.multiply(act[:2], act[3:], out=products)  # [i * tanh(g), f * c]
+    np.add(products[0], products[1], out=act[4])
+    np.tanh(act[4], out=tanh_c)
     if w_hr_t is None:
-        np.divide(tanh_c, g[2], out=h_new)
+        np.multiply(tanh_c, act[2], out=h_new)
     else:
-        np.divide(tanh_c, g[2], out=cell_out)
+        np.multiply(tanh_c, act[2], out=cell_out)
         np.matmul(cell_out, w_hr_t, out=h_new)
 
 

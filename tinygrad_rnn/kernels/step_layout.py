@@ -114,23 +114,24 @@ def previous_state_product(d_rows: np.ndarray, out: np.ndarray, h0: np.ndarray) 
 # The LSTM and GRU kernels keep their gates GATE-MAJOR: (steps, gates, batch, hidden). Each step's
 # gates are then one contiguous block and so is each gate in it, so every per-step numpy call runs
 # on contiguous arrays: numpy's fast path (on a strided (batch, hidden) slice a call costs 2-3x).
-def gate_major(w: np.ndarray, order: Sequence[int], negated: int) -> np.ndarray:
+def gate_major(w: np.ndarray, order: Sequence[int], scaled: int, factor: float = -1.0) -> np.ndarray:
     """(G*H, K) weights in torch's layout as (G, K, H): `a @ result` is each gate's (.., H) block.
-    The gates are taken in `order` (indices into torch's gate order) and the first `negated` of
-    them are multiplied by -1 (the sigmoid gates: the kernels compute sigmoid(a) as
-    1 / (1 + exp(-a)), and the negation is exact in floating point)."""
+    The gates are taken in `order` (indices into torch's gate order) and the first `scaled` of
+    them (the sigmoid gates) are multiplied by `factor`, -1 or 0.5: the GRU computes sigmoid(a)
+    as 1 / (1 + exp(-a)), the LSTM as 0.5 * tanh(a / 2) + 0.5. Either scaling is exact in
+    floating point, so the products give exactly -a or a / 2."""
     gates = len(order)
     blocks = w.reshape(gates, w.shape[0] // gates, w.shape[1]).transpose(0, 2, 1)
     result = blocks.take(order, axis=0)  # one call: a new C-ordered array, gates in `order`
-    np.negative(result[:negated], out=result[:negated])
+    np.multiply(result[:scaled], factor, out=result[:scaled])
     return result
 
 
-def gate_bias(b: np.ndarray, order: Sequence[int], negated: int) -> np.ndarray:
-    """A (G*H,) bias in the gate order and sign of `gate_major`, as (G, 1, H)."""
+def gate_bias(b: np.ndarray, order: Sequence[int], scaled: int, factor: float = -1.0) -> np.ndarray:
+    """A (G*H,) bias in the gate order and scaling of `gate_major`, as (G, 1, H)."""
     blocks = b.reshape(len(order), 1, -1)
     result = blocks[list(order)]  # (a copy)
-    np.negative(result[:negated], out=result[:negated])
+    np.multiply(result[:scaled], factor, out=result[:scaled])
     return result
 
 
@@ -168,9 +169,9 @@ def prepared(kind: str, sources: tuple, make: Callable[[], tuple]) -> tuple:
 
 
 def form_sigmoids(e: np.ndarray, layout: StepLayout) -> None:
-    """Turn e = 1 + exp(-a) into sigmoid(a) = 1 / e, in place, for every step at once: e is the
-    sigmoid gates of all steps, (steps, gates, batch, hidden). One call after the time loop
-    instead of one per step; each element gets the same reciprocal, so the same bits.
+    """The GRU's: turn e = 1 + exp(-a) into sigmoid(a) = 1 / e, in place, for every step at once:
+    e is the sigmoid gates of all steps, (steps, gates, batch, hidden). One call after the time
+    loop instead of one per step; each element gets the same reciprocal, so the same bits.
 
     With lengths, the rows past an element's length were never activated and hold raw terms
     (0 when padding meets no bias): their reciprocal is never read, so it runs silently."""
@@ -181,9 +182,17 @@ def form_sigmoids(e: np.ndarray, layout: StepLayout) -> None:
         np.reciprocal(e, out=e)
 
 
-def project_gate_major(x: np.ndarray, w: np.ndarray, bias: np.ndarray | None) -> np.ndarray:
-    """x (L, N, K) @ w.T + bias as gate-major (L, G, N, H), for w (G, K, H) from `gate_major`
-    and bias (G, 1, H) from `gate_bias`, or None.
+def bias_row(w: np.ndarray, bias: np.ndarray | None) -> np.ndarray:
+    """w (G, K, H) from `gate_major` with bias (G, 1, H) from `gate_bias` as its last row,
+    (G, K + 1, H): `project_gate_major` then adds the bias inside the product (w as is if no bias)."""
+    return w if bias is None else np.concatenate([w, bias], axis=1)
+
+
+def project_gate_major(x: np.ndarray, w: np.ndarray) -> np.ndarray:
+    """x (L, N, K) @ w as gate-major (L, G, N, H), for w (G, K, H) from `gate_major`, or
+    (G, K + 1, H) from `bias_row`: then x is given a column of ones, so the product adds the bias
+    row itself. (A separate pass adding the bias over the whole buffer cost 6% more at the medium
+    shape than the product's one more row; the bias is then rounded into the product's sum.)
 
     On one BLAS thread the products are written straight into the gate-major buffer:
     `x[:, None] @ w` broadcasts each step's (N, K) rows against each gate's (K, H) block, and every
@@ -195,19 +204,19 @@ def project_gate_major(x: np.ndarray, w: np.ndarray, bias: np.ndarray | None) ->
     (GRU large, 2 threads, busy machine: 4x slower)."""
     steps, batch, inputs = x.shape
     gates, hidden = w.shape[0], w.shape[2]
+    if w.shape[1] == inputs + 1:  # the bias row: x gets its column of ones
+        ones = np.empty((steps, batch, inputs + 1), x.dtype)
+        ones[..., :inputs] = x
+        ones[..., inputs] = 1
+        x, inputs = ones, inputs + 1
     result = np.empty((steps, gates, batch, hidden), x.dtype)
     if runs_threaded(steps * batch, inputs, gates * hidden):
         per_gate = np.empty((steps, batch, hidden), x.dtype)
         with threads_for(steps * batch, inputs, gates * hidden):
             for k in range(gates):
                 np.matmul(rows_of(x), w[k], out=rows_of(per_gate))
-                if bias is None:
-                    result[:, k] = per_gate
-                else:
-                    np.add(per_gate, bias[k], out=result[:, k])
+                result[:, k] = per_gate
         return result
     with threads_for(steps * batch, inputs, gates * hidden):  # (small products: one BLAS thread)
         np.matmul(x[:, None], w, out=result)
-    if bias is not None:
-        result += bias
     return result
