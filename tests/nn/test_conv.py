@@ -441,3 +441,26 @@ def test_transposed_conv_of_no_output_channels_fails_as_torch(batch):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # "Initializing zero-element tensors is a no-op", on both sides
         check_error(lambda m: m.nn.ConvTranspose1d(1, 0, 3)(m.zeros(batch, 1, 3)))
+
+
+@pytest.mark.parametrize("call", [
+    lambda m: m.nn.Conv1d(3, 2, 3)(m.zeros(1, 3, 4, dtype=m.float64)),  # the common one: a double input, a float model
+    lambda m: m.nn.Conv1d(3, 2, 3)(m.zeros(1, 3, 4, dtype=m.int64)),
+    lambda m: m.nn.Conv2d(3, 2, 3)(m.zeros(1, 3, 4, 4, dtype=m.float16)),
+    lambda m: m.nn.functional.conv1d(m.zeros(1, 3, 4), m.zeros(2, 3, 3), m.zeros(2, dtype=m.float64)),
+    lambda m: m.nn.ConvTranspose1d(3, 2, 3)(m.zeros(1, 3, 4, dtype=m.float64)),  # transposed: the weight first
+])
+def test_conv_dtype_mismatch_names_what_torch_names(call):
+    require_torch()
+    check_error(call)
+
+
+def test_transposed_conv_takes_a_bias_of_another_float_dtype_in_the_inputs():
+    torch = require_torch()
+    seen = []
+    for m in (tinygrad_rnn, torch):
+        bias = m.ones(2, dtype=m.float64, requires_grad=True)
+        out = m.nn.functional.conv_transpose1d(m.ones(1, 3, 4), m.ones(3, 2, 3), bias)
+        out.sum().backward()
+        seen.append((str(out.dtype), out.detach().numpy().tolist(), str(bias.grad.dtype), bias.grad.tolist()))
+    assert seen[0] == seen[1]

@@ -50,14 +50,21 @@ def _check_input_dim(input: Tensor, nd: int, name: str) -> None:
                            f"but got input of size: {list(input.shape)}")
 
 
-def _check_dtypes(input: Tensor, weight: Tensor, bias: Tensor | None) -> None:
+# the C++ names torch's conv errors give the dtypes
+_C_NAMES = {"float16": "c10::Half", "float32": "float", "float64": "double", "int64": "long int", "int32": "int",
+            "int16": "short int", "int8": "signed char", "uint8": "unsigned char", "bool": "bool"}
+
+
+def _check_dtypes(input: Tensor, weight: Tensor, bias: Tensor | None, transposed: bool = False) -> None:
+    # conv compares the bias with the input first; a transposed conv takes any float bias in the input's dtype
+    if not transposed and bias is not None and bias.dtype is not input.dtype:
+        raise RuntimeError(f"Input type ({_C_NAMES.get(input.dtype.name, input.dtype.name)}) and bias type "
+                           f"({_C_NAMES.get(bias.dtype.name, bias.dtype.name)}) should be the same")
     if input.dtype is not weight.dtype and input.dtype.name != "float32":  # torch's float32 path words it as below
         raise RuntimeError(f"expected scalar type {input.dtype._legacy} but found {weight.dtype._legacy}")
     if input.dtype is not weight.dtype:
         raise RuntimeError(f"Input type ({input.type()}) and weight type ({weight.type()}) should be the same or "
                            "input should be a MKLDNN tensor and weight is a dense tensor")
-    if bias is not None and bias.dtype is not weight.dtype:
-        raise RuntimeError(f"Input type ({input.type()}) and bias type ({bias.type()}) should be the same")
 
 
 def _check_geometry(stride: tuple, padding: tuple, dilation: tuple, groups: int) -> None:
@@ -263,7 +270,7 @@ def conv_transposed(input: Tensor, weight: Tensor, bias: Tensor | None, stride: 
     int_arg(name, "groups", groups, 7)
     int_list_args(name, [("dilation", dilation, 8)], scalar_ok=True)
     _check_input_dim(input, nd, name)
-    _check_dtypes(input, weight, bias)
+    _check_dtypes(input, weight, bias, transposed=True)
     x, unbatched = _batched(input, nd)
     stride, dilation = expand_param(stride, nd, "stride"), expand_param(dilation, nd, "dilation")
     pad, output_padding = expand_param(padding, nd, "padding"), expand_param(output_padding, nd, "output_padding")
@@ -300,7 +307,7 @@ def conv_transposed(input: Tensor, weight: Tensor, bias: Tensor | None, stride: 
     else:
         out = Col2Im.apply(cols, size, kernel, dilation, tuple((p, p) for p in pad), stride, blocks, True)
     if bias is not None:
-        out = out + bias.reshape(out_channels, *(1,) * nd)
+        out = out + bias.to(out.dtype).reshape(out_channels, *(1,) * nd)
     out = rename(out.contiguous(), "ConvolutionBackward0")  # torch's result is contiguous: .view() must work
     return out.squeeze(0) if unbatched else out
 
