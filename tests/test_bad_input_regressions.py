@@ -9,6 +9,8 @@ import tinygrad_rnn
 # Each call must raise torch's exception type with torch's message.
 SAME_ERROR = {
     "dropout_nan_p": lambda m: m.nn.Dropout(float("nan"))(m.ones(3)),
+    "trunc_normal_of_ints_with_an_infinite_bound": lambda m: m.nn.init.trunc_normal_(
+        m.zeros((), dtype=m.int64), -1.0, -1.0, float("inf"), -1.0),
     "clamp_min_by_a_tensor_that_does_not_broadcast": lambda m: m.clamp_min(m.zeros(2, 1, 3), m.zeros(0, dtype=m.int32)),
     "topk_of_bools_checks_dim_first": lambda m: m.topk(m.zeros(0, 2, dtype=m.bool), -1, -4),
     "topk_of_bools_checks_k_first": lambda m: m.topk(m.zeros(3, 2, dtype=m.bool), 5, 0),

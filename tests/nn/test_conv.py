@@ -464,3 +464,15 @@ def test_transposed_conv_takes_a_bias_of_another_float_dtype_in_the_inputs():
         out.sum().backward()
         seen.append((str(out.dtype), out.detach().numpy().tolist(), str(bias.grad.dtype), bias.grad.tolist()))
     assert seen[0] == seen[1]
+
+
+@pytest.mark.parametrize("dtype", ["int64", "float64"])
+def test_transposed_conv_of_an_empty_batch_takes_any_input_dtype(dtype):
+    """torch runs no kernel on an empty batch, so it checks no dtype: the result has the promoted dtype."""
+    torch = require_torch()
+    seen = []
+    for m in (tinygrad_rnn, torch):
+        m.manual_seed(0)
+        out = m.nn.ConvTranspose1d(3, 2, 3)(m.zeros(0, 3, 4, dtype=getattr(m, dtype)))
+        seen.append((tuple(out.shape), str(out.dtype)))
+    assert seen[0] == seen[1]

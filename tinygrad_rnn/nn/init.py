@@ -120,6 +120,10 @@ def _fresh(tensor: Tensor) -> Tensor:
 def _trunc_by_redrawing(tensor: Tensor, mean: float, std: float, a: float, b: float,
                         generator: Generator | None) -> np.ndarray:
     dtype = tensor.dtype.np.type
+    if tensor.dtype.np.kind in "iu":  # an integer dtype must hold the bounds (torch's overflow error)
+        info = np.iinfo(tensor.dtype.np)
+        if not all(math.isfinite(v) and info.min <= v <= info.max for v in (a, b)):
+            raise RuntimeError(f"value cannot be converted to type {tensor.dtype.name} without overflow")
     low, high = float(dtype(a)), float(dtype(b))  # the bounds as the tensor's dtype sees them
     result = tensor.normal_(mean, std, generator=generator).detach().numpy().copy()
     outside = (result < low) | (result > high)

@@ -15,6 +15,7 @@ import warnings
 from typing import Any
 
 from ...argcheck import as_called, int_arg, int_list_args, invalid_combination, is_int, tensor_arg
+from ...core import dtypes
 from ...core.function import rename
 from ...core.tensor import Tensor
 from .im2col import Col2Im, Im2Col, blocks_along
@@ -270,6 +271,9 @@ def conv_transposed(input: Tensor, weight: Tensor, bias: Tensor | None, stride: 
     int_arg(name, "groups", groups, 7)
     int_list_args(name, [("dilation", dilation, 8)], scalar_ok=True)
     _check_input_dim(input, nd, name)
+    if input.dim() == nd + 2 and input.shape[0] == 0:  # torch runs no kernel on an empty batch: no dtype check,
+        common = dtypes.promote_types(input.dtype, weight.dtype)  # the result in the two dtypes' promotion
+        input, weight = input.to(common), weight.to(common)
     _check_dtypes(input, weight, bias, transposed=True)
     x, unbatched = _batched(input, nd)
     stride, dilation = expand_param(stride, nd, "stride"), expand_param(dilation, nd, "dilation")
