@@ -204,6 +204,8 @@ class Module:
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         """forward, wrapped in the hooks: pre-hooks may replace the inputs, hooks the output.
         If anything raises, the always_call hooks that have not run yet still run, then it re-raises."""
+        if not self._has_call_hooks():  # the usual case: nothing to run around forward
+            return self.forward(*args, **kwargs)
         output, called = None, set()
         hooks = [*_global_forward_hooks.items(), *self.__dict__.get("_forward_hooks", {}).items()]
         always_called = {**_global_forward_hooks_always_called, **self.__dict__.get("_forward_hooks_always_called", {})}
@@ -228,6 +230,13 @@ class Module:
                                       f"silenced as another error was raised in forward: {error}", stacklevel=2)
             raise
         return output
+
+    def _has_call_hooks(self) -> bool:
+        """Whether any forward or full backward hook, the module's own or a global one, is set."""
+        own = self.__dict__
+        return bool(_global_forward_pre_hooks or _global_forward_hooks or _global_backward_pre_hooks
+                    or _global_backward_hooks or own.get("_forward_pre_hooks") or own.get("_forward_hooks")
+                    or own.get("_backward_pre_hooks") or own.get("_backward_hooks"))
 
     def _backward_hooks_of_this_call(self) -> BackwardHooks | None:
         """The full backward hooks (global first) that this call's gradients must pass, if any."""
