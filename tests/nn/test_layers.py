@@ -8,6 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import tinygrad_rnn
+from tinygrad_rnn.autograd import gradcheck, gradgradcheck
 from tinygrad_rnn.testing.strategies import shapes
 
 nn = tinygrad_rnn.nn
@@ -181,3 +182,25 @@ def test_same_seed_gives_torchs_initial_weights():
     for a, b in zip(ours, theirs):
         for (name, p), q in zip(a.named_parameters(), b.parameters()):
             np.testing.assert_allclose(p.detach().numpy(), q.detach().numpy(), rtol=1e-6, atol=1e-7, err_msg=name)
+
+
+@pytest.mark.parametrize("shape", [(5, 3), (2, 4, 3), (0, 3)])
+def test_linear_node_gradients_double_backward_and_jvp(shape):
+    """F.linear records x W^T + b as one node (nn/functional_ext/basic.py: Linear): its gradients, second
+    derivatives and forward-mode tangents against finite differences and torch's, in float64."""
+    torch = require_torch()
+    rng = np.random.default_rng(0)
+    arrays = [rng.standard_normal(shape), rng.standard_normal((4, 3)), rng.standard_normal(4)]
+    x, w, b = (tinygrad_rnn.tensor(a, requires_grad=True) for a in arrays)
+    assert gradcheck(tinygrad_rnn.nn.functional.linear, (x, w, b))
+    assert gradgradcheck(tinygrad_rnn.nn.functional.linear, (x, w, b))
+    tangents = [rng.standard_normal(a.shape) for a in arrays]
+    results = []
+    for m in (tinygrad_rnn, torch):
+        primals = tuple(m.tensor(a) for a in arrays)
+        out, tangent = m.func.jvp(m.nn.functional.linear, primals, tuple(m.tensor(t) for t in tangents))
+        results.append((out.numpy(), tangent.numpy(), m.nn.functional.linear(*(
+            m.tensor(a, requires_grad=True) for a in arrays)).grad_fn.name()))
+    np.testing.assert_allclose(results[0][0], results[1][0], rtol=1e-12)
+    np.testing.assert_allclose(results[0][1], results[1][1], rtol=1e-12)
+    assert results[0][2] == results[1][2]

@@ -14,7 +14,8 @@ import numpy as np
 
 from ...argcheck import float_arg, int_arg, int_list_arg, number_arg, tensor_arg
 from ...core import dtypes
-from ...core.function import rename
+from ...core.forward_mode import given
+from ...core.function import Function, rename
 from ...core.grad_mode import is_grad_enabled, no_grad
 from ...core.tensor import Tensor
 from ...creation import empty, from_numpy, full, integer_fill
@@ -305,7 +306,38 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
         return input @ weight.t()  # matmul's own checks give torch's errors here
     _check_linear_with_bias(input, weight, bias)
     # torch runs one addmm on the rows of x (viewed back to x's leading dims when x is not 2-D)
-    return rename(input @ weight.t() + bias, "AddmmBackward0" if input.ndim == 2 else "ViewBackward0")
+    name = "AddmmBackward0" if input.ndim == 2 else "ViewBackward0"
+    if input.ndim >= 2 and bias.shape == (weight.shape[0],) and input.dtype in (dtypes.float32, dtypes.float64):
+        return rename(Linear.apply(input, weight, bias), name)  # the usual layer: one node, not three
+    return rename(input @ weight.t() + bias, name)
+
+
+class Linear(Function):
+    """x W^T + b as one node (speed: an nn.Linear records one node, not transpose, matmul and add).
+    The same arithmetic as `x @ W.t() + b`; the gradients are addmm's."""
+
+    @staticmethod
+    def forward(ctx: Any, x: Tensor, w: Tensor, b: Tensor) -> Tensor:
+        ctx.save_for_backward(x, w)
+        return Tensor._make(np.add(np.matmul(x._data, w._data.T), b._data))
+
+    @staticmethod
+    def backward(ctx: Any, g: Tensor) -> tuple:
+        x, w = ctx.saved_tensors
+        rows = g.reshape(-1, g.shape[-1])  # every leading dim is a batch of rows
+        return (g @ w if ctx.needs_input_grad[0] else None,
+                rows.t() @ x.reshape(-1, x.shape[-1]) if ctx.needs_input_grad[1] else None,
+                rows.sum(0) if ctx.needs_input_grad[2] else None)
+
+    @staticmethod
+    def jvp(ctx: Any, tx: Tensor | None, tw: Tensor | None, tb: Tensor | None) -> Tensor:
+        x, w = ctx.saved_tensors
+        terms = [tx @ w.t() if given(tx) else None, x @ tw.t() if given(tw) else None, tb if given(tb) else None]
+        present = [t for t in terms if t is not None]
+        total = present[0]
+        for t in present[1:]:
+            total = total + t
+        return total
 
 
 def _check_linear_with_bias(input: Tensor, weight: Tensor, bias: Tensor) -> None:
