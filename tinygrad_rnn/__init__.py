@@ -2,8 +2,9 @@
 
 `import tinygrad_rnn as torch` runs PyTorch RNN code; see README.md.
 """
-from . import surface
+from . import import_alias, surface
 
+import_alias.install()  # `sys.modules["torch"] = tinygrad_rnn` then `import torch.nn` finds this package's nn
 surface.install()  # Tensor's torch-shaped methods and legacy constructor, onto the core class
 
 from . import autograd, cuda, return_types  # noqa: E402
