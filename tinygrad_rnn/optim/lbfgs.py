@@ -160,7 +160,8 @@ class LBFGS(Optimizer):
         """Loss and flat gradient at x + t d; the parameters are put back to x afterwards."""
         self._add_grad(t, d)
         with enable_grad():
-            loss = float(closure())
+            loss = closure()
+        loss = float(loss)  # outside grad mode, as in torch: no warning about a tensor that requires grad
         flat_grad = self._gather_flat_grad()
         self._set_param(x)
         return loss, flat_grad
@@ -232,7 +233,8 @@ class LBFGS(Optimizer):
                 opt_cond = False
                 if n_iter != max_iter:  # re-evaluate, unless this was the last iteration
                     with enable_grad():
-                        loss = float(closure())
+                        loss = closure()
+                    loss = float(loss)
                     flat_grad = self._gather_flat_grad()
                     opt_cond = flat_grad.abs().max() <= tolerance_grad
                     ls_func_evals = 1

@@ -119,7 +119,7 @@ class TensorMethods:
         return kind(self._data.reshape(()).item())
 
     def __float__(self) -> float:
-        if self._requires_grad:
+        if self._requires_grad and modes.grad_enabled:  # torch warns only while grad mode is on
             _warn_scalar_conversion_once()
         return self._scalar(builtins.float)
 
@@ -747,8 +747,8 @@ _SCALAR_CONVERSION_WARNED = False
 
 
 def _warn_scalar_conversion_once() -> None:
-    """float() of a tensor that requires grad warns as torch does: once per process (torch's C++
-    TORCH_WARN_ONCE), with torch's text, because tutorials that print float(loss) show it."""
+    """float() of a tensor that requires grad, in grad mode, warns as torch does: once per process
+    (torch's C++ TORCH_WARN_ONCE), with torch's text, because tutorials that print float(loss) show it."""
     global _SCALAR_CONVERSION_WARNED
     if _SCALAR_CONVERSION_WARNED:
         return
