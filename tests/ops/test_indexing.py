@@ -170,3 +170,41 @@ def test_as_strided_in_place_and_bincount_with_weights():
                  requires_grad=[False, False])
     check_error(lambda m: m.bincount(m.tensor([-1])))
     check_error(lambda m: m.bincount(m.tensor([1.0])))
+
+
+_ORDER_PARTS = [0, -1, slice(None), slice(1, None), None, [0, 1], [[0], [1]], [True, False], Ellipsis]
+_ORDER_KEYS = [key for key in __import__("itertools").product(_ORDER_PARTS, repeat=3)
+               if sum(k is Ellipsis for k in key) <= 1]
+
+
+def _read_and_write(lib, key):
+    """x[key] (values, gradient, node name) and z[key] = arange, or the error's type, in one library."""
+    x = lib.tensor(np.arange(48.0).reshape(2, 3, 4, 2), requires_grad=True)
+    try:
+        y = x[key]
+    except (IndexError, RuntimeError) as error:
+        return type(error).__name__
+    y.backward(lib.arange(float(y.numel()), dtype=lib.float64).reshape(y.shape))
+    z = lib.zeros(2, 3, 4, 2, dtype=lib.float64)
+    z[key] = lib.arange(float(y.numel()), dtype=lib.float64).reshape(y.shape)
+    return tuple(y.shape), y.tolist(), x.grad.tolist(), y.grad_fn.name(), z.tolist()
+
+
+def test_integers_select_before_index_tensors_as_in_torch():
+    """x[0, :, [0, 1]] is (3, 2) in torch, (2, 3) in numpy: torch selects the integer first, then indexes
+    that view (the node is IndexBackward0 over a SelectBackward0), for reading and for writing."""
+    torch = require_torch()
+    different = [key for key in _ORDER_KEYS if _read_and_write(tinygrad_rnn, key) != _read_and_write(torch, key)]
+    assert not different, different[:5]
+
+
+def test_writing_through_integers_and_index_tensors_is_a_write_into_a_view():
+    torch = require_torch()
+    for lib in (tinygrad_rnn, torch):
+        base = lib.zeros(2, 3, 4, requires_grad=True) * 1
+        value = lib.arange(6.0).reshape(3, 2).requires_grad_()
+        base[0, :, [0, 1]] = value
+        assert base.grad_fn.name() == "torch::autograd::CopySlices"
+        (base * lib.arange(24.0).reshape(2, 3, 4)).sum().backward()
+        assert value.grad.tolist() == [[0.0, 1.0], [4.0, 5.0], [8.0, 9.0]]
+    check_error(lambda m: m.zeros(2, 3, 4, requires_grad=True).__setitem__((0, slice(None), [0, 1]), 1.0))

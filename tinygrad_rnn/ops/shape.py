@@ -884,6 +884,32 @@ def index_key(key: Any) -> Any:
     return key if any(k is Ellipsis for k in key) else key + (Ellipsis,)
 
 
+def split_selects(key: tuple) -> tuple[tuple, tuple] | None:
+    """A numpy key that mixes integers with index arrays, as (the integer selects, the rest), else None.
+
+    torch applies an integer index at once, as a select, and only then the index tensors; numpy counts
+    the integers among the index arrays, which moves the arrays' dims to the front when a slice lies
+    between (x[0, :, [0, 1]] is (3, 2) in torch, (2, 3) in numpy). So such a key runs in two steps:
+    the selects (a view), then the rest of the key on that view.
+    """
+    def is_select(k: Any) -> bool:
+        return (isinstance(k, (builtins.int, np.integer)) and not isinstance(k, (builtins.bool, np.bool_))
+                or isinstance(k, np.ndarray) and k.ndim == 0 and k.dtype.kind in "iu")
+
+    arrays = [k for k in key if isinstance(k, np.ndarray) and k.ndim]
+    if not arrays or not builtins.any(is_select(k) for k in key):
+        return None
+    selects: list = []
+    for k in key:
+        if is_select(k):
+            selects.append(builtins.int(k))
+        elif k is Ellipsis or isinstance(k, slice):
+            selects.append(k if k is Ellipsis else slice(None))
+        elif isinstance(k, np.ndarray) and k.ndim:  # an index array keeps its dims (a mask: as many as it has)
+            selects.extend([slice(None)] * (k.ndim if k.dtype == np.bool_ else 1))
+    return tuple(selects), tuple(k for k in key if not is_select(k))
+
+
 _INDEX_TYPES = (builtins.int, slice, type(None), type(Ellipsis), Tensor, list, tuple, np.ndarray, np.integer)
 
 
@@ -1020,6 +1046,15 @@ def sequence_key(key: Any) -> Any:
     return tuple(key) if builtins.any(makes_tuple(k) for k in key) else key
 
 
+def _index(input: Tensor, np_key: tuple) -> Tensor:
+    """input[np_key] in torch's order: integer selects first when index arrays follow (see split_selects)."""
+    split = split_selects(np_key)
+    if split is None:
+        return Index.apply(input, np_key)
+    selects, rest = split
+    return Index.apply(Index.apply(input, selects), rest)
+
+
 def _getitem(input: Tensor, key: Any, late: list | None) -> Tensor:
     """x[key]; an index tensor's value out of range is an error, unless the key reads nothing (torch checks
     each value as it reads it), or unless `late` collects it."""
@@ -1033,13 +1068,13 @@ def _getitem(input: Tensor, key: Any, late: list | None) -> Tensor:
         _check_index_dims(key, input.shape)
     np_key = index_key(key)
     try:
-        out = Index.apply(input, np_key)
+        out = _index(input, np_key)
     except IndexError as e:  # numpy says "axis", torch says "dimension"
         if str(e).startswith("too many indices"):
             raise IndexError(f"too many indices for tensor of dimension {input.ndim}") from None
         error = IndexError(str(e).replace("axis", "dimension"))
         try:  # the shape it selects, if only index tensors' values are out of range
-            out = Index.apply(input, in_range(np_key))
+            out = _index(input, in_range(np_key))
         except IndexError:
             raise error from None
         if out.numel() and late is None:

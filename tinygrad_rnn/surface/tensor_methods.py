@@ -627,14 +627,18 @@ class TensorMethods:
         value = as_operand(value)
         if isinstance(value, Tensor) and value.dtype is not self.dtype:
             value = value.to(self.dtype)
-        self._check_inplace()
         needs_graph = modes.grad_enabled and (self._requires_grad or getattr(value, "_requires_grad", False))
         if modes.dual_level is not None and (self._fw_grads or getattr(value, "_fw_grads", None)):
             needs_graph = True  # forward-mode AD: SetItem's jvp writes the tangent too
+        target, split = self, _sh.split_selects(key)
+        if split is not None:  # integers and index tensors: torch selects first, then writes into that view
+            selects, key = split
+            target = _sh.Index.apply(self, selects)
+        target._check_inplace()
         if needs_graph:
-            self._assign(_sh.SetItem.apply(self, key, value))
+            target._assign(_sh.SetItem.apply(target, key, value))
             return
-        self._data[key] = value._data if isinstance(value, Tensor) else value
+        target._data[key] = value._data if isinstance(value, Tensor) else value
         self._version += 1
         views.record_inplace(self, None)
 
