@@ -111,6 +111,7 @@ SAME_ERROR = {
     "weight_decay_true_is_a_bool_alpha": lambda m: _step_once(m, "RAdam", weight_decay=True),
     "nadam_weight_decay_true": lambda m: _step_once(m, "NAdam", weight_decay=True, momentum_decay=True),
     "sgd_weight_decay_true": lambda m: _step_once(m, "SGD", weight_decay=True),
+    "sgd_nesterov_momentum_true": lambda m: _step_once(m, "SGD", momentum=True, nesterov="yes"),
     "rprop_without_step_size_bounds": lambda m: _step_once(m, "Rprop", step_sizes=(None, None), maximize=True),
     "fused_adamw_betas_not_a_pair": lambda m: _step_once(m, "AdamW", betas=(0.9, 0.99, 0.1), capturable=True,
                                                          fused=True),

@@ -16,7 +16,7 @@ import numpy as np
 from ..core.tensor import Tensor
 from .checks import check_flags, check_tensor_hyperparameter
 from .optimizer import Optimizer, scalar_hyperparameter
-from .step_math import l2_penalty
+from .step_math import check_alpha, l2_penalty
 
 
 class SGD(Optimizer):
@@ -54,6 +54,8 @@ class SGD(Optimizer):
         grad = l2_penalty(grad, p, scalar_hyperparameter(group["weight_decay"]))
         momentum = group["momentum"]
         if momentum != 0:
+            if group["nesterov"]:
+                check_alpha(momentum)  # torch's nesterov step is grad.add(buf, alpha=momentum)
             state = self.state[param]
             buf = state.get("momentum_buffer")
             if buf is None or id(param) in self._without_buffer:  # the first step starts it at the gradient

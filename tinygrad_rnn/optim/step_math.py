@@ -24,8 +24,13 @@ def average_squares_(average: np.ndarray, x: np.ndarray, beta: float) -> None:
     average += (1 - beta) * x * x
 
 
+def check_alpha(alpha: Any) -> None:
+    """torch adds some hyperparameters as add's `alpha`, which may be a bool only for bool results."""
+    if alpha is True:  # (False never gets there: a zero hyperparameter skips the add)
+        raise RuntimeError("Boolean alpha only supported for Boolean results.")
+
+
 def l2_penalty(grad: np.ndarray, p: np.ndarray, weight_decay: Any) -> np.ndarray:
     """Weight decay as an L2 penalty: the gradient of `weight_decay / 2 * ||p||^2` added to g."""
-    if weight_decay is True:  # torch adds it as add's alpha, which is a bool only for bool results
-        raise RuntimeError("Boolean alpha only supported for Boolean results.")
+    check_alpha(weight_decay)
     return grad if weight_decay == 0 else grad + weight_decay * p
