@@ -112,6 +112,16 @@ SAME_ERROR = {
     "nadam_weight_decay_true": lambda m: _step_once(m, "NAdam", weight_decay=True, momentum_decay=True),
     "sgd_weight_decay_true": lambda m: _step_once(m, "SGD", weight_decay=True),
     "sgd_nesterov_momentum_true": lambda m: _step_once(m, "SGD", momentum=True, nesterov="yes"),
+    **{f"{name.lower()}_betas_triple_before_capturable": (lambda m, name=name: _step_once(
+        m, name, betas=(0.9, 0.99, 0.1), capturable=True)) for name in ("Adam", "AdamW", "NAdam", "RAdam", "Adamax")},
+    "lerp_checks_shapes_before_the_kernel_dtype": lambda m: m.lerp(m.ones(3, 0, 2, dtype=m.int64),
+                                                                   m.ones(3, 0, dtype=m.int64), False),
+    "lerp_checks_the_weight_shape_too": lambda m: m.lerp(m.ones(3, 2, dtype=m.int64), m.ones(3, 2, dtype=m.int64),
+                                                         m.ones(2, 3, dtype=m.int64)),
+    "mask_put_of_a_0d_tensor_checks_its_range": lambda m: m.zeros(2, dtype=m.int8).__setitem__(
+        m.ones(2, dtype=m.bool), m.tensor(300.0)),
+    "empty_mask_put_of_a_0d_nan_checks_its_range": lambda m: m.zeros(0, 0, dtype=m.int8).__setitem__(
+        (m.zeros(0, dtype=m.bool),), m.tensor(float("nan"))),
     "rprop_without_step_size_bounds": lambda m: _step_once(m, "Rprop", step_sizes=(None, None), maximize=True),
     "fused_adamw_betas_not_a_pair": lambda m: _step_once(m, "AdamW", betas=(0.9, 0.99, 0.1), capturable=True,
                                                          fused=True),

@@ -27,6 +27,7 @@ from .promotion import (
     DOUBLE_STEP,
     HALF_STEP,
     by_number_in_float32,
+    check_shapes_broadcast,
     float_of,
     in_float32_for_half,
     promote,
@@ -1266,6 +1267,11 @@ def _check_lerp_operands(input: Any, end: Any, weight: Any) -> None:
     for name, other in (("end", end), ("weight", weight)):
         if isinstance(other, Tensor) and other.dtype is not input.dtype and (name == "end" or other.ndim):
             raise RuntimeError(f"expected dtype {_c_name(input.dtype)} for `{name}` but got dtype {_c_name(other.dtype)}")
+    shape = input.shape
+    for other in (end, weight):  # then the shapes, in torch's order, before the kernel's dtype support
+        if isinstance(other, Tensor):
+            check_shapes_broadcast(shape, other.shape)
+            shape = np.broadcast_shapes(shape, other.shape)
 
 
 @op(out=True, inplace=True, samples=_lerp_samples)

@@ -121,7 +121,11 @@ def check_broadcast(a: Any, b: Any) -> None:
     """torch's message for shapes that do not broadcast (numpy's is about 'operands')."""
     if not (isinstance(a, Tensor) and isinstance(b, Tensor)):
         return  # a number broadcasts with anything
-    sa, sb = a._data.shape, b._data.shape
+    check_shapes_broadcast(a._data.shape, b._data.shape)
+
+
+def check_shapes_broadcast(sa: tuple, sb: tuple) -> None:
+    """check_broadcast on two shapes (a may be what earlier operands broadcast to, as torch checks three)."""
     if sa == sb:
         return
     for i in range(1, min(len(sa), len(sb)) + 1):

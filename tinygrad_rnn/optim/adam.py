@@ -49,6 +49,12 @@ def update_moments(state: dict[str, Any], grad: np.ndarray, beta1: float, beta2:
     return exp_avg, exp_avg_sq
 
 
+def unpack_betas(optimizer: Optimizer, group: dict[str, Any]) -> None:
+    """An Adam-family step's first read of a group, as in torch: `beta1, beta2 = group["betas"]` (a triple
+    fails here, before any state is made and before capturable=True is refused)."""
+    _beta1, _beta2 = group["betas"]
+
+
 def check_betas(betas: tuple[float, float]) -> None:
     """Both betas must lie in [0, 1) (shared by the Adam family)."""
     if not 0.0 <= betas[0] < 1.0:
@@ -78,6 +84,8 @@ class Adam(Optimizer):
                         maximize=maximize, foreach=foreach, capturable=capturable,
                         differentiable=differentiable, fused=fused, decoupled_weight_decay=decoupled_weight_decay)
         super().__init__(params, defaults)
+
+    _read_group = unpack_betas
 
     def _update(self, param: Tensor, grad: np.ndarray, group: dict[str, Any]) -> None:
         p, state = param._data, self.state[param]

@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from ..core.tensor import Tensor
-from .adam import check_adam_hyperparameters
+from .adam import check_adam_hyperparameters, unpack_betas
 from .checks import check_flags
 from .optimizer import Optimizer, begin_step, scalar_hyperparameter
 from .step_math import l2_penalty, lerp_
@@ -31,6 +31,8 @@ class Adamax(Optimizer):
         defaults = dict(lr=lr, betas=betas, eps=eps, weight_decay=weight_decay, foreach=foreach, maximize=maximize,
                         differentiable=differentiable, capturable=capturable)
         super().__init__(params, defaults)
+
+    _read_group = unpack_betas
 
     def _update(self, param: Tensor, grad: np.ndarray, group: dict[str, Any]) -> None:
         p, state = param._data, self.state[param]

@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 
 from ..core.tensor import Tensor
-from .adam import check_adam_hyperparameters, decay_weights, update_moments
+from .adam import check_adam_hyperparameters, decay_weights, unpack_betas, update_moments
 from .checks import check_flags
 from .optimizer import Optimizer, begin_step, scalar_hyperparameter
 
@@ -39,6 +39,8 @@ class RAdam(Optimizer):
                         capturable=capturable, decoupled_weight_decay=decoupled_weight_decay,
                         differentiable=differentiable)
         super().__init__(params, defaults)
+
+    _read_group = unpack_betas
 
     def _update(self, param: Tensor, grad: np.ndarray, group: dict[str, Any]) -> None:
         p, state = param._data, self.state[param]

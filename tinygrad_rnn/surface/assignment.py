@@ -71,6 +71,8 @@ def check_put_dtype(target: Tensor, key: Any, value: Any) -> None:
     if not isinstance(value, Tensor) or value.numel() == 1 and len(parts) == 1 and _is_mask(parts[0]):
         if len(parts) == 1 and getattr(parts[0], "dtype", None) is dtypes.uint8 and parts[0].ndim:
             raise RuntimeError("masked_fill_ only supports boolean masks, but got mask with dtype unsigned char")
+        if isinstance(value, Tensor):  # masked_fill_ reads a one-element value as a number, with its range checks
+            assignable_number(target, value._data.reshape(()).item())
         return
     if value.dtype is not target.dtype:
         raise RuntimeError(f"Index put requires the source and destination dtypes match, got "
