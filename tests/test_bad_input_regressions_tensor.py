@@ -114,6 +114,14 @@ SAME_ERROR = {
     "sgd_nesterov_momentum_true": lambda m: _step_once(m, "SGD", momentum=True, nesterov="yes"),
     **{f"{name.lower()}_betas_triple_before_capturable": (lambda m, name=name: _step_once(
         m, name, betas=(0.9, 0.99, 0.1), capturable=True)) for name in ("Adam", "AdamW", "NAdam", "RAdam", "Adamax")},
+    "take_along_dim_over_an_empty_dim": lambda m: m.take_along_dim(m.ones(3, 0), m.tensor([[0]]), 1),
+    "addmm_input_must_expand_not_broadcast": lambda m: m.addmm(m.ones(2, 2), m.ones(1, 1), m.ones(1, 1)),
+    "addbmm_input_must_expand": lambda m: m.addbmm(m.ones(2, 2), m.ones(0, 1, 1), m.ones(0, 1, 1)),
+    "addr_input_must_expand": lambda m: m.addr(m.ones(2, 2), m.ones(1), m.ones(1)),
+    "addmv_input_of_two_dims": lambda m: m.addmv(m.ones(3, 1, dtype=m.float64), m.ones(3, 2), m.ones(2)),
+    "addmv_sizes_before_dtypes": lambda m: m.addmv(m.ones(3), m.ones(2, 2), m.ones(3, dtype=m.float64)),
+    "addmv_size_mismatch_of_a_0d_input": lambda m: m.addmv(m.ones(()), m.ones(2, 2), m.ones(3)),
+    "baddbmm_empty_batch_input_must_expand": lambda m: m.baddbmm(m.ones(2, 2), m.ones(0, 1, 1), m.ones(0, 1, 1)),
     "lerp_checks_shapes_before_the_kernel_dtype": lambda m: m.lerp(m.ones(3, 0, 2, dtype=m.int64),
                                                                    m.ones(3, 0, dtype=m.int64), False),
     "lerp_checks_the_weight_shape_too": lambda m: m.lerp(m.ones(3, 2, dtype=m.int64), m.ones(3, 2, dtype=m.int64),
@@ -250,6 +258,9 @@ def test_same_error_as_torch(case):
 
 # Each call must give torch's value and dtype.
 SAME_RESULT = {
+    "take_along_dim_reads_indices_modulo_the_dim": lambda m: m.take_along_dim(
+        m.arange(12.0).reshape(1, 12, 1), m.tensor([[[-30], [13], [25], [-1]]]), 1),
+    "asgd_negative_base_to_a_fractional_alpha": lambda m: _asgd_steps(m),
     "bool_to_a_bool_power_stays_bool": lambda m: [m.tensor([True, False]) ** True, m.tensor([True, False]) ** False,
                                                   m.pow(m.tensor([True]), True)],
     "movedim_of_0d": lambda m: [m.tensor(1.0).movedim(0, -1), m.tensor(1.0).movedim([], [])],
@@ -416,6 +427,19 @@ def test_differentiable_must_be_a_bool_as_torch(value):
     for m in (torch, tinygrad_rnn):
         with pytest.raises(TypeError, match="must be bool"):
             _step_once(m, "Adam", differentiable=value)
+
+
+def _asgd_steps(m):
+    """lr / (1 + lambd lr t) ** alpha of a negative base: torch keeps the complex number's real part."""
+    import warnings
+    p = m.ones(2, 3, dtype=m.float64, requires_grad=True)
+    opt = m.optim.ASGD([p], lr=1.0, lambd=-0.49613239314156665, alpha=-0.001)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for _ in range(4):
+            p.grad = m.ones(2, 3, dtype=m.float64)
+            opt.step()
+    return [p.detach(), opt.state[p]["eta"]]
 
 
 def _step_once(m, name, **kwargs):

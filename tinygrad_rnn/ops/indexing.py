@@ -525,7 +525,17 @@ def take_along_dim(input: Tensor, indices: Tensor, dim: Any = None) -> Tensor:
     x_shape[d], i_shape[d] = input.shape[d], indices.shape[d]
     x = input if tuple(x_shape) == input.shape else input.expand(x_shape)
     idx = np.broadcast_to(indices._data, i_shape)
-    return Gather.apply(x, d, _in_bounds(idx, d, input.shape[d], negative=True))
+    return Gather.apply(x, d, _wrapped(idx, input.shape[d]))
+
+
+def _wrapped(idx: np.ndarray, size: int) -> np.ndarray:
+    """torch 2.13's take_along_dim along a dim reads each index modulo the dim's size (Python's modulo:
+    -1 is the last, size + 1 the second), so no index is out of range; over an empty dim, any index fails."""
+    if size == 0:
+        if idx.size:
+            raise RuntimeError("ZeroDivisionError")  # (torch's whole message)
+        return idx
+    return np.mod(idx, size)
 
 
 def _masked_samples(rng: np.random.Generator) -> list[Sample]:

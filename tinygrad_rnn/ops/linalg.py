@@ -284,7 +284,10 @@ def outer(input: Tensor, vec2: Tensor) -> Tensor:
 
 
 def _scaled_sum(input: Tensor, product: Tensor, beta: Any, alpha: Any) -> Tensor:
-    """beta * input + alpha * product; beta = 0 ignores input entirely (even its NaNs), as torch."""
+    """beta * input + alpha * product; beta = 0 ignores input entirely (even its NaNs), as torch.
+    input must expand to the product's shape (torch expands it; it does not broadcast both ways)."""
+    if input.shape != product.shape:
+        input.detach().expand(product.shape)  # (for expand's errors only)
     scaled = product if alpha == 1 else product * alpha
     if beta == 0:
         return scaled + input * 0 if input.requires_grad else scaled + 0 * Tensor._make(np.zeros_like(input._data))
@@ -317,8 +320,15 @@ def baddbmm(input: Tensor, batch1: Tensor, batch2: Tensor, *, beta: Any = 1, alp
 
 @op(inplace_function=True, inplace=True, out=True, samples=_arrays_of(((3,), (3, 4), (4,)), ((1,), (2, 3), (3,))))
 def addmv(input: Tensor, mat: Tensor, vec: Tensor, *, beta: Any = 1, alpha: Any = 1) -> Tensor:
-    """beta * input + alpha * (mat @ vec)."""
-    if len({input.dtype, mat.dtype, vec.dtype}) > 1 and mat.ndim == 2 and vec.ndim == 1 and mat.shape[1] == vec.shape[0]:
+    """beta * input + alpha * (mat @ vec). torch checks the dims, then the sizes, then the dtypes."""
+    if input.ndim > 1 or mat.ndim != 2 or vec.ndim != 1:
+        raise RuntimeError(f"vector + matrix @ vector expected, got {input.ndim}, {mat.ndim}, {vec.ndim}")
+    if mat.shape[1] != vec.shape[0] or input.numel() != 1 and input.shape != (mat.shape[0],):
+        if not input.ndim:  # torch's message reads input's first size
+            raise IndexError("Dimension specified as 0 but tensor has no dimensions")
+        raise RuntimeError(f"size mismatch, got input ({'x'.join(map(str, input.shape))}), mat "
+                           f"({'x'.join(map(str, mat.shape))}), vec ({'x'.join(map(str, vec.shape))})")
+    if len({input.dtype, mat.dtype, vec.dtype}) > 1:
         raise RuntimeError("addmv input tensors must have the same dtype, but got "
                            f"{input.dtype._legacy}, {mat.dtype._legacy}, and {vec.dtype._legacy}")
     return rename(_scaled_sum(input, mv(mat, vec), beta, alpha), "AddmvBackward0")

@@ -13,6 +13,7 @@ eta and mu are 0-d tensors in the state (float32 by default), rounded as torch r
 """
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 import numpy as np
@@ -32,8 +33,20 @@ def _scalar_state(value: Any) -> Tensor:
 
 def _as_default_scalar(value: Any) -> Any:
     """`torch.as_tensor(value)`: a Python float becomes a tensor of the default dtype (so, by default,
-    it is rounded to float32 even when the state was loaded as float64); an array keeps its dtype."""
+    it is rounded to float32 even when the state was loaded as float64); an array keeps its dtype.
+    A complex number (a negative base to a fractional power alpha) is copied into the real state as its
+    real part, with the warning torch gives once per process."""
+    if isinstance(value, complex):
+        global _COMPLEX_WARNED
+        if not _COMPLEX_WARNED:
+            _COMPLEX_WARNED = True
+            warnings.warn("Casting complex values to real discards the imaginary part (Triggered internally at "
+                          "/__w/pytorch/pytorch/aten/src/ATen/native/Copy.cpp:307.)", UserWarning, stacklevel=4)
+        value = value.real
     return value if isinstance(value, np.ndarray) else step_counter()._data.dtype.type(value)
+
+
+_COMPLEX_WARNED = False
 
 
 class ASGD(Optimizer):
@@ -75,5 +88,6 @@ class ASGD(Optimizer):
                 ax[...] = p
         # torch's multi-tensor path computes the next eta from the step *tensor* (float32 by default).
         step_value = state["step"]._data if group["foreach"] else step
-        state["eta"]._data[...] = _as_default_scalar(lr / (1 + lambd * lr * step_value) ** alpha)
+        with np.errstate(all="ignore"):  # a negative base to a fractional power is NaN in torch's tensor math, silently
+            state["eta"]._data[...] = _as_default_scalar(lr / (1 + lambd * lr * step_value) ** alpha)
         state["mu"]._data[...] = _as_default_scalar(1 / max(1, step - group["t0"]))
