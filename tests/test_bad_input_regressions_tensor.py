@@ -114,6 +114,10 @@ SAME_ERROR = {
     "sgd_nesterov_momentum_true": lambda m: _step_once(m, "SGD", momentum=True, nesterov="yes"),
     **{f"{name.lower()}_betas_triple_before_capturable": (lambda m, name=name: _step_once(
         m, name, betas=(0.9, 0.99, 0.1), capturable=True)) for name in ("Adam", "AdamW", "NAdam", "RAdam", "Adamax")},
+    **{f"{fn}_oldest_form_takes_nothing_else": (lambda m, fn=fn: getattr(m, fn)(m.ones(3, 2), True, keepdim=False))
+       for fn in ("var", "std", "var_mean", "std_mean")},
+    "var_unbiased_and_keepdim_without_dim": lambda m: m.ones(3, 2).var(unbiased=True, keepdim=True),
+    "var_of_bools_by_the_oldest_form_with_keepdim": lambda m: m.ones(3, 0, 1, dtype=m.bool).var(True, keepdim=False),
     "take_along_dim_over_an_empty_dim": lambda m: m.take_along_dim(m.ones(3, 0), m.tensor([[0]]), 1),
     "addmm_input_must_expand_not_broadcast": lambda m: m.addmm(m.ones(2, 2), m.ones(1, 1), m.ones(1, 1)),
     "addbmm_input_must_expand": lambda m: m.addbmm(m.ones(2, 2), m.ones(0, 1, 1), m.ones(0, 1, 1)),

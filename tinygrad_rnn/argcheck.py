@@ -100,7 +100,7 @@ def invalid_combination(fn: str, args: tuple, signatures: tuple = (), kwargs: di
     documentation). A call with as many arguments as a signature has parameters also gets torch's line
     saying why that signature did not match."""
     kwargs = kwargs or {}
-    got = ", ".join([type_name(a) for a in args] + [f"{k}={type_name(v)}" for k, v in kwargs.items()])
+    got = given_types(args, kwargs)
     if kwargs and not args:
         got += ", "  # torch's own punctuation when every argument is a keyword
     if not signatures:
@@ -122,7 +122,7 @@ def _why_not(signature: str, args: tuple, kwargs: dict) -> str:
         return ""
     required = [p.rsplit(" ", 1) for p in params if " = " not in p]  # [(type, name)]
     if kwargs:
-        incorrect = [k for k in kwargs if k not in {name for _, name in required}]
+        incorrect = [k for k in reversed(kwargs) if k not in {name for _, name in required}]  # (torch's order)
         return "\n      didn't match because some of the keywords were incorrect: " + ", ".join(incorrect)
     marks = []
     for i, value in enumerate(args):
@@ -169,8 +169,9 @@ def as_called(fn: str, signatures: tuple = ()) -> Callable[[Callable], Callable]
 
 
 def given_types(args: tuple, kwargs: dict) -> str:
-    """The arguments of a call as torch's 'invalid combination' error lists them: `Tensor, int, dim=bool`."""
-    return ", ".join([type_name(a) for a in args] + [f"{k}={type_name(v)}" for k, v in kwargs.items()])
+    """The arguments of a call as torch's 'invalid combination' error lists them: `Tensor, int, dim=bool`,
+    the keywords last to first (as torch 2.13 lists them, measured)."""
+    return ", ".join([type_name(a) for a in args] + [f"{k}={type_name(v)}" for k, v in reversed(kwargs.items())])
 
 
 def no_overload(fn: str, args: tuple, kwargs: dict) -> TypeError:

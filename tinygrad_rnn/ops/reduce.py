@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 
 from .. import return_types
-from ..argcheck import bool_arg, int_arg, invalid_combination, is_bool_tensor, is_int, no_overload
+from ..argcheck import bool_arg, int_arg, invalid_combination, is_bool_tensor, is_int
 from ..backend.blas_threads import blas_threads
 from ..core import dtypes
 from ..core.function import Function, rename
@@ -887,6 +887,14 @@ def _correction(unbiased: Any, correction: Any) -> float:
     return 1.0 if unbiased is None or unbiased else 0.0
 
 
+def _spread_signatures(name: str) -> tuple[str, ...]:
+    """torch's three overloads of var, std, var_mean and std_mean as its error lists them (the pairs have no out=)."""
+    out = ", Tensor out = None" if name in ("var", "std") else ""
+    return (f"(Tensor input, tuple of ints dim, bool unbiased = True, bool keepdim = False{', *' + out if out else ''})",
+            f"(Tensor input, tuple of ints dim = None, *, Number correction = None, bool keepdim = False{out})",
+            "(Tensor input, bool unbiased = True)")
+
+
 def spread_overloads(fn: Callable[..., Any]) -> Callable[..., Any]:
     """torch's three overloads of var, std and their pairs with the mean: (dim, unbiased, keepdim),
     (dim, *, correction, keepdim) and the oldest, (unbiased). A bool given first by position is that
@@ -897,28 +905,49 @@ def spread_overloads(fn: Callable[..., Any]) -> Callable[..., Any]:
     @functools.wraps(fn)
     def parsed(input: Tensor, *args: Any, **kwargs: Any) -> Any:
         unbiased = args[1] if len(args) > 1 else kwargs.get("unbiased")
-        if isinstance(kwargs.get("dim"), bool) or (unbiased is not None and kwargs.get("correction") is not None):
-            raise no_overload(fn.__name__, (input, *args), kwargs)
+        dim = args[0] if args else kwargs.get("dim")
+        if isinstance(dim, (tuple, list)):
+            for pos, d in enumerate(dim, 1):
+                if not is_int(d):
+                    raise TypeError(f"{fn.__name__}(): argument 'dim' failed to unpack the object at pos {pos} with "
+                                    f"error \"type must be tuple of ints,but got {type(d).__name__}\"")
+        not_a_dim = not (dim is None or isinstance(dim, (bool, tuple, list)) or is_int(dim))
+        oldest_form = bool(args) and isinstance(args[0], bool)  # var(unbiased): nothing else may come with it
+        no_dim = not args and "dim" not in kwargs  # (unbiased=, keepdim=) fits no overload: dim is required there
+        if isinstance(kwargs.get("dim"), bool) or (unbiased is not None and kwargs.get("correction") is not None) \
+                or oldest_form and (len(args) > 1 or kwargs) or no_dim and "unbiased" in kwargs and "keepdim" in kwargs \
+                or not_a_dim:
+            raise invalid_combination(fn.__name__, (input, *args), _spread_signatures(fn.__name__), kwargs)
         return fn(input, *args, **kwargs)
 
     return parsed
 
 
-@op(out=True, samples=_reductions(whole=True, correction=True))
+@op(out=True, renumber_method_errors=True, samples=_reductions(whole=True, correction=True))
 @spread_overloads
 def var(input: Tensor, dim: Any = None, unbiased: Any = None, keepdim: bool = False, *,
         correction: Any = None) -> Tensor:
     """sum((x - mean)^2) / (N - correction); correction is 1 (Bessel's) unless told otherwise."""
-    if isinstance(dim, bool):  # var(unbiased) in torch's older positional form, which takes nothing else
-        if unbiased is not None or keepdim is not False or correction is not None:
-            raise invalid_combination("var", tuple(a for a in (dim, unbiased, keepdim, correction) if a is not None))
+    return variance(input, dim, unbiased, keepdim, correction)
+
+
+@op(out=True, renumber_method_errors=True, samples=_reductions(whole=True, correction=True))
+@spread_overloads
+def std(input: Tensor, dim: Any = None, unbiased: Any = None, keepdim: bool = False, *,
+        correction: Any = None) -> Tensor:
+    return standard_deviation(input, dim, unbiased, keepdim, correction)
+
+
+def variance(input: Tensor, dim: Any, unbiased: Any, keepdim: bool, correction: Any) -> Tensor:
+    """var once its overload is known (spread_overloads): a bool dim is the oldest form's `unbiased`."""
+    if isinstance(dim, bool):
         dim, unbiased = None, dim
     bool_arg("var", "keepdim", keepdim)
     _check_dim_type("var", dim)
     if not input.dtype.is_floating_point:
         raise RuntimeError("std and var only support floating point and complex dtypes")
     if input.dtype is dtypes.float16:  # torch computes it in float32 and rounds once
-        return rename(in_float32_for_half(lambda x: var(x, dim, unbiased, keepdim, correction=correction), input),
+        return rename(in_float32_for_half(lambda x: variance(x, dim, unbiased, keepdim, correction), input),
                       "VarBackward0")
     dims = _reduce_dims(dim, input.ndim)
     count = int(np.prod([input.shape[d] for d in dims])) if input.ndim else 1
@@ -928,12 +957,10 @@ def var(input: Tensor, dim: Any = None, unbiased: Any = None, keepdim: bool = Fa
     return rename(squares / denominator if denominator else squares * float("nan"), "VarBackward0")
 
 
-@op(out=True, samples=_reductions(whole=True, correction=True))
-@spread_overloads
-def std(input: Tensor, dim: Any = None, unbiased: Any = None, keepdim: bool = False, *,
-        correction: Any = None) -> Tensor:
-    return rename(in_float32_for_half(lambda x: StdFromVar.apply(var(x, dim, unbiased, keepdim, correction=correction)),
-                                      input), "StdBackward0")  # a float16 in float32, rounded once
+def standard_deviation(input: Tensor, dim: Any, unbiased: Any, keepdim: bool, correction: Any) -> Tensor:
+    """std once its overload is known: the square root of `variance`, a float16 in float32, rounded once."""
+    return rename(in_float32_for_half(lambda x: StdFromVar.apply(variance(x, dim, unbiased, keepdim, correction)),
+                                      input), "StdBackward0")
 
 
 def _norm_samples(rng: np.random.Generator) -> list[Sample]:

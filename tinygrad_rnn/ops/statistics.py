@@ -20,7 +20,18 @@ from ..core.function import Function, rename
 from ..core.tensor import Tensor
 from .declare import Sample, SampleMaker, op
 from .pointwise import exp, log, where
-from .reduce import SharedByEqual, _reduce_dims, amax, amin, mean, sort, spread_overloads, std, sum, var
+from .reduce import (
+    SharedByEqual,
+    _reduce_dims,
+    amax,
+    amin,
+    mean,
+    sort,
+    spread_overloads,
+    standard_deviation,
+    sum,
+    variance,
+)
 from .reduce import norm_along as p_norm
 from .shape import cat, gather_along, normalize_dim
 
@@ -342,7 +353,7 @@ def _with_mean(spread: Tensor, input: Tensor, dim: Any, keepdim: bool, node_name
 def var_mean(input: Tensor, dim: Any = None, unbiased: Any = None, keepdim: bool = False, *,
              correction: Any = None) -> Any:
     """(var, mean) over dim, in one call."""
-    v = var(input, dim, unbiased, keepdim, correction=correction)
+    v = variance(input, dim, unbiased, keepdim, correction)
     return _with_mean(v, input, dim, keepdim, "VarMeanBackward0")
 
 
@@ -351,7 +362,7 @@ def var_mean(input: Tensor, dim: Any = None, unbiased: Any = None, keepdim: bool
 def std_mean(input: Tensor, dim: Any = None, unbiased: Any = None, keepdim: bool = False, *,
              correction: Any = None) -> Any:
     """(std, mean) over dim, in one call."""
-    s = std(input, dim, unbiased, keepdim, correction=correction)
+    s = standard_deviation(input, dim, unbiased, keepdim, correction)
     return _with_mean(s, input, dim, keepdim, "StdMeanBackward0")
 
 

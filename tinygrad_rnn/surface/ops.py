@@ -106,7 +106,15 @@ def _as_method_error(message: str) -> str:
     found = _POSITION.search(message)
     if found is not None:
         message = _POSITION.sub(f"(position {int(found.group(1)) - 1})", message, count=1)
-    return message.replace("got (Tensor, ", "got (", 1).replace("got (Tensor)", "got ()", 1)
+    message = message.replace("got (Tensor, ", "got (", 1).replace("got (Tensor)", "got ()", 1)
+    if "invalid combination of arguments - got (" in message:
+        got = message.split("got (", 1)[1].split("), but", 1)[0]
+        if got and all("=" in part for part in got.split(", ")):  # only keywords are left: torch's punctuation
+            message = message.replace(f"got ({got})", f"got ({got}, )", 1)
+    # the method's signatures list neither self nor out=, nor its checker's line the self argument
+    message = message.replace("some of the arguments have invalid types: (Tensor, ", "some of the arguments have invalid types: (")
+    return message.replace("(Tensor input, ", "(").replace(", *, Tensor out = None)", ")").replace(
+        ", Tensor out = None)", ")")
 
 
 def _keyword_unnumbered(message: str, kwargs: dict) -> str:
