@@ -172,7 +172,7 @@ def test_as_strided_in_place_and_bincount_with_weights():
     check_error(lambda m: m.bincount(m.tensor([1.0])))
 
 
-_ORDER_PARTS = [0, -1, slice(None), slice(1, None), None, [0, 1], [[0], [1]], [True, False], Ellipsis]
+_ORDER_PARTS = [0, -1, slice(None), slice(1, None), None, [0, 1], [[0], [1]], [True, False], Ellipsis, False, True]
 _ORDER_KEYS = [key for key in __import__("itertools").product(_ORDER_PARTS, repeat=3)
                if sum(k is Ellipsis for k in key) <= 1]
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import builtins
 import itertools
+import re
 import warnings
 from collections.abc import Sequence
 from typing import Any
@@ -211,7 +212,7 @@ def _index_node_name(key: tuple, shape: tuple) -> str:
     """torch's node for x[key]: Index for tensor indices; else torch applies the items left to right
     as views (Select for an int, Slice for a slice that is not the whole dim, Unsqueeze for None),
     so the node is the last of those; Alias when none does anything."""
-    if builtins.any(isinstance(k, np.ndarray) for k in key):
+    if builtins.any(isinstance(k, (np.ndarray, builtins.bool, np.bool_)) for k in key):  # a bool is an index too
         return "IndexBackward0"
     name, dim = "AliasBackward0", 0
     for k in key:
@@ -896,7 +897,10 @@ def split_selects(key: tuple) -> tuple[tuple, tuple] | None:
         return (isinstance(k, (builtins.int, np.integer)) and not isinstance(k, (builtins.bool, np.bool_))
                 or isinstance(k, np.ndarray) and k.ndim == 0 and k.dtype.kind in "iu")
 
-    arrays = [k for k in key if isinstance(k, np.ndarray) and k.ndim]
+    def is_bool(k: Any) -> bool:  # a bool scalar indexes like a mask of a new dim of size 1
+        return isinstance(k, (builtins.bool, np.bool_)) or isinstance(k, np.ndarray) and k.ndim == 0 and k.dtype == np.bool_
+
+    arrays = [k for k in key if isinstance(k, np.ndarray) and k.ndim or is_bool(k)]
     if not arrays or not builtins.any(is_select(k) for k in key):
         return None
     selects: list = []
@@ -1055,6 +1059,16 @@ def _index(input: Tensor, np_key: tuple) -> Tensor:
     return Index.apply(Index.apply(input, selects), rest)
 
 
+def _torch_index_message(message: str) -> str:
+    """numpy's IndexError in torch's words: "dimension", not "axis"; index tensors' shapes as lists."""
+    if message.startswith("shape mismatch: indexing arrays could not be broadcast together with shapes "):
+        shapes = [[int(n) for n in shape.split(",") if n.strip()]
+                  for shape in re.findall(r"\(([^)]*)\)", message.split("shapes ", 1)[1])]
+        return ("shape mismatch: indexing tensors could not be broadcast together with shapes "
+                + ", ".join(str(shape) for shape in shapes))
+    return message.replace("axis", "dimension")
+
+
 def _getitem(input: Tensor, key: Any, late: list | None) -> Tensor:
     """x[key]; an index tensor's value out of range is an error, unless the key reads nothing (torch checks
     each value as it reads it), or unless `late` collects it."""
@@ -1072,7 +1086,7 @@ def _getitem(input: Tensor, key: Any, late: list | None) -> Tensor:
     except IndexError as e:  # numpy says "axis", torch says "dimension"
         if str(e).startswith("too many indices"):
             raise IndexError(f"too many indices for tensor of dimension {input.ndim}") from None
-        error = IndexError(str(e).replace("axis", "dimension"))
+        error = IndexError(_torch_index_message(str(e)))
         try:  # the shape it selects, if only index tensors' values are out of range
             out = _index(input, in_range(np_key))
         except IndexError:
