@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 
 from ..argcheck import invalid_combination, number_arg, tensor_arg
+from ..backend.undispatched import empty_like
 from ..core import dtypes
 from ..core.forward_mode import given
 from ..core.function import NO_EDGE, Function, rename
@@ -719,7 +720,7 @@ class TanhBackward(Function):
     def forward(ctx, g, y):
         ctx.save_for_backward(g, y)
         y = y._data
-        out = np.multiply(y, y, out=np.empty_like(y))  # y^2 in a fresh buffer, then in place:
+        out = np.multiply(y, y, out=empty_like(y))  # y^2 in a fresh buffer, then in place:
         np.subtract(1, out, out=out)  # 1 - y^2
         return Tensor._make(np.multiply(g._data, out, out=out))
 
