@@ -134,15 +134,15 @@ class Function:
             raise RuntimeError(_FREED)
         if not self._saved_versions:  # not connected (yet): forward reading what it saved
             return tuple(self._saved)
-        out: tuple = ()
+        out = []
         for t, version in zip(self._saved, self._saved_versions):
             if isinstance(t, _SavedOutput):
                 saved, t = t, Tensor._make(t.array, self, t.output_nr)
                 t._fw_grads, t._counter = saved.fw_grads, saved.counter
             if isinstance(t, Tensor) and (0 if t._counter is None else t._counter[0]) != version:  # (t._version, no call)
                 raise RuntimeError(_modified_message(t, version))
-            out += (t,)
-        return out
+            out.append(t)
+        return tuple(out)
 
     def save_for_forward(self, *tensors: Any) -> None:
         """Keep tensors for the jvp rule, which then reads them as `ctx.saved_tensors`."""
@@ -193,19 +193,19 @@ class Function:
         is not a Tensor and `NO_EDGE` for a Tensor that needs no gradient (torch's
         `next_functions` lists the second kind but not the first).
         """
-        needs = edges = metas = ()  # (tuples grown in place: a node has a few arguments)
+        needs, edges, metas = [], [], []
         for a in args:
             if isinstance(a, Tensor) and a._requires_grad:
-                needs += (True,)
-                edges += ((a, 0) if a.grad_fn is None else (a.grad_fn, a._output_nr),)
-                metas += ((a._data.shape, a._data.dtype),)  # what the engine fits a gradient to
+                needs.append(True)
+                edges.append((a, 0) if a.grad_fn is None else (a.grad_fn, a._output_nr))
+                metas.append((a._data.shape, a._data.dtype))  # what the engine fits a gradient to
             else:
-                needs += (False,)
-                edges += (NO_EDGE if isinstance(a, Tensor) else None,)
-                metas += (None,)
+                needs.append(False)
+                edges.append(NO_EDGE if isinstance(a, Tensor) else None)
+                metas.append(None)
         if True not in needs:  # nothing to differentiate: no node
             return out
-        self.needs_input_grad, self.edges, self.input_meta = needs, edges, metas
+        self.needs_input_grad, self.edges, self.input_meta = tuple(needs), tuple(edges), tuple(metas)
         if self.node_name is not None:  # torch's name depends on the arguments (declared by the op)
             self.__class__ = self._forward_cls.node_class(self.node_name(*args))
         if modes.anomaly_enabled:  # detect_anomaly(): remember where this op was called
@@ -227,17 +227,17 @@ class Function:
         and keep a saved output as its array (see _SavedOutput)."""
         # (one lookup per saved tensor, not a loop; most ops have one output, which needs no comprehension)
         position = {id(outputs[0]): 0} if len(outputs) == 1 else {id(o): nr for nr, o in enumerate(outputs)}
-        versions = saved = ()
+        versions, saved = [], []
         for s in self._saved:
             if isinstance(s, Tensor):
-                versions += (0 if s._counter is None else s._counter[0],)  # (s._version, without the call)
+                versions.append(0 if s._counter is None else s._counter[0])  # (s._version, without the call)
                 nr = position.get(id(s))  # (the outputs are alive, so their ids are theirs)
                 if nr is not None:
                     s = _SavedOutput(s, nr)
             else:
-                versions += (0,)
-            saved += (s,)
-        self._saved_versions, self._saved = versions, saved
+                versions.append(0)
+            saved.append(s)
+        self._saved_versions, self._saved = tuple(versions), tuple(saved)
 
     def _claim_output(self, o: Any, nr: int, args: tuple) -> Any:
         """Make this node the grad_fn of output `nr` (unless it is an integer or non-differentiable one)."""
