@@ -552,6 +552,8 @@ def _float_input(x: Tensor, dtype: Any, name: str) -> Tensor:
 
 @op(out=True, samples=_reductions(whole=True))
 def sum(input: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: Any = None) -> Tensor:
+    if dim is None and keepdim is False and dtype is None and input._data.dtype.kind == "f":
+        return Sum.apply(input, tuple(range(input._data.ndim)), False)  # x.sum() of a loss: what the lines below come to (speed)
     bool_arg("sum", "keepdim", keepdim)
     x = _float_input(input, dtype, "sum")
     if dtype is None and x._data.dtype.kind != "f" and x.dtype is not dtypes.int64:
