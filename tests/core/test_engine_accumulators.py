@@ -63,6 +63,22 @@ def test_quiet_floats_is_np_errstate_for_the_backward_pass():
     assert np.geterr() == before
 
 
+def test_quiet_overflow_is_np_errstate_over_ignore_and_nests_with_quiet_floats():
+    from tinygrad_rnn.backend.errstate import quiet_floats, quiet_overflow
+
+    before = np.geterr()
+    with np.errstate(all="raise"):
+        with quiet_overflow():
+            assert np.geterr() == {**{k: "raise" for k in before}, "over": "ignore"}
+            with quiet_floats():
+                assert np.geterr() == {"divide": "ignore", "over": "ignore", "under": "raise", "invalid": "ignore"}
+            assert np.geterr()["divide"] == "raise"
+        with quiet_floats(), quiet_overflow():  # (each keeps its own cached state: the two do not mix)
+            assert np.geterr()["divide"] == "ignore" and np.geterr()["over"] == "ignore"
+        assert np.geterr() == {k: "raise" for k in before}
+    assert np.geterr() == before
+
+
 def test_backward_is_silent_about_inf_and_nan_and_restores_numpy_and_grad_mode():
     x = torch.tensor([0.0, 1.0], requires_grad=True)
     before = np.geterr()

@@ -25,14 +25,13 @@ _QUIET = ("divide", "invalid", "over")
 
 
 class _QuietFloats:
-    """The context manager; `under` and the error callback are kept as the caller had them."""
+    """The context manager; `under` and the error callback are kept as the caller had it.
+    The names it ignores are a class attribute, so making one runs no Python `__init__` (speed)."""
 
-    __slots__ = ("ignored", "token")
+    __slots__ = ("token",)
+    ignored: tuple = _QUIET
     # ignored names -> (a starting state, the quiet state built from it): one cache slot each
     _last: dict = {}
-
-    def __init__(self, ignored: tuple) -> None:
-        self.ignored = ignored
 
     def __enter__(self) -> None:
         current = _extobj_contextvar.get()
@@ -46,15 +45,16 @@ class _QuietFloats:
         _extobj_contextvar.reset(self.token)
 
 
-def quiet_floats() -> Any:
-    """A context manager under which numpy ignores division by zero, invalid values and overflow."""
-    if _extobj_contextvar is None:  # pragma: no cover
-        return np.errstate(**dict.fromkeys(_QUIET, "ignore"))
-    return _QuietFloats(_QUIET)
+class _QuietOverflow(_QuietFloats):
+    __slots__ = ()
+    ignored = ("over",)
 
 
-def quiet_overflow() -> Any:
-    """A context manager under which numpy ignores overflow (and still reports the rest)."""
-    if _extobj_contextvar is None:  # pragma: no cover
-        return np.errstate(over="ignore")
-    return _QuietFloats(("over",))
+def _errstate(ignored: tuple) -> Any:  # pragma: no cover - older or future numpy: use the public spelling
+    return lambda: np.errstate(**dict.fromkeys(ignored, "ignore"))
+
+
+# `with quiet_floats():` ignores division by zero, invalid values and overflow; `with quiet_overflow():`
+# ignores overflow (and still reports the rest). Each call makes a fresh context manager, so they nest.
+quiet_floats: Any = _QuietFloats if _extobj_contextvar is not None else _errstate(_QUIET)
+quiet_overflow: Any = _QuietOverflow if _extobj_contextvar is not None else _errstate(("over",))

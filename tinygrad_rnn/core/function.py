@@ -139,7 +139,7 @@ class Function:
             if isinstance(t, _SavedOutput):
                 saved, t = t, Tensor._make(t.array, self, t.output_nr)
                 t._fw_grads, t._counter = saved.fw_grads, saved.counter
-            if isinstance(t, Tensor) and t._version != version:
+            if isinstance(t, Tensor) and (0 if t._counter is None else t._counter[0]) != version:  # (t._version, no call)
                 raise RuntimeError(_modified_message(t, version))
             out.append(t)
         return tuple(out)
@@ -230,7 +230,7 @@ class Function:
         versions, saved = [], []
         for s in self._saved:
             if isinstance(s, Tensor):
-                versions.append(s._version)
+                versions.append(0 if s._counter is None else s._counter[0])  # (s._version, without the call)
                 nr = position.get(id(s))  # (the outputs are alive, so their ids are theirs)
                 if nr is not None:
                     s = _SavedOutput(s, nr)

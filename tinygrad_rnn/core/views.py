@@ -28,6 +28,7 @@ from typing import Any
 
 import numpy as np
 
+from ..backend.undispatched import may_share_memory
 from .function import Function
 from .modes import modes
 from .tensor import Tensor
@@ -67,7 +68,7 @@ class ViewFunction(Function):
 
 def mark_view(view: Any, source: Tensor) -> None:
     """Make `view` a view of `source`'s root, if it shares source's memory."""
-    if not isinstance(view, Tensor) or view is source or not np.may_share_memory(view._data, source._data):
+    if not isinstance(view, Tensor) or view is source or not may_share_memory(view._data, source._data):
         return
     root = source if source._base is None else source._base
     view._base, view._counter = root, root._shared_counter()
@@ -126,7 +127,7 @@ def _rebase_views(root: Tensor) -> None:
     alive = []
     for ref in root._views:
         view = ref()
-        if view is None or view._base is not root or not np.may_share_memory(view._data, root._data):
+        if view is None or view._base is not root or not may_share_memory(view._data, root._data):
             continue
         alive.append(ref)
         node = AsStrided.Node()

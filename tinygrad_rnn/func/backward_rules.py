@@ -68,7 +68,7 @@ def _spread(g: Tensor, kept: tuple, in_shape: tuple) -> Tensor:
 
 
 def _sum(ctx: Any, g: Tensor) -> Any:
-    return _spread(g, ctx.kept, ctx.in_shape), None, None
+    return _spread(g, reduce.kept_shape(ctx.in_shape, ctx.dims), ctx.in_shape), None, None
 
 
 def _mean(ctx: Any, g: Tensor) -> Any:

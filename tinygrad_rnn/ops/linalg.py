@@ -19,10 +19,10 @@ from .promotion import check_broadcast as _check_broadcast
 def product(x: np.ndarray, y: np.ndarray) -> np.ndarray:
     """np.matmul with the BLAS thread count that backend/blas_threads.py picks for its size: on a
     shared machine a threaded product collapses when another process holds a core."""
-    m, k, n = math.prod(x.shape[:-1]), x.shape[-1], y.shape[-1] if y.ndim > 1 else 1
-    if m * k * n < SERIAL_WORK:  # BLAS runs it on one thread whatever the setting: nothing to choose (speed)
+    n = y.shape[-1] if y.ndim > 1 else 1
+    if x.size * n < SERIAL_WORK:  # (x.size is m * k) BLAS runs it on one thread whatever the setting: nothing to choose (speed)
         return np.matmul(x, y)
-    with threads_for(m, k, n):
+    with threads_for(math.prod(x.shape[:-1]), x.shape[-1], n):
         return np.matmul(x, y)
 
 
@@ -82,7 +82,7 @@ class MatMulNT(Function):
     @staticmethod
     def forward(ctx, a, b):
         ctx.save_for_backward(a, b)
-        return Tensor._make(product(a._data, np.swapaxes(b._data, -1, -2)))
+        return Tensor._make(product(a._data, b._data.swapaxes(-1, -2)))
 
     @staticmethod
     def backward(ctx, g):  # c = a b^T: da = g b, db = g^T a
@@ -104,7 +104,7 @@ class MatMulTN(Function):
     @staticmethod
     def forward(ctx, a, b):
         ctx.save_for_backward(a, b)
-        return Tensor._make(product(np.swapaxes(a._data, -1, -2), b._data))
+        return Tensor._make(product(a._data.swapaxes(-1, -2), b._data))
 
     @staticmethod
     def backward(ctx, g):  # c = a^T b: da = b g^T, db = a g

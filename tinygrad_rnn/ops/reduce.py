@@ -22,7 +22,7 @@ from .promotion import HALF_STEP, in_float32_for_half
 from .shape import Expand, Gather, Reshape, gather_along, normalize_dim, normalize_dims, wrap_dim
 
 
-def _kept_shape(shape: tuple, dims: tuple) -> tuple:
+def kept_shape(shape: tuple, dims: tuple) -> tuple:
     """`shape` with the reduced dims set to 1, i.e. the result of keepdim=True."""
     return tuple(1 if i in dims else n for i, n in enumerate(shape))
 
@@ -30,15 +30,16 @@ def _kept_shape(shape: tuple, dims: tuple) -> tuple:
 class Sum(Function):
     @staticmethod
     def forward(ctx, x, dims, keepdim):
-        ctx.in_shape, ctx.kept = x._data.shape, _kept_shape(x._data.shape, dims)
-        ctx.dims, ctx.keepdim = dims, keepdim
+        ctx.in_shape, ctx.dims, ctx.keepdim = x._data.shape, dims, keepdim
         # np.add.reduce is what ndarray.sum calls, less its Python wrapper (speed); _make wraps a number
         return Tensor._make(np.add.reduce(x._data, axis=dims, dtype=x._data.dtype, keepdims=keepdim))
 
     @staticmethod
     def backward(ctx, g):  # every input element contributed once: spread g back over the dims
-        if g._data.ndim and g._data.shape != ctx.kept:  # (a 0-d g broadcasts as it is)
-            g = Reshape.apply(g, ctx.kept)
+        if g._data.ndim:  # (a 0-d g, the gradient of a full sum, broadcasts as it is)
+            kept = kept_shape(ctx.in_shape, ctx.dims)
+            if g._data.shape != kept:
+                g = Reshape.apply(g, kept)
         return Expand.apply(g, ctx.in_shape), None, None
 
     @staticmethod
@@ -49,7 +50,7 @@ class Sum(Function):
 class Mean(Function):
     @staticmethod
     def forward(ctx, x, dims, keepdim):
-        ctx.in_shape, ctx.kept = x.shape, _kept_shape(x.shape, dims)
+        ctx.in_shape, ctx.kept = x.shape, kept_shape(x.shape, dims)
         ctx.dims, ctx.keepdim = dims, keepdim
         ctx.count = int(np.prod([x.shape[d] for d in dims]))
         with np.errstate(invalid="ignore", divide="ignore"):  # the mean of nothing is nan, as torch
@@ -354,7 +355,7 @@ class Prod(Function):
     @staticmethod
     def forward(ctx, x, dims, keepdim):
         ctx.save_for_backward(x)
-        ctx.dims, ctx.kept, ctx.keepdim = dims, _kept_shape(x.shape, dims), keepdim
+        ctx.dims, ctx.kept, ctx.keepdim = dims, kept_shape(x.shape, dims), keepdim
         if x._data.dtype == np.float16 and x._data.size:
             return Tensor._make(_half_product(x._data, dims, keepdim))
         # in x's own dtype: numpy would widen bool and small ints, torch keeps prod(dtype=...)'s dtype
@@ -551,11 +552,13 @@ def _float_input(x: Tensor, dtype: Any, name: str) -> Tensor:
 
 @op(out=True, samples=_reductions(whole=True))
 def sum(input: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: Any = None) -> Tensor:
+    if dim is None and keepdim is False and dtype is None and input._data.dtype.kind == "f":
+        return Sum.apply(input, tuple(range(input._data.ndim)), False)  # x.sum() of a loss: what the lines below come to (speed)
     bool_arg("sum", "keepdim", keepdim)
     x = _float_input(input, dtype, "sum")
-    if dtype is None and not x.dtype.is_floating_point and x.dtype is not dtypes.int64:
+    if dtype is None and x._data.dtype.kind != "f" and x.dtype is not dtypes.int64:
         x = x.to(dtypes.int64)  # torch sums bool and small ints as int64
-    return _named_by_overload(Sum.apply(x, _reduce_dims(dim, x.ndim), keepdim), "Sum", dim, keepdim)
+    return _named_by_overload(Sum.apply(x, _reduce_dims(dim, x._data.ndim), keepdim), "Sum", dim, keepdim)
 
 
 def _check_dim_type(name: str, dim: Any) -> None:
@@ -831,7 +834,7 @@ def _half_product(data: np.ndarray, dims: tuple, keepdim: bool) -> np.ndarray:
     as torch's kernel rounds it (numpy multiplies in float32 and rounds once, an ulp off in about a third of
     long rows). Along a dim after which only size-1 dims follow (the elements are adjacent), torch multiplies
     in vector steps; along any other dim it walks the dim in order."""
-    shape = _kept_shape(data.shape, dims) if keepdim else tuple(n for i, n in enumerate(data.shape) if i not in dims)
+    shape = kept_shape(data.shape, dims) if keepdim else tuple(n for i, n in enumerate(data.shape) if i not in dims)
     if len(dims) == data.ndim:
         return _whole_half_product(data.reshape(-1)).reshape(shape)
     (d,) = dims
