@@ -120,6 +120,9 @@ SAME_ERROR = {
     "var_of_bools_by_the_oldest_form_with_keepdim": lambda m: m.ones(3, 0, 1, dtype=m.bool).var(True, keepdim=False),
     "index_tensors_that_do_not_broadcast": lambda m: m.ones(2, 3, 4)[[[0, 1]], [[0], [1], [0]], [0, 1, 0, 1]],
     "bool_and_list_index_that_do_not_broadcast": lambda m: m.ones(2, 3, 4)[False, 0, [0, 1]],
+    "cyclic_lr_height_before_scale": lambda m: m.optim.lr_scheduler.CyclicLR(
+        m.optim.SGD([m.ones(2, requires_grad=True)], lr=0.1, momentum=0.9), base_lr="0.1", max_lr=0.42,
+        step_size_up=4, mode="exp_range", gamma="0.1"),
     "take_along_dim_over_an_empty_dim": lambda m: m.take_along_dim(m.ones(3, 0), m.tensor([[0]]), 1),
     "addmm_input_must_expand_not_broadcast": lambda m: m.addmm(m.ones(2, 2), m.ones(1, 1), m.ones(1, 1)),
     "addbmm_input_must_expand": lambda m: m.addbmm(m.ones(2, 2), m.ones(0, 1, 1), m.ones(0, 1, 1)),

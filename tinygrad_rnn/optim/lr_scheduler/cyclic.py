@@ -116,14 +116,21 @@ class CyclicLR(LRScheduler):
         cycle = math.floor(1 + self.last_epoch / self.total_size)
         x = 1.0 + self.last_epoch / self.total_size - cycle  # position in the cycle, 0..1
         scale_factor = x / self.step_ratio if x <= self.step_ratio else (x - 1) / (self.step_ratio - 1)
-        scale = self.scale_fn(cycle) if self.scale_mode == "cycle" else self.scale_fn(self.last_epoch)
-        lrs = [base_lr + (max_lr - base_lr) * scale_factor * scale
-               for base_lr, max_lr in zip(self.base_lrs, self.max_lrs)]
+        lrs = []  # each height first, then its scale (torch's order: a bad max_lr fails before a bad gamma)
+        for base_lr, max_lr in zip(self.base_lrs, self.max_lrs):
+            base_height = (max_lr - base_lr) * scale_factor
+            lrs.append(base_lr + base_height * self._scale())
         if self.cycle_momentum:
-            for group, m_base, m_max in zip(self.optimizer.param_groups, self.base_momentums, self.max_momentums):
-                momentum = m_max - (m_max - m_base) * scale_factor * scale
+            momentums = [m_max - (m_max - m_base) * scale_factor * self._scale()
+                         for m_base, m_max in zip(self.base_momentums, self.max_momentums)]
+            for group, momentum in zip(self.optimizer.param_groups, momentums):
                 _set_momentum(group, momentum, self.use_beta1)
         return lrs
+
+    def _scale(self) -> float:
+        """The scaling function at this cycle or step (scale_mode)."""
+        return self.scale_fn(math.floor(1 + self.last_epoch / self.total_size) if self.scale_mode == "cycle"
+                             else self.last_epoch)
 
     def state_dict(self) -> dict[str, Any]:
         """As the base, without the scaling function (a custom callable object keeps its attributes)."""
