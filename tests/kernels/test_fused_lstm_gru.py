@@ -182,7 +182,7 @@ def test_projection_is_the_same_product_on_one_thread_and_when_threaded(with_bia
 # ---------------------------------------------------------------- 7. the inference steps' own arithmetic
 @pytest.mark.parametrize("proj", [False, True])
 def test_lstm_inference_step_gives_the_recording_steps_bits_also_where_gates_saturate(proj):
-    """lstm.inference_step forms f * c and i * tanh(g) in one call (one numpy call fewer a step)
+    """lstm.inference_steps' step forms f * c and i * tanh(g) in one call (one numpy call fewer a step)
     and forward_step in two; both give the same c_t and h_t bit for bit, and a sigmoid gate
     saturated to 0 (0.5 * tanh(a / 2) + 0.5 with tanh at -1) gives exactly 0."""
     from tinygrad_rnn.kernels import lstm
@@ -201,8 +201,8 @@ def test_lstm_inference_step_gives_the_recording_steps_bits_also_where_gates_sat
     lstm.forward_step(gates, h, c, w_hh4, recorded[0], recorded[1], h_recorded, np.empty_like(g), recorded[2],
                       w_hr_t)
     act, tanh_c, h_inferred = np.concatenate([np.empty_like(g), c[None]]), np.empty_like(c), np.empty_like(h)
-    lstm.inference_step(g, h, w_hh4, act, tanh_c, h_inferred, np.empty_like(g), np.empty_like(c) if proj else None,
-                        w_hr_t)
+    step = lstm.inference_steps(w_hh4, act, tanh_c, np.empty_like(g), np.empty_like(c) if proj else None, w_hr_t)
+    step(g, h, h_inferred)
     assert np.array_equal(act[4], recorded[0]) and np.array_equal(tanh_c, recorded[1])
     assert np.array_equal(h_inferred, h_recorded)
     assert np.array_equal(act[:4], gates)  # the same activations as the recording step keeps
@@ -317,3 +317,20 @@ def test_prepared_weights_are_reused_and_read_only():
     assert third[1] is None and np.array_equal(third[0], [10.0, 2.0, 2.0])
     with pytest.raises(ValueError):
         first[0][0] = 1.0
+
+
+@pytest.mark.parametrize("kind", ["GRU", "LSTM"])
+@pytest.mark.parametrize("packed", [False, True])
+def test_backward_factors_on_contiguous_copies_give_the_strided_views_bits(kind, packed, monkeypatch):
+    """Below SMALL_FACTORS_BYTES backward computes its gate factors on contiguous copies of the
+    gates (lstm.gate_factors, gru.gru_factors), above it on strided views: the same calls on the
+    same numbers, so every output and gradient is the same bit for bit."""
+    from tinygrad_rnn.kernels import gru, lstm
+
+    sizes = (5, 6, 4, 3, 2)
+    kernel = lstm if kind == "LSTM" else gru
+    small = run_module(tinygrad_rnn, kind, sizes, np.float32, seed=11, packed=packed)
+    monkeypatch.setattr(kernel, "SMALL_FACTORS_BYTES", 0)  # every array takes the views' path
+    strided = run_module(tinygrad_rnn, kind, sizes, np.float32, seed=11, packed=packed)
+    for i, (a, b) in enumerate(zip(small, strided)):
+        assert np.array_equal(a, b), f"result {i} differs between the two paths"

@@ -44,12 +44,13 @@ import numpy as np
 
 from ..backend.blas_threads import threads_for
 from ..backend.errstate import quiet_overflow
-from ..backend.scratch import scratch
+from ..backend.scratch import constant, scratch
 from ..core.tensor import Tensor
 from .fused_stack import FusedRunner, FusedStack, grouped
 from .recurrence import DirectionWeights, StepWeights, Variant, run_direction
 from .sequence_function import SequenceFunction
 from .step_layout import (
+    SMALL_FACTORS_BYTES,
     StepLayout,
     bias_row,
     form_sigmoids,
@@ -229,7 +230,8 @@ def forward_step(g: np.ndarray, h: np.ndarray, w_hh3: np.ndarray, b_hn: np.ndarr
     r_z = g[:2]
     r_z += gh[:2]
     np.exp(r_z, out=r_z)  # ONE exp for both, on the negated rows: e = 1 + exp(-a)
-    r_z += 1  # (exp(-a) overflows to inf for a < -88: x / inf is the 0 of sigmoid's product)
+    r_z += constant(1, g.dtype)  # (1 as a kept 0-d array: see constant)
+    # (exp(-a) overflows to inf for a < -88: x / inf is the 0 of sigmoid's product)
     if b_hn is None:
         h_n[...] = gh[2]
     else:
@@ -256,7 +258,7 @@ def backward_step(g_out: np.ndarray, dh: np.ndarray, z: np.ndarray, r: np.ndarra
     d_hid[:, 1] *= d
     d_hid[:, 0] *= d_n
     np.multiply(d_n, r, out=d_hid[:, 2])
-    np.matmul(d_hid_rows, w_hh, out=dh)
+    d_hid_rows.dot(w_hh, out=dh)  # (ndarray.dot: np.matmul's bits, without its ~0.7 us of overhead)
     dh += np.multiply(d, z, out=tmp)
 
 
@@ -264,18 +266,36 @@ def gru_factors(gates: np.ndarray, h_n_part: np.ndarray, out: np.ndarray, h0: np
                 d_hid: np.ndarray) -> None:
     """Write every step's factors (they do not depend on the incoming gradient) where the loop
     turns them into gradients: d_n (steps, batch, H) := (1 - n^2)(1 - z); in d_hid (steps, batch,
-    3, H): r := r(1 - r)(h W_hn^T + b_hn) and z := (h_{t-1} - n) z(1 - z). Whole-sequence calls."""
-    r, z, n = gates.transpose(1, 0, 2, 3)  # (unpacking a view: one call for the three gates)
-    r_factor, z_factor, _ = d_hid.transpose(2, 0, 1, 3)
-    one_minus_z = np.subtract(1, z, out=r_factor)  # (the r factor's place, before the r factor)
+    3, H): r := r(1 - r)(h W_hn^T + b_hn) and z := (h_{t-1} - n) z(1 - z). Whole-sequence calls.
+    On small arrays they run on contiguous copies, as lstm.gate_factors does (the same bits)."""
+    by_gate = gates.transpose(1, 0, 2, 3)  # (3, steps, batch, H): r, z, n
+    r_z_factors = d_hid.transpose(2, 0, 1, 3)[:2]  # (2, steps, batch, H), a view of d_hid
+    if d_hid.nbytes > SMALL_FACTORS_BYTES:
+        write_gru_factors(by_gate, h_n_part, out, h0, d_n, r_z_factors)
+        return
+    gates_copy = scratch("gru gates by gate", by_gate.shape, gates.dtype)
+    gates_copy[...] = by_gate
+    work = scratch("gru r z factors", r_z_factors.shape, gates.dtype)
+    write_gru_factors(gates_copy, h_n_part, out, h0, d_n, work)
+    r_z_factors[...] = work
+
+
+def write_gru_factors(by_gate: np.ndarray, h_n_part: np.ndarray, out: np.ndarray, h0: np.ndarray, d_n: np.ndarray,
+                      r_z_factors: np.ndarray) -> None:
+    """`gru_factors` with the gates (3, steps, batch, H) and the r and z factors (2, steps, batch,
+    H) given gate by gate (views or contiguous arrays)."""
+    r, z, n = by_gate  # (unpacking: one call for the three gates)
+    r_factor, z_factor = r_z_factors
+    one = constant(1, d_n.dtype)  # (the number 1: see constant)
+    one_minus_z = np.subtract(one, z, out=r_factor)  # (the r factor's place, before the r factor)
     np.multiply(n, n, out=d_n)
-    np.subtract(1, d_n, out=d_n)
+    np.subtract(one, d_n, out=d_n)
     d_n *= one_minus_z
     np.subtract(h0, n[0], out=z_factor[0])  # h_{t-1}: h0 at the first step, then the previous output
     np.subtract(out[:-1], n[1:], out=z_factor[1:])
     z_factor *= z
     z_factor *= one_minus_z
-    np.subtract(1, r, out=r_factor)
+    np.subtract(one, r, out=r_factor)
     r_factor *= r
     r_factor *= h_n_part
 

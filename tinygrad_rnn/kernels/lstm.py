@@ -21,7 +21,7 @@ and direction:
   stores its gates gate-major, (steps, 4, batch, hidden), so that every per-step numpy call works
   on contiguous arrays (see step_layout), in the order i, f, o, g: the three sigmoid gates are
   one contiguous block. A step (`forward_step`) is then one matrix product and 9 elementwise
-  calls (8 in inference: `inference_step`), and the gates it leaves are the activations backward
+  calls (8 in inference: `inference_steps`), and the gates it leaves are the activations backward
   reads. Why tanh: with AVX-512 numpy's float32 tanh over the four gates costs less than exp over
   three plus tanh over one (3.8 against 6.4 us a medium step), and the transcendental calls are
   most of a step's elementwise time. (The kernel used 1 / (1 + exp(-a)) before; as the GRU does.)
@@ -44,17 +44,19 @@ Time order, reverse direction and packed lengths are handled by `StepLayout`.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
 from ..backend.blas_threads import threads_for
-from ..backend.scratch import scratch
+from ..backend.scratch import constant, scratch
 from ..core.tensor import Tensor
 from .fused_stack import FusedRunner, FusedStack, grouped
 from .recurrence import DirectionWeights, StepWeights, Variant, run_direction
 from .sequence_function import SequenceFunction
 from .step_layout import (
+    SMALL_FACTORS_BYTES,
     StepLayout,
     bias_row,
     gate_bias,
@@ -203,7 +205,7 @@ def lstm_forward(x: np.ndarray, h0: np.ndarray, c0: np.ndarray, w_ih: np.ndarray
     """Run the recurrence in kernel order; returns the arrays backward needs (gates are activated).
 
     Gates are stored gate-major, (steps, 4, batch, hidden) (see step_layout.gate_major).
-    keep=False is inference (`inference_step`): the cell state, tanh(c) and the unprojected output
+    keep=False is inference (`inference_steps`): the cell state, tanh(c) and the unprojected output
     live in one (batch, hidden) buffer each instead of one per step, and "cell" is the final cell state.
     """
     steps, batch = x.shape[:2]
@@ -251,13 +253,13 @@ def forward_step(g: np.ndarray, h: np.ndarray, c: np.ndarray, w_hh4: np.ndarray,
     order i, f, o, g (sigmoid rows halved) and is left holding the activated gates, what backward
     reads; c_new, tanh_c and h_new (and cell_out with a projection) receive c_t, tanh(c_t) and h_t.
     buf (4, n, H) is work space. 9 numpy calls and one matrix product, each on a contiguous block;
-    `inference_step` computes the very same c_t and h_t."""
+    `inference_steps` computes the very same c_t and h_t."""
     np.matmul(h, w_hh4, out=buf)
     g += buf
     np.tanh(g, out=g)  # ONE tanh for the four gates: the sigmoid rows hold a / 2
-    sigmoids = g[:3]
-    sigmoids *= 0.5  # (exact)
-    sigmoids += 0.5
+    sigmoids, half = g[:3], constant(0.5, g.dtype)  # (a kept 0-d array: see constant)
+    sigmoids *= half  # (exact)
+    sigmoids += half
     i_times_g = buf[0]  # (the product's block is free again)
     np.multiply(g[3], g[0], out=i_times_g)
     np.multiply(c, g[1], out=c_new)  # f * c
@@ -267,50 +269,63 @@ def forward_step(g: np.ndarray, h: np.ndarray, c: np.ndarray, w_hh4: np.ndarray,
         np.multiply(tanh_c, g[2], out=h_new)  # o * tanh(c)
     else:  # h = (o * tanh(c)) @ W_hr^T
         np.multiply(tanh_c, g[2], out=cell_out)
-        np.matmul(cell_out, w_hr_t, out=h_new)
+        cell_out.dot(w_hr_t, out=h_new)  # (ndarray.dot: np.matmul's bits, without its ~0.7 us of overhead)
 
 
 def infer(gates: np.ndarray, h0: np.ndarray, c0: np.ndarray, w_hh4: np.ndarray, out: np.ndarray, buf: np.ndarray,
           w_hr_t: np.ndarray | None, layout: StepLayout) -> np.ndarray:
     """The inference loop (nothing kept for backward): writes every step's h into out and returns
     the final cell state. The cell state lives in `act[4]`, after the activated gates i, f, o, g
-    in `act[:4]`, so that [i, f] * [g, c] is one call (see `inference_step`)."""
+    in `act[:4]`, so that [i, f] * [g, c] is one call (see `inference_steps`)."""
     batch, hidden = c0.shape
     act = np.empty((5, batch, hidden), c0.dtype)
     act[4] = c0  # updated in place, step after step; rows past their length keep their state
     tanh_c = np.empty((batch, hidden), c0.dtype)
     cell_out = None if w_hr_t is None else np.empty((batch, hidden), c0.dtype)
+    steps = {batch: inference_steps(w_hh4, act, tanh_c, buf, cell_out, w_hr_t)}  # by the rows that run
     h = h0
     for s, n in enumerate(layout.rows_per_step()):
         if n == batch:  # every row runs: whole per-step arrays, no slicing (each slice costs ~0.3 us)
-            inference_step(gates[s], h, w_hh4, act, tanh_c, out[s], buf, cell_out, w_hr_t)
-        else:
-            inference_step(gates[s, :, :n], h[:n], w_hh4, act[:, :n], tanh_c[:n], out[s, :n], buf[:, :n],
-                           None if cell_out is None else cell_out[:n], w_hr_t)
+            steps[batch](gates[s], h, out[s])
+        else:  # (packed input: the rows that run only shrink, so each count's step is made once)
+            if n not in steps:
+                steps[n] = inference_steps(w_hh4, act[:, :n], tanh_c[:n], buf[:, :n],
+                                           None if cell_out is None else cell_out[:n], w_hr_t)
+            steps[n](gates[s, :, :n], h[:n], out[s, :n])
         h = out[s]  # rows still running at s+1 are a prefix of those running at s
     return act[4]
 
 
-def inference_step(g: np.ndarray, h: np.ndarray, w_hh4: np.ndarray, act: np.ndarray, tanh_c: np.ndarray,
-                   h_new: np.ndarray, buf: np.ndarray, cell_out: np.ndarray | None, w_hr_t: np.ndarray | None) -> None:
-    """`forward_step`'s numbers with 8 numpy calls, not 9: f * c and i * tanh(g) are one call.
-    act (5, n, H) holds c on entry (act[4]) and c_t on return, after the step's activated gates;
-    tanh_c and h_new receive tanh(c_t) and h_t. g is only read (nothing is kept)."""
-    np.matmul(h, w_hh4, out=buf)
-    buf += g
-    np.tanh(buf, out=act[:4])
-    sigmoids = act[:3]
-    sigmoids *= 0.5
-    sigmoids += 0.5
+def inference_steps(w_hh4: np.ndarray, act: np.ndarray, tanh_c: np.ndarray, buf: np.ndarray,
+                    cell_out: np.ndarray | None, w_hr_t: np.ndarray | None) -> Callable[..., None]:
+    """`step(g, h, h_new)`: one inference step on the n rows of these work arrays, in place, with
+    `forward_step`'s numbers in 8 numpy calls, not 9: f * c and i * tanh(g) are one call.
+    act (5, n, H) holds c on entry (act[4]) and c_t after each step, after the step's activated
+    gates; tanh_c receives tanh(c_t), h_new h_t. g (4, n, H) is only read (nothing is kept).
+
+    The step is made once per call, with the views of the work arrays it reads and writes and
+    the number 0.5 made here: made at every step they cost ~1.2 us of a ~5 us step (seed shape)."""
+    gates_out, sigmoids, i_f, g_c, o, c = act[:4], act[:3], act[:2], act[3:], act[2], act[4]
     products = buf[:2]
-    np.multiply(act[:2], act[3:], out=products)  # [i * tanh(g), f * c]
-    np.add(products[0], products[1], out=act[4])
-    np.tanh(act[4], out=tanh_c)
-    if w_hr_t is None:
-        np.multiply(tanh_c, act[2], out=h_new)
-    else:
-        np.multiply(tanh_c, act[2], out=cell_out)
-        np.matmul(cell_out, w_hr_t, out=h_new)
+    i_times_g, f_times_c = products
+    half = constant(0.5, act.dtype)
+
+    def step(g: np.ndarray, h: np.ndarray, h_new: np.ndarray) -> None:
+        np.matmul(h, w_hh4, out=buf)
+        np.add(buf, g, out=buf)
+        np.tanh(buf, out=gates_out)
+        np.multiply(sigmoids, half, out=sigmoids)
+        np.add(sigmoids, half, out=sigmoids)
+        np.multiply(i_f, g_c, out=products)  # [i * tanh(g), f * c]
+        np.add(i_times_g, f_times_c, out=c)
+        np.tanh(c, out=tanh_c)
+        if w_hr_t is None:
+            np.multiply(tanh_c, o, out=h_new)
+        else:
+            np.multiply(tanh_c, o, out=cell_out)
+            cell_out.dot(w_hr_t, out=h_new)  # (ndarray.dot: np.matmul's bits, without its ~0.7 us of overhead)
+
+    return step
 
 
 def backward_step(g_out: np.ndarray, dh: np.ndarray, dc: np.ndarray, d_h: np.ndarray, c_factor: np.ndarray,
@@ -325,13 +340,13 @@ def backward_step(g_out: np.ndarray, dh: np.ndarray, dc: np.ndarray, d_h: np.nda
     np.add(g_out, dh, out=d_h)
     if projection is not None:  # h = cell_out @ W_hr^T
         w_hr, d_cell_out = projection
-        d_h = np.matmul(d_h, w_hr, out=d_cell_out)
+        d_h = d_h.dot(w_hr, out=d_cell_out)
     d[:, 3] *= d_h  # d_o = dh * [tanh(c_t) * o']
     np.multiply(d_h, c_factor, out=tmp)
     dc += tmp
     d[:, :3] *= dc[:, None, :]  # d_i, d_f, d_g = dc * [g * i', c_{t-1} * f', i * g']
     dc *= f
-    np.matmul(d_rows, w_hh, out=dh)
+    d_rows.dot(w_hh, out=dh)  # (ndarray.dot: np.matmul's bits, without its ~0.7 us of overhead)
 
 
 def gate_factors(gates: np.ndarray, c0: np.ndarray, cell: np.ndarray, tanh_cell: np.ndarray,
@@ -339,24 +354,48 @@ def gate_factors(gates: np.ndarray, c0: np.ndarray, cell: np.ndarray, tanh_cell:
     """Write every step's gate factors into dpre (steps, batch, 4, H), torch's gate order:
     [g * i', c_{t-1} * f', i * g', tanh(c_t) * o'] (i' = i(1-i) for a sigmoid, g' = 1-g^2 for
     tanh); returns c_factor = o * tanh'(c_t), (steps, batch, H). Whole-sequence calls: these do
-    not depend on the incoming gradient."""
-    i, f, o, g = gates.transpose(1, 0, 2, 3)  # (unpacking a view: one call for the four gates)
-    by_gate = dpre.transpose(2, 0, 1, 3)
-    d_i, d_f, d_g, d_o = by_gate
-    i_f, d_i_f = gates[:, :2], by_gate[:2].transpose(1, 0, 2, 3)  # i and f: the same place in both orders
-    np.subtract(1, i_f, out=d_i_f)
+    not depend on the incoming gradient.
+
+    One gate over every step is a strided view, of the gates and of dpre alike, and numpy's call
+    on a strided view costs 1-2 us where one on a contiguous array costs 0.25 us. On a small model
+    that overhead is all the work, so there the gates are copied gate by gate into one contiguous
+    array, the factors written into another, and that one copied into dpre: two copies, and every
+    call on contiguous arrays (seed shape: ~20 us -> ~7). The same calls on the same numbers either
+    way: the same bits."""
+    by_gate = gates.transpose(1, 0, 2, 3)  # (4, steps, batch, H): the kernel's order i, f, o, g
+    factors = dpre.transpose(2, 0, 1, 3)  # (4, steps, batch, H): torch's order i, f, g, o
+    if dpre.nbytes > SMALL_FACTORS_BYTES:
+        return write_gate_factors(by_gate, c0, cell, tanh_cell, factors)
+    gates_copy = scratch("lstm gates by gate", by_gate.shape, gates.dtype)
+    gates_copy[...] = by_gate
+    work = scratch("lstm gate factors", by_gate.shape, gates.dtype)
+    c_factor = write_gate_factors(gates_copy, c0, cell, tanh_cell, work)
+    factors[...] = work
+    return c_factor
+
+
+def write_gate_factors(by_gate: np.ndarray, c0: np.ndarray, cell: np.ndarray, tanh_cell: np.ndarray,
+                       factors: np.ndarray) -> np.ndarray:
+    """`gate_factors` with the activated gates (4, steps, batch, H) in the kernel's order i, f, o, g
+    and the factors (4, steps, batch, H) in torch's order i, f, g, o (views or contiguous
+    arrays); returns c_factor."""
+    i, f, o, g = by_gate  # (unpacking: one call for the four gates)
+    d_i, d_f, d_g, d_o = factors
+    i_f, d_i_f = by_gate[:2], factors[:2]  # i and f: the same place in both orders
+    one = constant(1, factors.dtype)  # (the number 1: see constant)
+    np.subtract(one, i_f, out=d_i_f)
     d_i_f *= i_f
     d_i *= g
     d_f[0] *= c0  # c_{t-1}: c0 at the first step, then the previous step's cell
     d_f[1:] *= cell[:-1]
     np.multiply(g, g, out=d_g)
-    np.subtract(1, d_g, out=d_g)
+    np.subtract(one, d_g, out=d_g)
     d_g *= i
-    np.subtract(1, o, out=d_o)
+    np.subtract(one, o, out=d_o)
     d_o *= o
     d_o *= tanh_cell
     c_factor = np.multiply(tanh_cell, tanh_cell, out=scratch("lstm c factor", tanh_cell.shape, tanh_cell.dtype))
-    np.subtract(1, c_factor, out=c_factor)
+    np.subtract(one, c_factor, out=c_factor)
     c_factor *= o
     return c_factor
 

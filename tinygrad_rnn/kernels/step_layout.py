@@ -114,6 +114,11 @@ def previous_state_product(d_rows: np.ndarray, out: np.ndarray, h0: np.ndarray) 
 # The LSTM and GRU kernels keep their gates GATE-MAJOR: (steps, gates, batch, hidden). Each step's
 # gates are then one contiguous block and so is each gate in it, so every per-step numpy call runs
 # on contiguous arrays: numpy's fast path (on a strided (batch, hidden) slice a call costs 2-3x).
+# Backward's factor arrays up to this size are computed on contiguous copies of the gates, gate by
+# gate (lstm.gate_factors): on small arrays numpy's call costs 4-6x more on a strided view.
+SMALL_FACTORS_BYTES = 1 << 16
+
+
 def gate_major(w: np.ndarray, order: Sequence[int], scaled: int, factor: float = -1.0) -> np.ndarray:
     """(G*H, K) weights in torch's layout as (G, K, H): `a @ result` is each gate's (.., H) block.
     The gates are taken in `order` (indices into torch's gate order) and the first `scaled` of
