@@ -183,7 +183,7 @@ def test_projection_is_the_same_product_on_one_thread_and_when_threaded(with_bia
 @pytest.mark.parametrize("proj", [False, True])
 def test_lstm_inference_step_gives_the_recording_steps_bits_also_where_gates_saturate(proj):
     """lstm.inference_steps' step forms f * c and i * tanh(g) in one call (one numpy call fewer a step)
-    and forward_step in two; both give the same c_t and h_t bit for bit, and a sigmoid gate
+    and forward_steps' in two; both give the same c_t and h_t bit for bit, and a sigmoid gate
     saturated to 0 (0.5 * tanh(a / 2) + 0.5 with tanh at -1) gives exactly 0."""
     from tinygrad_rnn.kernels import lstm
 
@@ -198,8 +198,8 @@ def test_lstm_inference_step_gives_the_recording_steps_bits_also_where_gates_sat
     recorded = [np.empty((batch, hidden), np.float32) for _ in range(3)]
     h_recorded = np.empty((batch, out_size), np.float32)
     gates = g.copy()
-    lstm.forward_step(gates, h, c, w_hh4, recorded[0], recorded[1], h_recorded, np.empty_like(g), recorded[2],
-                      w_hr_t)
+    lstm.forward_steps(w_hh4, np.empty_like(g), w_hr_t)(gates, h, c, recorded[0], recorded[1], h_recorded,
+                                                         recorded[2] if proj else None)
     act, tanh_c, h_inferred = np.concatenate([np.empty_like(g), c[None]]), np.empty_like(c), np.empty_like(h)
     step = lstm.inference_steps(w_hh4, act, tanh_c, np.empty_like(g), np.empty_like(c) if proj else None, w_hr_t)
     step(g, h, h_inferred)
@@ -212,7 +212,7 @@ def test_lstm_inference_step_gives_the_recording_steps_bits_also_where_gates_sat
 
 @pytest.mark.parametrize("bias", [False, True])
 def test_gru_step_leaves_e_for_the_sigmoids_formed_after_the_loop_also_where_exp_overflows(bias):
-    """gru.forward_step forms no sigmoid: r and z scale by dividing by e = 1 + exp(-a), and the
+    """gru.forward_steps' step forms no sigmoid: r and z scale by dividing by e = 1 + exp(-a), and the
     gates keep e; form_sigmoids turns e into the sigmoids backward reads. Saturated gates (exp
     overflowing to inf) give no NaN in h_t, and sigmoids of exactly 0."""
     from tinygrad_rnn.kernels import gru
@@ -227,7 +227,7 @@ def test_gru_step_leaves_e_for_the_sigmoids_formed_after_the_loop_also_where_exp
     b_hn = rng.standard_normal(hidden).astype(np.float32) if bias else None
     gates, h_n, h_new = g.copy(), np.empty_like(h), np.empty_like(h)
     with np.errstate(over="ignore"):
-        gru.forward_step(gates, h, w_hh3, b_hn, h_n, h_new, np.empty_like(g))
+        gru.forward_steps(w_hh3, b_hn, np.empty_like(g))(gates, h, h_n, h_new)
     e = gates[:2].copy()
     form_sigmoids(gates[None, :2], StepLayout(1, batch, None, False))
     assert np.all(np.isfinite(h_new))

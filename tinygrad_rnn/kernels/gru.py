@@ -21,7 +21,7 @@ and direction:
   exp call: sigmoid(a) = 1 / (1 + exp(-a)) (negation is exact in floating point; exp + add +
   reciprocal cost about 2/3 of a tanh per element: see kernels/lstm.py).
   Gates are stored gate-major, (steps, 3, batch, hidden), so every per-step numpy call works on
-  contiguous arrays (see step_layout). A step (`forward_step`) is one matrix product and 11
+  contiguous arrays (see step_layout). A step (`forward_steps`) is one matrix product and 11
   elementwise calls (10 in inference, which forms no sigmoid); the per-step arrays are passed whole when every row runs (slicing costs).
 - backward carries only dL/dh through time. With dh the gradient reaching h_t:
 
@@ -38,6 +38,7 @@ Time order, reverse direction and packed lengths are handled by `StepLayout`.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -190,13 +191,17 @@ def gru_forward(x: np.ndarray, h0: np.ndarray, w_ih: np.ndarray, w_hh: np.ndarra
     out = np.zeros((steps, batch, hidden), x.dtype)
     gh = np.empty((3, batch, hidden), x.dtype)
     h = h0
-    with threads_for(batch, hidden, 3 * hidden), quiet_overflow():  # (exp: see forward_step)
+    every_row = forward_steps(w_hh3, b_hn, gh)
+    fewer_rows: dict = {}  # packed input: a step per count of rows that run (they only shrink)
+    with threads_for(batch, hidden, 3 * hidden), quiet_overflow():  # (exp: see forward_steps)
         for s, k in enumerate(layout.rows_per_step()):
             h_new, h_n = out[s], h_n_part[s if keep else 0]
             if k == batch:  # every row runs: whole per-step arrays, no slicing (each slice costs ~0.3 us)
-                forward_step(gates[s], h, w_hh3, b_hn, h_n, h_new, gh)
+                every_row(gates[s], h, h_n, h_new)
             else:
-                forward_step(gates[s, :, :k], h[:k], w_hh3, b_hn, h_n[:k], h_new[:k], gh[:, :k])
+                if k not in fewer_rows:
+                    fewer_rows[k] = forward_steps(w_hh3, b_hn, gh[:, :k])
+                fewer_rows[k](gates[s, :, :k], h[:k], h_n[:k], h_new[:k])
             h = h_new  # rows still running at s+1 are a prefix of those running at s
     if not keep:
         return {"out": out}
@@ -215,34 +220,39 @@ def kernel_weights(w_ih: np.ndarray, w_hh: np.ndarray, b_ih: np.ndarray | None, 
     return bias_row(gate_major(w_ih, GATE_ORDER, SIGMOID_GATES), bias), gate_major(w_hh, GATE_ORDER, SIGMOID_GATES)
 
 
-def forward_step(g: np.ndarray, h: np.ndarray, w_hh3: np.ndarray, b_hn: np.ndarray | None, h_n: np.ndarray,
-                 h_new: np.ndarray, gh: np.ndarray) -> None:
-    """One step on the k rows that run, in place: g (3, k, H) holds the step's input terms r, z, n
-    (r and z rows negated, b_hr and b_hz added) and is left holding the activated n gate and, in
-    the r and z rows, e = 1 + exp(-a); h_n receives h W_hn^T + b_hn (what r scales) and h_new the
-    new state. gh (3, k, H) is work space. 10 numpy calls and one matrix product, each on a
-    contiguous block.
+def forward_steps(w_hh3: np.ndarray, b_hn: np.ndarray | None, gh: np.ndarray) -> Callable[..., None]:
+    """`step(g, h, h_n, h_new)`: one step on the k rows that run, in place. g (3, k, H) holds the
+    step's input terms r, z, n (r and z rows negated, b_hr and b_hz added) and is left holding the
+    activated n gate and, in the r and z rows, e = 1 + exp(-a); h_n receives h W_hn^T + b_hn
+    (what r scales) and h_new the new state. gh (3, k, H) is work space. 10 numpy calls and one
+    matrix product, each on a contiguous block.
 
     A sigmoid gate scales by DIVIDING by e (sigmoid(a) = 1 / e), so a step forms no sigmoid at
     all; with keep the sigmoids (what backward reads) are formed after the loop, for every step
-    in one call (`form_sigmoids`)."""
-    np.matmul(h, w_hh3, out=gh)
-    r_z = g[:2]
-    r_z += gh[:2]
-    np.exp(r_z, out=r_z)  # ONE exp for both, on the negated rows: e = 1 + exp(-a)
-    r_z += constant(1, g.dtype)  # (1 as a kept 0-d array: see constant)
-    # (exp(-a) overflows to inf for a < -88: x / inf is the 0 of sigmoid's product)
-    if b_hn is None:
-        h_n[...] = gh[2]
-    else:
-        np.add(gh[2], b_hn, out=h_n)
-    n, r_times_h_n = g[2], gh[0]  # (the product's r block is free again)
-    n += np.divide(h_n, g[0], out=r_times_h_n)
-    np.tanh(n, out=n)
-    # h' = (1 - z) * n + z * h, written as n + z * (h - n): one call fewer
-    np.subtract(h, n, out=h_new)
-    h_new /= g[1]
-    h_new += n
+    in one call (`form_sigmoids`). The step is made once per call, with gh's views and the
+    number 1 made here, not at every step (on a small model a step is a few microseconds)."""
+    r_z_hidden, n_hidden, r_times_h_n = gh[:2], gh[2], gh[0]  # (gh[0] is free again once r_z has read it)
+    one = constant(1, gh.dtype)  # (see constant)
+
+    def step(g: np.ndarray, h: np.ndarray, h_n: np.ndarray, h_new: np.ndarray) -> None:
+        np.matmul(h, w_hh3, out=gh)
+        r_z = g[:2]
+        r_z += r_z_hidden
+        np.exp(r_z, out=r_z)  # ONE exp for both, on the negated rows: e = 1 + exp(-a)
+        r_z += one  # (exp(-a) overflows to inf for a < -88: x / inf is the 0 of sigmoid's product)
+        if b_hn is None:
+            h_n[...] = n_hidden
+        else:
+            np.add(n_hidden, b_hn, out=h_n)
+        n = g[2]
+        n += np.divide(h_n, g[0], out=r_times_h_n)
+        np.tanh(n, out=n)
+        # h' = (1 - z) * n + z * h, written as n + z * (h - n): one call fewer
+        np.subtract(h, n, out=h_new)
+        h_new /= g[1]
+        h_new += n
+
+    return step
 
 
 def backward_step(g_out: np.ndarray, dh: np.ndarray, z: np.ndarray, r: np.ndarray, d_n: np.ndarray,

@@ -20,7 +20,7 @@ and direction:
   of the sigmoid gates pre-halved (exact in floating point), so a / 2 needs no call. The kernel
   stores its gates gate-major, (steps, 4, batch, hidden), so that every per-step numpy call works
   on contiguous arrays (see step_layout), in the order i, f, o, g: the three sigmoid gates are
-  one contiguous block. A step (`forward_step`) is then one matrix product and 9 elementwise
+  one contiguous block. A step (`forward_steps`) is then one matrix product and 9 elementwise
   calls (8 in inference: `inference_steps`), and the gates it leaves are the activations backward
   reads. Why tanh: with AVX-512 numpy's float32 tanh over the four gates costs less than exp over
   three plus tanh over one (3.8 against 6.4 us a medium step), and the transcendental calls are
@@ -31,7 +31,7 @@ and direction:
   and gradients stay as close as torch's own float32 ones (tests/kernels/test_fused_lstm_gru.py).
 - backward is backpropagation through time by hand. Every factor that does not depend on the
   incoming gradient (gate derivatives, tanh(c)', c_{t-1} * f', ...) is computed for all steps at
-  once before the loop, written into the gradient array dpre itself, which the loop (`backward_step`)
+  once before the loop, written into the gradient array dpre itself, which the loop (`backward_steps`)
   then multiplies in place, carrying only dL/dh and dL/dc (one matrix product and 6 elementwise calls
   a step): backward makes no big array beyond its gradients (memory at its peak). The weight and
   input gradients are each one large matrix product after the loop.
@@ -226,14 +226,18 @@ def lstm_forward(x: np.ndarray, h0: np.ndarray, c0: np.ndarray, w_ih: np.ndarray
                 if a is not None:
                     a[...] = 0
         h, c = h0, c0
+        every_row = forward_steps(w_hh4, buf, w_hr_t)
+        fewer_rows: dict = {}  # packed input: a step per count of rows that run (they only shrink)
         for s, n in enumerate(layout.rows_per_step()):
             projected = None if cell_out is None else cell_out[s]
             h_new, c_new = out[s], cell[s]
             if n == batch:  # every row runs: whole per-step arrays, no slicing (each slice costs ~0.3 us)
-                forward_step(gates[s], h, c, w_hh4, c_new, tanh_cell[s], h_new, buf, projected, w_hr_t)
+                every_row(gates[s], h, c, c_new, tanh_cell[s], h_new, projected)
             else:
-                forward_step(gates[s, :, :n], h[:n], c[:n], w_hh4, c_new[:n], tanh_cell[s, :n], h_new[:n],
-                             buf[:, :n], None if projected is None else projected[:n], w_hr_t)
+                if n not in fewer_rows:
+                    fewer_rows[n] = forward_steps(w_hh4, buf[:, :n], w_hr_t)
+                fewer_rows[n](gates[s, :, :n], h[:n], c[:n], c_new[:n], tanh_cell[s, :n], h_new[:n],
+                              None if projected is None else projected[:n])
             h, c = h_new, c_new  # rows still running at s+1 are a prefix of those running at s
     return {"gates": gates, "cell": cell, "tanh_cell": tanh_cell, "cell_out": cell_out, "out": out}
 
@@ -246,30 +250,36 @@ def kernel_weights(w_ih: np.ndarray, w_hh: np.ndarray, b_ih: np.ndarray | None, 
             gate_major(w_hh, KERNEL_ORDER, SIGMOID_GATES, 0.5))
 
 
-def forward_step(g: np.ndarray, h: np.ndarray, c: np.ndarray, w_hh4: np.ndarray, c_new: np.ndarray,
-                 tanh_c: np.ndarray, h_new: np.ndarray, buf: np.ndarray, cell_out: np.ndarray | None,
-                 w_hr_t: np.ndarray | None) -> None:
-    """One step on the n rows that run, in place: g (4, n, H) holds the step's input terms in kernel
-    order i, f, o, g (sigmoid rows halved) and is left holding the activated gates, what backward
-    reads; c_new, tanh_c and h_new (and cell_out with a projection) receive c_t, tanh(c_t) and h_t.
-    buf (4, n, H) is work space. 9 numpy calls and one matrix product, each on a contiguous block;
-    `inference_steps` computes the very same c_t and h_t."""
-    np.matmul(h, w_hh4, out=buf)
-    g += buf
-    np.tanh(g, out=g)  # ONE tanh for the four gates: the sigmoid rows hold a / 2
-    sigmoids, half = g[:3], constant(0.5, g.dtype)  # (a kept 0-d array: see constant)
-    sigmoids *= half  # (exact)
-    sigmoids += half
-    i_times_g = buf[0]  # (the product's block is free again)
-    np.multiply(g[3], g[0], out=i_times_g)
-    np.multiply(c, g[1], out=c_new)  # f * c
-    c_new += i_times_g
-    np.tanh(c_new, out=tanh_c)
-    if w_hr_t is None:
-        np.multiply(tanh_c, g[2], out=h_new)  # o * tanh(c)
-    else:  # h = (o * tanh(c)) @ W_hr^T
-        np.multiply(tanh_c, g[2], out=cell_out)
-        cell_out.dot(w_hr_t, out=h_new)  # (ndarray.dot: np.matmul's bits, without its ~0.7 us of overhead)
+def forward_steps(w_hh4: np.ndarray, buf: np.ndarray, w_hr_t: np.ndarray | None) -> Callable[..., None]:
+    """`step(g, h, c, c_new, tanh_c, h_new, cell_out)`: one step on the n rows that run, in place:
+    g (4, n, H) holds the step's input terms in kernel order i, f, o, g (sigmoid rows halved) and
+    is left holding the activated gates, what backward reads; c_new, tanh_c and h_new (and
+    cell_out with a projection, else None) receive c_t, tanh(c_t) and h_t. buf (4, n, H) is work
+    space. 9 numpy calls and one matrix product, each on a contiguous block; `inference_steps`
+    computes the very same c_t and h_t. The step is made once per call, with buf's view and the
+    number 0.5 made here, not at every step."""
+    i_times_g = buf[0]  # (the product's block is free again once g has read it)
+    half = constant(0.5, buf.dtype)  # (see constant)
+
+    def step(g: np.ndarray, h: np.ndarray, c: np.ndarray, c_new: np.ndarray, tanh_c: np.ndarray,
+             h_new: np.ndarray, cell_out: np.ndarray | None) -> None:
+        np.matmul(h, w_hh4, out=buf)
+        g += buf
+        np.tanh(g, out=g)  # ONE tanh for the four gates: the sigmoid rows hold a / 2
+        sigmoids = g[:3]
+        sigmoids *= half  # (exact)
+        sigmoids += half
+        np.multiply(g[3], g[0], out=i_times_g)
+        np.multiply(c, g[1], out=c_new)  # f * c
+        c_new += i_times_g
+        np.tanh(c_new, out=tanh_c)
+        if w_hr_t is None:
+            np.multiply(tanh_c, g[2], out=h_new)  # o * tanh(c)
+        else:  # h = (o * tanh(c)) @ W_hr^T
+            np.multiply(tanh_c, g[2], out=cell_out)
+            cell_out.dot(w_hr_t, out=h_new)  # (ndarray.dot: np.matmul's bits, without its ~0.7 us of overhead)
+
+    return step
 
 
 def infer(gates: np.ndarray, h0: np.ndarray, c0: np.ndarray, w_hh4: np.ndarray, out: np.ndarray, buf: np.ndarray,
@@ -299,7 +309,7 @@ def infer(gates: np.ndarray, h0: np.ndarray, c0: np.ndarray, w_hh4: np.ndarray, 
 def inference_steps(w_hh4: np.ndarray, act: np.ndarray, tanh_c: np.ndarray, buf: np.ndarray,
                     cell_out: np.ndarray | None, w_hr_t: np.ndarray | None) -> Callable[..., None]:
     """`step(g, h, h_new)`: one inference step on the n rows of these work arrays, in place, with
-    `forward_step`'s numbers in 8 numpy calls, not 9: f * c and i * tanh(g) are one call.
+    `forward_steps`' numbers in 8 numpy calls, not 9: f * c and i * tanh(g) are one call.
     act (5, n, H) holds c on entry (act[4]) and c_t after each step, after the step's activated
     gates; tanh_c receives tanh(c_t), h_new h_t. g (4, n, H) is only read (nothing is kept).
 
@@ -328,25 +338,32 @@ def inference_steps(w_hh4: np.ndarray, act: np.ndarray, tanh_c: np.ndarray, buf:
     return step
 
 
-def backward_step(g_out: np.ndarray, dh: np.ndarray, dc: np.ndarray, d_h: np.ndarray, c_factor: np.ndarray,
-                  f: np.ndarray, d: np.ndarray, d_rows: np.ndarray, w_hh: np.ndarray, tmp: np.ndarray,
-                  projection: tuple | None) -> None:
-    """One step back in time on the n rows that run, in place. On entry dh and dc hold dL/dh_t and
-    dL/dc_t from the later steps; on return dL/dh_{t-1} and dL/dc_{t-1}. d (n, 4, H) (d_rows: the
-    same memory as (n, 4H)) holds this step's gate factors on entry (see lstm_backward) and
-    receives dL/d(pre-activation) in torch's gate order i, f, g, o; d_h receives the total dL/dh_t.
-    c_factor and f are this step's o * tanh'(c_t) and forget gate. projection: (W_hr, a work
-    array) or None. Only what the recurrence needs: 6 numpy calls and one matrix product."""
-    np.add(g_out, dh, out=d_h)
-    if projection is not None:  # h = cell_out @ W_hr^T
-        w_hr, d_cell_out = projection
-        d_h = d_h.dot(w_hr, out=d_cell_out)
-    d[:, 3] *= d_h  # d_o = dh * [tanh(c_t) * o']
-    np.multiply(d_h, c_factor, out=tmp)
-    dc += tmp
-    d[:, :3] *= dc[:, None, :]  # d_i, d_f, d_g = dc * [g * i', c_{t-1} * f', i * g']
-    dc *= f
-    d_rows.dot(w_hh, out=dh)  # (ndarray.dot: np.matmul's bits, without its ~0.7 us of overhead)
+def backward_steps(dh: np.ndarray, dc: np.ndarray, w_hh: np.ndarray, tmp: np.ndarray,
+                   projection: tuple | None) -> Callable[..., None]:
+    """`step(g_out, d_h, c_factor, f, d, d_rows)`: one step back in time on the n rows that run, in
+    place. On entry dh and dc (n, P or H; n, H) hold dL/dh_t and dL/dc_t from the later steps; on
+    return dL/dh_{t-1} and dL/dc_{t-1}. d (n, 4, H) (d_rows: the same memory as (n, 4H)) holds this
+    step's gate factors on entry (see lstm_backward) and receives dL/d(pre-activation) in torch's
+    gate order i, f, g, o; d_h receives the total dL/dh_t. c_factor and f are this step's
+    o * tanh'(c_t) and forget gate. projection: (W_hr, a work array) or None. tmp (n, H) is work
+    space. Only what the recurrence needs: 6 numpy calls and one matrix product. The step is made
+    once per call, with the views of dc it reads made here, not at every step."""
+    dc_by_gate = dc[:, None, :]  # (n, 1, H): dc against each of the gates i, f, g
+
+    def step(g_out: np.ndarray, d_h: np.ndarray, c_factor: np.ndarray, f: np.ndarray, d: np.ndarray,
+             d_rows: np.ndarray) -> None:
+        np.add(g_out, dh, out=d_h)
+        if projection is not None:  # h = cell_out @ W_hr^T
+            w_hr, d_cell_out = projection
+            d_h = d_h.dot(w_hr, out=d_cell_out)
+        d[:, 3] *= d_h  # d_o = dh * [tanh(c_t) * o']
+        np.multiply(d_h, c_factor, out=tmp)
+        np.add(dc, tmp, out=dc)  # (dc += tmp: a closure cannot rebind dc)
+        d[:, :3] *= dc_by_gate  # d_i, d_f, d_g = dc * [g * i', c_{t-1} * f', i * g']
+        np.multiply(dc, f, out=dc)
+        d_rows.dot(w_hh, out=dh)  # (ndarray.dot: np.matmul's bits, without its ~0.7 us of overhead)
+
+    return step
 
 
 def gate_factors(gates: np.ndarray, c0: np.ndarray, cell: np.ndarray, tanh_cell: np.ndarray,
@@ -425,15 +442,18 @@ def lstm_backward(g_out: np.ndarray, g_h: np.ndarray, g_c: np.ndarray, x: np.nda
     tmp = np.empty((batch, hidden), x.dtype)
     d_cell_out = None if w_hr is None else np.empty((batch, hidden), x.dtype)
     projection = None if w_hr is None else (w_hr, d_cell_out)
+    every_row = backward_steps(dh, dc, w_hh, tmp, projection)
+    fewer_rows: dict = {}  # packed input: a step per count of rows that run
     with threads_for(batch, 4 * hidden, hidden):
         for s, n in reversed(list(enumerate(layout.rows_per_step()))):
             d_h = d_out[s if w_hr is not None else 0]
             if n == batch:  # every row runs: whole per-step arrays, no slicing (each slice costs ~0.3 us)
-                backward_step(g_out[s], dh, dc, d_h, c_factor[s], f[s], dpre[s], dpre_rows[s], w_hh, tmp,
-                              projection)
+                every_row(g_out[s], d_h, c_factor[s], f[s], dpre[s], dpre_rows[s])
             else:
-                backward_step(g_out[s, :n], dh[:n], dc[:n], d_h[:n], c_factor[s, :n], f[s, :n], dpre[s, :n],
-                              dpre_rows[s, :n], w_hh, tmp[:n], None if w_hr is None else (w_hr, d_cell_out[:n]))
+                if n not in fewer_rows:
+                    fewer_rows[n] = backward_steps(dh[:n], dc[:n], w_hh, tmp[:n],
+                                                   None if w_hr is None else (w_hr, d_cell_out[:n]))
+                fewer_rows[n](g_out[s, :n], d_h[:n], c_factor[s, :n], f[s, :n], dpre[s, :n], dpre_rows[s, :n])
                 dpre[s, n:] = 0  # rows past their length: no gradient (they still hold factors)
     flat = dpre.reshape(steps * batch, 4 * hidden)
     with threads_for(steps * batch, max(x.shape[2], h0.shape[1]), 4 * hidden):
