@@ -127,7 +127,7 @@ class FusedRNNStack(SequenceFunction):
         x, h0, nonlinearity, num_layers, num_directions, lengths, masks, *weights, layers = ctx.saved_tensors
         layout, inputs, outputs = layers
         needs = ctx.needs_input_grad
-        groups = _weight_groups([w._data if w is not None else None for w in weights], num_layers * num_directions)
+        groups = _weight_groups(weights, num_layers * num_directions)
         h0s = None if h0 is None else layout.sequence_in(h0._data)
         g_y, g_hn = layout.sequence_in(g_out), layout.sequence_in(g_hn)
         dh0 = np.empty_like(g_hn) if h0 is not None and needs[1] else None
@@ -152,8 +152,9 @@ class FusedRNNStack(SequenceFunction):
 
 def _weight_groups(weights: Any, count: int) -> list[tuple]:
     """The flat weight list cut into `count` (layer, direction) groups: (w_ih, w_hh[, b_ih, b_hh])."""
-    per = len(weights) // count
-    return [tuple(getattr(w, "_data", w) for w in weights[i * per:(i + 1) * per]) for i in range(count)]
+    arrays = [getattr(w, "_data", w) for w in weights]  # (Tensors, or arrays already)
+    per = len(arrays) // count
+    return [tuple(arrays[i * per:(i + 1) * per]) for i in range(count)]
 
 
 # ------------------------------------------------------------------ the numpy pieces
