@@ -322,7 +322,7 @@ def test_prepared_weights_are_reused_and_read_only():
 @pytest.mark.parametrize("kind", ["GRU", "LSTM"])
 @pytest.mark.parametrize("packed", [False, True])
 def test_backward_factors_on_contiguous_copies_give_the_strided_views_bits(kind, packed, monkeypatch):
-    """Below SMALL_FACTORS_BYTES backward computes its gate factors on contiguous copies of the
+    """Below SMALL_BYTES backward computes its gate factors on contiguous copies of the
     gates (lstm.gate_factors, gru.gru_factors), above it on strided views: the same calls on the
     same numbers, so every output and gradient is the same bit for bit."""
     from tinygrad_rnn.kernels import gru, lstm
@@ -330,7 +330,44 @@ def test_backward_factors_on_contiguous_copies_give_the_strided_views_bits(kind,
     sizes = (5, 6, 4, 3, 2)
     kernel = lstm if kind == "LSTM" else gru
     small = run_module(tinygrad_rnn, kind, sizes, np.float32, seed=11, packed=packed)
-    monkeypatch.setattr(kernel, "SMALL_FACTORS_BYTES", 0)  # every array takes the views' path
+    monkeypatch.setattr(kernel, "SMALL_BYTES", 0)  # every array takes the views' path
     strided = run_module(tinygrad_rnn, kind, sizes, np.float32, seed=11, packed=packed)
     for i, (a, b) in enumerate(zip(small, strided)):
         assert np.array_equal(a, b), f"result {i} differs between the two paths"
+
+
+@pytest.mark.parametrize("kind", ["RNN", "GRU", "LSTM"])
+@pytest.mark.parametrize("bidirectional", [False, True])
+def test_a_broadcast_upstream_gradient_made_contiguous_gives_the_same_bits(kind, bidirectional, monkeypatch):
+    """The gradient of out.sum() reaches backward as a broadcast view; below SMALL_BYTES the
+    kernels copy it into a contiguous array first (step_layout.contiguous_if_small), above they
+    read the view: the same gradients bit for bit."""
+    from tinygrad_rnn.kernels import gru, lstm, step_layout
+
+    def gradients():
+        tinygrad_rnn.manual_seed(3)
+        module = getattr(tinygrad_rnn.nn, kind)(4, 3, 2, bidirectional=bidirectional)
+        x = tinygrad_rnn.randn(5, 2, 4, requires_grad=True)
+        out, state = module(x)
+        states = state if isinstance(state, tuple) else (state,)
+        (out.sum() + sum(s.sum() for s in states)).backward()
+        return [t.grad.numpy().copy() for t in (x, *module.parameters())]
+
+    copied = gradients()
+    for kernel in (step_layout, lstm, gru):
+        monkeypatch.setattr(kernel, "SMALL_BYTES", 0)  # every array read as it comes
+    as_views = gradients()
+    for i, (a, b) in enumerate(zip(copied, as_views)):
+        assert np.array_equal(a, b), f"gradient {i} differs"
+
+
+def test_contiguous_if_small_copies_only_small_strided_arrays():
+    from tinygrad_rnn.kernels.step_layout import SMALL_BYTES, contiguous_if_small
+
+    ones = np.broadcast_to(np.float32(1), (5, 3, 2))
+    small = contiguous_if_small(ones)
+    assert small.flags.c_contiguous and np.array_equal(small, ones)
+    contiguous = np.zeros((5, 3, 2), np.float32)
+    assert contiguous_if_small(contiguous) is contiguous
+    large = np.broadcast_to(np.float32(1), (SMALL_BYTES // 4 + 1,))
+    assert contiguous_if_small(large) is large  # a copy of a large one would cost memory at backward's peak

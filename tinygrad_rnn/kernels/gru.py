@@ -51,9 +51,10 @@ from .fused_stack import FusedRunner, FusedStack, grouped
 from .recurrence import DirectionWeights, StepWeights, Variant, run_direction
 from .sequence_function import SequenceFunction
 from .step_layout import (
-    SMALL_FACTORS_BYTES,
+    SMALL_BYTES,
     StepLayout,
     bias_row,
+    contiguous_if_small,
     form_sigmoids,
     gate_bias,
     gate_major,
@@ -113,7 +114,7 @@ def direction_grads(kept: tuple, x: np.ndarray, state: tuple, w: DirectionWeight
     weight grads in DirectionWeights' order (None if absent)."""
     layout, arrays = kept
     dx, dh0, dw_ih, dw_hh, db_ih, db_hh = gru_backward(
-        layout.sequence_in(g_out), layout.batch_in(g_final[0]), layout.sequence_in(x), layout.batch_in(state[0]),
+        contiguous_if_small(layout.sequence_in(g_out)), layout.batch_in(g_final[0]), layout.sequence_in(x), layout.batch_in(state[0]),
         w.w_ih._data, w.w_hh._data, arrays, layout)
     if w.b_ih is None:
         db_ih = db_hh = None
@@ -280,7 +281,7 @@ def gru_factors(gates: np.ndarray, h_n_part: np.ndarray, out: np.ndarray, h0: np
     On small arrays they run on contiguous copies, as lstm.gate_factors does (the same bits)."""
     by_gate = gates.transpose(1, 0, 2, 3)  # (3, steps, batch, H): r, z, n
     r_z_factors = d_hid.transpose(2, 0, 1, 3)[:2]  # (2, steps, batch, H), a view of d_hid
-    if d_hid.nbytes > SMALL_FACTORS_BYTES:
+    if d_hid.nbytes > SMALL_BYTES:
         write_gru_factors(by_gate, h_n_part, out, h0, d_n, r_z_factors)
         return
     gates_copy = scratch("gru gates by gate", by_gate.shape, gates.dtype)

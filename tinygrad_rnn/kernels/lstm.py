@@ -56,9 +56,10 @@ from .fused_stack import FusedRunner, FusedStack, grouped
 from .recurrence import DirectionWeights, StepWeights, Variant, run_direction
 from .sequence_function import SequenceFunction
 from .step_layout import (
-    SMALL_FACTORS_BYTES,
+    SMALL_BYTES,
     StepLayout,
     bias_row,
+    contiguous_if_small,
     gate_bias,
     gate_major,
     prepared,
@@ -122,7 +123,7 @@ def direction_grads(kept: tuple, x: np.ndarray, state: tuple, w: DirectionWeight
     layout, arrays = kept
     w_hr = None if w.w_hr is None else w.w_hr._data
     dx, dh0, dc0, dw_ih, dw_hh, db, dw_hr = lstm_backward(
-        layout.sequence_in(g_out), layout.batch_in(g_final[0]), layout.batch_in(g_final[1]), layout.sequence_in(x),
+        contiguous_if_small(layout.sequence_in(g_out)), layout.batch_in(g_final[0]), layout.batch_in(g_final[1]), layout.sequence_in(x),
         layout.batch_in(state[0]), layout.batch_in(state[1]), w.w_ih._data, w.w_hh._data, w_hr, arrays, layout)
     db = None if w.b_ih is None else db
     return (layout.sequence_out(dx), (layout.batch_out(dh0), layout.batch_out(dc0)),
@@ -381,7 +382,7 @@ def gate_factors(gates: np.ndarray, c0: np.ndarray, cell: np.ndarray, tanh_cell:
     way: the same bits."""
     by_gate = gates.transpose(1, 0, 2, 3)  # (4, steps, batch, H): the kernel's order i, f, o, g
     factors = dpre.transpose(2, 0, 1, 3)  # (4, steps, batch, H): torch's order i, f, g, o
-    if dpre.nbytes > SMALL_FACTORS_BYTES:
+    if dpre.nbytes > SMALL_BYTES:
         return write_gate_factors(by_gate, c0, cell, tanh_cell, factors)
     gates_copy = scratch("lstm gates by gate", by_gate.shape, gates.dtype)
     gates_copy[...] = by_gate

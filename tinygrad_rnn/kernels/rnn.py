@@ -36,7 +36,7 @@ from ..core.tensor import Tensor
 from .fused_stack import ShowAsStack
 from .recurrence import DirectionWeights, StepWeights, Variant, flat_weights, group_weights, records_graph
 from .sequence_function import SequenceFunction
-from .step_layout import StepLayout
+from .step_layout import StepLayout, contiguous_if_small
 
 
 # ------------------------------------------------------------------ the step math (composed path)
@@ -129,7 +129,7 @@ class FusedRNNStack(SequenceFunction):
         needs = ctx.needs_input_grad
         groups = _weight_groups(weights, num_layers * num_directions)
         h0s = None if h0 is None else layout.sequence_in(h0._data)
-        g_y, g_hn = layout.sequence_in(g_out), layout.sequence_in(g_hn)
+        g_y, g_hn = contiguous_if_small(layout.sequence_in(g_out)), layout.sequence_in(g_hn)
         dh0 = np.empty_like(g_hn) if h0 is not None and needs[1] else None
         weight_grads: list = []
         for k in range(num_layers - 1, -1, -1):
