@@ -257,38 +257,46 @@ def forward_steps(w_hh3: np.ndarray, b_hn: np.ndarray | None, gh: np.ndarray) ->
 
 
 def backward_step(g_out: np.ndarray, dh: np.ndarray, z: np.ndarray, r: np.ndarray, d_n: np.ndarray,
-                  d_hid: np.ndarray, d_hid_rows: np.ndarray, w_hh: np.ndarray, d: np.ndarray, tmp: np.ndarray) -> None:
+                  grads: np.ndarray, d_hid: np.ndarray | None, d_hid_rows: np.ndarray, w_hh: np.ndarray, d: np.ndarray,
+                  tmp: np.ndarray) -> None:
     """One step back in time on the k rows that run, in place. dh holds dL/dh_t from the later
     steps on entry and dL/dh_{t-1} on return. d_n (k, H) holds the n factor on entry and
-    receives d(pre-activation of n); d_hid (k, 3, H) (d_hid_rows: the same memory as (k, 3H))
-    holds the r and z factors on entry (see gru_factors) and receives dL/d(h W_hh^T + b_hh) for
-    r, z, n. d and tmp (k, H) are work space. Only what the recurrence needs: 7 numpy calls and
-    one product."""
+    receives d(pre-activation of n). grads (3, k, H) holds the r and z factors on entry (see
+    gru_factors) and receives dL/d(h W_hh^T + b_hh) for r, z, n, gate by gate: a view of the
+    step's d_hid (k, 3, H), or (small arrays) a contiguous block, then copied into d_hid
+    (d_hid None: grads is its view). d_hid_rows is the step's d_hid as (k, 3H). d and tmp (k, H)
+    are work space. Only what the recurrence needs: 7 numpy calls and one product (8 with the copy:
+    on a small model cheaper than the three calls on strided rows it replaces)."""
     np.add(g_out, dh, out=d)
     d_n *= d
-    d_hid[:, 1] *= d
-    d_hid[:, 0] *= d_n
-    np.multiply(d_n, r, out=d_hid[:, 2])
+    grads[1] *= d
+    grads[0] *= d_n
+    np.multiply(d_n, r, out=grads[2])
+    if d_hid is not None:
+        d_hid[...] = grads.transpose(1, 0, 2)
     d_hid_rows.dot(w_hh, out=dh)  # (ndarray.dot: np.matmul's bits, without its ~0.7 us of overhead)
     dh += np.multiply(d, z, out=tmp)
 
 
 def gru_factors(gates: np.ndarray, h_n_part: np.ndarray, out: np.ndarray, h0: np.ndarray, d_n: np.ndarray,
-                d_hid: np.ndarray) -> None:
+                d_hid: np.ndarray) -> np.ndarray | None:
     """Write every step's factors (they do not depend on the incoming gradient) where the loop
     turns them into gradients: d_n (steps, batch, H) := (1 - n^2)(1 - z); in d_hid (steps, batch,
     3, H): r := r(1 - r)(h W_hn^T + b_hn) and z := (h_{t-1} - n) z(1 - z). Whole-sequence calls.
-    On small arrays they run on contiguous copies, as lstm.gate_factors does (the same bits)."""
+
+    On small arrays (see step_layout.SMALL_BYTES) they run on contiguous copies, as
+    lstm.gate_factors does (the same bits), and the r and z factors stay in a contiguous work
+    array (3, steps, batch, H), returned: the loop works there and copies each step into d_hid.
+    Returns None when the factors are in d_hid."""
     by_gate = gates.transpose(1, 0, 2, 3)  # (3, steps, batch, H): r, z, n
-    r_z_factors = d_hid.transpose(2, 0, 1, 3)[:2]  # (2, steps, batch, H), a view of d_hid
     if d_hid.nbytes > SMALL_BYTES:
-        write_gru_factors(by_gate, h_n_part, out, h0, d_n, r_z_factors)
-        return
+        write_gru_factors(by_gate, h_n_part, out, h0, d_n, d_hid.transpose(2, 0, 1, 3)[:2])
+        return None
     gates_copy = scratch("gru gates by gate", by_gate.shape, gates.dtype)
     gates_copy[...] = by_gate
-    work = scratch("gru r z factors", r_z_factors.shape, gates.dtype)
-    write_gru_factors(gates_copy, h_n_part, out, h0, d_n, work)
-    r_z_factors[...] = work
+    work = scratch("gru gradients by gate", by_gate.shape, gates.dtype)  # r, z, n: n is the loop's to fill
+    write_gru_factors(gates_copy, h_n_part, out, h0, d_n, work[:2])
+    return work
 
 
 def write_gru_factors(by_gate: np.ndarray, h_n_part: np.ndarray, out: np.ndarray, h0: np.ndarray, d_n: np.ndarray,
@@ -326,17 +334,21 @@ def gru_backward(g_out: np.ndarray, g_h: np.ndarray, x: np.ndarray, h0: np.ndarr
     r, z = gates[:, 0], gates[:, 1]
     d_hid = scratch("gru d_hid", (steps, batch, 3, hidden), x.dtype)  # (reused when small: see scratch)
     d_n = scratch("gru d_n", out.shape, x.dtype)
-    gru_factors(gates, h_n_part, out, h0, d_n, d_hid)
+    work = gru_factors(gates, h_n_part, out, h0, d_n, d_hid)
+    # each step's gradients gate by gate, (3, batch, H): in d_hid itself, or in the small arrays' work array
+    grads = d_hid.transpose(0, 2, 1, 3) if work is None else work.transpose(1, 0, 2, 3)
+    into = None if work is None else d_hid  # where the work array's steps are copied
     d_hid_rows = d_hid.reshape(steps, batch, 3 * hidden)  # each step's gradient as rows for the product with W_hh
     dh = np.array(g_h, dtype=x.dtype)  # padded rows carry it as is
     d_step, tmp = np.empty((batch, hidden), x.dtype), np.empty((batch, hidden), x.dtype)
     with threads_for(batch, 3 * hidden, hidden):
         for s, k in reversed(list(enumerate(layout.rows_per_step()))):
             if k == batch:  # every row runs: whole per-step arrays, no slicing (each slice costs ~0.3 us)
-                backward_step(g_out[s], dh, z[s], r[s], d_n[s], d_hid[s], d_hid_rows[s], w_hh, d_step, tmp)
+                backward_step(g_out[s], dh, z[s], r[s], d_n[s], grads[s], None if into is None else into[s],
+                              d_hid_rows[s], w_hh, d_step, tmp)
             else:
-                backward_step(g_out[s, :k], dh[:k], z[s, :k], r[s, :k], d_n[s, :k], d_hid[s, :k], d_hid_rows[s, :k],
-                              w_hh, d_step[:k], tmp[:k])
+                backward_step(g_out[s, :k], dh[:k], z[s, :k], r[s, :k], d_n[s, :k], grads[s, :, :k],
+                              None if into is None else into[s, :k], d_hid_rows[s, :k], w_hh, d_step[:k], tmp[:k])
                 d_hid[s, k:], d_n[s, k:] = 0, 0  # rows past their length: no gradient (they still hold factors)
     flat_hid, flat_n = d_hid.reshape(steps * batch, 3 * hidden), rows_of(d_n)
     flat_rz = flat_hid[:, :2 * hidden]  # (a strided view: BLAS reads it in place)
