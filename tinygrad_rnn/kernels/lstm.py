@@ -341,55 +341,59 @@ def inference_steps(w_hh4: np.ndarray, act: np.ndarray, tanh_c: np.ndarray, buf:
 
 def backward_steps(dh: np.ndarray, dc: np.ndarray, w_hh: np.ndarray, tmp: np.ndarray,
                    projection: tuple | None) -> Callable[..., None]:
-    """`step(g_out, d_h, c_factor, f, d, d_rows)`: one step back in time on the n rows that run, in
-    place. On entry dh and dc (n, P or H; n, H) hold dL/dh_t and dL/dc_t from the later steps; on
-    return dL/dh_{t-1} and dL/dc_{t-1}. d (n, 4, H) (d_rows: the same memory as (n, 4H)) holds this
-    step's gate factors on entry (see lstm_backward) and receives dL/d(pre-activation) in torch's
-    gate order i, f, g, o; d_h receives the total dL/dh_t. c_factor and f are this step's
+    """`step(g_out, d_h, c_factor, f, grads, into, d_rows)`: one step back in time on the n rows
+    that run, in place. On entry dh and dc (n, P or H; n, H) hold dL/dh_t and dL/dc_t from the
+    later steps; on return dL/dh_{t-1} and dL/dc_{t-1}. grads (4, n, H) holds this step's gate
+    factors on entry (see lstm_backward) and receives dL/d(pre-activation), gate by gate in torch's
+    order i, f, g, o: a view of the step's dpre (n, 4, H) (into None), or (small arrays, see
+    gate_factors) a contiguous block, then copied into `into`, the step's dpre. d_rows is the
+    step's dpre as (n, 4H); d_h receives the total dL/dh_t. c_factor and f are this step's
     o * tanh'(c_t) and forget gate. projection: (W_hr, a work array) or None. tmp (n, H) is work
-    space. Only what the recurrence needs: 6 numpy calls and one matrix product. The step is made
-    once per call, with the views of dc it reads made here, not at every step."""
-    dc_by_gate = dc[:, None, :]  # (n, 1, H): dc against each of the gates i, f, g
+    space. Only what the recurrence needs: 6 numpy calls (7 with the copy) and one matrix product."""
 
-    def step(g_out: np.ndarray, d_h: np.ndarray, c_factor: np.ndarray, f: np.ndarray, d: np.ndarray,
-             d_rows: np.ndarray) -> None:
+    def step(g_out: np.ndarray, d_h: np.ndarray, c_factor: np.ndarray, f: np.ndarray, grads: np.ndarray,
+             into: np.ndarray | None, d_rows: np.ndarray) -> None:
         np.add(g_out, dh, out=d_h)
         if projection is not None:  # h = cell_out @ W_hr^T
             w_hr, d_cell_out = projection
             d_h = d_h.dot(w_hr, out=d_cell_out)
-        d[:, 3] *= d_h  # d_o = dh * [tanh(c_t) * o']
+        grads[3] *= d_h  # d_o = dh * [tanh(c_t) * o']
         np.multiply(d_h, c_factor, out=tmp)
         np.add(dc, tmp, out=dc)  # (dc += tmp: a closure cannot rebind dc)
-        d[:, :3] *= dc_by_gate  # d_i, d_f, d_g = dc * [g * i', c_{t-1} * f', i * g']
+        grads[:3] *= dc  # d_i, d_f, d_g = dc * [g * i', c_{t-1} * f', i * g']
         np.multiply(dc, f, out=dc)
+        if into is not None:
+            into[...] = grads.transpose(1, 0, 2)
         d_rows.dot(w_hh, out=dh)  # (ndarray.dot: np.matmul's bits, without its ~0.7 us of overhead)
 
     return step
 
 
 def gate_factors(gates: np.ndarray, c0: np.ndarray, cell: np.ndarray, tanh_cell: np.ndarray,
-                 dpre: np.ndarray) -> np.ndarray:
+                 dpre: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
     """Write every step's gate factors into dpre (steps, batch, 4, H), torch's gate order:
     [g * i', c_{t-1} * f', i * g', tanh(c_t) * o'] (i' = i(1-i) for a sigmoid, g' = 1-g^2 for
-    tanh); returns c_factor = o * tanh'(c_t), (steps, batch, H). Whole-sequence calls: these do
-    not depend on the incoming gradient.
+    tanh); returns c_factor = o * tanh'(c_t), (steps, batch, H), and None. Whole-sequence calls:
+    these do not depend on the incoming gradient.
 
     One gate over every step is a strided view, of the gates and of dpre alike, and numpy's call
     on a strided view costs 1-2 us where one on a contiguous array costs 0.25 us. On a small model
-    that overhead is all the work, so there the gates are copied gate by gate into one contiguous
-    array, the factors written into another, and that one copied into dpre: two copies, and every
-    call on contiguous arrays (seed shape: ~20 us -> ~7). The same calls on the same numbers either
-    way: the same bits."""
+    (see step_layout.SMALL_BYTES) that overhead is all the work, so there the gates are copied
+    gate by gate into one contiguous array and the factors written into another (seed shape:
+    ~20 us -> ~7), then copied step-major, (steps, 4, batch, H), and returned in place of None:
+    each step's factors are then one contiguous block, which the backward loop multiplies and
+    copies into dpre (see backward_steps). The same calls on the same numbers either way: the
+    same bits."""
     by_gate = gates.transpose(1, 0, 2, 3)  # (4, steps, batch, H): the kernel's order i, f, o, g
-    factors = dpre.transpose(2, 0, 1, 3)  # (4, steps, batch, H): torch's order i, f, g, o
     if dpre.nbytes > SMALL_BYTES:
-        return write_gate_factors(by_gate, c0, cell, tanh_cell, factors)
+        return write_gate_factors(by_gate, c0, cell, tanh_cell, dpre.transpose(2, 0, 1, 3)), None
     gates_copy = scratch("lstm gates by gate", by_gate.shape, gates.dtype)
     gates_copy[...] = by_gate
-    work = scratch("lstm gate factors", by_gate.shape, gates.dtype)
+    work = scratch("lstm gate factors", by_gate.shape, gates.dtype)  # (4, steps, batch, H), torch's order
     c_factor = write_gate_factors(gates_copy, c0, cell, tanh_cell, work)
-    factors[...] = work
-    return c_factor
+    by_step = scratch("lstm factors by step", gates.shape, gates.dtype)
+    by_step[...] = work.transpose(1, 0, 2, 3)
+    return c_factor, by_step
 
 
 def write_gate_factors(by_gate: np.ndarray, c0: np.ndarray, cell: np.ndarray, tanh_cell: np.ndarray,
@@ -435,7 +439,10 @@ def lstm_backward(g_out: np.ndarray, g_h: np.ndarray, g_c: np.ndarray, x: np.nda
     steps, batch, hidden = cell.shape
     f = gates[:, 1]
     dpre = scratch("lstm dpre", (steps, batch, 4, hidden), x.dtype)  # (reused when small: see scratch)
-    c_factor = gate_factors(gates, c0, cell, tanh_cell, dpre)
+    c_factor, by_step = gate_factors(gates, c0, cell, tanh_cell, dpre)
+    # each step's gradients gate by gate, (4, batch, H): in dpre itself, or in the small arrays' work array
+    grads = dpre.transpose(0, 2, 1, 3) if by_step is None else by_step
+    into = None if by_step is None else dpre  # where the work array's steps are copied
     dpre_rows = dpre.reshape(steps, batch, 4 * hidden)  # each step's gradient as rows for the product with W_hh
     dh, dc = np.array(g_h, dtype=x.dtype), np.array(g_c, dtype=x.dtype)  # padded rows carry them as is
     # dL/dh of every step is kept only for the projection's weight gradient; else one step's
@@ -449,12 +456,13 @@ def lstm_backward(g_out: np.ndarray, g_h: np.ndarray, g_c: np.ndarray, x: np.nda
         for s, n in reversed(list(enumerate(layout.rows_per_step()))):
             d_h = d_out[s if w_hr is not None else 0]
             if n == batch:  # every row runs: whole per-step arrays, no slicing (each slice costs ~0.3 us)
-                every_row(g_out[s], d_h, c_factor[s], f[s], dpre[s], dpre_rows[s])
+                every_row(g_out[s], d_h, c_factor[s], f[s], grads[s], None if into is None else into[s], dpre_rows[s])
             else:
                 if n not in fewer_rows:
                     fewer_rows[n] = backward_steps(dh[:n], dc[:n], w_hh, tmp[:n],
                                                    None if w_hr is None else (w_hr, d_cell_out[:n]))
-                fewer_rows[n](g_out[s, :n], d_h[:n], c_factor[s, :n], f[s, :n], dpre[s, :n], dpre_rows[s, :n])
+                fewer_rows[n](g_out[s, :n], d_h[:n], c_factor[s, :n], f[s, :n], grads[s, :, :n],
+                              None if into is None else into[s, :n], dpre_rows[s, :n])
                 dpre[s, n:] = 0  # rows past their length: no gradient (they still hold factors)
     flat = dpre.reshape(steps * batch, 4 * hidden)
     with threads_for(steps * batch, max(x.shape[2], h0.shape[1]), 4 * hidden):
