@@ -18,7 +18,7 @@ Columns: `calls` (numpy functions, ufuncs and array methods: every CALL in a loo
 `in-place` (`a += b`, `a *= 0.5`: one ufunc call each), `views` (indexing `a[s, :n]` and tuple
 unpacking of an array, which make view objects, about 0.1-0.3 us each; `a[...] = b` copies;
 the loop's own `for s, n in ...` unpacking counts one). `calls` includes the call of a step
-function (kernels/lstm.py `forward_step`, ...) where the loop makes one.
+function (the step that kernels/lstm.py `forward_steps` makes, ...) where the loop makes one.
 """
 from __future__ import annotations
 

@@ -182,8 +182,8 @@ def test_projection_is_the_same_product_on_one_thread_and_when_threaded(with_bia
 # ---------------------------------------------------------------- 7. the inference steps' own arithmetic
 @pytest.mark.parametrize("proj", [False, True])
 def test_lstm_inference_step_gives_the_recording_steps_bits_also_where_gates_saturate(proj):
-    """lstm.inference_step forms f * c and i * tanh(g) in one call (one numpy call fewer a step)
-    and forward_step in two; both give the same c_t and h_t bit for bit, and a sigmoid gate
+    """lstm.inference_steps' step forms f * c and i * tanh(g) in one call (one numpy call fewer a step)
+    and forward_steps' in two; both give the same c_t and h_t bit for bit, and a sigmoid gate
     saturated to 0 (0.5 * tanh(a / 2) + 0.5 with tanh at -1) gives exactly 0."""
     from tinygrad_rnn.kernels import lstm
 
@@ -198,11 +198,11 @@ def test_lstm_inference_step_gives_the_recording_steps_bits_also_where_gates_sat
     recorded = [np.empty((batch, hidden), np.float32) for _ in range(3)]
     h_recorded = np.empty((batch, out_size), np.float32)
     gates = g.copy()
-    lstm.forward_step(gates, h, c, w_hh4, recorded[0], recorded[1], h_recorded, np.empty_like(g), recorded[2],
-                      w_hr_t)
+    lstm.forward_steps(w_hh4, np.empty_like(g), w_hr_t)(gates, h, c, recorded[0], recorded[1], h_recorded,
+                                                         recorded[2] if proj else None)
     act, tanh_c, h_inferred = np.concatenate([np.empty_like(g), c[None]]), np.empty_like(c), np.empty_like(h)
-    lstm.inference_step(g, h, w_hh4, act, tanh_c, h_inferred, np.empty_like(g), np.empty_like(c) if proj else None,
-                        w_hr_t)
+    step = lstm.inference_steps(w_hh4, act, tanh_c, np.empty_like(g), np.empty_like(c) if proj else None, w_hr_t)
+    step(g, h, h_inferred)
     assert np.array_equal(act[4], recorded[0]) and np.array_equal(tanh_c, recorded[1])
     assert np.array_equal(h_inferred, h_recorded)
     assert np.array_equal(act[:4], gates)  # the same activations as the recording step keeps
@@ -212,7 +212,7 @@ def test_lstm_inference_step_gives_the_recording_steps_bits_also_where_gates_sat
 
 @pytest.mark.parametrize("bias", [False, True])
 def test_gru_step_leaves_e_for_the_sigmoids_formed_after_the_loop_also_where_exp_overflows(bias):
-    """gru.forward_step forms no sigmoid: r and z scale by dividing by e = 1 + exp(-a), and the
+    """gru.forward_steps' step forms no sigmoid: r and z scale by dividing by e = 1 + exp(-a), and the
     gates keep e; form_sigmoids turns e into the sigmoids backward reads. Saturated gates (exp
     overflowing to inf) give no NaN in h_t, and sigmoids of exactly 0."""
     from tinygrad_rnn.kernels import gru
@@ -227,7 +227,7 @@ def test_gru_step_leaves_e_for_the_sigmoids_formed_after_the_loop_also_where_exp
     b_hn = rng.standard_normal(hidden).astype(np.float32) if bias else None
     gates, h_n, h_new = g.copy(), np.empty_like(h), np.empty_like(h)
     with np.errstate(over="ignore"):
-        gru.forward_step(gates, h, w_hh3, b_hn, h_n, h_new, np.empty_like(g))
+        gru.forward_steps(w_hh3, b_hn, np.empty_like(g))(gates, h, h_n, h_new)
     e = gates[:2].copy()
     form_sigmoids(gates[None, :2], StepLayout(1, batch, None, False))
     assert np.all(np.isfinite(h_new))
@@ -317,3 +317,57 @@ def test_prepared_weights_are_reused_and_read_only():
     assert third[1] is None and np.array_equal(third[0], [10.0, 2.0, 2.0])
     with pytest.raises(ValueError):
         first[0][0] = 1.0
+
+
+@pytest.mark.parametrize("kind", ["GRU", "LSTM"])
+@pytest.mark.parametrize("packed", [False, True])
+def test_backward_factors_on_contiguous_copies_give_the_strided_views_bits(kind, packed, monkeypatch):
+    """Below SMALL_BYTES backward computes its gate factors on contiguous copies of the
+    gates (lstm.gate_factors, gru.gru_factors), above it on strided views: the same calls on the
+    same numbers, so every output and gradient is the same bit for bit."""
+    from tinygrad_rnn.kernels import gru, lstm
+
+    sizes = (5, 6, 4, 3, 2)
+    kernel = lstm if kind == "LSTM" else gru
+    small = run_module(tinygrad_rnn, kind, sizes, np.float32, seed=11, packed=packed)
+    monkeypatch.setattr(kernel, "SMALL_BYTES", 0)  # every array takes the views' path
+    strided = run_module(tinygrad_rnn, kind, sizes, np.float32, seed=11, packed=packed)
+    for i, (a, b) in enumerate(zip(small, strided)):
+        assert np.array_equal(a, b), f"result {i} differs between the two paths"
+
+
+@pytest.mark.parametrize("kind", ["RNN", "GRU", "LSTM"])
+@pytest.mark.parametrize("bidirectional", [False, True])
+def test_a_broadcast_upstream_gradient_made_contiguous_gives_the_same_bits(kind, bidirectional, monkeypatch):
+    """The gradient of out.sum() reaches backward as a broadcast view; below SMALL_BYTES the
+    kernels copy it into a contiguous array first (step_layout.contiguous_if_small), above they
+    read the view: the same gradients bit for bit."""
+    from tinygrad_rnn.kernels import gru, lstm, step_layout
+
+    def gradients():
+        tinygrad_rnn.manual_seed(3)
+        module = getattr(tinygrad_rnn.nn, kind)(4, 3, 2, bidirectional=bidirectional)
+        x = tinygrad_rnn.randn(5, 2, 4, requires_grad=True)
+        out, state = module(x)
+        states = state if isinstance(state, tuple) else (state,)
+        (out.sum() + sum(s.sum() for s in states)).backward()
+        return [t.grad.numpy().copy() for t in (x, *module.parameters())]
+
+    copied = gradients()
+    for kernel in (step_layout, lstm, gru):
+        monkeypatch.setattr(kernel, "SMALL_BYTES", 0)  # every array read as it comes
+    as_views = gradients()
+    for i, (a, b) in enumerate(zip(copied, as_views)):
+        assert np.array_equal(a, b), f"gradient {i} differs"
+
+
+def test_contiguous_if_small_copies_only_small_strided_arrays():
+    from tinygrad_rnn.kernels.step_layout import SMALL_BYTES, contiguous_if_small
+
+    ones = np.broadcast_to(np.float32(1), (5, 3, 2))
+    small = contiguous_if_small(ones)
+    assert small.flags.c_contiguous and np.array_equal(small, ones)
+    contiguous = np.zeros((5, 3, 2), np.float32)
+    assert contiguous_if_small(contiguous) is contiguous
+    large = np.broadcast_to(np.float32(1), (SMALL_BYTES // 4 + 1,))
+    assert contiguous_if_small(large) is large  # a copy of a large one would cost memory at backward's peak

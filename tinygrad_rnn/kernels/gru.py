@@ -21,7 +21,7 @@ and direction:
   exp call: sigmoid(a) = 1 / (1 + exp(-a)) (negation is exact in floating point; exp + add +
   reciprocal cost about 2/3 of a tanh per element: see kernels/lstm.py).
   Gates are stored gate-major, (steps, 3, batch, hidden), so every per-step numpy call works on
-  contiguous arrays (see step_layout). A step (`forward_step`) is one matrix product and 11
+  contiguous arrays (see step_layout). A step (`forward_steps`) is one matrix product and 11
   elementwise calls (10 in inference, which forms no sigmoid); the per-step arrays are passed whole when every row runs (slicing costs).
 - backward carries only dL/dh through time. With dh the gradient reaching h_t:
 
@@ -38,20 +38,23 @@ Time order, reverse direction and packed lengths are handled by `StepLayout`.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
 from ..backend.blas_threads import threads_for
 from ..backend.errstate import quiet_overflow
-from ..backend.scratch import scratch
+from ..backend.scratch import constant, scratch
 from ..core.tensor import Tensor
 from .fused_stack import FusedRunner, FusedStack, grouped
 from .recurrence import DirectionWeights, StepWeights, Variant, run_direction
 from .sequence_function import SequenceFunction
 from .step_layout import (
+    SMALL_BYTES,
     StepLayout,
     bias_row,
+    contiguous_if_small,
     form_sigmoids,
     gate_bias,
     gate_major,
@@ -111,7 +114,7 @@ def direction_grads(kept: tuple, x: np.ndarray, state: tuple, w: DirectionWeight
     weight grads in DirectionWeights' order (None if absent)."""
     layout, arrays = kept
     dx, dh0, dw_ih, dw_hh, db_ih, db_hh = gru_backward(
-        layout.sequence_in(g_out), layout.batch_in(g_final[0]), layout.sequence_in(x), layout.batch_in(state[0]),
+        contiguous_if_small(layout.sequence_in(g_out)), layout.batch_in(g_final[0]), layout.sequence_in(x), layout.batch_in(state[0]),
         w.w_ih._data, w.w_hh._data, arrays, layout)
     if w.b_ih is None:
         db_ih = db_hh = None
@@ -189,13 +192,17 @@ def gru_forward(x: np.ndarray, h0: np.ndarray, w_ih: np.ndarray, w_hh: np.ndarra
     out = np.zeros((steps, batch, hidden), x.dtype)
     gh = np.empty((3, batch, hidden), x.dtype)
     h = h0
-    with threads_for(batch, hidden, 3 * hidden), quiet_overflow():  # (exp: see forward_step)
+    every_row = forward_steps(w_hh3, b_hn, gh)
+    fewer_rows: dict = {}  # packed input: a step per count of rows that run (they only shrink)
+    with threads_for(batch, hidden, 3 * hidden), quiet_overflow():  # (exp: see forward_steps)
         for s, k in enumerate(layout.rows_per_step()):
             h_new, h_n = out[s], h_n_part[s if keep else 0]
             if k == batch:  # every row runs: whole per-step arrays, no slicing (each slice costs ~0.3 us)
-                forward_step(gates[s], h, w_hh3, b_hn, h_n, h_new, gh)
+                every_row(gates[s], h, h_n, h_new)
             else:
-                forward_step(gates[s, :, :k], h[:k], w_hh3, b_hn, h_n[:k], h_new[:k], gh[:, :k])
+                if k not in fewer_rows:
+                    fewer_rows[k] = forward_steps(w_hh3, b_hn, gh[:, :k])
+                fewer_rows[k](gates[s, :, :k], h[:k], h_n[:k], h_new[:k])
             h = h_new  # rows still running at s+1 are a prefix of those running at s
     if not keep:
         return {"out": out}
@@ -214,68 +221,105 @@ def kernel_weights(w_ih: np.ndarray, w_hh: np.ndarray, b_ih: np.ndarray | None, 
     return bias_row(gate_major(w_ih, GATE_ORDER, SIGMOID_GATES), bias), gate_major(w_hh, GATE_ORDER, SIGMOID_GATES)
 
 
-def forward_step(g: np.ndarray, h: np.ndarray, w_hh3: np.ndarray, b_hn: np.ndarray | None, h_n: np.ndarray,
-                 h_new: np.ndarray, gh: np.ndarray) -> None:
-    """One step on the k rows that run, in place: g (3, k, H) holds the step's input terms r, z, n
-    (r and z rows negated, b_hr and b_hz added) and is left holding the activated n gate and, in
-    the r and z rows, e = 1 + exp(-a); h_n receives h W_hn^T + b_hn (what r scales) and h_new the
-    new state. gh (3, k, H) is work space. 10 numpy calls and one matrix product, each on a
-    contiguous block.
+def forward_steps(w_hh3: np.ndarray, b_hn: np.ndarray | None, gh: np.ndarray) -> Callable[..., None]:
+    """`step(g, h, h_n, h_new)`: one step on the k rows that run, in place. g (3, k, H) holds the
+    step's input terms r, z, n (r and z rows negated, b_hr and b_hz added) and is left holding the
+    activated n gate and, in the r and z rows, e = 1 + exp(-a); h_n receives h W_hn^T + b_hn
+    (what r scales) and h_new the new state. gh (3, k, H) is work space. 10 numpy calls and one
+    matrix product, each on a contiguous block.
 
     A sigmoid gate scales by DIVIDING by e (sigmoid(a) = 1 / e), so a step forms no sigmoid at
     all; with keep the sigmoids (what backward reads) are formed after the loop, for every step
-    in one call (`form_sigmoids`)."""
-    np.matmul(h, w_hh3, out=gh)
-    r_z = g[:2]
-    r_z += gh[:2]
-    np.exp(r_z, out=r_z)  # ONE exp for both, on the negated rows: e = 1 + exp(-a)
-    r_z += 1  # (exp(-a) overflows to inf for a < -88: x / inf is the 0 of sigmoid's product)
-    if b_hn is None:
-        h_n[...] = gh[2]
-    else:
-        np.add(gh[2], b_hn, out=h_n)
-    n, r_times_h_n = g[2], gh[0]  # (the product's r block is free again)
-    n += np.divide(h_n, g[0], out=r_times_h_n)
-    np.tanh(n, out=n)
-    # h' = (1 - z) * n + z * h, written as n + z * (h - n): one call fewer
-    np.subtract(h, n, out=h_new)
-    h_new /= g[1]
-    h_new += n
+    in one call (`form_sigmoids`). The step is made once per call, with gh's views and the
+    number 1 made here, not at every step (on a small model a step is a few microseconds)."""
+    r_z_hidden, n_hidden, r_times_h_n = gh[:2], gh[2], gh[0]  # (gh[0] is free again once r_z has read it)
+    one = constant(1, gh.dtype)  # (see constant)
+    # b_hn repeated for every row, once: adding a (H,) row to (k, H) broadcasts, and on small arrays
+    # numpy's broadcasting call costs ~1.3 us where one on two arrays of one shape costs ~0.3
+    b_hn_rows = None if b_hn is None else np.empty_like(n_hidden)
+    if b_hn_rows is not None:
+        b_hn_rows[...] = b_hn  # (np.broadcast_to is Python: ~3 us)
+
+    def step(g: np.ndarray, h: np.ndarray, h_n: np.ndarray, h_new: np.ndarray) -> None:
+        np.matmul(h, w_hh3, out=gh)
+        r_z = g[:2]
+        r_z += r_z_hidden
+        np.exp(r_z, out=r_z)  # ONE exp for both, on the negated rows: e = 1 + exp(-a)
+        r_z += one  # (exp(-a) overflows to inf for a < -88: x / inf is the 0 of sigmoid's product)
+        if b_hn_rows is None:
+            h_n[...] = n_hidden
+        else:
+            np.add(n_hidden, b_hn_rows, out=h_n)
+        n = g[2]
+        n += np.divide(h_n, g[0], out=r_times_h_n)
+        np.tanh(n, out=n)
+        # h' = (1 - z) * n + z * h, written as n + z * (h - n): one call fewer
+        np.subtract(h, n, out=h_new)
+        h_new /= g[1]
+        h_new += n
+
+    return step
 
 
 def backward_step(g_out: np.ndarray, dh: np.ndarray, z: np.ndarray, r: np.ndarray, d_n: np.ndarray,
-                  d_hid: np.ndarray, d_hid_rows: np.ndarray, w_hh: np.ndarray, d: np.ndarray, tmp: np.ndarray) -> None:
+                  grads: np.ndarray, d_hid: np.ndarray | None, d_hid_rows: np.ndarray, w_hh: np.ndarray, d: np.ndarray,
+                  tmp: np.ndarray) -> None:
     """One step back in time on the k rows that run, in place. dh holds dL/dh_t from the later
     steps on entry and dL/dh_{t-1} on return. d_n (k, H) holds the n factor on entry and
-    receives d(pre-activation of n); d_hid (k, 3, H) (d_hid_rows: the same memory as (k, 3H))
-    holds the r and z factors on entry (see gru_factors) and receives dL/d(h W_hh^T + b_hh) for
-    r, z, n. d and tmp (k, H) are work space. Only what the recurrence needs: 7 numpy calls and
-    one product."""
+    receives d(pre-activation of n). grads (3, k, H) holds the r and z factors on entry (see
+    gru_factors) and receives dL/d(h W_hh^T + b_hh) for r, z, n, gate by gate: a view of the
+    step's d_hid (k, 3, H), or (small arrays) a contiguous block, then copied into d_hid
+    (d_hid None: grads is its view). d_hid_rows is the step's d_hid as (k, 3H). d and tmp (k, H)
+    are work space. Only what the recurrence needs: 7 numpy calls and one product (8 with the copy:
+    on a small model cheaper than the three calls on strided rows it replaces)."""
     np.add(g_out, dh, out=d)
     d_n *= d
-    d_hid[:, 1] *= d
-    d_hid[:, 0] *= d_n
-    np.multiply(d_n, r, out=d_hid[:, 2])
-    np.matmul(d_hid_rows, w_hh, out=dh)
+    grads[1] *= d
+    grads[0] *= d_n
+    np.multiply(d_n, r, out=grads[2])
+    if d_hid is not None:
+        d_hid[...] = grads.transpose(1, 0, 2)
+    d_hid_rows.dot(w_hh, out=dh)  # (ndarray.dot: np.matmul's bits, without its ~0.7 us of overhead)
     dh += np.multiply(d, z, out=tmp)
 
 
 def gru_factors(gates: np.ndarray, h_n_part: np.ndarray, out: np.ndarray, h0: np.ndarray, d_n: np.ndarray,
-                d_hid: np.ndarray) -> None:
+                d_hid: np.ndarray) -> np.ndarray | None:
     """Write every step's factors (they do not depend on the incoming gradient) where the loop
     turns them into gradients: d_n (steps, batch, H) := (1 - n^2)(1 - z); in d_hid (steps, batch,
-    3, H): r := r(1 - r)(h W_hn^T + b_hn) and z := (h_{t-1} - n) z(1 - z). Whole-sequence calls."""
-    r, z, n = gates.transpose(1, 0, 2, 3)  # (unpacking a view: one call for the three gates)
-    r_factor, z_factor, _ = d_hid.transpose(2, 0, 1, 3)
-    one_minus_z = np.subtract(1, z, out=r_factor)  # (the r factor's place, before the r factor)
+    3, H): r := r(1 - r)(h W_hn^T + b_hn) and z := (h_{t-1} - n) z(1 - z). Whole-sequence calls.
+
+    On small arrays (see step_layout.SMALL_BYTES) they run on contiguous copies, as
+    lstm.gate_factors does (the same bits), and the r and z factors stay in a contiguous work
+    array (3, steps, batch, H), returned: the loop works there and copies each step into d_hid.
+    Returns None when the factors are in d_hid."""
+    by_gate = gates.transpose(1, 0, 2, 3)  # (3, steps, batch, H): r, z, n
+    if d_hid.nbytes > SMALL_BYTES:
+        write_gru_factors(by_gate, h_n_part, out, h0, d_n, d_hid.transpose(2, 0, 1, 3)[:2])
+        return None
+    gates_copy = scratch("gru gates by gate", by_gate.shape, gates.dtype)
+    gates_copy[...] = by_gate
+    work = scratch("gru gradients by gate", by_gate.shape, gates.dtype)  # r, z, n: n is the loop's to fill
+    write_gru_factors(gates_copy, h_n_part, out, h0, d_n, work[:2])
+    return work
+
+
+def write_gru_factors(by_gate: np.ndarray, h_n_part: np.ndarray, out: np.ndarray, h0: np.ndarray, d_n: np.ndarray,
+                      r_z_factors: np.ndarray) -> None:
+    """`gru_factors` with the gates (3, steps, batch, H) and the r and z factors (2, steps, batch,
+    H) given gate by gate (views or contiguous arrays)."""
+    r, z, n = by_gate  # (unpacking: one call for the three gates)
+    r_factor, z_factor = r_z_factors
+    one = constant(1, d_n.dtype)  # (the number 1: see constant)
+    one_minus_z = np.subtract(one, z, out=r_factor)  # (the r factor's place, before the r factor)
     np.multiply(n, n, out=d_n)
-    np.subtract(1, d_n, out=d_n)
+    np.subtract(one, d_n, out=d_n)
     d_n *= one_minus_z
     np.subtract(h0, n[0], out=z_factor[0])  # h_{t-1}: h0 at the first step, then the previous output
     np.subtract(out[:-1], n[1:], out=z_factor[1:])
     z_factor *= z
     z_factor *= one_minus_z
-    np.subtract(1, r, out=r_factor)
+    np.subtract(one, r, out=r_factor)
     r_factor *= r
     r_factor *= h_n_part
 
@@ -295,17 +339,21 @@ def gru_backward(g_out: np.ndarray, g_h: np.ndarray, x: np.ndarray, h0: np.ndarr
     r, z = gates[:, 0], gates[:, 1]
     d_hid = scratch("gru d_hid", (steps, batch, 3, hidden), x.dtype)  # (reused when small: see scratch)
     d_n = scratch("gru d_n", out.shape, x.dtype)
-    gru_factors(gates, h_n_part, out, h0, d_n, d_hid)
+    work = gru_factors(gates, h_n_part, out, h0, d_n, d_hid)
+    # each step's gradients gate by gate, (3, batch, H): in d_hid itself, or in the small arrays' work array
+    grads = d_hid.transpose(0, 2, 1, 3) if work is None else work.transpose(1, 0, 2, 3)
+    into = None if work is None else d_hid  # where the work array's steps are copied
     d_hid_rows = d_hid.reshape(steps, batch, 3 * hidden)  # each step's gradient as rows for the product with W_hh
     dh = np.array(g_h, dtype=x.dtype)  # padded rows carry it as is
     d_step, tmp = np.empty((batch, hidden), x.dtype), np.empty((batch, hidden), x.dtype)
     with threads_for(batch, 3 * hidden, hidden):
         for s, k in reversed(list(enumerate(layout.rows_per_step()))):
             if k == batch:  # every row runs: whole per-step arrays, no slicing (each slice costs ~0.3 us)
-                backward_step(g_out[s], dh, z[s], r[s], d_n[s], d_hid[s], d_hid_rows[s], w_hh, d_step, tmp)
+                backward_step(g_out[s], dh, z[s], r[s], d_n[s], grads[s], None if into is None else into[s],
+                              d_hid_rows[s], w_hh, d_step, tmp)
             else:
-                backward_step(g_out[s, :k], dh[:k], z[s, :k], r[s, :k], d_n[s, :k], d_hid[s, :k], d_hid_rows[s, :k],
-                              w_hh, d_step[:k], tmp[:k])
+                backward_step(g_out[s, :k], dh[:k], z[s, :k], r[s, :k], d_n[s, :k], grads[s, :, :k],
+                              None if into is None else into[s, :k], d_hid_rows[s, :k], w_hh, d_step[:k], tmp[:k])
                 d_hid[s, k:], d_n[s, k:] = 0, 0  # rows past their length: no gradient (they still hold factors)
     flat_hid, flat_n = d_hid.reshape(steps * batch, 3 * hidden), rows_of(d_n)
     flat_rz = flat_hid[:, :2 * hidden]  # (a strided view: BLAS reads it in place)

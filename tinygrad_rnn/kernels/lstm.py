@@ -20,8 +20,8 @@ and direction:
   of the sigmoid gates pre-halved (exact in floating point), so a / 2 needs no call. The kernel
   stores its gates gate-major, (steps, 4, batch, hidden), so that every per-step numpy call works
   on contiguous arrays (see step_layout), in the order i, f, o, g: the three sigmoid gates are
-  one contiguous block. A step (`forward_step`) is then one matrix product and 9 elementwise
-  calls (8 in inference: `inference_step`), and the gates it leaves are the activations backward
+  one contiguous block. A step (`forward_steps`) is then one matrix product and 9 elementwise
+  calls (8 in inference: `inference_steps`), and the gates it leaves are the activations backward
   reads. Why tanh: with AVX-512 numpy's float32 tanh over the four gates costs less than exp over
   three plus tanh over one (3.8 against 6.4 us a medium step), and the transcendental calls are
   most of a step's elementwise time. (The kernel used 1 / (1 + exp(-a)) before; as the GRU does.)
@@ -31,7 +31,7 @@ and direction:
   and gradients stay as close as torch's own float32 ones (tests/kernels/test_fused_lstm_gru.py).
 - backward is backpropagation through time by hand. Every factor that does not depend on the
   incoming gradient (gate derivatives, tanh(c)', c_{t-1} * f', ...) is computed for all steps at
-  once before the loop, written into the gradient array dpre itself, which the loop (`backward_step`)
+  once before the loop, written into the gradient array dpre itself, which the loop (`backward_steps`)
   then multiplies in place, carrying only dL/dh and dL/dc (one matrix product and 6 elementwise calls
   a step): backward makes no big array beyond its gradients (memory at its peak). The weight and
   input gradients are each one large matrix product after the loop.
@@ -44,19 +44,22 @@ Time order, reverse direction and packed lengths are handled by `StepLayout`.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
 from ..backend.blas_threads import threads_for
-from ..backend.scratch import scratch
+from ..backend.scratch import constant, scratch
 from ..core.tensor import Tensor
 from .fused_stack import FusedRunner, FusedStack, grouped
 from .recurrence import DirectionWeights, StepWeights, Variant, run_direction
 from .sequence_function import SequenceFunction
 from .step_layout import (
+    SMALL_BYTES,
     StepLayout,
     bias_row,
+    contiguous_if_small,
     gate_bias,
     gate_major,
     prepared,
@@ -120,7 +123,7 @@ def direction_grads(kept: tuple, x: np.ndarray, state: tuple, w: DirectionWeight
     layout, arrays = kept
     w_hr = None if w.w_hr is None else w.w_hr._data
     dx, dh0, dc0, dw_ih, dw_hh, db, dw_hr = lstm_backward(
-        layout.sequence_in(g_out), layout.batch_in(g_final[0]), layout.batch_in(g_final[1]), layout.sequence_in(x),
+        contiguous_if_small(layout.sequence_in(g_out)), layout.batch_in(g_final[0]), layout.batch_in(g_final[1]), layout.sequence_in(x),
         layout.batch_in(state[0]), layout.batch_in(state[1]), w.w_ih._data, w.w_hh._data, w_hr, arrays, layout)
     db = None if w.b_ih is None else db
     return (layout.sequence_out(dx), (layout.batch_out(dh0), layout.batch_out(dc0)),
@@ -203,7 +206,7 @@ def lstm_forward(x: np.ndarray, h0: np.ndarray, c0: np.ndarray, w_ih: np.ndarray
     """Run the recurrence in kernel order; returns the arrays backward needs (gates are activated).
 
     Gates are stored gate-major, (steps, 4, batch, hidden) (see step_layout.gate_major).
-    keep=False is inference (`inference_step`): the cell state, tanh(c) and the unprojected output
+    keep=False is inference (`inference_steps`): the cell state, tanh(c) and the unprojected output
     live in one (batch, hidden) buffer each instead of one per step, and "cell" is the final cell state.
     """
     steps, batch = x.shape[:2]
@@ -224,14 +227,18 @@ def lstm_forward(x: np.ndarray, h0: np.ndarray, c0: np.ndarray, w_ih: np.ndarray
                 if a is not None:
                     a[...] = 0
         h, c = h0, c0
+        every_row = forward_steps(w_hh4, buf, w_hr_t)
+        fewer_rows: dict = {}  # packed input: a step per count of rows that run (they only shrink)
         for s, n in enumerate(layout.rows_per_step()):
             projected = None if cell_out is None else cell_out[s]
             h_new, c_new = out[s], cell[s]
             if n == batch:  # every row runs: whole per-step arrays, no slicing (each slice costs ~0.3 us)
-                forward_step(gates[s], h, c, w_hh4, c_new, tanh_cell[s], h_new, buf, projected, w_hr_t)
+                every_row(gates[s], h, c, c_new, tanh_cell[s], h_new, projected)
             else:
-                forward_step(gates[s, :, :n], h[:n], c[:n], w_hh4, c_new[:n], tanh_cell[s, :n], h_new[:n],
-                             buf[:, :n], None if projected is None else projected[:n], w_hr_t)
+                if n not in fewer_rows:
+                    fewer_rows[n] = forward_steps(w_hh4, buf[:, :n], w_hr_t)
+                fewer_rows[n](gates[s, :, :n], h[:n], c[:n], c_new[:n], tanh_cell[s, :n], h_new[:n],
+                              None if projected is None else projected[:n])
             h, c = h_new, c_new  # rows still running at s+1 are a prefix of those running at s
     return {"gates": gates, "cell": cell, "tanh_cell": tanh_cell, "cell_out": cell_out, "out": out}
 
@@ -244,119 +251,175 @@ def kernel_weights(w_ih: np.ndarray, w_hh: np.ndarray, b_ih: np.ndarray | None, 
             gate_major(w_hh, KERNEL_ORDER, SIGMOID_GATES, 0.5))
 
 
-def forward_step(g: np.ndarray, h: np.ndarray, c: np.ndarray, w_hh4: np.ndarray, c_new: np.ndarray,
-                 tanh_c: np.ndarray, h_new: np.ndarray, buf: np.ndarray, cell_out: np.ndarray | None,
-                 w_hr_t: np.ndarray | None) -> None:
-    """One step on the n rows that run, in place: g (4, n, H) holds the step's input terms in kernel
-    order i, f, o, g (sigmoid rows halved) and is left holding the activated gates, what backward
-    reads; c_new, tanh_c and h_new (and cell_out with a projection) receive c_t, tanh(c_t) and h_t.
-    buf (4, n, H) is work space. 9 numpy calls and one matrix product, each on a contiguous block;
-    `inference_step` computes the very same c_t and h_t."""
-    np.matmul(h, w_hh4, out=buf)
-    g += buf
-    np.tanh(g, out=g)  # ONE tanh for the four gates: the sigmoid rows hold a / 2
-    sigmoids = g[:3]
-    sigmoids *= 0.5  # (exact)
-    sigmoids += 0.5
-    i_times_g = buf[0]  # (the product's block is free again)
-    np.multiply(g[3], g[0], out=i_times_g)
-    np.multiply(c, g[1], out=c_new)  # f * c
-    c_new += i_times_g
-    np.tanh(c_new, out=tanh_c)
-    if w_hr_t is None:
-        np.multiply(tanh_c, g[2], out=h_new)  # o * tanh(c)
-    else:  # h = (o * tanh(c)) @ W_hr^T
-        np.multiply(tanh_c, g[2], out=cell_out)
-        np.matmul(cell_out, w_hr_t, out=h_new)
+def forward_steps(w_hh4: np.ndarray, buf: np.ndarray, w_hr_t: np.ndarray | None) -> Callable[..., None]:
+    """`step(g, h, c, c_new, tanh_c, h_new, cell_out)`: one step on the n rows that run, in place:
+    g (4, n, H) holds the step's input terms in kernel order i, f, o, g (sigmoid rows halved) and
+    is left holding the activated gates, what backward reads; c_new, tanh_c and h_new (and
+    cell_out with a projection, else None) receive c_t, tanh(c_t) and h_t. buf (4, n, H) is work
+    space. 9 numpy calls and one matrix product, each on a contiguous block; `inference_steps`
+    computes the very same c_t and h_t. The step is made once per call, with buf's view and the
+    number 0.5 made here, not at every step."""
+    i_times_g = buf[0]  # (the product's block is free again once g has read it)
+    half = constant(0.5, buf.dtype)  # (see constant)
+
+    def step(g: np.ndarray, h: np.ndarray, c: np.ndarray, c_new: np.ndarray, tanh_c: np.ndarray,
+             h_new: np.ndarray, cell_out: np.ndarray | None) -> None:
+        np.matmul(h, w_hh4, out=buf)
+        g += buf
+        np.tanh(g, out=g)  # ONE tanh for the four gates: the sigmoid rows hold a / 2
+        sigmoids = g[:3]
+        sigmoids *= half  # (exact)
+        sigmoids += half
+        np.multiply(g[3], g[0], out=i_times_g)
+        np.multiply(c, g[1], out=c_new)  # f * c
+        c_new += i_times_g
+        np.tanh(c_new, out=tanh_c)
+        if w_hr_t is None:
+            np.multiply(tanh_c, g[2], out=h_new)  # o * tanh(c)
+        else:  # h = (o * tanh(c)) @ W_hr^T
+            np.multiply(tanh_c, g[2], out=cell_out)
+            cell_out.dot(w_hr_t, out=h_new)  # (ndarray.dot: np.matmul's bits, without its ~0.7 us of overhead)
+
+    return step
 
 
 def infer(gates: np.ndarray, h0: np.ndarray, c0: np.ndarray, w_hh4: np.ndarray, out: np.ndarray, buf: np.ndarray,
           w_hr_t: np.ndarray | None, layout: StepLayout) -> np.ndarray:
     """The inference loop (nothing kept for backward): writes every step's h into out and returns
     the final cell state. The cell state lives in `act[4]`, after the activated gates i, f, o, g
-    in `act[:4]`, so that [i, f] * [g, c] is one call (see `inference_step`)."""
+    in `act[:4]`, so that [i, f] * [g, c] is one call (see `inference_steps`)."""
     batch, hidden = c0.shape
     act = np.empty((5, batch, hidden), c0.dtype)
     act[4] = c0  # updated in place, step after step; rows past their length keep their state
     tanh_c = np.empty((batch, hidden), c0.dtype)
     cell_out = None if w_hr_t is None else np.empty((batch, hidden), c0.dtype)
+    every_row = inference_steps(w_hh4, act, tanh_c, buf, cell_out, w_hr_t)
+    fewer_rows: dict = {}  # packed input: a step per count of rows that run (they only shrink)
     h = h0
     for s, n in enumerate(layout.rows_per_step()):
+        h_new = out[s]
         if n == batch:  # every row runs: whole per-step arrays, no slicing (each slice costs ~0.3 us)
-            inference_step(gates[s], h, w_hh4, act, tanh_c, out[s], buf, cell_out, w_hr_t)
+            every_row(gates[s], h, h_new)
         else:
-            inference_step(gates[s, :, :n], h[:n], w_hh4, act[:, :n], tanh_c[:n], out[s, :n], buf[:, :n],
-                           None if cell_out is None else cell_out[:n], w_hr_t)
-        h = out[s]  # rows still running at s+1 are a prefix of those running at s
+            if n not in fewer_rows:
+                fewer_rows[n] = inference_steps(w_hh4, act[:, :n], tanh_c[:n], buf[:, :n],
+                                                None if cell_out is None else cell_out[:n], w_hr_t)
+            fewer_rows[n](gates[s, :, :n], h[:n], h_new[:n])
+        h = h_new  # rows still running at s+1 are a prefix of those running at s
     return act[4]
 
 
-def inference_step(g: np.ndarray, h: np.ndarray, w_hh4: np.ndarray, act: np.ndarray, tanh_c: np.ndarray,
-                   h_new: np.ndarray, buf: np.ndarray, cell_out: np.ndarray | None, w_hr_t: np.ndarray | None) -> None:
-    """`forward_step`'s numbers with 8 numpy calls, not 9: f * c and i * tanh(g) are one call.
-    act (5, n, H) holds c on entry (act[4]) and c_t on return, after the step's activated gates;
-    tanh_c and h_new receive tanh(c_t) and h_t. g is only read (nothing is kept)."""
-    np.matmul(h, w_hh4, out=buf)
-    buf += g
-    np.tanh(buf, out=act[:4])
-    sigmoids = act[:3]
-    sigmoids *= 0.5
-    sigmoids += 0.5
+def inference_steps(w_hh4: np.ndarray, act: np.ndarray, tanh_c: np.ndarray, buf: np.ndarray,
+                    cell_out: np.ndarray | None, w_hr_t: np.ndarray | None) -> Callable[..., None]:
+    """`step(g, h, h_new)`: one inference step on the n rows of these work arrays, in place, with
+    `forward_steps`' numbers in 8 numpy calls, not 9: f * c and i * tanh(g) are one call.
+    act (5, n, H) holds c on entry (act[4]) and c_t after each step, after the step's activated
+    gates; tanh_c receives tanh(c_t), h_new h_t. g (4, n, H) is only read (nothing is kept).
+
+    The step is made once per call, with the views of the work arrays it reads and writes and
+    the number 0.5 made here: made at every step they cost ~1.2 us of a ~5 us step (seed shape)."""
+    gates_out, sigmoids, i_f, g_c, o, c = act[:4], act[:3], act[:2], act[3:], act[2], act[4]
     products = buf[:2]
-    np.multiply(act[:2], act[3:], out=products)  # [i * tanh(g), f * c]
-    np.add(products[0], products[1], out=act[4])
-    np.tanh(act[4], out=tanh_c)
-    if w_hr_t is None:
-        np.multiply(tanh_c, act[2], out=h_new)
-    else:
-        np.multiply(tanh_c, act[2], out=cell_out)
-        np.matmul(cell_out, w_hr_t, out=h_new)
+    i_times_g, f_times_c = products
+    half = constant(0.5, act.dtype)
+
+    def step(g: np.ndarray, h: np.ndarray, h_new: np.ndarray) -> None:
+        np.matmul(h, w_hh4, out=buf)
+        np.add(buf, g, out=buf)
+        np.tanh(buf, out=gates_out)
+        np.multiply(sigmoids, half, out=sigmoids)
+        np.add(sigmoids, half, out=sigmoids)
+        np.multiply(i_f, g_c, out=products)  # [i * tanh(g), f * c]
+        np.add(i_times_g, f_times_c, out=c)
+        np.tanh(c, out=tanh_c)
+        if w_hr_t is None:
+            np.multiply(tanh_c, o, out=h_new)
+        else:
+            np.multiply(tanh_c, o, out=cell_out)
+            cell_out.dot(w_hr_t, out=h_new)  # (ndarray.dot: np.matmul's bits, without its ~0.7 us of overhead)
+
+    return step
 
 
-def backward_step(g_out: np.ndarray, dh: np.ndarray, dc: np.ndarray, d_h: np.ndarray, c_factor: np.ndarray,
-                  f: np.ndarray, d: np.ndarray, d_rows: np.ndarray, w_hh: np.ndarray, tmp: np.ndarray,
-                  projection: tuple | None) -> None:
-    """One step back in time on the n rows that run, in place. On entry dh and dc hold dL/dh_t and
-    dL/dc_t from the later steps; on return dL/dh_{t-1} and dL/dc_{t-1}. d (n, 4, H) (d_rows: the
-    same memory as (n, 4H)) holds this step's gate factors on entry (see lstm_backward) and
-    receives dL/d(pre-activation) in torch's gate order i, f, g, o; d_h receives the total dL/dh_t.
-    c_factor and f are this step's o * tanh'(c_t) and forget gate. projection: (W_hr, a work
-    array) or None. Only what the recurrence needs: 6 numpy calls and one matrix product."""
-    np.add(g_out, dh, out=d_h)
-    if projection is not None:  # h = cell_out @ W_hr^T
-        w_hr, d_cell_out = projection
-        d_h = np.matmul(d_h, w_hr, out=d_cell_out)
-    d[:, 3] *= d_h  # d_o = dh * [tanh(c_t) * o']
-    np.multiply(d_h, c_factor, out=tmp)
-    dc += tmp
-    d[:, :3] *= dc[:, None, :]  # d_i, d_f, d_g = dc * [g * i', c_{t-1} * f', i * g']
-    dc *= f
-    np.matmul(d_rows, w_hh, out=dh)
+def backward_steps(dh: np.ndarray, dc: np.ndarray, w_hh: np.ndarray, tmp: np.ndarray,
+                   projection: tuple | None) -> Callable[..., None]:
+    """`step(g_out, d_h, c_factor, f, grads, into, d_rows)`: one step back in time on the n rows
+    that run, in place. On entry dh and dc (n, P or H; n, H) hold dL/dh_t and dL/dc_t from the
+    later steps; on return dL/dh_{t-1} and dL/dc_{t-1}. grads (4, n, H) holds this step's gate
+    factors on entry (see lstm_backward) and receives dL/d(pre-activation), gate by gate in torch's
+    order i, f, g, o: a view of the step's dpre (n, 4, H) (into None), or (small arrays, see
+    gate_factors) a contiguous block, then copied into `into`, the step's dpre. d_rows is the
+    step's dpre as (n, 4H); d_h receives the total dL/dh_t. c_factor and f are this step's
+    o * tanh'(c_t) and forget gate. projection: (W_hr, a work array) or None. tmp (n, H) is work
+    space. Only what the recurrence needs: 6 numpy calls (7 with the copy) and one matrix product."""
+
+    def step(g_out: np.ndarray, d_h: np.ndarray, c_factor: np.ndarray, f: np.ndarray, grads: np.ndarray,
+             into: np.ndarray | None, d_rows: np.ndarray) -> None:
+        np.add(g_out, dh, out=d_h)
+        if projection is not None:  # h = cell_out @ W_hr^T
+            w_hr, d_cell_out = projection
+            d_h = d_h.dot(w_hr, out=d_cell_out)
+        grads[3] *= d_h  # d_o = dh * [tanh(c_t) * o']
+        np.multiply(d_h, c_factor, out=tmp)
+        np.add(dc, tmp, out=dc)  # (dc += tmp: a closure cannot rebind dc)
+        grads[:3] *= dc  # d_i, d_f, d_g = dc * [g * i', c_{t-1} * f', i * g']
+        np.multiply(dc, f, out=dc)
+        if into is not None:
+            into[...] = grads.transpose(1, 0, 2)
+        d_rows.dot(w_hh, out=dh)  # (ndarray.dot: np.matmul's bits, without its ~0.7 us of overhead)
+
+    return step
 
 
 def gate_factors(gates: np.ndarray, c0: np.ndarray, cell: np.ndarray, tanh_cell: np.ndarray,
-                 dpre: np.ndarray) -> np.ndarray:
+                 dpre: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
     """Write every step's gate factors into dpre (steps, batch, 4, H), torch's gate order:
     [g * i', c_{t-1} * f', i * g', tanh(c_t) * o'] (i' = i(1-i) for a sigmoid, g' = 1-g^2 for
-    tanh); returns c_factor = o * tanh'(c_t), (steps, batch, H). Whole-sequence calls: these do
-    not depend on the incoming gradient."""
-    i, f, o, g = gates.transpose(1, 0, 2, 3)  # (unpacking a view: one call for the four gates)
-    by_gate = dpre.transpose(2, 0, 1, 3)
-    d_i, d_f, d_g, d_o = by_gate
-    i_f, d_i_f = gates[:, :2], by_gate[:2].transpose(1, 0, 2, 3)  # i and f: the same place in both orders
-    np.subtract(1, i_f, out=d_i_f)
+    tanh); returns c_factor = o * tanh'(c_t), (steps, batch, H), and None. Whole-sequence calls:
+    these do not depend on the incoming gradient.
+
+    One gate over every step is a strided view, of the gates and of dpre alike, and numpy's call
+    on a strided view costs 1-2 us where one on a contiguous array costs 0.25 us. On a small model
+    (see step_layout.SMALL_BYTES) that overhead is all the work, so there the gates are copied
+    gate by gate into one contiguous array and the factors written into another (seed shape:
+    ~20 us -> ~7), then copied step-major, (steps, 4, batch, H), and returned in place of None:
+    each step's factors are then one contiguous block, which the backward loop multiplies and
+    copies into dpre (see backward_steps). The same calls on the same numbers either way: the
+    same bits."""
+    by_gate = gates.transpose(1, 0, 2, 3)  # (4, steps, batch, H): the kernel's order i, f, o, g
+    if dpre.nbytes > SMALL_BYTES:
+        return write_gate_factors(by_gate, c0, cell, tanh_cell, dpre.transpose(2, 0, 1, 3)), None
+    gates_copy = scratch("lstm gates by gate", by_gate.shape, gates.dtype)
+    gates_copy[...] = by_gate
+    work = scratch("lstm gate factors", by_gate.shape, gates.dtype)  # (4, steps, batch, H), torch's order
+    c_factor = write_gate_factors(gates_copy, c0, cell, tanh_cell, work)
+    by_step = scratch("lstm factors by step", gates.shape, gates.dtype)
+    by_step[...] = work.transpose(1, 0, 2, 3)
+    return c_factor, by_step
+
+
+def write_gate_factors(by_gate: np.ndarray, c0: np.ndarray, cell: np.ndarray, tanh_cell: np.ndarray,
+                       factors: np.ndarray) -> np.ndarray:
+    """`gate_factors` with the activated gates (4, steps, batch, H) in the kernel's order i, f, o, g
+    and the factors (4, steps, batch, H) in torch's order i, f, g, o (views or contiguous
+    arrays); returns c_factor."""
+    i, f, o, g = by_gate  # (unpacking: one call for the four gates)
+    d_i, d_f, d_g, d_o = factors
+    i_f, d_i_f = by_gate[:2], factors[:2]  # i and f: the same place in both orders
+    one = constant(1, factors.dtype)  # (the number 1: see constant)
+    np.subtract(one, i_f, out=d_i_f)
     d_i_f *= i_f
     d_i *= g
     d_f[0] *= c0  # c_{t-1}: c0 at the first step, then the previous step's cell
     d_f[1:] *= cell[:-1]
     np.multiply(g, g, out=d_g)
-    np.subtract(1, d_g, out=d_g)
+    np.subtract(one, d_g, out=d_g)
     d_g *= i
-    np.subtract(1, o, out=d_o)
+    np.subtract(one, o, out=d_o)
     d_o *= o
     d_o *= tanh_cell
     c_factor = np.multiply(tanh_cell, tanh_cell, out=scratch("lstm c factor", tanh_cell.shape, tanh_cell.dtype))
-    np.subtract(1, c_factor, out=c_factor)
+    np.subtract(one, c_factor, out=c_factor)
     c_factor *= o
     return c_factor
 
@@ -378,7 +441,10 @@ def lstm_backward(g_out: np.ndarray, g_h: np.ndarray, g_c: np.ndarray, x: np.nda
     steps, batch, hidden = cell.shape
     f = gates[:, 1]
     dpre = scratch("lstm dpre", (steps, batch, 4, hidden), x.dtype)  # (reused when small: see scratch)
-    c_factor = gate_factors(gates, c0, cell, tanh_cell, dpre)
+    c_factor, by_step = gate_factors(gates, c0, cell, tanh_cell, dpre)
+    # each step's gradients gate by gate, (4, batch, H): in dpre itself, or in the small arrays' work array
+    grads = dpre.transpose(0, 2, 1, 3) if by_step is None else by_step
+    into = None if by_step is None else dpre  # where the work array's steps are copied
     dpre_rows = dpre.reshape(steps, batch, 4 * hidden)  # each step's gradient as rows for the product with W_hh
     dh, dc = np.array(g_h, dtype=x.dtype), np.array(g_c, dtype=x.dtype)  # padded rows carry them as is
     # dL/dh of every step is kept only for the projection's weight gradient; else one step's
@@ -386,15 +452,19 @@ def lstm_backward(g_out: np.ndarray, g_h: np.ndarray, g_c: np.ndarray, x: np.nda
     tmp = np.empty((batch, hidden), x.dtype)
     d_cell_out = None if w_hr is None else np.empty((batch, hidden), x.dtype)
     projection = None if w_hr is None else (w_hr, d_cell_out)
+    every_row = backward_steps(dh, dc, w_hh, tmp, projection)
+    fewer_rows: dict = {}  # packed input: a step per count of rows that run
     with threads_for(batch, 4 * hidden, hidden):
         for s, n in reversed(list(enumerate(layout.rows_per_step()))):
             d_h = d_out[s if w_hr is not None else 0]
             if n == batch:  # every row runs: whole per-step arrays, no slicing (each slice costs ~0.3 us)
-                backward_step(g_out[s], dh, dc, d_h, c_factor[s], f[s], dpre[s], dpre_rows[s], w_hh, tmp,
-                              projection)
+                every_row(g_out[s], d_h, c_factor[s], f[s], grads[s], None if into is None else into[s], dpre_rows[s])
             else:
-                backward_step(g_out[s, :n], dh[:n], dc[:n], d_h[:n], c_factor[s, :n], f[s, :n], dpre[s, :n],
-                              dpre_rows[s, :n], w_hh, tmp[:n], None if w_hr is None else (w_hr, d_cell_out[:n]))
+                if n not in fewer_rows:
+                    fewer_rows[n] = backward_steps(dh[:n], dc[:n], w_hh, tmp[:n],
+                                                   None if w_hr is None else (w_hr, d_cell_out[:n]))
+                fewer_rows[n](g_out[s, :n], d_h[:n], c_factor[s, :n], f[s, :n], grads[s, :, :n],
+                              None if into is None else into[s, :n], dpre_rows[s, :n])
                 dpre[s, n:] = 0  # rows past their length: no gradient (they still hold factors)
     flat = dpre.reshape(steps * batch, 4 * hidden)
     with threads_for(steps * batch, max(x.shape[2], h0.shape[1]), 4 * hidden):

@@ -31,11 +31,12 @@ from typing import Any
 import numpy as np
 
 from ..backend.blas_threads import threads_for
+from ..backend.scratch import constant
 from ..core.tensor import Tensor
 from .fused_stack import ShowAsStack
 from .recurrence import DirectionWeights, StepWeights, Variant, flat_weights, group_weights, records_graph
 from .sequence_function import SequenceFunction
-from .step_layout import StepLayout
+from .step_layout import StepLayout, contiguous_if_small
 
 
 # ------------------------------------------------------------------ the step math (composed path)
@@ -126,9 +127,9 @@ class FusedRNNStack(SequenceFunction):
         x, h0, nonlinearity, num_layers, num_directions, lengths, masks, *weights, layers = ctx.saved_tensors
         layout, inputs, outputs = layers
         needs = ctx.needs_input_grad
-        groups = _weight_groups([w._data if w is not None else None for w in weights], num_layers * num_directions)
+        groups = _weight_groups(weights, num_layers * num_directions)
         h0s = None if h0 is None else layout.sequence_in(h0._data)
-        g_y, g_hn = layout.sequence_in(g_out), layout.sequence_in(g_hn)
+        g_y, g_hn = contiguous_if_small(layout.sequence_in(g_out)), layout.sequence_in(g_hn)
         dh0 = np.empty_like(g_hn) if h0 is not None and needs[1] else None
         weight_grads: list = []
         for k in range(num_layers - 1, -1, -1):
@@ -151,8 +152,9 @@ class FusedRNNStack(SequenceFunction):
 
 def _weight_groups(weights: Any, count: int) -> list[tuple]:
     """The flat weight list cut into `count` (layer, direction) groups: (w_ih, w_hh[, b_ih, b_hh])."""
-    per = len(weights) // count
-    return [tuple(getattr(w, "_data", w) for w in weights[i * per:(i + 1) * per]) for i in range(count)]
+    arrays = [getattr(w, "_data", w) for w in weights]  # (Tensors, or arrays already)
+    per = len(arrays) // count
+    return [tuple(arrays[i * per:(i + 1) * per]) for i in range(count)]
 
 
 # ------------------------------------------------------------------ the numpy pieces
@@ -239,7 +241,7 @@ def recur(y: np.ndarray, h0: np.ndarray | None, w_hh: np.ndarray, nonlinearity: 
             for t in order:
                 h_t = y[t]
                 if h is not None:
-                    np.matmul(h, w_hh_t, out=buf)
+                    h.dot(w_hh_t, out=buf)  # (ndarray.dot: np.matmul's bits, without its ~0.7 us of overhead)
                     np.add(h_t, buf, out=h_t)
                 activate(h_t, out=h_t)
                 h = h_t
@@ -248,7 +250,7 @@ def recur(y: np.ndarray, h0: np.ndarray | None, w_hh: np.ndarray, nonlinearity: 
         for t in order:
             n = active[t]
             h_t = y[t, :n]
-            np.matmul(h[:n], w_hh_t, out=buf[:n])
+            h[:n].dot(w_hh_t, out=buf[:n])
             np.add(h_t, buf[:n], out=h_t)
             activate(h_t, out=h_t)
             h[:n] = h_t
@@ -261,7 +263,7 @@ def activation_slope(out: np.ndarray, nonlinearity: str) -> np.ndarray:
     slope = np.empty(out.shape, out.dtype)
     if nonlinearity == "tanh":
         np.multiply(out, out, out=slope)
-        np.subtract(1, slope, out=slope)
+        np.subtract(constant(1, out.dtype), slope, out=slope)  # (1 as a kept 0-d array: see constant)
     else:
         np.greater(out, 0, out=slope)
     return slope
@@ -284,14 +286,14 @@ def backprop_steps(dpre: np.ndarray, g_out: np.ndarray, g_h: np.ndarray, w_hh: n
                 np.add(g_out[t], dh, out=buf)
                 np.multiply(d, buf, out=d)
                 if t != first or need_dh0:
-                    np.matmul(d, w_hh, out=dh)
+                    d.dot(w_hh, out=dh)  # (ndarray.dot: np.matmul's bits, without its ~0.7 us of overhead)
             return dh if need_dh0 else None
         for t in order:
             n = active[t]
             d = dpre[t, :n]
             np.add(g_out[t, :n], dh[:n], out=buf[:n])
             np.multiply(d, buf[:n], out=d)
-            np.matmul(d, w_hh, out=dh[:n])
+            d.dot(w_hh, out=dh[:n])
             if n < batch:
                 dpre[t, n:] = 0  # padded steps do not touch the weights
     return dh if need_dh0 else None
@@ -315,4 +317,4 @@ def recurrent_weight_grad(dpre: np.ndarray, out: np.ndarray, h0: np.ndarray | No
 
 
 def _relu(a: np.ndarray, out: np.ndarray) -> np.ndarray:
-    return np.maximum(a, 0, out=out)
+    return np.maximum(a, constant(0, a.dtype), out=out)  # (0 as a kept 0-d array: see constant)

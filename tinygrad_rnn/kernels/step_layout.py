@@ -114,6 +114,23 @@ def previous_state_product(d_rows: np.ndarray, out: np.ndarray, h0: np.ndarray) 
 # The LSTM and GRU kernels keep their gates GATE-MAJOR: (steps, gates, batch, hidden). Each step's
 # gates are then one contiguous block and so is each gate in it, so every per-step numpy call runs
 # on contiguous arrays: numpy's fast path (on a strided (batch, hidden) slice a call costs 2-3x).
+# On small arrays a numpy call costs 4-6x more on a strided view (1-2 us) than on a contiguous array
+# (0.25 us), and that overhead is all the work. Up to this size the kernels copy what they would
+# read strided many times into contiguous arrays: the gates for backward's factors (lstm.gate_factors),
+# an upstream gradient for the backward loop (`contiguous_if_small`). Above it they read the views:
+# the calls are then dominated by their arithmetic, and a copy would cost memory at backward's peak.
+SMALL_BYTES = 1 << 16
+
+
+def contiguous_if_small(a: np.ndarray) -> np.ndarray:
+    """a as a C-contiguous array if it is small (see SMALL_BYTES) and not one already: the upstream
+    gradient of `out.sum()` is a broadcast view, read row by row at every step of backward's loop.
+    The same numbers: only where they sit changes."""
+    if a.flags.c_contiguous or a.nbytes > SMALL_BYTES:
+        return a
+    return np.ascontiguousarray(a)
+
+
 def gate_major(w: np.ndarray, order: Sequence[int], scaled: int, factor: float = -1.0) -> np.ndarray:
     """(G*H, K) weights in torch's layout as (G, K, H): `a @ result` is each gate's (.., H) block.
     The gates are taken in `order` (indices into torch's gate order) and the first `scaled` of

@@ -284,8 +284,9 @@ class RNNBase(Module):
 
     def _check_forward(self, x: Tensor, state: tuple | None) -> None:
         """torch's checks, in torch's order, on seq-first batched x and the state tuple (None: zeros)."""
-        weight_dtype = self._flat_weights[0].dtype
-        if x.dtype is not weight_dtype:
+        weight = self._flat_weights[0]
+        if x._data.dtype != weight._data.dtype:  # (the arrays' dtypes: Tensor.dtype is a lookup at each read)
+            weight_dtype = weight.dtype
             raise ValueError(
                 f"RNN input dtype ({x.dtype}) does not match weight dtype ({weight_dtype}). "
                 f"Convert input: input.to({weight_dtype}), or convert model: model.to({x.dtype})"
@@ -306,7 +307,8 @@ class RNNBase(Module):
         if shape[0] == 0:
             raise RuntimeError("Expected sequence length to be larger than 0 in RNN")
         for s in state:
-            if s.dtype is not weight_dtype:
+            if s.dtype is not weight.dtype:
+                weight_dtype = weight.dtype
                 raise RuntimeError(
                     f"mat1 and mat2 must have the same dtype, but got {s.dtype._legacy} and {weight_dtype._legacy}"
                 )
