@@ -121,7 +121,8 @@ def check_broadcast(a: Any, b: Any) -> None:
     """torch's message for shapes that do not broadcast (numpy's is about 'operands')."""
     if not (isinstance(a, Tensor) and isinstance(b, Tensor)):
         return  # a number broadcasts with anything
-    check_shapes_broadcast(a._data.shape, b._data.shape)
+    if a._data.shape != b._data.shape:
+        check_shapes_broadcast(a._data.shape, b._data.shape)
 
 
 def check_shapes_broadcast(sa: tuple, sb: tuple) -> None:
