@@ -123,6 +123,9 @@ SAME_ERROR = {
     "cyclic_lr_height_before_scale": lambda m: m.optim.lr_scheduler.CyclicLR(
         m.optim.SGD([m.ones(2, requires_grad=True)], lr=0.1, momentum=0.9), base_lr="0.1", max_lr=0.42,
         step_size_up=4, mode="exp_range", gamma="0.1"),
+    "index_add_0d_several_indices_before_their_range": lambda m: m.index_add(
+        m.tensor(-2, dtype=m.int8), -1, m.tensor([1, -1, -2]), m.tensor(5, dtype=m.int8), alpha=0.5),
+    "index_add_0d_index_out_of_range": lambda m: m.index_add(m.tensor(-2.0), 0, m.tensor([1]), m.tensor(5.0)),
     "take_along_dim_over_an_empty_dim": lambda m: m.take_along_dim(m.ones(3, 0), m.tensor([[0]]), 1),
     "addmm_input_must_expand_not_broadcast": lambda m: m.addmm(m.ones(2, 2), m.ones(1, 1), m.ones(1, 1)),
     "addbmm_input_must_expand": lambda m: m.addbmm(m.ones(2, 2), m.ones(0, 1, 1), m.ones(0, 1, 1)),

@@ -34,6 +34,11 @@ from .shape import Gather, Index, IndexBackward, Scatter, ScatterAdd, SetItem, a
 # ------------------------------------------------------------------ argument checks
 def _check_index_vector(fn: str, index: Any, dim: int, size: int, **bounds: Any) -> np.ndarray:
     """An index vector (0-d or 1-d, int32/int64) as an int64 array, checked against the dim's size."""
+    return _in_bounds(_index_vector(fn, index), dim, size, **bounds)
+
+
+def _index_vector(fn: str, index: Any) -> np.ndarray:
+    """An index vector (0-d or 1-d, int32/int64) as a 1-d int64 array; its values are not checked."""
     if not isinstance(index, Tensor):
         raise TypeError(f"{fn}(): argument 'index' must be Tensor, not {type(index).__name__}")
     if index.dtype not in (dtypes.int64, dtypes.int32):
@@ -41,7 +46,7 @@ def _check_index_vector(fn: str, index: Any, dim: int, size: int, **bounds: Any)
     if index.ndim > 1:
         raise IndexError(f"{fn}(): Index is supposed to be a vector, but got dim: {index.ndim} with type: "
                          f"{index.dtype._legacy} and size: {list(index.shape)}")
-    return _in_bounds(index._data.reshape(-1).astype(np.int64), dim, size, **bounds)
+    return index._data.reshape(-1).astype(np.int64)
 
 
 def _in_bounds(idx: np.ndarray, dim: int, size: int, *, negative: bool = False, error: type = RuntimeError,
@@ -117,10 +122,11 @@ def index_add(input: Tensor, dim: int, index: Tensor, source: Tensor, *, alpha: 
     """input with alpha * source added at `index` along dim (repeated indices add up)."""
     d = normalize_dim(dim, input.ndim)
     if not input.ndim:  # one element along dim 0, read by exactly one index (after the dtypes' checks)
-        _check_index_vector("index_add_", index, d, 1)
+        idx = _index_vector("index_add_", index)  # (its values are checked last)
         _same_dtype("index_add_", input, source)
         if index.numel() != 1:
             raise IndexError("Dimension specified as 0 but tensor has no dimensions")
+        _in_bounds(idx, d, 1, error=IndexError, message="index out of range in self")
         return rename(index_add(as_vector(input), d, index, as_vector(source), alpha=alpha).reshape(()),
                       "IndexAddBackward0")
     _same_dtype("index_add_", input, source)
