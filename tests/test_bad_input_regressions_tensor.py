@@ -270,6 +270,9 @@ def test_same_error_as_torch(case):
 
 # Each call must give torch's value and dtype.
 SAME_RESULT = {
+    "clamp_of_a_0d_tensor_and_a_number": lambda m: [m.clamp(m.arange(5.0), min=m.tensor(1.0), max=3),
+                                                    m.clamp(m.arange(5), 1, m.tensor(3.5)),
+                                                    m.arange(5.0).clip(m.tensor(1.0), 3)],
     "take_along_dim_reads_indices_modulo_the_dim": lambda m: m.take_along_dim(
         m.arange(12.0).reshape(1, 12, 1), m.tensor([[[-30], [13], [25], [-1]]]), 1),
     "asgd_negative_base_to_a_fractional_alpha": lambda m: _asgd_steps(m),

@@ -1125,6 +1125,11 @@ def _refuse_bool_clamp(min: Any, max: Any) -> None:
 def clamp(input: Tensor, min: Any = None, max: Any = None) -> Tensor:
     if min is None and max is None:
         raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
+    bounds = [b for b in (min, max) if b is not None]
+    if any(isinstance(b, Tensor) for b in bounds) and not all(isinstance(b, Tensor) for b in bounds) \
+            and all(b.ndim == 0 for b in bounds if isinstance(b, Tensor)):
+        # a tensor bound and a number: torch's parser takes a 0-d tensor as a number (the numbers' overload)
+        min, max = (b.item() if isinstance(b, Tensor) else b for b in (min, max))
     d = result_type(input, *[b for b in (min, max) if b is not None])  # clamp(int tensor, 0.5) is float, as torch
     if d is dtypes.bool:
         _refuse_bool_clamp(min, max)
