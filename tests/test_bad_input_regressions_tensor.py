@@ -1144,3 +1144,13 @@ def test_repeat_interleave_of_a_0d_checks_the_dim_first(call):
                                   lambda m: m.median(m.zeros(0, 2), -2)])
 def test_kthvalue_and_median_check_sizes_before_bools(call):
     check_error(call)
+
+
+def test_casts_out_of_range_are_silent_as_in_torch():
+    """inf as half, NaN and inf as ints: numpy warns (RuntimeWarning), torch casts without a word."""
+    import warnings
+    x = tinygrad_rnn.tensor([1e10, float("nan"), float("inf"), 1.0])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        results = [x.half(), x.int(), x.long(), x.double().half(), x.to(tinygrad_rnn.int8)]
+    assert results[0].tolist()[0] == float("inf") and results[1].tolist()[3] == 1
