@@ -784,3 +784,36 @@ def test_check_forward_ad_on_the_rnn_family(cls):
     fn = (lambda a, b: rnn(a, (b, b * 0.5))[0]) if cls == "LSTM" else (lambda a, b: rnn(a, b)[0])
     assert gradcheck(fn, (x, h), check_forward_ad=True, fast_mode=True)
     assert gradcheck(fn, (x, h), check_forward_ad=True, check_backward_ad=False)
+
+
+def _times_y_thrice_backward(lib):
+    """x * y whose backward says 3 y: wrong by a factor of 3 for x."""
+
+    class Wrong(lib.autograd.Function):
+        @staticmethod
+        def forward(ctx, x, y):
+            ctx.save_for_backward(x, y)
+            return x * y
+
+        @staticmethod
+        def backward(ctx, g):
+            x, y = ctx.saved_tensors
+            return g * y * 3, g * x
+
+    return Wrong
+
+
+def test_fast_mode_draws_torchs_vectors_and_reports_as_torch():
+    """torch draws u and v from a fresh Generator (its default seed): the same draws give the same v^T J u, so
+    the report is torch's word for word; ours then adds where the worst element is."""
+    torch = require_torch()
+    reports = []
+    for lib in (torch, tg):
+        x = lib.tensor([[1.0, 2.0], [3.0, 4.0]], dtype=lib.float64, requires_grad=True)
+        y = lib.tensor([[0.5, -1.0], [2.0, 1.5]], dtype=lib.float64, requires_grad=True)
+        with pytest.raises(Exception) as caught:
+            lib.autograd.gradcheck(_times_y_thrice_backward(lib).apply, (x, y), fast_mode=True)
+        reports.append(str(caught.value))
+    ours, _, worst = reports[1].partition("\nWorst element")
+    assert ours == reports[0] and "numerical:0.0741692913389" in ours
+    assert worst.startswith(": d(output 0)[1, 0] / d(input 0)[1, 0] is 6.0 by backward")

@@ -53,6 +53,7 @@ from ..core.tensor import Tensor
 from ..creation import empty
 from ..func.batching import BatchingRuleError, batched_grad
 from ..func.vmap import vmap
+from ..random import Generator, rand
 from . import forward_ad
 from .function import Function
 
@@ -221,10 +222,8 @@ def _slow_check(func: Callable, inputs: tuple, func_out: tuple, outputs: tuple, 
 def _fast_check(func: Callable, inputs: tuple, func_out: tuple, outputs: tuple, eps: float, atol: float, rtol: float,
                 nondet_tol: float, check_grad_dtypes: bool) -> None:
     """Compare v^T J u for random unit vectors u, v (see the module docstring)."""
-    rng = np.random.default_rng(0)
     diff = [k for k, x in enumerate(inputs) if _needs_grad(x)]
-    us = [_unit_vector(rng, inputs[k]._data.size) for k in diff]
-    vs = [_unit_vector(rng, o._data.size) for o in outputs]
+    us, vs = _fast_vectors([inputs[k] for k in diff], outputs)
     diff_out_index = _differentiable_output_positions(func_out)
     for j, (k, u) in enumerate(zip(diff, us)):
         ju = _numerical_jvp(func, inputs, k, u.reshape(inputs[k].shape), eps)  # J u per output
@@ -234,17 +233,42 @@ def _fast_check(func: Callable, inputs: tuple, func_out: tuple, outputs: tuple, 
             numerical = float(v @ ju[diff_out_index[i]])
             scaled_atol = atol * float(u.sum()) * float(v.sum())  # atol summed over the entries of u, v
             if not abs(analytical - numerical) <= scaled_atol + rtol * abs(numerical):
-                slow = _mismatch_message(
-                    _analytical_jacobians(inputs, out, float("inf"), False)[j],
-                    numerical_jacobians(func, inputs, eps)[j][diff_out_index[i]], i, j, inputs, out, atol, rtol,
-                )
-                raise GradcheckError(
-                    f"Jacobian mismatch for output {i} with respect to input {j},\n"
-                    f"numerical:{numerical!r}\nanalytical:{analytical!r}\n\n"
-                    "The above quantities relating the numerical and analytical jacobians are computed \n"
-                    "in fast mode (v^T J u for random unit vectors u and v). Below, we recompute numerical "
-                    "and analytical jacobians in slow mode:\n\n" + slow
-                )
+                slow_a = _analytical_jacobians(inputs, out, float("inf"), False)[j]
+                slow_n = numerical_jacobians(func, inputs, eps)[j][diff_out_index[i]]
+                raise GradcheckError(_fast_mismatch_message(repr(numerical), repr(analytical), slow_a, slow_n, i, j,
+                                                            inputs, out, atol, rtol))
+
+
+def _fast_vectors(inputs: list, outputs: Sequence) -> tuple[list, list]:
+    """torch's fast-mode vectors, drawn as torch draws them so that both report the same numbers: from a
+    fresh Generator (its default seed), for each input that requires grad and then each output, uniform
+    [0, 1) float32 draws, one per element, cast to the tensor's dtype and scaled to length 1."""
+    generator = Generator()
+
+    def unit(t: Tensor) -> np.ndarray:
+        draws = rand(t._data.size, generator=generator)._data.astype(t._data.dtype)
+        norm = np.sqrt(np.add.reduce(draws * draws))
+        return draws / norm if norm else draws
+
+    return [unit(x) for x in inputs], [unit(o) for o in outputs]
+
+
+def _fast_mismatch_message(numerical: str, analytical: str, slow_a: np.ndarray, slow_n: np.ndarray, i: int, j: int,
+                           inputs: tuple, output: Any, atol: float, rtol: float, mode: str = "") -> str:
+    """torch's fast-mode report: the two quantities, then both Jacobians recomputed in slow mode and
+    their largest difference (then, ours, where the worst element is: see _mismatch_message)."""
+    computed = f"computed with {mode} " if mode else ""
+    diff_inputs = [k for k, x in enumerate(inputs) if _needs_grad(x)]
+    slow = _mismatch_message(slow_a, slow_n, i, j, inputs, output, atol, rtol, mode)
+    worst = slow[slow.index("\nWorst element"):] if "\nWorst element" in slow else ""
+    largest = float(np.max(np.abs(slow_a - slow_n))) if slow_a.shape == slow_n.shape and slow_a.size else 0.0
+    return (f"Jacobian {computed}mismatch for output {i} with respect to input {j},\n"
+            f"numerical:{numerical}\nanalytical:{analytical}\n\n"
+            "The above quantities relating the numerical and analytical jacobians are computed \n"
+            "in fast mode. See: https://github.com/pytorch/pytorch/issues/53876 for more background \n"
+            "about fast mode. Below, we recompute numerical and analytical jacobians in slow mode:\n\n"
+            f"Numerical:\n {_show(slow_n, output.dtype)}\nAnalytical:\n{_show(slow_a, inputs[diff_inputs[j]].dtype)}\n\n"
+            f"The max per-element difference (slow mode) is: {largest!r}.\n" + worst)
 
 
 # ---------------------------------------------------------------------------- Jacobians
@@ -354,7 +378,7 @@ def _fast_forward_check(func: Callable, inputs: tuple, func_out: tuple, outputs:
     directional difference (and, with the reverse checks, v^T J u against backward's v^T J)."""
     rng = np.random.default_rng(0)
     diff = [k for k, x in enumerate(inputs) if _needs_grad(x)]
-    us = [_unit_vector(rng, inputs[k]._data.size) for k in diff]
+    us, _ = _fast_vectors([inputs[k] for k in diff], ())
     positions = _differentiable_output_positions(func_out)
     for j, (k, u) in enumerate(zip(diff, us)):
         numerical = _numerical_jvp(func, inputs, k, u.reshape(inputs[k].shape), eps)
@@ -364,14 +388,8 @@ def _fast_forward_check(func: Callable, inputs: tuple, func_out: tuple, outputs:
             if not _allclose(a, n, rtol, atol * float(u.sum())):
                 slow_a = forward_jacobians(func, inputs, positions)[j][i]
                 slow_n = numerical_jacobians(func, inputs, eps)[j][positions[i]]
-                raise GradcheckError(
-                    f"Jacobian computed with forward mode mismatch for output {i} with respect to input {j},\n"
-                    f"numerical:{_show(n, out.dtype)}\nanalytical:{_show(a, out.dtype)}\n\n"
-                    "The above quantities relating the numerical and analytical jacobians are computed \n"
-                    "in fast mode (J u for a random unit vector u). Below, we recompute numerical and "
-                    "analytical jacobians in slow mode:\n\n"
-                    + _mismatch_message(slow_a, slow_n, i, j, inputs, out, atol, rtol, "forward mode")
-                )
+                raise GradcheckError(_fast_mismatch_message(_show(n, out.dtype), _show(a, out.dtype), slow_a, slow_n,
+                                                            i, j, inputs, out, atol, rtol, "forward mode"))
             if against_reverse:
                 v = rng.standard_normal(a.size)
                 v_j = _vjp_columns(inputs, out, False, v)[j][:, 0]
