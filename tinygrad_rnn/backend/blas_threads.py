@@ -16,8 +16,14 @@ runs 3-10x slower than on one. A program that shares its machine can call
 before it runs (the first call applies the default count). Products below THREADED_WORK
 multiply-adds run on one thread, bigger ones on the program's count: a rule of the shape and the
 setting only, like torch's own grain sizes, so still reproducible. Measured on the 2-core machine,
-with other processes busy: a medium RNN's per-step products took 30x longer on two threads than on
-one, while the big weight-gradient products still gain from a second core when it is free.
+with other processes busy: a medium RNN's per-step products (0.5-2M multiply-adds, 10-50 us) took
+30x longer on two threads than on one. From 2^23 multiply-adds (about 70 us on one core) a product
+ran in 0.45-0.53x its one-thread time on two threads whenever the second core was free: the
+whole-sequence products of the medium and long RNN shapes (13-65M) and the per-step products of
+the large ones (RNN 17M, GRU 50M, LSTM 67M), which are most of a large RNN's time. The price: a
+per-step product on two threads waits for the second thread at every step, so while a neighbour
+holds a core the large shapes' loops slow down (see the README's contention table), where
+`set_num_threads(1)` does not.
 
 The count is set with OpenBLAS's `openblas_set_num_threads` (for the whole process, as torch's
 setting is), found in the libraries this process loaded. Where numpy's BLAS is not OpenBLAS, the count is kept (get_num_threads returns it) but
@@ -32,7 +38,7 @@ from contextlib import AbstractContextManager, nullcontext
 from typing import Any
 
 SERIAL_WORK = 1 << 18  # OpenBLAS's own limit (65536 * GEMM_MULTITHREAD_THRESHOLD): smaller ones never thread
-THREADED_WORK = 1 << 26  # multiply-adds from which a product gets the program's thread count
+THREADED_WORK = 1 << 23  # multiply-adds from which a product gets the program's thread count (see above)
 
 _UNSEARCHED = object()
 _set_global: Any = _UNSEARCHED
