@@ -59,6 +59,7 @@ from .step_layout import (
     previous_state_product,
     project_gate_major,
     rows_of,
+    step_blocks,
 )
 
 
@@ -264,7 +265,8 @@ def gru_factors(gates: np.ndarray, h_n_part: np.ndarray, out: np.ndarray, h0: np
                 d_hid: np.ndarray) -> None:
     """Write every step's factors (they do not depend on the incoming gradient) where the loop
     turns them into gradients: d_n (steps, batch, H) := (1 - n^2)(1 - z); in d_hid (steps, batch,
-    3, H): r := r(1 - r)(h W_hn^T + b_hn) and z := (h_{t-1} - n) z(1 - z). Whole-sequence calls."""
+    3, H): r := r(1 - r)(h W_hn^T + b_hn) and z := (h_{t-1} - n) z(1 - z). Whole-sequence calls;
+    h0 is the state before the first of these steps."""
     r, z, n = gates.transpose(1, 0, 2, 3)  # (unpacking a view: one call for the three gates)
     r_factor, z_factor, _ = d_hid.transpose(2, 0, 1, 3)
     one_minus_z = np.subtract(1, z, out=r_factor)  # (the r factor's place, before the r factor)
@@ -295,7 +297,9 @@ def gru_backward(g_out: np.ndarray, g_h: np.ndarray, x: np.ndarray, h0: np.ndarr
     r, z = gates[:, 0], gates[:, 1]
     d_hid = scratch("gru d_hid", (steps, batch, 3, hidden), x.dtype)  # (reused when small: see scratch)
     d_n = scratch("gru d_n", out.shape, x.dtype)
-    gru_factors(gates, h_n_part, out, h0, d_n, d_hid)
+    for block in step_blocks(steps, d_hid[0].nbytes):  # (big arrays: block by block, see step_blocks)
+        before = h0 if block.start == 0 else out[block.start - 1]
+        gru_factors(gates[block], h_n_part[block], out[block], before, d_n[block], d_hid[block])
     d_hid_rows = d_hid.reshape(steps, batch, 3 * hidden)  # each step's gradient as rows for the product with W_hh
     dh = np.array(g_h, dtype=x.dtype)  # padded rows carry it as is
     d_step, tmp = np.empty((batch, hidden), x.dtype), np.empty((batch, hidden), x.dtype)

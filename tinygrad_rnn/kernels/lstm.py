@@ -63,6 +63,7 @@ from .step_layout import (
     previous_state_product,
     project_gate_major,
     rows_of,
+    step_blocks,
 )
 
 
@@ -335,11 +336,11 @@ def backward_step(g_out: np.ndarray, dh: np.ndarray, dc: np.ndarray, d_h: np.nda
 
 
 def gate_factors(gates: np.ndarray, c0: np.ndarray, cell: np.ndarray, tanh_cell: np.ndarray,
-                 dpre: np.ndarray) -> np.ndarray:
+                 dpre: np.ndarray, c_factor: np.ndarray) -> None:
     """Write every step's gate factors into dpre (steps, batch, 4, H), torch's gate order:
     [g * i', c_{t-1} * f', i * g', tanh(c_t) * o'] (i' = i(1-i) for a sigmoid, g' = 1-g^2 for
-    tanh); returns c_factor = o * tanh'(c_t), (steps, batch, H). Whole-sequence calls: these do
-    not depend on the incoming gradient."""
+    tanh), and c_factor (steps, batch, H) := o * tanh'(c_t). Whole-sequence calls: these do not
+    depend on the incoming gradient. c0 is the cell state before the first of these steps."""
     i, f, o, g = gates.transpose(1, 0, 2, 3)  # (unpacking a view: one call for the four gates)
     by_gate = dpre.transpose(2, 0, 1, 3)
     d_i, d_f, d_g, d_o = by_gate
@@ -355,10 +356,9 @@ def gate_factors(gates: np.ndarray, c0: np.ndarray, cell: np.ndarray, tanh_cell:
     np.subtract(1, o, out=d_o)
     d_o *= o
     d_o *= tanh_cell
-    c_factor = np.multiply(tanh_cell, tanh_cell, out=scratch("lstm c factor", tanh_cell.shape, tanh_cell.dtype))
+    np.multiply(tanh_cell, tanh_cell, out=c_factor)
     np.subtract(1, c_factor, out=c_factor)
     c_factor *= o
-    return c_factor
 
 
 def lstm_backward(g_out: np.ndarray, g_h: np.ndarray, g_c: np.ndarray, x: np.ndarray, h0: np.ndarray,
@@ -378,7 +378,10 @@ def lstm_backward(g_out: np.ndarray, g_h: np.ndarray, g_c: np.ndarray, x: np.nda
     steps, batch, hidden = cell.shape
     f = gates[:, 1]
     dpre = scratch("lstm dpre", (steps, batch, 4, hidden), x.dtype)  # (reused when small: see scratch)
-    c_factor = gate_factors(gates, c0, cell, tanh_cell, dpre)
+    c_factor = scratch("lstm c factor", cell.shape, x.dtype)
+    for block in step_blocks(steps, dpre[0].nbytes):  # (big arrays: block by block, see step_blocks)
+        before = c0 if block.start == 0 else cell[block.start - 1]
+        gate_factors(gates[block], before, cell[block], tanh_cell[block], dpre[block], c_factor[block])
     dpre_rows = dpre.reshape(steps, batch, 4 * hidden)  # each step's gradient as rows for the product with W_hh
     dh, dc = np.array(g_h, dtype=x.dtype), np.array(g_c, dtype=x.dtype)  # padded rows carry them as is
     # dL/dh of every step is kept only for the projection's weight gradient; else one step's
