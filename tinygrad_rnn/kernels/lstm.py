@@ -37,7 +37,8 @@ and direction:
   input gradients are each one large matrix product after the loop.
 
 Where the time goes: at the benchmark sizes the matrix products run at OpenBLAS's peak and take
-most of it; the per-step ones depend on each other, so they run one after the other on one core
+most of it; the per-step ones depend on each other, so they run one after the other, each on one
+core below THREADED_WORK multiply-adds (backend/blas_threads.py; the large shape's run on both)
 (`python benchmarks/bench_lstm_gru.py` prints this "sequential floor").
 
 Time order, reverse direction and packed lengths are handled by `StepLayout`.
