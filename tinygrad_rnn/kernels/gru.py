@@ -190,7 +190,7 @@ def gru_forward(x: np.ndarray, h0: np.ndarray, w_ih: np.ndarray, w_hh: np.ndarra
     out = np.zeros((steps, batch, hidden), x.dtype)
     gh = np.empty((3, batch, hidden), x.dtype)
     h = h0
-    with threads_for(batch, hidden, 3 * hidden), quiet_overflow():  # (exp: see forward_step)
+    with threads_for(batch, hidden, 3 * hidden, per_step=True), quiet_overflow():  # (exp: see forward_step)
         for s, k in enumerate(layout.rows_per_step()):
             h_new, h_n = out[s], h_n_part[s if keep else 0]
             if k == batch:  # every row runs: whole per-step arrays, no slicing (each slice costs ~0.3 us)
@@ -303,7 +303,7 @@ def gru_backward(g_out: np.ndarray, g_h: np.ndarray, x: np.ndarray, h0: np.ndarr
     d_hid_rows = d_hid.reshape(steps, batch, 3 * hidden)  # each step's gradient as rows for the product with W_hh
     dh = np.array(g_h, dtype=x.dtype)  # padded rows carry it as is
     d_step, tmp = np.empty((batch, hidden), x.dtype), np.empty((batch, hidden), x.dtype)
-    with threads_for(batch, 3 * hidden, hidden):
+    with threads_for(batch, 3 * hidden, hidden, per_step=True):
         for s, k in reversed(list(enumerate(layout.rows_per_step()))):
             if k == batch:  # every row runs: whole per-step arrays, no slicing (each slice costs ~0.3 us)
                 backward_step(g_out[s], dh, z[s], r[s], d_n[s], d_hid[s], d_hid_rows[s], w_hh, d_step, tmp)

@@ -38,7 +38,7 @@ and direction:
 
 Where the time goes: at the benchmark sizes the matrix products run at OpenBLAS's peak and take
 most of it; the per-step ones depend on each other, so they run one after the other, each on one
-core below THREADED_WORK multiply-adds (backend/blas_threads.py; the large shape's run on both)
+core below STEP_THREADED_WORK multiply-adds (backend/blas_threads.py; the large shape's run on both)
 (`python benchmarks/bench_lstm_gru.py` prints this "sequential floor").
 
 Time order, reverse direction and packed lengths are handled by `StepLayout`.
@@ -215,7 +215,7 @@ def lstm_forward(x: np.ndarray, h0: np.ndarray, c0: np.ndarray, w_ih: np.ndarray
     out = np.zeros((steps, batch, h0.shape[1]), x.dtype)
     w_hr_t = None if w_hr is None else np.ascontiguousarray(w_hr.T)
     buf = np.empty((4, batch, hidden), x.dtype)
-    with threads_for(batch, h0.shape[1], 4 * hidden):
+    with threads_for(batch, h0.shape[1], 4 * hidden, per_step=True):
         if not keep:
             return {"cell": infer(gates, h0, c0, w_hh4, out, buf, w_hr_t, layout), "out": out}
         cell = np.empty((steps, batch, hidden), x.dtype)
@@ -390,7 +390,7 @@ def lstm_backward(g_out: np.ndarray, g_h: np.ndarray, g_c: np.ndarray, x: np.nda
     tmp = np.empty((batch, hidden), x.dtype)
     d_cell_out = None if w_hr is None else np.empty((batch, hidden), x.dtype)
     projection = None if w_hr is None else (w_hr, d_cell_out)
-    with threads_for(batch, 4 * hidden, hidden):
+    with threads_for(batch, 4 * hidden, hidden, per_step=True):
         for s, n in reversed(list(enumerate(layout.rows_per_step()))):
             d_h = d_out[s if w_hr is not None else 0]
             if n == batch:  # every row runs: whole per-step arrays, no slicing (each slice costs ~0.3 us)
