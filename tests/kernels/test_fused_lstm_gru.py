@@ -10,8 +10,8 @@
 2. Reproducibility: the same seeded program gives the same bits twice, for every family, on
    shapes whose products reach the threaded sizes and on packed input, although the kernels reuse
    their work arrays between calls (backend/scratch.py).
-3. Where the README promises it (every product below 2^26 multiply-adds runs on one BLAS thread
-   whatever the setting), `set_num_threads(1)` and `set_num_threads(2)` give the same bits.
+3. Where the README promises it (every product below THREADED_WORK multiply-adds, a time loop's below
+   STEP_THREADED_WORK, runs on one BLAS thread whatever the setting), `set_num_threads(1)` and `set_num_threads(2)` give the same bits.
 """
 from __future__ import annotations
 

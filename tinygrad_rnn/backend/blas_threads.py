@@ -19,6 +19,17 @@ setting only, like torch's own grain sizes, so still reproducible. Measured on t
 with other processes busy: a medium RNN's per-step products took 30x longer on two threads than on
 one, while the big weight-gradient products still gain from a second core when it is free.
 
+The per-step products of a recurrent kernel's time loop (`threads_for(..., per_step=True)`) get
+the program's count from STEP_THREADED_WORK, a smaller size. With the second core free, every
+product from about 1M multiply-adds ran in 0.45-0.55x its one-thread time on two threads; the
+question is what a neighbour's load costs. A product on two threads that meets a busy core waits
+for its second thread, up to a scheduler time slice (milliseconds): in a call of a few ms (the
+medium RNN shapes: nn.RNN's forward+backward took 0.6x torch's time with every product on one
+thread, 1-1.5x with its 13-26M whole-sequence products on two) one wait doubles the call. The
+large shapes' per-step products (RNN 17M, GRU 50M multiply-adds a step, each 0.3-1 ms on one core)
+sit in calls of 30-300 ms that are mostly those products: on two threads the calls took 0.66-0.78x
+their time (best of runs) and stayed about as fast under load (median 0.8-1.07x).
+
 The count is set with OpenBLAS's `openblas_set_num_threads` (for the whole process, as torch's
 setting is), found in the libraries this process loaded. Where numpy's BLAS is not OpenBLAS, the count is kept (get_num_threads returns it) but
 BLAS keeps its own setting, which is fixed too (OPENBLAS_NUM_THREADS, MKL_NUM_THREADS...).
@@ -33,6 +44,7 @@ from typing import Any
 
 SERIAL_WORK = 1 << 18  # OpenBLAS's own limit (65536 * GEMM_MULTITHREAD_THRESHOLD): smaller ones never thread
 THREADED_WORK = 1 << 26  # multiply-adds from which a product gets the program's thread count
+STEP_THREADED_WORK = 1 << 24  # the same for a per-step product of a time loop (see above)
 
 _UNSEARCHED = object()
 _set_global: Any = _UNSEARCHED
@@ -134,9 +146,10 @@ class _OneThread:
 _ONE_THREAD = _OneThread()
 
 
-def threads_for(m: int, k: int, n: int) -> AbstractContextManager:
+def threads_for(m: int, k: int, n: int, per_step: bool = False) -> AbstractContextManager:
     """The context an (m, k) @ (k, n) product runs in: one BLAS thread below THREADED_WORK
-    multiply-adds, the program's count (`set_num_threads`) from there on.
+    multiply-adds (STEP_THREADED_WORK for `per_step`, a product of a recurrent time loop), the
+    program's count (`set_num_threads`) from there on.
 
     The rule depends on the shape and the setting only, never on the machine's state, so results
     are reproducible (see the module docstring). Below the limit, threads gain little on a quiet
@@ -147,14 +160,14 @@ def threads_for(m: int, k: int, n: int) -> AbstractContextManager:
         return _AS_IS
     if getattr(_thread, "count", None) != _wanted or _wanted is None:
         _apply_to_this_thread()
-    if work >= THREADED_WORK or _wanted == 1 or _set_local is None:
+    if work >= (STEP_THREADED_WORK if per_step else THREADED_WORK) or _wanted == 1 or _set_local is None:
         return _AS_IS
     return _ONE_THREAD
 
 
-def runs_threaded(m: int, k: int, n: int) -> bool:
-    """Whether `threads_for(m, k, n)` lets the product use more than one thread (the same rule)."""
-    return m * k * n >= THREADED_WORK and blas_threads() > 1
+def runs_threaded(m: int, k: int, n: int, per_step: bool = False) -> bool:
+    """Whether `threads_for(m, k, n, per_step)` lets the product use more than one thread (the same rule)."""
+    return m * k * n >= (STEP_THREADED_WORK if per_step else THREADED_WORK) and blas_threads() > 1
 
 
 def _apply_to_this_thread() -> None:

@@ -62,6 +62,7 @@ from .step_layout import (
     previous_state_product,
     project_gate_major,
     rows_of,
+    step_blocks,
 )
 
 
@@ -194,7 +195,7 @@ def gru_forward(x: np.ndarray, h0: np.ndarray, w_ih: np.ndarray, w_hh: np.ndarra
     h = h0
     every_row = forward_steps(w_hh3, b_hn, gh)
     fewer_rows: dict = {}  # packed input: a step per count of rows that run (they only shrink)
-    with threads_for(batch, hidden, 3 * hidden), quiet_overflow():  # (exp: see forward_steps)
+    with threads_for(batch, hidden, 3 * hidden, per_step=True), quiet_overflow():  # (exp: see forward_steps)
         for s, k in enumerate(layout.rows_per_step()):
             h_new, h_n = out[s], h_n_part[s if keep else 0]
             if k == batch:  # every row runs: whole per-step arrays, no slicing (each slice costs ~0.3 us)
@@ -294,8 +295,11 @@ def gru_factors(gates: np.ndarray, h_n_part: np.ndarray, out: np.ndarray, h0: np
     array (3, steps, batch, H), returned: the loop works there and copies each step into d_hid.
     Returns None when the factors are in d_hid."""
     by_gate = gates.transpose(1, 0, 2, 3)  # (3, steps, batch, H): r, z, n
-    if d_hid.nbytes > SMALL_BYTES:
-        write_gru_factors(by_gate, h_n_part, out, h0, d_n, d_hid.transpose(2, 0, 1, 3)[:2])
+    if d_hid.nbytes > SMALL_BYTES:  # in d_hid itself, block by block once the arrays outgrow the caches
+        for block in step_blocks(len(gates), d_hid[0].nbytes):
+            before = h0 if block.start == 0 else out[block.start - 1]  # the state before the block's first step
+            write_gru_factors(by_gate[:, block], h_n_part[block], out[block], before, d_n[block],
+                              d_hid[block].transpose(2, 0, 1, 3)[:2])
         return None
     gates_copy = scratch("gru gates by gate", by_gate.shape, gates.dtype)
     gates_copy[...] = by_gate
@@ -346,7 +350,7 @@ def gru_backward(g_out: np.ndarray, g_h: np.ndarray, x: np.ndarray, h0: np.ndarr
     d_hid_rows = d_hid.reshape(steps, batch, 3 * hidden)  # each step's gradient as rows for the product with W_hh
     dh = np.array(g_h, dtype=x.dtype)  # padded rows carry it as is
     d_step, tmp = np.empty((batch, hidden), x.dtype), np.empty((batch, hidden), x.dtype)
-    with threads_for(batch, 3 * hidden, hidden):
+    with threads_for(batch, 3 * hidden, hidden, per_step=True):
         for s, k in reversed(list(enumerate(layout.rows_per_step()))):
             if k == batch:  # every row runs: whole per-step arrays, no slicing (each slice costs ~0.3 us)
                 backward_step(g_out[s], dh, z[s], r[s], d_n[s], grads[s], None if into is None else into[s],

@@ -37,7 +37,8 @@ and direction:
   input gradients are each one large matrix product after the loop.
 
 Where the time goes: at the benchmark sizes the matrix products run at OpenBLAS's peak and take
-most of it; the per-step ones depend on each other, so they run one after the other on one core
+most of it; the per-step ones depend on each other, so they run one after the other, each on one
+core below STEP_THREADED_WORK multiply-adds (backend/blas_threads.py; the large shape's run on both)
 (`python benchmarks/bench_lstm_gru.py` prints this "sequential floor").
 
 Time order, reverse direction and packed lengths are handled by `StepLayout`.
@@ -66,6 +67,7 @@ from .step_layout import (
     previous_state_product,
     project_gate_major,
     rows_of,
+    step_blocks,
 )
 
 
@@ -216,7 +218,7 @@ def lstm_forward(x: np.ndarray, h0: np.ndarray, c0: np.ndarray, w_ih: np.ndarray
     out = np.zeros((steps, batch, h0.shape[1]), x.dtype)
     w_hr_t = None if w_hr is None else np.ascontiguousarray(w_hr.T)
     buf = np.empty((4, batch, hidden), x.dtype)
-    with threads_for(batch, h0.shape[1], 4 * hidden):
+    with threads_for(batch, h0.shape[1], 4 * hidden, per_step=True):
         if not keep:
             return {"cell": infer(gates, h0, c0, w_hh4, out, buf, w_hr_t, layout), "out": out}
         cell = np.empty((steps, batch, hidden), x.dtype)
@@ -387,22 +389,28 @@ def gate_factors(gates: np.ndarray, c0: np.ndarray, cell: np.ndarray, tanh_cell:
     copies into dpre (see backward_steps). The same calls on the same numbers either way: the
     same bits."""
     by_gate = gates.transpose(1, 0, 2, 3)  # (4, steps, batch, H): the kernel's order i, f, o, g
-    if dpre.nbytes > SMALL_BYTES:
-        return write_gate_factors(by_gate, c0, cell, tanh_cell, dpre.transpose(2, 0, 1, 3)), None
+    c_factor = scratch("lstm c factor", cell.shape, cell.dtype)
+    if dpre.nbytes > SMALL_BYTES:  # in dpre itself, block by block once the arrays outgrow the caches
+        factors = dpre.transpose(2, 0, 1, 3)
+        for block in step_blocks(len(gates), dpre[0].nbytes):
+            before = c0 if block.start == 0 else cell[block.start - 1]  # the cell state before the block
+            write_gate_factors(by_gate[:, block], before, cell[block], tanh_cell[block], factors[:, block],
+                               c_factor[block])
+        return c_factor, None
     gates_copy = scratch("lstm gates by gate", by_gate.shape, gates.dtype)
     gates_copy[...] = by_gate
     work = scratch("lstm gate factors", by_gate.shape, gates.dtype)  # (4, steps, batch, H), torch's order
-    c_factor = write_gate_factors(gates_copy, c0, cell, tanh_cell, work)
+    write_gate_factors(gates_copy, c0, cell, tanh_cell, work, c_factor)
     by_step = scratch("lstm factors by step", gates.shape, gates.dtype)
     by_step[...] = work.transpose(1, 0, 2, 3)
     return c_factor, by_step
 
 
 def write_gate_factors(by_gate: np.ndarray, c0: np.ndarray, cell: np.ndarray, tanh_cell: np.ndarray,
-                       factors: np.ndarray) -> np.ndarray:
+                       factors: np.ndarray, c_factor: np.ndarray) -> None:
     """`gate_factors` with the activated gates (4, steps, batch, H) in the kernel's order i, f, o, g
     and the factors (4, steps, batch, H) in torch's order i, f, g, o (views or contiguous
-    arrays); returns c_factor."""
+    arrays), and c_factor (steps, batch, H); c0 is the cell state before the first of these steps."""
     i, f, o, g = by_gate  # (unpacking: one call for the four gates)
     d_i, d_f, d_g, d_o = factors
     i_f, d_i_f = by_gate[:2], factors[:2]  # i and f: the same place in both orders
@@ -418,10 +426,9 @@ def write_gate_factors(by_gate: np.ndarray, c0: np.ndarray, cell: np.ndarray, ta
     np.subtract(one, o, out=d_o)
     d_o *= o
     d_o *= tanh_cell
-    c_factor = np.multiply(tanh_cell, tanh_cell, out=scratch("lstm c factor", tanh_cell.shape, tanh_cell.dtype))
+    np.multiply(tanh_cell, tanh_cell, out=c_factor)
     np.subtract(one, c_factor, out=c_factor)
     c_factor *= o
-    return c_factor
 
 
 def lstm_backward(g_out: np.ndarray, g_h: np.ndarray, g_c: np.ndarray, x: np.ndarray, h0: np.ndarray,
@@ -454,7 +461,7 @@ def lstm_backward(g_out: np.ndarray, g_h: np.ndarray, g_c: np.ndarray, x: np.nda
     projection = None if w_hr is None else (w_hr, d_cell_out)
     every_row = backward_steps(dh, dc, w_hh, tmp, projection)
     fewer_rows: dict = {}  # packed input: a step per count of rows that run
-    with threads_for(batch, 4 * hidden, hidden):
+    with threads_for(batch, 4 * hidden, hidden, per_step=True):
         for s, n in reversed(list(enumerate(layout.rows_per_step()))):
             d_h = d_out[s if w_hr is not None else 0]
             if n == batch:  # every row runs: whole per-step arrays, no slicing (each slice costs ~0.3 us)

@@ -235,7 +235,7 @@ def recur(y: np.ndarray, h0: np.ndarray | None, w_hh: np.ndarray, nonlinearity: 
     activate = np.tanh if nonlinearity == "tanh" else _relu
     w_hh_t, buf = w_hh.T, np.empty((batch, hidden), y.dtype)
     order = range(steps - 1, -1, -1) if reverse else range(steps)
-    with threads_for(batch, hidden, hidden):
+    with threads_for(batch, hidden, hidden, per_step=True):
         if active is None:  # every row runs every step: whole-array calls, no slicing
             h = h0  # None at the first step: h0 @ W_hh^T is 0, so that step skips the product
             for t in order:
@@ -279,7 +279,7 @@ def backprop_steps(dpre: np.ndarray, g_out: np.ndarray, g_h: np.ndarray, w_hh: n
     buf = np.empty((batch, hidden), dpre.dtype)
     order = range(steps) if reverse else range(steps - 1, -1, -1)
     first = order[-1] if steps else None  # the step that read h0
-    with threads_for(batch, hidden, hidden):
+    with threads_for(batch, hidden, hidden, per_step=True):
         if active is None:  # every row runs every step: whole-array calls, no slicing
             for t in order:
                 d = dpre[t]

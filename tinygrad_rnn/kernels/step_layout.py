@@ -111,6 +111,25 @@ def previous_state_product(d_rows: np.ndarray, out: np.ndarray, h0: np.ndarray) 
     return product
 
 
+# Backward's gate factors are a dozen whole-sequence elementwise passes over arrays as big as the
+# gates. Once those arrays outgrow the caches every pass streams them from memory: on the large
+# benchmark shape (52 MB of LSTM factors) the passes took 20 ms, and 13 ms when run block by block
+# over ~1 MB of steps, each block's passes reading what the pass before left in the cache. Smaller
+# arrays (the medium shape: 3 MB) stay in the caches, and there the blocks only add calls. Each
+# element gets the same operations either way: the same bits.
+STEP_BLOCK_BYTES = 1 << 20  # the biggest array's bytes in one block of steps
+WHOLE_SEQUENCE_BYTES = 1 << 24  # up to this size the passes run over the whole sequence at once
+
+
+def step_blocks(steps: int, step_bytes: int) -> list[slice]:
+    """Consecutive slices of range(steps) covering it: one, unless `steps * step_bytes` (the biggest
+    array's size) exceeds WHOLE_SEQUENCE_BYTES; then blocks of about STEP_BLOCK_BYTES."""
+    if steps * step_bytes <= WHOLE_SEQUENCE_BYTES:
+        return [slice(0, steps)]
+    per_block = max(1, STEP_BLOCK_BYTES // max(1, step_bytes))
+    return [slice(start, min(steps, start + per_block)) for start in range(0, steps, per_block)]
+
+
 # The LSTM and GRU kernels keep their gates GATE-MAJOR: (steps, gates, batch, hidden). Each step's
 # gates are then one contiguous block and so is each gate in it, so every per-step numpy call runs
 # on contiguous arrays: numpy's fast path (on a strided (batch, hidden) slice a call costs 2-3x).
