@@ -13,7 +13,7 @@ Two floors bound any kernel built on numpy, whatever its Python:
   family can take at once, a sigmoid being 0.5 * tanh(0.5 x) + 0.5, and the tanh that must wait
   for those gates); backward adds the product dpre @ W_hh of each step (its elementwise work reads
   saved values: no transcendental call). The products are timed alone with the thread count the
-  kernels use (blas_threads.threads_for), the tanh calls alone on arrays of the gates' shape, and
+  kernels use (blas_threads.threads_for, per_step), the tanh calls alone on arrays of the gates' shape, and
   the two are added. The rest of a step's elementwise work (adds, products with the gates, the
   backward's derivatives) comes on top, so the floor is below what any numpy kernel can reach.
 """
@@ -132,7 +132,7 @@ def sequential_floor(family: str, shape: Shape, backward: bool, repeat: int = 7)
     out = np.empty((shape.batch, gate_rows), np.float32)
 
     def products() -> None:
-        with threads_for(shape.batch, shape.hidden_size, gate_rows):
+        with threads_for(shape.batch, shape.hidden_size, gate_rows, per_step=True):
             for _ in range(shape.seq_len * shape.num_layers * (2 if backward else 1)):
                 np.matmul(h, w, out=out)
 

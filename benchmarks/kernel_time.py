@@ -86,12 +86,12 @@ def product_cases(mods: dict, shape: tuple, rng: np.random.Generator) -> dict:
                 np.matmul(x[:, None], w_in)
 
         def step_products(h=h, w_hh=w_hh, gates=gates):
-            with threads_for(batch, hidden, gates * hidden):
+            with threads_for(batch, hidden, gates * hidden, per_step=True):
                 for _ in range(steps):
                     np.matmul(h, w_hh)
 
         def backward_step_products(d=d, w_rows=w_rows, gates=gates):
-            with threads_for(batch, gates * hidden, hidden):
+            with threads_for(batch, gates * hidden, hidden, per_step=True):
                 for _ in range(steps):
                     np.matmul(d, w_rows)
 
