@@ -126,6 +126,12 @@ SAME_ERROR = {
     "index_add_0d_several_indices_before_their_range": lambda m: m.index_add(
         m.tensor(-2, dtype=m.int8), -1, m.tensor([1, -1, -2]), m.tensor(5, dtype=m.int8), alpha=0.5),
     "index_add_0d_index_out_of_range": lambda m: m.index_add(m.tensor(-2.0), 0, m.tensor([1]), m.tensor(5.0)),
+    "addcmul_of_bools": lambda m: m.addcmul(m.tensor(False), m.tensor(False), m.tensor(False)),
+    "index_fill_value_dims_first": lambda m: m.tensor([1.5]).index_fill(-2, m.tensor([], dtype=m.int64), m.tensor([1.0])),
+    "index_add_into_nothing_checks_the_index_dtype": lambda m: m.index_add(m.ones(1, 0, 0), -2, m.zeros(3),
+                                                                           m.ones(1, 3, 0)),
+    "take_along_dim_flat_float_indices": lambda m: m.take_along_dim(m.ones(3), m.tensor([0.0])),
+    "take_along_dim_int32_indices_along_a_dim": lambda m: m.take_along_dim(m.ones(3), m.tensor([0], dtype=m.int32), 0),
     "take_along_dim_over_an_empty_dim": lambda m: m.take_along_dim(m.ones(3, 0), m.tensor([[0]]), 1),
     "addmm_input_must_expand_not_broadcast": lambda m: m.addmm(m.ones(2, 2), m.ones(1, 1), m.ones(1, 1)),
     "addbmm_input_must_expand": lambda m: m.addbmm(m.ones(2, 2), m.ones(0, 1, 1), m.ones(0, 1, 1)),
@@ -270,6 +276,9 @@ def test_same_error_as_torch(case):
 
 # Each call must give torch's value and dtype.
 SAME_RESULT = {
+    "unique_keeps_every_nan": lambda m: [*m.unique(m.tensor([float("nan"), 1.0, float("nan"), 1.0, 0.0]),
+                                                   return_inverse=True, return_counts=True)],
+    "take_along_dim_flat_takes_int32_indices": lambda m: m.take_along_dim(m.arange(3.0), m.tensor([2], dtype=m.int32)),
     "clamp_of_a_0d_tensor_and_a_number": lambda m: [m.clamp(m.arange(5.0), min=m.tensor(1.0), max=3),
                                                     m.clamp(m.arange(5), 1, m.tensor(3.5)),
                                                     m.arange(5.0).clip(m.tensor(1.0), 3)],

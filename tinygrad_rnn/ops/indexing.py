@@ -130,7 +130,8 @@ def index_add(input: Tensor, dim: int, index: Tensor, source: Tensor, *, alpha: 
         return rename(index_add(as_vector(input), d, index, as_vector(source), alpha=alpha).reshape(()),
                       "IndexAddBackward0")
     _same_dtype("index_add_", input, source)
-    if not input.numel() and input.ndim > 1:  # nothing to add into: torch checks no index
+    if not input.numel() and input.ndim > 1:  # nothing to add into: torch checks the index's dtype only
+        _index_vector("index_add_", index)
         return rename(input.clone(), "IndexAddBackward0")
     one_per_slice = input.ndim == 1 or input.numel() == input.shape[d]  # torch's path for these has its own error
     vector = {"error": IndexError, "message": "index out of range in self"} if one_per_slice else {}
@@ -164,6 +165,9 @@ def index_copy(input: Tensor, dim: int, index: Tensor, source: Tensor) -> Tensor
     Sample((rng.standard_normal((3, 4)), 1, np.array([0, 2]), rng.standard_normal(())))])
 def index_fill(input: Tensor, dim: int, index: Tensor, value: Any) -> Tensor:
     """input with the slices at `index` along dim set to value (a number or a 0-d tensor)."""
+    if isinstance(value, Tensor) and value.ndim:  # torch's first check, before dim and index
+        raise RuntimeError("index_fill_ only supports a 0-dimensional value tensor, but got tensor with "
+                           f"{value.ndim} dimension(s).")
     d = normalize_dim(dim, input.ndim)
     if isinstance(index, Tensor) and index.dtype is not dtypes.int64:  # index_fill takes no int32 index
         raise IndexError("index_fill_(): Expected dtype int64 for index.")
@@ -177,9 +181,6 @@ def index_fill(input: Tensor, dim: int, index: Tensor, value: Any) -> Tensor:
         filled = index_fill(as_vector(input), d, index, value).reshape(())
         return rename(filled, "IndexFillBackward1" if isinstance(value, Tensor) else "IndexFillBackward0")
     idx = _check_index_vector("index_fill_", index, d, _dim_size(input, d), negative=True, error=IndexError)
-    if isinstance(value, Tensor) and value.ndim:
-        raise RuntimeError("index_fill_ only supports a 0-dimensional value tensor, but got tensor with "
-                           f"{value.ndim} dimension(s).")
     shape = input.shape[:d] + (len(idx),) + input.shape[d + 1:]
     positions = _along(idx, d, shape)
     if isinstance(value, Tensor):
@@ -516,10 +517,12 @@ def take_along_dim(input: Tensor, indices: Tensor, dim: Any = None) -> Tensor:
     """gather after broadcasting input and indices on every dim but `dim`; with dim None, take of the flat input."""
     if dim is not None:
         int_arg("take_along_dim", "dim", dim, 3)  # the parser's, before the indices' dtype
+    if dim is None:  # take of the flat input, which takes int32 indices too
+        if indices.dtype not in (dtypes.int64, dtypes.int32):  # (gather's message: take_along_dim's is on the other path)
+            raise RuntimeError("gather(): Expected dtype int32/int64 for index")
+        return Gather.apply(input.reshape(-1), 0, _in_bounds(indices._data.reshape(-1), 0, input.numel()))
     if indices.dtype is not dtypes.int64:
         raise RuntimeError("torch.take_along_dim(): dtype of indices should be Long but got " + indices.dtype._legacy)
-    if dim is None:
-        return Gather.apply(input.reshape(-1), 0, _in_bounds(indices._data.reshape(-1), 0, input.numel()))
     d = normalize_dim(dim, input.ndim)
     if input.ndim != indices.ndim:
         raise RuntimeError("torch.take_along_dim(): input and indices should have the same number of dimensions, "

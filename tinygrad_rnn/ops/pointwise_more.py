@@ -572,6 +572,10 @@ def addcmul(input: Tensor, tensor1: Tensor, tensor2: Tensor, *, value: Any = 1) 
     """input + value * tensor1 * tensor2 (for float16, in float32 rounded once, as torch)."""
     _two_tensors("addcmul", tensor1, tensor2)
     number_arg("addcmul", "value", value)
+    if isinstance(input, Tensor) and input.dtype is tensor1.dtype is tensor2.dtype is dtypes.bool:
+        _check_broadcast(input, tensor1)  # (the shapes first; then the kernel has no bool loop)
+        _check_broadcast(tensor1, tensor2)
+        raise NotImplementedError("\"addcmul_cpu_out\" not implemented for 'Bool'")
     return rename(in_float32_for_half(lambda a, b, c: a + value * b * c, input, tensor1, tensor2),
                   "AddcmulBackward0")
 

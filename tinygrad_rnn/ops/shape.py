@@ -1389,7 +1389,8 @@ def unique(input: Tensor, sorted: bool = True, return_inverse: bool = False, ret
     """The distinct values of input, sorted; with return_inverse each element's place among them,
     with return_counts how often each occurs. With `dim`, the distinct slices along dim."""
     if dim is None:
-        values, inverse, counts = np.unique(input._data, return_inverse=True, return_counts=True)
+        # (a NaN equals nothing, itself included: torch keeps every NaN as a distinct value)
+        values, inverse, counts = np.unique(input._data, return_inverse=True, return_counts=True, equal_nan=False)
         inverse, torch_op = inverse.reshape(input.shape), "_unique2"
     else:
         d = normalize_dim(dim, input.ndim)
