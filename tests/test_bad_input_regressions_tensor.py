@@ -276,6 +276,8 @@ def test_same_error_as_torch(case):
 
 # Each call must give torch's value and dtype.
 SAME_RESULT = {
+    "true_to_negative_integer_powers": lambda m: [True ** m.tensor(-3, dtype=m.int8), False ** m.tensor([-1, 0, 1]),
+                                                  m.tensor([True]) ** m.tensor([2], dtype=m.int8)],
     "unique_keeps_every_nan": lambda m: [*m.unique(m.tensor([float("nan"), 1.0, float("nan"), 1.0, 0.0]),
                                                    return_inverse=True, return_counts=True)],
     "take_along_dim_flat_takes_int32_indices": lambda m: m.take_along_dim(m.arange(3.0), m.tensor([2], dtype=m.int32)),

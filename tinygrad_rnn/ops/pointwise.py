@@ -343,7 +343,8 @@ class Pow(Function):
         with _quiet():
             result = _double_power(base, exponent) if result_type(base, exponent) is dtypes.float64 \
                 else _integer_power(_arr(base), _arr(exponent))
-        if result.dtype == np.int8 and _arr(base).dtype == np.bool_:  # numpy's bool ** True is int8; torch's bool
+        if result.dtype == np.int8 and np.asarray(_arr(base)).dtype == np.bool_ \
+                and np.asarray(_arr(exponent)).dtype == np.bool_:  # numpy's bool ** True is int8; torch's bool
             result = result.astype(np.bool_)
         return Tensor._make(result)
 
@@ -398,9 +399,9 @@ def _double_power(base: Any, exponent: Any) -> np.ndarray:
 
 def _integer_power(base: Any, exponent: Any) -> np.ndarray:
     """np.power, except that an integer to a negative integer power is what torch's kernel gives (numpy
-    refuses it): 1 for base 1, +-1 for base -1, else 0."""
+    refuses it): 1 for base 1 (True too), +-1 for base -1, else 0."""
     b, e = np.asarray(base), np.asarray(exponent)
-    if not (b.dtype.kind in "iu" and e.dtype.kind in "iu" and np.any(e < 0)):
+    if not (b.dtype.kind in "biu" and e.dtype.kind in "iu" and np.any(e < 0)):
         return np.power(base, exponent)
     result = np.power(b, np.where(e < 0, 0, e))
     odd = np.where(e % 2 == 0, 1, -1)
