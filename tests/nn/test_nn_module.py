@@ -455,3 +455,29 @@ def _backward_hook_story(torch):
 
 def test_full_backward_hooks_global_and_own_run_as_torchs():
     assert _backward_hook_story(tinygrad_rnn) == _backward_hook_story(require_torch())
+
+
+def _hook_calls(lib, loss_of):
+    """The full backward (pre-)hooks' calls on an LSTM, whose output nests (h, c) in a tuple."""
+    def shapes(grads):
+        return [None if g is None else tuple(g.shape) for g in grads]
+
+    lib.manual_seed(0)
+    lstm = lib.nn.LSTM(3, 2)
+    calls = []
+    lstm.register_full_backward_pre_hook(lambda m, grad_output: calls.append(("pre", shapes(grad_output))))
+    lstm.register_full_backward_hook(lambda m, grad_input, grad_output: calls.append(
+        ("full", shapes(grad_input), shapes(grad_output))))
+    x = lib.randn(4, 1, 3, requires_grad=True)
+    out, (h, c) = lstm(x)
+    loss_of(out, h).backward()
+    return calls
+
+
+@pytest.mark.parametrize("loss", ["out and h", "h only"])
+def test_full_backward_hooks_of_a_module_with_a_nested_output_as_torch(loss):
+    """(out, (h, c)): the hooks see out's gradient and None for the nested tuple; a gradient that reaches the
+    inputs through h alone passes no output, so torch calls no hook (we crashed on a None grad_output)."""
+    torch = require_torch()
+    loss_of = (lambda out, h: out.sum() + h.sum()) if loss == "out and h" else (lambda out, h: h.sum())
+    assert _hook_calls(tinygrad_rnn, loss_of) == _hook_calls(torch, loss_of)

@@ -48,6 +48,8 @@ class BackwardHooks:
         self.module, self.hooks, self.pre_hooks = module, hooks, pre_hooks
         self.grad_output: tuple | None = None
         self.inputs_need_grad: list = []
+        self.output_positions: list = []  # where the output tuple holds tensors (grad_output: None elsewhere)
+        self.n_outputs = 0
 
     def wrap_inputs(self, args: tuple) -> tuple:
         """args with their tensors passed through the inputs' node (only if there are hooks to call)."""
@@ -61,33 +63,48 @@ class BackwardHooks:
         return tuple(wrapped)
 
     def wrap_outputs(self, output: Any) -> Any:
-        """output (a tensor or a tuple of them) passed through the outputs' node."""
+        """output (a tensor, or a tuple) with its tensors passed through the outputs' node. Only the tuple's
+        own tensors: LSTM's (out, (h, c)) passes `out` only, and its grad_output is (d out, None), as torch's."""
         single = isinstance(output, Tensor)
-        tensors = (output,) if single else output
-        if not (isinstance(tensors, tuple) and tensors and all(isinstance(t, Tensor) for t in tensors)):
+        items = (output,) if single else output
+        if not isinstance(items, tuple):
             return output
-        if not any(t.requires_grad for t in tensors):
+        positions = [i for i, t in enumerate(items) if isinstance(t, Tensor)]
+        if not any(items[i].requires_grad for i in positions):
             return output
-        wrapped = BackwardHookFunction.apply(self._on_output_grads, *tensors)
-        return wrapped[0] if single else wrapped
+        self.output_positions, self.n_outputs = positions, len(items)
+        wrapped = BackwardHookFunction.apply(self._on_output_grads, *[items[i] for i in positions])
+        if single:
+            return wrapped[0]
+        result = list(items)
+        for i, tensor in zip(positions, wrapped):
+            result[i] = tensor
+        return tuple(result)
 
     def _on_output_grads(self, grads: tuple) -> tuple:
+        packed = [None] * self.n_outputs  # one place per output, None where it is no tensor
+        for i, g in zip(self.output_positions, grads):
+            packed[i] = g
+        grad_output = tuple(packed)
         for hook in self.pre_hooks:
-            replaced = hook(self.module, grads)
+            replaced = hook(self.module, grad_output)
             if replaced is not None:
-                grads = _checked(replaced, grads, "backward pre hook")
-        self.grad_output = grads
+                grad_output = _checked(replaced, grad_output, "backward pre hook")
+        self.grad_output = grad_output
         if self.hooks and not any(self.inputs_need_grad):
             warnings.warn(_NO_INPUT_GRADIENTS, stacklevel=2)
             self._on_input_grads((None,) * len(self.inputs_need_grad))
-        return grads
+        return tuple(grad_output[i] for i in self.output_positions)
 
     def _on_input_grads(self, grads: tuple) -> tuple:
+        if self.grad_output is None:  # the gradient reached the inputs without passing the outputs (LSTM's h
+            return grads  # alone, in its nested tuple): torch calls no hook then
         grads = tuple(g if need else None for g, need in zip(grads, self.inputs_need_grad))
         for hook in self.hooks:
             replaced = hook(self.module, grads, self.grad_output)
             if replaced is not None:
                 grads = _checked(replaced, grads, "backward hook")
+        self.grad_output = None  # used: a later backward that reaches the inputs only calls no hook
         return grads
 
 
