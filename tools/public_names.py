@@ -20,7 +20,8 @@ NAMESPACES = [
 
 
 # Package modules that are machinery, not torch's namespace: never listed in __all__.
-INTERNAL = {"argcheck", "atomic_file", "backend", "core", "creation", "kernels", "ops", "surface", "threads"}
+INTERNAL = {"argcheck", "atomic_file", "backend", "core", "creation", "import_alias", "kernels", "ops", "surface",
+            "threads"}
 
 
 def _own(obj: Any) -> bool:
