@@ -361,3 +361,20 @@ def test_copy_nodes_are_named_and_linked_as_torchs():
         seen.append([(n.name(), [None if f is None else f.name() for f, _ in n.next_functions])
                      for n in (a.grad_fn, b.grad_fn, b[1:].grad_fn)])
     assert seen[0] == seen[1]
+
+
+def test_as_strided_is_a_view_of_its_input_as_in_torch():
+    """A write through as_strided's result changes the input, and a recorded in-place change makes the base's
+    node CopySlices (it returned a copy before)."""
+    torch = require_torch()
+    seen = []
+    for lib in (torch, tinygrad_rnn):
+        a = lib.arange(6.0).reshape(2, 3)
+        b = a.as_strided((2, 2), (1, 2), 1)
+        b[0, 0] = 100.0
+        base = lib.zeros(6, requires_grad=True) * 1
+        view = base.as_strided((2,), (2,), 1)
+        view.mul_(3)
+        (base * lib.arange(6.0)).sum().backward()
+        seen.append((a.tolist(), b.tolist(), base.grad_fn.name(), view.grad_fn.name()))
+    assert seen[0] == seen[1]

@@ -719,7 +719,31 @@ def as_strided(input: Tensor, size: Any, stride: Any, storage_offset: Any = None
     """The view of input's memory with the given size and strides (in elements). Overlapping
     positions read the same element; their gradients add up."""
     positions = strided_positions(input, size, stride, storage_offset)
-    return rename(Index.apply(_memory_order(input), (positions,)), "AsStridedBackward0")
+    return rename(Strided.apply(_memory_order(input), (positions,)), "AsStridedBackward0")
+
+
+class Strided(Index):
+    """as_strided's result as a view of a vector of input's memory: the geometry (offset, and a step
+    per dim, in elements) is read off the positions it reads, which Index's backward then uses
+    (positions read twice get both gradients). When input's memory is not one dense block, the vector
+    is a copy, and so the result is no view (as a reshape that must copy)."""
+
+    node_name = None
+
+    @staticmethod
+    def forward(ctx, x, key):
+        ctx.key, ctx.in_shape, ctx.in_dtype = key, x.shape, x.dtype
+        (positions,) = key
+        a = x._data
+        if not positions.size:
+            return Tensor._make(np.empty(positions.shape, a.dtype))
+        first = positions.flat[0]
+        corner = (0,) * positions.ndim
+        steps = [builtins.int(positions[corner[:d] + (1,) + corner[d + 1:]] - first) if n > 1 else 0
+                 for d, n in enumerate(positions.shape)]
+        view = np.lib.stride_tricks.as_strided(a[first:], positions.shape, [step * a.strides[0] for step in steps],
+                                               writeable=a.flags.writeable)
+        return Tensor._make(view)
 
 
 def as_strided_scatter(input: Tensor, src: Tensor, size: Any, stride: Any, storage_offset: Any = None) -> Tensor:
