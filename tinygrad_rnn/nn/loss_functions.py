@@ -22,7 +22,7 @@ from ..ops import nn_ops
 from ..ops import pointwise as _pw
 from ..ops import reduce as _rd
 from ..ops.promotion import check_broadcast, result_type
-from ..ops.shape import gather_along
+from ..ops.shape import broadcast_tensors, gather_along
 
 
 # ------------------------------------------------------------------ reduction
@@ -81,8 +81,11 @@ def mse_loss(input: Tensor, target: Tensor, size_average: Any = None, reduce: An
     _check_target_shape(input, target)
     reduction = _reduction(size_average, reduce, reduction)
     diff = _regression_diff(input, target, "mse_cpu")
-    loss = _weighted_mean(diff * diff, weight, reduction)
-    return loss if weight is not None else rename(loss, "MseLossBackward0")
+    if weight is not None:
+        return _weighted_mean(diff * diff, weight, reduction)
+    common = diff.dtype  # torch's functional broadcasts first, then runs one MseLossBackward0 node
+    input, target = broadcast_tensors(input.to(common), target.to(common))
+    return nn_ops.MseLoss.apply(input, target, reduction)
 
 
 def l1_loss(input: Tensor, target: Tensor, size_average: Any = None, reduce: Any = None,
