@@ -293,6 +293,3 @@ class AccumulateGrad:
 
     def name(self) -> str:
         return "torch::autograd::AccumulateGrad"  # torch's name() of it, C++ namespace and all
-
-    def __repr__(self) -> str:  # printed as torch prints it: the Blitz shows loss.grad_fn's chain down to a leaf
-        return f"<AccumulateGrad object at {hex(id(self))}>"
