@@ -49,7 +49,7 @@ for epoch in range(5):
     l = loss(net(x_train, keys, values), y_train)
     l.sum().backward()
     trainer.step()
-    print(f"epoch {epoch + 1}, loss {float(l.sum()):.6f}, w {net.w.item():.4f}")
+    print(f"epoch {epoch + 1}, loss {l.sum().item():.6f}, w {net.w.item():.4f}")
 keys = x_train.repeat((n_test, 1))
 values = y_train.repeat((n_test, 1))
 y_hat = net(x_test, keys, values).unsqueeze(1).detach()

@@ -127,7 +127,7 @@ def train(net, epochs, lr, use_random_iter):
             l.backward()
             norm = grad_clipping(net.params, 1)
             sgd(net.params, lr, 1)
-            total += float(l) * y.numel()
+            total += l.item() * y.numel()  # (float(l) warns once per process: the suite runs many programs)
             n += y.numel()
         if epoch % 5 == 4:
             print(f"epoch {epoch + 1} perplexity {math.exp(total / n):.3f} norm {norm.item():.4f}")
