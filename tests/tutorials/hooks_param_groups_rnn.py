@@ -52,6 +52,7 @@ optimizer = torch.optim.AdamW([
     {"params": model.heads.parameters(), "lr": 3e-2, "weight_decay": 0.0},
 ], lr=1e-2, weight_decay=0.05)
 print([(g["lr"], g["weight_decay"], len(g["params"])) for g in optimizer.param_groups])
+print(optimizer)
 class_counts = labels.bincount()
 weights = 1.0 / class_counts.float()
 sample_weights = weights[labels]
