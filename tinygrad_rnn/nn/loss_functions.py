@@ -15,7 +15,7 @@ import numpy as np
 
 from ..argcheck import float_arg, tensor_arg
 from ..core import dtypes
-from ..core.function import rename
+from ..core.function import Function, rename
 from ..core.tensor import Tensor
 from ..creation import from_numpy
 from ..ops import nn_ops
@@ -252,6 +252,8 @@ def nll_loss(input: Tensor, target: Tensor, weight: Tensor | None = None, size_a
         tensor_arg("nll_loss_nd", name, value, position)
     reduction = _reduction(size_average, reduce, reduction)
     rows, labels, out_shape = _class_rows(input, target, weight, ignore_index)
+    if input.ndim <= 2:  # the classifier's case: one node, whose next_functions lead to the input as torch's
+        return NllLoss.apply(input, labels, weight, ignore_index, reduction)
     picked, coef = _pick_targets(rows, labels, weight, ignore_index, reduction)
     if reduction == "none":
         loss = (-(picked * coef)).reshape(out_shape)
@@ -261,6 +263,39 @@ def nll_loss(input: Tensor, target: Tensor, weight: Tensor | None = None, size_a
     if reduction == "mean" and not np.any(labels != ignore_index):
         loss = loss + float("nan")  # 0/0 as in torch: the loss is NaN, the gradient stays 0
     return rename(loss, _nll_node_name(input))
+
+
+class NllLoss(Function):
+    """nll_loss of a (C,) or (N, C) input as one node, NllLossBackward0, with the input as its only edge
+    (cross_entropy's node then leads to LogSoftmaxBackward0, as torch's). Forward runs the ops of
+    nll_loss's spatial path; the gradient puts -g * coef at each counted target, +0.0 elsewhere."""
+
+    torch_name = "NllLossBackward0"
+
+    @staticmethod
+    def forward(ctx, input, labels, weight, ignore_index, reduction):
+        rows = input.reshape(1, -1) if input.ndim == 1 else input
+        picked, coef = _pick_targets(rows, labels, weight, ignore_index, reduction)
+        ctx.coef = coef
+        ctx.at_target = np.zeros(rows.shape, dtype=bool)  # where the gradient goes: not to ignored targets
+        ctx.at_target[np.arange(rows.shape[0]), np.where(labels != ignore_index, labels, 0)] = labels != ignore_index
+        ctx.arguments = (labels, weight, ignore_index, reduction)
+        if reduction == "none":
+            return (-(picked * coef)).reshape((input.shape[0],) if input.ndim == 2 else ())
+        loss = -(picked * coef).sum()
+        if reduction == "mean" and not np.any(labels != ignore_index):
+            loss = loss + float("nan")  # 0/0 as in torch: the loss is NaN, the gradient stays 0
+        return loss
+
+    @staticmethod
+    def backward(ctx, g):
+        per_row = (-ctx.coef * g.reshape(-1)).reshape(-1, 1)  # -g * coef: torch's -weight * g
+        grad = _pw.where(from_numpy(ctx.at_target), per_row, 0.0)  # (+0.0 elsewhere, as torch's zero-filled gradient)
+        return grad.reshape(ctx.input_meta[0][0]), None, None, None, None
+
+    @staticmethod
+    def jvp(ctx, t_input, *no_tangents):  # linear in the input: the same loss of the tangent
+        return NllLoss.apply(t_input, *ctx.arguments)
 
 
 def _nll_node_name(input: Tensor) -> str:
