@@ -28,6 +28,8 @@ WHOLE_GRAPHS = {  # ops whose every node torch's graph has too: the whole graph 
     # the 60 Minute Blitz walks loss.grad_fn.next_functions: mse is one node whose edges are its inputs
     "cross_entropy": lambda m, a, b: m.nn.functional.cross_entropy(a, m.tensor([0, 2]))
     + m.nn.functional.nll_loss(b[0], m.tensor(1), reduction="sum"),
+    "bce_with_logits": lambda m, a, b: m.nn.functional.binary_cross_entropy_with_logits(a, b.sigmoid())
+    + m.nn.functional.binary_cross_entropy_with_logits(b, a.detach().sigmoid(), reduction="none").sum(),
     "mse_loss": lambda m, a, b: m.nn.functional.mse_loss(a * 2, b) + m.nn.functional.mse_loss(a, b, reduction="sum"),
 }
 

@@ -18,6 +18,7 @@ import numpy as np
 
 from ..argcheck import float_arg, tensor_arg
 from ..core import dtypes
+from ..core.forward_mode import given
 from ..core.function import Function, rename
 from ..core.tensor import Tensor
 from ..creation import from_numpy
@@ -233,6 +234,8 @@ def binary_cross_entropy_with_logits(input: Tensor, target: Tensor, weight: Tens
     if not target.dtype.is_floating_point:
         result = result_type(target, input)
         raise RuntimeError(f"result type {result._legacy} can't be cast to the desired output type {target.dtype._legacy}")
+    if weight is None and pos_weight is None and target.dtype is input.dtype:  # the usual call: one node, as torch's
+        return BceWithLogits.apply(input, target, reduction)
     log_sig = nn_ops.LogSigmoid.apply(input)
     if pos_weight is not None:
         log_sig = log_sig * ((pos_weight - 1) * target + 1)
@@ -240,6 +243,33 @@ def binary_cross_entropy_with_logits(input: Tensor, target: Tensor, weight: Tens
     loss = loss if loss.dtype is target.dtype else loss.to(target.dtype)  # torch writes it in the target's dtype
     loss = _reduce(loss if weight is None else loss * weight, reduction)
     return rename(loss, "BinaryCrossEntropyWithLogitsBackward0")
+
+
+class BceWithLogits(Function):
+    """binary_cross_entropy_with_logits without weights as one node, whose edges are input and target
+    as torch's. Forward runs the ops of the general path; backward is torch's formula."""
+
+    torch_name = "BinaryCrossEntropyWithLogitsBackward0"
+
+    @staticmethod
+    def forward(ctx, input, target, reduction):
+        ctx.save_for_backward(input, target)
+        ctx.reduction = reduction
+        return _reduce((1 - target) * input - nn_ops.LogSigmoid.apply(input), reduction)
+
+    @staticmethod
+    def backward(ctx, g):  # d/dx = sigmoid(x) - t, d/dt = -x; the mean divides by numel last, as torch
+        x, t = ctx.saved_tensors
+        n = float(max(x.numel(), 1)) if ctx.reduction == "mean" else 1.0
+        gx = (x.sigmoid() - t) * g / n if ctx.needs_input_grad[0] else None
+        gt = -x * g / n if ctx.needs_input_grad[1] else None
+        return gx, gt, None
+
+    @staticmethod
+    def jvp(ctx, tx, tt, t_reduction):
+        x, t = ctx.saved_tensors
+        change = (x.sigmoid() - t) * tx - x * tt if given(tt) else (x.sigmoid() - t) * tx
+        return _reduce(change, ctx.reduction)
 
 
 # ------------------------------------------------------------------ classification
