@@ -226,3 +226,34 @@ def test_factories_parse_requires_grad_before_they_check_the_device(call):
     for m in (tinygrad_rnn, torch):
         with pytest.raises(TypeError, match="requires_grad|invalid combination"):
             call(m)
+
+
+NUMPY_NAMED_CALLS = {  # torch's parser also reads numpy's `axis` and `keepdims` (makemore: P.sum(1, keepdims=True))
+    "sum_keepdims": lambda m, x: x.sum(1, keepdims=True),
+    "torch_sum_axis": lambda m, x: m.sum(x, axis=0),
+    "mean_both": lambda m, x: x.mean(axis=1, keepdims=True),
+    "amax": lambda m, x: x.amax(axis=0, keepdims=True),
+    "max_dim": lambda m, x: x.max(axis=1).values,
+    "softmax": lambda m, x: x.softmax(axis=1),
+    "cat": lambda m, x: m.cat([x, x], axis=1),
+    "logsumexp_out": lambda m, x: m.logsumexp(x, axis=1, out=m.empty(2)),
+    "both_names": lambda m, x: x.sum(dim=1, axis=1),
+    "keepdim_twice": lambda m, x: x.sum(1, keepdim=True, keepdims=True),
+    "count_nonzero": lambda m, x: m.count_nonzero(x, axis=0),
+}
+
+
+@pytest.mark.parametrize("name", NUMPY_NAMED_CALLS)
+def test_numpy_parameter_names_are_read_as_torch_reads_them(name):
+    torch = require_torch()
+    outcomes = []
+    for m in (tinygrad_rnn, torch):
+        x = m.arange(6.0).view(2, 3)
+        try:
+            outcomes.append(NUMPY_NAMED_CALLS[name](m, x).numpy())
+        except TypeError as e:
+            outcomes.append(str(e))
+    if isinstance(outcomes[1], str):
+        assert outcomes[0] == outcomes[1]
+    else:
+        np.testing.assert_allclose(outcomes[0], outcomes[1], rtol=1e-6)

@@ -25,6 +25,12 @@ WHOLE_GRAPHS = {  # ops whose every node torch's graph has too: the whole graph 
     "logsumexp": lambda m, a, b: a.logsumexp(0).sum(),
     "cat_stack": lambda m, a, b: m.cat([a, b]).sum() + m.stack([a, b]).sum(),
     "clamp": lambda m, a, b: a.clamp(min=0).sum() + a.clamp(max=0).sum() + a.clamp(-1, 1).sum(),
+    # the 60 Minute Blitz walks loss.grad_fn.next_functions: mse is one node whose edges are its inputs
+    "cross_entropy": lambda m, a, b: m.nn.functional.cross_entropy(a, m.tensor([0, 2]))
+    + m.nn.functional.nll_loss(b[0], m.tensor(1), reduction="sum"),
+    "bce_with_logits": lambda m, a, b: m.nn.functional.binary_cross_entropy_with_logits(a, b.sigmoid())
+    + m.nn.functional.binary_cross_entropy_with_logits(b, a.detach().sigmoid(), reduction="none").sum(),
+    "mse_loss": lambda m, a, b: m.nn.functional.mse_loss(a * 2, b) + m.nn.functional.mse_loss(a, b, reduction="sum"),
 }
 
 LAST_NODES = {  # ops built from smaller ones here: the node that made the result is compared
@@ -83,6 +89,18 @@ def test_every_node_of_a_graph_has_torchs_names(case):
 def test_a_composite_result_has_torchs_names(case):
     ours, theirs = _both(LAST_NODES[case], _last_node_names)
     assert ours == theirs
+
+
+def test_linear_node_lists_bias_then_input_as_torchs_addmm():
+    """The Blitz prints loss.grad_fn.next_functions[0][0].next_functions[0][0]: the bias's AccumulateGrad."""
+    torch = require_torch()
+    shown = []
+    for m in (tinygrad_rnn, torch):
+        x = m.ones(1, 3, requires_grad=True)
+        out = m.nn.Linear(3, 2)(x * 2)
+        edges = out.grad_fn.next_functions
+        shown.append((repr(edges[0][0]).split(" at ")[0], edges[1][0].name(), len(edges)))
+    assert shown[0] == shown[1]
 
 
 def _user_functions(m):

@@ -208,3 +208,16 @@ def test_writing_through_integers_and_index_tensors_is_a_write_into_a_view():
         (base * lib.arange(24.0).reshape(2, 3, 4)).sum().backward()
         assert value.grad.tolist() == [[0.0, 1.0], [4.0, 5.0], [8.0, 9.0]]
     check_error(lambda m: m.zeros(2, 3, 4, requires_grad=True).__setitem__((0, slice(None), [0, 1]), 1.0))
+
+
+@pytest.mark.parametrize("key", [range(2), (range(1, 3), [0, 1]), range(0), (slice(None), range(0, 4, 2)),
+                                 (range(3), range(3))], ids=repr)
+def test_a_range_indexes_as_the_list_of_its_numbers(key):
+    """'What is torch.nn really?' writes its nll as -input[range(n), target].mean()."""
+    check_parity(lambda m, x: x[key], [X])
+
+    def written(m, x):
+        y = x * 1
+        y[key] = -1.0
+        return y
+    check_parity(written, [X])

@@ -1,9 +1,11 @@
 """matmul in every rank case torch supports, plus einsum, outer and addmm, against torch."""
 import numpy as np
 import pytest
-from helpers import check_error, check_finite_differences, check_parity
+from helpers import check_error, check_finite_differences, check_parity, require_torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
+
+import tinygrad_rnn
 
 
 @st.composite
@@ -59,3 +61,17 @@ def test_outer_addmm_dot_mv_match_torch():
     check_parity(lambda m, a, b, c, d: (m.outer(a, b), m.addmm(c, d, d.t(), beta=0.5, alpha=2.0), a.dot(a),
                                         d.mv(b[:3]) if d.shape[1] == 3 else d @ b),
                  shapes=[(2,), (3,), (2, 2), (2, 3)])
+
+
+def test_matrix_product_over_one_column_keeps_negative_zeros_as_torchs_mm():
+    """A batch of one row: the weight gradient g^T x is an (m, 1) @ (1, n) product, and a ReLU's zeros
+    times a negative gradient print as -0.0000 in torch (blitz_autograd_nn); BLAS made them +0.0."""
+    torch = require_torch()
+    signs = []
+    for m in (tinygrad_rnn, torch):
+        for dtype in (m.float32, m.float64):
+            a = m.tensor([[-1.0], [2.0]], dtype=dtype)
+            b = m.tensor([[0.0, 3.0, 0.0]], dtype=dtype)
+            products = (a @ b, m.mm(a, b), m.matmul(b.t(), a.t()), m.bmm(a[None], b[None]))
+            signs.append([m.signbit(p).tolist() for p in products])
+    assert signs[:2] == signs[2:]

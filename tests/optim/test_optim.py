@@ -283,6 +283,15 @@ def test_repr_matches_torch(name: str) -> None:
     assert reprs[0] == reprs[1]
 
 
+def test_repr_of_two_param_groups_matches_torch() -> None:
+    """A blank line parts the groups (printed by tutorials that give a head its own learning rate)."""
+    torch = require_torch()
+    reprs = [repr(m.optim.Adam([{"params": [m.zeros(2, requires_grad=True)]},
+                                {"params": [m.zeros(1, requires_grad=True)], "lr": 0.1}], lr=0.01))
+             for m in (tinygrad_rnn, torch)]
+    assert reprs[0] == reprs[1]
+
+
 def test_param_groups_get_defaults_and_named_parameters() -> None:
     torch = require_torch()
     groups = []

@@ -304,3 +304,13 @@ def test_random_split_indices_are_torchs(n: int, seed: int) -> None:
     ours = [s.indices for s in random_split(range(n), lengths, generator=tinygrad_rnn.Generator().manual_seed(seed))]
     theirs = [s.indices for s in torch.utils.data.random_split(range(n), lengths, generator=torch.Generator().manual_seed(seed))]
     assert ours == theirs
+
+
+def test_strings_in_tuple_samples_collate_into_a_tuple_as_torch() -> None:
+    """(label, text) samples: torch's batch holds the texts in the tuple zip(*batch) gave, not a list."""
+    torch = require_torch()
+    samples = [(1, "a cat"), (0, "a dog"), (1, "a rat")]
+    batches = [repr([list(b) for b in m.utils.data.DataLoader(samples, batch_size=2)])
+               + repr(m.utils.data.default_collate([{"text": "x"}, {"text": "y"}]))
+               for m in (tinygrad_rnn, torch)]
+    assert batches[0] == batches[1]

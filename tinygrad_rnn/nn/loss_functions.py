@@ -2,9 +2,12 @@
 
 Each is written with Tensor ops (gather, log_softmax, sums), so the gradient and the gradient of
 the gradient follow. The last node of each loss is renamed to the node torch shows
-(`grad_fn=<MseLossBackward0>`, `NllLossBackward0`, ...), since printed losses show it. The care goes into matching torch where it is easy to get wrong: which
-target layouts are accepted and with which error, how `reduction='mean'` normalises when there
-are class weights or ignored targets, and staying finite at extreme logits.
+(`grad_fn=<BinaryCrossEntropyBackward0>`, ...), since printed losses show it; mse_loss and nll_loss
+(of a (C,) or (N, C) input) are one node each, as torch's, so `loss.grad_fn.next_functions` leads
+straight to their input (the 60 Minute Blitz prints that chain). The care goes into matching torch
+where it is easy to get wrong: which target layouts are accepted and with which error, how
+`reduction='mean'` normalises when there are class weights or ignored targets, and staying finite
+at extreme logits.
 """
 from __future__ import annotations
 
@@ -15,14 +18,15 @@ import numpy as np
 
 from ..argcheck import float_arg, tensor_arg
 from ..core import dtypes
-from ..core.function import rename
+from ..core.forward_mode import given
+from ..core.function import Function, rename
 from ..core.tensor import Tensor
 from ..creation import from_numpy
 from ..ops import nn_ops
 from ..ops import pointwise as _pw
 from ..ops import reduce as _rd
 from ..ops.promotion import check_broadcast, result_type
-from ..ops.shape import gather_along
+from ..ops.shape import broadcast_tensors, gather_along
 
 
 # ------------------------------------------------------------------ reduction
@@ -81,8 +85,11 @@ def mse_loss(input: Tensor, target: Tensor, size_average: Any = None, reduce: An
     _check_target_shape(input, target)
     reduction = _reduction(size_average, reduce, reduction)
     diff = _regression_diff(input, target, "mse_cpu")
-    loss = _weighted_mean(diff * diff, weight, reduction)
-    return loss if weight is not None else rename(loss, "MseLossBackward0")
+    if weight is not None:
+        return _weighted_mean(diff * diff, weight, reduction)
+    common = diff.dtype  # torch's functional broadcasts first, then runs one MseLossBackward0 node
+    input, target = broadcast_tensors(input.to(common), target.to(common))
+    return nn_ops.MseLoss.apply(input, target, reduction)
 
 
 def l1_loss(input: Tensor, target: Tensor, size_average: Any = None, reduce: Any = None,
@@ -227,6 +234,8 @@ def binary_cross_entropy_with_logits(input: Tensor, target: Tensor, weight: Tens
     if not target.dtype.is_floating_point:
         result = result_type(target, input)
         raise RuntimeError(f"result type {result._legacy} can't be cast to the desired output type {target.dtype._legacy}")
+    if weight is None and pos_weight is None and target.dtype is input.dtype:  # the usual call: one node, as torch's
+        return BceWithLogits.apply(input, target, reduction)
     log_sig = nn_ops.LogSigmoid.apply(input)
     if pos_weight is not None:
         log_sig = log_sig * ((pos_weight - 1) * target + 1)
@@ -234,6 +243,33 @@ def binary_cross_entropy_with_logits(input: Tensor, target: Tensor, weight: Tens
     loss = loss if loss.dtype is target.dtype else loss.to(target.dtype)  # torch writes it in the target's dtype
     loss = _reduce(loss if weight is None else loss * weight, reduction)
     return rename(loss, "BinaryCrossEntropyWithLogitsBackward0")
+
+
+class BceWithLogits(Function):
+    """binary_cross_entropy_with_logits without weights as one node, whose edges are input and target
+    as torch's. Forward runs the ops of the general path; backward is torch's formula."""
+
+    torch_name = "BinaryCrossEntropyWithLogitsBackward0"
+
+    @staticmethod
+    def forward(ctx, input, target, reduction):
+        ctx.save_for_backward(input, target)
+        ctx.reduction = reduction
+        return _reduce((1 - target) * input - nn_ops.LogSigmoid.apply(input), reduction)
+
+    @staticmethod
+    def backward(ctx, g):  # d/dx = sigmoid(x) - t, d/dt = -x; the mean divides by numel last, as torch
+        x, t = ctx.saved_tensors
+        n = float(max(x.numel(), 1)) if ctx.reduction == "mean" else 1.0
+        gx = (x.sigmoid() - t) * g / n if ctx.needs_input_grad[0] else None
+        gt = -x * g / n if ctx.needs_input_grad[1] else None
+        return gx, gt, None
+
+    @staticmethod
+    def jvp(ctx, tx, tt, t_reduction):
+        x, t = ctx.saved_tensors
+        change = (x.sigmoid() - t) * tx - x * tt if given(tt) else (x.sigmoid() - t) * tx
+        return _reduce(change, ctx.reduction)
 
 
 # ------------------------------------------------------------------ classification
@@ -249,6 +285,8 @@ def nll_loss(input: Tensor, target: Tensor, weight: Tensor | None = None, size_a
         tensor_arg("nll_loss_nd", name, value, position)
     reduction = _reduction(size_average, reduce, reduction)
     rows, labels, out_shape = _class_rows(input, target, weight, ignore_index)
+    if input.ndim <= 2:  # the classifier's case: one node, whose next_functions lead to the input as torch's
+        return NllLoss.apply(input, labels, weight, ignore_index, reduction)
     picked, coef = _pick_targets(rows, labels, weight, ignore_index, reduction)
     if reduction == "none":
         loss = (-(picked * coef)).reshape(out_shape)
@@ -258,6 +296,39 @@ def nll_loss(input: Tensor, target: Tensor, weight: Tensor | None = None, size_a
     if reduction == "mean" and not np.any(labels != ignore_index):
         loss = loss + float("nan")  # 0/0 as in torch: the loss is NaN, the gradient stays 0
     return rename(loss, _nll_node_name(input))
+
+
+class NllLoss(Function):
+    """nll_loss of a (C,) or (N, C) input as one node, NllLossBackward0, with the input as its only edge
+    (cross_entropy's node then leads to LogSoftmaxBackward0, as torch's). Forward runs the ops of
+    nll_loss's spatial path; the gradient puts -g * coef at each counted target, +0.0 elsewhere."""
+
+    torch_name = "NllLossBackward0"
+
+    @staticmethod
+    def forward(ctx, input, labels, weight, ignore_index, reduction):
+        rows = input.reshape(1, -1) if input.ndim == 1 else input
+        picked, coef = _pick_targets(rows, labels, weight, ignore_index, reduction)
+        ctx.coef = coef
+        ctx.at_target = np.zeros(rows.shape, dtype=bool)  # where the gradient goes: not to ignored targets
+        ctx.at_target[np.arange(rows.shape[0]), np.where(labels != ignore_index, labels, 0)] = labels != ignore_index
+        ctx.arguments = (labels, weight, ignore_index, reduction)
+        if reduction == "none":
+            return (-(picked * coef)).reshape((input.shape[0],) if input.ndim == 2 else ())
+        loss = -(picked * coef).sum()
+        if reduction == "mean" and not np.any(labels != ignore_index):
+            loss = loss + float("nan")  # 0/0 as in torch: the loss is NaN, the gradient stays 0
+        return loss
+
+    @staticmethod
+    def backward(ctx, g):
+        per_row = (-ctx.coef * g.reshape(-1)).reshape(-1, 1)  # -g * coef: torch's -weight * g
+        grad = _pw.where(from_numpy(ctx.at_target), per_row, 0.0)  # (+0.0 elsewhere, as torch's zero-filled gradient)
+        return grad.reshape(ctx.input_meta[0][0]), None, None, None, None
+
+    @staticmethod
+    def jvp(ctx, t_input, *no_tangents):  # linear in the input: the same loss of the tangent
+        return NllLoss.apply(t_input, *ctx.arguments)
 
 
 def _nll_node_name(input: Tensor) -> str:

@@ -19,6 +19,10 @@ from .promotion import check_broadcast as _check_broadcast
 def product(x: np.ndarray, y: np.ndarray) -> np.ndarray:
     """np.matmul with the BLAS thread count that backend/blas_threads.py picks for its size: on a
     shared machine a threaded product collapses when another process holds a core."""
+    if x.ndim == 2 and y.ndim == 2 and x.shape[1] == 1 and x.dtype.kind == "f":
+        # torch's mm of an (m, 1) by a (1, n) matrix keeps each product's sign, -0.0 included (a batch of
+        # one row gives a weight gradient of this kind); BLAS adds the products to +0.0 and loses it.
+        return np.multiply(x, y)
     n = y.shape[-1] if y.ndim > 1 else 1
     if x.size * n < SERIAL_WORK:  # (x.size is m * k) BLAS runs it on one thread whatever the setting: nothing to choose (speed)
         return np.matmul(x, y)

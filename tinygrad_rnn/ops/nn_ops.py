@@ -4,6 +4,8 @@ Each is a `Function` whose backward is written with Tensor ops, so `create_graph
 
 - `EmbeddingLookup`: rows of a weight matrix picked by index (padding row and frequency scaling
   act on the gradient only, so they need their own backward);
+- `MseLoss`: one node, as torch's, so `loss.grad_fn.next_functions` leads straight to the inputs
+  (the 60 Minute Blitz walks it back to the last Linear layer);
 - `BinaryCrossEntropy`: torch clamps the logs at -100 in forward but its backward uses
   `(x - t) / max(x (1 - x), 1e-12)`, which is not the derivative of the clamped forward;
 - `LogSigmoid`, `Softplus`: log(1 + e^x)-style functions computed without overflow.
@@ -60,6 +62,34 @@ def _row_scale(indices: np.ndarray, padding_idx: int, by_freq: bool, dtype: np.d
     if padding_idx >= 0:
         scale[indices == padding_idx] = 0
     return scale
+
+
+class MseLoss(Function):
+    """(input - target)^2, reduced by `reduction` ('none', 'sum' or 'mean'), for inputs of one shape."""
+
+    @staticmethod
+    def forward(ctx, x, t, reduction):
+        ctx.save_for_backward(x, t)
+        ctx.reduction = reduction
+        diff = x - t  # (grad mode is off inside forward: the ops below record nothing)
+        square = diff * diff
+        return square if reduction == "none" else square.sum() if reduction == "sum" else square.mean()
+
+    @staticmethod
+    def backward(ctx, g):  # torch's formula: norm * (x - t) * g
+        gx = _mse_slope(ctx) * g
+        return (gx if ctx.needs_input_grad[0] else None, -gx if ctx.needs_input_grad[1] else None, None)
+
+    @staticmethod
+    def jvp(ctx, tx, tt, t_reduction):  # the slope times the tangent of x - t, reduced
+        change = _mse_slope(ctx) * (tx - tt if given(tt) else tx)
+        return change if ctx.reduction == "none" else change.sum()
+
+
+def _mse_slope(ctx) -> Tensor:
+    """d loss / d x before the upstream gradient: norm * (x - t), norm = 2 / numel for the mean, else 2."""
+    x, t = ctx.saved_tensors
+    return (x - t) * (2.0 / max(x.numel(), 1) if ctx.reduction == "mean" else 2.0)  # (an empty x: no gradient to scale)
 
 
 _BCE_EPSILON = float(np.float32(1e-12))  # torch's constant is a C float, even for double tensors

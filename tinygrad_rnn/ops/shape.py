@@ -1042,7 +1042,12 @@ def in_range(key: tuple) -> tuple:
 
 def sequence_key(key: Any) -> Any:
     """torch's (and old numpy's) rule: a short list holding a sequence, slice, None, `...` or a tensor (0-d too)
-    is a tuple of indices, not one index (x[[[0], [1]]] is x[[0], [1]], x[[t, 0]] is x[t, 0])."""
+    is a tuple of indices, not one index (x[[[0], [1]]] is x[[0], [1]], x[[t, 0]] is x[t, 0]). A `range` is
+    read as the list of its numbers (`logp[range(n), target]` in "What is torch.nn really?")."""
+    if isinstance(key, tuple) and builtins.any(type(k) is range for k in key):
+        return tuple(list(k) if type(k) is range else k for k in key)
+    if type(key) is range:
+        key = list(key)
     if not isinstance(key, list) or len(key) >= 32:
         return key
     def makes_tuple(k: Any) -> bool:

@@ -333,11 +333,10 @@ class Optimizer:
         self._init_hooks()  # an unpickled optimiser starts without hooks, as in torch
 
     def __repr__(self) -> str:
-        lines = [f"{type(self).__name__} ("]
+        text = f"{type(self).__name__} ("  # torch's layout: a blank line between two groups
         for i, group in enumerate(self.param_groups):
-            lines.append(f"Parameter Group {i}")
-            lines += [f"    {key}: {group[key]}" for key in sorted(group) if key != "params"]
-        return "\n".join(lines) + "\n)"
+            text += f"\nParameter Group {i}\n" + "".join(f"    {key}: {group[key]}\n" for key in sorted(group) if key != "params")
+        return text + ")"
 
 
 def _cast_like(param: Tensor, value: Any, key: Any = None) -> Any:

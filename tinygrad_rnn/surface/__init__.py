@@ -4,16 +4,18 @@
 - tensor_methods.py: the other methods of `Tensor` (`t + u`, `t.to(...)`, `t[0] = 1`, ...);
 - legacy.py: the legacy constructors `Tensor(2, 3)`, `FloatTensor([...])`;
 - functions.py: module-level spellings of methods (`torch.numel`, `torch.is_tensor`) and `out=`;
-- printing.py: `repr(t)` as torch prints it.
+- printing.py: `repr(t)` as torch prints it, and a leaf's node `<AccumulateGrad object at 0x...>`.
 
 `install()` binds the methods onto the core `Tensor` class; the package calls it once at import.
 """
 from __future__ import annotations
 
-from . import legacy, ops, tensor_methods
+from ..core.function import AccumulateGrad
+from . import legacy, ops, printing, tensor_methods
 
 
 def install() -> None:
     tensor_methods.bind()
     ops.bind_methods()
     legacy.install()
+    AccumulateGrad.__repr__ = printing.accumulate_grad_repr  # type: ignore[method-assign]

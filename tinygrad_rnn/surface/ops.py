@@ -138,11 +138,39 @@ def _renumbered(fn: Callable[..., Any]) -> Callable[..., Any]:
     return method
 
 
+# torch's argument parser also reads numpy's names of two parameters (its numpy_compatibility_arg_names):
+# `axis` for `dim` and `keepdims` for `keepdim`, as in makemore's `P.sum(1, keepdims=True)`.
+_NUMPY_NAMES = {"axis": "dim", "keepdims": "keepdim"}
+
+
+def _numpy_names(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """fn, also taking `axis=` and `keepdims=` where it has `dim` and `keepdim` (fn itself when it has neither)."""
+    parameters = inspect.signature(fn).parameters
+    spelled = {alias: name for alias, name in _NUMPY_NAMES.items() if name in parameters and alias not in parameters}
+    if not spelled:
+        return fn
+
+    @functools.wraps(fn)
+    def takes_numpy_names(*args: Any, **kwargs: Any) -> Any:
+        if kwargs:
+            for alias, name in spelled.items():
+                if alias in kwargs and name not in kwargs:  # (both given: fn's own TypeError names the alias, as torch's)
+                    kwargs[name] = kwargs.pop(alias)
+        return fn(*args, **kwargs)
+
+    return takes_numpy_names
+
+
+def _function(decl: OpDecl) -> Callable[..., Any]:
+    """The declared function as users call it: with numpy's parameter names too."""
+    return _numpy_names(decl.function)
+
+
 def _method(decl: OpDecl) -> Callable[..., Any]:
-    """Tensor.X: the declared function itself, unless torch's method takes or reports arguments otherwise."""
+    """Tensor.X: the declared function, unless torch's method takes or reports arguments otherwise."""
     if decl.varargs_method:
-        return _varargs(decl.function)
-    return _renumbered(decl.function) if decl.renumber_method_errors else decl.function
+        return _varargs(_function(decl))
+    return _renumbered(_function(decl)) if decl.renumber_method_errors else _function(decl)
 
 
 def _names(decl: OpDecl) -> tuple[str, ...]:
@@ -155,7 +183,7 @@ def bind_methods() -> None:
         for name in _names(decl):
             if decl.method:
                 _set_new(Tensor, name, _method(decl))
-            as_method = _renumbered(decl.function) if decl.renumber_method_errors else decl.function
+            as_method = _renumbered(_function(decl)) if decl.renumber_method_errors else _function(decl)
             if decl.inplace == "view":
                 _set_new(Tensor, name + "_", _inplace_view(as_method, name + "_", decl.inplace_names))
             elif decl.inplace:
@@ -187,8 +215,8 @@ def export(namespace: dict[str, Any]) -> None:
             continue
         for name in _names(decl):
             namespace[name] = accepts_out(
-                decl.function, decl.name in _EXACT_OUT_DTYPE, decl.name in _JOINS, _INPUT_DTYPE_OUT.get(decl.name),
-                decl.name in _NUMBER_OUT, name, decl.name in _OUT_NEEDS_DIM) if decl.out else decl.function
+                _function(decl), decl.name in _EXACT_OUT_DTYPE, decl.name in _JOINS, _INPUT_DTYPE_OUT.get(decl.name),
+                decl.name in _NUMBER_OUT, name, decl.name in _OUT_NEEDS_DIM) if decl.out else _function(decl)
             if decl.inplace_function:  # torch.exp_(t) is t.exp_(): the same function
                 namespace[name + "_"] = vars(Tensor)[name + "_"]
 

@@ -308,16 +308,17 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     # torch runs one addmm on the rows of x (viewed back to x's leading dims when x is not 2-D)
     name = "AddmmBackward0" if input.ndim == 2 else "ViewBackward0"
     if input.ndim >= 2 and bias.shape == (weight.shape[0],) and input.dtype in (dtypes.float32, dtypes.float64):
-        return rename(Linear.apply(input, weight, bias), name)  # the usual layer: one node, not three
+        return rename(Linear.apply(bias, input, weight), name)  # the usual layer: one node, not three
     return rename(input @ weight.t() + bias, name)
 
 
 class Linear(Function):
     """x W^T + b as one node (speed: an nn.Linear records one node, not transpose, matmul and add).
-    The same arithmetic as `x @ W.t() + b`; the gradients are addmm's."""
+    The same arithmetic as `x @ W.t() + b`; the gradients are addmm's. The arguments come in addmm's
+    order (bias, input, weight), so `next_functions` lists them as torch's AddmmBackward0 does."""
 
     @staticmethod
-    def forward(ctx: Any, x: Tensor, w: Tensor, b: Tensor) -> Tensor:
+    def forward(ctx: Any, b: Tensor, x: Tensor, w: Tensor) -> Tensor:
         ctx.save_for_backward(x, w)
         return Tensor._make(np.add(np.matmul(x._data, w._data.T), b._data))
 
@@ -325,12 +326,12 @@ class Linear(Function):
     def backward(ctx: Any, g: Tensor) -> tuple:
         x, w = ctx.saved_tensors
         rows = g.reshape(-1, g.shape[-1])  # every leading dim is a batch of rows
-        return (g @ w if ctx.needs_input_grad[0] else None,
-                rows.t() @ x.reshape(-1, x.shape[-1]) if ctx.needs_input_grad[1] else None,
-                rows.sum(0) if ctx.needs_input_grad[2] else None)
+        return (rows.sum(0) if ctx.needs_input_grad[0] else None,
+                g @ w if ctx.needs_input_grad[1] else None,
+                rows.t() @ x.reshape(-1, x.shape[-1]) if ctx.needs_input_grad[2] else None)
 
     @staticmethod
-    def jvp(ctx: Any, tx: Tensor | None, tw: Tensor | None, tb: Tensor | None) -> Tensor:
+    def jvp(ctx: Any, tb: Tensor | None, tx: Tensor | None, tw: Tensor | None) -> Tensor:
         x, w = ctx.saved_tensors
         terms = [tx @ w.t() if given(tx) else None, x @ tw.t() if given(tw) else None, tb if given(tb) else None]
         present = [t for t in terms if t is not None]

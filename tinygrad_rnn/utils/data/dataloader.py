@@ -36,12 +36,13 @@ from .workers import map_style_batches, start_workers, stream_batches
 _COLLATE_ERROR = "default_collate: batch must contain tensors, numpy arrays, numbers, dicts or lists; found {}"
 
 
-def default_collate(batch: list) -> Any:
+def default_collate(batch: list | tuple) -> Any:
     """Turn a list of samples into a batch, recursing into tuples, lists and dicts.
 
     Tensors and numpy arrays are stacked along a new first dimension; Python floats become a
-    float64 tensor, ints an int64 tensor, bools a bool tensor; strings stay a list; a tuple or list
-    of fields becomes a list with one collated batch per field, a dict a dict per key.
+    float64 tensor, ints an int64 tensor, bools a bool tensor; strings stay as they came (a list, or
+    the tuple that gathers one field of tuple samples, as in torch); a tuple or list of fields
+    becomes a list with one collated batch per field, a dict a dict per key.
     """
     elem = batch[0]
     if isinstance(elem, Tensor):
@@ -63,11 +64,11 @@ def default_collate(batch: list) -> Any:
     if isinstance(elem, collections.abc.Mapping):
         return {key: default_collate([d[key] for d in batch]) for key in elem}
     if isinstance(elem, tuple) and hasattr(elem, "_fields"):  # namedtuple: keep the type
-        return type(elem)(*(default_collate(list(field)) for field in zip(*batch)))
+        return type(elem)(*(default_collate(field) for field in zip(*batch)))
     if isinstance(elem, collections.abc.Sequence):
         if any(len(item) != len(elem) for item in batch):
             raise RuntimeError("each element in list of batch should be of equal size")
-        return [default_collate(list(field)) for field in zip(*batch)]
+        return [default_collate(field) for field in zip(*batch)]
     raise TypeError(_COLLATE_ERROR.format(type(elem)))
 
 
