@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from ..argcheck import int_arg
+from ..argcheck import int_arg, invalid_combination, is_int
 from ..core import dtypes
 from ..core.function import Function, rename
 from ..core.tensor import Tensor
@@ -161,11 +161,17 @@ def index_copy(input: Tensor, dim: int, index: Tensor, source: Tensor) -> Tensor
     return rename(Scatter.apply(input, d, _along(idx, d, shape), source.reshape(shape)), "IndexCopyBackward0")
 
 
-@op(inplace=True, samples=lambda rng: _vector_samples(value=-2.5)(rng)[:4] + [
+_INDEX_FILL_SIGNATURES = ("(Tensor input, int dim, Tensor index, Tensor value)",
+                          "(Tensor input, int dim, Tensor index, Number value)")
+
+
+@op(inplace=True, renumber_method_errors=True, samples=lambda rng: _vector_samples(value=-2.5)(rng)[:4] + [
     Sample((rng.standard_normal((3, 4)), 1, np.array([0, 2]), rng.standard_normal(())))])
 def index_fill(input: Tensor, dim: int, index: Tensor, value: Any) -> Tensor:
     """input with the slices at `index` along dim set to value (a number or a 0-d tensor)."""
-    if isinstance(value, Tensor) and value.ndim:  # torch's first check, before dim and index
+    if not is_int(dim):  # torch's parser first: a dim is an int (not a bool, a float or a list)
+        raise invalid_combination("index_fill", (input, dim, index, value), _INDEX_FILL_SIGNATURES)
+    if isinstance(value, Tensor) and value.ndim:  # then its first check, before dim's range and the index
         raise RuntimeError("index_fill_ only supports a 0-dimensional value tensor, but got tensor with "
                            f"{value.ndim} dimension(s).")
     d = normalize_dim(dim, input.ndim)
