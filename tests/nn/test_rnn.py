@@ -493,3 +493,20 @@ FORWARD_CASES = {
 @pytest.mark.parametrize("case", list(FORWARD_CASES))
 def test_forward_errors_match_torch(case):
     check_error(FORWARD_CASES[case])
+
+
+def test_projected_lstm_warns_once_as_torchs_cpu_build(monkeypatch):
+    """torch's CPU build warns once per process that its oneDNN kernel takes no projection: for padded
+    float32 input with mkldnn enabled, not for float64 or packed input."""
+    from tinygrad_rnn.nn import lstm as lstm_module
+    monkeypatch.setattr(lstm_module, "_PROJECTION_WARNED", False)
+    lstm = tinygrad_rnn.nn.LSTM(3, 5, proj_size=2)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        lstm.double()(tinygrad_rnn.randn(4, 2, 3, dtype=tinygrad_rnn.float64))
+        lstm.float()(tinygrad_rnn.nn.utils.rnn.pack_sequence([tinygrad_rnn.randn(4, 3), tinygrad_rnn.randn(2, 3)]))
+        assert not caught
+        lstm(tinygrad_rnn.randn(4, 2, 3))
+        lstm(tinygrad_rnn.randn(4, 2, 3))
+    assert [str(w.message).split(" (Triggered")[0] for w in caught] == [
+        "LSTM with projections is not supported with oneDNN. Using default implementation."]

@@ -11,8 +11,11 @@ layer loop and the checks shared with RNN and GRU are in rnn_base.py.
 """
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
+from .. import backends
+from ..core.dtypes import float32
 from ..core.tensor import Tensor
 from .rnn_base import RNNBase, RNNCellBase, takes_arguments_of
 from .utils.rnn import PackedSequence
@@ -55,6 +58,11 @@ class LSTM(RNNBase):
 
     def _state_sizes(self) -> list[int]:
         return [self.proj_size if self.proj_size > 0 else self.hidden_size, self.hidden_size]
+
+    def _run_layers(self, x: Tensor, state: tuple | None, lengths: Any = None) -> tuple:
+        if self.proj_size > 0 and lengths is None and x.dtype is float32 and backends.mkldnn.enabled:
+            _warn_projection_once()  # torch's CPU build says so, once per process, for padded float32 input
+        return super()._run_layers(x, state, lengths)
 
     def _state_tuple(self, hx: Any, batched: bool) -> tuple | None:
         """(h_0, c_0) as batched tensors, with torch's "hx and cx" rank check."""
@@ -109,3 +117,15 @@ class LSTMCell(RNNCellBase):
         self._check_cell(x, state)
         h, c = self._step("LSTM", x, state)
         return (h, c) if batched else (h.squeeze(0), c.squeeze(0))
+
+
+_PROJECTION_WARNED = False
+
+
+def _warn_projection_once() -> None:
+    """torch's one-time warning that its oneDNN LSTM kernel takes no projection (proj_size > 0)."""
+    global _PROJECTION_WARNED
+    if not _PROJECTION_WARNED:
+        _PROJECTION_WARNED = True
+        warnings.warn("LSTM with projections is not supported with oneDNN. Using default implementation. (Triggered "
+                      "internally at /__w/pytorch/pytorch/aten/src/ATen/native/RNN.cpp:1512.)", UserWarning, stacklevel=5)
