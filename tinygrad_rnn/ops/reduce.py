@@ -945,8 +945,7 @@ def variance(input: Tensor, dim: Any, unbiased: Any, keepdim: bool, correction: 
     """var once its overload is known (spread_overloads): a bool dim is the oldest form's `unbiased`."""
     if isinstance(dim, bool):
         dim, unbiased = None, dim
-    bool_arg("var", "keepdim", keepdim)
-    _check_dim_type("var", dim)
+    bool_arg("var", "keepdim", keepdim)  # (dim's type was checked by spread_overloads, every caller's way in)
     if not input.dtype.is_floating_point:
         raise RuntimeError("std and var only support floating point and complex dtypes")
     if input.dtype is dtypes.float16:  # torch computes it in float32 and rounds once
