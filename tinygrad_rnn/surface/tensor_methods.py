@@ -37,6 +37,7 @@ from ..ops.promotion import as_operand
 from ..ops.shape import normalize_dim
 from .assignment import assignable_number, check_put_dtype, check_value_shape, is_advanced
 from .factories import empty_strided
+from .histogram import METHOD_SIGNATURES as HISTOGRAM_METHOD_SIGNATURES
 from .histogram import histogram
 from .legacy import LEGACY_BY_NAME
 from .printing import tensor_repr
@@ -708,9 +709,14 @@ class TensorMethods:
         check_pin_memory("new_tensor", pin_memory)
         return tensor(data, dtype=dtype or self.dtype, device=device, requires_grad=requires_grad)
 
-    def histogram(self, bins: Any, *, range: Any = None, weight: Tensor | None = None,  # noqa: A002
+    def histogram(self, bins: Any = 100, *, range: Any = None, weight: Tensor | None = None,  # noqa: A002
                   density: builtins.bool = False) -> Any:
-        return histogram(self, bins, range=range, weight=weight, density=density)
+        try:
+            return histogram(self, bins, range=range, weight=weight, density=density)
+        except TypeError as error:  # the method's overloads leave out `input` (and `out`)
+            if getattr(error, "overloads_of", None) != "histogram":
+                raise
+            raise invalid_combination("histogram", (bins,), HISTOGRAM_METHOD_SIGNATURES) from None
 
     def multinomial(self, num_samples: int, replacement: bool = False, *, generator: Any = None) -> Tensor:
         return random.multinomial(self, num_samples, replacement, generator=generator)
