@@ -41,6 +41,7 @@ from .histogram import METHOD_SIGNATURES as HISTOGRAM_METHOD_SIGNATURES
 from .histogram import histogram
 from .legacy import LEGACY_BY_NAME
 from .printing import tensor_repr
+from .storage import TypedStorage, UntypedStorage, warn_typed_storage_removal
 
 
 def _converts_to(dtype: dtypes.dtype, name: str) -> Any:
@@ -475,6 +476,15 @@ class TensorMethods:
     @property
     def output_nr(self) -> int:
         return self._output_nr
+
+    def storage(self) -> TypedStorage:
+        """The flat memory this tensor views, as elements of its dtype (torch warns once: deprecated)."""
+        warn_typed_storage_removal()
+        return TypedStorage(self._data, self.dtype)
+
+    def untyped_storage(self) -> UntypedStorage:
+        """The flat memory this tensor views, as bytes."""
+        return UntypedStorage(self._data)
 
     def storage_offset(self) -> int:
         """Where the tensor starts in the array it views, in elements (0 for an array of its own)."""
