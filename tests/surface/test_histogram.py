@@ -84,3 +84,13 @@ def test_histogram_of_a_tensor_that_requires_grad_has_no_derivative():
             seen.append((hist.requires_grad, hist.grad_fn.name(), str(error), quiet, hist.tolist(),
                          [type(n).__name__ for n, _ in hist.grad_fn.next_functions]))
     assert len(seen) == 2 and seen[0] == seen[1]
+
+
+def test_histogram_with_out_returns_torchs_histogram_out():
+    torch = require_torch()
+    shown = []
+    for m in (tinygrad_rnn, torch):
+        hist, edges = m.empty(0), m.empty(0)
+        result = m.histogram(m.tensor([0.5, 1.0, 2.5]), 2, out=(hist, edges))
+        shown.append((type(result).__name__, repr(result), result.hist is hist, hist.tolist(), edges.tolist()))
+    assert shown[0] == shown[1]

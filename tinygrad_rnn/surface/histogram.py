@@ -43,7 +43,7 @@ def histogram(input: Tensor, bins: Any = 100, *, range: Any = None, weight: Tens
     if out is not None:
         for target, value in zip(out, result):
             target._data = value._data.copy()
-        return return_types.histogram(*out)
+        return return_types.histogram_out(*out)
     return result
 
 
