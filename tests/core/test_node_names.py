@@ -31,6 +31,8 @@ WHOLE_GRAPHS = {  # ops whose every node torch's graph has too: the whole graph 
     "bce_with_logits": lambda m, a, b: m.nn.functional.binary_cross_entropy_with_logits(a, b.sigmoid())
     + m.nn.functional.binary_cross_entropy_with_logits(b, a.detach().sigmoid(), reduction="none").sum(),
     "mse_loss": lambda m, a, b: m.nn.functional.mse_loss(a * 2, b) + m.nn.functional.mse_loss(a, b, reduction="sum"),
+    # makemore's hand-written batch norm: var and std are one node each, with an edge to their input only
+    "var_std": lambda m, a, b: (a * 2).var(0, keepdim=True).sum() + b.std(1).sum() + a.var() + b.std(correction=0),
 }
 
 LAST_NODES = {  # ops built from smaller ones here: the node that made the result is compared
