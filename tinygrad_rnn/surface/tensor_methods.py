@@ -8,6 +8,7 @@ and thin methods that hand over to the op functions in ops/. `bind()` copies eac
 from __future__ import annotations
 
 import builtins
+import inspect
 import warnings
 from collections.abc import Iterator
 from typing import Any
@@ -793,8 +794,19 @@ def _rebuild(data: np.ndarray, requires_grad: bool) -> Tensor:
 _NOT_METHODS = {"__dict__", "__weakref__", "__module__", "__qualname__", "__doc__", "__hash__"}
 
 
+# The methods torch writes in Python (torch/_tensor.py): Python names them `Tensor.norm()` in a
+# TypeError about their arguments; torch's C++ methods are named bare (`size()`), as ours then are.
+_WRITTEN_IN_PYTHON_BY_TORCH = {"__format__", "__repr__", "__iter__", "__reduce_ex__", "__deepcopy__", "__rsub__",
+                               "__rtruediv__", "__floordiv__", "__rfloordiv__", "__rmod__", "__pow__", "__rpow__",
+                               "__rmatmul__", "__rlshift__", "__rrshift__", "norm", "split", "resize", "resize_as",
+                               "storage", "dim_order"}
+
+
 def bind() -> None:
-    """Copy every member of TensorMethods onto Tensor (once, when the package is imported)."""
+    """Copy every member of TensorMethods onto Tensor (once, when the package is imported); those written
+    here are named as torch's errors name them, rather than `TensorMethods.size()`."""
     for name, member in vars(TensorMethods).items():
         if name not in _NOT_METHODS:
+            if inspect.isfunction(member) and member.__qualname__.startswith("TensorMethods."):
+                member.__qualname__ = f"Tensor.{name}" if name in _WRITTEN_IN_PYTHON_BY_TORCH else name
             setattr(Tensor, name, member)
