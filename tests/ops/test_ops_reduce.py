@@ -233,6 +233,10 @@ def test_mean_of_empty_is_nan_and_integer_sum_is_int64_like_torch():
     lambda m: m.norm(m.ones(3, requires_grad=True), out=m.zeros(())),
     lambda m: m.ones(2, 2).mm(m.ones(2, 2, 2)),
     lambda m: m.adjoint(m.ones(3)),
+    lambda m: m.ones(3).std(0, keepdim=1.5),  # a keepdim that is no bool fits none of var/std's overloads
+    lambda m: m.std(m.ones(3), 0, True, 2),
+    lambda m: m.var_mean(m.ones(3), 0, keepdim=1),
+    lambda m: m.std_mean(m.ones(3), keepdim=m.tensor(True)),
 ])
 def test_declared_reductions_and_products_refuse_what_torch_refuses(call):
     check_error(call)

@@ -979,11 +979,13 @@ def spread_overloads(fn: Callable[..., Any]) -> Callable[..., Any]:
                     raise TypeError(f"{fn.__name__}(): argument 'dim' failed to unpack the object at pos {pos} with "
                                     f"error \"type must be tuple of ints,but got {type(d).__name__}\"")
         not_a_dim = not (dim is None or isinstance(dim, (bool, tuple, list)) or is_int(dim))
+        keepdim_given = len(args) > 2 or "keepdim" in kwargs
+        not_a_keepdim = keepdim_given and not isinstance(args[2] if len(args) > 2 else kwargs["keepdim"], bool)
         oldest_form = bool(args) and isinstance(args[0], bool)  # var(unbiased): nothing else may come with it
         no_dim = not args and "dim" not in kwargs  # (unbiased=, keepdim=) fits no overload: dim is required there
         if isinstance(kwargs.get("dim"), bool) or (unbiased is not None and kwargs.get("correction") is not None) \
                 or oldest_form and (len(args) > 1 or kwargs) or no_dim and "unbiased" in kwargs and "keepdim" in kwargs \
-                or not_a_dim:
+                or not_a_dim or not_a_keepdim:
             raise invalid_combination(fn.__name__, (input, *args), _spread_signatures(fn.__name__), kwargs)
         return fn(input, *args, **kwargs)
 
