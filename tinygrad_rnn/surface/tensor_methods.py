@@ -44,6 +44,8 @@ from .legacy import LEGACY_BY_NAME
 from .printing import tensor_repr
 from .storage import TypedStorage, UntypedStorage, warn_typed_storage_removal
 
+_OPERANDS = (Tensor, builtins.bool, builtins.int, builtins.float, complex, np.ndarray, np.generic)
+
 
 def _converts_to(dtype: dtypes.dtype, name: str) -> Any:
     """The conversion method `t.<name>()`: `t.to(dtype)`, memory_format passed on."""
@@ -216,39 +218,45 @@ class TensorMethods:
     # ------------------------------------------------------------ arithmetic
     __add__ = _pw.add  # the op function itself: no extra call per operator
 
-    def __radd__(self, other: Any) -> Tensor:
-        return _pw.add(other, self)
+    # The reflected operators run when the left operand could not: for anything but a number or an
+    # array they give NotImplemented, as torch's, so Python's own TypeError follows (`None + t`).
+    def __radd__(self, other: Any) -> Any:
+        return _pw.add(other, self) if isinstance(other, _OPERANDS) else NotImplemented
 
     __sub__ = _pw.sub  # the op function itself: no extra call per operator
 
-    def __rsub__(self, other: Any) -> Tensor:
-        return _pw.sub(other, self)
+    def __rsub__(self, other: Any) -> Any:
+        return _pw.sub(other, self) if isinstance(other, _OPERANDS) else NotImplemented
 
     __mul__ = _pw.mul  # the op function itself: no extra call per operator
 
-    def __rmul__(self, other: Any) -> Tensor:
+    def __rmul__(self, other: Any) -> Any:
+        if not isinstance(other, _OPERANDS):
+            return NotImplemented
         return _pw.mul(self, other)  # as torch: the number second (where float16 keeps it in float32)
 
     __truediv__ = _pw.div  # the op function itself: no extra call per operator
 
-    def __rtruediv__(self, other: Any) -> Tensor:
+    def __rtruediv__(self, other: Any) -> Any:
+        if not isinstance(other, _OPERANDS):
+            return NotImplemented
         return _pw.mul(_pw.reciprocal(self), other)  # torch's formula: its float16 and float32 roundings
 
-    def __floordiv__(self, other: Any) -> Tensor:
-        return _pw.div(self, other, rounding_mode="floor")
+    def __floordiv__(self, other: Any) -> Any:
+        return _pw.div(self, other, rounding_mode="floor") if isinstance(other, _OPERANDS) else NotImplemented
 
-    def __rfloordiv__(self, other: Any) -> Tensor:
-        return _pw.div(other, self, rounding_mode="floor")
+    def __rfloordiv__(self, other: Any) -> Any:
+        return _pw.div(other, self, rounding_mode="floor") if isinstance(other, _OPERANDS) else NotImplemented
 
     __mod__ = _pw.remainder
 
-    def __rmod__(self, other: Any) -> Tensor:
-        return _pw.remainder(other, self)
+    def __rmod__(self, other: Any) -> Any:
+        return _pw.remainder(other, self) if isinstance(other, _OPERANDS) else NotImplemented
 
     __pow__ = _pw.pow
 
-    def __rpow__(self, base: Any) -> Tensor:
-        return _pw.pow(base, self)
+    def __rpow__(self, base: Any) -> Any:
+        return _pw.pow(base, self) if isinstance(base, _OPERANDS) else NotImplemented
 
     __neg__ = _pw.neg
 
@@ -259,16 +267,34 @@ class TensorMethods:
 
     __matmul__ = _la.matmul  # the op function itself: no extra call per operator
 
-    def __rmatmul__(self, other: Any) -> Tensor:
-        return _la.matmul(as_operand(other), self)
+    def __rmatmul__(self, other: Any) -> Any:
+        return _la.matmul(as_operand(other), self) if isinstance(other, _OPERANDS) else NotImplemented
 
     # ------------------------------------------------------------ elementwise functions
     def where(self, condition: Tensor, other: Any) -> Tensor:
         return _pw.where(condition, self, other)
 
     # ------------------------------------------------------------ comparisons (no gradient)
-    __eq__, __ne__ = _cmp.eq, _cmp.ne  # type: ignore[assignment]
-    __lt__, __le__, __gt__, __ge__ = _cmp.lt, _cmp.le, _cmp.gt, _cmp.ge
+    # torch's operators take a tensor, a number or an array, and give Python NotImplemented for
+    # anything else: `t == None` is then False, `t in [None, t]` looks past the None, and
+    # `t < None` is Python's TypeError. (torch.eq(t, None) itself raises.)
+    def __eq__(self, other: Any) -> Any:  # type: ignore[override]
+        return _cmp.eq(self, other) if isinstance(other, _OPERANDS) else NotImplemented
+
+    def __ne__(self, other: Any) -> Any:  # type: ignore[override]
+        return _cmp.ne(self, other) if isinstance(other, _OPERANDS) else NotImplemented
+
+    def __lt__(self, other: Any) -> Any:
+        return _cmp.lt(self, other) if isinstance(other, _OPERANDS) else NotImplemented
+
+    def __le__(self, other: Any) -> Any:
+        return _cmp.le(self, other) if isinstance(other, _OPERANDS) else NotImplemented
+
+    def __gt__(self, other: Any) -> Any:
+        return _cmp.gt(self, other) if isinstance(other, _OPERANDS) else NotImplemented
+
+    def __ge__(self, other: Any) -> Any:
+        return _cmp.ge(self, other) if isinstance(other, _OPERANDS) else NotImplemented
 
     # ------------------------------------------------------------ bitwise operators (ops/logical.py)
     __and__, __or__, __xor__ = _lg.bitwise_and, _lg.bitwise_or, _lg.bitwise_xor
