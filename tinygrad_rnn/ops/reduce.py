@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 
 from .. import return_types
-from ..argcheck import bool_arg, int_arg, invalid_combination, is_bool_tensor, is_int
+from ..argcheck import as_called, bool_arg, int_arg, invalid_combination, is_bool_tensor, is_int
 from ..backend.blas_threads import blas_threads
 from ..core import dtypes
 from ..core.function import Function, rename
@@ -704,13 +704,20 @@ def _logical_samples(rng: np.random.Generator) -> list[Sample]:
             Sample((x(()),))]
 
 
-@op(out=True, samples=_logical_samples, differentiable=False)
+_LOGICAL_SIGNATURES = ("(Tensor input, *, Tensor out = None)",
+                       "(Tensor input, tuple of ints dim = None, bool keepdim = False, *, Tensor out = None)",
+                       "(Tensor input, int dim, bool keepdim = False, *, Tensor out = None)")
+
+
+@op(out=True, samples=_logical_samples, differentiable=False, renumber_method_errors=True)
+@as_called("any", _LOGICAL_SIGNATURES)
 def any(input: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:  # noqa: A001  (torch's name)
     """Whether any element (along `dim`) is non-zero."""
     return logical_reduce(input, dim, keepdim, "any")
 
 
-@op(out=True, samples=_logical_samples, differentiable=False)
+@op(out=True, samples=_logical_samples, differentiable=False, renumber_method_errors=True)
+@as_called("all", _LOGICAL_SIGNATURES)
 def all(input: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:  # noqa: A001  (torch's name)
     """Whether every element (along `dim`) is non-zero."""
     return logical_reduce(input, dim, keepdim, "all")
@@ -718,6 +725,8 @@ def all(input: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:  # noq
 
 def logical_reduce(input: Tensor, dim: Any, keepdim: bool, name: str) -> Tensor:
     """any/all: bool results, except uint8 input gives uint8 (torch keeps that legacy rule)."""
+    if not isinstance(input, Tensor):  # torch.all(t.grad == dt) with t.grad None: all(False)
+        raise invalid_combination(name, (input,), _LOGICAL_SIGNATURES)
     bool_arg(name, "keepdim", keepdim)
     dims = None if dim is None else normalize_dims(dim, input.ndim)  # dim=() reduces nothing here, as torch
     out = np.asarray((np.any if name == "any" else np.all)(input._data, axis=dims, keepdims=keepdim))
