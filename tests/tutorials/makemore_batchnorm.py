@@ -209,6 +209,9 @@ for i in range(60):
     lossi.append(loss.log10().item())
     with torch.no_grad():
         ud.append([((lr * p.grad).std() / p.data.std()).log10().item() for p in parameters])
+# (the statistics are read under no_grad: "%f" % t of a tensor that requires grad warns once per
+# process in torch, which the test's shared process may already have used up)
+torch.set_grad_enabled(False)
 for i, layer in enumerate(layers[:-1]):
     if isinstance(layer, Tanh):
         t = layer.out
@@ -227,6 +230,7 @@ for i, p in enumerate(parameters):
     if p.ndim == 2:
         print("weight %10s | mean %+f | std %e | grad:data ratio %e" % (tuple(p.shape), t.mean(), t.std(), t.std() / p.std()))
 print([round(u, 3) for u in ud[-1]])
+torch.set_grad_enabled(True)
 for layer in layers:
     layer.training = False
 @torch.no_grad()

@@ -146,8 +146,11 @@ print(explicit.shape, (e.view(4, 4, 20) == explicit).all())
 print(e[:, ::2, :].stride(), e[:, 1::2, :].is_contiguous(), e.view(4, 4, 20).stride())
 a = torch.arange(18)
 print(a.view(3, 3, 2))
-print(a.storage())
-print(a.view(9, 2).storage().size(), a.view(2, 9).t().storage_offset(), a[4:].untyped_storage().nbytes())
+# (the lecture prints a.storage(); torch warns about TypedStorage once per process, which the test's
+# shared process may have used up, so the untyped storage is shown here; tests/surface/test_storage.py
+# compares a.storage() itself)
+print(a.untyped_storage().nbytes(), len(a.view(3, 3, 2).untyped_storage()), a.view(2, 9).t().storage_offset(),
+      a.view(3, 3, 2).untyped_storage().data_ptr() == a.untyped_storage().data_ptr(), a[4:].untyped_storage().nbytes())
 x3 = torch.randn(32, 4, 68)
 emean = x3.mean((0, 1), keepdim=True)
 evar = x3.var((0, 1), keepdim=True)
