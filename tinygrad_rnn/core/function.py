@@ -254,8 +254,8 @@ class Function:
     def name(self) -> str:
         return type(self).__name__  # the node class is named as torch names the node
 
-    def __repr__(self) -> str:
-        return f"<{self.name()} object at {hex(id(self))}>"
+    def __repr__(self) -> str:  # torch shows a node's Python type: NotImplemented, not torch::autograd::NotImplemented
+        return f"<{self.name().removeprefix('torch::autograd::')} object at {hex(id(self))}>"
 
     # torch wraps a Python number operand of +, -, * and / in a tensor, which next_functions then
     # lists as (None, 0) after the tensor operand; ops that do so set this.
