@@ -151,6 +151,10 @@ class TensorMethods:
             raise TypeError("iteration over a 0-d tensor")
         return iter(self.unbind(0))
 
+    def __reversed__(self) -> Tensor:
+        """`reversed(t)` is `t.flip(0)` (a tensor, not an iterator), as in torch; a 0-d tensor is returned itself."""
+        return self if self._data.ndim == 0 else self.flip(0)
+
     def __reduce_ex__(self, protocol: Any) -> Any:
         return (_rebuild, (self._data, self._requires_grad))
 
