@@ -15,10 +15,10 @@ tokens = list(text)
 
 
 class Vocab:
-    def __init__(self, tokens=[], min_freq=0, reserved_tokens=[]):
+    def __init__(self, tokens=(), min_freq=0, reserved_tokens=()):
         counter = collections.Counter(tokens)
         self.token_freqs = sorted(counter.items(), key=lambda x: x[1], reverse=True)
-        self.idx_to_token = list(sorted(set(['<unk>'] + reserved_tokens + [
+        self.idx_to_token = list(sorted(set(['<unk>'] + list(reserved_tokens) + [
             token for token, freq in self.token_freqs if freq >= min_freq])))
         self.token_to_idx = {token: idx for idx, token in enumerate(self.idx_to_token)}
 
@@ -52,10 +52,10 @@ train_iter = torch.utils.data.DataLoader(dataset, batch_size, shuffle=True)
 
 
 class HyperParameters:
-    def save_hyperparameters(self, ignore=[]):
+    def save_hyperparameters(self, ignore=()):
         frame = inspect.currentframe().f_back
         _, _, _, local_vars = inspect.getargvalues(frame)
-        self.hparams = {k: v for k, v in local_vars.items() if k not in set(ignore + ['self']) and not k.startswith('_')}
+        self.hparams = {k: v for k, v in local_vars.items() if k not in set(ignore) | {"self"} and not k.startswith('_')}
         for k, v in self.hparams.items():
             setattr(self, k, v)
 
