@@ -17,6 +17,7 @@ import numpy as np
 from .. import random
 from ..argcheck import invalid_combination, number_arg
 from ..core import dtypes, views
+from ..core.function import rename
 from ..core.modes import modes
 from ..core.size import Size, shape_arg
 from ..core.tensor import Tensor
@@ -640,7 +641,7 @@ class TensorMethods:
             target = _sh.Index.apply(self, selects)
         target._check_inplace()
         if needs_graph:
-            target._assign(_sh.SetItem.apply(target, key, value))
+            target._assign(rename(_sh.SetItem.apply(target, key, value), _written_node_name(key, target.shape, value)))
             return
         target._data[key] = value._data if isinstance(value, Tensor) else value
         self._version += 1
@@ -768,6 +769,24 @@ def _warn_scalar_conversion_once() -> None:
         UserWarning,
         stacklevel=3,
     )
+
+
+def _written_node_name(key: tuple, shape: tuple, value: Any) -> str:
+    """torch's node for `x[key] = value` (key as numpy takes it): index arrays make it index_put_
+    (IndexPutBackward0); slices that keep all of x (torch skips a slice [0:n or more]) are a copy_ into x
+    (CopyBackwards), or a fill_ of a number or 0-d tensor (FillBackward3); any other key writes into a view
+    of x (CopySlices)."""
+    if any(isinstance(k, np.ndarray) and k.ndim for k in key):
+        return "IndexPutBackward0"
+    if not all(k is Ellipsis or isinstance(k, slice) for k in key):
+        return "CopySlices"  # an integer or None makes a view
+    split = next((i for i, k in enumerate(key) if k is Ellipsis), len(key))
+    sizes = shape[:split] + shape[len(shape) - (len(key) - split - 1):]
+    parts = key[:split] + key[split + 1:]
+    if not all(k.start in (None, 0) and k.step in (None, 1) and (k.stop is None or k.stop >= n)
+               for k, n in zip(parts, sizes)):
+        return "CopySlices"
+    return "CopyBackwards" if isinstance(value, Tensor) and value.ndim else "FillBackward3"
 
 
 def _rebuild(data: np.ndarray, requires_grad: bool) -> Tensor:
