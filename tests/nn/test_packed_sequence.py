@@ -84,6 +84,19 @@ def test_unpad_sequence_matches_torch(batch_first):
     check_parity(lambda m, a: R(m).unpad_sequence(a * 1, m.tensor(lengths), batch_first), [x])
 
 
+@pytest.mark.parametrize("batch_first,side", [(False, "right"), (True, "right"), (True, "left")])
+def test_pad_sequence_result_is_torchs_copy_slices(batch_first, side):
+    """torch fills the padded result, then copies each sequence into its slot: a printed batch shows
+    grad_fn=<CopySlices> (CS224n's NMT pads with pad_sequence)."""
+    torch = require_torch()
+    shown = []
+    for m in (tinygrad_rnn, torch):
+        a, b = m.ones(3, 2, requires_grad=True), m.ones(1, 2, requires_grad=True)
+        padded = R(m).pad_sequence([a, b * 2], batch_first=batch_first, padding_side=side)
+        shown.append((repr(padded), padded._base is None))
+    assert shown[0] == shown[1]
+
+
 def test_integer_data_and_padding_value_cast():
     check_parity(lambda m, a, b: R(m).pad_sequence([a, b], padding_value=0.7),
                  [np.array([1, 2, 3]), np.array([4])])
