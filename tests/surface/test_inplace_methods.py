@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from helpers import require_torch
+from helpers import check_error, require_torch
 
 import tinygrad_rnn
 
@@ -47,3 +47,12 @@ def test_item_assignment_node_is_torchs(key, value):
         x.backward(m.arange(6.0).view(3, 2))
         shown.append((repr(x), a.grad.tolist()))
     assert shown[0] == shown[1]
+
+
+@pytest.mark.parametrize("key", [0, (slice(0, 2),), (Ellipsis, slice(0, 1)), (0, slice(0, 1))], ids=repr)
+@pytest.mark.parametrize("value_shape,dtype", [((3,), "float32"), ((1, 3), "float32"), ((1, 1, 3), "int64"),
+                                               ((2, 2, 2), "float64"), ((2, 2, 2), "bool")])
+def test_basic_index_assignment_of_a_wrong_shape_raises_expands_error(key, value_shape, dtype):
+    """`x[0:2] = v` copies v into a view of x, so a shape that does not fit gets expand's message
+    (leading 1s of v dropped, v's C++ type named as torch names it)."""
+    check_error(lambda m: m.zeros(3, 2).__setitem__(key, m.ones(value_shape, dtype=getattr(m, dtype))))
