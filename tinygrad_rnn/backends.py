@@ -147,3 +147,20 @@ class _Cuda:
 
 
 cuda = _Cuda()
+
+
+class _Mha:
+    """`torch.backends.mha`: the switch of torch's inference fast path for MultiheadAttention and
+    TransformerEncoder (nn/transformer.py reads it: a padded batch then comes out zero at its padding)."""
+
+    def __init__(self) -> None:
+        self._fastpath = True
+
+    def get_fastpath_enabled(self) -> bool:
+        return self._fastpath
+
+    def set_fastpath_enabled(self, value: bool) -> None:
+        self._fastpath = value
+
+
+mha = _Mha()
