@@ -41,6 +41,7 @@ from .factories import empty_strided
 from .histogram import histogram
 from .legacy import LEGACY_BY_NAME
 from .printing import tensor_repr
+from .settings import warn_once
 
 
 def _converts_to(dtype: dtypes.dtype, name: str) -> Any:
@@ -319,11 +320,28 @@ class TensorMethods:
     # ------------------------------------------------------------ shape
     @property
     def T(self) -> Tensor:
+        if self.ndim == 0:
+            warn_once("T of 0-d", "Tensor.T is deprecated on 0-D tensors. This function is the identity in these "
+                      f"cases. {_SHAPE_CPP.format(4321)}")
+        elif self.ndim > 2:  # d2l's one_hot(X.T, ...) meets it on a 3-D tensor
+            warn_once("T of n-d", "The use of `x.T` on tensors of dimension other than 2 to reverse their shape is "
+                      "deprecated and it will throw an error in a future release. Consider `x.mT` to transpose "
+                      "batches of matrices or `x.permute(*torch.arange(x.ndim - 1, -1, -1))` to reverse the "
+                      f"dimensions of a tensor. {_SHAPE_CPP.format(4314)}")
         return _sh.permute(self, tuple(reversed(range(self.ndim))))
 
     @property
     def mT(self) -> Tensor:
+        if self.ndim < 2:
+            return self._matrices_only("mT", "This function is the identity in these cases.", 4373)
         return _sh.transpose(self, -2, -1)
+
+    def _matrices_only(self, name: str, zero_d_advice: str, line: int) -> Tensor:
+        """torch's mT/mH of a 0-d tensor (itself, with a one-time warning) or of a 1-d one (an error)."""
+        if self.ndim == 1:
+            raise RuntimeError(f"tensor.{name} is only supported on matrices or batches of matrices. Got 1-D tensor.")
+        warn_once(f"{name} of 0-d", f"Tensor.{name} is deprecated on 0-D tensors. {zero_d_advice} {_SHAPE_CPP.format(line)}")
+        return self
 
     # torch.split's argument is split_size_or_sections, the method's split_size: the one declared op
     # (ops/shape.py) whose method keeps a signature of its own.
@@ -369,12 +387,17 @@ class TensorMethods:
     def H(self) -> Tensor:
         """The conjugate transpose of a matrix (the transpose, for real tensors)."""
         if self.ndim not in (0, 2):
-            raise RuntimeError(f"tensor.H is only supported on matrices (2-D tensors). Got {self.ndim}-D tensor. "
-                               "For batches of matrices, consider using tensor.mH")
-        return _sh.permute(self, tuple(reversed(range(self.ndim))))
+            more = " For batches of matrices, consider using tensor.mH" if self.ndim > 2 else ""
+            raise RuntimeError(f"tensor.H is only supported on matrices (2-D tensors). Got {self.ndim}-D tensor.{more}")
+        if self.ndim == 0:
+            warn_once("H of 0-d", f"Tensor.H is deprecated on 0-D tensors. Consider using x.conj(). {_SHAPE_CPP.format(4335)}")
+            return self
+        return _sh.transpose(self, 0, 1)
 
     @property
     def mH(self) -> Tensor:
+        if self.ndim < 2:
+            return self._matrices_only("mH", "Consider using x.conj().", 4382)
         return _sh.transpose(self, -2, -1)
 
     def resize(self, *sizes: Any) -> Tensor:
@@ -769,6 +792,9 @@ def _warn_scalar_conversion_once() -> None:
         UserWarning,
         stacklevel=3,
     )
+
+
+_SHAPE_CPP = "(Triggered internally at /__w/pytorch/pytorch/aten/src/ATen/native/TensorShape.cpp:{}.)"
 
 
 def _written_node_name(key: tuple, shape: tuple, value: Any) -> str:
