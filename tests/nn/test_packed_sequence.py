@@ -174,3 +174,22 @@ def test_pad_packed_sequence_errors():
 ])
 def test_sequence_list_errors(make):
     check_error(make)
+
+
+@pytest.mark.parametrize("cls", ["RNN", "GRU", "LSTM"])
+@pytest.mark.parametrize("layers,bidirectional", [(1, False), (2, True)])
+def test_packed_run_shows_torchs_nodes(cls, layers, bidirectional):
+    """torch packs with one PackPaddedSequenceBackward0 node, concatenates a packed run's steps (CatBackward0)
+    and puts the final states back in the caller's order with index_select (IndexSelectBackward0): what a
+    printed h_n or output.data shows."""
+    torch = require_torch()
+    names = []
+    for m in (tinygrad_rnn, torch):
+        m.manual_seed(0)
+        rnn = getattr(m.nn, cls)(1, 2, num_layers=layers, bidirectional=bidirectional)
+        x = m.randn(4, 3, 1, requires_grad=True)
+        packed = R(m).pack_padded_sequence(x, m.tensor([2, 4, 1]), enforce_sorted=False)
+        out, h = rnn(packed)
+        states = h if cls == "LSTM" else (h,)
+        names.append((packed.data.grad_fn.name(), out.data.grad_fn.name(), [s.grad_fn.name() for s in states]))
+    assert names[0] == names[1]

@@ -36,6 +36,7 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from ...core import dtypes
+from ...core.function import rename
 from ...core.tensor import Tensor
 from ...creation import as_tensor, from_numpy, full, tensor
 from ...ops.shape import cat
@@ -222,12 +223,12 @@ def pack_padded_sequence(input: Tensor, lengths: Tensor | list[int], batch_first
                 raise IndexError("index out of range in self")
             raise RuntimeError(f"INDICES element is out of DATA bounds, id={order.max()} axis_dim={input.shape[1]}")
         lengths, sorted_indices = lengths[order], from_numpy(order.astype(np.int64))
-        input = input[:, order]
+        input = input.index_select(1, sorted_indices)
     if input.numel() == 0:
         raise RuntimeError("Cannot pack empty tensors.")
     _check_lengths(lengths, input.shape[1], input.shape[0], enforce_sorted=True)
     batch_sizes = batch_sizes_from_lengths(lengths)
-    data = padded_to_packed(input, batch_sizes)
+    data = rename(padded_to_packed(input, batch_sizes), "PackPaddedSequenceBackward0")  # torch's one node
     return PackedSequence(data, from_numpy(batch_sizes), sorted_indices, None)
 
 
