@@ -36,3 +36,12 @@ def test_what_needs_an_accelerator_raises_torchs_error(call):
 def test_pin_memory_needs_an_accelerator():
     with pytest.raises(RuntimeError, match="accelerator"):
         tinygrad_rnn.ones(2).pin_memory()
+
+
+def test_cuda_capability_questions_get_torchs_answers():
+    """nanoGPT picks its dtype by `torch.cuda.is_available() and torch.cuda.is_bf16_supported()`."""
+    torch = require_torch()
+    answers = [(m.cuda.is_available(), m.cuda.device_count(), m.cuda.is_bf16_supported(),
+                m.cuda.is_bf16_supported(including_emulation=False), m.cuda.is_tf32_supported())
+               for m in (tinygrad_rnn, torch)]
+    assert answers[0] == answers[1]

@@ -110,6 +110,20 @@ def test_randint_like_draws_torchs_numbers():
         np.testing.assert_array_equal(a, b)
 
 
+@pytest.mark.parametrize("call", [lambda m: m.randint(3, size=(6,)), lambda m: m.randint(high=3, size=(6,)),
+                                  lambda m: m.randint(size=[2, 2], high=4, dtype=m.int32),
+                                  lambda m: m.randint(1, high=3, size=m.Size([3])), lambda m: m.randint(3, (2,))])
+def test_randint_takes_high_and_size_by_keyword(call):
+    """minGPT's sort demo draws `torch.randint(self.num_digits, size=(self.length,), dtype=torch.long)`."""
+    torch = require_torch()
+    results = []
+    for m in (tinygrad_rnn, torch):
+        m.manual_seed(0)
+        drawn = call(m)
+        results.append((repr(drawn.dtype), drawn.tolist()))
+    assert results[0] == results[1]
+
+
 def _untemper(y: np.ndarray) -> np.ndarray:
     """The mt19937 state word whose tempered output is y (tempering is a bijection of 32-bit words)."""
     y = y ^ (y >> 18)

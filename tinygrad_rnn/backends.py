@@ -11,14 +11,16 @@ Both give the same values and gradients. The composed path is the one to read an
 the fused kernels (tinygrad_rnn/kernels/) compute the same math with far fewer Python calls.
 nn's RNNBase._run_layers reads `fused_rnn`, the one place the choice is made, for RNN, LSTM and GRU.
 
-`cudnn`, `mps` and `mkldnn` are stand-ins for torch.backends' namespaces, so tutorial lines such as
-`torch.backends.cudnn.deterministic = True` or `torch.backends.mps.is_available()` run unchanged.
+`cuda`, `cudnn`, `mps`, `mkldnn`, `mkl` and `openmp` are stand-ins for torch.backends' namespaces, so
+tutorial lines such as `torch.backends.cudnn.deterministic = True`, `torch.backends.mps.is_available()`
+or nanoGPT's `torch.backends.cuda.matmul.allow_tf32 = True` run unchanged.
 """
 from __future__ import annotations
 
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 fused_rnn: bool = True
 """True: nn.RNN, LSTM and GRU run the fused kernels; False: the composed path."""
@@ -51,3 +53,114 @@ class _Backend:
 cudnn = _Backend(False, enabled=True, deterministic=False, benchmark=False, allow_tf32=True)
 mps = _Backend(False)
 mkldnn = _Backend(True, enabled=True)
+mkl = _Backend(True)
+openmp = _Backend(True)
+
+
+class _Float32Matmul:
+    """The setting behind torch.set_float32_matmul_precision; it lives here because
+    `torch.backends.cuda.matmul.allow_tf32` is its other spelling (True is "high", False "highest")."""
+
+    precision = "highest"
+
+
+FLOAT32_MATMUL = _Float32Matmul()
+
+
+def _expect_bool(setter: str, value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise RuntimeError(f"{setter} expects a bool, but got {type(value).__name__}")
+    return value
+
+
+class _CublasMatmul:
+    """`torch.backends.cuda.matmul`: cuBLAS switches, stored and ignored (numpy computes every float32
+    matmul in full float32); a name torch does not know is an AttributeError, as in torch."""
+
+    def __init__(self) -> None:
+        object.__setattr__(self, "_fp16_accumulation", False)
+        object.__setattr__(self, "_reductions", {"allow_fp16_reduced_precision_reduction": True,
+                                                 "allow_bf16_reduced_precision_reduction": True})
+
+    def __getattr__(self, name: str) -> bool:
+        if name == "allow_tf32":
+            return FLOAT32_MATMUL.precision != "highest"
+        if name == "allow_fp16_accumulation":
+            return self._fp16_accumulation
+        if name in self._reductions:
+            return self._reductions[name]
+        raise AttributeError("Unknown attribute " + name)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name == "allow_tf32":
+            FLOAT32_MATMUL.precision = "high" if _expect_bool("set_allow_tf32_cublas", value) else "highest"
+        elif name == "allow_fp16_accumulation":
+            object.__setattr__(self, "_fp16_accumulation", _expect_bool("set_allow_fp16_accumulation_cublas", value))
+        elif name in self._reductions:
+            if not isinstance(value, bool):  # torch also takes a (reduced precision, split-k) pair
+                raise TypeError(f"{name} expects a bool or a tuple/list of bools, but got {type(value)!r}")
+            self._reductions[name] = value
+        else:
+            raise AttributeError("Unknown attribute " + name)
+
+
+class _Cuda:
+    """`torch.backends.cuda` of a CPU build: not built; the scaled-dot-product-attention kernel
+    switches are stored (F.scaled_dot_product_attention here has one path, the math one)."""
+
+    def __init__(self) -> None:
+        self.matmul = _CublasMatmul()
+        self._sdp = {"flash": True, "mem_efficient": True, "math": True, "cudnn": True}
+
+    def is_built(self) -> bool:
+        return False
+
+    def is_flash_attention_available(self) -> bool:
+        return False
+
+    def _enable(self, kind: str, enabled: bool) -> None:
+        self._sdp[kind] = _expect_bool(f"set_sdp_use_{kind}", enabled)
+
+    def enable_flash_sdp(self, enabled: bool) -> None:
+        self._enable("flash", enabled)
+
+    def enable_mem_efficient_sdp(self, enabled: bool) -> None:
+        self._enable("mem_efficient", enabled)
+
+    def enable_math_sdp(self, enabled: bool) -> None:
+        self._enable("math", enabled)
+
+    def enable_cudnn_sdp(self, enabled: bool) -> None:
+        self._enable("cudnn", enabled)
+
+    def flash_sdp_enabled(self) -> bool:
+        return self._sdp["flash"]
+
+    def mem_efficient_sdp_enabled(self) -> bool:
+        return self._sdp["mem_efficient"]
+
+    def math_sdp_enabled(self) -> bool:
+        return self._sdp["math"]
+
+    def cudnn_sdp_enabled(self) -> bool:
+        return self._sdp["cudnn"]
+
+
+cuda = _Cuda()
+
+
+class _Mha:
+    """`torch.backends.mha`: the switch of torch's inference fast path for MultiheadAttention and
+    TransformerEncoder (nn/transformer.py reads it: a padded batch then comes out zero at its padding)."""
+
+    def __init__(self) -> None:
+        self._fastpath = True
+
+    def get_fastpath_enabled(self) -> bool:
+        return self._fastpath
+
+    def set_fastpath_enabled(self, value: bool) -> None:
+        self._fastpath = value
+
+
+mha = _Mha()

@@ -398,11 +398,16 @@ def rand(*size: Any, generator: Generator | None = None, dtype: Any = None, devi
 
 
 @factory
-def randint(low: int, high: Any = None, size: Any = None, *, generator: Generator | None = None,
+def randint(low: Any = None, high: Any = None, size: Any = None, *, generator: Generator | None = None,
             dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
-    """Integers in [low, high); `randint(high, size)` starts at 0."""
+    """Integers in [low, high); `randint(high, size)`, `randint(high, size=...)` (minGPT's sort demo) and
+    `randint(high=..., size=...)` start at 0."""
     if size is None:  # randint(high, size)
         low, high, size = 0, int_arg("randint", "high", low, 1, symint=True), high
+    elif high is None:  # randint(high, size=...)
+        low, high = 0, low
+    elif low is None:  # randint(high=..., size=...)
+        low = 0
     if not (_is_int(low) and _is_int(high) and isinstance(size, (tuple, list))) \
             or not isinstance(requires_grad, bool) and requires_grad is not None:
         raise invalid_combination("randint", (low, high, size))

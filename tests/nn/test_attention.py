@@ -251,3 +251,39 @@ def test_merge_masks_matches_torch(mask_dims, with_padding):
         assert results[0][0] is None
     else:
         np.testing.assert_array_equal(results[0][0], results[1][0])
+
+
+# ------------------------------------------------------------------ sdpa_kernel: which kernels may run
+SDPA_KERNEL_CHOICES = ["MATH", "FLASH_ATTENTION", "EFFICIENT_ATTENTION", "CUDNN_ATTENTION", (), ("EFFICIENT_ATTENTION", "MATH")]
+
+
+@pytest.mark.parametrize("choice", SDPA_KERNEL_CHOICES, ids=[str(c) for c in SDPA_KERNEL_CHOICES])
+@pytest.mark.parametrize("shape,dropout_p", [((1, 2, 3, 4), 0.0), ((1, 2, 3, 4), 0.5), ((2, 3, 4), 0.0)])
+def test_sdpa_kernel_decides_whether_attention_runs_as_torchs_cpu_build(choice, shape, dropout_p):
+    """The SDPA tutorial runs attention under `with sdpa_kernel(SDPBackend.X)`; on a CPU build only the
+    math and flash kernels exist, and flash takes neither dropout nor inputs other than 4-d."""
+    torch = require_torch()
+    answers = []
+    for m in (tinygrad_rnn, torch):
+        SDPBackend = m.nn.attention.SDPBackend
+        backends = getattr(SDPBackend, choice) if isinstance(choice, str) else [getattr(SDPBackend, c) for c in choice]
+        q = m.tensor(np.random.default_rng(0).standard_normal(shape))  # float64: the answers compare exactly
+        switches = []
+        with warnings.catch_warnings(record=True) as caught, m.nn.attention.sdpa_kernel(backends):
+            warnings.simplefilter("always")
+            switches.append([getattr(m.backends.cuda, f"{k}_sdp_enabled")() for k in ("math", "flash", "mem_efficient", "cudnn")])
+            m.manual_seed(0)
+            try:
+                result = m.nn.functional.scaled_dot_product_attention(q, q, q, dropout_p=dropout_p).numpy().round(9).tolist()
+            except RuntimeError as error:
+                result = str(error)
+        switches.append([getattr(m.backends.cuda, f"{k}_sdp_enabled")() for k in ("math", "flash", "mem_efficient", "cudnn")])
+        answers.append((switches, result, [str(w.message) for w in caught]))
+    assert answers[0] == answers[1]
+
+
+def test_sdpa_kernel_refuses_what_is_no_backend():
+    check_error(lambda m: m.nn.attention.sdpa_kernel("math").__enter__())
+    torch = require_torch()
+    assert [repr(m.nn.attention.SDPBackend.FLASH_ATTENTION) for m in (tinygrad_rnn, torch)] == \
+        ["<SDPBackend.FLASH_ATTENTION: 1>"] * 2

@@ -327,3 +327,17 @@ def test_kl_div_warns_about_mean_before_it_checks_its_arguments_as_torch():
             warnings.simplefilter("always")
             m.nn.functional.kl_div(m.ones(2), "a")
         assert "batchmean" in str(caught[0].message)
+
+
+@pytest.mark.parametrize("shape", [(2, 3), (2, 3, 2)])
+@pytest.mark.parametrize("loss", ["nll_loss", "cross_entropy"])
+def test_every_target_ignored_sums_to_plus_zero(shape, loss):
+    """torch subtracts each counted term from 0, so a batch of padding only (CS224n's masked NMT loss)
+    prints tensor(0.), not tensor(-0.)."""
+    torch = require_torch()
+    shown = []
+    for m in (tinygrad_rnn, torch):
+        x = m.ones(shape, requires_grad=True)
+        target = m.zeros((shape[0],) + shape[2:], dtype=m.long)
+        shown.append(repr(getattr(m.nn.functional, loss)(x, target, ignore_index=0, reduction="sum")))
+    assert shown[0] == shown[1]

@@ -84,6 +84,19 @@ def test_unpad_sequence_matches_torch(batch_first):
     check_parity(lambda m, a: R(m).unpad_sequence(a * 1, m.tensor(lengths), batch_first), [x])
 
 
+@pytest.mark.parametrize("batch_first,side", [(False, "right"), (True, "right"), (True, "left")])
+def test_pad_sequence_result_is_torchs_copy_slices(batch_first, side):
+    """torch fills the padded result, then copies each sequence into its slot: a printed batch shows
+    grad_fn=<CopySlices> (CS224n's NMT pads with pad_sequence)."""
+    torch = require_torch()
+    shown = []
+    for m in (tinygrad_rnn, torch):
+        a, b = m.ones(3, 2, requires_grad=True), m.ones(1, 2, requires_grad=True)
+        padded = R(m).pad_sequence([a, b * 2], batch_first=batch_first, padding_side=side)
+        shown.append((repr(padded), padded._base is None))
+    assert shown[0] == shown[1]
+
+
 def test_integer_data_and_padding_value_cast():
     check_parity(lambda m, a, b: R(m).pad_sequence([a, b], padding_value=0.7),
                  [np.array([1, 2, 3]), np.array([4])])
@@ -161,3 +174,22 @@ def test_pad_packed_sequence_errors():
 ])
 def test_sequence_list_errors(make):
     check_error(make)
+
+
+@pytest.mark.parametrize("cls", ["RNN", "GRU", "LSTM"])
+@pytest.mark.parametrize("layers,bidirectional", [(1, False), (2, True)])
+def test_packed_run_shows_torchs_nodes(cls, layers, bidirectional):
+    """torch packs with one PackPaddedSequenceBackward0 node, concatenates a packed run's steps (CatBackward0)
+    and puts the final states back in the caller's order with index_select (IndexSelectBackward0): what a
+    printed h_n or output.data shows."""
+    torch = require_torch()
+    names = []
+    for m in (tinygrad_rnn, torch):
+        m.manual_seed(0)
+        rnn = getattr(m.nn, cls)(1, 2, num_layers=layers, bidirectional=bidirectional)
+        x = m.randn(4, 3, 1, requires_grad=True)
+        packed = R(m).pack_padded_sequence(x, m.tensor([2, 4, 1]), enforce_sorted=False)
+        out, h = rnn(packed)
+        states = h if cls == "LSTM" else (h,)
+        names.append((packed.data.grad_fn.name(), out.data.grad_fn.name(), [s.grad_fn.name() for s in states]))
+    assert names[0] == names[1]

@@ -145,3 +145,53 @@ def test_unbatched_input_and_custom_encoder_match_torch():
         return model(src, tgt, tgt_mask=mask, tgt_is_causal=True)
 
     check_parity(fn, shapes=[(5, 8), (4, 8)])
+
+
+NESTED_CASES = {  # (padding rows, mask_check, fast path on): torch's inference fast path runs a nested tensor
+    "prefix padding": ([[0, 0, 0, 1, 1], [0, 0, 0, 0, 0]], True, True),
+    "all padding in a row": ([[1, 1, 1, 1, 1], [0, 0, 0, 0, 1]], True, True),
+    "padding not at the end": ([[0, 1, 0, 1, 1], [0, 0, 0, 0, 0]], True, True),
+    "... without mask_check: the first k positions": ([[0, 1, 0, 1, 1], [0, 0, 0, 0, 0]], False, True),
+    "fast path off": ([[0, 0, 0, 1, 1], [0, 0, 0, 0, 0]], True, False),
+}
+
+
+@pytest.mark.filterwarnings("ignore:The PyTorch API of nested tensors")
+@pytest.mark.parametrize("grad", [False, True])
+@pytest.mark.parametrize("case", list(NESTED_CASES))
+def test_encoder_inference_with_padding_is_zero_where_torchs_nested_path_pads(case, grad):
+    """In eval mode with no gradient wanted, torch runs a batch_first encoder over a padded batch as a
+    nested tensor: the output is 0 at the padding (then the final norm), the rest as usual."""
+    torch = require_torch()
+    rows, mask_check, fastpath = NESTED_CASES[case]
+    outs = []
+    for m in (tinygrad_rnn, torch):
+        m.manual_seed(0)
+        encoder = m.nn.TransformerEncoder(m.nn.TransformerEncoderLayer(8, 2, 16, batch_first=True), 2,
+                                          norm=m.nn.LayerNorm(8), mask_check=mask_check).eval()
+        with m.no_grad():
+            encoder.norm.bias.fill_(0.5)
+        x = m.tensor(np.random.default_rng(1).standard_normal((2, 5, 8)), dtype=m.float32)
+        m.backends.mha.set_fastpath_enabled(fastpath)
+        try:
+            with m.set_grad_enabled(grad):
+                outs.append(encoder(x, src_key_padding_mask=m.tensor(rows).bool()).detach().numpy())
+        finally:
+            m.backends.mha.set_fastpath_enabled(True)
+    np.testing.assert_allclose(outs[0], outs[1], **TOL[np.float32])
+
+
+def test_nested_path_warns_once_per_process_with_torchs_text():
+    require_torch()
+    import subprocess
+    import sys
+    program = ("import warnings, {} as m\nwarnings.simplefilter('always')\n"
+               "enc = m.nn.TransformerEncoder(m.nn.TransformerEncoderLayer(4, 2, 8, batch_first=True), 1).eval()\n"
+               "padding = m.tensor([[False, True], [False, False]])\n"
+               "with m.no_grad():\n    enc(m.ones(2, 2, 4), src_key_padding_mask=padding)\n"
+               "    enc(m.ones(2, 2, 4), src_key_padding_mask=padding)\n")
+    stderr = [subprocess.run([sys.executable, "-c", program.format(name)], capture_output=True, text=True,
+                             check=True).stderr for name in ("tinygrad_rnn", "torch")]
+    warned = [[line.split("UserWarning: ", 1)[1] for line in text.splitlines() if "UserWarning: " in line]
+              for text in stderr]
+    assert warned[0] == warned[1] and len(warned[1]) == 1

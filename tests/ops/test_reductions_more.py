@@ -1,8 +1,12 @@
 """The newer reductions at the edges the op database's samples do not reach: ties, NaN, every
 quantile interpolation, weights, and torch's errors."""
+import warnings
+
 import numpy as np
 import pytest
-from helpers import check_error, check_parity
+from helpers import check_error, check_parity, require_torch
+
+import tinygrad_rnn
 
 NAN = float("nan")
 RNG = np.random.default_rng(3)
@@ -102,3 +106,21 @@ def test_errors_of_torch():
     check_error(lambda m: m.diff(m.tensor(1.0)))
     check_error(lambda m: m.cov(m.zeros(2, 2, 2)))
     check_error(lambda m: m.histc(m.tensor([1, 2])))
+
+
+@pytest.mark.parametrize("call", [lambda m, x: m.softmax(x, -1), lambda m, x: m.nn.functional.log_softmax(x, -1),
+                                  lambda m, x: x.softmax(0), lambda m, x: m.logsumexp(x, -1),
+                                  lambda m, x: x.to(m.float16).softmax(0)])
+def test_softmax_of_a_fully_masked_row_is_nan_without_numpy_warnings(call):
+    """A row of -inf (attention with every key masked) gives NaN or -inf as in torch, and torch says nothing:
+    numpy's 'invalid value' warnings must not reach the user's program."""
+    torch = require_torch()
+    results = []
+    for m in (tinygrad_rnn, torch):
+        x = m.tensor([[0.5, float("-inf"), 1.0], [float("-inf")] * 3, [float("inf"), 1.0, 2.0]])
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            out = call(m, x)
+        results.append((out.float().numpy().tolist(), [str(w.message) for w in caught]))
+    np.testing.assert_allclose(results[0][0], results[1][0], rtol=1e-3)
+    assert results[0][1] == results[1][1] == []

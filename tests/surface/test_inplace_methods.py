@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from helpers import require_torch
+from helpers import check_error, require_torch
 
 import tinygrad_rnn
 
@@ -24,3 +24,35 @@ def test_backward_through_an_in_place_method(name):
         grads.append((leaf.grad.numpy(), type(x.grad_fn).__name__))
     np.testing.assert_allclose(grads[0][0], grads[1][0], rtol=1e-12)
     assert grads[0][1] == grads[1][1]
+
+
+ASSIGNMENTS = {"slice": (slice(0, 2),), "int": (1,), "int and slice": (1, slice(None)), "new dim": (None,),
+               "index list": ([0, 2],), "mask": (np.array([True, False, True]),), "int and list": (0, [0, 1]),
+               "all": (slice(None),), "all by ...": (Ellipsis,), "all by 0:n": (slice(0, 3),),
+               "all by :big": (slice(None, 100), slice(0, 2)), "last n": (slice(-3, None),), "step 2": (slice(0, 3, 2),)}
+
+
+@pytest.mark.parametrize("value", ["tensor", "number", "0-d tensor"])
+@pytest.mark.parametrize("key", ASSIGNMENTS)
+def test_item_assignment_node_is_torchs(key, value):
+    """`x[key] = value` in a graph is torch's copy_ into a view (CopySlices), index_put_ (IndexPutBackward0),
+    or, for a key that keeps all of x, copy_ (CopyBackwards) or fill_ (FillBackward3)."""
+    torch = require_torch()
+    shown = []
+    for m in (tinygrad_rnn, torch):
+        a = m.tensor([1.0, 2.0], requires_grad=True)
+        x = m.zeros(3, 2) * a
+        index = tuple(m.tensor(k) if isinstance(k, np.ndarray) else k for k in ASSIGNMENTS[key])
+        x[index] = {"tensor": a * 3, "number": 5.0, "0-d tensor": a[1] * 3}[value]
+        x.backward(m.arange(6.0).view(3, 2))
+        shown.append((repr(x), a.grad.tolist()))
+    assert shown[0] == shown[1]
+
+
+@pytest.mark.parametrize("key", [0, (slice(0, 2),), (Ellipsis, slice(0, 1)), (0, slice(0, 1))], ids=repr)
+@pytest.mark.parametrize("value_shape,dtype", [((3,), "float32"), ((1, 3), "float32"), ((1, 1, 3), "int64"),
+                                               ((2, 2, 2), "float64"), ((2, 2, 2), "bool")])
+def test_basic_index_assignment_of_a_wrong_shape_raises_expands_error(key, value_shape, dtype):
+    """`x[0:2] = v` copies v into a view of x, so a shape that does not fit gets expand's message
+    (leading 1s of v dropped, v's C++ type named as torch names it)."""
+    check_error(lambda m: m.zeros(3, 2).__setitem__(key, m.ones(value_shape, dtype=getattr(m, dtype))))

@@ -16,16 +16,23 @@ autograd. Two mask conventions meet in this file, as in torch:
 - `scaled_dot_product_attention`: a bool mask says where attention is ALLOWED (True = keep);
 - `MultiheadAttention`: a bool `attn_mask`/`key_padding_mask` says what to IGNORE (True = mask).
 A float mask is added to the scores in both.
+
+`sdpa_kernel(SDPBackend.MATH)` is torch.nn.attention's switch between attention kernels. There is one
+kernel here (the composed one above, torch's "math" kernel), so the switch only decides, as torch's
+CPU build does, whether a call may run at all.
 """
 from __future__ import annotations
 
+import contextlib
+import enum
 import math
 import warnings
+from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
 
-from .. import creation
+from .. import backends, creation
 from ..argcheck import tensor_arg
 from ..core import dtypes
 from ..core.tensor import Tensor
@@ -51,6 +58,7 @@ def scaled_dot_product_attention(query: Tensor, key: Tensor, value: Tensor, attn
     """
     for position, (name, given) in enumerate((("query", query), ("key", key), ("value", value)), 1):
         tensor_arg("scaled_dot_product_attention", name, given, position)
+    _check_a_kernel_may_run(query, key, value, dropout_p)
     if is_causal and attn_mask is not None:
         raise RuntimeError("_scaled_dot_product_attention: Explicit attn_mask should not be set when is_causal=True")
     if not query.dtype == key.dtype == value.dtype:
@@ -74,6 +82,66 @@ def scaled_dot_product_attention(query: Tensor, key: Tensor, value: Tensor, attn
     if dropout_p > 0.0:
         weights = F.dropout(weights, dropout_p)
     return weights.matmul(value)
+
+
+class SDPBackend(enum.Enum):
+    """The attention kernels torch can choose from (`torch.nn.attention.SDPBackend`)."""
+
+    ERROR = -1
+    MATH = 0
+    FLASH_ATTENTION = 1
+    EFFICIENT_ATTENTION = 2
+    CUDNN_ATTENTION = 3
+    OVERRIDEABLE = 4
+
+
+_SWITCHES = {SDPBackend.MATH: "math", SDPBackend.FLASH_ATTENTION: "flash",
+             SDPBackend.EFFICIENT_ATTENTION: "mem_efficient", SDPBackend.CUDNN_ATTENTION: "cudnn"}
+
+
+@contextlib.contextmanager
+def sdpa_kernel(backends_: list[SDPBackend] | SDPBackend, set_priority: bool = False) -> Iterator[None]:
+    """Within the block, scaled_dot_product_attention may use only the kernels named (the switches of
+    torch.backends.cuda); they are restored on exit. `set_priority` (an order to try them in) changes
+    nothing here."""
+    chosen = [backends_] if isinstance(backends_, SDPBackend) else backends_
+    if not isinstance(chosen, list) or not all(isinstance(b, SDPBackend) for b in chosen):
+        raise AssertionError("Backend must be an instance of SDPBackend or a list of SDPBackend instances, "
+                             f"got {type(backends_).__name__}")
+    before = {kind: getattr(backends.cuda, f"{kind}_sdp_enabled")() for kind in _SWITCHES.values()}
+    try:
+        for backend, kind in _SWITCHES.items():
+            getattr(backends.cuda, f"enable_{kind}_sdp")(backend in chosen)
+        yield
+    finally:
+        for kind, enabled in before.items():
+            getattr(backends.cuda, f"enable_{kind}_sdp")(enabled)
+
+
+_NOT_FLASH = "Flash attention kernel not used because: (Triggered internally at {}.)"
+
+
+def _check_a_kernel_may_run(query: Tensor, key: Tensor, value: Tensor, dropout_p: float) -> None:
+    """torch's CPU build runs the math kernel or its flash kernel; with math switched off, the flash
+    kernel takes 4-d inputs and no dropout, and says why it refused (its C++ warnings' text)."""
+    if backends.cuda.math_sdp_enabled():
+        return
+    if not backends.cuda.flash_sdp_enabled():
+        raise RuntimeError("No viable backend for scaled_dot_product_attention was found. This is likely due to "
+                           "turning off both the math kernel and the fused kernels.")
+    where = "/__w/pytorch/pytorch/aten/src/ATen/native/transformers/sdp_utils_cpp"
+    if dropout_p > 0.0:
+        reason = "Both fused kernels do not support non-zero dropout. (Triggered internally at {}.)"
+        line = f"{where}.h:241"
+    elif not query.dim() == key.dim() == value.dim() == 4:
+        reason = ("All fused kernels requires query, key and value to be 4 dimensional, but got Query dim: "
+                  f"{query.dim()}, Key dim: {key.dim()}, Value dim: {value.dim()} instead. (Triggered internally at {{}}.)")
+        line = f"{where}.h:327"
+    else:
+        return
+    warnings.warn(_NOT_FLASH.format(f"{where}.cpp:99"), UserWarning, stacklevel=3)
+    warnings.warn(reason.format(line), UserWarning, stacklevel=3)
+    raise RuntimeError("No available kernel.  Aborting execution.")
 
 
 def _safe_softmax(scores: Tensor) -> Tensor:

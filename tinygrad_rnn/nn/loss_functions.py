@@ -292,7 +292,7 @@ def nll_loss(input: Tensor, target: Tensor, weight: Tensor | None = None, size_a
         loss = (-(picked * coef)).reshape(out_shape)
         # torch views a 3-D or 5-D+ input as 4-D for its 2-D kernel and views the result back
         return loss if input.ndim > 2 and input.ndim != 4 else rename(loss, _nll_node_name(input))
-    loss = -(picked * coef).sum()
+    loss = 0.0 - (picked * coef).sum()  # torch subtracts from 0: +0.0 (not -0.0) when every target is ignored
     if reduction == "mean" and not np.any(labels != ignore_index):
         loss = loss + float("nan")  # 0/0 as in torch: the loss is NaN, the gradient stays 0
     return rename(loss, _nll_node_name(input))
@@ -315,7 +315,7 @@ class NllLoss(Function):
         ctx.arguments = (labels, weight, ignore_index, reduction)
         if reduction == "none":
             return (-(picked * coef)).reshape((input.shape[0],) if input.ndim == 2 else ())
-        loss = -(picked * coef).sum()
+        loss = 0.0 - (picked * coef).sum()  # torch subtracts from 0: +0.0 (not -0.0) when every target is ignored
         if reduction == "mean" and not np.any(labels != ignore_index):
             loss = loss + float("nan")  # 0/0 as in torch: the loss is NaN, the gradient stays 0
         return loss

@@ -28,6 +28,7 @@ import numpy as np
 from .. import backends
 from ..argcheck import size_arg
 from ..autograd import no_grad
+from ..core.function import rename
 from ..core.tensor import Tensor
 from ..creation import zeros
 from ..device import check_device
@@ -78,13 +79,14 @@ def init_uniform(module: Module, hidden_size: int) -> None:
 
 
 def _select_batch(state: Tensor, order: Tensor) -> Tensor:
-    """state[:, order] (torch's index_select on dim 1), with torch's error for a too-small dim 1."""
+    """state.index_select(1, order), as torch permutes a state (IndexSelectBackward0), with torch's error for a
+    too-small dim 1."""
     if state.dim() < 2:
         return state[:, order]  # fails with the indexing error
     too_big = order._data[order._data >= state.shape[1]]
     if too_big.size:
         raise RuntimeError(f"INDICES element is out of DATA bounds, id={too_big[0]} axis_dim={state.shape[1]}")
-    return state[:, order]
+    return state.index_select(1, order)
 
 
 class RNNBase(Module):
@@ -251,8 +253,10 @@ class RNNBase(Module):
         self._check_forward(x, state)
         output, state = self._run_layers(x, state, lengths_from_batch_sizes(steps))
         if unsorted_indices is not None:
-            state = tuple(s[:, unsorted_indices] for s in state)
-        output = PackedSequence(padded_to_packed(output, steps), batch_sizes, sorted_indices, unsorted_indices)
+            state = tuple(_select_batch(s, unsorted_indices) for s in state)
+        # torch's packed path concatenates the steps' outputs: its data shows CatBackward0
+        data = rename(padded_to_packed(output, steps), "CatBackward0")
+        output = PackedSequence(data, batch_sizes, sorted_indices, unsorted_indices)
         return output, self._state_result(state)
 
     def _packed_state_tuple(self, hx: Any) -> tuple:

@@ -21,8 +21,12 @@ import warnings
 from collections.abc import Callable
 from typing import Any
 
-from .. import creation
+import numpy as np
+
+from .. import backends, creation
+from ..core.grad_mode import is_grad_enabled
 from ..core.tensor import Tensor
+from ..surface.settings import warn_once
 from . import functional as F
 from . import init
 from .attention import MultiheadAttention, _canonical_mask, _none_or_dtype
@@ -197,8 +201,10 @@ def _why_no_nested_tensor(layer: Module) -> str:
 class TransformerEncoder(Module):
     """`num_layers` copies of an encoder layer applied in turn, then the optional `norm`.
 
-    enable_nested_tensor and mask_check only steer torch's inference fast path (padded batches as
-    nested tensors); the numbers do not depend on them, and here the plain path always runs."""
+    In inference (eval mode, no gradient wanted, batch_first layers, a padding mask that keeps a prefix
+    of each sequence and no attention mask) torch runs a padded batch as a nested tensor and pads the
+    result with zeros: the output is 0 at padded positions (before `norm`). `enable_nested_tensor`,
+    `mask_check` and torch.backends.mha.set_fastpath_enabled(False) turn that off, as in torch."""
 
     def __init__(self, encoder_layer: Module, num_layers: int, norm: Module | None = None,
                  enable_nested_tensor: bool = True, mask_check: bool = True) -> None:
@@ -220,10 +226,43 @@ class TransformerEncoder(Module):
         mask = _canonical_mask(mask, "mask", None, "", src.dtype, check_other=False)
         batch_first = self.layers[0].self_attn.batch_first
         is_causal = _detect_is_causal_mask(mask, is_causal, _get_seq_len(src, batch_first))
+        kept = self._nested_positions(src, mask, src_key_padding_mask)
+        if kept is not None:  # the nested tensor's sequences, as a padding mask
+            src_key_padding_mask = kept.logical_not()
         output = src
         for layer in self.layers:
             output = layer(output, src_mask=mask, is_causal=is_causal, src_key_padding_mask=src_key_padding_mask)
+        if kept is not None:  # torch's nested tensor back to a padded one: zeros where nothing was kept
+            warn_once("nested tensor prototype", _NESTED_PROTOTYPE)
+            output = output.masked_fill(kept.logical_not().unsqueeze(-1), 0.0)
         return output if self.norm is None else self.norm(output)
+
+    def _nested_positions(self, src: Tensor, mask: Tensor | None, padding: Tensor | None) -> Tensor | None:
+        """The (N, S) positions torch's inference fast path keeps when it runs the batch as a nested
+        tensor (torch's conditions, in its order), else None. Each sequence is the first k positions, k its
+        count of kept ones (with mask_check=False torch does not look where they are)."""
+        layer = self.layers[0]
+        if not (backends.mha.get_fastpath_enabled() and getattr(self, "use_nested_tensor", False)) \
+                or layer.training or src.dim() != 3 or padding is None:
+            return None
+        kept = padding.logical_not()  # (a float mask keeps its zeros)
+        steps = kept.numpy().astype(int)
+        if getattr(self, "mask_check", True) and (steps[:, 1:] > steps[:, :-1]).any():  # not a prefix per row
+            return None
+        tensor_args = (src, layer.self_attn.in_proj_weight, layer.self_attn.in_proj_bias,
+                       layer.self_attn.out_proj.weight, layer.self_attn.out_proj.bias, layer.norm1.weight,
+                       layer.norm1.bias, layer.norm2.weight, layer.norm2.bias, layer.linear1.weight,
+                       layer.linear1.bias, layer.linear2.weight, layer.linear2.bias)
+        if mask is not None or is_grad_enabled() and any(t.requires_grad for t in tensor_args):
+            return None
+        lengths = steps.sum(1, keepdims=True)
+        return creation.tensor(np.arange(steps.shape[1]) < lengths)
+
+
+_NESTED_PROTOTYPE = ("The PyTorch API of nested tensors is in prototype stage and will change in the near future. "
+                     "We recommend specifying layout=torch.jagged when constructing a nested tensor, as this layout "
+                     "receives active development, has better operator coverage, and works with torch.compile. "
+                     "(Triggered internally at /__w/pytorch/pytorch/aten/src/ATen/NestedTensorImpl.cpp:177.)")
 
 
 class TransformerDecoder(Module):

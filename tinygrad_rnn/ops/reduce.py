@@ -14,6 +14,7 @@ import numpy as np
 from .. import return_types
 from ..argcheck import as_called, bool_arg, int_arg, invalid_combination, is_bool_tensor, is_int
 from ..backend.blas_threads import blas_threads
+from ..backend.errstate import quiet_floats
 from ..core import dtypes
 from ..core.function import Function, rename
 from ..core.modes import modes
@@ -163,7 +164,8 @@ class LogSumExp(Function):
     def forward(ctx, x, dims, keepdim):
         m = np.max(x._data, axis=dims, keepdims=True, initial=-np.inf)  # -inf: an empty sum's log
         m = np.where(np.isfinite(m), m, 0)  # all -inf (or inf) rows: leave them to np.log
-        y = np.log(np.sum(np.exp(x._data - m), axis=dims, keepdims=True)) + m
+        with quiet_floats():  # log(0) = -inf (and inf - inf = NaN), as torch, without a word
+            y = np.log(np.sum(np.exp(x._data - m), axis=dims, keepdims=True)) + m
         out = Tensor._make(np.asarray(y if keepdim else np.squeeze(y, axis=dims)))
         # Save the output itself, not its array: the softmax below then depends on x through it
         # too, which double backward needs.
@@ -309,7 +311,8 @@ class _MaxShifted(Function):
 
     @staticmethod
     def forward(ctx, x, dim):
-        y = _from_max_shifted(x, dim, ctx.of_shifted)
+        with quiet_floats():  # a row of -inf (a fully masked attention row) is NaN, as torch, without a word
+            y = _from_max_shifted(x, dim, ctx.of_shifted)
         ctx.save_for_backward(y)
         ctx.dim = dim
         return y

@@ -592,6 +592,11 @@ def squeeze(input: Tensor, dim: Any = _EVERY_DIM) -> Tensor:
     return rename(Reshape.apply(input, shape), f"SqueezeBackward{variant}")
 
 
+def _cpu_type_name(dtype: dtypes.dtype) -> str:
+    """How torch's C++ messages name a CPU tensor's type: torch.FloatTensor, ..., but CPUBoolType."""
+    return "CPUBoolType" if dtype is dtypes.bool else f"torch.{dtype._legacy}Tensor"
+
+
 @op(function=False, samples=_plain_samples(((3, 1), (3, 4)), ((4,), (2, 4)), ((1,), (0,)), ((), (2, 3)),
                                            ((2, 1), (-1, 3)), ((3, 1), (3, 1))))
 def expand(input: Tensor, *sizes: Any, size: Any = None, implicit: bool = False) -> Tensor:
@@ -599,7 +604,7 @@ def expand(input: Tensor, *sizes: Any, size: Any = None, implicit: bool = False)
     sizes = _shape_arg(_spread_or_keyword("expand", sizes, size, "size"), "expand")
     if len(sizes) < input.ndim:
         raise RuntimeError(
-            f"expand(torch.FloatTensor{{{list(input.shape)}}}, size={list(sizes)}): the number of sizes "
+            f"expand({_cpu_type_name(input.dtype)}{{{list(input.shape)}}}, size={list(sizes)}): the number of sizes "
             f"provided ({len(sizes)}) must be greater or equal to the number of dimensions in the tensor ({input.ndim})"
         )
     lead = len(sizes) - input.ndim

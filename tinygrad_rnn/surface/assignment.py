@@ -49,8 +49,11 @@ def check_value_shape(value: Tensor, indexed: tuple, advanced: bool) -> None:
     if advanced:
         raise RuntimeError(f"shape mismatch: value tensor of shape {list(value.shape)} cannot be broadcast to "
                            f"indexing result of shape {list(indexed)}")
-    raise RuntimeError(f"value tensor of shape {list(value.shape)} cannot be expanded to the indexed shape "
-                       f"{list(indexed)}")
+    # torch copies into the indexed view, expanding the value with all its leading 1s dropped: expand's error
+    while shape and shape[0] == 1:
+        shape = shape[1:]
+    value.detach().reshape(shape).expand(*indexed)
+    raise AssertionError(f"{list(value.shape)} should not expand to {list(indexed)}")  # fits is False: unreachable
 
 
 def is_advanced(key: Any) -> bool:

@@ -12,6 +12,7 @@ import warnings
 from typing import Any
 
 from ..argcheck import type_name
+from ..backends import FLOAT32_MATMUL
 from ..core import anomaly_mode, dtypes
 from ..core.tensor import Tensor
 from ..determinism import DETERMINISM
@@ -20,7 +21,6 @@ from .legacy import LEGACY_BY_NAME
 
 
 class _Settings:
-    float32_matmul_precision = "highest"
     warn_always = False
 
 
@@ -82,11 +82,11 @@ def set_float32_matmul_precision(precision: str) -> None:
         warnings.warn(f"{precision} is not one of 'highest', 'high', or 'medium'; the current"
                       "setFloat32MatmulPrecision call has no effect.", stacklevel=2)
         return
-    _SETTINGS.float32_matmul_precision = precision
+    FLOAT32_MATMUL.precision = precision
 
 
 def get_float32_matmul_precision() -> str:
-    return _SETTINGS.float32_matmul_precision
+    return FLOAT32_MATMUL.precision
 
 
 def set_flush_denormal(mode: bool) -> bool:

@@ -18,6 +18,7 @@ import numpy as np
 from .. import random
 from ..argcheck import invalid_combination, number_arg
 from ..core import dtypes, views
+from ..core.function import rename
 from ..core.modes import modes
 from ..core.size import Size, shape_arg
 from ..core.tensor import Tensor
@@ -42,6 +43,7 @@ from .histogram import METHOD_SIGNATURES as HISTOGRAM_METHOD_SIGNATURES
 from .histogram import histogram
 from .legacy import LEGACY_BY_NAME
 from .printing import tensor_repr
+from .settings import warn_once
 from .storage import TypedStorage, UntypedStorage, warn_typed_storage_removal
 
 _OPERANDS = (Tensor, builtins.bool, builtins.int, builtins.float, complex, np.ndarray, np.generic)
@@ -155,6 +157,10 @@ class TensorMethods:
         if self._data.ndim == 0:
             raise TypeError("iteration over a 0-d tensor")
         return iter(self.unbind(0))
+
+    def __reversed__(self) -> Tensor:
+        """`reversed(t)` is `t.flip(0)` (a tensor, not an iterator), as in torch; a 0-d tensor is returned itself."""
+        return self if self._data.ndim == 0 else self.flip(0)
 
     def __reduce_ex__(self, protocol: Any) -> Any:
         return (_rebuild, (self._data, self._requires_grad))
@@ -343,11 +349,28 @@ class TensorMethods:
     # ------------------------------------------------------------ shape
     @property
     def T(self) -> Tensor:
+        if self.ndim == 0:
+            warn_once("T of 0-d", "Tensor.T is deprecated on 0-D tensors. This function is the identity in these "
+                      f"cases. {_SHAPE_CPP.format(4321)}")
+        elif self.ndim > 2:  # d2l's one_hot(X.T, ...) meets it on a 3-D tensor
+            warn_once("T of n-d", "The use of `x.T` on tensors of dimension other than 2 to reverse their shape is "
+                      "deprecated and it will throw an error in a future release. Consider `x.mT` to transpose "
+                      "batches of matrices or `x.permute(*torch.arange(x.ndim - 1, -1, -1))` to reverse the "
+                      f"dimensions of a tensor. {_SHAPE_CPP.format(4314)}")
         return _sh.permute(self, tuple(reversed(range(self.ndim))))
 
     @property
     def mT(self) -> Tensor:
+        if self.ndim < 2:
+            return self._matrices_only("mT", "This function is the identity in these cases.", 4373)
         return _sh.transpose(self, -2, -1)
+
+    def _matrices_only(self, name: str, zero_d_advice: str, line: int) -> Tensor:
+        """torch's mT/mH of a 0-d tensor (itself, with a one-time warning) or of a 1-d one (an error)."""
+        if self.ndim == 1:
+            raise RuntimeError(f"tensor.{name} is only supported on matrices or batches of matrices. Got 1-D tensor.")
+        warn_once(f"{name} of 0-d", f"Tensor.{name} is deprecated on 0-D tensors. {zero_d_advice} {_SHAPE_CPP.format(line)}")
+        return self
 
     # torch.split's argument is split_size_or_sections, the method's split_size: the one declared op
     # (ops/shape.py) whose method keeps a signature of its own.
@@ -393,12 +416,17 @@ class TensorMethods:
     def H(self) -> Tensor:
         """The conjugate transpose of a matrix (the transpose, for real tensors)."""
         if self.ndim not in (0, 2):
-            raise RuntimeError(f"tensor.H is only supported on matrices (2-D tensors). Got {self.ndim}-D tensor. "
-                               "For batches of matrices, consider using tensor.mH")
-        return _sh.permute(self, tuple(reversed(range(self.ndim))))
+            more = " For batches of matrices, consider using tensor.mH" if self.ndim > 2 else ""
+            raise RuntimeError(f"tensor.H is only supported on matrices (2-D tensors). Got {self.ndim}-D tensor.{more}")
+        if self.ndim == 0:
+            warn_once("H of 0-d", f"Tensor.H is deprecated on 0-D tensors. Consider using x.conj(). {_SHAPE_CPP.format(4335)}")
+            return self
+        return _sh.transpose(self, 0, 1)
 
     @property
     def mH(self) -> Tensor:
+        if self.ndim < 2:
+            return self._matrices_only("mH", "Consider using x.conj().", 4382)
         return _sh.transpose(self, -2, -1)
 
     def resize(self, *sizes: Any) -> Tensor:
@@ -674,7 +702,7 @@ class TensorMethods:
             target = _sh.Index.apply(self, selects)
         target._check_inplace()
         if needs_graph:
-            target._assign(_sh.SetItem.apply(target, key, value))
+            target._assign(rename(_sh.SetItem.apply(target, key, value), _written_node_name(key, target.shape, value)))
             return
         target._data[key] = value._data if isinstance(value, Tensor) else value
         self._version += 1
@@ -807,6 +835,27 @@ def _warn_scalar_conversion_once() -> None:
         UserWarning,
         stacklevel=3,
     )
+
+
+_SHAPE_CPP = "(Triggered internally at /__w/pytorch/pytorch/aten/src/ATen/native/TensorShape.cpp:{}.)"
+
+
+def _written_node_name(key: tuple, shape: tuple, value: Any) -> str:
+    """torch's node for `x[key] = value` (key as numpy takes it): index arrays make it index_put_
+    (IndexPutBackward0); slices that keep all of x (torch skips a slice [0:n or more]) are a copy_ into x
+    (CopyBackwards), or a fill_ of a number or 0-d tensor (FillBackward3); any other key writes into a view
+    of x (CopySlices)."""
+    if any(isinstance(k, np.ndarray) and k.ndim for k in key):
+        return "IndexPutBackward0"
+    if not all(k is Ellipsis or isinstance(k, slice) for k in key):
+        return "CopySlices"  # an integer or None makes a view
+    split = next((i for i, k in enumerate(key) if k is Ellipsis), len(key))
+    sizes = shape[:split] + shape[len(shape) - (len(key) - split - 1):]
+    parts = key[:split] + key[split + 1:]
+    if not all(k.start in (None, 0) and k.step in (None, 1) and (k.stop is None or k.stop >= n)
+               for k, n in zip(parts, sizes)):
+        return "CopySlices"
+    return "CopyBackwards" if isinstance(value, Tensor) and value.ndim else "FillBackward3"
 
 
 def _rebuild(data: np.ndarray, requires_grad: bool) -> Tensor:

@@ -11,13 +11,13 @@ adjoints (see im2col.py); nothing here needs a hand-written backward.
 from __future__ import annotations
 
 import math
-import warnings
 from typing import Any
 
 from ...argcheck import as_called, int_arg, int_list_args, invalid_combination, is_int, tensor_arg
 from ...core import dtypes
 from ...core.function import rename
 from ...core.tensor import Tensor
+from ...surface.settings import warn_once
 from .im2col import Col2Im, Im2Col, blocks_along
 
 # torch's two signatures of conv1d/2d/3d (padding as ints or as a string), as its errors list them
@@ -149,9 +149,10 @@ def _padding_pairs(padding: Any, nd: int, kernel: tuple, dilation: tuple, stride
         if any(s != 1 for s in stride):
             raise RuntimeError("padding='same' is not supported for strided convolutions")
         pairs = same_padding(kernel, dilation)
-        if any(a != b for a, b in pairs):
-            warnings.warn("Using padding='same' with even kernel lengths and odd dilation may require a "
-                          "zero-padded copy of the input be created", stacklevel=4)
+        if any(a != b for a, b in pairs):  # torch's C++ TORCH_WARN_ONCE (CS224n's NMT: kernel_size=2)
+            warn_once("conv padding same", "Using padding='same' with even kernel lengths and odd dilation may "
+                      "require a zero-padded copy of the input be created (Triggered internally at "
+                      "/__w/pytorch/pytorch/aten/src/ATen/native/Convolution.cpp:1101.)")
         return pairs
     return tuple((p, p) for p in expand_param(padding, nd, "padding"))
 

@@ -36,9 +36,10 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from ...core import dtypes
+from ...core.function import rename
 from ...core.tensor import Tensor
 from ...creation import as_tensor, from_numpy, full, tensor
-from ...ops.shape import cat, stack
+from ...ops.shape import cat
 from ..module import _check_to_keywords
 
 __all__ = [
@@ -222,12 +223,12 @@ def pack_padded_sequence(input: Tensor, lengths: Tensor | list[int], batch_first
                 raise IndexError("index out of range in self")
             raise RuntimeError(f"INDICES element is out of DATA bounds, id={order.max()} axis_dim={input.shape[1]}")
         lengths, sorted_indices = lengths[order], from_numpy(order.astype(np.int64))
-        input = input[:, order]
+        input = input.index_select(1, sorted_indices)
     if input.numel() == 0:
         raise RuntimeError("Cannot pack empty tensors.")
     _check_lengths(lengths, input.shape[1], input.shape[0], enforce_sorted=True)
     batch_sizes = batch_sizes_from_lengths(lengths)
-    data = padded_to_packed(input, batch_sizes)
+    data = rename(padded_to_packed(input, batch_sizes), "PackPaddedSequenceBackward0")  # torch's one node
     return PackedSequence(data, from_numpy(batch_sizes), sorted_indices, None)
 
 
@@ -290,16 +291,17 @@ def pad_sequence(sequences: Tensor | Iterable[Tensor], batch_first: bool = False
         raise RuntimeError("ArrayRef: invalid slice, N = 1; size = 0")
     trailing, dtype = tuple(first.shape[1:]), first.dtype
     longest = max(len(s) for s in sequences)
-    columns = []
-    for s in sequences:
-        slot = (len(s),) + trailing
-        message = _copy_shape_error(slot, tuple(s.shape))
+    # As torch does: fill the result with padding, then copy each sequence into its slot, so the
+    # result's node is torch's CopySlices.
+    shape = (len(sequences), longest) if batch_first else (longest, len(sequences))
+    out = full(shape + trailing, padding_value, dtype=dtype)
+    for b, s in enumerate(sequences):
+        message = _copy_shape_error((len(s),) + trailing, tuple(s.shape))
         if message:
             raise RuntimeError(message)
-        s = s.to(dtype).expand(*slot)
-        padding = full((longest - len(s),) + trailing, padding_value, dtype=dtype)
-        columns.append(cat([s, padding] if padding_side == "right" else [padding, s]))
-    return stack(columns, 0 if batch_first else 1)
+        steps = slice(0, len(s)) if padding_side == "right" else slice(longest - len(s), longest)
+        out[(b, steps) if batch_first else (steps, b)] = s
+    return out
 
 
 def unpad_sequence(padded_sequences: Tensor, lengths: Tensor, batch_first: bool = False) -> list[Tensor]:

@@ -1,0 +1,50 @@
+"""torch.backends' namespaces: the flags tutorial code sets and reads answer as torch's CPU build does."""
+from __future__ import annotations
+
+import pytest
+from helpers import require_torch
+
+import tinygrad_rnn
+
+
+@pytest.fixture
+def restored():
+    """Every switch these tests touch, back to torch's defaults afterwards (in both frameworks)."""
+    torch = require_torch()
+    yield torch
+    for m in (tinygrad_rnn, torch):
+        m.set_float32_matmul_precision("highest")
+        m.backends.cuda.matmul.allow_bf16_reduced_precision_reduction = True
+        for kind in ("flash", "mem_efficient", "math", "cudnn"):
+            getattr(m.backends.cuda, f"enable_{kind}_sdp")(True)
+
+
+def test_cuda_namespace_reads_as_torchs_cpu_build(restored):
+    """nanoGPT's train.py sets torch.backends.cuda.matmul.allow_tf32 = True before it trains."""
+    answers = []
+    for m in (restored, tinygrad_rnn):
+        b = m.backends
+        before = (b.cuda.is_built(), b.cuda.is_flash_attention_available(), b.cuda.matmul.allow_tf32,
+                  b.cuda.matmul.allow_fp16_reduced_precision_reduction, b.cuda.matmul.allow_fp16_accumulation,
+                  b.mkl.is_available(), b.openmp.is_available())
+        b.cuda.matmul.allow_tf32 = True
+        tf32 = (m.get_float32_matmul_precision(), b.cuda.matmul.allow_tf32)
+        m.set_float32_matmul_precision("highest")
+        b.cuda.matmul.allow_bf16_reduced_precision_reduction = False
+        b.cuda.enable_flash_sdp(False)
+        after = (b.cuda.matmul.allow_tf32, b.cuda.matmul.allow_bf16_reduced_precision_reduction,
+                 b.cuda.flash_sdp_enabled(), b.cuda.math_sdp_enabled(), b.cuda.mem_efficient_sdp_enabled(),
+                 b.cuda.cudnn_sdp_enabled(), hasattr(b.cuda.matmul, "no_such_flag"))
+        answers.append((before, tf32, after))
+    assert answers[0] == answers[1]
+
+
+@pytest.mark.parametrize("name,value", [("allow_tf32", 1), ("allow_fp16_accumulation", 0),
+                                        ("allow_fp16_reduced_precision_reduction", 1), ("no_such_flag", True)])
+def test_cuda_matmul_flags_refuse_what_torch_refuses(restored, name, value):
+    errors = []
+    for m in (restored, tinygrad_rnn):
+        with pytest.raises(Exception) as caught:
+            setattr(m.backends.cuda.matmul, name, value)
+        errors.append((type(caught.value), str(caught.value)))
+    assert errors[0] == errors[1]
