@@ -221,3 +221,37 @@ def test_a_range_indexes_as_the_list_of_its_numbers(key):
         y[key] = -1.0
         return y
     check_parity(written, [X])
+
+
+@pytest.mark.parametrize("case", [
+    lambda lib: lib.zeros(2, 2).scatter(1, lib.tensor([[0], [1]], dtype=lib.int32), 5.0),
+    lambda lib: lib.zeros(2, 2).scatter_add(1, lib.tensor([[0], [1]], dtype=lib.int32), lib.ones(2, 1)),
+    lambda lib: lib.zeros(2, 2).scatter_reduce(1, lib.tensor([[0], [1]], dtype=lib.int32), lib.ones(2, 1), "amax"),
+    lambda lib: lib.tensor(1.0).scatter_add(0, lib.tensor(0, dtype=lib.int32), lib.tensor(2.0)),
+])
+def test_scatter_family_takes_an_int32_index_as_torch_2_13(case):
+    """torch 2.13's scatter kernels take int32 or int64 indices (index_copy takes int64 only)."""
+    torch = require_torch()
+    np.testing.assert_array_equal(case(tinygrad_rnn).numpy(), case(torch).numpy())
+
+
+@pytest.mark.parametrize("case", [
+    lambda lib: lib.zeros(2, 2).scatter(1, lib.tensor([[0], [-1]]), 5.0),  # numpy would wrap it to the last column
+    lambda lib: lib.zeros(2, 2).scatter(1, lib.tensor([[0], [2]]), lib.ones(2, 1)),
+    lambda lib: lib.zeros(2, 2).scatter(1, lib.tensor([[0], [1]], dtype=lib.int16), 5.0),
+    lambda lib: lib.zeros(2).index_copy(0, lib.tensor([1], dtype=lib.int32), lib.ones(1)),
+    lambda lib: lib.zeros(2).index_copy(0, lib.tensor([[1]]), lib.ones(1)),
+    lambda lib: lib.bincount(lib.tensor([2]), minlength=-1),
+])
+def test_index_checks_as_torch(case):
+    check_error(case)
+
+
+def test_topk_counts_nan_as_the_largest():
+    torch = require_torch()
+    results = []
+    for lib in (torch, tinygrad_rnn):
+        x = lib.tensor([[1.0, float("nan"), 3.0, 2.0], [4.0, float("nan"), 0.0, -1.0]])
+        results.append([lib.topk(x, 3).indices.tolist(), lib.topk(x, 4, largest=False).indices.tolist(),
+                        lib.topk(x, 2, dim=0).indices.tolist()])
+    assert results[0] == results[1]

@@ -90,8 +90,8 @@ def _dim_size(input: Tensor, dim: int) -> int:
 
 
 def _check_scatter_index(input: Tensor, dim: int, index: Tensor, src: Any) -> np.ndarray:
-    if index.dtype is not dtypes.int64 and index.numel():  # an empty index is never read
-        raise RuntimeError("scatter(): Expected dtype int64 for index")
+    if index.dtype not in (dtypes.int64, dtypes.int32) and index.numel():  # an empty index is never read
+        raise RuntimeError("scatter(): Expected dtype int32/int64 for index")
     if index.ndim != builtins.max(input.ndim, 1) and index.numel():
         raise RuntimeError("Index tensor must have the same number of dimensions as self tensor")
     if isinstance(src, Tensor) and src.dtype is not input.dtype:
@@ -145,8 +145,13 @@ def index_add(input: Tensor, dim: int, index: Tensor, source: Tensor, *, alpha: 
 
 @op(out=True, inplace=True, samples=_vector_samples())
 def index_copy(input: Tensor, dim: int, index: Tensor, source: Tensor) -> Tensor:
-    """input with the slices at `index` along dim replaced by source's."""
+    """input with the slices at `index` along dim replaced by source's (index an int64 vector, unlike
+    index_add's and index_select's, which also take int32)."""
     d = normalize_dim(dim, input.ndim)
+    if isinstance(index, Tensor) and index.ndim > 1:
+        raise IndexError(f"index_copy_(): Index should have dimension 1 or 0 (got {index.ndim})")
+    if isinstance(index, Tensor) and index.dtype is not dtypes.int64:
+        raise RuntimeError(f"index_copy_(): Expected a long tensor for index, but got {index.dtype._legacy}")
     if not input.ndim:  # torch reads a 0-d input and source as one element along dim 0
         return rename(index_copy(as_vector(input), d, index, as_vector(source)).reshape(()), "IndexCopyBackward0")
     idx = _check_index_vector("index_copy_", index, d, _dim_size(input, d), error=IndexError, prefix="index_copy_(): ")

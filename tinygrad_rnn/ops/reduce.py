@@ -874,7 +874,10 @@ def topk(input: Tensor, k: int, dim: int = -1, largest: bool = True, sorted: boo
         raise RuntimeError("topk does not support bool dtypes on CPU")
     data = input._data if input.ndim else input._data.reshape(1)
     key = -data if largest else data
-    order = np.argsort(key, axis=d, kind="stable")
+    if largest and data.dtype.kind == "f" and np.isnan(data).any():  # NaN is the largest, as torch counts it
+        order = np.lexsort((key, ~np.isnan(data)), axis=d)
+    else:
+        order = np.argsort(key, axis=d, kind="stable")
     index = np.take(order, np.arange(k), axis=d)
     if not input.ndim:
         return return_types.topk(rename(input.clone(), "TopkBackward0"), Tensor._make(np.asarray(0, dtype=np.int64)))

@@ -1330,14 +1330,18 @@ def scatter(input: Tensor, dim: int, index: Tensor, src: Any = None, *, value: A
         raise RuntimeError(
             "scatter(): Expected self.dtype to be equal to src.dtype"
         )
-    if index.dtype.name != "int64" and index.numel():  # an empty index is never read
-        raise RuntimeError("scatter(): Expected dtype int64 for index")
+    if index.dtype.name not in ("int64", "int32") and index.numel():  # an empty index is never read
+        raise RuntimeError("scatter(): Expected dtype int32/int64 for index")
     if index.ndim != builtins.max(input.ndim, 1) and index.numel() and index.ndim:
         raise RuntimeError("Index tensor must have the same number of dimensions as self tensor")
     if not input.ndim or not index.ndim:  # torch reads a 0-d input, index or source as one element along dim 0
         out = scatter(as_vector(input), d, as_vector(index), as_vector(src), value=value).reshape(input.shape)
         return rename(out, "ScatterBackward0" if isinstance(source, Tensor) else "ScatterBackward1")
     index = index if index.numel() else index.to(dtypes.int64)
+    outside = (index._data >= input.shape[d]) | (index._data < 0)  # (numpy would wrap a negative one)
+    if outside.any():
+        raise RuntimeError(f"index {builtins.int(index._data[outside][0])} is out of bounds for dimension {d} with "
+                           f"size {input.shape[d]}")
     out = Scatter.apply(input, d, index._data, source)
     return rename(out, "ScatterBackward0" if isinstance(source, Tensor) else "ScatterBackward1")
 

@@ -508,6 +508,8 @@ def bincount(input: Tensor, weights: Tensor | None = None, minlength: int = 0) -
     """How often each non-negative integer occurs (or the sum of its weights)."""
     if input.dtype.is_floating_point:
         raise NotImplementedError(f"\"bincount_cpu\" not implemented for '{input.dtype._legacy}'")
+    if minlength < 0:
+        raise RuntimeError("minlength should be >= 0")
     if input.ndim != 1 or input.dtype is dtypes.bool:
         raise RuntimeError("bincount only supports 1-d non-negative integral inputs.")
     if input.numel() and input._data.min() < 0:
