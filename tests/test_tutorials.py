@@ -271,6 +271,18 @@ def test_gradgradcheck_draws_its_upstream_gradients_from_the_global_generator():
     assert draws[0] == draws[1]
 
 
+def test_cudnn_flags_set_the_given_flags_and_default_the_rest_within_the_block():
+    """The NTK tutorial runs `with torch.backends.cudnn.flags(allow_tf32=False):`; the namespace had no flags."""
+    torch = require_torch()
+    seen = []
+    for m in (tinygrad_rnn, torch):
+        cudnn = m.backends.cudnn
+        with cudnn.flags(allow_tf32=False, benchmark=True) as given:
+            inside = (given, cudnn.enabled, cudnn.benchmark, cudnn.deterministic, cudnn.allow_tf32)
+        seen.append((inside, cudnn.enabled, cudnn.benchmark, cudnn.allow_tf32))
+    assert seen[0] == seen[1]
+
+
 if __name__ == "__main__":  # show both outputs of one program
     import difflib
 
