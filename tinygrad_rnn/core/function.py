@@ -94,7 +94,7 @@ class Function:
         cls._forward_cls, cls._node_classes = cls, {}
         cls._forward_takes_ctx = cls.setup_context is Function.setup_context  # torch's older style
         # torch numbers its built-in nodes (TanhBackward0) but not those of user Functions (MyOpBackward).
-        builtin = cls.__module__.startswith("tinygrad_rnn.")
+        builtin = cls._builtin = cls.__module__.startswith("tinygrad_rnn.")
         cls.Node = cls.node_class(cls.torch_name or cls.__name__ + ("Backward0" if builtin else "Backward"))
 
     @classmethod
@@ -254,8 +254,8 @@ class Function:
     def name(self) -> str:
         return type(self).__name__  # the node class is named as torch names the node
 
-    def __repr__(self) -> str:
-        return f"<{self.name()} object at {hex(id(self))}>"
+    def __repr__(self) -> str:  # (torch makes the nodes of user Functions in torch.autograd.function)
+        return f"<{'' if self._builtin else 'torch.autograd.function.'}{self.name()} object at {hex(id(self))}>"
 
     # torch wraps a Python number operand of +, -, * and / in a tensor, which next_functions then
     # lists as (None, 0) after the tensor operand; ops that do so set this.

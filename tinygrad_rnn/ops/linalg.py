@@ -12,6 +12,7 @@ from ..core.forward_mode import given
 from ..core.function import Function, rename
 from ..core.tensor import Tensor
 from .declare import Sample, op
+from .product_rule import with_missing_terms
 from .promotion import as_operand
 from .promotion import check_broadcast as _check_broadcast
 
@@ -52,7 +53,7 @@ class MatMul(Function):
     @staticmethod
     def jvp(ctx, ta, tb):  # d(a b) = da b + a db
         a, b = ctx.saved_tensors
-        return _sum_present(MatMul.apply(ta, b) if given(ta) else None, MatMul.apply(a, tb) if given(tb) else None)
+        return _sum_present((MatMul.apply(ta, b) if given(ta) else None, b), (MatMul.apply(a, tb) if given(tb) else None, a))
 
 
 def _vector_matmul_backward(ctx: MatMul, a: Tensor, b: Tensor, g: Tensor) -> tuple:
@@ -97,7 +98,7 @@ class MatMulNT(Function):
     @staticmethod
     def jvp(ctx, ta, tb):
         a, b = ctx.saved_tensors
-        return _sum_present(MatMulNT.apply(ta, b) if given(ta) else None, MatMulNT.apply(a, tb) if given(tb) else None)
+        return _sum_present((MatMulNT.apply(ta, b) if given(ta) else None, b), (MatMulNT.apply(a, tb) if given(tb) else None, a))
 
 
 class MatMulTN(Function):
@@ -119,14 +120,16 @@ class MatMulTN(Function):
     @staticmethod
     def jvp(ctx, ta, tb):
         a, b = ctx.saved_tensors
-        return _sum_present(MatMulTN.apply(ta, b) if given(ta) else None, MatMulTN.apply(a, tb) if given(tb) else None)
+        return _sum_present((MatMulTN.apply(ta, b) if given(ta) else None, b), (MatMulTN.apply(a, tb) if given(tb) else None, a))
 
 
-def _sum_present(*terms: Tensor | None) -> Tensor:
-    """The sum of a jvp's terms, leaving out those of operands without a tangent (forward_mode.given):
-    a weight without one costs no product with zeros."""
-    present = [t for t in terms if t is not None]
-    return present[0] if len(present) == 1 else present[0] + present[1]
+def _sum_present(*terms: tuple[Tensor | None, Tensor]) -> Tensor:
+    """The sum of a jvp's terms, each given with the primal it multiplies, leaving out those of operands
+    without a tangent (forward_mode.given): a weight without one costs no product with zeros (in grad
+    mode a zero term stands in for it, as in torch's graph: product_rule.py)."""
+    present = [t for t, _ in terms if t is not None]
+    total = present[0] if len(present) == 1 else present[0] + present[1]
+    return with_missing_terms(total, *[partner for t, partner in terms if t is None])
 
 
 # torch picks a kernel by the operands' ranks, and its graph shows that kernel's node.

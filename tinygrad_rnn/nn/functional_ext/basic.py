@@ -23,6 +23,7 @@ from ...ops import nn_ops
 from ...ops import pointwise as _pw
 from ...ops import reduce as _rd
 from ...ops.pointwise import approximate_erf
+from ...ops.product_rule import with_missing_terms
 from ...ops.promotion import HALF_STEP, check_broadcast, vector_loop
 from ...random import bernoulli
 from ..loss_functions import (  # noqa: F401  (re-exported: F.cross_entropy, ...)
@@ -338,7 +339,7 @@ class Linear(Function):
         total = present[0]
         for t in present[1:]:
             total = total + t
-        return total
+        return with_missing_terms(total, *[partner for t, partner in ((tx, w), (tw, x)) if not given(t)])
 
 
 def _check_linear_with_bias(input: Tensor, weight: Tensor, bias: Tensor) -> None:
