@@ -340,3 +340,40 @@ def test_a_non_differentiable_output_gets_no_tangent():
     ours, theirs = (_forward_mode(m, lambda m, x: sort_with_jvp(m).apply(x), arrays) for m in (tg, torch))
     np.testing.assert_array_equal(ours[0][1], theirs[0][1])
     assert ours[1][1] is None and theirs[1][1] is None
+
+
+def _cube_once(m):
+    class CubeOnce(m.autograd.Function):
+        @staticmethod
+        def forward(ctx, x, scale):
+            ctx.save_for_backward(x)
+            return x ** 3
+
+        @staticmethod
+        @m.autograd.function.once_differentiable
+        def backward(ctx, grad_out):
+            x, = ctx.saved_tensors
+            assert not m.is_grad_enabled()
+            return grad_out * 3 * x ** 2, None
+
+    return CubeOnce
+
+
+@pytest.mark.parametrize("upstream_requires_grad", [False, True])
+def test_once_differentiable_backward_runs_without_grad_and_refuses_a_second_backward(upstream_requires_grad):
+    """The double-backward tutorial's @once_differentiable was missing."""
+    torch = require_torch()
+    seen = []
+    for m in (tg, torch):
+        x = m.tensor([1.5, -0.5], dtype=m.float64, requires_grad=True)
+        v = m.ones(2, dtype=m.float64, requires_grad=upstream_requires_grad)
+        g, = m.autograd.grad(_cube_once(m).apply(x, 2.0), x, v, create_graph=True)
+        row = [g.tolist(), g.requires_grad, None if g.grad_fn is None else g.grad_fn.name(), _cube_once(m).backward.__name__]
+        if g.requires_grad:
+            with pytest.raises(RuntimeError) as err:
+                g.sum().backward()
+            row.append(str(err.value))
+        with m.no_grad():
+            row.append(m.autograd.grad(_cube_once(m).apply(x, 2.0), x, v)[0].requires_grad)
+        seen.append(row)
+    assert seen[0] == seen[1]
