@@ -1,21 +1,60 @@
 """torch.autograd.function: `Function`, the base of custom differentiable ops (see core/function.py),
-and `once_differentiable`, for a backward that is not itself differentiable."""
+with what torch.func transforms ask of one, and `once_differentiable`, for a backward that is not
+itself differentiable."""
 from __future__ import annotations
 
 import functools
 from collections.abc import Callable
 from typing import Any
 
-from ..core.function import Function
+from ..core import function as _core
 from ..core.grad_mode import is_grad_enabled, no_grad
 from ..core.tensor import Tensor
+from ..func import _transforms
 
 __all__ = ["Function", "once_differentiable"]
 
 _TWICE = "trying to differentiate twice a function that was marked with @once_differentiable"
 
 
-class DelayedError(Function):
+_EXTENDING = "For more details, please see https://pytorch.org/docs/main/notes/extending.func.html"
+
+
+class Function(_core.Function):
+    """The base class of a user's differentiable op (see core/function.py for how it runs).
+
+    Under a torch.func transform (grad, vjp, jvp, vmap and those built on them) torch asks more of
+    it, and refuses it otherwise: a `setup_context` staticmethod (forward without ctx), and under
+    vmap a `vmap` staticmethod or `generate_vmap_rule = True` (here the rule is then the loop vmap
+    runs anyway, which gives the same result)."""
+
+    generate_vmap_rule = False
+
+    @classmethod
+    def apply(cls, *args: Any, **kwargs: Any) -> Any:
+        transforms = _transforms.active()
+        if transforms and not cls._builtin:
+            _check_transformable(cls, transforms)
+        return super().apply(*args, **kwargs)
+
+
+def _check_transformable(cls: type, transforms: tuple) -> None:
+    if cls.setup_context is _core.Function.setup_context:
+        raise RuntimeError("In order to use an autograd.Function with functorch transforms (vmap, grad, jvp, jacrev, "
+                           f"...), it must override the setup_context staticmethod. {_EXTENDING}")
+    if "vmap" not in transforms:
+        return
+    has_rule = hasattr(cls, "vmap")
+    if cls.generate_vmap_rule and has_rule:
+        raise RuntimeError(f"You tried to vmap over {cls.__name__}, but it has both generate_vmap_rule=True and an "
+                           "overridden vmap staticmethod. Please set generate_vmap_rule=False or delete the overridden "
+                           f"vmap staticmethod to avoid ambiguity. {_EXTENDING}")
+    if not cls.generate_vmap_rule and not has_rule:
+        raise RuntimeError(f"You tried to vmap over {cls.__name__}, but it does not have vmap support. Please override "
+                           f"and implement the vmap staticmethod or set generate_vmap_rule=True. {_EXTENDING}")
+
+
+class DelayedError(_core.Function):
     """Passes its inputs through; differentiating through it raises (torch's Error node)."""
 
     torch_name = "torch::autograd::Error"

@@ -26,7 +26,7 @@ import numpy as np
 from ..core import grad_mode
 from ..core.engine import grad
 from ..core.tensor import Tensor
-from ..func import batching
+from ..func import _transforms, batching
 from ..func._differentiate import fresh_leaf
 from ..func.jvp import jacfwd
 from ..ops.shape import stack
@@ -165,7 +165,8 @@ def _forward_mode_jacobian(func: Callable, inputs_tuple: bool, inputs: tuple) ->
         outputs_tuple[:] = [_as_tuple(out, "outputs of the user-provided function", "jacobian")[0]]
         return out
 
-    jac = jacfwd(checked, argnums=tuple(range(len(inputs))))(*(x.detach() for x in inputs))
+    with _transforms.internal():
+        jac = jacfwd(checked, argnums=tuple(range(len(inputs))))(*(x.detach() for x in inputs))
     rows = jac if outputs_tuple[0] else (jac,)
     return _unpack_nested(rows, outputs_tuple[0], inputs_tuple)
 

@@ -24,7 +24,7 @@ from ..core import grad_mode
 from ..core.engine import grad as autograd_grad
 from ..core.modes import modes
 from ..core.tensor import Tensor
-from . import _tree
+from . import _transforms, _tree
 from ._differentiate import check_tensors, finish, reaches_outside, stand_in, zeros_like
 from .grad import check_outputs, replace_argnums, select_argnums, split_aux
 from .vmap import vmap
@@ -72,7 +72,8 @@ def _forward_jvp(func: Callable, leaves: list, spec: Any, tangents: list, strict
     """One forward pass with dual numbers."""
     with forward_ad.dual_level():
         duals = [forward_ad.make_dual(x, t) for x, t in zip(leaves, tangents)]
-        output, aux = split_aux(func(*_tree.unflatten(duals, spec)), has_aux, _WHERE)
+        with _transforms.running("jvp"):
+            output, aux = split_aux(func(*_tree.unflatten(duals, spec)), has_aux, _WHERE)
         outs, out_spec = _tree.flatten(output)
         check_outputs(outs, _WHERE)
         pairs = [_unpack(o, strict) for o in outs]
@@ -107,7 +108,8 @@ def _double_vjp_jvp(func: Callable, leaves: list, spec: Any, tangents: list, str
     """J v by two reverse passes (see the module docstring): for a jvp inside an open dual level."""
     with grad_mode.enable_grad():
         ins = [stand_in(x) for x in leaves]
-        output, aux = split_aux(func(*_tree.unflatten(ins, spec)), has_aux, _WHERE)
+        with _transforms.running("jvp"):
+            output, aux = split_aux(func(*_tree.unflatten(ins, spec)), has_aux, _WHERE)
         outs, out_spec = _tree.flatten(output)
         check_outputs(outs, _WHERE)
         if strict and not all(o.requires_grad for o in outs):

@@ -28,7 +28,7 @@ import numpy as np
 from .. import random as _random
 from ..core.tensor import Tensor
 from ..ops.shape import cat, stack
-from . import _tree, function_rules
+from . import _transforms, _tree, function_rules
 from .grad import VjpFunction
 
 _RANDOMNESS = ("error", "different", "same")
@@ -74,10 +74,11 @@ class _Call:
         # Every mapped argument gets its batch dimension in front.
         moved = [x.movedim(d, 0) if d is not None and d != 0 else x for x, d in zip(leaves, dims)]
         batched = [d is not None for d in dims]
-        native = self._native(moved, batched, spec, size, kwargs)
-        if native is not None:
-            return native
-        return self._loop(moved, batched, spec, size, kwargs)
+        with _transforms.running("vmap"):
+            native = self._native(moved, batched, spec, size, kwargs)
+            if native is not None:
+                return native
+            return self._loop(moved, batched, spec, size, kwargs)
 
     # ------------------------------------------------------------------ checking the arguments
     def _where(self) -> str:
