@@ -376,3 +376,45 @@ def test_once_differentiable_backward_runs_without_grad_and_refuses_a_second_bac
         row.append(m.autograd.grad(_cube_once(m).apply(x, 2.0), x, v)[0].requires_grad)  # no create_graph
         seen.append(row)
     assert seen[0] == seen[1]
+
+
+def _linear_function(m):
+    class LinearFunction(m.autograd.Function):
+        @staticmethod
+        def forward(input, weight, bias=None):
+            output = input.mm(weight.t())
+            return output if bias is None else output + bias
+
+        @staticmethod
+        def setup_context(ctx, inputs, output):
+            input, weight, bias = inputs  # every input, a default one too
+            ctx.save_for_backward(input, weight)
+            ctx.has_bias = bias is not None
+
+        @staticmethod
+        def backward(ctx, g):
+            input, weight = ctx.saved_tensors
+            return g.mm(weight), g.t().mm(input), g.sum(0) if ctx.has_bias else None
+
+    return LinearFunction
+
+
+@pytest.mark.parametrize("call", ["default", "positional", "keyword", "missing"])
+def test_apply_fills_in_forwards_defaults_for_setup_context(call):
+    """The Extending PyTorch notes' LinearFunction has `bias=None` and unpacks three inputs."""
+    torch = require_torch()
+    seen = []
+    for m in (tg, torch):
+        m.manual_seed(0)
+        x, w, b = (m.randn(*s, dtype=m.float64, requires_grad=True) for s in ((4, 3), (2, 3), (2,)))
+        f = _linear_function(m)
+        calls = {"default": ((x, w), {}), "positional": ((x, w, b), {}), "keyword": ((x, w), {"bias": b}),
+                 "missing": ((x,), {})}
+        try:
+            out = f.apply(*calls[call][0], **calls[call][1])
+        except TypeError as e:
+            seen.append(str(e))
+            continue
+        out.sum().backward()
+        seen.append([np.round(t.detach().numpy(), 10).tolist() for t in (out, x.grad, w.grad)] + [b.grad is None])
+    assert seen[0] == seen[1]

@@ -4,6 +4,7 @@ itself differentiable."""
 from __future__ import annotations
 
 import functools
+import inspect
 from collections.abc import Callable
 from typing import Any
 
@@ -32,10 +33,22 @@ class Function(_core.Function):
 
     @classmethod
     def apply(cls, *args: Any, **kwargs: Any) -> Any:
+        if cls.setup_context is not _core.Function.setup_context:  # forward(*args): its defaults filled in,
+            bound = _forward_signature(cls).bind(*args, **kwargs)  # so setup_context sees every input (torch)
+            bound.apply_defaults()
+            args, kwargs = bound.args, bound.kwargs
         transforms = _transforms.active()
         if transforms and not cls._builtin:
             _check_transformable(cls, transforms)
         return super().apply(*args, **kwargs)
+
+
+def _forward_signature(cls: type) -> inspect.Signature:
+    """The signature of cls.forward, worked out once per class."""
+    signature = cls.__dict__.get("_signature")
+    if signature is None or signature[0] is not cls.forward:
+        cls._signature = signature = (cls.forward, inspect.signature(cls.forward))
+    return signature[1]
 
 
 def _check_transformable(cls: type, transforms: tuple) -> None:
