@@ -625,3 +625,39 @@ def test_a_custom_functions_node_prints_as_torchs():
         return repr(y.grad_fn).split(" object")[0], repr(y), repr(y.exp().grad_fn).split(" object")[0]
     ours, theirs = _in_both(run)
     assert ours == theirs
+
+
+RECURRENT = {
+    "GRU": lambda m: (m.nn.GRU(3, 4, batch_first=True), (2, 5, 3)),
+    "LSTM 2 layers": lambda m: (m.nn.LSTM(3, 4, num_layers=2), (5, 2, 3)),
+    "RNN bidirectional": lambda m: (m.nn.RNN(3, 4, bidirectional=True), (5, 2, 3)),
+    "GRUCell": lambda m: (m.nn.GRUCell(3, 4), (2, 3)),
+    "LSTMCell": lambda m: (m.nn.LSTMCell(3, 4), (2, 3)),
+    "RNNCell": lambda m: (m.nn.RNNCell(3, 4), (2, 3)),
+}
+
+
+@pytest.mark.parametrize("tangents_on", ["weights", "input"])
+@pytest.mark.parametrize("module", list(RECURRENT))
+def test_recurrent_modules_carry_tangents_of_tensors_that_do_not_require_grad(module, tangents_on):
+    """functional_call with dual weights (detached, as the tutorials make them) lost the tangents: the
+    fused kernels took their inference loop whenever nothing required grad."""
+    def run(m, fw):
+        m.manual_seed(0)
+        net, shape = RECURRENT[module](m)
+        net = net.double()
+        params = {k: v.detach() for k, v in net.named_parameters()}
+        x = m.randn(*shape, dtype=m.float64)
+        with fw.dual_level():
+            if tangents_on == "weights":
+                params = {k: fw.make_dual(v, m.randn_like(v)) for k, v in params.items()}
+            else:
+                x = fw.make_dual(x, m.randn_like(x))
+            out = m.func.functional_call(net, params, (x,))
+            flat = [out] if isinstance(out, m.Tensor) else [o for o in out if isinstance(o, m.Tensor)]
+            flat += [t for o in out if isinstance(o, tuple) for t in o] if isinstance(out, tuple) else []
+            return [fw.unpack_dual(o).tangent.numpy() for o in flat]
+    ours, theirs = _in_both(run)
+    assert len(ours) == len(theirs)
+    for a, b in zip(ours, theirs):
+        np.testing.assert_allclose(a, b, rtol=1e-10, atol=1e-12)
