@@ -245,14 +245,14 @@ def _retain(node: Function, grads: list, create_graph: bool) -> None:
 def _accumulate(t: Any, g: Any, create_graph: bool, fresh: bool = False) -> None:
     """Add `g` into `t.grad`, as torch's AccumulateGrad does: in place unless building a graph.
 
-    A first gradient is stored as a copy, since `g` may be shared (an op's backward may return
-    one tensor for several inputs, or a view), unless it is `fresh`: a buffer the engine made.
-    """
+    A first gradient is stored as a copy laid out as t is (torch's layout contract), since `g` may be shared
+    (a view, or one tensor returned for several inputs), unless it is `fresh`: a buffer the engine made."""
     if t._grad is None:
         if create_graph or fresh:
             t._grad = g
         else:
-            t._grad = Tensor._make(g._data.copy(order="K"))
+            f = t._data.flags
+            t._grad = Tensor._make(g._data.copy(order="C" if f.c_contiguous else "F" if f.f_contiguous else "K"))
     elif create_graph or t._grad._requires_grad:
         t._grad = t._grad + g
     else:

@@ -48,7 +48,7 @@ from ..backend.errstate import quiet_overflow
 from ..backend.scratch import constant, scratch
 from ..core.tensor import Tensor
 from .fused_stack import FusedRunner, FusedStack, grouped
-from .recurrence import DirectionWeights, StepWeights, Variant, run_direction
+from .recurrence import DirectionWeights, StepWeights, Variant, hidden_terms, input_terms, run_direction
 from .sequence_function import SequenceFunction
 from .step_layout import (
     SMALL_BYTES,
@@ -65,26 +65,20 @@ from .step_layout import (
     step_blocks,
 )
 
-
 # ------------------------------------------------------------------ the step math (composed path)
-def project(x: Tensor, w: DirectionWeights) -> Tensor:
-    """`x @ W_ih^T + b_ih` for every step at once (b_hh stays with h: b_hn sits inside r * (...))."""
-    projected = x @ w.w_ih.t()
-    return projected if w.b_ih is None else projected + w.b_ih
+project = input_terms  # (b_hh stays with h: b_hn sits inside r * (...))
 
 
 def step(projected: Tensor, state: tuple, w: StepWeights) -> tuple:
-    """One step for a batch: projected (N, 3H), state (h (N, H),) -> (h',)."""
+    """One step for a batch: projected (N, 3H), state (h (N, H),) -> (h',), in torch's order of
+    operations (its GRUCell's graph, node for node): h' = (1 - z) n + z h, computed as (h - n) z + n."""
     (h,) = state
-    from_hidden = h @ w.w_hh_t
-    if w.b_hh is not None:
-        from_hidden = from_hidden + w.b_hh
-    i_r, i_z, i_n = projected.chunk(3, dim=-1)
-    h_r, h_z, h_n = from_hidden.chunk(3, dim=-1)
-    r = (i_r + h_r).sigmoid()
-    z = (i_z + h_z).sigmoid()
-    n = (i_n + r * h_n).tanh()
-    return ((1 - z) * n + z * h,)
+    i_r, i_z, i_n = projected.unsafe_chunk(3, -1)
+    h_r, h_z, h_n = hidden_terms(h, w).unsafe_chunk(3, -1)
+    r = (h_r + i_r).sigmoid()
+    z = (h_z + i_z).sigmoid()
+    n = (i_n + h_n * r).tanh()
+    return ((h - n) * z + n,)
 
 
 def state_sizes(w: DirectionWeights) -> tuple[int, ...]:

@@ -54,7 +54,7 @@ from ..backend.blas_threads import threads_for
 from ..backend.scratch import constant, scratch
 from ..core.tensor import Tensor
 from .fused_stack import FusedRunner, FusedStack, grouped
-from .recurrence import DirectionWeights, StepWeights, Variant, run_direction
+from .recurrence import DirectionWeights, StepWeights, Variant, hidden_terms, input_terms, run_direction
 from .sequence_function import SequenceFunction
 from .step_layout import (
     SMALL_BYTES,
@@ -70,20 +70,15 @@ from .step_layout import (
     step_blocks,
 )
 
-
 # ------------------------------------------------------------------ the step math (composed path)
-def project(x: Tensor, w: DirectionWeights) -> Tensor:
-    """`x @ W_ih^T + b_ih + b_hh` for every step at once: the gates' terms that do not depend on h."""
-    projected = x @ w.w_ih.t()
-    if w.b_ih is not None:
-        projected = projected + w.b_ih + w.b_hh
-    return projected
+project = input_terms
 
 
 def step(projected: Tensor, state: tuple, w: StepWeights) -> tuple:
-    """One step for a batch: projected (N, 4H), state (h (N, P or H), c (N, H)) -> (h', c')."""
+    """One step for a batch: projected (N, 4H), state (h (N, P or H), c (N, H)) -> (h', c'),
+    in torch's order of operations (its LSTMCell's graph, node for node)."""
     h, c = state
-    i, f, g, o = (projected + h @ w.w_hh_t).chunk(4, dim=-1)
+    i, f, g, o = (hidden_terms(h, w) + projected).unsafe_chunk(4, -1)
     c_next = f.sigmoid() * c + i.sigmoid() * g.tanh()
     h_next = o.sigmoid() * c_next.tanh()
     if w.w_hr_t is not None:

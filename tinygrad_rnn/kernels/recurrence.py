@@ -36,6 +36,7 @@ from ..core.forward_mode import tangent_at
 from ..core.modes import modes
 from ..core.tensor import Tensor
 from ..creation import zeros
+from ..ops.linalg import addmm
 from ..ops.pointwise import where
 from ..ops.shape import cat, stack
 from .step_layout import StepLayout
@@ -54,6 +55,23 @@ class DirectionWeights(NamedTuple):
         """What the steps multiply by, with the recurrent matrices transposed once for the whole
         sequence (one transpose node in the graph, as torch's, not one per time step)."""
         return StepWeights(self.w_hh.t(), self.b_hh, None if self.w_hr is None else self.w_hr.t())
+
+
+def input_terms(x: Tensor, w: DirectionWeights) -> Tensor:
+    """x W_ih^T + b_ih, the gates' terms that do not depend on h, for every step at once."""
+    return _affine(x, w.w_ih.t(), w.b_ih)
+
+
+def hidden_terms(h: Tensor, w: StepWeights) -> Tensor:
+    """h W_hh^T + b_hh, the gates' terms from the previous state."""
+    return _affine(h, w.w_hh_t, w.b_hh)
+
+
+def _affine(x: Tensor, w_t: Tensor, b: Tensor | None) -> Tensor:
+    """x @ w_t + b as torch's cells compute it: addmm(b, x, w_t) for one step's (N, features)."""
+    if b is None:
+        return x @ w_t
+    return addmm(b, x, w_t) if x.ndim == 2 else x @ w_t + b
 
 
 class StepWeights(NamedTuple):

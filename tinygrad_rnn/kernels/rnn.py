@@ -34,29 +34,31 @@ from ..backend.blas_threads import threads_for
 from ..backend.scratch import constant
 from ..core.tensor import Tensor
 from .fused_stack import ShowAsStack
-from .recurrence import DirectionWeights, StepWeights, Variant, flat_weights, group_weights, records_graph
+from .recurrence import (
+    DirectionWeights,
+    StepWeights,
+    Variant,
+    flat_weights,
+    group_weights,
+    hidden_terms,
+    input_terms,
+    records_graph,
+)
 from .sequence_function import SequenceFunction
 from .step_layout import StepLayout, contiguous_if_small
 
-
 # ------------------------------------------------------------------ the step math (composed path)
-def project(x: Tensor, w: DirectionWeights) -> Tensor:
-    """`x @ W_ih^T + b_ih + b_hh` for every step at once (both biases are plain additive terms)."""
-    projected = x @ w.w_ih.t()
-    for bias in (w.b_ih, w.b_hh):
-        if bias is not None:
-            projected = projected + bias
-    return projected
+project = input_terms
 
 
 def tanh_step(projected: Tensor, state: tuple, w: StepWeights) -> tuple:
-    """One step: `(tanh(projected_t + h @ W_hh^T),)`."""
-    return ((projected + state[0] @ w.w_hh_t).tanh(),)
+    """One step: `(tanh(h @ W_hh^T + b_hh + projected_t),)`, torch's RNNCell's order."""
+    return ((hidden_terms(state[0], w) + projected).tanh(),)
 
 
 def relu_step(projected: Tensor, state: tuple, w: StepWeights) -> tuple:
-    """One step: `(relu(projected_t + h @ W_hh^T),)`."""
-    return ((projected + state[0] @ w.w_hh_t).relu(),)
+    """One step: `(relu(h @ W_hh^T + b_hh + projected_t),)`, torch's RNNCell's order."""
+    return ((hidden_terms(state[0], w) + projected).relu(),)
 
 
 def hidden_size(w: DirectionWeights) -> tuple[int, ...]:

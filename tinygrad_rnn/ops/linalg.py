@@ -123,12 +123,15 @@ class MatMulTN(Function):
         return _sum_present((MatMulTN.apply(ta, b) if given(ta) else None, b), (MatMulTN.apply(a, tb) if given(tb) else None, a))
 
 
-def _sum_present(*terms: tuple[Tensor | None, Tensor]) -> Tensor:
-    """The sum of a jvp's terms, each given with the primal it multiplies, leaving out those of operands
-    without a tangent (forward_mode.given): a weight without one costs no product with zeros (in grad
-    mode a zero term stands in for it, as in torch's graph: product_rule.py)."""
+def _sum_present(*terms: tuple[Tensor | None, Tensor | None]) -> Tensor:
+    """The sum of a jvp's terms, each given with the primal it multiplies (None for a term without
+    one), leaving out those of operands without a tangent (forward_mode.given): a weight without one
+    costs no product with zeros (in grad mode a zero term stands in for it, as in torch's graph:
+    product_rule.py)."""
     present = [t for t, _ in terms if t is not None]
-    total = present[0] if len(present) == 1 else present[0] + present[1]
+    total = present[0]
+    for term in present[1:]:
+        total = total + term
     return with_missing_terms(total, *[partner for t, partner in terms if t is None])
 
 
@@ -304,8 +307,56 @@ def _scaled_sum(input: Tensor, product: Tensor, beta: Any, alpha: Any) -> Tensor
 @op(inplace=True, out=True, samples=_arrays_of(((3, 4), (3, 2), (2, 4)), ((4,), (3, 2), (2, 4)), ((1, 1), (2, 0), (0, 3))))
 def addmm(input: Tensor, mat1: Tensor, mat2: Tensor, *, beta: Any = 1, alpha: Any = 1) -> Tensor:
     """beta * input + alpha * (mat1 @ mat2)."""
-    _same_dtype_as_input("self and mat2 must have the same dtype, but got {} and {}", input, mat1, mat2)
+    check_addmm(input, mat1, mat2)
+    if beta == 1 and alpha == 1 and input.dtype in (dtypes.float32, dtypes.float64):
+        return AddMm.apply(input, mat1, mat2)
     return rename(_scaled_sum(input, mm(mat1, mat2), beta, alpha), "AddmmBackward0")
+
+
+def check_addmm(input: Tensor, mat1: Tensor, mat2: Tensor) -> None:
+    """torch's checks of addmm, in its order: the dtypes, the ranks, the sizes, then input's expand."""
+    for name, t in (("self", input), ("mat1", mat1)):
+        if t.dtype is not mat2.dtype:
+            raise RuntimeError(f"{name} and mat2 must have the same dtype, but got {t.dtype._legacy} and "
+                               f"{mat2.dtype._legacy}")
+    for name, t in (("mat1", mat1), ("mat2", mat2)):
+        if t.ndim != 2:
+            raise RuntimeError(f"{name} must be a matrix, got {t.ndim}-D tensor")
+    if mat1.shape[1] != mat2.shape[0]:
+        raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({_fmt(mat1.shape)} and {_fmt(mat2.shape)})")
+    rows_by_columns = (mat1.shape[0], mat2.shape[1])
+    if input.shape != rows_by_columns:
+        input.detach().expand(rows_by_columns)  # (for expand's errors only)
+
+
+class AddMm(Function):
+    """input + mat1 @ mat2 as one node, torch's AddmmBackward0 with its three edges: the addmm that
+    every nn.Linear runs, as addmm(bias, x, W.t()). input expands to the product's shape; its
+    gradient is the product's, which the engine sums back to input's shape."""
+
+    torch_name = "AddmmBackward0"
+
+    @staticmethod
+    def forward(ctx, input, mat1, mat2):
+        ctx.save_for_backward(mat1, mat2)
+        return Tensor._make(np.add(product(mat1._data, mat2._data), input._data))
+
+    @staticmethod
+    def backward(ctx, g):  # d input = g, d mat1 = g mat2^T, d mat2 = mat1^T g
+        mat1, mat2 = ctx.saved_tensors
+        # (mat1^T g is computed as (g^T mat1)^T: mat2 is usually W.t(), and this way W's gradient
+        # comes out of the product in W's own layout)
+        return (g if ctx.needs_input_grad[0] else None,
+                MatMulNT.apply(g, mat2) if ctx.needs_input_grad[1] else None,
+                MatMulTN.apply(g, mat1).t() if ctx.needs_input_grad[2] else None)
+
+    @staticmethod
+    def jvp(ctx, t_input, t_mat1, t_mat2):
+        mat1, mat2 = ctx.saved_tensors
+        rows_by_columns = (mat1.shape[0], mat2.shape[1])
+        return _sum_present((t_input.expand(rows_by_columns) if given(t_input) else None, None),
+                            (MatMul.apply(t_mat1, mat2) if given(t_mat1) else None, mat2),
+                            (MatMul.apply(mat1, t_mat2) if given(t_mat2) else None, mat1))
 
 
 @op(inplace=True, out=True, samples=_arrays_of(((3, 4), (2, 3, 5), (2, 5, 4)), ((3, 4), (1, 3, 2), (1, 2, 4))))

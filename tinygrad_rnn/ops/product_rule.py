@@ -35,8 +35,9 @@ class ZeroTerm(Function):
 
 def with_missing_terms(total: Tensor, *partners: Any) -> Tensor:
     """`total` (the terms a rule computed) plus a zero term for each operand without a tangent,
-    given by its partner (the primal that multiplies the missing tangent), when grad mode would
-    record the sum: `total` or a partner requires grad."""
+    given by its partner (the primal that multiplies the missing tangent; None for a term that is
+    the tangent alone, as addmm's input), when grad mode would record the sum: `total` or a
+    partner requires grad."""
     if not partners or not modes.grad_enabled:
         return total
     linked = [p for p in partners if isinstance(p, Tensor) and p.requires_grad]

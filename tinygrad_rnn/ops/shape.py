@@ -80,12 +80,12 @@ class Reshape(ViewFunction):
 
     @staticmethod
     def forward(ctx, x, shape):
-        ctx.in_shape, ctx.shape = x.shape, shape
+        ctx.in_shape, ctx.shape = x._data.shape, shape
         return Tensor._make(x._data.reshape(shape))
 
     @staticmethod
     def backward(ctx, g):
-        return g.reshape(ctx.in_shape), None
+        return Reshape.apply(g, ctx.in_shape), None
 
     @staticmethod
     def jvp(ctx, tx, t_shape):  # linear, as every op in this file: the op applied to the tangent
@@ -99,7 +99,7 @@ class View(ViewFunction):
 
     @staticmethod
     def forward(ctx, x, shape):
-        ctx.in_shape, ctx.shape = x.shape, shape
+        ctx.in_shape, ctx.shape = x._data.shape, shape
         out = x._data.view()
         try:
             out.shape = shape
@@ -112,7 +112,7 @@ class View(ViewFunction):
 
     @staticmethod
     def backward(ctx, g):
-        return g.reshape(ctx.in_shape), None
+        return Reshape.apply(g, ctx.in_shape), None
 
     @staticmethod
     def jvp(ctx, tx, t_shape):  # (reshape: a tangent need not be laid out as its primal)
@@ -132,6 +132,22 @@ class Permute(ViewFunction):
     @staticmethod
     def jvp(ctx, tx, t_dims):
         return Permute.apply(tx, ctx.dims)
+
+
+class T(ViewFunction):
+    """The transpose of a matrix, `t()`: one node of its own (every nn.Linear takes W.t())."""
+
+    @staticmethod
+    def forward(ctx, x):
+        return Tensor._make(x._data.T)
+
+    @staticmethod
+    def backward(ctx, g):
+        return T.apply(g)
+
+    @staticmethod
+    def jvp(ctx, tx):
+        return T.apply(tx)
 
 
 class Expand(ViewFunction):
@@ -549,7 +565,7 @@ def adjoint(input: Tensor) -> Tensor:
 def t(input: Tensor) -> Tensor:
     if input.ndim > 2:
         raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {input.ndim}D")
-    return rename(transpose(input, 0, 1) if input.ndim == 2 else input.view(input.shape), "TBackward0")
+    return T.apply(input) if input.ndim == 2 else rename(input.view(input.shape), "TBackward0")
 
 
 @op(inplace="view", inplace_names={"UnsqueezeBackward0": "UnsqueezeBackward1"}, renumber_method_errors=True,

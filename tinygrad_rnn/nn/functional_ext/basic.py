@@ -14,17 +14,17 @@ import numpy as np
 
 from ...argcheck import float_arg, int_arg, int_list_arg, number_arg, tensor_arg
 from ...core import dtypes
-from ...core.forward_mode import given
-from ...core.function import Function, rename
+from ...core.function import rename
 from ...core.grad_mode import is_grad_enabled, no_grad
 from ...core.tensor import Tensor
 from ...creation import empty, from_numpy, full, integer_fill
+from ...ops import linalg as _la
 from ...ops import nn_ops
 from ...ops import pointwise as _pw
 from ...ops import reduce as _rd
 from ...ops.pointwise import approximate_erf
-from ...ops.product_rule import with_missing_terms
 from ...ops.promotion import HALF_STEP, check_broadcast, vector_loop
+from ...ops.shape import T, View
 from ...random import bernoulli
 from ..loss_functions import (  # noqa: F401  (re-exported: F.cross_entropy, ...)
     binary_cross_entropy,
@@ -295,7 +295,11 @@ def _softmax_dim_arg(fn: str, input: Tensor, dim: Any) -> None:
 
 # ------------------------------------------------------------------ linear
 def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
-    """y = x W^T + b over the last dim of x, on any leading dims (W is (out, in), torch's layout)."""
+    """y = x W^T + b over the last dim of x, on any leading dims (W is (out, in), torch's layout).
+
+    With a bias this is torch's graph: one addmm(b, x, W.t()) for a 2-D x, and for a contiguous x
+    of other ranks whose bias is a row (one dim not 1), the same addmm on x's rows, viewed back.
+    Otherwise (measured: a transposed x, a 0-D or (4, 2) bias) the matmul, then an in-place add."""
     _tensor_args("linear", input=input, weight=weight, bias=bias)
     if input.ndim == 0 or weight.ndim == 0:
         raise RuntimeError(
@@ -305,67 +309,22 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
         raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {weight.ndim}D")
     if bias is None:
         return input @ weight.t()  # matmul's own checks give torch's errors here
-    _check_linear_with_bias(input, weight, bias)
-    # torch runs one addmm on the rows of x (viewed back to x's leading dims when x is not 2-D)
-    name = "AddmmBackward0" if input.ndim == 2 else "ViewBackward0"
-    if input.ndim >= 2 and bias.shape == (weight.shape[0],) and input.dtype in (dtypes.float32, dtypes.float64):
-        return rename(Linear.apply(bias, input, weight), name)  # the usual layer: one node, not three
-    return rename(input @ weight.t() + bias, name)
+    if input.ndim == 2:
+        return _addmm(bias, input, weight)
+    if input.is_contiguous() and (bias.ndim == 1 or sum(n != 1 for n in bias.shape) == 1):
+        rows = _addmm(bias, View.apply(input, (math.prod(input.shape[:-1]), input.shape[-1])), weight)
+        return View.apply(rows, (*input.shape[:-1], rows.shape[-1]))
+    return (input @ weight.t()).add_(bias)
 
 
-class Linear(Function):
-    """x W^T + b as one node (speed: an nn.Linear records one node, not transpose, matmul and add).
-    The same arithmetic as `x @ W.t() + b`; the gradients are addmm's. The arguments come in addmm's
-    order (bias, input, weight), so `next_functions` lists them as torch's AddmmBackward0 does."""
-
-    @staticmethod
-    def forward(ctx: Any, b: Tensor, x: Tensor, w: Tensor) -> Tensor:
-        ctx.save_for_backward(x, w)
-        return Tensor._make(np.add(np.matmul(x._data, w._data.T), b._data))
-
-    @staticmethod
-    def backward(ctx: Any, g: Tensor) -> tuple:
-        x, w = ctx.saved_tensors
-        rows = g.reshape(-1, g.shape[-1])  # every leading dim is a batch of rows
-        return (rows.sum(0) if ctx.needs_input_grad[0] else None,
-                g @ w if ctx.needs_input_grad[1] else None,
-                rows.t() @ x.reshape(-1, x.shape[-1]) if ctx.needs_input_grad[2] else None)
-
-    @staticmethod
-    def jvp(ctx: Any, tb: Tensor | None, tx: Tensor | None, tw: Tensor | None) -> Tensor:
-        x, w = ctx.saved_tensors
-        terms = [tx @ w.t() if given(tx) else None, x @ tw.t() if given(tw) else None, tb if given(tb) else None]
-        present = [t for t in terms if t is not None]
-        total = present[0]
-        for t in present[1:]:
-            total = total + t
-        return with_missing_terms(total, *[partner for t, partner in ((tx, w), (tw, x)) if not given(t)])
-
-
-def _check_linear_with_bias(input: Tensor, weight: Tensor, bias: Tensor) -> None:
-    """torch runs addmm(bias, x, W^T) here: its dtype checks come before its shape checks."""
-    if weight.ndim == 1:
-        raise RuntimeError("mat2 must be a matrix, got 1-D tensor")
-    if bias.dtype is not weight.dtype:
-        raise RuntimeError(
-            f"self and mat2 must have the same dtype, but got {bias.dtype._legacy} and {weight.dtype._legacy}"
-        )
-    if input.dtype is not weight.dtype:
-        raise RuntimeError(
-            f"mat1 and mat2 must have the same dtype, but got {input.dtype._legacy} and {weight.dtype._legacy}"
-        )
-    rows, out_features = int(np.prod(input.shape[:-1])), weight.shape[0]
-    if input.shape[-1] != weight.shape[1]:
-        raise RuntimeError(
-            f"mat1 and mat2 shapes cannot be multiplied ({rows}x{input.shape[-1]} and "
-            f"{weight.shape[1]}x{out_features})"
-        )
-    if bias.ndim <= 1 and bias.shape not in ((), (1,), (out_features,)):
-        raise RuntimeError(
-            f"The expanded size of the tensor ({out_features}) must match the existing size ({bias.shape[0]}) "
-            f"at non-singleton dimension 1.  Target sizes: [{rows}, {out_features}].  "
-            f"Tensor sizes: [{bias.shape[0]}]"
-        )
+def _addmm(bias: Tensor, rows: Tensor, weight: Tensor) -> Tensor:
+    """addmm(bias, rows, W.t()), float32 and float64 straight to its node (speed: the layer every
+    model calls)."""
+    w_t = T.apply(weight) if weight.ndim == 2 else weight  # (t() of a vector is the vector)
+    _la.check_addmm(bias, rows, w_t)
+    if rows.dtype in (dtypes.float32, dtypes.float64):
+        return _la.AddMm.apply(bias, rows, w_t)
+    return _la.addmm(bias, rows, w_t)
 
 
 # ------------------------------------------------------------------ dropout
