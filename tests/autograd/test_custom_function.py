@@ -418,3 +418,37 @@ def test_apply_fills_in_forwards_defaults_for_setup_context(call):
         out.sum().backward()
         seen.append([np.round(t.detach().numpy(), 10).tolist() for t in (out, x.grad, w.grad)] + [b.grad is None])
     assert seen[0] == seen[1]
+
+
+def _add_one_in_place(m):
+    class AddOneInPlace(m.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            x.add_(1)
+            ctx.mark_dirty(x)
+            return x
+
+        @staticmethod
+        def backward(ctx, g):
+            return g * 3
+
+    return AddOneInPlace
+
+
+@pytest.mark.parametrize("leaf", [False, True])
+def test_mark_dirty_returns_the_changed_input_made_by_the_node(leaf):
+    """ctx.mark_dirty was accepted and ignored: the output was a new tensor and the input kept its
+    old node (and a leaf that requires grad was changed in place without torch's error)."""
+    torch = require_torch()
+    seen = []
+    for m in (tg, torch):
+        a = m.ones(2, requires_grad=True)
+        b = a if leaf else a * 2
+        try:
+            c = _add_one_in_place(m).apply(b)
+        except RuntimeError as e:
+            seen.append(str(e))
+            continue
+        c.sum().backward()
+        seen.append((c is b, c.tolist(), b.grad_fn.name(), b._version, a.grad.tolist()))
+    assert seen[0] == seen[1]

@@ -42,6 +42,20 @@ class Function(_core.Function):
             _check_transformable(cls, transforms)
         return super().apply(*args, **kwargs)
 
+    def mark_dirty(self, *tensors: Any) -> None:
+        """Name the inputs forward changed in place (and returns): each comes back as itself, now made
+        by this node, its version one higher; torch refuses a leaf that requires grad."""
+        self._dirty = tensors
+
+    def _claim_output(self, o: Any, nr: int, args: tuple) -> Any:
+        if not any(o is d for d in self.__dict__.get("_dirty", ())):
+            return super()._claim_output(o, nr, args)
+        if o.grad_fn is None and o.requires_grad:
+            raise RuntimeError("a leaf Variable that requires grad has been used in an in-place operation.")
+        o._version += 1
+        o.grad_fn, o._output_nr, o._requires_grad = self, nr, True
+        return o
+
 
 def _forward_signature(cls: type) -> inspect.Signature:
     """The signature of cls.forward, worked out once per class."""
