@@ -16,8 +16,6 @@ from ..func import _transforms
 __all__ = ["Function", "once_differentiable"]
 
 _TWICE = "trying to differentiate twice a function that was marked with @once_differentiable"
-
-
 _EXTENDING = "For more details, please see https://pytorch.org/docs/main/notes/extending.func.html"
 
 
@@ -33,8 +31,9 @@ class Function(_core.Function):
 
     @classmethod
     def apply(cls, *args: Any, **kwargs: Any) -> Any:
-        if cls.setup_context is not _core.Function.setup_context:  # forward(*args): its defaults filled in,
-            bound = _forward_signature(cls).bind(*args, **kwargs)  # so setup_context sees every input (torch)
+        if cls.setup_context is not _core.Function.setup_context:
+            # forward(*args) style: as torch, fill in forward's defaults, so setup_context sees every input
+            bound = _forward_signature(cls).bind(*args, **kwargs)
             bound.apply_defaults()
             args, kwargs = bound.args, bound.kwargs
         transforms = _transforms.active()
