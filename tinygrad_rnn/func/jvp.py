@@ -22,6 +22,7 @@ import numpy as np
 from ..autograd import forward_ad
 from ..core import grad_mode
 from ..core.engine import grad as autograd_grad
+from ..core.function import rename
 from ..core.modes import modes
 from ..core.tensor import Tensor
 from . import _transforms, _tree
@@ -96,12 +97,15 @@ def _unpack(out: Tensor, strict: bool) -> tuple:
         if strict:
             raise RuntimeError(_STRICT)
         tangent = zeros_like(primal)
-    return _primal(primal), tangent
+    return (rename(primal, "AliasBackward0") if primal is not out else primal), tangent
 
 
 def _primal(x: Any) -> Any:
-    """What the caller gets back: the value without this level's tangent."""
-    return forward_ad.unpack_dual(x).primal if isinstance(x, Tensor) else x
+    """What the caller gets back: the value without this level's tangent (torch's node: an alias)."""
+    if not isinstance(x, Tensor):
+        return x
+    primal = forward_ad.unpack_dual(x).primal
+    return rename(primal, "AliasBackward0") if primal is not x else primal
 
 
 def _double_vjp_jvp(func: Callable, leaves: list, spec: Any, tangents: list, strict: bool, has_aux: bool) -> tuple:
@@ -200,10 +204,8 @@ def _basis(leaves: list, sizes: list) -> list:
 
 
 def _split_columns(columns: Tensor, out: Tensor, leaves: list, sizes: list) -> list:
-    """d out / d leaf_j, shaped out.shape + leaf_j.shape, from the stacked columns (total, *out.shape)."""
-    blocks, offset = [], 0
-    for x, n in zip(leaves, sizes):
-        block = columns[offset:offset + n].reshape((n, out.numel())).t()
-        blocks.append(block.reshape((*out.shape, *x.shape)))
-        offset += n
-    return blocks
+    """d out / d leaf_j, shaped out.shape + leaf_j.shape, from the stacked columns (total, *out.shape):
+    the columns moved last, split by leaf and unflattened, as torch does. (torch's unflatten of the
+    last dim is a view, named so; ours copies a non-contiguous block, which would show UnsafeView.)"""
+    rows = columns.movedim(0, -1)
+    return [rename(block.unflatten(-1, x.shape), "ViewBackward0") for block, x in zip(rows.split(sizes, dim=-1), leaves)]
