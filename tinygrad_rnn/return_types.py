@@ -76,3 +76,4 @@ linalg_lstsq = _make("linalg_lstsq", ("solution", "residuals", "rank", "singular
 linalg_lu_factor = _make("linalg_lu_factor", ("LU", "pivots"))
 linalg_lu = _make("linalg_lu", ("P", "L", "U"))
 histogram = _make("histogram", ("hist", "bin_edges"))
+histogram_out = _make("histogram_out", ("hist", "bin_edges"))

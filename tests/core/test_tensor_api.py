@@ -96,6 +96,21 @@ def test_legacy_constructor_warns_like_torch_on_a_list_of_arrays():
         tinygrad_rnn.tensor(t)
 
 
+
+def test_reading_the_grad_of_a_non_leaf_warns_with_torchs_whole_text():
+    """micrograd's lecture reads `.grad` of an intermediate tensor: torch warns on every read, with a
+    pointer to its pull request and the C++ line that raised it (tutorial programs compare warnings)."""
+    torch = require_torch()
+    messages = []
+    for m in (tinygrad_rnn, torch):
+        t = m.ones(2, requires_grad=True) * 2
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            assert t.grad is None and t.grad is None
+        messages.append([(w.category, str(w.message)) for w in caught])
+    assert messages[0] == messages[1] and len(messages[1]) == 2
+
+
 RANDOM = [
     lambda m: m.randn(3), lambda m: (m.randn(3), m.randn(3)), lambda m: m.randn(2, 3, dtype=m.float64),
     lambda m: m.randn(40, dtype=m.float64), lambda m: m.rand(5), lambda m: m.rand(33, dtype=m.float64),

@@ -77,3 +77,17 @@ BAD_CALLS = {
 @pytest.mark.parametrize("name", list(BAD_CALLS))
 def test_bad_input_raises_torchs_error(name):
     check_error(BAD_CALLS[name])
+
+
+# makemore's cmp(s, dt, t) runs torch.all(dt == t.grad) and torch.allclose(dt, t.grad): with t.grad
+# None (its gradient not kept) torch's errors name the argument, or list all()'s overloads.
+@pytest.mark.parametrize("call", [
+    lambda m: m.all(m.ones(2) == None), lambda m: m.any(False), lambda m: m.all([True], 0),  # noqa: E711
+    lambda m: m.all(False, dim=0), lambda m: m.ones(2).all(0, True, 1),
+    lambda m: m.allclose(m.ones(2), None), lambda m: m.allclose(None, m.ones(2)), lambda m: m.allclose(m.ones(2), 1.0),
+    lambda m: m.ones(2).allclose(None), lambda m: m.allclose(m.ones(2), m.ones(2), 1e-5, None),
+    lambda m: m.allclose(m.ones(2), m.ones(2), equal_nan=1), lambda m: m.isclose(m.ones(2), m.ones(2), "a"),
+    lambda m: m.ones(2).isclose(None), lambda m: m.equal(None, m.ones(1)), lambda m: m.ones(2).equal(3),
+])
+def test_all_allclose_isclose_equal_refuse_what_torch_refuses(call):
+    check_error(call)

@@ -233,6 +233,10 @@ def test_mean_of_empty_is_nan_and_integer_sum_is_int64_like_torch():
     lambda m: m.norm(m.ones(3, requires_grad=True), out=m.zeros(())),
     lambda m: m.ones(2, 2).mm(m.ones(2, 2, 2)),
     lambda m: m.adjoint(m.ones(3)),
+    lambda m: m.ones(3).std(0, keepdim=1.5),  # a keepdim that is no bool fits none of var/std's overloads
+    lambda m: m.std(m.ones(3), 0, True, 2),
+    lambda m: m.var_mean(m.ones(3), 0, keepdim=1),
+    lambda m: m.std_mean(m.ones(3), keepdim=m.tensor(True)),
 ])
 def test_declared_reductions_and_products_refuse_what_torch_refuses(call):
     check_error(call)
@@ -298,3 +302,44 @@ def test_ops_of_two_results_write_into_a_tuple_out_as_torch(name, call, outs):
     for ours, theirs in zip(*results):
         np.testing.assert_array_equal(ours, theirs)
     check_error(lambda m: m.sort(m.ones(3), out=(m.zeros(3),)))
+
+
+SPREAD_WITHOUT_DEGREES_OF_FREEDOM = [
+    lambda m: m.ones(1).std(), lambda m: m.ones(1).var(), lambda m: m.var_mean(m.ones(1)),
+    lambda m: m.std_mean(m.ones(2), correction=2), lambda m: m.ones(2, 3).var(0, correction=3),
+    lambda m: m.ones(0).var(), lambda m: m.ones(2, 0).var(1), lambda m: m.ones(1, dtype=m.float16).std(),
+    lambda m: m.ones(2).var(correction=2.5), lambda m: m.ones(3).var(), lambda m: m.ones(1, 4).std(0, keepdim=True),
+]
+
+
+@pytest.mark.parametrize("call", SPREAD_WITHOUT_DEGREES_OF_FREEDOM)
+def test_var_and_std_without_degrees_of_freedom_warn_as_torch(call):
+    """A batch of one through a hand-written batch norm (makemore part 3) takes the std of one row:
+    torch warns on every such call, naming the function, and returns nan."""
+    import warnings
+    torch = require_torch()
+    seen = []
+    for m in (tinygrad_rnn, torch):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            result = call(m)
+        values = [r.tolist() for r in (result if isinstance(result, tuple) else (result,))]
+        seen.append(([(w.category, str(w.message)) for w in caught], str(values)))
+    assert seen[0] == seen[1]
+
+
+@pytest.mark.parametrize("fn", ["var", "std"])
+def test_var_and_std_gradients_are_torchs_formula_and_one_node(fn):
+    """torch's VarBackward0 is 2 / (N - correction) * g * (x - mean), with no part through the mean; the
+    node's only edge is the input. Compared in float64 against torch to 1e-13."""
+    torch = require_torch()
+    x = np.random.default_rng(3).standard_normal((6, 5)) * 3 + 1
+    grads = []
+    for m in (tinygrad_rnn, torch):
+        t = m.tensor(x, requires_grad=True)
+        y = getattr(t, fn)(0, keepdim=True) * 1
+        y.backward(m.tensor(np.linspace(-1, 1, 5).reshape(1, 5)))
+        edges = [type(n).__name__ for n, _ in y.grad_fn.next_functions[0][0].next_functions]
+        grads.append((t.grad.numpy(), edges))
+    np.testing.assert_allclose(grads[0][0], grads[1][0], rtol=1e-13, atol=1e-15)
+    assert grads[0][1] == grads[1][1] == ["AccumulateGrad"]

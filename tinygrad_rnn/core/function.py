@@ -151,9 +151,6 @@ class Function:
     def mark_non_differentiable(self, *tensors: Any) -> None:
         self._non_differentiable = tensors
 
-    def mark_dirty(self, *tensors: Any) -> None:
-        """Accepted for compatibility; in-place custom ops are not tracked specially here."""
-
     def set_materialize_grads(self, value: bool) -> None:
         self.materialize_grads = value
 
@@ -254,8 +251,9 @@ class Function:
     def name(self) -> str:
         return type(self).__name__  # the node class is named as torch names the node
 
-    def __repr__(self) -> str:  # (torch makes the nodes of user Functions in torch.autograd.function)
-        return f"<{'' if self._builtin else 'torch.autograd.function.'}{self.name()} object at {hex(id(self))}>"
+    def __repr__(self) -> str:  # torch shows the node's Python type; user Functions' are in torch.autograd.function
+        name = self.name().removeprefix("torch::autograd::") if self._builtin else f"torch.autograd.function.{self.name()}"
+        return f"<{name} object at {hex(id(self))}>"
 
     # torch wraps a Python number operand of +, -, * and / in a tensor, which next_functions then
     # lists as (None, 0) after the tensor operand; ops that do so set this.

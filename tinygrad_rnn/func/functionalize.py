@@ -38,6 +38,7 @@ def functionalize(func: Callable[..., Any], *, remove: str = "mutations") -> Cal
 
 def debug_unwrap(tensor: Any, *, recurse: bool = True) -> Any:
     """The tensor itself: the transforms here hand functions plain tensors, with nothing to unwrap."""
+    del recurse  # (how many wrappers deep to unwrap: there are none)
     return tensor
 
 

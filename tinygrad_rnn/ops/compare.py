@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from ..argcheck import tensor_arg
+from ..argcheck import as_called, bool_arg, float_arg, tensor_arg
 from ..core.tensor import Tensor
 from .declare import BINARY_SHAPES, Sample, op, unary
 from .promotion import array_of, check_broadcast, promote
@@ -81,10 +81,25 @@ def _close_pairs(rng: np.random.Generator) -> list[Sample]:
             for s in [(3, 4), (1,), (0, 3), ()]] + [Sample((rng.standard_normal((3, 4)), rng.standard_normal(4)))]
 
 
-@op(samples=_close_pairs, differentiable=False)
+def _close_args(fn: str, input: Any, other: Any, rtol: Any, atol: Any, equal_nan: Any) -> None:
+    """torch's argument errors of isclose and allclose, in its order (makemore's cmp() passes t.grad,
+    which is None when the gradient was not kept)."""
+    tensor_arg(fn, "input", input, 1)
+    tensor_arg(fn, "other", other, 2)
+    float_arg(fn, "rtol", rtol, 3)
+    float_arg(fn, "atol", atol, 4)
+    bool_arg(fn, "equal_nan", equal_nan, 5)
+
+
+@op(samples=_close_pairs, differentiable=False, renumber_method_errors=True)
+@as_called("isclose")
 def isclose(input: Tensor, other: Tensor, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False) -> Tensor:
     """|input - other| <= atol + rtol * |other|, elementwise; NaNs are close only with equal_nan."""
-    other = tensor_arg("isclose", "other", other, 2)
+    _close_args("isclose", input, other, rtol, atol, equal_nan)
+    return _isclose(input, other, float(rtol), float(atol), bool(equal_nan))
+
+
+def _isclose(input: Tensor, other: Tensor, rtol: float, atol: float, equal_nan: bool) -> Tensor:
     if input.dtype != other.dtype:  # torch compares like with like rather than promote
         raise RuntimeError(f"{input.dtype._legacy} did not match {other.dtype._legacy}")
     check_broadcast(input, other)
@@ -92,10 +107,12 @@ def isclose(input: Tensor, other: Tensor, rtol: float = 1e-05, atol: float = 1e-
 
 
 # equal and allclose answer with a Python bool, not a tensor: the op database compares the value.
-@op(samples=_close_pairs, differentiable=False)
+@op(samples=_close_pairs, differentiable=False, renumber_method_errors=True)
+@as_called("allclose")
 def allclose(input: Tensor, other: Tensor, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False) -> bool:
     """Whether every element of input is close to other's (isclose), as one Python bool."""
-    return bool(isclose(input, other, rtol, atol, equal_nan)._data.all())
+    _close_args("allclose", input, other, rtol, atol, equal_nan)
+    return bool(_isclose(input, other, float(rtol), float(atol), bool(equal_nan))._data.all())
 
 
 def _equal_samples(rng: np.random.Generator) -> list[Sample]:
@@ -106,7 +123,10 @@ def _equal_samples(rng: np.random.Generator) -> list[Sample]:
             Sample((a[0, 0, None].reshape(()), a[0, 0, None].reshape(()))), Sample((a[:1, 0], a[0, 0, None].reshape(())))]
 
 
-@op(samples=_equal_samples, differentiable=False)
+@op(samples=_equal_samples, differentiable=False, renumber_method_errors=True)
+@as_called("equal")
 def equal(input: Tensor, other: Tensor) -> bool:
     """Whether input and other have the same shape and the same elements, as one Python bool."""
+    tensor_arg("equal", "input", input, 1)
+    tensor_arg("equal", "other", other, 2)
     return input.shape == other.shape and bool(np.array_equal(input._data, other._data))

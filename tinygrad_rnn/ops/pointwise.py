@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 
 from ..argcheck import invalid_combination, number_arg, tensor_arg
+from ..backend.fma import fma
 from ..backend.undispatched import empty_like
 from ..core import dtypes
 from ..core.forward_mode import given
@@ -141,6 +142,9 @@ def _add_scaled(node: type, input: Any, other: Any, alpha: Any) -> Tensor:
 
     def scaled(a: Any, b: Any) -> Tensor:
         a, b = promote(a, b)
+        if result in (dtypes.float32, dtypes.float64) and type(alpha) in (int, float):
+            _check_broadcast(a, b)
+            return _SCALED[node].apply(a, b, alpha if node is Add else -alpha)
         return _binary(node, a, b if alpha is True else b * alpha)
     if result is dtypes.float16:
         return rename(_as_torch_half_loops(scaled, input, other), node.Node.__name__)
@@ -203,6 +207,45 @@ class Rsub(Sub):
 
     torch_name = "RsubBackward1"
     shows_number_operands = False
+
+
+class ScaledAdd(Function):
+    """input + alpha * other rounded once, as torch's CPU kernel computes an add with an alpha: a fused
+    multiply-add (measured bit for bit on float32 and float64; unfused, an element in five is an ulp
+    off, and an SGD step, param.add_(grad, alpha=-lr), is one of these). Sub passes alpha negated."""
+
+    torch_name = "AddBackward0"
+    shows_number_operands = True
+
+    @staticmethod
+    def forward(ctx, a, b, alpha):
+        ctx.alpha = alpha
+        return Tensor._make(fma(alpha, _arr(b), _arr(a), (b if isinstance(b, Tensor) else a)._data.dtype))
+
+    @staticmethod
+    def backward(ctx, g):
+        return g, g * ctx.alpha, None
+
+    @staticmethod
+    def jvp(ctx, ta, tb, t_alpha):
+        return _plus(ta, None if tb is None else tb * ctx.alpha)
+
+    def _shown_edges(self) -> list:
+        return super()._shown_edges()[:2]  # input and other: alpha is no operand
+
+
+class ScaledSub(ScaledAdd):
+    torch_name = "SubBackward0"
+
+
+class ScaledRsub(ScaledAdd):
+    """number - alpha * tensor (torch's node lists the tensor only)."""
+
+    torch_name = "RsubBackward1"
+    shows_number_operands = False
+
+
+_SCALED = {Add: ScaledAdd, Sub: ScaledSub, Rsub: ScaledRsub}
 
 
 def _is_bool(x: Any) -> bool:
@@ -1307,29 +1350,32 @@ def lerp(input: Tensor, end: Tensor, weight: Any) -> Tensor:
         if not input.dtype.is_floating_point:
             raise NotImplementedError(f'"lerp_kernel_scalar" not implemented for \'{input.dtype._legacy}\'')
         weight = checked_fill(weight, dtypes.float32 if input.dtype is dtypes.float16 else input.dtype)  # opmath
-        if input.dtype is dtypes.float16 and isinstance(end, Tensor) and end.dtype is dtypes.float16:
-            _check_broadcast(input, end)
-            return rename(HalfLerpByNumber.apply(input, end, weight), "LerpBackward0")
+        _check_broadcast(input, end)
+        return LerpByNumber.apply(input, end, weight)
     return rename(in_float32_for_half(_lerp, input, end, weight), "LerpBackward0")
 
 
-class HalfLerpByNumber(Function):
-    """lerp of float16 tensors by a number, as torch's kernel computes it (both its loops, measured on all
-    float16 pairs at several weights): in float32 with one fused multiply-add, base + coeff * (end - input)
-    (input and weight for a small weight, end and weight - 1 for a large one), rounded to float16 once.
-    Unfused, float32 rounds the product first: an ulp off about 1 time in 500. The gradients are torch's
-    formulas, grad * (1 - weight) and grad * weight, each rounded once to float16."""
+class LerpByNumber(Function):
+    """lerp of two float tensors by a number, as torch's kernel computes it (measured bit for bit, float16 on
+    all pairs): base + coeff * (end - input) with one fused multiply-add, from input with coeff = weight for
+    a small weight (|w| < 0.5), from end with coeff = weight - 1 for a large one, which keeps lerp(a, b, 1)
+    exactly b. float16 computes in float32 and rounds once at the end. Unfused, float32 is an ulp off in
+    one element in four (Adam's exp_avg.lerp_(grad, 1 - beta1) is one of these). The gradients are
+    torch's formulas, grad * (1 - weight) and grad * weight."""
+
+    torch_name = "LerpBackward0"
 
     @staticmethod
     def forward(ctx, input, end, weight):
         ctx.weight = weight
-        w = np.float32(weight)
+        dtype = input._data.dtype
+        opmath = np.dtype(np.float32) if dtype == np.float16 else dtype
+        w = opmath.type(weight)
         small = bool(-0.5 < w < 0.5)
-        coeff = np.float64(w if small else w - np.float32(1))
+        coeff = w if small else w - opmath.type(1)
         with np.errstate(over="ignore", invalid="ignore"):  # inf - inf is nan, beyond float16 is inf, as torch
-            diff = (end._data.astype(np.float32) - input._data.astype(np.float32)).astype(np.float64)
-            base = (input if small else end)._data.astype(np.float64)
-            return Tensor._make((diff * coeff + base).astype(np.float32).astype(np.float16))  # (the product is exact)
+            start, stop = input._data.astype(opmath, copy=False), end._data.astype(opmath, copy=False)
+            return Tensor._make(fma(coeff, stop - start, start if small else stop, opmath).astype(dtype, copy=False))
 
     @staticmethod
     def backward(ctx, g):
@@ -1338,7 +1384,7 @@ class HalfLerpByNumber(Function):
 
     @staticmethod
     def jvp(ctx, t_input, t_end, t_weight):
-        return _plus(*_backward_parts(HalfLerpByNumber, ctx, t_input, t_end))
+        return _plus(*_backward_parts(LerpByNumber, ctx, t_input, t_end))
 
 
 def _lerp(input: Any, end: Any, weight: Any) -> Tensor:

@@ -3,13 +3,16 @@ from __future__ import annotations
 
 import builtins
 import functools
+import os
+import sys
+import warnings
 from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
 from .. import return_types
-from ..argcheck import bool_arg, int_arg, invalid_combination, is_bool_tensor, is_int
+from ..argcheck import as_called, bool_arg, int_arg, invalid_combination, is_bool_tensor, is_int
 from ..backend.blas_threads import blas_threads
 from ..core import dtypes
 from ..core.function import Function, rename
@@ -17,7 +20,7 @@ from ..core.modes import modes
 from ..core.tensor import Tensor
 from .declare import Sample, SampleMaker, away_from_kinks, op
 from .decompositions import svdvals
-from .pointwise import Div, Elementwise, exp, maximum, minimum, where
+from .pointwise import Div, exp, maximum, minimum, where
 from .promotion import HALF_STEP, in_float32_for_half
 from .shape import Expand, Gather, Reshape, gather_along, normalize_dim, normalize_dims, wrap_dim
 
@@ -465,16 +468,77 @@ def _cumprod_jvp_with_zeros(x: Tensor, tx: Tensor, dim: int) -> Tensor:
     return total
 
 
-class StdFromVar(Elementwise):
-    """sqrt(variance), whose gradient torch takes as 0 where the std is 0 (sqrt's would be inf)."""
+class Variance(Function):
+    """sum((x - mean)^2) / denominator over dims, one node as torch's VarBackward0 (its only edge is x).
 
-    numpy_fn = staticmethod(np.sqrt)
-    saves = "y"
+    Its gradient is torch's: 2 / denominator * g * (x - mean), g spread over the reduced dims. (Built
+    from mean, subtract, square and sum, the gradient would also carry the mean's part, zero in exact
+    arithmetic but not in floating point, and the graph would show those nodes.)"""
+
+    torch_name = "VarBackward0"
 
     @staticmethod
-    def grad(g, y):
-        zero = Tensor._make(y._data == 0)
-        return where(zero, 0.0, g / (2 * where(zero, 1.0, y)))
+    def forward(ctx, x, dims, keepdim, denominator):
+        ctx.save_for_backward(x)
+        ctx.dims, ctx.keepdim, ctx.denominator = dims, keepdim, denominator
+        return _variance_value(x, dims, keepdim, denominator)  # (grad mode is off here: no graph)
+
+    @staticmethod
+    def backward(ctx, g):
+        (x,) = ctx.saved_tensors
+        return _variance_grad(g, x, ctx.dims, ctx.keepdim, ctx.denominator), None, None, None
+
+    @staticmethod
+    def jvp(ctx, tx, *rest):  # d var = 2 / denominator * sum((x - mean) dx)
+        (x,) = ctx.saved_tensors
+        return ((x - x.mean(ctx.dims, keepdim=True)) * tx).sum(ctx.dims, keepdim=ctx.keepdim) * _two_over(ctx.denominator)
+
+
+class StandardDeviation(Function):
+    """sqrt(variance) as one node, torch's StdBackward0: the variance's gradient of g / (2 std), taken as 0
+    where the std is 0 (sqrt's would be infinite), as torch's."""
+
+    torch_name = "StdBackward0"
+
+    @staticmethod
+    def forward(ctx, x, dims, keepdim, denominator):
+        out = Tensor._make(np.sqrt(_variance_value(x, dims, keepdim, denominator)._data))
+        ctx.save_for_backward(x, out)  # the output itself, so double backward sees std depend on x
+        ctx.dims, ctx.keepdim, ctx.denominator = dims, keepdim, denominator
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        x, out = ctx.saved_tensors
+        return _variance_grad(_half_over(g, out), x, ctx.dims, ctx.keepdim, ctx.denominator), None, None, None
+
+    @staticmethod
+    def jvp(ctx, tx, *rest):
+        x, out = ctx.saved_tensors
+        tangent = ((x - x.mean(ctx.dims, keepdim=True)) * tx).sum(ctx.dims, keepdim=ctx.keepdim)
+        return _half_over(tangent * _two_over(ctx.denominator), out)
+
+
+def _variance_value(x: Tensor, dims: tuple, keepdim: bool, denominator: int) -> Tensor:
+    centered = x - x.mean(dims, keepdim=True)
+    squares = (centered * centered).sum(dims, keepdim=keepdim)
+    return squares / denominator if denominator else squares * float("nan")
+
+
+def _two_over(denominator: int) -> float:
+    return 2.0 / denominator if denominator else float("inf")  # (C++'s 2.0 / 0, where torch divides)
+
+
+def _variance_grad(g: Tensor, x: Tensor, dims: tuple, keepdim: bool, denominator: int) -> Tensor:
+    if not keepdim:  # g back to the kept shape, to spread over the reduced dims
+        g = g.reshape([1 if d in dims else n for d, n in enumerate(x.shape)])
+    return _two_over(denominator) * g * (x - x.mean(dims, keepdim=True))
+
+
+def _half_over(g: Tensor, std: Tensor) -> Tensor:
+    """g / (2 std), 0 where the std is 0."""
+    zero = Tensor._make(std._data == 0)
+    return where(zero, 0.0, g / (2 * where(zero, 1.0, std)))
 
 
 class Norm(Function):
@@ -640,13 +704,20 @@ def _logical_samples(rng: np.random.Generator) -> list[Sample]:
             Sample((x(()),))]
 
 
-@op(out=True, samples=_logical_samples, differentiable=False)
+_LOGICAL_SIGNATURES = ("(Tensor input, *, Tensor out = None)",
+                       "(Tensor input, tuple of ints dim = None, bool keepdim = False, *, Tensor out = None)",
+                       "(Tensor input, int dim, bool keepdim = False, *, Tensor out = None)")
+
+
+@op(out=True, samples=_logical_samples, differentiable=False, renumber_method_errors=True)
+@as_called("any", _LOGICAL_SIGNATURES)
 def any(input: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:  # noqa: A001  (torch's name)
     """Whether any element (along `dim`) is non-zero."""
     return logical_reduce(input, dim, keepdim, "any")
 
 
-@op(out=True, samples=_logical_samples, differentiable=False)
+@op(out=True, samples=_logical_samples, differentiable=False, renumber_method_errors=True)
+@as_called("all", _LOGICAL_SIGNATURES)
 def all(input: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:  # noqa: A001  (torch's name)
     """Whether every element (along `dim`) is non-zero."""
     return logical_reduce(input, dim, keepdim, "all")
@@ -654,6 +725,8 @@ def all(input: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:  # noq
 
 def logical_reduce(input: Tensor, dim: Any, keepdim: bool, name: str) -> Tensor:
     """any/all: bool results, except uint8 input gives uint8 (torch keeps that legacy rule)."""
+    if not isinstance(input, Tensor):  # torch.all(t.grad == dt) with t.grad None: all(False)
+        raise invalid_combination(name, (input,), _LOGICAL_SIGNATURES)
     bool_arg(name, "keepdim", keepdim)
     dims = None if dim is None else normalize_dims(dim, input.ndim)  # dim=() reduces nothing here, as torch
     out = np.asarray((np.any if name == "any" else np.all)(input._data, axis=dims, keepdims=keepdim))
@@ -915,11 +988,13 @@ def spread_overloads(fn: Callable[..., Any]) -> Callable[..., Any]:
                     raise TypeError(f"{fn.__name__}(): argument 'dim' failed to unpack the object at pos {pos} with "
                                     f"error \"type must be tuple of ints,but got {type(d).__name__}\"")
         not_a_dim = not (dim is None or isinstance(dim, (bool, tuple, list)) or is_int(dim))
+        keepdim_given = len(args) > 2 or "keepdim" in kwargs
+        not_a_keepdim = keepdim_given and not isinstance(args[2] if len(args) > 2 else kwargs["keepdim"], bool)
         oldest_form = bool(args) and isinstance(args[0], bool)  # var(unbiased): nothing else may come with it
         no_dim = not args and "dim" not in kwargs  # (unbiased=, keepdim=) fits no overload: dim is required there
         if isinstance(kwargs.get("dim"), bool) or (unbiased is not None and kwargs.get("correction") is not None) \
                 or oldest_form and (len(args) > 1 or kwargs) or no_dim and "unbiased" in kwargs and "keepdim" in kwargs \
-                or not_a_dim:
+                or not_a_dim or not_a_keepdim:
             raise invalid_combination(fn.__name__, (input, *args), _spread_signatures(fn.__name__), kwargs)
         return fn(input, *args, **kwargs)
 
@@ -941,7 +1016,7 @@ def std(input: Tensor, dim: Any = None, unbiased: Any = None, keepdim: bool = Fa
     return standard_deviation(input, dim, unbiased, keepdim, correction)
 
 
-def variance(input: Tensor, dim: Any, unbiased: Any, keepdim: bool, correction: Any) -> Tensor:
+def variance(input: Tensor, dim: Any, unbiased: Any, keepdim: bool, correction: Any, name: str = "var") -> Tensor:
     """var once its overload is known (spread_overloads): a bool dim is the oldest form's `unbiased`."""
     if isinstance(dim, bool):
         dim, unbiased = None, dim
@@ -949,20 +1024,48 @@ def variance(input: Tensor, dim: Any, unbiased: Any, keepdim: bool, correction: 
     if not input.dtype.is_floating_point:
         raise RuntimeError("std and var only support floating point and complex dtypes")
     if input.dtype is dtypes.float16:  # torch computes it in float32 and rounds once
-        return rename(in_float32_for_half(lambda x: variance(x, dim, unbiased, keepdim, correction), input),
+        return rename(in_float32_for_half(lambda x: variance(x, dim, unbiased, keepdim, correction, name), input),
                       "VarBackward0")
+    return Variance.apply(input, *_spread_over(input, dim, unbiased, keepdim, correction, name))
+
+
+def standard_deviation(input: Tensor, dim: Any, unbiased: Any, keepdim: bool, correction: Any,
+                       name: str = "std") -> Tensor:
+    """std once its overload is known: the square root of the variance, a float16 in float32, rounded once."""
+    if isinstance(dim, bool):
+        dim, unbiased = None, dim
+    bool_arg("std", "keepdim", keepdim)
+    if not input.dtype.is_floating_point:
+        raise RuntimeError("std and var only support floating point and complex dtypes")
+    return rename(in_float32_for_half(
+        lambda x: StandardDeviation.apply(x, *_spread_over(x, dim, unbiased, keepdim, correction, name)), input),
+        "StdBackward0")
+
+
+def _spread_over(input: Tensor, dim: Any, unbiased: Any, keepdim: bool, correction: Any, name: str) -> tuple:
+    """(dims, keepdim, denominator) of a var or std: the denominator is N - correction, at least 0, and
+    torch warns (on every call) when it is not above 0."""
     dims = _reduce_dims(dim, input.ndim)
     count = int(np.prod([input.shape[d] for d in dims])) if input.ndim else 1
-    centered = input - input.mean(dims, keepdim=True)
-    denominator = builtins.max(count - _correction(unbiased, correction), 0)
-    squares = (centered * centered).sum(dims, keepdim=keepdim)
-    return rename(squares / denominator if denominator else squares * float("nan"), "VarBackward0")
+    denominator = count - _correction(unbiased, correction)
+    if denominator <= 0:
+        warnings.warn(f"{name}(): degrees of freedom is <= 0. Correction should be strictly less than the reduction "
+                      "factor (input numel divided by output numel). (Triggered internally at "
+                      "/__w/pytorch/pytorch/aten/src/ATen/native/ReduceOps.cpp:1861.)", UserWarning,
+                      stacklevel=_callers_level())
+    return dims, keepdim, builtins.max(denominator, 0)
 
 
-def standard_deviation(input: Tensor, dim: Any, unbiased: Any, keepdim: bool, correction: Any) -> Tensor:
-    """std once its overload is known: the square root of `variance`, a float16 in float32, rounded once."""
-    return rename(in_float32_for_half(lambda x: StdFromVar.apply(variance(x, dim, unbiased, keepdim, correction)),
-                                      input), "StdBackward0")
+_PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def _callers_level() -> int:
+    """The stacklevel that names the first line outside this package, as torch's warnings name the
+    user's line (so Python's once-per-line filter shows one per line of user code)."""
+    frame, level = sys._getframe(1), 1
+    while frame.f_back is not None and frame.f_code.co_filename.startswith(_PACKAGE_DIR):
+        frame, level = frame.f_back, level + 1
+    return level
 
 
 def _norm_samples(rng: np.random.Generator) -> list[Sample]:

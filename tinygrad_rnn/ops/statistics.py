@@ -353,7 +353,7 @@ def _with_mean(spread: Tensor, input: Tensor, dim: Any, keepdim: bool, node_name
 def var_mean(input: Tensor, dim: Any = None, unbiased: Any = None, keepdim: bool = False, *,
              correction: Any = None) -> Any:
     """(var, mean) over dim, in one call."""
-    v = variance(input, dim, unbiased, keepdim, correction)
+    v = variance(input, dim, unbiased, keepdim, correction, "var_mean")
     return _with_mean(v, input, dim, keepdim, "VarMeanBackward0")
 
 
@@ -362,7 +362,7 @@ def var_mean(input: Tensor, dim: Any = None, unbiased: Any = None, keepdim: bool
 def std_mean(input: Tensor, dim: Any = None, unbiased: Any = None, keepdim: bool = False, *,
              correction: Any = None) -> Any:
     """(std, mean) over dim, in one call."""
-    s = standard_deviation(input, dim, unbiased, keepdim, correction)
+    s = standard_deviation(input, dim, unbiased, keepdim, correction, "std_mean")
     return _with_mean(s, input, dim, keepdim, "StdMeanBackward0")
 
 

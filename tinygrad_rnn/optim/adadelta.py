@@ -19,7 +19,7 @@ import numpy as np
 from ..core.tensor import Tensor
 from .checks import check_flags, check_lr, check_nonnegative
 from .optimizer import Optimizer, begin_step, scalar_hyperparameter
-from .step_math import average_squares_, l2_penalty
+from .step_math import average_squares_, fused_add, l2_penalty
 
 
 class Adadelta(Optimizer):
@@ -48,4 +48,4 @@ class Adadelta(Optimizer):
         average_squares_(square_avg, grad, rho)
         delta = np.sqrt(acc_delta + eps) / np.sqrt(square_avg + eps) * grad
         average_squares_(acc_delta, delta, rho)
-        p += -scalar_hyperparameter(group["lr"]) * delta
+        p[...] = fused_add(p, delta, -scalar_hyperparameter(group["lr"]))

@@ -20,7 +20,7 @@ import numpy as np
 from ..core.tensor import Tensor
 from .checks import check_flags, check_lr, check_nonnegative
 from .optimizer import Optimizer, begin_step, scalar_hyperparameter
-from .step_math import average_squares_, l2_penalty, lerp_
+from .step_math import add_quotient_, average_squares_, l2_penalty, lerp_
 
 
 def check_adam_hyperparameters(lr: Any, eps: float, betas: tuple[float, float], weight_decay: float) -> None:
@@ -100,4 +100,4 @@ class Adam(Optimizer):
             second_moment = exp_avg_sq
         step_size = lr / (1 - beta1**step)
         denom = np.sqrt(second_moment) / (1 - beta2**step) ** 0.5 + group["eps"]
-        p += -step_size * (exp_avg / denom)
+        add_quotient_(p, exp_avg, denom, -step_size)

@@ -17,7 +17,7 @@ from ..core.tensor import Tensor
 from .adam import check_adam_hyperparameters, unpack_betas
 from .checks import check_flags
 from .optimizer import Optimizer, begin_step, scalar_hyperparameter
-from .step_math import l2_penalty, lerp_
+from .step_math import add_quotient_, l2_penalty, lerp_
 
 
 class Adamax(Optimizer):
@@ -44,4 +44,4 @@ class Adamax(Optimizer):
         exp_inf *= beta2
         np.maximum(exp_inf, np.abs(grad) + group["eps"], out=exp_inf)
         step_size = scalar_hyperparameter(group["lr"]) / (1 - beta1**step)
-        p += -step_size * (exp_avg / exp_inf)
+        add_quotient_(p, exp_avg, exp_inf, -step_size)

@@ -21,7 +21,7 @@ import numpy as np
 from ..core.tensor import Tensor
 from .checks import check_flags, check_lr, check_nonnegative
 from .optimizer import Optimizer, bump_step, scalar_hyperparameter, step_counter, zero_buffer
-from .step_math import l2_penalty
+from .step_math import fused_add, l2_penalty
 
 
 def _scalar_state(value: Any) -> Tensor:
@@ -81,7 +81,7 @@ class ASGD(Optimizer):
             ax += (p - ax) * mu.astype(p.dtype)
         else:
             p *= 1 - lambd * float(eta)
-            p += -float(eta) * grad
+            p[...] = fused_add(p, grad, -float(eta))
             if float(mu) != 1:
                 ax += (p - ax) * mu.astype(p.dtype)  # torch casts the 0-d mu to the parameter dtype
             else:

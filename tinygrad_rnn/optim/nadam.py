@@ -23,6 +23,7 @@ from ..core.tensor import Tensor
 from .adam import check_adam_hyperparameters, decay_weights, unpack_betas, update_moments
 from .checks import check_flags, check_nonnegative
 from .optimizer import Optimizer, bump_step, scalar_hyperparameter, step_counter, zero_buffer
+from .step_math import add_quotient_
 
 
 class NAdam(Optimizer):
@@ -69,5 +70,5 @@ class NAdam(Optimizer):
             denom = np.sqrt(exp_avg_sq) / (1 - beta2**step) ** 0.5 + group["eps"]
         else:
             denom = np.sqrt(exp_avg_sq / (1 - beta2**step)) + group["eps"]
-        p += -lr * (1.0 - mu) / (1.0 - mu_product) * (grad / denom)
-        p += -lr * mu_next / (1.0 - mu_product * mu_next) * (exp_avg / denom)
+        add_quotient_(p, grad, denom, -lr * (1.0 - mu) / (1.0 - mu_product))
+        add_quotient_(p, exp_avg, denom, -lr * mu_next / (1.0 - mu_product * mu_next))

@@ -14,10 +14,11 @@ from typing import Any
 
 import numpy as np
 
+from ..backend.fma import fma
 from ..core.tensor import Tensor
 from .checks import check_flags, check_lr, check_nonnegative
 from .optimizer import Optimizer, bump_step, scalar_hyperparameter, start_state, zero_buffer
-from .step_math import average_squares_, l2_penalty, lerp_
+from .step_math import add_quotient_, average_squares_, fused_add, l2_penalty, lerp_
 
 
 class RMSprop(Optimizer):
@@ -53,7 +54,7 @@ class RMSprop(Optimizer):
         if group["centered"]:
             grad_avg = state["grad_avg"]._data
             lerp_(grad_avg, grad, 1 - alpha)
-            avg = np.sqrt(square_avg - grad_avg * grad_avg)
+            avg = np.sqrt(fma(-grad_avg, grad_avg, square_avg, square_avg.dtype))  # addcmul(.., value=-1)
         else:
             avg = np.sqrt(square_avg)
         avg += group["eps"]
@@ -61,6 +62,6 @@ class RMSprop(Optimizer):
             buf = state["momentum_buffer"]._data
             buf *= momentum
             buf += grad / avg
-            p -= scalar_hyperparameter(group["lr"]) * buf
+            p[...] = fused_add(p, buf, -scalar_hyperparameter(group["lr"]))
         else:
-            p -= scalar_hyperparameter(group["lr"]) * (grad / avg)
+            add_quotient_(p, grad, avg, -scalar_hyperparameter(group["lr"]))

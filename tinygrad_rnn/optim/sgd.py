@@ -16,7 +16,7 @@ import numpy as np
 from ..core.tensor import Tensor
 from .checks import check_flags, check_tensor_hyperparameter
 from .optimizer import Optimizer, scalar_hyperparameter
-from .step_math import check_alpha, l2_penalty
+from .step_math import check_alpha, fused_add, l2_penalty
 
 
 class SGD(Optimizer):
@@ -62,6 +62,6 @@ class SGD(Optimizer):
                 state["momentum_buffer"] = buf = Tensor._make(grad.copy())
             else:
                 buf._data *= momentum
-                buf._data += (1 - group["dampening"]) * grad
-            grad = grad + momentum * buf._data if group["nesterov"] else buf._data
-        p -= scalar_hyperparameter(group["lr"]) * grad
+                buf._data[...] = fused_add(buf._data, grad, 1 - group["dampening"])
+            grad = fused_add(grad, buf._data, momentum) if group["nesterov"] else buf._data
+        p[...] = fused_add(p, grad, -scalar_hyperparameter(group["lr"]))

@@ -1,7 +1,9 @@
 """Small pieces of arithmetic that several update rules share, each in place on numpy arrays.
 
 They are written in the same order of floating-point operations as torch's single-tensor code path,
-so that trajectories agree with torch to rounding.
+with its fused multiply-adds (torch's CPU kernels for add with an alpha, lerp and addcmul round
+a * b + c once: backend/fma.py), so that trajectories agree with torch bit for bit where the
+gradients do.
 """
 from __future__ import annotations
 
@@ -9,19 +11,32 @@ from typing import Any
 
 import numpy as np
 
+from ..backend.fma import fma
+
+
+def fused_add(x: np.ndarray, other: np.ndarray, alpha: Any) -> np.ndarray:
+    """x + alpha * other rounded once: torch's x.add(other, alpha=alpha), alpha taken in x's dtype."""
+    return fma(x.dtype.type(alpha), other, x, x.dtype)
+
 
 def lerp_(start: np.ndarray, end: np.ndarray, weight: float) -> None:
-    """start += weight * (end - start), in place, with the two-sided formula torch's lerp uses."""
-    if abs(weight) < 0.5:
-        start += weight * (end - start)
-    else:
-        np.subtract(end, (end - start) * (1 - weight), out=start)
+    """start.lerp_(end, weight) as torch computes it: from start with the weight when it is small,
+    from end with weight - 1 when it is not, one fused multiply-add."""
+    w = start.dtype.type(weight)
+    small = abs(w) < 0.5
+    start[...] = fma(w if small else w - 1, end - start, start if small else end, start.dtype)
 
 
 def average_squares_(average: np.ndarray, x: np.ndarray, beta: float) -> None:
-    """average = beta * average + (1 - beta) * x * x, in place: a running mean of squares."""
+    """average.mul_(beta).addcmul_(x, x, value=1 - beta): a running mean of squares, in place."""
     average *= beta
-    average += (1 - beta) * x * x
+    average[...] = fma(x * average.dtype.type(1 - beta), x, average, average.dtype)
+
+
+def add_quotient_(x: np.ndarray, numerator: np.ndarray, denominator: np.ndarray, value: Any) -> None:
+    """x.addcdiv_(numerator, denominator, value=value) as torch computes it: value * numerator first,
+    then the quotient, then the sum (a division between: nothing to fuse)."""
+    x += (x.dtype.type(value) * numerator) / denominator
 
 
 def check_alpha(alpha: Any) -> None:
@@ -33,4 +48,4 @@ def check_alpha(alpha: Any) -> None:
 def l2_penalty(grad: np.ndarray, p: np.ndarray, weight_decay: Any) -> np.ndarray:
     """Weight decay as an L2 penalty: the gradient of `weight_decay / 2 * ||p||^2` added to g."""
     check_alpha(weight_decay)
-    return grad if weight_decay == 0 else grad + weight_decay * p
+    return grad if weight_decay == 0 else fused_add(grad, p, weight_decay)

@@ -10,8 +10,8 @@ format (`torch_legacy.py`), safetensors files (by the `.safetensors` suffix, as 
 Why loading is safe: torch files are pickles, and a pickle can name any Python function to call.
 We never use Python's unpickler. `restricted_unpickler.py` reads the pickle opcodes itself and
 builds only tensors, dtypes, sizes, containers and plain values, through an allowlist modelled on
-torch's `weights_only=True` loader; any other name raises `pickle.UnpicklingError` before anything
-runs, whatever `weights_only` says. Every other problem with a file (truncated, corrupted,
+torch's `weights_only=True` loader, and with `weights_only=False` modules of classes already loaded;
+any other name raises `pickle.UnpicklingError` before anything runs. Every other problem with a file (truncated, corrupted,
 inconsistent sizes, too deeply nested) raises `MalformedFileError`, a RuntimeError naming the file.
 See docs/serialization.md.
 """
@@ -44,10 +44,11 @@ FileLike = str | os.PathLike | BinaryIO
 def save(obj: Any, f: FileLike, pickle_module: Any = pickle, pickle_protocol: int = 2,
          _use_new_zipfile_serialization: bool = True, _disable_byteorder_record: bool = False) -> None:
     """Write `obj` (a state_dict, an optimizer's state_dict, a checkpoint dict of tensors, numbers,
-    strings, lists...) to the path or binary file `f` as `torch.save` does, so `torch.load` reads it.
+    strings, lists..., or a whole module) to the path or binary file `f` as `torch.save` does, so
+    `torch.load` reads it.
 
-    A path is replaced atomically: the previous file survives any failure. Whole modules,
-    numpy arrays and other objects are refused with a TypeError (save a module's `state_dict()`).
+    A path is replaced atomically: the previous file survives any failure. Numpy arrays and other
+    objects are refused with a TypeError.
     """
     if pickle_module is not pickle:
         raise NotImplementedError("tinygrad_rnn.save: pickle_module other than the standard pickle is not "
@@ -94,8 +95,8 @@ def load(f: FileLike, map_location: Any = None, pickle_module: Any = None, *, we
     """Read a file written by `torch.save` (zip or legacy format), by `tinygrad_rnn.save`, a
     `.safetensors` file, or an `.npz` file of earlier tinygrad_rnn versions.
 
-    Only data is ever built (see the module docstring), so `weights_only=False` loads the same
-    things as `weights_only=True`. `map_location` follows torch's rules; everything lands on the
+    Only data is ever built (see the module docstring); `weights_only=False` adds whole modules,
+    of classes already loaded (whole_modules.py). `map_location` follows torch's rules; everything lands on the
     CPU. `mmap=True` maps the file's storages instead of reading them (paths to zip files only).
     `pickle_load_args` may hold `encoding` and `errors` (for Python 2 strings in old files).
     """

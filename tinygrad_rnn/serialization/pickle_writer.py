@@ -9,6 +9,8 @@ allowlist. Python's own `pickle.Pickler` would have to import `torch._utils` to 
     storage    a persistent id ('storage', GLOBAL torch.FloatStorage, key, 'cpu', numel): the
                bytes themselves live outside the pickle (the zip member data/<key>)
     Parameter  GLOBAL torch._utils._rebuild_parameter, (tensor, requires_grad, OrderedDict())
+    Module     GLOBAL of its class, EMPTY_TUPLE, NEWOBJ, then its attributes' dict and BUILD
+               (whole_modules.py: torch.save(model, f), which torch.load(weights_only=False) reads)
     OrderedDict, dict, list, tuple, set, str, bytes, int, float, bool, None, torch.Size, dtypes
 
 Tensors that view one numpy array share one storage (with their own offset and strides), and a
@@ -26,13 +28,15 @@ from ..core import dtypes
 from ..core.size import Size
 from ..core.tensor import Tensor
 from ..device import device
+from ..nn.module import Module
 from ..nn.parameter import Parameter
 from .errors import MAX_NESTING
+from .whole_modules import class_path, function_path, state_of
 
 PROTO, STOP, MARK, NONE, TRUE, FALSE = b"\x80", b".", b"(", b"N", b"\x88", b"\x89"
 EMPTY_TUPLE, TUPLE, TUPLE1, TUPLE2, TUPLE3 = b")", b"t", b"\x85", b"\x86", b"\x87"
 EMPTY_LIST, APPENDS, EMPTY_DICT, SETITEMS = b"]", b"e", b"}", b"u"
-GLOBAL, REDUCE, BUILD, BINPERSID = b"c", b"R", b"b", b"Q"
+GLOBAL, REDUCE, BUILD, BINPERSID, NEWOBJ = b"c", b"R", b"b", b"Q", b"\x81"
 BININT1, BININT2, BININT, LONG1, LONG4, BINFLOAT, BINUNICODE = b"K", b"M", b"J", b"\x8a", b"\x8b", b"G", b"X"
 BINPUT, LONG_BINPUT, BINGET, LONG_BINGET = b"q", b"r", b"h", b"j"
 
@@ -99,7 +103,7 @@ class TorchPickler:
     def __init__(self, storages: StorageTable, protocol: int = 2, legacy: bool = False) -> None:
         self.storages, self.protocol, self.legacy = storages, protocol, legacy
         self.out: list[bytes] = []
-        self._memo: dict[int, int] = {}  # id(tensor) -> memo slot, so a tensor met twice loads as one object
+        self._memo: dict[int, int] = {}  # id(tensor or module) -> memo slot: met twice, it loads as one object
         self._path: set[int] = set()  # ids of the containers being written, to catch cycles
 
     def dump(self, obj: Any) -> bytes:
@@ -134,12 +138,15 @@ class TorchPickler:
             self.out.append(REDUCE)
         elif type(obj) in (dict, OrderedDict, list, tuple, set, Size):
             self._container(obj, depth)
+        elif isinstance(obj, Module):
+            self._module(obj, depth)
+        elif function_path(obj) is not None:
+            self._global(*function_path(obj))
         else:
             raise TypeError(
                 f"tinygrad_rnn.save cannot store an object of type {type(obj).__name__}: it stores tensors, numbers, "
-                "strings, bytes, None, dtypes, torch.Size and dicts/lists/tuples/sets of these, which is what "
-                "torch.load(weights_only=True) reads. To save a model, save its state_dict(); for a numpy "
-                "array, save torch.from_numpy(array)."
+                "strings, bytes, None, dtypes, torch.Size, modules and dicts/lists/tuples/sets of these. For a "
+                "numpy array, save torch.from_numpy(array)."
             )
 
     def _container(self, obj: Any, depth: int) -> None:
@@ -232,11 +239,33 @@ class TorchPickler:
         self._global("collections", "OrderedDict")
         self.out += [EMPTY_TUPLE, REDUCE]
 
+    def _module(self, m: Module, depth: int) -> None:
+        """A whole module, as pickle writes an object: its class by name, an empty instance, and then
+        its attributes (parameters, buffers, submodules, settings) set on it."""
+        if self._get_memo(m):
+            return
+        self._global(*class_path(type(m)))
+        self.out += [EMPTY_TUPLE, NEWOBJ]
+        self._put_memo(m)  # before the attributes: a submodule may refer back to it
+        self._save(state_of(m), depth + 1)
+        self.out.append(BUILD)
+
+    def _get_memo(self, obj: Any) -> bool:
+        """Write a reference to `obj` if it was written before (it loads as the same object)."""
+        if id(obj) not in self._memo:
+            return False
+        slot = self._memo[id(obj)]
+        self.out += [BINGET, bytes([slot])] if slot < 256 else [LONG_BINGET, struct.pack("<I", slot)]
+        return True
+
+    def _put_memo(self, obj: Any) -> None:
+        slot = self._memo[id(obj)] = len(self._memo)
+        self.storages._keep_alive.append(obj)  # (its id stays unique while we write)
+        self.out += [BINPUT, bytes([slot])] if slot < 256 else [LONG_BINPUT, struct.pack("<I", slot)]
+
     # ------------------------------------------------------------ tensors
     def _tensor(self, t: Tensor) -> None:
-        if id(t) in self._memo:
-            slot = self._memo[id(t)]
-            self.out += [BINGET, bytes([slot])] if slot < 256 else [LONG_BINGET, struct.pack("<I", slot)]
+        if self._get_memo(t):
             return
 
         if isinstance(t, Parameter):
@@ -248,9 +277,7 @@ class TorchPickler:
             self.out += [TUPLE, REDUCE]
         else:
             self._plain_tensor(t, requires_grad=t.requires_grad)
-        slot = self._memo[id(t)] = len(self._memo)
-        self.storages._keep_alive.append(t)
-        self.out += [BINPUT, bytes([slot])] if slot < 256 else [LONG_BINPUT, struct.pack("<I", slot)]
+        self._put_memo(t)
 
     def _plain_tensor(self, t: Tensor, requires_grad: bool) -> None:
         array = t._data

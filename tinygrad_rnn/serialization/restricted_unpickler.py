@@ -9,7 +9,9 @@ This unpickler reads the opcodes itself and never imports anything. A GLOBAL is 
 an element type; `collections.OrderedDict` -> OrderedDict). Any other name raises
 `pickle.UnpicklingError` before anything runs; REDUCE and NEWOBJ call only values from the table;
 BUILD sets attributes only on an OrderedDict (a state_dict's `_metadata`); APPEND only on lists,
-SETITEM only on dicts.
+SETITEM only on dicts. The one widening: with `weights_only=False`, a file may name a Module
+subclass that is already loaded, and NEWOBJ and BUILD make an empty one and set its attributes
+(a whole saved model; see whole_modules.py).
 
 Limits checked as it reads: containers nest at most `MAX_NESTING` deep, strings and bytes cannot be
 longer than the data left, and storages are sized and checked by the caller's `persistent_load`.
@@ -24,6 +26,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ..core.tensor import Tensor
+from ..nn.module import Module
 from ..nn.parameter import Parameter
 from .allowlist import (
     ALLOWED,
@@ -37,6 +40,7 @@ from .allowlist import (
 )
 from .errors import MAX_NESTING, MalformedFileError
 from .storages import rebuild_parameter
+from .whole_modules import module_global, restore, weights_only_message
 
 
 def _opcodes() -> dict[int, str]:
@@ -146,6 +150,10 @@ class RestrictedUnpickler:
         module = _compat_pickle.IMPORT_MAPPING.get(module, module)
         full_path = f"{module}.{name}"
         value = ALLOWED.get(full_path) if module not in BLOCKED_MODULES else None
+        if value is None and module_global(module, name) is not None:
+            if self.weights_only is not False:  # a whole model: torch's advice to load it with weights_only=False
+                raise pickle.UnpicklingError(weights_only_message(full_path))
+            value = module_global(module, name)
         if value is None:
             raise pickle.UnpicklingError(forbidden_global_message(full_path, self.weights_only))
         if isinstance(value, Unsupported):
@@ -173,6 +181,8 @@ class RestrictedUnpickler:
             self._push(rebuild_parameter(data, requires_grad, None))
         elif any(cls is c for c in (ordered_dict, counter, new_set)) and type(args) is tuple and not args:
             self._push(cls())  # (identity tests throughout: `in` would call a tensor's __eq__)
+        elif isinstance(cls, type) and issubclass(cls, Module) and args == ():  # (only _lookup puts a class here)
+            self._push(cls.__new__(cls))  # empty: its __init__ does not run, BUILD sets what it had
         else:
             raise pickle.UnpicklingError(f"Can only create new object for nn.Parameter, OrderedDict, Counter or set, "
                                          f"but got {cls!r}")
@@ -180,6 +190,12 @@ class RestrictedUnpickler:
     def _build(self) -> None:
         state = self.stack.pop()
         inst = self.stack[-1]
+        if isinstance(inst, Module):
+            if type(state) is not dict or not all(type(k) is str for k in state):
+                raise MalformedFileError("a module's attributes are not a dict of attribute names")
+            self._nest(inst, state.values())
+            restore(inst, state)
+            return
         if type(inst) not in (OrderedDict, Counter):
             raise pickle.UnpicklingError(f"Can only build OrderedDict or Counter, but got {type(inst)}")
         if state is None:

@@ -113,8 +113,8 @@ def _as_method_error(message: str) -> str:
             message = message.replace(f"got ({got})", f"got ({got}, )", 1)
     # the method's signatures list neither self nor out=, nor its checker's line the self argument
     message = message.replace("some of the arguments have invalid types: (Tensor, ", "some of the arguments have invalid types: (")
-    return message.replace("(Tensor input, ", "(").replace(", *, Tensor out = None)", ")").replace(
-        ", Tensor out = None)", ")")
+    return message.replace("(Tensor input, *, Tensor out = None)", "()").replace("(Tensor input, ", "(").replace(
+        ", *, Tensor out = None)", ")").replace(", Tensor out = None)", ")")
 
 
 def _keyword_unnumbered(message: str, kwargs: dict) -> str:

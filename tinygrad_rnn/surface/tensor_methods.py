@@ -8,6 +8,7 @@ and thin methods that hand over to the op functions in ops/. `bind()` copies eac
 from __future__ import annotations
 
 import builtins
+import inspect
 import warnings
 from collections.abc import Iterator
 from typing import Any
@@ -37,9 +38,13 @@ from ..ops.promotion import as_operand
 from ..ops.shape import normalize_dim
 from .assignment import assignable_number, check_put_dtype, check_value_shape, is_advanced
 from .factories import empty_strided
+from .histogram import METHOD_SIGNATURES as HISTOGRAM_METHOD_SIGNATURES
 from .histogram import histogram
 from .legacy import LEGACY_BY_NAME
 from .printing import tensor_repr
+from .storage import TypedStorage, UntypedStorage, warn_typed_storage_removal
+
+_OPERANDS = (Tensor, builtins.bool, builtins.int, builtins.float, complex, np.ndarray, np.generic)
 
 
 def _converts_to(dtype: dtypes.dtype, name: str) -> Any:
@@ -213,39 +218,45 @@ class TensorMethods:
     # ------------------------------------------------------------ arithmetic
     __add__ = _pw.add  # the op function itself: no extra call per operator
 
-    def __radd__(self, other: Any) -> Tensor:
-        return _pw.add(other, self)
+    # The reflected operators run when the left operand could not: for anything but a number or an
+    # array they give NotImplemented, as torch's, so Python's own TypeError follows (`None + t`).
+    def __radd__(self, other: Any) -> Any:
+        return _pw.add(other, self) if isinstance(other, _OPERANDS) else NotImplemented
 
     __sub__ = _pw.sub  # the op function itself: no extra call per operator
 
-    def __rsub__(self, other: Any) -> Tensor:
-        return _pw.sub(other, self)
+    def __rsub__(self, other: Any) -> Any:
+        return _pw.sub(other, self) if isinstance(other, _OPERANDS) else NotImplemented
 
     __mul__ = _pw.mul  # the op function itself: no extra call per operator
 
-    def __rmul__(self, other: Any) -> Tensor:
+    def __rmul__(self, other: Any) -> Any:
+        if not isinstance(other, _OPERANDS):
+            return NotImplemented
         return _pw.mul(self, other)  # as torch: the number second (where float16 keeps it in float32)
 
     __truediv__ = _pw.div  # the op function itself: no extra call per operator
 
-    def __rtruediv__(self, other: Any) -> Tensor:
+    def __rtruediv__(self, other: Any) -> Any:
+        if not isinstance(other, _OPERANDS):
+            return NotImplemented
         return _pw.mul(_pw.reciprocal(self), other)  # torch's formula: its float16 and float32 roundings
 
-    def __floordiv__(self, other: Any) -> Tensor:
-        return _pw.div(self, other, rounding_mode="floor")
+    def __floordiv__(self, other: Any) -> Any:
+        return _pw.div(self, other, rounding_mode="floor") if isinstance(other, _OPERANDS) else NotImplemented
 
-    def __rfloordiv__(self, other: Any) -> Tensor:
-        return _pw.div(other, self, rounding_mode="floor")
+    def __rfloordiv__(self, other: Any) -> Any:
+        return _pw.div(other, self, rounding_mode="floor") if isinstance(other, _OPERANDS) else NotImplemented
 
     __mod__ = _pw.remainder
 
-    def __rmod__(self, other: Any) -> Tensor:
-        return _pw.remainder(other, self)
+    def __rmod__(self, other: Any) -> Any:
+        return _pw.remainder(other, self) if isinstance(other, _OPERANDS) else NotImplemented
 
     __pow__ = _pw.pow
 
-    def __rpow__(self, base: Any) -> Tensor:
-        return _pw.pow(base, self)
+    def __rpow__(self, base: Any) -> Any:
+        return _pw.pow(base, self) if isinstance(base, _OPERANDS) else NotImplemented
 
     __neg__ = _pw.neg
 
@@ -256,16 +267,34 @@ class TensorMethods:
 
     __matmul__ = _la.matmul  # the op function itself: no extra call per operator
 
-    def __rmatmul__(self, other: Any) -> Tensor:
-        return _la.matmul(as_operand(other), self)
+    def __rmatmul__(self, other: Any) -> Any:
+        return _la.matmul(as_operand(other), self) if isinstance(other, _OPERANDS) else NotImplemented
 
     # ------------------------------------------------------------ elementwise functions
     def where(self, condition: Tensor, other: Any) -> Tensor:
         return _pw.where(condition, self, other)
 
     # ------------------------------------------------------------ comparisons (no gradient)
-    __eq__, __ne__ = _cmp.eq, _cmp.ne  # type: ignore[assignment]
-    __lt__, __le__, __gt__, __ge__ = _cmp.lt, _cmp.le, _cmp.gt, _cmp.ge
+    # torch's operators take a tensor, a number or an array, and give Python NotImplemented for
+    # anything else: `t == None` is then False, `t in [None, t]` looks past the None, and
+    # `t < None` is Python's TypeError. (torch.eq(t, None) itself raises.)
+    def __eq__(self, other: Any) -> Any:  # type: ignore[override]
+        return _cmp.eq(self, other) if isinstance(other, _OPERANDS) else NotImplemented
+
+    def __ne__(self, other: Any) -> Any:  # type: ignore[override]
+        return _cmp.ne(self, other) if isinstance(other, _OPERANDS) else NotImplemented
+
+    def __lt__(self, other: Any) -> Any:
+        return _cmp.lt(self, other) if isinstance(other, _OPERANDS) else NotImplemented
+
+    def __le__(self, other: Any) -> Any:
+        return _cmp.le(self, other) if isinstance(other, _OPERANDS) else NotImplemented
+
+    def __gt__(self, other: Any) -> Any:
+        return _cmp.gt(self, other) if isinstance(other, _OPERANDS) else NotImplemented
+
+    def __ge__(self, other: Any) -> Any:
+        return _cmp.ge(self, other) if isinstance(other, _OPERANDS) else NotImplemented
 
     # ------------------------------------------------------------ bitwise operators (ops/logical.py)
     __and__, __or__, __xor__ = _lg.bitwise_and, _lg.bitwise_or, _lg.bitwise_xor
@@ -474,6 +503,15 @@ class TensorMethods:
     @property
     def output_nr(self) -> int:
         return self._output_nr
+
+    def storage(self) -> TypedStorage:
+        """The flat memory this tensor views, as elements of its dtype (torch warns once: deprecated)."""
+        warn_typed_storage_removal()
+        return TypedStorage(self._data, self.dtype)
+
+    def untyped_storage(self) -> UntypedStorage:
+        """The flat memory this tensor views, as bytes."""
+        return UntypedStorage(self._data)
 
     def storage_offset(self) -> int:
         """Where the tensor starts in the array it views, in elements (0 for an array of its own)."""
@@ -708,9 +746,14 @@ class TensorMethods:
         check_pin_memory("new_tensor", pin_memory)
         return tensor(data, dtype=dtype or self.dtype, device=device, requires_grad=requires_grad)
 
-    def histogram(self, bins: Any, *, range: Any = None, weight: Tensor | None = None,  # noqa: A002
+    def histogram(self, bins: Any = 100, *, range: Any = None, weight: Tensor | None = None,  # noqa: A002
                   density: builtins.bool = False) -> Any:
-        return histogram(self, bins, range=range, weight=weight, density=density)
+        try:
+            return histogram(self, bins, range=range, weight=weight, density=density)
+        except TypeError as error:  # the method's overloads leave out `input` (and `out`)
+            if getattr(error, "overloads_of", None) != "histogram":
+                raise
+            raise invalid_combination("histogram", (bins,), HISTOGRAM_METHOD_SIGNATURES) from None
 
     def multinomial(self, num_samples: int, replacement: bool = False, *, generator: Any = None) -> Tensor:
         return random.multinomial(self, num_samples, replacement, generator=generator)
@@ -777,8 +820,19 @@ def _rebuild(data: np.ndarray, requires_grad: bool) -> Tensor:
 _NOT_METHODS = {"__dict__", "__weakref__", "__module__", "__qualname__", "__doc__", "__hash__"}
 
 
+# The methods torch writes in Python (torch/_tensor.py): Python names them `Tensor.norm()` in a
+# TypeError about their arguments; torch's C++ methods are named bare (`size()`), as ours then are.
+_WRITTEN_IN_PYTHON_BY_TORCH = {"__format__", "__repr__", "__iter__", "__reduce_ex__", "__deepcopy__", "__rsub__",
+                               "__rtruediv__", "__floordiv__", "__rfloordiv__", "__rmod__", "__pow__", "__rpow__",
+                               "__rmatmul__", "__rlshift__", "__rrshift__", "norm", "split", "resize", "resize_as",
+                               "storage", "dim_order"}
+
+
 def bind() -> None:
-    """Copy every member of TensorMethods onto Tensor (once, when the package is imported)."""
+    """Copy every member of TensorMethods onto Tensor (once, when the package is imported); those written
+    here are named as torch's errors name them, rather than `TensorMethods.size()`."""
     for name, member in vars(TensorMethods).items():
         if name not in _NOT_METHODS:
+            if inspect.isfunction(member) and member.__qualname__.startswith("TensorMethods."):
+                member.__qualname__ = f"Tensor.{name}" if name in _WRITTEN_IN_PYTHON_BY_TORCH else name
             setattr(Tensor, name, member)

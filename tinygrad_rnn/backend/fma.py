@@ -1,0 +1,92 @@
+"""a * b + c with one rounding (a fused multiply-add), exactly, on numpy arrays.
+
+torch's CPU kernels are compiled with fused multiply-adds: `add(x, y, alpha=a)` is fma(a, y, x),
+`addcmul`, `lerp` and its random fills are fmas too, and an unfused a * b + c rounds twice, an ulp
+off in about one element in five.
+
+Python 3.11 has no math.fma and numpy none at all: we use error-free transformations. The sum of two
+doubles and its exact rounding error (two_sum), the product and its error (two_product, Dekker's
+split into 26-bit halves); "round to odd" keeps the information a second rounding needs, so
+rounding to odd first and to nearest last gives the correctly rounded result (Boldo & Melquiond).
+"""
+from __future__ import annotations
+
+import math
+from fractions import Fraction
+from typing import Any
+
+import numpy as np
+
+
+def fma(a: Any, b: Any, c: Any, dtype: np.dtype) -> np.ndarray:
+    """a * b + c of `dtype` (float32 or float64) values rounded once; other dtypes as plain arithmetic."""
+    if dtype == np.float32:
+        return fma32(a, b, c)
+    if dtype == np.float64:
+        return fma64(a, b, c)
+    return np.asarray(a * b + c)
+
+
+def _two_sum(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    s = a + b
+    b_part = s - a
+    return s, (a - (s - b_part)) + (b - b_part)
+
+
+def _split(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    t = 134217729.0 * x  # 2^27 + 1
+    high = t - (t - x)
+    return high, x - high
+
+
+def _two_product(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    p = a * b
+    (a1, a2), (b1, b2) = _split(a), _split(b)
+    return p, ((a1 * b1 - p) + a1 * b2 + a2 * b1) + a2 * b2
+
+
+def _round_to_odd(s: np.ndarray, error: np.ndarray) -> np.ndarray:
+    """s + error (s the rounded sum, error what was lost) rounded to odd: when inexact, the neighbour
+    of the truncated value whose last bit is 1."""
+    even = (s.view(np.int64) & 1) == 0
+    return np.where((error != 0) & even, np.nextafter(s, np.where(error > 0, np.inf, -np.inf)), s)
+
+
+def fma64(a: Any, b: Any, c: Any) -> np.ndarray:
+    """a * b + c in float64 with one rounding."""
+    a, b, c = np.broadcast_arrays(*(np.asarray(v, np.float64) for v in (a, b, c)))
+    with np.errstate(invalid="ignore", over="ignore"):
+        high, low = _two_product(a, b)
+        total, lost = _two_sum(c, high)
+        result = np.asarray(total + _round_to_odd(*_two_sum(lost, low)))
+        # the splitting overflows near the largest doubles and loses bits among the smallest: do those
+        # few exactly with fractions (and non-finite inputs as plain IEEE arithmetic)
+        tiny = 2.0**-960
+        redo = ~np.isfinite(result) | (np.abs(result) < tiny) | ((np.abs(a * b) < tiny) & (a * b != 0))
+    for i in np.flatnonzero(redo):
+        result.flat[i] = _exact_fma(float(a.flat[i]), float(b.flat[i]), float(c.flat[i]))
+    return result
+
+
+def _exact_fma(a: float, b: float, c: float) -> float:
+    if not all(map(math.isfinite, (a, b, c))):
+        return a * b + c
+    exact = Fraction(a) * Fraction(b) + Fraction(c)
+    try:
+        return float(exact)  # rounds once, subnormals included
+    except OverflowError:
+        return math.inf if exact > 0 else -math.inf
+
+
+def fma32(a: Any, b: Any, c: Any) -> np.ndarray:
+    """a * b + c of float32 values with one rounding to float32: the product is exact in float64, the
+    sum rounded to odd in float64 (53 >= 2 * 24 + 2 bits) then to nearest in float32 is exact."""
+    product, c = np.broadcast_arrays(np.asarray(a, np.float64) * np.asarray(b, np.float64), np.asarray(c, np.float64))
+    total = np.asarray(product + c)  # (an array even for 0-d operands, whose sum numpy makes a scalar)
+    result = total.astype(np.float32)
+    # rounding to double then to float differs from rounding once only when the double lands exactly
+    # halfway between two floats (or among float's subnormals): redo those few with round-to-odd
+    redo = ((total.view(np.int64) & 0x1FFFFFFF) == 0x10000000) | (np.abs(total) < 2.0**-125)
+    if redo.any():
+        result[redo] = _round_to_odd(*_two_sum(product[redo], c[redo])).astype(np.float32)
+    return result
