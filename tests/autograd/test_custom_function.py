@@ -452,3 +452,24 @@ def test_mark_dirty_returns_the_changed_input_made_by_the_node(leaf):
         c.sum().backward()
         seen.append((c is b, c.tolist(), b.grad_fn.name(), b._version, a.grad.tolist()))
     assert seen[0] == seen[1]
+
+
+def test_an_old_style_function_takes_arguments_by_name():
+    """`F.apply(x, scale=3.0)` raised TypeError: torch passes arguments given by name to forward."""
+    torch = require_torch()
+    seen = []
+    for m in (tg, torch):
+        class Scale(m.autograd.Function):
+            @staticmethod
+            def forward(ctx, x, scale=2.0):
+                ctx.scale = scale
+                return x * scale
+
+            @staticmethod
+            def backward(ctx, g):
+                return g * ctx.scale, None
+
+        a = m.ones(2, requires_grad=True)
+        Scale.apply(a, scale=3.0).sum().backward()
+        seen.append((Scale.apply(x=a).tolist(), Scale.apply(a).tolist(), a.grad.tolist()))
+    assert seen[0] == seen[1]

@@ -36,6 +36,9 @@ class Function(_core.Function):
             bound = _forward_signature(cls).bind(*args, **kwargs)
             bound.apply_defaults()
             args, kwargs = bound.args, bound.kwargs
+        elif kwargs:  # forward(ctx, *args) style: arguments given by name go to their places
+            bound = _forward_signature(cls).bind(None, *args, **kwargs)
+            args, kwargs = bound.args[1:], bound.kwargs
         transforms = _transforms.active()
         if transforms and not cls._builtin:
             _check_transformable(cls, transforms)
