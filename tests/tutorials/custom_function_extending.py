@@ -132,11 +132,11 @@ def my_cube(x):
 # gradcheck takes a tuple of tensors as input, check if your gradient
 # evaluated with these tensors are close enough to numerical
 # approximations and returns True if they all verify this condition.
-input = (torch.randn(20, 20, dtype=torch.double, requires_grad=True), torch.randn(30, 20, dtype=torch.double, requires_grad=True))
+input = (torch.randn(8, 6, dtype=torch.double, requires_grad=True), torch.randn(5, 6, dtype=torch.double, requires_grad=True))
 test = gradcheck(linear, input, eps=1e-6, atol=1e-4)
 print(test)
 print(gradcheck(linear2, input))
-bias = torch.randn(30, dtype=torch.double, requires_grad=True)
+bias = torch.randn(5, dtype=torch.double, requires_grad=True)
 print(gradcheck(LinearFunction.apply, input + (bias,), eps=1e-6, atol=1e-4))
 print(torch.autograd.gradgradcheck(LinearFunction.apply, input + (bias,)))
 
