@@ -37,6 +37,7 @@ def run_program(path: Path, framework: str) -> tuple[str, list[str]]:
     assert OUR_IMPORT in source, f"{path.name} must start with `{OUR_IMPORT}`"
     if framework == "torch":
         source = source.replace(OUR_IMPORT, "import torch")
+        _import_torch_forward_ad_decompositions()
     random.seed(0)
     np.random.seed(0)
     out = io.StringIO()
@@ -49,6 +50,15 @@ def run_program(path: Path, framework: str) -> tuple[str, list[str]]:
         if text not in seen:
             seen.append(text)
     return ADDRESS.sub("0x?", out.getvalue()), seen
+
+
+def _import_torch_forward_ad_decompositions() -> None:
+    """torch's first forward-mode AD call in a process imports jit-scripted decompositions, which warns
+    "`torch.jit.script` is deprecated" once per process: import noise, not the program's, so it is used
+    up here, before any program runs."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        import torch._decomp.decompositions_for_jvp  # noqa: F401  (imported for its side effect)
 
 
 def _number_close(ours: str, theirs: str) -> bool:
@@ -259,6 +269,18 @@ def test_gradgradcheck_draws_its_upstream_gradients_from_the_global_generator():
         m.autograd.gradgradcheck(lambda x: (x.sin(), x.sum()), (a,))
         draws.append(m.rand(4).tolist())
     assert draws[0] == draws[1]
+
+
+def test_cudnn_flags_set_the_given_flags_and_default_the_rest_within_the_block():
+    """The NTK tutorial runs `with torch.backends.cudnn.flags(allow_tf32=False):`; the namespace had no flags."""
+    torch = require_torch()
+    seen = []
+    for m in (tinygrad_rnn, torch):
+        cudnn = m.backends.cudnn
+        with cudnn.flags(allow_tf32=False, benchmark=True) as given:
+            inside = (given, cudnn.enabled, cudnn.benchmark, cudnn.deterministic, cudnn.allow_tf32)
+        seen.append((inside, cudnn.enabled, cudnn.benchmark, cudnn.allow_tf32))
+    assert seen[0] == seen[1]
 
 
 if __name__ == "__main__":  # show both outputs of one program

@@ -49,8 +49,22 @@ class _Backend:
         return self._available
 
 
+class _Cudnn(_Backend):
+    @contextmanager
+    def flags(self, enabled: bool = False, benchmark: bool = False, benchmark_limit: int = 10,
+              deterministic: bool = False, allow_tf32: bool = True, **more: object) -> Iterator[None]:
+        """torch.backends.cudnn.flags: within the block the flags take the values given, each one not
+        given its default (so `enabled` is False unless named, as in torch); they are restored after."""
+        previous = dict(self.__dict__)
+        self.__dict__.update(enabled=enabled, benchmark=benchmark, deterministic=deterministic, allow_tf32=allow_tf32)
+        try:
+            yield
+        finally:
+            self.__dict__.update(previous)
+
+
 # Measured on torch 2.13 (CPU build): cudnn and mps are unavailable, mkldnn is available.
-cudnn = _Backend(False, enabled=True, deterministic=False, benchmark=False, allow_tf32=True)
+cudnn = _Cudnn(False, enabled=True, deterministic=False, benchmark=False, allow_tf32=True)
 mps = _Backend(False)
 mkldnn = _Backend(True, enabled=True)
 mkl = _Backend(True)

@@ -208,3 +208,30 @@ def test_hessian_forward_over_reverse_matches_torch_and_uses_forward_mode(monkey
     theirs = torch.autograd.functional.hessian(f, torch.tensor(x))
     np.testing.assert_allclose(ours.numpy(), theirs.numpy(), rtol=1e-10)
     assert not ours.requires_grad
+
+
+STRICT_SECOND_ORDER = {
+    "linear": lambda m: lambda a: a.sum(),
+    "constant": lambda m: lambda a: m.ones(()),
+    "quadratic": lambda m: lambda a: (a * a).sum(),
+    "detached factor": lambda m: lambda a: (a * a.detach()).sum(),
+}
+
+
+@pytest.mark.parametrize("api", ["hvp", "vhp", "hessian"])
+@pytest.mark.parametrize("create_graph", [False, True])
+@pytest.mark.parametrize("case", list(STRICT_SECOND_ORDER))
+def test_strict_second_order_refuses_a_jacobian_independent_of_the_input_as_torch(case, create_graph, api):
+    """strict hvp of a linear function gave the create_graph message, not torch's "While computing the
+    hessian, found that the jacobian ... is independent of the input"."""
+    torch = require_torch()
+    seen = []
+    for m in (tg, torch):
+        AF, f = m.autograd.functional, STRICT_SECOND_ORDER[case](m)
+        args = (f, m.ones(2), m.ones(2)) if api != "hessian" else (f, m.ones(2))
+        try:
+            result = getattr(AF, api)(*args, strict=True, create_graph=create_graph)
+            seen.append([t.tolist() for t in (result if api != "hessian" else (result,))])
+        except RuntimeError as e:
+            seen.append(str(e))
+    assert seen[0] == seen[1]

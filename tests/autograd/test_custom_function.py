@@ -340,3 +340,136 @@ def test_a_non_differentiable_output_gets_no_tangent():
     ours, theirs = (_forward_mode(m, lambda m, x: sort_with_jvp(m).apply(x), arrays) for m in (tg, torch))
     np.testing.assert_array_equal(ours[0][1], theirs[0][1])
     assert ours[1][1] is None and theirs[1][1] is None
+
+
+def _cube_once(m):
+    class CubeOnce(m.autograd.Function):
+        @staticmethod
+        def forward(ctx, x, scale):
+            ctx.save_for_backward(x)
+            return x ** 3
+
+        @staticmethod
+        @m.autograd.function.once_differentiable
+        def backward(ctx, grad_out):
+            x, = ctx.saved_tensors
+            assert not m.is_grad_enabled()
+            return grad_out * 3 * x ** 2, None
+
+    return CubeOnce
+
+
+@pytest.mark.parametrize("upstream_requires_grad", [False, True])
+def test_once_differentiable_backward_runs_without_grad_and_refuses_a_second_backward(upstream_requires_grad):
+    """The double-backward tutorial's @once_differentiable was missing."""
+    torch = require_torch()
+    seen = []
+    for m in (tg, torch):
+        x = m.tensor([1.5, -0.5], dtype=m.float64, requires_grad=True)
+        v = m.ones(2, dtype=m.float64, requires_grad=upstream_requires_grad)
+        g, = m.autograd.grad(_cube_once(m).apply(x, 2.0), x, v, create_graph=True)
+        row = [g.tolist(), g.requires_grad, None if g.grad_fn is None else g.grad_fn.name(), _cube_once(m).backward.__name__]
+        if g.requires_grad:
+            with pytest.raises(RuntimeError) as err:
+                g.sum().backward()
+            row.append(str(err.value))
+        row.append(m.autograd.grad(_cube_once(m).apply(x, 2.0), x, v)[0].requires_grad)  # no create_graph
+        seen.append(row)
+    assert seen[0] == seen[1]
+
+
+def _linear_function(m):
+    class LinearFunction(m.autograd.Function):
+        @staticmethod
+        def forward(input, weight, bias=None):
+            output = input.mm(weight.t())
+            return output if bias is None else output + bias
+
+        @staticmethod
+        def setup_context(ctx, inputs, output):
+            input, weight, bias = inputs  # every input, a default one too
+            ctx.save_for_backward(input, weight)
+            ctx.has_bias = bias is not None
+
+        @staticmethod
+        def backward(ctx, g):
+            input, weight = ctx.saved_tensors
+            return g.mm(weight), g.t().mm(input), g.sum(0) if ctx.has_bias else None
+
+    return LinearFunction
+
+
+@pytest.mark.parametrize("call", ["default", "positional", "keyword", "missing"])
+def test_apply_fills_in_forwards_defaults_for_setup_context(call):
+    """The Extending PyTorch notes' LinearFunction has `bias=None` and unpacks three inputs."""
+    torch = require_torch()
+    seen = []
+    for m in (tg, torch):
+        m.manual_seed(0)
+        x, w, b = (m.randn(*s, dtype=m.float64, requires_grad=True) for s in ((4, 3), (2, 3), (2,)))
+        f = _linear_function(m)
+        calls = {"default": ((x, w), {}), "positional": ((x, w, b), {}), "keyword": ((x, w), {"bias": b}),
+                 "missing": ((x,), {})}
+        try:
+            out = f.apply(*calls[call][0], **calls[call][1])
+        except TypeError as e:
+            seen.append(str(e))
+            continue
+        out.sum().backward()
+        seen.append([np.round(t.detach().numpy(), 10).tolist() for t in (out, x.grad, w.grad)] + [b.grad is None])
+    assert seen[0] == seen[1]
+
+
+def _add_one_in_place(m):
+    class AddOneInPlace(m.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            x.add_(1)
+            ctx.mark_dirty(x)
+            return x
+
+        @staticmethod
+        def backward(ctx, g):
+            return g * 3
+
+    return AddOneInPlace
+
+
+@pytest.mark.parametrize("leaf", [False, True])
+def test_mark_dirty_returns_the_changed_input_made_by_the_node(leaf):
+    """ctx.mark_dirty was accepted and ignored: the output was a new tensor and the input kept its
+    old node (and a leaf that requires grad was changed in place without torch's error)."""
+    torch = require_torch()
+    seen = []
+    for m in (tg, torch):
+        a = m.ones(2, requires_grad=True)
+        b = a if leaf else a * 2
+        try:
+            c = _add_one_in_place(m).apply(b)
+        except RuntimeError as e:
+            seen.append(str(e))
+            continue
+        c.sum().backward()
+        seen.append((c is b, c.tolist(), b.grad_fn.name(), b._version, a.grad.tolist()))
+    assert seen[0] == seen[1]
+
+
+def test_an_old_style_function_takes_arguments_by_name():
+    """`F.apply(x, scale=3.0)` raised TypeError: torch passes arguments given by name to forward."""
+    torch = require_torch()
+    seen = []
+    for m in (tg, torch):
+        class Scale(m.autograd.Function):
+            @staticmethod
+            def forward(ctx, x, scale=2.0):
+                ctx.scale = scale
+                return x * scale
+
+            @staticmethod
+            def backward(ctx, g):
+                return g * ctx.scale, None
+
+        a = m.ones(2, requires_grad=True)
+        Scale.apply(a, scale=3.0).sum().backward()
+        seen.append((Scale.apply(x=a).tolist(), Scale.apply(a).tolist(), a.grad.tolist()))
+    assert seen[0] == seen[1]

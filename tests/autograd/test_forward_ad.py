@@ -7,7 +7,7 @@ import threading
 
 import numpy as np
 import pytest
-from helpers import TOL, check_error, require_torch
+from helpers import TOL, check_error, require_torch, to_numpy
 
 import tinygrad_rnn
 from tinygrad_rnn.autograd import forward_ad as fwAD
@@ -531,3 +531,133 @@ def test_reverse_over_forward_through_an_lstm(fused):
         tinygrad_rnn.backends.fused_rnn = True
     for ours_grad, theirs_grad in zip(*grads):
         np.testing.assert_allclose(ours_grad, theirs_grad, **TOL[np.float64])
+
+
+# ------------------------------------------------------------------ what the forward-AD tutorial needed
+def _in_both(run):
+    torch = require_torch()
+    return [run(m, _fwad(m)) for m in (tinygrad_rnn, torch)]
+
+
+LAYOUTS = {  # primal, tangent: same layout (the tangent is kept), or another (copied into the primal's layout)
+    "same": lambda m: (m.randn(3, 4), m.randn(3, 4)),
+    "transposed tangent": lambda m: (m.randn(3, 4), m.randn(4, 3).T),
+    "transposed primal": lambda m: (m.randn(4, 3).T, m.randn(3, 4)),
+    "size-1 dims place nothing": lambda m: (m.randn(1, 4), m.randn(4, 1).T),
+    "sliced primal": lambda m: (m.randn(3, 4)[:, :2], m.randn(3, 2)),
+    "permuted": lambda m: (m.randn(2, 3, 4).permute(2, 0, 1), m.randn(4, 2, 3)),
+    "other dtype, other layout": lambda m: (m.randn(3, 4), m.randn(4, 3, dtype=m.float64).T),
+    "other dtype, same layout": lambda m: (m.randn(3, 4), m.randn(3, 4, dtype=m.float64)),
+}
+
+
+@pytest.mark.parametrize("case", list(LAYOUTS))
+def test_make_dual_copies_a_tangent_laid_out_unlike_its_primal(case):
+    def run(m, fw):
+        primal, tangent = LAYOUTS[case](m)
+        tangent.requires_grad_()
+        with fw.dual_level():
+            got = fw.unpack_dual(fw.make_dual(primal, tangent)).tangent
+            return (got is tangent, got.stride(), got.is_contiguous(), str(got.dtype),
+                    None if got.grad_fn is None else got.grad_fn.name(), got.tolist() == tangent.tolist())
+    ours, theirs = _in_both(run)
+    assert ours == theirs
+
+
+def _dual_reprs(m, fw):
+    m.manual_seed(0)
+    with fw.dual_level():
+        x = fw.make_dual(m.randn(3, requires_grad=True), m.randn(3))
+        return [repr(x), repr(x * 2), repr(fw.make_dual(m.randn(2, 3, dtype=m.float64), m.randn(2, 3, dtype=m.float64))),
+                repr(fw.make_dual(m.randn(2), m.randn(2, dtype=m.float64))), repr(fw.make_dual(m.randn(20), m.randn(20))),
+                repr(fw.make_dual(m.tensor(1.5), m.tensor(2.0)).exp()), repr(fw.unpack_dual(x).primal)]
+
+
+def test_a_dual_tensor_prints_its_tangent_and_its_view_node():
+    ours, theirs = _in_both(_dual_reprs)
+    assert ours == theirs
+
+
+PRODUCTS = {
+    "mul by a number": lambda m, d, x, y: d * 2, "mul": lambda m, d, x, y: d * y, "mul by grad": lambda m, d, x, y: d * x,
+    "mm": lambda m, d, x, y: y @ d, "mm by grad": lambda m, d, x, y: x @ d, "addmm": lambda m, d, x, y: m.addmm(y, y, d),
+    "linear": lambda m, d, x, y: m.nn.functional.linear(y, d), "linear+bias": lambda m, d, x, y: m.nn.functional.linear(y, d, x[0]),
+    "add": lambda m, d, x, y: d + x, "exp": lambda m, d, x, y: d.exp(),
+}
+
+
+@pytest.mark.parametrize("primal_requires_grad", [True, False])
+@pytest.mark.parametrize("op", list(PRODUCTS))
+def test_a_product_tangent_is_in_the_graph_as_torchs(op, primal_requires_grad):
+    """torch adds a zero term for an operand without a tangent: in grad mode the tangent is an
+    AddBackward0 node, and the primal's gradient through it is zeros (the tutorial printed the
+    tangent of a Linear with dual weights)."""
+    def run(m, fw):
+        m.manual_seed(0)
+        w = m.randn(3, 3, requires_grad=primal_requires_grad)
+        x, y = m.randn(3, 3, requires_grad=True), m.randn(3, 3)
+        with fw.dual_level():
+            t = fw.unpack_dual(PRODUCTS[op](m, fw.make_dual(w, m.randn(3, 3)), x, y)).tangent
+            seen = (t.requires_grad, None if t.grad_fn is None else t.grad_fn.name())
+            if t.requires_grad:
+                t.sum().backward()
+            with m.no_grad():
+                t_no_grad = fw.unpack_dual(PRODUCTS[op](m, fw.make_dual(w, m.randn(3, 3)), x, y)).tangent
+        return seen, t_no_grad.requires_grad, [None if g is None else to_numpy(g) for g in (w.grad, x.grad)]
+    ours, theirs = _in_both(run)
+    assert ours[:2] == theirs[:2]
+    for g, h in zip(ours[2], theirs[2]):
+        assert (g is None and h is None) or np.allclose(g, h, rtol=1e-5, atol=1e-6)
+
+
+def test_a_custom_functions_node_prints_as_torchs():
+    def run(m, fw):
+        class Fn(m.autograd.Function):
+            @staticmethod
+            def forward(ctx, x):
+                return x.exp()
+
+            @staticmethod
+            def backward(ctx, g):
+                return g
+
+        y = Fn.apply(m.ones(2, requires_grad=True))
+        return repr(y.grad_fn).split(" object")[0], repr(y), repr(y.exp().grad_fn).split(" object")[0]
+    ours, theirs = _in_both(run)
+    assert ours == theirs
+
+
+RECURRENT = {
+    "GRU": lambda m: (m.nn.GRU(3, 4, batch_first=True), (2, 5, 3)),
+    "LSTM 2 layers": lambda m: (m.nn.LSTM(3, 4, num_layers=2), (5, 2, 3)),
+    "RNN bidirectional": lambda m: (m.nn.RNN(3, 4, bidirectional=True), (5, 2, 3)),
+    "GRUCell": lambda m: (m.nn.GRUCell(3, 4), (2, 3)),
+    "LSTMCell": lambda m: (m.nn.LSTMCell(3, 4), (2, 3)),
+    "RNNCell": lambda m: (m.nn.RNNCell(3, 4), (2, 3)),
+}
+
+
+@pytest.mark.parametrize("tangents_on", ["weights", "input"])
+@pytest.mark.parametrize("module", list(RECURRENT))
+def test_recurrent_modules_carry_tangents_of_tensors_that_do_not_require_grad(module, tangents_on):
+    """functional_call with dual weights (detached, as the tutorials make them) lost the tangents: the
+    fused kernels took their inference loop whenever nothing required grad."""
+    def run(m, fw):
+        m.manual_seed(0)
+        net, shape = RECURRENT[module](m)
+        net = net.double()
+        params = {k: v.detach() for k, v in net.named_parameters()}
+        x = m.randn(*shape, dtype=m.float64)
+        with fw.dual_level():
+            if tangents_on == "weights":
+                params = {k: fw.make_dual(v, m.randn_like(v)) for k, v in params.items()}
+            else:
+                x = fw.make_dual(x, m.randn_like(x))
+            out = m.func.functional_call(net, params, (x,))
+            flat = [out] if isinstance(out, m.Tensor) else [o for o in out if isinstance(o, m.Tensor)]
+            flat += [t for o in out if isinstance(o, tuple) for t in o] if isinstance(out, tuple) else []
+            return [fw.unpack_dual(o).tangent.numpy() for o in flat]
+    ours, theirs = _in_both(run)
+    assert len(ours) == len(theirs)
+    for a, b in zip(ours, theirs):
+        np.testing.assert_allclose(a, b, rtol=1e-10, atol=1e-12)

@@ -144,3 +144,19 @@ def test_jacfwd_vs_jacrev_example_runs_both_shapes(capsys):
     assert set(times) == {"tall", "wide"} and all(t > 0 for pair in times.values() for t in pair)
     out = capsys.readouterr().out
     assert "8 inputs -> 512 outputs, Jacobian (512, 8)" in out and "jacfwd / jacrev = " in out
+
+
+def test_jvp_and_jacfwd_results_show_torchs_nodes_when_weights_require_grad():
+    """jvp's output read <torch::autograd::Identity> (unpack_dual's node), jacfwd's blocks
+    UnsafeViewBackward0; torch shows an alias and a view."""
+    torch = require_torch()
+    def run(m):
+        m.manual_seed(0)
+        net = m.nn.Sequential(m.nn.Linear(5, 4), m.nn.Tanh(), m.nn.Linear(4, 2))
+        params, x = dict(net.named_parameters()), m.randn(3, 5)
+        ones = {k: m.ones_like(v) for k, v in params.items()}
+        out, tangent = m.func.jvp(lambda p: m.func.functional_call(net, p, (x,)), (params,), (ones,))
+        jac = m.func.jacfwd(lambda p: m.func.functional_call(net, p, (x[0],)))(params)
+        return out.grad_fn.name(), tangent.grad_fn.name(), {k: v.grad_fn.name() for k, v in jac.items()}
+
+    assert run(tg) == run(torch)

@@ -1,5 +1,7 @@
 """functional_call and stack_module_state against torch.func: swapped weights and buffers,
 tied weights, strict, several dicts, originals restored, and an ensemble through vmap."""
+import copy
+
 import numpy as np
 import pytest
 from helpers import assert_arrays_close, check_error, require_torch
@@ -133,3 +135,27 @@ def test_per_sample_gradients_of_a_small_model_match_torch():
     ours, theirs = both(run)
     for a, b in zip(ours, theirs):
         assert_arrays_close(a, b)
+
+
+def test_an_ensemble_runs_through_a_template_moved_to_meta():
+    """The model-ensembling tutorial copies one model to 'meta' as a storage-free template for
+    functional_call; `.to('meta')` refused the device. The template keeps shapes and dtypes."""
+    def run(m):
+        m.manual_seed(0)
+        models = [m.nn.Sequential(m.nn.Linear(3, 4), m.nn.BatchNorm1d(4)).double() for _ in range(3)]
+        params, buffers = m.func.stack_module_state(models)
+        template = models[0].__class__(*[copy.deepcopy(layer) for layer in models[0]]).to("meta")
+        shapes = [(tuple(p.shape), p.dtype == m.float64, p.requires_grad) for p in template.parameters()]
+        x = m.randn(5, 3, dtype=m.float64)
+        out = m.vmap(lambda p, b, x: m.func.functional_call(template, (p, b), (x,)), in_dims=(0, 0, None))(
+            params, buffers, x)
+        return out.detach().numpy(), shapes, repr(template)
+    ours, theirs = both(run)
+    assert_arrays_close(ours[0], theirs[0])
+    assert ours[1:] == theirs[1:]
+    assert not np.isnan(ours[0]).any()
+
+
+def test_a_template_moved_to_meta_holds_no_memory():
+    template = tg.nn.Linear(300, 200).to("meta")
+    assert template.weight._data.strides == (0, 0) and template.weight.shape == (200, 300)

@@ -165,3 +165,28 @@ def test_errors_match_torch(case):
 def test_outputs_of_different_structures_per_example_are_refused():
     with pytest.raises(ValueError, match="outputs of different structures"):
         tg.func.vmap(lambda a: (a,) if a.sum() > 0 else (a, a))(tg.tensor([[1.0], [-1.0]]))
+
+
+VMAPPED_NODES = {
+    "last op": lambda m, w, x: m.vmap(lambda v: v.dot(w).relu())(x),
+    "out_dims=1": lambda m, w, x: m.vmap(lambda v: v * w, out_dims=1)(x),
+    "second output": lambda m, w, x: m.vmap(lambda v: (v * w, v + w))(x)[1],
+    "unbatched output": lambda m, w, x: m.vmap(lambda v: w)(x),
+    "view": lambda m, w, x: m.vmap(lambda v: (v * w).view(5, 1))(x),
+    "index": lambda m, w, x: m.vmap(lambda v: (v * w)[0])(x),
+    "input requires grad": lambda m, w, x: m.vmap(lambda v: v * 2)(x.clone().requires_grad_()),
+    "grad": lambda m, w, x: m.vmap(m.func.grad(lambda v: (v * w).sum()))(x),
+}
+
+
+@pytest.mark.parametrize("case", list(VMAPPED_NODES))
+def test_a_vmapped_output_shows_torchs_node(case):
+    """The whirlwind tour printed vmap(model)(examples) as grad_fn=<ReluBackward0>: torch runs the model
+    once on the batch; the loop here stacked the examples (StackBackward0)."""
+    torch = require_torch()
+    names = []
+    for m in (tg, torch):
+        m.manual_seed(0)
+        out = VMAPPED_NODES[case](m, m.randn(5, requires_grad=True), m.randn(3, 5))
+        names.append((out.grad_fn.name(), tuple(out.shape)))
+    assert names[0] == names[1]

@@ -23,8 +23,10 @@ import itertools
 from collections.abc import Callable
 from typing import Any, NamedTuple
 
+import numpy as np
+
 from ..core.forward_mode import set_tangent, tangent_at
-from ..core.function import Function
+from ..core.function import Function, rename
 from ..core.modes import modes
 from ..core.tensor import Tensor
 
@@ -129,9 +131,31 @@ def make_dual(tensor: Tensor, tangent: Tensor, *, level: int | None = None) -> T
         raise RuntimeError(
             "Making a dual Tensor based on a Tensor that already has a forward gradient at the same level 0 is not supported."
         )
-    dual = Alias.apply(tensor)
-    set_tangent(dual, modes.dual_level, tangent)  # kept as given, as torch (a float64 tangent stays float64)
+    dual = rename(Alias.apply(tensor), "ViewBackward0")  # torch's dual is a view of the primal
+    set_tangent(dual, modes.dual_level, _laid_out_like(tensor, tangent))
     return dual
+
+
+def _laid_out_like(primal: Tensor, tangent: Tensor) -> Tensor:
+    """The tangent itself when its elements lie in memory as the primal's do (a float64 tangent of a
+    float32 primal stays float64, as in torch); otherwise, as torch, its values copied into a new tensor
+    with the primal's layout and dtype (`copy_`: a tangent that requires grad keeps its gradient path)."""
+    if _layout(tangent) == _layout(primal):
+        return tangent
+    return Tensor._make(_empty_strided_like(primal._data)).copy_(tangent)
+
+
+def _empty_strided_like(a: np.ndarray) -> np.ndarray:
+    """New memory holding an array of a's shape, dtype and strides (torch's empty_strided)."""
+    if any(s < 0 for s in a.strides) or a.size == 0:  # (numpy's reversed views: their order, in fresh memory)
+        return np.empty_like(a)
+    extent = 1 + sum((n - 1) * s for n, s in zip(a.shape, a.strides)) // a.itemsize
+    return np.lib.stride_tricks.as_strided(np.empty(extent, a.dtype), a.shape, a.strides)
+
+
+def _layout(t: Tensor) -> tuple:
+    """The strides (in elements) that place the elements: those of dims of size 1 place nothing."""
+    return tuple(s // t._data.itemsize if n > 1 else None for n, s in zip(t._data.shape, t._data.strides))
 
 
 def unpack_dual(tensor: Any, *, level: int | None = None) -> UnpackedDualTensor:
@@ -141,4 +165,4 @@ def unpack_dual(tensor: Any, *, level: int | None = None) -> UnpackedDualTensor:
     if not isinstance(tensor, Tensor):
         raise TypeError(f"_unpack_dual(): argument 'dual' (position 1) must be Tensor, not {type(tensor).__name__}")
     tangent = tangent_at(tensor, modes.dual_level)
-    return UnpackedDualTensor(tensor if tangent is None else Alias.apply(tensor), tangent)
+    return UnpackedDualTensor(tensor if tangent is None else rename(Alias.apply(tensor), "torch::autograd::Identity"), tangent)

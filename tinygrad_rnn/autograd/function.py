@@ -1,4 +1,122 @@
-"""torch.autograd.function: `Function`, the base of custom differentiable ops (see core/function.py)."""
-from ..core.function import Function
+"""torch.autograd.function: `Function`, the base of custom differentiable ops (see core/function.py),
+with what torch.func transforms ask of one, and `once_differentiable`, for a backward that is not
+itself differentiable."""
+from __future__ import annotations
 
-__all__ = ["Function"]
+import functools
+import inspect
+from collections.abc import Callable
+from typing import Any
+
+from ..core import function as _core
+from ..core.grad_mode import is_grad_enabled, no_grad
+from ..core.tensor import Tensor
+from ..func import _transforms
+
+__all__ = ["Function", "once_differentiable"]
+
+_TWICE = "trying to differentiate twice a function that was marked with @once_differentiable"
+_EXTENDING = "For more details, please see https://pytorch.org/docs/main/notes/extending.func.html"
+
+
+class Function(_core.Function):
+    """The base class of a user's differentiable op (see core/function.py for how it runs).
+
+    Under a torch.func transform (grad, vjp, jvp, vmap and those built on them) torch asks more of
+    it, and refuses it otherwise: a `setup_context` staticmethod (forward without ctx), and under
+    vmap a `vmap` staticmethod or `generate_vmap_rule = True` (here the rule is then the loop vmap
+    runs anyway, which gives the same result)."""
+
+    generate_vmap_rule = False
+
+    @classmethod
+    def apply(cls, *args: Any, **kwargs: Any) -> Any:
+        if cls.setup_context is not _core.Function.setup_context:
+            # forward(*args) style: as torch, fill in forward's defaults, so setup_context sees every input
+            bound = _forward_signature(cls).bind(*args, **kwargs)
+            bound.apply_defaults()
+            args, kwargs = bound.args, bound.kwargs
+        elif kwargs:  # forward(ctx, *args) style: arguments given by name go to their places
+            bound = _forward_signature(cls).bind(None, *args, **kwargs)
+            args, kwargs = bound.args[1:], bound.kwargs
+        transforms = _transforms.active()
+        if transforms and not cls._builtin:
+            _check_transformable(cls, transforms)
+        return super().apply(*args, **kwargs)
+
+    def mark_dirty(self, *tensors: Any) -> None:
+        """Name the inputs forward changed in place (and returns): each comes back as itself, now made
+        by this node, its version one higher; torch refuses a leaf that requires grad."""
+        self._dirty = tensors
+
+    def _claim_output(self, o: Any, nr: int, args: tuple) -> Any:
+        if not any(o is d for d in self.__dict__.get("_dirty", ())):
+            return super()._claim_output(o, nr, args)
+        if o.grad_fn is None and o.requires_grad:
+            raise RuntimeError("a leaf Variable that requires grad has been used in an in-place operation.")
+        o._version += 1
+        o.grad_fn, o._output_nr, o._requires_grad = self, nr, True
+        return o
+
+
+def _forward_signature(cls: type) -> inspect.Signature:
+    """The signature of cls.forward, worked out once per class."""
+    signature = cls.__dict__.get("_signature")
+    if signature is None or signature[0] is not cls.forward:
+        cls._signature = signature = (cls.forward, inspect.signature(cls.forward))
+    return signature[1]
+
+
+def _check_transformable(cls: type, transforms: tuple) -> None:
+    if cls.setup_context is _core.Function.setup_context:
+        raise RuntimeError("In order to use an autograd.Function with functorch transforms (vmap, grad, jvp, jacrev, "
+                           f"...), it must override the setup_context staticmethod. {_EXTENDING}")
+    if "vmap" not in transforms:
+        return
+    has_rule = hasattr(cls, "vmap")
+    if cls.generate_vmap_rule and has_rule:
+        raise RuntimeError(f"You tried to vmap over {cls.__name__}, but it has both generate_vmap_rule=True and an "
+                           "overridden vmap staticmethod. Please set generate_vmap_rule=False or delete the overridden "
+                           f"vmap staticmethod to avoid ambiguity. {_EXTENDING}")
+    if not cls.generate_vmap_rule and not has_rule:
+        raise RuntimeError(f"You tried to vmap over {cls.__name__}, but it does not have vmap support. Please override "
+                           f"and implement the vmap staticmethod or set generate_vmap_rule=True. {_EXTENDING}")
+
+
+class DelayedError(_core.Function):
+    """Passes its inputs through; differentiating through it raises (torch's Error node)."""
+
+    torch_name = "torch::autograd::Error"
+
+    @staticmethod
+    def forward(ctx, *tensors):
+        outs = tuple(Tensor._make(t._data) for t in tensors)
+        return outs if len(outs) > 1 else outs[0]
+
+    @staticmethod
+    def backward(ctx, *grads):
+        raise RuntimeError(_TWICE)
+
+
+def once_differentiable(backward: Callable[..., Any]) -> Callable[..., Any]:
+    """Decorate a custom Function's backward that autograd cannot record (numpy code, in-place tricks).
+
+    It runs under no_grad. When a double backward could follow (grad mode on and an incoming gradient
+    requires grad, as with `create_graph=True`), its results hang off an Error node instead, so the
+    second backward raises "trying to differentiate twice ..." rather than giving wrong numbers."""
+
+    @functools.wraps(backward)
+    def wrapper(ctx: Any, *grads: Any) -> Any:
+        with no_grad():
+            outputs = backward(ctx, *grads)
+        if not is_grad_enabled() or not any(isinstance(g, Tensor) and g.requires_grad for g in grads):
+            return outputs
+        results = outputs if isinstance(outputs, tuple) else (outputs,)
+        # The Error node needs inputs that require grad to be recorded: detached copies that do, as torch.
+        present = [r.detach().requires_grad_() for r in results if r is not None]
+        linked = DelayedError.apply(*present) if present else ()
+        linked = iter(linked if isinstance(linked, tuple) else (linked,))
+        results = tuple(None if r is None else next(linked) for r in results)
+        return results if isinstance(outputs, tuple) else results[0]
+
+    return wrapper

@@ -26,7 +26,7 @@ import numpy as np
 from ..core import grad_mode
 from ..core.engine import grad
 from ..core.tensor import Tensor
-from ..func import batching
+from ..func import _transforms, batching
 from ..func._differentiate import fresh_leaf
 from ..func.jvp import jacfwd
 from ..ops.shape import stack
@@ -118,8 +118,11 @@ def hessian(func: Callable[..., Any], inputs: Any, create_graph: bool = False, s
 
     def gradient(*xs: Any) -> tuple:
         out = func(*xs)
+        _check_outputs_require_grad((out,), strict)
         _check_single_element(out, "hessian")
-        return jacobian(lambda *ys: func(*ys), xs, create_graph=True, strict=strict, vectorize=vectorize)
+        jac = jacobian(lambda *ys: func(*ys), xs, create_graph=True, vectorize=vectorize)  # (strict: checked below)
+        _check_jacobian_depends_on_inputs(jac, strict)
+        return jac
 
     result = jacobian(gradient, inputs, create_graph=create_graph, strict=strict, vectorize=vectorize,
                       strategy=outer_jacobian_strategy)
@@ -165,7 +168,8 @@ def _forward_mode_jacobian(func: Callable, inputs_tuple: bool, inputs: tuple) ->
         outputs_tuple[:] = [_as_tuple(out, "outputs of the user-provided function", "jacobian")[0]]
         return out
 
-    jac = jacfwd(checked, argnums=tuple(range(len(inputs))))(*(x.detach() for x in inputs))
+    with _transforms.internal():
+        jac = jacfwd(checked, argnums=tuple(range(len(inputs))))(*(x.detach() for x in inputs))
     rows = jac if outputs_tuple[0] else (jac,)
     return _unpack_nested(rows, outputs_tuple[0], inputs_tuple)
 
@@ -189,11 +193,24 @@ def _hessian_product(func: Callable, inputs: Any, v: Any, create_graph: bool, st
         out = func(*inputs)
         _check_single_element(out, name)
         _check_outputs_require_grad((out,), strict)
-        first = _zeros_for_none(_grad((out,), inputs, None, create_graph=True), inputs, strict, True, "back")
+        first = _zeros_for_none(_grad((out,), inputs, None, create_graph=True), inputs, strict, False, "back")
+        _check_jacobian_depends_on_inputs(first, strict)
     with grad_mode.set_grad_enabled(create_graph or grad_mode.is_grad_enabled()):
         second = _grad(first, inputs, v, create_graph)
         result = _zeros_for_none(second, inputs, strict, create_graph, "double_back")
     return _finish((out,), create_graph)[0], _unpack(_finish(result, create_graph), inputs_tuple)
+
+
+def _check_jacobian_depends_on_inputs(jacobian: tuple, strict: bool) -> None:
+    """strict: a jacobian that does not depend on the inputs (a linear function) has no hessian."""
+    for i, g in enumerate(jacobian):
+        if strict and not g.requires_grad:
+            raise RuntimeError(
+                f"While computing the hessian, found that the jacobian of the user-provided function with respect to "
+                f"input {i} is independent of the input. This is not allowed in strict mode. You should ensure that "
+                "your function is twice differentiable and that the jacobian depends on the inputs (this would be "
+                "violated by a linear function for example)."
+            )
 
 
 def _as_tuple(x: Any, what: str, fn: str) -> tuple[bool, tuple]:
@@ -303,6 +320,9 @@ def _zero_or(g: Any, x: Any, strict: bool, create_graph: bool, j: int, i: int) -
             raise RuntimeError(f"Output {i} of the user-provided function is independent of input {j}. This is "
                                "not allowed in strict mode.")
         return Tensor._make(np.zeros(x.shape, x.dtype.np))
+    if strict and create_graph and not g.requires_grad:  # (torch names the output's index here)
+        raise RuntimeError(f"The jacobian of the user-provided function is independent of input {i}. This is not "
+                           "allowed in strict mode when create_graph=True.")
     return g
 
 

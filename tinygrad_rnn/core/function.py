@@ -94,7 +94,7 @@ class Function:
         cls._forward_cls, cls._node_classes = cls, {}
         cls._forward_takes_ctx = cls.setup_context is Function.setup_context  # torch's older style
         # torch numbers its built-in nodes (TanhBackward0) but not those of user Functions (MyOpBackward).
-        builtin = cls.__module__.startswith("tinygrad_rnn.")
+        builtin = cls._builtin = cls.__module__.startswith("tinygrad_rnn.")
         cls.Node = cls.node_class(cls.torch_name or cls.__name__ + ("Backward0" if builtin else "Backward"))
 
     @classmethod
@@ -150,9 +150,6 @@ class Function:
 
     def mark_non_differentiable(self, *tensors: Any) -> None:
         self._non_differentiable = tensors
-
-    def mark_dirty(self, *tensors: Any) -> None:
-        """Accepted for compatibility; in-place custom ops are not tracked specially here."""
 
     def set_materialize_grads(self, value: bool) -> None:
         self.materialize_grads = value
@@ -254,8 +251,9 @@ class Function:
     def name(self) -> str:
         return type(self).__name__  # the node class is named as torch names the node
 
-    def __repr__(self) -> str:  # torch shows a node's Python type: NotImplemented, not torch::autograd::NotImplemented
-        return f"<{self.name().removeprefix('torch::autograd::')} object at {hex(id(self))}>"
+    def __repr__(self) -> str:  # torch shows the node's Python type; user Functions' are in torch.autograd.function
+        name = self.name().removeprefix("torch::autograd::") if self._builtin else f"torch.autograd.function.{self.name()}"
+        return f"<{name} object at {hex(id(self))}>"
 
     # torch wraps a Python number operand of +, -, * and / in a tensor, which next_functions then
     # lists as (None, 0) after the tensor operand; ops that do so set this.

@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 
 from . import dtypes
+from .modes import modes
 from .size import Size
 
 
@@ -227,13 +228,12 @@ class Tensor:
 
     # ------------------------------------------------------------ conversion
     def numpy(self, *, force: bool = False) -> np.ndarray:
-        if self._requires_grad and not force:
+        if self._requires_grad and modes.grad_enabled and not force:  # (torch allows it under no_grad)
             raise RuntimeError("Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() instead.")
         return self._data
 
     def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
-        a = self.numpy()
-        return a if dtype is None else a.astype(dtype)
+        return self.numpy() if dtype is None else self.numpy().astype(dtype)
 
     def item(self) -> Any:
         if self._data.size != 1:

@@ -18,6 +18,7 @@ from .. import ops
 from ..core.function import Function
 from ..core.tensor import Tensor
 from ..ops import linalg, pointwise
+from . import _transforms
 
 
 def native_function_rule(func: Callable) -> Callable | None:
@@ -87,7 +88,8 @@ def _custom_function_rule(cls: type) -> Callable:
 
     def rule(args: list, batched: list, *, info: VmapInfo, **kwargs: Any) -> Any:
         in_dims = tuple(0 if b else None for b in batched)
-        return cls.vmap(info, in_dims, *args, **kwargs)  # type: ignore[attr-defined]
+        with _transforms.lowered():
+            return cls.vmap(info, in_dims, *args, **kwargs)  # type: ignore[attr-defined]
 
     rule.custom = True  # type: ignore[attr-defined]
     return rule

@@ -14,7 +14,7 @@ from typing import Any
 
 from ..core import grad_mode
 from ..core.tensor import Tensor
-from . import _tree
+from . import _transforms, _tree
 from ._differentiate import check_tensors, finish, reaches_outside, stand_in, vjp_leaves
 from .batching import batched_grad
 
@@ -51,7 +51,8 @@ def grad_and_value(func: Callable[..., Any], argnums: Argnums = 0, has_aux: bool
         check_tensors(leaves)
         with grad_mode.enable_grad():
             ins = [stand_in(x) for x in leaves]
-            result = func(*replace_argnums(args, argnums, _tree.unflatten(ins, spec)), **kwargs)
+            with _transforms.running("grad"):
+                result = func(*replace_argnums(args, argnums, _tree.unflatten(ins, spec)), **kwargs)
             output, aux = split_aux(result, has_aux, "grad_and_value(f)(*args)")
             _check_scalar(output)
             keep = reaches_outside([output], ins)
@@ -73,7 +74,8 @@ def vjp(func: Callable[..., Any], *primals: Any, has_aux: bool = False) -> tuple
     check_tensors(leaves)
     with grad_mode.enable_grad():
         ins = [stand_in(x) for x in leaves]
-        result = func(*_tree.unflatten(ins, spec))
+        with _transforms.running("vjp"):
+            result = func(*_tree.unflatten(ins, spec))
         output, aux = split_aux(result, has_aux, "vjp(f, *primals)")
         outs, out_spec = _tree.flatten(output)
         check_outputs(outs, "vjp(f, *primals)")

@@ -22,9 +22,10 @@ import numpy as np
 from ..autograd import forward_ad
 from ..core import grad_mode
 from ..core.engine import grad as autograd_grad
+from ..core.function import rename
 from ..core.modes import modes
 from ..core.tensor import Tensor
-from . import _tree
+from . import _transforms, _tree
 from ._differentiate import check_tensors, finish, reaches_outside, stand_in, zeros_like
 from .grad import check_outputs, replace_argnums, select_argnums, split_aux
 from .vmap import vmap
@@ -72,7 +73,8 @@ def _forward_jvp(func: Callable, leaves: list, spec: Any, tangents: list, strict
     """One forward pass with dual numbers."""
     with forward_ad.dual_level():
         duals = [forward_ad.make_dual(x, t) for x, t in zip(leaves, tangents)]
-        output, aux = split_aux(func(*_tree.unflatten(duals, spec)), has_aux, _WHERE)
+        with _transforms.running("jvp"):
+            output, aux = split_aux(func(*_tree.unflatten(duals, spec)), has_aux, _WHERE)
         outs, out_spec = _tree.flatten(output)
         check_outputs(outs, _WHERE)
         pairs = [_unpack(o, strict) for o in outs]
@@ -95,19 +97,23 @@ def _unpack(out: Tensor, strict: bool) -> tuple:
         if strict:
             raise RuntimeError(_STRICT)
         tangent = zeros_like(primal)
-    return _primal(primal), tangent
+    return (rename(primal, "AliasBackward0") if primal is not out else primal), tangent
 
 
 def _primal(x: Any) -> Any:
-    """What the caller gets back: the value without this level's tangent."""
-    return forward_ad.unpack_dual(x).primal if isinstance(x, Tensor) else x
+    """What the caller gets back: the value without this level's tangent (torch's node: an alias)."""
+    if not isinstance(x, Tensor):
+        return x
+    primal = forward_ad.unpack_dual(x).primal
+    return rename(primal, "AliasBackward0") if primal is not x else primal
 
 
 def _double_vjp_jvp(func: Callable, leaves: list, spec: Any, tangents: list, strict: bool, has_aux: bool) -> tuple:
     """J v by two reverse passes (see the module docstring): for a jvp inside an open dual level."""
     with grad_mode.enable_grad():
         ins = [stand_in(x) for x in leaves]
-        output, aux = split_aux(func(*_tree.unflatten(ins, spec)), has_aux, _WHERE)
+        with _transforms.running("jvp"):
+            output, aux = split_aux(func(*_tree.unflatten(ins, spec)), has_aux, _WHERE)
         outs, out_spec = _tree.flatten(output)
         check_outputs(outs, _WHERE)
         if strict and not all(o.requires_grad for o in outs):
@@ -198,10 +204,8 @@ def _basis(leaves: list, sizes: list) -> list:
 
 
 def _split_columns(columns: Tensor, out: Tensor, leaves: list, sizes: list) -> list:
-    """d out / d leaf_j, shaped out.shape + leaf_j.shape, from the stacked columns (total, *out.shape)."""
-    blocks, offset = [], 0
-    for x, n in zip(leaves, sizes):
-        block = columns[offset:offset + n].reshape((n, out.numel())).t()
-        blocks.append(block.reshape((*out.shape, *x.shape)))
-        offset += n
-    return blocks
+    """d out / d leaf_j, shaped out.shape + leaf_j.shape, from the stacked columns (total, *out.shape):
+    the columns moved last, split by leaf and unflattened, as torch does. (torch's unflatten of the
+    last dim is a view, named so; ours copies a non-contiguous block, which would show UnsafeView.)"""
+    rows = columns.movedim(0, -1)
+    return [rename(block.unflatten(-1, x.shape), "ViewBackward0") for block, x in zip(rows.split(sizes, dim=-1), leaves)]

@@ -26,9 +26,10 @@ from typing import Any
 import numpy as np
 
 from .. import random as _random
+from ..core.function import rename
 from ..core.tensor import Tensor
 from ..ops.shape import cat, stack
-from . import _tree, function_rules
+from . import _transforms, _tree, function_rules
 from .grad import VjpFunction
 
 _RANDOMNESS = ("error", "different", "same")
@@ -74,10 +75,11 @@ class _Call:
         # Every mapped argument gets its batch dimension in front.
         moved = [x.movedim(d, 0) if d is not None and d != 0 else x for x, d in zip(leaves, dims)]
         batched = [d is not None for d in dims]
-        native = self._native(moved, batched, spec, size, kwargs)
-        if native is not None:
-            return native
-        return self._loop(moved, batched, spec, size, kwargs)
+        with _transforms.running("vmap"):
+            native = self._native(moved, batched, spec, size, kwargs)
+            if native is not None:
+                return native
+            return self._loop(moved, batched, spec, size, kwargs)
 
     # ------------------------------------------------------------------ checking the arguments
     def _where(self) -> str:
@@ -221,7 +223,7 @@ class _Call:
             if not isinstance(first, Tensor):
                 raise ValueError(f"vmap({self.name}, ...): `{self.name}` must only return Tensors, got type "
                                  f"{type(first)}. Did you mean to set out_dims= to None for output?")
-            stacked.append(stack(column) if size else first.unsqueeze(0)[:0])
+            stacked.append(_named_as_torch(stack(column), column) if size else first.unsqueeze(0)[:0])
             is_batched.append(True)
         return self._place_outputs(stacked, is_batched, out_spec, dims)
 
@@ -251,6 +253,18 @@ class _Call:
                 x, b = x.unsqueeze(0).expand(self.size, *x.shape), True
             placed.append(x.movedim(0, d) if b and d != 0 else x)
         return _tree.unflatten(placed, spec)
+
+
+def _named_as_torch(stacked: Tensor, column: list) -> Tensor:
+    """torch runs f once on the whole batch, so its output's node is f's last op (ReluBackward0), or,
+    for a tensor f returned as it was for every example, the expand that batched it; ours would show
+    the stack that gathers the examples. Named as torch's; the node computes what stack's does."""
+    if stacked.grad_fn is None:
+        return stacked
+    if all(c is column[0] for c in column):
+        return rename(stacked, "ExpandBackward0")
+    names = {None if c.grad_fn is None else c.grad_fn.name() for c in column}
+    return rename(stacked, names.pop()) if len(names) == 1 and None not in names else stacked
 
 
 def _zero_example(x: Tensor) -> Tensor:

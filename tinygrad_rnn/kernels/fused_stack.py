@@ -31,6 +31,7 @@ import numpy as np
 
 from ..core import grad_mode
 from ..core.function import Function
+from ..core.modes import modes
 from ..core.tensor import Tensor
 from .recurrence import DirectionWeights, infer_layers, records_graph
 from .sequence_function import SequenceFunction
@@ -156,8 +157,9 @@ class FusedRunner:
     def __call__(self, x: Tensor, state: tuple | None, weights: Sequence[DirectionWeights], num_layers: int,
                  num_directions: int, masks: tuple | None = None, lengths: Any = None) -> tuple:
         """Every layer and direction: one node when a gradient is wanted, else arrays only."""
-        # (the flat list is only read when a graph may be recorded: under no_grad it is not made)
-        flat = [w for group in weights for w in group] if grad_mode.is_grad_enabled() else []
+        # (the flat list is only read when a node may be needed: under no_grad and no forward AD, it is not made)
+        needed = grad_mode.is_grad_enabled() or modes.dual_level is not None
+        flat = [w for group in weights for w in group] if needed else []
         if records_graph(x, *(state or ()), *flat):
             states = state or (None,) * self.stack.state_count
             out, *finals = self.stack.apply(x, num_layers, num_directions, masks, lengths, *states, *flat)

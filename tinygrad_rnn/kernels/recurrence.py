@@ -32,6 +32,8 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from ..core import grad_mode
+from ..core.forward_mode import tangent_at
+from ..core.modes import modes
 from ..core.tensor import Tensor
 from ..creation import zeros
 from ..ops.linalg import addmm
@@ -178,8 +180,11 @@ def infer_layers(state_sizes: Callable, direction: Callable[..., tuple], x: np.n
 
 
 def records_graph(*tensors: Tensor | None) -> bool:
-    """Whether an op on these inputs records a graph node: grad mode is on and one requires grad.
-    When not, the fused runners take their inference loops (nothing kept for a backward)."""
+    """Whether an op on these inputs must run as a node: grad mode is on and one requires grad, or
+    forward-mode AD is on and one carries a tangent (the node's jvp pushes it on). When not, the
+    fused runners take their inference loops (nothing kept for a backward, no tangent to carry)."""
+    if modes.dual_level is not None and any(tangent_at(t, modes.dual_level) is not None for t in tensors):
+        return True
     return grad_mode.is_grad_enabled() and any(t is not None and t.requires_grad for t in tensors)
 
 

@@ -27,7 +27,7 @@ from ..autograd import is_grad_enabled, no_grad
 from ..core import dtypes
 from ..core.tensor import Tensor
 from ..creation import from_numpy
-from ..device import check_device, device
+from ..device import check_device, check_device_name, device
 from .backward_hooks import BackwardHooks
 from .parameter import Buffer, Parameter, is_lazy
 
@@ -168,6 +168,19 @@ def _registered(hooks: dict, module: Module, name: str, value: Any) -> Any:
         if replaced is not None:
             value = replaced
     return value
+
+
+def _without_storage(t: Tensor) -> Tensor:
+    """What `module.to('meta')` leaves in place of a tensor: its shape and dtype, and no memory.
+
+    torch's ensembling recipe copies one model to the 'meta' device as a template and runs it with
+    `functional_call` on stacked weights, so the template's own values are never read. There is no
+    meta device here: the stand-in is one NaN (0 for an integer buffer) broadcast to the shape, so
+    the module keeps its shapes at no memory cost, and a forward pass that reads it anyway gives
+    NaN where torch raises "Tensor on device meta is not on the expected device cpu!". The tensors
+    still report the CPU as their device."""
+    fill = np.array(np.nan if t.is_floating_point() else 0, dtype=t._data.dtype)
+    return Tensor._make(np.broadcast_to(fill, t._data.shape))
 
 
 class Module:
@@ -581,6 +594,8 @@ class Module:
                 target = arg
             elif isinstance(arg, Tensor):
                 target = arg.dtype
+            elif isinstance(arg, str) and check_device_name(arg) == "meta":
+                return self._apply(_without_storage)
             elif isinstance(arg, (str, device)):
                 check_device(arg)
         if target is None:

@@ -12,6 +12,7 @@ from ..core.forward_mode import given
 from ..core.function import Function, rename
 from ..core.tensor import Tensor
 from .declare import Sample, op
+from .product_rule import with_missing_terms
 from .promotion import as_operand
 from .promotion import check_broadcast as _check_broadcast
 
@@ -52,7 +53,7 @@ class MatMul(Function):
     @staticmethod
     def jvp(ctx, ta, tb):  # d(a b) = da b + a db
         a, b = ctx.saved_tensors
-        return _sum_present(MatMul.apply(ta, b) if given(ta) else None, MatMul.apply(a, tb) if given(tb) else None)
+        return _sum_present((MatMul.apply(ta, b) if given(ta) else None, b), (MatMul.apply(a, tb) if given(tb) else None, a))
 
 
 def _vector_matmul_backward(ctx: MatMul, a: Tensor, b: Tensor, g: Tensor) -> tuple:
@@ -97,7 +98,7 @@ class MatMulNT(Function):
     @staticmethod
     def jvp(ctx, ta, tb):
         a, b = ctx.saved_tensors
-        return _sum_present(MatMulNT.apply(ta, b) if given(ta) else None, MatMulNT.apply(a, tb) if given(tb) else None)
+        return _sum_present((MatMulNT.apply(ta, b) if given(ta) else None, b), (MatMulNT.apply(a, tb) if given(tb) else None, a))
 
 
 class MatMulTN(Function):
@@ -119,17 +120,19 @@ class MatMulTN(Function):
     @staticmethod
     def jvp(ctx, ta, tb):
         a, b = ctx.saved_tensors
-        return _sum_present(MatMulTN.apply(ta, b) if given(ta) else None, MatMulTN.apply(a, tb) if given(tb) else None)
+        return _sum_present((MatMulTN.apply(ta, b) if given(ta) else None, b), (MatMulTN.apply(a, tb) if given(tb) else None, a))
 
 
-def _sum_present(*terms: Tensor | None) -> Tensor:
-    """The sum of a jvp's terms, leaving out those of operands without a tangent (forward_mode.given):
-    a weight without one costs no product with zeros."""
-    present = [t for t in terms if t is not None]
+def _sum_present(*terms: tuple[Tensor | None, Tensor | None]) -> Tensor:
+    """The sum of a jvp's terms, each given with the primal it multiplies (None for a term without
+    one), leaving out those of operands without a tangent (forward_mode.given): a weight without one
+    costs no product with zeros (in grad mode a zero term stands in for it, as in torch's graph:
+    product_rule.py)."""
+    present = [t for t, _ in terms if t is not None]
     total = present[0]
     for term in present[1:]:
         total = total + term
-    return total
+    return with_missing_terms(total, *[partner for t, partner in terms if t is None])
 
 
 # torch picks a kernel by the operands' ranks, and its graph shows that kernel's node.
@@ -351,9 +354,9 @@ class AddMm(Function):
     def jvp(ctx, t_input, t_mat1, t_mat2):
         mat1, mat2 = ctx.saved_tensors
         rows_by_columns = (mat1.shape[0], mat2.shape[1])
-        return _sum_present(t_input.expand(rows_by_columns) if given(t_input) else None,
-                            MatMul.apply(t_mat1, mat2) if given(t_mat1) else None,
-                            MatMul.apply(mat1, t_mat2) if given(t_mat2) else None)
+        return _sum_present((t_input.expand(rows_by_columns) if given(t_input) else None, None),
+                            (MatMul.apply(t_mat1, mat2) if given(t_mat1) else None, mat2),
+                            (MatMul.apply(mat1, t_mat2) if given(t_mat2) else None, mat1))
 
 
 @op(inplace=True, out=True, samples=_arrays_of(((3, 4), (2, 3, 5), (2, 5, 4)), ((3, 4), (1, 3, 2), (1, 2, 4))))

@@ -25,6 +25,7 @@ from ..core.tensor import Tensor
 from ..creation import checked_fill
 from ..layout import check_memory_format, preserve_format
 from .declare import BINARY_SHAPES, Sample, away_from_kinks, binary, inside_unit, op, positive, unary
+from .product_rule import with_missing_terms
 from .promotion import (
     DOUBLE_STEP,
     HALF_STEP,
@@ -292,7 +293,8 @@ class Mul(Function):
     @staticmethod
     def jvp(ctx, ta, tb):  # d(ab) = da b + a db
         a, b = ctx.saved_tensors
-        return _plus(ta * b if given(ta) else None, a * tb if given(tb) else None)
+        total = _plus(ta * b if given(ta) else None, a * tb if given(tb) else None)
+        return with_missing_terms(total, *[partner for t, partner in ((ta, b), (tb, a)) if not given(t)])
 
 
 @op(inplace=True, out=True, aliases=("multiply",), samples=binary())

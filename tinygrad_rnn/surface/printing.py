@@ -14,6 +14,8 @@ from typing import Any
 import numpy as np
 
 from ..core import dtypes
+from ..core.forward_mode import tangent_at
+from ..core.modes import modes
 from .print_options import PRINT_OPTS
 
 
@@ -109,6 +111,9 @@ def tensor_repr(t: Any, prefix: str = "tensor(") -> str:
         suffixes.append(f"grad_fn=<{t.grad_fn.name().removeprefix('torch::autograd::')}>")  # (as torch prints CopySlices)
     elif t.requires_grad:
         suffixes.append("requires_grad=True")
+    tangent = tangent_at(t, modes.dual_level)  # inside a forward-AD level, a dual tensor shows its tangent
+    if tangent is not None:
+        suffixes.append(f"tangent={tangent}")  # (format: a 0-d tangent shows as its number, as in torch)
     if data.size == 0:
         body = "[]"
     else:
