@@ -48,3 +48,11 @@ def test_cuda_matmul_flags_refuse_what_torch_refuses(restored, name, value):
             setattr(m.backends.cuda.matmul, name, value)
         errors.append((type(caught.value), str(caught.value)))
     assert errors[0] == errors[1]
+
+
+def test_backends_namespaces_are_importable_as_submodules():
+    """Training scripts write `import torch.backends.cudnn as cudnn; cudnn.benchmark = True`."""
+    import importlib
+
+    for name in ("cudnn", "cuda", "mps", "mkldnn", "mkl", "openmp", "mha"):
+        assert importlib.import_module(f"tinygrad_rnn.backends.{name}") is getattr(tinygrad_rnn.backends, name)

@@ -30,6 +30,9 @@ def test_submodule_imports_through_the_alias_are_the_package_modules():
         import torch.optim as optim
         from torch.utils.data import DataLoader, TensorDataset
         from torch.nn.utils.rnn import pack_padded_sequence
+        import torch.backends.cudnn as cudnn  # (a namespace of backends.py, importable as torch's are)
+        cudnn.benchmark = True
+        assert cudnn is tinygrad_rnn.backends.cudnn and torch.backends.cudnn.benchmark
         assert nn is tinygrad_rnn.nn and F is tinygrad_rnn.nn.functional and optim is tinygrad_rnn.optim
         assert DataLoader is tinygrad_rnn.utils.data.DataLoader
         assert pack_padded_sequence is tinygrad_rnn.nn.utils.rnn.pack_padded_sequence

@@ -13,13 +13,16 @@ nn's RNNBase._run_layers reads `fused_rnn`, the one place the choice is made, fo
 
 `cuda`, `cudnn`, `mps`, `mkldnn`, `mkl` and `openmp` are stand-ins for torch.backends' namespaces, so
 tutorial lines such as `torch.backends.cudnn.deterministic = True`, `torch.backends.mps.is_available()`
-or nanoGPT's `torch.backends.cuda.matmul.allow_tf32 = True` run unchanged.
+or nanoGPT's `torch.backends.cuda.matmul.allow_tf32 = True` run unchanged. They are modules, as
+torch's are, so `import torch.backends.cudnn as cudnn` works too (see `_as_submodules`).
 """
 from __future__ import annotations
 
+import importlib.machinery
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from types import ModuleType
 from typing import Any
 
 fused_rnn: bool = True
@@ -38,10 +41,11 @@ def composed_rnn() -> Iterator[None]:
         module.fused_rnn = previous
 
 
-class _Backend:
+class _Backend(ModuleType):
     """A torch.backends namespace for hardware we do not have: flags are stored and ignored."""
 
     def __init__(self, available: bool, **flags: bool) -> None:
+        super().__init__("")
         self._available = available
         self.__dict__.update(flags)
 
@@ -118,11 +122,12 @@ class _CublasMatmul:
             raise AttributeError("Unknown attribute " + name)
 
 
-class _Cuda:
+class _Cuda(ModuleType):
     """`torch.backends.cuda` of a CPU build: not built; the scaled-dot-product-attention kernel
     switches are stored (F.scaled_dot_product_attention here has one path, the math one)."""
 
     def __init__(self) -> None:
+        super().__init__("")
         self.matmul = _CublasMatmul()
         self._sdp = {"flash": True, "mem_efficient": True, "math": True, "cudnn": True}
 
@@ -163,11 +168,12 @@ class _Cuda:
 cuda = _Cuda()
 
 
-class _Mha:
+class _Mha(ModuleType):
     """`torch.backends.mha`: the switch of torch's inference fast path for MultiheadAttention and
     TransformerEncoder (nn/transformer.py reads it: a padded batch then comes out zero at its padding)."""
 
     def __init__(self) -> None:
+        super().__init__("")
         self._fastpath = True
 
     def get_fastpath_enabled(self) -> bool:
@@ -178,3 +184,16 @@ class _Mha:
 
 
 mha = _Mha()
+
+
+def _as_submodules(**namespaces: ModuleType) -> None:
+    """Make the namespaces importable as this module's submodules: `import torch.backends.cudnn` asks
+    the import system, which wants a package (one with a __path__) and the submodule in sys.modules."""
+    for name, namespace in namespaces.items():
+        namespace.__name__ = f"{__name__}.{name}"
+        namespace.__spec__ = importlib.machinery.ModuleSpec(namespace.__name__, None)
+        sys.modules[namespace.__name__] = namespace
+
+
+__path__: list[str] = []  # a package to the import system; its submodules are the namespaces here
+_as_submodules(cudnn=cudnn, mps=mps, mkldnn=mkldnn, mkl=mkl, openmp=openmp, cuda=cuda, mha=mha)
