@@ -18,7 +18,7 @@ import numpy as np
 
 from ..backend.accumulate import FastSum, SliceGrad, dense
 from ..backend.errstate import quiet_floats
-from . import anomaly_mode, dtypes
+from . import dtypes
 from .function import Function
 from .modes import modes
 from .tensor import Tensor
@@ -128,8 +128,8 @@ def _run_node(node: Function, grads: list) -> tuple:
     for nr, g in enumerate(grads):  # an output no gradient reached: zeros, or None if the node asked
         if g is None and node.materialize_grads:
             grads[nr] = _zeros(node.output_meta[nr])
-    if modes.anomaly_enabled:  # detect_anomaly(): NaN check and forward stack (see anomaly_mode.py)
-        result = anomaly_mode.checked_backward(node, grads)
+    if modes.anomaly_enabled:  # detect_anomaly(): NaN check and forward stack (autograd/anomaly_mode.py)
+        result = modes.anomaly_hooks.checked_backward(node, grads)
     else:
         result = type(node).backward(node, *grads)
     if not isinstance(result, tuple):
@@ -161,16 +161,13 @@ def _propagate(roots: Sequence[Any], root_grads: Sequence[Any], keep_graph: bool
 
     def deliver(edge: tuple, g: Slot) -> None:
         target, nr = edge
-        if capture is not None and (id(target), nr) in capture:
-            key = (id(target), nr)
-            captured[key] = adder.add(captured.get(key), g)
         if isinstance(target, Function):
             slots = pending.get(target)
             if slots is None:
                 slots = pending[target] = [None] * len(target.output_meta)
             current = slots[nr]  # (the first dense gradient is kept as it is by either rule: no call)
             slots[nr] = g if current is None and type(g) is not SliceGrad else adder.add(current, g)
-        elif capture is None:
+        elif capture is None or (id(target), nr) in capture:
             entry = leaves.setdefault(id(target), [target, None])
             entry[1] = adder.add(entry[1], g)
 
@@ -184,12 +181,18 @@ def _propagate(roots: Sequence[Any], root_grads: Sequence[Any], keep_graph: bool
     grad_was, modes.grad_enabled = modes.grad_enabled, create_graph
     try:
         with quiet_floats():
-            for node in topological_order([r.grad_fn for r in roots if r.grad_fn is not None]):
-                _visit(node, pending.pop(node, None), deliver, adder, keep_graph, create_graph)
+            order = topological_order([r.grad_fn for r in roots if r.grad_fn is not None])
+            needed = None if capture is None else _leading_to(order, capture)
+            for node in order:
+                run = needed is None or node in needed
+                _visit(node, pending.pop(node, None), deliver, adder, keep_graph, create_graph, run, capture, captured)
             for leaf, g in leaves.values():
                 hooks = leaf.__dict__.get("_hooks")
                 if hooks:
                     g = _apply_hooks(hooks, dense(g, Tensor._make))
+                if capture is not None:  # grad() or backward(inputs=): the caller decides where it goes
+                    captured[leaf._key()] = g
+                    continue
                 _accumulate(leaf, g, create_graph, fresh=adder.owns(g))
                 for hook in list(leaf.__dict__.get("_post_accumulate_hooks", ())):  # after .grad holds the sum
                     hook(leaf)
@@ -198,16 +201,34 @@ def _propagate(roots: Sequence[Any], root_grads: Sequence[Any], keep_graph: bool
     return captured
 
 
-def _visit(node: Function, grads: list | None, deliver: Any, adder: Any, keep_graph: bool,
-           create_graph: bool) -> None:
-    """Run one node on the summed gradients of its outputs and send each input gradient on."""
-    if grads is None:  # no gradient flows to this node (e.g. only to a detached branch)
+def _leading_to(order: list[Function], capture: dict) -> set[Function]:
+    """The nodes of `order` with a path to a captured input: the only ones grad() and backward(inputs=)
+    run, as torch's engine does (a hook or custom backward on another branch is not called)."""
+    needed: set[Function] = set()
+    for node in reversed(order):  # each node after the nodes it sends gradients to
+        if any(e is not None and ((id(e[0]), e[1]) in capture or e[0] in needed) for e in node.edges):
+            needed.add(node)
+    return needed
+
+
+def _visit(node: Function, grads: list | None, deliver: Any, adder: Any, keep_graph: bool, create_graph: bool,
+           run: bool = True, capture: dict | None = None, captured: dict | None = None) -> None:
+    """Run one node on the summed gradients of its outputs and send each input gradient on. A captured
+    output's gradient is taken as torch's engine takes it: before the tensor's hooks if the node runs
+    (it is on the way to another input), after them if only the capture needs it."""
+    mine = [] if capture is None else [nr for nr in range(len(node.output_meta)) if (id(node), nr) in capture]
+    if grads is None or not (run or mine):  # no gradient flows here (e.g. only to a detached branch)
         return
     adder.release(grads)
+    if run:
+        _capture(node, grads, mine, captured)
     if node._hooks:
         _run_hooks(node._hooks, grads)
     if node._retained:
         _retain(node, grads, create_graph)
+    if not run:
+        _capture(node, grads, mine, captured)
+        return
     in_grads = _run_node(node, grads)
     if not keep_graph and node._saved:
         node._saved = None  # free what backward saved, as torch does unless retain_graph
@@ -217,6 +238,12 @@ def _visit(node: Function, grads: list | None, deliver: Any, adder: Any, keep_gr
         if type(g) is not SliceGrad and (g._data.shape != meta[0] or g._data.dtype is not meta[1]):
             g = _fit_to_input(g, meta, node, i)  # only when broadcasting or a cast happened
         deliver(edge, g)
+
+
+def _capture(node: Function, grads: list, outputs: list, captured: Any) -> None:
+    for nr in outputs:
+        if grads[nr] is not None:
+            captured[(id(node), nr)] = dense(grads[nr], Tensor._make)
 
 
 def _run_hooks(hooks: dict, grads: list) -> None:
@@ -301,9 +328,12 @@ def backward(tensors: Any, grad_tensors: Any = None, retain_graph: bool | None =
     targets = _as_tuple(inputs)
     if not targets:
         raise RuntimeError("`inputs` argument to `backward()` cannot be empty.")
+    for t in targets:  # a non-leaf input retains its grad, as in torch: .grad as its hooks leave it
+        if t.grad_fn is not None:
+            t.retain_grad()
     got = _propagate(outputs, seeds, keep, create_graph, {t._key(): t for t in targets})
     for t in targets:
-        if t._key() in got:
+        if t.grad_fn is None and t._key() in got:
             _accumulate(t, got[t._key()], create_graph)
 
 

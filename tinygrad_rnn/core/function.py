@@ -25,7 +25,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import anomaly_mode, forward_mode
+from . import forward_mode
 from .modes import modes
 from .tensor import Tensor
 
@@ -206,7 +206,7 @@ class Function:
         if self.node_name is not None:  # torch's name depends on the arguments (declared by the op)
             self.__class__ = self._forward_cls.node_class(self.node_name(*args))
         if modes.anomaly_enabled:  # detect_anomaly(): remember where this op was called
-            anomaly_mode.record_forward_stack(self)
+            modes.anomaly_hooks.record_forward_stack(self)
         if not isinstance(out, tuple):
             out = self._claim_output(out, 0, args)
             self.output_meta = ((out._data.shape, out._data.dtype),) if isinstance(out, Tensor) else (None,)

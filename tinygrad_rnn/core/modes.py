@@ -10,6 +10,7 @@ The random generator is NOT here: torch's default generator is process-wide, and
 from __future__ import annotations
 
 import threading
+from typing import Any
 
 
 class _ThreadModes(threading.local):
@@ -17,7 +18,15 @@ class _ThreadModes(threading.local):
     inference_enabled = False  # inside inference_mode(): read only by is_inference_mode_enabled
     anomaly_enabled = False  # detect_anomaly / set_detect_anomaly
     anomaly_check_nan = True
+    anomaly_hooks: Any = None  # detect_anomaly's hooks: autograd/anomaly_mode.py puts itself here
     dual_level = None  # forward-mode AD: the key of the active dual level, None when off (forward_mode.py)
 
 
 modes = _ThreadModes()
+
+
+def set_anomaly(enabled: bool, check_nan: bool) -> tuple[bool, bool]:
+    """Switch anomaly mode; return the previous (enabled, check_nan)."""
+    previous = (modes.anomaly_enabled, modes.anomaly_check_nan)
+    modes.anomaly_enabled, modes.anomaly_check_nan = bool(enabled), bool(check_nan)
+    return previous

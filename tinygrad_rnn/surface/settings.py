@@ -13,7 +13,8 @@ from typing import Any
 
 from ..argcheck import type_name
 from ..backends import FLOAT32_MATMUL
-from ..core import anomaly_mode, dtypes
+from ..core import dtypes
+from ..core.modes import set_anomaly
 from ..core.tensor import Tensor
 from ..determinism import DETERMINISM
 from ..device import check_device
@@ -112,7 +113,7 @@ def set_anomaly_enabled(enabled: bool, check_nan: bool = True) -> None:
     """Turn anomaly detection on or off for good (`autograd.set_detect_anomaly` without the context)."""
     _bool_arg("set_anomaly_enabled", "enabled", enabled)
     _bool_arg("set_anomaly_enabled", "check_nan", check_nan, 2)
-    anomaly_mode._set(enabled, check_nan)
+    set_anomaly(enabled, check_nan)
 
 
 # ------------------------------------------------------------------ types
