@@ -182,10 +182,18 @@ def _propagate(roots: Sequence[Any], root_grads: Sequence[Any], keep_graph: bool
     try:
         with quiet_floats():
             order = topological_order([r.grad_fn for r in roots if r.grad_fn is not None])
-            needed = None if capture is None else _leading_to(order, capture)
-            for node in order:
-                run = needed is None or node in needed
-                _visit(node, pending.pop(node, None), deliver, adder, keep_graph, create_graph, run, capture, captured)
+            if capture is None:
+                for node in order:
+                    _visit(node, pending.pop(node, None), deliver, adder, keep_graph, create_graph)
+            else:
+                needed = _leading_to(order, capture)
+                for node in order:
+                    grads = pending.pop(node, None)
+                    mine = [nr for nr in range(len(node.output_meta)) if (id(node), nr) in capture]
+                    if grads is not None and mine:  # torch takes these before the node's hooks if it runs
+                        _capture(node, grads, mine, captured, hooks_first=node not in needed, create_graph=create_graph)
+                    if node in needed:
+                        _visit(node, grads, deliver, adder, keep_graph, create_graph)
             for leaf, g in leaves.values():
                 hooks = leaf.__dict__.get("_hooks")
                 if hooks:
@@ -211,24 +219,16 @@ def _leading_to(order: list[Function], capture: dict) -> set[Function]:
     return needed
 
 
-def _visit(node: Function, grads: list | None, deliver: Any, adder: Any, keep_graph: bool, create_graph: bool,
-           run: bool = True, capture: dict | None = None, captured: dict | None = None) -> None:
-    """Run one node on the summed gradients of its outputs and send each input gradient on. A captured
-    output's gradient is taken as torch's engine takes it: before the tensor's hooks if the node runs
-    (it is on the way to another input), after them if only the capture needs it."""
-    mine = [] if capture is None else [nr for nr in range(len(node.output_meta)) if (id(node), nr) in capture]
-    if grads is None or not (run or mine):  # no gradient flows here (e.g. only to a detached branch)
+def _visit(node: Function, grads: list | None, deliver: Any, adder: Any, keep_graph: bool,
+           create_graph: bool) -> None:
+    """Run one node on the summed gradients of its outputs and send each input gradient on."""
+    if grads is None:  # no gradient flows to this node (e.g. only to a detached branch)
         return
     adder.release(grads)
-    if run:
-        _capture(node, grads, mine, captured)
     if node._hooks:
         _run_hooks(node._hooks, grads)
     if node._retained:
         _retain(node, grads, create_graph)
-    if not run:
-        _capture(node, grads, mine, captured)
-        return
     in_grads = _run_node(node, grads)
     if not keep_graph and node._saved:
         node._saved = None  # free what backward saved, as torch does unless retain_graph
@@ -240,7 +240,16 @@ def _visit(node: Function, grads: list | None, deliver: Any, adder: Any, keep_gr
         deliver(edge, g)
 
 
-def _capture(node: Function, grads: list, outputs: list, captured: Any) -> None:
+def _capture(node: Function, grads: list, outputs: list, captured: dict, hooks_first: bool,
+             create_graph: bool) -> None:
+    """Take the gradients of node's outputs that grad() asked for, as torch's engine takes them: after
+    the tensors' hooks when only the capture needs the node (which then does not run), before them
+    when it runs on the way to another input (_visit then runs the hooks)."""
+    if hooks_first:
+        if node._hooks:
+            _run_hooks(node._hooks, grads)
+        if node._retained:
+            _retain(node, grads, create_graph)
     for nr in outputs:
         if grads[nr] is not None:
             captured[(id(node), nr)] = dense(grads[nr], Tensor._make)
