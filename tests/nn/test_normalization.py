@@ -161,3 +161,9 @@ def test_instance_norm_with_eps_0_of_a_constant_gives_the_bias_as_torch(shape, d
         return m.nn.functional.instance_norm(x, weight=w, bias=b, eps=0.0)
 
     check_parity(call, [np.zeros(shape, dtype), np.full(shape[1], 2.0, dtype), np.full(shape[1], 0.5, dtype)])
+
+
+@pytest.mark.parametrize("shape", [(0, 0, 2, 1), (0, 2, 3, 3)])
+def test_instance_norm_running_stats_of_an_empty_integer_batch_refuse_as_torch(shape):
+    check_error(lambda m: m.nn.InstanceNorm2d(shape[1] or 1, affine=False, track_running_stats=True)(
+        m.zeros(shape, dtype=m.int64)))

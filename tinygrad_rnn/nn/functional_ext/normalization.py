@@ -104,6 +104,9 @@ def instance_norm(input: Tensor, running_mean: Tensor | None = None, running_var
                                momentum, eps)
     for running, updated in zip((running_mean, running_var), stats):
         if running is not None and use_input_stats:  # the samples' statistics, averaged
+            if not input.dtype.is_floating_point:  # (an empty integer batch gets here: torch's mean refuses it)
+                raise RuntimeError("mean(): could not infer output dtype. Input dtype must be either a floating "
+                                   f"point or complex dtype. Got: {input.dtype._legacy}")
             with no_grad():
                 running.copy_(updated.reshape(n, c).mean(0))
     return rename(out.reshape(input.shape), "ViewBackward0")
