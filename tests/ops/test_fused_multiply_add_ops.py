@@ -96,3 +96,24 @@ def test_gradients_match_torch_in_float64(expression):
         grads.append((x.grad.numpy(), y.grad.numpy()))
     for theirs, ours in zip(*grads):
         np.testing.assert_allclose(ours, theirs, rtol=1e-12, atol=1e-14)
+
+
+@pytest.mark.parametrize("dtype", [np.float16, np.float32, np.float64])
+def test_lerp_by_a_tensor_is_torchs_fused_multiply_add(dtype):
+    a, b, w = _arrays(dtype)
+    _bit_equal(lambda lib, a, b, w: lib.lerp(a, b, w), [a, b, (w * 0.6).astype(dtype)])
+
+
+def test_lerp_by_a_tensor_is_one_node_with_torchs_gradients():
+    torch = require_torch()
+    rng = np.random.default_rng(5)
+    arrays = [rng.standard_normal((3,)), rng.standard_normal((2, 3)), rng.standard_normal((3,)) * 0.6]
+    results = []
+    for lib in (torch, tinygrad_rnn):
+        x, e, w = (lib.tensor(a, requires_grad=True) for a in arrays)
+        out = lib.lerp(x, e, w)
+        (out ** 2).sum().backward()
+        results.append((_node(out), [t.grad.numpy() for t in (x, e, w)]))
+    assert results[0][0] == results[1][0]
+    for theirs, ours in zip(results[0][1], results[1][1]):
+        np.testing.assert_allclose(ours, theirs, rtol=1e-12, atol=1e-14)

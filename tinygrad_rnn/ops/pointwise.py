@@ -1346,13 +1346,17 @@ def lerp(input: Tensor, end: Tensor, weight: Any) -> Tensor:
         raise NotImplementedError(f'"lerp_kernel_tensor" not implemented for \'{input.dtype._legacy}\'')
     if isinstance(weight, Tensor) and weight.dtype is dtypes.bool:  # a 0-d one (checked above): its number
         weight = weight.to(input.dtype)
+    if isinstance(weight, Tensor) and weight.dtype is input.dtype and input.dtype.is_floating_point:
+        _check_broadcast(input, end)  # (a 0-d weight of another dtype promotes: the composed path below)
+        return LerpByTensor.apply(input, end, weight)
     if not isinstance(weight, Tensor) and isinstance(input, Tensor):
         if not input.dtype.is_floating_point:
             raise NotImplementedError(f'"lerp_kernel_scalar" not implemented for \'{input.dtype._legacy}\'')
         weight = checked_fill(weight, dtypes.float32 if input.dtype is dtypes.float16 else input.dtype)  # opmath
         _check_broadcast(input, end)
         return LerpByNumber.apply(input, end, weight)
-    return rename(in_float32_for_half(_lerp, input, end, weight), "LerpBackward0")
+    return rename(in_float32_for_half(_lerp, input, end, weight),
+                  "LerpBackward1" if isinstance(weight, Tensor) else "LerpBackward0")
 
 
 class LerpByNumber(Function):
@@ -1385,6 +1389,35 @@ class LerpByNumber(Function):
     @staticmethod
     def jvp(ctx, t_input, t_end, t_weight):
         return _plus(*_backward_parts(LerpByNumber, ctx, t_input, t_end))
+
+
+class LerpByTensor(LerpByNumber):
+    """lerp with a weight per element: LerpByNumber's fused multiply-add, element by element (measured bit
+    for bit), with torch's third gradient, grad * (end - input), for the weight."""
+
+    torch_name = "LerpBackward1"
+
+    @staticmethod
+    def forward(ctx, input, end, weight):
+        ctx.save_for_backward(input, end, weight)
+        dtype = input._data.dtype
+        opmath = np.dtype(np.float32) if dtype == np.float16 else dtype
+        with np.errstate(over="ignore", invalid="ignore"):
+            start, stop, w = (t._data.astype(opmath, copy=False) for t in (input, end, weight))
+            small = np.abs(w) < 0.5
+            coeff, base = np.where(small, w, w - opmath.type(1)), np.where(small, start, stop)
+            return Tensor._make(fma(coeff, stop - start, base, opmath).astype(dtype, copy=False))
+
+    @staticmethod
+    def backward(ctx, g):
+        input, end, weight = ctx.saved_tensors
+        needs = ctx.needs_input_grad
+        return (g * (1 - weight) if needs[0] else None, g * weight if needs[1] else None,
+                g * (end - input) if needs[2] else None)
+
+    @staticmethod
+    def jvp(ctx, t_input, t_end, t_weight):
+        return _plus(*_backward_parts(LerpByTensor, ctx, t_input, t_end, t_weight))
 
 
 def _lerp(input: Any, end: Any, weight: Any) -> Tensor:
