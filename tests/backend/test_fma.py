@@ -39,3 +39,15 @@ def test_fma64_is_correctly_rounded():
 def test_zero_dimensional_operands_give_arrays():
     assert fma32(np.float32(0.3), np.float32(0.0), np.array(0.0, np.float32)).shape == ()
     assert fma64(0.5, 2.0, np.array(1.0)) == 2.0
+
+
+def test_zero_products_keep_ieee_signs_without_the_exact_fallback():
+    """A zero factor makes c + a*b exact: its sign follows IEEE addition, and no element takes the slow
+    exact path (a float64 parameter full of zeros would otherwise cost a Python loop per element)."""
+    a = np.array([0.0, -0.0, 0.0, 0.0, 0.0])
+    b = np.array([1.0, 1.0, -1.0, 1.0, 2.0])
+    c = np.array([-0.0, -0.0, -0.0, 0.0, 1e-310])
+    got = fma64(a, b, c)
+    expected = a * b + c
+    np.testing.assert_array_equal(got, expected)
+    assert list(np.signbit(got)) == list(np.signbit(expected))

@@ -59,10 +59,15 @@ def fma64(a: Any, b: Any, c: Any) -> np.ndarray:
         high, low = _two_product(a, b)
         total, lost = _two_sum(c, high)
         result = np.asarray(total + _round_to_odd(*_two_sum(lost, low)))
+        # a zero product (a or b is 0) leaves c + a * b exact, the zero's sign IEEE's: no redo for those
+        # (a zero weight or gradient is common), nor a Python loop over them
+        zero_product = (a == 0) | (b == 0)
+        if zero_product.any():
+            result = np.asarray(np.where(zero_product, c + a * b, result))
         # the splitting overflows near the largest doubles and loses bits among the smallest: do those
         # few exactly with fractions (and non-finite inputs as plain IEEE arithmetic)
         tiny = 2.0**-960
-        redo = ~np.isfinite(result) | (np.abs(result) < tiny) | ((np.abs(a * b) < tiny) & (a * b != 0))
+        redo = ~np.isfinite(result) | ((np.abs(result) < tiny) & ~zero_product) | ((np.abs(a * b) < tiny) & (a * b != 0))
     for i in np.flatnonzero(redo):
         result.flat[i] = _exact_fma(float(a.flat[i]), float(b.flat[i]), float(c.flat[i]))
     return result
