@@ -1,6 +1,7 @@
 """Optimizer steps round as torch's do: its add with an alpha, lerp and addcmul are fused multiply-adds
 and its addcdiv computes value * t1 first. Where the gradients are torch's bit for bit (an elementwise
-loss) and the update needs no square root, 50 steps give torch's parameters bit for bit. (torch's
+loss) and the update needs no square root, 50 steps give torch's parameters bit for bit (for parameters
+up to optim.step_math.FUSED_ELEMENTS elements; larger ones round twice, for speed). (torch's
 float32 sqrt is not correctly rounded on this CPU, an ulp off in about one value in six: optimizers
 that take one agree to rounding only.)"""
 import numpy as np
@@ -44,3 +45,20 @@ def test_steps_with_a_square_root_agree_to_float64_rounding(name, kwargs):
     torch = require_torch()
     np.testing.assert_allclose(_trajectory(tinygrad_rnn, name, kwargs, np.float64),
                                _trajectory(torch, name, kwargs, np.float64), rtol=1e-12, atol=1e-14)
+
+
+def test_a_large_parameter_takes_the_unfused_path_within_float32_rounding():
+    torch = require_torch()
+    from tinygrad_rnn.optim.step_math import FUSED_ELEMENTS
+
+    rng = np.random.default_rng(1)
+    start, grad = (rng.standard_normal(FUSED_ELEMENTS + 1).astype(np.float32) for _ in range(2))
+    results = []
+    for lib in (torch, tinygrad_rnn):
+        p = lib.tensor(start, requires_grad=True)
+        optimizer = lib.optim.SGD([p], lr=0.1, momentum=0.9, weight_decay=0.01)
+        for _ in range(3):
+            p.grad = lib.tensor(grad)
+            optimizer.step()
+        results.append(p.detach().numpy())
+    np.testing.assert_allclose(results[1], results[0], rtol=2e-6, atol=4e-7)  # (a few ulps of 1)

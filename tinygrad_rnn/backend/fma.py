@@ -86,12 +86,18 @@ def _exact_fma(a: float, b: float, c: float) -> float:
 def fma32(a: Any, b: Any, c: Any) -> np.ndarray:
     """a * b + c of float32 values with one rounding to float32: the product is exact in float64, the
     sum rounded to odd in float64 (53 >= 2 * 24 + 2 bits) then to nearest in float32 is exact."""
-    product, c = np.broadcast_arrays(np.asarray(a, np.float64) * np.asarray(b, np.float64), np.asarray(c, np.float64))
-    total = np.asarray(product + c)  # (an array even for 0-d operands, whose sum numpy makes a scalar)
+    product = np.multiply(a, b, dtype=np.float64)
+    total = np.asarray(np.add(product, c, dtype=np.float64))  # (an array even for 0-d operands)
     result = total.astype(np.float32)
     # rounding to double then to float differs from rounding once only when the double lands exactly
-    # halfway between two floats (or among float's subnormals): redo those few with round-to-odd
-    redo = ((total.view(np.int64) & 0x1FFFFFFF) == 0x10000000) | (np.abs(total) < 2.0**-125)
-    if redo.any():
+    # halfway between two floats, or among float's subnormals (exponent below 2^-125; zeros too):
+    # redo those few with round-to-odd. Read from the bits: fewer numpy calls on small arrays.
+    bits = total.view(np.int64)
+    redo = ((bits & 0x1FFFFFFF) == 0x10000000) | ((bits & 0x7FF0000000000000) < _BELOW_FLOAT_NORMALS)
+    if np.count_nonzero(redo):  # (a C call: ndarray.any() goes through Python)
+        product, c = np.broadcast_arrays(product, np.asarray(c, np.float64))
         result[redo] = _round_to_odd(*_two_sum(product[redo], c[redo])).astype(np.float32)
     return result
+
+
+_BELOW_FLOAT_NORMALS = (1023 - 125) << 52  # float64 exponent bits of 2^-125

@@ -13,11 +13,10 @@ from typing import Any
 
 import numpy as np
 
-from ..backend.fma import fma
 from ..core.tensor import Tensor
 from .checks import check_flags, check_lr, check_nonnegative
 from .optimizer import Optimizer, bump_step, scalar_hyperparameter, step_counter
-from .step_math import add_quotient_, l2_penalty
+from .step_math import add_quotient_, l2_penalty, multiply_add
 
 
 class Adagrad(Optimizer):
@@ -47,6 +46,6 @@ class Adagrad(Optimizer):
         grad = l2_penalty(grad, p, group["weight_decay"])
         lr_t = scalar_hyperparameter(group["lr"]) / (1 + (step - 1) * group["lr_decay"])
         state_sum = state["sum"]._data
-        state_sum[...] = fma(grad, grad, state_sum, state_sum.dtype)  # state_sum.addcmul_(grad, grad, value=1)
+        state_sum[...] = multiply_add(grad, grad, state_sum, state_sum)  # state_sum.addcmul_(grad, grad, value=1)
         std = np.sqrt(state_sum) + group["eps"]
         add_quotient_(p, grad, std, -lr_t)

@@ -14,11 +14,10 @@ from typing import Any
 
 import numpy as np
 
-from ..backend.fma import fma
 from ..core.tensor import Tensor
 from .checks import check_flags, check_lr, check_nonnegative
 from .optimizer import Optimizer, bump_step, scalar_hyperparameter, start_state, zero_buffer
-from .step_math import add_quotient_, average_squares_, fused_add, l2_penalty, lerp_
+from .step_math import add_quotient_, average_squares_, fused_add, l2_penalty, lerp_, multiply_add
 
 
 class RMSprop(Optimizer):
@@ -54,7 +53,7 @@ class RMSprop(Optimizer):
         if group["centered"]:
             grad_avg = state["grad_avg"]._data
             lerp_(grad_avg, grad, 1 - alpha)
-            avg = np.sqrt(fma(-grad_avg, grad_avg, square_avg, square_avg.dtype))  # addcmul(.., value=-1)
+            avg = np.sqrt(multiply_add(-grad_avg, grad_avg, square_avg, square_avg))  # addcmul(.., value=-1)
         else:
             avg = np.sqrt(square_avg)
         avg += group["eps"]
