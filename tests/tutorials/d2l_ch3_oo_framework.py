@@ -18,7 +18,7 @@ def add_to_class(Class):
 
 
 class HyperParameters:
-    def save_hyperparameters(self, ignore=[]):
+    def save_hyperparameters(self, ignore=[]):  # noqa: B006  (d2l's signature)
         frame = inspect.currentframe().f_back
         _, _, _, local_vars = inspect.getargvalues(frame)
         self.hparams = {k: v for k, v in local_vars.items() if k not in set(ignore + ['self']) and not k.startswith('_')}
@@ -102,7 +102,7 @@ class Trainer(HyperParameters):
         self.epoch = 0
         self.train_batch_idx = 0
         self.val_batch_idx = 0
-        for self.epoch in range(self.max_epochs):
+        for self.epoch in range(self.max_epochs):  # noqa: B020  (d2l's loop)
             self.fit_epoch()
             train = [v for k, s, v in model.log if s == 'train']
             val = [v for k, s, v in model.log if s == 'val']
