@@ -225,3 +225,38 @@ print(clone.eval())
 Y_clone = clone(X)
 print(Y_clone == Y)
 print(clone.hidden.weight.shape, clone.training, clone.hidden.training)
+
+
+# 6.7 GPUs (on a CPU-only machine every helper falls back to the CPU)
+def cpu():
+    return torch.device('cpu')
+
+
+def gpu(i=0):
+    return torch.device(f'cuda:{i}')
+
+
+def num_gpus():
+    return torch.cuda.device_count()
+
+
+def try_gpu(i=0):
+    if num_gpus() >= i + 1:
+        return gpu(i)
+    return cpu()
+
+
+def try_all_gpus():
+    return [gpu(i) for i in range(num_gpus())]
+
+
+print(cpu(), gpu(), gpu(1), num_gpus())
+print(try_gpu(), try_gpu(10), try_all_gpus())
+x = torch.tensor([1, 2, 3])
+print(x.device)
+X = torch.ones(2, 3, device=try_gpu())
+Y = torch.rand(2, 3, device=try_gpu(1))
+print(X + Y, (X + Y).device)
+net = nn.Sequential(nn.LazyLinear(1))
+net = net.to(device=try_gpu())
+print(net(X), net[0].weight.data.device)
