@@ -1,6 +1,7 @@
-"""Draws that torch makes with algorithms of its own (Gamma, Poisson, Binomial). We draw from the
-same distributions with our generator (the stream `manual_seed` seeds), so the draws are
-reproducible and correctly distributed but are not torch's numbers.
+"""Gamma draws, which torch makes with an algorithm of its own. We draw from the same distribution
+with our generator (the stream `manual_seed` seeds), so the draws are reproducible and correctly
+distributed but are not torch's numbers. (Poisson and Binomial draw through torch.poisson and
+torch.binomial, which do give torch's numbers.)
 
 `standard_gamma` is differentiable in the concentration by implicit reparameterisation: with F the
 Gamma(a, 1) cdf, a draw x keeps F(x; a) fixed as a moves, so dx/da = -(dF/da) / p(x; a).
@@ -92,66 +93,3 @@ class StandardGamma(Function):
 def standard_gamma(concentration: Tensor) -> Tensor:
     """Gamma(concentration, 1) draws of concentration's shape; gradients reach the concentration."""
     return StandardGamma.apply(concentration)
-
-
-def poisson_draws(rate: np.ndarray) -> np.ndarray:
-    """Poisson(rate) draws (float64): inversion (multiplying uniforms) below rate 10, Hormann's
-    transformed rejection (PTRS) above."""
-    rate = np.asarray(rate, np.float64).ravel()
-    out = np.zeros_like(rate)
-    small = np.flatnonzero((rate < 10) & (rate > 0))
-    if small.size:
-        limit, product, count = np.exp(-rate[small]), np.ones(small.size), np.zeros(small.size)
-        active = np.arange(small.size)
-        while active.size:
-            product[active] *= _uniform(active.size)
-            still = product[active] > limit[active]
-            count[active[still]] += 1
-            active = active[still]
-        out[small] = count
-    large = np.flatnonzero(rate >= 10)
-    if large.size:
-        out[large] = _ptrs(rate[large])
-    return out
-
-
-def _ptrs(lam: np.ndarray) -> np.ndarray:
-    """Hormann (1993), 'The transformed rejection method for generating Poisson random variables'."""
-    slam, loglam = np.sqrt(lam), np.log(lam)
-    b = 0.931 + 2.53 * slam
-    a = -0.059 + 0.02483 * b
-    invalpha = 1.1239 + 1.1328 / (b - 3.4)
-    vr = 0.9277 - 3.6224 / (b - 2)
-    out = np.empty_like(lam)
-    todo = np.arange(lam.size)
-    while todo.size:
-        u, v = _uniform(todo.size) - 0.5, _uniform(todo.size)
-        us = 0.5 - np.abs(u)
-        k = np.floor((2 * a[todo] / us + b[todo]) * u + lam[todo] + 0.43)
-        quick = (us >= 0.07) & (v <= vr[todo])
-        with np.errstate(invalid="ignore", divide="ignore"):
-            lhs = np.log(v) + np.log(invalpha[todo]) - np.log(a[todo] / us**2 + b[todo])
-            rhs = -lam[todo] + k * loglam[todo] - _lgamma(np.maximum(k, 0) + 1)
-        ok = (k >= 0) & (quick | ((us >= 0.013) | (v <= us)) & (lhs <= rhs))
-        out[todo[ok]] = k[ok]
-        todo = todo[~ok]
-    return out
-
-
-def binomial_draws(count: np.ndarray, p: np.ndarray) -> np.ndarray:
-    """Binomial(count, p) draws (float64) by inversion with geometric waiting times: jump from one
-    success to the next until past `count` trials (p above 1/2 is drawn as count - Binomial(1 - p))."""
-    count, p = np.broadcast_arrays(np.asarray(count, np.float64).ravel(), np.asarray(p, np.float64).ravel())
-    flip = p > 0.5
-    q = np.where(flip, 1 - p, p)
-    successes, trials = np.zeros(count.size), np.zeros(count.size)
-    active = np.flatnonzero((q > 0) & (count > 0))
-    while active.size:
-        u = _uniform(active.size)
-        with np.errstate(divide="ignore"):
-            jump = np.floor(np.log1p(-u) / np.log1p(-q[active])) + 1  # trials up to the next success
-        trials[active] += jump
-        inside = trials[active] <= count[active]
-        successes[active[inside]] += 1
-        active = active[inside]
-    return np.where(flip, count - successes, successes)
