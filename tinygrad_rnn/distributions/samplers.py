@@ -1,7 +1,6 @@
-"""Gamma draws, which torch makes with an algorithm of its own. We draw from the same distribution
-with our generator (the stream `manual_seed` seeds), so the draws are reproducible and correctly
-distributed but are not torch's numbers. (Poisson and Binomial draw through torch.poisson and
-torch.binomial, which do give torch's numbers.)
+"""Gamma draws as torch's CPU kernel makes them, one element after another from the stream
+`manual_seed` seeds, so seeded draws are torch's numbers. (Poisson and Binomial draw through
+torch.poisson and torch.binomial.)
 
 `standard_gamma` is differentiable in the concentration by implicit reparameterisation: with F the
 Gamma(a, 1) cdf, a draw x keeps F(x; a) fixed as a moves, so dx/da = -(dF/da) / p(x; a).
@@ -9,6 +8,7 @@ Gamma(a, 1) cdf, a draw x keeps F(x; a) fixed as a moves, so dx/da = -(dF/da) / 
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
 
@@ -24,34 +24,40 @@ def _stream():  # noqa: ANN202 - the TorchStream of the default generator
     return default_generator.np
 
 
-def _uniform(n: int) -> np.ndarray:
-    return _stream().unit(n, np.float64)
+def gamma_draws(alpha: np.ndarray, single: bool) -> np.ndarray:
+    """Gamma(alpha, 1) draws (float64), one element after another as torch's CPU kernel draws them, so a
+    seeded run gives torch's numbers. `single`: alpha is float32, whose arithmetic torch's constants use."""
+    stream = _stream()
+    real = np.float32 if single else np.float64
+    return np.array([_gamma_draw(a, real, stream) for a in np.asarray(alpha).ravel().tolist()], np.float64)
 
 
-def _normal(n: int) -> np.ndarray:
-    return _stream().normal_values(n, 0.0, 1.0, np.float64) if n else np.zeros(0)
+def _gamma_draw(alpha: float, real: type, stream: Any) -> float:
+    """Marsaglia and Tsang's squeeze-rejection method on float64 normals and uniforms from the stream;
+    alpha < 1 is boosted to alpha + 1 and the draw scaled by u^(1 / alpha)."""
+    def uniform() -> float:
+        return float(stream.unit(1, np.float64)[0])
+
+    scale = 1.0
+    if alpha < 1.0:
+        if alpha == 0.0:
+            return 0.0
+        scale *= (1.0 - uniform()) ** float(real(1.0) / real(alpha))
+        alpha = float(real(alpha) + real(1.0))
+    d = float(real(alpha) - real(_ONE_THIRD))
+    c = 1.0 / math.sqrt(9.0 * d)
+    while True:
+        x = stream._one_normal()
+        y = 1.0 + c * x
+        if y <= 0:
+            continue
+        v, u, xx = y * y * y, 1.0 - uniform(), x * x
+        if u < 1.0 - _SQUEEZE * xx * xx or math.log(u) < 0.5 * xx + d * (1.0 - v + math.log(v)):
+            return scale * d * v
 
 
-def gamma_draws(alpha: np.ndarray) -> np.ndarray:
-    """Gamma(alpha, 1) draws (float64), by Marsaglia and Tsang's squeeze-rejection method; for
-    alpha < 1, a draw for alpha + 1 times u^(1 / alpha)."""
-    alpha = np.asarray(alpha, np.float64).ravel()
-    boosted = np.where(alpha < 1, alpha + 1, alpha)
-    d = boosted - 1 / 3
-    c = 1 / np.sqrt(9 * d)
-    out = np.empty_like(alpha)
-    todo = np.arange(alpha.size)
-    while todo.size:
-        z, u = _normal(todo.size), _uniform(todo.size)
-        v = (1 + c[todo] * z) ** 3
-        with np.errstate(invalid="ignore", divide="ignore"):
-            ok = (v > 0) & (np.log(u) < 0.5 * z**2 + d[todo] * (1 - v + np.log(v)))
-        out[todo[ok]] = d[todo[ok]] * v[ok]
-        todo = todo[~ok]
-    small = alpha < 1
-    if small.any():
-        out[small] *= _uniform(int(small.sum())) ** (1 / alpha[small])
-    return out
+_ONE_THIRD = np.float32(1.0) / np.float32(3.0)  # torch's constants are float literals (1.0f / 3.0f, 0.0331f)
+_SQUEEZE = float(np.float32(0.0331))
 
 
 def gamma_sample_slope(x: np.ndarray, alpha: np.ndarray) -> np.ndarray:
@@ -69,7 +75,7 @@ class StandardGamma(Function):
     @staticmethod
     def forward(ctx, concentration):
         alpha = concentration._data.astype(np.float64)
-        x = gamma_draws(alpha).reshape(alpha.shape)
+        x = gamma_draws(alpha, single=concentration._data.dtype != np.float64).reshape(alpha.shape)
         x = np.maximum(x, np.finfo(concentration._data.dtype).tiny)  # torch clamps draws to tiny too
         ctx.alpha, ctx.x = alpha, x
         return Tensor._make(x.astype(concentration._data.dtype))
