@@ -181,3 +181,22 @@ def test_beta_and_dirichlet_rsample_carry_gradients() -> None:
     a = tinygrad_rnn.tensor(1.5, requires_grad=True)
     D(tinygrad_rnn).Beta(a, 2.0).rsample().backward()
     assert a.grad is not None
+
+
+@pytest.mark.parametrize("sample_shape", [(), (3,)])
+@pytest.mark.parametrize("batched", [False, True])
+def test_wishart_samples_equal_torchs_with_its_redraw_warning(sample_shape, batched) -> None:
+    """torch 2.13 redraws the samples that pass its support check once (and warns that it saw a singular
+    sample): the same draws, the same warning."""
+    torch = require_torch()
+    sigma = np.array([[2.0, 0.5], [0.5, 1.0]])
+    df = np.array([4.0, 6.5]) if batched else np.array(5.0)
+    results = []
+    for m in (tinygrad_rnn, torch):
+        m.manual_seed(2)
+        d = D(m).Wishart(m.tensor(df), covariance_matrix=m.tensor(sigma))
+        with pytest.warns(UserWarning, match="Singular sample detected."):
+            drawn = d.sample(sample_shape)
+        results.append((to_numpy(drawn), to_numpy(m.rand(2, dtype=m.float64))))
+    for ours, theirs in zip(*results):
+        np.testing.assert_allclose(ours, theirs, rtol=1e-12)

@@ -140,14 +140,22 @@ class Wishart(ScaleTrilMatrices, ExponentialFamily):
         max_try_correction = 10 if max_try_correction is None else max_try_correction
         sample_shape = Size(sample_shape)
         sample = self._bartlett_sampling(sample_shape)
-        for _ in range(max_try_correction):
-            singular = ~self.support.check(sample)
-            if not bool(singular.any()):
-                break
+        # torch 2.13 first flags the draws that *pass* the support check (its variable is named
+        # is_singular), so it warns and draws every good sample once more; mirrored for torch's numbers.
+        flagged = self._reduce_batch(self.support.check(sample))
+        if bool(flagged.any()):
             warnings.warn("Singular sample detected.", stacklevel=2)
-            mask = singular.reshape(tuple(singular.shape) + (1, 1))
-            sample = where(mask, self._bartlett_sampling(sample_shape), sample)
+            for _ in range(max_try_correction):
+                redrawn = self._bartlett_sampling(Size(flagged[flagged].shape))
+                sample[flagged] = redrawn
+                flagged[flagged.clone()] = self._reduce_batch(~self.support.check(redrawn))  # still singular
+                if not bool(flagged.any()):
+                    break
         return sample
+
+    def _reduce_batch(self, per_matrix: Tensor) -> Tensor:
+        """One flag per sample: any matrix of its batch flagged."""
+        return per_matrix.amax(self._batch_dims) if self._batch_shape else per_matrix
 
     def _scale_log_det_term(self) -> Tensor:
         p = self._event_shape[-1]
