@@ -39,9 +39,9 @@ def cholesky_solve(B: Tensor, L: Tensor) -> Tensor:
 class Wishart(ScaleTrilMatrices, ExponentialFamily):
     """W_p(df, Sigma), Sigma given as exactly one of `covariance_matrix`, `precision_matrix` or
     `scale_tril`. Sampled by the Bartlett decomposition as torch does (sqrt Chi2 on the diagonal,
-    randn below it), the Chi2 draws from the Gamma sampler (seeded draws still differ from torch's); `rsample` is
-    differentiable. A draw that is not positive-definite is drawn again (up to
-    `max_try_correction` times), with a warning."""
+    randn below it), so seeded draws are torch's numbers; `rsample` is differentiable. A draw that is
+    not positive-definite is drawn again (up to `max_try_correction` times), with a warning (which
+    torch 2.13 gives, and acts on, for every good draw too: see rsample)."""
 
     support = constraints.positive_definite
     has_rsample = True
