@@ -60,3 +60,17 @@ def test_transpose_warnings_are_torchs():
     warned = [[line.split("UserWarning: ", 1)[1] for line in text.splitlines() if "UserWarning: " in line]
               for text in stderr]
     assert warned[0] == warned[1] and len(warned[1]) == 5
+
+
+@pytest.mark.parametrize("value", [[3.5], [1.0, 2.0], [[2.0]], 3.5, 3])
+@pytest.mark.parametrize("spec", ["", ".2f", "d", ">10", "s"])
+def test_format_spec_answers_as_torch(value, spec):
+    """A 0-d tensor formats its number (f"{loss:.4f}"); any other refuses a spec as object.__format__ does."""
+    torch = require_torch()
+    answers = []
+    for m in (tinygrad_rnn, torch):
+        try:
+            answers.append(format(m.tensor(value), spec))
+        except (TypeError, ValueError) as error:
+            answers.append(f"{type(error).__name__}: {error}")
+    assert answers[0] == answers[1]

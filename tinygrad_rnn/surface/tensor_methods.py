@@ -146,7 +146,9 @@ class TensorMethods:
     def __format__(self, spec: str) -> str:
         if self._data.ndim == 0:  # as torch: f"{loss}" prints the number, f"{loss:.3f}" formats it
             return self.item().__format__(spec)
-        return repr(self) if not spec else builtins.format(repr(self), spec)
+        if spec:  # as object.__format__, which torch falls back to for a tensor that is not 0-d
+            raise TypeError("unsupported format string passed to Tensor.__format__")
+        return repr(self)
 
     def __repr__(self) -> str:
         return tensor_repr(self)
