@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import warnings
 
+import numpy as np
 import pytest
 from helpers import check_parity, require_torch
 
@@ -72,5 +73,30 @@ def test_format_spec_answers_as_torch(value, spec):
         try:
             answers.append(format(m.tensor(value), spec))
         except (TypeError, ValueError) as error:
+            answers.append(f"{type(error).__name__}: {error}")
+    assert answers[0] == answers[1]
+
+
+TARGETS = {"float_leaf": lambda m: m.zeros(2, requires_grad=True), "float": lambda m: m.zeros(2),
+           "parameter": lambda m: m.nn.Parameter(m.zeros(2))}
+VALUES = {"long": lambda m: m.ones(2, dtype=m.int64), "double3": lambda m: m.ones(3, dtype=m.float64),
+          "list": lambda m: [1, 2], "ndarray": lambda m: np.ones(2), "number": lambda m: 3.0,
+          "bool": lambda m: m.ones(2, dtype=m.bool)}
+
+
+@pytest.mark.parametrize("target, value", [
+    ("float_leaf", "long"), ("float", "long"), ("float_leaf", "double3"), ("float", "list"), ("float", "ndarray"),
+    ("float", "number"), ("parameter", "bool"),
+])
+def test_setting_data_checks_as_torch(target, value):
+    """`t.data = other` takes other's dtype and shape; a tensor that requires grad takes floating point only."""
+    torch = require_torch()
+    answers = []
+    for m in (tinygrad_rnn, torch):
+        t = TARGETS[target](m)
+        try:
+            t.data = VALUES[value](m)
+            answers.append((t.tolist(), str(t.dtype), t.requires_grad))
+        except (TypeError, RuntimeError) as error:
             answers.append(f"{type(error).__name__}: {error}")
     assert answers[0] == answers[1]

@@ -69,6 +69,18 @@ class TensorMethods:
     def element_size(self) -> int:
         return self._data.itemsize
 
+    def _set_data(self, value: Any) -> None:
+        """`t.data = other`: t takes other's values (and dtype and shape), with torch's checks."""
+        if not isinstance(value, Tensor):
+            kind = type(value)  # named as Python's repr names classes: `list`, `numpy.ndarray`
+            name = kind.__qualname__ if kind.__module__ == "builtins" else f"{kind.__module__}.{kind.__qualname__}"
+            raise TypeError(f"Variable data has to be a tensor, but got {name}")
+        if self._requires_grad and not value.dtype.is_floating_point:
+            raise RuntimeError("data set to a tensor that requires gradients must be floating point or complex dtype")
+        self._data = value._data
+
+    data = Tensor.data.setter(_set_data)  # the core's getter, and a setter that checks as torch does
+
     @property
     def device(self) -> Any:
         return device("cpu")
