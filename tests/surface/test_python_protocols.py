@@ -5,7 +5,7 @@ import warnings
 
 import numpy as np
 import pytest
-from helpers import check_parity, require_torch
+from helpers import check_error, check_parity, require_torch
 
 import tinygrad_rnn
 
@@ -100,3 +100,12 @@ def test_setting_data_checks_as_torch(target, value):
         except (TypeError, RuntimeError) as error:
             answers.append(f"{type(error).__name__}: {error}")
     assert answers[0] == answers[1]
+
+
+@pytest.mark.parametrize("how", ["attribute", "method", "factory", "parameter"])
+def test_integer_tensor_refuses_to_require_grad_with_torchs_words(how):
+    """torch words the refusal three ways: the attribute and the factories mention complex dtypes, the method not."""
+    ask = {"attribute": lambda m: setattr(m.arange(3), "requires_grad", True),
+           "method": lambda m: m.arange(3).requires_grad_(), "factory": lambda m: m.tensor([1, 2], requires_grad=True),
+           "parameter": lambda m: m.nn.Parameter(m.arange(2))}[how]
+    check_error(ask)

@@ -58,6 +58,9 @@ def _converts_to(dtype: dtypes.dtype, name: str) -> Any:
     return convert
 
 
+_CORE_REQUIRES_GRAD = Tensor.requires_grad
+
+
 class TensorMethods:
     """Not a class of its own: a namespace whose members `bind()` copies onto `Tensor`."""
 
@@ -80,6 +83,19 @@ class TensorMethods:
         self._data = value._data
 
     data = Tensor.data.setter(_set_data)  # the core's getter, and a setter that checks as torch does
+
+    def _set_requires_grad(self, value: bool) -> None:
+        if value and not self.dtype.is_floating_point:  # torch's attribute and method word this differently
+            raise RuntimeError("only Tensors of floating point and complex dtype can require gradients")
+        _CORE_REQUIRES_GRAD.fset(self, value)
+
+    def requires_grad_(self, requires_grad: bool = True) -> Tensor:
+        if requires_grad and not self.dtype.is_floating_point:
+            raise RuntimeError("only Tensors of floating point dtype can require gradients")
+        _CORE_REQUIRES_GRAD.fset(self, requires_grad)
+        return self
+
+    requires_grad = Tensor.requires_grad.setter(_set_requires_grad)
 
     @property
     def device(self) -> Any:
