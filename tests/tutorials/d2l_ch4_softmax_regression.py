@@ -113,7 +113,7 @@ def train_epoch(net, train_iter, loss, updater):
         else:
             l.sum().backward()
             updater(X.shape[0])
-        metric.add(float(l.sum()), accuracy(y_hat, y), y.numel())
+        metric.add(float(l.sum().detach()), accuracy(y_hat, y), y.numel())  # (torch warns once per process otherwise)
     return metric[0] / metric[2], metric[1] / metric[2]
 
 
