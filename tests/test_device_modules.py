@@ -3,7 +3,7 @@ answers there: PyTorch's tutorials ask these before they start."""
 from __future__ import annotations
 
 import pytest
-from helpers import require_torch
+from helpers import check_error, require_torch
 
 import tinygrad_rnn
 
@@ -45,3 +45,27 @@ def test_cuda_capability_questions_get_torchs_answers():
                 m.cuda.is_bf16_supported(including_emulation=False), m.cuda.is_tf32_supported())
                for m in (tinygrad_rnn, torch)]
     assert answers[0] == answers[1]
+
+
+# torch.device only names a device: d2l's `gpu(1)` prints `device(type='cuda', index=1)` on a CPU-only machine.
+# Using it (a tensor or module put there) is what fails.
+def test_naming_an_absent_device_is_allowed_as_in_torch():
+    torch = require_torch()
+    answers = [(repr(m.device("cuda:0")), repr(m.device("cuda", 1)), str(m.device(f"cuda:{2}")), repr(m.device("mps")),
+                repr(m.device(m.device("cuda:3"))), m.device("cpu") == "cpu", m.ones(1).device == "cpu",
+                m.device("cpu") != "cpu", m.device("cuda:0") == m.device("cuda", 0)) for m in (tinygrad_rnn, torch)]
+    assert answers[0] == answers[1]
+
+
+@pytest.mark.parametrize("use", [
+    lambda m: m.ones(2, device=m.device("cuda")), lambda m: m.ones(2).to(m.device("cuda:1")),
+    lambda m: m.nn.Linear(2, 2).to(device=m.device("cuda")), lambda m: m.tensor([1.0], device=m.device("cuda:0")),
+])
+def test_using_an_absent_device_raises_torchs_error(use):
+    check_error(use)
+
+
+@pytest.mark.parametrize("args", [("cuda:x",), ("cuda:-1",), ("cuda:0:1",), ("cuda: 1",), ("cuda:01",), ("cuda:+1",),
+                                  ("cuda", -1), ("cuda", 1.0), ("cuda:0", 1), ("cuda:",)])
+def test_device_strings_and_indices_are_checked_as_torch(args):
+    check_error(lambda m: m.device(*args))

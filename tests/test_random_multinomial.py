@@ -5,7 +5,7 @@ from typing import Any
 
 import numpy as np
 import pytest
-from helpers import require_torch
+from helpers import check_error, require_torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -65,3 +65,13 @@ def test_categorical_sample_shape_matches_torch() -> None:
         results.append((sample.numpy(), m.randn(4).numpy()))
     np.testing.assert_array_equal(results[0][0], results[1][0])
     np.testing.assert_array_equal(results[0][1], results[1][1])
+
+
+# torch's multinomial takes floating-point weights only (d2l's probability chapter passes counts as floats),
+# and a positive int count of samples.
+@pytest.mark.parametrize("weights, num_samples", [
+    ([1, 2, 7], 2), ([True, False], 1), (np.array([1, 2], np.int32), 1), ([1, 2], 0), (5.0, 0),
+    ([1.0, 2.0], 0), ([1.0, 2.0], -1), ([-1.0, 2.0], 0), ([1.0, 2.0], 1.5), ([1.0, 2.0], True),
+])
+def test_multinomial_argument_errors_match_torch(weights, num_samples):
+    check_error(lambda m: m.multinomial(m.tensor(weights), num_samples))

@@ -5,17 +5,24 @@ from typing import Any
 
 
 class device:
-    """torch.device('cpu'). Any other device type raises, as torch does on a machine without it."""
+    """torch.device('cpu'). Naming another known device type is allowed, as in torch (d2l prints
+    `torch.device('cuda:1')`); putting a tensor or module there raises, as torch does on a machine without it."""
 
     def __init__(self, type: Any = "cpu", index: Any = None) -> None:
         if isinstance(type, device):
             type, index = type.type, type.index
+        if index is not None:
+            _check_index(index)
         name = str(type)
         if ":" in name:
+            if index is not None:
+                raise RuntimeError(f"type (string) must not include an index because index was passed explicitly: {name}")
             name, _, idx = name.partition(":")
+            if not (idx.isascii() and idx.isdigit()) or (len(idx) > 1 and idx[0] == "0"):
+                raise RuntimeError(f"Invalid device string: '{type}'")
             index = int(idx)
         self.type, self.index = name, index
-        check_device(self)
+        check_device_name(self)
 
     def __repr__(self) -> str:
         return f"device(type='{self.type}')" if self.index is None else f"device(type='{self.type}', index={self.index})"
@@ -23,13 +30,19 @@ class device:
     def __str__(self) -> str:
         return self.type if self.index is None else f"{self.type}:{self.index}"
 
-    def __eq__(self, other: object) -> bool:
-        if isinstance(other, str):
-            other = device(other)
+    def __eq__(self, other: object) -> bool:  # a device never equals a string in torch 2.13: device('cpu') != 'cpu'
         return isinstance(other, device) and (self.type, self.index) == (other.type, other.index)
 
     def __hash__(self) -> int:
         return hash((self.type, self.index))
+
+
+def _check_index(index: Any) -> None:
+    """torch's checks of an explicit device index: a non-negative int."""
+    if type(index) is not int:
+        raise TypeError(f"device(): argument 'index' (position 2) must be int, not {type(index).__name__}")
+    if index < 0:
+        raise RuntimeError("Device index must not be negative")
 
 
 _KNOWN = ("cpu", "cuda", "mps", "xpu", "meta", "hip")

@@ -31,6 +31,7 @@ import numpy as np
 from .atomic_file import atomic_write
 from .core import dtypes
 from .core.tensor import Tensor
+from .device import check_device
 from .device import device as make_device
 from .serialization.errors import MalformedFileError
 
@@ -176,7 +177,7 @@ def load_file(filename: str | os.PathLike, device: str | int = "cpu", *, backend
 
 def _check_device(device: Any) -> None:
 
-    make_device(f"cuda:{device}" if type(device) is int else device)  # raises, as torch would, for non-CPU
+    check_device(make_device(f"cuda:{device}" if type(device) is int else device))  # raises, as torch would, for non-CPU
 
 
 def _read_header(size: int, read: Any, where: str) -> tuple[list[tuple[str, str, tuple, int, int]], int]:

@@ -45,3 +45,41 @@ def test_is_lazy_tells_the_uninitialized_tensors_apart():
         lazy = m.nn.parameter.is_lazy
         assert (lazy(m.nn.UninitializedParameter()), lazy(m.nn.UninitializedBuffer()), lazy(m.nn.Parameter(m.ones(1)))) \
             == (True, True, False)
+
+
+# An uninitialized parameter has no values yet: torch refuses every use but a few conversions, so a
+# parameter count or an init before the first forward fails loudly instead of quietly working on nothing.
+@pytest.mark.parametrize("use", [
+    lambda m, p: sum(q.numel() for q in m.nn.LazyLinear(3).parameters()),
+    lambda m, p: p.numel(), lambda m, p: p.dim(), lambda m, p: p.sum(), lambda m, p: p.detach(),
+    lambda m, p: p.t(), lambda m, p: p.add(1), lambda m, p: p + 1, lambda m, p: p.requires_grad_(False),
+    lambda m, p: p.shape, lambda m, p: p.share_memory_(), lambda m, p: m.nn.init.xavier_uniform_(p),
+    lambda m, p: m.nn.LazyLinear(3).requires_grad_(False), lambda m, p: m.nn.parameter.UninitializedBuffer().sum(),
+    lambda m, p: m.nn.Linear(4, 3).load_state_dict(m.nn.LazyLinear(3).state_dict()),
+], ids=["parameter_count", "numel", "dim", "sum", "detach", "t", "add", "plus", "requires_grad_", "shape",
+        "share_memory_", "xavier_uniform_", "module_requires_grad_", "buffer_sum", "load_into_initialized"])
+def test_uninitialized_parameter_refuses_use_as_torch(use):
+    check_error(lambda m: use(m, m.nn.parameter.UninitializedParameter()))
+
+
+@pytest.mark.parametrize("ask", [
+    lambda m, p: (p.dtype, p.requires_grad, p.grad, p.is_leaf, p.ndim, tuple(p.size()), repr(p)),
+    lambda m, p: (p.is_floating_point(), repr(p.double()), repr(p.to(m.float64)), p.double().dtype),
+    lambda m, p: repr(m.nn.LazyLinear(3).state_dict()),
+    lambda m, p: str(m.nn.LazyLinear(3).load_state_dict(m.nn.LazyLinear(3).state_dict())),
+    lambda m, p: [repr(q) for q in m.nn.LazyLinear(3).double().parameters()],
+])
+def test_uninitialized_parameter_still_answers_what_torch_answers(ask):
+    torch = require_torch()
+    ours, theirs = (ask(m, m.nn.parameter.UninitializedParameter()) for m in (tinygrad_rnn, torch))
+    assert str(ours).replace("tinygrad_rnn", "torch") == str(theirs)
+
+
+def test_lazy_module_loads_a_lazy_checkpoint_and_still_initializes_on_first_input():
+    torch = require_torch()
+    shapes = []
+    for m in (tinygrad_rnn, torch):
+        lazy = m.nn.LazyLinear(3)
+        lazy.load_state_dict(m.nn.LazyLinear(3).state_dict())
+        shapes.append((tuple(lazy(m.ones(2, 4)).shape), type(lazy).__name__, type(lazy.weight).__name__))
+    assert shapes[0] == shapes[1]

@@ -3,8 +3,9 @@ from __future__ import annotations
 
 import warnings
 
+import numpy as np
 import pytest
-from helpers import check_parity, require_torch
+from helpers import check_error, check_parity, require_torch
 
 import tinygrad_rnn
 
@@ -60,3 +61,51 @@ def test_transpose_warnings_are_torchs():
     warned = [[line.split("UserWarning: ", 1)[1] for line in text.splitlines() if "UserWarning: " in line]
               for text in stderr]
     assert warned[0] == warned[1] and len(warned[1]) == 5
+
+
+@pytest.mark.parametrize("value", [[3.5], [1.0, 2.0], [[2.0]], 3.5, 3])
+@pytest.mark.parametrize("spec", ["", ".2f", "d", ">10", "s"])
+def test_format_spec_answers_as_torch(value, spec):
+    """A 0-d tensor formats its number (f"{loss:.4f}"); any other refuses a spec as object.__format__ does."""
+    torch = require_torch()
+    answers = []
+    for m in (tinygrad_rnn, torch):
+        try:
+            answers.append(format(m.tensor(value), spec))
+        except (TypeError, ValueError) as error:
+            answers.append(f"{type(error).__name__}: {error}")
+    assert answers[0] == answers[1]
+
+
+TARGETS = {"float_leaf": lambda m: m.zeros(2, requires_grad=True), "float": lambda m: m.zeros(2),
+           "parameter": lambda m: m.nn.Parameter(m.zeros(2))}
+VALUES = {"long": lambda m: m.ones(2, dtype=m.int64), "double3": lambda m: m.ones(3, dtype=m.float64),
+          "list": lambda m: [1, 2], "ndarray": lambda m: np.ones(2), "number": lambda m: 3.0,
+          "bool": lambda m: m.ones(2, dtype=m.bool)}
+
+
+@pytest.mark.parametrize("target, value", [
+    ("float_leaf", "long"), ("float", "long"), ("float_leaf", "double3"), ("float", "list"), ("float", "ndarray"),
+    ("float", "number"), ("parameter", "bool"),
+])
+def test_setting_data_checks_as_torch(target, value):
+    """`t.data = other` takes other's dtype and shape; a tensor that requires grad takes floating point only."""
+    torch = require_torch()
+    answers = []
+    for m in (tinygrad_rnn, torch):
+        t = TARGETS[target](m)
+        try:
+            t.data = VALUES[value](m)
+            answers.append((t.tolist(), str(t.dtype), t.requires_grad))
+        except (TypeError, RuntimeError) as error:
+            answers.append(f"{type(error).__name__}: {error}")
+    assert answers[0] == answers[1]
+
+
+@pytest.mark.parametrize("how", ["attribute", "method", "factory", "parameter"])
+def test_integer_tensor_refuses_to_require_grad_with_torchs_words(how):
+    """torch words the refusal three ways: the attribute and the factories mention complex dtypes, the method not."""
+    ask = {"attribute": lambda m: setattr(m.arange(3), "requires_grad", True),
+           "method": lambda m: m.arange(3).requires_grad_(), "factory": lambda m: m.tensor([1, 2], requires_grad=True),
+           "parameter": lambda m: m.nn.Parameter(m.arange(2))}[how]
+    check_error(ask)

@@ -6,9 +6,9 @@
 
 Where torch's sampler is a transform of rand / randn / exponential_ / cauchy_ (Uniform, Normal,
 Exponential, Laplace, Cauchy, Gumbel, LogNormal, HalfNormal, MultivariateNormal, Categorical,
-OneHotCategorical, Bernoulli, Geometric, the relaxed ones) seeded draws equal torch's. Gamma, Chi2,
-Beta, Dirichlet, StudentT, Poisson and Binomial draw from the right law with our own generator
-(samplers.py), not torch's numbers.
+OneHotCategorical, Bernoulli, Geometric, the relaxed ones) seeded draws equal torch's, and so do
+Poisson's and Binomial's (through torch.poisson and torch.binomial) and the Gamma-based ones
+(Gamma, Chi2, Beta, Dirichlet, StudentT, FisherSnedecor, LKJCholesky, Wishart; samplers.py).
 """
 # importing the kl_* modules registers their closed forms with register_kl
 from . import constraint_registry, constraints, kl_cross_family, kl_lowrank, kl_same_family, transforms

@@ -15,7 +15,7 @@ from .exp_family import ExponentialFamily
 
 class Beta(ExponentialFamily):
     """p(x) proportional to x^(c1 - 1) (1 - x)^(c0 - 1). Built on Dirichlet([c1, c0]) as torch does,
-    so it samples as Dirichlet (our generator, not torch's numbers) and `rsample` is differentiable."""
+    so it samples as Dirichlet (torch's numbers for the same seed) and `rsample` is differentiable."""
 
     arg_constraints = {"concentration1": constraints.positive, "concentration0": constraints.positive}
     support = constraints.unit_interval

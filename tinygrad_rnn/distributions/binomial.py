@@ -6,17 +6,14 @@ from typing import Any
 from ..autograd import no_grad
 from ..core.tensor import Tensor
 from ..creation import arange
+from ..surface.poisson import binomial
 from . import constraints
 from .distribution import Distribution, SuccessOdds, delegated
-from .samplers import binomial_draws
 
 
 class Binomial(SuccessOdds, Distribution):
     """P(k) = C(n, k) p^k (1 - p)^(n - k). Give `probs` or `logits`, not both; total_count
-    broadcasts with them.
-
-    Sampling: torch draws with its own Binomial sampler; we draw with our generator (inversion by
-    geometric waiting times, samplers.py), so seeded draws are not torch's numbers.
+    broadcasts with them. Samples are `torch.binomial`'s, so a seeded run draws torch's numbers.
     """
 
     arg_constraints = {"total_count": constraints.nonnegative_integer, "probs": constraints.unit_interval,
@@ -50,9 +47,7 @@ class Binomial(SuccessOdds, Distribution):
     def sample(self, sample_shape: Any = ()) -> Tensor:
         shape = tuple(self._extended_shape(sample_shape))
         with no_grad():
-            count, probs = self.total_count.expand(shape), self.probs.expand(shape)
-            draws = binomial_draws(count.numpy(), probs.detach().numpy()).reshape(shape)
-            return Tensor._make(draws.astype(probs._data.dtype))
+            return binomial(self.total_count.expand(shape), self.probs.expand(shape))
 
     def log_prob(self, value: Tensor) -> Tensor:
         """log C(n, k) + k logit - n log(1 + e^logit), the last term written to stay finite."""

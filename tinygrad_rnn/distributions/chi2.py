@@ -9,7 +9,7 @@ from .gamma import Gamma
 
 
 class Chi2(Gamma):
-    """Gamma(df / 2, rate 1 / 2). Sampled as Gamma is (our generator, not torch's numbers)."""
+    """Gamma(df / 2, rate 1 / 2). Sampled as Gamma is (torch's numbers)."""
 
     arg_constraints = {"df": constraints.positive}
 

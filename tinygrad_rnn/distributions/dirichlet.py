@@ -15,8 +15,8 @@ from .samplers import standard_gamma
 class Dirichlet(ExponentialFamily):
     """p(x) = Gamma(sum alpha) / prod Gamma(alpha_i) * prod x_i^(alpha_i - 1) on the simplex.
 
-    Sampling: normalised Gamma(alpha_i, 1) draws from our generator (torch uses its own sampler,
-    so seeded draws are not torch's numbers). `rsample` is differentiable in the concentration
+    Sampling: normalised Gamma(alpha_i, 1) draws, made in float64 with torch's Gamma sampler (so
+    seeded draws are torch's numbers). `rsample` is differentiable in the concentration
     through the Gamma draws' implicit reparameterisation.
     """
 
@@ -31,8 +31,9 @@ class Dirichlet(ExponentialFamily):
         super().__init__(concentration.shape[:-1], concentration.shape[-1:], validate_args=validate_args)
 
     def rsample(self, sample_shape: Any = ()) -> Tensor:
-        gammas = standard_gamma(self.concentration.expand(tuple(self._extended_shape(sample_shape))))
-        return gammas / gammas.sum(-1, True)
+        # torch draws and normalizes in float64 whatever the dtype (small gammas would underflow in float32)
+        gammas = standard_gamma(self.concentration.expand(tuple(self._extended_shape(sample_shape))).double())
+        return (gammas / gammas.sum(-1, True)).to(self.concentration.dtype)
 
     def log_prob(self, value: Tensor) -> Tensor:
         if self._validate_args:

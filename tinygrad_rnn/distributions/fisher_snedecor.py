@@ -17,7 +17,7 @@ from .gamma import Gamma
 
 class FisherSnedecor(Distribution):
     """(X1 / df1) / (X2 / df2) for independent Chi2 draws X1, X2, written as torch samples it: a ratio
-    of Gamma(df / 2, df) draws, from our Gamma sampler (so not torch's numbers); `rsample` is
+    of Gamma(df / 2, df) draws (torch's numbers for the same seed); `rsample` is
     differentiable."""
 
     arg_constraints = {"df1": constraints.positive, "df2": constraints.positive}

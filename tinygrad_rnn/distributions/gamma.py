@@ -17,8 +17,8 @@ from .samplers import standard_gamma
 class Gamma(ExponentialFamily):
     """p(x) = rate^c x^(c-1) exp(-rate x) / Gamma(c).
 
-    Sampling: torch draws with its own Gamma sampler; we draw from Gamma with our generator
-    (Marsaglia-Tsang, see samplers.py), so seeded draws are reproducible but not torch's numbers.
+    Sampling: torch's own Gamma sampler (Marsaglia-Tsang, one element after another; samplers.py),
+    so seeded draws are torch's numbers.
     `rsample` is differentiable in both parameters (implicit reparameterisation in the concentration).
     """
 

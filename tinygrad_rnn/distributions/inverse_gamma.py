@@ -12,8 +12,8 @@ from .transforms import PowerTransform
 
 
 class InverseGamma(TransformedFamily):
-    """Y = 1 / X, X ~ Gamma(concentration, rate). Sampled through Gamma (our generator, not torch's
-    numbers); `rsample` is differentiable."""
+    """Y = 1 / X, X ~ Gamma(concentration, rate). Sampled through Gamma (torch's numbers for the
+    same seed); `rsample` is differentiable."""
 
     arg_constraints = {"concentration": constraints.positive, "rate": constraints.positive}
     support = constraints.positive

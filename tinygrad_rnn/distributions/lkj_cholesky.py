@@ -20,7 +20,7 @@ from .distribution import Distribution, broadcast_all
 class LKJCholesky(Distribution):
     """L with L L^T a dim x dim correlation matrix M, of density proportional to det(M)^(concentration - 1)
     (uniform over correlation matrices at concentration 1). Sampled by the onion method, as torch:
-    Beta draws (our Beta sampler, so not torch's numbers) set each row's length, randn its direction."""
+    Beta draws set each row's length, randn its direction (torch's numbers for the same seed)."""
 
     arg_constraints = {"concentration": constraints.positive}
     support = constraints.corr_cholesky

@@ -15,7 +15,7 @@ from .poisson import Poisson
 
 class NegativeBinomial(SuccessOdds, Distribution):
     """P(k) = C(k + r - 1, k) p^k (1 - p)^r with r = total_count (any real r > 0). Sampled as torch
-    does, Poisson(Gamma(r, (1 - p) / p)), with our Gamma and Poisson samplers (not torch's numbers)."""
+    does, Poisson(Gamma(r, (1 - p) / p)), with torch's Gamma and Poisson samplers (torch's numbers)."""
 
     arg_constraints = {"total_count": constraints.greater_than_eq(0),
                        "probs": constraints.half_open_interval(0.0, 1.0), "logits": constraints.real}

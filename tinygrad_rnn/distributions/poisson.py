@@ -6,18 +6,14 @@ from typing import Any
 from ..autograd import no_grad
 from ..core.tensor import Tensor
 from ..ops.pointwise_more import xlogy
+from ..surface.poisson import poisson
 from . import constraints
 from .distribution import broadcast_all
 from .exp_family import ExponentialFamily
-from .samplers import poisson_draws
 
 
 class Poisson(ExponentialFamily):
-    """P(k) = rate^k exp(-rate) / k!.
-
-    Sampling: torch draws with its own Poisson sampler; we draw Poisson counts with our generator
-    (inversion below rate 10, transformed rejection above; samplers.py), not torch's numbers.
-    """
+    """P(k) = rate^k exp(-rate) / k!. Samples are `torch.poisson`'s, so a seeded run draws torch's numbers."""
 
     arg_constraints = {"rate": constraints.nonnegative}
     support = constraints.nonnegative_integer
@@ -40,9 +36,7 @@ class Poisson(ExponentialFamily):
     def sample(self, sample_shape: Any = ()) -> Tensor:
         shape = tuple(self._extended_shape(sample_shape))
         with no_grad():
-            rate = self.rate.expand(shape)
-            draws = poisson_draws(rate.detach().numpy()).reshape(shape)
-            return Tensor._make(draws.astype(rate._data.dtype))
+            return poisson(self.rate.expand(shape))
 
     def log_prob(self, value: Tensor) -> Tensor:
         if self._validate_args:

@@ -1,6 +1,6 @@
-"""Draws that torch makes with algorithms of its own (Gamma, Poisson, Binomial). We draw from the
-same distributions with our generator (the stream `manual_seed` seeds), so the draws are
-reproducible and correctly distributed but are not torch's numbers.
+"""Gamma draws as torch's CPU kernel makes them, one element after another from the stream
+`manual_seed` seeds, so seeded draws are torch's numbers. (Poisson and Binomial draw through
+torch.poisson and torch.binomial.)
 
 `standard_gamma` is differentiable in the concentration by implicit reparameterisation: with F the
 Gamma(a, 1) cdf, a draw x keeps F(x; a) fixed as a moves, so dx/da = -(dF/da) / p(x; a).
@@ -8,6 +8,7 @@ Gamma(a, 1) cdf, a draw x keeps F(x; a) fixed as a moves, so dx/da = -(dF/da) / 
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
 
@@ -23,34 +24,40 @@ def _stream():  # noqa: ANN202 - the TorchStream of the default generator
     return default_generator.np
 
 
-def _uniform(n: int) -> np.ndarray:
-    return _stream().unit(n, np.float64)
+def gamma_draws(alpha: np.ndarray, single: bool) -> np.ndarray:
+    """Gamma(alpha, 1) draws (float64), one element after another as torch's CPU kernel draws them, so a
+    seeded run gives torch's numbers. `single`: alpha is float32, whose arithmetic torch's constants use."""
+    stream = _stream()
+    real = np.float32 if single else np.float64
+    return np.array([_gamma_draw(a, real, stream) for a in np.asarray(alpha).ravel().tolist()], np.float64)
 
 
-def _normal(n: int) -> np.ndarray:
-    return _stream().normal_values(n, 0.0, 1.0, np.float64) if n else np.zeros(0)
+def _gamma_draw(alpha: float, real: type, stream: Any) -> float:
+    """Marsaglia and Tsang's squeeze-rejection method on float64 normals and uniforms from the stream;
+    alpha < 1 is boosted to alpha + 1 and the draw scaled by u^(1 / alpha)."""
+    def uniform() -> float:
+        return float(stream.unit(1, np.float64)[0])
+
+    scale = 1.0
+    if alpha < 1.0:
+        if alpha == 0.0:
+            return 0.0
+        scale *= (1.0 - uniform()) ** float(real(1.0) / real(alpha))
+        alpha = float(real(alpha) + real(1.0))
+    d = float(real(alpha) - real(_ONE_THIRD))
+    c = 1.0 / math.sqrt(9.0 * d)
+    while True:
+        x = stream._one_normal()
+        y = 1.0 + c * x
+        if y <= 0:
+            continue
+        v, u, xx = y * y * y, 1.0 - uniform(), x * x
+        if u < 1.0 - _SQUEEZE * xx * xx or math.log(u) < 0.5 * xx + d * (1.0 - v + math.log(v)):
+            return scale * d * v
 
 
-def gamma_draws(alpha: np.ndarray) -> np.ndarray:
-    """Gamma(alpha, 1) draws (float64), by Marsaglia and Tsang's squeeze-rejection method; for
-    alpha < 1, a draw for alpha + 1 times u^(1 / alpha)."""
-    alpha = np.asarray(alpha, np.float64).ravel()
-    boosted = np.where(alpha < 1, alpha + 1, alpha)
-    d = boosted - 1 / 3
-    c = 1 / np.sqrt(9 * d)
-    out = np.empty_like(alpha)
-    todo = np.arange(alpha.size)
-    while todo.size:
-        z, u = _normal(todo.size), _uniform(todo.size)
-        v = (1 + c[todo] * z) ** 3
-        with np.errstate(invalid="ignore", divide="ignore"):
-            ok = (v > 0) & (np.log(u) < 0.5 * z**2 + d[todo] * (1 - v + np.log(v)))
-        out[todo[ok]] = d[todo[ok]] * v[ok]
-        todo = todo[~ok]
-    small = alpha < 1
-    if small.any():
-        out[small] *= _uniform(int(small.sum())) ** (1 / alpha[small])
-    return out
+_ONE_THIRD = np.float32(1.0) / np.float32(3.0)  # torch's constants are float literals (1.0f / 3.0f, 0.0331f)
+_SQUEEZE = float(np.float32(0.0331))
 
 
 def gamma_sample_slope(x: np.ndarray, alpha: np.ndarray) -> np.ndarray:
@@ -68,7 +75,7 @@ class StandardGamma(Function):
     @staticmethod
     def forward(ctx, concentration):
         alpha = concentration._data.astype(np.float64)
-        x = gamma_draws(alpha).reshape(alpha.shape)
+        x = gamma_draws(alpha, single=concentration._data.dtype != np.float64).reshape(alpha.shape)
         x = np.maximum(x, np.finfo(concentration._data.dtype).tiny)  # torch clamps draws to tiny too
         ctx.alpha, ctx.x = alpha, x
         return Tensor._make(x.astype(concentration._data.dtype))
@@ -92,66 +99,3 @@ class StandardGamma(Function):
 def standard_gamma(concentration: Tensor) -> Tensor:
     """Gamma(concentration, 1) draws of concentration's shape; gradients reach the concentration."""
     return StandardGamma.apply(concentration)
-
-
-def poisson_draws(rate: np.ndarray) -> np.ndarray:
-    """Poisson(rate) draws (float64): inversion (multiplying uniforms) below rate 10, Hormann's
-    transformed rejection (PTRS) above."""
-    rate = np.asarray(rate, np.float64).ravel()
-    out = np.zeros_like(rate)
-    small = np.flatnonzero((rate < 10) & (rate > 0))
-    if small.size:
-        limit, product, count = np.exp(-rate[small]), np.ones(small.size), np.zeros(small.size)
-        active = np.arange(small.size)
-        while active.size:
-            product[active] *= _uniform(active.size)
-            still = product[active] > limit[active]
-            count[active[still]] += 1
-            active = active[still]
-        out[small] = count
-    large = np.flatnonzero(rate >= 10)
-    if large.size:
-        out[large] = _ptrs(rate[large])
-    return out
-
-
-def _ptrs(lam: np.ndarray) -> np.ndarray:
-    """Hormann (1993), 'The transformed rejection method for generating Poisson random variables'."""
-    slam, loglam = np.sqrt(lam), np.log(lam)
-    b = 0.931 + 2.53 * slam
-    a = -0.059 + 0.02483 * b
-    invalpha = 1.1239 + 1.1328 / (b - 3.4)
-    vr = 0.9277 - 3.6224 / (b - 2)
-    out = np.empty_like(lam)
-    todo = np.arange(lam.size)
-    while todo.size:
-        u, v = _uniform(todo.size) - 0.5, _uniform(todo.size)
-        us = 0.5 - np.abs(u)
-        k = np.floor((2 * a[todo] / us + b[todo]) * u + lam[todo] + 0.43)
-        quick = (us >= 0.07) & (v <= vr[todo])
-        with np.errstate(invalid="ignore", divide="ignore"):
-            lhs = np.log(v) + np.log(invalpha[todo]) - np.log(a[todo] / us**2 + b[todo])
-            rhs = -lam[todo] + k * loglam[todo] - _lgamma(np.maximum(k, 0) + 1)
-        ok = (k >= 0) & (quick | ((us >= 0.013) | (v <= us)) & (lhs <= rhs))
-        out[todo[ok]] = k[ok]
-        todo = todo[~ok]
-    return out
-
-
-def binomial_draws(count: np.ndarray, p: np.ndarray) -> np.ndarray:
-    """Binomial(count, p) draws (float64) by inversion with geometric waiting times: jump from one
-    success to the next until past `count` trials (p above 1/2 is drawn as count - Binomial(1 - p))."""
-    count, p = np.broadcast_arrays(np.asarray(count, np.float64).ravel(), np.asarray(p, np.float64).ravel())
-    flip = p > 0.5
-    q = np.where(flip, 1 - p, p)
-    successes, trials = np.zeros(count.size), np.zeros(count.size)
-    active = np.flatnonzero((q > 0) & (count > 0))
-    while active.size:
-        u = _uniform(active.size)
-        with np.errstate(divide="ignore"):
-            jump = np.floor(np.log1p(-u) / np.log1p(-q[active])) + 1  # trials up to the next success
-        trials[active] += jump
-        inside = trials[active] <= count[active]
-        successes[active[inside]] += 1
-        active = active[inside]
-    return np.where(flip, count - successes, successes)

@@ -16,7 +16,7 @@ from .distribution import Distribution, broadcast_all
 
 class StudentT(Distribution):
     """loc + scale * X / sqrt(Z / df) with X ~ N(0, 1), Z ~ Chi2(df), as torch samples it; the
-    Chi2 draw comes from our Gamma sampler, so seeded draws are not torch's numbers. `rsample` is
+    Chi2 draw comes from torch's Gamma sampler, so seeded draws are torch's numbers. `rsample` is
     differentiable in df, loc and scale."""
 
     arg_constraints = {"df": constraints.positive, "loc": constraints.real, "scale": constraints.positive}

@@ -39,9 +39,9 @@ def cholesky_solve(B: Tensor, L: Tensor) -> Tensor:
 class Wishart(ScaleTrilMatrices, ExponentialFamily):
     """W_p(df, Sigma), Sigma given as exactly one of `covariance_matrix`, `precision_matrix` or
     `scale_tril`. Sampled by the Bartlett decomposition as torch does (sqrt Chi2 on the diagonal,
-    randn below it), the Chi2 draws from our Gamma sampler (so not torch's numbers); `rsample` is
-    differentiable. A draw that is not positive-definite is drawn again (up to
-    `max_try_correction` times), with a warning."""
+    randn below it), so seeded draws are torch's numbers; `rsample` is differentiable. A draw that is
+    not positive-definite is drawn again (up to `max_try_correction` times), with a warning (which
+    torch 2.13 gives, and acts on, for every good draw too: see rsample)."""
 
     support = constraints.positive_definite
     has_rsample = True
@@ -140,14 +140,22 @@ class Wishart(ScaleTrilMatrices, ExponentialFamily):
         max_try_correction = 10 if max_try_correction is None else max_try_correction
         sample_shape = Size(sample_shape)
         sample = self._bartlett_sampling(sample_shape)
-        for _ in range(max_try_correction):
-            singular = ~self.support.check(sample)
-            if not bool(singular.any()):
-                break
+        # torch 2.13 first flags the draws that *pass* the support check (its variable is named
+        # is_singular), so it warns and draws every good sample once more; mirrored for torch's numbers.
+        flagged = self._reduce_batch(self.support.check(sample))
+        if bool(flagged.any()):
             warnings.warn("Singular sample detected.", stacklevel=2)
-            mask = singular.reshape(tuple(singular.shape) + (1, 1))
-            sample = where(mask, self._bartlett_sampling(sample_shape), sample)
+            for _ in range(max_try_correction):
+                redrawn = self._bartlett_sampling(Size(flagged[flagged].shape))
+                sample[flagged] = redrawn
+                flagged[flagged.clone()] = self._reduce_batch(~self.support.check(redrawn))  # still singular
+                if not bool(flagged.any()):
+                    break
         return sample
+
+    def _reduce_batch(self, per_matrix: Tensor) -> Tensor:
+        """One flag per sample: any matrix of its batch flagged."""
+        return per_matrix.amax(self._batch_dims) if self._batch_shape else per_matrix
 
     def _scale_log_det_term(self) -> Tensor:
         p = self._event_shape[-1]

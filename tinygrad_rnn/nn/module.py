@@ -694,6 +694,10 @@ class Module:
                 missing.append(key)
                 continue
             given = state_dict[key]
+            if is_lazy(given):  # a checkpoint of a Lazy module that never ran forward
+                if is_lazy(target):
+                    continue  # both still wait for a first input: nothing to copy yet
+                given.shape  # noqa: B018  (it refuses, with torch's RuntimeError: it has no shape to copy)
             if assign and not isinstance(given, Tensor):  # there is no tensor of ours to keep
                 errors.append(f'While copying the parameter named "{key}", expected torch.Tensor or '
                               f"Tensor-like object from checkpoint but received {type(given)}")

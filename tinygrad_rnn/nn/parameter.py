@@ -65,10 +65,56 @@ class UninitializedTensorMixin:
         self._data = data._data
         self.__class__ = self.cls_to_become
 
+    @property
+    def shape(self) -> Any:
+        raise RuntimeError("Can't access the shape of an uninitialized parameter or buffer. This error usually happens "
+                           "in `load_state_dict` when trying to load an uninitialized parameter into an initialized "
+                           "one. Call `forward` to initialize the parameters before accessing their attributes.")
+
+    def share_memory_(self) -> Any:
+        raise RuntimeError("Can't share memory on an uninitialized parameter or buffer. Call `forward` to initialize "
+                           "the parameters before calling `module.share_memory()`.")
+
+    def __getattribute__(self, name: str) -> Any:
+        # Any Tensor method, called before the first forward, is a mistake (its values are not there yet):
+        # torch refuses every one but a few conversions, so `sum(p.numel() for p in lazy.parameters())` fails
+        # loudly instead of counting 0. Attributes (dtype, requires_grad, grad, data) stay readable.
+        found = object.__getattribute__(self, name)
+        if name in _ALLOWED_ON_UNINITIALIZED or name.startswith("_") or not callable(found):
+            return found
+        if name not in vars(UninitializedTensorMixin) and getattr(Tensor, name, None) is not None:
+            return _refused(type(self).__name__, name)
+        return found
+
     def __repr__(self) -> str:
         return f"<{type(self).__name__}>"
 
     __str__ = __repr__
+
+    def __reduce_ex__(self, protocol: Any) -> Any:
+        return (type(self), (self.requires_grad,))
+
+
+# What torch lets an uninitialized tensor do: ask its size and convert its dtype or device.
+_ALLOWED_ON_UNINITIALIZED = frozenset({"size", "copy_", "is_complex", "is_floating_point", "half", "float", "double",
+                                       "char", "short", "int", "long", "cuda", "cpu", "to", "get_device"})
+
+
+def _refused(cls_name: str, name: str) -> Any:
+    def refuse(*args: Any, **kwargs: Any) -> Any:
+        raise ValueError(f"Attempted to use an uninitialized parameter in <method '{name}' of 'torch._C.TensorBase' "
+                         "objects>. This error happens when you are using a `LazyModule` or explicitly manipulating "
+                         f"`torch.nn.parameter.{cls_name}` objects. When using LazyModules Call `forward` with a "
+                         "dummy batch to initialize the parameters before calling torch functions")
+    return refuse
+
+
+# Python looks operators up on the class, past __getattribute__: refuse them one by one.
+for _op in ("__add__", "__radd__", "__sub__", "__rsub__", "__mul__", "__rmul__", "__truediv__", "__rtruediv__",
+            "__matmul__", "__rmatmul__", "__pow__", "__rpow__", "__neg__", "__getitem__", "__setitem__", "__len__",
+            "__iter__", "__iadd__", "__isub__", "__imul__", "__itruediv__", "__lt__", "__le__", "__gt__", "__ge__",
+            "__bool__", "__float__", "__int__", "__abs__"):
+    setattr(UninitializedTensorMixin, _op, lambda self, *args, _op=_op: _refused(type(self).__name__, _op[2:-2])())
 
 
 class UninitializedParameter(UninitializedTensorMixin, Parameter):

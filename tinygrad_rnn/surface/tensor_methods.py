@@ -58,6 +58,9 @@ def _converts_to(dtype: dtypes.dtype, name: str) -> Any:
     return convert
 
 
+_CORE_REQUIRES_GRAD = Tensor.requires_grad
+
+
 class TensorMethods:
     """Not a class of its own: a namespace whose members `bind()` copies onto `Tensor`."""
 
@@ -68,6 +71,31 @@ class TensorMethods:
 
     def element_size(self) -> int:
         return self._data.itemsize
+
+    def _set_data(self, value: Any) -> None:
+        """`t.data = other`: t takes other's values (and dtype and shape), with torch's checks."""
+        if not isinstance(value, Tensor):
+            kind = type(value)  # named as Python's repr names classes: `list`, `numpy.ndarray`
+            name = kind.__qualname__ if kind.__module__ == "builtins" else f"{kind.__module__}.{kind.__qualname__}"
+            raise TypeError(f"Variable data has to be a tensor, but got {name}")
+        if self._requires_grad and not value.dtype.is_floating_point:
+            raise RuntimeError("data set to a tensor that requires gradients must be floating point or complex dtype")
+        self._data = value._data
+
+    data = Tensor.data.setter(_set_data)  # the core's getter, and a setter that checks as torch does
+
+    def _set_requires_grad(self, value: bool) -> None:
+        if value and not self.dtype.is_floating_point:  # torch's attribute and method word this differently
+            raise RuntimeError("only Tensors of floating point and complex dtype can require gradients")
+        _CORE_REQUIRES_GRAD.fset(self, value)
+
+    def requires_grad_(self, requires_grad: bool = True) -> Tensor:
+        if requires_grad and not self.dtype.is_floating_point:
+            raise RuntimeError("only Tensors of floating point dtype can require gradients")
+        _CORE_REQUIRES_GRAD.fset(self, requires_grad)
+        return self
+
+    requires_grad = Tensor.requires_grad.setter(_set_requires_grad)
 
     @property
     def device(self) -> Any:
@@ -146,7 +174,9 @@ class TensorMethods:
     def __format__(self, spec: str) -> str:
         if self._data.ndim == 0:  # as torch: f"{loss}" prints the number, f"{loss:.3f}" formats it
             return self.item().__format__(spec)
-        return repr(self) if not spec else builtins.format(repr(self), spec)
+        if spec:  # as object.__format__, which torch falls back to for a tensor that is not 0-d
+            raise TypeError("unsupported format string passed to Tensor.__format__")
+        return repr(self)
 
     def __repr__(self) -> str:
         return tensor_repr(self)
