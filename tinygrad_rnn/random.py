@@ -39,7 +39,8 @@ from .core import dtypes, views
 from .core.modes import modes
 from .core.tensor import Tensor
 from .creation import _finish, _is_int, _size, check_like_arguments, check_size, factory
-from .device import check_device
+from .device import check_device, check_device_name
+from .device import device as _device
 from .layout import check_layout, check_pin_memory
 
 _MASK24, _MASK53 = np.uint64((1 << 24) - 1), np.uint64((1 << 53) - 1)
@@ -234,7 +235,7 @@ class Generator:
     """A random stream with its own seed, as `torch.Generator`."""
 
     def __init__(self, device: Any = "cpu") -> None:
-        self.device = device
+        self.device = _generator_device(device)
         self.manual_seed(67280421310721)  # torch's default seed for a new Generator
 
     def manual_seed(self, seed: Any) -> Generator:
@@ -261,6 +262,28 @@ class Generator:
         """Restore a state from `get_state` (ours or torch's: the bytes are the same)."""
         _unpack_state(self, _state_bytes(new_state))
         return self
+
+
+_NO_CUDA = ("Cannot get CUDA generator without ATen_cuda library. PyTorch splits its backend into two shared "
+            "libraries: a CPU library and a CUDA library; this error has occurred because you are trying to use some "
+            "CUDA functionality, but the CUDA library has not been loaded by the dynamic linker for some reason.  The "
+            "CUDA library MUST be loaded, EVEN IF you don't directly use any symbols from the CUDA library! One common "
+            "culprit is a lack of -Wl,--no-as-needed in your link arguments; many dynamic linkers will delete dynamic "
+            "library dependencies if you don't depend on any of their symbols.  You can check if this has occurred by "
+            "using ldd on your binary to see if there is a dependency on *_cuda.so library.")
+
+
+_NO_GENERATOR = {"cuda": _NO_CUDA, "mps": "Cannot execute getNewGenerator() without MPS backend.",
+                 "meta": "META device type not an accelerator."}
+
+
+def _generator_device(device: Any) -> _device:
+    """A generator's device: torch.device('cpu') (without an index, as torch's, for 'cpu:0' too); torch's
+    error for a device this machine lacks."""
+    name = check_device_name(device) if isinstance(device, (str, _device)) else None
+    if device is None or name == "cpu":
+        return _device("cpu")
+    raise RuntimeError(_NO_GENERATOR.get(name, "Cannot access accelerator device when none is available."))
 
 
 # torch's CPUGeneratorImplState, little-endian: the initial seed, mt19937's `left` and `seeded`,

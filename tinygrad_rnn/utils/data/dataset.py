@@ -62,6 +62,14 @@ class Subset(Dataset):
             return self.dataset[[self.indices[i] for i in idx]]
         return self.dataset[self.indices[idx]]
 
+    def __getitems__(self, indices: list[int]) -> list:
+        """The items at several positions (the DataLoader's batched fetch): through the dataset's own
+        `__getitems__` when it has one, as torch's Subset does, else one at a time."""
+        fetch_many = getattr(self.dataset, "__getitems__", None)
+        if callable(fetch_many):
+            return fetch_many([self.indices[i] for i in indices])
+        return [self.dataset[self.indices[i]] for i in indices]
+
     def __len__(self) -> int:
         return len(self.indices)
 
