@@ -1,0 +1,242 @@
+"""What iterating a DataLoader gives and when it draws random numbers, against torch: the iterator object
+(`len`, `next`), the points of the caller's random stream where the sampler, the base seed and the
+dataset's stream are drawn (with and without workers), the containers default_collate keeps, the
+attributes torch refuses to change, Subset's batched fetch, and the Generator a loader is handed."""
+from __future__ import annotations
+
+import collections
+import warnings
+
+import numpy as np
+import pytest
+from helpers import check_error, require_torch
+
+import tinygrad_rnn
+
+
+def _outcome(call):
+    """What a call gives: its value's repr, or its exception's type and text."""
+    try:
+        return repr(call())
+    except Exception as e:  # noqa: BLE001 - the exception's type and text are the outcome
+        return type(e).__name__, str(e)
+
+
+def _same_on_both(make_call):
+    torch = require_torch()
+    assert _outcome(lambda: make_call(tinygrad_rnn)) == _outcome(lambda: make_call(torch))
+
+
+# ------------------------------------------------------------------ the iterator
+ITERATORS = {
+    "type of iter(loader)": lambda m: type(iter(m.utils.data.DataLoader(range(5), batch_size=2))).__name__,
+    "type with workers": lambda m: type(iter(m.utils.data.DataLoader(range(5), batch_size=2, num_workers=1))).__name__,
+    "len(iter(loader))": lambda m: len(iter(m.utils.data.DataLoader(range(5), batch_size=2))),
+    "len, drop_last": lambda m: len(iter(m.utils.data.DataLoader(range(5), batch_size=2, drop_last=True))),
+    "len, no batching": lambda m: len(iter(m.utils.data.DataLoader(range(5), batch_size=None))),
+    "iter(it) is it": lambda m: (lambda it: iter(it) is it)(iter(m.utils.data.DataLoader(range(3)))),
+    "next, next, list": lambda m: (lambda it: (next(it).tolist(), next(it).tolist(), [b.tolist() for b in it]))(
+        iter(m.utils.data.DataLoader(range(5), batch_size=2))),
+    "exhausted": lambda m: (lambda it: (list(it), next(it)))(iter(m.utils.data.DataLoader(range(2)))),
+    "len of a stream's iterator": lambda m: len(iter(m.utils.data.DataLoader(_stream(m, 4), batch_size=2))),
+}
+
+
+@pytest.mark.parametrize("name", list(ITERATORS))
+def test_iterator_is_torchs(name):
+    _same_on_both(ITERATORS[name])
+
+
+def _plain(batch):
+    return batch.tolist() if hasattr(batch, "tolist") else batch
+
+
+def _stream(m, n, length=None):
+    class Stream(m.utils.data.IterableDataset):
+        def __iter__(self):
+            return iter(range(n))
+
+        def __len__(self):
+            if length is None:
+                raise TypeError("no length")
+            return length
+
+        def __repr__(self):  # torch's warning names the dataset; no address, so the texts compare
+            return "Stream"
+    return Stream()
+
+
+@pytest.mark.parametrize("batch_size,num_workers", [(1, 0), (2, 0), (None, 0), (1, 1)])
+def test_a_stream_longer_than_its_reported_length_warns_as_torch(batch_size, num_workers):
+    """torch warns for each batch past len(dataset) once len(loader) was asked (counting batches
+    against items, as torch does); never when len(loader) was not asked."""
+    torch = require_torch()
+    seen = []
+    for m in (tinygrad_rnn, torch):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            unasked = [_plain(b) for b in m.utils.data.DataLoader(_stream(m, 5, 3), batch_size=batch_size)]
+            loader = m.utils.data.DataLoader(_stream(m, 5, 3), batch_size=batch_size, num_workers=num_workers)
+            asked = (len(loader), [_plain(b) for b in loader])
+        seen.append((unasked, asked, [str(w.message) for w in caught if "IterableDataset" in str(w.message)]))
+    assert seen[0] == seen[1]
+
+
+@pytest.mark.parametrize("name", ["batch_size", "batch_sampler", "sampler", "drop_last", "dataset", "persistent_workers"])
+def test_fixed_attributes_cannot_be_set_after_init(name):
+    def set_it(m):
+        loader = m.utils.data.DataLoader(range(4))
+        setattr(loader, name, None)
+    check_error(set_it)
+
+
+def test_other_attributes_can_be_set_after_init():
+    _same_on_both(lambda m: (lambda dl: (setattr(dl, "num_workers", 0), setattr(dl, "collate_fn", list),
+                                         dl.num_workers, [b for b in dl]))(m.utils.data.DataLoader(range(3))))
+
+
+# ------------------------------------------------------------------ when the random numbers are drawn
+def _draws_around_iter(m, num_workers, **loader_kwargs):
+    """The batches, and a global draw made between iter(loader) and the first batch: it shows at which
+    point of the stream the loader drew its seed, its sampler's numbers and its stream's."""
+    m.manual_seed(0)
+    batching = {} if "batch_sampler" in loader_kwargs else {"batch_size": 3}
+    loader = m.utils.data.DataLoader(range(10), num_workers=num_workers, **batching, **loader_kwargs)
+    it = iter(loader)
+    between = m.rand(1).item()
+    return [b.tolist() for b in it], between, m.rand(1).item()
+
+
+SAMPLERS = {
+    "shuffle": lambda m: {"shuffle": True},
+    "subset random": lambda m: {"sampler": m.utils.data.SubsetRandomSampler(range(10))},
+    "weighted": lambda m: {"sampler": m.utils.data.WeightedRandomSampler([1.0] * 10, 10)},
+    "prefetch 1": lambda m: {"shuffle": True, "prefetch_factor": 1},
+    "batch sampler drawing in __iter__": lambda m: {"batch_sampler": _EagerBatches(m)},
+}
+
+
+class _EagerBatches:
+    """A batch sampler whose __iter__ draws at once (not a generator): torch calls it before the base seed."""
+
+    def __init__(self, m):
+        self.m = m
+
+    def __iter__(self):
+        order = self.m.randperm(10).tolist()
+        return iter([order[:4], order[4:8], order[8:]])
+
+    def __len__(self):
+        return 3
+
+
+@pytest.mark.parametrize("num_workers", [0, 2])
+@pytest.mark.parametrize("name", list(SAMPLERS))
+def test_samplers_draw_where_torchs_do(name, num_workers):
+    """With workers, torch's main process takes prefetch_factor * num_workers batches of indices from the
+    sampler as the iterator is made, and one more as each batch is handed out; it asks the sampler for
+    an iterator twice (a sampler drawing in __iter__ draws twice, around the base seed)."""
+    torch = require_torch()
+    if num_workers == 0 and name == "prefetch 1":
+        return  # prefetch_factor needs workers (tested in test_ignored_arguments_data.py)
+    ours, theirs = (_draws_around_iter(m, num_workers, **SAMPLERS[name](m)) for m in (tinygrad_rnn, torch))
+    assert ours == theirs
+
+
+@pytest.mark.parametrize("num_workers", [0, 2])
+def test_sampler_draws_interleave_with_the_loop_as_torchs(num_workers):
+    """A draw in the training loop (dropout) after each batch meets the sampler's draws where torch's does."""
+    torch = require_torch()
+    runs = []
+    for m in (tinygrad_rnn, torch):
+        m.manual_seed(0)
+        sampler = m.utils.data.RandomSampler(range(10), replacement=True, num_samples=70)
+        loader = m.utils.data.DataLoader(range(10), batch_size=20, sampler=sampler, num_workers=num_workers)
+        runs.append([(b.tolist(), round(m.rand(1).item(), 6)) for b in loader] + [m.rand(1).item()])
+    assert runs[0] == runs[1]
+
+
+def test_a_stream_is_made_when_the_iterator_is():
+    """Without workers, torch calls iter(dataset) as iter(loader) is made, after drawing the base seed."""
+    torch = require_torch()
+
+    def run(m):
+        class Drawing(m.utils.data.IterableDataset):
+            def __iter__(self):
+                return iter(m.randint(0, 100, (5,)).tolist())
+        m.manual_seed(0)
+        it = iter(m.utils.data.DataLoader(Drawing(), batch_size=2))
+        between = m.rand(1).item()
+        return [b.tolist() for b in it], between
+    assert run(tinygrad_rnn) == run(torch)
+
+
+# ------------------------------------------------------------------ containers default_collate keeps
+class _ListKind(list):
+    pass
+
+
+CONTAINERS = {
+    "OrderedDict": lambda: [collections.OrderedDict(b=1, a=2.0), collections.OrderedDict(b=3, a=4.0)],
+    "defaultdict": lambda: [collections.defaultdict(int, a=1), collections.defaultdict(int, a=2)],
+    "deque": lambda: [collections.deque([1, 2]), collections.deque([3, 4])],
+    "list subclass": lambda: [_ListKind([1.0, 2]), _ListKind([3.0, 4])],
+    "range": lambda: [range(2), range(2)],
+    "tuple": lambda: [(1, "a"), (2, "b")],
+    "numpy str_": lambda: [np.str_("a"), np.str_("b")],
+}
+
+
+@pytest.mark.parametrize("name", list(CONTAINERS))
+def test_default_collate_keeps_torchs_container_types(name):
+    _same_on_both(lambda m: (lambda b: (type(b).__name__, b))(m.utils.data.default_collate(CONTAINERS[name]())))
+
+
+@pytest.mark.parametrize("name", list(CONTAINERS))
+def test_default_convert_keeps_torchs_container_types(name):
+    _same_on_both(lambda m: (lambda b: (type(b).__name__, b))(m.utils.data.default_convert(CONTAINERS[name]()[0])))
+
+
+# ------------------------------------------------------------------ Subset's batched fetch
+def test_subset_fetches_a_batch_as_torchs():
+    def run(m):
+        class Batched(m.utils.data.Dataset):
+            def __len__(self):
+                return 6
+
+            def __getitem__(self, i):
+                return i
+
+            def __getitems__(self, indices):  # the loader's batched fetch: used through the Subset too
+                return [i * 10 for i in indices]
+        subset = m.utils.data.Subset(Batched(), [5, 3, 1])
+        plain = m.utils.data.Subset(list(range(100, 106)), [5, 3, 1])
+        return (subset.__getitems__([0, 2]), plain.__getitems__([2, 1]), subset[0],
+                [b.tolist() for b in m.utils.data.DataLoader(subset, batch_size=2)])
+    _same_on_both(run)
+
+
+# ------------------------------------------------------------------ the generator a loader is handed
+@pytest.mark.parametrize("device", ["cpu", "cpu:0", None, "cuda", "mps", "meta", "nowhere"])
+def test_generator_device_is_torchs(device):
+    _same_on_both(lambda m: m.Generator(device).device)
+    _same_on_both(lambda m: m.Generator(device=m.device("cpu")).device)
+
+
+@pytest.mark.parametrize("name", ["shuffle", "weighted", "batch sampler drawing in __iter__"])
+def test_persistent_workers_draw_where_torchs_do_every_epoch(name):
+    """Persistent workers: the first epoch as above; later ones reuse the iterator (no base seed drawn,
+    the sampler asked once)."""
+    torch = require_torch()
+    runs = []
+    for m in (tinygrad_rnn, torch):
+        kwargs = SAMPLERS[name](m)
+        batching = {} if "batch_sampler" in kwargs else {"batch_size": 4}
+        m.manual_seed(0)
+        loader = m.utils.data.DataLoader(range(10), num_workers=2, persistent_workers=True, **batching, **kwargs)
+        epochs = []
+        for _ in range(3):
+            it = iter(loader)
+            epochs.append((m.rand(1).item(), [b.tolist() for b in it]))
+        runs.append(epochs + [m.rand(1).item()])
+    assert runs[0] == runs[1]
