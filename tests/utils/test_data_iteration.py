@@ -240,3 +240,43 @@ def test_persistent_workers_draw_where_torchs_do_every_epoch(name):
             epochs.append((m.rand(1).item(), [b.tolist() for b in it]))
         runs.append(epochs + [m.rand(1).item()])
     assert runs[0] == runs[1]
+
+
+# ------------------------------------------------------------------ typed code
+GENERIC_NAMES = ["Dataset", "IterableDataset", "Subset", "ConcatDataset", "ChainDataset", "StackDataset", "TensorDataset",
+                 "Sampler", "SequentialSampler", "RandomSampler", "SubsetRandomSampler", "WeightedRandomSampler",
+                 "BatchSampler", "DataLoader"]
+
+
+@pytest.mark.parametrize("name", GENERIC_NAMES)
+def test_classes_are_subscriptable_where_torchs_are(name):
+    """Typed code writes `class Pairs(Dataset[tuple[Tensor, int]])`, `class Buckets(Sampler[list[int]])`."""
+    def subscriptable(m):
+        try:
+            getattr(m.utils.data, name)[int]
+        except TypeError:  # "<class '...RandomSampler'> is not a generic class": the module path differs
+            return False
+        return True
+    torch = require_torch()
+    assert subscriptable(tinygrad_rnn) == subscriptable(torch)
+
+
+def test_typed_subclasses_work_and_an_iterable_dataset_needs_iter():
+    def run(m):
+        class Buckets(m.utils.data.Sampler[list]):
+            def __iter__(self):
+                return iter([[2, 0], [1]])
+
+            def __len__(self):
+                return 2
+
+        class Squares(m.utils.data.Dataset[int]):
+            def __getitem__(self, i):
+                return i * i
+
+            def __len__(self):
+                return 3
+        return [b.tolist() for b in m.utils.data.DataLoader(Squares(), batch_sampler=Buckets())]
+    _same_on_both(run)
+    _same_on_both(lambda m: m.utils.data.IterableDataset())
+    _same_on_both(lambda m: type("NoIter", (m.utils.data.IterableDataset,), {})())

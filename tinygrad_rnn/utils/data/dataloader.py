@@ -21,7 +21,7 @@ import multiprocessing.context
 import os
 import warnings
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 import numpy as np
 
@@ -214,8 +214,12 @@ class _MultiProcessingDataLoaderIter(_BaseDataLoaderIter):
 _FIXED_AFTER_INIT = frozenset({"batch_size", "batch_sampler", "sampler", "drop_last", "dataset", "persistent_workers"})
 
 
-class DataLoader:
-    """torch.utils.data.DataLoader: batching, shuffling, collation, and workers played in this process."""
+T_co = TypeVar("T_co", covariant=True)
+
+
+class DataLoader(Generic[T_co]):
+    """torch.utils.data.DataLoader: batching, shuffling, collation, and workers played in this process.
+    Generic, as torch's (`DataLoader[tuple[Tensor, Tensor]]` in type hints)."""
 
     def __init__(self, dataset: Any, batch_size: int | None = 1, shuffle: bool | None = None, sampler: Any = None,
                  batch_sampler: Any = None, num_workers: int = 0, collate_fn: Callable | None = None,

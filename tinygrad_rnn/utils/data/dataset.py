@@ -7,16 +7,21 @@ from __future__ import annotations
 
 import bisect
 import math
+import typing
 import warnings
 from collections.abc import Iterator, Sequence
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from ...core.tensor import Tensor
 from ...random import Generator, randperm
 
+T_co = TypeVar("T_co", covariant=True)
 
-class Dataset:
-    """A map-style dataset: subclasses define `__getitem__(index)` and usually `__len__()`."""
+
+class Dataset(Generic[T_co]):
+    """A map-style dataset: subclasses define `__getitem__(index)` and usually `__len__()`.
+
+    Generic, as torch's, so typed code can write `class Pairs(Dataset[tuple[Tensor, int]])`."""
 
     def __getitem__(self, index: Any) -> Any:
         raise NotImplementedError("Subclasses of Dataset should implement __getitem__.")
@@ -25,17 +30,18 @@ class Dataset:
         return ConcatDataset([self, other])
 
 
-class IterableDataset(Dataset):
-    """A stream-style dataset: subclasses define `__iter__()`; the DataLoader batches what it yields."""
+# typing's Iterable, not collections.abc's: it puts the ABC before Generic in the MRO, as torch's does, so
+# subclasses (ChainDataset[int]) stay subscriptable as torch's are
+class IterableDataset(Dataset[T_co], typing.Iterable[T_co]):
+    """A stream-style dataset: subclasses define `__iter__()`; the DataLoader batches what it yields.
 
-    def __iter__(self) -> Iterator:
-        raise NotImplementedError("Subclasses of IterableDataset should implement __iter__.")
+    An abstract Iterable, as torch's: one without `__iter__` cannot be made (TypeError)."""
 
     def __add__(self, other: Dataset) -> ChainDataset:  # type: ignore[override]
         return ChainDataset([self, other])
 
 
-class TensorDataset(Dataset):
+class TensorDataset(Dataset[tuple]):
     """Tensors sharing their first dimension; item i is the tuple of each tensor's row i."""
 
     def __init__(self, *tensors: Tensor) -> None:
@@ -50,7 +56,7 @@ class TensorDataset(Dataset):
         return self.tensors[0].size(0)
 
 
-class Subset(Dataset):
+class Subset(Dataset[T_co]):
     """The items of `dataset` at `indices`, in that order."""
 
     def __init__(self, dataset: Any, indices: Sequence[int]) -> None:
@@ -74,7 +80,7 @@ class Subset(Dataset):
         return len(self.indices)
 
 
-class ConcatDataset(Dataset):
+class ConcatDataset(Dataset[T_co]):
     """Several datasets one after the other (`ds1 + ds2` makes one)."""
 
     def __init__(self, datasets: Sequence[Any]) -> None:
@@ -119,7 +125,7 @@ class ChainDataset(IterableDataset):
         return sum(len(d) for d in self._each())
 
 
-class StackDataset(Dataset):
+class StackDataset(Dataset[T_co]):
     """Datasets of one length side by side: item i is the tuple of their items i (`StackDataset(a, b)`), or the
     dict of them by name (`StackDataset(image=a, text=b)`)."""
 
