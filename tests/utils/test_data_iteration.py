@@ -280,3 +280,42 @@ def test_typed_subclasses_work_and_an_iterable_dataset_needs_iter():
     _same_on_both(run)
     _same_on_both(lambda m: m.utils.data.IterableDataset())
     _same_on_both(lambda m: type("NoIter", (m.utils.data.IterableDataset,), {})())
+
+
+# ------------------------------------------------------------------ the collate table
+class _Box:
+    """A custom sample type, collated by a function registered for it."""
+
+    def __init__(self, value):
+        self.value = value
+
+
+def _collate_boxes(batch, *, collate_fn_map=None):
+    return ("boxes", [b.value for b in batch])
+
+
+def test_collate_with_a_table_of_its_own_as_torch():
+    def run(m):
+        c = m.utils.data._utils.collate
+        only_tensors = {m.Tensor: c.collate_tensor_fn}
+        mine = {**c.default_collate_fn_map, _Box: _collate_boxes}
+        return (c.collate([{"x": m.ones(2), "y": [m.zeros(1)]}] * 2, collate_fn_map=only_tensors),
+                c.collate([(_Box(1), 2.5), (_Box(2), 3.5)], collate_fn_map=mine),
+                _outcome(lambda: c.collate([1, 2], collate_fn_map=only_tensors)),
+                _outcome(lambda: c.collate([1, 2])),
+                c.default_collate_err_msg_format, bool(c.np_str_obj_array_pattern.search("<U3")))
+    _same_on_both(run)
+
+
+def test_default_collate_uses_types_registered_in_its_table():
+    """torch's documented way to teach default_collate a type: add it to default_collate_fn_map."""
+    def run(m):
+        table = m.utils.data._utils.collate.default_collate_fn_map
+        table[_Box] = _collate_boxes
+        try:
+            return [m.utils.data.default_collate([{"box": _Box(i), "n": i} for i in range(3)]),
+                    [b for b in m.utils.data.DataLoader([_Box(4), _Box(5)], batch_size=2)]]
+        finally:
+            del table[_Box]
+    _same_on_both(run)
+    _same_on_both(lambda m: m.utils.data.default_collate([_Box(1)]))  # and the table is as it was

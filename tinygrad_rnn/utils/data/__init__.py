@@ -2,6 +2,7 @@
 
     from tinygrad_rnn.utils.data import DataLoader, TensorDataset, random_split
 """
+from . import _utils  # torch.utils.data._utils.collate: the collate table code registers its own types in
 from .dataloader import DataLoader, default_collate, default_convert
 from .dataset import (
     ChainDataset,

@@ -13,8 +13,6 @@ no-op on a CPU-only machine in torch too, with the same warning.
 """
 from __future__ import annotations
 
-import collections.abc
-import copy
 import itertools
 import multiprocessing
 import multiprocessing.context
@@ -23,100 +21,11 @@ import warnings
 from collections.abc import Callable, Iterator
 from typing import Any, Generic, TypeVar
 
-import numpy as np
-
-from ...core import dtypes
-from ...core.tensor import Tensor
-from ...creation import as_tensor, tensor
-from ...ops.shape import stack
 from ...random import Generator
+from ._utils.collate import default_collate, default_convert
 from .dataset import IterableDataset
 from .sampler import BatchSampler, RandomSampler, SequentialSampler, draw_seed
 from .workers import map_style_batches, start_workers, stream_batches
-
-_COLLATE_ERROR = "default_collate: batch must contain tensors, numpy arrays, numbers, dicts or lists; found {}"
-
-
-def default_collate(batch: list | tuple) -> Any:
-    """Turn a list of samples into a batch, recursing into tuples, lists and dicts.
-
-    Tensors and numpy arrays are stacked along a new first dimension; Python floats become a
-    float64 tensor, ints an int64 tensor, bools a bool tensor; strings stay as they came (a list, or
-    the tuple that gathers one field of tuple samples, as in torch); a tuple of fields becomes a list
-    with one collated batch per field, a dict a dict per key. Other containers keep their type (an
-    OrderedDict, a defaultdict, a deque, a namedtuple), as torch keeps it.
-    """
-    elem = batch[0]
-    if isinstance(elem, Tensor):
-        return stack(batch, 0)
-    if isinstance(elem, np.ndarray):
-        if elem.dtype.kind in "USO":  # strings and objects cannot become tensors
-            raise TypeError(_COLLATE_ERROR.format(elem.dtype))
-        return default_collate([as_tensor(b) for b in batch])
-    if isinstance(elem, (np.bool_, np.number)):  # a numpy scalar keeps its dtype
-        return as_tensor(np.array(batch))
-    if isinstance(elem, bool):
-        return tensor(batch, dtype=dtypes.bool)
-    if isinstance(elem, float):
-        return tensor(batch, dtype=dtypes.float64)
-    if isinstance(elem, int):
-        return tensor(batch)
-    if isinstance(elem, (str, bytes)):
-        return batch
-    if isinstance(elem, collections.abc.Mapping):
-        return _like_mapping(elem, {key: default_collate([d[key] for d in batch]) for key in elem})
-    if isinstance(elem, tuple) and hasattr(elem, "_fields"):  # namedtuple: keep the type
-        return type(elem)(*(default_collate(field) for field in zip(*batch)))
-    if isinstance(elem, collections.abc.Sequence):
-        if any(len(item) != len(elem) for item in batch):
-            raise RuntimeError("each element in list of batch should be of equal size")
-        fields = [default_collate(field) for field in zip(*batch)]
-        return fields if isinstance(elem, tuple) else _like_sequence(elem, fields)
-    raise TypeError(_COLLATE_ERROR.format(type(elem)))
-
-
-def default_convert(data: Any) -> Any:
-    """The collate function when batch_size=None: numpy values become tensors, nothing is stacked."""
-    if isinstance(data, np.ndarray):
-        return data if data.dtype.kind in "USO" else as_tensor(data)
-    if isinstance(data, (np.bool_, np.number)):
-        return as_tensor(data)
-    if isinstance(data, collections.abc.Mapping):
-        return _like_mapping(data, {key: default_convert(value) for key, value in data.items()})
-    if isinstance(data, tuple) and hasattr(data, "_fields"):  # namedtuple: keep the type
-        return type(data)(*(default_convert(d) for d in data))
-    if isinstance(data, tuple):
-        return [default_convert(d) for d in data]  # a tuple becomes a list, as in torch
-    if isinstance(data, collections.abc.Sequence) and not isinstance(data, (str, bytes)):
-        return _like_sequence(data, [default_convert(d) for d in data])
-    return data
-
-
-def _like_mapping(like: collections.abc.Mapping, values: dict) -> Any:
-    """`values` in the mapping type of `like`: a mutable one is copied and updated (so a defaultdict keeps
-    its default), another is built from a dict; a plain dict when the type refuses, as in torch."""
-    try:
-        if isinstance(like, collections.abc.MutableMapping):
-            clone = copy.copy(like)
-            clone.update(values)
-            return clone
-        return type(like)(values)
-    except TypeError:
-        return values
-
-
-def _like_sequence(like: collections.abc.Sequence, values: list) -> Any:
-    """`values` in the sequence type of `like` (a deque, a list subclass), copied and overwritten item by item
-    when mutable, else built from a list; a plain list when the type refuses (a range), as in torch."""
-    try:
-        if isinstance(like, collections.abc.MutableSequence):
-            clone = copy.copy(like)
-            for i, value in enumerate(values):
-                clone[i] = value
-            return clone
-        return type(like)(values)
-    except TypeError:
-        return values
 
 
 def _check_worker_options(num_workers: int, timeout: float, prefetch_factor: int | None,
