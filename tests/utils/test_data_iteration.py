@@ -319,3 +319,45 @@ def test_default_collate_uses_types_registered_in_its_table():
             del table[_Box]
     _same_on_both(run)
     _same_on_both(lambda m: m.utils.data.default_collate([_Box(1)]))  # and the table is as it was
+
+
+# ------------------------------------------------------------------ DistributedSampler
+DISTRIBUTED = {
+    "shuffled, rank 0 of 2": dict(num_replicas=2, rank=0),
+    "shuffled, rank 2 of 3, padded": dict(num_replicas=3, rank=2),
+    "in order": dict(num_replicas=3, rank=1, shuffle=False),
+    "drop_last": dict(num_replicas=4, rank=3, drop_last=True),
+    "seeded": dict(num_replicas=1, rank=0, seed=7),
+    "padded more than once": dict(num_replicas=8, rank=7, n=3),
+    "no process group": dict(),
+    "rank only": dict(rank=0),
+    "rank out of range": dict(num_replicas=2, rank=2),
+    "negative rank": dict(num_replicas=2, rank=-1),
+}
+
+
+@pytest.mark.parametrize("name", list(DISTRIBUTED))
+def test_distributed_sampler_is_torchs(name):
+    def run(m):
+        kwargs = dict(DISTRIBUTED[name])
+        sampler = m.utils.data.DistributedSampler(range(kwargs.pop("n", 10)), **kwargs)
+        epochs = []
+        for epoch in range(3):
+            sampler.set_epoch(epoch)
+            epochs.append(list(sampler))
+        return epochs, len(sampler), sampler.total_size, list(m.utils.data.distributed.DistributedSampler(
+            range(5), num_replicas=2, rank=1))
+    _same_on_both(run)
+
+
+def test_distributed_sampler_in_a_loader_leaves_the_global_stream_alone():
+    def run(m):
+        m.manual_seed(0)
+        sampler = m.utils.data.DistributedSampler(range(10), num_replicas=2, rank=1, seed=3)
+        loader = m.utils.data.DataLoader(range(10), batch_size=2, sampler=sampler)
+        batches = []
+        for epoch in range(2):
+            sampler.set_epoch(epoch)
+            batches.append([b.tolist() for b in loader])
+        return batches, m.rand(1).item()
+    _same_on_both(run)
