@@ -108,7 +108,7 @@ class _BaseDataLoaderIter:
     def __len__(self) -> int:
         if self._loader._iterable:  # torch's iterator asks its endless stand-in sampler, which has no length
             raise TypeError("object of type '_InfiniteConstantSampler' has no len()")
-        return len(self._loader._index_batches())
+        return len(self._loader._index_sampler)
 
 
 class _SingleProcessDataLoaderIter(_BaseDataLoaderIter):
@@ -208,7 +208,7 @@ class DataLoader(Generic[T_co]):
         # then the dataset's stream (made here without workers, in each worker with them).
         if self._persistent is not None:  # torch makes persistent workers' iterator once, and resets it
             return _MultiProcessingDataLoaderIter(self, self._worker_batches(self._persistent))
-        index_batches = None if self._iterable else iter(self._index_batches())
+        index_batches = None if self._iterable else iter(self._index_sampler)
         base_seed = draw_seed(self.generator)
         if self.pin_memory and self.pin_memory_device:
             warnings.warn("pin_memory_device is deprecated, the current accelerator will be used as the device,"
@@ -241,10 +241,12 @@ class DataLoader(Generic[T_co]):
     def _worker_batches(self, workers: list) -> Iterator:
         if self._iterable:
             return stream_batches(workers, self._next_stream_batch)
-        index_batches = iter(self._index_batches())
+        index_batches = iter(self._index_sampler)
         return map_style_batches(workers, index_batches, self._fetch, self.prefetch_factor * self.num_workers)
 
-    def _index_batches(self) -> Any:
+    @property
+    def _index_sampler(self) -> Any:
+        """What the iterator draws from (torch's name): lists of indices when batching, else single indices."""
         return self.batch_sampler if self._auto_collation else self.sampler
 
     def _fetch(self, dataset: Any, indices: Any) -> Any:
