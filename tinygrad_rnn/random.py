@@ -569,19 +569,41 @@ def multinomial(input: Tensor, num_samples: int, replacement: bool = False, *,
     w = input._data.astype(np.float64)
     if w.ndim not in (1, 2):
         raise RuntimeError("prob_dist must be 1 or 2 dim")
-    if (w < 0).any() or not np.isfinite(w).all():
-        raise RuntimeError("probability tensor contains either `inf`, `nan` or element < 0")
     rows = w.reshape(-1, w.shape[-1])
-    if (rows.sum(axis=1) <= 0).any():
-        raise RuntimeError("invalid multinomial distribution (sum of probabilities <= 0)")
     if not replacement and num_samples > rows.shape[1]:
         raise RuntimeError("cannot sample n_sample > prob_dist.size(-1) samples without replacement")
+    if not replacement or num_samples == 1:
+        _check_weights(rows)
+    else:
+        _check_weights_row_by_row(rows)
     rng = _rng(generator)
     if not replacement or num_samples == 1:
         out = _exponential_race(input._data.reshape(rows.shape), num_samples, rng)
     else:
         out = _cumulative_search(input._data.reshape(rows.shape), num_samples, rng)
     return Tensor._make(out.reshape(w.shape[:-1] + (num_samples,)).astype(np.int64))
+
+
+def _check_weights(rows: np.ndarray) -> None:
+    """torch's checks before its exponential race: all the weights at once, then each row's sum."""
+    if (rows < 0).any() or not np.isfinite(rows).all():
+        raise RuntimeError("probability tensor contains either `inf`, `nan` or element < 0")
+    if (rows.sum(axis=1) <= 0).any():
+        raise RuntimeError("invalid multinomial distribution (sum of probabilities <= 0)")
+
+
+def _check_weights_row_by_row(rows: np.ndarray) -> None:
+    """torch's checks as its cumulative search runs: row by row, each weight in turn (a NaN fails the
+    `>= 0` test first), then the row's sum."""
+    for row in rows:
+        bad = ~(row >= 0) | ~np.isfinite(row)
+        if bad.any():
+            first = row[bad.argmax()]
+            raise RuntimeError("invalid multinomial distribution (encountering probability entry < 0)"
+                               if not first >= 0 else
+                               "invalid multinomial distribution (encountering probability entry = infinity or NaN)")
+        if row.sum() <= 0:
+            raise RuntimeError("invalid multinomial distribution (sum of probabilities <= 0)")
 
 
 def _exponential_race(rows: np.ndarray, num_samples: int, rng: TorchStream) -> np.ndarray:

@@ -361,3 +361,20 @@ def test_distributed_sampler_in_a_loader_leaves_the_global_stream_alone():
             batches.append([b.tolist() for b in loader])
         return batches, m.rand(1).item()
     _same_on_both(run)
+
+
+# ------------------------------------------------------------------ bad weights (random.multinomial's checks)
+BAD_WEIGHTS = [[1.0, -2.0], [1.0, float("nan")], [1.0, float("inf")], [0.0, 0.0], [[1.0, 1.0], [0.0, 0.0]],
+               [[1.0, float("inf")], [-1.0, 1.0]], [[2.0, 1.0], [1.0, float("nan")]]]
+
+
+@pytest.mark.parametrize("replacement", [True, False])
+@pytest.mark.parametrize("num_samples", [1, 2, 3])
+@pytest.mark.parametrize("weights", BAD_WEIGHTS, ids=str)
+def test_bad_weights_are_refused_as_torch(weights, num_samples, replacement):
+    """torch checks all weights up front when drawing without replacement (or one sample), but row by row,
+    weight by weight, with other messages, when drawing several with replacement; too many samples
+    without replacement is refused before the weights are looked at."""
+    _same_on_both(lambda m: m.multinomial(m.tensor(weights), num_samples, replacement))
+    if np.ndim(weights) == 1:
+        _same_on_both(lambda m: list(m.utils.data.WeightedRandomSampler(weights, num_samples, replacement)))
