@@ -239,7 +239,7 @@ class Generator:
         self.manual_seed(67280421310721)  # torch's default seed for a new Generator
 
     def manual_seed(self, seed: Any) -> Generator:
-        seed = int(seed)
+        _check_seed_is_int(seed)
         if not -(2**63) <= seed < 2**64:
             raise ValueError("Overflow when unpacking long long")
         self._seed = seed % 2**64  # torch accepts negative seeds and wraps them
@@ -262,6 +262,18 @@ class Generator:
         """Restore a state from `get_state` (ours or torch's: the bytes are the same)."""
         _unpack_state(self, _state_bytes(new_state))
         return self
+
+
+def _check_seed_is_int(seed: Any) -> None:
+    """A Generator's seed must be a Python int, as in torch (which names the type it got instead)."""
+    if isinstance(seed, int) and not isinstance(seed, bool):
+        return
+    if isinstance(seed, np.integer):
+        raise TypeError("an integer is required")
+    kind = type(seed)
+    name = "Tensor" if isinstance(seed, Tensor) else \
+        kind.__name__ if kind.__module__ == "builtins" else f"{kind.__module__}.{kind.__name__}"
+    raise RuntimeError(f"manual_seed expected a long, but got {name}")
 
 
 _NO_CUDA = ("Cannot get CUDA generator without ATen_cuda library. PyTorch splits its backend into two shared "
@@ -347,7 +359,8 @@ default_generator.seed()  # torch seeds its default generator non-deterministica
 
 
 def manual_seed(seed: Any) -> Generator:
-    return default_generator.manual_seed(seed)
+    """Seed the global generator; unlike Generator.manual_seed, torch's function takes anything int() takes."""
+    return default_generator.manual_seed(int(seed))
 
 
 def seed() -> int:

@@ -109,7 +109,7 @@ def label_from_output(output, output_labels):
 print(label_from_output(rnn(lineToTensor("Albert")), alldata.labels_uniq))
 
 
-def train(rnn, training_data, n_epoch=4, n_batch_size=8, report_every=1, learning_rate=0.2, criterion=nn.NLLLoss()):
+def train(rnn, training_data, n_epoch=4, n_batch_size=8, report_every=1, learning_rate=0.2, criterion=nn.NLLLoss()):  # noqa: B008 - as the tutorial writes it
     current_loss = 0
     all_losses = []
     rnn.train()

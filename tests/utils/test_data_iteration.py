@@ -378,3 +378,15 @@ def test_bad_weights_are_refused_as_torch(weights, num_samples, replacement):
     _same_on_both(lambda m: m.multinomial(m.tensor(weights), num_samples, replacement))
     if np.ndim(weights) == 1:
         _same_on_both(lambda m: list(m.utils.data.WeightedRandomSampler(weights, num_samples, replacement)))
+
+
+SEEDS = ["3", 3.0, True, np.int64(3), np.float64(2.0), None, 2**64, -2**63 - 1, 2**63, -1]
+
+
+@pytest.mark.parametrize("seed", SEEDS, ids=repr)
+def test_seeds_are_taken_as_torch_takes_them(seed):
+    """Generator(...).manual_seed(s) wants a Python int (the seeded-split idiom); torch.manual_seed takes
+    whatever int() takes."""
+    _same_on_both(lambda m: m.Generator().manual_seed(seed).initial_seed())
+    _same_on_both(lambda m: m.manual_seed(seed).initial_seed())
+    _same_on_both(lambda m: m.Generator().manual_seed(m.tensor(3)))
