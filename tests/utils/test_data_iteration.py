@@ -390,3 +390,19 @@ def test_seeds_are_taken_as_torch_takes_them(seed):
     _same_on_both(lambda m: m.Generator().manual_seed(seed).initial_seed())
     _same_on_both(lambda m: m.manual_seed(seed).initial_seed())
     _same_on_both(lambda m: m.Generator().manual_seed(m.tensor(3)))
+
+
+@pytest.mark.parametrize("lengths,batch_size", [([3, 2], 1), ([1, 5, 3], 2), ([0, 4], 1), ([7, 1, 0, 2], 3),
+                                                ([5, 5], None)])
+def test_workers_streams_of_unequal_length_interleave_as_torchs(lengths, batch_size):
+    """torch's main process asks the workers in turn and skips one whose stream has ended."""
+    def run(m):
+        class Uneven(m.utils.data.IterableDataset):
+            def __iter__(self):
+                wid = m.utils.data.get_worker_info().id
+                return iter(range(wid * 100, wid * 100 + lengths[wid]))
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # more workers than CPUs
+            loader = m.utils.data.DataLoader(Uneven(), batch_size=batch_size, num_workers=len(lengths))
+            return [_plain(b) for b in loader]
+    _same_on_both(run)

@@ -8,11 +8,10 @@ batch i goes to worker i % W, and batches come back in order.
 
 Here each worker is a `_Worker`: its copy of the dataset and its random states, swapped in while it
 fetches and swapped out before the batch reaches the caller, so the caller's random streams move only
-as they do in torch's main process. The numbers are torch's wherever torch's are fixed: always for a
-map-style dataset; for an IterableDataset, while its workers' streams are of equal length (each worker
-iterates its own copy, so without `get_worker_info()` sharding every item comes W times, as in torch).
-When they are not, torch's order depends on which process answers first; here an exhausted worker is
-skipped at once.
+as they do in torch's main process. The numbers are torch's: for a map-style dataset, and for an
+IterableDataset (each worker iterates its own copy, so without `get_worker_info()` sharding every
+item comes W times, as in torch), whose workers torch asks in turn, skipping one whose stream has
+ended, as here (measured with streams of unequal lengths: tests/utils/test_data_iteration.py).
 """
 from __future__ import annotations
 
