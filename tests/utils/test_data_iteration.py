@@ -406,3 +406,26 @@ def test_workers_streams_of_unequal_length_interleave_as_torchs(lengths, batch_s
             loader = m.utils.data.DataLoader(Uneven(), batch_size=batch_size, num_workers=len(lengths))
             return [_plain(b) for b in loader]
     _same_on_both(run)
+
+
+def test_stack_dataset_fetches_a_batch_as_torchs():
+    def run(m):
+        class Batched(m.utils.data.Dataset):
+            def __init__(self, short=False):
+                self.short = short
+
+            def __len__(self):
+                return 4
+
+            def __getitem__(self, i):
+                return i
+
+            def __getitems__(self, indices):
+                return [i * 10 for i in indices][: len(indices) - self.short]
+        plain = list(range(100, 104))
+        as_tuple = m.utils.data.StackDataset(Batched(), plain)
+        as_dict = m.utils.data.StackDataset(a=plain, b=Batched())
+        return (as_tuple.__getitems__([3, 1]), as_dict.__getitems__([0, 2]),
+                [b for b in m.utils.data.DataLoader(as_dict, batch_size=3)],
+                _outcome(lambda: m.utils.data.StackDataset(plain, Batched(short=True)).__getitems__([0, 1])))
+    _same_on_both(run)

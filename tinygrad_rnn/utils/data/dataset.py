@@ -146,8 +146,27 @@ class StackDataset(Dataset[T_co]):
             return {k: d[index] for k, d in self.datasets.items()}
         return tuple(d[index] for d in self.datasets)
 
+    def __getitems__(self, indices: list) -> list:
+        """The items at several indices (the DataLoader's batched fetch), each part through its dataset's
+        own `__getitems__` when it has one, as torch's StackDataset does."""
+        named = self.datasets if isinstance(self.datasets, dict) else dict(enumerate(self.datasets))
+        columns = {key: _fetch_many(d, indices) for key, d in named.items()}
+        if isinstance(self.datasets, dict):
+            return [{key: column[i] for key, column in columns.items()} for i in range(len(indices))]
+        return [tuple(column[i] for column in columns.values()) for i in range(len(indices))]
+
     def __len__(self) -> int:
         return self._length
+
+
+def _fetch_many(dataset: Any, indices: list) -> list:
+    fetch = getattr(dataset, "__getitems__", None)
+    if not callable(fetch):
+        return [dataset[i] for i in indices]
+    items = fetch(indices)
+    if len(items) != len(indices):
+        raise ValueError(f"Nested dataset's output size mismatch. Expected {len(indices)}, got {len(items)}")
+    return items
 
 
 def _running_sum(values: Any) -> Iterator[int]:
