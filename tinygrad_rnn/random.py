@@ -39,7 +39,8 @@ from .core import dtypes, views
 from .core.modes import modes
 from .core.tensor import Tensor
 from .creation import _finish, _is_int, _size, check_like_arguments, check_size, factory
-from .device import check_device
+from .device import check_device, check_device_name
+from .device import device as _device
 from .layout import check_layout, check_pin_memory
 
 _MASK24, _MASK53 = np.uint64((1 << 24) - 1), np.uint64((1 << 53) - 1)
@@ -234,11 +235,11 @@ class Generator:
     """A random stream with its own seed, as `torch.Generator`."""
 
     def __init__(self, device: Any = "cpu") -> None:
-        self.device = device
+        self.device = _generator_device(device)
         self.manual_seed(67280421310721)  # torch's default seed for a new Generator
 
     def manual_seed(self, seed: Any) -> Generator:
-        seed = int(seed)
+        _check_seed_is_int(seed)
         if not -(2**63) <= seed < 2**64:
             raise ValueError("Overflow when unpacking long long")
         self._seed = seed % 2**64  # torch accepts negative seeds and wraps them
@@ -261,6 +262,40 @@ class Generator:
         """Restore a state from `get_state` (ours or torch's: the bytes are the same)."""
         _unpack_state(self, _state_bytes(new_state))
         return self
+
+
+def _check_seed_is_int(seed: Any) -> None:
+    """A Generator's seed must be a Python int, as in torch (which names the type it got instead)."""
+    if isinstance(seed, int) and not isinstance(seed, bool):
+        return
+    if isinstance(seed, np.integer):
+        raise TypeError("an integer is required")
+    kind = type(seed)
+    name = "Tensor" if isinstance(seed, Tensor) else \
+        kind.__name__ if kind.__module__ == "builtins" else f"{kind.__module__}.{kind.__name__}"
+    raise RuntimeError(f"manual_seed expected a long, but got {name}")
+
+
+_NO_CUDA = ("Cannot get CUDA generator without ATen_cuda library. PyTorch splits its backend into two shared "
+            "libraries: a CPU library and a CUDA library; this error has occurred because you are trying to use some "
+            "CUDA functionality, but the CUDA library has not been loaded by the dynamic linker for some reason.  The "
+            "CUDA library MUST be loaded, EVEN IF you don't directly use any symbols from the CUDA library! One common "
+            "culprit is a lack of -Wl,--no-as-needed in your link arguments; many dynamic linkers will delete dynamic "
+            "library dependencies if you don't depend on any of their symbols.  You can check if this has occurred by "
+            "using ldd on your binary to see if there is a dependency on *_cuda.so library.")
+
+
+_NO_GENERATOR = {"cuda": _NO_CUDA, "mps": "Cannot execute getNewGenerator() without MPS backend.",
+                 "meta": "META device type not an accelerator."}
+
+
+def _generator_device(device: Any) -> _device:
+    """A generator's device: torch.device('cpu') (without an index, as torch's, for 'cpu:0' too); torch's
+    error for a device this machine lacks."""
+    name = check_device_name(device) if isinstance(device, (str, _device)) else None
+    if device is None or name == "cpu":
+        return _device("cpu")
+    raise RuntimeError(_NO_GENERATOR.get(name, "Cannot access accelerator device when none is available."))
 
 
 # torch's CPUGeneratorImplState, little-endian: the initial seed, mt19937's `left` and `seeded`,
@@ -324,7 +359,8 @@ default_generator.seed()  # torch seeds its default generator non-deterministica
 
 
 def manual_seed(seed: Any) -> Generator:
-    return default_generator.manual_seed(seed)
+    """Seed the global generator; unlike Generator.manual_seed, torch's function takes anything int() takes."""
+    return default_generator.manual_seed(int(seed))
 
 
 def seed() -> int:
@@ -551,19 +587,41 @@ def multinomial(input: Tensor, num_samples: int, replacement: bool = False, *,
         raise RuntimeError(f"multinomial only supports floating-point dtypes for input, got: {input.dtype._legacy}")
     if num_samples <= 0:
         raise RuntimeError("cannot sample n_sample <= 0 samples")
-    if (w < 0).any() or not np.isfinite(w).all():
-        raise RuntimeError("probability tensor contains either `inf`, `nan` or element < 0")
     rows = w.reshape(-1, w.shape[-1])
-    if (rows.sum(axis=1) <= 0).any():
-        raise RuntimeError("invalid multinomial distribution (sum of probabilities <= 0)")
     if not replacement and num_samples > rows.shape[1]:
         raise RuntimeError("cannot sample n_sample > prob_dist.size(-1) samples without replacement")
+    if not replacement or num_samples == 1:
+        _check_weights(rows)
+    else:
+        _check_weights_row_by_row(rows)
     rng = _rng(generator)
     if not replacement or num_samples == 1:
         out = _exponential_race(input._data.reshape(rows.shape), num_samples, rng)
     else:
         out = _cumulative_search(input._data.reshape(rows.shape), num_samples, rng)
     return Tensor._make(out.reshape(w.shape[:-1] + (num_samples,)).astype(np.int64))
+
+
+def _check_weights(rows: np.ndarray) -> None:
+    """torch's checks before its exponential race: all the weights at once, then each row's sum."""
+    if (rows < 0).any() or not np.isfinite(rows).all():
+        raise RuntimeError("probability tensor contains either `inf`, `nan` or element < 0")
+    if (rows.sum(axis=1) <= 0).any():
+        raise RuntimeError("invalid multinomial distribution (sum of probabilities <= 0)")
+
+
+def _check_weights_row_by_row(rows: np.ndarray) -> None:
+    """torch's checks as its cumulative search runs: row by row, each weight in turn (a NaN fails the
+    `>= 0` test first), then the row's sum."""
+    for row in rows:
+        bad = ~(row >= 0) | ~np.isfinite(row)
+        if bad.any():
+            first = row[bad.argmax()]
+            raise RuntimeError("invalid multinomial distribution (encountering probability entry < 0)"
+                               if not first >= 0 else
+                               "invalid multinomial distribution (encountering probability entry = infinity or NaN)")
+        if row.sum() <= 0:
+            raise RuntimeError("invalid multinomial distribution (sum of probabilities <= 0)")
 
 
 def _exponential_race(rows: np.ndarray, num_samples: int, rng: TorchStream) -> np.ndarray:

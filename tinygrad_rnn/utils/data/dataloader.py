@@ -13,78 +13,19 @@ no-op on a CPU-only machine in torch too, with the same warning.
 """
 from __future__ import annotations
 
-import collections.abc
 import itertools
 import multiprocessing
 import multiprocessing.context
 import os
 import warnings
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import Any, Generic, TypeVar
 
-import numpy as np
-
-from ...core import dtypes
-from ...core.tensor import Tensor
-from ...creation import as_tensor, tensor
-from ...ops.shape import stack
 from ...random import Generator
+from ._utils.collate import default_collate, default_convert
 from .dataset import IterableDataset
 from .sampler import BatchSampler, RandomSampler, SequentialSampler, draw_seed
 from .workers import map_style_batches, start_workers, stream_batches
-
-_COLLATE_ERROR = "default_collate: batch must contain tensors, numpy arrays, numbers, dicts or lists; found {}"
-
-
-def default_collate(batch: list | tuple) -> Any:
-    """Turn a list of samples into a batch, recursing into tuples, lists and dicts.
-
-    Tensors and numpy arrays are stacked along a new first dimension; Python floats become a
-    float64 tensor, ints an int64 tensor, bools a bool tensor; strings stay as they came (a list, or
-    the tuple that gathers one field of tuple samples, as in torch); a tuple or list of fields
-    becomes a list with one collated batch per field, a dict a dict per key.
-    """
-    elem = batch[0]
-    if isinstance(elem, Tensor):
-        return stack(batch, 0)
-    if isinstance(elem, np.ndarray):
-        if elem.dtype.kind in "USOV":  # strings and objects cannot become tensors
-            raise TypeError(_COLLATE_ERROR.format(elem.dtype))
-        return default_collate([as_tensor(b) for b in batch])
-    if isinstance(elem, np.generic):  # a numpy scalar keeps its dtype
-        return as_tensor(np.array(batch))
-    if isinstance(elem, bool):
-        return tensor(batch, dtype=dtypes.bool)
-    if isinstance(elem, float):
-        return tensor(batch, dtype=dtypes.float64)
-    if isinstance(elem, int):
-        return tensor(batch)
-    if isinstance(elem, (str, bytes)):
-        return batch
-    if isinstance(elem, collections.abc.Mapping):
-        return {key: default_collate([d[key] for d in batch]) for key in elem}
-    if isinstance(elem, tuple) and hasattr(elem, "_fields"):  # namedtuple: keep the type
-        return type(elem)(*(default_collate(field) for field in zip(*batch)))
-    if isinstance(elem, collections.abc.Sequence):
-        if any(len(item) != len(elem) for item in batch):
-            raise RuntimeError("each element in list of batch should be of equal size")
-        return [default_collate(field) for field in zip(*batch)]
-    raise TypeError(_COLLATE_ERROR.format(type(elem)))
-
-
-def default_convert(data: Any) -> Any:
-    """The collate function when batch_size=None: numpy values become tensors, nothing is stacked."""
-    if isinstance(data, np.ndarray):
-        return data if data.dtype.kind in "USOV" else as_tensor(data)
-    if isinstance(data, np.generic) and data.dtype.kind not in "USOV":
-        return as_tensor(data)
-    if isinstance(data, collections.abc.Mapping):
-        return {key: default_convert(value) for key, value in data.items()}
-    if isinstance(data, tuple) and hasattr(data, "_fields"):  # namedtuple: keep the type
-        return type(data)(*(default_convert(d) for d in data))
-    if isinstance(data, collections.abc.Sequence) and not isinstance(data, (str, bytes)):
-        return [default_convert(d) for d in data]  # a tuple becomes a list, as in torch
-    return data
 
 
 def _check_worker_options(num_workers: int, timeout: float, prefetch_factor: int | None,
@@ -120,18 +61,6 @@ def _check_multiprocessing_context(context: Any, num_workers: int) -> None:
                         f"the start method, but got multiprocessing_context={context}")
 
 
-def _warn_about_many_workers(num_workers: int) -> None:
-    """torch's warning when there are more workers than CPUs this process may run on."""
-    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    if num_workers > cpus:
-        cpuset = "" if hasattr(os, "sched_getaffinity") else " (`cpuset` is not taken into account)"
-        warnings.warn(f"This DataLoader will create {num_workers} worker processes in total. Our suggested max "
-                      f"number of worker in current system is {cpus}{cpuset}, which is smaller than what this "
-                      "DataLoader is going to create. Please be aware that excessive worker creation might get "
-                      "DataLoader running slow or even freeze, lower the worker number to avoid potential "
-                      "slowness/freeze if necessary.", stacklevel=3)
-
-
 def _check_stream_options(shuffle: bool | None, sampler: Any, batch_sampler: Any) -> None:
     """An IterableDataset decides its own order: torch refuses shuffle, sampler and batch_sampler."""
     if shuffle not in {False, None}:
@@ -143,8 +72,63 @@ def _check_stream_options(shuffle: bool | None, sampler: Any, batch_sampler: Any
                          f"batch_sampler option, but got batch_sampler={batch_sampler}")
 
 
-class DataLoader:
-    """torch.utils.data.DataLoader: batching, shuffling, collation, and workers played in this process."""
+class _BaseDataLoaderIter:
+    """What `iter(loader)` gives: one epoch's batches, one per `next()`, and `len()` as the loader's.
+
+    It counts the batches it gives: an IterableDataset whose stream runs past the length that
+    `len(loader)` reported earns torch's warning for every batch beyond it.
+    """
+
+    def __init__(self, loader: DataLoader, batches: Iterator) -> None:
+        self._loader = loader
+        self._batches = batches
+        self._num_yielded = 0
+        self._reported_length = loader._IterableDataset_len_called
+
+    def __iter__(self) -> _BaseDataLoaderIter:
+        return self
+
+    def __next__(self) -> Any:
+        batch = next(self._batches)
+        self._num_yielded += 1
+        if self._reported_length is not None and self._num_yielded > self._reported_length:
+            self._warn_past_reported_length()
+        return batch
+
+    def _warn_past_reported_length(self) -> None:
+        # torch compares batches given with the dataset's length in items (not in batches), and so do we
+        message = (f"Length of IterableDataset {self._loader.dataset} was reported to be {self._reported_length}"
+                   f"(when accessing len(dataloader)), but {self._num_yielded} samples have been fetched. ")
+        if self._loader.num_workers > 0:
+            message += ("For multiprocessing data-loading, this could be caused by not properly configuring the "
+                        "IterableDataset replica at each worker. Please see "
+                        "https://pytorch.org/docs/stable/data.html#torch.utils.data.IterableDataset for examples.")
+        warnings.warn(message, stacklevel=3)
+
+    def __len__(self) -> int:
+        if self._loader._iterable:  # torch's iterator asks its endless stand-in sampler, which has no length
+            raise TypeError("object of type '_InfiniteConstantSampler' has no len()")
+        return len(self._loader._index_sampler)
+
+
+class _SingleProcessDataLoaderIter(_BaseDataLoaderIter):
+    """num_workers=0: the batches are fetched here, as they are asked for."""
+
+
+class _MultiProcessingDataLoaderIter(_BaseDataLoaderIter):
+    """num_workers > 0: the batches are fetched by the workers (played in this process: workers.py)."""
+
+
+# What may not change once the loader is made: torch refuses it, since the iterator relies on them.
+_FIXED_AFTER_INIT = frozenset({"batch_size", "batch_sampler", "sampler", "drop_last", "dataset", "persistent_workers"})
+
+
+T_co = TypeVar("T_co", covariant=True)
+
+
+class DataLoader(Generic[T_co]):
+    """torch.utils.data.DataLoader: batching, shuffling, collation, and workers played in this process.
+    Generic, as torch's (`DataLoader[tuple[Tensor, Tensor]]` in type hints)."""
 
     def __init__(self, dataset: Any, batch_size: int | None = 1, shuffle: bool | None = None, sampler: Any = None,
                  batch_sampler: Any = None, num_workers: int = 0, collate_fn: Callable | None = None,
@@ -190,18 +174,41 @@ class DataLoader:
         if collate_fn is None:
             collate_fn = default_collate if self._auto_collation or self._iterable and batch_size else default_convert
         self.collate_fn = collate_fn
-        if num_workers > 0:  # torch warns here, and again as each epoch's workers start
-            _warn_about_many_workers(num_workers)
+        self.check_worker_number_rationality()  # torch warns here, and again as each epoch's workers start
+        self._initialized = True
+
+    _initialized = False  # set at the end of __init__: from then on, _FIXED_AFTER_INIT is refused
+    _IterableDataset_len_called: int | None = None  # an IterableDataset's length, once len(loader) asked it
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if self._initialized and name in _FIXED_AFTER_INIT:
+            raise ValueError(f"{name} attribute should not be set after {type(self).__name__} is initialized")
+        super().__setattr__(name, value)
+
+    def check_worker_number_rationality(self) -> None:
+        """Warn, as torch does, when there are more workers than CPUs this process may run on."""
+        if self.num_workers == 0:
+            return
+        cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+        if self.num_workers > cpus:
+            cpuset = "" if hasattr(os, "sched_getaffinity") else " (`cpuset` is not taken into account)"
+            warnings.warn(f"This DataLoader will create {self.num_workers} worker processes in total. Our suggested "
+                          f"max number of worker in current system is {cpus}{cpuset}, which is smaller than what this "
+                          "DataLoader is going to create. Please be aware that excessive worker creation might get "
+                          "DataLoader running slow or even freeze, lower the worker number to avoid potential "
+                          "slowness/freeze if necessary.", stacklevel=3)
 
     @property
     def _auto_collation(self) -> bool:
         return self.batch_sampler is not None
 
-    def __iter__(self) -> Iterator:
+    def __iter__(self) -> _BaseDataLoaderIter:
+        # In torch's order: the sampler's iterator, then the workers' base seed (drawn even with no
+        # workers: drawing it too keeps the random stream, so every later draw, in step with torch),
+        # then the dataset's stream (made here without workers, in each worker with them).
         if self._persistent is not None:  # torch makes persistent workers' iterator once, and resets it
-            return self._worker_batches(self._persistent)
-        # torch draws a base seed for worker processes when each epoch's iterator is made, even with
-        # no workers; drawing it too keeps the random stream (so every later draw) in step with torch.
+            return _MultiProcessingDataLoaderIter(self, self._worker_batches(self._persistent))
+        index_batches = None if self._iterable else iter(self._index_sampler)
         base_seed = draw_seed(self.generator)
         if self.pin_memory and self.pin_memory_device:
             warnings.warn("pin_memory_device is deprecated, the current accelerator will be used as the device,"
@@ -212,32 +219,34 @@ class DataLoader:
         if self.num_workers == 0:
             if self.timeout != 0:  # torch's single-process iterator has no worker to wait for
                 raise AssertionError("_SingleProcessDataLoaderIter requires timeout == 0")
-            return self._batches()
-        _warn_about_many_workers(self.num_workers)
+            if self._iterable:
+                return _SingleProcessDataLoaderIter(self, self._stream_batches(iter(self.dataset)))
+            return _SingleProcessDataLoaderIter(self, (self._fetch(self.dataset, i) for i in index_batches))
+        self.check_worker_number_rationality()
         workers = start_workers(self, base_seed)
         if self.persistent_workers:
             self._persistent = workers
-        return self._worker_batches(workers)
+        # torch's multi-worker iterator asks the sampler for a fresh iterator once more as it resets itself
+        # for the first epoch: a sampler whose __iter__ draws at once draws twice, and the second order is used
+        return _MultiProcessingDataLoaderIter(self, self._worker_batches(workers))
 
-    def _batches(self) -> Iterator:
-        if self._iterable:
-            stream = iter(self.dataset)
-            while True:
-                try:
-                    batch = self._next_stream_batch(stream)
-                except StopIteration:
-                    return
-                yield batch
-        else:
-            for indices in self._index_batches():
-                yield self._fetch(self.dataset, indices)
+    def _stream_batches(self, stream: Iterator) -> Iterator:
+        while True:
+            try:
+                batch = self._next_stream_batch(stream)
+            except StopIteration:
+                return
+            yield batch
 
     def _worker_batches(self, workers: list) -> Iterator:
         if self._iterable:
             return stream_batches(workers, self._next_stream_batch)
-        return map_style_batches(workers, self._index_batches(), self._fetch)
+        index_batches = iter(self._index_sampler)
+        return map_style_batches(workers, index_batches, self._fetch, self.prefetch_factor * self.num_workers)
 
-    def _index_batches(self) -> Any:
+    @property
+    def _index_sampler(self) -> Any:
+        """What the iterator draws from (torch's name): lists of indices when batching, else single indices."""
         return self.batch_sampler if self._auto_collation else self.sampler
 
     def _fetch(self, dataset: Any, indices: Any) -> Any:
@@ -258,8 +267,8 @@ class DataLoader:
         return self.collate_fn(items)
 
     def __len__(self) -> int:
-        if self._iterable:
-            n = len(self.dataset)
+        if self._iterable:  # kept, to warn when the stream runs past it (torch's check, see _BaseDataLoaderIter)
+            n = self._IterableDataset_len_called = len(self.dataset)
             if self.batch_size is None:
                 return n
             return n // self.batch_size if self.drop_last else -(-n // self.batch_size)

@@ -7,16 +7,21 @@ from __future__ import annotations
 
 import bisect
 import math
+import typing
 import warnings
 from collections.abc import Iterator, Sequence
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from ...core.tensor import Tensor
 from ...random import Generator, randperm
 
+T_co = TypeVar("T_co", covariant=True)
 
-class Dataset:
-    """A map-style dataset: subclasses define `__getitem__(index)` and usually `__len__()`."""
+
+class Dataset(Generic[T_co]):
+    """A map-style dataset: subclasses define `__getitem__(index)` and usually `__len__()`.
+
+    Generic, as torch's, so typed code can write `class Pairs(Dataset[tuple[Tensor, int]])`."""
 
     def __getitem__(self, index: Any) -> Any:
         raise NotImplementedError("Subclasses of Dataset should implement __getitem__.")
@@ -25,17 +30,18 @@ class Dataset:
         return ConcatDataset([self, other])
 
 
-class IterableDataset(Dataset):
-    """A stream-style dataset: subclasses define `__iter__()`; the DataLoader batches what it yields."""
+# typing's Iterable, not collections.abc's: it puts the ABC before Generic in the MRO, as torch's does, so
+# subclasses (ChainDataset[int]) stay subscriptable as torch's are
+class IterableDataset(Dataset[T_co], typing.Iterable[T_co]):
+    """A stream-style dataset: subclasses define `__iter__()`; the DataLoader batches what it yields.
 
-    def __iter__(self) -> Iterator:
-        raise NotImplementedError("Subclasses of IterableDataset should implement __iter__.")
+    An abstract Iterable, as torch's: one without `__iter__` cannot be made (TypeError)."""
 
     def __add__(self, other: Dataset) -> ChainDataset:  # type: ignore[override]
         return ChainDataset([self, other])
 
 
-class TensorDataset(Dataset):
+class TensorDataset(Dataset[tuple]):
     """Tensors sharing their first dimension; item i is the tuple of each tensor's row i."""
 
     def __init__(self, *tensors: Tensor) -> None:
@@ -50,7 +56,7 @@ class TensorDataset(Dataset):
         return self.tensors[0].size(0)
 
 
-class Subset(Dataset):
+class Subset(Dataset[T_co]):
     """The items of `dataset` at `indices`, in that order."""
 
     def __init__(self, dataset: Any, indices: Sequence[int]) -> None:
@@ -62,11 +68,19 @@ class Subset(Dataset):
             return self.dataset[[self.indices[i] for i in idx]]
         return self.dataset[self.indices[idx]]
 
+    def __getitems__(self, indices: list[int]) -> list:
+        """The items at several positions (the DataLoader's batched fetch): through the dataset's own
+        `__getitems__` when it has one, as torch's Subset does, else one at a time."""
+        fetch_many = getattr(self.dataset, "__getitems__", None)
+        if callable(fetch_many):
+            return fetch_many([self.indices[i] for i in indices])
+        return [self.dataset[self.indices[i]] for i in indices]
+
     def __len__(self) -> int:
         return len(self.indices)
 
 
-class ConcatDataset(Dataset):
+class ConcatDataset(Dataset[T_co]):
     """Several datasets one after the other (`ds1 + ds2` makes one)."""
 
     def __init__(self, datasets: Sequence[Any]) -> None:
@@ -111,7 +125,7 @@ class ChainDataset(IterableDataset):
         return sum(len(d) for d in self._each())
 
 
-class StackDataset(Dataset):
+class StackDataset(Dataset[T_co]):
     """Datasets of one length side by side: item i is the tuple of their items i (`StackDataset(a, b)`), or the
     dict of them by name (`StackDataset(image=a, text=b)`)."""
 
@@ -132,8 +146,27 @@ class StackDataset(Dataset):
             return {k: d[index] for k, d in self.datasets.items()}
         return tuple(d[index] for d in self.datasets)
 
+    def __getitems__(self, indices: list) -> list:
+        """The items at several indices (the DataLoader's batched fetch), each part through its dataset's
+        own `__getitems__` when it has one, as torch's StackDataset does."""
+        named = self.datasets if isinstance(self.datasets, dict) else dict(enumerate(self.datasets))
+        columns = {key: _fetch_many(d, indices) for key, d in named.items()}
+        if isinstance(self.datasets, dict):
+            return [{key: column[i] for key, column in columns.items()} for i in range(len(indices))]
+        return [tuple(column[i] for column in columns.values()) for i in range(len(indices))]
+
     def __len__(self) -> int:
         return self._length
+
+
+def _fetch_many(dataset: Any, indices: list) -> list:
+    fetch = getattr(dataset, "__getitems__", None)
+    if not callable(fetch):
+        return [dataset[i] for i in indices]
+    items = fetch(indices)
+    if len(items) != len(indices):
+        raise ValueError(f"Nested dataset's output size mismatch. Expected {len(indices)}, got {len(items)}")
+    return items
 
 
 def _running_sum(values: Any) -> Iterator[int]:

@@ -7,15 +7,18 @@ sampler's indices into lists of `batch_size`.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from ...core import dtypes
 from ...creation import as_tensor
 from ...random import Generator, default_generator, multinomial, randint, randperm
 
+T_co = TypeVar("T_co", covariant=True)
 
-class Sampler:
-    """Base class: subclasses define `__iter__` (indices) and usually `__len__`.
+
+class Sampler(Generic[T_co]):
+    """Base class: subclasses define `__iter__` (indices) and usually `__len__`. Generic, as torch's:
+    `class BucketSampler(Sampler[list[int]])`.
 
     It takes no arguments (torch 2.13 dropped the old, unused `data_source`): `Sampler(data)` and
     `super().__init__(data)` raise TypeError, as in torch."""
@@ -39,7 +42,7 @@ def _epoch_generator(generator: Generator | None) -> Generator:
     return generator if generator is not None else Generator().manual_seed(draw_seed(None))
 
 
-class SequentialSampler(Sampler):
+class SequentialSampler(Sampler[int]):
     """0, 1, ..., len(data_source) - 1."""
 
     def __init__(self, data_source: Any) -> None:
@@ -52,7 +55,7 @@ class SequentialSampler(Sampler):
         return len(self.data_source)
 
 
-class RandomSampler(Sampler):
+class RandomSampler(Sampler[int]):
     """A random permutation each epoch; with `replacement=True`, `num_samples` independent draws."""
 
     def __init__(self, data_source: Any, replacement: bool = False, num_samples: int | None = None,
@@ -85,7 +88,7 @@ class RandomSampler(Sampler):
         return self.num_samples
 
 
-class SubsetRandomSampler(Sampler):
+class SubsetRandomSampler(Sampler[int]):
     """The given indices, in a random order each epoch."""
 
     def __init__(self, indices: Sequence[int], generator: Generator | None = None) -> None:
@@ -100,7 +103,7 @@ class SubsetRandomSampler(Sampler):
         return len(self.indices)
 
 
-class WeightedRandomSampler(Sampler):
+class WeightedRandomSampler(Sampler[int]):
     """`num_samples` indices into `weights`, drawn with probability proportional to them (torch's multinomial
     draws), with replacement unless told otherwise: the usual cure for imbalanced classes."""
 
@@ -124,7 +127,7 @@ class WeightedRandomSampler(Sampler):
         return self.num_samples
 
 
-class BatchSampler(Sampler):
+class BatchSampler(Sampler[list[int]]):
     """Lists of `batch_size` indices from `sampler`; the last, shorter one is dropped if `drop_last`."""
 
     def __init__(self, sampler: Any, batch_size: int, drop_last: bool) -> None:

@@ -8,17 +8,18 @@ batch i goes to worker i % W, and batches come back in order.
 
 Here each worker is a `_Worker`: its copy of the dataset and its random states, swapped in while it
 fetches and swapped out before the batch reaches the caller, so the caller's random streams move only
-as they do in torch's main process. The numbers are torch's wherever torch's are fixed: always for a
-map-style dataset; for an IterableDataset, while its workers' streams are of equal length (each worker
-iterates its own copy, so without `get_worker_info()` sharding every item comes W times, as in torch).
-When they are not, torch's order depends on which process answers first; here an exhausted worker is
-skipped at once.
+as they do in torch's main process. The numbers are torch's: for a map-style dataset, and for an
+IterableDataset (each worker iterates its own copy, so without `get_worker_info()` sharding every
+item comes W times, as in torch), whose workers torch asks in turn, skipping one whose stream has
+ended, as here (measured with streams of unequal lengths: tests/utils/test_data_iteration.py).
 """
 from __future__ import annotations
 
+import collections
 import contextlib
 import copy
 import dataclasses
+import itertools
 import random as python_random
 import threading
 from collections.abc import Callable, Iterator
@@ -109,13 +110,27 @@ def start_workers(loader: Any, base_seed: int) -> list[_Worker]:
     return [_Worker(loader, w, base_seed) for w in range(loader.num_workers)]
 
 
-def map_style_batches(workers: list[_Worker], index_batches: Iterator, fetch: Callable[[Any, Any], Any]) -> Iterator:
+def map_style_batches(workers: list[_Worker], index_batches: Iterator, fetch: Callable[[Any, Any], Any],
+                      prefetch: int) -> Iterator:
     """Batch i fetched by worker i % W (torch's round robin), yielded in order; `fetch(dataset, indices)`.
-    The indices are drawn here, in the caller's random state, as torch's main process draws them."""
-    for i, indices in enumerate(index_batches):
-        worker = workers[i % len(workers)]
+
+    The indices are drawn here, in the caller's random state, when torch's main process draws them:
+    `prefetch` (prefetch_factor * W) batches' worth as the epoch's iterator is made, one more each
+    time a batch is handed out. A sampler that draws from the global generator therefore draws at
+    the same points of the caller's random stream as in torch."""
+    waiting = collections.deque(itertools.islice(index_batches, prefetch))
+    return _fetched_in_turn(workers, waiting, index_batches, fetch)
+
+
+def _fetched_in_turn(workers: list[_Worker], waiting: collections.deque, index_batches: Iterator,
+                     fetch: Callable[[Any, Any], Any]) -> Iterator:
+    sent = 0
+    while waiting:
+        worker = workers[sent % len(workers)]
         with worker.running():
-            batch = fetch(worker.info.dataset, indices)
+            batch = fetch(worker.info.dataset, waiting.popleft())
+        sent += 1
+        waiting.extend(itertools.islice(index_batches, 1))  # torch asks for the next indices before returning
         yield batch
 
 
