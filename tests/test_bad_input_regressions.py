@@ -1057,3 +1057,13 @@ def test_rprop_step_sizes_that_are_no_numbers_fail_at_step_as_torch():
         p.grad = m.ones(2)
         with pytest.raises(TypeError, match="clamp_"):
             optimizer.step()
+
+
+@pytest.mark.parametrize("make", [
+    lambda m, a: m.tensor(a), lambda m, a: m.as_tensor(a), lambda m, a: m.from_numpy(a), lambda m, a: m.asarray(a),
+    lambda m, a: m.as_tensor(a, dtype=m.float32), lambda m, a: m.utils.data.default_collate([a, a]),
+])
+def test_a_flipped_numpy_array_is_refused_as_torch(make):
+    """torch takes no numpy array with a negative stride, even to copy it (np.flip, then from_numpy)."""
+    check_error(lambda m: make(m, np.arange(6.0)[::-1]))
+    check_error(lambda m: make(m, np.ones((2, 3))[:, ::-1]))

@@ -145,11 +145,21 @@ def _from_python(data: Any, d: dtypes.dtype | None) -> np.ndarray:
     return np.array(values, dtype=np.int64).astype(d.np).reshape(shape)  # wraps negatives into unsigned
 
 
+def check_strides(array: np.ndarray) -> None:
+    """torch takes no numpy array with a negative stride (a flipped one), even to copy it."""
+    if any(s < 0 for s in array.strides):
+        raise ValueError("At least one stride in the given numpy array is negative, and tensors with negative "
+                         "strides are not currently supported. (You can probably work around this by making a copy "
+                         "of your array  with array.copy().) ")
+
+
 def _to_array(data: Any, d: dtypes.dtype | None) -> np.ndarray:
     if isinstance(data, Tensor):
         return data._data.astype(d.np if d else data._data.dtype, copy=True)
     if isinstance(data, np.ndarray):
-        return data.astype(d.np if d else dtypes.from_numpy_dtype(data.dtype).np, copy=True)
+        own = dtypes.from_numpy_dtype(data.dtype)  # (its TypeError comes first)
+        check_strides(data)
+        return data.astype(d.np if d else own.np, copy=True)
     if isinstance(data, str):
         raise TypeError("new(): invalid data type 'str'")
     if d is None and not isinstance(data, (*_SEQUENCES, bool, int, float, np.generic)):  # else: d's TypeError
@@ -198,6 +208,7 @@ def from_numpy(ndarray: Any) -> Tensor:
     if not isinstance(ndarray, np.ndarray):
         raise TypeError(f"expected np.ndarray (got {type(ndarray).__name__})")
     dtypes.from_numpy_dtype(ndarray.dtype)
+    check_strides(ndarray)
     return Tensor._make(ndarray)
 
 
