@@ -56,3 +56,8 @@ def test_basic_index_assignment_of_a_wrong_shape_raises_expands_error(key, value
     """`x[0:2] = v` copies v into a view of x, so a shape that does not fit gets expand's message
     (leading 1s of v dropped, v's C++ type named as torch names it)."""
     check_error(lambda m: m.zeros(3, 2).__setitem__(key, m.ones(value_shape, dtype=getattr(m, dtype))))
+
+
+def test_a_0d_tensor_assigned_a_matrix_through_ellipsis_gets_expands_error():
+    """The view is 0-d: expand to no sizes at all (fuzz seed 84)."""
+    check_error(lambda m: m.tensor(0, dtype=m.int32).__setitem__(Ellipsis, m.ones((2, 1), dtype=m.float64)))

@@ -52,7 +52,7 @@ def check_value_shape(value: Tensor, indexed: tuple, advanced: bool) -> None:
     # torch copies into the indexed view, expanding the value with all its leading 1s dropped: expand's error
     while shape and shape[0] == 1:
         shape = shape[1:]
-    value.detach().reshape(shape).expand(*indexed)
+    value.detach().reshape(shape).expand(tuple(indexed))  # (a tuple: expand() with no sizes is a parser error)
     raise AssertionError(f"{list(value.shape)} should not expand to {list(indexed)}")  # fits is False: unreachable
 
 
