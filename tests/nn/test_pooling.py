@@ -185,3 +185,38 @@ def test_3d_pooling_layers_match_torch(make):
 ])
 def test_3d_pooling_errors_match_torch(call):
     check_error(call)
+
+
+UNBATCHED_POOLS = [("avg_pool1d", (3, 6), (2,)), ("avg_pool2d", (3, 4, 6), ((2, 2),)), ("avg_pool2d", (2, 3, 4, 6), (2,)),
+                   ("avg_pool3d", (3, 4, 4, 4), (2,)), ("max_pool1d", (3, 6), (2,)), ("max_pool2d", (3, 4, 6), (2,)),
+                   ("max_pool2d", (2, 3, 4, 6), (2,)), ("max_pool3d", (3, 4, 4, 4), (2,)),
+                   ("max_pool3d", (1, 3, 4, 4, 4), (2,)), ("adaptive_max_pool1d", (3, 6), (2,)),
+                   ("adaptive_max_pool2d", (3, 4, 6), ((2, 3),)), ("adaptive_max_pool2d", (2, 3, 4, 6), (2,)),
+                   ("adaptive_max_pool3d", (3, 4, 4, 4), (2,)), ("adaptive_avg_pool2d", (3, 4, 6), ((2, 3),))]
+
+
+@pytest.mark.parametrize("name,shape,args", UNBATCHED_POOLS, ids=[f"{n}-{len(s)}d" for n, s, _ in UNBATCHED_POOLS])
+def test_pool_result_is_named_and_viewed_as_torchs(name, shape, args):
+    """FastText's F.avg_pool2d over a (batch, len, emb) tensor (an unbatched 2-d pool) showed SqueezeBackward1;
+    torch's 2-d and 3-d kernels return a tensor of their own (no view), so a relu_ after it records ReluBackward0."""
+    torch = require_torch()
+    seen = []
+    for m in (tinygrad_rnn, torch):
+        x = m.randn(*shape, requires_grad=True)
+        y = getattr(m.nn.functional, name)(x, *args)
+        first = (y.grad_fn.name(), y._is_view())
+        y.relu_()
+        seen.append((first, y.grad_fn.name(), y.grad_fn.next_functions[0][0].name()))
+    assert seen[0] == seen[1]
+
+
+@pytest.mark.parametrize("nd,shape", [(1, (3, 6)), (2, (3, 4, 6)), (2, (2, 3, 4, 6))])
+def test_max_pool_indices_and_unpool_are_viewed_as_torchs(nd, shape):
+    torch = require_torch()
+    seen = []
+    for m in (tinygrad_rnn, torch):
+        F = m.nn.functional
+        y, i = getattr(F, f"max_pool{nd}d")(m.randn(*shape, requires_grad=True), 2, return_indices=True)
+        u = getattr(F, f"max_unpool{nd}d")(y, i, 2)
+        seen.append((i._is_view(), u._is_view(), u.grad_fn.name()))
+    assert seen[0] == seen[1]

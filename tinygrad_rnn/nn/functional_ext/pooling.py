@@ -111,6 +111,25 @@ def _unbatch(out: Any, unbatched: bool) -> Any:
     return out.squeeze(0) if unbatched else out
 
 
+def _returned(result: Tensor, unbatched: bool, nd: int, node: str) -> Tensor:
+    """A pool's (N, C, *out) result as torch returns it. torch runs a 1-d pool as a 2-d one between an
+    unsqueeze and a squeeze, so it shows SqueezeBackward1; its 2-d and 3-d kernels take an unbatched
+    input as it is and return a tensor of their own, named for the kernel and no view (so that an
+    in-place op after the pool, `relu_`, is recorded as torch records it). Here the squeezed (or
+    reshaped) result is copied when it is a view."""
+    if nd == 1:
+        return _unbatch(rename(result, "SqueezeBackward1"), unbatched)
+    out = _unbatch(result, unbatched)
+    return rename(out.clone() if out._is_view() else out, node)
+
+
+def _returned_indices(positions: np.ndarray, unbatched: bool, nd: int) -> Tensor:
+    """The indices beside a pool's result, a view for 1-d (squeezed) as torch's."""
+    if nd == 1:
+        return _unbatch(from_numpy(positions), unbatched)
+    return from_numpy(positions[0] if unbatched else positions)
+
+
 # ------------------------------------------------------------------ max pooling
 def _lowest(dtype: np.dtype) -> Any:
     return -np.inf if dtype.kind == "f" else np.iinfo(dtype).min
@@ -202,10 +221,8 @@ def max_pool(input: Tensor, kernel_size: Any, stride: Any, padding: Any, dilatio
     if input.dtype.name == "bool" or (nd == 1 and not return_indices and not input.dtype.is_floating_point):
         require_float(input, "max_pool1d_impl" if nd == 1 and not return_indices else f"max_pool{max(nd, 2)}d")
     positions = _argmax_positions(x.detach().numpy(), kernel, stride, dilation, pairs, out)
-    result = rename(_pick(x, positions), f"MaxPool{nd}DWithIndicesBackward0" if nd > 1 else "SqueezeBackward1")
-    if not return_indices:
-        return _unbatch(result, unbatched)
-    return _unbatch(result, unbatched), _unbatch(from_numpy(positions), unbatched)
+    result = _returned(_pick(x, positions), unbatched, nd, f"MaxPool{nd}DWithIndicesBackward0")
+    return (result, _returned_indices(positions, unbatched, nd)) if return_indices else result
 
 
 def max_pool1d(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any = 0, dilation: Any = 1,
@@ -307,7 +324,7 @@ def avg_pool(input: Tensor, kernel_size: Any, stride: Any, padding: Any, ceil_mo
     if x.dtype.name == "int64":
         return _unbatch(from_numpy(_truncating_divide(summed.numpy(), divisor.astype(np.int64))), unbatched)
     result = summed / from_numpy(divisor.astype(x.dtype.np))
-    return _unbatch(rename(result, f"AvgPool{nd}DBackward0" if nd > 1 else "SqueezeBackward1"), unbatched)
+    return _returned(result, unbatched, nd, f"AvgPool{nd}DBackward0")
 
 
 def avg_pool1d(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any = 0, ceil_mode: bool = False,
@@ -458,10 +475,8 @@ def adaptive_max_pool(input: Tensor, output_size: Any, return_indices: bool, nd:
         local = np.unravel_index(window_argmax(window.reshape(window.shape[:2] + (taps,))), window.shape[2:])
         positions[(slice(None), slice(None)) + out_index] = np.ravel_multi_index(
             tuple(a + loc for (a, _), loc in zip(box, local)), spatial)
-    result = rename(_pick(x, positions), f"AdaptiveMaxPool{nd}DBackward0" if nd > 1 else "SqueezeBackward1")
-    if not return_indices:
-        return _unbatch(result, unbatched)
-    return _unbatch(result, unbatched), _unbatch(from_numpy(positions), unbatched)
+    result = _returned(_pick(x, positions), unbatched, nd, f"AdaptiveMaxPool{nd}DBackward0")
+    return (result, _returned_indices(positions, unbatched, nd)) if return_indices else result
 
 
 def adaptive_max_pool1d(input: Tensor, output_size: Any, return_indices: bool = False) -> Any:
@@ -597,7 +612,7 @@ def max_unpool(input: Tensor, indices: Tensor, kernel_size: Any, stride: Any, pa
     if zeros.numel() == 0:
         return _unbatch(zeros.reshape(n, c, *size), unbatched)
     out = scatter(zeros, 2, from_numpy(flat), x.reshape(n, c, flat.shape[2])).reshape(n, c, *size)
-    return _unbatch(rename(out, f"MaxUnpool{nd}DBackward0" if nd > 1 else "SqueezeBackward1"), unbatched)
+    return _returned(out, unbatched, nd, f"MaxUnpool{nd}DBackward0")
 
 
 def max_unpool1d(input: Tensor, indices: Tensor, kernel_size: Any, stride: Any = None, padding: Any = 0,
