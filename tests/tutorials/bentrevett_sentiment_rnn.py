@@ -125,7 +125,7 @@ for epoch in range(4):
     if valid_loss < best_valid_loss:
         best_valid_loss = valid_loss
         best_state = {k: v.clone() for k, v in model.state_dict().items()}
-    print(f'Epoch: {epoch+1:02} | Epoch Time: {epoch_mins}m {epoch_secs}s')
+    print(f'Epoch: {epoch+1:02} | Epoch Time: {epoch_mins}m {epoch_secs < 60}s')  # the seconds vary from run to run
     print(f'\tTrain Loss: {train_loss:.3f} | Train Acc: {train_acc*100:.2f}%')
     print(f'\t Val. Loss: {valid_loss:.3f} |  Val. Acc: {valid_acc*100:.2f}%')
 model.load_state_dict(best_state)
