@@ -124,3 +124,19 @@ def test_softmax_of_a_fully_masked_row_is_nan_without_numpy_warnings(call):
         results.append((out.float().numpy().tolist(), [str(w.message) for w in caught]))
     np.testing.assert_allclose(results[0][0], results[1][0], rtol=1e-3)
     assert results[0][1] == results[1][1] == []
+
+
+EMPTY_DIM_REDUCTIONS = ["max", "min", "argmax", "argmin", "amax", "amin", "median", "nanmedian", "mode"]
+
+
+@pytest.mark.parametrize("dim", [-1, 2, -3])
+@pytest.mark.parametrize("name", EMPTY_DIM_REDUCTIONS)
+def test_reducing_an_empty_dim_names_it_as_torch(name, dim):
+    """A CNN pooling with conv.max(dim=-1) over a too-short sentence: torch names the wrapped dim (2),
+    except amax/amin which echo the given one; nanmedian's check is median's; mode crashed in numpy."""
+    check_error(lambda m: getattr(m.zeros(0, 3, 0), name)(dim=dim))
+
+
+@pytest.mark.parametrize("shape,dim", [((0, 3, 0), -1), ((0, 3, 0), 0), ((0, 3), -2)])
+def test_aminmax_over_an_empty_dim_raises_torchs_error(shape, dim):
+    check_error(lambda m: m.aminmax(m.zeros(shape), dim=dim, keepdim=True))

@@ -128,7 +128,7 @@ def nanmedian(input: Tensor, dim: Any = None, keepdim: bool = False) -> Any:
     x = input if input.ndim else input.reshape(1)
     d = normalize_dim(dim, x.ndim)
     if x.shape[d] == 0:
-        raise IndexError(f"nanmedian(): Expected reduction dim {dim} to have non-zero size.")
+        raise IndexError(f"median(): Expected reduction dim {d} to have non-zero size.")  # torch's shared check
     index = _lower_median_index(x._data, d)
     values = _select_values(x, index, d, keepdim or not input.ndim)
     indices = Tensor._make(index if keepdim or not input.ndim else np.squeeze(index, d))
@@ -156,6 +156,8 @@ def mode(input: Tensor, dim: int = -1, keepdim: bool = False) -> Any:
     """The most frequent value along dim (the smallest if several are), and its last position."""
     x = input if input.ndim else input.reshape(1)
     d = normalize_dim(dim, x.ndim)
+    if x.shape[d] == 0:
+        raise IndexError(f"mode(): Expected reduction dim {d} to have non-zero size.")
     index = _mode_index(x._data, d)
     squeeze = not keepdim or not input.ndim
     values = _select_values(x, index, d, not squeeze)
@@ -373,6 +375,8 @@ def aminmax(input: Tensor, *, dim: Any = None, keepdim: bool = False) -> Any:
         raise RuntimeError("aminmax(): cannot compute aminmax over an empty dimension as the operation has no "
                            "identity.")
     dims = () if dim is None else dim
+    if dim is not None and input.ndim and input.shape[normalize_dim(dim, input.ndim)] == 0:
+        raise IndexError(f"aminmax: Expected reduction dim {normalize_dim(dim, input.ndim)} to have non-zero size.")
     low, high = amin(input, dims, keepdim), amax(input, dims, keepdim)
     return return_types.aminmax(rename(low, "AminmaxBackward0"), rename(high, "AminmaxBackward0"))
 
