@@ -140,3 +140,27 @@ def test_reducing_an_empty_dim_names_it_as_torch(name, dim):
 @pytest.mark.parametrize("shape,dim", [((0, 3, 0), -1), ((0, 3, 0), 0), ((0, 3), -2)])
 def test_aminmax_over_an_empty_dim_raises_torchs_error(shape, dim):
     check_error(lambda m: m.aminmax(m.zeros(shape), dim=dim, keepdim=True))
+
+
+DIST_ERRORS = [lambda m: m.dist(m.tensor([1, 2]), m.tensor([3, 4])),  # the distance between word ids
+               lambda m: m.tensor([1, 2], dtype=m.int8).dist(m.tensor([1, 2], dtype=m.int8), 0),
+               lambda m: m.dist(m.tensor([1.0, 2.0]), 3), lambda m: m.tensor([1.0]).dist([3.0]),
+               lambda m: m.dist([1.0], m.ones(1)), lambda m: m.dist(m.ones(1), m.ones(1), "a"),
+               lambda m: m.dist(m.ones(1), m.ones(1), m.tensor([2.0]))]
+
+
+@pytest.mark.parametrize("call", DIST_ERRORS)
+def test_dist_refuses_what_torch_refuses(call):
+    """torch.dist checks its arguments and the difference's dtype in its own words, not vector_norm's."""
+    check_error(call)
+
+
+RENORM_ERRORS = [lambda m: m.tensor([1.0, 2.0]).renorm(2, 0, 1.0), lambda m: m.tensor(1.0).renorm(2, 0, 1.0),
+                 lambda m: m.ones(2).renorm(2, 5, 1.0), lambda m: m.ones(2, 2).renorm(2, 0, -1.5),
+                 lambda m: m.ones(2).renorm(2, 0, -1.0), lambda m: m.ones(2, 2).renorm_(2, 5, -1.0),
+                 lambda m: m.ones(2).renorm(-2, 0, -1.0)]
+
+
+@pytest.mark.parametrize("call", RENORM_ERRORS)
+def test_renorm_refuses_a_vector_and_a_negative_maxnorm_as_torch(call):
+    check_error(call)

@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from .. import return_types
-from ..argcheck import bool_arg
+from ..argcheck import bool_arg, number_arg, tensor_arg
 from ..core import dtypes
 from ..core.function import Function, rename
 from ..core.tensor import Tensor
@@ -411,10 +411,17 @@ def diff(input: Tensor, n: int = 1, dim: int = -1, prepend: Tensor | None = None
 
 @op(samples=lambda rng: [Sample((np.asarray(rng.standard_normal((3, 4))) + 0.1, np.asarray(rng.standard_normal(s))), kw)
                          for s, kw in (((3, 4), {}), ((4,), {"p": 1}), ((3, 4), {"p": 3.5}),
-                                       ((3, 4), {"p": float("inf")}))])
+                                       ((3, 4), {"p": float("inf")}))], renumber_method_errors=True)
 def dist(input: Tensor, other: Tensor, p: float = 2) -> Tensor:
     """The p-norm of input - other."""
-    return rename(p_norm(input - other, p), "DistBackward0")
+    tensor_arg("dist", "input", input, 1)
+    tensor_arg("dist", "other", other, 2)
+    number_arg("dist", "p", p, 3)  # (torch leaves the position out when p is given by keyword)
+    difference = input - other
+    if not difference.dtype.is_floating_point:  # dist checks with its own words, not vector_norm's (no complex here)
+        raise RuntimeError(f"norm(): input dtype should be either floating point or complex. "
+                           f"Got {difference.dtype._legacy} instead.")
+    return rename(p_norm(difference, p), "DistBackward0")
 
 
 @op(out=True, inplace=True, samples=lambda rng: [Sample((np.asarray(rng.standard_normal((3, 4))) * 2, p, d, m))
@@ -423,6 +430,10 @@ def renorm(input: Tensor, p: float, dim: int, maxnorm: float) -> Tensor:
     """Each slice along dim whose p-norm exceeds maxnorm is scaled down to norm maxnorm."""
     if p <= 0:
         raise RuntimeError("renorm: non-positive-norm not supported")
+    if maxnorm < 0:
+        raise RuntimeError(f"renorm: expected maxnorm to be >= 0 but got {maxnorm:g}")
+    if input.ndim < 2:
+        raise RuntimeError(f"renorm: input needs at least 2 dimensions, got {input.ndim} dimensions")
     d = normalize_dim(dim, input.ndim)
     others = tuple(i for i in range(input.ndim) if i != d)
     norms = p_norm(input, p, others, True)
