@@ -193,3 +193,15 @@ def test_packed_run_shows_torchs_nodes(cls, layers, bidirectional):
         states = h if cls == "LSTM" else (h,)
         names.append((packed.data.grad_fn.name(), out.data.grad_fn.name(), [s.grad_fn.name() for s in states]))
     assert names[0] == names[1]
+
+
+NOT_TENSOR_SEQUENCES = [lambda m: m.nn.utils.rnn.pad_sequence([m.ones(2), [3]]),  # token ids left as a list
+                        lambda m: m.nn.utils.rnn.pad_sequence([m.ones(2), np.ones(2)]),
+                        lambda m: m.nn.utils.rnn.pad_sequence([1, 2], padding_side="middle"),
+                        lambda m: m.nn.utils.rnn.pad_sequence([m.ones(2), None], batch_first=True),
+                        lambda m: m.nn.utils.rnn.pack_sequence([m.ones(2), [1]])]
+
+
+@pytest.mark.parametrize("call", NOT_TENSOR_SEQUENCES)
+def test_sequences_that_are_not_tensors_raise_torchs_error(call):
+    check_error(call)

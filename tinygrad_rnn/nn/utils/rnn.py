@@ -39,7 +39,7 @@ from ...core import dtypes
 from ...core.function import rename
 from ...core.tensor import Tensor
 from ...creation import as_tensor, from_numpy, full, tensor
-from ...ops.shape import cat
+from ...ops.shape import cat, require_tensors
 from ..module import _check_to_keywords
 
 __all__ = [
@@ -284,6 +284,7 @@ def pad_sequence(sequences: Tensor | Iterable[Tensor], batch_first: bool = False
     sequences = list(sequences)
     if not sequences:
         raise RuntimeError("received an empty list of sequences")
+    require_tensors(sequences)
     if padding_side not in ("left", "right"):
         raise RuntimeError(f"Expected padding_side to be one of left or right, but got {padding_side}.")
     first = sequences[0]
@@ -320,7 +321,7 @@ def unpad_sequence(padded_sequences: Tensor, lengths: Tensor, batch_first: bool 
 
 def pack_sequence(sequences: list[Tensor], enforce_sorted: bool = True) -> PackedSequence:
     """Pack a list of `(L_i, *)` tensors: `pack_padded_sequence(pad_sequence(sequences), lengths)`."""
-    lengths = tensor([len(s) for s in sequences], dtype=dtypes.int64)
+    lengths = tensor([s.size(0) for s in sequences], dtype=dtypes.int64)  # (torch's: a list in it has no size)
     return pack_padded_sequence(pad_sequence(sequences), lengths, enforce_sorted=enforce_sorted)
 
 
