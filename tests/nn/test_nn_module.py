@@ -276,7 +276,37 @@ SEQUENTIAL_OPS = {
     "extend": [lambda m, s: s.extend([m.nn.RNNCell(7, 7)])],
     "add": [lambda m, s: s + m.nn.Sequential(m.nn.RNNCell(8, 8))],
     "ordered dict": [lambda m, s: m.nn.Sequential(__import__("collections").OrderedDict(fc=s[0], act=s[1]))],
+    # torch repeats a Sequential's modules (shared, not copied) with *, and *= and += work in place
+    "mul": [lambda m, s: s * 2],
+    "rmul": [lambda m, s: 3 * s[1:]],
+    "mul bool": [lambda m, s: s * True],
+    "imul": [lambda m, s: s.__imul__(2) and None],
+    "iadd": [lambda m, s: s.__iadd__(m.nn.Sequential(m.nn.RNNCell(8, 8))) and None],
 }
+
+
+def test_repeated_sequential_shares_its_modules_as_torch():
+    torch = require_torch()
+    seen = []
+    for m in (tinygrad_rnn, torch):
+        s = m.nn.Sequential(m.nn.Linear(2, 2), m.nn.ReLU())
+        twice, same = s * 2, s
+        same *= 2
+        seen.append((twice[0] is twice[2], list(twice.state_dict()), same is s, len(s), s[2] is s[0]))
+    assert seen[0] == seen[1]
+
+
+@pytest.mark.parametrize("case", [lambda m, s: s * 0, lambda m, s: s * 2.0, lambda m, s: 2.5 * s,
+                                  lambda m, s: s.__imul__(-1), lambda m, s: s.__iadd__([m.nn.ReLU()])])
+def test_sequential_arithmetic_errors_match_torch(case):
+    """Same type; the message names each framework's own Sequential class."""
+    torch = require_torch()
+    errors = []
+    for m in (tinygrad_rnn, torch):
+        with pytest.raises(Exception) as caught:
+            case(m, m.nn.Sequential(m.nn.ReLU()))
+        errors.append((type(caught.value), str(caught.value).replace("tinygrad_rnn.nn.containers", "torch.nn.modules.container")))
+    assert errors[0] == errors[1]
 
 
 @pytest.mark.parametrize("case", list(SEQUENTIAL_OPS))
