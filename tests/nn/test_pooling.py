@@ -187,7 +187,7 @@ def test_3d_pooling_errors_match_torch(call):
     check_error(call)
 
 
-UNBATCHED_POOLS = [("avg_pool1d", (3, 6), (2,)), ("avg_pool2d", (3, 4, 6), ((2, 2),)), ("avg_pool2d", (2, 3, 4, 6), (2,)),
+UNBATCHED_POOLS = [("avg_pool1d", (3, 6), (2,)), ("avg_pool1d", (2, 3, 6), (3,)), ("avg_pool2d", (3, 4, 6), ((2, 2),)), ("avg_pool2d", (2, 3, 4, 6), (2,)),
                    ("avg_pool3d", (3, 4, 4, 4), (2,)), ("max_pool1d", (3, 6), (2,)), ("max_pool2d", (3, 4, 6), (2,)),
                    ("max_pool2d", (2, 3, 4, 6), (2,)), ("max_pool3d", (3, 4, 4, 4), (2,)),
                    ("max_pool3d", (1, 3, 4, 4, 4), (2,)), ("adaptive_max_pool1d", (3, 6), (2,)),

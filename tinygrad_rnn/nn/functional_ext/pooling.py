@@ -118,6 +118,8 @@ def _returned(result: Tensor, unbatched: bool, nd: int, node: str) -> Tensor:
     in-place op after the pool, `relu_`, is recorded as torch records it). Here the squeezed (or
     reshaped) result is copied when it is a view."""
     if nd == 1:
+        if not result._is_view():  # as torch's: a view of the (N, C, 1, L) result
+            result = result.unsqueeze(-2).squeeze(-2)
         return _unbatch(rename(result, "SqueezeBackward1"), unbatched)
     out = _unbatch(result, unbatched)
     return rename(out.clone() if out._is_view() else out, node)
