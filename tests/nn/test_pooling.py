@@ -220,3 +220,19 @@ def test_max_pool_indices_and_unpool_are_viewed_as_torchs(nd, shape):
         u = getattr(F, f"max_unpool{nd}d")(y, i, 2)
         seen.append((i._is_view(), u._is_view(), u.grad_fn.name()))
     assert seen[0] == seen[1]
+
+
+@pytest.mark.parametrize("dtype", ["int64", "float16"])
+@pytest.mark.parametrize("name,shape", [("avg_pool1d", (3, 4)), ("avg_pool1d", (2, 3, 4)), ("avg_pool2d", (3, 4, 4)),
+                                        ("avg_pool2d", (2, 3, 4, 4))])
+def test_average_pool_of_int64_and_half_is_named_and_viewed_as_torchs(name, shape, dtype):
+    """The half path computed in float32 and showed ToCopyBackward0; the int64 one kept the unbatched view."""
+    torch = require_torch()
+    seen = []
+    for m in (tinygrad_rnn, torch):
+        x = (m.arange(float(np.prod(shape))).view(shape) - 5).to(getattr(m, dtype))
+        if dtype == "float16":
+            x.requires_grad_()
+        y = getattr(m.nn.functional, name)(x, 2)
+        seen.append((y.tolist(), y.dtype == getattr(m, dtype), y._is_view(), y.grad_fn and y.grad_fn.name()))
+    assert seen[0] == seen[1]

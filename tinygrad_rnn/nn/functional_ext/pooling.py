@@ -312,9 +312,10 @@ def avg_pool(input: Tensor, kernel_size: Any, stride: Any, padding: Any, ceil_mo
     x, unbatched = _batched(input, nd)
     kernel, stride, _, pairs, out = _geometry(x, kernel_size, stride, padding, 1, ceil_mode, nd, name)
     _check_avg_dtype(input, nd)
+    node = f"AvgPool{nd}DBackward0"
     if x.dtype.name == "float16":  # torch sums half windows in float32 and rounds the average once
-        return avg_pool(input.float(), kernel_size, stride, padding, ceil_mode, count_include_pad, divisor_override,
-                        nd).half()
+        result = avg_pool(x.float(), kernel_size, stride, padding, ceil_mode, count_include_pad, divisor_override, nd)
+        return _returned(result.half(), unbatched, nd, node)
     n, c = x.shape[0], x.shape[1]
     cols = Im2Col.apply(x, kernel, (1,) * nd, pairs, stride)  # (N, C * K, L)
     blocks = tuple((size + a + b - k) // s + 1 for size, (a, b), k, s in zip(x.shape[2:], pairs, kernel, stride))
@@ -324,9 +325,8 @@ def avg_pool(input: Tensor, kernel_size: Any, stride: Any, padding: Any, ceil_mo
     else:
         divisor = _divisor(tuple(x.shape[2:]), kernel, stride, tuple(p for p, _ in pairs), out, count_include_pad)
     if x.dtype.name == "int64":
-        return _unbatch(from_numpy(_truncating_divide(summed.numpy(), divisor.astype(np.int64))), unbatched)
-    result = summed / from_numpy(divisor.astype(x.dtype.np))
-    return _returned(result, unbatched, nd, f"AvgPool{nd}DBackward0")
+        return _returned(from_numpy(_truncating_divide(summed.numpy(), divisor.astype(np.int64))), unbatched, nd, node)
+    return _returned(summed / from_numpy(divisor.astype(x.dtype.np)), unbatched, nd, node)
 
 
 def avg_pool1d(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any = 0, ceil_mode: bool = False,
