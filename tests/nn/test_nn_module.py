@@ -511,3 +511,15 @@ def test_full_backward_hooks_of_a_module_with_a_nested_output_as_torch(loss):
     torch = require_torch()
     loss_of = (lambda out, h: out.sum() + h.sum()) if loss == "out and h" else (lambda out, h: h.sum())
     assert _hook_calls(tinygrad_rnn, loss_of) == _hook_calls(torch, loss_of)
+
+
+def test_data_parallel_without_accelerators_wraps_its_module_as_torch():
+    """`model = nn.DataParallel(model)` in a training script: on a CPU torch only forwards to `module`."""
+    torch = require_torch()
+    seen = []
+    for m in (tinygrad_rnn, torch):
+        m.manual_seed(0)
+        model = m.nn.DataParallel(m.nn.Linear(2, 3), device_ids=[0])
+        out = model(m.ones(4, 2))
+        seen.append((repr(model), list(model.state_dict()), model.device_ids, out.tolist(), out.grad_fn.name()))
+    assert seen[0] == seen[1]
