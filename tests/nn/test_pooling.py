@@ -236,3 +236,12 @@ def test_average_pool_of_int64_and_half_is_named_and_viewed_as_torchs(name, shap
         y = getattr(m.nn.functional, name)(x, 2)
         seen.append((y.tolist(), y.dtype == getattr(m, dtype), y._is_view(), y.grad_fn and y.grad_fn.name()))
     assert seen[0] == seen[1]
+
+
+@pytest.mark.parametrize("call", [lambda F, m: F.max_pool1d(m.randn(2, 3, 4), 5, return_indices=True),
+                                  lambda F, m: F.avg_pool1d(m.randn(3, 4), 5),
+                                  lambda F, m: F.max_pool1d(m.randn(2, 3, 4), 3, stride=1, dilation=2, return_indices=True),
+                                  lambda F, m: F.avg_pool2d(m.randn(2, 3, 4), (5, 1))])
+def test_a_window_longer_than_the_sentence_is_reported_as_torch(call):
+    """A CNN's pool over a sentence shorter than its window: torch pools 1-d as 2-d, so its sizes show a height of 1."""
+    check_error(lambda m: call(m.nn.functional, m))

@@ -91,8 +91,9 @@ def _geometry(x: Tensor, kernel_size: Any, stride: Any, padding: Any, dilation: 
                            f"(kT: {kernel[0]} kH: {kernel[1]} kW: {kernel[2]})")
     out = tuple(pooled_size(*a, ceil_mode) for a in zip(sizes, kernel, pad, stride, dilation))
     if any(o <= 0 for o in out):
-        raise RuntimeError(f"Given input size: ({'x'.join(map(str, x.shape[1:]))}). Calculated output size: "
-                           f"({'x'.join(map(str, (x.shape[1],) + out))}). Output size is too small")
+        height = (1,) if nd == 1 else ()  # torch runs a 1-d pool as a 2-d one of height 1
+        raise RuntimeError(f"Given input size: ({'x'.join(map(str, (x.shape[1],) + height + sizes))}). Calculated "
+                           f"output size: ({'x'.join(map(str, (x.shape[1],) + height + out))}). Output size is too small")
     pairs = tuple((p, max((o - 1) * s + d * (k - 1) + 1 - n - p, 0))
                   for n, k, p, s, d, o in zip(sizes, kernel, pad, stride, dilation, out))
     return kernel, stride, dilation, pairs, out
