@@ -103,8 +103,25 @@ class PackedSequence(_PackedFields):
     def int(self) -> PackedSequence:
         return self.to(dtype=dtypes.int32)
 
+    def short(self) -> PackedSequence:
+        return self.to(dtype=dtypes.int16)
+
+    def char(self) -> PackedSequence:
+        return self.to(dtype=dtypes.int8)
+
+    def byte(self) -> PackedSequence:
+        return self.to(dtype=dtypes.uint8)
+
     def cpu(self, *args: Any, **kwargs: Any) -> PackedSequence:
         return self
+
+    def cuda(self, *args: Any, **kwargs: Any) -> PackedSequence:
+        """As torch's: asks a tensor to move first, which raises torch's error here (no accelerator)."""
+        self.data.cuda(*args, **kwargs)
+        return self
+
+    def pin_memory(self) -> PackedSequence:
+        return type(self)(*[None if x is None else x.pin_memory() for x in self])
 
     @property
     def is_cuda(self) -> bool:
@@ -166,7 +183,7 @@ def padded_to_packed(padded: Tensor, batch_sizes: np.ndarray) -> Tensor:
 def _lengths_array(lengths: Any) -> np.ndarray:
     """lengths as int64 numpy (a list may hold floats, which truncate, like torch.as_tensor)."""
     if isinstance(lengths, Tensor):
-        array = lengths.numpy().astype(np.int64)
+        array = lengths.detach().numpy().astype(np.int64)  # (torch reads a float tensor that requires grad too)
     else:
         array = as_tensor(lengths, dtype=dtypes.int64).numpy()
     if array.ndim != 1:
