@@ -11,7 +11,8 @@ from .module import Module
 
 
 class DataParallel(Module):
-    """Runs `module` on the batch as it is (there is no second device to send a part of it to)."""
+    """Runs `module` on the batch as it is (there is no second device to send a part of it to);
+    device_ids, output_device and dim go unread, as in torch without an accelerator."""
 
     def __init__(self, module: Module, device_ids: Any = None, output_device: Any = None, dim: int = 0) -> None:
         super().__init__()
