@@ -164,7 +164,10 @@ def _unread_on_purpose() -> set:
     # Every tensor here is a strided CPU tensor: device and layout always agree, whatever the flags
     # (test_assert_close_device_and_layout_flags_change_nothing_here).
     one_device = {"testing.assert_close(check_device)", "testing.assert_close(check_layout)"}
-    return pools | foreach | one_device
+    # Without an accelerator torch's DataParallel only keeps the module (device_ids empty)
+    # (tests/nn/test_nn_module.py::test_data_parallel_without_accelerators_wraps_its_module_as_torch).
+    no_accelerator = {f"nn.DataParallel({p})" for p in ("device_ids", "output_device", "dim")}
+    return pools | foreach | one_device | no_accelerator
 
 
 def _module(root, dotted):

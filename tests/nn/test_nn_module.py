@@ -276,7 +276,37 @@ SEQUENTIAL_OPS = {
     "extend": [lambda m, s: s.extend([m.nn.RNNCell(7, 7)])],
     "add": [lambda m, s: s + m.nn.Sequential(m.nn.RNNCell(8, 8))],
     "ordered dict": [lambda m, s: m.nn.Sequential(__import__("collections").OrderedDict(fc=s[0], act=s[1]))],
+    # torch repeats a Sequential's modules (shared, not copied) with *, and *= and += work in place
+    "mul": [lambda m, s: s * 2],
+    "rmul": [lambda m, s: 3 * s[1:]],
+    "mul bool": [lambda m, s: s * True],
+    "imul": [lambda m, s: s.__imul__(2) and None],
+    "iadd": [lambda m, s: s.__iadd__(m.nn.Sequential(m.nn.RNNCell(8, 8))) and None],
 }
+
+
+def test_repeated_sequential_shares_its_modules_as_torch():
+    torch = require_torch()
+    seen = []
+    for m in (tinygrad_rnn, torch):
+        s = m.nn.Sequential(m.nn.Linear(2, 2), m.nn.ReLU())
+        twice, same = s * 2, s
+        same *= 2
+        seen.append((twice[0] is twice[2], list(twice.state_dict()), same is s, len(s), s[2] is s[0]))
+    assert seen[0] == seen[1]
+
+
+@pytest.mark.parametrize("case", [lambda m, s: s * 0, lambda m, s: s * 2.0, lambda m, s: 2.5 * s,
+                                  lambda m, s: s.__imul__(-1), lambda m, s: s.__iadd__([m.nn.ReLU()])])
+def test_sequential_arithmetic_errors_match_torch(case):
+    """Same type; the message names each framework's own Sequential class."""
+    torch = require_torch()
+    errors = []
+    for m in (tinygrad_rnn, torch):
+        with pytest.raises(Exception) as caught:
+            case(m, m.nn.Sequential(m.nn.ReLU()))
+        errors.append((type(caught.value), str(caught.value).replace("tinygrad_rnn.nn.containers", "torch.nn.modules.container")))
+    assert errors[0] == errors[1]
 
 
 @pytest.mark.parametrize("case", list(SEQUENTIAL_OPS))
@@ -481,3 +511,15 @@ def test_full_backward_hooks_of_a_module_with_a_nested_output_as_torch(loss):
     torch = require_torch()
     loss_of = (lambda out, h: out.sum() + h.sum()) if loss == "out and h" else (lambda out, h: h.sum())
     assert _hook_calls(tinygrad_rnn, loss_of) == _hook_calls(torch, loss_of)
+
+
+def test_data_parallel_without_accelerators_wraps_its_module_as_torch():
+    """`model = nn.DataParallel(model)` in a training script: on a CPU torch only forwards to `module`."""
+    torch = require_torch()
+    seen = []
+    for m in (tinygrad_rnn, torch):
+        m.manual_seed(0)
+        model = m.nn.DataParallel(m.nn.Linear(2, 3), device_ids=[0])
+        out = model(m.ones(4, 2))
+        seen.append((repr(model), list(model.state_dict()), model.device_ids, out.tolist(), out.grad_fn.name()))
+    assert seen[0] == seen[1]

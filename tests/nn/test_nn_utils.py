@@ -1,4 +1,6 @@
 """nn.utils: gradient clipping and parameters <-> vector, against torch."""
+import warnings
+
 import numpy as np
 import pytest
 from helpers import assert_arrays_close, check_error, check_parity, require_torch
@@ -79,3 +81,19 @@ def test_parameters_to_vector_and_back_match_torch():
     for a, b in zip(out[0], out[1]):
         np.testing.assert_array_equal(a, b)
     check_error(lambda m: m.nn.utils.vector_to_parameters([1.0, 2.0], [m.nn.Parameter(m.zeros(2))]))
+
+
+def test_deprecated_clip_grad_norm_clips_and_warns_as_torch():
+    """Old seq2seq tutorials call nn.utils.clip_grad_norm (no underscore)."""
+    torch = require_torch()
+    seen = []
+    for m in (tinygrad_rnn, torch):
+        m.manual_seed(0)
+        lin = m.nn.Linear(3, 2)
+        (lin(m.randn(4, 3)) * 5).sum().backward()
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            total = m.nn.utils.clip_grad_norm(lin.parameters(), 0.5, norm_type=1)
+        seen.append((round(total.item(), 4), lin.weight.grad.abs().sum().item() + lin.bias.grad.abs().sum().item(),
+                     [(w.category, str(w.message), w.filename) for w in caught]))
+    assert seen[0][0] == seen[1][0] and abs(seen[0][1] - seen[1][1]) < 1e-5 and seen[0][2] == seen[1][2]

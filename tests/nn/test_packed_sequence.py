@@ -193,3 +193,36 @@ def test_packed_run_shows_torchs_nodes(cls, layers, bidirectional):
         states = h if cls == "LSTM" else (h,)
         names.append((packed.data.grad_fn.name(), out.data.grad_fn.name(), [s.grad_fn.name() for s in states]))
     assert names[0] == names[1]
+
+
+NOT_TENSOR_SEQUENCES = [lambda m: m.nn.utils.rnn.pad_sequence([m.ones(2), [3]]),  # token ids left as a list
+                        lambda m: m.nn.utils.rnn.pad_sequence([m.ones(2), np.ones(2)]),
+                        lambda m: m.nn.utils.rnn.pad_sequence([1, 2], padding_side="middle"),
+                        lambda m: m.nn.utils.rnn.pad_sequence([m.ones(2), None], batch_first=True),
+                        lambda m: m.nn.utils.rnn.pack_sequence([m.ones(2), [1]])]
+
+
+@pytest.mark.parametrize("call", NOT_TENSOR_SEQUENCES)
+def test_sequences_that_are_not_tensors_raise_torchs_error(call):
+    check_error(call)
+
+
+def test_lengths_that_require_grad_are_read_as_torch_reads_them():
+    check_parity(lambda m, x: m.nn.utils.rnn.pad_packed_sequence(
+        m.nn.utils.rnn.pack_padded_sequence(x, m.tensor([4.0, 2.0, 1.0], requires_grad=True)))[0], shapes=[(4, 3, 2)])
+
+
+def test_packed_sequence_has_torchs_conversions_and_device_calls():
+    """byte/char/short convert data, pin_memory and cuda ask a tensor first (torch's error without accelerator)."""
+    torch = require_torch()
+    seen = []
+    for m in (tinygrad_rnn, torch):
+        p = m.nn.utils.rnn.pack_sequence([m.ones(3), m.ones(2)])
+        errors = []
+        for call in (p.cuda, p.pin_memory):
+            try:
+                call()
+            except Exception as e:  # noqa: BLE001  (the error is what is compared)
+                errors.append((type(e).__name__, str(e)))
+        seen.append(([str(q.data.dtype).split(".")[1] for q in (p.byte(), p.char(), p.short())], errors))
+    assert seen[0] == seen[1]

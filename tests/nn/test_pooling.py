@@ -185,3 +185,63 @@ def test_3d_pooling_layers_match_torch(make):
 ])
 def test_3d_pooling_errors_match_torch(call):
     check_error(call)
+
+
+UNBATCHED_POOLS = [("avg_pool1d", (3, 6), (2,)), ("avg_pool1d", (2, 3, 6), (3,)), ("avg_pool2d", (3, 4, 6), ((2, 2),)), ("avg_pool2d", (2, 3, 4, 6), (2,)),
+                   ("avg_pool3d", (3, 4, 4, 4), (2,)), ("max_pool1d", (3, 6), (2,)), ("max_pool2d", (3, 4, 6), (2,)),
+                   ("max_pool2d", (2, 3, 4, 6), (2,)), ("max_pool3d", (3, 4, 4, 4), (2,)),
+                   ("max_pool3d", (1, 3, 4, 4, 4), (2,)), ("adaptive_max_pool1d", (3, 6), (2,)),
+                   ("adaptive_max_pool2d", (3, 4, 6), ((2, 3),)), ("adaptive_max_pool2d", (2, 3, 4, 6), (2,)),
+                   ("adaptive_max_pool3d", (3, 4, 4, 4), (2,)), ("adaptive_avg_pool2d", (3, 4, 6), ((2, 3),))]
+
+
+@pytest.mark.parametrize("name,shape,args", UNBATCHED_POOLS, ids=[f"{n}-{len(s)}d" for n, s, _ in UNBATCHED_POOLS])
+def test_pool_result_is_named_and_viewed_as_torchs(name, shape, args):
+    """FastText's F.avg_pool2d over a (batch, len, emb) tensor (an unbatched 2-d pool) showed SqueezeBackward1;
+    torch's 2-d and 3-d kernels return a tensor of their own (no view), so a relu_ after it records ReluBackward0."""
+    torch = require_torch()
+    seen = []
+    for m in (tinygrad_rnn, torch):
+        x = m.randn(*shape, requires_grad=True)
+        y = getattr(m.nn.functional, name)(x, *args)
+        first = (y.grad_fn.name(), y._is_view())
+        y.relu_()
+        seen.append((first, y.grad_fn.name(), y.grad_fn.next_functions[0][0].name()))
+    assert seen[0] == seen[1]
+
+
+@pytest.mark.parametrize("nd,shape", [(1, (3, 6)), (2, (3, 4, 6)), (2, (2, 3, 4, 6))])
+def test_max_pool_indices_and_unpool_are_viewed_as_torchs(nd, shape):
+    torch = require_torch()
+    seen = []
+    for m in (tinygrad_rnn, torch):
+        F = m.nn.functional
+        y, i = getattr(F, f"max_pool{nd}d")(m.randn(*shape, requires_grad=True), 2, return_indices=True)
+        u = getattr(F, f"max_unpool{nd}d")(y, i, 2)
+        seen.append((i._is_view(), u._is_view(), u.grad_fn.name()))
+    assert seen[0] == seen[1]
+
+
+@pytest.mark.parametrize("dtype", ["int64", "float16"])
+@pytest.mark.parametrize("name,shape", [("avg_pool1d", (3, 4)), ("avg_pool1d", (2, 3, 4)), ("avg_pool2d", (3, 4, 4)),
+                                        ("avg_pool2d", (2, 3, 4, 4))])
+def test_average_pool_of_int64_and_half_is_named_and_viewed_as_torchs(name, shape, dtype):
+    """The half path computed in float32 and showed ToCopyBackward0; the int64 one kept the unbatched view."""
+    torch = require_torch()
+    seen = []
+    for m in (tinygrad_rnn, torch):
+        x = (m.arange(float(np.prod(shape))).view(shape) - 5).to(getattr(m, dtype))
+        if dtype == "float16":
+            x.requires_grad_()
+        y = getattr(m.nn.functional, name)(x, 2)
+        seen.append((y.tolist(), y.dtype == getattr(m, dtype), y._is_view(), y.grad_fn and y.grad_fn.name()))
+    assert seen[0] == seen[1]
+
+
+@pytest.mark.parametrize("call", [lambda F, m: F.max_pool1d(m.randn(2, 3, 4), 5, return_indices=True),
+                                  lambda F, m: F.avg_pool1d(m.randn(3, 4), 5),
+                                  lambda F, m: F.max_pool1d(m.randn(2, 3, 4), 3, stride=1, dilation=2, return_indices=True),
+                                  lambda F, m: F.avg_pool2d(m.randn(2, 3, 4), (5, 1))])
+def test_a_window_longer_than_the_sentence_is_reported_as_torch(call):
+    """A CNN's pool over a sentence shorter than its window: torch pools 1-d as 2-d, so its sizes show a height of 1."""
+    check_error(lambda m: call(m.nn.functional, m))

@@ -124,3 +124,43 @@ def test_softmax_of_a_fully_masked_row_is_nan_without_numpy_warnings(call):
         results.append((out.float().numpy().tolist(), [str(w.message) for w in caught]))
     np.testing.assert_allclose(results[0][0], results[1][0], rtol=1e-3)
     assert results[0][1] == results[1][1] == []
+
+
+EMPTY_DIM_REDUCTIONS = ["max", "min", "argmax", "argmin", "amax", "amin", "median", "nanmedian", "mode"]
+
+
+@pytest.mark.parametrize("dim", [-1, 2, -3])
+@pytest.mark.parametrize("name", EMPTY_DIM_REDUCTIONS)
+def test_reducing_an_empty_dim_names_it_as_torch(name, dim):
+    """A CNN pooling with conv.max(dim=-1) over a too-short sentence: torch names the wrapped dim (2),
+    except amax/amin which echo the given one; nanmedian's check is median's; mode crashed in numpy."""
+    check_error(lambda m: getattr(m.zeros(0, 3, 0), name)(dim=dim))
+
+
+@pytest.mark.parametrize("shape,dim", [((0, 3, 0), -1), ((0, 3, 0), 0), ((0, 3), -2)])
+def test_aminmax_over_an_empty_dim_raises_torchs_error(shape, dim):
+    check_error(lambda m: m.aminmax(m.zeros(shape), dim=dim, keepdim=True))
+
+
+DIST_ERRORS = [lambda m: m.dist(m.tensor([1, 2]), m.tensor([3, 4])),  # the distance between word ids
+               lambda m: m.tensor([1, 2], dtype=m.int8).dist(m.tensor([1, 2], dtype=m.int8), 0),
+               lambda m: m.dist(m.tensor([1.0, 2.0]), 3), lambda m: m.tensor([1.0]).dist([3.0]),
+               lambda m: m.dist([1.0], m.ones(1)), lambda m: m.dist(m.ones(1), m.ones(1), "a"),
+               lambda m: m.dist(m.ones(1), m.ones(1), m.tensor([2.0]))]
+
+
+@pytest.mark.parametrize("call", DIST_ERRORS)
+def test_dist_refuses_what_torch_refuses(call):
+    """torch.dist checks its arguments and the difference's dtype in its own words, not vector_norm's."""
+    check_error(call)
+
+
+RENORM_ERRORS = [lambda m: m.tensor([1.0, 2.0]).renorm(2, 0, 1.0), lambda m: m.tensor(1.0).renorm(2, 0, 1.0),
+                 lambda m: m.ones(2).renorm(2, 5, 1.0), lambda m: m.ones(2, 2).renorm(2, 0, -1.5),
+                 lambda m: m.ones(2).renorm(2, 0, -1.0), lambda m: m.ones(2, 2).renorm_(2, 5, -1.0),
+                 lambda m: m.ones(2).renorm(-2, 0, -1.0)]
+
+
+@pytest.mark.parametrize("call", RENORM_ERRORS)
+def test_renorm_refuses_a_vector_and_a_negative_maxnorm_as_torch(call):
+    check_error(call)

@@ -4,6 +4,7 @@ methods (unfold, sum_to_size, the in-place view ops, resize_), metadata, and tor
 from __future__ import annotations
 
 import warnings
+from fractions import Fraction
 
 import numpy as np
 import pytest
@@ -273,3 +274,11 @@ def test_bernoulli_method_draws_as_torch_with_the_same_seed():
     torch.manual_seed(3)
     np.testing.assert_array_equal(tinygrad_rnn.tensor(probabilities).bernoulli().numpy(),
                                   torch.tensor(probabilities).bernoulli().numpy())
+
+
+@pytest.mark.parametrize("element", [np.ones(1), np.int64(1), np.float32(1.0), True, [1.0], Fraction(1, 2)],
+                         ids=["ndarray", "int64", "float32", "bool", "list", "Fraction"])
+def test_cat_and_stack_name_a_non_tensor_element_as_torch(element):
+    """torch names a compiled type with its module (numpy.ndarray), a Python class alone (Fraction)."""
+    check_error(lambda m: m.cat([m.ones(1), element]))
+    check_error(lambda m: m.stack((m.ones(1), element)))

@@ -3,6 +3,7 @@
 
 # --- module system: parameter.py, module.py, containers.py
 from .containers import ModuleDict, ModuleList, ParameterDict, ParameterList, Sequential
+from .data_parallel import DataParallel
 from .module import Module
 from .parameter import Parameter
 
@@ -210,6 +211,7 @@ __all__ = [
     "CosineEmbeddingLoss",
     "CosineSimilarity",
     "CrossEntropyLoss",
+    "DataParallel",
     "Dropout",
     "Dropout1d",
     "Dropout2d",
@@ -343,6 +345,7 @@ __all__ = [
     "containers",
     "conv",
     "ctc",
+    "data_parallel",
     "distance",
     "dropout",
     "embedding_bag",

@@ -91,6 +91,30 @@ class Sequential(_ModuleSequence):
             )
         return Sequential(*self, *other)
 
+    def __iadd__(self, other: Sequential) -> Sequential:
+        if not isinstance(other, Sequential):
+            raise ValueError(
+                f"add operator supports only objects of Sequential class, but {type(other)} is given."
+            )
+        return self.extend(list(other))  # (a list first: `s += s` would otherwise grow as it reads)
+
+    def _repeat_count(self, other: Any) -> int:
+        if not isinstance(other, int):
+            raise TypeError(f"unsupported operand type(s) for *: {type(self)} and {type(other)}")
+        if other <= 0:
+            raise ValueError(f"Non-positive multiplication factor {other} for {type(self)}")
+        return other
+
+    def __mul__(self, other: int) -> Sequential:
+        """The same modules `other` times over (shared, not copied: their parameters are tied)."""
+        return Sequential(*(list(self) * self._repeat_count(other)))
+
+    def __rmul__(self, other: int) -> Sequential:
+        return self.__mul__(other)
+
+    def __imul__(self, other: int) -> Sequential:
+        return self.extend(list(self) * (self._repeat_count(other) - 1))
+
     def append(self, module: Module) -> Sequential:
         self.add_module(str(len(self)), module)
         return self

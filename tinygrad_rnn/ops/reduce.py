@@ -671,9 +671,7 @@ def _extreme(input: Tensor, dim: Any, keepdim: Any, largest: bool, name: str) ->
         return maximum(input, dim) if largest else minimum(input, dim)
     d = normalize_dim(dim, input.ndim)
     if input.shape and input.shape[d] == 0:
-        raise IndexError(
-            f"{name}(): Expected reduction dim {dim} to have non-zero size."
-        )
+        raise IndexError(f"{name}(): Expected reduction dim {d} to have non-zero size.")
     values = MaxDim.apply(input, d, keepdim, largest)
     arg = (np.argmax if largest else np.argmin)(input._data, axis=d, keepdims=keepdim)
     result = return_types.max if largest else return_types.min
@@ -851,7 +849,7 @@ def _arg(fn: Any, input: Tensor, dim: Any, keepdim: bool, name: str) -> Tensor:
         out = np.asarray(flat, dtype=np.int64)
         return Tensor._make(out.reshape((1,) * input.ndim) if keepdim else out)
     d = normalize_dim(dim, input.ndim)
-    _check_nonempty(input, (d,) if input.ndim else (), name, dim)
+    _check_nonempty(input, (d,) if input.ndim else (), name, d)  # torch names the wrapped dim, unlike amax's
     return Tensor._make(np.asarray(fn(input._data, axis=d, keepdims=keepdim), dtype=np.int64))
 
 

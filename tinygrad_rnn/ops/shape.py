@@ -649,12 +649,19 @@ def _check_same(tensors: Sequence[Tensor], name: str) -> list:
         if name == "stack":
             raise RuntimeError("stack expects a non-empty TensorList")
         raise ValueError(f"{name}(): expected a non-empty list of Tensors")
+    require_tensors(tensors)
+    return tensors
+
+
+def require_tensors(tensors: list) -> None:
+    """torch's TypeError for a list argument with something else than a tensor in it. torch names the
+    type as C does: a type of a compiled module with its module (`numpy.ndarray`), a Python class alone."""
     for i, x in enumerate(tensors):
         if not isinstance(x, Tensor):
-            raise TypeError(
-                f"expected Tensor as element {i} in argument 0, but got {type(x).__name__}"
-            )
-    return tensors
+            kind = type(x)
+            compiled = kind.__module__ != "builtins" and not kind.__flags__ & (1 << 9)  # not Py_TPFLAGS_HEAPTYPE
+            name = f"{kind.__module__}.{kind.__name__}" if compiled else kind.__name__
+            raise TypeError(f"expected Tensor as element {i} in argument 0, but got {name}")
 
 
 def _promote_all(tensors: list) -> list:

@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from .. import return_types
-from ..argcheck import bool_arg
+from ..argcheck import bool_arg, number_arg, tensor_arg
 from ..core import dtypes
 from ..core.function import Function, rename
 from ..core.tensor import Tensor
@@ -128,7 +128,7 @@ def nanmedian(input: Tensor, dim: Any = None, keepdim: bool = False) -> Any:
     x = input if input.ndim else input.reshape(1)
     d = normalize_dim(dim, x.ndim)
     if x.shape[d] == 0:
-        raise IndexError(f"nanmedian(): Expected reduction dim {dim} to have non-zero size.")
+        raise IndexError(f"median(): Expected reduction dim {d} to have non-zero size.")  # torch's shared check
     index = _lower_median_index(x._data, d)
     values = _select_values(x, index, d, keepdim or not input.ndim)
     indices = Tensor._make(index if keepdim or not input.ndim else np.squeeze(index, d))
@@ -156,6 +156,8 @@ def mode(input: Tensor, dim: int = -1, keepdim: bool = False) -> Any:
     """The most frequent value along dim (the smallest if several are), and its last position."""
     x = input if input.ndim else input.reshape(1)
     d = normalize_dim(dim, x.ndim)
+    if x.shape[d] == 0:
+        raise IndexError(f"mode(): Expected reduction dim {d} to have non-zero size.")
     index = _mode_index(x._data, d)
     squeeze = not keepdim or not input.ndim
     values = _select_values(x, index, d, not squeeze)
@@ -373,6 +375,8 @@ def aminmax(input: Tensor, *, dim: Any = None, keepdim: bool = False) -> Any:
         raise RuntimeError("aminmax(): cannot compute aminmax over an empty dimension as the operation has no "
                            "identity.")
     dims = () if dim is None else dim
+    if dim is not None and input.ndim and input.shape[normalize_dim(dim, input.ndim)] == 0:
+        raise IndexError(f"aminmax: Expected reduction dim {normalize_dim(dim, input.ndim)} to have non-zero size.")
     low, high = amin(input, dims, keepdim), amax(input, dims, keepdim)
     return return_types.aminmax(rename(low, "AminmaxBackward0"), rename(high, "AminmaxBackward0"))
 
@@ -407,10 +411,17 @@ def diff(input: Tensor, n: int = 1, dim: int = -1, prepend: Tensor | None = None
 
 @op(samples=lambda rng: [Sample((np.asarray(rng.standard_normal((3, 4))) + 0.1, np.asarray(rng.standard_normal(s))), kw)
                          for s, kw in (((3, 4), {}), ((4,), {"p": 1}), ((3, 4), {"p": 3.5}),
-                                       ((3, 4), {"p": float("inf")}))])
+                                       ((3, 4), {"p": float("inf")}))], renumber_method_errors=True)
 def dist(input: Tensor, other: Tensor, p: float = 2) -> Tensor:
     """The p-norm of input - other."""
-    return rename(p_norm(input - other, p), "DistBackward0")
+    tensor_arg("dist", "input", input, 1)
+    tensor_arg("dist", "other", other, 2)
+    number_arg("dist", "p", p, 3)  # (torch leaves the position out when p is given by keyword)
+    difference = input - other
+    if not difference.dtype.is_floating_point:  # dist checks with its own words, not vector_norm's (no complex here)
+        raise RuntimeError(f"norm(): input dtype should be either floating point or complex. "
+                           f"Got {difference.dtype._legacy} instead.")
+    return rename(p_norm(difference, p), "DistBackward0")
 
 
 @op(out=True, inplace=True, samples=lambda rng: [Sample((np.asarray(rng.standard_normal((3, 4))) * 2, p, d, m))
@@ -419,6 +430,10 @@ def renorm(input: Tensor, p: float, dim: int, maxnorm: float) -> Tensor:
     """Each slice along dim whose p-norm exceeds maxnorm is scaled down to norm maxnorm."""
     if p <= 0:
         raise RuntimeError("renorm: non-positive-norm not supported")
+    if maxnorm < 0:
+        raise RuntimeError(f"renorm: expected maxnorm to be >= 0 but got {maxnorm:g}")
+    if input.ndim < 2:
+        raise RuntimeError(f"renorm: input needs at least 2 dimensions, got {input.ndim} dimensions")
     d = normalize_dim(dim, input.ndim)
     others = tuple(i for i in range(input.ndim) if i != d)
     norms = p_norm(input, p, others, True)

@@ -91,8 +91,9 @@ def _geometry(x: Tensor, kernel_size: Any, stride: Any, padding: Any, dilation: 
                            f"(kT: {kernel[0]} kH: {kernel[1]} kW: {kernel[2]})")
     out = tuple(pooled_size(*a, ceil_mode) for a in zip(sizes, kernel, pad, stride, dilation))
     if any(o <= 0 for o in out):
-        raise RuntimeError(f"Given input size: ({'x'.join(map(str, x.shape[1:]))}). Calculated output size: "
-                           f"({'x'.join(map(str, (x.shape[1],) + out))}). Output size is too small")
+        height = (1,) if nd == 1 else ()  # torch runs a 1-d pool as a 2-d one of height 1
+        raise RuntimeError(f"Given input size: ({'x'.join(map(str, (x.shape[1],) + height + sizes))}). Calculated "
+                           f"output size: ({'x'.join(map(str, (x.shape[1],) + height + out))}). Output size is too small")
     pairs = tuple((p, max((o - 1) * s + d * (k - 1) + 1 - n - p, 0))
                   for n, k, p, s, d, o in zip(sizes, kernel, pad, stride, dilation, out))
     return kernel, stride, dilation, pairs, out
@@ -109,6 +110,27 @@ def _batched(input: Tensor, nd: int) -> tuple[Tensor, bool]:
 
 def _unbatch(out: Any, unbatched: bool) -> Any:
     return out.squeeze(0) if unbatched else out
+
+
+def _returned(result: Tensor, unbatched: bool, nd: int, node: str) -> Tensor:
+    """A pool's (N, C, *out) result as torch returns it. torch runs a 1-d pool as a 2-d one between an
+    unsqueeze and a squeeze, so it shows SqueezeBackward1; its 2-d and 3-d kernels take an unbatched
+    input as it is and return a tensor of their own, named for the kernel and no view (so that an
+    in-place op after the pool, `relu_`, is recorded as torch records it). Here the squeezed (or
+    reshaped) result is copied when it is a view."""
+    if nd == 1:
+        if not result._is_view():  # as torch's: a view of the (N, C, 1, L) result
+            result = result.unsqueeze(-2).squeeze(-2)
+        return _unbatch(rename(result, "SqueezeBackward1"), unbatched)
+    out = _unbatch(result, unbatched)
+    return rename(out.clone() if out._is_view() else out, node)
+
+
+def _returned_indices(positions: np.ndarray, unbatched: bool, nd: int) -> Tensor:
+    """The indices beside a pool's result, a view for 1-d (squeezed) as torch's."""
+    if nd == 1:
+        return _unbatch(from_numpy(positions), unbatched)
+    return from_numpy(positions[0] if unbatched else positions)
 
 
 # ------------------------------------------------------------------ max pooling
@@ -202,10 +224,8 @@ def max_pool(input: Tensor, kernel_size: Any, stride: Any, padding: Any, dilatio
     if input.dtype.name == "bool" or (nd == 1 and not return_indices and not input.dtype.is_floating_point):
         require_float(input, "max_pool1d_impl" if nd == 1 and not return_indices else f"max_pool{max(nd, 2)}d")
     positions = _argmax_positions(x.detach().numpy(), kernel, stride, dilation, pairs, out)
-    result = rename(_pick(x, positions), f"MaxPool{nd}DWithIndicesBackward0" if nd > 1 else "SqueezeBackward1")
-    if not return_indices:
-        return _unbatch(result, unbatched)
-    return _unbatch(result, unbatched), _unbatch(from_numpy(positions), unbatched)
+    result = _returned(_pick(x, positions), unbatched, nd, f"MaxPool{nd}DWithIndicesBackward0")
+    return (result, _returned_indices(positions, unbatched, nd)) if return_indices else result
 
 
 def max_pool1d(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any = 0, dilation: Any = 1,
@@ -293,9 +313,10 @@ def avg_pool(input: Tensor, kernel_size: Any, stride: Any, padding: Any, ceil_mo
     x, unbatched = _batched(input, nd)
     kernel, stride, _, pairs, out = _geometry(x, kernel_size, stride, padding, 1, ceil_mode, nd, name)
     _check_avg_dtype(input, nd)
+    node = f"AvgPool{nd}DBackward0"
     if x.dtype.name == "float16":  # torch sums half windows in float32 and rounds the average once
-        return avg_pool(input.float(), kernel_size, stride, padding, ceil_mode, count_include_pad, divisor_override,
-                        nd).half()
+        result = avg_pool(x.float(), kernel_size, stride, padding, ceil_mode, count_include_pad, divisor_override, nd)
+        return _returned(result.half(), unbatched, nd, node)
     n, c = x.shape[0], x.shape[1]
     cols = Im2Col.apply(x, kernel, (1,) * nd, pairs, stride)  # (N, C * K, L)
     blocks = tuple((size + a + b - k) // s + 1 for size, (a, b), k, s in zip(x.shape[2:], pairs, kernel, stride))
@@ -305,9 +326,8 @@ def avg_pool(input: Tensor, kernel_size: Any, stride: Any, padding: Any, ceil_mo
     else:
         divisor = _divisor(tuple(x.shape[2:]), kernel, stride, tuple(p for p, _ in pairs), out, count_include_pad)
     if x.dtype.name == "int64":
-        return _unbatch(from_numpy(_truncating_divide(summed.numpy(), divisor.astype(np.int64))), unbatched)
-    result = summed / from_numpy(divisor.astype(x.dtype.np))
-    return _unbatch(rename(result, f"AvgPool{nd}DBackward0" if nd > 1 else "SqueezeBackward1"), unbatched)
+        return _returned(from_numpy(_truncating_divide(summed.numpy(), divisor.astype(np.int64))), unbatched, nd, node)
+    return _returned(summed / from_numpy(divisor.astype(x.dtype.np)), unbatched, nd, node)
 
 
 def avg_pool1d(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any = 0, ceil_mode: bool = False,
@@ -458,10 +478,8 @@ def adaptive_max_pool(input: Tensor, output_size: Any, return_indices: bool, nd:
         local = np.unravel_index(window_argmax(window.reshape(window.shape[:2] + (taps,))), window.shape[2:])
         positions[(slice(None), slice(None)) + out_index] = np.ravel_multi_index(
             tuple(a + loc for (a, _), loc in zip(box, local)), spatial)
-    result = rename(_pick(x, positions), f"AdaptiveMaxPool{nd}DBackward0" if nd > 1 else "SqueezeBackward1")
-    if not return_indices:
-        return _unbatch(result, unbatched)
-    return _unbatch(result, unbatched), _unbatch(from_numpy(positions), unbatched)
+    result = _returned(_pick(x, positions), unbatched, nd, f"AdaptiveMaxPool{nd}DBackward0")
+    return (result, _returned_indices(positions, unbatched, nd)) if return_indices else result
 
 
 def adaptive_max_pool1d(input: Tensor, output_size: Any, return_indices: bool = False) -> Any:
@@ -597,7 +615,7 @@ def max_unpool(input: Tensor, indices: Tensor, kernel_size: Any, stride: Any, pa
     if zeros.numel() == 0:
         return _unbatch(zeros.reshape(n, c, *size), unbatched)
     out = scatter(zeros, 2, from_numpy(flat), x.reshape(n, c, flat.shape[2])).reshape(n, c, *size)
-    return _unbatch(rename(out, f"MaxUnpool{nd}DBackward0" if nd > 1 else "SqueezeBackward1"), unbatched)
+    return _returned(out, unbatched, nd, f"MaxUnpool{nd}DBackward0")
 
 
 def max_unpool1d(input: Tensor, indices: Tensor, kernel_size: Any, stride: Any = None, padding: Any = 0,

@@ -2,7 +2,7 @@
 `clip_grad` the gradient clipping, `convert_parameters` parameters <-> one vector; `parametrize`,
 `parametrizations` and the older `weight_norm` / `spectral_norm` hooks reparametrize weights."""
 from . import parametrizations, parametrize, rnn
-from .clip_grad import clip_grad_norm_, clip_grad_value_, clip_grads_with_norm_, get_total_norm
+from .clip_grad import clip_grad_norm, clip_grad_norm_, clip_grad_value_, clip_grads_with_norm_, get_total_norm
 from .convert_parameters import parameters_to_vector, vector_to_parameters
 from .spectral_norm import remove_spectral_norm, spectral_norm
 from .weight_norm import remove_weight_norm, weight_norm
@@ -11,6 +11,7 @@ from .weight_norm import remove_weight_norm, weight_norm
 # (tests/test_types.py keeps it equal to the names defined or imported here).
 __all__ = [
     "clip_grad",
+    "clip_grad_norm",
     "clip_grad_norm_",
     "clip_grad_value_",
     "clip_grads_with_norm_",

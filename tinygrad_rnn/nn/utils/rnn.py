@@ -39,7 +39,7 @@ from ...core import dtypes
 from ...core.function import rename
 from ...core.tensor import Tensor
 from ...creation import as_tensor, from_numpy, full, tensor
-from ...ops.shape import cat
+from ...ops.shape import cat, require_tensors
 from ..module import _check_to_keywords
 
 __all__ = [
@@ -103,8 +103,25 @@ class PackedSequence(_PackedFields):
     def int(self) -> PackedSequence:
         return self.to(dtype=dtypes.int32)
 
+    def short(self) -> PackedSequence:
+        return self.to(dtype=dtypes.int16)
+
+    def char(self) -> PackedSequence:
+        return self.to(dtype=dtypes.int8)
+
+    def byte(self) -> PackedSequence:
+        return self.to(dtype=dtypes.uint8)
+
     def cpu(self, *args: Any, **kwargs: Any) -> PackedSequence:
         return self
+
+    def cuda(self, *args: Any, **kwargs: Any) -> PackedSequence:
+        """As torch's: asks a tensor to move first, which raises torch's error here (no accelerator)."""
+        self.data.cuda(*args, **kwargs)
+        return self
+
+    def pin_memory(self) -> PackedSequence:
+        return type(self)(*[None if x is None else x.pin_memory() for x in self])
 
     @property
     def is_cuda(self) -> bool:
@@ -166,7 +183,7 @@ def padded_to_packed(padded: Tensor, batch_sizes: np.ndarray) -> Tensor:
 def _lengths_array(lengths: Any) -> np.ndarray:
     """lengths as int64 numpy (a list may hold floats, which truncate, like torch.as_tensor)."""
     if isinstance(lengths, Tensor):
-        array = lengths.numpy().astype(np.int64)
+        array = lengths.detach().numpy().astype(np.int64)  # (torch reads a float tensor that requires grad too)
     else:
         array = as_tensor(lengths, dtype=dtypes.int64).numpy()
     if array.ndim != 1:
@@ -284,6 +301,7 @@ def pad_sequence(sequences: Tensor | Iterable[Tensor], batch_first: bool = False
     sequences = list(sequences)
     if not sequences:
         raise RuntimeError("received an empty list of sequences")
+    require_tensors(sequences)
     if padding_side not in ("left", "right"):
         raise RuntimeError(f"Expected padding_side to be one of left or right, but got {padding_side}.")
     first = sequences[0]
@@ -320,7 +338,7 @@ def unpad_sequence(padded_sequences: Tensor, lengths: Tensor, batch_first: bool 
 
 def pack_sequence(sequences: list[Tensor], enforce_sorted: bool = True) -> PackedSequence:
     """Pack a list of `(L_i, *)` tensors: `pack_padded_sequence(pad_sequence(sequences), lengths)`."""
-    lengths = tensor([len(s) for s in sequences], dtype=dtypes.int64)
+    lengths = tensor([s.size(0) for s in sequences], dtype=dtypes.int64)  # (torch's: a list in it has no size)
     return pack_padded_sequence(pad_sequence(sequences), lengths, enforce_sorted=enforce_sorted)
 
 
