@@ -64,3 +64,15 @@ def test_a_retained_non_leaf_input_is_not_counted_twice():
         e.retain_grad()
         (e * 2).sum().backward(inputs=[e])
         assert e.grad.tolist() == [2.0, 2.0], lib.__name__
+
+
+def test_a_second_derivative_through_abs_is_zero_not_an_error():
+    """torch's abs backward multiplies by sign(x), a node of x: with create_graph the gradient requires grad."""
+    torch = require_torch()
+    for lib in (torch, tinygrad_rnn):
+        x = lib.tensor([1.0, -2.0, 0.0], requires_grad=True)
+        for loss in (lambda t: (t.abs() * 1).sum(), lambda t: lib.nn.functional.l1_loss(t, lib.zeros(3))):
+            (g,) = lib.autograd.grad(loss(x), x, create_graph=True)
+            assert g.requires_grad, lib.__name__
+            (h,) = lib.autograd.grad(g.sum(), x)
+            assert float(h.detach().abs().sum()) == 0.0

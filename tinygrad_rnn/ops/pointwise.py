@@ -21,6 +21,7 @@ from ..backend.undispatched import empty_like
 from ..core import dtypes
 from ..core.forward_mode import given
 from ..core.function import NO_EDGE, Function, rename
+from ..core.modes import modes
 from ..core.tensor import Tensor
 from ..creation import checked_fill
 from ..layout import check_memory_format, preserve_format
@@ -1062,8 +1063,10 @@ class Abs(Elementwise):
     numpy_fn = staticmethod(np.abs)
 
     @staticmethod
-    def grad(g, x):
-        return g * Tensor._make(_sign(x._data))  # 0 at 0 and at NaN, as torch
+    def grad(g, x):  # g * sign(x): 0 at 0 and at NaN, as torch
+        # Building a graph (create_graph), sign(x) is a node of x, as in torch: the gradient then requires
+        # grad, and a second derivative is zero rather than an error.
+        return g * (Sign.apply(x) if modes.grad_enabled else Tensor._make(_sign(x._data)))
 
 
 def _sign(a: np.ndarray) -> np.ndarray:
