@@ -1168,3 +1168,13 @@ def test_casts_out_of_range_are_silent_as_in_torch():
         warnings.simplefilter("error")
         results = [x.half(), x.int(), x.long(), x.double().half(), x.to(tinygrad_rnn.int8)]
     assert results[0].tolist()[0] == float("inf") and results[1].tolist()[3] == 1
+
+
+@pytest.mark.parametrize("call", [
+    lambda m: m.tensor(1.0).size(0), lambda m: m.tensor(1.0).size(-1), lambda m: m.tensor(1.0).stride(0),
+    lambda m: m.ones(3).stride(1), lambda m: m.ones(3).size("a"), lambda m: m.ones(3).size(1.0),
+    lambda m: m.ones(3).size(True), lambda m: m.ones(3).stride("a"),
+])
+def test_size_and_stride_of_a_dim_check_it_as_torch(call):
+    """A 0-d tensor has no dim 0 (its size(0) was 1); stride(dim) wraps and checks dim as size(dim) does."""
+    check_error(call)

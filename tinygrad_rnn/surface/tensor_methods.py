@@ -61,13 +61,22 @@ def _converts_to(dtype: dtypes.dtype, name: str) -> Any:
 _CORE_REQUIRES_GRAD = Tensor.requires_grad
 
 
+def _dim_of(method: str, dim: Any, ndim: int) -> int:
+    """size(dim) and stride(dim): torch's parser, then its check (a 0-d tensor has no dim to name)."""
+    if isinstance(dim, builtins.bool) or not hasattr(dim, "__index__"):
+        raise TypeError(f"{method}(): argument 'dim' (position 1) must be int, not {type(dim).__name__}")
+    if not ndim:
+        raise IndexError(f"Dimension specified as {dim.__index__()} but tensor has no dimensions")
+    return normalize_dim(dim, ndim)
+
+
 class TensorMethods:
     """Not a class of its own: a namespace whose members `bind()` copies onto `Tensor`."""
 
     def size(self, dim: Any = None) -> Any:
         if dim is None:
             return Size(self._data.shape)
-        return self._data.shape[normalize_dim(dim, self.ndim)] if self.ndim else normalize_dim(dim, 0) + 1
+        return self._data.shape[_dim_of("size", dim, self.ndim)]
 
     def element_size(self) -> int:
         return self._data.itemsize
@@ -134,7 +143,7 @@ class TensorMethods:
                 strides.insert(0, step)
                 step *= builtins.max(n, 1)
             strides = tuple(strides)
-        return strides if dim is None else strides[dim]
+        return strides if dim is None else strides[_dim_of("stride", dim, self.ndim)]
 
     def data_ptr(self) -> int:
         return self._data.__array_interface__["data"][0]
