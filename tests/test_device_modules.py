@@ -69,3 +69,12 @@ def test_using_an_absent_device_raises_torchs_error(use):
                                   ("cuda", -1), ("cuda", 1.0), ("cuda:0", 1), ("cuda:",)])
 def test_device_strings_and_indices_are_checked_as_torch(args):
     check_error(lambda m: m.device(*args))
+
+
+@pytest.mark.parametrize("call", [
+    lambda m: m.ones(2).cuda(), lambda m: m.ones(2).cuda(0), lambda m: m.ones(2).cuda(device=1),
+    lambda m: m.ones(2).cuda("cuda:0"), lambda m: m.nn.Linear(2, 2).cuda(0), lambda m: m.nn.Linear(2, 2).cuda(),
+])
+def test_cuda_calls_fail_as_on_torchs_cpu_build(call):
+    """A device index asks for an accelerator (RuntimeError); a name, or none, for CUDA (AssertionError)."""
+    check_error(call)

@@ -77,3 +77,11 @@ def set_default_device(d: Any) -> None:
 
 def get_default_device() -> device:
     return device("cpu")
+
+
+def check_cuda_call(device: Any = None) -> None:
+    """`t.cuda(device)` / `module.cuda(device)` on this CPU build: a device index asks for an accelerator
+    (torch's RuntimeError), a name or none for CUDA itself (torch's AssertionError)."""
+    if isinstance(device, int) and not isinstance(device, bool):
+        raise RuntimeError("Cannot access accelerator device when none is available.")
+    check_device("cuda" if device is None else device)

@@ -27,7 +27,7 @@ from ..autograd import is_grad_enabled, no_grad
 from ..core import dtypes
 from ..core.tensor import Tensor
 from ..creation import from_numpy
-from ..device import check_device, check_device_name, device
+from ..device import check_cuda_call, check_device, check_device_name, device
 from .backward_hooks import BackwardHooks
 from .parameter import Buffer, Parameter, is_lazy
 
@@ -625,7 +625,7 @@ class Module:
         return self
 
     def cuda(self, device: Any = None) -> Module:
-        check_device("cuda")
+        check_cuda_call(device)
         return self
 
     # ------------------------------------------------------------ state_dict

@@ -24,7 +24,7 @@ from ..core.size import Size, shape_arg
 from ..core.tensor import Tensor
 from ..creation import UNINITIALIZED, _filled, _size, checked_fill, tensor
 from ..determinism import uninitialized
-from ..device import check_device, device
+from ..device import check_cuda_call, check_device, device
 from ..layout import CHANNELS_LAST_ORDER, check_layout, check_memory_format, check_pin_memory, layout, strided
 from ..ops import compare as _cmp
 from ..ops import indexing as _ix
@@ -242,7 +242,7 @@ class TensorMethods:
         return self.to(memory_format=memory_format)
 
     def cuda(self, device: Any = None, non_blocking: builtins.bool = False, *, memory_format: Any = None) -> Tensor:
-        check_device("cuda")
+        check_cuda_call(device)
         return self
 
     # t.float() is t.to(torch.float32), and so on for each dtype torch has a method for
