@@ -1067,3 +1067,19 @@ def test_a_flipped_numpy_array_is_refused_as_torch(make):
     """torch takes no numpy array with a negative stride, even to copy it (np.flip, then from_numpy)."""
     check_error(lambda m: make(m, np.arange(6.0)[::-1]))
     check_error(lambda m: make(m, np.ones((2, 3))[:, ::-1]))
+
+
+@pytest.mark.parametrize("call", [
+    lambda m: m.exp([1.0]), lambda m: m.sum([1.0]), lambda m: m.tanh(np.ones(2)), lambda m: m.matmul(np.ones((2, 2)), m.ones(2, 2)),
+    lambda m: m.max(np.ones(2)), lambda m: m.softmax(np.ones(2), 0), lambda m: m.mean(np.ones(2)), lambda m: m.abs(-1.0),
+    lambda m: m.sin(1), lambda m: m.exp(np.float64(1.0)), lambda m: m.exp(input=np.ones(2)),
+])
+def test_a_function_given_no_tensor_as_input_says_so_as_torch(call):
+    """torch.exp(np_array) and friends: torch's parser error, not an AttributeError from inside the op."""
+    check_error(call)
+
+
+def test_functions_that_take_a_number_as_input_still_do():
+    torch = require_torch()
+    for lib in (torch, tinygrad_rnn):
+        assert lib.add(1, lib.ones(2)).tolist() == [2.0, 2.0] and lib.mul(2, lib.ones(2)).tolist() == [2.0, 2.0]

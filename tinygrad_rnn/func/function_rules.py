@@ -11,6 +11,7 @@ the output with its batch dimension at 0, or None to leave the call to the loop.
 """
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable
 from typing import Any
 
@@ -26,13 +27,14 @@ def native_function_rule(func: Callable) -> Callable | None:
     positional arguments, each moved to batch dimension 0 (None for unbatched ones) and returns
     the batched output with its batch dimension at 0."""
 
-    func = getattr(func, "__wrapped__", func)  # torch.add and friends carry an out= wrapper
+    # torch.add and friends carry wrappers (out=, the input check): the op is the first one known here
+    func = inspect.unwrap(func, stop=lambda f: f in _ELEMENTWISE or f in _MATMULS)
     cls = getattr(func, "__self__", None)
     if isinstance(cls, type) and issubclass(cls, Function) and "vmap" in vars(cls):
         return _custom_function_rule(cls)
     if func in _ELEMENTWISE:
         return _elementwise_rule(func)
-    if func in (linalg.matmul, ops.linalg.mm, ops.linalg.bmm):
+    if func in _MATMULS:
         return _matmul_rule(func)
     return None
 
@@ -45,6 +47,7 @@ def _elementwise_names() -> set:
 
 
 _ELEMENTWISE = _elementwise_names()
+_MATMULS = (linalg.matmul, ops.linalg.mm, ops.linalg.bmm)
 
 
 def _elementwise_rule(func: Callable) -> Callable:

@@ -208,15 +208,39 @@ _OUT_NEEDS_DIM = {"sum", "prod", "median", "nanmedian"}
 _NUMBER_OUT = {"add", "sub", "mul", "div", "floor_divide"}
 
 
+def _tensor_input(fn: Callable[..., Any], name: str) -> Callable[..., Any]:
+    """torch.X(input, ...) given something that is no tensor where only a tensor fits (`torch.exp(np_array)`,
+    `torch.abs(-1.0)`): torch's parser error, not the AttributeError the op would raise deep inside.
+    Caught only when it happens: ops that take a number there (`torch.add(1, t)`) run as before."""
+    if next(iter(inspect.signature(fn).parameters), None) != "input":
+        return fn
+
+    @functools.wraps(fn)
+    def with_tensor_input(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except AttributeError:
+            given = args[0] if args else kwargs.get("input")
+            if given is None or isinstance(given, Tensor):
+                raise
+            kind = type(given)
+            named = kind.__qualname__ if kind.__module__ == "builtins" else f"{kind.__module__}.{kind.__qualname__}"
+            where = " (position 1)" if args else ""  # (torch numbers positional arguments only)
+            raise TypeError(f"{name}(): argument 'input'{where} must be Tensor, not {named}") from None
+
+    return with_tensor_input
+
+
 def export(namespace: dict[str, Any]) -> None:
     """torch.X for every declared op, and torch.X_ where torch has it, into the package's namespace."""
     for decl in DECLARED.values():
         if not decl.is_function:
             continue
         for name in _names(decl):
+            function = _tensor_input(_function(decl), name)
             namespace[name] = accepts_out(
-                _function(decl), decl.name in _EXACT_OUT_DTYPE, decl.name in _JOINS, _INPUT_DTYPE_OUT.get(decl.name),
-                decl.name in _NUMBER_OUT, name, decl.name in _OUT_NEEDS_DIM) if decl.out else _function(decl)
+                function, decl.name in _EXACT_OUT_DTYPE, decl.name in _JOINS, _INPUT_DTYPE_OUT.get(decl.name),
+                decl.name in _NUMBER_OUT, name, decl.name in _OUT_NEEDS_DIM) if decl.out else function
             if decl.inplace_function:  # torch.exp_(t) is t.exp_(): the same function
                 namespace[name + "_"] = vars(Tensor)[name + "_"]
 
