@@ -1083,3 +1083,13 @@ def test_functions_that_take_a_number_as_input_still_do():
     torch = require_torch()
     for lib in (torch, tinygrad_rnn):
         assert lib.add(1, lib.ones(2)).tolist() == [2.0, 2.0] and lib.mul(2, lib.ones(2)).tolist() == [2.0, 2.0]
+
+
+@pytest.mark.parametrize("call", [
+    lambda m: m.nn.functional.relu(np.ones(2)), lambda m: m.nn.functional.linear(np.ones(2), m.ones(2, 2)),
+    lambda m: m.nn.functional.dropout(np.ones(2)), lambda m: m.nn.functional.dropout(np.ones(2), 2.0),
+    lambda m: m.nn.functional.dropout([1.0]),
+])
+def test_functional_given_a_numpy_array_names_its_type_as_torch(call):
+    """numpy's types are named with their module (numpy.ndarray), as torch's parser names them."""
+    check_error(call)

@@ -22,7 +22,10 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 def type_name(value: Any) -> str:
-    return type(value).__name__
+    """A value's type as torch's parser names it: `list`, `Tensor`, and numpy's types with their module
+    (`numpy.ndarray`, `numpy.float64`)."""
+    kind = type(value)
+    return f"numpy.{kind.__name__}" if kind.__module__.startswith("numpy") else kind.__name__
 
 
 def _where(name: str, position: int | None) -> str:

@@ -339,6 +339,7 @@ def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool 
     _check_dropout_p(p)
     if p != p:  # NaN passes the range check above; torch's kernel then refuses it
         raise RuntimeError(f"dropout probability has to be between 0 and 1, but got {p}")
+    _tensor_args("dropout", input=input)  # (torch checks p in Python first, then its kernel's parser reads input)
     if not training or p == 0 or not input.numel():  # torch returns empty input of any dtype as it is
         return input
     if p == 1:  # everything dropped (times a zero of input's dtype, so integers pass, as torch)
