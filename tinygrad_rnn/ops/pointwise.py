@@ -1394,7 +1394,7 @@ class LerpByNumber(Function):
         return _plus(*_backward_parts(LerpByNumber, ctx, t_input, t_end))
 
 
-class LerpByTensor(LerpByNumber):
+class LerpByTensor(Function):
     """lerp with a weight per element: LerpByNumber's fused multiply-add, element by element (measured bit
     for bit), with torch's third gradient, grad * (end - input), for the weight."""
 
