@@ -21,6 +21,7 @@ from ...ops import pointwise as _pw
 from ...ops.shape import normalize_dim
 from ...random import _rng
 from . import basic as _F
+from .piecewise import piecewise_linear
 
 
 def require_float(input: Tensor, kernel: str) -> None:
@@ -180,8 +181,11 @@ def rrelu_with_generator(input: Tensor, lower: float, upper: float, training: bo
     noise = np.ones(data.shape, data.dtype)
     low = data <= 0
     noise[low] = stream.uniform_values(int(low.sum()), lower, upper, np.float64).astype(data.dtype)
-    scale = from_numpy(noise)
-    return _F._apply(lambda x: rename(x * scale, "RreluWithNoiseBackward0"), input, inplace)
+
+    def noisy(x: Tensor) -> Tensor:  # the gradient is g * noise (noise is 1 where x > 0)
+        return piecewise_linear(x, lambda a: a * noise, ~low, noise, "RreluWithNoiseBackward0")
+
+    return _F._apply(noisy, input, inplace, rounds_half=True)
 
 
 def rrelu_(input: Tensor, lower: float = 1.0 / 8, upper: float = 1.0 / 3, training: bool = False) -> Tensor:
@@ -225,17 +229,25 @@ def softshrink(input: Tensor, lambd: float = 0.5) -> Tensor:
     lambd = float(number_arg("softshrink", "lambd", lambd, 2))
     require_float(input, "softshrink_check")
     _check_lambda(lambd, input)
-    # x * 0 in between, as torch: it keeps x's sign (-0.0) and its NaN
-    inner = _pw.where(input < -lambd, input + lambd, input * 0)
-    return rename(_pw.where(input > lambd, input - lambd, inner), "SoftshrinkBackward0")
+
+    def shrunk(a: np.ndarray) -> np.ndarray:  # x * 0 in between, as torch: it keeps x's sign (-0.0) and its NaN
+        return np.where(a > lambd, a - lambd, np.where(a < -lambd, a + lambd, a * 0))
+
+    return piecewise_linear(input, shrunk, _outside(input, lambd), None, "SoftshrinkBackward0")
 
 
 def hardshrink(input: Tensor, lambd: float = 0.5) -> Tensor:
     """0 where -lambd <= x <= lambd, x elsewhere (so a NaN x, or a NaN lambd, keeps x, as in torch)."""
     lambd = float(number_arg("hardshrink", "lambd", lambd, 2))
     require_float(input, "hardshrink_cpu")
-    inside = (input >= -lambd) & (input <= lambd)
-    return rename(_pw.where(inside, _zeros_like(input), input), "HardshrinkBackward0")
+    outside = _outside(input, lambd)
+    return piecewise_linear(input, lambda a: np.where(outside, a, a.dtype.type(0)), outside, None,
+                            "HardshrinkBackward0")
+
+
+def _outside(input: Tensor, lambd: float) -> np.ndarray:
+    """Where a shrink passes its gradient: not in [-lambd, lambd] (so at NaN too, as torch's kernels)."""
+    return ~((input._data >= -lambd) & (input._data <= lambd))
 
 
 def tanhshrink(input: Tensor) -> Tensor:
@@ -254,10 +266,10 @@ def threshold(input: Tensor, threshold: float, value: float, inplace: bool = Fal
     threshold, value = _converted(threshold, input), _converted(value, input)
 
     def of(x: Tensor) -> Tensor:
-        filler = from_numpy(np.full(x.shape, value, x.dtype.np))
-        return rename(_pw.where(x <= threshold, filler, x), "ThresholdBackward0")
+        below = x._data <= threshold
+        return piecewise_linear(x, lambda a: np.where(below, a.dtype.type(value), a), ~below, None, "ThresholdBackward0")
 
-    return _F._apply(of, input, inplace)
+    return _F._apply(of, input, inplace, rounds_half=True)
 
 
 def _scalar(fn: str, name: str, value: Any, position: int) -> Any:

@@ -37,6 +37,7 @@ from ..loss_functions import (  # noqa: F401  (re-exported: F.cross_entropy, ...
     nll_loss,
     smooth_l1_loss,
 )
+from .piecewise import piecewise_linear
 
 
 def _float_kernel(input: Tensor, kernel: str) -> Tensor:
@@ -61,13 +62,14 @@ def _in_float32(fn: Callable[[Tensor], Tensor]) -> Callable[[Tensor], Tensor]:
     return run
 
 
-def _apply(fn: Callable[[Tensor], Tensor], input: Tensor, inplace: bool) -> Tensor:
+def _apply(fn: Callable[[Tensor], Tensor], input: Tensor, inplace: bool, rounds_half: bool = False) -> Tensor:
     """fn(input), written into `input` when inplace=True (as torch's `relu_` and friends do).
 
     In place, fn reads input's stand-in (its old values, which fn may save for backward), and
     the result is written into input. A float16 input is computed in float32 and rounded once, as
-    torch's kernels do."""
-    fn = _in_float32(fn)
+    torch's kernels do (fn does that itself when `rounds_half`)."""
+    if not rounds_half:
+        fn = _in_float32(fn)
     if not inplace:
         return fn(input)
     out = input._assign(fn(input._stand_in()))
@@ -106,7 +108,13 @@ def leaky_relu(input: Tensor, negative_slope: float = 0.01, inplace: bool = Fals
     tensor_arg("leaky_relu", "input", input, 1)
     number_arg("leaky_relu", "negative_slope", negative_slope, 2)
     _float_kernel(input, "leaky_relu_cpu")
-    out = _apply(lambda x: rename(_pw.where(x > 0, x, x * negative_slope), "LeakyReluBackward0"), input, inplace)
+
+    def leaky(x: Tensor) -> Tensor:
+        keep = x._data > 0
+        return piecewise_linear(x, lambda a: np.where(keep, a, a * negative_slope), keep, negative_slope,
+                                "LeakyReluBackward0")
+
+    out = _apply(leaky, input, inplace, rounds_half=True)
     return refuse_backward_of_negative_slope(out, negative_slope, "leakyReLu") if inplace else out
 
 
@@ -254,11 +262,12 @@ def hardtanh(input: Tensor, min_val: float = -1.0, max_val: float = 1.0, inplace
         clipped = from_numpy(np.asarray(np.clip(input.numpy(), low, high)).astype(input.dtype.np))
         return input._assign(clipped) if inplace else clipped
 
-    def clip(x: Tensor) -> Tensor:
-        inside = (x > min_val) & (x < max_val)
-        return rename(_pw.where(inside, x, x.detach().clamp(min_val, max_val)), "HardtanhBackward0")
+    def clip(x: Tensor) -> Tensor:  # the gradient passes unless x is at or beyond an end (so it passes at NaN)
+        keep = ~((x._data <= min_val) | (x._data >= max_val))
+        return piecewise_linear(x, lambda a: np.clip(a, min_val, max_val).astype(a.dtype, copy=False), keep, None,
+                                "HardtanhBackward0")
 
-    return _apply(clip, input, inplace)
+    return _apply(clip, input, inplace, rounds_half=True)
 
 
 def relu6(input: Tensor, inplace: bool = False) -> Tensor:
