@@ -212,6 +212,7 @@ from .surface.functions import (
     zero_,
 )
 from .surface.legacy import BoolTensor, ByteTensor, DoubleTensor, FloatTensor, HalfTensor, IntTensor, LongTensor
+from .surface.unsupported_dtypes import bfloat16, cdouble, cfloat, chalf, complex32, complex64, complex128
 from .version import __version__  # noqa: E402
 
 surface.ops.export(globals())  # torch.X for every declared op, with its aliases and out=
@@ -435,6 +436,7 @@ __all__ = [
     "bartlett_window",
     "batch_norm",
     "bernoulli",
+    "bfloat16",
     "bilinear",
     "binary_cross_entropy_with_logits",
     "bincount",
@@ -457,11 +459,14 @@ __all__ = [
     "cartesian_prod",
     "cat",
     "cdist",
+    "cdouble",
     "ceil",
     "ceil_",
     "celu",
     "celu_",
+    "cfloat",
     "chain_matmul",
+    "chalf",
     "channel_shuffle",
     "channels_last",
     "channels_last_3d",
@@ -479,6 +484,9 @@ __all__ = [
     "column_stack",
     "combinations",
     "compile",
+    "complex128",
+    "complex32",
+    "complex64",
     "concat",
     "concatenate",
     "conj",

@@ -14,12 +14,13 @@ builtins_float, builtins_int, builtins_bool = float, int, bool
 class dtype:
     """A tensor element type. Compare with `==` or `is`; there is one object per type."""
 
-    __slots__ = ("name", "np", "is_floating_point", "is_signed", "itemsize", "_legacy")
+    __slots__ = ("name", "np", "is_floating_point", "is_complex", "is_signed", "itemsize", "_legacy")
 
     def __init__(self, name: str, np_dtype: type, legacy: str) -> None:
         self.name = name
         self.np = np.dtype(np_dtype)
         self.is_floating_point = self.np.kind == "f"
+        self.is_complex = False
         self.is_signed = self.np.kind in "fi"
         self.itemsize = self.np.itemsize
         self._legacy = legacy  # torch's legacy type name: Float, Double, Long, ...
@@ -57,8 +58,12 @@ def get_default_dtype() -> dtype:
 def set_default_dtype(d: dtype) -> None:
     """Set the dtype that Python floats and `zeros`/`randn`/... produce (float32 or float64)."""
     global _default_float
+    if not isinstance(d, dtype):
+        raise TypeError("invalid dtype object: only floating-point types are supported as the default type")
+    if d.name == "bfloat16":  # torch takes it; numpy has no bfloat16 to store it in
+        raise NotImplementedError("set_default_dtype(torch.bfloat16): tinygrad_rnn has no bfloat16 tensors")
     if d not in (float32, float64, float16):
-        raise TypeError(f"only floating-point types are supported as the default type, got {d}")
+        raise TypeError("only floating-point types are supported as the default type")
     _default_float = d
 
 

@@ -14,6 +14,7 @@ from ..argcheck import invalid_combination, type_name
 from ..core import dtypes
 from ..core.tensor import Tensor
 from ..ops import promotion
+from .unsupported_dtypes import bfloat16
 
 
 def _dtype_arg(fn: str, name: str, value: Any, position: int) -> dtypes.dtype:
@@ -25,6 +26,9 @@ def _dtype_arg(fn: str, name: str, value: Any, position: int) -> dtypes.dtype:
     if not isinstance(value, dtypes.dtype):
         raise TypeError(f"{fn}(): argument '{name}' (position {position}) must be torch.dtype, not {type_name(value)}")
     return value
+
+
+_REAL_PART = {"complex32": dtypes.float16, "complex64": dtypes.float32, "complex128": dtypes.float64}
 
 
 def _g(value: float) -> str:
@@ -52,14 +56,16 @@ class finfo(_Limits):
 
     def __init__(self, type: Any = None) -> None:  # noqa: A002 - torch's parameter name
         d = dtypes.get_default_dtype() if type is None else _dtype_arg("finfo", "type", type, 1)
+        d = _REAL_PART.get(d.name, d)  # a complex dtype's limits are those of its parts, as in torch
         if not d.is_floating_point:
             raise TypeError("torch.finfo() requires a floating point input type. Use torch.iinfo to handle 'torch.finfo'")
-        info = np.finfo(d.np)
         self.bits: int = d.itemsize * 8
-        self.eps: float = float(info.eps)
-        self.max: float = float(info.max)
-        self.min: float = float(info.min)
-        self.tiny: float = float(info.smallest_normal)
+        if d is bfloat16:  # float32's exponent with 8 bits of precision: numpy has no bfloat16 to ask
+            self.eps, self.max, self.tiny = 2.0 ** -7, float((2 - 2.0 ** -7) * 2.0 ** 127), 2.0 ** -126
+        else:
+            info = np.finfo(d.np)
+            self.eps, self.max, self.tiny = float(info.eps), float(info.max), float(info.smallest_normal)
+        self.min: float = -self.max
         self.smallest_normal: float = self.tiny
         # the decimal digits the dtype holds for sure: 10 ** -floor(-log10(eps))
         self.resolution: float = 10.0 ** -math.floor(-math.log10(self.eps))

@@ -37,6 +37,7 @@ from ..ops.cast import Cast
 from ..ops.pointwise import Clone
 from ..ops.promotion import as_operand
 from ..ops.shape import normalize_dim
+from . import unsupported_dtypes
 from .assignment import assignable_number, check_put_dtype, check_value_shape, is_advanced
 from .factories import empty_strided
 from .histogram import METHOD_SIGNATURES as HISTOGRAM_METHOD_SIGNATURES
@@ -255,6 +256,11 @@ class TensorMethods:
     char = _converts_to(dtypes.int8, "char")
     byte = _converts_to(dtypes.uint8, "byte")
     bool = _converts_to(dtypes.bool, "bool")
+    # named, not stored: these raise NotImplementedError (unsupported_dtypes.py)
+    bfloat16 = _converts_to(unsupported_dtypes.bfloat16, "bfloat16")
+    cfloat = _converts_to(unsupported_dtypes.cfloat, "cfloat")
+    cdouble = _converts_to(unsupported_dtypes.cdouble, "cdouble")
+    chalf = _converts_to(unsupported_dtypes.chalf, "chalf")
 
     def contiguous(self, *, memory_format: Any = None) -> Tensor:
         check_memory_format("contiguous", memory_format, self.ndim)

@@ -1,0 +1,66 @@
+"""bfloat16 and the complex dtypes can be named, compared and asked about (finfo), as torch code does in tables
+and checks; storing one raises NotImplementedError naming it."""
+import copy
+import pickle
+
+import pytest
+from helpers import require_torch
+
+import tinygrad_rnn
+
+NAMES = ["bfloat16", "complex32", "complex64", "complex128", "chalf", "cfloat", "cdouble"]
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_named_with_torchs_properties(name):
+    torch = require_torch()
+    ours, theirs = getattr(tinygrad_rnn, name), getattr(torch, name)
+    assert (str(ours), ours.is_floating_point, ours.is_complex, ours.is_signed, ours.itemsize) == \
+        (str(theirs), theirs.is_floating_point, theirs.is_complex, theirs.is_signed, theirs.itemsize)
+    assert pickle.loads(pickle.dumps(ours)) is ours and copy.deepcopy(ours) is ours
+
+
+@pytest.mark.parametrize("name", ["bfloat16", "complex32", "complex64", "complex128", "float32"])
+def test_finfo_as_torch(name):
+    torch = require_torch()
+    ours, theirs = tinygrad_rnn.finfo(getattr(tinygrad_rnn, name)), torch.finfo(getattr(torch, name))
+    assert repr(ours) == repr(theirs)
+    assert [getattr(ours, k) for k in ("bits", "eps", "max", "min", "tiny", "resolution", "dtype")] == \
+        [getattr(theirs, k) for k in ("bits", "eps", "max", "min", "tiny", "resolution", "dtype")]
+
+
+def test_a_table_of_dtypes_and_a_comparison_work():
+    torch = tinygrad_rnn
+    ptdtype = {"float32": torch.float32, "bfloat16": torch.bfloat16, "float16": torch.float16}["float32"]
+    assert torch.ones(2, dtype=ptdtype).dtype == torch.float32 != torch.bfloat16
+    assert not torch.ones(2).is_complex() and not torch.float32.is_complex
+    assert torch.nn.ReLU().bfloat16() is not None  # nothing to convert
+
+
+@pytest.mark.parametrize("make", [
+    lambda t: t.zeros(2, dtype=t.bfloat16),
+    lambda t: t.tensor([1.0], dtype=t.complex64),
+    lambda t: t.ones(2).to(t.bfloat16),
+    lambda t: t.ones(2).bfloat16(),
+    lambda t: t.ones(2).cfloat(),
+    lambda t: t.randn(2, dtype=t.bfloat16),
+    lambda t: t.nn.Linear(2, 2).bfloat16(),
+    lambda t: t.nn.Linear(2, 2).to(t.bfloat16),
+    lambda t: t.ones(2).sum(dtype=t.bfloat16),
+    lambda t: t.set_default_dtype(t.bfloat16),
+])
+def test_storing_one_raises_not_implemented_naming_it(make):
+    with pytest.raises(NotImplementedError, match="bfloat16|complex64"):
+        make(tinygrad_rnn)
+
+
+@pytest.mark.parametrize("value", ["int64", "bool", "complex64", 3, "float32"])
+def test_set_default_dtype_refuses_as_torch(value):
+    torch = require_torch()
+
+    def message(lib):
+        with pytest.raises(TypeError) as info:
+            lib.set_default_dtype(getattr(lib, value) if value in ("int64", "bool", "complex64") else value)
+        return str(info.value)
+
+    assert message(tinygrad_rnn) == message(torch)

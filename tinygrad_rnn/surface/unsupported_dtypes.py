@@ -1,0 +1,36 @@
+"""torch dtypes that tinygrad_rnn can name but not store: bfloat16 and the complex types.
+
+numpy has no bfloat16, and complex tensors (with their conjugate gradients) are out of this project's scope.
+Code written for torch often names them without making a tensor of them, as nanoGPT's table
+`{'float32': torch.float32, 'bfloat16': torch.bfloat16, 'float16': torch.float16}[dtype]` or a check
+`x.dtype == torch.bfloat16` does: that works. Asking for storage (a tensor, a cast, the default dtype) raises
+NotImplementedError naming the dtype, where torch would work.
+"""
+from __future__ import annotations
+
+from ..core.dtypes import dtype
+
+
+class UnsupportedDtype(dtype):
+    """A dtype with torch's name, kind and size, whose numpy type (`.np`, what storage needs) raises."""
+
+    __slots__ = ()
+
+    def __init__(self, name: str, legacy: str, itemsize: int, is_complex: bool) -> None:
+        self.name, self._legacy, self.itemsize = name, legacy, itemsize
+        self.is_floating_point, self.is_complex, self.is_signed = not is_complex, is_complex, True
+
+    @property  # type: ignore[override]
+    def np(self):  # noqa: ANN201
+        raise NotImplementedError(f"tinygrad_rnn has no {self.name} tensors (numpy has no such type): "
+                                  f"torch.{self.name} can be named and compared, not stored")
+
+    def __reduce__(self) -> str:
+        return self.name  # this module's singleton
+
+
+bfloat16 = UnsupportedDtype("bfloat16", "BFloat16", 2, is_complex=False)
+complex32 = UnsupportedDtype("complex32", "ComplexHalf", 4, is_complex=True)
+complex64 = UnsupportedDtype("complex64", "ComplexFloat", 8, is_complex=True)
+complex128 = UnsupportedDtype("complex128", "ComplexDouble", 16, is_complex=True)
+chalf, cfloat, cdouble = complex32, complex64, complex128  # torch's aliases
