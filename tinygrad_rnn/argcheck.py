@@ -21,11 +21,27 @@ from .core.tensor import Tensor
 F = TypeVar("F", bound=Callable[..., Any])
 
 
+# A Python class statement makes a heap type that stays mutable; C types are static or immutable
+_IMMUTABLE_TYPE, _HEAP_TYPE = 1 << 8, 1 << 9  # Py_TPFLAGS_IMMUTABLETYPE, Py_TPFLAGS_HEAPTYPE
+
+
+# our Python classes that stand for torch's C types, by the names torch's parser gives those
+_TORCH_C_TYPES = {"dtype": "torch.dtype", "UnsupportedDtype": "torch.dtype", "device": "torch.device",
+                  "layout": "torch.layout", "memory_format": "torch.memory_format", "finfo": "torch.finfo",
+                  "iinfo": "torch.iinfo", "Size": "torch.Size", "Generator": "torch._C.Generator"}
+
+
 def type_name(value: Any) -> str:
-    """A value's type as torch's parser names it: `list`, `Tensor`, and numpy's types with their module
-    (`numpy.ndarray`, `numpy.float64`)."""
+    """A value's type as torch's parser names it, which is CPython's tp_name: a Python class by its name
+    (`Tensor`, `MyModule`), a type built into Python by its name (`list`), and a type some other C extension
+    defines with its module (`numpy.ndarray`, `numpy.float64`, `collections.deque`)."""
     kind = type(value)
-    return f"numpy.{kind.__name__}" if kind.__module__.startswith("numpy") else kind.__name__
+    if kind.__module__.startswith("tinygrad_rnn") and kind.__name__ in _TORCH_C_TYPES:
+        return _TORCH_C_TYPES[kind.__name__]
+    python_class = kind.__flags__ & (_HEAP_TYPE | _IMMUTABLE_TYPE) == _HEAP_TYPE
+    if python_class or kind.__module__ == "builtins":
+        return kind.__name__
+    return f"{kind.__module__.split('.')[0]}.{kind.__qualname__}"
 
 
 def _where(name: str, position: int | None) -> str:

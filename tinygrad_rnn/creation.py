@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from .argcheck import int_arg, invalid_combination, number_arg, size_arg
+from .argcheck import int_arg, invalid_combination, number_arg, size_arg, type_name
 from .core import dtypes
 from .core.modes import modes
 from .core.tensor import Tensor
@@ -22,7 +22,7 @@ from .layout import check_layout, check_memory_format, check_pin_memory
 def _finish(t: Tensor, requires_grad: bool, device: Any = None) -> Tensor:
     check_device(device)
     if not isinstance(requires_grad, bool) and requires_grad is not None:  # torch's parser: a bool (or None)
-        raise TypeError(f"argument 'requires_grad' must be bool, not {type(requires_grad).__name__}")
+        raise TypeError(f"argument 'requires_grad' must be bool, not {type_name(requires_grad)}")
     if requires_grad:
         if not t.dtype.is_floating_point:  # the factories' wording differs from requires_grad_()'s
             raise RuntimeError("Only Tensors of floating point and complex dtype can require gradients")
@@ -38,7 +38,16 @@ _SEQUENCES = (list, tuple, range)
 
 
 def _is_sequence(x: Any) -> bool:
-    return isinstance(x, _SEQUENCES) or (isinstance(x, np.ndarray) and x.ndim > 0)
+    """torch's test (Python's sequence protocol): a list, tuple or range, a numpy array with dimensions, or any
+    object with a length and indexing (a deque, an array.array, a memoryview); no dict, str, bytes, or tensor
+    and numpy scalar (those are read as one value)."""
+    if isinstance(x, _SEQUENCES):
+        return True
+    if isinstance(x, (float, int, Tensor, np.generic, str, bytes, dict)):
+        return False
+    if isinstance(x, np.ndarray):
+        return x.ndim > 0
+    return hasattr(type(x), "__getitem__") and hasattr(type(x), "__len__")
 
 
 def _data_shape(data: Any) -> tuple:
@@ -75,8 +84,8 @@ def _infer_dtype(data: Any) -> dtypes.dtype:
             typed.append(dtypes.from_numpy_dtype(v.dtype))
         elif isinstance(v, (bool, int, float)):
             kinds.add(bool if isinstance(v, bool) else float if isinstance(v, float) else int)
-        elif isinstance(v, str):
-            raise TypeError("new(): invalid data type 'str'")
+        elif isinstance(v, (str, bytes)):
+            raise TypeError(f"new(): invalid data type '{type(v).__name__}'")
         else:
             raise RuntimeError(f"Could not infer dtype of {type(v).__name__}")
     if typed:
@@ -101,7 +110,7 @@ def _scalar_value(v: Any, d: dtypes.dtype) -> Any:
         v = v.item()
     if d.is_floating_point:
         if not isinstance(v, (bool, int, float)):
-            raise TypeError(f"must be real number, not {type(v).__name__}")
+            raise TypeError(f"must be real number, not {type_name(v)}")
         return float(v)
     if not isinstance(v, (bool, int, float)):
         raise TypeError(f"'{type(v).__name__}' object cannot be interpreted as an integer")
@@ -160,9 +169,9 @@ def _to_array(data: Any, d: dtypes.dtype | None) -> np.ndarray:
         own = dtypes.from_numpy_dtype(data.dtype)  # (its TypeError comes first)
         check_strides(data)
         return data.astype(d.np if d else own.np, copy=True)
-    if isinstance(data, str):
-        raise TypeError("new(): invalid data type 'str'")
-    if d is None and not isinstance(data, (*_SEQUENCES, bool, int, float, np.generic)):  # else: d's TypeError
+    if isinstance(data, (str, bytes)):
+        raise TypeError(f"new(): invalid data type '{type(data).__name__}'")
+    if d is None and not (_is_sequence(data) or isinstance(data, (bool, int, float, np.generic))):  # else: d's
         raise RuntimeError(f"Could not infer dtype of {type(data).__name__}")
     if isinstance(data, (list, tuple)) and any(isinstance(x, np.ndarray) for x in data):
         warnings.warn(
@@ -178,7 +187,7 @@ def tensor(data: Any, dtype: Any = None, device: Any = None, requires_grad: bool
            pin_memory: bool = False) -> Tensor:
     """A new tensor holding a copy of `data`."""
     if not isinstance(requires_grad, bool):  # tensor()'s parser takes only a bool here (no None), before the data
-        raise TypeError(f"tensor(): argument 'requires_grad' must be bool, not {type(requires_grad).__name__}")
+        raise TypeError(f"tensor(): argument 'requires_grad' must be bool, not {type_name(requires_grad)}")
     check_pin_memory("tensor", pin_memory)
     if device is not None:
         check_device_name(device)  # the parser's, before the data; a CUDA device is refused after it
@@ -313,7 +322,7 @@ def factory(fn: Callable[..., Tensor]) -> Callable[..., Tensor]:
         name = fn.__name__
         requires_grad = kw.get("requires_grad")
         if not isinstance(requires_grad, bool) and requires_grad is not None:  # parsed before any value is checked
-            raise TypeError(f"{name}(): argument 'requires_grad' must be bool, not {type(requires_grad).__name__}")
+            raise TypeError(f"{name}(): argument 'requires_grad' must be bool, not {type_name(requires_grad)}")
         check_layout(name, layout)
         check_pin_memory(name, pin_memory)
         if out is None:
@@ -327,7 +336,7 @@ def factory(fn: Callable[..., Tensor]) -> Callable[..., Tensor]:
 
 def _check_out(name: str, out: Any, dtype: Any) -> None:
     if not isinstance(out, Tensor):
-        raise TypeError(f"{name}(): argument 'out' must be Tensor, not {type(out).__name__}")
+        raise TypeError(f"{name}(): argument 'out' must be Tensor, not {type_name(out)}")
     if dtype is not None and dtypes.as_dtype(dtype) is not out.dtype:
         raise RuntimeError(f"dtype {dtypes.as_dtype(dtype)._legacy} does not match dtype of out parameter "
                            f"({out.dtype._legacy})")
@@ -376,7 +385,7 @@ def check_like_arguments(name: str, requires_grad: Any, kw: dict) -> None:
     """The keywords of a *_like factory torch checks before it makes anything: requires_grad is a bool, the
     device one that runs here, the layout, memory format and pin_memory ones a numpy array has (layout.py)."""
     if not isinstance(requires_grad, bool) and requires_grad is not None:
-        raise TypeError(f"{name}(): argument 'requires_grad' must be bool, not {type(requires_grad).__name__}")
+        raise TypeError(f"{name}(): argument 'requires_grad' must be bool, not {type_name(requires_grad)}")
     unknown = set(kw) - {"device", "layout", "memory_format", "pin_memory"}
     if unknown:
         raise TypeError(f"{name}() got an unexpected keyword argument '{min(unknown)}'")

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from .argcheck import type_name
+
 
 class device:
     """torch.device('cpu'). Naming another known device type is allowed, as in torch (d2l prints
@@ -40,7 +42,7 @@ class device:
 def _check_index(index: Any) -> None:
     """torch's checks of an explicit device index: a non-negative int."""
     if type(index) is not int:
-        raise TypeError(f"device(): argument 'index' (position 2) must be int, not {type(index).__name__}")
+        raise TypeError(f"device(): argument 'index' (position 2) must be int, not {type_name(index)}")
     if index < 0:
         raise RuntimeError("Device index must not be negative")
 

@@ -25,6 +25,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
+from ..argcheck import type_name
 from ..core.forward_mode import set_tangent, tangent_at
 from ..core.function import Function, rename
 from ..core.modes import modes
@@ -163,6 +164,6 @@ def unpack_dual(tensor: Any, *, level: int | None = None) -> UnpackedDualTensor:
     if (_current_level() if level is None else level) != _current_level() or _current_level() < 0:
         return UnpackedDualTensor(tensor, None)  # no tangents at a level that is not open
     if not isinstance(tensor, Tensor):
-        raise TypeError(f"_unpack_dual(): argument 'dual' (position 1) must be Tensor, not {type(tensor).__name__}")
+        raise TypeError(f"_unpack_dual(): argument 'dual' (position 1) must be Tensor, not {type_name(tensor)}")
     tangent = tangent_at(tensor, modes.dual_level)
     return UnpackedDualTensor(tensor if tangent is None else rename(Alias.apply(tensor), "torch::autograd::Identity"), tangent)

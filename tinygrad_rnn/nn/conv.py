@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from ..argcheck import is_int
+from ..argcheck import is_int, type_name
 from ..core.tensor import Tensor
 from . import init
 from .functional_ext import conv as _conv
@@ -28,7 +28,7 @@ def _check_kernel_size(kernel_size: Any) -> None:
     for i, k in enumerate(kernel_size if isinstance(kernel_size, (tuple, list)) else (kernel_size,)):
         if not is_int(k):  # the weight's size is (out, in, *kernel_size): torch counts from 1
             raise TypeError(f"empty(): argument 'size' failed to unpack the object at pos {3 + i} with error "
-                            f"\"type must be tuple of ints,but got {type(k).__name__}\"")
+                            f"\"type must be tuple of ints,but got {type_name(k)}\"")
 
 
 def _ntuple(value: Any, nd: int) -> tuple:

@@ -29,7 +29,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from ..argcheck import invalid_combination
+from ..argcheck import invalid_combination, type_name
 from ..core.function import Function
 from ..core.tensor import Tensor
 from .loss_functions import _reduction
@@ -153,7 +153,7 @@ def _as_lengths(lengths: Lengths, name: str) -> np.ndarray:
         return lengths._data.reshape(-1).astype(np.int64)
     if isinstance(lengths, (list, tuple)) and all(isinstance(v, (int, np.integer)) for v in lengths):
         return np.asarray(lengths, dtype=np.int64).reshape(-1)
-    raise TypeError(f"ctc_loss(): {name} must be a tuple of ints or a Tensor, not {type(lengths).__name__}")
+    raise TypeError(f"ctc_loss(): {name} must be a tuple of ints or a Tensor, not {type_name(lengths)}")
 
 
 def _check_lengths(values: np.ndarray, name: str, at_most: int | None = None) -> None:

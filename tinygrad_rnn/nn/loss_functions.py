@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from ..argcheck import float_arg, tensor_arg
+from ..argcheck import float_arg, tensor_arg, type_name
 from ..core import dtypes
 from ..core.forward_mode import given
 from ..core.function import Function, rename
@@ -442,7 +442,7 @@ def cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None, s
     the uniform distribution over classes.
     """
     if not isinstance(input, Tensor):
-        raise TypeError(f"cross_entropy_loss(): argument 'input' (position 1) must be Tensor, not {type(input).__name__}")
+        raise TypeError(f"cross_entropy_loss(): argument 'input' (position 1) must be Tensor, not {type_name(input)}")
     reduction = _reduction(size_average, reduce, reduction)
     tensor_arg("cross_entropy_loss", "target", target, 2)
     if input.shape == target.shape:

@@ -23,6 +23,7 @@ from typing import Any
 
 import numpy as np
 
+from ..argcheck import type_name
 from ..autograd import is_grad_enabled, no_grad
 from ..core import dtypes
 from ..core.tensor import Tensor
@@ -535,7 +536,7 @@ class Module:
     def requires_grad_(self, requires_grad: bool = True) -> Module:
         if not isinstance(requires_grad, bool):
             raise TypeError("requires_grad_(): argument 'requires_grad' (position 1) must be bool, "
-                            f"not {type(requires_grad).__name__}")
+                            f"not {type_name(requires_grad)}")
         for param in self.parameters():
             param.requires_grad_(requires_grad)
         return self

@@ -11,6 +11,7 @@ from __future__ import annotations
 import warnings
 from typing import Any
 
+from ..argcheck import type_name
 from ..core.tensor import Tensor
 from . import functional as F
 from .functional_ext import vectors as _vectors
@@ -22,7 +23,7 @@ _REDUCTIONS = {1: "mean", 2: "sum"}  # torch's Reduction enum; any other integer
 
 def _reduction(fn: str, reduction: Any, position: int) -> str:
     if not isinstance(reduction, int) or isinstance(reduction, bool):
-        raise TypeError(f"{fn}(): argument 'reduction' (position {position}) must be int, not {type(reduction).__name__}")
+        raise TypeError(f"{fn}(): argument 'reduction' (position {position}) must be int, not {type_name(reduction)}")
     return _REDUCTIONS.get(reduction, "none")
 
 

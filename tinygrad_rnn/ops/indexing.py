@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from ..argcheck import int_arg, invalid_combination, is_int
+from ..argcheck import int_arg, invalid_combination, is_int, type_name
 from ..core import dtypes
 from ..core.function import Function, rename
 from ..core.tensor import Tensor
@@ -40,7 +40,7 @@ def _check_index_vector(fn: str, index: Any, dim: int, size: int, **bounds: Any)
 def _index_vector(fn: str, index: Any) -> np.ndarray:
     """An index vector (0-d or 1-d, int32/int64) as a 1-d int64 array; its values are not checked."""
     if not isinstance(index, Tensor):
-        raise TypeError(f"{fn}(): argument 'index' must be Tensor, not {type(index).__name__}")
+        raise TypeError(f"{fn}(): argument 'index' must be Tensor, not {type_name(index)}")
     if index.dtype not in (dtypes.int64, dtypes.int32):
         raise RuntimeError(f"{fn}(): Expected dtype int32/int64 for index but got: {index.dtype._legacy}")
     if index.ndim > 1:
@@ -204,7 +204,7 @@ def index_fill(input: Tensor, dim: int, index: Tensor, value: Any) -> Tensor:
 def _put_key(input: Tensor, indices: Any) -> tuple:
     """A tuple of index tensors as a numpy key, with torch's checks."""
     if not isinstance(indices, (tuple, list)):
-        raise TypeError(f"index_put(): argument 'indices' must be tuple of Tensors, not {type(indices).__name__}")
+        raise TypeError(f"index_put(): argument 'indices' must be tuple of Tensors, not {type_name(indices)}")
     key = []
     for dim, k in enumerate(indices):
         if not isinstance(k, Tensor) or k.dtype.is_floating_point:

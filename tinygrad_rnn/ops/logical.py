@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 
+from ..argcheck import type_name
 from ..core import dtypes
 from ..core.tensor import Tensor
 from ..creation import tensor
@@ -125,7 +126,7 @@ def bitwise_right_shift(input: Any, other: Any) -> Tensor:
 def _logical(numpy_op: Callable[..., Any], name: str, input: Tensor, other: Any) -> Tensor:
     """The truth of each element of both (any dtype; zero is False), combined by numpy_op."""
     if not isinstance(other, Tensor):
-        raise TypeError(f"{name}(): argument 'other' (position 2) must be Tensor, not {type(other).__name__}")
+        raise TypeError(f"{name}(): argument 'other' (position 2) must be Tensor, not {type_name(other)}")
     return compare(numpy_op, input, other)
 
 

@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 
 from .. import return_types
-from ..argcheck import as_called, bool_arg, int_arg, invalid_combination, is_bool_tensor, is_int
+from ..argcheck import as_called, bool_arg, int_arg, invalid_combination, is_bool_tensor, is_int, type_name
 from ..backend.blas_threads import blas_threads
 from ..backend.errstate import quiet_floats
 from ..core import dtypes
@@ -990,7 +990,7 @@ def spread_overloads(fn: Callable[..., Any]) -> Callable[..., Any]:
             for pos, d in enumerate(dim, 1):
                 if not is_int(d):
                     raise TypeError(f"{fn.__name__}(): argument 'dim' failed to unpack the object at pos {pos} with "
-                                    f"error \"type must be tuple of ints,but got {type(d).__name__}\"")
+                                    f"error \"type must be tuple of ints,but got {type_name(d)}\"")
         not_a_dim = not (dim is None or isinstance(dim, (bool, tuple, list)) or is_int(dim))
         keepdim_given = len(args) > 2 or "keepdim" in kwargs
         not_a_keepdim = keepdim_given and not isinstance(args[2] if len(args) > 2 else kwargs["keepdim"], bool)
@@ -1109,7 +1109,7 @@ def norm_along(input: Tensor, p: Any = "fro", dim: Any = None, keepdim: bool = F
     """The p-norm over dims (all by default); p = 2 ('fro', None), 1, inf, or any positive number; 'nuc' is a
     matrix norm (the sum of singular values)."""
     if isinstance(p, (list, tuple)):
-        raise TypeError(f"linalg_vector_norm(): argument 'ord' (position 2) must be Number, not {type(p).__name__}")
+        raise TypeError(f"linalg_vector_norm(): argument 'ord' (position 2) must be Number, not {type_name(p)}")
     p = "fro" if p is None else p
     if isinstance(p, str) and (p != "fro" or isinstance(dim, (list, tuple)) and len(dim) > 2):
         return _matrix_norm(input, p, dim, keepdim, dtype)
@@ -1298,7 +1298,7 @@ def median(input: Tensor, dim: Any = _EVERY_DIM, keepdim: bool = False) -> Any:
     if dim is _EVERY_DIM and keepdim is not False:  # torch's median(input) takes nothing else
         raise TypeError('median() missing 1 required positional arguments: "dim"')
     if dim is not _EVERY_DIM and not is_int(dim):  # torch's parser checks the types first
-        raise TypeError(f"median(): argument 'dim' (position 2) must be int, not {type(dim).__name__}")
+        raise TypeError(f"median(): argument 'dim' (position 2) must be int, not {type_name(dim)}")
     keepdim = bool_arg("median", "keepdim", keepdim)
     if dim is _EVERY_DIM:
         flat = input.reshape(-1)

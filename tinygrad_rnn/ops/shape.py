@@ -21,6 +21,7 @@ from ..argcheck import (
     is_int,
     no_overload,
     size_arg,
+    type_name,
 )
 from ..backend.accumulate import SliceGrad, dense
 from ..backend.broadcast import broadcast_view
@@ -49,7 +50,7 @@ def wrap_dim(dim: Any, ndim: int) -> int:
     """normalize_dim for one dim of a list of them (`tuple of ints dims`), which takes a bool 0-d tensor."""
     if not isinstance(dim, builtins.int) or isinstance(dim, builtins.bool):
         if not hasattr(dim, "__index__") or isinstance(dim, builtins.bool):  # torch's parser refuses these first
-            raise TypeError(f"argument 'dim' must be int, not {type(dim).__name__}")
+            raise TypeError(f"argument 'dim' must be int, not {type_name(dim)}")
         dim = int(dim.__index__())
     n = builtins.max(ndim, 1)
     if not -n <= dim < n:
@@ -643,7 +644,7 @@ def flatten(input: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
 def _check_same(tensors: Sequence[Tensor], name: str) -> list:
     if not isinstance(tensors, (list, tuple)):
         raise TypeError(f"{name.removeprefix('torch.')}(): argument 'tensors' (position 1) must be tuple of Tensors, "
-                        f"not {type(tensors).__name__}")
+                        f"not {type_name(tensors)}")
     tensors = list(tensors)
     if not tensors:
         if name == "stack":
@@ -854,7 +855,7 @@ def unsafe_chunk(input: Tensor, chunks: int, dim: int = 0) -> tuple:
 def unsafe_split(input: Tensor, split_size: int, dim: int = 0) -> tuple:
     """split into pieces of split_size, with torch's node names for the unsafe_ variant."""
     if not is_int(split_size):
-        raise TypeError(f"unsafe_split(): argument 'split_size' (position 2) must be int, not {type(split_size).__name__}")
+        raise TypeError(f"unsafe_split(): argument 'split_size' (position 2) must be int, not {type_name(split_size)}")
     return _unsafe(split(input, split_size, dim))
 
 
@@ -884,7 +885,7 @@ def gather_along(input: Tensor, dim: int, index: np.ndarray) -> Tensor:
     renumber_method_errors=True)
 def gather(input: Tensor, dim: int, index: Tensor, *, sparse_grad: bool = False) -> Tensor:
     if not isinstance(sparse_grad, bool):
-        raise TypeError(f"gather(): argument 'sparse_grad' must be bool, not {type(sparse_grad).__name__}")
+        raise TypeError(f"gather(): argument 'sparse_grad' must be bool, not {type_name(sparse_grad)}")
     if sparse_grad:
         raise NotImplementedError("gather(sparse_grad=True) is not implemented: tinygrad_rnn's gradients are dense")
     d = normalize_dim(int_arg("gather", "dim", dim, 2), input.ndim)
@@ -1068,19 +1069,41 @@ def in_range(key: tuple) -> tuple:
                  for k in key)
 
 
-def sequence_key(key: Any) -> Any:
-    """torch's (and old numpy's) rule: a short list holding a sequence, slice, None, `...` or a tensor (0-d too)
-    is a tuple of indices, not one index (x[[[0], [1]]] is x[[0], [1]], x[[t, 0]] is x[t, 0]). A `range` is
-    read as the list of its numbers (`logp[range(n), target]` in "What is torch.nn really?")."""
-    if isinstance(key, tuple) and builtins.any(type(k) is range for k in key):
-        return tuple(list(k) if type(k) is range else k for k in key)
-    if type(key) is range:
-        key = list(key)
-    if not isinstance(key, list) or len(key) >= 32:
+_NON_TUPLE_SEQUENCE = ("Using a non-tuple sequence for multidimensional indexing is deprecated and will be changed in "
+                       "pytorch 2.9; use x[tuple(seq)] instead of x[seq]. In pytorch 2.9 this will be interpreted as "
+                       "tensor index, x[torch.tensor(seq)], which will result either in an error or a different result "
+                       "(Triggered internally at /__w/pytorch/pytorch/torch/csrc/autograd/python_variable_indexing.cpp:"
+                       "{line}.)")
+
+
+def _python_sequence(k: Any) -> bool:
+    """Python's sequence protocol, as torch tests it: a list, range, deque, str, ... (not a tuple, tensor or array)."""
+    if isinstance(k, (list, range, str)):
+        return True
+    if isinstance(k, (tuple, builtins.int, builtins.float, Tensor, np.ndarray, np.generic, dict, bytes)) or k is None:
+        return False
+    return hasattr(type(k), "__getitem__") and hasattr(type(k), "__len__")
+
+
+def sequence_key(key: Any, stacklevel: int = 5) -> Any:
+    """torch's (and old numpy's) rule: a short sequence that is not a tuple but holds a sequence, slice, None, `...`
+    or a tensor (0-d too) is a tuple of indices, not one index (x[[[0], [1]]] is x[[0], [1]], x[[t, 0]] is x[t, 0]),
+    with torch's deprecation warning; any other one is a list of indices. A `range` or a deque in a tuple is read
+    as the list of its numbers (`logp[range(n), target]` in "What is torch.nn really?")."""
+    if isinstance(key, tuple):
+        if builtins.any(_python_sequence(k) and not isinstance(k, (list, str)) for k in key):
+            return tuple(list(k) if _python_sequence(k) and not isinstance(k, str) else k for k in key)
         return key
-    def makes_tuple(k: Any) -> bool:
-        return isinstance(k, (list, tuple, str, slice, Tensor)) or k is None or k is Ellipsis
-    return tuple(key) if builtins.any(makes_tuple(k) for k in key) else key
+    if not _python_sequence(key) or isinstance(key, str):
+        return key
+    key = list(key)
+    for k in key[:len(key) if len(key) < 32 else 0]:
+        # torch's two warnings differ in the line they cite: one for an index or a slice, one for None or `...`
+        if _python_sequence(k) or isinstance(k, (tuple, slice, Tensor)) or k is None or k is Ellipsis:
+            line = 359 if k is None or k is Ellipsis else 349
+            warnings.warn(_NON_TUPLE_SEQUENCE.format(line=line), UserWarning, stacklevel=stacklevel)
+            return tuple(key)
+    return key
 
 
 def _index(input: Tensor, np_key: tuple) -> Tensor:
@@ -1137,7 +1160,7 @@ def _getitem(input: Tensor, key: Any, late: list | None) -> Tensor:
 def flip(input: Tensor, dims: Any) -> Tensor:
     """input with the order of its elements reversed along each of `dims` (a tuple of ints)."""
     if not isinstance(dims, (tuple, list)):
-        raise TypeError(f"flip(): argument 'dims' (position 2) must be tuple of ints, not {type(dims).__name__}")
+        raise TypeError(f"flip(): argument 'dims' (position 2) must be tuple of ints, not {type_name(dims)}")
     return _flipped(input, normalize_dims(tuple(dims), input.ndim))
 
 
@@ -1813,7 +1836,7 @@ def atleast_3d(*tensors: Any) -> Any:
 def _tensor_list(name: str, tensors: Any) -> list:
     if not isinstance(tensors, (tuple, list)):
         raise TypeError(f"{name}(): argument 'tensors' (position 1) must be tuple of Tensors, not "
-                        f"{type(tensors).__name__}")
+                        f"{type_name(tensors)}")
     return list(tensors)
 
 
@@ -1986,7 +2009,7 @@ def unravel_index(indices: Tensor, shape: Any) -> tuple:
 def _triangle_indices(name: str, sizes: tuple, lower: bool, dtype: Any, device: Any, layout: Any,
                       requires_grad: Any) -> Tensor:
     if not isinstance(requires_grad, builtins.bool) and requires_grad is not None:  # the parser's checks first
-        raise TypeError(f"{name}(): argument 'requires_grad' must be bool, not {type(requires_grad).__name__}")
+        raise TypeError(f"{name}(): argument 'requires_grad' must be bool, not {type_name(requires_grad)}")
     row, col, offset = (int_arg(name, n, v, i + 1) for i, (n, v) in enumerate(zip(("row", "col", "offset"), sizes)))
     check_device(device)
     check_layout(name, layout)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..argcheck import type_name
 from ..core.function import Function, rename
 from ..core.tensor import Tensor
 from ..layout import contiguous_format
@@ -28,7 +29,7 @@ def _copied_all(views: tuple, node_name: str, out: Any) -> Any:
     if out is None:
         return pieces
     if not isinstance(out, (list, tuple)) or not all(isinstance(o, Tensor) for o in out):
-        raise TypeError(f"argument 'out' must be tuple of Tensors, not {type(out).__name__}")
+        raise TypeError(f"argument 'out' must be tuple of Tensors, not {type_name(out)}")
     if len(out) != len(pieces):
         raise RuntimeError(f"Expected out to have {len(pieces)} tensors, but got {len(out)}")
     for target, piece in zip(out, pieces):
@@ -112,7 +113,7 @@ def as_strided_copy(input: Tensor, size: Any, stride: Any, storage_offset: int |
 @op(method=False, samples=_plain_samples(((5, 4), 2), ((5, 4), 3, 1), ((0, 3), 1)))
 def split_copy(input: Tensor, split_size: int, dim: int = 0, *, out: Any = None) -> Any:
     if not isinstance(split_size, int) or isinstance(split_size, bool):
-        raise TypeError(f"split_copy(): argument 'split_size' (position 2) must be int, not {type(split_size).__name__}")
+        raise TypeError(f"split_copy(): argument 'split_size' (position 2) must be int, not {type_name(split_size)}")
     return _copied_all(input.split(split_size, dim), "SplitBackward0_copy", out)
 
 

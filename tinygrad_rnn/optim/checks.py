@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..argcheck import type_name
 from ..core.tensor import Tensor
 
 
@@ -64,7 +65,7 @@ def _check_fused_kernel_arguments(kernel: str, arguments: dict) -> None:
         elif name in ("maximize", "amsgrad", "nesterov"):
             if not isinstance(value, bool):
                 raise TypeError(f"{kernel}() received an invalid combination of arguments: {name} must be bool, "
-                                f"not {type(value).__name__}")
+                                f"not {type_name(value)}")
         elif not isinstance(value, (int, float, Tensor)):  # a bool is a number to the kernel's parser
             raise TypeError(f"{kernel}() received an invalid combination of arguments: {name} must be float, "
-                            f"not {type(value).__name__}")
+                            f"not {type_name(value)}")

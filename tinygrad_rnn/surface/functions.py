@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 
 from .. import return_types
-from ..argcheck import no_overload
+from ..argcheck import no_overload, type_name
 from ..core import dtypes
 from ..core.modes import modes
 from ..core.tensor import Tensor
@@ -48,7 +48,7 @@ def accepts_out(fn: Callable[..., Tensor], exact_dtype: bool = False, joins: boo
             out = Tensor._make(np.asarray(out))  # numpy's types for numbers are torch's for wrapped numbers
         # torch's parser, before anything is computed (cat and stack take one tensor, sort a tuple of them)
         if out is not None and not isinstance(out, Tensor if joins else (Tensor, tuple, list)):
-            raise TypeError(f"{called}(): argument 'out' must be Tensor, not {type(out).__name__}")
+            raise TypeError(f"{called}(): argument 'out' must be Tensor, not {type_name(out)}")
         if out is not None and needs_dim and len(args) < 2 and kwargs.get("dim") is None:
             raise _no_out_without_dim(called, args, kwargs, out)
         if out is not None and modes.grad_enabled and _any_requires_grad((args, kwargs, out)):
@@ -63,7 +63,7 @@ def accepts_out(fn: Callable[..., Tensor], exact_dtype: bool = False, joins: boo
         if isinstance(result, tuple):
             return _write_all_into(out, result)
         if not isinstance(out, Tensor):
-            raise TypeError(f"{called}(): argument 'out' must be Tensor, not {type(out).__name__}")
+            raise TypeError(f"{called}(): argument 'out' must be Tensor, not {type_name(out)}")
         if exact_dtype and out.dtype is not result.dtype:
             raise RuntimeError(f"Expected out tensor to have dtype {result.dtype.np}, but got {out.dtype.np} instead"
                                .replace("float64", "double").replace("float32", "float"))
@@ -93,7 +93,7 @@ def _no_out_without_dim(name: str, args: tuple, kwargs: dict, out: Any) -> TypeE
 
 def _write_all_into(out: Any, results: tuple) -> Any:
     if not isinstance(out, (tuple, list)) or not all(isinstance(o, Tensor) for o in out):
-        raise TypeError(f"argument 'out' must be tuple of Tensors, not {type(out).__name__}")
+        raise TypeError(f"argument 'out' must be tuple of Tensors, not {type_name(out)}")
     if len(out) != len(results):
         raise TypeError(f"expected tuple of {len(results)} elements but got {len(out)}")
     written = tuple(_write_into(o, r) for o, r in zip(out, results))
@@ -160,9 +160,9 @@ def scalar_tensor(s: Any, *, dtype: Any = None, layout: Any = None, device: Any 
     if isinstance(s, Tensor) and not s.ndim:
         s = s.item()
     if not isinstance(s, (bool, int, float, complex, np.generic)):  # torch's parser: a Number
-        raise TypeError(f"scalar_tensor(): argument 's' (position 1) must be Number, not {type(s).__name__}")
+        raise TypeError(f"scalar_tensor(): argument 's' (position 1) must be Number, not {type_name(s)}")
     if not isinstance(requires_grad, bool) and requires_grad is not None:
-        raise TypeError(f"scalar_tensor(): argument 'requires_grad' must be bool, not {type(requires_grad).__name__}")
+        raise TypeError(f"scalar_tensor(): argument 'requires_grad' must be bool, not {type_name(requires_grad)}")
     check_device(device)  # after the parser's checks
     target = dtype if dtype is not None else dtypes.get_default_dtype()
     if target is not dtypes.float16:  # torch checks that s fits, but makes a number too large for half inf

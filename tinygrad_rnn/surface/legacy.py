@@ -14,10 +14,11 @@ from typing import Any
 
 import numpy as np
 
+from ..argcheck import type_name
 from ..core import dtypes
 from ..core.size import Size
 from ..core.tensor import Tensor
-from ..creation import _is_int, _to_array
+from ..creation import _is_int, _is_sequence, _to_array
 from ..device import check_device
 
 
@@ -35,7 +36,7 @@ def legacy_new(cls: type, d: dtypes.dtype, args: tuple, kwargs: dict) -> Tensor:
         return _wrap(cls, args[0]._data if args[0].dtype is d else args[0]._data.astype(d.np))
     if len(args) == 1 and isinstance(args[0], Size):
         args = tuple(args[0])  # Tensor(torch.Size([2, 3])) is a shape
-    elif len(args) == 1 and isinstance(args[0], (list, tuple)):
+    elif len(args) == 1 and _is_sequence(args[0]):
         return _wrap(cls, _legacy_array(args[0], d))
     if not args:
         args = (0,)  # Tensor() is empty, of shape (0,)
@@ -46,8 +47,7 @@ def legacy_new(cls: type, d: dtypes.dtype, args: tuple, kwargs: dict) -> Tensor:
                 raise RuntimeError(f"Trying to create tensor with negative dimension {s}: {list(shape)}")
         return _wrap(cls, np.zeros(shape, d.np))  # torch leaves this memory uninitialised
     bad = args[0]
-    name = type(bad).__name__ if type(bad).__module__ == "builtins" else f"{type(bad).__module__}.{type(bad).__name__}"
-    raise TypeError(f"new(): data must be a sequence (got {name})")
+    raise TypeError(f"new(): data must be a sequence (got {type_name(bad)})")
 
 
 def _legacy_array(data: Sequence, d: dtypes.dtype) -> np.ndarray:

@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from .. import random
-from ..argcheck import invalid_combination, number_arg
+from ..argcheck import invalid_combination, number_arg, type_name
 from ..core import dtypes, views
 from ..core.function import rename
 from ..core.modes import modes
@@ -65,7 +65,7 @@ _CORE_REQUIRES_GRAD = Tensor.requires_grad
 def _dim_of(method: str, dim: Any, ndim: int) -> int:
     """size(dim) and stride(dim): torch's parser, then its check (a 0-d tensor has no dim to name)."""
     if isinstance(dim, builtins.bool) or not hasattr(dim, "__index__"):
-        raise TypeError(f"{method}(): argument 'dim' (position 1) must be int, not {type(dim).__name__}")
+        raise TypeError(f"{method}(): argument 'dim' (position 1) must be int, not {type_name(dim)}")
     if not ndim:
         raise IndexError(f"Dimension specified as {dim.__index__()} but tensor has no dimensions")
     return normalize_dim(dim, ndim)
@@ -725,7 +725,7 @@ class TensorMethods:
 
     def __setitem__(self, key: Any, value: Any) -> None:
         value = assignable_number(self, value)  # torch converts a number before it looks at the index
-        key = _sh.sequence_key(key)
+        key = _sh.sequence_key(key, stacklevel=3)
         indexed, late_error = _sh.indexed_shape(self.detach(), key)  # torch's index errors
         if isinstance(value, Tensor):
             check_value_shape(value, indexed, is_advanced(key))

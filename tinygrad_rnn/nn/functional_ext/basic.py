@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from ...argcheck import float_arg, int_arg, int_list_arg, number_arg, tensor_arg
+from ...argcheck import float_arg, int_arg, int_list_arg, number_arg, tensor_arg, type_name
 from ...core import dtypes
 from ...core.function import rename
 from ...core.grad_mode import is_grad_enabled, no_grad
@@ -188,7 +188,7 @@ def gelu(input: Tensor, approximate: str = "none") -> Tensor:
     """x * Phi(x) with Phi the standard normal CDF; `approximate='tanh'` uses the tanh formula."""
     tensor_arg("gelu", "input", input, 1)
     if not isinstance(approximate, str):
-        raise TypeError(f"gelu(): argument 'approximate' must be str, not {type(approximate).__name__}")
+        raise TypeError(f"gelu(): argument 'approximate' must be str, not {type_name(approximate)}")
     if approximate not in ("none", "tanh"):
         raise RuntimeError("approximate argument must be either none or tanh.")
     _float_kernel(input, "GeluKernelImpl")
@@ -411,7 +411,7 @@ def _check_sparse(sparse: bool, weight: Tensor) -> None:
     lookup without a gradient (a frozen weight, or under no_grad) is the same dense value in torch.
     """
     if not isinstance(sparse, bool):
-        raise TypeError(f"embedding(): argument 'sparse' (position 5) must be bool, not {type(sparse).__name__}")
+        raise TypeError(f"embedding(): argument 'sparse' (position 5) must be bool, not {type_name(sparse)}")
     if sparse and weight.requires_grad and is_grad_enabled():
         raise NotImplementedError("embedding: sparse=True (a sparse gradient for the weight) is not implemented: "
                                   "tinygrad_rnn has no sparse tensors; use sparse=False for the same dense gradient")

@@ -22,7 +22,7 @@ from typing import Any
 
 import numpy as np
 
-from ...argcheck import int_arg
+from ...argcheck import int_arg, type_name
 from ...core.function import rename
 from ...core.tensor import Tensor
 from ...creation import from_numpy
@@ -54,7 +54,7 @@ def _number_of(kind: type, name: str) -> Callable:
         if isinstance(value, str) or not hasattr(value, "__index__" if kind is int else "__float__") \
                 or kind is float and isinstance(value, Tensor):  # (a 0-d tensor is an int to torch, not a float)
             raise TypeError(f"interpolate(): {name} must be {kind.__name__} or a tuple of them, "
-                            f"not {type(value).__name__}")
+                            f"not {type_name(value)}")
         return kind(value)
     return convert
 

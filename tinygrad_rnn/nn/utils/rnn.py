@@ -35,6 +35,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
+from ...argcheck import type_name
 from ...core import dtypes
 from ...core.function import rename
 from ...core.tensor import Tensor
@@ -261,7 +262,7 @@ def pad_packed_sequence(sequence: PackedSequence, batch_first: bool = False, pad
     if total_length is not None:
         if not isinstance(total_length, int):
             raise TypeError("_pad_packed_sequence(): argument 'total_length' (position 5) must be int, "
-                            f"not {type(total_length).__name__}")
+                            f"not {type_name(total_length)}")
         if total_length < max_length:
             raise ValueError(
                 "Expected total_length to be at least the length of the longest sequence in input, but got "
