@@ -272,3 +272,62 @@ def test_parametrized_module_deep_copies_but_does_not_pickle_as_in_torch():
         np.testing.assert_array_equal(twin.weight.detach().numpy(), lin.weight.detach().numpy())
         with pytest.raises(RuntimeError, match="Serialization of parametrized modules is only supported"):
             pickle.dumps(lin)
+
+
+RNN_PARAMETRIZATIONS = {
+    "orthogonal weight_hh_l0": lambda m, rnn: m.nn.utils.parametrizations.orthogonal(rnn, "weight_hh_l0"),
+    "spectral_norm weight_hh_l0": lambda m, rnn: m.nn.utils.parametrizations.spectral_norm(rnn, "weight_hh_l0"),
+    "weight_norm weight_ih_l0": lambda m, rnn: m.nn.utils.parametrizations.weight_norm(rnn, "weight_ih_l0"),
+    "old weight_norm weight_hh_l0": lambda m, rnn: m.nn.utils.weight_norm(rnn, "weight_hh_l0"),
+}
+
+
+def _train_parametrized_rnn(m, kind, parametrization):
+    m.manual_seed(0)
+    rnn = getattr(m.nn, kind)(3, 4).double()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", FutureWarning)
+        RNN_PARAMETRIZATIONS[parametrization](m, rnn)
+    opt = m.optim.SGD(rnn.parameters(), lr=0.5)
+    x = m.randn(5, 2, 3, dtype=m.float64)
+    results = []
+    for _ in range(3):  # the later steps run with weights that differ from the ones at registration
+        out = rnn(x)[0]
+        opt.zero_grad()
+        (out ** 2).sum().backward()
+        opt.step()
+        results.append(out.detach().numpy())
+    return results + [p.grad.numpy() for p in rnn.parameters()]
+
+
+@pytest.mark.parametrize("parametrization", list(RNN_PARAMETRIZATIONS))
+@pytest.mark.parametrize("kind", ["LSTM", "GRU"])
+def test_a_parametrized_rnn_weight_is_the_one_forward_uses(kind, parametrization):
+    """The RNNs read their weights from a list made at construction; a parametrized weight must be
+    read anew at each forward, as torch does (the list held the stale original Parameter)."""
+    torch = require_torch()
+    ours, theirs = (_train_parametrized_rnn(m, kind, parametrization) for m in (tinygrad_rnn, torch))
+    for a, b in zip(ours, theirs):
+        np.testing.assert_allclose(a, b, rtol=1e-10, atol=1e-12)
+
+
+def _reads_per_forward(m, kind, name):
+    class Counted(m.nn.Module):
+        reads = 0
+
+        def forward(self, X):
+            Counted.reads += 1
+            return X * 1
+
+    rnn = getattr(m.nn, kind)(3, 4, num_layers=2)
+    m.nn.utils.parametrize.register_parametrization(rnn, name, Counted())
+    Counted.reads = 0
+    rnn(m.randn(5, 2, 3))
+    return Counted.reads
+
+
+@pytest.mark.parametrize("name", ["weight_ih_l0", "bias_hh_l0", "weight_hh_l1"])
+@pytest.mark.parametrize("kind", ["RNN", "LSTM", "GRU"])
+def test_an_rnn_forward_computes_a_parametrized_weight_as_often_as_torch(kind, name):
+    torch = require_torch()
+    assert _reads_per_forward(tinygrad_rnn, kind, name) == _reads_per_forward(torch, kind, name)
