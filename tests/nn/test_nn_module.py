@@ -523,3 +523,30 @@ def test_data_parallel_without_accelerators_wraps_its_module_as_torch():
         out = model(m.ones(4, 2))
         seen.append((repr(model), list(model.state_dict()), model.device_ids, out.tolist(), out.grad_fn.name()))
     assert seen[0] == seen[1]
+
+
+SET_SUBMODULE_CALLS = {
+    "replace nested": lambda m, net: net.set_submodule("1.0", m.nn.Tanh()),
+    "add new": lambda m, net: net.set_submodule("1.extra", m.nn.ReLU()),
+    "add new top": lambda m, net: net.set_submodule("head", m.nn.Linear(2, 1)),
+    "strict existing": lambda m, net: net.set_submodule("0", m.nn.Linear(3, 2), strict=True),
+    "strict missing": lambda m, net: net.set_submodule("1.extra", m.nn.ReLU(), strict=True),
+    "empty target": lambda m, net: net.set_submodule("", m.nn.ReLU()),
+    "not a module": lambda m, net: net.set_submodule("0", 3),
+    "over a parameter": lambda m, net: net.set_submodule("0.weight", m.nn.ReLU()),
+    "missing parent": lambda m, net: net.set_submodule("9.x", m.nn.ReLU()),
+}
+
+
+@pytest.mark.parametrize("call", list(SET_SUBMODULE_CALLS))
+def test_set_submodule_matches_torch(call):
+    torch = require_torch()
+    results = []
+    for m in (tinygrad_rnn, torch):
+        net = m.nn.Sequential(m.nn.Linear(3, 2), m.nn.Sequential(m.nn.ReLU()))
+        try:
+            SET_SUBMODULE_CALLS[call](m, net)
+            results.append(repr(net))
+        except Exception as error:  # the error itself is compared
+            results.append((type(error).__name__, str(error).replace(m.__name__ + ".", "")))
+    assert results[0] == results[1]
