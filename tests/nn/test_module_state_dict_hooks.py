@@ -151,3 +151,18 @@ def test_hook_registries_print_as_torchs():
         lin.register_full_backward_hook(print).remove()
         return repr(lin._forward_pre_hooks), repr(lin._forward_hooks), repr(lin._backward_hooks)
     _both(run)
+
+
+def test_batch_norm_is_version_2_and_loads_a_checkpoint_without_num_batches_tracked():
+    def run(m):
+        bn = m.nn.BatchNorm1d(3)
+        bn.num_batches_tracked.fill_(5)
+        old = {k: v for k, v in bn.state_dict().items() if k != "num_batches_tracked"}
+        results = [str(bn.load_state_dict(old)), bn.num_batches_tracked.item()]
+        versioned = OrderedDict(old)
+        versioned._metadata = {"": {"version": 2}}  # a version-2 checkpoint must have it
+        with pytest.raises(RuntimeError) as error:
+            bn.load_state_dict(versioned)
+        model = m.nn.Sequential(m.nn.Linear(3, 3), m.nn.BatchNorm2d(3, track_running_stats=False))
+        return results, str(error.value), dict(model.state_dict()._metadata)
+    _both(run)
