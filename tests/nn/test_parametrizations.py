@@ -331,3 +331,44 @@ def _reads_per_forward(m, kind, name):
 def test_an_rnn_forward_computes_a_parametrized_weight_as_often_as_torch(kind, name):
     torch = require_torch()
     assert _reads_per_forward(tinygrad_rnn, kind, name) == _reads_per_forward(torch, kind, name)
+
+
+def _fused_weight_norm(m, v, g, dim):
+    from tinygrad_rnn.nn.utils.weight_norm import _weight_norm  # ours: torch's is torch._weight_norm
+    return (_weight_norm if m is tinygrad_rnn else m._weight_norm)(v, g, dim)
+
+
+WEIGHT_NORM_SHAPES = [((4, 3), (4, 1), 0), ((4, 3), (1, 3), 1), ((3, 2, 5), (3, 1, 1), 0), ((3, 2, 5), (1, 1, 5), 2)]
+
+
+@pytest.mark.parametrize("v_shape,g_shape,dim", WEIGHT_NORM_SHAPES)
+def test_weight_norm_on_dim_0_or_the_last_is_torchs_fused_node(v_shape, g_shape, dim):
+    check_parity(lambda m, v, g: _fused_weight_norm(m, v, g, dim), shapes=[v_shape, g_shape])
+    torch = require_torch()
+    names = [_fused_weight_norm(m, m.ones(v_shape, requires_grad=True), m.ones(g_shape), dim).grad_fn.name()
+             for m in (tinygrad_rnn, torch)]
+    assert names[0] == names[1] == "WeightNormInterfaceBackward0"
+
+
+@pytest.mark.parametrize("v_shape,g_shape,dim", WEIGHT_NORM_SHAPES[:2])
+def test_the_fused_weight_norm_differentiates_twice_and_forward(v_shape, g_shape, dim):
+    rng = np.random.default_rng(0)
+    v, g, weights = rng.standard_normal(v_shape), rng.standard_normal(g_shape), rng.standard_normal(v_shape)
+
+    def grad_of_v(m, v, g):  # the first gradient, itself differentiated by the check
+        with m.enable_grad():  # (the check also evaluates it under no_grad, on fresh tensors)
+            v = v if v.requires_grad else v.requires_grad_()
+            w = _fused_weight_norm(m, v, g, dim)
+            return m.autograd.grad((w * m.tensor(weights)).sum(), v, create_graph=True)[0]
+
+    check_finite_differences(grad_of_v, [v, g])
+    fwad = tinygrad_rnn.autograd.forward_ad
+    tv, tg = rng.standard_normal(v_shape), rng.standard_normal(g_shape)
+    with fwad.dual_level():
+        dual = _fused_weight_norm(tinygrad_rnn, fwad.make_dual(tinygrad_rnn.tensor(v), tinygrad_rnn.tensor(tv)),
+                                  fwad.make_dual(tinygrad_rnn.tensor(g), tinygrad_rnn.tensor(tg)), dim)
+        tangent = fwad.unpack_dual(dual).tangent.numpy()
+    step = 1e-6
+    plus = _fused_weight_norm(tinygrad_rnn, tinygrad_rnn.tensor(v + step * tv), tinygrad_rnn.tensor(g + step * tg), dim)
+    minus = _fused_weight_norm(tinygrad_rnn, tinygrad_rnn.tensor(v - step * tv), tinygrad_rnn.tensor(g - step * tg), dim)
+    np.testing.assert_allclose(tangent, (plus - minus).numpy() / (2 * step), rtol=1e-6, atol=1e-8)
