@@ -193,10 +193,9 @@ def test_orthogonal_matches_torch(shape, orthogonal_map, trivialization, dtype):
         np.testing.assert_allclose(a, b, err_msg=f"result {i}", **tol)
 
 
-def test_matrix_exp_and_householder_gradients_by_finite_differences():
-    from tinygrad_rnn.nn.utils.parametrizations import _householder_product, _matrix_exp
+def test_householder_gradients_by_finite_differences():
+    from tinygrad_rnn.nn.utils.parametrizations import _householder_product
     rng = np.random.default_rng(0)
-    check_finite_differences(lambda m, a: _matrix_exp(a), [2.0 * rng.standard_normal((3, 3))])
     check_finite_differences(lambda m, a, tau: _householder_product(a, tau),
                              [rng.standard_normal((4, 2)), rng.standard_normal(2)])
 
@@ -238,11 +237,16 @@ def test_orthogonal_batch_of_matrices_matches_torch(shape, orthogonal_map, trivi
         np.testing.assert_allclose(a, b, rtol=1e-9, atol=1e-11, err_msg=f"result {i}")
 
 
-def test_solve_gradient_by_finite_differences():
-    from tinygrad_rnn.nn.utils.parametrizations import _Solve
-    rng = np.random.default_rng(0)
-    check_finite_differences(lambda m, a, b: _Solve.apply(a, b), [rng.standard_normal((3, 3)) + 3 * np.eye(3),
-                                                                    rng.standard_normal((3, 2))])
+@pytest.mark.parametrize("trivialization", [True, False])
+@pytest.mark.parametrize("orthogonal_map", ["matrix_exp", "cayley", "householder"])
+@pytest.mark.parametrize("shape", [(4, 4), (3, 5), (5, 3)])
+def test_orthogonal_weight_nodes_are_torchs(shape, orthogonal_map, trivialization):
+    """The maps use torch.matrix_exp and torch.linalg.solve, whose nodes torch shows."""
+    torch = require_torch()
+    names = [m.nn.utils.parametrizations.orthogonal(m.nn.Linear(shape[1], shape[0]), orthogonal_map=orthogonal_map,
+                                                    use_trivialization=trivialization).weight.grad_fn.name()
+             for m in (tinygrad_rnn, torch)]
+    assert names[0] == names[1]
 
 
 def test_transfer_parametrizations_and_params_matches_torch():
