@@ -624,6 +624,24 @@ class Module:
             raise TypeError(f"nn.Module.to only accepts floating point or complex dtypes, but got desired dtype={target}")
         return self._apply(lambda t: t.to(target) if t.is_floating_point() else t)
 
+    def to_empty(self, *, device: Any, recurse: bool = True) -> Module:
+        """New, uninitialized memory for every parameter and buffer (the Parameters stay the same
+        objects), e.g. for a module made on the 'meta' device; fill it with `reset_parameters()`."""
+        check_device(device)
+        with no_grad():
+            for module in self.modules() if recurse else [self]:
+                for param in module._parameters.values():
+                    if param is not None:
+                        param.data = Tensor._make(np.empty(param.shape, dtype=param._data.dtype))
+                for name, buf in module._buffers.items():
+                    if buf is not None:
+                        module._buffers[name] = Tensor._make(np.empty(buf.shape, dtype=buf._data.dtype))
+        return self
+
+    def compile(self, *args: Any, **kwargs: Any) -> None:
+        """torch compiles the module's calls in place; here every call runs eagerly, which is what
+        a compiled module computes."""
+
     def float(self) -> Module:
         return self._apply(lambda t: t.float() if t.is_floating_point() else t)
 
