@@ -166,3 +166,19 @@ def test_batch_norm_is_version_2_and_loads_a_checkpoint_without_num_batches_trac
         model = m.nn.Sequential(m.nn.Linear(3, 3), m.nn.BatchNorm2d(3, track_running_stats=False))
         return results, str(error.value), dict(model.state_dict()._metadata)
     _both(run)
+
+
+def test_consume_prefix_in_state_dict_if_present_strips_a_data_parallel_prefix_as_torch():
+    def run(m):
+        wrapped = m.nn.DataParallel(m.nn.Sequential(m.nn.Linear(2, 2), m.nn.ReLU()))
+        state = wrapped.state_dict()
+        m.nn.modules.utils.consume_prefix_in_state_dict_if_present(state, "module.")
+        plain = m.nn.Sequential(m.nn.Linear(2, 2), m.nn.ReLU())
+        return list(state), dict(state._metadata), str(plain.load_state_dict(state))
+    _both(run)
+
+
+def test_module_file_helpers_are_where_torch_keeps_them():
+    def run(m):
+        return m.nn.modules.module._addindent("a\nb", 2), str(m.nn.modules.module._IncompatibleKeys([], []))
+    _both(run)

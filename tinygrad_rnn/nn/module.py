@@ -909,6 +909,21 @@ class Module:
         return f"{self._get_name()}({body})"
 
 
+def consume_prefix_in_state_dict_if_present(state_dict: dict, prefix: str) -> None:
+    """Strip `prefix` (e.g. 'module.', which DataParallel adds) from the keys of state_dict, and of
+    its _metadata, in place."""
+    for key in list(state_dict):
+        if key.startswith(prefix):
+            state_dict[key[len(prefix):]] = state_dict.pop(key)
+    metadata = getattr(state_dict, "_metadata", None)
+    if metadata is None:
+        return
+    for key in list(metadata):
+        # '' is the wrapper's own entry (kept); 'module' the wrapped model's, 'module.xx' its children's
+        if key and (key == prefix.replace(".", "") or key.startswith(prefix)):
+            metadata[key[len(prefix):]] = metadata.pop(key)
+
+
 def _check_to_keywords(kwargs: dict) -> None:
     """Module.to's keywords: torch's names only, and none whose effect we cannot give."""
     unknown = [k for k in kwargs if k not in ("device", "dtype", "non_blocking", "memory_format", "copy")]
