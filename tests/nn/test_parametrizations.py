@@ -376,3 +376,22 @@ def test_the_fused_weight_norm_differentiates_twice_and_forward(v_shape, g_shape
     plus = _fused_weight_norm(tinygrad_rnn, tinygrad_rnn.tensor(v + step * tv), tinygrad_rnn.tensor(g + step * tg), dim)
     minus = _fused_weight_norm(tinygrad_rnn, tinygrad_rnn.tensor(v - step * tv), tinygrad_rnn.tensor(g - step * tg), dim)
     np.testing.assert_allclose(tangent, (plus - minus).numpy() / (2 * step), rtol=1e-6, atol=1e-8)
+
+
+@pytest.mark.parametrize("api", ["parametrization", "old hook"])
+@pytest.mark.parametrize("layer", ["ConvTranspose1d", "ConvTranspose2d", "Conv1d"])
+def test_spectral_norm_of_a_transposed_convolution_normalises_its_dim_1_as_torch(layer, api):
+    """A transposed convolution's weight is (in, out, ...): torch's default dim is 1 for it."""
+    torch = require_torch()
+    results = []
+    for m in (tinygrad_rnn, torch):
+        m.manual_seed(0)
+        conv = getattr(m.nn, layer)(2, 3, 2).double()
+        if api == "parametrization":
+            m.nn.utils.parametrizations.spectral_norm(conv)
+        else:
+            m.nn.utils.spectral_norm(conv)
+        x = m.ones((1, 2) + (3,) * (2 if layer.endswith("2d") else 1), dtype=m.float64)
+        results.append([conv(x).detach().numpy()] + [b.numpy() for b in conv.buffers()])
+    for a, b in zip(*results):
+        np.testing.assert_allclose(a, b, rtol=1e-10, atol=1e-12)

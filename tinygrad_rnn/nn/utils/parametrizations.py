@@ -21,7 +21,7 @@ from ...ops.shape import cat
 from ...random import randn
 from ..module import Module
 from . import parametrize
-from .spectral_norm import _copy_into, _normalize, _reshape_weight_to_matrix
+from .spectral_norm import _copy_into, _normalize, _reshape_weight_to_matrix, default_dim
 from .weight_norm import _weight_norm, norm_except_dim
 
 __all__ = ["orthogonal", "spectral_norm", "weight_norm"]
@@ -97,8 +97,8 @@ def spectral_norm(module: Module, name: str = "weight", n_power_iterations: int 
     weight = getattr(module, name, None)
     if not isinstance(weight, Tensor):
         raise ValueError(f"Module '{module}' has no parameter or buffer with name '{name}'")
-    parametrize.register_parametrization(module, name, _SpectralNorm(weight, n_power_iterations,
-                                                                     0 if dim is None else dim, eps))
+    dim = default_dim(module) if dim is None else dim
+    parametrize.register_parametrization(module, name, _SpectralNorm(weight, n_power_iterations, dim, eps))
     return module
 
 
