@@ -169,8 +169,6 @@ def test_a_failed_pruning_leaves_the_module_as_it_was():
 BAD_CALLS_NAMING_OBJECTS = {
     "global of a structured method": lambda p, m: p.global_unstructured(
         [(m.nn.Linear(3, 2), "weight")], pruning_method=p.LnStructured, amount=1, n=2, dim=0),
-    "container of another tensor": lambda p, m: p.PruningContainer(_named(p.Identity(), "weight")).add_pruning_method(
-        _named(p.Identity(), "bias")),
 }
 
 
@@ -184,3 +182,27 @@ def test_bad_pruning_calls_naming_objects_raise_torchs_errors(call):
         message = re.sub("0x[0-9a-f]+", "0x?", str(error.value).replace(m.__name__ + ".", "<package>."))
         errors.append((type(error.value), message))
     assert errors[0] == errors[1]
+
+
+def test_a_pruning_method_prints_as_torchs():
+    """The Pruning Tutorial prints `module._forward_pre_hooks`; a container's error names the container."""
+    torch = require_torch()
+    printed = []
+    for m in (tinygrad_rnn, torch):
+        p = _prune(m)
+
+        class Mine(p.BasePruningMethod):
+            PRUNING_TYPE = "unstructured"
+
+            def compute_mask(self, t, default_mask):
+                return default_mask
+
+        conv = m.nn.Conv2d(1, 2, 3)
+        p.random_unstructured(conv, "weight", amount=0.3)
+        p.l1_unstructured(conv, "weight", amount=2)
+        Mine.apply(conv, "bias")
+        with pytest.raises(ValueError) as error:
+            p.PruningContainer(_named(p.Identity(), "weight")).add_pruning_method(_named(p.Identity(), "bias"))
+        hooks = re.sub("0x[0-9a-f]+", "0x?", repr(list(conv._forward_pre_hooks.values())))
+        printed.append((hooks, re.sub("0x[0-9a-f]+", "0x?", str(error.value))))
+    assert printed[0] == printed[1]

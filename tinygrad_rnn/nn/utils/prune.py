@@ -40,6 +40,15 @@ class BasePruningMethod(ABC):
     PRUNING_TYPE: str
     _tensor_name: str  # the name of the pruned tensor, set by `apply`
 
+    def __repr__(self) -> str:
+        """Python's default object repr, naming the class by torch's path (ours mirrors it:
+        tinygrad_rnn/nn/utils/prune.py is torch/nn/utils/prune.py): the Pruning Tutorial prints
+        `module._forward_pre_hooks`. A user's subclass keeps its own module."""
+        path = type(self).__module__
+        if path.startswith("tinygrad_rnn."):
+            path = "torch." + path[len("tinygrad_rnn."):]
+        return f"<{path}.{type(self).__qualname__} object at {hex(id(self))}>"
+
     def __call__(self, module: Module, inputs: Any) -> None:
         """The forward pre-hook: recompute module.<name> from <name>_orig and <name>_mask."""
         setattr(module, self._tensor_name, self.apply_mask(module))
