@@ -182,3 +182,17 @@ def test_module_file_helpers_are_where_torch_keeps_them():
     def run(m):
         return m.nn.modules.module._addindent("a\nb", 2), str(m.nn.modules.module._IncompatibleKeys([], []))
     _both(run)
+
+
+def test_a_module_may_keep_its_own_hooks_attribute():
+    """Feature extractors often keep their handles in `self._hooks`: state_dict must not rely on that name."""
+    def run(m):
+        class Extractor(m.nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.body = m.nn.Linear(2, 2)
+                self._hooks = [self.body.register_forward_hook(lambda *a: None)]
+
+        model = Extractor()
+        return list(model.state_dict()), str(model.load_state_dict(model.state_dict()))
+    _both(run)

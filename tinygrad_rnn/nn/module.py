@@ -687,14 +687,14 @@ class Module:
         local_metadata = {"version": self._version}
         if hasattr(destination, "_metadata"):
             destination._metadata[prefix[:-1]] = local_metadata  # prefix is glued on as given, dot or not
-        for hook in self._hooks("_state_dict_pre_hooks").values():
+        for hook in self._state_hook_registry("_state_dict_pre_hooks").values():
             hook(self, prefix, keep_vars)
         self._save_to_state_dict(destination, prefix, keep_vars)
         for name, child in self._modules.items():
             if child is not None:
                 child.state_dict(destination=destination, prefix=prefix + name + ".", keep_vars=keep_vars)
         public = self.__dict__.get("_public_state_dict_hooks", {})
-        for hook_id, hook in self._hooks("_state_dict_hooks").items():
+        for hook_id, hook in self._state_hook_registry("_state_dict_hooks").items():
             result = hook(self, destination, prefix, local_metadata)
             if hook_id in public and result is not None:
                 raise RuntimeError("state_dict post-hook must return None")
@@ -730,32 +730,32 @@ class Module:
                            "Please file an issue at https://github.com/pytorch/pytorch/issues/new?template=bug-report.yml "
                            "to report this bug.")
 
-    def _hooks(self, kind: str) -> dict:
+    def _state_hook_registry(self, kind: str) -> dict:
         """One of the state_dict hook registries, made on first use (so modules unpickled from
         before it existed have it too)."""
         return self.__dict__.setdefault(kind, OrderedDict())
 
     def register_state_dict_pre_hook(self, hook: Callable) -> RemovableHandle:
         """`hook(module, prefix, keep_vars)` runs before this module saves its state."""
-        return RemovableHandle(self._hooks("_state_dict_pre_hooks"), hook)
+        return RemovableHandle(self._state_hook_registry("_state_dict_pre_hooks"), hook)
 
     def register_state_dict_post_hook(self, hook: Callable) -> RemovableHandle:
         """`hook(module, state_dict, prefix, local_metadata)` runs after this module and its
         children saved their state; it may change state_dict in place (and must return None)."""
-        handle = RemovableHandle(self._hooks("_state_dict_hooks"), hook,
-                                 extra_dicts=(self._hooks("_public_state_dict_hooks"),))
+        handle = RemovableHandle(self._state_hook_registry("_state_dict_hooks"), hook,
+                                 extra_dicts=(self._state_hook_registry("_public_state_dict_hooks"),))
         self._public_state_dict_hooks[handle.id] = True
         return handle
 
     def _register_state_dict_hook(self, hook: Callable) -> RemovableHandle:
         """The older, private form of register_state_dict_post_hook: the hook may return a new dict."""
-        return RemovableHandle(self._hooks("_state_dict_hooks"), hook)
+        return RemovableHandle(self._state_hook_registry("_state_dict_hooks"), hook)
 
     def _register_load_state_dict_pre_hook(self, hook: Callable, with_module: bool = False) -> RemovableHandle:
         """`hook(state_dict, prefix, local_metadata, strict, missing_keys, unexpected_keys, error_msgs)`
         runs before this module loads its part of a state_dict (with the module first if with_module);
         it may rename or fill in keys, e.g. to read a checkpoint of an older version."""
-        return RemovableHandle(self._hooks("_load_state_dict_pre_hooks"), partial(hook, self) if with_module else hook)
+        return RemovableHandle(self._state_hook_registry("_load_state_dict_pre_hooks"), partial(hook, self) if with_module else hook)
 
     def register_load_state_dict_pre_hook(self, hook: Callable) -> RemovableHandle:
         """`hook(module, state_dict, prefix, local_metadata, strict, missing_keys, unexpected_keys, error_msgs)`."""
@@ -764,7 +764,7 @@ class Module:
     def register_load_state_dict_post_hook(self, hook: Callable) -> RemovableHandle:
         """`hook(module, incompatible_keys)` runs after this module and its children loaded; it may
         change incompatible_keys' lists in place (which the strict check then sees)."""
-        return RemovableHandle(self._hooks("_load_state_dict_post_hooks"), hook)
+        return RemovableHandle(self._state_hook_registry("_load_state_dict_post_hooks"), hook)
 
     def load_state_dict(self, state_dict: Mapping, strict: bool = True, assign: bool = False) -> _IncompatibleKeys:
         """Copy values into the parameters and buffers, in place and in the module's dtype.
@@ -801,7 +801,7 @@ class Module:
                     child_prefix = prefix + name + "."
                     load(child, {k: v for k, v in local_state_dict.items() if k.startswith(child_prefix)}, child_prefix)
             incompatible = _IncompatibleKeys(missing, unexpected)
-            for hook in module._hooks("_load_state_dict_post_hooks").values():
+            for hook in module._state_hook_registry("_load_state_dict_post_hooks").values():
                 if hook(module, incompatible) is not None:
                     raise AssertionError("Hooks registered with ``register_load_state_dict_post_hook`` are not "
                                          "expected to return new values, if incompatible_keys need to be modified, "
@@ -821,7 +821,7 @@ class Module:
                               missing_keys: list, unexpected_keys: list, error_msgs: list) -> None:
         """Load this module's own entries (`prefix + name`) from state_dict, collecting the keys it
         misses, the keys under its prefix that match nothing, and the errors."""
-        for hook in self._hooks("_load_state_dict_pre_hooks").values():
+        for hook in self._state_hook_registry("_load_state_dict_pre_hooks").values():
             hook(state_dict, prefix, local_metadata, strict, missing_keys, unexpected_keys, error_msgs)
         local = self._local_state()
         for name, target in local.items():
