@@ -583,3 +583,8 @@ def test_full_backward_hooks_see_none_and_zeros_where_torch_does(inputs_need_gra
     torch = require_torch()
     ours = _hook_gradients(tinygrad_rnn, inputs_need_grad, HOOK_LOSSES[loss])
     assert ours == _hook_gradients(torch, inputs_need_grad, HOOK_LOSSES[loss])
+
+
+def test_the_non_full_backward_hook_says_it_is_missing_and_what_to_use():
+    with pytest.raises(NotImplementedError, match="register_full_backward_hook"):
+        tinygrad_rnn.nn.Linear(2, 2).register_backward_hook(lambda module, grad_input, grad_output: None)

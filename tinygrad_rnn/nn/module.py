@@ -274,6 +274,13 @@ class Module:
         known; returning a tuple replaces grad_input."""
         return RemovableHandle(self.__dict__.setdefault("_backward_hooks", OrderedDict()), hook, prepend)
 
+    def register_backward_hook(self, hook: Callable) -> RemovableHandle:
+        """torch's deprecated non-full hook is not here: its grad_input is that of the last graph node
+        forward made (e.g. Linear's addmm: bias, input and weight gradients), and our nodes take no hooks."""
+        raise NotImplementedError("Module.register_backward_hook (torch's deprecated non-full backward hook) is not "
+                                  "implemented in tinygrad_rnn: use register_full_backward_hook, which torch recommends; "
+                                  "its grad_output is the same, its grad_input holds the gradients of the module's inputs")
+
     def _run_pre_hooks(self, args: tuple, kwargs: dict) -> tuple[tuple, dict]:
         with_kwargs = self.__dict__.get("_forward_pre_hooks_with_kwargs", {})
         for hook_id, hook in [*_global_forward_pre_hooks.items(), *self.__dict__.get("_forward_pre_hooks", {}).items()]:
