@@ -38,6 +38,16 @@ class device:
     def __hash__(self) -> int:
         return hash((self.type, self.index))
 
+    def __enter__(self) -> device:
+        """`with torch.device('cpu'):` makes the CPU the default device inside the block: here it
+        always is. Another device cannot hold tensors here, so entering it raises (torch raises
+        at the first tensor made inside)."""
+        check_device(self)
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        pass
+
 
 def _check_index(index: Any) -> None:
     """torch's checks of an explicit device index: a non-negative int."""

@@ -449,15 +449,6 @@ def test_ctc_loss_tangent_matches_finite_differences():
     np.testing.assert_allclose(tangent, difference, rtol=1e-6, atol=1e-8)
 
 
-def test_the_orthogonal_parametrizations_solve_matches_finite_differences():
-    from tinygrad_rnn.nn.utils.parametrizations import _Solve  # the Function under test, not public API
-
-    b = tinygrad_rnn.tensor(_rand(3, 2, seed=2))
-    a = _rand(3, 3) + 3 * np.eye(3)
-    tangent, difference = _tangent_and_central_difference(lambda m: _Solve.apply(m, b), a, _rand(3, 3, seed=1))
-    np.testing.assert_allclose(tangent, difference, rtol=1e-6, atol=1e-8)
-
-
 # The Functions that no @op declaration reaches yet (tests/ops/test_op_db.py checks the declared
 # ones): each case runs on two dual inputs, a (3, 4) and a (4, 5) matrix.
 UNDECLARED = {

@@ -523,3 +523,68 @@ def test_data_parallel_without_accelerators_wraps_its_module_as_torch():
         out = model(m.ones(4, 2))
         seen.append((repr(model), list(model.state_dict()), model.device_ids, out.tolist(), out.grad_fn.name()))
     assert seen[0] == seen[1]
+
+
+SET_SUBMODULE_CALLS = {
+    "replace nested": lambda m, net: net.set_submodule("1.0", m.nn.Tanh()),
+    "add new": lambda m, net: net.set_submodule("1.extra", m.nn.ReLU()),
+    "add new top": lambda m, net: net.set_submodule("head", m.nn.Linear(2, 1)),
+    "strict existing": lambda m, net: net.set_submodule("0", m.nn.Linear(3, 2), strict=True),
+    "strict missing": lambda m, net: net.set_submodule("1.extra", m.nn.ReLU(), strict=True),
+    "empty target": lambda m, net: net.set_submodule("", m.nn.ReLU()),
+    "not a module": lambda m, net: net.set_submodule("0", 3),
+    "over a parameter": lambda m, net: net.set_submodule("0.weight", m.nn.ReLU()),
+    "missing parent": lambda m, net: net.set_submodule("9.x", m.nn.ReLU()),
+}
+
+
+@pytest.mark.parametrize("call", list(SET_SUBMODULE_CALLS))
+def test_set_submodule_matches_torch(call):
+    torch = require_torch()
+    results = []
+    for m in (tinygrad_rnn, torch):
+        net = m.nn.Sequential(m.nn.Linear(3, 2), m.nn.Sequential(m.nn.ReLU()))
+        try:
+            SET_SUBMODULE_CALLS[call](m, net)
+            results.append(repr(net))
+        except Exception as error:  # the error itself is compared
+            results.append((type(error).__name__, str(error).replace(m.__name__ + ".", "")))
+    assert results[0] == results[1]
+
+
+def _hook_gradients(m, inputs_need_grad, loss_of):
+    """What a module's full backward hooks see: grad_output has None for an output that got no
+    gradient, grad_input has zeros for a tensor input that got none (when another input needs one)."""
+    seen = []
+
+    def fmt(grads):
+        return [None if g is None else g.tolist() for g in grads]
+
+    class Three(m.nn.Module):
+        def forward(self, a, b):
+            return a * 2, b * 3, a * b
+
+    module = Three()
+    module.register_full_backward_pre_hook(lambda mod, go: seen.append(("pre", fmt(go))))
+    module.register_full_backward_hook(lambda mod, gi, go: seen.append(("hook", fmt(gi), fmt(go))))
+    a, b = (m.ones(2, requires_grad=need) for need in inputs_need_grad)
+    loss_of(*module(a, b)).backward()
+    return seen
+
+
+HOOK_LOSSES = {"first": lambda p, q, r: p.sum(), "first and last": lambda p, q, r: p.sum() + r.sum(),
+               "all": lambda p, q, r: p.sum() + q.sum() + r.sum()}
+HOOK_CASES = [(need, loss) for need in [(True, False), (False, True), (True, True)] for loss in HOOK_LOSSES
+              if need[0] or loss != "first"]  # (p = a * 2 needs a to require grad)
+
+
+@pytest.mark.parametrize("inputs_need_grad,loss", HOOK_CASES)
+def test_full_backward_hooks_see_none_and_zeros_where_torch_does(inputs_need_grad, loss):
+    torch = require_torch()
+    ours = _hook_gradients(tinygrad_rnn, inputs_need_grad, HOOK_LOSSES[loss])
+    assert ours == _hook_gradients(torch, inputs_need_grad, HOOK_LOSSES[loss])
+
+
+def test_the_non_full_backward_hook_says_it_is_missing_and_what_to_use():
+    with pytest.raises(NotImplementedError, match="register_full_backward_hook"):
+        tinygrad_rnn.nn.Linear(2, 2).register_backward_hook(lambda module, grad_input, grad_output: None)

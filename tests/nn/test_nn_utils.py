@@ -97,3 +97,38 @@ def test_deprecated_clip_grad_norm_clips_and_warns_as_torch():
         seen.append((round(total.item(), 4), lin.weight.grad.abs().sum().item() + lin.bias.grad.abs().sum().item(),
                      [(w.category, str(w.message), w.filename) for w in caught]))
     assert seen[0][0] == seen[1][0] and abs(seen[0][1] - seen[1][1]) < 1e-5 and seen[0][2] == seen[1][2]
+
+
+def _skip_init_then_reset(m):
+    m.manual_seed(0)
+    lin = m.nn.utils.skip_init(m.nn.Linear, 4, 3, dtype=m.float64)
+    after = m.randn(2)  # the generator is where it was: skip_init drew nothing
+    lin.reset_parameters()
+    emb = m.nn.utils.skip_init(m.nn.Embedding, 5, 3, device="cpu")
+    emb.reset_parameters()
+    out = emb(m.tensor([1, 4]))
+    conv = m.nn.Conv1d(2, 2, 1).to_empty(device="cpu")
+    conv.reset_parameters()
+    return ([n for n, _ in lin.named_parameters()], str(lin.weight.dtype), after.tolist(), lin.weight.tolist(),
+            out.tolist(), conv.weight.tolist(), lin.compile())
+
+
+def test_skip_init_and_to_empty_then_reset_parameters_match_torch():
+    torch = require_torch()
+    ours, theirs = _skip_init_then_reset(tinygrad_rnn), _skip_init_then_reset(torch)
+    assert ours[:3] == theirs[:3] and ours[-1] is theirs[-1] is None
+    for a, b in zip(ours[3:-1], theirs[3:-1]):
+        np.testing.assert_allclose(a, b, rtol=1e-6)
+
+
+class _NoDevice:
+    pass
+
+
+@pytest.mark.parametrize("case", ["not a module", "no device argument"])
+def test_skip_init_errors_match_torch(case):
+    def call(m):
+        if case == "not a module":
+            return m.nn.utils.skip_init(_NoDevice)
+        return m.nn.utils.skip_init(m.nn.ReLU)
+    check_error(call)

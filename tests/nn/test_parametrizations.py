@@ -193,10 +193,9 @@ def test_orthogonal_matches_torch(shape, orthogonal_map, trivialization, dtype):
         np.testing.assert_allclose(a, b, err_msg=f"result {i}", **tol)
 
 
-def test_matrix_exp_and_householder_gradients_by_finite_differences():
-    from tinygrad_rnn.nn.utils.parametrizations import _householder_product, _matrix_exp
+def test_householder_gradients_by_finite_differences():
+    from tinygrad_rnn.nn.utils.parametrizations import _householder_product
     rng = np.random.default_rng(0)
-    check_finite_differences(lambda m, a: _matrix_exp(a), [2.0 * rng.standard_normal((3, 3))])
     check_finite_differences(lambda m, a, tau: _householder_product(a, tau),
                              [rng.standard_normal((4, 2)), rng.standard_normal(2)])
 
@@ -238,11 +237,16 @@ def test_orthogonal_batch_of_matrices_matches_torch(shape, orthogonal_map, trivi
         np.testing.assert_allclose(a, b, rtol=1e-9, atol=1e-11, err_msg=f"result {i}")
 
 
-def test_solve_gradient_by_finite_differences():
-    from tinygrad_rnn.nn.utils.parametrizations import _Solve
-    rng = np.random.default_rng(0)
-    check_finite_differences(lambda m, a, b: _Solve.apply(a, b), [rng.standard_normal((3, 3)) + 3 * np.eye(3),
-                                                                    rng.standard_normal((3, 2))])
+@pytest.mark.parametrize("trivialization", [True, False])
+@pytest.mark.parametrize("orthogonal_map", ["matrix_exp", "cayley", "householder"])
+@pytest.mark.parametrize("shape", [(4, 4), (3, 5), (5, 3)])
+def test_orthogonal_weight_nodes_are_torchs(shape, orthogonal_map, trivialization):
+    """The maps use torch.matrix_exp and torch.linalg.solve, whose nodes torch shows."""
+    torch = require_torch()
+    names = [m.nn.utils.parametrizations.orthogonal(m.nn.Linear(shape[1], shape[0]), orthogonal_map=orthogonal_map,
+                                                    use_trivialization=trivialization).weight.grad_fn.name()
+             for m in (tinygrad_rnn, torch)]
+    assert names[0] == names[1]
 
 
 def test_transfer_parametrizations_and_params_matches_torch():
@@ -272,3 +276,122 @@ def test_parametrized_module_deep_copies_but_does_not_pickle_as_in_torch():
         np.testing.assert_array_equal(twin.weight.detach().numpy(), lin.weight.detach().numpy())
         with pytest.raises(RuntimeError, match="Serialization of parametrized modules is only supported"):
             pickle.dumps(lin)
+
+
+RNN_PARAMETRIZATIONS = {
+    "orthogonal weight_hh_l0": lambda m, rnn: m.nn.utils.parametrizations.orthogonal(rnn, "weight_hh_l0"),
+    "spectral_norm weight_hh_l0": lambda m, rnn: m.nn.utils.parametrizations.spectral_norm(rnn, "weight_hh_l0"),
+    "weight_norm weight_ih_l0": lambda m, rnn: m.nn.utils.parametrizations.weight_norm(rnn, "weight_ih_l0"),
+    "old weight_norm weight_hh_l0": lambda m, rnn: m.nn.utils.weight_norm(rnn, "weight_hh_l0"),
+}
+
+
+def _train_parametrized_rnn(m, kind, parametrization):
+    m.manual_seed(0)
+    rnn = getattr(m.nn, kind)(3, 4).double()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", FutureWarning)
+        RNN_PARAMETRIZATIONS[parametrization](m, rnn)
+    opt = m.optim.SGD(rnn.parameters(), lr=0.5)
+    x = m.randn(5, 2, 3, dtype=m.float64)
+    results = []
+    for _ in range(3):  # the later steps run with weights that differ from the ones at registration
+        out = rnn(x)[0]
+        opt.zero_grad()
+        (out ** 2).sum().backward()
+        opt.step()
+        results.append(out.detach().numpy())
+    return results + [p.grad.numpy() for p in rnn.parameters()]
+
+
+@pytest.mark.parametrize("parametrization", list(RNN_PARAMETRIZATIONS))
+@pytest.mark.parametrize("kind", ["LSTM", "GRU"])
+def test_a_parametrized_rnn_weight_is_the_one_forward_uses(kind, parametrization):
+    """The RNNs read their weights from a list made at construction; a parametrized weight must be
+    read anew at each forward, as torch does (the list held the stale original Parameter)."""
+    torch = require_torch()
+    ours, theirs = (_train_parametrized_rnn(m, kind, parametrization) for m in (tinygrad_rnn, torch))
+    for a, b in zip(ours, theirs):
+        np.testing.assert_allclose(a, b, rtol=1e-10, atol=1e-12)
+
+
+def _reads_per_forward(m, kind, name):
+    class Counted(m.nn.Module):
+        reads = 0
+
+        def forward(self, X):
+            Counted.reads += 1
+            return X * 1
+
+    rnn = getattr(m.nn, kind)(3, 4, num_layers=2)
+    m.nn.utils.parametrize.register_parametrization(rnn, name, Counted())
+    Counted.reads = 0
+    rnn(m.randn(5, 2, 3))
+    return Counted.reads
+
+
+@pytest.mark.parametrize("name", ["weight_ih_l0", "bias_hh_l0", "weight_hh_l1"])
+@pytest.mark.parametrize("kind", ["RNN", "LSTM", "GRU"])
+def test_an_rnn_forward_computes_a_parametrized_weight_as_often_as_torch(kind, name):
+    torch = require_torch()
+    assert _reads_per_forward(tinygrad_rnn, kind, name) == _reads_per_forward(torch, kind, name)
+
+
+def _fused_weight_norm(m, v, g, dim):
+    from tinygrad_rnn.nn.utils.weight_norm import _weight_norm  # ours: torch's is torch._weight_norm
+    return (_weight_norm if m is tinygrad_rnn else m._weight_norm)(v, g, dim)
+
+
+WEIGHT_NORM_SHAPES = [((4, 3), (4, 1), 0), ((4, 3), (1, 3), 1), ((3, 2, 5), (3, 1, 1), 0), ((3, 2, 5), (1, 1, 5), 2)]
+
+
+@pytest.mark.parametrize("v_shape,g_shape,dim", WEIGHT_NORM_SHAPES)
+def test_weight_norm_on_dim_0_or_the_last_is_torchs_fused_node(v_shape, g_shape, dim):
+    check_parity(lambda m, v, g: _fused_weight_norm(m, v, g, dim), shapes=[v_shape, g_shape])
+    torch = require_torch()
+    names = [_fused_weight_norm(m, m.ones(v_shape, requires_grad=True), m.ones(g_shape), dim).grad_fn.name()
+             for m in (tinygrad_rnn, torch)]
+    assert names[0] == names[1] == "WeightNormInterfaceBackward0"
+
+
+@pytest.mark.parametrize("v_shape,g_shape,dim", WEIGHT_NORM_SHAPES[:2])
+def test_the_fused_weight_norm_differentiates_twice_and_forward(v_shape, g_shape, dim):
+    rng = np.random.default_rng(0)
+    v, g, weights = rng.standard_normal(v_shape), rng.standard_normal(g_shape), rng.standard_normal(v_shape)
+
+    def grad_of_v(m, v, g):  # the first gradient, itself differentiated by the check
+        with m.enable_grad():  # (the check also evaluates it under no_grad, on fresh tensors)
+            v = v if v.requires_grad else v.requires_grad_()
+            w = _fused_weight_norm(m, v, g, dim)
+            return m.autograd.grad((w * m.tensor(weights)).sum(), v, create_graph=True)[0]
+
+    check_finite_differences(grad_of_v, [v, g])
+    fwad = tinygrad_rnn.autograd.forward_ad
+    tv, tg = rng.standard_normal(v_shape), rng.standard_normal(g_shape)
+    with fwad.dual_level():
+        dual = _fused_weight_norm(tinygrad_rnn, fwad.make_dual(tinygrad_rnn.tensor(v), tinygrad_rnn.tensor(tv)),
+                                  fwad.make_dual(tinygrad_rnn.tensor(g), tinygrad_rnn.tensor(tg)), dim)
+        tangent = fwad.unpack_dual(dual).tangent.numpy()
+    step = 1e-6
+    plus = _fused_weight_norm(tinygrad_rnn, tinygrad_rnn.tensor(v + step * tv), tinygrad_rnn.tensor(g + step * tg), dim)
+    minus = _fused_weight_norm(tinygrad_rnn, tinygrad_rnn.tensor(v - step * tv), tinygrad_rnn.tensor(g - step * tg), dim)
+    np.testing.assert_allclose(tangent, (plus - minus).numpy() / (2 * step), rtol=1e-6, atol=1e-8)
+
+
+@pytest.mark.parametrize("api", ["parametrization", "old hook"])
+@pytest.mark.parametrize("layer", ["ConvTranspose1d", "ConvTranspose2d", "Conv1d"])
+def test_spectral_norm_of_a_transposed_convolution_normalises_its_dim_1_as_torch(layer, api):
+    """A transposed convolution's weight is (in, out, ...): torch's default dim is 1 for it."""
+    torch = require_torch()
+    results = []
+    for m in (tinygrad_rnn, torch):
+        m.manual_seed(0)
+        conv = getattr(m.nn, layer)(2, 3, 2).double()
+        if api == "parametrization":
+            m.nn.utils.parametrizations.spectral_norm(conv)
+        else:
+            m.nn.utils.spectral_norm(conv)
+        x = m.ones((1, 2) + (3,) * (2 if layer.endswith("2d") else 1), dtype=m.float64)
+        results.append([conv(x).detach().numpy()] + [b.numpy() for b in conv.buffers()])
+    for a, b in zip(*results):
+        np.testing.assert_allclose(a, b, rtol=1e-10, atol=1e-12)

@@ -146,3 +146,33 @@ def test_weights_only_false_never_imports_what_a_file_names():
     with pytest.raises(pickle.UnpicklingError):
         _unpickle(_module_pickle(name, "Net"))
     assert name not in sys.modules
+
+
+class WithCache(tinygrad_rnn.nn.Module):
+    """A user's model whose __getstate__ leaves out what should not be saved, as pickle allows."""
+
+    def __init__(self):
+        super().__init__()
+        self.fc = tinygrad_rnn.nn.Linear(2, 1)
+        self.cache = {"big": list(range(5))}
+
+    def __getstate__(self):
+        state = self.__dict__.copy()
+        del state["cache"]
+        return state
+
+
+def test_a_modules_own_getstate_decides_what_is_saved():
+    loaded = _round_trip(WithCache(), tinygrad_rnn, tinygrad_rnn)
+    assert not hasattr(loaded, "cache") and list(loaded.state_dict()) == ["fc.weight", "fc.bias"]
+
+
+def test_a_parametrized_module_is_refused_with_torchs_error():
+    torch = require_torch()
+    errors = []
+    for m in (tinygrad_rnn, torch):
+        layer = m.nn.utils.parametrizations.orthogonal(m.nn.Linear(2, 2))
+        with pytest.raises(RuntimeError) as caught:
+            m.save(layer, io.BytesIO())
+        errors.append(str(caught.value))
+    assert errors[0] == errors[1]

@@ -8,6 +8,11 @@ While a module with such hooks runs, its tensor inputs and its outputs each pass
 first: the pre-hooks run there. The inputs' node then sees the gradients of the inputs: the hooks run
 there, with both. When no input requires grad, the hooks run at the outputs' node instead (with a
 grad_input of Nones), and warn as torch does.
+
+As in torch, grad_output holds None for an output that got no gradient (unused, or not requiring
+grad), while grad_input holds zeros for a tensor input that got none (e.g. one that does not
+require grad, when another input does): the inputs' node materializes its gradients, the outputs'
+node does not.
 """
 from __future__ import annotations
 
@@ -25,20 +30,21 @@ _NO_INPUT_GRADIENTS = ("Full backward hook is firing when gradients are computed
 
 class BackwardHookFunction(Function):
     """The identity on some tensors; its backward hands their gradients to `on_backward` and returns what
-    that gives back."""
+    that gives back (missing gradients as zeros if `materialize`, else as None)."""
 
     torch_name = "BackwardHookFunctionBackward"
 
     @staticmethod
-    def forward(ctx: Any, on_backward: Callable, *tensors: Tensor) -> tuple:
+    def forward(ctx: Any, on_backward: Callable, materialize: bool, *tensors: Tensor) -> tuple:
         ctx.on_backward = on_backward
+        ctx.set_materialize_grads(materialize)
         outputs = tuple(Tensor._make(t._data) for t in tensors)
         ctx.mark_non_differentiable(*[o for o, t in zip(outputs, tensors) if not t.requires_grad])
         return outputs
 
     @staticmethod
     def backward(ctx: Any, *grads: Any) -> tuple:
-        return (None, *ctx.on_backward(grads))
+        return (None, None, *ctx.on_backward(grads))
 
 
 class BackwardHooks:
@@ -58,7 +64,8 @@ class BackwardHooks:
         if not self.hooks or not any(self.inputs_need_grad):
             return args
         wrapped = list(args)
-        for i, tensor in zip(positions, BackwardHookFunction.apply(self._on_input_grads, *[args[i] for i in positions])):
+        for i, tensor in zip(positions, BackwardHookFunction.apply(self._on_input_grads, True,
+                                                                      *[args[i] for i in positions])):
             wrapped[i] = tensor
         return tuple(wrapped)
 
@@ -73,7 +80,7 @@ class BackwardHooks:
         if not any(items[i].requires_grad for i in positions):
             return output
         self.output_positions, self.n_outputs = positions, len(items)
-        wrapped = BackwardHookFunction.apply(self._on_output_grads, *[items[i] for i in positions])
+        wrapped = BackwardHookFunction.apply(self._on_output_grads, False, *[items[i] for i in positions])
         if single:
             return wrapped[0]
         result = list(items)
@@ -99,7 +106,6 @@ class BackwardHooks:
     def _on_input_grads(self, grads: tuple) -> tuple:
         if self.grad_output is None:  # the gradient reached the inputs without passing the outputs (LSTM's h
             return grads  # alone, in its nested tuple): torch calls no hook then
-        grads = tuple(g if need else None for g, need in zip(grads, self.inputs_need_grad))
         for hook in self.hooks:
             replaced = hook(self.module, grads, self.grad_output)
             if replaced is not None:

@@ -19,6 +19,7 @@ from __future__ import annotations
 import warnings
 from collections import OrderedDict, namedtuple
 from collections.abc import Callable, Iterator, Mapping
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -58,6 +59,9 @@ class _IncompatibleKeys(namedtuple("IncompatibleKeys", ["missing_keys", "unexpec
         return super().__repr__()
 
     __str__ = __repr__
+
+
+_EXTRA_STATE = "_extra_state"  # the state_dict key of what a module's get_extra_state returns
 
 
 def _addindent(text: str, spaces: int) -> str:
@@ -204,8 +208,9 @@ class Module:
         object.__setattr__(self, "_buffers", {})
         object.__setattr__(self, "_non_persistent_buffers_set", set())
         object.__setattr__(self, "_modules", {})
-        object.__setattr__(self, "_forward_pre_hooks", {})
-        object.__setattr__(self, "_forward_hooks", {})
+        # OrderedDicts, as torch's: code prints them (`module._forward_pre_hooks` after pruning)
+        object.__setattr__(self, "_forward_pre_hooks", OrderedDict())
+        object.__setattr__(self, "_forward_hooks", OrderedDict())
         # The ids of hooks registered with with_kwargs=True / always_call=True (as torch keeps them).
         object.__setattr__(self, "_forward_pre_hooks_with_kwargs", {})
         object.__setattr__(self, "_forward_hooks_with_kwargs", {})
@@ -263,12 +268,19 @@ class Module:
     def register_full_backward_pre_hook(self, hook: Callable, prepend: bool = False) -> RemovableHandle:
         """`hook(module, grad_output)` runs when the gradients of the module's outputs are known; returning
         a tuple replaces them."""
-        return RemovableHandle(self.__dict__.setdefault("_backward_pre_hooks", {}), hook, prepend)
+        return RemovableHandle(self.__dict__.setdefault("_backward_pre_hooks", OrderedDict()), hook, prepend)
 
     def register_full_backward_hook(self, hook: Callable, prepend: bool = False) -> RemovableHandle:
         """`hook(module, grad_input, grad_output)` runs when the gradients of the module's tensor inputs are
         known; returning a tuple replaces grad_input."""
-        return RemovableHandle(self.__dict__.setdefault("_backward_hooks", {}), hook, prepend)
+        return RemovableHandle(self.__dict__.setdefault("_backward_hooks", OrderedDict()), hook, prepend)
+
+    def register_backward_hook(self, hook: Callable) -> RemovableHandle:
+        """torch's deprecated non-full hook is not here: its grad_input is that of the last graph node
+        forward made (e.g. Linear's addmm: bias, input and weight gradients), and our nodes take no hooks."""
+        raise NotImplementedError("Module.register_backward_hook (torch's deprecated non-full backward hook) is not "
+                                  "implemented in tinygrad_rnn: use register_full_backward_hook, which torch recommends; "
+                                  "its grad_output is the same, its grad_input holds the gradients of the module's inputs")
 
     def _run_pre_hooks(self, args: tuple, kwargs: dict) -> tuple[tuple, dict]:
         with_kwargs = self.__dict__.get("_forward_pre_hooks_with_kwargs", {})
@@ -497,6 +509,21 @@ class Module:
                 raise AttributeError(f"`{name}` is not an nn.Module")
         return module
 
+    def set_submodule(self, target: str, module: Module, strict: bool = False) -> None:
+        """`model.set_submodule('encoder.rnn', nn.GRU(...))`: replace (or, unless strict, add) the
+        submodule at a dotted path; what is there must be a module."""
+        if target == "":
+            raise ValueError("Cannot set the submodule without a target name!")
+        if not isinstance(module, Module):
+            raise ValueError(f"`module` is not an nn.Module, found {type(module)}")
+        parent_path, _, name = target.rpartition(".")
+        parent = self.get_submodule(parent_path)
+        if strict and not hasattr(parent, name):
+            raise AttributeError(f"{parent._get_name()} has no attribute `{name}`")
+        if hasattr(parent, name) and not isinstance(getattr(parent, name), Module):
+            raise AttributeError(f"`{name}` is not an nn.Module")
+        setattr(parent, name, module)
+
     def get_parameter(self, target: str) -> Parameter:
         """`model.get_parameter('rnn.weight_ih_l0')`."""
         module, name = self._owner_of(target)
@@ -605,6 +632,24 @@ class Module:
             raise TypeError(f"nn.Module.to only accepts floating point or complex dtypes, but got desired dtype={target}")
         return self._apply(lambda t: t.to(target) if t.is_floating_point() else t)
 
+    def to_empty(self, *, device: Any, recurse: bool = True) -> Module:
+        """New, uninitialized memory for every parameter and buffer (the Parameters stay the same
+        objects), e.g. for a module made on the 'meta' device; fill it with `reset_parameters()`."""
+        check_device(device)
+        with no_grad():
+            for module in self.modules() if recurse else [self]:
+                for param in module._parameters.values():
+                    if param is not None:
+                        param.data = Tensor._make(np.empty(param.shape, dtype=param._data.dtype))
+                for name, buf in module._buffers.items():
+                    if buf is not None:
+                        module._buffers[name] = Tensor._make(np.empty(buf.shape, dtype=buf._data.dtype))
+        return self
+
+    def compile(self, *args: Any, **kwargs: Any) -> None:
+        """torch compiles the module's calls in place; here every call runs eagerly, which is what
+        a compiled module computes."""
+
     def float(self) -> Module:
         return self._apply(lambda t: t.float() if t.is_floating_point() else t)
 
@@ -633,11 +678,15 @@ class Module:
         return self
 
     # ------------------------------------------------------------ state_dict
+    _version: int = 1  # saved in state_dict()._metadata; a subclass that changes its state's layout raises it
+
     def state_dict(self, *args: Any, destination: Any = None, prefix: str = "",
                    keep_vars: bool = False) -> OrderedDict:
         """Every parameter and persistent buffer under its dotted name, as detached tensors that share
         memory with the module (so writing into them writes into the model); `keep_vars` keeps the
-        Parameters themselves."""
+        Parameters themselves. Each module saves its own state (`_save_to_state_dict`), then its
+        children's under `prefix + name + "."`; `destination._metadata` records each module's
+        `_version` for `_load_from_state_dict` to read back."""
         if args:  # torch's old positional form: state_dict(destination, prefix, keep_vars)
             warnings.warn("Positional args are being deprecated, use kwargs instead. Refer to "
                           "https://pytorch.org/docs/main/generated/torch.nn.Module.html#torch.nn.Module.state_dict"
@@ -646,15 +695,32 @@ class Module:
         if destination is None:
             destination = OrderedDict()
             destination._metadata = OrderedDict()  # type: ignore[attr-defined]
-        for name, module in self.named_modules(remove_duplicate=False):
-            module_prefix = prefix + (name + "." if name else "")  # prefix is glued on as given, dot or not
-            if hasattr(destination, "_metadata"):
-                destination._metadata[module_prefix[:-1]] = {"version": 1}
-            for key, value in module._local_state().items():
-                # a Lazy module's placeholder is saved as itself, as torch does (it has no values to detach)
-                placeholder = hasattr(value, "materialize")
-                destination[module_prefix + key] = value if keep_vars or placeholder else value.detach()
+        local_metadata = {"version": self._version}
+        if hasattr(destination, "_metadata"):
+            destination._metadata[prefix[:-1]] = local_metadata  # prefix is glued on as given, dot or not
+        for hook in self._state_hook_registry("_state_dict_pre_hooks").values():
+            hook(self, prefix, keep_vars)
+        self._save_to_state_dict(destination, prefix, keep_vars)
+        for name, child in self._modules.items():
+            if child is not None:
+                child.state_dict(destination=destination, prefix=prefix + name + ".", keep_vars=keep_vars)
+        public = self.__dict__.get("_public_state_dict_hooks", {})
+        for hook_id, hook in self._state_hook_registry("_state_dict_hooks").items():
+            result = hook(self, destination, prefix, local_metadata)
+            if hook_id in public and result is not None:
+                raise RuntimeError("state_dict post-hook must return None")
+            if result is not None:  # the older private hook may return a new dict
+                destination = result
         return destination
+
+    def _save_to_state_dict(self, destination: dict, prefix: str, keep_vars: bool) -> None:
+        """Put this module's own (not its children's) state into `destination`."""
+        for key, value in self._local_state().items():
+            # a Lazy module's placeholder is saved as itself, as torch does (it has no values to detach)
+            placeholder = hasattr(value, "materialize")
+            destination[prefix + key] = value if keep_vars or placeholder else value.detach()
+        if type(self).get_extra_state is not Module.get_extra_state:
+            destination[prefix + _EXTRA_STATE] = self.get_extra_state()
 
     def _local_state(self) -> dict:
         """This module's own (not its children's) parameters and persistent buffers, by name."""
@@ -663,6 +729,54 @@ class Module:
                      if b is not None and name not in self._non_persistent_buffers_set)
         return state
 
+    def get_extra_state(self) -> Any:
+        """Override (with set_extra_state) to save state that is not a tensor, under `_extra_state`."""
+        raise RuntimeError("Reached a code path in Module.get_extra_state() that should never be called. "
+                           "Please file an issue at https://github.com/pytorch/pytorch/issues/new?template=bug-report.yml "
+                           "to report this bug.")
+
+    def set_extra_state(self, state: Any) -> None:
+        """Override (with get_extra_state) to load what get_extra_state saved."""
+        raise RuntimeError("Reached a code path in Module.set_extra_state() that should never be called. "
+                           "Please file an issue at https://github.com/pytorch/pytorch/issues/new?template=bug-report.yml "
+                           "to report this bug.")
+
+    def _state_hook_registry(self, kind: str) -> dict:
+        """One of the state_dict hook registries, made on first use (so modules unpickled from
+        before it existed have it too)."""
+        return self.__dict__.setdefault(kind, OrderedDict())
+
+    def register_state_dict_pre_hook(self, hook: Callable) -> RemovableHandle:
+        """`hook(module, prefix, keep_vars)` runs before this module saves its state."""
+        return RemovableHandle(self._state_hook_registry("_state_dict_pre_hooks"), hook)
+
+    def register_state_dict_post_hook(self, hook: Callable) -> RemovableHandle:
+        """`hook(module, state_dict, prefix, local_metadata)` runs after this module and its
+        children saved their state; it may change state_dict in place (and must return None)."""
+        handle = RemovableHandle(self._state_hook_registry("_state_dict_hooks"), hook,
+                                 extra_dicts=(self._state_hook_registry("_public_state_dict_hooks"),))
+        self._public_state_dict_hooks[handle.id] = True
+        return handle
+
+    def _register_state_dict_hook(self, hook: Callable) -> RemovableHandle:
+        """The older, private form of register_state_dict_post_hook: the hook may return a new dict."""
+        return RemovableHandle(self._state_hook_registry("_state_dict_hooks"), hook)
+
+    def _register_load_state_dict_pre_hook(self, hook: Callable, with_module: bool = False) -> RemovableHandle:
+        """`hook(state_dict, prefix, local_metadata, strict, missing_keys, unexpected_keys, error_msgs)`
+        runs before this module loads its part of a state_dict (with the module first if with_module);
+        it may rename or fill in keys, e.g. to read a checkpoint of an older version."""
+        return RemovableHandle(self._state_hook_registry("_load_state_dict_pre_hooks"), partial(hook, self) if with_module else hook)
+
+    def register_load_state_dict_pre_hook(self, hook: Callable) -> RemovableHandle:
+        """`hook(module, state_dict, prefix, local_metadata, strict, missing_keys, unexpected_keys, error_msgs)`."""
+        return self._register_load_state_dict_pre_hook(hook, with_module=True)
+
+    def register_load_state_dict_post_hook(self, hook: Callable) -> RemovableHandle:
+        """`hook(module, incompatible_keys)` runs after this module and its children loaded; it may
+        change incompatible_keys' lists in place (which the strict check then sees)."""
+        return RemovableHandle(self._state_hook_registry("_load_state_dict_post_hooks"), hook)
+
     def load_state_dict(self, state_dict: Mapping, strict: bool = True, assign: bool = False) -> _IncompatibleKeys:
         """Copy values into the parameters and buffers, in place and in the module's dtype.
 
@@ -670,16 +784,41 @@ class Module:
         With `assign=True` nothing is copied: each given tensor (ours only) becomes the module's
         attribute, keeping its own dtype; where the module held a Parameter, the value is wrapped in
         a Parameter sharing its memory (a given Parameter is kept as it is), with the old
-        parameter's requires_grad. With strict=True, missing or unexpected keys raise RuntimeError with torch's message; with
-        strict=False they are returned as `_IncompatibleKeys(missing_keys=[...], unexpected_keys=[...])`.
+        parameter's requires_grad. With strict=True, missing or unexpected keys raise RuntimeError with
+        torch's message; with strict=False they are returned as
+        `_IncompatibleKeys(missing_keys=[...], unexpected_keys=[...])`.
+
+        Each module loads its own part with `_load_from_state_dict` (which a subclass may override
+        to migrate an older `_version`), given only the keys under its prefix, then its children.
         """
         if not isinstance(state_dict, Mapping):
             raise TypeError(f"Expected state_dict to be dict-like, got {type(state_dict)}.")
         missing: list = []
         unexpected: list = []
         errors: list = []
-        for name, module in self.named_modules(remove_duplicate=False):
-            module._load_local(state_dict, name + "." if name else "", missing, unexpected, errors, assign)
+        metadata = getattr(state_dict, "_metadata", None)
+        state_dict = OrderedDict(state_dict)  # a copy: hooks may change it
+        if metadata is not None:
+            state_dict._metadata = metadata  # type: ignore[attr-defined]
+
+        def load(module: Module, local_state_dict: dict, prefix: str = "") -> None:
+            local_metadata = {} if metadata is None else metadata.get(prefix[:-1], {})
+            if assign:
+                local_metadata["assign_to_params_buffers"] = assign
+            # strict is always True here, as in torch: the keys are collected, and only the caller's strict decides
+            module._load_from_state_dict(local_state_dict, prefix, local_metadata, True, missing, unexpected, errors)
+            for name, child in module._modules.items():
+                if child is not None:
+                    child_prefix = prefix + name + "."
+                    load(child, {k: v for k, v in local_state_dict.items() if k.startswith(child_prefix)}, child_prefix)
+            incompatible = _IncompatibleKeys(missing, unexpected)
+            for hook in module._state_hook_registry("_load_state_dict_post_hooks").values():
+                if hook(module, incompatible) is not None:
+                    raise AssertionError("Hooks registered with ``register_load_state_dict_post_hook`` are not "
+                                         "expected to return new values, if incompatible_keys need to be modified, "
+                                         "it should be done inplace.")
+
+        load(self, state_dict)
         if strict:
             if unexpected:
                 errors.insert(0, "Unexpected key(s) in state_dict: {}. ".format(", ".join(f'"{k}"' for k in unexpected)))
@@ -689,50 +828,66 @@ class Module:
             raise RuntimeError("Error(s) in loading state_dict for {}:\n\t{}".format(type(self).__name__, "\n\t".join(errors)))
         return _IncompatibleKeys(missing, unexpected)
 
-    def _load_local(self, state_dict: Mapping, prefix: str, missing: list, unexpected: list, errors: list,
-                    assign: bool = False) -> None:
+    def _load_from_state_dict(self, state_dict: Mapping, prefix: str, local_metadata: dict, strict: bool,
+                              missing_keys: list, unexpected_keys: list, error_msgs: list) -> None:
+        """Load this module's own entries (`prefix + name`) from state_dict, collecting the keys it
+        misses, the keys under its prefix that match nothing, and the errors."""
+        for hook in self._state_hook_registry("_load_state_dict_pre_hooks").values():
+            hook(state_dict, prefix, local_metadata, strict, missing_keys, unexpected_keys, error_msgs)
         local = self._local_state()
         for name, target in local.items():
             key = prefix + name
-            if key not in state_dict:
-                missing.append(key)
-                continue
-            given = state_dict[key]
-            if is_lazy(given):  # a checkpoint of a Lazy module that never ran forward
-                if is_lazy(target):
-                    continue  # both still wait for a first input: nothing to copy yet
-                given.shape  # noqa: B018  (it refuses, with torch's RuntimeError: it has no shape to copy)
-            if assign and not isinstance(given, Tensor):  # there is no tensor of ours to keep
-                errors.append(f'While copying the parameter named "{key}", expected torch.Tensor or '
-                              f"Tensor-like object from checkpoint but received {type(given)}")
-                continue
-            value = _as_array(given)
-            if hasattr(target, "materialize") and not hasattr(given, "materialize"):
-                target.materialize(value.shape)  # a Lazy module's placeholder takes the checkpoint's shape
-            if target.ndim == 0 and value.shape == (1,):  # checkpoints from torch 0.3 saved scalars as (1,)
-                value, given = value[0], given[0]
-            if value.shape != target.shape:
-                errors.append(
-                    f"size mismatch for {key}: copying a param with shape {from_numpy(value).shape} from checkpoint, "
-                    f"the shape in current model is {target.shape}."
-                )
-                continue
-            if assign:
-                try:
-                    self._assign_state(name, target, given)
-                except RuntimeError as error:  # e.g. an integer tensor for a parameter that requires grad
-                    errors.append(f'While copying the parameter named "{key}", whose dimensions in the model are '
-                                  f"{target.size()} and whose dimensions in the checkpoint are {given.size()}, "
-                                  f"an exception occurred : {error.args}.")
-                continue
-            with no_grad():  # in place, in the module's dtype
-                target.copy_(from_numpy(np.asarray(value)))
-        for key in state_dict:
-            if not key.startswith(prefix):
-                continue
-            first, *rest = key[len(prefix):].split(".", 1)
-            if (rest and first not in self._modules) or (not rest and first not in local):
-                unexpected.append(key)
+            if key in state_dict:
+                self._load_entry(name, key, target, state_dict[key], local_metadata, error_msgs)
+            elif strict:
+                missing_keys.append(key)
+        extra_key = prefix + _EXTRA_STATE
+        if type(self).set_extra_state is not Module.set_extra_state:
+            if extra_key in state_dict:
+                self.set_extra_state(state_dict[extra_key])
+            elif strict:
+                missing_keys.append(extra_key)
+        elif strict and extra_key in state_dict:
+            unexpected_keys.append(extra_key)
+        if strict:
+            for key in state_dict:
+                if not key.startswith(prefix) or key == extra_key:
+                    continue
+                first, *rest = key[len(prefix):].split(".", 1)
+                if (rest and first not in self._modules) or (not rest and first not in local):
+                    unexpected_keys.append(key)
+
+    def _load_entry(self, name: str, key: str, target: Tensor, given: Any, local_metadata: dict,
+                    errors: list) -> None:
+        """Copy (or, with assign, put) one checkpoint value into the parameter or buffer `name`."""
+        assign = local_metadata.get("assign_to_params_buffers", False)
+        if is_lazy(given):  # a checkpoint of a Lazy module that never ran forward
+            if is_lazy(target):
+                return  # both still wait for a first input: nothing to copy yet
+            given.shape  # noqa: B018  (it refuses, with torch's RuntimeError: it has no shape to copy)
+        if assign and not isinstance(given, Tensor):  # there is no tensor of ours to keep
+            errors.append(f'While copying the parameter named "{key}", expected torch.Tensor or '
+                          f"Tensor-like object from checkpoint but received {type(given)}")
+            return
+        value = _as_array(given)
+        if hasattr(target, "materialize") and not hasattr(given, "materialize"):
+            target.materialize(value.shape)  # a Lazy module's placeholder takes the checkpoint's shape
+        if target.ndim == 0 and value.shape == (1,):  # checkpoints from torch 0.3 saved scalars as (1,)
+            value, given = value[0], given[0]
+        if value.shape != target.shape:
+            errors.append(f"size mismatch for {key}: copying a param with shape {from_numpy(value).shape} from "
+                          f"checkpoint, the shape in current model is {target.shape}.")
+            return
+        if assign:
+            try:
+                self._assign_state(name, target, given)
+            except RuntimeError as error:  # e.g. an integer tensor for a parameter that requires grad
+                errors.append(f'While copying the parameter named "{key}", whose dimensions in the model are '
+                              f"{target.size()} and whose dimensions in the checkpoint are {given.size()}, "
+                              f"an exception occurred : {error.args}.")
+            return
+        with no_grad():  # in place, in the module's dtype
+            target.copy_(from_numpy(np.asarray(value)))
 
     def _assign_state(self, name: str, old: Tensor, new: Tensor) -> None:
         """load_state_dict(assign=True) for one entry: `new` itself replaces `old` (through
@@ -763,6 +918,21 @@ class Module:
         elif lines:
             body = "\n  " + "\n  ".join(lines) + "\n"
         return f"{self._get_name()}({body})"
+
+
+def consume_prefix_in_state_dict_if_present(state_dict: dict, prefix: str) -> None:
+    """Strip `prefix` (e.g. 'module.', which DataParallel adds) from the keys of state_dict, and of
+    its _metadata, in place."""
+    for key in list(state_dict):
+        if key.startswith(prefix):
+            state_dict[key[len(prefix):]] = state_dict.pop(key)
+    metadata = getattr(state_dict, "_metadata", None)
+    if metadata is None:
+        return
+    for key in list(metadata):
+        # '' is the wrapper's own entry (kept); 'module' the wrapped model's, 'module.xx' its children's
+        if key and (key == prefix.replace(".", "") or key.startswith(prefix)):
+            metadata[key[len(prefix):]] = metadata.pop(key)
 
 
 def _check_to_keywords(kwargs: dict) -> None:

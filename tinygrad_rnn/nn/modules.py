@@ -105,7 +105,9 @@ utils = _namespace("utils", [])
 utils._single, utils._pair, utils._triple, utils._quadruple = (  # type: ignore[attr-defined]
     _ntuple(1, "_single"), _ntuple(2, "_pair"), _ntuple(3, "_triple"), _ntuple(4, "_quadruple"))
 utils._ntuple = _ntuple  # type: ignore[attr-defined]
-for _registrar in GLOBAL_HOOK_REGISTRARS:  # torch keeps them in its module.py, not in nn's namespace
-    setattr(_VIEWS["module"], _registrar, getattr(_module_py, _registrar))
+utils.consume_prefix_in_state_dict_if_present = _module_py.consume_prefix_in_state_dict_if_present  # type: ignore[attr-defined]
+# torch keeps these in its module.py, not in nn's namespace; _addindent is what custom reprs import
+for _name in [*GLOBAL_HOOK_REGISTRARS, "_addindent", "_IncompatibleKeys"]:
+    setattr(_VIEWS["module"], _name, getattr(_module_py, _name))
 globals().update(_VIEWS)
 globals().update({name: getattr(view, name) for view in _VIEWS.values() for name in view.__all__})

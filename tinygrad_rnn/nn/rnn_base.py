@@ -144,7 +144,19 @@ class RNNBase(Module):
 
     # ------------------------------------------------------------ the weights as torch exposes them
     def _init_flat_weights(self) -> None:
-        self._flat_weights = [getattr(self, name, None) for name in self._flat_weights_names]
+        # hasattr, then getattr: two reads of a parametrized weight, as torch's (see _update_flat_weights)
+        self._flat_weights = [getattr(self, name) if hasattr(self, name) else None for name in self._flat_weights_names]
+
+    def _update_flat_weights(self) -> None:
+        """Re-read the weights once one is no longer the tensor in `_flat_weights`, as torch does
+        at each forward; for a parametrized weight that is every time. The reads are torch's
+        (hasattr and getattr to look, the same to re-read: four computations of the weight), since
+        a parametrization may change at each read (spectral_norm's power iteration in training)."""
+        for name, held in zip(self._flat_weights_names, self._flat_weights):
+            current = getattr(self, name) if hasattr(self, name) else None
+            if current is not None and held is not None and current is not held:
+                self._init_flat_weights()
+                return
 
     def __setattr__(self, name: str, value: Any) -> None:
         # Reassigning `rnn.weight_ih_l0 = Parameter(...)` must update _flat_weights too, as in torch.
@@ -213,6 +225,8 @@ class RNNBase(Module):
         hx: the initial state `(D*num_layers, N, H)` (unbatched: `(D*num_layers, H)`), zeros if None.
         A PackedSequence input gives a PackedSequence output (see `_forward_packed`).
         """
+        if "parametrizations" in self._modules:  # a parametrized weight is computed anew at each read
+            self._update_flat_weights()
         if isinstance(input, PackedSequence):
             return self._forward_packed(input, hx)
         if input.dim() not in (2, 3):

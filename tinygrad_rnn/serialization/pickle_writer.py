@@ -244,10 +244,11 @@ class TorchPickler:
         its attributes (parameters, buffers, submodules, settings) set on it."""
         if self._get_memo(m):
             return
+        state = state_of(m)  # first, as pickle asks for it: a class's __getstate__ may refuse (a parametrized module)
         self._global(*class_path(type(m)))
         self.out += [EMPTY_TUPLE, NEWOBJ]
         self._put_memo(m)  # before the attributes: a submodule may refer back to it
-        self._save(state_of(m), depth + 1)
+        self._save(state, depth + 1)
         self.out.append(BUILD)
 
     def _get_memo(self, obj: Any) -> bool:

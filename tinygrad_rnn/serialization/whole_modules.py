@@ -72,8 +72,10 @@ TORCH_MODULE_STATE = ("training", "_parameters", "_buffers", "_non_persistent_bu
 
 def state_of(m: Module) -> dict:
     """A module's attributes as torch pickles them: torch's own first (defaults for hook dicts ours has not
-    made: empty, or None for `_is_full_backward_hook`), then the layer's."""
-    own = vars(m)
+    made: empty, or None for `_is_full_backward_hook`), then the layer's. A class with its own
+    `__getstate__` decides what they are, as pickle lets it (or refuses, as a parametrized module does)."""
+    getstate = type(m).__getstate__
+    own = getstate(m) if getstate is not object.__getstate__ else vars(m)
     state = {key: own[key] if key in own else _default(key) for key in TORCH_MODULE_STATE}
     state.update((key, value) for key, value in own.items() if key not in state)
     return state

@@ -1,9 +1,11 @@
 """torch.nn.utils: helpers around modules; `rnn` holds PackedSequence and the padding functions,
-`clip_grad` the gradient clipping, `convert_parameters` parameters <-> one vector; `parametrize`,
-`parametrizations` and the older `weight_norm` / `spectral_norm` hooks reparametrize weights."""
-from . import parametrizations, parametrize, rnn
+`prune` zeroes out parts of parameters, `clip_grad` the gradient clipping, `convert_parameters`
+parameters <-> one vector; `parametrize`, `parametrizations` and the older `weight_norm` /
+`spectral_norm` hooks reparametrize weights."""
+from . import parametrizations, parametrize, prune, rnn
 from .clip_grad import clip_grad_norm, clip_grad_norm_, clip_grad_value_, clip_grads_with_norm_, get_total_norm
 from .convert_parameters import parameters_to_vector, vector_to_parameters
+from .init import skip_init
 from .spectral_norm import remove_spectral_norm, spectral_norm
 from .weight_norm import remove_weight_norm, weight_norm
 
@@ -17,12 +19,15 @@ __all__ = [
     "clip_grads_with_norm_",
     "convert_parameters",
     "get_total_norm",
+    "init",
     "parameters_to_vector",
     "parametrizations",
     "parametrize",
+    "prune",
     "remove_spectral_norm",
     "remove_weight_norm",
     "rnn",
+    "skip_init",
     "spectral_norm",
     "vector_to_parameters",
     "weight_norm",

@@ -11,19 +11,17 @@ a matrix or a batch of matrices.
 """
 from __future__ import annotations
 
-import math
-
 import numpy as np
 
 from ...autograd import no_grad
-from ...core.function import Function
 from ...core.tensor import Tensor
 from ...creation import from_numpy
+from ...ops.decompositions import matrix_exp, solve
 from ...ops.shape import cat
 from ...random import randn
 from ..module import Module
 from . import parametrize
-from .spectral_norm import _copy_into, _normalize, _reshape_weight_to_matrix
+from .spectral_norm import _copy_into, _normalize, _reshape_weight_to_matrix, default_dim
 from .weight_norm import _weight_norm, norm_except_dim
 
 __all__ = ["orthogonal", "spectral_norm", "weight_norm"]
@@ -99,28 +97,12 @@ def spectral_norm(module: Module, name: str = "weight", n_power_iterations: int 
     weight = getattr(module, name, None)
     if not isinstance(weight, Tensor):
         raise ValueError(f"Module '{module}' has no parameter or buffer with name '{name}'")
-    parametrize.register_parametrization(module, name, _SpectralNorm(weight, n_power_iterations,
-                                                                     0 if dim is None else dim, eps))
+    dim = default_dim(module) if dim is None else dim
+    parametrize.register_parametrization(module, name, _SpectralNorm(weight, n_power_iterations, dim, eps))
     return module
 
 
 # ------------------------------------------------------------------ orthogonal
-def _matrix_exp(a: Tensor) -> Tensor:
-    """exp(A) of a square matrix (or a batch of them) by scaling and squaring: exp(A) = exp(A / 2^s)^(2^s), with
-    exp(A / 2^s) from its Taylor series (||A / 2^s|| <= 1/2, so 18 terms reach float64 rounding).
-    Built from matmuls and sums, so its gradient comes from autograd."""
-    norm = float(np.abs(a.detach().numpy()).sum(axis=-2).max()) if a.numel() else 0.0
-    squarings = max(0, math.ceil(math.log2(norm / 0.5))) if norm > 0.5 else 0
-    scaled = a / (2.0 ** squarings)
-    term = result = from_numpy(np.eye(a.shape[-1], dtype=a.dtype.np))
-    for k in range(1, 19):
-        term = term.matmul(scaled) / k
-        result = result + term
-    for _ in range(squarings):
-        result = result.matmul(result)
-    return result
-
-
 def _householder_product(a: Tensor, tau: Tensor) -> Tensor:
     """The first k columns of H_1 H_2 ... H_k, H_i = I - tau_i v_i v_i^T, where v_i is column i of
     `a` (..., n, k) below the diagonal with a 1 on it (LAPACK's orgqr, written with Tensor ops)."""
@@ -133,28 +115,6 @@ def _householder_product(a: Tensor, tau: Tensor) -> Tensor:
         v = (a[..., i] * below + unit).unsqueeze(-1)  # (..., n, 1)
         q = q - q.matmul(v) * v.mT * tau[..., i].unsqueeze(-1).unsqueeze(-1)
     return q[..., :k]
-
-
-class _Solve(Function):
-    """X = A^-1 B for square A (torch.linalg.solve), differentiable: with G the gradient of X,
-    B gets A^-T G and A gets -(A^-T G) X^T; both are written with _Solve, so they differentiate too."""
-
-    @staticmethod
-    def forward(ctx, a, b):
-        x = from_numpy(np.linalg.solve(a.detach().numpy(), b.detach().numpy()))
-        ctx.save_for_backward(a, x)
-        return x
-
-    @staticmethod
-    def backward(ctx, g):
-        a, x = ctx.saved_tensors
-        grad_b = _Solve.apply(a.mT, g)
-        return -grad_b.matmul(x.mT), grad_b
-
-    @staticmethod
-    def jvp(ctx, ta, tb):  # A X = B, so A dX = dB - dA X
-        a, x = ctx.saved_tensors
-        return _Solve.apply(a, tb - ta.matmul(x))
 
 
 def _make_orthogonal(a: Tensor) -> Tensor:
@@ -194,10 +154,10 @@ class _Orthogonal(Module):
                 x = cat([x, x.new_zeros(*x.shape[:-2], n, n - k)], dim=-1)
             a = x - x.mT  # skew-symmetric, so both maps below give an orthogonal matrix
             if self.orthogonal_map == "matrix_exp":
-                q = _matrix_exp(a)
+                q = matrix_exp(a)
             else:  # Cayley: (I - A/2)^-1 (I + A/2)
                 eye = from_numpy(np.eye(n, dtype=a.dtype.np))
-                q = _Solve.apply(eye - 0.5 * a, eye + 0.5 * a)
+                q = solve(eye - 0.5 * a, eye + 0.5 * a)
             q = q[..., :k] if n != k else q
         else:
             a = x.tril(diagonal=-1)

@@ -13,6 +13,7 @@ from typing import Any
 
 from ...autograd import no_grad
 from ...core.tensor import Tensor
+from ..conv import ConvTranspose1d, ConvTranspose2d, ConvTranspose3d
 from ..module import Module
 from ..parameter import Parameter
 from .weight_norm import remove_norm_hook
@@ -95,8 +96,14 @@ class SpectralNorm:
 def spectral_norm(module: Module, name: str = "weight", n_power_iterations: int = 1, eps: float = 1e-12,
                   dim: int | None = None) -> Module:
     """Divide parameter `name` by its spectral norm before every forward (old hook API)."""
-    SpectralNorm.apply(module, name, n_power_iterations, 0 if dim is None else dim, eps)
+    SpectralNorm.apply(module, name, n_power_iterations, default_dim(module) if dim is None else dim, eps)
     return module
+
+
+def default_dim(module: Module) -> int:
+    """The dim whose entries are the rows of the matrix normalised: the output channels, which a
+    transposed convolution keeps in dim 1 of its weight (in_channels, out_channels, ...)."""
+    return 1 if isinstance(module, (ConvTranspose1d, ConvTranspose2d, ConvTranspose3d)) else 0
 
 
 def remove_spectral_norm(module: Module, name: str = "weight") -> Module:

@@ -11,6 +11,10 @@ from __future__ import annotations
 import warnings
 from typing import Any
 
+import numpy as np
+
+from ...core.forward_mode import given
+from ...core.function import Function
 from ...core.tensor import Tensor
 from ..module import Module
 from ..parameter import Parameter
@@ -30,8 +34,48 @@ def norm_except_dim(v: Tensor, pow: float = 2, dim: int = 0) -> Tensor:
 
 
 def _weight_norm(v: Tensor, g: Tensor, dim: int = 0) -> Tensor:
-    """g * v / ||v|| (the norm taken over every dim but `dim`)."""
+    """g * v / ||v|| (the norm taken over every dim but `dim`). For dim 0 or the last dim (counted
+    from the front) torch runs one fused op, whose node is WeightNormInterfaceBackward0; for any
+    other dim (-1 and None included) it composes it, ending in a MulBackward0. So do we."""
+    if dim == 0 or dim == v.dim() - 1:
+        return _WeightNormInterface.apply(v, g, dim)
     return v * (g / norm_except_dim(v, 2, dim))
+
+
+class _WeightNormInterface(Function):
+    """w = v * g / n, n = ||v|| over every dim but `dim` (kept, so it broadcasts). With S the sum
+    over those dims of (grad * v): g gets S / n, and v gets grad * g / n - v * g * S / n^3.
+    The backward is written with differentiable ops (n recomputed from v), so it differentiates again."""
+
+    torch_name = "WeightNormInterfaceBackward0"
+
+    @staticmethod
+    def forward(ctx: Any, v: Tensor, g: Tensor, dim: int) -> Tensor:
+        others = tuple(d for d in range(v.dim()) if d != dim)
+        norms = np.sqrt(np.sum(np.square(v._data), axis=others, keepdims=True))
+        ctx.save_for_backward(v, g)
+        ctx.others = others
+        return Tensor._make(v._data * (g._data.reshape(norms.shape) / norms))
+
+    @staticmethod
+    def backward(ctx: Any, grad: Tensor) -> tuple:
+        v, g = ctx.saved_tensors
+        n = (v * v).sum(ctx.others, keepdim=True).sqrt()
+        g_kept = g.reshape(n.shape)
+        s = (grad * v).sum(ctx.others, keepdim=True)
+        return grad * (g_kept / n) - v * (g_kept * s / n ** 3), (s / n).reshape(g.shape), None
+
+    @staticmethod
+    def jvp(ctx: Any, tv: Any, tg: Any, t_dim: Any) -> Tensor:
+        v, g = ctx.saved_tensors
+        n = (v * v).sum(ctx.others, keepdim=True).sqrt()
+        g_kept = g.reshape(n.shape)
+        change = 0
+        if given(tv):
+            change = tv * (g_kept / n) - v * (g_kept * (v * tv).sum(ctx.others, keepdim=True) / n ** 3)
+        if given(tg):
+            change = change + v * (tg.reshape(n.shape) / n)
+        return change
 
 
 class WeightNorm:

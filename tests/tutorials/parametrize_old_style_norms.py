@@ -1,0 +1,47 @@
+import tinygrad_rnn as torch
+nn = torch.nn
+# The older hook-based nn.utils.weight_norm / spectral_norm next to the parametrizations that
+# replace them, as public code applies them to Linear, Conv and RNN weights: the parameters and
+# buffers they create, their printed modules, a few training steps, removal, and a state_dict
+# saved from one and loaded into another.
+torch.manual_seed(0)
+x = torch.randn(4, 2, 3)
+old = nn.utils.weight_norm(nn.Linear(3, 4))
+print(old, [n for n, _ in old.named_parameters()])
+print(old.weight_g.shape, old.weight_v.shape, old.weight.grad_fn.name())
+new = nn.utils.parametrizations.weight_norm(nn.Linear(3, 4))
+print(new)
+print(sorted(new.state_dict()))
+conv = nn.utils.weight_norm(nn.Conv1d(2, 3, 2), dim=None)
+print(conv.weight_g, conv(torch.ones(1, 2, 4)).sum())
+nn.utils.remove_weight_norm(conv)
+print([n for n, _ in conv.named_parameters()])
+sn = nn.utils.spectral_norm(nn.Linear(3, 4))
+print([n for n, _ in sn.named_parameters()], [n for n, _ in sn.named_buffers()])
+print(sorted(sn.state_dict()))
+opt = torch.optim.Adam(list(old.parameters()) + list(sn.parameters()), lr=0.05)
+for step in range(3):
+    loss = (old(x) ** 2).mean() + (sn(x) - 1).pow(2).mean()
+    opt.zero_grad()
+    loss.backward()
+    opt.step()
+    print(step, round(loss.item(), 5), sn.weight_u.sum().item())
+sn.eval()
+print(sn(x).sum())
+nn.utils.remove_spectral_norm(sn)
+print([n for n, _ in sn.named_parameters()], sn.weight.sum())
+lstm = nn.LSTM(3, 5, num_layers=2)
+for layer in range(2):
+    nn.utils.weight_norm(lstm, "weight_hh_l%d" % layer)
+out, (h, c) = lstm(x)
+print(out.sum(), h.shape)
+print([n for n, _ in lstm.named_parameters()])
+gru = nn.GRU(3, 5)
+nn.utils.spectral_norm(gru, "weight_ih_l0")
+out, h = gru(x)
+print(out.sum())
+state = gru.state_dict()
+gru2 = nn.utils.spectral_norm(nn.GRU(3, 5), "weight_ih_l0")
+print(gru2.load_state_dict(state))
+gru2.eval(), gru.eval()
+print(torch.allclose(gru2(x)[0], gru(x)[0]))
