@@ -32,16 +32,18 @@ from typing import Any
 
 import numpy as np
 
-from .argcheck import float_arg, int_arg, invalid_combination
+from .argcheck import _matched_int_list, checked_ints, float_arg, int_arg, invalid_combination, is_int, type_name
+from .argcheck import _where as arg_where
 from .backend.fma import fma32 as _fma32
 from .backend.fma import fma64 as _fma64
 from .core import dtypes, views
 from .core.modes import modes
 from .core.tensor import Tensor
-from .creation import _finish, _is_int, _size, check_like_arguments, check_size, factory
+from .creation import _check_out, _finish, _size, check_like_arguments, check_size, factory, write_into
 from .device import check_device, check_device_name
 from .device import device as _device
 from .layout import check_layout, check_pin_memory
+from .layout import layout as layout_type
 
 _MASK24, _MASK53 = np.uint64((1 << 24) - 1), np.uint64((1 << 53) - 1)
 
@@ -433,31 +435,119 @@ def rand(*size: Any, generator: Generator | None = None, dtype: Any = None, devi
     return _finish(Tensor._make(data), requires_grad, device)
 
 
-@factory
-def randint(low: Any = None, high: Any = None, size: Any = None, *, generator: Generator | None = None,
-            dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
-    """Integers in [low, high); `randint(high, size)`, `randint(high, size=...)` (minGPT's sort demo) and
-    `randint(high=..., size=...)` start at 0."""
-    if size is None:  # randint(high, size)
-        low, high, size = 0, int_arg("randint", "high", low, 1, symint=True), high
-    elif high is None:  # randint(high, size=...)
-        low, high = 0, low
-    elif low is None:  # randint(high=..., size=...)
-        low = 0
-    if not (_is_int(low) and _is_int(high) and isinstance(size, (tuple, list))) \
-            or not isinstance(requires_grad, bool) and requires_grad is not None:
-        raise invalid_combination("randint", (low, high, size))
-    try:
-        shape = check_size(_size((size,), name="randint"))
-    except TypeError:
-        raise invalid_combination("randint", (low, high, size)) from None
-    d = dtypes.as_dtype(dtype) if dtype is not None else dtypes.int64
-    check_device(device)  # before the range, as torch
+def randint(*args: Any, **kwargs: Any) -> Tensor:
+    """Integers in [low, high): `randint(high, size)` starts at 0, `randint(low, high, size)`; keywords generator,
+    out, dtype (int64 by default), layout, device, pin_memory, requires_grad. The arguments are read as torch's
+    parser reads them (randint_args), so a bad call gets torch's error."""
+    given = randint_args(args, kwargs)
+    device, out, dtype = given.get("device"), given.get("out"), given.get("dtype")
+    check_device(device)  # torch reads the device before it unpacks the numbers (measured)
+    shape = checked_ints("randint", "size", given["size"], None)
+    high, low = (_long(given[name]) if name in given else 0 for name in ("high", "low"))
+    check_layout("randint", given.get("layout"))
+    check_pin_memory("randint", given.get("pin_memory"))
+    if out is not None:
+        _check_out("randint", out, dtype)
+    d = out.dtype if out is not None else dtypes.as_dtype(dtype) if dtype is not None else dtypes.int64
+    check_size(shape)
     if high <= low:
         raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got from={low} >= to={high}")
     _check_integer_range(low, high, d)
-    data = _rng(generator).integers(low, high, shape).astype(d.np)
-    return _finish(Tensor._make(data), requires_grad, device)
+    data = _rng(given.get("generator")).integers(low, high, shape).astype(d.np)
+    if out is not None:
+        return _finish(write_into(out, data), given.get("requires_grad") or False)
+    return _finish(Tensor._make(data), given.get("requires_grad") or False, device)
+
+
+# ------------------------------------------------------------------ randint's arguments, as torch's parser reads them
+_OPTIONS = ("out", "dtype", "layout", "device", "pin_memory", "requires_grad")
+_OPTION_TEXT = ("Tensor out = None, torch.dtype dtype = None, torch.layout layout = None, torch.device device = None, "
+                "bool pin_memory = False, bool requires_grad = False")
+# torch's four overloads, in the order its parser tries them: (positional parameters, whether a generator is named)
+_RANDINT_OVERLOADS = ((("high", "size"), True), (("high", "size"), False),
+                      (("low", "high", "size"), True), (("low", "high", "size"), False))
+_RANDINT_SIGNATURES = tuple(
+    "(" + ", ".join("tuple of ints size" if n == "size" else f"int {n}" for n in positional) + ", *, "
+    + ("torch.Generator generator, " if generator else "") + _OPTION_TEXT + ")"
+    for positional, generator in _RANDINT_OVERLOADS)
+_TYPE_TEXT = {"low": "int", "high": "int", "size": "tuple of ints", "generator": "torch.Generator", "out": "Tensor",
+              "dtype": "torch.dtype", "layout": "torch.layout", "device": "torch.device", "pin_memory": "bool",
+              "requires_grad": "bool"}
+
+
+def _fits(name: str, value: Any) -> bool:
+    """The parser's match of one argument: its type (and a size's first element; the others are read later)."""
+    if name in ("low", "high"):
+        return is_int(value)
+    if name == "size":
+        return isinstance(value, (tuple, list)) and (not value or is_int(value[0]))
+    if value is None:
+        return True
+    kinds = {"generator": Generator, "out": Tensor, "dtype": dtypes.dtype, "layout": layout_type,
+             "device": (str, _device, int), "pin_memory": bool, "requires_grad": bool}[name]
+    return isinstance(value, kinds) or (name == "dtype" and any(value is kind for kind in (float, int, bool)))
+
+
+def _parameters(overload: tuple) -> tuple[tuple, tuple]:
+    """An overload's parameter names, and those without a default (the generator, when named, has none)."""
+    positional, generator = overload
+    required = positional + (("generator",) if generator else ())
+    return required + _OPTIONS, required
+
+
+def _bound(overload: tuple, args: tuple, kwargs: dict) -> dict | None:
+    """The call's arguments by name under one overload, or None when they do not fit it."""
+    names, required = _parameters(overload)
+    positional = overload[0]
+    if len(args) > len(positional) or any(k not in names or k in positional[:len(args)] for k in kwargs):
+        return None
+    given = {**dict(zip(positional, args)), **kwargs}
+    if any(n not in given for n in required) or not all(_fits(n, v) for n, v in given.items()):
+        return None
+    return given
+
+
+def randint_args(args: tuple, kwargs: dict) -> dict:
+    """randint's arguments by name under the first overload they fit. Fitting none, torch's error: the one
+    overload that takes as many arguments explains itself; with several (or none), 'invalid combination'."""
+    for overload in _RANDINT_OVERLOADS:
+        given = _bound(overload, args, kwargs)
+        if given is not None:
+            return given
+    count = len(args) + len(kwargs)
+    plausible = [o for o in _RANDINT_OVERLOADS if len(_parameters(o)[1]) <= count <= len(_parameters(o)[0])]
+    if len(plausible) == 1:
+        _explain_mismatch(plausible[0], args, kwargs)
+    raise invalid_combination("randint", args, _RANDINT_SIGNATURES, kwargs)
+
+
+def _explain_mismatch(overload: tuple, args: tuple, kwargs: dict) -> None:
+    """torch's error for a call that does not fit an overload: the first parameter in order that is missing
+    or of the wrong type, else a keyword it does not have."""
+    names, required = _parameters(overload)
+    for i, name in enumerate(names):
+        if i < len(args) or name in kwargs:
+            value, position = (args[i], i + 1) if i < len(args) else (kwargs[name], None)
+            if name == "size" and isinstance(value, (tuple, list)):
+                _matched_int_list("randint", name, value, position, scalar_ok=False)
+            if not _fits(name, value):
+                raise TypeError(f"randint(): {arg_where(name, position)} must be {_TYPE_TEXT[name]}, "
+                                f"not {type_name(value)}")
+        elif name in required:  # torch names every parameter from here on that has no default
+            missing = [n for n in names[i:] if n in required]
+            plural = "s" if len(missing) == 1 else ""  # (sic: torch's own test is the wrong way round)
+            raise TypeError(f"randint() missing {len(missing)} required positional argument{plural}: "
+                            + ", ".join(f'"{n}"' for n in missing))
+    unknown = next(k for k in kwargs if k not in names)
+    raise TypeError(f"randint() got an unexpected keyword argument '{unknown}'")
+
+
+def _long(value: Any) -> int:
+    """An int argument as a C long, as torch unpacks it."""
+    number = int(value.__index__())
+    if not -(2 ** 63) <= number < 2 ** 63:
+        raise ValueError("Overflow when unpacking long long")
+    return number
 
 
 _C_TYPE_NAMES = {"uint8": "unsigned char", "int8": "signed char", "int16": "short", "int32": "int", "int64": "long",

@@ -107,3 +107,18 @@ def test_empty_strided(size, stride):
 
 def test_empty_strided_errors():
     check_error(lambda m: m.empty_strided((2, 3), (1,)))
+
+
+@pytest.mark.parametrize("make", [
+    lambda m: m.zeros(2, dtype=float),
+    lambda m: m.ones(2).to(float),
+    lambda m: m.tensor([1], dtype=float),
+    lambda m: m.arange(3, dtype=float),
+    lambda m: m.empty(2, dtype=int),
+    lambda m: m.ones(2, dtype=bool),
+    lambda m: m.randint(3, (2,), dtype=float),
+])
+def test_python_types_as_dtype_read_as_torch(make):
+    """torch's parser reads Python's float type as float64 (not the default dtype), int as int64, bool as bool."""
+    torch = require_torch()
+    assert str(make(tinygrad_rnn).dtype) == str(make(torch).dtype)

@@ -81,8 +81,8 @@ def as_dtype(d: object) -> dtype:
     """Accept a tinygrad_rnn dtype, a numpy dtype or a Python type (float, int, bool)."""
     if isinstance(d, dtype):
         return d
-    if d is builtins_float:
-        return _default_float
+    if d is builtins_float:  # torch's parser reads Python's float type as double, whatever the default dtype
+        return float64
     if d is builtins_int:
         return int64
     if d is builtins_bool:

@@ -836,18 +836,24 @@ _TO_SIGNATURES = tuple(f"({first}bool non_blocking = False, bool copy = False, *
                                              "torch.dtype dtype, ", "Tensor tensor, "))
 
 
+def _is_dtype(value: Any) -> builtins.bool:
+    """A `torch.dtype` to torch's parser: a dtype, or Python's float, int or bool (float64, int64, bool)."""
+    return isinstance(value, dtypes.dtype) or builtins.any(value is kind for kind in (builtins.float, builtins.int, builtins.bool))
+
+
 def _to_arguments(args: tuple, kwargs: dict) -> dict:
     """Tensor.to's arguments by name, read by the overload its first argument picks (_TO_SIGNATURES)."""
     first = args[0] if args else kwargs.get("tensor")
-    names = ("tensor",) if isinstance(first, Tensor) else ("dtype",) if isinstance(first, dtypes.dtype) else \
-        ("device", "dtype")
+    names = ("tensor",) if isinstance(first, Tensor) else ("dtype",) if _is_dtype(first) else ("device", "dtype")
     names += ("non_blocking", "copy")
     given = dict(zip(names, args))
     if len(args) > len(names) or set(kwargs) - set(names) - {"memory_format"} or set(kwargs) & set(given):
         raise invalid_combination("to", args, _TO_SIGNATURES)
     given.update(kwargs)
-    if given.get("dtype") is not None and not isinstance(given["dtype"], dtypes.dtype):
-        raise invalid_combination("to", args, _TO_SIGNATURES)
+    if given.get("dtype") is not None:
+        if not _is_dtype(given["dtype"]):
+            raise invalid_combination("to", args, _TO_SIGNATURES)
+        given["dtype"] = dtypes.as_dtype(given["dtype"])
     for flag in ("non_blocking", "copy"):
         if not isinstance(given.get(flag, False), builtins.bool):
             raise invalid_combination("to", args, _TO_SIGNATURES)
