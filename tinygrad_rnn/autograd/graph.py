@@ -1,0 +1,403 @@
+"""torch.autograd.graph: look at the graph autograd records, and decide how it keeps what it saves.
+
+    with torch.autograd.graph.saved_tensors_hooks(pack, unpack):
+        y = x.pow(2)          # pack(x) runs now; the node keeps what pack returned
+    y.sum().backward()        # unpack(that) runs now; backward uses the tensor it returns
+
+    y.grad_fn._saved_self     # the tensor PowBackward0 saved (x itself), by torch's name for it
+    y.grad_fn.register_hook(lambda grad_inputs, grad_outputs: ...)   # hooks on a graph node
+
+How it plugs into the core, which knows nothing of this module:
+
+- Saving: while any `saved_tensors_hooks` is open, `Function._keep_saved` (where a node notes what
+  its forward saved) is wrapped by `_keep_saved_and_pack`, which packs the saved tensors. With no
+  hooks open the core runs its own method: the ops pay nothing.
+- Unpacking: a node with packed tensors holds them in a `PackedSaved` instead of a tuple, and its
+  `_saved_versions` is empty, so `ctx.saved_tensors` simply iterates it, which unpacks each one.
+  (torch does not check the version of a tensor saved through hooks either.)
+- Names: `grad_fn._saved_self` and `grad_fn._raw_saved_self` reach `saved_attribute` through
+  `Function.__getattr__`; `SAVED_NAMES` says which saved tensor torch calls what.
+- Node hooks: `register_hook` / `register_prehook` move the node into a subclass of its class (same
+  name) whose `backward` runs the hooks around the op's own backward; other nodes are untouched.
+"""
+from __future__ import annotations
+
+import abc
+import threading
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
+
+from ..core.function import AccumulateGrad, Function, _SavedOutput
+from ..core.tensor import Tensor
+
+__all__ = ["Node", "disable_saved_tensors_hooks", "increment_version", "save_on_cpu",
+           "saved_tensors_hooks"]
+
+
+# ---------------------------------------------------------------------------- torch's names of saved tensors
+# node name -> the tensors torch saves, in the order it packs them: (torch's name, our saved slot,
+# the input that must need a gradient for torch to save it, or None: always saved).
+SAVED_NAMES: dict[str, tuple] = {
+    "MulBackward0": (("other", 1, 0), ("self", 0, 1)),
+    "DivBackward0": (("other", 1, None), ("self", 0, 1)),
+    "PowBackward0": (("self", 0, None), ("exponent", 1, None)),
+    "PowBackward1": (("exponent", 1, None), ("self", 0, None)),
+    "MmBackward0": (("mat2", 1, 0), ("self", 0, 1)),
+    "DotBackward0": (("self", 0, 1), ("tensor", 1, 0)),
+}
+for _name in ("SinBackward0", "CosBackward0", "LogBackward0", "AbsBackward0", "TanBackward0", "Log2Backward0",
+              "Log10Backward0", "Log1pBackward0", "AtanBackward0", "AsinBackward0", "AcosBackward0", "SinhBackward0",
+              "CoshBackward0", "ErfBackward0", "SiluBackward0", "GeluBackward0", "SoftplusBackward0", "SgnBackward0"):
+    SAVED_NAMES[_name] = (("self", 0, None),)
+for _name in ("ExpBackward0", "TanhBackward0", "SigmoidBackward0", "ReluBackward0", "SqrtBackward0", "RsqrtBackward0",
+              "ReciprocalBackward0", "SoftmaxBackward0", "LogSoftmaxBackward0", "Exp2Backward0", "Expm1Backward0"):
+    SAVED_NAMES[_name] = (("result", 0, None),)
+
+# What torch keeps of the input's shape for a reduction, from the shape of its first input.
+_SIZES: dict[str, dict[str, Callable]] = {
+    "SumBackward0": {"self_sym_sizes": tuple},
+    "MeanBackward0": {"self_sym_numel": lambda shape: int(np.prod(shape)), "self_sym_sizes": tuple},
+}
+
+_FREED_HINT = Function.saved_tensors.fget  # raises torch's "backward through the graph a second time" error
+
+
+def _torch_slots(node: Function) -> list[tuple[str, int]] | None:
+    """(name, our slot) of each tensor torch would have saved for this node, in its packing order;
+    None for a node this table does not describe (then every saved tensor counts, in our order)."""
+    names = SAVED_NAMES.get(node.name())
+    if names is None:
+        return None
+    needs = node.needs_input_grad
+    return [(name, slot) for name, slot, needed_for in names
+            if needed_for is None or (needed_for < len(needs) and needs[needed_for])]
+
+
+def saved_attribute(node: Function, attribute: str) -> Any:
+    """`node._saved_<name>` (the saved value, unpacked) or `node._raw_saved_<name>` (a SavedTensor)."""
+    raw = attribute.startswith("_raw_saved_")
+    name = attribute.removeprefix("_raw_saved_" if raw else "_saved_")
+    sizes = _SIZES.get(node.name(), {})
+    if name in sizes and not raw:
+        return sizes[name](node.input_meta[0][0])
+    spec = {n: slot for n, slot, _ in SAVED_NAMES.get(node.name(), ())}
+    if name not in spec:
+        raise AttributeError(f"'{type(node).__name__}' object has no attribute '{attribute}'")
+    slot = spec[name]
+    if (name, slot) not in (_torch_slots(node) or ()):  # torch did not save it for these inputs
+        return None
+    if node._saved is None:
+        if raw:
+            return SavedTensor(node, slot)
+        _FREED_HINT(node)
+    if raw:
+        return SavedTensor(node, slot) if _is_tensor_slot(_entries(node)[slot]) else None
+    value = _unpack_slot(node, slot)
+    if isinstance(value, float) and value.is_integer():  # a number operand: torch shows `x * 2`'s 2 as an int
+        value = int(value)
+    return value if name not in _WRAPPED_NUMBERS or isinstance(value, Tensor) else Tensor._make(np.asarray(value))
+
+
+# torch saves a number operand of these as a 0-d tensor (its "wrapped number"); pow's exponent stays a number.
+_WRAPPED_NUMBERS = ("other",)
+
+
+def _entries(node: Function) -> Any:
+    return node._saved.entries if isinstance(node._saved, PackedSaved) else node._saved
+
+
+def _is_tensor_slot(entry: Any) -> bool:
+    return isinstance(entry, (Tensor, _SavedOutput, _Packed))
+
+
+def _unpack_slot(node: Function, slot: int) -> Any:
+    """One saved value, as backward would read it (a number stays a number)."""
+    saved = node._saved
+    if isinstance(saved, PackedSaved):
+        return saved.value(slot)
+    if not node._saved_versions:
+        return saved[slot]
+    return node.saved_tensors[slot]  # (checks the version, as torch does on access)
+
+
+class SavedTensor:
+    """`grad_fn._raw_saved_self`: a handle on one saved tensor, to give it hooks of its own."""
+
+    def __init__(self, node: Function, slot: int) -> None:
+        self._node, self._slot = node, slot
+
+    def register_hooks(self, pack_hook: Callable, unpack_hook: Callable) -> None:
+        """Pack the saved tensor now; unpack it whenever it is read (by backward or `_saved_*`)."""
+        node = self._node
+        if node._saved is None:
+            raise RuntimeError(
+                "Calling register_hooks on a saved tensor after it has been freed. Saved intermediate values of the "
+                "graph are freed when you call .backward() or autograd.grad(). Specify retain_graph=True if you need "
+                "to backward through the graph a second time or if you need to access saved variables after calling "
+                "backward.")
+        if not isinstance(node._saved, PackedSaved):
+            node._saved, node._saved_versions = PackedSaved(node, list(node._saved), []), ()
+        saved = node._saved
+        if isinstance(saved.entries[self._slot], _Packed):
+            raise RuntimeError("Calling register_hooks on a saved tensor whose hooks have already been set. "
+                               "Hint: only one pair of hooks is allowed at a time.")
+        # torch hands these hooks the saved data outside the graph (no requires_grad), unlike saved_tensors_hooks
+        saved.entries[self._slot] = _pack(_plain(node, saved.entries[self._slot]).detach(), pack_hook, unpack_hook)
+        saved.order.append(self._slot)
+
+
+# ---------------------------------------------------------------------------- packing and unpacking
+class _Packed:
+    """What pack returned for one saved tensor, and the unpack that turns it back into a tensor."""
+
+    __slots__ = ("packed", "unpack_hook")
+
+    def __init__(self, packed: Any, unpack_hook: Callable) -> None:
+        self.packed, self.unpack_hook = packed, unpack_hook
+
+    def unpack(self) -> Tensor:
+        t = self.unpack_hook(self.packed)
+        if not isinstance(t, Tensor):
+            raise TypeError(f"Output of saved tensor unpack_hook expected to be a Tensor but got result of type "
+                            f"{type(t).__name__}")
+        return t
+
+
+def _pack(t: Tensor, pack_hook: Callable, unpack_hook: Callable) -> _Packed:
+    version = t._version
+    packed = pack_hook(t)
+    if t._version != version:
+        raise RuntimeError(
+            "A saved tensor pack hook is modifying its input in place. Tensors provided as input to pack hook "
+            "cannot be modified by in-place operations as this can lead to unexpected side-effects. Please open "
+            "an issue if you need to perform in-place operations on the input to a pack hook.")
+    return _Packed(packed, unpack_hook)
+
+
+def _plain(node: Function, entry: Any) -> Any:
+    """A saved slot as a Tensor: a saved output is rebuilt as the core's `saved_tensors` does."""
+    if isinstance(entry, _SavedOutput):
+        t = Tensor._make(entry.array, node, entry.output_nr)
+        t._fw_grads, t._counter = entry.fw_grads, entry.counter
+        return t
+    return entry
+
+
+class PackedSaved:
+    """A node's saved values when some went through pack hooks: iterating unpacks those, in the
+    order they were packed (torch's order), and gives every value in the order forward saved them."""
+
+    def __init__(self, node: Function, entries: list, order: list) -> None:
+        self.node, self.entries, self.order = node, entries, order
+
+    def value(self, slot: int) -> Any:
+        entry = self.entries[slot]
+        return entry.unpack() if isinstance(entry, _Packed) else _plain(self.node, entry)
+
+    def __iter__(self) -> Any:
+        unpacked = {slot: self.entries[slot].unpack() for slot in self.order}
+        return iter([unpacked[slot] if slot in unpacked else _plain(self.node, entry)
+                     for slot, entry in enumerate(self.entries)])
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    def __getitem__(self, slot: int) -> Any:
+        return self.value(slot)
+
+
+class _HookStack(threading.local):
+    stack: list = []  # (pack, unpack) pairs, innermost last; a disabling message as a str entry
+    disabled: str | None = None
+
+
+_hooks = _HookStack()
+_open_contexts = [0]  # how many saved_tensors_hooks are open, in all threads
+_core_keep_saved = Function._keep_saved
+
+
+def _keep_saved_and_pack(node: Function, outputs: tuple) -> None:
+    """`Function._keep_saved` while hooks are open: note the versions as the core does, then pack
+    what torch would save with this thread's innermost hooks."""
+    _core_keep_saved(node, outputs)
+    if not _hooks.stack:  # another thread's hooks are open, not this one's
+        return
+    pack_hook, unpack_hook = _hooks.stack[-1]
+    entries = list(node._saved)
+    slots = _torch_slots(node)
+    order = [slot for _, slot in slots] if slots is not None else range(len(entries))
+    packed = [slot for slot in order if slot < len(entries) and _is_tensor_slot(entries[slot])]
+    for slot in packed:
+        entries[slot] = _pack(_plain(node, entries[slot]), pack_hook, unpack_hook)
+    node._saved, node._saved_versions = PackedSaved(node, entries, packed), ()
+
+
+class saved_tensors_hooks:
+    """Context manager: every tensor an op saves for backward inside it goes through
+    `pack_hook(tensor)`, and backward reads `unpack_hook(packed)` instead (see the module docstring).
+    The innermost pair applies; hooks are per thread, as in torch."""
+
+    def __init__(self, pack_hook: Callable[[Tensor], Any], unpack_hook: Callable[[Any], Tensor]) -> None:
+        self.pack_hook, self.unpack_hook = pack_hook, unpack_hook
+
+    def __enter__(self) -> saved_tensors_hooks:
+        if _hooks.disabled is not None:
+            raise RuntimeError(_hooks.disabled)
+        _hooks.stack = [*_hooks.stack, (self.pack_hook, self.unpack_hook)]
+        _open_contexts[0] += 1
+        Function._keep_saved = _keep_saved_and_pack  # type: ignore[method-assign]
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        _hooks.stack = _hooks.stack[:-1]
+        _open_contexts[0] -= 1
+        if not _open_contexts[0]:
+            Function._keep_saved = _core_keep_saved  # type: ignore[method-assign]
+
+
+class save_on_cpu(saved_tensors_hooks):
+    """Keep saved tensors on the CPU and bring them back to their device for backward. This package
+    computes on the CPU only, so the saved tensors stay where they are."""
+
+    def __init__(self, pin_memory: bool = False, device_type: str = "cuda") -> None:
+        super().__init__(lambda t: (t.device, t.cpu()), lambda packed: packed[1].to(packed[0]))
+
+
+class disable_saved_tensors_hooks:
+    """Context manager (or decorator): opening `saved_tensors_hooks` inside it raises RuntimeError
+    with `error_message`."""
+
+    def __init__(self, error_message: str) -> None:
+        self.error_message = error_message
+
+    def __enter__(self) -> None:
+        self.previous, _hooks.disabled = _hooks.disabled, self.error_message
+
+    def __exit__(self, *exc: object) -> None:
+        _hooks.disabled = self.previous
+
+    def __call__(self, fn: Callable) -> Callable:
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            with disable_saved_tensors_hooks(self.error_message):
+                return fn(*args, **kwargs)
+        return wrapper
+
+
+def increment_version(tensor: Tensor | Sequence[Tensor]) -> None:
+    """Count an in-place change that autograd did not see (e.g. one made through `.data` or numpy)."""
+    for t in (tensor,) if isinstance(tensor, Tensor) else tensor:
+        t._version += 1
+
+
+# ---------------------------------------------------------------------------- graph nodes and their hooks
+class Node(abc.ABC):
+    """What `tensor.grad_fn` is: a node of the graph (isinstance works for every op's node and for
+    the AccumulateGrad of a leaf). Its API: `name()`, `next_functions`, `metadata`,
+    `register_hook(fn(grad_inputs, grad_outputs))` and `register_prehook(fn(grad_outputs))`."""
+
+    @classmethod
+    def __subclasshook__(cls, other: type) -> bool:
+        return issubclass(other, (Function, AccumulateGrad)) or NotImplemented
+
+    @abc.abstractmethod
+    def name(self) -> str:
+        """The node's name, as torch spells it (`MulBackward0`)."""
+
+
+class _NodeHookHandle:
+    """What a node's register_hook returns: `remove()` takes the hook off."""
+
+    _next_id = 0
+
+    def __init__(self, hooks: dict, hook: Callable) -> None:
+        self.hooks_dict_ref, self.id = hooks, _NodeHookHandle._next_id
+        _NodeHookHandle._next_id += 1
+        hooks[self.id] = hook
+
+    def remove(self) -> None:
+        self.hooks_dict_ref.pop(self.id, None)
+
+    def __enter__(self) -> _NodeHookHandle:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.remove()
+
+
+def _hooked(node: Function) -> tuple[dict, dict]:
+    """Move `node` into the subclass of its class that runs node hooks; its (prehooks, posthooks)."""
+    cls = type(node)
+    if "_node_prehooks" not in node.__dict__:
+        if not getattr(cls, "_runs_node_hooks", False):
+            cls = _hooked_classes.get(cls) or _hooked_classes.setdefault(cls, type(cls.__name__, (cls,), {
+                "_forward_cls": cls._forward_cls, "__module__": cls.__module__, "__qualname__": cls.__qualname__,
+                "_runs_node_hooks": True, "_unhooked": cls, "backward": staticmethod(_backward_with_node_hooks)}))
+            node.__class__ = cls
+        node._node_prehooks, node._node_posthooks = {}, {}
+    return node._node_prehooks, node._node_posthooks
+
+
+_hooked_classes: dict[type, type] = {}
+
+
+def _backward_with_node_hooks(node: Any, *grad_outputs: Any) -> Any:
+    """The node's backward, between its pre-hooks (which may replace grad_outputs) and its hooks
+    (which see grad_inputs, one per input torch lists in next_functions, and may replace them)."""
+    for hook in list(node._node_prehooks.values()):
+        new = hook(grad_outputs)
+        if new is not None:
+            grad_outputs = tuple(new)
+    result = node._unhooked.backward(node, *grad_outputs)
+    if not node._node_posthooks:
+        return result
+    result = list(result) if isinstance(result, tuple) else [result]
+    shown = [i for i, e in enumerate(node.edges) if e is not None]  # torch lists the Tensor inputs
+    numbers = len(node.edges) - len(shown) if node.shows_number_operands else 0  # ... and wrapped numbers
+    grad_inputs = tuple(result[i] for i in shown) + (None,) * numbers
+    for hook in list(node._node_posthooks.values()):
+        new = hook(grad_inputs, grad_outputs)
+        if new is not None:
+            grad_inputs = tuple(new)
+            for i, g in zip(shown, grad_inputs):
+                result[i] = g
+    return tuple(result)
+
+
+def _register_node_hook(self: Function, fn: Callable) -> _NodeHookHandle:
+    """Call `fn(grad_inputs, grad_outputs)` after this node's backward; a returned tuple replaces grad_inputs."""
+    return _NodeHookHandle(_hooked(self)[1], fn)
+
+
+def _register_node_prehook(self: Function, fn: Callable) -> _NodeHookHandle:
+    """Call `fn(grad_outputs)` before this node's backward; a returned tuple replaces grad_outputs."""
+    return _NodeHookHandle(_hooked(self)[0], fn)
+
+
+def _metadata(self: Function) -> dict:
+    """A dict of the node's own, for whatever the user wants to keep with it (empty at first)."""
+    return self.__dict__.setdefault("_metadata", {})
+
+
+def _node_dir(self: Function) -> list[str]:
+    """dir(grad_fn) lists torch's saved names (`_saved_self`, `_raw_saved_self`, ...), not ours."""
+    names = [n for n in object.__dir__(self) if not n.startswith(("_saved", "_raw_saved_"))]
+    for name, _, _ in SAVED_NAMES.get(self.name(), ()):
+        names.append("_saved_" + name)
+        if (self.name(), name) not in _NUMBERS:
+            names.append("_raw_saved_" + name)
+    for name in _SIZES.get(self.name(), ()):
+        names.append("_saved_" + name)
+    return sorted(names)
+
+
+_NUMBERS = {("PowBackward0", "exponent")}  # a number, not a tensor: torch has no _raw_saved_ for it
+
+
+# Plugged into the core's Function here, as engine.py attaches Tensor.backward (see the module docstring).
+Function.register_hook = _register_node_hook  # type: ignore[attr-defined]
+Function.register_prehook = _register_node_prehook  # type: ignore[attr-defined]
+Function.metadata = property(_metadata)  # type: ignore[attr-defined]
+Function.saved_attribute = staticmethod(saved_attribute)
+Function.__dir__ = _node_dir  # type: ignore[method-assign]
