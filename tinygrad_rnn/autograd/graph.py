@@ -55,10 +55,14 @@ for _name in ("ExpBackward0", "TanhBackward0", "SigmoidBackward0", "ReluBackward
               "ReciprocalBackward0", "SoftmaxBackward0", "LogSoftmaxBackward0", "Exp2Backward0", "Expm1Backward0"):
     SAVED_NAMES[_name] = (("result", 0, None),)
 
-# What torch keeps of the input's shape for a reduction, from the shape of its first input.
+# What torch saves besides tensors (an input's shape, a dim), from what our node keeps.
+# (softmax's dim is the non-negative one: torch shows a negative dim as 2**64 + dim.)
 _SIZES: dict[str, dict[str, Callable]] = {
-    "SumBackward0": {"self_sym_sizes": tuple},
-    "MeanBackward0": {"self_sym_numel": lambda shape: int(np.prod(shape)), "self_sym_sizes": tuple},
+    "SumBackward0": {"self_sym_sizes": lambda node: node.input_meta[0][0]},
+    "MeanBackward0": {"self_sym_numel": lambda node: int(np.prod(node.input_meta[0][0])),
+                      "self_sym_sizes": lambda node: node.input_meta[0][0]},
+    "SoftmaxBackward0": {"dim": lambda node: node.dim},
+    "LogSoftmaxBackward0": {"dim": lambda node: node.dim},
 }
 
 _FREED_HINT = Function.saved_tensors.fget  # raises torch's "backward through the graph a second time" error
@@ -81,7 +85,7 @@ def saved_attribute(node: Function, attribute: str) -> Any:
     name = attribute.removeprefix("_raw_saved_" if raw else "_saved_")
     sizes = _SIZES.get(node.name(), {})
     if name in sizes and not raw:
-        return sizes[name](node.input_meta[0][0])
+        return sizes[name](node)
     spec = {n: slot for n, slot, _ in SAVED_NAMES.get(node.name(), ())}
     if name not in spec:
         raise AttributeError(f"'{type(node).__name__}' object has no attribute '{attribute}'")

@@ -1,0 +1,287 @@
+"""torch.autograd.graph against torch: what each node saves and under which name, when pack and unpack
+hooks run and with what, what unpack may return, node hooks and their order, and the errors."""
+from __future__ import annotations
+
+import threading
+
+import numpy as np
+import pytest
+from helpers import check_error, require_torch
+
+import tinygrad_rnn
+from tinygrad_rnn.core.function import Function
+
+OPS = {
+    "mul": lambda m, a, b: a * b,
+    "mul_no_grad_other": lambda m, a, b: a * b.detach(),
+    "mul_number": lambda m, a, b: a * 2,
+    "div": lambda m, a, b: a / b,
+    "div_no_grad_other": lambda m, a, b: a / b.detach(),
+    "pow_number": lambda m, a, b: a.pow(2),
+    "pow_tensor": lambda m, a, b: a.pow(b),
+    "exp": lambda m, a, b: a.exp(),
+    "sin": lambda m, a, b: m.sin(a),
+    "tanh": lambda m, a, b: a.tanh(),
+    "sigmoid": lambda m, a, b: m.sigmoid(a),
+    "relu": lambda m, a, b: a.relu(),
+    "log": lambda m, a, b: a.log(),
+    "softmax": lambda m, a, b: a.softmax(0),
+    "mm": lambda m, a, b: a.view(1, 3) @ b.view(3, 1),
+    "dot": lambda m, a, b: a @ b,
+    "sum": lambda m, a, b: a.sum(),
+    "mean": lambda m, a, b: a.mean(),
+}
+
+
+def _inputs(m):
+    a = m.tensor([0.5, 1.5, 2.0], dtype=m.float64, requires_grad=True)
+    b = m.tensor([1.0, 2.0, 3.0], dtype=m.float64, requires_grad=True) * 1.5  # a non-leaf
+    return a, b
+
+
+def _values(t):
+    """The elements, rounded far below float64's precision of the math but above its last bits."""
+    return np.round(np.asarray(t.tolist(), dtype=float), 10).tolist()
+
+
+def _shown(value):
+    if hasattr(value, "tolist"):
+        return ("tensor", _values(value), str(value.dtype).split(".")[-1], value.requires_grad)
+    return value
+
+
+def _saved_names_and_values(m, op):
+    a, b = _inputs(m)
+    node = OPS[op](m, a, b).grad_fn
+    names = [n for n in dir(node) if n.startswith(("_saved_", "_raw_saved_"))]
+    values = {n: _shown(getattr(node, n)) for n in names if n.startswith("_saved_") and not n.endswith("_strides")}
+    identity = [getattr(node, n) is t for n in names if n.startswith("_saved_") for t in (a,)]
+    return node.name(), [n for n in names if "strides" not in n], values, identity
+
+
+@pytest.mark.parametrize("op", list(OPS))
+def test_saved_attributes_are_torchs(op):
+    torch = require_torch()
+    ours, theirs = _saved_names_and_values(tinygrad_rnn, op), _saved_names_and_values(torch, op)
+    if op == "pow_tensor":  # torch also saves the result of x ** tensor; ours recomputes it
+        theirs = (theirs[0], [n for n in theirs[1] if "result" not in n],
+                  {k: v for k, v in theirs[2].items() if "result" not in k}, ours[3])
+    if op == "mm":  # torch also keeps the strides of both matrices, which this package has no use for
+        theirs = (theirs[0], [n for n in theirs[1] if "sym" not in n],
+                  {k: v for k, v in theirs[2].items() if "sym" not in k}, ours[3])
+        ours = (ours[0], ours[1], {k: v for k, v in ours[2].items() if "sym" not in k}, ours[3])
+    assert ours == theirs
+
+
+def _pack_log(m, op, backward=True):
+    log = []
+
+    def pack(t):
+        log.append(("pack", _values(t), t.requires_grad, None if t.grad_fn is None else t.grad_fn.name()))
+        return t
+
+    def unpack(t):
+        log.append(("unpack", _values(t)))
+        return t
+
+    a, b = _inputs(m)
+    with m.autograd.graph.saved_tensors_hooks(pack, unpack):
+        y = OPS[op](m, a, b)
+    log.append("forward done")
+    if backward:
+        y.sum().backward()
+    return log, a.grad.tolist()
+
+
+@pytest.mark.parametrize("op", [op for op in OPS if op != "pow_tensor"])
+def test_pack_and_unpack_run_as_torchs(op):
+    torch = require_torch()
+    ours, theirs = _pack_log(tinygrad_rnn, op), _pack_log(torch, op)
+    assert ours[0] == theirs[0]
+    np.testing.assert_allclose(ours[1], theirs[1], rtol=1e-6)
+
+
+def _unpack_changes_gradient(m):
+    x = m.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    with m.autograd.graph.saved_tensors_hooks(lambda t: t.detach().tolist(), lambda v: m.tensor(v) * 10):
+        y = (x * 3).sin() * x.exp()
+    y.sum().backward()
+    return x.grad.tolist()
+
+
+def test_backward_uses_what_unpack_returns():
+    torch = require_torch()
+    np.testing.assert_allclose(_unpack_changes_gradient(tinygrad_rnn), _unpack_changes_gradient(torch), rtol=1e-5)
+
+
+def _raw_hooks_log(m):
+    log = []
+    x = m.tensor([1.0, -2.0], requires_grad=True)
+    y = x.pow(2)
+    y.grad_fn._raw_saved_self.register_hooks(lambda t: log.append(("pack", str(t))) or t,
+                                              lambda t: log.append(("unpack", str(t))) or t)
+    log.append(y.grad_fn._saved_self.tolist())
+    y.sum().backward()
+    log.append(x.grad.tolist())
+    return log
+
+
+def test_hooks_on_one_saved_tensor_run_as_torchs():
+    torch = require_torch()
+    assert _raw_hooks_log(tinygrad_rnn) == _raw_hooks_log(torch)
+
+
+def _two_registrations(m):
+    y = m.ones(2, requires_grad=True).pow(2)
+    y.grad_fn._raw_saved_self.register_hooks(lambda t: t, lambda t: t)
+    y.grad_fn._raw_saved_self.register_hooks(lambda t: t, lambda t: t)
+
+
+def _registration_after_backward(m):
+    y = m.ones(2, requires_grad=True).pow(2)
+    raw = y.grad_fn._raw_saved_self
+    y.sum().backward()
+    raw.register_hooks(lambda t: t, lambda t: t)
+
+
+def _unpack_returns(m, value):
+    x = m.ones(2, requires_grad=True)
+    with m.autograd.graph.saved_tensors_hooks(lambda t: t, lambda t: value):
+        y = x.sin()
+    y.sum().backward()
+
+
+def _pack_changes_input(m):
+    x = m.ones(2, requires_grad=True)
+    with m.autograd.graph.saved_tensors_hooks(lambda t: t.mul_(2), lambda t: t):
+        _ = x * x.detach()
+
+
+def _hooks_inside_disable(m):
+    with m.autograd.graph.disable_saved_tensors_hooks("not here, please"):
+        with m.autograd.graph.saved_tensors_hooks(lambda t: t, lambda t: t):
+            pass
+
+
+def _freed_saved_result(m):
+    y = m.ones(2, requires_grad=True).exp()
+    y.sum().backward()
+    _ = y.grad_fn._saved_result
+
+
+@pytest.mark.parametrize("misuse", [_two_registrations, _registration_after_backward, _pack_changes_input,
+                                    _hooks_inside_disable, _freed_saved_result,
+                                    lambda m: _unpack_returns(m, None), lambda m: _unpack_returns(m, 3)])
+def test_misuse_raises_torchs_error(misuse):
+    check_error(misuse)
+
+
+def _nested(m):
+    log = []
+    x = m.ones(2, requires_grad=True)
+    with m.autograd.graph.saved_tensors_hooks(lambda t: log.append("outer") or t, lambda t: t):
+        with m.autograd.graph.saved_tensors_hooks(lambda t: log.append("inner") or t, lambda t: t):
+            x.sin()
+        x.cos()
+        with m.no_grad():
+            x.tan()
+    return log
+
+
+def test_the_innermost_hooks_apply_and_no_grad_saves_nothing():
+    torch = require_torch()
+    assert _nested(tinygrad_rnn) == _nested(torch)
+
+
+def test_hooks_belong_to_the_thread_that_opened_them():
+    packed = []
+    started, done = threading.Event(), threading.Event()
+
+    def other_thread():
+        started.wait()
+        tinygrad_rnn.ones(2, requires_grad=True).sin()  # saves, but with no hooks of its own
+        done.set()
+
+    thread = threading.Thread(target=other_thread)
+    thread.start()
+    with tinygrad_rnn.autograd.graph.saved_tensors_hooks(lambda t: packed.append(1) or t, lambda t: t):
+        started.set()
+        done.wait()
+    thread.join()
+    assert packed == []
+
+
+def test_ops_run_the_cores_save_when_no_hooks_are_open():
+    core_keep_saved = Function.__dict__["_keep_saved"]
+    with tinygrad_rnn.autograd.graph.saved_tensors_hooks(lambda t: t, lambda t: t):
+        assert Function.__dict__["_keep_saved"] is not core_keep_saved
+        with tinygrad_rnn.autograd.graph.save_on_cpu():
+            pass
+        assert Function.__dict__["_keep_saved"] is not core_keep_saved
+    assert Function.__dict__["_keep_saved"] is core_keep_saved
+
+
+def _save_on_cpu(m):
+    x = m.tensor([0.5, 1.0], requires_grad=True)
+    with m.autograd.graph.save_on_cpu(pin_memory=False):
+        y = (x * 2).sin().exp().sum()
+    y.backward()
+    return x.grad.tolist(), isinstance(m.autograd.graph.save_on_cpu(), m.autograd.graph.saved_tensors_hooks)
+
+
+def test_save_on_cpu_gives_torchs_gradients():
+    torch = require_torch()
+    ours, theirs = _save_on_cpu(tinygrad_rnn), _save_on_cpu(torch)
+    np.testing.assert_allclose(ours[0], theirs[0], rtol=1e-6)
+    assert ours[1] == theirs[1]
+
+
+# ---------------------------------------------------------------------------- nodes and their hooks
+def _node_hooks(m):
+    log = []
+    x = m.tensor([1.0, 2.0], requires_grad=True)
+    w = m.tensor([3.0, 4.0], requires_grad=True)
+    y = x * w
+    z = y.sin()
+    y.register_hook(lambda g: log.append(("tensor hook", g.tolist())))
+    y.grad_fn.register_prehook(lambda go: log.append(("prehook", [g.tolist() for g in go])))
+    y.grad_fn.register_hook(lambda gi, go: log.append(("hook", [g.tolist() for g in gi], [g.tolist() for g in go])))
+    removed = z.grad_fn.register_hook(lambda gi, go: log.append("removed hook ran"))
+    removed.remove()
+    z.sum().backward()
+    c = x * 2
+    c.grad_fn.register_hook(lambda gi, go: log.append(("number operand", [None if g is None else g.tolist() for g in gi])))
+    c.sum().backward()
+    p = x.pow(3)
+    p.grad_fn.register_prehook(lambda go: (go[0] * 10,))
+    p.grad_fn.register_hook(lambda gi, go: (gi[0] + 1,))
+    x.grad = None
+    p.sum().backward()
+    log.append(x.grad.tolist())
+    return log
+
+
+def test_node_hooks_run_as_torchs():
+    torch = require_torch()
+    ours, theirs = _node_hooks(tinygrad_rnn), _node_hooks(torch)
+    assert str(ours) == str(theirs)
+
+
+def _nodes(m):
+    x = m.ones(2, requires_grad=True)
+    c = x * 3
+    Node = m.autograd.graph.Node
+    leaf_node = c.grad_fn.next_functions[0][0]
+    metadata = [dict(c.grad_fn.metadata)]
+    c.grad_fn.metadata["note"] = 1
+    metadata.append(c.grad_fn.metadata)
+    versions = [x._version]
+    m.autograd.graph.increment_version(x)
+    versions.append(x._version)
+    return (isinstance(c.grad_fn, Node), isinstance(leaf_node, Node), isinstance(x, Node),
+            leaf_node is c.grad_fn.next_functions[0][0], metadata, versions)
+
+
+def test_nodes_are_torchs():
+    torch = require_torch()
+    assert _nodes(tinygrad_rnn) == _nodes(torch)
