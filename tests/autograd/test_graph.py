@@ -285,3 +285,21 @@ def _nodes(m):
 def test_nodes_are_torchs():
     torch = require_torch()
     assert _nodes(tinygrad_rnn) == _nodes(torch)
+
+
+def _leaf_node_hooks(m):
+    log = []
+    x = m.tensor([1.0, 2.0], requires_grad=True)
+    acc = (x * 1).grad_fn.next_functions[0][0]
+    acc.register_prehook(lambda go: log.append(("acc prehook", go[0].tolist())) or (go[0] * 2,))
+    acc.register_hook(lambda gi, go: log.append(("acc hook", gi, go[0].tolist(), x.grad.tolist())))
+    x.register_hook(lambda g: log.append(("tensor hook", g.tolist())))
+    x.register_post_accumulate_grad_hook(lambda t: log.append(("post accumulate", t.grad.tolist())))
+    (x * 5).sum().backward()
+    log.append(x.grad.tolist())
+    return log
+
+
+def test_hooks_on_a_leafs_accumulate_grad_run_as_torchs():
+    torch = require_torch()
+    assert _leaf_node_hooks(tinygrad_rnn) == _leaf_node_hooks(torch)

@@ -379,7 +379,7 @@ def _register_node_prehook(self: Function, fn: Callable) -> _NodeHookHandle:
     return _NodeHookHandle(_hooked(self)[0], fn)
 
 
-def _metadata(self: Function) -> dict:
+def _metadata(self: Any) -> dict:
     """A dict of the node's own, for whatever the user wants to keep with it (empty at first)."""
     return self.__dict__.setdefault("_metadata", {})
 
@@ -399,9 +399,66 @@ def _node_dir(self: Function) -> list[str]:
 _NUMBERS = {("PowBackward0", "exponent")}  # a number, not a tensor: torch has no _raw_saved_ for it
 
 
+# A leaf's AccumulateGrad: its pre-hooks run with the leaf's tensor hooks (after those registered
+# before them), its hooks after the gradient is added into .grad, with ((), (that gradient,)). In torch
+# they run only when AccumulateGrad runs; here autograd.grad() runs the pre-hooks too.
+def _register_leaf_prehook(self: AccumulateGrad, fn: Callable) -> _NodeHookHandle:
+    """Call `fn(grad_outputs)` before the gradient is added into the leaf's .grad; a returned tuple replaces it."""
+    return _NodeHookHandle(_leaf_hooks(self)[0], fn)
+
+
+def _register_leaf_hook(self: AccumulateGrad, fn: Callable) -> _NodeHookHandle:
+    """Call `fn((), grad_outputs)` after the gradient is added into the leaf's .grad."""
+    return _NodeHookHandle(_leaf_hooks(self)[1], fn)
+
+
+def _leaf_hooks(node: AccumulateGrad) -> tuple[dict, dict]:
+    """The node's (pre-hooks, hooks), put on its leaf's hook lists when first asked for."""
+    if "_prehooks" not in node.__dict__:
+        node._prehooks, node._posthooks, node._grad = {}, {}, None
+        leaf = node.variable
+        _add_runner(leaf, "_hooks", lambda g: _run_leaf_prehooks(node, g))
+        _add_runner(leaf, "_post_accumulate_hooks", lambda t: _run_leaf_posthooks(node))
+    return node._prehooks, node._posthooks
+
+
+class _RunnerLast(list):
+    """A leaf's list of tensor hooks (or post-accumulate hooks) whose last entry runs its AccumulateGrad's
+    hooks: the hooks added later go before it, so the tensor's own hooks always run first, as in torch."""
+
+    def append(self, hook: Callable) -> None:
+        self.insert(len(self) - 1, hook)
+
+
+def _add_runner(leaf: Tensor, attribute: str, runner: Callable) -> None:
+    hooks = leaf.__dict__.get(attribute)
+    if hooks is None:
+        setattr(leaf, attribute, _RunnerLast([runner]))
+    else:  # (its handles hold this list: keep it; hooks added to it later run after the runner)
+        hooks.append(runner)
+
+
+def _run_leaf_prehooks(node: Any, g: Tensor) -> Tensor:
+    for hook in list(node._prehooks.values()):
+        new = hook((g,))
+        if new is not None:
+            g = new[0]
+    node._grad = g  # what the hooks will see as grad_outputs
+    return g
+
+
+def _run_leaf_posthooks(node: Any) -> None:
+    for hook in list(node._posthooks.values()):
+        hook((), (node._grad,))
+    node._grad = None
+
+
 # Plugged into the core's Function here, as engine.py attaches Tensor.backward (see the module docstring).
 Function.register_hook = _register_node_hook  # type: ignore[attr-defined]
 Function.register_prehook = _register_node_prehook  # type: ignore[attr-defined]
 Function.metadata = property(_metadata)  # type: ignore[attr-defined]
 Function.saved_attribute = staticmethod(saved_attribute)
 Function.__dir__ = _node_dir  # type: ignore[method-assign]
+AccumulateGrad.register_hook = _register_leaf_hook  # type: ignore[attr-defined]
+AccumulateGrad.register_prehook = _register_leaf_prehook  # type: ignore[attr-defined]
+AccumulateGrad.metadata = property(_metadata)  # type: ignore[attr-defined]
