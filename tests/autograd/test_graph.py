@@ -9,6 +9,7 @@ import pytest
 from helpers import check_error, require_torch
 
 import tinygrad_rnn
+from tinygrad_rnn.core import engine
 from tinygrad_rnn.core.function import Function
 
 OPS = {
@@ -303,3 +304,48 @@ def _leaf_node_hooks(m):
 def test_hooks_on_a_leafs_accumulate_grad_run_as_torchs():
     torch = require_torch()
     assert _leaf_node_hooks(tinygrad_rnn) == _leaf_node_hooks(torch)
+
+
+def _multi_grad_hooks(m):
+    log = []
+    a = m.tensor([1.0, 2.0], requires_grad=True)
+    b = m.tensor([3.0, 4.0], requires_grad=True)
+    c, d = a * b, a * b
+    shown = (lambda grads: [None if g is None else g.tolist() for g in grads])
+    handle = m.autograd.graph.register_multi_grad_hook(
+        (a, b, c, d), lambda grads: log.append(("all", shown(grads), None if a.grad is None else a.grad.tolist())))
+    c.sum().backward(retain_graph=True)
+    c.sum().backward(inputs=(a,), retain_graph=True)
+    log.append(m.autograd.grad(d.sum(), (d,), retain_graph=True)[0].tolist())
+    d.sum().backward(retain_graph=True)
+    handle.remove()
+    c.sum().backward(retain_graph=True)
+    log.append("removed")
+    handle = m.autograd.graph.register_multi_grad_hook((a, b, c), lambda g: log.append(("any", g.tolist())), mode="any")
+    (c * 2).sum().backward(retain_graph=True)
+    b.sum().backward()
+    handle.remove()
+    return log
+
+
+def test_multi_grad_hooks_run_as_torchs():
+    torch = require_torch()
+    assert _multi_grad_hooks(tinygrad_rnn) == _multi_grad_hooks(torch)
+
+
+@pytest.mark.parametrize("misuse", [
+    lambda m: m.autograd.graph.register_multi_grad_hook((m.ones(1, requires_grad=True),), print, mode="some"),
+    lambda m: m.autograd.graph.register_multi_grad_hook((m.ones(1, requires_grad=True), m.ones(1)), print),
+])
+def test_multi_grad_hook_misuse_raises_torchs_error(misuse):
+    check_error(misuse)
+
+
+def test_the_engine_is_the_cores_again_once_multi_grad_hooks_are_removed():
+    core = engine._propagate
+    x = tinygrad_rnn.ones(1, requires_grad=True)
+    handles = [tinygrad_rnn.autograd.graph.register_multi_grad_hook((x,), print) for _ in range(2)]
+    handles[0].remove()
+    assert engine._propagate is not core
+    handles[1].remove()
+    assert engine._propagate is core

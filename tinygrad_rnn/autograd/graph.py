@@ -23,17 +23,19 @@ How it plugs into the core, which knows nothing of this module:
 from __future__ import annotations
 
 import abc
+import functools
 import threading
 from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
 
+from ..core import engine
 from ..core.function import AccumulateGrad, Function, _SavedOutput
 from ..core.tensor import Tensor
 
-__all__ = ["Node", "disable_saved_tensors_hooks", "increment_version", "save_on_cpu",
-           "saved_tensors_hooks"]
+__all__ = ["Node", "disable_saved_tensors_hooks", "increment_version", "register_multi_grad_hook",
+           "save_on_cpu", "saved_tensors_hooks"]
 
 
 # ---------------------------------------------------------------------------- torch's names of saved tensors
@@ -451,6 +453,95 @@ def _run_leaf_posthooks(node: Any) -> None:
     for hook in list(node._posthooks.values()):
         hook((), (node._grad,))
     node._grad = None
+
+
+# ---------------------------------------------------------------------------- one hook for several tensors
+class _Passes(threading.local):
+    stack: list = []  # per running backward pass (innermost last): {multi-grad hook: its _PassState}
+
+
+_passes = _Passes()
+_multi_hooks: dict = {}  # the registered multi-grad hooks (as keys, in order)
+_core_propagate = engine._propagate
+
+
+class _PassState:
+    """What one multi-grad hook saw in one backward pass."""
+
+    def __init__(self, size: int, expected: set) -> None:
+        self.grads: list = [None] * size
+        self.waiting, self.fired = expected, False
+
+
+class _MultiHandle:
+    """`register_multi_grad_hook`: tensor hooks on each tensor that report to this object."""
+
+    def __init__(self, tensors: Sequence[Tensor], fn: Callable, mode: str) -> None:
+        self.tensors, self.fn, self.mode = tuple(tensors), fn, mode
+        self.handles = [t.register_hook(functools.partial(self.arrived, i)) for i, t in enumerate(self.tensors)]
+
+    def arrived(self, i: int, grad: Tensor) -> None:
+        state = _passes.stack[-1].get(self) if _passes.stack else None
+        if state is None or state.fired:
+            return
+        if self.mode == "any":
+            state.fired = True
+            self.fn(grad)
+            return
+        state.grads[i] = grad
+        state.waiting.discard(i)
+        if not state.waiting:  # the last gradient this pass computes for these tensors
+            state.fired = True
+            self.fn(state.grads)
+
+    def remove(self) -> None:
+        for handle in self.handles:
+            handle.remove()
+        _multi_hooks.pop(self, None)
+        if not _multi_hooks:
+            engine._propagate = _core_propagate
+
+
+def _propagate_with_multi_hooks(roots: Sequence[Any], root_grads: Sequence[Any], keep_graph: bool,
+                                create_graph: bool, capture: dict | None) -> dict:
+    """engine._propagate while multi-grad hooks are registered: first work out which of their tensors
+    this pass will reach (torch's "will the engine execute this node"), then run the pass."""
+    order = engine.topological_order([r.grad_fn for r in roots if r.grad_fn is not None])
+    running = set(order) if capture is None else engine._leading_to(order, capture)
+    reached_leaves = {id(e[0]) for node in running for e in node.edges if e is not None and isinstance(e[0], Tensor)}
+    states = {}
+    for hook in _multi_hooks:
+        expected = {i for i, t in enumerate(hook.tensors) if _reached(t, order, running, reached_leaves, capture)}
+        states[hook] = _PassState(len(hook.tensors), expected)
+    _passes.stack = [*_passes.stack, states]
+    try:
+        return _core_propagate(roots, root_grads, keep_graph, create_graph, capture)
+    finally:
+        _passes.stack = _passes.stack[:-1]
+
+
+def _reached(t: Tensor, order: list, running: set, reached_leaves: set, capture: dict | None) -> bool:
+    """Whether this pass computes a gradient for t (and so runs t's hooks)."""
+    if capture is not None and t._key() in capture:
+        return t.grad_fn is None and id(t) in reached_leaves or t.grad_fn in order
+    if t.grad_fn is None:
+        return capture is None and id(t) in reached_leaves
+    return t.grad_fn in running
+
+
+def register_multi_grad_hook(tensors: Sequence[Tensor], fn: Callable, *, mode: str = "all") -> _MultiHandle:
+    """Call `fn` once per backward pass for all of `tensors`: with mode "all", with the list of their
+    gradients once the pass has computed all it will (None for a tensor it does not reach); with mode
+    "any", with the first gradient the pass computes for one of them. `remove()` on the result unhooks."""
+    if mode not in ("all", "any"):
+        raise ValueError(f"Expects mode to be one of ('all', 'any') but got {mode}")
+    for t in tensors:
+        if not t.requires_grad:
+            raise AssertionError("Expected gradient function to be set")
+    hook = _MultiHandle(tensors, fn, mode)
+    _multi_hooks[hook] = None
+    engine._propagate = _propagate_with_multi_hooks
+    return hook
 
 
 # Plugged into the core's Function here, as engine.py attaches Tensor.backward (see the module docstring).
