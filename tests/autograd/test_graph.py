@@ -349,3 +349,41 @@ def test_the_engine_is_the_cores_again_once_multi_grad_hooks_are_removed():
     assert engine._propagate is not core
     handles[1].remove()
     assert engine._propagate is core
+
+
+def _mutation_allowed(m):
+    seen = []
+    with m.autograd.graph.allow_mutation_on_saved_tensors() as ctx:
+        a = m.tensor([0.5, 1.0, 2.0], requires_grad=True)
+        b = a.clone()
+        out = (b ** 2).sum() + b.exp().mul_(2).sum()
+        b.sin_()  # saved by pow: backward still sees the value b had then
+        out.backward()
+        seen += [a.grad.tolist(), type(ctx).__name__]
+    return seen
+
+
+def test_allow_mutation_on_saved_tensors_gives_torchs_gradients():
+    torch = require_torch()
+    ours, theirs = _mutation_allowed(tinygrad_rnn), _mutation_allowed(torch)
+    np.testing.assert_allclose(ours[0], theirs[0], rtol=1e-6)
+    assert ours[1] == theirs[1]
+
+
+def _backward_after_the_block(m):
+    a = m.ones(3, requires_grad=True)
+    with m.autograd.graph.allow_mutation_on_saved_tensors():
+        b = a.clone()
+        out = (b ** 2).sum()
+    out.backward()
+
+
+def _nested_blocks(m):
+    with m.autograd.graph.allow_mutation_on_saved_tensors():
+        with m.autograd.graph.allow_mutation_on_saved_tensors():
+            pass
+
+
+@pytest.mark.parametrize("misuse", [_backward_after_the_block, _nested_blocks])
+def test_allow_mutation_misuse_raises_torchs_error(misuse):
+    check_error(misuse)

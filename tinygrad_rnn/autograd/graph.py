@@ -23,6 +23,7 @@ How it plugs into the core, which knows nothing of this module:
 from __future__ import annotations
 
 import abc
+import contextlib
 import functools
 import threading
 from collections.abc import Callable, Sequence
@@ -34,7 +35,7 @@ from ..core import engine
 from ..core.function import AccumulateGrad, Function, _SavedOutput
 from ..core.tensor import Tensor
 
-__all__ = ["Node", "disable_saved_tensors_hooks", "increment_version", "register_multi_grad_hook",
+__all__ = ["Node", "allow_mutation_on_saved_tensors", "disable_saved_tensors_hooks", "increment_version", "register_multi_grad_hook",
            "save_on_cpu", "saved_tensors_hooks"]
 
 
@@ -289,6 +290,39 @@ class disable_saved_tensors_hooks:
             with disable_saved_tensors_hooks(self.error_message):
                 return fn(*args, **kwargs)
         return wrapper
+
+
+class _AllowMutationOnSavedContext:
+    """The context of `allow_mutation_on_saved_tensors`: closed once its block is left."""
+
+    closed = False
+
+
+_mutation_contexts: list = []  # the open allow_mutation_on_saved_tensors block, if any
+
+
+@contextlib.contextmanager
+def allow_mutation_on_saved_tensors() -> Any:
+    """Inside this block, a tensor saved for backward may be changed in place afterwards: backward uses
+    the value it had when saved (and must run inside the block). Here every saved tensor is copied
+    when saved; torch copies it only when it is changed, which gives the same gradients."""
+    if _mutation_contexts:
+        raise RuntimeError("allow_mutation_on_saved_tensors contexts cannot be nested")
+    ctx = _AllowMutationOnSavedContext()
+
+    def unpack(copy: Tensor) -> Tensor:
+        if ctx.closed:
+            raise AssertionError("Trying to backward outside of the 'allow_mutation_on_saved_tensors' context"
+                                 "in which the graph was originally recorded.")  # (torch's text, space missing)
+        return copy
+
+    _mutation_contexts.append(ctx)
+    try:
+        with saved_tensors_hooks(lambda t: Tensor._make(t._data.copy()), unpack):
+            yield ctx
+    finally:
+        ctx.closed = True
+        _mutation_contexts.pop()
 
 
 def increment_version(tensor: Tensor | Sequence[Tensor]) -> None:
