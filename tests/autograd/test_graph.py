@@ -387,3 +387,15 @@ def _nested_blocks(m):
 @pytest.mark.parametrize("misuse", [_backward_after_the_block, _nested_blocks])
 def test_allow_mutation_misuse_raises_torchs_error(misuse):
     check_error(misuse)
+
+
+def _calling_nodes(m):
+    x = m.tensor([1.0, 2.0], requires_grad=True)
+    calls = [(x * 3).grad_fn(m.ones(2)), (x * x.detach()).grad_fn(m.ones(2)), x.sin().grad_fn(m.ones(2)),
+             x.pow(2).sum().grad_fn(m.tensor(1.0)), (x.view(2, 1) + m.ones(2, 3)).grad_fn(m.ones(2, 3))]
+    return str(calls)
+
+
+def test_calling_a_node_runs_its_backward_as_torchs():
+    torch = require_torch()
+    assert _calling_nodes(tinygrad_rnn) == _calling_nodes(torch)

@@ -415,6 +415,20 @@ def _register_node_prehook(self: Function, fn: Callable) -> _NodeHookHandle:
     return _NodeHookHandle(_hooked(self)[0], fn)
 
 
+def _call_node(self: Function, *grad_outputs: Any) -> Any:
+    """`grad_fn(*grad_outputs)`: run the node's backward by hand, as torch allows, recording a graph
+    when grad mode is on; one gradient per input torch lists (a lone one is returned by itself), None
+    for an input that needs none. As in torch, a broadcast input's gradient is not summed back here
+    (the engine does that on the way to the input)."""
+    result = type(self).backward(self, *grad_outputs)
+    result = result if isinstance(result, tuple) else (result,)
+    shown = [result[i] if i < len(result) and meta is not None else None
+             for i, (edge, meta) in enumerate(zip(self.edges, self.input_meta)) if edge is not None]
+    if self.shows_number_operands:
+        shown += [None] * (len(self.edges) - len(shown))
+    return shown[0] if len(shown) == 1 else tuple(shown)
+
+
 def _metadata(self: Any) -> dict:
     """A dict of the node's own, for whatever the user wants to keep with it (empty at first)."""
     return self.__dict__.setdefault("_metadata", {})
@@ -582,6 +596,7 @@ def register_multi_grad_hook(tensors: Sequence[Tensor], fn: Callable, *, mode: s
 Function.register_hook = _register_node_hook  # type: ignore[attr-defined]
 Function.register_prehook = _register_node_prehook  # type: ignore[attr-defined]
 Function.metadata = property(_metadata)  # type: ignore[attr-defined]
+Function.__call__ = _call_node  # type: ignore[attr-defined]
 Function.saved_attribute = staticmethod(saved_attribute)
 Function.__dir__ = _node_dir  # type: ignore[method-assign]
 AccumulateGrad.register_hook = _register_leaf_hook  # type: ignore[attr-defined]
