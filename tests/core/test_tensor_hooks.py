@@ -74,3 +74,11 @@ def test_retain_grad_stores_the_hooked_gradient():
 
 def test_a_hook_on_a_tensor_without_grad_is_refused():
     check_error(lambda m: m.ones(2).register_hook(lambda g: g))
+
+
+def test_a_hook_registered_in_a_with_block_is_removed_when_it_ends():
+    def program(m, x, seen):
+        with x.register_hook(lambda g: g * 100):
+            pass
+        return (x * 2).sum()
+    _same(program)
