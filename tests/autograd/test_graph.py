@@ -399,3 +399,18 @@ def _calling_nodes(m):
 def test_calling_a_node_runs_its_backward_as_torchs():
     torch = require_torch()
     assert _calling_nodes(tinygrad_rnn) == _calling_nodes(torch)
+
+
+def _what_pack_is_given(m):
+    a = m.ones(2, requires_grad=True)
+    b = a * 2
+    seen = []
+    with m.autograd.graph.saved_tensors_hooks(lambda t: seen.append(t) or t, lambda t: t):
+        _ = a * b
+        z = b.exp()
+    return [[s is t for t in (a, b, z)] for s in seen]
+
+
+def test_pack_is_given_the_saved_tensor_itself():
+    torch = require_torch()
+    assert _what_pack_is_given(tinygrad_rnn) == _what_pack_is_given(torch)

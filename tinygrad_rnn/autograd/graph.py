@@ -236,8 +236,10 @@ def _keep_saved_and_pack(node: Function, outputs: tuple) -> None:
     slots = _torch_slots(node)
     order = [slot for _, slot in slots] if slots is not None else range(len(entries))
     packed = [slot for slot in order if slot < len(entries) and _is_tensor_slot(entries[slot])]
-    for slot in packed:
-        entries[slot] = _pack(_plain(node, entries[slot]), pack_hook, unpack_hook)
+    for slot in packed:  # (pack sees a saved output as the output tensor itself, as in torch)
+        entry = entries[slot]
+        t = outputs[entry.output_nr] if isinstance(entry, _SavedOutput) else entry
+        entries[slot] = _pack(t, pack_hook, unpack_hook)
     node._saved, node._saved_versions = PackedSaved(node, entries, packed), ()
 
 
