@@ -48,10 +48,12 @@ SAVED_NAMES: dict[str, tuple] = {
     "PowBackward0": (("self", 0, None), ("exponent", 1, None)),
     "PowBackward1": (("exponent", 1, None), ("self", 0, None)),
     "MmBackward0": (("mat2", 1, 0), ("self", 0, 1)),
+    "BmmBackward0": (("mat2", 1, 0), ("self", 0, 1)),
+    "AddmmBackward0": (("mat1", 0, 2), ("mat2", 1, 1)),  # (its inputs: bias, mat1, mat2)
     "DotBackward0": (("self", 0, 1), ("tensor", 1, 0)),
 }
 for _name in ("SinBackward0", "CosBackward0", "LogBackward0", "AbsBackward0", "TanBackward0", "Log2Backward0",
-              "Log10Backward0", "Log1pBackward0", "AtanBackward0", "AsinBackward0", "AcosBackward0", "SinhBackward0",
+              "Log10Backward0", "Log1PBackward0", "AtanBackward0", "AsinBackward0", "AcosBackward0", "SinhBackward0",
               "CoshBackward0", "ErfBackward0", "SiluBackward0", "GeluBackward0", "SoftplusBackward0", "SgnBackward0"):
     SAVED_NAMES[_name] = (("self", 0, None),)
 for _name in ("ExpBackward0", "TanhBackward0", "SigmoidBackward0", "ReluBackward0", "SqrtBackward0", "RsqrtBackward0",
@@ -71,11 +73,29 @@ _SIZES: dict[str, dict[str, Callable]] = {
 _FREED_HINT = Function.saved_tensors.fget  # raises torch's "backward through the graph a second time" error
 
 
+def _saved_names(node: Function) -> tuple:
+    """The node's SAVED_NAMES entry, if what the node saved fits it: a slot for each name, holding an
+    output for "result" and an input for the others. (A node may carry a name torch gives a different
+    computation, e.g. addmm with alpha != 1, built from smaller ops and renamed: no entry then.)"""
+    names = SAVED_NAMES.get(node.name(), ())
+    entries = _entries(node)
+    if entries is None:  # freed by backward: the names stay, as in torch
+        return names
+    for name, slot, _ in names:
+        if slot >= len(entries) or (name == "result") != _is_output(entries[slot]):
+            return ()
+    return names
+
+
+def _is_output(entry: Any) -> bool:
+    return entry.is_output if isinstance(entry, _Packed) else isinstance(entry, _SavedOutput)
+
+
 def _torch_slots(node: Function) -> list[tuple[str, int]] | None:
     """(name, our slot) of each tensor torch would have saved for this node, in its packing order;
     None for a node this table does not describe (then every saved tensor counts, in our order)."""
-    names = SAVED_NAMES.get(node.name())
-    if names is None:
+    names = _saved_names(node)
+    if not names:
         return None
     needs = node.needs_input_grad
     return [(name, slot) for name, slot, needed_for in names
@@ -89,7 +109,7 @@ def saved_attribute(node: Function, attribute: str) -> Any:
     sizes = _SIZES.get(node.name(), {})
     if name in sizes and not raw:
         return sizes[name](node)
-    spec = {n: slot for n, slot, _ in SAVED_NAMES.get(node.name(), ())}
+    spec = {n: slot for n, slot, _ in _saved_names(node)}
     if name not in spec:
         raise AttributeError(f"'{type(node).__name__}' object has no attribute '{attribute}'")
     slot = spec[name]
@@ -151,7 +171,8 @@ class SavedTensor:
             raise RuntimeError("Calling register_hooks on a saved tensor whose hooks have already been set. "
                                "Hint: only one pair of hooks is allowed at a time.")
         # torch hands these hooks the saved data outside the graph (no requires_grad), unlike saved_tensors_hooks
-        saved.entries[self._slot] = _pack(_plain(node, saved.entries[self._slot]).detach(), pack_hook, unpack_hook)
+        entry = saved.entries[self._slot]
+        saved.entries[self._slot] = _pack(_plain(node, entry).detach(), pack_hook, unpack_hook, _is_output(entry))
         saved.order.append(self._slot)
 
 
@@ -159,10 +180,10 @@ class SavedTensor:
 class _Packed:
     """What pack returned for one saved tensor, and the unpack that turns it back into a tensor."""
 
-    __slots__ = ("packed", "unpack_hook")
+    __slots__ = ("packed", "unpack_hook", "is_output")
 
-    def __init__(self, packed: Any, unpack_hook: Callable) -> None:
-        self.packed, self.unpack_hook = packed, unpack_hook
+    def __init__(self, packed: Any, unpack_hook: Callable, is_output: bool) -> None:
+        self.packed, self.unpack_hook, self.is_output = packed, unpack_hook, is_output
 
     def unpack(self) -> Tensor:
         t = self.unpack_hook(self.packed)
@@ -172,7 +193,7 @@ class _Packed:
         return t
 
 
-def _pack(t: Tensor, pack_hook: Callable, unpack_hook: Callable) -> _Packed:
+def _pack(t: Tensor, pack_hook: Callable, unpack_hook: Callable, is_output: bool) -> _Packed:
     version = t._version
     packed = pack_hook(t)
     if t._version != version:
@@ -180,7 +201,7 @@ def _pack(t: Tensor, pack_hook: Callable, unpack_hook: Callable) -> _Packed:
             "A saved tensor pack hook is modifying its input in place. Tensors provided as input to pack hook "
             "cannot be modified by in-place operations as this can lead to unexpected side-effects. Please open "
             "an issue if you need to perform in-place operations on the input to a pack hook.")
-    return _Packed(packed, unpack_hook)
+    return _Packed(packed, unpack_hook, is_output)
 
 
 def _plain(node: Function, entry: Any) -> Any:
@@ -239,7 +260,7 @@ def _keep_saved_and_pack(node: Function, outputs: tuple) -> None:
     for slot in packed:  # (pack sees a saved output as the output tensor itself, as in torch)
         entry = entries[slot]
         t = outputs[entry.output_nr] if isinstance(entry, _SavedOutput) else entry
-        entries[slot] = _pack(t, pack_hook, unpack_hook)
+        entries[slot] = _pack(t, pack_hook, unpack_hook, isinstance(entry, _SavedOutput))
     node._saved, node._saved_versions = PackedSaved(node, entries, packed), ()
 
 
@@ -439,7 +460,7 @@ def _metadata(self: Any) -> dict:
 def _node_dir(self: Function) -> list[str]:
     """dir(grad_fn) lists torch's saved names (`_saved_self`, `_raw_saved_self`, ...), not ours."""
     names = [n for n in object.__dir__(self) if not n.startswith(("_saved", "_raw_saved_"))]
-    for name, _, _ in SAVED_NAMES.get(self.name(), ()):
+    for name, _, _ in _saved_names(self):
         names.append("_saved_" + name)
         if (self.name(), name) not in _NUMBERS:
             names.append("_raw_saved_" + name)
