@@ -107,3 +107,27 @@ calls["block"] = 0
 with torch.no_grad():
     y = checkpoint(plain.blocks[0], x, use_reentrant=False)
 print(y.requires_grad, calls["block"])
+
+# how often each layer of a checkpointed Sequential runs: every segment but the last runs again in backward
+runs = []
+
+
+class Counted(nn.Module):
+    def __init__(self, name, layer):
+        super().__init__()
+        self.name, self.layer = name, layer
+
+    def forward(self, x):
+        runs.append(self.name)
+        return self.layer(x)
+
+
+for reentrant in (False, True):
+    seq = nn.Sequential(*[Counted(f"layer{i}", nn.Linear(4, 4)) for i in range(6)])
+    inp = torch.randn(2, 4, requires_grad=True)
+    runs.clear()
+    out = checkpoint_sequential(seq, 3, inp, use_reentrant=reentrant)
+    print("use_reentrant", reentrant, "forward:", runs)
+    runs.clear()
+    out.pow(2).sum().backward()
+    print("use_reentrant", reentrant, "backward:", runs, out.grad_fn.name(), inp.grad.sum().item())
