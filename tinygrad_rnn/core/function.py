@@ -254,11 +254,11 @@ class Function:
 
     # torch's names for what a node saved (`grad_fn._saved_self`, `_raw_saved_self`) are looked up by
     # autograd/graph.py, which puts its lookup here. __getattr__ runs only when an attribute is missing.
-    saved_attribute: Any = None
+    _saved_attribute: Any = None
 
     def __getattr__(self, name: str) -> Any:
-        if name.startswith(("_saved_", "_raw_saved_")) and Function.saved_attribute is not None:
-            return Function.saved_attribute(self, name)
+        if name.startswith(("_saved_", "_raw_saved_")) and Function._saved_attribute is not None:
+            return Function._saved_attribute(self, name)
         raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
 
     def __repr__(self) -> str:  # torch shows the node's Python type; user Functions' are in torch.autograd.function
