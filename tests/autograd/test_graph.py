@@ -179,7 +179,14 @@ def _freed_saved_result(m):
     _ = y.grad_fn._saved_result
 
 
-@pytest.mark.parametrize("misuse", [_two_registrations, _registration_after_backward, _pack_changes_input,
+def _saving_inside_disable(m):
+    x = m.ones(2, requires_grad=True)
+    with m.autograd.graph.saved_tensors_hooks(lambda t: t, lambda t: t):
+        with m.autograd.graph.disable_saved_tensors_hooks("no saving through hooks here"):
+            x.sin()
+
+
+@pytest.mark.parametrize("misuse", [_two_registrations, _saving_inside_disable, _registration_after_backward, _pack_changes_input,
                                     _hooks_inside_disable, _freed_saved_result,
                                     lambda m: _unpack_returns(m, None), lambda m: _unpack_returns(m, 3)])
 def test_misuse_raises_torchs_error(misuse):

@@ -35,8 +35,8 @@ from ..core import engine
 from ..core.function import AccumulateGrad, Function, _SavedOutput
 from ..core.tensor import Tensor
 
-__all__ = ["Node", "allow_mutation_on_saved_tensors", "disable_saved_tensors_hooks", "increment_version", "register_multi_grad_hook",
-           "save_on_cpu", "saved_tensors_hooks"]
+__all__ = ["Node", "allow_mutation_on_saved_tensors", "disable_saved_tensors_hooks", "increment_version",
+           "register_multi_grad_hook", "save_on_cpu", "saved_tensors_hooks"]
 
 
 # ---------------------------------------------------------------------------- torch's names of saved tensors
@@ -51,13 +51,14 @@ SAVED_NAMES: dict[str, tuple] = {
     "BmmBackward0": (("mat2", 1, 0), ("self", 0, 1)),
     "AddmmBackward0": (("mat1", 0, 2), ("mat2", 1, 1)),  # (its inputs: bias, mat1, mat2)
     "DotBackward0": (("self", 0, 1), ("tensor", 1, 0)),
+    "Exp2Backward0": (("result", 1, None),),  # (ours keeps its input too)
 }
 for _name in ("SinBackward0", "CosBackward0", "LogBackward0", "AbsBackward0", "TanBackward0", "Log2Backward0",
               "Log10Backward0", "Log1PBackward0", "AtanBackward0", "AsinBackward0", "AcosBackward0", "SinhBackward0",
-              "CoshBackward0", "ErfBackward0", "SiluBackward0", "GeluBackward0", "SoftplusBackward0", "SgnBackward0"):
+              "CoshBackward0", "ErfBackward0", "SiluBackward0", "GeluBackward0", "SoftplusBackward0"):
     SAVED_NAMES[_name] = (("self", 0, None),)
 for _name in ("ExpBackward0", "TanhBackward0", "SigmoidBackward0", "ReluBackward0", "SqrtBackward0", "RsqrtBackward0",
-              "ReciprocalBackward0", "SoftmaxBackward0", "LogSoftmaxBackward0", "Exp2Backward0", "Expm1Backward0"):
+              "ReciprocalBackward0", "SoftmaxBackward0", "LogSoftmaxBackward0", "Expm1Backward0"):
     SAVED_NAMES[_name] = (("result", 0, None),)
 
 # What torch saves besides tensors (an input's shape, a dim), from what our node keeps.
@@ -237,8 +238,8 @@ class PackedSaved:
 
 
 class _HookStack(threading.local):
-    stack: list = []  # (pack, unpack) pairs, innermost last; a disabling message as a str entry
-    disabled: str | None = None
+    stack: list = []  # (pack, unpack) pairs, innermost last
+    disabled: str | None = None  # the message of the innermost disable_saved_tensors_hooks
 
 
 _hooks = _HookStack()
@@ -252,6 +253,8 @@ def _keep_saved_and_pack(node: Function, outputs: tuple) -> None:
     _core_keep_saved(node, outputs)
     if not _hooks.stack:  # another thread's hooks are open, not this one's
         return
+    if _hooks.disabled is not None:  # hooks are open, but a disable_saved_tensors_hooks inside them forbids them
+        raise RuntimeError(_hooks.disabled)
     pack_hook, unpack_hook = _hooks.stack[-1]
     entries = list(node._saved)
     slots = _torch_slots(node)
