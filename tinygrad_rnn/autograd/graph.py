@@ -596,8 +596,8 @@ def _propagate_with_multi_hooks(roots: Sequence[Any], root_grads: Sequence[Any],
 
 def _reached(t: Tensor, order: list, running: set, reached_leaves: set, capture: dict | None) -> bool:
     """Whether this pass computes a gradient for t (and so runs t's hooks)."""
-    if capture is not None and t._key() in capture:
-        return t.grad_fn is None and id(t) in reached_leaves or t.grad_fn in order
+    if capture is not None and t._key() in capture:  # asked for: reached if anything sends it a gradient
+        return id(t) in reached_leaves if t.grad_fn is None else t.grad_fn in order
     if t.grad_fn is None:
         return capture is None and id(t) in reached_leaves
     return t.grad_fn in running
