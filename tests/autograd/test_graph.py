@@ -437,3 +437,38 @@ def test_a_node_named_as_torch_names_another_computation_has_no_saved_names():
     node = tinygrad_rnn.addmm(tinygrad_rnn.ones(2), x, tinygrad_rnn.ones(3, 2), alpha=2).grad_fn  # built from smaller ops
     assert node.name() == "AddmmBackward0"
     assert not [n for n in dir(node) if n.startswith(("_saved_", "_raw_saved_"))]
+
+
+def _hooks_on_a_node_with_an_unused_output(m):
+    log = []
+    x = m.tensor([[1.0, 5.0], [3.0, 2.0]], requires_grad=True)
+    a, _ = x.unbind(0)
+    a.grad_fn.register_prehook(lambda go: log.append(("prehook", [None if g is None else g.tolist() for g in go])))
+    a.grad_fn.register_hook(lambda gi, go: log.append(("hook", [None if g is None else g.tolist() for g in go])))
+    (a * 2).sum().backward()
+    log.append(x.grad.tolist())
+    return log
+
+
+def test_node_hooks_see_none_for_an_output_no_gradient_reached():
+    torch = require_torch()
+    assert _hooks_on_a_node_with_an_unused_output(tinygrad_rnn) == _hooks_on_a_node_with_an_unused_output(torch)
+
+
+def _call_a_user_functions_node(m):
+    class Square(m.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            ctx.save_for_backward(x)
+            return x ** 2
+
+        @staticmethod
+        def backward(ctx, g):
+            x, = ctx.saved_tensors
+            return 2 * x * g
+
+    Square.apply(m.ones(2, requires_grad=True)).grad_fn(m.ones(2))
+
+
+def test_a_user_functions_node_is_not_callable():
+    check_error(_call_a_user_functions_node)

@@ -399,7 +399,8 @@ def _hooked(node: Function) -> tuple[dict, dict]:
         if not getattr(cls, "_runs_node_hooks", False):
             cls = _hooked_classes.get(cls) or _hooked_classes.setdefault(cls, type(cls.__name__, (cls,), {
                 "_forward_cls": cls._forward_cls, "__module__": cls.__module__, "__qualname__": cls.__qualname__,
-                "_runs_node_hooks": True, "_unhooked": cls, "backward": staticmethod(_backward_with_node_hooks)}))
+                "_runs_node_hooks": True, "_unhooked": cls, "backward": staticmethod(_backward_with_node_hooks),
+                "materialize_grads": False}))  # (the hooks see None where no gradient came; see below)
             node.__class__ = cls
         node._node_prehooks, node._node_posthooks = {}, {}
     return node._node_prehooks, node._node_posthooks
@@ -415,7 +416,10 @@ def _backward_with_node_hooks(node: Any, *grad_outputs: Any) -> Any:
         new = hook(grad_outputs)
         if new is not None:
             grad_outputs = tuple(new)
-    result = node._unhooked.backward(node, *grad_outputs)
+    given = grad_outputs  # what the hooks see: None where no gradient came
+    if node.__dict__.get("materialize_grads", node._unhooked.materialize_grads):  # what the engine would have done
+        given = tuple(engine._zeros(meta) if g is None else g for g, meta in zip(grad_outputs, node.output_meta))
+    result = node._unhooked.backward(node, *given)
     if not node._node_posthooks:
         return result
     result = list(result) if isinstance(result, tuple) else [result]
@@ -446,6 +450,8 @@ def _call_node(self: Function, *grad_outputs: Any) -> Any:
     when grad mode is on; one gradient per input torch lists (a lone one is returned by itself), None
     for an input that needs none. As in torch, a broadcast input's gradient is not summed back here
     (the engine does that on the way to the input)."""
+    if not self._builtin:
+        raise TypeError(f"'{type(self).__name__}' object is not callable")  # (torch's user Function nodes are not)
     result = type(self).backward(self, *grad_outputs)
     result = result if isinstance(result, tuple) else (result,)
     shown = [result[i] if i < len(result) and meta is not None else None
