@@ -129,3 +129,20 @@ def test_a_recomputation_that_differs_raises_checkpoint_error(misuse):
             misuse(m)
         errors.append((type(caught.value).__name__, str(caught.value).split("\n\nIf this error occurs")[0].rstrip("\n")))
     assert errors[0] == errors[1]
+
+
+def _double_backward(m):
+    checkpoint = importlib.import_module(m.__name__ + ".utils.checkpoint").checkpoint
+    m.manual_seed(0)
+    lin = m.nn.Linear(3, 3).double()
+    x = m.randn(2, 3, dtype=m.float64, requires_grad=True)
+    y = checkpoint(lambda t: lin(t).tanh() * t.sin(), x, use_reentrant=False)
+    g, = m.autograd.grad(y.sum(), x, create_graph=True)
+    g.pow(2).sum().backward()
+    return [a.detach().numpy() for a in (g, x.grad, lin.weight.grad)]
+
+
+def test_non_reentrant_checkpoint_can_be_differentiated_twice_as_torch():
+    torch = require_torch()
+    for a, b in zip(_double_backward(tinygrad_rnn), _double_backward(torch)):
+        np.testing.assert_allclose(a, b, rtol=1e-10, atol=1e-12)

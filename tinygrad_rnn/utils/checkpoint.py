@@ -112,7 +112,7 @@ class _Recomputation:
         saved: list[Tensor] = []
 
         def keep(t: Tensor) -> int:
-            saved.append(t.detach())  # (backward reads the values; the recomputed graph is dropped)
+            saved.append(t)  # with its recomputed graph, so a double backward reaches the block's inputs
             return len(saved) - 1
 
         with random.fork_rng(enabled=self.rng_state is not None):  # the block's draws leave no trace outside
