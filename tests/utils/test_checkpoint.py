@@ -3,12 +3,13 @@ state it first saw) and the plain one give torch's outputs, node names, gradient
 and leave the global random stream where torch leaves it."""
 from __future__ import annotations
 
+import contextlib
 import importlib
 import warnings
 
 import numpy as np
 import pytest
-from helpers import require_torch
+from helpers import check_error, require_torch
 
 import tinygrad_rnn
 
@@ -146,3 +147,30 @@ def test_non_reentrant_checkpoint_can_be_differentiated_twice_as_torch():
     torch = require_torch()
     for a, b in zip(_double_backward(tinygrad_rnn), _double_backward(torch)):
         np.testing.assert_allclose(a, b, rtol=1e-10, atol=1e-12)
+
+
+def _helpers(m):
+    checkpoint = importlib.import_module(m.__name__ + ".utils.checkpoint")
+    x = m.ones(2, requires_grad=True)
+    detached = checkpoint.detach_variable((x, 3))
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        checkpoint.check_backward_validity((m.ones(1), 2))
+    entered = []
+
+    def context_fn():
+        return contextlib.nullcontext(entered.append("forward")), contextlib.nullcontext(entered.append("recompute"))
+
+    y = checkpoint.checkpoint(lambda t: t.sin() * 2, x, use_reentrant=False, context_fn=context_fn)
+    with checkpoint.set_checkpoint_early_stop(False), checkpoint.set_checkpoint_debug_enabled(True):
+        y.sum().backward()
+    return (detached[0] is x, detached[0].requires_grad, detached[0].grad_fn, detached[1],
+            [str(w.message) for w in caught], entered, x.grad.tolist(), [type(c).__name__ for c in checkpoint.noop_context_fn()])
+
+
+def test_checkpoint_helpers_are_torchs():
+    torch = require_torch()
+    ours, theirs = _helpers(tinygrad_rnn), _helpers(torch)
+    np.testing.assert_allclose(ours[-2], theirs[-2], rtol=1e-6)
+    assert ours[:-2] + ours[-1:] == theirs[:-2] + theirs[-1:]
+    check_error(lambda m: importlib.import_module(m.__name__ + ".utils.checkpoint").detach_variable(m.ones(1)))

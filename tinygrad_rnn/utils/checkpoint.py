@@ -13,6 +13,7 @@ backward, three times when the graph is backpropagated twice (`retain_graph=True
 """
 from __future__ import annotations
 
+import contextlib
 import warnings
 from collections.abc import Callable
 from typing import Any
@@ -76,7 +77,9 @@ def checkpoint(function: Callable, *args: Any, use_reentrant: bool | None = None
     if not use_reentrant:
         if determinism_check not in ("default", "none"):
             raise ValueError(f"determinism_check should be one of ['default', 'none'], but got {determinism_check}")
-        return _Recomputation(function, args, kwargs, preserve_rng_state, determinism_check == "default").run()
+        contexts = noop_context_fn() if context_fn is None else context_fn()
+        return _Recomputation(function, args, kwargs, preserve_rng_state, determinism_check == "default",
+                              contexts).run()
     if context_fn is not None or debug:
         raise ValueError("Passing `context_fn` or `debug` is only supported when use_reentrant=False.")
     if kwargs:
@@ -89,14 +92,15 @@ class _Recomputation:
     the order of saving (pack), and recomputed when backward asks for it (unpack)."""
 
     def __init__(self, function: Callable, args: tuple, kwargs: dict, preserve_rng_state: bool,
-                 check: bool) -> None:
+                 check: bool, contexts: tuple) -> None:
         self.function, self.args, self.kwargs, self.check = function, args, kwargs, check
+        self.forward_context, self.recompute_context = contexts  # what context_fn() gave: one for each run
         self.rng_state = random.get_rng_state() if preserve_rng_state else None
         self.metadata: list[dict] = []  # of each tensor the block's first run saved, to check the recomputed ones
         self.recomputed: dict[int, Tensor] = {}  # position -> tensor, until backward takes it
 
     def run(self) -> Any:
-        with saved_tensors_hooks(self.pack, self.unpack):
+        with self.forward_context, saved_tensors_hooks(self.pack, self.unpack):
             return self.function(*self.args, **self.kwargs)
 
     def pack(self, t: Tensor) -> int:
@@ -118,11 +122,42 @@ class _Recomputation:
         with random.fork_rng(enabled=self.rng_state is not None):  # the block's draws leave no trace outside
             if self.rng_state is not None:
                 random.set_rng_state(self.rng_state)
-            with enable_grad(), saved_tensors_hooks(keep, saved.__getitem__):
+            with enable_grad(), self.recompute_context, saved_tensors_hooks(keep, saved.__getitem__):
                 self.function(*self.args, **self.kwargs)
         if self.check:
             _check_recomputed(self.metadata, [_metadata(t) for t in saved])
         self.recomputed = dict(enumerate(saved))
+
+
+def noop_context_fn() -> tuple:
+    """The default `context_fn` of the non-reentrant checkpoint: nothing around either run of the block."""
+    return contextlib.nullcontext(), contextlib.nullcontext()
+
+
+@contextlib.contextmanager
+def set_checkpoint_early_stop(enable: bool) -> Any:
+    """torch stops a recomputation once it has every saved tensor; here the block always runs to its
+    end, which gives the same tensors, so this switch changes nothing (it is accepted for torch code)."""
+    yield
+
+
+@contextlib.contextmanager
+def set_checkpoint_debug_enabled(enabled: bool | None) -> Any:
+    """torch's switch for longer CheckpointError messages; accepted, the messages stay as they are."""
+    yield
+
+
+def detach_variable(inputs: tuple) -> tuple:
+    """Each tensor of `inputs` detached, keeping whether it requires grad; other values as they are."""
+    if not isinstance(inputs, tuple):
+        raise RuntimeError(f"Only tuple of tensors is supported. Got Unsupported input type: {type(inputs).__name__}")
+    return tuple(_detached(x) if isinstance(x, Tensor) else x for x in inputs)
+
+
+def check_backward_validity(inputs: Any) -> None:
+    """Warn when no input requires grad: the reentrant checkpoint then gives no gradients."""
+    if not any(isinstance(x, Tensor) and x.requires_grad for x in inputs):
+        warnings.warn("None of the inputs have requires_grad=True. Gradients will be None", stacklevel=2)
 
 
 def _metadata(t: Tensor) -> dict:
