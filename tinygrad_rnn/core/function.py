@@ -43,11 +43,12 @@ _FREED = (
 def _modified_message(t: Any, version: int) -> str:
     """torch's error for a saved tensor changed in place after it was saved."""
     made_by = ""
-    if t.grad_fn is not None:  # torch names the op by its node name without "Backward0"
-        made_by = f", which is output {t._output_nr} of {t.grad_fn.name().rstrip('0123456789').removesuffix('Backward')}"
+    if t.grad_fn is not None:  # torch names the op by its node name without "Backward0"; a changed view's
+        op = "AsStrided" if t._base is not None else t.grad_fn.name().rstrip("0123456789").removesuffix("Backward")
+        made_by = f", which is output {t._output_nr} of {op},"  # node is remade as AsStridedBackward0 on access
     return (
         "one of the variables needed for gradient computation has been modified by an inplace operation: "
-        f"[{t.type()} {list(t.shape)}]{made_by}, is at version {t._version}; expected version {version} instead. "
+        f"[{t.type()} {list(t.shape)}]{made_by} is at version {t._version}; expected version {version} instead. "
         "Hint: enable anomaly detection to find the operation that failed to compute its gradient, with "
         "torch.autograd.set_detect_anomaly(True, check_nan=False)."
     )
