@@ -472,3 +472,12 @@ def _call_a_user_functions_node(m):
 
 def test_a_user_functions_node_is_not_callable():
     check_error(_call_a_user_functions_node)
+
+
+def test_node_hooks_return_torchs_removable_handle():
+    x = tinygrad_rnn.ones(2, requires_grad=True)
+    y = x * 2
+    handles = [y.grad_fn.register_hook(lambda gi, go: None), y.grad_fn.register_prehook(lambda go: None),
+               y.grad_fn.next_functions[0][0].register_hook(lambda gi, go: None)]
+    assert all(isinstance(h, tinygrad_rnn.utils.hooks.RemovableHandle) for h in handles)
+    assert handles[1].id == handles[0].id + 1

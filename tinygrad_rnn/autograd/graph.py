@@ -26,6 +26,8 @@ import abc
 import contextlib
 import functools
 import threading
+import weakref
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -35,7 +37,7 @@ from ..core import engine
 from ..core.function import AccumulateGrad, Function, _SavedOutput
 from ..core.tensor import Tensor
 
-__all__ = ["Node", "allow_mutation_on_saved_tensors", "disable_saved_tensors_hooks", "increment_version",
+__all__ = ["Node", "RemovableHandle", "allow_mutation_on_saved_tensors", "disable_saved_tensors_hooks", "increment_version",
            "register_multi_grad_hook", "save_on_cpu", "saved_tensors_hooks"]
 
 
@@ -372,27 +374,45 @@ class Node(abc.ABC):
         """The node's name, as torch spells it (`MulBackward0`)."""
 
 
-class _NodeHookHandle:
-    """What a node's register_hook returns: `remove()` takes the hook off."""
+class RemovableHandle:
+    """What `register_hook` on a node returns (torch.utils.hooks.RemovableHandle): `remove()`, or leaving a
+    `with` block, removes the hook stored under its `id` from `hooks_dict` (and from each `extra_dict`).
 
-    _next_id = 0
+        hooks = collections.OrderedDict()
+        handle = RemovableHandle(hooks)
+        hooks[handle.id] = my_hook
 
-    def __init__(self, hooks: dict, hook: Callable) -> None:
-        self.hooks_dict_ref, self.id = hooks, _NodeHookHandle._next_id
-        _NodeHookHandle._next_id += 1
-        hooks[self.id] = hook
+    The handle holds the dicts weakly, as torch's does, so it never keeps an object's hooks alive."""
+
+    next_id: int = 0  # shared by all handles, so ids never repeat
+
+    def __init__(self, hooks_dict: Any, *, extra_dict: Any = None) -> None:
+        self.hooks_dict_ref = weakref.ref(hooks_dict)
+        self.id = RemovableHandle.next_id
+        RemovableHandle.next_id += 1
+        extras = [] if extra_dict is None else extra_dict if isinstance(extra_dict, list) else [extra_dict]
+        self.extra_dict_ref = tuple(weakref.ref(d) for d in extras)
 
     def remove(self) -> None:
-        self.hooks_dict_ref.pop(self.id, None)
+        for ref in (self.hooks_dict_ref, *self.extra_dict_ref):
+            hooks = ref()
+            if hooks is not None and self.id in hooks:
+                del hooks[self.id]
 
-    def __enter__(self) -> _NodeHookHandle:
+    def __enter__(self) -> RemovableHandle:
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.remove()
 
 
-def _hooked(node: Function) -> tuple[dict, dict]:
+def _add_hook(hooks: OrderedDict, fn: Callable) -> RemovableHandle:
+    handle = RemovableHandle(hooks)
+    hooks[handle.id] = fn
+    return handle
+
+
+def _hooked(node: Function) -> tuple[OrderedDict, OrderedDict]:
     """Move `node` into the subclass of its class that runs node hooks; its (prehooks, posthooks)."""
     cls = type(node)
     if "_node_prehooks" not in node.__dict__:
@@ -402,7 +422,7 @@ def _hooked(node: Function) -> tuple[dict, dict]:
                 "_runs_node_hooks": True, "_unhooked": cls, "backward": staticmethod(_backward_with_node_hooks),
                 "materialize_grads": False}))  # (the hooks see None where no gradient came; see below)
             node.__class__ = cls
-        node._node_prehooks, node._node_posthooks = {}, {}
+        node._node_prehooks, node._node_posthooks = OrderedDict(), OrderedDict()
     return node._node_prehooks, node._node_posthooks
 
 
@@ -435,14 +455,14 @@ def _backward_with_node_hooks(node: Any, *grad_outputs: Any) -> Any:
     return tuple(result)
 
 
-def _register_node_hook(self: Function, fn: Callable) -> _NodeHookHandle:
+def _register_node_hook(self: Function, fn: Callable) -> RemovableHandle:
     """Call `fn(grad_inputs, grad_outputs)` after this node's backward; a returned tuple replaces grad_inputs."""
-    return _NodeHookHandle(_hooked(self)[1], fn)
+    return _add_hook(_hooked(self)[1], fn)
 
 
-def _register_node_prehook(self: Function, fn: Callable) -> _NodeHookHandle:
+def _register_node_prehook(self: Function, fn: Callable) -> RemovableHandle:
     """Call `fn(grad_outputs)` before this node's backward; a returned tuple replaces grad_outputs."""
-    return _NodeHookHandle(_hooked(self)[0], fn)
+    return _add_hook(_hooked(self)[0], fn)
 
 
 def _call_node(self: Function, *grad_outputs: Any) -> Any:
@@ -484,20 +504,20 @@ _NUMBERS = {("PowBackward0", "exponent")}  # a number, not a tensor: torch has n
 # A leaf's AccumulateGrad: its pre-hooks run with the leaf's tensor hooks (after those registered
 # before them), its hooks after the gradient is added into .grad, with ((), (that gradient,)). In torch
 # they run only when AccumulateGrad runs; here autograd.grad() runs the pre-hooks too.
-def _register_leaf_prehook(self: AccumulateGrad, fn: Callable) -> _NodeHookHandle:
+def _register_leaf_prehook(self: AccumulateGrad, fn: Callable) -> RemovableHandle:
     """Call `fn(grad_outputs)` before the gradient is added into the leaf's .grad; a returned tuple replaces it."""
-    return _NodeHookHandle(_leaf_hooks(self)[0], fn)
+    return _add_hook(_leaf_hooks(self)[0], fn)
 
 
-def _register_leaf_hook(self: AccumulateGrad, fn: Callable) -> _NodeHookHandle:
+def _register_leaf_hook(self: AccumulateGrad, fn: Callable) -> RemovableHandle:
     """Call `fn((), grad_outputs)` after the gradient is added into the leaf's .grad."""
-    return _NodeHookHandle(_leaf_hooks(self)[1], fn)
+    return _add_hook(_leaf_hooks(self)[1], fn)
 
 
-def _leaf_hooks(node: AccumulateGrad) -> tuple[dict, dict]:
+def _leaf_hooks(node: AccumulateGrad) -> tuple[OrderedDict, OrderedDict]:
     """The node's (pre-hooks, hooks), put on its leaf's hook lists when first asked for."""
     if "_prehooks" not in node.__dict__:
-        node._prehooks, node._posthooks, node._grad = {}, {}, None
+        node._prehooks, node._posthooks, node._grad = OrderedDict(), OrderedDict(), None
         leaf = node.variable
         _add_runner(leaf, "_hooks", lambda g: _run_leaf_prehooks(node, g))
         _add_runner(leaf, "_post_accumulate_hooks", lambda t: _run_leaf_posthooks(node))

@@ -1,46 +1,17 @@
-"""torch.utils.hooks: `RemovableHandle`, the handle a class that keeps hooks in a dict gives back.
-
-    hooks = collections.OrderedDict()
-    handle = RemovableHandle(hooks)
-    hooks[handle.id] = my_hook
-    handle.remove()            # or leave a `with handle:` block
-
-The handle holds the dict weakly, as torch's does, so it never keeps an object's hooks alive.
-(Modules return their own handle class, nn/module.py, with the same `remove()` and `with`.)
+"""torch.utils.hooks: `RemovableHandle`, the handle a class that keeps hooks in a dict gives back
+(defined beside the graph's node hooks, autograd/graph.py, which return it, as torch.autograd.graph
+also offers it), and two helpers for hooks on tensors that get serialized. (Modules return their own
+handle class, nn/module.py, with the same `remove()` and `with`.)
 """
 from __future__ import annotations
 
 import warnings
-import weakref
 from collections.abc import Callable
 from typing import Any
 
+from ..autograd.graph import RemovableHandle
+
 __all__ = ["RemovableHandle", "unserializable_hook", "warn_if_has_hooks"]
-
-
-class RemovableHandle:
-    """A handle that removes the hook stored under its `id` from `hooks_dict` (and from each `extra_dict`)."""
-
-    next_id: int = 0  # shared by all handles, so ids never repeat
-
-    def __init__(self, hooks_dict: Any, *, extra_dict: Any = None) -> None:
-        self.hooks_dict_ref = weakref.ref(hooks_dict)
-        self.id = RemovableHandle.next_id
-        RemovableHandle.next_id += 1
-        extras = [] if extra_dict is None else extra_dict if isinstance(extra_dict, list) else [extra_dict]
-        self.extra_dict_ref = tuple(weakref.ref(d) for d in extras)
-
-    def remove(self) -> None:
-        for ref in (self.hooks_dict_ref, *self.extra_dict_ref):
-            hooks = ref()
-            if hooks is not None and self.id in hooks:
-                del hooks[self.id]
-
-    def __enter__(self) -> RemovableHandle:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.remove()
 
 
 def unserializable_hook(f: Callable) -> Callable:
