@@ -481,3 +481,21 @@ def test_node_hooks_return_torchs_removable_handle():
                y.grad_fn.next_functions[0][0].register_hook(lambda gi, go: None)]
     assert all(isinstance(h, tinygrad_rnn.utils.hooks.RemovableHandle) for h in handles)
     assert handles[1].id == handles[0].id + 1
+
+
+def _gradient_edges(m):
+    x = m.tensor([1.0, 2.0], requires_grad=True)
+    y = x * 3
+    z = (y * y).sum()
+    edge = m.autograd.graph.get_gradient_edge(y)
+    leaf_edge = m.autograd.graph.get_gradient_edge(x)
+    return (edge.node.name(), edge.output_nr, edge.ownership_token, leaf_edge.node.name(),
+            leaf_edge.node is y.grad_fn.next_functions[0][0],
+            [g.tolist() for g in m.autograd.grad(z, edge, retain_graph=True)],
+            [g.tolist() for g in m.autograd.grad(z, (leaf_edge, y))])
+
+
+def test_gradient_edges_are_torchs():
+    torch = require_torch()
+    assert _gradient_edges(tinygrad_rnn) == _gradient_edges(torch)
+    check_error(lambda m: m.autograd.graph.get_gradient_edge(m.ones(2)))

@@ -29,7 +29,7 @@ import threading
 import weakref
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -37,8 +37,8 @@ from ..core import engine
 from ..core.function import AccumulateGrad, Function, _SavedOutput
 from ..core.tensor import Tensor
 
-__all__ = ["Node", "RemovableHandle", "allow_mutation_on_saved_tensors", "disable_saved_tensors_hooks", "increment_version",
-           "register_multi_grad_hook", "save_on_cpu", "saved_tensors_hooks"]
+__all__ = ["GradientEdge", "Node", "RemovableHandle", "allow_mutation_on_saved_tensors", "disable_saved_tensors_hooks",
+           "get_gradient_edge", "increment_version", "register_multi_grad_hook", "save_on_cpu", "saved_tensors_hooks"]
 
 
 # ---------------------------------------------------------------------------- torch's names of saved tensors
@@ -351,6 +351,33 @@ def allow_mutation_on_saved_tensors() -> Any:
     finally:
         ctx.closed = True
         _mutation_contexts.pop()
+
+
+class GradientEdge(NamedTuple):
+    """Where a tensor's gradient enters the graph: the node that made it (a leaf's AccumulateGrad) and
+    which of its outputs. `torch.autograd.grad(outputs, edge)` gives the gradient arriving there."""
+
+    node: Any
+    output_nr: int
+    ownership_token: Any = None
+
+
+def get_gradient_edge(tensor: Tensor) -> GradientEdge:
+    """The GradientEdge of a tensor that requires grad."""
+    if not tensor.requires_grad:
+        raise RuntimeError("It is not possible to get the gradient edge for a Tensor that does not require gradients")
+    if tensor.grad_fn is None:
+        return GradientEdge(AccumulateGrad.of(tensor), 0)
+    return GradientEdge(tensor.grad_fn, tensor._output_nr)
+
+
+def edge_stand_in(edge: GradientEdge) -> Tensor:
+    """A tensor whose gradient is the one arriving at `edge`, for the engine, which asks for tensors: a
+    leaf's edge stands for the leaf; an op's, for a tensor made by that output of that node."""
+    if isinstance(edge.node, AccumulateGrad):
+        return edge.node.variable
+    shape, np_dtype = edge.node.output_meta[edge.output_nr]
+    return Tensor._make(np.zeros(shape, np_dtype), edge.node, edge.output_nr)
 
 
 def increment_version(tensor: Tensor | Sequence[Tensor]) -> None:
