@@ -18,7 +18,13 @@ How it plugs into the core, which knows nothing of this module:
 - Names: `grad_fn._saved_self` and `grad_fn._raw_saved_self` reach `saved_attribute` through
   `Function.__getattr__`; `SAVED_NAMES` says which saved tensor torch calls what.
 - Node hooks: `register_hook` / `register_prehook` move the node into a subclass of its class (same
-  name) whose `backward` runs the hooks around the op's own backward; other nodes are untouched.
+  name) whose `backward` runs the hooks around the op's own backward; other nodes are untouched. A
+  leaf's AccumulateGrad runs its hooks through the leaf's own hook lists.
+- `register_multi_grad_hook` wraps the engine's pass (`engine._propagate`) only while such hooks
+  exist, to learn which of their tensors the pass will reach.
+
+Also here: `allow_mutation_on_saved_tensors` (saved-tensor hooks that copy), `increment_version`,
+`GradientEdge` / `get_gradient_edge`, and `RemovableHandle`, what node hooks return.
 """
 from __future__ import annotations
 
