@@ -499,3 +499,29 @@ def test_gradient_edges_are_torchs():
     torch = require_torch()
     assert _gradient_edges(tinygrad_rnn) == _gradient_edges(torch)
     check_error(lambda m: m.autograd.graph.get_gradient_edge(m.ones(2)))
+
+
+def _node_hook_returns(kind, value):
+    def program(m):
+        x = m.ones(3, requires_grad=True)
+        y = x * 2
+        if kind == "pre":
+            y.grad_fn.register_prehook(lambda go: value(m, go))
+        elif kind == "post":
+            y.grad_fn.register_hook(lambda gi, go: value(m, gi))
+        else:  # the prehook of x's AccumulateGrad
+            y.grad_fn.next_functions[0][0].register_prehook(lambda go: value(m, go))
+        y.sum().backward()
+    return program
+
+
+@pytest.mark.parametrize("returned", [
+    _node_hook_returns("pre", lambda m, go: (m.ones(2),)),
+    _node_hook_returns("pre", lambda m, go: go[0] * 2),
+    _node_hook_returns("post", lambda m, gi: (m.ones(2), None)),
+    _node_hook_returns("post", lambda m, gi: (m.ones(3),)),
+    _node_hook_returns("post", lambda m, gi: (gi[0].double(), None)),
+    _node_hook_returns("leaf", lambda m, go: (m.ones(2),)),
+])
+def test_a_node_hook_that_returns_wrong_gradients_raises_torchs_error(returned):
+    check_error(returned)

@@ -466,9 +466,7 @@ def _backward_with_node_hooks(node: Any, *grad_outputs: Any) -> Any:
     """The node's backward, between its pre-hooks (which may replace grad_outputs) and its hooks
     (which see grad_inputs, one per input torch lists in next_functions, and may replace them)."""
     for hook in list(node._node_prehooks.values()):
-        new = hook(grad_outputs)
-        if new is not None:
-            grad_outputs = tuple(new)
+        grad_outputs = _checked(hook, hook(grad_outputs), grad_outputs)
     given = grad_outputs  # what the hooks see: None where no gradient came
     if node.__dict__.get("materialize_grads", node._unhooked.materialize_grads):  # what the engine would have done
         given = tuple(engine._zeros(meta) if g is None else g for g, meta in zip(grad_outputs, node.output_meta))
@@ -480,12 +478,29 @@ def _backward_with_node_hooks(node: Any, *grad_outputs: Any) -> Any:
     numbers = len(node.edges) - len(shown) if node.shows_number_operands else 0  # ... and wrapped numbers
     grad_inputs = tuple(result[i] for i in shown) + (None,) * numbers
     for hook in list(node._node_posthooks.values()):
-        new = hook(grad_inputs, grad_outputs)
-        if new is not None:
-            grad_inputs = tuple(new)
+        new = _checked(hook, hook(grad_inputs, grad_outputs), grad_inputs)
+        if new is not grad_inputs:
+            grad_inputs = new
             for i, g in zip(shown, grad_inputs):
                 result[i] = g
     return tuple(result)
+
+
+def _checked(hook: Callable, new: Any, old: tuple) -> tuple:
+    """What a node hook returned, checked as torch checks it (a tuple of as many gradients, each of its
+    old size and type); `old` when it returned None."""
+    if new is None:
+        return old
+    if not isinstance(new, tuple):
+        raise TypeError(f"expected tuple, but hook returned '{type(new).__name__}'")
+    if len(new) != len(old):
+        name = getattr(hook, "__name__", type(hook).__name__)
+        raise RuntimeError(f"hook '{name}' has returned an incorrect number of values (got {len(new)}, but "
+                           f"expected {len(old)})")
+    for g_new, g_old in zip(new, old):
+        if g_new is not None and g_old is not None:
+            engine.check_hook_result(hook, g_new, g_old)
+    return new
 
 
 def _register_node_hook(self: Function, fn: Callable) -> RemovableHandle:
@@ -575,9 +590,7 @@ def _add_runner(leaf: Tensor, attribute: str, runner: Callable) -> None:
 
 def _run_leaf_prehooks(node: Any, g: Tensor) -> Tensor:
     for hook in list(node._prehooks.values()):
-        new = hook((g,))
-        if new is not None:
-            g = new[0]
+        g, = _checked(hook, hook((g,)), (g,))
     node._grad = g  # what the hooks will see as grad_outputs
     return g
 
