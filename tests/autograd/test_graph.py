@@ -161,6 +161,15 @@ def _unpack_returns(m, value):
     y.sum().backward()
 
 
+def _unpack_changes_shape(op):
+    def program(m):
+        x = m.ones(3, requires_grad=True)
+        with m.autograd.graph.saved_tensors_hooks(lambda t: t, lambda t: m.ones(2)):
+            y = op(x)
+        y.sum().backward()
+    return program
+
+
 def _pack_changes_input(m):
     x = m.ones(2, requires_grad=True)
     with m.autograd.graph.saved_tensors_hooks(lambda t: t.mul_(2), lambda t: t):
@@ -188,7 +197,8 @@ def _saving_inside_disable(m):
 
 @pytest.mark.parametrize("misuse", [_two_registrations, _saving_inside_disable, _registration_after_backward, _pack_changes_input,
                                     _hooks_inside_disable, _freed_saved_result,
-                                    lambda m: _unpack_returns(m, None), lambda m: _unpack_returns(m, 3)])
+                                    lambda m: _unpack_returns(m, None), lambda m: _unpack_returns(m, 3),
+                                    _unpack_changes_shape(lambda x: x.exp()), _unpack_changes_shape(lambda x: x * x)])
 def test_misuse_raises_torchs_error(misuse):
     check_error(misuse)
 

@@ -42,6 +42,7 @@ import numpy as np
 from ..core import engine
 from ..core.function import AccumulateGrad, Function, _SavedOutput
 from ..core.tensor import Tensor
+from ..ops.promotion import check_shapes_broadcast
 
 __all__ = ["GradientEdge", "Node", "RemovableHandle", "allow_mutation_on_saved_tensors", "disable_saved_tensors_hooks",
            "get_gradient_edge", "increment_version", "register_multi_grad_hook", "save_on_cpu", "saved_tensors_hooks"]
@@ -189,16 +190,19 @@ class SavedTensor:
 class _Packed:
     """What pack returned for one saved tensor, and the unpack that turns it back into a tensor."""
 
-    __slots__ = ("packed", "unpack_hook", "is_output")
+    __slots__ = ("packed", "unpack_hook", "is_output", "shape")
 
-    def __init__(self, packed: Any, unpack_hook: Callable, is_output: bool) -> None:
-        self.packed, self.unpack_hook, self.is_output = packed, unpack_hook, is_output
+    def __init__(self, packed: Any, unpack_hook: Callable, is_output: bool, shape: tuple) -> None:
+        self.packed, self.unpack_hook, self.is_output, self.shape = packed, unpack_hook, is_output, shape
 
     def unpack(self) -> Tensor:
         t = self.unpack_hook(self.packed)
         if not isinstance(t, Tensor):
             raise TypeError(f"Output of saved tensor unpack_hook expected to be a Tensor but got result of type "
                             f"{type(t).__name__}")
+        # torch computes with whatever unpack gave, so a shape that does not broadcast with the saved one
+        # fails in the backward formula; its broadcasting error, here, rather than numpy's from inside ours
+        check_shapes_broadcast(self.shape, t._data.shape)
         return t
 
 
@@ -210,7 +214,7 @@ def _pack(t: Tensor, pack_hook: Callable, unpack_hook: Callable, is_output: bool
             "A saved tensor pack hook is modifying its input in place. Tensors provided as input to pack hook "
             "cannot be modified by in-place operations as this can lead to unexpected side-effects. Please open "
             "an issue if you need to perform in-place operations on the input to a pack hook.")
-    return _Packed(packed, unpack_hook, is_output)
+    return _Packed(packed, unpack_hook, is_output, t._data.shape)
 
 
 def _plain(node: Function, entry: Any) -> Any:
