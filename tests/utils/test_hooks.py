@@ -36,3 +36,15 @@ def test_the_handle_does_not_keep_the_hooks_alive():
     handle = tinygrad_rnn.utils.hooks.RemovableHandle(hooks)
     del hooks
     handle.remove()  # the dict is gone: nothing to do, no error
+
+
+def _kinds_of_handles(m):
+    x = m.ones(2, requires_grad=True)
+    handles = [x.register_hook(lambda g: g), m.nn.Linear(2, 2).register_forward_hook(lambda *a: None),
+               (x * 2).grad_fn.register_hook(lambda gi, go: None), x.register_post_accumulate_grad_hook(lambda t: None)]
+    return [isinstance(h, m.utils.hooks.RemovableHandle) for h in handles]
+
+
+def test_every_hook_handle_is_a_removable_handle():
+    torch = require_torch()
+    assert _kinds_of_handles(tinygrad_rnn) == _kinds_of_handles(torch)

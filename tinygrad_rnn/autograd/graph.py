@@ -42,6 +42,7 @@ import numpy as np
 from ..core import engine
 from ..core.function import AccumulateGrad, Function, _SavedOutput
 from ..core.tensor import Tensor
+from ..core.tensor import _HookHandle as _TensorHookHandle
 from ..ops.promotion import check_shapes_broadcast
 
 __all__ = ["GradientEdge", "Node", "RemovableHandle", "allow_mutation_on_saved_tensors", "disable_saved_tensors_hooks",
@@ -411,9 +412,10 @@ class Node(abc.ABC):
         """The node's name, as torch spells it (`MulBackward0`)."""
 
 
-class RemovableHandle:
+class RemovableHandle(abc.ABC):  # noqa: B024  (an ABC for register(), not for abstract methods)
     """What `register_hook` on a node returns (torch.utils.hooks.RemovableHandle): `remove()`, or leaving a
     `with` block, removes the hook stored under its `id` from `hooks_dict` (and from each `extra_dict`).
+    (An ABC only so that the other handles, of tensor and module hooks, count as RemovableHandles too.)
 
         hooks = collections.OrderedDict()
         handle = RemovableHandle(hooks)
@@ -692,6 +694,9 @@ def register_multi_grad_hook(tensors: Sequence[Tensor], fn: Callable, *, mode: s
     _multi_hooks[hook] = None
     engine._propagate = _propagate_with_multi_hooks
     return hook
+
+
+RemovableHandle.register(_TensorHookHandle)  # what Tensor.register_hook returns (core/tensor.py)
 
 
 # Plugged into the core's Function here, as engine.py attaches Tensor.backward (see the module docstring).

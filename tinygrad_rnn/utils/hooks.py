@@ -1,7 +1,7 @@
 """torch.utils.hooks: `RemovableHandle`, the handle a class that keeps hooks in a dict gives back
 (defined beside the graph's node hooks, autograd/graph.py, which return it, as torch.autograd.graph
-also offers it), and two helpers for hooks on tensors that get serialized. (Modules return their own
-handle class, nn/module.py, with the same `remove()` and `with`.)
+also offers it), and two helpers for hooks on tensors that get serialized. Modules return their own
+handle class (nn/module.py) with the same `remove()` and `with`; it counts as a RemovableHandle.
 """
 from __future__ import annotations
 
@@ -10,8 +10,11 @@ from collections.abc import Callable
 from typing import Any
 
 from ..autograd.graph import RemovableHandle
+from ..nn import module
 
 __all__ = ["RemovableHandle", "unserializable_hook", "warn_if_has_hooks"]
+
+RemovableHandle.register(module.RemovableHandle)  # modules' hook handles count as torch's too
 
 
 def unserializable_hook(f: Callable) -> Callable:
