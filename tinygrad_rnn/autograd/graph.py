@@ -71,15 +71,39 @@ for _name in ("ExpBackward0", "TanhBackward0", "SigmoidBackward0", "ReluBackward
               "ReciprocalBackward0", "SoftmaxBackward0", "LogSoftmaxBackward0", "Expm1Backward0"):
     SAVED_NAMES[_name] = (("result", 0, None),)
 
-# What torch saves besides tensors (an input's shape, a dim), from what our node keeps.
-# (softmax's dim is the non-negative one: torch shows a negative dim as 2**64 + dim.)
+# What torch saves besides tensors (an input's shape, a dim, alpha), from what our node keeps. Dims are
+# the non-negative ones (torch shows a negative dim as 2**64 + dim).
+def _input_shape(node: Function) -> tuple:
+    return tuple(node.input_meta[0][0])
+
+
 _SIZES: dict[str, dict[str, Callable]] = {
-    "SumBackward0": {"self_sym_sizes": lambda node: node.input_meta[0][0]},
-    "MeanBackward0": {"self_sym_numel": lambda node: int(np.prod(node.input_meta[0][0])),
-                      "self_sym_sizes": lambda node: node.input_meta[0][0]},
+    "SumBackward0": {"self_sym_sizes": _input_shape},
+    "MeanBackward0": {"self_sym_numel": lambda node: int(np.prod(_input_shape(node))), "self_sym_sizes": _input_shape},
+    "SumBackward1": {"dim": lambda node: tuple(node.dims), "keepdim": lambda node: node.keepdim,
+                     "self_sym_sizes": _input_shape},
+    "MeanBackward1": {"dim": lambda node: tuple(node.dims), "keepdim": lambda node: node.keepdim,
+                      "self_sym_numel": lambda node: int(np.prod(_input_shape(node))), "self_sym_sizes": _input_shape},
     "SoftmaxBackward0": {"dim": lambda node: node.dim},
     "LogSoftmaxBackward0": {"dim": lambda node: node.dim},
+    "AddBackward0": {"alpha": lambda node: node.__dict__.get("alpha", 1)},
+    "SubBackward0": {"alpha": lambda node: -node.__dict__["alpha"] if "alpha" in node.__dict__ else 1},  # (kept negated)
+    "ViewBackward0": {"self_sym_sizes": _input_shape},
+    "ExpandBackward0": {"self_sym_sizes": _input_shape},
 }
+
+
+def _other_saved(node: Function) -> dict:
+    """The node's entries of _SIZES, computed; one this node cannot answer (a renamed composite that
+    keeps other things) is left out, as for SAVED_NAMES."""
+    values = {}
+    for name, compute in _SIZES.get(node.name(), {}).items():
+        try:
+            values[name] = compute(node)
+        except (AttributeError, KeyError, TypeError, IndexError):
+            continue
+    return values
+
 
 _FREED_HINT = Function.saved_tensors.fget  # raises torch's "backward through the graph a second time" error
 
@@ -117,9 +141,9 @@ def saved_attribute(node: Function, attribute: str) -> Any:
     """`node._saved_<name>` (the saved value, unpacked) or `node._raw_saved_<name>` (a SavedTensor)."""
     raw = attribute.startswith("_raw_saved_")
     name = attribute.removeprefix("_raw_saved_" if raw else "_saved_")
-    sizes = _SIZES.get(node.name(), {})
-    if name in sizes and not raw:
-        return sizes[name](node)
+    others = _other_saved(node)
+    if name in others and not raw:
+        return others[name]
     spec = {n: slot for n, slot, _ in _saved_names(node)}
     if name not in spec:
         raise AttributeError(f"'{type(node).__name__}' object has no attribute '{attribute}'")
@@ -547,7 +571,7 @@ def _node_dir(self: Function) -> list[str]:
         names.append("_saved_" + name)
         if (self.name(), name) not in _NUMBERS:
             names.append("_raw_saved_" + name)
-    for name in _SIZES.get(self.name(), ()):
+    for name in _other_saved(self):
         names.append("_saved_" + name)
     return sorted(names)
 
