@@ -109,3 +109,24 @@ def test_return_types_accept_one_sequence_as_torch():
     assert ours.values is values and ours.indices is indices
     assert repr(ours) == repr(theirs)
     assert tinygrad_rnn.return_types.topk([values, indices]).indices is indices
+
+
+def _saved_leaf_changed(m):
+    a = m.ones(3, requires_grad=True)
+    s = a.sin()
+    m.autograd.graph.increment_version(a)
+    s.sum().backward()
+
+
+def _saved_view_of_a_stepped_parameter(m):
+    w = m.nn.Parameter(m.ones(2, 2))
+    x = m.ones(1, 2, requires_grad=True)
+    out = (x @ w.t()).sigmoid()
+    with m.no_grad():
+        w.mul_(2)  # as an optimizer step does: the saved w.t() is a view of w
+    out.sum().backward()
+
+
+@pytest.mark.parametrize("change", [_saved_leaf_changed, _saved_view_of_a_stepped_parameter])
+def test_the_modified_by_an_inplace_operation_error_is_torchs(change):
+    check_error(change)

@@ -1,6 +1,7 @@
 """Tensor.register_hook, compared with torch: leaf and non-leaf hooks, replacing and observing hooks,
 their order, removal, retain_grad together with a hook, and the error for a tensor without grad."""
 import numpy as np
+import pytest
 from helpers import check_error, require_torch
 
 import tinygrad_rnn
@@ -74,3 +75,30 @@ def test_retain_grad_stores_the_hooked_gradient():
 
 def test_a_hook_on_a_tensor_without_grad_is_refused():
     check_error(lambda m: m.ones(2).register_hook(lambda g: g))
+
+
+def test_a_hook_registered_in_a_with_block_is_removed_when_it_ends():
+    def program(m, x, seen):
+        with x.register_hook(lambda g: g * 100):
+            pass
+        return (x * 2).sum()
+    _same(program)
+
+
+def _hook_returns(value, leaf=False):
+    def program(m):
+        x = m.ones(3, requires_grad=True)
+        target = x if leaf else x * 2
+        target.register_hook(lambda g: value(m, g))
+        (target * 2).sum().backward()
+    return program
+
+
+@pytest.mark.parametrize("returned", [
+    _hook_returns(lambda m, g: m.ones(2)),
+    _hook_returns(lambda m, g: m.ones(2), leaf=True),
+    _hook_returns(lambda m, g: g.double()),
+    _hook_returns(lambda m, g: 5),
+])
+def test_a_hook_that_returns_a_wrong_gradient_raises_torchs_error(returned):
+    check_error(returned)

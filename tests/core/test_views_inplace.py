@@ -378,3 +378,33 @@ def test_as_strided_is_a_view_of_its_input_as_in_torch():
         (base * lib.arange(6.0)).sum().backward()
         seen.append((a.tolist(), b.tolist(), base.grad_fn.name(), view.grad_fn.name()))
     assert seen[0] == seen[1]
+
+
+def _retained_through_inplace(m):
+    a = m.tensor([1.0, 2.0, 3.0], dtype=m.float64, requires_grad=True)
+    h = a * 2
+    h.retain_grad()
+    v = h[:2]
+    v.retain_grad()
+    v.mul_(3)  # through a view: h's node becomes CopySlices, v's AsStridedBackward0
+    (h * m.tensor([1.0, 2.0, 3.0], dtype=m.float64)).sum().backward()
+    first = (h.grad.tolist(), v.grad, a.grad.tolist())
+    a.grad = None
+    h = a * 2
+    v = h[:2]
+    v.retain_grad()
+    h.retain_grad()
+    h.add_(1)  # on the base: v reads off h's new node
+    (v * 5).sum().backward()
+    second = (h.grad.tolist(), v.grad.tolist(), a.grad.tolist())
+    b = a * 1
+    b.retain_grad()
+    b.sin_()
+    b.cos_()
+    b.sum().backward()
+    return first, second, b.grad.tolist()
+
+
+def test_retain_grad_follows_the_tensor_through_inplace_changes():
+    torch = require_torch()
+    assert _retained_through_inplace(tinygrad_rnn) == _retained_through_inplace(torch)

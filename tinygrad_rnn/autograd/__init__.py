@@ -1,5 +1,5 @@
 """torch.autograd: the engine (`backward`, `grad`), `Function` for custom ops, and grad modes."""
-from . import forward_ad, functional
+from . import forward_ad, functional, graph
 from .anomaly_mode import detect_anomaly, set_detect_anomaly
 from .function import Function
 from .grad_api import backward, grad
@@ -15,6 +15,6 @@ from .grad_mode import (
 from .gradcheck import gradcheck, gradgradcheck
 from .variable import Variable, variable
 
-__all__ = ["Function", "Variable", "backward", "detect_anomaly", "enable_grad", "forward_ad", "functional", "grad",
+__all__ = ["Function", "Variable", "backward", "detect_anomaly", "enable_grad", "forward_ad", "functional", "grad", "graph",
            "gradcheck", "gradgradcheck", "inference_mode", "is_grad_enabled", "is_multithreading_enabled", "no_grad",
            "set_detect_anomaly", "set_grad_enabled", "set_multithreading_enabled", "variable"]

@@ -8,7 +8,8 @@ adds what torch's Python `grad` adds on top of its engine:
   batch is carried through one walk of the graph by `func.batching.batched_grad` (nodes without a
   native batched backward loop over the batch), so this lives above the core;
 - `only_inputs` is deprecated and ignored, with torch's FutureWarning when it is False;
-- `materialize_grads` with `allow_unused=False` is refused, as torch refuses it.
+- `materialize_grads` with `allow_unused=False` is refused, as torch refuses it;
+- an input may be a `GradientEdge` (autograd/graph.py): the gradient arriving at that edge.
 """
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from ..core import engine
 from ..core.engine import topological_order
 from ..core.tensor import Tensor
 from ..func.batching import batched_grad
+from .graph import GradientEdge, edge_stand_in
 
 
 def grad(outputs: Any, inputs: Any, grad_outputs: Any = None, retain_graph: bool | None = None,
@@ -40,6 +42,10 @@ def grad(outputs: Any, inputs: Any, grad_outputs: Any = None, retain_graph: bool
         warnings.warn("only_inputs argument is deprecated and is ignored now (defaults to True). To accumulate "
                       "gradient for other parts of the graph, please use torch.autograd.backward.",
                       FutureWarning, stacklevel=2)
+    if isinstance(inputs, GradientEdge):  # (a tuple itself: one edge, not three inputs)
+        inputs = (inputs,)
+    if isinstance(inputs, (tuple, list)) and any(isinstance(i, GradientEdge) for i in inputs):
+        inputs = tuple(edge_stand_in(i) if isinstance(i, GradientEdge) else i for i in inputs)
     if not is_grads_batched:
         return engine.grad(outputs, inputs, grad_outputs, retain_graph, create_graph,
                            allow_unused=allow_unused, materialize_grads=materialize_grads)

@@ -266,8 +266,20 @@ def _apply_hooks(hooks: list, g: Any) -> Any:
     for hook in list(hooks):
         new = hook(g)
         if new is not None:
+            check_hook_result(hook, new, g)
             g = new
     return g
+
+
+def check_hook_result(hook: Any, new: Any, old: Any) -> None:
+    """torch's checks of a gradient a hook returned in place of `old`: a tensor of the same size and type."""
+    if not isinstance(new, Tensor):
+        raise TypeError(f"expected Variable, but hook returned '{type(new).__name__}'")
+    name = getattr(hook, "__name__", type(hook).__name__)
+    if new._data.shape != old._data.shape:
+        raise RuntimeError(f"hook '{name}' has changed the size of value")
+    if new._data.dtype != old._data.dtype:
+        raise RuntimeError(f"hook '{name}' has changed the type of value (was {old.type()} got {new.type()})")
 
 
 def _retain(node: Function, grads: list, create_graph: bool) -> None:

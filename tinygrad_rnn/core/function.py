@@ -43,11 +43,12 @@ _FREED = (
 def _modified_message(t: Any, version: int) -> str:
     """torch's error for a saved tensor changed in place after it was saved."""
     made_by = ""
-    if t.grad_fn is not None:  # torch names the op by its node name without "Backward0"
-        made_by = f", which is output {t._output_nr} of {t.grad_fn.name().rstrip('0123456789').removesuffix('Backward')}"
+    if t.grad_fn is not None:  # torch names the op by its node name without "Backward0"; a changed view's
+        op = "AsStrided" if t._base is not None else t.grad_fn.name().rstrip("0123456789").removesuffix("Backward")
+        made_by = f", which is output {t._output_nr} of {op},"  # node is remade as AsStridedBackward0 on access
     return (
         "one of the variables needed for gradient computation has been modified by an inplace operation: "
-        f"[{t.type()} {list(t.shape)}]{made_by}, is at version {t._version}; expected version {version} instead. "
+        f"[{t.type()} {list(t.shape)}]{made_by} is at version {t._version}; expected version {version} instead. "
         "Hint: enable anomaly detection to find the operation that failed to compute its gradient, with "
         "torch.autograd.set_detect_anomaly(True, check_nan=False)."
     )
@@ -132,7 +133,7 @@ class Function:
     def saved_tensors(self) -> tuple:
         if self._saved is None:
             raise RuntimeError(_FREED)
-        if not self._saved_versions:  # not connected (yet): forward reading what it saved
+        if not self._saved_versions:  # not connected (yet), or packed by hooks (autograd/graph.py): no check
             return tuple(self._saved)
         out = []
         for t, version in zip(self._saved, self._saved_versions):
@@ -221,7 +222,8 @@ class Function:
 
     def _keep_saved(self, outputs: tuple) -> None:
         """Note the version of each saved tensor (an in-place change later is an error in backward),
-        and keep a saved output as its array (see _SavedOutput)."""
+        and keep a saved output as its array (see _SavedOutput). While saved-tensor hooks are on,
+        autograd/graph.py wraps this method to pack what was saved."""
         # (one lookup per saved tensor, not a loop; most ops have one output, which needs no comprehension)
         position = {id(outputs[0]): 0} if len(outputs) == 1 else {id(o): nr for nr, o in enumerate(outputs)}
         versions, saved = [], []
@@ -251,6 +253,15 @@ class Function:
     def name(self) -> str:
         return type(self).__name__  # the node class is named as torch names the node
 
+    # torch's names for what a node saved (`grad_fn._saved_self`, `_raw_saved_self`) are looked up by
+    # autograd/graph.py, which puts its lookup here. __getattr__ runs only when an attribute is missing.
+    _saved_attribute: Any = None
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith(("_saved_", "_raw_saved_")) and Function._saved_attribute is not None:
+            return Function._saved_attribute(self, name)
+        raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
+
     def __repr__(self) -> str:  # torch shows the node's Python type; user Functions' are in torch.autograd.function
         name = self.name().removeprefix("torch::autograd::") if self._builtin else f"torch.autograd.function.{self.name()}"
         return f"<{name} object at {hex(id(self))}>"
@@ -270,7 +281,7 @@ class Function:
     def next_functions(self) -> tuple:
         """torch's view of the edges: (node, output_nr) pairs; a leaf shows as AccumulateGrad and a
         Tensor that needs no gradient as (None, 0)."""
-        return tuple((AccumulateGrad(e[0]), 0) if isinstance(e[0], Tensor) else e for e in self._shown_edges())
+        return tuple((AccumulateGrad.of(e[0]), 0) if isinstance(e[0], Tensor) else e for e in self._shown_edges())
 
 
 def rename(out: Any, torch_name: str) -> Any:
@@ -288,6 +299,14 @@ class AccumulateGrad:
     def __init__(self, variable: Any) -> None:
         self.variable = variable
         self.next_functions = ()
+
+    @staticmethod
+    def of(leaf: Any) -> AccumulateGrad:
+        """The leaf's node, made once: torch shows the same object each time."""
+        node = leaf.__dict__.get("_accumulate_grad")
+        if node is None:
+            node = leaf._accumulate_grad = AccumulateGrad(leaf)
+        return node
 
     def name(self) -> str:
         return "torch::autograd::AccumulateGrad"  # torch's name() of it, C++ namespace and all

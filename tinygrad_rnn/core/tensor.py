@@ -245,7 +245,8 @@ class Tensor:
 
 
 class _HookHandle:
-    """What register_hook returns: `remove()` takes the hook off (again is harmless, as torch's)."""
+    """What register_hook returns: `remove()` takes the hook off (again is harmless, as torch's), and
+    so does leaving a `with` block."""
 
     def __init__(self, hooks: list, hook: Any) -> None:
         self._hooks, self._hook = hooks, hook
@@ -253,3 +254,9 @@ class _HookHandle:
     def remove(self) -> None:
         if self._hook in self._hooks:
             self._hooks.remove(self._hook)
+
+    def __enter__(self) -> _HookHandle:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.remove()

@@ -111,6 +111,7 @@ def record_inplace(t: Tensor, result: Tensor | None) -> None:
     """The graph after an in-place write of `result` into `t` (None: the write is not recorded)."""
     root = t if t._base is None else t._base
     if result is not None:
+        old_node = root.grad_fn
         if root is t:
             t.grad_fn, t._output_nr, t._requires_grad = result.grad_fn, result._output_nr, True
         else:
@@ -118,8 +119,19 @@ def record_inplace(t: Tensor, result: Tensor | None) -> None:
             node.positions, node.view_shape = positions(t._data, root._data), t._data.shape
             before = Tensor._make(root._data, root.grad_fn, root._output_nr)  # the base's old place in the graph
             node._connect((before, result), root)
+        if root._retains_grad:
+            _move_retain_grad(root, old_node)
     if root._views is not None and root._requires_grad:
         _rebase_views(root)
+
+
+def _move_retain_grad(t: Tensor, old_node: Any) -> None:
+    """retain_grad() follows a tensor to the node an in-place change gave it, as in torch: .grad is then
+    the gradient of the new value."""
+    if old_node is not None and old_node._retained:
+        old_node._retained = {nr: ref for nr, ref in old_node._retained.items() if ref() is not t}
+    t._retains_grad = False
+    t.retain_grad()
 
 
 def _rebase_views(root: Tensor) -> None:
@@ -130,9 +142,11 @@ def _rebase_views(root: Tensor) -> None:
         if view is None or view._base is not root or not may_share_memory(view._data, root._data):
             continue
         alive.append(ref)
-        node = AsStrided.Node()
+        node, old_node = AsStrided.Node(), view.grad_fn
         node.positions = positions(view._data, root._data)
         node._connect((root,), view)
+        if view._retains_grad:
+            _move_retain_grad(view, old_node)
     root._views = alive
 
 

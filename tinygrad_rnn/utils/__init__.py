@@ -1,2 +1,3 @@
-"""torch.utils: `utils.data` (datasets, samplers, DataLoader), `utils.checkpoint` and `utils.deterministic`."""
-from . import checkpoint, data, deterministic
+"""torch.utils: `utils.data` (datasets, samplers, DataLoader), `utils.checkpoint`, `utils.deterministic` and
+`utils.hooks`."""
+from . import checkpoint, data, deterministic, hooks

@@ -5,19 +5,22 @@
 With `use_reentrant=True` (torch's default, with a warning when not said) the block runs without
 recording a graph; backward runs it again from its saved inputs, with the random state it first saw
 (so dropout draws the same mask), and backpropagates through that. The result's node is torch's
-`CheckpointFunctionBackward`. With `use_reentrant=False`, torch records the usual graph and frees
-and recomputes the activations through saved-tensor hooks, which this package does not have: the
-block runs as a plain call, so the graph, numbers and random draws are torch's and the activations
-are kept (no memory saved).
+`CheckpointFunctionBackward`. With `use_reentrant=False` (torch's recommendation) the block records
+its usual graph, but every tensor its ops save for backward goes through saved-tensor hooks
+(`_Recomputation`): the node keeps only a number, and the first backward that needs the tensor runs
+the block again, with the same random state, to get it back. So the block runs twice per forward and
+backward, three times when the graph is backpropagated twice (`retain_graph=True`), as in torch.
 """
 from __future__ import annotations
 
+import contextlib
 import warnings
 from collections.abc import Callable
 from typing import Any
 
 from .. import random
 from ..autograd.function import Function
+from ..autograd.graph import saved_tensors_hooks
 from ..core.engine import backward as run_backward
 from ..core.grad_mode import enable_grad, no_grad
 from ..core.tensor import Tensor
@@ -74,12 +77,116 @@ def checkpoint(function: Callable, *args: Any, use_reentrant: bool | None = None
     if not use_reentrant:
         if determinism_check not in ("default", "none"):
             raise ValueError(f"determinism_check should be one of ['default', 'none'], but got {determinism_check}")
-        return function(*args, **kwargs)
+        contexts = noop_context_fn() if context_fn is None else context_fn()
+        return _Recomputation(function, args, kwargs, preserve_rng_state, determinism_check == "default",
+                              contexts).run()
     if context_fn is not None or debug:
         raise ValueError("Passing `context_fn` or `debug` is only supported when use_reentrant=False.")
     if kwargs:
         raise ValueError("Unexpected keyword arguments: " + ",".join(kwargs))
     return CheckpointFunction.apply(function, preserve_rng_state, *args)
+
+
+class _Recomputation:
+    """The non-reentrant checkpoint of one call: what the block saves is replaced by its position in
+    the order of saving (pack), and recomputed when backward asks for it (unpack)."""
+
+    def __init__(self, function: Callable, args: tuple, kwargs: dict, preserve_rng_state: bool,
+                 check: bool, contexts: tuple) -> None:
+        self.function, self.args, self.kwargs, self.check = function, args, kwargs, check
+        self.forward_context, self.recompute_context = contexts  # what context_fn() gave: one for each run
+        self.rng_state = random.get_rng_state() if preserve_rng_state else None
+        self.metadata: list[dict] = []  # of each tensor the block's first run saved, to check the recomputed ones
+        self.recomputed: dict[int, Tensor] = {}  # position -> tensor, until backward takes it
+
+    def run(self) -> Any:
+        with self.forward_context, saved_tensors_hooks(self.pack, self.unpack):
+            return self.function(*self.args, **self.kwargs)
+
+    def pack(self, t: Tensor) -> int:
+        self.metadata.append(_metadata(t))
+        return len(self.metadata) - 1
+
+    def unpack(self, position: int) -> Tensor:
+        if position not in self.recomputed:  # first need of this backward pass: run the block again
+            self._recompute()
+        return self.recomputed.pop(position)  # each backward pass takes each saved tensor once
+
+    def _recompute(self) -> None:
+        saved: list[Tensor] = []
+
+        def keep(t: Tensor) -> int:
+            saved.append(t)  # with its recomputed graph, so a double backward reaches the block's inputs
+            return len(saved) - 1
+
+        with random.fork_rng(enabled=self.rng_state is not None):  # the block's draws leave no trace outside
+            if self.rng_state is not None:
+                random.set_rng_state(self.rng_state)
+            with enable_grad(), self.recompute_context, saved_tensors_hooks(keep, saved.__getitem__):
+                self.function(*self.args, **self.kwargs)
+        if self.check:
+            _check_recomputed(self.metadata, [_metadata(t) for t in saved])
+        self.recomputed = dict(enumerate(saved))
+
+
+def noop_context_fn() -> tuple:
+    """The default `context_fn` of the non-reentrant checkpoint: nothing around either run of the block."""
+    return contextlib.nullcontext(), contextlib.nullcontext()
+
+
+@contextlib.contextmanager
+def set_checkpoint_early_stop(enable: bool) -> Any:
+    """torch stops a recomputation once it has every saved tensor; here the block always runs to its
+    end, which gives the same tensors, so this switch changes nothing (it is accepted for torch code)."""
+    yield
+
+
+@contextlib.contextmanager
+def set_checkpoint_debug_enabled(enabled: bool | None) -> Any:
+    """torch's switch for longer CheckpointError messages; accepted, the messages stay as they are."""
+    yield
+
+
+def detach_variable(inputs: tuple) -> tuple:
+    """Each tensor of `inputs` detached, keeping whether it requires grad; other values as they are."""
+    if not isinstance(inputs, tuple):
+        raise RuntimeError(f"Only tuple of tensors is supported. Got Unsupported input type: {type(inputs).__name__}")
+    return tuple(_detached(x) if isinstance(x, Tensor) else x for x in inputs)
+
+
+def check_backward_validity(inputs: Any) -> None:
+    """Warn when no input requires grad: the reentrant checkpoint then gives no gradients."""
+    if not any(isinstance(x, Tensor) and x.requires_grad for x in inputs):
+        warnings.warn("None of the inputs have requires_grad=True. Gradients will be None", stacklevel=2)
+
+
+def _metadata(t: Tensor) -> dict:
+    return {"shape": t.shape, "dtype": t.dtype, "device": t.device}
+
+
+class CheckpointError(RuntimeError):
+    """The recomputation in backward did not save what the first run of the block saved."""
+
+
+_DEBUG_TIP = ("\n\nTip: To see a more detailed error message, either pass `debug=True` to\n"
+              "`torch.utils.checkpoint.checkpoint(...)` or wrap the code block\n"
+              "with `with torch.utils.checkpoint.set_checkpoint_debug_enabled(True):` to\n"
+              "enable checkpoint\u2011debug mode globally.\n")
+
+
+def _check_recomputed(first: list[dict], again: list[dict]) -> None:
+    """torch's determinism check: at least as many saved tensors (torch stops the recomputation once it
+    has them all), each with the shape, dtype and device of the first run's."""
+    if len(again) < len(first):
+        raise CheckpointError(
+            "torch.utils.checkpoint: A different number of tensors was saved during the original forward and "
+            f"recomputation.\nNumber of tensors saved during forward: {len(first)}\nNumber of tensors saved during "
+            f"recomputation: {len(again)}." + _DEBUG_TIP)
+    differing = [f"tensor at position {i}:\nsaved metadata: {a}\nrecomputed metadata: {b}\n"
+                 for i, (a, b) in enumerate(zip(first, again)) if a != b]
+    if differing:
+        raise CheckpointError("torch.utils.checkpoint: Recomputed values for the following tensors have different "
+                              "metadata than during the forward pass.\n" + "".join(differing) + "." + _DEBUG_TIP)
 
 
 def checkpoint_sequential(functions: Any, segments: int, input: Tensor, use_reentrant: bool | None = None,

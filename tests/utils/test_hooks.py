@@ -1,0 +1,50 @@
+"""torch.utils.hooks.RemovableHandle against torch: ids, remove() from the hooks dict and extra dicts, `with`."""
+from __future__ import annotations
+
+import collections
+
+from helpers import require_torch
+
+import tinygrad_rnn
+
+
+def _handles(m):
+    Handle = m.utils.hooks.RemovableHandle
+    hooks, extra = collections.OrderedDict(), collections.OrderedDict()
+    first = Handle(hooks)
+    hooks[first.id] = "first"
+    second = Handle(hooks, extra_dict=extra)
+    hooks[second.id], extra[second.id] = "second", True
+    steps = [list(hooks.values()), second.id - first.id]
+    second.remove()
+    second.remove()  # a second remove does nothing
+    steps.append((list(hooks.values()), dict(extra)))
+    with Handle(hooks) as third:
+        hooks[third.id] = "third"
+        steps.append(list(hooks.values()))
+    steps.append(list(hooks.values()))
+    return steps
+
+
+def test_removable_handle_is_torchs():
+    torch = require_torch()
+    assert _handles(tinygrad_rnn) == _handles(torch)
+
+
+def test_the_handle_does_not_keep_the_hooks_alive():
+    hooks = collections.OrderedDict()
+    handle = tinygrad_rnn.utils.hooks.RemovableHandle(hooks)
+    del hooks
+    handle.remove()  # the dict is gone: nothing to do, no error
+
+
+def _kinds_of_handles(m):
+    x = m.ones(2, requires_grad=True)
+    handles = [x.register_hook(lambda g: g), m.nn.Linear(2, 2).register_forward_hook(lambda *a: None),
+               (x * 2).grad_fn.register_hook(lambda gi, go: None), x.register_post_accumulate_grad_hook(lambda t: None)]
+    return [isinstance(h, m.utils.hooks.RemovableHandle) for h in handles]
+
+
+def test_every_hook_handle_is_a_removable_handle():
+    torch = require_torch()
+    assert _kinds_of_handles(tinygrad_rnn) == _kinds_of_handles(torch)
