@@ -173,6 +173,7 @@ from .parameter import Buffer, UninitializedBuffer, UninitializedParameter  # no
 
 # --- torch's file layout (torch.nn.modules.loss._Loss, ...), views of the classes above: modules.py
 from . import modules  # noqa: E402
+from . import parallel  # noqa: E402
 
 __all__ = [
     "AdaptiveAvgPool1d",
@@ -364,6 +365,7 @@ __all__ = [
     "modules",
     "normalization",
     "padding",
+    "parallel",
     "parameter",
     "pooling",
     "rnn",
