@@ -84,6 +84,9 @@ class Net(nn.Module):
         out = self.act3(self.fc1(out))
         out = self.fc2(out)
         return out
+torch.manual_seed(5)
+print(Net())
+print(Net()(img.unsqueeze(0)).shape)
 class Net(nn.Module):
     def __init__(self):
         super().__init__()

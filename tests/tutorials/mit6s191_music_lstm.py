@@ -82,8 +82,7 @@ def compute_loss(labels, logits):
     batched_logits = logits.view(-1, logits.size(-1))
     loss = cross_entropy(batched_logits, batched_labels)
     return loss
-y.shape
-pred.shape
+print(y.shape, pred.shape)
 example_batch_loss = compute_loss(y, pred)
 print(f"Prediction shape: {pred.shape} # (batch_size, sequence_length, vocab_size)")
 print(f"scalar_loss:      {example_batch_loss.mean().item()}")

@@ -3,8 +3,6 @@ from __future__ import annotations
 
 import builtins
 import functools
-import os
-import sys
 import warnings
 from collections.abc import Callable
 from typing import Any
@@ -19,6 +17,7 @@ from ..core import dtypes
 from ..core.function import Function, rename
 from ..core.modes import modes
 from ..core.tensor import Tensor
+from ..creation import callers_stacklevel
 from .declare import Sample, SampleMaker, away_from_kinks, op
 from .decompositions import svdvals
 from .pointwise import Div, exp, maximum, minimum, where
@@ -1056,20 +1055,8 @@ def _spread_over(input: Tensor, dim: Any, unbiased: Any, keepdim: bool, correcti
         warnings.warn(f"{name}(): degrees of freedom is <= 0. Correction should be strictly less than the reduction "
                       "factor (input numel divided by output numel). (Triggered internally at "
                       "/__w/pytorch/pytorch/aten/src/ATen/native/ReduceOps.cpp:1861.)", UserWarning,
-                      stacklevel=_callers_level())
+                      stacklevel=callers_stacklevel())
     return dims, keepdim, builtins.max(denominator, 0)
-
-
-_PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-
-
-def _callers_level() -> int:
-    """The stacklevel that names the first line outside this package, as torch's warnings name the
-    user's line (so Python's once-per-line filter shows one per line of user code)."""
-    frame, level = sys._getframe(1), 1
-    while frame.f_back is not None and frame.f_code.co_filename.startswith(_PACKAGE_DIR):
-        frame, level = frame.f_back, level + 1
-    return level
 
 
 def _norm_samples(rng: np.random.Generator) -> list[Sample]:

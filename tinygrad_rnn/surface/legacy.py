@@ -17,7 +17,7 @@ import numpy as np
 from ..core import dtypes
 from ..core.size import Size
 from ..core.tensor import Tensor
-from ..creation import _is_int, _to_array
+from ..creation import _is_int, _to_array, from_numpy
 from ..device import check_device
 
 
@@ -27,7 +27,7 @@ def legacy_new(cls: type, d: dtypes.dtype, args: tuple, kwargs: dict) -> Tensor:
     if kwargs:
         raise TypeError(f"new() received an invalid combination of arguments - got {tuple(kwargs)}")
     if len(args) == 1 and isinstance(args[0], np.ndarray):
-        a = args[0]
+        a = from_numpy(args[0])._data  # torch reads the array as from_numpy does: its checks, its warning
         if a.dtype == d.np:
             return _wrap(cls, a)  # same dtype: share memory, as torch does
         return _wrap(cls, a.astype(d.np))

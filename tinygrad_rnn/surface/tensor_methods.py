@@ -22,7 +22,7 @@ from ..core.function import rename
 from ..core.modes import modes
 from ..core.size import Size, shape_arg
 from ..core.tensor import Tensor
-from ..creation import UNINITIALIZED, _filled, _size, checked_fill, tensor
+from ..creation import UNINITIALIZED, _filled, _is_int, _size, checked_fill, tensor
 from ..determinism import uninitialized
 from ..device import check_cuda_call, check_device, device
 from ..layout import CHANNELS_LAST_ORDER, check_layout, check_memory_format, check_pin_memory, layout, strided
@@ -41,7 +41,7 @@ from .assignment import assignable_number, check_put_dtype, check_value_shape, i
 from .factories import empty_strided
 from .histogram import METHOD_SIGNATURES as HISTOGRAM_METHOD_SIGNATURES
 from .histogram import histogram
-from .legacy import LEGACY_BY_NAME
+from .legacy import LEGACY_BY_NAME, legacy_new
 from .printing import tensor_repr
 from .settings import warn_once
 from .storage import TypedStorage, UntypedStorage, warn_typed_storage_removal
@@ -623,6 +623,10 @@ class TensorMethods:
             return args[0].detach()
         if len(args) == 1 and isinstance(args[0], (list, tuple)) and not isinstance(args[0], Size):
             return tensor(args[0], dtype=self.dtype)
+        if len(args) == 1 and not isinstance(args[0], (list, tuple)) and not _is_int(args[0]):
+            if isinstance(args[0], str):
+                raise TypeError("new(): invalid data type 'str'")
+            return legacy_new(Tensor, self.dtype, args, {})  # an array (memory shared if the dtype fits), or its error
         return Tensor._make(uninitialized(shape_arg(args) if args else (0,), self.dtype.np))
 
     def apply_(self, callable: Any) -> Tensor:
