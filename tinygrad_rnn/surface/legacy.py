@@ -19,6 +19,7 @@ from ..core.size import Size
 from ..core.tensor import Tensor
 from ..creation import _is_int, _to_array, from_numpy
 from ..device import check_device
+from .storage import TypedStorage, UntypedStorage
 
 
 def legacy_new(cls: type, d: dtypes.dtype, args: tuple, kwargs: dict) -> Tensor:
@@ -31,6 +32,8 @@ def legacy_new(cls: type, d: dtypes.dtype, args: tuple, kwargs: dict) -> Tensor:
         if a.dtype == d.np:
             return _wrap(cls, a)  # same dtype: share memory, as torch does
         return _wrap(cls, a.astype(d.np))
+    if len(args) == 1 and isinstance(args[0], (TypedStorage, UntypedStorage)):
+        return _wrap(cls, _storage_elements(args[0], d))
     if len(args) == 1 and isinstance(args[0], Tensor):
         return _wrap(cls, args[0]._data if args[0].dtype is d else args[0]._data.astype(d.np))
     if len(args) == 1 and isinstance(args[0], Size):
@@ -48,6 +51,14 @@ def legacy_new(cls: type, d: dtypes.dtype, args: tuple, kwargs: dict) -> Tensor:
     bad = args[0]
     name = type(bad).__name__ if type(bad).__module__ == "builtins" else f"{type(bad).__module__}.{type(bad).__name__}"
     raise TypeError(f"new(): data must be a sequence (got {name})")
+
+
+def _storage_elements(storage: TypedStorage | UntypedStorage, d: dtypes.dtype) -> np.ndarray:
+    """`FloatTensor(storage)`: the storage's memory as a 1-D tensor sharing it; a typed storage must hold d."""
+    if isinstance(storage, TypedStorage) and storage.dtype is not d:
+        raise RuntimeError(f"Expected a Storage of type {d._legacy} or an UntypedStorage, but "
+                           f"got type {storage.dtype._legacy} for argument 1 'storage'")
+    return storage._flat.view(d.np)
 
 
 def _legacy_array(data: Sequence, d: dtypes.dtype) -> np.ndarray:
