@@ -68,3 +68,19 @@ def test_the_replayed_algorithms_sort_and_select_correctly():
         for k in (1, max(1, n // 64), n):
             best = cpp_sort.topk_order(values, k, True, True)
             assert [values[i] for i in best] == sorted(values, reverse=True)[:k]
+
+
+@pytest.mark.parametrize("shape", SHAPES)
+def test_kthvalue_mode_and_median_give_torchs_indices_for_ties(shape):
+    """kthvalue's index is where torch's quick select leaves it, mode's the last of the value's run after
+    std::sort; median keeps the stable order's, as torch's (measured, so it is checked here too)."""
+    torch = require_torch()
+    for x in _tie_heavy(len(shape) + 200, shape)[:2] + [np.round(np.random.default_rng(3).standard_normal(shape))]:
+        for dim in range(-len(shape), len(shape)):
+            for k in sorted({1, (x.shape[dim] + 1) // 2, x.shape[dim]}):
+                ours, theirs = tinygrad_rnn.tensor(x).kthvalue(k, dim), torch.tensor(x).kthvalue(k, dim)
+                np.testing.assert_array_equal(ours.indices.numpy(), theirs.indices.numpy())
+            for name in ("mode", "median"):
+                ours, theirs = getattr(tinygrad_rnn.tensor(x), name)(dim), getattr(torch.tensor(x), name)(dim)
+                np.testing.assert_array_equal(ours.indices.numpy(), theirs.indices.numpy())
+                np.testing.assert_array_equal(ours.values.numpy(), theirs.values.numpy())

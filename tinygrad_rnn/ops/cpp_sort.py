@@ -1,14 +1,16 @@
-"""The order in which torch's CPU sort and topk leave equal elements: libstdc++'s algorithms, step by step.
+"""The order in which torch's CPU sort, topk, kthvalue and mode leave equal elements, step by step.
 
-torch sorts a row with `std::sort` (sort(stable=False)) and picks the k largest with `std::nth_element`
-or `std::partial_sort` (topk). None of them is stable: where values tie, which index comes first is
-whatever those algorithms' swaps happen to leave, and a program that prints `counts.sort(descending=True)`
-or samples from `probs.topk(5)` prints those indices. A stable numpy sort gives the same values but
-other indices, so the rows that have ties are replayed here with the same algorithms (GCC's
-introsort, introselect and heap select, with their constants), on a list of (value, index) pairs.
+torch sorts a row with `std::sort` (sort(stable=False), mode) and picks the k largest with
+`std::nth_element` or `std::partial_sort` (topk), and the k-th smallest with its own quick select
+(kthvalue). None of them is stable: where values tie, which index comes first is whatever the
+swaps happen to leave, and a program that prints `counts.sort(descending=True)` or samples from
+`probs.topk(5)` prints those indices. A stable numpy sort gives the same values but other indices,
+so the rows that have ties are replayed here with the same algorithms (GCC's introsort,
+introselect and heap select with their constants; torch's median-of-three quick select), on a
+list of (value, index) pairs.
 
 Rows without ties need none of this: every correct sort orders distinct values alike. The callers
-(reduce.py's sort and topk) come here only for rows where ties could change the answer.
+(reduce.py, statistics.py) come here only for rows where ties could change the answer.
 """
 from __future__ import annotations
 
@@ -38,6 +40,40 @@ def topk_order(values: list, k: int, largest: bool, in_order: bool) -> list:
         if in_order:
             sort(q, 0, k - 1, less)
     return [i for _, i in q[:k]]
+
+
+def kth_smallest_index(values: list, k: int) -> int:
+    """The index torch's kthvalue reports for the k-th smallest (k from 1): its quick_select_template
+    (SortingUtils.h), median of three, NaN larger than everything."""
+    q, greater = [(v, i) for i, v in enumerate(values)], comparator(True)
+    k, left, right = k - 1, 0, len(q) - 1
+    while right > left:
+        if right == left + 1:
+            if greater(q[left], q[right]):
+                q[left], q[right] = q[right], q[left]
+            break
+        middle = left + (right - left) // 2
+        q[middle], q[left + 1] = q[left + 1], q[middle]
+        for a, b in ((left + 1, right), (left, right), (left + 1, left)):  # the median of three to q[left]
+            if greater(q[a], q[b]):
+                q[a], q[b] = q[b], q[a]
+        i, j, pivot = left + 1, right, q[left]
+        while True:
+            i += 1
+            while greater(pivot, q[i]):
+                i += 1
+            j -= 1
+            while greater(q[j], pivot):
+                j -= 1
+            if j < i:
+                break
+            q[i], q[j] = q[j], q[i]
+        q[left], q[j] = q[j], q[left]
+        if j <= k:
+            left = i
+        if j >= k:
+            right = j - 1
+    return q[k][1]
 
 
 def comparator(descending: bool) -> Less:

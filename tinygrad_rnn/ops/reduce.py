@@ -1263,6 +1263,19 @@ def argsort(input: Tensor, dim: int = -1, descending: bool = False, *, stable: A
     return sort(input, dim, descending, stable=stable).indices
 
 
+def _kth_index_as_torchs(data: np.ndarray, index: np.ndarray, dim: int, k: int) -> np.ndarray:
+    """`index` (the stable order's k-th, a kept dim of size 1) where the k-th value has an equal in its row
+    replaced by the index torch's quick select leaves there (cpp_sort.py)."""
+    values, index = np.moveaxis(data, dim, -1), np.moveaxis(index, dim, -1).copy()
+    kth = np.take_along_axis(values, index, axis=-1)
+    same = values == kth
+    if values.dtype.kind == "f":
+        same |= np.isnan(values) & np.isnan(kth)
+    for row in map(tuple, np.argwhere(same.sum(axis=-1) > 1)):
+        index[row][0] = cpp_sort.kth_smallest_index(values[row].tolist(), k)
+    return np.moveaxis(index, -1, dim)
+
+
 def _kthvalue_samples(rng: np.random.Generator) -> list[Sample]:
     x = rng.standard_normal
     return [Sample((x((3, 4)), 2)), Sample((x((3, 4)), 1, -2, True)), Sample((x((2, 3, 4)), 3), {"dim": 1}),
@@ -1281,8 +1294,16 @@ def kthvalue(input: Tensor, k: int, dim: int = -1, keepdim: bool = False) -> Any
         raise RuntimeError(f"kthvalue(): selected number k out of range for dimension {d}")
     if input.dtype is dtypes.bool and input.ndim:  # the kernel's, after the sizes (a 0-d tensor runs none)
         raise NotImplementedError('"kthvalue_cpu" not implemented for \'Bool\'')
+    return _kth_smallest(input, k, d, keepdim, ties_as_quick_select=True)
+
+
+def _kth_smallest(input: Tensor, k: int, d: int, keepdim: bool, ties_as_quick_select: bool) -> Any:
+    """kthvalue's result once its arguments are checked. Where the k-th value ties, torch's kthvalue gives
+    the index its quick select leaves; its median, the stable order's (both measured)."""
     data = input._data if input.ndim else input._data.reshape(1)
     index = np.take(np.argsort(data, axis=d, kind="stable"), [k - 1], axis=d)
+    if ties_as_quick_select:
+        index = _kth_index_as_torchs(data, index, d, k)
     if not input.ndim:
         return return_types.kthvalue(rename(input.clone(), "KthvalueBackward0"),
                                      Tensor._make(np.asarray(0, dtype=np.int64)))
@@ -1342,7 +1363,7 @@ def median(input: Tensor, dim: Any = _EVERY_DIM, keepdim: bool = False) -> Any:
     if input.ndim and input.dtype.is_floating_point and np.isnan(input._data).any():
         values, indices = _median_with_nans(input, d, keepdim)
     else:
-        values, indices = kthvalue(input, (size + 1) // 2, d, keepdim)
+        values, indices = _kth_smallest(input, (size + 1) // 2, d, keepdim, ties_as_quick_select=False)
     return return_types.median(rename(values, "MedianBackward1"), indices)
 
 
