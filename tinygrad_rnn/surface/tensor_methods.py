@@ -180,6 +180,20 @@ class TensorMethods:
             raise TypeError("only integer tensors of a single element can be converted to an index")
         return builtins.int(self._data.reshape(()).item())
 
+    # numpy's side of the bridge, with torch's signatures: numpy 2 passes `copy=` to __array__, and context and
+    # return_scalar to __array_wrap__, only when they accept them, and warns (DeprecationWarning) when they do
+    # not, as with torch's. Programs that run under both print those warnings alike.
+    def __array__(self, dtype: Any = None) -> np.ndarray:
+        """np.array(t), np.asarray(t): the tensor's memory (a copy only to convert to another dtype)."""
+        return self.numpy() if dtype is None else self.numpy().astype(dtype, copy=False)
+
+    def __array_wrap__(self, array: np.ndarray) -> Tensor:
+        """What numpy gives back for a tensor it computed on: np.clip(t, 0, 1), np.sin(t), np.argmax(t) return
+        tensors, as torch's do (a bool result becomes uint8, torch's old workaround, which it keeps)."""
+        if array.dtype == np.bool_:
+            array = array.astype(np.uint8)
+        return Tensor._make(array)
+
     def __format__(self, spec: str) -> str:
         if self._data.ndim == 0:  # as torch: f"{loss}" prints the number, f"{loss:.3f}" formats it
             return self.item().__format__(spec)
