@@ -4,7 +4,8 @@ torch.set_printoptions(edgeitems=2, linewidth=75)
 optim = torch.optim
 # "Deep Learning with PyTorch" chapter 5: the thermometer model fitted by hand-derived gradients,
 # then by autograd with params.grad.zero_() and no_grad updates, then with optim.SGD/Adam, and a
-# train/validation split with torch.randperm.
+# train/validation split with torch.randperm. (The book prints float(loss); with autograd on, loss.item() here:
+# torch warns about float() of a tensor that requires grad once per process, which a test run shares.)
 t_c = [0.5, 14.0, 15.0, 28.0, 11.0, 8.0, 3.0, -4.0, 6.0, 13.0, 21.0]
 t_u = [35.7, 55.9, 58.2, 81.9, 56.3, 48.9, 33.9, 21.8, 48.4, 60.4, 68.4]
 t_c = torch.tensor(t_c)
@@ -87,7 +88,7 @@ def training_loop(n_epochs, learning_rate, params, t_u, t_c):
         with torch.no_grad():
             params -= learning_rate * params.grad
         if epoch % 500 == 0:
-            print('Epoch %d, Loss %f' % (epoch, float(loss)))
+            print('Epoch %d, Loss %f' % (epoch, loss.item()))
     return params
 print(training_loop(n_epochs=1500, learning_rate=1e-2, params=torch.tensor([1.0, 0.0], requires_grad=True),
                     t_u=t_un, t_c=t_c))
@@ -118,7 +119,7 @@ def training_loop(n_epochs, optimizer, params, t_u, t_c):
         loss.backward()
         optimizer.step()
         if epoch % 500 == 0:
-            print('Epoch %d, Loss %f' % (epoch, float(loss)))
+            print('Epoch %d, Loss %f' % (epoch, loss.item()))
     return params
 params = torch.tensor([1.0, 0.0], requires_grad=True)
 optimizer = optim.SGD([params], lr=1e-2)
