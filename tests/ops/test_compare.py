@@ -18,3 +18,9 @@ def test_a_number_on_the_left_of_an_operator_still_compares():
     import tinygrad_rnn as torch
     x = torch.tensor([1.0, 5.0, 3.0])
     assert (3 <= x).tolist() == [False, True, True] and (2.5 > x).tolist() == [True, False, False]
+
+
+@pytest.mark.parametrize("name", ["greater", "less", "less_equal", "greater_equal", "not_equal"])
+def test_an_alias_is_named_as_called_in_its_argument_errors(name):
+    """torch.greater(3, x) says greater(), not gt(): torch's parser names the function the program called."""
+    check_error(lambda m: getattr(m, name)(3, m.tensor([1.0, 5.0])))
