@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import functools
 import math
+import os
+import sys
 import warnings
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
@@ -160,13 +162,49 @@ def check_strides(array: np.ndarray) -> None:
         raise ValueError("At least one stride in the given numpy array is negative, and tensors with negative "
                          "strides are not currently supported. (You can probably work around this by making a copy "
                          "of your array  with array.copy().) ")
+    if not array.dtype.isnative:  # a big-endian array on a little-endian machine (or the reverse)
+        raise ValueError("given numpy array has byte order different from the native byte order. Conversion "
+                         "between byte orders is currently not supported.")
+
+
+def _dtype_of(array: np.ndarray) -> dtypes.dtype:
+    """The array's dtype (a big-endian float64 is a float64 here: check_strides then refuses its byte order)."""
+    return dtypes.from_numpy_dtype(array.dtype if array.dtype.isnative else array.dtype.newbyteorder("="))
+
+
+_PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
+
+
+def callers_stacklevel() -> int:
+    """The `stacklevel` that names the first line outside this package, as torch's warnings name the
+    user's line (so Python's once-per-line filter shows one per line of user code)."""
+    frame, level = sys._getframe(1), 1
+    while frame.f_back is not None and frame.f_code.co_filename.startswith(_PACKAGE_DIR):
+        frame, level = frame.f_back, level + 1
+    return level
+
+
+_READ_ONLY_WARNED = []  # torch's TORCH_WARN_ONCE: the first read-only array of the process warns, no later one
+
+
+def _warn_if_read_only(array: np.ndarray) -> None:
+    """torch warns (once per process) when a tensor is made to share the memory of a read-only array:
+    np.broadcast_to's views, arrays from bytes, arrays made read-only by hand."""
+    if not array.flags.writeable and not _READ_ONLY_WARNED:
+        _READ_ONLY_WARNED.append(True)
+        warnings.warn("The given NumPy array is not writable, and PyTorch does not support non-writable tensors. This "
+                      "means writing to this tensor will result in undefined behavior. You may want to copy the array "
+                      "to protect its data or make it writable before converting it to a tensor. This type of warning "
+                      "will be suppressed for the rest of this program. (Triggered internally at "
+                      "/__w/pytorch/pytorch/torch/csrc/utils/tensor_numpy.cpp:213.)", UserWarning,
+                      stacklevel=callers_stacklevel())
 
 
 def _to_array(data: Any, d: dtypes.dtype | None) -> np.ndarray:
     if isinstance(data, Tensor):
         return data._data.astype(d.np if d else data._data.dtype, copy=True)
     if isinstance(data, np.ndarray):
-        own = dtypes.from_numpy_dtype(data.dtype)  # (its TypeError comes first)
+        own = _dtype_of(data)  # (its TypeError comes first)
         check_strides(data)
         return data.astype(d.np if d else own.np, copy=True)
     if isinstance(data, (str, bytes)):
@@ -216,7 +254,8 @@ def from_numpy(ndarray: Any) -> Tensor:
     """A tensor sharing memory with `ndarray`."""
     if not isinstance(ndarray, np.ndarray):
         raise TypeError(f"expected np.ndarray (got {type(ndarray).__name__})")
-    dtypes.from_numpy_dtype(ndarray.dtype)
+    _warn_if_read_only(ndarray)  # torch's order: the warning, the dtype, the strides, the byte order
+    _dtype_of(ndarray)
     check_strides(ndarray)
     return Tensor._make(ndarray)
 

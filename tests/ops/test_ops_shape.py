@@ -1,7 +1,11 @@
 """Shape ops and indexing: values, views and gradients against torch and finite differences."""
+import subprocess
+import sys
+import warnings
+
 import numpy as np
 import pytest
-from helpers import check_finite_differences, check_parity, require_torch
+from helpers import check_error, check_finite_differences, check_parity, require_torch
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
@@ -222,6 +226,66 @@ def test_scatter_writes_only_the_corner_index_reaches_and_gives_a_larger_src_its
     # src larger than index: torch 2.13's backward fails on its own shape check; ours against finite differences
     check_finite_differences(lambda m, a, s: m.scatter(a, 0, m.tensor(np.array([[0, 2, 1, 0]])), s),
                              [x, rng.standard_normal((2, 5))])
+
+
+SCATTER_REDUCING = [
+    lambda m: m.zeros(3, 4).scatter_(1, m.tensor([[0, 0], [2, 2], [3, 0]]), m.arange(1.0, 7.0).view(3, 2), reduce="add"),
+    lambda m: m.full((3, 4), 2.0).scatter(1, m.tensor([[0, 0], [2, 2], [3, 0]]), m.arange(1.0, 7.0).view(3, 2),
+                                          reduce="multiply"),
+    lambda m: m.ones(3, 4).scatter_(0, m.tensor([[0, 1, 2, 0], [0, 0, 0, 0]]), 3.0, reduce="multiply"),
+    lambda m: m.zeros(3, 4, dtype=m.long).scatter_(1, m.tensor([[0, 0]]).int(), 2.5, reduce="add"),  # value 2
+    lambda m: m.zeros(3, dtype=m.bool).scatter(0, m.tensor([2, 2]), True, reduce="add"),
+    lambda m: m.ones(()).scatter(0, m.tensor(0), m.tensor(5.0), reduce="add"),
+]
+
+
+@pytest.mark.parametrize("call", SCATTER_REDUCING)
+def test_scatter_with_reduce_adds_or_multiplies_repeats_as_torch(call):
+    """DLWPT-era one-hot and counting code: scatter_(dim, index, src, reduce='add'); ours raised NotImplementedError."""
+    torch = require_torch()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the deprecation warning is torch's once per process: tested below
+        ours, theirs = call(tinygrad_rnn), call(torch)
+    assert str(ours.dtype) == str(theirs.dtype)
+    np.testing.assert_array_equal(ours.numpy(), theirs.numpy())
+
+
+@pytest.mark.parametrize("call", [
+    lambda m, x: x.scatter(1, m.tensor([[0, 0]]), m.ones(1, 2), reduce="mean"),
+    lambda m, x: x.scatter(1, m.tensor([[0, 0]]), 2.0, reduce="sum"),
+    lambda m, x: x.scatter(1, m.tensor([[0, 0]]), m.ones(1, 2, dtype=m.float64), reduce="add"),
+    lambda m, x: x.scatter(1, m.tensor([[5]]), m.ones(1, 2), reduce="add"),
+    lambda m, x: x.scatter(1, m.tensor([[0]]), m.ones(1, 1), reduce="add").sum().backward(),
+    lambda m, x: x.scatter(1, m.tensor([[0]]), 2.0, reduce="multiply").sum().backward(),
+])
+def test_scatter_with_reduce_fails_as_torch(call):
+    """A reduce other than add or multiply, a src of another dtype, an index out of range; and backward,
+    which torch never wrote for this form (its node is torch::autograd::NotImplemented)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        check_error(lambda m: call(m, m.zeros(2, 3, requires_grad=True)))
+    x = tinygrad_rnn.zeros(2, 3, requires_grad=True)
+    assert x.scatter(1, tinygrad_rnn.tensor([[0]]), 2.0, reduce="add").grad_fn.name() == "torch::autograd::NotImplemented"
+
+
+SCATTER_REDUCE_WARNING = """import {} as m, warnings
+warnings.simplefilter("always")
+x, index = m.zeros(2, 3), m.tensor([[0, 0]])
+x.scatter(1, index, 2.0, reduce="add")  # a number: no warning
+try:
+    x.scatter(1, index, m.ones(1, 2), reduce="mean")  # the warning comes before the error
+except RuntimeError:
+    pass
+x.scatter_(1, index, m.ones(1, 2), reduce="add")  # once per process: no second warning
+"""
+
+
+def test_scatter_with_reduce_and_a_tensor_src_warns_once_per_process_as_torch():
+    """torch's TORCH_WARN_ONCE: each framework runs in a fresh interpreter."""
+    require_torch()
+    stderr = [subprocess.run([sys.executable, "-c", SCATTER_REDUCE_WARNING.format(name)], capture_output=True,
+                             text=True, check=True).stderr for name in ("tinygrad_rnn", "torch")]
+    assert stderr[0] == stderr[1] and stderr[1].count("UserWarning: The reduce argument of torch.scatter") == 1
 
 
 @pytest.mark.parametrize("counts", [[1, 0, 3], [2], [], [0, 0]])

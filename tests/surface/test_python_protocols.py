@@ -109,3 +109,30 @@ def test_integer_tensor_refuses_to_require_grad_with_torchs_words(how):
            "method": lambda m: m.arange(3).requires_grad_(), "factory": lambda m: m.tensor([1, 2], requires_grad=True),
            "parameter": lambda m: m.nn.Parameter(m.arange(2))}[how]
     check_error(ask)
+
+
+NUMPY_ON_TENSORS = [
+    lambda m, t: np.clip(t, 0.0, 1.0), lambda m, t: np.sin(t), lambda m, t: np.exp(t[0]), lambda m, t: np.isnan(t),
+    lambda m, t: np.greater(t, 0), lambda m, t: np.argmax(t), lambda m, t: np.round(t, 1), lambda m, t: np.cumsum(t),
+    lambda m, t: np.reshape(t, (3, 1)), lambda m, t: np.repeat(t, 2), lambda m, t: np.argsort(t),
+    lambda m, t: np.round(m.tensor([True])), lambda m, t: np.clip(m.tensor([1, 5]), 0, 3), lambda m, t: np.array(t),
+    lambda m, t: np.array(t, dtype=np.float64), lambda m, t: np.asarray(t), lambda m, t: np.asarray(t, dtype=np.int32),
+    lambda m, t: np.maximum(t, t), lambda m, t: np.where(t > 0, t, 0), lambda m, t: np.linalg.norm(t),
+]
+
+
+@pytest.mark.parametrize("call", NUMPY_ON_TENSORS)
+def test_numpy_functions_on_tensors_give_back_what_torchs_give(call):
+    """The Udacity autoencoder clips its noisy images with np.clip(images, 0., 1.) and feeds the result to the
+    model: torch's tensors come back from numpy as tensors (__array_wrap__; a bool result as uint8), and numpy 2
+    warns about the signatures of torch's __array__ and __array_wrap__, which ours share."""
+    torch = require_torch()
+    seen = []
+    for m in (tinygrad_rnn, torch):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            result = call(m, m.tensor([-1.0, 0.5, 2.0]))
+        value = result.tolist() if hasattr(result, "tolist") else result
+        seen.append((type(result).__name__, str(getattr(result, "dtype", "")), value,
+                     [f"{w.category.__name__}: {w.message}" for w in caught]))
+    assert seen[0] == seen[1]

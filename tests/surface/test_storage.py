@@ -7,7 +7,7 @@ import sys
 import warnings
 
 import pytest
-from helpers import require_torch
+from helpers import check_error, require_torch
 
 import tinygrad_rnn
 
@@ -58,3 +58,44 @@ def test_storage_warns_once_per_process_as_torch():
     stderr = [subprocess.run([sys.executable, "-c", program.format(name)], capture_output=True, text=True,
                              check=True).stderr for name in ("tinygrad_rnn", "torch")]
     assert stderr[0] == stderr[1] and stderr[1].count("UserWarning: TypedStorage is deprecated") == 1
+
+
+STORAGE_USES = [
+    lambda m, t: (t.storage()[-1], t.storage()[0], t.untyped_storage()[-1]),
+    lambda m, t: (t.untyped_storage()[1:5].nbytes(), t.untyped_storage()[2:4].tolist(), t.untyped_storage()[0:0].size()),
+    lambda m, t: (t.storage().fill_(1.5).tolist(), t.tolist()),  # writing a storage writes the tensor
+    lambda m, t: (t.untyped_storage().fill_(0).tolist(), t.tolist()),
+    lambda m, t: (t.storage().copy_(m.arange(4.0).storage()).tolist(), t.tolist()),
+    lambda m, t: (t.storage().copy_(m.arange(2.0, dtype=m.float64).storage()).tolist(), t.tolist()),  # bytes, not values
+    lambda m, t: [(str(s.dtype), s.tolist()) for s in (t.storage().long(), t.storage().double(), t.storage().half(),
+                                                        t.storage().int(), t.storage().short(), t.storage().char(),
+                                                        t.storage().byte(), t.storage().bool(), t.storage().float())],
+    lambda m, t: (t.storage().float().data_ptr() != t.data_ptr(), t.storage().clone().data_ptr() != t.data_ptr(),
+                  t.storage().clone().tolist(), t.untyped_storage().clone().nbytes(), t.untyped_storage().element_size()),
+    lambda m, t: (m.FloatTensor(t.storage()).tolist(), m.Tensor(t.storage()).data_ptr() == t.data_ptr(),
+                  m.Tensor(t.untyped_storage()).tolist(), m.ones(1).new(t.storage()).tolist()),
+]
+
+
+@pytest.mark.parametrize("use", STORAGE_USES)
+def test_storage_reads_writes_and_converts_as_torch(use):
+    """DLWPT chapter 3 works with `points.storage()` directly: indexing it, filling it, converting it."""
+    torch = require_torch()
+    results = []
+    for m in (tinygrad_rnn, torch):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            results.append(use(m, m.tensor([[4.0, 1.0], [5.0, 3.0]])))
+    assert results[0] == results[1]
+
+
+@pytest.mark.parametrize("use", [
+    lambda m, t: t.storage()[1:3], lambda m, t: t.storage()[4], lambda m, t: t.storage()[-5], lambda m, t: t.storage()["a"],
+    lambda m, t: t.storage()[1.0], lambda m, t: t.storage()[True], lambda m, t: t.untyped_storage()[16],
+    lambda m, t: t.untyped_storage()[::2], lambda m, t: t.storage().copy_(m.ones(3).storage()),
+    lambda m, t: m.LongTensor(t.storage()), lambda m, t: m.Tensor(t.storage().double()),
+])
+def test_storage_misuse_fails_as_torch(use):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        check_error(lambda m: use(m, m.tensor([[4.0, 1.0], [5.0, 3.0]])))

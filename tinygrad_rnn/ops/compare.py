@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from ..argcheck import as_called, bool_arg, float_arg, tensor_arg
+from ..argcheck import as_called, bool_arg, float_arg, invalid_combination, tensor_arg
 from ..core.tensor import Tensor
 from .declare import BINARY_SHAPES, Sample, op, unary
 from .promotion import array_of, check_broadcast, promote
@@ -26,11 +26,17 @@ def _with_ties(rng: np.random.Generator) -> list[Sample]:
             for a, b in BINARY_SHAPES] + [Sample((rng.standard_normal((3, 4)), 0.25))]
 
 
+_COMPARISON_SIGNATURES = ("(Tensor input, Tensor other, *, Tensor out = None)",
+                          "(Tensor input, Number other, *, Tensor out = None)")
+
+
 def _comparison(name: str, numpy_op: Callable[..., Any], symbol: str, aliases: tuple[str, ...] = ()
                 ) -> Callable[[Tensor, Any], Tensor]:
     """Declare the comparison `torch.<name>`: numpy_op after torch's promotion (all six are alike)."""
 
     def comparison(input: Tensor, other: Any) -> Tensor:
+        if not isinstance(input, Tensor):  # torch.le(3, x): no overload takes a number first (x.__ge__(3) does it)
+            raise invalid_combination(name, (input, other), _COMPARISON_SIGNATURES)
         return compare(numpy_op, input, other)
 
     comparison.__name__ = comparison.__qualname__ = name

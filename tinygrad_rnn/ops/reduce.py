@@ -3,8 +3,6 @@ from __future__ import annotations
 
 import builtins
 import functools
-import os
-import sys
 import warnings
 from collections.abc import Callable
 from typing import Any
@@ -19,6 +17,8 @@ from ..core import dtypes
 from ..core.function import Function, rename
 from ..core.modes import modes
 from ..core.tensor import Tensor
+from ..creation import callers_stacklevel
+from . import cpp_sort
 from .declare import Sample, SampleMaker, away_from_kinks, op
 from .decompositions import svdvals
 from .pointwise import Div, exp, maximum, minimum, where
@@ -876,6 +876,10 @@ def topk(input: Tensor, k: int, dim: int = -1, largest: bool = True, sorted: boo
         order = np.lexsort((key, ~np.isnan(data)), axis=d)
     else:
         order = np.argsort(key, axis=d, kind="stable")
+    if k and data.shape[d] > 1:
+        partial_sort = k * 64 <= data.shape[d]  # (else nth_element, which leaves sorted=False's k unordered)
+        order = _tied_rows_in_torchs_order(data, order, d, k + 1, partial_sort or sorted,
+                                           lambda row: cpp_sort.topk_order(row, k, largest, sorted))
     index = np.take(order, np.arange(k), axis=d)
     if not input.ndim:
         return return_types.topk(rename(input.clone(), "TopkBackward0"), Tensor._make(np.asarray(0, dtype=np.int64)))
@@ -1056,20 +1060,8 @@ def _spread_over(input: Tensor, dim: Any, unbiased: Any, keepdim: bool, correcti
         warnings.warn(f"{name}(): degrees of freedom is <= 0. Correction should be strictly less than the reduction "
                       "factor (input numel divided by output numel). (Triggered internally at "
                       "/__w/pytorch/pytorch/aten/src/ATen/native/ReduceOps.cpp:1861.)", UserWarning,
-                      stacklevel=_callers_level())
+                      stacklevel=callers_stacklevel())
     return dims, keepdim, builtins.max(denominator, 0)
-
-
-_PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-
-
-def _callers_level() -> int:
-    """The stacklevel that names the first line outside this package, as torch's warnings name the
-    user's line (so Python's once-per-line filter shows one per line of user code)."""
-    frame, level = sys._getframe(1), 1
-    while frame.f_back is not None and frame.f_code.co_filename.startswith(_PACKAGE_DIR):
-        frame, level = frame.f_back, level + 1
-    return level
 
 
 def _norm_samples(rng: np.random.Generator) -> list[Sample]:
@@ -1213,6 +1205,31 @@ def _sort_order(data: np.ndarray, dim: int, descending: bool) -> np.ndarray:
     return data.shape[dim] - 1 - order
 
 
+_LONGEST_REPLAYED_ROW = 1 << 16  # rows longer than this keep numpy's stable order of ties (replaying is slow)
+
+
+def _tied_rows_in_torchs_order(data: np.ndarray, order: np.ndarray, dim: int, look: int, only_ties: bool,
+                               replay: Callable[[list], list]) -> np.ndarray:
+    """`order` (numpy's stable order along dim) with each row whose indices torch's CPU kernel would
+    leave otherwise replaced by `replay(row values)`, torch's own algorithm (cpp_sort.py). With
+    `only_ties`, those are the rows with equal values among their first `look` in order (elsewhere
+    every correct sort agrees); without, every row (topk's unsorted selection has its own order)."""
+    values, order = np.moveaxis(data, dim, -1), np.moveaxis(order, dim, -1).copy()
+    if values.shape[-1] > _LONGEST_REPLAYED_ROW:
+        return np.moveaxis(order, -1, dim)
+    replayed = np.ones(values.shape[:-1], dtype=bool)
+    if only_ties:
+        ranked = np.take_along_axis(values, order[..., :look], axis=-1)
+        same = ranked[..., 1:] == ranked[..., :-1]
+        if ranked.dtype.kind == "f":  # NaNs tie with each other (torch's comparators order neither first)
+            same |= np.isnan(ranked[..., 1:]) & np.isnan(ranked[..., :-1])
+        replayed = same.any(axis=-1)
+    for row in map(tuple, np.argwhere(replayed)):  # (argwhere: a 1-D tensor is one row, of index ())
+        indices = replay(values[row].tolist())
+        order[row][:len(indices)] = indices
+    return np.moveaxis(order, -1, dim)
+
+
 def _sort_samples(rng: np.random.Generator) -> list[Sample]:
     """Along the last dim, a negative one, descending, stable, an empty batch, one element, 0-d."""
     x = rng.standard_normal
@@ -1225,7 +1242,8 @@ _UNSTATED: Any = object()  # sort's stable left out, told apart from one given (
 
 @op(out=True, samples=_sort_samples)
 def sort(input: Tensor, dim: int = -1, descending: bool = False, *, stable: Any = _UNSTATED) -> Any:
-    """The values along dim in order, with the index each came from (always stable: ties keep their order)."""
+    """The values along dim in order, with the index each came from. With stable=True ties keep their order;
+    otherwise they come in the order torch's std::sort leaves them (cpp_sort.py), as torch's indices do."""
     node = "SortBackward0" if stable is _UNSTATED else "SortBackward1"  # torch's overloads without and with stable
     if not is_int(dim) or is_bool_tensor(dim) or not isinstance(descending, bool):  # the parser's, before the range
         raise invalid_combination("sort", (input, dim, descending))
@@ -1233,6 +1251,9 @@ def sort(input: Tensor, dim: int = -1, descending: bool = False, *, stable: Any 
     if not input.ndim:
         return return_types.sort(rename(input.clone(), node), Tensor._make(np.asarray(0, dtype=np.int64)))
     order = _sort_order(input._data, d, descending)
+    if stable is _UNSTATED or not stable:  # torch's std::sort: ties in its order, not numpy's stable one
+        order = _tied_rows_in_torchs_order(input._data, order, d, input.shape[d], True,
+                                           lambda row: cpp_sort.sorted_order(row, descending))
     values = rename(gather_along(input, d, order), node)
     return return_types.sort(values, Tensor._make(order.astype(np.int64)))
 
@@ -1240,6 +1261,19 @@ def sort(input: Tensor, dim: int = -1, descending: bool = False, *, stable: Any 
 @op(samples=_sort_samples, differentiable=False)
 def argsort(input: Tensor, dim: int = -1, descending: bool = False, *, stable: Any = _UNSTATED) -> Tensor:
     return sort(input, dim, descending, stable=stable).indices
+
+
+def _kth_index_as_torchs(data: np.ndarray, index: np.ndarray, dim: int, k: int) -> np.ndarray:
+    """`index` (the stable order's k-th, a kept dim of size 1) where the k-th value has an equal in its row
+    replaced by the index torch's quick select leaves there (cpp_sort.py)."""
+    values, index = np.moveaxis(data, dim, -1), np.moveaxis(index, dim, -1).copy()
+    kth = np.take_along_axis(values, index, axis=-1)
+    same = values == kth
+    if values.dtype.kind == "f":
+        same |= np.isnan(values) & np.isnan(kth)
+    for row in map(tuple, np.argwhere(same.sum(axis=-1) > 1)):
+        index[row][0] = cpp_sort.kth_smallest_index(values[row].tolist(), k)
+    return np.moveaxis(index, -1, dim)
 
 
 def _kthvalue_samples(rng: np.random.Generator) -> list[Sample]:
@@ -1260,8 +1294,16 @@ def kthvalue(input: Tensor, k: int, dim: int = -1, keepdim: bool = False) -> Any
         raise RuntimeError(f"kthvalue(): selected number k out of range for dimension {d}")
     if input.dtype is dtypes.bool and input.ndim:  # the kernel's, after the sizes (a 0-d tensor runs none)
         raise NotImplementedError('"kthvalue_cpu" not implemented for \'Bool\'')
+    return _kth_smallest(input, k, d, keepdim, ties_as_quick_select=True)
+
+
+def _kth_smallest(input: Tensor, k: int, d: int, keepdim: bool, ties_as_quick_select: bool) -> Any:
+    """kthvalue's result once its arguments are checked. Where the k-th value ties, torch's kthvalue gives
+    the index its quick select leaves; its median, the stable order's (both measured)."""
     data = input._data if input.ndim else input._data.reshape(1)
     index = np.take(np.argsort(data, axis=d, kind="stable"), [k - 1], axis=d)
+    if ties_as_quick_select:
+        index = _kth_index_as_torchs(data, index, d, k)
     if not input.ndim:
         return return_types.kthvalue(rename(input.clone(), "KthvalueBackward0"),
                                      Tensor._make(np.asarray(0, dtype=np.int64)))
@@ -1321,7 +1363,7 @@ def median(input: Tensor, dim: Any = _EVERY_DIM, keepdim: bool = False) -> Any:
     if input.ndim and input.dtype.is_floating_point and np.isnan(input._data).any():
         values, indices = _median_with_nans(input, d, keepdim)
     else:
-        values, indices = kthvalue(input, (size + 1) // 2, d, keepdim)
+        values, indices = _kth_smallest(input, (size + 1) // 2, d, keepdim, ties_as_quick_select=False)
     return return_types.median(rename(values, "MedianBackward1"), indices)
 
 

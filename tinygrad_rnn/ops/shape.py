@@ -31,6 +31,7 @@ from ..core.modes import modes
 from ..core.size import Size
 from ..core.tensor import Tensor
 from ..core.views import ViewFunction, mark_multiple
+from ..creation import callers_stacklevel
 from ..creation import tensor as tensor_of
 from ..device import check_device
 from ..layout import check_layout
@@ -1351,11 +1352,12 @@ def _scatter_samples(rng: np.random.Generator) -> list:
 @op(inplace=True, samples=_scatter_samples)
 def scatter(input: Tensor, dim: int, index: Tensor, src: Any = None, *, value: Any = None,
             reduce: Any = None) -> Tensor:
-    """input with src's values (or the number `value`) written at index along dim."""
-    if reduce is not None:
-        raise NotImplementedError("scatter(reduce=...) is not supported: use scatter_reduce")
-    d = normalize_dim(dim, input.ndim)
+    """input with src's values (or the number `value`) written at index along dim; with reduce='add' or
+    'multiply', added to or multiplied into input's values there (torch's older form of scatter_reduce)."""
     source = value if src is None else src
+    if reduce is not None:
+        _check_scatter_reduce(reduce, source)
+    d = normalize_dim(dim, input.ndim)
     if isinstance(source, Tensor) and source.dtype is not input.dtype:
         raise RuntimeError(
             "scatter(): Expected self.dtype to be equal to src.dtype"
@@ -1365,15 +1367,53 @@ def scatter(input: Tensor, dim: int, index: Tensor, src: Any = None, *, value: A
     if index.ndim != builtins.max(input.ndim, 1) and index.numel() and index.ndim:
         raise RuntimeError("Index tensor must have the same number of dimensions as self tensor")
     if not input.ndim or not index.ndim:  # torch reads a 0-d input, index or source as one element along dim 0
-        out = scatter(as_vector(input), d, as_vector(index), as_vector(src), value=value).reshape(input.shape)
-        return rename(out, "ScatterBackward0" if isinstance(source, Tensor) else "ScatterBackward1")
+        out = scatter(as_vector(input), d, as_vector(index), as_vector(src), value=value, reduce=reduce)
+        return out.reshape(input.shape) if reduce else rename(
+            out.reshape(input.shape), "ScatterBackward0" if isinstance(source, Tensor) else "ScatterBackward1")
     index = index if index.numel() else index.to(dtypes.int64)
     outside = (index._data >= input.shape[d]) | (index._data < 0)  # (numpy would wrap a negative one)
     if outside.any():
         raise RuntimeError(f"index {builtins.int(index._data[outside][0])} is out of bounds for dimension {d} with "
                            f"size {input.shape[d]}")
+    if reduce is not None:
+        return ScatterReducing.apply(input, d, index._data, source, reduce)
     out = Scatter.apply(input, d, index._data, source)
     return rename(out, "ScatterBackward0" if isinstance(source, Tensor) else "ScatterBackward1")
+
+
+_SCATTER_REDUCE_WARNED = []  # torch's TORCH_WARN_ONCE: the first call of the process warns, no later one
+
+
+def _check_scatter_reduce(reduce: Any, source: Any) -> None:
+    """torch's order: the deprecation warning (a Tensor src only, once per process), then the reduce's name."""
+    if isinstance(source, Tensor) and not _SCATTER_REDUCE_WARNED:
+        _SCATTER_REDUCE_WARNED.append(True)
+        warnings.warn("The reduce argument of torch.scatter with Tensor src is deprecated and will be removed in a "
+                      "future PyTorch release. Use torch.scatter_reduce instead for more reduction options. (Triggered "
+                      "internally at /__w/pytorch/pytorch/aten/src/ATen/native/TensorAdvancedIndexing.cpp:225.)",
+                      UserWarning, stacklevel=callers_stacklevel())
+    if reduce not in ("add", "multiply"):
+        raise RuntimeError("reduce argument must be either add or multiply.")
+
+
+class ScatterReducing(Function):
+    """scatter(..., reduce='add' | 'multiply'): src (or the number, in input's dtype) added to or multiplied
+    into x at index along dim, repeats accumulating. torch wrote no derivative for it: backward raises."""
+
+    torch_name = "torch::autograd::NotImplemented"
+
+    @staticmethod
+    def forward(ctx, x, dim, index, src, reduce):
+        out = x._data.copy()
+        grid = list(np.indices(index.shape, sparse=True))
+        grid[dim] = index
+        values = src._data[_corner(index.shape)] if isinstance(src, Tensor) else np.asarray(src).astype(out.dtype)
+        (np.add if reduce == "add" else np.multiply).at(out, tuple(grid), values)
+        return Tensor._make(out)
+
+    @staticmethod
+    def backward(ctx, g):
+        raise RuntimeError("derivative for aten::scatter is not implemented")
 
 
 def _with_zeros(rng: np.random.Generator) -> list:

@@ -18,6 +18,7 @@ from ..argcheck import bool_arg, number_arg, tensor_arg
 from ..core import dtypes
 from ..core.function import Function, rename
 from ..core.tensor import Tensor
+from . import cpp_sort
 from .declare import Sample, SampleMaker, op
 from .pointwise import exp, log, where
 from .reduce import (
@@ -138,14 +139,18 @@ def nanmedian(input: Tensor, dim: Any = None, keepdim: bool = False) -> Any:
 
 
 def _mode_index(data: np.ndarray, d: int) -> np.ndarray:
-    """Per row, the last position of the most frequent value (the smallest of those that tie)."""
+    """Per row, the position torch gives the most frequent value (the smallest of those that tie): torch
+    sorts the row with std::sort and takes the last of the value's run, wherever that left it (cpp_sort.py)."""
     moved = np.moveaxis(data, d, -1)
     rows = moved.reshape(-1, moved.shape[-1])
     picks = np.empty(rows.shape[0], dtype=np.int64)
     for r, row in enumerate(rows):
         values, counts = np.unique(row, return_counts=True)
         best = values[np.argmax(counts)]  # np.unique sorts, argmax takes the first (smallest) of ties
-        picks[r] = np.flatnonzero(row == best)[-1]
+        where = np.flatnonzero(row == best)
+        if where.size > 1:
+            where = [i for i in cpp_sort.sorted_order(row.tolist(), False) if row[i] == best]
+        picks[r] = where[-1]
     return np.expand_dims(picks.reshape(moved.shape[:-1]), d)
 
 

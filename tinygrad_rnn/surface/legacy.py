@@ -18,8 +18,9 @@ from ..argcheck import type_name
 from ..core import dtypes
 from ..core.size import Size
 from ..core.tensor import Tensor
-from ..creation import _is_int, _is_sequence, _to_array
+from ..creation import _is_int, _is_sequence, _to_array, from_numpy
 from ..device import check_device
+from .storage import TypedStorage, UntypedStorage
 
 
 def legacy_new(cls: type, d: dtypes.dtype, args: tuple, kwargs: dict) -> Tensor:
@@ -28,10 +29,12 @@ def legacy_new(cls: type, d: dtypes.dtype, args: tuple, kwargs: dict) -> Tensor:
     if kwargs:
         raise TypeError(f"new() received an invalid combination of arguments - got {tuple(kwargs)}")
     if len(args) == 1 and isinstance(args[0], np.ndarray):
-        a = args[0]
+        a = from_numpy(args[0])._data  # torch reads the array as from_numpy does: its checks, its warning
         if a.dtype == d.np:
             return _wrap(cls, a)  # same dtype: share memory, as torch does
         return _wrap(cls, a.astype(d.np))
+    if len(args) == 1 and isinstance(args[0], (TypedStorage, UntypedStorage)):
+        return _wrap(cls, _storage_elements(args[0], d))
     if len(args) == 1 and isinstance(args[0], Tensor):
         return _wrap(cls, args[0]._data if args[0].dtype is d else args[0]._data.astype(d.np))
     if len(args) == 1 and isinstance(args[0], Size):
@@ -48,6 +51,14 @@ def legacy_new(cls: type, d: dtypes.dtype, args: tuple, kwargs: dict) -> Tensor:
         return _wrap(cls, np.zeros(shape, d.np))  # torch leaves this memory uninitialised
     bad = args[0]
     raise TypeError(f"new(): data must be a sequence (got {type_name(bad)})")
+
+
+def _storage_elements(storage: TypedStorage | UntypedStorage, d: dtypes.dtype) -> np.ndarray:
+    """`FloatTensor(storage)`: the storage's memory as a 1-D tensor sharing it; a typed storage must hold d."""
+    if isinstance(storage, TypedStorage) and storage.dtype is not d:
+        raise RuntimeError(f"Expected a Storage of type {d._legacy} or an UntypedStorage, but "
+                           f"got type {storage.dtype._legacy} for argument 1 'storage'")
+    return storage._flat.view(d.np)
 
 
 def _legacy_array(data: Sequence, d: dtypes.dtype) -> np.ndarray:

@@ -231,6 +231,21 @@ def _tensor_input(fn: Callable[..., Any], name: str) -> Callable[..., Any]:
     return with_tensor_input
 
 
+def _errors_name_the_alias(fn: Callable[..., Any], alias: str, name: str) -> Callable[..., Any]:
+    """torch.greater(3, x): torch's parser names the function as it was called, not the op it is an alias of."""
+
+    @functools.wraps(fn)
+    def aliased(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except TypeError as error:
+            if not str(error).startswith(f"{name}("):
+                raise
+            raise TypeError(alias + str(error)[len(name):]) from None
+
+    return aliased
+
+
 def export(namespace: dict[str, Any]) -> None:
     """torch.X for every declared op, and torch.X_ where torch has it, into the package's namespace."""
     for decl in DECLARED.values():
@@ -238,6 +253,8 @@ def export(namespace: dict[str, Any]) -> None:
             continue
         for name in _names(decl):
             function = _tensor_input(_function(decl), name)
+            if name != decl.name:
+                function = _errors_name_the_alias(function, name, decl.name)
             namespace[name] = accepts_out(
                 function, decl.name in _EXACT_OUT_DTYPE, decl.name in _JOINS, _INPUT_DTYPE_OUT.get(decl.name),
                 decl.name in _NUMBER_OUT, name, decl.name in _OUT_NEEDS_DIM) if decl.out else function

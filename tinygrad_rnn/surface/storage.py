@@ -74,10 +74,32 @@ class _Storage:
         return self._flat.tolist()
 
     def __getitem__(self, index: int) -> Any:
-        return self._flat[index].item()
+        return self._flat[self._position(index)].item()
+
+    def _position(self, index: Any) -> int:
+        """An element's position, counted from the end when negative, as torch's checks word it."""
+        if not isinstance(index, (int, np.integer)) or isinstance(index, bool):
+            error = TypeError if isinstance(index, bool) else RuntimeError  # (as torch's: a bool, a TypeError)
+            raise error(f"can't index a <class 'torch.storage.{type(self).__name__}'> with {type(index)}")
+        if not -len(self) <= index < len(self):
+            raise IndexError(f"index {index} out of range for storage of size {len(self)}")
+        return int(index)
 
     def __setitem__(self, index: int, value: Any) -> None:
         self._flat[index] = value
+
+    def fill_(self, value: Any) -> Any:
+        """Every element set to value; the storage itself is returned (and every tensor viewing it changed)."""
+        self._flat[...] = value
+        return self
+
+    def copy_(self, source: Any) -> Any:
+        """source's bytes copied into this storage's, which must hold as many (torch copies bytes, not values)."""
+        mine, theirs = self._flat.view(np.uint8), source._flat.view(np.uint8)
+        if mine.size != theirs.size:
+            raise RuntimeError(f"size does not match, self was {mine.size} bytes but src was {theirs.size} bytes")
+        mine[...] = theirs
+        return self
 
     def __iter__(self) -> Any:
         return iter(self.tolist())
@@ -97,6 +119,21 @@ class UntypedStorage(_Storage):
     def __init__(self, array: np.ndarray) -> None:
         self._flat = storage_array(array).view(np.uint8)
 
+    def __getitem__(self, index: Any) -> Any:
+        if not isinstance(index, slice):
+            return super().__getitem__(index)
+        if index.step not in (None, 1):
+            raise RuntimeError(f"Trying to slice with a step of {index.step}, but only a step of 1 is supported")
+        part = UntypedStorage(self._flat[:0])
+        part._flat = self._flat[index]  # the same bytes, not a copy (the constructor would take the whole root)
+        return part
+
+    def element_size(self) -> int:
+        return 1
+
+    def clone(self) -> UntypedStorage:
+        return UntypedStorage(self._flat.copy())
+
     def _title(self) -> str:
         return "torch.storage.UntypedStorage(device=cpu)"
 
@@ -107,8 +144,47 @@ class TypedStorage(_Storage):
     def __init__(self, array: np.ndarray, dtype: dtypes.dtype) -> None:
         self._flat, self.dtype = storage_array(array), dtype
 
+    def __getitem__(self, index: Any) -> Any:
+        if isinstance(index, slice):
+            raise RuntimeError("slices are only supported in UntypedStorage.__getitem__")
+        return super().__getitem__(index)
+
     def element_size(self) -> int:
         return self._flat.itemsize
+
+    def clone(self) -> TypedStorage:
+        return TypedStorage(self._flat.copy(), self.dtype)
+
+    def _to(self, d: dtypes.dtype) -> TypedStorage:
+        """A copy with elements of dtype d (a copy even when d is the storage's own dtype, as torch's)."""
+        return TypedStorage(self._flat.astype(d.np), d)
+
+    def float(self) -> TypedStorage:
+        return self._to(dtypes.float32)
+
+    def double(self) -> TypedStorage:
+        return self._to(dtypes.float64)
+
+    def half(self) -> TypedStorage:
+        return self._to(dtypes.float16)
+
+    def long(self) -> TypedStorage:
+        return self._to(dtypes.int64)
+
+    def int(self) -> TypedStorage:
+        return self._to(dtypes.int32)
+
+    def short(self) -> TypedStorage:
+        return self._to(dtypes.int16)
+
+    def char(self) -> TypedStorage:
+        return self._to(dtypes.int8)
+
+    def byte(self) -> TypedStorage:
+        return self._to(dtypes.uint8)
+
+    def bool(self) -> TypedStorage:
+        return self._to(dtypes.bool)
 
     def type(self) -> str:
         return f"torch.{self.dtype._legacy}Storage"

@@ -22,7 +22,7 @@ from ..core.function import rename
 from ..core.modes import modes
 from ..core.size import Size, shape_arg
 from ..core.tensor import Tensor
-from ..creation import UNINITIALIZED, _filled, _size, checked_fill, tensor
+from ..creation import UNINITIALIZED, _filled, _is_int, _size, checked_fill, tensor
 from ..determinism import uninitialized
 from ..device import check_cuda_call, check_device, device
 from ..layout import CHANNELS_LAST_ORDER, check_layout, check_memory_format, check_pin_memory, layout, strided
@@ -42,7 +42,7 @@ from .assignment import assignable_number, check_put_dtype, check_value_shape, i
 from .factories import empty_strided
 from .histogram import METHOD_SIGNATURES as HISTOGRAM_METHOD_SIGNATURES
 from .histogram import histogram
-from .legacy import LEGACY_BY_NAME
+from .legacy import LEGACY_BY_NAME, legacy_new
 from .printing import tensor_repr
 from .settings import warn_once
 from .storage import TypedStorage, UntypedStorage, warn_typed_storage_removal
@@ -180,6 +180,20 @@ class TensorMethods:
         if self.dtype.is_floating_point or self._data.size != 1:
             raise TypeError("only integer tensors of a single element can be converted to an index")
         return builtins.int(self._data.reshape(()).item())
+
+    # numpy's side of the bridge, with torch's signatures: numpy 2 passes `copy=` to __array__, and context and
+    # return_scalar to __array_wrap__, only when they accept them, and warns (DeprecationWarning) when they do
+    # not, as with torch's. Programs that run under both print those warnings alike.
+    def __array__(self, dtype: Any = None) -> np.ndarray:
+        """np.array(t), np.asarray(t): the tensor's memory (a copy only to convert to another dtype)."""
+        return self.numpy() if dtype is None else self.numpy().astype(dtype, copy=False)
+
+    def __array_wrap__(self, array: np.ndarray) -> Tensor:
+        """What numpy gives back for a tensor it computed on: np.clip(t, 0, 1), np.sin(t), np.argmax(t) return
+        tensors, as torch's do (a bool result becomes uint8, torch's old workaround, which it keeps)."""
+        if array.dtype == np.bool_:
+            array = array.astype(np.uint8)
+        return Tensor._make(array)
 
     def __format__(self, spec: str) -> str:
         if self._data.ndim == 0:  # as torch: f"{loss}" prints the number, f"{loss:.3f}" formats it
@@ -629,6 +643,10 @@ class TensorMethods:
             return args[0].detach()
         if len(args) == 1 and isinstance(args[0], (list, tuple)) and not isinstance(args[0], Size):
             return tensor(args[0], dtype=self.dtype)
+        if len(args) == 1 and not isinstance(args[0], (list, tuple)) and not _is_int(args[0]):
+            if isinstance(args[0], str):
+                raise TypeError("new(): invalid data type 'str'")
+            return legacy_new(Tensor, self.dtype, args, {})  # an array (memory shared if the dtype fits), or its error
         return Tensor._make(uninitialized(shape_arg(args) if args else (0,), self.dtype.np))
 
     def apply_(self, callable: Any) -> Tensor:
