@@ -314,6 +314,8 @@ from .nn.torch_functions import (  # noqa: E402
     threshold_,
     triplet_margin_loss,
 )
+from math import e, inf, nan, pi  # noqa: E402  (torch.inf, torch.pi, ...: torch re-exports math's constants)
+
 from .random import get_rng_state, randint_like, set_rng_state  # noqa: E402
 from .serialization import load, save
 from .surface.dtype_info import can_cast, finfo, iinfo, promote_types, result_type  # noqa: E402
@@ -538,6 +540,7 @@ __all__ = [
     "dstack",
     "dtype",
     "dtypes",
+    "e",
     "einsum",
     "embedding",
     "empty",
@@ -633,6 +636,7 @@ __all__ = [
     "index_put_",
     "index_reduce",
     "index_select",
+    "inf",
     "inference_mode",
     "initial_seed",
     "inner",
@@ -740,6 +744,7 @@ __all__ = [
     "multiply",
     "mv",
     "mvlgamma",
+    "nan",
     "nan_to_num",
     "nan_to_num_",
     "nanmean",
@@ -769,6 +774,7 @@ __all__ = [
     "pdist",
     "permute",
     "permute_copy",
+    "pi",
     "pinverse",
     "pixel_shuffle",
     "pixel_unshuffle",
