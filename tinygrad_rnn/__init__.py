@@ -2,6 +2,8 @@
 
 `import tinygrad_rnn as torch` runs PyTorch RNN code; see README.md.
 """
+from math import e, inf, nan, pi  # torch.inf, torch.pi, ...: torch re-exports math's constants
+
 from . import import_alias, surface
 
 import_alias.install()  # `sys.modules["torch"] = tinygrad_rnn` then `import torch.nn` finds this package's nn
@@ -314,8 +316,6 @@ from .nn.torch_functions import (  # noqa: E402
     threshold_,
     triplet_margin_loss,
 )
-from math import e, inf, nan, pi  # noqa: E402  (torch.inf, torch.pi, ...: torch re-exports math's constants)
-
 from .random import get_rng_state, randint_like, set_rng_state  # noqa: E402
 from .serialization import load, save
 from .surface.dtype_info import can_cast, finfo, iinfo, promote_types, result_type  # noqa: E402
