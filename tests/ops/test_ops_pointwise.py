@@ -234,3 +234,15 @@ def test_tanh_and_sigmoid_backward_compute_one_minus_y_as_numpy_does_with_the_nu
         else:
             expected = g * (1 - out * out)
     np.testing.assert_array_equal(x.grad.numpy().view(np.uint8), expected.astype(dtype).view(np.uint8))
+
+
+@pytest.mark.parametrize("dtype", ["float16", "float32", "float64"])
+def test_sigmoid_keeps_its_digits_in_the_negative_tail_as_torch(dtype):
+    # 1 / (1 + e^-x) as torch: the form 0.5 tanh(x/2) + 0.5 cancelled (float32 sigmoid(-10) 2e-4 off, sigmoid(-20) 0)
+    torch = require_torch()
+    tails = [-120.0, -30.0, -20.0, -15.0, -10.0, -5.0, -0.5, 0.0, 0.5, 5.0, 15.0, 100.0, np.inf, -np.inf, np.nan]
+    spread = list(np.random.default_rng(3).standard_normal(200) * 8)
+    for values, rtol in ((tails, 0), (spread, 1e-6)):  # (on long inputs torch's vectorized exp is an ulp off at times)
+        ours = tinygrad_rnn.sigmoid(tinygrad_rnn.tensor(values, dtype=getattr(tinygrad_rnn, dtype))).numpy()
+        theirs = torch.sigmoid(torch.tensor(values, dtype=getattr(torch, dtype))).numpy()
+        np.testing.assert_allclose(ours, theirs, rtol=rtol, atol=0)
