@@ -609,8 +609,17 @@ class Elementwise(Function):
 
 
 
+def correctly_rounded_float32(fn: Any) -> Any:
+    """`fn` of a float32 array computed in float64 (then rounded to float32 by the caller): the nearest
+    float32, which torch's vectorized exp gives for all but about 1 in 100 inputs, where numpy's float32
+    exp is an ulp off for 40%. Other dtypes go straight to `fn`."""
+    def via_float64(a: np.ndarray) -> np.ndarray:
+        return fn(a, dtype=np.float64) if a.dtype == np.float32 else fn(a)
+    return via_float64
+
+
 class Exp(Elementwise):
-    numpy_fn = staticmethod(np.exp)
+    numpy_fn = staticmethod(correctly_rounded_float32(np.exp))
     saves = "y"
 
     @staticmethod
