@@ -131,7 +131,7 @@ def softmax_naive(x):
 
 attn_weights_2_naive = softmax_naive(attn_scores_2)
 print("Attention weights:", attn_weights_2_naive)
-print(f"Sum: {attn_weights_2_naive.sum():.4f}")  # torch sums float32 in its own cascade order: 1. there, 1.0000001 in numpy
+print("Sum:", attn_weights_2_naive.sum())
 attn_weights_2 = torch.softmax(attn_scores_2, dim=0)
 print("Attention weights:", attn_weights_2)
 print("Sum:", attn_weights_2.sum())
