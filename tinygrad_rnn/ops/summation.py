@@ -51,10 +51,13 @@ def _sum_run(x: np.ndarray, before: tuple, reduced: int, after: tuple, columns: 
 
 def _in_order(x: np.ndarray) -> np.ndarray:
     """x[..., 0] + x[..., 1] + ... one after the other, from +0 (so a sum of -0s is +0, as torch's)."""
-    total = np.zeros(x.shape[:-1], x.dtype)
-    if x.shape[-1] > 16:  # a long axis: one call (numpy's accumulate adds in order, slowly per element)
-        return np.add.accumulate(x, axis=-1)[..., -1] + total
-    for k in range(x.shape[-1]):  # a short one (the common case): whole slices at a time
+    m = x.shape[-1]
+    if m == 0:
+        return np.zeros(x.shape[:-1], x.dtype)
+    if m > 16:  # a long axis: one call (numpy's accumulate adds in order, slowly per element)
+        return np.add.accumulate(x, axis=-1)[..., -1] + x.dtype.type(0)
+    total = x[..., 0] + x.dtype.type(0)
+    for k in range(1, m):  # a short one (the common case): whole slices at a time
         total = total + x[..., k]
     return total
 
@@ -84,8 +87,15 @@ def _row_sum(x: np.ndarray) -> np.ndarray:
     leftover elements and the other three."""
     n = x.shape[-1]
     size = n // PARTIALS
+    if size == 0:  # all partials are 0: the elements in order
+        return _in_order(x)
     parts = _cascade(np.swapaxes(x[..., :size * PARTIALS].reshape(x.shape[:-1] + (size, PARTIALS)), -1, -2))
-    return _in_order(np.concatenate([parts[..., :1], x[..., size * PARTIALS:], parts[..., 1:]], axis=-1))
+    total = parts[..., 0]
+    for i in range(size * PARTIALS, n):
+        total = total + x[..., i]
+    for k in range(1, PARTIALS):
+        total = total + parts[..., k]
+    return total
 
 
 def _inner_sum(rows: np.ndarray) -> np.ndarray:
@@ -96,7 +106,7 @@ def _inner_sum(rows: np.ndarray) -> np.ndarray:
         return _row_sum(rows)
     vectors = n // lanes
     per_lane = _row_sum(np.swapaxes(rows[..., :vectors * lanes].reshape(rows.shape[:-1] + (vectors, lanes)), -1, -2))
-    return _in_order(np.concatenate([rows[..., vectors * lanes:], per_lane], axis=-1))
+    return _in_order(np.concatenate([rows[..., vectors * lanes:], per_lane], axis=-1) if n % lanes else per_lane)
 
 
 def _whole_sum(row: np.ndarray) -> np.generic:
