@@ -69,7 +69,7 @@ def _cascade(x: np.ndarray) -> np.ndarray:
     size = x.shape[-1]
     power = max(4, (int(size - 1).bit_length() if size > 1 else 0) // 4)
     step = 1 << power
-    if size < step:  # no whole block: the elements in order (the common case, rows of up to 64 * 16)
+    if size < step:  # no whole block: the elements in order (the common case: up to 16 per partial)
         return _in_order(x)
     whole = size // step * step
     tail = _in_order(x[..., whole:])
