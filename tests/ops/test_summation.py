@@ -53,3 +53,18 @@ def test_orders_it_does_not_know_are_left_to_numpy():
     assert torch_order_sum(x.transpose(2, 1, 0), (0,)) is None  # not contiguous
     assert torch_order_sum(np.ones(40000, np.float32), (0,)) is None  # a whole sum torch splits between threads
     assert torch_order_sum(np.ones(5, np.float16), (0,)) is None
+
+
+@pytest.mark.parametrize(("shape", "dim"), [((6,), None), ((64, 5), -1), ((8, 16), -1), ((16, 8), 0), ((4, 50, 3), 1),
+                                            ((5000,), None)])
+@pytest.mark.parametrize("reduction", ["var", "std"])
+def test_float32_var_and_std_are_torchs_bit_for_bit(reduction, shape, dim):
+    # torch accumulates them in double and rounds once (the square root too): float32 sums of squares
+    # differed from it in about half of all results
+    torch = require_torch()
+    x = (np.random.default_rng(shape[0]).standard_normal(shape) * 3 + 1).astype(np.float32)
+    kwargs = {} if dim is None else {"dim": dim}
+    ours = getattr(tinygrad_rnn.tensor(x), reduction)(**kwargs)
+    theirs = getattr(torch.tensor(x), reduction)(**kwargs)
+    assert ours.dtype == tinygrad_rnn.float32
+    np.testing.assert_array_equal(ours.numpy(), theirs.numpy())
