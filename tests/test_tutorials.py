@@ -283,6 +283,14 @@ def test_cudnn_flags_set_the_given_flags_and_default_the_rest_within_the_block()
     assert seen[0] == seen[1]
 
 
+def test_math_constants_are_torchs():
+    torch = require_torch()
+    for name in ("inf", "nan", "pi", "e"):
+        ours, theirs = getattr(tinygrad_rnn, name), getattr(torch, name)
+        assert type(ours) is type(theirs) and (ours == theirs or ours != ours and theirs != theirs), name
+    masked = tinygrad_rnn.zeros(2, 2).masked_fill(tinygrad_rnn.eye(2).bool(), -tinygrad_rnn.inf)
+    assert masked.tolist() == [[-float("inf"), 0.0], [0.0, -float("inf")]]
+
 if __name__ == "__main__":  # show both outputs of one program
     import difflib
 

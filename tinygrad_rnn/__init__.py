@@ -2,6 +2,8 @@
 
 `import tinygrad_rnn as torch` runs PyTorch RNN code; see README.md.
 """
+from math import e, inf, nan, pi  # torch.inf, torch.pi, ...: torch re-exports math's constants
+
 from . import import_alias, surface
 
 import_alias.install()  # `sys.modules["torch"] = tinygrad_rnn` then `import torch.nn` finds this package's nn

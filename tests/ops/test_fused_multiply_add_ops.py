@@ -10,6 +10,7 @@ import pytest
 from helpers import require_torch
 
 import tinygrad_rnn
+from tinygrad_rnn.ops import pointwise
 
 N = 20000
 
@@ -117,3 +118,18 @@ def test_lerp_by_a_tensor_is_one_node_with_torchs_gradients():
     assert results[0][0] == results[1][0]
     for theirs, ours in zip(results[0][1], results[1][1]):
         np.testing.assert_allclose(ours, theirs, rtol=1e-12, atol=1e-14)
+
+
+
+@pytest.mark.parametrize(("name", "dtype"), [("tanh", np.float32), ("sigmoid", np.float32), ("sigmoid", np.float64)])
+def test_tanh_and_sigmoid_backward_round_as_torchs_kernels(name, dtype):
+    """From the same output y: tanh's backward is g * fma(-y, y, 1) (near |y| = 1 a rounded y*y was many
+    ulps off: SGD at lr=10 on tanh(w)^2 left torch's path within 20 steps); sigmoid's is (g * (1 - y)) * y,
+    in that order. (The forward y itself may differ by an ulp: numpy's libm is not torch's. float64 tanh
+    keeps the plain 1 - y*y, see TanhBackward.)"""
+    torch = require_torch()
+    x, g = _arrays(dtype, 2)
+    y = np.tanh(3 * x) if name == "tanh" else 1 / (1 + np.exp(-3 * x))  # into the flat tails, where 1 - y^2 cancels
+    ours = getattr(pointwise, name.capitalize() + "Backward").apply(tinygrad_rnn.tensor(g), tinygrad_rnn.tensor(y))
+    theirs = getattr(torch.ops.aten, name + "_backward")(torch.tensor(g), torch.tensor(y))
+    np.testing.assert_array_equal(ours.numpy(), theirs.numpy())

@@ -75,3 +75,18 @@ def test_matrix_product_over_one_column_keeps_negative_zeros_as_torchs_mm():
             products = (a @ b, m.mm(a, b), m.matmul(b.t(), a.t()), m.bmm(a[None], b[None]))
             signs.append([m.signbit(p).tolist() for p in products])
     assert signs[:2] == signs[2:]
+
+
+@pytest.mark.parametrize("shape", [(64, 10), (8, 8, 10), (3, 10)])
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_linear_bias_gradient_is_torchs_bit_for_bit(shape, dtype):
+    # addmm sums a bias row's gradient over the rows itself, in torch's order (numpy's differed in 80% of elements)
+    torch = require_torch()
+    rng = np.random.default_rng(0)
+    x, g = rng.standard_normal(shape).astype(dtype), rng.standard_normal(shape[:-1] + (5,)).astype(dtype)
+    grads = []
+    for m in (tinygrad_rnn, torch):
+        layer = m.nn.Linear(10, 5, dtype=getattr(m, dtype))
+        layer(m.tensor(x)).backward(m.tensor(g))
+        grads.append(layer.bias.grad.numpy())
+    np.testing.assert_array_equal(*grads)

@@ -11,6 +11,7 @@ import pytest
 from helpers import check_error, check_parity, require_torch
 
 import tinygrad_rnn
+from tinygrad_rnn.ops import warn_once
 
 RNG = np.random.default_rng(0)
 X = RNG.standard_normal((3, 4))
@@ -77,10 +78,34 @@ def test_meshgrid_and_cartesian_prod(indexing):
     check_parity(lambda m, *ts: m.cartesian_prod(*ts), [a, b, c])
 
 
-def test_meshgrid_without_indexing_warns_as_torch_and_uses_ij():
-    with pytest.warns(UserWarning, match="indexing argument"):
+def test_meshgrid_without_indexing_warns_as_torch_and_uses_ij(monkeypatch):
+    monkeypatch.setattr(warn_once, "_WARNED", set())  # as in a fresh process
+    with pytest.warns(UserWarning, match="indexing argument") as ours:
         grids = tinygrad_rnn.meshgrid(tinygrad_rnn.ones(2), tinygrad_rnn.ones(3))
     assert grids[0].shape == (2, 3)
+    torch = require_torch()
+    torch.set_warn_always(True)  # torch's own once-per-process state may be used up by earlier tests
+    try:
+        with pytest.warns(UserWarning) as theirs:
+            torch.meshgrid(torch.ones(2), torch.ones(3))
+    finally:
+        torch.set_warn_always(False)
+    assert [str(w.message) for w in ours] == [str(w.message) for w in theirs]
+
+
+def test_meshgrid_warns_once_per_process_as_torch(monkeypatch):
+    monkeypatch.setattr(warn_once, "_WARNED", set())
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        for _ in range(3):
+            tinygrad_rnn.meshgrid(tinygrad_rnn.ones(2), tinygrad_rnn.ones(3))
+        assert len(caught) == 1
+        tinygrad_rnn.set_warn_always(True)
+        try:
+            tinygrad_rnn.meshgrid(tinygrad_rnn.ones(2), tinygrad_rnn.ones(3))
+        finally:
+            tinygrad_rnn.set_warn_always(False)
+        assert len(caught) == 2
 
 
 def test_broadcast_tensors_shapes_and_to():

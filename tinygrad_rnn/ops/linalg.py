@@ -339,6 +339,7 @@ class AddMm(Function):
     @staticmethod
     def forward(ctx, input, mat1, mat2):
         ctx.save_for_backward(mat1, mat2)
+        ctx.input_shape = input._data.shape
         return Tensor._make(np.add(product(mat1._data, mat2._data), input._data))
 
     @staticmethod
@@ -346,7 +347,7 @@ class AddMm(Function):
         mat1, mat2 = ctx.saved_tensors
         # (mat1^T g is computed as (g^T mat1)^T: mat2 is usually W.t(), and this way W's gradient
         # comes out of the product in W's own layout)
-        return (g if ctx.needs_input_grad[0] else None,
+        return (_bias_grad(g, ctx.input_shape) if ctx.needs_input_grad[0] else None,
                 MatMulNT.apply(g, mat2) if ctx.needs_input_grad[1] else None,
                 MatMulTN.apply(g, mat1).t() if ctx.needs_input_grad[2] else None)
 
@@ -357,6 +358,16 @@ class AddMm(Function):
         return _sum_present((t_input.expand(rows_by_columns) if given(t_input) else None, None),
                             (MatMul.apply(t_mat1, mat2) if given(t_mat1) else None, mat2),
                             (MatMul.apply(mat1, t_mat2) if given(t_mat2) else None, mat1))
+
+
+def _bias_grad(g: Tensor, shape: tuple) -> Tensor:
+    """addmm's gradient for a bias row, (n,) or (1, n): g summed over its rows here, with the float sum
+    in torch's order (ops/summation.py), as torch's node does; any other shape is the engine's to sum."""
+    if len(shape) == 1 and g.shape[1:] == shape:
+        return g.sum(0)
+    if shape == (1,) + g.shape[1:]:
+        return g.sum(0, keepdim=True)
+    return g
 
 
 @op(inplace=True, out=True, samples=_arrays_of(((3, 4), (2, 3, 5), (2, 5, 4)), ((3, 4), (1, 3, 2), (1, 2, 4))))

@@ -24,6 +24,7 @@ from .decompositions import svdvals
 from .pointwise import Div, exp, maximum, minimum, where
 from .promotion import HALF_STEP, in_float32_for_half
 from .shape import Expand, Gather, Reshape, gather_along, normalize_dim, normalize_dims, wrap_dim
+from .summation import torch_order_sum
 
 
 def kept_shape(shape: tuple, dims: tuple) -> tuple:
@@ -31,12 +32,20 @@ def kept_shape(shape: tuple, dims: tuple) -> tuple:
     return tuple(1 if i in dims else n for i, n in enumerate(shape))
 
 
+def sum_array(a: np.ndarray, dims: tuple, keepdim: bool) -> np.ndarray:
+    """a summed over dims: in torch's order where ops/summation.py knows it (float32 and float64
+    then round as torch's do), else by numpy."""
+    total = torch_order_sum(a, dims)
+    if total is None:  # np.add.reduce is what ndarray.sum calls, less its Python wrapper (speed)
+        return np.add.reduce(a, axis=dims, dtype=a.dtype, keepdims=keepdim)
+    return total.reshape(kept_shape(a.shape, dims)) if keepdim else total
+
+
 class Sum(Function):
     @staticmethod
     def forward(ctx, x, dims, keepdim):
         ctx.in_shape, ctx.dims, ctx.keepdim = x._data.shape, dims, keepdim
-        # np.add.reduce is what ndarray.sum calls, less its Python wrapper (speed); _make wraps a number
-        return Tensor._make(np.add.reduce(x._data, axis=dims, dtype=x._data.dtype, keepdims=keepdim))
+        return Tensor._make(sum_array(x._data, dims, keepdim))  # (_make wraps a number)
 
     @staticmethod
     def backward(ctx, g):  # every input element contributed once: spread g back over the dims
@@ -58,8 +67,12 @@ class Mean(Function):
         ctx.dims, ctx.keepdim = dims, keepdim
         ctx.count = int(np.prod([x.shape[d] for d in dims]))
         with np.errstate(invalid="ignore", divide="ignore"):  # the mean of nothing is nan, as torch
-            y = np.mean(x._data, axis=dims, keepdims=keepdim) if ctx.count else np.sum(
-                x._data, axis=dims, keepdims=keepdim) * np.nan
+            if not ctx.count:
+                y = np.sum(x._data, axis=dims, keepdims=keepdim) * np.nan
+            elif x._data.dtype.kind == "f" and x._data.dtype.itemsize >= 4:  # torch's CPU mean: the sum, divided
+                y = sum_array(x._data, dims, keepdim) / x._data.dtype.type(ctx.count)
+            else:
+                y = np.mean(x._data, axis=dims, keepdims=keepdim)
         return Tensor._make(np.asarray(y, dtype=x._data.dtype))
 
     @staticmethod
@@ -505,7 +518,7 @@ class StandardDeviation(Function):
 
     @staticmethod
     def forward(ctx, x, dims, keepdim, denominator):
-        out = Tensor._make(np.sqrt(_variance_value(x, dims, keepdim, denominator)._data))
+        out = _variance_value(x, dims, keepdim, denominator, sqrt=True)
         ctx.save_for_backward(x, out)  # the output itself, so double backward sees std depend on x
         ctx.dims, ctx.keepdim, ctx.denominator = dims, keepdim, denominator
         return out
@@ -522,10 +535,18 @@ class StandardDeviation(Function):
         return _half_over(tangent * _two_over(ctx.denominator), out)
 
 
-def _variance_value(x: Tensor, dims: tuple, keepdim: bool, denominator: int) -> Tensor:
+def _variance_value(x: Tensor, dims: tuple, keepdim: bool, denominator: int, sqrt: bool = False) -> Tensor:
+    """The variance (its square root with `sqrt`). torch accumulates a float32 variance in double and
+    rounds once at the end, the square root included: so here, in float64 (the float32 sums of squares
+    left ~half of all results an ulp off torch's, and the square root of the rounded variance ~5%)."""
+    if x._data.dtype == np.float32:
+        wide = Tensor._make(x._data.astype(np.float64))
+        value = _variance_value(wide, dims, keepdim, denominator)._data
+        return Tensor._make(np.asarray(np.sqrt(value) if sqrt else value).astype(np.float32))
     centered = x - x.mean(dims, keepdim=True)
     squares = (centered * centered).sum(dims, keepdim=keepdim)
-    return squares / denominator if denominator else squares * float("nan")
+    value = squares / denominator if denominator else squares * float("nan")
+    return Tensor._make(np.sqrt(value._data)) if sqrt else value
 
 
 def _two_over(denominator: int) -> float:

@@ -4,7 +4,6 @@ from __future__ import annotations
 import builtins
 import itertools
 import re
-import warnings
 from collections.abc import Sequence
 from typing import Any
 
@@ -37,6 +36,7 @@ from ..device import check_device
 from ..layout import check_layout
 from .declare import Sample, binary, op
 from .pointwise import where
+from .warn_once import warn_once
 
 
 def normalize_dim(dim: Any, ndim: int) -> int:
@@ -1928,8 +1928,9 @@ def meshgrid(*tensors: Any, indexing: Any = None) -> tuple:
     if not tensors:
         raise RuntimeError("meshgrid expects a non-empty TensorList")
     if indexing is None:
-        warnings.warn("torch.meshgrid: in an upcoming release, it will be required to pass the indexing argument.",
-                      UserWarning, stacklevel=2)
+        warn_once("meshgrid indexing", "torch.meshgrid: in an upcoming release, it will be required to pass the "
+                  "indexing argument. (Triggered internally at "
+                  "/__w/pytorch/pytorch/aten/src/ATen/native/TensorShape.cpp:4215.)")
         indexing = "ij"
     if indexing not in ("ij", "xy"):
         raise RuntimeError(f"torch.meshgrid: indexing must be one of \"xy\" or \"ij\", but received: {indexing}")

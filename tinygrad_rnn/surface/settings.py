@@ -18,14 +18,8 @@ from ..core.modes import set_anomaly
 from ..core.tensor import Tensor
 from ..determinism import DETERMINISM
 from ..device import check_device
+from ..ops.warn_once import ALWAYS, warn_once
 from .legacy import LEGACY_BY_NAME
-
-
-class _Settings:
-    warn_always = False
-
-
-_SETTINGS = _Settings()
 
 
 def _bool_arg(fn: str, name: str, value: Any, position: int | None = 1) -> bool:
@@ -102,11 +96,11 @@ def set_warn_always(b: bool, /) -> None:
     """On: the warnings torch gives once per process (`warn_once` here) are given every time."""
     if not isinstance(b, bool):
         raise RuntimeError(f"setWarnOnlyOnce expects a bool, but got {type_name(b)}")
-    _SETTINGS.warn_always = b
+    ALWAYS.on = b
 
 
 def is_warn_always_enabled() -> bool:
-    return _SETTINGS.warn_always
+    return ALWAYS.on
 
 
 def set_anomaly_enabled(enabled: bool, check_nan: bool = True) -> None:
@@ -128,17 +122,6 @@ def typename(obj: Any, /) -> str:
     else:
         module, qualname = type(obj).__module__ or "", type(obj).__qualname__
     return qualname if module in ("", "builtins") else f"{module}.{qualname}"
-
-
-_WARNED: set = set()
-
-
-def warn_once(key: str, message: str) -> None:
-    """torch's TORCH_WARN_ONCE: the first time in the process only, or every time after set_warn_always(True)."""
-    if key in _WARNED and not _SETTINGS.warn_always:
-        return
-    _WARNED.add(key)
-    warnings.warn(message, UserWarning, stacklevel=3)
 
 
 def set_default_tensor_type(t: Any, /) -> None:

@@ -1,0 +1,70 @@
+"""float sums and means add up in torch's order (ops/summation.py), so they round as torch's do."""
+import numpy as np
+import pytest
+from helpers import require_torch
+
+import tinygrad_rnn
+from tinygrad_rnn.ops.summation import torch_order_sum
+
+CASES = [((5,), None), ((9,), None), ((100,), None), ((3000,), None), ((4, 7), 1), ((4, 7), 0), ((4, 7), (0, 1)),
+         ((6, 33), -1), ((33, 6), 0), ((33, 40), 0), ((5, 70, 3), 1), ((5, 70, 9), 1), ((2, 3, 50), (1, 2)),
+         ((50, 3, 2), (0, 1)), ((2, 3, 4, 5), 1), ((1000, 100), 1), ((1000, 100), 0), ((7, 1), 0), ((64, 5), None)]
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize(("shape", "dim"), CASES)
+@pytest.mark.parametrize("reduction", ["sum", "mean"])
+def test_sum_and_mean_are_torchs_bit_for_bit(reduction, shape, dim, dtype):
+    torch = require_torch()
+    x = np.random.default_rng(len(shape) * 100 + shape[0]).standard_normal(shape).astype(dtype) * 10
+    kwargs = {} if dim is None else {"dim": dim, "keepdim": True}
+    ours = getattr(tinygrad_rnn.tensor(x), reduction)(**kwargs)
+    theirs = getattr(torch.tensor(x), reduction)(**kwargs)
+    assert ours.shape == theirs.shape and ours.dtype.itemsize == theirs.dtype.itemsize
+    np.testing.assert_array_equal(ours.numpy(), theirs.numpy())
+
+
+def test_a_softmax_written_by_hand_sums_to_one_as_torchs():
+    # the LLM-from-scratch book's naive softmax: numpy's pairwise order gave 1.0000001, torch's prints tensor(1.)
+    torch = require_torch()
+    inputs = [[0.43, 0.15, 0.89], [0.55, 0.87, 0.66], [0.57, 0.85, 0.64], [0.22, 0.58, 0.33], [0.77, 0.25, 0.10],
+              [0.05, 0.80, 0.55]]
+    printed = []
+    for m in (tinygrad_rnn, torch):
+        x = m.tensor(inputs)
+        e = m.exp(x @ x[1])
+        printed.append(repr((e / e.sum(dim=0)).sum()))
+    assert printed[0] == printed[1]
+
+
+def test_signed_zeros_infinities_and_nan_as_torch_without_warnings():
+    torch = require_torch()
+    for values in ([-0.0], [-0.0] * 9, [np.inf, -np.inf], [np.nan, 1.0], [3e38] * 10):
+        x = np.array(values, np.float32)
+        with np.errstate(all="raise"):
+            ours = tinygrad_rnn.tensor(x).sum().numpy()
+        theirs = torch.tensor(x).sum().numpy()
+        assert ours.tobytes() == theirs.tobytes() or np.isnan(ours) and np.isnan(theirs)
+
+
+def test_orders_it_does_not_know_are_left_to_numpy():
+    x = np.ones((4, 5, 6), np.float32)
+    assert torch_order_sum(x, (0, 2)) is None  # not one run of dims
+    assert torch_order_sum(x.transpose(2, 1, 0), (0,)) is None  # not contiguous
+    assert torch_order_sum(np.ones(40000, np.float32), (0,)) is None  # a whole sum torch splits between threads
+    assert torch_order_sum(np.ones(5, np.float16), (0,)) is None
+
+
+@pytest.mark.parametrize(("shape", "dim"), [((6,), None), ((64, 5), -1), ((8, 16), -1), ((16, 8), 0), ((4, 50, 3), 1),
+                                            ((5000,), None)])
+@pytest.mark.parametrize("reduction", ["var", "std"])
+def test_float32_var_and_std_are_torchs_bit_for_bit(reduction, shape, dim):
+    # torch accumulates them in double and rounds once (the square root too): float32 sums of squares
+    # differed from it in about half of all results
+    torch = require_torch()
+    x = (np.random.default_rng(shape[0]).standard_normal(shape) * 3 + 1).astype(np.float32)
+    kwargs = {} if dim is None else {"dim": dim}
+    ours = getattr(tinygrad_rnn.tensor(x), reduction)(**kwargs)
+    theirs = getattr(torch.tensor(x), reduction)(**kwargs)
+    assert ours.dtype == tinygrad_rnn.float32
+    np.testing.assert_array_equal(ours.numpy(), theirs.numpy())
