@@ -1,6 +1,8 @@
 """Named regressions from the wide differential fuzz run of the tensor-level and training-stack families
 (tests/fuzz/report.py -n 400): each case once returned something else than torch, accepted garbage, or
 raised another kind of error. (The nn families' regressions live in test_bad_input_regressions.py.)"""
+import warnings
+
 import numpy as np
 import pytest
 from helpers import check_error, check_parity, require_torch
@@ -913,13 +915,31 @@ def test_gather_and_scatter_read_0d_tensors_and_empty_indices_as_torch():
 
 
 def test_where_takes_a_uint8_condition_and_a_condition_alone_as_torch():
-    """torch warns for a uint8 condition (deprecated) and reads it as nonzero; where(condition) is
-    nonzero(condition, as_tuple=True)."""
+    """torch warns for a uint8 condition (deprecated; once per process, every time under set_warn_always) and
+    reads it as nonzero; where(condition) is nonzero(condition, as_tuple=True)."""
     def run(m):
-        with pytest.warns(UserWarning, match="uint8 condition"):
-            chosen = m.where(m.tensor([2, 0], dtype=m.uint8), m.ones(2), 0.0)
+        m.set_warn_always(True)
+        try:
+            with pytest.warns(UserWarning, match="uint8 condition"):
+                chosen = m.where(m.tensor([2, 0], dtype=m.uint8), m.ones(2), 0.0)
+        finally:
+            m.set_warn_always(False)
         return [chosen, *m.where(m.tensor([[2.0, 0.0]])), *m.where(m.tensor(2.0)), *m.where(m.tensor([True, False]))]
     check_parity(run)
+
+
+def test_where_warns_for_a_uint8_condition_once_per_process_as_torch():
+    torch = require_torch()
+
+    def warned(m):
+        condition = m.tensor([2, 0], dtype=m.uint8)
+        m.where(condition, m.ones(2), 0.0)  # the first in the process, if no test before did it
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            m.where(condition, m.ones(2), 0.0)
+        return [str(w.message) for w in caught]
+
+    assert warned(tinygrad_rnn) == warned(torch) == []
 
 
 @pytest.mark.parametrize("call", [

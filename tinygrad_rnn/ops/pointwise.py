@@ -10,7 +10,6 @@ input's shape, so no backward here un-broadcasts by hand.
 from __future__ import annotations
 
 import math
-import warnings
 from typing import Any
 
 import numpy as np
@@ -42,6 +41,7 @@ from .promotion import (
 from .promotion import array_of as _arr
 from .promotion import cast_operand as _cast
 from .promotion import check_broadcast as _check_broadcast
+from .warn_once import warn_once
 
 
 def _quiet() -> np.errstate:
@@ -1308,8 +1308,8 @@ def where(condition: Any, input: Any = _ONLY_CONDITION, other: Any = _ONLY_CONDI
         data = condition._data if condition.ndim else condition._data.reshape(1)
         return tuple(Tensor._make(w.astype(np.int64)) for w in np.nonzero(data))
     if isinstance(condition, Tensor) and condition.dtype is dtypes.uint8:
-        warnings.warn("where received a uint8 condition tensor. This behavior is deprecated and will be removed in a "
-                      "future version of PyTorch. Use a boolean condition instead.", UserWarning, stacklevel=3)
+        warn_once("where uint8", "where received a uint8 condition tensor. This behavior is deprecated and will be "
+                  "removed in a future version of PyTorch. Use a boolean condition instead.")  # once, as torch
         condition = Tensor._make(condition._data != 0)
     if not isinstance(condition, Tensor) or condition.dtype is not dtypes.bool:
         got = condition.dtype._legacy if isinstance(condition, Tensor) else type(condition).__name__

@@ -4,6 +4,7 @@ from __future__ import annotations
 import builtins
 import itertools
 import re
+import warnings
 from collections.abc import Sequence
 from typing import Any
 
