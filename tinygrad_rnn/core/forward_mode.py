@@ -46,6 +46,7 @@ def apply_with_tangents(ctx: Any, args: tuple) -> Any:
     if all(t is None for t in tangents):
         return ctx._run(args)
     modes.dual_level = None  # the op's forward and its rule compute on primals only
+    ctx.with_tangents = True  # (forward then saves what the rule reads, not only what backward does)
     try:
         out = ctx._run(args)
         outputs = out if isinstance(out, tuple) else (out,)

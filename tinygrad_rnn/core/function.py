@@ -73,6 +73,7 @@ class Function:
     input_meta: tuple = ()
     needs_input_grad: tuple = ()
     materialize_grads = True
+    with_tangents = False  # forward runs for forward-mode AD too (its jvp rule will read what forward saved)
     _saved: tuple | None = ()
     _saved_versions: tuple = ()
     _non_differentiable: tuple = ()

@@ -36,8 +36,8 @@ NATIVE_BACKWARD: set[type] = {
 def _matmul(ctx: Any, g: Tensor) -> Any:
     """g @ b^T and a^T @ g broadcast over g's batch dimension when both operands are matrices;
     with a vector operand matmul's backward reshapes g to a fixed shape: the loop takes it."""
-    a, b = ctx.saved_tensors
-    if a.ndim < 2 or b.ndim < 2:
+    a, b = ctx.saved_tensors  # (an operand whose partner needs no gradient is not saved)
+    if len(ctx.shapes[0]) < 2 or len(ctx.shapes[1]) < 2:
         return None
     return (linalg.MatMulNT.apply(g, b) if ctx.needs_input_grad[0] else None,
             linalg.MatMulTN.apply(a, g) if ctx.needs_input_grad[1] else None)

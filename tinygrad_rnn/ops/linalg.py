@@ -38,14 +38,15 @@ class MatMul(Function):
 
     @staticmethod
     def forward(ctx, a, b):
-        ctx.save_for_backward(a, b)
+        ctx.save_for_backward(*_saved_for_the_other(ctx, a, b))
+        ctx.shapes = (a._data.shape, b._data.shape)
         return Tensor._make(product(a._data, b._data))  # (_make wraps the number a 1-D @ 1-D gives)
 
     @staticmethod
     def backward(ctx, g):
         # dA = G @ B^T and dB = A^T @ G; the engine sums broadcast batch dims away.
         a, b = ctx.saved_tensors
-        if a._data.ndim == 1 or b._data.ndim == 1:
+        if len(ctx.shapes[0]) == 1 or len(ctx.shapes[1]) == 1:
             return _vector_matmul_backward(ctx, a, b, g)
         return (MatMulNT.apply(g, b) if ctx.needs_input_grad[0] else None,
                 MatMulTN.apply(a, g) if ctx.needs_input_grad[1] else None)
@@ -56,19 +57,27 @@ class MatMul(Function):
         return _sum_present((MatMul.apply(ta, b) if given(ta) else None, b), (MatMul.apply(a, tb) if given(tb) else None, a))
 
 
-def _vector_matmul_backward(ctx: MatMul, a: Tensor, b: Tensor, g: Tensor) -> tuple:
+def _saved_for_the_other(ctx: Function, a: Tensor, b: Tensor) -> tuple:
+    """What a product saves, as torch: each operand only for the other's gradient (an operand saved for nothing
+    would make an in-place change to it, an optimizer step on a weight fed a constant input, an error in
+    backward); both under forward-mode AD, whose rule reads both."""
+    both = ctx.with_tangents
+    return a if both or b._requires_grad else None, b if both or a._requires_grad else None
+
+
+def _vector_matmul_backward(ctx: MatMul, a: Tensor | None, b: Tensor | None, g: Tensor) -> tuple:
     """MatMul's backward when an operand is 1-D: a 1-D `a` is a row (1, k), a 1-D `b` a column (k, 1)."""
-    a2 = a.unsqueeze(0) if a.ndim == 1 else a
-    b2 = b.unsqueeze(-1) if b.ndim == 1 else b
-    batch = np.broadcast_shapes(a2.shape[:-2], b2.shape[:-2])
-    g2 = g.reshape(batch + (a2.shape[-2], b2.shape[-1]))
+    a_shape = (1,) + ctx.shapes[0] if len(ctx.shapes[0]) == 1 else ctx.shapes[0]
+    b_shape = ctx.shapes[1] + (1,) if len(ctx.shapes[1]) == 1 else ctx.shapes[1]
+    batch = np.broadcast_shapes(a_shape[:-2], b_shape[:-2])
+    g2 = g.reshape(batch + (a_shape[-2], b_shape[-1]))
     ga = gb = None
     if ctx.needs_input_grad[0]:
-        ga = MatMulNT.apply(g2, b2)
-        ga = ga.squeeze(-2) if a.ndim == 1 else ga
+        ga = MatMulNT.apply(g2, b.unsqueeze(-1) if b.ndim == 1 else b)
+        ga = ga.squeeze(-2) if len(ctx.shapes[0]) == 1 else ga
     if ctx.needs_input_grad[1]:
-        gb = MatMulTN.apply(a2, g2)
-        gb = gb.squeeze(-1) if b.ndim == 1 else gb
+        gb = MatMulTN.apply(a.unsqueeze(0) if a.ndim == 1 else a, g2)
+        gb = gb.squeeze(-1) if len(ctx.shapes[1]) == 1 else gb
     return ga, gb
 
 
@@ -338,7 +347,7 @@ class AddMm(Function):
 
     @staticmethod
     def forward(ctx, input, mat1, mat2):
-        ctx.save_for_backward(mat1, mat2)
+        ctx.save_for_backward(*_saved_for_the_other(ctx, mat1, mat2))
         ctx.input_shape = input._data.shape
         return Tensor._make(np.add(product(mat1._data, mat2._data), input._data))
 

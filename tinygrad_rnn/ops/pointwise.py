@@ -281,7 +281,11 @@ class Mul(Function):
 
     @staticmethod
     def forward(ctx, a, b):
-        ctx.save_for_backward(a, b)
+        # each operand only for the other's gradient, as torch saves them: one saved for nothing would make an
+        # in-place change to it (an optimizer step on a weight times a constant input) an error in backward
+        both = ctx.with_tangents  # forward-mode AD's rule reads both
+        ctx.save_for_backward(a if both or getattr(b, "_requires_grad", False) else None,
+                              b if both or getattr(a, "_requires_grad", False) else None)
         return Tensor._make(by_number_in_float32(np.multiply, _arr(a), _arr(b)))
 
     @staticmethod
