@@ -50,6 +50,10 @@ from .storage import TypedStorage, UntypedStorage, warn_typed_storage_removal
 _OPERANDS = (Tensor, builtins.bool, builtins.int, builtins.float, complex, np.ndarray, np.generic)
 
 
+def _false(self: Tensor) -> bool:
+    return False
+
+
 def _converts_to(dtype: dtypes.dtype, name: str) -> Any:
     """The conversion method `t.<name>()`: `t.to(dtype)`, memory_format passed on."""
     def convert(self: Tensor, *, memory_format: Any = None) -> Tensor:
@@ -114,6 +118,30 @@ class TensorMethods:
     @property
     def is_cuda(self) -> bool:
         return False
+
+    # torch's flags for the kinds of tensor this library has not (sparse, quantized, nested, meta, mkldnn) and
+    # the devices it does not run on: all False for a dense CPU tensor
+    is_sparse = is_sparse_csr = is_quantized = is_meta = is_mkldnn = is_nested = property(_false)
+    is_xpu = is_mps = is_ipu = is_xla = is_vulkan = is_mtia = property(_false)
+
+    def is_conj(self) -> bool:  # a real tensor is never a lazily conjugated view, nor a negated one
+        return False
+
+    def is_neg(self) -> bool:
+        return False
+
+    def resolve_conj(self) -> Tensor:
+        return self
+
+    def resolve_neg(self) -> Tensor:
+        return self
+
+    def is_shared(self) -> bool:
+        return False
+
+    def to_dense(self, dtype: Any = None, *, masked_grad: Any = None) -> Tensor:
+        """A dense tensor is its own dense form (in `dtype` when one is given)."""
+        return self if dtype is None else self.to(dtype)
 
     def is_contiguous(self, *, memory_format: Any = None) -> bool:
         """Whether the elements lie in memory in the order `memory_format` names (row-major by default)."""
