@@ -1198,3 +1198,13 @@ def test_casts_out_of_range_are_silent_as_in_torch():
 def test_size_and_stride_of_a_dim_check_it_as_torch(call):
     """A 0-d tensor has no dim 0 (its size(0) was 1); stride(dim) wraps and checks dim as size(dim) does."""
     check_error(call)
+
+
+@pytest.mark.parametrize("reduce", [np.all, np.any])
+def test_numpy_reductions_of_a_tensor_fail_with_torchs_error_type(reduce):
+    """numpy's all/any call Tensor.all(axis=None, out=None): no overload takes those (our explanation of the
+    empty signature `()` used to crash with a ValueError)."""
+    torch = require_torch()
+    for lib in (torch, tinygrad_rnn):
+        with pytest.raises(TypeError, match="received an invalid combination of arguments"):
+            reduce(lib.ones(2))

@@ -136,10 +136,10 @@ def _why_not(signature: str, args: tuple, kwargs: dict) -> str:
     """torch's explanation under a signature with as many parameters as the call has arguments. Its checker
     only knows the types of the parameters without a default: every other argument is marked (!type!), and
     every keyword naming one of them is called incorrect."""
-    params = signature[1:-1].split(", ")
+    params = [p for p in signature[1:-1].split(", ") if p]  # ("()" has none)
     if len(args) + len(kwargs) != len(params):
         return ""
-    required = [p.rsplit(" ", 1) for p in params if " = " not in p]  # [(type, name)]
+    required = [p.rsplit(" ", 1) for p in params if " = " not in p and p != "*"]  # [(type, name)]
     if kwargs:
         incorrect = [k for k in reversed(kwargs) if k not in {name for _, name in required}]  # (torch's order)
         return "\n      didn't match because some of the keywords were incorrect: " + ", ".join(incorrect)
