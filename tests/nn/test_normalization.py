@@ -167,3 +167,26 @@ def test_instance_norm_with_eps_0_of_a_constant_gives_the_bias_as_torch(shape, d
 def test_instance_norm_running_stats_of_an_empty_integer_batch_refuse_as_torch(shape):
     check_error(lambda m: m.nn.InstanceNorm2d(shape[1] or 1, affine=False, track_running_stats=True)(
         m.zeros(shape, dtype=m.int64)))
+
+
+def test_instance_norm_of_an_empty_integer_batch_as_torch():
+    """With a weight the output is float and the running statistics stay as they were; without one the running
+    statistics' mean refuses the integer input; with neither the output keeps the input's dtype."""
+    torch = require_torch()
+
+    def run(lib):
+        x = lib.zeros(3, 3, 0, 2, dtype=lib.int64)
+        results = []
+        for make in (lambda: lib.nn.LazyInstanceNorm2d(affine=True, track_running_stats=True),
+                     lambda: lib.nn.InstanceNorm2d(3, affine=True, track_running_stats=True),
+                     lambda: lib.nn.InstanceNorm2d(3, track_running_stats=True), lambda: lib.nn.InstanceNorm2d(3)):
+            m = make()
+            try:
+                out = m(x)
+                results.append((tuple(out.shape), str(out.dtype), getattr(m, "running_mean", None) is None or
+                                m.running_mean.tolist()))
+            except RuntimeError as e:
+                results.append(str(e))
+        return results
+
+    assert run(tinygrad_rnn) == run(torch)

@@ -744,15 +744,24 @@ class TensorMethods:
         return result
 
     def zero_(self) -> Tensor:
-        return self.fill_(0)
+        return self._fill(0, "ZeroBackward0")
 
     def fill_(self, value: Any) -> Tensor:
+        """Every element set to `value`, a number or a 0-d tensor (whose gradient is then the sum of theirs)."""
         if isinstance(value, Tensor) and value.ndim:
             raise RuntimeError(f"fill_ only supports 0-dimension value tensor but got tensor with {value.ndim} dimensions.")
-        value = value.item() if isinstance(value, Tensor) else checked_fill(value, self.dtype)
+        if isinstance(value, Tensor) and value._requires_grad and modes.grad_enabled:
+            self._check_inplace()
+            value = value if value.dtype is self.dtype else value.to(self.dtype)
+            return self._assign(rename(_sh.SetItem.apply(self, (Ellipsis,), value), "FillBackward3"))
+        node = "FillBackward3" if isinstance(value, Tensor) else "FillBackward2"  # (torch's overloads' names)
+        return self._fill(value.item() if isinstance(value, Tensor) else checked_fill(value, self.dtype), node)
+
+    def _fill(self, value: Any, node: str) -> Tensor:
+        """fill_ and zero_ with a number: a graph node named `node` when self is in one, else in place."""
         self._check_inplace()
         if (self._requires_grad and modes.grad_enabled) or (modes.dual_level is not None and self._fw_grads):
-            return self._assign(_sh.SetItem.apply(self, (Ellipsis,), value))  # (SetItem's jvp zeroes a tangent)
+            return self._assign(rename(_sh.SetItem.apply(self, (Ellipsis,), value), node))  # (its jvp zeroes a tangent)
         self._data[...] = value
         self._version += 1
         views.record_inplace(self, None)

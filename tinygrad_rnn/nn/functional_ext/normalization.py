@@ -104,7 +104,9 @@ def instance_norm(input: Tensor, running_mean: Tensor | None = None, running_var
                                momentum, eps)
     for running, updated in zip((running_mean, running_var), stats):
         if running is not None and use_input_stats:  # the samples' statistics, averaged
-            if not input.dtype.is_floating_point:  # (an empty integer batch gets here: torch's mean refuses it)
+            if not input.dtype.is_floating_point:  # (an empty integer batch gets here: torch's mean refuses it,
+                if weight is not None:  # unless a weight made the statistics float; then they stay as they were)
+                    continue
                 raise RuntimeError("mean(): could not infer output dtype. Input dtype must be either a floating "
                                    f"point or complex dtype. Got: {input.dtype._legacy}")
             with no_grad():
