@@ -226,6 +226,7 @@ from . import (
     cpu,
     distributions,
     func,
+    jit,
     linalg,
     nn,
     optim,

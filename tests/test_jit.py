@@ -1,0 +1,95 @@
+"""torch.jit (jit.py): script and trace return torch's kinds of wrappers, which run the original code
+with the same numbers; what needs a TorchScript graph raises NotImplementedError."""
+from __future__ import annotations
+
+import warnings
+
+import pytest
+from helpers import require_torch
+
+import tinygrad_rnn
+
+
+def _cell(m):
+    class MyCell(m.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.linear = m.nn.Linear(4, 4)
+            self.drop = m.nn.Dropout(0.5)
+
+        def forward(self, x, h):
+            new_h = m.tanh(self.drop(self.linear(x)) + h)
+            return new_h, new_h
+
+    m.manual_seed(0)
+    return MyCell(), m.rand(3, 4), m.rand(3, 4)
+
+
+def _rounded(t):
+    """To float32 rounding: the two libraries may differ in the last bit."""
+    return [[round(v, 5) for v in row] for row in t.tolist()]
+
+
+def _traced_and_scripted(m):
+    cell, x, h = _cell(m)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        traced = m.jit.trace(cell.eval(), (x, h))
+        scripted = m.jit.script(cell)
+    out = traced(x, h)[0]
+    out.sum().backward()
+    scripted.train()
+    return (repr(traced), repr(scripted), type(traced).__name__, type(scripted).__name__, type(traced.linear).__name__,
+            _rounded(out), scripted(x, h)[0].tolist() == out.tolist(), _rounded(cell.linear.weight.grad),
+            list(traced.state_dict()), traced.linear.weight is cell.linear.weight, cell.training, cell.drop.training,
+            traced.original_name, sorted({f"{w.category.__name__}: {w.message}" for w in caught}))
+
+
+def test_trace_and_script_wrap_the_module_as_torch_and_share_its_parameters():
+    torch = require_torch()
+    assert _traced_and_scripted(tinygrad_rnn) == _traced_and_scripted(torch)
+
+
+def _functions(m):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+
+        @m.jit.script
+        def double(x):
+            return x * 2
+
+        traced = m.jit.trace(lambda a, b: a + b, (m.ones(2), m.ones(2)))
+        ignored = m.jit.ignore(lambda: 1)
+        dropped = m.jit.ignore(drop=True)(lambda: 2)
+    return (type(double).__name__, double.name, double.qualified_name, double(m.ones(2)).tolist(), type(traced).__name__,
+            traced(m.ones(2), m.ones(2)).tolist(), m.jit.is_scripting(), m.jit.is_tracing(), ignored(), dropped(),
+            m.jit.unused(lambda: -1)(), m.jit.export(lambda: -2)(), m.jit.annotate(list[int], [3]), m.jit.Final)
+
+
+def test_functions_and_markers_behave_as_torchs():
+    torch = require_torch()
+    assert _functions(tinygrad_rnn) == _functions(torch)
+
+
+def test_wrong_arguments_raise_as_torch():
+    torch = require_torch()
+    for m in (tinygrad_rnn, torch):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            with pytest.raises(RuntimeError, match="cannot be compiled since it inherits from nn.Module"):
+                m.jit.script(m.nn.Linear)
+            with pytest.raises(TypeError, match="is a built-in class"):
+                m.jit.script(3)
+
+
+def test_what_needs_a_graph_says_so():
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        scripted = tinygrad_rnn.jit.script(tinygrad_rnn.nn.Linear(2, 2))
+        for name in ("code", "graph", "save"):
+            with pytest.raises(NotImplementedError, match=f"ScriptModule.{name} needs a TorchScript graph"):
+                getattr(scripted, name)
+        with pytest.raises(NotImplementedError, match="torch.jit.save"):
+            tinygrad_rnn.jit.save(scripted, "unused.pt")
+        with pytest.raises(NotImplementedError, match="torch.jit.load"):
+            tinygrad_rnn.jit.load("unused.pt")

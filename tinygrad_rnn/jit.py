@@ -1,0 +1,231 @@
+"""`torch.jit` (TorchScript), without a compiler.
+
+torch's script and trace turn Python code into a TorchScript graph that runs without Python. Here
+every op already runs as it is called, so `script` and `trace` give back a wrapper that calls the
+original code: the numbers, shapes and grads are the original's. The wrapper is shaped like torch's
+(a module prints as `MyCell(original_name=MyCell ...)`, a function becomes a `ScriptFunction`) and
+warns as torch 2.13 does that TorchScript is deprecated.
+
+What it cannot be, it says so: there is no graph, so `.code`, `.graph`, `save` and `torch.jit.load`
+raise NotImplementedError. And a trace does not freeze control flow: torch's traced code always
+takes the branch the example inputs took, this one decides again on every call.
+"""
+from __future__ import annotations
+
+import warnings
+from collections.abc import Callable, Iterator
+from typing import Any, Final  # noqa: F401  (torch.jit.Final is typing.Final)
+
+from .nn.module import Module
+
+_NO_GRAPH = ("code", "graph", "inlined_graph", "code_with_constants", "save", "save_to_buffer")
+
+
+def _deprecated(name: str, instead: str = "`torch.compile` or `torch.export`") -> None:
+    warnings.warn(f"`torch.jit.{name}` is deprecated. Please switch to {instead}.", DeprecationWarning, stacklevel=3)
+
+
+def _no_graph(what: str) -> NotImplementedError:
+    return NotImplementedError(f"tinygrad_rnn.jit: {what} needs a TorchScript graph, and here nothing is compiled "
+                               "(script/trace run the original Python code)")
+
+
+class ScriptModule(Module):
+    """Base of scripted and traced modules; old code subclasses it directly (with @script_method),
+    and then it is an ordinary Module."""
+
+    def __getattribute__(self, name: str) -> Any:
+        if name in _NO_GRAPH:
+            raise _no_graph(f"ScriptModule.{name}")
+        return super().__getattribute__(name)
+
+
+class RecursiveScriptModule(ScriptModule):
+    """What `torch.jit.script(module)` returns: the module's parameters, buffers and (wrapped)
+    children, whose forward is the original module's forward."""
+
+    def __init__(self, original: Module) -> None:
+        super().__init__()
+        object.__setattr__(self, "_original", original)
+        # The same dicts as the original's: a step of the optimizer moves both, state_dict keys are equal.
+        object.__setattr__(self, "_parameters", original._parameters)
+        object.__setattr__(self, "_buffers", original._buffers)
+        object.__setattr__(self, "training", original.training)
+        for name, child in original._modules.items():
+            # a child scripted or traced already stays as it is, as in torch
+            self._modules[name] = child if child is None or isinstance(child, ScriptModule) else self._wrap(child)
+
+    def _wrap(self, child: Module) -> Module:
+        """A child module's wrapper: of the same kind as this one."""
+        return type(self)(child)
+
+    @property
+    def original_name(self) -> str:
+        return type(self._original).__name__
+
+    def forward(self, *args: Any, **kwargs: Any) -> Any:
+        # torch's scripted copy keeps its own training flags (scripted.eval() leaves the original in
+        # training mode), so the original runs with this copy's flags and gets its own back after.
+        pairs = list(self._originals())
+        saved = [original.training for _, original in pairs]
+        try:
+            for wrapper, original in pairs:
+                original.training = wrapper.training
+            return self._original.forward(*args, **kwargs)
+        finally:
+            for (_, original), flag in zip(pairs, saved):
+                original.training = flag
+
+    def _originals(self) -> Iterator[tuple[Module, Module]]:
+        """(wrapper, original module) for this wrapper and every wrapped descendant."""
+        for wrapper in self.modules():
+            if isinstance(wrapper, RecursiveScriptModule):
+                yield wrapper, wrapper._original
+
+    def extra_repr(self) -> str:
+        return f"original_name={self.original_name}"
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return super().__getattr__(name)
+        except AttributeError:
+            return getattr(self._original, name)  # constants and methods the original defines
+
+
+class TracedModule(RecursiveScriptModule):
+    """A traced submodule: prints under its original class name (`Linear(original_name=Linear)`)."""
+
+    def _get_name(self) -> str:
+        return self.original_name
+
+
+class TopLevelTracedModule(TracedModule):
+    """What `torch.jit.trace(module, inputs)` returns."""
+
+    def _wrap(self, child: Module) -> Module:
+        return TracedModule(child)
+
+
+class ScriptFunction:
+    """What script/trace return for a plain function: calling it calls the function."""
+
+    def __init__(self, fn: Callable) -> None:
+        self._fn = fn
+        self.name = getattr(fn, "__name__", "forward")
+        module = getattr(fn, "__module__", "__main__")
+        self.qualified_name = ".".join(["__torch__", *([module] if module != "__main__" else []), self.name])
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        return self._fn(*args, **kwargs)
+
+    def __getattr__(self, name: str) -> Any:
+        if name in _NO_GRAPH:
+            raise _no_graph(f"ScriptFunction.{name}")
+        raise AttributeError(f"'ScriptFunction' object has no attribute '{name}'")
+
+
+def script(obj: Any, optimize: None = None, _frames_up: int = 0, _rcb: Callable | None = None,
+           example_inputs: list | dict | None = None) -> Any:
+    """A module comes back as a RecursiveScriptModule, a function as a ScriptFunction, a class as it is."""
+    _deprecated("script")
+    if isinstance(obj, ScriptModule):
+        return obj  # already scripted, or written as a ScriptModule
+    if isinstance(obj, Module):
+        return RecursiveScriptModule(obj)
+    if isinstance(obj, type) and issubclass(obj, Module):
+        raise RuntimeError(f"Type '{obj}' cannot be compiled since it inherits from nn.Module, pass an instance instead")
+    if isinstance(obj, type):
+        return obj  # a TorchScript class: the Python class already behaves as one
+    if not callable(obj):
+        raise TypeError(f"{type(obj)} is a built-in class")  # torch's text: it asks inspect for the source
+    return ScriptFunction(obj)
+
+
+def _as_tuple(example_inputs: Any) -> tuple:
+    return example_inputs if isinstance(example_inputs, tuple) else (example_inputs,)
+
+
+def trace(func: Callable, example_inputs: Any = None, optimize: None = None, check_trace: bool = True,
+          check_inputs: list | None = None, check_tolerance: float = 1e-5, strict: bool = True,
+          example_kwarg_inputs: dict | None = None, **private: Any) -> Any:
+    """Runs `func` once on the example inputs (as torch's tracer does) and returns the wrapper:
+    a TopLevelTracedModule for a module, a ScriptFunction for a function."""
+    _deprecated("trace")
+    if example_inputs is None and example_kwarg_inputs is None:
+        raise RuntimeError("example_kwarg_inputs or example_inputs must be provided")
+    if isinstance(func, Module):
+        return trace_module(func, {"forward": example_inputs if example_kwarg_inputs is None else example_kwarg_inputs},
+                            example_inputs_is_kwarg=example_kwarg_inputs is not None)
+    if example_kwarg_inputs is not None:
+        func(**example_kwarg_inputs)
+    else:
+        func(*_as_tuple(example_inputs))
+    return ScriptFunction(func)
+
+
+def trace_module(mod: Module, inputs: dict, optimize: None = None, check_trace: bool = True,
+                 check_inputs: list | None = None, check_tolerance: float = 1e-5, strict: bool = True,
+                 example_inputs_is_kwarg: bool = False, **private: Any) -> TopLevelTracedModule:
+    """Runs each named method of `mod` once on its example inputs; returns the module's wrapper."""
+    _deprecated("trace_method")
+    if not isinstance(mod, Module):
+        raise AttributeError("expected torch.nn.Module as the first argument")
+    if not isinstance(inputs, dict):
+        raise AttributeError("expected a dictionary of (method_name, input) pairs")
+    for method_name, example in inputs.items():
+        method = getattr(mod, method_name)
+        method(**example) if example_inputs_is_kwarg else method(*_as_tuple(example))
+    return TopLevelTracedModule(mod)
+
+
+def save(m: Any, f: Any, _extra_files: dict | None = None) -> None:
+    _deprecated("save", "`torch.export`")
+    raise _no_graph("torch.jit.save")
+
+
+def load(f: Any, map_location: Any = None, _extra_files: dict | None = None, _restore_shapes: bool = False) -> Any:
+    _deprecated("load", "`torch.export`")
+    raise _no_graph("torch.jit.load")
+
+
+# ------------------------------------------------------------ markers TorchScript reads; in Python they do nothing
+def is_scripting() -> bool:
+    """False: code here always runs in Python."""
+    return False
+
+
+def is_tracing() -> bool:
+    """False: a trace here runs the Python code, nothing records it."""
+    return False
+
+
+def ignore(drop: bool = False, **kwargs: Any) -> Any:
+    """@ignore and @ignore(drop=True): leave a function to Python (it always is)."""
+    if callable(drop):
+        return drop
+    return lambda fn: fn
+
+
+def unused(fn: Callable) -> Callable:
+    return fn
+
+
+def export(fn: Callable) -> Callable:
+    return fn
+
+
+def script_method(fn: Callable) -> Callable:
+    _deprecated("script_method")
+    return fn
+
+
+def annotate(the_type: Any, the_value: Any) -> Any:
+    return the_value
+
+
+def interface(obj: type) -> type:
+    warnings.warn("`torch.jit.interface` is deprecated. Please use `torch.compile` instead.", DeprecationWarning,
+                  stacklevel=2)
+    if not isinstance(obj, type):
+        raise RuntimeError("interface must be applied to a class")
+    return obj
