@@ -70,7 +70,7 @@ def fgsm_attack(image, epsilon, data_grad):
     return perturbed_image
 
 
-def denorm(batch, mean=[0.1307], std=[0.3081]):
+def denorm(batch, mean=[0.1307], std=[0.3081]):  # noqa: B006  (as the tutorial writes it)
     mean = torch.tensor(mean).view(1, -1, 1, 1)
     std = torch.tensor(std).view(1, -1, 1, 1)
     return batch * std + mean

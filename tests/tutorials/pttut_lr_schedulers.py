@@ -50,11 +50,11 @@ plateau = run("ReduceLROnPlateau", lambda o: lr_scheduler.ReduceLROnPlateau(
     o, mode="min", factor=0.5, patience=1, threshold=0.01, cooldown=1), epochs=10, metric=True)
 print(plateau.best, plateau.num_bad_epochs, plateau.cooldown_counter, plateau.state_dict())
 for mode in ["triangular", "triangular2", "exp_range"]:
-    s = run("CyclicLR " + mode, lambda o: lr_scheduler.CyclicLR(
+    s = run("CyclicLR " + mode, lambda o, mode=mode: lr_scheduler.CyclicLR(
         o, base_lr=0.01, max_lr=0.1, step_size_up=2, mode=mode, gamma=0.9), epochs=10)
     print(s.optimizer.param_groups[0]["momentum"])
 for strategy in ["cos", "linear"]:
-    s = run("OneCycleLR " + strategy, lambda o: lr_scheduler.OneCycleLR(
+    s = run("OneCycleLR " + strategy, lambda o, strategy=strategy: lr_scheduler.OneCycleLR(
         o, max_lr=0.1, total_steps=10, anneal_strategy=strategy), epochs=10)
     print(s.optimizer.param_groups[0]["momentum"])
 run("OneCycleLR three_phase", lambda o: lr_scheduler.OneCycleLR(
