@@ -92,7 +92,7 @@ img = torch.arange(2 * 1 * 4 * 5, dtype=torch.float).view(2, 1, 4, 5).repeat(2, 
 for align in [False, True]:
     grid = F.affine_grid(theta, img.size(), align_corners=align)
     print(grid.shape, grid[1, 0], grid.grad_fn)
-    for mode in ["bilinear", "nearest"]:
+    for mode in ["bilinear", "nearest", "bicubic"]:
         for padding_mode in ["zeros", "border", "reflection"]:
             out = F.grid_sample(img, grid, mode=mode, padding_mode=padding_mode, align_corners=align)
             print(align, mode, padding_mode, out[2, 0])
