@@ -93,3 +93,30 @@ def test_what_needs_a_graph_says_so():
             tinygrad_rnn.jit.save(scripted, "unused.pt")
         with pytest.raises(NotImplementedError, match="torch.jit.load"):
             tinygrad_rnn.jit.load("unused.pt")
+
+
+def _traced_gate(m):
+    seen_tracing = []
+
+    class Gate(m.nn.Module):
+        def forward(self, x):
+            seen_tracing.append(m.jit.is_tracing())
+            if x.sum() > 0:
+                return x * x.max().item()
+            return -x
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        traced = m.jit.trace(Gate(), m.ones(2))
+        after = traced(-m.ones(2)).tolist()  # ours decides again; torch's trace kept the first branch
+    texts = sorted({f"{w.category.__name__}: {w.message}" for w in caught if w.category is not DeprecationWarning})
+    return texts, seen_tracing[0], m.jit.is_tracing(), issubclass(m.jit.TracerWarning, Warning), after
+
+
+def test_a_trace_warns_when_a_tensor_becomes_a_python_value():
+    torch = require_torch()
+    before = {name: getattr(tinygrad_rnn.Tensor, name) for name in ("__bool__", "item", "tolist")}
+    ours, theirs = _traced_gate(tinygrad_rnn), _traced_gate(torch)
+    assert ours[:4] == theirs[:4]
+    assert ours[4] == [1.0, 1.0] and theirs[4] == [-1.0, -1.0]  # the documented difference
+    assert {name: getattr(tinygrad_rnn.Tensor, name) for name in before} == before  # put back after the trace

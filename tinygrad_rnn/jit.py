@@ -12,10 +12,12 @@ takes the branch the example inputs took, this one decides again on every call.
 """
 from __future__ import annotations
 
+import contextlib
 import warnings
 from collections.abc import Callable, Iterator
 from typing import Any, Final  # noqa: F401  (torch.jit.Final is typing.Final)
 
+from .core.tensor import Tensor
 from .nn.module import Module
 
 _NO_GRAPH = ("code", "graph", "inlined_graph", "code_with_constants", "save", "save_to_buffer")
@@ -23,6 +25,55 @@ _NO_GRAPH = ("code", "graph", "inlined_graph", "code_with_constants", "save", "s
 
 def _deprecated(name: str, instead: str = "`torch.compile` or `torch.export`") -> None:
     warnings.warn(f"`torch.jit.{name}` is deprecated. Please switch to {instead}.", DeprecationWarning, stacklevel=3)
+
+
+class TracerWarning(Warning):
+    """torch's warning that a trace may not generalise: a tensor became a Python value while tracing."""
+
+
+# Tensor methods that hand a Python value back, and the kind of value torch's tracer names in its warning.
+_CONVERSIONS = {"__bool__": "boolean", "__int__": "integer", "__float__": "float", "item": "number", "tolist": "list"}
+_state = {"tracing": False, "converting": False}
+
+
+@contextlib.contextmanager
+def _tracing_run() -> Iterator[None]:
+    """The example run of a trace: is_tracing() is True, and a tensor turned into a Python value (an `if`
+    on a tensor, .item(), float(t)) warns as torch's tracer does. torch's trace would keep that value
+    as a constant; this one recomputes it on every call, but code written for torch hears the same
+    warning. The Tensor methods are wrapped only for this run and put back after."""
+    if _state["tracing"]:  # a trace inside a trace: the outer one already watches
+        yield
+        return
+    originals = {name: Tensor.__dict__.get(name) for name in _CONVERSIONS}
+    for name, kind in _CONVERSIONS.items():
+        setattr(Tensor, name, _warning_first(getattr(Tensor, name), kind))
+    _state["tracing"] = True
+    try:
+        yield
+    finally:
+        _state["tracing"] = False
+        for name, original in originals.items():
+            if original is None:
+                delattr(Tensor, name)
+            else:
+                setattr(Tensor, name, original)
+
+
+def _warning_first(convert: Callable, kind: str) -> Callable:
+    def warned(self: Tensor, *args: Any, **kwargs: Any) -> Any:
+        if _state["converting"]:  # bool(t) may call t.item(): one conversion, one warning
+            return convert(self, *args, **kwargs)
+        warnings.warn(f"Converting a tensor to a Python {kind} might cause the trace to be incorrect. We can't "
+                      "record the data flow of Python values, so this value will be treated as a constant in the "
+                      "future. This means that the trace might not generalize to other inputs!", TracerWarning,
+                      stacklevel=2)
+        _state["converting"] = True
+        try:
+            return convert(self, *args, **kwargs)
+        finally:
+            _state["converting"] = False
+    return warned
 
 
 def _no_graph(what: str) -> NotImplementedError:
@@ -156,10 +207,11 @@ def trace(func: Callable, example_inputs: Any = None, optimize: None = None, che
     if isinstance(func, Module):
         return trace_module(func, {"forward": example_inputs if example_kwarg_inputs is None else example_kwarg_inputs},
                             example_inputs_is_kwarg=example_kwarg_inputs is not None)
-    if example_kwarg_inputs is not None:
-        func(**example_kwarg_inputs)
-    else:
-        func(*_as_tuple(example_inputs))
+    with _tracing_run():
+        if example_kwarg_inputs is not None:
+            func(**example_kwarg_inputs)
+        else:
+            func(*_as_tuple(example_inputs))
     return ScriptFunction(func)
 
 
@@ -174,7 +226,8 @@ def trace_module(mod: Module, inputs: dict, optimize: None = None, check_trace: 
         raise AttributeError("expected a dictionary of (method_name, input) pairs")
     for method_name, example in inputs.items():
         method = getattr(mod, method_name)
-        method(**example) if example_inputs_is_kwarg else method(*_as_tuple(example))
+        with _tracing_run():
+            method(**example) if example_inputs_is_kwarg else method(*_as_tuple(example))
     return TopLevelTracedModule(mod)
 
 
@@ -195,8 +248,8 @@ def is_scripting() -> bool:
 
 
 def is_tracing() -> bool:
-    """False: a trace here runs the Python code, nothing records it."""
-    return False
+    """True while trace/trace_module run the code on its example inputs."""
+    return _state["tracing"]
 
 
 def ignore(drop: bool = False, **kwargs: Any) -> Any:

@@ -45,6 +45,11 @@ class MyCellWithGate(torch.nn.Module):
         return new_h, new_h
 
 
+# tracing the gate warns: the `if` on a tensor becomes a constant in torch's trace
+traced_gate_cell = torch.jit.trace(MyCellWithGate(MyDecisionGate()), (x, h))
+print(traced_gate_cell)
+print(traced_gate_cell(x, h)[0].sum())
+
 scripted_gate = torch.jit.script(MyDecisionGate())
 print(scripted_gate)
 print(scripted_gate(torch.ones(2)), scripted_gate(-torch.ones(2)))
