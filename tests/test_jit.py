@@ -120,3 +120,42 @@ def test_a_trace_warns_when_a_tensor_becomes_a_python_value():
     assert ours[:4] == theirs[:4]
     assert ours[4] == [1.0, 1.0] and theirs[4] == [-1.0, -1.0]  # the documented difference
     assert {name: getattr(tinygrad_rnn.Tensor, name) for name in before} == before  # put back after the trace
+
+
+def _fork_freeze_attribute(m):
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        future = m.jit.fork(lambda x, scale=1: x * scale, m.ones(2), scale=3)
+        forked = (m.jit.wait(future).tolist(), future.wait().tolist(), future.done())
+        m.manual_seed(0)
+        net = m.nn.Sequential(m.nn.Linear(2, 3), m.nn.Dropout(0.5), m.nn.BatchNorm1d(3))
+        errors = []
+        for given in (net, m.jit.script(net)):
+            try:
+                m.jit.freeze(given)
+            except RuntimeError as e:
+                errors.append(str(e))
+        scripted = m.jit.script(net).eval()
+        frozen = m.jit.freeze(scripted)
+        optimized = m.jit.optimize_for_inference(m.jit.script(net))
+        x = m.ones(4, 2)
+        outputs = [[round(v, 4) for v in out.sum(1).tolist()] for out in (frozen(x), optimized(x))]
+
+        class Counter(m.jit.ScriptModule):
+            def __init__(self):
+                super().__init__()
+                self.count = m.jit.Attribute(3, int)
+
+            @m.jit.script_method
+            def forward(self, x):
+                return x * self.count
+
+        counter = Counter()
+    return (forked, errors, type(frozen).__name__, repr(frozen), list(frozen.named_parameters()), outputs,
+            net.training, scripted.training, counter.count, counter(m.ones(1)).tolist(), repr(counter),
+            repr(m.jit.Attribute(3, int)), sorted({f"{w.category.__name__}: {w.message}" for w in caught}))
+
+
+def test_fork_wait_freeze_and_attribute_behave_as_torchs():
+    torch = require_torch()
+    assert _fork_freeze_attribute(tinygrad_rnn) == _fork_freeze_attribute(torch)

@@ -15,7 +15,7 @@ from __future__ import annotations
 import contextlib
 import warnings
 from collections.abc import Callable, Iterator
-from typing import Any, Final  # noqa: F401  (torch.jit.Final is typing.Final)
+from typing import Any, Final, NamedTuple  # noqa: F401  (torch.jit.Final is typing.Final)
 
 from .core.tensor import Tensor
 from .nn.module import Module
@@ -90,6 +90,15 @@ class ScriptModule(Module):
             raise _no_graph(f"ScriptModule.{name}")
         return super().__getattribute__(name)
 
+    def __setattr__(self, name: str, value: Any) -> None:
+        super().__setattr__(name, value.value if isinstance(value, Attribute) else value)  # as torch unwraps it
+
+
+class Attribute(NamedTuple):
+    """`self.x = torch.jit.Attribute(value, type)` in a ScriptModule: the type is for the compiler, x is value."""
+    value: Any
+    type: Any
+
 
 class RecursiveScriptModule(ScriptModule):
     """What `torch.jit.script(module)` returns: the module's parameters, buffers and (wrapped)
@@ -128,7 +137,11 @@ class RecursiveScriptModule(ScriptModule):
                 original.training = flag
 
     def _originals(self) -> Iterator[tuple[Module, Module]]:
-        """(wrapper, original module) for this wrapper and every wrapped descendant."""
+        """(wrapper, original module) for this wrapper and every wrapped descendant; a frozen wrapper
+        stands for every module under its original."""
+        if self.__dict__.get("_inlined"):
+            yield from ((self, original) for original in self._original.modules())
+            return
         for wrapper in self.modules():
             if isinstance(wrapper, RecursiveScriptModule):
                 yield wrapper, wrapper._original
@@ -239,6 +252,73 @@ def save(m: Any, f: Any, _extra_files: dict | None = None) -> None:
 def load(f: Any, map_location: Any = None, _extra_files: dict | None = None, _restore_shapes: bool = False) -> Any:
     _deprecated("load", "`torch.export`")
     raise _no_graph("torch.jit.load")
+
+
+def freeze(mod: ScriptModule, preserved_attrs: list | None = None, optimize_numerics: bool = True) -> ScriptModule:
+    """torch folds the parameters and buffers into the graph as constants: the frozen copy lists none,
+    and runs in eval mode. Here they stay where they are, in the original module."""
+    warnings.warn("`torch.jit.freeze` is deprecated. Please use `torch.compile` instead.", DeprecationWarning,
+                  stacklevel=2)
+    if not isinstance(mod, ScriptModule):
+        raise RuntimeError("Freezing expects a ScriptModule as input. Please use torch.jit.script or "
+                           "torch.jit.trace to script your 'nn.Module'.")
+    if mod.training:
+        raise RuntimeError("Freezing is currently only implemented for modules in eval mode. Please call .eval() "
+                           "on your module before freezing.")
+    return _frozen_copy(mod) if isinstance(mod, RecursiveScriptModule) else mod
+
+
+def _frozen_copy(wrapper: RecursiveScriptModule) -> RecursiveScriptModule:
+    """A wrapper that shows no parameters, buffers or children (torch inlines them all) and runs the
+    whole original tree in eval mode."""
+    frozen = RecursiveScriptModule(wrapper._original)
+    for registry in ("_parameters", "_buffers", "_modules"):
+        object.__setattr__(frozen, registry, {})
+    object.__setattr__(frozen, "training", False)
+    object.__setattr__(frozen, "_inlined", True)
+    return frozen
+
+
+def optimize_for_inference(mod: ScriptModule, other_methods: list | None = None) -> ScriptModule:
+    """torch freezes the module and rewrites its graph for speed; here, the frozen copy."""
+    warnings.warn("`torch.jit.optimize_for_inference` is deprecated. Please use `torch.compile` instead.",
+                  DeprecationWarning, stacklevel=2)
+    if not isinstance(mod, ScriptModule):
+        raise RuntimeError("optimize_for_inference expects a ScriptModule as input. Please use torch.jit.script "
+                           "or torch.jit.trace to script your 'nn.Module'.")
+    return freeze(mod.eval(), preserved_attrs=other_methods)
+
+
+class Future:
+    """What fork returns: here the call has already run, so wait() just hands its result back."""
+
+    def __init__(self, result: Any) -> None:
+        self._result = result
+
+    def wait(self) -> Any:
+        return self._result
+
+    def value(self) -> Any:
+        return self._result
+
+    def done(self) -> bool:
+        return True
+
+    def __repr__(self) -> str:
+        return f"<torch.Future object at {hex(id(self))}>"
+
+
+def fork(func: Callable, *args: Any, **kwargs: Any) -> Future:
+    """torch runs func asynchronously (in TorchScript, on another thread); here it runs now."""
+    warnings.warn("`torch.jit.fork` is deprecated. Please use `torch.compile` instead.", DeprecationWarning,
+                  stacklevel=2)
+    return Future(func(*args, **kwargs))
+
+
+def wait(future: Future) -> Any:
+    warnings.warn("`torch.jit.wait` is deprecated. Please use `torch.compile` instead.", DeprecationWarning,
+                  stacklevel=2)
+    return future.wait()
 
 
 # ------------------------------------------------------------ markers TorchScript reads; in Python they do nothing
