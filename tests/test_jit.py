@@ -2,6 +2,7 @@
 with the same numbers; what needs a TorchScript graph raises NotImplementedError."""
 from __future__ import annotations
 
+import typing
 import warnings
 
 import pytest
@@ -159,3 +160,43 @@ def _fork_freeze_attribute(m):
 def test_fork_wait_freeze_and_attribute_behave_as_torchs():
     torch = require_torch()
     assert _fork_freeze_attribute(tinygrad_rnn) == _fork_freeze_attribute(torch)
+
+
+def _api_corners(m):
+    class Base(m.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.linear = m.nn.Linear(2, 2)
+
+        def forward(self, x):
+            return self.linear(x)
+
+    class Exporting(Base):
+        @m.jit.export
+        def extra(self, x):
+            return x + 1
+
+    class Child(Exporting):
+        pass
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        base = Base()
+        kinds = [type(m.jit.trace(base.forward, m.ones(1, 2))).__name__]
+        kinds += [type(m.jit.trace(cls(), m.ones(1, 2))).__name__ for cls in (Base, Exporting, Child)]
+        checks = [m.jit.isinstance([1, 2], list[int]), m.jit.isinstance([1, "a"], list[int]),
+                  m.jit.isinstance({"a": m.ones(1)}, dict[str, m.Tensor]), m.jit.isinstance((1, "a"), tuple[int, str]),
+                  m.jit.isinstance((1, "a"), tuple[int, int]), m.jit.isinstance(None, typing.Optional[int]),  # noqa: UP045
+                  m.jit.isinstance([], list[int]), m.jit.isinstance(m.ones(1), m.Tensor)]
+    errors = []
+    for bare in (list, dict, typing.List, typing.Dict, typing.Optional):  # noqa: UP006  (torch names each form)
+        try:
+            m.jit.isinstance([1], bare)
+        except RuntimeError as e:
+            errors.append(str(e))
+    return kinds, checks, errors, sorted({f"{w.category.__name__}: {w.message}" for w in caught})
+
+
+def test_traced_bound_forward_exported_methods_and_jit_isinstance_as_torch():
+    torch = require_torch()
+    assert _api_corners(tinygrad_rnn) == _api_corners(torch)

@@ -13,6 +13,8 @@ takes the branch the example inputs took, this one decides again on every call.
 from __future__ import annotations
 
 import contextlib
+import types
+import typing
 import warnings
 from collections.abc import Callable, Iterator
 from typing import Any, Final, NamedTuple  # noqa: F401  (torch.jit.Final is typing.Final)
@@ -217,6 +219,8 @@ def trace(func: Callable, example_inputs: Any = None, optimize: None = None, che
     _deprecated("trace")
     if example_inputs is None and example_kwarg_inputs is None:
         raise RuntimeError("example_kwarg_inputs or example_inputs must be provided")
+    if isinstance(getattr(func, "__self__", None), Module) and func.__name__ == "forward":
+        func = func.__self__  # a module's bound forward is traced as the module
     if isinstance(func, Module):
         return trace_module(func, {"forward": example_inputs if example_kwarg_inputs is None else example_kwarg_inputs},
                             example_inputs_is_kwarg=example_kwarg_inputs is not None)
@@ -241,6 +245,8 @@ def trace_module(mod: Module, inputs: dict, optimize: None = None, check_trace: 
         method = getattr(mod, method_name)
         with _tracing_run():
             method(**example) if example_inputs_is_kwarg else method(*_as_tuple(example))
+    if any(getattr(member, "_jit_export", False) for cls in type(mod).__mro__ for member in vars(cls).values()):
+        return RecursiveScriptModule(mod)  # torch scripts a module with @export methods rather than trace it
     return TopLevelTracedModule(mod)
 
 
@@ -344,6 +350,8 @@ def unused(fn: Callable) -> Callable:
 
 
 def export(fn: Callable) -> Callable:
+    """Marks a method to be compiled besides forward; a traced module that has one comes back scripted, as in torch."""
+    fn._jit_export = True
     return fn
 
 
@@ -362,3 +370,50 @@ def interface(obj: type) -> type:
     if not isinstance(obj, type):
         raise RuntimeError("interface must be applied to a class")
     return obj
+
+
+def _isinstance(obj: Any, target_type: Any) -> bool:
+    """torch.jit.isinstance: isinstance that also looks inside containers (list[int], dict[str, Tensor],
+    tuple[int, str], Optional[...]). A bare container type is refused, as torch refuses it."""
+    _require_contained_types(target_type)
+    if type(obj) in (list, dict, tuple) and not obj:
+        warnings.warn("The inner type of a container is lost when calling torch.jit.isinstance in eager mode. For "
+                      "example, List[int] would become list and therefore falsely return True for List[float] or "
+                      "List[str].", stacklevel=2)
+    return _matches(obj, target_type)
+
+
+def _require_contained_types(target_type: Any) -> None:
+    name = getattr(target_type, "_name", None) or getattr(target_type, "__name__", "")
+    bare = target_type in (list, dict, tuple) or (name in _GENERIC_NAMES and not typing.get_args(target_type))
+    if not bare:
+        return
+    if name.lower() == "dict":
+        raise RuntimeError(f"Attempted to use {name} without contained types. Please add contained type, "
+                           f"e.g. {name}[int, int]")
+    raise RuntimeError(f"Attempted to use {name} without a contained type. Please add a contained type, e.g. {name}[int]")
+
+
+_GENERIC_NAMES = ("List", "Dict", "Tuple", "Optional")
+
+
+def _matches(obj: Any, target_type: Any) -> bool:
+    origin, args = typing.get_origin(target_type), typing.get_args(target_type)
+    if origin is None:
+        return isinstance(obj, target_type)
+    if origin is list:
+        return isinstance(obj, list) and all(_matches(item, args[0]) for item in obj)
+    if origin is dict:
+        return isinstance(obj, dict) and all(_matches(k, args[0]) and _matches(v, args[1]) for k, v in obj.items())
+    if origin is tuple:
+        return isinstance(obj, tuple) and len(obj) == len(args) and all(map(_matches, obj, args))
+    if origin in (typing.Union, types.UnionType):
+        return any(_matches(obj, option) for option in args)
+    return isinstance(obj, origin)
+
+
+def __getattr__(name: str) -> Any:
+    # torch.jit.isinstance, kept out of this module's globals so that the builtin isinstance stays itself here
+    if name == "isinstance":
+        return _isinstance
+    raise AttributeError(f"module 'torch.jit' has no attribute '{name}'")
