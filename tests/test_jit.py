@@ -200,3 +200,24 @@ def _api_corners(m):
 def test_traced_bound_forward_exported_methods_and_jit_isinstance_as_torch():
     torch = require_torch()
     assert _api_corners(tinygrad_rnn) == _api_corners(torch)
+
+
+def _forward_runs(m, check_trace):
+    calls = []
+
+    class Counting(m.nn.Module):
+        def forward(self, x):
+            calls.append(m.is_grad_enabled())
+            return x * 2
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        m.jit.trace(Counting(), m.ones(2), check_trace=check_trace)
+        m.jit.trace(lambda x: calls.append("function") or x, m.ones(2), check_trace=check_trace)
+    return calls
+
+
+@pytest.mark.parametrize("check_trace", [True, False])
+def test_a_trace_runs_the_python_code_as_often_as_torchs(check_trace):
+    torch = require_torch()
+    assert _forward_runs(tinygrad_rnn, check_trace) == _forward_runs(torch, check_trace)

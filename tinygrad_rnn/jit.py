@@ -19,6 +19,7 @@ import warnings
 from collections.abc import Callable, Iterator
 from typing import Any, Final, NamedTuple  # noqa: F401  (torch.jit.Final is typing.Final)
 
+from .autograd import no_grad
 from .core.tensor import Tensor
 from .nn.module import Module
 
@@ -223,12 +224,11 @@ def trace(func: Callable, example_inputs: Any = None, optimize: None = None, che
         func = func.__self__  # a module's bound forward is traced as the module
     if isinstance(func, Module):
         return trace_module(func, {"forward": example_inputs if example_kwarg_inputs is None else example_kwarg_inputs},
-                            example_inputs_is_kwarg=example_kwarg_inputs is not None)
-    with _tracing_run():
-        if example_kwarg_inputs is not None:
-            func(**example_kwarg_inputs)
-        else:
-            func(*_as_tuple(example_inputs))
+                            check_trace=check_trace, example_inputs_is_kwarg=example_kwarg_inputs is not None)
+    if example_kwarg_inputs is not None:
+        _run_example(func, (), example_kwarg_inputs, check_trace)
+    else:
+        _run_example(func, _as_tuple(example_inputs), {}, check_trace)
     return ScriptFunction(func)
 
 
@@ -242,12 +242,24 @@ def trace_module(mod: Module, inputs: dict, optimize: None = None, check_trace: 
     if not isinstance(inputs, dict):
         raise AttributeError("expected a dictionary of (method_name, input) pairs")
     for method_name, example in inputs.items():
-        method = getattr(mod, method_name)
-        with _tracing_run():
-            method(**example) if example_inputs_is_kwarg else method(*_as_tuple(example))
+        args, kwargs = ((), example) if example_inputs_is_kwarg else (_as_tuple(example), {})
+        _run_example(getattr(mod, method_name), args, kwargs, check_trace)
     if any(getattr(member, "_jit_export", False) for cls in type(mod).__mro__ for member in vars(cls).values()):
         return RecursiveScriptModule(mod)  # torch scripts a module with @export methods rather than trace it
     return TopLevelTracedModule(mod)
+
+
+def _run_example(fn: Callable, args: tuple, kwargs: dict, check_trace: bool) -> None:
+    """torch's tracer runs the code once to record it and, with check_trace, twice more without grad to
+    check the recording; as many runs here, so a print or a counter in forward shows the same.
+    (torch also runs its recorded graph twice while checking: a BatchNorm in training mode counts
+    5 batches there, 3 here.)"""
+    with _tracing_run():
+        fn(*args, **kwargs)
+    if check_trace:
+        with no_grad(), _tracing_run():
+            fn(*args, **kwargs)
+            fn(*args, **kwargs)
 
 
 def save(m: Any, f: Any, _extra_files: dict | None = None) -> None:
