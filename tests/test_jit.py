@@ -221,3 +221,26 @@ def _forward_runs(m, check_trace):
 def test_a_trace_runs_the_python_code_as_often_as_torchs(check_trace):
     torch = require_torch()
     assert _forward_runs(tinygrad_rnn, check_trace) == _forward_runs(torch, check_trace)
+
+
+def _containers(m):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        listed = m.jit.script(m.nn.ModuleList([m.nn.Linear(1, 1), m.nn.ReLU()]))
+        seq = m.jit.script(m.nn.Sequential(m.nn.Linear(1, 1), m.nn.Tanh()))
+        single = m.jit.script(m.nn.Linear(1, 1))
+        traced = m.jit.trace(m.nn.Sequential(m.nn.Linear(1, 1)), m.ones(1, 1))
+    found = [type(listed[0]).__name__, len(listed), [type(c).__name__ for c in listed], type(seq[1]).__name__,
+             type(seq[0:1]).__name__, len(seq), bool(single), bool(listed)]
+    for attempt in (lambda: single[0], lambda: len(single), lambda: iter(single), lambda: traced[0], lambda: len(traced)):
+        try:
+            attempt()
+            found.append("no error")
+        except (TypeError, NotImplementedError) as e:
+            found.append(f"{type(e).__name__}: {e}")
+    return found
+
+
+def test_scripted_containers_index_and_iterate_as_torchs():
+    torch = require_torch()
+    assert _containers(tinygrad_rnn) == _containers(torch)

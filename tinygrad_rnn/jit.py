@@ -21,6 +21,7 @@ from typing import Any, Final, NamedTuple  # noqa: F401  (torch.jit.Final is typ
 
 from .autograd import no_grad
 from .core.tensor import Tensor
+from .nn.containers import ModuleDict, ModuleList, Sequential
 from .nn.module import Module
 
 _NO_GRAPH = ("code", "graph", "inlined_graph", "code_with_constants", "save", "save_to_buffer")
@@ -158,9 +159,39 @@ class RecursiveScriptModule(ScriptModule):
         except AttributeError:
             return getattr(self._original, name)  # constants and methods the original defines
 
+    # A scripted ModuleList, Sequential or ModuleDict is indexed, measured and iterated as the original
+    # (giving the original children, as torch's does); other scripted modules refuse with torch's
+    # empty NotImplementedError.
+    def __getitem__(self, index: Any) -> Any:
+        return self._container()[index]
+
+    def __len__(self) -> int:
+        return len(self._container())
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self._container())
+
+    def __bool__(self) -> bool:
+        return True  # a module is true, whatever __len__ would say
+
+    def _container(self) -> Module:
+        if not isinstance(self._original, (ModuleList, Sequential, ModuleDict)):
+            raise NotImplementedError
+        return self._original
+
 
 class TracedModule(RecursiveScriptModule):
-    """A traced submodule: prints under its original class name (`Linear(original_name=Linear)`)."""
+    """A traced submodule: prints under its original class name (`Linear(original_name=Linear)`);
+    unlike a scripted one, a traced ModuleList cannot be indexed or iterated (as in torch)."""
+
+    def __getitem__(self, index: Any) -> Any:
+        raise TypeError(f"'{type(self).__name__}' object is not subscriptable")
+
+    def __len__(self) -> int:
+        raise TypeError(f"object of type '{type(self).__name__}' has no len()")
+
+    def __iter__(self) -> Iterator[Any]:
+        raise TypeError(f"'{type(self).__name__}' object is not iterable")
 
     def _get_name(self) -> str:
         return self.original_name
@@ -312,6 +343,9 @@ class Future:
 
     def __init__(self, result: Any) -> None:
         self._result = result
+
+    def __class_getitem__(cls, item: Any) -> type:  # `Future[Tensor]` in annotations
+        return cls
 
     def wait(self) -> Any:
         return self._result
