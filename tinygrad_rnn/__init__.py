@@ -675,6 +675,7 @@ __all__ = [
     "isposinf",
     "isreal",
     "jagged",
+    "jit",
     "kaiser_window",
     "kl_div",
     "kron",

@@ -352,6 +352,7 @@ __all__ = [
     "fold",
     "functional",
     "functional_ext",
+    "grad",
     "gru",
     "init",
     "layers",
