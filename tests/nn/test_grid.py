@@ -142,7 +142,27 @@ def test_grid_sample_errors(call):
     check_error(call)
 
 
-def test_grid_sample_bicubic_is_refused_by_name():
-    with pytest.raises(NotImplementedError, match="bicubic"):
-        tinygrad_rnn.nn.functional.grid_sample(tinygrad_rnn.ones(1, 1, 2, 2), tinygrad_rnn.zeros(1, 2, 2, 2),
-                                               mode="bicubic", align_corners=False)
+@pytest.mark.parametrize(("padding_mode", "align_corners"), list(itertools.product(["zeros", "border", "reflection"],
+                                                                                    [False, True])))
+def test_grid_sample_bicubic(padding_mode, align_corners):
+    """4x4 taps each folded in by the padding mode; values, image and grid gradients as torch's."""
+    image = rng.standard_normal((2, 3, 4, 5))
+    grid = rng.uniform(-1.6, 1.6, (2, 3, 6, 2))
+
+    def fn(m, x, g):
+        return m.nn.functional.grid_sample(x, g, "bicubic", padding_mode, align_corners)
+    check_parity(fn, [image, grid])
+
+
+def test_affine_grid_can_be_backpropagated_through_twice():
+    """torch's affine grid node keeps no tensor: two losses read through one grid each backward."""
+    torch = require_torch()
+    grads = []
+    for m in (tinygrad_rnn, torch):
+        theta = m.tensor([[[0.9, 0.2, 0.1], [-0.1, 1.1, 0.0]]], dtype=m.float64, requires_grad=True)
+        grid = m.nn.functional.affine_grid(theta, (1, 1, 3, 4), align_corners=False)
+        image = m.arange(12.0, dtype=m.float64).view(1, 1, 3, 4)
+        m.nn.functional.grid_sample(image, grid, align_corners=False).sum().backward()
+        (grid ** 2).sum().backward()
+        grads.append(theta.grad.numpy())
+    np.testing.assert_allclose(grads[0], grads[1], rtol=1e-10)

@@ -42,7 +42,7 @@ The other checks, each on by its flag:
 from __future__ import annotations
 
 import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 import numpy as np
@@ -337,8 +337,9 @@ def _analytical_jacobians(inputs: tuple, output: Any, nondet_tol: float, check_g
 def _vjp_columns(inputs: tuple, output: Any, check_grad_dtypes: bool, v: np.ndarray | None) -> list[np.ndarray]:
 
     diff = [x for x in inputs if _needs_grad(x)]
-    seeds = [v] if v is not None else [np.eye(output._data.size)[k] for k in range(output._data.size)]
-    jacobians = [np.zeros((x._data.size, len(seeds))) for x in diff]
+    n_columns = 1 if v is not None else output._data.size
+    seeds = [v] if v is not None else _one_hots(n_columns)
+    jacobians = [np.zeros((x._data.size, n_columns)) for x in diff]
     for col, seed in enumerate(seeds):
         upstream = Tensor._make(seed.reshape(output.shape).astype(output.dtype.np))
         grads = grad(output, diff, upstream, retain_graph=True, allow_unused=True)
@@ -351,6 +352,15 @@ def _vjp_columns(inputs: tuple, output: Any, check_grad_dtypes: bool, v: np.ndar
                 raise GradcheckError("Gradient has dtype mismatch")
             jacobians[j][:, col] = g._data.reshape(-1)
     return jacobians
+
+
+def _one_hots(n: int) -> Iterator[np.ndarray]:
+    """The rows of the n x n identity, one at a time (building the whole identity per row made a
+    1250-element output take seconds)."""
+    for k in range(n):
+        row = np.zeros(n)
+        row[k] = 1.0
+        yield row
 
 
 # ---------------------------------------------------------------------------- forward mode

@@ -14,7 +14,7 @@ from .gru import GRU, GRUCell
 from .lstm import LSTM, LSTMCell
 
 # --- layers and losses: layers.py, loss.py; submodules functional, init, utils
-from . import functional, init, utils
+from . import functional, grad, init, utils
 from .layers import (
     ELU,
     GELU,
@@ -353,6 +353,7 @@ __all__ = [
     "fold",
     "functional",
     "functional_ext",
+    "grad",
     "gru",
     "init",
     "layers",

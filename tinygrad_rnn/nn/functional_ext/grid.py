@@ -5,8 +5,8 @@ reads an image at those (fractional) positions.
     out = F.grid_sample(image, grid, align_corners=False)             # (N, C, H, W)
 
 Both are written with Tensor ops (matmul; floor, clamp, gather and where), so gradients flow to the
-image and to the grid, as in torch. 2-d and 3-d (volumetric) grids and images, bilinear and nearest modes, all
-three padding modes.
+image and to the grid, as in torch. 2-d and 3-d (volumetric) grids and images, bilinear and nearest modes (and bicubic in 2-d),
+all three padding modes.
 """
 from __future__ import annotations
 
@@ -14,9 +14,11 @@ import itertools
 import warnings
 from typing import Any
 
+import numpy as np
+
 from ...argcheck import tensor_arg
 from ...core import dtypes
-from ...core.function import rename
+from ...core.function import Function, rename
 from ...core.tensor import Tensor
 from ...creation import linspace, ones
 from ...ops.shape import stack
@@ -67,8 +69,29 @@ def affine_grid(theta: Tensor, size: Any, align_corners: bool | None = None) -> 
         along[axis] = length
         coordinates.append(_base_coordinates(length, align_corners, theta).reshape(along).expand(spatial))
     base = stack([*reversed(coordinates), ones(spatial, dtype=theta.dtype)], -1).reshape(1, -1, dims + 1)
-    grid = base.expand(size[0], -1, dims + 1).bmm(theta.transpose(1, 2))  # bmm: a theta of another N is its error
+    if theta.shape[0] != size[0]:  # torch's words: its grid is a bmm of the base grid and theta
+        raise RuntimeError(f"Expected size for first two dimensions of batch2 tensor to be: [{size[0]}, {dims + 1}] "
+                           f"but got: [{theta.shape[0]}, {dims + 1}].")
+    grid = _AffineGrid.apply(theta, base)
     return rename(grid.reshape(size[0], *spatial, dims), "AffineGridGeneratorBackward0")
+
+
+class _AffineGrid(Function):
+    """grid[n] = base @ theta[n]^T. Its own node, not a bmm, because torch's keeps no tensor for backward
+    (the base grid is a constant): a grid read by two losses can be backpropagated through twice."""
+
+    @staticmethod
+    def forward(ctx, theta, base):
+        ctx.base = base  # a plain attribute, not saved: backward frees nothing
+        return Tensor._make(np.matmul(base._data, theta._data.transpose(0, 2, 1)))
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad.transpose(1, 2).matmul(ctx.base), None  # d theta[n] = grad[n]^T @ base
+
+    @staticmethod
+    def jvp(ctx, theta_tangent, base_tangent):
+        return ctx.base.matmul(theta_tangent.transpose(1, 2))
 
 
 _MODES, _PADDINGS = ("bilinear", "nearest", "bicubic"), ("zeros", "border", "reflection")
@@ -91,7 +114,7 @@ def grid_sample(input: Tensor, grid: Tensor, mode: str = "bilinear", padding_mod
     if mode == "bicubic" and input.dim() == 5:
         raise RuntimeError("grid_sampler(): bicubic interpolation only supports 4D input")
     if mode == "bicubic":
-        raise NotImplementedError("grid_sample(mode='bicubic') is not supported here (bilinear and nearest are)")
+        return _bicubic(input, grid, padding_mode, align_corners)
     sizes = input.shape[2:]
     # the grid lists x (the last spatial dim) first: its entry k is a position along dim -1 - k
     positions = [_source_coordinate(grid[..., len(sizes) - 1 - d], size, padding_mode, align_corners)
@@ -131,16 +154,57 @@ def _check_shapes(input: Tensor, grid: Tensor) -> None:
 
 def _source_coordinate(coordinate: Tensor, size: int, padding_mode: str, align_corners: bool) -> Tensor:
     """A grid coordinate in [-1, 1] as a pixel position in [0, size - 1], folded in by the padding mode."""
+    return _fold(_pixel(coordinate, size, align_corners), size, padding_mode, align_corners)
+
+
+def _pixel(coordinate: Tensor, size: int, align_corners: bool) -> Tensor:
+    """A grid coordinate in [-1, 1] as a pixel position (-1 and 1: the corner pixels' centres, or their outer edges)."""
     if align_corners:
-        pixel = (coordinate + 1) / 2 * (size - 1)
-    else:
-        pixel = ((coordinate + 1) * size - 1) / 2
+        return (coordinate + 1) / 2 * (size - 1)
+    return ((coordinate + 1) * size - 1) / 2
+
+
+def _fold(pixel: Tensor, size: int, padding_mode: str, align_corners: bool) -> Tensor:
+    """A pixel position outside [0, size - 1] brought in as the padding mode says (zeros: left outside)."""
     if padding_mode == "border":
         return _clip(pixel, size)
     if padding_mode == "reflection":
         low, high = (0, 2 * (size - 1)) if align_corners else (-1, 2 * size - 1)
         return _clip(_reflect(pixel, low, high), size)
     return pixel
+
+
+def _bicubic(input: Tensor, grid: Tensor, padding_mode: str, align_corners: bool) -> Tensor:
+    """Cubic convolution (A = -0.75) over the 4x4 pixels around each position: four rows interpolated
+    along x, then those four values along y, as torch does. The padding mode folds each of the 16 taps
+    in on its own (not the position itself, which would move the taps), so the grid's gradient
+    comes from the fractional offsets only."""
+    height, width = input.shape[2:]
+    x, y = _pixel(grid[..., 0], width, align_corners), _pixel(grid[..., 1], height, align_corners)
+    x0, y0 = x.detach().floor(), y.detach().floor()
+    x_weights, y_weights = _cubic_weights(x - x0), _cubic_weights(y - y0)
+    out = None
+    for i, y_weight in enumerate(y_weights):
+        row_y = _fold(y0 + (i - 1), height, padding_mode, align_corners)
+        row = None
+        for j, x_weight in enumerate(x_weights):
+            tap_x = _fold(x0 + (j - 1), width, padding_mode, align_corners)
+            term = _read(input, [row_y, tap_x]) * x_weight.unsqueeze(1)
+            row = term if row is None else row + term
+        term = row * y_weight.unsqueeze(1)
+        out = term if out is None else out + term
+    return out
+
+
+def _cubic_weights(t: Tensor, a: float = -0.75) -> list:
+    """The four cubic-convolution weights of the pixels at -1, 0, 1, 2 from a position t in [0, 1)."""
+    def near(d: Tensor) -> Tensor:  # |d| <= 1
+        return ((a + 2) * d - (a + 3)) * d * d + 1
+
+    def far(d: Tensor) -> Tensor:  # 1 < |d| < 2
+        return ((a * d - 5 * a) * d + 8 * a) * d - 4 * a
+
+    return [far(t + 1), near(t), near(1 - t), far(2 - t)]
 
 
 def _clip(pixel: Tensor, size: int) -> Tensor:
