@@ -212,7 +212,6 @@ def chunked(it, chunk_sz):
         chunk = list(islice(it, chunk_sz))
         if not chunk: return
         yield chunk
-batchs = BatchSampler = None
 print(list(islice(chunked(ss, 4), 3)))
 class BatchSampler():
     def __init__(self, sampler, bs, drop_last=False): self.sampler, self.bs, self.drop_last = sampler, bs, drop_last
