@@ -111,6 +111,13 @@ def forward_and_backward(inp, targ):
     l1.g = (l1 > 0).float() * l2.g
     lin_grad(inp, l1, w1, b1)
 forward_and_backward(x_train, y_trn)
+w1_outer = (x_train.unsqueeze(-1) * w1.new_ones(1) * (x_train @ w1 + b1 > 0).float().mul(
+    (((x_train @ w1 + b1).clamp_min(0.) @ w2 + b2)[:, 0] - y_trn)[:, None] * 2. / x_train.shape[0] @ w2.t()).unsqueeze(1)).sum(0)
+w1_einsum = torch.einsum('bi,bj->ij', x_train, (x_train @ w1 + b1 > 0).float() * ((
+    ((x_train @ w1 + b1).clamp_min(0.) @ w2 + b2)[:, 0] - y_trn)[:, None] * 2. / x_train.shape[0] @ w2.t()))
+test_close(w1_outer, w1.g, eps=1e-3)
+test_close(w1_einsum, w1.g, eps=1e-3)
+print(w1_einsum[:2, :4], w1_outer.shape)
 def get_grad(x): return x.g.clone()
 chks = w1, w2, b1, b2, x_train
 grads = w1g, w2g, b1g, b2g, ig = tuple(map(get_grad, chks))
