@@ -273,3 +273,16 @@ def test_a_0d_integer_tensor_index_is_a_select_as_an_int_is(key):
         seen.append((tuple(y.shape), y.tolist(), y.grad_fn.name(), base.tolist()))
     assert seen[0] == seen[1]
     check_error(lambda m: m.arange(4.0)[m.tensor(-5)])
+
+
+@pytest.mark.parametrize("key", ["1", "t", "slice(0, 2)", "(0, 0)", "None", "[0, 1]", "...", "m"])
+def test_the_node_of_a_write_is_named_as_torch_names_it(key):
+    """y[1] = 2. on a tensor in the graph: torch's node is CopySlices, whose name() is 'torch::autograd::CopySlices'
+    (it printed as CopySlices before), IndexPutBackward0 for index tensors, FillBackward3 for `...`."""
+    torch = require_torch()
+    names = []
+    for lib in (tinygrad_rnn, torch):
+        y = lib.ones(3, 3, requires_grad=True) * 1
+        y[eval(key, {"t": lib.tensor(1), "m": lib.tensor([True, False, True])})] = 5.0
+        names.append((y.grad_fn.name(), type(y.grad_fn).__name__, repr(y).split("grad_fn=")[1]))
+    assert names[0] == names[1]
