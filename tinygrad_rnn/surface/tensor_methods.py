@@ -895,10 +895,12 @@ _SHAPE_CPP = "(Triggered internally at /__w/pytorch/pytorch/aten/src/ATen/native
 
 class _WriteIntoView(_sh.SetItem):
     """x[key] = value where torch writes into a view of x: its node is CopySlices, which torch's name()
-    spells with its C++ namespace (its repr and type name are plain CopySlices)."""
+    spells with its C++ namespace (its repr and type name are plain CopySlices). An op built on such a
+    write renames the node (F.pad: ConstantPadNdBackward0); that name stays as it is."""
 
     def name(self) -> str:
-        return "torch::autograd::CopySlices"
+        own = type(self).__name__
+        return "torch::autograd::CopySlices" if own == "CopySlices" else own
 
 
 def _written_node_name(key: tuple, shape: tuple, value: Any) -> str:
