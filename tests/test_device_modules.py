@@ -47,6 +47,16 @@ def test_cuda_capability_questions_get_torchs_answers():
     assert answers[0] == answers[1]
 
 
+def test_cuda_memory_questions_get_torchs_answers():
+    """fast.ai's clean_mem calls torch.cuda.empty_cache(); Karpathy's device pick asks torch.backends.mps.is_built()."""
+    torch = require_torch()
+    answers = [(m.cuda.empty_cache(), m.cuda.memory_allocated(), m.cuda.max_memory_allocated(), m.cuda.is_initialized(),
+                m.backends.mps.is_built()) for m in (tinygrad_rnn, torch)]
+    assert answers[0] == answers[1]
+    check_error(lambda m: m.cuda.synchronize())
+    check_error(lambda m: m.cuda.current_device())
+
+
 # torch.device only names a device: d2l's `gpu(1)` prints `device(type='cuda', index=1)` on a CPU-only machine.
 # Using it (a tensor or module put there) is what fails.
 def test_naming_an_absent_device_is_allowed_as_in_torch():

@@ -9,7 +9,7 @@ import warnings
 
 import numpy as np
 import pytest
-from helpers import require_torch
+from helpers import check_error, require_torch
 
 import tinygrad_rnn
 
@@ -257,3 +257,14 @@ def test_numpy_parameter_names_are_read_as_torch_reads_them(name):
         assert outcomes[0] == outcomes[1]
     else:
         np.testing.assert_allclose(outcomes[0], outcomes[1], rtol=1e-6)
+
+
+@pytest.mark.parametrize("call", [
+    lambda m, x: m.softmax(x, dim="a"), lambda m, x: m.gather(x, dim=1.5, index=m.zeros(2, 3).long()),
+    lambda m, x: m.histc(x, bins=1.5), lambda m, x: m.cumsum(x, dim=1.5), lambda m, x: m.topk(x, k=1.5),
+    lambda m, x: m.roll(x, shifts=1.5), lambda m, x: m.argmax(x, dim=1.5), lambda m, x: m.flatten(x, start_dim=1.5),
+    lambda m, x: m.softmax(x, "a"), lambda m, x: m.histc(x, 1.5)])
+def test_a_wrong_type_given_by_keyword_names_no_position(call):
+    """torch's parser numbers positional arguments only: torch.histc(x, bins=1.5) says "argument 'bins' must be
+    int", torch.histc(x, 1.5) "argument 'bins' (position 2) must be int"."""
+    check_error(lambda m: call(m, m.ones(2, 3)))

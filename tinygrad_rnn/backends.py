@@ -70,6 +70,7 @@ class _Cudnn(_Backend):
 # Measured on torch 2.13 (CPU build): cudnn and mps are unavailable, mkldnn is available.
 cudnn = _Cudnn(False, enabled=True, deterministic=False, benchmark=False, allow_tf32=True)
 mps = _Backend(False)
+mps.is_built = mps.is_available  # type: ignore[attr-defined]  (this build has no MPS, as torch's CPU build)
 mkldnn = _Backend(True, enabled=True)
 mkl = _Backend(True)
 openmp = _Backend(True)

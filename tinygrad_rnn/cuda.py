@@ -27,5 +27,29 @@ def is_tf32_supported() -> bool:
     return False
 
 
+def is_initialized() -> bool:
+    return False
+
+
+def empty_cache() -> None:
+    """Nothing is cached on a GPU that does not exist: a no-op, as in torch (fast.ai's clean_mem calls it)."""
+
+
+def memory_allocated(device: object = None) -> int:
+    return 0
+
+
+def max_memory_allocated(device: object = None) -> int:
+    return 0
+
+
+def synchronize(device: object = None) -> None:
+    raise AssertionError("Torch not compiled with CUDA enabled")
+
+
+def current_device() -> int:
+    raise AssertionError("Torch not compiled with CUDA enabled")
+
+
 
 from .amp import cuda_amp as amp  # noqa: E402, F401  (torch.cuda.amp: the deprecated spellings, amp/cuda_amp.py)

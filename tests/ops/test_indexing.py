@@ -255,3 +255,34 @@ def test_topk_counts_nan_as_the_largest():
         results.append([lib.topk(x, 3).indices.tolist(), lib.topk(x, 4, largest=False).indices.tolist(),
                         lib.topk(x, 2, dim=0).indices.tolist()])
     assert results[0] == results[1]
+
+
+@pytest.mark.parametrize("key", ["i", "i, j", "0, j", "i, :, j", "None, i", "i, ...", "i, 1:", "-i", "i8", "[0, 1], i",
+                                 "i, [0, 1]", "i, :, [0, 1]"])
+def test_a_0d_integer_tensor_index_is_a_select_as_an_int_is(key):
+    """sm_pred[0, y_train[0]] (fast.ai's 04_minibatch_training): torch reads a 0-d integer tensor as the int it
+    holds, so the result is a view of x (SelectBackward0, writes reach x), not an IndexBackward0 copy."""
+    torch = require_torch()
+    seen = []
+    for lib in (tinygrad_rnn, torch):
+        x = lib.arange(60.0).reshape(3, 4, 5).requires_grad_()
+        scope = {"x": x, "i": lib.tensor(1), "j": lib.tensor(2), "i8": lib.tensor(1, dtype=lib.int8)}
+        y = eval(f"x[{key}]", scope)
+        base = lib.zeros(3, 4, 5)
+        eval(f"base[{key}]", {**scope, "base": base}).fill_(1.0)  # a view: the ones land in base
+        seen.append((tuple(y.shape), y.tolist(), y.grad_fn.name(), base.tolist()))
+    assert seen[0] == seen[1]
+    check_error(lambda m: m.arange(4.0)[m.tensor(-5)])
+
+
+@pytest.mark.parametrize("key", ["1", "t", "slice(0, 2)", "(0, 0)", "None", "[0, 1]", "...", "m"])
+def test_the_node_of_a_write_is_named_as_torch_names_it(key):
+    """y[1] = 2. on a tensor in the graph: torch's node is CopySlices, whose name() is 'torch::autograd::CopySlices'
+    (it printed as CopySlices before), IndexPutBackward0 for index tensors, FillBackward3 for `...`."""
+    torch = require_torch()
+    names = []
+    for lib in (tinygrad_rnn, torch):
+        y = lib.ones(3, 3, requires_grad=True) * 1
+        y[eval(key, {"t": lib.tensor(1), "m": lib.tensor([True, False, True])})] = 5.0
+        names.append((y.grad_fn.name(), type(y.grad_fn).__name__, repr(y).split("grad_fn=")[1]))
+    assert names[0] == names[1]

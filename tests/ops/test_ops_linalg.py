@@ -57,6 +57,19 @@ def test_einsum_matches_torch(equation, shapes):
                              [np.random.default_rng(0).standard_normal(s) for s in shapes])
 
 
+def test_einsum_takes_the_sublist_form():
+    """einsum(a, [0, 1], b, [1, 2], [0, 2]) is einsum('AB,BC->AC', a, b): dims as numbers, the output's last."""
+    check_parity(lambda m, a, b: m.einsum(a, [0, 1], b, [1, 2], [0, 2]), shapes=[(2, 3), (3, 4)])
+    check_parity(lambda m, a, b: m.einsum(a, [30, 1], b, (1, 2)), shapes=[(2, 3), (3, 4)])
+    check_parity(lambda m, a: m.einsum(a, [..., 0], [...]), shapes=[(2, 2, 3)])
+
+
+@pytest.mark.parametrize("call", [lambda m, a: m.einsum(a, [52, 1]), lambda m, a: m.einsum(a, [-1, 0]),
+                                  lambda m, a: m.einsum("ij"), lambda m, a: m.einsum(a), lambda m, a: m.einsum(a, [0])])
+def test_einsum_sublist_errors_match_torch(call):
+    check_error(lambda m, a: call(m, m.tensor(a)), np.ones((2, 3)))
+
+
 def test_outer_addmm_dot_mv_match_torch():
     check_parity(lambda m, a, b, c, d: (m.outer(a, b), m.addmm(c, d, d.t(), beta=0.5, alpha=2.0), a.dot(a),
                                         d.mv(b[:3]) if d.shape[1] == 3 else d @ b),

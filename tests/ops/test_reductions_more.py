@@ -89,6 +89,18 @@ def test_histc_and_bincount():
                  requires_grad=[False, False])
 
 
+@pytest.mark.parametrize("call", [
+    lambda m: m.arange(3.0).histc(0), lambda m: m.arange(3.0).histc(-1), lambda m: m.arange(3.0).histc(True),
+    lambda m: m.arange(3.0).histc(bins=2.5), lambda m: m.arange(3.0).histc(3, 2, 1),
+    lambda m: m.arange(3.0).histc(3, float("nan"), 1), lambda m: m.tensor([1.0, float("inf")]).histc(3),
+    lambda m: m.tensor([1.0, float("nan")]).histc(3), lambda m: m.tensor([1.0, 2.0]).histc(3, 0, float("inf")),
+    lambda m: m.tensor([-float("inf"), 1.0]).histc(), lambda m: m.arange(3.0).histc(3, 0.1234567, 1e-7)])
+def test_histc_checks_its_arguments_as_torch(call):
+    """fast.ai's activation histograms call acts.histc(40, 0, 10): torch 2.13 refuses a bad bin count in
+    histogram's words, a non-int one with its parser's, and a range that is not finite."""
+    check_error(call)
+
+
 def test_renorm_and_dist():
     x = RNG.standard_normal((3, 4)) * 3
     check_parity(lambda m, t: m.renorm(t, 2, 1, 1.5), [x])

@@ -371,3 +371,13 @@ def test_resuming_with_last_epoch_matches_torch(name: str) -> None:
             seq.append(sched.get_last_lr())
         seqs.append(seq)
     assert seqs[0] == seqs[1]
+
+
+def test_dir_lists_the_capitalised_names_torchs_does():
+    """fast.ai's 12_accel_sgd prints `' '.join(o for o in dir(lr_scheduler) if o[0].isupper() and o[1].islower())`."""
+    torch = require_torch()
+
+    def offered(module):
+        return [o for o in dir(module) if o[0].isupper() and o[1].islower()]
+    assert offered(tinygrad_rnn.optim.lr_scheduler) == offered(torch.optim.lr_scheduler)
+    assert offered(tinygrad_rnn.optim) == offered(torch.optim)

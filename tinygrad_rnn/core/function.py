@@ -252,10 +252,7 @@ class Function:
         return o
 
     def name(self) -> str:
-        # the node class is named as torch names the node; name() adds the C++ namespace of torch's hand-written
-        # nodes (x[0] = v makes a CopySlices whatever Function did the writing)
-        kind = type(self).__name__
-        return "torch::autograd::CopySlices" if kind == "CopySlices" else kind
+        return type(self).__name__  # the node class is named as torch names the node
 
     # torch's names for what a node saved (`grad_fn._saved_self`, `_raw_saved_self`) are looked up by
     # autograd/graph.py, which puts its lookup here. __getattr__ runs only when an attribute is missing.

@@ -196,6 +196,9 @@ class CopySlices(Function):
         inside = g.reshape(-1)[Tensor._make(flat_positions)].reshape(ctx.view_shape) if ctx.needs_input_grad[1] else None
         return outside, inside
 
+    def name(self) -> str:
+        return "torch::autograd::CopySlices"  # torch's name() of it, C++ namespace and all
+
     def __repr__(self) -> str:
         return f"<CopySlices object at {hex(id(self))}>"
 

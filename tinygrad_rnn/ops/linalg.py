@@ -722,7 +722,12 @@ def _einsum_samples(rng: np.random.Generator) -> list[Sample]:
 
 
 @op(method=False, samples=_einsum_samples)
-def einsum(equation: str, *operands: Tensor) -> Tensor:
+def einsum(equation: str | Tensor, *operands: Any) -> Tensor:
+    if not operands:
+        raise ValueError("einsum(): must specify the equation string and at least one operand, "
+                         "or at least one operand and its subscripts list")
+    if isinstance(equation, Tensor):  # einsum(a, [0, 1], b, [1, 2], [0, 2]): operands with their dims as numbers
+        equation, operands = _sublist_equation((equation, *operands))
     if len(operands) == 1 and isinstance(operands[0], (list, tuple)):
         operands = tuple(operands[0])
     equation = _explicit(equation)
@@ -741,6 +746,24 @@ def einsum(equation: str, *operands: Tensor) -> Tensor:
     result = _integer_einsum_dtype(subscripts, operands, output)  # (of the sizes before broadcasting: torch's steps)
     exact = result if result.is_floating_point else dtypes.int64  # integers counted exactly, then cast
     return Einsum.apply(equation, *_broadcast_letters(subscripts, tuple(x.to(exact) for x in operands))).to(result)
+
+
+def _sublist_equation(args: tuple) -> tuple[str, tuple]:
+    """The equation and operands of einsum's sublist form: operand, its dims' numbers, ... and, when the
+    count is odd, the output's numbers. Number n is a letter as torch spells it: 0-25 'A'-'Z', 26-51 'a'-'z'."""
+    def letters(numbers: Any) -> str:
+        return "".join("..." if n is Ellipsis else _subscript_letter(n) for n in numbers)
+
+    equation = ",".join(letters(numbers) for numbers in args[1::2])
+    if len(args) % 2:
+        return equation + "->" + letters(args[-1]), args[:-1:2]
+    return equation, args[::2]
+
+
+def _subscript_letter(n: int) -> str:
+    if not 0 <= n < 52:
+        raise ValueError("einsum(): subscript in subscript list is not within the valid range [0, 52)")
+    return chr(ord("A") + n) if n < 26 else chr(ord("a") + n - 26)
 
 
 def _integer_einsum_dtype(subscripts: list, operands: tuple, output: str) -> Any:

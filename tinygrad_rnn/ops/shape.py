@@ -960,6 +960,8 @@ def _index_part(k: Any) -> Any:
             raise ValueError("slice step cannot be zero")
         if step < 0:
             raise ValueError("step must be greater than zero")
+    if _is_select_tensor(k):
+        return builtins.int(k._data)
     if isinstance(k, Tensor):
         if k.dtype.name not in ("int64", "int32", "uint8", "bool"):
             raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
@@ -1005,9 +1007,15 @@ def _integer_index(k: Any) -> int | None:
     """The value of an index torch applies at once as a select (an int or a 0-d integer tensor), else None."""
     if isinstance(k, (builtins.int, np.integer)) and not isinstance(k, (builtins.bool, np.bool_)):
         return builtins.int(k)
-    if isinstance(k, Tensor) and k.ndim == 0 and k.dtype in (dtypes.int64, dtypes.int32):
+    if _is_select_tensor(k):
         return builtins.int(k._data)
     return None
+
+
+def _is_select_tensor(k: Any) -> bool:
+    """A 0-d tensor of a signed integer dtype, which torch reads as the int it holds (x[i] is a select, a
+    view); a 0-d bool or uint8 tensor is a mask instead."""
+    return (isinstance(k, Tensor) and k.ndim == 0 and k.dtype.name in ("int8", "int16", "int32", "int64"))
 
 
 def _check_index_dims(key: Any, shape: tuple) -> None:

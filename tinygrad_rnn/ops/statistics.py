@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from .. import return_types
-from ..argcheck import bool_arg, number_arg, tensor_arg
+from ..argcheck import bool_arg, int_arg, number_arg, tensor_arg
 from ..core import dtypes
 from ..core.function import Function, rename
 from ..core.tensor import Tensor
@@ -502,24 +502,35 @@ def corrcoef(input: Tensor) -> Tensor:
 
 @op(out=True, differentiable=False, samples=lambda rng: [
     Sample((np.asarray(rng.standard_normal(s)),), kw) for s, kw in (((20,), {}), ((4, 5), {"bins": 7}),
-                                                                   ((30,), {"bins": 5, "min": -1, "max": 1}))])
+                                                                   ((30,), {"bins": 5, "min": -1, "max": 1}))],
+    renumber_method_errors=True)
 def histc(input: Tensor, bins: int = 100, min: float = 0, max: float = 0) -> Tensor:
     """Counts in `bins` equal bins between min and max (the data's own range when both are 0)."""
     if not input.dtype.is_floating_point:
         raise NotImplementedError(f"\"histogram_cpu\" not implemented for '{input.dtype._legacy}'")
-    if bins <= 0:
-        raise RuntimeError("torch.histc(): bins must be > 0, but got " + str(bins) + " for bins")
+    bins = int_arg("histc", "bins", bins, 2)
+    if bins <= 0:  # (torch 2.13 shares histogram's check, and its words)
+        raise RuntimeError(f"torch.histogram(): bins must be > 0, but got {bins} for dimension 0")
     data = input._data.reshape(-1)
     low, high = float(min), float(max)
     if low == high and data.size:
         low, high = float(data.min()), float(data.max())
+        if math.isnan(low):  # the data's range is NaN: torch's kernel computes it as a NaN with the sign bit set
+            low = high = -math.nan
     if low == high:
         low, high = low - 1, high + 1
     if low > high:
-        raise RuntimeError("torch.histc(): max must be larger than min")
+        raise RuntimeError("torch.histc: max must be larger than min")
+    if not (math.isfinite(low) and math.isfinite(high)):
+        raise RuntimeError(f"torch.histc: range of [{_c_number(low)}, {_c_number(high)}] is not finite")
     inside = data[(data >= low) & (data <= high)]
     counts, _ = np.histogram(inside, bins=bins, range=(low, high))
     return Tensor._make(counts.astype(input._data.dtype))
+
+
+def _c_number(x: float) -> str:
+    """x as C++'s stream prints a double (6 significant digits, '-nan' for a NaN with its sign bit set)."""
+    return ("-nan" if math.copysign(1.0, x) < 0 else "nan") if math.isnan(x) else f"{x:g}"
 
 
 @op(differentiable=False, samples=lambda rng: [Sample((rng.integers(0, 6, 12),)), Sample((rng.integers(0, 3, 5),), {"minlength": 6}),

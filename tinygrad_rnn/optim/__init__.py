@@ -21,8 +21,9 @@ from .radam import RAdam
 from .rmsprop import RMSprop
 from .rprop import Rprop
 from .sgd import SGD
+from .sparse_adam import SparseAdam
 from .swap_state import swap_in_optimizer_params_and_state
 
 __all__ = ["Optimizer", "SGD", "Adam", "AdamW", "RMSprop", "Adagrad", "LBFGS", "Adadelta", "Adamax", "NAdam",
-           "RAdam", "ASGD", "Rprop", "Adafactor", "Muon", "lr_scheduler", "swa_utils",
+           "RAdam", "ASGD", "Rprop", "Adafactor", "Muon", "SparseAdam", "lr_scheduler", "swa_utils",
            "swap_in_optimizer_params_and_state"]

@@ -208,27 +208,33 @@ _OUT_NEEDS_DIM = {"sum", "prod", "median", "nanmedian"}
 _NUMBER_OUT = {"add", "sub", "mul", "div", "floor_divide"}
 
 
-def _tensor_input(fn: Callable[..., Any], name: str) -> Callable[..., Any]:
-    """torch.X(input, ...) given something that is no tensor where only a tensor fits (`torch.exp(np_array)`,
-    `torch.abs(-1.0)`): torch's parser error, not the AttributeError the op would raise deep inside.
-    Caught only when it happens: ops that take a number there (`torch.add(1, t)`) run as before."""
-    if next(iter(inspect.signature(fn).parameters), None) != "input":
-        return fn
+def _parser_errors(fn: Callable[..., Any], name: str) -> Callable[..., Any]:
+    """torch.X with two of torch's parser errors, caught only when they happen (one wrapper, so a call pays
+    one extra frame):
+    - something that is no tensor where only a tensor fits (`torch.exp(np_array)`, `torch.abs(-1.0)`): torch's
+      TypeError, not the AttributeError the op would raise deep inside (ops that take a number there,
+      `torch.add(1, t)`, run as before);
+    - a TypeError about an argument given by keyword names no position (`torch.histc(x, bins=1.5)`)."""
+    takes_input = next(iter(inspect.signature(fn).parameters), None) == "input"
 
     @functools.wraps(fn)
-    def with_tensor_input(*args: Any, **kwargs: Any) -> Any:
+    def checked(*args: Any, **kwargs: Any) -> Any:
         try:
             return fn(*args, **kwargs)
         except AttributeError:
             given = args[0] if args else kwargs.get("input")
-            if given is None or isinstance(given, Tensor):
+            if not takes_input or given is None or isinstance(given, Tensor):
                 raise
             kind = type(given)
             named = kind.__qualname__ if kind.__module__ == "builtins" else f"{kind.__module__}.{kind.__qualname__}"
             where = " (position 1)" if args else ""  # (torch numbers positional arguments only)
             raise TypeError(f"{name}(): argument 'input'{where} must be Tensor, not {named}") from None
+        except TypeError as error:
+            if not kwargs:
+                raise
+            raise TypeError(_keyword_unnumbered(str(error), kwargs)) from None
 
-    return with_tensor_input
+    return checked
 
 
 def _errors_name_the_alias(fn: Callable[..., Any], alias: str, name: str) -> Callable[..., Any]:
@@ -252,7 +258,7 @@ def export(namespace: dict[str, Any]) -> None:
         if not decl.is_function:
             continue
         for name in _names(decl):
-            function = _tensor_input(_function(decl), name)
+            function = _parser_errors(_function(decl), name)
             if name != decl.name:
                 function = _errors_name_the_alias(function, name, decl.name)
             namespace[name] = accepts_out(

@@ -802,7 +802,9 @@ class TensorMethods:
             target = _sh.Index.apply(self, selects)
         target._check_inplace()
         if needs_graph:
-            target._assign(rename(_sh.SetItem.apply(target, key, value), _written_node_name(key, target.shape, value)))
+            name = _written_node_name(key, target.shape, value)
+            write = _WriteIntoView if name == "CopySlices" else _sh.SetItem
+            target._assign(rename(write.apply(target, key, value), name))
             return
         target._data[key] = value._data if isinstance(value, Tensor) else value
         self._version += 1
@@ -944,6 +946,16 @@ def _warn_scalar_conversion_once() -> None:
 
 
 _SHAPE_CPP = "(Triggered internally at /__w/pytorch/pytorch/aten/src/ATen/native/TensorShape.cpp:{}.)"
+
+
+class _WriteIntoView(_sh.SetItem):
+    """x[key] = value where torch writes into a view of x: its node is CopySlices, which torch's name()
+    spells with its C++ namespace (its repr and type name are plain CopySlices). An op built on such a
+    write renames the node (F.pad: ConstantPadNdBackward0); that name stays as it is."""
+
+    def name(self) -> str:
+        own = type(self).__name__
+        return "torch::autograd::CopySlices" if own == "CopySlices" else own
 
 
 def _written_node_name(key: tuple, shape: tuple, value: Any) -> str:

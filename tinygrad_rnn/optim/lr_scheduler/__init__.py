@@ -17,6 +17,12 @@ MultiStep, Exponential, Constant, Linear, Polynomial) in `multiplicative.py`; co
 `cosine.py`; CyclicLR and OneCycleLR in `cyclic.py`; SequentialLR and ChainedScheduler in
 `combine.py`; ReduceLROnPlateau in `plateau.py`.
 """
+# The names torch's lr_scheduler module imports for its own use, so dir() lists them as torch's does:
+# fast.ai's 12_accel_sgd prints the capitalised names in dir(lr_scheduler) to show what is on offer.
+from collections import Counter  # noqa: F401
+from typing import Any, Literal, Self, SupportsFloat, TypedDict  # noqa: F401
+
+from ...core.tensor import Tensor  # noqa: F401
 from ..optimizer import Optimizer
 from .base import EPOCH_DEPRECATION_WARNING, LRScheduler, _LRScheduler
 from .combine import ChainedScheduler, SequentialLR
