@@ -133,3 +133,13 @@ def test_tanh_and_sigmoid_backward_round_as_torchs_kernels(name, dtype):
     ours = getattr(pointwise, name.capitalize() + "Backward").apply(tinygrad_rnn.tensor(g), tinygrad_rnn.tensor(y))
     theirs = getattr(torch.ops.aten, name + "_backward")(torch.tensor(g), torch.tensor(y))
     np.testing.assert_array_equal(ours.numpy(), theirs.numpy())
+
+
+def test_tanh_backward_float32_rounds_one_minus_y_squared_once():
+    """tanh's float32 backward computes 1 - y*y in float64 and rounds once: the fused multiply-add torch's
+    kernel uses, bit for bit (checked against backend/fma.py over tanh outputs of every scale)."""
+    from tinygrad_rnn.backend.fma import fma32
+    rng = np.random.default_rng(3)
+    y = np.tanh(np.concatenate([rng.standard_normal(20000) * s for s in (1e-3, 0.1, 1.0, 4.0, 12.0)])).astype(np.float32)
+    ours = tinygrad_rnn.ops.pointwise.TanhBackward.apply(tinygrad_rnn.ones(y.size), tinygrad_rnn.tensor(y)).numpy()
+    assert ours.view(np.int32).tolist() == fma32(-y, y, np.float32(1)).view(np.int32).tolist()
