@@ -88,3 +88,14 @@ def test_device_strings_and_indices_are_checked_as_torch(args):
 def test_cuda_calls_fail_as_on_torchs_cpu_build(call):
     """A device index asks for an accelerator (RuntimeError); a name, or none, for CUDA (AssertionError)."""
     check_error(call)
+
+
+@pytest.mark.parametrize("name", ["mps", "xpu", "ipu", "xla", "vulkan", "hip"])
+def test_moving_to_a_device_this_build_lacks_fails_as_torch(name):
+    """Tensor.to(device) on torch's CPU build: an AssertionError for CUDA and XPU, else 'not linked with support'."""
+    check_error(lambda m: m.ones(2).to(name))
+
+
+def test_meta_tensors_are_not_implemented_and_say_so():
+    with pytest.raises(NotImplementedError, match="meta"):
+        tinygrad_rnn.ones(2, device="meta")

@@ -57,7 +57,8 @@ def _check_index(index: Any) -> None:
         raise RuntimeError("Device index must not be negative")
 
 
-_KNOWN = ("cpu", "cuda", "mps", "xpu", "meta", "hip")
+_KNOWN = ("cpu", "cuda", "ipu", "xpu", "mkldnn", "opengl", "opencl", "ideep", "hip", "ve", "fpga", "maia", "xla",
+          "lazy", "vulkan", "mps", "meta", "hpu", "mtia", "privateuseone")  # the device types torch's parser knows
 
 
 def check_device_name(d: Any) -> str:
@@ -65,10 +66,7 @@ def check_device_name(d: Any) -> str:
     before the data or values are looked at; whether the device is there comes later)."""
     name = d.type if isinstance(d, device) else str(d).split(":")[0]
     if name != "cpu" and name not in _KNOWN:
-        raise RuntimeError(
-            "Expected one of cpu, cuda, ipu, xpu, mkldnn, opengl, opencl, ideep, hip, ve, fpga, maia, xla, "
-            f"lazy, vulkan, mps, meta, hpu, mtia, privateuseone device type at start of device string: {d}"
-        )
+        raise RuntimeError(f"Expected one of {', '.join(_KNOWN)} device type at start of device string: {d}")
     return name
 
 
@@ -79,7 +77,14 @@ def check_device(d: Any) -> None:
     name = check_device_name(d)
     if name == "cpu":
         return
-    raise AssertionError("Torch not compiled with CUDA enabled" if name == "cuda" else f"{name} is not available")
+    if name in ("cuda", "xpu"):  # torch's CPU build asserts it was not compiled for these
+        raise AssertionError(f"Torch not compiled with {name.upper() if name == 'xpu' else 'CUDA'} enabled")
+    if name == "meta":  # torch has tensors with a shape and no data there; we do not
+        raise NotImplementedError("device='meta' is not implemented: tinygrad_rnn has no meta tensors (shapes "
+                                  "without data); use device='cpu'")
+    if name in ("mtia", "lazy"):
+        raise AssertionError(f"{name} is not available")
+    raise RuntimeError(f"PyTorch is not linked with support for {name} devices")  # (what .to(name) says)
 
 
 def set_default_device(d: Any) -> None:
