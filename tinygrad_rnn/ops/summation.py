@@ -29,12 +29,17 @@ def torch_order_sum(x: np.ndarray, dims: tuple) -> np.ndarray | None:
     """x summed over `dims` (sorted, non-negative) in torch's order, without the reduced dims; or None."""
     if x.dtype not in LANES or not x.flags.c_contiguous or x.size == 0:
         return None
+    if dims and len(dims) == x.ndim:  # a whole sum (a loss's x.sum()): straight to its one row (speed)
+        if x.size > SERIAL_LIMIT:
+            return None
+        with quiet_floats():
+            return np.asarray(_whole_sum(x.reshape(x.size)))
     dims = tuple(sorted(dims))
     if not dims or dims != tuple(range(dims[0], dims[0] + len(dims))):
         return None
     before, after = x.shape[:dims[0]], x.shape[dims[-1] + 1:]
     reduced, columns = prod(x.shape[dims[0]:dims[-1] + 1]), prod(after)
-    if x.size == reduced and x.size > SERIAL_LIMIT:
+    if x.size == reduced and x.size > SERIAL_LIMIT:  # one output of many elements: torch splits it between threads
         return None
     with quiet_floats():  # inf - inf is NaN and a sum past the largest float inf, quietly, as torch's
         return _sum_run(x, before, reduced, after, columns)
@@ -42,8 +47,6 @@ def torch_order_sum(x: np.ndarray, dims: tuple) -> np.ndarray | None:
 
 def _sum_run(x: np.ndarray, before: tuple, reduced: int, after: tuple, columns: int) -> np.ndarray:
     """x summed over the run of dims between `before` and `after`, `reduced` elements per sum."""
-    if x.size == reduced:  # a whole sum: one row, in numpy scalars where torch adds scalars (speed)
-        return np.asarray(_whole_sum(x.reshape(reduced))).reshape(before + after)
     if columns == 1:  # each reduced row is contiguous
         return _inner_sum(x.reshape(before + (reduced,))).reshape(before + after)
     return _outer_sum(x.reshape((prod(before), reduced, columns))).reshape(before + after)
@@ -54,10 +57,10 @@ def _in_order(x: np.ndarray) -> np.ndarray:
     m = x.shape[-1]
     if m == 0:
         return np.zeros(x.shape[:-1], x.dtype)
-    if m > 16:  # a long axis: one call (numpy's accumulate adds in order, slowly per element)
-        return np.add.accumulate(x, axis=-1)[..., -1] + x.dtype.type(0)
+    if m > 16 or m >= 8 and x.size <= 512:  # one call: numpy's accumulate adds in order, slowly per element,
+        return np.add.accumulate(x, axis=-1)[..., -1] + x.dtype.type(0)  # so this wins while x is small or m long
     total = x[..., 0] + x.dtype.type(0)
-    for k in range(1, m):  # a short one (the common case): whole slices at a time
+    for k in range(1, m):  # a short axis of many rows: whole slices at a time
         total = total + x[..., k]
     return total
 
@@ -118,9 +121,20 @@ def _whole_sum(row: np.ndarray) -> np.generic:
         order = row if n <= PARTIALS else np.concatenate((row[:1], row[PARTIALS:], row[1:PARTIALS]))
     else:
         vectors = n // lanes
-        order = np.concatenate((row[vectors * lanes:], _row_sum(row[:vectors * lanes].reshape(vectors, lanes).T)))
+        order = np.concatenate((row[vectors * lanes:], _lane_sums(row[:vectors * lanes], vectors, lanes)))
     # (+ 0 last: torch's total starts at +0, so a sum of -0s is +0; any other sum is unchanged by it)
     return np.add.accumulate(order)[-1] + row.dtype.type(0)
+
+
+def _lane_sums(row: np.ndarray, vectors: int, lanes: int) -> np.ndarray:
+    """`_row_sum` of each lane of row (`vectors` whole vectors): with fewer vectors than partials, each
+    lane's elements in order, which is whole vectors added one after another (speed: a small loss)."""
+    if vectors >= PARTIALS:
+        return _row_sum(row.reshape(vectors, lanes).T)
+    total = row[:lanes]
+    for k in range(1, vectors):
+        total = total + row[k * lanes:(k + 1) * lanes]
+    return total
 
 
 def _outer_sum(x: np.ndarray) -> np.ndarray:
