@@ -69,3 +69,18 @@ def test_float32_var_and_std_are_torchs_bit_for_bit(reduction, shape, dim):
     theirs = getattr(torch.tensor(x), reduction)(**kwargs)
     assert ours.dtype == tinygrad_rnn.float32
     np.testing.assert_array_equal(ours.numpy(), theirs.numpy())
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize(("x_shape", "b_shape"), [((37, 3), (3,)), ((37, 3), (1, 3)), ((5, 9, 4), (4,)), ((10, 1), (1,)),
+                                                  ((6, 40), (6, 1))])
+def test_a_broadcast_gradient_is_summed_in_torchs_order(x_shape, b_shape, dtype):
+    """The engine sums a gradient back over broadcast dims (a bias added by hand) as torch's sum_to does."""
+    torch = require_torch()
+    g = np.random.default_rng(3).standard_normal(x_shape).astype(dtype)
+    grads = []
+    for lib in (torch, tinygrad_rnn):
+        b = lib.zeros(b_shape, dtype=getattr(lib, dtype), requires_grad=True)
+        (lib.zeros(x_shape, dtype=getattr(lib, dtype)) + b).backward(lib.tensor(g))
+        grads.append(b.grad.numpy())
+    assert grads[0].dtype == grads[1].dtype and np.array_equal(grads[0], grads[1])

@@ -103,6 +103,12 @@ def sum_to_shape(g: Any, shape: tuple, node: Any = None, index: int = 0) -> Any:
     return SumToShape.apply(g, tuple(range(extra)) + tuple(extra + i for i in stretched), shape)
 
 
+def add_up(array: np.ndarray, axes: tuple) -> np.ndarray:
+    """array summed over axes. ops/reduce.py replaces this with its sum, which adds in torch's order
+    so that a broadcast gradient rounds as torch's (the engine cannot import the ops built on it)."""
+    return array.sum(axis=axes)
+
+
 class SumToShape(Function):
     """Sum `g` over `axes` into `shape`: one node instead of two sums and their checks (speed).
     Its backward spreads the gradient back out: the expand that broadcasting did."""
@@ -112,7 +118,7 @@ class SumToShape(Function):
     @staticmethod
     def forward(ctx, g, axes, shape):
         ctx.in_shape, ctx.axes, ctx.shape = g._data.shape, axes, shape
-        return Tensor._make(np.asarray(g._data.sum(axis=axes)).reshape(shape))
+        return Tensor._make(np.asarray(add_up(g._data, axes)).reshape(shape))
 
     @staticmethod
     def backward(ctx, gg):

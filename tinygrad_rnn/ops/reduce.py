@@ -13,7 +13,7 @@ from .. import return_types
 from ..argcheck import as_called, bool_arg, int_arg, invalid_combination, is_bool_tensor, is_int, type_name
 from ..backend.blas_threads import blas_threads
 from ..backend.errstate import quiet_floats
-from ..core import dtypes
+from ..core import dtypes, engine
 from ..core.function import Function, rename
 from ..core.modes import modes
 from ..core.tensor import Tensor
@@ -39,6 +39,13 @@ def sum_array(a: np.ndarray, dims: tuple, keepdim: bool) -> np.ndarray:
     if total is None:  # np.add.reduce is what ndarray.sum calls, less its Python wrapper (speed)
         return np.add.reduce(a, axis=dims, dtype=a.dtype, keepdims=keepdim)
     return total.reshape(kept_shape(a.shape, dims)) if keepdim else total
+
+
+def _sum_over(a: np.ndarray, axes: tuple) -> np.ndarray:
+    return sum_array(a, axes, False)
+
+
+engine.add_up = _sum_over  # the engine's sums of broadcast gradients round as torch's too
 
 
 class Sum(Function):
