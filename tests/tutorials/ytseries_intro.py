@@ -1,0 +1,71 @@
+import tinygrad_rnn as torch
+
+# Introduction to PyTorch (video series): the first lesson's tour
+z = torch.zeros(5, 3)
+print(z)
+print(z.dtype)
+i = torch.ones((5, 3), dtype=torch.int16)
+print(i)
+torch.manual_seed(1729)
+r1 = torch.rand(2, 2)
+print('A random tensor:')
+print(r1)
+r2 = torch.rand(2, 2)
+print('\nA different random tensor:')
+print(r2)
+torch.manual_seed(1729)
+r3 = torch.rand(2, 2)
+print('\nShould match r1:')
+print(r3)
+
+ones = torch.ones(2, 3)
+print(ones)
+twos = torch.ones(2, 3) * 2
+print(twos)
+threes = ones + twos
+print(threes)
+print(threes.shape)
+r1 = torch.rand(2, 3)
+r2 = torch.rand(3, 2)
+try:
+    r3 = r1 + r2
+except RuntimeError as e:
+    print("RuntimeError:", e)
+
+r = (torch.rand(2, 2) - 0.5) * 2
+print('A random matrix, r:')
+print(r)
+print('\nAbsolute value of r:')
+print(torch.abs(r))
+print('\nInverse sine of r:')
+print(torch.asin(r))
+print('\nDeterminant of r:')
+print(torch.det(r))
+print('\nSingular value decomposition of r:')
+u, s, v = torch.svd(r)
+print(s)
+print(torch.dist(u @ torch.diag(s) @ v.t(), r) < 1e-5)
+print('\nAverage and standard deviation of r:')
+print(torch.std_mean(r))
+print('\nMaximum value of r:')
+print(torch.max(r))
+
+x = torch.randn(1, 10)
+prev_h = torch.randn(1, 20)
+W_h = torch.randn(20, 20)
+W_x = torch.randn(20, 10)
+W_h.requires_grad_()
+W_x.requires_grad_()
+i2h = torch.mm(W_x, x.t())
+h2h = torch.mm(W_h, prev_h.t())
+next_h = i2h + h2h
+next_h = next_h.tanh()
+loss = next_h.sum()
+print(loss)
+print(loss.grad_fn, next_h.grad_fn, i2h.grad_fn)
+loss.backward()
+print(W_h.grad[0, :5])
+print(W_x.grad[:3, :3])
+print(torch.std_mean(r, dim=0, unbiased=False))
+print(torch.var_mean(r, 1, keepdim=True))
+print(torch.svd(r, some=False)[0].shape, torch.svd(torch.rand(3, 2)).U.shape)
