@@ -296,3 +296,13 @@ def test_repeat_interleave_of_counts_alone_gives_each_position_that_many_times(c
     np.testing.assert_array_equal(results[0].numpy(), results[1].numpy())
     sized = tinygrad_rnn.repeat_interleave(tinygrad_rnn.tensor(counts, dtype=tinygrad_rnn.int64), output_size=sum(counts))
     np.testing.assert_array_equal(sized.numpy(), results[1].numpy())
+
+
+@pytest.mark.parametrize("sizes", [(4, -1, 0), (4, -1), (-1,), (2, -1, 3), (-1, -1, 0)])
+def test_expand_of_a_0d_tensor_to_a_negative_size_overflows_as_torchs_count(sizes):
+    """torch counts the elements in unsigned numbers: -1 is huge, and a later 0 does not undo an overflow."""
+    torch = require_torch()
+    with pytest.raises(RuntimeError, match="numel: integer multiplication overflow"):
+        torch.tensor(2.5).expand(*sizes)
+    with pytest.raises(RuntimeError, match="numel: integer multiplication overflow"):
+        tinygrad_rnn.tensor(2.5).expand(*sizes)

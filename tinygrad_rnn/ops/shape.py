@@ -625,10 +625,21 @@ def expand(input: Tensor, *sizes: Any, size: Any = None, implicit: bool = False)
                 f"non-singleton dimension {i}.  Target sizes: {list(sizes)}.  Tensor sizes: {list(input.shape)}"
             )
     if builtins.min(shape, default=0) < 0:  # torch then counts the elements of a shape with a negative size
-        if 0 in shape:  # torch makes a tensor of no element with that shape, which an array cannot have
-            raise ValueError("negative dimensions are not allowed")
-        raise RuntimeError("numel: integer multiplication overflow")
+        _count_as_torch(shape)
+        raise ValueError("negative dimensions are not allowed")  # torch makes a tensor of no element, no array can
     return input if shape == input.shape and not input._requires_grad else Expand.apply(input, shape)
+
+
+def _count_as_torch(shape: tuple) -> None:
+    """torch counts a shape's elements in unsigned 64-bit numbers, left to right: a negative size is
+    huge. A product past 2**64 (even if a later 0 cancels it) or a count past 2**63 - 1 is an error."""
+    total = 1
+    for size in shape:
+        total *= size % 2**64
+        if total >= 2**64:
+            break
+    if total >= 2**63:
+        raise RuntimeError("numel: integer multiplication overflow")
 
 
 @op(renumber_method_errors=True, samples=_plain_samples(((3, 4),), ((2, 3, 4), 1), ((2, 3, 4), 0, 1), ((0, 3),), ((),)))
