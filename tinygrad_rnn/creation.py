@@ -16,6 +16,7 @@ from .argcheck import int_arg, invalid_combination, number_arg, size_arg, type_n
 from .core import dtypes
 from .core.modes import modes
 from .core.tensor import Tensor
+from .core.views import check_inference_write
 from .determinism import uninitialized
 from .device import check_device, check_device_name
 from .layout import check_layout, check_memory_format, check_pin_memory
@@ -387,6 +388,7 @@ def _check_out(name: str, out: Any, dtype: Any) -> None:
 def write_into(out: Tensor, values: np.ndarray) -> Tensor:
     """`values` (of out's dtype) in out, for `out=`: in place when the shapes agree (views of out see them),
     else out resized."""
+    check_inference_write(out)
     if out._data.shape == values.shape:
         np.copyto(out._data, values)
     else:

@@ -31,6 +31,11 @@ from .tensor import Tensor
 
 # The edge of a Tensor argument that needs no gradient: torch's (None, 0) in `next_functions`.
 NO_EDGE = (None, 0)
+INFERENCE_SAVED = (
+    "Inference tensors cannot be saved for backward. Please do not use Tensors created in inference mode in "
+    "computation tracked by autograd. To work around this, you can make a clone to get a normal tensor and use it in "
+    "autograd, or use `torch.no_grad()` instead of `torch.inference_mode()`."
+)
 
 _FREED = (
     "Trying to backward through the graph a second time (or directly access saved tensors after "
@@ -230,6 +235,8 @@ class Function:
         versions, saved = [], []
         for s in self._saved:
             if isinstance(s, Tensor):
+                if s._inference:
+                    raise RuntimeError(INFERENCE_SAVED)
                 versions.append(0 if s._counter is None else s._counter[0])  # (s._version, without the call)
                 nr = position.get(id(s))  # (the outputs are alive, so their ids are theirs)
                 if nr is not None:

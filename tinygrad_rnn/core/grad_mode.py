@@ -77,7 +77,8 @@ class enable_grad(_GradModeContext):
 
 
 class inference_mode(no_grad):
-    """torch's faster `no_grad`; here the same thing, except that `is_inference_mode_enabled()` says so."""
+    """torch's faster `no_grad`: no graph, and the tensors made inside are inference tensors, which autograd
+    refuses to save and in-place ops outside the mode refuse to change (core/tensor.py, views.py)."""
 
     def __init__(self, mode: bool = True) -> None:
         self.mode = not mode

@@ -38,6 +38,7 @@ class Tensor:
     _counter: list | None = None
     _views: list | None = None  # weak references to the views made in grad mode
     _fw_grads: dict | None = None  # forward-mode AD: {dual level: tangent}, see core/forward_mode.py
+    _inference = False  # memory made under inference_mode(): never saved for backward, no version count
     __array_priority__ = 1000  # numpy defers to our operators: ndarray * Tensor -> Tensor
 
     # `t.backward()` is engine.backward(t): engine.py attaches it, because the engine is built on
@@ -52,6 +53,8 @@ class Tensor:
             data = np.asarray(data)
         t = object.__new__(Tensor)
         t._data = data
+        if modes.inference_enabled:  # (a view is its base's kind: core/views.py)
+            t._inference = True
         if grad_fn is not None:
             t.grad_fn, t._output_nr, t._requires_grad = grad_fn, output_nr, True
         return t
@@ -60,12 +63,15 @@ class Tensor:
     @property
     def _version(self) -> int:
         """How many in-place changes this tensor's memory has seen (through any of its aliases)."""
+        if self._inference and not modes.inference_enabled:  # (inside, an in-place op's `+= 1` reads 0)
+            raise RuntimeError("Inference tensors do not track version counter.")
         counter = self._counter
         return 0 if counter is None else counter[0]
 
     @_version.setter
     def _version(self, value: int) -> None:
-        self._shared_counter()[0] = value
+        if not self._inference:
+            self._shared_counter()[0] = value
 
     def _shared_counter(self) -> list:
         if self._counter is None:
@@ -88,6 +94,8 @@ class Tensor:
             )
         if value and not self.dtype.is_floating_point:
             raise RuntimeError("only Tensors of floating point dtype can require gradients")
+        if value and self._inference and not modes.inference_enabled:
+            raise RuntimeError("Setting requires_grad=True on inference tensor outside InferenceMode is not allowed.")
         self._requires_grad = builtins.bool(value)
 
     def requires_grad_(self, requires_grad: bool = True) -> Tensor:
@@ -176,7 +184,7 @@ class Tensor:
     def detach(self) -> Tensor:
         """The same data, outside the graph; it shares the version counter, as in torch."""
         alias = Tensor._make(self._data)
-        alias._counter = self._shared_counter()
+        alias._counter, alias._inference = self._shared_counter(), self._inference
         return alias
 
     def detach_(self) -> Tensor:
@@ -186,7 +194,9 @@ class Tensor:
     @property
     def data(self) -> Tensor:
         """A tensor sharing memory with this one, outside the graph (torch's `.data`)."""
-        return Tensor._make(self._data)
+        alias = Tensor._make(self._data)
+        alias._inference = self._inference
+        return alias
 
     @data.setter
     def data(self, value: Tensor) -> None:

@@ -45,6 +45,10 @@ MULTIPLE_VIEWS = (
     "replace the inplace operation by an out-of-place one."
 )
 LEAF_VIEW = "a view of a leaf Variable that requires grad is being used in an in-place operation."
+INFERENCE_INPLACE = (
+    "Inplace update to inference tensor outside InferenceMode is not allowed.You can make a clone to get a normal "
+    "tensor before doing inplace update.See https://github.com/pytorch/rfcs/pull/17 for more details."
+)
 OVERLAP = (
     "unsupported operation: more than one element of the written-to tensor refers to a single memory location. "
     "Please clone() the tensor before performing the operation."
@@ -71,7 +75,7 @@ def mark_view(view: Any, source: Tensor) -> None:
     if not isinstance(view, Tensor) or view is source or not may_share_memory(view._data, source._data):
         return
     root = source if source._base is None else source._base
-    view._base, view._counter = root, root._shared_counter()
+    view._base, view._counter, view._inference = root, root._shared_counter(), root._inference
     if not modes.grad_enabled:
         view._inplace_error = NO_GRAD_VIEW
         return
@@ -92,8 +96,15 @@ def mark_multiple(views: tuple, name: str) -> tuple:
     return views
 
 
+def check_inference_write(t: Tensor) -> None:
+    """torch's refusal to change an inference tensor's memory outside inference_mode()."""
+    if t._inference and not modes.inference_enabled:
+        raise RuntimeError(INFERENCE_INPLACE)
+
+
 def check_inplace(t: Tensor, records: bool) -> None:
     """torch's refusals of an in-place change to `t`; `records`: whether the graph records it."""
+    check_inference_write(t)
     data = t._data
     if 0 in data.strides and data.size > 1 and any(s == 0 and n > 1 for s, n in zip(data.strides, data.shape)):
         raise RuntimeError(OVERLAP)  # an expanded tensor: one element at several places

@@ -24,12 +24,12 @@ class Parameter(Tensor):
     def __new__(cls, data: Any = None, requires_grad: bool = True) -> Parameter:
         if data is None:
             data = empty(0)
-        array = data.detach()._data  # the same memory as `data`, as in torch (and `.detach` fails on non-tensors as there)
+        alias = data.detach()  # the same memory as `data`, as in torch (and `.detach` fails on non-tensors as there)
         param = object.__new__(cls)
-        param._data = array
+        param._data, param._inference = alias._data, alias._inference
         if requires_grad and not param.dtype.is_floating_point:
             raise RuntimeError("Only Tensors of floating point and complex dtype can require gradients")
-        param._requires_grad = bool(requires_grad)
+        param.requires_grad = bool(requires_grad)  # (the setter's checks: an inference tensor outside the mode)
         return param
 
     def __init__(self, data: Any = None, requires_grad: bool = True) -> None:

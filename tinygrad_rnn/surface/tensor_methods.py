@@ -488,6 +488,7 @@ class TensorMethods:
         (determinism.py says what they hold)."""
         if self._requires_grad:
             raise RuntimeError("cannot resize variables that require grad")
+        views.check_inference_write(self)
         shape = shape_arg(sizes)
         flat = self._data.reshape(-1)
         n = int(np.prod(shape))
@@ -593,7 +594,8 @@ class TensorMethods:
         return self.dtype.is_signed
 
     def is_inference(self) -> builtins.bool:
-        return False  # inference_mode here is no_grad: it makes no inference tensors
+        """Whether this tensor's memory was made under inference_mode() (core/tensor.py)."""
+        return self._inference
 
     @property
     def is_cpu(self) -> builtins.bool:
