@@ -125,6 +125,9 @@ def tensorboard_trace_handler(dir_name: str, worker_name: str | None = None, use
     return write_trace
 
 
+_warned_clearing: list[bool] = []  # whether a second cycle has told that it drops the first one's events
+
+
 def _default_schedule(step: int) -> ProfilerAction:
     return ProfilerAction.RECORD
 
@@ -195,7 +198,6 @@ class profile:
         self.use_device = next((name for activity, name in _DEVICE_OF if activity in chosen), None)
         self.profiler: _legacy.profile | None = None
         self.preset_metadata: dict[str, str] = {}
-        self._warned_clearing = False
         self.schedule = schedule if schedule else _default_schedule
         self.record_steps = bool(schedule)  # with a schedule, each step is a "ProfilerStep#<n>" range
         self.on_trace_ready = on_trace_ready
@@ -263,8 +265,8 @@ class profile:
 
     def prepare_trace(self) -> None:
         """Get a recorder ready (a new one per cycle, unless acc_events keeps the events)."""
-        if self.profiler is not None and not self.acc_events and not self._warned_clearing:
-            self._warned_clearing = True
+        if self.profiler is not None and not self.acc_events and not _warned_clearing:
+            _warned_clearing.append(True)  # once per process, as torch
             warnings.warn("Warning: Profiler clears events at the end of each cycle. Only events from the current "
                           "cycle will be reported. To keep events across cycles, set acc_events=True.", stacklevel=2)
         if self.profiler is None or not self.acc_events:

@@ -119,8 +119,8 @@ class FunctionEvent(_Times):
         self.thread = thread
         self.fwd_thread = thread
         self.time_range = Interval(start_us, end_us)
-        self.input_shapes = [] if input_shapes is None else input_shapes
-        self.stack = [] if stack is None else stack
+        self.input_shapes = input_shapes
+        self.stack = stack
         self.scope = scope
         self.cpu_memory_usage = cpu_memory_usage
         self.device_memory_usage = 0
