@@ -352,3 +352,32 @@ def test_activities_as_torchs():
     assert ours.kineto_available() == theirs.kineto_available()
     assert str(ours.ProfilerActivity.CPU) == str(theirs.ProfilerActivity.CPU)
     assert tinygrad_rnn.autograd.profiler.record_function is ours.record_function
+
+
+def test_an_error_inside_an_op_closes_its_event_and_the_hook():
+    x = tinygrad_rnn.ones(2, 3)
+    with pytest.raises(RuntimeError):
+        with tinygrad_rnn.profiler.profile() as prof:
+            with tinygrad_rnn.profiler.record_function("step"):
+                x.mm(x)  # (2, 3) @ (2, 3): shapes that cannot be multiplied
+    assert sys.getprofile() is None
+    step, mm = prof.events()[:2]
+    assert (step.name, mm.name, mm.cpu_parent) == ("step", "aten::mm", step)
+    assert step.time_range.end >= mm.time_range.end >= mm.time_range.start >= step.time_range.start
+
+
+def test_with_stack_names_the_calling_lines():
+    def double(t):
+        return t * 2
+
+    with tinygrad_rnn.profiler.profile(with_stack=True) as prof:
+        with tinygrad_rnn.profiler.record_function("label"):
+            double(tinygrad_rnn.ones(2))
+    label, mul = [e for e in prof.events() if e.name in ("label", "aten::mul")]
+    here = f"): {test_with_stack_names_the_calling_lines.__name__}"
+    assert label.stack[0].startswith(f"{__file__}(") and label.stack[0].endswith(here)
+    assert mul.stack[0].endswith("): double") and mul.stack[1].endswith(here) and mul.stack[1] != label.stack[0]
+    assert "Source Location" in prof.key_averages(group_by_stack_n=1).table().splitlines()[1]
+    with tinygrad_rnn.profiler.profile() as plain:
+        double(tinygrad_rnn.ones(2))
+    assert plain.events()[0].stack is None and "Source Location" not in plain.key_averages().table()

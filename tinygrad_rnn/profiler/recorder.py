@@ -153,7 +153,7 @@ class Recorder:
                 self._push(frame, "torch::autograd::AccumulateGrad", BACKWARD_SCOPE, shapes)
         else:
             shapes = self._argument_shapes(frame) if self.record_shapes else []
-            self._push(frame, kind, 0, shapes, self._stack_of(frame) if self.with_stack else None)
+            self._push(frame, kind, 0, shapes, self._stack_of(frame.f_back) if self.with_stack else None)
 
     # ------------------------------------------------------------------ events
     def _push(self, closer: Any, name: str, scope: int = 0, shapes: list | None = None,
@@ -172,9 +172,9 @@ class Recorder:
                 self._count_new_tensors(event, returned)
             event.memory += sum(child.memory for child in event.children)
 
-    def open_range(self, name: str) -> RawEvent:
+    def open_range(self, name: str, caller: types.FrameType | None) -> RawEvent:
         """record_function's start: a range closed by `close_range`, not by a return."""
-        stack = self._stack_of(sys._getframe(1)) if self.with_stack else None  # from record_function's caller on
+        stack = self._stack_of(caller) if self.with_stack else None
         return self._push(None, name, USER_SCOPE, [], stack, user=True)
 
     def close_range(self, event: RawEvent) -> None:
@@ -198,9 +198,8 @@ class Recorder:
 
     @staticmethod
     def _stack_of(frame: types.FrameType | None) -> list:
-        """The frames a call came from, innermost first: "file(line): function"."""
+        """`frame` and the frames it was called from, innermost first: "file(line): function"."""
         entries = []
-        frame = frame.f_back if frame is not None else None
         while frame is not None:
             entries.append(f"{frame.f_code.co_filename}({frame.f_lineno}): {frame.f_code.co_name}")
             frame = frame.f_back
@@ -262,7 +261,8 @@ class record_function:
         self._opened: list[list[tuple[Recorder, RawEvent]]] = []  # one entry per open `with` (nesting, recursion)
 
     def __enter__(self) -> record_function:
-        self._opened.append([(r, r.open_range(self.name)) for r in active_recorders()])
+        caller = sys._getframe(1)
+        self._opened.append([(r, r.open_range(self.name, caller)) for r in active_recorders()])
         return self
 
     def __exit__(self, *exc_info: Any) -> None:
