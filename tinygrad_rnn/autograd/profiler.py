@@ -106,9 +106,9 @@ class profile:
         self._recorder = Recorder(self.record_shapes, self.profile_memory, self.with_stack)
         self._recorder.start()
 
-    def __exit__(self, *exc_info: Any) -> bool:
+    def __exit__(self, *exc_info: Any) -> None:
         if not self.enabled or self._recorder is None:
-            return False
+            return
         events = EventList(self._recorder.stop(), use_device=self.use_device, profile_memory=self.profile_memory,
                            with_flops=self.with_flops)
         events._build_tree()
@@ -119,7 +119,6 @@ class profile:
         self._base_time_ns = self._recorder.base_time_ns
         self._function_events = events
         self._recorder = None
-        return False
 
     # ------------------------------------------------------------------ results
     @property

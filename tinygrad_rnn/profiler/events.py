@@ -63,16 +63,12 @@ def format_memory(nbytes: int) -> str:
 class _Times:
     """The average and the `*_str` texts, from `count` and the totals a subclass keeps."""
 
-    count: int
-    cpu_time_total: float
-    self_cpu_time_total: float
-    device_time_total: float = 0
-    self_device_time_total: float = 0
+    count: int  # (and cpu_time_total: an attribute or a property of the subclass)
 
     @property
     def cpu_time(self) -> float:
         """The average CPU time of one call."""
-        return 0.0 if self.count == 0 else self.cpu_time_total / self.count
+        return 0.0 if self.count == 0 else self.cpu_time_total / self.count  # type: ignore[attr-defined]
 
     @property
     def device_time(self) -> float:
@@ -84,11 +80,11 @@ class _Times:
 
     @property
     def cpu_time_total_str(self) -> str:
-        return format_time(self.cpu_time_total)
+        return format_time(self.cpu_time_total)  # type: ignore[attr-defined]
 
     @property
     def self_cpu_time_total_str(self) -> str:
-        return format_time(self.self_cpu_time_total)
+        return format_time(self.self_cpu_time_total)  # type: ignore[attr-defined]
 
     @property
     def device_time_str(self) -> str:

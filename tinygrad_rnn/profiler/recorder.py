@@ -64,7 +64,8 @@ class RawEvent:
 
     def __init__(self, name: str, start: int, scope: int = 0, shapes: list | None = None,
                  stack: list | None = None, user: bool = False) -> None:
-        self.name, self.start, self.end, self.scope = name, start, None, scope
+        self.name, self.start, self.scope = name, start, scope
+        self.end: int = start  # set again when it closes
         self.shapes, self.stack, self.user = shapes, stack, user
         self.memory = 0  # allocated less freed, its own; children's are added when it closes
         self.children: list[RawEvent] = []
