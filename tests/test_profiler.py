@@ -381,3 +381,30 @@ def test_with_stack_names_the_calling_lines():
     with tinygrad_rnn.profiler.profile() as plain:
         double(tinygrad_rnn.ones(2))
     assert plain.events()[0].stack is None and "Source Location" not in plain.key_averages().table()
+
+
+def _profile_training_steps(torch):
+    torch.manual_seed(0)
+    lstm, cell = torch.nn.LSTM(3, 4, batch_first=True), torch.nn.GRUCell(3, 4)
+    params = list(lstm.parameters()) + list(cell.parameters())
+    optimizer = torch.optim.Adam(params, lr=0.1)
+    x = torch.randn(2, 5, 3)
+    with torch.profiler.profile(record_shapes=True) as prof:
+        for _ in range(2):
+            loss = lstm(x)[0].sum() + cell(x[:, 0]).sum()
+            loss.backward()
+            optimizer.step()
+            optimizer.zero_grad()
+    return prof
+
+
+def test_rnn_modules_and_optimizer_steps_as_torch_names_them():
+    torch = require_torch()
+    names = ["aten::lstm", "aten::gru_cell", "MkldnnRnnLayerBackward0", "Optimizer.step#Adam.step",
+             "Optimizer.zero_grad#Adam.zero_grad"]
+    counts = []
+    for framework in (tinygrad_rnn, torch):
+        averages = {e.key: e for e in _profile_training_steps(framework).key_averages()}
+        counts.append({name: averages[name].count for name in names if name in averages})
+        assert averages["Optimizer.step#Adam.step"].is_user_annotation
+    assert counts[0] == counts[1] == dict.fromkeys(names, 2)

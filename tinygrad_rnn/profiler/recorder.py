@@ -6,7 +6,9 @@ profiling: an op pays nothing when no profiler runs. Instead, while a profiler i
 which keeps those it knows by their code object and ignores the rest:
 
 - the declared ops (ops/declare.py: `torch.X`, `Tensor.X` and the operators are these functions)
-  and the functions of `nn.functional`, named `aten::<name>` as torch names its ops;
+  and the functions of `nn.functional`, named `aten::<name>` as torch names its ops; the RNN
+  modules' forward (`aten::lstm`, ...) and cells' step (`aten::lstm_cell`, ...); an optimizer's
+  `step` and `zero_grad`, as the ranges torch's optimizers mark (`Optimizer.step#SGD.step`);
 - the engine's visit of one node (`core/engine.py`: `_visit`), as torch's
   `autograd::engine::evaluate_function: <NodeName>`, and inside it the node's backward (`_run_node`)
   as `<NodeName>`; a leaf's gradient being added into `.grad` as `torch::autograd::AccumulateGrad`;
@@ -32,7 +34,9 @@ from typing import Any
 from ..core import engine
 from ..core.tensor import Tensor
 from ..nn import functional
+from ..nn.rnn_base import RNNBase, RNNCellBase
 from ..ops.declare import DECLARED
+from ..optim.optimizer import Optimizer
 from .events import FunctionEvent
 
 USER_SCOPE = 7  # torch's RecordScope of a record_function range
@@ -42,15 +46,57 @@ BACKWARD_SCOPE = 1  # ... and of an autograd node's backward
 _VISIT, _RUN_NODE, _ACCUMULATE = "visit", "run node", "accumulate"
 
 
+_RNN_OPS = {"LSTM": "lstm", "GRU": "gru", "RNN_TANH": "rnn_tanh", "RNN_RELU": "rnn_relu"}
+
+
+def _rnn_name(frame: types.FrameType) -> str:
+    """nn.RNN, nn.LSTM and nn.GRU run torch's one op for the whole sequence: aten::lstm, ..."""
+    return "aten::" + _RNN_OPS[frame.f_locals["self"].mode]
+
+
+def _cell_name(frame: types.FrameType) -> str:
+    return "aten::" + _RNN_OPS[frame.f_locals["mode"]] + "_cell"
+
+
+def _optimizer_step_name(frame: types.FrameType) -> str | None:
+    """torch's optimizers mark their step as a range "Optimizer.step#SGD.step"."""
+    optimizer = frame.f_locals["args"][0]
+    if optimizer.__dict__.get("_inside_step_hooks"):  # the inner step of a subclass's super().step()
+        return None
+    return f"Optimizer.step#{type(optimizer).__name__}.step"
+
+
+def _zero_grad_name(frame: types.FrameType) -> str:
+    return f"Optimizer.zero_grad#{type(frame.f_locals['self']).__name__}.zero_grad"
+
+
+def _subclasses(cls: type) -> list[type]:
+    found, todo = [], [cls]
+    while todo:
+        found.append(todo.pop())
+        todo += found[-1].__subclasses__()
+    return found
+
+
+Kind = str | Callable[[types.FrameType], str | None]
+
+
 @functools.cache
-def watched_calls() -> dict[types.CodeType, str]:
-    """Code object -> what a call of it is: "aten::<op>" for an op, or one of the engine's kinds."""
-    kinds: dict[types.CodeType, str] = {}
+def watched_calls() -> dict[types.CodeType, Kind]:
+    """Code object -> what a call of it is: "aten::<op>" for an op, one of the engine's kinds, or a
+    function that names a call from its frame (the RNN modules, the optimizers' ranges)."""
+    kinds: dict[types.CodeType, Kind] = {}
     for name, fn in vars(functional).items():
         if isinstance(fn, types.FunctionType) and not name.startswith("_"):
             kinds[inspect.unwrap(fn).__code__] = "aten::" + name
     for decl in DECLARED.values():  # after nn.functional: an op's own name wins
         kinds[decl.function.__code__] = "aten::" + decl.name
+    kinds[RNNBase.forward.__code__] = _rnn_name
+    kinds[RNNCellBase._step.__code__] = _cell_name
+    kinds[vars(Optimizer)["step"].__code__] = _optimizer_step_name  # every optimizer's step is wrapped by this
+    for optimizer in _subclasses(Optimizer):
+        if "zero_grad" in vars(optimizer):
+            kinds[inspect.unwrap(vars(optimizer)["zero_grad"]).__code__] = _zero_grad_name
     kinds[engine._visit.__code__] = _VISIT
     kinds[engine._run_node.__code__] = _RUN_NODE
     kinds[engine._accumulate.__code__] = _ACCUMULATE
@@ -139,7 +185,7 @@ class Recorder:
             while open_ and open_[-1][0] is frame:
                 self._close(open_.pop()[1], arg, time.perf_counter_ns())
 
-    def _on_watched_call(self, frame: types.FrameType, kind: str) -> None:
+    def _on_watched_call(self, frame: types.FrameType, kind: Kind) -> None:
         if kind is _VISIT:
             node, grads = frame.f_locals["node"], frame.f_locals["grads"]
             if grads is not None:  # (a node no gradient reached does not run)
@@ -152,9 +198,17 @@ class Recorder:
                 shapes = self._shapes([frame.f_locals["g"]]) if self.record_shapes else []
                 self._push(frame, "autograd::engine::evaluate_function: torch::autograd::AccumulateGrad", shapes=[])
                 self._push(frame, "torch::autograd::AccumulateGrad", BACKWARD_SCOPE, shapes)
-        else:
+        elif isinstance(kind, str):
             shapes = self._argument_shapes(frame) if self.record_shapes else []
             self._push(frame, kind, 0, shapes, self._stack_of(frame.f_back) if self.with_stack else None)
+        else:
+            name = kind(frame)
+            if name is None:
+                return
+            optimizer_range = name.startswith("Optimizer.")  # torch marks these with record_function
+            shapes = self._argument_shapes(frame) if self.record_shapes and not optimizer_range else []
+            stack = self._stack_of(frame.f_back) if self.with_stack else None
+            self._push(frame, name, USER_SCOPE if optimizer_range else 0, shapes, stack, user=optimizer_range)
 
     # ------------------------------------------------------------------ events
     def _push(self, closer: Any, name: str, scope: int = 0, shapes: list | None = None,
@@ -209,11 +263,13 @@ class Recorder:
     def _count_new_tensors(self, event: RawEvent, returned: Any) -> None:
         """Memory: a tensor an op returns that owns its memory (no view) was allocated by that op;
         a finalizer takes its bytes off whatever event is running when it is freed."""
-        for t in returned if isinstance(returned, (tuple, list)) else (returned,):
-            if isinstance(t, Tensor) and id(t) not in self._owned and t._data.base is None:
-                nbytes = t._data.nbytes
-                event.memory += nbytes
-                self._owned[id(t)] = weakref.finalize(t, self._freed, id(t), nbytes)
+        if isinstance(returned, (tuple, list)):  # several results (an RNN's (output, (h, c))): each one
+            for each in returned:
+                self._count_new_tensors(event, each)
+        elif isinstance(returned, Tensor) and id(returned) not in self._owned and returned._data.base is None:
+            nbytes = returned._data.nbytes
+            event.memory += nbytes
+            self._owned[id(returned)] = weakref.finalize(returned, self._freed, id(returned), nbytes)
 
     def _freed(self, key: int, nbytes: int) -> None:
         self._owned.pop(key, None)
