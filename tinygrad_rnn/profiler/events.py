@@ -135,6 +135,9 @@ class FunctionEvent(_Times):
         self.is_legacy = False
         self.flops = 0
 
+    device_time_total = 0  # (no device in this build: what sort_by="cuda_time_total" reads)
+    self_device_time_total = 0
+
     @property
     def key(self) -> str:
         """What key_averages() groups by: the name."""
