@@ -82,24 +82,31 @@ Kind = str | Callable[[types.FrameType], str | None]
 
 
 @functools.cache
-def watched_calls() -> dict[types.CodeType, Kind]:
-    """Code object -> what a call of it is: "aten::<op>" for an op, one of the engine's kinds, or a
-    function that names a call from its frame (the RNN modules, the optimizers' ranges)."""
-    kinds: dict[types.CodeType, Kind] = {}
+def watched_calls() -> dict[int, Kind]:
+    """id(code object) -> what a call of it is: "aten::<op>" for an op, one of the engine's kinds, or a
+    function that names a call from its frame (the RNN modules, the optimizers' ranges).
+
+    Keyed by identity: code objects compare equal by content, and two functions of one name, first
+    line and body in different files would be one key. (The functions keep their code objects alive.)"""
+    kinds: dict[int, Kind] = {}
+
+    def watch(fn: Callable[..., Any], kind: Kind) -> None:
+        kinds[id(inspect.unwrap(fn).__code__)] = kind
+
     for name, fn in vars(functional).items():
         if isinstance(fn, types.FunctionType) and not name.startswith("_"):
-            kinds[inspect.unwrap(fn).__code__] = "aten::" + name
+            watch(fn, "aten::" + name)
     for decl in DECLARED.values():  # after nn.functional: an op's own name wins
-        kinds[decl.function.__code__] = "aten::" + decl.name
-    kinds[RNNBase.forward.__code__] = _rnn_name
-    kinds[RNNCellBase._step.__code__] = _cell_name
-    kinds[vars(Optimizer)["step"].__code__] = _optimizer_step_name  # every optimizer's step is wrapped by this
+        watch(decl.function, "aten::" + decl.name)
+    watch(RNNBase.forward, _rnn_name)
+    watch(RNNCellBase._step, _cell_name)
+    kinds[id(vars(Optimizer)["step"].__code__)] = _optimizer_step_name  # the wrapper every optimizer's step has
     for optimizer in _subclasses(Optimizer):
         if "zero_grad" in vars(optimizer):
-            kinds[inspect.unwrap(vars(optimizer)["zero_grad"]).__code__] = _zero_grad_name
-    kinds[engine._visit.__code__] = _VISIT
-    kinds[engine._run_node.__code__] = _RUN_NODE
-    kinds[engine._accumulate.__code__] = _ACCUMULATE
+            watch(vars(optimizer)["zero_grad"], _zero_grad_name)
+    watch(engine._visit, _VISIT)
+    watch(engine._run_node, _RUN_NODE)
+    watch(engine._accumulate, _ACCUMULATE)
     return kinds
 
 
@@ -177,7 +184,7 @@ class Recorder:
         if self._previous is not None:  # an outer profiler (or another tool) keeps seeing everything
             self._previous(frame, event, arg)
         if event == "call":
-            kind = self._kinds.get(frame.f_code)
+            kind = self._kinds.get(id(frame.f_code))
             if kind is not None:
                 self._on_watched_call(frame, kind)
         elif event == "return":
