@@ -409,3 +409,22 @@ def test_rnn_modules_and_optimizer_steps_as_torch_names_them():
         counts.append({name: averages[name].count for name in names if name in averages})
         assert averages["Optimizer.step#Adam.step"].is_user_annotation
     assert counts[0] == counts[1] == dict.fromkeys(names, 2)
+
+
+def test_export_stacks_writes_flame_graph_lines(tmp_path):
+    def double(t):
+        return (t * 2).exp()
+
+    with tinygrad_rnn.profiler.profile(with_stack=True) as prof:
+        double(tinygrad_rnn.ones(200, 200))
+    prof.export_stacks(str(tmp_path / "stacks.txt"))
+    lines = (tmp_path / "stacks.txt").read_text().splitlines()
+    assert len(lines) == 2  # aten::mul and aten::exp, each below double, below this test
+    for line in lines:
+        frames, value = line.rsplit(" ", 1)
+        assert int(value) > 0 and frames.split(";")[-1].endswith("):_double")
+        assert ";" in frames and " " not in frames  # (spaces inside a frame become "_")
+    with pytest.raises(ValueError, match="metric should be one of"):
+        prof.export_stacks(str(tmp_path / "other.txt"), "cpu_time")
+    with pytest.raises(NotImplementedError, match="export_memory_timeline"):
+        prof.export_memory_timeline(str(tmp_path / "memory.html"))

@@ -317,6 +317,11 @@ class profile:
     def export_stacks(self, path: str, metric: str = "self_cpu_time_total") -> None:
         self._initialized("exporting stacks").export_stacks(path, metric)
 
+    def export_memory_timeline(self, path: str, device: str | None = None) -> None:
+        """torch draws memory over time by category (parameters, gradients, activations) from Kineto's
+        allocation records; the recorder keeps per-op totals only."""
+        raise NotImplementedError("export_memory_timeline: this build records memory per op, not a timeline")
+
     def add_metadata(self, key: str, value: str) -> None:
         """torch adds the pair to the trace file; accepted here, the trace holds the events alone."""
         self.preset_metadata[key] = value
