@@ -234,6 +234,7 @@ from . import (
     multiprocessing,
     nn,
     optim,
+    profiler,  # (importing it also binds torch.autograd.profiler, the module it builds on)
     safetensors,
     special,
     testing,
@@ -796,6 +797,7 @@ __all__ = [
     "prelu",
     "preserve_format",
     "prod",
+    "profiler",
     "promote_types",
     "put",
     "qr",
