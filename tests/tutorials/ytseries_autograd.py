@@ -133,9 +133,12 @@ if torch.cuda.is_available():
 x = torch.randn(2, 3, requires_grad=True)
 y = torch.rand(2, 3, requires_grad=True)
 z = torch.ones(2, 3, requires_grad=True)
-for _ in range(100):
-    z = (z / x) * y
-print(z)
+with torch.autograd.profiler.profile(use_device='cuda' if run_on_gpu else None) as prf:
+    for _ in range(100):
+        z = (z / x) * y
+table = prf.key_averages().table(sort_by='self_cpu_time_total')
+print(type(table).__name__, 'aten::div' in table, 'aten::mul' in table)
+print(sorted((e.key, e.count) for e in prf.key_averages()))
 
 x = torch.randn(3, requires_grad=True)
 y = x * 2
