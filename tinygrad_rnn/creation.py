@@ -20,6 +20,7 @@ from .core.views import check_inference_write
 from .determinism import uninitialized
 from .device import check_device, check_device_name
 from .layout import check_layout, check_memory_format, check_pin_memory
+from .range_values import arange_values, linspace_values
 
 
 def _finish(t: Tensor, requires_grad: bool, device: Any = None) -> Tensor:
@@ -500,7 +501,7 @@ def arange(start: Any = _MISSING, end: Any = _MISSING, step: Any = 1, *, dtype: 
         raise RuntimeError("invalid size, possible overflow?")
     n = max(int(count), 0)
     if d.is_floating_point:
-        data = (bounds[0] + np.arange(n) * bounds[2]).astype(d.np)
+        data = arange_values(float(bounds[0]), float(bounds[2]), n, d.np)
     else:  # integer values step from the truncated start by the truncated step, as torch
         data = (int(lo) + np.arange(n) * int(by)).astype(d.np)
     return _finish(Tensor._make(data), requires_grad, device)
@@ -537,6 +538,8 @@ def linspace(start: float, end: float, steps: int, *, dtype: Any = None, device:
 def _linspace_values(start: Any, end: Any, steps: int, d: dtypes.dtype) -> np.ndarray:
     """torch's linspace: the bounds converted to the dtype first; the first half counts up from start and
     the second half down from end, in the dtype's own precision (in double for integer dtypes)."""
+    if d in (dtypes.float32, dtypes.float64) and steps > 1:
+        return linspace_values(float(start), float(end), steps, d.np)
     if d.is_floating_point:
         work, (first, last) = d.np.type, (float(start), float(end))
     else:

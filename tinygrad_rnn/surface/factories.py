@@ -15,13 +15,14 @@ from ..creation import _finish, _is_int, check_0d_bounds, factory, from_numpy, t
 from ..determinism import uninitialized
 from ..device import check_device
 from ..layout import check_layout, check_pin_memory
+from ..range_values import logspace_values, range_values
 
 
 @factory
 def logspace(start: Any, end: Any, steps: int, base: float = 10.0, *, dtype: Any = None, device: Any = None,
              requires_grad: bool = False) -> Tensor:
-    """base ** linspace(start, end, steps), computed as torch does: the first half counts up from
-    start and the second half down from end, in the dtype's precision (double for integer dtypes)."""
+    """base ** linspace(start, end, steps), computed as torch does (range_values.py; for integer dtypes
+    the first half counts up from start and the second half down from end, in double)."""
     check_0d_bounds("logspace", start, end)
     start, end = (v.item() if isinstance(v, Tensor) else v for v in (start, end))
     if not all(isinstance(v, (int, float)) for v in (start, end)) or not _is_int(steps):
@@ -30,6 +31,8 @@ def logspace(start: Any, end: Any, steps: int, base: float = 10.0, *, dtype: Any
     if steps < 0:
         raise RuntimeError("number of steps must be non-negative")
     d = dtypes.as_dtype(dtype) if dtype is not None else dtypes.get_default_dtype()
+    if d.is_floating_point and steps > 0:
+        return _finish(Tensor._make(logspace_values(start, end, steps, base, d.np)), requires_grad, device)
     work = d.np.type if d.is_floating_point else np.float64
     i = np.arange(steps, dtype=work)
     step = (work(end) - work(start)) / work(max(steps - 1, 1))
@@ -57,8 +60,10 @@ def range(start: Any = 0, end: Any = None, step: Any = 1, *, dtype: Any = None, 
         raise RuntimeError("upper bound and lower bound inconsistent with step sign")
     d = dtypes.as_dtype(dtype) if dtype is not None else dtypes.get_default_dtype()
     count = math.floor((end - start) / step) + 1
-    work = np.float64 if d.is_floating_point else np.int64
-    values = (work(start) + np.arange(count, dtype=work) * work(step)).astype(d.np)
+    if d.is_floating_point:
+        values = range_values(float(start), float(step), count, d.np)
+    else:
+        values = (np.int64(start) + np.arange(count, dtype=np.int64) * np.int64(step)).astype(d.np)
     return _finish(Tensor._make(values), requires_grad, device)
 
 
