@@ -219,3 +219,16 @@ def test_hard_activations_round_as_torch_bit_for_bit(name, dtype):
         np.testing.assert_array_equal(ours, theirs)
         zeros = ours == 0
         assert (np.signbit(ours[zeros]) == np.signbit(theirs[zeros])).all()
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize(("lower", "upper"), [(1 / 8, 1 / 3), (0.1, 0.7)])
+def test_rrelu_training_slopes_are_torchs_bit_for_bit(dtype, lower, upper):
+    """torch draws each slope in double between bounds held in the input's opmath type (1/3 as a float)."""
+    torch = require_torch()
+    outs = []
+    for lib in (torch, tinygrad_rnn):
+        lib.manual_seed(5)
+        x = 0.3 - lib.rand(500, dtype=getattr(lib, dtype))
+        outs.append(lib.nn.functional.rrelu(x, lower, upper, training=True).numpy())
+    np.testing.assert_array_equal(outs[1], outs[0])

@@ -180,7 +180,10 @@ def rrelu_with_generator(input: Tensor, lower: float, upper: float, training: bo
     data = input.detach().numpy()
     noise = np.ones(data.shape, data.dtype)
     low = data <= 0
-    noise[low] = stream.uniform_values(int(low.sum()), lower, upper, np.float64).astype(data.dtype)
+    # torch's kernel holds the bounds in its opmath type and draws u * (upper - lower) + lower in double,
+    # here rounded twice (unlike its uniform_, where the compiler fuses it)
+    low_, high_ = (float(np.dtype(np.float64 if data.dtype == np.float64 else np.float32).type(b)) for b in (lower, upper))
+    noise[low] = (stream.unit(int(low.sum()), np.float64) * (high_ - low_) + low_).astype(data.dtype)
 
     def noisy(x: Tensor) -> Tensor:  # the gradient is g * noise (noise is 1 where x > 0)
         return piecewise_linear(x, lambda a: a * noise, ~low, noise, "RreluWithNoiseBackward0")
