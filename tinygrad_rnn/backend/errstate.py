@@ -12,6 +12,7 @@ internals are missing (another numpy), it falls back to `np.errstate` itself: sa
 """
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 import numpy as np
@@ -53,6 +54,21 @@ class _QuietOverflow(_QuietFloats):
 def _errstate(ignored: tuple) -> Any:  # pragma: no cover - older or future numpy: use the public spelling
     return lambda: np.errstate(**dict.fromkeys(ignored, "ignore"))
 
+
+def _all_quiet() -> tuple:
+    """(enter, leave): numpy's float warnings all off until leave(enter()), as ops run their forward (torch
+    computes inf and NaN silently). Two calls, not a context manager: this runs once per op (speed)."""
+    if _extobj_contextvar is None:  # pragma: no cover - older or future numpy: the public spelling
+        def enter() -> Any:
+            state = np.errstate(all="ignore")
+            state.__enter__()
+            return state
+
+        return enter, lambda state: state.__exit__(None, None, None)
+    return functools.partial(_extobj_contextvar.set, _make_extobj(all="ignore")), _extobj_contextvar.reset  # (C calls)
+
+
+enter_all_quiet, leave_all_quiet = _all_quiet()
 
 # `with quiet_floats():` ignores division by zero, invalid values and overflow; `with quiet_overflow():`
 # ignores overflow (and still reports the rest). Each call makes a fresh context manager, so they nest.

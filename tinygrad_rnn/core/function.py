@@ -25,6 +25,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..backend.errstate import enter_all_quiet, leave_all_quiet
 from . import forward_mode
 from .modes import modes
 from .tensor import Tensor
@@ -168,19 +169,24 @@ class Function:
         if modes.dual_level is not None:  # forward-mode AD is on: tangents ride along (forward_mode.py)
             return forward_mode.apply_with_tangents(ctx, args)
         if not modes.grad_enabled:  # _run's first lines, one call fewer for every backward formula
-            return ctx.forward(ctx, *args) if ctx._forward_takes_ctx else ctx._forward_then_setup(args)
+            quiet = enter_all_quiet()
+            try:
+                return ctx.forward(ctx, *args) if ctx._forward_takes_ctx else ctx._forward_then_setup(args)
+            finally:
+                leave_all_quiet(quiet)
         return ctx._run(args)
 
     def _run(self, args: tuple) -> Any:
-        """Run forward on `args` and, when an input requires grad, record this node in the graph."""
-        if not modes.grad_enabled:  # no_grad(), or inside backward: nothing to record
-            return self.forward(self, *args) if self._forward_takes_ctx else self._forward_then_setup(args)
-        modes.grad_enabled = False  # ops inside forward must not record a graph of their own
+        """Run forward on `args` and, when an input requires grad, record this node in the graph.
+        numpy's float warnings are off meanwhile: torch computes inf - inf or 0 * inf silently."""
+        quiet = enter_all_quiet()
+        grad_was, modes.grad_enabled = modes.grad_enabled, False  # ops inside forward record no graph of their own
         try:
             out = self.forward(self, *args) if self._forward_takes_ctx else self._forward_then_setup(args)
         finally:
-            modes.grad_enabled = True
-        return self._connect(args, out)
+            modes.grad_enabled = grad_was
+            leave_all_quiet(quiet)
+        return self._connect(args, out) if grad_was else out
 
     def _forward_then_setup(self, args: tuple) -> Any:
         """torch's newer style: forward(*args) without ctx, then setup_context(ctx, args, output)."""

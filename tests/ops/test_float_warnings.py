@@ -1,0 +1,36 @@
+"""Ops compute inf and NaN silently, as torch does: numpy's float warnings never reach the user
+(Function.apply runs each forward with them off), and numpy's own state is left as it was."""
+import warnings
+
+import numpy as np
+import pytest
+
+import tinygrad_rnn as tg
+
+INF = float("inf")
+CASES = {
+    "inf * 0 (a number)": lambda: tg.tensor([INF]) * 0.0,
+    "inf * 0 (a tensor)": lambda: tg.tensor([INF]) * tg.tensor([0.0]),
+    "inf - inf": lambda: tg.tensor([INF]) - tg.tensor([INF]),
+    "overflow in mul": lambda: tg.tensor([3e38]) * 10,
+    "overflow in add": lambda: tg.tensor([3e38]) + tg.tensor([3e38]),
+    "inf in a matrix product": lambda: tg.tensor([[INF]]) @ tg.tensor([[0.0]]),
+    "kl_div of a log of 0": lambda: tg.nn.functional.kl_div(tg.tensor([-INF]), tg.tensor([0.0]), reduction="sum"),
+    "var with inf": lambda: tg.tensor([INF, 1.0]).var(),
+    "cumsum of inf and -inf": lambda: tg.tensor([INF, -INF]).cumsum(0),
+    "prod overflow": lambda: tg.tensor([1e30, 1e30]).prod(),
+    "inf * 0 recorded": lambda: tg.tensor([INF], requires_grad=True) * 0.0,
+}
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_no_numpy_float_warning_reaches_the_user(case):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        CASES[case]()
+
+
+def test_numpys_own_warnings_are_left_on():
+    tg.tensor([INF]) * 0.0
+    with pytest.warns(RuntimeWarning):
+        np.multiply(np.array([INF]), 0.0)
