@@ -42,6 +42,49 @@ def test_pooling_matches_torch(case, dtype):
     check_parity(CASES[case], shapes=[(2, 3, 7, 6)], dtype=dtype)
 
 
+ADAPTIVE_AVG = [("adaptive_avg_pool2d", (2, 3, 7, 9), (3, 4)), ("adaptive_avg_pool2d", (1, 1, 5, 5), 2),
+                ("adaptive_avg_pool2d", (3, 13, 11), (5, None)), ("adaptive_avg_pool1d", (2, 3, 10), 4),
+                ("adaptive_avg_pool3d", (2, 2, 5, 7, 4), (2, 3, 3)), ("adaptive_avg_pool2d", (2, 1, 4, 5), 9)]
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("name,shape,size", ADAPTIVE_AVG, ids=[f"{n[-6:]}-{s}" for n, _, s in ADAPTIVE_AVG])
+def test_adaptive_avg_pool_has_torchs_bits(name, shape, size, dtype):
+    """d2l's AdaptiveAvgPool2d(2) on arange(25.) showed 6.0000 for torch's 6.: torch sums each window in
+    row-major order and divides by each dim's window size; the gradient shares grad / kh / kw out in output
+    order. Both are bit for bit, overlapping windows too."""
+    torch = require_torch()
+    rng = np.random.default_rng(1)
+    a, g = rng.standard_normal(shape).astype(dtype), None
+    results = []
+    for m in (tinygrad_rnn, torch):
+        x = m.tensor(a, requires_grad=True)
+        y = getattr(m.nn.functional, name)(x, size)
+        g = rng.standard_normal(tuple(y.shape)).astype(dtype) if g is None else g
+        y.backward(m.tensor(g))
+        results.append((y.detach().numpy(), x.grad.numpy(), y.grad_fn.name()))
+    (y1, gx1, n1), (y2, gx2, n2) = results
+    assert n1 == n2 and y1.dtype == y2.dtype and np.array_equal(y1, y2) and np.array_equal(gx1, gx2)
+    exact = tinygrad_rnn.nn.AdaptiveAvgPool2d(2)(tinygrad_rnn.arange(25.0).reshape(1, 1, 5, 5))
+    assert exact.flatten().tolist() == [6.0, 8.0, 16.0, 18.0]
+
+
+def test_adaptive_avg_pool_double_backward_is_torchs_node():
+    """torch's gradient node takes the input too (its gradient zero), so under create_graph the gradient
+    needs grad even for a constant upstream gradient, and is named ...BackwardBackward0."""
+    torch = require_torch()
+    seen = []
+    for m in (tinygrad_rnn, torch):
+        x = m.randn(1, 2, 5, 7, dtype=m.float64, requires_grad=True)
+        y = m.nn.functional.adaptive_avg_pool2d(x, (3, 4))
+        gx, = m.autograd.grad(y, x, m.ones_like(y), create_graph=True)
+        again, = m.autograd.grad(gx.sum(), x)
+        seen.append((gx.grad_fn.name(), again.abs().sum().item()))
+    assert seen[0] == seen[1]
+    x = tinygrad_rnn.randn(1, 2, 5, 7, dtype=tinygrad_rnn.float64, requires_grad=True)
+    assert gradgradcheck(lambda t: tinygrad_rnn.nn.functional.adaptive_avg_pool3d(t.unsqueeze(0), (1, 3, 4)), (x,))
+
+
 def test_max_pool_ties_send_the_gradient_to_the_first_maximum_as_torch():
     x = np.array([[[[1.0, 1.0, 0.0], [1.0, 1.0, 2.0], [2.0, 0.0, 2.0]]]])
     check_parity(lambda m, x: F(m).max_pool2d(x, 2, stride=1, return_indices=True), [x])

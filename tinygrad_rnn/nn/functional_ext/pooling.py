@@ -6,7 +6,7 @@
   its output's gradient, summed when windows overlap. `return_indices` gives the same positions.
 - Average pooling sums each window's column from im2col and divides by the window's divisor
   (which counts padding or not, `count_include_pad`, and never the extra ceil_mode border).
-- Adaptive average pooling is separable: a (out, in) averaging matrix per dim, applied by matmul.
+- Adaptive average pooling sums each window in torch's order and divides by its size (adaptive_avg.py).
 - LP pooling is torch's recipe: (avg_pool(x^p) * prod(kernel)) ^ (1/p).
 """
 from __future__ import annotations
@@ -23,6 +23,7 @@ from ...creation import from_numpy
 from ...ops.shape import gather_along, scatter
 from . import basic as _F
 from .activation import require_float
+from .adaptive_avg import AdaptiveAvgPool
 from .im2col import Im2Col, windows
 
 _LETTERS = ("T", "H", "W")
@@ -417,14 +418,6 @@ def _check_avg_nonempty(input: Tensor, nd: int) -> None:
         _check_nonempty(shape, "adaptive_avg_pool2d", len(shape) - 2)
 
 
-def _averaging_matrix(n: int, o: int, dtype: np.dtype) -> Tensor:
-    """(o, n): row i averages input window i."""
-    matrix = np.zeros((o, n), dtype)
-    for i, (start, end) in enumerate(_adaptive_bounds(n, o)):
-        matrix[i, start:end] = 1.0 / (end - start)
-    return from_numpy(matrix)
-
-
 def adaptive_avg_pool(input: Tensor, output_size: Any, nd: int) -> Tensor:
     name = f"adaptive_avg_pool{nd}d"
     output_size = _parse_adaptive(input, output_size, nd, name)
@@ -440,11 +433,9 @@ def adaptive_avg_pool(input: Tensor, output_size: Any, nd: int) -> Tensor:
     if nd < 3 and 0 in out_shape and not input.dtype.is_floating_point:
         return from_numpy(np.zeros(out_shape, input.dtype.np))  # torch's 2-d kernel returns before its dtype check
     require_float(input, "adaptive_avg_pool3d_cpu" if nd == 3 else "adaptive_avg_pool2d")
-    dtype, out = input.dtype.np, input
-    for axis in range(input.ndim - 1, input.ndim - 1 - nd, -1):  # one dim at a time, the last first
-        matrix = _averaging_matrix(input.shape[axis], sizes[axis - input.ndim], dtype)
-        out = (out.transpose(axis, -1) @ matrix.t()).transpose(axis, -1)
-    return rename(out.contiguous(), f"AdaptiveAvgPool{nd}DBackward0" if nd > 1 else "SqueezeBackward1")
+    if nd == 1:  # torch pools a (.., 1, L) view with its 2-d kernel
+        return AdaptiveAvgPool.apply(input.unsqueeze(-2), (1,) + sizes).squeeze(-2)
+    return AdaptiveAvgPool.apply(input, sizes)
 
 
 def adaptive_avg_pool1d(input: Tensor, output_size: Any) -> Tensor:
