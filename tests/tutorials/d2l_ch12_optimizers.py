@@ -28,7 +28,7 @@ def gd(eta, f_grad):
     return results
 
 
-print(gd(0.2, f_grad))
+print(gd(0.2, f_grad), f(torch.tensor(10.0)))
 print(gd(1.1, f_grad)[-3:])
 c = torch.tensor(0.15 * np.pi)
 
@@ -101,7 +101,7 @@ def newton(eta=1):
     return results
 
 
-print(newton())
+print(newton(), f_hess(torch.tensor(1.0)))
 c = torch.tensor(0.15 * np.pi)
 
 
