@@ -296,3 +296,17 @@ def test_repeat_interleave_of_counts_alone_gives_each_position_that_many_times(c
     np.testing.assert_array_equal(results[0].numpy(), results[1].numpy())
     sized = tinygrad_rnn.repeat_interleave(tinygrad_rnn.tensor(counts, dtype=tinygrad_rnn.int64), output_size=sum(counts))
     np.testing.assert_array_equal(sized.numpy(), results[1].numpy())
+
+
+@pytest.mark.parametrize("shape,start,end", [((3,), 0, -1), ((2, 1), 1, -1), ((2, 3), 0, 0), ((2, 3, 4), -2, 1)])
+def test_flatten_of_a_single_dim_is_the_tensor_itself_as_torch(shape, start, end):
+    """d2l's MF model ends with `outputs.flatten()` on a 1-d result: torch returns the tensor itself (grad_fn
+    AddBackward0), ours made a view named ViewBackward0. nn.Flatten passes the same arguments."""
+    torch = require_torch()
+    seen = []
+    for m in (tinygrad_rnn, torch):
+        x = m.ones(*shape, requires_grad=True) + 1
+        y, z = x.flatten(start, end), m.nn.Flatten(start, end)(x)
+        seen.append((y is x, z is x, m.flatten(x, start, end) is x, y.grad_fn.name(), y._is_view()))
+    assert seen[0] == seen[1]
+    assert tinygrad_rnn.ones(2, 3).flatten(1, 0 + 1).shape == (2, 3)
