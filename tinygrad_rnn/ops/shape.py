@@ -196,6 +196,14 @@ class Index(ViewFunction):
         return Index.apply(tx, ctx.key)
 
 
+class Narrow(Index):
+    """x.narrow(dim, start, length): torch's slice op, whose node is SliceBackward0 even when it keeps
+    the whole dim (x[:, 0:n] is an alias there, as _index_node_name says)."""
+
+    node_name = None
+    torch_name = "SliceBackward0"
+
+
 class Diagonal(Index):
     """x[..., rows, rows + offset] as a view (numpy's fancy index would copy): the diagonal of the
     last two dims, one step of both strides apart. Backward is Index's."""
@@ -387,6 +395,24 @@ class Roll(Function):
     @staticmethod
     def jvp(ctx, tx, t_shifts, t_dims):
         return Roll.apply(tx, ctx.shifts, ctx.dims)
+
+
+class Flip(Function):
+    """x read backwards along `dims`, in memory of its own (torch's flip copies, keeping x's layout): a
+    reversed view would let a write into x show through the result. Its own gradient: flipped back."""
+
+    @staticmethod
+    def forward(ctx, x, dims):
+        ctx.dims = dims
+        return Tensor._make(np.flip(x._data, dims).copy(order="K"))
+
+    @staticmethod
+    def backward(ctx, g):
+        return Flip.apply(g, ctx.dims), None
+
+    @staticmethod
+    def jvp(ctx, tx, t_dims):
+        return Flip.apply(tx, ctx.dims)
 
 
 class Repeat(Function):
@@ -766,7 +792,7 @@ def narrow(input: Tensor, dim: int, start: int, length: int) -> Tensor:
     start = int(start) + (n if int(start) < 0 else 0)
     if start + length > n:
         raise RuntimeError(f"start ({start}) + length ({length}) exceeds dimension size ({n}).")
-    return Index.apply(input, (slice(None),) * d + (slice(start, start + length),))
+    return Narrow.apply(input, (slice(None),) * d + (slice(start, start + length),))
 
 
 # The method is written by hand (surface/tensor_methods.py): torch names its argument split_size.
@@ -1177,9 +1203,8 @@ def flip(input: Tensor, dims: Any) -> Tensor:
 
 
 def _flipped(input: Tensor, dims: tuple) -> Tensor:
-    """input read backwards along `dims`: a view with a reversed slice on each."""
-    key = tuple(slice(None, None, -1) if d in dims else slice(None) for d in range(input.ndim))
-    return rename(Index.apply(input, key + (Ellipsis,)), "FlipBackward0")
+    """input read backwards along `dims`, as a new tensor."""
+    return Flip.apply(input, tuple(dims))
 
 
 @op(samples=_plain_samples(((3, 4), 1), ((3, 4), -2, 1), ((3, 4), (1, 2), (0, 1)), ((0, 3), 1, 1), ((5,), 7)))
@@ -1192,8 +1217,8 @@ def roll(input: Tensor, shifts: Any, dims: Any = None) -> Tensor:
                             f"{type(next(v for v in values if not is_int(v))).__name__}")
     if not shifts:
         raise RuntimeError("`shifts` required")
-    if not dims and len(shifts) == 1:  # roll the flattened tensor, then restore the shape
-        return rename(Roll.apply(input.flatten(), shifts[0], 0).view(input.shape), "RollBackward0")
+    if not dims and len(shifts) == 1:  # numpy's roll without an axis rolls the flattened tensor, keeping the shape
+        return Roll.apply(input, shifts[0], None)
     if len(shifts) != len(dims):
         raise RuntimeError(f"shifts and dimensions must align. shifts: {len(shifts)}, dims:{len(dims)}")
     if input.numel() == 0:  # torch returns a copy before it looks at the dims
