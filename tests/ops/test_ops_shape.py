@@ -335,3 +335,11 @@ def test_narrow_is_a_slice_node_even_over_the_whole_dim_as_torch():
         x = m.ones(2, 3, requires_grad=True) * 2
         seen.append([y.grad_fn.name() for y in (x.narrow(1, 0, 3), x.narrow(0, 0, 2), x.narrow(1, 1, 1), x[:, 0:3])])
     assert seen[0] == seen[1]
+
+
+def test_broadcast_to_method_takes_sizes_spread_out_as_torch():
+    torch = require_torch()
+    for m in (tinygrad_rnn, torch):
+        x = m.ones(3, 1)
+        assert x.broadcast_to(2, 3, 3).shape == (2, 3, 3) and x.broadcast_to((3, 4)).shape == (3, 4)
+    check_error(lambda m: m.broadcast_to(m.ones(3, 1), 3, 3))

@@ -1635,7 +1635,7 @@ def _check_output_size(output_size: Any, size: int, counts_given: bool) -> None:
 # result is given the node name torch shows. Declared with `@op` where the op database can
 # sample them; the ops that take or return a list of tensors are plain functions (their tests:
 # tests/ops/test_shape_family.py).
-@op(samples=_plain_samples(((3, 1), (2, 3, 4)), ((4,), (3, 4)), ((1,), (0,)), ((), (2,)), ((2, 3), (-1, 3))))
+@op(varargs_method=True, samples=_plain_samples(((3, 1), (2, 3, 4)), ((4,), (3, 4)), ((1,), (0,)), ((), (2,)), ((2, 3), (-1, 3))))
 def broadcast_to(input: Tensor, size: Any) -> Tensor:
     """input expanded to `size` (-1 keeps a dim): a view with broadcast dims."""
     return Expand.apply(input, expand(input.detach(), size).shape)
