@@ -198,7 +198,7 @@ def evaluate_loss(net, data_iter, loss):
         out = net(X)
         y = y.reshape(out.shape)
         l = loss(out, y)
-        metric[0] += float(l.sum())
+        metric[0] += l.sum().item()  # (float() of it warns once per process: which program first depends on test order)
         metric[1] += l.numel()
     return metric[0] / metric[1]
 

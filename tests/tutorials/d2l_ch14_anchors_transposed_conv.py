@@ -317,7 +317,7 @@ def cls_eval(cls_preds, cls_labels):
 
 
 def bbox_eval(bbox_preds, bbox_labels, bbox_masks):
-    return float((torch.abs((bbox_labels - bbox_preds) * bbox_masks)).sum())
+    return (torch.abs((bbox_labels - bbox_preds) * bbox_masks)).sum().item()
 
 
 l = calc_loss(cls_preds, cls_labels, bbox_preds, bbox_labels, bbox_masks)

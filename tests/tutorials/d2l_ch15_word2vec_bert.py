@@ -241,7 +241,7 @@ def train(net, data_iter, lr, num_epochs, device='cpu'):
                  / mask.sum(axis=1) * mask.shape[1])
             l.sum().backward()
             optimizer.step()
-            metric[0] += float(l.sum())
+            metric[0] += l.sum().item()
             metric[1] += l.numel()
         print(f'epoch {epoch + 1}, loss {metric[0] / metric[1]:.4f}')
 

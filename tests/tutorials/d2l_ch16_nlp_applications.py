@@ -88,7 +88,7 @@ def train_ch13(net, train_iter, loss, trainer, num_epochs):
         metric = [0.0, 0.0, 0, 0]
         for i, (features, labels) in enumerate(train_iter):
             l, acc = train_batch_ch13(net, features, labels, loss, trainer)
-            metric[0] += float(l)
+            metric[0] += l.item()
             metric[1] += acc
             metric[2] += labels.shape[0]
             metric[3] += labels.numel()
@@ -350,7 +350,7 @@ trainer = torch.optim.Adam(net.parameters(), lr=0.01)
 loss = nn.CrossEntropyLoss(reduction="none")
 for epoch in range(3):
     l, acc = train_batch_ch13(net, [premises, hypotheses], nli_labels, loss, trainer)
-    print(epoch, f'{float(l):.5f}', acc)
+    print(epoch, f'{l.item():.5f}', acc)
 net.eval()
 A, B = net.embedding(premises[:2]), net.embedding(hypotheses[:2])
 beta, alpha = net.attend(A, B)

@@ -190,7 +190,7 @@ for epoch in range(4):
     l.backward()
     trainer.step()
     rmse = torch.sqrt(torch.mean(torch.square(preds - ratings)))
-    print(epoch, f'{l.item():.5f}', f'{float(rmse):.5f}')
+    print(epoch, f'{l.item():.5f}', f'{rmse.item():.5f}')
 print(net(torch.tensor([2]), torch.tensor([0])))
 
 
