@@ -49,3 +49,16 @@ def test_a_torch_file_imports_by_its_path():
     from tinygrad_rnn.nn.modules.rnn import LSTM, RNNBase
 
     assert LSTM is tinygrad_rnn.nn.LSTM and issubclass(LSTM, RNNBase)
+
+
+def test_lazy_module_mixin_is_reached_through_torchs_file():
+    """`isinstance(m, nn.modules.lazy.LazyModuleMixin)` tells a lazy layer before its first forward."""
+    torch = require_torch()
+    for m in (tinygrad_rnn, torch):
+        lazy = m.nn.modules.lazy
+        layer = m.nn.LazyConv2d(4, 3)
+        assert isinstance(layer, lazy.LazyModuleMixin) and lazy.is_lazy(layer.weight)
+        assert lazy.__all__ == ["LazyModuleMixin"] and not hasattr(m.nn.modules, "LazyModuleMixin")
+        layer(m.ones(1, 2, 5, 5))
+        assert not isinstance(layer, lazy.LazyModuleMixin) and not lazy.is_lazy(layer.weight)
+    from tinygrad_rnn.nn.modules.lazy import LazyModuleMixin  # noqa: F401  (importable by torch's path)

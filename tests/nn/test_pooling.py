@@ -42,6 +42,71 @@ def test_pooling_matches_torch(case, dtype):
     check_parity(CASES[case], shapes=[(2, 3, 7, 6)], dtype=dtype)
 
 
+AVERAGES = [("adaptive_avg_pool2d", (2, 3, 7, 9), ((3, 4),)), ("adaptive_avg_pool2d", (1, 1, 5, 5), (2,)),
+            ("adaptive_avg_pool2d", (3, 13, 11), ((5, None),)), ("adaptive_avg_pool1d", (2, 3, 10), (4,)),
+            ("adaptive_avg_pool3d", (2, 2, 5, 7, 4), ((2, 3, 3),)), ("adaptive_avg_pool2d", (2, 1, 4, 5), (9,)),
+            ("avg_pool2d", (2, 3, 7, 9), (3, 2, 1)), ("avg_pool2d", (3, 7, 9), (3, 1, 1)),
+            ("avg_pool2d", (2, 3, 7, 9), ((2, 3), (2, 1), (1, 1), True, False)), ("avg_pool1d", (3, 11), (3, 2, 1, True)),
+            ("avg_pool3d", (2, 5, 6, 7), (3, 2, 1, True)), ("avg_pool2d", (2, 3, 7, 9), (3, None, 0, False, True, 7))]
+
+
+AVERAGE_CASES = [(*case, dtype) for case in AVERAGES for dtype in (np.float64, np.float32, np.float16)
+                 if not (dtype == np.float16 and case[0].endswith("3d"))]  # torch's 3-d average kernels take no half
+
+
+@pytest.mark.parametrize("name,shape,args,dtype", AVERAGE_CASES,
+                         ids=[f"{c[0]}-{i}-{c[3].__name__}" for i, c in enumerate(AVERAGE_CASES)])
+def test_average_pools_have_torchs_bits(name, shape, args, dtype):
+    """d2l's AdaptiveAvgPool2d(2) on arange(25.) showed 6.0000 for torch's 6.: torch sums each window in
+    row-major order and divides (avg_pool by its divisor, the adaptive pool by each dim's window size); the
+    gradient shares grad / divisor out in output order (avg_pool's half kernel adds in half). Both bit for
+    bit, with overlapping windows, padding, ceil_mode, unbatched inputs and half too."""
+    torch = require_torch()
+    rng = np.random.default_rng(1)
+    a, g = rng.standard_normal(shape).astype(dtype), None
+    results = []
+    for m in (tinygrad_rnn, torch):
+        x = m.tensor(a, requires_grad=True)
+        y = getattr(m.nn.functional, name)(x, *args)
+        g = rng.standard_normal(tuple(y.shape)).astype(dtype) if g is None else g
+        y.backward(m.tensor(g))
+        results.append((y.detach().numpy(), x.grad.numpy(), y.grad_fn.name(), y.is_contiguous()))
+    (y1, gx1, *rest1), (y2, gx2, *rest2) = results
+    assert rest1 == rest2 and y1.dtype == y2.dtype and np.array_equal(y1, y2) and np.array_equal(gx1, gx2)
+    exact = tinygrad_rnn.nn.AdaptiveAvgPool2d(2)(tinygrad_rnn.arange(25.0).reshape(1, 1, 5, 5))
+    assert exact.flatten().tolist() == [6.0, 8.0, 16.0, 18.0]
+
+
+@pytest.mark.parametrize("pool,shape", [(lambda F, x: F.adaptive_avg_pool2d(x, (3, 4)), (1, 2, 5, 7)),
+                                        (lambda F, x: F.avg_pool2d(x, 3, 2, 1), (2, 5, 7))])
+def test_average_pool_double_backward_is_torchs_node(pool, shape):
+    """torch's gradient node takes the input too (its gradient zero), so under create_graph the gradient
+    needs grad even for a constant upstream gradient, and is named ...BackwardBackward0."""
+    torch = require_torch()
+    seen = []
+    for m in (tinygrad_rnn, torch):
+        x = m.randn(*shape, dtype=m.float64, requires_grad=True)
+        y = pool(m.nn.functional, x)
+        gx, = m.autograd.grad(y, x, m.ones_like(y), create_graph=True)
+        again, = m.autograd.grad(gx.sum(), x)
+        inner = y.grad_fn.next_functions[0][0]
+        seen.append((y.grad_fn.name(), gx.grad_fn.name(), inner.name() if inner else None, again.abs().sum().item()))
+    assert seen[0] == seen[1]
+    x = tinygrad_rnn.randn(*shape, dtype=tinygrad_rnn.float64, requires_grad=True)
+    assert gradgradcheck(lambda t: pool(tinygrad_rnn.nn.functional, t), (x,))
+
+
+@pytest.mark.parametrize("pool", [lambda F, x: F.avg_pool1d(x, 3, 2), lambda F, x: F.adaptive_avg_pool1d(x, 3)])
+def test_1d_average_pools_run_torchs_2d_kernel_between_unsqueeze_and_squeeze(pool):
+    torch = require_torch()
+    seen = []
+    for m in (tinygrad_rnn, torch):
+        y = pool(m.nn.functional, m.randn(2, 5, 7, requires_grad=True))
+        inner = y.grad_fn.next_functions[0][0]
+        seen.append((y.grad_fn.name(), inner.name(), inner.next_functions[0][0].name(), y._is_view()))
+    assert seen[0] == seen[1]
+
+
 def test_max_pool_ties_send_the_gradient_to_the_first_maximum_as_torch():
     x = np.array([[[[1.0, 1.0, 0.0], [1.0, 1.0, 2.0], [2.0, 0.0, 2.0]]]])
     check_parity(lambda m, x: F(m).max_pool2d(x, 2, stride=1, return_indices=True), [x])

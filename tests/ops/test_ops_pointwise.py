@@ -262,3 +262,22 @@ def test_float32_exp_and_tanh_are_the_nearest_float_as_torchs(name):
     spread = np.random.default_rng(5).standard_normal(2000).astype(np.float32) * 3
     agree = getattr(tinygrad_rnn, name)(tinygrad_rnn.tensor(spread)).numpy() == getattr(torch, name)(torch.tensor(spread)).numpy()
     assert agree.mean() > 0.97
+
+
+TRANSCENDENTAL = {"sin": (-10, 10, 0.07), "cos": (-10, 10, 0.07), "tan": (-10, 10, 0.2), "log": (0.01, 10, 0.08),
+                  "log2": (0.01, 10, 0.01), "log10": (0.01, 10, 0.01), "log1p": (0, 10, 0.01), "expm1": (-10, 10, 0.01),
+                  "sinh": (-10, 10, 0.01), "cosh": (-10, 10, 0.01), "atan": (-10, 10, 0.08), "asin": (-0.99, 0.99, 0.08),
+                  "acos": (-0.99, 0.99, 0.1), "atanh": (-0.99, 0.99, 0.01), "exp2": (-10, 10, 0.08)}
+
+
+@pytest.mark.parametrize("name", sorted(TRANSCENDENTAL))
+def test_float32_transcendentals_round_as_torchs_mostly(name):
+    """torch's float32 sin, log10, asin, ... give the nearest float32 for most inputs; numpy's float32 versions
+    are an ulp off torch's for 6% (log2) to 40% (log10) of inputs, which a d2l trajectory x -= f'(x) showed
+    in its 7th digit. Computed in float64 and rounded once, they differ for at most the share given here."""
+    torch = require_torch()
+    low, high, share = TRANSCENDENTAL[name]
+    x = np.random.default_rng(0).uniform(low, high, 20000).astype(np.float32)
+    ours = getattr(tinygrad_rnn, name)(tinygrad_rnn.tensor(x)).numpy()
+    theirs = getattr(torch, name)(torch.tensor(x)).numpy()
+    assert ours.dtype == np.float32 and (ours != theirs).mean() <= share

@@ -306,3 +306,50 @@ def test_expand_of_a_0d_tensor_to_a_negative_size_overflows_as_torchs_count(size
         torch.tensor(2.5).expand(*sizes)
     with pytest.raises(RuntimeError, match="numel: integer multiplication overflow"):
         tinygrad_rnn.tensor(2.5).expand(*sizes)
+
+
+@pytest.mark.parametrize("shape,start,end", [((3,), 0, -1), ((2, 1), 1, -1), ((2, 3), 0, 0), ((2, 3, 4), -2, 1)])
+def test_flatten_of_a_single_dim_is_the_tensor_itself_as_torch(shape, start, end):
+    """d2l's MF model ends with `outputs.flatten()` on a 1-d result: torch returns the tensor itself (grad_fn
+    AddBackward0), ours made a view named ViewBackward0. nn.Flatten passes the same arguments."""
+    torch = require_torch()
+    seen = []
+    for m in (tinygrad_rnn, torch):
+        x = m.ones(*shape, requires_grad=True) + 1
+        y, z = x.flatten(start, end), m.nn.Flatten(start, end)(x)
+        seen.append((y is x, z is x, m.flatten(x, start, end) is x, y.grad_fn.name(), y._is_view()))
+    assert seen[0] == seen[1]
+    assert tinygrad_rnn.ones(2, 3).flatten(1, 0 + 1).shape == (2, 3)
+
+
+def test_flip_and_roll_give_new_tensors_as_torch():
+    """torch's flip copies (keeping the input's layout): ours was a reversed view, so a write into the input
+    showed through the flipped tensor. roll without dims was a view of an intermediate."""
+    torch = require_torch()
+    seen = []
+    for m in (tinygrad_rnn, torch):
+        x = m.arange(6.0).reshape(2, 3)
+        flipped, lr, rolled = x.flip(0), m.fliplr(x), x.roll(1)
+        x[0, 0] = 7.0
+        t_flipped = x.t().flip(0)
+        seen.append((flipped.tolist(), lr.tolist(), rolled.tolist(), flipped._is_view(), rolled._is_view(),
+                     t_flipped.stride(), x.flip(()).tolist(), x.flip(()) is x))
+    assert seen[0] == seen[1]
+    check_parity(lambda m, x: (x.flip((0, 2)), x.roll(2), m.flipud(x)), shapes=[(3, 2, 4)])
+
+
+def test_narrow_is_a_slice_node_even_over_the_whole_dim_as_torch():
+    torch = require_torch()
+    seen = []
+    for m in (tinygrad_rnn, torch):
+        x = m.ones(2, 3, requires_grad=True) * 2
+        seen.append([y.grad_fn.name() for y in (x.narrow(1, 0, 3), x.narrow(0, 0, 2), x.narrow(1, 1, 1), x[:, 0:3])])
+    assert seen[0] == seen[1]
+
+
+def test_broadcast_to_method_takes_sizes_spread_out_as_torch():
+    torch = require_torch()
+    for m in (tinygrad_rnn, torch):
+        x = m.ones(3, 1)
+        assert x.broadcast_to(2, 3, 3).shape == (2, 3, 3) and x.broadcast_to((3, 4)).shape == (3, 4)
+    check_error(lambda m: m.broadcast_to(m.ones(3, 1), 3, 3))

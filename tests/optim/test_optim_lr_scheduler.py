@@ -153,3 +153,15 @@ ERRORS = {
 @pytest.mark.parametrize("case", list(ERRORS))
 def test_errors_match_torch(case: str) -> None:
     check_error(ERRORS[case])
+
+
+def test_schedulers_name_the_lr_scheduler_module_as_torch() -> None:
+    """d2l's train loop asks `scheduler.__module__ == torch.optim.lr_scheduler.__name__` to tell torch's
+    schedulers from its own callables; ours were named after the file each is written in."""
+    torch = require_torch()
+    for m in (tinygrad_rnn, torch):
+        module = m.optim.lr_scheduler
+        names = [n for n in module.__all__ if isinstance(getattr(module, n), type) and n != "Optimizer"]
+        assert all(getattr(module, n).__module__ == module.__name__ for n in names + ["_LRScheduler"])
+        sched = module.MultiStepLR(_optimizer(m), milestones=[1])
+        assert sched.__module__ == module.__name__

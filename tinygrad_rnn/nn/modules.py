@@ -19,6 +19,7 @@ from collections.abc import Callable
 from typing import Any
 
 from . import conv, dropout, layers, loss, normalization, pooling
+from . import lazy as _lazy_py
 from . import module as _module_py
 from .module import GLOBAL_HOOK_REGISTRARS
 
@@ -105,6 +106,10 @@ utils = _namespace("utils", [])
 utils._single, utils._pair, utils._triple, utils._quadruple = (  # type: ignore[attr-defined]
     _ntuple(1, "_single"), _ntuple(2, "_pair"), _ntuple(3, "_triple"), _ntuple(4, "_quadruple"))
 utils._ntuple = _ntuple  # type: ignore[attr-defined]
+# torch.nn.modules.lazy: the mixin `isinstance(m, LazyModuleMixin)` asks about (not in nn.modules itself)
+lazy = _namespace("lazy", [])
+lazy.LazyModuleMixin, lazy.is_lazy = _lazy_py.LazyModuleMixin, _lazy_py.is_lazy  # type: ignore[attr-defined]
+lazy.__all__ = ["LazyModuleMixin"]  # type: ignore[attr-defined]
 utils.consume_prefix_in_state_dict_if_present = _module_py.consume_prefix_in_state_dict_if_present  # type: ignore[attr-defined]
 # torch keeps these in its module.py, not in nn's namespace; _addindent is what custom reprs import
 for _name in [*GLOBAL_HOOK_REGISTRARS, "_addindent", "_IncompatibleKeys"]:

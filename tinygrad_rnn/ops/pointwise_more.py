@@ -28,7 +28,20 @@ from ..core.function import Function, rename
 from ..core.tensor import Tensor
 from . import declare
 from .declare import BINARY_SHAPES, Sample, away_from_kinks, binary, inside_unit, op, unary
-from .pointwise import Elementwise, _binary, _quiet, abs, div, exp, log, refuse_bool, rsqrt, sign, where
+from .pointwise import (
+    Elementwise,
+    _binary,
+    _quiet,
+    abs,
+    correctly_rounded_float32,
+    div,
+    exp,
+    log,
+    refuse_bool,
+    rsqrt,
+    sign,
+    where,
+)
 from .promotion import array_of as _arr
 from .promotion import check_broadcast as _check_broadcast
 from .promotion import in_float32_for_half, promote, to_float
@@ -110,7 +123,7 @@ class Asinh(Unary):
 
 
 class Atanh(Unary):
-    numpy_fn = staticmethod(np.arctanh)
+    numpy_fn = staticmethod(correctly_rounded_float32(np.arctanh))
     derivative = staticmethod(lambda x, y: 1 / (1 - x * x))
 
 
@@ -137,7 +150,7 @@ def atanh(input: Tensor) -> Tensor:
 
 
 class Exp2(Unary):
-    numpy_fn = staticmethod(np.exp2)
+    numpy_fn = staticmethod(correctly_rounded_float32(np.exp2))
     derivative = staticmethod(lambda x, y: y * math.log(2.0))  # 2^x ln 2
 
 

@@ -196,6 +196,14 @@ class Index(ViewFunction):
         return Index.apply(tx, ctx.key)
 
 
+class Narrow(Index):
+    """x.narrow(dim, start, length): torch's slice op, whose node is SliceBackward0 even when it keeps
+    the whole dim (x[:, 0:n] is an alias there, as _index_node_name says)."""
+
+    node_name = None
+    torch_name = "SliceBackward0"
+
+
 class Diagonal(Index):
     """x[..., rows, rows + offset] as a view (numpy's fancy index would copy): the diagonal of the
     last two dims, one step of both strides apart. Backward is Index's."""
@@ -387,6 +395,24 @@ class Roll(Function):
     @staticmethod
     def jvp(ctx, tx, t_shifts, t_dims):
         return Roll.apply(tx, ctx.shifts, ctx.dims)
+
+
+class Flip(Function):
+    """x read backwards along `dims`, in memory of its own (torch's flip copies, keeping x's layout): a
+    reversed view would let a write into x show through the result. Its own gradient: flipped back."""
+
+    @staticmethod
+    def forward(ctx, x, dims):
+        ctx.dims = dims
+        return Tensor._make(np.flip(x._data, dims).copy(order="K"))
+
+    @staticmethod
+    def backward(ctx, g):
+        return Flip.apply(g, ctx.dims), None
+
+    @staticmethod
+    def jvp(ctx, tx, t_dims):
+        return Flip.apply(tx, ctx.dims)
 
 
 class Repeat(Function):
@@ -650,6 +676,8 @@ def flatten(input: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
         return input.reshape(1)
     if s > e:
         raise RuntimeError("flatten() has invalid args: start_dim cannot come after end_dim")
+    if s == e:  # nothing to merge: torch returns the tensor itself (no view, no node)
+        return input
     shape = input.shape[:s] + (int(np.prod(input.shape[s:e + 1])),) + input.shape[e + 1:]
     return Reshape.apply(input, shape)
 
@@ -775,7 +803,7 @@ def narrow(input: Tensor, dim: int, start: int, length: int) -> Tensor:
     start = int(start) + (n if int(start) < 0 else 0)
     if start + length > n:
         raise RuntimeError(f"start ({start}) + length ({length}) exceeds dimension size ({n}).")
-    return Index.apply(input, (slice(None),) * d + (slice(start, start + length),))
+    return Narrow.apply(input, (slice(None),) * d + (slice(start, start + length),))
 
 
 # The method is written by hand (surface/tensor_methods.py): torch names its argument split_size.
@@ -1186,9 +1214,8 @@ def flip(input: Tensor, dims: Any) -> Tensor:
 
 
 def _flipped(input: Tensor, dims: tuple) -> Tensor:
-    """input read backwards along `dims`: a view with a reversed slice on each."""
-    key = tuple(slice(None, None, -1) if d in dims else slice(None) for d in range(input.ndim))
-    return rename(Index.apply(input, key + (Ellipsis,)), "FlipBackward0")
+    """input read backwards along `dims`, as a new tensor."""
+    return Flip.apply(input, tuple(dims))
 
 
 @op(samples=_plain_samples(((3, 4), 1), ((3, 4), -2, 1), ((3, 4), (1, 2), (0, 1)), ((0, 3), 1, 1), ((5,), 7)))
@@ -1201,8 +1228,8 @@ def roll(input: Tensor, shifts: Any, dims: Any = None) -> Tensor:
                             f"{type(next(v for v in values if not is_int(v))).__name__}")
     if not shifts:
         raise RuntimeError("`shifts` required")
-    if not dims and len(shifts) == 1:  # roll the flattened tensor, then restore the shape
-        return rename(Roll.apply(input.flatten(), shifts[0], 0).view(input.shape), "RollBackward0")
+    if not dims and len(shifts) == 1:  # numpy's roll without an axis rolls the flattened tensor, keeping the shape
+        return Roll.apply(input, shifts[0], None)
     if len(shifts) != len(dims):
         raise RuntimeError(f"shifts and dimensions must align. shifts: {len(shifts)}, dims:{len(dims)}")
     if input.numel() == 0:  # torch returns a copy before it looks at the dims
@@ -1619,7 +1646,7 @@ def _check_output_size(output_size: Any, size: int, counts_given: bool) -> None:
 # result is given the node name torch shows. Declared with `@op` where the op database can
 # sample them; the ops that take or return a list of tensors are plain functions (their tests:
 # tests/ops/test_shape_family.py).
-@op(samples=_plain_samples(((3, 1), (2, 3, 4)), ((4,), (3, 4)), ((1,), (0,)), ((), (2,)), ((2, 3), (-1, 3))))
+@op(varargs_method=True, samples=_plain_samples(((3, 1), (2, 3, 4)), ((4,), (3, 4)), ((1,), (0,)), ((), (2,)), ((2, 3), (-1, 3))))
 def broadcast_to(input: Tensor, size: Any) -> Tensor:
     """input expanded to `size` (-1 keeps a dim): a view with broadcast dims."""
     return Expand.apply(input, expand(input.detach(), size).shape)

@@ -4,9 +4,9 @@
 - Max pooling finds, with numpy, the flat input position of each window's maximum (the first one
   on ties, as torch) and then gathers those positions. The gradient is gather's: each maximum gets
   its output's gradient, summed when windows overlap. `return_indices` gives the same positions.
-- Average pooling sums each window's column from im2col and divides by the window's divisor
-  (which counts padding or not, `count_include_pad`, and never the extra ceil_mode border).
-- Adaptive average pooling is separable: a (out, in) averaging matrix per dim, applied by matmul.
+- Average pooling sums each window in torch's order and divides by the window's divisor (which
+  counts padding or not, `count_include_pad`, and never the extra ceil_mode border): window_average.py.
+- Adaptive average pooling sums each window in torch's order and divides by its size (window_average.py).
 - LP pooling is torch's recipe: (avg_pool(x^p) * prod(kernel)) ^ (1/p).
 """
 from __future__ import annotations
@@ -24,6 +24,7 @@ from ...ops.shape import gather_along, scatter
 from . import basic as _F
 from .activation import require_float
 from .im2col import Im2Col, windows
+from .window_average import WindowAverage, adaptive_average, strided_windows
 
 _LETTERS = ("T", "H", "W")
 
@@ -314,20 +315,21 @@ def avg_pool(input: Tensor, kernel_size: Any, stride: Any, padding: Any, ceil_mo
     kernel, stride, _, pairs, out = _geometry(x, kernel_size, stride, padding, 1, ceil_mode, nd, name)
     _check_avg_dtype(input, nd)
     node = f"AvgPool{nd}DBackward0"
-    if x.dtype.name == "float16":  # torch sums half windows in float32 and rounds the average once
-        result = avg_pool(x.float(), kernel_size, stride, padding, ceil_mode, count_include_pad, divisor_override, nd)
-        return _returned(result.half(), unbatched, nd, node)
-    n, c = x.shape[0], x.shape[1]
-    cols = Im2Col.apply(x, kernel, (1,) * nd, pairs, stride)  # (N, C * K, L)
-    blocks = tuple((size + a + b - k) // s + 1 for size, (a, b), k, s in zip(x.shape[2:], pairs, kernel, stride))
-    summed = cols.reshape(n, c, math.prod(kernel), *blocks).sum(2)[_first(out)]
     if divisor_override is not None:
         divisor = np.full(out, float(divisor_override))
     else:
         divisor = _divisor(tuple(x.shape[2:]), kernel, stride, tuple(p for p, _ in pairs), out, count_include_pad)
-    if x.dtype.name == "int64":
+    if x.dtype.name == "int64":  # integer sums are exact in any order: im2col's columns, summed
+        n, c = x.shape[0], x.shape[1]
+        cols = Im2Col.apply(x, kernel, (1,) * nd, pairs, stride)  # (N, C * K, L)
+        blocks = tuple((size + a + b - k) // s + 1 for size, (a, b), k, s in zip(x.shape[2:], pairs, kernel, stride))
+        summed = cols.reshape(n, c, math.prod(kernel), *blocks).sum(2)[_first(out)]
         return _returned(from_numpy(_truncating_divide(summed.numpy(), divisor.astype(np.int64))), unbatched, nd, node)
-    return _returned(summed / from_numpy(divisor.astype(x.dtype.np)), unbatched, nd, node)
+    windows = [strided_windows(size, k, s, p, o) for size, k, s, (p, _), o in zip(x.shape[2:], kernel, stride, pairs, out)]
+    if nd == 1:  # torch pools a (.., 1, L) view with its 2-d kernel, between an unsqueeze and a squeeze
+        height = strided_windows(1, 1, 1, 0, 1)
+        return WindowAverage.apply(input.unsqueeze(-2), [height, *windows], (divisor,), "AvgPool2D").squeeze(-2)
+    return WindowAverage.apply(input, windows, (divisor,), node.removesuffix("Backward0"))  # any leading dims
 
 
 def avg_pool1d(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any = 0, ceil_mode: bool = False,
@@ -417,14 +419,6 @@ def _check_avg_nonempty(input: Tensor, nd: int) -> None:
         _check_nonempty(shape, "adaptive_avg_pool2d", len(shape) - 2)
 
 
-def _averaging_matrix(n: int, o: int, dtype: np.dtype) -> Tensor:
-    """(o, n): row i averages input window i."""
-    matrix = np.zeros((o, n), dtype)
-    for i, (start, end) in enumerate(_adaptive_bounds(n, o)):
-        matrix[i, start:end] = 1.0 / (end - start)
-    return from_numpy(matrix)
-
-
 def adaptive_avg_pool(input: Tensor, output_size: Any, nd: int) -> Tensor:
     name = f"adaptive_avg_pool{nd}d"
     output_size = _parse_adaptive(input, output_size, nd, name)
@@ -440,11 +434,9 @@ def adaptive_avg_pool(input: Tensor, output_size: Any, nd: int) -> Tensor:
     if nd < 3 and 0 in out_shape and not input.dtype.is_floating_point:
         return from_numpy(np.zeros(out_shape, input.dtype.np))  # torch's 2-d kernel returns before its dtype check
     require_float(input, "adaptive_avg_pool3d_cpu" if nd == 3 else "adaptive_avg_pool2d")
-    dtype, out = input.dtype.np, input
-    for axis in range(input.ndim - 1, input.ndim - 1 - nd, -1):  # one dim at a time, the last first
-        matrix = _averaging_matrix(input.shape[axis], sizes[axis - input.ndim], dtype)
-        out = (out.transpose(axis, -1) @ matrix.t()).transpose(axis, -1)
-    return rename(out.contiguous(), f"AdaptiveAvgPool{nd}DBackward0" if nd > 1 else "SqueezeBackward1")
+    if nd == 1:  # torch pools a (.., 1, L) view with its 2-d kernel
+        return adaptive_average(input.unsqueeze(-2), (1,) + sizes).squeeze(-2)
+    return adaptive_average(input, sizes)
 
 
 def adaptive_avg_pool1d(input: Tensor, output_size: Any) -> Tensor:

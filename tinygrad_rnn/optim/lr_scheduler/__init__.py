@@ -46,3 +46,12 @@ __all__ = [
     "CosineAnnealingWarmRestarts", "OneCycleLR", "PolynomialLR", "LRScheduler",
     "EPOCH_DEPRECATION_WARNING", "Optimizer", "_LRScheduler",
 ]
+
+# torch defines every scheduler in one module, torch.optim.lr_scheduler, and d2l's training loop tells
+# torch's schedulers from its own by `scheduler.__module__ == torch.optim.lr_scheduler.__name__`: the
+# classes split over this package's files answer with the package's name, as torch's do.
+for _scheduler in (LRScheduler, _LRScheduler, LambdaLR, MultiplicativeLR, StepLR, MultiStepLR, ConstantLR, LinearLR,
+                   ExponentialLR, SequentialLR, CosineAnnealingLR, ChainedScheduler, ReduceLROnPlateau, CyclicLR,
+                   CosineAnnealingWarmRestarts, OneCycleLR, PolynomialLR):
+    _scheduler.__module__ = __name__
+del _scheduler
