@@ -262,3 +262,12 @@ def test_float32_exp_and_tanh_are_the_nearest_float_as_torchs(name):
     spread = np.random.default_rng(5).standard_normal(2000).astype(np.float32) * 3
     agree = getattr(tinygrad_rnn, name)(tinygrad_rnn.tensor(spread)).numpy() == getattr(torch, name)(torch.tensor(spread)).numpy()
     assert agree.mean() > 0.97
+
+
+@pytest.mark.parametrize("numbers", [(1.0, 0), (1, 0.0), (1.0, 1.0), (True, 0), (True, 0.0), (True, False), (1, 2)])
+def test_where_of_two_numbers_takes_their_common_dtype_as_torch(numbers):
+    # fastbook's mnist_loss style: torch.where(mask, 1., 0) is float32 (numpy made it float64)
+    torch = require_torch()
+    results = [m.where(m.tensor([True, False]), *numbers) for m in (tinygrad_rnn, torch)]
+    assert results[0].dtype.__repr__() == results[1].dtype.__repr__()
+    assert results[0].tolist() == results[1].tolist()

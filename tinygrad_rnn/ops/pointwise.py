@@ -1322,6 +1322,8 @@ def where(condition: Any, input: Any = _ONLY_CONDITION, other: Any = _ONLY_CONDI
         got = condition.dtype._legacy if isinstance(condition, Tensor) else type(condition).__name__
         raise RuntimeError(f"where expected condition to be a boolean tensor, but got a tensor with dtype {got}")
     a, b = promote(input, other)
+    if not isinstance(a, Tensor) and not isinstance(b, Tensor):  # two numbers: torch makes them tensors of
+        a = Tensor._make(np.array(a, dtype=result_type(input, other).np))  # common dtype (1. and 0: float32)
     result = a if isinstance(a, Tensor) else b
     if isinstance(result, Tensor) and result._data.dtype != np.float16:  # a number must fit (half takes it as inf)
         for number in (input, other):
