@@ -36,6 +36,11 @@ def _fma32(a: np.ndarray, b: np.ndarray, c: np.ndarray, wide: np.ndarray) -> np.
 
 def exp_f32(d: np.ndarray) -> np.ndarray:
     """exp of a float32 array as SLEEF's vectorized expf (u10) computes it, fused multiply-adds and all."""
+    with np.errstate(over="ignore", invalid="ignore"):  # inf and NaN pass through quietly, as torch's
+        return _sleef_expf(d)
+
+
+def _sleef_expf(d: np.ndarray) -> np.ndarray:
     wide = np.empty(d.shape, np.float64)
     q = np.rint(d * _INV_LN2)
     s = d - q * _LN2_HIGH  # (q * high is exact: the fma rounds only the difference, as this does)
@@ -45,8 +50,7 @@ def exp_f32(d: np.ndarray) -> np.ndarray:
         u = _fma32(u, s, c, wide)
     u = _fma32(s * s, u, s, wide)
     u += _F32(1)
-    with np.errstate(over="ignore", invalid="ignore"):
-        u = np.ldexp(u, q.astype(np.int32)).astype(_F32, copy=False)
+    u = np.ldexp(u, q.astype(np.int32)).astype(_F32, copy=False)
     u[d < -104] = 0  # (SLEEF's bounds: below, exp is 0; above, inf)
     u[d > 100] = np.inf
     return u
