@@ -377,3 +377,31 @@ def test_nll_loss_of_only_ignored_rows_is_torchs():
         sum(losses[1:], losses[0] * 0).backward()
         seen.append(([str(v.item()) for v in losses], t.grad.tolist()))
     assert seen[0] == seen[1]
+
+
+@pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
+@pytest.mark.parametrize("weighted", [False, True])
+def test_binary_cross_entropy_is_one_node_whose_gradient_divides_last(reduction, weighted):
+    # Raschka ch13/14's nn.BCELoss: the mean's gradient was (g / n) * (x - t) / d (an ulp off for most
+    # elements), torch's is g * (x - t) / d, times the weight, then / n; and its next_functions lead to the
+    # input and the target, not to another BinaryCrossEntropyBackward0
+    torch = require_torch()
+    rng = np.random.default_rng(3)
+    x = rng.random((40, 7)).astype(np.float32)
+    x[0, 0], x[1, 1] = 0.0, 1.0
+    t = (rng.random((40, 7)) > 0.5).astype(np.float32)
+    w = rng.random(7).astype(np.float32) if weighted else None
+    seen = []
+    for m in (tinygrad_rnn, torch):
+        xt = m.tensor(x, requires_grad=True)
+        loss = m.nn.functional.binary_cross_entropy(xt, m.tensor(t), weight=None if w is None else m.tensor(w),
+                                                    reduction=reduction)
+        loss.backward(m.ones_like(loss))
+        seen.append((loss.grad_fn.name(), [type(f).__name__ for f, _ in loss.grad_fn.next_functions], xt.grad.numpy()))
+    assert seen[0][:2] == seen[1][:2]
+    np.testing.assert_array_equal(seen[0][2], seen[1][2])
+
+
+def test_binary_cross_entropy_refuses_a_weight_that_requires_grad():
+    check_error(lambda m: m.nn.functional.binary_cross_entropy(m.full((3,), 0.5, requires_grad=True), m.ones(3),
+                                                               weight=m.ones(3, requires_grad=True)))

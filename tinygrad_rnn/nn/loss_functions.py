@@ -192,6 +192,9 @@ def binary_cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = 
         )
     if weight is not None:
         weight = _broadcast_weight(weight, target.shape)
+        if weight.requires_grad:
+            raise RuntimeError("The function 'binary_cross_entropy' is not differentiable with respect to argument "
+                               "'weight'. This input cannot have requires_grad True.")
     if target.dtype is not input.dtype:
         raise RuntimeError(f"Found dtype {target.dtype._legacy} but expected {input.dtype._legacy}")
     if not input.dtype.is_floating_point:
@@ -202,8 +205,7 @@ def binary_cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = 
     t = target._data
     if not np.all((t >= 0) & (t <= 1)):
         raise RuntimeError("all elements of target should be between 0 and 1")
-    loss = nn_ops.BinaryCrossEntropy.apply(input, target)
-    return rename(_reduce(loss if weight is None else loss * weight, reduction), "BinaryCrossEntropyBackward0")
+    return nn_ops.BinaryCrossEntropy.apply(input, target, weight, reduction)
 
 
 def _broadcast_weight(weight: Tensor, shape: tuple) -> Tensor:
