@@ -341,3 +341,67 @@ def test_every_target_ignored_sums_to_plus_zero(shape, loss):
         target = m.zeros((shape[0],) + shape[2:], dtype=m.long)
         shown.append(repr(getattr(m.nn.functional, loss)(x, target, ignore_index=0, reduction="sum")))
     assert shown[0] == shown[1]
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("rows", [1, 15, 16, 17, 257, 4097])
+@pytest.mark.parametrize("weighted", [False, True])
+@pytest.mark.parametrize("reduction", ["mean", "sum"])
+def test_nll_loss_adds_rows_in_torchs_cascade_and_divides_last(dtype, rows, weighted, reduction):
+    # torch's kernel subtracts the picked values into 8 cascading partial sums, then divides by the total
+    # weight; the mean was taken as the sum of value * (weight / total), 1 ulp off in about half the losses,
+    # and the gradient as -(weight / total) * g, not torch's weight * -(g / total)
+    torch = require_torch()
+    rng = np.random.default_rng(rows)
+    x = np.log(rng.random((rows, 5))).astype(dtype)
+    target = rng.integers(0, 5, rows)
+    target[rng.random(rows) < 0.2] = -100
+    weight = rng.random(5).astype(dtype) if weighted else None
+    results = []
+    for m in (tinygrad_rnn, torch):
+        t = m.tensor(x, requires_grad=True)
+        loss = m.nn.functional.nll_loss(t, m.tensor(target), weight=None if weight is None else m.tensor(weight),
+                                        reduction=reduction)
+        loss.backward()
+        results.append((loss.item(), t.grad.numpy()))
+    assert results[0][0] == results[1][0]
+    np.testing.assert_array_equal(results[0][1], results[1][1])
+
+
+def test_nll_loss_of_only_ignored_rows_is_torchs():
+    torch = require_torch()
+    seen = []
+    for m in (tinygrad_rnn, torch):
+        t = m.zeros(3, 2, requires_grad=True)
+        losses = [m.nn.functional.nll_loss(t, m.tensor([-100] * 3), reduction=r) for r in ("mean", "sum")]
+        sum(losses[1:], losses[0] * 0).backward()
+        seen.append(([str(v.item()) for v in losses], t.grad.tolist()))
+    assert seen[0] == seen[1]
+
+
+@pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
+@pytest.mark.parametrize("weighted", [False, True])
+def test_binary_cross_entropy_is_one_node_whose_gradient_divides_last(reduction, weighted):
+    # Raschka ch13/14's nn.BCELoss: the mean's gradient was (g / n) * (x - t) / d (an ulp off for most
+    # elements), torch's is g * (x - t) / d, times the weight, then / n; and its next_functions lead to the
+    # input and the target, not to another BinaryCrossEntropyBackward0
+    torch = require_torch()
+    rng = np.random.default_rng(3)
+    x = rng.random((40, 7)).astype(np.float32)
+    x[0, 0], x[1, 1] = 0.0, 1.0
+    t = (rng.random((40, 7)) > 0.5).astype(np.float32)
+    w = rng.random(7).astype(np.float32) if weighted else None
+    seen = []
+    for m in (tinygrad_rnn, torch):
+        xt = m.tensor(x, requires_grad=True)
+        loss = m.nn.functional.binary_cross_entropy(xt, m.tensor(t), weight=None if w is None else m.tensor(w),
+                                                    reduction=reduction)
+        loss.backward(m.ones_like(loss))
+        seen.append((loss.grad_fn.name(), [type(f).__name__ for f, _ in loss.grad_fn.next_functions], xt.grad.numpy()))
+    assert seen[0][:2] == seen[1][:2]
+    np.testing.assert_array_equal(seen[0][2], seen[1][2])
+
+
+def test_binary_cross_entropy_refuses_a_weight_that_requires_grad():
+    check_error(lambda m: m.nn.functional.binary_cross_entropy(m.full((3,), 0.5, requires_grad=True), m.ones(3),
+                                                               weight=m.ones(3, requires_grad=True)))

@@ -83,3 +83,13 @@ def test_lazy_module_loads_a_lazy_checkpoint_and_still_initializes_on_first_inpu
         lazy.load_state_dict(m.nn.LazyLinear(3).state_dict())
         shapes.append((tuple(lazy(m.ones(2, 4)).shape), type(lazy).__name__, type(lazy.weight).__name__))
     assert shapes[0] == shapes[1]
+
+
+def test_a_subclass_of_parameter_prints_as_torch():
+    torch = require_torch()
+    reprs = []
+    for m in (tinygrad_rnn, torch):
+        class MyP(m.nn.Parameter):
+            pass
+        reprs.append((repr(MyP(m.ones(2, 2))), repr(MyP(m.ones(2), requires_grad=False)), repr(m.nn.Parameter(m.ones(2)))))
+    assert reprs[0] == reprs[1]

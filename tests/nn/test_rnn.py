@@ -82,7 +82,7 @@ def test_rnn_default_path_matches_torch_values_and_gradients(cfg, dtype, seed):
     assert_same_results(run_pair("RNN", cfg, dtype, seed), dtype)
 
 
-def test_rnn_returns_builtin_tuple_and_batch_first_output_is_a_transposed_view():
+def test_rnn_returns_builtin_tuple_and_batch_first_output_is_transposed():
     rnn = tinygrad_rnn.nn.RNN(4, 3, batch_first=True)
     result = rnn(tinygrad_rnn.randn(2, 5, 4))
     assert type(result) is tuple and len(result) == 2
@@ -510,3 +510,51 @@ def test_projected_lstm_warns_once_as_torchs_cpu_build(monkeypatch):
         lstm(tinygrad_rnn.randn(4, 2, 3))
     assert [str(w.message).split(" (Triggered")[0] for w in caught] == [
         "LSTM with projections is not supported with oneDNN. Using default implementation."]
+
+
+
+@pytest.mark.parametrize("kind", ["RNN", "GRU", "LSTM"])
+@pytest.mark.parametrize("options", [{}, {"num_layers": 2}, {"bidirectional": True}])
+def test_batch_first_output_is_laid_out_and_named_as_torchs(kind, options):
+    # Raschka ch15 printed output.grad_fn: torch's RNN and GRU kernels transpose_ a batch_first output
+    # in place (TransposeBackward1, not a view, version 1), its LSTM returns a transposed view
+    torch = require_torch()
+    seen = []
+    for m in (tinygrad_rnn, torch):
+        m.manual_seed(0)
+        output = getattr(m.nn, kind)(3, 2, batch_first=True, **options)(m.randn(2, 4, 3))[0]
+        seen.append((output.grad_fn.name(), output.stride(), output._is_view(), output._version))
+    assert seen[0] == seen[1]
+
+
+@pytest.mark.parametrize("kind", ["RNN", "GRU"])
+@pytest.mark.parametrize("options", [{}, {"batch_first": True}, {"num_layers": 2}, {"bidirectional": True}])
+def test_changing_the_output_in_place_leaves_the_gradients_as_torchs(kind, options):
+    # the fused kernel kept the output's array for its backward: output.add_(1) changed the saved
+    # hidden states and the weight gradients silently (torch's output is a copy)
+    torch = require_torch()
+    grads = []
+    for m in (tinygrad_rnn, torch):
+        m.manual_seed(0)
+        layer = getattr(m.nn, kind)(3, 2, **options)
+        output, h = layer(m.randn(4, 2, 3))
+        output.add_(1)
+        h.mul_(2)
+        (output.sum() + h.sum()).backward()
+        grads.append([p.grad.numpy() for p in layer.parameters()])
+    for ours, theirs in zip(*grads):
+        np.testing.assert_allclose(ours, theirs, rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.parametrize("kind", ["rnn_tanh", "gru", "lstm"])
+def test_batch_first_output_node_of_the_functional_forms(kind):
+    torch = require_torch()
+    names = []
+    for m in (tinygrad_rnn, torch):
+        m.manual_seed(0)
+        layer = getattr(m.nn, {"rnn_tanh": "RNN", "gru": "GRU", "lstm": "LSTM"}[kind])(3, 2)
+        hx = m.zeros(1, 2, 2)
+        hx = (hx, hx) if kind == "lstm" else hx
+        output = getattr(m, kind)(m.randn(2, 4, 3), hx, layer._flat_weights, True, 1, 0.0, True, False, True)[0]
+        names.append((output.grad_fn.name(), output._is_view()))
+    assert names[0] == names[1]

@@ -281,3 +281,29 @@ def test_float32_transcendentals_round_as_torchs_mostly(name):
     ours = getattr(tinygrad_rnn, name)(tinygrad_rnn.tensor(x)).numpy()
     theirs = getattr(torch, name)(torch.tensor(x)).numpy()
     assert ours.dtype == np.float32 and (ours != theirs).mean() <= share
+
+
+@pytest.mark.parametrize("numbers", [(1.0, 0), (1, 0.0), (1.0, 1.0), (True, 0), (True, 0.0), (True, False), (1, 2)])
+def test_where_of_two_numbers_takes_their_common_dtype_as_torch(numbers):
+    # fastbook's mnist_loss style: torch.where(mask, 1., 0) is float32 (numpy made it float64)
+    torch = require_torch()
+    results = [m.where(m.tensor([True, False]), *numbers) for m in (tinygrad_rnn, torch)]
+    assert results[0].dtype.__repr__() == results[1].dtype.__repr__()
+    assert results[0].tolist() == results[1].tolist()
+
+
+@pytest.mark.parametrize("shape", [(3,), (31,), (32,), (40,), (1000,), (7, 9), (64, 33), (2, 3, 40)])
+def test_float32_sigmoid_is_torchs_to_the_bit(shape):
+    # torch's vectorized loop (steps of 32 floats) takes SLEEF's expf, its scalar tail the nearest float:
+    # exp taken from float64 everywhere was an ulp off in about 4% of sigmoids (and their gradients)
+    torch = require_torch()
+    x = (np.random.default_rng(shape[-1]).standard_normal(shape) * 6).astype(np.float32)
+    x.flat[:3] = [np.inf, -np.inf, 90.0]
+    results = []
+    for m in (tinygrad_rnn, torch):
+        t = m.tensor(x, requires_grad=True)
+        y = m.sigmoid(t)
+        y.backward(m.ones(shape))
+        results.append((y.detach().numpy(), t.grad.numpy()))
+    np.testing.assert_array_equal(results[0][0], results[1][0])
+    np.testing.assert_array_equal(results[0][1], results[1][1])

@@ -192,6 +192,9 @@ def binary_cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = 
         )
     if weight is not None:
         weight = _broadcast_weight(weight, target.shape)
+        if weight.requires_grad:
+            raise RuntimeError("The function 'binary_cross_entropy' is not differentiable with respect to argument "
+                               "'weight'. This input cannot have requires_grad True.")
     if target.dtype is not input.dtype:
         raise RuntimeError(f"Found dtype {target.dtype._legacy} but expected {input.dtype._legacy}")
     if not input.dtype.is_floating_point:
@@ -202,8 +205,7 @@ def binary_cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = 
     t = target._data
     if not np.all((t >= 0) & (t <= 1)):
         raise RuntimeError("all elements of target should be between 0 and 1")
-    loss = nn_ops.BinaryCrossEntropy.apply(input, target)
-    return rename(_reduce(loss if weight is None else loss * weight, reduction), "BinaryCrossEntropyBackward0")
+    return nn_ops.BinaryCrossEntropy.apply(input, target, weight, reduction)
 
 
 def _broadcast_weight(weight: Tensor, shape: tuple) -> Tensor:
@@ -315,20 +317,66 @@ class NllLoss(Function):
         ctx.arguments = (labels, weight, ignore_index, reduction)
         if reduction == "none":
             return (-(picked * coef)).reshape((input.shape[0],) if input.ndim == 2 else ())
-        loss = 0.0 - (picked * coef).sum()  # torch subtracts from 0: +0.0 (not -0.0) when every target is ignored
-        if reduction == "mean" and not np.any(labels != ignore_index):
-            loss = loss + float("nan")  # 0/0 as in torch: the loss is NaN, the gradient stays 0
-        return loss
+        counted = labels != ignore_index
+        class_weight = None if weight is None else weight._data[np.where(counted, labels, 0)]
+        loss, ctx.total = _cascade_nll(picked._data, class_weight, counted, reduction)
+        ctx.class_weight = None if class_weight is None else from_numpy(class_weight.reshape(-1, 1))
+        return Tensor._make(loss)
 
     @staticmethod
     def backward(ctx, g):
-        per_row = (-ctx.coef * g.reshape(-1)).reshape(-1, 1)  # -g * coef: torch's -weight * g
+        labels, weight, ignore_index, reduction = ctx.arguments
+        if reduction == "none":
+            per_row = (-ctx.coef * g.reshape(-1)).reshape(-1, 1)  # -g * coef: torch's -weight * g
+        else:  # torch's -(g / total weight), times the target's class weight
+            per_row = -(g / from_numpy(ctx.total)) if reduction == "mean" else -g
+            per_row = per_row.reshape(1, 1) if ctx.class_weight is None else ctx.class_weight * per_row
         grad = _pw.where(from_numpy(ctx.at_target), per_row, 0.0)  # (+0.0 elsewhere, as torch's zero-filled gradient)
         return grad.reshape(ctx.input_meta[0][0]), None, None, None, None
 
     @staticmethod
     def jvp(ctx, t_input, *no_tangents):  # linear in the input: the same loss of the tangent
         return NllLoss.apply(t_input, *ctx.arguments)
+
+
+NLL_LEVELS, NLL_LEVEL_BITS = 8, 4  # torch's cascade: 8 partial sums, the next level every 16 (for < 2^40 rows)
+
+
+def _cascade_nll(picked: np.ndarray, class_weight: np.ndarray | None, counted: np.ndarray,
+                 reduction: str) -> tuple[np.ndarray, np.ndarray]:
+    """nll_loss's 'sum' or 'mean' of -picked (times the class weights) as torch's kernel adds it, and the total
+    weight it divides by: a cascade of partial sums. Counted rows are subtracted from level 0 in order; after
+    a counted row b, each level j whose index bits (b >> 4j) & 15 are all 0 is added into level j + 1 and
+    cleared; the levels are added in order at the end."""
+    dtype = picked.dtype.type
+    losses, weights = [dtype(0)] * NLL_LEVELS, [dtype(0)] * NLL_LEVELS
+    products = picked if class_weight is None else picked * class_weight
+    start = 0
+    flushes = np.flatnonzero(counted & (np.arange(len(counted)) % (1 << NLL_LEVEL_BITS) == 0)).tolist()
+    for end in flushes + [len(counted)]:
+        rows = np.flatnonzero(counted[start:end + 1]) + start
+        if len(rows):  # level 0 (0 after the last flush), one row after the other (cumsum adds in order)
+            losses[0] = np.cumsum(np.concatenate((np.zeros(1, dtype), -products[rows])))[-1]
+            if class_weight is not None:
+                weights[0] = np.cumsum(np.concatenate((np.zeros(1, dtype), class_weight[rows])))[-1]
+        if end < len(counted):
+            for j in range(NLL_LEVELS - 1):
+                if (end >> (NLL_LEVEL_BITS * j)) & ((1 << NLL_LEVEL_BITS) - 1):
+                    break
+                losses[j + 1], weights[j + 1] = losses[j + 1] + losses[j], weights[j + 1] + weights[j]
+                losses[j], weights[j] = dtype(0), dtype(0)
+        start = end + 1
+    total = dtype(counted.sum()) if class_weight is None else _in_order(weights, dtype)
+    loss = _in_order(losses, dtype)
+    with np.errstate(invalid="ignore", divide="ignore"):  # no counted row: 0 / 0 is NaN, as torch's
+        return np.asarray(loss / total if reduction == "mean" else loss), np.asarray(total)
+
+
+def _in_order(values: list, dtype: type) -> Any:
+    total = dtype(0)
+    for v in values:
+        total = total + v
+    return total
 
 
 def _nll_node_name(input: Tensor) -> str:

@@ -46,6 +46,10 @@ class LSTM(RNNBase):
 
     _name_in_errors = "LSTM"
 
+    @staticmethod
+    def _to_batch_first(output: Tensor) -> Tensor:
+        return output.transpose(0, 1)  # a view, as torch's mkldnn LSTM returns (RNN and GRU: in place)
+
     @takes_arguments_of(_lstm_arguments)
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         # Everything goes to RNNBase as is, so a wrong argument is reported as torch reports it.

@@ -16,6 +16,7 @@ from typing import Any
 
 from ..core.tensor import Tensor
 from ..creation import empty
+from ..surface.printing import tensor_repr
 
 
 class Parameter(Tensor):
@@ -36,7 +37,9 @@ class Parameter(Tensor):
         pass  # everything happens in __new__ (Tensor's own __new__ is the legacy constructor)
 
     def __repr__(self) -> str:
-        return "Parameter containing:\n" + super().__repr__()
+        if type(self) is Parameter:
+            return "Parameter containing:\n" + tensor_repr(self)
+        return f"Parameter containing:\nParameter({tensor_repr(self, type(self).__name__ + '(')})"  # torch's wording
 
     __str__ = __repr__
 

@@ -240,11 +240,17 @@ class RNNBase(Module):
         output, state = self._run_layers(x, state)  # state None: zeros, made only where needed
         if not batched:
             return output.squeeze(1), self._state_result(tuple(s.squeeze(1) for s in state))
-        if self.batch_first:
-            output = output.transpose(0, 1)  # a non-contiguous view, as torch's
+        if self.batch_first:  # non-contiguous, as torch's
+            output = self._to_batch_first(output)
         return output, self._state_result(state)
 
     _name_in_errors = "RNN"
+
+    @staticmethod
+    def _to_batch_first(output: Tensor) -> Tensor:
+        """torch's RNN and GRU kernels turn a batch_first output round in place (transpose_: not a view,
+        TransposeBackward1, version 1); its LSTM kernel (mkldnn) returns a transposed view."""
+        return output.transpose_(0, 1)
 
     # ------------------------------------------------------------ packed input
     def _forward_packed(self, packed: PackedSequence, hx: Any) -> tuple:
@@ -339,10 +345,8 @@ class RNNBase(Module):
         included (drawn here, so a seeded run gives the same numbers either way); state None
         starts from zeros.
         """
-        variant = VARIANTS[self.mode]
-        run = variant.fused if backends.fused_rnn else variant.composed
-        return run(x, state, self._weights_by_direction(), self.num_layers, 2 if self.bidirectional else 1,
-                   self._dropout_masks(x, lengths), lengths)
+        return run_variant(self.mode, x, state, self._weights_by_direction(), self.num_layers,
+                           2 if self.bidirectional else 1, self._dropout_masks(x, lengths), lengths)
 
     def _dropout_masks(self, x: Tensor, lengths: np.ndarray | None = None) -> tuple | None:
         """The dropout masks of layers 1.. (see `dropout_masks`); None when no dropout applies."""
@@ -350,6 +354,18 @@ class RNNBase(Module):
             return None
         width = self.proj_size if self.proj_size > 0 else self.hidden_size  # what each direction outputs
         return dropout_masks(self.dropout, self.num_layers, x, width * (2 if self.bidirectional else 1), lengths)
+
+
+def run_variant(mode: str, x: Tensor, *args: Any) -> tuple:
+    """Run the layers of the variant `mode` (a key of kernels.VARIANTS) on x: its fused kernels, or its
+    composed op-by-op path (`backends.composed_rnn()`); `(output, final state tuple)`."""
+    variant = VARIANTS[mode]
+    if not backends.fused_rnn:
+        return variant.composed(x, *args)
+    output, state = variant.fused(x, *args)
+    if output.grad_fn is not None:  # the fused node keeps its output array for backward (tanh' from h):
+        output._data = output._data.copy()  # an in-place change of the output must not reach it (torch's is a copy)
+    return output, state
 
 
 def dropout_masks(p: float, num_layers: int, x: Tensor, width: int, lengths: np.ndarray | None = None) -> tuple | None:

@@ -20,12 +20,10 @@ from typing import Any
 
 import numpy as np
 
-from .. import backends
 from ..argcheck import invalid_combination
 from ..core.tensor import Tensor
 from ..kernels.recurrence import DirectionWeights
-from ..kernels.variants import VARIANTS
-from .rnn_base import dropout_masks
+from .rnn_base import dropout_masks, run_variant
 from .utils.rnn import lengths_from_batch_sizes, packed_to_padded, padded_to_packed
 
 _ROLES = ("w_ih", "w_hh", "b_ih", "b_hh", "w_hr")
@@ -72,9 +70,7 @@ def _run(mode: str, x: Tensor, state: tuple, params: Any, has_biases: bool, num_
     weights = [DirectionWeights(**dict(zip(roles, params[k:k + len(roles)]))) for k in range(0, len(params), len(roles))]
     width = state[0].shape[-1] * directions  # what each layer outputs: h of both directions
     masks = dropout_masks(float(dropout), num_layers, x, width, lengths) if train else None
-    variant = VARIANTS[mode]
-    run = variant.fused if backends.fused_rnn else variant.composed
-    return run(x, state, weights, num_layers, directions, masks, lengths)
+    return run_variant(mode, x, state, weights, num_layers, directions, masks, lengths)
 
 
 def _call(mode: str, state: str, args: tuple, as_state: Any) -> tuple:
@@ -87,7 +83,9 @@ def _call(mode: str, state: str, args: tuple, as_state: Any) -> tuple:
     input, hx, *rest, batch_first = args
     x = input.transpose(0, 1) if batch_first else input
     output, final = _run(mode, x, as_state(hx), *rest)
-    return (output.transpose(0, 1) if batch_first else output, *final)
+    if batch_first:  # torch's RNN and GRU turn the output round in place (transpose_), its LSTM returns a view
+        output = output.transpose(0, 1) if mode == "LSTM" else output.transpose_(0, 1)
+    return (output, *final)
 
 
 def _lstm_state(hx: Any) -> tuple:

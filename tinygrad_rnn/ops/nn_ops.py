@@ -96,32 +96,52 @@ _BCE_EPSILON = float(np.float32(1e-12))  # torch's constant is a C float, even f
 
 
 class BinaryCrossEntropy(Function):
-    """Elementwise -[t log x + (1 - t) log(1 - x)], each log clamped at -100 as torch does."""
+    """-[t log x + (1 - t) log(1 - x)] (each log clamped at -100 as torch does), times `weight` (not an
+    edge: torch does not differentiate it), reduced by `reduction`: one node, as torch's, so the mean's
+    gradient divides by numel last, as torch's does (divided first, it was an ulp off for most inputs)."""
+
+    torch_name = "BinaryCrossEntropyBackward0"
+
+    def _shown_edges(self) -> list:
+        """torch lists the input and the target only (the weight is not differentiated)."""
+        return self.edges[:2]
 
     @staticmethod
-    def forward(ctx, x, t):
+    def forward(ctx, x, t, weight, reduction):
         ctx.save_for_backward(x, t)
+        ctx.weight, ctx.reduction = weight, reduction
         xa, ta = x._data, t._data
         floor = xa.dtype.type(-100)
         with np.errstate(divide="ignore"):  # log(0) = -inf, then clamped
             log_x, log_1mx = np.maximum(np.log(xa), floor), np.maximum(np.log1p(-xa), floor)
-        return Tensor._make((ta - 1) * log_1mx - ta * log_x)
+        loss = Tensor._make((ta - 1) * log_1mx - ta * log_x)
+        loss = loss if weight is None else loss * weight  # (grad mode is off inside forward)
+        return loss if reduction == "none" else loss.sum() if reduction == "sum" else loss.mean()
 
     @staticmethod
     def backward(ctx, g):
         x, t = ctx.saved_tensors
         gx = gt = None
         if ctx.needs_input_grad[0]:  # torch's formula: finite even at x = 0 or 1
-            gx = g * (x - t) / (x * (1 - x)).clamp(min=_BCE_EPSILON)
-        if ctx.needs_input_grad[1]:  # d/dt = log(1 - x) - log(x) = -logit(x)
-            gt = g * ((1 - x).log() - x.log())
-        return gx, gt
+            gx = _bce_scaled(ctx, g * (x - t) / (x * (1 - x)).clamp(min=_BCE_EPSILON))
+        if ctx.needs_input_grad[1]:  # d/dt = log(1 - x) - log(x) = -logit(x), which torch computes
+            gt = _bce_scaled(ctx, -x.logit() * g)
+        return gx, gt, None, None
 
     @staticmethod
-    def jvp(ctx, tx, tt):  # elementwise: each input's part is its backward given the tangent
+    def jvp(ctx, tx, tt, t_weight, t_reduction):  # each input's part is its backward given the tangent
         x, t = ctx.saved_tensors
         out = tx * (x - t) / (x * (1 - x)).clamp(min=_BCE_EPSILON)
-        return out + tt * ((1 - x).log() - x.log()) if given(tt) else out  # (log 0 = -inf)
+        out = out + tt * ((1 - x).log() - x.log()) if given(tt) else out  # (log 0 = -inf)
+        out = out if ctx.weight is None else out * ctx.weight
+        return out if ctx.reduction == "none" else out.sum() if ctx.reduction == "sum" else out.mean()
+
+
+def _bce_scaled(ctx, grad: Tensor) -> Tensor:
+    """torch's order: the elementwise gradient (a reduced loss's g broadcast over it), times the weight,
+    then divided by numel for the mean."""
+    grad = grad if ctx.weight is None else grad * ctx.weight
+    return grad / max(grad.numel(), 1) if ctx.reduction == "mean" else grad
 
 
 class LogSigmoid(Elementwise):

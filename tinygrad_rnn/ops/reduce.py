@@ -25,6 +25,7 @@ from .pointwise import Div, exp, maximum, minimum, where
 from .promotion import HALF_STEP, in_float32_for_half
 from .shape import Expand, Gather, Reshape, gather_along, normalize_dim, normalize_dims, wrap_dim
 from .summation import torch_order_sum
+from .vector_math import SOFTMAX_LANES, exp_f32, lane_dot, lane_sum, ordered_dot, ordered_sum
 
 
 def kept_shape(shape: tuple, dims: tuple) -> tuple:
@@ -214,9 +215,45 @@ def _from_max_shifted(x: Tensor, dim: int, normalise: Callable[[np.ndarray, int]
     return Tensor._make(normalise(data - np.max(data, axis=dim, keepdims=True), dim).astype(x._data.dtype, copy=False))
 
 
+def _exp_as_torchs_kernel(shifted: np.ndarray) -> np.ndarray:
+    """exp as torch's float32 softmax kernels take it (SLEEF's expf, ops/vector_math.py); float64 by numpy."""
+    return exp_f32(shifted) if shifted.dtype == np.float32 else np.exp(shifted)
+
+
 def _softmax_of_shifted(shifted: np.ndarray, dim: int) -> np.ndarray:
-    e = np.exp(shifted)
-    return e / e.sum(axis=dim, keepdims=True)
+    """exp / sum, rounded as torch's kernels round: along the last dim exp times 1/sum with the sum in
+    torch's lane order; along another dim exp / sum, the sum in order and exp correctly rounded."""
+    if shifted.dtype not in SOFTMAX_LANES or shifted.ndim == 0:  # (a 0-d x: exp(0) / 1)
+        e = np.exp(shifted)
+        return e / e.sum(axis=dim, keepdims=True)
+    if dim == shifted.ndim - 1:
+        e = _exp_as_torchs_kernel(shifted)
+        return e * (shifted.dtype.type(1) / lane_sum(e))
+    e = _exp_of_columns(shifted, dim)
+    return e / ordered_sum(e, dim)
+
+
+def _exp_of_columns(shifted: np.ndarray, dim: int) -> np.ndarray:
+    """exp as torch's kernel along a dim that is not the last takes it: it walks the (outer, inner)
+    columns, whole vectors of them with the vector exp (float32: SLEEF's), the others with the scalar
+    one (the nearest float)."""
+    e = _nearest_exp(shifted)
+    if shifted.dtype != np.float32:
+        return e
+    outer, inner = int(np.prod(shifted.shape[:dim])), int(np.prod(shifted.shape[dim + 1:]))
+    in_vector = _half_softmax_columns(outer, inner, SOFTMAX_LANES[shifted.dtype]).reshape(outer, 1, inner)
+    in_vector = np.broadcast_to(in_vector, (outer, shifted.shape[dim], inner)).reshape(shifted.shape)
+    e[in_vector] = exp_f32(shifted[in_vector])
+    return e
+
+
+def _nearest_exp(x: np.ndarray) -> np.ndarray:
+    """exp rounded from float64 for float32 (the correctly rounded float, as glibc's scalar expf gives)."""
+    return np.exp(x.astype(np.float64)).astype(np.float32) if x.dtype == np.float32 else np.exp(x)
+
+
+def _nearest_log(x: np.ndarray) -> np.ndarray:
+    return np.log(x.astype(np.float64)).astype(np.float32) if x.dtype == np.float32 else np.log(x)
 
 
 def _half_softmax_of_shifted(shifted: np.ndarray, dim: int) -> np.ndarray:
@@ -236,10 +273,11 @@ def _half_softmax_of_shifted(shifted: np.ndarray, dim: int) -> np.ndarray:
                     rounded_once, rounded_twice)
 
 
-def _half_softmax_columns(outer: int, inner: int) -> np.ndarray:
-    """Which of the outer * inner columns (flat) torch's float16 softmax kernel computes in a vector step.
+def _half_softmax_columns(outer: int, inner: int, step: int = HALF_STEP) -> np.ndarray:
+    """Which of the outer * inner columns (flat) torch's float16 softmax kernel computes in a vector step
+    (`step` columns at a time; the float32 kernel walks them the same way, 16 at a time).
     It splits the columns into one even chunk per thread (torch.get_num_threads(); grain size 0), and
-    each thread takes HALF_STEP columns at a time while they stay within one chunk and one inner row;
+    each thread takes `step` columns at a time while they stay within one chunk and one inner row;
     the columns left over (to the end of the row or of the chunk) go through its scalar loop."""
     n = outer * inner
     in_vector = np.zeros(n, dtype=bool)
@@ -248,16 +286,21 @@ def _half_softmax_columns(outer: int, inner: int) -> np.ndarray:
         end, column = builtins.min(n, begin + chunk), begin
         while column < end:
             row_left = inner - column % inner
-            if HALF_STEP <= row_left and column + HALF_STEP <= end:
-                in_vector[column:column + HALF_STEP] = True
-                column += HALF_STEP
+            if step <= row_left and column + step <= end:
+                in_vector[column:column + step] = True
+                column += step
             else:
-                column += end - column if column + HALF_STEP > end else row_left
+                column += end - column if column + step > end else row_left
     return in_vector
 
 
 def _log_softmax_of_shifted(shifted: np.ndarray, dim: int) -> np.ndarray:
-    return shifted - np.log(np.exp(shifted).sum(axis=dim, keepdims=True))
+    """shifted - log(sum(exp)), with the sum added and exp taken as torch's kernels do (see softmax)."""
+    if shifted.dtype not in SOFTMAX_LANES or shifted.ndim == 0:  # (a 0-d x: exp(0) / 1)
+        return shifted - np.log(np.exp(shifted).sum(axis=dim, keepdims=True))
+    if dim == shifted.ndim - 1:
+        return shifted - _nearest_log(lane_sum(_exp_as_torchs_kernel(shifted)))
+    return shifted - _nearest_log(ordered_sum(_exp_of_columns(shifted, dim), dim))
 
 
 def _half_log_softmax_of_shifted(shifted: np.ndarray, dim: int) -> np.ndarray:
@@ -267,6 +310,30 @@ def _half_log_softmax_of_shifted(shifted: np.ndarray, dim: int) -> np.ndarray:
     return shifted - np.log(total.astype(np.float32)).astype(np.float16)
 
 
+def _softmax_backward_arrays(g: np.ndarray, y: np.ndarray, dim: int) -> np.ndarray:
+    """(g - sum(g y)) y, as torch's kernel computes it (the sum in its order, see _softmax_of_shifted)."""
+    if y.dtype != np.float32 or y.ndim == 0:  # (float64: its fused multiply-adds would cost fma64's time)
+        gy = np.multiply(g, y, out=np.empty_like(y))  # g y, then in place:
+        return np.subtract(gy, y * gy.sum(axis=dim, keepdims=True), out=gy)  # g y - y sum(g y)
+    total = lane_dot(g, y) if dim == y.ndim - 1 else ordered_dot(g, y, dim)
+    return (g - total) * y
+
+
+def _log_softmax_backward_arrays(g: np.ndarray, y: np.ndarray, dim: int) -> np.ndarray:
+    """g - exp(y) sum(g), as torch's kernel computes it (exp and the sum as in _log_softmax_of_shifted)."""
+    if y.dtype not in SOFTMAX_LANES or y.ndim == 0:
+        out = np.exp(y, out=np.empty_like(y))  # the softmax in a fresh buffer, then in place:
+        np.multiply(out, g.sum(axis=dim, keepdims=True), out=out)
+        return np.subtract(g, out, out=out)
+    if dim == y.ndim - 1:
+        p, total = _exp_as_torchs_kernel(y), lane_sum(g)
+    else:
+        p, total = _exp_of_columns(y, dim), ordered_sum(g, dim)
+    if y.dtype == np.float32:  # the kernel's g - p * sum is one fused multiply-add: rounded once
+        return (g - p.astype(np.float64) * total).astype(np.float32)
+    return np.subtract(g, np.multiply(p, total, out=p), out=p)
+
+
 class SoftmaxBackwardData(Function):
     """J^T g = y * (g - sum(g * y)) for y = softmax(x): one node instead of five (speed), as torch's."""
 
@@ -274,9 +341,7 @@ class SoftmaxBackwardData(Function):
     def forward(ctx, g, y, dim):
         ctx.save_for_backward(g, y)
         ctx.dim = dim
-        out = np.multiply(g._data, y._data, out=np.empty_like(y._data))  # g y, then in place:
-        total = out.sum(axis=dim, keepdims=True)
-        return Tensor._make(np.subtract(out, np.multiply(y._data, total), out=out))  # g y - y sum(g y)
+        return Tensor._make(_softmax_backward_arrays(g._data, y._data, dim))
 
     @staticmethod
     def backward(ctx, gg):  # J is symmetric, so d/dg is J gg; d/dy from the product rule
@@ -303,9 +368,7 @@ class LogSoftmaxBackwardData(Function):
     def forward(ctx, g, y, dim):
         ctx.save_for_backward(g, y)
         ctx.dim = dim
-        out = np.exp(y._data, out=np.empty_like(y._data))  # the softmax in a fresh buffer, then in place:
-        np.multiply(out, g._data.sum(axis=dim, keepdims=True), out=out)
-        return Tensor._make(np.subtract(g._data, out, out=out))
+        return Tensor._make(_log_softmax_backward_arrays(g._data, y._data, dim))
 
     @staticmethod
     def backward(ctx, gg):  # out = g - p sum(g) with p = exp(y): d/dg = gg - sum(gg p); d/dy = -gg p sum(g)

@@ -111,6 +111,24 @@ class TensorMethods:
 
     requires_grad = Tensor.requires_grad.setter(_set_requires_grad)
 
+    @staticmethod
+    def _make_subclass(cls: type, data: Tensor, require_grad: bool = False) -> Tensor:
+        """An instance of the Tensor subclass `cls` that is `data.detach()` (same memory and version
+        counter), a leaf requiring grad if asked: how Parameter-like subclasses are written
+        (`def __new__(cls, x): return Tensor._make_subclass(cls, x, True)`, fast.ai's book ch19)."""
+        if not isinstance(data, Tensor):
+            raise TypeError(f"_make_subclass(): argument 'data' (position 2) must be Tensor, not {type_name(data)}")
+        if not (isinstance(cls, type) and issubclass(cls, Tensor)):
+            raise TypeError("Creating a Tensor subclass from a class that does not inherit from Tensor is not "
+                            "possible. Make sure your class inherits from Tensor.")
+        if require_grad and not (data.dtype.is_floating_point or data.dtype.is_complex):
+            raise RuntimeError("Only Tensors of floating point and complex dtype can require gradients")
+        alias = data.detach()
+        instance = object.__new__(cls)
+        instance._data, instance._counter = alias._data, alias._counter
+        instance._requires_grad = bool(require_grad)
+        return instance
+
     @property
     def device(self) -> Any:
         return device("cpu")
@@ -231,7 +249,9 @@ class TensorMethods:
         return repr(self)
 
     def __repr__(self) -> str:
-        return tensor_repr(self)
+        if type(self) is Tensor:
+            return tensor_repr(self)
+        return tensor_repr(self, f"{type(self).__name__}(")  # a subclass shows its name, as torch: `P([1., 2.])`
 
     __str__ = __repr__
 
