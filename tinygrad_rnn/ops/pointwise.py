@@ -22,13 +22,14 @@ from ..core.forward_mode import given
 from ..core.function import NO_EDGE, Function, rename
 from ..core.modes import modes
 from ..core.tensor import Tensor
-from ..creation import checked_fill
+from ..creation import checked_fill, tensor
 from ..layout import check_memory_format, preserve_format
 from .declare import BINARY_SHAPES, Sample, away_from_kinks, binary, inside_unit, op, positive, unary
 from .product_rule import with_missing_terms
 from .promotion import (
     DOUBLE_STEP,
     HALF_STEP,
+    as_operand,
     by_number_in_float32,
     check_shapes_broadcast,
     float_of,
@@ -554,7 +555,7 @@ class Remainder(Function):
     def forward(ctx, a, b):
         ctx.save_for_backward(a, b)
         with _quiet():
-            return Tensor._make(np.asarray(np.mod(_arr(a), _arr(b))))
+            return Tensor._make(np.asarray(_float_aware_mod(_arr(a), _arr(b))))
 
     @staticmethod
     def backward(ctx, g):  # d/da = 1, d/db = -floor(a / b) (zero almost everywhere in a, a step in b)
@@ -568,6 +569,15 @@ class Remainder(Function):
     def jvp(ctx, ta, tb):  # d(a - b floor(a/b)) = da - db floor(a/b)
         a, b = ctx.saved_tensors
         return _plus(ta, None if tb is None else -tb * Tensor._make(np.floor_divide(_arr(a), _arr(b))))
+
+
+def _float_aware_mod(a: Any, b: Any) -> Any:
+    """numpy's mod, except that a float zero keeps the dividend's sign (-2. % 2 is -0.), as torch's kernel
+    does: it takes fmod (the dividend's sign) and adds b where a nonzero result has the other sign."""
+    m = np.fmod(a, b)
+    if m.dtype.kind != "f":
+        return np.mod(a, b)
+    return np.where((m != 0) & ((b < 0) != (m < 0)), m + b, m)
 
 
 @op(out=True, inplace=True, samples=binary(second=positive))
@@ -1322,6 +1332,8 @@ def where(condition: Any, input: Any = _ONLY_CONDITION, other: Any = _ONLY_CONDI
         got = condition.dtype._legacy if isinstance(condition, Tensor) else type(condition).__name__
         raise RuntimeError(f"where expected condition to be a boolean tensor, but got a tensor with dtype {got}")
     a, b = promote(input, other)
+    if not isinstance(a, Tensor) and not isinstance(b, Tensor):  # two numbers: 1.0, 0.0 give the default float
+        a = tensor(a, dtype=result_type(as_operand(input), as_operand(other)))
     result = a if isinstance(a, Tensor) else b
     if isinstance(result, Tensor) and result._data.dtype != np.float16:  # a number must fit (half takes it as inf)
         for number in (input, other):
