@@ -15,6 +15,7 @@ from ..creation import _finish, _is_int, check_0d_bounds, factory, from_numpy, t
 from ..determinism import uninitialized
 from ..device import check_device
 from ..layout import check_layout, check_pin_memory
+from ..ops.warn_once import warn_once
 
 
 @factory
@@ -63,9 +64,12 @@ def range(start: Any = 0, end: Any = None, step: Any = 1, *, dtype: Any = None, 
 
 
 def asarray(obj: Any, *, dtype: Any = None, device: Any = None, copy: bool | None = None,
-            requires_grad: bool = False) -> Tensor:
+            requires_grad: bool | None = None) -> Tensor:
     """obj as a tensor, sharing memory when it can: a tensor comes back as it is, a numpy array is
-    wrapped, not copied (unless `copy=True` or a new dtype forces it; `copy=False` then raises)."""
+    wrapped, not copied (unless `copy=True` or a new dtype forces it; `copy=False` then raises).
+
+    `requires_grad` left out keeps a tensor's autograd history (torch warns once that this default
+    changed); False detaches the result, True makes it require grad."""
     check_device(device)
     d = dtypes.as_dtype(dtype) if dtype is not None else None
     if isinstance(obj, Tensor):
@@ -80,7 +84,23 @@ def asarray(obj: Any, *, dtype: Any = None, device: Any = None, copy: bool | Non
             raise ValueError(f"can't alias tensor with dtype '{dtypes.from_numpy_dtype(obj.dtype)._legacy}' into "
                              f"dtype '{d._legacy}'.")
         result = tensor(obj, dtype=d)
-    return result.requires_grad_() if requires_grad else result
+    return _with_requires_grad(result, requires_grad, isinstance(obj, Tensor) and obj.requires_grad)
+
+
+def _with_requires_grad(result: Tensor, requires_grad: bool | None, obj_requires_grad: bool) -> Tensor:
+    """asarray's requires_grad: as torch, a leaf is switched in place (the very tensor passed, when it came
+    back as it is), a result with history is detached."""
+    if requires_grad is None:
+        if obj_requires_grad:
+            warn_once("asarray requires_grad", "torch.asarray: unspecified requires_grad now defaults to "
+                      "obj.requires_grad instead of False. Pass requires_grad=False explicitly to get the old "
+                      "behavior and silence this warning.")
+        return result
+    if requires_grad:
+        if not result.dtype.is_floating_point:  # the factories' wording, not requires_grad_()'s
+            raise RuntimeError("Only Tensors of floating point and complex dtype can require gradients")
+        return result if result.requires_grad else result.requires_grad_()
+    return result.detach() if result.grad_fn is not None else result.requires_grad_(False)
 
 
 def _converted(t: Tensor, d: dtypes.dtype, copy: bool | None) -> Tensor:
