@@ -103,3 +103,8 @@ def test_linear_bias_gradient_is_torchs_bit_for_bit(shape, dtype):
         layer(m.tensor(x)).backward(m.tensor(g))
         grads.append(layer.bias.grad.numpy())
     np.testing.assert_array_equal(*grads)
+
+
+@pytest.mark.parametrize("dims", [2, 1, ([2], [1]), ([-1], [0]), ([0, 2], [0, 1])])
+def test_tensordot_mismatch_names_the_dims_as_given(dims):
+    check_error(lambda m: m.tensordot(m.ones(3, 4, 5), m.ones(4, 3, 2), dims=dims))  # dims=2: "in dim -1"
