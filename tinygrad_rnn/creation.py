@@ -18,7 +18,7 @@ from .core.modes import modes
 from .core.tensor import Tensor
 from .determinism import uninitialized
 from .device import check_device, check_device_name
-from .layout import check_layout, check_memory_format, check_pin_memory
+from .layout import check_layout, check_memory_format, check_pin_memory, preserve_format
 
 
 def _finish(t: Tensor, requires_grad: bool, device: Any = None) -> Tensor:
@@ -406,8 +406,13 @@ def ones(*size: Any, dtype: Any = None, device: Any = None, requires_grad: bool 
 
 
 @factory
-def empty(*size: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False, **kw: Any) -> Tensor:
-    return _filled(UNINITIALIZED, _size(size, kw, "empty", device), dtype, requires_grad, device)
+def empty(*size: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False, memory_format: Any = None,
+          **kw: Any) -> Tensor:
+    shape = _size(size, kw, "empty", device)
+    if memory_format is preserve_format:  # there is nothing to preserve the format of
+        raise RuntimeError("unsupported memory format Preserve")
+    check_memory_format("empty", memory_format, len(shape))
+    return _filled(UNINITIALIZED, shape, dtype, requires_grad, device)
 
 
 @factory

@@ -25,7 +25,17 @@ from ..core.tensor import Tensor
 from ..creation import UNINITIALIZED, _filled, _is_int, _size, checked_fill, tensor
 from ..determinism import uninitialized
 from ..device import check_cuda_call, check_device, device
-from ..layout import CHANNELS_LAST_ORDER, check_layout, check_memory_format, check_pin_memory, layout, strided
+from ..layout import (
+    CHANNELS_LAST_ORDER,
+    channels_last,
+    check_layout,
+    check_memory_format,
+    check_pin_memory,
+    layout,
+    memory_format,
+    physical_dim_order,
+    strided,
+)
 from ..ops import compare as _cmp
 from ..ops import indexing as _ix
 from ..ops import linalg as _la
@@ -643,9 +653,24 @@ class TensorMethods:
         return -1  # torch's number for the CPU
 
     def dim_order(self, *, ambiguity_check: Any = False) -> tuple:
-        """The dims from the outermost to the innermost in memory (by stride, largest first)."""
-        strides = self.stride()
-        return tuple(sorted(range(self.ndim), key=lambda d: -strides[d]))
+        """The dims from the outermost to the innermost in memory (by stride, largest first).
+
+        ambiguity_check=True raises RuntimeError when more than one order fits (a size-1 dim, two equal
+        strides); a list of memory formats accepts such a tensor when exactly one of them fits it."""
+        formats = ambiguity_check if isinstance(ambiguity_check, list) else []
+        if not isinstance(ambiguity_check, (bool, list)) or not all(isinstance(f, memory_format) for f in formats):
+            raise TypeError("The ambiguity_check argument must be a bool or a list of memory formats.")
+        sizes, strides = tuple(self.shape), self.stride()
+        several_orders = 1 in sizes or any(a == b for a, b in zip(strides, strides[1:]))
+        if ambiguity_check is not False and several_orders \
+                and sum(self.is_contiguous(memory_format=f) for f in formats) != 1:
+            raise RuntimeError("The tensor does not have unique dim order, or cannot map to exact one of the given "
+                               "memory formats.")
+        order, ambiguous = physical_dim_order(sizes, strides, self.is_contiguous(),
+                                              self.is_contiguous(memory_format=channels_last))
+        if ambiguous and ambiguity_check:  # (an empty list checks nothing here)
+            raise RuntimeError("The tensor does not have unique dim order.")
+        return order
 
     @property
     def real(self) -> Tensor:
