@@ -515,8 +515,9 @@ class Hypot(Function):
         return (ta * a + tb * b) / y
 
 
-@op(out=True, inplace=True, samples=binary(first=positive))
+@op(out=True, inplace=True, renumber_method_errors=True, samples=binary(first=positive))
 def hypot(input: Tensor, other: Tensor) -> Tensor:
+    tensor_arg("hypot", "other", other, 2)
     return _binary(Hypot, input, other)
 
 
@@ -542,7 +543,7 @@ class Atan2(Function):
         return (ta * b - tb * a) / (a * a + b * b)
 
 
-@op(out=True, inplace=True, aliases=("arctan2",), samples=binary())
+@op(out=True, inplace=True, aliases=("arctan2",), renumber_method_errors=True, samples=binary())
 def atan2(input: Tensor, other: Tensor) -> Tensor:
     tensor_arg("atan2", "other", other, 2)
     return _binary(Atan2, input, other, floating=True)  # promoted first: an int tensor and a 0-d double: double

@@ -48,7 +48,13 @@ def _inplace(fn: Callable[..., Tensor], name: str) -> Callable[..., Tensor]:
     """`t.X_(...)`: t takes the value of X(t, ...), which must have t's shape."""
 
     def method(self: Tensor, *args: Any, **kwargs: Any) -> Tensor:
-        return self._assign(self._inplace_result_shape(fn(self._stand_in(), *args, **kwargs)))
+        try:
+            result = fn(self._stand_in(), *args, **kwargs)
+        except TypeError as error:  # torch's parser names the method called: "atan2_(): argument 'other' ..."
+            if not str(error).startswith(fn.__name__ + "("):
+                raise
+            raise TypeError(name + str(error)[len(fn.__name__):]) from None
+        return self._assign(self._inplace_result_shape(result))
 
     method.__name__ = method.__qualname__ = name
     method.__doc__ = f"In-place `{fn.__name__}`: the tensor takes the value of `{fn.__name__}(tensor, ...)`."
@@ -264,8 +270,9 @@ def export(namespace: dict[str, Any]) -> None:
             namespace[name] = accepts_out(
                 function, decl.name in _EXACT_OUT_DTYPE, decl.name in _JOINS, _INPUT_DTYPE_OUT.get(decl.name),
                 decl.name in _NUMBER_OUT, name, decl.name in _OUT_NEEDS_DIM) if decl.out else function
-            if decl.inplace_function:  # torch.exp_(t) is t.exp_(): the same function
-                namespace[name + "_"] = vars(Tensor)[name + "_"]
+            if decl.inplace_function:  # torch.exp_(t) is t.exp_(): the same function (counting t in its errors)
+                namespace[name + "_"] = _inplace(_function(decl), name + "_") if decl.renumber_method_errors \
+                    else vars(Tensor)[name + "_"]
 
 
 def _set_new(cls: type, name: str, member: Any) -> None:
