@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 
 from ..argcheck import tensor_arg
+from ..core import dtypes
 from ..core.function import Function, rename
 from ..core.tensor import Tensor
 from . import special_math as sm
@@ -20,7 +21,7 @@ from .declare import Sample, inside_unit, op, positive, unary
 from .pointwise import _binary, _quiet, cos, erf, exp, log, log1p, sin, where
 from .pointwise_more import Binary, Unary, _mask
 from .promotion import array_of as _arr
-from .promotion import promote, to_float
+from .promotion import as_operand, promote, result_type, to_float
 
 
 def _cast_back(fn: Any) -> Any:
@@ -307,8 +308,10 @@ def xlog1py_named(out: Tensor, input: Any, other: Any) -> Tensor:
 def _without_gradient(fn: Any, *inputs: Any) -> Tensor:
     """torch computes these without a graph: the result never requires grad."""
     arrays = [np.asarray(_arr(x)) for x in inputs]
-    dtype = np.result_type(*[a.dtype if a.dtype.kind == "f" else np.float32 for a in arrays])
-    return Tensor._make(np.asarray(fn(*arrays)).astype(dtype))
+    dtype = result_type(*(as_operand(x) for x in inputs))  # torch's promotion: (float32 tensor, 2.5) is float32
+    if not dtype.is_floating_point:
+        dtype = dtypes.get_default_dtype()
+    return Tensor._make(np.asarray(fn(*arrays)).astype(dtype.np))
 
 
 def polynomial(kind: str, input: Any, n: Any) -> Tensor:
