@@ -294,6 +294,25 @@ def test_wrong_argument_types_are_type_errors_as_in_torch(call):
             call(m)
 
 
+@pytest.mark.parametrize("call", [
+    lambda m: m.dot(m.ones(2), 2), lambda m: m.mm(m.ones(2, 2), None), lambda m: m.matmul(m.ones(2), 2),
+    lambda m: m.kron(m.ones(2), 2), lambda m: m.take(m.ones(2), 0), lambda m: m.masked_select(m.ones(2), True),
+    lambda m: m.bmm(m.ones(1, 2, 2), 2.0), lambda m: m.outer(m.ones(2), 3), lambda m: m.maximum(m.ones(2), 2),
+    lambda m: m.gather(m.ones(2), 0, [0]), lambda m: m.isclose(m.ones(2), 1.0), lambda m: m.dot(m.ones(2), tensor=2),
+    lambda m: m.block_diag(m.ones(2), 2), lambda m: m.broadcast_tensors(m.ones(2), None),
+])
+def test_a_number_for_a_tensor_parameter_is_torchs_type_error(call):
+    check_error(call)  # (was an AttributeError or RuntimeError from inside the op)
+
+
+@pytest.mark.parametrize("call", [lambda m: m.tensordot(m.ones(2, 2), 2), lambda m: m.tensordot(None, m.ones(2))])
+def test_torchs_functions_written_in_python_fail_as_their_code_does(call):
+    torch = require_torch()
+    for m in (torch, tinygrad_rnn):
+        with pytest.raises(AttributeError):  # tensordot has no argument parser in torch either
+            call(m)
+
+
 def test_setitem_converts_a_number_as_torch():
     torch = require_torch()
     for m in (torch, tinygrad_rnn):
