@@ -305,6 +305,37 @@ def test_a_number_for_a_tensor_parameter_is_torchs_type_error(call):
     check_error(call)  # (was an AttributeError or RuntimeError from inside the op)
 
 
+@pytest.mark.parametrize("call", [
+    lambda m: m.diff(m.ones(2, 3), -1), lambda m: m.ones(2, 3).diff(n=-2, dim=0), lambda m: m.ones(2, 3).diff(1.5),
+    lambda m: m.pinverse(m.ones(3)), lambda m: m.linalg.pinv(m.tensor(2.0)), lambda m: m.pinverse(m.ones(2, 2, dtype=m.int64)),
+    lambda m: m.trace(m.ones(2, 2, dtype=m.bool)), lambda m: m.unravel_index(m.tensor([3]), (2, -1)),
+    lambda m: m.ones(2, 3).permute(), lambda m: m.permute(m.ones(2, 3)), lambda m: m.ones(2, 3).reshape(),
+    lambda m: m.ones(2, 3).permute(1, dims=0),
+])
+def test_shape_and_linalg_argument_errors_as_torch(call):
+    check_error(call)  # (diff(x, -1) returned x; pinv of a vector leaked numpy's LinAlgError)
+
+
+def test_permute_and_reshape_take_their_argument_by_keyword_as_torch():
+    torch = require_torch()
+    for m in (tinygrad_rnn, torch):
+        y = m.ones(2, 3)
+        assert y.permute(dims=(1, 0)).shape == m.permute(y, dims=[1, 0]).shape == (3, 2)
+        assert y.reshape(shape=(3, 2)).shape == (3, 2) and m.reshape(y, shape=(-1,)).shape == (6,)
+
+
+def test_adjoint_of_a_0d_tensor_is_the_tensor_with_torchs_warning():
+    torch = require_torch()
+    for m in (tinygrad_rnn, torch):
+        m.set_warn_always(True)  # (a once-a-process warning)
+        try:
+            x = m.tensor(2.5)
+            with pytest.warns(UserWarning, match="adjoint\\(\\) is deprecated on 0-D tensors"):
+                assert m.adjoint(x) is x
+        finally:
+            m.set_warn_always(False)
+
+
 @pytest.mark.parametrize("call", [lambda m: m.tensordot(m.ones(2, 2), 2), lambda m: m.tensordot(None, m.ones(2))])
 def test_torchs_functions_written_in_python_fail_as_their_code_does(call):
     torch = require_torch()

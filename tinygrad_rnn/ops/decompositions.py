@@ -545,8 +545,14 @@ def _pinv_rtol(a: Tensor, rtol: Any) -> float:
     return float(rtol) if rtol is not None else float(np.finfo(a._data.dtype).eps * max(a.shape[-2:]))
 
 
+def _check_pinv_input(A: Tensor) -> None:
+    if A.ndim < 2 or not A.dtype.is_floating_point:
+        raise RuntimeError(f"linalg.pinv({A.dtype._legacy}{{{list(A.shape)}}}): expected a tensor with 2 or more "
+                           "dimensions of float, double, cfloat or cdouble types")
+
+
 def pinv(A: Tensor, *, atol: Any = None, rtol: Any = None, hermitian: bool = False) -> Tensor:
-    check_float(A, "linalg.pinv")
+    _check_pinv_input(A)
     if atol is not None:
         raise NotImplementedError("linalg.pinv: atol is not supported here (use rtol)")
     return LinalgPinv.apply(A, _pinv_rtol(A, rtol), hermitian)
@@ -558,7 +564,7 @@ def _pinv_samples(rng: np.random.Generator) -> list[Sample]:
 
 @op(samples=_pinv_samples)
 def pinverse(input: Tensor, rcond: float = 1e-15) -> Tensor:
-    check_float(input, "linalg.pinv")
+    _check_pinv_input(input)
     return LinalgPinv.apply(input, rcond, False)
 
 

@@ -586,6 +586,8 @@ class Trace(Function):
 def trace(input: Tensor) -> Tensor:
     if input.ndim != 2:
         raise RuntimeError(f"trace: expected a matrix, but got tensor with dim {input.ndim}")
+    if input.dtype is dtypes.bool:
+        raise NotImplementedError('"trace" not implemented for \'Bool\'')
     x = input if input.dtype.is_floating_point or input.dtype.name == "int64" else input.long()
     return Trace.apply(x)
 

@@ -480,8 +480,9 @@ def infer_shape(shape: tuple, numel: int) -> tuple:
 
 
 @op(samples=_plain_samples(((3, 4), (2, 6)), ((3, 4), (-1,)), ((0, 3), (3, 0)), ((), (1, 1)), ((2, 3, 4), (4, -1))))
-def reshape(input: Tensor, *shape: Any) -> Tensor:
-    shape = infer_shape(_shape_arg(shape, "reshape", "shape"), input._data.size)
+def reshape(input: Tensor, *sizes: Any, shape: Any = None) -> Tensor:
+    shape = infer_shape(_shape_arg(_spread_or_keyword("reshape", sizes, shape, "shape"), "reshape", "shape"),
+                        input._data.size)
     return input if shape == input.shape and not input._requires_grad else Reshape.apply(input, shape)
 
 
@@ -528,8 +529,8 @@ def view(input: Tensor, *shape: Any, size: Any = None, dtype: Any = None) -> Ten
 
 
 @op(samples=_plain_samples(((3, 4), (1, 0)), ((2, 3, 4), (2, 0, 1)), ((0, 3), (-1, 0)), ((), ())))
-def permute(input: Tensor, *dims: Any) -> Tensor:
-    dims = _shape_arg(dims, "permute", "dims", symint=False)  # dims, not sizes
+def permute(input: Tensor, *spread: Any, dims: Any = None) -> Tensor:
+    dims = _shape_arg(_spread_or_keyword("permute", spread, dims, "dims"), "permute", "dims", symint=False)
     if len(dims) != input.ndim:
         raise RuntimeError(
             "permute(sparse_coo): number of dimensions in the tensor input does not match the length "
@@ -557,6 +558,10 @@ def transpose(input: Tensor, dim0: int, dim1: int) -> Tensor:
 @op(samples=_plain_samples(((3, 4),), ((2, 3, 4),), ((0, 3),), ((1, 1),)))
 def adjoint(input: Tensor) -> Tensor:
     """The conjugate transpose of the last two dims (for real numbers, the transpose): a view."""
+    if input.ndim == 0:  # torch gives the tensor itself, with a one-time warning
+        warn_once("adjoint of 0-d", "adjoint() is deprecated on 0-D tensors. Consider using x.conj(). (Triggered "
+                  "internally at /__w/pytorch/pytorch/aten/src/ATen/native/TensorShape.cpp:4390.)")
+        return input
     if input.ndim < 2:
         raise RuntimeError(f"tensor.adjoint() is only supported on matrices or batches of matrices. Got {input.ndim}-D "
                            "tensor.")
@@ -2048,6 +2053,8 @@ def unravel_index(indices: Tensor, shape: Any) -> tuple:
     if indices.dtype.is_floating_point or indices.dtype is dtypes.bool:
         raise TypeError(f"expected 'indices' to be integer dtype, but got {indices.dtype}")
     shape = (shape,) if isinstance(shape, builtins.int) else tuple(shape)
+    if builtins.any(s < 0 for s in shape):
+        raise ValueError(f"'shape' cannot have negative values, but got {shape}")
     total = builtins.int(np.prod(shape))
     idx = indices._data.astype(np.int64)
     if ((idx < -total) | (idx >= total)).any():

@@ -395,11 +395,14 @@ def _diff_samples(rng: np.random.Generator) -> list[Sample]:
             Sample((np.asarray(x((3, 5))),), {"dim": 1, "prepend": None}), Sample((np.asarray(x((4,))),), {"n": 3})]
 
 
-@op(out=True, samples=_diff_samples)
+@op(out=True, renumber_method_errors=True, samples=_diff_samples)
 def diff(input: Tensor, n: int = 1, dim: int = -1, prepend: Tensor | None = None, append: Tensor | None = None) -> Tensor:
     """x[i + 1] - x[i] along dim, n times, after joining prepend and append."""
+    n = int_arg("diff", "n", n, 2)
     if input.ndim == 0:
         raise RuntimeError("diff expects input to be at least one-dimensional")
+    if n < 0:
+        raise RuntimeError(f"order must be non-negative but got {n}")
     d = normalize_dim(dim, input.ndim)
     x = cat([t for t in (prepend, input, append) if t is not None], d) if prepend is not None or append is not None \
         else input
