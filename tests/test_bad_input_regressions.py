@@ -311,6 +311,9 @@ def test_a_number_for_a_tensor_parameter_is_torchs_type_error(call):
     lambda m: m.trace(m.ones(2, 2, dtype=m.bool)), lambda m: m.unravel_index(m.tensor([3]), (2, -1)),
     lambda m: m.ones(2, 3).permute(), lambda m: m.permute(m.ones(2, 3)), lambda m: m.ones(2, 3).reshape(),
     lambda m: m.ones(2, 3).permute(1, dims=0),
+    lambda m: m.ones(2).float_power_(2), lambda m: m.ones(2, dtype=m.int64).float_power_(2.0),
+    lambda m: m.ones(2).requires_grad_(0), lambda m: m.ones(2).requires_grad_(None), lambda m: m.ones(2).new(2, -1),
+    lambda m: m.tensor(1.0).sum_to_size(), lambda m: m.ones(2, 3).resize(), lambda m: m.tensor(1.0).resize(),
 ])
 def test_shape_and_linalg_argument_errors_as_torch(call):
     check_error(call)  # (diff(x, -1) returned x; pinv of a vector leaked numpy's LinAlgError)

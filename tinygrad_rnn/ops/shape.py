@@ -2098,8 +2098,7 @@ def triu_indices(row: int, col: int, offset: int = 0, *, dtype: Any = None, devi
                                            ((1,), (1,)), ((), ())))
 def sum_to_size(input: Tensor, *sizes: Any, size: Any = None) -> Tensor:
     """input summed down to `size`, which it must be expandable from (the reverse of expand)."""
-    size = _shape_arg(_spread_or_keyword("sum_to_size", sizes, size, "size") if sizes or size is not None else ((),),
-                      "sum_to_size")
+    size = _shape_arg(_spread_or_keyword("sum_to_size", sizes, size, "size"), "sum_to_size")
     lead = input.ndim - len(size)
     if lead < 0 or builtins.any(s not in (1, input.shape[lead + i]) for i, s in enumerate(size)):
         raise RuntimeError(f"size {{{list(size)}}} is not expandable to size {{{list(input.shape)}}}.")

@@ -43,9 +43,14 @@ from ..ops import (  # noqa: F401  (importing them runs their @op declarations)
 from ..ops.declare import DECLARED, OpDecl
 from .functions import accepts_out
 
+# in-place ops whose result must already have the tensor's dtype (torch casts other results into the tensor)
+_INPLACE_EXACT_DTYPE = {"float_power_": "the base given to float_power_ has dtype {self} but the operation's result "
+                                        "requires dtype {result}"}
+
 
 def _inplace(fn: Callable[..., Tensor], name: str) -> Callable[..., Tensor]:
     """`t.X_(...)`: t takes the value of X(t, ...), which must have t's shape."""
+    exact_dtype = _INPLACE_EXACT_DTYPE.get(name)
 
     def method(self: Tensor, *args: Any, **kwargs: Any) -> Tensor:
         try:
@@ -54,6 +59,8 @@ def _inplace(fn: Callable[..., Tensor], name: str) -> Callable[..., Tensor]:
             if not str(error).startswith(fn.__name__ + "("):
                 raise
             raise TypeError(name + str(error)[len(fn.__name__):]) from None
+        if exact_dtype is not None and result.dtype is not self.dtype:
+            raise RuntimeError(exact_dtype.format(self=self.dtype._legacy, result=result.dtype._legacy))
         return self._assign(self._inplace_result_shape(result))
 
     method.__name__ = method.__qualname__ = name

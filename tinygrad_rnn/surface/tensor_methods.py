@@ -22,7 +22,7 @@ from ..core.function import rename
 from ..core.modes import modes
 from ..core.size import Size, shape_arg
 from ..core.tensor import Tensor
-from ..creation import UNINITIALIZED, _filled, _is_int, _size, checked_fill, tensor
+from ..creation import UNINITIALIZED, _filled, _is_int, _size, check_size, checked_fill, tensor
 from ..determinism import uninitialized
 from ..device import check_cuda_call, check_device, device
 from ..layout import (
@@ -114,6 +114,9 @@ class TensorMethods:
         _CORE_REQUIRES_GRAD.fset(self, value)
 
     def requires_grad_(self, requires_grad: bool = True) -> Tensor:
+        if not isinstance(requires_grad, bool):
+            raise TypeError(f"requires_grad_(): argument 'requires_grad' (position 1) must be bool, not "
+                            f"{type_name(requires_grad)}")
         if requires_grad and not self.dtype.is_floating_point:
             raise RuntimeError("only Tensors of floating point dtype can require gradients")
         _CORE_REQUIRES_GRAD.fset(self, requires_grad)
@@ -529,6 +532,9 @@ class TensorMethods:
     def resize(self, *sizes: Any) -> Tensor:
         """The deprecated out-of-place resize: a reshape that must keep the number of elements."""
         shape = shape_arg(sizes)
+        if not sizes and self.numel() == 1:  # torch's resize then calls view() with no size
+            raise TypeError("view() received an invalid combination of arguments - got (), but expected one of:\n"
+                            " * (torch.dtype dtype)\n * (tuple of ints size)\n")
         if int(np.prod(shape)) != self.numel():
             raise RuntimeError(
                 f"requested resize to {'x'.join(map(str, shape))} ({int(np.prod(shape))} elements in total), but the "
@@ -700,7 +706,7 @@ class TensorMethods:
             if isinstance(args[0], str):
                 raise TypeError("new(): invalid data type 'str'")
             return legacy_new(Tensor, self.dtype, args, {})  # an array (memory shared if the dtype fits), or its error
-        return Tensor._make(uninitialized(shape_arg(args) if args else (0,), self.dtype.np))
+        return Tensor._make(uninitialized(check_size(shape_arg(args)) if args else (0,), self.dtype.np))
 
     def apply_(self, callable: Any) -> Tensor:
         """Each element replaced by callable(element), in Python (torch's CPU semantics)."""
