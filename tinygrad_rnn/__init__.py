@@ -476,6 +476,8 @@ __all__ = [
     "channels_last",
     "channels_last_3d",
     "cholesky",
+    "cholesky_inverse",
+    "cholesky_solve",
     "chunk",
     "clamp",
     "clamp_",

@@ -293,6 +293,124 @@ def cholesky(input: Tensor, upper: bool = False) -> Tensor:
     return rename(_mT(y) if upper else y, "CholeskyBackward0")  # torch computes U itself: one node either way
 
 
+class CholeskySolve(Function):
+    """X with A X = B for A = L L^T (or U^T U with upper), given the factor: two triangular solves that
+    read only the factor's triangle. torch's gradient for the factor is not so restricted: with
+    gB = A^-1 g and C = gB X^T + X gB^T it is -C L (or -U C), a full matrix; we return the same."""
+
+    @staticmethod
+    def forward(ctx, b, factor, upper):
+        lower = np.swapaxes(np.triu(factor._data), -1, -2) if upper else np.tril(factor._data)
+        batch = np.broadcast_shapes(b.shape[:-2], factor.shape[:-2])
+        lower = np.broadcast_to(lower, batch + factor.shape[-2:])
+        with np.errstate(all="ignore"):
+            y = np.linalg.solve(lower, np.broadcast_to(b._data, batch + b.shape[-2:]))
+            x = Tensor._make(np.linalg.solve(np.swapaxes(lower, -1, -2), y).astype(b._data.dtype))
+        ctx.upper = upper
+        ctx.save_for_backward(factor, x)
+        return x
+
+    @staticmethod
+    def backward(ctx, g):
+        factor, x = ctx.saved_tensors
+        g_b = CholeskySolve.apply(g, factor, ctx.upper)
+        if not ctx.needs_input_grad[1]:
+            return g_b, None, None
+        common = matmul(g_b, _mT(x))
+        common = common + _mT(common)
+        return g_b, -(matmul(factor, common) if ctx.upper else matmul(common, factor)), None
+
+    @staticmethod
+    def jvp(ctx, t_b, t_factor, _):  # dX = A^-1 (dB - dA X), dA = dK + dK^T, dK = dL L^T (or dU^T U), as torch
+        factor, x = ctx.saved_tensors
+        rhs = t_b if t_b is not None else x * 0
+        if t_factor is not None:
+            rhs = rhs - matmul(_factor_tangent(factor, t_factor, ctx.upper), x)
+        return CholeskySolve.apply(rhs, factor, ctx.upper)
+
+
+def _factor_tangent(factor: Tensor, t_factor: Tensor, upper: bool) -> Tensor:
+    """dA for A = L L^T (or U^T U) when the factor moves by t_factor (torch uses the whole factor here too)."""
+    d_k = matmul(_mT(t_factor), factor) if upper else matmul(t_factor, _mT(factor))
+    return d_k + _mT(d_k)
+
+
+def _check_cholesky_solve(b: Tensor, factor: Tensor) -> None:
+    for name, x in (("b", b), ("u", factor)):
+        if x.ndim < 2:
+            raise RuntimeError(f"{name} should have at least 2 dimensions, but has {x.ndim} dimensions instead")
+    if b.dtype is not factor.dtype:
+        raise RuntimeError(f"Expected b and A to have the same dtype, but found b of type {b.dtype._legacy} and A of "
+                           f"type {factor.dtype._legacy} instead.")
+    if not b.dtype.is_floating_point:
+        raise NotImplementedError(f'"cholesky_solve_cpu" not implemented for \'{b.dtype._legacy}\'')
+    if factor.shape[-1] != factor.shape[-2] or factor.shape[-1] != b.shape[-2]:
+        raise RuntimeError(f"Incompatible matrix sizes for cholesky_solve: each A matrix is {factor.shape[-2]} by "
+                           f"{factor.shape[-1]} but each b matrix is {b.shape[-2]} by {b.shape[-1]}")
+
+
+def _factor_samples(rng: np.random.Generator) -> list[Sample]:
+    """Lower Cholesky factors, well away from singular (a diagonal of 2 or more); an upper factor would
+    lose its triangle to _one_triangle (tests/linalg/test_cholesky_solve.py checks those against torch)."""
+    def factor(shape: tuple) -> np.ndarray:
+        return np.asarray(np.tril(rng.standard_normal(shape) / 2) + 2 * np.eye(shape[-1]))
+    return [Sample((rng.standard_normal((3, 2)), factor((3, 3)))),
+            Sample((rng.standard_normal((2, 4, 1)), factor((4, 4)))),
+            Sample((rng.standard_normal((3, 2)), factor((2, 3, 3)))),
+            Sample((rng.standard_normal((1, 1)), factor((1, 1))))]
+
+
+def _one_triangle(factor: Any) -> Any:
+    """The triangle cholesky_solve reads (the op database's gradcheck then nudges only it)."""
+    return factor.tril()
+
+
+@op(out=True, samples=_factor_samples, checked_on=_one_triangle, checked_input=1)
+def cholesky_solve(input: Tensor, input2: Tensor, upper: bool = False) -> Tensor:
+    """X with A X = input, given A's Cholesky factor input2 (lower, or upper with upper=True)."""
+    _check_cholesky_solve(input, input2)
+    return CholeskySolve.apply(input, input2, upper)
+
+
+class CholeskyInverse(Function):
+    """A^-1 for A = L L^T (or U^T U), given the factor; torch's full gradient for it: with
+    C = A^-1 (g + g^T) A^-1, it is -C L (or -U C)."""
+
+    @staticmethod
+    def forward(ctx, factor, upper):
+        lower = np.swapaxes(np.triu(factor._data), -1, -2) if upper else np.tril(factor._data)
+        zeros = np.argwhere(np.diagonal(lower, axis1=-2, axis2=-1).reshape(-1, lower.shape[-1]) == 0)
+        if len(zeros):  # (the first one, in the first singular matrix of the batch)
+            raise _LinAlgError(f"cholesky_inverse: The diagonal element {zeros[0][1] + 1} is zero, the inversion "
+                               "could not be completed because the input matrix is singular.")
+        l_inv = np.linalg.inv(lower)
+        y = Tensor._make((np.swapaxes(l_inv, -1, -2) @ l_inv).astype(factor._data.dtype))
+        ctx.upper = upper
+        ctx.save_for_backward(factor, y)
+        return y
+
+    @staticmethod
+    def backward(ctx, g):
+        factor, y = ctx.saved_tensors
+        common = matmul(y, matmul(g + _mT(g), y))
+        return -(matmul(factor, common) if ctx.upper else matmul(common, factor)), None
+
+    @staticmethod
+    def jvp(ctx, t_factor, _):  # d(A^-1) = -A^-1 dA A^-1 (torch 2.13's own rule misses: see tests/ops/test_op_db.py)
+        factor, y = ctx.saved_tensors
+        return -matmul(matmul(y, _factor_tangent(factor, t_factor, ctx.upper)), y)
+
+
+@op(out=True, samples=lambda rng: [Sample(s.args[1:], s.kwargs) for s in _factor_samples(rng)],
+    checked_on=_one_triangle)
+def cholesky_inverse(input: Tensor, upper: bool = False) -> Tensor:
+    """The inverse of A, given A's Cholesky factor (lower, or upper with upper=True)."""
+    if input.ndim >= 2 and input.shape[-1] == input.shape[-2] and not input.dtype.is_floating_point:
+        raise NotImplementedError(f'"cholesky_inverse_out_cpu" not implemented for \'{input.dtype._legacy}\'')
+    check_square(input, "cholesky_inverse")
+    return CholeskyInverse.apply(input, upper)
+
+
 def linalg_cholesky(A: Tensor, *, upper: bool = False) -> Tensor:
     check_square(A, "linalg.cholesky")
     y = rename(Cholesky.apply(A, "linalg.cholesky"), "LinalgCholeskyExBackward0")
