@@ -149,6 +149,12 @@ class TensorMethods:
     def resolve_neg(self) -> Tensor:
         return self
 
+    def conj_physical(self) -> Tensor:
+        return self
+
+    def conj_physical_(self) -> Tensor:
+        return self
+
     def is_shared(self) -> bool:
         return False
 
