@@ -154,3 +154,9 @@ def test_errors_are_torchs():
     assert issubclass(tinygrad_rnn.linalg.LinAlgError, RuntimeError)
     with pytest.raises(tinygrad_rnn.linalg.LinAlgError):
         tinygrad_rnn.linalg.inv(tinygrad_rnn.tensor(singular))
+
+
+def test_linalg_diagonal_takes_each_matrix_diagonal_by_default():
+    x = RNG.standard_normal((2, 3, 4))
+    check_parity(lambda m, a: m.linalg.diagonal(a), [x])
+    check_parity(lambda m, a: m.linalg.diagonal(a, offset=-1, dim1=0, dim2=2), [x])

@@ -274,8 +274,8 @@ TORCH_HAS_NO_FORWARD_RULE = {"index_reduce", "igamma", "igammac", "cholesky"}
 # (measured: by 1.8 on a 3x3 factor); ours, -X dA X, agrees with them, and with torch's backward
 TORCH_FORWARD_RULE_IS_WRONG = {"cholesky_inverse"}
 # unique's (and unique_consecutive's) values have a node with no derivative in torch, so forward mode raises NotImplementedError
-# there; ours raises it too (checked: both must).
-NEITHER_HAS_A_FORWARD_RULE = {"unique", "unique_consecutive"}
+# there, and nonzero_static refuses a dual input; ours raise it too (checked: both must).
+NEITHER_HAS_A_FORWARD_RULE = {"unique", "unique_consecutive", "nonzero_static"}
 
 
 def _torch_drops_tangent(decl, sample) -> bool:

@@ -326,3 +326,19 @@ def _dim_orders(m):
 
 def test_dim_order_follows_torchs_stride_sort_and_ambiguity_checks():
     assert _dim_orders(tinygrad_rnn) == _dim_orders(require_torch())  # (1, 2, 3, 4) with a check: ambiguous
+
+
+@pytest.mark.parametrize("call", [
+    lambda m: m.nonzero_static(m.tensor([[1, 0], [3, 2]]), size=4), lambda m: m.tensor([[1, 0], [3, 2]]).nonzero_static(size=1),
+    lambda m: m.nonzero_static(m.tensor([[1.0, 0.0]]), size=3, fill_value=7), lambda m: m.nonzero_static(m.tensor(5.0), size=2),
+    lambda m: m.nonzero_static(m.tensor([True, False]), size=0),
+])
+def test_nonzero_static_pads_or_cuts_to_size_as_torch(call):
+    torch = require_torch()
+    ours, theirs = call(tinygrad_rnn), call(torch)
+    assert str(ours.dtype) == str(theirs.dtype) and ours.tolist() == theirs.tolist() and ours.shape == theirs.shape
+
+
+def test_nonzero_static_errors_as_torch():
+    check_error(lambda m: m.nonzero_static(m.ones(2), size=-1))
+    check_error(lambda m: m.nonzero_static(m.ones(2), size=2.0))

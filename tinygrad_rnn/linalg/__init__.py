@@ -38,6 +38,7 @@ from ..ops.decompositions import linalg_svd as svd
 from ..ops.linalg import linalg_cross as cross
 from ..ops.linalg import matmul, matrix_power
 from ..ops.shape import cat, tril, triu
+from ..ops.shape import diagonal as _diagonal
 
 LinAlgError = _LinAlgError
 
@@ -189,8 +190,13 @@ def tensorsolve(A: Tensor, B: Tensor, dims: Any = None) -> Tensor:
     return X.reshape(tuple(rest))
 
 
+def diagonal(A: Tensor, *, offset: int = 0, dim1: int = -2, dim2: int = -1) -> Tensor:
+    """torch.diagonal, by default of each matrix of a batch (its last two dims): a view."""
+    return _diagonal(A, offset, dim1, dim2)
+
+
 __all__ = [
-    "LinAlgError", "cholesky", "cholesky_ex", "cond", "cross", "det", "eigh", "eigvalsh", "inv", "inv_ex",
+    "LinAlgError", "cholesky", "cholesky_ex", "cond", "cross", "det", "diagonal", "eigh", "eigvalsh", "inv", "inv_ex",
     "lstsq", "matmul", "matrix_exp", "matrix_norm", "matrix_power", "matrix_rank", "multi_dot", "norm", "pinv", "qr",
     "slogdet", "solve", "solve_ex", "solve_triangular", "svd", "svdvals", "tensorinv", "tensorsolve", "vander",
     "vecdot", "vector_norm",

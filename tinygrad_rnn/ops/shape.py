@@ -1448,6 +1448,26 @@ def nonzero(input: Tensor, *, as_tuple: bool = False) -> Any:
     return Tensor._make(np.stack(where_true, axis=1).astype(np.int64).reshape(-1, input.ndim))
 
 
+def _nonzero_static_samples(rng: np.random.Generator) -> list:
+    plain = [s for s in _with_zeros(rng) if not s.kwargs]
+    return [Sample(plain[0].args, {"size": 20}), Sample(plain[0].args, {"size": 2, "fill_value": 7}),
+            Sample(plain[1].args, {"size": 0}), Sample(plain[2].args, {"size": 2})]
+
+
+@op(out=True, differentiable=False, samples=_nonzero_static_samples)
+def nonzero_static(input: Tensor, *, size: int, fill_value: int = -1) -> Tensor:
+    """nonzero's rows, cut or padded with rows of fill_value to exactly `size` of them (a shape that is
+    known before the values are)."""
+    size = int_arg("nonzero_static", "size", size)
+    if input._fw_grads:  # torch has no forward-mode rule for it (nonzero's rows simply carry no tangent)
+        raise NotImplementedError("Trying to use forward AD with aten::nonzero_static that does not support it.")
+    if size < 0:
+        raise RuntimeError("nonzero_static: 'size' must be an non-negative integer")
+    found = nonzero(input)._data[:size]
+    padding = np.full((size - len(found), found.shape[1]), fill_value, dtype=np.int64)
+    return Tensor._make(np.concatenate([found, padding]))
+
+
 def _count_samples(rng: np.random.Generator) -> list:
     zeros = [s.args[0] for s in _with_zeros(rng)]
     return [Sample((zeros[0],)), Sample((zeros[0], 1)), Sample((zeros[0], (0, -1))), Sample((zeros[2], 0)),

@@ -567,12 +567,6 @@ class TensorMethods:
         self[key] = fill_value
         return self
 
-    def nonzero_static(self, *, size: int, fill_value: int = -1) -> Tensor:
-        """nonzero's rows, cut or padded with fill_value to exactly `size` rows."""
-        found = _sh.nonzero(self)._data[:size]
-        pad = np.full((size - found.shape[0], found.shape[1]), fill_value, np.int64)
-        return Tensor._make(np.concatenate([found, pad]))
-
     def new_empty_strided(self, size: Any, stride: Any, *, dtype: Any = None, **kw: Any) -> Tensor:
         return empty_strided(size, stride, dtype=dtype or self.dtype, **kw)
 
