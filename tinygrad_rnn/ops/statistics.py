@@ -34,7 +34,7 @@ from .reduce import (
     variance,
 )
 from .reduce import norm_along as p_norm
-from .shape import cat, gather_along, normalize_dim
+from .shape import cat, gather_along, normalize_dim, normalize_dims
 
 
 def _mask(condition: np.ndarray) -> Tensor:
@@ -415,6 +415,78 @@ def diff(input: Tensor, n: int = 1, dim: int = -1, prepend: Tensor | None = None
         else:
             x = x.narrow(d, 1, length - 1) - x.narrow(d, 0, length - 1)
     return x
+
+
+def _gradient_samples(rng: np.random.Generator) -> list[Sample]:
+    """Even spacings (coordinates, tensors given by keyword, are checked in tests/ops/test_reductions_more.py)."""
+    x = np.asarray(rng.standard_normal((3, 4)))
+    return [Sample((x,)), Sample((x,), {"spacing": 2.0, "edge_order": 2}), Sample((x,), {"dim": -1, "spacing": [0.5]}),
+            Sample((np.asarray(rng.standard_normal((2, 3, 4))),), {"dim": (2, 0), "spacing": [3, 0.25]})]
+
+
+@op(method=False, samples=_gradient_samples)
+def gradient(input: Tensor, *, spacing: Any = 1, dim: Any = None, edge_order: int = 1) -> tuple:
+    """The derivative of the function sampled by input, estimated along each dim (all by default): central
+    differences inside, one-sided ones of order `edge_order` (1 or 2) at the two ends. `spacing` is the
+    distance between samples (a number, one per dim), or the samples' coordinates (one 1-d tensor per dim)."""
+    dims = tuple(range(input.ndim)) if dim is None else normalize_dims(dim, input.ndim)
+    steps = _gradient_spacing(spacing, dims, dim is None, input.ndim)
+    if edge_order not in (1, 2):
+        raise RuntimeError("torch.gradient only supports edge_order=1 and edge_order=2.")
+    if builtins.any(input.shape[d] < edge_order + 1 for d in dims):
+        raise RuntimeError("torch.gradient expected each dimension size to be at least edge_order+1")
+    return tuple(_gradient_along(input, d, step, edge_order) for d, step in zip(dims, steps))
+
+
+def _gradient_spacing(spacing: Any, dims: tuple, all_dims: bool, ndim: int) -> list:
+    """One step (a number) or coordinate tensor per dim, with torch's checks."""
+    if not isinstance(spacing, (list, tuple)):
+        return [spacing] * len(dims)
+    if len(spacing) != len(dims):
+        raise RuntimeError(
+            f"torch.gradient expected spacing to be unspecified, a scalar, or a list of length equal to 'self.dim() = "
+            f"{ndim}', since dim argument was not given, but got a list of length {len(spacing)}" if all_dims else
+            "torch.gradient expected spacing to be unspecified, a scalar or it's spacing and dim arguments to have the "
+            f"same length, but got a spacing argument of length {len(spacing)} and a dim argument of length {len(dims)}.")
+    for step in spacing:
+        if isinstance(step, Tensor) and step.ndim != 1:
+            raise RuntimeError("torch.gradient expected each element of spacing to have one dimension, but got an "
+                               f"element with {step.ndim} dimensions!")
+    return list(spacing)
+
+
+def _gradient_along(x: Tensor, d: int, step: Any, edge_order: int) -> Tensor:
+    """torch's formulas, in its order of operations (the same rounding)."""
+    def part(start: int, stop: int | None = None) -> Tensor:
+        length = x.shape[d]
+        first = start % length if start < 0 else start
+        last = length if stop is None else stop % length if stop < 0 else stop
+        return x.narrow(d, first, last - first)
+
+    if not isinstance(step, Tensor) or step.ndim == 0:  # evenly spaced samples
+        center = (part(2) - part(0, -2)) / step / 2
+        if edge_order == 1:
+            first, last = (part(1, 2) - part(0, 1)) / step, (part(-1) - part(-2, -1)) / step
+        else:
+            first = (-1.5 * part(0, 1) + 2 * part(1, 2) - 0.5 * part(2, 3)) / step
+            last = (0.5 * part(-3, -2) - 2 * part(-2, -1) + 1.5 * part(-1)) / step
+        return cat([first, center, last], d)
+    dx = step.diff()  # the samples' coordinates: weights for uneven spacing
+    dx1, dx2 = dx[:-1], dx[1:]
+    along = [1] * x.ndim
+    along[d] = -1
+    a, b, c = ((-dx2 / (dx1 * (dx1 + dx2))).reshape(along), ((dx2 - dx1) / (dx1 * dx2)).reshape(along),
+               (dx1 / (dx2 * (dx1 + dx2))).reshape(along))
+    center = a * part(0, -2) + b * part(1, -1) + c * part(2)
+    if edge_order == 1:
+        first, last = (part(1, 2) - part(0, 1)) / dx[0], (part(-1) - part(-2, -1)) / dx[-1]
+    else:
+        first = (-(2.0 * dx[0] + dx[1]) / (dx[0] * (dx[0] + dx[1])) * part(0, 1)
+                 + (dx[0] + dx[1]) / (dx[0] * dx[1]) * part(1, 2) + -dx[0] / (dx[1] * (dx[0] + dx[1])) * part(2, 3))
+        last = (dx[-1] / (dx[-2] * (dx[-1] + dx[-2])) * part(-3, -2)
+                + -(dx[-1] + dx[-2]) / (dx[-1] * dx[-2]) * part(-2, -1)
+                + (2 * dx[-1] + dx[-2]) / (dx[-1] * (dx[-1] + dx[-2])) * part(-1))
+    return cat([first, center, last], d)
 
 
 @op(samples=lambda rng: [Sample((np.asarray(rng.standard_normal((3, 4))) + 0.1, np.asarray(rng.standard_normal(s))), kw)
