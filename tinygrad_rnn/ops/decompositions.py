@@ -16,7 +16,8 @@ from ..core.tensor import Tensor
 from .declare import Sample, op
 from .linalg import matmul
 from .pointwise import where
-from .shape import cat, tril
+from .shape import cat, tril, triu
+from .warn_once import warn_once
 
 
 class _LinAlgError(RuntimeError):
@@ -409,6 +410,53 @@ def cholesky_inverse(input: Tensor, upper: bool = False) -> Tensor:
         raise NotImplementedError(f'"cholesky_inverse_out_cpu" not implemented for \'{input.dtype._legacy}\'')
     check_square(input, "cholesky_inverse")
     return CholeskyInverse.apply(input, upper)
+
+
+def _triangular_samples(rng: np.random.Generator) -> list[Sample]:
+    def upper(shape: tuple) -> np.ndarray:
+        return np.asarray(np.triu(rng.standard_normal(shape) / 2) + 2 * np.eye(shape[-1]))
+    return [Sample((rng.standard_normal((3, 2)), upper((3, 3)))),
+            Sample((rng.standard_normal((2, 3, 1)), upper((3, 3))), {"transpose": True}),
+            Sample((rng.standard_normal((3, 2)), np.swapaxes(upper((2, 3, 3)), -1, -2)), {"upper": False}),
+            Sample((rng.standard_normal((3, 2)), upper((3, 3))), {"unitriangular": True})]
+
+
+@op(samples=_triangular_samples)
+def triangular_solve(input: Tensor, A: Tensor, upper: bool = True, transpose: bool = False,
+                     unitriangular: bool = False) -> Any:
+    """X with A X = input (A^T X = input with transpose), reading only A's upper (or lower) triangle, its
+    diagonal taken as ones with unitriangular; and a copy of A. Deprecated in torch for linalg.solve_triangular."""
+    warn_once("triangular_solve", "torch.triangular_solve is deprecated in favor of torch.linalg.solve_triangularand "
+              "will be removed in a future PyTorch release.\ntorch.linalg.solve_triangular has its arguments reversed "
+              "and does not return a copy of one of the inputs.\nX = torch.triangular_solve(B, A).solution\nshould be "
+              "replaced with\nX = torch.linalg.solve_triangular(A, B). (Triggered internally at "
+              "/__w/pytorch/pytorch/aten/src/ATen/native/BatchLinearAlgebra.cpp:2273.)")
+    _check_triangular_solve(input, A)
+    skip = 1 if unitriangular else 0
+    triangle = triu(A, skip) if upper else tril(A, -skip)
+    if unitriangular:
+        triangle = triangle + _eye_like(A)
+    solution = solve(_mT(triangle) if transpose else triangle, input)
+    copy = A.expand(solution.shape[:-2] + A.shape[-2:]).clone()  # A as broadcast against input's batch
+    return return_types.triangular_solve(rename(solution, "TriangularSolveBackward0"),
+                                         rename(copy, "TriangularSolveBackward0"))
+
+
+def _check_triangular_solve(b: Tensor, A: Tensor) -> None:
+    if b.ndim < 2:
+        raise RuntimeError(f"torch.triangular_solve: Expected b to have at least 2 dimensions, but it has {b.ndim} "
+                           "dimensions instead")
+    if A.ndim < 2:
+        raise RuntimeError(f"torch.triangular_solve: Expected A to have at least 2 dimensions, but it has {A.ndim} "
+                           "dimensions instead")
+    if b.dtype is not A.dtype:
+        raise RuntimeError(f"Expected b and A to have the same dtype, but found b of type {b.dtype._legacy} and A of "
+                           f"type {A.dtype._legacy} instead.")
+    if not b.dtype.is_floating_point:
+        raise NotImplementedError(f'"triangular_solve_cpu" not implemented for \'{b.dtype._legacy}\'')
+    if A.shape[-1] != A.shape[-2] or A.shape[-1] != b.shape[-2]:
+        raise RuntimeError(f"Incompatible matrix sizes for triangular_solve: each A matrix is {A.shape[-2]} by "
+                           f"{A.shape[-1]} but each b matrix is {b.shape[-2]} by {b.shape[-1]}")
 
 
 def linalg_cholesky(A: Tensor, *, upper: bool = False) -> Tensor:
