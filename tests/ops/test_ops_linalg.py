@@ -133,7 +133,7 @@ def _triangular_solve(m):
             solved = m.triangular_solve(b, a, upper=False, transpose=True)
     finally:
         m.set_warn_always(False)
-    named = type(solved).__name__, solved._fields, solved.cloned_coefficient.tolist()
+    named = type(solved).__name__, len(solved), solved.cloned_coefficient.tolist(), solved[0].tolist() == solved.solution.tolist()
     return named, solved.solution.tolist(), str(caught[0].message).split(".")[0]
 
 
