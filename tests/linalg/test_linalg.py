@@ -160,3 +160,19 @@ def test_linalg_diagonal_takes_each_matrix_diagonal_by_default():
     x = RNG.standard_normal((2, 3, 4))
     check_parity(lambda m, a: m.linalg.diagonal(a), [x])
     check_parity(lambda m, a: m.linalg.diagonal(a, offset=-1, dim1=0, dim2=2), [x])
+
+
+def _docstring_solves(m):
+    """torch's docstring examples of linalg.solve_triangular, in float32: is A @ X close to B?"""
+    m.manual_seed(0)
+    A, B = m.randn(3, 3).triu_(), m.randn(3, 4)
+    upper = m.allclose(A @ m.linalg.solve_triangular(A, B, upper=True), B)
+    A, B = m.randn(2, 3, 3).tril_(), m.randn(2, 3, 4)
+    lower = m.allclose(A @ m.linalg.solve_triangular(A, B, upper=False), B)
+    A, B = m.randn(2, 4, 4).tril_(), m.randn(2, 3, 4)
+    right = m.allclose(m.linalg.solve_triangular(A, B, upper=False, left=False) @ A, B)
+    return upper, lower, right
+
+
+def test_solve_triangular_substitutes_as_lapack_and_is_as_accurate_as_torch():
+    assert _docstring_solves(tinygrad_rnn) == _docstring_solves(require_torch()) == (True, True, True)

@@ -19,6 +19,7 @@ from ..core.function import rename
 from ..core.tensor import Tensor
 from ..ops import reduce as _reduce
 from ..ops.decompositions import (
+    SolveTriangular,
     _LinAlgError,
     check_float,
     det,
@@ -63,7 +64,7 @@ def solve_triangular(A: Tensor, B: Tensor, *, upper: bool, left: bool = True, un
     triangle = triu(A, 1 if unitriangular else 0) if upper else tril(A, -1 if unitriangular else 0)
     if unitriangular:
         triangle = triangle + Tensor._make(np.eye(A.shape[-1], dtype=A._data.dtype))
-    return rename(solve(triangle, B), "LinalgSolveTriangularBackward0")
+    return rename(SolveTriangular.apply(triangle, B, upper), "LinalgSolveTriangularBackward0")
 
 
 def vector_norm(x: Tensor, ord: Any = 2, dim: Any = None, keepdim: bool = False, *, dtype: Any = None) -> Tensor:

@@ -226,6 +226,53 @@ def solve(A: Tensor, B: Tensor, *, left: bool = True) -> Tensor:
     return x.squeeze(-1) if vector else x
 
 
+def substitute(triangle: np.ndarray, b: np.ndarray, upper: bool) -> np.ndarray:
+    """X with triangle @ X = b by back (upper) or forward (lower) substitution, a row at a time:
+    x_i = (b_i - sum_j t_ij x_j) / t_ii, reading only the triangle, as LAPACK's trsm does (a general
+    solve would leave a residual many times larger). Batches broadcast."""
+    n = triangle.shape[-1]
+    batch = np.broadcast_shapes(triangle.shape[:-2], b.shape[:-2])
+    t = np.broadcast_to(triangle, batch + triangle.shape[-2:])
+    x = np.array(np.broadcast_to(b, batch + b.shape[-2:]), dtype=np.result_type(triangle, b))
+    with np.errstate(all="ignore"):  # a zero on the diagonal gives inf and nan, as torch's
+        for i in (range(n - 1, -1, -1) if upper else range(n)):
+            known = slice(i + 1, n) if upper else slice(0, i)
+            x[..., i, :] -= np.einsum("...j,...jk->...k", t[..., i, known], x[..., known, :])
+            x[..., i, :] /= t[..., i, i, None]
+    return x
+
+
+class SolveTriangular(Function):
+    """X with T X = B for a triangular T (its upper or lower triangle; the rest is never read, and gets no
+    gradient): gB = T^-T g (the other triangle's solve), gT = -gB X^T on T's triangle."""
+
+    @staticmethod
+    def forward(ctx, t, b, upper):
+        x = Tensor._make(substitute(t._data, b._data, upper))
+        ctx.upper = upper
+        ctx.save_for_backward(t, x)
+        return x
+
+    @staticmethod
+    def _triangle(ctx, m: Tensor) -> Tensor:
+        return triu(m) if ctx.upper else tril(m)
+
+    @staticmethod
+    def backward(ctx, g):
+        t, x = ctx.saved_tensors
+        g_b = SolveTriangular.apply(_mT(t), g, not ctx.upper)
+        g_t = -SolveTriangular._triangle(ctx, matmul(g_b, _mT(x))) if ctx.needs_input_grad[0] else None
+        return g_t, g_b, None
+
+    @staticmethod
+    def jvp(ctx, t_t, t_b, _):  # dX = T^-1 (dB - dT X), dT on T's triangle
+        t, x = ctx.saved_tensors
+        rhs = t_b if t_b is not None else x * 0
+        if t_t is not None:
+            rhs = rhs - matmul(SolveTriangular._triangle(ctx, t_t), x)
+        return SolveTriangular.apply(t, rhs, ctx.upper)
+
+
 # ------------------------------------------------------------------ factorizations
 
 
@@ -304,9 +351,7 @@ class CholeskySolve(Function):
         lower = np.swapaxes(np.triu(factor._data), -1, -2) if upper else np.tril(factor._data)
         batch = np.broadcast_shapes(b.shape[:-2], factor.shape[:-2])
         lower = np.broadcast_to(lower, batch + factor.shape[-2:])
-        with np.errstate(all="ignore"):
-            y = np.linalg.solve(lower, np.broadcast_to(b._data, batch + b.shape[-2:]))
-            x = Tensor._make(np.linalg.solve(np.swapaxes(lower, -1, -2), y).astype(b._data.dtype))
+        x = Tensor._make(substitute(np.swapaxes(lower, -1, -2), substitute(lower, b._data, False), True))
         ctx.upper = upper
         ctx.save_for_backward(factor, x)
         return x
@@ -436,7 +481,8 @@ def triangular_solve(input: Tensor, A: Tensor, upper: bool = True, transpose: bo
     triangle = triu(A, skip) if upper else tril(A, -skip)
     if unitriangular:
         triangle = triangle + _eye_like(A)
-    solution = solve(_mT(triangle) if transpose else triangle, input)
+    solution = SolveTriangular.apply(_mT(triangle), input, not upper) if transpose else \
+        SolveTriangular.apply(triangle, input, upper)
     copy = A.expand(solution.shape[:-2] + A.shape[-2:]).clone()  # A as broadcast against input's batch
     return return_types.triangular_solve(rename(solution, "TriangularSolveBackward0"),
                                          rename(copy, "TriangularSolveBackward0"))
