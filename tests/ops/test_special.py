@@ -168,3 +168,10 @@ def _polynomial_dtypes(m):
 
 def test_polynomial_of_a_tensor_and_a_float_degree_keeps_torchs_result_dtype():
     assert _polynomial_dtypes(tinygrad_rnn) == _polynomial_dtypes(require_torch())  # (x, 2.5): float32, not float64
+
+
+def test_float32_sinc_rounds_pi_x_in_float32_as_torch():
+    torch = require_torch()
+    x = np.concatenate([np.arange(-20, 20, 0.5, dtype=np.float32), np.float32([1e-20, -3.7, 12.25])])
+    ours, theirs = tinygrad_rnn.sinc(tinygrad_rnn.tensor(x)).numpy(), torch.sinc(torch.tensor(x)).numpy()
+    assert np.array_equal(ours.view(np.int32), theirs.view(np.int32))  # sinc(-2.) is a tiny positive number, not -0.
