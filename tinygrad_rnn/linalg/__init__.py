@@ -162,15 +162,22 @@ def vander(x: Tensor, *, N: int | None = None) -> Tensor:
 
 
 def lstsq(A: Tensor, B: Tensor, rcond: Any = None, *, driver: str | None = None) -> Any:
-    """The least-squares solution X of A X = B (by the pseudo-inverse), with torch's default driver's
-    empty residuals and singular values, and the rank."""
-    if driver not in (None, "gelsy"):
-        raise NotImplementedError(f"linalg.lstsq: driver={driver!r} is not supported here (only 'gelsy')")
+    """The least-squares solution X of A X = B (by the pseudo-inverse), and what torch's LAPACK driver
+    reports beside it: the rank (not 'gels'), the singular values ('gelsd', 'gelss'), and the squared
+    residuals of each column when A is tall and of full rank (not 'gelsy', the default); else empty."""
+    if driver not in (None, "gels", "gelsy", "gelsd", "gelss"):
+        raise RuntimeError("torch.linalg.lstsq: parameter `driver` should be one of (gels, gelsy, gelsd, gelss)")
     vector = B.ndim == A.ndim - 1
     b = B.unsqueeze(-1) if vector else B
     X = rename(matmul(pinv(A, rtol=rcond), b), "LinalgLstsqBackward0")
     empty = Tensor._make(np.empty((0,), dtype=A._data.dtype))
-    return return_types.linalg_lstsq(X.squeeze(-1) if vector else X, empty, matrix_rank(A), empty)
+    rank = matrix_rank(A) if driver != "gels" else Tensor._make(np.empty((0,), dtype=np.int64))
+    singular_values = svdvals(A).detach() if driver in ("gelsd", "gelss") else empty
+    residuals = empty
+    m, n = A.shape[-2:]
+    if driver not in (None, "gelsy") and m > n and (driver == "gels" or bool((rank == n).all())):
+        residuals = rename(((matmul(A, X) - b) ** 2).sum(-2), "LinalgLstsqBackward0")
+    return return_types.linalg_lstsq(X.squeeze(-1) if vector else X, residuals, rank, singular_values)
 
 
 def tensorinv(A: Tensor, ind: int = 2) -> Tensor:
