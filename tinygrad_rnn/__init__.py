@@ -56,6 +56,9 @@ from .ops.compare import allclose, eq, equal, ge, gt, isclose, isfinite, isinf, 
 from .ops.decompositions import cholesky, svd
 from .ops.indexing import as_strided, as_strided_scatter, index_put
 from .ops.linalg import addmm, bmm, chain_matmul, dot, einsum, matmul, mm, mv, outer, tensordot
+from .ops.lu import lu_unpack
+from .ops.lu import torch_lu as lu
+from .ops.lu import torch_lu_solve as lu_solve
 from .ops.pointwise import (
     abs,
     acos,
@@ -738,6 +741,9 @@ __all__ = [
     "lstm",
     "lstm_cell",
     "lt",
+    "lu",
+    "lu_solve",
+    "lu_unpack",
     "manual_seed",
     "margin_ranking_loss",
     "masked_fill",

@@ -38,6 +38,7 @@ from ..ops.decompositions import linalg_slogdet as slogdet
 from ..ops.decompositions import linalg_svd as svd
 from ..ops.linalg import linalg_cross as cross
 from ..ops.linalg import matmul, matrix_power
+from ..ops.lu import lu, lu_factor, lu_factor_ex, lu_solve
 from ..ops.shape import cat, tril, triu
 from ..ops.shape import diagonal as _diagonal
 
@@ -205,7 +206,7 @@ def diagonal(A: Tensor, *, offset: int = 0, dim1: int = -2, dim2: int = -1) -> T
 
 __all__ = [
     "LinAlgError", "cholesky", "cholesky_ex", "cond", "cross", "det", "diagonal", "eigh", "eigvalsh", "inv", "inv_ex",
-    "lstsq", "matmul", "matrix_exp", "matrix_norm", "matrix_power", "matrix_rank", "multi_dot", "norm", "pinv", "qr",
+    "lstsq", "lu", "lu_factor", "lu_factor_ex", "lu_solve", "matmul", "matrix_exp", "matrix_norm", "matrix_power", "matrix_rank", "multi_dot", "norm", "pinv", "qr",
     "slogdet", "solve", "solve_ex", "solve_triangular", "svd", "svdvals", "tensorinv", "tensorsolve", "vander",
     "vecdot", "vector_norm",
 ]

@@ -40,6 +40,7 @@ from ..ops import compare as _cmp
 from ..ops import indexing as _ix
 from ..ops import linalg as _la
 from ..ops import logical as _lg
+from ..ops import lu as _lu
 from ..ops import pointwise as _pw
 from ..ops import reduce as _rd
 from ..ops import shape as _sh
@@ -151,6 +152,12 @@ class TensorMethods:
 
     def conj_physical(self) -> Tensor:
         return self
+
+    def lu(self, pivot: bool = True, get_infos: bool = False) -> Any:
+        return _lu.torch_lu(self, pivot, get_infos)
+
+    def lu_solve(self, LU_data: Tensor, LU_pivots: Tensor) -> Tensor:
+        return _lu.torch_lu_solve(self, LU_data, LU_pivots)
 
     def conj_physical_(self) -> Tensor:
         return self
