@@ -54,3 +54,11 @@ def test_sharing_a_read_only_array_warns_once_per_process_as_torch(first):
     assert stderr[0].count("UserWarning: The given NumPy array is not writable, and PyTorch does not support "
                            "non-writable tensors.") == 1
     assert stderr[0].splitlines()[-1] == stderr[1].splitlines()[-1]  # the message, to the last word
+
+
+@pytest.mark.parametrize("call", [
+    lambda m: m.as_tensor(m.ones(2), device="cuda"), lambda m: m.as_tensor(np.ones(2), device=m.device("cuda")),
+    lambda m: m.as_tensor(m.ones(2), device="nowhere"),
+])
+def test_as_tensor_of_shared_data_still_checks_the_device(call):
+    check_error(call)  # (an array or tensor that could be shared skipped the check: device='cuda' was ignored)
