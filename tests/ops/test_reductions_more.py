@@ -192,11 +192,12 @@ def _gradients(m):
     seen.append([(str(t.dtype), t.tolist()) for t in m.gradient(m.tensor([[1, 2, 4, 8], [10, 20, 40, 80]]))])
     for call in (lambda: m.gradient(m.tensor([1.0])), lambda: m.gradient(m.tensor(1.0)), lambda: m.gradient(x, edge_order=3),
                  lambda: m.gradient(m.ones(3), spacing=[1.0, 2.0]), lambda: m.gradient(x, dim=1, spacing=[1.0, 2.0]),
-                 lambda: m.gradient(x, spacing=[m.tensor(2.0), m.tensor(1.0)]), lambda: m.gradient(m.ones(2, 3), edge_order=2)):
+                 lambda: m.gradient(x, spacing=[m.tensor(2.0), m.tensor(1.0)]), lambda: m.gradient(m.ones(2, 3), edge_order=2),
+                 lambda: m.gradient(m.tensor(2.5), dim=-1), lambda: m.gradient(m.tensor(2.5), dim=(0,))):
         try:
             seen.append(repr(call()))
-        except RuntimeError as error:
-            seen.append(str(error))
+        except (RuntimeError, IndexError) as error:
+            seen.append(f"{type(error).__name__}: {error}")
     return seen
 
 

@@ -429,6 +429,10 @@ def gradient(input: Tensor, *, spacing: Any = 1, dim: Any = None, edge_order: in
     """The derivative of the function sampled by input, estimated along each dim (all by default): central
     differences inside, one-sided ones of order `edge_order` (1 or 2) at the two ends. `spacing` is the
     distance between samples (a number, one per dim), or the samples' coordinates (one 1-d tensor per dim)."""
+    if dim is not None and input.ndim == 0:  # (reductions take dim 0 of a 0-d tensor; gradient does not)
+        first = dim if isinstance(dim, int) else next(iter(dim), None)
+        if first is not None:
+            raise IndexError(f"Dimension specified as {first} but tensor has no dimensions")
     dims = tuple(range(input.ndim)) if dim is None else normalize_dims(dim, input.ndim)
     steps = _gradient_spacing(spacing, dims, dim is None, input.ndim)
     if edge_order not in (1, 2):
