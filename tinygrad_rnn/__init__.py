@@ -332,7 +332,7 @@ from .nn.torch_functions import (  # noqa: E402
 from .random import get_rng_state, randint_like, set_rng_state  # noqa: E402
 from .serialization import load, save
 from .surface.dtype_info import can_cast, finfo, iinfo, promote_types, result_type  # noqa: E402
-from .surface.factories import asarray, empty_strided, frombuffer, logspace, range  # noqa: E402
+from .surface.factories import asarray, empty_permuted, empty_strided, frombuffer, logspace, range  # noqa: E402
 from .surface.histogram import histogram  # noqa: E402
 from .surface.poisson import binomial, poisson  # noqa: E402
 from .surface.print_options import set_printoptions  # noqa: E402
@@ -568,6 +568,7 @@ __all__ = [
     "embedding",
     "empty",
     "empty_like",
+    "empty_permuted",
     "empty_strided",
     "enable_grad",
     "eq",

@@ -151,3 +151,22 @@ def test_python_types_as_dtype_read_as_torch(make):
     """torch's parser reads Python's float type as float64 (not the default dtype), int as int64, bool as bool."""
     torch = require_torch()
     assert str(make(tinygrad_rnn).dtype) == str(make(torch).dtype)
+
+
+def _permuted(m):
+    made = [m.empty_permuted((2, 3, 5, 7), order) for order in ((0, 1, 2, 3), (0, 2, 3, 1), (3, 2, 1, 0))]
+    seen = [(t.stride(), t.shape, t.is_contiguous(), t.dim_order()) for t in made]
+    t = m.empty_permuted((2, 3), (1, 0), dtype=m.float64, requires_grad=True)
+    return seen + [(t.stride(), str(t.dtype), t.requires_grad, t.is_leaf)]
+
+
+def test_empty_permuted_lays_dims_out_in_the_given_order():
+    assert _permuted(tinygrad_rnn) == _permuted(require_torch())
+
+
+@pytest.mark.parametrize("call", [
+    lambda m: m.empty_permuted((2, 3), (0, 0)), lambda m: m.empty_permuted((2, 3), (0,)),
+    lambda m: m.empty_permuted((2, 3), (0, 2)), lambda m: m.empty_permuted((2, -1), (1, 0)),
+])
+def test_empty_permuted_errors(call):
+    check_error(call)

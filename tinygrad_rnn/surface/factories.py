@@ -137,6 +137,30 @@ def frombuffer(buffer: Any, *, dtype: Any, count: int = -1, offset: int = 0, req
     return _finish(Tensor._make(array), requires_grad)
 
 
+def empty_permuted(size: Any, physical_layout: Any, *, dtype: Any = None, layout: Any = None, device: Any = None,
+                   requires_grad: bool = False, pin_memory: bool = False) -> Tensor:
+    """An uninitialised tensor of `size` whose dims lie in memory in the order `physical_layout` (outermost
+    first): a row-major array of the permuted size, seen through the inverse permutation."""
+    check_layout("empty_permuted", layout)
+    check_pin_memory("empty_permuted", pin_memory)
+    size, order = tuple(int(s) for s in size), tuple(int(d) for d in physical_layout)
+    if len(size) != len(order):
+        raise RuntimeError(f"Number of dimensions in size does not match the length of the physical_layout; i.e. "
+                           f"len(size) = {len(size)} is not equal to len(physical_layout) = {len(order)}")
+    for i, d in enumerate(order):
+        if not 0 <= d < len(size):
+            raise RuntimeError(f"Dimension out of range (expected to be between 0 and {len(size) - 1}, but got {d} at "
+                               f"index {i}).  NB: negative dims not currently supported; file an issue if you want it.")
+        if d in order[:i]:
+            raise RuntimeError("Duplicate dim not allowed")
+    physical_size = [size[i] for i in order]
+    if any(s < 0 for s in size):  # (torch names the size in memory order)
+        raise RuntimeError(f"Trying to create tensor with negative dimension {min(size)}: {physical_size}")
+    d = dtypes.as_dtype(dtype) if dtype is not None else dtypes.get_default_dtype()
+    physical = uninitialized(tuple(physical_size), d.np)
+    return _finish(Tensor._make(physical.transpose(np.argsort(order))), requires_grad, device)
+
+
 def empty_strided(size: Any, stride: Any, *, dtype: Any = None, layout: Any = None, device: Any = None,
                   requires_grad: bool = False, pin_memory: bool = False) -> Tensor:
     """An uninitialised tensor (determinism.py says what it holds) of `size` whose elements lie `stride` elements apart."""
