@@ -1146,3 +1146,15 @@ def test_functions_that_take_a_number_as_input_still_do():
 def test_functional_given_a_numpy_array_names_its_type_as_torch(call):
     """numpy's types are named with their module (numpy.ndarray), as torch's parser names them."""
     check_error(call)
+
+
+@pytest.mark.parametrize("call", [
+    lambda m: m.logcumsumexp(m.tensor([3, -1]), 0), lambda m: m.trunc(m.tensor([True])),
+    lambda m: m.tensor([True]).fix_(), lambda m: m.quantile(m.tensor([0.5, 1.5], dtype=m.float16), 0.5),
+    lambda m: m.nanquantile(m.tensor([1, 2]), 0.5), lambda m: m.nanmedian(m.tensor([True, False])),
+    lambda m: m.nanmedian(m.tensor([True, False]), 0), lambda m: m.cov(m.tensor([True, False])),
+    lambda m: m.corrcoef(m.tensor([True, False])), lambda m: m.isin(m.tensor([1, 2]), m.tensor([True])),
+    lambda m: m.isin(True, m.tensor([1, 2])),
+])
+def test_dtypes_torch_has_no_kernel_for_are_refused_as_torch(call):
+    check_error(call)  # (each was computed: ints made float, bools counted as numbers)

@@ -159,6 +159,8 @@ def isin(elements: Any, test_elements: Any, *, assume_unique: bool = False, inve
     if not isinstance(elements, Tensor) and not isinstance(test_elements, Tensor):
         raise TypeError("isin() received an invalid combination of arguments: elements and test_elements "
                         "cannot both be numbers")
+    if any(isinstance(x, bool) or (isinstance(x, Tensor) and x.dtype is dtypes.bool) for x in (elements, test_elements)):
+        raise RuntimeError("Unsupported input type encountered for isin(): Bool")
     a, b = promote(elements, test_elements)
     found = np.isin(np.asarray(array_of(a)), np.asarray(array_of(b)), invert=invert)
     return Tensor._make(np.asarray(found))

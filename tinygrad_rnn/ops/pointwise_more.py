@@ -193,6 +193,7 @@ def _steps(x: np.ndarray) -> np.ndarray:
 
 @op(inplace_function=True, inplace=True, out=True, aliases=("fix",), samples=unary(_steps))
 def trunc(input: Tensor) -> Tensor:
+    refuse_bool(input, "trunc_vml_cpu")
     if not input.dtype.is_floating_point:
         return input.clone()  # integers are their own truncation
     return Trunc.apply(input)

@@ -119,6 +119,8 @@ def _lower_median_index(data: np.ndarray, d: int) -> np.ndarray:
                      nans=True))
 def nanmedian(input: Tensor, dim: Any = None, keepdim: bool = False) -> Any:
     """The lower median of the values that are not NaN; over a dim, with the index it came from."""
+    if input.dtype is dtypes.bool:
+        raise NotImplementedError(f'"{"median_cpu" if dim is None else "median_out"}" not implemented for \'Bool\'')
     if dim is None:
         flat = input.reshape(-1)
         if not flat.numel():
@@ -184,8 +186,8 @@ def _quantile(input: Tensor, q: Any, dim: Any, keepdim: bool, interpolation: str
     qs = np.atleast_1d(np.asarray(q._data if isinstance(q, Tensor) else q, dtype=np.float64))
     if isinstance(q, Tensor) and q.ndim > 1:
         raise RuntimeError(f"{name}() q must be a scalar or 1D tensor")
-    if not input.dtype.is_floating_point:
-        raise RuntimeError(f"{name}() input tensor must be either float or double dtype")
+    if input.dtype not in (dtypes.float32, dtypes.float64):
+        raise RuntimeError("quantile() input tensor must be either float or double dtype")  # (nanquantile's too)
     if ((qs < 0) | (qs > 1)).any():
         shown = qs[(qs < 0) | (qs > 1)][0] if scalar_q else None
         raise RuntimeError(f"{name}() q must be in the range [0, 1] but got {shown}" if scalar_q
@@ -336,7 +338,9 @@ class Logcumsumexp(Function):
 
 @op(out=True, samples=_scan_samples, twice_differentiable=False)
 def logcumsumexp(input: Tensor, dim: int) -> Tensor:
-    x = input if input.dtype.is_floating_point else input.to(dtypes.get_default_dtype())
+    if not input.dtype.is_floating_point:  # (torch 2.13 has no integer kernel)
+        raise NotImplementedError(f'"logcumsumexp_out_cpu" not implemented for \'{input.dtype._legacy}\'')
+    x = input
     if not x.ndim:
         return rename(x.clone(), "LogcumsumexpBackward0")
     return Logcumsumexp.apply(x, normalize_dim(dim, x.ndim))
@@ -534,6 +538,8 @@ def _rows_samples(rng: np.random.Generator) -> list[Sample]:
 @op(samples=_rows_samples)
 def cov(input: Tensor, *, correction: int = 1, fweights: Tensor | None = None, aweights: Tensor | None = None) -> Tensor:
     """The covariance matrix of the variables in input's rows (observations in its columns)."""
+    if input.dtype is dtypes.bool:
+        raise RuntimeError("cov(): bool dtype is not supported for input")
     if input.ndim > 2:
         raise RuntimeError(f"cov(): expected input to have two or fewer dimensions but got an input with {input.ndim} "
                            "dimensions")
