@@ -203,3 +203,13 @@ def _gradients(m):
 
 def test_gradient_matches_torch_bit_for_bit():
     assert _gradients(tinygrad_rnn) == _gradients(require_torch())
+
+
+def test_nansum_with_a_dtype_converts_each_element_and_sums_in_it():
+    torch = require_torch()
+    for call in (lambda m: m.nansum(m.tensor([[1.5, float("nan"), 0.0], [3.25, 0.5, -0.75]]), dtype=m.int32),
+                 lambda m: m.tensor([[1.5, float("nan")], [3.25, 0.5]]).nansum(1, dtype=m.int32),
+                 lambda m: m.nansum(m.tensor([1.7, 2.6]), dtype=m.int32), lambda m: m.nansum(m.tensor([3, 4]), dtype=m.int32),
+                 lambda m: m.nansum(m.tensor([True, True]), dtype=m.uint8)):
+        ours, theirs = call(tinygrad_rnn), call(torch)
+        assert (str(ours.dtype), ours.tolist()) == (str(theirs.dtype), theirs.tolist())  # int32, not int64

@@ -82,11 +82,12 @@ class NanToZero(Function):
 @op(out=True, samples=_samples(((3, 4), {}), ((3, 4), {"dim": 1}), ((2, 3, 4), {"dim": (0, 2), "keepdim": True}),
                      ((0, 3), {"dim": 1}), ((), {}), nans=True))
 def nansum(input: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: Any = None) -> Tensor:
-    """The sum with NaN counted as zero (its gradient there is zero too)."""
-    x = input if dtype is None else input.to(dtype)
-    if not x.dtype.is_floating_point:
-        return rename(sum(x, dim, keepdim), "NansumBackward0")
-    return rename(sum(NanToZero.apply(x), dim, keepdim), "NansumBackward0")
+    """The sum with NaN counted as zero (its gradient there is zero too); with `dtype`, each element is
+    converted to it (after NaN became zero) and summed in it, as torch's kernel does."""
+    x = NanToZero.apply(input) if input.dtype.is_floating_point else input
+    if dtype is not None:
+        x = x.to(dtype)
+    return rename(sum(x, dim, keepdim, dtype=x.dtype if dtype is not None else None), "NansumBackward0")
 
 
 @op(out=True, samples=_samples(((3, 4), {}), ((3, 4), {"dim": 1}), ((2, 3, 4), {"dim": (0, 2), "keepdim": True}),
