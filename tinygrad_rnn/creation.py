@@ -483,7 +483,8 @@ def arange(start: Any = _MISSING, end: Any = _MISSING, step: Any = 1, *, dtype: 
             raise invalid_combination("arange", (start, end, step))
     given_dtype = None if dtype is None else dtypes.as_dtype(dtype)  # the parser's checks, then the device's,
     check_device(device)  # before the range is looked at
-    bounds = [float(v) if isinstance(v, Tensor) and v.dtype.is_floating_point else v for v in (start, end, step)]
+    bounds = [(float(v) if v.dtype.is_floating_point else int(v)) if isinstance(v, Tensor) else v  # a 0-d tensor: its number
+              for v in (start, end, step)]
     d = given_dtype or (dtypes.int64 if all(_is_int(v) or isinstance(v, bool) for v in bounds)
                         else dtypes.get_default_dtype())
     if d is dtypes.bool:
