@@ -22,6 +22,7 @@ import io
 import re
 import signal
 import sys
+import tempfile
 import warnings
 from collections.abc import Iterator
 from types import ModuleType
@@ -145,7 +146,8 @@ def compare(only: list[str]) -> dict[str, dict]:
 
 
 def main(only: list[str]) -> None:
-    report = compare(only)
+    with tempfile.TemporaryDirectory() as scratch, contextlib.chdir(scratch):  # (torch.save's example writes a file)
+        report = compare(only)
     differing = [name for name, r in report.items() if r["differing"]]
     unsupported = [name for name in differing if report[name]["unsupported"]]
     print(f"{len(report)} snippets, {sum(r['statements'] for r in report.values())} statements; "
