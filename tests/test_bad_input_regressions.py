@@ -294,6 +294,59 @@ def test_wrong_argument_types_are_type_errors_as_in_torch(call):
             call(m)
 
 
+@pytest.mark.parametrize("call", [
+    lambda m: m.dot(m.ones(2), 2), lambda m: m.mm(m.ones(2, 2), None), lambda m: m.matmul(m.ones(2), 2),
+    lambda m: m.kron(m.ones(2), 2), lambda m: m.take(m.ones(2), 0), lambda m: m.masked_select(m.ones(2), True),
+    lambda m: m.bmm(m.ones(1, 2, 2), 2.0), lambda m: m.outer(m.ones(2), 3), lambda m: m.maximum(m.ones(2), 2),
+    lambda m: m.gather(m.ones(2), 0, [0]), lambda m: m.isclose(m.ones(2), 1.0), lambda m: m.dot(m.ones(2), tensor=2),
+    lambda m: m.block_diag(m.ones(2), 2), lambda m: m.broadcast_tensors(m.ones(2), None),
+])
+def test_a_number_for_a_tensor_parameter_is_torchs_type_error(call):
+    check_error(call)  # (was an AttributeError or RuntimeError from inside the op)
+
+
+@pytest.mark.parametrize("call", [
+    lambda m: m.diff(m.ones(2, 3), -1), lambda m: m.ones(2, 3).diff(n=-2, dim=0), lambda m: m.ones(2, 3).diff(1.5),
+    lambda m: m.pinverse(m.ones(3)), lambda m: m.linalg.pinv(m.tensor(2.0)), lambda m: m.pinverse(m.ones(2, 2, dtype=m.int64)),
+    lambda m: m.trace(m.ones(2, 2, dtype=m.bool)), lambda m: m.unravel_index(m.tensor([3]), (2, -1)),
+    lambda m: m.ones(2, 3).permute(), lambda m: m.permute(m.ones(2, 3)), lambda m: m.ones(2, 3).reshape(),
+    lambda m: m.ones(2, 3).permute(1, dims=0),
+    lambda m: m.ones(2).float_power_(2), lambda m: m.ones(2, dtype=m.int64).float_power_(2.0),
+    lambda m: m.ones(2).requires_grad_(0), lambda m: m.ones(2).requires_grad_(None), lambda m: m.ones(2).new(2, -1),
+    lambda m: m.tensor(1.0).sum_to_size(), lambda m: m.ones(2, 3).resize(), lambda m: m.tensor(1.0).resize(),
+])
+def test_shape_and_linalg_argument_errors_as_torch(call):
+    check_error(call)  # (diff(x, -1) returned x; pinv of a vector leaked numpy's LinAlgError)
+
+
+def test_permute_and_reshape_take_their_argument_by_keyword_as_torch():
+    torch = require_torch()
+    for m in (tinygrad_rnn, torch):
+        y = m.ones(2, 3)
+        assert y.permute(dims=(1, 0)).shape == m.permute(y, dims=[1, 0]).shape == (3, 2)
+        assert y.reshape(shape=(3, 2)).shape == (3, 2) and m.reshape(y, shape=(-1,)).shape == (6,)
+
+
+def test_adjoint_of_a_0d_tensor_is_the_tensor_with_torchs_warning():
+    torch = require_torch()
+    for m in (tinygrad_rnn, torch):
+        m.set_warn_always(True)  # (a once-a-process warning)
+        try:
+            x = m.tensor(2.5)
+            with pytest.warns(UserWarning, match="adjoint\\(\\) is deprecated on 0-D tensors"):
+                assert m.adjoint(x) is x
+        finally:
+            m.set_warn_always(False)
+
+
+@pytest.mark.parametrize("call", [lambda m: m.tensordot(m.ones(2, 2), 2), lambda m: m.tensordot(None, m.ones(2))])
+def test_torchs_functions_written_in_python_fail_as_their_code_does(call):
+    torch = require_torch()
+    for m in (torch, tinygrad_rnn):
+        with pytest.raises(AttributeError):  # tensordot has no argument parser in torch either
+            call(m)
+
+
 def test_setitem_converts_a_number_as_torch():
     torch = require_torch()
     for m in (torch, tinygrad_rnn):
@@ -1093,3 +1146,15 @@ def test_functions_that_take_a_number_as_input_still_do():
 def test_functional_given_a_numpy_array_names_its_type_as_torch(call):
     """numpy's types are named with their module (numpy.ndarray), as torch's parser names them."""
     check_error(call)
+
+
+@pytest.mark.parametrize("call", [
+    lambda m: m.logcumsumexp(m.tensor([3, -1]), 0), lambda m: m.trunc(m.tensor([True])),
+    lambda m: m.tensor([True]).fix_(), lambda m: m.quantile(m.tensor([0.5, 1.5], dtype=m.float16), 0.5),
+    lambda m: m.nanquantile(m.tensor([1, 2]), 0.5), lambda m: m.nanmedian(m.tensor([True, False])),
+    lambda m: m.nanmedian(m.tensor([True, False]), 0), lambda m: m.cov(m.tensor([True, False])),
+    lambda m: m.corrcoef(m.tensor([True, False])), lambda m: m.isin(m.tensor([1, 2]), m.tensor([True])),
+    lambda m: m.isin(True, m.tensor([1, 2])),
+])
+def test_dtypes_torch_has_no_kernel_for_are_refused_as_torch(call):
+    check_error(call)  # (each was computed: ints made float, bools counted as numbers)

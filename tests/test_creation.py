@@ -1,4 +1,5 @@
-"""Tensors from numpy arrays (creation.py): the checks and the warning torch gives, in torch's order."""
+"""Tensors from numpy arrays (creation.py): the checks and the warning torch gives, in torch's order; and
+the factories' reading of their arguments (arange's bounds, as_tensor's device)."""
 from __future__ import annotations
 
 import subprocess
@@ -7,6 +8,8 @@ import sys
 import numpy as np
 import pytest
 from helpers import check_error, require_torch
+
+import tinygrad_rnn
 
 MAKERS = [lambda m, a: m.tensor(a), lambda m, a: m.as_tensor(a), lambda m, a: m.from_numpy(a),
           lambda m, a: m.Tensor(a), lambda m, a: m.LongTensor(a), lambda m, a: m.ones(2).new(a)]
@@ -54,3 +57,19 @@ def test_sharing_a_read_only_array_warns_once_per_process_as_torch(first):
     assert stderr[0].count("UserWarning: The given NumPy array is not writable, and PyTorch does not support "
                            "non-writable tensors.") == 1
     assert stderr[0].splitlines()[-1] == stderr[1].splitlines()[-1]  # the message, to the last word
+
+
+@pytest.mark.parametrize("call", [
+    lambda m: m.as_tensor(m.ones(2), device="cuda"), lambda m: m.as_tensor(np.ones(2), device=m.device("cuda")),
+    lambda m: m.as_tensor(m.ones(2), device="nowhere"),
+])
+def test_as_tensor_of_shared_data_still_checks_the_device(call):
+    check_error(call)  # (an array or tensor that could be shared skipped the check: device='cuda' was ignored)
+
+
+def test_arange_of_0d_integer_tensors_is_int64_as_torch():
+    torch = require_torch()
+    for call in (lambda m: m.arange(m.tensor(3)), lambda m: m.arange(1, m.tensor(4)), lambda m: m.arange(m.tensor(3.0)),
+                 lambda m: m.arange(m.tensor(3, dtype=m.uint8))):
+        ours, theirs = call(tinygrad_rnn), call(torch)
+        assert (str(ours.dtype), ours.tolist()) == (str(theirs.dtype), theirs.tolist())  # (a 0-d int tensor was a float)

@@ -54,6 +54,11 @@ CALLS = {
     "zeros pin_memory string": lambda m, o: m.zeros(2, pin_memory="a"),
     "zeros_like preserve_format": lambda m, o: m.zeros_like(o, memory_format=m.preserve_format),
     "zeros_like memory_format string": lambda m, o: m.zeros_like(o, memory_format="a"),
+    "empty contiguous_format": lambda m, o: m.empty(2, 3, memory_format=m.contiguous_format).stride(),
+    "empty preserve_format": lambda m, o: m.empty(2, memory_format=m.preserve_format),
+    "empty channels_last of a matrix": lambda m, o: m.empty(2, 3, memory_format=m.channels_last),
+    "empty channels_last_3d 4-d": lambda m, o: m.empty(1, 2, 3, 4, memory_format=m.channels_last_3d),
+    "empty memory_format string": lambda m, o: m.empty(2, memory_format="a"),
     "empty_strided pin_memory": lambda m, o: m.empty_strided((2,), (1,), pin_memory=True),
     "new_zeros requires_grad": lambda m, o: o.new_zeros(2, requires_grad=True),
     "new_full requires_grad": lambda m, o: o.new_full((2,), 3.0, requires_grad=True),
@@ -117,6 +122,8 @@ def test_a_layout_or_memory_format_we_lack_is_named():
         tinygrad_rnn.zeros(2, layout=tinygrad_rnn.sparse_coo)
     with pytest.raises(NotImplementedError, match="channels_last"):
         tinygrad_rnn.ones(1, 2, 3, 4).contiguous(memory_format=tinygrad_rnn.channels_last)
+    with pytest.raises(NotImplementedError, match="channels_last"):
+        tinygrad_rnn.empty(1, 2, 3, 4, memory_format=tinygrad_rnn.channels_last)
 
 
 def test_layouts_pickle_as_themselves():

@@ -56,6 +56,9 @@ from .ops.compare import allclose, eq, equal, ge, gt, isclose, isfinite, isinf, 
 from .ops.decompositions import cholesky, svd
 from .ops.indexing import as_strided, as_strided_scatter, index_put
 from .ops.linalg import addmm, bmm, chain_matmul, dot, einsum, matmul, mm, mv, outer, tensordot
+from .ops.lu import lu_unpack
+from .ops.lu import torch_lu as lu
+from .ops.lu import torch_lu_solve as lu_solve
 from .ops.pointwise import (
     abs,
     acos,
@@ -195,21 +198,27 @@ from .random import (
 from .surface.functions import accepts_out as _accepts_out  # noqa: E402
 from .surface.functions import (
     conj,
+    conj_physical,
     detach,
     detach_,
     fill_,
     get_device,
     imag,
     is_complex,
+    is_conj,
     is_floating_point,
     is_inference,
+    is_neg,
     is_nonzero,
     is_same_size,
     is_signed,
+    is_storage,
     is_tensor,
     numel,
     real,
     resize_as_,
+    resolve_conj,
+    resolve_neg,
     scalar_tensor,
     zero_,
 )
@@ -324,7 +333,7 @@ from .nn.torch_functions import (  # noqa: E402
 from .random import get_rng_state, randint_like, set_rng_state  # noqa: E402
 from .serialization import load, save
 from .surface.dtype_info import can_cast, finfo, iinfo, promote_types, result_type  # noqa: E402
-from .surface.factories import asarray, empty_strided, frombuffer, logspace, range  # noqa: E402
+from .surface.factories import asarray, empty_permuted, empty_strided, frombuffer, logspace, range  # noqa: E402
 from .surface.histogram import histogram  # noqa: E402
 from .surface.poisson import binomial, poisson  # noqa: E402
 from .surface.print_options import set_printoptions  # noqa: E402
@@ -477,6 +486,8 @@ __all__ = [
     "channels_last",
     "channels_last_3d",
     "cholesky",
+    "cholesky_inverse",
+    "cholesky_solve",
     "chunk",
     "clamp",
     "clamp_",
@@ -496,6 +507,7 @@ __all__ = [
     "concat",
     "concatenate",
     "conj",
+    "conj_physical",
     "constant_pad_nd",
     "contiguous_format",
     "conv1d",
@@ -557,6 +569,7 @@ __all__ = [
     "embedding",
     "empty",
     "empty_like",
+    "empty_permuted",
     "empty_strided",
     "enable_grad",
     "eq",
@@ -618,6 +631,7 @@ __all__ = [
     "get_num_interop_threads",
     "get_num_threads",
     "get_rng_state",
+    "gradient",
     "greater",
     "greater_equal",
     "group_norm",
@@ -662,14 +676,17 @@ __all__ = [
     "is_anomaly_enabled",
     "is_autocast_enabled",
     "is_complex",
+    "is_conj",
     "is_deterministic_algorithms_warn_only_enabled",
     "is_floating_point",
     "is_grad_enabled",
     "is_inference",
     "is_inference_mode_enabled",
+    "is_neg",
     "is_nonzero",
     "is_same_size",
     "is_signed",
+    "is_storage",
     "is_tensor",
     "is_warn_always_enabled",
     "isclose",
@@ -726,6 +743,9 @@ __all__ = [
     "lstm",
     "lstm_cell",
     "lt",
+    "lu",
+    "lu_solve",
+    "lu_unpack",
     "manual_seed",
     "margin_ranking_loss",
     "masked_fill",
@@ -774,6 +794,7 @@ __all__ = [
     "nn",
     "no_grad",
     "nonzero",
+    "nonzero_static",
     "norm",
     "normal",
     "not_equal",
@@ -824,6 +845,8 @@ __all__ = [
     "repeat_interleave",
     "reshape",
     "resize_as_",
+    "resolve_conj",
+    "resolve_neg",
     "result_type",
     "return_types",
     "rms_norm",
@@ -932,6 +955,7 @@ __all__ = [
     "transpose_copy",
     "trapezoid",
     "trapz",
+    "triangular_solve",
     "tril",
     "tril_indices",
     "triplet_margin_loss",

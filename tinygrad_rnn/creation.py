@@ -19,7 +19,7 @@ from .core.tensor import Tensor
 from .core.views import check_inference_write
 from .determinism import uninitialized
 from .device import check_device, check_device_name
-from .layout import check_layout, check_memory_format, check_pin_memory
+from .layout import check_layout, check_memory_format, check_pin_memory, preserve_format
 from .range_values import arange_values, linspace_values
 
 
@@ -245,6 +245,7 @@ def tensor(data: Any, dtype: Any = None, device: Any = None, requires_grad: bool
 def as_tensor(data: Any, dtype: Any = None, device: Any = None) -> Tensor:
     """Like `tensor`, but shares memory with a Tensor or numpy array when the dtype already fits."""
     d = dtypes.as_dtype(dtype) if dtype is not None else None
+    check_device(device)  # (a shared array too: device='cuda' is torch's error, not ignored)
     if isinstance(data, Tensor):
         return data if d is None or d is data.dtype else data.to(d)
     if isinstance(data, np.ndarray) and (d is None or d.np == data.dtype):
@@ -409,8 +410,13 @@ def ones(*size: Any, dtype: Any = None, device: Any = None, requires_grad: bool 
 
 
 @factory
-def empty(*size: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False, **kw: Any) -> Tensor:
-    return _filled(UNINITIALIZED, _size(size, kw, "empty", device), dtype, requires_grad, device)
+def empty(*size: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False, memory_format: Any = None,
+          **kw: Any) -> Tensor:
+    shape = _size(size, kw, "empty", device)
+    if memory_format is preserve_format:  # there is nothing to preserve the format of
+        raise RuntimeError("unsupported memory format Preserve")
+    check_memory_format("empty", memory_format, len(shape))
+    return _filled(UNINITIALIZED, shape, dtype, requires_grad, device)
 
 
 @factory
@@ -480,7 +486,8 @@ def arange(start: Any = _MISSING, end: Any = _MISSING, step: Any = 1, *, dtype: 
             raise invalid_combination("arange", (start, end, step))
     given_dtype = None if dtype is None else dtypes.as_dtype(dtype)  # the parser's checks, then the device's,
     check_device(device)  # before the range is looked at
-    bounds = [float(v) if isinstance(v, Tensor) and v.dtype.is_floating_point else v for v in (start, end, step)]
+    bounds = [(float(v) if v.dtype.is_floating_point else int(v)) if isinstance(v, Tensor) else v  # a 0-d tensor: its number
+              for v in (start, end, step)]
     d = given_dtype or (dtypes.int64 if all(_is_int(v) or isinstance(v, bool) for v in bounds)
                         else dtypes.get_default_dtype())
     if d is dtypes.bool:

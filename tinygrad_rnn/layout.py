@@ -90,3 +90,41 @@ def check_pin_memory(fn: str, value: Any) -> None:
     if value:
         raise RuntimeError("pin_memory=True requires a CUDA or other accelerator backend; no pinned memory "
                            "allocator is available on this system.")
+
+
+def physical_dim_order(sizes: tuple, strides: tuple, row_major: bool, channels_last: bool) -> tuple[tuple, bool]:
+    """The dims from the outermost to the innermost in memory, as torch's `Tensor.dim_order` orders them,
+    and whether that order is ambiguous (two neighbours it cannot tell apart).
+
+    A row-major or channels-last tensor (but not both) takes its format's order. Otherwise an insertion
+    sort, innermost first, moves a dim outward past each one of smaller stride, leaves a dim with stride
+    0 where it stands, and puts the longer of two dims with equal strides outside."""
+    ndim = len(sizes)
+    if ndim <= 1:
+        return tuple(range(ndim)), False
+    if row_major != channels_last:
+        return (tuple(range(ndim)) if row_major else (0, *range(2, ndim), 1)), False
+
+    def covers(x: int, y: int) -> bool:  # torch's "x >= y" on sizes and strides, where 0 is the largest
+        return y == 0 or (x != 0 and (x >= y or x % y == 0))
+
+    def outside(a: int, b: int) -> int:
+        """1 if dim a lies outside dim b, -1 if inside, 0 if the strides cannot tell."""
+        if strides[a] == 0 or strides[b] == 0:
+            return 0
+        if strides[a] == strides[b]:
+            return 0 if covers(sizes[b], sizes[a]) else 1
+        return -1 if covers(strides[b], strides[a]) else 1
+
+    inner_first = list(reversed(range(ndim)))
+    for i in range(1, ndim):
+        moving = i
+        for j in reversed(range(i)):
+            order = outside(inner_first[j], inner_first[moving])
+            if order > 0:
+                inner_first[j], inner_first[moving] = inner_first[moving], inner_first[j]
+                moving = j
+            elif order < 0:
+                break
+    ambiguous = any(outside(a, b) != -1 for a, b in zip(inner_first, inner_first[1:]))
+    return tuple(reversed(inner_first)), ambiguous

@@ -20,7 +20,7 @@ NAMESPACES = [
 
 
 # Package modules that are machinery, not torch's namespace: never listed in __all__.
-INTERNAL = {"argcheck", "atomic_file", "backend", "core", "creation", "import_alias", "kernels", "ops", "surface",
+INTERNAL = {"argcheck", "atomic_file", "backend", "core", "creation", "import_alias", "kernels", "ops", "range_values", "surface",
             "threads"}
 
 

@@ -154,3 +154,49 @@ def test_errors_are_torchs():
     assert issubclass(tinygrad_rnn.linalg.LinAlgError, RuntimeError)
     with pytest.raises(tinygrad_rnn.linalg.LinAlgError):
         tinygrad_rnn.linalg.inv(tinygrad_rnn.tensor(singular))
+
+
+def test_linalg_diagonal_takes_each_matrix_diagonal_by_default():
+    x = RNG.standard_normal((2, 3, 4))
+    check_parity(lambda m, a: m.linalg.diagonal(a), [x])
+    check_parity(lambda m, a: m.linalg.diagonal(a, offset=-1, dim1=0, dim2=2), [x])
+
+
+def _docstring_solves(m):
+    """torch's docstring examples of linalg.solve_triangular, in float32: is A @ X close to B?"""
+    m.manual_seed(0)
+    A, B = m.randn(3, 3).triu_(), m.randn(3, 4)
+    upper = m.allclose(A @ m.linalg.solve_triangular(A, B, upper=True), B)
+    A, B = m.randn(2, 3, 3).tril_(), m.randn(2, 3, 4)
+    lower = m.allclose(A @ m.linalg.solve_triangular(A, B, upper=False), B)
+    A, B = m.randn(2, 4, 4).tril_(), m.randn(2, 3, 4)
+    right = m.allclose(m.linalg.solve_triangular(A, B, upper=False, left=False) @ A, B)
+    return upper, lower, right
+
+
+def test_solve_triangular_substitutes_as_lapack_and_is_as_accurate_as_torch():
+    assert _docstring_solves(tinygrad_rnn) == _docstring_solves(require_torch()) == (True, True, True)
+
+
+def _lstsq_reports(m):
+    """What each LAPACK driver reports beside the solution: residuals, rank, singular values."""
+    rng = np.random.default_rng(0)
+    seen = []
+    tall, wide, b = (m.tensor(rng.standard_normal(s)) for s in ((5, 3), (3, 5), (5, 2)))
+    for driver in ("gelsy", "gelsd", "gelss", "gels", None):
+        r = m.linalg.lstsq(tall, b, driver=driver)
+        seen.append((r.residuals.numpy().round(8).tolist(), r.rank.tolist(), str(r.rank.dtype),
+                     r.singular_values.numpy().round(8).tolist()))
+    r = m.linalg.lstsq(wide, b[:3], driver="gelsd")
+    seen.append((r.residuals.tolist(), r.rank.tolist()))
+    r = m.linalg.lstsq(m.ones(5, 3, dtype=m.float64), b, driver="gelsd")  # rank deficient: no residuals
+    seen.append((r.residuals.tolist(), r.rank.tolist()))
+    x = m.tensor(rng.standard_normal((5, 3)), requires_grad=True)
+    r = m.linalg.lstsq(x, b, driver="gelsd")
+    seen.append((r.residuals.grad_fn.name(), np.round(m.autograd.grad(r.residuals.sum(), x)[0].numpy(), 8).tolist()))
+    return seen
+
+
+def test_lstsq_drivers_report_as_torchs():
+    assert _lstsq_reports(tinygrad_rnn) == _lstsq_reports(require_torch())
+    check_error(lambda m: m.linalg.lstsq(m.ones(2, 2), m.ones(2, 1), driver="foo"))

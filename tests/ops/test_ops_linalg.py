@@ -1,4 +1,6 @@
 """matmul in every rank case torch supports, plus einsum, outer and addmm, against torch."""
+import warnings
+
 import numpy as np
 import pytest
 from helpers import check_error, check_finite_differences, check_parity, require_torch
@@ -103,3 +105,39 @@ def test_linear_bias_gradient_is_torchs_bit_for_bit(shape, dtype):
         layer(m.tensor(x)).backward(m.tensor(g))
         grads.append(layer.bias.grad.numpy())
     np.testing.assert_array_equal(*grads)
+
+
+@pytest.mark.parametrize("dims", [2, 1, ([2], [1]), ([-1], [0]), ([0, 2], [0, 1])])
+def test_tensordot_mismatch_names_the_dims_as_given(dims):
+    check_error(lambda m: m.tensordot(m.ones(3, 4, 5), m.ones(4, 3, 2), dims=dims))  # dims=2: "in dim -1"
+
+
+@pytest.mark.parametrize("call", [
+    lambda m: m.triangular_solve(m.ones(3), m.eye(3)), lambda m: m.triangular_solve(m.ones(3, 2), m.ones(2, 2)),
+    lambda m: m.triangular_solve(m.ones(3, 2), m.eye(3, dtype=m.float64)),
+    lambda m: m.triangular_solve(m.ones(3, 2, dtype=m.int64), m.eye(3, dtype=m.int64)),
+])
+def test_triangular_solve_errors_as_torch(call):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # (its deprecation)
+        check_error(call)
+
+
+def _triangular_solve(m):
+    a = m.tensor([[2.0, 1.0, -1.0], [5.0, 3.0, 0.5], [7.0, 8.0, 4.0]], dtype=m.float64)
+    b = m.tensor([[1.0], [2.0], [3.0]], dtype=m.float64)
+    m.set_warn_always(True)  # (a once-a-process warning)
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            solved = m.triangular_solve(b, a, upper=False, transpose=True)
+    finally:
+        m.set_warn_always(False)
+    named = type(solved).__name__, len(solved), solved.cloned_coefficient.tolist(), solved[0].tolist() == solved.solution.tolist()
+    return named, solved.solution.tolist(), str(caught[0].message).split(".")[0]
+
+
+def test_triangular_solve_reads_one_triangle_and_returns_a_copy_as_torch():
+    ours, theirs = _triangular_solve(tinygrad_rnn), _triangular_solve(require_torch())
+    assert ours[0] == theirs[0] and ours[2] == theirs[2]
+    np.testing.assert_allclose(ours[1], theirs[1], rtol=1e-12)

@@ -2,7 +2,9 @@
 NaN, infinities, zeros, ties, integer inputs, and torch's errors."""
 import numpy as np
 import pytest
-from helpers import check_error, check_parity
+from helpers import check_error, check_parity, require_torch
+
+import tinygrad_rnn
 
 NAN, INF = float("nan"), float("inf")
 
@@ -81,3 +83,56 @@ def test_errors_of_torch():
 
 def test_heaviside_has_no_derivative():
     check_error(lambda m: m.heaviside(m.tensor([1.0, 0.0], requires_grad=True), m.tensor([0.5])).sum().backward())
+
+
+
+@pytest.mark.parametrize("dtype", ["float64", "float32", "float16"])
+def test_remainder_zero_keeps_the_dividends_sign_as_torchs_kernel(dtype):
+    torch = require_torch()
+    values = np.array([-3.0, -2.0, -1.5, -0.0, 0.0, 2.0, 3.0, INF, -INF, NAN, 7.5, -1e-3])
+    a, b = np.meshgrid(values, values)
+    ours, theirs = (m.remainder(m.tensor(a).to(getattr(m, dtype)), m.tensor(b).to(getattr(m, dtype))).double().numpy()
+                    for m in (tinygrad_rnn, torch))
+    assert np.array_equal(ours, theirs, equal_nan=True)
+    numbers = ~np.isnan(theirs)
+    assert np.array_equal(np.signbit(ours[numbers]), np.signbit(theirs[numbers]))  # torch.remainder(-2., 2) is -0.
+
+
+def _remainder_signs(m):
+    x = m.tensor([-2.0, 3.0, -4.0])
+    results = [m.remainder(x, 2), x % 2, m.remainder(-2.0, m.tensor([2.0, -1.5])), x.clone().remainder_(2),
+               m.remainder(m.tensor([1, 2, 3]), -1.5)]
+    return [np.signbit(t.numpy()).tolist() for t in results]
+
+
+def test_remainder_of_a_number_and_the_operator_forms_keep_the_zeros_sign():
+    assert _remainder_signs(tinygrad_rnn) == _remainder_signs(require_torch())
+
+
+def test_where_of_two_numbers_has_torchs_result_dtype():
+    torch = require_torch()
+    for first, second in ((1.0, 0.0), (1, 0), (1, 0.5), (True, False), (True, 2), (np.int32(1), 0)):
+        ours, theirs = (m.where(m.tensor([True, False]), first, second) for m in (tinygrad_rnn, torch))
+        assert str(ours.dtype) == str(theirs.dtype), (first, second)  # (1.0, 0.0): float32, not numpy's float64
+        assert ours.tolist() == theirs.tolist()
+
+
+@pytest.mark.parametrize("call", [
+    lambda m: m.hypot(m.ones(2), 2), lambda m: m.ones(2).hypot(2), lambda m: m.ones(2).hypot_(2),
+    lambda m: m.hypot(m.ones(2), other=2), lambda m: m.igamma(m.ones(2), 2.0), lambda m: m.ones(2).igammac_(2.0),
+    lambda m: m.gcd(m.tensor([4]), 2), lambda m: m.tensor([4]).lcm_(2), lambda m: m.gcd_(m.tensor([4]), 2),
+    lambda m: m.ldexp(m.ones(2), 2), lambda m: m.ldexp(2.0, m.ones(2)), lambda m: m.ones(2).nextafter(2.0),
+    lambda m: m.ones(2).atan2(2.0), lambda m: m.ones(2).atan2_(2.0), lambda m: m.ones(2).fmax(2.0),
+    lambda m: m.fmin(2.0, m.ones(2)), lambda m: m.logaddexp(2.0, m.ones(2)), lambda m: m.ones(2).logaddexp2(2.0),
+    lambda m: m.logical_and(2, m.ones(2)), lambda m: m.ones(2).logical_xor(1),
+])
+def test_tensor_only_operands_given_a_number_raise_torchs_type_error(call):
+    check_error(call)  # (was an AttributeError from deep inside, or a result torch never gives)
+
+
+@pytest.mark.parametrize("other", [4, 4.0, True])
+def test_xlog1py_of_an_integer_tensor_and_a_number_is_the_default_float(other):
+    torch = require_torch()
+    ours, theirs = (m.special.xlog1py(m.tensor([1, 2, 3]), other) for m in (tinygrad_rnn, torch))
+    assert str(ours.dtype) == str(theirs.dtype)  # float32: numpy's log1p(4.0) alone is a float64
+    assert np.allclose(ours.numpy(), theirs.numpy(), rtol=1e-6)

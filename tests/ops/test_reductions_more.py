@@ -176,3 +176,40 @@ RENORM_ERRORS = [lambda m: m.tensor([1.0, 2.0]).renorm(2, 0, 1.0), lambda m: m.t
 @pytest.mark.parametrize("call", RENORM_ERRORS)
 def test_renorm_refuses_a_vector_and_a_negative_maxnorm_as_torch(call):
     check_error(call)
+
+
+def _gradients(m):
+    """torch.gradient's results, bit for bit, and its errors: even spacings, coordinates, both edge orders."""
+    rng = np.random.default_rng(3)
+    seen = []
+    for dtype in (np.float32, np.float64):
+        x = m.tensor(rng.standard_normal((3, 5)).astype(dtype))
+        rows, cols = m.tensor(np.array([0.0, 1.3, 3.1], dtype)), m.tensor(np.array([-2.0, -1.0, 1.0, 4.0, 4.5], dtype))
+        for kw in ({}, {"spacing": 3}, {"edge_order": 2}, {"spacing": [3.0, 2.0]}, {"spacing": (rows, cols)},
+                   {"spacing": (rows, cols), "edge_order": 2}, {"dim": -1, "spacing": (cols,)}, {"spacing": m.tensor(2.0)},
+                   {"dim": 0, "spacing": (m.tensor([0, 2, 3]),)}):
+            seen.append([(str(t.dtype), t.numpy().tobytes()) for t in m.gradient(x, **kw)])
+    seen.append([(str(t.dtype), t.tolist()) for t in m.gradient(m.tensor([[1, 2, 4, 8], [10, 20, 40, 80]]))])
+    for call in (lambda: m.gradient(m.tensor([1.0])), lambda: m.gradient(m.tensor(1.0)), lambda: m.gradient(x, edge_order=3),
+                 lambda: m.gradient(m.ones(3), spacing=[1.0, 2.0]), lambda: m.gradient(x, dim=1, spacing=[1.0, 2.0]),
+                 lambda: m.gradient(x, spacing=[m.tensor(2.0), m.tensor(1.0)]), lambda: m.gradient(m.ones(2, 3), edge_order=2),
+                 lambda: m.gradient(m.tensor(2.5), dim=-1), lambda: m.gradient(m.tensor(2.5), dim=(0,))):
+        try:
+            seen.append(repr(call()))
+        except (RuntimeError, IndexError) as error:
+            seen.append(f"{type(error).__name__}: {error}")
+    return seen
+
+
+def test_gradient_matches_torch_bit_for_bit():
+    assert _gradients(tinygrad_rnn) == _gradients(require_torch())
+
+
+def test_nansum_with_a_dtype_converts_each_element_and_sums_in_it():
+    torch = require_torch()
+    for call in (lambda m: m.nansum(m.tensor([[1.5, float("nan"), 0.0], [3.25, 0.5, -0.75]]), dtype=m.int32),
+                 lambda m: m.tensor([[1.5, float("nan")], [3.25, 0.5]]).nansum(1, dtype=m.int32),
+                 lambda m: m.nansum(m.tensor([1.7, 2.6]), dtype=m.int32), lambda m: m.nansum(m.tensor([3, 4]), dtype=m.int32),
+                 lambda m: m.nansum(m.tensor([True, True]), dtype=m.uint8)):
+        ours, theirs = call(tinygrad_rnn), call(torch)
+        assert (str(ours.dtype), ours.tolist()) == (str(theirs.dtype), theirs.tolist())  # int32, not int64

@@ -307,3 +307,38 @@ def test_cat_and_stack_name_a_non_tensor_element_as_torch(element):
     """torch names a compiled type with its module (numpy.ndarray), a Python class alone (Fraction)."""
     check_error(lambda m: m.cat([m.ones(1), element]))
     check_error(lambda m: m.stack((m.ones(1), element)))
+
+
+def _dim_orders(m):
+    """dim_order of permuted, sliced and expanded tensors, with each ambiguity_check (or its error)."""
+    seen = []
+    for shape in [(2, 3, 5, 7), (1, 2, 3, 4), (2, 3, 1, 1), (3, 3, 3, 3)]:
+        x = m.empty(shape)
+        for view in (x, x.transpose(1, 2), x.permute(3, 1, 0, 2), x.permute(0, 2, 3, 1)[:, ::2], x.sum(1, keepdim=True)):
+            for check in (False, True, [m.contiguous_format, m.channels_last], [m.channels_last], "ILLEGAL", [1]):
+                try:
+                    seen.append(view.dim_order(ambiguity_check=check))
+                except (RuntimeError, TypeError) as error:
+                    seen.append((type(error).__name__, str(error)))
+    seen += [m.tensor(1.0).dim_order(), m.ones(3).dim_order(), m.ones(3, 1).expand(3, 4).dim_order()]
+    return seen
+
+
+def test_dim_order_follows_torchs_stride_sort_and_ambiguity_checks():
+    assert _dim_orders(tinygrad_rnn) == _dim_orders(require_torch())  # (1, 2, 3, 4) with a check: ambiguous
+
+
+@pytest.mark.parametrize("call", [
+    lambda m: m.nonzero_static(m.tensor([[1, 0], [3, 2]]), size=4), lambda m: m.tensor([[1, 0], [3, 2]]).nonzero_static(size=1),
+    lambda m: m.nonzero_static(m.tensor([[1.0, 0.0]]), size=3, fill_value=7), lambda m: m.nonzero_static(m.tensor(5.0), size=2),
+    lambda m: m.nonzero_static(m.tensor([True, False]), size=0),
+])
+def test_nonzero_static_pads_or_cuts_to_size_as_torch(call):
+    torch = require_torch()
+    ours, theirs = call(tinygrad_rnn), call(torch)
+    assert str(ours.dtype) == str(theirs.dtype) and ours.tolist() == theirs.tolist() and ours.shape == theirs.shape
+
+
+def test_nonzero_static_errors_as_torch():
+    check_error(lambda m: m.nonzero_static(m.ones(2), size=-1))
+    check_error(lambda m: m.nonzero_static(m.ones(2), size=2.0))

@@ -156,3 +156,22 @@ def test_incomplete_gamma_matches_torch_and_differentiates_in_x():
 def test_lgamma_of_minus_infinity_is_infinity_as_torch():
     """math.floor(-inf) raised an OverflowError before the pole test could say it is no pole."""
     check_parity(lambda m, t: m.lgamma(t), [np.array([-np.inf, np.inf, 0.0, -2.0, -2.5])], requires_grad=[False])
+
+
+def _polynomial_dtypes(m):
+    seen = []
+    for x in (m.tensor([0.5, 1.0]), m.tensor([1, 2]), m.tensor([0.5], dtype=m.float64), m.tensor(True)):
+        for n in (2, 2.5, m.tensor(2), m.tensor(2.0, dtype=m.float64), m.tensor([2.0, 3.0], dtype=m.float64)):
+            seen.append(str(m.special.legendre_polynomial_p(x, n).dtype))
+    return seen
+
+
+def test_polynomial_of_a_tensor_and_a_float_degree_keeps_torchs_result_dtype():
+    assert _polynomial_dtypes(tinygrad_rnn) == _polynomial_dtypes(require_torch())  # (x, 2.5): float32, not float64
+
+
+def test_float32_sinc_rounds_pi_x_in_float32_as_torch():
+    torch = require_torch()
+    x = np.concatenate([np.arange(-20, 20, 0.5, dtype=np.float32), np.float32([1e-20, -3.7, 12.25])])
+    ours, theirs = tinygrad_rnn.sinc(tinygrad_rnn.tensor(x)).numpy(), torch.sinc(torch.tensor(x)).numpy()
+    assert np.array_equal(ours.view(np.int32), theirs.view(np.int32))  # sinc(-2.) is a tiny positive number, not -0.

@@ -69,9 +69,38 @@ def test_asarray_values_and_sharing():
     assert tinygrad_rnn.asarray([1.0], requires_grad=True).requires_grad
 
 
+def _asarray_autograd(m):
+    """What asarray gives for a tensor with history (b = a + 2) under each requires_grad and copy."""
+    a = m.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    b = a + 2
+    seen = []
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        for kw in ({}, {"requires_grad": False}, {"requires_grad": True}, {"copy": True},
+                   {"dtype": m.float64, "requires_grad": False}, {"copy": True, "requires_grad": False}):
+            c = m.asarray(b, **kw)
+            seen.append((c.grad_fn and c.grad_fn.name(), c.requires_grad, c is b, c.is_leaf, c.tolist()))
+    seen.append([str(w.message).split(".")[0] for w in caught])  # the changed default, when unspecified
+    leaf = m.tensor([1.0, 2.0], requires_grad=True)
+    seen.append((m.asarray(leaf, requires_grad=False) is leaf, leaf.requires_grad))  # switched off in place
+    return seen
+
+
+def test_asarray_requires_grad_false_detaches_and_unspecified_keeps_history():
+    torch = require_torch()
+    for m in (tinygrad_rnn, torch):
+        m.set_warn_always(True)  # the warning is given once a process; always, for the count to be comparable
+    try:
+        assert _asarray_autograd(tinygrad_rnn) == _asarray_autograd(torch)
+    finally:
+        for m in (tinygrad_rnn, torch):
+            m.set_warn_always(False)
+
+
 @pytest.mark.parametrize("call", [
     lambda m: m.asarray(m.ones(2), dtype=m.float64, copy=False), lambda m: m.asarray([1, 2], copy=False),
     lambda m: m.asarray(np.ones(2), dtype=m.float32, copy=False),
+    lambda m: m.asarray(m.ones(2, dtype=m.int64), requires_grad=True), lambda m: m.asarray([1, 2], requires_grad=True),
 ])
 def test_asarray_errors(call):
     check_error(call)
@@ -122,3 +151,22 @@ def test_python_types_as_dtype_read_as_torch(make):
     """torch's parser reads Python's float type as float64 (not the default dtype), int as int64, bool as bool."""
     torch = require_torch()
     assert str(make(tinygrad_rnn).dtype) == str(make(torch).dtype)
+
+
+def _permuted(m):
+    made = [m.empty_permuted((2, 3, 5, 7), order) for order in ((0, 1, 2, 3), (0, 2, 3, 1), (3, 2, 1, 0))]
+    seen = [(t.stride(), t.shape, t.is_contiguous(), t.dim_order()) for t in made]
+    t = m.empty_permuted((2, 3), (1, 0), dtype=m.float64, requires_grad=True)
+    return seen + [(t.stride(), str(t.dtype), t.requires_grad, t.is_leaf)]
+
+
+def test_empty_permuted_lays_dims_out_in_the_given_order():
+    assert _permuted(tinygrad_rnn) == _permuted(require_torch())
+
+
+@pytest.mark.parametrize("call", [
+    lambda m: m.empty_permuted((2, 3), (0, 0)), lambda m: m.empty_permuted((2, 3), (0,)),
+    lambda m: m.empty_permuted((2, 3), (0, 2)), lambda m: m.empty_permuted((2, -1), (1, 0)),
+])
+def test_empty_permuted_errors(call):
+    check_error(call)

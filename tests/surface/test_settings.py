@@ -126,3 +126,27 @@ def test_set_default_tensor_type_errors(t, restore):
 ])
 def test_errors(call, restore):
     check_error(call)
+
+
+@pytest.mark.parametrize("call", [
+    lambda m: m.zeros(2, 3).put_(m.tensor([1, 3]), m.tensor([9.0, 10.0])),
+    lambda m: m.zeros(2, 3).put(m.tensor([1, 3]), m.tensor([9.0, 10.0])),
+    lambda m: m.zeros(2, 3).put_(m.tensor([1, 30]), m.tensor([9.0])),  # the alert comes before the checks
+])
+def test_put_without_accumulate_alerts_under_deterministic_algorithms(call, restore):
+    for m in (tinygrad_rnn, restore):
+        m.use_deterministic_algorithms(True)
+    check_error(call)
+
+
+def _put_warned(m):
+    m.use_deterministic_algorithms(True, warn_only=True)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        written = m.zeros(4).put_(m.tensor([1]), m.tensor([9.0])).tolist()
+        added = m.zeros(4).put_(m.tensor([1, 1]), m.tensor([9.0, 1.0]), accumulate=True).tolist()
+    return written, added, [str(w.message).split(" (Triggered")[0] for w in caught]
+
+
+def test_put_warns_with_warn_only_and_accumulate_is_deterministic(restore):
+    assert _put_warned(tinygrad_rnn) == _put_warned(restore)

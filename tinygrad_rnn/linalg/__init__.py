@@ -19,6 +19,7 @@ from ..core.function import rename
 from ..core.tensor import Tensor
 from ..ops import reduce as _reduce
 from ..ops.decompositions import (
+    SolveTriangular,
     _LinAlgError,
     check_float,
     det,
@@ -37,7 +38,9 @@ from ..ops.decompositions import linalg_slogdet as slogdet
 from ..ops.decompositions import linalg_svd as svd
 from ..ops.linalg import linalg_cross as cross
 from ..ops.linalg import matmul, matrix_power
+from ..ops.lu import lu, lu_factor, lu_factor_ex, lu_solve
 from ..ops.shape import cat, tril, triu
+from ..ops.shape import diagonal as _diagonal
 
 LinAlgError = _LinAlgError
 
@@ -62,7 +65,7 @@ def solve_triangular(A: Tensor, B: Tensor, *, upper: bool, left: bool = True, un
     triangle = triu(A, 1 if unitriangular else 0) if upper else tril(A, -1 if unitriangular else 0)
     if unitriangular:
         triangle = triangle + Tensor._make(np.eye(A.shape[-1], dtype=A._data.dtype))
-    return rename(solve(triangle, B), "LinalgSolveTriangularBackward0")
+    return rename(SolveTriangular.apply(triangle, B, upper), "LinalgSolveTriangularBackward0")
 
 
 def vector_norm(x: Tensor, ord: Any = 2, dim: Any = None, keepdim: bool = False, *, dtype: Any = None) -> Tensor:
@@ -160,15 +163,22 @@ def vander(x: Tensor, *, N: int | None = None) -> Tensor:
 
 
 def lstsq(A: Tensor, B: Tensor, rcond: Any = None, *, driver: str | None = None) -> Any:
-    """The least-squares solution X of A X = B (by the pseudo-inverse), with torch's default driver's
-    empty residuals and singular values, and the rank."""
-    if driver not in (None, "gelsy"):
-        raise NotImplementedError(f"linalg.lstsq: driver={driver!r} is not supported here (only 'gelsy')")
+    """The least-squares solution X of A X = B (by the pseudo-inverse), and what torch's LAPACK driver
+    reports beside it: the rank (not 'gels'), the singular values ('gelsd', 'gelss'), and the squared
+    residuals of each column when A is tall and of full rank (not 'gelsy', the default); else empty."""
+    if driver not in (None, "gels", "gelsy", "gelsd", "gelss"):
+        raise RuntimeError("torch.linalg.lstsq: parameter `driver` should be one of (gels, gelsy, gelsd, gelss)")
     vector = B.ndim == A.ndim - 1
     b = B.unsqueeze(-1) if vector else B
     X = rename(matmul(pinv(A, rtol=rcond), b), "LinalgLstsqBackward0")
     empty = Tensor._make(np.empty((0,), dtype=A._data.dtype))
-    return return_types.linalg_lstsq(X.squeeze(-1) if vector else X, empty, matrix_rank(A), empty)
+    rank = matrix_rank(A) if driver != "gels" else Tensor._make(np.empty((0,), dtype=np.int64))
+    singular_values = svdvals(A).detach() if driver in ("gelsd", "gelss") else empty
+    residuals = empty
+    m, n = A.shape[-2:]
+    if driver not in (None, "gelsy") and m > n and (driver == "gels" or bool((rank == n).all())):
+        residuals = rename(((matmul(A, X) - b) ** 2).sum(-2), "LinalgLstsqBackward0")
+    return return_types.linalg_lstsq(X.squeeze(-1) if vector else X, residuals, rank, singular_values)
 
 
 def tensorinv(A: Tensor, ind: int = 2) -> Tensor:
@@ -189,9 +199,14 @@ def tensorsolve(A: Tensor, B: Tensor, dims: Any = None) -> Tensor:
     return X.reshape(tuple(rest))
 
 
+def diagonal(A: Tensor, *, offset: int = 0, dim1: int = -2, dim2: int = -1) -> Tensor:
+    """torch.diagonal, by default of each matrix of a batch (its last two dims): a view."""
+    return _diagonal(A, offset, dim1, dim2)
+
+
 __all__ = [
-    "LinAlgError", "cholesky", "cholesky_ex", "cond", "cross", "det", "eigh", "eigvalsh", "inv", "inv_ex",
-    "lstsq", "matmul", "matrix_exp", "matrix_norm", "matrix_power", "matrix_rank", "multi_dot", "norm", "pinv", "qr",
+    "LinAlgError", "cholesky", "cholesky_ex", "cond", "cross", "det", "diagonal", "eigh", "eigvalsh", "inv", "inv_ex",
+    "lstsq", "lu", "lu_factor", "lu_factor_ex", "lu_solve", "matmul", "matrix_exp", "matrix_norm", "matrix_power", "matrix_rank", "multi_dot", "norm", "pinv", "qr",
     "slogdet", "solve", "solve_ex", "solve_triangular", "svd", "svdvals", "tensorinv", "tensorsolve", "vander",
     "vecdot", "vector_norm",
 ]

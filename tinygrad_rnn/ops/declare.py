@@ -73,10 +73,12 @@ class OpDecl:
     renumber_method_errors: bool = False
     inplace_function: bool = False  # torch also has the in-place variant as a function: torch.exp_(t)
     # For an op defined on part of its inputs' space, or whose result is unique only up to a choice:
-    # the op database calls fn(checked_on(x), ...) for the first input x, and compares checked_as(result),
-    # alike for ours and torch's (cholesky reads a symmetric matrix; svd's vectors have a free sign).
+    # the op database calls fn(checked_on(x), ...) for the first input x (or the input numbered
+    # `checked_input`), and compares checked_as(result), alike for ours and torch's (cholesky reads a
+    # symmetric matrix; cholesky_solve's second input one triangle; svd's vectors have a free sign).
     checked_on: Callable[[Any], Any] | None = None
     checked_as: Callable[[Any], Any] | None = None
+    checked_input: int = 0
 
 
 DECLARED: dict[str, OpDecl] = {}  # by name, in the order the op modules declare them
@@ -86,8 +88,8 @@ def op(*, samples: SampleMaker, method: bool = True, inplace: bool | str = False
        aliases: tuple[str, ...] = (), twice_differentiable: bool = True, differentiable: bool = True,
        function: bool = True, varargs_method: bool = False, inplace_names: dict | None = None,
        renumber_method_errors: bool = False, inplace_function: bool = False,
-       checked_on: Callable[[Any], Any] | None = None, checked_as: Callable[[Any], Any] | None = None
-       ) -> Callable[[F], F]:
+       checked_on: Callable[[Any], Any] | None = None, checked_as: Callable[[Any], Any] | None = None,
+       checked_input: int = 0) -> Callable[[F], F]:
     """Declare the decorated function as the public op `torch.<its name>` (see module docstring)."""
 
     def declare(fn: F) -> F:
@@ -96,7 +98,7 @@ def op(*, samples: SampleMaker, method: bool = True, inplace: bool | str = False
         DECLARED[fn.__name__] = OpDecl(fn.__name__, fn, fn.__module__, samples, method, inplace, out,
                                        tuple(aliases), twice_differentiable, differentiable, function,
                                        varargs_method, dict(inplace_names or {}), renumber_method_errors,
-                                       inplace_function, checked_on, checked_as)
+                                       inplace_function, checked_on, checked_as, checked_input)
         return fn
 
     return declare

@@ -16,7 +16,8 @@ from ..core.tensor import Tensor
 from .declare import Sample, op
 from .linalg import matmul
 from .pointwise import where
-from .shape import cat, tril
+from .shape import cat, tril, triu
+from .warn_once import warn_once
 
 
 class _LinAlgError(RuntimeError):
@@ -225,6 +226,53 @@ def solve(A: Tensor, B: Tensor, *, left: bool = True) -> Tensor:
     return x.squeeze(-1) if vector else x
 
 
+def substitute(triangle: np.ndarray, b: np.ndarray, upper: bool) -> np.ndarray:
+    """X with triangle @ X = b by back (upper) or forward (lower) substitution, a row at a time:
+    x_i = (b_i - sum_j t_ij x_j) / t_ii, reading only the triangle, as LAPACK's trsm does (a general
+    solve would leave a residual many times larger). Batches broadcast."""
+    n = triangle.shape[-1]
+    batch = np.broadcast_shapes(triangle.shape[:-2], b.shape[:-2])
+    t = np.broadcast_to(triangle, batch + triangle.shape[-2:])
+    x = np.array(np.broadcast_to(b, batch + b.shape[-2:]), dtype=np.result_type(triangle, b))
+    with np.errstate(all="ignore"):  # a zero on the diagonal gives inf and nan, as torch's
+        for i in (range(n - 1, -1, -1) if upper else range(n)):
+            known = slice(i + 1, n) if upper else slice(0, i)
+            x[..., i, :] -= np.einsum("...j,...jk->...k", t[..., i, known], x[..., known, :])
+            x[..., i, :] /= t[..., i, i, None]
+    return x
+
+
+class SolveTriangular(Function):
+    """X with T X = B for a triangular T (its upper or lower triangle; the rest is never read, and gets no
+    gradient): gB = T^-T g (the other triangle's solve), gT = -gB X^T on T's triangle."""
+
+    @staticmethod
+    def forward(ctx, t, b, upper):
+        x = Tensor._make(substitute(t._data, b._data, upper))
+        ctx.upper = upper
+        ctx.save_for_backward(t, x)
+        return x
+
+    @staticmethod
+    def _triangle(ctx, m: Tensor) -> Tensor:
+        return triu(m) if ctx.upper else tril(m)
+
+    @staticmethod
+    def backward(ctx, g):
+        t, x = ctx.saved_tensors
+        g_b = SolveTriangular.apply(_mT(t), g, not ctx.upper)
+        g_t = -SolveTriangular._triangle(ctx, matmul(g_b, _mT(x))) if ctx.needs_input_grad[0] else None
+        return g_t, g_b, None
+
+    @staticmethod
+    def jvp(ctx, t_t, t_b, _):  # dX = T^-1 (dB - dT X), dT on T's triangle
+        t, x = ctx.saved_tensors
+        rhs = t_b if t_b is not None else x * 0
+        if t_t is not None:
+            rhs = rhs - matmul(SolveTriangular._triangle(ctx, t_t), x)
+        return SolveTriangular.apply(t, rhs, ctx.upper)
+
+
 # ------------------------------------------------------------------ factorizations
 
 
@@ -291,6 +339,170 @@ def cholesky(input: Tensor, upper: bool = False) -> Tensor:
     check_square(input, "cholesky")
     y = Cholesky.apply(input, "linalg.cholesky")
     return rename(_mT(y) if upper else y, "CholeskyBackward0")  # torch computes U itself: one node either way
+
+
+class CholeskySolve(Function):
+    """X with A X = B for A = L L^T (or U^T U with upper), given the factor: two triangular solves that
+    read only the factor's triangle. torch's gradient for the factor is not so restricted: with
+    gB = A^-1 g and C = gB X^T + X gB^T it is -C L (or -U C), a full matrix; we return the same."""
+
+    @staticmethod
+    def forward(ctx, b, factor, upper):
+        lower = np.swapaxes(np.triu(factor._data), -1, -2) if upper else np.tril(factor._data)
+        batch = np.broadcast_shapes(b.shape[:-2], factor.shape[:-2])
+        lower = np.broadcast_to(lower, batch + factor.shape[-2:])
+        x = Tensor._make(substitute(np.swapaxes(lower, -1, -2), substitute(lower, b._data, False), True))
+        ctx.upper = upper
+        ctx.save_for_backward(factor, x)
+        return x
+
+    @staticmethod
+    def backward(ctx, g):
+        factor, x = ctx.saved_tensors
+        g_b = CholeskySolve.apply(g, factor, ctx.upper)
+        if not ctx.needs_input_grad[1]:
+            return g_b, None, None
+        common = matmul(g_b, _mT(x))
+        common = common + _mT(common)
+        return g_b, -(matmul(factor, common) if ctx.upper else matmul(common, factor)), None
+
+    @staticmethod
+    def jvp(ctx, t_b, t_factor, _):  # dX = A^-1 (dB - dA X), dA = dK + dK^T, dK = dL L^T (or dU^T U), as torch
+        factor, x = ctx.saved_tensors
+        rhs = t_b if t_b is not None else x * 0
+        if t_factor is not None:
+            rhs = rhs - matmul(_factor_tangent(factor, t_factor, ctx.upper), x)
+        return CholeskySolve.apply(rhs, factor, ctx.upper)
+
+
+def _factor_tangent(factor: Tensor, t_factor: Tensor, upper: bool) -> Tensor:
+    """dA for A = L L^T (or U^T U) when the factor moves by t_factor (torch uses the whole factor here too)."""
+    d_k = matmul(_mT(t_factor), factor) if upper else matmul(t_factor, _mT(factor))
+    return d_k + _mT(d_k)
+
+
+def _check_cholesky_solve(b: Tensor, factor: Tensor) -> None:
+    for name, x in (("b", b), ("u", factor)):
+        if x.ndim < 2:
+            raise RuntimeError(f"{name} should have at least 2 dimensions, but has {x.ndim} dimensions instead")
+    if b.dtype is not factor.dtype:
+        raise RuntimeError(f"Expected b and A to have the same dtype, but found b of type {b.dtype._legacy} and A of "
+                           f"type {factor.dtype._legacy} instead.")
+    if not b.dtype.is_floating_point:
+        raise NotImplementedError(f'"cholesky_solve_cpu" not implemented for \'{b.dtype._legacy}\'')
+    if factor.shape[-1] != factor.shape[-2] or factor.shape[-1] != b.shape[-2]:
+        raise RuntimeError(f"Incompatible matrix sizes for cholesky_solve: each A matrix is {factor.shape[-2]} by "
+                           f"{factor.shape[-1]} but each b matrix is {b.shape[-2]} by {b.shape[-1]}")
+
+
+def _factor_samples(rng: np.random.Generator) -> list[Sample]:
+    """Lower Cholesky factors, well away from singular (a diagonal of 2 or more); an upper factor would
+    lose its triangle to _one_triangle (tests/linalg/test_cholesky_solve.py checks those against torch)."""
+    def factor(shape: tuple) -> np.ndarray:
+        return np.asarray(np.tril(rng.standard_normal(shape) / 2) + 2 * np.eye(shape[-1]))
+    return [Sample((rng.standard_normal((3, 2)), factor((3, 3)))),
+            Sample((rng.standard_normal((2, 4, 1)), factor((4, 4)))),
+            Sample((rng.standard_normal((3, 2)), factor((2, 3, 3)))),
+            Sample((rng.standard_normal((1, 1)), factor((1, 1))))]
+
+
+def _one_triangle(factor: Any) -> Any:
+    """The triangle cholesky_solve reads (the op database's gradcheck then nudges only it)."""
+    return factor.tril()
+
+
+@op(out=True, samples=_factor_samples, checked_on=_one_triangle, checked_input=1)
+def cholesky_solve(input: Tensor, input2: Tensor, upper: bool = False) -> Tensor:
+    """X with A X = input, given A's Cholesky factor input2 (lower, or upper with upper=True)."""
+    _check_cholesky_solve(input, input2)
+    return CholeskySolve.apply(input, input2, upper)
+
+
+class CholeskyInverse(Function):
+    """A^-1 for A = L L^T (or U^T U), given the factor; torch's full gradient for it: with
+    C = A^-1 (g + g^T) A^-1, it is -C L (or -U C)."""
+
+    @staticmethod
+    def forward(ctx, factor, upper):
+        lower = np.swapaxes(np.triu(factor._data), -1, -2) if upper else np.tril(factor._data)
+        zeros = np.argwhere(np.diagonal(lower, axis1=-2, axis2=-1).reshape(-1, lower.shape[-1]) == 0)
+        if len(zeros):  # (the first one, in the first singular matrix of the batch)
+            raise _LinAlgError(f"cholesky_inverse: The diagonal element {zeros[0][1] + 1} is zero, the inversion "
+                               "could not be completed because the input matrix is singular.")
+        l_inv = np.linalg.inv(lower)
+        y = Tensor._make((np.swapaxes(l_inv, -1, -2) @ l_inv).astype(factor._data.dtype))
+        ctx.upper = upper
+        ctx.save_for_backward(factor, y)
+        return y
+
+    @staticmethod
+    def backward(ctx, g):
+        factor, y = ctx.saved_tensors
+        common = matmul(y, matmul(g + _mT(g), y))
+        return -(matmul(factor, common) if ctx.upper else matmul(common, factor)), None
+
+    @staticmethod
+    def jvp(ctx, t_factor, _):  # d(A^-1) = -A^-1 dA A^-1 (torch 2.13's own rule misses: see tests/ops/test_op_db.py)
+        factor, y = ctx.saved_tensors
+        return -matmul(matmul(y, _factor_tangent(factor, t_factor, ctx.upper)), y)
+
+
+@op(out=True, samples=lambda rng: [Sample(s.args[1:], s.kwargs) for s in _factor_samples(rng)],
+    checked_on=_one_triangle)
+def cholesky_inverse(input: Tensor, upper: bool = False) -> Tensor:
+    """The inverse of A, given A's Cholesky factor (lower, or upper with upper=True)."""
+    if input.ndim >= 2 and input.shape[-1] == input.shape[-2] and not input.dtype.is_floating_point:
+        raise NotImplementedError(f'"cholesky_inverse_out_cpu" not implemented for \'{input.dtype._legacy}\'')
+    check_square(input, "cholesky_inverse")
+    return CholeskyInverse.apply(input, upper)
+
+
+def _triangular_samples(rng: np.random.Generator) -> list[Sample]:
+    def upper(shape: tuple) -> np.ndarray:
+        return np.asarray(np.triu(rng.standard_normal(shape) / 2) + 2 * np.eye(shape[-1]))
+    return [Sample((rng.standard_normal((3, 2)), upper((3, 3)))),
+            Sample((rng.standard_normal((2, 3, 1)), upper((3, 3))), {"transpose": True}),
+            Sample((rng.standard_normal((3, 2)), np.swapaxes(upper((2, 3, 3)), -1, -2)), {"upper": False}),
+            Sample((rng.standard_normal((3, 2)), upper((3, 3))), {"unitriangular": True})]
+
+
+@op(samples=_triangular_samples)
+def triangular_solve(input: Tensor, A: Tensor, upper: bool = True, transpose: bool = False,
+                     unitriangular: bool = False) -> Any:
+    """X with A X = input (A^T X = input with transpose), reading only A's upper (or lower) triangle, its
+    diagonal taken as ones with unitriangular; and a copy of A. Deprecated in torch for linalg.solve_triangular."""
+    warn_once("triangular_solve", "torch.triangular_solve is deprecated in favor of torch.linalg.solve_triangularand "
+              "will be removed in a future PyTorch release.\ntorch.linalg.solve_triangular has its arguments reversed "
+              "and does not return a copy of one of the inputs.\nX = torch.triangular_solve(B, A).solution\nshould be "
+              "replaced with\nX = torch.linalg.solve_triangular(A, B). (Triggered internally at "
+              "/__w/pytorch/pytorch/aten/src/ATen/native/BatchLinearAlgebra.cpp:2273.)")
+    _check_triangular_solve(input, A)
+    skip = 1 if unitriangular else 0
+    triangle = triu(A, skip) if upper else tril(A, -skip)
+    if unitriangular:
+        triangle = triangle + _eye_like(A)
+    solution = SolveTriangular.apply(_mT(triangle), input, not upper) if transpose else \
+        SolveTriangular.apply(triangle, input, upper)
+    copy = A.expand(solution.shape[:-2] + A.shape[-2:]).clone()  # A as broadcast against input's batch
+    return return_types.triangular_solve(rename(solution, "TriangularSolveBackward0"),
+                                         rename(copy, "TriangularSolveBackward0"))
+
+
+def _check_triangular_solve(b: Tensor, A: Tensor) -> None:
+    if b.ndim < 2:
+        raise RuntimeError(f"torch.triangular_solve: Expected b to have at least 2 dimensions, but it has {b.ndim} "
+                           "dimensions instead")
+    if A.ndim < 2:
+        raise RuntimeError(f"torch.triangular_solve: Expected A to have at least 2 dimensions, but it has {A.ndim} "
+                           "dimensions instead")
+    if b.dtype is not A.dtype:
+        raise RuntimeError(f"Expected b and A to have the same dtype, but found b of type {b.dtype._legacy} and A of "
+                           f"type {A.dtype._legacy} instead.")
+    if not b.dtype.is_floating_point:
+        raise NotImplementedError(f'"triangular_solve_cpu" not implemented for \'{b.dtype._legacy}\'')
+    if A.shape[-1] != A.shape[-2] or A.shape[-1] != b.shape[-2]:
+        raise RuntimeError(f"Incompatible matrix sizes for triangular_solve: each A matrix is {A.shape[-2]} by "
+                           f"{A.shape[-1]} but each b matrix is {b.shape[-2]} by {b.shape[-1]}")
 
 
 def linalg_cholesky(A: Tensor, *, upper: bool = False) -> Tensor:
@@ -545,8 +757,14 @@ def _pinv_rtol(a: Tensor, rtol: Any) -> float:
     return float(rtol) if rtol is not None else float(np.finfo(a._data.dtype).eps * max(a.shape[-2:]))
 
 
+def _check_pinv_input(A: Tensor) -> None:
+    if A.ndim < 2 or not A.dtype.is_floating_point:
+        raise RuntimeError(f"linalg.pinv({A.dtype._legacy}{{{list(A.shape)}}}): expected a tensor with 2 or more "
+                           "dimensions of float, double, cfloat or cdouble types")
+
+
 def pinv(A: Tensor, *, atol: Any = None, rtol: Any = None, hermitian: bool = False) -> Tensor:
-    check_float(A, "linalg.pinv")
+    _check_pinv_input(A)
     if atol is not None:
         raise NotImplementedError("linalg.pinv: atol is not supported here (use rtol)")
     return LinalgPinv.apply(A, _pinv_rtol(A, rtol), hermitian)
@@ -558,7 +776,7 @@ def _pinv_samples(rng: np.random.Generator) -> list[Sample]:
 
 @op(samples=_pinv_samples)
 def pinverse(input: Tensor, rcond: float = 1e-15) -> Tensor:
-    check_float(input, "linalg.pinv")
+    _check_pinv_input(input)
     return LinalgPinv.apply(input, rcond, False)
 
 

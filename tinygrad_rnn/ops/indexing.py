@@ -25,6 +25,7 @@ from ..core import dtypes
 from ..core.function import Function, rename
 from ..core.tensor import Tensor
 from ..creation import checked_fill
+from ..determinism import alert_nondeterministic
 from .declare import Sample, op
 from .pointwise import where
 from .promotion import check_broadcast
@@ -285,6 +286,8 @@ def _put_samples(rng: np.random.Generator) -> list[Sample]:
 @op(inplace=True, samples=_put_samples)
 def put(input: Tensor, index: Tensor, source: Tensor, accumulate: bool = False) -> Tensor:
     """input, read as flat, with source written (or added) at the flat positions `index`."""
+    if not accumulate:
+        alert_nondeterministic("put_")  # before any check, and by the in-place kernel's name for put too, as torch
     idx = _check_put(input, index, source)
     flat = input.reshape(-1)
     values = source.reshape(-1)

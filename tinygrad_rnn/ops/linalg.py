@@ -462,15 +462,15 @@ def tensordot(a: Tensor, b: Tensor, dims: Any = 2, out: Tensor | None = None) ->
     if isinstance(dims, int):
         if dims < 0:
             raise RuntimeError(f"tensordot expects dims >= 0, but got dims={dims}")
-        dims_a, dims_b = list(range(a.ndim - dims, a.ndim)), list(range(dims))
+        given_a, given_b = list(range(-dims, 0)), list(range(dims))  # a's last dims, counted from the end
     else:
-        dims_a, dims_b = ([d] if isinstance(d, int) else list(d) for d in dims)
-    dims_a = [d % a.ndim for d in dims_a]
-    dims_b = [d % b.ndim for d in dims_b]
-    for i, j in zip(dims_a, dims_b):
+        given_a, given_b = ([d] if isinstance(d, int) else list(d) for d in dims)
+    for i, j in zip(given_a, given_b):  # the message names the dims as given
         if a.shape[i] != b.shape[j]:
             raise RuntimeError(f"contracted dimensions need to match, but first has size {a.shape[i]} in dim {i} "
                                f"and second has size {b.shape[j]} in dim {j}")
+    dims_a = [d % a.ndim for d in given_a]
+    dims_b = [d % b.ndim for d in given_b]
     free_a = [d for d in range(a.ndim) if d not in dims_a]
     free_b = [d for d in range(b.ndim) if d not in dims_b]
     k = math.prod(a.shape[d] for d in dims_a)
@@ -586,6 +586,8 @@ class Trace(Function):
 def trace(input: Tensor) -> Tensor:
     if input.ndim != 2:
         raise RuntimeError(f"trace: expected a matrix, but got tensor with dim {input.ndim}")
+    if input.dtype is dtypes.bool:
+        raise NotImplementedError('"trace" not implemented for \'Bool\'')
     x = input if input.dtype.is_floating_point or input.dtype.name == "int64" else input.long()
     return Trace.apply(x)
 

@@ -125,22 +125,23 @@ def bitwise_right_shift(input: Any, other: Any) -> Tensor:
 
 def _logical(numpy_op: Callable[..., Any], name: str, input: Tensor, other: Any) -> Tensor:
     """The truth of each element of both (any dtype; zero is False), combined by numpy_op."""
-    if not isinstance(other, Tensor):
-        raise TypeError(f"{name}(): argument 'other' (position 2) must be Tensor, not {type_name(other)}")
+    for position, (parameter, value) in enumerate((("input", input), ("other", other)), 1):
+        if not isinstance(value, Tensor):
+            raise TypeError(f"{name}(): argument '{parameter}' (position {position}) must be Tensor, not {type_name(value)}")
     return compare(numpy_op, input, other)
 
 
-@op(out=True, inplace=True, samples=_logical_samples, differentiable=False)
+@op(out=True, inplace=True, renumber_method_errors=True, samples=_logical_samples, differentiable=False)
 def logical_and(input: Tensor, other: Tensor) -> Tensor:
     return _logical(np.logical_and, "logical_and", input, other)
 
 
-@op(out=True, inplace=True, samples=_logical_samples, differentiable=False)
+@op(out=True, inplace=True, renumber_method_errors=True, samples=_logical_samples, differentiable=False)
 def logical_or(input: Tensor, other: Tensor) -> Tensor:
     return _logical(np.logical_or, "logical_or", input, other)
 
 
-@op(out=True, inplace=True, samples=_logical_samples, differentiable=False)
+@op(out=True, inplace=True, renumber_method_errors=True, samples=_logical_samples, differentiable=False)
 def logical_xor(input: Tensor, other: Tensor) -> Tensor:
     return _logical(np.logical_xor, "logical_xor", input, other)
 
@@ -158,6 +159,8 @@ def isin(elements: Any, test_elements: Any, *, assume_unique: bool = False, inve
     if not isinstance(elements, Tensor) and not isinstance(test_elements, Tensor):
         raise TypeError("isin() received an invalid combination of arguments: elements and test_elements "
                         "cannot both be numbers")
+    if any(isinstance(x, bool) or (isinstance(x, Tensor) and x.dtype is dtypes.bool) for x in (elements, test_elements)):
+        raise RuntimeError("Unsupported input type encountered for isin(): Bool")
     a, b = promote(elements, test_elements)
     found = np.isin(np.asarray(array_of(a)), np.asarray(array_of(b)), invert=invert)
     return Tensor._make(np.asarray(found))

@@ -516,8 +516,9 @@ class Hypot(Function):
         return (ta * a + tb * b) / y
 
 
-@op(out=True, inplace=True, samples=binary(first=positive))
+@op(out=True, inplace=True, renumber_method_errors=True, samples=binary(first=positive))
 def hypot(input: Tensor, other: Tensor) -> Tensor:
+    tensor_arg("hypot", "other", other, 2)
     return _binary(Hypot, input, other)
 
 
@@ -543,7 +544,7 @@ class Atan2(Function):
         return (ta * b - tb * a) / (a * a + b * b)
 
 
-@op(out=True, inplace=True, aliases=("arctan2",), samples=binary())
+@op(out=True, inplace=True, aliases=("arctan2",), renumber_method_errors=True, samples=binary())
 def atan2(input: Tensor, other: Tensor) -> Tensor:
     tensor_arg("atan2", "other", other, 2)
     return _binary(Atan2, input, other, floating=True)  # promoted first: an int tensor and a 0-d double: double
@@ -556,7 +557,7 @@ class Remainder(Function):
     def forward(ctx, a, b):
         ctx.save_for_backward(a, b)
         with _quiet():
-            return Tensor._make(np.asarray(np.mod(_arr(a), _arr(b))))
+            return Tensor._make(np.asarray(_float_aware_mod(_arr(a), _arr(b))))
 
     @staticmethod
     def backward(ctx, g):  # d/da = 1, d/db = -floor(a / b) (zero almost everywhere in a, a step in b)
@@ -570,6 +571,15 @@ class Remainder(Function):
     def jvp(ctx, ta, tb):  # d(a - b floor(a/b)) = da - db floor(a/b)
         a, b = ctx.saved_tensors
         return _plus(ta, None if tb is None else -tb * Tensor._make(np.floor_divide(_arr(a), _arr(b))))
+
+
+def _float_aware_mod(a: Any, b: Any) -> Any:
+    """numpy's mod, except that a float zero keeps the dividend's sign (-2. % 2 is -0.), as torch's kernel
+    does: it takes fmod (the dividend's sign) and adds b where a nonzero result has the other sign."""
+    m = np.fmod(a, b)
+    if m.dtype.kind != "f":
+        return np.mod(a, b)
+    return np.where((m != 0) & ((b < 0) != (m < 0)), m + b, m)
 
 
 @op(out=True, inplace=True, samples=binary(second=positive))

@@ -206,6 +206,7 @@ def _steps(x: np.ndarray) -> np.ndarray:
 
 @op(inplace_function=True, inplace=True, out=True, aliases=("fix",), samples=unary(_steps))
 def trunc(input: Tensor) -> Tensor:
+    refuse_bool(input, "trunc_vml_cpu")
     if not input.dtype.is_floating_point:
         return input.clone()  # integers are their own truncation
     return Trunc.apply(input)
@@ -321,15 +322,17 @@ class Logaddexp2(Binary):
     derivatives = staticmethod(lambda a, b, y: ((a - y).exp2(), (b - y).exp2()))
 
 
-@op(out=True, samples=binary())
+@op(out=True, renumber_method_errors=True, samples=binary())
 def logaddexp(input: Tensor, other: Tensor) -> Tensor:
+    tensor_arg("logaddexp", "input", input, 1)
     tensor_arg("logaddexp", "other", other, 2)
     _float_only("logaddexp", input, other)
     return _binary(Logaddexp, input, other)
 
 
-@op(out=True, samples=binary())
+@op(out=True, renumber_method_errors=True, samples=binary())
 def logaddexp2(input: Tensor, other: Tensor) -> Tensor:
+    tensor_arg("logaddexp2", "input", input, 1)
     tensor_arg("logaddexp2", "other", other, 2)
     _float_only("logaddexp2", input, other)
     return _binary(Logaddexp2, input, other)
@@ -394,14 +397,16 @@ class Fmin(Binary):
         return _mask(to_a).to(y.dtype), _mask(~to_a).to(y.dtype)
 
 
-@op(out=True, samples=binary())
+@op(out=True, renumber_method_errors=True, samples=binary())
 def fmax(input: Tensor, other: Tensor) -> Tensor:
+    tensor_arg("fmax", "input", input, 1)
     tensor_arg("fmax", "other", other, 2)
     return _binary(Fmax, input, other)
 
 
-@op(out=True, samples=binary())
+@op(out=True, renumber_method_errors=True, samples=binary())
 def fmin(input: Tensor, other: Tensor) -> Tensor:
+    tensor_arg("fmin", "input", input, 1)
     tensor_arg("fmin", "other", other, 2)
     return _binary(Fmin, input, other)
 
@@ -438,8 +443,10 @@ class Ldexp(Binary):
     derivatives = staticmethod(lambda a, b, y: (b.exp2(), y * math.log(2.0)))
 
 
-@op(inplace_function=True, inplace=True, out=True, samples=binary())
+@op(inplace_function=True, inplace=True, out=True, renumber_method_errors=True, samples=binary())
 def ldexp(input: Tensor, other: Tensor) -> Tensor:
+    tensor_arg("ldexp", "input", input, 1)
+    tensor_arg("ldexp", "other", other, 2)
     return _binary(Ldexp, input, other, floating=True)
 
 
@@ -450,8 +457,9 @@ class Nextafter(Binary):
     derivatives = staticmethod(lambda a, b, y: (_mask(a._data != b._data).to(y.dtype), _zeros_like(y)))
 
 
-@op(inplace=True, out=True, samples=binary())
+@op(inplace=True, out=True, renumber_method_errors=True, samples=binary())
 def nextafter(input: Tensor, other: Tensor) -> Tensor:
+    tensor_arg("nextafter", "other", other, 2)
     _float_only("nextafter", input, other)
     return _binary(Nextafter, input, other)
 
@@ -471,15 +479,19 @@ def _integer_samples(rng: np.random.Generator) -> list[Sample]:
     return [Sample((rng.integers(-12, 13, a), rng.integers(-12, 13, b))) for a, b in BINARY_SHAPES]
 
 
-@op(inplace_function=True, inplace=True, out=True, differentiable=False, samples=_integer_samples)
+@op(inplace_function=True, inplace=True, out=True, differentiable=False, renumber_method_errors=True,
+    samples=_integer_samples)
 def gcd(input: Tensor, other: Tensor) -> Tensor:
+    tensor_arg("gcd", "other", other, 2)
     _integer_only("gcd", input, other)
     a, b = promote(input, other)
     return Tensor._make(np.asarray(np.gcd(a._data, b._data)))
 
 
-@op(inplace_function=True, inplace=True, out=True, differentiable=False, samples=_integer_samples)
+@op(inplace_function=True, inplace=True, out=True, differentiable=False, renumber_method_errors=True,
+    samples=_integer_samples)
 def lcm(input: Tensor, other: Tensor) -> Tensor:
+    tensor_arg("lcm", "other", other, 2)
     _integer_only("lcm", input, other)
     a, b = promote(input, other)
     return Tensor._make(np.asarray(np.lcm(a._data, b._data)))

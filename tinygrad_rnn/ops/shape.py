@@ -506,8 +506,9 @@ def infer_shape(shape: tuple, numel: int) -> tuple:
 
 
 @op(samples=_plain_samples(((3, 4), (2, 6)), ((3, 4), (-1,)), ((0, 3), (3, 0)), ((), (1, 1)), ((2, 3, 4), (4, -1))))
-def reshape(input: Tensor, *shape: Any) -> Tensor:
-    shape = infer_shape(_shape_arg(shape, "reshape", "shape"), input._data.size)
+def reshape(input: Tensor, *sizes: Any, shape: Any = None) -> Tensor:
+    shape = infer_shape(_shape_arg(_spread_or_keyword("reshape", sizes, shape, "shape"), "reshape", "shape"),
+                        input._data.size)
     return input if shape == input.shape and not input._requires_grad else Reshape.apply(input, shape)
 
 
@@ -554,8 +555,8 @@ def view(input: Tensor, *shape: Any, size: Any = None, dtype: Any = None) -> Ten
 
 
 @op(samples=_plain_samples(((3, 4), (1, 0)), ((2, 3, 4), (2, 0, 1)), ((0, 3), (-1, 0)), ((), ())))
-def permute(input: Tensor, *dims: Any) -> Tensor:
-    dims = _shape_arg(dims, "permute", "dims", symint=False)  # dims, not sizes
+def permute(input: Tensor, *spread: Any, dims: Any = None) -> Tensor:
+    dims = _shape_arg(_spread_or_keyword("permute", spread, dims, "dims"), "permute", "dims", symint=False)
     if len(dims) != input.ndim:
         raise RuntimeError(
             "permute(sparse_coo): number of dimensions in the tensor input does not match the length "
@@ -583,6 +584,10 @@ def transpose(input: Tensor, dim0: int, dim1: int) -> Tensor:
 @op(samples=_plain_samples(((3, 4),), ((2, 3, 4),), ((0, 3),), ((1, 1),)))
 def adjoint(input: Tensor) -> Tensor:
     """The conjugate transpose of the last two dims (for real numbers, the transpose): a view."""
+    if input.ndim == 0:  # torch gives the tensor itself, with a one-time warning
+        warn_once("adjoint of 0-d", "adjoint() is deprecated on 0-D tensors. Consider using x.conj(). (Triggered "
+                  "internally at /__w/pytorch/pytorch/aten/src/ATen/native/TensorShape.cpp:4390.)")
+        return input
     if input.ndim < 2:
         raise RuntimeError(f"tensor.adjoint() is only supported on matrices or batches of matrices. Got {input.ndim}-D "
                            "tensor.")
@@ -1481,6 +1486,26 @@ def nonzero(input: Tensor, *, as_tuple: bool = False) -> Any:
     return Tensor._make(np.stack(where_true, axis=1).astype(np.int64).reshape(-1, input.ndim))
 
 
+def _nonzero_static_samples(rng: np.random.Generator) -> list:
+    plain = [s for s in _with_zeros(rng) if not s.kwargs]
+    return [Sample(plain[0].args, {"size": 20}), Sample(plain[0].args, {"size": 2, "fill_value": 7}),
+            Sample(plain[1].args, {"size": 0}), Sample(plain[2].args, {"size": 2})]
+
+
+@op(out=True, differentiable=False, samples=_nonzero_static_samples)
+def nonzero_static(input: Tensor, *, size: int, fill_value: int = -1) -> Tensor:
+    """nonzero's rows, cut or padded with rows of fill_value to exactly `size` of them (a shape that is
+    known before the values are)."""
+    size = int_arg("nonzero_static", "size", size)
+    if input._fw_grads:  # torch has no forward-mode rule for it (nonzero's rows simply carry no tangent)
+        raise NotImplementedError("Trying to use forward AD with aten::nonzero_static that does not support it.")
+    if size < 0:
+        raise RuntimeError("nonzero_static: 'size' must be an non-negative integer")
+    found = nonzero(input)._data[:size]
+    padding = np.full((size - len(found), found.shape[1]), fill_value, dtype=np.int64)
+    return Tensor._make(np.concatenate([found, padding]))
+
+
 def _count_samples(rng: np.random.Generator) -> list:
     zeros = [s.args[0] for s in _with_zeros(rng)]
     return [Sample((zeros[0],)), Sample((zeros[0], 1)), Sample((zeros[0], (0, -1))), Sample((zeros[2], 0)),
@@ -2086,6 +2111,8 @@ def unravel_index(indices: Tensor, shape: Any) -> tuple:
     if indices.dtype.is_floating_point or indices.dtype is dtypes.bool:
         raise TypeError(f"expected 'indices' to be integer dtype, but got {indices.dtype}")
     shape = (shape,) if isinstance(shape, builtins.int) else tuple(shape)
+    if builtins.any(s < 0 for s in shape):
+        raise ValueError(f"'shape' cannot have negative values, but got {shape}")
     total = builtins.int(np.prod(shape))
     idx = indices._data.astype(np.int64)
     if ((idx < -total) | (idx >= total)).any():
@@ -2129,8 +2156,7 @@ def triu_indices(row: int, col: int, offset: int = 0, *, dtype: Any = None, devi
                                            ((1,), (1,)), ((), ())))
 def sum_to_size(input: Tensor, *sizes: Any, size: Any = None) -> Tensor:
     """input summed down to `size`, which it must be expandable from (the reverse of expand)."""
-    size = _shape_arg(_spread_or_keyword("sum_to_size", sizes, size, "size") if sizes or size is not None else ((),),
-                      "sum_to_size")
+    size = _shape_arg(_spread_or_keyword("sum_to_size", sizes, size, "size"), "sum_to_size")
     lead = input.ndim - len(size)
     if lead < 0 or builtins.any(s not in (1, input.shape[lead + i]) for i, s in enumerate(size)):
         raise RuntimeError(f"size {{{list(size)}}} is not expandable to size {{{list(input.shape)}}}.")

@@ -12,6 +12,8 @@ from typing import Any
 
 import numpy as np
 
+from ..argcheck import tensor_arg
+from ..core import dtypes
 from ..core.function import Function, rename
 from ..core.tensor import Tensor
 from . import special_math as sm
@@ -19,7 +21,7 @@ from .declare import Sample, inside_unit, op, positive, unary
 from .pointwise import _binary, _quiet, cos, erf, exp, log, log1p, sin, where
 from .pointwise_more import Binary, Unary, _mask
 from .promotion import array_of as _arr
-from .promotion import promote, to_float
+from .promotion import as_operand, promote, result_type, to_float
 
 
 def _cast_back(fn: Any) -> Any:
@@ -230,8 +232,9 @@ class SpecialXlog1py(Binary):
 
     @staticmethod
     def numpy_fn(a, b):
-        out = np.multiply(a, np.log1p(b))
-        return np.where((np.asarray(a) == 0) & ~np.isnan(b), 0, out).astype(out.dtype)
+        dtype = np.result_type(a, b)  # a Python number takes the tensor's dtype (log1p(4.0) alone is a float64)
+        out = np.multiply(a, np.log1p(np.asarray(b, dtype)))
+        return np.where((np.asarray(a) == 0) & ~np.isnan(b), 0, out).astype(dtype)
 
     @staticmethod
     def derivatives(a, b, y):  # d/da = log1p(b) (0 where a == 0 and b <= -1), d/db = a / (1 + b)
@@ -305,8 +308,10 @@ def xlog1py_named(out: Tensor, input: Any, other: Any) -> Tensor:
 def _without_gradient(fn: Any, *inputs: Any) -> Tensor:
     """torch computes these without a graph: the result never requires grad."""
     arrays = [np.asarray(_arr(x)) for x in inputs]
-    dtype = np.result_type(*[a.dtype if a.dtype.kind == "f" else np.float32 for a in arrays])
-    return Tensor._make(np.asarray(fn(*arrays)).astype(dtype))
+    dtype = result_type(*(as_operand(x) for x in inputs))  # torch's promotion: (float32 tensor, 2.5) is float32
+    if not dtype.is_floating_point:
+        dtype = dtypes.get_default_dtype()
+    return Tensor._make(np.asarray(fn(*arrays)).astype(dtype.np))
 
 
 def polynomial(kind: str, input: Any, n: Any) -> Tensor:
@@ -362,15 +367,17 @@ def _igamma_samples(rng: np.random.Generator) -> list[Sample]:
     return [Sample((rng.integers(1, 3, a), np.abs(rng.standard_normal(x)) * 2 + 0.1)) for a, x in pairs]
 
 
-@op(out=True, inplace=True, samples=_igamma_samples)
+@op(out=True, inplace=True, renumber_method_errors=True, samples=_igamma_samples)
 def igamma(input: Any, other: Any) -> Tensor:
     """The regularized lower incomplete gamma function P(input, other) (torch.special.gammainc)."""
+    tensor_arg("igamma", "other", other, 2)
     a, x = promote(input, other, True)
     return Igamma.apply(a, x, False)
 
 
-@op(out=True, inplace=True, samples=_igamma_samples)
+@op(out=True, inplace=True, renumber_method_errors=True, samples=_igamma_samples)
 def igammac(input: Any, other: Any) -> Tensor:
     """The regularized upper incomplete gamma function Q(input, other) (torch.special.gammaincc)."""
+    tensor_arg("igammac", "other", other, 2)
     a, x = promote(input, other, True)
     return rename(Igamma.apply(a, x, True), "IgammacBackward0")

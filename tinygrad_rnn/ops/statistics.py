@@ -34,7 +34,7 @@ from .reduce import (
     variance,
 )
 from .reduce import norm_along as p_norm
-from .shape import cat, gather_along, normalize_dim
+from .shape import cat, gather_along, normalize_dim, normalize_dims
 
 
 def _mask(condition: np.ndarray) -> Tensor:
@@ -82,11 +82,12 @@ class NanToZero(Function):
 @op(out=True, samples=_samples(((3, 4), {}), ((3, 4), {"dim": 1}), ((2, 3, 4), {"dim": (0, 2), "keepdim": True}),
                      ((0, 3), {"dim": 1}), ((), {}), nans=True))
 def nansum(input: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: Any = None) -> Tensor:
-    """The sum with NaN counted as zero (its gradient there is zero too)."""
-    x = input if dtype is None else input.to(dtype)
-    if not x.dtype.is_floating_point:
-        return rename(sum(x, dim, keepdim), "NansumBackward0")
-    return rename(sum(NanToZero.apply(x), dim, keepdim), "NansumBackward0")
+    """The sum with NaN counted as zero (its gradient there is zero too); with `dtype`, each element is
+    converted to it (after NaN became zero) and summed in it, as torch's kernel does."""
+    x = NanToZero.apply(input) if input.dtype.is_floating_point else input
+    if dtype is not None:
+        x = x.to(dtype)
+    return rename(sum(x, dim, keepdim, dtype=x.dtype if dtype is not None else None), "NansumBackward0")
 
 
 @op(out=True, samples=_samples(((3, 4), {}), ((3, 4), {"dim": 1}), ((2, 3, 4), {"dim": (0, 2), "keepdim": True}),
@@ -119,6 +120,8 @@ def _lower_median_index(data: np.ndarray, d: int) -> np.ndarray:
                      nans=True))
 def nanmedian(input: Tensor, dim: Any = None, keepdim: bool = False) -> Any:
     """The lower median of the values that are not NaN; over a dim, with the index it came from."""
+    if input.dtype is dtypes.bool:
+        raise NotImplementedError(f'"{"median_cpu" if dim is None else "median_out"}" not implemented for \'Bool\'')
     if dim is None:
         flat = input.reshape(-1)
         if not flat.numel():
@@ -184,8 +187,8 @@ def _quantile(input: Tensor, q: Any, dim: Any, keepdim: bool, interpolation: str
     qs = np.atleast_1d(np.asarray(q._data if isinstance(q, Tensor) else q, dtype=np.float64))
     if isinstance(q, Tensor) and q.ndim > 1:
         raise RuntimeError(f"{name}() q must be a scalar or 1D tensor")
-    if not input.dtype.is_floating_point:
-        raise RuntimeError(f"{name}() input tensor must be either float or double dtype")
+    if input.dtype not in (dtypes.float32, dtypes.float64):
+        raise RuntimeError("quantile() input tensor must be either float or double dtype")  # (nanquantile's too)
     if ((qs < 0) | (qs > 1)).any():
         shown = qs[(qs < 0) | (qs > 1)][0] if scalar_q else None
         raise RuntimeError(f"{name}() q must be in the range [0, 1] but got {shown}" if scalar_q
@@ -336,7 +339,9 @@ class Logcumsumexp(Function):
 
 @op(out=True, samples=_scan_samples, twice_differentiable=False)
 def logcumsumexp(input: Tensor, dim: int) -> Tensor:
-    x = input if input.dtype.is_floating_point else input.to(dtypes.get_default_dtype())
+    if not input.dtype.is_floating_point:  # (torch 2.13 has no integer kernel)
+        raise NotImplementedError(f'"logcumsumexp_out_cpu" not implemented for \'{input.dtype._legacy}\'')
+    x = input
     if not x.ndim:
         return rename(x.clone(), "LogcumsumexpBackward0")
     return Logcumsumexp.apply(x, normalize_dim(dim, x.ndim))
@@ -395,11 +400,14 @@ def _diff_samples(rng: np.random.Generator) -> list[Sample]:
             Sample((np.asarray(x((3, 5))),), {"dim": 1, "prepend": None}), Sample((np.asarray(x((4,))),), {"n": 3})]
 
 
-@op(out=True, samples=_diff_samples)
+@op(out=True, renumber_method_errors=True, samples=_diff_samples)
 def diff(input: Tensor, n: int = 1, dim: int = -1, prepend: Tensor | None = None, append: Tensor | None = None) -> Tensor:
     """x[i + 1] - x[i] along dim, n times, after joining prepend and append."""
+    n = int_arg("diff", "n", n, 2)
     if input.ndim == 0:
         raise RuntimeError("diff expects input to be at least one-dimensional")
+    if n < 0:
+        raise RuntimeError(f"order must be non-negative but got {n}")
     d = normalize_dim(dim, input.ndim)
     x = cat([t for t in (prepend, input, append) if t is not None], d) if prepend is not None or append is not None \
         else input
@@ -412,6 +420,82 @@ def diff(input: Tensor, n: int = 1, dim: int = -1, prepend: Tensor | None = None
         else:
             x = x.narrow(d, 1, length - 1) - x.narrow(d, 0, length - 1)
     return x
+
+
+def _gradient_samples(rng: np.random.Generator) -> list[Sample]:
+    """Even spacings (coordinates, tensors given by keyword, are checked in tests/ops/test_reductions_more.py)."""
+    x = np.asarray(rng.standard_normal((3, 4)))
+    return [Sample((x,)), Sample((x,), {"spacing": 2.0, "edge_order": 2}), Sample((x,), {"dim": -1, "spacing": [0.5]}),
+            Sample((np.asarray(rng.standard_normal((2, 3, 4))),), {"dim": (2, 0), "spacing": [3, 0.25]})]
+
+
+@op(method=False, samples=_gradient_samples)
+def gradient(input: Tensor, *, spacing: Any = 1, dim: Any = None, edge_order: int = 1) -> tuple:
+    """The derivative of the function sampled by input, estimated along each dim (all by default): central
+    differences inside, one-sided ones of order `edge_order` (1 or 2) at the two ends. `spacing` is the
+    distance between samples (a number, one per dim), or the samples' coordinates (one 1-d tensor per dim)."""
+    if dim is not None and input.ndim == 0:  # (reductions take dim 0 of a 0-d tensor; gradient does not)
+        first = dim if isinstance(dim, int) else next(iter(dim), None)
+        if first is not None:
+            raise IndexError(f"Dimension specified as {first} but tensor has no dimensions")
+    dims = tuple(range(input.ndim)) if dim is None else normalize_dims(dim, input.ndim)
+    steps = _gradient_spacing(spacing, dims, dim is None, input.ndim)
+    if edge_order not in (1, 2):
+        raise RuntimeError("torch.gradient only supports edge_order=1 and edge_order=2.")
+    if builtins.any(input.shape[d] < edge_order + 1 for d in dims):
+        raise RuntimeError("torch.gradient expected each dimension size to be at least edge_order+1")
+    return tuple(_gradient_along(input, d, step, edge_order) for d, step in zip(dims, steps))
+
+
+def _gradient_spacing(spacing: Any, dims: tuple, all_dims: bool, ndim: int) -> list:
+    """One step (a number) or coordinate tensor per dim, with torch's checks."""
+    if not isinstance(spacing, (list, tuple)):
+        return [spacing] * len(dims)
+    if len(spacing) != len(dims):
+        raise RuntimeError(
+            f"torch.gradient expected spacing to be unspecified, a scalar, or a list of length equal to 'self.dim() = "
+            f"{ndim}', since dim argument was not given, but got a list of length {len(spacing)}" if all_dims else
+            "torch.gradient expected spacing to be unspecified, a scalar or it's spacing and dim arguments to have the "
+            f"same length, but got a spacing argument of length {len(spacing)} and a dim argument of length {len(dims)}.")
+    for step in spacing:
+        if isinstance(step, Tensor) and step.ndim != 1:
+            raise RuntimeError("torch.gradient expected each element of spacing to have one dimension, but got an "
+                               f"element with {step.ndim} dimensions!")
+    return list(spacing)
+
+
+def _gradient_along(x: Tensor, d: int, step: Any, edge_order: int) -> Tensor:
+    """torch's formulas, in its order of operations (the same rounding)."""
+    def part(start: int, stop: int | None = None) -> Tensor:
+        length = x.shape[d]
+        first = start % length if start < 0 else start
+        last = length if stop is None else stop % length if stop < 0 else stop
+        return x.narrow(d, first, last - first)
+
+    if not isinstance(step, Tensor) or step.ndim == 0:  # evenly spaced samples
+        center = (part(2) - part(0, -2)) / step / 2
+        if edge_order == 1:
+            first, last = (part(1, 2) - part(0, 1)) / step, (part(-1) - part(-2, -1)) / step
+        else:
+            first = (-1.5 * part(0, 1) + 2 * part(1, 2) - 0.5 * part(2, 3)) / step
+            last = (0.5 * part(-3, -2) - 2 * part(-2, -1) + 1.5 * part(-1)) / step
+        return cat([first, center, last], d)
+    dx = step.diff()  # the samples' coordinates: weights for uneven spacing
+    dx1, dx2 = dx[:-1], dx[1:]
+    along = [1] * x.ndim
+    along[d] = -1
+    a, b, c = ((-dx2 / (dx1 * (dx1 + dx2))).reshape(along), ((dx2 - dx1) / (dx1 * dx2)).reshape(along),
+               (dx1 / (dx2 * (dx1 + dx2))).reshape(along))
+    center = a * part(0, -2) + b * part(1, -1) + c * part(2)
+    if edge_order == 1:
+        first, last = (part(1, 2) - part(0, 1)) / dx[0], (part(-1) - part(-2, -1)) / dx[-1]
+    else:
+        first = (-(2.0 * dx[0] + dx[1]) / (dx[0] * (dx[0] + dx[1])) * part(0, 1)
+                 + (dx[0] + dx[1]) / (dx[0] * dx[1]) * part(1, 2) + -dx[0] / (dx[1] * (dx[0] + dx[1])) * part(2, 3))
+        last = (dx[-1] / (dx[-2] * (dx[-1] + dx[-2])) * part(-3, -2)
+                + -(dx[-1] + dx[-2]) / (dx[-1] * dx[-2]) * part(-2, -1)
+                + (2 * dx[-1] + dx[-2]) / (dx[-1] * (dx[-1] + dx[-2])) * part(-1))
+    return cat([first, center, last], d)
 
 
 @op(samples=lambda rng: [Sample((np.asarray(rng.standard_normal((3, 4))) + 0.1, np.asarray(rng.standard_normal(s))), kw)
@@ -455,6 +539,8 @@ def _rows_samples(rng: np.random.Generator) -> list[Sample]:
 @op(samples=_rows_samples)
 def cov(input: Tensor, *, correction: int = 1, fweights: Tensor | None = None, aweights: Tensor | None = None) -> Tensor:
     """The covariance matrix of the variables in input's rows (observations in its columns)."""
+    if input.dtype is dtypes.bool:
+        raise RuntimeError("cov(): bool dtype is not supported for input")
     if input.ndim > 2:
         raise RuntimeError(f"cov(): expected input to have two or fewer dimensions but got an input with {input.ndim} "
                            "dimensions")

@@ -15,6 +15,7 @@ from ..creation import _finish, _is_int, check_0d_bounds, factory, from_numpy, t
 from ..determinism import uninitialized
 from ..device import check_device
 from ..layout import check_layout, check_pin_memory
+from ..ops.warn_once import warn_once
 from ..range_values import logspace_values, range_values
 
 
@@ -68,9 +69,12 @@ def range(start: Any = 0, end: Any = None, step: Any = 1, *, dtype: Any = None, 
 
 
 def asarray(obj: Any, *, dtype: Any = None, device: Any = None, copy: bool | None = None,
-            requires_grad: bool = False) -> Tensor:
+            requires_grad: bool | None = None) -> Tensor:
     """obj as a tensor, sharing memory when it can: a tensor comes back as it is, a numpy array is
-    wrapped, not copied (unless `copy=True` or a new dtype forces it; `copy=False` then raises)."""
+    wrapped, not copied (unless `copy=True` or a new dtype forces it; `copy=False` then raises).
+
+    `requires_grad` left out keeps a tensor's autograd history (torch warns once that this default
+    changed); False detaches the result, True makes it require grad."""
     check_device(device)
     d = dtypes.as_dtype(dtype) if dtype is not None else None
     if isinstance(obj, Tensor):
@@ -85,7 +89,23 @@ def asarray(obj: Any, *, dtype: Any = None, device: Any = None, copy: bool | Non
             raise ValueError(f"can't alias tensor with dtype '{dtypes.from_numpy_dtype(obj.dtype)._legacy}' into "
                              f"dtype '{d._legacy}'.")
         result = tensor(obj, dtype=d)
-    return result.requires_grad_() if requires_grad else result
+    return _with_requires_grad(result, requires_grad, isinstance(obj, Tensor) and obj.requires_grad)
+
+
+def _with_requires_grad(result: Tensor, requires_grad: bool | None, obj_requires_grad: bool) -> Tensor:
+    """asarray's requires_grad: as torch, a leaf is switched in place (the very tensor passed, when it came
+    back as it is), a result with history is detached."""
+    if requires_grad is None:
+        if obj_requires_grad:
+            warn_once("asarray requires_grad", "torch.asarray: unspecified requires_grad now defaults to "
+                      "obj.requires_grad instead of False. Pass requires_grad=False explicitly to get the old "
+                      "behavior and silence this warning.")
+        return result
+    if requires_grad:
+        if not result.dtype.is_floating_point:  # the factories' wording, not requires_grad_()'s
+            raise RuntimeError("Only Tensors of floating point and complex dtype can require gradients")
+        return result if result.requires_grad else result.requires_grad_()
+    return result.detach() if result.grad_fn is not None else result.requires_grad_(False)
 
 
 def _converted(t: Tensor, d: dtypes.dtype, copy: bool | None) -> Tensor:
@@ -120,6 +140,30 @@ def frombuffer(buffer: Any, *, dtype: Any, count: int = -1, offset: int = 0, req
                          f"must not be greater than actual buffer length ({total} bytes)")
     array = np.frombuffer(buffer, dtype=d.np, count=count, offset=offset)
     return _finish(Tensor._make(array), requires_grad)
+
+
+def empty_permuted(size: Any, physical_layout: Any, *, dtype: Any = None, layout: Any = None, device: Any = None,
+                   requires_grad: bool = False, pin_memory: bool = False) -> Tensor:
+    """An uninitialised tensor of `size` whose dims lie in memory in the order `physical_layout` (outermost
+    first): a row-major array of the permuted size, seen through the inverse permutation."""
+    check_layout("empty_permuted", layout)
+    check_pin_memory("empty_permuted", pin_memory)
+    size, order = tuple(int(s) for s in size), tuple(int(d) for d in physical_layout)
+    if len(size) != len(order):
+        raise RuntimeError(f"Number of dimensions in size does not match the length of the physical_layout; i.e. "
+                           f"len(size) = {len(size)} is not equal to len(physical_layout) = {len(order)}")
+    for i, d in enumerate(order):
+        if not 0 <= d < len(size):
+            raise RuntimeError(f"Dimension out of range (expected to be between 0 and {len(size) - 1}, but got {d} at "
+                               f"index {i}).  NB: negative dims not currently supported; file an issue if you want it.")
+        if d in order[:i]:
+            raise RuntimeError("Duplicate dim not allowed")
+    physical_size = [size[i] for i in order]
+    if any(s < 0 for s in size):  # (torch names the size in memory order)
+        raise RuntimeError(f"Trying to create tensor with negative dimension {min(size)}: {physical_size}")
+    d = dtypes.as_dtype(dtype) if dtype is not None else dtypes.get_default_dtype()
+    physical = uninitialized(tuple(physical_size), d.np)
+    return _finish(Tensor._make(physical.transpose(np.argsort(order))), requires_grad, device)
 
 
 def empty_strided(size: Any, stride: Any, *, dtype: Any = None, layout: Any = None, device: Any = None,

@@ -8,12 +8,13 @@ from typing import Any
 import numpy as np
 
 from .. import return_types
-from ..argcheck import no_overload, type_name
+from ..argcheck import no_overload, tensor_arg, type_name
 from ..core import dtypes
 from ..core.modes import modes
 from ..core.tensor import Tensor
 from ..creation import checked_fill, write_into
 from ..device import check_device
+from .storage import TypedStorage, UntypedStorage
 
 
 def is_tensor(obj: object) -> bool:
@@ -181,5 +182,31 @@ def imag(input: Tensor) -> Tensor:
 
 def conj(input: Tensor) -> Tensor:
     return input.conj()
+
+
+# A real tensor is its own conjugate, never a lazily conjugated or negated view: these hand it back.
+def conj_physical(input: Tensor) -> Tensor:
+    return tensor_arg("conj_physical", "input", input, 1).conj_physical()
+
+
+def resolve_conj(input: Tensor) -> Tensor:
+    return tensor_arg("resolve_conj", "input", input, 1).resolve_conj()
+
+
+def resolve_neg(input: Tensor) -> Tensor:
+    return tensor_arg("resolve_neg", "input", input, 1).resolve_neg()
+
+
+def is_conj(input: Tensor) -> bool:
+    return tensor_arg("is_conj", "input", input, 1).is_conj()
+
+
+def is_neg(input: Tensor) -> bool:
+    return tensor_arg("is_neg", "input", input, 1).is_neg()
+
+
+def is_storage(obj: object) -> bool:
+    """Whether obj is a storage (`t.untyped_storage()`, or the deprecated `t.storage()`)."""
+    return isinstance(obj, (UntypedStorage, TypedStorage))
 
 

@@ -43,12 +43,25 @@ from ..ops import (  # noqa: F401  (importing them runs their @op declarations)
 from ..ops.declare import DECLARED, OpDecl
 from .functions import accepts_out
 
+# in-place ops whose result must already have the tensor's dtype (torch casts other results into the tensor)
+_INPLACE_EXACT_DTYPE = {"float_power_": "the base given to float_power_ has dtype {self} but the operation's result "
+                                        "requires dtype {result}"}
+
 
 def _inplace(fn: Callable[..., Tensor], name: str) -> Callable[..., Tensor]:
     """`t.X_(...)`: t takes the value of X(t, ...), which must have t's shape."""
+    exact_dtype = _INPLACE_EXACT_DTYPE.get(name)
 
     def method(self: Tensor, *args: Any, **kwargs: Any) -> Tensor:
-        return self._assign(self._inplace_result_shape(fn(self._stand_in(), *args, **kwargs)))
+        try:
+            result = fn(self._stand_in(), *args, **kwargs)
+        except TypeError as error:  # torch's parser names the method called: "atan2_(): argument 'other' ..."
+            if not str(error).startswith(fn.__name__ + "("):
+                raise
+            raise TypeError(name + str(error)[len(fn.__name__):]) from None
+        if exact_dtype is not None and result.dtype is not self.dtype:
+            raise RuntimeError(exact_dtype.format(self=self.dtype._legacy, result=result.dtype._legacy))
+        return self._assign(self._inplace_result_shape(result))
 
     method.__name__ = method.__qualname__ = name
     method.__doc__ = f"In-place `{fn.__name__}`: the tensor takes the value of `{fn.__name__}(tensor, ...)`."
@@ -208,33 +221,68 @@ _OUT_NEEDS_DIM = {"sum", "prod", "median", "nanmedian"}
 _NUMBER_OUT = {"add", "sub", "mul", "div", "floor_divide"}
 
 
+# torch's functions written in Python (torch/functional.py) have no argument parser: given a number for a tensor
+# they fail as their code does (tensordot(x, 2): AttributeError 'int' object has no attribute 'dim')
+_WRITTEN_IN_PYTHON = {"atleast_1d", "atleast_2d", "atleast_3d", "block_diag", "broadcast_shapes", "broadcast_tensors",
+                      "cartesian_prod", "cdist", "chain_matmul", "einsum", "meshgrid", "norm", "split", "tensordot",
+                      "unravel_index"}
+
+
 def _parser_errors(fn: Callable[..., Any], name: str) -> Callable[..., Any]:
     """torch.X with two of torch's parser errors, caught only when they happen (one wrapper, so a call pays
     one extra frame):
-    - something that is no tensor where only a tensor fits (`torch.exp(np_array)`, `torch.abs(-1.0)`): torch's
-      TypeError, not the AttributeError the op would raise deep inside (ops that take a number there,
-      `torch.add(1, t)`, run as before);
+    - something that is no tensor where only a tensor fits (`torch.exp(np_array)`, `torch.dot(x, 2)`): torch's
+      TypeError, not the error the op would raise deep inside. A parameter annotated `Tensor` takes only a
+      tensor; a first parameter `input` otherwise annotated only when the op fails with an AttributeError
+      (ops that take a number there, `torch.add(1, t)`, run as before);
     - a TypeError about an argument given by keyword names no position (`torch.histc(x, bins=1.5)`)."""
-    takes_input = next(iter(inspect.signature(fn).parameters), None) == "input"
+    parameters = list(inspect.signature(fn).parameters.values())
+    tensor_only = [] if name in _WRITTEN_IN_PYTHON else [
+        (i, p.name) for i, p in enumerate(parameters) if p.annotation == "Tensor" and p.kind != p.VAR_POSITIONAL]
+    spread_tensors = bool(parameters) and parameters[0].kind == parameters[0].VAR_POSITIONAL \
+        and parameters[0].annotation == "Tensor"  # block_diag(*tensors): torch reads them as one list
+    takes_input = bool(parameters) and parameters[0].name == "input" and name not in _WRITTEN_IN_PYTHON
 
     @functools.wraps(fn)
     def checked(*args: Any, **kwargs: Any) -> Any:
         try:
             return fn(*args, **kwargs)
-        except AttributeError:
-            given = args[0] if args else kwargs.get("input")
-            if not takes_input or given is None or isinstance(given, Tensor):
+        except (AttributeError, RuntimeError, ValueError, IndexError) as error:
+            checked_params = tensor_only
+            if isinstance(error, AttributeError) and takes_input and (0, "input") not in tensor_only:
+                checked_params = [(0, "input"), *tensor_only]
+            if spread_tensors:
+                wrong = next((i for i, t in enumerate(args) if not isinstance(t, Tensor)), None)
+                if wrong is None:
+                    raise
+                raise TypeError(f"expected Tensor as element {wrong} in argument 0, but got "
+                                f"{type(args[wrong]).__name__}") from None
+            wrong = _first_non_tensor(checked_params, args, kwargs)
+            if wrong is None:
                 raise
-            kind = type(given)
-            named = kind.__qualname__ if kind.__module__ == "builtins" else f"{kind.__module__}.{kind.__qualname__}"
-            where = " (position 1)" if args else ""  # (torch numbers positional arguments only)
-            raise TypeError(f"{name}(): argument 'input'{where} must be Tensor, not {named}") from None
+            raise TypeError(f"{name}(): {wrong}") from None
         except TypeError as error:
             if not kwargs:
                 raise
             raise TypeError(_keyword_unnumbered(str(error), kwargs)) from None
 
     return checked
+
+
+def _first_non_tensor(params: list[tuple[int, str]], args: tuple, kwargs: dict) -> str | None:
+    """torch's words for the first of `params` (position, name) given something that is not a tensor."""
+    for position, param in params:
+        by_keyword = position >= len(args)
+        if by_keyword and param not in kwargs:
+            continue
+        given = kwargs[param] if by_keyword else args[position]
+        if isinstance(given, Tensor):
+            continue
+        kind = type(given)
+        named = kind.__qualname__ if kind.__module__ == "builtins" else f"{kind.__module__}.{kind.__qualname__}"
+        where = "" if by_keyword else f" (position {position + 1})"  # (torch numbers positional arguments only)
+        return f"argument '{param}'{where} must be Tensor, not {named}"
+    return None
 
 
 def _errors_name_the_alias(fn: Callable[..., Any], alias: str, name: str) -> Callable[..., Any]:
@@ -264,8 +312,9 @@ def export(namespace: dict[str, Any]) -> None:
             namespace[name] = accepts_out(
                 function, decl.name in _EXACT_OUT_DTYPE, decl.name in _JOINS, _INPUT_DTYPE_OUT.get(decl.name),
                 decl.name in _NUMBER_OUT, name, decl.name in _OUT_NEEDS_DIM) if decl.out else function
-            if decl.inplace_function:  # torch.exp_(t) is t.exp_(): the same function
-                namespace[name + "_"] = vars(Tensor)[name + "_"]
+            if decl.inplace_function:  # torch.exp_(t) is t.exp_(): the same function (counting t in its errors)
+                namespace[name + "_"] = _inplace(_function(decl), name + "_") if decl.renumber_method_errors \
+                    else vars(Tensor)[name + "_"]
 
 
 def _set_new(cls: type, name: str, member: Any) -> None:

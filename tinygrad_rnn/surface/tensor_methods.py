@@ -22,14 +22,25 @@ from ..core.function import rename
 from ..core.modes import modes
 from ..core.size import Size, shape_arg
 from ..core.tensor import Tensor
-from ..creation import UNINITIALIZED, _filled, _is_int, _size, checked_fill, tensor
+from ..creation import UNINITIALIZED, _filled, _is_int, _size, check_size, checked_fill, tensor
 from ..determinism import uninitialized
 from ..device import check_cuda_call, check_device, device
-from ..layout import CHANNELS_LAST_ORDER, check_layout, check_memory_format, check_pin_memory, layout, strided
+from ..layout import (
+    CHANNELS_LAST_ORDER,
+    channels_last,
+    check_layout,
+    check_memory_format,
+    check_pin_memory,
+    layout,
+    memory_format,
+    physical_dim_order,
+    strided,
+)
 from ..ops import compare as _cmp
 from ..ops import indexing as _ix
 from ..ops import linalg as _la
 from ..ops import logical as _lg
+from ..ops import lu as _lu
 from ..ops import pointwise as _pw
 from ..ops import reduce as _rd
 from ..ops import shape as _sh
@@ -104,6 +115,9 @@ class TensorMethods:
         _CORE_REQUIRES_GRAD.fset(self, value)
 
     def requires_grad_(self, requires_grad: bool = True) -> Tensor:
+        if not isinstance(requires_grad, bool):
+            raise TypeError(f"requires_grad_(): argument 'requires_grad' (position 1) must be bool, not "
+                            f"{type_name(requires_grad)}")
         if requires_grad and not self.dtype.is_floating_point:
             raise RuntimeError("only Tensors of floating point dtype can require gradients")
         _CORE_REQUIRES_GRAD.fset(self, requires_grad)
@@ -152,6 +166,18 @@ class TensorMethods:
         return self
 
     def resolve_neg(self) -> Tensor:
+        return self
+
+    def conj_physical(self) -> Tensor:
+        return self
+
+    def lu(self, pivot: bool = True, get_infos: bool = False) -> Any:
+        return _lu.torch_lu(self, pivot, get_infos)
+
+    def lu_solve(self, LU_data: Tensor, LU_pivots: Tensor) -> Tensor:
+        return _lu.torch_lu_solve(self, LU_data, LU_pivots)
+
+    def conj_physical_(self) -> Tensor:
         return self
 
     def is_shared(self) -> bool:
@@ -540,6 +566,9 @@ class TensorMethods:
     def resize(self, *sizes: Any) -> Tensor:
         """The deprecated out-of-place resize: a reshape that must keep the number of elements."""
         shape = shape_arg(sizes)
+        if not sizes and self.numel() == 1:  # torch's resize then calls view() with no size
+            raise TypeError("view() received an invalid combination of arguments - got (), but expected one of:\n"
+                            " * (torch.dtype dtype)\n * (tuple of ints size)\n")
         if int(np.prod(shape)) != self.numel():
             raise RuntimeError(
                 f"requested resize to {'x'.join(map(str, shape))} ({int(np.prod(shape))} elements in total), but the "
@@ -565,12 +594,6 @@ class TensorMethods:
             key = (np.arange(self.shape[0]),) * self.ndim
         self[key] = fill_value
         return self
-
-    def nonzero_static(self, *, size: int, fill_value: int = -1) -> Tensor:
-        """nonzero's rows, cut or padded with fill_value to exactly `size` rows."""
-        found = _sh.nonzero(self)._data[:size]
-        pad = np.full((size - found.shape[0], found.shape[1]), fill_value, np.int64)
-        return Tensor._make(np.concatenate([found, pad]))
 
     def new_empty_strided(self, size: Any, stride: Any, *, dtype: Any = None, **kw: Any) -> Tensor:
         return empty_strided(size, stride, dtype=dtype or self.dtype, **kw)
@@ -665,9 +688,24 @@ class TensorMethods:
         return -1  # torch's number for the CPU
 
     def dim_order(self, *, ambiguity_check: Any = False) -> tuple:
-        """The dims from the outermost to the innermost in memory (by stride, largest first)."""
-        strides = self.stride()
-        return tuple(sorted(range(self.ndim), key=lambda d: -strides[d]))
+        """The dims from the outermost to the innermost in memory (by stride, largest first).
+
+        ambiguity_check=True raises RuntimeError when more than one order fits (a size-1 dim, two equal
+        strides); a list of memory formats accepts such a tensor when exactly one of them fits it."""
+        formats = ambiguity_check if isinstance(ambiguity_check, list) else []
+        if not isinstance(ambiguity_check, (bool, list)) or not all(isinstance(f, memory_format) for f in formats):
+            raise TypeError("The ambiguity_check argument must be a bool or a list of memory formats.")
+        sizes, strides = tuple(self.shape), self.stride()
+        several_orders = 1 in sizes or any(a == b for a, b in zip(strides, strides[1:]))
+        if ambiguity_check is not False and several_orders \
+                and sum(self.is_contiguous(memory_format=f) for f in formats) != 1:
+            raise RuntimeError("The tensor does not have unique dim order, or cannot map to exact one of the given "
+                               "memory formats.")
+        order, ambiguous = physical_dim_order(sizes, strides, self.is_contiguous(),
+                                              self.is_contiguous(memory_format=channels_last))
+        if ambiguous and ambiguity_check:  # (an empty list checks nothing here)
+            raise RuntimeError("The tensor does not have unique dim order.")
+        return order
 
     @property
     def real(self) -> Tensor:
@@ -697,7 +735,7 @@ class TensorMethods:
             if isinstance(args[0], str):
                 raise TypeError("new(): invalid data type 'str'")
             return legacy_new(Tensor, self.dtype, args, {})  # an array (memory shared if the dtype fits), or its error
-        return Tensor._make(uninitialized(shape_arg(args) if args else (0,), self.dtype.np))
+        return Tensor._make(uninitialized(check_size(shape_arg(args)) if args else (0,), self.dtype.np))
 
     def apply_(self, callable: Any) -> Tensor:
         """Each element replaced by callable(element), in Python (torch's CPU semantics)."""
