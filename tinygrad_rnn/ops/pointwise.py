@@ -22,7 +22,7 @@ from ..core.forward_mode import given
 from ..core.function import NO_EDGE, Function, rename
 from ..core.modes import modes
 from ..core.tensor import Tensor
-from ..creation import checked_fill
+from ..creation import checked_fill, tensor
 from ..layout import check_memory_format, preserve_format
 from .declare import BINARY_SHAPES, Sample, away_from_kinks, binary, inside_unit, op, positive, unary
 from .product_rule import with_missing_terms
@@ -30,6 +30,7 @@ from .promotion import (
     DOUBLE_STEP,
     FLOAT_STEP,
     HALF_STEP,
+    as_operand,
     by_number_in_float32,
     check_shapes_broadcast,
     float_of,
@@ -1346,7 +1347,7 @@ def where(condition: Any, input: Any = _ONLY_CONDITION, other: Any = _ONLY_CONDI
         raise RuntimeError(f"where expected condition to be a boolean tensor, but got a tensor with dtype {got}")
     a, b = promote(input, other)
     if not isinstance(a, Tensor) and not isinstance(b, Tensor):  # two numbers: torch makes them tensors of
-        a = Tensor._make(np.array(a, dtype=result_type(input, other).np))  # common dtype (1. and 0: float32)
+        a = tensor(a, dtype=result_type(as_operand(input), as_operand(other)))  # common dtype (1. and 0: float32)
     result = a if isinstance(a, Tensor) else b
     if isinstance(result, Tensor) and result._data.dtype != np.float16:  # a number must fit (half takes it as inf)
         for number in (input, other):
