@@ -249,3 +249,14 @@ def test_float16_trunc_normal_draws_torchs_numbers(seed):
         m.manual_seed(seed)
         results.append(m.nn.init.trunc_normal_(m.empty(100, dtype=m.float16), a=1.5, b=3.0).numpy())
     np.testing.assert_array_equal(*results)
+
+
+@pytest.mark.parametrize(("mean_shape", "std_shape"), [((3,), (4,)), ((2, 3), (2,)), ((5, 1, 2), (3, 3))])
+def test_normal_of_tensors_that_do_not_broadcast_raises_torchs_error(mean_shape, std_shape):
+    torch = require_torch()
+    messages = []
+    for lib in (torch, tinygrad_rnn):
+        with pytest.raises(RuntimeError) as caught:
+            lib.normal(lib.zeros(mean_shape), lib.ones(std_shape))
+        messages.append(str(caught.value))
+    assert messages[1] == messages[0]

@@ -44,6 +44,7 @@ from .device import check_device, check_device_name
 from .device import device as _device
 from .layout import check_layout, check_pin_memory
 from .layout import layout as layout_type
+from .ops.promotion import check_shapes_broadcast
 
 _MASK24, _MASK53 = np.uint64((1 << 24) - 1), np.uint64((1 << 53) - 1)
 
@@ -643,7 +644,9 @@ def normal(mean: Any = 0.0, std: Any = 1.0, size: Any = None, *, generator: Gene
     if shape is not None:
         d = dtypes.as_dtype(dtype) if dtype is not None else dtypes.get_default_dtype()
         return _finish(fill_normal(Tensor._make(np.empty(shape, d.np)), mean, std, generator), requires_grad, device)
-    shape = np.broadcast_shapes(np.shape(getattr(mean, "_data", mean)), np.shape(getattr(std, "_data", std)))
+    mean_shape, std_shape = np.shape(getattr(mean, "_data", mean)), np.shape(getattr(std, "_data", std))
+    check_shapes_broadcast(mean_shape, std_shape)  # (torch's message, not numpy's ValueError)
+    shape = np.broadcast_shapes(mean_shape, std_shape)
     d = mean.dtype if isinstance(mean, Tensor) else std.dtype
     return randn(shape, generator=generator, dtype=d) * std + mean
 
