@@ -35,7 +35,7 @@ print(tinymodel.linear2)
 
 print('\n\nModel params:')
 for param in tinymodel.parameters():
-    print(param.shape, param.dtype, param.requires_grad, float(param.sum()))
+    print(param.shape, param.dtype, param.requires_grad, param.sum().item())
 
 print('\n\nLayer params:')
 for param in tinymodel.linear2.parameters():
