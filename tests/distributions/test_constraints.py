@@ -27,3 +27,24 @@ def test_bounded_constraint_repr_matches_torch(name: str) -> None:
     torch = require_torch()
     build = BOUNDED[name]
     assert repr(build(tinygrad_rnn.distributions.constraints)) == repr(build(torch.distributions.constraints))
+
+
+def test_torch_underscore_class_names_name_the_same_classes() -> None:
+    """Code written for torch tests constraints with isinstance(c, constraints._Interval) and the like."""
+    torch = require_torch()
+    theirs, ours = torch.distributions.constraints, tinygrad_rnn.distributions.constraints
+    private = [n for n in vars(theirs) if n.startswith("_") and not n.startswith("__") and isinstance(vars(theirs)[n], type)]
+    assert private and all(isinstance(getattr(ours, n), type) for n in private)
+    for name in theirs.__all__:
+        kind = type(getattr(theirs, name))
+        if kind.__name__.startswith("_") and kind.__module__ == theirs.__name__:
+            assert isinstance(getattr(ours, name), getattr(ours, kind.__name__)), name
+
+
+def test_integer_less_than_matches_torch() -> None:
+    torch = require_torch()
+    results = []
+    for m in (tinygrad_rnn, torch):
+        c = m.distributions.constraints._IntegerLessThan(3)
+        results.append((repr(c), c.is_discrete, c.event_dim, c.check(m.tensor([1.0, 3.0, 5.0, 2.5])).tolist()))
+    assert results[0] == results[1]

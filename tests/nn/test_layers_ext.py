@@ -96,6 +96,19 @@ def test_embedding_bag_module_seeded_weight_repr_and_output_match_torch():
     np.testing.assert_allclose(results[0][2], results[1][2], rtol=1e-6)
 
 
+@pytest.mark.parametrize("mode", ["sum", "mean", "max"])
+def test_embedding_bag_node_is_named_as_torch_names_it(mode):
+    """Whatever steps compute the bags, the output's node prints as torch's one fused node does."""
+    torch = require_torch()
+    names = []
+    for m in (tinygrad_rnn, torch):
+        w = m.ones(8, 3, requires_grad=True)
+        outs = (m.nn.functional.embedding_bag(m.tensor(FLAT), w, m.tensor(OFFSETS), mode=mode),
+                m.nn.functional.embedding_bag(m.tensor(ROWS), w, mode=mode))
+        names.append([type(out.grad_fn).__name__ for out in outs])
+    assert names[0] == names[1] == ["EmbeddingBagBackward0"] * 2
+
+
 def test_embedding_bag_gradient_by_finite_differences():
     rng = np.random.default_rng(0)
     check_finite_differences(lambda m, w, psw: m.nn.functional.embedding_bag(

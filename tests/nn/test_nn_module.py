@@ -168,6 +168,30 @@ def test_requires_grad_and_conversions():
     check_error(lambda m: build_net(m).to(m.int64))
 
 
+@pytest.mark.parametrize("args, kwargs", [
+    ((lambda x: x,), {}),  # torch's AveragedModel example passes avg_fn where device goes
+    (("cpu", "cpu"), {}),
+    ((), {"dtype": "float64"}),
+    ((), {"device": object()}),
+    ((), {"bogus": 1}),
+    (("cpu", tinygrad_rnn.float64, False, False, 1), {}),
+])
+def test_module_to_rejects_what_fits_no_overload_as_torch_does(args, kwargs):
+    def convert(m):
+        given = tuple(m.float64 if a is tinygrad_rnn.float64 else a for a in args)
+        return m.nn.Linear(2, 2).to(*given, **kwargs)
+    check_error(convert)
+
+
+def test_module_to_reads_every_overload():
+    torch = require_torch()
+    for m in (tinygrad_rnn, torch):
+        assert m.nn.Linear(2, 2).to(m.float64, False).weight.dtype is m.float64
+        assert m.nn.Linear(2, 2).to("cpu", m.float64, non_blocking=True).weight.dtype is m.float64
+        assert m.nn.Linear(2, 2).to(m.zeros(1, dtype=m.float64)).weight.dtype is m.float64
+        assert m.nn.Linear(2, 2).to(dtype=m.float64, device="cpu").weight.dtype is m.float64
+
+
 def test_deepcopy_gives_independent_parameters_and_keeps_sharing():
     net = build_net(tinygrad_rnn)
     clone = copy.deepcopy(net)

@@ -190,3 +190,48 @@ def test_instance_norm_of_an_empty_integer_batch_as_torch():
         return results
 
     assert run(tinygrad_rnn) == run(torch)
+
+
+# ------------------------------------------------------------------ SyncBatchNorm (one process)
+@pytest.mark.parametrize("shape", [(2, 4), (3, 4, 5), (2, 4, 3, 3), (2, 4, 2, 3, 2), (2, 4, 2, 1, 3, 2)])
+def test_sync_batch_norm_is_batch_norm_of_any_rank_as_torch_without_distributed(shape):
+    torch = require_torch()
+    results = []
+    for m in (tinygrad_rnn, torch):
+        m.manual_seed(0)
+        bn = m.nn.SyncBatchNorm(4, momentum=None).double()
+        x = m.randn(*shape, dtype=m.float64, requires_grad=True)
+        y = bn(x)
+        y.backward(m.randn(*shape, dtype=m.float64))
+        bn.eval()
+        z = bn(x)
+        results.append((y.detach().numpy(), x.grad.numpy(), z.detach().numpy(), bn.running_var.numpy(),
+                        y.grad_fn.name(), repr(bn), list(bn.state_dict())))
+    for mine, other in zip(*results):
+        if isinstance(other, np.ndarray):
+            np.testing.assert_allclose(mine, other, rtol=1e-10, atol=1e-12)
+        else:
+            assert mine == other
+
+
+@pytest.mark.parametrize("make", [
+    lambda m: m.nn.SyncBatchNorm(4)(m.ones(4)),
+    lambda m: m.nn.SyncBatchNorm(0)(m.ones(2, 0, 3)),
+    lambda m: m.nn.SyncBatchNorm(4)(m.ones(1, 4)),
+], ids=["1-d input", "no channels", "one value per channel"])
+def test_sync_batch_norm_errors_match_torch(make):
+    check_error(make)
+
+
+def test_convert_sync_batchnorm_shares_parameters_buffers_and_mode_as_torch():
+    torch = require_torch()
+    results = []
+    for m in (tinygrad_rnn, torch):
+        net = m.nn.Sequential(m.nn.Conv2d(3, 4, 1), m.nn.BatchNorm2d(4),
+                              m.nn.Sequential(m.nn.BatchNorm1d(4, affine=False, momentum=None)))
+        net[2].eval()
+        synced = m.nn.SyncBatchNorm.convert_sync_batchnorm(net, process_group="group")
+        results.append((repr(synced), synced is net, synced[1].weight is net[1].weight,
+                        synced[1].running_mean is net[1].running_mean, synced[2][0].training,
+                        synced[1].process_group, list(synced.state_dict())))
+    assert results[0] == results[1]

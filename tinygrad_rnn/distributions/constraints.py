@@ -175,6 +175,16 @@ class IntegerGreaterThan(Bounded):
         return (value % 1 == 0) & (value >= self.lower_bound)
 
 
+class IntegerLessThan(Bounded):
+    is_discrete = True
+
+    def __init__(self, upper_bound: Any) -> None:
+        self.upper_bound = upper_bound
+
+    def check(self, value: Tensor) -> Tensor:
+        return (value % 1 == 0) & (value <= self.upper_bound)
+
+
 class Real(Constraint):
     def check(self, value: Tensor) -> Tensor:
         return value == value  # False exactly at NaN
@@ -365,3 +375,14 @@ positive_semidefinite = PositiveSemidefinite()
 positive_definite = PositiveDefinite()
 cat = Cat
 stack = Stack
+
+# torch names its classes with a leading underscore (`constraints._Interval`); code written for torch
+# checks constraints with isinstance by those names, so they name the same classes here.
+_Dependent, _DependentProperty, _IndependentConstraint = Dependent, DependentProperty, IndependentConstraint
+_Boolean, _OneHot, _IntegerInterval, _IntegerGreaterThan = Boolean, OneHot, IntegerInterval, IntegerGreaterThan
+_IntegerLessThan = IntegerLessThan
+_Real, _GreaterThan, _GreaterThanEq, _LessThan = Real, GreaterThan, GreaterThanEq, LessThan
+_Interval, _HalfOpenInterval, _Simplex, _Multinomial = Interval, HalfOpenInterval, Simplex, Multinomial
+_LowerTriangular, _LowerCholesky, _CorrCholesky, _Square = LowerTriangular, LowerCholesky, CorrCholesky, Square
+_Symmetric, _PositiveSemidefinite, _PositiveDefinite = Symmetric, PositiveSemidefinite, PositiveDefinite
+_Cat, _Stack = Cat, Stack

@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 
 from ..core import dtypes
+from ..core.function import rename
 from ..core.grad_mode import no_grad
 from ..core.tensor import Tensor
 from ..creation import from_numpy
@@ -58,8 +59,10 @@ def embedding_bag(input: Tensor, weight: Tensor, offsets: Tensor | None = None, 
     if per_sample_weights is not None:
         rows = rows * per_sample_weights.unsqueeze(1)
     if mode == "max":
-        return _max_per_bag(rows, indices, bags, padding)
-    return from_numpy(_bag_matrix(indices, bags, padding, mode, rows.dtype.np)).matmul(rows)
+        bagged = _max_per_bag(rows, indices, bags, padding)
+    else:
+        bagged = from_numpy(_bag_matrix(indices, bags, padding, mode, rows.dtype.np)).matmul(rows)
+    return rename(bagged, "EmbeddingBagBackward0")
 
 
 def _flat_bags(input: Tensor, offsets: Tensor | None, include_last_offset: bool,

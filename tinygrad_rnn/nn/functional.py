@@ -50,6 +50,12 @@ from .functional_ext.conv import (  # noqa: E402, F401
 )
 from .functional_ext.dropout import alpha_dropout, dropout1d, dropout2d, dropout3d, feature_alpha_dropout  # noqa: E402, F401
 from .functional_ext.fold import fold, unfold  # noqa: E402, F401
+from .functional_ext.fractional_pooling import (  # noqa: E402, F401
+    fractional_max_pool2d,
+    fractional_max_pool2d_with_indices,
+    fractional_max_pool3d,
+    fractional_max_pool3d_with_indices,
+)
 from .functional_ext.normalization import group_norm, instance_norm, local_response_norm, rms_norm  # noqa: E402, F401
 from .functional_ext.pooling import (  # noqa: E402, F401
     adaptive_avg_pool1d,
@@ -151,6 +157,10 @@ __all__ = [
     "embedding_renorm_",
     "feature_alpha_dropout",
     "fold",
+    "fractional_max_pool2d",
+    "fractional_max_pool2d_with_indices",
+    "fractional_max_pool3d",
+    "fractional_max_pool3d_with_indices",
     "gaussian_nll_loss",
     "gelu",
     "glu",

@@ -24,12 +24,12 @@ from typing import Any
 
 import numpy as np
 
-from ..argcheck import type_name
+from ..argcheck import invalid_combination, type_name
 from ..autograd import is_grad_enabled, no_grad
-from ..core import dtypes
 from ..core.tensor import Tensor
 from ..creation import from_numpy
 from ..device import check_cuda_call, check_device, check_device_name, device
+from ..surface.tensor_methods import _TO_SIGNATURES, _to_arguments
 from .backward_hooks import BackwardHooks
 from .parameter import Buffer, Parameter, is_lazy
 
@@ -615,17 +615,11 @@ class Module:
 
         `non_blocking` is accepted (a copy on the CPU is always blocking, in torch too); a
         `memory_format` other than None raises NotImplementedError (we have no strided layouts)."""
+        device_arg, target = _to_target(args, kwargs)
         _check_to_keywords(kwargs)
-        target = kwargs.get("dtype")
-        for arg in list(args) + [kwargs.get("device")]:
-            if isinstance(arg, dtypes.dtype):
-                target = arg
-            elif isinstance(arg, Tensor):
-                target = arg.dtype
-            elif isinstance(arg, str) and check_device_name(arg) == "meta":
-                return self._apply(_without_storage)
-            elif isinstance(arg, (str, device)):
-                check_device(arg)
+        if device_arg is not None and check_device_name(device_arg) == "meta":
+            return self._apply(_without_storage)
+        check_device(device_arg)
         if target is None:
             return self
         if not target.is_floating_point:
@@ -933,6 +927,21 @@ def consume_prefix_in_state_dict_if_present(state_dict: dict, prefix: str) -> No
         # '' is the wrapper's own entry (kept); 'module' the wrapped model's, 'module.xx' its children's
         if key and (key == prefix.replace(".", "") or key.startswith(prefix)):
             metadata[key[len(prefix):]] = metadata.pop(key)
+
+
+def _to_target(args: tuple, kwargs: dict) -> tuple:
+    """(device, dtype) of a Module.to call, read by Tensor.to's three overloads; torch's TypeError
+    listing them when none fits (a device that is no device name, a dtype given as a string...)."""
+    if len(args) > 4:  # (torch's parser sees at most device, dtype, non_blocking, copy)
+        raise TypeError(f"to() takes from 0 to 4 positional arguments but {len(args)} were given")
+    try:
+        given = _to_arguments(args, kwargs)
+    except TypeError:
+        given = None
+    device_arg = None if given is None else given.get("device")
+    if given is None or not isinstance(device_arg, (str, device, int, type(None))):
+        raise invalid_combination("to", args, _TO_SIGNATURES, kwargs) from None
+    return device_arg, given["tensor"].dtype if "tensor" in given else given.get("dtype")
 
 
 def _check_to_keywords(kwargs: dict) -> None:

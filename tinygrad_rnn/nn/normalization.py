@@ -1,4 +1,4 @@
-"""Normalisation layers: GroupNorm, InstanceNorm1d/2d/3d, LocalResponseNorm, RMSNorm, BatchNorm2d/3d.
+"""Normalisation layers: GroupNorm, InstanceNorm1d/2d/3d, LocalResponseNorm, RMSNorm, BatchNorm2d/3d, SyncBatchNorm.
 
 Parameters start as torch's do (weight ones, bias zeros; no random draws), buffers too
 (running_mean zeros, running_var ones, num_batches_tracked 0), so state_dicts load both ways.
@@ -140,6 +140,10 @@ class BatchNorm2d(BatchNorm1d):
     def forward(self, input: Tensor) -> Tensor:
         if input.ndim != self._ndim:
             raise ValueError(f"expected {self._ndim}D input (got {input.ndim}D input)")
+        return self._normalize_spatial(input)
+
+    def _normalize_spatial(self, input: Tensor) -> Tensor:
+        """_normalize on (N, C, *spatial) input, its positions pooled as one dim."""
         batch_stats = self.training or self.running_mean is None  # F.batch_norm's check, naming the unflattened size
         if batch_stats and input.shape[0] * math.prod(input.shape[2:]) == 1:
             raise ValueError(f"Expected more than 1 value per channel when training, got input size "
@@ -154,3 +158,39 @@ class BatchNorm3d(BatchNorm2d):
     """BatchNorm over (N, D, H, W) for each channel of (N, C, D, H, W) input."""
 
     _ndim = 5
+
+
+class SyncBatchNorm(BatchNorm2d):
+    """BatchNorm over input of any rank >= 2 whose statistics torch gathers across the processes
+    of `process_group` when torch.distributed is initialized. Here there is one process, so it is
+    BatchNorm with that process's batch, as torch's is when distributed is not initialized."""
+
+    def __init__(self, num_features: int, eps: float = 1e-5, momentum: float | None = 0.1, affine: bool = True,
+                 track_running_stats: bool = True, process_group: Any = None, device: Any = None,
+                 dtype: Any = None, *, bias: bool = True) -> None:
+        super().__init__(num_features, eps, momentum, affine, track_running_stats, device, dtype, bias=bias)
+        self.process_group = process_group
+
+    def forward(self, input: Tensor) -> Tensor:
+        if input.ndim < 2:
+            raise ValueError(f"expected at least 2D input (got {input.ndim}D input)")
+        if input.shape[1] == 0:
+            raise ValueError("SyncBatchNorm number of input channels should be non-zero")
+        return self._normalize(input) if input.ndim <= 3 else self._normalize_spatial(input)
+
+    @classmethod
+    def convert_sync_batchnorm(cls, module: Module, process_group: Any = None) -> Module:
+        """`module` with every BatchNorm layer in it replaced by a SyncBatchNorm that shares its
+        parameters and buffers (the same tensors) and its training flag."""
+        converted = module
+        if isinstance(module, BatchNorm1d):
+            converted = cls(module.num_features, module.eps, module.momentum, module.affine,
+                            module.track_running_stats, process_group, bias=module.bias is not None)
+            if module.affine:
+                converted.weight, converted.bias = module.weight, module.bias
+            converted.running_mean, converted.running_var = module.running_mean, module.running_var
+            converted.num_batches_tracked = module.num_batches_tracked
+            converted.training = module.training
+        for name, child in module.named_children():
+            converted.add_module(name, cls.convert_sync_batchnorm(child, process_group))
+        return converted

@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..core.tensor import Tensor
+from .functional_ext import fractional_pooling as FP
 from .functional_ext import pooling as P
 from .module import Module
 
@@ -48,6 +49,48 @@ class MaxPool2d(_MaxPoolNd):
 
 
 class MaxPool3d(_MaxPoolNd):
+    _nd = 3
+
+
+class _FractionalMaxPoolNd(Module):
+    """Fractional max pooling (functional_ext/fractional_pooling.py). `_random_samples`, a buffer
+    when given (None otherwise, and then each call draws its own), fixes the windows."""
+
+    _nd = 2
+
+    def __init__(self, kernel_size: Any, output_size: Any = None, output_ratio: Any = None,
+                 return_indices: bool = False, _random_samples: Tensor | None = None) -> None:
+        super().__init__()
+        name = type(self).__name__
+        self.kernel_size = _n_tuple(kernel_size, self._nd)
+        self.return_indices = return_indices
+        self.register_buffer("_random_samples", _random_samples)
+        self.output_size = None if output_size is None else _n_tuple(output_size, self._nd)
+        self.output_ratio = None if output_ratio is None else _n_tuple(output_ratio, self._nd)
+        if output_size is None and output_ratio is None:
+            raise ValueError(f"{name} requires specifying either an output size, or a pooling ratio")
+        if output_size is not None and output_ratio is not None:
+            raise ValueError("only one of output_size and output_ratio may be specified")
+        if self.output_ratio is not None and not all(0 < r < 1 for r in self.output_ratio):
+            raise ValueError(f"output_ratio must be between 0 and 1 (got {output_ratio})")
+
+    def forward(self, input: Tensor) -> Any:
+        return FP.fractional_max_pool(input, self.kernel_size, self.output_size, self.output_ratio,
+                                      self.return_indices, self._random_samples, self._nd)
+
+
+def _n_tuple(value: Any, n: int) -> tuple:
+    """torch's _pair/_triple: a sequence as a tuple, a single value repeated n times."""
+    return tuple(value) if isinstance(value, (list, tuple)) else (value,) * n
+
+
+class FractionalMaxPool2d(_FractionalMaxPoolNd):
+    """Max over kernel_size windows at pseudo-random starts, to output_size or input size * output_ratio."""
+
+    _nd = 2
+
+
+class FractionalMaxPool3d(_FractionalMaxPoolNd):
     _nd = 3
 
 

@@ -1,10 +1,12 @@
 """torch.nn.utils: helpers around modules; `rnn` holds PackedSequence and the padding functions,
 `prune` zeroes out parts of parameters, `clip_grad` the gradient clipping, `convert_parameters`
 parameters <-> one vector; `parametrize`, `parametrizations` and the older `weight_norm` /
-`spectral_norm` hooks reparametrize weights."""
-from . import parametrizations, parametrize, prune, rnn
+`spectral_norm` hooks reparametrize weights; `fusion` folds an eval-mode BatchNorm into the layer
+before it; `stateless` is functional_call's old home."""
+from . import fusion, parametrizations, parametrize, prune, rnn, stateless
 from .clip_grad import clip_grad_norm, clip_grad_norm_, clip_grad_value_, clip_grads_with_norm_, get_total_norm
 from .convert_parameters import parameters_to_vector, vector_to_parameters
+from .fusion import fuse_conv_bn_eval, fuse_conv_bn_weights, fuse_linear_bn_eval, fuse_linear_bn_weights
 from .init import skip_init
 from .spectral_norm import remove_spectral_norm, spectral_norm
 from .weight_norm import remove_weight_norm, weight_norm
@@ -18,6 +20,11 @@ __all__ = [
     "clip_grad_value_",
     "clip_grads_with_norm_",
     "convert_parameters",
+    "fuse_conv_bn_eval",
+    "fuse_conv_bn_weights",
+    "fuse_linear_bn_eval",
+    "fuse_linear_bn_weights",
+    "fusion",
     "get_total_norm",
     "init",
     "parameters_to_vector",
@@ -29,6 +36,7 @@ __all__ = [
     "rnn",
     "skip_init",
     "spectral_norm",
+    "stateless",
     "vector_to_parameters",
     "weight_norm",
 ]
