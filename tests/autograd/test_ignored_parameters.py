@@ -157,6 +157,7 @@ def _unread_on_purpose() -> set:
     # (test_max_pool_with_indices_ignores_return_indices_like_torch).
     pools = {f"nn.functional.{kind}max_pool{d}d_with_indices(return_indices)"
              for kind in ("", "adaptive_") for d in (1, 2, 3)}
+    pools |= {f"nn.functional.fractional_max_pool{d}d_with_indices(return_indices)" for d in (2, 3)}
     # foreach picks torch's multi-tensor kernel; the numbers are the same
     # (test_clip_grad_foreach_gives_the_same_numbers_as_torch).
     foreach = {"nn.utils.clip_grad_value_(foreach)", "nn.utils.clip_grads_with_norm_(foreach)",
@@ -237,6 +238,9 @@ def test_max_pool_with_indices_ignores_return_indices_like_torch():
     x = np.random.default_rng(0).standard_normal((1, 1, 4, 4))
     for m in (tg, torch):
         out, indices = m.nn.functional.max_pool2d_with_indices(m.tensor(x), 2, return_indices=False)
+        assert tuple(indices.shape) == (1, 1, 2, 2)
+        out, indices = m.nn.functional.fractional_max_pool2d_with_indices(m.tensor(x), 2, output_size=2,
+                                                                          return_indices=False)
         assert tuple(indices.shape) == (1, 1, 2, 2)
 
 
