@@ -132,6 +132,25 @@ def invalid_combination(fn: str, args: tuple, signatures: tuple = (), kwargs: di
     return error
 
 
+def binary_overloads(first: str = "input", second: str = "other", number_first: str | None = "self",
+                     number_first_out: bool = True) -> tuple[str, ...]:
+    """The overloads torch lists for a binary op: tensor with tensor, number with tensor (named `number_first`;
+    None when the op has no such overload), tensor with number."""
+    out = ", *, Tensor out = None"
+    overloads = [f"(Tensor {first}, Tensor {second}{out})", f"(Tensor {first}, Number {second}{out})"]
+    if number_first:
+        overloads.insert(1, f"(Number {number_first}, Tensor {second}{out if number_first_out else ''})")
+    return tuple(overloads)
+
+
+def tensor_operand(fn: str, input: Any, other: Any, signatures: tuple[str, ...]) -> None:
+    """torch's TypeError for a binary op given no tensor (`pow(2, 3)`), or, when no overload takes a number
+    first, given a number first (`copysign(2, x)`)."""
+    number_first = any(s.startswith("(Number") for s in signatures)
+    if not isinstance(input, Tensor) and not (number_first and isinstance(other, Tensor)):
+        raise invalid_combination(fn, (input, other), signatures)
+
+
 def _why_not(signature: str, args: tuple, kwargs: dict) -> str:
     """torch's explanation under a signature with as many parameters as the call has arguments. Its checker
     only knows the types of the parameters without a default: every other argument is marked (!type!), and

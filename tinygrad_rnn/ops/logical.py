@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from ..argcheck import type_name
+from ..argcheck import binary_overloads, tensor_operand, type_name
 from ..core import dtypes
 from ..core.tensor import Tensor
 from ..creation import tensor
@@ -41,7 +41,12 @@ def _integer_pair(kernel: str, a: Any, b: Any, allow_bool: bool = True) -> tuple
     return a, b
 
 
+# torch's bitwise ops take a number first too, but without `out`
+_BITWISE_OVERLOADS = binary_overloads(number_first_out=False)
+
+
 def _bitwise(numpy_op: Callable[..., Any], kernel: str, a: Any, b: Any) -> Tensor:
+    tensor_operand(kernel.removesuffix("_cpu"), a, b, _BITWISE_OVERLOADS)
     a, b = _integer_pair(kernel, a, b)
     return Tensor._make(np.asarray(numpy_op(array_of(a), array_of(b))))
 
@@ -107,6 +112,7 @@ def _shift(a: np.ndarray, b: np.ndarray, left: bool) -> np.ndarray:
 
 
 def _shift_op(input: Any, other: Any, left: bool) -> Tensor:
+    tensor_operand(f"bitwise_{'left' if left else 'right'}_shift", input, other, _BITWISE_OVERLOADS)
     a, b = _integer_pair("lshift_cpu" if left else "rshift_cpu", input, other, allow_bool=False)
     a_array, b_array = np.asarray(array_of(a)), np.asarray(array_of(b))
     dtype = a_array.dtype if isinstance(a, Tensor) else b_array.dtype

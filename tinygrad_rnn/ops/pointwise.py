@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from ..argcheck import invalid_combination, number_arg, tensor_arg
+from ..argcheck import binary_overloads, invalid_combination, number_arg, tensor_arg, tensor_operand
 from ..backend.fma import fma
 from ..backend.undispatched import empty_like
 from ..core import dtypes
@@ -273,9 +273,13 @@ def sub(input: Any, other: Any, *, alpha: Any = 1) -> Tensor:
     return _binary(node, input, other)
 
 
+_RSUB_OVERLOADS = ("(Tensor input, Tensor other, *, Number alpha = 1)", "(Tensor input, Number other, Number alpha = 1)")
+
+
 @op(method=False, samples=binary())
 def rsub(input: Any, other: Any, *, alpha: Any = 1) -> Tensor:
     """other - alpha * input: sub with its operands swapped."""
+    tensor_operand("rsub", input, other, _RSUB_OVERLOADS)
     return rename(sub(other, input, alpha=alpha), "RsubBackward0" if isinstance(other, Tensor) else "RsubBackward1")
 
 
@@ -469,10 +473,14 @@ def _mask(m: Any) -> Tensor:
 _FLOAT32_TINIEST = float(np.finfo(np.float32).smallest_subnormal)  # as a Python float (halving it stays nonzero)
 
 
+POW_OVERLOADS = binary_overloads(second="exponent")
+
+
 @op(out=True, inplace=True, samples=binary(first=positive))
 def pow(input: Any, exponent: Any) -> Tensor:
     if not all(isinstance(x, (Tensor, bool, int, float, np.generic, np.ndarray)) for x in (input, exponent)):
-        raise invalid_combination("pow", (input, exponent))  # None, a list, a str: no overload of torch's
+        raise invalid_combination("pow", (input, exponent), POW_OVERLOADS)  # None, a list, a str: no overload fits
+    tensor_operand("pow", input, exponent, POW_OVERLOADS)
     if type(exponent) is float and isinstance(input, Tensor) and input.dtype is dtypes.float16:
         checked_fill(exponent, dtypes.float16)  # torch's half pow checks its exponent fits
     if isinstance(input, Tensor) and input._data.dtype.kind in "iub" and type(exponent) is int and exponent < 0:
@@ -585,6 +593,7 @@ def _float_aware_mod(a: Any, b: Any) -> Any:
 
 @op(out=True, inplace=True, samples=binary(second=positive))
 def remainder(input: Any, other: Any) -> Tensor:
+    tensor_operand("remainder", input, other, binary_overloads(number_first_out=False))
     _checked_integer_operands(input, other, "remainder_cpu")
     out = _binary(Remainder, input, other)
     return rename(out, "RemainderBackward1") if isinstance(other, Tensor) else out  # torch numbers tensor % tensor

@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 
 from .. import return_types
-from ..argcheck import number_arg, tensor_arg
+from ..argcheck import binary_overloads, number_arg, tensor_arg, tensor_operand
 from ..backend.fma import fma
 from ..core import dtypes
 from ..core.function import Function, rename
@@ -352,6 +352,7 @@ class Copysign(Binary):
 
 @op(inplace=True, out=True, samples=binary(first=away_from_kinks, second=away_from_kinks))
 def copysign(input: Tensor, other: Any) -> Tensor:
+    tensor_operand("copysign", input, other, binary_overloads(number_first=None))
     out = _binary(Copysign, input, other, floating=True)
     return out if isinstance(other, Tensor) else rename(out, "CopysignBackward1")
 
@@ -430,6 +431,7 @@ class Xlogy(Binary):
 
 @op(inplace_function=True, inplace=True, out=True, samples=binary(second=declare.positive))
 def xlogy(input: Any, other: Any) -> Tensor:
+    tensor_operand("xlogy", input, other, binary_overloads())
     out = _binary(Xlogy, input, other, floating=True)
     if not isinstance(input, Tensor):
         return rename(out, "XlogyBackward1")
@@ -467,6 +469,7 @@ def nextafter(input: Tensor, other: Tensor) -> Tensor:
 @op(inplace=True, out=True, samples=binary(first=declare.positive))
 def float_power(input: Any, exponent: Any) -> Tensor:
     """input ** exponent computed in float64, whatever the operands' dtypes."""
+    tensor_operand("float_power", input, exponent, binary_overloads(second="exponent"))
     base = input.to(dtypes.float64) if isinstance(input, Tensor) else float(input)
     power = exponent.to(dtypes.float64) if isinstance(exponent, Tensor) else float(exponent)
     return base ** power

@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from ..argcheck import tensor_arg
+from ..argcheck import binary_overloads, tensor_arg, tensor_operand
 from ..core import dtypes
 from ..core.function import Function, rename
 from ..core.tensor import Tensor
@@ -288,10 +288,12 @@ def i1e(input: Tensor) -> Tensor:
 
 
 def xlog1py(input: Any, other: Any) -> Tensor:
+    tensor_operand("special_xlog1py", input, other, binary_overloads())
     return xlog1py_named(_binary(SpecialXlog1py, input, other, floating=True), input, other)
 
 
 def zeta(input: Any, other: Any) -> Tensor:
+    tensor_operand("special_zeta", input, other, binary_overloads())
     return _binary(SpecialZeta, input, other, floating=True)
 
 
@@ -316,6 +318,8 @@ def _without_gradient(fn: Any, *inputs: Any) -> Tensor:
 
 def polynomial(kind: str, input: Any, n: Any) -> Tensor:
     """One of the classical orthogonal polynomials of degree n at input (see special_math.polynomial)."""
+    family, degree_letter = kind.rsplit("_", 1)  # chebyshev_t is torch's special_chebyshev_polynomial_t
+    tensor_operand(f"special_{family}_polynomial_{degree_letter}", input, n, binary_overloads("x", "n", "x"))
     return _without_gradient(lambda x, k: sm.polynomial(kind, x, k), input, n)
 
 
