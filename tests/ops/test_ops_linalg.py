@@ -141,3 +141,27 @@ def test_triangular_solve_reads_one_triangle_and_returns_a_copy_as_torch():
     ours, theirs = _triangular_solve(tinygrad_rnn), _triangular_solve(require_torch())
     assert ours[0] == theirs[0] and ours[2] == theirs[2]
     np.testing.assert_allclose(ours[1], theirs[1], rtol=1e-12)
+
+
+@pytest.mark.parametrize("beta,alpha", [(1.7, 2.9), (0.2, 0.6), (-1.7, 0.0)])
+def test_integer_addmm_family_truncates_beta_and_alpha(beta, alpha):
+    """On int64, torch's addmm, addmv, addbmm and baddbmm take beta and alpha as int64 (1.7 is 1): int64 results."""
+    rng = np.random.default_rng(3)
+    i, m, v = rng.integers(-5, 5, (2,)), rng.integers(-5, 5, (2, 3)), rng.integers(-5, 5, (3,))
+    b1, b2 = rng.integers(-5, 5, (2, 2, 3)), rng.integers(-5, 5, (2, 3, 4))
+    kw = {"beta": beta, "alpha": alpha}
+    check_parity(lambda mod, a, b, c: mod.addmv(a, b, c, **kw), [i, m, v])
+    check_parity(lambda mod, a, b, c: mod.addmm(a, b, c, **kw), [m[:, :2], m, m.T])
+    check_parity(lambda mod, a, b, c: mod.baddbmm(a, b, c, **kw), [b2[:, :2], b1, b2])
+    check_parity(lambda mod, a, b, c: mod.addbmm(a, b, c, **kw), [b2[0, :2], b1, b2])
+
+
+@pytest.mark.parametrize("beta,alpha", [(3, 2), (0, 0), (True, False)])
+def test_bool_addr_takes_beta_and_alpha_as_bools(beta, alpha):
+    x = np.array([True, False, True])
+    check_parity(lambda m, a, b: m.addr(a, b, b, beta=beta, alpha=alpha), [np.outer(~x, x), x])
+
+
+def test_integer_addr_refuses_float_beta_and_alpha():
+    check_error(lambda m: m.addr(m.ones(2, 2, dtype=m.int64), m.ones(2, dtype=m.int64), m.ones(2, dtype=m.int64), beta=1.0))
+    check_error(lambda m: m.addr(m.ones(2, 2, dtype=m.bool), m.ones(2, dtype=m.bool), m.ones(2, dtype=m.bool), alpha=2.5))

@@ -213,3 +213,16 @@ def test_nansum_with_a_dtype_converts_each_element_and_sums_in_it():
                  lambda m: m.nansum(m.tensor([True, True]), dtype=m.uint8)):
         ours, theirs = call(tinygrad_rnn), call(torch)
         assert (str(ours.dtype), ours.tolist()) == (str(theirs.dtype), theirs.tolist())  # int32, not int64
+
+
+def test_diff_of_order_zero_is_a_copy_of_input():
+    """n = 0 returns input itself (a copy), without prepend and append."""
+    x = RNG.standard_normal((3, 5))
+    check_parity(lambda m, t, p: m.diff(t, 0, 0, prepend=p, append=p), [x, x[:1]])
+
+
+def test_cov_of_one_variable_is_0d():
+    """torch squeezes cov's result: a 1 x n input (one variable) gives a 0-d covariance, as a 1-d input does."""
+    x = RNG.standard_normal((1, 4))
+    check_parity(lambda m, t: m.cov(t), [x])
+    check_parity(lambda m, t: m.corrcoef(t), [x])

@@ -307,9 +307,13 @@ def _scaled_sum(input: Tensor, product: Tensor, beta: Any, alpha: Any) -> Tensor
     input must expand to the product's shape (torch expands it; it does not broadcast both ways)."""
     if input.shape != product.shape:
         input.detach().expand(product.shape)  # (for expand's errors only)
+    if product.dtype is dtypes.bool:  # torch's kernels take beta and alpha in the result's dtype
+        beta, alpha = bool(beta), bool(alpha)
+    elif not product.dtype.is_floating_point:  # (an int64 truncates them: beta = 1.7 is 1)
+        beta, alpha = int(beta), int(alpha)
     scaled = product if alpha == 1 else product * alpha
     if beta == 0:
-        return scaled + input * 0 if input.requires_grad else scaled + 0 * Tensor._make(np.zeros_like(input._data))
+        return scaled + input * 0 if input.requires_grad else scaled + beta * Tensor._make(np.zeros_like(input._data))
     return (input if beta == 1 else input * beta) + scaled
 
 
@@ -415,6 +419,10 @@ def addmv(input: Tensor, mat: Tensor, vec: Tensor, *, beta: Any = 1, alpha: Any 
 @op(inplace=True, out=True, samples=_arrays_of(((3, 4), (3,), (4,)), ((4,), (2,), (4,))))
 def addr(input: Tensor, vec1: Tensor, vec2: Tensor, *, beta: Any = 1, alpha: Any = 1) -> Tensor:
     """beta * input + alpha * outer(vec1, vec2)."""
+    if not outer(vec1.detach(), vec2.detach()).dtype.is_floating_point:  # (addr checks; addmm and the rest truncate)
+        for name, value in (("beta", beta), ("alpha", alpha)):
+            if isinstance(value, float) or isinstance(value, Tensor) and value.dtype.is_floating_point:
+                raise RuntimeError(f"For integral input tensors, argument {name} must not be a floating point number.")
     return rename(_scaled_sum(input, outer(vec1, vec2), beta, alpha), "AddrBackward0")
 
 

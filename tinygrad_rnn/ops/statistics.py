@@ -409,6 +409,8 @@ def diff(input: Tensor, n: int = 1, dim: int = -1, prepend: Tensor | None = None
     if n < 0:
         raise RuntimeError(f"order must be non-negative but got {n}")
     d = normalize_dim(dim, input.ndim)
+    if n == 0:  # torch returns a copy of input, without prepend and append
+        return rename(input.clone(), "torch::autograd::CopyBackwards")
     x = cat([t for t in (prepend, input, append) if t is not None], d) if prepend is not None or append is not None \
         else input
     for _ in range(n):
@@ -570,7 +572,7 @@ def cov(input: Tensor, *, correction: int = 1, fweights: Tensor | None = None, a
     if not isinstance(norm_factor, Tensor) and norm_factor <= 0:
         norm_factor = 0.0
     out = product / norm_factor
-    return rename(out.squeeze() if input.ndim < 2 else out, "SqueezeBackward0")
+    return out.squeeze()  # (torch squeezes every result: one variable, even as a 1 x n input, gives a 0-d tensor)
 
 
 @op(samples=lambda rng: [Sample((np.asarray(rng.standard_normal(s)),)) for s in ((3, 5), (2, 6))])
