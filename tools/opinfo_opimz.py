@@ -72,6 +72,8 @@ def to_ours(value):
         return t.requires_grad_() if value.requires_grad else t
     if isinstance(value, torch.dtype):
         return getattr(ours, str(value).split(".")[1])
+    if isinstance(value, torch.memory_format):
+        return getattr(ours, str(value).split(".")[1])
     if isinstance(value, torch.device):
         return ours.device(str(value))
     if isinstance(value, torch.Size):
