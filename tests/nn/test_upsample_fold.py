@@ -187,3 +187,10 @@ def test_integer_input_to_unfold_and_interpolate_is_refused_as_in_torch():
     with pytest.raises(NotImplementedError, match="not implemented for 'Long'"):
         F(tinygrad_rnn).interpolate(tinygrad_rnn.ones(1, 2, 4, 4, dtype=tinygrad_rnn.int64), scale_factor=2)
     check_parity(lambda m, x: F(m).pixel_shuffle(x, 2), [np.arange(32).reshape(2, 4, 2, 2)])
+
+
+def test_unfold_and_fold_take_bool_as_torch_does():
+    # torch's im2col/col2im kernels take bool (overlapping blocks combine as `or`) though not integers
+    rng = np.random.default_rng(0)
+    check_parity(lambda m, x: F(m).unfold(x, 2, padding=1), [rng.random((2, 3, 5, 5)) > 0.5])
+    check_parity(lambda m, x: F(m).fold(x, (4, 4), 2), [rng.random((2, 8, 9)) > 0.5])

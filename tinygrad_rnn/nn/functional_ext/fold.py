@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from ...argcheck import checked_ints
+from ...core import dtypes
 from ...core.tensor import Tensor
 from .activation import require_float
 from .im2col import Col2Im, Im2Col, blocks_along
@@ -46,6 +47,13 @@ def _blocks(spatial: tuple, kernel: tuple, dilation: tuple, padding: tuple, stri
     return tuple(blocks_along(n, k, d, (p, p), s) for n, k, d, p, s in zip(spatial, kernel, dilation, padding, stride))
 
 
+def _require_float_or_bool(input: Tensor, kernel: str) -> None:
+    """torch's im2col and col2im kernels take floats and bool (overlaps of bools add up as `or`), no integers.
+    Called after every shape check, as torch's kernel dispatch comes last."""
+    if input.dtype != dtypes.bool:
+        require_float(input, kernel)
+
+
 def unfold(input: Tensor, kernel_size: Any, dilation: Any = 1, padding: Any = 0, stride: Any = 1) -> Tensor:
     """Every sliding (kh, kw) block of (N, C, H, W) as a column: (N, C * kh * kw, number of blocks)."""
     a = _ints("im2col", dict(kernel_size=kernel_size, dilation=dilation, padding=padding, stride=stride), 2)
@@ -66,7 +74,7 @@ def unfold(input: Tensor, kernel_size: Any, dilation: Any = 1, padding: Any = 0,
         raise RuntimeError(f"Given input with spatial size {tuple(x.shape[2:])}, kernel_size={kernel}, "
                            f"dilation={dilation}, padding={padding}, calculated shape of the array of sliding blocks "
                            f"as {blocks}, but its components must be at least one.")
-    require_float(input, "im2col_out_cpu")  # after every shape check, as torch's kernel dispatch
+    _require_float_or_bool(input, "im2col_out_cpu")
     out = Im2Col.apply(x, kernel, dilation, tuple((p, p) for p in padding), stride)
     return out.squeeze(0) if input.ndim == 3 else out
 
@@ -96,6 +104,6 @@ def fold(input: Tensor, output_size: Any, kernel_size: Any, dilation: Any = 1, p
         raise RuntimeError(f"Given output_size={size}, kernel_size={kernel}, dilation={dilation}, padding={padding}, "
                            f"stride={stride}, calculated shape of the array of sliding blocks as {blocks}, which is "
                            "too small (non-positive)")
-    require_float(input, "col2im_out_cpu")  # after every shape check, as torch's kernel dispatch
+    _require_float_or_bool(input, "col2im_out_cpu")
     out = Col2Im.apply(cols, size, kernel, dilation, tuple((p, p) for p in padding), stride, blocks)
     return out.squeeze(0) if input.ndim == 2 else out
