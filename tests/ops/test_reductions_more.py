@@ -41,6 +41,21 @@ def test_quantile_interpolations_with_a_tensor_of_qs(interpolation):
                  requires_grad=[False])
 
 
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("fn", ["quantile", "nanquantile"])
+def test_quantile_is_torchs_bits(fn, dtype):
+    """torch interpolates with lerp (from the upper value for a weight past 0.5) and computes the rank
+    q * (n - 1) in the input's dtype: torch.utils.benchmark's IQR of two times showed the last bit."""
+    torch = require_torch()
+    rng = np.random.default_rng(5)
+    for q in [0.25, 0.75, 0.3141, 0.9173]:
+        x = (rng.standard_normal((4, 2, 6)) * 1e-6).astype(dtype)
+        for kwargs in ({}, {"dim": -1}, {"dim": 0, "keepdim": True}):
+            ours = getattr(tinygrad_rnn, fn)(tinygrad_rnn.tensor(x), q, **kwargs).numpy()
+            theirs = getattr(torch, fn)(torch.tensor(x), q, **kwargs).numpy()
+            np.testing.assert_array_equal(ours, theirs)
+
+
 def test_nan_reductions():
     x = np.array([[1.0, NAN, 3.0, 2.0], [NAN, NAN, 7.0, NAN], [0.5, 4.0, NAN, -1.0]])
     check_parity(lambda m, t: m.nansum(t, 1), [x])

@@ -20,7 +20,7 @@ from ..core.function import Function, rename
 from ..core.tensor import Tensor
 from . import cpp_sort
 from .declare import Sample, SampleMaker, op
-from .pointwise import exp, log, where
+from .pointwise import exp, lerp, log, where
 from .reduce import (
     SharedByEqual,
     _reduce_dims,
@@ -205,7 +205,7 @@ def _quantile(input: Tensor, q: Any, dim: Any, keepdim: bool, interpolation: str
                                                                          data.shape[d])
     rows = []
     for value in qs:
-        rank = value * (count - 1)
+        rank = data.dtype.type(value) * (count - 1).astype(data.dtype)  # in the input's dtype, as torch
         below, above = np.floor(rank).astype(np.int64), np.ceil(rank).astype(np.int64)
         frac = rank - below
         if interpolation == "lower":
@@ -220,7 +220,9 @@ def _quantile(input: Tensor, q: Any, dim: Any, keepdim: bool, interpolation: str
         if interpolation in ("lower", "higher", "nearest"):
             row = low
         else:
-            row = low + (high - low) * Tensor._make(np.asarray(weight, dtype=data.dtype))
+            # torch's lerp, not low + (high - low) * w: from `high` for a weight past 0.5, which
+            # changes the last bit of the upper quartile of two values (torch.utils.benchmark's IQR)
+            row = lerp(low, high, Tensor._make(np.broadcast_to(np.asarray(weight, dtype=data.dtype), low.shape)))
         poisoned = (count == 0) if ignore_nan else nan.any(axis=d, keepdims=True)
         if poisoned.any():
             row = where(_mask(np.broadcast_to(poisoned, row.shape)), math.nan, row)
