@@ -228,7 +228,8 @@ from .version import __version__  # noqa: E402
 
 surface.ops.export(globals())  # torch.X for every declared op, with its aliases and out=
 # out= of the products must have the result's dtype
-matmul, mm, bmm = (_accepts_out(getattr(f, "__wrapped__", f), exact_dtype=True) for f in (matmul, mm, bmm))
+matmul, mm, bmm = (_accepts_out(getattr(f, "__wrapped__", f), exact_dtype=True, overlap_rule=surface.overlap.RULES[n])
+                   for f, n in ((matmul, "matmul"), (mm, "mm"), (bmm, "bmm")))
 
 # Last, because the modules in nn build on everything above.
 from . import (

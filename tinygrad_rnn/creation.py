@@ -392,11 +392,23 @@ def write_into(out: Tensor, values: np.ndarray) -> Tensor:
     else out resized."""
     check_inference_write(out)
     if out._data.shape == values.shape:
-        np.copyto(out._data, values)
+        np.copyto(_writable(out._data), values)
     else:
         out._data = values
     out._version += 1
     return out
+
+
+def _writable(array: np.ndarray) -> np.ndarray:
+    """`array`, or a writable alias of it: an expanded tensor's array is numpy's read-only broadcast, yet
+    the ops torch lets write into one (sum, tril, ...) store each value, the last one at a shared place winning."""
+    if array.flags.writeable:
+        return array
+    root = array
+    while isinstance(root.base, np.ndarray) and not root.flags.writeable:
+        root = root.base
+    offset = array.__array_interface__["data"][0] - root.__array_interface__["data"][0]
+    return np.ndarray(array.shape, array.dtype, buffer=root, offset=offset, strides=array.strides)
 
 
 @factory

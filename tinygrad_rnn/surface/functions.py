@@ -14,6 +14,7 @@ from ..core.modes import modes
 from ..core.tensor import Tensor
 from ..creation import checked_fill, write_into
 from ..device import check_device
+from .overlap import UNCHECKED, check_out
 from .storage import TypedStorage, UntypedStorage
 
 
@@ -31,7 +32,8 @@ def detach(input: Tensor) -> Tensor:
 
 def accepts_out(fn: Callable[..., Tensor], exact_dtype: bool = False, joins: bool = False,
                 input_dtype: str | None = None, number_out: bool = False, name: str | None = None,
-                needs_dim: bool = False) -> Callable[..., Tensor]:
+                needs_dim: bool = False, overlap_rule: tuple = UNCHECKED,
+                check_out_dtype: Callable[[Tensor, tuple, dict], None] | None = None) -> Callable[..., Tensor]:
     """fn with torch's `out=` keyword: `torch.add(x, y, out=result)` writes into `result` and returns it;
     for an op of several results (`sort`), `out` is a tuple of tensors, returned as `return_types.sort_out`.
     `exact_dtype`: out must have the result's dtype (torch's matrix products), not one it can be cast to;
@@ -40,7 +42,9 @@ def accepts_out(fn: Callable[..., Tensor], exact_dtype: bool = False, joins: boo
     `number_out`: a Python number as `out` is a 0-d tensor of its type (float64, int64 or bool), as torch's add
     takes it (the caller never sees it); `name`: the spelling called (`torch.concat`), which torch's parser
     names, while its autograd check names the op itself (`cat`); `needs_dim`: only the overload over a dim
-    takes `out` (torch.sum(x, out=o) is a TypeError, torch.sum(x, 0, out=o) is not)."""
+    takes `out` (torch.sum(x, out=o) is a TypeError, torch.sum(x, 0, out=o) is not); `overlap_rule`: which
+    memory out may share with the inputs and itself (surface/overlap.py); `check_out_dtype(out, args, kwargs)`
+    raises torch's error for an out of a dtype the op cannot write, before anything is computed."""
     called = name or fn.__name__
 
     @functools.wraps(fn)
@@ -58,9 +62,12 @@ def accepts_out(fn: Callable[..., Tensor], exact_dtype: bool = False, joins: boo
         if input_dtype and isinstance(out, Tensor) and args and isinstance(args[0], Tensor) \
                 and out.dtype is not args[0].dtype:
             raise RuntimeError(input_dtype.format(out=out.dtype._legacy, input=args[0].dtype._legacy))
+        if check_out_dtype is not None and isinstance(out, Tensor):
+            check_out_dtype(out, args, kwargs)
         result = fn(*args, **kwargs)
         if out is None:
             return result
+        check_out(out, result, (args, kwargs), overlap_rule)  # (after the op's own checks, as torch's meta functions)
         if isinstance(result, tuple):
             return _write_all_into(out, result)
         if not isinstance(out, Tensor):

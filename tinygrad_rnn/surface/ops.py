@@ -23,6 +23,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from ..core import dtypes
 from ..core.function import rename
 from ..core.tensor import Tensor
 from ..ops import (  # noqa: F401  (importing them runs their @op declarations)
@@ -42,17 +43,29 @@ from ..ops import (  # noqa: F401  (importing them runs their @op declarations)
 )
 from ..ops.declare import DECLARED, OpDecl
 from .functions import accepts_out
+from .overlap import check_inputs, rule_of
 
 # in-place ops whose result must already have the tensor's dtype (torch casts other results into the tensor)
 _INPLACE_EXACT_DTYPE = {"float_power_": "the base given to float_power_ has dtype {self} but the operation's result "
                                         "requires dtype {result}"}
 
 
-def _inplace(fn: Callable[..., Tensor], name: str) -> Callable[..., Tensor]:
-    """`t.X_(...)`: t takes the value of X(t, ...), which must have t's shape."""
+def _inplace_checks_overlap(decl: OpDecl) -> bool:
+    """Whether torch's X_ refuses an input sharing part of the tensor's memory: its out= rule says, but
+    for ldexp_, which torch writes as mul_(2 ** other) and so reads `other` before writing."""
+    return decl.name != "ldexp" and rule_of(decl.name, decl.module)[0] is not None
+
+
+def _inplace(fn: Callable[..., Tensor], name: str, checks_overlap: bool = True) -> Callable[..., Tensor]:
+    """`t.X_(...)`: t takes the value of X(t, ...), which must have t's shape; `checks_overlap`: an input
+    sharing part of t's memory is refused, as torch's TensorIterator ops refuse it."""
     exact_dtype = _INPLACE_EXACT_DTYPE.get(name)
 
     def method(self: Tensor, *args: Any, **kwargs: Any) -> Tensor:
+        if checks_overlap:  # x[1:].add_(x[:-1]) would read what it already wrote
+            check_inputs(self, args)
+            if kwargs:
+                check_inputs(self, kwargs)
         try:
             result = fn(self._stand_in(), *args, **kwargs)
         except TypeError as error:  # torch's parser names the method called: "atan2_(): argument 'other' ..."
@@ -200,7 +213,7 @@ def bind_methods() -> None:
             if decl.inplace == "view":
                 _set_new(Tensor, name + "_", _inplace_view(as_method, name + "_", decl.inplace_names))
             elif decl.inplace:
-                _set_new(Tensor, name + "_", _inplace(as_method, name + "_"))
+                _set_new(Tensor, name + "_", _inplace(as_method, name + "_", _inplace_checks_overlap(decl)))
 
 
 # torch's matrix products want `out` of the result's dtype (outer, kron and addr cast into it, as pointwise ops),
@@ -213,6 +226,16 @@ _JOINS = {"cat", "stack", "hstack", "vstack", "dstack", "column_stack"}
 _INPUT_DTYPE_OUT = {name: "Found dtype {out} but expected {input}" for name in
                     ("abs", "neg", "sign", "sgn", "frac", "floor", "ceil", "trunc", "round", "bitwise_not")}
 _INPUT_DTYPE_OUT["nan_to_num"] = "nan_to_num: dtype of out: {out} should be same as input: {input}"
+
+def _bool_out(name: str) -> Callable[[Tensor, tuple, dict], None]:
+    """any and all write bools, or uint8 (which torch keeps for uint8 inputs), into no other dtype."""
+    def check(out: Tensor, args: tuple, kwargs: dict) -> None:
+        if out.dtype not in (dtypes.bool, dtypes.uint8):
+            raise RuntimeError(f"{name} only supports bool tensor for result, got: {out.dtype._legacy}")
+    return check
+
+
+_OUT_DTYPE_CHECKS = {"any": _bool_out("any"), "all": _bool_out("all")}
 
 # only the overload over a dim takes `out` (torch.sum(x, out=o) is a TypeError)
 _OUT_NEEDS_DIM = {"sum", "prod", "median", "nanmedian"}
@@ -311,9 +334,12 @@ def export(namespace: dict[str, Any]) -> None:
                 function = _errors_name_the_alias(function, name, decl.name)
             namespace[name] = accepts_out(
                 function, decl.name in _EXACT_OUT_DTYPE, decl.name in _JOINS, _INPUT_DTYPE_OUT.get(decl.name),
-                decl.name in _NUMBER_OUT, name, decl.name in _OUT_NEEDS_DIM) if decl.out else function
+                decl.name in _NUMBER_OUT, name, decl.name in _OUT_NEEDS_DIM, rule_of(decl.name, decl.module),
+                _OUT_DTYPE_CHECKS.get(decl.name)) \
+                if decl.out else function
             if decl.inplace_function:  # torch.exp_(t) is t.exp_(): the same function (counting t in its errors)
-                namespace[name + "_"] = _inplace(_function(decl), name + "_") if decl.renumber_method_errors \
+                namespace[name + "_"] = _inplace(_function(decl), name + "_", _inplace_checks_overlap(decl)) \
+                    if decl.renumber_method_errors \
                     else vars(Tensor)[name + "_"]
 
 

@@ -15,6 +15,7 @@ from ..argcheck import invalid_combination
 from ..core import dtypes
 from ..core.tensor import Tensor
 from .functions import accepts_out
+from .overlap import RULES
 
 
 def _side(right: bool, side: str | None) -> str:
@@ -79,5 +80,14 @@ def _bucketize(input: Any, boundaries: Tensor, *, out_int32: bool = False, right
     return _searchsorted(boundaries, input, out_int32=out_int32, right=right)
 
 
-searchsorted = accepts_out(_searchsorted)
-bucketize = accepts_out(_bucketize)
+def _check_index_out(out: Tensor, args: tuple, kwargs: dict) -> None:
+    """searchsorted and bucketize write int64 positions, or int32 with out_int32, into no other dtype."""
+    out_int32 = bool(kwargs.get("out_int32", False))
+    if out.dtype is not (dtypes.int32 if out_int32 else dtypes.int64):
+        raise RuntimeError("torch.searchsorted(): output tensor's dtype is wrong, it can only be Int(int32) or "
+                           "Long(int64) depending on whether out_int32 flag is True, but we got output tensor's "
+                           f"dtype {out.dtype._legacy} and out_int32 flag is {out_int32}")
+
+
+searchsorted = accepts_out(_searchsorted, overlap_rule=RULES["searchsorted"], check_out_dtype=_check_index_out)
+bucketize = accepts_out(_bucketize, overlap_rule=RULES["bucketize"], check_out_dtype=_check_index_out)

@@ -54,6 +54,7 @@ from .factories import empty_strided
 from .histogram import METHOD_SIGNATURES as HISTOGRAM_METHOD_SIGNATURES
 from .histogram import histogram
 from .legacy import LEGACY_BY_NAME, legacy_new
+from .overlap import check_inputs
 from .printing import tensor_repr
 from .settings import warn_once
 from .storage import TypedStorage, UntypedStorage, warn_typed_storage_removal
@@ -830,6 +831,7 @@ class TensorMethods:
     def copy_(self, src: Any, non_blocking: bool = False) -> Tensor:
         src = as_operand(src)
         if isinstance(src, Tensor):
+            check_inputs(self, src)  # x[1:].copy_(x[:-1]) would read what it already wrote
             src = _sh.expand(src, self.shape) if src.shape != self.shape else src
             if src.dtype is not self.dtype:
                 src = src.to(self.dtype)
@@ -861,6 +863,8 @@ class TensorMethods:
             selects, key = split
             target = _sh.Index.apply(self, selects)
         target._check_inplace()
+        if isinstance(value, Tensor) and not is_advanced(key):  # torch copies into the view target[key]
+            check_inputs(Tensor._make(target._data[key]), value)
         if needs_graph:
             name = _written_node_name(key, target.shape, value)
             write = _WriteIntoView if name == "CopySlices" else _sh.SetItem
@@ -871,15 +875,19 @@ class TensorMethods:
         views.record_inplace(self, None)
 
     def __iadd__(self, other: Any) -> Tensor:
+        check_inputs(self, other)
         return self._inplace_or_new(self._stand_in().add(other))
 
     def __isub__(self, other: Any) -> Tensor:
+        check_inputs(self, other)
         return self._inplace_or_new(self._stand_in().sub(other))
 
     def __imul__(self, other: Any) -> Tensor:
+        check_inputs(self, other)
         return self._inplace_or_new(self._stand_in().mul(other))
 
     def __itruediv__(self, other: Any) -> Tensor:
+        check_inputs(self, other)
         return self._inplace_or_new(self._stand_in().div(other))
 
     def _inplace_or_new(self, result: Tensor) -> Tensor:
