@@ -241,3 +241,57 @@ def test_cov_of_one_variable_is_0d():
     x = RNG.standard_normal((1, 4))
     check_parity(lambda m, t: m.cov(t), [x])
     check_parity(lambda m, t: m.corrcoef(t), [x])
+
+
+COV_WEIGHT_ERRORS = {
+    "2-d fweights": lambda m: m.cov(m.ones(2, 5), fweights=m.ones(5, 5, dtype=m.long)),
+    "2-d aweights": lambda m: m.cov(m.ones(2, 5), aweights=m.ones(5, 5)),
+    "float fweights": lambda m: m.cov(m.ones(2, 5), fweights=m.ones(5)),
+    "bool fweights": lambda m: m.cov(m.ones(2, 5), fweights=m.ones(5, dtype=m.bool)),
+    "integer aweights": lambda m: m.cov(m.ones(2, 5), aweights=m.ones(5, dtype=m.long)),
+    "fweights too few": lambda m: m.cov(m.ones(2, 5), fweights=m.ones(1, dtype=m.long)),
+    "0-d aweights": lambda m: m.cov(m.ones(2, 5), aweights=m.ones(())),
+    "negative fweights": lambda m: m.cov(m.ones(2, 5), fweights=-m.ones(5, dtype=m.long)),
+    "negative aweights": lambda m: m.cov(m.ones(2, 5), aweights=-m.ones(5)),
+    "weights summing to zero": lambda m: m.cov(m.ones(2, 5), aweights=m.zeros(5)),
+}
+
+
+@pytest.mark.parametrize("case", COV_WEIGHT_ERRORS.values(), ids=COV_WEIGHT_ERRORS.keys())
+def test_cov_weights_are_checked_as_torch(case):
+    check_error(case)
+
+
+@pytest.mark.parametrize("call", [lambda m: m.cov(m.arange(3.0), correction=3),
+                                  lambda m: m.cov(m.ones(1), fweights=m.ones((), dtype=m.long)),
+                                  lambda m: m.cov(m.arange(3.0), aweights=m.full((3,), 0.25), correction=2)])
+def test_cov_without_degrees_of_freedom_warns_as_torch(call):
+    torch = require_torch()
+    seen = []
+    for m in (tinygrad_rnn, torch):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            result = call(m)
+        seen.append((str(result.tolist()), [str(w.message) for w in caught]))
+    assert seen[0] == seen[1]
+
+
+@pytest.mark.parametrize("call", [
+    lambda m: m.any(m.ones(2, 3), 1, out=m.empty(2)),
+    lambda m: m.all(m.ones(2, 3), out=m.empty(())),
+    lambda m: m.any(m.ones(2, 3, dtype=m.uint8), 1, out=m.empty(2, dtype=m.long)),
+])
+def test_any_and_all_write_only_bool_or_uint8_out_as_torch(call):
+    check_error(call)
+
+
+def test_all_writes_into_a_uint8_out_as_torch():
+    check_parity(lambda m, x: m.all(x, 1, out=m.empty(2, dtype=m.uint8)), [np.ones((2, 3))], requires_grad=[False])
+
+
+@pytest.mark.parametrize("name", ["take", "clamp_min", "clamp_max"])
+def test_take_and_clamp_bounds_take_out_as_torch(name):
+    calls = {"take": lambda m, x: m.take(x, m.tensor([0, 5]), out=m.empty(2, dtype=m.float64)),
+             "clamp_min": lambda m, x: m.clamp_min(x, 2.0, out=m.empty(6, dtype=m.float64)),
+             "clamp_max": lambda m, x: m.clamp_max(x, m.tensor(2.0, dtype=m.float64), out=m.empty(6, dtype=m.float64))}
+    check_parity(calls[name], [np.arange(6.0)], requires_grad=[False])

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import builtins
 import math
+import warnings
 from typing import Any
 
 import numpy as np
@@ -18,6 +19,7 @@ from ..argcheck import bool_arg, int_arg, number_arg, tensor_arg
 from ..core import dtypes
 from ..core.function import Function, rename
 from ..core.tensor import Tensor
+from ..creation import callers_stacklevel
 from . import cpp_sort
 from .declare import Sample, SampleMaker, op
 from .pointwise import exp, lerp, log, where
@@ -550,6 +552,8 @@ def cov(input: Tensor, *, correction: int = 1, fweights: Tensor | None = None, a
                            "dimensions")
     x = input if input.ndim == 2 else input.reshape(1, -1)
     x = x if x.dtype.is_floating_point else x.to(dtypes.get_default_dtype())
+    _check_cov_weights("fweights", fweights, x.shape[1])
+    _check_cov_weights("aweights", aweights, x.shape[1])
     weights = None
     for w in (fweights, aweights):
         if w is not None:
@@ -561,6 +565,8 @@ def cov(input: Tensor, *, correction: int = 1, fweights: Tensor | None = None, a
         norm_factor = total - correction
     else:
         total = weights.sum()
+        if float(total._data) == 0:
+            raise RuntimeError("cov(): weights sum to zero, can't be normalized")
         average = (x * weights).sum(1, keepdim=True) / total
         if correction == 0:
             norm_factor = total
@@ -571,10 +577,34 @@ def cov(input: Tensor, *, correction: int = 1, fweights: Tensor | None = None, a
     centered = x - average
     weighted = centered if weights is None else centered * weights
     product = weighted @ centered.transpose(0, 1)
-    if not isinstance(norm_factor, Tensor) and norm_factor <= 0:
-        norm_factor = 0.0
+    if float(norm_factor._data if isinstance(norm_factor, Tensor) else norm_factor) <= 0:
+        warnings.warn("cov(): degrees of freedom is <= 0. Correction should be strictly less than the number of "
+                      "observations. (Triggered internally at "
+                      "/__w/pytorch/pytorch/aten/src/ATen/native/Correlation.cpp:129.)", UserWarning,
+                      stacklevel=callers_stacklevel())
+        norm_factor = norm_factor * 0 if isinstance(norm_factor, Tensor) else 0.0
     out = product / norm_factor
     return out.squeeze()  # (torch squeezes every result: one variable, even as a 1 x n input, gives a 0-d tensor)
+
+
+def _check_cov_weights(name: str, weights: Tensor | None, observations: int) -> None:
+    """torch's checks of cov's fweights (integers) or aweights (floats): one per observation, none negative."""
+    if weights is None:
+        return
+    if weights.ndim > 1:
+        raise RuntimeError(f"cov(): expected {name} to have one or fewer dimensions but got {name} with "
+                           f"{weights.ndim} dimensions")
+    integral = name == "fweights"
+    if (weights.dtype.is_floating_point or weights.dtype is dtypes.bool) if integral \
+            else not weights.dtype.is_floating_point:
+        kind = "integral" if integral else "floating point"
+        raise RuntimeError(f"cov(): expected {name} to have {kind} dtype but got {name} with "
+                           f"{weights.dtype._legacy} dtype")
+    if weights.numel() != observations:
+        raise RuntimeError(f"cov(): expected {name} to have the same numel as there are observations in the input "
+                           f"but got {weights.numel()} != {observations}")
+    if weights.numel() and bool((weights._data < 0).any()):
+        raise RuntimeError(f"cov(): {name} cannot be negative")
 
 
 @op(samples=lambda rng: [Sample((np.asarray(rng.standard_normal(s)),)) for s in ((3, 5), (2, 6))])
