@@ -232,3 +232,18 @@ def test_adaptive_log_softmax_errors_match_torch(case):
 ])
 def test_losses_name_an_argument_that_is_not_a_tensor_as_torch(call):
     check_error(call)
+
+
+@pytest.mark.parametrize("call", [
+    lambda m: m.nn.functional.huber_loss(m.ones(3), m.ones(3), delta=0),
+    lambda m: m.nn.HuberLoss(delta=-1.0)(m.ones(3), m.ones(3)),
+    lambda m: m.nn.functional.huber_loss(m.ones(3), m.ones(3), delta=-1, reduction="abc"),  # reduction first
+    lambda m: m.nn.functional.smooth_l1_loss(m.ones(3), m.ones(3), beta=-1),
+])
+def test_huber_delta_and_smooth_l1_beta_out_of_range_are_refused_as_torch(call):
+    check_error(call)
+
+
+def test_smooth_l1_loss_with_beta_zero_is_l1_as_torch():
+    check_parity(lambda m, x, y: m.nn.functional.smooth_l1_loss(x, y, beta=0.0),
+                 [np.arange(4.0), np.array([1.0, 1.0, 0.0, 5.0])])

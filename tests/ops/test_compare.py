@@ -24,3 +24,13 @@ def test_a_number_on_the_left_of_an_operator_still_compares():
 def test_an_alias_is_named_as_called_in_its_argument_errors(name):
     """torch.greater(3, x) says greater(), not gt(): torch's parser names the function the program called."""
     check_error(lambda m: getattr(m, name)(3, m.tensor([1.0, 5.0])))
+
+
+@pytest.mark.parametrize("call", [
+    lambda m: m.isclose(m.ones(3), m.ones(3), rtol=-0.4),
+    lambda m: m.isclose(m.ones(3), m.ones(3), atol=-1),
+    lambda m: m.allclose(m.ones(3), m.ones(3), rtol=-1e-10, atol=-1),
+    lambda m: m.isclose(m.ones(3, dtype=m.long), m.ones(3), rtol=-0.4),  # the dtypes are checked first
+])
+def test_negative_tolerances_are_refused_as_torch(call):
+    check_error(call)

@@ -109,8 +109,10 @@ def smooth_l1_loss(input: Tensor, target: Tensor, size_average: Any = None, redu
     """0.5 d^2 / beta where |d| < beta, |d| - 0.5 beta elsewhere (beta = 0 is the L1 loss)."""
     _check_target_shape(input, target)
     reduction = _reduction(size_average, reduce, reduction)
-    d = _regression_diff(input, target, "smooth_l1_cpu")
     beta = float_arg("smooth_l1_loss", "beta", beta, 4)
+    if beta < 0:
+        raise RuntimeError("smooth_l1_loss does not support negative values for beta.")
+    d = _regression_diff(input, target, "smooth_l1_cpu")
     if beta == 0.0:  # torch runs l1_loss then, and shows its nodes
         return _reduce(d.abs(), reduction)
     small = ~(d.abs() >= beta)  # NaN counts as small: its gradient d / beta is NaN, as torch's
@@ -124,8 +126,10 @@ def huber_loss(input: Tensor, target: Tensor, reduction: str = "mean", delta: fl
     """0.5 d^2 where |d| <= delta, delta (|d| - 0.5 delta) elsewhere."""
     _check_target_shape(input, target)
     reduction = _reduction(None, None, reduction)
-    d = _regression_diff(input, target, "huber_cpu")
     delta = float_arg("huber_loss", "delta", delta, 4)
+    if not delta > 0:
+        raise RuntimeError("huber_loss does not support non-positive values for delta.")
+    d = _regression_diff(input, target, "huber_cpu")
     if not input.dtype.is_floating_point:  # torch writes huber's loss in the input's dtype
         raise RuntimeError(f"result type {d.dtype._legacy} can't be cast to the desired output type "
                            f"{input.dtype._legacy}")

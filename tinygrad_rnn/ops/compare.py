@@ -108,6 +108,9 @@ def isclose(input: Tensor, other: Tensor, rtol: float = 1e-05, atol: float = 1e-
 def _isclose(input: Tensor, other: Tensor, rtol: float, atol: float, equal_nan: bool) -> Tensor:
     if input.dtype != other.dtype:  # torch compares like with like rather than promote
         raise RuntimeError(f"{input.dtype._legacy} did not match {other.dtype._legacy}")
+    for name, tolerance in (("rtol", rtol), ("atol", atol)):
+        if tolerance < 0:  # (C++ prints the double as %g does)
+            raise RuntimeError(f"{name} must be greater than or equal to zero, but got {tolerance:g}")
     check_broadcast(input, other)
     return Tensor._make(np.asarray(np.isclose(input._data, other._data, rtol=rtol, atol=atol, equal_nan=equal_nan)))
 
