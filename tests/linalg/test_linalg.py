@@ -200,3 +200,29 @@ def _lstsq_reports(m):
 def test_lstsq_drivers_report_as_torchs():
     assert _lstsq_reports(tinygrad_rnn) == _lstsq_reports(require_torch())
     check_error(lambda m: m.linalg.lstsq(m.ones(2, 2), m.ones(2, 1), driver="foo"))
+
+
+def _spd(m):
+    a = m.tensor(np.array([[4.0, 1.0, 0.5], [1.0, 3.0, 0.2], [0.5, 0.2, 2.0]]))
+    return a
+
+
+@pytest.mark.parametrize("call", [
+    lambda m: m.linalg.inv(_spd(m), out=m.empty(3, 3, dtype=m.float64)),
+    lambda m: tuple(m.linalg.eigh(_spd(m), out=(m.empty(3, dtype=m.float64), m.empty(3, 3, dtype=m.float64)))),
+    lambda m: m.linalg.cross(m.tensor([1.0, 0.0, 0.0]), m.tensor([0.0, 1.0, 0.0]), out=m.empty(3)),
+    lambda m: m.linalg.vector_norm(_spd(m), out=m.empty((), dtype=m.float64)),
+    lambda m: tuple(m.linalg.slogdet(_spd(m), out=(m.empty((), dtype=m.float64), m.empty((), dtype=m.float64)))),
+])
+def test_linalg_functions_take_out_as_torch(call):
+    check_parity(call, [])
+
+
+def test_linalg_out_result_type_and_parser_error_as_torch():
+    torch = require_torch()
+    names = []
+    for m in (tinygrad_rnn, torch):
+        names.append(type(m.linalg.qr(_spd(m), out=(m.empty(3, 3, dtype=m.float64),
+                                                     m.empty(3, 3, dtype=m.float64)))).__name__)
+    assert names[0] == names[1] == "linalg_qr_out"
+    check_error(lambda m: m.linalg.inv(_spd(m), out=1))

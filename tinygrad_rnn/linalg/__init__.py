@@ -1,10 +1,9 @@
 """torch.linalg: the decompositions of ops/decompositions.py and the norms, products and solvers
 built from them, under torch.linalg's names and signatures.
 
-Not built: the complex-valued `eig` and `eigvals` (real dtypes only here); `lu`, `lu_factor`,
-`lu_factor_ex`, `lu_solve`, `ldl_factor`, `ldl_factor_ex`, `ldl_solve` and `householder_product`
-(no LAPACK pivoted-LU or Householder access without scipy); `diagonal` (it waits for
-`Tensor.diagonal`). `*_ex` functions raise on a singular input, as with `check_errors=True`.
+Not built: the complex-valued `eig` and `eigvals` (real dtypes only here), `ldl_factor`,
+`ldl_factor_ex`, `ldl_solve` and `householder_product`. `*_ex` functions raise on a singular
+input, as with `check_errors=True`.
 """
 from __future__ import annotations
 
@@ -41,6 +40,7 @@ from ..ops.linalg import matmul, matrix_power
 from ..ops.lu import lu, lu_factor, lu_factor_ex, lu_solve
 from ..ops.shape import cat, tril, triu
 from ..ops.shape import diagonal as _diagonal
+from ..surface.functions import accepts_out
 
 LinAlgError = _LinAlgError
 
@@ -203,6 +203,14 @@ def diagonal(A: Tensor, *, offset: int = 0, dim1: int = -2, dim2: int = -1) -> T
     """torch.diagonal, by default of each matrix of a batch (its last two dims): a view."""
     return _diagonal(A, offset, dim1, dim2)
 
+
+# Every torch.linalg function takes out= but matrix_exp, vander and diagonal (multi_dot reads its own).
+for _name in ("cholesky", "cholesky_ex", "cond", "cross", "det", "eigh", "eigvalsh", "inv", "inv_ex", "lstsq", "lu",
+              "lu_factor", "lu_factor_ex", "lu_solve", "matmul", "matrix_norm", "matrix_power", "matrix_rank", "norm",
+              "pinv", "qr", "slogdet", "solve", "solve_ex", "solve_triangular", "svd", "svdvals", "tensorinv",
+              "tensorsolve", "vecdot", "vector_norm"):
+    globals()[_name] = accepts_out(globals()[_name], name="linalg_" + _name)
+del _name
 
 __all__ = [
     "LinAlgError", "cholesky", "cholesky_ex", "cond", "cross", "det", "diagonal", "eigh", "eigvalsh", "inv", "inv_ex",

@@ -29,7 +29,17 @@ from ..determinism import alert_nondeterministic
 from .declare import Sample, op
 from .pointwise import where
 from .promotion import check_broadcast
-from .shape import Gather, Index, IndexBackward, Scatter, ScatterAdd, SetItem, as_vector, normalize_dim
+from .shape import (
+    Gather,
+    Index,
+    IndexBackward,
+    Scatter,
+    ScatterAdd,
+    SetItem,
+    as_vector,
+    check_scatter_shapes,
+    normalize_dim,
+)
 
 
 # ------------------------------------------------------------------ argument checks
@@ -93,10 +103,9 @@ def _dim_size(input: Tensor, dim: int) -> int:
 def _check_scatter_index(input: Tensor, dim: int, index: Tensor, src: Any) -> np.ndarray:
     if index.dtype not in (dtypes.int64, dtypes.int32) and index.numel():  # an empty index is never read
         raise RuntimeError("scatter(): Expected dtype int32/int64 for index")
-    if index.ndim != builtins.max(input.ndim, 1) and index.numel():
-        raise RuntimeError("Index tensor must have the same number of dimensions as self tensor")
     if isinstance(src, Tensor) and src.dtype is not input.dtype:
         raise RuntimeError("scatter(): Expected self.dtype to be equal to src.dtype")
+    check_scatter_shapes(input, dim, index, src)
     idx = index._data.astype(np.int64).reshape(index.shape if input.ndim else (-1,))
     return _in_bounds(idx, dim, _dim_size(input, dim))
 
@@ -323,16 +332,9 @@ def scatter_add(input: Tensor, dim: int, index: Tensor, src: Tensor) -> Tensor:
         out = scatter_add(as_vector(input), d, as_vector(index), as_vector(src)).reshape(input.shape)
         return rename(out, "ScatterAddBackward0")
     idx = _check_scatter_index(input, d, index, src)
-    _check_src_covers(index, src)
     crop = tuple(slice(0, n) for n in idx.shape)
     part = src if src.shape == idx.shape else Index.apply(src, crop + (Ellipsis,))
     return rename(input + ScatterAdd.apply(part, d, idx, input.shape), "ScatterAddBackward0")
-
-
-def _check_src_covers(index: Tensor, src: Tensor) -> None:
-    if builtins.any(i > s for i, s in zip(index.shape, src.shape)):
-        raise RuntimeError(f"Expected index {list(index.shape)} to be no larger than src {list(src.shape)} "
-                           "apart from dimension")
 
 
 _IDENTITY = {"sum": 0.0, "mean": 0.0, "prod": 1.0, "amax": -np.inf, "amin": np.inf}
@@ -471,7 +473,6 @@ def scatter_reduce(input: Tensor, dim: int, index: Tensor, src: Tensor, reduce: 
         raise RuntimeError(f"reduce argument must be either sum, prod, mean, amax or amin, got {reduce}")
     d = normalize_dim(dim, input.ndim)
     idx = _check_scatter_index(input, d, index, src)
-    _check_src_covers(index, src)
     return rename(ScatterReduce.apply(input, d, idx, src, reduce, builtins.bool(include_self)),
                   "ScatterReduceBackward0")
 
@@ -509,7 +510,7 @@ def _take_samples(rng: np.random.Generator) -> list[Sample]:
             Sample((rng.standard_normal(()), np.array(0)))]
 
 
-@op(samples=_take_samples)
+@op(out=True, samples=_take_samples)
 def take(input: Tensor, index: Tensor) -> Tensor:
     """input read as flat, at the positions `index` (the result has index's shape)."""
     if index.dtype is not dtypes.int64:

@@ -1255,12 +1255,12 @@ def clamp(input: Tensor, min: Any = None, max: Any = None) -> Tensor:
     return Clamp.apply(input if d is input.dtype else input.to(d), lo, hi)
 
 
-@op(inplace_function=True, inplace=True, samples=unary(min=0.2))
+@op(inplace_function=True, inplace=True, out=True, samples=unary(min=0.2))
 def clamp_min(input: Tensor, min: Any) -> Tensor:
     return rename(clamp(input, min, None), "ClampMinBackward1" if isinstance(min, Tensor) else "ClampMinBackward0")
 
 
-@op(inplace_function=True, inplace=True, samples=unary(max=0.2))
+@op(inplace_function=True, inplace=True, out=True, samples=unary(max=0.2))
 def clamp_max(input: Tensor, max: Any) -> Tensor:
     return rename(clamp(input, None, max), "ClampMaxBackward1" if isinstance(max, Tensor) else "ClampMaxBackward0")
 
