@@ -310,3 +310,25 @@ def test_average_pool_of_int64_and_half_is_named_and_viewed_as_torchs(name, shap
 def test_a_window_longer_than_the_sentence_is_reported_as_torch(call):
     """A CNN's pool over a sentence shorter than its window: torch pools 1-d as 2-d, so its sizes show a height of 1."""
     check_error(lambda m: call(m.nn.functional, m))
+
+
+POOL_CHECK_ORDER = {  # torch checks a pool's settings before the input's sizes (but after its rank)
+    "max_pool2d: padding, then an empty channel dim": lambda m: m.nn.functional.max_pool2d(m.ones(0, 1, 49), 2,
+                                                                                             padding=-1),
+    "max_pool2d: padding over half the kernel": lambda m: m.nn.functional.max_pool2d(m.ones(0, 1, 49), 2, padding=4),
+    "max_pool2d with indices": lambda m: m.nn.functional.max_pool2d(m.ones(0, 1, 49), 2, padding=-1,
+                                                                    return_indices=True),
+    "max_pool2d: zero kernel, so zero stride": lambda m: m.nn.functional.max_pool2d(m.ones(0, 1, 49), 0),
+    "max_pool2d: the rank first": lambda m: m.nn.functional.max_pool2d(m.ones(1, 2, 3, 4, 5), 2, padding=-1),
+    "avg_pool2d": lambda m: m.nn.functional.avg_pool2d(m.ones(0, 1, 49), 2, padding=-1),
+    "avg_pool1d": lambda m: m.nn.functional.avg_pool1d(m.ones(0, 1), 2, padding=-1),
+    "max_pool3d": lambda m: m.nn.functional.max_pool3d(m.ones(0, 1, 2, 10), 2, padding=-1),
+    "max_pool3d of an empty depth": lambda m: m.nn.functional.max_pool3d(m.ones(2, 1, 0, 1, 2), 1),
+    "avg_pool3d of an empty depth": lambda m: m.nn.functional.avg_pool3d(m.ones(2, 1, 0, 1, 2), 1),
+    "max_pool3d of an empty unbatched channel": lambda m: m.nn.functional.max_pool3d(m.ones(0, 1, 2, 10), 1),
+}
+
+
+@pytest.mark.parametrize("call", POOL_CHECK_ORDER.values(), ids=POOL_CHECK_ORDER.keys())
+def test_pool_errors_come_in_torchs_order(call):
+    check_error(call)

@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -63,9 +64,10 @@ def pooled_size(n: int, k: int, p: int, s: int, d: int, ceil_mode: bool) -> int:
 
 
 def _geometry(x: Tensor, kernel_size: Any, stride: Any, padding: Any, dilation: Any, ceil_mode: bool,
-              nd: int, name: str) -> tuple:
+              nd: int, name: str, check_sizes: Callable[[], None] | None = None) -> tuple:
     """Check the settings as torch does; return kernel, stride, dilation, padding pairs (the right
-    one grown for ceil_mode) and the output sizes."""
+    one grown for ceil_mode) and the output sizes. `check_sizes` checks the input's sizes, which
+    torch does after the settings."""
     kernel = _tuple(kernel_size, nd, "kernel_size", name)
     stride = kernel if stride is None or (isinstance(stride, (list, tuple)) and not stride) else \
         _tuple(stride, nd, "stride", name)
@@ -86,6 +88,8 @@ def _geometry(x: Tensor, kernel_size: Any, stride: Any, padding: Any, dilation: 
         shown = " ".join(f"dilation{c}: {d}" for c, d in zip(_LETTERS[-nd:], dilation)) if nd > 1 else \
             f"dilation: {dilation[0]}"
         raise RuntimeError(f"dilation should be greater than zero, but got {shown}")
+    if check_sizes is not None:
+        check_sizes()
     sizes = tuple(x.shape[2:])
     if name == "avg_pool3d" and any(n < k for n, k in zip(sizes, kernel)):  # torch's 3-d average pool only
         raise RuntimeError(f"input image (T: {sizes[0]} H: {sizes[1]} W: {sizes[2]}) smaller than kernel size "
@@ -175,9 +179,17 @@ def _check_pool_input(input: Tensor, nd: int, name: str) -> None:
             raise RuntimeError(f"{name}: Expected 2D or 3D (batch mode) tensor with optional 0 dim batch size "
                                f"for input, but got:{list(input.shape)}")
         if input.ndim in (nd + 1, nd + 2):
+            if nd == 3:
+                raise RuntimeError(_empty_3d_message("max_pool3d_with_indices_out_cpu_template", input))
             raise RuntimeError(f"Expected {nd + 1}D or {nd + 2}D (batch mode) tensor with optional 0 dim batch size "
                                f"for input, but got:{list(input.shape)}")
         raise RuntimeError(f"non-empty {nd + 1}D or {nd + 2}D (batch mode) tensor expected for input")
+
+
+def _empty_3d_message(function: str, input: Tensor) -> str:
+    # (torch prints the size of the empty dim, 0, where it means to print the dim)
+    return (f"{function}(): Expected input's non-batch dimensions to have positive length, but input has a shape of "
+            f"{list(input.shape)} and non-batch dimension 0 has length zero!")
 
 
 def _check_max_pool1d(length: int, kernel_size: Any, stride: Any, padding: Any, dilation: Any,
@@ -217,11 +229,13 @@ def max_pool(input: Tensor, kernel_size: Any, stride: Any, padding: Any, dilatio
     name = f"max_pool{nd}d"
     _parse_windows(name + ("_with_indices" if return_indices else ""), kernel_size, stride, padding, dilation)
     bool_arg(name + ("_with_indices" if return_indices else ""), "ceil_mode", ceil_mode, 6)
-    _check_pool_input(input, nd, name)
+    if nd == 1 or input.ndim not in (nd + 1, nd + 2):  # (a 2-d or 3-d pool checks its settings before the sizes)
+        _check_pool_input(input, nd, name)
     if nd == 1 and not return_indices:
         _check_max_pool1d(input.shape[-1], kernel_size, stride, padding, dilation, ceil_mode)
     x, unbatched = _batched(input, nd)
-    kernel, stride, dilation, pairs, out = _geometry(x, kernel_size, stride, padding, dilation, ceil_mode, nd, name)
+    kernel, stride, dilation, pairs, out = _geometry(x, kernel_size, stride, padding, dilation, ceil_mode, nd, name,
+                                                     lambda: _check_pool_input(input, nd, name))
     if input.dtype.name == "bool" or (nd == 1 and not return_indices and not input.dtype.is_floating_point):
         require_float(input, "max_pool1d_impl" if nd == 1 and not return_indices else f"max_pool{max(nd, 2)}d")
     positions = _argmax_positions(x.detach().numpy(), kernel, stride, dilation, pairs, out)
@@ -307,12 +321,15 @@ def avg_pool(input: Tensor, kernel_size: Any, stride: Any, padding: Any, ceil_mo
         raise RuntimeError("non-empty 4D or 5D (batch mode) tensor expected for input")
     if divisor_override is not None and divisor_override == 0:
         raise RuntimeError("divisor must be not zero")
-    if 0 in input.shape[-nd - 1:]:  # torch pools through its 2-d kernel, whose check this is
-        shape = list(input.shape[:-1]) + [1, input.shape[-1]] if nd == 1 else list(input.shape)
-        raise RuntimeError(f"Expected {max(nd, 2) + 1}D or {max(nd, 2) + 2}D (batch mode) tensor with optional 0 dim "
-                           f"batch size for input, but got:{shape}")
+    def check_sizes() -> None:
+        if 0 in input.shape[-nd - 1:] and nd == 3:
+            raise RuntimeError(_empty_3d_message("avg_pool3d", input))
+        if 0 in input.shape[-nd - 1:]:  # torch pools 1-d inputs through its 2-d kernel, whose check this is
+            shape = list(input.shape[:-1]) + [1, input.shape[-1]] if nd == 1 else list(input.shape)
+            raise RuntimeError(f"Expected {max(nd, 2) + 1}D or {max(nd, 2) + 2}D (batch mode) tensor with optional "
+                               f"0 dim batch size for input, but got:{shape}")
     x, unbatched = _batched(input, nd)
-    kernel, stride, _, pairs, out = _geometry(x, kernel_size, stride, padding, 1, ceil_mode, nd, name)
+    kernel, stride, _, pairs, out = _geometry(x, kernel_size, stride, padding, 1, ceil_mode, nd, name, check_sizes)
     _check_avg_dtype(input, nd)
     node = f"AvgPool{nd}DBackward0"
     if divisor_override is not None:
