@@ -286,3 +286,29 @@ def test_the_node_of_a_write_is_named_as_torch_names_it(key):
         y[eval(key, {"t": lib.tensor(1), "m": lib.tensor([True, False, True])})] = 5.0
         names.append((y.grad_fn.name(), type(y.grad_fn).__name__, repr(y).split("grad_fn=")[1]))
     assert names[0] == names[1]
+
+
+SCATTER_GATHER_SHAPES = {
+    "gather: index larger off dim": lambda m: m.gather(m.ones(1, 1), 1, m.zeros(2, 2, dtype=m.long)),
+    "gather: index larger on the other dim": lambda m: m.gather(m.ones(3, 1), 0, m.zeros(2, 2, dtype=m.long)),
+    "scatter: index larger than src": lambda m: m.ones(3, 5).scatter(0, m.zeros(2, 2, dtype=m.long), m.ones(1, 5)),
+    "scatter: index larger than self": lambda m: m.ones(3, 5).scatter(0, m.zeros(2, 6, dtype=m.long), m.ones(2, 6)),
+    "scatter a value: index larger than self": lambda m: m.ones(3, 5).scatter(0, m.zeros(2, 6, dtype=m.long), 1.0),
+    "scatter: src of another rank": lambda m: m.ones(3, 5).scatter(0, m.zeros(2, 2, dtype=m.long), m.ones(2, 5, 2)),
+    "scatter: index of another rank": lambda m: m.ones(3, 5, 3).scatter(0, m.zeros(2, 2, dtype=m.long), m.ones(2, 5)),
+    "scatter_add: index larger than src": lambda m: m.ones(3, 5).scatter_add(0, m.zeros(2, 2, dtype=m.long),
+                                                                               m.ones(1, 5)),
+    "scatter_add: src of another rank": lambda m: m.ones(3, 5).scatter_add(0, m.zeros(2, 2, dtype=m.long),
+                                                                            m.ones(2, 5, 2)),
+    "scatter_reduce: index larger than src": lambda m: m.ones(3, 5).scatter_reduce(
+        0, m.zeros(2, 2, dtype=m.long), m.ones(1, 5), "sum"),
+}
+
+
+@pytest.mark.parametrize("call", SCATTER_GATHER_SHAPES.values(), ids=SCATTER_GATHER_SHAPES.keys())
+def test_scatter_and_gather_shapes_are_checked_as_torch(call):
+    check_error(call)
+
+
+def test_scatter_of_a_0d_source_into_a_vector_as_torch():
+    check_parity(lambda m, x, s: x.scatter(0, m.tensor([1]), s), [np.ones(3), np.array(5.0)])

@@ -943,6 +943,10 @@ def gather(input: Tensor, dim: int, index: Tensor, *, sparse_grad: bool = False)
         return rename(input.reshape(-1)[:0].reshape(index.shape), "GatherBackward0")
     if index.ndim != input.ndim:
         raise RuntimeError("Index tensor must have the same number of dimensions as input tensor")
+    for i, (n, m) in enumerate(zip(index.shape, input.shape)):
+        if i != d and n > m:
+            raise RuntimeError(f"Size does not match at dimension {i} expected index {list(index.shape)} to be no "
+                               f"larger than self {list(input.shape)} apart from dimension {d}")
     _check_index_bounds(index._data, d, input.shape[d])
     # torch lets index be smaller than input on the other dims: only that corner is read
     corner = tuple(slice(None) if i == d else slice(0, n) for i, n in enumerate(index.shape))
@@ -1401,6 +1405,29 @@ def _scatter_samples(rng: np.random.Generator) -> list:
             Sample((rng.standard_normal(4), 0, np.array([3, 1]), rng.standard_normal(2)))]
 
 
+def check_scatter_shapes(input: Tensor, dim: int, index: Tensor, src: Any) -> None:
+    """torch's shape checks of scatter, scatter_add and scatter_reduce: index has input's number of dims
+    (and src's, for a tensor src) and is no larger than input off `dim`, nor than src anywhere."""
+    if not index.numel():  # an empty index writes nothing, so nothing is checked
+        return
+    dims = builtins.max(input.ndim, 1)
+    if builtins.max(index.ndim, 1) != dims:
+        raise RuntimeError("Index tensor must have the same number of dimensions as self tensor")
+    def size(t: Tensor, d: int) -> int:
+        return t.shape[d] if t.ndim else 1
+    wrong = builtins.any(size(index, d) > size(input, d) for d in range(dims) if d != dim)
+    if isinstance(src, Tensor):
+        wrong = wrong or builtins.any(size(index, d) > size(src, d) for d in range(builtins.min(dims, src.ndim or 1)))
+        if builtins.max(src.ndim, 1) != dims:
+            raise RuntimeError("Index tensor must have the same number of dimensions as src tensor")
+        if wrong:
+            raise RuntimeError(f"Expected index {list(index.shape)} to be no larger than self {list(input.shape)} "
+                               f"apart from dimension {dim} and to be no larger size than src {list(src.shape)}")
+    elif wrong:
+        raise RuntimeError(f"Expected index {list(index.shape)} to be no larger than self {list(input.shape)} "
+                           f"apart from dimension {dim}")
+
+
 @op(inplace=True, samples=_scatter_samples)
 def scatter(input: Tensor, dim: int, index: Tensor, src: Any = None, *, value: Any = None,
             reduce: Any = None) -> Tensor:
@@ -1416,9 +1443,9 @@ def scatter(input: Tensor, dim: int, index: Tensor, src: Any = None, *, value: A
         )
     if index.dtype.name not in ("int64", "int32") and index.numel():  # an empty index is never read
         raise RuntimeError("scatter(): Expected dtype int32/int64 for index")
-    if index.ndim != builtins.max(input.ndim, 1) and index.numel() and index.ndim:
-        raise RuntimeError("Index tensor must have the same number of dimensions as self tensor")
-    if not input.ndim or not index.ndim:  # torch reads a 0-d input, index or source as one element along dim 0
+    check_scatter_shapes(input, d, index, source)
+    if not input.ndim or not index.ndim or (isinstance(src, Tensor) and not src.ndim):
+        # torch reads a 0-d input, index or source as one element along dim 0
         out = scatter(as_vector(input), d, as_vector(index), as_vector(src), value=value, reduce=reduce)
         return out.reshape(input.shape) if reduce else rename(
             out.reshape(input.shape), "ScatterBackward0" if isinstance(source, Tensor) else "ScatterBackward1")
