@@ -70,3 +70,13 @@ def test_errors(call):
 def test_bad_value_type():
     with pytest.raises(TypeError, match="invalid combination"):
         tinygrad_rnn.searchsorted(tinygrad_rnn.tensor([1, 2]), "x")
+
+
+@pytest.mark.parametrize("call", [
+    lambda m: m.searchsorted(m.arange(5.0), m.ones(3), out=m.empty(3)),
+    lambda m: m.searchsorted(m.arange(5.0), m.ones(3), out=m.empty(3, dtype=m.int32)),
+    lambda m: m.searchsorted(m.arange(5.0), m.ones(3), out_int32=True, out=m.empty(3, dtype=m.long)),
+    lambda m: m.bucketize(m.ones(3), m.arange(5.0), out=m.empty(3)),
+])
+def test_out_of_the_wrong_index_dtype_is_refused_as_torch(call):
+    check_error(call)
