@@ -219,3 +219,9 @@ def test_pad_errors_match_torch():
     check_error(lambda m: m.nn.functional.pad(m.ones(2, 3), (1,)))
     check_error(lambda m: m.nn.functional.pad(m.ones(2, 3), (1, 1, 1, 1, 1, 1)))
     check_error(lambda m: m.nn.functional.gelu(m.ones(2), approximate="foo"))
+
+
+@pytest.mark.parametrize("weight_shape", [(), (3,), (1, 1, 1)])
+@pytest.mark.parametrize("keywords", [{}, {"padding_idx": 0}, {"padding_idx": 1}, {"max_norm": 1.0}])
+def test_embedding_of_a_weight_not_2d_is_refused_as_torch(weight_shape, keywords):
+    check_error(lambda m: m.nn.functional.embedding(m.tensor([0]), m.ones(weight_shape), **keywords))

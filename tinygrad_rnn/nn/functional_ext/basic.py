@@ -396,7 +396,13 @@ def embedding(input: Tensor, weight: Tensor, padding_idx: int | None = None, max
     """
     _tensor_args("embedding", weight=weight, indices=input)  # torch's kernel takes (weight, indices)
     _check_sparse(sparse, weight)
-    padding_idx = _padding_index(padding_idx, weight.shape[0])
+    if padding_idx and not weight.ndim:  # (torch reads the weight's first size to check it)
+        raise IndexError("Dimension specified as 0 but tensor has no dimensions")
+    padding_idx = _padding_index(padding_idx, weight.shape[0] if weight.ndim else 1)
+    if weight.ndim != 2:
+        raise RuntimeError("'weight' must be 2-D" if max_norm is None else
+                           f"Expected 2-dimensional tensor, but got {weight.ndim}-dimensional tensor for argument #1 "
+                           "'self' (while checking arguments for embedding_renorm_)")
     indices = _check_indices(input, weight)
     if max_norm is not None:
         embedding_renorm_(weight, indices, max_norm, norm_type)
