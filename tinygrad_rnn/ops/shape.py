@@ -1976,6 +1976,8 @@ def _tensor_list(name: str, tensors: Any) -> list:
     if not isinstance(tensors, (tuple, list)):
         raise TypeError(f"{name}(): argument 'tensors' (position 1) must be tuple of Tensors, not "
                         f"{type_name(tensors)}")
+    if not tensors:
+        raise RuntimeError(f"{name} expects a non-empty TensorList")
     return list(tensors)
 
 
