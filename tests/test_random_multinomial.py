@@ -5,7 +5,7 @@ from typing import Any
 
 import numpy as np
 import pytest
-from helpers import check_error, require_torch
+from helpers import check_error, check_parity, require_torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -75,3 +75,29 @@ def test_categorical_sample_shape_matches_torch() -> None:
 ])
 def test_multinomial_argument_errors_match_torch(weights, num_samples):
     check_error(lambda m: m.multinomial(m.tensor(weights), num_samples))
+
+
+OUT_CASES = {
+    "multinomial into int64": lambda m: m.multinomial(m.ones(4), 2, out=m.empty(2, dtype=m.long)).shape,
+    "multinomial into int32": lambda m: m.multinomial(m.ones(4), 2, out=m.empty(2, dtype=m.int32)),
+    "multinomial into float": lambda m: m.multinomial(m.ones(4), 2, out=m.empty(2)),
+    "bernoulli into int64": lambda m: m.bernoulli(m.full((6,), 0.5), out=m.empty(6, dtype=m.long)).dtype,
+    "bernoulli into an overlapping out": lambda m: (lambda x: m.bernoulli(x[:3], out=x[1:4]))(m.full((6,), 0.5)),
+}
+
+
+@pytest.mark.parametrize("call", OUT_CASES.values(), ids=OUT_CASES.keys())
+def test_multinomial_and_bernoulli_take_out_as_torch(call):
+    torch = require_torch()
+    outcomes = []
+    for m in (tinygrad_rnn, torch):
+        try:
+            outcomes.append(str(call(m)).replace("torch.", ""))
+        except RuntimeError as error:
+            outcomes.append(str(error))
+    assert outcomes[0] == outcomes[1]
+
+
+def test_seeded_multinomial_into_out_draws_torchs_indices():
+    check_parity(lambda m, w: (m.manual_seed(3), m.multinomial(w, 3, out=m.empty(3, dtype=m.long)))[1],
+                 [np.array([0.1, 0.2, 0.3, 0.4])], requires_grad=[False])

@@ -195,6 +195,7 @@ from .random import (
     randperm,
     seed,
 )
+from .random import check_multinomial_out as _check_multinomial_out  # noqa: E402
 from .surface.functions import accepts_out as _accepts_out  # noqa: E402
 from .surface.functions import (
     conj,
@@ -228,6 +229,9 @@ from .version import __version__  # noqa: E402
 
 surface.ops.export(globals())  # torch.X for every declared op, with its aliases and out=
 # out= of the products must have the result's dtype
+bernoulli = _accepts_out(bernoulli, overlap_rule=surface.overlap.ELEMENTWISE, any_out_dtype=True)
+multinomial = _accepts_out(multinomial, overlap_rule=surface.overlap.OUT_ONLY,
+                           check_out_dtype=_check_multinomial_out)
 matmul, mm, bmm = (_accepts_out(getattr(f, "__wrapped__", f), exact_dtype=True, overlap_rule=surface.overlap.RULES[n])
                    for f, n in ((matmul, "matmul"), (mm, "mm"), (bmm, "bmm")))
 

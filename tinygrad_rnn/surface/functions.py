@@ -33,7 +33,8 @@ def detach(input: Tensor) -> Tensor:
 def accepts_out(fn: Callable[..., Tensor], exact_dtype: bool = False, joins: bool = False,
                 input_dtype: str | None = None, number_out: bool = False, name: str | None = None,
                 needs_dim: bool = False, overlap_rule: tuple = UNCHECKED,
-                check_out_dtype: Callable[[Tensor, tuple, dict], None] | None = None) -> Callable[..., Tensor]:
+                check_out_dtype: Callable[[Tensor, tuple, dict], None] | None = None,
+                any_out_dtype: bool = False) -> Callable[..., Tensor]:
     """fn with torch's `out=` keyword: `torch.add(x, y, out=result)` writes into `result` and returns it;
     for an op of several results (`sort`), `out` is a tuple of tensors, returned as `return_types.sort_out`.
     `exact_dtype`: out must have the result's dtype (torch's matrix products), not one it can be cast to;
@@ -44,7 +45,8 @@ def accepts_out(fn: Callable[..., Tensor], exact_dtype: bool = False, joins: boo
     names, while its autograd check names the op itself (`cat`); `needs_dim`: only the overload over a dim
     takes `out` (torch.sum(x, out=o) is a TypeError, torch.sum(x, 0, out=o) is not); `overlap_rule`: which
     memory out may share with the inputs and itself (surface/overlap.py); `check_out_dtype(out, args, kwargs)`
-    raises torch's error for an out of a dtype the op cannot write, before anything is computed."""
+    raises torch's error for an out of a dtype the op cannot write, before anything is computed; `any_out_dtype`:
+    the result is cast into out whatever its dtype (bernoulli's zeros and ones)."""
     called = name or fn.__name__
 
     @functools.wraps(fn)
@@ -68,6 +70,8 @@ def accepts_out(fn: Callable[..., Tensor], exact_dtype: bool = False, joins: boo
         if out is None:
             return result
         check_out(out, result, (args, kwargs), overlap_rule)  # (after the op's own checks, as torch's meta functions)
+        if any_out_dtype and isinstance(out, Tensor):
+            return write_into(out, result._data.astype(out._data.dtype))
         if isinstance(result, tuple):
             return _write_all_into(out, result)
         if not isinstance(out, Tensor):
