@@ -67,9 +67,9 @@ def topological_order(roots: Iterable[Function]) -> list[Function]:
         while stack:
             node, edges = stack[-1]
             for edge in edges:
-                if edge is not None and isinstance(edge[0], Function) and edge[0] not in seen:
-                    seen.add(edge[0])
-                    stack.append((edge[0], iter(edge[0].edges)))
+                if edge is not None and isinstance(below := edge[0], Function) and below not in seen:
+                    seen.add(below)
+                    stack.append((below, iter(below.edges)))
                     break
             else:  # every input of node is placed
                 stack.pop()
@@ -241,7 +241,7 @@ def _visit(node: Function, grads: list | None, deliver: Any, adder: Any, keep_gr
     for i, (edge, meta, g) in enumerate(zip(node.edges, node.input_meta, in_grads)):
         if meta is None or g is None:  # not a Tensor, or one that needs no gradient
             continue
-        if type(g) is not SliceGrad and (g._data.shape != meta[0] or g._data.dtype is not meta[1]):
+        if type(g) is not SliceGrad and (g._data.shape, g._data.dtype) != meta:
             g = _fit_to_input(g, meta, node, i)  # only when broadcasting or a cast happened
         deliver(edge, g)
 
