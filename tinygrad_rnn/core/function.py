@@ -144,13 +144,14 @@ class Function:
             raise RuntimeError(_FREED)
         if not self._saved_versions:  # not connected (yet), or packed by hooks (autograd/graph.py): no check
             return tuple(self._saved)
-        out = ()
-        for t, version in zip(self._saved, self._saved_versions):
+        out, saved_now, versions = (), self._saved, self._saved_versions
+        for i in range(len(saved_now)):  # (indexing: cheaper than unpacking zip(saved, versions))
+            t = saved_now[i]
             if type(t) is _SavedOutput:
                 saved, t = t, Tensor._make(t.array, self, t.output_nr)
                 t._fw_grads, t._counter = saved.fw_grads, saved.counter
-            if isinstance(t, Tensor) and (0 if t._counter is None else t._counter[0]) != version:  # (t._version, no call)
-                raise RuntimeError(_modified_message(t, version))
+            if isinstance(t, Tensor) and (0 if t._counter is None else t._counter[0]) != versions[i]:  # (t._version)
+                raise RuntimeError(_modified_message(t, versions[i]))
             out += (t,)
         return out
 
