@@ -239,20 +239,20 @@ class Function:
         """Note the version of each saved tensor (an in-place change later is an error in backward),
         and keep a saved output as its array (see _SavedOutput). While saved-tensor hooks are on,
         autograd/graph.py wraps this method to pack what was saved."""
-        versions, saved = [], []
+        versions = saved = ()  # (grown by +=, as _connect's)
         for s in self._saved:
             if isinstance(s, Tensor):
                 if s._inference:
                     raise RuntimeError(INFERENCE_SAVED)
-                versions.append(0 if s._counter is None else s._counter[0])  # (s._version, without the call)
+                versions += (0 if s._counter is None else s._counter[0],)  # (s._version, without the call)
                 for nr, o in enumerate(outputs):
                     if s is o:
                         s = _SavedOutput(s, nr)
                         break
             else:
-                versions.append(0)
-            saved.append(s)
-        self._saved_versions, self._saved = tuple(versions), tuple(saved)
+                versions += (0,)
+            saved += (s,)
+        self._saved_versions, self._saved = versions, saved
 
     def _claim_output(self, o: Any, nr: int, args: tuple) -> Any:
         """Make this node the grad_fn of output `nr` (unless it is an integer or non-differentiable one)."""
