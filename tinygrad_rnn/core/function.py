@@ -239,16 +239,16 @@ class Function:
         """Note the version of each saved tensor (an in-place change later is an error in backward),
         and keep a saved output as its array (see _SavedOutput). While saved-tensor hooks are on,
         autograd/graph.py wraps this method to pack what was saved."""
+        position = None if len(outputs) == 1 else {id(o): nr for nr, o in enumerate(outputs)}  # (one output: `is`)
         versions = saved = ()  # (grown by +=, as _connect's)
         for s in self._saved:
             if isinstance(s, Tensor):
                 if s._inference:
                     raise RuntimeError(INFERENCE_SAVED)
                 versions += (0 if s._counter is None else s._counter[0],)  # (s._version, without the call)
-                for nr, o in enumerate(outputs):
-                    if s is o:
-                        s = _SavedOutput(s, nr)
-                        break
+                nr = (0 if s is outputs[0] else None) if position is None else position.get(id(s))
+                if nr is not None:  # (the outputs are alive, so their ids are theirs)
+                    s = _SavedOutput(s, nr)
             else:
                 versions += (0,)
             saved += (s,)
