@@ -79,6 +79,24 @@ def test_quiet_overflow_is_np_errstate_over_ignore_and_nests_with_quiet_floats()
     assert np.geterr() == before
 
 
+def test_quiet_floats_inside_an_op_forward_keeps_the_backward_pass_cached_state():
+    """An op's forward runs all quiet (enter_all_quiet), and some forwards (sum) enter quiet_floats
+    inside: that must neither change the state nor evict the state cached for the backward pass, which
+    would then be rebuilt on every backward() (it was, twice per `loss.sum().backward()`)."""
+    from tinygrad_rnn.backend.errstate import _QuietFloats, enter_all_quiet, leave_all_quiet, quiet_floats
+
+    with quiet_floats():  # as the engine enters it: the slot now holds the state built from the caller's
+        pass
+    cached = dict(_QuietFloats._last)
+    quiet = enter_all_quiet()
+    try:
+        with quiet_floats():
+            assert set(np.geterr().values()) == {"ignore"}
+    finally:
+        leave_all_quiet(quiet)
+    assert _QuietFloats._last == cached and all(_QuietFloats._last[k] is v for k, v in cached.items())
+
+
 def test_backward_is_silent_about_inf_and_nan_and_restores_numpy_and_grad_mode():
     x = torch.tensor([0.0, 1.0], requires_grad=True)
     before = np.geterr()

@@ -37,7 +37,9 @@ class _QuietFloats:
     def __enter__(self) -> None:
         current = _extobj_contextvar.get()
         base, quiet = _QuietFloats._last.get(self.ignored, (None, None))
-        if base is not current:
+        if current is _ALL_QUIET:  # inside an op's forward (enter_all_quiet): quiet already; keeps the cache slot
+            quiet = current
+        elif base is not current:
             quiet = _make_extobj(**dict.fromkeys(self.ignored, "ignore"))  # from the current state, as np.errstate
             _QuietFloats._last[self.ignored] = (current, quiet)
         self.token = _extobj_contextvar.set(quiet)
@@ -59,15 +61,12 @@ def _all_quiet() -> tuple:
     """(enter, leave): numpy's float warnings all off until leave(enter()), as ops run their forward (torch
     computes inf and NaN silently). Two calls, not a context manager: this runs once per op (speed)."""
     if _extobj_contextvar is None:  # pragma: no cover - older or future numpy: the public spelling
-        def enter() -> Any:
-            state = np.errstate(all="ignore")
-            state.__enter__()
-            return state
-
+        enter = lambda: (state := np.errstate(all="ignore"), state.__enter__())[0]  # noqa: E731 (the state, entered)
         return enter, lambda state: state.__exit__(None, None, None)
-    return functools.partial(_extobj_contextvar.set, _make_extobj(all="ignore")), _extobj_contextvar.reset  # (C calls)
+    return functools.partial(_extobj_contextvar.set, _ALL_QUIET), _extobj_contextvar.reset  # (C calls)
 
 
+_ALL_QUIET = None if _extobj_contextvar is None else _make_extobj(all="ignore")
 enter_all_quiet, leave_all_quiet = _all_quiet()
 
 # `with quiet_floats():` ignores division by zero, invalid values and overflow; `with quiet_overflow():`

@@ -67,9 +67,9 @@ def topological_order(roots: Iterable[Function]) -> list[Function]:
         while stack:
             node, edges = stack[-1]
             for edge in edges:
-                if edge is not None and isinstance(edge[0], Function) and edge[0] not in seen:
-                    seen.add(edge[0])
-                    stack.append((edge[0], iter(edge[0].edges)))
+                if edge is not None and isinstance(below := edge[0], Function) and below not in seen:
+                    seen.add(below)
+                    stack.append((below, iter(below.edges)))
                     break
             else:  # every input of node is placed
                 stack.pop()
@@ -131,8 +131,8 @@ class SumToShape(Function):
 
 def _run_node(node: Function, grads: list) -> tuple:
     """Call one node's backward with the summed gradients of its outputs."""
-    for nr, g in enumerate(grads):  # an output no gradient reached: zeros, or None if the node asked
-        if g is None and node.materialize_grads:
+    for nr in range(len(grads)):  # an output no gradient reached: zeros, or None if the node asked
+        if grads[nr] is None and node.materialize_grads:
             grads[nr] = _zeros(node.output_meta[nr])
     if modes.anomaly_enabled:  # detect_anomaly(): NaN check and forward stack (autograd/anomaly_mode.py)
         result = modes.anomaly_hooks.checked_backward(node, grads)
@@ -238,12 +238,14 @@ def _visit(node: Function, grads: list | None, deliver: Any, adder: Any, keep_gr
     in_grads = _run_node(node, grads)
     if not keep_graph and node._saved:
         node._saved = None  # free what backward saved, as torch does unless retain_graph
-    for i, (edge, meta, g) in enumerate(zip(node.edges, node.input_meta, in_grads)):
+    edges, metas = node.edges, node.input_meta  # (indexing: cheaper than enumerate(zip()); extra in_grads are None)
+    for i in range(len(metas)):
+        meta, g = metas[i], in_grads[i]
         if meta is None or g is None:  # not a Tensor, or one that needs no gradient
             continue
-        if type(g) is not SliceGrad and (g._data.shape != meta[0] or g._data.dtype is not meta[1]):
+        if type(g) is not SliceGrad and (g._data.shape, g._data.dtype) != meta:
             g = _fit_to_input(g, meta, node, i)  # only when broadcasting or a cast happened
-        deliver(edge, g)
+        deliver(edges[i], g)
 
 
 def _capture(node: Function, grads: list, outputs: list, captured: dict, hooks_first: bool,
@@ -314,9 +316,7 @@ def _accumulate(t: Any, g: Any, create_graph: bool, fresh: bool = False) -> None
 
 
 def _as_tuple(x: Any) -> tuple:
-    if x is None:
-        return ()
-    return tuple(x) if isinstance(x, (tuple, list)) else (x,)
+    return () if x is None else tuple(x) if isinstance(x, (tuple, list)) else (x,)
 
 
 def _make_root_grads(outputs: tuple, grads: tuple) -> list:

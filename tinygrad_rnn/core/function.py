@@ -68,7 +68,9 @@ class _SavedOutput:
     __slots__ = ("array", "output_nr", "fw_grads", "counter")
 
     def __init__(self, output: Tensor, output_nr: int) -> None:
-        self.array, self.output_nr, self.fw_grads, self.counter = output._data, output_nr, None, output._shared_counter()
+        if output._counter is None:  # (output._shared_counter(), one call fewer per op that saves its output)
+            output._counter = [0]
+        self.array, self.output_nr, self.fw_grads, self.counter = output._data, output_nr, None, output._counter
 
 
 class Function:
@@ -142,15 +144,16 @@ class Function:
             raise RuntimeError(_FREED)
         if not self._saved_versions:  # not connected (yet), or packed by hooks (autograd/graph.py): no check
             return tuple(self._saved)
-        out = []
-        for t, version in zip(self._saved, self._saved_versions):
-            if isinstance(t, _SavedOutput):
+        out, saved_now, versions = (), self._saved, self._saved_versions
+        for i in range(len(saved_now)):  # (indexing: cheaper than unpacking zip(saved, versions))
+            t = saved_now[i]
+            if type(t) is _SavedOutput:
                 saved, t = t, Tensor._make(t.array, self, t.output_nr)
                 t._fw_grads, t._counter = saved.fw_grads, saved.counter
-            if isinstance(t, Tensor) and (0 if t._counter is None else t._counter[0]) != version:  # (t._version, no call)
-                raise RuntimeError(_modified_message(t, version))
-            out.append(t)
-        return tuple(out)
+            if isinstance(t, Tensor) and (0 if t._counter is None else t._counter[0]) != versions[i]:  # (t._version)
+                raise RuntimeError(_modified_message(t, versions[i]))
+            out += (t,)
+        return out
 
     def save_for_forward(self, *tensors: Any) -> None:
         """Keep tensors for the jvp rule, which then reads them as `ctx.saved_tensors`."""
@@ -203,19 +206,19 @@ class Function:
         is not a Tensor and `NO_EDGE` for a Tensor that needs no gradient (torch's
         `next_functions` lists the second kind but not the first).
         """
-        needs, edges, metas = [], [], []
+        needs = edges = metas = ()  # (tuples grown by +=: for one or two arguments cheaper than lists made tuples)
         for a in args:
             if isinstance(a, Tensor) and a._requires_grad:
-                needs.append(True)
-                edges.append((a, 0) if a.grad_fn is None else (a.grad_fn, a._output_nr))
-                metas.append((a._data.shape, a._data.dtype))  # what the engine fits a gradient to
+                needs += (True,)
+                edges += ((a, 0) if a.grad_fn is None else (a.grad_fn, a._output_nr),)
+                metas += ((a._data.shape, a._data.dtype),)  # what the engine fits a gradient to
             else:
-                needs.append(False)
-                edges.append(NO_EDGE if isinstance(a, Tensor) else None)
-                metas.append(None)
+                needs += (False,)
+                edges += (NO_EDGE if isinstance(a, Tensor) else None,)
+                metas += (None,)
         if True not in needs:  # nothing to differentiate: no node
             return out
-        self.needs_input_grad, self.edges, self.input_meta = tuple(needs), tuple(edges), tuple(metas)
+        self.needs_input_grad, self.edges, self.input_meta = needs, edges, metas
         if self.node_name is not None:  # torch's name depends on the arguments (declared by the op)
             self.__class__ = self._forward_cls.node_class(self.node_name(*args))
         if modes.anomaly_enabled:  # detect_anomaly(): remember where this op was called
@@ -236,21 +239,20 @@ class Function:
         """Note the version of each saved tensor (an in-place change later is an error in backward),
         and keep a saved output as its array (see _SavedOutput). While saved-tensor hooks are on,
         autograd/graph.py wraps this method to pack what was saved."""
-        # (one lookup per saved tensor, not a loop; most ops have one output, which needs no comprehension)
-        position = {id(outputs[0]): 0} if len(outputs) == 1 else {id(o): nr for nr, o in enumerate(outputs)}
-        versions, saved = [], []
+        position = None if len(outputs) == 1 else {id(o): nr for nr, o in enumerate(outputs)}  # (one output: `is`)
+        versions = saved = ()  # (grown by +=, as _connect's)
         for s in self._saved:
             if isinstance(s, Tensor):
                 if s._inference:
                     raise RuntimeError(INFERENCE_SAVED)
-                versions.append(0 if s._counter is None else s._counter[0])  # (s._version, without the call)
-                nr = position.get(id(s))  # (the outputs are alive, so their ids are theirs)
-                if nr is not None:
+                versions += (0 if s._counter is None else s._counter[0],)  # (s._version, without the call)
+                nr = (0 if s is outputs[0] else None) if position is None else position.get(id(s))
+                if nr is not None:  # (the outputs are alive, so their ids are theirs)
                     s = _SavedOutput(s, nr)
             else:
-                versions.append(0)
-            saved.append(s)
-        self._saved_versions, self._saved = tuple(versions), tuple(saved)
+                versions += (0,)
+            saved += (s,)
+        self._saved_versions, self._saved = versions, saved
 
     def _claim_output(self, o: Any, nr: int, args: tuple) -> Any:
         """Make this node the grad_fn of output `nr` (unless it is an integer or non-differentiable one)."""
