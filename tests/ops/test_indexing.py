@@ -312,3 +312,22 @@ def test_scatter_and_gather_shapes_are_checked_as_torch(call):
 
 def test_scatter_of_a_0d_source_into_a_vector_as_torch():
     check_parity(lambda m, x, s: x.scatter(0, m.tensor([1]), s), [np.ones(3), np.array(5.0)])
+
+
+SOURCE_SHAPES = [((3, 2), 0, [0, 1], (2,)), ((3, 2), 0, [0, 1], (2, 3)), ((3, 2), 0, [0, 1], (3, 2)),
+                 ((3, 2, 4), 1, [0, 1], (3, 2, 5)), ((3, 2, 4), 1, [0, 1], (2, 2, 5)), ((3, 2), 0, [0, 1], ()),
+                 ((3, 2), 0, [0], ()), ((3, 2), 1, [0, 1], (3, 2, 1)), ((3, 2), 0, [0, 1], (3, 3)),
+                 ((3,), 0, [0], (1, 1)), ((3,), 0, [0, 1], (2,)), ((3, 2), 1, [0], (3, 1)), ((3,), 0, [1], ())]
+
+
+@pytest.mark.parametrize("op", ["index_add", "index_copy"])
+@pytest.mark.parametrize("shape, dim, index, source", SOURCE_SHAPES)
+def test_index_add_and_copy_check_source_shapes_as_torch(op, shape, dim, index, source):
+    torch = require_torch()
+    outcomes = []
+    for m in (tinygrad_rnn, torch):
+        try:
+            outcomes.append(getattr(m.ones(*shape), op)(dim, m.tensor(index), m.ones(source)).tolist())
+        except (RuntimeError, IndexError) as error:
+            outcomes.append(f"{type(error).__name__}: {error}")
+    assert outcomes[0] == outcomes[1]

@@ -86,14 +86,37 @@ def _along(index: np.ndarray, dim: int, shape: tuple) -> np.ndarray:
 
 
 def _check_source_shape(fn: str, input: Tensor, dim: int, index: np.ndarray, source: Tensor) -> None:
-    if source.ndim and source.shape[dim] != len(index):
+    """torch's checks that source holds one slice of input per index (index_add_ and index_reduce_ share
+    a meta function and its words; index_copy_ has its own)."""
+    if fn == "index_copy_":
+        _check_copy_source_shape(input, dim, index, source)
+        return
+    if not source.ndim and len(index) != 1:  # (torch reads the 0-d source's size to word its error)
+        raise IndexError("Dimension specified as 0 but tensor has no dimensions")
+    if source.ndim and len(index) != source.shape[dim]:
         raise RuntimeError(f"{fn}(): Number of indices ({len(index)}) should be equal to source.size(dim): "
                            f"({source.shape[dim]}), for dim: {dim}")
-    rest = [n for d, n in enumerate(input.shape) if d != dim]
-    if source.ndim and [n for d, n in enumerate(source.shape) if d != dim] != rest:
-        raise RuntimeError(f"{fn}(): Source/destination tensor must have same slice shapes. Destination slice "
-                           f"shape: {rest} at dimension {dim} and source slice shape: "
-                           f"{[n for d, n in enumerate(source.shape) if d != dim]} at dimension {dim}.")
+    def off_dim(t: Tensor) -> list:
+        return [n for d, n in enumerate(t.shape) if d != dim] if source.ndim and input.ndim else list(t.shape)
+    if off_dim(input) != off_dim(source):
+        raise RuntimeError("source tensor shape must match self tensor shape, excluding the specified dimension. "
+                           f"Got self.shape = {list(input.shape)} source.shape = {list(source.shape)}")
+
+
+def _check_copy_source_shape(input: Tensor, dim: int, index: np.ndarray, source: Tensor) -> None:
+    if not source.ndim and len(index) != 1:
+        raise IndexError(f"index_copy_(): When source is scalar, index should have one element (got {len(index)})")
+    if source.ndim and source.ndim != input.ndim:
+        raise IndexError("index_copy_(): When source and destination are not scalars, their dimensionality must "
+                         f"match. Source dimensionality ({source.ndim}), destination dimensionality ({input.ndim})")
+    rest, source_rest = ([n for d, n in enumerate(t.shape) if d != dim] for t in (input, source))  # ([] if 0-d)
+    if rest != source_rest:  # (torch names `dim` for the destination's slice and 0 for the source's)
+        raise RuntimeError("index_copy_(): Source/destination tensor must have same slice shapes. Destination slice "
+                           f"shape: {' '.join(map(str, rest))} at dimension {dim} and source slice shape: "
+                           f"{' '.join(map(str, source_rest))} at dimension 0.")
+    if source.ndim and source.shape[dim] != len(index):
+        raise IndexError(f"index_copy_(): Number of indices ({len(index)}) should be equal to source.size(dim) "
+                         f"({source.shape[dim]})")
 
 
 def _dim_size(input: Tensor, dim: int) -> int:
@@ -168,9 +191,6 @@ def index_copy(input: Tensor, dim: int, index: Tensor, source: Tensor) -> Tensor
     if source.dtype is not input.dtype:
         raise RuntimeError("index_copy_(): self and source expected to have the same dtype, but got (self) "
                            f"{input.dtype._legacy} and (source) {source.dtype._legacy}")
-    if source.ndim and source.shape[d] != len(idx):
-        raise IndexError(f"index_copy_(): Number of indices ({len(idx)}) should be equal to source.size(dim) "
-                         f"({source.shape[d]})")
     _check_source_shape("index_copy_", input, d, idx, source)
     shape = input.shape[:d] + (len(idx),) + input.shape[d + 1:]
     return rename(Scatter.apply(input, d, _along(idx, d, shape), source.reshape(shape)), "IndexCopyBackward0")
