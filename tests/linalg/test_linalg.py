@@ -226,3 +226,20 @@ def test_linalg_out_result_type_and_parser_error_as_torch():
                                                      m.empty(3, 3, dtype=m.float64)))).__name__)
     assert names[0] == names[1] == "linalg_qr_out"
     check_error(lambda m: m.linalg.inv(_spd(m), out=1))
+
+
+@pytest.mark.parametrize("a, b", [((), ()), ((3,), (3,)), ((3, 3), ()), ((2, 3), (3,)), ((2, 3), (3, 4)),
+                                  ((2, 3, 3), (4, 3, 2))])
+def test_lstsq_shapes_are_checked_as_torch(a, b):
+    check_error(lambda m: m.linalg.lstsq(m.ones(a), m.ones(b)))
+
+
+@pytest.mark.parametrize("call", [
+    lambda m: m.linalg.cross(m.ones(5, 2), m.ones(5, 2), dim=2),
+    lambda m: m.linalg.cross(m.ones(5, 3), m.ones(5, 3), dim=-3),
+    lambda m: m.linalg.cross(m.ones(5, 3), m.ones(2, 3), dim=1),
+    lambda m: m.linalg.cross(m.ones(()), m.ones(())),
+    lambda m: m.linalg.cross(m.ones(3, 1), m.ones(3, 3), dim=1),
+])
+def test_cross_checks_dim_then_broadcast_then_length_as_torch(call):
+    check_error(call)

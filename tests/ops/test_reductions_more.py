@@ -295,3 +295,10 @@ def test_take_and_clamp_bounds_take_out_as_torch(name):
              "clamp_min": lambda m, x: m.clamp_min(x, 2.0, out=m.empty(6, dtype=m.float64)),
              "clamp_max": lambda m, x: m.clamp_max(x, m.tensor(2.0, dtype=m.float64), out=m.empty(6, dtype=m.float64))}
     check_parity(calls[name], [np.arange(6.0)], requires_grad=[False])
+
+
+@pytest.mark.parametrize("call", [lambda m: m.mean(m.ones(3, dtype=m.long)),
+                                  lambda m: m.mean(m.ones(3, dtype=m.long), dtype=m.long),
+                                  lambda m: m.ones(3).mean(0, dtype=m.int32)])
+def test_mean_to_an_integer_dtype_names_the_dtype_it_was_given_as_torch(call):
+    check_error(call)

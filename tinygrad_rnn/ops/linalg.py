@@ -15,6 +15,7 @@ from .declare import Sample, op
 from .product_rule import with_missing_terms
 from .promotion import as_operand
 from .promotion import check_broadcast as _check_broadcast
+from .shape import normalize_dim
 
 
 def product(x: np.ndarray, y: np.ndarray) -> np.ndarray:
@@ -564,8 +565,11 @@ def linalg_cross(input: Tensor, other: Tensor, dim: int = -1) -> Tensor:
     """torch.linalg.cross: the cross product along dim (default the last), inputs broadcast."""
     if input.ndim != other.ndim:
         raise RuntimeError("linalg.cross: inputs must have the same number of dimensions.")
+    if not input.ndim:
+        raise IndexError(f"Dimension specified as {dim} but tensor has no dimensions")
+    d = normalize_dim(dim, input.ndim)
+    _check_broadcast(input, other)
     shape = np.broadcast_shapes(input.shape, other.shape)
-    d = dim % len(shape) if shape else 0
     if input.shape[d] != 3 or other.shape[d] != 3:
         raise RuntimeError(f"linalg.cross: inputs dimension {dim} must have length 3. Got {input.shape[d]} and "
                            f"{other.shape[d]}")

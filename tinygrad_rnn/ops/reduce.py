@@ -731,10 +731,9 @@ def mean(input: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: Any = 
     _check_dim_type("mean", dim)
     x = _float_input(input, dtype, "mean")
     if not x.dtype.is_floating_point:
-        raise RuntimeError(
-            "mean(): could not infer output dtype. Input dtype must be either a floating point or "
-            f"complex dtype. Got: {x.dtype._legacy}"
-        )
+        which = "Input" if dtype is None else "Optional"
+        raise RuntimeError(f"mean(): could not infer output dtype. {which} dtype must be either a floating point or "
+                           f"complex dtype. Got: {x.dtype._legacy}")
     return _named_by_overload(Mean.apply(x, _reduce_dims(dim, x.ndim), keepdim), "Mean", dim, keepdim)
 
 
