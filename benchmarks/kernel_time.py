@@ -54,7 +54,7 @@ def kernel_cases(mods: dict, shape: tuple, rng: np.random.Generator) -> dict:
                 return lstm.lstm_forward(x, zero, zero, *w, None, layout, keep)
             saved = forward(True)
             def backward(w=w, saved=saved):
-                return lstm.lstm_backward(g_out, zero, zero, x, zero, zero, w[0], w[1], None, saved, layout)
+                return lstm.lstm_backward(g_out, zero, zero, x, zero, w[0], w[1], None, saved, layout)
         else:
             def forward(keep, w=w):
                 return gru.gru_forward(x, zero, *w, layout, keep)
