@@ -18,11 +18,12 @@ and direction:
 - forward projects every step's input at once (one matrix product), then runs the recurrence.
   All four gates go through ONE tanh call: sigmoid(a) = 0.5 * tanh(a / 2) + 0.5, with the rows
   of the sigmoid gates pre-halved (exact in floating point), so a / 2 needs no call. The kernel
-  stores its gates gate-major, (steps, 4, batch, hidden), so that every per-step numpy call works
-  on contiguous arrays (see step_layout), in the order i, f, o, g: the three sigmoid gates are
-  one contiguous block. A step (`forward_steps`) is then one matrix product and 9 elementwise
-  calls (8 in inference: `inference_steps`), and the gates it leaves are the activations backward
-  reads. Why tanh: with AVX-512 numpy's float32 tanh over the four gates costs less than exp over
+  stores its gates gate-major, each step's four (batch, hidden) blocks followed by the cell state
+  the step starts from, so that every per-step numpy call works on contiguous arrays (see
+  step_layout), in the order i, f, o, g, c: the three sigmoid gates are one contiguous block, and
+  [i, f] * [tanh(g), c] is one call. A step (`forward_steps`; `inference_steps` without a
+  backward) is then one matrix product and 8 elementwise calls, and the gates it leaves are the
+  activations backward reads. Why tanh: with AVX-512 numpy's float32 tanh over the four gates costs less than exp over
   three plus tanh over one (3.8 against 6.4 us a medium step), and the transcendental calls are
   most of a step's elementwise time. (The kernel used 1 / (1 + exp(-a)) before; as the GRU does.)
   The trade: this is not torch's sigmoid bit for bit (it rounds differently, and a sigmoid below
