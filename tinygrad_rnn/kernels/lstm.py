@@ -115,16 +115,17 @@ def direction_arrays(x: np.ndarray, state: tuple, w: DirectionWeights, reverse: 
 
 
 def direction_grads(kept: tuple, x: np.ndarray, state: tuple, w: DirectionWeights, g_out: np.ndarray,
-                    g_final: tuple) -> tuple:
+                    g_final: tuple, need_dx: bool = True) -> tuple:
     """The backward of `direction_arrays(..., keep=True)`: `(dx, (dh0, dc0), weight grads)`, the
-    weight grads in DirectionWeights' order (both biases get the same array; None if absent)."""
+    weight grads in DirectionWeights' order (both biases get the same array; None if absent);
+    dx is None unless need_dx."""
     layout, arrays = kept
     w_hr = None if w.w_hr is None else w.w_hr._data
     dx, dh0, dc0, dw_ih, dw_hh, db, dw_hr = lstm_backward(
         contiguous_if_small(layout.sequence_in(g_out)), layout.batch_in(g_final[0]), layout.batch_in(g_final[1]), layout.sequence_in(x),
-        layout.batch_in(state[0]), w.w_ih._data, w.w_hh._data, w_hr, arrays, layout)
+        layout.batch_in(state[0]), w.w_ih._data, w.w_hh._data, w_hr, arrays, layout, need_dx)
     db = None if w.b_ih is None else db
-    return (layout.sequence_out(dx), (layout.batch_out(dh0), layout.batch_out(dc0)),
+    return (None if dx is None else layout.sequence_out(dx), (layout.batch_out(dh0), layout.batch_out(dc0)),
             (dw_ih, dw_hh, db, db, dw_hr))
 
 
@@ -164,7 +165,8 @@ class FusedLSTM(SequenceFunction):
     def backward_arrays(ctx, g_out, g_h, g_c):
         x, h0, c0, w_ih, w_hh, b_ih, b_hh, w_hr, _, _, kept = ctx.saved_tensors
         dx, (dh0, dc0), dw = direction_grads(kept, x._data, (h0._data, c0._data),
-                                             DirectionWeights(w_ih, w_hh, b_ih, b_hh, w_hr), g_out, (g_h, g_c))
+                                             DirectionWeights(w_ih, w_hh, b_ih, b_hh, w_hr), g_out, (g_h, g_c),
+                                             ctx.needs_input_grad[0])
         return tuple(g if n else None for g, n in zip((dx, dh0, dc0, *dw, None, None), ctx.needs_input_grad))
 
     @staticmethod
@@ -438,8 +440,9 @@ def write_gate_factors(by_gate: np.ndarray, previous_cell: np.ndarray, tanh_cell
 
 def lstm_backward(g_out: np.ndarray, g_h: np.ndarray, g_c: np.ndarray, x: np.ndarray, h0: np.ndarray,
                   w_ih: np.ndarray, w_hh: np.ndarray, w_hr: np.ndarray | None, saved: dict,
-                  layout: StepLayout) -> tuple:
-    """(dx, dh0, dc0, dW_ih, dW_hh, db, dW_hr), all in kernel order; weight grads in torch's layout.
+                  layout: StepLayout, need_dx: bool = True) -> tuple:
+    """(dx, dh0, dc0, dW_ih, dW_hh, db, dW_hr), all in kernel order; weight grads in torch's layout;
+    dx is None unless need_dx (it is a product as big as W_ih's gradient).
 
     dpre, dL/d(pre-activation) of every step in torch's gate order i, f, g, o, is the one big
     array backward makes: it first holds the gate factors (`gate_factors`), which the loop turns
@@ -480,7 +483,7 @@ def lstm_backward(g_out: np.ndarray, g_h: np.ndarray, g_c: np.ndarray, x: np.nda
                 dpre[s, n:] = 0  # rows past their length: no gradient (they still hold factors)
     flat = dpre.reshape(steps * batch, 4 * hidden)
     with threads_for(steps * batch, max(x.shape[2], h0.shape[1]), 4 * hidden):
-        dx = np.matmul(flat, w_ih).reshape(x.shape)
+        dx = np.matmul(flat, w_ih).reshape(x.shape) if need_dx else None
         dw_ih = np.matmul(flat.T, rows_of(x))
         dw_hh = previous_state_product(flat, out, h0)
     db = np.add.reduce(flat, axis=0)  # (ndarray.sum's own reduce, without its Python wrapper)
