@@ -25,8 +25,8 @@ and direction:
   backward) is then one matrix product and 8 elementwise calls, and the gates it leaves are the
   activations backward reads. Why tanh: with AVX-512 numpy's float32 tanh over the four gates
   costs less than exp over three plus tanh over one (3.8 against 6.4 us a medium step), and the
-  transcendental calls are most of a step's elementwise time. (The kernel used 1 / (1 + exp(-a)) before; as the GRU does.)
-  The trade: this is not torch's sigmoid bit for bit (it rounds differently, and a sigmoid below
+  transcendental calls are most of a step's elementwise time. (The kernel used 1 / (1 + exp(-a))
+  before; as the GRU does.) The trade: this is not torch's sigmoid bit for bit (it rounds differently, and a sigmoid below
   about 3e-8 is 0 here: 0.5 + 0.5 * tanh rounds to it, an absolute error within float32's
   rounding of the gate's products); measured against a float64 reference, our float32 outputs
   and gradients stay as close as torch's own float32 ones (tests/kernels/test_fused_lstm_gru.py).
