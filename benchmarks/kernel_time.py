@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import inspect
 import sys
 import time
 from pathlib import Path
@@ -53,8 +54,11 @@ def kernel_cases(mods: dict, shape: tuple, rng: np.random.Generator) -> dict:
             def forward(keep, w=w):
                 return lstm.lstm_forward(x, zero, zero, *w, None, layout, keep)
             saved = forward(True)
-            def backward(w=w, saved=saved):
-                return lstm.lstm_backward(g_out, zero, zero, x, zero, zero, w[0], w[1], None, saved, layout)
+            # (an older tree's lstm_backward also takes c0, after h0)
+            c0 = (zero,) if "c0" in inspect.signature(lstm.lstm_backward).parameters else ()
+
+            def backward(w=w, saved=saved, c0=c0):
+                return lstm.lstm_backward(g_out, zero, zero, x, zero, *c0, w[0], w[1], None, saved, layout)
         else:
             def forward(keep, w=w):
                 return gru.gru_forward(x, zero, *w, layout, keep)

@@ -182,9 +182,10 @@ def test_projection_is_the_same_product_on_one_thread_and_when_threaded(with_bia
 # ---------------------------------------------------------------- 7. the inference steps' own arithmetic
 @pytest.mark.parametrize("proj", [False, True])
 def test_lstm_inference_step_gives_the_recording_steps_bits_also_where_gates_saturate(proj):
-    """lstm.inference_steps' step forms f * c and i * tanh(g) in one call (one numpy call fewer a step)
-    and forward_steps' in two; both give the same c_t and h_t bit for bit, and a sigmoid gate
-    saturated to 0 (0.5 * tanh(a / 2) + 0.5 with tanh at -1) gives exactly 0."""
+    """lstm.inference_steps' step and forward_steps' both form f * c and i * tanh(g) in one call,
+    one from its work array, the other from the step's block of kept arrays (gates, then c_{t-1});
+    both give the same c_t and h_t bit for bit as the plain formula, and a sigmoid gate saturated
+    to 0 (0.5 * tanh(a / 2) + 0.5 with tanh at -1) gives exactly 0."""
     from tinygrad_rnn.kernels import lstm
 
     rng = np.random.default_rng(19)
@@ -197,15 +198,21 @@ def test_lstm_inference_step_gives_the_recording_steps_bits_also_where_gates_sat
     w_hr_t = rng.standard_normal((hidden, out_size)).astype(np.float32) if proj else None
     recorded = [np.empty((batch, hidden), np.float32) for _ in range(3)]
     h_recorded = np.empty((batch, out_size), np.float32)
-    gates = g.copy()
-    lstm.forward_steps(w_hh4, np.empty_like(g), w_hr_t)(gates, h, c, recorded[0], recorded[1], h_recorded,
-                                                         recorded[2] if proj else None)
+    held = np.concatenate([g, c[None]])
+    lstm.forward_steps(w_hh4, np.empty_like(g), w_hr_t)(held, h, recorded[0], recorded[1], h_recorded,
+                                                        recorded[2] if proj else None)
     act, tanh_c, h_inferred = np.concatenate([np.empty_like(g), c[None]]), np.empty_like(c), np.empty_like(h)
     step = lstm.inference_steps(w_hh4, act, tanh_c, np.empty_like(g), np.empty_like(c) if proj else None, w_hr_t)
     step(g, h, h_inferred)
     assert np.array_equal(act[4], recorded[0]) and np.array_equal(tanh_c, recorded[1])
     assert np.array_equal(h_inferred, h_recorded)
-    assert np.array_equal(act[:4], gates)  # the same activations as the recording step keeps
+    assert np.array_equal(act[:4], held[:4])  # the same activations as the recording step keeps
+    assert np.array_equal(held[4], c)  # the cell state the step started from is left for backward
+    # the plain formula, in float32 with the same roundings: c_t = f * c + i * tanh(g)
+    i, f, o, tanh_g = act[:4]
+    assert np.array_equal(recorded[0], f * c + i * tanh_g)
+    cell_out = o * np.tanh(recorded[0])
+    assert np.array_equal(h_recorded, cell_out if w_hr_t is None else cell_out @ w_hr_t)
     assert np.array_equal(recorded[0][0], np.zeros(hidden, np.float32))  # i = f = 0: c_t = 0
     assert np.array_equal(h_recorded[0], np.zeros(out_size, np.float32))  # o = 0: h_t = 0
 

@@ -95,6 +95,43 @@ def test_the_stack_node_gives_the_bits_of_one_node_per_direction(kind, layers, d
         assert a.tobytes() == b.tobytes()
 
 
+@pytest.mark.parametrize("kind", ["LSTM", "GRU"])
+@pytest.mark.parametrize("one_node_per_direction", [False, True])
+def test_no_input_gradient_is_computed_when_the_input_needs_none(monkeypatch, kind, one_node_per_direction):
+    """Training usually feeds data that needs no gradient: then the first layer's backward skips
+    the input's gradient (a product as big as W_ih's gradient), the layers above still get theirs,
+    and every other gradient keeps its bits."""
+    variant, module = VARIANTS[kind], lstm if kind == "LSTM" else gru
+    case = make_case(kind, 2, 2, False, True, True, False)
+    x, state, weights, masks, lengths, leaves = case
+    runner = variant.fused
+    if one_node_per_direction:
+        def runner(x, state, weights, num_layers, num_directions, masks, lengths):
+            return run_layers(variant.state_sizes, variant.fused.direction, x, state, weights, num_layers,
+                              num_directions, masks, lengths)
+    run = with_shape(runner, 2, 2)
+    with_input_grad = results(run, case)
+    asked = []
+    plain = module.direction_grads
+
+    def recording(*args):
+        asked.append(args[6] if len(args) > 6 else True)
+        grads = plain(*args)
+        assert (grads[0] is None) == (not asked[-1])
+        return grads
+
+    monkeypatch.setattr(module, "direction_grads", recording)
+    monkeypatch.setattr(variant.fused.stack, "direction_grads", staticmethod(recording))
+    x.requires_grad_(False)
+    without = results(run, (x, state, weights, masks, lengths, leaves[1:]))
+    assert asked == [True, True, False, False]  # backward runs the top layer first
+    x_grad = len(with_input_grad) - len(leaves)  # (the outputs, then one gradient per leaf, x's first)
+    kept = with_input_grad[:x_grad] + with_input_grad[x_grad + 1:]
+    assert len(kept) == len(without)
+    for a, b in zip(kept, without):
+        assert a.tobytes() == b.tobytes()
+
+
 def test_the_whole_stack_is_one_node():
     variant = VARIANTS["LSTM"]
     x, state, weights, masks, lengths, _ = make_case("LSTM", 2, 2, False, True, False, True)

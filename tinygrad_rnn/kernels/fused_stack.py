@@ -54,8 +54,8 @@ class FusedStack(SequenceFunction):
     # direction_arrays(x, state, w, reverse, lengths, keep) -> (output, final state, kept or None):
     # one layer and direction on numpy arrays (x, state), in the caller's order.
     direction_arrays: Callable[..., tuple]
-    # direction_grads(kept, x, state, w, g_out, g_final) -> (dx, state grads, weight grads in
-    # DirectionWeights' order, None for an absent weight).
+    # direction_grads(kept, x, state, w, g_out, g_final, need_dx) -> (dx, state grads, weight grads
+    # in DirectionWeights' order, None for an absent weight); dx is None when not need_dx.
     direction_grads: Callable[..., tuple]
 
     @staticmethod
@@ -100,8 +100,10 @@ class FusedStack(SequenceFunction):
                 index = layer * num_directions + d
                 x_in, state, arrays = kept[index]
                 g_part = g_y if num_directions == 1 else g_y[..., d * width:(d + 1) * width]
+                # the first layer's input gradient only when the input wants one (training usually
+                # feeds data that does not): it is a matrix product as big as the weights' gradient
                 dx_d, d_state, d_w = ctx.direction_grads(arrays, x_in, state, weights[index], g_part,
-                                                         tuple(g[index] for g in g_finals))
+                                                         tuple(g[index] for g in g_finals), layer > 0 or needs[0])
                 dx = dx_d if dx is None else dx + dx_d  # (as the engine added the two uses of the input)
                 for into, g in zip(d_states, d_state):
                     if into is not None:

@@ -104,16 +104,17 @@ def direction_arrays(x: np.ndarray, state: tuple, w: DirectionWeights, reverse: 
 
 
 def direction_grads(kept: tuple, x: np.ndarray, state: tuple, w: DirectionWeights, g_out: np.ndarray,
-                    g_final: tuple) -> tuple:
+                    g_final: tuple, need_dx: bool = True) -> tuple:
     """The backward of `direction_arrays(..., keep=True)`: `(dx, (dh0,), weight grads)`, the
-    weight grads in DirectionWeights' order (None if absent)."""
+    weight grads in DirectionWeights' order (None if absent); dx is None unless need_dx."""
     layout, arrays = kept
     dx, dh0, dw_ih, dw_hh, db_ih, db_hh = gru_backward(
         contiguous_if_small(layout.sequence_in(g_out)), layout.batch_in(g_final[0]), layout.sequence_in(x), layout.batch_in(state[0]),
-        w.w_ih._data, w.w_hh._data, arrays, layout)
+        w.w_ih._data, w.w_hh._data, arrays, layout, need_dx)
     if w.b_ih is None:
         db_ih = db_hh = None
-    return layout.sequence_out(dx), (layout.batch_out(dh0),), (dw_ih, dw_hh, db_ih, db_hh, None)
+    return (None if dx is None else layout.sequence_out(dx), (layout.batch_out(dh0),),
+            (dw_ih, dw_hh, db_ih, db_hh, None))
 
 
 class FusedGRU(SequenceFunction):
@@ -138,7 +139,7 @@ class FusedGRU(SequenceFunction):
     def backward_arrays(ctx, g_out, g_h):
         x, h0, w_ih, w_hh, b_ih, b_hh, _, _, kept = ctx.saved_tensors
         dx, (dh0,), dw = direction_grads(kept, x._data, (h0._data,), DirectionWeights(w_ih, w_hh, b_ih, b_hh), g_out,
-                                         (g_h,))
+                                         (g_h,), ctx.needs_input_grad[0])
         return tuple(g if n else None for g, n in zip((dx, dh0, *dw[:4], None, None), ctx.needs_input_grad))
 
     @staticmethod
@@ -323,8 +324,9 @@ def write_gru_factors(by_gate: np.ndarray, h_n_part: np.ndarray, out: np.ndarray
 
 
 def gru_backward(g_out: np.ndarray, g_h: np.ndarray, x: np.ndarray, h0: np.ndarray, w_ih: np.ndarray,
-                 w_hh: np.ndarray, saved: dict, layout: StepLayout) -> tuple:
-    """(dx, dh0, dW_ih, dW_hh, db_ih, db_hh), in kernel order; weight grads in torch's layout.
+                 w_hh: np.ndarray, saved: dict, layout: StepLayout, need_dx: bool = True) -> tuple:
+    """(dx, dh0, dW_ih, dW_hh, db_ih, db_hh), in kernel order; weight grads in torch's layout;
+    dx is None unless need_dx (two products as big as W_ih's gradient).
 
     The two big arrays backward makes are d_hid, dL/d(h W_hh^T + b_hh) for r, z, n, and d_n,
     d(pre-activation of n). They first hold the factors (`gru_factors`), which the loop turns
@@ -358,11 +360,13 @@ def gru_backward(g_out: np.ndarray, g_h: np.ndarray, x: np.ndarray, h0: np.ndarr
     x_rows = rows_of(x)
     dw_ih = np.empty(w_ih.shape, x.dtype)
     with threads_for(steps * batch, max(x.shape[2], hidden), 3 * hidden):
-        dx = np.matmul(flat_rz, w_ih[:2 * hidden])
-        dx += np.matmul(flat_n, w_ih[2 * hidden:])
+        dx = None
+        if need_dx:
+            dx = np.matmul(flat_rz, w_ih[:2 * hidden])
+            dx += np.matmul(flat_n, w_ih[2 * hidden:])
         np.matmul(flat_rz.T, x_rows, out=dw_ih[:2 * hidden])
         np.matmul(flat_n.T, x_rows, out=dw_ih[2 * hidden:])
         dw_hh = previous_state_product(flat_hid, out, h0)
     db_hh = np.add.reduce(flat_hid, axis=0)  # (ndarray.sum's own reduce, without its Python wrapper)
     db_ih = np.concatenate([db_hh[:2 * hidden], np.add.reduce(flat_n, axis=0)])
-    return dx.reshape(x.shape), dh, dw_ih, dw_hh, db_ih, db_hh
+    return None if dx is None else dx.reshape(x.shape), dh, dw_ih, dw_hh, db_ih, db_hh

@@ -18,14 +18,15 @@ and direction:
 - forward projects every step's input at once (one matrix product), then runs the recurrence.
   All four gates go through ONE tanh call: sigmoid(a) = 0.5 * tanh(a / 2) + 0.5, with the rows
   of the sigmoid gates pre-halved (exact in floating point), so a / 2 needs no call. The kernel
-  stores its gates gate-major, (steps, 4, batch, hidden), so that every per-step numpy call works
-  on contiguous arrays (see step_layout), in the order i, f, o, g: the three sigmoid gates are
-  one contiguous block. A step (`forward_steps`) is then one matrix product and 9 elementwise
-  calls (8 in inference: `inference_steps`), and the gates it leaves are the activations backward
-  reads. Why tanh: with AVX-512 numpy's float32 tanh over the four gates costs less than exp over
-  three plus tanh over one (3.8 against 6.4 us a medium step), and the transcendental calls are
-  most of a step's elementwise time. (The kernel used 1 / (1 + exp(-a)) before; as the GRU does.)
-  The trade: this is not torch's sigmoid bit for bit (it rounds differently, and a sigmoid below
+  stores its gates gate-major, each step's four (batch, hidden) blocks followed by the cell state
+  the step starts from, so that every per-step numpy call works on contiguous arrays (see
+  step_layout), in the order i, f, o, g, c: the three sigmoid gates are one contiguous block, and
+  [i, f] * [tanh(g), c] is one call. A step (`forward_steps`; `inference_steps` without a
+  backward) is then one matrix product and 8 elementwise calls, and the gates it leaves are the
+  activations backward reads. Why tanh: with AVX-512 numpy's float32 tanh over the four gates
+  costs less than exp over three plus tanh over one (3.8 against 6.4 us a medium step), and the
+  transcendental calls are most of a step's elementwise time. (The kernel used 1 / (1 + exp(-a))
+  before; as the GRU does.) The trade: this is not torch's sigmoid bit for bit (it rounds differently, and a sigmoid below
   about 3e-8 is 0 here: 0.5 + 0.5 * tanh rounds to it, an absolute error within float32's
   rounding of the gate's products); measured against a float64 reference, our float32 outputs
   and gradients stay as close as torch's own float32 ones (tests/kernels/test_fused_lstm_gru.py).
@@ -114,16 +115,17 @@ def direction_arrays(x: np.ndarray, state: tuple, w: DirectionWeights, reverse: 
 
 
 def direction_grads(kept: tuple, x: np.ndarray, state: tuple, w: DirectionWeights, g_out: np.ndarray,
-                    g_final: tuple) -> tuple:
+                    g_final: tuple, need_dx: bool = True) -> tuple:
     """The backward of `direction_arrays(..., keep=True)`: `(dx, (dh0, dc0), weight grads)`, the
-    weight grads in DirectionWeights' order (both biases get the same array; None if absent)."""
+    weight grads in DirectionWeights' order (both biases get the same array; None if absent);
+    dx is None unless need_dx."""
     layout, arrays = kept
     w_hr = None if w.w_hr is None else w.w_hr._data
     dx, dh0, dc0, dw_ih, dw_hh, db, dw_hr = lstm_backward(
         contiguous_if_small(layout.sequence_in(g_out)), layout.batch_in(g_final[0]), layout.batch_in(g_final[1]), layout.sequence_in(x),
-        layout.batch_in(state[0]), layout.batch_in(state[1]), w.w_ih._data, w.w_hh._data, w_hr, arrays, layout)
+        layout.batch_in(state[0]), w.w_ih._data, w.w_hh._data, w_hr, arrays, layout, need_dx)
     db = None if w.b_ih is None else db
-    return (layout.sequence_out(dx), (layout.batch_out(dh0), layout.batch_out(dc0)),
+    return (None if dx is None else layout.sequence_out(dx), (layout.batch_out(dh0), layout.batch_out(dc0)),
             (dw_ih, dw_hh, db, db, dw_hr))
 
 
@@ -163,7 +165,8 @@ class FusedLSTM(SequenceFunction):
     def backward_arrays(ctx, g_out, g_h, g_c):
         x, h0, c0, w_ih, w_hh, b_ih, b_hh, w_hr, _, _, kept = ctx.saved_tensors
         dx, (dh0, dc0), dw = direction_grads(kept, x._data, (h0._data, c0._data),
-                                             DirectionWeights(w_ih, w_hh, b_ih, b_hh, w_hr), g_out, (g_h, g_c))
+                                             DirectionWeights(w_ih, w_hh, b_ih, b_hh, w_hr), g_out, (g_h, g_c),
+                                             ctx.needs_input_grad[0])
         return tuple(g if n else None for g, n in zip((dx, dh0, dc0, *dw, None, None), ctx.needs_input_grad))
 
     @staticmethod
@@ -202,42 +205,52 @@ def lstm_forward(x: np.ndarray, h0: np.ndarray, c0: np.ndarray, w_ih: np.ndarray
                  keep: bool = True) -> dict:
     """Run the recurrence in kernel order; returns the arrays backward needs (gates are activated).
 
-    Gates are stored gate-major, (steps, 4, batch, hidden) (see step_layout.gate_major).
-    keep=False is inference (`inference_steps`): the cell state, tanh(c) and the unprojected output
-    live in one (batch, hidden) buffer each instead of one per step, and "cell" is the final cell state.
+    Gates are stored gate-major (see step_layout.gate_major), each step's in a block of five
+    (batch, hidden) slots, `held` (steps + 1, 5, batch, hidden): the step's gates i, f, o, g, then
+    the cell state the step starts from (c0, then each step's c_t, written into the next block's
+    slot), so that f * c and i * tanh(g) are one call (see `forward_steps`). "gates" and "cell"
+    are views of it. keep=False is inference (`inference_steps`): the cell state, tanh(c) and the
+    unprojected output live in one (batch, hidden) buffer each instead of one per step, and "cell"
+    is the final cell state.
     """
     steps, batch = x.shape[:2]
     hidden = c0.shape[1]
     w_ih4, w_hh4 = prepared("lstm", (w_ih, w_hh, b_ih, b_hh), lambda: kernel_weights(w_ih, w_hh, b_ih, b_hh))
-    gates = project_gate_major(x, w_ih4)
-    out = np.zeros((steps, batch, h0.shape[1]), x.dtype)
+    # (every step writes all of its rows of out unless some sequences end early: only then must it start 0)
+    out = (np.empty if layout.active is None else np.zeros)((steps, batch, h0.shape[1]), x.dtype)
     w_hr_t = None if w_hr is None else np.ascontiguousarray(w_hr.T)
     buf = np.empty((4, batch, hidden), x.dtype)
-    with threads_for(batch, h0.shape[1], 4 * hidden, per_step=True):
-        if not keep:
+    if not keep:
+        gates = project_gate_major(x, w_ih4)
+        with threads_for(batch, h0.shape[1], 4 * hidden, per_step=True):
             return {"cell": infer(gates, h0, c0, w_hh4, out, buf, w_hr_t, layout), "out": out}
-        cell = np.empty((steps, batch, hidden), x.dtype)
-        tanh_cell = np.empty_like(cell)
-        cell_out = np.empty_like(cell) if w_hr is not None else None  # o * tanh(c), before the projection
-        if layout.active is not None:  # rows past their length are never written: keep them 0
-            for a in (cell, tanh_cell, cell_out):
-                if a is not None:
-                    a[...] = 0
-        h, c = h0, c0
+    held = np.empty((steps + 1, 5, batch, hidden), x.dtype)
+    project_gate_major(x, w_ih4, out=held[:steps, :4])
+    cell = held[1:, 4]  # c_t of every step (the next step's starting cell state)
+    tanh_cell = np.empty((steps, batch, hidden), x.dtype)
+    cell_out = np.empty_like(tanh_cell) if w_hr is not None else None  # o * tanh(c), before the projection
+    if layout.active is not None:  # rows past their length are never written: keep them 0
+        for a in (cell, tanh_cell, cell_out):
+            if a is not None:
+                a[...] = 0
+    held[0, 4] = c0
+    with threads_for(batch, h0.shape[1], 4 * hidden, per_step=True):
+        h = h0
         every_row = forward_steps(w_hh4, buf, w_hr_t)
         fewer_rows: dict = {}  # packed input: a step per count of rows that run (they only shrink)
         for s, n in enumerate(layout.rows_per_step()):
             projected = None if cell_out is None else cell_out[s]
-            h_new, c_new = out[s], cell[s]
+            h_new = out[s]
             if n == batch:  # every row runs: whole per-step arrays, no slicing (each slice costs ~0.3 us)
-                every_row(gates[s], h, c, c_new, tanh_cell[s], h_new, projected)
+                every_row(held[s], h, cell[s], tanh_cell[s], h_new, projected)
             else:
                 if n not in fewer_rows:
                     fewer_rows[n] = forward_steps(w_hh4, buf[:, :n], w_hr_t)
-                fewer_rows[n](gates[s, :, :n], h[:n], c[:n], c_new[:n], tanh_cell[s, :n], h_new[:n],
+                fewer_rows[n](held[s, :, :n], h[:n], cell[s, :n], tanh_cell[s, :n], h_new[:n],
                               None if projected is None else projected[:n])
-            h, c = h_new, c_new  # rows still running at s+1 are a prefix of those running at s
-    return {"gates": gates, "cell": cell, "tanh_cell": tanh_cell, "cell_out": cell_out, "out": out}
+            h = h_new  # rows still running at s+1 are a prefix of those running at s
+    return {"gates": held[:steps, :4], "previous_cell": held[:steps, 4], "cell": cell, "tanh_cell": tanh_cell,
+            "cell_out": cell_out, "out": out}
 
 
 def kernel_weights(w_ih: np.ndarray, w_hh: np.ndarray, b_ih: np.ndarray | None, b_hh: np.ndarray | None) -> tuple:
@@ -249,32 +262,33 @@ def kernel_weights(w_ih: np.ndarray, w_hh: np.ndarray, b_ih: np.ndarray | None, 
 
 
 def forward_steps(w_hh4: np.ndarray, buf: np.ndarray, w_hr_t: np.ndarray | None) -> Callable[..., None]:
-    """`step(g, h, c, c_new, tanh_c, h_new, cell_out)`: one step on the n rows that run, in place:
-    g (4, n, H) holds the step's input terms in kernel order i, f, o, g (sigmoid rows halved) and
-    is left holding the activated gates, what backward reads; c_new, tanh_c and h_new (and
-    cell_out with a projection, else None) receive c_t, tanh(c_t) and h_t. buf (4, n, H) is work
-    space. 9 numpy calls and one matrix product, each on a contiguous block; `inference_steps`
-    computes the very same c_t and h_t. The step is made once per call, with buf's view and the
-    number 0.5 made here, not at every step."""
-    i_times_g = buf[0]  # (the product's block is free again once g has read it)
+    """`step(held, h, c_new, tanh_c, h_new, cell_out)`: one step on the n rows that run, in place:
+    held (5, n, H) holds the step's input terms in kernel order i, f, o, g (sigmoid rows halved)
+    and the cell state c_{t-1}; the gates are left activated, what backward reads. c_new, tanh_c
+    and h_new (and cell_out with a projection, else None) receive c_t, tanh(c_t) and h_t. buf
+    (4, n, H) is work space. 8 numpy calls and one matrix product, each on a contiguous block, with
+    `inference_steps`' numbers. The step is made once per call, with buf's views and the number 0.5
+    made here, not at every step."""
+    products = buf[:2]
+    i_times_g, f_times_c = products  # (the product's blocks are free again once the gates have read them)
     half = constant(0.5, buf.dtype)  # (see constant)
 
-    def step(g: np.ndarray, h: np.ndarray, c: np.ndarray, c_new: np.ndarray, tanh_c: np.ndarray,
-             h_new: np.ndarray, cell_out: np.ndarray | None) -> None:
+    def step(held: np.ndarray, h: np.ndarray, c_new: np.ndarray, tanh_c: np.ndarray, h_new: np.ndarray,
+             cell_out: np.ndarray | None) -> None:
         np.matmul(h, w_hh4, out=buf)
-        g += buf
-        np.tanh(g, out=g)  # ONE tanh for the four gates: the sigmoid rows hold a / 2
-        sigmoids = g[:3]
+        gates = held[:4]
+        gates += buf
+        np.tanh(gates, out=gates)  # ONE tanh for the four gates: the sigmoid rows hold a / 2
+        sigmoids = held[:3]
         sigmoids *= half  # (exact)
         sigmoids += half
-        np.multiply(g[3], g[0], out=i_times_g)
-        np.multiply(c, g[1], out=c_new)  # f * c
-        c_new += i_times_g
+        np.multiply(held[:2], held[3:], out=products)  # [i, f] * [tanh(g), c_{t-1}]
+        np.add(i_times_g, f_times_c, out=c_new)
         np.tanh(c_new, out=tanh_c)
         if w_hr_t is None:
-            np.multiply(tanh_c, g[2], out=h_new)  # o * tanh(c)
+            np.multiply(tanh_c, held[2], out=h_new)  # o * tanh(c)
         else:  # h = (o * tanh(c)) @ W_hr^T
-            np.multiply(tanh_c, g[2], out=cell_out)
+            np.multiply(tanh_c, held[2], out=cell_out)
             cell_out.dot(w_hr_t, out=h_new)  # (ndarray.dot: np.matmul's bits, without its ~0.7 us of overhead)
 
     return step
@@ -368,7 +382,7 @@ def backward_steps(dh: np.ndarray, dc: np.ndarray, w_hh: np.ndarray, tmp: np.nda
     return step
 
 
-def gate_factors(gates: np.ndarray, c0: np.ndarray, cell: np.ndarray, tanh_cell: np.ndarray,
+def gate_factors(gates: np.ndarray, previous_cell: np.ndarray, tanh_cell: np.ndarray,
                  dpre: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
     """Write every step's gate factors into dpre (steps, batch, 4, H), torch's gate order:
     [g * i', c_{t-1} * f', i * g', tanh(c_t) * o'] (i' = i(1-i) for a sigmoid, g' = 1-g^2 for
@@ -384,28 +398,27 @@ def gate_factors(gates: np.ndarray, c0: np.ndarray, cell: np.ndarray, tanh_cell:
     copies into dpre (see backward_steps). The same calls on the same numbers either way: the
     same bits."""
     by_gate = gates.transpose(1, 0, 2, 3)  # (4, steps, batch, H): the kernel's order i, f, o, g
-    c_factor = scratch("lstm c factor", cell.shape, cell.dtype)
+    c_factor = scratch("lstm c factor", tanh_cell.shape, tanh_cell.dtype)
     if dpre.nbytes > SMALL_BYTES:  # in dpre itself, block by block once the arrays outgrow the caches
         factors = dpre.transpose(2, 0, 1, 3)
         for block in step_blocks(len(gates), dpre[0].nbytes):
-            before = c0 if block.start == 0 else cell[block.start - 1]  # the cell state before the block
-            write_gate_factors(by_gate[:, block], before, cell[block], tanh_cell[block], factors[:, block],
+            write_gate_factors(by_gate[:, block], previous_cell[block], tanh_cell[block], factors[:, block],
                                c_factor[block])
         return c_factor, None
     gates_copy = scratch("lstm gates by gate", by_gate.shape, gates.dtype)
     gates_copy[...] = by_gate
     work = scratch("lstm gate factors", by_gate.shape, gates.dtype)  # (4, steps, batch, H), torch's order
-    write_gate_factors(gates_copy, c0, cell, tanh_cell, work, c_factor)
+    write_gate_factors(gates_copy, previous_cell, tanh_cell, work, c_factor)
     by_step = scratch("lstm factors by step", gates.shape, gates.dtype)
     by_step[...] = work.transpose(1, 0, 2, 3)
     return c_factor, by_step
 
 
-def write_gate_factors(by_gate: np.ndarray, c0: np.ndarray, cell: np.ndarray, tanh_cell: np.ndarray,
+def write_gate_factors(by_gate: np.ndarray, previous_cell: np.ndarray, tanh_cell: np.ndarray,
                        factors: np.ndarray, c_factor: np.ndarray) -> None:
     """`gate_factors` with the activated gates (4, steps, batch, H) in the kernel's order i, f, o, g
     and the factors (4, steps, batch, H) in torch's order i, f, g, o (views or contiguous
-    arrays), and c_factor (steps, batch, H); c0 is the cell state before the first of these steps."""
+    arrays), and c_factor (steps, batch, H); previous_cell holds each step's c_{t-1}."""
     i, f, o, g = by_gate  # (unpacking: one call for the four gates)
     d_i, d_f, d_g, d_o = factors
     i_f, d_i_f = by_gate[:2], factors[:2]  # i and f: the same place in both orders
@@ -413,8 +426,7 @@ def write_gate_factors(by_gate: np.ndarray, c0: np.ndarray, cell: np.ndarray, ta
     np.subtract(one, i_f, out=d_i_f)
     d_i_f *= i_f
     d_i *= g
-    d_f[0] *= c0  # c_{t-1}: c0 at the first step, then the previous step's cell
-    d_f[1:] *= cell[:-1]
+    d_f *= previous_cell
     np.multiply(g, g, out=d_g)
     np.subtract(one, d_g, out=d_g)
     d_g *= i
@@ -427,9 +439,10 @@ def write_gate_factors(by_gate: np.ndarray, c0: np.ndarray, cell: np.ndarray, ta
 
 
 def lstm_backward(g_out: np.ndarray, g_h: np.ndarray, g_c: np.ndarray, x: np.ndarray, h0: np.ndarray,
-                  c0: np.ndarray, w_ih: np.ndarray, w_hh: np.ndarray, w_hr: np.ndarray | None, saved: dict,
-                  layout: StepLayout) -> tuple:
-    """(dx, dh0, dc0, dW_ih, dW_hh, db, dW_hr), all in kernel order; weight grads in torch's layout.
+                  w_ih: np.ndarray, w_hh: np.ndarray, w_hr: np.ndarray | None, saved: dict,
+                  layout: StepLayout, need_dx: bool = True) -> tuple:
+    """(dx, dh0, dc0, dW_ih, dW_hh, db, dW_hr), all in kernel order; weight grads in torch's layout;
+    dx is None unless need_dx (it is a product as big as W_ih's gradient).
 
     dpre, dL/d(pre-activation) of every step in torch's gate order i, f, g, o, is the one big
     array backward makes: it first holds the gate factors (`gate_factors`), which the loop turns
@@ -439,11 +452,11 @@ def lstm_backward(g_out: np.ndarray, g_h: np.ndarray, g_c: np.ndarray, x: np.nda
         d_i, d_f, d_g = dc * [g * i', c_{t-1} * f', i * g']    d_o = dh * tanh(c_t) * o'
         dc_{t-1} = (dc + dh * o * tanh'(c_t)) * f             dh_{t-1} = dpre_t W_hh
     """
-    gates, cell, tanh_cell, out = saved["gates"], saved["cell"], saved["tanh_cell"], saved["out"]
-    steps, batch, hidden = cell.shape
+    gates, tanh_cell, out = saved["gates"], saved["tanh_cell"], saved["out"]
+    steps, batch, hidden = tanh_cell.shape
     f = gates[:, 1]
     dpre = scratch("lstm dpre", (steps, batch, 4, hidden), x.dtype)  # (reused when small: see scratch)
-    c_factor, by_step = gate_factors(gates, c0, cell, tanh_cell, dpre)
+    c_factor, by_step = gate_factors(gates, saved["previous_cell"], tanh_cell, dpre)
     # each step's gradients gate by gate, (4, batch, H): in dpre itself, or in the small arrays' work array
     grads = dpre.transpose(0, 2, 1, 3) if by_step is None else by_step
     into = None if by_step is None else dpre  # where the work array's steps are copied
@@ -470,7 +483,7 @@ def lstm_backward(g_out: np.ndarray, g_h: np.ndarray, g_c: np.ndarray, x: np.nda
                 dpre[s, n:] = 0  # rows past their length: no gradient (they still hold factors)
     flat = dpre.reshape(steps * batch, 4 * hidden)
     with threads_for(steps * batch, max(x.shape[2], h0.shape[1]), 4 * hidden):
-        dx = np.matmul(flat, w_ih).reshape(x.shape)
+        dx = np.matmul(flat, w_ih).reshape(x.shape) if need_dx else None
         dw_ih = np.matmul(flat.T, rows_of(x))
         dw_hh = previous_state_product(flat, out, h0)
     db = np.add.reduce(flat, axis=0)  # (ndarray.sum's own reduce, without its Python wrapper)

@@ -224,7 +224,7 @@ def bias_row(w: np.ndarray, bias: np.ndarray | None) -> np.ndarray:
     return w if bias is None else np.concatenate([w, bias], axis=1)
 
 
-def project_gate_major(x: np.ndarray, w: np.ndarray) -> np.ndarray:
+def project_gate_major(x: np.ndarray, w: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
     """x (L, N, K) @ w as gate-major (L, G, N, H), for w (G, K, H) from `gate_major`, or
     (G, K + 1, H) from `bias_row`: then x is given a column of ones, so the product adds the bias
     row itself. (A separate pass adding the bias over the whole buffer cost 6% more at the medium
@@ -237,7 +237,10 @@ def project_gate_major(x: np.ndarray, w: np.ndarray) -> np.ndarray:
     buffer: 3x the product's time on the long shape.) A product big enough for several threads
     is done per gate and copied into place instead: L*G small threaded products would each wait
     for every thread, and while a neighbour holds a core that wait is a scheduler tick each
-    (GRU large, 2 threads, busy machine: 4x slower)."""
+    (GRU large, 2 threads, busy machine: 4x slower).
+
+    out: where to write the result (a view whose (N, H) blocks are contiguous, such as the LSTM's
+    step slots: see lstm.lstm_forward), else a new array."""
     steps, batch, inputs = x.shape
     gates, hidden = w.shape[0], w.shape[2]
     if w.shape[1] == inputs + 1:  # the bias row: x gets its column of ones
@@ -245,7 +248,7 @@ def project_gate_major(x: np.ndarray, w: np.ndarray) -> np.ndarray:
         ones[..., :inputs] = x
         ones[..., inputs] = 1
         x, inputs = ones, inputs + 1
-    result = np.empty((steps, gates, batch, hidden), x.dtype)
+    result = np.empty((steps, gates, batch, hidden), x.dtype) if out is None else out
     if runs_threaded(steps * batch, inputs, gates * hidden):
         per_gate = np.empty((steps, batch, hidden), x.dtype)
         with threads_for(steps * batch, inputs, gates * hidden):
