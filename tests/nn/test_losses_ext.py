@@ -247,3 +247,20 @@ def test_huber_delta_and_smooth_l1_beta_out_of_range_are_refused_as_torch(call):
 def test_smooth_l1_loss_with_beta_zero_is_l1_as_torch():
     check_parity(lambda m, x, y: m.nn.functional.smooth_l1_loss(x, y, beta=0.0),
                  [np.arange(4.0), np.array([1.0, 1.0, 0.0, 5.0])])
+
+
+MARGIN_LOSS_ERRORS = {
+    "soft margin, shapes that do not broadcast": lambda m: m.nn.functional.soft_margin_loss(m.ones(5, 4), m.ones(5, 5)),
+    "soft margin, target broadcast past input": lambda m: m.nn.functional.soft_margin_loss(m.ones(5, 1), m.ones(5, 4)),
+    "multi margin, weight of the wrong size": lambda m: m.nn.functional.multi_margin_loss(
+        m.ones(5, 4), m.zeros(5, dtype=m.long), weight=m.ones(5)),
+    "multi margin, weight size before target dtype": lambda m: m.nn.functional.multi_margin_loss(
+        m.ones(5, 4), m.zeros(5), weight=m.ones(5)),
+    "multi margin, weight of another dtype": lambda m: m.nn.functional.multi_margin_loss(
+        m.ones(5, 4), m.zeros(5, dtype=m.long), weight=m.ones(4, dtype=m.float64)),
+}
+
+
+@pytest.mark.parametrize("call", MARGIN_LOSS_ERRORS.values(), ids=MARGIN_LOSS_ERRORS.keys())
+def test_margin_loss_errors_as_torch(call):
+    check_error(call)

@@ -25,6 +25,7 @@ from ..autograd import no_grad
 from ..core import dtypes
 from ..core.tensor import Tensor
 from ..creation import from_numpy
+from ..ops.promotion import check_shapes_broadcast
 from .distance import PairwiseDistance, pairwise_distance
 from .functional_ext import basic as F
 from .loss import _Loss, _WeightedLoss
@@ -109,13 +110,11 @@ def soft_margin_loss(input: Tensor, target: Tensor, size_average: Any = None, re
     reduction = _reduction(size_average, reduce, reduction)
     tensor_arg("soft_margin_loss", "target", target, 2)
     if target.shape != input.shape:  # torch writes the loss into an input-shaped output
-        try:
-            shape = np.broadcast_shapes(input.shape, target.shape)
-        except ValueError:
-            shape = None
+        check_shapes_broadcast(tuple(input.shape), tuple(target.shape))
+        shape = np.broadcast_shapes(input.shape, target.shape)
         if shape != tuple(input.shape):
             raise RuntimeError(f"output with shape {list(input.shape)} doesn't match the broadcast shape "
-                               f"{list(shape) if shape is not None else list(target.shape)}")
+                               f"{list(shape)}")
     loss = (-target * input).exp().log1p()
     return _reduce(loss if loss.dtype is input.dtype else loss.to(input.dtype), reduction)  # in input's dtype
 
@@ -222,7 +221,11 @@ def multi_margin_loss(input: Tensor, target: Tensor, p: int = 1, margin: float =
         raise RuntimeError("multi_margin_loss: target tensor should be 1-D with size equal to the number of input "
                            f"samples (batch size). Expected target size [{rows.shape[0]}], but got "
                            f"{list(target.shape)}. Input has shape {list(input.shape)}.")
+    if weight is not None and weight.numel() != classes:
+        raise RuntimeError(f"inconsistent weight size, expected {classes} but got {list(weight.shape)}")
     _check_long_target(target)
+    if weight is not None and weight.dtype is not input.dtype:
+        raise RuntimeError(f"expected scalar type {input.dtype._legacy} but found {weight.dtype._legacy}")
     if labels.size and (labels.min() < 0 or labels.max() >= classes):
         raise RuntimeError("target out of range")
     correct = rows.gather(1, creation.tensor(labels[:, None]))
