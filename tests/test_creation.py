@@ -73,3 +73,16 @@ def test_arange_of_0d_integer_tensors_is_int64_as_torch():
                  lambda m: m.arange(m.tensor(3, dtype=m.uint8))):
         ours, theirs = call(tinygrad_rnn), call(torch)
         assert (str(ours.dtype), ours.tolist()) == (str(theirs.dtype), theirs.tolist())  # (a 0-d int tensor was a float)
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64", "int64", "bool"])
+@pytest.mark.parametrize("value", [1j, 2 + 0j])
+def test_complex_fill_values_as_torch(dtype, value):
+    torch = require_torch()
+    outcomes = []
+    for m in (tinygrad_rnn, torch):
+        try:
+            outcomes.append(m.ones(3, dtype=getattr(m, dtype)).masked_fill(m.ones(3, dtype=m.bool), value).tolist())
+        except RuntimeError as error:
+            outcomes.append(str(error))
+    assert outcomes[0] == outcomes[1]

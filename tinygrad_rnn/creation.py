@@ -332,6 +332,13 @@ def checked_fill(fill: Any, d: dtypes.dtype) -> Any:
     torch reads a Python int as a 64-bit one first, so a larger int is an OverflowError whatever the dtype."""
     if type(fill) is int and not -(2 ** 63) <= fill < 2 ** 63:
         raise OverflowError("int too big to convert")
+    if isinstance(fill, complex):  # torch takes a complex number whose imaginary part is 0 as its real part
+        if d is dtypes.bool:
+            return bool(fill)
+        if fill.imag:
+            c_name = d.name if d.is_floating_point else d.name + "_t"
+            raise RuntimeError(f"value cannot be converted to type {_C_NAMES.get(d.name, c_name)} without overflow")
+        fill = fill.real
     if d.is_floating_point:
         if isinstance(fill, (int, float)) and not isinstance(fill, bool) and math.isfinite(fill) \
                 and abs(fill) > float(np.finfo(d.np).max):

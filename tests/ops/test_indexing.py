@@ -331,3 +331,10 @@ def test_index_add_and_copy_check_source_shapes_as_torch(op, shape, dim, index, 
         except (RuntimeError, IndexError) as error:
             outcomes.append(f"{type(error).__name__}: {error}")
     assert outcomes[0] == outcomes[1]
+
+
+@pytest.mark.parametrize("shape, dim, start, length", [((2, 3, 4), 5, 0, 1), ((2, 3, 4), -4, 0, 1), ((10,), 0, 0, -1),
+                                                       ((10,), 0, -3, -1), ((10,), 0, 5, 6), ((10,), 0, -11, 2),
+                                                       ((), 0, 0, 1)])
+def test_narrow_copy_errors_as_torch(shape, dim, start, length):
+    check_error(lambda m: m.narrow_copy(m.ones(shape), dim, start, length))

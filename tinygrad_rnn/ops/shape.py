@@ -1931,6 +1931,15 @@ def flipud(input: Tensor) -> Tensor:
 @op(out=True, samples=_plain_samples(((5, 4), 0, 1, 3), ((3, 4), 1, 1, 2), ((3, 4), -1, 0, 0), ((2,), 0, 1, 1)))
 def narrow_copy(input: Tensor, dim: int, start: int, length: int) -> Tensor:
     """narrow, as a new tensor (no view of input)."""
+    # torch's narrow_copy words two of narrow's checks its own way
+    if input.ndim and isinstance(dim, int) and dim >= input.ndim:
+        raise RuntimeError("Expected dim < static_cast<int64_t>(self_sizes.size()) to be true, but got false.  "
+                           "(Could this error message be improved?  If so, please report an enhancement request to "
+                           "PyTorch.)")
+    if input.ndim and isinstance(length, int) and isinstance(start, int) and length < 0:
+        size = input.shape[normalize_dim(dim, input.ndim)]
+        raise RuntimeError(f"start ({start + size if start < 0 else start}) + length ({length}) exceeds dimension "
+                           f"size ({size}).")
     return rename(narrow(input, dim, start, length).clone(), "NarrowCopyBackward0")
 
 
