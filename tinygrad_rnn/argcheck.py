@@ -304,3 +304,15 @@ def checked_ints(fn: str, name: str, value: Any, position: int | None) -> tuple:
             raise TypeError(f'{fn}(): argument \'{name}\' failed to unpack the object at pos {i + 1} with error '
                             f'"type must be tuple of ints,but got {type_name(s)}"')
     return tuple(int(s.__index__()) for s in value)
+
+
+# The C++ names torch's messages give dtypes ("Expected out tensor to have dtype long int, ...")
+_CPP_NAMES = {"float32": "float", "float64": "double", "float16": "c10::Half", "bfloat16": "c10::BFloat16",
+              "int64": "long int", "int32": "int", "int16": "short int", "int8": "signed char",
+              "uint8": "unsigned char", "bool": "bool"}
+
+
+def wrong_out_dtype(expected: Any, got: Any) -> str:
+    """torch's message for an out= tensor of a dtype other than the one the op writes."""
+    return (f"Expected out tensor to have dtype {_CPP_NAMES.get(expected.name, expected.name)}, but got "
+            f"{_CPP_NAMES.get(got.name, got.name)} instead")

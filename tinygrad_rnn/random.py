@@ -695,9 +695,9 @@ def multinomial(input: Tensor, num_samples: int, replacement: bool = False, *,
     return Tensor._make(out.reshape(w.shape[:-1] + (num_samples,)).astype(np.int64))
 
 
-def check_multinomial_out(out: Tensor, args: tuple, kwargs: dict) -> None:
+def check_multinomial_out(out: Any, args: tuple, kwargs: dict) -> None:
     """torch.multinomial(..., out=o) writes int64 indices into no other dtype."""
-    if out.dtype is not dtypes.int64:
+    if isinstance(out, Tensor) and out.dtype is not dtypes.int64:
         raise RuntimeError(f"multinomial expects Long tensor out, got: {out.dtype._legacy}")
 
 

@@ -302,3 +302,64 @@ def test_take_and_clamp_bounds_take_out_as_torch(name):
                                   lambda m: m.ones(3).mean(0, dtype=m.int32)])
 def test_mean_to_an_integer_dtype_names_the_dtype_it_was_given_as_torch(call):
     check_error(call)
+
+
+VALUES_AND_INDICES = {
+    "kthvalue": (lambda m, x, o: m.kthvalue(x, 1, out=o), ()), "median": (lambda m, x, o: m.median(x, 0, out=o), ()),
+    "nanmedian": (lambda m, x, o: m.nanmedian(x, 0, out=o), ()), "mode": (lambda m, x, o: m.mode(x, 0, out=o), ()),
+    "cummax": (lambda m, x, o: m.cummax(x, 0, out=o), (3,)), "cummin": (lambda m, x, o: m.cummin(x, 0, out=o), (3,)),
+    "max": (lambda m, x, o: m.max(x, 0, out=o), ()), "min": (lambda m, x, o: m.min(x, 0, out=o), ()),
+    "sort": (lambda m, x, o: m.sort(x, out=o), (3,)), "topk": (lambda m, x, o: m.topk(x, 3, out=o), (3,)),
+    "aminmax": (lambda m, x, o: m.aminmax(x, out=o), ()),
+}
+
+
+@pytest.mark.parametrize("name", VALUES_AND_INDICES)
+@pytest.mark.parametrize("dtypes", [("float64", "int64"), ("float32", "int32"), ("int32", "int32"),
+                                    ("float32", "int64"), ("float32", "float32")])
+def test_values_and_indices_out_of_the_wrong_dtypes_as_torch(name, dtypes):
+    torch = require_torch()
+    call, shape = VALUES_AND_INDICES[name]
+    outcomes = []
+    for m in (tinygrad_rnn, torch):
+        out = tuple(m.empty(shape, dtype=getattr(m, d)) for d in dtypes)
+        try:
+            call(m, m.arange(3.0), out)
+            outcomes.append([o.tolist() for o in out])
+        except RuntimeError as error:
+            outcomes.append(str(error))
+    assert outcomes[0] == outcomes[1]
+
+
+REDUCTIONS_INTO_OUT = {
+    "amax": lambda m, x, o: m.amax(x, 0, out=o), "amin": lambda m, x, o: m.amin(x, 0, out=o),
+    "sum": lambda m, x, o: m.sum(x, 0, out=o), "prod": lambda m, x, o: m.prod(x, 0, out=o),
+    "mean": lambda m, x, o: m.mean(x, 0, out=o),
+    "std": lambda m, x, o: m.std(x, 0, out=o), "cumsum": lambda m, x, o: m.cumsum(x, 0, out=o),
+    "cumprod": lambda m, x, o: m.cumprod(x, 0, out=o), "nansum": lambda m, x, o: m.nansum(x, 0, out=o),
+    "nanmean": lambda m, x, o: m.nanmean(x, 0, out=o), "argmax": lambda m, x, o: m.argmax(x, 0, out=o),
+    "logcumsumexp": lambda m, x, o: m.logcumsumexp(x, 0, out=o),
+    "quantile": lambda m, x, o: m.quantile(x, 0.5, 0, out=o), "norm": lambda m, x, o: m.norm(x, dim=0, out=o),
+}
+
+
+@pytest.mark.parametrize("name", REDUCTIONS_INTO_OUT)
+@pytest.mark.parametrize("out_dtype", ["int32", "float64", "bool"])
+def test_reductions_into_an_out_of_another_dtype_as_torch(name, out_dtype):
+    """A float32 input: an integer or bool out is refused or computed in out's dtype as torch does; a
+    float64 out gets the float64 computation (to float64 rounding: torch's var rounds its own way)."""
+    torch = require_torch()
+    outcomes = []
+    x = np.array([[1.5, 2.0, 3.0], [4.0, 5.0, 6.5]], dtype=np.float32)
+    for m in (tinygrad_rnn, torch):
+        out = m.empty(0, dtype=getattr(m, out_dtype))
+        try:
+            REDUCTIONS_INTO_OUT[name](m, m.tensor(x), out)
+            outcomes.append(out.numpy())
+        except (RuntimeError, NotImplementedError) as error:
+            outcomes.append(f"{type(error).__name__}: {error}")
+    if isinstance(outcomes[1], str) or isinstance(outcomes[0], str):
+        assert outcomes[0] == outcomes[1]
+    else:
+        assert outcomes[0].dtype == outcomes[1].dtype
+        np.testing.assert_allclose(outcomes[0], outcomes[1], rtol=1e-12)

@@ -10,7 +10,16 @@ from typing import Any
 import numpy as np
 
 from .. import return_types
-from ..argcheck import as_called, bool_arg, int_arg, invalid_combination, is_bool_tensor, is_int, type_name
+from ..argcheck import (
+    as_called,
+    bool_arg,
+    int_arg,
+    invalid_combination,
+    is_bool_tensor,
+    is_int,
+    type_name,
+    wrong_out_dtype,
+)
 from ..backend.blas_threads import blas_threads
 from ..backend.errstate import quiet_floats
 from ..core import dtypes, engine
@@ -1182,8 +1191,7 @@ def _write_norm(out: Tensor, result: Tensor) -> Tensor:
         raise RuntimeError("linalg_vector_norm(): functions with out=... arguments don't support automatic "
                            "differentiation, but one of the arguments requires grad.")
     if out.dtype is not result.dtype:
-        raise RuntimeError(f"Expected out tensor to have dtype {result.dtype._legacy.lower()}, but got "
-                           f"{out.dtype._legacy.lower()} instead")
+        raise RuntimeError(wrong_out_dtype(result.dtype, out.dtype))
     return out.resize_(result.shape).copy_(result)
 
 

@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 
 from .. import return_types
-from ..argcheck import no_overload, tensor_arg, type_name
+from ..argcheck import no_overload, tensor_arg, type_name, wrong_out_dtype
 from ..core import dtypes
 from ..core.modes import modes
 from ..core.tensor import Tensor
@@ -33,8 +33,8 @@ def detach(input: Tensor) -> Tensor:
 def accepts_out(fn: Callable[..., Tensor], exact_dtype: bool = False, joins: bool = False,
                 input_dtype: str | None = None, number_out: bool = False, name: str | None = None,
                 needs_dim: bool = False, overlap_rule: tuple = UNCHECKED,
-                check_out_dtype: Callable[[Tensor, tuple, dict], None] | None = None,
-                any_out_dtype: bool = False) -> Callable[..., Tensor]:
+                check_out_dtype: Callable[[Any, tuple, dict], None] | None = None,
+                any_out_dtype: bool = False, out_sets_dtype: str | None = None) -> Callable[..., Tensor]:
     """fn with torch's `out=` keyword: `torch.add(x, y, out=result)` writes into `result` and returns it;
     for an op of several results (`sort`), `out` is a tuple of tensors, returned as `return_types.sort_out`.
     `exact_dtype`: out must have the result's dtype (torch's matrix products), not one it can be cast to;
@@ -46,7 +46,9 @@ def accepts_out(fn: Callable[..., Tensor], exact_dtype: bool = False, joins: boo
     takes `out` (torch.sum(x, out=o) is a TypeError, torch.sum(x, 0, out=o) is not); `overlap_rule`: which
     memory out may share with the inputs and itself (surface/overlap.py); `check_out_dtype(out, args, kwargs)`
     raises torch's error for an out of a dtype the op cannot write, before anything is computed; `any_out_dtype`:
-    the result is cast into out whatever its dtype (bernoulli's zeros and ones)."""
+    the result is cast into out whatever its dtype (bernoulli's zeros and ones); `out_sets_dtype`: with no
+    `dtype` given, the op computes in a more precise float out's dtype (a float32 std into a float64 out is the
+    float64 input's), and with "integers" also in an integer out's (a sum into an int out adds integers)."""
     called = name or fn.__name__
 
     @functools.wraps(fn)
@@ -64,26 +66,37 @@ def accepts_out(fn: Callable[..., Tensor], exact_dtype: bool = False, joins: boo
         if input_dtype and isinstance(out, Tensor) and args and isinstance(args[0], Tensor) \
                 and out.dtype is not args[0].dtype:
             raise RuntimeError(input_dtype.format(out=out.dtype._legacy, input=args[0].dtype._legacy))
-        if check_out_dtype is not None and isinstance(out, Tensor):
+        if check_out_dtype is not None and out is not None:
             check_out_dtype(out, args, kwargs)
+        if out_sets_dtype and isinstance(out, Tensor) and args and isinstance(args[0], Tensor) \
+                and kwargs.get("dtype") is None and _computes_in(args[0].dtype, out.dtype, out_sets_dtype):
+            args = (args[0].to(out.dtype),) + args[1:]  # (what torch's dtype= does too)
         result = fn(*args, **kwargs)
         if out is None:
             return result
         check_out(out, result, (args, kwargs), overlap_rule)  # (after the op's own checks, as torch's meta functions)
-        if any_out_dtype and isinstance(out, Tensor):
+        if isinstance(out, Tensor) and (any_out_dtype or out_sets_dtype == "integers" and out.dtype is dtypes.bool):
             return write_into(out, result._data.astype(out._data.dtype))
         if isinstance(result, tuple):
             return _write_all_into(out, result)
         if not isinstance(out, Tensor):
             raise TypeError(f"{called}(): argument 'out' must be Tensor, not {type_name(out)}")
         if exact_dtype and out.dtype is not result.dtype:
-            raise RuntimeError(f"Expected out tensor to have dtype {result.dtype.np}, but got {out.dtype.np} instead"
-                               .replace("float64", "double").replace("float32", "float"))
+            raise RuntimeError(wrong_out_dtype(result.dtype, out.dtype))
         if joins and dtypes._category(result.dtype) > dtypes._category(out.dtype):
             raise TypeError(f"torch.cat(): input types can't be cast to the desired output type {out.dtype._legacy}")
         return _write_into(out, result)
 
     return fn_with_out
+
+
+def _computes_in(given: Any, out: Any, rule: str) -> bool:
+    """Whether an op whose out sets its dtype (by `rule`) computes in out's dtype rather than given's."""
+    if given is out:
+        return False
+    if out.is_floating_point:
+        return given.is_floating_point and out.itemsize > given.itemsize or not given.is_floating_point
+    return rule == "integers"
 
 
 def _any_requires_grad(value: Any) -> bool:

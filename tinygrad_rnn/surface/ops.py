@@ -23,6 +23,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from ..argcheck import wrong_out_dtype
 from ..core import dtypes
 from ..core.function import rename
 from ..core.tensor import Tensor
@@ -227,15 +228,89 @@ _INPUT_DTYPE_OUT = {name: "Found dtype {out} but expected {input}" for name in
                     ("abs", "neg", "sign", "sgn", "frac", "floor", "ceil", "trunc", "round", "bitwise_not")}
 _INPUT_DTYPE_OUT["nan_to_num"] = "nan_to_num: dtype of out: {out} should be same as input: {input}"
 
-def _bool_out(name: str) -> Callable[[Tensor, tuple, dict], None]:
+def _bool_out(name: str) -> Callable[[Any, tuple, dict], None]:
     """any and all write bools, or uint8 (which torch keeps for uint8 inputs), into no other dtype."""
-    def check(out: Tensor, args: tuple, kwargs: dict) -> None:
-        if out.dtype not in (dtypes.bool, dtypes.uint8):
+    def check(out: Any, args: tuple, kwargs: dict) -> None:
+        if isinstance(out, Tensor) and out.dtype not in (dtypes.bool, dtypes.uint8):
             raise RuntimeError(f"{name} only supports bool tensor for result, got: {out.dtype._legacy}")
     return check
 
 
-_OUT_DTYPE_CHECKS = {"any": _bool_out("any"), "all": _bool_out("all")}
+def _values_and_indices_out(message: Callable[[Any, Any, str], str], both_values: bool = False,
+                            indices_first: bool = False) -> Callable[[Any, tuple, dict], None]:
+    """An op writing (values, indices) wants values of the input's dtype and int64 indices (aminmax: two
+    values); `message(expected, got, which)` words the refusal as that op's torch kernel does, which
+    checks the indices first for median."""
+    def check(out: Any, args: tuple, kwargs: dict) -> None:
+        source = args[0] if args else kwargs.get("input")
+        if not isinstance(out, (tuple, list)) or len(out) != 2 or not isinstance(source, Tensor):
+            return  # (the tuple's own errors come later, as torch's parser gives them)
+        wanted = (source.dtype, source.dtype if both_values else dtypes.int64)
+        checks = list(zip(out, wanted, ("values", "indices")))
+        for written, expected, which in reversed(checks) if indices_first else checks:
+            if isinstance(written, Tensor) and written.dtype is not expected:
+                raise RuntimeError(message(expected, written.dtype, which))
+    return check
+
+
+def _median_words(expected: Any, got: Any, which: str) -> str:
+    if which == "values":
+        return (f"Expected tensor for 'values' to have the same type as tensor for argument #2 'self'; but type "
+                f"torch.{got._legacy}Tensor does not equal torch.{expected._legacy}Tensor (while checking arguments "
+                "for median)")
+    return (f"Expected tensor for argument #1 'indices' to have scalar type Long; but got torch.{got._legacy}Tensor "
+            "instead (while checking arguments for median)")
+
+
+def _out_dtype_rule(refuses: Callable[[Any, Any], bool], message: Callable[[Any, Any], str],
+                    error: type = RuntimeError) -> Callable[[Any, tuple, dict], None]:
+    """A check of a one-tensor out: `refuses(input dtype, out dtype)`, worded by `message(input dtype, out dtype)`."""
+    def check(out: Any, args: tuple, kwargs: dict) -> None:
+        source = args[0] if args else kwargs.get("input")
+        if isinstance(out, Tensor) and isinstance(source, Tensor) and refuses(source.dtype, out.dtype):
+            raise error(message(source.dtype, out.dtype))
+    return check
+
+
+def _same_dtype_as_input(message: Callable[[Any, Any], str]) -> Callable[[Any, tuple, dict], None]:
+    return _out_dtype_rule(lambda given, out: out is not given, message)
+
+
+_STRUCTURED = _values_and_indices_out(lambda expected, got, which: wrong_out_dtype(expected, got))
+_OUT_DTYPE_CHECKS = {
+    "any": _bool_out("any"), "all": _bool_out("all"),
+    **dict.fromkeys(["max", "min", "sort", "topk"], _STRUCTURED),
+    "aminmax": _values_and_indices_out(lambda expected, got, which: wrong_out_dtype(expected, got), both_values=True),
+    "kthvalue": _values_and_indices_out(lambda expected, got, which: "output values must be of same type as input"
+                                        if which == "values" else "output indices must be of scalar type Long"),
+    **dict.fromkeys(["median", "nanmedian"], _values_and_indices_out(_median_words, indices_first=True)),
+    "mode": _values_and_indices_out(lambda expected, got, which: f"expected scalar type '{expected._legacy}' but got "
+                                    f"'{got._legacy}' for {which} output"),
+    **dict.fromkeys(["amax", "amin"], _same_dtype_as_input(
+        lambda given, out: f"Expected the dtype for input and out to match, but got {given._legacy} for input's "
+                           f"dtype and {out._legacy} for out's dtype.")),
+    # torch's nansum kernel runs in out's dtype, and has none for a float input and an integer out
+    **dict.fromkeys(["nansum", "nanmean"], _out_dtype_rule(
+        lambda given, out: given.is_floating_point and not out.is_floating_point,
+        lambda given, out: f'"nansum_cpu" not implemented for \'{out._legacy}\'', NotImplementedError)),
+    **{name: _out_dtype_rule(lambda given, out: out is dtypes.bool and given is not dtypes.bool,
+                             lambda given, out, name=name: f'"{name}_out_cpu" not implemented for \'Bool\'',
+                             NotImplementedError) for name in ("cumsum", "cumprod")},
+    **dict.fromkeys(["argmax", "argmin"], _out_dtype_rule(lambda given, out: out is not dtypes.int64,
+                                                          lambda given, out: wrong_out_dtype(dtypes.int64, out))),
+    "logsumexp": _out_dtype_rule(lambda given, out: not out.is_floating_point, lambda given, out:
+                                 f"logsumexp(): Expected floating point type for result tensor, but got: {out._legacy}"),
+    "logcumsumexp": _same_dtype_as_input(lambda given, out: f"expected scalar_type {given._legacy} but found "
+                                                            f"{out._legacy}"),
+    **{name: _same_dtype_as_input(lambda given, out, name=name: f"{name}() out tensor must be same dtype as the "
+                                                                "input tensor") for name in ("quantile", "nanquantile")},
+    **dict.fromkeys(["cummax", "cummin"], _values_and_indices_out(
+        lambda expected, got, which: f"expected scalar_type {expected._legacy} but found {got._legacy}")),
+}
+
+# reductions that compute in out's dtype (torch.sum(x, 0, out=int_tensor) sums integers)
+_OUT_SETS_DTYPE = {**dict.fromkeys(["sum", "prod", "cumsum", "cumprod"], "integers"),
+                   **dict.fromkeys(["mean", "std", "var", "nansum", "nanmean"], "floats")}
 
 # only the overload over a dim takes `out` (torch.sum(x, out=o) is a TypeError)
 _OUT_NEEDS_DIM = {"sum", "prod", "median", "nanmedian"}
@@ -335,7 +410,7 @@ def export(namespace: dict[str, Any]) -> None:
             namespace[name] = accepts_out(
                 function, decl.name in _EXACT_OUT_DTYPE, decl.name in _JOINS, _INPUT_DTYPE_OUT.get(decl.name),
                 decl.name in _NUMBER_OUT, name, decl.name in _OUT_NEEDS_DIM, rule_of(decl.name, decl.module),
-                _OUT_DTYPE_CHECKS.get(decl.name)) \
+                _OUT_DTYPE_CHECKS.get(decl.name), out_sets_dtype=_OUT_SETS_DTYPE.get(decl.name)) \
                 if decl.out else function
             if decl.inplace_function:  # torch.exp_(t) is t.exp_(): the same function (counting t in its errors)
                 namespace[name + "_"] = _inplace(_function(decl), name + "_", _inplace_checks_overlap(decl)) \

@@ -80,10 +80,10 @@ def _bucketize(input: Any, boundaries: Tensor, *, out_int32: bool = False, right
     return _searchsorted(boundaries, input, out_int32=out_int32, right=right)
 
 
-def _check_index_out(out: Tensor, args: tuple, kwargs: dict) -> None:
+def _check_index_out(out: Any, args: tuple, kwargs: dict) -> None:
     """searchsorted and bucketize write int64 positions, or int32 with out_int32, into no other dtype."""
     out_int32 = bool(kwargs.get("out_int32", False))
-    if out.dtype is not (dtypes.int32 if out_int32 else dtypes.int64):
+    if isinstance(out, Tensor) and out.dtype is not (dtypes.int32 if out_int32 else dtypes.int64):
         raise RuntimeError("torch.searchsorted(): output tensor's dtype is wrong, it can only be Int(int32) or "
                            "Long(int64) depending on whether out_int32 flag is True, but we got output tensor's "
                            f"dtype {out.dtype._legacy} and out_int32 flag is {out_int32}")
