@@ -48,7 +48,7 @@ def save(obj: Any, f: FileLike, pickle_module: Any = pickle, pickle_protocol: in
     `torch.load` reads it.
 
     A path is replaced atomically: the previous file survives any failure. Numpy arrays and other
-    objects are refused with a TypeError.
+    objects (but numeric numpy scalars) are refused with a TypeError.
     """
     if pickle_module is not pickle:
         raise NotImplementedError("tinygrad_rnn.save: pickle_module other than the standard pickle is not "

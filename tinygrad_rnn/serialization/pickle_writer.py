@@ -12,6 +12,7 @@ allowlist. Python's own `pickle.Pickler` would have to import `torch._utils` to 
     Module     GLOBAL of its class, EMPTY_TUPLE, NEWOBJ, then its attributes' dict and BUILD
                (whole_modules.py: torch.save(model, f), which torch.load(weights_only=False) reads)
     OrderedDict, dict, list, tuple, set, str, bytes, int, float, bool, None, torch.Size, dtypes
+    numpy scalar  GLOBAL numpy._core.multiarray.scalar, its dtype and raw bytes (numpy_scalars.py)
 
 Tensors that view one numpy array share one storage (with their own offset and strides), and a
 tensor object met twice is written once and referenced (memo), so both stay shared after loading.
@@ -31,6 +32,7 @@ from ..device import device
 from ..nn.module import Module
 from ..nn.parameter import Parameter
 from .errors import MAX_NESTING
+from .numpy_scalars import is_numpy_scalar
 from .whole_modules import class_path, function_path, state_of
 
 PROTO, STOP, MARK, NONE, TRUE, FALSE = b"\x80", b".", b"(", b"N", b"\x88", b"\x89"
@@ -142,11 +144,13 @@ class TorchPickler:
             self._module(obj, depth)
         elif function_path(obj) is not None:
             self._global(*function_path(obj))
+        elif is_numpy_scalar(obj):
+            self._numpy_scalar(obj)
         else:
             raise TypeError(
                 f"tinygrad_rnn.save cannot store an object of type {type(obj).__name__}: it stores tensors, numbers, "
-                "strings, bytes, None, dtypes, torch.Size, modules and dicts/lists/tuples/sets of these. For a "
-                "numpy array, save torch.from_numpy(array)."
+                "strings, bytes, None, dtypes, torch.Size, modules, numeric numpy scalars and dicts/lists/tuples/sets "
+                "of these. For a numpy array, save torch.from_numpy(array)."
             )
 
     def _container(self, obj: Any, depth: int) -> None:
@@ -187,6 +191,20 @@ class TorchPickler:
         self.out += [TUPLE2, REDUCE]
         if type(b) is bytearray:
             self.out += [TUPLE1, REDUCE]
+
+    def _numpy_scalar(self, value: np.generic) -> None:
+        """As pickle writes it: scalar(dtype, raw bytes), the dtype rebuilt from its code and byte order
+        (numpy's own __reduce__ gives both; see numpy_scalars.py)."""
+        _, (dt, raw) = value.__reduce__()
+        _, (code, align, copy), state = dt.__reduce__()
+        self._global("numpy._core.multiarray", "scalar")
+        self._global("numpy", "dtype")
+        self._tuple((code, align, copy), 0)
+        self.out.append(REDUCE)
+        self._tuple(state, 0)
+        self.out.append(BUILD)
+        self._bytes(raw)
+        self.out += [TUPLE2, REDUCE]
 
     def _global(self, module: str, name: str) -> None:
         self.out += [GLOBAL, f"{module}\n{name}\n".encode("ascii")]
