@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import warnings
 
 import numpy as np
 import pytest
@@ -73,3 +74,33 @@ def test_arange_of_0d_integer_tensors_is_int64_as_torch():
                  lambda m: m.arange(m.tensor(3, dtype=m.uint8))):
         ours, theirs = call(tinygrad_rnn), call(torch)
         assert (str(ours.dtype), ours.tolist()) == (str(theirs.dtype), theirs.tolist())  # (a 0-d int tensor was a float)
+
+
+LIST_OF_ARRAYS = """import {} as m, numpy as np, warnings
+warnings.simplefilter("always")
+m.tensor([1.0, 2.0])  # numbers only: no warning
+m.{}
+m.tensor([np.zeros(2), np.ones(2)])  # once per process: no second warning
+m.as_tensor((np.zeros(2), np.ones(2)))
+"""
+
+
+@pytest.mark.parametrize("first", ["tensor([np.zeros(2), np.ones(2)])", "as_tensor([[np.zeros(2)]])",
+                                   "tensor([[1.0, 2.0], [np.float64(3.0), np.zeros(())]])", "Tensor([np.ones(2)])"])
+def test_a_list_of_numpy_arrays_warns_once_per_process_as_torch(first):
+    """torch's TORCH_WARN_ONCE in tensor(): a numpy array anywhere inside the nested lists (a pack_collate
+    of Godoy's book does torch.as_tensor(list of arrays)); each framework runs in a fresh interpreter."""
+    require_torch()
+    stderr = [subprocess.run([sys.executable, "-c", LIST_OF_ARRAYS.format(name, first)], capture_output=True,
+                             text=True, check=True).stderr for name in ("tinygrad_rnn", "torch")]
+    assert [s.count("extremely slow") for s in stderr] == [1, 1]
+    assert stderr[0].splitlines()[-1] == stderr[1].splitlines()[-1]  # the message, to the last word
+
+
+def test_a_list_of_numpy_scalars_does_not_warn(monkeypatch):
+    from tinygrad_rnn.ops import warn_once
+    monkeypatch.setattr(warn_once, "_WARNED", set())  # as in a fresh process
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        tinygrad_rnn.tensor([np.float32(1.0), np.int64(2)])
+        tinygrad_rnn.tensor([[1.0, 2.0], (3.0, np.float64(4.0))])

@@ -20,6 +20,7 @@ from .core.views import check_inference_write
 from .determinism import uninitialized
 from .device import check_device, check_device_name
 from .layout import check_layout, check_memory_format, check_pin_memory, preserve_format
+from .ops.warn_once import warn_once
 from .range_values import arange_values, linspace_values
 
 
@@ -213,14 +214,23 @@ def _to_array(data: Any, d: dtypes.dtype | None) -> np.ndarray:
         raise TypeError(f"new(): invalid data type '{type(data).__name__}'")
     if d is None and not (_is_sequence(data) or isinstance(data, (bool, int, float, np.generic))):  # else: d's
         raise RuntimeError(f"Could not infer dtype of {type(data).__name__}")
-    if isinstance(data, (list, tuple)) and any(isinstance(x, np.ndarray) for x in data):
-        warnings.warn(
-            "Creating a tensor from a list of numpy.ndarrays is extremely slow. Please consider converting "
-            "the list to a single numpy.ndarray with numpy.array() before converting to a tensor.",
-            UserWarning,
-            stacklevel=4,
-        )
+    if isinstance(data, (list, tuple)) and _holds_ndarray(data):  # torch then copies element by element
+        warn_once("list of ndarrays", "Creating a tensor from a list of numpy.ndarrays is extremely slow. Please "
+                  "consider converting the list to a single numpy.ndarray with numpy.array() before converting to a "
+                  "tensor. (Triggered internally at /__w/pytorch/pytorch/torch/csrc/utils/tensor_new.cpp:252.)",
+                  stacklevel=callers_stacklevel())
     return _from_python(data, d)
+
+
+def _holds_ndarray(data: list | tuple) -> bool:
+    """True when a list or tuple holds a numpy array at any depth ([a, b], [[1.0, a]]), which torch's
+    tensor() warns about. (A set of the item types keeps this check cheap on long lists of numbers.)"""
+    kinds = set(map(type, data))
+    if any(issubclass(k, np.ndarray) for k in kinds):
+        return True
+    if not any(issubclass(k, (list, tuple)) for k in kinds):
+        return False
+    return any(_holds_ndarray(x) for x in data if isinstance(x, (list, tuple)))
 
 
 def tensor(data: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False,

@@ -14,9 +14,10 @@ ALWAYS = _Always()
 _WARNED: set = set()
 
 
-def warn_once(key: str, message: str) -> None:
-    """Warn with `message` unless the warning named `key` was given before in this process."""
+def warn_once(key: str, message: str, stacklevel: int = 2) -> None:
+    """Warn with `message` unless the warning named `key` was given before in this process.
+    `stacklevel` counts from the caller of warn_once, as for warnings.warn."""
     if key in _WARNED and not ALWAYS.on:
         return
     _WARNED.add(key)
-    warnings.warn(message, UserWarning, stacklevel=3)
+    warnings.warn(message, UserWarning, stacklevel=stacklevel + 1)
