@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import importlib
 
+import numpy as np
 import pytest
 from helpers import require_torch
 
@@ -62,3 +63,45 @@ def test_lazy_module_mixin_is_reached_through_torchs_file():
         layer(m.ones(1, 2, 5, 5))
         assert not isinstance(layer, lazy.LazyModuleMixin) and not lazy.is_lazy(layer.weight)
     from tinygrad_rnn.nn.modules.lazy import LazyModuleMixin  # noqa: F401  (importable by torch's path)
+
+
+NORM_CLASSES = ["BatchNorm1d", "BatchNorm2d", "BatchNorm3d", "SyncBatchNorm", "InstanceNorm1d", "InstanceNorm2d",
+                "LayerNorm", "GroupNorm"]
+
+
+def _norm_kinship(m):
+    """Which norm class counts as which under isinstance (issubclass over every pair). (Our lazy
+    layers subclass the layer they become, torch's do not: they are left out.)"""
+    classes = [getattr(m.nn, name) for name in NORM_CLASSES]
+    classes.append(m.nn.modules.batchnorm._BatchNorm)
+    return ([[issubclass(a, b) for b in classes] for a in classes]
+            + [issubclass(m.nn.LazyBatchNorm2d, m.nn.modules.batchnorm._BatchNorm)])
+
+
+def test_batch_norm_classes_are_siblings_under_batchnorm_base_as_in_torch():
+    """`isinstance(m, nn.BatchNorm1d)` in an init function must not catch a BatchNorm2d (Godoy's and
+    others' weight-init helpers test BatchNorm1d and BatchNorm2d separately)."""
+    torch = require_torch()
+    assert _norm_kinship(tinygrad_rnn) == _norm_kinship(torch)
+
+
+def test_a_subclass_of_batchnorm_base_chooses_its_input_ranks_as_in_torch():
+    torch = require_torch()
+    results = []
+    for m in (tinygrad_rnn, torch):
+        class AnyRankBatchNorm(m.nn.modules.batchnorm._BatchNorm):
+            def _check_input_dim(self, input):
+                if input.dim() < 2:
+                    raise ValueError(f"expected at least 2D input (got {input.dim()}D input)")
+
+        m.manual_seed(0)
+        layer = AnyRankBatchNorm(3)
+        x = m.arange(48.0).reshape(2, 3, 2, 2, 2)
+        results.append((layer(x).std(dim=(0, 2, 3, 4)).tolist() + layer.running_mean.tolist(), repr(layer)))
+        try:
+            m.nn.modules.batchnorm._BatchNorm(3)(x)
+        except NotImplementedError as e:
+            results.append(type(e).__name__)
+    assert len(results) == 4 and results[1] == results[3] == "NotImplementedError"
+    assert results[0][1] == results[2][1]  # the repr
+    np.testing.assert_allclose(results[0][0], results[2][0], rtol=1e-6)

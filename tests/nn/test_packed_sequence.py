@@ -267,6 +267,5 @@ def test_unpad_sequence_transposes_a_seq_first_batch_in_place_as_torch():
         pieces = R(m).unpad_sequence(padded, m.tensor([4, 2, 3]))
         shapes.append((tuple(padded.shape), [tuple(p.shape) for p in pieces]))
     assert shapes[0] == shapes[1] == ((3, 4, 2), [(4, 2), (2, 2), (3, 2)])
-    for lengths in ([4, 2, 3], np.array([4, 2])):
-        check_error(lambda m, a: R(m).unpad_sequence(m.tensor(a), m.tensor(lengths) if isinstance(lengths, np.ndarray)
-                                                     else lengths), np.zeros((4, 3, 2)))
+    check_error(lambda m, a: R(m).unpad_sequence(m.tensor(a), [4, 2, 3]), np.zeros((4, 3, 2)))  # a list of lengths
+    check_error(lambda m, a: R(m).unpad_sequence(m.tensor(a), m.tensor([4, 2])), np.zeros((4, 3, 2)))

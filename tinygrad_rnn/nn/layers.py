@@ -13,6 +13,7 @@ from typing import Any
 
 from .. import creation
 from ..core import dtypes
+from ..core.function import rename
 from ..core.grad_mode import no_grad
 from ..core.tensor import Tensor
 from ..device import check_device
@@ -405,21 +406,25 @@ class _NormBase(Module):
                 init.zeros_(self.bias)
 
 
-class BatchNorm1d(_NormBase):
-    """Normalise each of `num_features` channels of (N, C) or (N, C, L) input over the batch.
+class _BatchNorm(_NormBase):
+    """What BatchNorm1d, 2d, 3d and SyncBatchNorm share (torch's `nn.modules.batchnorm._BatchNorm`, which
+    code tests with isinstance): each channel normalised over the batch and its positions.
 
     Training uses the batch statistics and updates the buffers `running_mean`/`running_var`
-    (momentum None: their cumulative average); eval mode uses the buffers.
+    (momentum None: their cumulative average); eval mode uses the buffers. Each subclass says which
+    input ranks it takes in `_check_input_dim`, as torch's do.
     """
 
     def __init__(self, num_features: int, eps: float = 1e-5, momentum: float | None = 0.1, affine: bool = True,
                  track_running_stats: bool = True, device: Any = None, dtype: Any = None, bias: bool = True) -> None:
         super().__init__(num_features, eps, momentum, affine, track_running_stats, device, dtype, bias)
 
+    def _check_input_dim(self, input: Tensor) -> None:
+        raise NotImplementedError
+
     def forward(self, input: Tensor) -> Tensor:
-        if input.ndim not in (2, 3):
-            raise ValueError(f"expected 2D or 3D input (got {input.ndim}D input)")
-        return self._normalize(input)
+        self._check_input_dim(input)
+        return self._normalize(input) if input.ndim <= 3 else self._normalize_spatial(input)
 
     def _normalize(self, input: Tensor) -> Tensor:
         """F.batch_norm with this layer's statistics (counting the batch, in training)."""
@@ -433,6 +438,26 @@ class BatchNorm1d(_NormBase):
                             self.running_var if not self.training or self.track_running_stats else None,
                             self.weight, self.bias, use_batch_stats, momentum, self.eps)
 
+    def _normalize_spatial(self, input: Tensor) -> Tensor:
+        """_normalize on (N, C, *spatial) input: a channel's positions are pooled exactly as (N, C, L)
+        pools its L, so it runs on the input viewed as (N, C, H * W...)."""
+        batch_stats = self.training or self.running_mean is None  # F.batch_norm's check, naming the unflattened size
+        if batch_stats and input.shape[0] * math.prod(input.shape[2:]) == 1:
+            raise ValueError(f"Expected more than 1 value per channel when training, got input size "
+                             f"torch.Size({list(input.shape)})")
+        if input.numel() == 0:  # torch's copy times weight[0] broadcasts against the unflattened input
+            return self._normalize(input)
+        out = self._normalize(input.flatten(2))
+        return rename(out.reshape(input.shape), "NativeBatchNormBackward0")
+
     def extra_repr(self) -> str:
         return (f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, affine={self.affine}, "
                 f"bias={self.bias is not None}, track_running_stats={self.track_running_stats}")
+
+
+class BatchNorm1d(_BatchNorm):
+    """Normalise each of `num_features` channels of (N, C) or (N, C, L) input over the batch."""
+
+    def _check_input_dim(self, input: Tensor) -> None:
+        if input.ndim not in (2, 3):
+            raise ValueError(f"expected 2D or 3D input (got {input.ndim}D input)")

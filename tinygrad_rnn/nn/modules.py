@@ -6,8 +6,7 @@
 
 Here the classes live in nn/ by idea (rnn.py, lstm.py, loss.py, ...), so each of torch's files is a
 namespace made from the table below: the same class objects, under torch's file names. Nothing is
-defined twice. (`_BatchNorm` is BatchNorm1d, the base of our BatchNorm2d and 3d, so isinstance
-answers as torch's does for the three.)
+defined twice.
 """
 from __future__ import annotations
 
@@ -25,7 +24,7 @@ from .module import GLOBAL_HOOK_REGISTRARS
 
 # torch's private bases that user code subclasses or tests with isinstance; the public names come from nn itself
 _PRIVATE = {"_Loss": loss._Loss, "_WeightedLoss": loss._WeightedLoss, "_ConvNd": conv._ConvNd,
-            "_DropoutNd": dropout._DropoutNd, "_NormBase": layers._NormBase, "_BatchNorm": normalization.BatchNorm1d,
+            "_DropoutNd": dropout._DropoutNd, "_NormBase": layers._NormBase, "_BatchNorm": layers._BatchNorm,
             "_InstanceNorm": normalization._InstanceNorm, "_MaxPoolNd": pooling._MaxPoolNd,
             "_AdaptiveMaxPoolNd": pooling._AdaptiveMaxPoolNd, "_AdaptiveAvgPoolNd": pooling._AdaptiveAvgPoolNd,
             "_LPPoolNd": pooling._LPPoolNd, "_MaxUnpoolNd": pooling._MaxUnpoolNd}
