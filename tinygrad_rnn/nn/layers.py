@@ -13,7 +13,6 @@ from typing import Any
 
 from .. import creation
 from ..core import dtypes
-from ..core.function import rename
 from ..core.grad_mode import no_grad
 from ..core.tensor import Tensor
 from ..device import check_device
@@ -424,7 +423,7 @@ class _BatchNorm(_NormBase):
 
     def forward(self, input: Tensor) -> Tensor:
         self._check_input_dim(input)
-        return self._normalize(input) if input.ndim <= 3 else self._normalize_spatial(input)
+        return self._normalize(input)
 
     def _normalize(self, input: Tensor) -> Tensor:
         """F.batch_norm with this layer's statistics (counting the batch, in training)."""
@@ -437,18 +436,6 @@ class _BatchNorm(_NormBase):
         return F.batch_norm(input, self.running_mean if not self.training or self.track_running_stats else None,
                             self.running_var if not self.training or self.track_running_stats else None,
                             self.weight, self.bias, use_batch_stats, momentum, self.eps)
-
-    def _normalize_spatial(self, input: Tensor) -> Tensor:
-        """_normalize on (N, C, *spatial) input: a channel's positions are pooled exactly as (N, C, L)
-        pools its L, so it runs on the input viewed as (N, C, H * W...)."""
-        batch_stats = self.training or self.running_mean is None  # F.batch_norm's check, naming the unflattened size
-        if batch_stats and input.shape[0] * math.prod(input.shape[2:]) == 1:
-            raise ValueError(f"Expected more than 1 value per channel when training, got input size "
-                             f"torch.Size({list(input.shape)})")
-        if input.numel() == 0:  # torch's copy times weight[0] broadcasts against the unflattened input
-            return self._normalize(input)
-        out = self._normalize(input.flatten(2))
-        return rename(out.reshape(input.shape), "NativeBatchNormBackward0")
 
     def extra_repr(self) -> str:
         return (f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, affine={self.affine}, "
