@@ -105,3 +105,30 @@ def test_a_subclass_of_batchnorm_base_chooses_its_input_ranks_as_in_torch():
     assert len(results) == 4 and results[1] == results[3] == "NotImplementedError"
     assert results[0][1] == results[2][1]  # the repr
     np.testing.assert_allclose(results[0][0], results[2][0], rtol=1e-6)
+
+
+def _public_kinship(m, names):
+    classes = [getattr(m.nn, name) for name in names]
+    return {(a.__name__, b.__name__): issubclass(a, b) for a in classes for b in classes}
+
+
+def test_every_public_nn_class_is_a_subclass_of_what_it_is_in_torch():
+    """issubclass between every two public nn classes, as torch answers it: ReLU6 is a Hardtanh,
+    ZeroPad2d a ConstantPad2d, AvgPool3d not an AvgPool2d. (Lazy layers left out: ours subclass
+    the layer they become.)"""
+    torch = require_torch()
+    names = [n for n in dir(torch.nn) if isinstance(getattr(torch.nn, n), type) and not n.startswith("Lazy")
+             and isinstance(getattr(tinygrad_rnn.nn, n, None), type)]
+    assert len(names) >= 150
+    assert _public_kinship(tinygrad_rnn, names) == _public_kinship(torch, names)
+
+
+def test_relu6_has_hardtanh_bounds_and_avg_pool_base_as_torch():
+    torch = require_torch()
+    answers = []
+    for m in (tinygrad_rnn, torch):
+        relu6 = m.nn.ReLU6(inplace=True)
+        answers.append((relu6.min_val, relu6.max_val, repr(relu6), repr(m.nn.ReLU6()), repr(m.nn.ZeroPad2d(1)),
+                        m.nn.ZeroPad1d(2).value, repr(m.nn.AvgPool3d(2, 1)),
+                        isinstance(m.nn.AvgPool1d(2), m.nn.modules.pooling._AvgPoolNd)))
+    assert answers[0] == answers[1]

@@ -26,7 +26,7 @@ from .module import GLOBAL_HOOK_REGISTRARS
 _PRIVATE = {"_Loss": loss._Loss, "_WeightedLoss": loss._WeightedLoss, "_ConvNd": conv._ConvNd,
             "_DropoutNd": dropout._DropoutNd, "_NormBase": layers._NormBase, "_BatchNorm": layers._BatchNorm,
             "_InstanceNorm": normalization._InstanceNorm, "_MaxPoolNd": pooling._MaxPoolNd,
-            "_AdaptiveMaxPoolNd": pooling._AdaptiveMaxPoolNd, "_AdaptiveAvgPoolNd": pooling._AdaptiveAvgPoolNd,
+            "_AdaptiveMaxPoolNd": pooling._AdaptiveMaxPoolNd, "_AdaptiveAvgPoolNd": pooling._AdaptiveAvgPoolNd, "_AvgPoolNd": pooling._AvgPoolNd,
             "_LPPoolNd": pooling._LPPoolNd, "_MaxUnpoolNd": pooling._MaxUnpoolNd}
 
 
@@ -65,7 +65,7 @@ TORCH_FILES = {
     "instancenorm": ["_InstanceNorm", "InstanceNorm1d", "InstanceNorm2d", "InstanceNorm3d", "LazyInstanceNorm1d",
                      "LazyInstanceNorm2d", "LazyInstanceNorm3d"],
     "sparse": ["Embedding", "EmbeddingBag"],
-    "pooling": ["_MaxPoolNd", "_AdaptiveMaxPoolNd", "_AdaptiveAvgPoolNd", "_LPPoolNd", "_MaxUnpoolNd",
+    "pooling": ["_MaxPoolNd", "_AvgPoolNd", "_AdaptiveMaxPoolNd", "_AdaptiveAvgPoolNd", "_LPPoolNd", "_MaxUnpoolNd",
                 "AvgPool1d", "AvgPool2d", "AvgPool3d", "MaxPool1d", "MaxPool2d", "MaxPool3d", "MaxUnpool1d",
                 "MaxUnpool2d", "MaxUnpool3d", "LPPool1d", "LPPool2d", "LPPool3d", "AdaptiveMaxPool1d",
                 "AdaptiveMaxPool2d", "AdaptiveMaxPool3d", "AdaptiveAvgPool1d", "AdaptiveAvgPool2d",
