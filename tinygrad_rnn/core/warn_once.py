@@ -1,6 +1,6 @@
 """torch's TORCH_WARN_ONCE: a warning given the first time in the process only, or every time after
-`torch.set_warn_always(True)` (surface/settings.py flips `ALWAYS`). It lives here, with the ops, because
-ops are the lowest layer that warns this way."""
+`torch.set_warn_always(True)` (surface/settings.py flips `ALWAYS`). It lives in core because creation.py,
+below the ops, warns this way too."""
 from __future__ import annotations
 
 import warnings
