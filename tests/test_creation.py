@@ -98,9 +98,44 @@ def test_a_list_of_numpy_arrays_warns_once_per_process_as_torch(first):
 
 
 def test_a_list_of_numpy_scalars_does_not_warn(monkeypatch):
-    from tinygrad_rnn.ops import warn_once
+    from tinygrad_rnn.core import warn_once
     monkeypatch.setattr(warn_once, "_WARNED", set())  # as in a fresh process
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         tinygrad_rnn.tensor([np.float32(1.0), np.int64(2)])
         tinygrad_rnn.tensor([[1.0, 2.0], (3.0, np.float64(4.0))])
+
+
+INFERRED = [[np.int32(1), 2], [np.uint8(1), 2], [np.float16(1), 2.0], [np.float16(1), 2], [np.int8(1), True],
+            [np.bool_(True), 2.0], [np.float32(1), 2], [np.int32(1), 2.0], [np.float64(1), 2], [[np.int16(1)], [3]],
+            [np.uint8(200), np.int8(1)], [np.zeros(0)], [np.ones(2, dtype=np.int8), np.ones(2, dtype=np.uint8)]]
+
+
+@pytest.mark.parametrize("data", INFERRED, ids=[str(i) for i in range(len(INFERRED))])
+@pytest.mark.parametrize("default", ["float32", "float64"])
+def test_tensor_promotes_numpy_values_with_python_numbers_as_torch(data, default):
+    """torch's infer_scalar_type promotes every value's own dtype: a Python int is int64 and a float the
+    default dtype, so [np.int32(1), 2] is int64 and [np.float16(1), 2.0] float32 (np.mean's losses, a
+    list of np.int32 labels with a Python int...)."""
+    torch = require_torch()
+    answers = []
+    for m in (tinygrad_rnn, torch):
+        m.set_default_dtype(getattr(m, default))
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")  # (a list of arrays warns)
+                answers.append((str(m.tensor(data).dtype), str(m.as_tensor(data).dtype)))
+        finally:
+            m.set_default_dtype(m.float32)
+    assert answers[0] == answers[1]
+
+
+@pytest.mark.parametrize("make", [lambda m: m.tensor([np.bool_(True), 2]),
+                                  lambda m: m.tensor([np.bool_(True)], dtype=m.long),
+                                  lambda m: m.tensor([np.array(True), 3]), lambda m: m.tensor([[np.zeros(())]]),
+                                  lambda m: m.tensor([np.zeros(()), 1.0])])
+def test_values_torch_cannot_store_raise_its_type_error(make):
+    """A numpy bool is no integer to torch (no __index__); a 0-d array as a first item has no length."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        check_error(make)
