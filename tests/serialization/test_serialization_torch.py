@@ -454,10 +454,33 @@ def test_numpy_scalars_need_weights_only_false_as_in_torch(tmp_path: pathlib.Pat
     assert ours_names == sorted(torch.serialization.get_unsafe_globals_in_checkpoint(tmp_path / "theirs.pt"))
 
 
-def test_numpy_arrays_and_objects_in_numpy_dtypes_are_still_refused(tmp_path: pathlib.Path) -> None:
-    with pytest.raises(TypeError, match="numpy array"):
-        tinygrad_rnn.save({"a": np.zeros(2)}, tmp_path / "a.pt")
+NUMPY_ARRAYS = {"matrix": np.arange(6, dtype=np.float32).reshape(2, 3), "fortran": np.asfortranarray(np.eye(2)),
+                "bools": np.array([True, False]), "empty": np.zeros((0, 2), dtype=np.int16), "0-d": np.array(3.0),
+                "strided": np.arange(10)[::2], "bytes": np.array([200], dtype=np.uint8)}
+
+
+def test_numpy_arrays_in_a_checkpoint_move_both_ways_with_weights_only_false(tmp_path: pathlib.Path) -> None:
+    torch = require_torch()
+    torch.save(NUMPY_ARRAYS, tmp_path / "theirs.pt")
+    tinygrad_rnn.save(NUMPY_ARRAYS, tmp_path / "ours.pt")
+    for name in ("theirs.pt", "ours.pt"):
+        for m in (tinygrad_rnn, torch):
+            loaded = m.load(tmp_path / name, weights_only=False)
+            for key, array in NUMPY_ARRAYS.items():
+                assert type(loaded[key]) is np.ndarray and loaded[key].dtype == array.dtype
+                np.testing.assert_array_equal(loaded[key], array)
+            assert loaded["fortran"].flags.f_contiguous
+        with pytest.raises(pickle.UnpicklingError, match="GLOBAL numpy._core.multiarray._reconstruct was not"):
+            tinygrad_rnn.load(tmp_path / name)
+
+
+def test_numpy_objects_of_other_dtypes_are_still_refused(tmp_path: pathlib.Path) -> None:
+    with pytest.raises(TypeError, match="numpy scalars and arrays"):
+        tinygrad_rnn.save({"a": np.array(["text"])}, tmp_path / "a.pt")
     torch = require_torch()
     torch.save({"c": np.complex128(1j)}, tmp_path / "complex.pt")
+    torch.save({"c": np.array([object()])}, tmp_path / "objects.pt")
     with pytest.raises(MalformedFileError, match="not a plain numeric dtype"):
         tinygrad_rnn.load(tmp_path / "complex.pt", weights_only=False)
+    with pytest.raises(MalformedFileError, match="not a plain numeric dtype"):
+        tinygrad_rnn.load(tmp_path / "objects.pt", weights_only=False)

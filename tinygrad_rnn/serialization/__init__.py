@@ -47,8 +47,8 @@ def save(obj: Any, f: FileLike, pickle_module: Any = pickle, pickle_protocol: in
     strings, lists..., or a whole module) to the path or binary file `f` as `torch.save` does, so
     `torch.load` reads it.
 
-    A path is replaced atomically: the previous file survives any failure. Numpy arrays and other
-    objects (but numeric numpy scalars) are refused with a TypeError.
+    A path is replaced atomically: the previous file survives any failure. Objects other than
+    these (and numeric numpy scalars and arrays) are refused with a TypeError.
     """
     if pickle_module is not pickle:
         raise NotImplementedError("tinygrad_rnn.save: pickle_module other than the standard pickle is not "

@@ -11,7 +11,7 @@ an element type; `collections.OrderedDict` -> OrderedDict). Any other name raise
 BUILD sets attributes only on an OrderedDict (a state_dict's `_metadata`); APPEND only on lists,
 SETITEM only on dicts. The one widening: with `weights_only=False`, a file may name a Module
 subclass that is already loaded, and NEWOBJ and BUILD make an empty one and set its attributes
-(a whole saved model; see whole_modules.py), and it may hold numeric numpy scalars (numpy_scalars.py).
+(a whole saved model; see whole_modules.py), and it may hold numeric numpy scalars and arrays (numpy_scalars.py).
 
 Limits checked as it reads: containers nest at most `MAX_NESTING` deep, strings and bytes cannot be
 longer than the data left, and storages are sized and checked by the caller's `persistent_load`.
@@ -41,7 +41,7 @@ from .allowlist import (
     ordered_dict,
 )
 from .errors import MAX_NESTING, MalformedFileError
-from .numpy_scalars import NUMPY_GLOBALS, build_dtype
+from .numpy_scalars import NUMPY_GLOBALS, build_array, build_dtype
 from .storages import rebuild_parameter
 from .whole_modules import module_global, restore, weights_only_message
 
@@ -168,7 +168,7 @@ class RestrictedUnpickler:
     def _reduce(self) -> None:
         args = self.stack.pop()
         func = self.stack[-1]
-        known = CALLABLE.get(id(func)) is func or any(func is f for f in NUMPY_GLOBALS.values())
+        known = CALLABLE.get(id(func)) is func or any(func is f for f in NUMPY_GLOBALS.values() if callable(f))
         if not known or func is Tensor or func is Parameter:
             raise pickle.UnpicklingError(f"Trying to call reduce for unrecognized function {func!r}")
         if type(args) is not tuple:
@@ -200,8 +200,11 @@ class RestrictedUnpickler:
             self._nest(inst, state.values())
             restore(inst, state)
             return
-        if isinstance(inst, np.dtype):  # (only numpy.dtype's stand-in puts one here, with weights_only=False)
+        if isinstance(inst, np.dtype):  # (only numpy's stand-ins put these here, with weights_only=False)
             build_dtype(inst, state)
+            return
+        if isinstance(inst, np.ndarray):
+            build_array(inst, state)
             return
         if type(inst) not in (OrderedDict, Counter):
             raise pickle.UnpicklingError(f"Can only build OrderedDict or Counter, but got {type(inst)}")
