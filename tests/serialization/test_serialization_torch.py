@@ -472,6 +472,8 @@ def test_numpy_arrays_in_a_checkpoint_move_both_ways_with_weights_only_false(tmp
             assert loaded["fortran"].flags.f_contiguous
         with pytest.raises(pickle.UnpicklingError, match="GLOBAL numpy._core.multiarray._reconstruct was not"):
             tinygrad_rnn.load(tmp_path / name)
+        assert (tinygrad_rnn.serialization.get_unsafe_globals_in_checkpoint(tmp_path / name)
+                == sorted(torch.serialization.get_unsafe_globals_in_checkpoint(tmp_path / name)))  # builtins.bytes
 
 
 def test_numpy_objects_of_other_dtypes_are_still_refused(tmp_path: pathlib.Path) -> None:

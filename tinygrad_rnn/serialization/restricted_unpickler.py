@@ -379,13 +379,18 @@ class RestrictedUnpickler:
         self._push(self.memo[self._unpack("<I")])
 
 
-def unsafe_global(full_path: str) -> bool:
-    """True when `load` refuses the GLOBAL `module.name` (Python 2 names mapped as torch maps them)."""
+def python3_name(full_path: str) -> str:
+    """The GLOBAL `module.name` with Python 2 names mapped as torch maps them (`__builtin__.bytes` -> `builtins.bytes`)."""
     module, _, name = full_path.rpartition(".")
     if (module, name) in _compat_pickle.NAME_MAPPING:
         module, name = _compat_pickle.NAME_MAPPING[(module, name)]
-    module = _compat_pickle.IMPORT_MAPPING.get(module, module)
-    return module in BLOCKED_MODULES or f"{module}.{name}" not in ALLOWED
+    return f"{_compat_pickle.IMPORT_MAPPING.get(module, module)}.{name}"
+
+
+def unsafe_global(full_path: str) -> bool:
+    """True when `load` refuses the GLOBAL `module.name` (Python 2 names mapped as torch maps them)."""
+    mapped = python3_name(full_path)
+    return mapped.rpartition(".")[0] in BLOCKED_MODULES or mapped not in ALLOWED
 
 
 class _Unchanged(Exception):
