@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import warnings
 
 import numpy as np
 import pytest
@@ -86,3 +87,68 @@ def test_complex_fill_values_as_torch(dtype, value):
         except RuntimeError as error:
             outcomes.append(str(error))
     assert outcomes[0] == outcomes[1]
+
+
+LIST_OF_ARRAYS = """import {} as m, numpy as np, warnings
+warnings.simplefilter("always")
+m.tensor([1.0, 2.0])  # numbers only: no warning
+m.{}
+m.tensor([np.zeros(2), np.ones(2)])  # once per process: no second warning
+m.as_tensor((np.zeros(2), np.ones(2)))
+"""
+
+
+@pytest.mark.parametrize("first", ["tensor([np.zeros(2), np.ones(2)])", "as_tensor([[np.zeros(2)]])",
+                                   "tensor([[1.0, 2.0], [np.float64(3.0), np.zeros(())]])", "Tensor([np.ones(2)])"])
+def test_a_list_of_numpy_arrays_warns_once_per_process_as_torch(first):
+    """torch's TORCH_WARN_ONCE in tensor(): a numpy array anywhere inside the nested lists (a pack_collate
+    of Godoy's book does torch.as_tensor(list of arrays)); each framework runs in a fresh interpreter."""
+    require_torch()
+    stderr = [subprocess.run([sys.executable, "-c", LIST_OF_ARRAYS.format(name, first)], capture_output=True,
+                             text=True, check=True).stderr for name in ("tinygrad_rnn", "torch")]
+    assert [s.count("extremely slow") for s in stderr] == [1, 1]
+    assert stderr[0].splitlines()[-1] == stderr[1].splitlines()[-1]  # the message, to the last word
+
+
+def test_a_list_of_numpy_scalars_does_not_warn(monkeypatch):
+    from tinygrad_rnn.core import warn_once
+    monkeypatch.setattr(warn_once, "_WARNED", set())  # as in a fresh process
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        tinygrad_rnn.tensor([np.float32(1.0), np.int64(2)])
+        tinygrad_rnn.tensor([[1.0, 2.0], (3.0, np.float64(4.0))])
+
+
+INFERRED = [[np.int32(1), 2], [np.uint8(1), 2], [np.float16(1), 2.0], [np.float16(1), 2], [np.int8(1), True],
+            [np.bool_(True), 2.0], [np.float32(1), 2], [np.int32(1), 2.0], [np.float64(1), 2], [[np.int16(1)], [3]],
+            [np.uint8(200), np.int8(1)], [np.zeros(0)], [np.ones(2, dtype=np.int8), np.ones(2, dtype=np.uint8)]]
+
+
+@pytest.mark.parametrize("data", INFERRED, ids=[str(i) for i in range(len(INFERRED))])
+@pytest.mark.parametrize("default", ["float32", "float64"])
+def test_tensor_promotes_numpy_values_with_python_numbers_as_torch(data, default):
+    """torch's infer_scalar_type promotes every value's own dtype: a Python int is int64 and a float the
+    default dtype, so [np.int32(1), 2] is int64 and [np.float16(1), 2.0] float32 (np.mean's losses, a
+    list of np.int32 labels with a Python int...)."""
+    torch = require_torch()
+    answers = []
+    for m in (tinygrad_rnn, torch):
+        m.set_default_dtype(getattr(m, default))
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")  # (a list of arrays warns)
+                answers.append((str(m.tensor(data).dtype), str(m.as_tensor(data).dtype)))
+        finally:
+            m.set_default_dtype(m.float32)
+    assert answers[0] == answers[1]
+
+
+@pytest.mark.parametrize("make", [lambda m: m.tensor([np.bool_(True), 2]),
+                                  lambda m: m.tensor([np.bool_(True)], dtype=m.long),
+                                  lambda m: m.tensor([np.array(True), 3]), lambda m: m.tensor([[np.zeros(())]]),
+                                  lambda m: m.tensor([np.zeros(()), 1.0])])
+def test_values_torch_cannot_store_raise_its_type_error(make):
+    """A numpy bool is no integer to torch (no __index__); a 0-d array as a first item has no length."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        check_error(make)

@@ -17,6 +17,7 @@ from .core import dtypes
 from .core.modes import modes
 from .core.tensor import Tensor
 from .core.views import check_inference_write
+from .core.warn_once import warn_once
 from .determinism import uninitialized
 from .device import check_device, check_device_name
 from .layout import check_layout, check_memory_format, check_pin_memory, preserve_format
@@ -63,12 +64,17 @@ def _data_shape(data: Any) -> tuple:
         if not len(data):
             break
         data = data[0]
+        if isinstance(data, np.ndarray) and data.ndim == 0:  # torch asks a first item for its length
+            raise TypeError("len() of unsized object")
     return tuple(shape)
 
 
 def _scalars(data: Any) -> Iterator[Any]:
-    """The scalars of nested data; an empty sequence counts as a float (torch infers the default dtype for it)."""
-    if _is_sequence(data):
+    """The scalars of nested data; an empty sequence counts as a float (torch infers the default dtype for it),
+    a numpy array as one value of its dtype (even an empty one)."""
+    if isinstance(data, np.ndarray):
+        yield data
+    elif _is_sequence(data):
         if not len(data):
             yield 0.0
         for item in data:
@@ -78,28 +84,23 @@ def _scalars(data: Any) -> Iterator[Any]:
 
 
 def _infer_dtype(data: Any) -> dtypes.dtype:
-    """The dtype torch.tensor gives Python data: numpy values and tensors keep theirs (promoted
-    with each other); otherwise any float -> default float, all bool -> bool, else int64."""
-    typed, kinds = [], set()
+    """The dtype torch.tensor gives Python data: each value's own dtype (a tensor's or numpy value's; a Python
+    float the default dtype, an int int64, a bool bool), all promoted together, as torch's infer_scalar_type
+    does: [np.int32(1), 2] is int64, [np.float16(1), 2.0] float32."""
+    found = []
     for v in _scalars(data):
         if isinstance(v, Tensor):
-            typed.append(v.dtype)
+            found.append(v.dtype)
         elif isinstance(v, (np.ndarray, np.generic)):
-            typed.append(dtypes.from_numpy_dtype(v.dtype))
+            found.append(dtypes.from_numpy_dtype(v.dtype))
         elif isinstance(v, (bool, int, float)):
-            kinds.add(bool if isinstance(v, bool) else float if isinstance(v, float) else int)
+            found.append(dtypes.bool if isinstance(v, bool) else dtypes.int64 if isinstance(v, int)
+                         else dtypes.get_default_dtype())
         elif isinstance(v, (str, bytes)):
             raise TypeError(f"new(): invalid data type '{type(v).__name__}'")
         else:
             raise RuntimeError(f"Could not infer dtype of {type(v).__name__}")
-    if typed:
-        d = dtypes.promote_types(*typed)
-        if float in kinds and not d.is_floating_point:
-            return dtypes.get_default_dtype()
-        return dtypes.int64 if d is dtypes.bool and int in kinds else d
-    if float in kinds or not kinds:  # tensor([]) is float, as torch
-        return dtypes.get_default_dtype()
-    return dtypes.bool if kinds == {bool} else dtypes.int64
+    return dtypes.promote_types(*found)
 
 
 def _scalar_value(v: Any, d: dtypes.dtype) -> Any:
@@ -111,6 +112,8 @@ def _scalar_value(v: Any, d: dtypes.dtype) -> Any:
             raise ValueError("only one element tensors can be converted to Python scalars")
         v = v._data.reshape(()).item()
     elif isinstance(v, (np.ndarray, np.generic)):
+        if v.dtype == np.bool_ and not (d.is_floating_point or d is dtypes.bool):  # torch reads it with __index__
+            raise TypeError("'numpy.bool' object cannot be interpreted as an integer")
         v = v.item()
     if d.is_floating_point:
         if not isinstance(v, (bool, int, float)):
@@ -213,14 +216,23 @@ def _to_array(data: Any, d: dtypes.dtype | None) -> np.ndarray:
         raise TypeError(f"new(): invalid data type '{type(data).__name__}'")
     if d is None and not (_is_sequence(data) or isinstance(data, (bool, int, float, np.generic))):  # else: d's
         raise RuntimeError(f"Could not infer dtype of {type(data).__name__}")
-    if isinstance(data, (list, tuple)) and any(isinstance(x, np.ndarray) for x in data):
-        warnings.warn(
-            "Creating a tensor from a list of numpy.ndarrays is extremely slow. Please consider converting "
-            "the list to a single numpy.ndarray with numpy.array() before converting to a tensor.",
-            UserWarning,
-            stacklevel=4,
-        )
+    if isinstance(data, (list, tuple)) and _holds_ndarray(data):  # torch then copies element by element
+        warn_once("list of ndarrays", "Creating a tensor from a list of numpy.ndarrays is extremely slow. Please "
+                  "consider converting the list to a single numpy.ndarray with numpy.array() before converting to a "
+                  "tensor. (Triggered internally at /__w/pytorch/pytorch/torch/csrc/utils/tensor_new.cpp:252.)",
+                  stacklevel=callers_stacklevel())
     return _from_python(data, d)
+
+
+def _holds_ndarray(data: list | tuple) -> bool:
+    """True when a list or tuple holds a numpy array at any depth ([a, b], [[1.0, a]]), which torch's
+    tensor() warns about. (A set of the item types keeps this check cheap on long lists of numbers.)"""
+    kinds = set(map(type, data))
+    if any(issubclass(k, np.ndarray) for k in kinds):
+        return True
+    if not any(issubclass(k, (list, tuple)) for k in kinds):
+        return False
+    return any(_holds_ndarray(x) for x in data if isinstance(x, (list, tuple)))
 
 
 def tensor(data: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False,

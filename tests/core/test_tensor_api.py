@@ -88,7 +88,9 @@ def test_from_numpy_and_legacy_float32_share_memory_and_data_shares_memory():
     assert p.detach().tolist() == [0.5, 0.5] and p.is_leaf
 
 
-def test_legacy_constructor_warns_like_torch_on_a_list_of_arrays():
+def test_legacy_constructor_warns_like_torch_on_a_list_of_arrays(monkeypatch):
+    from tinygrad_rnn.core import warn_once
+    monkeypatch.setattr(warn_once, "_WARNED", set())  # torch warns once per process: as in a fresh one
     with pytest.warns(UserWarning, match="list of numpy.ndarrays is extremely slow"):
         t = tinygrad_rnn.Tensor([np.ones(2), np.zeros(2)])
     assert t.dtype == tinygrad_rnn.float32 and t.shape == (2, 2)

@@ -405,3 +405,20 @@ def test_binary_cross_entropy_is_one_node_whose_gradient_divides_last(reduction,
 def test_binary_cross_entropy_refuses_a_weight_that_requires_grad():
     check_error(lambda m: m.nn.functional.binary_cross_entropy(m.full((3,), 0.5, requires_grad=True), m.ones(3),
                                                                weight=m.ones(3, requires_grad=True)))
+
+
+@pytest.mark.parametrize("shape", [(4, 3), (2, 3, 2), (3,), (0, 3), (2, 0)])
+@pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
+@pytest.mark.parametrize("smoothing", [0.0, 0.1])
+def test_cross_entropy_probability_targets_show_torchs_node(shape, reduction, smoothing):
+    """torch's mean divides by an integer Scalar (DivBackward1) and fills an empty sum with NaN
+    (FillBackward2 under NegBackward0): a printed loss shows those names."""
+    torch = require_torch()
+    names = []
+    for m in (tinygrad_rnn, torch):
+        m.manual_seed(0)
+        x = m.randn(shape, requires_grad=True)
+        target = m.softmax(m.randn(shape), 0 if len(shape) == 1 else 1)
+        out = m.nn.functional.cross_entropy(x, target, reduction=reduction, label_smoothing=smoothing)
+        names.append((out.grad_fn.name(), out.grad_fn.next_functions[0][0].name(), out.sum().isnan().item()))
+    assert names[0] == names[1]

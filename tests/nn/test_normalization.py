@@ -235,3 +235,25 @@ def test_convert_sync_batchnorm_shares_parameters_buffers_and_mode_as_torch():
                         synced[1].running_mean is net[1].running_mean, synced[2][0].training,
                         synced[1].process_group, list(synced.state_dict())))
     assert results[0] == results[1]
+
+
+@pytest.mark.parametrize("name,shape", [("BatchNorm1d", (4, 3, 5)), ("BatchNorm2d", (4, 3, 2, 2)),
+                                        ("BatchNorm3d", (2, 3, 2, 2, 2)), ("SyncBatchNorm", (4, 3, 2, 2))])
+@pytest.mark.parametrize("training", [True, False])
+def test_batch_norm_output_is_not_a_view_so_in_place_residuals_keep_torchs_nodes(name, shape, training):
+    """A ResNet block does `out = bn2(out); out += identity; out = relu(out)` (ReLU(inplace=True)):
+    torch's nodes are AddBackward0 then ReluBackward0; a view here would show AsStridedBackward0."""
+    torch = require_torch()
+    names = []
+    for m in (tinygrad_rnn, torch):
+        m.manual_seed(0)
+        bn = getattr(m.nn, name)(3).train(training)
+        x = m.randn(shape, requires_grad=True)
+        out = bn(x * 1)
+        out += x
+        added = out.grad_fn.name()
+        out = m.nn.ReLU(inplace=True)(out)
+        out.sum().backward()
+        names.append((out._is_view(), added, out.grad_fn.name(), x.grad.sum().item()))
+    assert names[0][:3] == names[1][:3]
+    assert names[0][3] == pytest.approx(names[1][3], rel=1e-5)

@@ -226,3 +226,46 @@ def test_packed_sequence_has_torchs_conversions_and_device_calls():
                 errors.append((type(e).__name__, str(e)))
         seen.append(([str(q.data.dtype).split(".")[1] for q in (p.byte(), p.char(), p.short())], errors))
     assert seen[0] == seen[1]
+
+
+@pytest.mark.parametrize("enforce_sorted", [True, False])
+@pytest.mark.parametrize("batch_first", [False, True])
+@pytest.mark.parametrize("total_length", [None, 6])
+def test_pad_packed_and_unpack_show_torchs_nodes(enforce_sorted, batch_first, total_length):
+    """torch fills the padded output and copies blocks of steps into it (CopySlices), transposes for
+    batch_first, and puts an unsorted batch back in order with index_select; unpad_sequence picks each
+    sequence with a mask (IndexBackward0). Godoy's book prints these grad_fns."""
+    torch = require_torch()
+    names = []
+    for m in (tinygrad_rnn, torch):
+        m.manual_seed(0)
+        seqs = [m.randn(n, 2, requires_grad=True) for n in ((4, 3, 2, 2) if enforce_sorted else (2, 4, 2, 3))]
+        packed = R(m).pack_sequence(seqs, enforce_sorted=enforce_sorted)
+        padded, lengths = R(m).pad_packed_sequence(packed, batch_first=batch_first, total_length=total_length)
+        names.append((padded.grad_fn.name(), lengths.tolist(),
+                       [s.grad_fn.name() for s in R(m).unpack_sequence(packed)],
+                       [s.grad_fn.name() for s in R(m).unpad_sequence(padded * 1, lengths, batch_first)]))
+    assert names[0] == names[1]
+
+
+@pytest.mark.parametrize("enforce_sorted", [True, False])
+def test_pad_packed_gradients_match_torch(enforce_sorted):
+    lengths = [4, 3, 3, 1] if enforce_sorted else [3, 4, 1, 3]
+    x = np.random.default_rng(1).standard_normal((4, 4, 3))
+
+    def run(m, a):
+        packed = R(m).pack_padded_sequence(a, lengths, enforce_sorted=enforce_sorted)
+        return R(m).pad_packed_sequence(packed, batch_first=True, padding_value=-1.0, total_length=5)[0]
+    check_parity(run, [x])
+
+
+def test_unpad_sequence_transposes_a_seq_first_batch_in_place_as_torch():
+    torch = require_torch()
+    shapes = []
+    for m in (tinygrad_rnn, torch):
+        padded = m.zeros(4, 3, 2)
+        pieces = R(m).unpad_sequence(padded, m.tensor([4, 2, 3]))
+        shapes.append((tuple(padded.shape), [tuple(p.shape) for p in pieces]))
+    assert shapes[0] == shapes[1] == ((3, 4, 2), [(4, 2), (2, 2), (3, 2)])
+    check_error(lambda m, a: R(m).unpad_sequence(m.tensor(a), [4, 2, 3]), np.zeros((4, 3, 2)))  # a list of lengths
+    check_error(lambda m, a: R(m).unpad_sequence(m.tensor(a), m.tensor([4, 2])), np.zeros((4, 3, 2)))

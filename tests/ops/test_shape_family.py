@@ -11,7 +11,7 @@ import pytest
 from helpers import check_error, check_parity, require_torch
 
 import tinygrad_rnn
-from tinygrad_rnn.ops import warn_once
+from tinygrad_rnn.core import warn_once
 
 RNG = np.random.default_rng(0)
 X = RNG.standard_normal((3, 4))

@@ -420,3 +420,69 @@ def test_big_endian_files_are_byte_swapped_as_torch_does(tmp_path: pathlib.Path)
     np.testing.assert_array_equal(ours.numpy(), theirs.numpy())
     np.testing.assert_array_equal(ours.numpy(), values)
     assert ours.numpy().dtype.isnative
+
+
+NUMPY_SCALARS = [np.float64(0.25), np.float32(-1.5), np.float16(2.0), np.int64(-3), np.int32(7), np.uint8(200),
+                 np.bool_(True)]
+
+
+def test_numpy_scalars_in_a_checkpoint_move_both_ways_with_weights_only_false(tmp_path: pathlib.Path) -> None:
+    """A training loop's losses from np.mean are numpy.float64 (Godoy's StepByStep saves them)."""
+    torch = require_torch()
+    checkpoint = {"loss": [np.float64(0.5), np.float64(0.25)], "scalars": NUMPY_SCALARS, "epoch": 3}
+    torch.save(checkpoint, tmp_path / "theirs.pt")
+    tinygrad_rnn.save(checkpoint, tmp_path / "ours.pt")
+    for name in ("theirs.pt", "ours.pt"):
+        for m in (tinygrad_rnn, torch):
+            loaded = m.load(tmp_path / name, weights_only=False)
+            assert loaded == checkpoint
+            assert [type(v) for v in loaded["scalars"]] == [type(v) for v in NUMPY_SCALARS]
+    # the shared dtype objects of numpy stay as they were (BUILD sets a byte order on a fresh copy)
+    assert np.dtype("f8").byteorder == "=" and np.dtype("u1").byteorder == "|"
+
+
+def test_numpy_scalars_need_weights_only_false_as_in_torch(tmp_path: pathlib.Path) -> None:
+    torch = require_torch()
+    torch.save({"loss": np.float64(0.5)}, tmp_path / "theirs.pt")
+    with pytest.raises(pickle.UnpicklingError) as theirs:
+        torch.load(tmp_path / "theirs.pt")
+    with pytest.raises(pickle.UnpicklingError) as ours:
+        tinygrad_rnn.load(tmp_path / "theirs.pt")
+    assert str(ours.value) == str(theirs.value)
+    assert "GLOBAL numpy._core.multiarray.scalar" in str(ours.value)
+    ours_names = tinygrad_rnn.serialization.get_unsafe_globals_in_checkpoint(tmp_path / "theirs.pt")
+    assert ours_names == sorted(torch.serialization.get_unsafe_globals_in_checkpoint(tmp_path / "theirs.pt"))
+
+
+NUMPY_ARRAYS = {"matrix": np.arange(6, dtype=np.float32).reshape(2, 3), "fortran": np.asfortranarray(np.eye(2)),
+                "bools": np.array([True, False]), "empty": np.zeros((0, 2), dtype=np.int16), "0-d": np.array(3.0),
+                "strided": np.arange(10)[::2], "bytes": np.array([200], dtype=np.uint8)}
+
+
+def test_numpy_arrays_in_a_checkpoint_move_both_ways_with_weights_only_false(tmp_path: pathlib.Path) -> None:
+    torch = require_torch()
+    torch.save(NUMPY_ARRAYS, tmp_path / "theirs.pt")
+    tinygrad_rnn.save(NUMPY_ARRAYS, tmp_path / "ours.pt")
+    for name in ("theirs.pt", "ours.pt"):
+        for m in (tinygrad_rnn, torch):
+            loaded = m.load(tmp_path / name, weights_only=False)
+            for key, array in NUMPY_ARRAYS.items():
+                assert type(loaded[key]) is np.ndarray and loaded[key].dtype == array.dtype
+                np.testing.assert_array_equal(loaded[key], array)
+            assert loaded["fortran"].flags.f_contiguous
+        with pytest.raises(pickle.UnpicklingError, match="GLOBAL numpy._core.multiarray._reconstruct was not"):
+            tinygrad_rnn.load(tmp_path / name)
+        assert (tinygrad_rnn.serialization.get_unsafe_globals_in_checkpoint(tmp_path / name)
+                == sorted(torch.serialization.get_unsafe_globals_in_checkpoint(tmp_path / name)))  # builtins.bytes
+
+
+def test_numpy_objects_of_other_dtypes_are_still_refused(tmp_path: pathlib.Path) -> None:
+    with pytest.raises(TypeError, match="numpy scalars and arrays"):
+        tinygrad_rnn.save({"a": np.array(["text"])}, tmp_path / "a.pt")
+    torch = require_torch()
+    torch.save({"c": np.complex128(1j)}, tmp_path / "complex.pt")
+    torch.save({"c": np.array([object()])}, tmp_path / "objects.pt")
+    with pytest.raises(MalformedFileError, match="not a plain numeric dtype"):
+        tinygrad_rnn.load(tmp_path / "complex.pt", weights_only=False)
+    with pytest.raises(MalformedFileError, match="not a plain numeric dtype"):
+        tinygrad_rnn.load(tmp_path / "objects.pt", weights_only=False)

@@ -201,11 +201,6 @@ class ReLU(_Inplace):
         return F.relu(input, self.inplace)
 
 
-class ReLU6(_Inplace):
-    def forward(self, input: Tensor) -> Tensor:
-        return F.relu6(input, self.inplace)
-
-
 class SELU(_Inplace):
     def forward(self, input: Tensor) -> Tensor:
         return F.selu(input, self.inplace)
@@ -307,6 +302,19 @@ class Hardtanh(Module):
         return f"min_val={self.min_val}, max_val={self.max_val}" + (", inplace=True" if self.inplace else "")
 
 
+class ReLU6(Hardtanh):
+    """Hardtanh between 0 and 6 (a subclass of it, as in torch)."""
+
+    def __init__(self, inplace: bool = False) -> None:
+        super().__init__(0.0, 6.0, inplace)
+
+    def forward(self, input: Tensor) -> Tensor:
+        return F.relu6(input, self.inplace)
+
+    def extra_repr(self) -> str:
+        return "inplace=True" if self.inplace else ""
+
+
 class _SoftmaxFamily(Module):
     """Softmax-like modules: `dim=None` is allowed but warns when called, as in torch."""
 
@@ -405,20 +413,24 @@ class _NormBase(Module):
                 init.zeros_(self.bias)
 
 
-class BatchNorm1d(_NormBase):
-    """Normalise each of `num_features` channels of (N, C) or (N, C, L) input over the batch.
+class _BatchNorm(_NormBase):
+    """What BatchNorm1d, 2d, 3d and SyncBatchNorm share (torch's `nn.modules.batchnorm._BatchNorm`, which
+    code tests with isinstance): each channel normalised over the batch and its positions.
 
     Training uses the batch statistics and updates the buffers `running_mean`/`running_var`
-    (momentum None: their cumulative average); eval mode uses the buffers.
+    (momentum None: their cumulative average); eval mode uses the buffers. Each subclass says which
+    input ranks it takes in `_check_input_dim`, as torch's do.
     """
 
     def __init__(self, num_features: int, eps: float = 1e-5, momentum: float | None = 0.1, affine: bool = True,
                  track_running_stats: bool = True, device: Any = None, dtype: Any = None, bias: bool = True) -> None:
         super().__init__(num_features, eps, momentum, affine, track_running_stats, device, dtype, bias)
 
+    def _check_input_dim(self, input: Tensor) -> None:
+        raise NotImplementedError
+
     def forward(self, input: Tensor) -> Tensor:
-        if input.ndim not in (2, 3):
-            raise ValueError(f"expected 2D or 3D input (got {input.ndim}D input)")
+        self._check_input_dim(input)
         return self._normalize(input)
 
     def _normalize(self, input: Tensor) -> Tensor:
@@ -436,3 +448,11 @@ class BatchNorm1d(_NormBase):
     def extra_repr(self) -> str:
         return (f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, affine={self.affine}, "
                 f"bias={self.bias is not None}, track_running_stats={self.track_running_stats}")
+
+
+class BatchNorm1d(_BatchNorm):
+    """Normalise each of `num_features` channels of (N, C) or (N, C, L) input over the batch."""
+
+    def _check_input_dim(self, input: Tensor) -> None:
+        if input.ndim not in (2, 3):
+            raise ValueError(f"expected 2D or 3D input (got {input.ndim}D input)")

@@ -165,7 +165,7 @@ class _LazyNorm(LazyModuleMixin):
                  track_running_stats: bool = True, device: Any = None, dtype: Any = None, *,
                  bias: bool = True) -> None:
         # affine and track_running_stats False at first: nothing is made that the placeholders replace
-        self.cls_to_become.__init__(self, 0, eps, momentum, False, False, device, dtype, bias=False)
+        super().__init__(0, eps, momentum, False, False, device, dtype, bias=False)  # _BatchNorm's or _InstanceNorm's
         self.affine, self.track_running_stats = affine, track_running_stats
         if affine:
             self.weight = UninitializedParameter(device=device, dtype=dtype)
@@ -203,6 +203,17 @@ def _lazy(mixin: type, target: type) -> type:
 LazyConv1d, LazyConv2d, LazyConv3d = (_lazy(_LazyConv, c) for c in (Conv1d, Conv2d, Conv3d))
 LazyConvTranspose1d, LazyConvTranspose2d, LazyConvTranspose3d = (
     _lazy(_LazyConvTranspose, c) for c in (ConvTranspose1d, ConvTranspose2d, ConvTranspose3d))
-LazyBatchNorm1d, LazyBatchNorm2d, LazyBatchNorm3d = (_lazy(_LazyNorm, n) for n in (BatchNorm1d, BatchNorm2d, BatchNorm3d))
+
+
+def _lazy_norm(target: type) -> type:
+    """As torch's, a lazy norm is a sibling of the layer it becomes (under _BatchNorm or _InstanceNorm, so
+    isinstance(LazyBatchNorm2d(), nn.BatchNorm2d) is False until its first call), with that layer's input check."""
+    own = {name: value for name, value in vars(target).items() if name in ("_check_input_dim", "_nd")}
+    doc = f"{target.__name__} whose input size is taken from the first input; it then becomes a {target.__name__}."
+    return type(f"Lazy{target.__name__}", (_LazyNorm, target.__base__),
+                {"cls_to_become": target, "__doc__": doc, "__module__": __name__, **own})
+
+
+LazyBatchNorm1d, LazyBatchNorm2d, LazyBatchNorm3d = (_lazy_norm(n) for n in (BatchNorm1d, BatchNorm2d, BatchNorm3d))
 LazyInstanceNorm1d, LazyInstanceNorm2d, LazyInstanceNorm3d = (
-    _lazy(_LazyNorm, n) for n in (InstanceNorm1d, InstanceNorm2d, InstanceNorm3d))
+    _lazy_norm(n) for n in (InstanceNorm1d, InstanceNorm2d, InstanceNorm3d))

@@ -569,7 +569,7 @@ def _cross_entropy_probabilities(input: Tensor, target: Tensor, weight: Tensor |
         )
     _check_label_smoothing(label_smoothing)
     log_p = _log_softmax_classes(input)
-    if label_smoothing > 0.0:
+    if label_smoothing > 0.0 and classes:  # (no classes: the target is empty, nothing to smooth)
         target = target * (1 - label_smoothing) + label_smoothing / classes
     terms = log_p * target
     if weight is not None:
@@ -581,4 +581,6 @@ def _cross_entropy_probabilities(input: Tensor, target: Tensor, weight: Tensor |
     if reduction == "sum":
         return -terms.sum()
     positions = input.numel() // classes if classes else 0
-    return -terms.sum() / positions if positions else -terms.sum() * float("nan")
+    if not positions:  # torch fills the empty sum with NaN
+        return -terms.sum().fill_(float("nan"))
+    return rename(-terms.sum() / positions, "DivBackward1")  # (torch divides by an integer Scalar: DivBackward1)

@@ -6,8 +6,7 @@
 
 Here the classes live in nn/ by idea (rnn.py, lstm.py, loss.py, ...), so each of torch's files is a
 namespace made from the table below: the same class objects, under torch's file names. Nothing is
-defined twice. (`_BatchNorm` is BatchNorm1d, the base of our BatchNorm2d and 3d, so isinstance
-answers as torch's does for the three.)
+defined twice.
 """
 from __future__ import annotations
 
@@ -25,9 +24,9 @@ from .module import GLOBAL_HOOK_REGISTRARS
 
 # torch's private bases that user code subclasses or tests with isinstance; the public names come from nn itself
 _PRIVATE = {"_Loss": loss._Loss, "_WeightedLoss": loss._WeightedLoss, "_ConvNd": conv._ConvNd,
-            "_DropoutNd": dropout._DropoutNd, "_NormBase": layers._NormBase, "_BatchNorm": normalization.BatchNorm1d,
+            "_DropoutNd": dropout._DropoutNd, "_NormBase": layers._NormBase, "_BatchNorm": layers._BatchNorm,
             "_InstanceNorm": normalization._InstanceNorm, "_MaxPoolNd": pooling._MaxPoolNd,
-            "_AdaptiveMaxPoolNd": pooling._AdaptiveMaxPoolNd, "_AdaptiveAvgPoolNd": pooling._AdaptiveAvgPoolNd,
+            "_AdaptiveMaxPoolNd": pooling._AdaptiveMaxPoolNd, "_AdaptiveAvgPoolNd": pooling._AdaptiveAvgPoolNd, "_AvgPoolNd": pooling._AvgPoolNd,
             "_LPPoolNd": pooling._LPPoolNd, "_MaxUnpoolNd": pooling._MaxUnpoolNd}
 
 
@@ -66,7 +65,7 @@ TORCH_FILES = {
     "instancenorm": ["_InstanceNorm", "InstanceNorm1d", "InstanceNorm2d", "InstanceNorm3d", "LazyInstanceNorm1d",
                      "LazyInstanceNorm2d", "LazyInstanceNorm3d"],
     "sparse": ["Embedding", "EmbeddingBag"],
-    "pooling": ["_MaxPoolNd", "_AdaptiveMaxPoolNd", "_AdaptiveAvgPoolNd", "_LPPoolNd", "_MaxUnpoolNd",
+    "pooling": ["_MaxPoolNd", "_AvgPoolNd", "_AdaptiveMaxPoolNd", "_AdaptiveAvgPoolNd", "_LPPoolNd", "_MaxUnpoolNd",
                 "AvgPool1d", "AvgPool2d", "AvgPool3d", "MaxPool1d", "MaxPool2d", "MaxPool3d", "MaxUnpool1d",
                 "MaxUnpool2d", "MaxUnpool3d", "LPPool1d", "LPPool2d", "LPPool3d", "AdaptiveMaxPool1d",
                 "AdaptiveMaxPool2d", "AdaptiveMaxPool3d", "AdaptiveAvgPool1d", "AdaptiveAvgPool2d",

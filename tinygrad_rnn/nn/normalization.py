@@ -5,14 +5,12 @@ Parameters start as torch's do (weight ones, bias zeros; no random draws), buffe
 """
 from __future__ import annotations
 
-import math
 import warnings
 from typing import Any
 
-from ..core.function import rename
 from ..core.tensor import Tensor
 from .functional_ext import normalization as N
-from .layers import BatchNorm1d, _NormBase, _ones, _zeros
+from .layers import _BatchNorm, _NormBase, _ones, _zeros
 from .module import Module
 
 
@@ -124,43 +122,33 @@ class RMSNorm(Module):
         return f"{self.normalized_shape}, eps={self.eps}, elementwise_affine={self.elementwise_affine}"
 
 
-class BatchNorm2d(BatchNorm1d):
-    """BatchNorm1d's statistics over (N, H, W) for each channel of (N, C, H, W) input.
-
-    The positions of a channel are pooled exactly as BatchNorm1d pools the L of (N, C, L), so
-    forward runs it on the input viewed as (N, C, H * W)."""
+class BatchNorm2d(_BatchNorm):
+    """BatchNorm1d's statistics over (N, H, W) for each channel of (N, C, H, W) input."""
 
     def __init__(self, num_features: int, eps: float = 1e-5, momentum: float | None = 0.1, affine: bool = True,
                  track_running_stats: bool = True, device: Any = None, dtype: Any = None, *,
                  bias: bool = True) -> None:
         super().__init__(num_features, eps, momentum, affine, track_running_stats, device, dtype, bias)
 
-    _ndim = 4
-
-    def forward(self, input: Tensor) -> Tensor:
-        if input.ndim != self._ndim:
-            raise ValueError(f"expected {self._ndim}D input (got {input.ndim}D input)")
-        return self._normalize_spatial(input)
-
-    def _normalize_spatial(self, input: Tensor) -> Tensor:
-        """_normalize on (N, C, *spatial) input, its positions pooled as one dim."""
-        batch_stats = self.training or self.running_mean is None  # F.batch_norm's check, naming the unflattened size
-        if batch_stats and input.shape[0] * math.prod(input.shape[2:]) == 1:
-            raise ValueError(f"Expected more than 1 value per channel when training, got input size "
-                             f"torch.Size({list(input.shape)})")
-        if input.numel() == 0:  # torch's copy times weight[0] broadcasts against the unflattened input
-            return self._normalize(input)
-        out = self._normalize(input.flatten(2))
-        return rename(out.reshape(input.shape), "NativeBatchNormBackward0")
+    def _check_input_dim(self, input: Tensor) -> None:
+        if input.ndim != 4:
+            raise ValueError(f"expected 4D input (got {input.ndim}D input)")
 
 
-class BatchNorm3d(BatchNorm2d):
+class BatchNorm3d(_BatchNorm):
     """BatchNorm over (N, D, H, W) for each channel of (N, C, D, H, W) input."""
 
-    _ndim = 5
+    def __init__(self, num_features: int, eps: float = 1e-5, momentum: float | None = 0.1, affine: bool = True,
+                 track_running_stats: bool = True, device: Any = None, dtype: Any = None, *,
+                 bias: bool = True) -> None:
+        super().__init__(num_features, eps, momentum, affine, track_running_stats, device, dtype, bias)
+
+    def _check_input_dim(self, input: Tensor) -> None:
+        if input.ndim != 5:
+            raise ValueError(f"expected 5D input (got {input.ndim}D input)")
 
 
-class SyncBatchNorm(BatchNorm2d):
+class SyncBatchNorm(_BatchNorm):
     """BatchNorm over input of any rank >= 2 whose statistics torch gathers across the processes
     of `process_group` when torch.distributed is initialized. Here there is one process, so it is
     BatchNorm with that process's batch, as torch's is when distributed is not initialized."""
@@ -171,19 +159,18 @@ class SyncBatchNorm(BatchNorm2d):
         super().__init__(num_features, eps, momentum, affine, track_running_stats, device, dtype, bias=bias)
         self.process_group = process_group
 
-    def forward(self, input: Tensor) -> Tensor:
+    def _check_input_dim(self, input: Tensor) -> None:
         if input.ndim < 2:
             raise ValueError(f"expected at least 2D input (got {input.ndim}D input)")
         if input.shape[1] == 0:
             raise ValueError("SyncBatchNorm number of input channels should be non-zero")
-        return self._normalize(input) if input.ndim <= 3 else self._normalize_spatial(input)
 
     @classmethod
     def convert_sync_batchnorm(cls, module: Module, process_group: Any = None) -> Module:
         """`module` with every BatchNorm layer in it replaced by a SyncBatchNorm that shares its
         parameters and buffers (the same tensors) and its training flag."""
         converted = module
-        if isinstance(module, BatchNorm1d):
+        if isinstance(module, _BatchNorm):
             converted = cls(module.num_features, module.eps, module.momentum, module.affine,
                             module.track_running_stats, process_group, bias=module.bias is not None)
             if module.affine:

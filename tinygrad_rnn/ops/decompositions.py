@@ -13,11 +13,11 @@ import numpy as np
 from .. import return_types
 from ..core.function import Function, rename
 from ..core.tensor import Tensor
+from ..core.warn_once import warn_once
 from .declare import Sample, op
 from .linalg import matmul
 from .pointwise import where
 from .shape import cat, tril, triu
-from .warn_once import warn_once
 
 
 class _LinAlgError(RuntimeError):

@@ -13,10 +13,10 @@ import numpy as np
 from .. import return_types
 from ..core.function import Function, rename
 from ..core.tensor import Tensor
+from ..core.warn_once import warn_once
 from .decompositions import SolveTriangular, _mT
 from .linalg import matmul
 from .shape import tril, triu
-from .warn_once import warn_once
 
 
 def getrf(a: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -22,6 +22,7 @@ from ..core.forward_mode import given
 from ..core.function import NO_EDGE, Function, rename
 from ..core.modes import modes
 from ..core.tensor import Tensor
+from ..core.warn_once import warn_once
 from ..creation import checked_fill, tensor
 from ..layout import check_memory_format, preserve_format
 from .declare import BINARY_SHAPES, Sample, away_from_kinks, binary, inside_unit, op, positive, unary
@@ -44,7 +45,6 @@ from .promotion import array_of as _arr
 from .promotion import cast_operand as _cast
 from .promotion import check_broadcast as _check_broadcast
 from .vector_math import exp_f32
-from .warn_once import warn_once
 
 
 def _quiet() -> np.errstate:

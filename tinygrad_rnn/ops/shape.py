@@ -31,13 +31,13 @@ from ..core.modes import modes
 from ..core.size import Size
 from ..core.tensor import Tensor
 from ..core.views import ViewFunction, mark_multiple
+from ..core.warn_once import warn_once
 from ..creation import callers_stacklevel
 from ..creation import tensor as tensor_of
 from ..device import check_device
 from ..layout import check_layout
 from .declare import Sample, binary, op
 from .pointwise import where
-from .warn_once import warn_once
 
 
 def normalize_dim(dim: Any, ndim: int) -> int:

@@ -154,8 +154,7 @@ class AveragedModel(Module):
 
 
 def _batch_norm_classes() -> tuple:
-    return tuple(cls for name in ("BatchNorm1d", "BatchNorm2d", "BatchNorm3d")
-                 if (cls := getattr(nn, name, None)) is not None)
+    return (nn.modules.batchnorm._BatchNorm,)  # BatchNorm1d/2d/3d, SyncBatchNorm and the lazy ones, as torch
 
 
 def _reset_running_stats(module: Module) -> None:

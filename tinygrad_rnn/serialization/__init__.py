@@ -31,7 +31,7 @@ from .. import safetensors
 from ..atomic_file import atomic_write
 from . import npz_format, torch_legacy, torch_zip
 from .errors import MalformedFileError, describe, malformed
-from .restricted_unpickler import unsafe_global
+from .restricted_unpickler import python3_name, unsafe_global
 from .zip_members import archive_size, open_archive, read_member
 
 __all__ = ["save", "load", "MalformedFileError", "add_safe_globals", "safe_globals", "get_safe_globals",
@@ -47,8 +47,8 @@ def save(obj: Any, f: FileLike, pickle_module: Any = pickle, pickle_protocol: in
     strings, lists..., or a whole module) to the path or binary file `f` as `torch.save` does, so
     `torch.load` reads it.
 
-    A path is replaced atomically: the previous file survives any failure. Numpy arrays and other
-    objects are refused with a TypeError.
+    A path is replaced atomically: the previous file survives any failure. Objects other than
+    these (and numeric numpy scalars and arrays) are refused with a TypeError.
     """
     if pickle_module is not pickle:
         raise NotImplementedError("tinygrad_rnn.save: pickle_module other than the standard pickle is not "
@@ -232,7 +232,7 @@ def get_unsafe_globals_in_checkpoint(f: FileLike) -> list[str]:
             raise malformed(where, str(e)) from None
         except ValueError as e:  # genops on a damaged pickle
             raise malformed(where, f"its pickle is damaged ({e})") from None
-    return sorted(name for name in names if unsafe_global(name))
+    return sorted({python3_name(name) for name in names if unsafe_global(name)})
 
 
 def _load_safetensors(path: str, map_location: Any) -> Any:

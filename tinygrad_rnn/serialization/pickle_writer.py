@@ -12,6 +12,8 @@ allowlist. Python's own `pickle.Pickler` would have to import `torch._utils` to 
     Module     GLOBAL of its class, EMPTY_TUPLE, NEWOBJ, then its attributes' dict and BUILD
                (whole_modules.py: torch.save(model, f), which torch.load(weights_only=False) reads)
     OrderedDict, dict, list, tuple, set, str, bytes, int, float, bool, None, torch.Size, dtypes
+    numpy scalar  GLOBAL numpy._core.multiarray.scalar, its dtype and raw bytes (numpy_scalars.py)
+    numpy array   GLOBAL numpy._core.multiarray._reconstruct, then BUILD with its shape, dtype and bytes
 
 Tensors that view one numpy array share one storage (with their own offset and strides), and a
 tensor object met twice is written once and referenced (memo), so both stay shared after loading.
@@ -31,6 +33,7 @@ from ..device import device
 from ..nn.module import Module
 from ..nn.parameter import Parameter
 from .errors import MAX_NESTING
+from .numpy_scalars import is_numpy_array, is_numpy_scalar
 from .whole_modules import class_path, function_path, state_of
 
 PROTO, STOP, MARK, NONE, TRUE, FALSE = b"\x80", b".", b"(", b"N", b"\x88", b"\x89"
@@ -142,11 +145,15 @@ class TorchPickler:
             self._module(obj, depth)
         elif function_path(obj) is not None:
             self._global(*function_path(obj))
+        elif is_numpy_scalar(obj):
+            self._numpy_scalar(obj)
+        elif is_numpy_array(obj):
+            self._numpy_array(obj)
         else:
             raise TypeError(
                 f"tinygrad_rnn.save cannot store an object of type {type(obj).__name__}: it stores tensors, numbers, "
-                "strings, bytes, None, dtypes, torch.Size, modules and dicts/lists/tuples/sets of these. For a "
-                "numpy array, save torch.from_numpy(array)."
+                "strings, bytes, None, dtypes, torch.Size, modules, numeric numpy scalars and arrays and "
+                "dicts/lists/tuples/sets of these."
             )
 
     def _container(self, obj: Any, depth: int) -> None:
@@ -187,6 +194,39 @@ class TorchPickler:
         self.out += [TUPLE2, REDUCE]
         if type(b) is bytearray:
             self.out += [TUPLE1, REDUCE]
+
+    def _numpy_scalar(self, value: np.generic) -> None:
+        """As pickle writes it: scalar(dtype, raw bytes), the dtype rebuilt from its code and byte order
+        (numpy's own __reduce__ gives both; see numpy_scalars.py)."""
+        _, (dt, raw) = value.__reduce__()
+        self._global("numpy._core.multiarray", "scalar")
+        self._numpy_dtype(dt)
+        self._bytes(raw)
+        self.out += [TUPLE2, REDUCE]
+
+    def _numpy_array(self, array: np.ndarray) -> None:
+        """As pickle writes it: _reconstruct(ndarray, (0,), b'b'), then BUILD with (1, shape, dtype,
+        is_fortran, raw bytes), all from numpy's own __reduce__."""
+        _, (_, empty_shape, typecode), (version, shape, dt, fortran, raw) = array.__reduce__()
+        self._global("numpy._core.multiarray", "_reconstruct")
+        self._global("numpy", "ndarray")
+        self._tuple(empty_shape, 0)
+        self._bytes(typecode)
+        self.out += [TUPLE3, REDUCE, MARK]
+        self._int(version)
+        self._tuple(shape, 0)
+        self._numpy_dtype(dt)
+        self.out.append(TRUE if fortran else FALSE)
+        self._bytes(raw)
+        self.out += [TUPLE, BUILD]
+
+    def _numpy_dtype(self, dt: np.dtype) -> None:
+        _, (code, align, copy), state = dt.__reduce__()
+        self._global("numpy", "dtype")
+        self._tuple((code, align, copy), 0)
+        self.out.append(REDUCE)
+        self._tuple(state, 0)
+        self.out.append(BUILD)
 
     def _global(self, module: str, name: str) -> None:
         self.out += [GLOBAL, f"{module}\n{name}\n".encode("ascii")]

@@ -11,7 +11,7 @@ an element type; `collections.OrderedDict` -> OrderedDict). Any other name raise
 BUILD sets attributes only on an OrderedDict (a state_dict's `_metadata`); APPEND only on lists,
 SETITEM only on dicts. The one widening: with `weights_only=False`, a file may name a Module
 subclass that is already loaded, and NEWOBJ and BUILD make an empty one and set its attributes
-(a whole saved model; see whole_modules.py).
+(a whole saved model; see whole_modules.py), and it may hold numeric numpy scalars and arrays (numpy_scalars.py).
 
 Limits checked as it reads: containers nest at most `MAX_NESTING` deep, strings and bytes cannot be
 longer than the data left, and storages are sized and checked by the caller's `persistent_load`.
@@ -24,6 +24,8 @@ import struct
 from collections import Counter, OrderedDict
 from collections.abc import Callable
 from typing import Any
+
+import numpy as np
 
 from ..core.tensor import Tensor
 from ..nn.module import Module
@@ -39,6 +41,7 @@ from .allowlist import (
     ordered_dict,
 )
 from .errors import MAX_NESTING, MalformedFileError
+from .numpy_scalars import NUMPY_GLOBALS, build_array, build_dtype
 from .storages import rebuild_parameter
 from .whole_modules import module_global, restore, weights_only_message
 
@@ -150,10 +153,10 @@ class RestrictedUnpickler:
         module = _compat_pickle.IMPORT_MAPPING.get(module, module)
         full_path = f"{module}.{name}"
         value = ALLOWED.get(full_path) if module not in BLOCKED_MODULES else None
-        if value is None and module_global(module, name) is not None:
-            if self.weights_only is not False:  # a whole model: torch's advice to load it with weights_only=False
+        if value is None:  # a whole model or a numpy scalar: torch's advice is to load it with weights_only=False
+            value = module_global(module, name) or NUMPY_GLOBALS.get(full_path)
+            if value is not None and self.weights_only is not False:
                 raise pickle.UnpicklingError(weights_only_message(full_path))
-            value = module_global(module, name)
         if value is None:
             raise pickle.UnpicklingError(forbidden_global_message(full_path, self.weights_only))
         if isinstance(value, Unsupported):
@@ -165,11 +168,12 @@ class RestrictedUnpickler:
     def _reduce(self) -> None:
         args = self.stack.pop()
         func = self.stack[-1]
-        if CALLABLE.get(id(func)) is not func or func is Tensor or func is Parameter:
+        known = CALLABLE.get(id(func)) is func or any(func is f for f in NUMPY_GLOBALS.values() if callable(f))
+        if not known or func is Tensor or func is Parameter:
             raise pickle.UnpicklingError(f"Trying to call reduce for unrecognized function {func!r}")
         if type(args) is not tuple:
             raise MalformedFileError(f"REDUCE is given {type(args).__name__} as arguments")
-        self.stack[-1] = CALLABLE[id(func)](*args)
+        self.stack[-1] = func(*args)
         if isinstance(self.stack[-1], (list, tuple, dict, set)):
             self._nest(self.stack[-1], args)
 
@@ -195,6 +199,12 @@ class RestrictedUnpickler:
                 raise MalformedFileError("a module's attributes are not a dict of attribute names")
             self._nest(inst, state.values())
             restore(inst, state)
+            return
+        if isinstance(inst, np.dtype):  # (only numpy's stand-ins put these here, with weights_only=False)
+            build_dtype(inst, state)
+            return
+        if isinstance(inst, np.ndarray):
+            build_array(inst, state)
             return
         if type(inst) not in (OrderedDict, Counter):
             raise pickle.UnpicklingError(f"Can only build OrderedDict or Counter, but got {type(inst)}")
@@ -369,13 +379,18 @@ class RestrictedUnpickler:
         self._push(self.memo[self._unpack("<I")])
 
 
-def unsafe_global(full_path: str) -> bool:
-    """True when `load` refuses the GLOBAL `module.name` (Python 2 names mapped as torch maps them)."""
+def python3_name(full_path: str) -> str:
+    """The GLOBAL `module.name` with Python 2 names mapped as torch maps them (`__builtin__.bytes` -> `builtins.bytes`)."""
     module, _, name = full_path.rpartition(".")
     if (module, name) in _compat_pickle.NAME_MAPPING:
         module, name = _compat_pickle.NAME_MAPPING[(module, name)]
-    module = _compat_pickle.IMPORT_MAPPING.get(module, module)
-    return module in BLOCKED_MODULES or f"{module}.{name}" not in ALLOWED
+    return f"{_compat_pickle.IMPORT_MAPPING.get(module, module)}.{name}"
+
+
+def unsafe_global(full_path: str) -> bool:
+    """True when `load` refuses the GLOBAL `module.name` (Python 2 names mapped as torch maps them)."""
+    mapped = python3_name(full_path)
+    return mapped.rpartition(".")[0] in BLOCKED_MODULES or mapped not in ALLOWED
 
 
 class _Unchanged(Exception):

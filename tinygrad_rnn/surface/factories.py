@@ -11,11 +11,11 @@ import numpy as np
 from ..argcheck import invalid_combination
 from ..core import dtypes
 from ..core.tensor import Tensor
+from ..core.warn_once import warn_once
 from ..creation import _finish, _is_int, check_0d_bounds, factory, from_numpy, tensor
 from ..determinism import uninitialized
 from ..device import check_device
 from ..layout import check_layout, check_pin_memory
-from ..ops.warn_once import warn_once
 from ..range_values import logspace_values, range_values
 
 

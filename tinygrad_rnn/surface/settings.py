@@ -16,9 +16,9 @@ from ..backends import FLOAT32_MATMUL
 from ..core import dtypes
 from ..core.modes import set_anomaly
 from ..core.tensor import Tensor
+from ..core.warn_once import ALWAYS, warn_once
 from ..determinism import DETERMINISM
 from ..device import check_device
-from ..ops.warn_once import ALWAYS, warn_once
 from .legacy import LEGACY_BY_NAME
 
 

@@ -39,7 +39,7 @@ from ...argcheck import type_name
 from ...core import dtypes
 from ...core.function import rename
 from ...core.tensor import Tensor
-from ...creation import as_tensor, from_numpy, full, tensor
+from ...creation import arange, as_tensor, from_numpy, full, tensor
 from ...ops.shape import cat, require_tensors
 from ..module import _check_to_keywords
 
@@ -269,14 +269,29 @@ def pad_packed_sequence(sequence: PackedSequence, batch_first: bool = False, pad
                 f"total_length={total_length} and max sequence length being {max_length}"
             )
         max_length = total_length
-    padded = packed_to_padded(sequence.data, batch_sizes, max_length, padding_value)
-    lengths = lengths_from_batch_sizes(batch_sizes).astype(np.int64)
-    if sequence.unsorted_indices is not None:
-        order = sequence.unsorted_indices.numpy()
-        padded, lengths = padded[:, order], lengths[order]
+    padded = _pad_packed_by_blocks(sequence.data, batch_sizes, max_length, padding_value)
     if batch_first:
         padded = padded.transpose(0, 1)
-    return padded, from_numpy(lengths)
+    lengths = from_numpy(lengths_from_batch_sizes(batch_sizes).astype(np.int64))
+    if sequence.unsorted_indices is not None:  # back to the caller's batch order, with torch's index_select
+        padded = padded.index_select(0 if batch_first else 1, sequence.unsorted_indices)
+        lengths = lengths[sequence.unsorted_indices]
+    return padded, lengths
+
+
+def _pad_packed_by_blocks(data: Tensor, batch_sizes: np.ndarray, total_length: int, padding_value: float) -> Tensor:
+    """`(total_length, B, *)` in sorted batch order, as torch's _pad_packed_sequence builds it: filled with
+    `padding_value`, then each run of steps with the same batch size copied in as one block (at most B
+    copies; the result's node is torch's CopySlices)."""
+    trailing = tuple(data.shape[1:])
+    out = full((total_length, int(batch_sizes[0])) + trailing, padding_value, dtype=data.dtype)
+    offset, start = 0, 0
+    for end in range(1, len(batch_sizes) + 1):
+        if end == len(batch_sizes) or batch_sizes[end] != batch_sizes[start]:
+            size, steps = int(batch_sizes[start]), end - start
+            out[start:end, :size] = data[offset:offset + steps * size].view((steps, size) + trailing)
+            offset, start = offset + steps * size, end
+    return out
 
 
 # ---------------------------------------------------------------------------- lists of sequences
@@ -324,17 +339,16 @@ def pad_sequence(sequences: Tensor | Iterable[Tensor], batch_first: bool = False
 
 
 def unpad_sequence(padded_sequences: Tensor, lengths: Tensor, batch_first: bool = False) -> list[Tensor]:
-    """Split a padded batch back into a list of `(lengths[b], *)` tensors.
+    """Split a padded batch back into a list of `(lengths[b], *)` tensors, each picked by a mask of its
+    valid steps, as torch does.
 
-    (torch transposes a seq-first `padded_sequences` in place as a side effect; we leave it alone.)
+    Like torch, a seq-first `padded_sequences` is transposed IN PLACE (the caller's tensor becomes
+    batch-first; a leaf that requires grad refuses that).
     """
     if not batch_first:
-        padded_sequences = padded_sequences.transpose(0, 1)
-    if len(lengths) > len(padded_sequences):
-        raise ValueError("zip() argument 2 is longer than argument 1")
-    if len(lengths) < len(padded_sequences):
-        raise ValueError("zip() argument 2 is shorter than argument 1")
-    return [seq[: int(length)] for seq, length in zip(padded_sequences, lengths)]
+        padded_sequences.transpose_(0, 1)
+    steps = arange(padded_sequences.shape[1], device=lengths.device)
+    return [seq[steps < length] for seq, length in zip(padded_sequences, lengths, strict=True)]
 
 
 def pack_sequence(sequences: list[Tensor], enforce_sorted: bool = True) -> PackedSequence:
