@@ -6,8 +6,8 @@ from the memory the tensors cover (its `get_overlap_status`):
 
 - the same first and last byte and the same strides: *full* overlap, the same elements;
 - byte ranges that intersect otherwise: *partial* overlap;
-- a tensor whose elements are not packed densely (a transposed slice, an expanded tensor): too
-  hard to tell, so torch checks nothing.
+- a tensor whose elements are not packed densely in some order (every other element, an expanded
+  tensor): too hard to tell, so torch checks nothing.
 
 Which overlaps an op refuses depends on how its kernel reads: each op's rule, measured on torch
 2.13, is in `RULES`. An expanded `out` (one element at several places) is refused by most ops too.
