@@ -496,9 +496,11 @@ def _square_samples(rng: np.random.Generator) -> list[Sample]:
 @op(out=True, samples=_square_samples)
 def matrix_power(input: Tensor, n: int) -> Tensor:
     """input @ input @ ... (n factors) by repeated squaring; n = 0 is the identity, n < 0 the inverse's power."""
-    if input.ndim < 2 or input.shape[-1] != input.shape[-2]:
+    if input.ndim < 2:
+        raise RuntimeError("linalg.matrix_power: The input tensor A must have at least 2 dimensions.")
+    if input.shape[-1] != input.shape[-2]:
         raise RuntimeError(f"linalg.matrix_power: A must be batches of square matrices, but they are "
-                           f"{input.shape[-2] if input.ndim >= 2 else 1} by {input.shape[-1] if input.ndim else 1} matrices")
+                           f"{input.shape[-2]} by {input.shape[-1]} matrices")
     if n == 0:
         eye = np.broadcast_to(np.eye(input.shape[-1], dtype=input._data.dtype), input.shape)
         return rename(input * 0 + Tensor._make(np.array(eye)), "torch::autograd::CopyBackwards")
