@@ -111,7 +111,7 @@ class _LegacyType(type):
 
 
 def _legacy(name: str, d: dtypes.dtype) -> Any:
-    return _LegacyType(name, (), {"_dtype": d, "dtype": d})
+    return _LegacyType(name, (), {"_dtype": d, "dtype": d, "__module__": "torch"})  # <class 'torch.FloatTensor'>
 
 
 FloatTensor = _legacy("FloatTensor", dtypes.float32)
@@ -124,11 +124,32 @@ CharTensor = _legacy("CharTensor", dtypes.int8)
 ByteTensor = _legacy("ByteTensor", dtypes.uint8)
 BoolTensor = _legacy("BoolTensor", dtypes.bool)
 
-LEGACY_BY_NAME = {
-    f"torch.{c.__name__}": c
-    for c in (FloatTensor, DoubleTensor, HalfTensor, LongTensor, IntTensor, ShortTensor, CharTensor, ByteTensor,
-              BoolTensor)
-}
+CPU_TYPES = (FloatTensor, DoubleTensor, HalfTensor, LongTensor, IntTensor, ShortTensor, CharTensor, ByteTensor,
+             BoolTensor)
+
+
+class _CudaLegacyType(_LegacyType):
+    """`torch.cuda.FloatTensor` and its siblings: names a CPU-only torch knows but cannot make."""
+
+    def __instancecheck__(cls, obj: Any) -> bool:
+        return False
+
+    def __call__(cls, *args: Any, **kwargs: Any) -> Any:
+        raise TypeError(f"type torch.cuda.{cls.__name__} not available. Torch not compiled with CUDA enabled.")
+
+
+CUDA_TYPES = tuple(_CudaLegacyType(c.__name__, (), {"_dtype": c._dtype, "dtype": c._dtype, "is_cuda": True,
+                                                   "__module__": "torch.cuda"})
+                   for c in CPU_TYPES)
+CUDA_INIT_ERROR = (  # what CPU-only torch raises when a conversion needs its CUDA library
+    "Cannot initialize CUDA without ATen_cuda library. PyTorch splits its backend into two shared libraries: a CPU "
+    "library and a CUDA library; this error has occurred because you are trying to use some CUDA functionality, but "
+    "the CUDA library has not been loaded by the dynamic linker for some reason.  The CUDA library MUST be loaded, "
+    "EVEN IF you don't directly use any symbols from the CUDA library! One common culprit is a lack of "
+    "-Wl,--no-as-needed in your link arguments; many dynamic linkers will delete dynamic library dependencies if you "
+    "don't depend on any of their symbols.  You can check if this has occurred by using ldd on your binary to see "
+    "if there is a dependency on *_cuda.so library.")
+LEGACY_BY_NAME = {f"torch.{c.__name__}": c for c in CPU_TYPES} | {f"torch.cuda.{c.__name__}": c for c in CUDA_TYPES}
 
 
 def install() -> None:

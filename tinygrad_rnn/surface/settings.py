@@ -17,7 +17,6 @@ from ..core import dtypes
 from ..core.modes import set_anomaly
 from ..core.tensor import Tensor
 from ..determinism import DETERMINISM
-from ..device import check_device
 from ..ops.warn_once import ALWAYS, warn_once
 from .legacy import LEGACY_BY_NAME
 
@@ -130,6 +129,8 @@ def set_default_tensor_type(t: Any, /) -> None:
               "use torch.set_default_dtype() and torch.set_default_device() as alternatives.")
     if isinstance(t, str):
         t = _legacy_type_named(t)
+    if getattr(t, "is_cuda", False):
+        t()  # torch.cuda.FloatTensor: torch's TypeError, this build has no CUDA
     d = getattr(t, "dtype", None) if isinstance(t, type) else None
     if not isinstance(d, dtypes.dtype):
         raise TypeError("invalid type object: only floating-point types are supported as the default type")
@@ -142,8 +143,6 @@ def _legacy_type_named(name: str) -> Any:
     """What torch's dotted-name import finds for 'torch.DoubleTensor' (or another module's 'pkg.attr')."""
     first, *rest = name.split(".")
     if first == "torch":
-        if name.startswith("torch.cuda."):
-            check_device("cuda")
         if name not in LEGACY_BY_NAME:
             raise AttributeError(f"module 'torch' has no attribute '{rest[0] if rest else name}'")
         return LEGACY_BY_NAME[name]

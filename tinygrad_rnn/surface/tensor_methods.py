@@ -53,7 +53,7 @@ from .assignment import assignable_number, check_put_dtype, check_value_shape, i
 from .factories import empty_strided
 from .histogram import METHOD_SIGNATURES as HISTOGRAM_METHOD_SIGNATURES
 from .histogram import histogram
-from .legacy import LEGACY_BY_NAME, legacy_new
+from .legacy import CUDA_INIT_ERROR, LEGACY_BY_NAME, legacy_new
 from .printing import tensor_repr
 from .settings import warn_once
 from .storage import TypedStorage, UntypedStorage, warn_typed_storage_removal
@@ -226,7 +226,11 @@ class TensorMethods:
         non_blocking has no effect: a CPU copy is always finished when it returns."""
         if dtype is None:
             return f"torch.{self.dtype._legacy}Tensor"
+        if isinstance(dtype, str) and dtype.startswith("torch.cuda.") or getattr(dtype, "is_cuda", False):
+            raise RuntimeError(CUDA_INIT_ERROR)
         if isinstance(dtype, str):
+            if dtype not in LEGACY_BY_NAME:
+                raise ValueError(f"invalid type: '{dtype}'")
             dtype = LEGACY_BY_NAME[dtype]
         return self.to(getattr(dtype, "_dtype", dtype))
 
