@@ -110,7 +110,7 @@ def test_meta_tensors_are_not_implemented_and_say_so():
     lambda m: m.ones(2).type("torch.FooTensor"), lambda m: m.ones(2).type("FloatTensor"),
     lambda m: m.set_default_tensor_type(m.cuda.FloatTensor),
 ])
-@pytest.mark.filterwarnings("ignore:torch.set_default_tensor_type() is deprecated")
+@pytest.mark.filterwarnings("ignore:torch.set_default_tensor_type")
 def test_gpu_only_questions_and_cuda_tensor_types_raise_torchs_errors(call):
     check_error(call)
 
