@@ -57,3 +57,23 @@ for name, y in (("relu", y_relu), ("sigmoid", y_sigmoid), ("tanh", y_tanh), ("so
     print(name, y[::40].round(5).tolist(), y.dtype, round(float(y.sum()), 3))
 print(F.relu(x)[98:102], F.sigmoid(x)[:2], F.tanh(x)[-2:], F.softmax(x[:4], dim=0))
 print(F.softplus(x[:3], beta=2, threshold=1), F.leaky_relu(x[:3]), F.elu(x[:3]), F.relu6(x[-3:] + 2))
+# 502 GPU, on a machine without one: every .cuda() call of the lesson refuses
+x = torch.ones(2)
+try:
+    x.cuda()
+except AssertionError as e:
+    print("AssertionError:", e)
+try:
+    torch.cuda.FloatTensor([1.0])
+except TypeError as e:
+    print("TypeError:", e)
+try:
+    x.type(torch.cuda.FloatTensor)
+except RuntimeError as e:
+    print("RuntimeError:", str(e)[:44])
+print(torch.cuda.FloatTensor, torch.FloatTensor, isinstance(x, torch.FloatTensor), x.type(), torch.typename(x))
+print(torch.Tensor(torch.LongTensor([1, 2])), torch.ShortTensor([1, -2]), torch.CharTensor(2).dtype)
+try:
+    torch.ByteTensor([1, 256])
+except RuntimeError as e:
+    print("RuntimeError:", e)
