@@ -864,6 +864,10 @@ class TensorMethods:
         if split is not None:  # integers and index tensors: torch selects first, then writes into that view
             selects, key = split
             target = _sh.Index.apply(self, selects)
+        elif modes.grad_enabled and self._requires_grad and self.grad_fn is None and \
+                _sh._index_node_name(key, self.shape) not in ("IndexBackward0", "AliasBackward0"):
+            # torch writes a basic key through the view it makes first (x[0] = v is x.select(0, 0).copy_(v))
+            raise RuntimeError(views.LEAF_VIEW)
         target._check_inplace()
         if needs_graph:
             name = _written_node_name(key, target.shape, value)
