@@ -742,10 +742,14 @@ def einsum(equation: str | Tensor, *operands: Any) -> Tensor:
         equation, operands = _sublist_equation((equation, *operands))
     if len(operands) == 1 and isinstance(operands[0], (list, tuple)):
         operands = tuple(operands[0])
+    _check_equation_syntax(equation)
     equation = _explicit(equation)
     inputs, output = equation.split("->")
     subscripts = inputs.split(",")
     _check_einsum_operands(subscripts, operands, output)
+    missing = next((c for c in output if c != "." and c not in inputs), None)
+    if missing:
+        raise RuntimeError(f"einsum(): output subscript {missing} does not appear in the equation for any input operand")
     subscripts, output, ellipsis = _spell_out_ellipsis(subscripts, operands, output)
     repeated = next((c for c in output if output.count(c) > 1), None)
     if repeated:
@@ -818,6 +822,27 @@ def _integer_einsum_dtype(subscripts: list, operands: tuple, output: str) -> Any
             kind = dtypes.promote_types(kind, other)
         left = {c: n for c, n in {**left, **right}.items() if c in later}
     return kind
+
+
+def _check_equation_syntax(equation: str) -> None:
+    """torch's parse errors: a character other than a letter, ',', ' ' or a whole '...' on either side of the
+    first '->' (its index counted in the equation as written), or a second '...' in one operand."""
+    arrow = equation.find("->")
+    sides = [(0, equation)] if arrow < 0 else [(0, equation[:arrow]), (arrow + 2, equation[arrow + 2:])]
+    for side, (start, text) in enumerate(sides):
+        for k, term in enumerate(text.split(",") if side == 0 else [text]):
+            bad = next((i for i, c in enumerate(term) if not (c.isascii() and c.isalpha()) and c not in " ."), None)
+            if bad is not None:
+                raise RuntimeError(f"einsum(): invalid subscript given at index {start + bad} in the equation string, "
+                                   "subscripts must be in [a-zA-Z]")
+            if term.count("...") > 1 or "...." in term:  # (torch words the two sides' messages differently)
+                raise RuntimeError("einsum(): found '.' for output but an ellipsis (...) was already found" if side
+                                   else f"einsum(): found '.' for operand {k} for which an ellipsis was already found")
+            if term.count(".") != 3 * term.count("..."):
+                where = f"operand {k}" if side == 0 else "output"
+                raise RuntimeError(f"einsum(): found '.' for {where} that is not part of any ellipsis"
+                                   + (" (...)" if side else ""))
+            start += len(term) + 1
 
 
 def _check_einsum_operands(subscripts: list, operands: tuple, output: str) -> None:
