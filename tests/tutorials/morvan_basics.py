@@ -71,7 +71,7 @@ try:
     x.type(torch.cuda.FloatTensor)
 except RuntimeError as e:
     print("RuntimeError:", str(e)[:44])
-print(torch.cuda.FloatTensor, torch.FloatTensor, isinstance(x, torch.FloatTensor), x.type(), torch.typename(x))
+print(torch.cuda.FloatTensor.__name__, isinstance(x, torch.FloatTensor), x.type(), torch.typename(x))
 print(torch.Tensor(torch.LongTensor([1, 2])), torch.ShortTensor([1, -2]), torch.CharTensor(2).dtype)
 try:
     torch.ByteTensor([1, 256])

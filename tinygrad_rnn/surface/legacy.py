@@ -111,7 +111,7 @@ class _LegacyType(type):
 
 
 def _legacy(name: str, d: dtypes.dtype) -> Any:
-    return _LegacyType(name, (), {"_dtype": d, "dtype": d, "__module__": "torch"})  # <class 'torch.FloatTensor'>
+    return _LegacyType(name, (), {"_dtype": d, "dtype": d})
 
 
 FloatTensor = _legacy("FloatTensor", dtypes.float32)
@@ -138,8 +138,7 @@ class _CudaLegacyType(_LegacyType):
         raise TypeError(f"type torch.cuda.{cls.__name__} not available. Torch not compiled with CUDA enabled.")
 
 
-CUDA_TYPES = tuple(_CudaLegacyType(c.__name__, (), {"_dtype": c._dtype, "dtype": c._dtype, "is_cuda": True,
-                                                   "__module__": "torch.cuda"})
+CUDA_TYPES = tuple(_CudaLegacyType(c.__name__, (), {"_dtype": c._dtype, "dtype": c._dtype, "is_cuda": True})
                    for c in CPU_TYPES)
 CUDA_INIT_ERROR = (  # what CPU-only torch raises when a conversion needs its CUDA library
     "Cannot initialize CUDA without ATen_cuda library. PyTorch splits its backend into two shared libraries: a CPU "

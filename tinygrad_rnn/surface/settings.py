@@ -114,6 +114,9 @@ def typename(obj: Any, /) -> str:
     """A tensor's legacy type name (`torch.FloatTensor`), else the object's module and qualified name."""
     if isinstance(obj, Tensor):
         return obj.type()
+    legacy_name = next((name for name, t in LEGACY_BY_NAME.items() if t is obj), None)
+    if legacy_name:  # torch.FloatTensor, torch.cuda.LongTensor: torch's names, not where ours are made
+        return legacy_name
     if hasattr(obj, "__qualname__"):
         module, qualname = getattr(obj, "__module__", "") or "", obj.__qualname__
     elif hasattr(obj, "__name__"):
