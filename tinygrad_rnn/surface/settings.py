@@ -129,7 +129,8 @@ def typename(obj: Any, /) -> str:
 def set_default_tensor_type(t: Any, /) -> None:
     """Deprecated in torch 2.1 (it warns once, as torch): set the default float dtype from a legacy type."""
     warn_once("set_default_tensor_type", "torch.set_default_tensor_type() is deprecated as of PyTorch 2.1, please "
-              "use torch.set_default_dtype() and torch.set_default_device() as alternatives.")
+              "use torch.set_default_dtype() and torch.set_default_device() as alternatives. (Triggered internally at "
+              "/__w/pytorch/pytorch/torch/csrc/tensor/python_tensor.cpp:434.)")
     if isinstance(t, str):
         t = _legacy_type_named(t)
     if getattr(t, "is_cuda", False):
