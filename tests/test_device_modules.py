@@ -99,3 +99,25 @@ def test_moving_to_a_device_this_build_lacks_fails_as_torch(name):
 def test_meta_tensors_are_not_implemented_and_say_so():
     with pytest.raises(NotImplementedError, match="meta"):
         tinygrad_rnn.ones(2, device="meta")
+
+
+@pytest.mark.parametrize("call", [
+    lambda m: m.cuda.get_device_name(0), lambda m: m.cuda.get_device_name(), lambda m: m.cuda.get_device_properties(0),
+    lambda m: m.cuda.get_device_capability(), lambda m: m.cuda.mem_get_info(), lambda m: m.cuda.init(),
+    # the legacy CUDA tensor types exist by name only (MorvanZhou's GPU lesson converts with them)
+    lambda m: m.cuda.FloatTensor([1.0]), lambda m: m.cuda.LongTensor(2), lambda m: m.cuda.ShortTensor(),
+    lambda m: m.ones(2).type(m.cuda.FloatTensor), lambda m: m.ones(2).type("torch.cuda.LongTensor"),
+    lambda m: m.ones(2).type("torch.FooTensor"), lambda m: m.ones(2).type("FloatTensor"),
+    lambda m: m.set_default_tensor_type(m.cuda.FloatTensor),
+])
+@pytest.mark.filterwarnings("ignore:torch.set_default_tensor_type")
+def test_gpu_only_questions_and_cuda_tensor_types_raise_torchs_errors(call):
+    check_error(call)
+
+
+def test_cuda_tensor_types_match_no_tensor():
+    torch = require_torch()
+    answers = [(m.cuda.FloatTensor.__name__, str(m.cuda.HalfTensor.dtype), m.cuda.BoolTensor.is_cuda,
+                isinstance(m.ones(2), m.cuda.FloatTensor), isinstance(m.ones(2), m.FloatTensor), m.typename(m.ByteTensor),
+                m.cuda.memory_reserved(), m.cuda.get_arch_list()) for m in (tinygrad_rnn, torch)]
+    assert answers[0] == answers[1]

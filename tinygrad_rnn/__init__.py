@@ -223,7 +223,17 @@ from .surface.functions import (
     scalar_tensor,
     zero_,
 )
-from .surface.legacy import BoolTensor, ByteTensor, DoubleTensor, FloatTensor, HalfTensor, IntTensor, LongTensor
+from .surface.legacy import (
+    BoolTensor,
+    ByteTensor,
+    CharTensor,
+    DoubleTensor,
+    FloatTensor,
+    HalfTensor,
+    IntTensor,
+    LongTensor,
+    ShortTensor,
+)
 from .surface.unsupported_dtypes import bfloat16, cdouble, cfloat, chalf, complex32, complex64, complex128
 from .version import __version__  # noqa: E402
 
@@ -373,12 +383,14 @@ from .threads import get_num_interop_threads, get_num_threads, set_num_interop_t
 __all__ = [
     "BoolTensor",
     "ByteTensor",
+    "CharTensor",
     "DoubleTensor",
     "FloatTensor",
     "Generator",
     "HalfTensor",
     "IntTensor",
     "LongTensor",
+    "ShortTensor",
     "Size",
     "Tensor",
     "abs",

@@ -157,7 +157,8 @@ def _from_python(data: Any, d: dtypes.dtype | None) -> np.ndarray:
     if math.prod(shape):  # torch checks the lengths only while copying values, so nothing of an empty shape
         _fill(data, shape, d, 0, values)
     if d.is_floating_point or d is dtypes.bool:
-        return np.array(values, dtype=d.np).reshape(shape)
+        with np.errstate(over="ignore"):  # a number beyond the float type's range is inf, silently, as in torch
+            return np.array(values, dtype=d.np).reshape(shape)
     return np.array(values, dtype=np.int64).astype(d.np).reshape(shape)  # wraps negatives into unsigned
 
 

@@ -1,6 +1,14 @@
 """`torch.cuda` on a machine without a GPU: tutorials ask `torch.cuda.is_available()` first."""
 from __future__ import annotations
 
+from typing import Any
+
+from .surface.legacy import CUDA_TYPES
+
+# torch.cuda.FloatTensor, ...: torch's CPU build names them, and refuses to make one
+(FloatTensor, DoubleTensor, HalfTensor, LongTensor, IntTensor, ShortTensor, CharTensor, ByteTensor,
+ BoolTensor) = CUDA_TYPES
+
 
 def is_available() -> bool:
     return False
@@ -43,12 +51,21 @@ def max_memory_allocated(device: object = None) -> int:
     return 0
 
 
-def synchronize(device: object = None) -> None:
+def memory_reserved(device: object = None) -> int:
+    return 0
+
+
+def get_arch_list() -> list[str]:
+    return []
+
+
+def _no_cuda(*args: object, **kwargs: object) -> Any:
+    """What torch's CPU build answers a question only a GPU can: torch's AssertionError."""
     raise AssertionError("Torch not compiled with CUDA enabled")
 
 
-def current_device() -> int:
-    raise AssertionError("Torch not compiled with CUDA enabled")
+synchronize = current_device = get_device_name = get_device_properties = get_device_capability = _no_cuda
+mem_get_info = init = ipc_collect = current_stream = _no_cuda
 
 
 

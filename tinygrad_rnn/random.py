@@ -241,6 +241,9 @@ class Generator:
         self.device = _generator_device(device)
         self.manual_seed(67280421310721)  # torch's default seed for a new Generator
 
+    def __repr__(self) -> str:  # torch's class lives in its C extension; a notebook shows torch.manual_seed(0)
+        return f"<torch._C.Generator object at {hex(id(self))}>"
+
     def manual_seed(self, seed: Any) -> Generator:
         _check_seed_is_int(seed)
         if not -(2**63) <= seed < 2**64:

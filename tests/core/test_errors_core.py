@@ -130,3 +130,8 @@ def _saved_view_of_a_stepped_parameter(m):
 @pytest.mark.parametrize("change", [_saved_leaf_changed, _saved_view_of_a_stepped_parameter])
 def test_the_modified_by_an_inplace_operation_error_is_torchs(change):
     check_error(change)
+
+
+def test_backward_with_the_removed_retain_variables_keyword_names_tensor_backward():
+    # old tutorials (MorvanZhou's GAN) pass `retain_variables=True`; Python names the method as torch's
+    check_error(lambda m: (m.ones(2, requires_grad=True) * 2).sum().backward(retain_variables=True))

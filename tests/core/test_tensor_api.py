@@ -149,3 +149,47 @@ def test_manual_seed_returns_a_generator_and_accepts_negative_and_float_seeds():
     torch = require_torch()
     for seed in (-1, 1.5, 2**63):
         assert tinygrad_rnn.manual_seed(seed).initial_seed() == torch.manual_seed(seed).initial_seed()
+
+
+LEGACY_ALIAS_AND_RANGE_CASES = [
+    lambda m: m.Tensor(m.ones(2, dtype=m.long)),  # torch.Tensor(t) is t under a new name, whatever its dtype
+    lambda m: m.Tensor(m.ones(2, dtype=m.float64)).dtype,
+    lambda m: m.FloatTensor(m.ones(2, dtype=m.long)),  # a typed constructor takes only its own dtype
+    lambda m: m.DoubleTensor(m.ones(2)), lambda m: m.CharTensor(m.ones(2, dtype=m.bool)),
+    lambda m: m.HalfTensor(m.ones(2, dtype=m.uint8)), lambda m: m.ShortTensor(m.ones(1, dtype=m.int32)),
+    lambda m: m.FloatTensor(m.ones(2), device="cpu"),
+    lambda m: m.ByteTensor([1, 300]), lambda m: m.ByteTensor([-1]), lambda m: m.CharTensor([200]),
+    lambda m: m.ShortTensor([70000]), lambda m: m.IntTensor([2 ** 31]), lambda m: m.IntTensor([1.7, -1.7]),
+    lambda m: m.BoolTensor([2, 0]), lambda m: m.ShortTensor(2).dtype, lambda m: m.CharTensor([[1], [2]]),
+    lambda m: isinstance(m.ones(1, dtype=m.int16), m.ShortTensor), lambda m: m.ByteTensor([]),
+]
+
+
+@pytest.mark.parametrize("case", LEGACY_ALIAS_AND_RANGE_CASES)
+def test_legacy_constructors_alias_tensors_and_check_ranges_as_torch(case):
+    torch = require_torch()
+    try:
+        theirs = repr(case(torch))
+    except Exception as e:
+        theirs = f"{type(e).__name__}: {e}"
+    try:
+        ours = repr(case(tinygrad_rnn))
+    except Exception as e:
+        ours = f"{type(e).__name__}: {e}"
+    assert ours == theirs
+
+
+def test_legacy_constructor_of_a_tensor_is_a_view_in_the_graph():
+    a = tinygrad_rnn.ones(2, requires_grad=True)
+    for b in (tinygrad_rnn.Tensor(a), tinygrad_rnn.FloatTensor(a)):
+        assert b is not a and b._base is a and b.grad_fn.name() == "AliasBackward0"
+    b = tinygrad_rnn.Tensor(tinygrad_rnn.ones(2, dtype=tinygrad_rnn.long))
+    b.add_(1)  # the memory is shared
+    assert b._base.tolist() == [2, 2]
+
+
+def test_a_float_beyond_the_dtypes_range_becomes_inf_without_a_numpy_warning():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert tinygrad_rnn.tensor([70000.0], dtype=tinygrad_rnn.half).isinf().all()
+        assert tinygrad_rnn.HalfTensor([1e300]).isinf().all()

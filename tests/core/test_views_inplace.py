@@ -408,3 +408,15 @@ def _retained_through_inplace(m):
 def test_retain_grad_follows_the_tensor_through_inplace_changes():
     torch = require_torch()
     assert _retained_through_inplace(tinygrad_rnn) == _retained_through_inplace(torch)
+
+
+@pytest.mark.parametrize("write", [
+    "a[0] = 3", "a[0, 1] = 3", "a[:, 0] = 2.0", "a[None] = 1", "a[1:, :] = 0", "a[-3:] = 1", "a[::2] = 1",
+    "a[0, ...] = 1",  # a basic key is written through a view of the leaf: torch names the view
+    "a[...] = 1", "a[:] = 1", "a[:, :] = 1", "a[[0, 1]] = 0", "a[a > 0] = 0",  # these write into the leaf itself
+])
+def test_assigning_into_a_leaf_names_the_view_torch_writes_through(write):
+    def assign(m):
+        a = m.ones(3, 2, requires_grad=True)
+        exec(write, {"a": a})
+    check_error(assign)

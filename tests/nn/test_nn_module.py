@@ -2,6 +2,7 @@
 model built on both sides must give the same names, order, keys, reprs, messages and semantics."""
 import copy
 import pickle
+import warnings
 
 import numpy as np
 import pytest
@@ -612,3 +613,16 @@ def test_full_backward_hooks_see_none_and_zeros_where_torch_does(inputs_need_gra
 def test_the_non_full_backward_hook_says_it_is_missing_and_what_to_use():
     with pytest.raises(NotImplementedError, match="register_full_backward_hook"):
         tinygrad_rnn.nn.Linear(2, 2).register_backward_hook(lambda module, grad_input, grad_output: None)
+
+
+def test_loading_an_expanded_tensor_neither_warns_nor_misreports(monkeypatch):
+    # an expanded tensor's memory is a read-only view; copying it in is ours to do quietly
+    monkeypatch.setattr(tinygrad_rnn.creation, "_READ_ONLY_WARNED", [])  # as if nothing had warned yet
+    lin = tinygrad_rnn.nn.Linear(2, 2)
+    state = {"weight": tinygrad_rnn.ones(1, 2).expand(2, 2), "bias": tinygrad_rnn.zeros(1).expand(2)}
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        lin.load_state_dict(state)
+        with pytest.raises(RuntimeError, match=r"shape torch.Size\(\[2, 3\]\) from checkpoint"):
+            lin.load_state_dict({"weight": tinygrad_rnn.ones(1, 3).expand(2, 3), "bias": state["bias"]})
+    assert lin.weight.tolist() == [[1.0, 1.0], [1.0, 1.0]]

@@ -43,6 +43,12 @@ def test_pad_node_names_match_torch():
     lambda m: m.nn.functional.pad(m.zeros(2, 3, 4, 5), (4, 1), mode="reflect"),
     lambda m: m.nn.functional.pad(m.zeros(2, 3, 5), (5, 1), mode="reflect"),
     lambda m: m.nn.functional.pad(m.zeros(2, 3, 4, 5), (1, 1, 4, 1), mode="reflect"),
+    # torch numbers the too-large pad by the dim it pads (width #4, height #6, depth #8), whatever the pad's
+    # length: a reflect-padded Conv2d on a small input (CycleGAN's blocks) reports the width as #4
+    lambda m: m.nn.functional.pad(m.zeros(1, 3, 2, 2), (3, 3, 1, 1), mode="reflect"),
+    lambda m: m.nn.functional.pad(m.zeros(1, 1, 2, 2, 2), (3, 3, 1, 1, 1, 1), mode="reflect"),
+    lambda m: m.nn.functional.pad(m.zeros(1, 1, 2, 2, 2), (1, 1, 3, 3, 1, 1), mode="reflect"),
+    lambda m: m.nn.Conv2d(3, 4, 3, padding=3, padding_mode="reflect")(m.zeros(1, 3, 2, 2)),
     lambda m: m.nn.functional.pad(m.zeros(2, 3, 5), (6, 1), mode="circular"),
     lambda m: m.nn.functional.pad(m.zeros(2, 3, 5), (-3, -3), mode="replicate"),
     lambda m: m.nn.functional.pad(m.zeros(2, 3, 5), (-3, -3), mode="circular"),

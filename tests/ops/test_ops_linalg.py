@@ -165,3 +165,20 @@ def test_bool_addr_takes_beta_and_alpha_as_bools(beta, alpha):
 def test_integer_addr_refuses_float_beta_and_alpha():
     check_error(lambda m: m.addr(m.ones(2, 2, dtype=m.int64), m.ones(2, dtype=m.int64), m.ones(2, dtype=m.int64), beta=1.0))
     check_error(lambda m: m.addr(m.ones(2, 2, dtype=m.bool), m.ones(2, dtype=m.bool), m.ones(2, dtype=m.bool), alpha=2.5))
+
+
+@pytest.mark.parametrize("shape", [(), (3,), (2, 3), (4, 2, 3)])
+def test_matrix_power_refuses_non_matrices_with_torchs_message(shape):
+    # 0-d and 1-d inputs are "not a matrix" in torch's words, not "1 by n matrices" (Persson's tensor tour)
+    check_error(lambda m: m.ones(shape).matrix_power(2))
+    check_error(lambda m: m.linalg.matrix_power(m.ones(shape), 0))
+
+
+@pytest.mark.parametrize("equation", [
+    "ij->k", "ij->iK", "i1->i", "ij-->i", "ij->i->j", "ij>i", "i-j->i", "ij, j1->i", "ij->i-",  # index as written
+    "i.->i", "ij,j.->i", "ij->.i", "i....->i", "i...j...->i", "ij->....",  # dots that are not one ellipsis
+])
+def test_einsum_refuses_a_malformed_equation_with_torchs_message(equation):
+    # a typo in an attention einsum ("nqhd,nkhd->nhqk") should read as torch's parser says it
+    operands = equation.split("->")[0].count(",") + 1
+    check_error(lambda m: m.einsum(equation, *[m.ones(2, 2)] * operands))

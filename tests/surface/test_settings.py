@@ -89,10 +89,13 @@ def test_typename():
 @pytest.mark.parametrize("t", ["DoubleTensor", "torch.DoubleTensor", "HalfTensor", "FloatTensor"])
 def test_set_default_tensor_type_warns_and_sets_the_dtype(t, restore):
     torch = restore
+    texts = []
     for m in (tinygrad_rnn, torch):
         m.set_warn_always(True)  # torch warns once per process, and every time with this on
-        with pytest.warns(UserWarning, match="set_default_tensor_type\\(\\) is deprecated as of PyTorch 2.1"):
+        with pytest.warns(UserWarning, match="set_default_tensor_type\\(\\) is deprecated as of PyTorch 2.1") as w:
             m.set_default_tensor_type(t if t.startswith("torch.") else getattr(m, t))
+        texts.append([str(x.message) for x in w])
+    assert texts[0] == texts[1]  # torch's whole text, its "Triggered internally" tail too (tutorials compare warnings)
     assert repr(tinygrad_rnn.get_default_dtype()) == repr(torch.get_default_dtype())
 
 

@@ -151,7 +151,7 @@ def _safe_softmax(scores: Tensor) -> Tensor:
     dead_rows = np.isneginf(scores.detach().numpy()).all(axis=-1, keepdims=True)
     if not dead_rows.any():
         return scores.softmax(-1)
-    dead = from_numpy(np.broadcast_to(dead_rows, scores.shape))
+    dead = from_numpy(dead_rows)  # (a mask of one column: masked_fill broadcasts it along the row)
     return scores.masked_fill(dead, 0.0).softmax(-1).masked_fill(dead, 0.0)
 
 

@@ -26,6 +26,7 @@ import numpy as np
 
 from ..argcheck import invalid_combination, type_name
 from ..autograd import is_grad_enabled, no_grad
+from ..core.size import Size
 from ..core.tensor import Tensor
 from ..creation import from_numpy
 from ..device import check_cuda_call, check_device, check_device_name, device
@@ -869,7 +870,7 @@ class Module:
         if target.ndim == 0 and value.shape == (1,):  # checkpoints from torch 0.3 saved scalars as (1,)
             value, given = value[0], given[0]
         if value.shape != target.shape:
-            errors.append(f"size mismatch for {key}: copying a param with shape {from_numpy(value).shape} from "
+            errors.append(f"size mismatch for {key}: copying a param with shape {Size(value.shape)} from "
                           f"checkpoint, the shape in current model is {target.shape}.")
             return
         if assign:
@@ -881,7 +882,8 @@ class Module:
                               f"an exception occurred : {error.args}.")
             return
         with no_grad():  # in place, in the module's dtype
-            target.copy_(from_numpy(np.asarray(value)))
+            # (a copy: the value may be a read-only view, an expanded tensor's, which from_numpy would warn of)
+            target.copy_(from_numpy(np.array(value)))
 
     def _assign_state(self, name: str, old: Tensor, new: Tensor) -> None:
         """load_state_dict(assign=True) for one entry: `new` itself replaces `old` (through

@@ -497,9 +497,11 @@ def _square_samples(rng: np.random.Generator) -> list[Sample]:
 @op(out=True, samples=_square_samples)
 def matrix_power(input: Tensor, n: int) -> Tensor:
     """input @ input @ ... (n factors) by repeated squaring; n = 0 is the identity, n < 0 the inverse's power."""
-    if input.ndim < 2 or input.shape[-1] != input.shape[-2]:
+    if input.ndim < 2:
+        raise RuntimeError("linalg.matrix_power: The input tensor A must have at least 2 dimensions.")
+    if input.shape[-1] != input.shape[-2]:
         raise RuntimeError(f"linalg.matrix_power: A must be batches of square matrices, but they are "
-                           f"{input.shape[-2] if input.ndim >= 2 else 1} by {input.shape[-1] if input.ndim else 1} matrices")
+                           f"{input.shape[-2]} by {input.shape[-1]} matrices")
     if n == 0:
         eye = np.broadcast_to(np.eye(input.shape[-1], dtype=input._data.dtype), input.shape)
         return rename(input * 0 + Tensor._make(np.array(eye)), "torch::autograd::CopyBackwards")
@@ -744,10 +746,14 @@ def einsum(equation: str | Tensor, *operands: Any) -> Tensor:
         equation, operands = _sublist_equation((equation, *operands))
     if len(operands) == 1 and isinstance(operands[0], (list, tuple)):
         operands = tuple(operands[0])
+    _check_equation_syntax(equation)
     equation = _explicit(equation)
     inputs, output = equation.split("->")
     subscripts = inputs.split(",")
     _check_einsum_operands(subscripts, operands, output)
+    missing = next((c for c in output if c != "." and c not in inputs), None)
+    if missing:
+        raise RuntimeError(f"einsum(): output subscript {missing} does not appear in the equation for any input operand")
     subscripts, output, ellipsis = _spell_out_ellipsis(subscripts, operands, output)
     repeated = next((c for c in output if output.count(c) > 1), None)
     if repeated:
@@ -820,6 +826,27 @@ def _integer_einsum_dtype(subscripts: list, operands: tuple, output: str) -> Any
             kind = dtypes.promote_types(kind, other)
         left = {c: n for c, n in {**left, **right}.items() if c in later}
     return kind
+
+
+def _check_equation_syntax(equation: str) -> None:
+    """torch's parse errors: a character other than a letter, ',', ' ' or a whole '...' on either side of the
+    first '->' (its index counted in the equation as written), or a second '...' in one operand."""
+    arrow = equation.find("->")
+    sides = [(0, equation)] if arrow < 0 else [(0, equation[:arrow]), (arrow + 2, equation[arrow + 2:])]
+    for side, (start, text) in enumerate(sides):
+        for k, term in enumerate(text.split(",") if side == 0 else [text]):
+            bad = next((i for i, c in enumerate(term) if not (c.isascii() and c.isalpha()) and c not in " ."), None)
+            if bad is not None:
+                raise RuntimeError(f"einsum(): invalid subscript given at index {start + bad} in the equation string, "
+                                   "subscripts must be in [a-zA-Z]")
+            if term.count("...") > 1 or "...." in term:  # (torch words the two sides' messages differently)
+                raise RuntimeError("einsum(): found '.' for output but an ellipsis (...) was already found" if side
+                                   else f"einsum(): found '.' for operand {k} for which an ellipsis was already found")
+            if term.count(".") != 3 * term.count("..."):
+                where = f"operand {k}" if side == 0 else "output"
+                raise RuntimeError(f"einsum(): found '.' for {where} that is not part of any ellipsis"
+                                   + (" (...)" if side else ""))
+            start += len(term) + 1
 
 
 def _check_einsum_operands(subscripts: list, operands: tuple, output: str) -> None:

@@ -23,9 +23,11 @@ from ..device import check_device
 from .storage import TypedStorage, UntypedStorage
 
 
-def legacy_new(cls: type, d: dtypes.dtype, args: tuple, kwargs: dict) -> Tensor:
-    """`Tensor(data)` or `Tensor(*sizes)`: always of dtype `d` (float32 for `Tensor`)."""
-    check_device(kwargs.pop("device", None))
+def legacy_new(cls: type, d: dtypes.dtype, args: tuple, kwargs: dict, typed: bool = True) -> Tensor:
+    """`Tensor(data)` or `Tensor(*sizes)`: always of dtype `d` (float32 for `Tensor`), but for a tensor
+    argument, which is returned under a new name and must have dtype d when `typed` (`FloatTensor(t)`)."""
+    device = kwargs.pop("device", None)
+    check_device(device)
     if kwargs:
         raise TypeError(f"new() received an invalid combination of arguments - got {tuple(kwargs)}")
     if len(args) == 1 and isinstance(args[0], np.ndarray):
@@ -36,7 +38,7 @@ def legacy_new(cls: type, d: dtypes.dtype, args: tuple, kwargs: dict) -> Tensor:
     if len(args) == 1 and isinstance(args[0], (TypedStorage, UntypedStorage)):
         return _wrap(cls, _storage_elements(args[0], d))
     if len(args) == 1 and isinstance(args[0], Tensor):
-        return _wrap(cls, args[0]._data if args[0].dtype is d else args[0]._data.astype(d.np))
+        return _alias_of(args[0], d if typed else None, device)
     if len(args) == 1 and isinstance(args[0], Size):
         args = tuple(args[0])  # Tensor(torch.Size([2, 3])) is a shape
     elif len(args) == 1 and _is_sequence(args[0]):
@@ -61,11 +63,32 @@ def _storage_elements(storage: TypedStorage | UntypedStorage, d: dtypes.dtype) -
     return storage._flat.view(d.np)
 
 
+def _alias_of(t: Tensor, d: dtypes.dtype | None, device: Any) -> Tensor:
+    """`Tensor(t)` and `FloatTensor(t)` return t itself under a new name (a view, AliasBackward0 in the
+    graph), never a converted copy: `Tensor(t)` takes t of any dtype, `FloatTensor(t)` only a float32 t."""
+    if device is not None:
+        raise RuntimeError("Legacy tensor constructor of the form torch.Tensor(tensor, device=device) is not "
+                           "supported.  Use torch.tensor(...) or torch.as_tensor(...) instead.")
+    if d is not None and t.dtype is not d:
+        raise TypeError(f"expected {_tensor_options(d)} (got {_tensor_options(t.dtype)})")
+    return t[...]
+
+
+_CPP_TYPE_NAMES = {"float32": "float", "float64": "double", "float16": "c10::Half", "bfloat16": "c10::BFloat16",
+                   "int64": "long int", "int32": "int", "int16": "short int", "int8": "signed char",
+                   "uint8": "unsigned char", "bool": "bool"}
+
+
+def _tensor_options(d: dtypes.dtype) -> str:
+    """How torch's C++ prints the options of a CPU tensor of dtype d, in a legacy constructor's TypeError."""
+    return (f"TensorOptions(dtype={_CPP_TYPE_NAMES.get(d.name, d.name)}, device=cpu, layout=Strided, "
+            "requires_grad=false (default), pinned_memory=false (default), memory_format=(nullopt))")
+
+
 def _legacy_array(data: Sequence, d: dtypes.dtype) -> np.ndarray:
-    arr = _to_array(list(data), None) if data else np.zeros(0)
-    if not d.is_floating_point and arr.dtype.kind == "f":
-        arr = np.trunc(arr)
-    return arr.astype(d.np)
+    """The values as torch.tensor(data, dtype=d) reads them: floats truncated into integer types, and
+    torch's overflow error for a value the type cannot hold (ByteTensor([300]))."""
+    return _to_array(list(data), d) if data else np.zeros(0, d.np)
 
 
 def _wrap(cls: type, data: np.ndarray) -> Tensor:
@@ -76,7 +99,7 @@ def _wrap(cls: type, data: np.ndarray) -> Tensor:
 
 def _tensor_new(cls: type, *args: Any, **kwargs: Any) -> Tensor:
     """`Tensor(data)` copies into float32; `Tensor(2, 3)` is a shape."""
-    return legacy_new(cls, dtypes.float32, args, kwargs)
+    return legacy_new(cls, dtypes.float32, args, kwargs, typed=False)
 
 
 class _LegacyType(type):
@@ -96,13 +119,36 @@ DoubleTensor = _legacy("DoubleTensor", dtypes.float64)
 HalfTensor = _legacy("HalfTensor", dtypes.float16)
 LongTensor = _legacy("LongTensor", dtypes.int64)
 IntTensor = _legacy("IntTensor", dtypes.int32)
+ShortTensor = _legacy("ShortTensor", dtypes.int16)
+CharTensor = _legacy("CharTensor", dtypes.int8)
 ByteTensor = _legacy("ByteTensor", dtypes.uint8)
 BoolTensor = _legacy("BoolTensor", dtypes.bool)
 
-LEGACY_BY_NAME = {
-    f"torch.{c.__name__}": c
-    for c in (FloatTensor, DoubleTensor, HalfTensor, LongTensor, IntTensor, ByteTensor, BoolTensor)
-}
+CPU_TYPES = (FloatTensor, DoubleTensor, HalfTensor, LongTensor, IntTensor, ShortTensor, CharTensor, ByteTensor,
+             BoolTensor)
+
+
+class _CudaLegacyType(_LegacyType):
+    """`torch.cuda.FloatTensor` and its siblings: names a CPU-only torch knows but cannot make."""
+
+    def __instancecheck__(cls, obj: Any) -> bool:
+        return False
+
+    def __call__(cls, *args: Any, **kwargs: Any) -> Any:
+        raise TypeError(f"type torch.cuda.{cls.__name__} not available. Torch not compiled with CUDA enabled.")
+
+
+CUDA_TYPES = tuple(_CudaLegacyType(c.__name__, (), {"_dtype": c._dtype, "dtype": c._dtype, "is_cuda": True})
+                   for c in CPU_TYPES)
+CUDA_INIT_ERROR = (  # what CPU-only torch raises when a conversion needs its CUDA library
+    "Cannot initialize CUDA without ATen_cuda library. PyTorch splits its backend into two shared libraries: a CPU "
+    "library and a CUDA library; this error has occurred because you are trying to use some CUDA functionality, but "
+    "the CUDA library has not been loaded by the dynamic linker for some reason.  The CUDA library MUST be loaded, "
+    "EVEN IF you don't directly use any symbols from the CUDA library! One common culprit is a lack of "
+    "-Wl,--no-as-needed in your link arguments; many dynamic linkers will delete dynamic library dependencies if you "
+    "don't depend on any of their symbols.  You can check if this has occurred by using ldd on your binary to see "
+    "if there is a dependency on *_cuda.so library.")
+LEGACY_BY_NAME = {f"torch.{c.__name__}": c for c in CPU_TYPES} | {f"torch.cuda.{c.__name__}": c for c in CUDA_TYPES}
 
 
 def install() -> None:

@@ -18,7 +18,6 @@ from ..core.modes import set_anomaly
 from ..core.tensor import Tensor
 from ..core.warn_once import ALWAYS, warn_once
 from ..determinism import DETERMINISM
-from ..device import check_device
 from .legacy import LEGACY_BY_NAME
 
 
@@ -115,6 +114,9 @@ def typename(obj: Any, /) -> str:
     """A tensor's legacy type name (`torch.FloatTensor`), else the object's module and qualified name."""
     if isinstance(obj, Tensor):
         return obj.type()
+    legacy_name = next((name for name, t in LEGACY_BY_NAME.items() if t is obj), None)
+    if legacy_name:  # torch.FloatTensor, torch.cuda.LongTensor: torch's names, not where ours are made
+        return legacy_name
     if hasattr(obj, "__qualname__"):
         module, qualname = getattr(obj, "__module__", "") or "", obj.__qualname__
     elif hasattr(obj, "__name__"):
@@ -127,9 +129,12 @@ def typename(obj: Any, /) -> str:
 def set_default_tensor_type(t: Any, /) -> None:
     """Deprecated in torch 2.1 (it warns once, as torch): set the default float dtype from a legacy type."""
     warn_once("set_default_tensor_type", "torch.set_default_tensor_type() is deprecated as of PyTorch 2.1, please "
-              "use torch.set_default_dtype() and torch.set_default_device() as alternatives.")
+              "use torch.set_default_dtype() and torch.set_default_device() as alternatives. (Triggered internally at "
+              "/__w/pytorch/pytorch/torch/csrc/tensor/python_tensor.cpp:434.)")
     if isinstance(t, str):
         t = _legacy_type_named(t)
+    if getattr(t, "is_cuda", False):
+        t()  # torch.cuda.FloatTensor: torch's TypeError, this build has no CUDA
     d = getattr(t, "dtype", None) if isinstance(t, type) else None
     if not isinstance(d, dtypes.dtype):
         raise TypeError("invalid type object: only floating-point types are supported as the default type")
@@ -142,8 +147,6 @@ def _legacy_type_named(name: str) -> Any:
     """What torch's dotted-name import finds for 'torch.DoubleTensor' (or another module's 'pkg.attr')."""
     first, *rest = name.split(".")
     if first == "torch":
-        if name.startswith("torch.cuda."):
-            check_device("cuda")
         if name not in LEGACY_BY_NAME:
             raise AttributeError(f"module 'torch' has no attribute '{rest[0] if rest else name}'")
         return LEGACY_BY_NAME[name]

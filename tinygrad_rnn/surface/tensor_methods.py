@@ -53,7 +53,7 @@ from .assignment import assignable_number, check_put_dtype, check_value_shape, i
 from .factories import empty_strided
 from .histogram import METHOD_SIGNATURES as HISTOGRAM_METHOD_SIGNATURES
 from .histogram import histogram
-from .legacy import LEGACY_BY_NAME, legacy_new
+from .legacy import CUDA_INIT_ERROR, LEGACY_BY_NAME, legacy_new
 from .overlap import check_inputs
 from .printing import tensor_repr
 from .settings import warn_once
@@ -227,7 +227,11 @@ class TensorMethods:
         non_blocking has no effect: a CPU copy is always finished when it returns."""
         if dtype is None:
             return f"torch.{self.dtype._legacy}Tensor"
+        if isinstance(dtype, str) and dtype.startswith("torch.cuda.") or getattr(dtype, "is_cuda", False):
+            raise RuntimeError(CUDA_INIT_ERROR)
         if isinstance(dtype, str):
+            if dtype not in LEGACY_BY_NAME:
+                raise ValueError(f"invalid type: '{dtype}'")
             dtype = LEGACY_BY_NAME[dtype]
         return self.to(getattr(dtype, "_dtype", dtype))
 
@@ -862,6 +866,10 @@ class TensorMethods:
         if split is not None:  # integers and index tensors: torch selects first, then writes into that view
             selects, key = split
             target = _sh.Index.apply(self, selects)
+        elif modes.grad_enabled and self._requires_grad and self.grad_fn is None and \
+                _sh._index_node_name(key, self.shape) not in ("IndexBackward0", "AliasBackward0"):
+            # torch writes a basic key through the view it makes first (x[0] = v is x.select(0, 0).copy_(v))
+            raise RuntimeError(views.LEAF_VIEW)
         target._check_inplace()
         if isinstance(value, Tensor) and not is_advanced(key):  # torch copies into the view target[key]
             check_inputs(Tensor._make(target._data[key]), value)

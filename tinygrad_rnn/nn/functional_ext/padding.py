@@ -120,7 +120,7 @@ def _source_index(mode: str, n: int, before: int, after: int, dim: int, shape: t
         letter = _DIM_LETTERS.get(len(shape) - dim, "W")
         raise RuntimeError(f"input ({letter}: {n}) is too small. Calculated output {letter}: {size}")
     if mode == "reflect" and (before >= n or after >= n):
-        argument = 2 * len(pad) // 2 + 2  # torch numbers the pad argument after the input's dims
+        argument = 4 + 2 * (len(shape) - 1 - dim)  # torch's kernels name the width's pads #4, height's #6, depth's #8
         raise RuntimeError(
             f"Argument #{argument}: Padding size should be less than the corresponding input dimension, but got: "
             f"padding ({before}, {after}) at dimension {dim} of input {list(shape)}"
