@@ -25,6 +25,18 @@ def test_sum_and_mean_are_torchs_bit_for_bit(reduction, shape, dim, dtype):
     np.testing.assert_array_equal(ours.numpy(), theirs.numpy())
 
 
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_whole_sums_of_every_small_length_are_torchs_bit_for_bit(dtype):
+    # a loss's x.sum() of up to a few hundred elements takes the in-order shortcut of _lane_sums:
+    # every length up to 600 covers each count of vectors, partial sizes 0 to 15 and leftovers
+    torch = require_torch()
+    rng = np.random.default_rng(11)
+    for n in range(1, 601):
+        x = (rng.standard_normal(n) * 10.0 ** rng.uniform(-3, 3, n)).astype(dtype)
+        ours, theirs = tinygrad_rnn.tensor(x).sum().numpy(), torch.tensor(x).sum().numpy()
+        assert ours.tobytes() == theirs.tobytes(), n
+
+
 def test_a_softmax_written_by_hand_sums_to_one_as_torchs():
     # the LLM-from-scratch book's naive softmax: numpy's pairwise order gave 1.0000001, torch's prints tensor(1.)
     torch = require_torch()
