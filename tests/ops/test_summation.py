@@ -96,3 +96,23 @@ def test_a_broadcast_gradient_is_summed_in_torchs_order(x_shape, b_shape, dtype)
         (lib.zeros(x_shape, dtype=getattr(lib, dtype)) + b).backward(lib.tensor(g))
         grads.append(b.grad.numpy())
     assert grads[0].dtype == grads[1].dtype and np.array_equal(grads[0], grads[1])
+
+
+@pytest.mark.parametrize("create_graph", [False, True])
+def test_the_gradient_of_a_sum_is_a_broadcast_view_as_torchs(create_graph):
+    # Sum's backward makes it without a graph node in a plain backward (reduce.spread_gradient): still
+    # torch's tensor, a stride-0 view that refuses in-place writes, seen alike by autograd.grad and hooks
+    torch = require_torch()
+    seen = []
+    for lib in (tinygrad_rnn, torch):
+        x = lib.tensor([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]], requires_grad=True)
+        y = x * 2
+        hooked = []
+        y.register_hook(hooked.append)
+        y.sum().backward(create_graph=create_graph)
+        (g,) = lib.autograd.grad(x.sum(), x, create_graph=create_graph)
+        for got in (hooked[0], g):
+            with pytest.raises(RuntimeError) as error:
+                got.add_(1)
+            seen.append((got._base is not None, got.stride(), got.tolist(), str(error.value)))
+    assert seen[:2] == seen[2:]
