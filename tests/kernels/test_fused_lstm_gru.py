@@ -378,3 +378,26 @@ def test_contiguous_if_small_copies_only_small_strided_arrays():
     assert contiguous_if_small(contiguous) is contiguous
     large = np.broadcast_to(np.float32(1), (SMALL_BYTES // 4 + 1,))
     assert contiguous_if_small(large) is large  # a copy of a large one would cost memory at backward's peak
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_gru_input_gradients_are_one_product_over_the_three_gates(dtype):
+    """dx and dW_ih of the GRU are each ONE product with the gradient of the input pre-activation
+    g (steps*batch, 3H): dW_ih = g^T x and dx = g W_ih, not a product per part of the gates summed.
+    With one-hot input rows x = I, dW_ih = g^T exactly (every other term is a product with 0), so
+    dx must be the product of that g with W_ih bit for bit (a sum of two products rounds differently)."""
+    steps, batch, hidden = 3, 4, 16
+    inputs = steps * batch
+    rng = np.random.default_rng(5)
+    module = tinygrad_rnn.nn.GRU(inputs, hidden)
+    module = module.double() if dtype == np.float64 else module
+    with tinygrad_rnn.no_grad():
+        for p in module.parameters():
+            p.copy_(tinygrad_rnn.tensor(rng.uniform(-0.5, 0.5, tuple(p.shape)).astype(dtype)))
+    x = tinygrad_rnn.tensor(np.eye(inputs, dtype=dtype).reshape(steps, batch, inputs), requires_grad=True)
+    out, h = module(x)
+    tinygrad_rnn.autograd.backward([out, h], [tinygrad_rnn.tensor(rng.standard_normal(t.shape).astype(dtype))
+                                              for t in (out, h)])
+    g = np.ascontiguousarray(module.weight_ih_l0.grad.numpy().T)  # (steps*batch, 3H)
+    expected = np.matmul(g, module.weight_ih_l0.detach().numpy()).reshape(x.shape)
+    assert np.array_equal(x.grad.numpy(), expected)

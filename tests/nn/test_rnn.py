@@ -134,6 +134,41 @@ def test_double_keeps_parameter_objects_and_refreshes_flat_weights():
     assert rnn.weight_ih_l0.dtype is tinygrad_rnn.float64
 
 
+def _change_weight(module, route):
+    """Scale weight_hh_l1 by 1.5 through one of the ways a program changes a weight."""
+    w = module.weight_hh_l1
+    if route == "setattr":
+        module.weight_hh_l1 = tinygrad_rnn.nn.Parameter(w.detach() * 1.5)
+    elif route == "assign":
+        module.load_state_dict({**module.state_dict(), "weight_hh_l1": w.detach() * 1.5}, assign=True)
+    elif route == "copy_":
+        with tinygrad_rnn.no_grad():
+            w.copy_(w * 1.5)
+    else:
+        w.grad = -w.detach()
+        tinygrad_rnn.optim.SGD([w], lr=0.5).step()
+
+
+@pytest.mark.parametrize("family", ["RNN", "GRU", "LSTM"])
+@pytest.mark.parametrize("route", ["setattr", "assign", "copy_", "optimizer"])
+def test_the_kept_weight_grouping_follows_every_change_of_a_weight(family, route, monkeypatch):
+    """forward keeps its per-direction grouping of the weights between calls (_weights_by_direction):
+    reused while the weights are the same tensors, and a changed or reassigned weight is used next call."""
+    tinygrad_rnn.manual_seed(3)
+    module = getattr(tinygrad_rnn.nn, family)(3, 4, 2)
+    x = tinygrad_rnn.randn(5, 2, 3)
+    groupings, group = [], type(module)._group_weights
+    monkeypatch.setattr(type(module), "_group_weights", lambda self, flat: groupings.append(1) or group(self, flat))
+    warm = module(x)[0].detach().numpy().copy()
+    assert np.array_equal(module(x)[0].detach().numpy(), warm) and len(groupings) == 1
+    _change_weight(module, route)
+    changed = module(x)[0].detach().numpy()
+    fresh = getattr(tinygrad_rnn.nn, family)(3, 4, 2)
+    fresh.load_state_dict(module.state_dict())
+    assert not np.array_equal(changed, warm)
+    assert np.array_equal(changed, fresh(x)[0].detach().numpy())
+
+
 # ------------------------------------------------------------------ finite differences (float64)
 def _rnn_function(rnn):
     names = [n for n, _ in rnn.named_parameters()]

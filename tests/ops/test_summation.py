@@ -25,6 +25,18 @@ def test_sum_and_mean_are_torchs_bit_for_bit(reduction, shape, dim, dtype):
     np.testing.assert_array_equal(ours.numpy(), theirs.numpy())
 
 
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_whole_sums_of_every_small_length_are_torchs_bit_for_bit(dtype):
+    # a loss's x.sum() of up to a few hundred elements takes the in-order shortcut of _lane_sums:
+    # every length up to 600 covers each count of vectors, partial sizes 0 to 15 and leftovers
+    torch = require_torch()
+    rng = np.random.default_rng(11)
+    for n in range(1, 601):
+        x = (rng.standard_normal(n) * 10.0 ** rng.uniform(-3, 3, n)).astype(dtype)
+        ours, theirs = tinygrad_rnn.tensor(x).sum().numpy(), torch.tensor(x).sum().numpy()
+        assert ours.tobytes() == theirs.tobytes(), n
+
+
 def test_a_softmax_written_by_hand_sums_to_one_as_torchs():
     # the LLM-from-scratch book's naive softmax: numpy's pairwise order gave 1.0000001, torch's prints tensor(1.)
     torch = require_torch()
@@ -84,3 +96,23 @@ def test_a_broadcast_gradient_is_summed_in_torchs_order(x_shape, b_shape, dtype)
         (lib.zeros(x_shape, dtype=getattr(lib, dtype)) + b).backward(lib.tensor(g))
         grads.append(b.grad.numpy())
     assert grads[0].dtype == grads[1].dtype and np.array_equal(grads[0], grads[1])
+
+
+@pytest.mark.parametrize("create_graph", [False, True])
+def test_the_gradient_of_a_sum_is_a_broadcast_view_as_torchs(create_graph):
+    # Sum's backward makes it without a graph node in a plain backward (reduce.spread_gradient): still
+    # torch's tensor, a stride-0 view that refuses in-place writes, seen alike by autograd.grad and hooks
+    torch = require_torch()
+    seen = []
+    for lib in (tinygrad_rnn, torch):
+        x = lib.tensor([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]], requires_grad=True)
+        y = x * 2
+        hooked = []
+        y.register_hook(hooked.append)
+        y.sum().backward(create_graph=create_graph)
+        (g,) = lib.autograd.grad(x.sum(), x, create_graph=create_graph)
+        for got in (hooked[0], g):
+            with pytest.raises(RuntimeError) as error:
+                got.add_(1)
+            seen.append((got._base is not None, got.stride(), got.tolist(), str(error.value)))
+    assert seen[:2] == seen[2:]

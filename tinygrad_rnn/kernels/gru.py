@@ -326,14 +326,14 @@ def write_gru_factors(by_gate: np.ndarray, h_n_part: np.ndarray, out: np.ndarray
 def gru_backward(g_out: np.ndarray, g_h: np.ndarray, x: np.ndarray, h0: np.ndarray, w_ih: np.ndarray,
                  w_hh: np.ndarray, saved: dict, layout: StepLayout, need_dx: bool = True) -> tuple:
     """(dx, dh0, dW_ih, dW_hh, db_ih, db_hh), in kernel order; weight grads in torch's layout;
-    dx is None unless need_dx (two products as big as W_ih's gradient).
+    dx is None unless need_dx (a product as big as W_ih's gradient).
 
     The two big arrays backward makes are d_hid, dL/d(h W_hh^T + b_hh) for r, z, n, and d_n,
     d(pre-activation of n). They first hold the factors (`gru_factors`), which the loop turns
     into gradients step by step, in place (separate factor arrays doubled backward's memory; the
     saved forward arrays are never written: a retained graph's second backward reads them again).
-    dL/d(x W_ih^T + b_ih) is d_hid for r and z, and d_n (not d_n * r) for n: the products for
-    the input's and W_ih's gradients read those two pieces, no third array is made."""
+    dL/d(x W_ih^T + b_ih) is d_hid for r and z, and d_n (not d_n * r) for n: after the loop d_n is
+    copied into d_hid's n gate, and the input's and W_ih's gradients are one product each."""
     gates, h_n_part, out = saved["gates"], saved["h_n_part"], saved["out"]
     steps, batch, hidden = out.shape
     r, z = gates[:, 0], gates[:, 1]
@@ -356,17 +356,15 @@ def gru_backward(g_out: np.ndarray, g_h: np.ndarray, x: np.ndarray, h0: np.ndarr
                               None if into is None else into[s, :k], d_hid_rows[s, :k], w_hh, d_step[:k], tmp[:k])
                 d_hid[s, k:], d_n[s, k:] = 0, 0  # rows past their length: no gradient (they still hold factors)
     flat_hid, flat_n = d_hid.reshape(steps * batch, 3 * hidden), rows_of(d_n)
-    flat_rz = flat_hid[:, :2 * hidden]  # (a strided view: BLAS reads it in place)
-    x_rows = rows_of(x)
-    dw_ih = np.empty(w_ih.shape, x.dtype)
     with threads_for(steps * batch, max(x.shape[2], hidden), 3 * hidden):
-        dx = None
-        if need_dx:
-            dx = np.matmul(flat_rz, w_ih[:2 * hidden])
-            dx += np.matmul(flat_n, w_ih[2 * hidden:])
-        np.matmul(flat_rz.T, x_rows, out=dw_ih[:2 * hidden])
-        np.matmul(flat_n.T, x_rows, out=dw_ih[2 * hidden:])
         dw_hh = previous_state_product(flat_hid, out, h0)
-    db_hh = np.add.reduce(flat_hid, axis=0)  # (ndarray.sum's own reduce, without its Python wrapper)
-    db_ih = np.concatenate([db_hh[:2 * hidden], np.add.reduce(flat_n, axis=0)])
+        db_hh = np.add.reduce(flat_hid, axis=0)  # (ndarray.sum's own reduce, without its Python wrapper)
+        db_ih = np.concatenate([db_hh[:2 * hidden], np.add.reduce(flat_n, axis=0)])
+        # The input side's gradient differs from the hidden side's in the n gate only (d_n, not
+        # d_n * r): written over that gate once the hidden side's gradients have read it, so dx
+        # and dW_ih are one product each over all three gates (the same as a product per part,
+        # [d_r, d_z] W_ir,iz + d_n W_in, up to the rounding of the sum's order).
+        d_hid[:, :, 2] = d_n
+        dx = np.matmul(flat_hid, w_ih) if need_dx else None
+        dw_ih = np.matmul(flat_hid.T, rows_of(x))
     return None if dx is None else dx.reshape(x.shape), dh, dw_ih, dw_hh, db_ih, db_hh

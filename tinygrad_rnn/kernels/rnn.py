@@ -262,12 +262,11 @@ def recur(y: np.ndarray, h0: np.ndarray | None, w_hh: np.ndarray, nonlinearity: 
 
 def activation_slope(out: np.ndarray, nonlinearity: str) -> np.ndarray:
     """act'(pre-activation) as a function of the output: tanh' = 1 - h^2, relu' = [h > 0]."""
-    slope = np.empty(out.shape, out.dtype)
     if nonlinearity == "tanh":
-        np.multiply(out, out, out=slope)
-        np.subtract(constant(1, out.dtype), slope, out=slope)  # (1 as a kept 0-d array: see constant)
-    else:
-        np.greater(out, 0, out=slope)
+        slope = np.multiply(out, out)
+        return np.subtract(constant(1, out.dtype), slope, out=slope)  # (1 as a kept 0-d array: see constant)
+    slope = np.empty(out.shape, out.dtype)
+    np.greater(out, 0, out=slope)
     return slope
 
 

@@ -52,8 +52,8 @@ class SequenceFunction(Function):
         # must be computed with Tensor ops
         if grad_mode.is_grad_enabled() or modes.dual_level is not None:
             return _differentiate_composed(ctx, grad_outputs)
-        grads = type(ctx).backward_arrays(ctx, *(g._data for g in grad_outputs))
-        return tuple(None if g is None else Tensor._make(g) for g in grads)
+        grads = type(ctx).backward_arrays(ctx, *[g._data for g in grad_outputs])  # (lists, not generators:
+        return tuple([None if g is None else Tensor._make(g) for g in grads])  # a generator resumes per item)
 
     @staticmethod
     def jvp(ctx: Any, *tangents: Any) -> tuple:

@@ -19,6 +19,7 @@ from __future__ import annotations
 import inspect
 import math
 import numbers
+import operator
 import warnings
 from collections.abc import Callable
 from typing import Any, ParamSpec, TypeVar
@@ -181,8 +182,19 @@ class RNNBase(Module):
         init_uniform(self, self.hidden_size)
 
     def _weights_by_direction(self) -> list[DirectionWeights]:
-        """The current parameters of every (layer, direction), layer-major, by role."""
-        flat, start, result = self._flat_weights, 0, []
+        """The current parameters of every (layer, direction), layer-major, by role (`_group_weights`),
+        kept while `_flat_weights` holds the same tensors: regrouping them cost ~1 us a direction on
+        every forward. The check is by identity, so a reassigned weight is always seen; the grouping
+        holds the tensors themselves, so an in-place change of one is seen too."""
+        flat, kept = self._flat_weights, self.__dict__.get("_grouped")
+        if kept is not None and kept[0] is flat and len(kept[1]) == len(flat) and all(map(operator.is_, kept[1], flat)):
+            return kept[2]
+        grouped = self._group_weights(flat)
+        self.__dict__["_grouped"] = (flat, tuple(flat), grouped)  # (a plain cache in __dict__, as _roles)
+        return grouped
+
+    def _group_weights(self, flat: list) -> list[DirectionWeights]:
+        start, result = 0, []
         for roles in self._direction_roles():
             given = flat[start:start + len(roles)]
             # (roles in the fields' own order, all but a bias-free projection: positional, 3x cheaper)
@@ -229,9 +241,10 @@ class RNNBase(Module):
             self._update_flat_weights()
         if isinstance(input, PackedSequence):
             return self._forward_packed(input, hx)
-        if input.dim() not in (2, 3):
-            raise ValueError(self._rank_error.format(name=self._name_in_errors, dim=input.dim()))
-        batched = input.dim() == 3
+        dim = input.dim()
+        if dim not in (2, 3):
+            raise ValueError(self._rank_error.format(name=self._name_in_errors, dim=dim))
+        batched = dim == 3
         state = self._state_tuple(hx, batched)
         # Work seq-first and batched: (L, N, H_in).
         x = input if not batched or not self.batch_first else input.transpose(0, 1)
@@ -323,7 +336,7 @@ class RNNBase(Module):
         layers = self.num_layers * (2 if self.bidirectional else 1)
         state = () if state is None else state  # the default zero state is right by construction
         many = len(state) > 1  # LSTM says "hidden[0]", "hidden[1]"
-        for k, (s, size) in enumerate(zip(state, self._state_sizes())):
+        for k, (s, size) in enumerate(zip(state, self._state_sizes() if state else ())):
             expected = (layers, shape[1], size)
             if tuple(s.shape) != expected:
                 what = f"hidden[{k}] size" if many else "hidden size"
@@ -350,7 +363,7 @@ class RNNBase(Module):
 
     def _dropout_masks(self, x: Tensor, lengths: np.ndarray | None = None) -> tuple | None:
         """The dropout masks of layers 1.. (see `dropout_masks`); None when no dropout applies."""
-        if not self.training:
+        if not self.training or self.dropout == 0 or self.num_layers == 1:  # (dropout_masks' own test, a call fewer)
             return None
         width = self.proj_size if self.proj_size > 0 else self.hidden_size  # what each direction outputs
         return dropout_masks(self.dropout, self.num_layers, x, width * (2 if self.bidirectional else 1), lengths)
