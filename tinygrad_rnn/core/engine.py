@@ -399,4 +399,3 @@ def _tensor_backward(self: Tensor, gradient: Any = None, retain_graph: bool | No
 
 # The method form lives here, not in tensor.py, because the engine is built on Tensor.
 Tensor.backward = _tensor_backward
-_tensor_backward.__name__, _tensor_backward.__qualname__ = "backward", "Tensor.backward"  # as Python's errors name it
