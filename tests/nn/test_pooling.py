@@ -332,3 +332,21 @@ POOL_CHECK_ORDER = {  # torch checks a pool's settings before the input's sizes 
 @pytest.mark.parametrize("call", POOL_CHECK_ORDER.values(), ids=POOL_CHECK_ORDER.keys())
 def test_pool_errors_come_in_torchs_order(call):
     check_error(call)
+
+
+@pytest.mark.parametrize("shape, pool", [((3, 3, 3, 3, 2), "AdaptiveAvgPool3d(0)"), ((2, 3, 4), "AdaptiveAvgPool2d(0)"),
+                                         ((2, 3, 4), "AdaptiveAvgPool1d(0)"), ((2, 3, 4, 5), "AdaptiveAvgPool2d((0, 2))"),
+                                         ((0, 3, 4, 5), "AdaptiveAvgPool2d((2, 2))")])
+def test_adaptive_average_pool_to_no_outputs_as_torch(shape, pool):
+    """An empty output is computed; its gradient is refused, as torch's kernel refuses it."""
+    torch = require_torch()
+    outcomes = []
+    for m in (tinygrad_rnn, torch):
+        x = m.ones(shape, requires_grad=True)
+        out = eval(f"m.nn.{pool}")(x)  # noqa: S307 - the module's spelling, as a user writes it
+        try:
+            out.sum().backward()
+            outcomes.append((tuple(out.shape), tuple(x.grad.shape)))
+        except RuntimeError as error:
+            outcomes.append((tuple(out.shape), str(error)))
+    assert outcomes[0] == outcomes[1]

@@ -55,8 +55,8 @@ def _flat(per_dim: list) -> tuple[np.ndarray, np.ndarray]:
         shape[d], shape[nd + d] = w.positions.shape
         flat = flat + w.positions.reshape(shape) * int(np.prod([v.size for v in per_dim[d + 1:]], dtype=np.int64))
         real = real & w.real.reshape(shape)
-    outputs = int(np.prod(flat.shape[:nd], dtype=np.int64))
-    return flat.reshape(outputs, -1), real.reshape(outputs, -1)
+    outputs, taps = (int(np.prod(part, dtype=np.int64)) for part in (flat.shape[:nd], flat.shape[nd:]))
+    return flat.reshape(outputs, taps), real.reshape(outputs, taps)  # (no -1: there may be no outputs)
 
 
 def _pad(data: np.ndarray, per_dim: list) -> np.ndarray:
@@ -133,11 +133,23 @@ class WindowAverage(Function):
 
     @staticmethod
     def backward(ctx: Any, grad: Tensor) -> tuple:
+        if ctx.arguments[2].startswith("AdaptiveAvgPool"):
+            _check_adaptive_grad(tuple(grad.shape), len(ctx.arguments[0]))
         return WindowSpread.apply(grad, ctx.x, *ctx.arguments), None, None, None
 
     @staticmethod
     def jvp(ctx: Any, tx: Tensor, *t_arguments: Any) -> Tensor:
         return WindowAverage.apply(tx, *ctx.arguments)
+
+
+def _check_adaptive_grad(shape: tuple, nd: int) -> None:
+    """torch's adaptive average pool has no gradient for an empty output (a 1-d pool is its 2-d one's)."""
+    shown = shape[:-1] + (1,) + shape[-1:] if nd == 1 else shape
+    empty = next((d for d in range(1, len(shown)) if shown[d] == 0), None)
+    if empty is not None:
+        raise RuntimeError(f"adaptive_avg_pool{max(nd, 2)}d_backward(): Expected grad_output to have non-zero size "
+                           f"for non-batch dimensions, but grad_output has sizes {list(shown)} with dimension "
+                           f"{empty} being empty")
 
 
 class WindowSpread(Function):
