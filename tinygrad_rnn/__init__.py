@@ -242,7 +242,8 @@ surface.ops.export(globals())  # torch.X for every declared op, with its aliases
 bernoulli = _accepts_out(bernoulli, overlap_rule=surface.overlap.ELEMENTWISE, any_out_dtype=True)
 multinomial = _accepts_out(multinomial, overlap_rule=surface.overlap.OUT_ONLY,
                            check_out_dtype=_check_multinomial_out)
-matmul, mm, bmm = (_accepts_out(getattr(f, "__wrapped__", f), exact_dtype=True, overlap_rule=surface.overlap.RULES[n])
+matmul, mm, bmm = (_accepts_out(getattr(f, "__wrapped__", f), exact_dtype=surface.ops.EXACT_OUT_DTYPE.get(n, True),
+                                 overlap_rule=surface.overlap.RULES[n])
                    for f, n in ((matmul, "matmul"), (mm, "mm"), (bmm, "bmm")))
 
 # Last, because the modules in nn build on everything above.

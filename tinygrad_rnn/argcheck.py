@@ -312,7 +312,10 @@ _CPP_NAMES = {"float32": "float", "float64": "double", "float16": "c10::Half", "
               "uint8": "unsigned char", "bool": "bool"}
 
 
+def cpp_type_name(dtype: Any) -> str:
+    return _CPP_NAMES.get(dtype.name, dtype.name)
+
+
 def wrong_out_dtype(expected: Any, got: Any) -> str:
     """torch's message for an out= tensor of a dtype other than the one the op writes."""
-    return (f"Expected out tensor to have dtype {_CPP_NAMES.get(expected.name, expected.name)}, but got "
-            f"{_CPP_NAMES.get(got.name, got.name)} instead")
+    return f"Expected out tensor to have dtype {cpp_type_name(expected)}, but got {cpp_type_name(got)} instead"

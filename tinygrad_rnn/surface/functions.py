@@ -30,14 +30,15 @@ def detach(input: Tensor) -> Tensor:
     return input.detach()
 
 
-def accepts_out(fn: Callable[..., Tensor], exact_dtype: bool = False, joins: bool = False,
+def accepts_out(fn: Callable[..., Tensor], exact_dtype: bool | Callable[[Any, Any], str | None] = False, joins: bool = False,
                 input_dtype: str | None = None, number_out: bool = False, name: str | None = None,
                 needs_dim: bool = False, overlap_rule: tuple = UNCHECKED,
                 check_out_dtype: Callable[[Any, tuple, dict], None] | None = None,
                 any_out_dtype: bool = False, out_sets_dtype: str | None = None) -> Callable[..., Tensor]:
     """fn with torch's `out=` keyword: `torch.add(x, y, out=result)` writes into `result` and returns it;
     for an op of several results (`sort`), `out` is a tuple of tensors, returned as `return_types.sort_out`.
-    `exact_dtype`: out must have the result's dtype (torch's matrix products), not one it can be cast to;
+    `exact_dtype`: out must have the result's dtype (torch's matrix products), not one it can be cast to (a
+    function `(result dtype, out dtype) -> message or None` words the refusal as the op's kernel does);
     `joins`: cat and stack, whose refusal to cast down is a TypeError; `input_dtype`: out must have the
     input's dtype, else this message (its `{out}` and `{input}` the two dtypes), before anything is computed;
     `number_out`: a Python number as `out` is a 0-d tensor of its type (float64, int64 or bool), as torch's add
@@ -82,7 +83,10 @@ def accepts_out(fn: Callable[..., Tensor], exact_dtype: bool = False, joins: boo
         if not isinstance(out, Tensor):
             raise TypeError(f"{called}(): argument 'out' must be Tensor, not {type_name(out)}")
         if exact_dtype and out.dtype is not result.dtype:
-            raise RuntimeError(wrong_out_dtype(result.dtype, out.dtype))
+            refusal = exact_dtype(result.dtype, out.dtype) if callable(exact_dtype) else \
+                wrong_out_dtype(result.dtype, out.dtype)
+            if refusal is not None:  # (None: this op casts into that out after all)
+                raise RuntimeError(refusal)
         if joins and dtypes._category(result.dtype) > dtypes._category(out.dtype):
             raise TypeError(f"torch.cat(): input types can't be cast to the desired output type {out.dtype._legacy}")
         return _write_into(out, result)

@@ -23,7 +23,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from ..argcheck import wrong_out_dtype
+from ..argcheck import cpp_type_name, wrong_out_dtype
 from ..core import dtypes
 from ..core.function import rename
 from ..core.tensor import Tensor
@@ -219,13 +219,62 @@ def bind_methods() -> None:
 
 # torch's matrix products want `out` of the result's dtype (outer, kron and addr cast into it, as pointwise ops),
 # and so does signbit (a bool `out` only)
-_EXACT_OUT_DTYPE = {"addmm", "addmv", "addbmm", "baddbmm", "inner", "vdot", "signbit"}
+def _castable_only(name: str) -> Callable[[Any, Any], str | None]:
+    """A kernel that writes into an out of a dtype it can cast to (up), and words its refusal of others."""
+    def words(result: Any, out: Any) -> str | None:
+        if dtypes._category(result) <= dtypes._category(out):  # (torch.can_cast)
+            return None
+        return (f"{name}: Expected result to be safely castable from {result._legacy} dtype, but got result with "
+                f"dtype {out._legacy}")
+    return words
+
+
+def _structured_or(other: Callable[[Any, Any], str | None]) -> Callable[[Any, Any], str | None]:
+    """torch's structured-kernel refusal of a float out of another dtype, `other` for an integer one."""
+    return lambda result, out: wrong_out_dtype(result, out) if out.is_floating_point else other(result, out)
+
+
+EXACT_OUT_DTYPE: dict[str, Any] = {
+    **dict.fromkeys(["addmm", "addmv", "baddbmm", "signbit", "gather", "tril", "triu", "mv", "cross", "inverse",
+                     "index_add", "index_copy", "index_reduce", "take_along_dim", "renorm", "msort", "view_copy",
+                     "permute_copy", "t_copy", "transpose_copy", "select_copy", "slice_copy", "squeeze_copy",
+                     "unsqueeze_copy", "diagonal_copy", "unfold_copy", "alias_copy", "as_strided_copy"], True),
+    "addbmm": lambda result, out: f"self and mat2 must have the same dtype, but got {out._legacy} and {result._legacy}",
+    "inner": lambda result, out: f"tensordot: Expected the output tensor to have dtype {result._legacy}, but got an "
+                                 f"output tensor with dtype {out._legacy}",
+    **dict.fromkeys(["matmul", "dot", "vdot"], lambda result, out: f"result dtype {out._legacy} does not match input "
+                                                                   f"dtype {result._legacy}"),
+    "where": lambda result, out: f"Expected out type to be {result._legacy} but got {out._legacy}",
+    **{name: lambda result, out, name=name: f"{name}(): self and result must have the same scalar type"
+       for name in ("index_select", "masked_select")},
+    "take": lambda result, out: f"take(): self and out expected to have the same dtype, but got self.dtype = "
+                                f"{result._legacy} and out.dtype = {out._legacy}",
+    "narrow_copy": lambda result, out: "Expected self.dtype() == output.dtype() to be true, but got false.  (Could "
+                                       "this error message be improved?  If so, please report an enhancement "
+                                       "request to PyTorch.)",
+    "histc": lambda result, out: f"torch.histogram: input tensor and hist tensor should have the same dtype, but got "
+                                 f"input {cpp_type_name(result)} and hist {cpp_type_name(out)}",
+    "diag": _structured_or(lambda result, out: f"diag: result type {result._legacy} can't be cast to the desired "
+                                               f"out= type {out._legacy}"),
+    "matrix_power": _structured_or(_castable_only("matrix_power")),
+    **{name: _castable_only(name) for name in ("cholesky", "cholesky_solve", "cholesky_inverse")},
+    # the overloads over every element (the (values, indices) ones are checked by _OUT_DTYPE_CHECKS)
+    **dict.fromkeys(["max", "min"], lambda result, out: None if dtypes._category(result) <= dtypes._category(out)
+                    else "Expected canCast( typeMetaToScalarType(self.dtype()), typeMetaToScalarType(out.dtype())) to "
+                         "be true, but got false.  (Could this error message be improved?  If so, please report an "
+                         "enhancement request to PyTorch.)"),
+    "ldexp": lambda result, out: None if dtypes._category(result) <= dtypes._category(out)
+    else f"ldexp can't be cast to the desired output type {out._legacy}",
+    "mvlgamma": lambda result, out: None if dtypes._category(result) <= dtypes._category(out)  # (torch names the
+    else f"mvlgamma: result type {result._legacy} can't be cast to the desired output type {result._legacy}",  # input twice)
+}
 # the ops that join a list of tensors refuse an `out` they would cast down with torch.cat's TypeError
 _JOINS = {"cat", "stack", "hstack", "vstack", "dstack", "column_stack"}
 
 # torch's kernels for these want `out` of the input's dtype, checked before anything is computed (measured)
 _INPUT_DTYPE_OUT = {name: "Found dtype {out} but expected {input}" for name in
-                    ("abs", "neg", "sign", "sgn", "frac", "floor", "ceil", "trunc", "round", "bitwise_not")}
+                    ("abs", "absolute", "neg", "sign", "sgn", "frac", "floor", "ceil", "trunc", "round", "bitwise_not",
+                     "clamp", "clamp_min", "clamp_max")}
 _INPUT_DTYPE_OUT["nan_to_num"] = "nan_to_num: dtype of out: {out} should be same as input: {input}"
 
 def _bool_out(name: str) -> Callable[[Any, tuple, dict], None]:
@@ -302,8 +351,8 @@ _OUT_DTYPE_CHECKS = {
                                  f"logsumexp(): Expected floating point type for result tensor, but got: {out._legacy}"),
     "logcumsumexp": _same_dtype_as_input(lambda given, out: f"expected scalar_type {given._legacy} but found "
                                                             f"{out._legacy}"),
-    **{name: _same_dtype_as_input(lambda given, out, name=name: f"{name}() out tensor must be same dtype as the "
-                                                                "input tensor") for name in ("quantile", "nanquantile")},
+    **dict.fromkeys(["quantile", "nanquantile"], _same_dtype_as_input(  # (nanquantile's says quantile too)
+        lambda given, out: "quantile() out tensor must be same dtype as the input tensor")),
     **dict.fromkeys(["cummax", "cummin"], _values_and_indices_out(
         lambda expected, got, which: f"expected scalar_type {expected._legacy} but found {got._legacy}")),
 }
@@ -408,7 +457,7 @@ def export(namespace: dict[str, Any]) -> None:
             if name != decl.name:
                 function = _errors_name_the_alias(function, name, decl.name)
             namespace[name] = accepts_out(
-                function, decl.name in _EXACT_OUT_DTYPE, decl.name in _JOINS, _INPUT_DTYPE_OUT.get(decl.name),
+                function, EXACT_OUT_DTYPE.get(decl.name, False), decl.name in _JOINS, _INPUT_DTYPE_OUT.get(decl.name),
                 decl.name in _NUMBER_OUT, name, decl.name in _OUT_NEEDS_DIM, rule_of(decl.name, decl.module),
                 _OUT_DTYPE_CHECKS.get(decl.name), out_sets_dtype=_OUT_SETS_DTYPE.get(decl.name)) \
                 if decl.out else function
