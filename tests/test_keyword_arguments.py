@@ -275,3 +275,25 @@ def test_a_wrong_type_given_by_keyword_names_no_position(call):
     """torch's parser numbers positional arguments only: torch.histc(x, bins=1.5) says "argument 'bins' must be
     int", torch.histc(x, 1.5) "argument 'bins' (position 2) must be int"."""
     check_error(lambda m: call(m, m.ones(2, 3)))
+
+
+OUT_TAKERS = {
+    "conj_physical": lambda m: m.conj_physical(m.ones(3), out=m.empty(3)),
+    "normal of tensors": lambda m: (m.manual_seed(0), m.normal(m.zeros(2), m.ones(2), out=m.empty(2)))[1],
+    "normal of numbers": lambda m: (m.manual_seed(0), m.normal(0.0, 1.0, (3,), out=m.empty(3)))[1],
+    "lu_unpack": lambda m: tuple(m.lu_unpack(*m.linalg.lu_factor(m.eye(2) + 1),
+                                             out=(m.empty(2, 2), m.empty(2, 2), m.empty(2, 2)))),
+    "lu_solve": lambda m: m.lu_solve(m.ones(2, 1), *m.linalg.lu_factor(m.eye(2) + 1), out=m.empty(2, 1)),
+    "triangular_solve": lambda m: tuple(m.triangular_solve(m.ones(2, 1), m.eye(2),
+                                                           out=(m.empty(2, 1), m.empty(2, 2)))),
+}
+
+
+@pytest.mark.parametrize("call", OUT_TAKERS.values(), ids=OUT_TAKERS.keys())
+def test_functions_torch_gives_out_take_it(call):
+    torch = require_torch()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # (triangular_solve and lu_solve are deprecated in torch, with warnings)
+        ours, theirs = call(tinygrad_rnn), call(torch)
+    ours, theirs = (ours if isinstance(ours, tuple) else (ours,)), (theirs if isinstance(theirs, tuple) else (theirs,))
+    assert [o.tolist() for o in ours] == [t.tolist() for t in theirs]

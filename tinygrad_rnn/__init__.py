@@ -239,6 +239,9 @@ from .version import __version__  # noqa: E402
 
 surface.ops.export(globals())  # torch.X for every declared op, with its aliases and out=
 # out= of the products must have the result's dtype
+conj_physical, lu_unpack, lu_solve = (_accepts_out(f, name=n) for f, n in (
+    (conj_physical, "conj_physical"), (lu_unpack, "lu_unpack"), (lu_solve, "lu_solve")))
+normal = _accepts_out(normal)
 bernoulli = _accepts_out(bernoulli, overlap_rule=surface.overlap.ELEMENTWISE, any_out_dtype=True)
 multinomial = _accepts_out(multinomial, overlap_rule=surface.overlap.OUT_ONLY,
                            check_out_dtype=_check_multinomial_out)

@@ -466,7 +466,7 @@ def _triangular_samples(rng: np.random.Generator) -> list[Sample]:
             Sample((rng.standard_normal((3, 2)), upper((3, 3))), {"unitriangular": True})]
 
 
-@op(samples=_triangular_samples)
+@op(out=True, samples=_triangular_samples)
 def triangular_solve(input: Tensor, A: Tensor, upper: bool = True, transpose: bool = False,
                      unitriangular: bool = False) -> Any:
     """X with A X = input (A^T X = input with transpose), reading only A's upper (or lower) triangle, its
