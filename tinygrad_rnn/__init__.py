@@ -238,16 +238,13 @@ from .surface.unsupported_dtypes import bfloat16, cdouble, cfloat, chalf, comple
 from .version import __version__  # noqa: E402
 
 surface.ops.export(globals())  # torch.X for every declared op, with its aliases and out=
-# out= of the products must have the result's dtype
+# functions defined outside the op declarations that take out= as torch's do
 conj_physical, lu_unpack, lu_solve = (_accepts_out(f, name=n) for f, n in (
     (conj_physical, "conj_physical"), (lu_unpack, "lu_unpack"), (lu_solve, "lu_solve")))
 normal = _accepts_out(normal)
-bernoulli = _accepts_out(bernoulli, overlap_rule=surface.overlap.ELEMENTWISE, any_out_dtype=True)
-multinomial = _accepts_out(multinomial, overlap_rule=surface.overlap.OUT_ONLY,
-                           check_out_dtype=_check_multinomial_out)
-matmul, mm, bmm = (_accepts_out(getattr(f, "__wrapped__", f), exact_dtype=surface.ops.EXACT_OUT_DTYPE.get(n, True),
-                                 overlap_rule=surface.overlap.RULES[n])
-                   for f, n in ((matmul, "matmul"), (mm, "mm"), (bmm, "bmm")))
+bernoulli = _accepts_out(bernoulli, surface.out_rules.OutRules(overlap=surface.overlap.ELEMENTWISE, any_dtype=True))
+multinomial = _accepts_out(multinomial, surface.out_rules.OutRules(overlap=surface.overlap.OUT_ONLY,
+                                                                   check_dtype=_check_multinomial_out))
 
 # Last, because the modules in nn build on everything above.
 from . import (

@@ -14,7 +14,8 @@ from ..core.modes import modes
 from ..core.tensor import Tensor
 from ..creation import checked_fill, write_into
 from ..device import check_device
-from .overlap import UNCHECKED, check_out
+from .out_rules import OutRules
+from .overlap import check_out
 from .storage import TypedStorage, UntypedStorage
 
 
@@ -30,68 +31,63 @@ def detach(input: Tensor) -> Tensor:
     return input.detach()
 
 
-def accepts_out(fn: Callable[..., Tensor], exact_dtype: bool | Callable[[Any, Any], str | None] = False, joins: bool = False,
-                input_dtype: str | None = None, number_out: bool = False, name: str | None = None,
-                needs_dim: bool = False, overlap_rule: tuple = UNCHECKED,
-                check_out_dtype: Callable[[Any, tuple, dict], None] | None = None,
-                any_out_dtype: bool = False, out_sets_dtype: str | None = None) -> Callable[..., Tensor]:
+PLAIN_OUT = OutRules()  # the result cast into out within a kind or up, as most ops do
+
+
+def accepts_out(fn: Callable[..., Tensor], rules: OutRules = PLAIN_OUT, name: str | None = None
+                ) -> Callable[..., Tensor]:
     """fn with torch's `out=` keyword: `torch.add(x, y, out=result)` writes into `result` and returns it;
     for an op of several results (`sort`), `out` is a tuple of tensors, returned as `return_types.sort_out`.
-    `exact_dtype`: out must have the result's dtype (torch's matrix products), not one it can be cast to (a
-    function `(result dtype, out dtype) -> message or None` words the refusal as the op's kernel does);
-    `joins`: cat and stack, whose refusal to cast down is a TypeError; `input_dtype`: out must have the
-    input's dtype, else this message (its `{out}` and `{input}` the two dtypes), before anything is computed;
-    `number_out`: a Python number as `out` is a 0-d tensor of its type (float64, int64 or bool), as torch's add
-    takes it (the caller never sees it); `name`: the spelling called (`torch.concat`), which torch's parser
-    names, while its autograd check names the op itself (`cat`); `needs_dim`: only the overload over a dim
-    takes `out` (torch.sum(x, out=o) is a TypeError, torch.sum(x, 0, out=o) is not); `overlap_rule`: which
-    memory out may share with the inputs and itself (surface/overlap.py); `check_out_dtype(out, args, kwargs)`
-    raises torch's error for an out of a dtype the op cannot write, before anything is computed; `any_out_dtype`:
-    the result is cast into out whatever its dtype (bernoulli's zeros and ones); `out_sets_dtype`: with no
-    `dtype` given, the op computes in a more precise float out's dtype (a float32 std into a float64 out is the
-    float64 input's), and with "integers" also in an integer out's (a sum into an int out adds integers)."""
+    `rules`: what the op's torch kernel does with out (out_rules.py); `name`: the spelling called
+    (`torch.concat`), which torch's parser names, while its autograd check names the op itself (`cat`)."""
     called = name or fn.__name__
 
     @functools.wraps(fn)
     def fn_with_out(*args: Any, out: Any = None, **kwargs: Any) -> Any:
-        if number_out and isinstance(out, (bool, int, float)):
+        if out is None:
+            return fn(*args, **kwargs)
+        if rules.number_out and isinstance(out, (bool, int, float)):
             out = Tensor._make(np.asarray(out))  # numpy's types for numbers are torch's for wrapped numbers
-        # torch's parser, before anything is computed (cat and stack take one tensor, sort a tuple of them)
-        if out is not None and not isinstance(out, Tensor if joins else (Tensor, tuple, list)):
-            raise TypeError(f"{called}(): argument 'out' must be Tensor, not {type_name(out)}")
-        if out is not None and needs_dim and len(args) < 2 and kwargs.get("dim") is None:
-            raise _no_out_without_dim(called, args, kwargs, out)
-        if out is not None and modes.grad_enabled and _any_requires_grad((args, kwargs, out)):
-            raise RuntimeError(f"{fn.__name__}(): functions with out=... arguments don't support automatic "
-                               "differentiation, but one of the arguments requires grad.")
-        if input_dtype and isinstance(out, Tensor) and args and isinstance(args[0], Tensor) \
-                and out.dtype is not args[0].dtype:
-            raise RuntimeError(input_dtype.format(out=out.dtype._legacy, input=args[0].dtype._legacy))
-        if check_out_dtype is not None and out is not None:
-            check_out_dtype(out, args, kwargs)
-        if out_sets_dtype and isinstance(out, Tensor) and args and isinstance(args[0], Tensor) \
-                and kwargs.get("dtype") is None and _computes_in(args[0].dtype, out.dtype, out_sets_dtype):
+        _check_before(out, args, kwargs, rules, called, fn.__name__)
+        if rules.sets_dtype and isinstance(out, Tensor) and args and isinstance(args[0], Tensor) \
+                and kwargs.get("dtype") is None and _computes_in(args[0].dtype, out.dtype, rules.sets_dtype):
             args = (args[0].to(out.dtype),) + args[1:]  # (what torch's dtype= does too)
         result = fn(*args, **kwargs)
-        if out is None:
-            return result
-        check_out(out, result, (args, kwargs), overlap_rule)  # (after the op's own checks, as torch's meta functions)
-        if isinstance(out, Tensor) and (any_out_dtype or out_sets_dtype == "integers" and out.dtype is dtypes.bool):
-            return write_into(out, result._data.astype(out._data.dtype))
-        if isinstance(result, tuple):
-            return _write_all_into(out, result)
-        if not isinstance(out, Tensor):
-            raise TypeError(f"{called}(): argument 'out' must be Tensor, not {type_name(out)}")
-        if exact_dtype and out.dtype is not result.dtype:
-            refusal = exact_dtype(result.dtype, out.dtype) if callable(exact_dtype) else \
-                wrong_out_dtype(result.dtype, out.dtype)
-            if refusal is not None:  # (None: this op casts into that out after all)
-                raise RuntimeError(refusal)
-        if joins and dtypes._category(result.dtype) > dtypes._category(out.dtype):
-            raise TypeError(f"torch.cat(): input types can't be cast to the desired output type {out.dtype._legacy}")
-        return _write_into(out, result)
+        check_out(out, result, (args, kwargs), rules.overlap)  # (after the op's own checks, as torch's meta functions)
+        return _written(out, result, rules, called)
 
     return fn_with_out
+
+
+def _check_before(out: Any, args: tuple, kwargs: dict, rules: OutRules, called: str, op: str) -> None:
+    """torch's checks of out before anything is computed: its parser's, autograd's, and the kernel's of out's dtype."""
+    if not isinstance(out, Tensor if rules.joins else (Tensor, tuple, list)):  # (cat takes one tensor, sort a tuple)
+        raise TypeError(f"{called}(): argument 'out' must be Tensor, not {type_name(out)}")
+    if rules.needs_dim and len(args) < 2 and kwargs.get("dim") is None:
+        raise _no_out_without_dim(called, args, kwargs, out)
+    if modes.grad_enabled and _any_requires_grad((args, kwargs, out)):
+        raise RuntimeError(f"{op}(): functions with out=... arguments don't support automatic differentiation, "
+                           "but one of the arguments requires grad.")
+    if rules.check_dtype is not None:
+        rules.check_dtype(out, args, kwargs)
+
+
+def _written(out: Any, result: Any, rules: OutRules, called: str) -> Any:
+    """`result` written into `out` as the op's kernel writes it (or refuses to)."""
+    if isinstance(out, Tensor) and (rules.any_dtype or rules.sets_dtype == "integers" and out.dtype is dtypes.bool):
+        return write_into(out, result._data.astype(out._data.dtype))
+    if isinstance(result, tuple):
+        return _write_all_into(out, result)
+    if not isinstance(out, Tensor):
+        raise TypeError(f"{called}(): argument 'out' must be Tensor, not {type_name(out)}")
+    if rules.exact_dtype and out.dtype is not result.dtype:
+        exact = rules.exact_dtype
+        refusal = exact(result.dtype, out.dtype) if callable(exact) else wrong_out_dtype(result.dtype, out.dtype)
+        if refusal is not None:  # (None: this op casts into that out after all)
+            raise RuntimeError(refusal)
+    if rules.joins and dtypes._category(result.dtype) > dtypes._category(out.dtype):
+        raise TypeError(f"torch.cat(): input types can't be cast to the desired output type {out.dtype._legacy}")
+    return _write_into(out, result)
 
 
 def _computes_in(given: Any, out: Any, rule: str) -> bool:

@@ -15,6 +15,7 @@ from ..argcheck import invalid_combination
 from ..core import dtypes
 from ..core.tensor import Tensor
 from .functions import accepts_out
+from .out_rules import OutRules
 from .overlap import RULES
 
 
@@ -89,5 +90,5 @@ def _check_index_out(out: Any, args: tuple, kwargs: dict) -> None:
                            f"dtype {out.dtype._legacy} and out_int32 flag is {out_int32}")
 
 
-searchsorted = accepts_out(_searchsorted, overlap_rule=RULES["searchsorted"], check_out_dtype=_check_index_out)
-bucketize = accepts_out(_bucketize, overlap_rule=RULES["bucketize"], check_out_dtype=_check_index_out)
+searchsorted = accepts_out(_searchsorted, OutRules(overlap=RULES["searchsorted"], check_dtype=_check_index_out))
+bucketize = accepts_out(_bucketize, OutRules(overlap=RULES["bucketize"], check_dtype=_check_index_out))
