@@ -258,12 +258,14 @@ def tensor(data: Any, dtype: Any = None, device: Any = None, requires_grad: bool
 def as_tensor(data: Any, dtype: Any = None, device: Any = None) -> Tensor:
     """Like `tensor`, but shares memory with a Tensor or numpy array when the dtype already fits."""
     d = dtypes.as_dtype(dtype) if dtype is not None else None
+    if not isinstance(data, (Tensor, np.ndarray)):
+        return tensor(data, dtype=d, device=device)  # which reads the data before the device, as torch
     check_device(device)  # (a shared array too: device='cuda' is torch's error, not ignored)
     if isinstance(data, Tensor):
         return data if d is None or d is data.dtype else data.to(d)
     if isinstance(data, np.ndarray) and (d is None or d.np == data.dtype):
         return from_numpy(data)
-    return tensor(data, dtype=d, device=device)
+    return tensor(data, dtype=d)
 
 
 def from_numpy(ndarray: Any) -> Tensor:
