@@ -167,6 +167,11 @@ SAME_ERROR = {
     "full_like_beyond_float": lambda m: m.full_like(m.ones(2), -1e300),
     "new_full_beyond_float": lambda m: m.ones(2).new_full((2,), 3.5e38),
     "new_full_beyond_int8": lambda m: m.ones(2, dtype=m.int8).new_full((2,), 300),
+    # the size is read before the fill is converted (a bad size was reported as the fill's overflow)
+    "new_full_bad_size_before_the_fill_overflows": lambda m: m.ones(2, dtype=m.int8).new_full((3, "2"), 1e9),
+    "new_full_negative_size_before_the_fill_overflows": lambda m: m.ones(2, dtype=m.int8).new_full((3, -1), 1000),
+    "new_full_dtype_not_a_dtype": lambda m: m.ones(2).new_full((3, "2"), 1, dtype="x"),
+    "new_zeros_dtype_not_a_dtype": lambda m: m.ones(2).new_zeros(2, dtype=3),
     "masked_fill_beyond_float": lambda m: m.ones(2).masked_fill(m.tensor([True, False]), 1e300),
     "masked_fill_checks_with_nothing_masked": lambda m: m.ones(2, dtype=m.int8).masked_fill(m.tensor([False, False]),
                                                                                            300),

@@ -944,8 +944,7 @@ class TensorMethods:
 
     def new_full(self, size: Any, fill_value: Any, **kw: Any) -> Tensor:
         number_arg("new_full", "fill_value", fill_value, 2)
-        d = dtypes.as_dtype(kw.get("dtype") or self.dtype)
-        return _new_filled(self, "new_full", checked_fill(fill_value, d), (size,), **kw)
+        return _new_filled(self, "new_full", fill_value, (size,), **kw)  # the fill is converted after the size
 
     def new_tensor(self, data: Any, *, dtype: Any = None, device: Any = None, requires_grad: bool = False,
                    pin_memory: bool = False) -> Tensor:
@@ -996,6 +995,9 @@ def _to_arguments(args: tuple, kwargs: dict) -> dict:
 def _new_filled(self: Tensor, name: str, fill: Any, sizes: tuple, *, dtype: Any = None, device: Any = None,
                 requires_grad: bool = False, layout: Any = None, pin_memory: Any = False, **kw: Any) -> Tensor:
     """The new_* methods: a tensor of size `sizes` (or size=...) holding `fill`, in self's dtype unless told."""
+    if dtype is not None and not isinstance(dtype, dtypes.dtype) and dtype not in (builtins.float, builtins.int,
+                                                                                   builtins.bool):
+        raise TypeError(f"{name}(): argument 'dtype' must be torch.dtype, not {type_name(dtype)}")
     check_layout(name, layout)
     check_pin_memory(name, pin_memory)
     check_device(device)
