@@ -140,6 +140,13 @@ CONV_ERRORS = {  # F is m.nn.functional
     "weight of fewer dims transposed": lambda F, m: F.conv_transpose2d(m.ones(1, 4, 5, 5), m.ones(4, 4, 3)),
     "groups not dividing transposed weight": lambda F, m: F.conv_transpose2d(m.ones(1, 6, 5, 5), m.ones(6, 1, 3, 3),
                                                                              groups=4),
+    # an input with no elements but some channels (fuzz seed 98): a padded empty window was computed
+    "empty windows with padding": lambda F, m: F.conv2d(m.ones(1, 3, 0, 2), m.ones(1, 3, 1, 1), padding=1),
+    "empty windows 1d unbatched": lambda F, m: F.conv1d(m.ones(3, 0), m.ones(1, 3, 1), padding=1),
+    "empty windows zero kernel": lambda F, m: F.conv3d(m.ones(2, 3, 0, 2, 2), m.ones(1, 3, 0, 1, 1)),
+    "empty batch zero kernel": lambda F, m: F.conv1d(m.ones(0, 3, 1), m.ones(1, 3, 0)),
+    "empty batch zero kernel lazy": lambda F, m: m.nn.LazyConv3d(1, 0)(m.ones(0, 3, 1, 2, 1)),
+    "zero kernel 3d": lambda F, m: F.conv3d(m.ones(1, 3, 2, 2, 2), m.ones(1, 3, 1, 0, 1)),
 }
 
 
