@@ -178,6 +178,16 @@ def test_bce_with_logits_matches_torch(data, reduction, dtype, pos, weighted):
     check_parity(fn, [x, t] + consts, requires_grad=[True, True, False, False])
 
 
+@pytest.mark.parametrize("weights", [{"weight": "float64"}, {"pos_weight": "float64"}, {"weight": "float16"}])
+def test_bce_with_logits_loss_has_the_targets_dtype_as_torch(weights):
+    """torch writes the loss into (1 - target) in place: a float64 input or weight keeps a float32 target's
+    loss float32 (a float64 weight made ours float64)."""
+    check_parity(lambda m, x, t, w: m.nn.functional.binary_cross_entropy_with_logits(
+        x, t.float(), **{k: w.to(getattr(m, v)) for k, v in weights.items()}),
+                 [np.array([[0.5, -1.0, 3.0]]), np.array([[0.0, 1.0, 0.25]]), np.array([2.0, 0.5, 1.0])],
+                 requires_grad=[True, False, False], tol=dict(rtol=1e-6, atol=1e-6))
+
+
 def test_bce_with_logits_is_finite_at_huge_logits():
     check_parity(lambda m, x, t: m.nn.functional.binary_cross_entropy_with_logits(x, t),
                  [np.array([1e4, -1e4, 0.0, 50.0]), np.array([0.0, 1.0, 0.5, 1.0])])
@@ -283,6 +293,11 @@ ERRORS = {
     "bce_logits_shape": lambda m: m.nn.BCEWithLogitsLoss()(m.zeros(3), m.zeros(3, 1)),
     "bce_logits_long_target": lambda m: m.nn.functional.binary_cross_entropy_with_logits(m.zeros(3), m.ones(3, dtype=m.long)),
     "mse_weight_shape": lambda m: m.nn.functional.mse_loss(m.zeros(3), m.zeros(3), weight=m.ones(2)),
+    # torch multiplies the weights in place: one that broadcasts the loss up is refused (fuzz: training_losses)
+    "bce_logits_pos_weight_broadcasting_up": lambda m: m.nn.functional.binary_cross_entropy_with_logits(
+        m.ones(2, 1), m.ones(2, 1), pos_weight=m.tensor([1.0, 2.0])),
+    "bce_logits_weight_broadcasting_up": lambda m: m.nn.functional.binary_cross_entropy_with_logits(
+        m.ones(2, 1), m.ones(2, 1), weight=m.tensor([1.0, 2.0]), reduction="none"),
 }
 
 

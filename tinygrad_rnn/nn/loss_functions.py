@@ -242,13 +242,24 @@ def binary_cross_entropy_with_logits(input: Tensor, target: Tensor, weight: Tens
         raise RuntimeError(f"result type {result._legacy} can't be cast to the desired output type {target.dtype._legacy}")
     if weight is None and pos_weight is None and target.dtype is input.dtype:  # the usual call: one node, as torch's
         return BceWithLogits.apply(input, target, reduction)
+    # torch builds the loss with in-place ops: the pos_weight factor is multiplied into log_sigmoid(input),
+    # the rest into (1 - target), and the weight into that. Each product must keep the shape and dtype of
+    # the tensor it is written into, so a weight that broadcasts the loss up is refused and a float64 weight
+    # or input leaves a float32 target's loss float32.
     log_sig = nn_ops.LogSigmoid.apply(input)
     if pos_weight is not None:
-        log_sig = log_sig * ((pos_weight - 1) * target + 1)
-    loss = (1 - target) * input - log_sig
-    loss = loss if loss.dtype is target.dtype else loss.to(target.dtype)  # torch writes it in the target's dtype
-    loss = _reduce(loss if weight is None else loss * weight, reduction)
+        log_sig = _written_into(log_sig, log_sig * ((pos_weight - 1) * target + 1))
+    loss = _written_into(target, (1 - target) * input - log_sig)
+    loss = _reduce(loss if weight is None else _written_into(loss, loss * weight), reduction)
     return rename(loss, "BinaryCrossEntropyWithLogitsBackward0")
+
+
+def _written_into(out: Tensor, result: Tensor) -> Tensor:
+    """`result` as an in-place op writes it into `out`: out's dtype, and only if it has out's shape."""
+    if result.shape != out.shape:
+        raise RuntimeError(f"output with shape {list(out.shape)} doesn't match the broadcast shape "
+                           f"{list(result.shape)}")
+    return result if result.dtype is out.dtype else result.to(out.dtype)
 
 
 class BceWithLogits(Function):
