@@ -91,6 +91,22 @@ def test_all_targets_ignored_gives_nan_loss_and_zero_gradient_as_torch():
                  [np.ones((2, 3)), np.array([-100, -100])])
 
 
+@pytest.mark.parametrize("smoothing", [-0.1, -5.0, float("nan"), 1.0])
+@pytest.mark.parametrize("target", [np.array([1, 0]), np.array([[0.2, 0.3, 0.5], [1.0, 0.0, 0.0]])])
+def test_label_smoothing_below_0_or_nan_smooths_nothing_as_torch(smoothing, target):
+    """torch refuses only a label_smoothing above 1 (we refused a negative one for probability targets,
+    and smoothed with a NaN one)."""
+    check_parity(lambda m, x, t: m.nn.functional.cross_entropy(x, t, label_smoothing=smoothing),
+                 [np.array([[1.0, 2.0, 3.0], [0.5, -1.0, 0.0]]), target])
+
+
+def test_probability_targets_of_no_classes_give_torchs_loss_and_gradient():
+    for reduction in ("mean", "sum", "none"):  # (the backward of log_softmax over no classes failed)
+        check_parity(lambda m, x, t, r=reduction: m.nn.functional.cross_entropy(x, t, label_smoothing=0.5,
+                                                                                reduction=r),
+                     [np.ones((2, 0, 2)), np.ones((2, 0, 2))], requires_grad=[True, False])
+
+
 def test_uint8_targets_and_out_of_range_ignore_index_are_accepted():
     x = np.random.default_rng(2).standard_normal((3, 4))
     check_parity(lambda m, x, t: m.nn.functional.cross_entropy(x, t), [x, np.array([1, 3, 0], np.uint8)])

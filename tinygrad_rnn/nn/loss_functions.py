@@ -510,11 +510,10 @@ def cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None, s
     tensor_arg("cross_entropy_loss", "target", target, 2)
     if input.shape == target.shape:
         return _cross_entropy_probabilities(input, target, weight, ignore_index, reduction, label_smoothing)
-    if label_smoothing > 0.0:
-        _check_label_smoothing(label_smoothing)
+    _check_label_smoothing(label_smoothing)
     log_p = _log_softmax_classes(input)
     loss = nll_loss(log_p, target, weight, ignore_index=ignore_index, reduction=reduction)
-    if label_smoothing <= 0.0:
+    if not label_smoothing > 0.0:  # (a NaN smooths nothing either, as in torch)
         return loss
     smooth = _smoothing_term(log_p, target, weight, ignore_index, reduction)
     return (1 - label_smoothing) * loss + smooth * (label_smoothing / log_p.shape[_class_dim(input)])
@@ -525,7 +524,8 @@ def _class_dim(input: Tensor) -> int:
 
 
 def _check_label_smoothing(label_smoothing: float) -> None:
-    if not 0.0 <= label_smoothing <= 1.0:
+    """torch refuses only a value above 1 (its message notwithstanding): a negative one smooths nothing."""
+    if label_smoothing > 1.0:
         raise RuntimeError(f"label_smoothing must be between 0.0 and 1.0. Got: {label_smoothing:g}")
 
 
