@@ -107,6 +107,20 @@ def test_probability_targets_of_no_classes_give_torchs_loss_and_gradient():
                      [np.ones((2, 0, 2)), np.ones((2, 0, 2))], requires_grad=[True, False])
 
 
+@pytest.mark.parametrize("shape", [(2, 0, 2), (1, 0, 3, 2, 1)])
+def test_nll_loss_of_no_classes_at_some_positions_is_torchs_size_mismatch(shape):
+    check_error(lambda m: m.nn.functional.cross_entropy(m.ones(shape), m.zeros((shape[0], *shape[2:]),
+                                                                                dtype=m.long)))
+
+
+@pytest.mark.parametrize("reduction", ["none", "mean", "sum"])
+@pytest.mark.parametrize("shape", [(0, 0, 2), (2, 0, 0), (0, 0, 2, 2)])
+def test_nll_loss_of_no_classes_and_no_positions_as_torch(shape, reduction):
+    """(ours could not lay out rows of no classes: reshape(-1, 0) is ambiguous)"""
+    check_parity(lambda m, x, t: m.nn.functional.nll_loss(x, t, reduction=reduction),
+                 [np.ones(shape), np.zeros((shape[0], *shape[2:]), dtype=np.int64)])
+
+
 def test_uint8_targets_and_out_of_range_ignore_index_are_accepted():
     x = np.random.default_rng(2).standard_normal((3, 4))
     check_parity(lambda m, x, t: m.nn.functional.cross_entropy(x, t), [x, np.array([1, 3, 0], np.uint8)])

@@ -430,6 +430,7 @@ def _class_rows(input: Tensor, target: Tensor, weight: Tensor | None,
     else:
         _check_spatial_target(input, target)
         _check_target_dtype(target)
+        _check_no_classes_viewed_as_2d(input, target)
     if input.ndim != 1 and target.ndim == 0:  # torch reads the target's batch size from its dim 0
         raise IndexError("Dimension specified as 0 but tensor has no dimensions")
     if not input.dtype.is_floating_point:
@@ -445,8 +446,16 @@ def _class_rows(input: Tensor, target: Tensor, weight: Tensor | None,
         rows, out_shape = input, (input.shape[0],)
     else:  # move the class dim last, then one row per (n, d1, ...) position
         order = (0,) + tuple(range(2, input.ndim)) + (1,)
-        rows, out_shape = input.permute(order).reshape(-1, classes), target.shape
+        rows, out_shape = input.permute(order).reshape(target.numel(), classes), target.shape  # (-1: no classes)
     return rows, labels, out_shape
+
+
+def _check_no_classes_viewed_as_2d(input: Tensor, target: Tensor) -> None:
+    """torch views a 3-d or 5-d+ input as (N, C, 1, -1) for its 2-d kernel; with no classes but some positions
+    the view comes out empty ([N, 0, 0, 0]) and the kernel refuses it against the (N, 1, -1) target."""
+    if input.ndim != 4 and input.shape[0] and not input.shape[1] and target.numel():
+        n = input.shape[0]
+        raise RuntimeError(f"size mismatch (got input: [{n}, 0, 0, 0] , target: [{n}, 1, {target.numel() // n}]")
 
 
 def _check_flat_target(input: Tensor, target: Tensor) -> None:
