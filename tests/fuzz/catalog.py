@@ -1888,3 +1888,58 @@ def _torch_skips_checks_on_empty(call: Call) -> bool:
 
 
 CATALOG.update({"sequence_ops": sequence_ops().filter(lambda c: not _torch_skips_checks_on_empty(c))})
+
+
+# ------------------------------------------------------------------ the losses of a sequence model's training step
+def _class_targets(draw, shape, classes):
+    """Class indices for scores of `shape`: mostly valid (with -100 and the ignored index as padding), sometimes
+    one out of range, of another integer dtype, or probabilities instead (cross_entropy's soft targets)."""
+    target_shape = (shape[0], *shape[2:]) if len(shape) > 1 else ()
+    kind = draw(st.sampled_from(["index", "index", "index", "out of range", "int32", "probabilities"]))
+    if kind == "probabilities":
+        return draw(tensors(FLOATS, shape=draw(st.sampled_from([shape, shape[::-1]])), special=False))
+    valid = list(range(classes)) + [-100]
+    wide = valid + [classes, -1] if kind == "out of range" else valid
+    array = draw(hnp.arrays(np.int64, target_shape, elements=st.sampled_from(wide)))
+    return T(array.astype(np.int32) if kind == "int32" else array)
+
+
+@st.composite
+def training_losses(draw):
+    """cross_entropy, nll_loss and BCE-with-logits as a sequence model's training step calls them: class
+    weights, an ignore_index for padding, label smoothing, (N, C, T) scores with (N, T) targets, probability
+    targets, pos_weight; the loss and the gradient it sends to the scores for a non-uniform upstream gradient."""
+    name = draw(st.sampled_from(["cross_entropy", "cross_entropy", "nll_loss", "binary_cross_entropy_with_logits"]))
+    dt = draw(st.sampled_from(FLOATS))
+    shape = draw(st.sampled_from([(3,), (2, 3), (0, 3), (2, 3, 2), (2, 0, 2), (1, 3, 2, 2), (2, 1)]))
+    classes = shape[1] if len(shape) > 1 else shape[0]
+    scores = draw(tensors([dt], shape=shape, special=False, requires_grad=True))
+    kwargs: dict = {}
+    weight_shapes = [(classes,), (classes,), (classes + 1,), (1,), ()]
+    if name == "binary_cross_entropy_with_logits":
+        target = draw(st.one_of(tensors(FLOATS, shape=shape, special=False), tensors([dt, "int64"], max_dims=2)))
+        weight_shapes = [shape[-1:], shape, (1,), (classes + 1,)]
+        if draw(st.booleans()):
+            kwargs["pos_weight"] = draw(tensors([dt], shape=draw(st.sampled_from(weight_shapes)), special=False))
+    else:
+        target = _class_targets(draw, shape, classes)
+        if draw(st.booleans()):
+            kwargs["ignore_index"] = draw(st.sampled_from([-100, 0, 1, classes, -1]))
+        if name == "cross_entropy" and draw(st.booleans()):
+            kwargs["label_smoothing"] = draw(st.sampled_from([0.0, 0.1, 0.5, 1.0, -0.1, 1.5]))
+    if draw(st.booleans()):
+        weight_dtypes = [dt] if draw(st.integers(0, 4)) else ["int64", "float16"]
+        kwargs["weight"] = draw(tensors(weight_dtypes, shape=draw(st.sampled_from(weight_shapes)), special=False))
+    if draw(st.booleans()):
+        kwargs["reduction"] = draw(st.sampled_from(["mean", "sum", "none", "mean", "batchmean"]))
+
+    def run(m, x, y, **k):
+        loss = getattr(m.nn.functional, name)(x, y, **k)
+        upstream = m.linspace(0.5, 1.5, loss.numel(), dtype=loss.dtype).reshape(loss.shape)
+        (loss * upstream).sum().backward()
+        return loss, x.grad
+
+    return Call(f"F.{name}[training]", run, (scores, target), kwargs)
+
+
+CATALOG.update({"training_losses": training_losses()})
