@@ -173,6 +173,11 @@ SAME_ERROR = {
     "new_full_dtype_not_a_dtype": lambda m: m.ones(2).new_full((3, "2"), 1, dtype="x"),
     "new_zeros_dtype_not_a_dtype": lambda m: m.ones(2).new_zeros(2, dtype=3),
     "masked_fill_beyond_float": lambda m: m.ones(2).masked_fill(m.tensor([True, False]), 1e300),
+    # a 0-d tensor's value is checked as a number's (it was cast: nan into int8 gave 0; fuzz seed 105)
+    "masked_fill_nan_tensor_into_int8": lambda m: m.ones(2, dtype=m.int8).masked_fill(m.tensor(True), m.tensor(
+        float("nan"))),
+    "masked_fill_large_tensor_into_int8_nothing_masked": lambda m: m.ones(2, dtype=m.int8).masked_fill(
+        m.tensor(False), m.tensor(300)),
     "masked_fill_checks_with_nothing_masked": lambda m: m.ones(2, dtype=m.int8).masked_fill(m.tensor([False, False]),
                                                                                            300),
     "masked_fill_float_into_int": lambda m: m.ones(2, dtype=m.int8).masked_fill(m.tensor([True, False]), 127.5),
