@@ -345,6 +345,8 @@ def checked_fill(fill: Any, d: dtypes.dtype) -> Any:
     index_fill, clamp's limits, where's number, add's alpha): it must fit the dtype. For a float dtype a
     finite number beyond its largest is an error (inf and nan are fine); integer dtypes: see integer_fill.
     torch reads a Python int as a 64-bit one first, so a larger int is an OverflowError whatever the dtype."""
+    if isinstance(fill, Tensor) and fill.ndim == 0:  # torch reads a 0-d tensor given for a number as its value
+        fill = fill.item()
     if type(fill) is int and not -(2 ** 63) <= fill < 2 ** 63:
         raise OverflowError("int too big to convert")
     if isinstance(fill, complex):  # torch takes a complex number whose imaginary part is 0 as its real part

@@ -820,7 +820,10 @@ class TensorMethods:
             value = value if value.dtype is self.dtype else value.to(self.dtype)
             return self._assign(rename(_sh.SetItem.apply(self, (Ellipsis,), value), "FillBackward3"))
         node = "FillBackward3" if isinstance(value, Tensor) else "FillBackward2"  # (torch's overloads' names)
-        return self._fill(value.item() if isinstance(value, Tensor) else checked_fill(value, self.dtype), node)
+        if not isinstance(value, Tensor):
+            return self._fill(checked_fill(value, self.dtype), node)
+        with np.errstate(invalid="ignore", over="ignore"):  # a tensor's value is cast as copy_ casts, unchecked:
+            return self._fill(value._data.astype(self._data.dtype)[()], node)  # 300 into int8 is 44, nan is 0
 
     def _fill(self, value: Any, node: str) -> Tensor:
         """fill_ and zero_ with a number: a graph node named `node` when self is in one, else in place."""
