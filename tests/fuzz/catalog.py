@@ -1943,3 +1943,44 @@ def training_losses(draw):
 
 
 CATALOG.update({"training_losses": training_losses()})
+
+
+@st.composite
+def packed_rnns(draw):
+    """RNN, LSTM and GRU on a PackedSequence (lengths unsorted or sorted, batch_first or not), bidirectional,
+    stacked, with proj_size, with an initial state of the right or a wrong shape; the padded output, the final
+    state, and the gradient to the padded input."""
+    kind = draw(st.sampled_from(["RNN", "LSTM", "GRU"]))
+    lengths = draw(st.lists(st.integers(1, 3), min_size=1, max_size=3))
+    batch_first, enforce_sorted = draw(st.booleans()), draw(st.booleans())
+    num_layers, bidirectional = draw(st.integers(1, 2)), draw(st.booleans())
+    proj_size = draw(st.sampled_from([0, 0, 1])) if kind == "LSTM" else 0
+    batch, steps, hidden = len(lengths), max(lengths), 2
+    dtype = draw(st.sampled_from(FLOATS))
+    shape = (batch, steps, 3) if batch_first else (steps, batch, 3)
+    x = draw(tensors([dtype], shape=shape, special=False, requires_grad=True))
+    # A deliberate difference, kept out of the harness: torch's LSTM does not check the state's batch size
+    # against a PackedSequence made with enforce_sorted=True; its kernel then reads the state of another batch
+    # size (a larger batch gives other numbers, e.g. with proj_size). We refuse it as for any other input.
+    wrong_batch_ok = not (kind == "LSTM" and enforce_sorted)
+    state_batch = draw(st.sampled_from([batch, batch, batch + 1] if wrong_batch_ok else [batch]))
+    h0 = draw(st.one_of(st.none(), tensors([dtype], special=False, shape=(
+        num_layers * (2 if bidirectional else 1), state_batch, proj_size or hidden))))
+
+    def run(m, x, h0):
+        rnn = getattr(m.nn, kind)(3, hidden, num_layers=num_layers, bidirectional=bidirectional,
+                                  batch_first=batch_first, **({"proj_size": proj_size} if proj_size else {}))
+        rnn = rnn.double() if x.dtype == m.float64 else rnn
+        packed = m.nn.utils.rnn.pack_padded_sequence(x, m.tensor(lengths), batch_first, enforce_sorted)
+        state = (h0, m.zeros(h0.shape[0], h0.shape[1], hidden, dtype=h0.dtype)) if h0 is not None and \
+            kind == "LSTM" else h0
+        out, final = rnn(packed, state)
+        padded, _ = m.nn.utils.rnn.pad_packed_sequence(out, batch_first)
+        weights = m.linspace(0.5, 1.5, padded.numel(), dtype=padded.dtype).reshape(padded.shape)
+        (padded * weights).sum().backward()
+        return padded, final, x.grad
+
+    return Call(f"nn.{kind}[packed]", run, (x, h0), {})
+
+
+CATALOG.update({"packed_rnns": packed_rnns()})
