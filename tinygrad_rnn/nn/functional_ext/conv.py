@@ -185,13 +185,16 @@ def convolution(input: Tensor, weight: Tensor, bias: Tensor | None, stride: Any,
     x, unbatched = _batched(input, nd)
     stride, dilation = expand_param(stride, nd, "stride"), expand_param(dilation, nd, "dilation")
     pairs = _padding_pairs(padding, nd, tuple(weight.shape[2:]), dilation, stride)
+    # padding='same' of a 0-sized kernel dim is -1 on one side: torch crops the input there, which only shows
+    # when there are no channels (a window fewer); with channels its kernel refuses that kernel anyway
+    same_pairs, pairs = pairs, tuple((max(a, 0), max(b, 0)) for a, b in pairs) if padding == "same" else pairs
     _check_weight_dims(x, weight, stride, same=padding == "same")
     _check_geometry(stride, pairs, dilation, groups)
     _check_channels(x, weight, groups, transposed=False)
     out_channels, kernel = weight.shape[0], tuple(weight.shape[2:])
     _check_bias(weight, bias, out_channels)
     if x.shape[1] == 0:  # torch's shortcut for an input of no channels: (N, 0, *windows), any kernel size
-        return _no_channels(x, kernel, dilation, pairs, stride, unbatched)
+        return _no_channels(x, kernel, dilation, same_pairs, stride, unbatched)
     if x.numel() == 0:
         _check_empty_input(x, kernel, dilation, pairs)
     _check_kernel_size(kernel)
