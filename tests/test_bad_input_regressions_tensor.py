@@ -167,7 +167,20 @@ SAME_ERROR = {
     "full_like_beyond_float": lambda m: m.full_like(m.ones(2), -1e300),
     "new_full_beyond_float": lambda m: m.ones(2).new_full((2,), 3.5e38),
     "new_full_beyond_int8": lambda m: m.ones(2, dtype=m.int8).new_full((2,), 300),
+    # the size is read before the fill is converted (a bad size was reported as the fill's overflow)
+    "new_full_bad_size_before_the_fill_overflows": lambda m: m.ones(2, dtype=m.int8).new_full((3, "2"), 1e9),
+    "new_full_negative_size_before_the_fill_overflows": lambda m: m.ones(2, dtype=m.int8).new_full((3, -1), 1000),
+    "new_full_dtype_not_a_dtype": lambda m: m.ones(2).new_full((3, "2"), 1, dtype="x"),
+    "new_zeros_dtype_not_a_dtype": lambda m: m.ones(2).new_zeros(2, dtype=3),
     "masked_fill_beyond_float": lambda m: m.ones(2).masked_fill(m.tensor([True, False]), 1e300),
+    # a 0-d tensor given for a number is read as its value, and checked (it was cast: 300 became 44)
+    "full_like_0d_tensor_beyond_int8": lambda m: m.full_like(m.ones(2, dtype=m.int8), m.tensor(300)),
+    "new_full_0d_tensor_beyond_int8": lambda m: m.ones(2, dtype=m.int8).new_full((2,), m.tensor(300.0)),
+    # a 0-d tensor's value is checked as a number's (it was cast: nan into int8 gave 0; fuzz seed 105)
+    "masked_fill_nan_tensor_into_int8": lambda m: m.ones(2, dtype=m.int8).masked_fill(m.tensor(True), m.tensor(
+        float("nan"))),
+    "masked_fill_large_tensor_into_int8_nothing_masked": lambda m: m.ones(2, dtype=m.int8).masked_fill(
+        m.tensor(False), m.tensor(300)),
     "masked_fill_checks_with_nothing_masked": lambda m: m.ones(2, dtype=m.int8).masked_fill(m.tensor([False, False]),
                                                                                            300),
     "masked_fill_float_into_int": lambda m: m.ones(2, dtype=m.int8).masked_fill(m.tensor([True, False]), 127.5),
@@ -281,6 +294,10 @@ def test_same_error_as_torch(case):
 
 # Each call must give torch's value and dtype.
 SAME_RESULT = {
+    # fill_ casts a 0-d tensor's value as copy_ does, unchecked (we raised numpy's errors)
+    "fill_of_0d_tensors_wraps_and_truncates": lambda m: [m.ones(2, dtype=m.int8).fill_(m.tensor(300)),
+                                                          m.ones(2, dtype=m.uint8).fill_(m.tensor(-1)),
+                                                          m.ones(2, dtype=m.int8).fill_(m.tensor(-2.7))],
     "true_to_negative_integer_powers": lambda m: [True ** m.tensor(-3, dtype=m.int8), False ** m.tensor([-1, 0, 1]),
                                                   m.tensor([True]) ** m.tensor([2], dtype=m.int8)],
     "unique_keeps_every_nan": lambda m: [*m.unique(m.tensor([float("nan"), 1.0, float("nan"), 1.0, 0.0]),

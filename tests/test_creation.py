@@ -68,6 +68,12 @@ def test_as_tensor_of_shared_data_still_checks_the_device(call):
     check_error(call)  # (an array or tensor that could be shared skipped the check: device='cuda' was ignored)
 
 
+@pytest.mark.parametrize("call", [lambda m: m.as_tensor([[0.5, None]], device="cuda"),
+                                  lambda m: m.as_tensor([[1], [1, 2]], device="cuda")])
+def test_as_tensor_reads_a_list_before_it_checks_the_device(call):
+    check_error(call)  # (device='cuda' was refused first, where torch reports the bad data)
+
+
 def test_arange_of_0d_integer_tensors_is_int64_as_torch():
     torch = require_torch()
     for call in (lambda m: m.arange(m.tensor(3)), lambda m: m.arange(1, m.tensor(4)), lambda m: m.arange(m.tensor(3.0)),

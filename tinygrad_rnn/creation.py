@@ -258,12 +258,14 @@ def tensor(data: Any, dtype: Any = None, device: Any = None, requires_grad: bool
 def as_tensor(data: Any, dtype: Any = None, device: Any = None) -> Tensor:
     """Like `tensor`, but shares memory with a Tensor or numpy array when the dtype already fits."""
     d = dtypes.as_dtype(dtype) if dtype is not None else None
+    if not isinstance(data, (Tensor, np.ndarray)):
+        return tensor(data, dtype=d, device=device)  # which reads the data before the device, as torch
     check_device(device)  # (a shared array too: device='cuda' is torch's error, not ignored)
     if isinstance(data, Tensor):
         return data if d is None or d is data.dtype else data.to(d)
     if isinstance(data, np.ndarray) and (d is None or d.np == data.dtype):
         return from_numpy(data)
-    return tensor(data, dtype=d, device=device)
+    return tensor(data, dtype=d)
 
 
 def from_numpy(ndarray: Any) -> Tensor:
@@ -343,6 +345,8 @@ def checked_fill(fill: Any, d: dtypes.dtype) -> Any:
     index_fill, clamp's limits, where's number, add's alpha): it must fit the dtype. For a float dtype a
     finite number beyond its largest is an error (inf and nan are fine); integer dtypes: see integer_fill.
     torch reads a Python int as a 64-bit one first, so a larger int is an OverflowError whatever the dtype."""
+    if isinstance(fill, Tensor) and fill.ndim == 0:  # torch reads a 0-d tensor given for a number as its value
+        fill = fill.item()
     if type(fill) is int and not -(2 ** 63) <= fill < 2 ** 63:
         raise OverflowError("int too big to convert")
     if isinstance(fill, complex):  # torch takes a complex number whose imaginary part is 0 as its real part

@@ -568,11 +568,18 @@ def _check_integer_range(low: int, high: int, d: dtypes.dtype) -> None:
             raise RuntimeError(f"{what} is out of bounds for {_C_TYPE_NAMES[d.name]}")
 
 
+_RANDPERM_SIGNATURES = (f"(int n, *, torch.Generator generator, {_OPTION_TEXT})", f"(int n, *, {_OPTION_TEXT})")
+
+
 @factory
 def randperm(n: int, *, generator: Generator | None = None, dtype: Any = None, device: Any = None,
              requires_grad: bool = False) -> Tensor:
-    if not isinstance(requires_grad, bool) and requires_grad is not None:  # torch's parser, before n's value
-        raise invalid_combination("randperm", (n,))
+    given = {k: v for k, v in (("generator", generator), ("dtype", dtype), ("device", device),
+                                ("requires_grad", requires_grad)) if v is not None and v is not False}
+    n_fits = is_int(n) or (isinstance(n, Tensor) and n.ndim == 0 and not n.dtype.is_floating_point)
+    if not isinstance(requires_grad, bool) and requires_grad is not None or given and not n_fits:
+        # torch's parser: with a keyword it cannot tell which of the two overloads was meant (before n's value)
+        raise invalid_combination("randperm", (n,), _RANDPERM_SIGNATURES, given)
     check_device(device)  # before n's value is looked at, as torch
     n = check_size((int_arg("randperm", "n", n, 1, symint=True),))[0]
     d = dtypes.as_dtype(dtype) if dtype is not None else dtypes.int64

@@ -1167,6 +1167,11 @@ def clip_grads(draw):
     number = st.one_of(st.floats(-1, 3, allow_nan=False), st.sampled_from([0.0, float("inf"), float("nan"), None,
                                                                            "1", 2]))
     first = draw(number)
+    if fn == "get_total_norm" and isinstance(first, float) and 0 < abs(first) < 1e-3:
+        # Kept out of the harness: an order p near 0 (here the norm_type) makes (sum |x|^p)^(1/p) magnify the
+        # rounding of |x|^p by 1/p, so torch's pow and numpy's give norms that differ past float64's tolerance
+        # (and p below float32's range rounds to 0 inside torch's float kernels). Left as it is.
+        first = 0.5
     kwargs: dict = {}
     if fn in ("clip_grad_norm_", "get_total_norm", "clip_grads_with_norm_") and draw(st.booleans()):
         kwargs["norm_type"] = draw(st.sampled_from([2.0, 1, float("inf"), 0.5, 0, -1.0, "fro", None]))
@@ -1888,3 +1893,99 @@ def _torch_skips_checks_on_empty(call: Call) -> bool:
 
 
 CATALOG.update({"sequence_ops": sequence_ops().filter(lambda c: not _torch_skips_checks_on_empty(c))})
+
+
+# ------------------------------------------------------------------ the losses of a sequence model's training step
+def _class_targets(draw, shape, classes):
+    """Class indices for scores of `shape`: mostly valid (with -100 and the ignored index as padding), sometimes
+    one out of range, of another integer dtype, or probabilities instead (cross_entropy's soft targets)."""
+    target_shape = (shape[0], *shape[2:]) if len(shape) > 1 else ()
+    kind = draw(st.sampled_from(["index", "index", "index", "out of range", "int32", "probabilities"]))
+    if kind == "probabilities":
+        return draw(tensors(FLOATS, shape=draw(st.sampled_from([shape, shape[::-1]])), special=False))
+    valid = list(range(classes)) + [-100]
+    wide = valid + [classes, -1] if kind == "out of range" else valid
+    array = draw(hnp.arrays(np.int64, target_shape, elements=st.sampled_from(wide)))
+    return T(array.astype(np.int32) if kind == "int32" else array)
+
+
+@st.composite
+def training_losses(draw):
+    """cross_entropy, nll_loss and BCE-with-logits as a sequence model's training step calls them: class
+    weights, an ignore_index for padding, label smoothing, (N, C, T) scores with (N, T) targets, probability
+    targets, pos_weight; the loss and the gradient it sends to the scores for a non-uniform upstream gradient."""
+    name = draw(st.sampled_from(["cross_entropy", "cross_entropy", "nll_loss", "binary_cross_entropy_with_logits"]))
+    dt = draw(st.sampled_from(FLOATS))
+    shape = draw(st.sampled_from([(3,), (2, 3), (0, 3), (2, 3, 2), (2, 0, 2), (1, 3, 2, 2), (2, 1)]))
+    classes = shape[1] if len(shape) > 1 else shape[0]
+    scores = draw(tensors([dt], shape=shape, special=False, requires_grad=True))
+    kwargs: dict = {}
+    weight_shapes = [(classes,), (classes,), (classes + 1,), (1,), ()]
+    if name == "binary_cross_entropy_with_logits":
+        target = draw(st.one_of(tensors(FLOATS, shape=shape, special=False), tensors([dt, "int64"], max_dims=2)))
+        weight_shapes = [shape[-1:], shape, (1,), (classes + 1,)]
+        if draw(st.booleans()):
+            kwargs["pos_weight"] = draw(tensors([dt], shape=draw(st.sampled_from(weight_shapes)), special=False))
+    else:
+        target = _class_targets(draw, shape, classes)
+        if draw(st.booleans()):
+            kwargs["ignore_index"] = draw(st.sampled_from([-100, 0, 1, classes, -1]))
+        if name == "cross_entropy" and draw(st.booleans()):
+            kwargs["label_smoothing"] = draw(st.sampled_from([0.0, 0.1, 0.5, 1.0, -0.1, 1.5]))
+    if draw(st.booleans()):
+        weight_dtypes = [dt] if draw(st.integers(0, 4)) else ["int64", "float16"]
+        kwargs["weight"] = draw(tensors(weight_dtypes, shape=draw(st.sampled_from(weight_shapes)), special=False))
+    if draw(st.booleans()):
+        kwargs["reduction"] = draw(st.sampled_from(["mean", "sum", "none", "mean", "batchmean"]))
+
+    def run(m, x, y, **k):
+        loss = getattr(m.nn.functional, name)(x, y, **k)
+        upstream = m.linspace(0.5, 1.5, loss.numel(), dtype=loss.dtype).reshape(loss.shape)
+        (loss * upstream).sum().backward()
+        return loss, x.grad
+
+    return Call(f"F.{name}[training]", run, (scores, target), kwargs)
+
+
+CATALOG.update({"training_losses": training_losses()})
+
+
+@st.composite
+def packed_rnns(draw):
+    """RNN, LSTM and GRU on a PackedSequence (lengths unsorted or sorted, batch_first or not), bidirectional,
+    stacked, with proj_size, with an initial state of the right or a wrong shape; the padded output, the final
+    state, and the gradient to the padded input."""
+    kind = draw(st.sampled_from(["RNN", "LSTM", "GRU"]))
+    lengths = draw(st.lists(st.integers(1, 3), min_size=1, max_size=3))
+    batch_first, enforce_sorted = draw(st.booleans()), draw(st.booleans())
+    num_layers, bidirectional = draw(st.integers(1, 2)), draw(st.booleans())
+    proj_size = draw(st.sampled_from([0, 0, 1])) if kind == "LSTM" else 0
+    batch, steps, hidden = len(lengths), max(lengths), 2
+    dtype = draw(st.sampled_from(FLOATS))
+    shape = (batch, steps, 3) if batch_first else (steps, batch, 3)
+    x = draw(tensors([dtype], shape=shape, special=False, requires_grad=True))
+    # A deliberate difference, kept out of the harness: torch's LSTM does not check the state's batch size
+    # against a PackedSequence made with enforce_sorted=True; its kernel then reads the state of another batch
+    # size (a larger batch gives other numbers, e.g. with proj_size). We refuse it as for any other input.
+    wrong_batch_ok = not (kind == "LSTM" and enforce_sorted)
+    state_batch = draw(st.sampled_from([batch, batch, batch + 1] if wrong_batch_ok else [batch]))
+    h0 = draw(st.one_of(st.none(), tensors([dtype], special=False, shape=(
+        num_layers * (2 if bidirectional else 1), state_batch, proj_size or hidden))))
+
+    def run(m, x, h0):
+        rnn = getattr(m.nn, kind)(3, hidden, num_layers=num_layers, bidirectional=bidirectional,
+                                  batch_first=batch_first, **({"proj_size": proj_size} if proj_size else {}))
+        rnn = rnn.double() if x.dtype == m.float64 else rnn
+        packed = m.nn.utils.rnn.pack_padded_sequence(x, m.tensor(lengths), batch_first, enforce_sorted)
+        state = (h0, m.zeros(h0.shape[0], h0.shape[1], hidden, dtype=h0.dtype)) if h0 is not None and \
+            kind == "LSTM" else h0
+        out, final = rnn(packed, state)
+        padded, _ = m.nn.utils.rnn.pad_packed_sequence(out, batch_first)
+        weights = m.linspace(0.5, 1.5, padded.numel(), dtype=padded.dtype).reshape(padded.shape)
+        (padded * weights).sum().backward()
+        return padded, final, x.grad
+
+    return Call(f"nn.{kind}[packed]", run, (x, h0), {})
+
+
+CATALOG.update({"packed_rnns": packed_rnns()})

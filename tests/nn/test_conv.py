@@ -140,12 +140,29 @@ CONV_ERRORS = {  # F is m.nn.functional
     "weight of fewer dims transposed": lambda F, m: F.conv_transpose2d(m.ones(1, 4, 5, 5), m.ones(4, 4, 3)),
     "groups not dividing transposed weight": lambda F, m: F.conv_transpose2d(m.ones(1, 6, 5, 5), m.ones(6, 1, 3, 3),
                                                                              groups=4),
+    # an input with no elements but some channels (fuzz seed 98): a padded empty window was computed
+    "empty windows with padding": lambda F, m: F.conv2d(m.ones(1, 3, 0, 2), m.ones(1, 3, 1, 1), padding=1),
+    "empty windows 1d unbatched": lambda F, m: F.conv1d(m.ones(3, 0), m.ones(1, 3, 1), padding=1),
+    "empty windows zero kernel": lambda F, m: F.conv3d(m.ones(2, 3, 0, 2, 2), m.ones(1, 3, 0, 1, 1)),
+    "empty batch zero kernel": lambda F, m: F.conv1d(m.ones(0, 3, 1), m.ones(1, 3, 0)),
+    "empty batch zero kernel lazy": lambda F, m: m.nn.LazyConv3d(1, 0)(m.ones(0, 3, 1, 2, 1)),
+    "zero kernel 3d": lambda F, m: F.conv3d(m.ones(1, 3, 2, 2, 2), m.ones(1, 3, 1, 0, 1)),
+    # padding='same' of a 0-sized kernel dim is -1: torch crops, then refuses the kernel (we refused the padding)
+    "zero kernel same": lambda F, m: F.conv2d(m.ones(1, 2, 3, 3), m.ones(1, 2, 1, 0), padding="same"),
+    "zero kernel same empty batch": lambda F, m: F.conv1d(m.ones(0, 2, 3), m.ones(1, 2, 0), padding="same"),
 }
 
 
 @pytest.mark.parametrize("case", list(CONV_ERRORS))
 def test_more_conv_errors_match_torch(case):
     check_error(lambda m: CONV_ERRORS[case](m.nn.functional, m))
+
+
+def test_conv_same_padding_of_a_zero_kernel_and_no_channels_crops_a_window_as_torch():
+    torch = require_torch()
+    shapes = [tuple(m.nn.functional.conv2d(m.ones(1, 0, 3, 3), m.ones(1, 0, 1, 0), padding="same").shape)
+              for m in (tinygrad_rnn, torch)]
+    assert shapes[0] == shapes[1] == (1, 0, 3, 3)
 
 
 def test_conv_bad_padding_mode_and_padding_string_raise_value_error():

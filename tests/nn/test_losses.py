@@ -91,6 +91,36 @@ def test_all_targets_ignored_gives_nan_loss_and_zero_gradient_as_torch():
                  [np.ones((2, 3)), np.array([-100, -100])])
 
 
+@pytest.mark.parametrize("smoothing", [-0.1, -5.0, float("nan"), 1.0])
+@pytest.mark.parametrize("target", [np.array([1, 0]), np.array([[0.2, 0.3, 0.5], [1.0, 0.0, 0.0]])])
+def test_label_smoothing_below_0_or_nan_smooths_nothing_as_torch(smoothing, target):
+    """torch refuses only a label_smoothing above 1 (we refused a negative one for probability targets,
+    and smoothed with a NaN one)."""
+    check_parity(lambda m, x, t: m.nn.functional.cross_entropy(x, t, label_smoothing=smoothing),
+                 [np.array([[1.0, 2.0, 3.0], [0.5, -1.0, 0.0]]), target])
+
+
+def test_probability_targets_of_no_classes_give_torchs_loss_and_gradient():
+    for reduction in ("mean", "sum", "none"):  # (the backward of log_softmax over no classes failed)
+        check_parity(lambda m, x, t, r=reduction: m.nn.functional.cross_entropy(x, t, label_smoothing=0.5,
+                                                                                reduction=r),
+                     [np.ones((2, 0, 2)), np.ones((2, 0, 2))], requires_grad=[True, False])
+
+
+@pytest.mark.parametrize("shape", [(2, 0, 2), (1, 0, 3, 2, 1)])
+def test_nll_loss_of_no_classes_at_some_positions_is_torchs_size_mismatch(shape):
+    check_error(lambda m: m.nn.functional.cross_entropy(m.ones(shape), m.zeros((shape[0], *shape[2:]),
+                                                                                dtype=m.long)))
+
+
+@pytest.mark.parametrize("reduction", ["none", "mean", "sum"])
+@pytest.mark.parametrize("shape", [(0, 0, 2), (2, 0, 0), (0, 0, 2, 2)])
+def test_nll_loss_of_no_classes_and_no_positions_as_torch(shape, reduction):
+    """(ours could not lay out rows of no classes: reshape(-1, 0) is ambiguous)"""
+    check_parity(lambda m, x, t: m.nn.functional.nll_loss(x, t, reduction=reduction),
+                 [np.ones(shape), np.zeros((shape[0], *shape[2:]), dtype=np.int64)])
+
+
 def test_uint8_targets_and_out_of_range_ignore_index_are_accepted():
     x = np.random.default_rng(2).standard_normal((3, 4))
     check_parity(lambda m, x, t: m.nn.functional.cross_entropy(x, t), [x, np.array([1, 3, 0], np.uint8)])
@@ -176,6 +206,16 @@ def test_bce_with_logits_matches_torch(data, reduction, dtype, pos, weighted):
                                       reduction=reduction)(x, t)
 
     check_parity(fn, [x, t] + consts, requires_grad=[True, True, False, False])
+
+
+@pytest.mark.parametrize("weights", [{"weight": "float64"}, {"pos_weight": "float64"}, {"weight": "float16"}])
+def test_bce_with_logits_loss_has_the_targets_dtype_as_torch(weights):
+    """torch writes the loss into (1 - target) in place: a float64 input or weight keeps a float32 target's
+    loss float32 (a float64 weight made ours float64)."""
+    check_parity(lambda m, x, t, w: m.nn.functional.binary_cross_entropy_with_logits(
+        x, t.float(), **{k: w.to(getattr(m, v)) for k, v in weights.items()}),
+                 [np.array([[0.5, -1.0, 3.0]]), np.array([[0.0, 1.0, 0.25]]), np.array([2.0, 0.5, 1.0])],
+                 requires_grad=[True, False, False], tol=dict(rtol=1e-6, atol=1e-6))
 
 
 def test_bce_with_logits_is_finite_at_huge_logits():
@@ -283,6 +323,11 @@ ERRORS = {
     "bce_logits_shape": lambda m: m.nn.BCEWithLogitsLoss()(m.zeros(3), m.zeros(3, 1)),
     "bce_logits_long_target": lambda m: m.nn.functional.binary_cross_entropy_with_logits(m.zeros(3), m.ones(3, dtype=m.long)),
     "mse_weight_shape": lambda m: m.nn.functional.mse_loss(m.zeros(3), m.zeros(3), weight=m.ones(2)),
+    # torch multiplies the weights in place: one that broadcasts the loss up is refused (fuzz: training_losses)
+    "bce_logits_pos_weight_broadcasting_up": lambda m: m.nn.functional.binary_cross_entropy_with_logits(
+        m.ones(2, 1), m.ones(2, 1), pos_weight=m.tensor([1.0, 2.0])),
+    "bce_logits_weight_broadcasting_up": lambda m: m.nn.functional.binary_cross_entropy_with_logits(
+        m.ones(2, 1), m.ones(2, 1), weight=m.tensor([1.0, 2.0]), reduction="none"),
 }
 
 

@@ -350,3 +350,14 @@ def test_adaptive_average_pool_to_no_outputs_as_torch(shape, pool):
         except RuntimeError as error:
             outcomes.append((tuple(out.shape), str(error)))
     assert outcomes[0] == outcomes[1]
+
+
+@pytest.mark.parametrize("pool, shape, size", [("adaptive_avg_pool1d", (3, 3, 4), 0), ("adaptive_avg_pool2d", (3, 3, 4), (0, 2)),
+                                               ("adaptive_avg_pool3d", (1, 3, 3, 4), (0, 1, 1)),
+                                               ("adaptive_avg_pool1d", (3, 4), 0)])
+def test_adaptive_average_pool_functions_to_no_outputs_as_torch(pool, shape, size):
+    """An empty output, as torch's (our window layout failed on reshape(0, -1)), whose backward torch refuses."""
+    torch = require_torch()
+    outputs = [getattr(m.nn.functional, pool)(m.ones(shape), size) for m in (tinygrad_rnn, torch)]
+    assert tuple(outputs[0].shape) == tuple(outputs[1].shape) and str(outputs[0].dtype) == str(outputs[1].dtype)
+    check_error(lambda m: getattr(m.nn.functional, pool)(m.ones(shape, requires_grad=True), size).sum().backward())

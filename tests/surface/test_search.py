@@ -37,6 +37,25 @@ def test_searchsorted_rows_and_scalars(right):
     _same(*[m.searchsorted(m.tensor(SEQ), m.tensor(3.5), right=right) for m in (tinygrad_rnn, torch)])
 
 
+@pytest.mark.parametrize("value", [1.587989239963699, "0-d float64", "float64 vector"])
+def test_searchsorted_compares_in_the_promoted_dtype(value):
+    """A Python float or 0-d float64 value meets a float32 sequence as float32 (it rounds onto the entry
+    1.5879892 and goes before it); a float64 vector promotes the sequence instead."""
+    torch = require_torch()
+
+    def call(m):
+        v = 1.587989239963699
+        v = m.tensor(v, dtype=m.float64) if value == "0-d float64" else \
+            m.tensor([v], dtype=m.float64) if value == "float64 vector" else v
+        return m.searchsorted(m.tensor([1.5879892110824585], dtype=m.float32), v)
+    _same(call(tinygrad_rnn), call(torch))
+
+
+def test_searchsorted_of_an_int_sequence_and_a_float_is_in_float32():
+    torch = require_torch()  # 16777217 is 16777216 in float32, equal to the value: right goes after it
+    _same(*[m.searchsorted(m.tensor([16777217]), 16777216.0, right=True) for m in (tinygrad_rnn, torch)])
+
+
 def test_searchsorted_sorter_and_out():
     torch = require_torch()
     _same(*[m.searchsorted(m.tensor([5, 1, 3]), m.tensor([2, 4, 6]), sorter=m.tensor([1, 2, 0]))

@@ -242,13 +242,24 @@ def binary_cross_entropy_with_logits(input: Tensor, target: Tensor, weight: Tens
         raise RuntimeError(f"result type {result._legacy} can't be cast to the desired output type {target.dtype._legacy}")
     if weight is None and pos_weight is None and target.dtype is input.dtype:  # the usual call: one node, as torch's
         return BceWithLogits.apply(input, target, reduction)
+    # torch builds the loss with in-place ops: the pos_weight factor is multiplied into log_sigmoid(input),
+    # the rest into (1 - target), and the weight into that. Each product must keep the shape and dtype of
+    # the tensor it is written into, so a weight that broadcasts the loss up is refused and a float64 weight
+    # or input leaves a float32 target's loss float32.
     log_sig = nn_ops.LogSigmoid.apply(input)
     if pos_weight is not None:
-        log_sig = log_sig * ((pos_weight - 1) * target + 1)
-    loss = (1 - target) * input - log_sig
-    loss = loss if loss.dtype is target.dtype else loss.to(target.dtype)  # torch writes it in the target's dtype
-    loss = _reduce(loss if weight is None else loss * weight, reduction)
+        log_sig = _written_into(log_sig, log_sig * ((pos_weight - 1) * target + 1))
+    loss = _written_into(target, (1 - target) * input - log_sig)
+    loss = _reduce(loss if weight is None else _written_into(loss, loss * weight), reduction)
     return rename(loss, "BinaryCrossEntropyWithLogitsBackward0")
+
+
+def _written_into(out: Tensor, result: Tensor) -> Tensor:
+    """`result` as an in-place op writes it into `out`: out's dtype, and only if it has out's shape."""
+    if result.shape != out.shape:
+        raise RuntimeError(f"output with shape {list(out.shape)} doesn't match the broadcast shape "
+                           f"{list(result.shape)}")
+    return result if result.dtype is out.dtype else result.to(out.dtype)
 
 
 class BceWithLogits(Function):
@@ -419,6 +430,7 @@ def _class_rows(input: Tensor, target: Tensor, weight: Tensor | None,
     else:
         _check_spatial_target(input, target)
         _check_target_dtype(target)
+        _check_no_classes_viewed_as_2d(input, target)
     if input.ndim != 1 and target.ndim == 0:  # torch reads the target's batch size from its dim 0
         raise IndexError("Dimension specified as 0 but tensor has no dimensions")
     if not input.dtype.is_floating_point:
@@ -434,8 +446,16 @@ def _class_rows(input: Tensor, target: Tensor, weight: Tensor | None,
         rows, out_shape = input, (input.shape[0],)
     else:  # move the class dim last, then one row per (n, d1, ...) position
         order = (0,) + tuple(range(2, input.ndim)) + (1,)
-        rows, out_shape = input.permute(order).reshape(-1, classes), target.shape
+        rows, out_shape = input.permute(order).reshape(target.numel(), classes), target.shape  # (-1: no classes)
     return rows, labels, out_shape
+
+
+def _check_no_classes_viewed_as_2d(input: Tensor, target: Tensor) -> None:
+    """torch views a 3-d or 5-d+ input as (N, C, 1, -1) for its 2-d kernel; with no classes but some positions
+    the view comes out empty ([N, 0, 0, 0]) and the kernel refuses it against the (N, 1, -1) target."""
+    if input.ndim != 4 and input.shape[0] and not input.shape[1] and target.numel():
+        n = input.shape[0]
+        raise RuntimeError(f"size mismatch (got input: [{n}, 0, 0, 0] , target: [{n}, 1, {target.numel() // n}]")
 
 
 def _check_flat_target(input: Tensor, target: Tensor) -> None:
@@ -499,11 +519,10 @@ def cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None, s
     tensor_arg("cross_entropy_loss", "target", target, 2)
     if input.shape == target.shape:
         return _cross_entropy_probabilities(input, target, weight, ignore_index, reduction, label_smoothing)
-    if label_smoothing > 0.0:
-        _check_label_smoothing(label_smoothing)
+    _check_label_smoothing(label_smoothing)
     log_p = _log_softmax_classes(input)
     loss = nll_loss(log_p, target, weight, ignore_index=ignore_index, reduction=reduction)
-    if label_smoothing <= 0.0:
+    if not label_smoothing > 0.0:  # (a NaN smooths nothing either, as in torch)
         return loss
     smooth = _smoothing_term(log_p, target, weight, ignore_index, reduction)
     return (1 - label_smoothing) * loss + smooth * (label_smoothing / log_p.shape[_class_dim(input)])
@@ -514,7 +533,8 @@ def _class_dim(input: Tensor) -> int:
 
 
 def _check_label_smoothing(label_smoothing: float) -> None:
-    if not 0.0 <= label_smoothing <= 1.0:
+    """torch refuses only a value above 1 (its message notwithstanding): a negative one smooths nothing."""
+    if label_smoothing > 1.0:
         raise RuntimeError(f"label_smoothing must be between 0.0 and 1.0. Got: {label_smoothing:g}")
 
 

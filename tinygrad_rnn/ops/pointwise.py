@@ -1384,7 +1384,8 @@ def masked_fill(input: Tensor, mask: Tensor, value: Any) -> Tensor:
         if value.ndim:
             raise RuntimeError("masked_fill_ only supports a 0-dimensional value tensor, but got tensor with "
                                f"{value.ndim} dimension(s).")
-        value = np.asarray(value.item()).astype(input._data.dtype)[()]
+        # its value must fit input's dtype as a number's must (nan or 300.0 into int8 is refused)
+        value = np.asarray(checked_fill(value.item(), input.dtype)).astype(input._data.dtype)[()]
     else:
         value = checked_fill(value, input.dtype)
         value = bool(value) if input.dtype is dtypes.bool else value  # a number is any truth value, nan too

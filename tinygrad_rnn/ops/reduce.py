@@ -306,7 +306,7 @@ def _half_softmax_columns(outer: int, inner: int, step: int = HALF_STEP) -> np.n
     the columns left over (to the end of the row or of the chunk) go through its scalar loop."""
     n = outer * inner
     in_vector = np.zeros(n, dtype=bool)
-    chunk = -(-n // blas_threads()) if n > 1 else n
+    chunk = -(-n // blas_threads()) if n > 1 else 1  # (no columns: no chunks)
     for begin in range(0, n, chunk):
         end, column = builtins.min(n, begin + chunk), begin
         while column < end:

@@ -78,6 +78,8 @@ def lane_sum(e: np.ndarray) -> np.ndarray:
 def ordered_sum(e: np.ndarray, dim: int) -> np.ndarray:
     """e summed along `dim` (kept) one element after the other, as torch's softmax kernels add along
     a dim that is not the last."""
+    if e.shape[dim] == 0:  # nothing to add: zeros (the running sum has no last element to take)
+        return np.sum(e, axis=dim, keepdims=True)
     return np.cumsum(e, axis=dim).take([-1], axis=dim)
 
 

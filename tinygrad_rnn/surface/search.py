@@ -14,6 +14,7 @@ import numpy as np
 from ..argcheck import invalid_combination
 from ..core import dtypes
 from ..core.tensor import Tensor
+from ..ops.promotion import result_type
 from .functions import accepts_out
 from .out_rules import OutRules
 from .overlap import RULES
@@ -56,8 +57,11 @@ def _searchsorted(sorted_sequence: Tensor, input: Any, *, out_int32: bool = Fals
     if sorted_sequence.dim() == 0:
         raise RuntimeError("torch.searchsorted(): boundaries tensor should have positive dimension, but got 0 "
                            "dimension")
-    boundaries = _sorted_rows(sorted_sequence, sorter)
-    values = input.numpy() if isinstance(input, Tensor) else np.asarray(input)
+    # both sides are compared in their promoted dtype, as torch does: a Python float or a 0-d float64
+    # value is rounded to a float32 sequence's dtype first, so it can land on an equal entry
+    common = result_type(sorted_sequence, input).np
+    boundaries = _sorted_rows(sorted_sequence, sorter).astype(common, copy=False)
+    values = (input.numpy() if isinstance(input, Tensor) else np.asarray(input)).astype(common, copy=False)
     if boundaries.ndim == 1:
         positions = np.searchsorted(boundaries, values, side=chosen)
     else:

@@ -820,7 +820,10 @@ class TensorMethods:
             value = value if value.dtype is self.dtype else value.to(self.dtype)
             return self._assign(rename(_sh.SetItem.apply(self, (Ellipsis,), value), "FillBackward3"))
         node = "FillBackward3" if isinstance(value, Tensor) else "FillBackward2"  # (torch's overloads' names)
-        return self._fill(value.item() if isinstance(value, Tensor) else checked_fill(value, self.dtype), node)
+        if not isinstance(value, Tensor):
+            return self._fill(checked_fill(value, self.dtype), node)
+        with np.errstate(invalid="ignore", over="ignore"):  # a tensor's value is cast as copy_ casts, unchecked:
+            return self._fill(value._data.astype(self._data.dtype)[()], node)  # 300 into int8 is 44, nan is 0
 
     def _fill(self, value: Any, node: str) -> Tensor:
         """fill_ and zero_ with a number: a graph node named `node` when self is in one, else in place."""
@@ -944,8 +947,7 @@ class TensorMethods:
 
     def new_full(self, size: Any, fill_value: Any, **kw: Any) -> Tensor:
         number_arg("new_full", "fill_value", fill_value, 2)
-        d = dtypes.as_dtype(kw.get("dtype") or self.dtype)
-        return _new_filled(self, "new_full", checked_fill(fill_value, d), (size,), **kw)
+        return _new_filled(self, "new_full", fill_value, (size,), **kw)  # the fill is converted after the size
 
     def new_tensor(self, data: Any, *, dtype: Any = None, device: Any = None, requires_grad: bool = False,
                    pin_memory: bool = False) -> Tensor:
@@ -996,6 +998,9 @@ def _to_arguments(args: tuple, kwargs: dict) -> dict:
 def _new_filled(self: Tensor, name: str, fill: Any, sizes: tuple, *, dtype: Any = None, device: Any = None,
                 requires_grad: bool = False, layout: Any = None, pin_memory: Any = False, **kw: Any) -> Tensor:
     """The new_* methods: a tensor of size `sizes` (or size=...) holding `fill`, in self's dtype unless told."""
+    if dtype is not None and not isinstance(dtype, dtypes.dtype) and dtype not in (builtins.float, builtins.int,
+                                                                                   builtins.bool):
+        raise TypeError(f"{name}(): argument 'dtype' must be torch.dtype, not {type_name(dtype)}")
     check_layout(name, layout)
     check_pin_memory(name, pin_memory)
     check_device(device)

@@ -158,9 +158,12 @@ def _padding_pairs(padding: Any, nd: int, kernel: tuple, dilation: tuple, stride
 
 
 def _check_kernel_size(kernel: tuple) -> None:
-    """torch's error for a weight with a 0-sized kernel dim (a 1-d kernel counts as 2-d of height 1)."""
+    """torch's error for a weight with a 0-sized kernel dim (a 1-d kernel counts as 2-d of height 1;
+    3-d kernels have a kernel of their own, with its own wording)."""
     if all(k > 0 for k in kernel):
         return
+    if len(kernel) == 3:
+        raise RuntimeError(f"kernel size should be greater than zero, but got: {' x '.join(map(str, kernel))} (TxHxW)")
     sides = ((1,) if len(kernel) == 1 else ()) + kernel
     names = ("kernel_depth", "kernel_height", "kernel_width")[-len(sides):]
     raise RuntimeError("kernel size should be greater than zero, but got " +
@@ -182,13 +185,18 @@ def convolution(input: Tensor, weight: Tensor, bias: Tensor | None, stride: Any,
     x, unbatched = _batched(input, nd)
     stride, dilation = expand_param(stride, nd, "stride"), expand_param(dilation, nd, "dilation")
     pairs = _padding_pairs(padding, nd, tuple(weight.shape[2:]), dilation, stride)
+    # padding='same' of a 0-sized kernel dim is -1 on one side: torch crops the input there, which only shows
+    # when there are no channels (a window fewer); with channels its kernel refuses that kernel anyway
+    same_pairs, pairs = pairs, tuple((max(a, 0), max(b, 0)) for a, b in pairs) if padding == "same" else pairs
     _check_weight_dims(x, weight, stride, same=padding == "same")
     _check_geometry(stride, pairs, dilation, groups)
     _check_channels(x, weight, groups, transposed=False)
     out_channels, kernel = weight.shape[0], tuple(weight.shape[2:])
     _check_bias(weight, bias, out_channels)
     if x.shape[1] == 0:  # torch's shortcut for an input of no channels: (N, 0, *windows), any kernel size
-        return _no_channels(x, kernel, dilation, pairs, stride, unbatched)
+        return _no_channels(x, kernel, dilation, same_pairs, stride, unbatched)
+    if x.numel() == 0:
+        _check_empty_input(x, kernel, dilation, pairs)
     _check_kernel_size(kernel)
     _check_kernel_fits(x, kernel, dilation, pairs)
     _check_dilation_not_zero(dilation, transposed=False)
@@ -208,6 +216,17 @@ def convolution(input: Tensor, weight: Tensor, bias: Tensor | None, stride: Any,
         out = out + bias.reshape(out_channels, *(1,) * nd)
     out = rename(out.contiguous(), "ConvolutionBackward0")  # torch's result is contiguous: .view() must work
     return out.squeeze(0) if unbatched else out
+
+
+def _check_empty_input(x: Tensor, kernel: tuple, dilation: tuple, pairs: tuple) -> None:
+    """torch's checks of an input with no elements (but some channels): the kernel must fit; then only an
+    empty batch is computed, and that path of torch's fails on a 0-sized kernel dim by indexing the empty weight."""
+    _check_kernel_fits(x, kernel, dilation, pairs)
+    if x.shape[0] != 0:
+        shape = list(x.shape) if x.ndim > 3 else [*x.shape[:2], 1, x.shape[2]]  # a 1-d input runs as 2-d
+        raise RuntimeError(f"Only zero batch or zero channel inputs are supported, but got input shape: {shape}")
+    if not all(kernel):
+        raise IndexError("select(): index 0 out of range for tensor of size [0] at dimension 0")
 
 
 def _no_channels(x: Tensor, kernel: tuple, dilation: tuple, pairs: tuple, stride: tuple, unbatched: bool) -> Tensor:

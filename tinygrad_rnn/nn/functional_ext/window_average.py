@@ -55,8 +55,9 @@ def _flat(per_dim: list) -> tuple[np.ndarray, np.ndarray]:
         shape[d], shape[nd + d] = w.positions.shape
         flat = flat + w.positions.reshape(shape) * int(np.prod([v.size for v in per_dim[d + 1:]], dtype=np.int64))
         real = real & w.real.reshape(shape)
-    outputs, taps = (int(np.prod(part, dtype=np.int64)) for part in (flat.shape[:nd], flat.shape[nd:]))
-    return flat.reshape(outputs, taps), real.reshape(outputs, taps)  # (no -1: there may be no outputs)
+    outputs = int(np.prod(flat.shape[:nd], dtype=np.int64))
+    positions = int(np.prod(flat.shape[nd:], dtype=np.int64))  # (spelled out: -1 is ambiguous with no outputs)
+    return flat.reshape(outputs, positions), real.reshape(outputs, positions)
 
 
 def _pad(data: np.ndarray, per_dim: list) -> np.ndarray:
@@ -118,6 +119,16 @@ def _spread(grad: np.ndarray, spatial: tuple, per_dim: list, divisors: tuple) ->
     return padded[(Ellipsis,) + tuple(slice(w.before, w.before + n) for w, n in zip(per_dim, spatial))]
 
 
+def _check_adaptive_grad(shape: tuple, name: str) -> None:
+    """torch's adaptive average pools compute an empty output, but their backward refuses a gradient with an
+    empty dim past the first."""
+    empty = next((d for d in range(1, len(shape)) if shape[d] == 0), None)
+    if empty is not None:
+        kernel = f"adaptive_avg_pool{name[-2]}d_backward"  # name is e.g. "AdaptiveAvgPool2D"
+        raise RuntimeError(f"{kernel}(): Expected grad_output to have non-zero size for non-batch dimensions, but "
+                           f"grad_output has sizes {list(shape)} with dimension {empty} being empty")
+
+
 class WindowAverage(Function):
     """The average of each window over the last len(per_dim) dims of x, divided by `divisors` in turn;
     linear, its gradient spreads. `name` is torch's kernel, e.g. "AvgPool2D" (node AvgPool2DBackward0)."""
@@ -133,23 +144,13 @@ class WindowAverage(Function):
 
     @staticmethod
     def backward(ctx: Any, grad: Tensor) -> tuple:
-        if ctx.arguments[2].startswith("AdaptiveAvgPool"):
-            _check_adaptive_grad(tuple(grad.shape), len(ctx.arguments[0]))
+        if ctx.arguments[2].startswith("Adaptive"):
+            _check_adaptive_grad(tuple(grad.shape), ctx.arguments[2])
         return WindowSpread.apply(grad, ctx.x, *ctx.arguments), None, None, None
 
     @staticmethod
     def jvp(ctx: Any, tx: Tensor, *t_arguments: Any) -> Tensor:
         return WindowAverage.apply(tx, *ctx.arguments)
-
-
-def _check_adaptive_grad(shape: tuple, nd: int) -> None:
-    """torch's adaptive average pool has no gradient for an empty output (a 1-d pool is its 2-d one's)."""
-    shown = shape[:-1] + (1,) + shape[-1:] if nd == 1 else shape
-    empty = next((d for d in range(1, len(shown)) if shown[d] == 0), None)
-    if empty is not None:
-        raise RuntimeError(f"adaptive_avg_pool{max(nd, 2)}d_backward(): Expected grad_output to have non-zero size "
-                           f"for non-batch dimensions, but grad_output has sizes {list(shown)} with dimension "
-                           f"{empty} being empty")
 
 
 class WindowSpread(Function):
