@@ -338,3 +338,8 @@ def test_index_add_and_copy_check_source_shapes_as_torch(op, shape, dim, index, 
                                                        ((), 0, 0, 1)])
 def test_narrow_copy_errors_as_torch(shape, dim, start, length):
     check_error(lambda m: m.narrow_copy(m.ones(shape), dim, start, length))
+
+
+def test_index_fill_with_a_repeated_index_gives_the_value_each_slice_once():
+    # the slice at 3 is filled once: value's gradient counts its gradient once
+    check_parity(lambda m, x, v: x.index_fill(1, m.tensor([0, 3, 3, 1]), v), [X, np.array(2.0)])
