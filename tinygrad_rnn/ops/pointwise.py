@@ -346,9 +346,25 @@ def div(input: Any, other: Any, *, rounding_mode: str | None = None) -> Tensor:
         raise RuntimeError(f"div expected rounding_mode to be one of None, 'trunc', or 'floor' but found "
                            f"'{rounding_mode}'")
     a, b = _checked_integer_operands(input, other, f"div_{rounding_mode}_cpu")
-    rounded = {"floor": np.floor_divide, "trunc": lambda x, y: np.trunc(np.divide(x, y))}[rounding_mode]
-    with _quiet():
-        return Tensor._make(np.asarray(by_number_in_float32(rounded, _arr(a), _arr(b))).astype(_result_np(a, b)))
+    return RoundedDiv.apply(a, b, rounding_mode)
+
+
+class RoundedDiv(Function):
+    """div with rounding_mode "floor" or "trunc": a step function of both operands, so both gradients
+    are zero (torch's DivBackward2 gives zeros too, rather than no gradient)."""
+
+    torch_name = "DivBackward2"
+
+    @staticmethod
+    def forward(ctx, a, b, rounding_mode):
+        rounded = {"floor": np.floor_divide, "trunc": lambda x, y: np.trunc(np.divide(x, y))}[rounding_mode]
+        with _quiet():
+            return Tensor._make(np.asarray(by_number_in_float32(rounded, _arr(a), _arr(b))).astype(_result_np(a, b)))
+
+    @staticmethod
+    def backward(ctx, g):
+        zeros = Tensor._make(np.zeros_like(g._data))  # (broadcast inputs get it summed to their shapes)
+        return (zeros if ctx.needs_input_grad[0] else None), (zeros if ctx.needs_input_grad[1] else None), None
 
 
 def _checked_integer_operands(input: Any, other: Any, kernel: str) -> tuple[Any, Any]:
