@@ -1356,6 +1356,16 @@ class MaskedFill(Where):
         return [self.edges[2]]
 
 
+class MaskedFillByTensor(MaskedFill):
+    """masked_fill by a 0-d tensor that needs a gradient: it gets the gradients of the places it filled,
+    summed; torch lists the input's edge, then the value's."""
+
+    torch_name = "MaskedFillBackward1"
+
+    def _shown_edges(self) -> list:
+        return [NO_EDGE if e is None else e for e in (self.edges[2], self.edges[1])]
+
+
 _ONLY_CONDITION = object()  # where(condition): told apart from where(condition, None, ...)
 
 
@@ -1400,6 +1410,8 @@ def masked_fill(input: Tensor, mask: Tensor, value: Any) -> Tensor:
         if value.ndim:
             raise RuntimeError("masked_fill_ only supports a 0-dimensional value tensor, but got tensor with "
                                f"{value.ndim} dimension(s).")
+        if value.requires_grad and input.dtype.is_floating_point:
+            return MaskedFillByTensor.apply(mask, value.to(input.dtype), input)
         value = np.asarray(value.item()).astype(input._data.dtype)[()]
     else:
         value = checked_fill(value, input.dtype)
