@@ -243,3 +243,17 @@ def test_lstsq_shapes_are_checked_as_torch(a, b):
 ])
 def test_cross_checks_dim_then_broadcast_then_length_as_torch(call):
     check_error(call)
+
+
+@pytest.mark.parametrize("norm", [lambda m, x: m.linalg.vector_norm(x, 0), lambda m, x: m.norm(x, 0),
+                                  lambda m, x: m.linalg.vector_norm(x, 0, dim=0, keepdim=True),
+                                  lambda m, x: m.linalg.norm(x, 0, dim=1)])
+def test_the_0_norm_counts_nonzeros_and_gives_no_gradient_as_torch(norm):
+    # a step function: torch's node leaves x.grad None (not zeros), and the result still needs grad
+    for m in (tinygrad_rnn, require_torch()):
+        x = m.tensor([[1.5, 0.0, -2.0], [0.0, 0.0, 3.0]], requires_grad=True)
+        result = norm(m, x)
+        assert result.requires_grad and result.grad_fn.name() == "LinalgVectorNormBackward0"
+        result.sum().backward()
+        assert x.grad is None
+    check_parity(norm, [np.array([[1.5, 0.0, -2.0], [0.0, 0.0, 3.0]])], requires_grad=[False])

@@ -70,11 +70,6 @@ def solve_triangular(A: Tensor, B: Tensor, *, upper: bool, left: bool = True, un
 
 def vector_norm(x: Tensor, ord: Any = 2, dim: Any = None, keepdim: bool = False, *, dtype: Any = None) -> Tensor:
     """(sum |x|^ord)^(1/ord) over dim (all by default); ord inf/-inf give max/min |x|, ord 0 counts nonzeros."""
-    if ord == 0:
-        t = x if dtype is None else x.to(dtype)
-        check_float(t, "linalg.vector_norm")
-        counted = (t != 0).to(t.dtype) + t * 0  # `+ t * 0`: in the graph, with torch's zero gradient
-        return rename(counted.sum(dim, keepdim=keepdim) if dim is not None else counted.sum(), "LinalgVectorNormBackward0")
     return rename(_reduce.norm_along(x, ord, dim, keepdim, dtype), "LinalgVectorNormBackward0")
 
 

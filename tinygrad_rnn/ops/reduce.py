@@ -1224,11 +1224,26 @@ def norm_along(input: Tensor, p: Any = "fro", dim: Any = None, keepdim: bool = F
         result = x.abs().amax(dims, keepdim)
     elif p in (float("-inf"), "-inf"):
         result = x.abs().amin(dims, keepdim)
-    elif p == 0:  # the count of nonzero elements (torch leaves its gradient undefined; ours has none)
-        result = (x != 0).sum(dims, keepdim=keepdim).to(x.dtype)
+    elif p == 0:
+        return NonzeroCount.apply(x, dims, keepdim)
     else:
         result = (x.abs() ** p).sum(dims, keepdim=keepdim) ** (1.0 / p)
     return rename(result, "LinalgVectorNormBackward0")
+
+
+class NonzeroCount(Function):
+    """The 0-norm: how many elements along dims are nonzero. A step function: torch's node gives x no
+    gradient at all (x.grad stays None, not zeros), so backward returns none."""
+
+    torch_name = "LinalgVectorNormBackward0"
+
+    @staticmethod
+    def forward(ctx, x, dims, keepdim):
+        return Tensor._make(np.sum(x._data != 0, axis=dims, keepdims=keepdim).astype(x._data.dtype))
+
+    @staticmethod
+    def backward(ctx, g):
+        return None, None, None
 
 
 def _check_identity(x: Tensor, dims: tuple, dim: Any, p: Any) -> None:
