@@ -257,3 +257,11 @@ def test_the_0_norm_counts_nonzeros_and_gives_no_gradient_as_torch(norm):
         result.sum().backward()
         assert x.grad is None
     check_parity(norm, [np.array([[1.5, 0.0, -2.0], [0.0, 0.0, 3.0]])], requires_grad=[False])
+
+
+@pytest.mark.parametrize("p", [0.5, -0.5, 1.5, 3.5])
+def test_p_norm_gradients_at_zero_are_torchs_subgradients(p):
+    # at a zero norm, and (p < 1) at zero entries, the chain rule gives NaN; torch gives 0 there
+    x = np.array([[0.0, 0.0, 0.0], [0.0, 1.5, -2.0]])
+    check_parity(lambda m, t: m.linalg.vector_norm(t, p, dim=1), [x])
+    check_parity(lambda m, t: m.linalg.norm(t[0], p), [x])

@@ -672,6 +672,30 @@ class Norm(Function):
         return (tx * where(zero, 0.0, x / where(zero, 1.0, y))).sum(ctx.dims, keepdim=ctx.keepdim)
 
 
+class PNorm(Function):
+    """(sum |x|^p)^(1/p) over dims, for p other than 0, 2 and +-inf, with torch's subgradients: where the
+    norm is 0 (or, for p < 1, where x is 0) the gradient is 0, not the NaN the chain rule gives there."""
+
+    torch_name = "LinalgVectorNormBackward0"
+
+    @staticmethod
+    def forward(ctx, x, p, dims, keepdim):
+        out = (x.abs() ** p).sum(dims, keepdim=keepdim) ** (1.0 / p)  # (no graph is recorded in forward)
+        ctx.save_for_backward(x, out)
+        ctx.p, ctx.kept = p, tuple(1 if d in dims else n for d, n in enumerate(x.shape))
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        x, out = ctx.saved_tensors
+        p, norm, g = ctx.p, out.reshape(ctx.kept), g.reshape(ctx.kept)
+        if p < 1:  # |x|^(p - 1) is infinite at x = 0: taken as 0 there
+            slope = x.sgn() * where(Tensor._make(x._data == 0), 0.0, x.abs() ** (p - 1))
+            return slope * g * norm ** (1 - p), None, None, None
+        slope = x.sgn() * x.abs() ** (p - 1) if p < 2 else x * x.abs() ** (p - 2)
+        return slope * where(Tensor._make(norm._data == 0), 0.0, g / norm ** (p - 1)), None, None, None
+
+
 # ------------------------------------------------------------------ public functions
 def _reduce_dims(dim: Any, ndim: int) -> tuple:
     """The dims a reduction runs over: None, and as torch also an empty list, mean all of them."""
@@ -1227,7 +1251,7 @@ def norm_along(input: Tensor, p: Any = "fro", dim: Any = None, keepdim: bool = F
     elif p == 0:
         return NonzeroCount.apply(x, dims, keepdim)
     else:
-        result = (x.abs() ** p).sum(dims, keepdim=keepdim) ** (1.0 / p)
+        return PNorm.apply(x, p, dims, keepdim)
     return rename(result, "LinalgVectorNormBackward0")
 
 
