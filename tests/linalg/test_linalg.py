@@ -265,3 +265,18 @@ def test_p_norm_gradients_at_zero_are_torchs_subgradients(p):
     x = np.array([[0.0, 0.0, 0.0], [0.0, 1.5, -2.0]])
     check_parity(lambda m, t: m.linalg.vector_norm(t, p, dim=1), [x])
     check_parity(lambda m, t: m.linalg.norm(t[0], p), [x])
+
+
+@pytest.mark.parametrize("shape", [(0, 3), (3, 0), (2, 0, 3), (0, 0)])
+@pytest.mark.parametrize("ord", [1, -1, float("inf"), -float("inf")])
+def test_matrix_norms_of_empty_matrices_as_torch(shape, ord):
+    # the largest of no row (column) sums is 0, with no gradient; the smallest of none is amin's error
+    torch = require_torch()
+    try:
+        expected = torch.linalg.matrix_norm(torch.zeros(shape, dtype=torch.float64, requires_grad=True), ord)
+    except IndexError:
+        check_error(lambda m: m.linalg.matrix_norm(m.zeros(shape, dtype=m.float64), ord))
+        return
+    ours = tinygrad_rnn.linalg.matrix_norm(tinygrad_rnn.zeros(shape, dtype=tinygrad_rnn.float64, requires_grad=True), ord)
+    np.testing.assert_array_equal(ours.detach().numpy(), expected.detach().numpy())
+    assert ours.requires_grad == expected.requires_grad

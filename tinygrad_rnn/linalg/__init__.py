@@ -90,7 +90,10 @@ def matrix_norm(A: Tensor, ord: Any = "fro", dim: tuple = (-2, -1), keepdim: boo
         result = s.sum(-1) if ord == "nuc" else (s.amax(-1) if ord == 2 else s.amin(-1))
     elif ord in (1, -1, math.inf, -math.inf):
         sums = moved.abs().sum(-2 if ord in (1, -1) else -1)
-        result = sums.amax(-1) if ord > 0 else sums.amin(-1)
+        if not sums.shape[-1] and ord > 0:  # torch: the largest of no sums is 0, outside the graph
+            result = Tensor._make(np.zeros(sums.shape[:-1], sums._data.dtype))
+        else:  # (the smallest of none is amin's error, naming the dim counted from the front)
+            result = sums.amax(sums.ndim - 1) if ord > 0 else sums.amin(sums.ndim - 1)
     else:
         raise RuntimeError(f"linalg.matrix_norm: Order {ord} not supported.")
     if keepdim:
