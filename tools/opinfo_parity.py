@@ -71,7 +71,7 @@ def to_ours(value: Any) -> Any:
         raise Skip("generator")
     if isinstance(value, (list, tuple)):
         converted = [to_ours(item) for item in value]
-        return type(value)(converted) if type(value) in (list, tuple) else type(value)(*converted)
+        return type(value)(*converted) if hasattr(value, "_fields") else type(value)(converted)  # a namedtuple
     if isinstance(value, dict):
         return {key: to_ours(item) for key, item in value.items()}
     return value

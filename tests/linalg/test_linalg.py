@@ -280,3 +280,13 @@ def test_matrix_norms_of_empty_matrices_as_torch(shape, ord):
     ours = tinygrad_rnn.linalg.matrix_norm(tinygrad_rnn.zeros(shape, dtype=tinygrad_rnn.float64, requires_grad=True), ord)
     np.testing.assert_array_equal(ours.detach().numpy(), expected.detach().numpy())
     assert ours.requires_grad == expected.requires_grad
+
+
+def test_matrix_rank_takes_tolerances_as_tensors_broadcast_with_the_batch():
+    rng = np.random.default_rng(4)
+    a = rng.standard_normal((3, 4, 2)) @ rng.standard_normal((3, 2, 4)) + 1e-3 * rng.standard_normal((3, 4, 4))
+    atol, rtol = np.array([1e-4, 1e-2, 0.0]), np.array([0.0, 1e-5, 1e-2])
+    check_parity(lambda m, x, t: m.linalg.matrix_rank(x, atol=t), [a, atol], requires_grad=[False, False])
+    check_parity(lambda m, x, t, r: m.linalg.matrix_rank(x, atol=t, rtol=r), [a, atol, rtol],
+                 requires_grad=[False, False, False])
+    check_parity(lambda m, x, r: m.linalg.matrix_rank(x, rtol=r), [a, rtol], requires_grad=[False, False])

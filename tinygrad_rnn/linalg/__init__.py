@@ -125,13 +125,17 @@ def cond(A: Tensor, p: Any = None) -> Tensor:
 
 
 def matrix_rank(A: Tensor, *, atol: Any = None, rtol: Any = None, hermitian: bool = False) -> Tensor:
-    """The number of singular values above max(atol, rtol * largest); rtol defaults to eps * max(m, n)."""
+    """The number of singular values above max(atol, rtol * largest); rtol defaults to eps * max(m, n) where
+    atol is not positive, else 0. atol and rtol may be numbers or tensors broadcasting with the batch."""
     check_float(A, "linalg.matrix_rank")
     s = np.linalg.svd(A._data, compute_uv=False) if A.numel() else np.zeros(A.shape[:-2] + (0,), A._data.dtype)
     largest = s.max(-1, initial=0.0)
+    absolute = np.asarray(0.0 if atol is None else atol._data if isinstance(atol, Tensor) else atol)
     if rtol is None:
-        rtol = 0.0 if atol is not None and atol > 0 else np.finfo(A._data.dtype).eps * max(A.shape[-2:])
-    tol = np.maximum(atol or 0.0, rtol * largest)
+        default = np.finfo(A._data.dtype).eps * max(A.shape[-2:])
+        rtol = default if atol is None else np.where(absolute > 0, 0.0, default)
+    relative = np.asarray(rtol._data if isinstance(rtol, Tensor) else rtol)
+    tol = np.maximum(absolute, relative * largest)
     return Tensor._make(np.asarray((s > tol[..., None]).sum(-1), dtype=np.int64))
 
 
