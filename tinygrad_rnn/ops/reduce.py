@@ -682,18 +682,27 @@ class PNorm(Function):
     def forward(ctx, x, p, dims, keepdim):
         out = (x.abs() ** p).sum(dims, keepdim=keepdim) ** (1.0 / p)  # (no graph is recorded in forward)
         ctx.save_for_backward(x, out)
-        ctx.p, ctx.kept = p, tuple(1 if d in dims else n for d, n in enumerate(x.shape))
+        ctx.p, ctx.dims, ctx.keepdim = p, dims, keepdim
+        ctx.kept = tuple(1 if d in dims else n for d, n in enumerate(x.shape))
         return out
 
     @staticmethod
-    def backward(ctx, g):
+    def slope(ctx) -> Tensor:
+        """d norm / d x, of x's shape."""
         x, out = ctx.saved_tensors
-        p, norm, g = ctx.p, out.reshape(ctx.kept), g.reshape(ctx.kept)
+        p, norm = ctx.p, out.reshape(ctx.kept)
         if p < 1:  # |x|^(p - 1) is infinite at x = 0: taken as 0 there
-            slope = x.sgn() * where(Tensor._make(x._data == 0), 0.0, x.abs() ** (p - 1))
-            return slope * g * norm ** (1 - p), None, None, None
-        slope = x.sgn() * x.abs() ** (p - 1) if p < 2 else x * x.abs() ** (p - 2)
-        return slope * where(Tensor._make(norm._data == 0), 0.0, g / norm ** (p - 1)), None, None, None
+            return x.sgn() * where(Tensor._make(x._data == 0), 0.0, x.abs() ** (p - 1)) * norm ** (1 - p)
+        scaled = x.sgn() * x.abs() ** (p - 1) if p < 2 else x * x.abs() ** (p - 2)
+        return scaled * where(Tensor._make(norm._data == 0), 0.0, 1.0 / norm ** (p - 1))
+
+    @staticmethod
+    def backward(ctx, g):
+        return PNorm.slope(ctx) * g.reshape(ctx.kept), None, None, None
+
+    @staticmethod
+    def jvp(ctx, tx, t_p, t_dims, t_keepdim):
+        return (PNorm.slope(ctx) * tx).sum(ctx.dims, keepdim=ctx.keepdim)
 
 
 # ------------------------------------------------------------------ public functions
@@ -1263,11 +1272,17 @@ class NonzeroCount(Function):
 
     @staticmethod
     def forward(ctx, x, dims, keepdim):
-        return Tensor._make(np.sum(x._data != 0, axis=dims, keepdims=keepdim).astype(x._data.dtype))
+        out = np.sum(x._data != 0, axis=dims, keepdims=keepdim).astype(x._data.dtype)
+        ctx.out_shape = np.shape(out)
+        return Tensor._make(out)
 
     @staticmethod
     def backward(ctx, g):
         return None, None, None
+
+    @staticmethod
+    def jvp(ctx, tx, t_dims, t_keepdim):  # flat: the tangent is zero
+        return Tensor._make(np.zeros(ctx.out_shape, tx._data.dtype))
 
 
 def _check_identity(x: Tensor, dims: tuple, dim: Any, p: Any) -> None:
