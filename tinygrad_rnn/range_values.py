@@ -83,17 +83,24 @@ def linspace_values(start: float, end: float, steps: int, dtype: np.dtype) -> np
 
 
 def logspace_values(start: float, end: float, steps: int, base: float, dtype: np.dtype) -> np.ndarray:
-    """torch.logspace's values in a floating dtype: base ** exponent, each by the C library's pow."""
-    if steps == 1:  # torch raises the base to the bound as given, not converted to the dtype
-        return np.array([_pow(base, float(start))]).astype(dtype)
-    work = np.dtype(dtype).type
-    first, last = work(start), work(end)
+    """torch.logspace's values: base ** exponent, each by the C library's pow. A float dtype's bounds are
+    converted to it and subtracted in it; an integer dtype's come converted (logspace checks and truncates
+    them) and are subtracted in double, and its values pass through a C int (300 as uint8 is 44; int64 through a 64-bit one), as torch."""
+    floating = np.dtype(dtype).kind == "f"
     with np.errstate(invalid="ignore", over="ignore"):
-        step = np.float64(last - first) / (steps - 1)  # (the bounds subtracted in the dtype)
-        index = np.arange(steps)
-        exponents = np.where(index < steps // 2, np.float64(first) + step * index,
-                             np.float64(last) - step * (steps - 1 - index))
-        return np.array([_pow(base, x) for x in exponents.tolist()], dtype=np.float64).astype(dtype)
+        if steps == 1:  # torch raises the base to the bound as given, not converted to the dtype
+            powers = np.array([_pow(base, float(start))])
+        else:
+            work = np.dtype(dtype).type if floating else np.float64
+            first, last = work(start), work(end)
+            step = np.float64(last - first) / (steps - 1)
+            index = np.arange(steps)
+            exponents = np.where(index < steps // 2, np.float64(first) + step * index,
+                                 np.float64(last) - step * (steps - 1 - index))
+            powers = np.array([_pow(base, x) for x in exponents.tolist()], dtype=np.float64)
+        if floating or dtype == np.bool_:
+            return powers.astype(dtype)
+        return powers.astype(np.int64 if np.dtype(dtype).itemsize == 8 else np.int32).astype(dtype)
 
 
 def _pow(base: float, exponent: float) -> float:

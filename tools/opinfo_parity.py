@@ -3,6 +3,8 @@
     python tools/opinfo_parity.py errors              # every OpInfo's error_inputs: counts, then each difference
     python tools/opinfo_parity.py errors add cat      # only OpInfos with these names
     python tools/opinfo_parity.py samples sin         # sample_inputs (float64, float32, int64, bool): values too
+    python tools/opinfo_parity.py samples --grad sin  # float64 samples needing grad: values, then input gradients
+    python tools/opinfo_parity.py samples --from a --to m   # only OpInfo names in [a, m) (split a slow run)
 
 Needs torch and the `expecttest` package (torch.testing._internal imports it); the repository's tests never
 import op_db: a regression test builds its inputs itself.
@@ -20,6 +22,12 @@ Error categories (torch raised its ErrorInput's type, matching its regex):
   no-raise       we return a value
   not-built      we raise NotImplementedError or lack the name used inside a wrapper (a missing feature)
   unmapped       no tinygrad_rnn callable of that name
+
+With --grad, a float64 sample whose values agree is also differentiated: both libraries backpropagate
+`(result * w).sum()` for a fixed random w per floating output (a plain `.sum()` would hide transposed
+gradients) and compare the gradients of the sample's input tensors:
+  grad-same / grad-value (values, dtype or shape differ) / grad-missing (one library has a gradient the
+  other lacks) / grad-raise (our backward raises) / no-grad (torch's result needs no gradient).
 """
 from __future__ import annotations
 
@@ -63,7 +71,7 @@ def to_ours(value: Any) -> Any:
         raise Skip("generator")
     if isinstance(value, (list, tuple)):
         converted = [to_ours(item) for item in value]
-        return type(value)(converted) if type(value) in (list, tuple) else type(value)(*converted)
+        return type(value)(*converted) if hasattr(value, "_fields") else type(value)(converted)  # a namedtuple
     if isinstance(value, dict):
         return {key: to_ours(item) for key, item in value.items()}
     return value
@@ -165,7 +173,7 @@ def compare(expected: Any, actual: Any) -> str:
             return "dtype-or-shape"
         if str(expected.dtype) != str(actual.dtype) or tuple(expected.shape) != tuple(actual.shape):
             return "dtype-or-shape"
-        return "same" if _close(expected.detach().numpy(), actual.detach().numpy()) else "value"
+        return "same" if _close(expected.detach().numpy(force=True), actual.detach().numpy()) else "value"
     if isinstance(expected, (list, tuple)):
         if not isinstance(actual, (list, tuple)) or len(expected) != len(actual):
             return "dtype-or-shape"
@@ -176,24 +184,74 @@ def compare(expected: Any, actual: Any) -> str:
     return "same" if expected == actual else "value"
 
 
-def run_samples(opinfos: list[Any], dtypes: tuple = (torch.float64, torch.float32, torch.int64, torch.bool)) -> Counter:
-    """Compare every sample of `opinfos` in `dtypes`; print one line per difference and return the counts."""
+def run_samples(opinfos: list[Any], grad: bool = False) -> Counter:
+    """Compare every sample of `opinfos` (float64 only, with gradients, when `grad`); print each difference."""
+    dtypes = (torch.float64,) if grad else (torch.float64, torch.float32, torch.int64, torch.bool)
     totals: Counter = Counter()
     for opinfo in opinfos:
         ours_fn = our_callable(opinfo)
         label = opinfo.name + (f".{opinfo.variant_test_name}" if opinfo.variant_test_name else "")
+        if grad and not opinfo.supports_autograd:
+            continue
         for dtype in dtypes:
             if dtype not in opinfo.supported_dtypes("cpu"):
                 continue
-            for sample in opinfo.sample_inputs("cpu", dtype):
-                category, detail = _classify_sample(opinfo.op, ours_fn, sample)
+            for sample in opinfo.sample_inputs("cpu", dtype, requires_grad=grad):
+                category, detail = _classify_sample(opinfo.op, ours_fn, sample, grad)
                 totals[category] += 1
-                if category not in ("same", "skipped", "torch-raises"):
+                if category not in ("same", "skipped", "torch-raises", "grad-same", "no-grad"):
                     print(f"{category:14} {label:36} {str(dtype):14} {detail}")
     return totals
 
 
-def _classify_sample(torch_fn: Any, ours_fn: Any, sample: Any) -> tuple[str, str]:
+def tensors_in(value: Any) -> list[Any]:
+    """Every tensor (either library's) inside `value`, depth first: the same order for torch's and ours."""
+    if isinstance(value, (torch.Tensor, tinygrad_rnn.Tensor)):
+        return [value]
+    if isinstance(value, (list, tuple)):
+        return [tensor for item in value for tensor in tensors_in(item)]
+    if isinstance(value, dict):
+        return [tensor for item in value.values() for tensor in tensors_in(item)]
+    return []
+
+
+def weighted_sum(result: Any, library: Any) -> Any:
+    """sum((output * w).sum()) over the floating outputs needing grad; w is random but the same for both libraries."""
+    rng = np.random.default_rng(0)
+    total = None
+    for output in tensors_in(result):
+        if output.requires_grad and output.dtype.is_floating_point:
+            w = library.from_numpy(rng.standard_normal(tuple(output.shape)).astype(np.float64))
+            term = (output * w).sum()
+            total = term if total is None else total + term
+    return total
+
+
+def compare_grads(sample: Any, ours_sample: tuple, expected: Any, actual: Any) -> tuple[str, str]:
+    """Backpropagate the weighted sum through torch's and our results; compare the inputs' .grad."""
+    torch_loss = weighted_sum(expected, torch)
+    if torch_loss is None:
+        return "no-grad", ""
+    inputs = tensors_in((sample.input, sample.args, sample.kwargs))
+    for tensor in inputs:
+        tensor.grad = None  # one tensor may serve several samples: keep only this sample's gradient
+    torch_loss.backward()
+    our_loss = weighted_sum(actual, tinygrad_rnn)
+    if our_loss is None:
+        return "grad-missing", "our result needs no grad"
+    try:
+        our_loss.backward()
+    except Exception as error:  # noqa: BLE001 - any exception is the finding
+        return "grad-raise", f"{type(error).__name__}: {str(error)[:120]}"
+    for position, (theirs, ours) in enumerate(zip(inputs, tensors_in(ours_sample))):
+        if (theirs.grad is None) != (ours.grad is None):
+            return "grad-missing", f"input {position}: torch {theirs.grad is not None}, ours {ours.grad is not None}"
+        if theirs.grad is not None and (verdict := compare(theirs.grad, ours.grad)) != "same":
+            return "grad-value", f"input {position}: {verdict}"
+    return "grad-same", ""
+
+
+def _classify_sample(torch_fn: Any, ours_fn: Any, sample: Any, grad: bool = False) -> tuple[str, str]:
     try:
         expected = call(torch_fn, sample, ours=False)
     except Exception:  # noqa: BLE001 - a sample torch rejects says nothing about us
@@ -201,22 +259,32 @@ def _classify_sample(torch_fn: Any, ours_fn: Any, sample: Any) -> tuple[str, str
     if ours_fn is None:
         return "unmapped", ""
     try:
-        actual = call(ours_fn, sample, ours=True)
+        ours_sample = to_ours((sample.input, sample.args, sample.kwargs))
+        actual = call(ours_fn, types.SimpleNamespace(input=ours_sample[0], args=ours_sample[1],
+                                                      kwargs=ours_sample[2]), ours=True)
     except Skip as skip:
         return "skipped", str(skip)
     except NotImplementedError as error:
         return "not-built", str(error)[:120]
     except Exception as error:  # noqa: BLE001 - any exception is the finding
         return "we-raise", f"{type(error).__name__}: {str(error)[:120]}"
-    return compare(expected, actual), ""
+    verdict = compare(expected, actual)
+    if not grad or verdict != "same":
+        return verdict, ""
+    return compare_grads(sample, ours_sample, expected, actual)
 
 
 def main(argv: list[str]) -> None:
+    """`errors|samples [--grad] [--from A] [--to B] [names...]`: run, then print the counts."""
     from torch.testing._internal.common_methods_invocations import op_db  # noqa: PLC0415 - needs expecttest
 
-    mode, names = (argv[0] if argv else "errors"), set(argv[1:])
-    opinfos = [o for o in op_db if not names or o.name in names]
-    totals = run_errors(opinfos) if mode == "errors" else run_samples(opinfos)
+    mode, rest = (argv[0] if argv else "errors"), argv[1:]
+    grad = "--grad" in rest
+    options = {flag: rest[rest.index(flag) + 1] for flag in ("--from", "--to") if flag in rest}
+    names = {word for word in rest if not word.startswith("--") and word not in options.values()}
+    low, high = options.get("--from", ""), options.get("--to", "\uffff")
+    opinfos = [o for o in op_db if (not names or o.name in names) and low <= o.name < high]
+    totals = run_errors(opinfos) if mode == "errors" else run_samples(opinfos, grad)
     by_count = sorted(totals.items(), key=lambda item: -item[1])
     print("\n" + ", ".join(f"{name} {count}" for name, count in by_count))
 

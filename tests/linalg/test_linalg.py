@@ -243,3 +243,50 @@ def test_lstsq_shapes_are_checked_as_torch(a, b):
 ])
 def test_cross_checks_dim_then_broadcast_then_length_as_torch(call):
     check_error(call)
+
+
+@pytest.mark.parametrize("norm", [lambda m, x: m.linalg.vector_norm(x, 0), lambda m, x: m.norm(x, 0),
+                                  lambda m, x: m.linalg.vector_norm(x, 0, dim=0, keepdim=True),
+                                  lambda m, x: m.linalg.norm(x, 0, dim=1)])
+def test_the_0_norm_counts_nonzeros_and_gives_no_gradient_as_torch(norm):
+    # a step function: torch's node leaves x.grad None (not zeros), and the result still needs grad
+    for m in (tinygrad_rnn, require_torch()):
+        x = m.tensor([[1.5, 0.0, -2.0], [0.0, 0.0, 3.0]], requires_grad=True)
+        result = norm(m, x)
+        assert result.requires_grad and result.grad_fn.name() == "LinalgVectorNormBackward0"
+        result.sum().backward()
+        assert x.grad is None
+    check_parity(norm, [np.array([[1.5, 0.0, -2.0], [0.0, 0.0, 3.0]])], requires_grad=[False])
+
+
+@pytest.mark.parametrize("p", [0.5, -0.5, 1.5, 3.5])
+def test_p_norm_gradients_at_zero_are_torchs_subgradients(p):
+    # at a zero norm, and (p < 1) at zero entries, the chain rule gives NaN; torch gives 0 there
+    x = np.array([[0.0, 0.0, 0.0], [0.0, 1.5, -2.0]])
+    check_parity(lambda m, t: m.linalg.vector_norm(t, p, dim=1), [x])
+    check_parity(lambda m, t: m.linalg.norm(t[0], p), [x])
+
+
+@pytest.mark.parametrize("shape", [(0, 3), (3, 0), (2, 0, 3), (0, 0)])
+@pytest.mark.parametrize("ord", [1, -1, float("inf"), -float("inf")])
+def test_matrix_norms_of_empty_matrices_as_torch(shape, ord):
+    # the largest of no row (column) sums is 0, with no gradient; the smallest of none is amin's error
+    torch = require_torch()
+    try:
+        expected = torch.linalg.matrix_norm(torch.zeros(shape, dtype=torch.float64, requires_grad=True), ord)
+    except IndexError:
+        check_error(lambda m: m.linalg.matrix_norm(m.zeros(shape, dtype=m.float64), ord))
+        return
+    ours = tinygrad_rnn.linalg.matrix_norm(tinygrad_rnn.zeros(shape, dtype=tinygrad_rnn.float64, requires_grad=True), ord)
+    np.testing.assert_array_equal(ours.detach().numpy(), expected.detach().numpy())
+    assert ours.requires_grad == expected.requires_grad
+
+
+def test_matrix_rank_takes_tolerances_as_tensors_broadcast_with_the_batch():
+    rng = np.random.default_rng(4)
+    a = rng.standard_normal((3, 4, 2)) @ rng.standard_normal((3, 2, 4)) + 1e-3 * rng.standard_normal((3, 4, 4))
+    atol, rtol = np.array([1e-4, 1e-2, 0.0]), np.array([0.0, 1e-5, 1e-2])
+    check_parity(lambda m, x, t: m.linalg.matrix_rank(x, atol=t), [a, atol], requires_grad=[False, False])
+    check_parity(lambda m, x, t, r: m.linalg.matrix_rank(x, atol=t, rtol=r), [a, atol, rtol],
+                 requires_grad=[False, False, False])
+    check_parity(lambda m, x, r: m.linalg.matrix_rank(x, rtol=r), [a, rtol], requires_grad=[False, False])

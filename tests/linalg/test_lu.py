@@ -4,7 +4,7 @@ import warnings
 
 import numpy as np
 import pytest
-from helpers import check_error, require_torch
+from helpers import check_error, check_parity, require_torch
 
 import tinygrad_rnn
 
@@ -66,3 +66,10 @@ def test_deprecated_spellings_as_torch():
 ])
 def test_errors_as_torch(call):
     check_error(call)
+
+
+@pytest.mark.parametrize("adjoint", [False, True])
+def test_lu_solve_of_an_empty_system_as_torch(adjoint):
+    # no pivots at all: the permutation of a 0 x 0 matrix, and B's 4 columns of nothing
+    check_parity(lambda m, lu, b: m.linalg.lu_solve(lu, m.zeros(0, dtype=m.int32), b, adjoint=adjoint),
+                 [np.zeros((0, 0)), np.zeros((0, 4))])

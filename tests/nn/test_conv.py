@@ -216,6 +216,15 @@ def test_conv2d_and_transpose_pass_gradcheck():
     assert gradcheck(lambda x, w, b: F.conv_transpose2d(x, w, b, stride=2, output_padding=1, groups=2), (x, w, b))
 
 
+@pytest.mark.parametrize("nd", [1, 2, 3])
+def test_transposed_conv_gradients_when_output_padding_reaches_past_the_stride(nd):
+    # output_padding may reach the dilation (4), past the stride (2): the output then has room for a
+    # window more than the input made, which the gradient must not read
+    kw = dict(stride=2, padding=1, output_padding=3, groups=2, dilation=4)
+    check_parity(lambda m, x, w, b: getattr(m.nn.functional, f"conv_transpose{nd}d")(x, w, b, **kw),
+                 shapes=[(2, 2) + (3,) * nd, (2, 2) + (2,) * nd, (4,)])
+
+
 def test_integer_convolutions_stay_integer_as_in_torch():
     x = np.random.default_rng(0).integers(-3, 4, (2, 4, 5, 5))
     w = np.random.default_rng(1).integers(-3, 4, (6, 2, 3, 3))

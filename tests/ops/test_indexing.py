@@ -338,3 +338,23 @@ def test_index_add_and_copy_check_source_shapes_as_torch(op, shape, dim, index, 
                                                        ((), 0, 0, 1)])
 def test_narrow_copy_errors_as_torch(shape, dim, start, length):
     check_error(lambda m: m.narrow_copy(m.ones(shape), dim, start, length))
+
+
+def test_index_fill_with_a_repeated_index_gives_the_value_each_slice_once():
+    # the slice at 3 is filled once: value's gradient counts its gradient once
+    check_parity(lambda m, x, v: x.index_fill(1, m.tensor([0, 3, 3, 1]), v), [X, np.array(2.0)])
+
+
+@pytest.mark.parametrize("reduce", [None, "sum", "prod", "mean", "amax", "amin"])
+@pytest.mark.parametrize(("dim", "index_shape"), [(1, (2, 3)), (0, (3, 2))])
+def test_scatter_gradients_when_the_index_is_smaller_than_input_on_the_other_dims(reduce, dim, index_shape):
+    # index (2, 3) along dim 1 reaches the first 2 of input's 3 rows only: the gradient reads that corner
+    index, src = RNG.integers(0, 3, index_shape), RNG.standard_normal(index_shape)
+    if reduce is None:
+        check_parity(lambda m, x, s: m.scatter_add(x, dim, m.tensor(index), s), [X[:3, :3], src])
+    else:
+        check_parity(lambda m, x, s: m.scatter_reduce(x, dim, m.tensor(index), s, reduce), [X[:3, :3], src])
+
+
+def test_gather_with_an_index_smaller_than_input_and_its_gradient():
+    check_parity(lambda m, x: m.gather(x, 1, m.tensor([[0, 2], [1, 1]])), [X])

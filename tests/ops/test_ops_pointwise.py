@@ -307,3 +307,18 @@ def test_float32_sigmoid_is_torchs_to_the_bit(shape):
         results.append((y.detach().numpy(), t.grad.numpy()))
     np.testing.assert_array_equal(results[0][0], results[1][0])
     np.testing.assert_array_equal(results[0][1], results[1][1])
+
+
+@pytest.mark.parametrize("rounding_mode", ["floor", "trunc"])
+def test_rounded_division_has_zero_gradients_as_torch(rounding_mode):
+    # a step function of both operands: torch's DivBackward2 gives zeros (broadcast b too), not no gradient
+    check_parity(lambda m, a, b: m.div(a, b, rounding_mode=rounding_mode), [np.array([[1.5, -2.5, 7.0]]),
+                                                                            np.array([[2.0], [-3.0]])])
+    x = tinygrad_rnn.tensor([1.5], requires_grad=True)
+    assert tinygrad_rnn.div(x, 2.0, rounding_mode=rounding_mode).grad_fn.name() == "DivBackward2"
+
+
+def test_masked_fill_by_a_0d_tensor_gives_it_the_filled_places_gradients():
+    mask = np.array([[True, False, True], [False, False, True]])
+    check_parity(lambda m, x, v: m.masked_fill(x, m.tensor(mask), v), [np.ones((2, 3)), np.array(2.5)])
+    check_parity(lambda m, x, v: x.masked_fill(m.tensor(mask[0]), v), [np.ones((2, 3)), np.array(-1.0)])

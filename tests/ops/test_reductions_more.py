@@ -41,6 +41,16 @@ def test_quantile_interpolations_with_a_tensor_of_qs(interpolation):
                  requires_grad=[False])
 
 
+@pytest.mark.parametrize("fn", ["quantile", "nanquantile"])
+def test_quantile_differentiates_a_tensor_of_qs(fn):
+    # linear interpolation moves with q: slope (high - low) * (n - 1); a row holding NaN gives q none
+    x = RNG.standard_normal((3, 7))
+    x[1, 4] = NAN
+    q = np.array([0.1, 0.5, 0.85])
+    check_parity(lambda m, t, qs: getattr(m, fn)(t, qs, dim=1), [x, q], requires_grad=[False, True])
+    check_parity(lambda m, t, qs: getattr(m, fn)(t, qs), [x[::2], q])
+
+
 @pytest.mark.parametrize("dtype", ["float32", "float64"])
 @pytest.mark.parametrize("fn", ["quantile", "nanquantile"])
 def test_quantile_is_torchs_bits(fn, dtype):

@@ -175,3 +175,10 @@ def test_float32_sinc_rounds_pi_x_in_float32_as_torch():
     x = np.concatenate([np.arange(-20, 20, 0.5, dtype=np.float32), np.float32([1e-20, -3.7, 12.25])])
     ours, theirs = tinygrad_rnn.sinc(tinygrad_rnn.tensor(x)).numpy(), torch.sinc(torch.tensor(x)).numpy()
     assert np.array_equal(ours.view(np.int32), theirs.view(np.int32))  # sinc(-2.) is a tiny positive number, not -0.
+
+
+def test_zeta_of_s_below_1_is_nan_even_at_a_pole_of_q():
+    # s is looked at first: s = 1 is inf, s < 1 nan, and only then q = 0, -1, ... inf
+    s, q = np.meshgrid(np.arange(-3.0, 4.0), np.arange(-3.0, 4.0))
+    check_parity(lambda m, a, b: m.special.zeta(a, b), [s, q], requires_grad=[False, False])
+    check_parity(lambda m, a, b: m.special.zeta(a, b), [s.astype(np.int64), q.astype(np.int64)])

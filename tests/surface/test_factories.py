@@ -28,8 +28,24 @@ def test_logspace(args, kwargs):
     _same(*results)
 
 
+@pytest.mark.parametrize(("args", "dtype"), [
+    ((0, 1.2, 4), "int64"), ((0.7, 2.9, 3, 5.0), "int32"), ((-1.5, 2, 4), "int16"),  # bounds truncated: 1.2 is 1
+    ((0, 3, 4, 300.0), "uint8"), ((0, 3, 4, 300.0), "int8"), ((0, 20, 3), "int32"),  # values wrap as C's casts
+    ((-1, 2, 3), "uint8"), ((1.5, 2, 1), "int8"), ((-1.0, 1, 1), "uint8"), ((2.5, 3, 1), "bool"),
+])
+def test_logspace_of_an_integer_dtype_converts_the_bounds_first(args, dtype):
+    torch = require_torch()
+    ours, theirs = tinygrad_rnn.logspace(*args, dtype=getattr(tinygrad_rnn, dtype)), \
+        torch.logspace(*args, dtype=getattr(torch, dtype))
+    assert repr(ours.dtype) == repr(theirs.dtype)
+    np.testing.assert_array_equal(ours.numpy(), theirs.numpy())
+
+
 def test_logspace_errors():
     check_error(lambda m: m.logspace(0, 1, -1))
+    check_error(lambda m: m.logspace(-1.0, 2, 3, dtype=m.uint8))  # a bound must fit an integer dtype
+    check_error(lambda m: m.logspace(2.5, 3, 1, dtype=m.int8))  # one step: its value must fit
+    check_error(lambda m: m.logspace(0, 1, 2, dtype=m.bool))
 
 
 @pytest.mark.parametrize(("args", "kwargs"), [((0, 3), {}), ((1, 2, 0.5), {}), ((0, 4), {"dtype": "int64"}),

@@ -70,11 +70,6 @@ def solve_triangular(A: Tensor, B: Tensor, *, upper: bool, left: bool = True, un
 
 def vector_norm(x: Tensor, ord: Any = 2, dim: Any = None, keepdim: bool = False, *, dtype: Any = None) -> Tensor:
     """(sum |x|^ord)^(1/ord) over dim (all by default); ord inf/-inf give max/min |x|, ord 0 counts nonzeros."""
-    if ord == 0:
-        t = x if dtype is None else x.to(dtype)
-        check_float(t, "linalg.vector_norm")
-        counted = (t != 0).to(t.dtype) + t * 0  # `+ t * 0`: in the graph, with torch's zero gradient
-        return rename(counted.sum(dim, keepdim=keepdim) if dim is not None else counted.sum(), "LinalgVectorNormBackward0")
     return rename(_reduce.norm_along(x, ord, dim, keepdim, dtype), "LinalgVectorNormBackward0")
 
 
@@ -95,7 +90,10 @@ def matrix_norm(A: Tensor, ord: Any = "fro", dim: tuple = (-2, -1), keepdim: boo
         result = s.sum(-1) if ord == "nuc" else (s.amax(-1) if ord == 2 else s.amin(-1))
     elif ord in (1, -1, math.inf, -math.inf):
         sums = moved.abs().sum(-2 if ord in (1, -1) else -1)
-        result = sums.amax(-1) if ord > 0 else sums.amin(-1)
+        if not sums.shape[-1] and ord > 0:  # torch: the largest of no sums is 0, outside the graph
+            result = Tensor._make(np.zeros(sums.shape[:-1], sums._data.dtype))
+        else:  # (the smallest of none is amin's error, naming the dim counted from the front)
+            result = sums.amax(sums.ndim - 1) if ord > 0 else sums.amin(sums.ndim - 1)
     else:
         raise RuntimeError(f"linalg.matrix_norm: Order {ord} not supported.")
     if keepdim:
@@ -127,13 +125,17 @@ def cond(A: Tensor, p: Any = None) -> Tensor:
 
 
 def matrix_rank(A: Tensor, *, atol: Any = None, rtol: Any = None, hermitian: bool = False) -> Tensor:
-    """The number of singular values above max(atol, rtol * largest); rtol defaults to eps * max(m, n)."""
+    """The number of singular values above max(atol, rtol * largest); rtol defaults to eps * max(m, n) where
+    atol is not positive, else 0. atol and rtol may be numbers or tensors broadcasting with the batch."""
     check_float(A, "linalg.matrix_rank")
     s = np.linalg.svd(A._data, compute_uv=False) if A.numel() else np.zeros(A.shape[:-2] + (0,), A._data.dtype)
     largest = s.max(-1, initial=0.0)
+    absolute = np.asarray(0.0 if atol is None else atol._data if isinstance(atol, Tensor) else atol)
     if rtol is None:
-        rtol = 0.0 if atol is not None and atol > 0 else np.finfo(A._data.dtype).eps * max(A.shape[-2:])
-    tol = np.maximum(atol or 0.0, rtol * largest)
+        default = np.finfo(A._data.dtype).eps * max(A.shape[-2:])
+        rtol = default if atol is None else np.where(absolute > 0, 0.0, default)
+    relative = np.asarray(rtol._data if isinstance(rtol, Tensor) else rtol)
+    tol = np.maximum(absolute, relative * largest)
     return Tensor._make(np.asarray((s > tol[..., None]).sum(-1), dtype=np.int64))
 
 

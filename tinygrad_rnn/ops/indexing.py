@@ -222,6 +222,7 @@ def index_fill(input: Tensor, dim: int, index: Tensor, value: Any) -> Tensor:
         filled = index_fill(as_vector(input), d, index, value).reshape(())
         return rename(filled, "IndexFillBackward1" if isinstance(value, Tensor) else "IndexFillBackward0")
     idx = _check_index_vector("index_fill_", index, d, _dim_size(input, d), negative=True, error=IndexError)
+    idx = np.unique(idx)  # a repeated index fills its slice once: value's gradient counts each slice once
     shape = input.shape[:d] + (len(idx),) + input.shape[d + 1:]
     positions = _along(idx, d, shape)
     if isinstance(value, Tensor):

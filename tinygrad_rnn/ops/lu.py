@@ -6,6 +6,7 @@ U upper triangular; the packed `LU` holds L's multipliers below the diagonal and
 """
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -43,7 +44,7 @@ def getrf(a: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
 def permutation(pivots: np.ndarray, m: int, dtype: Any) -> np.ndarray:
     """P (m x m, of `dtype`) from LAPACK's pivots: row j was swapped with row pivots[j] - 1, in turn."""
-    flat = pivots.reshape((-1, pivots.shape[-1])) - 1
+    flat = pivots.reshape((math.prod(pivots.shape[:-1]), pivots.shape[-1])) - 1  # (-1 is ambiguous for no pivots)
     order = np.tile(np.arange(m), (len(flat), 1))
     batch = np.arange(len(flat))
     for j in range(flat.shape[1]):

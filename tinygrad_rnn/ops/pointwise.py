@@ -346,9 +346,25 @@ def div(input: Any, other: Any, *, rounding_mode: str | None = None) -> Tensor:
         raise RuntimeError(f"div expected rounding_mode to be one of None, 'trunc', or 'floor' but found "
                            f"'{rounding_mode}'")
     a, b = _checked_integer_operands(input, other, f"div_{rounding_mode}_cpu")
-    rounded = {"floor": np.floor_divide, "trunc": lambda x, y: np.trunc(np.divide(x, y))}[rounding_mode]
-    with _quiet():
-        return Tensor._make(np.asarray(by_number_in_float32(rounded, _arr(a), _arr(b))).astype(_result_np(a, b)))
+    return RoundedDiv.apply(a, b, rounding_mode)
+
+
+class RoundedDiv(Function):
+    """div with rounding_mode "floor" or "trunc": a step function of both operands, so both gradients
+    are zero (torch's DivBackward2 gives zeros too, rather than no gradient)."""
+
+    torch_name = "DivBackward2"
+
+    @staticmethod
+    def forward(ctx, a, b, rounding_mode):
+        rounded = {"floor": np.floor_divide, "trunc": lambda x, y: np.trunc(np.divide(x, y))}[rounding_mode]
+        with _quiet():
+            return Tensor._make(np.asarray(by_number_in_float32(rounded, _arr(a), _arr(b))).astype(_result_np(a, b)))
+
+    @staticmethod
+    def backward(ctx, g):
+        zeros = Tensor._make(np.zeros_like(g._data))  # (broadcast inputs get it summed to their shapes)
+        return (zeros if ctx.needs_input_grad[0] else None), (zeros if ctx.needs_input_grad[1] else None), None
 
 
 def _checked_integer_operands(input: Any, other: Any, kernel: str) -> tuple[Any, Any]:
@@ -1340,6 +1356,16 @@ class MaskedFill(Where):
         return [self.edges[2]]
 
 
+class MaskedFillByTensor(MaskedFill):
+    """masked_fill by a 0-d tensor that needs a gradient: it gets the gradients of the places it filled,
+    summed; torch lists the input's edge, then the value's."""
+
+    torch_name = "MaskedFillBackward1"
+
+    def _shown_edges(self) -> list:
+        return [NO_EDGE if e is None else e for e in (self.edges[2], self.edges[1])]
+
+
 _ONLY_CONDITION = object()  # where(condition): told apart from where(condition, None, ...)
 
 
@@ -1384,6 +1410,8 @@ def masked_fill(input: Tensor, mask: Tensor, value: Any) -> Tensor:
         if value.ndim:
             raise RuntimeError("masked_fill_ only supports a 0-dimensional value tensor, but got tensor with "
                                f"{value.ndim} dimension(s).")
+        if value.requires_grad and input.dtype.is_floating_point:
+            return MaskedFillByTensor.apply(mask, value.to(input.dtype), input)
         # its value must fit input's dtype as a number's must (nan or 300.0 into int8 is refused)
         value = np.asarray(checked_fill(value.item(), input.dtype)).astype(input._data.dtype)[()]
     else:

@@ -688,6 +688,39 @@ class Norm(Function):
         return (tx * where(zero, 0.0, x / where(zero, 1.0, y))).sum(ctx.dims, keepdim=ctx.keepdim)
 
 
+class PNorm(Function):
+    """(sum |x|^p)^(1/p) over dims, for p other than 0, 2 and +-inf, with torch's subgradients: where the
+    norm is 0 (or, for p < 1, where x is 0) the gradient is 0, not the NaN the chain rule gives there."""
+
+    torch_name = "LinalgVectorNormBackward0"
+
+    @staticmethod
+    def forward(ctx, x, p, dims, keepdim):
+        out = (x.abs() ** p).sum(dims, keepdim=keepdim) ** (1.0 / p)  # (no graph is recorded in forward)
+        ctx.save_for_backward(x, out)
+        ctx.p, ctx.dims, ctx.keepdim = p, dims, keepdim
+        ctx.kept = tuple(1 if d in dims else n for d, n in enumerate(x.shape))
+        return out
+
+    @staticmethod
+    def slope(ctx) -> Tensor:
+        """d norm / d x, of x's shape."""
+        x, out = ctx.saved_tensors
+        p, norm = ctx.p, out.reshape(ctx.kept)
+        if p < 1:  # |x|^(p - 1) is infinite at x = 0: taken as 0 there
+            return x.sgn() * where(Tensor._make(x._data == 0), 0.0, x.abs() ** (p - 1)) * norm ** (1 - p)
+        scaled = x.sgn() * x.abs() ** (p - 1) if p < 2 else x * x.abs() ** (p - 2)
+        return scaled * where(Tensor._make(norm._data == 0), 0.0, 1.0 / norm ** (p - 1))
+
+    @staticmethod
+    def backward(ctx, g):
+        return PNorm.slope(ctx) * g.reshape(ctx.kept), None, None, None
+
+    @staticmethod
+    def jvp(ctx, tx, t_p, t_dims, t_keepdim):
+        return (PNorm.slope(ctx) * tx).sum(ctx.dims, keepdim=ctx.keepdim)
+
+
 # ------------------------------------------------------------------ public functions
 def _reduce_dims(dim: Any, ndim: int) -> tuple:
     """The dims a reduction runs over: None, and as torch also an empty list, mean all of them."""
@@ -1240,11 +1273,32 @@ def norm_along(input: Tensor, p: Any = "fro", dim: Any = None, keepdim: bool = F
         result = x.abs().amax(dims, keepdim)
     elif p in (float("-inf"), "-inf"):
         result = x.abs().amin(dims, keepdim)
-    elif p == 0:  # the count of nonzero elements (torch leaves its gradient undefined; ours has none)
-        result = (x != 0).sum(dims, keepdim=keepdim).to(x.dtype)
+    elif p == 0:
+        return NonzeroCount.apply(x, dims, keepdim)
     else:
-        result = (x.abs() ** p).sum(dims, keepdim=keepdim) ** (1.0 / p)
+        return PNorm.apply(x, p, dims, keepdim)
     return rename(result, "LinalgVectorNormBackward0")
+
+
+class NonzeroCount(Function):
+    """The 0-norm: how many elements along dims are nonzero. A step function: torch's node gives x no
+    gradient at all (x.grad stays None, not zeros), so backward returns none."""
+
+    torch_name = "LinalgVectorNormBackward0"
+
+    @staticmethod
+    def forward(ctx, x, dims, keepdim):
+        out = np.sum(x._data != 0, axis=dims, keepdims=keepdim).astype(x._data.dtype)
+        ctx.out_shape = np.shape(out)
+        return Tensor._make(out)
+
+    @staticmethod
+    def backward(ctx, g):
+        return None, None, None
+
+    @staticmethod
+    def jvp(ctx, tx, t_dims, t_keepdim):  # flat: the tangent is zero
+        return Tensor._make(np.zeros(ctx.out_shape, tx._data.dtype))
 
 
 def _check_identity(x: Tensor, dims: tuple, dim: Any, p: Any) -> None:

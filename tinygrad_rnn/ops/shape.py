@@ -344,12 +344,13 @@ class Unbind(ViewFunction):
 
 
 class Gather(Function):
-    """take_along_axis: out[i][j] = x[index[i][j]][j] for dim 0, and so on."""
+    """take_along_axis: out[i][j] = x[index[i][j]][j] for dim 0, and so on. index may be smaller than x
+    on the other dims (as torch.gather's): only the corner it reaches is read."""
 
     @staticmethod
     def forward(ctx, x, dim, index):
         ctx.dim, ctx.index, ctx.in_shape = dim, index, x.shape
-        return Tensor._make(np.take_along_axis(x._data, index, axis=dim))
+        return Tensor._make(np.take_along_axis(x._data[_corner(index.shape, dim)], index, axis=dim))
 
     @staticmethod
     def backward(ctx, g):
@@ -951,11 +952,7 @@ def gather(input: Tensor, dim: int, index: Tensor, *, sparse_grad: bool = False)
             raise RuntimeError(f"Size does not match at dimension {i} expected index {list(index.shape)} to be no "
                                f"larger than self {list(input.shape)} apart from dimension {d}")
     _check_index_bounds(index._data, d, input.shape[d])
-    # torch lets index be smaller than input on the other dims: only that corner is read
-    corner = tuple(slice(None) if i == d else slice(0, n) for i, n in enumerate(index.shape))
-    smaller = input.ndim == index.ndim and builtins.any(n < m for i, (n, m) in enumerate(zip(index.shape, input.shape))
-                                                        if i != d)
-    return Gather.apply(Index.apply(input, corner) if smaller else input, d, index._data)
+    return Gather.apply(input, d, index._data)
 
 
 # ------------------------------------------------------------------ indexing

@@ -69,7 +69,7 @@ def zeta(s: np.ndarray, q: np.ndarray) -> np.ndarray:
 
     The first terms are added directly until q + k > 9 (at least nine of them), the rest of the
     sum by Euler-Maclaurin: an integral, half the next term and twelve Bernoulli corrections.
-    s = 1 gives inf, s < 1 nan; q at a pole (0, -1, ...) inf; q < 0 with s not an integer nan.
+    s = 1 gives inf, s < 1 nan (whatever q); else q at a pole (0, -1, ...) inf; q < 0 with s not an integer nan.
     """
     s, q = np.broadcast_arrays(_f64(s), _f64(q))
     with np.errstate(all="ignore"):
@@ -92,10 +92,10 @@ def zeta(s: np.ndarray, q: np.ndarray) -> np.ndarray:
             factor = factor * (s + k + 1)
             b = b / a
             k += 2
-    total = np.where(s == 1, np.inf, np.where(s < 1, np.nan, total))
     pole = (q <= 0) & (q == np.floor(q))
     total = np.where(pole, np.inf, total)
-    return np.where((q < 0) & ~pole & (s != np.floor(s)), np.nan, total)
+    total = np.where((q < 0) & ~pole & (s != np.floor(s)), np.nan, total)
+    return np.where(s == 1, np.inf, np.where(s < 1, np.nan, total))  # s is looked at first: s < 1 is nan at a pole
 
 
 def trigamma(x: np.ndarray) -> np.ndarray:

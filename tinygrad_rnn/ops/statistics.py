@@ -208,8 +208,9 @@ def _quantile(input: Tensor, q: Any, dim: Any, keepdim: bool, interpolation: str
     nan = np.isnan(data)
     count = (~nan).sum(axis=d, keepdims=True) if ignore_nan else np.full(np.sum(nan, axis=d, keepdims=True).shape,
                                                                          data.shape[d])
+    poisoned = (count == 0) if ignore_nan else nan.any(axis=d, keepdims=True)  # rows whose result is NaN
     rows = []
-    for value in qs:
+    for i, value in enumerate(qs):
         rank = data.dtype.type(value) * (count - 1).astype(data.dtype)  # in the input's dtype, as torch
         below, above = np.floor(rank).astype(np.int64), np.ceil(rank).astype(np.int64)
         frac = rank - below
@@ -224,11 +225,17 @@ def _quantile(input: Tensor, q: Any, dim: Any, keepdim: bool, interpolation: str
         weight = 0.5 if interpolation == "midpoint" else frac.astype(data.dtype)
         if interpolation in ("lower", "higher", "nearest"):
             row = low
+        elif interpolation == "linear" and isinstance(q, Tensor) and q.requires_grad:
+            # the weight q * (n - 1) - below as a tensor: the result's slope in q is (high - low) * (n - 1);
+            # a row with NaN (none but NaN, for nanquantile) gives q no gradient, as torch's
+            weight = q.reshape(-1)[i] * Tensor._make((count - 1).astype(data.dtype)) - Tensor._make(
+                below.astype(data.dtype))
+            weight = where(_mask(np.broadcast_to(poisoned, weight.shape)), 0.0, weight)
+            row = lerp(low, high, weight.expand(low.shape))
         else:
             # torch's lerp, not low + (high - low) * w: from `high` for a weight past 0.5, which
             # changes the last bit of the upper quartile of two values (torch.utils.benchmark's IQR)
             row = lerp(low, high, Tensor._make(np.broadcast_to(np.asarray(weight, dtype=data.dtype), low.shape)))
-        poisoned = (count == 0) if ignore_nan else nan.any(axis=d, keepdims=True)
         if poisoned.any():
             row = where(_mask(np.broadcast_to(poisoned, row.shape)), math.nan, row)
         rows.append(row)

@@ -12,7 +12,7 @@ from ..argcheck import invalid_combination
 from ..core import dtypes
 from ..core.tensor import Tensor
 from ..core.warn_once import warn_once
-from ..creation import _finish, _is_int, check_0d_bounds, factory, from_numpy, tensor
+from ..creation import _finish, _is_int, check_0d_bounds, factory, from_numpy, integer_fill, tensor
 from ..determinism import uninitialized
 from ..device import check_device
 from ..layout import check_layout, check_pin_memory
@@ -22,8 +22,9 @@ from ..range_values import logspace_values, range_values
 @factory
 def logspace(start: Any, end: Any, steps: int, base: float = 10.0, *, dtype: Any = None, device: Any = None,
              requires_grad: bool = False) -> Tensor:
-    """base ** linspace(start, end, steps), computed as torch does (range_values.py; for integer dtypes
-    the first half counts up from start and the second half down from end, in double)."""
+    """base ** linspace(start, end, steps), computed as torch does (range_values.py): the first half counts
+    up from start and the second half down from end. An integer dtype converts the bounds as fill values
+    (they must fit; 1.2 becomes 1), except that a single step checks its value instead."""
     check_0d_bounds("logspace", start, end)
     start, end = (v.item() if isinstance(v, Tensor) else v for v in (start, end))
     if not all(isinstance(v, (int, float)) for v in (start, end)) or not _is_int(steps):
@@ -32,17 +33,16 @@ def logspace(start: Any, end: Any, steps: int, base: float = 10.0, *, dtype: Any
     if steps < 0:
         raise RuntimeError("number of steps must be non-negative")
     d = dtypes.as_dtype(dtype) if dtype is not None else dtypes.get_default_dtype()
-    if d.is_floating_point and steps > 0:
-        return _finish(Tensor._make(logspace_values(start, end, steps, base, d.np)), requires_grad, device)
-    work = d.np.type if d.is_floating_point else np.float64
-    i = np.arange(steps, dtype=work)
-    step = (work(end) - work(start)) / work(max(steps - 1, 1))
-    exponents = np.where(i < steps // 2, work(start) + step * i, work(end) - step * (work(steps - 1) - i))
-    if steps == 1:
-        exponents = np.array([start], dtype=work)
-    with np.errstate(over="ignore", invalid="ignore"):
-        values = np.power(work(base), exponents).astype(d.np)
-    return _finish(Tensor._make(values), requires_grad, device)
+    if d is dtypes.bool and steps > 1:
+        raise NotImplementedError('"logspace_cpu" not implemented for \'Bool\'')
+    if not d.is_floating_point and d is not dtypes.bool:  # a fill value's conversion: checked, 1.2 -> 1
+        if steps == 1:  # torch checks the one value instead of the bounds
+            integer_fill(float(logspace_values(start, end, 1, base, np.float64)[0]), d)
+        else:
+            start, end = integer_fill(start, d), integer_fill(end, d)
+    if not steps:
+        return _finish(Tensor._make(np.zeros(0, d.np)), requires_grad, device)
+    return _finish(Tensor._make(logspace_values(start, end, steps, base, d.np)), requires_grad, device)
 
 
 @factory

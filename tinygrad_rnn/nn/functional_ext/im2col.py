@@ -35,24 +35,27 @@ def blocks_along(size: int, kernel: int, dilation: int, pad: tuple, stride: int)
 
 
 def windows(x: np.ndarray, kernel: tuple, dilation: tuple, padding: tuple, stride: tuple,
-            value: float = 0.0) -> np.ndarray:
+            value: float = 0.0, blocks: tuple | None = None) -> np.ndarray:
     """A (N, C, *blocks, *kernel) view of every window of x padded with `value`; `padding` holds
-    (before, after) pairs."""
+    (before, after) pairs. `blocks` keeps only the first windows along each dim (col2im's gradient:
+    a transposed convolution's output_padding leaves room for more windows than it added up)."""
     nd = len(kernel)
     if any(p != (0, 0) for p in padding):
         x = np.pad(x, ((0, 0), (0, 0)) + tuple(padding), constant_values=value)
     spans = tuple(d * (k - 1) + 1 for k, d in zip(kernel, dilation))
     view = sliding_window_view(x, spans, axis=tuple(range(2, 2 + nd)))  # (N, C, *positions, *spans)
     step = (slice(None),) * 2 + tuple(slice(None, None, s) for s in stride) + tuple(slice(None, None, d) for d in dilation)
-    return view[step]
+    view = view[step]
+    return view if blocks is None else view[(slice(None),) * 2 + tuple(slice(0, b) for b in blocks)]
 
 
 def im2col(x: np.ndarray, kernel: tuple, dilation: tuple, padding: tuple, stride: tuple,
-           gemm_layout: bool = False) -> np.ndarray:
+           gemm_layout: bool = False, blocks: tuple | None = None) -> np.ndarray:
     """(N, C, *spatial) -> (N, C * prod(kernel), prod(blocks)), or with gemm_layout
-    (C * prod(kernel), N * prod(blocks)); zero padding (`padding`: (before, after) pairs)."""
+    (C * prod(kernel), N * prod(blocks)); zero padding (`padding`: (before, after) pairs); `blocks`
+    keeps only the first windows (see `windows`)."""
     nd = len(kernel)
-    view = windows(x, kernel, dilation, padding, stride)  # (N, C, *blocks, *kernel)
+    view = windows(x, kernel, dilation, padding, stride, blocks=blocks)  # (N, C, *blocks, *kernel)
     n, c, blocks = x.shape[0], x.shape[1], view.shape[2:2 + nd]
     taps, places = tuple(range(2 + nd, 2 + 2 * nd)), tuple(range(2, 2 + nd))
     if gemm_layout:  # the one copy that lays the windows out: (C, *kernel, N, *blocks)
@@ -86,20 +89,20 @@ class Im2Col(Function):
 
     @staticmethod
     def forward(ctx: Any, x: Tensor, kernel: tuple, dilation: tuple, padding: tuple, stride: tuple,
-                gemm_layout: bool = False) -> Tensor:
-        cols = im2col(x._data, kernel, dilation, padding, stride, gemm_layout)
+                gemm_layout: bool = False, blocks: tuple | None = None) -> Tensor:
+        cols = im2col(x._data, kernel, dilation, padding, stride, gemm_layout, blocks)
         ctx.geometry = (tuple(x.shape[2:]), kernel, dilation, padding, stride)
-        ctx.blocks = tuple(blocks_along(*g) for g in zip(x.shape[2:], kernel, dilation, padding, stride))
+        ctx.blocks = blocks or tuple(blocks_along(*g) for g in zip(x.shape[2:], kernel, dilation, padding, stride))
         ctx.gemm_layout = gemm_layout
         return Tensor._make(cols)
 
     @staticmethod
     def backward(ctx: Any, grad: Tensor) -> tuple:
-        return (Col2Im.apply(grad, *ctx.geometry, ctx.blocks, ctx.gemm_layout), None, None, None, None, None)
+        return (Col2Im.apply(grad, *ctx.geometry, ctx.blocks, ctx.gemm_layout),) + (None,) * 6
 
     @staticmethod
     def jvp(ctx: Any, tx: Tensor, *t_geometry: Any) -> Tensor:  # linear: the tangent's columns
-        return Im2Col.apply(tx, *ctx.geometry[1:], ctx.gemm_layout)
+        return Im2Col.apply(tx, *ctx.geometry[1:], ctx.gemm_layout, ctx.blocks)
 
 
 class Col2Im(Function):
@@ -110,7 +113,7 @@ class Col2Im(Function):
     @staticmethod
     def forward(ctx: Any, cols: Tensor, size: tuple, kernel: tuple, dilation: tuple, padding: tuple,
                 stride: tuple, blocks: tuple, gemm_layout: bool = False) -> Tensor:
-        ctx.geometry = (kernel, dilation, padding, stride, gemm_layout)
+        ctx.geometry = (kernel, dilation, padding, stride, gemm_layout, blocks)
         ctx.arguments = (size, kernel, dilation, padding, stride, blocks, gemm_layout)
         return Tensor._make(col2im(cols._data, size, kernel, dilation, padding, stride, blocks, gemm_layout))
 
