@@ -226,7 +226,7 @@ print(q.grad[3, 0])
 
 # ------------------------------------------------------------------ gated feed-forward, RMSNorm
 class FeedForward(nn.Module):
-    def __init__(self, d_model: int, d_ff: int, dropout: float = 0.1, activation=nn.ReLU(),
+    def __init__(self, d_model: int, d_ff: int, dropout: float = 0.1, activation=nn.ReLU(),  # noqa: B008 (labml.ai writes it so)
                  is_gated: bool = False, bias1: bool = True, bias2: bool = True, bias_gate: bool = True):
         super().__init__()
         self.layer1 = nn.Linear(d_model, d_ff, bias=bias1)
