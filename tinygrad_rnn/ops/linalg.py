@@ -519,7 +519,6 @@ def matrix_power(input: Tensor, n: int) -> Tensor:
     return result
 
 
-@op(method=False, samples=_arrays_of(((2, 3), (3, 4), (4, 2)), ((2, 3), (3, 1)), ((1, 1),), ((0, 2), (2, 3))))
 def check_multi_dot(tensors: Any) -> None:
     """torch.linalg.multi_dot's checks, in its order: the first and last may be vectors, the rest are
     matrices, all of one dtype, and each neighbour pair can be multiplied."""
@@ -543,6 +542,7 @@ def check_multi_dot(tensors: Any) -> None:
                                f"{list(b.shape)} cannot be multiplied")
 
 
+@op(method=False, samples=_arrays_of(((2, 3), (3, 4), (4, 2)), ((2, 3), (3, 1)), ((1, 1),), ((0, 2), (2, 3))))
 def chain_matmul(*matrices: Tensor, out: Tensor | None = None) -> Tensor:
     """matrices[0] @ matrices[1] @ ...: torch's deprecated form of linalg.multi_dot, which warns once."""
     warn_once("chain_matmul", "torch.chain_matmul is deprecated and will be removed in a future PyTorch release. "
