@@ -51,7 +51,7 @@ for epoch in range(3):
     optimizer.zero_grad()
     loss.backward()
     optimizer.step()
-    print('Epoch: %03d | Loss: %.4f' % (epoch + 1, loss), decoded.shape, decoded.grad_fn.name())
+    print('Epoch: %03d | Loss: %.4f' % (epoch + 1, loss.item()), decoded.shape, decoded.grad_fn.name())
 print(ae.decoder[2](torch.zeros(1, 8, 6, 6)).shape, ae.encoder(images)[:2])
 
 # ------------------------------------------------------------------ VAE
@@ -107,7 +107,7 @@ for epoch in range(3):
     optimizer.zero_grad()
     loss.backward()
     optimizer.step()
-    print('Epoch: %03d | Loss: %.4f | KL %.4f | Rec %.4f' % (epoch + 1, loss, kl_div, pixelwise), kl_div.grad_fn.name())
+    print('Epoch: %03d | Loss: %.4f | KL %.4f | Rec %.4f' % (epoch + 1, loss.item(), kl_div.item(), pixelwise.item()), kl_div.grad_fn.name())
 print(vae.z_log_var.weight.grad.abs().sum(), encoded.shape, z_mean[:2])
 with torch.no_grad():
     new_images = vae.decoder(torch.randn(3, 2))
