@@ -202,7 +202,7 @@ for epoch in range(4):
     acc = comp_accuracy(y_train_t, pred_probas)
     print('Epoch: %03d' % (epoch + 1), end="")
     print(' | Train ACC: %.3f' % acc, end="")
-    print(' | Cost: %.3f' % F.binary_cross_entropy(pred_probas, y_train_t))
+    print(' | Cost: %.3f' % F.binary_cross_entropy(pred_probas, y_train_t).item())
 print('\nModel parameters:')
 print('  Weights: %s' % model2.linear.weight)
 print('  Bias: %s' % model2.linear.bias)
