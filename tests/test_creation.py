@@ -116,6 +116,28 @@ def test_a_list_of_numpy_arrays_warns_once_per_process_as_torch(first):
     assert stderr[0].splitlines()[-1] == stderr[1].splitlines()[-1]  # the message, to the last word
 
 
+SCALARS_NEEDING_GRAD = ("import warnings\nimport {} as m\nwarnings.simplefilter('always')\n"
+                       "l = m.ones((), requires_grad=True) * 2\nl2 = m.ones(2, requires_grad=True) * 2\n"
+                       "with m.no_grad():\n    m.tensor([l, 1.0])\n"  # no warning outside grad mode
+                       "try:\n    m.tensor([l], dtype=m.long)\nexcept TypeError:\n    pass\n"  # read as an index
+                       "{}\nm.tensor([[l, l]])\n")
+
+
+@pytest.mark.parametrize("first", ["m.tensor([l, 2.0])", "m.FloatTensor([l])",
+                                   "m.tensor([l], dtype=m.float64)", "m.set_warn_always(True)",
+                                   "try:\n    m.tensor([l2])\nexcept ValueError:\n    pass"])
+def test_a_list_holding_a_tensor_that_requires_grad_warns_as_float_does(first):
+    """torch.tensor([loss, ...]) reads each tensor with float(), which warns once per process (torch's
+    TORCH_WARN_ONCE, again each time after set_warn_always(True)); each framework runs in a fresh interpreter."""
+    require_torch()
+    stderr = [subprocess.run([sys.executable, "-c", SCALARS_NEEDING_GRAD.format(name, first)], capture_output=True,
+                             text=True, check=True).stderr for name in ("tinygrad_rnn", "torch")]
+    counts = [s.count("UserWarning: Converting a tensor with requires_grad=True to a scalar") for s in stderr]
+    assert counts[0] == counts[1] and counts[1] >= 1
+    endings = [[line for line in s.splitlines() if line.startswith("Consider")] for s in stderr]
+    assert endings[0] == endings[1]  # the message, to the last word
+
+
 def test_a_list_of_numpy_scalars_does_not_warn(monkeypatch):
     from tinygrad_rnn.core import warn_once
     monkeypatch.setattr(warn_once, "_WARNED", set())  # as in a fresh process

@@ -103,11 +103,25 @@ def _infer_dtype(data: Any) -> dtypes.dtype:
     return dtypes.promote_types(*found)
 
 
+def warn_if_scalar_needs_grad(t: Tensor) -> None:
+    """float(t) of a tensor that requires grad, in grad mode, warns as torch does: once per process (torch's
+    TORCH_WARN_ONCE), with torch's text, because tutorials that print float(loss) or build
+    torch.tensor([loss, ...]) show it."""
+    if t._requires_grad and modes.grad_enabled:
+        warn_once("scalar_requires_grad",
+                  "Converting a tensor with requires_grad=True to a scalar may lead to unexpected behavior.\n"
+                  "Consider using tensor.detach() first. (Triggered internally at "
+                  "/__w/pytorch/pytorch/torch/csrc/autograd/generated/python_variable_methods.cpp:822.)",
+                  stacklevel=3)
+
+
 def _scalar_value(v: Any, d: dtypes.dtype) -> Any:
     """One scalar as a Python number of dtype d's kind, with torch's errors."""
     if isinstance(v, Tensor):
         if not d.is_floating_point and v.dtype.is_floating_point:  # torch reads it with __index__
             raise TypeError("only integer tensors of a single element can be converted to an index")
+        if d.is_floating_point:  # torch reads it with float(), which warns before it checks the size
+            warn_if_scalar_needs_grad(v)
         if v._data.size != 1:
             raise ValueError("only one element tensors can be converted to Python scalars")
         v = v._data.reshape(()).item()

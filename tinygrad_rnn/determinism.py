@@ -1,12 +1,14 @@
 """torch's process-wide deterministic-algorithms setting, and what it puts in memory nobody wrote.
 
 Every op here is deterministic already, so `torch.use_deterministic_algorithms(True)` changes two
-things, as in torch. `put_` without accumulate, which torch's CPU kernel writes in no fixed order
-when an index repeats, raises (or, with warn_only, warns): code that runs here runs in torch. And while `torch.utils.deterministic.fill_uninitialized_memory` is True (its
-default), the tensors `empty`, `empty_like`, `new_empty`, `empty_strided` and the new elements of
-`resize_` hold NaN (float and complex), the largest value (integers) or True (bool), so a program
-that reads memory it never wrote gives the same, visibly wrong, numbers every time. Otherwise they
-hold zeros here (torch's hold whatever the memory held).
+things, as in torch. The ops whose torch CPU kernels write in no fixed order (`put_` without
+accumulate when an index repeats; max_unpool1d/2d/3d, whose indices may repeat) raise (or, with
+warn_only, warn): code that runs here runs in torch. And while
+`torch.utils.deterministic.fill_uninitialized_memory` is True (its default), the tensors `empty`,
+`empty_like`, `new_empty`, `empty_strided` and the new elements of `resize_` hold NaN (float and
+complex), the largest value (integers) or True (bool), so a program that reads memory it never
+wrote gives the same, visibly wrong, numbers every time. Otherwise they hold zeros here (torch's
+hold whatever the memory held).
 """
 from __future__ import annotations
 
@@ -41,7 +43,8 @@ def alert_nondeterministic(op_name: str) -> None:
         warnings.warn(f"{op_name} does not have a deterministic implementation, but you set "
                       "'torch.use_deterministic_algorithms(True, warn_only=True)'. You can file an issue at "
                       "https://github.com/pytorch/pytorch/issues to help us prioritize adding deterministic "
-                      "support for this operation.", UserWarning, stacklevel=3)
+                      "support for this operation. (Triggered internally at "
+                      "/__w/pytorch/pytorch/aten/src/ATen/Context.cpp:186.)", UserWarning, stacklevel=3)
         return
     raise RuntimeError(f"{op_name} does not have a deterministic implementation, but you set "
                        "'torch.use_deterministic_algorithms(True)'. You can turn off determinism just for this "

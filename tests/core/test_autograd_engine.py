@@ -71,6 +71,9 @@ def _backward_twice(m, retain):
     lambda m: (m.ones(2, requires_grad=True) * 2).requires_grad_(False),
     lambda m: m.ones(2, requires_grad=True).numpy(),
     lambda m: m.ones(2, requires_grad=True).sum().backward(inputs=[]),
+    lambda m: m.autograd.grad((m.ones(2, requires_grad=True) * 2).sum(), []),  # empty inputs: before the outputs
+    lambda m: m.autograd.grad(m.ones(2, requires_grad=True) * 2, ()),
+    lambda m: m.autograd.grad(m.ones(2, requires_grad=True) * 2, [], is_grads_batched=True),
 ])
 def test_autograd_misuse_raises_torchs_errors(fn):
     check_error(fn)

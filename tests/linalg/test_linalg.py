@@ -1,5 +1,7 @@
 """torch.linalg and the matrix methods of Tensor against torch: values, gradients with a random
 upstream gradient, float64 gradcheck, and torch's errors (a singular matrix is a LinAlgError)."""
+import warnings
+
 import numpy as np
 import pytest
 from helpers import check_error, check_parity, require_torch
@@ -120,6 +122,38 @@ def test_products_and_small_functions():
     check_parity(lambda m, x: m.chain_matmul(x, x.T, x), [a])
     check_parity(lambda m, x: m.linalg.tensorinv(x.reshape(2, 2, 4), ind=2), [well(4, 4).reshape(4, 4)])
     check_parity(lambda m, x, y: m.linalg.tensorsolve(x.reshape(4, 2, 2), y), [well(4, 4), RNG.standard_normal(4)])
+
+
+MULTI_DOT_MISFITS = [[(2, 3), (2, 3)], [(2, 2, 2), (2, 2)], [(2, 2), (2, 2, 2)], [(2, 2), (2,), (2, 2)],
+                     [(2, 2), (2, 2), (3, 2)], [(2,), (3, 2)], [(2, 2), (3,)], [(), (2,)], [(2, 3)], []]
+
+
+@pytest.mark.parametrize("shapes", MULTI_DOT_MISFITS, ids=[str(s) for s in MULTI_DOT_MISFITS])
+def test_multi_dot_and_chain_matmul_refuse_misfits_as_torch(shapes):
+    """multi_dot names the tensors that do not fit; chain_matmul first wants matrices only."""
+    check_error(lambda m: m.linalg.multi_dot([m.ones(s) for s in shapes]))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # chain_matmul's deprecation warning
+        check_error(lambda m: m.chain_matmul(*[m.ones(s) for s in shapes]) if len(shapes) != 1 else m.chain_matmul(
+            m.ones(shapes[0]), m.ones(2, 2)))
+
+
+@pytest.mark.parametrize("other", ["float64", "int64"])
+def test_multi_dot_wants_one_dtype(other):
+    check_error(lambda m: m.linalg.multi_dot([m.ones(2, 2), m.ones(2, 2, dtype=getattr(m, other))]))
+
+
+def test_chain_matmul_warns_its_deprecation_once_as_torch(monkeypatch):
+    from tinygrad_rnn.core import warn_once
+    monkeypatch.setattr(warn_once, "_WARNED", set())  # as in a fresh process
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        tinygrad_rnn.chain_matmul(tinygrad_rnn.ones(2, 2), tinygrad_rnn.ones(2, 2))
+        tinygrad_rnn.chain_matmul(tinygrad_rnn.ones(2, 2))
+    assert [str(w.message) for w in caught] == [
+        "torch.chain_matmul is deprecated and will be removed in a future PyTorch release. Use "
+        "torch.linalg.multi_dot instead, which accepts a list of two or more tensors rather than multiple "
+        "parameters. (Triggered internally at /__w/pytorch/pytorch/aten/src/ATen/native/LinearAlgebra.cpp:1102.)"]
 
 
 def test_lstsq_and_matrix_rank():

@@ -148,8 +148,41 @@ def _put_warned(m):
         warnings.simplefilter("always")
         written = m.zeros(4).put_(m.tensor([1]), m.tensor([9.0])).tolist()
         added = m.zeros(4).put_(m.tensor([1, 1]), m.tensor([9.0, 1.0]), accumulate=True).tolist()
-    return written, added, [str(w.message).split(" (Triggered")[0] for w in caught]
+    return written, added, [str(w.message) for w in caught]
 
 
 def test_put_warns_with_warn_only_and_accumulate_is_deterministic(restore):
     assert _put_warned(tinygrad_rnn) == _put_warned(restore)
+
+
+def _unpool_args(m, nd):
+    """A pooled input and its indices, as max_unpool{nd}d takes them (kernel 2)."""
+    x = m.arange(64.0).reshape({1: (1, 1, 64), 2: (1, 1, 8, 8), 3: (1, 1, 4, 4, 4)}[nd])
+    return getattr(m.nn.functional, f"max_pool{nd}d")(x, 2, return_indices=True)
+
+
+@pytest.mark.parametrize("call", [
+    lambda m: m.nn.functional.max_unpool1d(*_unpool_args(m, 1), 2),
+    lambda m: m.nn.functional.max_unpool2d(*_unpool_args(m, 2), 2),
+    lambda m: m.nn.functional.max_unpool3d(*_unpool_args(m, 3), 2),
+    lambda m: m.nn.MaxUnpool2d(2)(*_unpool_args(m, 2)),
+    lambda m: m.nn.functional.max_unpool2d(_unpool_args(m, 2)[0], _unpool_args(m, 2)[1].float(), 2),  # before checks
+    lambda m: m.nn.functional.max_unpool2d(_unpool_args(m, 2)[0], _unpool_args(m, 2)[1] + 99, 2),
+])
+def test_max_unpool_alerts_under_deterministic_algorithms(call, restore):
+    for m in (tinygrad_rnn, restore):
+        m.use_deterministic_algorithms(True)
+    check_error(call)
+
+
+def _unpool_warned(m):
+    m.use_deterministic_algorithms(True, warn_only=True)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        out = m.nn.functional.max_unpool2d(*_unpool_args(m, 2), 2)
+        out3 = m.nn.functional.max_unpool3d(*_unpool_args(m, 3), 2)
+    return out.tolist(), out3.sum().item(), [str(w.message) for w in caught]
+
+
+def test_max_unpool_warns_with_warn_only(restore):
+    assert _unpool_warned(tinygrad_rnn) == _unpool_warned(restore)

@@ -44,6 +44,8 @@ def grad(outputs: Any, inputs: Any, grad_outputs: Any = None, retain_graph: bool
                       FutureWarning, stacklevel=2)
     if isinstance(inputs, GradientEdge):  # (a tuple itself: one edge, not three inputs)
         inputs = (inputs,)
+    if isinstance(inputs, (tuple, list)) and not inputs:  # torch checks this before it looks at the outputs
+        raise RuntimeError("`inputs` argument to `grad()` cannot be empty.")
     if isinstance(inputs, (tuple, list)) and any(isinstance(i, GradientEdge) for i in inputs):
         inputs = tuple(edge_stand_in(i) if isinstance(i, GradientEdge) else i for i in inputs)
     if not is_grads_batched:

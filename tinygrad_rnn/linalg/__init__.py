@@ -35,8 +35,8 @@ from ..ops.decompositions import linalg_cholesky as cholesky
 from ..ops.decompositions import linalg_qr as qr
 from ..ops.decompositions import linalg_slogdet as slogdet
 from ..ops.decompositions import linalg_svd as svd
+from ..ops.linalg import check_multi_dot, matmul, matrix_power
 from ..ops.linalg import linalg_cross as cross
-from ..ops.linalg import matmul, matrix_power
 from ..ops.lu import lu, lu_factor, lu_factor_ex, lu_solve
 from ..ops.shape import cat, tril, triu
 from ..ops.shape import diagonal as _diagonal
@@ -141,8 +141,7 @@ def matrix_rank(A: Tensor, *, atol: Any = None, rtol: Any = None, hermitian: boo
 
 def multi_dot(tensors: Sequence[Tensor], *, out: Tensor | None = None) -> Tensor:
     """tensors[0] @ tensors[1] @ ...; the first may be a row vector and the last a column vector."""
-    if len(tensors) < 2:
-        raise RuntimeError(f"multi_dot(): expected at least 2 tensors but got {len(tensors)}")
+    check_multi_dot(tensors)
     result = tensors[0]
     for t in tensors[1:]:
         result = matmul(result, t)

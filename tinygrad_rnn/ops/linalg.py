@@ -11,6 +11,7 @@ from ..core import dtypes
 from ..core.forward_mode import given
 from ..core.function import Function, rename
 from ..core.tensor import Tensor
+from ..core.warn_once import warn_once
 from .declare import Sample, op
 from .product_rule import with_missing_terms
 from .promotion import as_operand
@@ -518,11 +519,43 @@ def matrix_power(input: Tensor, n: int) -> Tensor:
     return result
 
 
+def check_multi_dot(tensors: Any) -> None:
+    """torch.linalg.multi_dot's checks, in its order: the first and last may be vectors, the rest are
+    matrices, all of one dtype, and each neighbour pair can be multiplied."""
+    n = len(tensors)
+    if n < 2:
+        raise RuntimeError(f"multi_dot(): expected at least 2 tensors but got {n}")
+    for i, t in enumerate(tensors):
+        where = "the first tensor" if i == 0 else "the last tensor" if i == n - 1 else f"tensor {i}"
+        allowed = (1, 2) if i in (0, n - 1) else (2,)
+        if t.ndim not in allowed:
+            wanted = "1D or 2D" if len(allowed) == 2 else "2D"
+            raise RuntimeError(f"multi_dot(): {where} must be {wanted} but got {t.ndim}D")
+    for i, t in enumerate(tensors[1:], 1):
+        if t.dtype is not tensors[0].dtype:
+            raise RuntimeError(f"multi_dot(): all tensors must have be the same dtype but tensor 0 is "
+                               f"{_c_name(tensors[0])} and tensor {i} {_c_name(t)}")
+    for i in range(n - 1):
+        a, b = tensors[i], tensors[i + 1]
+        if a.shape[-1] != b.shape[0]:
+            raise RuntimeError(f"multi_dot(): tensors {i} and {i + 1} with shapes {list(a.shape)} and "
+                               f"{list(b.shape)} cannot be multiplied")
+
+
 @op(method=False, samples=_arrays_of(((2, 3), (3, 4), (4, 2)), ((2, 3), (3, 1)), ((1, 1),), ((0, 2), (2, 3))))
 def chain_matmul(*matrices: Tensor, out: Tensor | None = None) -> Tensor:
-    """matrices[0] @ matrices[1] @ ... (deprecated in torch in favour of linalg.multi_dot)."""
+    """matrices[0] @ matrices[1] @ ...: torch's deprecated form of linalg.multi_dot, which warns once."""
+    warn_once("chain_matmul", "torch.chain_matmul is deprecated and will be removed in a future PyTorch release. "
+              "Use torch.linalg.multi_dot instead, which accepts a list of two or more tensors rather than "
+              "multiple parameters. (Triggered internally at "
+              "/__w/pytorch/pytorch/aten/src/ATen/native/LinearAlgebra.cpp:1102.)")
+    for m in matrices:
+        if m.ndim != 2:
+            raise RuntimeError(f"Tensor dimension is {m.ndim}, expected 2 instead.")
     if not matrices:
         raise RuntimeError("chain_matmul(): Expected one or more matrices")
+    if len(matrices) > 1:
+        check_multi_dot(matrices)
     result = matrices[0]
     for m in matrices[1:]:
         result = mm(result, m)

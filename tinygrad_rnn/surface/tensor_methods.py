@@ -22,7 +22,16 @@ from ..core.function import rename
 from ..core.modes import modes
 from ..core.size import Size, shape_arg
 from ..core.tensor import Tensor
-from ..creation import UNINITIALIZED, _filled, _is_int, _size, check_size, checked_fill, tensor
+from ..creation import (
+    UNINITIALIZED,
+    _filled,
+    _is_int,
+    _size,
+    check_size,
+    checked_fill,
+    tensor,
+    warn_if_scalar_needs_grad,
+)
 from ..determinism import uninitialized
 from ..device import check_cuda_call, check_device, device
 from ..layout import (
@@ -241,8 +250,7 @@ class TensorMethods:
         return kind(self._data.reshape(()).item())
 
     def __float__(self) -> float:
-        if self._requires_grad and modes.grad_enabled:  # torch warns only while grad mode is on
-            _warn_scalar_conversion_once()
+        warn_if_scalar_needs_grad(self)
         return self._scalar(builtins.float)
 
     def __int__(self) -> int:
@@ -1005,25 +1013,6 @@ def _new_filled(self: Tensor, name: str, fill: Any, sizes: tuple, *, dtype: Any 
     check_pin_memory(name, pin_memory)
     check_device(device)
     return _filled(fill, _size(sizes, kw, name), dtype or self.dtype, requires_grad, device, name)
-
-
-_SCALAR_CONVERSION_WARNED = False
-
-
-def _warn_scalar_conversion_once() -> None:
-    """float() of a tensor that requires grad, in grad mode, warns as torch does: once per process
-    (torch's C++ TORCH_WARN_ONCE), with torch's text, because tutorials that print float(loss) show it."""
-    global _SCALAR_CONVERSION_WARNED
-    if _SCALAR_CONVERSION_WARNED:
-        return
-    _SCALAR_CONVERSION_WARNED = True
-    warnings.warn(
-        "Converting a tensor with requires_grad=True to a scalar may lead to unexpected behavior.\n"
-        "Consider using tensor.detach() first. (Triggered internally at "
-        "/__w/pytorch/pytorch/torch/csrc/autograd/generated/python_variable_methods.cpp:822.)",
-        UserWarning,
-        stacklevel=3,
-    )
 
 
 _SHAPE_CPP = "(Triggered internally at /__w/pytorch/pytorch/aten/src/ATen/native/TensorShape.cpp:{}.)"

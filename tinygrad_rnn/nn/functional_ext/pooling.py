@@ -21,6 +21,7 @@ from ...argcheck import bool_arg, int_arg, int_list_arg, int_list_args
 from ...core.function import rename
 from ...core.tensor import Tensor
 from ...creation import from_numpy
+from ...determinism import alert_nondeterministic
 from ...ops.shape import gather_along, scatter
 from . import basic as _F
 from .activation import require_float
@@ -603,6 +604,8 @@ def max_unpool(input: Tensor, indices: Tensor, kernel_size: Any, stride: Any, pa
     # stride or padding), whose parser wants ints there
     params = [("output_size", size, 3)] + ([("stride", stride, 4), ("padding", pad, 5)] if nd == 3 else [])
     int_list_args("max_unpool3d" if nd == 3 else "max_unpool2d", params)
+    # torch's kernel alerts before its checks, by the 2-d kernel's name for 1-d too
+    alert_nondeterministic(f"max_unpooling{max(nd, 2)}d_forward_out")
     if indices.dtype.name != "int64":
         got = "" if nd == 3 else f" but got: {indices.dtype._legacy}"
         raise RuntimeError(f"elements in indices should be type int64{got}")
