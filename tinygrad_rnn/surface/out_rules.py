@@ -39,16 +39,15 @@ class OutRules:
     sets_dtype: str | None = None
 
 
-# torch's matrix products want `out` of the result's dtype (outer, kron and addr cast into it, as pointwise ops),
-# and so does signbit (a bool `out` only)
+def _unless_castable(words: Callable[[Any, Any], str]) -> Callable[[Any, Any], str | None]:
+    """A kernel that casts its result into an out of a dtype it can be cast to (up, as torch.can_cast says),
+    and refuses others in `words(result dtype, out dtype)`."""
+    return lambda result, out: None if dtypes._category(result) <= dtypes._category(out) else words(result, out)
+
+
 def _castable_only(name: str) -> Callable[[Any, Any], str | None]:
-    """A kernel that writes into an out of a dtype it can cast to (up), and words its refusal of others."""
-    def words(result: Any, out: Any) -> str | None:
-        if dtypes._category(result) <= dtypes._category(out):  # (torch.can_cast)
-            return None
-        return (f"{name}: Expected result to be safely castable from {result._legacy} dtype, but got result with "
-                f"dtype {out._legacy}")
-    return words
+    return _unless_castable(lambda result, out: f"{name}: Expected result to be safely castable from "
+                                                f"{result._legacy} dtype, but got result with dtype {out._legacy}")
 
 
 def _structured_or(other: Callable[[Any, Any], str | None]) -> Callable[[Any, Any], str | None]:
@@ -56,6 +55,8 @@ def _structured_or(other: Callable[[Any, Any], str | None]) -> Callable[[Any, An
     return lambda result, out: wrong_out_dtype(result, out) if out.is_floating_point else other(result, out)
 
 
+# Kernels that write only their result's dtype (True: torch's structured-kernel words; else the op's own;
+# the products among them, while outer, kron and addr cast as pointwise ops do)
 EXACT_OUT_DTYPE: dict[str, Any] = {
     **dict.fromkeys(["mm", "bmm", "addmm", "addmv", "baddbmm", "signbit", "gather", "tril", "triu", "mv", "cross", "inverse",
                      "index_add", "index_copy", "index_reduce", "take_along_dim", "renorm", "msort", "view_copy",
@@ -81,15 +82,16 @@ EXACT_OUT_DTYPE: dict[str, Any] = {
     "matrix_power": _structured_or(_castable_only("matrix_power")),
     **{name: _castable_only(name) for name in ("cholesky", "cholesky_solve", "cholesky_inverse")},
     # the overloads over every element (the (values, indices) ones are checked by _OUT_DTYPE_CHECKS)
-    **dict.fromkeys(["max", "min"], lambda result, out: None if dtypes._category(result) <= dtypes._category(out)
-                    else "Expected canCast( typeMetaToScalarType(self.dtype()), typeMetaToScalarType(out.dtype())) to "
-                         "be true, but got false.  (Could this error message be improved?  If so, please report an "
-                         "enhancement request to PyTorch.)"),
-    "ldexp": lambda result, out: None if dtypes._category(result) <= dtypes._category(out)
-    else f"ldexp can't be cast to the desired output type {out._legacy}",
-    "mvlgamma": lambda result, out: None if dtypes._category(result) <= dtypes._category(out)  # (torch names the
-    else f"mvlgamma: result type {result._legacy} can't be cast to the desired output type {result._legacy}",  # input twice)
+    **dict.fromkeys(["max", "min"], _unless_castable(
+        lambda result, out: "Expected canCast( typeMetaToScalarType(self.dtype()), typeMetaToScalarType(out.dtype())) "
+                            "to be true, but got false.  (Could this error message be improved?  If so, please report "
+                            "an enhancement request to PyTorch.)")),
+    "ldexp": _unless_castable(lambda result, out: f"ldexp can't be cast to the desired output type {out._legacy}"),
+    "mvlgamma": _unless_castable(  # (torch's message names the input's dtype twice)
+        lambda result, out: f"mvlgamma: result type {result._legacy} can't be cast to the desired output type "
+                            f"{result._legacy}"),
 }
+
 # the ops that join a list of tensors refuse an `out` they would cast down with torch.cat's TypeError
 _JOINS = {"cat", "stack", "hstack", "vstack", "dstack", "column_stack"}
 
