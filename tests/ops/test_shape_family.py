@@ -342,3 +342,10 @@ def test_nonzero_static_pads_or_cuts_to_size_as_torch(call):
 def test_nonzero_static_errors_as_torch():
     check_error(lambda m: m.nonzero_static(m.ones(2), size=-1))
     check_error(lambda m: m.nonzero_static(m.ones(2), size=2.0))
+
+
+@pytest.mark.parametrize("call", [lambda m, x: x.swapaxes(axis0=0, axis1=1), lambda m, x: m.swapaxes(x, axis0=1, axis1=0),
+                                  lambda m, x: x.clone().swapaxes_(axis0=0, axis1=1),
+                                  lambda m, x: x.swapdims(dim0=0, dim1=1)])
+def test_swapaxes_takes_numpys_axis_names_as_torch(call):
+    check_parity(call, [np.arange(6.0).reshape(2, 3)])

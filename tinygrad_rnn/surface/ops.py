@@ -167,12 +167,14 @@ def _renumbered(fn: Callable[..., Any]) -> Callable[..., Any]:
 # torch's argument parser also reads numpy's names of two parameters (its numpy_compatibility_arg_names):
 # `axis` for `dim` and `keepdims` for `keepdim`, as in makemore's `P.sum(1, keepdims=True)`.
 _NUMPY_NAMES = {"axis": "dim", "keepdims": "keepdim"}
+# and torch.swapaxes, transpose under numpy's name, calls its dims as numpy does
+_SWAPAXES_NAMES = {"axis0": "dim0", "axis1": "dim1"}
 
 
-def _numpy_names(fn: Callable[..., Any]) -> Callable[..., Any]:
+def _numpy_names(fn: Callable[..., Any], names: dict = _NUMPY_NAMES) -> Callable[..., Any]:
     """fn, also taking `axis=` and `keepdims=` where it has `dim` and `keepdim` (fn itself when it has neither)."""
     parameters = inspect.signature(fn).parameters
-    spelled = {alias: name for alias, name in _NUMPY_NAMES.items() if name in parameters and alias not in parameters}
+    spelled = {alias: name for alias, name in names.items() if name in parameters and alias not in parameters}
     if not spelled:
         return fn
 
@@ -187,16 +189,17 @@ def _numpy_names(fn: Callable[..., Any]) -> Callable[..., Any]:
     return takes_numpy_names
 
 
-def _function(decl: OpDecl) -> Callable[..., Any]:
-    """The declared function as users call it: with numpy's parameter names too."""
-    return _numpy_names(decl.function)
+def _function(decl: OpDecl, name: str | None = None) -> Callable[..., Any]:
+    """The declared function as users call it (under `name`): with numpy's parameter names too."""
+    function = _numpy_names(decl.function)
+    return _numpy_names(function, _SWAPAXES_NAMES) if name == "swapaxes" else function
 
 
-def _method(decl: OpDecl) -> Callable[..., Any]:
+def _method(decl: OpDecl, name: str | None = None) -> Callable[..., Any]:
     """Tensor.X: the declared function, unless torch's method takes or reports arguments otherwise."""
     if decl.varargs_method:
-        return _varargs(_function(decl))
-    return _renumbered(_function(decl)) if decl.renumber_method_errors else _function(decl)
+        return _varargs(_function(decl, name))
+    return _renumbered(_function(decl, name)) if decl.renumber_method_errors else _function(decl, name)
 
 
 def _names(decl: OpDecl) -> tuple[str, ...]:
@@ -208,8 +211,9 @@ def bind_methods() -> None:
     for decl in DECLARED.values():
         for name in _names(decl):
             if decl.method:
-                _set_new(Tensor, name, _method(decl))
-            as_method = _renumbered(_function(decl)) if decl.renumber_method_errors else _function(decl)
+                _set_new(Tensor, name, _method(decl, name))
+            function = _function(decl, name)
+            as_method = _renumbered(function) if decl.renumber_method_errors else function
             if decl.inplace == "view":
                 _set_new(Tensor, name + "_", _inplace_view(as_method, name + "_", decl.inplace_names))
             elif decl.inplace:
@@ -301,7 +305,7 @@ def export(namespace: dict[str, Any]) -> None:
         if not decl.is_function:
             continue
         for name in _names(decl):
-            function = _parser_errors(_function(decl), name)
+            function = _parser_errors(_function(decl, name), name)
             if name != decl.name:
                 function = _errors_name_the_alias(function, name, decl.name)
             namespace[name] = accepts_out(function, out_rules(decl.name, decl.module), name) if decl.out else function
