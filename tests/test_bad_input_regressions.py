@@ -1,5 +1,7 @@
 """Named regressions from the differential fuzz run against torch (reliability issue): each case once
 returned something else than torch, accepted garbage, or raised another kind of error."""
+import re
+
 import numpy as np
 import pytest
 from helpers import check_error, check_parity, require_torch
@@ -1161,3 +1163,22 @@ def test_functional_given_a_numpy_array_names_its_type_as_torch(call):
 ])
 def test_dtypes_torch_has_no_kernel_for_are_refused_as_torch(call):
     check_error(call)  # (each was computed: ints made float, bools counted as numbers)
+
+
+REMOVED = {
+    "torch.solve": lambda m: m.solve(m.eye(2), m.eye(2)), "torch.eig": lambda m: m.eig(m.eye(2)),
+    "torch.lstsq": lambda m: m.lstsq(m.eye(2), m.eye(2)), "torch.symeig": lambda m: m.symeig(m.eye(2)),
+    "torch.matrix_rank": lambda m: m.matrix_rank(m.eye(2)), "Tensor.solve": lambda m: m.eye(2).solve(m.eye(2)),
+    "Tensor.eig": lambda m: m.eye(2).eig(), "Tensor.lstsq": lambda m: m.eye(2).lstsq(m.eye(2)),
+    "Tensor.symeig": lambda m: m.eye(2).symeig(),
+}
+
+
+@pytest.mark.parametrize("call", REMOVED.values(), ids=REMOVED.keys())
+def test_functions_torch_removed_raise_its_runtime_error(call):
+    """torch keeps the names of the functions 1.9 removed, and raises; so do we, naming the replacement."""
+    torch = require_torch()
+    first = "This function was deprecated since version 1.9 and is now removed."
+    for m in (tinygrad_rnn, torch):
+        with pytest.raises(RuntimeError, match=re.escape(first)):
+            call(m)

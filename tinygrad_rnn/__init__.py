@@ -238,6 +238,8 @@ from .surface.unsupported_dtypes import bfloat16, cdouble, cfloat, chalf, comple
 from .version import __version__  # noqa: E402
 
 surface.ops.export(globals())  # torch.X for every declared op, with its aliases and out=
+solve, eig, lstsq, symeig, matrix_rank = (surface.removed.FUNCTIONS[n]  # removed from torch; it raises
+                                         for n in ("solve", "eig", "lstsq", "symeig", "matrix_rank"))
 # functions defined outside the op declarations that take out= as torch's do
 conj_physical, lu_unpack, lu_solve = (_accepts_out(f, name=n) for f, n in (
     (conj_physical, "conj_physical"), (lu_unpack, "lu_unpack"), (lu_solve, "lu_solve")))
@@ -764,6 +766,11 @@ __all__ = [
     "lu",
     "lu_solve",
     "lu_unpack",
+    "lstsq",
+    "eig",
+    "matrix_rank",
+    "solve",
+    "symeig",
     "manual_seed",
     "margin_ranking_loss",
     "masked_fill",

@@ -12,13 +12,14 @@ from __future__ import annotations
 
 from ..core.function import AccumulateGrad
 from ..core.tensor import Tensor
-from . import legacy, ops, printing, tensor_methods
+from . import legacy, ops, printing, removed, tensor_methods
 
 
 def install() -> None:
     tensor_methods.bind()
     ops.bind_methods()
     legacy.install()
+    removed.install()
     AccumulateGrad.__repr__ = printing.accumulate_grad_repr  # type: ignore[method-assign]
     # (the engine's function, named as Python's errors name torch's: "Tensor.backward() got an unexpected ...")
     Tensor.backward.__name__, Tensor.backward.__qualname__ = "backward", "Tensor.backward"
