@@ -373,3 +373,10 @@ def test_reductions_into_an_out_of_another_dtype_as_torch(name, out_dtype):
     else:
         assert outcomes[0].dtype == outcomes[1].dtype
         np.testing.assert_allclose(outcomes[0], outcomes[1], rtol=1e-12)
+
+
+@pytest.mark.parametrize("call", [lambda m, x: m.any(x, 1, out=m.empty(0, dtype=m.bool)),
+                                  lambda m, x: m.all(x, 1, out=m.empty(0, dtype=m.uint8)),
+                                  lambda m, x: m.any(x.float(), 1, out=m.empty(0, dtype=m.uint8))])
+def test_any_and_all_write_truth_values_into_bool_or_uint8_out_whatever_the_input(call):
+    check_parity(call, [np.array([[0, 2], [0, 0]], dtype=np.uint8)], requires_grad=[False])

@@ -92,6 +92,9 @@ EXACT_OUT_DTYPE: dict[str, Any] = {
                             f"{result._legacy}"),
 }
 
+# any and all write their truth values into a bool or a uint8 out, whichever the input (checked by _bool_out)
+_TRUTH_VALUES = {"any", "all"}
+
 # the ops that join a list of tensors refuse an `out` they would cast down with torch.cat's TypeError
 _JOINS = {"cat", "stack", "hstack", "vstack", "dstack", "column_stack"}
 
@@ -205,4 +208,4 @@ _NUMBER_OUT = {"add", "sub", "mul", "div", "floor_divide"}
 def out_rules(name: str, module: str) -> OutRules:
     """The out= rules of the op `name` declared in ops/`module`.py."""
     return OutRules(EXACT_OUT_DTYPE.get(name, False), name in _JOINS, name in _NUMBER_OUT, name in _OUT_NEEDS_DIM,
-                    rule_of(name, module), _OUT_DTYPE_CHECKS.get(name), False, _OUT_SETS_DTYPE.get(name))
+                    rule_of(name, module), _OUT_DTYPE_CHECKS.get(name), name in _TRUTH_VALUES, _OUT_SETS_DTYPE.get(name))
