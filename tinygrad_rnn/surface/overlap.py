@@ -75,11 +75,11 @@ def check_out(out: Any, result: Any, inputs: tuple, rule: tuple) -> None:
             check_inputs(written, inputs, full_too=refused_inputs == "any")
 
 
-def check_inputs(written: Tensor, inputs: Any, full_too: bool = False) -> None:
+def check_inputs(written: Tensor | np.ndarray, inputs: Any, full_too: bool = False) -> None:
     """Raise torch's RuntimeError when an input (a tensor, or tensors in tuples, lists and dicts) shares
-    some, but not all (`full_too`: any), of the memory `written` will be written to."""
+    some, but not all (`full_too`: any), of the memory `written` (a tensor or its array) will be written to."""
     if isinstance(inputs, Tensor):
-        status = overlap(written._data, inputs._data)
+        status = overlap(written._data if isinstance(written, Tensor) else written, inputs._data)
         if status == "partial" or (full_too and status == "full"):
             raise RuntimeError(PARTIAL_OVERLAP)
     elif isinstance(inputs, (tuple, list)):

@@ -883,7 +883,7 @@ class TensorMethods:
             raise RuntimeError(views.LEAF_VIEW)
         target._check_inplace()
         if isinstance(value, Tensor) and not is_advanced(key):  # torch copies into the view target[key]
-            check_inputs(Tensor._make(target._data[key]), value)
+            check_inputs(target._data[key], value)
         if needs_graph:
             name = _written_node_name(key, target.shape, value)
             write = _WriteIntoView if name == "CopySlices" else _sh.SetItem
