@@ -29,6 +29,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+import _minimal_autograd  # noqa: E402
 from _timing import interleaved_rounds  # noqa: E402
 
 import tinygrad_rnn  # noqa: E402
@@ -73,24 +74,31 @@ def _derived(times: dict, i: int) -> dict:
 
 def measure(torch: Any, rounds: int = 9, block: float = 0.05, clock: Any = time.thread_time,
             warmup: float = 0.1) -> dict:
-    """{case: (ours us, torch us, median ratio)} over interleaved rounds."""
+    """{case: (ours us, torch us, median ratio ours/torch, minimal autograd us)} over interleaved rounds."""
     torch.set_num_threads(1)
-    ours, theirs = candidates(tinygrad_rnn), candidates(torch)
-    both = {**{f"ours {k}": f for k, f in ours.items()}, **{f"torch {k}": f for k, f in theirs.items()}}
+    libraries = {"ours": tinygrad_rnn, "torch": torch, "floor": _minimal_autograd}
+    cases = {who: candidates(lib) for who, lib in libraries.items()}
+    both = {f"{who} {k}": f for who, c in cases.items() for k, f in c.items()}
     result = interleaved_rounds(both, rounds, seconds=block, clock=clock, warmup=warmup)
-    mine = [_derived({k: result.times[f"ours {k}"] for k in ours}, i) for i in range(rounds)]
-    other = [_derived({k: result.times[f"torch {k}"] for k in theirs}, i) for i in range(rounds)]
-    return {case: (statistics.median(r[case] for r in mine) * 1e6, statistics.median(r[case] for r in other) * 1e6,
-                   statistics.median(m[case] / o[case] for m, o in zip(mine, other)))
+    derived = {who: [_derived({k: result.times[f"{who} {k}"] for k in c}, i) for i in range(rounds)]
+               for who, c in cases.items()}
+    mine, other, floor = derived["ours"], derived["torch"], derived["floor"]
+
+    def median_us(rows: list, case: str) -> float:
+        return statistics.median(r[case] for r in rows) * 1e6
+
+    return {case: (median_us(mine, case), median_us(other, case),
+                   statistics.median(m[case] / o[case] for m, o in zip(mine, other)), median_us(floor, case))
             for case in mine[0]}
 
 
 def print_table(rows: dict) -> None:
-    print(f"{'case':28s} {'ours us':>9s} {'torch us':>9s} {'ratio':>7s}")
-    for case, (ours, theirs, ratio) in rows.items():
+    print(f"{'case':28s} {'ours us':>9s} {'torch us':>9s} {'ratio':>7s} {'floor us':>9s}")
+    for case, (ours, theirs, ratio, floor) in rows.items():
         target = TARGETS.get(case)
         note = "" if target is None else f"  (target {target}{', missed' if ratio > target else ', met'})"
-        print(f"{case:28s} {ours:9.2f} {theirs:9.2f} {ratio:7.2f}{note}")
+        print(f"{case:28s} {ours:9.2f} {theirs:9.2f} {ratio:7.2f} {floor:9.2f}{note}")
+    print("floor: the same case on benchmarks/_minimal_autograd.py, the least Python an autograd must run")
 
 
 def main() -> None:

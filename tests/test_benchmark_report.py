@@ -44,5 +44,30 @@ def test_a_tiny_report_run_writes_every_section(tmp_path):
         assert (tmp_path / "docs" / "img" / "scaling.png").read_bytes()[:4] == b"\x89PNG"
     readme = (tmp_path / "README.md").read_text()
     block = readme.split(START, 1)[1].split(END, 1)[0]
-    assert "| RNN |" in block and "marginal fwd+bwd per op" in block
+    assert "| RNN |" in block and "marginal fwd+bwd per op" in block and "minimal Python autograd" in block
     assert readme.split(START)[0] == (ROOT / "README.md").read_text().split(START)[0]  # nothing else changed
+
+
+def test_the_minimal_autograd_floor_computes_what_ours_does():
+    """bench_ops.py's floor column is only a floor if it does the same work: the chain's gradients agree."""
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    try:
+        import _minimal_autograd
+        import bench_ops
+    finally:
+        sys.path.pop(0)
+    import numpy as np
+
+    import tinygrad_rnn
+
+    start = np.array([[0.3, -1.2], [2.0, 0.7]], np.float32)
+    grads = []
+    for lib in (tinygrad_rnn, _minimal_autograd):
+        a = lib.tensor(start, requires_grad=True)
+        b = lib.tensor(start[::-1].copy(), requires_grad=True)
+        bench_ops.chain((a @ b + a).tanh(), 7).backward()
+        grads.append((np.asarray(a.grad.numpy() if lib is tinygrad_rnn else a.grad),
+                      np.asarray(b.grad.numpy() if lib is tinygrad_rnn else b.grad)))
+    for ours, floor in zip(*grads):
+        assert floor.dtype == np.float32
+        np.testing.assert_allclose(floor, ours, rtol=1e-6, atol=1e-7)
