@@ -105,8 +105,27 @@ def tensor_arg(fn: str, name: str, value: Any, position: int | None = None) -> T
     return value
 
 
+class ComplexUnsupported(NotImplementedError):
+    """What torch would compute is a complex tensor, which tinygrad_rnn has not."""
+
+
+def refuse_complex(what: str) -> ComplexUnsupported:
+    """torch makes a complex tensor of `what`; tinygrad_rnn has none (see surface/unsupported_dtypes.py)."""
+    return ComplexUnsupported(f"tinygrad_rnn has no complex tensors, and {what} would make one: complex numbers "
+                               "(and their conjugate gradients) are outside this project's scope")
+
+
+def complex_into(d: Any) -> RuntimeError:
+    """torch's error for an in-place op whose result would be complex, on a tensor of real dtype `d` (t.mul_(1j))."""
+    complex_type = {"Double": "ComplexDouble", "Half": "ComplexHalf"}.get(d._legacy, "ComplexFloat")
+    return RuntimeError(f"result type {complex_type} can't be cast to the desired output type {d._legacy}")
+
+
 def number_arg(fn: str, name: str, value: Any, position: int | None = None) -> Any:
-    """`value` unchanged if it is a number (bool, int, float or a 0-d tensor), else torch's TypeError."""
+    """`value` unchanged if it is a number (bool, int, float or a 0-d tensor), else torch's TypeError
+    (a complex number is one to torch: NotImplementedError here)."""
+    if isinstance(value, complex):
+        raise refuse_complex(f"{fn}()'s {name} {value!r}")
     if isinstance(value, (bool, int, float)) or (hasattr(value, "__float__") and not isinstance(value, str)
                                                  and not (isinstance(value, Tensor) and value.ndim)):
         return value

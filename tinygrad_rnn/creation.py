@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from .argcheck import int_arg, invalid_combination, number_arg, size_arg, type_name
+from .argcheck import int_arg, invalid_combination, number_arg, refuse_complex, size_arg, type_name
 from .core import dtypes
 from .core.modes import modes
 from .core.tensor import Tensor
@@ -92,12 +92,14 @@ def _infer_dtype(data: Any) -> dtypes.dtype:
         if isinstance(v, Tensor):
             found.append(v.dtype)
         elif isinstance(v, (np.ndarray, np.generic)):
-            found.append(dtypes.from_numpy_dtype(v.dtype))
+            found.append(_dtype_of(np.asarray(v)) if v.dtype.kind == "c" else dtypes.from_numpy_dtype(v.dtype))
         elif isinstance(v, (bool, int, float)):
             found.append(dtypes.bool if isinstance(v, bool) else dtypes.int64 if isinstance(v, int)
                          else dtypes.get_default_dtype())
         elif isinstance(v, (str, bytes)):
             raise TypeError(f"new(): invalid data type '{type(v).__name__}'")
+        elif isinstance(v, complex):
+            raise refuse_complex(f"the Python complex number {v!r}")
         else:
             raise RuntimeError(f"Could not infer dtype of {type(v).__name__}")
     return dtypes.promote_types(*found)
@@ -189,6 +191,8 @@ def check_strides(array: np.ndarray) -> None:
 
 def _dtype_of(array: np.ndarray) -> dtypes.dtype:
     """The array's dtype (a big-endian float64 is a float64 here: check_strides then refuses its byte order)."""
+    if array.dtype.kind == "c":
+        raise refuse_complex(f"a numpy array of {array.dtype.name}")
     return dtypes.from_numpy_dtype(array.dtype if array.dtype.isnative else array.dtype.newbyteorder("="))
 
 
@@ -229,6 +233,8 @@ def _to_array(data: Any, d: dtypes.dtype | None) -> np.ndarray:
         return data.astype(d.np if d else own.np, copy=True)
     if isinstance(data, (str, bytes)):
         raise TypeError(f"new(): invalid data type '{type(data).__name__}'")
+    if isinstance(data, complex):
+        raise refuse_complex(f"the Python complex number {data!r}")
     if d is None and not (_is_sequence(data) or isinstance(data, (bool, int, float, np.generic))):  # else: d's
         raise RuntimeError(f"Could not infer dtype of {type(data).__name__}")
     if isinstance(data, (list, tuple)) and _holds_ndarray(data):  # torch then copies element by element

@@ -64,3 +64,52 @@ def test_set_default_dtype_refuses_as_torch(value):
         return str(info.value)
 
     assert message(tinygrad_rnn) == message(torch)
+
+
+@pytest.mark.parametrize("make", [
+    lambda t, np: t.tensor([1 + 2j, 3.0]),
+    lambda t, np: t.tensor(1j),
+    lambda t, np: t.as_tensor(np.ones(2, np.complex128)),
+    lambda t, np: t.from_numpy(np.ones(2, np.complex64)),
+    lambda t, np: t.tensor([np.complex64(1), 2.0]),
+    lambda t, np: t.ones(2) * 1j,
+    lambda t, np: t.add(t.ones(2), 1 + 1j),
+    lambda t, np: t.where(t.tensor([True]), 1j, 0.0),
+    lambda t, np: t.full((2,), 1j),
+    lambda t, np: t.view_as_complex(t.ones(3, 2)),
+    lambda t, np: t.polar(t.ones(2), t.ones(2)),
+    lambda t, np: t.complex(t.ones(2), t.ones(2)),
+])
+def test_what_torch_makes_complex_raises_not_implemented_naming_complex(make):
+    """torch computes each of these as a complex tensor (measured), which tinygrad_rnn has not."""
+    import numpy as np
+    torch = require_torch()
+    assert make(torch, np).is_complex()
+    with pytest.raises(NotImplementedError, match="no complex tensors"):
+        make(tinygrad_rnn, np)
+
+
+@pytest.mark.parametrize("call", [
+    lambda t: t.ones(2).mul_(1j),
+    lambda t: t.ones(2, dtype=t.float64).add_(1 + 1j),
+    lambda t: t.ones(2, dtype=t.int64).sub_(1j),
+    lambda t: t.ones(2).__iadd__(1j),
+    lambda t: t.ones(2, dtype=t.float64).__imul__(2j),
+    lambda t: t.view_as_real(t.ones(3)),
+    lambda t: t.view_as_complex(t.ones(3, 2, dtype=t.int64)),
+    lambda t: t.view_as_complex(t.ones(())),
+    lambda t: t.view_as_complex(t.ones(3, 3)),
+    lambda t: t.view_as_complex(t.ones(2, 3).t()),
+    lambda t: t.polar(t.ones(2, dtype=t.int64), t.ones(2)),
+    lambda t: t.complex(t.ones(2, dtype=t.int64), t.ones(2, dtype=t.int64)),
+])
+def test_bad_input_around_complex_raises_torchs_error(call):
+    """What torch refuses whatever the dtypes (a complex result written into a real tensor, a real tensor
+    viewed as real, shapes and dtypes view_as_complex/polar/complex do not take): torch's error and message."""
+    torch = require_torch()
+    errors = []
+    for lib in (tinygrad_rnn, torch):
+        with pytest.raises(Exception) as info:
+            call(lib)
+        errors.append((type(info.value), str(info.value)))
+    assert errors[0] == errors[1]

@@ -23,6 +23,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from ..argcheck import ComplexUnsupported, complex_into
 from ..core.function import rename
 from ..core.tensor import Tensor
 from ..ops import (  # noqa: F401  (importing them runs their @op declarations)
@@ -72,6 +73,8 @@ def _inplace(fn: Callable[..., Tensor], name: str, checks_overlap: bool = True) 
             if not str(error).startswith(fn.__name__ + "("):
                 raise
             raise TypeError(name + str(error)[len(fn.__name__):]) from None
+        except ComplexUnsupported:  # t.mul_(1j): torch refuses to write a complex result into a real tensor
+            raise complex_into(self.dtype) from None
         if exact_dtype is not None and result.dtype is not self.dtype:
             raise RuntimeError(exact_dtype.format(self=self.dtype._legacy, result=result.dtype._legacy))
         return self._assign(self._inplace_result_shape(result))

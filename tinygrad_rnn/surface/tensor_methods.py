@@ -10,13 +10,13 @@ from __future__ import annotations
 import builtins
 import inspect
 import warnings
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import numpy as np
 
 from .. import random
-from ..argcheck import invalid_combination, number_arg, type_name
+from ..argcheck import ComplexUnsupported, complex_into, invalid_combination, number_arg, type_name
 from ..core import dtypes, views
 from ..core.function import rename
 from ..core.modes import modes
@@ -894,20 +894,25 @@ class TensorMethods:
         views.record_inplace(self, None)
 
     def __iadd__(self, other: Any) -> Tensor:
-        check_inputs(self, other)
-        return self._inplace_or_new(self._stand_in().add(other))
+        return self._augmented(Tensor.add, other)
 
     def __isub__(self, other: Any) -> Tensor:
-        check_inputs(self, other)
-        return self._inplace_or_new(self._stand_in().sub(other))
+        return self._augmented(Tensor.sub, other)
 
     def __imul__(self, other: Any) -> Tensor:
-        check_inputs(self, other)
-        return self._inplace_or_new(self._stand_in().mul(other))
+        return self._augmented(Tensor.mul, other)
 
     def __itruediv__(self, other: Any) -> Tensor:
+        return self._augmented(Tensor.div, other)
+
+    def _augmented(self, op: Callable[[Tensor, Any], Tensor], other: Any) -> Tensor:
+        """`self op= other`: op's result written back into self, as torch's X_ writes it."""
         check_inputs(self, other)
-        return self._inplace_or_new(self._stand_in().div(other))
+        try:
+            result = op(self._stand_in(), other)
+        except ComplexUnsupported:  # t += 1j
+            raise complex_into(self.dtype) from None
+        return self._inplace_or_new(result)
 
     def _inplace_or_new(self, result: Tensor) -> Tensor:
         return self._assign(self._inplace_result_shape(result))

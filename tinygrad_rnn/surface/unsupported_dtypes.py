@@ -22,7 +22,8 @@ class UnsupportedDtype(dtype):
 
     @property  # type: ignore[override]
     def np(self):  # noqa: ANN201
-        raise NotImplementedError(f"tinygrad_rnn has no {self.name} tensors (numpy has no such type): "
+        why = "complex numbers are outside this project's scope" if self.is_complex else "numpy has no such type"
+        raise NotImplementedError(f"tinygrad_rnn has no {self.name} tensors ({why}): "
                                   f"torch.{self.name} can be named and compared, not stored")
 
     def __reduce__(self) -> str:
