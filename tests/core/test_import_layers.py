@@ -26,7 +26,7 @@ LAYERS = [
      "threads.py", "atomic_file.py", "distributed.py", "multiprocessing.py", "range_values.py"),  # tensors from data; the one-process group
     ("ops/",),  # each op: forward and backward, and what the surface needs to bind it
     ("surface/", "random.py"),  # torch's spelling: Tensor methods, legacy constructors, printing
-    ("autograd/", "kernels/", "testing/", "func/", "special/", "linalg/"),  # torch.autograd's and torch.func's face, fused RNN kernels
+    ("autograd/", "kernels/", "testing/", "func/", "special/", "linalg/", "fft/"),  # torch.autograd's and torch.func's face, fused RNN kernels
     ("nn/",),
     ("optim/", "utils/", "utils/benchmark/", "distributions/", "serialization/", "safetensors.py", "viz/", "cuda.py", "accelerator.py",
      "cpu.py", "version.py", "compile.py", "jit.py", "amp/", "import_alias.py",
