@@ -221,38 +221,48 @@ def forward_steps(w_hh3: np.ndarray, b_hn: np.ndarray | None, gh: np.ndarray) ->
     """`step(g, h, h_n, h_new)`: one step on the k rows that run, in place. g (3, k, H) holds the
     step's input terms r, z, n (r and z rows negated, b_hr and b_hz added) and is left holding the
     activated n gate and, in the r and z rows, e = 1 + exp(-a); h_n receives h W_hn^T + b_hn
-    (what r scales) and h_new the new state. gh (3, k, H) is work space. 10 numpy calls and one
-    matrix product, each on a contiguous block.
+    (what r scales) and h_new the new state. gh (3, k, H) is work space. 10 numpy calls and the
+    three gates' matrix products, each on a contiguous block.
 
     A sigmoid gate scales by DIVIDING by e (sigmoid(a) = 1 / e), so a step forms no sigmoid at
     all; with keep the sigmoids (what backward reads) are formed after the loop, for every step
     in one call (`form_sigmoids`). The step is made once per call, with gh's views and the
     number 1 made here, not at every step (on a small model a step is a few microseconds)."""
-    r_z_hidden, n_hidden, r_times_h_n = gh[:2], gh[2], gh[0]  # (gh[0] is free again once r_z has read it)
+    w_r, w_z, w_n = w_hh3  # each gate's (H, H) block of W_hh^T
+    gh_r, gh_z, n_hidden = gh  # h W_hr^T, h W_hz^T, h W_hn^T
+    r_z_hidden, r_times_h_n = gh[:2], gh_r  # (gh_r is free again once r_z has read it)
     one = constant(1, gh.dtype)  # (see constant)
     # b_hn repeated for every row, once: adding a (H,) row to (k, H) broadcasts, and on small arrays
     # numpy's broadcasting call costs ~1.3 us where one on two arrays of one shape costs ~0.3
     b_hn_rows = None if b_hn is None else np.empty_like(n_hidden)
     if b_hn_rows is not None:
         b_hn_rows[...] = b_hn  # (np.broadcast_to is Python: ~3 us)
+    # On a small model a step's calls cost their overhead only, so the step spends as little on each as
+    # numpy allows: the ufuncs are local names and get their output as a positional argument (`out=` by
+    # keyword costs ~0.1-0.2 us more a call: `add(a, b, a)` is `np.add(a, b, out=a)`, i.e. `a += b`), and
+    # the product is ndarray.dot per gate: the bits of `np.matmul(h, w_hh3, out=gh)` (both hand each
+    # gate's (k, H) @ (H, H) to BLAS), without matmul's ~0.5 us of overhead for a stacked operand.
+    add, subtract, divide, exp, tanh = np.add, np.subtract, np.divide, np.exp, np.tanh
 
     def step(g: np.ndarray, h: np.ndarray, h_n: np.ndarray, h_new: np.ndarray) -> None:
-        np.matmul(h, w_hh3, out=gh)
+        h.dot(w_r, gh_r)
+        h.dot(w_z, gh_z)
+        h.dot(w_n, n_hidden)
         r_z = g[:2]
-        r_z += r_z_hidden
-        np.exp(r_z, out=r_z)  # ONE exp for both, on the negated rows: e = 1 + exp(-a)
-        r_z += one  # (exp(-a) overflows to inf for a < -88: x / inf is the 0 of sigmoid's product)
+        add(r_z, r_z_hidden, r_z)
+        exp(r_z, r_z)  # ONE exp for both, on the negated rows: e = 1 + exp(-a)
+        add(r_z, one, r_z)  # (exp(-a) overflows to inf for a < -88: x / inf is the 0 of sigmoid's product)
         if b_hn_rows is None:
             h_n[...] = n_hidden
         else:
-            np.add(n_hidden, b_hn_rows, out=h_n)
-        n = g[2]
-        n += np.divide(h_n, g[0], out=r_times_h_n)
-        np.tanh(n, out=n)
+            add(n_hidden, b_hn_rows, h_n)
+        e_r, e_z, n = g  # (unpacking: one call for the three gates)
+        add(n, divide(h_n, e_r, r_times_h_n), n)
+        tanh(n, n)
         # h' = (1 - z) * n + z * h, written as n + z * (h - n): one call fewer
-        np.subtract(h, n, out=h_new)
-        h_new /= g[1]
-        h_new += n
+        subtract(h, n, h_new)
+        divide(h_new, e_z, h_new)
+        add(h_new, n, h_new)
 
     return step
 
