@@ -21,8 +21,10 @@ and direction:
   exp call: sigmoid(a) = 1 / (1 + exp(-a)) (negation is exact in floating point; exp + add +
   reciprocal cost about 2/3 of a tanh per element: see kernels/lstm.py).
   Gates are stored gate-major, (steps, 3, batch, hidden), so every per-step numpy call works on
-  contiguous arrays (see step_layout). A step (`forward_steps`) is one matrix product and 11
-  elementwise calls (10 in inference, which forms no sigmoid); the per-step arrays are passed whole when every row runs (slicing costs).
+  contiguous arrays (see step_layout). A step (`forward_steps`) is the product, one call per gate,
+  and 10 elementwise calls, the same with and without backward (it forms no sigmoid); the per-step
+  arrays are passed whole when every row runs (slicing costs). A small model's step is made once
+  and kept with its prepared weights (`made_steps`).
 - backward carries only dL/dh through time. With dh the gradient reaching h_t:
 
       d_n = dh * (1 - z) * (1 - n^2)        d(pre-activation of n); its hidden part is d_n * r
@@ -38,6 +40,8 @@ Time order, reverse direction and packed lengths are handled by `StepLayout`.
 """
 from __future__ import annotations
 
+import itertools
+import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -51,6 +55,7 @@ from .fused_stack import FusedRunner, FusedStack, grouped
 from .recurrence import DirectionWeights, StepWeights, Variant, hidden_terms, input_terms, run_direction
 from .sequence_function import SequenceFunction
 from .step_layout import (
+    PREPARED_BYTES,
     SMALL_BYTES,
     StepLayout,
     bias_row,
@@ -181,24 +186,23 @@ def gru_forward(x: np.ndarray, h0: np.ndarray, w_ih: np.ndarray, w_hh: np.ndarra
     is returned."""
     steps, batch = x.shape[:2]
     hidden = h0.shape[1]
-    w_ih3, w_hh3 = prepared("gru", (w_ih, w_hh, b_ih, b_hh), lambda: kernel_weights(w_ih, w_hh, b_ih, b_hh))
+    w_ih3, w_hh3, b_hn = prepared("gru", (w_ih, w_hh, b_ih, b_hh), lambda: kernel_weights(w_ih, w_hh, b_ih, b_hh))
     gates = project_gate_major(x, w_ih3)  # activated in place
-    b_hn = None if b_hh is None else b_hh[2 * hidden:]
     h_n_part = np.zeros((steps if keep else 1, batch, hidden), x.dtype)  # h W_hn^T + b_hn, what r scaled
     out = np.zeros((steps, batch, hidden), x.dtype)
-    gh = np.empty((3, batch, hidden), x.dtype)
-    h = h0
-    every_row = forward_steps(w_hh3, b_hn, gh)
+    every_row, gh = made_steps(w_hh3, b_hn, batch)
     fewer_rows: dict = {}  # packed input: a step per count of rows that run (they only shrink)
+    h = h0
+    # (iterating over an array's first axis makes its views in C: cheaper than indexing each step)
+    h_n_steps = h_n_part if keep else itertools.repeat(h_n_part[0])
     with threads_for(batch, hidden, 3 * hidden, per_step=True), quiet_overflow():  # (exp: see forward_steps)
-        for s, k in enumerate(layout.rows_per_step()):
-            h_new, h_n = out[s], h_n_part[s if keep else 0]
+        for g, h_n, h_new, k in zip(gates, h_n_steps, out, layout.rows_per_step()):
             if k == batch:  # every row runs: whole per-step arrays, no slicing (each slice costs ~0.3 us)
-                every_row(gates[s], h, h_n, h_new)
+                every_row(g, h, h_n, h_new)
             else:
                 if k not in fewer_rows:
                     fewer_rows[k] = forward_steps(w_hh3, b_hn, gh[:, :k])
-                fewer_rows[k](gates[s, :, :k], h[:k], h_n[:k], h_new[:k])
+                fewer_rows[k](g[:, :k], h[:k], h_n[:k], h_new[:k])
             h = h_new  # rows still running at s+1 are a prefix of those running at s
     if not keep:
         return {"out": out}
@@ -207,14 +211,43 @@ def gru_forward(x: np.ndarray, h0: np.ndarray, w_ih: np.ndarray, w_hh: np.ndarra
 
 
 def kernel_weights(w_ih: np.ndarray, w_hh: np.ndarray, b_ih: np.ndarray | None, b_hh: np.ndarray | None) -> tuple:
-    """W_ih with the input-side bias as its last row (see `bias_row`) and W_hh, in the kernel's
-    layout (see `gate_major`); b_hr and b_hz are plain additive terms, added into that bias once.
-    b_hn must stay inside r * (...)."""
-    bias = None
+    """(W_ih, W_hh, b_hn): W_ih with the input-side bias as its last row (see `bias_row`) and W_hh,
+    in the kernel's layout (see `gate_major`); b_hr and b_hz are plain additive terms, added into
+    that bias once. b_hn (None without biases) must stay inside r * (...): a copy of its part of b_hh."""
+    bias = b_hn = None
     if b_ih is not None:
         bias = gate_bias(b_ih, GATE_ORDER, SIGMOID_GATES)
         bias[:2] += gate_bias(b_hh, GATE_ORDER, SIGMOID_GATES)[:2]
-    return bias_row(gate_major(w_ih, GATE_ORDER, SIGMOID_GATES), bias), gate_major(w_hh, GATE_ORDER, SIGMOID_GATES)
+        b_hn = b_hh[2 * w_hh.shape[1]:].copy()
+    return bias_row(gate_major(w_ih, GATE_ORDER, SIGMOID_GATES), bias), gate_major(w_hh, GATE_ORDER, SIGMOID_GATES), b_hn
+
+
+# The steps `made_steps` keeps, per thread (a step writes its work space): {(id of W_hh, batch): (W_hh, step, gh)}
+_made = threading.local()
+_MADE_KEEP = 16  # entries kept at most
+
+
+def made_steps(w_hh3: np.ndarray, b_hn: np.ndarray | None, batch: int) -> tuple:
+    """(step, gh): `forward_steps` for `batch` rows and its work space gh (3, batch, H).
+
+    Making a step costs ~2 us (its views, b_hn's rows, the work space), a tenth of a small model's
+    forward. Small weights come back from `prepared` as the same arrays while unchanged, so their
+    step is kept and reused: keyed on the prepared W_hh itself (b_hn comes with it), held here so
+    that its id is not reused. Bigger weights are prepared afresh at every call: their step is made
+    every time (they would only hold memory here)."""
+    if w_hh3.nbytes > PREPARED_BYTES:
+        gh = np.empty((3, batch, w_hh3.shape[2]), w_hh3.dtype)
+        return forward_steps(w_hh3, b_hn, gh), gh
+    kept = getattr(_made, "steps", None)
+    if kept is None:
+        kept = _made.steps = {}
+    found = kept.get((id(w_hh3), batch))
+    if found is None:
+        if len(kept) >= _MADE_KEEP:
+            kept.clear()
+        gh = np.empty((3, batch, w_hh3.shape[2]), w_hh3.dtype)
+        found = kept[id(w_hh3), batch] = (w_hh3, forward_steps(w_hh3, b_hn, gh), gh)
+    return found[1], found[2]
 
 
 def forward_steps(w_hh3: np.ndarray, b_hn: np.ndarray | None, gh: np.ndarray) -> Callable[..., None]:
