@@ -195,16 +195,18 @@ def gru_forward(x: np.ndarray, h0: np.ndarray, w_ih: np.ndarray, w_hh: np.ndarra
     every_row, gh = made_steps(w_hh3, b_hn, batch)
     fewer_rows: dict = {}  # packed input: a step per count of rows that run (they only shrink)
     h = h0
-    # (iterating over an array's first axis makes its views in C: cheaper than indexing each step)
+    # Each step's views, made by iterating over the arrays' first axis (views made in C: on a small model
+    # indexing and unpacking a step's gates cost ~0.3 us a step more)
     h_n_steps = h_n_part if keep else itertools.repeat(h_n_part[0])
+    per_step = zip(gates[:, :SIGMOID_GATES], gates[:, 2], h_n_steps, out, layout.rows_per_step())
     with threads_for(batch, hidden, 3 * hidden, per_step=True), quiet_overflow():  # (exp: see forward_steps)
-        for g, h_n, h_new, k in zip(gates, h_n_steps, out, layout.rows_per_step()):
+        for r_z, n, h_n, h_new, k in per_step:
             if k == batch:  # every row runs: whole per-step arrays, no slicing (each slice costs ~0.3 us)
-                every_row(g, h, h_n, h_new)
+                every_row(r_z, n, h, h_n, h_new)
             else:
                 if k not in fewer_rows:
                     fewer_rows[k] = forward_steps(w_hh3, b_hn, gh[:, :k])
-                fewer_rows[k](g[:, :k], h[:k], h_n[:k], h_new[:k])
+                fewer_rows[k](r_z[:, :k], n[:k], h[:k], h_n[:k], h_new[:k])
             h = h_new  # rows still running at s+1 are a prefix of those running at s
     if not keep:
         return {"out": out}
@@ -253,11 +255,11 @@ def made_steps(w_hh3: np.ndarray, b_hn: np.ndarray | None, batch: int) -> tuple:
 
 
 def forward_steps(w_hh3: np.ndarray, b_hn: np.ndarray | None, gh: np.ndarray) -> Callable[..., None]:
-    """`step(g, h, h_n, h_new)`: one step on the k rows that run, in place. g (3, k, H) holds the
-    step's input terms r, z, n (r and z rows negated, b_hr and b_hz added) and is left holding the
-    activated n gate and, in the r and z rows, e = 1 + exp(-a); h_n receives h W_hn^T + b_hn
-    (what r scales) and h_new the new state. gh (3, k, H) is work space. 10 numpy calls and the
-    three gates' matrix products, each on a contiguous block.
+    """`step(r_z, n, h, h_n, h_new)`: one step on the k rows that run, in place. r_z (2, k, H) and
+    n (k, H) hold the step's input terms of the r and z gates (negated, b_hr and b_hz added) and of
+    n; they are left holding e = 1 + exp(-a) in r_z and the activated n gate. h_n receives
+    h W_hn^T + b_hn (what r scales) and h_new the new state. gh (3, k, H) is work space. 10 numpy
+    calls and the three gates' matrix products, each on a contiguous block.
 
     A sigmoid gate scales by DIVIDING by e (sigmoid(a) = 1 / e), so a step forms no sigmoid at
     all; with keep the sigmoids (what backward reads) are formed after the loop, for every step
@@ -279,11 +281,10 @@ def forward_steps(w_hh3: np.ndarray, b_hn: np.ndarray | None, gh: np.ndarray) ->
     # gate's (k, H) @ (H, H) to BLAS), without matmul's ~0.5 us of overhead for a stacked operand.
     add, subtract, divide, exp, tanh = np.add, np.subtract, np.divide, np.exp, np.tanh
 
-    def step(g: np.ndarray, h: np.ndarray, h_n: np.ndarray, h_new: np.ndarray) -> None:
+    def step(r_z: np.ndarray, n: np.ndarray, h: np.ndarray, h_n: np.ndarray, h_new: np.ndarray) -> None:
         h.dot(w_r, gh_r)
         h.dot(w_z, gh_z)
         h.dot(w_n, n_hidden)
-        r_z = g[:2]
         add(r_z, r_z_hidden, r_z)
         exp(r_z, r_z)  # ONE exp for both, on the negated rows: e = 1 + exp(-a)
         add(r_z, one, r_z)  # (exp(-a) overflows to inf for a < -88: x / inf is the 0 of sigmoid's product)
@@ -291,7 +292,7 @@ def forward_steps(w_hh3: np.ndarray, b_hn: np.ndarray | None, gh: np.ndarray) ->
             h_n[...] = n_hidden
         else:
             add(n_hidden, b_hn_rows, h_n)
-        e_r, e_z, n = g  # (unpacking: one call for the three gates)
+        e_r, e_z = r_z
         add(n, divide(h_n, e_r, r_times_h_n), n)
         tanh(n, n)
         # h' = (1 - z) * n + z * h, written as n + z * (h - n): one call fewer
