@@ -292,7 +292,7 @@ def forward_steps(w_hh3: np.ndarray, b_hn: np.ndarray | None, gh: np.ndarray) ->
             h_n[...] = n_hidden
         else:
             add(n_hidden, b_hn_rows, h_n)
-        e_r, e_z = r_z
+        e_r, e_z = r_z[0], r_z[1]  # (indexing: unpacking an array runs its iterator, ~0.3 us)
         add(n, divide(h_n, e_r, r_times_h_n), n)
         tanh(n, n)
         # h' = (1 - z) * n + z * h, written as n + z * (h - n): one call fewer
@@ -353,8 +353,8 @@ def write_gru_factors(by_gate: np.ndarray, h_n_part: np.ndarray, out: np.ndarray
                       r_z_factors: np.ndarray) -> None:
     """`gru_factors` with the gates (3, steps, batch, H) and the r and z factors (2, steps, batch,
     H) given gate by gate (views or contiguous arrays)."""
-    r, z, n = by_gate  # (unpacking: one call for the three gates)
-    r_factor, z_factor = r_z_factors
+    r, z, n = by_gate[0], by_gate[1], by_gate[2]  # (indexing: unpacking an array runs its iterator, ~0.3 us)
+    r_factor, z_factor = r_z_factors[0], r_z_factors[1]
     one = constant(1, d_n.dtype)  # (the number 1: see constant)
     one_minus_z = np.subtract(one, z, out=r_factor)  # (the r factor's place, before the r factor)
     np.multiply(n, n, out=d_n)
