@@ -263,8 +263,9 @@ def forward_steps(w_hh3: np.ndarray, b_hn: np.ndarray | None, gh: np.ndarray) ->
 
     A sigmoid gate scales by DIVIDING by e (sigmoid(a) = 1 / e), so a step forms no sigmoid at
     all; with keep the sigmoids (what backward reads) are formed after the loop, for every step
-    in one call (`form_sigmoids`). The step is made once per call, with gh's views and the
-    number 1 made here, not at every step (on a small model a step is a few microseconds)."""
+    in one call (`form_sigmoids`). The step is made once (per call, or kept: see `made_steps`),
+    with gh's views and the number 1 made here, not at every step (on a small model a step is a
+    few microseconds)."""
     w_r, w_z, w_n = w_hh3  # each gate's (H, H) block of W_hh^T
     gh_r, gh_z, n_hidden = gh  # h W_hr^T, h W_hz^T, h W_hn^T
     r_z_hidden, r_times_h_n = gh[:2], gh_r  # (gh_r is free again once r_z has read it)
