@@ -234,7 +234,7 @@ def test_gru_step_leaves_e_for_the_sigmoids_formed_after_the_loop_also_where_exp
     b_hn = rng.standard_normal(hidden).astype(np.float32) if bias else None
     gates, h_n, h_new = g.copy(), np.empty_like(h), np.empty_like(h)
     with np.errstate(over="ignore"):
-        gru.forward_steps(w_hh3, b_hn, np.empty_like(g))(gates, h, h_n, h_new)
+        gru.forward_steps(w_hh3, b_hn, np.empty_like(g))(gates[:2], gates[2], h, h_n, h_new)
     e = gates[:2].copy()
     form_sigmoids(gates[None, :2], StepLayout(1, batch, None, False))
     assert np.all(np.isfinite(h_new))

@@ -18,11 +18,15 @@ and direction:
 
 - forward projects every step's input at once, gi = x W_ih^T + b_ih; per step it needs one matrix
   product, gh = h W_hh^T + b_hh. The r and z rows are pre-negated so that both sigmoids are one
-  exp call: sigmoid(a) = 1 / (1 + exp(-a)) (negation is exact in floating point; exp + add +
-  reciprocal cost about 2/3 of a tanh per element: see kernels/lstm.py).
+  exp call: sigmoid(a) = 1 / (1 + exp(-a)) (negation is exact in floating point). (With numpy 2.4
+  a float32 exp costs about twice a tanh per element on big arrays: 21 us against 10 on (2, 64, 512).
+  The LSTM's form, 0.5 tanh(a/2) + 0.5, would save ~1% of a large GRU forward, but the 0.5 costs
+  the update h' = n + z (h - n) one more call a step: a small model's step is its calls.)
   Gates are stored gate-major, (steps, 3, batch, hidden), so every per-step numpy call works on
-  contiguous arrays (see step_layout). A step (`forward_steps`) is one matrix product and 11
-  elementwise calls (10 in inference, which forms no sigmoid); the per-step arrays are passed whole when every row runs (slicing costs).
+  contiguous arrays (see step_layout). A step (`forward_steps`) is the product, one call per gate,
+  and 10 elementwise calls, the same with and without backward (it forms no sigmoid); the per-step
+  arrays are passed whole when every row runs (slicing costs). A small model's step is made once
+  and kept with its prepared weights (`made_steps`).
 - backward carries only dL/dh through time. With dh the gradient reaching h_t:
 
       d_n = dh * (1 - z) * (1 - n^2)        d(pre-activation of n); its hidden part is d_n * r
@@ -38,6 +42,8 @@ Time order, reverse direction and packed lengths are handled by `StepLayout`.
 """
 from __future__ import annotations
 
+import itertools
+import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -51,6 +57,7 @@ from .fused_stack import FusedRunner, FusedStack, grouped
 from .recurrence import DirectionWeights, StepWeights, Variant, hidden_terms, input_terms, run_direction
 from .sequence_function import SequenceFunction
 from .step_layout import (
+    PREPARED_BYTES,
     SMALL_BYTES,
     StepLayout,
     bias_row,
@@ -181,24 +188,25 @@ def gru_forward(x: np.ndarray, h0: np.ndarray, w_ih: np.ndarray, w_hh: np.ndarra
     is returned."""
     steps, batch = x.shape[:2]
     hidden = h0.shape[1]
-    w_ih3, w_hh3 = prepared("gru", (w_ih, w_hh, b_ih, b_hh), lambda: kernel_weights(w_ih, w_hh, b_ih, b_hh))
+    w_ih3, w_hh3, b_hn = prepared("gru", (w_ih, w_hh, b_ih, b_hh), lambda: kernel_weights(w_ih, w_hh, b_ih, b_hh))
     gates = project_gate_major(x, w_ih3)  # activated in place
-    b_hn = None if b_hh is None else b_hh[2 * hidden:]
     h_n_part = np.zeros((steps if keep else 1, batch, hidden), x.dtype)  # h W_hn^T + b_hn, what r scaled
     out = np.zeros((steps, batch, hidden), x.dtype)
-    gh = np.empty((3, batch, hidden), x.dtype)
-    h = h0
-    every_row = forward_steps(w_hh3, b_hn, gh)
+    every_row, gh = made_steps(w_hh3, b_hn, batch)
     fewer_rows: dict = {}  # packed input: a step per count of rows that run (they only shrink)
+    h = h0
+    # Each step's views, made by iterating over the arrays' first axis (views made in C: on a small model
+    # indexing and unpacking a step's gates cost ~0.3 us a step more)
+    h_n_steps = h_n_part if keep else itertools.repeat(h_n_part[0])
+    per_step = zip(gates[:, :SIGMOID_GATES], gates[:, 2], h_n_steps, out, layout.rows_per_step())
     with threads_for(batch, hidden, 3 * hidden, per_step=True), quiet_overflow():  # (exp: see forward_steps)
-        for s, k in enumerate(layout.rows_per_step()):
-            h_new, h_n = out[s], h_n_part[s if keep else 0]
+        for r_z, n, h_n, h_new, k in per_step:
             if k == batch:  # every row runs: whole per-step arrays, no slicing (each slice costs ~0.3 us)
-                every_row(gates[s], h, h_n, h_new)
+                every_row(r_z, n, h, h_n, h_new)
             else:
                 if k not in fewer_rows:
                     fewer_rows[k] = forward_steps(w_hh3, b_hn, gh[:, :k])
-                fewer_rows[k](gates[s, :, :k], h[:k], h_n[:k], h_new[:k])
+                fewer_rows[k](r_z[:, :k], n[:k], h[:k], h_n[:k], h_new[:k])
             h = h_new  # rows still running at s+1 are a prefix of those running at s
     if not keep:
         return {"out": out}
@@ -207,52 +215,91 @@ def gru_forward(x: np.ndarray, h0: np.ndarray, w_ih: np.ndarray, w_hh: np.ndarra
 
 
 def kernel_weights(w_ih: np.ndarray, w_hh: np.ndarray, b_ih: np.ndarray | None, b_hh: np.ndarray | None) -> tuple:
-    """W_ih with the input-side bias as its last row (see `bias_row`) and W_hh, in the kernel's
-    layout (see `gate_major`); b_hr and b_hz are plain additive terms, added into that bias once.
-    b_hn must stay inside r * (...)."""
-    bias = None
+    """(W_ih, W_hh, b_hn): W_ih with the input-side bias as its last row (see `bias_row`) and W_hh,
+    in the kernel's layout (see `gate_major`); b_hr and b_hz are plain additive terms, added into
+    that bias once. b_hn (None without biases) must stay inside r * (...): a copy of its part of b_hh."""
+    bias = b_hn = None
     if b_ih is not None:
         bias = gate_bias(b_ih, GATE_ORDER, SIGMOID_GATES)
         bias[:2] += gate_bias(b_hh, GATE_ORDER, SIGMOID_GATES)[:2]
-    return bias_row(gate_major(w_ih, GATE_ORDER, SIGMOID_GATES), bias), gate_major(w_hh, GATE_ORDER, SIGMOID_GATES)
+        b_hn = b_hh[2 * w_hh.shape[1]:].copy()
+    return bias_row(gate_major(w_ih, GATE_ORDER, SIGMOID_GATES), bias), gate_major(w_hh, GATE_ORDER, SIGMOID_GATES), b_hn
+
+
+# The steps `made_steps` keeps, per thread (a step writes its work space): {(id of W_hh, batch): (W_hh, step, gh)}
+_made = threading.local()
+_MADE_KEEP = 16  # entries kept at most
+
+
+def made_steps(w_hh3: np.ndarray, b_hn: np.ndarray | None, batch: int) -> tuple:
+    """(step, gh): `forward_steps` for `batch` rows and its work space gh (3, batch, H).
+
+    Making a step costs ~2 us (its views, b_hn's rows, the work space), a tenth of a small model's
+    forward. Small weights come back from `prepared` as the same arrays while unchanged, so their
+    step is kept and reused: keyed on the prepared W_hh itself (b_hn comes with it), held here so
+    that its id is not reused. Bigger weights are prepared afresh at every call: their step is made
+    every time (they would only hold memory here)."""
+    if w_hh3.nbytes > PREPARED_BYTES:
+        gh = np.empty((3, batch, w_hh3.shape[2]), w_hh3.dtype)
+        return forward_steps(w_hh3, b_hn, gh), gh
+    kept = getattr(_made, "steps", None)
+    if kept is None:
+        kept = _made.steps = {}
+    found = kept.get((id(w_hh3), batch))
+    if found is None:
+        if len(kept) >= _MADE_KEEP:
+            kept.clear()
+        gh = np.empty((3, batch, w_hh3.shape[2]), w_hh3.dtype)
+        found = kept[id(w_hh3), batch] = (w_hh3, forward_steps(w_hh3, b_hn, gh), gh)
+    return found[1], found[2]
 
 
 def forward_steps(w_hh3: np.ndarray, b_hn: np.ndarray | None, gh: np.ndarray) -> Callable[..., None]:
-    """`step(g, h, h_n, h_new)`: one step on the k rows that run, in place. g (3, k, H) holds the
-    step's input terms r, z, n (r and z rows negated, b_hr and b_hz added) and is left holding the
-    activated n gate and, in the r and z rows, e = 1 + exp(-a); h_n receives h W_hn^T + b_hn
-    (what r scales) and h_new the new state. gh (3, k, H) is work space. 10 numpy calls and one
-    matrix product, each on a contiguous block.
+    """`step(r_z, n, h, h_n, h_new)`: one step on the k rows that run, in place. r_z (2, k, H) and
+    n (k, H) hold the step's input terms of the r and z gates (negated, b_hr and b_hz added) and of
+    n; they are left holding e = 1 + exp(-a) in r_z and the activated n gate. h_n receives
+    h W_hn^T + b_hn (what r scales) and h_new the new state. gh (3, k, H) is work space. 10 numpy
+    calls and the three gates' matrix products, each on a contiguous block.
 
     A sigmoid gate scales by DIVIDING by e (sigmoid(a) = 1 / e), so a step forms no sigmoid at
     all; with keep the sigmoids (what backward reads) are formed after the loop, for every step
-    in one call (`form_sigmoids`). The step is made once per call, with gh's views and the
-    number 1 made here, not at every step (on a small model a step is a few microseconds)."""
-    r_z_hidden, n_hidden, r_times_h_n = gh[:2], gh[2], gh[0]  # (gh[0] is free again once r_z has read it)
+    in one call (`form_sigmoids`). The step is made once (per call, or kept: see `made_steps`),
+    with gh's views and the number 1 made here, not at every step (on a small model a step is a
+    few microseconds)."""
+    w_r, w_z, w_n = w_hh3  # each gate's (H, H) block of W_hh^T
+    gh_r, gh_z, n_hidden = gh  # h W_hr^T, h W_hz^T, h W_hn^T
+    r_z_hidden, r_times_h_n = gh[:2], gh_r  # (gh_r is free again once r_z has read it)
     one = constant(1, gh.dtype)  # (see constant)
     # b_hn repeated for every row, once: adding a (H,) row to (k, H) broadcasts, and on small arrays
     # numpy's broadcasting call costs ~1.3 us where one on two arrays of one shape costs ~0.3
     b_hn_rows = None if b_hn is None else np.empty_like(n_hidden)
     if b_hn_rows is not None:
         b_hn_rows[...] = b_hn  # (np.broadcast_to is Python: ~3 us)
+    # On a small model a step's calls cost their overhead only, so the step spends as little on each as
+    # numpy allows: the ufuncs are local names and get their output as a positional argument (`out=` by
+    # keyword costs ~0.1-0.2 us more a call: `add(a, b, a)` is `np.add(a, b, out=a)`, i.e. `a += b`), and
+    # the product is ndarray.dot per gate: the bits of `np.matmul(h, w_hh3, out=gh)` (both hand each
+    # gate's (k, H) @ (H, H) to BLAS), without matmul's ~0.5 us of overhead for a stacked operand.
+    add, subtract, divide, exp, tanh = np.add, np.subtract, np.divide, np.exp, np.tanh
 
-    def step(g: np.ndarray, h: np.ndarray, h_n: np.ndarray, h_new: np.ndarray) -> None:
-        np.matmul(h, w_hh3, out=gh)
-        r_z = g[:2]
-        r_z += r_z_hidden
-        np.exp(r_z, out=r_z)  # ONE exp for both, on the negated rows: e = 1 + exp(-a)
-        r_z += one  # (exp(-a) overflows to inf for a < -88: x / inf is the 0 of sigmoid's product)
+    def step(r_z: np.ndarray, n: np.ndarray, h: np.ndarray, h_n: np.ndarray, h_new: np.ndarray) -> None:
+        h.dot(w_r, gh_r)
+        h.dot(w_z, gh_z)
+        h.dot(w_n, n_hidden)
+        add(r_z, r_z_hidden, r_z)
+        exp(r_z, r_z)  # ONE exp for both, on the negated rows: e = 1 + exp(-a)
+        add(r_z, one, r_z)  # (exp(-a) overflows to inf for a < -88: x / inf is the 0 of sigmoid's product)
         if b_hn_rows is None:
             h_n[...] = n_hidden
         else:
-            np.add(n_hidden, b_hn_rows, out=h_n)
-        n = g[2]
-        n += np.divide(h_n, g[0], out=r_times_h_n)
-        np.tanh(n, out=n)
+            add(n_hidden, b_hn_rows, h_n)
+        e_r, e_z = r_z[0], r_z[1]  # (indexing: unpacking an array runs its iterator, ~0.3 us)
+        add(n, divide(h_n, e_r, r_times_h_n), n)
+        tanh(n, n)
         # h' = (1 - z) * n + z * h, written as n + z * (h - n): one call fewer
-        np.subtract(h, n, out=h_new)
-        h_new /= g[1]
-        h_new += n
+        subtract(h, n, h_new)
+        divide(h_new, e_z, h_new)
+        add(h_new, n, h_new)
 
     return step
 
@@ -307,8 +354,8 @@ def write_gru_factors(by_gate: np.ndarray, h_n_part: np.ndarray, out: np.ndarray
                       r_z_factors: np.ndarray) -> None:
     """`gru_factors` with the gates (3, steps, batch, H) and the r and z factors (2, steps, batch,
     H) given gate by gate (views or contiguous arrays)."""
-    r, z, n = by_gate  # (unpacking: one call for the three gates)
-    r_factor, z_factor = r_z_factors
+    r, z, n = by_gate[0], by_gate[1], by_gate[2]  # (indexing: unpacking an array runs its iterator, ~0.3 us)
+    r_factor, z_factor = r_z_factors[0], r_z_factors[1]
     one = constant(1, d_n.dtype)  # (the number 1: see constant)
     one_minus_z = np.subtract(one, z, out=r_factor)  # (the r factor's place, before the r factor)
     np.multiply(n, n, out=d_n)

@@ -1,0 +1,100 @@
+"""kernels/gru.py: the forward step's bits and the steps `made_steps` keeps."""
+import threading
+
+import numpy as np
+import pytest
+
+import tinygrad_rnn
+from tinygrad_rnn.kernels import gru
+
+
+def reference_step(g, h, w_hh3, b_hn):
+    """The step written plainly (np.matmul over the stacked gates, keyword outputs): what
+    gru.forward_steps' step must give bit for bit. Returns (g after the step, h_n, h_new)."""
+    g = g.copy()
+    gh = np.matmul(h, w_hh3)
+    g[:2] += gh[:2]
+    np.exp(g[:2], out=g[:2])
+    g[:2] += 1
+    h_n = gh[2] if b_hn is None else gh[2] + b_hn
+    g[2] += h_n / g[0]
+    np.tanh(g[2], out=g[2])
+    return g, h_n, (h - g[2]) / g[1] + g[2]
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("rows, hidden", [(1, 20), (3, 2), (3, 20), (32, 128), (64, 512)])
+@pytest.mark.parametrize("bias", [False, True])
+def test_step_gives_the_bits_of_the_plain_step(dtype, rows, hidden, bias):
+    """The step's product is ndarray.dot per gate and its ufuncs take positional outputs (speed):
+    the same bits as np.matmul over the stacked gates, also for one row (BLAS's gemv path)."""
+    rng = np.random.default_rng(rows * hidden)
+    g = rng.standard_normal((3, rows, hidden)).astype(dtype)
+    h = rng.standard_normal((rows, hidden)).astype(dtype)
+    w_hh3 = (rng.standard_normal((3, hidden, hidden)) / hidden ** 0.5).astype(dtype)
+    b_hn = rng.standard_normal(hidden).astype(dtype) if bias else None
+    gates, h_n, h_new = g.copy(), np.empty_like(h), np.empty_like(h)
+    gru.forward_steps(w_hh3, b_hn, np.empty_like(g))(gates[:2], gates[2], h, h_n, h_new)
+    expected_gates, expected_h_n, expected_h = reference_step(g, h, w_hh3, b_hn)
+    assert np.array_equal(gates, expected_gates)
+    assert np.array_equal(h_n, expected_h_n)
+    assert np.array_equal(h_new, expected_h)
+
+
+def _small_weights(seed=0, hidden=4, inputs=3):
+    rng = np.random.default_rng(seed)
+    shapes = ((3 * hidden, inputs), (3 * hidden, hidden), (3 * hidden,), (3 * hidden,))
+    return [rng.standard_normal(s).astype(np.float32) for s in shapes]
+
+
+def test_a_small_models_step_is_made_once_per_batch_size(monkeypatch):
+    """Unchanged small weights come back from `prepared` as the same arrays: their step is kept
+    (made once), a new batch size makes its own, and the outputs are those of a fresh step."""
+    tinygrad_rnn.manual_seed(3)
+    module = tinygrad_rnn.nn.GRU(3, 4)
+    x, wide = tinygrad_rnn.randn(5, 2, 3), tinygrad_rnn.randn(5, 6, 3)
+    made, make = [], gru.forward_steps
+    monkeypatch.setattr(gru, "forward_steps", lambda *args: made.append(1) or make(*args))
+    with tinygrad_rnn.no_grad():
+        first = module(x)[0].numpy().copy()
+        again = module(x)[0].numpy()
+        assert len(made) == 1 and np.array_equal(again, first)
+        module(wide)
+        assert len(made) == 2
+        module(x)
+        assert len(made) == 2
+        gru._made.steps.clear()
+        assert np.array_equal(module(x)[0].numpy(), first)
+
+
+def test_kept_steps_are_per_thread():
+    """A kept step writes its work space: another thread gets its own step and work space."""
+    w_hh3 = np.zeros((3, 4, 4), np.float32)
+    here = gru.made_steps(w_hh3, None, 2)
+    there: list = []
+    worker = threading.Thread(target=lambda: there.append(gru.made_steps(w_hh3, None, 2)))
+    worker.start()
+    worker.join()
+    assert gru.made_steps(w_hh3, None, 2)[0] is here[0]
+    assert there[0][0] is not here[0] and there[0][1] is not here[1]
+
+
+def test_big_weights_steps_are_not_kept():
+    """Weights above step_layout.PREPARED_BYTES are prepared afresh at every call: their step is
+    made every time and not held (it would keep megabytes of weights alive)."""
+    from tinygrad_rnn.kernels.step_layout import PREPARED_BYTES
+
+    hidden = int((PREPARED_BYTES / 12) ** 0.5) + 1  # 3 * hidden^2 float32 > PREPARED_BYTES
+    w_hh3 = np.zeros((3, hidden, hidden), np.float32)
+    first, second = gru.made_steps(w_hh3, None, 2), gru.made_steps(w_hh3, None, 2)
+    assert first[0] is not second[0]
+    assert all(entry[0] is not w_hh3 for entry in getattr(gru._made, "steps", {}).values())
+
+
+def test_kernel_weights_keep_b_hn_apart_as_a_copy():
+    """b_hn stays inside r * (...): kernel_weights hands it out as a copy of its part of b_hh
+    (the prepared arrays are shared and read-only), None without biases."""
+    w_ih, w_hh, b_ih, b_hh = _small_weights()
+    _, _, b_hn = gru.kernel_weights(w_ih, w_hh, b_ih, b_hh)
+    assert np.array_equal(b_hn, b_hh[8:]) and not np.shares_memory(b_hn, b_hh)
+    assert gru.kernel_weights(w_ih, w_hh, None, None)[2] is None
