@@ -33,7 +33,7 @@ and direction:
 - backward is backpropagation through time by hand. Every factor that does not depend on the
   incoming gradient (gate derivatives, tanh(c)', c_{t-1} * f', ...) is computed for all steps at
   once before the loop, written into the gradient array dpre itself, which the loop (`backward_steps`)
-  then multiplies in place, carrying only dL/dh and dL/dc (one matrix product and 6 elementwise calls
+  then multiplies in place, carrying only dL/dh and dL/dc (one matrix product and 5 elementwise calls
   a step): backward makes no big array beyond its gradients (memory at its peak). The weight and
   input gradients are each one large matrix product after the loop.
 
@@ -352,31 +352,37 @@ def inference_steps(w_hh4: np.ndarray, act: np.ndarray, tanh_c: np.ndarray, buf:
     return step
 
 
-def backward_steps(dh: np.ndarray, dc: np.ndarray, w_hh: np.ndarray, tmp: np.ndarray,
-                   projection: tuple | None) -> Callable[..., None]:
-    """`step(g_out, d_h, c_factor, f, grads, into, d_rows)`: one step back in time on the n rows
+def backward_steps(dh: np.ndarray, dc: np.ndarray, w_hh: np.ndarray, tmp: np.ndarray, scales: np.ndarray,
+                   w_hr: np.ndarray | None) -> Callable[..., None]:
+    """`step(g_out, d_h, c_factor, f, factors, grads, d_rows)`: one step back in time on the n rows
     that run, in place. On entry dh and dc (n, P or H; n, H) hold dL/dh_t and dL/dc_t from the
-    later steps; on return dL/dh_{t-1} and dL/dc_{t-1}. grads (4, n, H) holds this step's gate
-    factors on entry (see lstm_backward) and receives dL/d(pre-activation), gate by gate in torch's
-    order i, f, g, o: a view of the step's dpre (n, 4, H) (into None), or (small arrays, see
-    gate_factors) a contiguous block, then copied into `into`, the step's dpre. d_rows is the
-    step's dpre as (n, 4H); d_h receives the total dL/dh_t. c_factor and f are this step's
-    o * tanh'(c_t) and forget gate. projection: (W_hr, a work array) or None. tmp (n, H) is work
-    space. Only what the recurrence needs: 6 numpy calls (7 with the copy) and one matrix product."""
+    later steps; on return dL/dh_{t-1} and dL/dc_{t-1}. factors (4, n, H) holds this step's gate
+    factors in torch's order i, f, g, o (see lstm_backward), and grads (4, n, H) receives dL/d(pre-
+    activation) gate by gate: a view of the step's dpre (n, 4, H) (it may be factors itself, see
+    gate_factors). d_rows is the step's dpre as (n, 4H); d_h receives the total dL/dh_t. c_factor
+    and f are this step's o * tanh'(c_t) and forget gate. With a projection W_hr (else None), d_h
+    receives dL/dh_t (kept for W_hr's gradient; else d_h is None). tmp (n, H) and scales (4, n, H) are work space: scales holds what each gate's factor is
+    multiplied by, [dc, dc, dc, dh], so that all four gates are one call. Only what the recurrence
+    needs: 5 numpy calls and one matrix product (one more with a projection).
 
-    def step(g_out: np.ndarray, d_h: np.ndarray, c_factor: np.ndarray, f: np.ndarray, grads: np.ndarray,
-             into: np.ndarray | None, d_rows: np.ndarray) -> None:
-        np.add(g_out, dh, out=d_h)
-        if projection is not None:  # h = cell_out @ W_hr^T
-            w_hr, d_cell_out = projection
-            d_h = d_h.dot(w_hr, out=d_cell_out)
-        grads[3] *= d_h  # d_o = dh * [tanh(c_t) * o']
-        np.multiply(d_h, c_factor, out=tmp)
-        np.add(dc, tmp, out=dc)  # (dc += tmp: a closure cannot rebind dc)
-        grads[:3] *= dc  # d_i, d_f, d_g = dc * [g * i', c_{t-1} * f', i * g']
-        np.multiply(dc, f, out=dc)
-        if into is not None:
-            into[...] = grads.transpose(1, 0, 2)
+    It stands for the plain
+        d_h = g_out + dh;  dc += d_h * c_factor
+        d_i, d_f, d_g = dc * factors[:3];  d_o = d_h * factors[3]
+        dc *= f;  dh = dpre_t @ W_hh
+    with the same operations on every element (the same bits), in fewer calls."""
+    dc_thrice, scale_h = scales[:3], scales[3]
+
+    def step(g_out: np.ndarray, d_h: np.ndarray, c_factor: np.ndarray, f: np.ndarray, factors: np.ndarray,
+             grads: np.ndarray, d_rows: np.ndarray) -> None:
+        if w_hr is None:
+            np.add(g_out, dh, out=scale_h)
+        else:  # h = cell_out @ W_hr^T: what scales the gates is dL/d(cell_out)
+            np.add(g_out, dh, out=d_h)
+            d_h.dot(w_hr, out=scale_h)
+        np.multiply(scale_h, c_factor, out=tmp)
+        np.add(dc, tmp, out=dc_thrice)  # dc + dh * c_factor, written three times: one per gate it scales
+        np.multiply(factors, scales, out=grads)  # [d_i, d_f, d_g, d_o]
+        np.multiply(dc_thrice[0], f, out=dc)
         d_rows.dot(w_hh, out=dh)  # (ndarray.dot: np.matmul's bits, without its ~0.7 us of overhead)
 
     return step
@@ -394,8 +400,8 @@ def gate_factors(gates: np.ndarray, previous_cell: np.ndarray, tanh_cell: np.nda
     (see step_layout.SMALL_BYTES) that overhead is all the work, so there the gates are copied
     gate by gate into one contiguous array and the factors written into another (seed shape:
     ~20 us -> ~7), then copied step-major, (steps, 4, batch, H), and returned in place of None:
-    each step's factors are then one contiguous block, which the backward loop multiplies and
-    copies into dpre (see backward_steps). The same calls on the same numbers either way: the
+    each step's factors are then one contiguous block, which the backward loop multiplies into
+    dpre (see backward_steps). The same calls on the same numbers either way: the
     same bits."""
     by_gate = gates.transpose(1, 0, 2, 3)  # (4, steps, batch, H): the kernel's order i, f, o, g
     c_factor = scratch("lstm c factor", tanh_cell.shape, tanh_cell.dtype)
@@ -457,29 +463,28 @@ def lstm_backward(g_out: np.ndarray, g_h: np.ndarray, g_c: np.ndarray, x: np.nda
     f = gates[:, 1]
     dpre = scratch("lstm dpre", (steps, batch, 4, hidden), x.dtype)  # (reused when small: see scratch)
     c_factor, by_step = gate_factors(gates, saved["previous_cell"], tanh_cell, dpre)
-    # each step's gradients gate by gate, (4, batch, H): in dpre itself, or in the small arrays' work array
-    grads = dpre.transpose(0, 2, 1, 3) if by_step is None else by_step
-    into = None if by_step is None else dpre  # where the work array's steps are copied
+    # each step's gradients gate by gate, (4, batch, H), a view of dpre; the factors are there
+    # already, or (small arrays) in gate_factors' contiguous work array
+    grads = dpre.transpose(0, 2, 1, 3)
+    factors = grads if by_step is None else by_step
     dpre_rows = dpre.reshape(steps, batch, 4 * hidden)  # each step's gradient as rows for the product with W_hh
     dh, dc = np.array(g_h, dtype=x.dtype), np.array(g_c, dtype=x.dtype)  # padded rows carry them as is
-    # dL/dh of every step is kept only for the projection's weight gradient; else one step's
-    d_out = np.zeros(out.shape, x.dtype) if w_hr is not None else np.empty((1,) + out.shape[1:], x.dtype)
+    # dL/dh of every step is kept only for the projection's weight gradient
+    d_out = None if w_hr is None else np.zeros(out.shape, x.dtype)
     tmp = np.empty((batch, hidden), x.dtype)
-    d_cell_out = None if w_hr is None else np.empty((batch, hidden), x.dtype)
-    projection = None if w_hr is None else (w_hr, d_cell_out)
-    every_row = backward_steps(dh, dc, w_hh, tmp, projection)
+    scales = np.empty((4, batch, hidden), x.dtype)
+    every_row = backward_steps(dh, dc, w_hh, tmp, scales, w_hr)
     fewer_rows: dict = {}  # packed input: a step per count of rows that run
     with threads_for(batch, 4 * hidden, hidden, per_step=True):
         for s, n in reversed(list(enumerate(layout.rows_per_step()))):
-            d_h = d_out[s if w_hr is not None else 0]
+            d_h = None if d_out is None else d_out[s]
             if n == batch:  # every row runs: whole per-step arrays, no slicing (each slice costs ~0.3 us)
-                every_row(g_out[s], d_h, c_factor[s], f[s], grads[s], None if into is None else into[s], dpre_rows[s])
+                every_row(g_out[s], d_h, c_factor[s], f[s], factors[s], grads[s], dpre_rows[s])
             else:
                 if n not in fewer_rows:
-                    fewer_rows[n] = backward_steps(dh[:n], dc[:n], w_hh, tmp[:n],
-                                                   None if w_hr is None else (w_hr, d_cell_out[:n]))
-                fewer_rows[n](g_out[s, :n], d_h[:n], c_factor[s, :n], f[s, :n], grads[s, :, :n],
-                              None if into is None else into[s, :n], dpre_rows[s, :n])
+                    fewer_rows[n] = backward_steps(dh[:n], dc[:n], w_hh, tmp[:n], scales[:, :n], w_hr)
+                fewer_rows[n](g_out[s, :n], None if d_h is None else d_h[:n], c_factor[s, :n], f[s, :n],
+                              factors[s, :, :n], grads[s, :, :n], dpre_rows[s, :n])
                 dpre[s, n:] = 0  # rows past their length: no gradient (they still hold factors)
     flat = dpre.reshape(steps * batch, 4 * hidden)
     with threads_for(steps * batch, max(x.shape[2], h0.shape[1]), 4 * hidden):
