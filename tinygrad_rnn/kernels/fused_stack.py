@@ -74,12 +74,12 @@ class FusedStack(SequenceFunction):
             return out, final
 
         weights = grouped(flat)
-        start = None if states[0] is None else tuple(s._data for s in states)
+        start = None if states[0] is None else tuple([s._data for s in states])
         out, finals = infer_layers(ctx.state_sizes, direction, x._data, start, weights, num_layers, num_directions,
                                    masks, lengths)
         ctx.save_for_backward(x, num_layers, num_directions, masks, lengths, *rest, kept)
         ctx.shown_name = ctx.output_name(x, num_directions, weights)
-        return (Tensor._make(out), *(Tensor._make(f) for f in finals))
+        return (Tensor._make(out), *[Tensor._make(f) for f in finals])  # (lists, not generators: see recurrence)
 
     def name(self) -> str:
         return getattr(self, "shown_name", "StackBackward0")
@@ -103,7 +103,7 @@ class FusedStack(SequenceFunction):
                 # the first layer's input gradient only when the input wants one (training usually
                 # feeds data that does not): it is a matrix product as big as the weights' gradient
                 dx_d, d_state, d_w = ctx.direction_grads(arrays, x_in, state, weights[index], g_part,
-                                                         tuple(g[index] for g in g_finals), layer > 0 or needs[0])
+                                                         tuple([g[index] for g in g_finals]), layer > 0 or needs[0])
                 dx = dx_d if dx is None else dx + dx_d  # (as the engine added the two uses of the input)
                 for into, g in zip(d_states, d_state):
                     if into is not None:
@@ -124,7 +124,7 @@ class ShowAsStack(Function):
 
     @staticmethod
     def forward(ctx, *states):
-        return tuple(Tensor._make(s._data) for s in states)
+        return tuple([Tensor._make(s._data) for s in states])
 
     @staticmethod
     def backward(ctx, *grads):
@@ -152,9 +152,9 @@ class FusedRunner:
         """One layer and direction: `(output, final state)`, as `run_direction`."""
         if records_graph(x, *state, *w):
             return self.node(x, state, w, reverse, lengths)
-        out, final, _ = self.stack.direction_arrays(x._data, tuple(s._data for s in state), w, reverse, lengths,
+        out, final, _ = self.stack.direction_arrays(x._data, tuple([s._data for s in state]), w, reverse, lengths,
                                                     False)
-        return Tensor._make(out), tuple(Tensor._make(f) for f in final)
+        return Tensor._make(out), tuple([Tensor._make(f) for f in final])
 
     def __call__(self, x: Tensor, state: tuple | None, weights: Sequence[DirectionWeights], num_layers: int,
                  num_directions: int, masks: tuple | None = None, lengths: Any = None) -> tuple:
@@ -173,6 +173,6 @@ class FusedRunner:
             return self.stack.direction_arrays(x_in, start, w, reverse, lengths, False)[:2]
 
         out, final = infer_layers(self.stack.state_sizes, direction, x._data,
-                                  None if state is None else tuple(s._data for s in state), weights, num_layers,
+                                  None if state is None else tuple([s._data for s in state]), weights, num_layers,
                                   num_directions, masks, lengths)
-        return Tensor._make(out), tuple(Tensor._make(f) for f in final)
+        return Tensor._make(out), tuple([Tensor._make(f) for f in final])

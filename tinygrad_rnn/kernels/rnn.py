@@ -62,7 +62,7 @@ def relu_step(projected: Tensor, state: tuple, w: StepWeights) -> tuple:
 
 
 def hidden_size(w: DirectionWeights) -> tuple[int, ...]:
-    return (w.w_hh.shape[1],)
+    return (w.w_hh._data.shape[1],)
 
 
 def run_stack(x: Tensor, h0: Tensor | None, nonlinearity: str, num_layers: int, num_directions: int,
@@ -83,7 +83,8 @@ def _fused_stack(nonlinearity: str) -> Any:
             masks: tuple | None = None, lengths: Any = None) -> tuple:
         h0, flat = None if state is None else state[0], flat_weights(weights)
         if not records_graph(x, h0, *flat):
-            layout = StepLayout(x.shape[0], x.shape[1], lengths, reverse=False)
+            layout = StepLayout(*x._data.shape[:2], lengths, reverse=False)  # (the array's shape: Tensor.shape
+            # builds a Size object at each read, two Python calls)
             output, h_n = stack_forward(x, h0, nonlinearity, num_layers, num_directions, masks, flat, layout)
             return Tensor._make(output), (Tensor._make(h_n),)
         output, h_n = FusedRNNStack.apply(x, h0, nonlinearity, num_layers, num_directions, lengths, masks, *flat)
@@ -111,7 +112,7 @@ class FusedRNNStack(SequenceFunction):
 
     @staticmethod
     def forward(ctx, x, h0, nonlinearity, num_layers, num_directions, lengths, masks, *weights):
-        layout = StepLayout(x.shape[0], x.shape[1], lengths, reverse=False)  # each direction walks its own way
+        layout = StepLayout(*x._data.shape[:2], lengths, reverse=False)  # each direction walks its own way
         inputs, outputs = [], []
         out, h_n = stack_forward(x, h0, nonlinearity, num_layers, num_directions, masks, weights, layout,
                                  inputs, outputs)
@@ -169,7 +170,7 @@ def stack_forward(x: Tensor, h0: Tensor | None, nonlinearity: str, num_layers: i
     groups = _weight_groups(weights, num_layers * num_directions)
     h0s = None if h0 is None else layout.sequence_in(h0._data)  # (layers, N, H): batch on axis 1 too
     hidden = groups[0][1].shape[0]
-    h_n = np.empty((num_layers * num_directions, x.shape[1], hidden), x._data.dtype)
+    h_n = np.empty((num_layers * num_directions, x._data.shape[1], hidden), x._data.dtype)
     y = layout.sequence_in(x._data)
     for k in range(num_layers):
         layer_in = y if k == 0 or masks is None else y * layout.sequence_in(masks[k - 1])
