@@ -178,7 +178,8 @@ class FusedLSTM(SequenceFunction):
 
 class FusedLSTMStack(FusedStack):
     """Every layer and direction of an nn.LSTM call as one node (see fused_stack.py):
-    `apply(x, num_layers, num_directions, masks, lengths, h0, c0, *weights)` -> (output, h_n, c_n)."""
+    `apply(x, (num_layers, num_directions, masks, lengths), h0, c0, *weights)` -> (output, h_n, c_n); `composed`
+    takes the four one by one."""
 
     state_count = 2
     state_sizes = staticmethod(state_sizes)

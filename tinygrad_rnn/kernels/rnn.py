@@ -67,7 +67,7 @@ def hidden_size(w: DirectionWeights) -> tuple[int, ...]:
 
 def run_stack(x: Tensor, h0: Tensor | None, nonlinearity: str, num_layers: int, num_directions: int,
               lengths: Any, masks: tuple | None, *weights: Tensor) -> tuple[Tensor, Tensor]:
-    """The composed twin of `FusedRNNStack.apply`, with the node's arguments: `(output, h_n)`."""
+    """The composed twin of `FusedRNNStack.apply`, with its arguments (config's five one by one): `(output, h_n)`."""
     variant = TANH if nonlinearity == "tanh" else RELU
     output, (h_n,) = variant.composed(x, None if h0 is None else (h0,),
                                       group_weights(weights, num_layers * num_directions), num_layers,
@@ -87,7 +87,7 @@ def _fused_stack(nonlinearity: str) -> Any:
             # builds a Size object at each read, two Python calls)
             output, h_n = stack_forward(x, h0, nonlinearity, num_layers, num_directions, masks, flat, layout)
             return Tensor._make(output), (Tensor._make(h_n),)
-        output, h_n = FusedRNNStack.apply(x, h0, nonlinearity, num_layers, num_directions, lengths, masks, *flat)
+        output, h_n = FusedRNNStack.apply(x, h0, (nonlinearity, num_layers, num_directions, lengths, masks), *flat)
         if num_directions == 2:  # the output shows CatBackward0; h_n shows StackBackward0, as in torch
             (h_n,) = ShowAsStack.apply(h_n)
         return output, (h_n,)
@@ -101,8 +101,10 @@ RELU = Variant(gates=1, state_sizes=hidden_size, project=project, step=relu_step
 
 # ------------------------------------------------------------------ the fused node
 class FusedRNNStack(SequenceFunction):
-    """`FusedRNNStack.apply(x, h0, nonlinearity, num_layers, num_directions, lengths, masks, *weights)`.
+    """`FusedRNNStack.apply(x, h0, (nonlinearity, num_layers, num_directions, lengths, masks), *weights)`.
 
+    The five in brackets are one argument (the graph's bookkeeping walks every argument of a node,
+    at every output and every saved value); `composed` (run_stack) takes them one by one.
     x (L, N, H_in); h0 (num_layers*D, N, H) or None for zeros; nonlinearity 'tanh' or 'relu';
     lengths None or N ints (packed sequences); masks None or one (L, N, D*H) array per layer
     after the first (dropout's keep/(1-p), multiplied into that layer's input); weights in
@@ -111,13 +113,14 @@ class FusedRNNStack(SequenceFunction):
     """
 
     @staticmethod
-    def forward(ctx, x, h0, nonlinearity, num_layers, num_directions, lengths, masks, *weights):
+    def forward(ctx, x, h0, config, *weights):
+        nonlinearity, num_layers, num_directions, lengths, masks = config
         layout = StepLayout(*x._data.shape[:2], lengths, reverse=False)  # each direction walks its own way
         inputs, outputs = [], []
         out, h_n = stack_forward(x, h0, nonlinearity, num_layers, num_directions, masks, weights, layout,
                                  inputs, outputs)
         layers = (layout, inputs, outputs)
-        ctx.save_for_backward(x, h0, nonlinearity, num_layers, num_directions, lengths, masks, *weights, layers)
+        ctx.save_for_backward(x, h0, config, *weights, layers)
         ctx.shown_name = "CatBackward0" if num_directions == 2 else "StackBackward0"
         return Tensor._make(out), Tensor._make(h_n)
 
@@ -125,9 +128,14 @@ class FusedRNNStack(SequenceFunction):
         # What torch's CPU nn.RNN shows on its output, so printed tensors read the same.
         return getattr(self, "shown_name", "StackBackward0")
 
+    @classmethod
+    def run_composed(cls, args: tuple) -> tuple:
+        x, h0, config, *weights = args
+        return cls.composed(x, h0, *config, *weights)
+
     @staticmethod
     def backward_arrays(ctx, g_out, g_hn):
-        x, h0, nonlinearity, num_layers, num_directions, lengths, masks, *weights, layers = ctx.saved_tensors
+        x, h0, (nonlinearity, num_layers, num_directions, lengths, masks), *weights, layers = ctx.saved_tensors
         layout, inputs, outputs = layers
         needs = ctx.needs_input_grad
         groups = _weight_groups(weights, num_layers * num_directions)
@@ -147,8 +155,8 @@ class FusedRNNStack(SequenceFunction):
                 g_y = dx if masks is None else np.multiply(dx, layout.sequence_in(masks[k - 1]), out=dx)
         dx = None if dx is None else layout.sequence_out(dx)
         dh0 = None if dh0 is None else layout.sequence_out(dh0)
-        weight_grads = [g if n else None for g, n in zip(weight_grads, needs[7:])]
-        return (dx if needs[0] else None, dh0, None, None, None, None, None, *weight_grads)
+        weight_grads = [g if n else None for g, n in zip(weight_grads, needs[3:])]
+        return (dx if needs[0] else None, dh0, None, *weight_grads)
 
     composed = staticmethod(run_stack)
 
