@@ -15,6 +15,7 @@ Both relabellings are permutations, so gradients are relabelled back the same wa
 """
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -189,34 +190,24 @@ def prepared(kind: str, sources: tuple, make: Callable[[], tuple]) -> tuple:
     then the biases (None when absent). The arrays returned are read-only: several calls share them.
 
     An entry keeps its source arrays (so no other array can take their ids while it is kept) and
-    their bytes as one string: one join and one memcmp per call (a list of (shape, dtype, bytes)
-    per array to compare cost twice as much, ~1 us a direction)."""
+    their bytes as one string: one join and one memcmp per call (a (shape, dtype, bytes) per array
+    to compare cost twice as much, ~1 us a direction)."""
     if sources[0].nbytes + sources[1].nbytes > PREPARED_BYTES:
         return make()
     key = (kind, id(sources[0]))
     contents = b"".join([b"" if a is None else a.tobytes() for a in sources])
     entry = _prepared.get(key)
-    if entry is not None and entry[1] == contents and _same_arrays(entry[0], sources):
-        return entry[2]
+    if (entry is not None and entry[1] == contents and all(map(operator.is_, entry[0], sources))
+            and entry[2] == [None if a is None else (a.shape, a.dtype) for a in sources]):
+        return entry[3]
     made = make()
     for a in made:
         if a is not None:
             a.flags.writeable = False
     if len(_prepared) >= _PREPARED_KEEP:
         _prepared.clear()
-    _prepared[key] = ([(a, None if a is None else a.shape, None if a is None else a.dtype) for a in sources],
-                      contents, made)
+    _prepared[key] = (sources, contents, [None if a is None else (a.shape, a.dtype) for a in sources], made)
     return made
-
-
-def _same_arrays(kept: list, sources: tuple) -> bool:
-    """Whether `sources` are the kept arrays themselves, each with its kept shape and dtype."""
-    if len(kept) != len(sources):
-        return False
-    for (array, shape, dtype), a in zip(kept, sources):
-        if a is not array or (a is not None and (a.shape != shape or a.dtype is not dtype)):
-            return False
-    return True
 
 
 def form_sigmoids(e: np.ndarray, layout: StepLayout) -> None:
