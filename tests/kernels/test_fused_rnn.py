@@ -352,7 +352,10 @@ def run_stack_case(run, case):
 def assert_stack_matches_composed(case, tol):
     from tinygrad_rnn.kernels.rnn import FusedRNNStack, run_stack
 
-    fused, composed = run_stack_case(FusedRNNStack.apply, case), run_stack_case(run_stack, case)
+    def fused_node(x, h0, *rest):  # run_stack's arguments; the node takes the five of config as one
+        return FusedRNNStack.apply(x, h0, rest[:5], *rest[5:])
+
+    fused, composed = run_stack_case(fused_node, case), run_stack_case(run_stack, case)
     assert fused.keys() == composed.keys()
     for k in fused:
         assert fused[k].dtype == composed[k].dtype == case[0]["x"].dtype, k
@@ -385,7 +388,7 @@ def test_double_backward_through_the_stack_node(case):
     inputs = (x, *([] if h0 is None else [h0]), *ts)
 
     def run(x, *rest):
-        return FusedRNNStack.apply(x, h0, *config, *ts)
+        return FusedRNNStack.apply(x, h0, config, *ts)
 
     out, h_n = run(x)
     seeds = [tinygrad_rnn.tensor(arrays["g_out"]), tinygrad_rnn.tensor(arrays["g_h"])]

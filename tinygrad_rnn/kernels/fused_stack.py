@@ -17,8 +17,9 @@ each direction's arrays for its backward, and its backward walks the layers top 
 A variant subclasses FusedStack with `state_count`, its per-direction array kernels and its
 `composed` twin (the fallback of a double backward and of forward-mode AD: sequence_function.py).
 
-Arguments of `apply`: `(x, num_layers, num_directions, masks, lengths, *states, *weights)`:
-states one Tensor per state (h, and c for LSTM) of `(D*num_layers, N, size)`, or Nones for zeros;
+Arguments of `apply`: `(x, layers, *states, *weights)`, layers the tuple `(num_layers,
+num_directions, masks, lengths)` (one argument, not four: the graph's bookkeeping walks every
+argument of a node, at every output and every saved value); states one Tensor per state (h, and c for LSTM) of `(D*num_layers, N, size)`, or Nones for zeros;
 weights `WEIGHTS_PER_DIRECTION` per (layer, direction), layer-major, in DirectionWeights' order,
 None for an absent one. Outputs: `(output, *final states)`.
 """
@@ -64,7 +65,8 @@ class FusedStack(SequenceFunction):
         return "CatBackward0" if num_directions == 2 else "StackBackward0"
 
     @staticmethod
-    def forward(ctx, x, num_layers, num_directions, masks, lengths, *rest):
+    def forward(ctx, x, layers, *rest):
+        num_layers, num_directions, masks, lengths = layers
         states, flat = rest[:ctx.state_count], rest[ctx.state_count:]
         kept: list = []  # per (layer, direction): its input, its initial state and its kernel's arrays
 
@@ -74,23 +76,28 @@ class FusedStack(SequenceFunction):
             return out, final
 
         weights = grouped(flat)
-        start = None if states[0] is None else tuple(s._data for s in states)
+        start = None if states[0] is None else tuple([s._data for s in states])
         out, finals = infer_layers(ctx.state_sizes, direction, x._data, start, weights, num_layers, num_directions,
                                    masks, lengths)
-        ctx.save_for_backward(x, num_layers, num_directions, masks, lengths, *rest, kept)
+        ctx.save_for_backward(x, layers, *rest, kept)
         ctx.shown_name = ctx.output_name(x, num_directions, weights)
-        return (Tensor._make(out), *(Tensor._make(f) for f in finals))
+        return (Tensor._make(out), *[Tensor._make(f) for f in finals])  # (lists, not generators: see recurrence)
 
     def name(self) -> str:
         return getattr(self, "shown_name", "StackBackward0")
 
+    @classmethod
+    def run_composed(cls, args: tuple) -> tuple:
+        x, layers, *rest = args
+        return cls.composed(x, *layers, *rest)  # (the variant's composed takes the layers' four one by one)
+
     @staticmethod
     def backward_arrays(ctx, g_out, *g_finals):
-        x, num_layers, num_directions, masks, lengths, *rest = ctx.saved_tensors
+        x, (num_layers, num_directions, masks, lengths), *rest = ctx.saved_tensors
         count = ctx.state_count
         flat, kept = rest[count:-1], rest[-1]  # (rest[:count]: the initial states, kept in `kept`)
         weights, needs = grouped(flat), ctx.needs_input_grad
-        d_states = [np.empty(g.shape, g.dtype) if needs[5 + i] else None for i, g in enumerate(g_finals)]
+        d_states = [np.empty(g.shape, g.dtype) if needs[2 + i] else None for i, g in enumerate(g_finals)]
         d_weights: list = [None] * len(flat)
         g_y = g_out
         for layer in range(num_layers - 1, -1, -1):
@@ -103,7 +110,7 @@ class FusedStack(SequenceFunction):
                 # the first layer's input gradient only when the input wants one (training usually
                 # feeds data that does not): it is a matrix product as big as the weights' gradient
                 dx_d, d_state, d_w = ctx.direction_grads(arrays, x_in, state, weights[index], g_part,
-                                                         tuple(g[index] for g in g_finals), layer > 0 or needs[0])
+                                                         tuple([g[index] for g in g_finals]), layer > 0 or needs[0])
                 dx = dx_d if dx is None else dx + dx_d  # (as the engine added the two uses of the input)
                 for into, g in zip(d_states, d_state):
                     if into is not None:
@@ -111,8 +118,8 @@ class FusedStack(SequenceFunction):
                 d_weights[index * WEIGHTS_PER_DIRECTION:(index + 1) * WEIGHTS_PER_DIRECTION] = d_w
             if layer > 0:
                 g_y = dx if masks is None else dx * masks[layer - 1]  # (dropout's multiply, backward)
-        d_weights = [g if n else None for g, n in zip(d_weights, needs[5 + count:])]
-        return (dx if needs[0] else None, None, None, None, None, *d_states, *d_weights)
+        d_weights = [g if n else None for g, n in zip(d_weights, needs[2 + count:])]
+        return (dx if needs[0] else None, None, *d_states, *d_weights)
 
 
 class ShowAsStack(Function):
@@ -124,7 +131,7 @@ class ShowAsStack(Function):
 
     @staticmethod
     def forward(ctx, *states):
-        return tuple(Tensor._make(s._data) for s in states)
+        return tuple([Tensor._make(s._data) for s in states])
 
     @staticmethod
     def backward(ctx, *grads):
@@ -152,9 +159,9 @@ class FusedRunner:
         """One layer and direction: `(output, final state)`, as `run_direction`."""
         if records_graph(x, *state, *w):
             return self.node(x, state, w, reverse, lengths)
-        out, final, _ = self.stack.direction_arrays(x._data, tuple(s._data for s in state), w, reverse, lengths,
+        out, final, _ = self.stack.direction_arrays(x._data, tuple([s._data for s in state]), w, reverse, lengths,
                                                     False)
-        return Tensor._make(out), tuple(Tensor._make(f) for f in final)
+        return Tensor._make(out), tuple([Tensor._make(f) for f in final])
 
     def __call__(self, x: Tensor, state: tuple | None, weights: Sequence[DirectionWeights], num_layers: int,
                  num_directions: int, masks: tuple | None = None, lengths: Any = None) -> tuple:
@@ -164,7 +171,7 @@ class FusedRunner:
         flat = [w for group in weights for w in group] if needed else []
         if records_graph(x, *(state or ()), *flat):
             states = state or (None,) * self.stack.state_count
-            out, *finals = self.stack.apply(x, num_layers, num_directions, masks, lengths, *states, *flat)
+            out, *finals = self.stack.apply(x, (num_layers, num_directions, masks, lengths), *states, *flat)
             if out.grad_fn is not None and out.grad_fn.name() != "StackBackward0":
                 finals = ShowAsStack.apply(*finals)
             return out, tuple(finals)
@@ -173,6 +180,6 @@ class FusedRunner:
             return self.stack.direction_arrays(x_in, start, w, reverse, lengths, False)[:2]
 
         out, final = infer_layers(self.stack.state_sizes, direction, x._data,
-                                  None if state is None else tuple(s._data for s in state), weights, num_layers,
+                                  None if state is None else tuple([s._data for s in state]), weights, num_layers,
                                   num_directions, masks, lengths)
-        return Tensor._make(out), tuple(Tensor._make(f) for f in final)
+        return Tensor._make(out), tuple([Tensor._make(f) for f in final])

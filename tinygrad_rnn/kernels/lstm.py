@@ -33,7 +33,7 @@ and direction:
 - backward is backpropagation through time by hand. Every factor that does not depend on the
   incoming gradient (gate derivatives, tanh(c)', c_{t-1} * f', ...) is computed for all steps at
   once before the loop, written into the gradient array dpre itself, which the loop (`backward_steps`)
-  then multiplies in place, carrying only dL/dh and dL/dc (one matrix product and 6 elementwise calls
+  then multiplies in place, carrying only dL/dh and dL/dc (one matrix product and 5 elementwise calls
   a step): backward makes no big array beyond its gradients (memory at its peak). The weight and
   input gradients are each one large matrix product after the loop.
 
@@ -178,7 +178,8 @@ class FusedLSTM(SequenceFunction):
 
 class FusedLSTMStack(FusedStack):
     """Every layer and direction of an nn.LSTM call as one node (see fused_stack.py):
-    `apply(x, num_layers, num_directions, masks, lengths, h0, c0, *weights)` -> (output, h_n, c_n)."""
+    `apply(x, (num_layers, num_directions, masks, lengths), h0, c0, *weights)` -> (output, h_n, c_n); `composed`
+    takes the four one by one."""
 
     state_count = 2
     state_sizes = staticmethod(state_sizes)
@@ -208,8 +209,8 @@ def lstm_forward(x: np.ndarray, h0: np.ndarray, c0: np.ndarray, w_ih: np.ndarray
     Gates are stored gate-major (see step_layout.gate_major), each step's in a block of five
     (batch, hidden) slots, `held` (steps + 1, 5, batch, hidden): the step's gates i, f, o, g, then
     the cell state the step starts from (c0, then each step's c_t, written into the next block's
-    slot), so that f * c and i * tanh(g) are one call (see `forward_steps`). "gates" and "cell"
-    are views of it. keep=False is inference (`inference_steps`): the cell state, tanh(c) and the
+    slot), so that f * c and i * tanh(g) are one call (see `forward_steps`). "held" (its blocks
+    of the steps) and "cell" are views of it. keep=False is inference (`inference_steps`): the cell state, tanh(c) and the
     unprojected output live in one (batch, hidden) buffer each instead of one per step, and "cell"
     is the final cell state.
     """
@@ -249,8 +250,7 @@ def lstm_forward(x: np.ndarray, h0: np.ndarray, c0: np.ndarray, w_ih: np.ndarray
                 fewer_rows[n](held[s, :, :n], h[:n], cell[s, :n], tanh_cell[s, :n], h_new[:n],
                               None if projected is None else projected[:n])
             h = h_new  # rows still running at s+1 are a prefix of those running at s
-    return {"gates": held[:steps, :4], "previous_cell": held[:steps, 4], "cell": cell, "tanh_cell": tanh_cell,
-            "cell_out": cell_out, "out": out}
+    return {"held": held[:steps], "cell": cell, "tanh_cell": tanh_cell, "cell_out": cell_out, "out": out}
 
 
 def kernel_weights(w_ih: np.ndarray, w_hh: np.ndarray, b_ih: np.ndarray | None, b_hh: np.ndarray | None) -> tuple:
@@ -352,81 +352,85 @@ def inference_steps(w_hh4: np.ndarray, act: np.ndarray, tanh_c: np.ndarray, buf:
     return step
 
 
-def backward_steps(dh: np.ndarray, dc: np.ndarray, w_hh: np.ndarray, tmp: np.ndarray,
-                   projection: tuple | None) -> Callable[..., None]:
-    """`step(g_out, d_h, c_factor, f, grads, into, d_rows)`: one step back in time on the n rows
+def backward_steps(dh: np.ndarray, dc: np.ndarray, w_hh: np.ndarray, tmp: np.ndarray, scales: np.ndarray,
+                   w_hr: np.ndarray | None) -> Callable[..., None]:
+    """`step(g_out, d_h, c_factor, f, factors, grads, d_rows)`: one step back in time on the n rows
     that run, in place. On entry dh and dc (n, P or H; n, H) hold dL/dh_t and dL/dc_t from the
-    later steps; on return dL/dh_{t-1} and dL/dc_{t-1}. grads (4, n, H) holds this step's gate
-    factors on entry (see lstm_backward) and receives dL/d(pre-activation), gate by gate in torch's
-    order i, f, g, o: a view of the step's dpre (n, 4, H) (into None), or (small arrays, see
-    gate_factors) a contiguous block, then copied into `into`, the step's dpre. d_rows is the
-    step's dpre as (n, 4H); d_h receives the total dL/dh_t. c_factor and f are this step's
-    o * tanh'(c_t) and forget gate. projection: (W_hr, a work array) or None. tmp (n, H) is work
-    space. Only what the recurrence needs: 6 numpy calls (7 with the copy) and one matrix product."""
+    later steps; on return dL/dh_{t-1} and dL/dc_{t-1}. factors (4, n, H) holds this step's gate
+    factors in torch's order i, f, g, o (see lstm_backward), and grads (4, n, H) receives dL/d(pre-
+    activation) gate by gate: a view of the step's dpre (n, 4, H) (it may be factors itself, see
+    gate_factors). d_rows is the step's dpre as (n, 4H); d_h receives the total dL/dh_t. c_factor
+    and f are this step's o * tanh'(c_t) and forget gate. With a projection W_hr (else None), d_h
+    receives dL/dh_t (kept for W_hr's gradient; else d_h is None). tmp (n, H) and scales (4, n, H) are work space: scales holds what each gate's factor is
+    multiplied by, [dc, dc, dc, dh], so that all four gates are one call. Only what the recurrence
+    needs: 5 numpy calls, 2 copies and one matrix product (one more with a projection).
 
-    def step(g_out: np.ndarray, d_h: np.ndarray, c_factor: np.ndarray, f: np.ndarray, grads: np.ndarray,
-             into: np.ndarray | None, d_rows: np.ndarray) -> None:
-        np.add(g_out, dh, out=d_h)
-        if projection is not None:  # h = cell_out @ W_hr^T
-            w_hr, d_cell_out = projection
-            d_h = d_h.dot(w_hr, out=d_cell_out)
-        grads[3] *= d_h  # d_o = dh * [tanh(c_t) * o']
-        np.multiply(d_h, c_factor, out=tmp)
-        np.add(dc, tmp, out=dc)  # (dc += tmp: a closure cannot rebind dc)
-        grads[:3] *= dc  # d_i, d_f, d_g = dc * [g * i', c_{t-1} * f', i * g']
-        np.multiply(dc, f, out=dc)
-        if into is not None:
-            into[...] = grads.transpose(1, 0, 2)
+    It stands for the plain
+        d_h = g_out + dh;  dc += d_h * c_factor
+        d_i, d_f, d_g = dc * factors[:3];  d_o = d_h * factors[3]
+        dc *= f;  dh = dpre_t @ W_hh
+    with the same operations on every element (the same bits), in fewer calls."""
+    scale_c, scale_c_f, scale_c_g, scale_h = scales
+
+    def step(g_out: np.ndarray, d_h: np.ndarray, c_factor: np.ndarray, f: np.ndarray, factors: np.ndarray,
+             grads: np.ndarray, d_rows: np.ndarray) -> None:
+        if w_hr is None:
+            np.add(g_out, dh, out=scale_h)
+        else:  # h = cell_out @ W_hr^T: what scales the gates is dL/d(cell_out)
+            np.add(g_out, dh, out=d_h)
+            d_h.dot(w_hr, out=scale_h)
+        np.multiply(scale_h, c_factor, out=tmp)
+        np.add(dc, tmp, out=scale_c)  # dc + dh * c_factor, the gradient reaching c_t, scales three gates:
+        scale_c_f[...] = scale_c  # two copies cost less than one call that broadcasts it (0.9 against 1.6 us)
+        scale_c_g[...] = scale_c
+        np.multiply(factors, scales, out=grads)  # [d_i, d_f, d_g, d_o]
+        np.multiply(scale_c, f, out=dc)
         d_rows.dot(w_hh, out=dh)  # (ndarray.dot: np.matmul's bits, without its ~0.7 us of overhead)
 
     return step
 
 
-def gate_factors(gates: np.ndarray, previous_cell: np.ndarray, tanh_cell: np.ndarray,
-                 dpre: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
+def gate_factors(held: np.ndarray, tanh_cell: np.ndarray, dpre: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
     """Write every step's gate factors into dpre (steps, batch, 4, H), torch's gate order:
     [g * i', c_{t-1} * f', i * g', tanh(c_t) * o'] (i' = i(1-i) for a sigmoid, g' = 1-g^2 for
-    tanh); returns c_factor = o * tanh'(c_t), (steps, batch, H), and None. Whole-sequence calls:
-    these do not depend on the incoming gradient.
+    tanh); returns c_factor = o * tanh'(c_t), (steps, batch, H), and None. held is the forward's
+    (steps, 5, batch, H): each step's activated gates i, f, o, g and its c_{t-1} (see lstm_forward).
+    Whole-sequence calls: these do not depend on the incoming gradient.
 
     One gate over every step is a strided view, of the gates and of dpre alike, and numpy's call
     on a strided view costs 1-2 us where one on a contiguous array costs 0.25 us. On a small model
-    (see step_layout.SMALL_BYTES) that overhead is all the work, so there the gates are copied
-    gate by gate into one contiguous array and the factors written into another (seed shape:
-    ~20 us -> ~7), then copied step-major, (steps, 4, batch, H), and returned in place of None:
-    each step's factors are then one contiguous block, which the backward loop multiplies and
-    copies into dpre (see backward_steps). The same calls on the same numbers either way: the
-    same bits."""
-    by_gate = gates.transpose(1, 0, 2, 3)  # (4, steps, batch, H): the kernel's order i, f, o, g
+    (see step_layout.SMALL_BYTES) that overhead is all the work, so there the gates and c_{t-1}
+    are copied slot by slot into one contiguous array and the factors written into another (seed
+    shape: ~20 us -> ~7), then copied step-major, (steps, 4, batch, H), and returned in place of
+    None: each step's factors are then one contiguous block, which the backward loop multiplies
+    into dpre (see backward_steps). The same calls on the same numbers either way: the same bits."""
+    slots = held.transpose(1, 0, 2, 3)  # (5, steps, batch, H): i, f, o, g (the kernel's order), c_{t-1}
     c_factor = scratch("lstm c factor", tanh_cell.shape, tanh_cell.dtype)
     if dpre.nbytes > SMALL_BYTES:  # in dpre itself, block by block once the arrays outgrow the caches
         factors = dpre.transpose(2, 0, 1, 3)
-        for block in step_blocks(len(gates), dpre[0].nbytes):
-            write_gate_factors(by_gate[:, block], previous_cell[block], tanh_cell[block], factors[:, block],
-                               c_factor[block])
+        for block in step_blocks(len(held), dpre[0].nbytes):
+            write_gate_factors(slots[:, block], tanh_cell[block], factors[:, block], c_factor[block])
         return c_factor, None
-    gates_copy = scratch("lstm gates by gate", by_gate.shape, gates.dtype)
-    gates_copy[...] = by_gate
-    work = scratch("lstm gate factors", by_gate.shape, gates.dtype)  # (4, steps, batch, H), torch's order
-    write_gate_factors(gates_copy, previous_cell, tanh_cell, work, c_factor)
-    by_step = scratch("lstm factors by step", gates.shape, gates.dtype)
+    slots_copy = scratch("lstm gates by gate", slots.shape, held.dtype)
+    slots_copy[...] = slots
+    work = scratch("lstm gate factors", (4, *slots.shape[1:]), held.dtype)  # (4, steps, batch, H), torch's order
+    write_gate_factors(slots_copy, tanh_cell, work, c_factor)
+    by_step = scratch("lstm factors by step", dpre.transpose(0, 2, 1, 3).shape, held.dtype)
     by_step[...] = work.transpose(1, 0, 2, 3)
     return c_factor, by_step
 
 
-def write_gate_factors(by_gate: np.ndarray, previous_cell: np.ndarray, tanh_cell: np.ndarray,
-                       factors: np.ndarray, c_factor: np.ndarray) -> None:
-    """`gate_factors` with the activated gates (4, steps, batch, H) in the kernel's order i, f, o, g
-    and the factors (4, steps, batch, H) in torch's order i, f, g, o (views or contiguous
-    arrays), and c_factor (steps, batch, H); previous_cell holds each step's c_{t-1}."""
-    i, f, o, g = by_gate  # (unpacking: one call for the four gates)
+def write_gate_factors(slots: np.ndarray, tanh_cell: np.ndarray, factors: np.ndarray, c_factor: np.ndarray) -> None:
+    """`gate_factors` with slots (5, steps, batch, H): the activated gates in the kernel's order
+    i, f, o, g, then c_{t-1}; the factors (4, steps, batch, H) in torch's order i, f, g, o (views
+    or contiguous arrays), and c_factor (steps, batch, H)."""
+    i, f, o, g, _ = slots  # (unpacking: one call for the five slots)
     d_i, d_f, d_g, d_o = factors
-    i_f, d_i_f = by_gate[:2], factors[:2]  # i and f: the same place in both orders
+    i_f, d_i_f = slots[:2], factors[:2]  # i and f: the same place in both orders
     one = constant(1, factors.dtype)  # (the number 1: see constant)
     np.subtract(one, i_f, out=d_i_f)
     d_i_f *= i_f
-    d_i *= g
-    d_f *= previous_cell
+    d_i_f *= slots[3:]  # [i', f'] * [g, c_{t-1}]
     np.multiply(g, g, out=d_g)
     np.subtract(one, d_g, out=d_g)
     d_g *= i
@@ -452,34 +456,33 @@ def lstm_backward(g_out: np.ndarray, g_h: np.ndarray, g_c: np.ndarray, x: np.nda
         d_i, d_f, d_g = dc * [g * i', c_{t-1} * f', i * g']    d_o = dh * tanh(c_t) * o'
         dc_{t-1} = (dc + dh * o * tanh'(c_t)) * f             dh_{t-1} = dpre_t W_hh
     """
-    gates, tanh_cell, out = saved["gates"], saved["tanh_cell"], saved["out"]
+    held, tanh_cell, out = saved["held"], saved["tanh_cell"], saved["out"]
     steps, batch, hidden = tanh_cell.shape
-    f = gates[:, 1]
+    f = held[:, 1]
     dpre = scratch("lstm dpre", (steps, batch, 4, hidden), x.dtype)  # (reused when small: see scratch)
-    c_factor, by_step = gate_factors(gates, saved["previous_cell"], tanh_cell, dpre)
-    # each step's gradients gate by gate, (4, batch, H): in dpre itself, or in the small arrays' work array
-    grads = dpre.transpose(0, 2, 1, 3) if by_step is None else by_step
-    into = None if by_step is None else dpre  # where the work array's steps are copied
+    c_factor, by_step = gate_factors(held, tanh_cell, dpre)
+    # each step's gradients gate by gate, (4, batch, H), a view of dpre; the factors are there
+    # already, or (small arrays) in gate_factors' contiguous work array
+    grads = dpre.transpose(0, 2, 1, 3)
+    factors = grads if by_step is None else by_step
     dpre_rows = dpre.reshape(steps, batch, 4 * hidden)  # each step's gradient as rows for the product with W_hh
     dh, dc = np.array(g_h, dtype=x.dtype), np.array(g_c, dtype=x.dtype)  # padded rows carry them as is
-    # dL/dh of every step is kept only for the projection's weight gradient; else one step's
-    d_out = np.zeros(out.shape, x.dtype) if w_hr is not None else np.empty((1,) + out.shape[1:], x.dtype)
+    # dL/dh of every step is kept only for the projection's weight gradient
+    d_out = None if w_hr is None else np.zeros(out.shape, x.dtype)
     tmp = np.empty((batch, hidden), x.dtype)
-    d_cell_out = None if w_hr is None else np.empty((batch, hidden), x.dtype)
-    projection = None if w_hr is None else (w_hr, d_cell_out)
-    every_row = backward_steps(dh, dc, w_hh, tmp, projection)
+    scales = np.empty((4, batch, hidden), x.dtype)
+    every_row = backward_steps(dh, dc, w_hh, tmp, scales, w_hr)
     fewer_rows: dict = {}  # packed input: a step per count of rows that run
     with threads_for(batch, 4 * hidden, hidden, per_step=True):
         for s, n in reversed(list(enumerate(layout.rows_per_step()))):
-            d_h = d_out[s if w_hr is not None else 0]
+            d_h = None if d_out is None else d_out[s]
             if n == batch:  # every row runs: whole per-step arrays, no slicing (each slice costs ~0.3 us)
-                every_row(g_out[s], d_h, c_factor[s], f[s], grads[s], None if into is None else into[s], dpre_rows[s])
+                every_row(g_out[s], d_h, c_factor[s], f[s], factors[s], grads[s], dpre_rows[s])
             else:
                 if n not in fewer_rows:
-                    fewer_rows[n] = backward_steps(dh[:n], dc[:n], w_hh, tmp[:n],
-                                                   None if w_hr is None else (w_hr, d_cell_out[:n]))
-                fewer_rows[n](g_out[s, :n], d_h[:n], c_factor[s, :n], f[s, :n], grads[s, :, :n],
-                              None if into is None else into[s, :n], dpre_rows[s, :n])
+                    fewer_rows[n] = backward_steps(dh[:n], dc[:n], w_hh, tmp[:n], scales[:, :n], w_hr)
+                fewer_rows[n](g_out[s, :n], None if d_h is None else d_h[:n], c_factor[s, :n], f[s, :n],
+                              factors[s, :, :n], grads[s, :, :n], dpre_rows[s, :n])
                 dpre[s, n:] = 0  # rows past their length: no gradient (they still hold factors)
     flat = dpre.reshape(steps * batch, 4 * hidden)
     with threads_for(steps * batch, max(x.shape[2], h0.shape[1]), 4 * hidden):

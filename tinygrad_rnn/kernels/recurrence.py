@@ -31,7 +31,6 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from ..core import grad_mode
 from ..core.forward_mode import tangent_at
 from ..core.modes import modes
 from ..core.tensor import Tensor
@@ -185,7 +184,12 @@ def records_graph(*tensors: Tensor | None) -> bool:
     fused runners take their inference loops (nothing kept for a backward, no tangent to carry)."""
     if modes.dual_level is not None and any(tangent_at(t, modes.dual_level) is not None for t in tensors):
         return True
-    return grad_mode.is_grad_enabled() and any(t is not None and t.requires_grad for t in tensors)
+    if not modes.grad_enabled:  # (grad_mode.is_grad_enabled(), read as Function.apply reads it)
+        return False
+    for t in tensors:  # (a loop, not any(generator): a generator resumes once per tensor)
+        if t is not None and t._requires_grad:
+            return True
+    return False
 
 
 def flat_weights(weights: Sequence[DirectionWeights]) -> list[Tensor]:

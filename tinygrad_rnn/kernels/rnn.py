@@ -62,12 +62,12 @@ def relu_step(projected: Tensor, state: tuple, w: StepWeights) -> tuple:
 
 
 def hidden_size(w: DirectionWeights) -> tuple[int, ...]:
-    return (w.w_hh.shape[1],)
+    return (w.w_hh._data.shape[1],)
 
 
 def run_stack(x: Tensor, h0: Tensor | None, nonlinearity: str, num_layers: int, num_directions: int,
               lengths: Any, masks: tuple | None, *weights: Tensor) -> tuple[Tensor, Tensor]:
-    """The composed twin of `FusedRNNStack.apply`, with the node's arguments: `(output, h_n)`."""
+    """The composed twin of `FusedRNNStack.apply`, with its arguments (config's five one by one): `(output, h_n)`."""
     variant = TANH if nonlinearity == "tanh" else RELU
     output, (h_n,) = variant.composed(x, None if h0 is None else (h0,),
                                       group_weights(weights, num_layers * num_directions), num_layers,
@@ -83,10 +83,11 @@ def _fused_stack(nonlinearity: str) -> Any:
             masks: tuple | None = None, lengths: Any = None) -> tuple:
         h0, flat = None if state is None else state[0], flat_weights(weights)
         if not records_graph(x, h0, *flat):
-            layout = StepLayout(x.shape[0], x.shape[1], lengths, reverse=False)
+            layout = StepLayout(*x._data.shape[:2], lengths, reverse=False)  # (the array's shape: Tensor.shape
+            # builds a Size object at each read, two Python calls)
             output, h_n = stack_forward(x, h0, nonlinearity, num_layers, num_directions, masks, flat, layout)
             return Tensor._make(output), (Tensor._make(h_n),)
-        output, h_n = FusedRNNStack.apply(x, h0, nonlinearity, num_layers, num_directions, lengths, masks, *flat)
+        output, h_n = FusedRNNStack.apply(x, h0, (nonlinearity, num_layers, num_directions, lengths, masks), *flat)
         if num_directions == 2:  # the output shows CatBackward0; h_n shows StackBackward0, as in torch
             (h_n,) = ShowAsStack.apply(h_n)
         return output, (h_n,)
@@ -100,8 +101,10 @@ RELU = Variant(gates=1, state_sizes=hidden_size, project=project, step=relu_step
 
 # ------------------------------------------------------------------ the fused node
 class FusedRNNStack(SequenceFunction):
-    """`FusedRNNStack.apply(x, h0, nonlinearity, num_layers, num_directions, lengths, masks, *weights)`.
+    """`FusedRNNStack.apply(x, h0, (nonlinearity, num_layers, num_directions, lengths, masks), *weights)`.
 
+    The five in brackets are one argument (the graph's bookkeeping walks every argument of a node,
+    at every output and every saved value); `composed` (run_stack) takes them one by one.
     x (L, N, H_in); h0 (num_layers*D, N, H) or None for zeros; nonlinearity 'tanh' or 'relu';
     lengths None or N ints (packed sequences); masks None or one (L, N, D*H) array per layer
     after the first (dropout's keep/(1-p), multiplied into that layer's input); weights in
@@ -110,13 +113,14 @@ class FusedRNNStack(SequenceFunction):
     """
 
     @staticmethod
-    def forward(ctx, x, h0, nonlinearity, num_layers, num_directions, lengths, masks, *weights):
-        layout = StepLayout(x.shape[0], x.shape[1], lengths, reverse=False)  # each direction walks its own way
+    def forward(ctx, x, h0, config, *weights):
+        nonlinearity, num_layers, num_directions, lengths, masks = config
+        layout = StepLayout(*x._data.shape[:2], lengths, reverse=False)  # each direction walks its own way
         inputs, outputs = [], []
         out, h_n = stack_forward(x, h0, nonlinearity, num_layers, num_directions, masks, weights, layout,
                                  inputs, outputs)
         layers = (layout, inputs, outputs)
-        ctx.save_for_backward(x, h0, nonlinearity, num_layers, num_directions, lengths, masks, *weights, layers)
+        ctx.save_for_backward(x, h0, config, *weights, layers)
         ctx.shown_name = "CatBackward0" if num_directions == 2 else "StackBackward0"
         return Tensor._make(out), Tensor._make(h_n)
 
@@ -124,9 +128,14 @@ class FusedRNNStack(SequenceFunction):
         # What torch's CPU nn.RNN shows on its output, so printed tensors read the same.
         return getattr(self, "shown_name", "StackBackward0")
 
+    @classmethod
+    def run_composed(cls, args: tuple) -> tuple:
+        x, h0, config, *weights = args
+        return cls.composed(x, h0, *config, *weights)
+
     @staticmethod
     def backward_arrays(ctx, g_out, g_hn):
-        x, h0, nonlinearity, num_layers, num_directions, lengths, masks, *weights, layers = ctx.saved_tensors
+        x, h0, (nonlinearity, num_layers, num_directions, lengths, masks), *weights, layers = ctx.saved_tensors
         layout, inputs, outputs = layers
         needs = ctx.needs_input_grad
         groups = _weight_groups(weights, num_layers * num_directions)
@@ -146,8 +155,8 @@ class FusedRNNStack(SequenceFunction):
                 g_y = dx if masks is None else np.multiply(dx, layout.sequence_in(masks[k - 1]), out=dx)
         dx = None if dx is None else layout.sequence_out(dx)
         dh0 = None if dh0 is None else layout.sequence_out(dh0)
-        weight_grads = [g if n else None for g, n in zip(weight_grads, needs[7:])]
-        return (dx if needs[0] else None, dh0, None, None, None, None, None, *weight_grads)
+        weight_grads = [g if n else None for g, n in zip(weight_grads, needs[3:])]
+        return (dx if needs[0] else None, dh0, None, *weight_grads)
 
     composed = staticmethod(run_stack)
 
@@ -169,7 +178,7 @@ def stack_forward(x: Tensor, h0: Tensor | None, nonlinearity: str, num_layers: i
     groups = _weight_groups(weights, num_layers * num_directions)
     h0s = None if h0 is None else layout.sequence_in(h0._data)  # (layers, N, H): batch on axis 1 too
     hidden = groups[0][1].shape[0]
-    h_n = np.empty((num_layers * num_directions, x.shape[1], hidden), x._data.dtype)
+    h_n = np.empty((num_layers * num_directions, x._data.shape[1], hidden), x._data.dtype)
     y = layout.sequence_in(x._data)
     for k in range(num_layers):
         layer_in = y if k == 0 or masks is None else y * layout.sequence_in(masks[k - 1])

@@ -11,7 +11,8 @@ direction over the whole sequence:
   each ONE large matrix product after the loop;
 - `composed` is the same math written with Tensor ops (the op-by-op path learners read).
 
-A subclass writes those three. This base class supplies `backward`, which uses the hand-written
+A subclass writes those three (and `run_composed`, if its arguments are not composed's). This
+base class supplies `backward`, which uses the hand-written
 arrays unless a gradient of the gradient is being recorded (`create_graph=True`): numpy arrays
 cannot be differentiated again, so then it runs `composed` on the saved inputs and differentiates
 that instead. Slower, but exactly as differentiable as the composed path. Forward-mode AD
@@ -41,6 +42,12 @@ class SequenceFunction(Function):
         """The same outputs as `forward`, computed with differentiable Tensor ops."""
         raise NotImplementedError
 
+    @classmethod
+    def run_composed(cls, args: tuple) -> tuple:
+        """`composed` on the node's own arguments (a node that packs some of them into one
+        argument unpacks them here)."""
+        return cls.composed(*args)
+
     @staticmethod
     def backward_arrays(ctx: Any, *grad_outputs: np.ndarray) -> tuple:
         """One numpy gradient (or None) per forward argument, from numpy output gradients."""
@@ -58,7 +65,8 @@ class SequenceFunction(Function):
     @staticmethod
     def jvp(ctx: Any, *tangents: Any) -> tuple:
         """Forward mode runs the composed path on the saved inputs, carrying the tangents op by op."""
-        return _tangents_by_running(type(ctx).composed, ctx.saved_tensors[:len(tangents)], tangents)
+        return _tangents_by_running(lambda *args: type(ctx).run_composed(args), ctx.saved_tensors[:len(tangents)],
+                                    tangents)
 
 
 def _differentiate_composed(ctx: Any, grad_outputs: tuple) -> tuple:
@@ -69,7 +77,7 @@ def _differentiate_composed(ctx: Any, grad_outputs: tuple) -> tuple:
     # An alias gives each argument its own place in the graph, so a tensor passed twice (say as
     # both biases) gets the gradient of each use separately, as the fused backward returns them.
     args = tuple(a.view_as(a) if n else a for a, n in zip(args, needs))
-    outputs = type(ctx).composed(*args)
+    outputs = type(ctx).run_composed(args)
     pairs = [(o, g) for o, g in zip(outputs, grad_outputs) if o.requires_grad]
     wanted = [a for a, n in zip(args, needs) if n]
     found = iter(grad([o for o, _ in pairs], wanted, [g for _, g in pairs], create_graph=True, allow_unused=True))
