@@ -157,7 +157,8 @@ class FusedGRU(SequenceFunction):
 
 class FusedGRUStack(FusedStack):
     """Every layer and direction of an nn.GRU call as one node (see fused_stack.py):
-    `apply(x, num_layers, num_directions, masks, lengths, h0, *weights)` -> (output, h_n)."""
+    `apply(x, (num_layers, num_directions, masks, lengths), h0, *weights)` -> (output, h_n); `composed`
+    takes the layers' four one by one (`run_composed` unpacks them)."""
 
     state_sizes = staticmethod(state_sizes)
     direction_arrays = staticmethod(direction_arrays)
