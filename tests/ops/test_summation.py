@@ -116,3 +116,23 @@ def test_the_gradient_of_a_sum_is_a_broadcast_view_as_torchs(create_graph):
                 got.add_(1)
             seen.append((got._base is not None, got.stride(), got.tolist(), str(error.value)))
     assert seen[:2] == seen[2:]
+
+
+@pytest.mark.parametrize("n", [1, 6, 30, 120, 300, 1000])
+def test_a_whole_sum_owns_its_one_element_storage_as_torchs(n):
+    # whole_sum adds through a gathered matrix and an accumulate: its 0-d result must not be a view
+    # into them (the storage would show their bytes and an offset)
+    torch = require_torch()
+    x = np.arange(n, dtype=np.float32)
+    ours, theirs = tinygrad_rnn.tensor(x).sum(), torch.tensor(x).sum()
+    assert (ours.untyped_storage().nbytes(), ours.storage_offset()) == (theirs.untyped_storage().nbytes(), 0)
+
+
+def test_sums_over_dims_overflow_and_cancel_without_warnings_as_torch():
+    torch = require_torch()
+    x = np.array([[3e38] * 10, [np.inf, -np.inf] * 5, [1.0] * 10], np.float32)
+    for dim in (0, 1):
+        with np.errstate(all="raise"):
+            ours = tinygrad_rnn.tensor(x).sum(dim).numpy()
+        theirs = torch.tensor(x).sum(dim).numpy()
+        np.testing.assert_array_equal(ours, theirs)
