@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import builtins
 import functools
+import math
 import warnings
 from collections.abc import Callable
 from typing import Any
@@ -96,23 +97,25 @@ def spread_gradient(g: Tensor, shape: tuple) -> Tensor:
 class Mean(Function):
     @staticmethod
     def forward(ctx, x, dims, keepdim):
-        ctx.in_shape, ctx.kept = x.shape, kept_shape(x.shape, dims)
-        ctx.dims, ctx.keepdim = dims, keepdim
-        ctx.count = int(np.prod([x.shape[d] for d in dims]))
-        with np.errstate(invalid="ignore", divide="ignore"):  # the mean of nothing is nan, as torch
-            if not ctx.count:
-                y = np.sum(x._data, axis=dims, keepdims=keepdim) * np.nan
-            elif x._data.dtype.kind == "f" and x._data.dtype.itemsize >= 4:  # torch's CPU mean: the sum, divided
-                y = sum_array(x._data, dims, keepdim) / x._data.dtype.type(ctx.count)
-            else:
-                y = np.mean(x._data, axis=dims, keepdims=keepdim)
-        return Tensor._make(np.asarray(y, dtype=x._data.dtype))
+        a = x._data
+        ctx.in_shape, ctx.dims, ctx.keepdim = a.shape, dims, keepdim
+        ctx.count = count = math.prod(a.shape[d] for d in dims)
+        # (no np.errstate: Function.apply runs every forward with float warnings off, as torch computes)
+        if not count:  # the mean of nothing is nan, as torch's
+            y = np.sum(a, axis=dims, keepdims=keepdim) * np.nan
+        elif a.dtype.kind == "f" and a.dtype.itemsize >= 4:  # torch's CPU mean: the sum, divided
+            y = sum_array(a, dims, keepdim) / a.dtype.type(count)
+        else:
+            y = np.mean(a, axis=dims, keepdims=keepdim)
+        return Tensor._make(np.asarray(y, dtype=a.dtype))
 
     @staticmethod
-    def backward(ctx, g):  # each element contributed 1/count (nodes applied directly: speed)
-        if g._data.ndim and g._data.shape != ctx.kept:
-            g = Reshape.apply(g, ctx.kept)
-        return Div.apply(Expand.apply(g, ctx.in_shape), float(builtins.max(ctx.count, 1))), None, None
+    def backward(ctx, g):  # each element contributed 1/count
+        if g._data.ndim:
+            kept = kept_shape(ctx.in_shape, ctx.dims)
+            if g._data.shape != kept:
+                g = Reshape.apply(g, kept)
+        return Div.apply(spread_gradient(g, ctx.in_shape), float(builtins.max(ctx.count, 1))), None, None
 
     @staticmethod
     def jvp(ctx, tx, t_dims, t_keepdim):  # linear: the mean of the tangents
@@ -785,6 +788,8 @@ def _check_dim_type(name: str, dim: Any) -> None:
 
 @op(out=True, samples=_reductions(whole=True))
 def mean(input: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: Any = None) -> Tensor:
+    if dim is None and keepdim is False and dtype is None and input._data.dtype.kind == "f":
+        return Mean.apply(input, tuple(range(input._data.ndim)), False)  # x.mean() of a loss: the lines below (speed)
     bool_arg("mean", "keepdim", keepdim)
     _check_dim_type("mean", dim)
     x = _float_input(input, dtype, "mean")
