@@ -9,7 +9,11 @@ from tinygrad_rnn.ops.summation import torch_order_sum
 CASES = [((5,), None), ((9,), None), ((100,), None), ((3000,), None), ((4, 7), 1), ((4, 7), 0), ((4, 7), (0, 1)),
          ((6, 33), -1), ((33, 6), 0), ((33, 40), 0), ((5, 70, 3), 1), ((5, 70, 9), 1), ((2, 3, 50), (1, 2)),
          ((50, 3, 2), (0, 1)), ((2, 3, 4, 5), 1), ((1000, 100), 1), ((1000, 100), 0), ((7, 1), 0), ((64, 5), None),
-         ((17,), None), ((31,), None), ((600,), None), ((1, 30), 1), ((3, 2, 5), None)]
+         ((17,), None), ((31,), None), ((600,), None), ((1, 30), 1), ((3, 2, 5), None),
+         # sums over dims that summation._run_plan writes out: columns in order and by 4 partials, rows of
+         # each length class (shorter than a vector, partials empty, partials of up to 15)
+         ((5, 3, 2), 0), ((9, 40), 0), ((15, 7), 0), ((3, 5), 0), ((3, 100), 1), ((4, 300), 1), ((3, 6), 1),
+         ((2, 3, 4, 5), (1, 2)), ((3, 2, 5), (0, 1)), ((6, 5, 1), 1)]
 
 
 @pytest.mark.parametrize("dtype", ["float32", "float64"])

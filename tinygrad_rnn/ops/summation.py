@@ -32,6 +32,10 @@ def torch_order_sum(x: np.ndarray, dims: tuple) -> np.ndarray | None:
         return None
     if dims and len(dims) == x.ndim:  # a whole sum (a loss's x.sum()): straight to its one row (speed)
         return whole_sum(x) if x.size <= SERIAL_LIMIT else None
+    key = (x.shape, dims, x.dtype)
+    plan = _RUN_PLANS.get(key)
+    if plan is not None:
+        return _planned_run_sum(x, plan)
     dims = tuple(sorted(dims))
     if not dims or dims != tuple(range(dims[0], dims[0] + len(dims))):
         return None
@@ -39,7 +43,73 @@ def torch_order_sum(x: np.ndarray, dims: tuple) -> np.ndarray | None:
     reduced, columns = prod(x.shape[dims[0]:dims[-1] + 1]), prod(after)
     if x.size == reduced and x.size > SERIAL_LIMIT:  # one output of many elements: torch splits it between threads
         return None
-    return _sum_run(x, before, reduced, after, columns)
+    plan = _run_plan(LANES[x.dtype], before, reduced, after, columns) if x.size <= PLANNED_UP_TO else None
+    if plan is None:
+        return _sum_run(x, before, reduced, after, columns)
+    if len(_RUN_PLANS) >= 256:  # many shapes: start again rather than keep them all
+        _RUN_PLANS.clear()
+    _RUN_PLANS[key] = plan
+    return _planned_run_sum(x, plan)
+
+
+PLANNED_UP_TO = 4096  # elements of a tensor whose sums over dims are planned (see `_run_plan`)
+_RUN_PLANS: dict = {}  # (shape, dims, dtype) -> `_run_plan`
+
+
+def _planned_run_sum(x: np.ndarray, plan: tuple) -> np.ndarray:
+    """x summed by a `_run_plan`: what `_sum_run` computes, in 2 to 4 numpy calls whatever the shape."""
+    gather, mask, by_partial, rows, shape = plan
+    sums = x.take(gather) if mask is None else np.add.reduce(x.take(gather), 0, where=mask)
+    if by_partial:  # each sum's 4 partial sums, in order
+        sums = np.add.reduce(sums.reshape(PARTIALS, -1), 0)
+    if rows:  # rows of an inner sum: the leftover elements' sum, then each lane's, in order (+ 0: never -0)
+        sums = np.add.accumulate(sums.reshape(rows, -1), 1)[:, -1] + x.dtype.type(0)
+    return sums.reshape(shape)
+
+
+def _run_plan(lanes: int, before: tuple, reduced: int, after: tuple, columns: int) -> tuple | None:
+    """(gather, mask, by_partial, rows, shape): `_sum_run`'s order written out as `_whole_sum_plan`
+    writes out a row's (speed: a sum over dims of a small tensor is one take and a few reduces).
+
+    Rows (columns == 1) are each added as `whole_sum` adds a row: the row's plan is repeated for every
+    row, its columns ordered by partial, then by row (so one reduce adds each sum's partials), and an
+    accumulate per row adds its leftover elements' sum and its lanes' (`rows` is their number). A run
+    followed by other dims sums each column as `_outer_sum` does: in order (a cascade of fewer than 16)
+    or as `_row_sum` (its first partial going on with the leftover elements, then the other three).
+    None where a sum would need torch's cascade (16 or more elements in one in-order sum)."""
+    outer = prod(before)
+    if columns == 1:
+        gather, mask, by_partial = _whole_sum_plan(reduced, lanes)
+        if gather is None:
+            return None
+        starts = np.arange(outer) * reduced  # where each row begins
+        if mask is None:
+            return gather + starts[:, None], None, False, outer, before + after
+        depth, groups = gather.shape[0], PARTIALS if by_partial else 1
+        shape = (depth, groups, outer, gather.shape[1] // groups)
+        gather = (gather.reshape(depth, groups, 1, -1) + starts[:, None]).reshape(depth, -1)
+        mask = np.broadcast_to(mask.reshape(depth, groups, 1, -1), shape).reshape(depth, -1)
+        return gather, mask, by_partial, outer, before + after
+    if reduced >= 16:
+        return None
+    cascaded = columns // (4 * lanes if columns >= lanes else 4) * (4 * lanes if columns >= lanes else 4)
+    size = reduced // PARTIALS  # elements in each partial sum of a `_row_sum` column
+    by_partial = size > 0 and cascaded < columns
+    groups = PARTIALS if by_partial else 1
+    gather = np.zeros((reduced, groups, outer, columns), np.intp)
+    mask = np.zeros((reduced, groups, outer, columns), bool)
+    firsts = np.arange(outer) * reduced * columns  # element (b, r, c) is at (b * reduced + r) * columns + c
+    for c in range(columns):
+        if c < cascaded or not by_partial:  # (without whole partials `_row_sum` adds in order too)
+            chains = [range(reduced)]
+        else:
+            chains = [[*range(0, size * PARTIALS, PARTIALS), *range(size * PARTIALS, reduced)],
+                      *(range(p, size * PARTIALS, PARTIALS) for p in range(1, PARTIALS))]
+        for p, chain in enumerate(chains):
+            at = np.array(chain, np.intp)
+            gather[:len(at), p, :, c] = at[:, None] * columns + firsts + c
+            mask[:len(at), p, :, c] = True
+    return gather.reshape(reduced, -1), mask.reshape(reduced, -1), by_partial, None, before + after
 
 
 def _sum_run(x: np.ndarray, before: tuple, reduced: int, after: tuple, columns: int) -> np.ndarray:
