@@ -86,13 +86,14 @@ def _run_plan(lanes: int, before: tuple, reduced: int, after: tuple, columns: in
         if mask is None:
             return gather + starts[:, None], None, False, outer, before + after
         depth, groups = gather.shape[0], PARTIALS if by_partial else 1
-        shape = (depth, groups, outer, gather.shape[1] // groups)
+        every_row = (depth, groups, outer, gather.shape[1] // groups)
         gather = (gather.reshape(depth, groups, 1, -1) + starts[:, None]).reshape(depth, -1)
-        mask = np.broadcast_to(mask.reshape(depth, groups, 1, -1), shape).reshape(depth, -1)
+        mask = np.broadcast_to(mask.reshape(depth, groups, 1, -1), every_row).reshape(depth, -1)
         return gather, mask, by_partial, outer, before + after
     if reduced >= 16:
         return None
-    cascaded = columns // (4 * lanes if columns >= lanes else 4) * (4 * lanes if columns >= lanes else 4)
+    group = 4 * lanes if columns >= lanes else 4  # columns `_outer_sum` adds by one cascade each
+    cascaded = columns // group * group
     size = reduced // PARTIALS  # elements in each partial sum of a `_row_sum` column
     by_partial = size > 0 and cascaded < columns
     groups = PARTIALS if by_partial else 1
