@@ -46,7 +46,7 @@ def torch_order_sum(x: np.ndarray, dims: tuple) -> np.ndarray | None:
     plan = _run_plan(LANES[x.dtype], before, reduced, after, columns) if x.size <= PLANNED_UP_TO else None
     if plan is None:
         return _sum_run(x, before, reduced, after, columns)
-    if len(_RUN_PLANS) >= 256:  # many shapes: start again rather than keep them all
+    if len(_RUN_PLANS) >= 64:  # many shapes: start again rather than keep them all (a plan takes up to ~240 kB)
         _RUN_PLANS.clear()
     _RUN_PLANS[key] = plan
     return _planned_run_sum(x, plan)
