@@ -11,6 +11,11 @@ elements, float32 and float64, reduced along the last dim, the first, or all.
 `torch_order_sum(x, dims)` returns None where it does not know torch's order (a non-contiguous
 array, dims that are not one run at the start or the end, a whole sum large enough for torch to
 split it between threads): the caller then sums with numpy.
+
+The functions from `_sum_run` down compute the order for any size. A small sum (the loss's x.sum(),
+a mean over a batch) would spend most of its time in their Python; for those, `whole_sum` and
+`_planned_run_sum` write the same order out once per shape as index arrays (a "plan") and then add
+with a few numpy calls: tests/ops/test_summation.py checks both against torch bit for bit.
 """
 from __future__ import annotations
 
