@@ -109,7 +109,7 @@ class Mean(Function):
     @staticmethod
     def forward(ctx, x, dims, keepdim):
         a = x._data
-        ctx.in_shape, ctx.dims, ctx.keepdim = a.shape, dims, keepdim
+        ctx.in_shape, ctx.kept, ctx.dims, ctx.keepdim = a.shape, kept_shape(a.shape, dims), dims, keepdim
         ctx.count = count = math.prod([a.shape[d] for d in dims])
         # (no np.errstate: Function.apply runs every forward with float warnings off, as torch computes)
         if not count:  # the mean of nothing is nan, as torch's
@@ -122,10 +122,8 @@ class Mean(Function):
 
     @staticmethod
     def backward(ctx, g):  # each element contributed 1/count
-        if g._data.ndim:
-            kept = kept_shape(ctx.in_shape, ctx.dims)
-            if g._data.shape != kept:
-                g = Reshape.apply(g, kept)
+        if g._data.ndim and g._data.shape != ctx.kept:
+            g = Reshape.apply(g, ctx.kept)
         return spread_mean_gradient(g, ctx.in_shape, float(builtins.max(ctx.count, 1))), None, None
 
     @staticmethod
