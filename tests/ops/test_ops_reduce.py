@@ -398,3 +398,24 @@ def test_softmax_gradient_over_or_beside_an_empty_dim_as_torch(name, dtype, shap
         check_parity(lambda m, x: getattr(m, name)(x.half(), dim).float(), [np.ones(shape)])
     else:
         check_parity(lambda m, x: getattr(m, name)(x, dim), [np.ones(shape, dtype=dtype)])
+
+
+@pytest.mark.parametrize("dtype", ["float16", "float32", "float64"])
+@pytest.mark.parametrize(("dim", "keepdim"), [(None, False), (1, False), ((0, 2), True)])
+def test_the_gradient_of_a_mean_is_torchs_bit_for_bit_and_a_new_tensor(dtype, dim, keepdim):
+    # a plain backward divides the spread gradient without Div's and Expand's nodes (spread_mean_gradient)
+    torch = require_torch()
+    rng = np.random.default_rng(5)
+    x0 = rng.standard_normal((5, 3, 7))
+    upstream = rng.standard_normal(np.mean(x0, axis=dim, keepdims=keepdim).shape)
+    seen = []
+    for lib in (tinygrad_rnn, torch):
+        x = lib.tensor(x0, dtype=getattr(lib, dtype), requires_grad=True)
+        y = x * 2
+        hooked = []
+        y.register_hook(hooked.append)
+        m = y.mean() if dim is None else y.mean(dim, keepdim=keepdim)
+        m.backward(lib.tensor(upstream, dtype=m.dtype))
+        got = hooked[0]
+        seen.append((got._base is None, got.stride(), got.dtype == getattr(lib, dtype), got.detach().numpy().tobytes()))
+    assert seen[0] == seen[1]

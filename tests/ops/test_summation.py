@@ -9,7 +9,11 @@ from tinygrad_rnn.ops.summation import torch_order_sum
 CASES = [((5,), None), ((9,), None), ((100,), None), ((3000,), None), ((4, 7), 1), ((4, 7), 0), ((4, 7), (0, 1)),
          ((6, 33), -1), ((33, 6), 0), ((33, 40), 0), ((5, 70, 3), 1), ((5, 70, 9), 1), ((2, 3, 50), (1, 2)),
          ((50, 3, 2), (0, 1)), ((2, 3, 4, 5), 1), ((1000, 100), 1), ((1000, 100), 0), ((7, 1), 0), ((64, 5), None),
-         ((17,), None), ((31,), None), ((600,), None), ((1, 30), 1), ((3, 2, 5), None)]
+         ((17,), None), ((31,), None), ((600,), None), ((1, 30), 1), ((3, 2, 5), None),
+         # sums over dims that summation._run_plan writes out: columns in order and by 4 partials, rows of
+         # each length class (shorter than a vector, partials empty, partials of up to 15)
+         ((5, 3, 2), 0), ((9, 40), 0), ((15, 7), 0), ((3, 5), 0), ((3, 100), 1), ((4, 300), 1), ((3, 6), 1),
+         ((2, 3, 4, 5), (1, 2)), ((3, 2, 5), (0, 1)), ((6, 5, 1), 1)]
 
 
 @pytest.mark.parametrize("dtype", ["float32", "float64"])
@@ -116,3 +120,23 @@ def test_the_gradient_of_a_sum_is_a_broadcast_view_as_torchs(create_graph):
                 got.add_(1)
             seen.append((got._base is not None, got.stride(), got.tolist(), str(error.value)))
     assert seen[:2] == seen[2:]
+
+
+@pytest.mark.parametrize("n", [1, 6, 30, 120, 300, 1000])
+def test_a_whole_sum_owns_its_one_element_storage_as_torchs(n):
+    # whole_sum adds through a gathered matrix and an accumulate: its 0-d result must not be a view
+    # into them (the storage would show their bytes and an offset)
+    torch = require_torch()
+    x = np.arange(n, dtype=np.float32)
+    ours, theirs = tinygrad_rnn.tensor(x).sum(), torch.tensor(x).sum()
+    assert (ours.untyped_storage().nbytes(), ours.storage_offset()) == (theirs.untyped_storage().nbytes(), 0)
+
+
+def test_sums_over_dims_overflow_and_cancel_without_warnings_as_torch():
+    torch = require_torch()
+    x = np.array([[3e38] * 10, [np.inf, -np.inf] * 5, [1.0] * 10], np.float32)
+    for dim in (0, 1):
+        with np.errstate(all="raise"):
+            ours = tinygrad_rnn.tensor(x).sum(dim).numpy()
+        theirs = torch.tensor(x).sum(dim).numpy()
+        np.testing.assert_array_equal(ours, theirs)

@@ -11,6 +11,11 @@ elements, float32 and float64, reduced along the last dim, the first, or all.
 `torch_order_sum(x, dims)` returns None where it does not know torch's order (a non-contiguous
 array, dims that are not one run at the start or the end, a whole sum large enough for torch to
 split it between threads): the caller then sums with numpy.
+
+The functions from `_sum_run` down compute the order for any size. A small sum (the loss's x.sum(),
+a mean over a batch) would spend most of its time in their Python; for those, `whole_sum` and
+`_planned_run_sum` write the same order out once per shape as index arrays (a "plan") and then add
+with a few numpy calls: tests/ops/test_summation.py checks both against torch bit for bit.
 """
 from __future__ import annotations
 
@@ -18,25 +23,24 @@ from math import prod
 
 import numpy as np
 
-from ..backend.errstate import enter_all_quiet, leave_all_quiet, quiet_floats
-
 LANES = {np.dtype(np.float32): 8, np.dtype(np.float64): 4}  # elements of torch's Vectorized<T> in its sum kernel
 PARTIALS = 4  # interleaved partial sums of a row (torch's ilp_factor)
 SERIAL_LIMIT = 32768  # torch's GRAIN_SIZE: a whole sum of more elements is split between threads
 
 
 def torch_order_sum(x: np.ndarray, dims: tuple) -> np.ndarray | None:
-    """x summed over `dims` (sorted, non-negative) in torch's order, without the reduced dims; or None."""
+    """x summed over `dims` (sorted, non-negative) in torch's order, without the reduced dims; or None.
+
+    Call it with numpy's float warnings off, as ops' forward and the engine's backward run (torch adds
+    inf - inf and sums past the largest float silently)."""
     if x.dtype not in LANES or not x.flags.c_contiguous or x.size == 0:
         return None
     if dims and len(dims) == x.ndim:  # a whole sum (a loss's x.sum()): straight to its one row (speed)
-        if x.size > SERIAL_LIMIT:
-            return None
-        quiet = enter_all_quiet()  # (quiet_floats() as two C calls: ~0.5 us less on a loss's sum)
-        try:
-            return np.asarray(_whole_sum(x.reshape(x.size)))
-        finally:
-            leave_all_quiet(quiet)
+        return whole_sum(x) if x.size <= SERIAL_LIMIT else None
+    key = (x.shape, dims, x.dtype)
+    plan = _RUN_PLANS.get(key)
+    if plan is not None:
+        return _planned_run_sum(x, plan)
     dims = tuple(sorted(dims))
     if not dims or dims != tuple(range(dims[0], dims[0] + len(dims))):
         return None
@@ -44,8 +48,74 @@ def torch_order_sum(x: np.ndarray, dims: tuple) -> np.ndarray | None:
     reduced, columns = prod(x.shape[dims[0]:dims[-1] + 1]), prod(after)
     if x.size == reduced and x.size > SERIAL_LIMIT:  # one output of many elements: torch splits it between threads
         return None
-    with quiet_floats():  # inf - inf is NaN and a sum past the largest float inf, quietly, as torch's
+    plan = _run_plan(LANES[x.dtype], before, reduced, after, columns) if x.size <= PLANNED_UP_TO else None
+    if plan is None:
         return _sum_run(x, before, reduced, after, columns)
+    if len(_RUN_PLANS) >= 64:  # many shapes: start again rather than keep them all (a plan takes up to ~240 kB)
+        _RUN_PLANS.clear()
+    _RUN_PLANS[key] = plan
+    return _planned_run_sum(x, plan)
+
+
+PLANNED_UP_TO = 4096  # elements of a tensor whose sums over dims are planned (see `_run_plan`)
+_RUN_PLANS: dict = {}  # (shape, dims, dtype) -> `_run_plan`
+
+
+def _planned_run_sum(x: np.ndarray, plan: tuple) -> np.ndarray:
+    """x summed by a `_run_plan`: what `_sum_run` computes, in 2 to 4 numpy calls whatever the shape."""
+    gather, mask, by_partial, rows, shape = plan
+    sums = x.take(gather) if mask is None else np.add.reduce(x.take(gather), 0, where=mask)
+    if by_partial:  # each sum's 4 partial sums, in order
+        sums = np.add.reduce(sums.reshape(PARTIALS, -1), 0)
+    if rows:  # rows of an inner sum: the leftover elements' sum, then each lane's, in order (+ 0: never -0)
+        sums = np.add.accumulate(sums.reshape(rows, -1), 1)[:, -1] + x.dtype.type(0)
+    return sums.reshape(shape)
+
+
+def _run_plan(lanes: int, before: tuple, reduced: int, after: tuple, columns: int) -> tuple | None:
+    """(gather, mask, by_partial, rows, shape): `_sum_run`'s order written out as `_whole_sum_plan`
+    writes out a row's (speed: a sum over dims of a small tensor is one take and a few reduces).
+
+    Rows (columns == 1) are each added as `whole_sum` adds a row: the row's plan is repeated for every
+    row, its columns ordered by partial, then by row (so one reduce adds each sum's partials), and an
+    accumulate per row adds its leftover elements' sum and its lanes' (`rows` is their number). A run
+    followed by other dims sums each column as `_outer_sum` does: in order (a cascade of fewer than 16)
+    or as `_row_sum` (its first partial going on with the leftover elements, then the other three).
+    None where a sum would need torch's cascade (16 or more elements in one in-order sum)."""
+    outer = prod(before)
+    if columns == 1:
+        gather, mask, by_partial = _whole_sum_plan(reduced, lanes)
+        if gather is None:
+            return None
+        starts = np.arange(outer) * reduced  # where each row begins
+        if mask is None:
+            return gather + starts[:, None], None, False, outer, before + after
+        depth, groups = gather.shape[0], PARTIALS if by_partial else 1
+        every_row = (depth, groups, outer, gather.shape[1] // groups)
+        gather = (gather.reshape(depth, groups, 1, -1) + starts[:, None]).reshape(depth, -1)
+        mask = np.broadcast_to(mask.reshape(depth, groups, 1, -1), every_row).reshape(depth, -1)
+        return gather, mask, by_partial, outer, before + after
+    if reduced >= 16:
+        return None
+    group = 4 * lanes if columns >= lanes else 4  # columns `_outer_sum` adds by one cascade each
+    cascaded = columns // group * group
+    size = reduced // PARTIALS  # elements in each partial sum of a `_row_sum` column
+    by_partial = size > 0 and cascaded < columns
+    groups = PARTIALS if by_partial else 1
+    gather = np.zeros((reduced, groups, outer, columns), np.intp)
+    mask = np.zeros((reduced, groups, outer, columns), bool)
+    firsts = np.arange(outer) * reduced * columns  # element (b, r, c) is at (b * reduced + r) * columns + c
+    for c in range(columns):
+        if c < cascaded or not by_partial:  # (without whole partials `_row_sum` adds in order too)
+            chains = [range(reduced)]
+        else:
+            chains = [[*range(0, size * PARTIALS, PARTIALS), *range(size * PARTIALS, reduced)],
+                      *(range(p, size * PARTIALS, PARTIALS) for p in range(1, PARTIALS))]
+        for p, chain in enumerate(chains):
+            at = np.array(chain, np.intp)
+            gather[:len(at), p, :, c] = at[:, None] * columns + firsts + c
+            mask[:len(at), p, :, c] = True
+    return gather.reshape(reduced, -1), mask.reshape(reduced, -1), by_partial, None, before + after
 
 
 def _sum_run(x: np.ndarray, before: tuple, reduced: int, after: tuple, columns: int) -> np.ndarray:
@@ -115,42 +185,76 @@ def _inner_sum(rows: np.ndarray) -> np.ndarray:
     return _in_order(np.concatenate([rows[..., vectors * lanes:], per_lane], axis=-1) if n % lanes else per_lane)
 
 
-def _whole_sum(row: np.ndarray) -> np.generic:
-    """`_inner_sum` of one row: the leftover elements and then the lanes' sums (a row shorter than a vector:
-    torch's row_sum on numbers, the first element, the leftovers, the next three) added one after the other
-    from 0, which numpy's accumulate does in one call (speed: the common loss.sum() of a small tensor)."""
-    lanes, n = LANES[row.dtype], row.shape[0]
+def whole_sum(x: np.ndarray) -> np.ndarray:
+    """x.sum() in torch's order (`_inner_sum` of x as one row) as a 0-d array; x contiguous, of 1 to
+    SERIAL_LIMIT float32 or float64 elements.
+
+    A short row is added with numpy calls that depend only on its length: `_whole_sum_plan` works out
+    once per length which element goes where, and then every sum of that length is the same three to
+    five calls with no Python branching (speed: a loss's x.sum() of a small model, about half the time
+    of computing the order each call)."""
+    plan = _WHOLE_SUM_PLANS.get((x.size, x.dtype))
+    if plan is None:
+        plan = _whole_sum_plan(x.size, LANES[x.dtype])
+        if plan[0] is None:  # partial sums of 16 or more: torch's cascade
+            return np.asarray(_long_whole_sum(x.reshape(x.size)))
+        _WHOLE_SUM_PLANS[x.size, x.dtype] = plan
+    gather, mask, by_partial = plan
+    if mask is None:  # shorter than a vector: one sum, of the elements in `gather`'s order
+        sums = x.take(gather)
+    else:  # each column of the gathered matrix added in order, from +0, masked-out places skipped
+        sums = np.add.reduce(x.take(gather), 0, where=mask)
+        if by_partial:  # each lane's 4 partial sums in order (the first also holds the leftover vectors)
+            sums = np.add.reduce(sums.reshape(PARTIALS, -1), 0)
+    total = np.add.accumulate(sums)[-1]  # the leftover elements' sum, then each lane's, in order
+    return np.asarray(total) if total else np.zeros((), x.dtype)  # torch's total starts at +0: never -0
+
+
+def _whole_sum_plan(n: int, lanes: int) -> tuple:
+    """(gather, mask, by_partial) for `whole_sum` of n elements, `_inner_sum`'s order written out.
+
+    Up to 15 elements per partial sum, `_inner_sum` of a row is three levels of in-order sums (each
+    column of a matrix added by ONE `np.add.reduce(m, 0)`, which adds a 2-D array's rows one after
+    another, each column on its own; numpy sums pairwise only along a contiguous axis it reduces):
+    1. per lane j and partial p, the elements of vectors p, p + 4, ... (partial 0 going on with the
+       leftover vectors), and in a column of its own the leftover elements; `gather` holds their
+       indices, one sum per column, `mask` where a shorter column ends;
+    2. per lane, its 4 partial sums (the leftover elements' column keeps its place: the other three
+       partials have an empty column there); without whole partials (fewer than 4 vectors) there is
+       one per lane already and `by_partial` is False;
+    3. the leftover elements' sum and then the lanes', in order: one accumulate.
+    A row shorter than a vector is torch's row_sum on numbers: its first element, the leftovers, the
+    next three, in order (mask None). (None, None, False) past 15 elements per partial sum."""
     if n < lanes:
-        order = row if n <= PARTIALS else row.take(_SHORT_ROW_ORDER[n])
-    else:
-        vectors = n // lanes
-        order = np.concatenate((row[vectors * lanes:], _lane_sums(row[:vectors * lanes], vectors, lanes)))
+        return np.array([0, *range(PARTIALS, n), *range(1, PARTIALS)] if n > PARTIALS else range(n)), None, False
+    vectors = n // lanes
+    size = vectors // PARTIALS  # elements in each partial sum of a lane
+    if size >= 16:
+        return None, None, False
+    in_partials = size * PARTIALS
+    columns = []
+    for p in range(PARTIALS if size else 1):
+        columns.append(list(range(vectors * lanes, n)) if p == 0 else [])  # the leftover elements
+        taken = [*range(p, in_partials, PARTIALS), *(range(in_partials, vectors) if p == 0 else ())]
+        columns += [[v * lanes + j for v in taken] for j in range(lanes)]
+    depth = max(1, *map(len, columns))
+    gather, mask = np.zeros((depth, len(columns)), np.intp), np.zeros((depth, len(columns)), bool)
+    for c, column in enumerate(columns):
+        gather[:len(column), c], mask[:len(column), c] = column, True
+    return gather, mask, size > 0
+
+
+_WHOLE_SUM_PLANS: dict = {}  # (number of elements, dtype) -> `_whole_sum_plan`: at most 511 + 255 of them
+
+
+def _long_whole_sum(row: np.ndarray) -> np.generic:
+    """`_inner_sum` of one row of 16 or more elements per partial sum: the leftover elements and then
+    the lanes' `_row_sum`s added one after the other from 0."""
+    lanes, n = LANES[row.dtype], row.shape[0]
+    vectors = n // lanes
+    order = np.concatenate((row[vectors * lanes:], _row_sum(row[:vectors * lanes].reshape(vectors, lanes).T)))
     # (+ 0 last: torch's total starts at +0, so a sum of -0s is +0; any other sum is unchanged by it)
     return np.add.accumulate(order)[-1] + row.dtype.type(0)
-
-
-# A row shorter than a vector, in the order `_row_sum` adds it: the first element, the leftovers, the next three
-_SHORT_ROW_ORDER = {n: np.array([0, *range(PARTIALS, n), *range(1, PARTIALS)]) for n in range(PARTIALS + 1, 8)}
-
-
-def _lane_sums(row: np.ndarray, vectors: int, lanes: int) -> np.ndarray:
-    """`_row_sum` of each lane of row (`vectors` whole vectors, lane j holding row[j::lanes]).
-
-    While each of a lane's 4 partial sums has fewer than 16 elements, `_cascade` adds them in order,
-    and so the whole `_row_sum` is three in-order sums, each ONE call (speed: a small loss):
-    `np.add.reduce(a, axis=0)` over a 2-D `a` adds its rows one after another, each column on its own
-    (numpy sums pairwise only along a contiguous axis it reduces). The partials first (row as
-    (size, 4 * lanes): column p * lanes + j is lane j's partial p), then per lane partial 0, the
-    leftover vectors and partials 1 to 3, and the caller adds the lanes. Longer rows: `_row_sum`."""
-    size = vectors // PARTIALS  # elements in each partial sum
-    if size >= 16:
-        return _row_sum(row.reshape(vectors, lanes).T)
-    if size == 0:  # no partials: each lane's elements in order
-        return np.add.reduce(row.reshape(vectors, lanes), axis=0)
-    whole = size * PARTIALS * lanes
-    partials = np.add.reduce(row[:whole].reshape(size, PARTIALS * lanes), axis=0)
-    in_lane_order = np.concatenate((partials[:lanes], row[whole:], partials[lanes:]))
-    return np.add.reduce(in_lane_order.reshape(-1, lanes), axis=0)
 
 
 def _outer_sum(x: np.ndarray) -> np.ndarray:
