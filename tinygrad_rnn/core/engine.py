@@ -41,8 +41,7 @@ class PlainSum:
         new = dense(new, self.make)
         return new if current is None else current + new
 
-    def release(self, grads: list) -> None:
-        """FastSum stops adding in place into these buffers here; nothing to do for the plain rule."""
+    owned: dict = {}  # FastSum's buffers it may add into in place (and stops at release); none here
 
     def owns(self, g: Any) -> bool:
         return False  # no gradient is a buffer made by this sum, so leaves store copies
@@ -190,7 +189,7 @@ def _propagate(roots: Sequence[Any], root_grads: Sequence[Any], keep_graph: bool
             order = topological_order([r.grad_fn for r in roots if r.grad_fn is not None])
             if capture is None:
                 for node in order:
-                    _visit(node, pending.pop(node, None), deliver, adder, keep_graph, create_graph)
+                    _visit(node, pending.pop(node, None), deliver, adder, keep_graph, create_graph, pending)
             else:
                 needed = _leading_to(order, capture)
                 for node in order:
@@ -199,7 +198,7 @@ def _propagate(roots: Sequence[Any], root_grads: Sequence[Any], keep_graph: bool
                     if grads is not None and mine:  # torch takes these before the node's hooks if it runs
                         _capture(node, grads, mine, captured, hooks_first=node not in needed, create_graph=create_graph)
                     if node in needed:
-                        _visit(node, grads, deliver, adder, keep_graph, create_graph)
+                        _visit(node, grads, deliver, adder, keep_graph, create_graph, pending)
             for leaf, g in leaves.values():
                 hooks = leaf.__dict__.get("_hooks")
                 if hooks:
@@ -226,11 +225,12 @@ def _leading_to(order: list[Function], capture: dict) -> set[Function]:
 
 
 def _visit(node: Function, grads: list | None, deliver: Any, adder: Any, keep_graph: bool,
-           create_graph: bool) -> None:
+           create_graph: bool, pending: dict) -> None:
     """Run one node on the summed gradients of its outputs and send each input gradient on."""
     if grads is None:  # no gradient flows to this node (e.g. only to a detached branch)
         return
-    adder.release(grads)
+    if adder.owned:
+        adder.release(grads)
     if node._hooks:
         _run_hooks(node._hooks, grads)
     if node._retained:
@@ -243,9 +243,19 @@ def _visit(node: Function, grads: list | None, deliver: Any, adder: Any, keep_gr
         meta, g = metas[i], in_grads[i]
         if meta is None or g is None:  # not a Tensor, or one that needs no gradient
             continue
-        if type(g) is not SliceGrad and (g._data.shape, g._data.dtype) != meta:
+        if type(g) is SliceGrad:
+            deliver(edges[i], g)
+            continue
+        if (g._data.shape, g._data.dtype) != meta:
             g = _fit_to_input(g, meta, node, i)  # only when broadcasting or a cast happened
-        deliver(edges[i], g)
+        target, nr = edges[i]
+        if not isinstance(target, Function):  # a leaf
+            deliver(edges[i], g)
+        elif (slots := pending.get(target)) is None:  # deliver(edges[i], g) for the first gradient of a node:
+            pending[target] = slots = [None] * len(target.output_meta)  # inline (speed)
+            slots[nr] = g
+        else:
+            slots[nr] = g if slots[nr] is None else adder.add(slots[nr], g)
 
 
 def _capture(node: Function, grads: list, outputs: list, captured: dict, hooks_first: bool,

@@ -85,6 +85,7 @@ class Function:
     _saved: tuple | None = ()
     _saved_versions: tuple = ()
     _non_differentiable: tuple = ()
+    _dirty: tuple = ()  # inputs forward changed in place (mark_dirty, autograd/function.py)
     _retained: dict | None = None
     _hooks: dict | None = None  # output_nr -> hooks registered on that output tensor (register_hook)
     # Declared names (see the module docstring): the node name torch shows when it is not
@@ -168,22 +169,26 @@ class Function:
     # ---------------------------------------------------------------- building the graph
     @classmethod
     def apply(cls, *args: Any) -> Any:
+        """Run forward on `args` and, when grad mode is on and an input requires grad, record the node
+        (_connect). numpy's float warnings are off meanwhile: torch computes inf - inf or 0 * inf silently."""
         ctx = cls.Node()
         if modes.dual_level is not None:  # forward-mode AD is on: tangents ride along (forward_mode.py)
             return forward_mode.apply_with_tangents(ctx, args)
-        if not modes.grad_enabled:  # _run's first lines, one call fewer for every backward formula
-            quiet = enter_all_quiet()
-            try:
-                return ctx.forward(ctx, *args) if ctx._forward_takes_ctx else ctx._forward_then_setup(args)
-            finally:
-                leave_all_quiet(quiet)
-        return ctx._run(args)
+        quiet, grad_was = enter_all_quiet(), modes.grad_enabled
+        if grad_was:  # ops inside forward record no graph of their own
+            modes.grad_enabled = False
+        try:
+            out = ctx.forward(ctx, *args) if ctx._forward_takes_ctx else ctx._forward_then_setup(args)
+        finally:
+            if grad_was:
+                modes.grad_enabled = True
+            leave_all_quiet(quiet)
+        return ctx._connect(args, out) if grad_was else out
 
     def _run(self, args: tuple) -> Any:
-        """Run forward on `args` and, when an input requires grad, record this node in the graph.
-        numpy's float warnings are off meanwhile: torch computes inf - inf or 0 * inf silently."""
+        """apply's work on a node already made (forward_mode.py makes it, to mark it first)."""
         quiet = enter_all_quiet()
-        grad_was, modes.grad_enabled = modes.grad_enabled, False  # ops inside forward record no graph of their own
+        grad_was, modes.grad_enabled = modes.grad_enabled, False
         try:
             out = self.forward(self, *args) if self._forward_takes_ctx else self._forward_then_setup(args)
         finally:
@@ -223,17 +228,22 @@ class Function:
             self.__class__ = self._forward_cls.node_class(self.node_name(*args))
         if modes.anomaly_enabled:  # detect_anomaly(): remember where this op was called
             modes.anomaly_hooks.record_forward_stack(self)
-        if not isinstance(out, tuple):
-            out = self._claim_output(out, 0, args)
-            self.output_meta = ((out._data.shape, out._data.dtype),) if isinstance(out, Tensor) else (None,)
-            if self._saved:
-                self._keep_saved((out,))
-            return out
-        fresh = tuple(self._claim_output(o, nr, args) for nr, o in enumerate(out))
-        self.output_meta = tuple((o._data.shape, o._data.dtype) if isinstance(o, Tensor) else None for o in fresh)
+        fresh = type(out) is Tensor and not (self._dirty or self._non_differentiable)
+        for a in args:  # (a tensor forward returned as it was given needs an identity of its own: _claim_output)
+            fresh = fresh and out is not a
+        if fresh:  # _claim_output(out, 0, args) for the common case, one tensor that forward made: inline (speed)
+            outputs = (out,)
+            data = out._data
+            if data.dtype.kind == "f":
+                out.grad_fn, out._output_nr, out._requires_grad = self, 0, True
+            self.output_meta = ((data.shape, data.dtype),)
+        else:
+            outputs = tuple(self._claim_output(o, nr, args) for nr, o in enumerate(out if isinstance(out, tuple) else (out,)))
+            self.output_meta = tuple((o._data.shape, o._data.dtype) if isinstance(o, Tensor) else None for o in outputs)
+            out = outputs if isinstance(out, tuple) else outputs[0]
         if self._saved:
-            self._keep_saved(fresh)
-        return fresh
+            self._keep_saved(outputs)
+        return out
 
     def _keep_saved(self, outputs: tuple) -> None:
         """Note the version of each saved tensor (an in-place change later is an error in backward),
@@ -282,23 +292,6 @@ class Function:
         name = self.name().removeprefix("torch::autograd::") if self._builtin else f"torch.autograd.function.{self.name()}"
         return f"<{name} object at {hex(id(self))}>"
 
-    # torch wraps a Python number operand of +, -, * and / in a tensor, which next_functions then
-    # lists as (None, 0) after the tensor operand; ops that do so set this.
-    shows_number_operands = False
-
-    def _shown_edges(self) -> list:
-        """The edges torch lists in next_functions: one per Tensor argument (see shows_number_operands)."""
-        shown = [e for e in self.edges if e is not None]
-        if self.shows_number_operands:
-            shown += [NO_EDGE] * (len(self.edges) - len(shown))
-        return shown
-
-    @property
-    def next_functions(self) -> tuple:
-        """torch's view of the edges: (node, output_nr) pairs; a leaf shows as AccumulateGrad and a
-        Tensor that needs no gradient as (None, 0)."""
-        return tuple((AccumulateGrad.of(e[0]), 0) if isinstance(e[0], Tensor) else e for e in self._shown_edges())
-
 
 def rename(out: Any, torch_name: str) -> Any:
     """Give the node that made `out` the name torch shows for it (ops built from smaller ops
@@ -307,22 +300,3 @@ def rename(out: Any, torch_name: str) -> Any:
     if node is not None:
         node.__class__ = node._forward_cls.node_class(torch_name)
     return out
-
-
-class AccumulateGrad:
-    """What `next_functions` shows for a leaf: the node that adds into `leaf.grad`."""
-
-    def __init__(self, variable: Any) -> None:
-        self.variable = variable
-        self.next_functions = ()
-
-    @staticmethod
-    def of(leaf: Any) -> AccumulateGrad:
-        """The leaf's node, made once: torch shows the same object each time."""
-        node = leaf.__dict__.get("_accumulate_grad")
-        if node is None:
-            node = leaf._accumulate_grad = AccumulateGrad(leaf)
-        return node
-
-    def name(self) -> str:
-        return "torch::autograd::AccumulateGrad"  # torch's name() of it, C++ namespace and all
