@@ -148,11 +148,12 @@ class Function:
         out, saved_now, versions = (), self._saved, self._saved_versions
         for i in range(len(saved_now)):  # (indexing: cheaper than unpacking zip(saved, versions))
             t = saved_now[i]
-            if type(t) is _SavedOutput:
-                saved, t = t, Tensor._make(t.array, self, t.output_nr)
-                t._fw_grads, t._counter = saved.fw_grads, saved.counter
-            if isinstance(t, Tensor) and (0 if t._counter is None else t._counter[0]) != versions[i]:  # (t._version)
-                raise RuntimeError(_modified_message(t, versions[i]))
+            if versions[i] is not None:  # a tensor (None: a number)
+                if type(t) is _SavedOutput:
+                    saved, t = t, Tensor._make(t.array, self, t.output_nr)
+                    t._fw_grads, t._counter = saved.fw_grads, saved.counter
+                if (0 if t._counter is None else t._counter[0]) != versions[i]:  # (t._version, without the call)
+                    raise RuntimeError(_modified_message(t, versions[i]))
             out += (t,)
         return out
 
@@ -212,14 +213,21 @@ class Function:
         `next_functions` lists the second kind but not the first).
         """
         needs = edges = metas = ()  # (tuples grown by +=: for one or two arguments cheaper than lists made tuples)
+        given = False  # forward returned an argument as it was given (then _claim_output makes it a new identity)
         for a in args:
-            if isinstance(a, Tensor) and a._requires_grad:
+            if a is out:
+                given = True
+            if not isinstance(a, Tensor):
+                needs += (False,)
+                edges += (None,)
+                metas += (None,)
+            elif a._requires_grad:
                 needs += (True,)
                 edges += ((a, 0) if a.grad_fn is None else (a.grad_fn, a._output_nr),)
                 metas += ((a._data.shape, a._data.dtype),)  # what the engine fits a gradient to
             else:
                 needs += (False,)
-                edges += (NO_EDGE if isinstance(a, Tensor) else None,)
+                edges += (NO_EDGE,)
                 metas += (None,)
         if True not in needs:  # nothing to differentiate: no node
             return out
@@ -228,19 +236,15 @@ class Function:
             self.__class__ = self._forward_cls.node_class(self.node_name(*args))
         if modes.anomaly_enabled:  # detect_anomaly(): remember where this op was called
             modes.anomaly_hooks.record_forward_stack(self)
-        fresh = type(out) is Tensor and not (self._dirty or self._non_differentiable)
-        for a in args:  # (a tensor forward returned as it was given needs an identity of its own: _claim_output)
-            fresh = fresh and out is not a
-        if fresh:  # _claim_output(out, 0, args) for the common case, one tensor that forward made: inline (speed)
-            outputs = (out,)
-            data = out._data
-            if data.dtype.kind == "f":
-                out.grad_fn, out._output_nr, out._requires_grad = self, 0, True
-            self.output_meta = ((data.shape, data.dtype),)
-        else:
+        if given or type(out) is not Tensor or self._dirty or self._non_differentiable:
             outputs = tuple(self._claim_output(o, nr, args) for nr, o in enumerate(out if isinstance(out, tuple) else (out,)))
             self.output_meta = tuple((o._data.shape, o._data.dtype) if isinstance(o, Tensor) else None for o in outputs)
             out = outputs if isinstance(out, tuple) else outputs[0]
+        else:  # _claim_output(out, 0, args) for the common case, one tensor that forward made: inline (speed)
+            outputs, data = (out,), out._data
+            if data.dtype.kind == "f":
+                out.grad_fn, out._output_nr, out._requires_grad = self, 0, True
+            self.output_meta = ((data.shape, data.dtype),)
         if self._saved:
             self._keep_saved(outputs)
         return out
@@ -251,8 +255,10 @@ class Function:
         autograd/graph.py wraps this method to pack what was saved."""
         position = None if len(outputs) == 1 else {id(o): nr for nr, o in enumerate(outputs)}  # (one output: `is`)
         versions = saved = ()  # (grown by +=, as _connect's)
+        tensors = False
         for s in self._saved:
             if isinstance(s, Tensor):
+                tensors = True
                 if s._inference:
                     raise RuntimeError(INFERENCE_SAVED)
                 versions += (0 if s._counter is None else s._counter[0],)  # (s._version, without the call)
@@ -260,9 +266,10 @@ class Function:
                 if nr is not None:  # (the outputs are alive, so their ids are theirs)
                     s = _SavedOutput(s, nr)
             else:
-                versions += (0,)
+                versions += (None,)
             saved += (s,)
-        self._saved_versions, self._saved = versions, saved
+        if tensors:  # numbers alone have no version: saved_tensors returns them as saved
+            self._saved_versions, self._saved = versions, saved
 
     def _claim_output(self, o: Any, nr: int, args: tuple) -> Any:
         """Make this node the grad_fn of output `nr` (unless it is an integer or non-differentiable one)."""
