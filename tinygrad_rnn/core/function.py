@@ -149,8 +149,9 @@ class Function:
         for i in range(len(saved_now)):  # (indexing: cheaper than unpacking zip(saved, versions))
             t = saved_now[i]
             if versions[i] is not None:  # a tensor (None: a number)
-                if type(t) is _SavedOutput:
-                    saved, t = t, Tensor._make(t.array, self, t.output_nr)
+                if type(t) is _SavedOutput:  # rebuilt as the tensor forward made (not one of inference_mode's)
+                    saved, t = t, object.__new__(Tensor)
+                    t._data, t.grad_fn, t._output_nr, t._requires_grad = saved.array, self, saved.output_nr, True
                     t._fw_grads, t._counter = saved.fw_grads, saved.counter
                 if (0 if t._counter is None else t._counter[0]) != versions[i]:  # (t._version, without the call)
                     raise RuntimeError(_modified_message(t, versions[i]))
