@@ -207,8 +207,9 @@ def _propagate(roots: Sequence[Any], root_grads: Sequence[Any], keep_graph: bool
                     captured[leaf._key()] = g
                     continue
                 _accumulate(leaf, g, create_graph, fresh=adder.owns(g))
-                for hook in list(leaf.__dict__.get("_post_accumulate_hooks", ())):  # after .grad holds the sum
-                    hook(leaf)
+                if "_post_accumulate_hooks" in leaf.__dict__:  # after .grad holds the sum
+                    for hook in list(leaf._post_accumulate_hooks):
+                        hook(leaf)
     finally:
         modes.grad_enabled = grad_was
     return captured
@@ -341,7 +342,8 @@ def _make_root_grads(outputs: tuple, grads: tuple) -> list:
         if g is None:
             if out._data.size != 1:
                 raise RuntimeError("grad can be implicitly created only for scalar outputs")
-            g = Tensor._make(np.array(1, out._data.dtype).reshape(out._data.shape))  # (np.ones is slower)
+            g = np.array(1, out._data.dtype)  # (np.ones is slower; a loss is 0-d, and needs no reshape)
+            g = Tensor._make(g if not out._data.shape else g.reshape(out._data.shape))
         elif not isinstance(g, Tensor):
             g = Tensor._make(np.asarray(g, dtype=out.dtype.np))
         elif g.shape != out.shape:
