@@ -227,10 +227,11 @@ def _leading_to(order: list[Function], capture: dict) -> set[Function]:
 
 def _visit(node: Function, grads: list | None, deliver: Any, adder: Any, keep_graph: bool,
            create_graph: bool, pending: dict) -> None:
-    """Run one node on the summed gradients of its outputs and send each input gradient on."""
+    """Run one node on the summed gradients of its outputs and send each input gradient on (`deliver`;
+    `pending` is its dict: node -> the gradients of its outputs summed so far)."""
     if grads is None:  # no gradient flows to this node (e.g. only to a detached branch)
         return
-    if adder.owned:
+    if adder.owned:  # (no call while the accumulator owns no buffer: the common case)
         adder.release(grads)
     if node._hooks:
         _run_hooks(node._hooks, grads)
@@ -244,19 +245,17 @@ def _visit(node: Function, grads: list | None, deliver: Any, adder: Any, keep_gr
         meta, g = metas[i], in_grads[i]
         if meta is None or g is None:  # not a Tensor, or one that needs no gradient
             continue
-        if type(g) is SliceGrad:
-            deliver(edges[i], g)
-            continue
-        if (g._data.shape, g._data.dtype) != meta:
+        if type(g) is not SliceGrad and (g._data.shape, g._data.dtype) != meta:
             g = _fit_to_input(g, meta, node, i)  # only when broadcasting or a cast happened
         target, nr = edges[i]
-        if not isinstance(target, Function):  # a leaf
+        if type(g) is SliceGrad or not isinstance(target, Function):  # a sparse gradient, or a leaf's
             deliver(edges[i], g)
-        elif (slots := pending.get(target)) is None:  # deliver(edges[i], g) for the first gradient of a node:
-            pending[target] = slots = [None] * len(target.output_meta)  # inline (speed)
-            slots[nr] = g
-        else:
-            slots[nr] = g if slots[nr] is None else adder.add(slots[nr], g)
+            continue
+        # deliver(edges[i], g) for a node, written out (a call fewer per edge): keep the first gradient, add the rest
+        slots = pending.get(target)
+        if slots is None:
+            slots = pending[target] = [None] * len(target.output_meta)
+        slots[nr] = g if slots[nr] is None else adder.add(slots[nr], g)
 
 
 def _capture(node: Function, grads: list, outputs: list, captured: dict, hooks_first: bool,
