@@ -22,6 +22,8 @@ How it plugs into the core, which knows nothing of this module:
   leaf's AccumulateGrad runs its hooks through the leaf's own hook lists.
 - `register_multi_grad_hook` wraps the engine's pass (`engine._propagate`) only while such hooks
   exist, to learn which of their tensors the pass will reach.
+- torch's view of the graph: `grad_fn.next_functions` (the core's `edges` as torch lists them) and
+  a leaf's `AccumulateGrad` are defined here and attached to `Function`; the engine needs neither.
 
 Also here: `allow_mutation_on_saved_tensors` (saved-tensor hooks that copy), `increment_version`,
 `GradientEdge` / `get_gradient_edge`, and `RemovableHandle`, what node hooks return.
