@@ -176,16 +176,19 @@ class Function:
         ctx = cls.Node()
         if modes.dual_level is not None:  # forward-mode AD is on: tangents ride along (forward_mode.py)
             return forward_mode.apply_with_tangents(ctx, args)
-        quiet, grad_was = enter_all_quiet(), modes.grad_enabled
-        if grad_was:  # ops inside forward record no graph of their own
-            modes.grad_enabled = False
+        quiet = enter_all_quiet()
+        if not modes.grad_enabled:  # no graph to record (no_grad, or a backward formula): forward alone
+            try:
+                return ctx.forward(ctx, *args) if ctx._forward_takes_ctx else ctx._forward_then_setup(args)
+            finally:
+                leave_all_quiet(quiet)
+        modes.grad_enabled = False  # ops inside forward record no graph of their own
         try:
             out = ctx.forward(ctx, *args) if ctx._forward_takes_ctx else ctx._forward_then_setup(args)
         finally:
-            if grad_was:
-                modes.grad_enabled = True
+            modes.grad_enabled = True
             leave_all_quiet(quiet)
-        return ctx._connect(args, out) if grad_was else out
+        return ctx._connect(args, out)
 
     def _run(self, args: tuple) -> Any:
         """apply's work on a node already made (forward_mode.py makes it, to mark it first)."""
