@@ -86,3 +86,19 @@ def test_a_refused_in_place_change_leaves_the_inference_tensor_as_it_was():
     with pytest.raises(RuntimeError, match="Inplace update to inference tensor outside InferenceMode"):
         made.add_(1)
     assert made.tolist() == [1.0, 1.0]
+
+
+def _saved_output_read_inside_the_mode(lib):
+    x = lib.ones(2, requires_grad=True)
+    y = x.tanh()  # tanh saves its result
+    with lib.inference_mode():
+        saved = y.grad_fn._saved_result
+        inside = saved.is_inference()
+    return inside, saved.is_inference()
+
+
+def test_regression_a_saved_output_read_in_inference_mode_is_the_tensor_forward_made():
+    """A saved output is kept as its array and rebuilt when read (core/function.py); read inside
+    inference_mode it was rebuilt as an inference tensor, where torch hands back the output itself."""
+    torch = require_torch()
+    assert _saved_output_read_inside_the_mode(tinygrad_rnn) == _saved_output_read_inside_the_mode(torch)

@@ -22,6 +22,8 @@ How it plugs into the core, which knows nothing of this module:
   leaf's AccumulateGrad runs its hooks through the leaf's own hook lists.
 - `register_multi_grad_hook` wraps the engine's pass (`engine._propagate`) only while such hooks
   exist, to learn which of their tensors the pass will reach.
+- torch's view of the graph: `grad_fn.next_functions` (the core's `edges` as torch lists them) and
+  a leaf's `AccumulateGrad` are defined here and attached to `Function`; the engine needs neither.
 
 Also here: `allow_mutation_on_saved_tensors` (saved-tensor hooks that copy), `increment_version`,
 `GradientEdge` / `get_gradient_edge`, and `RemovableHandle`, what node hooks return.
@@ -40,13 +42,51 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from ..core import engine
-from ..core.function import AccumulateGrad, Function, _SavedOutput
+from ..core.function import NO_EDGE, Function, _SavedOutput
 from ..core.tensor import Tensor
 from ..core.tensor import _HookHandle as _TensorHookHandle
 from ..ops.promotion import check_shapes_broadcast
 
 __all__ = ["GradientEdge", "Node", "RemovableHandle", "allow_mutation_on_saved_tensors", "disable_saved_tensors_hooks",
            "get_gradient_edge", "increment_version", "register_multi_grad_hook", "save_on_cpu", "saved_tensors_hooks"]
+
+
+# ---------------------------------------------------------------------------- torch's view of the edges
+# (the core's Function needs only `edges`; `next_functions` and a leaf's AccumulateGrad are torch's surface)
+class AccumulateGrad:
+    """What `next_functions` shows for a leaf: the node that adds into `leaf.grad`."""
+
+    def __init__(self, variable: Any) -> None:
+        self.variable = variable
+        self.next_functions = ()
+
+    @staticmethod
+    def of(leaf: Any) -> AccumulateGrad:
+        """The leaf's node, made once: torch shows the same object each time."""
+        node = leaf.__dict__.get("_accumulate_grad")
+        if node is None:
+            node = leaf._accumulate_grad = AccumulateGrad(leaf)
+        return node
+
+    def name(self) -> str:
+        return "torch::autograd::AccumulateGrad"  # torch's name() of it, C++ namespace and all
+
+    def __repr__(self) -> str:  # (the Blitz prints loss.grad_fn's chain down to a leaf)
+        return f"<AccumulateGrad object at {hex(id(self))}>"
+
+
+def _shown_edges(self: Function) -> list:
+    """The edges torch lists in next_functions: one per Tensor argument (see shows_number_operands)."""
+    shown = [e for e in self.edges if e is not None]
+    if self.shows_number_operands:
+        shown += [NO_EDGE] * (len(self.edges) - len(shown))
+    return shown
+
+
+def _next_functions(self: Function) -> tuple:
+    """torch's view of the edges: (node, output_nr) pairs; a leaf shows as AccumulateGrad and a
+    Tensor that needs no gradient as (None, 0)."""
+    return tuple((AccumulateGrad.of(e[0]), 0) if isinstance(e[0], Tensor) else e for e in self._shown_edges())
 
 
 # ---------------------------------------------------------------------------- torch's names of saved tensors
@@ -730,6 +770,12 @@ Function.metadata = property(_metadata)  # type: ignore[attr-defined]
 Function.__call__ = _call_node  # type: ignore[attr-defined]
 Function._saved_attribute = staticmethod(saved_attribute)
 Function.__dir__ = _node_dir  # type: ignore[method-assign]
+# torch wraps a Python number operand of +, -, * and / in a tensor, which next_functions then
+# lists as (None, 0) after the tensor operand; ops that do so set this (ops whose edges torch shows
+# otherwise override _shown_edges).
+Function.shows_number_operands = False  # type: ignore[attr-defined]
+Function._shown_edges = _shown_edges  # type: ignore[attr-defined]
+Function.next_functions = property(_next_functions)  # type: ignore[attr-defined]
 AccumulateGrad.register_hook = _register_leaf_hook  # type: ignore[attr-defined]
 AccumulateGrad.register_prehook = _register_leaf_prehook  # type: ignore[attr-defined]
 AccumulateGrad.metadata = property(_metadata)  # type: ignore[attr-defined]

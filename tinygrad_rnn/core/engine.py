@@ -41,8 +41,7 @@ class PlainSum:
         new = dense(new, self.make)
         return new if current is None else current + new
 
-    def release(self, grads: list) -> None:
-        """FastSum stops adding in place into these buffers here; nothing to do for the plain rule."""
+    owned: dict = {}  # FastSum's buffers it may add into in place (and stops at release); none here
 
     def owns(self, g: Any) -> bool:
         return False  # no gradient is a buffer made by this sum, so leaves store copies
@@ -190,7 +189,7 @@ def _propagate(roots: Sequence[Any], root_grads: Sequence[Any], keep_graph: bool
             order = topological_order([r.grad_fn for r in roots if r.grad_fn is not None])
             if capture is None:
                 for node in order:
-                    _visit(node, pending.pop(node, None), deliver, adder, keep_graph, create_graph)
+                    _visit(node, pending.pop(node, None), deliver, adder, keep_graph, create_graph, pending)
             else:
                 needed = _leading_to(order, capture)
                 for node in order:
@@ -199,7 +198,7 @@ def _propagate(roots: Sequence[Any], root_grads: Sequence[Any], keep_graph: bool
                     if grads is not None and mine:  # torch takes these before the node's hooks if it runs
                         _capture(node, grads, mine, captured, hooks_first=node not in needed, create_graph=create_graph)
                     if node in needed:
-                        _visit(node, grads, deliver, adder, keep_graph, create_graph)
+                        _visit(node, grads, deliver, adder, keep_graph, create_graph, pending)
             for leaf, g in leaves.values():
                 hooks = leaf.__dict__.get("_hooks")
                 if hooks:
@@ -208,8 +207,9 @@ def _propagate(roots: Sequence[Any], root_grads: Sequence[Any], keep_graph: bool
                     captured[leaf._key()] = g
                     continue
                 _accumulate(leaf, g, create_graph, fresh=adder.owns(g))
-                for hook in list(leaf.__dict__.get("_post_accumulate_hooks", ())):  # after .grad holds the sum
-                    hook(leaf)
+                if "_post_accumulate_hooks" in leaf.__dict__:  # after .grad holds the sum
+                    for hook in list(leaf._post_accumulate_hooks):
+                        hook(leaf)
     finally:
         modes.grad_enabled = grad_was
     return captured
@@ -226,11 +226,13 @@ def _leading_to(order: list[Function], capture: dict) -> set[Function]:
 
 
 def _visit(node: Function, grads: list | None, deliver: Any, adder: Any, keep_graph: bool,
-           create_graph: bool) -> None:
-    """Run one node on the summed gradients of its outputs and send each input gradient on."""
+           create_graph: bool, pending: dict) -> None:
+    """Run one node on the summed gradients of its outputs and send each input gradient on (`deliver`;
+    `pending` is its dict: node -> the gradients of its outputs summed so far)."""
     if grads is None:  # no gradient flows to this node (e.g. only to a detached branch)
         return
-    adder.release(grads)
+    if adder.owned:  # (no call while the accumulator owns no buffer: the common case)
+        adder.release(grads)
     if node._hooks:
         _run_hooks(node._hooks, grads)
     if node._retained:
@@ -245,7 +247,15 @@ def _visit(node: Function, grads: list | None, deliver: Any, adder: Any, keep_gr
             continue
         if type(g) is not SliceGrad and (g._data.shape, g._data.dtype) != meta:
             g = _fit_to_input(g, meta, node, i)  # only when broadcasting or a cast happened
-        deliver(edges[i], g)
+        target, nr = edges[i]
+        if type(g) is SliceGrad or not isinstance(target, Function):  # a sparse gradient, or a leaf's
+            deliver(edges[i], g)
+            continue
+        # deliver(edges[i], g) for a node, written out (a call fewer per edge): keep the first gradient, add the rest
+        slots = pending.get(target)
+        if slots is None:
+            slots = pending[target] = [None] * len(target.output_meta)
+        slots[nr] = g if slots[nr] is None else adder.add(slots[nr], g)
 
 
 def _capture(node: Function, grads: list, outputs: list, captured: dict, hooks_first: bool,
@@ -331,7 +341,8 @@ def _make_root_grads(outputs: tuple, grads: tuple) -> list:
         if g is None:
             if out._data.size != 1:
                 raise RuntimeError("grad can be implicitly created only for scalar outputs")
-            g = Tensor._make(np.array(1, out._data.dtype).reshape(out._data.shape))  # (np.ones is slower)
+            g = np.array(1, out._data.dtype)  # (np.ones is slower; a loss is 0-d, and needs no reshape)
+            g = Tensor._make(g if not out._data.shape else g.reshape(out._data.shape))
         elif not isinstance(g, Tensor):
             g = Tensor._make(np.asarray(g, dtype=out.dtype.np))
         elif g.shape != out.shape:

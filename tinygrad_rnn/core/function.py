@@ -85,6 +85,7 @@ class Function:
     _saved: tuple | None = ()
     _saved_versions: tuple = ()
     _non_differentiable: tuple = ()
+    _dirty: tuple = ()  # inputs forward changed in place (mark_dirty, autograd/function.py)
     _retained: dict | None = None
     _hooks: dict | None = None  # output_nr -> hooks registered on that output tensor (register_hook)
     # Declared names (see the module docstring): the node name torch shows when it is not
@@ -147,11 +148,13 @@ class Function:
         out, saved_now, versions = (), self._saved, self._saved_versions
         for i in range(len(saved_now)):  # (indexing: cheaper than unpacking zip(saved, versions))
             t = saved_now[i]
-            if type(t) is _SavedOutput:
-                saved, t = t, Tensor._make(t.array, self, t.output_nr)
-                t._fw_grads, t._counter = saved.fw_grads, saved.counter
-            if isinstance(t, Tensor) and (0 if t._counter is None else t._counter[0]) != versions[i]:  # (t._version)
-                raise RuntimeError(_modified_message(t, versions[i]))
+            if versions[i] is not None:  # a tensor (None: a number)
+                if type(t) is _SavedOutput:  # rebuilt as the tensor forward made (not one of inference_mode's)
+                    saved, t = t, object.__new__(Tensor)
+                    t._data, t.grad_fn, t._output_nr, t._requires_grad = saved.array, self, saved.output_nr, True
+                    t._fw_grads, t._counter = saved.fw_grads, saved.counter
+                if (0 if t._counter is None else t._counter[0]) != versions[i]:  # (t._version, without the call)
+                    raise RuntimeError(_modified_message(t, versions[i]))
             out += (t,)
         return out
 
@@ -168,22 +171,29 @@ class Function:
     # ---------------------------------------------------------------- building the graph
     @classmethod
     def apply(cls, *args: Any) -> Any:
+        """Run forward on `args` and, when grad mode is on and an input requires grad, record the node
+        (_connect). numpy's float warnings are off meanwhile: torch computes inf - inf or 0 * inf silently."""
         ctx = cls.Node()
         if modes.dual_level is not None:  # forward-mode AD is on: tangents ride along (forward_mode.py)
             return forward_mode.apply_with_tangents(ctx, args)
-        if not modes.grad_enabled:  # _run's first lines, one call fewer for every backward formula
-            quiet = enter_all_quiet()
+        quiet = enter_all_quiet()
+        if not modes.grad_enabled:  # no graph to record (no_grad, or a backward formula): forward alone
             try:
                 return ctx.forward(ctx, *args) if ctx._forward_takes_ctx else ctx._forward_then_setup(args)
             finally:
                 leave_all_quiet(quiet)
-        return ctx._run(args)
+        modes.grad_enabled = False  # ops inside forward record no graph of their own
+        try:
+            out = ctx.forward(ctx, *args) if ctx._forward_takes_ctx else ctx._forward_then_setup(args)
+        finally:
+            modes.grad_enabled = True
+            leave_all_quiet(quiet)
+        return ctx._connect(args, out)
 
     def _run(self, args: tuple) -> Any:
-        """Run forward on `args` and, when an input requires grad, record this node in the graph.
-        numpy's float warnings are off meanwhile: torch computes inf - inf or 0 * inf silently."""
+        """apply's work on a node already made (forward_mode.py makes it, to mark it first)."""
         quiet = enter_all_quiet()
-        grad_was, modes.grad_enabled = modes.grad_enabled, False  # ops inside forward record no graph of their own
+        grad_was, modes.grad_enabled = modes.grad_enabled, False
         try:
             out = self.forward(self, *args) if self._forward_takes_ctx else self._forward_then_setup(args)
         finally:
@@ -207,14 +217,21 @@ class Function:
         `next_functions` lists the second kind but not the first).
         """
         needs = edges = metas = ()  # (tuples grown by +=: for one or two arguments cheaper than lists made tuples)
+        given = False  # forward returned an argument as it was given (then _claim_output makes it a new identity)
         for a in args:
-            if isinstance(a, Tensor) and a._requires_grad:
+            if a is out:
+                given = True
+            if not isinstance(a, Tensor):
+                needs += (False,)
+                edges += (None,)
+                metas += (None,)
+            elif a._requires_grad:
                 needs += (True,)
                 edges += ((a, 0) if a.grad_fn is None else (a.grad_fn, a._output_nr),)
                 metas += ((a._data.shape, a._data.dtype),)  # what the engine fits a gradient to
             else:
                 needs += (False,)
-                edges += (NO_EDGE if isinstance(a, Tensor) else None,)
+                edges += (NO_EDGE,)
                 metas += (None,)
         if True not in needs:  # nothing to differentiate: no node
             return out
@@ -223,17 +240,18 @@ class Function:
             self.__class__ = self._forward_cls.node_class(self.node_name(*args))
         if modes.anomaly_enabled:  # detect_anomaly(): remember where this op was called
             modes.anomaly_hooks.record_forward_stack(self)
-        if not isinstance(out, tuple):
-            out = self._claim_output(out, 0, args)
-            self.output_meta = ((out._data.shape, out._data.dtype),) if isinstance(out, Tensor) else (None,)
-            if self._saved:
-                self._keep_saved((out,))
-            return out
-        fresh = tuple(self._claim_output(o, nr, args) for nr, o in enumerate(out))
-        self.output_meta = tuple((o._data.shape, o._data.dtype) if isinstance(o, Tensor) else None for o in fresh)
+        if given or type(out) is not Tensor or self._dirty or self._non_differentiable:
+            outputs = tuple(self._claim_output(o, nr, args) for nr, o in enumerate(out if isinstance(out, tuple) else (out,)))
+            self.output_meta = tuple((o._data.shape, o._data.dtype) if isinstance(o, Tensor) else None for o in outputs)
+            out = outputs if isinstance(out, tuple) else outputs[0]
+        else:  # _claim_output(out, 0, args) for the common case, one tensor that forward made: inline (speed)
+            outputs, data = (out,), out._data
+            if data.dtype.kind == "f":
+                out.grad_fn, out._output_nr, out._requires_grad = self, 0, True
+            self.output_meta = ((data.shape, data.dtype),)
         if self._saved:
-            self._keep_saved(fresh)
-        return fresh
+            self._keep_saved(outputs)
+        return out
 
     def _keep_saved(self, outputs: tuple) -> None:
         """Note the version of each saved tensor (an in-place change later is an error in backward),
@@ -241,8 +259,10 @@ class Function:
         autograd/graph.py wraps this method to pack what was saved."""
         position = None if len(outputs) == 1 else {id(o): nr for nr, o in enumerate(outputs)}  # (one output: `is`)
         versions = saved = ()  # (grown by +=, as _connect's)
+        tensors = False
         for s in self._saved:
             if isinstance(s, Tensor):
+                tensors = True
                 if s._inference:
                     raise RuntimeError(INFERENCE_SAVED)
                 versions += (0 if s._counter is None else s._counter[0],)  # (s._version, without the call)
@@ -250,9 +270,10 @@ class Function:
                 if nr is not None:  # (the outputs are alive, so their ids are theirs)
                     s = _SavedOutput(s, nr)
             else:
-                versions += (0,)
+                versions += (None,)
             saved += (s,)
-        self._saved_versions, self._saved = versions, saved
+        if tensors:  # numbers alone have no version: saved_tensors returns them as saved
+            self._saved_versions, self._saved = versions, saved
 
     def _claim_output(self, o: Any, nr: int, args: tuple) -> Any:
         """Make this node the grad_fn of output `nr` (unless it is an integer or non-differentiable one)."""
@@ -282,23 +303,6 @@ class Function:
         name = self.name().removeprefix("torch::autograd::") if self._builtin else f"torch.autograd.function.{self.name()}"
         return f"<{name} object at {hex(id(self))}>"
 
-    # torch wraps a Python number operand of +, -, * and / in a tensor, which next_functions then
-    # lists as (None, 0) after the tensor operand; ops that do so set this.
-    shows_number_operands = False
-
-    def _shown_edges(self) -> list:
-        """The edges torch lists in next_functions: one per Tensor argument (see shows_number_operands)."""
-        shown = [e for e in self.edges if e is not None]
-        if self.shows_number_operands:
-            shown += [NO_EDGE] * (len(self.edges) - len(shown))
-        return shown
-
-    @property
-    def next_functions(self) -> tuple:
-        """torch's view of the edges: (node, output_nr) pairs; a leaf shows as AccumulateGrad and a
-        Tensor that needs no gradient as (None, 0)."""
-        return tuple((AccumulateGrad.of(e[0]), 0) if isinstance(e[0], Tensor) else e for e in self._shown_edges())
-
 
 def rename(out: Any, torch_name: str) -> Any:
     """Give the node that made `out` the name torch shows for it (ops built from smaller ops
@@ -307,22 +311,3 @@ def rename(out: Any, torch_name: str) -> Any:
     if node is not None:
         node.__class__ = node._forward_cls.node_class(torch_name)
     return out
-
-
-class AccumulateGrad:
-    """What `next_functions` shows for a leaf: the node that adds into `leaf.grad`."""
-
-    def __init__(self, variable: Any) -> None:
-        self.variable = variable
-        self.next_functions = ()
-
-    @staticmethod
-    def of(leaf: Any) -> AccumulateGrad:
-        """The leaf's node, made once: torch shows the same object each time."""
-        node = leaf.__dict__.get("_accumulate_grad")
-        if node is None:
-            node = leaf._accumulate_grad = AccumulateGrad(leaf)
-        return node
-
-    def name(self) -> str:
-        return "torch::autograd::AccumulateGrad"  # torch's name() of it, C++ namespace and all

@@ -26,7 +26,8 @@ def by_number_in_float32(ufunc: Any, x: Any, y: Any) -> Any:
     (`y`), as torch's mul and div kernels do it: the number stays float32 and the result is rounded to
     float16 once (numpy would round the number to float16 first, off by an ulp about a quarter of the time).
     torch's add, sub, pow, remainder and comparisons do round the number first, so they call the ufunc."""
-    if type(y) is float and x.dtype == np.float16:
+    # (itemsize first: comparing a dtype with a type costs ~0.2 us, an itemsize a tenth of that)
+    if type(y) is float and x.dtype.itemsize == 2 and x.dtype == np.float16:
         with np.errstate(over="ignore", invalid="ignore"):  # too large for half is inf, as torch, without a word
             return ufunc(x, np.float32(y)).astype(np.float16)  # a numpy float32 is not weak: computed in float32
     return ufunc(x, y)

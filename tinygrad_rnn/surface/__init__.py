@@ -4,13 +4,12 @@
 - tensor_methods.py: the other methods of `Tensor` (`t + u`, `t.to(...)`, `t[0] = 1`, ...);
 - legacy.py: the legacy constructors `Tensor(2, 3)`, `FloatTensor([...])`;
 - functions.py: module-level spellings of methods (`torch.numel`, `torch.is_tensor`) and `out=`;
-- printing.py: `repr(t)` as torch prints it, and a leaf's node `<AccumulateGrad object at 0x...>`.
+- printing.py: `repr(t)` as torch prints it.
 
 `install()` binds the methods onto the core `Tensor` class; the package calls it once at import.
 """
 from __future__ import annotations
 
-from ..core.function import AccumulateGrad
 from ..core.tensor import Tensor
 from . import legacy, ops, printing, removed, tensor_methods
 
@@ -20,6 +19,5 @@ def install() -> None:
     ops.bind_methods()
     legacy.install()
     removed.install()
-    AccumulateGrad.__repr__ = printing.accumulate_grad_repr  # type: ignore[method-assign]
     # (the engine's function, named as Python's errors name torch's: "Tensor.backward() got an unexpected ...")
     Tensor.backward.__name__, Tensor.backward.__qualname__ = "backward", "Tensor.backward"

@@ -133,9 +133,3 @@ def _add_suffixes(text: str, suffixes: list, indent: int) -> str:
             text += ", " + suffix
             last_line += len(suffix) + 2
     return text + ")"
-
-
-def accumulate_grad_repr(node: Any) -> str:
-    """A leaf's graph node as torch prints it (the Blitz prints loss.grad_fn's chain down to a leaf);
-    its name() stays torch's C++ name, torch::autograd::AccumulateGrad."""
-    return f"<AccumulateGrad object at {hex(id(node))}>"
