@@ -653,6 +653,10 @@ class Elementwise(Function):
 
 
 
+# numpy's dtype objects: `a.dtype == _F32` costs a third of `a.dtype == np.float32` (which converts the type)
+_F32, _F64 = np.dtype(np.float32), np.dtype(np.float64)
+
+
 def correctly_rounded_float32(fn: Any) -> Any:
     """`fn` of a float32 array computed in float64 (then rounded to float32 by the caller): the nearest
     float32, which torch's vectorized exp and tanh give for all but about 1 in 100 and 1 in 1000 inputs,
@@ -662,7 +666,7 @@ def correctly_rounded_float32(fn: Any) -> Any:
     (log10 40% against 0.04%, cosh 39% against 0.1%, asin 29% against 6%); sin and cos cost about 9x
     numpy's float32 ones, the others 2x. Other dtypes go straight to `fn`."""
     def via_float64(a: np.ndarray) -> np.ndarray:
-        return fn(a, dtype=np.float64) if a.dtype == np.float32 else fn(a)
+        return fn(a, dtype=_F64) if a.dtype == _F32 else fn(a)
     return via_float64
 
 
@@ -840,14 +844,14 @@ class TanhBackward(Function):
     def forward(ctx, g, y):
         ctx.save_for_backward(g, y)
         y = y._data
-        if y.dtype == np.float32:
+        if y.dtype == _F32:
             # torch's kernel computes 1 - y*y as one fused multiply-add (rounded once): near |y| = 1 the
             # subtraction cancels, and y*y rounded first leaves 1 - y^2 up to 3e-4 relative off in float32
             # (tanh(5)'s by 5e-5). In float64 y*y is exact and so is 1 - y*y for |y| >= 1/8; rounding it to
             # float32 is then the one rounding of the fma (below 1/8 a second rounding could differ only on an
             # exact float32 midpoint: none in 7 million values tried against backend/fma.py's fma32, at a
             # quarter of its cost). float64 keeps the plain form: its fma is ~30x slower, its error ~1e-12.
-            out = np.asarray(np.subtract(1.0, np.multiply(y, y, dtype=np.float64))).astype(np.float32)
+            out = np.asarray(np.subtract(_ONE[_F64], np.multiply(y, y, dtype=_F64))).astype(_F32)
         else:
             out = np.multiply(y, y, out=empty_like(y))  # y^2 in a fresh buffer, then in place:
             np.subtract(_ONE.get(out.dtype, 1), out, out=out)  # 1 - y^2
@@ -917,10 +921,10 @@ def sigmoid_array(x: np.ndarray) -> np.ndarray:
     takes the vector exp (SLEEF's expf, ops/vector_math.py) where torch's vectorized loop runs (steps of
     32), the nearest float in its scalar tail: the same bits as torch's (was an ulp off for 4%)."""
     with np.errstate(over="ignore"):
-        if x.dtype == np.float64:
+        if x.dtype == _F64:
             return 1.0 / (1.0 + np.exp(-x))
-        e = np.exp(-x.astype(np.float64)).astype(np.float32)
-    if x.dtype == np.float32:
+        e = np.exp(-x.astype(_F64)).astype(_F32)
+    if x.dtype == _F32:
         in_vector = vector_loop(x.shape, FLOAT_STEP, x)
         if in_vector is True:
             e = exp_f32(-x)
