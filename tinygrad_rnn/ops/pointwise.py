@@ -264,7 +264,7 @@ def sub(input: Any, other: Any, *, alpha: Any = 1) -> Tensor:
         if type(number) is int:
             float_of(number)
     if _is_bool(input) or _is_bool(other):  # torch refuses a - b on bools rather than guess xor or not
-        if isinstance(input, Tensor) and isinstance(other, Tensor) and _is_bool(input) and _is_bool(other):
+        if _is_bool(input) and _is_bool(other):  # a Python bool counts as a bool tensor here
             raise RuntimeError("Subtraction, the `-` operator, with two bool tensors is not supported. "
                                "Use the `^` or `logical_xor()` operator instead.")
         raise RuntimeError("Subtraction, the `-` operator, with a bool tensor is not supported. "
