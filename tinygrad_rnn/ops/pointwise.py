@@ -1357,8 +1357,8 @@ class MaskedFill(Where):
 
 
 class MaskedFillByTensor(MaskedFill):
-    """masked_fill by a 0-d tensor that needs a gradient: it gets the gradients of the places it filled,
-    summed; torch lists the input's edge, then the value's."""
+    """masked_fill by a 0-d tensor: when it needs a gradient it gets those of the places it filled,
+    summed; torch lists the input's edge, then the value's (None when it needs none)."""
 
     torch_name = "MaskedFillBackward1"
 
@@ -1410,7 +1410,9 @@ def masked_fill(input: Tensor, mask: Tensor, value: Any) -> Tensor:
         if value.ndim:
             raise RuntimeError("masked_fill_ only supports a 0-dimensional value tensor, but got tensor with "
                                f"{value.ndim} dimension(s).")
-        if value.requires_grad and input.dtype.is_floating_point:
+        if input.dtype.is_floating_point:  # torch's Tensor overload (MaskedFillBackward1), grad or not
+            if not value.requires_grad:
+                checked_fill(value.item(), input.dtype)
             return MaskedFillByTensor.apply(mask, value.to(input.dtype), input)
         # its value must fit input's dtype as a number's must (nan or 300.0 into int8 is refused)
         value = np.asarray(checked_fill(value.item(), input.dtype)).astype(input._data.dtype)[()]
