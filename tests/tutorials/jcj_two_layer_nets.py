@@ -91,6 +91,10 @@ for t in range(60):
         w2.grad.zero_()
 hidden = relu(x.mm(w1))
 print(hidden.grad_fn.name(), type(hidden.grad_fn).__name__, hidden.grad_fn.next_functions[0][0].name())
+try:  # the tutorial's pre-0.4 form, `relu = MyReLU(); relu(x)`, is refused now
+    MyReLU()(x.mm(w1))
+except RuntimeError as error:
+    print(type(error).__name__, str(error)[:60])
 z = torch.tensor([-1.0, 0.0, 2.0], requires_grad=True)
 MyReLU.apply(z).sum().backward()
 print(z.grad, torch.autograd.gradcheck(MyReLU.apply, (torch.tensor([-1.5, 0.5, 2.0], dtype=torch.double, requires_grad=True),)))
