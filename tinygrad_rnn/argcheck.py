@@ -35,7 +35,11 @@ def type_name(value: Any) -> str:
     """A value's type as torch's parser names it, which is CPython's tp_name: a Python class by its name
     (`Tensor`, `MyModule`), a type built into Python by its name (`list`), and a type some other C extension
     defines with its module (`numpy.ndarray`, `numpy.float64`, `collections.deque`)."""
-    kind = type(value)
+    return class_name(type(value))
+
+
+def class_name(kind: type) -> str:
+    """A class as torch's C++ names it (CPython's tp_name); see type_name."""
     if kind.__module__.startswith("tinygrad_rnn") and kind.__name__ in _TORCH_C_TYPES:
         return _TORCH_C_TYPES[kind.__name__]
     python_class = kind.__flags__ & (_HEAP_TYPE | _IMMUTABLE_TYPE) == _HEAP_TYPE

@@ -193,3 +193,17 @@ def test_a_float_beyond_the_dtypes_range_becomes_inf_without_a_numpy_warning():
         warnings.simplefilter("error")
         assert tinygrad_rnn.tensor([70000.0], dtype=tinygrad_rnn.half).isinf().all()
         assert tinygrad_rnn.HalfTensor([1e300]).isinf().all()
+
+
+@pytest.mark.parametrize("target", ["Tensor", "float", "int", "Parameter", "np.float32", "3", "DoubleTensor"])
+def test_type_takes_tensor_types_only_as_torch(target):
+    """torch.Tensor is the default type; Python and numpy types are 'invalid type'; other values a TypeError."""
+    torch = require_torch()
+    results = []
+    for m in (tinygrad_rnn, torch):
+        given = eval(target, {"np": np, "Tensor": m.Tensor, "Parameter": m.nn.Parameter, "DoubleTensor": m.DoubleTensor})
+        try:
+            results.append(str(m.tensor([1]).type(given).dtype))
+        except (ValueError, TypeError) as error:
+            results.append(f"{type(error).__name__}: {error}")
+    assert results[0] == results[1]

@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from .. import random
-from ..argcheck import invalid_combination, number_arg, type_name
+from ..argcheck import class_name, invalid_combination, number_arg, type_name
 from ..core import dtypes, views
 from ..core.function import rename
 from ..core.modes import modes
@@ -236,13 +236,21 @@ class TensorMethods:
         non_blocking has no effect: a CPU copy is always finished when it returns."""
         if dtype is None:
             return f"torch.{self.dtype._legacy}Tensor"
-        if isinstance(dtype, str) and dtype.startswith("torch.cuda.") or getattr(dtype, "is_cuda", False):
+        if isinstance(dtype, str) and dtype.startswith("torch.cuda.") or getattr(dtype, "is_cuda", False) is True:
             raise RuntimeError(CUDA_INIT_ERROR)
         if isinstance(dtype, str):
             if dtype not in LEGACY_BY_NAME:
                 raise ValueError(f"invalid type: '{dtype}'")
             dtype = LEGACY_BY_NAME[dtype]
-        return self.to(getattr(dtype, "_dtype", dtype))
+        if isinstance(dtype, type):  # a legacy type (torch.FloatTensor), or torch.Tensor for the default one
+            if dtype is Tensor:
+                return self.to(dtypes.get_default_dtype())
+            if not hasattr(dtype, "_dtype"):  # float, int, Parameter: not tensor types
+                raise ValueError(f"invalid type: '{class_name(dtype)}'")
+            return self.to(dtype._dtype)
+        if not isinstance(dtype, dtypes.dtype):
+            raise TypeError("dtype must be a type, str, or dtype object")
+        return self.to(dtype)
 
     def _scalar(self, kind: type) -> Any:
         if self._data.size != 1:
