@@ -207,3 +207,10 @@ def test_type_takes_tensor_types_only_as_torch(target):
         except (ValueError, TypeError) as error:
             results.append(f"{type(error).__name__}: {error}")
     assert results[0] == results[1]
+
+
+def test_a_tuple_plus_a_size_is_a_size():
+    torch = require_torch()
+    for m in (tinygrad_rnn, torch):
+        joined = (4,) + m.ones(2, 3).shape[1:]
+        assert type(joined) is m.Size and joined == (4, 3) and repr(joined) == "torch.Size([4, 3])"

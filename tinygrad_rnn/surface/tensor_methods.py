@@ -8,7 +8,9 @@ and thin methods that hand over to the op functions in ops/. `bind()` copies eac
 from __future__ import annotations
 
 import builtins
+import functools
 import inspect
+import operator
 import warnings
 from collections.abc import Iterator
 from typing import Any
@@ -586,19 +588,12 @@ class TensorMethods:
 
     def resize(self, *sizes: Any) -> Tensor:
         """The deprecated out-of-place resize: a reshape that must keep the number of elements."""
-        shape = shape_arg(sizes)
-        if not sizes and self.numel() == 1:  # torch's resize then calls view() with no size
-            raise TypeError("view() received an invalid combination of arguments - got (), but expected one of:\n"
-                            " * (torch.dtype dtype)\n * (tuple of ints size)\n")
-        if int(np.prod(shape)) != self.numel():
-            raise RuntimeError(
-                f"requested resize to {'x'.join(map(str, shape))} ({int(np.prod(shape))} elements in total), but the "
-                f"given tensor has a size of {'x'.join(map(str, self.shape))} ({self.numel()} elements). autograd's "
-                "resize can only change the shape of a given tensor, while preserving the number of elements. ")
-        return _sh.reshape(self, shape)
+        warnings.warn("non-inplace resize is deprecated", stacklevel=2)
+        return _resize(self, sizes)
 
     def resize_as(self, tensor: Tensor) -> Tensor:
-        return self.resize(tensor.shape)
+        warnings.warn("non-inplace resize_as is deprecated", stacklevel=2)
+        return _resize(self, tensor.size())
 
     def fill_diagonal_(self, fill_value: Any, wrap: builtins.bool = False) -> Tensor:
         """The main diagonal set to fill_value; a tall matrix with wrap=True starts again below it."""
@@ -985,6 +980,21 @@ class TensorMethods:
 _TO_SIGNATURES = tuple(f"({first}bool non_blocking = False, bool copy = False, *, torch.memory_format memory_format = "
                        "None)" for first in ("torch.device device = None, torch.dtype dtype = None, ",
                                              "torch.dtype dtype, ", "Tensor tensor, "))
+
+
+def _resize(self: Tensor, sizes: Any) -> Tensor:
+    """torch's autograd Resize (ResizeBackward): a reshape keeping the number of elements. It multiplies
+    the sizes it is given as they are, so resize((3, 1)), one tuple, is refused as torch refuses it."""
+    numel = functools.reduce(operator.mul, sizes, 1)
+    if numel != self.numel():
+        raise RuntimeError(
+            f"requested resize to {'x'.join(map(str, sizes))} ({numel} elements in total), but the given tensor has a "
+            f"size of {'x'.join(map(str, self.shape))} ({self.numel()} elements). autograd's resize can only change "
+            "the shape of a given tensor, while preserving the number of elements. ")
+    if not sizes:  # torch's resize then calls view() with no size
+        raise TypeError("view() received an invalid combination of arguments - got (), but expected one of:\n"
+                        " * (torch.dtype dtype)\n * (tuple of ints size)\n")
+    return rename(_sh.reshape(self, tuple(sizes)), "ResizeBackward")
 
 
 def _is_dtype(value: Any) -> builtins.bool:
