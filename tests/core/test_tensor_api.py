@@ -214,3 +214,17 @@ def test_a_tuple_plus_a_size_is_a_size():
     for m in (tinygrad_rnn, torch):
         joined = (4,) + m.ones(2, 3).shape[1:]
         assert type(joined) is m.Size and joined == (4, 3) and repr(joined) == "torch.Size([4, 3])"
+
+
+@pytest.mark.parametrize("expr", ["m.tensor([1, 2]) in m.tensor([1, 2, 3])", "m.tensor([1, 2]) in m.tensor([[1, 2], [3, 4]])",
+                                  "'a' in m.tensor([1])", "[1] in m.tensor([1])", "1.0 in m.tensor([1])",
+                                  "bool(m.zeros(0, 3))", "bool(m.ones(2))"])
+def test_membership_and_truth_value_as_torch(expr):
+    torch = require_torch()
+    results = []
+    for m in (tinygrad_rnn, torch):
+        try:
+            results.append(eval(expr, {"m": m}))
+        except RuntimeError as error:
+            results.append(str(error))
+    assert results[0] == results[1]

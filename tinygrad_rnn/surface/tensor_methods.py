@@ -10,6 +10,7 @@ from __future__ import annotations
 import builtins
 import functools
 import inspect
+import numbers
 import operator
 import warnings
 from collections.abc import Iterator
@@ -268,8 +269,15 @@ class TensorMethods:
 
     def __bool__(self) -> bool:
         if self._data.size != 1:
-            raise RuntimeError("Boolean value of Tensor with more than one value is ambiguous")
+            how_many = "no values" if self._data.size == 0 else "more than one value"
+            raise RuntimeError(f"Boolean value of Tensor with {how_many} is ambiguous")
         return builtins.bool(self._data.reshape(()).item())
+
+    def __contains__(self, element: Any) -> bool:
+        """`x in t`: any element of t equal to x (a tensor x is compared by broadcasting, as ==)."""
+        if not isinstance(element, (Tensor, numbers.Number)):
+            raise RuntimeError(f"Tensor.__contains__ only supports Tensor or scalar, but you passed in a {type(element)}.")
+        return builtins.bool((element == self).any().item())
 
     def __index__(self) -> int:
         if self.dtype.is_floating_point or self._data.size != 1:
