@@ -155,3 +155,14 @@ def test_deprecated_assert_allclose_as_torch(case):
             except AssertionError as error:
                 outcomes.append(str(error))
     assert outcomes[0] == outcomes[1]
+
+
+@pytest.mark.parametrize("pair", ["m.ones(2), [1.0, 1.0]", "m.nn.Parameter(m.ones(2)), np.ones(2)"])
+def test_no_comparison_pair_names_the_types_as_torch(pair):
+    torch = require_torch()
+    messages = []
+    for m in (tg, torch):
+        with pytest.raises(TypeError) as error:
+            eval(f"m.testing.assert_close({pair})", {"m": m, "np": np})
+        messages.append(str(error.value))
+    assert messages[0] == messages[1]

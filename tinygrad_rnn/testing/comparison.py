@@ -19,6 +19,7 @@ from typing import Any
 
 import numpy as np
 
+from ..argcheck import type_repr
 from ..core.tensor import Tensor
 from ..creation import tensor
 from ..ops.promotion import result_type
@@ -110,8 +111,8 @@ def _compare(actual: Any, expected: Any, path: tuple, **options: Any) -> None:
     elif _same_array_kind(actual, expected) and (options["allow_subclasses"] or type(actual) is type(expected)):
         _compare_tensors(_as_tensor(actual), _as_tensor(expected), path, **options)
     else:
-        raise _Mismatch(TypeError, f"No comparison pair was able to handle inputs of type {type(actual)} and "
-                                   f"{type(expected)}.", path)
+        raise _Mismatch(TypeError, f"No comparison pair was able to handle inputs of type {type_repr(actual)} and "
+                                   f"{type_repr(expected)}.", path)
 
 
 def _compare_mappings(actual: Mapping, expected: Mapping, path: tuple, **options: Any) -> None:
