@@ -6,6 +6,8 @@ import builtins
 import itertools
 import random
 
+import numpy as np
+
 
 def arange(i: int):
     "Use this function to replace a for-loop."
@@ -203,3 +205,37 @@ print(torch.vstack([torch.arange(2), torch.arange(2)]), torch.arange(6).flatten(
 print(torch.zeros(5, dtype=torch.long).scatter_add(0, torch.tensor([0, 2, 2]), torch.tensor([5, 6, 7])))
 print(torch.arange(3).repeat(2, 1), torch.arange(2).repeat_interleave(2), torch.arange(4) // 3, torch.arange(-3, 3) % 4)
 print(torch.arange(4) / 2, torch.arange(4) // 2.0, torch.true_divide(torch.arange(3), 2), torch.arange(4).float().mean())
+
+
+# the notebook's specs write into a zeros tensor element by element (chained indexing, += on an
+# element), and its checker compares with np.allclose
+def outer_spec(a, b, out):
+    for i in range(len(out)):
+        for j in range(len(out[0])):
+            out[i][j] = a[i] * b[j]
+
+
+def cumsum_spec(a, out):
+    total = 0
+    for i in range(len(out)):
+        out[i] = total + a[i]
+        total += a[i]
+
+
+def bincount_spec(a, out):
+    for i in range(len(a)):
+        out[a[i]] += 1
+
+
+a, b = torch.tensor([3, -1, 2]), torch.tensor([2, 5])
+for name, spec, args, shape, mine in [("outer", outer_spec, (a, b), (3, 2), outer(a, b)),
+                                      ("cumsum", cumsum_spec, (a,), (3,), cumsum(a)),
+                                      ("bincount", bincount_spec, (torch.tensor([0, 2, 2]),), (4,),
+                                       bincount(torch.tensor([0, 2, 2]), 4))]:
+    out = torch.zeros(*shape, dtype=torch.long)
+    spec(*args, out)
+    print(name, out.tolist(), np.allclose(mine, out), np.array_equal(mine, out), type(out[0]).__name__)
+half = torch.zeros(3)
+for i in range(3):
+    half[i] = a[i] / 2
+print(half, half.dtype, np.allclose(half, a / 2))
