@@ -35,7 +35,22 @@ def type_name(value: Any) -> str:
     """A value's type as torch's parser names it, which is CPython's tp_name: a Python class by its name
     (`Tensor`, `MyModule`), a type built into Python by its name (`list`), and a type some other C extension
     defines with its module (`numpy.ndarray`, `numpy.float64`, `collections.deque`)."""
+    return class_name(type(value))
+
+
+def type_repr(value: Any) -> str:
+    """`str(type(value))` as torch shows it: "<class 'torch.Tensor'>", and our other classes under torch's
+    module path ("<class 'torch.nn.parameter.Parameter'>"); anything else as Python shows it."""
     kind = type(value)
+    if kind.__module__ == "tinygrad_rnn.core.tensor" and kind.__name__ == "Tensor":
+        return "<class 'torch.Tensor'>"
+    if kind.__module__.startswith("tinygrad_rnn."):
+        return f"<class 'torch.{kind.__module__.removeprefix('tinygrad_rnn.')}.{kind.__qualname__}'>"
+    return str(kind)
+
+
+def class_name(kind: type) -> str:
+    """A class as torch's C++ names it (CPython's tp_name); see type_name."""
     if kind.__module__.startswith("tinygrad_rnn") and kind.__name__ in _TORCH_C_TYPES:
         return _TORCH_C_TYPES[kind.__name__]
     python_class = kind.__flags__ & (_HEAP_TYPE | _IMMUTABLE_TYPE) == _HEAP_TYPE

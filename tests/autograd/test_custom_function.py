@@ -2,7 +2,7 @@
 (tinygrad_rnn or torch), and both frameworks must give the same values, gradients and errors."""
 import numpy as np
 import pytest
-from helpers import check_parity, require_torch
+from helpers import check_error, check_parity, require_torch
 
 import tinygrad_rnn as tg
 from tinygrad_rnn.autograd import gradcheck, gradgradcheck
@@ -473,3 +473,66 @@ def test_an_old_style_function_takes_arguments_by_name():
         Scale.apply(a, scale=3.0).sum().backward()
         seen.append((Scale.apply(x=a).tolist(), Scale.apply(a).tolist(), a.grad.tolist()))
     assert seen[0] == seen[1]
+
+
+# ------------------------------------------------------------------ what torch refuses of a user's Function
+def _double(m, returned=None, saved=None):
+    """x * 2 for a tensor x and a number k; backward returns `returned(g)`, forward saves `saved` too."""
+
+    class Double(m.autograd.Function):
+        @staticmethod
+        def forward(ctx, x, k):
+            if saved is not None:
+                ctx.save_for_backward(x, saved)
+            return x * 2
+
+        @staticmethod
+        def backward(ctx, g):
+            return returned(g)
+
+    return Double
+
+
+BAD_BACKWARDS = {
+    "a number": lambda g: (2.0, None),
+    "a list": lambda g: [g, None],
+    "a numpy array": lambda g: (np.ones(2), None),
+    "a gradient for the number": lambda g: (g, 1),
+    "a tensor for the number": lambda g: (g, g),
+}
+
+
+@pytest.mark.parametrize("case", list(BAD_BACKWARDS))
+def test_backward_returning_what_is_not_a_gradient_raises_torchs_error(case):
+    def run(m):
+        _double(m, BAD_BACKWARDS[case]).apply(m.ones(2, requires_grad=True), 3).sum().backward()
+    check_error(run)
+
+
+def test_saving_a_non_tensor_raises_when_recorded_only():
+    check_error(lambda m: _double(m, lambda g: (g, None), saved=3).apply(m.ones(2, requires_grad=True), 3))
+    assert _double(tg, lambda g: (g, None), saved=3).apply(tg.ones(2), 3).tolist() == [2.0, 2.0]
+
+
+def test_calling_an_instance_is_torchs_legacy_error_and_instantiating_warns():
+    def call(m):
+        with pytest.warns(DeprecationWarning, match="should not be instantiated"):
+            instance = _double(m, lambda g: (g, None))()
+        instance(m.ones(2), 3)
+    check_error(call)
+
+
+def test_forward_without_staticmethod_runs_from_the_class_as_torch():
+    results = []
+    for m in (tg, require_torch()):
+        class Old(m.autograd.Function):
+            def forward(ctx, x):
+                return x * 3
+
+            def backward(ctx, g):
+                return g * 3
+        x = m.tensor([1.0, 2.0], requires_grad=True)
+        y = Old.apply(x)
+        y.sum().backward()
+        results.append((y.tolist(), x.grad.tolist(), y.grad_fn.name()))
+    assert results[0] == results[1]

@@ -22,6 +22,7 @@ WHOLE_GRAPHS = {  # ops whose every node torch's graph has too: the whole graph 
     "view": lambda m, a, b: a.reshape(6) + b.view(3, 2).reshape(6),
     "matmul": lambda m, a, b: (a @ b.t()).sum() + (a[0] @ b[1]) + (a @ b[0]).sum(),
     "masked_fill_where": lambda m, a, b: a.masked_fill(b > 0, 0.5) + m.where(b > 0, a, b),
+    "masked_fill_by_tensor": lambda m, a, b: a.masked_fill(b > 0, m.tensor(0.5)) + a.masked_fill(b < 0, m.tensor(2)),
     "logsumexp": lambda m, a, b: a.logsumexp(0).sum(),
     "cat_stack": lambda m, a, b: m.cat([a, b]).sum() + m.stack([a, b]).sum(),
     "clamp": lambda m, a, b: a.clamp(min=0).sum() + a.clamp(max=0).sum() + a.clamp(-1, 1).sum(),

@@ -193,3 +193,38 @@ def test_a_float_beyond_the_dtypes_range_becomes_inf_without_a_numpy_warning():
         warnings.simplefilter("error")
         assert tinygrad_rnn.tensor([70000.0], dtype=tinygrad_rnn.half).isinf().all()
         assert tinygrad_rnn.HalfTensor([1e300]).isinf().all()
+
+
+@pytest.mark.parametrize("target", ["Tensor", "float", "int", "Parameter", "np.float32", "3", "DoubleTensor"])
+def test_type_takes_tensor_types_only_as_torch(target):
+    """torch.Tensor is the default type; Python and numpy types are 'invalid type'; other values a TypeError."""
+    torch = require_torch()
+    results = []
+    for m in (tinygrad_rnn, torch):
+        given = eval(target, {"np": np, "Tensor": m.Tensor, "Parameter": m.nn.Parameter, "DoubleTensor": m.DoubleTensor})
+        try:
+            results.append(str(m.tensor([1]).type(given).dtype))
+        except (ValueError, TypeError) as error:
+            results.append(f"{type(error).__name__}: {error}")
+    assert results[0] == results[1]
+
+
+def test_a_tuple_plus_a_size_is_a_size():
+    torch = require_torch()
+    for m in (tinygrad_rnn, torch):
+        joined = (4,) + m.ones(2, 3).shape[1:]
+        assert type(joined) is m.Size and joined == (4, 3) and repr(joined) == "torch.Size([4, 3])"
+
+
+@pytest.mark.parametrize("expr", ["m.tensor([1, 2]) in m.tensor([1, 2, 3])", "m.tensor([1, 2]) in m.tensor([[1, 2], [3, 4]])",
+                                  "'a' in m.tensor([1])", "[1] in m.tensor([1])", "1.0 in m.tensor([1])",
+                                  "bool(m.zeros(0, 3))", "bool(m.ones(2))"])
+def test_membership_and_truth_value_as_torch(expr):
+    torch = require_torch()
+    results = []
+    for m in (tinygrad_rnn, torch):
+        try:
+            results.append(eval(expr, {"m": m}))
+        except RuntimeError as error:
+            results.append(str(error))
+    assert results[0] == results[1]

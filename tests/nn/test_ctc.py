@@ -73,6 +73,24 @@ def test_ctc_module_with_int_list_lengths_matches_torch():
                  shapes=[(T, N, C)])
 
 
+@pytest.mark.parametrize("reduction", ["none", "sum", "mean"])
+@pytest.mark.parametrize("batched", [True, False])
+def test_ctc_zero_infinity_graph_is_a_where_above_the_loss_as_torchs(reduction, batched):
+    """torch keeps inf in the CtcLossBackward0 node and swaps it for zero in a WhereBackward0 after it."""
+    torch = require_torch()
+    graphs = []
+    for m in (tinygrad_rnn, torch):
+        lp = m.tensor(LP, requires_grad=True)
+        args = (lp, m.tensor([[1, 2, 1], [3, 1, 0]]), [5, 2], [3, 2]) if batched else (lp[:, 0], m.tensor([1, 2]), [5], [2])
+        node = m.nn.functional.ctc_loss(*args, reduction=reduction, zero_infinity=True).grad_fn
+        names = []
+        while node is not None and node.name() != "CtcLossBackward0":
+            names.append(node.name())
+            node = next((f for f, _ in node.next_functions if f is not None), None)
+        graphs.append(names)
+    assert graphs[0] == graphs[1]
+
+
 def test_ctc_gradient_through_log_softmax_by_finite_differences():
     rng = np.random.default_rng(1)
     check_finite_differences(lambda m, x: _ctc(m, x, ([4, 3], [2, 1]), "padded", reduction="none")[1],
@@ -106,7 +124,29 @@ ERRORS = {
                                                         reduction="avg"),
     "integer log_probs": lambda m: m.nn.functional.ctc_loss(m.tensor(LP).long(), m.tensor([[1, 2], [3, 1]]),
                                                             [5, 4], [2, 2]),
+    "bool lengths": lambda m: m.nn.functional.ctc_loss(m.tensor(LP), m.tensor([[1, 2], [3, 1]]),
+                                                       m.tensor([5, 4]), m.tensor([True, True])),
 }
+# torch picks an overload by the two lengths together: both Tensors, or both int sequences (first element)
+LENGTH_FORMS = {
+    "ints": (5, 2), "int and list": ([5, 4], 2), "tensor and list": ("tensor", [2, 2]),
+    "list and tensor": ([5, 4], "tensor"), "float first": ([5.0, 4], [2, 2]), "float later": ([5, 4.0], [2, 2]),
+    "bool first": ([True, 4], [2, 2]), "float later in target": ([5, 4], [2, 2.0]), "array": ([5, 4], np.array([2, 2])),
+}
+
+
+@pytest.mark.parametrize("form", list(LENGTH_FORMS))
+def test_ctc_length_forms_raise_torchs_errors(form):
+    def call(m):
+        lengths = [m.tensor([5, 4] if i == 0 else [2, 2]) if isinstance(v, str) else v
+                   for i, v in enumerate(LENGTH_FORMS[form])]
+        return m.nn.functional.ctc_loss(m.tensor(LP), m.tensor([[1, 2], [3, 1]]), *lengths)
+    check_error(call)
+
+
+def test_ctc_lengths_take_bools_and_integer_tensors_after_the_first_element():
+    check_parity(lambda m, x: m.nn.functional.ctc_loss(x.log_softmax(2), m.tensor([[1, 2], [3, 1]]), (5, True),
+                                                       [2, m.tensor(1)], reduction="none"), shapes=[(5, 2, 4)])
 
 
 def test_ctc_of_a_non_tensor_raises_torchs_type_error():

@@ -127,6 +127,11 @@ def test_load_state_dict_accepts_torch_tensors_and_numpy():
     assert (ours.weight_hh_l0.detach().numpy() == 0.5).all()
 
 
+@pytest.mark.parametrize("value", [[[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]], 3.0])
+def test_load_state_dict_refuses_lists_and_numbers_as_torch(value):
+    check_error(lambda m: m.nn.Linear(3, 2).load_state_dict({"weight": value, "bias": m.zeros(2)}))
+
+
 @pytest.mark.parametrize("what", ["foo", "bias_ih_l0"])
 def test_unknown_attribute_message(what):
     check_error(lambda m: getattr(m.nn.RNN(4, 2, bias=False), what))

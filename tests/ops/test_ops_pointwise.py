@@ -2,7 +2,7 @@
 finite differences (float64), on generated shapes that broadcast, including sizes 1 and 0."""
 import numpy as np
 import pytest
-from helpers import check_finite_differences, check_parity, require_torch
+from helpers import check_error, check_finite_differences, check_parity, require_torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -322,3 +322,19 @@ def test_masked_fill_by_a_0d_tensor_gives_it_the_filled_places_gradients():
     mask = np.array([[True, False, True], [False, False, True]])
     check_parity(lambda m, x, v: m.masked_fill(x, m.tensor(mask), v), [np.ones((2, 3)), np.array(2.5)])
     check_parity(lambda m, x, v: x.masked_fill(m.tensor(mask[0]), v), [np.ones((2, 3)), np.array(-1.0)])
+
+
+# torch counts a Python bool operand as a bool tensor: bool - True is "two bool tensors", int - True is not
+BOOL_SUBTRACTIONS = {
+    "True - mask": lambda m: True - m.tensor([True]),
+    "mask - True": lambda m: m.tensor([True]) - True,
+    "sub_ True": lambda m: m.tensor([True]).sub_(True),
+    "rsub True": lambda m: m.rsub(m.tensor([True]), True),
+    "mask - 1": lambda m: m.tensor([True]) - 1,
+    "ints - True": lambda m: m.tensor([1]) - True,
+}
+
+
+@pytest.mark.parametrize("case", list(BOOL_SUBTRACTIONS))
+def test_bool_subtraction_errors_match_torch(case):
+    check_error(BOOL_SUBTRACTIONS[case])

@@ -349,3 +349,22 @@ def test_nonzero_static_errors_as_torch():
                                   lambda m, x: x.swapdims(dim0=0, dim1=1)])
 def test_swapaxes_takes_numpys_axis_names_as_torch(call):
     check_parity(call, [np.arange(6.0).reshape(2, 3)])
+
+
+@pytest.mark.parametrize("call", ["resize(3, 2)", "resize_as(m.ones(6))", "resize((3, 2))"])
+def test_out_of_place_resize_warns_and_is_torchs_resize_node(call):
+    """torch's deprecated resize/resize_as: a warning, a ResizeBackward node, and sizes multiplied as
+    given (so one tuple is refused)."""
+    torch = require_torch()
+    seen = []
+    for m in (tinygrad_rnn, torch):
+        x = m.ones(2, 3, requires_grad=True)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            try:
+                out = eval(f"x.{call}", {"x": x, "m": m})
+                seen.append((out.shape, out.grad_fn.name()))
+            except RuntimeError as error:
+                seen.append(str(error))
+        seen.append([str(w.message) for w in caught])
+    assert seen[:2] == seen[2:]

@@ -137,3 +137,32 @@ def test_arrays_default_elements_work_for_every_dtype(dtype):
 
     check()
     assert seen
+
+
+@pytest.mark.parametrize("case", [
+    "m.ones(1), m.zeros(1)", "m.ones(2), [1.0, 1.00001]", "m.ones(2), [1.0, 1.001]", "m.tensor([1, 2]), m.tensor([1.0, 2.0])",
+    "m.tensor([float('nan')]), [float('nan')]", "m.ones(2, dtype=m.float64), m.ones(2) + 1e-6",
+    "m.ones(2), m.ones(2) + 1e-3, None, None, True, 'boom'"])
+def test_deprecated_assert_allclose_as_torch(case):
+    """Its older defaults, no dtype check, NaNs equal, and a FutureWarning."""
+    torch = require_torch()
+    outcomes = []
+    for m in (tg, torch):
+        with pytest.warns(FutureWarning, match="assert_allclose"):
+            try:
+                eval(f"m.testing.assert_allclose({case})", {"m": m})
+                outcomes.append("close")
+            except AssertionError as error:
+                outcomes.append(str(error))
+    assert outcomes[0] == outcomes[1]
+
+
+@pytest.mark.parametrize("pair", ["m.ones(2), [1.0, 1.0]", "m.nn.Parameter(m.ones(2)), np.ones(2)"])
+def test_no_comparison_pair_names_the_types_as_torch(pair):
+    torch = require_torch()
+    messages = []
+    for m in (tg, torch):
+        with pytest.raises(TypeError) as error:
+            eval(f"m.testing.assert_close({pair})", {"m": m, "np": np})
+        messages.append(str(error.value))
+    assert messages[0] == messages[1]

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import functools
 import inspect
+import warnings
 from collections.abc import Callable
 from typing import Any
 
+from ..argcheck import type_name
 from ..core import function as _core
 from ..core.grad_mode import is_grad_enabled, no_grad
 from ..core.tensor import Tensor
@@ -29,6 +31,32 @@ class Function(_core.Function):
 
     generate_vmap_rule = False
 
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        if inspect.isfunction(cls.__dict__.get("forward")):  # a forward without @staticmethod: torch calls it
+            cls.forward = staticmethod(cls.__dict__["forward"])  # from the class, ctx first, all the same
+        super().__init_subclass__(**kwargs)
+        backward = cls.__dict__.get("backward")
+        if backward is not None and not cls._builtin:  # a user's backward: check what it returns, as torch
+            plain = backward.__func__ if isinstance(backward, staticmethod) else backward
+            cls.backward = staticmethod(_checked_backward(plain))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        if type(self)._forward_cls is type(self):  # the user's class itself, not one of its nodes (a subclass)
+            warnings.warn(f"{self.__class__} should not be instantiated. Methods on autograd functions are all static, "
+                          "so you should invoke them on the class itself. Instantiating an autograd function will "
+                          "raise an error in a future version of PyTorch.", DeprecationWarning, stacklevel=2)
+
+    def __repr__(self) -> str:
+        return object.__repr__(self) if type(self)._forward_cls is type(self) else super().__repr__()
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        """`MyFunction()(x)`, the style of torch before 0.4: torch refuses it. (A node, grad_fn, is no callable.)"""
+        if type(self)._forward_cls is not type(self):
+            raise TypeError(f"'{type(self).__name__}' object is not callable")
+        raise RuntimeError("Legacy autograd function with non-static forward method is deprecated. Please use "
+                           "new-style autograd function with static forward method. "
+                           "(Example: https://pytorch.org/docs/stable/autograd.html#torch.autograd.Function)")
+
     @classmethod
     def apply(cls, *args: Any, **kwargs: Any) -> Any:
         if cls.setup_context is not _core.Function.setup_context:
@@ -44,6 +72,15 @@ class Function(_core.Function):
             _check_transformable(cls, transforms)
         return super().apply(*args, **kwargs)
 
+    def _connect(self, args: tuple, out: Any) -> Any:
+        """torch checks what forward saved once the node is recorded (some input requires grad)."""
+        if self._saved and any(isinstance(a, Tensor) and a.requires_grad for a in args):
+            for i, saved in enumerate(self._saved):
+                if saved is not None and not isinstance(saved, Tensor):
+                    raise TypeError(f"save_for_backward can only save variables, but argument {i} is of type "
+                                    f"{type_name(saved)}")
+        return super()._connect(args, out)
+
     def mark_dirty(self, *tensors: Any) -> None:
         """Name the inputs forward changed in place (and returns): each comes back as itself, now made
         by this node, its version one higher; torch refuses a leaf that requires grad."""
@@ -57,6 +94,30 @@ class Function(_core.Function):
         o._version += 1
         o.grad_fn, o._output_nr, o._requires_grad = self, nr, True
         return o
+
+
+def _checked_backward(backward: Callable[..., Any]) -> Callable[..., Any]:
+    """A user's backward, whose gradients must be Tensors or None, and None for an argument of forward
+    that was not a Tensor (torch's errors). A wrong count is left to the engine, which torch checks first."""
+
+    @functools.wraps(backward)
+    def checked(ctx: Any, *grads: Any) -> Any:
+        result = backward(ctx, *grads)
+        edges = getattr(ctx, "edges", None)
+        results = result if isinstance(result, tuple) else (result,)
+        if edges is None or len(results) < len(edges) or any(r is not None for r in results[len(edges):]):
+            return result
+        for i, (grad, edge) in enumerate(zip(results, edges)):
+            if grad is None:
+                continue
+            if edge is None:
+                raise RuntimeError(f"function {ctx.name()} returned a gradient different than None at position "
+                                   f"{i + 1}, but the corresponding forward input was not a Variable")
+            if not isinstance(grad, Tensor):
+                raise RuntimeError(f"expected Variable or None (got {type_name(grad)})")
+        return result
+
+    return checked
 
 
 def _forward_signature(cls: type) -> inspect.Signature:

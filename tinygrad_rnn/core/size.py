@@ -1,6 +1,7 @@
 """`Size`: the shape of a tensor, a tuple that prints as torch's does."""
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 
@@ -9,14 +10,10 @@ class Size(tuple):
 
     def __repr__(self) -> str:
         return f"torch.Size({list(self)})"
-
     __str__ = __repr__
 
     def numel(self) -> int:
-        n = 1
-        for s in self:
-            n *= s
-        return n
+        return math.prod(self)
 
     def __getitem__(self, key):  # type: ignore[override]
         out = tuple.__getitem__(self, key)
@@ -24,6 +21,9 @@ class Size(tuple):
 
     def __add__(self, other):  # type: ignore[override]
         return Size(tuple(self) + tuple(other))
+
+    def __radd__(self, other):  # (4,) + size is a Size too (Python asks the subclass first)
+        return Size(other + tuple(self))
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, tuple) and tuple.__eq__(self, other)

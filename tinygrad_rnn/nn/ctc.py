@@ -25,11 +25,13 @@ each row of gamma sums to 1). This backward is not itself differentiable (torch'
 """
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 import numpy as np
 
-from ..argcheck import invalid_combination, type_name
+from ..argcheck import checked_ints, invalid_combination, is_int
+from ..core import dtypes
 from ..core.function import Function
 from ..core.tensor import Tensor
 from .loss_functions import _reduction
@@ -114,9 +116,7 @@ class CTCLossFunction(Function):
                 nll[b] = -_logsumexp(*alpha[frames - 1, b, max(width - 2, 0):width])
         ctx.lp, ctx.lp_ext, ctx.ext, ctx.widths, ctx.can_skip = lp, lp_ext, ext, widths, can_skip
         ctx.alpha, ctx.nll, ctx.frames, ctx.zero_infinity = alpha, nll, np.asarray(input_lengths), zero_infinity
-        if zero_infinity:
-            nll = np.where(np.isinf(nll), nll.dtype.type(0), nll)
-        return Tensor._make(nll)
+        return Tensor._make(nll)  # still inf where impossible: ctc_loss's zero_infinity swaps it after
 
     @staticmethod
     def backward(ctx, grad_nll):
@@ -147,13 +147,23 @@ class CTCLossFunction(Function):
 
 # ------------------------------------------------------------------ the functional and module forms
 def _as_lengths(lengths: Lengths, name: str) -> np.ndarray:
+    """The lengths of either overload as int64: a Tensor's values, or a list's ints (torch's parser
+    takes bools and integer tensors after the first element, and refuses anything else there)."""
     if isinstance(lengths, Tensor):
-        if lengths.dtype.is_floating_point:
+        if lengths.dtype.is_floating_point or lengths.dtype == dtypes.bool:
             raise RuntimeError(f"{name} must be integral")
         return lengths._data.reshape(-1).astype(np.int64)
-    if isinstance(lengths, (list, tuple)) and all(isinstance(v, (int, np.integer)) for v in lengths):
-        return np.asarray(lengths, dtype=np.int64).reshape(-1)
-    raise TypeError(f"ctc_loss(): {name} must be a tuple of ints or a Tensor, not {type_name(lengths)}")
+    return np.asarray(checked_ints("ctc_loss", name, lengths, None), dtype=np.int64)
+
+
+def _overload_fits(log_probs: object, targets: object, input_lengths: object, target_lengths: object) -> bool:
+    """torch has two overloads: lengths both Tensors, or both int sequences (told apart by their
+    first element only; later ones are checked when unpacked)."""
+    def int_sequence(v: object) -> bool:
+        return isinstance(v, (list, tuple)) and (not v or is_int(v[0]))
+    tensors = isinstance(input_lengths, Tensor) and isinstance(target_lengths, Tensor)
+    sequences = int_sequence(input_lengths) and int_sequence(target_lengths)
+    return isinstance(log_probs, Tensor) and isinstance(targets, Tensor) and (tensors or sequences)
 
 
 def _check_lengths(values: np.ndarray, name: str, at_most: int | None = None) -> None:
@@ -211,7 +221,7 @@ def ctc_loss(log_probs: Tensor, targets: Tensor, input_lengths: Lengths, target_
     too long for its frames) and its gradient by zero.
     """
     reduction = _reduction(None, None, reduction)
-    if not (isinstance(log_probs, Tensor) and isinstance(targets, Tensor)):
+    if not _overload_fits(log_probs, targets, input_lengths, target_lengths):
         reduction_enum = 1  # torch passes the reduction on as an enum: the message shows an int
         given = (log_probs, targets, input_lengths, target_lengths, blank, reduction_enum, zero_infinity)
         raise invalid_combination("ctc_loss", given, _CTC_SIGNATURES)
@@ -236,6 +246,8 @@ def ctc_loss(log_probs: Tensor, targets: Tensor, input_lengths: Lengths, target_
     labels = _target_rows(targets._data, tg_lengths, batch, classes, in_lengths)
     _check_lengths(in_lengths, "input_lengths", at_most=frames)
     loss = CTCLossFunction.apply(log_probs, labels, in_lengths, blank, zero_infinity)
+    if zero_infinity:  # a separate where, as torch's graph has it (WhereBackward0 above CtcLossBackward0)
+        loss = loss.new_zeros(()).where(loss == math.inf, loss)
     if reduction == "mean":
         per_label = Tensor._make(np.maximum(tg_lengths, 1).astype(log_probs._data.dtype))
         return (loss / per_label).mean()

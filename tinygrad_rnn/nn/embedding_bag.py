@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 
+from ..argcheck import type_repr
 from ..core import dtypes
 from ..core.function import rename
 from ..core.grad_mode import no_grad
@@ -71,7 +72,7 @@ def _flat_bags(input: Tensor, offsets: Tensor | None, include_last_offset: bool,
     if input.dim() == 2:
         if offsets is not None:
             raise ValueError("if input is 2D, then offsets has to be None, as input is treated is a mini-batch of "
-                             f"fixed length sequences. However, found offsets of type {_torch_type_name(offsets)}")
+                             f"fixed length sequences. However, found offsets of type {type_repr(offsets)}")
         if input.shape[1] == 0:  # torch's bag starts are arange(0, numel, step=bag length)
             raise RuntimeError("step must be nonzero")
         starts = np.arange(0, input.numel(), input.shape[1])
@@ -84,10 +85,6 @@ def _flat_bags(input: Tensor, offsets: Tensor | None, include_last_offset: bool,
     if offsets.dim() != 1:
         raise ValueError("offsets has to be a 1D Tensor")
     return input.numpy().astype(np.int64), offsets.numpy().astype(np.int64), per_sample_weights
-
-
-def _torch_type_name(obj: Any) -> str:
-    return "<class 'torch.Tensor'>" if isinstance(obj, Tensor) else str(type(obj))
 
 
 def _check_indices(indices: np.ndarray, count: int, mode: str) -> None:

@@ -860,7 +860,10 @@ class Module:
             if is_lazy(target):
                 return  # both still wait for a first input: nothing to copy yet
             given.shape  # noqa: B018  (it refuses, with torch's RuntimeError: it has no shape to copy)
-        if assign and not isinstance(given, Tensor):  # there is no tensor of ours to keep
+        # torch takes tensors only (lists and numbers are refused); we also copy from a torch tensor or a
+        # numpy array (an extension), but cannot keep one with assign
+        copyable = isinstance(given, np.ndarray) or (hasattr(given, "detach") and hasattr(given, "cpu"))
+        if not (isinstance(given, Tensor) or (copyable and not assign)):
             errors.append(f'While copying the parameter named "{key}", expected torch.Tensor or '
                           f"Tensor-like object from checkpoint but received {type(given)}")
             return

@@ -264,7 +264,7 @@ def sub(input: Any, other: Any, *, alpha: Any = 1) -> Tensor:
         if type(number) is int:
             float_of(number)
     if _is_bool(input) or _is_bool(other):  # torch refuses a - b on bools rather than guess xor or not
-        if isinstance(input, Tensor) and isinstance(other, Tensor) and _is_bool(input) and _is_bool(other):
+        if _is_bool(input) and _is_bool(other):  # a Python bool counts as a bool tensor here
             raise RuntimeError("Subtraction, the `-` operator, with two bool tensors is not supported. "
                                "Use the `^` or `logical_xor()` operator instead.")
         raise RuntimeError("Subtraction, the `-` operator, with a bool tensor is not supported. "
@@ -1361,8 +1361,8 @@ class MaskedFill(Where):
 
 
 class MaskedFillByTensor(MaskedFill):
-    """masked_fill by a 0-d tensor that needs a gradient: it gets the gradients of the places it filled,
-    summed; torch lists the input's edge, then the value's."""
+    """masked_fill by a 0-d tensor: when it needs a gradient it gets those of the places it filled,
+    summed; torch lists the input's edge, then the value's (None when it needs none)."""
 
     torch_name = "MaskedFillBackward1"
 
@@ -1414,7 +1414,9 @@ def masked_fill(input: Tensor, mask: Tensor, value: Any) -> Tensor:
         if value.ndim:
             raise RuntimeError("masked_fill_ only supports a 0-dimensional value tensor, but got tensor with "
                                f"{value.ndim} dimension(s).")
-        if value.requires_grad and input.dtype.is_floating_point:
+        if input.dtype.is_floating_point:  # torch's Tensor overload (MaskedFillBackward1), grad or not
+            if not value.requires_grad:
+                checked_fill(value.item(), input.dtype)
             return MaskedFillByTensor.apply(mask, value.to(input.dtype), input)
         # its value must fit input's dtype as a number's must (nan or 300.0 into int8 is refused)
         value = np.asarray(checked_fill(value.item(), input.dtype)).astype(input._data.dtype)[()]

@@ -8,7 +8,10 @@ and thin methods that hand over to the op functions in ops/. `bind()` copies eac
 from __future__ import annotations
 
 import builtins
+import functools
 import inspect
+import numbers
+import operator
 import warnings
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -16,7 +19,7 @@ from typing import Any
 import numpy as np
 
 from .. import random
-from ..argcheck import ComplexUnsupported, complex_into, invalid_combination, number_arg, type_name
+from ..argcheck import ComplexUnsupported, class_name, complex_into, invalid_combination, number_arg, type_name
 from ..core import dtypes, views
 from ..core.function import rename
 from ..core.modes import modes
@@ -236,13 +239,21 @@ class TensorMethods:
         non_blocking has no effect: a CPU copy is always finished when it returns."""
         if dtype is None:
             return f"torch.{self.dtype._legacy}Tensor"
-        if isinstance(dtype, str) and dtype.startswith("torch.cuda.") or getattr(dtype, "is_cuda", False):
+        if isinstance(dtype, str) and dtype.startswith("torch.cuda.") or getattr(dtype, "is_cuda", False) is True:
             raise RuntimeError(CUDA_INIT_ERROR)
         if isinstance(dtype, str):
             if dtype not in LEGACY_BY_NAME:
                 raise ValueError(f"invalid type: '{dtype}'")
             dtype = LEGACY_BY_NAME[dtype]
-        return self.to(getattr(dtype, "_dtype", dtype))
+        if isinstance(dtype, type):  # a legacy type (torch.FloatTensor), or torch.Tensor for the default one
+            if dtype is Tensor:
+                return self.to(dtypes.get_default_dtype())
+            if not hasattr(dtype, "_dtype"):  # float, int, Parameter: not tensor types
+                raise ValueError(f"invalid type: '{class_name(dtype)}'")
+            return self.to(dtype._dtype)
+        if not isinstance(dtype, dtypes.dtype):
+            raise TypeError("dtype must be a type, str, or dtype object")
+        return self.to(dtype)
 
     def _scalar(self, kind: type) -> Any:
         if self._data.size != 1:
@@ -258,8 +269,15 @@ class TensorMethods:
 
     def __bool__(self) -> bool:
         if self._data.size != 1:
-            raise RuntimeError("Boolean value of Tensor with more than one value is ambiguous")
+            how_many = "no values" if self._data.size == 0 else "more than one value"
+            raise RuntimeError(f"Boolean value of Tensor with {how_many} is ambiguous")
         return builtins.bool(self._data.reshape(()).item())
+
+    def __contains__(self, element: Any) -> bool:
+        """`x in t`: any element of t equal to x (a tensor x is compared by broadcasting, as ==)."""
+        if not isinstance(element, (Tensor, numbers.Number)):
+            raise RuntimeError(f"Tensor.__contains__ only supports Tensor or scalar, but you passed in a {type(element)}.")
+        return builtins.bool((element == self).any().item())
 
     def __index__(self) -> int:
         if self.dtype.is_floating_point or self._data.size != 1:
@@ -578,19 +596,12 @@ class TensorMethods:
 
     def resize(self, *sizes: Any) -> Tensor:
         """The deprecated out-of-place resize: a reshape that must keep the number of elements."""
-        shape = shape_arg(sizes)
-        if not sizes and self.numel() == 1:  # torch's resize then calls view() with no size
-            raise TypeError("view() received an invalid combination of arguments - got (), but expected one of:\n"
-                            " * (torch.dtype dtype)\n * (tuple of ints size)\n")
-        if int(np.prod(shape)) != self.numel():
-            raise RuntimeError(
-                f"requested resize to {'x'.join(map(str, shape))} ({int(np.prod(shape))} elements in total), but the "
-                f"given tensor has a size of {'x'.join(map(str, self.shape))} ({self.numel()} elements). autograd's "
-                "resize can only change the shape of a given tensor, while preserving the number of elements. ")
-        return _sh.reshape(self, shape)
+        warnings.warn("non-inplace resize is deprecated", stacklevel=2)
+        return _resize(self, sizes)
 
     def resize_as(self, tensor: Tensor) -> Tensor:
-        return self.resize(tensor.shape)
+        warnings.warn("non-inplace resize_as is deprecated", stacklevel=2)
+        return _resize(self, tensor.size())
 
     def fill_diagonal_(self, fill_value: Any, wrap: builtins.bool = False) -> Tensor:
         """The main diagonal set to fill_value; a tall matrix with wrap=True starts again below it."""
@@ -982,6 +993,21 @@ class TensorMethods:
 _TO_SIGNATURES = tuple(f"({first}bool non_blocking = False, bool copy = False, *, torch.memory_format memory_format = "
                        "None)" for first in ("torch.device device = None, torch.dtype dtype = None, ",
                                              "torch.dtype dtype, ", "Tensor tensor, "))
+
+
+def _resize(self: Tensor, sizes: Any) -> Tensor:
+    """torch's autograd Resize (ResizeBackward): a reshape keeping the number of elements. It multiplies
+    the sizes it is given as they are, so resize((3, 1)), one tuple, is refused as torch refuses it."""
+    numel = functools.reduce(operator.mul, sizes, 1)
+    if numel != self.numel():
+        raise RuntimeError(
+            f"requested resize to {'x'.join(map(str, sizes))} ({numel} elements in total), but the given tensor has a "
+            f"size of {'x'.join(map(str, self.shape))} ({self.numel()} elements). autograd's resize can only change "
+            "the shape of a given tensor, while preserving the number of elements. ")
+    if not sizes:  # torch's resize then calls view() with no size
+        raise TypeError("view() received an invalid combination of arguments - got (), but expected one of:\n"
+                        " * (torch.dtype dtype)\n * (tuple of ints size)\n")
+    return rename(_sh.reshape(self, tuple(sizes)), "ResizeBackward")
 
 
 def _is_dtype(value: Any) -> builtins.bool:

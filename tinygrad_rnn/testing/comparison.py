@@ -13,12 +13,15 @@ accepted; containers are compared item by item and a failure names the item (`[1
 """
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
 
+from ..argcheck import type_repr
 from ..core.tensor import Tensor
+from ..creation import tensor
 from ..ops.promotion import result_type
 
 _TOLERANCES = {np.dtype(np.float16): (1e-3, 1e-5), np.dtype(np.float32): (1.3e-6, 1e-5),
@@ -55,6 +58,28 @@ def assert_close(actual: Any, expected: Any, *, allow_subclasses: bool = True, r
         raise _to_error(failure, msg) from None
 
 
+# assert_allclose's older defaults (it keeps them): float16 (1e-3, 1e-3), float32 (1e-4, 1e-5), float64 (1e-5, 1e-8)
+_ALLCLOSE_TOLERANCES = {np.dtype(np.float16): (1e-3, 1e-3), np.dtype(np.float32): (1e-4, 1e-5),
+                        np.dtype(np.float64): (1e-5, 1e-8)}
+
+
+def assert_allclose(actual: Any, expected: Any, rtol: float | None = None, atol: float | None = None,
+                    equal_nan: bool = True, msg: str = "") -> None:
+    """The deprecated torch.testing.assert_allclose: assert_close without the dtype check, NaNs equal,
+    looser defaults, and `expected` converted to actual's dtype when it is not a tensor."""
+    warnings.warn("`torch.testing.assert_allclose()` is deprecated since 1.12 and will be removed in a future release. "
+                  "Please use `torch.testing.assert_close()` instead. You can find detailed upgrade instructions in "
+                  "https://github.com/pytorch/pytorch/issues/61844.", FutureWarning, stacklevel=2)
+    if not isinstance(actual, Tensor):
+        actual = tensor(actual)
+    if not isinstance(expected, Tensor):
+        expected = tensor(expected, dtype=actual.dtype)
+    if rtol is None and atol is None:
+        pairs = [_ALLCLOSE_TOLERANCES.get(t._data.dtype, (0.0, 0.0)) for t in (actual, expected)]
+        rtol, atol = max(p[0] for p in pairs), max(p[1] for p in pairs)
+    assert_close(actual, expected, rtol=rtol, atol=atol, equal_nan=equal_nan, check_dtype=False, msg=msg or None)
+
+
 def _to_error(failure: _Mismatch, msg: str | Callable[[str], str] | None) -> Exception:
     if isinstance(msg, str):
         return failure.kind(msg)
@@ -86,8 +111,8 @@ def _compare(actual: Any, expected: Any, path: tuple, **options: Any) -> None:
     elif _same_array_kind(actual, expected) and (options["allow_subclasses"] or type(actual) is type(expected)):
         _compare_tensors(_as_tensor(actual), _as_tensor(expected), path, **options)
     else:
-        raise _Mismatch(TypeError, f"No comparison pair was able to handle inputs of type {type(actual)} and "
-                                   f"{type(expected)}.", path)
+        raise _Mismatch(TypeError, f"No comparison pair was able to handle inputs of type {type_repr(actual)} and "
+                                   f"{type_repr(expected)}.", path)
 
 
 def _compare_mappings(actual: Mapping, expected: Mapping, path: tuple, **options: Any) -> None:
