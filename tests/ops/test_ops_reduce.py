@@ -398,3 +398,37 @@ def test_softmax_gradient_over_or_beside_an_empty_dim_as_torch(name, dtype, shap
         check_parity(lambda m, x: getattr(m, name)(x.half(), dim).float(), [np.ones(shape)])
     else:
         check_parity(lambda m, x: getattr(m, name)(x, dim), [np.ones(shape, dtype=dtype)])
+
+
+def _gradient(m, fn, data):
+    x = m.tensor(data, dtype=m.float64, requires_grad=True)
+    y = fn(m, x)
+    (y * m.linspace(0.5, 1.5, y.numel(), dtype=m.float64).reshape(y.shape)).sum().backward()
+    return x.grad
+
+
+@pytest.mark.parametrize(("fn", "data"), [
+    (lambda m, x: x.prod(), float("nan")), (lambda m, x: x.prod(0), float("inf")),
+    (lambda m, x: m.cumprod(x, 0), float("nan")), (lambda m, x: m.cumprod(x, 0), [float("inf")]),
+    (lambda m, x: m.cumprod(x, 1), [[float("nan")], [2.0]]),
+])
+def test_prod_and_cumprod_pass_the_gradient_of_a_single_element_through_as_torch(fn, data):
+    """torch returns the upstream gradient as it is for a 0-d input to prod, and to cumprod along a dim of
+    size 1, where y / x made nan (found when the fuzz catalog's reductions began to check gradients)."""
+    torch = require_torch()
+    np.testing.assert_array_equal(_gradient(tinygrad_rnn, fn, data).numpy(), _gradient(torch, fn, data).numpy())
+
+
+@pytest.mark.parametrize("data", [[float("inf"), 0.0], [0.0, float("inf"), 2.0], [2.0, float("inf"), 0.0, 3.0],
+                                  [0.0, 0.0, float("nan")], [3.0, 0.0, float("inf"), 0.0], [[1.0, float("inf")],
+                                                                                              [0.0, 2.0]],
+                                  [1e308, 1e308, 0.0, 2.0]])
+def test_cumprod_gradient_through_zeros_lands_inf_and_nan_where_torchs_does(data):
+    """With zeros, torch's gradient follows its O(n) formula: y / x before the first zero, the product before it
+    times a running product at it, 0 after it; exact arithmetic would differ at inf, nan and overflow."""
+    torch = require_torch()
+    for dim in (0, -1):
+        def fn(m, x, dim=dim):
+            return m.cumprod(x, dim)
+
+        np.testing.assert_array_equal(_gradient(tinygrad_rnn, fn, data).numpy(), _gradient(torch, fn, data).numpy())

@@ -493,6 +493,8 @@ def _product_of_others(x: Tensor, dims: tuple) -> Tensor:
     derivatives stay right): lay each group out along one axis of length n and multiply the
     n - 1 rotations of that axis, which puts every other element of the group at each position.
     """
+    if x.ndim == 0:  # torch passes a 0-d input's gradient through as it is (even at nan or inf)
+        return Tensor._make(np.ones((), x._data.dtype))
     if not (x._data == 0).any():
         return Prod.apply(x, dims, True) / x
     kept = [d for d in range(x.ndim) if d not in dims]
@@ -541,11 +543,13 @@ class Cumprod(Function):
     @staticmethod
     def backward(ctx, g):
         x, y = ctx.saved_tensors
+        if x.ndim == 0 or x.shape[ctx.dim] == 1:  # torch passes the gradient through (even at nan or inf)
+            return g, None
         if not (x._data == 0).any():  # dy_j/dx_i = y_j / x_i for i <= j
             return (g * y).flip(ctx.dim).cumsum(ctx.dim).flip(ctx.dim) / x, None
         if modes.grad_enabled:
             raise NotImplementedError("double backward of cumprod through an input with zeros is not supported")
-        return Tensor._make(_cumprod_grad_with_zeros(x._data, g._data, ctx.dim)), None
+        return Tensor._make(_cumprod_grad_with_zeros(x._data, y._data, g._data, ctx.dim)), None
 
     @staticmethod
     def jvp(ctx, tx, t_dim):  # dy_j = sum over i <= j of tx_i times the product of x_k, k <= j, k != i
@@ -555,15 +559,25 @@ class Cumprod(Function):
         return _cumprod_jvp_with_zeros(x, tx, ctx.dim)
 
 
-def _cumprod_grad_with_zeros(x: np.ndarray, g: np.ndarray, dim: int) -> np.ndarray:
-    """dL/dx_i = sum over j >= i of g_j * prod(x_k for k <= j, k != i), one position at a time."""
-    x, g = np.moveaxis(x, dim, -1), np.moveaxis(g, dim, -1)
-    out = np.zeros_like(x)
-    for i in range(x.shape[-1]):
-        others = x.copy()
-        others[..., i] = 1
-        out[..., i] = (np.cumprod(others, axis=-1) * g)[..., i:].sum(axis=-1)
-    return np.moveaxis(out, -1, dim)
+def _cumprod_grad_with_zeros(x: np.ndarray, y: np.ndarray, g: np.ndarray, dim: int) -> np.ndarray:
+    """dL/dx_i = sum over j >= i of g_j * prod(x_k for k <= j, k != i), grouped as torch's O(n) formula
+    groups it (so that inf, nan and overflow land where torch's do). Along each line, with z1 and z2 its
+    first and second zero: before z1, the y / x rule over the stretch [0, z1); at z1, the product before
+    it times the sum over [z1, z2) of g_j times the running product of x after z1; after z1, 0."""
+    x, y, g = (np.moveaxis(a, dim, -1) for a in (x, y, g))
+    zeros_so_far = np.cumsum(x == 0, axis=-1)
+    before = zeros_so_far == 0
+    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+        w = np.where(before, y * g, 0)
+        out = np.where(before, np.flip(np.cumsum(np.flip(w, -1), -1), -1) / x, 0)
+        stretch = zeros_so_far == 1  # [z1, z2)
+        first = stretch & (np.cumsum(stretch, axis=-1) == 1)
+        running = np.cumprod(np.where(stretch & ~first, x, 1), axis=-1)
+        total = (running * np.where(stretch, g, 0)).sum(axis=-1, keepdims=True)
+        z1 = first.argmax(axis=-1)[..., None]
+        before_z1 = np.where(z1 > 0, np.take_along_axis(y, np.maximum(z1 - 1, 0), axis=-1), 1)
+        out = np.where(first, total * before_z1, out)
+    return np.moveaxis(out.astype(g.dtype, copy=False), -1, dim)
 
 
 def _cumprod_jvp_with_zeros(x: Tensor, tx: Tensor, dim: int) -> Tensor:
