@@ -351,14 +351,14 @@ class Logcumsumexp(Function):
         return positive - negative
 
 
-@op(out=True, samples=_scan_samples, twice_differentiable=False)
+@op(out=True, samples=_scan_samples, twice_differentiable=False, renumber_method_errors=True)
 def logcumsumexp(input: Tensor, dim: int) -> Tensor:
+    dim = normalize_dim(int_arg("logcumsumexp", "dim", dim, 2), input.ndim)  # before the dtype, as torch
     if not input.dtype.is_floating_point:  # (torch 2.13 has no integer kernel)
         raise NotImplementedError(f'"logcumsumexp_out_cpu" not implemented for \'{input.dtype._legacy}\'')
-    x = input
-    if not x.ndim:
-        return rename(x.clone(), "LogcumsumexpBackward0")
-    return Logcumsumexp.apply(x, normalize_dim(dim, x.ndim))
+    if not input.ndim:
+        return rename(input.clone(), "LogcumsumexpBackward0")
+    return Logcumsumexp.apply(input, dim)
 
 
 # ------------------------------------------------------------------ pairs of statistics
