@@ -432,3 +432,14 @@ def test_cumprod_gradient_through_zeros_lands_inf_and_nan_where_torchs_does(data
             return m.cumprod(x, dim)
 
         np.testing.assert_array_equal(_gradient(tinygrad_rnn, fn, data).numpy(), _gradient(torch, fn, data).numpy())
+
+
+@pytest.mark.parametrize("name", ["var", "std", "var_mean", "std_mean"])
+@pytest.mark.parametrize("correction", [2, 3, 2.5])
+def test_variance_without_degrees_of_freedom_is_inf_for_a_spread_as_torch(name, correction):
+    """torch divides by max(0, N - correction): a positive sum of squares over 0 is inf (we gave nan)."""
+    def spread(m):
+        with pytest.warns(UserWarning, match="degrees of freedom"):
+            return getattr(m, name)(m.tensor([-1.75, -0.5], dtype=m.float64), correction=correction)
+
+    check_parity(spread)

@@ -654,7 +654,7 @@ def _variance_value(x: Tensor, dims: tuple, keepdim: bool, denominator: int, sqr
         return Tensor._make(np.asarray(np.sqrt(value) if sqrt else value).astype(np.float32))
     centered = x - x.mean(dims, keepdim=True)
     squares = (centered * centered).sum(dims, keepdim=keepdim)
-    value = squares / denominator if denominator else squares * float("nan")
+    value = squares / float(denominator)  # no degrees of freedom left: inf, or nan for no spread, as torch
     return Tensor._make(np.sqrt(value._data)) if sqrt else value
 
 
