@@ -443,3 +443,27 @@ def test_variance_without_degrees_of_freedom_is_inf_for_a_spread_as_torch(name, 
             return getattr(m, name)(m.tensor([-1.75, -0.5], dtype=m.float64), correction=correction)
 
     check_parity(spread)
+
+
+@pytest.mark.parametrize("name", ["max", "min"])
+@pytest.mark.parametrize("data", [float("nan"), [float("nan")], [float("nan"), 1.0, float("nan")], [2.0, 2.0, 1.0]])
+def test_max_and_min_of_everything_share_the_gradient_among_nans_as_torch(name, data):
+    """The whole-tensor max()/min() spreads the gradient evenly over the elements equal to the result, NaN ones
+    when it is NaN (we gave NaN gradients: NaN equals nothing)."""
+    torch = require_torch()
+
+    def fn(m, x):
+        return getattr(x, name)()
+
+    np.testing.assert_array_equal(_gradient(tinygrad_rnn, fn, data).numpy(), _gradient(torch, fn, data).numpy())
+
+
+@pytest.mark.parametrize("shape", [(0,), (2, 0, 0)])
+def test_median_of_nothing_sends_back_an_empty_gradient_as_torch(shape):
+    torch = require_torch()
+    grads = []
+    for m in (tinygrad_rnn, torch):
+        x = m.zeros(shape, dtype=m.float64, requires_grad=True)
+        x.median().backward()
+        grads.append(x.grad.numpy())
+    assert grads[0].shape == grads[1].shape == shape

@@ -120,7 +120,7 @@ class Mean(Function):
 
 
 class Amax(Function):
-    """max or min over dims (torch.amax/amin and the full `max()`): ties share the gradient."""
+    """max or min over dims (torch.amax/amin): ties share the gradient."""
 
     @staticmethod
     def node_name(x, dims, keepdim, largest):
@@ -827,8 +827,8 @@ def _extreme(input: Tensor, dim: Any, keepdim: Any, largest: bool, name: str) ->
                 f"{name}(): Expected reduction dim to be specified for input.numel() == 0. "
                 "Specify the reduction dim with the 'dim' argument."
             )
-        return rename(Amax.apply(input, tuple(range(input.ndim)), False, largest),
-                      "MaxBackward1" if largest else "MinBackward1")
+        extreme = (np.max if largest else np.min)(input._data)  # the elements equal to it share the gradient
+        return rename(SharedByEqual.apply(input, extreme), "MaxBackward1" if largest else "MinBackward1")
     if isinstance(dim, Tensor):  # torch.max(a, b): the elementwise maximum
         return maximum(input, dim) if largest else minimum(input, dim)
     d = normalize_dim(dim, input.ndim)
@@ -1526,8 +1526,8 @@ def median(input: Tensor, dim: Any = _EVERY_DIM, keepdim: bool = False) -> Any:
     keepdim = bool_arg("median", "keepdim", keepdim)
     if dim is _EVERY_DIM:
         flat = input.reshape(-1)
-        if not flat.numel():  # torch's "no value" is NaN cast to the dtype
-            return Tensor._make(np.asarray(_nan_as(input._data.dtype)))
+        if not flat.numel():  # torch's "no value" is NaN cast to the dtype (a gradient of zeros, as its)
+            return rename(SharedByEqual.apply(flat, _nan_as(input._data.dtype)), "MedianBackward0")
         if input.dtype is dtypes.bool:
             raise NotImplementedError('"median_cpu" not implemented for \'Bool\'')
         data = flat._data
