@@ -467,3 +467,13 @@ def test_median_of_nothing_sends_back_an_empty_gradient_as_torch(shape):
         x.median().backward()
         grads.append(x.grad.numpy())
     assert grads[0].shape == grads[1].shape == shape
+
+
+@pytest.mark.parametrize("call", [
+    lambda m, x: x.sum(dtype=m.int32), lambda m, x: x.sum(0, dtype=m.int64), lambda m, x: x.prod(dtype=m.int64),
+    lambda m, x: x.cumsum(0, dtype=m.int64), lambda m, x: x.cumprod(0, dtype=m.bool),
+    lambda m, x: x.nansum(dtype=m.int64), lambda m, x: x.sum(5, dtype=m.int64),
+])
+def test_a_reduction_into_an_integer_dtype_of_an_input_needing_a_gradient_is_refused_as_torch(call):
+    """torch's autograd cannot record a node whose result holds no gradient (we returned a detached result)."""
+    check_error(lambda m: call(m, m.zeros(2, requires_grad=True)))

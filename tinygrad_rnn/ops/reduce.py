@@ -774,6 +774,14 @@ def _named_by_overload(out: Tensor, name: str, dim: Any, keepdim: bool) -> Tenso
     return rename(out, f"{name}Backward1") if dim is not None or keepdim else out
 
 
+def _recorded(input: Tensor, result: Tensor) -> Tensor:
+    """result of a reduction given `dtype=`, unless input needs a gradient and that dtype can carry none:
+    then torch's autograd refuses to record the node (a plain .to() would just leave the graph)."""
+    if input.requires_grad and modes.grad_enabled and not (result.dtype.is_floating_point or result.dtype.is_complex):
+        raise RuntimeError(f"Autograd not support dtype: {result.dtype._legacy}")
+    return result
+
+
 def _float_input(x: Tensor, dtype: Any, name: str) -> Tensor:
     if dtype is not None:
         return x.to(dtype)
@@ -788,7 +796,8 @@ def sum(input: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: Any = N
     x = _float_input(input, dtype, "sum")
     if dtype is None and x._data.dtype.kind != "f" and x.dtype is not dtypes.int64:
         x = x.to(dtypes.int64)  # torch sums bool and small ints as int64
-    return _named_by_overload(Sum.apply(x, _reduce_dims(dim, x._data.ndim), keepdim), "Sum", dim, keepdim)
+    return _recorded(input, _named_by_overload(Sum.apply(x, _reduce_dims(dim, x._data.ndim), keepdim), "Sum", dim,
+                                               keepdim))
 
 
 def _check_dim_type(name: str, dim: Any) -> None:
@@ -1064,8 +1073,8 @@ def prod(input: Tensor, dim: Any = _LEFT_OUT, keepdim: Any = _LEFT_OUT, *, dtype
     if dtype is None and not x.dtype.is_floating_point and x.dtype is not dtypes.int64:
         x = x.to(dtypes.int64)
     if dim is _LEFT_OUT:
-        return Prod.apply(x, tuple(range(x.ndim)), False)
-    return rename(Prod.apply(x, _reduce_dims(dim, x.ndim), keepdim), "ProdBackward1")
+        return _recorded(input, Prod.apply(x, tuple(range(x.ndim)), False))
+    return _recorded(input, rename(Prod.apply(x, _reduce_dims(dim, x.ndim), keepdim), "ProdBackward1"))
 
 
 # float16 elements in one vector of torch's reduction kernels (measured: prod matches with 16, not 32)
@@ -1364,7 +1373,7 @@ def cumsum(input: Tensor, dim: int, *, dtype: Any = None) -> Tensor:
         x = x.to(dtypes.int64)
     d = normalize_dim(dim, x.ndim)  # checked on 0-d tensors too
     _check_bool_scan(x, "cumsum")
-    return Cumsum.apply(x, d) if x.ndim else rename(x.clone(), "CumsumBackward0")
+    return _recorded(input, Cumsum.apply(x, d) if x.ndim else rename(x.clone(), "CumsumBackward0"))
 
 
 @op(out=True, inplace=True, samples=_scans, renumber_method_errors=True)
@@ -1375,7 +1384,7 @@ def cumprod(input: Tensor, dim: int, *, dtype: Any = None) -> Tensor:
         x = x.to(dtypes.int64)
     d = normalize_dim(dim, x.ndim)  # checked on 0-d tensors too
     _check_bool_scan(x, "cumprod")
-    return Cumprod.apply(x, d) if x.ndim else rename(x.clone(), "CumprodBackward0")
+    return _recorded(input, Cumprod.apply(x, d) if x.ndim else rename(x.clone(), "CumprodBackward0"))
 
 
 def _sort_order(data: np.ndarray, dim: int, descending: bool) -> np.ndarray:

@@ -25,6 +25,7 @@ from .declare import Sample, SampleMaker, op
 from .pointwise import exp, lerp, log, where
 from .reduce import (
     SharedByEqual,
+    _recorded,
     _reduce_dims,
     amax,
     amin,
@@ -89,7 +90,8 @@ def nansum(input: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: Any 
     x = NanToZero.apply(input) if input.dtype.is_floating_point else input
     if dtype is not None:
         x = x.to(dtype)
-    return rename(sum(x, dim, keepdim, dtype=x.dtype if dtype is not None else None), "NansumBackward0")
+    return _recorded(input, rename(sum(x, dim, keepdim, dtype=x.dtype if dtype is not None else None),
+                                   "NansumBackward0"))
 
 
 @op(out=True, samples=_samples(((3, 4), {}), ((3, 4), {"dim": 1}), ((2, 3, 4), {"dim": (0, 2), "keepdim": True}),
