@@ -373,3 +373,11 @@ def test_unflatten_words_bad_sizes_as_torch(sizes, length):
     with pytest.raises(RuntimeError) as ours:
         tinygrad_rnn.zeros(2, length).unflatten(-1, sizes)
     assert str(ours.value).splitlines()[:2] == str(theirs.value).splitlines()[:2]
+
+
+@pytest.mark.parametrize("shape", [(2, 2), (), (0, 2)])
+def test_count_nonzero_over_an_empty_list_of_dims_counts_everything_as_torch(shape):
+    """torch reads dim=() as every dim: one count (we counted each element alone, keeping the shape)."""
+    data = np.arange(int(np.prod(shape)), dtype=np.float64).reshape(shape)
+    check_parity(lambda m: m.count_nonzero(m.tensor(data), ()))
+    check_parity(lambda m: m.tensor(data).count_nonzero(dim=[]))

@@ -1549,6 +1549,8 @@ def _count_samples(rng: np.random.Generator) -> list:
 def count_nonzero(input: Tensor, dim: Any = None) -> Tensor:
     """How many elements are not zero, in all of input or along dim (an int or a tuple)."""
     axis = None if dim is None else normalize_dims(dim, input.ndim)
+    if axis == ():  # an empty list of dims is every dim to torch (numpy's counts each element alone)
+        axis = None
     return Tensor._make(np.asarray(np.count_nonzero(input._data, axis=axis), dtype=np.int64))
 
 
