@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from .. import return_types
-from ..argcheck import bool_arg, int_arg, number_arg, tensor_arg
+from ..argcheck import bool_arg, int_arg, int_list_args, number_arg, tensor_arg
 from ..core import dtypes
 from ..core.function import Function, rename
 from ..core.tensor import Tensor
@@ -98,6 +98,9 @@ def nansum(input: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: Any 
                      ((2,), {}), nans=True))
 def nanmean(input: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: Any = None) -> Tensor:
     """The mean of the values that are not NaN (NaN where there are none)."""
+    if dim is not None:  # torch's parser, before any check of the dtypes
+        int_list_args("nanmean", [("dim", dim, 2)], scalar_ok=True)
+    bool_arg("nanmean", "keepdim", keepdim)
     x = input if dtype is None else input.to(dtype)
     if dtype is not None and not x.dtype.is_floating_point:
         raise RuntimeError("nanmean(): could not infer output dtype. Optional dtype must be either a floating point "
@@ -397,6 +400,9 @@ def std_mean(input: Tensor, dim: Any = None, unbiased: Any = None, keepdim: bool
 @op(out=True, samples=_samples(((3, 4), {}), ((3, 4), {"dim": 1}), ((3, 4), {"dim": 0, "keepdim": True}), ((1,), {})))
 def aminmax(input: Tensor, *, dim: Any = None, keepdim: bool = False) -> Any:
     """(min, max) over dim (or everything)."""
+    if dim is not None:  # torch's parser first
+        int_arg("aminmax", "dim", dim)
+    bool_arg("aminmax", "keepdim", keepdim)
     if input.numel() == 0 and dim is None:
         raise RuntimeError("aminmax(): cannot compute aminmax over an empty dimension as the operation has no "
                            "identity.")
