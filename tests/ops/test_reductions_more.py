@@ -399,6 +399,8 @@ def test_logcumsumexp_reads_its_dim_before_the_dtype_as_torch(call):
     lambda m: m.nanmean(m.ones(2, dtype=m.int8), 0, keepdim="yes"),
     lambda m: m.nanmean(m.ones(2, dtype=m.int8), True),
     lambda m: m.nanmean(m.ones(2, dtype=m.int8), [1.5]),
+    lambda m: m.nanmean(m.ones(2, dtype=m.uint8), dtype=m.float32),  # the input's dtype first, whatever is asked
+    lambda m: m.nanmean(m.ones(2), dtype=m.int32),
 ])
 def test_aminmax_and_nanmean_parse_their_arguments_first_as_torch(call):
     """torch's parser refuses a dim or keepdim of the wrong type before any check of the values or dtypes."""

@@ -101,13 +101,13 @@ def nanmean(input: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: Any
     if dim is not None:  # torch's parser, before any check of the dtypes
         int_list_args("nanmean", [("dim", dim, 2)], scalar_ok=True)
     bool_arg("nanmean", "keepdim", keepdim)
+    if not input.dtype.is_floating_point:  # whatever dtype is asked for, as torch
+        raise RuntimeError(f"nanmean(): expected input to have floating point or complex dtype but got "
+                           f"{input.dtype._legacy}")
     x = input if dtype is None else input.to(dtype)
-    if dtype is not None and not x.dtype.is_floating_point:
+    if not x.dtype.is_floating_point:
         raise RuntimeError("nanmean(): could not infer output dtype. Optional dtype must be either a floating point "
                            f"or complex dtype. Got: {x.dtype._legacy}")
-    if not x.dtype.is_floating_point:
-        raise RuntimeError(f"nanmean(): expected input to have floating point or complex dtype but got "
-                           f"{x.dtype._legacy}")
     count = sum(_mask(~np.isnan(x._data)).to(x.dtype), dim, keepdim)
     return rename(nansum(x, dim, keepdim) / count, "DivBackward0")
 
