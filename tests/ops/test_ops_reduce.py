@@ -1,4 +1,6 @@
 """Reductions, the softmax family, sorting and cumulative ops against torch and finite differences."""
+import warnings
+
 import numpy as np
 import pytest
 from helpers import check_error, check_finite_differences, check_parity, require_torch
@@ -477,3 +479,24 @@ def test_median_of_nothing_sends_back_an_empty_gradient_as_torch(shape):
 def test_a_reduction_into_an_integer_dtype_of_an_input_needing_a_gradient_is_refused_as_torch(call):
     """torch's autograd cannot record a node whose result holds no gradient (we returned a detached result)."""
     check_error(lambda m: call(m, m.zeros(2, requires_grad=True)))
+
+
+@pytest.mark.parametrize(("data", "kwargs"), [
+    ([-1.75, -0.5], {"correction": 2}), ([1.0, 1.0], {"correction": 3}), (float("nan"), {}),
+    ([-1.75, -0.5], {"dim": 0, "correction": 3}), ([[1.0, 2.0], [3.0, 3.0]], {"dim": (), "correction": 1}),
+    ([[1.0, 2.0], [3.0, 3.0]], {"dim": (), "correction": 2}), ([[1.0, 2.0], [3.0, 3.0]], {"dim": -1, "keepdim": True,
+                                                                                         "correction": 3}),
+])
+@pytest.mark.parametrize("name", ["var", "std"])
+def test_variance_gradient_without_degrees_of_freedom_is_torchs(name, data, kwargs):
+    """torch's backward reads the dof again: of everything (no dim, or 0-d) it gives inf off the mean and nan on
+    it when the dof is not above 0; of listed dims it divides by their count minus the correction, unclamped
+    (dim=() lists none: 1 - correction, though the forward reduces everything)."""
+    torch = require_torch()
+
+    def fn(m, x):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return getattr(m, name)(x, **kwargs)
+
+    np.testing.assert_array_equal(_gradient(tinygrad_rnn, fn, data).numpy(), _gradient(torch, fn, data).numpy())

@@ -603,15 +603,15 @@ class Variance(Function):
     torch_name = "VarBackward0"
 
     @staticmethod
-    def forward(ctx, x, dims, keepdim, denominator):
+    def forward(ctx, x, dims, keepdim, denominator, grad_dof):
         ctx.save_for_backward(x)
-        ctx.dims, ctx.keepdim, ctx.denominator = dims, keepdim, denominator
+        ctx.dims, ctx.keepdim, ctx.denominator, ctx.grad_dof = dims, keepdim, denominator, grad_dof
         return _variance_value(x, dims, keepdim, denominator)  # (grad mode is off here: no graph)
 
     @staticmethod
     def backward(ctx, g):
         (x,) = ctx.saved_tensors
-        return _variance_grad(g, x, ctx.dims, ctx.keepdim, ctx.denominator), None, None, None
+        return _variance_grad(g, x, ctx.dims, ctx.keepdim, ctx.grad_dof), None, None, None, None
 
     @staticmethod
     def jvp(ctx, tx, *rest):  # d var = 2 / denominator * sum((x - mean) dx)
@@ -626,16 +626,16 @@ class StandardDeviation(Function):
     torch_name = "StdBackward0"
 
     @staticmethod
-    def forward(ctx, x, dims, keepdim, denominator):
+    def forward(ctx, x, dims, keepdim, denominator, grad_dof):
         out = _variance_value(x, dims, keepdim, denominator, sqrt=True)
         ctx.save_for_backward(x, out)  # the output itself, so double backward sees std depend on x
-        ctx.dims, ctx.keepdim, ctx.denominator = dims, keepdim, denominator
+        ctx.dims, ctx.keepdim, ctx.denominator, ctx.grad_dof = dims, keepdim, denominator, grad_dof
         return out
 
     @staticmethod
     def backward(ctx, g):
         x, out = ctx.saved_tensors
-        return _variance_grad(_half_over(g, out), x, ctx.dims, ctx.keepdim, ctx.denominator), None, None, None
+        return _variance_grad(_half_over(g, out), x, ctx.dims, ctx.keepdim, ctx.grad_dof), None, None, None, None
 
     @staticmethod
     def jvp(ctx, tx, *rest):
@@ -662,10 +662,15 @@ def _two_over(denominator: int) -> float:
     return 2.0 / denominator if denominator else float("inf")  # (C++'s 2.0 / 0, where torch divides)
 
 
-def _variance_grad(g: Tensor, x: Tensor, dims: tuple, keepdim: bool, denominator: int) -> Tensor:
+def _variance_grad(g: Tensor, x: Tensor, dims: tuple, keepdim: bool, grad_dof: tuple) -> Tensor:
+    """torch's var backward, 2 / dof * g * (x - mean), with the (dof, of everything) _spread_over gives."""
     if not keepdim:  # g back to the kept shape, to spread over the reduced dims
         g = g.reshape([1 if d in dims else n for d, n in enumerate(x.shape)])
-    return _two_over(denominator) * g * (x - x.mean(dims, keepdim=True))
+    dof, whole = grad_dof
+    mean = x.mean(dims, keepdim=True)
+    if whole and dof <= 0:  # 2 / 0 times x - mean, with the sign dropped: inf where x is off the mean, else nan
+        return g * Tensor._make(np.where(x._data == mean._data, np.nan, np.inf).astype(x._data.dtype))
+    return _two_over(dof) * g * (x - mean)
 
 
 def _half_over(g: Tensor, std: Tensor) -> Tensor:
@@ -1232,7 +1237,13 @@ def _spread_over(input: Tensor, dim: Any, unbiased: Any, keepdim: bool, correcti
                       "factor (input numel divided by output numel). (Triggered internally at "
                       "/__w/pytorch/pytorch/aten/src/ATen/native/ReduceOps.cpp:1861.)", UserWarning,
                       stacklevel=callers_stacklevel())
-    return dims, keepdim, builtins.max(denominator, 0)
+    # torch's backward reads the dof again: of everything (a 0-d input or no dim given), as above; else
+    # of the listed dims only (dim=() lists none: 1 - correction), and not clamped at 0
+    whole = dim is None or not input.ndim
+    listed = () if whole else normalize_dims(dim, input.ndim)
+    grad_dof = (denominator, True) if whole else \
+        (int(np.prod([input.shape[d] for d in listed])) - _correction(unbiased, correction), False)
+    return dims, keepdim, builtins.max(denominator, 0), grad_dof
 
 
 def _norm_samples(rng: np.random.Generator) -> list[Sample]:
