@@ -595,19 +595,21 @@ def linspace(start: float, end: float, steps: int, *, dtype: Any = None, device:
         if steps > 1:
             raise NotImplementedError('"linspace_cpu" not implemented for \'Bool\'')
         return _finish(Tensor._make(np.array([float(start)] * int(steps)).astype(bool)), requires_grad, device)
-    return _finish(Tensor._make(_linspace_values(start, end, int(steps), d)), requires_grad, device)
+    # torch converts each bound it reads to the dtype first, and it must fit; one step reads only start,
+    # which then is not checked for float16 (a large one becomes inf)
+    first = start if steps == 1 and d is dtypes.float16 else checked_fill(start, d)
+    last = checked_fill(end, d) if steps > 1 else first
+    return _finish(Tensor._make(_linspace_values(first, last, int(steps), d)), requires_grad, device)
 
 
 def _linspace_values(start: Any, end: Any, steps: int, d: dtypes.dtype) -> np.ndarray:
-    """torch's linspace: the bounds converted to the dtype first; the first half counts up from start and
+    """torch's linspace of bounds already converted to the dtype: the first half counts up from start and
     the second half down from end, in the dtype's own precision (in double for integer dtypes)."""
     if d in (dtypes.float32, dtypes.float64) and steps > 1:
         return linspace_values(float(start), float(end), steps, d.np)
-    if d.is_floating_point:
-        work, (first, last) = d.np.type, (float(start), float(end))
-    else:
-        work, (first, last) = np.float64, (integer_fill(start, d), integer_fill(end, d))
-    first, last = work(first), work(last)
+    work = d.np.type if d.is_floating_point else np.float64
+    with np.errstate(over="ignore"):  # a float16 start beyond its range becomes inf, as torch's
+        first, last = work(float(start)), work(float(end))
     if steps == 1:
         return np.array([first], dtype=work).astype(d.np)
     i = np.arange(steps, dtype=work)

@@ -193,25 +193,57 @@ def indexing(draw):
 
 
 # ------------------------------------------------------------------ reductions
+_REDUCTIONS = ["sum", "mean", "prod", "amax", "amin", "max", "min", "argmax", "argmin", "std", "var", "logsumexp",
+               "norm", "cumsum", "cumprod", "softmax", "log_softmax", "all", "any", "median", "nansum", "nanmean",
+               "var_mean", "std_mean", "aminmax", "logcumsumexp", "count_nonzero", "F.softmax", "F.log_softmax"]
+_TAKE_ONE_DIM = ("cumsum", "cumprod", "softmax", "log_softmax", "logsumexp", "logcumsumexp", "F.softmax",
+                 "F.log_softmax")
+
+
 @st.composite
 def reductions(draw):
-    x = draw(tensors(max_dims=3))
+    """Reductions over dims (one, a list, none) with keepdim and dtype, as sequence models call them (the
+    mean over time, log_softmax over the vocabulary in float64, amax of masked scores); for a float input that
+    needs a gradient, also the gradient a non-uniform upstream gradient sends back through every float result
+    (ties in amax/max/median, zeros in prod/cumprod, -inf in logsumexp: the special values make them)."""
+    x = draw(tensors(max_dims=3, requires_grad=draw(st.booleans())))
     nd = x.array.ndim
-    op = draw(st.sampled_from(["sum", "mean", "prod", "amax", "amin", "max", "min", "argmax", "argmin", "std",
-                               "var", "logsumexp", "norm", "cumsum", "cumprod", "softmax", "log_softmax", "all",
-                               "any", "median"]))
+    op = draw(st.sampled_from(_REDUCTIONS))
     kwargs = {}
-    if op in ("cumsum", "cumprod", "softmax", "log_softmax", "logsumexp"):
+    if op in _TAKE_ONE_DIM:
         args = (draw(dims(nd)),)
-    elif op in ("amax", "amin", "sum", "mean", "std", "var", "norm") and draw(st.booleans()):
+    elif op in ("amax", "amin", "sum", "mean", "std", "var", "norm", "nansum", "nanmean", "var_mean", "std_mean",
+                "count_nonzero") and draw(st.booleans()):
         args = (draw(dim_lists(nd)),)
     else:
         args = () if draw(st.booleans()) else (draw(dims(nd)),)
-    if args and op not in ("cumsum", "cumprod", "softmax", "log_softmax", "norm") and draw(st.booleans()):
+    if op == "aminmax" and args:  # its dim is keyword-only
+        kwargs["dim"], args = args[0], ()
+    if (args or "dim" in kwargs) and op not in _TAKE_ONE_DIM + ("norm", "count_nonzero") and draw(st.booleans()):
         kwargs["keepdim"] = draw(st.sampled_from([True, False, "yes", None]))
-    if op in ("sum", "mean", "prod", "cumsum", "cumprod", "softmax", "log_softmax") and draw(st.integers(0, 3)) == 0:
+    if op in ("sum", "mean", "prod", "cumsum", "cumprod", "softmax", "log_softmax", "nansum", "nanmean",
+              "F.softmax", "F.log_softmax") and draw(st.integers(0, 3)) == 0:
         kwargs["dtype"] = draw(st.sampled_from(DTYPES).map(D))
-    return Call(f"Tensor.{op}", lambda m, x, *a, **k: getattr(x, op)(*a, **k), (x, *args), kwargs)
+    if op in ("std", "var", "var_mean", "std_mean") and draw(st.integers(0, 2)) == 0:
+        kwargs["correction"] = draw(st.sampled_from([0, 1, 2, 0.5, -1]))
+
+    def run(m, x, *a, **k):
+        fn = getattr(m.nn.functional, op[2:]) if op.startswith("F.") else getattr(m, op)
+        out = fn(x, *a, **k)
+        return [out, _gradient_through(m, x, out)] if x.requires_grad else out
+
+    return Call(f"torch.{op}" if not op.startswith("F.") else op, run, (x, *args), kwargs)
+
+
+def _gradient_through(m, x, out):
+    """x's gradient for an upstream gradient of 0.5 .. 1.5 (in order) through every float result in out."""
+    results = out if isinstance(out, tuple) else (out,)
+    graded = [r for r in results if isinstance(r, m.Tensor) and r.requires_grad]
+    if not graded:
+        return None
+    total = sum((r * m.linspace(0.5, 1.5, r.numel(), dtype=r.dtype).reshape(r.shape)).sum() for r in graded)
+    total.backward()
+    return x.grad
 
 
 # ------------------------------------------------------------------ elementwise and promotion
@@ -240,11 +272,12 @@ def unary_ops(draw):
 
 # ------------------------------------------------------------------ the matmul family
 def _torch_skips_its_dtype_check(call: Call) -> bool:
-    """A deliberate difference, kept out of the harness: torch refuses matmul/einsum operands of two dtypes,
-    except on paths that never reach its kernel (an operand with a 0- or 1-sized dim, where torch returns a
-    result in one of the two dtypes, depending on the path). We refuse two dtypes always."""
+    """A deliberate difference, kept out of the harness: torch refuses einsum operands of two dtypes, except
+    on paths that never reach its kernel (an operand with a 0- or 1-sized dim, where torch returns a result
+    in one of the two dtypes, depending on the path). Our einsum refuses two dtypes always. (matmul follows
+    torch's paths, as measured by test_ops_linalg.py.)"""
     tensors = [a.array for a in call.args if isinstance(a, T)]
-    return (call.label in ("torch.matmul", "torch.einsum") and len({t.dtype for t in tensors}) > 1
+    return (call.label == "torch.einsum" and len({t.dtype for t in tensors}) > 1
             and any(n in (0, 1) for t in tensors for n in t.shape))
 
 

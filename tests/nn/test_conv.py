@@ -150,7 +150,29 @@ CONV_ERRORS = {  # F is m.nn.functional
     # padding='same' of a 0-sized kernel dim is -1: torch crops, then refuses the kernel (we refused the padding)
     "zero kernel same": lambda F, m: F.conv2d(m.ones(1, 2, 3, 3), m.ones(1, 2, 1, 0), padding="same"),
     "zero kernel same empty batch": lambda F, m: F.conv1d(m.ones(0, 2, 3), m.ones(1, 2, 0), padding="same"),
+    # a transposed convolution of an empty input (fuzz seed 117): torch's empty-input path comes before its
+    # kernel's checks (we refused the 0-sized kernel, the dilation or a small output in the kernel's words)
+    "transposed empty batch zero kernel lazy": lambda F, m: m.nn.LazyConvTranspose1d(1, 0)(m.ones(0, 1, 1)),
+    "transposed empty batch zero kernel 3d": lambda F, m: F.conv_transpose3d(m.ones(0, 1, 2, 2, 2),
+                                                                             m.ones(1, 1, 0, 1, 1)),
+    "transposed empty windows": lambda F, m: F.conv_transpose1d(m.ones(2, 1, 0), m.ones(1, 1, 1), dilation=0),
+    "transposed empty windows no output channels": lambda F, m: F.conv_transpose1d(m.ones(2, 1, 0), m.ones(1, 0, 0)),
+    # no output channels: oneDNN's words for float32 batches, the slow kernels' (after the kernel size) else
+    "transposed no output channels oneDNN": lambda F, m: F.conv_transpose1d(m.ones(2, 1, 3), m.ones(1, 0, 0)),
+    "transposed zero kernel before no output channels": lambda F, m: F.conv_transpose1d(
+        m.ones(2, 1, 3, dtype=m.float64), m.ones(1, 0, 0, dtype=m.float64)),
+    "transposed no output channels 2d": lambda F, m: F.conv_transpose1d(m.ones(1, 3), m.ones(1, 0, 2)),
+    "transposed no output channels 3d": lambda F, m: F.conv_transpose3d(m.ones(1, 1, 3, 3, 3, dtype=m.int64),
+                                                                        m.ones(1, 0, 0, 2, 1, dtype=m.int64)),
+    "transposed empty batch negative size": lambda F, m: F.conv_transpose2d(m.ones(0, 1, 1, 1), m.ones(1, 1, 1, 1),
+                                                                            padding=(1, 2)),
+    "transposed empty batch size -1": lambda F, m: F.conv_transpose1d(m.ones(0, 1, 1), m.ones(1, 1, 1), padding=1),
 }
+
+
+def test_transposed_conv_of_an_empty_batch_skips_the_dilation_check_as_torch():
+    check_parity(lambda m: m.nn.functional.conv_transpose1d(m.ones(0, 1, 3, dtype=m.float64),
+                                                            m.ones(1, 1, 1, dtype=m.float64), dilation=0))
 
 
 @pytest.mark.parametrize("case", list(CONV_ERRORS))

@@ -48,6 +48,38 @@ def test_matmul_dtype_mismatch_error_matches_torch():
     check_error(lambda m: m.mm(m.ones(2, 3), m.ones(3, 2, dtype=m.float64)))
 
 
+# Fuzz seed 119: torch's matmul checks shapes before dtypes, in the words of the kernel the ranks pick: a
+# matrix (or a folded batch) times a vector is addmv; a vector or matrix times a batch is bmm, unless torch
+# folds b's matrices into one (b empty or of one-row matrices, or a needing a gradient), then addmv or mm.
+@pytest.mark.parametrize("shapes", [[(2, 2), (2, 2, 3)], [(2,), (2, 2, 3)], [(2, 3), (2,)], [(2, 2, 2), (2,)],
+                                    [(2, 3), (2, 2, 3)], [(2, 2, 3), (2,)], [(0, 2, 3), (3,)], [(3, 0), (2,)],
+                                    [(0,), (0, 1, 1)], [(1,), (2, 1, 2)], [(2,), (1, 2, 3)], [(0,), (0, 0, 0)]])
+@pytest.mark.parametrize("dtypes", [("bool", "float32"), ("float32", "bool"), ("int64", "float64"),
+                                    ("bool", "bool"), ("float64", "float64")])
+def test_matmul_words_shape_and_dtype_errors_by_the_kernel_torch_picks(shapes, dtypes):
+    def product(m):
+        return m.ones(*shapes[0], dtype=getattr(m, dtypes[0])) @ m.ones(*shapes[1], dtype=getattr(m, dtypes[1]))
+
+    try:
+        product(require_torch())
+    except Exception:  # noqa: BLE001 - any error of torch's must be ours, word for word
+        check_error(product)
+    else:
+        check_parity(product)
+
+
+def test_matmul_with_a_batch_and_nothing_to_compute_has_its_dtype_as_torch():
+    """torch's bmm returns an empty result in the batch's dtype without looking at the other's."""
+    check_parity(lambda m: m.matmul(m.ones(2, 0, dtype=m.float64), m.ones(2, 0, 3, dtype=m.float32)))
+    check_parity(lambda m: m.matmul(m.ones(1, 0, 2, dtype=m.float64), m.ones(1, 2, 3, dtype=m.float32)))
+
+
+@pytest.mark.parametrize("product", ["matmul", "bmm"])
+def test_an_empty_product_needing_a_gradient_refuses_a_dtype_without_one_as_torch(product):
+    check_error(lambda m: getattr(m, product)(m.ones(1, 0, 2, requires_grad=True), m.ones(1, 2, 3, dtype=m.int64)))
+    check_error(lambda m: m.matmul(m.ones(2, 2, requires_grad=True), m.ones(2, 3, 2, dtype=m.float64)))
+
+
 @pytest.mark.parametrize("equation,shapes", [
     ("ij,jk->ik", [(2, 3), (3, 4)]), ("bij,bjk->bik", [(2, 2, 3), (2, 3, 2)]), ("i,j->ij", [(2,), (3,)]),
     ("ij->ji", [(2, 3)]), ("ij->", [(2, 3)]), ("ij,ij->i", [(2, 3), (2, 3)]), ("ij,jk", [(2, 3), (3, 4)]),

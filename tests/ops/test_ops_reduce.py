@@ -1,4 +1,6 @@
 """Reductions, the softmax family, sorting and cumulative ops against torch and finite differences."""
+import warnings
+
 import numpy as np
 import pytest
 from helpers import check_error, check_finite_differences, check_parity, require_torch
@@ -419,3 +421,103 @@ def test_the_gradient_of_a_mean_is_torchs_bit_for_bit_and_a_new_tensor(dtype, di
         got = hooked[0]
         seen.append((got._base is None, got.stride(), got.dtype == getattr(lib, dtype), got.detach().numpy().tobytes()))
     assert seen[0] == seen[1]
+
+
+def _gradient(m, fn, data):
+    x = m.tensor(data, dtype=m.float64, requires_grad=True)
+    y = fn(m, x)
+    (y * m.linspace(0.5, 1.5, y.numel(), dtype=m.float64).reshape(y.shape)).sum().backward()
+    return x.grad
+
+
+@pytest.mark.parametrize(("fn", "data"), [
+    (lambda m, x: x.prod(), float("nan")), (lambda m, x: x.prod(0), float("inf")),
+    (lambda m, x: m.cumprod(x, 0), float("nan")), (lambda m, x: m.cumprod(x, 0), [float("inf")]),
+    (lambda m, x: m.cumprod(x, 1), [[float("nan")], [2.0]]),
+])
+def test_prod_and_cumprod_pass_the_gradient_of_a_single_element_through_as_torch(fn, data):
+    """torch returns the upstream gradient as it is for a 0-d input to prod, and to cumprod along a dim of
+    size 1, where y / x made nan (found when the fuzz catalog's reductions began to check gradients)."""
+    torch = require_torch()
+    np.testing.assert_array_equal(_gradient(tinygrad_rnn, fn, data).numpy(), _gradient(torch, fn, data).numpy())
+
+
+@pytest.mark.parametrize("data", [[float("inf"), 0.0], [0.0, float("inf"), 2.0], [2.0, float("inf"), 0.0, 3.0],
+                                  [0.0, 0.0, float("nan")], [3.0, 0.0, float("inf"), 0.0], [[1.0, float("inf")],
+                                                                                              [0.0, 2.0]],
+                                  [1e308, 1e308, 0.0, 2.0]])
+def test_cumprod_gradient_through_zeros_lands_inf_and_nan_where_torchs_does(data):
+    """With zeros, torch's gradient follows its O(n) formula: y / x before the first zero, the product before it
+    times a running product at it, 0 after it; exact arithmetic would differ at inf, nan and overflow."""
+    torch = require_torch()
+    for dim in (0, -1):
+        def fn(m, x, dim=dim):
+            return m.cumprod(x, dim)
+
+        np.testing.assert_array_equal(_gradient(tinygrad_rnn, fn, data).numpy(), _gradient(torch, fn, data).numpy())
+
+
+@pytest.mark.parametrize("name", ["var", "std", "var_mean", "std_mean"])
+@pytest.mark.parametrize("correction", [2, 3, 2.5])
+def test_variance_without_degrees_of_freedom_is_inf_for_a_spread_as_torch(name, correction):
+    """torch divides by max(0, N - correction): a positive sum of squares over 0 is inf (we gave nan)."""
+    def spread(m):
+        with pytest.warns(UserWarning, match="degrees of freedom"):
+            return getattr(m, name)(m.tensor([-1.75, -0.5], dtype=m.float64), correction=correction)
+
+    check_parity(spread)
+
+
+@pytest.mark.parametrize("name", ["max", "min"])
+@pytest.mark.parametrize("data", [float("nan"), [float("nan")], [float("nan"), 1.0, float("nan")], [2.0, 2.0, 1.0]])
+def test_max_and_min_of_everything_share_the_gradient_among_nans_as_torch(name, data):
+    """The whole-tensor max()/min() spreads the gradient evenly over the elements equal to the result, NaN ones
+    when it is NaN (we gave NaN gradients: NaN equals nothing)."""
+    torch = require_torch()
+
+    def fn(m, x):
+        return getattr(x, name)()
+
+    np.testing.assert_array_equal(_gradient(tinygrad_rnn, fn, data).numpy(), _gradient(torch, fn, data).numpy())
+
+
+@pytest.mark.parametrize("shape", [(0,), (2, 0, 0)])
+def test_median_of_nothing_sends_back_an_empty_gradient_as_torch(shape):
+    torch = require_torch()
+    grads = []
+    for m in (tinygrad_rnn, torch):
+        x = m.zeros(shape, dtype=m.float64, requires_grad=True)
+        x.median().backward()
+        grads.append(x.grad.numpy())
+    assert grads[0].shape == grads[1].shape == shape
+
+
+@pytest.mark.parametrize("call", [
+    lambda m, x: x.sum(dtype=m.int32), lambda m, x: x.sum(0, dtype=m.int64), lambda m, x: x.prod(dtype=m.int64),
+    lambda m, x: x.cumsum(0, dtype=m.int64), lambda m, x: x.cumprod(0, dtype=m.bool),
+    lambda m, x: x.nansum(dtype=m.int64), lambda m, x: x.sum(5, dtype=m.int64),
+])
+def test_a_reduction_into_an_integer_dtype_of_an_input_needing_a_gradient_is_refused_as_torch(call):
+    """torch's autograd cannot record a node whose result holds no gradient (we returned a detached result)."""
+    check_error(lambda m: call(m, m.zeros(2, requires_grad=True)))
+
+
+@pytest.mark.parametrize(("data", "kwargs"), [
+    ([-1.75, -0.5], {"correction": 2}), ([1.0, 1.0], {"correction": 3}), (float("nan"), {}),
+    ([-1.75, -0.5], {"dim": 0, "correction": 3}), ([[1.0, 2.0], [3.0, 3.0]], {"dim": (), "correction": 1}),
+    ([[1.0, 2.0], [3.0, 3.0]], {"dim": (), "correction": 2}), ([[1.0, 2.0], [3.0, 3.0]], {"dim": -1, "keepdim": True,
+                                                                                         "correction": 3}),
+])
+@pytest.mark.parametrize("name", ["var", "std"])
+def test_variance_gradient_without_degrees_of_freedom_is_torchs(name, data, kwargs):
+    """torch's backward reads the dof again: of everything (no dim, or 0-d) it gives inf off the mean and nan on
+    it when the dof is not above 0; of listed dims it divides by their count minus the correction, unclamped
+    (dim=() lists none: 1 - correction, though the forward reduces everything)."""
+    torch = require_torch()
+
+    def fn(m, x):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return getattr(m, name)(x, **kwargs)
+
+    np.testing.assert_array_equal(_gradient(tinygrad_rnn, fn, data).numpy(), _gradient(torch, fn, data).numpy())

@@ -353,3 +353,31 @@ def test_broadcast_to_method_takes_sizes_spread_out_as_torch():
         x = m.ones(3, 1)
         assert x.broadcast_to(2, 3, 3).shape == (2, 3, 3) and x.broadcast_to((3, 4)).shape == (3, 4)
     check_error(lambda m: m.broadcast_to(m.ones(3, 1), 3, 3))
+
+
+@pytest.mark.parametrize("shape", [(2, -3), (-1, -3, -1), (-1, -1, -3), (-5,)])
+def test_reshape_and_view_name_the_first_bad_size_as_torch(shape):
+    """torch reads the sizes left to right: the first bad one is reported, with its index and the shape."""
+    check_error(lambda m: m.zeros(6).reshape(*shape))
+    check_error(lambda m: m.zeros(6).view(*shape))
+
+
+@pytest.mark.parametrize(("length", "sizes"), [(6, (4, -1)), (6, (2, 2)), (0, (2, 2)), (6, (0, -1)), (0, (0, -1)),
+                                               (6, (-3, -1)), (6, (-1, -1))])
+def test_unflatten_words_bad_sizes_as_torch(sizes, length):
+    """A count that does not fit is unflatten's own message; other size errors come wrapped as 'unexpected'
+    (torch's C++ traceback then follows: only the first two lines are torch's own words)."""
+    torch = require_torch()
+    with pytest.raises(RuntimeError) as theirs:
+        torch.zeros(2, length).unflatten(-1, sizes)
+    with pytest.raises(RuntimeError) as ours:
+        tinygrad_rnn.zeros(2, length).unflatten(-1, sizes)
+    assert str(ours.value).splitlines()[:2] == str(theirs.value).splitlines()[:2]
+
+
+@pytest.mark.parametrize("shape", [(2, 2), (), (0, 2)])
+def test_count_nonzero_over_an_empty_list_of_dims_counts_everything_as_torch(shape):
+    """torch reads dim=() as every dim: one count (we counted each element alone, keeping the shape)."""
+    data = np.arange(int(np.prod(shape)), dtype=np.float64).reshape(shape)
+    check_parity(lambda m: m.count_nonzero(m.tensor(data), ()))
+    check_parity(lambda m: m.tensor(data).count_nonzero(dim=[]))

@@ -380,3 +380,28 @@ def test_reductions_into_an_out_of_another_dtype_as_torch(name, out_dtype):
                                   lambda m, x: m.any(x.float(), 1, out=m.empty(0, dtype=m.uint8))])
 def test_any_and_all_write_truth_values_into_bool_or_uint8_out_whatever_the_input(call):
     check_parity(call, [np.array([[0, 2], [0, 0]], dtype=np.uint8)], requires_grad=[False])
+
+
+@pytest.mark.parametrize("call", [
+    lambda m: m.logcumsumexp(m.tensor(4, dtype=m.uint8), 1.5),
+    lambda m: m.tensor(4, dtype=m.uint8).logcumsumexp(()),
+    lambda m: m.logcumsumexp(m.tensor([4]), 3),
+    lambda m: m.logcumsumexp(m.tensor(4.0), True),
+])
+def test_logcumsumexp_reads_its_dim_before_the_dtype_as_torch(call):
+    """torch's parser and dim check come before the missing integer kernel (we named the kernel first)."""
+    check_error(call)
+
+
+@pytest.mark.parametrize("call", [
+    lambda m: m.aminmax(m.ones(2, 3), dim=()),
+    lambda m: m.aminmax(m.zeros(0), dim=0, keepdim="a"),
+    lambda m: m.nanmean(m.ones(2, dtype=m.int8), 0, keepdim="yes"),
+    lambda m: m.nanmean(m.ones(2, dtype=m.int8), True),
+    lambda m: m.nanmean(m.ones(2, dtype=m.int8), [1.5]),
+    lambda m: m.nanmean(m.ones(2, dtype=m.uint8), dtype=m.float32),  # the input's dtype first, whatever is asked
+    lambda m: m.nanmean(m.ones(2), dtype=m.int32),
+])
+def test_aminmax_and_nanmean_parse_their_arguments_first_as_torch(call):
+    """torch's parser refuses a dim or keepdim of the wrong type before any check of the values or dtypes."""
+    check_error(call)

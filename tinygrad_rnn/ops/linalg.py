@@ -10,6 +10,7 @@ from ..backend.blas_threads import SERIAL_WORK, threads_for
 from ..core import dtypes
 from ..core.forward_mode import given
 from ..core.function import Function, rename
+from ..core.modes import modes
 from ..core.tensor import Tensor
 from ..core.warn_once import warn_once
 from .declare import Sample, op
@@ -176,12 +177,40 @@ def check_matmul(a: Tensor, b: Tensor) -> None:
         raise RuntimeError(
             f"both arguments to matmul need to be at least 1D, but they are {a.ndim}D and {b.ndim}D"
         )
-    if a.dtype is not b.dtype and not (a.ndim > 2 and b.ndim > 2):  # bmm's check comes later (matmul)
-        if a.ndim == 1 and b.ndim == 1:
-            raise RuntimeError(f"dot : expected both vectors to have same dtype, but found {a.dtype._legacy} and "
-                               f"{b.dtype._legacy}")
-        names = [_C_TYPE_NAMES.get(t.dtype._legacy, t.dtype._legacy.lower()) for t in (a, b)]
-        raise RuntimeError(f"expected m1 and m2 to have the same dtype, but got: {names[0]} != {names[1]}")
+    if a.dtype is not b.dtype and a.ndim == 1 and b.ndim == 1:  # dot looks at the dtypes first
+        raise RuntimeError(f"dot : expected both vectors to have same dtype, but found {a.dtype._legacy} and "
+                           f"{b.dtype._legacy}")
+    if _folds_transposed(a, b):  # torch multiplies b's matrices, transposed and stacked, by a (transposed)
+        rows = int(np.prod(b.shape[:-2])) * b.shape[-1]
+        check_matmul(_stand_in(b, (rows, b.shape[-2])), _stand_in(a, a.shape[::-1]))
+        return
+    _check_matmul_shapes(a, b)
+    if a.dtype is b.dtype or b.ndim > 2:  # batches of matrices: bmm's check, if its kernel runs (matmul)
+        return
+    if b.ndim == 1:  # a matrix (or a batch folded into one) times a vector
+        raise RuntimeError(f"addmv input tensors must have the same dtype, but got {b.dtype._legacy}, "
+                           f"{a.dtype._legacy}, and {b.dtype._legacy}")
+    names = [_C_TYPE_NAMES.get(t.dtype._legacy, t.dtype._legacy.lower()) for t in (a, b)]
+    raise RuntimeError(f"expected m1 and m2 to have the same dtype, but got: {names[0]} != {names[1]}")
+
+
+def _folds_transposed(a: Tensor, b: Tensor) -> bool:
+    """Does torch compute a vector or matrix a @ a batch of matrices b as one product of b's matrices,
+    transposed and stacked, by a? It does when a needs a gradient, or (for a vector) when stacking needs no
+    copy: b empty or of matrices of one row (b taken as contiguous). Else it runs a batched product (bmm),
+    which words its errors otherwise."""
+    if a.ndim > 2 or b.ndim < 3:
+        return False
+    return a.requires_grad or (a.ndim == 1 and (b.numel() == 0 or b.shape[-2] == 1))
+
+
+def _stand_in(t: Tensor, shape: tuple) -> Tensor:
+    """A tensor of t's dtype and the given shape, for checks that read only shapes and dtypes (no memory)."""
+    return Tensor._make(np.broadcast_to(np.empty((), t._data.dtype), shape))
+
+
+def _check_matmul_shapes(a: Tensor, b: Tensor) -> None:
+    """torch's error for operands of at least one dim whose sizes do not fit (it checks them before the dtypes)."""
     k_a, k_b = a.shape[-1], b.shape[0] if b.ndim == 1 else b.shape[-2]
     if a.ndim == 1 and b.ndim == 1 and k_a != k_b:
         raise RuntimeError(
@@ -190,8 +219,9 @@ def check_matmul(a: Tensor, b: Tensor) -> None:
         )
     if a.dtype.name == "bool" and a.ndim == 1 and b.ndim == 1:
         raise NotImplementedError('"dot" not implemented for \'Bool\'')
-    if b.ndim == 1 and a.ndim == 2 and k_a != k_b:
-        raise RuntimeError(f"size mismatch, got input ({a.shape[0]}), mat ({_fmt(a.shape)}), vec ({k_b})")
+    if b.ndim == 1 and a.ndim >= 2 and k_a != k_b:  # torch folds a's batch dims into rows
+        rows = int(np.prod(a.shape[:-1]))
+        raise RuntimeError(f"size mismatch, got input ({rows}), mat ({rows}x{k_a}), vec ({k_b})")
     if k_a == k_b:
         return
     if b.ndim <= 2:  # torch folds a's batch dims into rows
@@ -207,14 +237,28 @@ def check_matmul(a: Tensor, b: Tensor) -> None:
     )
 
 
-def _check_bool_product(a: Tensor, b: Tensor) -> None:
-    """torch's CPU kernels have no bool matrix product, but it reaches the kernel only when the result has
-    elements and the summed dim is not empty (else the result is empty, or zeros)."""
+def _kernel_runs(a: Tensor, b: Tensor) -> bool:
+    """Does torch's product kernel run? Only when the result has elements and the summed dim is not empty
+    (else torch returns the empty result, or zeros, without looking at the dtypes)."""
     rows = a.shape[-2] if a.ndim > 1 else 1
     cols = b.shape[-1] if b.ndim > 1 else 1
     batch = np.broadcast_shapes(a.shape[:-2], b.shape[:-2])
-    if a.shape[-1] and int(np.prod(batch)) * rows * cols:
-        kernel = "addmv_impl_cpu" if b.ndim == 1 else "addmm_impl_cpu_" if b.ndim == 2 else "bmm"
+    return bool(a.shape[-1] and int(np.prod(batch)) * rows * cols)
+
+
+def _in_dtype_of_nothing(input: Tensor, dtype: dtypes.dtype) -> Tensor:
+    """input in the dtype of the empty or zero product torch's bmm returns without computing (mat2's);
+    recording a gradient for a result of a dtype that has none is autograd's error."""
+    if input.requires_grad and modes.grad_enabled and not (dtype.is_floating_point or dtype.is_complex):
+        raise RuntimeError(f"Autograd not support dtype: {dtype._legacy}")
+    return input.to(dtype)
+
+
+def _check_bool_product(a: Tensor, b: Tensor) -> None:
+    """torch's CPU kernels have no bool matrix product (when they run at all)."""
+    if _kernel_runs(a, b):
+        rank = a.ndim if _folds_transposed(a, b) else b.ndim  # of what torch's kernel multiplies by
+        kernel = {1: "addmv_impl_cpu", 2: "addmm_impl_cpu_"}.get(rank, "bmm")
         raise NotImplementedError(f'"{kernel}" not implemented for \'Bool\'')
 
 
@@ -239,8 +283,10 @@ def matmul(input: Tensor, other: Tensor) -> Tensor:
         _check_broadcast(Tensor._make(np.empty(input.shape[:-2])), Tensor._make(np.empty(other.shape[:-2])))
     if input.dtype is dtypes.bool:
         _check_bool_product(input, other)
-    if input.dtype is not other.dtype:  # two batches of matrices: torch's bmm refuses them after its shapes
-        raise RuntimeError(f"expected scalar type {input.dtype._legacy} but found {other.dtype._legacy}")
+    if input.dtype is not other.dtype:  # other is a batch of matrices: torch's bmm refuses two dtypes if it runs,
+        if _kernel_runs(input, other):  # else its empty or zero result has other's dtype
+            raise RuntimeError(f"expected scalar type {input.dtype._legacy} but found {other.dtype._legacy}")
+        input = _in_dtype_of_nothing(input, other.dtype)
     return MatMul.apply(input, other)
 
 
@@ -292,7 +338,7 @@ def bmm(input: Tensor, mat2: Tensor) -> Tensor:
         if input.dtype is not mat2.dtype:
             raise RuntimeError(f"expected scalar type {input.dtype._legacy} but found {mat2.dtype._legacy}")
     elif input.dtype is not mat2.dtype:  # nothing to compute: torch's empty or zero result has mat2's dtype
-        input = input.to(mat2.dtype)
+        input = _in_dtype_of_nothing(input, mat2.dtype)
     return rename(MatMul.apply(input, mat2), "BmmBackward0")
 
 

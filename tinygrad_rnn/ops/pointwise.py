@@ -1446,8 +1446,12 @@ def _check_lerp_operands(input: Any, end: Any, weight: Any) -> None:
 def lerp(input: Tensor, end: Tensor, weight: Any) -> Tensor:
     """input + weight * (end - input)."""
     _check_lerp_operands(input, end, weight)
-    if isinstance(weight, Tensor) and not input.dtype.is_floating_point:
-        raise NotImplementedError(f'"lerp_kernel_tensor" not implemented for \'{input.dtype._legacy}\'')
+    if isinstance(weight, Tensor):  # a 0-d weight of a higher category (a float one for int or bool ends)
+        common = result_type(input, end, weight)  # promotes the ends, as in torch's kernel
+        if not common.is_floating_point:
+            raise NotImplementedError(f'"lerp_kernel_tensor" not implemented for \'{common._legacy}\'')
+        if not input.dtype.is_floating_point:
+            input, end = input.to(common), end.to(common)
     if isinstance(weight, Tensor) and weight.dtype is dtypes.bool:  # a 0-d one (checked above): its number
         weight = weight.to(input.dtype)
     if isinstance(weight, Tensor) and weight.dtype is input.dtype and input.dtype.is_floating_point:

@@ -132,7 +132,7 @@ class Mean(Function):
 
 
 class Amax(Function):
-    """max or min over dims (torch.amax/amin and the full `max()`): ties share the gradient."""
+    """max or min over dims (torch.amax/amin): ties share the gradient."""
 
     @staticmethod
     def node_name(x, dims, keepdim, largest):
@@ -505,6 +505,8 @@ def _product_of_others(x: Tensor, dims: tuple) -> Tensor:
     derivatives stay right): lay each group out along one axis of length n and multiply the
     n - 1 rotations of that axis, which puts every other element of the group at each position.
     """
+    if x.ndim == 0:  # torch passes a 0-d input's gradient through as it is (even at nan or inf)
+        return Tensor._make(np.ones((), x._data.dtype))
     if not (x._data == 0).any():
         return Prod.apply(x, dims, True) / x
     kept = [d for d in range(x.ndim) if d not in dims]
@@ -553,11 +555,13 @@ class Cumprod(Function):
     @staticmethod
     def backward(ctx, g):
         x, y = ctx.saved_tensors
+        if x.ndim == 0 or x.shape[ctx.dim] == 1:  # torch passes the gradient through (even at nan or inf)
+            return g, None
         if not (x._data == 0).any():  # dy_j/dx_i = y_j / x_i for i <= j
             return (g * y).flip(ctx.dim).cumsum(ctx.dim).flip(ctx.dim) / x, None
         if modes.grad_enabled:
             raise NotImplementedError("double backward of cumprod through an input with zeros is not supported")
-        return Tensor._make(_cumprod_grad_with_zeros(x._data, g._data, ctx.dim)), None
+        return Tensor._make(_cumprod_grad_with_zeros(x._data, y._data, g._data, ctx.dim)), None
 
     @staticmethod
     def jvp(ctx, tx, t_dim):  # dy_j = sum over i <= j of tx_i times the product of x_k, k <= j, k != i
@@ -567,15 +571,25 @@ class Cumprod(Function):
         return _cumprod_jvp_with_zeros(x, tx, ctx.dim)
 
 
-def _cumprod_grad_with_zeros(x: np.ndarray, g: np.ndarray, dim: int) -> np.ndarray:
-    """dL/dx_i = sum over j >= i of g_j * prod(x_k for k <= j, k != i), one position at a time."""
-    x, g = np.moveaxis(x, dim, -1), np.moveaxis(g, dim, -1)
-    out = np.zeros_like(x)
-    for i in range(x.shape[-1]):
-        others = x.copy()
-        others[..., i] = 1
-        out[..., i] = (np.cumprod(others, axis=-1) * g)[..., i:].sum(axis=-1)
-    return np.moveaxis(out, -1, dim)
+def _cumprod_grad_with_zeros(x: np.ndarray, y: np.ndarray, g: np.ndarray, dim: int) -> np.ndarray:
+    """dL/dx_i = sum over j >= i of g_j * prod(x_k for k <= j, k != i), grouped as torch's O(n) formula
+    groups it (so that inf, nan and overflow land where torch's do). Along each line, with z1 and z2 its
+    first and second zero: before z1, the y / x rule over the stretch [0, z1); at z1, the product before
+    it times the sum over [z1, z2) of g_j times the running product of x after z1; after z1, 0."""
+    x, y, g = (np.moveaxis(a, dim, -1) for a in (x, y, g))
+    zeros_so_far = np.cumsum(x == 0, axis=-1)
+    before = zeros_so_far == 0
+    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+        w = np.where(before, y * g, 0)
+        out = np.where(before, np.flip(np.cumsum(np.flip(w, -1), -1), -1) / x, 0)
+        stretch = zeros_so_far == 1  # [z1, z2)
+        first = stretch & (np.cumsum(stretch, axis=-1) == 1)
+        running = np.cumprod(np.where(stretch & ~first, x, 1), axis=-1)
+        total = (running * np.where(stretch, g, 0)).sum(axis=-1, keepdims=True)
+        z1 = first.argmax(axis=-1)[..., None]
+        before_z1 = np.where(z1 > 0, np.take_along_axis(y, np.maximum(z1 - 1, 0), axis=-1), 1)
+        out = np.where(first, total * before_z1, out)
+    return np.moveaxis(out.astype(g.dtype, copy=False), -1, dim)
 
 
 def _cumprod_jvp_with_zeros(x: Tensor, tx: Tensor, dim: int) -> Tensor:
@@ -601,15 +615,15 @@ class Variance(Function):
     torch_name = "VarBackward0"
 
     @staticmethod
-    def forward(ctx, x, dims, keepdim, denominator):
+    def forward(ctx, x, dims, keepdim, denominator, grad_dof):
         ctx.save_for_backward(x)
-        ctx.dims, ctx.keepdim, ctx.denominator = dims, keepdim, denominator
+        ctx.dims, ctx.keepdim, ctx.denominator, ctx.grad_dof = dims, keepdim, denominator, grad_dof
         return _variance_value(x, dims, keepdim, denominator)  # (grad mode is off here: no graph)
 
     @staticmethod
     def backward(ctx, g):
         (x,) = ctx.saved_tensors
-        return _variance_grad(g, x, ctx.dims, ctx.keepdim, ctx.denominator), None, None, None
+        return _variance_grad(g, x, ctx.dims, ctx.keepdim, ctx.grad_dof), None, None, None, None
 
     @staticmethod
     def jvp(ctx, tx, *rest):  # d var = 2 / denominator * sum((x - mean) dx)
@@ -624,16 +638,16 @@ class StandardDeviation(Function):
     torch_name = "StdBackward0"
 
     @staticmethod
-    def forward(ctx, x, dims, keepdim, denominator):
+    def forward(ctx, x, dims, keepdim, denominator, grad_dof):
         out = _variance_value(x, dims, keepdim, denominator, sqrt=True)
         ctx.save_for_backward(x, out)  # the output itself, so double backward sees std depend on x
-        ctx.dims, ctx.keepdim, ctx.denominator = dims, keepdim, denominator
+        ctx.dims, ctx.keepdim, ctx.denominator, ctx.grad_dof = dims, keepdim, denominator, grad_dof
         return out
 
     @staticmethod
     def backward(ctx, g):
         x, out = ctx.saved_tensors
-        return _variance_grad(_half_over(g, out), x, ctx.dims, ctx.keepdim, ctx.denominator), None, None, None
+        return _variance_grad(_half_over(g, out), x, ctx.dims, ctx.keepdim, ctx.grad_dof), None, None, None, None
 
     @staticmethod
     def jvp(ctx, tx, *rest):
@@ -652,7 +666,7 @@ def _variance_value(x: Tensor, dims: tuple, keepdim: bool, denominator: int, sqr
         return Tensor._make(np.asarray(np.sqrt(value) if sqrt else value).astype(np.float32))
     centered = x - x.mean(dims, keepdim=True)
     squares = (centered * centered).sum(dims, keepdim=keepdim)
-    value = squares / denominator if denominator else squares * float("nan")
+    value = squares / float(denominator)  # no degrees of freedom left: inf, or nan for no spread, as torch
     return Tensor._make(np.sqrt(value._data)) if sqrt else value
 
 
@@ -660,10 +674,15 @@ def _two_over(denominator: int) -> float:
     return 2.0 / denominator if denominator else float("inf")  # (C++'s 2.0 / 0, where torch divides)
 
 
-def _variance_grad(g: Tensor, x: Tensor, dims: tuple, keepdim: bool, denominator: int) -> Tensor:
+def _variance_grad(g: Tensor, x: Tensor, dims: tuple, keepdim: bool, grad_dof: tuple) -> Tensor:
+    """torch's var backward, 2 / dof * g * (x - mean), with the (dof, of everything) _spread_over gives."""
     if not keepdim:  # g back to the kept shape, to spread over the reduced dims
         g = g.reshape([1 if d in dims else n for d, n in enumerate(x.shape)])
-    return _two_over(denominator) * g * (x - x.mean(dims, keepdim=True))
+    dof, whole = grad_dof
+    mean = x.mean(dims, keepdim=True)
+    if whole and dof <= 0:  # 2 / 0 times x - mean, with the sign dropped: inf where x is off the mean, else nan
+        return g * Tensor._make(np.where(x._data == mean._data, np.nan, np.inf).astype(x._data.dtype))
+    return _two_over(dof) * g * (x - mean)
 
 
 def _half_over(g: Tensor, std: Tensor) -> Tensor:
@@ -772,6 +791,14 @@ def _named_by_overload(out: Tensor, name: str, dim: Any, keepdim: bool) -> Tenso
     return rename(out, f"{name}Backward1") if dim is not None or keepdim else out
 
 
+def _recorded(input: Tensor, result: Tensor) -> Tensor:
+    """result of a reduction given `dtype=`, unless input needs a gradient and that dtype can carry none:
+    then torch's autograd refuses to record the node (a plain .to() would just leave the graph)."""
+    if input.requires_grad and modes.grad_enabled and not (result.dtype.is_floating_point or result.dtype.is_complex):
+        raise RuntimeError(f"Autograd not support dtype: {result.dtype._legacy}")
+    return result
+
+
 def _float_input(x: Tensor, dtype: Any, name: str) -> Tensor:
     if dtype is not None:
         return x.to(dtype)
@@ -786,7 +813,8 @@ def sum(input: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: Any = N
     x = _float_input(input, dtype, "sum")
     if dtype is None and x._data.dtype.kind != "f" and x.dtype is not dtypes.int64:
         x = x.to(dtypes.int64)  # torch sums bool and small ints as int64
-    return _named_by_overload(Sum.apply(x, _reduce_dims(dim, x._data.ndim), keepdim), "Sum", dim, keepdim)
+    return _recorded(input, _named_by_overload(Sum.apply(x, _reduce_dims(dim, x._data.ndim), keepdim), "Sum", dim,
+                                               keepdim))
 
 
 def _check_dim_type(name: str, dim: Any) -> None:
@@ -827,8 +855,8 @@ def _extreme(input: Tensor, dim: Any, keepdim: Any, largest: bool, name: str) ->
                 f"{name}(): Expected reduction dim to be specified for input.numel() == 0. "
                 "Specify the reduction dim with the 'dim' argument."
             )
-        return rename(Amax.apply(input, tuple(range(input.ndim)), False, largest),
-                      "MaxBackward1" if largest else "MinBackward1")
+        extreme = (np.max if largest else np.min)(input._data)  # the elements equal to it share the gradient
+        return rename(SharedByEqual.apply(input, extreme), "MaxBackward1" if largest else "MinBackward1")
     if isinstance(dim, Tensor):  # torch.max(a, b): the elementwise maximum
         return maximum(input, dim) if largest else minimum(input, dim)
     d = normalize_dim(dim, input.ndim)
@@ -1064,8 +1092,8 @@ def prod(input: Tensor, dim: Any = _LEFT_OUT, keepdim: Any = _LEFT_OUT, *, dtype
     if dtype is None and not x.dtype.is_floating_point and x.dtype is not dtypes.int64:
         x = x.to(dtypes.int64)
     if dim is _LEFT_OUT:
-        return Prod.apply(x, tuple(range(x.ndim)), False)
-    return rename(Prod.apply(x, _reduce_dims(dim, x.ndim), keepdim), "ProdBackward1")
+        return _recorded(input, Prod.apply(x, tuple(range(x.ndim)), False))
+    return _recorded(input, rename(Prod.apply(x, _reduce_dims(dim, x.ndim), keepdim), "ProdBackward1"))
 
 
 # float16 elements in one vector of torch's reduction kernels (measured: prod matches with 16, not 32)
@@ -1223,7 +1251,13 @@ def _spread_over(input: Tensor, dim: Any, unbiased: Any, keepdim: bool, correcti
                       "factor (input numel divided by output numel). (Triggered internally at "
                       "/__w/pytorch/pytorch/aten/src/ATen/native/ReduceOps.cpp:1861.)", UserWarning,
                       stacklevel=callers_stacklevel())
-    return dims, keepdim, builtins.max(denominator, 0)
+    # torch's backward reads the dof again: of everything (a 0-d input or no dim given), as above; else
+    # of the listed dims only (dim=() lists none: 1 - correction), and not clamped at 0
+    whole = dim is None or not input.ndim
+    listed = () if whole else normalize_dims(dim, input.ndim)
+    grad_dof = (denominator, True) if whole else \
+        (int(np.prod([input.shape[d] for d in listed])) - _correction(unbiased, correction), False)
+    return dims, keepdim, builtins.max(denominator, 0), grad_dof
 
 
 def _norm_samples(rng: np.random.Generator) -> list[Sample]:
@@ -1364,7 +1398,7 @@ def cumsum(input: Tensor, dim: int, *, dtype: Any = None) -> Tensor:
         x = x.to(dtypes.int64)
     d = normalize_dim(dim, x.ndim)  # checked on 0-d tensors too
     _check_bool_scan(x, "cumsum")
-    return Cumsum.apply(x, d) if x.ndim else rename(x.clone(), "CumsumBackward0")
+    return _recorded(input, Cumsum.apply(x, d) if x.ndim else rename(x.clone(), "CumsumBackward0"))
 
 
 @op(out=True, inplace=True, samples=_scans, renumber_method_errors=True)
@@ -1375,7 +1409,7 @@ def cumprod(input: Tensor, dim: int, *, dtype: Any = None) -> Tensor:
         x = x.to(dtypes.int64)
     d = normalize_dim(dim, x.ndim)  # checked on 0-d tensors too
     _check_bool_scan(x, "cumprod")
-    return Cumprod.apply(x, d) if x.ndim else rename(x.clone(), "CumprodBackward0")
+    return _recorded(input, Cumprod.apply(x, d) if x.ndim else rename(x.clone(), "CumprodBackward0"))
 
 
 def _sort_order(data: np.ndarray, dim: int, descending: bool) -> np.ndarray:
@@ -1526,8 +1560,8 @@ def median(input: Tensor, dim: Any = _EVERY_DIM, keepdim: bool = False) -> Any:
     keepdim = bool_arg("median", "keepdim", keepdim)
     if dim is _EVERY_DIM:
         flat = input.reshape(-1)
-        if not flat.numel():  # torch's "no value" is NaN cast to the dtype
-            return Tensor._make(np.asarray(_nan_as(input._data.dtype)))
+        if not flat.numel():  # torch's "no value" is NaN cast to the dtype (a gradient of zeros, as its)
+            return rename(SharedByEqual.apply(flat, _nan_as(input._data.dtype)), "MedianBackward0")
         if input.dtype is dtypes.bool:
             raise NotImplementedError('"median_cpu" not implemented for \'Bool\'')
         data = flat._data

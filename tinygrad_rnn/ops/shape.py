@@ -491,11 +491,11 @@ def _shape_arg(shape: Sequence, fn: str = "view", name: str = "size", symint: bo
 
 def infer_shape(shape: tuple, numel: int) -> tuple:
     """Resolve one -1 and check the element count, with torch's messages."""
-    if list(shape).count(-1) > 1:
-        raise RuntimeError("only one dimension can be inferred")
-    for s in shape:
+    for i, s in enumerate(shape):  # torch reports the first bad entry, reading left to right
+        if s == -1 and -1 in shape[:i]:
+            raise RuntimeError("only one dimension can be inferred")
         if s < -1:
-            raise RuntimeError(f"invalid shape dimension {s}")
+            raise RuntimeError(f"invalid shape dimension {s} at index {i} of shape {list(shape)}")
     known = int(np.prod([s for s in shape if s != -1]))
     if -1 in shape:
         if known == 0 and numel == 0:
@@ -1349,7 +1349,13 @@ def unflatten(input: Tensor, dim: int, sizes: Any) -> Tensor:
     d = normalize_dim(dim, input.ndim)
     if input.ndim == 0:  # torch's wrapped dim 0 then finds no size to split
         raise RuntimeError("unflatten got an unexpected error:\nDimension specified as 0 but tensor has no dimensions")
-    inner = infer_shape(tuple(sizes), input.shape[d])
+    try:
+        inner = infer_shape(tuple(sizes), input.shape[d])
+    except RuntimeError as exc:  # torch words a count that does not fit as its own, and wraps the others
+        if "is invalid for input of size" in str(exc):
+            raise RuntimeError(f"unflatten: Provided sizes {list(sizes)} don't multiply up to the size of dim {d} "
+                               f"({input.shape[d]}) in the input tensor") from None
+        raise RuntimeError(f"unflatten got an unexpected error:\n{exc}") from None
     return input.reshape(input.shape[:d] + inner + input.shape[d + 1:])
 
 
@@ -1543,6 +1549,8 @@ def _count_samples(rng: np.random.Generator) -> list:
 def count_nonzero(input: Tensor, dim: Any = None) -> Tensor:
     """How many elements are not zero, in all of input or along dim (an int or a tuple)."""
     axis = None if dim is None else normalize_dims(dim, input.ndim)
+    if axis == ():  # an empty list of dims is every dim to torch (numpy's counts each element alone)
+        axis = None
     return Tensor._make(np.asarray(np.count_nonzero(input._data, axis=axis), dtype=np.int64))
 
 

@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from .. import return_types
-from ..argcheck import bool_arg, int_arg, number_arg, tensor_arg
+from ..argcheck import bool_arg, int_arg, int_list_args, number_arg, tensor_arg
 from ..core import dtypes
 from ..core.function import Function, rename
 from ..core.tensor import Tensor
@@ -25,6 +25,7 @@ from .declare import Sample, SampleMaker, op
 from .pointwise import exp, lerp, log, where
 from .reduce import (
     SharedByEqual,
+    _recorded,
     _reduce_dims,
     amax,
     amin,
@@ -89,20 +90,24 @@ def nansum(input: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: Any 
     x = NanToZero.apply(input) if input.dtype.is_floating_point else input
     if dtype is not None:
         x = x.to(dtype)
-    return rename(sum(x, dim, keepdim, dtype=x.dtype if dtype is not None else None), "NansumBackward0")
+    return _recorded(input, rename(sum(x, dim, keepdim, dtype=x.dtype if dtype is not None else None),
+                                   "NansumBackward0"))
 
 
 @op(out=True, samples=_samples(((3, 4), {}), ((3, 4), {"dim": 1}), ((2, 3, 4), {"dim": (0, 2), "keepdim": True}),
                      ((2,), {}), nans=True))
 def nanmean(input: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: Any = None) -> Tensor:
     """The mean of the values that are not NaN (NaN where there are none)."""
+    if dim is not None:  # torch's parser, before any check of the dtypes
+        int_list_args("nanmean", [("dim", dim, 2)], scalar_ok=True)
+    bool_arg("nanmean", "keepdim", keepdim)
+    if not input.dtype.is_floating_point:  # whatever dtype is asked for, as torch
+        raise RuntimeError(f"nanmean(): expected input to have floating point or complex dtype but got "
+                           f"{input.dtype._legacy}")
     x = input if dtype is None else input.to(dtype)
-    if dtype is not None and not x.dtype.is_floating_point:
+    if not x.dtype.is_floating_point:
         raise RuntimeError("nanmean(): could not infer output dtype. Optional dtype must be either a floating point "
                            f"or complex dtype. Got: {x.dtype._legacy}")
-    if not x.dtype.is_floating_point:
-        raise RuntimeError(f"nanmean(): expected input to have floating point or complex dtype but got "
-                           f"{x.dtype._legacy}")
     count = sum(_mask(~np.isnan(x._data)).to(x.dtype), dim, keepdim)
     return rename(nansum(x, dim, keepdim) / count, "DivBackward0")
 
@@ -351,14 +356,14 @@ class Logcumsumexp(Function):
         return positive - negative
 
 
-@op(out=True, samples=_scan_samples, twice_differentiable=False)
+@op(out=True, samples=_scan_samples, twice_differentiable=False, renumber_method_errors=True)
 def logcumsumexp(input: Tensor, dim: int) -> Tensor:
+    dim = normalize_dim(int_arg("logcumsumexp", "dim", dim, 2), input.ndim)  # before the dtype, as torch
     if not input.dtype.is_floating_point:  # (torch 2.13 has no integer kernel)
         raise NotImplementedError(f'"logcumsumexp_out_cpu" not implemented for \'{input.dtype._legacy}\'')
-    x = input
-    if not x.ndim:
-        return rename(x.clone(), "LogcumsumexpBackward0")
-    return Logcumsumexp.apply(x, normalize_dim(dim, x.ndim))
+    if not input.ndim:
+        return rename(input.clone(), "LogcumsumexpBackward0")
+    return Logcumsumexp.apply(input, dim)
 
 
 # ------------------------------------------------------------------ pairs of statistics
@@ -395,6 +400,9 @@ def std_mean(input: Tensor, dim: Any = None, unbiased: Any = None, keepdim: bool
 @op(out=True, samples=_samples(((3, 4), {}), ((3, 4), {"dim": 1}), ((3, 4), {"dim": 0, "keepdim": True}), ((1,), {})))
 def aminmax(input: Tensor, *, dim: Any = None, keepdim: bool = False) -> Any:
     """(min, max) over dim (or everything)."""
+    if dim is not None:  # torch's parser first
+        int_arg("aminmax", "dim", dim)
+    bool_arg("aminmax", "keepdim", keepdim)
     if input.numel() == 0 and dim is None:
         raise RuntimeError("aminmax(): cannot compute aminmax over an empty dimension as the operation has no "
                            "identity.")

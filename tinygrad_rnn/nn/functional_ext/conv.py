@@ -11,12 +11,14 @@ adjoints (see im2col.py); nothing here needs a hand-written backward.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from typing import Any
 
 from ...argcheck import as_called, int_arg, int_list_args, invalid_combination, is_int, tensor_arg
 from ...core import dtypes
 from ...core.function import rename
 from ...core.tensor import Tensor
+from ...ops.shape import infer_shape
 from ...surface.settings import warn_once
 from .im2col import Col2Im, Im2Col, blocks_along
 
@@ -222,11 +224,23 @@ def _check_empty_input(x: Tensor, kernel: tuple, dilation: tuple, pairs: tuple) 
     """torch's checks of an input with no elements (but some channels): the kernel must fit; then only an
     empty batch is computed, and that path of torch's fails on a 0-sized kernel dim by indexing the empty weight."""
     _check_kernel_fits(x, kernel, dilation, pairs)
+    _check_empty_batch(x, kernel)
+
+
+def _check_empty_batch(x: Tensor, kernel: tuple, out_channels: int = 1) -> None:
+    """Of an input with no elements torch computes only an empty batch, and that path fails on a 0-sized
+    kernel dim or no output channels by indexing the empty weight."""
     if x.shape[0] != 0:
-        shape = list(x.shape) if x.ndim > 3 else [*x.shape[:2], 1, x.shape[2]]  # a 1-d input runs as 2-d
-        raise RuntimeError(f"Only zero batch or zero channel inputs are supported, but got input shape: {shape}")
-    if not all(kernel):
+        raise RuntimeError(f"Only zero batch or zero channel inputs are supported, but got input shape: "
+                           f"{_shape_as_run(x)}")
+    if not all(kernel) or out_channels == 0:
         raise IndexError("select(): index 0 out of range for tensor of size [0] at dimension 0")
+
+
+def _shape_as_run(x: Tensor, shape: Sequence[int] | None = None) -> list:
+    """`shape` (default x's) as torch's kernels show it: a 1-d convolution runs as a 2-d one of height 1."""
+    shape = list(x.shape if shape is None else shape)
+    return shape if x.ndim > 3 else [*shape[:2], 1, *shape[2:]]
 
 
 def _no_channels(x: Tensor, kernel: tuple, dilation: tuple, pairs: tuple, stride: tuple, unbatched: bool) -> Tensor:
@@ -279,6 +293,20 @@ def _check_output_padding(output_padding: tuple, stride: tuple, dilation: tuple)
     raise RuntimeError("output padding must be smaller than either stride or dilation, but got " + " ".join(parts))
 
 
+def _refuse_no_output_channels(x: Tensor, weight: Tensor) -> None:
+    """torch's transposed kernels refuse a weight of no output channels, each in its own words: oneDNN's
+    (float32 batches of more than one sample), the 3-d kernel's, or the 2-d one's after its kernel size check."""
+    if x.dtype is dtypes.float32 and x.shape[0] > 1:
+        raise RuntimeError("could not create a primitive descriptor for the deconvolution forward propagation "
+                           "primitive. Run workload with environment variable ONEDNN_VERBOSE=all to get "
+                           "additional diagnostic information.")
+    if weight.ndim == 5:
+        raise RuntimeError("non-empty 5D (n_output_plane x n_input_plane x kernel_depth x kernel_height x "
+                           f"kernel_width) tensor expected for weight, but got: {list(weight.shape)}")
+    _check_kernel_size(tuple(weight.shape[2:]))
+    raise RuntimeError(f"non-empty 2D or 4D weight tensor expected, but got: {_shape_as_run(weight)}")
+
+
 def conv_transposed(input: Tensor, weight: Tensor, bias: Tensor | None, stride: Any, padding: Any,
                     output_padding: Any, groups: int, dilation: Any, nd: int, name: str) -> Tensor:
     """The N-d transposed convolution behind conv_transpose1d and conv_transpose2d."""
@@ -306,16 +334,18 @@ def conv_transposed(input: Tensor, weight: Tensor, bias: Tensor | None, stride: 
     _check_channels(x, weight, groups, transposed=True)
     kernel, out_channels = tuple(weight.shape[2:]), weight.shape[1] * groups
     _check_bias(weight, bias, out_channels)
-    if out_channels == 0:  # torch's kernels fail on no output channels: its empty-batch path, else oneDNN
-        if x.shape[0] == 0:
-            raise IndexError("select(): index 0 out of range for tensor of size [0] at dimension 0")
-        raise RuntimeError("could not create a primitive descriptor for the deconvolution forward propagation "
-                           "primitive. Run workload with environment variable ONEDNN_VERBOSE=all to get additional "
-                           "diagnostic information.")
-    _check_kernel_size(kernel)
-    _check_dilation_not_zero(dilation, transposed=True)
+    empty = x.numel() == 0
+    if empty:  # torch's path for an empty input, before any check of the kernel's (dilation 0 is fine there)
+        _check_empty_batch(x, kernel, out_channels)
+    else:
+        if out_channels == 0:
+            _refuse_no_output_channels(x, weight)
+        _check_kernel_size(kernel)
+        _check_dilation_not_zero(dilation, transposed=True)
     size = transposed_output_size(tuple(x.shape[2:]), kernel, stride, pad, dilation, output_padding)
-    if any(s <= 0 for s in size) and not (x.shape[0] == 0 and min(size) == 0):  # torch lets an empty batch be
+    if empty and min(size) < 0:  # the empty batch's result is reshaped to that size: reshape's error
+        infer_shape(tuple(_shape_as_run(x, (0, out_channels, *size))), 0)
+    if not empty and min(size) <= 0:
         raise RuntimeError(f"Given input size per channel: ({' x '.join(map(str, x.shape[2:]))}). Calculated output "
                            f"size per channel: ({' x '.join(map(str, size))}). Output size is too small")
     in_channels, blocks = x.shape[1], tuple(x.shape[2:])
@@ -323,10 +353,7 @@ def conv_transposed(input: Tensor, weight: Tensor, bias: Tensor | None, stride: 
     positions = x.shape[0] * math.prod(blocks)  # N*L, spelled out: -1 cannot be inferred for an empty batch
     rows = x.transpose(0, 1).reshape(groups, in_channels // groups, positions)  # (g, C/g, N*L)
     cols = (w @ rows).reshape(w.shape[0] * w.shape[1], positions)  # (O*K, N*L): one GEMM per group
-    if positions == 0:  # an empty batch (or input): nothing to scatter, an empty result still in the graph
-        if x.shape[0] != 0:
-            shown = list(x.shape[:2]) + [1] * (nd == 1) + list(x.shape[2:])  # torch runs 1-d as 2-d
-            raise RuntimeError(f"Only zero batch or zero channel inputs are supported, but got input shape: {shown}")
+    if empty:  # an empty batch: nothing to scatter, an empty result still in the graph
         out = cols.reshape(0, out_channels, *size)
     else:
         out = Col2Im.apply(cols, size, kernel, dilation, tuple((p, p) for p in pad), stride, blocks, True)
