@@ -326,21 +326,34 @@ def test_prepared_weights_are_reused_and_read_only():
         first[0][0] = 1.0
 
 
-@pytest.mark.parametrize("kind", ["GRU", "LSTM"])
 @pytest.mark.parametrize("packed", [False, True])
-def test_backward_factors_on_contiguous_copies_give_the_strided_views_bits(kind, packed, monkeypatch):
-    """Below SMALL_BYTES backward computes its gate factors on contiguous copies of the
-    gates (lstm.gate_factors, gru.gru_factors), above it on strided views: the same calls on the
-    same numbers, so every output and gradient is the same bit for bit."""
-    from tinygrad_rnn.kernels import gru, lstm
+def test_backward_factors_on_contiguous_copies_give_the_strided_views_bits(packed, monkeypatch):
+    """Below SMALL_BYTES the LSTM's backward computes its gate factors on contiguous copies of the
+    gates (lstm.gate_factors), above it on strided views: the same calls on the same numbers, so
+    every output and gradient is the same bit for bit."""
+    from tinygrad_rnn.kernels import lstm
 
     sizes = (5, 6, 4, 3, 2)
-    kernel = lstm if kind == "LSTM" else gru
-    small = run_module(tinygrad_rnn, kind, sizes, np.float32, seed=11, packed=packed)
-    monkeypatch.setattr(kernel, "SMALL_BYTES", 0)  # every array takes the views' path
-    strided = run_module(tinygrad_rnn, kind, sizes, np.float32, seed=11, packed=packed)
+    small = run_module(tinygrad_rnn, "LSTM", sizes, np.float32, seed=11, packed=packed)
+    monkeypatch.setattr(lstm, "SMALL_BYTES", 0)  # every array takes the views' path
+    strided = run_module(tinygrad_rnn, "LSTM", sizes, np.float32, seed=11, packed=packed)
     for i, (a, b) in enumerate(zip(small, strided)):
         assert np.array_equal(a, b), f"result {i} differs between the two paths"
+
+
+@pytest.mark.parametrize("packed", [False, True])
+def test_gru_backward_factors_in_blocks_give_the_whole_sequences_bits(packed, monkeypatch):
+    """gru.gru_factors works block by block of steps once d_hid outgrows STEP_BLOCK_BYTES (each
+    block on contiguous copies, the last block shorter, the state before a block read from the
+    previous block's output): every output and gradient is the same bit for bit as in one block."""
+    from tinygrad_rnn.kernels import gru
+
+    sizes = (5, 6, 4, 3, 2)  # 4 steps; d_hid has 3 * 3 * 6 float32 a step
+    whole = run_module(tinygrad_rnn, "GRU", sizes, np.float32, seed=11, packed=packed)
+    monkeypatch.setattr(gru, "STEP_BLOCK_BYTES", 3 * 216)  # blocks of 3 steps, then 1
+    blocks = run_module(tinygrad_rnn, "GRU", sizes, np.float32, seed=11, packed=packed)
+    for i, (a, b) in enumerate(zip(whole, blocks)):
+        assert np.array_equal(a, b), f"result {i} differs between one block and several"
 
 
 @pytest.mark.parametrize("kind", ["RNN", "GRU", "LSTM"])
@@ -349,7 +362,7 @@ def test_a_broadcast_upstream_gradient_made_contiguous_gives_the_same_bits(kind,
     """The gradient of out.sum() reaches backward as a broadcast view; below SMALL_BYTES the
     kernels copy it into a contiguous array first (step_layout.contiguous_if_small), above they
     read the view: the same gradients bit for bit."""
-    from tinygrad_rnn.kernels import gru, lstm, step_layout
+    from tinygrad_rnn.kernels import lstm, step_layout
 
     def gradients():
         tinygrad_rnn.manual_seed(3)
@@ -361,7 +374,7 @@ def test_a_broadcast_upstream_gradient_made_contiguous_gives_the_same_bits(kind,
         return [t.grad.numpy().copy() for t in (x, *module.parameters())]
 
     copied = gradients()
-    for kernel in (step_layout, lstm, gru):
+    for kernel in (step_layout, lstm):
         monkeypatch.setattr(kernel, "SMALL_BYTES", 0)  # every array read as it comes
     as_views = gradients()
     for i, (a, b) in enumerate(zip(copied, as_views)):

@@ -1,4 +1,4 @@
-"""kernels/gru.py: the forward step's bits and the steps `made_steps` keeps."""
+"""kernels/gru.py: the forward and backward steps' bits and the steps `made_steps` keeps."""
 import threading
 
 import numpy as np
@@ -39,6 +39,34 @@ def test_step_gives_the_bits_of_the_plain_step(dtype, rows, hidden, bias):
     assert np.array_equal(gates, expected_gates)
     assert np.array_equal(h_n, expected_h_n)
     assert np.array_equal(h_new, expected_h)
+
+
+def reference_backward_step(g_out, dh, z, r, n_factor, r_factor, z_factor, w_hh):
+    """One backward step written plainly, gate by gate (what gru.backward_steps' step must give bit
+    for bit). Returns (d_n, d_hid (rows, 3, H), dh_{t-1})."""
+    d = g_out + dh
+    d_n = n_factor * d
+    d_hid = np.stack([r_factor * d_n, z_factor * d, d_n * r], axis=1)
+    return d_n, d_hid, np.matmul(d_hid.reshape(len(d), -1), w_hh) + d * z
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("rows, hidden", [(1, 20), (3, 2), (32, 128)])
+def test_backward_step_gives_the_bits_of_the_plain_step(dtype, rows, hidden):
+    """The backward step multiplies all three gates' factors in one call by [d_n, d, d_n] (the n
+    slot's factor is r: r * d_n is d_n * r) and adds d * z after the product: the same bits as
+    the plain step gate by gate."""
+    rng = np.random.default_rng(rows + hidden)
+    g_out, dh, z, r, n_factor, r_factor, z_factor = (rng.standard_normal((rows, hidden)).astype(dtype)
+                                                     for _ in range(7))
+    w_hh = (rng.standard_normal((3 * hidden, hidden)) / hidden ** 0.5).astype(dtype)
+    expected = reference_backward_step(g_out, dh, z, r, n_factor, r_factor, z_factor, w_hh)
+    d_n, d_hid, dh_new = n_factor.copy(), np.stack([r_factor, z_factor, r], axis=1), dh.copy()
+    step = gru.backward_steps(dh_new, w_hh, np.empty_like(dh), np.empty_like(dh), np.empty_like(d_hid))
+    step(g_out, z, d_n, d_hid, d_hid.reshape(rows, 3 * hidden))
+    assert np.array_equal(d_n, expected[0])
+    assert np.array_equal(d_hid, expected[1])
+    assert np.array_equal(dh_new, expected[2])
 
 
 def _small_weights(seed=0, hidden=4, inputs=3):
