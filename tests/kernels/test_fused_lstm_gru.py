@@ -328,17 +328,35 @@ def test_prepared_weights_are_reused_and_read_only():
 
 @pytest.mark.parametrize("packed", [False, True])
 def test_backward_factors_on_contiguous_copies_give_the_strided_views_bits(packed, monkeypatch):
-    """Below SMALL_BYTES the LSTM's backward computes its gate factors on contiguous copies of the
-    gates (lstm.gate_factors), above it on strided views: the same calls on the same numbers, so
-    every output and gradient is the same bit for bit."""
+    """Below SMALL_BYTES the LSTM's backward writes its gate factors step-major into an array of
+    their own (lstm.gate_factors), above it into dpre, which the loop then multiplies in place:
+    the same calls on the same numbers, so every output and gradient is the same bit for bit."""
     from tinygrad_rnn.kernels import lstm
 
     sizes = (5, 6, 4, 3, 2)
     small = run_module(tinygrad_rnn, "LSTM", sizes, np.float32, seed=11, packed=packed)
-    monkeypatch.setattr(lstm, "SMALL_BYTES", 0)  # every array takes the views' path
-    strided = run_module(tinygrad_rnn, "LSTM", sizes, np.float32, seed=11, packed=packed)
-    for i, (a, b) in enumerate(zip(small, strided)):
+    monkeypatch.setattr(lstm, "SMALL_BYTES", 0)  # every array takes dpre's path
+    in_dpre = run_module(tinygrad_rnn, "LSTM", sizes, np.float32, seed=11, packed=packed)
+    for i, (a, b) in enumerate(zip(small, in_dpre)):
         assert np.array_equal(a, b), f"result {i} differs between the two paths"
+
+
+@pytest.mark.parametrize("packed", [False, True])
+@pytest.mark.parametrize("steps_per_block", [1, 3])
+def test_lstm_backward_factors_in_blocks_give_the_whole_sequences_bits(packed, steps_per_block, monkeypatch):
+    """Above SMALL_BYTES lstm.gate_factors works block by block of at most STEP_BLOCK_BYTES of dpre
+    (each block on contiguous copies, the last block shorter; c_{t-1} of a block's first step is
+    in that step's own slot of held, the tanh(c_t) and c_factor rows are the block's): every output
+    and gradient is the same bit for bit as on the whole sequence at once."""
+    from tinygrad_rnn.kernels import lstm
+
+    sizes = (5, 6, 4, 3, 2)  # 4 steps; dpre has 3 * 4 * 6 float32 a step (288 bytes)
+    whole = run_module(tinygrad_rnn, "LSTM", sizes, np.float32, seed=11, packed=packed)
+    monkeypatch.setattr(lstm, "SMALL_BYTES", 0)
+    monkeypatch.setattr(lstm, "STEP_BLOCK_BYTES", steps_per_block * 288)  # blocks of 1 step, or 3 then 1
+    blocks = run_module(tinygrad_rnn, "LSTM", sizes, np.float32, seed=11, packed=packed)
+    for i, (a, b) in enumerate(zip(whole, blocks)):
+        assert np.array_equal(a, b), f"result {i} differs between one block and several"
 
 
 @pytest.mark.parametrize("packed", [False, True])

@@ -59,6 +59,7 @@ from .recurrence import DirectionWeights, StepWeights, Variant, hidden_terms, in
 from .sequence_function import SequenceFunction
 from .step_layout import (
     SMALL_BYTES,
+    STEP_BLOCK_BYTES,
     StepLayout,
     bias_row,
     contiguous_if_small,
@@ -68,7 +69,6 @@ from .step_layout import (
     previous_state_product,
     project_gate_major,
     rows_of,
-    step_blocks,
 )
 
 # ------------------------------------------------------------------ the step math (composed path)
@@ -391,33 +391,55 @@ def backward_steps(dh: np.ndarray, dc: np.ndarray, w_hh: np.ndarray, tmp: np.nda
 
 
 def gate_factors(held: np.ndarray, tanh_cell: np.ndarray, dpre: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
-    """Write every step's gate factors into dpre (steps, batch, 4, H), torch's gate order:
-    [g * i', c_{t-1} * f', i * g', tanh(c_t) * o'] (i' = i(1-i) for a sigmoid, g' = 1-g^2 for
-    tanh); returns c_factor = o * tanh'(c_t), (steps, batch, H), and None. held is the forward's
-    (steps, 5, batch, H): each step's activated gates i, f, o, g and its c_{t-1} (see lstm_forward).
-    Whole-sequence calls: these do not depend on the incoming gradient.
+    """Write every step's gate factors (they do not depend on the incoming gradient) in torch's
+    gate order: [g * i', c_{t-1} * f', i * g', tanh(c_t) * o'] (i' = i(1-i) for a sigmoid, g' =
+    1-g^2 for tanh); returns c_factor = o * tanh'(c_t), (steps, batch, H), and where the factors
+    are. held is the forward's (steps, 5, batch, H): each step's activated gates i, f, o, g and its
+    c_{t-1} (see lstm_forward), so every step's factors need only that step's arrays.
 
-    One gate over every step is a strided view, of the gates and of dpre alike, and numpy's call
-    on a strided view costs 1-2 us where one on a contiguous array costs 0.25 us. On a small model
-    (see step_layout.SMALL_BYTES) that overhead is all the work, so there the gates and c_{t-1}
-    are copied slot by slot into one contiguous array and the factors written into another (seed
-    shape: ~20 us -> ~7), then copied step-major, (steps, 4, batch, H), and returned in place of
-    None: each step's factors are then one contiguous block, which the backward loop multiplies
-    into dpre (see backward_steps). The same calls on the same numbers either way: the same bits."""
+    One gate over many steps is a strided view, of held and of dpre alike, and numpy's calls on
+    such views cost several times those on contiguous arrays (on small arrays 1-2 us a call
+    against 0.25, all of the work). So the calls run on contiguous copies: the gates and c_{t-1}
+    copied into one work array, the factors written into another, which one copy puts where the
+    loop reads them. The copies cost less than the strided calls they spare (the factors alone,
+    against the calls on the views: medium shape 0.66 -> 0.44 ms, long 2.8 -> 1.6, large 12.8 -> 7.9).
+    - Small arrays (see step_layout.SMALL_BYTES): the whole sequence at once, the factors copied
+      step-major into an array of their own, (steps, 4, batch, H), returned in place of None:
+      each step's factors are then one contiguous block, which the backward loop multiplies into
+      dpre (see backward_steps). Seed shape: ~20 us -> ~7.
+    - Larger: block by block of at most ~STEP_BLOCK_BYTES of dpre, the factors copied into dpre
+      itself (no second array as big as dpre at backward's peak); the work arrays stay that small
+      and in the caches. Returns None: the factors are in dpre.
+    The same calls on the same numbers either way: the same bits."""
     slots = held.transpose(1, 0, 2, 3)  # (5, steps, batch, H): i, f, o, g (the kernel's order), c_{t-1}
     c_factor = scratch("lstm c factor", tanh_cell.shape, tanh_cell.dtype)
-    if dpre.nbytes > SMALL_BYTES:  # in dpre itself, block by block once the arrays outgrow the caches
-        factors = dpre.transpose(2, 0, 1, 3)
-        for block in step_blocks(len(held), dpre[0].nbytes):
-            write_gate_factors(slots[:, block], tanh_cell[block], factors[:, block], c_factor[block])
-        return c_factor, None
-    slots_copy = scratch("lstm gates by gate", slots.shape, held.dtype)
+    if dpre.nbytes <= SMALL_BYTES:
+        by_step = scratch("lstm factors by step", dpre.transpose(0, 2, 1, 3).shape, held.dtype)
+        factors_on_copies(slots, tanh_cell, c_factor, by_step.transpose(1, 0, 2, 3),
+                          scratch("lstm gates by gate", slots.shape, held.dtype),
+                          scratch("lstm gate factors", (4, *slots.shape[1:]), held.dtype))
+        return c_factor, by_step
+    steps = len(held)
+    per_block = max(1, STEP_BLOCK_BYTES // dpre[0].nbytes)
+    slots_copy = scratch("lstm gates by gate", (5, per_block, *slots.shape[2:]), held.dtype)
+    work = scratch("lstm gate factors", (4, per_block, *slots.shape[2:]), held.dtype)
+    in_dpre = dpre.transpose(2, 0, 1, 3)  # (4, steps, batch, H)
+    for start in range(0, steps, per_block):
+        block = slice(start, start + per_block)
+        size = min(per_block, steps - start)  # (the last block may be shorter)
+        factors_on_copies(slots[:, block], tanh_cell[block], c_factor[block], in_dpre[:, block],
+                          slots_copy[:, :size], work[:, :size])
+    return c_factor, None
+
+
+def factors_on_copies(slots: np.ndarray, tanh_cell: np.ndarray, c_factor: np.ndarray, factors: np.ndarray,
+                      slots_copy: np.ndarray, work: np.ndarray) -> None:
+    """`gate_factors` for one block of steps: slots (5, steps, batch, H) copied into slots_copy,
+    the factors written into work (4, steps, batch, H), then copied into factors (a view, torch's
+    gate order); c_factor (steps, batch, H) is written directly (it is contiguous)."""
     slots_copy[...] = slots
-    work = scratch("lstm gate factors", (4, *slots.shape[1:]), held.dtype)  # (4, steps, batch, H), torch's order
     write_gate_factors(slots_copy, tanh_cell, work, c_factor)
-    by_step = scratch("lstm factors by step", dpre.transpose(0, 2, 1, 3).shape, held.dtype)
-    by_step[...] = work.transpose(1, 0, 2, 3)
-    return c_factor, by_step
+    factors[...] = work
 
 
 def write_gate_factors(slots: np.ndarray, tanh_cell: np.ndarray, factors: np.ndarray, c_factor: np.ndarray) -> None:
@@ -462,7 +484,7 @@ def lstm_backward(g_out: np.ndarray, g_h: np.ndarray, g_c: np.ndarray, x: np.nda
     dpre = scratch("lstm dpre", (steps, batch, 4, hidden), x.dtype)  # (reused when small: see scratch)
     c_factor, by_step = gate_factors(held, tanh_cell, dpre)
     # each step's gradients gate by gate, (4, batch, H), a view of dpre; the factors are there
-    # already, or (small arrays) in gate_factors' contiguous work array
+    # already, or (small arrays) in gate_factors' step-major array
     grads = dpre.transpose(0, 2, 1, 3)
     factors = grads if by_step is None else by_step
     dpre_rows = dpre.reshape(steps, batch, 4 * hidden)  # each step's gradient as rows for the product with W_hh

@@ -112,23 +112,14 @@ def previous_state_product(d_rows: np.ndarray, out: np.ndarray, h0: np.ndarray) 
     return product
 
 
-# Backward's gate factors are a dozen whole-sequence elementwise passes over arrays as big as the
-# gates. Once those arrays outgrow the caches every pass streams them from memory: on the large
-# benchmark shape (52 MB of LSTM factors) the passes took 20 ms, and 13 ms when run block by block
-# over ~1 MB of steps, each block's passes reading what the pass before left in the cache. Smaller
-# arrays (the medium shape: 3 MB) stay in the caches, and there the blocks only add calls. Each
-# element gets the same operations either way: the same bits.
-STEP_BLOCK_BYTES = 1 << 20  # the biggest array's bytes in one block of steps
-WHOLE_SEQUENCE_BYTES = 1 << 24  # up to this size the passes run over the whole sequence at once
-
-
-def step_blocks(steps: int, step_bytes: int) -> list[slice]:
-    """Consecutive slices of range(steps) covering it: one, unless `steps * step_bytes` (the biggest
-    array's size) exceeds WHOLE_SEQUENCE_BYTES; then blocks of about STEP_BLOCK_BYTES."""
-    if steps * step_bytes <= WHOLE_SEQUENCE_BYTES:
-        return [slice(0, steps)]
-    per_block = max(1, STEP_BLOCK_BYTES // max(1, step_bytes))
-    return [slice(start, min(steps, start + per_block)) for start in range(0, steps, per_block)]
+# Backward's gate factors (lstm.gate_factors, gru.gru_factors) are a dozen elementwise passes over
+# arrays as big as the gates, run on contiguous copies of the gates, block by block of steps: a
+# block's biggest array is at most STEP_BLOCK_BYTES. Each block's passes then read what the pass
+# before left in the caches (the large benchmark shape, 52 MB of LSTM factors, on strided views:
+# 20 ms over the whole sequence, 13 ms in ~1 MB blocks), and the work arrays the copies go to stay
+# that small (memory at backward's peak). Each element gets the same operations either way: the
+# same bits.
+STEP_BLOCK_BYTES = 1 << 20
 
 
 # The LSTM and GRU kernels keep their gates GATE-MAJOR: (steps, gates, batch, hidden). Each step's
@@ -136,9 +127,10 @@ def step_blocks(steps: int, step_bytes: int) -> list[slice]:
 # on contiguous arrays: numpy's fast path (on a strided (batch, hidden) slice a call costs 2-3x).
 # On small arrays a numpy call costs 4-6x more on a strided view (1-2 us) than on a contiguous array
 # (0.25 us), and that overhead is all the work. Up to this size the kernels copy what they would
-# read strided many times into contiguous arrays: the gates for backward's factors (lstm.gate_factors),
-# an upstream gradient for the backward loop (`contiguous_if_small`). Above it they read the views:
-# the calls are then dominated by their arithmetic, and a copy would cost memory at backward's peak.
+# read strided many times into contiguous arrays: an upstream gradient for the backward loop
+# (`contiguous_if_small`), the LSTM's gate factors step-major for that loop (lstm.gate_factors).
+# Above it they read the views: the calls are then dominated by their arithmetic, and a copy
+# would cost memory at backward's peak.
 SMALL_BYTES = 1 << 16
 
 
