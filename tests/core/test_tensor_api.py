@@ -216,6 +216,15 @@ def test_a_tuple_plus_a_size_is_a_size():
         assert type(joined) is m.Size and joined == (4, 3) and repr(joined) == "torch.Size([4, 3])"
 
 
+def test_a_size_repeated_is_a_size():
+    torch = require_torch()
+    for m in (tinygrad_rnn, torch):
+        shape = m.ones(2, 3).shape
+        for repeated, expected in ((shape * 2, "torch.Size([2, 3, 2, 3])"), (2 * shape, "torch.Size([2, 3, 2, 3])"),
+                                   (shape * 0, "torch.Size([])")):
+            assert type(repeated) is m.Size and repr(repeated) == expected
+
+
 @pytest.mark.parametrize("expr", ["m.tensor([1, 2]) in m.tensor([1, 2, 3])", "m.tensor([1, 2]) in m.tensor([[1, 2], [3, 4]])",
                                   "'a' in m.tensor([1])", "[1] in m.tensor([1])", "1.0 in m.tensor([1])",
                                   "bool(m.zeros(0, 3))", "bool(m.ones(2))"])

@@ -25,6 +25,10 @@ class Size(tuple):
     def __radd__(self, other):  # (4,) + size is a Size too (Python asks the subclass first)
         return Size(other + tuple(self))
 
+    def __mul__(self, times):  # type: ignore[override]  # size * 2 and 2 * size repeat it as a Size
+        return Size(tuple.__mul__(self, times))
+    __rmul__ = __mul__
+
     def __eq__(self, other: object) -> bool:
         return isinstance(other, tuple) and tuple.__eq__(self, other)
 
