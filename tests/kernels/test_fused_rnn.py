@@ -434,3 +434,26 @@ def test_stack_node_shows_torchs_grad_fn_name(kwargs):
     theirs = torch.nn.RNN(3, 4, **kwargs)(torch.randn(5, 2, 3))[0].grad_fn.name()
     ours = tinygrad_rnn.nn.RNN(3, 4, **kwargs)(tinygrad_rnn.randn(5, 2, 3))[0].grad_fn.name()
     assert ours == theirs
+
+
+@pytest.mark.parametrize("steps, reused", [(8, True), (1, False)])
+def test_backward_reuses_its_dpre_array_when_big(monkeypatch, steps, reused):
+    """dL/d(pre-activation) of every step never leaves the backward, so when it is big (over
+    kernels.rnn.FRESH_BYTES) it is a scratch array: a fresh one cost ~570 page faults per
+    medium-shape backward (backend/scratch.py). A small one is made anew (cheaper than scratch)."""
+    from tinygrad_rnn.kernels import rnn as kernel
+
+    slopes = []
+    real_slope = kernel.activation_slope
+
+    def keeping_slope(*args):
+        slopes.append(real_slope(*args))  # (kept alive: a fresh array could not be the same object)
+        return slopes[-1]
+
+    monkeypatch.setattr(kernel, "activation_slope", keeping_slope)
+    rnn = tinygrad_rnn.nn.RNN(3, 160)
+    x = tinygrad_rnn.randn(steps, 32, 3, requires_grad=True)  # dpre: steps * 32 * 160 float32
+    for _ in range(2):
+        rnn(x)[0].sum().backward()
+    assert (slopes[0].nbytes > kernel.FRESH_BYTES) == reused
+    assert len(slopes) == 2 and (slopes[1] is slopes[0]) == reused

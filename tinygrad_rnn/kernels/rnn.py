@@ -31,7 +31,7 @@ from typing import Any
 import numpy as np
 
 from ..backend.blas_threads import threads_for
-from ..backend.scratch import constant
+from ..backend.scratch import constant, scratch
 from ..core.tensor import Tensor
 from .fused_stack import ShowAsStack
 from .recurrence import (
@@ -46,6 +46,8 @@ from .recurrence import (
 )
 from .sequence_function import SequenceFunction
 from .step_layout import StepLayout, contiguous_if_small
+
+FRESH_BYTES = 1 << 17  # from this size the C allocator maps a new array anew (glibc: mmap threshold)
 
 # ------------------------------------------------------------------ the step math (composed path)
 project = input_terms
@@ -214,7 +216,10 @@ def layer_backward(g_y: np.ndarray, g_h: np.ndarray, x: np.ndarray, h0: np.ndarr
     """One layer's BPTT: (dx or None, dh0 (D, N, H) or None, [per direction: dW_ih, dW_hh(, db_ih, db_hh)])."""
     steps, batch, inputs = x.shape
     hidden, directions = groups[0][1].shape[0], len(groups)
-    dpre = activation_slope(y, nonlinearity)
+    # dpre never leaves this function: when big, a reused array (see scratch). A fresh one was ~570
+    # page faults per medium-shape backward (the allocator then mapped the kernel's other big arrays
+    # anew too). Small ones come from the allocator's pool without faults: a new array is cheaper.
+    dpre = activation_slope(y, nonlinearity, scratch("rnn dpre", y.shape, y.dtype) if y.nbytes > FRESH_BYTES else None)
     dh0 = np.empty((directions, batch, hidden), y.dtype) if need_dh0 else None
     halves = [slice(d * hidden, (d + 1) * hidden) for d in range(directions)]
     for d, half in enumerate(halves):
@@ -269,12 +274,14 @@ def recur(y: np.ndarray, h0: np.ndarray | None, w_hh: np.ndarray, nonlinearity: 
     return h
 
 
-def activation_slope(out: np.ndarray, nonlinearity: str) -> np.ndarray:
-    """act'(pre-activation) as a function of the output: tanh' = 1 - h^2, relu' = [h > 0]."""
+def activation_slope(out: np.ndarray, nonlinearity: str, slope: np.ndarray | None = None) -> np.ndarray:
+    """act'(pre-activation) as a function of the output: tanh' = 1 - h^2, relu' = [h > 0].
+    Written into `slope` (out's shape and dtype) when given, else into a new array."""
     if nonlinearity == "tanh":
-        slope = np.multiply(out, out)
+        slope = np.multiply(out, out, out=slope)  # (out=None: a new array)
         return np.subtract(constant(1, out.dtype), slope, out=slope)  # (1 as a kept 0-d array: see constant)
-    slope = np.empty(out.shape, out.dtype)
+    if slope is None:
+        slope = np.empty(out.shape, out.dtype)
     np.greater(out, 0, out=slope)
     return slope
 
