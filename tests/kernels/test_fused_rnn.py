@@ -457,3 +457,45 @@ def test_backward_reuses_its_dpre_array_when_big(monkeypatch, steps, reused):
         rnn(x)[0].sum().backward()
     assert (slopes[0].nbytes > kernel.FRESH_BYTES) == reused
     assert len(slopes) == 2 and (slopes[1] is slopes[0]) == reused
+
+
+@pytest.mark.parametrize("packed", [False, True])
+def test_weight_gradient_beside_gives_the_bits_of_in_turn(monkeypatch, packed):
+    """dW_hh on backend.blas_threads' helper thread (`beside`) gives exactly the gradients of the
+    products run one after another: the same products, each on one BLAS thread. The size limit is
+    lowered so that this small model takes the helper thread."""
+    from tinygrad_rnn.backend import blas_threads
+
+    before = tinygrad_rnn.get_num_threads()
+    tinygrad_rnn.set_num_threads(2)
+    helper_runs = []
+    real_beside = blas_threads.beside
+
+    def counting_beside(work, fn, *args):
+        helper_runs.append(work >= blas_threads.BESIDE_WORK)
+        return real_beside(work, fn, *args)
+
+    monkeypatch.setattr("tinygrad_rnn.kernels.rnn.beside", counting_beside)
+
+    def gradients(beside_work):
+        monkeypatch.setattr(blas_threads, "BESIDE_WORK", beside_work)
+        tinygrad_rnn.manual_seed(3)
+        rnn = tinygrad_rnn.nn.RNN(5, 6, num_layers=2, bidirectional=True)
+        x = tinygrad_rnn.randn(7, 4, 5, requires_grad=True)
+        h0 = tinygrad_rnn.randn(4, 4, 6, requires_grad=True)
+        given = tinygrad_rnn.nn.utils.rnn.pack_padded_sequence(x, [7, 3, 5, 2], enforce_sorted=False) if packed else x
+        out, h_n = rnn(given, h0)
+        out = out.data if packed else out
+        ((out * tinygrad_rnn.randn(out.shape)).sum() + (h_n * tinygrad_rnn.randn(h_n.shape)).sum()).backward()
+        return [t.grad.numpy() for t in (x, h0, *rnn.parameters())]
+
+    try:
+        in_turn = gradients(1 << 60)
+        assert not any(helper_runs)
+        on_helper = gradients(0)
+        assert helper_runs and all(helper_runs[len(helper_runs) // 2:])
+    finally:
+        tinygrad_rnn.set_num_threads(before)
+    for a, b in zip(in_turn, on_helper):
+        assert np.array_equal(a, b)
+
