@@ -7,10 +7,6 @@ THREADED_WORK, so the medium shapes' whole-sequence products (calls of a few ms,
 a second thread that lost its core doubles the call) stay on one thread.
 """
 import importlib
-import os
-import signal
-import threading
-import time
 
 import pytest
 
@@ -84,52 +80,3 @@ def test_the_kernels_time_loops_ask_for_per_step_products(monkeypatch, kind, gat
     out.sum().backward()
     per_step = {shape for shape, step in asked if step}
     assert per_step == {(batch, hidden, gates * hidden), (batch, gates * hidden, hidden)}
-
-
-# ------------------------------------------------------------------ beside: one product on the helper thread
-def _thread_id(*args):
-    return threading.get_ident(), args
-
-
-@pytest.mark.parametrize("threads, work, on_helper", [
-    (2, blas_threads.BESIDE_WORK, True),
-    (2, blas_threads.BESIDE_WORK - 1, False),  # too small: a hand-over would cost more than it saves
-    (2, blas_threads.THREADED_WORK, False),  # its products take both BLAS threads: run in turn
-    (1, blas_threads.BESIDE_WORK, False),  # the program asked for one thread
-])
-def test_beside_runs_on_the_helper_thread_by_size_and_setting_only(two_threads, threads, work, on_helper):
-    tinygrad_rnn.set_num_threads(threads)
-    wait = blas_threads.beside(work, _thread_id, "a", 1)
-    ran_on, args = wait()
-    assert args == ("a", 1)
-    assert (ran_on != threading.get_ident()) == on_helper
-
-
-def test_beside_passes_on_the_helpers_exception(two_threads):
-    def fails():
-        raise ValueError("from the helper")
-
-    wait = blas_threads.beside(blas_threads.BESIDE_WORK, fails)
-    with pytest.raises(ValueError, match="from the helper"):
-        wait()
-
-
-@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork")
-def test_beside_works_in_a_forked_child(two_threads):
-    """The parent's helper thread does not exist in a forked child: the child starts its own
-    (a child reusing the parent's executor would wait forever)."""
-    blas_threads.beside(blas_threads.BESIDE_WORK, _thread_id)()  # the parent now has a helper
-    pid = os.fork()
-    if pid == 0:  # the child: exit 0 only if beside ran and returned
-        ok = blas_threads.beside(blas_threads.BESIDE_WORK, _thread_id, 7)()[1] == (7,)
-        os._exit(0 if ok else 1)
-    for _ in range(1000):  # up to ~10 s, then the child is stuck: kill it and fail
-        done, status = os.waitpid(pid, os.WNOHANG)
-        if done:
-            break
-        time.sleep(0.01)
-    else:
-        os.kill(pid, signal.SIGKILL)
-        os.waitpid(pid, 0)
-        pytest.fail("beside hung in a forked child")
-    assert os.waitstatus_to_exitcode(status) == 0

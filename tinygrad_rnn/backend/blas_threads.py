@@ -39,15 +39,12 @@ from __future__ import annotations
 import ctypes
 import os
 import threading
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import AbstractContextManager, nullcontext
 from typing import Any
 
 SERIAL_WORK = 1 << 18  # OpenBLAS's own limit (65536 * GEMM_MULTITHREAD_THRESHOLD): smaller ones never thread
 THREADED_WORK = 1 << 26  # multiply-adds from which a product gets the program's thread count
 STEP_THREADED_WORK = 1 << 24  # the same for a per-step product of a time loop (see above)
-BESIDE_WORK = 1 << 22  # multiply-adds from which `beside` runs a product on the helper thread
 
 _UNSEARCHED = object()
 _set_global: Any = _UNSEARCHED
@@ -183,39 +180,3 @@ def _apply_to_this_thread() -> None:
     if _set_local is not None:
         _set_local(_wanted)
     _thread.count = _wanted
-
-
-# ------------------------------------------------------------------ one product beside another
-# A kernel with two independent products (say a backward's dW_hh and dx) can run one of them on a
-# helper thread while this thread runs the other, each on ONE BLAS thread. Each product is then
-# computed exactly as alone on one thread: the same bits whatever the load and the thread setting.
-# Unlike a product split over two BLAS threads, a busy neighbour costs little: the thread that
-# waits for the helper sleeps, which frees its core for the helper. Medium RNN backward: the
-# weight gradients took up to ~0.3 ms less while the other core was free (see the commit message).
-_helper: ThreadPoolExecutor | None = None
-
-
-def _forget_helper() -> None:
-    global _helper
-    _helper = None  # a forked child has no helper thread, only the parent's record of one
-
-
-if hasattr(os, "register_at_fork"):
-    os.register_at_fork(after_in_child=_forget_helper)
-
-
-def beside(work: int, fn: Callable[..., Any], *args: Any) -> Callable[[], Any]:
-    """Start `fn(*args)` and return a function that waits for it and gives its result.
-
-    `fn` runs on a helper thread when the program allows more than one BLAS thread and `work`
-    (its multiply-adds) is at least BESIDE_WORK; else it runs here, now (a rule of the sizes and
-    the setting only). Meanwhile the caller does other work on this thread. `fn` must run its
-    products under `threads_for`, which keeps each on one BLAS thread at these sizes, and must not
-    touch what the caller writes meanwhile."""
-    global _helper
-    if work < BESIDE_WORK or blas_threads() < 2 or work >= THREADED_WORK:
-        result = fn(*args)
-        return lambda: result
-    if _helper is None:
-        _helper = ThreadPoolExecutor(max_workers=1, thread_name_prefix="tinygrad_rnn-blas")
-    return _helper.submit(fn, *args).result

@@ -30,7 +30,7 @@ from typing import Any
 
 import numpy as np
 
-from ..backend.blas_threads import beside, threads_for
+from ..backend.blas_threads import threads_for
 from ..backend.scratch import constant, scratch
 from ..core.tensor import Tensor
 from .fused_stack import ShowAsStack
@@ -227,26 +227,18 @@ def layer_backward(g_y: np.ndarray, g_h: np.ndarray, x: np.ndarray, h0: np.ndarr
         if need_dh0:
             dh0[d] = dh
     flat = dpre.reshape(steps * batch, directions * hidden)
-    shape = (steps * batch, max(inputs, hidden), directions * hidden)  # the products' size: one thread rule
-
-    def recurrent_weight_grads() -> list:
-        with threads_for(*shape):
-            return [recurrent_weight_grad(dpre[..., half], y[..., half], None if h0 is None else h0[d], d == 1,
-                                          lengths) for d, half in enumerate(halves)]
-
-    # dW_hh, the biggest product, runs on the helper thread meanwhile when it is big enough (see
-    # beside: never where the products would take several BLAS threads, so the same bits as in turn)
-    dw_hh = beside(shape[0] * shape[1] * shape[2], recurrent_weight_grads)
-    with threads_for(*shape):
+    with threads_for(steps * batch, max(inputs, hidden), directions * hidden):
         dx = None
         if need_dx:
             w_ih = groups[0][0] if directions == 1 else np.concatenate([g[0] for g in groups])
             dx = np.matmul(flat, w_ih).reshape(x.shape)
         dw_ih = np.matmul(flat.T, x.reshape(steps * batch, inputs))
         db = np.add.reduce(flat, axis=0) if len(groups[0]) == 4 else None  # (ndarray.sum without its wrapper)
-    grads = []
-    for half, dw in zip(halves, dw_hh()):
-        grads += [dw_ih[half], dw] if db is None else [dw_ih[half], dw, db[half], db[half].copy()]
+        grads = []
+        for d, half in enumerate(halves):
+            dw_hh = recurrent_weight_grad(dpre[..., half], y[..., half], None if h0 is None else h0[d], d == 1,
+                                          lengths)
+            grads += [dw_ih[half], dw_hh] if db is None else [dw_ih[half], dw_hh, db[half], db[half].copy()]
     return dx, dh0, grads
 
 
