@@ -434,3 +434,55 @@ def test_stack_node_shows_torchs_grad_fn_name(kwargs):
     theirs = torch.nn.RNN(3, 4, **kwargs)(torch.randn(5, 2, 3))[0].grad_fn.name()
     ours = tinygrad_rnn.nn.RNN(3, 4, **kwargs)(tinygrad_rnn.randn(5, 2, 3))[0].grad_fn.name()
     assert ours == theirs
+
+
+@pytest.mark.parametrize("steps, reused", [(8, True), (1, False)])
+def test_backward_reuses_its_dpre_array_when_big(monkeypatch, steps, reused):
+    """dL/d(pre-activation) of every step never leaves the backward, so when it is big (over
+    kernels.rnn.FRESH_BYTES) it is a scratch array: a fresh one cost ~570 page faults per
+    medium-shape backward (backend/scratch.py). A small one is made anew (cheaper than scratch)."""
+    from tinygrad_rnn.kernels import rnn as kernel
+
+    slopes = []
+    real_slope = kernel.activation_slope
+
+    def keeping_slope(*args):
+        slopes.append(real_slope(*args))  # (kept alive: a fresh array could not be the same object)
+        return slopes[-1]
+
+    monkeypatch.setattr(kernel, "activation_slope", keeping_slope)
+    rnn = tinygrad_rnn.nn.RNN(3, 160)
+    x = tinygrad_rnn.randn(steps, 32, 3, requires_grad=True)  # dpre: steps * 32 * 160 float32
+    for _ in range(2):
+        rnn(x)[0].sum().backward()
+    assert (slopes[0].nbytes > kernel.FRESH_BYTES) == reused
+    assert len(slopes) == 2 and (slopes[1] is slopes[0]) == reused
+
+
+@pytest.mark.parametrize("layers, bidirectional, packed, dropout", [
+    (3, True, False, 0.0), (3, False, True, 0.0), (2, True, True, 0.5), (3, False, False, 0.5)])
+def test_reused_arrays_give_the_bits_of_fresh_ones(monkeypatch, layers, bidirectional, packed, dropout):
+    """Backward's reused arrays (dpre, dL/d(input) between layers: see kernels.rnn.FRESH_BYTES) give
+    exactly the gradients of fresh ones, every layer through (each layer reads the dx the layer
+    above wrote). FRESH_BYTES is lowered so that this small model takes them; two backward passes,
+    so the second reuses what the first left."""
+    from tinygrad_rnn.kernels import rnn as kernel
+
+    def gradients(fresh_bytes):
+        monkeypatch.setattr(kernel, "FRESH_BYTES", fresh_bytes)
+        tinygrad_rnn.manual_seed(5)
+        rnn = tinygrad_rnn.nn.RNN(5, 6, num_layers=layers, bidirectional=bidirectional, dropout=dropout)
+        x = tinygrad_rnn.randn(7, 4, 5, requires_grad=True)
+        found = []
+        for _ in range(2):
+            given = tinygrad_rnn.nn.utils.rnn.pack_padded_sequence(x, [7, 3, 5, 2], enforce_sorted=False) \
+                if packed else x
+            out, h_n = rnn(given)
+            out = out.data if packed else out
+            ((out * tinygrad_rnn.randn(out.shape)).sum() + (h_n * tinygrad_rnn.randn(h_n.shape)).sum()).backward()
+            found += [t.grad.numpy().copy() for t in (x, *rnn.parameters())]
+        return found
+
+    fresh, reused = gradients(1 << 60), gradients(0)
+    for a, b in zip(fresh, reused):
+        assert np.array_equal(a, b)

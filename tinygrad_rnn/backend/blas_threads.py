@@ -18,6 +18,11 @@ multiply-adds run on one thread, bigger ones on the program's count: a rule of t
 setting only, like torch's own grain sizes, so still reproducible. Measured on the 2-core machine,
 with other processes busy: a medium RNN's per-step products took 30x longer on two threads than on
 one, while the big weight-gradient products still gain from a second core when it is free.
+Measured again for the medium RNN (64/128/50/32) with its 13-26M whole-sequence products (input
+projection, dx, dW_ih, dW_hh) moved to two threads, interleaved in one process against this rule:
+forward+backward 0.81x, forward 0.88x in quiet rounds, but 5-22x and 3-9x (medians of two runs)
+while others kept 1-1.4 cores busy; each product alone 0.55-0.6x at the median, p90 8-28 ms.
+And float32 products give other last bits on two threads than on one (float64 ones did not).
 
 The per-step products of a recurrent kernel's time loop (`threads_for(..., per_step=True)`) get
 the program's count from STEP_THREADED_WORK, a smaller size. With the second core free, every

@@ -31,7 +31,7 @@ from typing import Any
 import numpy as np
 
 from ..backend.blas_threads import threads_for
-from ..backend.scratch import constant
+from ..backend.scratch import constant, scratch
 from ..core.tensor import Tensor
 from .fused_stack import ShowAsStack
 from .recurrence import (
@@ -45,7 +45,9 @@ from .recurrence import (
     records_graph,
 )
 from .sequence_function import SequenceFunction
-from .step_layout import StepLayout, contiguous_if_small
+from .step_layout import StepLayout, contiguous_if_small, rows_of
+
+FRESH_BYTES = 1 << 17  # from this size the C allocator maps a new array anew (glibc: mmap threshold)
 
 # ------------------------------------------------------------------ the step math (composed path)
 project = input_terms
@@ -147,7 +149,8 @@ class FusedRNNStack(SequenceFunction):
             here = slice(k * num_directions, (k + 1) * num_directions)
             dx, dh0_k, grads = layer_backward(g_y, g_hn[here], inputs[k], None if h0s is None else h0s[here],
                                               groups[here], outputs[k], nonlinearity, layout.lengths, layout.active,
-                                              need_dx=k > 0 or needs[0], need_dh0=dh0 is not None)
+                                              need_dx=k > 0 or needs[0], need_dh0=dh0 is not None,
+                                              dx_into=_between_layers(inputs[k], k))
             if dh0 is not None:
                 dh0[here] = dh0_k
             weight_grads = grads + weight_grads
@@ -159,6 +162,15 @@ class FusedRNNStack(SequenceFunction):
         return (dx if needs[0] else None, dh0, None, *weight_grads)
 
     composed = staticmethod(run_stack)
+
+
+def _between_layers(layer_in: np.ndarray, k: int) -> np.ndarray | None:
+    """Where backward writes dL/d(input of layer k) when it only goes on to layer k-1: a reused
+    array when big (see FRESH_BYTES), two in turn, so the one layer k read is not the one it
+    writes. None (a new array) for layer 0's, which is x's gradient, and for small ones."""
+    if k == 0 or layer_in.nbytes <= FRESH_BYTES:
+        return None
+    return scratch(f"rnn dx between layers {k % 2}", layer_in.shape, layer_in.dtype)
 
 
 def _weight_groups(weights: Any, count: int) -> list[tuple]:
@@ -210,11 +222,15 @@ def layer_forward(x: np.ndarray, h0: np.ndarray | None, groups: list[tuple], non
 
 def layer_backward(g_y: np.ndarray, g_h: np.ndarray, x: np.ndarray, h0: np.ndarray | None, groups: list[tuple],
                    y: np.ndarray, nonlinearity: str, lengths: np.ndarray | None, active: list[int] | None,
-                   need_dx: bool, need_dh0: bool) -> tuple:
-    """One layer's BPTT: (dx or None, dh0 (D, N, H) or None, [per direction: dW_ih, dW_hh(, db_ih, db_hh)])."""
+                   need_dx: bool, need_dh0: bool, dx_into: np.ndarray | None = None) -> tuple:
+    """One layer's BPTT: (dx or None, dh0 (D, N, H) or None, [per direction: dW_ih, dW_hh(, db_ih, db_hh)]).
+    dx is written into `dx_into` (x's shape and dtype) when given, else into a new array."""
     steps, batch, inputs = x.shape
     hidden, directions = groups[0][1].shape[0], len(groups)
-    dpre = activation_slope(y, nonlinearity)
+    # dpre never leaves this function: when big, a reused array (see scratch). A fresh one was ~570
+    # page faults per medium-shape backward (the allocator then mapped the kernel's other big arrays
+    # anew too). Small ones come from the allocator's pool without faults: a new array is cheaper.
+    dpre = activation_slope(y, nonlinearity, scratch("rnn dpre", y.shape, y.dtype) if y.nbytes > FRESH_BYTES else None)
     dh0 = np.empty((directions, batch, hidden), y.dtype) if need_dh0 else None
     halves = [slice(d * hidden, (d + 1) * hidden) for d in range(directions)]
     for d, half in enumerate(halves):
@@ -226,7 +242,7 @@ def layer_backward(g_y: np.ndarray, g_h: np.ndarray, x: np.ndarray, h0: np.ndarr
         dx = None
         if need_dx:
             w_ih = groups[0][0] if directions == 1 else np.concatenate([g[0] for g in groups])
-            dx = np.matmul(flat, w_ih).reshape(x.shape)
+            dx = np.matmul(flat, w_ih, out=None if dx_into is None else rows_of(dx_into)).reshape(x.shape)
         dw_ih = np.matmul(flat.T, x.reshape(steps * batch, inputs))
         db = np.add.reduce(flat, axis=0) if len(groups[0]) == 4 else None  # (ndarray.sum without its wrapper)
         grads = []
@@ -269,12 +285,14 @@ def recur(y: np.ndarray, h0: np.ndarray | None, w_hh: np.ndarray, nonlinearity: 
     return h
 
 
-def activation_slope(out: np.ndarray, nonlinearity: str) -> np.ndarray:
-    """act'(pre-activation) as a function of the output: tanh' = 1 - h^2, relu' = [h > 0]."""
+def activation_slope(out: np.ndarray, nonlinearity: str, slope: np.ndarray | None = None) -> np.ndarray:
+    """act'(pre-activation) as a function of the output: tanh' = 1 - h^2, relu' = [h > 0].
+    Written into `slope` (out's shape and dtype) when given, else into a new array."""
     if nonlinearity == "tanh":
-        slope = np.multiply(out, out)
+        slope = np.multiply(out, out, out=slope)  # (out=None: a new array)
         return np.subtract(constant(1, out.dtype), slope, out=slope)  # (1 as a kept 0-d array: see constant)
-    slope = np.empty(out.shape, out.dtype)
+    if slope is None:
+        slope = np.empty(out.shape, out.dtype)
     np.greater(out, 0, out=slope)
     return slope
 
