@@ -420,3 +420,42 @@ def test_assigning_into_a_leaf_names_the_view_torch_writes_through(write):
         a = m.ones(3, 2, requires_grad=True)
         exec(write, {"a": a})
     check_error(assign)
+
+
+def test_a_view_made_under_no_grad_keeps_requires_grad_but_passes_no_gradient():
+    """`with torch.no_grad(): print(model.weight[0])` shows `requires_grad=True`: torch's view keeps its
+    base's flag, as a leaf with no grad_fn, and a product of it outside no_grad reaches nothing."""
+    torch = require_torch()
+    for m in (tinygrad_rnn, torch):
+        p = m.nn.Parameter(m.ones(2, 2))
+        with m.no_grad():
+            v, row, product = p.view(4), p[0], p * 2
+            flags = [t.requires_grad for t in (v, row, p.t(), p.unbind()[0], p.diagonal(), m.ones(2).view(2),
+                                               p.t().contiguous(), p[[0, 1]], v.view(2, 2))]
+        assert flags == [True] * 5 + [False] * 3 + [True]
+        assert (repr(row), product.requires_grad, v.is_leaf, v.grad_fn) == \
+            ("tensor([1., 1.], requires_grad=True)", False, True, None)
+        y = (v * 3).sum()
+        assert y.requires_grad and y.grad_fn.next_functions[0][0].next_functions == ((None, 0), (None, 0))
+        assert m.autograd.grad(y, [v, p], retain_graph=True, allow_unused=True) == (None, None)
+        y.backward()
+        assert (v.grad, p.grad) == (None, None)
+        assert (v.view(2, 2).grad_fn.name(), v.detach().requires_grad) == ("ViewBackward0", False)
+    check_error(lambda m: _no_grad_view(m).numpy())
+    check_error(lambda m: _no_grad_view(m).mul_(2))  # torch's no_grad-view error, not the leaf error
+    check_error(lambda m: m.autograd.grad((_no_grad_view(m) * 2).sum(), _no_grad_view(m)))
+
+
+def _no_grad_view(m):
+    p = m.ones(2, 2, requires_grad=True)
+    with m.no_grad():
+        return p[0]
+
+
+def test_detach__refuses_a_view():
+    check_error(lambda m: m.ones(2, 2, requires_grad=True).view(4).detach_())
+    check_error(lambda m: m.ones(2)[:1].detach_())
+    torch = require_torch()
+    for m in (tinygrad_rnn, torch):
+        y = m.ones(2, requires_grad=True) * 2
+        assert y.detach_() is y and (y.requires_grad, y.grad_fn) == (False, None)

@@ -216,6 +216,17 @@ def test_new_is_the_legacy_constructor_of_the_same_dtype():
     assert ours.new([1, 2]).tolist() == [1.0, 2.0]
 
 
+def test_new_of_a_tensor_is_that_tensor_under_a_new_name():
+    """`x.new(t)` is `t` aliased (a view in the graph, as `torch.Tensor(t)`), not a detached copy."""
+    def fn(m, x):
+        alias = m.zeros(1, dtype=m.float64).new(x)
+        assert alias.grad_fn.name() == "AliasBackward0" and alias._base is x
+        return alias * 3
+    check_parity(fn, shapes=[(2, 3)])
+    check_error(lambda m: m.zeros(1).new(m.ones(2, dtype=m.int64)))
+    check_error(lambda m: m.zeros(1).new(m.ones(2), device="cpu"))
+
+
 def test_apply_and_map_call_python_per_element():
     check_parity(lambda m, x: x.clone().apply_(lambda v: v * 2 + 1), [X], requires_grad=[False])
     check_parity(lambda m, x, y: x.clone().map_(y, lambda a, b: a - 3 * b), [X, X[0]], requires_grad=[False, False])

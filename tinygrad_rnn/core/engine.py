@@ -172,7 +172,7 @@ def _propagate(roots: Sequence[Any], root_grads: Sequence[Any], keep_graph: bool
                 slots = pending[target] = [None] * len(target.output_meta)
             current = slots[nr]  # (the first dense gradient is kept as it is by either rule: no call)
             slots[nr] = g if current is None and type(g) is not SliceGrad else adder.add(current, g)
-        elif capture is None or (id(target), nr) in capture:
+        elif target is not None and (capture is None or (id(target), nr) in capture):  # (None: views.py's _grad_cut)
             entry = leaves.setdefault(id(target), [target, None])
             entry[1] = adder.add(entry[1], g)
 

@@ -227,7 +227,7 @@ class Function:
                 metas += (None,)
             elif a._requires_grad:
                 needs += (True,)
-                edges += ((a, 0) if a.grad_fn is None else (a.grad_fn, a._output_nr),)
+                edges += (((NO_EDGE if a._grad_cut else (a, 0)) if a.grad_fn is None else (a.grad_fn, a._output_nr)),)
                 metas += ((a._data.shape, a._data.dtype),)  # what the engine fits a gradient to
             else:
                 needs += (False,)

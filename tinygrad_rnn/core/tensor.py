@@ -32,6 +32,7 @@ class Tensor:
     _output_nr = 0
     _grad: Any = None
     _retains_grad = False
+    _grad_cut = False  # a view made under no_grad of a tensor that requires grad: requires grad, gets none (views.py)
     # Views and in-place, core/views.py: a view's base (whose memory it shares); the version counter
     # `[changes so far]`, one list shared by a base, its views and detached aliases; a base's views.
     _base: Tensor | None = None
@@ -186,10 +187,6 @@ class Tensor:
         alias = Tensor._make(self._data)
         alias._counter, alias._inference = self._shared_counter(), self._inference
         return alias
-
-    def detach_(self) -> Tensor:
-        self.grad_fn, self._requires_grad, self._fw_grads = None, False, None
-        return self
 
     @property
     def data(self) -> Tensor:

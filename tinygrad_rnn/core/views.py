@@ -78,6 +78,8 @@ def mark_view(view: Any, source: Tensor) -> None:
     view._base, view._counter, view._inference = root, root._shared_counter(), root._inference
     if not modes.grad_enabled:
         view._inplace_error = NO_GRAD_VIEW
+        if source._requires_grad:  # torch's view keeps the flag, but no path back: gradients stop at it
+            view._requires_grad = view._grad_cut = True
         return
     views = root._views
     if views is None:

@@ -38,7 +38,7 @@ def legacy_new(cls: type, d: dtypes.dtype, args: tuple, kwargs: dict, typed: boo
     if len(args) == 1 and isinstance(args[0], (TypedStorage, UntypedStorage)):
         return _wrap(cls, _storage_elements(args[0], d))
     if len(args) == 1 and isinstance(args[0], Tensor):
-        return _alias_of(args[0], d if typed else None, device)
+        return alias_of(args[0], d if typed else None, device)
     if len(args) == 1 and isinstance(args[0], Size):
         args = tuple(args[0])  # Tensor(torch.Size([2, 3])) is a shape
     elif len(args) == 1 and _is_sequence(args[0]):
@@ -63,7 +63,7 @@ def _storage_elements(storage: TypedStorage | UntypedStorage, d: dtypes.dtype) -
     return storage._flat.view(d.np)
 
 
-def _alias_of(t: Tensor, d: dtypes.dtype | None, device: Any) -> Tensor:
+def alias_of(t: Tensor, d: dtypes.dtype | None, device: Any) -> Tensor:
     """`Tensor(t)` and `FloatTensor(t)` return t itself under a new name (a view, AliasBackward0 in the
     graph), never a converted copy: `Tensor(t)` takes t of any dtype, `FloatTensor(t)` only a float32 t."""
     if device is not None:

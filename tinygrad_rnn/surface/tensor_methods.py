@@ -65,7 +65,7 @@ from .assignment import assignable_number, check_put_dtype, check_value_shape, i
 from .factories import empty_strided
 from .histogram import METHOD_SIGNATURES as HISTOGRAM_METHOD_SIGNATURES
 from .histogram import histogram
-from .legacy import CUDA_INIT_ERROR, LEGACY_BY_NAME, legacy_new
+from .legacy import CUDA_INIT_ERROR, LEGACY_BY_NAME, alias_of, legacy_new
 from .overlap import check_inputs
 from .printing import tensor_repr
 from .settings import warn_once
@@ -98,6 +98,14 @@ def _dim_of(method: str, dim: Any, ndim: int) -> int:
         raise IndexError(f"Dimension specified as {dim.__index__()} but tensor has no dimensions")
     return normalize_dim(dim, ndim)
 
+
+
+DETACH_VIEW = (  # torch's text, all of it
+    "Can't detach views in-place. Use detach() instead. If you are using DistributedDataParallel (DDP) for training, "
+    "and gradient_as_bucket_view is set as True, gradients are views of DDP buckets, and hence detach_() cannot be "
+    "called on these gradients. To fix this error, please refer to the Optimizer.zero_grad() function in "
+    "torch/optim/optimizer.py as the solution."
+)
 
 class TensorMethods:
     """Not a class of its own: a namespace whose members `bind()` copies onto `Tensor`."""
@@ -742,17 +750,22 @@ class TensorMethods:
     def conj(self) -> Tensor:
         return self
 
+    def detach_(self) -> Tensor:
+        """self taken out of the graph, in place; a view refuses (its history is its base's: use detach())."""
+        if self._base is not None:
+            raise RuntimeError(DETACH_VIEW)
+        self.grad_fn, self._requires_grad, self._fw_grads = None, False, None
+        return self
+
     def new(self, *args: Any, device: Any = None) -> Tensor:
         """The legacy constructor with self's dtype: `t.new(2, 3)` (uninitialized, determinism.py),
-        `t.new([1, 2])` (data), `t.new(other)` (other's values), `t.new()` (empty)."""
+        `t.new([1, 2])` (data), `t.new(other)` (other itself, a view in the graph), `t.new()` (empty)."""
         check_device(device)
         if len(args) == 1 and isinstance(args[0], Tensor):
             if device is not None:
                 raise RuntimeError("Legacy tensor new of the form tensor.new(tensor, device=device) is not supported. "
                                    " Use torch.as_tensor(...) instead.")
-            if args[0].dtype is not self.dtype:
-                raise TypeError(f"new(): expected a tensor of dtype {self.dtype} (self's), but got {args[0].dtype}")
-            return args[0].detach()
+            return alias_of(args[0], self.dtype, None)  # other itself under a new name, as FloatTensor(other)
         if len(args) == 1 and isinstance(args[0], (list, tuple)) and not isinstance(args[0], Size):
             return tensor(args[0], dtype=self.dtype)
         if len(args) == 1 and not isinstance(args[0], (list, tuple)) and not _is_int(args[0]):
@@ -786,7 +799,7 @@ class TensorMethods:
     # ------------------------------------------------------------ in place
     def _check_inplace(self, records: builtins.bool = False) -> None:
         """torch's refusals of an in-place change (core/views.py has those of views)."""
-        if modes.grad_enabled and self._requires_grad and self.grad_fn is None:
+        if modes.grad_enabled and self._requires_grad and self.grad_fn is None and not self._grad_cut:
             raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
         views.check_inplace(self, records or self._requires_grad)
 
