@@ -381,3 +381,25 @@ def test_count_nonzero_over_an_empty_list_of_dims_counts_everything_as_torch(sha
     data = np.arange(int(np.prod(shape)), dtype=np.float64).reshape(shape)
     check_parity(lambda m: m.count_nonzero(m.tensor(data), ()))
     check_parity(lambda m: m.tensor(data).count_nonzero(dim=[]))
+
+
+def test_a_byte_mask_indexes_as_a_bool_one_with_torchs_deprecation_warning_once_per_read_or_write():
+    torch = require_torch()
+
+    def reads_and_writes(m):
+        x, seen = m.arange(6.0).view(2, 3), []
+        mask = m.tensor([1, 0, 1], dtype=m.uint8)
+        cases = [lambda: x[:, mask], lambda: x[m.ones(2, 3, dtype=m.uint8)], lambda: x[m.tensor(1, dtype=m.uint8)],
+                 lambda: x[m.tensor([1, 1], dtype=m.uint8), mask], lambda: x.clone().__setitem__((0, mask), m.ones(2)),
+                 lambda: x.clone().__setitem__((0, mask), 5.0)]  # (the last: masked_fill_'s error, no warning)
+        for case in cases:
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always")
+                try:
+                    out = case()
+                    result = None if out is None else out.tolist()
+                except RuntimeError as e:
+                    result = str(e)
+            seen.append((result, [str(w.message) for w in caught]))
+        return seen
+    assert reads_and_writes(tinygrad_rnn) == reads_and_writes(torch)

@@ -1013,7 +1013,11 @@ def _index_part(k: Any) -> Any:
     if isinstance(k, Tensor):
         if k.dtype.name not in ("int64", "int32", "uint8", "bool"):
             raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
-        return k._data.astype(np.bool_) if k.dtype is dtypes.uint8 else k._data  # byte: torch's old mask
+        if k.dtype is dtypes.uint8:  # byte: torch's old mask, which warns when it has dims
+            if k.ndim and _byte_mask_warns[0]:
+                warnings.warn(_BYTE_MASK, UserWarning, stacklevel=callers_stacklevel())
+            return k._data.astype(np.bool_)
+        return k._data
     if isinstance(k, list):  # [] selects nothing; torch reads a list's floats as ints
         try:
             values = np.asarray([x._data if isinstance(x, Tensor) else x for x in k])
@@ -1117,7 +1121,11 @@ def indexed_shape(input: Tensor, key: Any) -> tuple[tuple, IndexError | None]:
     """The shape x[key] selects, and the error for an index tensor's value out of range, which torch's
     index_put_ raises only after it has checked the value's shape and dtype (it checks values as it writes)."""
     late: list = []
-    shape = tuple(_getitem(input, key, late).shape)
+    _byte_mask_warns[0] = False  # (the write that follows warns, once, and only if torch's checks pass)
+    try:
+        shape = tuple(_getitem(input, key, late).shape)
+    finally:
+        _byte_mask_warns[0] = True
     return shape, (late[0] if late else None)
 
 
@@ -1127,6 +1135,9 @@ def in_range(key: tuple) -> tuple:
                  for k in key)
 
 
+_byte_mask_warns = [True]  # off while indexed_shape only measures a key (then x[mask] = v warns once, as torch)
+_BYTE_MASK = ("indexing with dtype torch.uint8 is now deprecated, please use a dtype torch.bool instead. (Triggered "
+              "internally at /__w/pytorch/pytorch/aten/src/ATen/native/IndexingUtils.h:37.)")
 _NON_TUPLE_SEQUENCE = ("Using a non-tuple sequence for multidimensional indexing is deprecated and will be changed in "
                        "pytorch 2.9; use x[tuple(seq)] instead of x[seq]. In pytorch 2.9 this will be interpreted as "
                        "tensor index, x[torch.tensor(seq)], which will result either in an error or a different result "
