@@ -296,3 +296,10 @@ for _ in range(3):
     print("sample:", " ".join(i2w.get(x, "<unk>") for x in generate_sent()))
 probs = torch.softmax(lm.projection_layer(torch.zeros(1, 12)), dim=-1)
 print("argmax word", i2w[probs.argmax().item()], probs.shape, torch.multinomial(probs, 3).shape)
+
+# inspecting trained embeddings: rows read under no_grad still say requires_grad=True (torch's views)
+with torch.no_grad():
+    film = cbow.embedding.weight[w2i["film"]]
+    print("embedding of 'film'", film, film.is_leaf, film.grad_fn)
+    sims = torch.nn.functional.cosine_similarity(cbow.embedding.weight, film.unsqueeze(0), dim=1)
+    print("nearest", [i2w.get(i, "?") for i in sims.topk(3)[1].tolist()], sims.requires_grad)
