@@ -15,6 +15,9 @@ in-place change through either one is seen by both. Three rules follow, as in to
 3. torch's refusals: an in-place change to a view of a leaf that requires grad, to one of the
    views a function returned together (`unbind`, `split`, `chunk`), and, with grad mode on, to
    a view made under `no_grad`.
+4. A view made under `no_grad` of a tensor that requires grad still says `requires_grad=True` (so
+   `model.weight[0]` printed under no_grad shows it), but as a leaf with no path back (`_grad_cut`):
+   what is computed from it later gets no edge to it, and no gradient reaches it or its base.
 
 A view op says it is one by subclassing `ViewFunction` (ops/shape.py); nothing else is written per
 op. An output that had to be copied (a `reshape` of a transposed tensor, `x[[0, 2]]`) shares no
