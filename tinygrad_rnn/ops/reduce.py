@@ -727,7 +727,10 @@ class PNorm(Function):
 
     @staticmethod
     def forward(ctx, x, p, dims, keepdim):
-        out = (x.abs() ** p).sum(dims, keepdim=keepdim) ** (1.0 / p)  # (no graph is recorded in forward)
+        if p != p:  # NaN p reaches here only with one element a norm, whose norm torch gives as |x|
+            out = x.abs().sum(dims, keepdim=keepdim)
+        else:
+            out = (x.abs() ** p).sum(dims, keepdim=keepdim) ** (1.0 / p)  # (no graph is recorded in forward)
         ctx.save_for_backward(x, out)
         ctx.p, ctx.dims, ctx.keepdim = p, dims, keepdim
         ctx.kept = tuple(1 if d in dims else n for d, n in enumerate(x.shape))
@@ -1311,8 +1314,8 @@ def norm_along(input: Tensor, p: Any = "fro", dim: Any = None, keepdim: bool = F
     if not isinstance(p, str) and (p < 0 or p == float("inf")):
         _check_identity(x, dims, dim, p)
     if not isinstance(p, str) and p != p:  # NaN: the sum of nothing is 0, |x| of one element, NaN otherwise
-        if x.numel() and np.prod([x.shape[d] for d in dims]) == 1:
-            return rename(x.abs().sum(dims, keepdim=keepdim), "LinalgVectorNormBackward0")
+        if x.numel() and np.prod([x.shape[d] for d in dims]) == 1:  # (slope: NaN but where |x| is 1, as torch)
+            return PNorm.apply(x, p, dims, keepdim)
         return rename((x.abs() ** p).sum(dims, keepdim=keepdim) * (0.0 if x.numel() == 0 else float("nan")),
                       "LinalgVectorNormBackward0")
     if p in ("fro", 2, 2.0):
