@@ -75,6 +75,23 @@ def test_std_of_constant_has_zero_gradient_like_torch():
     check_parity(lambda m, x: (x.std(), x.std(0)), [np.ones((3, 2))])
 
 
+@pytest.mark.parametrize("correction", [-1, -0.5, 0, 1])
+def test_var_and_std_of_no_elements_are_nan_whatever_the_correction(correction):
+    """A negative correction leaves a positive divisor for zero elements: still NaN in torch (fuzz seed 200)."""
+    torch = require_torch()
+    for shape, dim in [((0,), None), ((0, 3, 0), None), ((0, 3), 0), ((3, 0), (1,))]:
+        results = []
+        for m in (tinygrad_rnn, torch):
+            x = m.zeros(shape)
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")  # (torch's no-degrees-of-freedom warning; another test checks it)
+                results.append([t.numpy() for t in (m.var(x, dim, correction=correction),
+                                                     *m.std_mean(x, dim, correction=correction))])
+        for ours, theirs in zip(*results):
+            assert ours.shape == theirs.shape and ours.dtype == theirs.dtype
+            np.testing.assert_array_equal(ours, theirs)
+
+
 @settings(max_examples=15)
 @given(case=shape_and_dim(), keepdim=st.booleans(), dtype=DTYPES, largest=st.booleans())
 def test_max_min_with_dim_match_torch(case, keepdim, dtype, largest):

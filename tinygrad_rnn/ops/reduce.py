@@ -667,6 +667,8 @@ def _variance_value(x: Tensor, dims: tuple, keepdim: bool, denominator: int, sqr
     centered = x - x.mean(dims, keepdim=True)
     squares = (centered * centered).sum(dims, keepdim=keepdim)
     value = squares / float(denominator)  # no degrees of freedom left: inf, or nan for no spread, as torch
+    if not builtins.all(x.shape[d] for d in dims):  # of no elements: NaN (the mean of nothing), whatever the correction
+        value = value + float("nan")
     return Tensor._make(np.sqrt(value._data)) if sqrt else value
 
 
