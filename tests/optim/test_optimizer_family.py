@@ -215,6 +215,8 @@ ERRORS = {
     "radam weight_decay": lambda m: m.optim.RAdam([_p(m)], weight_decay=-1),
     "asgd lr": lambda m: m.optim.ASGD([_p(m)], lr=-1),
     "asgd weight_decay": lambda m: m.optim.ASGD([_p(m)], weight_decay=-1),
+    # the multi-tensor path adds lambd * p as a foreach add's alpha, refusing a bool (fuzz seed 200)
+    "asgd foreach bool lambd": lambda m: _step_with_grad(m.optim.ASGD([_p(m)], lambd=False, foreach=True), m),
     "rprop lr": lambda m: m.optim.Rprop([_p(m)], lr=-1),
     "rprop etas": lambda m: m.optim.Rprop([_p(m)], etas=(0.5, 0.9)),
     "rprop etas low": lambda m: m.optim.Rprop([_p(m)], etas=(1.0, 1.2)),

@@ -89,6 +89,8 @@ class ASGD(Optimizer):
         grad = l2_penalty(grad, p, group["weight_decay"])
         ax, mu, eta = state["ax"]._data, state["mu"]._data, state["eta"]._data
         if group["foreach"]:  # torch's multi-tensor path: the same math, grouped (and rounded) differently
+            if isinstance(lambd, bool):  # there lambd is always the alpha of an add, which refuses a bool
+                raise RuntimeError("Boolean alpha only supported for Boolean results.")
             p -= (grad + lambd * p) * eta.astype(p.dtype)
             ax += (p - ax) * mu.astype(p.dtype)
         else:
