@@ -75,6 +75,15 @@ def test_std_of_constant_has_zero_gradient_like_torch():
     check_parity(lambda m, x: (x.std(), x.std(0)), [np.ones((3, 2))])
 
 
+@pytest.mark.parametrize("name", ["sum", "mean", "logsumexp", "nanmean", "count_nonzero", "all", "any", "nansum",
+                                  "var", "amax"])
+@pytest.mark.parametrize("dims", [(0, -1, -2), (-1, 0, 3)])
+def test_a_repeated_dim_before_one_out_of_range_is_reported_as_torch(name, dims):
+    """sum, mean, logsumexp, any, all, count_nonzero (and nanmean, through sum) check every dim's range before
+    looking for a repeat (IndexError); nansum and var check each in turn (RuntimeError). Fuzz seed 129."""
+    check_error(lambda m: getattr(m, name)(m.zeros(3), dims))
+
+
 @pytest.mark.parametrize("correction", [-1, -0.5, 0, 1])
 def test_var_and_std_of_no_elements_are_nan_whatever_the_correction(correction):
     """A negative correction leaves a positive divisor for zero elements: still NaN in torch (fuzz seed 200)."""

@@ -758,9 +758,9 @@ class PNorm(Function):
 
 
 # ------------------------------------------------------------------ public functions
-def _reduce_dims(dim: Any, ndim: int) -> tuple:
+def _reduce_dims(dim: Any, ndim: int, ranges_first: bool = False) -> tuple:
     """The dims a reduction runs over: None, and as torch also an empty list, mean all of them."""
-    return normalize_dims(None if isinstance(dim, (tuple, list)) and not dim else dim, ndim)
+    return normalize_dims(None if isinstance(dim, (tuple, list)) and not dim else dim, ndim, ranges_first)
 
 
 # ---------------------------------------------------------------------------- sample inputs
@@ -818,7 +818,7 @@ def sum(input: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: Any = N
     x = _float_input(input, dtype, "sum")
     if dtype is None and x._data.dtype.kind != "f" and x.dtype is not dtypes.int64:
         x = x.to(dtypes.int64)  # torch sums bool and small ints as int64
-    return _recorded(input, _named_by_overload(Sum.apply(x, _reduce_dims(dim, x._data.ndim), keepdim), "Sum", dim,
+    return _recorded(input, _named_by_overload(Sum.apply(x, _reduce_dims(dim, x._data.ndim, True), keepdim), "Sum", dim,
                                                keepdim))
 
 
@@ -839,7 +839,7 @@ def mean(input: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: Any = 
         which = "Input" if dtype is None else "Optional"
         raise RuntimeError(f"mean(): could not infer output dtype. {which} dtype must be either a floating point or "
                            f"complex dtype. Got: {x.dtype._legacy}")
-    return _named_by_overload(Mean.apply(x, _reduce_dims(dim, x.ndim), keepdim), "Mean", dim, keepdim)
+    return _named_by_overload(Mean.apply(x, _reduce_dims(dim, x.ndim, True), keepdim), "Mean", dim, keepdim)
 
 
 # max() and min() tell "dim left out" (every element) from dim=None, which no overload of torch's takes.
@@ -924,7 +924,7 @@ def logical_reduce(input: Tensor, dim: Any, keepdim: bool, name: str) -> Tensor:
     if not isinstance(input, Tensor):  # torch.all(t.grad == dt) with t.grad None: all(False)
         raise invalid_combination(name, (input,), _LOGICAL_SIGNATURES)
     bool_arg(name, "keepdim", keepdim)
-    dims = None if dim is None else normalize_dims(dim, input.ndim)  # dim=() reduces nothing here, as torch
+    dims = None if dim is None else normalize_dims(dim, input.ndim, True)  # dim=() reduces nothing, as torch
     out = np.asarray((np.any if name == "any" else np.all)(input._data, axis=dims, keepdims=keepdim))
     return Tensor._make(out.astype(np.uint8) if input._data.dtype == np.uint8 else out)
 
@@ -970,7 +970,7 @@ def logsumexp(input: Tensor, dim: Any, keepdim: bool = False) -> Tensor:
     if isinstance(dim, (tuple, list)) and not dim and not keepdim and x.numel() and x.ndim:
         # torch reduces every dim for dim=(), keeping them, then fails to write that into its 0-d result
         raise RuntimeError(f"output with shape [] doesn't match the broadcast shape {[1] * x.ndim}")
-    return LogSumExp.apply(x, _reduce_dims(dim, x.ndim), keepdim)
+    return LogSumExp.apply(x, _reduce_dims(dim, x.ndim, True), keepdim)
 
 
 def implicit_softmax_dim(input: Tensor, dim: Any, name: str, stacklevel: int) -> int:
