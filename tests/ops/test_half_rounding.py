@@ -47,6 +47,15 @@ def test_float16_prod_in_torch_order(shape, dim):
     check_parity(lambda m, t: t.prod() if dim is None else t.prod(dim), [x], requires_grad=[False], tol=EXACT)
 
 
+@pytest.mark.parametrize("name", ["var", "std", "var_mean", "std_mean"])
+@pytest.mark.parametrize("dim", [None, 1, (0, 2)])
+def test_float16_var_and_std_gradients_round_each_step_as_torch(name, dim):
+    """The value is computed wide and rounded once, but torch's backward runs in float16 ops, each rounded:
+    2 / dof * g, times x - mean (std first divides g by 2 std). Fuzz seeds 130 and 200 (an ulp apart)."""
+    x = (np.random.default_rng(6).standard_normal((3, 4, 5)) * 2).astype(np.float16)
+    check_parity(lambda m, t: getattr(m, name)(t, dim), [x], tol=EXACT)
+
+
 @pytest.mark.parametrize("count", [1, 2, 3])
 def test_float16_prod_of_many_elements_splits_as_torch(count):
     """From 32768 elements torch multiplies one chunk per thread, then the chunks' products."""

@@ -34,7 +34,7 @@ from . import cpp_sort
 from .declare import Sample, SampleMaker, away_from_kinks, op
 from .decompositions import svdvals
 from .pointwise import Div, exp, maximum, minimum, where
-from .promotion import HALF_STEP, by_number_in_float32, in_float32_for_half
+from .promotion import HALF_STEP, by_number_in_float32
 from .shape import Expand, Gather, Reshape, gather_along, normalize_dim, normalize_dims, wrap_dim
 from .summation import torch_order_sum
 from .vector_math import SOFTMAX_LANES, exp_f32, lane_dot, lane_sum, ordered_dot, ordered_sum
@@ -664,6 +664,9 @@ def _variance_value(x: Tensor, dims: tuple, keepdim: bool, denominator: int, sqr
         wide = Tensor._make(x._data.astype(np.float64))
         value = _variance_value(wide, dims, keepdim, denominator)._data
         return Tensor._make(np.asarray(np.sqrt(value) if sqrt else value).astype(np.float32))
+    if x._data.dtype == np.float16:  # computed as a float32 one, rounded once more
+        wide = Tensor._make(x._data.astype(np.float32))
+        return Tensor._make(_variance_value(wide, dims, keepdim, denominator, sqrt)._data.astype(np.float16))
     centered = x - x.mean(dims, keepdim=True)
     squares = (centered * centered).sum(dims, keepdim=keepdim)
     value = squares / float(denominator)  # no degrees of freedom left: inf, or nan for no spread, as torch
@@ -1226,23 +1229,19 @@ def variance(input: Tensor, dim: Any, unbiased: Any, keepdim: bool, correction: 
     bool_arg("var", "keepdim", keepdim)  # (dim's type was checked by spread_overloads, every caller's way in)
     if not input.dtype.is_floating_point:
         raise RuntimeError("std and var only support floating point and complex dtypes")
-    if input.dtype is dtypes.float16:  # torch computes it in float32 and rounds once
-        return rename(in_float32_for_half(lambda x: variance(x, dim, unbiased, keepdim, correction, name), input),
-                      "VarBackward0")
     return Variance.apply(input, *_spread_over(input, dim, unbiased, keepdim, correction, name))
 
 
 def standard_deviation(input: Tensor, dim: Any, unbiased: Any, keepdim: bool, correction: Any,
                        name: str = "std") -> Tensor:
-    """std once its overload is known: the square root of the variance, a float16 in float32, rounded once."""
+    """std once its overload is known: the square root of the variance (a float16 one computed in float32 and
+    rounded once; its gradient, as torch's, in float16 steps)."""
     if isinstance(dim, bool):
         dim, unbiased = None, dim
     bool_arg("std", "keepdim", keepdim)
     if not input.dtype.is_floating_point:
         raise RuntimeError("std and var only support floating point and complex dtypes")
-    return rename(in_float32_for_half(
-        lambda x: StandardDeviation.apply(x, *_spread_over(x, dim, unbiased, keepdim, correction, name)), input),
-        "StdBackward0")
+    return StandardDeviation.apply(input, *_spread_over(input, dim, unbiased, keepdim, correction, name))
 
 
 def _spread_over(input: Tensor, dim: Any, unbiased: Any, keepdim: bool, correction: Any, name: str) -> tuple:
