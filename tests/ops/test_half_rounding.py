@@ -56,6 +56,14 @@ def test_float16_var_and_std_gradients_round_each_step_as_torch(name, dim):
     check_parity(lambda m, t: getattr(m, name)(t, dim), [x], tol=EXACT)
 
 
+@pytest.mark.parametrize("dim", [None, 1, (0, 2)])
+def test_float16_2_norm_gradient_rounds_each_step_as_torch(dim):
+    """torch's 2-norm backward runs in float16 ops: g * (x / norm), each rounded (fuzz seed 201)."""
+    x = (np.random.default_rng(7).standard_normal((3, 4, 5)) * 2).astype(np.float16)
+    x[0] = 0  # a zero norm: gradient 0 there
+    check_parity(lambda m, t: (m.linalg.vector_norm(t, 2, dim), t.norm(dim=dim)), [x], tol=EXACT)
+
+
 @pytest.mark.parametrize("count", [1, 2, 3])
 def test_float16_prod_of_many_elements_splits_as_torch(count):
     """From 32768 elements torch multiplies one chunk per thread, then the chunks' products."""

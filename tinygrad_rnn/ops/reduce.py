@@ -703,7 +703,10 @@ class Norm(Function):
 
     @staticmethod
     def forward(ctx, x, dims, keepdim):
-        y = np.sqrt(np.sum(x._data * x._data, axis=dims, keepdims=True))
+        half = x._data.dtype == np.float16  # computed as a float32 norm, rounded once (its backward in float16 steps)
+        wide = x._data.astype(np.float32) if half else x._data
+        y = np.sqrt(np.sum(wide * wide, axis=dims, keepdims=True))
+        y = y.astype(np.float16) if half else y
         out = Tensor._make(np.asarray(y if keepdim else np.squeeze(y, axis=dims)))
         ctx.save_for_backward(x, out)  # the output itself, so double backward sees norm depend on x
         ctx.kept, ctx.dims, ctx.keepdim = y.shape, dims, keepdim
@@ -1309,7 +1312,7 @@ def norm_along(input: Tensor, p: Any = "fro", dim: Any = None, keepdim: bool = F
         raise RuntimeError(
             f"linalg.vector_norm: Expected a floating point or complex tensor as input. Got {x.dtype._legacy}"
         )
-    if x.dtype is dtypes.float16:  # torch accumulates a half norm in float
+    if x.dtype is dtypes.float16 and p not in ("fro", 2, 2.0):  # torch accumulates a half norm in float
         return norm_along(x.float(), p, dim, keepdim).to(dtypes.float16)
     dims = _reduce_dims(dim, x.ndim)
     if not isinstance(p, str) and (p < 0 or p == float("inf")):
