@@ -64,6 +64,16 @@ def test_float16_2_norm_gradient_rounds_each_step_as_torch(dim):
     check_parity(lambda m, t: (m.linalg.vector_norm(t, 2, dim), t.norm(dim=dim)), [x], tol=EXACT)
 
 
+@pytest.mark.parametrize("dtype", [np.float16, np.float32])
+@pytest.mark.parametrize("shapes", [((83,), (1,), (83,)), ((3, 40), (3, 40), (3, 40)), ((1,), (3, 4), (3, 4))])
+def test_addcmul_fuses_and_differentiates_in_torchs_order(dtype, shapes):
+    """float16 addcmul is value * tensor1 (float32), then one fused multiply-add with tensor2 and input, rounded
+    once (fuzz seed 131: plain float32 arithmetic was an ulp off); its gradients are g * (tensor2 * value)."""
+    rng = np.random.default_rng(8)
+    arrays = [rng.standard_normal(s).astype(dtype) for s in shapes]
+    check_parity(lambda m, x, y, z: m.addcmul(x, y, z, value=0.7), arrays, tol=EXACT)
+
+
 @pytest.mark.parametrize("count", [1, 2, 3])
 def test_float16_prod_of_many_elements_splits_as_torch(count):
     """From 32768 elements torch multiplies one chunk per thread, then the chunks' products."""
