@@ -104,6 +104,23 @@ def test_vector_norms(ord):
     check_parity(lambda m, t: m.linalg.norm(t[0], ord), [x], requires_grad=grads)
 
 
+def test_nan_ord_norm_of_one_element_has_torchs_gradient():
+    """ord NaN over one element: the norm is |x|, and the gradient torch's general p formula gives
+    (x |x|^(p-2) / norm^(p-1)): NaN except where |x| is 1 (1 ** NaN is 1), not sign(x)."""
+    torch = require_torch()
+    values = np.array([[-1.0], [0.5], [1.0], [3.0], [0.0]])
+    results = []
+    for m in (tinygrad_rnn, torch):
+        x = m.tensor(values, requires_grad=True)
+        norm = m.linalg.vector_norm(x, float("nan"), dim=1)
+        (norm * 3).sum().backward()
+        scalar = m.tensor(-2.0, dtype=m.float64, requires_grad=True)
+        m.norm(scalar, float("nan")).backward()
+        results.append((norm.detach().numpy(), x.grad.numpy(), scalar.grad.item()))
+    for ours, theirs in zip(*results):
+        np.testing.assert_array_equal(ours, theirs)  # (NaNs compare equal here)
+
+
 def test_products_and_small_functions():
     a, b = RNG.standard_normal((3, 4)), RNG.standard_normal((4, 2))
     v = RNG.standard_normal(3)

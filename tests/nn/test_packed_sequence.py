@@ -148,6 +148,17 @@ def test_pack_padded_sequence_unsorted_zero_error():
     check_error(lambda m: R(m).pack_padded_sequence(m.tensor(X), [2, 4, 0], enforce_sorted=False))
 
 
+@pytest.mark.parametrize("shape,lengths,batch_first", [
+    ((1, 0, 2), [0, 1], True),    # empty input, more lengths than sequences (fuzz seed 127): a RuntimeError
+    ((0, 1), [1, 1], False),      # the same along the batch dim 1
+    ((1, 1, 2), [1, 1], True),    # non-empty input, more lengths than sequences: an IndexError
+    ((0, 0), [1], False),         # no sequences at all
+])
+def test_pack_padded_sequence_unsorted_errors_are_index_selects(shape, lengths, batch_first):
+    """Unsorted lengths are sorted by index_select along the batch dim, so a wrong count raises its error."""
+    check_error(lambda m: R(m).pack_padded_sequence(m.zeros(shape), lengths, batch_first, enforce_sorted=False))
+
+
 def test_length_longer_than_input_is_refused():
     """torch silently truncates and returns an inconsistent object; we raise a clear error."""
     with pytest.raises(RuntimeError, match="larger than the padded input's sequence length"):

@@ -47,6 +47,33 @@ def test_float16_prod_in_torch_order(shape, dim):
     check_parity(lambda m, t: t.prod() if dim is None else t.prod(dim), [x], requires_grad=[False], tol=EXACT)
 
 
+@pytest.mark.parametrize("name", ["var", "std", "var_mean", "std_mean"])
+@pytest.mark.parametrize("dim", [None, 1, (0, 2)])
+def test_float16_var_and_std_gradients_round_each_step_as_torch(name, dim):
+    """The value is computed wide and rounded once, but torch's backward runs in float16 ops, each rounded:
+    2 / dof * g, times x - mean (std first divides g by 2 std). Fuzz seeds 130 and 200 (an ulp apart)."""
+    x = (np.random.default_rng(6).standard_normal((3, 4, 5)) * 2).astype(np.float16)
+    check_parity(lambda m, t: getattr(m, name)(t, dim), [x], tol=EXACT)
+
+
+@pytest.mark.parametrize("dim", [None, 1, (0, 2)])
+def test_float16_2_norm_gradient_rounds_each_step_as_torch(dim):
+    """torch's 2-norm backward runs in float16 ops: g * (x / norm), each rounded (fuzz seed 201)."""
+    x = (np.random.default_rng(7).standard_normal((3, 4, 5)) * 2).astype(np.float16)
+    x[0] = 0  # a zero norm: gradient 0 there
+    check_parity(lambda m, t: (m.linalg.vector_norm(t, 2, dim), t.norm(dim=dim)), [x], tol=EXACT)
+
+
+@pytest.mark.parametrize("dtype", [np.float16, np.float32])
+@pytest.mark.parametrize("shapes", [((83,), (1,), (83,)), ((3, 40), (3, 40), (3, 40)), ((1,), (3, 4), (3, 4))])
+def test_addcmul_fuses_and_differentiates_in_torchs_order(dtype, shapes):
+    """float16 addcmul is value * tensor1 (float32), then one fused multiply-add with tensor2 and input, rounded
+    once (fuzz seed 131: plain float32 arithmetic was an ulp off); its gradients are g * (tensor2 * value)."""
+    rng = np.random.default_rng(8)
+    arrays = [rng.standard_normal(s).astype(dtype) for s in shapes]
+    check_parity(lambda m, x, y, z: m.addcmul(x, y, z, value=0.7), arrays, tol=EXACT)
+
+
 @pytest.mark.parametrize("count", [1, 2, 3])
 def test_float16_prod_of_many_elements_splits_as_torch(count):
     """From 32768 elements torch multiplies one chunk per thread, then the chunks' products."""

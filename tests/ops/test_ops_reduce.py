@@ -75,6 +75,34 @@ def test_std_of_constant_has_zero_gradient_like_torch():
     check_parity(lambda m, x: (x.std(), x.std(0)), [np.ones((3, 2))])
 
 
+@pytest.mark.parametrize("name", ["sum", "mean", "logsumexp", "nanmean", "count_nonzero", "all", "any", "nansum",
+                                  "var", "amax"])
+@pytest.mark.parametrize("dims", [(0, -1, -2), (-1, 0, 3)])
+def test_a_repeated_dim_before_one_out_of_range_is_reported_as_torch(name, dims):
+    """sum, mean, logsumexp, any, all, count_nonzero (and nanmean, through sum) check every dim's range before
+    looking for a repeat (IndexError); nansum and var check each in turn (RuntimeError). Fuzz seed 129."""
+    check_error(lambda m: getattr(m, name)(m.zeros(3), dims))
+    if name == "nansum":  # its own in-turn check comes after the parser's (fuzz seed 128)
+        check_error(lambda m: m.nansum(m.zeros(3), dims, keepdim=None))
+
+
+@pytest.mark.parametrize("correction", [-1, -0.5, 0, 1])
+def test_var_and_std_of_no_elements_are_nan_whatever_the_correction(correction):
+    """A negative correction leaves a positive divisor for zero elements: still NaN in torch (fuzz seed 200)."""
+    torch = require_torch()
+    for shape, dim in [((0,), None), ((0, 3, 0), None), ((0, 3), 0), ((3, 0), (1,))]:
+        results = []
+        for m in (tinygrad_rnn, torch):
+            x = m.zeros(shape)
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")  # (torch's no-degrees-of-freedom warning; another test checks it)
+                results.append([t.numpy() for t in (m.var(x, dim, correction=correction),
+                                                     *m.std_mean(x, dim, correction=correction))])
+        for ours, theirs in zip(*results):
+            assert ours.shape == theirs.shape and ours.dtype == theirs.dtype
+            np.testing.assert_array_equal(ours, theirs)
+
+
 @settings(max_examples=15)
 @given(case=shape_and_dim(), keepdim=st.booleans(), dtype=DTYPES, largest=st.booleans())
 def test_max_min_with_dim_match_torch(case, keepdim, dtype, largest):

@@ -598,7 +598,7 @@ def _two_tensors(name: str, tensor1: Any, tensor2: Any) -> None:
 
 @op(inplace=True, out=True, renumber_method_errors=True, samples=_three_samples())
 def addcmul(input: Tensor, tensor1: Tensor, tensor2: Tensor, *, value: Any = 1) -> Tensor:
-    """input + value * tensor1 * tensor2 (for float16, in float32 rounded once, as torch)."""
+    """input + value * tensor1 * tensor2 (for float16, in float32 rounded once, as torch); fused (see Addcmul)."""
     _two_tensors("addcmul", tensor1, tensor2)
     number_arg("addcmul", "value", value)
     if isinstance(input, Tensor) and input.dtype is tensor1.dtype is tensor2.dtype is dtypes.bool:
@@ -606,7 +606,7 @@ def addcmul(input: Tensor, tensor1: Tensor, tensor2: Tensor, *, value: Any = 1) 
         _check_broadcast(tensor1, tensor2)
         raise NotImplementedError("\"addcmul_cpu_out\" not implemented for 'Bool'")
     if isinstance(input, Tensor) and type(value) in (int, float) and \
-            input.dtype is tensor1.dtype is tensor2.dtype and input.dtype in (dtypes.float32, dtypes.float64):
+            input.dtype is tensor1.dtype is tensor2.dtype and input.dtype in (dtypes.float16, dtypes.float32, dtypes.float64):
         _check_broadcast(input, tensor1)
         _check_broadcast(tensor1, tensor2)
         return Addcmul.apply(input, tensor1, tensor2, value)
@@ -624,15 +624,19 @@ class Addcmul(Function):
         ctx.save_for_backward(tensor1, tensor2)
         ctx.value = value
         dtype = input._data.dtype
+        if dtype == np.float16:  # the same, in float32 (torch's opmath), rounded once to float16
+            wide = [t._data.astype(np.float32) for t in (input, tensor1, tensor2)]
+            with np.errstate(over="ignore", invalid="ignore"):
+                return Tensor._make(fma(wide[1] * np.float32(value), wide[2], wide[0], np.float32).astype(dtype))
         with np.errstate(over="ignore", invalid="ignore"):
             return Tensor._make(fma(tensor1._data * dtype.type(value), tensor2._data, input._data, dtype))
 
     @staticmethod
-    def backward(ctx, g):  # torch's formulas: d tensor1 = g * tensor2 * value, d tensor2 = g * tensor1 * value
+    def backward(ctx, g):  # torch's formulas, in its order: d tensor1 = g * (tensor2 * value), and so d tensor2
         tensor1, tensor2 = ctx.saved_tensors
         needs = ctx.needs_input_grad
-        return (g if needs[0] else None, g * tensor2 * ctx.value if needs[1] else None,
-                g * tensor1 * ctx.value if needs[2] else None, None)
+        return (g if needs[0] else None, g * (tensor2 * ctx.value) if needs[1] else None,
+                g * (tensor1 * ctx.value) if needs[2] else None, None)
 
     @staticmethod
     def jvp(ctx, t_input, t1, t2, t_value):

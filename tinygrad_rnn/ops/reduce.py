@@ -34,7 +34,7 @@ from . import cpp_sort
 from .declare import Sample, SampleMaker, away_from_kinks, op
 from .decompositions import svdvals
 from .pointwise import Div, exp, maximum, minimum, where
-from .promotion import HALF_STEP, by_number_in_float32, in_float32_for_half
+from .promotion import HALF_STEP, by_number_in_float32
 from .shape import Expand, Gather, Reshape, gather_along, normalize_dim, normalize_dims, wrap_dim
 from .summation import torch_order_sum
 from .vector_math import SOFTMAX_LANES, exp_f32, lane_dot, lane_sum, ordered_dot, ordered_sum
@@ -664,9 +664,14 @@ def _variance_value(x: Tensor, dims: tuple, keepdim: bool, denominator: int, sqr
         wide = Tensor._make(x._data.astype(np.float64))
         value = _variance_value(wide, dims, keepdim, denominator)._data
         return Tensor._make(np.asarray(np.sqrt(value) if sqrt else value).astype(np.float32))
+    if x._data.dtype == np.float16:  # computed as a float32 one, rounded once more
+        wide = Tensor._make(x._data.astype(np.float32))
+        return Tensor._make(_variance_value(wide, dims, keepdim, denominator, sqrt)._data.astype(np.float16))
     centered = x - x.mean(dims, keepdim=True)
     squares = (centered * centered).sum(dims, keepdim=keepdim)
     value = squares / float(denominator)  # no degrees of freedom left: inf, or nan for no spread, as torch
+    if not builtins.all(x.shape[d] for d in dims):  # of no elements: NaN (the mean of nothing), whatever the correction
+        value = value + float("nan")
     return Tensor._make(np.sqrt(value._data)) if sqrt else value
 
 
@@ -698,7 +703,10 @@ class Norm(Function):
 
     @staticmethod
     def forward(ctx, x, dims, keepdim):
-        y = np.sqrt(np.sum(x._data * x._data, axis=dims, keepdims=True))
+        half = x._data.dtype == np.float16  # computed as a float32 norm, rounded once (its backward in float16 steps)
+        wide = x._data.astype(np.float32) if half else x._data
+        y = np.sqrt(np.sum(wide * wide, axis=dims, keepdims=True))
+        y = y.astype(np.float16) if half else y
         out = Tensor._make(np.asarray(y if keepdim else np.squeeze(y, axis=dims)))
         ctx.save_for_backward(x, out)  # the output itself, so double backward sees norm depend on x
         ctx.kept, ctx.dims, ctx.keepdim = y.shape, dims, keepdim
@@ -727,7 +735,10 @@ class PNorm(Function):
 
     @staticmethod
     def forward(ctx, x, p, dims, keepdim):
-        out = (x.abs() ** p).sum(dims, keepdim=keepdim) ** (1.0 / p)  # (no graph is recorded in forward)
+        if p != p:  # NaN p reaches here only with one element a norm, whose norm torch gives as |x|
+            out = x.abs().sum(dims, keepdim=keepdim)
+        else:
+            out = (x.abs() ** p).sum(dims, keepdim=keepdim) ** (1.0 / p)  # (no graph is recorded in forward)
         ctx.save_for_backward(x, out)
         ctx.p, ctx.dims, ctx.keepdim = p, dims, keepdim
         ctx.kept = tuple(1 if d in dims else n for d, n in enumerate(x.shape))
@@ -753,9 +764,9 @@ class PNorm(Function):
 
 
 # ------------------------------------------------------------------ public functions
-def _reduce_dims(dim: Any, ndim: int) -> tuple:
+def _reduce_dims(dim: Any, ndim: int, ranges_first: bool = False) -> tuple:
     """The dims a reduction runs over: None, and as torch also an empty list, mean all of them."""
-    return normalize_dims(None if isinstance(dim, (tuple, list)) and not dim else dim, ndim)
+    return normalize_dims(None if isinstance(dim, (tuple, list)) and not dim else dim, ndim, ranges_first)
 
 
 # ---------------------------------------------------------------------------- sample inputs
@@ -813,7 +824,7 @@ def sum(input: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: Any = N
     x = _float_input(input, dtype, "sum")
     if dtype is None and x._data.dtype.kind != "f" and x.dtype is not dtypes.int64:
         x = x.to(dtypes.int64)  # torch sums bool and small ints as int64
-    return _recorded(input, _named_by_overload(Sum.apply(x, _reduce_dims(dim, x._data.ndim), keepdim), "Sum", dim,
+    return _recorded(input, _named_by_overload(Sum.apply(x, _reduce_dims(dim, x._data.ndim, True), keepdim), "Sum", dim,
                                                keepdim))
 
 
@@ -834,7 +845,7 @@ def mean(input: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: Any = 
         which = "Input" if dtype is None else "Optional"
         raise RuntimeError(f"mean(): could not infer output dtype. {which} dtype must be either a floating point or "
                            f"complex dtype. Got: {x.dtype._legacy}")
-    return _named_by_overload(Mean.apply(x, _reduce_dims(dim, x.ndim), keepdim), "Mean", dim, keepdim)
+    return _named_by_overload(Mean.apply(x, _reduce_dims(dim, x.ndim, True), keepdim), "Mean", dim, keepdim)
 
 
 # max() and min() tell "dim left out" (every element) from dim=None, which no overload of torch's takes.
@@ -919,7 +930,7 @@ def logical_reduce(input: Tensor, dim: Any, keepdim: bool, name: str) -> Tensor:
     if not isinstance(input, Tensor):  # torch.all(t.grad == dt) with t.grad None: all(False)
         raise invalid_combination(name, (input,), _LOGICAL_SIGNATURES)
     bool_arg(name, "keepdim", keepdim)
-    dims = None if dim is None else normalize_dims(dim, input.ndim)  # dim=() reduces nothing here, as torch
+    dims = None if dim is None else normalize_dims(dim, input.ndim, True)  # dim=() reduces nothing, as torch
     out = np.asarray((np.any if name == "any" else np.all)(input._data, axis=dims, keepdims=keepdim))
     return Tensor._make(out.astype(np.uint8) if input._data.dtype == np.uint8 else out)
 
@@ -965,7 +976,7 @@ def logsumexp(input: Tensor, dim: Any, keepdim: bool = False) -> Tensor:
     if isinstance(dim, (tuple, list)) and not dim and not keepdim and x.numel() and x.ndim:
         # torch reduces every dim for dim=(), keeping them, then fails to write that into its 0-d result
         raise RuntimeError(f"output with shape [] doesn't match the broadcast shape {[1] * x.ndim}")
-    return LogSumExp.apply(x, _reduce_dims(dim, x.ndim), keepdim)
+    return LogSumExp.apply(x, _reduce_dims(dim, x.ndim, True), keepdim)
 
 
 def implicit_softmax_dim(input: Tensor, dim: Any, name: str, stacklevel: int) -> int:
@@ -1221,23 +1232,19 @@ def variance(input: Tensor, dim: Any, unbiased: Any, keepdim: bool, correction: 
     bool_arg("var", "keepdim", keepdim)  # (dim's type was checked by spread_overloads, every caller's way in)
     if not input.dtype.is_floating_point:
         raise RuntimeError("std and var only support floating point and complex dtypes")
-    if input.dtype is dtypes.float16:  # torch computes it in float32 and rounds once
-        return rename(in_float32_for_half(lambda x: variance(x, dim, unbiased, keepdim, correction, name), input),
-                      "VarBackward0")
     return Variance.apply(input, *_spread_over(input, dim, unbiased, keepdim, correction, name))
 
 
 def standard_deviation(input: Tensor, dim: Any, unbiased: Any, keepdim: bool, correction: Any,
                        name: str = "std") -> Tensor:
-    """std once its overload is known: the square root of the variance, a float16 in float32, rounded once."""
+    """std once its overload is known: the square root of the variance (a float16 one computed in float32 and
+    rounded once; its gradient, as torch's, in float16 steps)."""
     if isinstance(dim, bool):
         dim, unbiased = None, dim
     bool_arg("std", "keepdim", keepdim)
     if not input.dtype.is_floating_point:
         raise RuntimeError("std and var only support floating point and complex dtypes")
-    return rename(in_float32_for_half(
-        lambda x: StandardDeviation.apply(x, *_spread_over(x, dim, unbiased, keepdim, correction, name)), input),
-        "StdBackward0")
+    return StandardDeviation.apply(input, *_spread_over(input, dim, unbiased, keepdim, correction, name))
 
 
 def _spread_over(input: Tensor, dim: Any, unbiased: Any, keepdim: bool, correction: Any, name: str) -> tuple:
@@ -1305,14 +1312,14 @@ def norm_along(input: Tensor, p: Any = "fro", dim: Any = None, keepdim: bool = F
         raise RuntimeError(
             f"linalg.vector_norm: Expected a floating point or complex tensor as input. Got {x.dtype._legacy}"
         )
-    if x.dtype is dtypes.float16:  # torch accumulates a half norm in float
+    if x.dtype is dtypes.float16 and p not in ("fro", 2, 2.0):  # torch accumulates a half norm in float
         return norm_along(x.float(), p, dim, keepdim).to(dtypes.float16)
     dims = _reduce_dims(dim, x.ndim)
     if not isinstance(p, str) and (p < 0 or p == float("inf")):
         _check_identity(x, dims, dim, p)
     if not isinstance(p, str) and p != p:  # NaN: the sum of nothing is 0, |x| of one element, NaN otherwise
-        if x.numel() and np.prod([x.shape[d] for d in dims]) == 1:
-            return rename(x.abs().sum(dims, keepdim=keepdim), "LinalgVectorNormBackward0")
+        if x.numel() and np.prod([x.shape[d] for d in dims]) == 1:  # (slope: NaN but where |x| is 1, as torch)
+            return PNorm.apply(x, p, dims, keepdim)
         return rename((x.abs() ** p).sum(dims, keepdim=keepdim) * (0.0 if x.numel() == 0 else float("nan")),
                       "LinalgVectorNormBackward0")
     if p in ("fro", 2, 2.0):

@@ -60,12 +60,17 @@ def wrap_dim(dim: Any, ndim: int) -> int:
     return dim % n if ndim else 0
 
 
-def normalize_dims(dim: Any, ndim: int) -> tuple:
-    """None means every dim; an int or a sequence of ints otherwise. As torch, each dim of a list is
-    wrapped and checked against those before it in turn, so a repeat is found before a later dim out of range."""
+def normalize_dims(dim: Any, ndim: int, ranges_first: bool = False) -> tuple:
+    """None means every dim; an int or a sequence of ints otherwise. As most of torch, each dim of a list is
+    wrapped and checked against those before it in turn, so a repeat is found before a later dim out of range;
+    torch's TensorIterator reductions (sum, mean, logsumexp, any, all, count_nonzero) check every dim's range
+    first (`ranges_first`)."""
     if dim is None:
         return tuple(range(ndim))
     if isinstance(dim, (tuple, list)):
+        if ranges_first:
+            for d in dim:
+                wrap_dim(d, ndim)
         dims: list = []
         for d in dim:
             dims.append(wrap_dim(d, ndim))
@@ -1559,7 +1564,7 @@ def _count_samples(rng: np.random.Generator) -> list:
 @op(differentiable=False, samples=_count_samples)
 def count_nonzero(input: Tensor, dim: Any = None) -> Tensor:
     """How many elements are not zero, in all of input or along dim (an int or a tuple)."""
-    axis = None if dim is None else normalize_dims(dim, input.ndim)
+    axis = None if dim is None else normalize_dims(dim, input.ndim, ranges_first=True)
     if axis == ():  # an empty list of dims is every dim to torch (numpy's counts each element alone)
         axis = None
     return Tensor._make(np.asarray(np.count_nonzero(input._data, axis=axis), dtype=np.int64))

@@ -87,9 +87,12 @@ class NanToZero(Function):
 def nansum(input: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: Any = None) -> Tensor:
     """The sum with NaN counted as zero (its gradient there is zero too); with `dtype`, each element is
     converted to it (after NaN became zero) and summed in it, as torch's kernel does."""
+    bool_arg("nansum", "keepdim", keepdim)
     x = NanToZero.apply(input) if input.dtype.is_floating_point else input
     if dtype is not None:
         x = x.to(dtype)
+    if isinstance(dim, (tuple, list)):  # torch checks a list of dims in turn here (sum checks ranges first)
+        normalize_dims(dim, input.ndim)
     return _recorded(input, rename(sum(x, dim, keepdim, dtype=x.dtype if dtype is not None else None),
                                    "NansumBackward0"))
 

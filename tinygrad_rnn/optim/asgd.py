@@ -49,6 +49,18 @@ def _as_default_scalar(value: Any) -> Any:
 _COMPLEX_WARNED = False
 
 
+def _next_eta(lr: Any, lambd: float, alpha: float, step: Any) -> Any:
+    """eta = lr / (1 + lambd * lr * step) ** alpha, rounded as torch rounds it.
+
+    torch's multi-tensor path computes the denominator from the step *tensor* (float32 by default);
+    there a Python `lr / tensor` is `tensor.reciprocal() * lr`: two float32 roundings, which can be one
+    ulp off a single division. A tensor lr (a 0-d array here) divides as usual."""
+    denominator = (1 + lambd * lr * step) ** alpha
+    if isinstance(step, np.ndarray) and not isinstance(lr, np.ndarray):  # a step tensor, a Python lr
+        return np.reciprocal(denominator) * lr
+    return _as_default_scalar(lr / denominator)
+
+
 class ASGD(Optimizer):
     """torch.optim.ASGD: `ASGD(params, lr=1e-2, lambd=1e-4, alpha=0.75, t0=1e6, weight_decay=0)`."""
 
@@ -77,6 +89,8 @@ class ASGD(Optimizer):
         grad = l2_penalty(grad, p, group["weight_decay"])
         ax, mu, eta = state["ax"]._data, state["mu"]._data, state["eta"]._data
         if group["foreach"]:  # torch's multi-tensor path: the same math, grouped (and rounded) differently
+            if isinstance(lambd, bool):  # there lambd is always the alpha of an add, which refuses a bool
+                raise RuntimeError("Boolean alpha only supported for Boolean results.")
             p -= (grad + lambd * p) * eta.astype(p.dtype)
             ax += (p - ax) * mu.astype(p.dtype)
         else:
@@ -86,8 +100,6 @@ class ASGD(Optimizer):
                 ax += (p - ax) * mu.astype(p.dtype)  # torch casts the 0-d mu to the parameter dtype
             else:
                 ax[...] = p
-        # torch's multi-tensor path computes the next eta from the step *tensor* (float32 by default).
-        step_value = state["step"]._data if group["foreach"] else step
         with np.errstate(all="ignore"):  # a negative base to a fractional power is NaN in torch's tensor math, silently
-            state["eta"]._data[...] = _as_default_scalar(lr / (1 + lambd * lr * step_value) ** alpha)
+            state["eta"]._data[...] = _next_eta(lr, lambd, alpha, state["step"]._data if group["foreach"] else step)
         state["mu"]._data[...] = _as_default_scalar(1 / max(1, step - group["t0"]))

@@ -229,19 +229,13 @@ def pack_padded_sequence(input: Tensor, lengths: Tensor | list[int], batch_first
         raise IndexError("Dimension specified as 1 but tensor has no dimensions")
     if input.ndim == 1:
         raise IndexError("Dimension out of range (expected to be in range of [-1, 0], but got 1)")
+    sorted_indices = None
+    if not enforce_sorted:  # sorted as torch sorts: index_select along the batch dim (so with its errors, too)
+        order = np.argsort(-lengths, kind="stable")
+        lengths, sorted_indices = lengths[order], from_numpy(order.astype(np.int64))
+        input = input.index_select(0 if batch_first else 1, sorted_indices)
     if batch_first:
         input = input.transpose(0, 1)
-    sorted_indices = None
-    if not enforce_sorted:
-        order = np.argsort(-lengths, kind="stable")
-        if order.size and input.shape[1] == 0:  # torch's index_select of the batch by this order:
-            raise RuntimeError("index_select(): self indexing axis dim should be positive")
-        if order.size and order.max() >= input.shape[1]:
-            if batch_first:  # along dim 0 its error is an IndexError, along a later dim a RuntimeError
-                raise IndexError("index out of range in self")
-            raise RuntimeError(f"INDICES element is out of DATA bounds, id={order.max()} axis_dim={input.shape[1]}")
-        lengths, sorted_indices = lengths[order], from_numpy(order.astype(np.int64))
-        input = input.index_select(1, sorted_indices)
     if input.numel() == 0:
         raise RuntimeError("Cannot pack empty tensors.")
     _check_lengths(lengths, input.shape[1], input.shape[0], enforce_sorted=True)
