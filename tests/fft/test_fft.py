@@ -37,6 +37,8 @@ def test_frequencies_take_torchs_keywords():
     lambda t: t.fft.fftfreq(-1),
     lambda t: t.fft.rfftfreq(4, dtype=t.int64),
     lambda t: t.fft.fftfreq(4, layout=3),
+    lambda t: t.fft.fftfreq(4, "a"),
+    lambda t: t.fft.rfftfreq(4, None),
 ])
 def test_frequencies_refuse_bad_input_as_torch(call):
     check_error(call)

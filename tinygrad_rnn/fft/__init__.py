@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from ..argcheck import int_arg, refuse_complex
+from ..argcheck import float_arg, int_arg, refuse_complex
 from ..core import dtypes
 from ..core.tensor import Tensor
 from ..creation import tensor
@@ -24,7 +24,7 @@ from ..surface.functions import accepts_out
 def _frequencies(name: str, n: Any, d: float, dtype: Any, layout: Any, device: Any, requires_grad: bool) -> Tensor:
     """torch's k / (n d) for the bins k of a transform of n samples: k = 0, 1, ..., then (fftfreq) the
     negative ones, or (rfftfreq) 0, 1, ..., n // 2."""
-    n = int_arg(f"fft_{name}", "n", n, 1)
+    n, d = int_arg(f"fft_{name}", "n", n, 1), float_arg(f"fft_{name}", "d", d, 2)
     check_layout(f"fft_{name}", layout)
     check_device(device)
     if n < 0:
