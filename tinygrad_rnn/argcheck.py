@@ -16,6 +16,9 @@ import re
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+import numpy as np
+
+from .core import dtypes
 from .core.tensor import Tensor
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -134,6 +137,14 @@ def complex_into(d: Any) -> RuntimeError:
     """torch's error for an in-place op whose result would be complex, on a tensor of real dtype `d` (t.mul_(1j))."""
     complex_type = {"Double": "ComplexDouble", "Half": "ComplexHalf"}.get(d._legacy, "ComplexFloat")
     return RuntimeError(f"result type {complex_type} can't be cast to the desired output type {d._legacy}")
+
+
+def dtype_arg(fn: str, value: Any) -> Any:
+    """`value` unchanged if it can name a dtype (a torch dtype, a Python or numpy type, a numpy dtype), else
+    torch's TypeError for a `dtype` keyword (`.to()` would read a string as a device)."""
+    if not isinstance(value, (dtypes.dtype, type, np.dtype)):
+        raise TypeError(f"{fn}(): argument 'dtype' must be torch.dtype, not {type_name(value)}")
+    return value
 
 
 def number_arg(fn: str, name: str, value: Any, position: int | None = None) -> Any:

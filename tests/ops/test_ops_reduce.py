@@ -549,3 +549,26 @@ def test_variance_gradient_without_degrees_of_freedom_is_torchs(name, data, kwar
             return getattr(m, name)(x, **kwargs)
 
     np.testing.assert_array_equal(_gradient(tinygrad_rnn, fn, data).numpy(), _gradient(torch, fn, data).numpy())
+
+
+@pytest.mark.parametrize("call", [
+    lambda m, x: m.cumsum(x, 0, dtype="float64"),
+    lambda m, x: x.cumprod(0, dtype="x"),
+    lambda m, x: m.nansum(x, dtype="x"),
+    lambda m, x: m.nanmean(x, dtype=3),
+    lambda m, x: m.softmax(x, 0, dtype="x"),
+    lambda m, x: m.log_softmax(x, 0, dtype="x"),
+])
+def test_a_dtype_that_is_no_dtype_is_torchs_type_error(call):
+    """A string reached `.to()`, which read it as a device ("Expected one of cpu, cuda, ...")."""
+    check_error(lambda m: call(m, m.ones(2, 3)))
+
+
+@pytest.mark.parametrize("name", ["sum", "mean", "prod"])
+def test_a_dtype_that_is_no_dtype_is_a_type_error_for_sum_mean_prod(name):
+    """torch's parser words these as 'invalid combination of arguments' (their overloads); ours names the dtype."""
+    torch = require_torch()
+    for m in (tinygrad_rnn, torch):
+        with pytest.raises(TypeError, match="dtype"):
+            getattr(m, name)(m.ones(2, 3), dtype="x")
+    assert tinygrad_rnn.ones(2, 3).sum(dtype=float).dtype == tinygrad_rnn.float64  # a Python type is a dtype to torch

@@ -14,6 +14,7 @@ from .. import return_types
 from ..argcheck import (
     as_called,
     bool_arg,
+    dtype_arg,
     int_arg,
     invalid_combination,
     is_bool_tensor,
@@ -812,7 +813,7 @@ def _recorded(input: Tensor, result: Tensor) -> Tensor:
 
 def _float_input(x: Tensor, dtype: Any, name: str) -> Tensor:
     if dtype is not None:
-        return x.to(dtype)
+        return x.to(dtype_arg(name, dtype))
     return x
 
 
@@ -995,7 +996,7 @@ def implicit_softmax_dim(input: Tensor, dim: Any, name: str, stacklevel: int) ->
 
 def _softmax_input(input: Tensor, dtype: Any, dim: int, name: str) -> Tensor:
     """torch's CPU kernels exist for floating types only; their names say which one ran."""
-    x = input if dtype is None else input.to(dtype)
+    x = input if dtype is None else input.to(dtype_arg(name, dtype))
     if not x.dtype.is_floating_point and x.numel():  # torch runs no kernel for an empty tensor
         kernel = "lastdim_kernel_impl" if dim == builtins.max(x.ndim, 1) - 1 else "kernel_impl"
         raise NotImplementedError(f'"{name}_{kernel}" not implemented for \'{x.dtype._legacy}\'')
@@ -1099,7 +1100,7 @@ def prod(input: Tensor, dim: Any = _LEFT_OUT, keepdim: Any = _LEFT_OUT, *, dtype
     bool_arg("prod", "keepdim", keepdim)
     if dim is not _LEFT_OUT and not is_int(dim):  # prod takes one dim, not a list
         raise invalid_combination("prod", (dim,))
-    x = input if dtype is None else input.to(dtype)
+    x = input if dtype is None else input.to(dtype_arg("prod", dtype))
     if dtype is None and not x.dtype.is_floating_point and x.dtype is not dtypes.int64:
         x = x.to(dtypes.int64)
     if dim is _LEFT_OUT:
@@ -1400,7 +1401,7 @@ def _check_bool_scan(x: Tensor, name: str) -> None:
 @op(out=True, inplace=True, samples=_scans, renumber_method_errors=True)
 def cumsum(input: Tensor, dim: int, *, dtype: Any = None) -> Tensor:
     dim = int_arg("cumsum", "dim", dim, 2)
-    x = input if dtype is None else input.to(dtype)
+    x = input if dtype is None else input.to(dtype_arg("cumsum", dtype))
     if dtype is None and not x.dtype.is_floating_point and x.dtype is not dtypes.int64:
         x = x.to(dtypes.int64)
     d = normalize_dim(dim, x.ndim)  # checked on 0-d tensors too
@@ -1411,7 +1412,7 @@ def cumsum(input: Tensor, dim: int, *, dtype: Any = None) -> Tensor:
 @op(out=True, inplace=True, samples=_scans, renumber_method_errors=True)
 def cumprod(input: Tensor, dim: int, *, dtype: Any = None) -> Tensor:
     dim = int_arg("cumprod", "dim", dim, 2)
-    x = input if dtype is None else input.to(dtype)
+    x = input if dtype is None else input.to(dtype_arg("cumprod", dtype))
     if dtype is None and not x.dtype.is_floating_point and x.dtype is not dtypes.int64:
         x = x.to(dtypes.int64)
     d = normalize_dim(dim, x.ndim)  # checked on 0-d tensors too

@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from .. import return_types
-from ..argcheck import bool_arg, int_arg, int_list_args, number_arg, tensor_arg
+from ..argcheck import bool_arg, dtype_arg, int_arg, int_list_args, number_arg, tensor_arg
 from ..core import dtypes
 from ..core.function import Function, rename
 from ..core.tensor import Tensor
@@ -90,7 +90,7 @@ def nansum(input: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: Any 
     bool_arg("nansum", "keepdim", keepdim)
     x = NanToZero.apply(input) if input.dtype.is_floating_point else input
     if dtype is not None:
-        x = x.to(dtype)
+        x = x.to(dtype_arg("nansum", dtype))
     if isinstance(dim, (tuple, list)):  # torch checks a list of dims in turn here (sum checks ranges first)
         normalize_dims(dim, input.ndim)
     return _recorded(input, rename(sum(x, dim, keepdim, dtype=x.dtype if dtype is not None else None),
@@ -107,7 +107,7 @@ def nanmean(input: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: Any
     if not input.dtype.is_floating_point:  # whatever dtype is asked for, as torch
         raise RuntimeError(f"nanmean(): expected input to have floating point or complex dtype but got "
                            f"{input.dtype._legacy}")
-    x = input if dtype is None else input.to(dtype)
+    x = input if dtype is None else input.to(dtype_arg("nanmean", dtype))
     if not x.dtype.is_floating_point:
         raise RuntimeError("nanmean(): could not infer output dtype. Optional dtype must be either a floating point "
                            f"or complex dtype. Got: {x.dtype._legacy}")
