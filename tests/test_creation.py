@@ -180,3 +180,17 @@ def test_values_torch_cannot_store_raise_its_type_error(make):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         check_error(make)
+
+
+@pytest.mark.parametrize("make", [lambda m: m.ones(3).new(2, None), lambda m: m.ones(3).new(2, 1.5),
+                                  lambda m: m.zeros(4).resize_(2.0), lambda m: m.zeros(4).resize_(True),
+                                  lambda m: m.zeros(4).resize_(None)])
+def test_legacy_sizes_that_are_not_ints_raise_torchs_type_error(make):
+    check_error(make)
+
+
+def test_legacy_sizes_take_ints_or_a_size():
+    torch = require_torch()
+    for m in (tinygrad_rnn, torch):
+        assert m.ones(3).new(m.Size([2, 1])).shape == (2, 1) and m.ones(3).new(2, True).shape == (2, 1)
+        assert m.zeros(4).resize_(2, True).shape == (2, 1) and m.zeros(4).resize_([2]).shape == (2,)

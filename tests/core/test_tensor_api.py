@@ -4,7 +4,7 @@ import warnings
 
 import numpy as np
 import pytest
-from helpers import require_torch
+from helpers import check_error, require_torch
 
 import tinygrad_rnn
 
@@ -223,6 +223,32 @@ def test_a_size_repeated_is_a_size():
         for repeated, expected in ((shape * 2, "torch.Size([2, 3, 2, 3])"), (2 * shape, "torch.Size([2, 3, 2, 3])"),
                                    (shape * 0, "torch.Size([])")):
             assert type(repeated) is m.Size and repr(repeated) == expected
+
+
+class _Five:
+    def __index__(self):
+        return 5
+
+
+@pytest.mark.parametrize("entries", [[2, 3], [True, 2], [np.int64(3)], [_Five()], range(1, 3), [],
+                                     "tensor(3)", "tensor([[3]], dtype=torch.uint8)", "tensor(True)"])
+def test_size_reads_its_entries_as_torch(entries):
+    torch = require_torch()
+    sizes = []
+    for m in (tinygrad_rnn, torch):
+        given = [eval(entries, {"tensor": m.tensor, "torch": m})] if isinstance(entries, str) else entries
+        sizes.append(m.Size(list(given) if not isinstance(given, list) else given))
+    assert all(type(s) is int for s in sizes[0])  # torch keeps a numpy int as it is; it prints the same
+    assert repr(sizes[0]) == repr(sizes[1])
+
+
+@pytest.mark.parametrize("entries", [[2.0], [2, None], [np.float64(3)], [np.bool_(True)], ["a"], "ab", 3,
+                                     "tensor(3.5)", "tensor([1, 2])"])
+def test_size_refuses_what_is_not_an_int_as_torch(entries):
+    def make(m):
+        given = [eval(entries, {"tensor": m.tensor})] if isinstance(entries, str) and entries != "ab" else entries
+        return m.Size(given)
+    check_error(make)
 
 
 @pytest.mark.parametrize("expr", ["m.tensor([1, 2]) in m.tensor([1, 2, 3])", "m.tensor([1, 2]) in m.tensor([[1, 2], [3, 4]])",

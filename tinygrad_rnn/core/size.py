@@ -2,15 +2,18 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+import operator
+from collections.abc import Iterable
 
 
 class Size(tuple):
     """A tuple of ints; `repr` is `torch.Size([3, 4])`, and it compares equal to `(3, 4)`."""
 
+    def __new__(cls, sizes: Iterable = ()) -> Size:
+        return tuple.__new__(cls, [_size_entry(v, i) for i, v in enumerate(sizes)])
+
     def __repr__(self) -> str:
-        return f"torch.Size({list(self)})"
-    __str__ = __repr__
+        return f"torch.Size({list(self)})"  # str() reads it too
 
     def numel(self) -> int:
         return math.prod(self)
@@ -38,11 +41,11 @@ class Size(tuple):
     __hash__ = tuple.__hash__
 
 
-def shape_arg(shape: Sequence) -> tuple:
-    """A shape given the ways torch accepts it: f(2, 3), f((2, 3)), f([2, 3]), f(torch.Size([2, 3]))."""
-    if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
-        shape = tuple(shape[0])
-    for s in shape:
-        if not hasattr(s, "__index__"):  # a float or None: torch's parser refuses it as a size
-            raise TypeError(f"a size must be a tuple of ints, but got an element of type {type(s).__name__}")
-    return tuple(int(s.__index__()) for s in shape)
+
+def _size_entry(value, i: int) -> int:
+    """One entry as torch.Size() reads it: anything with __index__ (an int, a numpy int, a one-element integer tensor)."""
+    try:
+        return operator.index(value)
+    except TypeError:
+        name = type(value).__name__ if type(value).__module__ != "numpy" else f"numpy.{type(value).__name__}"
+        raise TypeError(f"torch.Size() takes an iterable of 'int' (item {i} is '{name}')") from None

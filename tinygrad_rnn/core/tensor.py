@@ -202,7 +202,7 @@ class Tensor:
     # ------------------------------------------------------------ metadata
     @property
     def shape(self) -> Size:
-        return Size(self._data.shape)
+        return tuple.__new__(Size, self._data.shape)  # numpy's ints: no need to check them
 
     @property
     def dtype(self) -> dtypes.dtype:

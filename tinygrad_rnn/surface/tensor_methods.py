@@ -19,11 +19,19 @@ from typing import Any
 import numpy as np
 
 from .. import random
-from ..argcheck import ComplexUnsupported, class_name, complex_into, invalid_combination, number_arg, type_name
+from ..argcheck import (
+    ComplexUnsupported,
+    class_name,
+    complex_into,
+    invalid_combination,
+    number_arg,
+    size_arg,
+    type_name,
+)
 from ..core import dtypes, views
 from ..core.function import rename
 from ..core.modes import modes
-from ..core.size import Size, shape_arg
+from ..core.size import Size
 from ..core.tensor import Tensor
 from ..creation import (
     UNINITIALIZED,
@@ -106,6 +114,16 @@ DETACH_VIEW = (  # torch's text, all of it
     "called on these gradients. To fix this error, please refer to the Optimizer.zero_grad() function in "
     "torch/optim/optimizer.py as the solution."
 )
+
+
+def _legacy_sizes(args: tuple) -> tuple:
+    """`t.new(2, 3)`'s sizes: ints, or one torch.Size; anything else is torch's TypeError naming its position."""
+    sizes = tuple(args[0]) if len(args) == 1 and isinstance(args[0], Size) else args
+    for position, size in enumerate(sizes, 1):
+        if not hasattr(size, "__index__"):  # a later entry may be a bool, as in torch
+            raise TypeError(f"new(): argument 'size' failed to unpack the object at pos {position} with error "
+                            f'"type must be tuple of ints,but got {type_name(size)}"')
+    return tuple(operator.index(size) for size in sizes)
 
 class TensorMethods:
     """Not a class of its own: a namespace whose members `bind()` copies onto `Tensor`."""
@@ -574,7 +592,7 @@ class TensorMethods:
         if self._requires_grad:
             raise RuntimeError("cannot resize variables that require grad")
         views.check_inference_write(self)
-        shape = shape_arg(sizes)
+        shape = size_arg("resize_", sizes)
         flat = self._data.reshape(-1)
         n = int(np.prod(shape))
         grown = np.concatenate([flat[:n], uninitialized((builtins.max(n - flat.size, 0),), flat.dtype)])
@@ -772,7 +790,7 @@ class TensorMethods:
             if isinstance(args[0], str):
                 raise TypeError("new(): invalid data type 'str'")
             return legacy_new(Tensor, self.dtype, args, {})  # an array (memory shared if the dtype fits), or its error
-        return Tensor._make(uninitialized(check_size(shape_arg(args)) if args else (0,), self.dtype.np))
+        return Tensor._make(uninitialized(check_size(_legacy_sizes(args)) if args else (0,), self.dtype.np))
 
     def apply_(self, callable: Any) -> Tensor:
         """Each element replaced by callable(element), in Python (torch's CPU semantics)."""
