@@ -86,7 +86,9 @@ def _shown_edges(self: Function) -> list:
 def _next_functions(self: Function) -> tuple:
     """torch's view of the edges: (node, output_nr) pairs; a leaf shows as AccumulateGrad and a
     Tensor that needs no gradient as (None, 0)."""
-    return tuple((AccumulateGrad.of(e[0]), 0) if isinstance(e[0], Tensor) else e for e in self._shown_edges())
+    shown = self.__dict__.get("shown_edges")  # a composite op's inputs (ops/composite.py)
+    shown = self._shown_edges() if shown is None else shown
+    return tuple((AccumulateGrad.of(e[0]), 0) if isinstance(e[0], Tensor) else e for e in shown)
 
 
 # ---------------------------------------------------------------------------- torch's names of saved tensors

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from ..argcheck import float_arg, tensor_arg
 from ..core.tensor import Tensor
+from ..ops.composite import composite
 from .functional_ext import basic as F
 from .module import Module
 
@@ -19,7 +20,9 @@ def pairwise_distance(x1: Tensor, x2: Tensor, p: float = 2.0, eps: float = 1e-6,
     float_arg("pairwise_distance", "p", p, 3)
     float_arg("pairwise_distance", "eps", eps, 4)
     last = max(x1.dim(), x2.dim()) - 1
-    return (x1 - x2 + eps).norm(p=p, dim=last, keepdim=keepdim)
+    difference = x1 - x2
+    shifted = composite(difference + eps, "AddBackward1", difference)  # torch's nodes: add of a number, then norm
+    return composite(shifted.norm(p=p, dim=last, keepdim=keepdim), "NormBackward1", shifted)
 
 
 class PairwiseDistance(Module):

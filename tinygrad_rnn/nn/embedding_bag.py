@@ -19,10 +19,10 @@ import numpy as np
 
 from ..argcheck import type_repr
 from ..core import dtypes
-from ..core.function import rename
 from ..core.grad_mode import no_grad
 from ..core.tensor import Tensor
 from ..creation import from_numpy
+from ..ops.composite import composite
 from ..ops.shape import stack
 from . import init
 from .functional_ext import basic as F
@@ -63,7 +63,7 @@ def embedding_bag(input: Tensor, weight: Tensor, offsets: Tensor | None = None, 
         bagged = _max_per_bag(rows, indices, bags, padding)
     else:
         bagged = from_numpy(_bag_matrix(indices, bags, padding, mode, rows.dtype.np)).matmul(rows)
-    return rename(bagged, "EmbeddingBagBackward0")
+    return composite(bagged, "EmbeddingBagBackward0", weight, per_sample_weights)
 
 
 def _flat_bags(input: Tensor, offsets: Tensor | None, include_last_offset: bool,

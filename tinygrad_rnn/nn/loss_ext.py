@@ -25,11 +25,12 @@ from ..autograd import no_grad
 from ..core import dtypes
 from ..core.tensor import Tensor
 from ..creation import from_numpy
+from ..ops.composite import composite
 from ..ops.promotion import check_shapes_broadcast
 from .distance import PairwiseDistance, pairwise_distance
 from .functional_ext import basic as F
 from .loss import _Loss, _WeightedLoss
-from .loss_functions import _reduce, _reduction
+from .loss_functions import _reduce, _reduction, refuse_gradient_of
 
 
 # ------------------------------------------------------------------ likelihoods
@@ -115,8 +116,10 @@ def soft_margin_loss(input: Tensor, target: Tensor, size_average: Any = None, re
         if shape != tuple(input.shape):
             raise RuntimeError(f"output with shape {list(input.shape)} doesn't match the broadcast shape "
                                f"{list(shape)}")
+    refuse_gradient_of("soft_margin_loss", "target", target)
     loss = (-target * input).exp().log1p()
-    return _reduce(loss if loss.dtype is input.dtype else loss.to(input.dtype), reduction)  # in input's dtype
+    loss = _reduce(loss if loss.dtype is input.dtype else loss.to(input.dtype), reduction)  # in input's dtype
+    return composite(loss, "SoftMarginLossBackward0", input)
 
 
 def cosine_embedding_loss(input1: Tensor, input2: Tensor, target: Tensor, margin: float = 0,
@@ -224,6 +227,7 @@ def multi_margin_loss(input: Tensor, target: Tensor, p: int = 1, margin: float =
     if weight is not None and weight.numel() != classes:
         raise RuntimeError(f"inconsistent weight size, expected {classes} but got {list(weight.shape)}")
     _check_long_target(target)
+    refuse_gradient_of("multi_margin_loss", "weight", weight)
     if weight is not None and weight.dtype is not input.dtype:
         raise RuntimeError(f"expected scalar type {input.dtype._legacy} but found {weight.dtype._legacy}")
     if labels.size and (labels.min() < 0 or labels.max() >= classes):
@@ -238,7 +242,7 @@ def multi_margin_loss(input: Tensor, target: Tensor, p: int = 1, margin: float =
     others = from_numpy((np.arange(classes)[None, :] != labels[:, None]).astype(rows.dtype.np))
     loss = (hinge * others).sum(1) / classes
     loss = loss.reshape(target.shape) if input.dim() == 2 else loss.reshape(())
-    return _reduce(loss, reduction)
+    return composite(_reduce(loss, reduction), "MultiMarginLossBackward0", input)
 
 
 def multilabel_margin_loss(input: Tensor, target: Tensor, size_average: Any = None, reduce: Any = None,
@@ -267,7 +271,7 @@ def multilabel_margin_loss(input: Tensor, target: Tensor, size_average: Any = No
     used = from_numpy(counts[:, :, None] * others[:, None, :])
     loss = (pairs * used).sum((1, 2)) / rows.shape[1]
     loss = loss.reshape(input.shape[:-1]) if input.dim() > 0 else loss.reshape(())
-    return _reduce(loss, reduction)
+    return composite(_reduce(loss, reduction), "MultilabelMarginLossBackward0", input)
 
 
 def _label_counts(targets: np.ndarray, classes: int) -> np.ndarray:

@@ -20,11 +20,13 @@ from ..argcheck import float_arg, tensor_arg, type_name
 from ..core import dtypes
 from ..core.forward_mode import given
 from ..core.function import Function, rename
+from ..core.grad_mode import is_grad_enabled
 from ..core.tensor import Tensor
 from ..creation import from_numpy
 from ..ops import nn_ops
 from ..ops import pointwise as _pw
 from ..ops import reduce as _rd
+from ..ops.composite import composite
 from ..ops.promotion import check_broadcast, result_type
 from ..ops.shape import broadcast_tensors, gather_along
 
@@ -118,7 +120,7 @@ def smooth_l1_loss(input: Tensor, target: Tensor, size_average: Any = None, redu
     small = ~(d.abs() >= beta)  # NaN counts as small: its gradient d / beta is NaN, as torch's
     dq = _pw.where(small, d, 0.0)  # the square only where it is used: inf*0 in its unused gradient is NaN
     loss = _reduce(_pw.where(small, 0.5 * dq * dq / beta, d.abs() - 0.5 * beta), reduction)
-    return rename(loss, "SmoothL1LossBackward0")
+    return composite(loss, "SmoothL1LossBackward0", input, target)
 
 
 def huber_loss(input: Tensor, target: Tensor, reduction: str = "mean", delta: float = 1.0,
@@ -141,7 +143,7 @@ def huber_loss(input: Tensor, target: Tensor, reduction: str = "mean", delta: fl
         if weight.shape != input.shape:
             raise ValueError("Weights and input must have the same size.")
         return _reduce(loss * weight, reduction)
-    return rename(_reduce(loss, reduction), "HuberLossBackward0")
+    return composite(_reduce(loss, reduction), "HuberLossBackward0", input, target)
 
 
 def _difference(input: Tensor, target: Tensor) -> Tensor:
@@ -196,9 +198,7 @@ def binary_cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = 
         )
     if weight is not None:
         weight = _broadcast_weight(weight, target.shape)
-        if weight.requires_grad:
-            raise RuntimeError("The function 'binary_cross_entropy' is not differentiable with respect to argument "
-                               "'weight'. This input cannot have requires_grad True.")
+        refuse_gradient_of("binary_cross_entropy", "weight", weight)
     if target.dtype is not input.dtype:
         raise RuntimeError(f"Found dtype {target.dtype._legacy} but expected {input.dtype._legacy}")
     if not input.dtype.is_floating_point:
@@ -240,6 +240,8 @@ def binary_cross_entropy_with_logits(input: Tensor, target: Tensor, weight: Tens
     if not target.dtype.is_floating_point:
         result = result_type(target, input)
         raise RuntimeError(f"result type {result._legacy} can't be cast to the desired output type {target.dtype._legacy}")
+    refuse_gradient_of("binary_cross_entropy_with_logits", "weight", weight)
+    refuse_gradient_of("binary_cross_entropy_with_logits", "pos_weight", pos_weight)
     if weight is None and pos_weight is None and target.dtype is input.dtype:  # the usual call: one node, as torch's
         return BceWithLogits.apply(input, target, reduction)
     # torch builds the loss with in-place ops: the pos_weight factor is multiplied into log_sigmoid(input),
@@ -251,7 +253,7 @@ def binary_cross_entropy_with_logits(input: Tensor, target: Tensor, weight: Tens
         log_sig = _written_into(log_sig, log_sig * ((pos_weight - 1) * target + 1))
     loss = _written_into(target, (1 - target) * input - log_sig)
     loss = _reduce(loss if weight is None else _written_into(loss, loss * weight), reduction)
-    return rename(loss, "BinaryCrossEntropyWithLogitsBackward0")
+    return composite(loss, "BinaryCrossEntropyWithLogitsBackward0", input, target)
 
 
 def _written_into(out: Tensor, result: Tensor) -> Tensor:
@@ -301,6 +303,7 @@ def nll_loss(input: Tensor, target: Tensor, weight: Tensor | None = None, size_a
     for position, (name, value) in enumerate((("input", input), ("target", target)), 1):
         tensor_arg("nll_loss_nd", name, value, position)
     reduction = _reduction(size_average, reduce, reduction)
+    refuse_gradient_of("nll_loss_forward" if input.ndim <= 2 else "nll_loss2d_forward", "weight", weight)
     rows, labels, out_shape = _class_rows(input, target, weight, ignore_index)
     if input.ndim <= 2:  # the classifier's case: one node, whose next_functions lead to the input as torch's
         return NllLoss.apply(input, labels, weight, ignore_index, reduction)
@@ -312,7 +315,8 @@ def nll_loss(input: Tensor, target: Tensor, weight: Tensor | None = None, size_a
     loss = 0.0 - (picked * coef).sum()  # torch subtracts from 0: +0.0 (not -0.0) when every target is ignored
     if reduction == "mean" and not np.any(labels != ignore_index):
         loss = loss + float("nan")  # 0/0 as in torch: the loss is NaN, the gradient stays 0
-    return rename(loss, _nll_node_name(input))
+    return composite(loss, _nll_node_name(input), input) if input.ndim <= 2 or input.ndim == 4 else rename(
+        loss, _nll_node_name(input))  # (torch's 2-D kernel reads a 3-D or 5-D+ input through a view)
 
 
 class NllLoss(Function):
@@ -321,6 +325,9 @@ class NllLoss(Function):
     nll_loss's spatial path; the gradient puts -g * coef at each counted target, +0.0 elsewhere."""
 
     torch_name = "NllLossBackward0"
+
+    def _shown_edges(self) -> list:
+        return self.edges[:1]  # torch lists the input only (a class weight is no input of its gradient)
 
     @staticmethod
     def forward(ctx, input, labels, weight, ignore_index, reduction):
@@ -392,6 +399,14 @@ def _in_order(values: list, dtype: type) -> Any:
     for v in values:
         total = total + v
     return total
+
+
+def refuse_gradient_of(function: str, name: str, argument: Tensor | None) -> None:
+    """torch's autograd has no gradient formula for some arguments (class weights, a soft margin's target):
+    while grad mode is on, one that requires grad is its error."""
+    if argument is not None and argument.requires_grad and is_grad_enabled():
+        raise RuntimeError(f"The function '{function}' is not differentiable with respect to argument '{name}'. "
+                           "This input cannot have requires_grad True.")
 
 
 def _nll_node_name(input: Tensor) -> str:
@@ -525,7 +540,8 @@ def cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None, s
     if not label_smoothing > 0.0:  # (a NaN smooths nothing either, as in torch)
         return loss
     smooth = _smoothing_term(log_p, target, weight, ignore_index, reduction)
-    return (1 - label_smoothing) * loss + smooth * (label_smoothing / log_p.shape[_class_dim(input)])
+    share = label_smoothing / log_p.shape[_class_dim(input)]  # (torch multiplies by numbers: MulBackward1)
+    return composite((1 - label_smoothing) * loss, "MulBackward1", loss) + composite(smooth * share, "MulBackward1", smooth)
 
 
 def _class_dim(input: Tensor) -> int:
@@ -603,4 +619,5 @@ def _cross_entropy_probabilities(input: Tensor, target: Tensor, weight: Tensor |
     positions = input.numel() // classes if classes else 0
     if not positions:  # torch fills the empty sum with NaN
         return -terms.sum().fill_(float("nan"))
-    return rename(-terms.sum() / positions, "DivBackward1")  # (torch divides by an integer Scalar: DivBackward1)
+    total = -terms.sum()
+    return composite(total / positions, "DivBackward1", total)  # (torch divides by an integer Scalar: DivBackward1)

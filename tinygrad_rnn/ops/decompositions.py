@@ -14,6 +14,7 @@ from .. import return_types
 from ..core.function import Function, rename
 from ..core.tensor import Tensor
 from ..core.warn_once import warn_once
+from .composite import composite
 from .declare import Sample, op
 from .linalg import matmul
 from .pointwise import where
@@ -216,14 +217,14 @@ class LinalgSolveEx(Function):
 def solve(A: Tensor, B: Tensor, *, left: bool = True) -> Tensor:
     """torch.linalg.solve: X with A X = B (or X A = B for left=False); B may be a (batch of) vector(s)."""
     check_square(A, "linalg.solve")
-    if not left:
-        return _mT(solve(_mT(A), _mT(B)))
+    if not left:  # (torch's kernel takes left itself: one node, linked to A and B)
+        return composite(_mT(solve(_mT(A), _mT(B))), "LinalgSolveExBackward0", A, B)
     vector = B.ndim == 1 or (B.ndim == A.ndim - 1 and B.shape == A.shape[:-1])
     b = B.unsqueeze(-1) if vector else B
     batch = np.broadcast_shapes(A.shape[:-2], b.shape[:-2])
     a, b = A.expand(batch + A.shape[-2:]), b.expand(batch + b.shape[-2:])
     x = LinalgSolveEx.apply(a, b)
-    return x.squeeze(-1) if vector else x
+    return composite(x.squeeze(-1) if vector else x, "LinalgSolveExBackward0", A, B)
 
 
 def substitute(triangle: np.ndarray, b: np.ndarray, upper: bool) -> np.ndarray:

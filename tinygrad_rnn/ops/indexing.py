@@ -26,6 +26,7 @@ from ..core.function import Function, rename
 from ..core.tensor import Tensor
 from ..creation import checked_fill
 from ..determinism import alert_nondeterministic
+from .composite import composite
 from .declare import Sample, op
 from .pointwise import where
 from .promotion import check_broadcast
@@ -173,7 +174,7 @@ def index_add(input: Tensor, dim: int, index: Tensor, source: Tensor, *, alpha: 
     scaled = source if alpha == 1 else (source * alpha).to(source.dtype)  # (bools stay bools: True * 2 is True)
     added = ScatterAdd.apply(scaled.reshape(input.shape[:d] + (len(idx),) + input.shape[d + 1:]), d,
                              _along(idx, d, input.shape[:d] + (len(idx),) + input.shape[d + 1:]), input.shape)
-    return rename(input + added, "IndexAddBackward0")
+    return composite(input + added, "IndexAddBackward0", input, source)
 
 
 @op(out=True, inplace=True, samples=_vector_samples())
@@ -537,7 +538,7 @@ def take(input: Tensor, index: Tensor) -> Tensor:
     if index.dtype is not dtypes.int64:
         raise RuntimeError(f"take(): Expected a long tensor for index, but got {index.dtype._legacy}")
     idx = _flat_positions(index, input.numel()).reshape(index.shape)
-    return rename(Index.apply(input.reshape(-1), (idx,)), "TakeBackward0")
+    return composite(Index.apply(input.reshape(-1), (idx,)), "TakeBackward0", input)
 
 
 def _take_along_samples(rng: np.random.Generator) -> list[Sample]:
@@ -630,7 +631,7 @@ def masked_scatter(input: Tensor, mask: Tensor, source: Tensor) -> Tensor:
     if n > source.numel():
         raise RuntimeError("Number of elements of source < number of ones in mask")
     values = Index.apply(source.reshape(-1), (slice(0, n),))
-    return rename(SetItem.apply(x, (where_true,), values), "MaskedScatterBackward0")
+    return composite(SetItem.apply(x, (where_true,), values), "MaskedScatterBackward0", input, source)
 
 
 @op(samples=lambda rng: [Sample((np.where(rng.random(s) < 0.4, 0.0, rng.standard_normal(s)),))

@@ -13,6 +13,7 @@ from ..core.function import Function, rename
 from ..core.modes import modes
 from ..core.tensor import Tensor
 from ..core.warn_once import warn_once
+from .composite import composite
 from .declare import Sample, op
 from .product_rule import with_missing_terms
 from .promotion import as_operand
@@ -347,7 +348,7 @@ def outer(input: Tensor, vec2: Tensor) -> Tensor:
     for name, t in (("self", input), ("vec2", vec2)):
         if t.ndim != 1:
             raise RuntimeError(f"outer: Expected 1-D argument {name}, but got {t.ndim}-D")
-    return input.unsqueeze(1) * vec2.unsqueeze(0)
+    return input.reshape(-1, 1) * vec2  # torch's steps, so its nodes: ViewBackward0 into a MulBackward0
 
 
 def _scaled_sum(input: Tensor, product: Tensor, beta: Any, alpha: Any) -> Tensor:
@@ -371,7 +372,7 @@ def addmm(input: Tensor, mat1: Tensor, mat2: Tensor, *, beta: Any = 1, alpha: An
     check_addmm(input, mat1, mat2)
     if beta == 1 and alpha == 1 and input.dtype in (dtypes.float32, dtypes.float64):
         return AddMm.apply(input, mat1, mat2)
-    return rename(_scaled_sum(input, mm(mat1, mat2), beta, alpha), "AddmmBackward0")
+    return composite(_scaled_sum(input, mm(mat1, mat2), beta, alpha), "AddmmBackward0", input, mat1, mat2)
 
 
 def check_addmm(input: Tensor, mat1: Tensor, mat2: Tensor) -> None:
@@ -436,7 +437,7 @@ def addbmm(input: Tensor, batch1: Tensor, batch2: Tensor, *, beta: Any = 1, alph
     """beta * input + alpha * (the sum over the batch of batch1[i] @ batch2[i])."""
     if batch1.ndim == batch2.ndim == 3 and batch1.shape[2] == batch2.shape[1] and batch1.numel() and batch2.numel():
         _same_dtype_as_input("self and mat2 must have the same dtype, but got {} and {}", input, batch1, batch2)
-    return rename(_scaled_sum(input, bmm(batch1, batch2).sum(0), beta, alpha), "AddbmmBackward0")
+    return composite(_scaled_sum(input, bmm(batch1, batch2).sum(0), beta, alpha), "AddbmmBackward0", input, batch1, batch2)
 
 
 @op(inplace=True, out=True, samples=_arrays_of(((2, 3, 4), (2, 3, 5), (2, 5, 4)), ((3, 1), (1, 3, 2), (1, 2, 4))))
@@ -445,7 +446,7 @@ def baddbmm(input: Tensor, batch1: Tensor, batch2: Tensor, *, beta: Any = 1, alp
     if input.dtype is not batch1.dtype:  # checked before any shape
         raise RuntimeError(f"Input dtypes must be the same, got: input {_c_name(input)}, batch1: {_c_name(batch1)}, "
                            f"batch2: {_c_name(batch2)}")
-    return rename(_scaled_sum(input, bmm(batch1, batch2), beta, alpha), "BaddbmmBackward0")
+    return composite(_scaled_sum(input, bmm(batch1, batch2), beta, alpha), "BaddbmmBackward0", input, batch1, batch2)
 
 
 @op(inplace_function=True, inplace=True, out=True, samples=_arrays_of(((3,), (3, 4), (4,)), ((1,), (2, 3), (3,))))
@@ -461,7 +462,7 @@ def addmv(input: Tensor, mat: Tensor, vec: Tensor, *, beta: Any = 1, alpha: Any 
     if len({input.dtype, mat.dtype, vec.dtype}) > 1:
         raise RuntimeError("addmv input tensors must have the same dtype, but got "
                            f"{input.dtype._legacy}, {mat.dtype._legacy}, and {vec.dtype._legacy}")
-    return rename(_scaled_sum(input, mv(mat, vec), beta, alpha), "AddmvBackward0")
+    return composite(_scaled_sum(input, mv(mat, vec), beta, alpha), "AddmvBackward0", input, mat, vec)
 
 
 @op(inplace=True, out=True, samples=_arrays_of(((3, 4), (3,), (4,)), ((4,), (2,), (4,))))
@@ -471,7 +472,7 @@ def addr(input: Tensor, vec1: Tensor, vec2: Tensor, *, beta: Any = 1, alpha: Any
         for name, value in (("beta", beta), ("alpha", alpha)):
             if isinstance(value, float) or isinstance(value, Tensor) and value.dtype.is_floating_point:
                 raise RuntimeError(f"For integral input tensors, argument {name} must not be a floating point number.")
-    return rename(_scaled_sum(input, outer(vec1, vec2), beta, alpha), "AddrBackward0")
+    return composite(_scaled_sum(input, outer(vec1, vec2), beta, alpha), "AddrBackward0", input, vec1, vec2)
 
 
 @op(out=True, samples=_arrays_of(((3, 4), (2, 4)), ((4,), (4,)), ((2, 3, 4), (4,))))
@@ -655,7 +656,7 @@ def linalg_cross(input: Tensor, other: Tensor, dim: int = -1) -> Tensor:
         raise RuntimeError(f"linalg.cross: inputs dimension {dim} must have length 3. Got {input.shape[d]} and "
                            f"{other.shape[d]}")
     a, b = input.expand(shape), other.expand(shape)
-    return LinalgCross.apply(a, b, d)
+    return composite(LinalgCross.apply(a, b, d), "LinalgCrossBackward0", input, other)  # (torch's kernel broadcasts)
 
 
 class Trace(Function):

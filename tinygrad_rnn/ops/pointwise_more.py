@@ -27,6 +27,7 @@ from ..core import dtypes
 from ..core.function import Function, rename
 from ..core.tensor import Tensor
 from . import declare
+from .composite import composite
 from .declare import BINARY_SHAPES, Sample, away_from_kinks, binary, inside_unit, op, unary
 from .pointwise import (
     Elementwise,
@@ -662,6 +663,6 @@ def addcdiv(input: Tensor, tensor1: Tensor, tensor2: Tensor, *, value: Any = 1) 
             "(input + value * torch.trunc(tensor1 / tensor2)).to(input.dtype) for integer inputs and as "
             "(input + value * tensor1 / tensor2) for float inputs. The future addcdiv behavior is just the latter "
             "implementation: (input + value * tensor1 / tensor2), for all dtypes.")
-    return rename(in_float32_for_half(lambda a, b, c: a + value * b / c, input, tensor1, tensor2),
-                  "AddcdivBackward0")
+    return composite(in_float32_for_half(lambda a, b, c: a + value * b / c, input, tensor1, tensor2),
+                     "AddcdivBackward0", input, tensor1, tensor2)
 

@@ -32,6 +32,7 @@ from ..core.tensor import Tensor
 from ..core.views import mark_view
 from ..creation import callers_stacklevel
 from . import cpp_sort
+from .composite import composite
 from .declare import Sample, SampleMaker, away_from_kinks, op
 from .decompositions import svdvals
 from .pointwise import Div, exp, maximum, minimum, where
@@ -1535,7 +1536,7 @@ def _kth_smallest(input: Tensor, k: int, d: int, keepdim: bool, ties_as_quick_se
     indices = Tensor._make(index.astype(np.int64))
     if not keepdim:
         values, indices = values.squeeze(d), indices.squeeze(d)
-    return return_types.kthvalue(rename(values, "KthvalueBackward0"), indices)
+    return return_types.kthvalue(composite(values, "KthvalueBackward0", input), indices)
 
 
 def _nan_as(dtype: np.dtype) -> Any:
@@ -1569,14 +1570,14 @@ def median(input: Tensor, dim: Any = _EVERY_DIM, keepdim: bool = False) -> Any:
     if dim is _EVERY_DIM:
         flat = input.reshape(-1)
         if not flat.numel():  # torch's "no value" is NaN cast to the dtype (a gradient of zeros, as its)
-            return rename(SharedByEqual.apply(flat, _nan_as(input._data.dtype)), "MedianBackward0")
+            return composite(SharedByEqual.apply(flat, _nan_as(input._data.dtype)), "MedianBackward0", input)
         if input.dtype is dtypes.bool:
             raise NotImplementedError('"median_cpu" not implemented for \'Bool\'')
         data = flat._data
         if data.dtype.kind == "f" and np.isnan(data).any():  # NaN is the median of anything that holds one
-            return rename(SharedByEqual.apply(flat, data.dtype.type(np.nan)), "MedianBackward0")
-        return rename(SharedByEqual.apply(flat, np.partition(data, (data.size - 1) // 2)[(data.size - 1) // 2]),
-                      "MedianBackward0")
+            return composite(SharedByEqual.apply(flat, data.dtype.type(np.nan)), "MedianBackward0", input)
+        return composite(SharedByEqual.apply(flat, np.partition(data, (data.size - 1) // 2)[(data.size - 1) // 2]),
+                         "MedianBackward0", input)
     keepdim = bool_arg("median", "keepdim", keepdim)  # torch parses it before it looks at dim
     d = normalize_dim(dim, input.ndim)
     size = input.shape[d] if input.ndim else 1

@@ -36,6 +36,7 @@ from ..creation import callers_stacklevel
 from ..creation import tensor as tensor_of
 from ..device import check_device
 from ..layout import check_layout
+from .composite import composite
 from .declare import Sample, binary, op
 from .pointwise import where
 
@@ -1400,7 +1401,7 @@ def _triangle(input: Tensor, diagonal: int, lower: bool, name: str) -> Tensor:
     rows, cols = input.shape[-2:]
     keep = np.tri(rows, cols, diagonal, dtype=bool) if lower else ~np.tri(rows, cols, diagonal - 1, dtype=bool)
     kept = where(Tensor._make(keep), input, Tensor._make(np.zeros((), input._data.dtype)))
-    return rename(kept, "TrilBackward0" if lower else "TriuBackward0")
+    return composite(kept, "TrilBackward0" if lower else "TriuBackward0", input)
 
 
 @op(out=True, inplace=True, renumber_method_errors=True,
@@ -1862,7 +1863,7 @@ def unfold(input: Tensor, dimension: int, size: int, step: int) -> Tensor:
     windows = np.arange(0, n - size + 1, step)[:, None] + np.arange(size)[None, :]
     picked = Windows.apply(x, (slice(None),) * d + (windows, Ellipsis))  # (..., windows, size, ...)
     out = movedim(picked, d + 1, -1)
-    return rename(out.reshape(size) if input.ndim == 0 else out, "UnfoldBackward0")
+    return composite(out.reshape(size) if input.ndim == 0 else out, "UnfoldBackward0", input)
 
 
 def _diagonal_key(shape: tuple, offset: int) -> tuple:
@@ -1930,9 +1931,9 @@ def rot90(input: Tensor, k: int = 1, dims: Sequence = (0, 1)) -> Tensor:
     if k == 0:
         return rename(input.clone(), "Rot90Backward0")
     if k == 2:
-        return rename(_flipped(input, (a, b)), "Rot90Backward0")
+        return composite(_flipped(input, (a, b)), "Rot90Backward0", input)
     turned = _flipped(input, (b,) if k == 1 else (a,))
-    return rename(transpose(turned, a, b), "Rot90Backward0")
+    return composite(transpose(turned, a, b), "Rot90Backward0", input)
 
 
 @op(samples=_plain_samples(((3, 4),), ((2, 3, 4),), ((0, 2),)))
@@ -2132,7 +2133,7 @@ def block_diag(*tensors: Tensor) -> Tensor:
     for b in blocks:
         out = SetItem.apply(out, (slice(r, r + b.shape[0]), slice(c, c + b.shape[1])), b.to(dtype))
         r, c = r + b.shape[0], c + b.shape[1]
-    return rename(out, "BlockDiagBackward0")
+    return composite(out, "BlockDiagBackward0", *tensors)
 
 
 def _runs_samples(rng: np.random.Generator) -> list:

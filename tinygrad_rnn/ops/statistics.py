@@ -21,6 +21,7 @@ from ..core.function import Function, rename
 from ..core.tensor import Tensor
 from ..creation import callers_stacklevel
 from . import cpp_sort
+from .composite import composite
 from .declare import Sample, SampleMaker, op
 from .pointwise import exp, lerp, log, where
 from .reduce import (
@@ -93,8 +94,8 @@ def nansum(input: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: Any 
         x = x.to(dtype_arg("nansum", dtype))
     if isinstance(dim, (tuple, list)):  # torch checks a list of dims in turn here (sum checks ranges first)
         normalize_dims(dim, input.ndim)
-    return _recorded(input, rename(sum(x, dim, keepdim, dtype=x.dtype if dtype is not None else None),
-                                   "NansumBackward0"))
+    return _recorded(input, composite(sum(x, dim, keepdim, dtype=x.dtype if dtype is not None else None),
+                                      "NansumBackward0", input))
 
 
 @op(out=True, samples=_samples(((3, 4), {}), ((3, 4), {"dim": 1}), ((2, 3, 4), {"dim": (0, 2), "keepdim": True}),
@@ -537,7 +538,7 @@ def dist(input: Tensor, other: Tensor, p: float = 2) -> Tensor:
     if not difference.dtype.is_floating_point:  # dist checks with its own words, not vector_norm's (no complex here)
         raise RuntimeError(f"norm(): input dtype should be either floating point or complex. "
                            f"Got {difference.dtype._legacy} instead.")
-    return rename(p_norm(difference, p), "DistBackward0")
+    return composite(p_norm(difference, p), "DistBackward0", input, other)
 
 
 @op(out=True, inplace=True, samples=lambda rng: [Sample((np.asarray(rng.standard_normal((3, 4))) * 2, p, d, m))
@@ -555,7 +556,7 @@ def renorm(input: Tensor, p: float, dim: int, maxnorm: float) -> Tensor:
     norms = p_norm(input, p, others, True)
     big = _mask(norms._data > maxnorm)
     factor = where(big, maxnorm / (norms + 1e-7), 1.0)
-    return rename(input * factor, "RenormBackward0")
+    return composite(input * factor, "RenormBackward0", input)
 
 
 def _rows_samples(rng: np.random.Generator) -> list[Sample]:

@@ -8,6 +8,7 @@ from typing import Any
 from ..argcheck import int_arg, invalid_combination
 from ..core.tensor import Tensor
 from ..creation import zeros
+from ..ops.composite import composite
 from ..ops.shape import cat
 
 
@@ -46,10 +47,12 @@ def trapezoid(y: Tensor, x: Tensor | None = None, *, dx: Any = None, dim: int = 
     if y.shape[dim] == 0:
         return zeros([n for d, n in enumerate(y.shape) if d != dim], dtype=y.dtype)
     left, right = _pairs(y, dim)
-    if x is not None:
-        return (_spacing(y, x, dim, "trapezoid") * (right + left)).sum(dim) / 2.0
+    if x is not None:  # (torch multiplies and divides by a number: MulBackward1, DivBackward1, one edge)
+        total = (_spacing(y, x, dim, "trapezoid") * (right + left)).sum(dim)
+        return composite(total / 2.0, "DivBackward1", total)
     step = 1.0 if dx is None else float(dx)
-    return (y.sum(dim) - (y.select(dim, 0) + y.select(dim, -1)) * 0.5) * step
+    total = y.sum(dim) - (y.select(dim, 0) + y.select(dim, -1)) * 0.5
+    return composite(total * step, "MulBackward1", total)
 
 
 def trapz(y: Tensor, x: Tensor | None = None, *, dx: Any = None, dim: int = -1) -> Tensor:
@@ -62,9 +65,11 @@ def cumulative_trapezoid(y: Tensor, x: Tensor | None = None, *, dx: Any = None, 
     dim = _check(y, dim, dx, x, "cumulative_trapezoid")
     left, right = _pairs(y, dim)
     if x is not None:
-        return ((_spacing(y, x, dim, "cumulative_trapezoid") * (left + right)) / 2.0).cumsum(dim)
+        areas = _spacing(y, x, dim, "cumulative_trapezoid") * (left + right)
+        return composite(areas / 2.0, "DivBackward1", areas).cumsum(dim)
     step = 1.0 if dx is None else float(dx)
-    return (step / 2.0 * (left + right)).cumsum(dim)
+    heights = left + right
+    return composite(step / 2.0 * heights, "MulBackward1", heights).cumsum(dim)
 
 
 def vander(x: Tensor, N: int | None = None, increasing: bool = False) -> Tensor:

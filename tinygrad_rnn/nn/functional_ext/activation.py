@@ -18,6 +18,7 @@ from ...core.function import Function, rename
 from ...core.tensor import Tensor
 from ...creation import from_numpy, integer_fill
 from ...ops import pointwise as _pw
+from ...ops.composite import composite
 from ...ops.shape import normalize_dim
 from ...random import _rng
 from . import basic as _F
@@ -44,14 +45,14 @@ def glu(input: Tensor, dim: int = -1) -> Tensor:
         raise RuntimeError(f"Halving dimension must be even, but dimension {d} is size {input.shape[d]}")
     require_float(input, "glu_cpu")
     a, b = input.chunk(2, d)
-    return rename(a * _pw.sigmoid(b), "GluBackward0")
+    return composite(a * _pw.sigmoid(b), "GluBackward0", input)
 
 
 def mish(input: Tensor, inplace: bool = False) -> Tensor:
     """x * tanh(softplus(x)) (Misra, 2019)."""
     tensor_arg("mish", "input", input, 1)
     require_float(input, "mish_cpu")
-    return _F._apply(lambda x: rename(x * _pw.tanh(_F.softplus(x)), "MishBackward0"), input, inplace)
+    return _F._apply(lambda x: composite(x * _pw.tanh(_F.softplus(x)), "MishBackward0", x), input, inplace)
 
 
 class Hardswish(Function):
@@ -151,7 +152,7 @@ def prelu(input: Tensor, weight: Tensor) -> Tensor:
         raise RuntimeError(f"prelu: Type promoting not supported. Got {input.dtype._legacy} and {weight.dtype._legacy}")
     require_float(input, "prelu_cpu")
     slope = weight.reshape((-1,) + (1,) * (input.ndim - 2)) if count != 1 else weight.reshape(())
-    return rename(_pw.where(input > 0, input, slope * input), "PreluKernelBackward0")
+    return composite(_pw.where(input > 0, input, slope * input), "PreluKernelBackward0", input, slope)
 
 
 def rrelu(input: Tensor, lower: float = 1.0 / 8, upper: float = 1.0 / 3, training: bool = False,
@@ -209,7 +210,7 @@ def celu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
 
     def of(x: Tensor) -> Tensor:  # e^ of min(x, 0): the unused branch must not overflow; expm1 as torch
         out = _pw.where(x > 0, x, alpha * _pw.expm1(x.clamp(max=0) / alpha))
-        return rename(_F.zero_keeps_its_sign(x, out), "CeluBackward0")
+        return composite(_F.zero_keeps_its_sign(x, out), "CeluBackward0", x)
 
     out = _F._apply(of, input, inplace)
     return _F.refuse_backward_of_negative_slope(out, alpha, "elu") if inplace else out
@@ -335,7 +336,7 @@ def elu_(input: Tensor, alpha: float = 1.0, scale: float = 1.0, input_scale: flo
         out = _F.zero_keeps_its_sign(x, _pw.where(x > 0, x, negative) * scale, scale)
         if scale < 0 or input_scale < 0:
             out = _elu_gradient_from_output(x, out, alpha, scale, input_scale)
-        return rename(out, "EluBackward1")
+        return composite(out, "EluBackward1", x)
 
     return _F.refuse_backward_of_negative_slope(_F._apply(of, input, True), alpha, "elu")
 

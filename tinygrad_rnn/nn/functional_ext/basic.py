@@ -22,6 +22,7 @@ from ...ops import linalg as _la
 from ...ops import nn_ops
 from ...ops import pointwise as _pw
 from ...ops import reduce as _rd
+from ...ops.composite import composite
 from ...ops.pointwise import approximate_erf
 from ...ops.promotion import HALF_STEP, check_broadcast, vector_loop
 from ...ops.shape import T, View
@@ -144,7 +145,7 @@ def elu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
     not overflow, or its zero gradient times inf would be NaN."""
     tensor_arg("elu", "input", input, 1)
     def elu_of(x: Tensor) -> Tensor:
-        return rename(zero_keeps_its_sign(x, _pw.where(x > 0, x, alpha * _pw.expm1(x.clamp(max=0)))), "EluBackward0")
+        return composite(zero_keeps_its_sign(x, _pw.where(x > 0, x, alpha * _pw.expm1(x.clamp(max=0)))), "EluBackward0", x)
 
     number_arg("elu", "alpha", alpha, 2)
     _float_kernel(input, "elu_cpu")
@@ -165,7 +166,7 @@ _SELU_ALPHA, _SELU_SCALE = 1.6732632423543772848170429916717, 1.0507009873554804
 
 def selu(input: Tensor, inplace: bool = False) -> Tensor:
     tensor_arg("selu", "input", input, 1)
-    return _apply(lambda x: rename(elu(x, _SELU_ALPHA) * _SELU_SCALE, "EluBackward0"), input, inplace)
+    return _apply(lambda x: composite(elu(x, _SELU_ALPHA) * _SELU_SCALE, "EluBackward0", x), input, inplace)
 
 
 def _exp_nearest(x: Tensor) -> Tensor:
@@ -180,8 +181,8 @@ def silu(input: Tensor, inplace: bool = False) -> Tensor:
     _float_kernel(input, "silu_cpu")
     if input.dtype is dtypes.float16:  # torch: x / (1 + e^-x) in float (_apply's), e^-x the nearest float
         with np.errstate(invalid="ignore"):  # -inf / inf is nan, as torch, without a word
-            return _apply(lambda x: rename(x / (1 + _exp_nearest(-x)), "SiluBackward0"), input, inplace)
-    return _apply(lambda x: rename(x * _pw.sigmoid(x), "SiluBackward0"), input, inplace)
+            return _apply(lambda x: composite(x / (1 + _exp_nearest(-x)), "SiluBackward0", x), input, inplace)
+    return _apply(lambda x: composite(x * _pw.sigmoid(x), "SiluBackward0", x), input, inplace)
 
 
 def gelu(input: Tensor, approximate: str = "none") -> Tensor:
@@ -195,13 +196,13 @@ def gelu(input: Tensor, approximate: str = "none") -> Tensor:
     if input.dtype is dtypes.float16 and approximate == "none":
         return _half_gelu(input)
     if input.dtype is dtypes.float16:  # computed in float32, rounded once, as torch's kernel
-        return gelu(input.float(), approximate).half()
+        return composite(gelu(input.float(), approximate).half(), "GeluBackward0", input)
     if approximate == "tanh":
         inner = math.sqrt(2 / math.pi) * (input + 0.044715 * input * input * input)
-        return rename(0.5 * input * (1 + _pw.tanh(inner)), "GeluBackward0")
+        return composite(0.5 * input * (1 + _pw.tanh(inner)), "GeluBackward0", input)
     if approximate != "none":
         raise RuntimeError("approximate argument must be either none or tanh.")
-    return rename(0.5 * input * (1 + _pw.Erf.apply(input * (1 / math.sqrt(2)))), "GeluBackward0")
+    return composite(0.5 * input * (1 + _pw.Erf.apply(input * (1 / math.sqrt(2)))), "GeluBackward0", input)
 
 
 def _half_gelu(input: Tensor) -> Tensor:
@@ -216,7 +217,7 @@ def _half_gelu(input: Tensor) -> Tensor:
     if in_vector is not False:  # (approximate + 0, with erf's gradient: the values are approximate's exactly)
         approximate = Tensor._make(approximate_erf(scaled._data))
         erf = _pw.where(Tensor._make(np.asarray(in_vector)), approximate + (erf - erf.detach()), erf)
-    return rename(x * 0.5 * (1 + erf), "GeluBackward0").half()
+    return composite((x * 0.5 * (1 + erf)).half(), "GeluBackward0", input)
 
 
 def softplus(input: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
@@ -530,12 +531,12 @@ def layer_norm(input: Tensor, normalized_shape: Any, weight: Tensor | None = Non
     check_norm_dtypes(input, (weight, bias), (weight, bias))
     _float_kernel(input, "LayerNormKernelImpl")
     if input.dtype is dtypes.float16:  # computed in float32 and rounded once, as torch's kernel
-        weight, bias = (None if p is None else p.float() for p in (weight, bias))
-        return layer_norm(input.float(), normalized_shape, weight, bias, eps).half()
+        out = layer_norm(input.float(), normalized_shape, *(None if p is None else p.float() for p in (weight, bias)), eps)
+        return composite(out.half(), "NativeLayerNormBackward0", input, weight, bias)
     dims = tuple(range(input.ndim - len(shape), input.ndim))
     centered = input - input.mean(dims, keepdim=True)
     out = centered / ((centered * centered).mean(dims, keepdim=True) + eps).sqrt()
-    return rename(_affine(out, weight, bias), "NativeLayerNormBackward0")
+    return composite(_affine(out, weight, bias), "NativeLayerNormBackward0", input, weight, bias)
 
 
 def _affine(x: Tensor, weight: Tensor | None, bias: Tensor | None, shape: tuple | None = None) -> Tensor:
@@ -611,7 +612,7 @@ def batch_norm_kernel(input: Tensor, running_mean: Tensor | None, running_var: T
     scale = invstd if weight is None else invstd * weight.reshape(shape)
     beta = bias.reshape(shape) if bias is not None else scale.new_zeros(())
     shift = fused_multiply_add(-mean.to(input.dtype).reshape(shape), scale, beta)
-    return rename(fused_multiply_add(input, scale, shift), "NativeBatchNormBackward0")
+    return composite(fused_multiply_add(input, scale, shift), "NativeBatchNormBackward0", input, weight, bias)
 
 
 def _half_batch_norm_transform(input: Tensor, mean: Tensor, var: Tensor, weight: Tensor | None, bias: Tensor | None,
@@ -629,7 +630,7 @@ def _half_batch_norm_transform(input: Tensor, mean: Tensor, var: Tensor, weight:
     shift = -(mean.reshape(shape) * scale)
     if bias is not None:
         shift = bias.float().reshape(shape) + shift
-    return rename((input.float() * scale + shift).half(), "NativeBatchNormBackward0")
+    return composite((input.float() * scale + shift).half(), "NativeBatchNormBackward0", input, weight, bias)
 
 
 def _check_batch_norm_dtypes(input: Tensor, running_mean: Tensor | None, running_var: Tensor | None,

@@ -18,6 +18,7 @@ from ...argcheck import as_called, int_arg, int_list_args, invalid_combination, 
 from ...core import dtypes
 from ...core.function import rename
 from ...core.tensor import Tensor
+from ...ops.composite import composite
 from ...ops.shape import infer_shape
 from ...surface.settings import warn_once
 from .im2col import Col2Im, Im2Col, blocks_along
@@ -216,7 +217,7 @@ def convolution(input: Tensor, weight: Tensor, bias: Tensor | None, stride: Any,
     out = out.reshape(out_channels, n, *blocks).transpose(0, 1)  # (N, O, *blocks)
     if bias is not None:
         out = out + bias.reshape(out_channels, *(1,) * nd)
-    out = rename(out.contiguous(), "ConvolutionBackward0")  # torch's result is contiguous: .view() must work
+    out = composite(out.contiguous(), "ConvolutionBackward0", x, weight, bias)  # contiguous, as torch's: .view() works
     return out.squeeze(0) if unbatched else out
 
 
@@ -359,7 +360,7 @@ def conv_transposed(input: Tensor, weight: Tensor, bias: Tensor | None, stride: 
         out = Col2Im.apply(cols, size, kernel, dilation, tuple((p, p) for p in pad), stride, blocks, True)
     if bias is not None:
         out = out + bias.to(out.dtype).reshape(out_channels, *(1,) * nd)
-    out = rename(out.contiguous(), "ConvolutionBackward0")  # torch's result is contiguous: .view() must work
+    out = composite(out.contiguous(), "ConvolutionBackward0", x, weight, bias)  # contiguous, as torch's: .view() works
     return out.squeeze(0) if unbatched else out
 
 

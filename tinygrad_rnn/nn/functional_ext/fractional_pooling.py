@@ -107,7 +107,7 @@ def fractional_max_pool(input: Tensor, kernel_size: Any, output_size: Any, outpu
     data = x.detach().numpy().reshape(x.shape[0], x.shape[1], -1)
     values = np.take_along_axis(data, flat.reshape(flat.shape[0], flat.shape[1], -1), axis=2).reshape(flat.shape)
     positions = np.take_along_axis(flat, window_argmax(values)[..., None], axis=-1)[..., 0]
-    result = _returned(_pick(x, positions), unbatched, nd, f"FractionalMaxPool{nd}DBackward0")
+    result = _returned(_pick(x, positions), unbatched, nd, f"FractionalMaxPool{nd}DBackward0", input)
     return (result, _returned_indices(positions, unbatched, nd)) if return_indices else result
 
 

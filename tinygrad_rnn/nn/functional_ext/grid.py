@@ -18,9 +18,10 @@ import numpy as np
 
 from ...argcheck import tensor_arg
 from ...core import dtypes
-from ...core.function import Function, rename
+from ...core.function import Function
 from ...core.tensor import Tensor
 from ...creation import linspace, ones
+from ...ops.composite import composite
 from ...ops.shape import stack
 
 _ALIGN_WARNING = ("Default grid_sample and affine_grid behavior has changed to align_corners=False since 1.3.0. "
@@ -73,7 +74,7 @@ def affine_grid(theta: Tensor, size: Any, align_corners: bool | None = None) -> 
         raise RuntimeError(f"Expected size for first two dimensions of batch2 tensor to be: [{size[0]}, {dims + 1}] "
                            f"but got: [{theta.shape[0]}, {dims + 1}].")
     grid = _AffineGrid.apply(theta, base)
-    return rename(grid.reshape(size[0], *spatial, dims), "AffineGridGeneratorBackward0")
+    return composite(grid.reshape(size[0], *spatial, dims), "AffineGridGeneratorBackward0", theta)
 
 
 class _AffineGrid(Function):
@@ -113,14 +114,15 @@ def grid_sample(input: Tensor, grid: Tensor, mode: str = "bilinear", padding_mod
     _check_shapes(input, grid)
     if mode == "bicubic" and input.dim() == 5:
         raise RuntimeError("grid_sampler(): bicubic interpolation only supports 4D input")
+    name = f"GridSampler{input.dim() - 2}DBackward0"  # torch's one node, whatever the mode
     if mode == "bicubic":
-        return _bicubic(input, grid, padding_mode, align_corners)
+        return composite(_bicubic(input, grid, padding_mode, align_corners), name, input, grid)
     sizes = input.shape[2:]
     # the grid lists x (the last spatial dim) first: its entry k is a position along dim -1 - k
     positions = [_source_coordinate(grid[..., len(sizes) - 1 - d], size, padding_mode, align_corners)
                  for d, size in enumerate(sizes)]
     if mode == "nearest":  # the grid gets a gradient of zeros, as in torch
-        return _read(input, [p.detach().round() for p in positions]) + _zero_through(grid)
+        return composite(_read(input, [p.detach().round() for p in positions]) + _zero_through(grid), name, input, grid)
     lows = [p.detach().floor() for p in positions]
     out = None
     for corner in itertools.product((0, 1), repeat=len(sizes)):  # torch's order: nw, ne, sw, se (top first in 3-d)
@@ -130,7 +132,7 @@ def grid_sample(input: Tensor, grid: Tensor, mode: str = "bilinear", padding_mod
             weight = factor if weight is None else weight * factor
         term = _read(input, [low + high for low, high in zip(lows, corner)]) * weight.unsqueeze(1)
         out = term if out is None else out + term
-    return out
+    return composite(out, name, input, grid)
 
 
 def _check_shapes(input: Tensor, grid: Tensor) -> None:

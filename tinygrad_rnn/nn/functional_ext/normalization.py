@@ -20,6 +20,7 @@ from ...core import dtypes
 from ...core.function import rename
 from ...core.grad_mode import no_grad
 from ...core.tensor import Tensor
+from ...ops.composite import composite
 from . import basic as _F
 from .activation import require_float
 from .padding import pad
@@ -58,15 +59,15 @@ def group_norm(input: Tensor, num_groups: int, weight: Tensor | None = None, bia
     _check_same_dtype(input, weight, bias)
     require_float(input, "GroupNormKernelImpl")
     if input.dtype is dtypes.float16:  # computed in float32 and rounded once, as torch's kernel
-        weight, bias = (None if t is None else t.float() for t in (weight, bias))
-        return group_norm(input.float(), num_groups, weight, bias, eps).half()
+        out = group_norm(input.float(), num_groups, *(None if t is None else t.float() for t in (weight, bias)), eps)
+        return composite(out.half(), "NativeGroupNormBackward0", input, weight, bias)
     grouped = input.reshape(n, num_groups, c // num_groups * math.prod(input.shape[2:]))  # no -1: n may be 0
     mean = grouped.mean(-1, keepdim=True)
     centered = grouped - mean
     # torch adds eps to the variance in float64 and rounds 1/sqrt once to the input's dtype
     rstd = ((centered * centered).mean(-1, keepdim=True).double() + eps).rsqrt().to(input.dtype)
     if weight is None and bias is None:
-        return rename((centered * rstd).reshape(input.shape), "NativeGroupNormBackward0")
+        return composite((centered * rstd).reshape(input.shape), "NativeGroupNormBackward0", input, weight, bias)
     # With weight or bias, torch computes y = x * scale + shift per channel, each as one fused multiply-add
     # (one rounding). For a group of one value (or equal values) the exact 0 then comes out as rounding
     # residue up to ~1e-4 in float32; the same arithmetic gives torch's very numbers.
@@ -77,7 +78,7 @@ def group_norm(input: Tensor, num_groups: int, weight: Tensor | None = None, bia
     beta = bias.reshape(_channel_shape(input)) if bias is not None else scale.new_zeros(())
     group_mean = mean.expand(n, num_groups, c // num_groups).reshape(per_channel)
     shift = _F.fused_multiply_add(-scale, group_mean, beta)
-    return rename(_F.fused_multiply_add(input, scale, shift), "NativeGroupNormBackward0")
+    return composite(_F.fused_multiply_add(input, scale, shift), "NativeGroupNormBackward0", input, weight, bias)
 
 
 def _check_spatial(input: Tensor) -> None:

@@ -16,9 +16,9 @@ from typing import Any
 import numpy as np
 
 from ...argcheck import int_list_arg, tensor_arg, type_name
-from ...core.function import rename
 from ...core.tensor import Tensor
 from ...creation import from_numpy
+from ...ops.composite import composite
 from . import basic as _F
 
 _MODES = ("constant", "reflect", "replicate", "circular")
@@ -63,7 +63,7 @@ def pad(input: Tensor, pad: Any, mode: str = "constant", value: float | None = N
     out = out.contiguous()  # a gather along an inner dim leaves numpy's result strided; torch's is contiguous
     if mode == "circular":
         return out
-    return rename(out, _NODE_NAMES[mode].format(spatial))
+    return composite(out, _NODE_NAMES[mode].format(spatial), input)
 
 
 def _parsed_pad(input: Any, pad: Any, mode: Any, value: Any) -> list:
@@ -84,7 +84,7 @@ def _constant(input: Tensor, pad: list, value: float | None) -> Tensor:
         raise RuntimeError("narrow(): length must be non-negative.")  # torch crops the negative pads first
     if value is None or not any(p > 0 for p in pad):  # the value is only converted if something is filled
         value = 0.0
-    return rename(_F._constant_pad(input, pairs, value), "ConstantPadNdBackward0")
+    return composite(_F._constant_pad(input, pairs, value), "ConstantPadNdBackward0", input)
 
 
 def _check_nonempty(input: Tensor, spatial: int, mode: str) -> None:

@@ -22,6 +22,7 @@ from ...core.function import rename
 from ...core.tensor import Tensor
 from ...creation import from_numpy
 from ...determinism import alert_nondeterministic
+from ...ops.composite import composite
 from ...ops.shape import gather_along, scatter
 from . import basic as _F
 from .activation import require_float
@@ -118,18 +119,18 @@ def _unbatch(out: Any, unbatched: bool) -> Any:
     return out.squeeze(0) if unbatched else out
 
 
-def _returned(result: Tensor, unbatched: bool, nd: int, node: str) -> Tensor:
+def _returned(result: Tensor, unbatched: bool, nd: int, node: str, source: Tensor) -> Tensor:
     """A pool's (N, C, *out) result as torch returns it. torch runs a 1-d pool as a 2-d one between an
     unsqueeze and a squeeze, so it shows SqueezeBackward1; its 2-d and 3-d kernels take an unbatched
     input as it is and return a tensor of their own, named for the kernel and no view (so that an
     in-place op after the pool, `relu_`, is recorded as torch records it). Here the squeezed (or
-    reshaped) result is copied when it is a view."""
+    reshaped) result is copied when it is a view. Its node links to `source`, the pool's input, as torch's."""
     if nd == 1:
         if not result._is_view():  # as torch's: a view of the (N, C, 1, L) result
             result = result.unsqueeze(-2).squeeze(-2)
         return _unbatch(rename(result, "SqueezeBackward1"), unbatched)
     out = _unbatch(result, unbatched)
-    return rename(out.clone() if out._is_view() else out, node)
+    return composite(out.clone() if out._is_view() else out, node, source)
 
 
 def _returned_indices(positions: np.ndarray, unbatched: bool, nd: int) -> Tensor:
@@ -240,7 +241,7 @@ def max_pool(input: Tensor, kernel_size: Any, stride: Any, padding: Any, dilatio
     if input.dtype.name == "bool" or (nd == 1 and not return_indices and not input.dtype.is_floating_point):
         require_float(input, "max_pool1d_impl" if nd == 1 and not return_indices else f"max_pool{max(nd, 2)}d")
     positions = _argmax_positions(x.detach().numpy(), kernel, stride, dilation, pairs, out)
-    result = _returned(_pick(x, positions), unbatched, nd, f"MaxPool{nd}DWithIndicesBackward0")
+    result = _returned(_pick(x, positions), unbatched, nd, f"MaxPool{nd}DWithIndicesBackward0", input)
     return (result, _returned_indices(positions, unbatched, nd)) if return_indices else result
 
 
@@ -342,7 +343,8 @@ def avg_pool(input: Tensor, kernel_size: Any, stride: Any, padding: Any, ceil_mo
         cols = Im2Col.apply(x, kernel, (1,) * nd, pairs, stride)  # (N, C * K, L)
         blocks = tuple((size + a + b - k) // s + 1 for size, (a, b), k, s in zip(x.shape[2:], pairs, kernel, stride))
         summed = cols.reshape(n, c, math.prod(kernel), *blocks).sum(2)[_first(out)]
-        return _returned(from_numpy(_truncating_divide(summed.numpy(), divisor.astype(np.int64))), unbatched, nd, node)
+        return _returned(from_numpy(_truncating_divide(summed.numpy(), divisor.astype(np.int64))), unbatched, nd, node,
+                         input)
     windows = [strided_windows(size, k, s, p, o) for size, k, s, (p, _), o in zip(x.shape[2:], kernel, stride, pairs, out)]
     if nd == 1:  # torch pools a (.., 1, L) view with its 2-d kernel, between an unsqueeze and a squeeze
         height = strided_windows(1, 1, 1, 0, 1)
@@ -488,7 +490,7 @@ def adaptive_max_pool(input: Tensor, output_size: Any, return_indices: bool, nd:
         local = np.unravel_index(window_argmax(window.reshape(window.shape[:2] + (taps,))), window.shape[2:])
         positions[(slice(None), slice(None)) + out_index] = np.ravel_multi_index(
             tuple(a + loc for (a, _), loc in zip(box, local)), spatial)
-    result = _returned(_pick(x, positions), unbatched, nd, f"AdaptiveMaxPool{nd}DBackward0")
+    result = _returned(_pick(x, positions), unbatched, nd, f"AdaptiveMaxPool{nd}DBackward0", input)
     return (result, _returned_indices(positions, unbatched, nd)) if return_indices else result
 
 
@@ -627,7 +629,7 @@ def max_unpool(input: Tensor, indices: Tensor, kernel_size: Any, stride: Any, pa
     if zeros.numel() == 0:
         return _unbatch(zeros.reshape(n, c, *size), unbatched)
     out = scatter(zeros, 2, from_numpy(flat), x.reshape(n, c, flat.shape[2])).reshape(n, c, *size)
-    return _returned(out, unbatched, nd, f"MaxUnpool{nd}DBackward0")
+    return _returned(out, unbatched, nd, f"MaxUnpool{nd}DBackward0", input)
 
 
 def max_unpool1d(input: Tensor, indices: Tensor, kernel_size: Any, stride: Any = None, padding: Any = 0,

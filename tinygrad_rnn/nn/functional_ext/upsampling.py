@@ -23,9 +23,9 @@ from typing import Any
 import numpy as np
 
 from ...argcheck import int_arg, type_name
-from ...core.function import rename
 from ...core.tensor import Tensor
 from ...creation import from_numpy
+from ...ops.composite import composite
 from .activation import require_float
 from .pooling import adaptive_avg_pool
 
@@ -217,7 +217,7 @@ def _nearest(input: Tensor, sizes: list, scales: list | None, exact: bool) -> Te
         scale = None if scales is None else scales[d]
         out = _along(out, axis, nearest_source(input.shape[axis], o, scale, exact))
     nd = len(sizes)  # contiguous as torch's result (a gather along an inner dim leaves numpy's strided)
-    return rename(out.contiguous(), f"UpsampleNearestExact{nd}DBackward0" if exact else f"UpsampleNearest{nd}DBackward0")
+    return composite(out.contiguous(), f"UpsampleNearestExact{nd}DBackward0" if exact else f"UpsampleNearest{nd}DBackward0", input)
 
 
 def _linear(input: Tensor, sizes: list, scales: list | None, align_corners: bool) -> Tensor:
@@ -229,7 +229,7 @@ def _linear(input: Tensor, sizes: list, scales: list | None, align_corners: bool
         t = _weights(weight, axis, input.ndim)
         out = _along(out, axis, first) * (1 - t) + _along(out, axis, second) * t
     names = {1: "UpsampleLinear1DBackward0", 2: "UpsampleBilinear2DBackward0", 3: "UpsampleTrilinear3DBackward0"}
-    return rename(out.contiguous(), names[len(sizes)])
+    return composite(out.contiguous(), names[len(sizes)], input)
 
 
 def _bicubic(input: Tensor, sizes: list, scales: list | None, align_corners: bool) -> Tensor:
@@ -240,7 +240,7 @@ def _bicubic(input: Tensor, sizes: list, scales: list | None, align_corners: boo
         indices, weights = cubic_source(input.shape[axis], o, scale, align_corners, input.dtype.np)
         terms = [_along(out, axis, j) * _weights(w, axis, input.ndim) for j, w in zip(indices, weights)]
         out = terms[0] + terms[1] + terms[2] + terms[3]
-    return rename(out.contiguous(), "UpsampleBicubic2DBackward0")
+    return composite(out.contiguous(), "UpsampleBicubic2DBackward0", input)
 
 
 def _deprecated(name: str) -> None:
@@ -286,7 +286,7 @@ def pixel_shuffle(input: Tensor, upscale_factor: int) -> Tensor:
     k = len(lead)
     blocks = input.reshape(*lead, c // (r * r), r, r, h, w)
     moved = blocks.permute(*range(k), k, k + 3, k + 1, k + 4, k + 2)  # (*, C, H, r, W, r)
-    return rename(moved.reshape(*lead, c // (r * r), h * r, w * r), "PixelShuffleBackward0")
+    return composite(moved.reshape(*lead, c // (r * r), h * r, w * r), "PixelShuffleBackward0", input)
 
 
 def pixel_unshuffle(input: Tensor, downscale_factor: int) -> Tensor:
@@ -305,4 +305,4 @@ def pixel_unshuffle(input: Tensor, downscale_factor: int) -> Tensor:
     k = len(lead)
     blocks = input.reshape(*lead, c, h // r, r, w // r, r)
     moved = blocks.permute(*range(k), k, k + 2, k + 4, k + 1, k + 3)  # (*, C, r, r, H, W)
-    return rename(moved.reshape(*lead, c * r * r, h // r, w // r), "PixelUnshuffleBackward0")
+    return composite(moved.reshape(*lead, c * r * r, h // r, w // r), "PixelUnshuffleBackward0", input)

@@ -15,10 +15,10 @@ import warnings
 import numpy as np
 
 from ...argcheck import int_arg
-from ...core.function import rename
 from ...core.grad_mode import is_grad_enabled
 from ...core.tensor import Tensor
 from ...creation import from_numpy
+from ...ops.composite import composite
 from ...ops.shape import cat
 
 
@@ -41,7 +41,7 @@ def pdist(input: Tensor, p: float = 2.0) -> Tensor:
         raise RuntimeError("pdist only supports non-negative p values")
     rows, cols = np.triu_indices(input.shape[0], k=1)
     first, second = input[from_numpy(rows)], input[from_numpy(cols)]
-    return rename(_norm_without_nan_at_zero(first - second, p), "PdistBackward0")
+    return composite(_norm_without_nan_at_zero(first - second, p), "PdistBackward0", input)
 
 
 def _norm_without_nan_at_zero(diff: Tensor, p: float) -> Tensor:
@@ -86,7 +86,7 @@ def channel_shuffle(input: Tensor, groups: int) -> Tensor:
     if c % groups:
         raise RuntimeError(f"Number of channels must be divisible by groups. Got {c} channels and {groups} groups.")
     shuffled = input.reshape(n, groups, c // groups, *rest).transpose(1, 2).reshape(input.shape)
-    return rename(shuffled, "ChannelShuffleBackward0")
+    return composite(shuffled, "ChannelShuffleBackward0", input)
 
 
 _CDIST_MODES = ("use_mm_for_euclid_dist_if_necessary", "use_mm_for_euclid_dist", "donot_use_mm_for_euclid_dist")
@@ -112,7 +112,7 @@ def cdist(x1: Tensor, x2: Tensor, p: float = 2.0, compute_mode: str = "use_mm_fo
     if p == 2 and (compute_mode == _CDIST_MODES[1] or (compute_mode == _CDIST_MODES[0] and many_rows)):
         return _euclidean_by_matmul(x1, x2)
     diff = x1.unsqueeze(-2) - x2.unsqueeze(-3)
-    return rename(_norm_without_nan_at_zero(diff, p), "CdistBackward0")
+    return composite(_norm_without_nan_at_zero(diff, p), "CdistBackward0", x1, x2)
 
 
 def _euclidean_by_matmul(x1: Tensor, x2: Tensor) -> Tensor:

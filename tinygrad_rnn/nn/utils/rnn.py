@@ -37,9 +37,9 @@ import numpy as np
 
 from ...argcheck import type_name
 from ...core import dtypes
-from ...core.function import rename
 from ...core.tensor import Tensor
 from ...creation import arange, as_tensor, from_numpy, full, tensor
+from ...ops.composite import composite
 from ...ops.shape import cat, require_tensors
 from ..module import _check_to_keywords
 
@@ -234,13 +234,14 @@ def pack_padded_sequence(input: Tensor, lengths: Tensor | list[int], batch_first
         order = np.argsort(-lengths, kind="stable")
         lengths, sorted_indices = lengths[order], from_numpy(order.astype(np.int64))
         input = input.index_select(0 if batch_first else 1, sorted_indices)
+    given = input  # torch's node links to it (its kernel takes batch_first itself)
     if batch_first:
         input = input.transpose(0, 1)
     if input.numel() == 0:
         raise RuntimeError("Cannot pack empty tensors.")
     _check_lengths(lengths, input.shape[1], input.shape[0], enforce_sorted=True)
     batch_sizes = batch_sizes_from_lengths(lengths)
-    data = rename(padded_to_packed(input, batch_sizes), "PackPaddedSequenceBackward0")  # torch's one node
+    data = composite(padded_to_packed(input, batch_sizes), "PackPaddedSequenceBackward0", given)  # torch's one node
     return PackedSequence(data, from_numpy(batch_sizes), sorted_indices, None)
 
 
