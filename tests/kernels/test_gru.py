@@ -126,3 +126,19 @@ def test_kernel_weights_keep_b_hn_apart_as_a_copy():
     _, _, b_hn = gru.kernel_weights(w_ih, w_hh, b_ih, b_hh)
     assert np.array_equal(b_hn, b_hh[8:]) and not np.shares_memory(b_hn, b_hh)
     assert gru.kernel_weights(w_ih, w_hh, None, None)[2] is None
+
+
+def test_a_d_hid_too_big_for_scratch_is_kept_between_backward_calls():
+    """The long shape's d_hid (6 MB, over scratch's limit) is the same array at the next call:
+    made fresh, it cost ~2,200 page faults per forward+backward."""
+    shape = (1000, 8, 3, 64)  # the long benchmark shape's d_hid, float32
+    first = gru.d_hid_array(shape, np.float32)
+    assert first.nbytes >= gru.KEEP_BYTES
+    assert gru.d_hid_array(shape, np.float32) is first
+    assert gru.d_hid_array((1000, 8, 3, 65), np.float32) is not first  # another shape: another array
+
+
+def test_a_d_hid_over_the_keep_limit_is_made_fresh():
+    shape = (gru.D_HID_KEEP_BYTES // (3 * 64 * 4) + 1, 1, 3, 64)
+    first = gru.d_hid_array(shape, np.float32)
+    assert gru.d_hid_array(shape, np.float32) is not first

@@ -52,7 +52,7 @@ import numpy as np
 
 from ..backend.blas_threads import threads_for
 from ..backend.errstate import quiet_overflow
-from ..backend.scratch import constant, scratch
+from ..backend.scratch import KEEP_BYTES, constant, scratch
 from ..core.tensor import Tensor
 from .fused_stack import FusedRunner, FusedStack, grouped
 from .recurrence import DirectionWeights, StepWeights, Variant, hidden_terms, input_terms, run_direction
@@ -402,6 +402,29 @@ def write_gru_factors(by_gate: np.ndarray, h_n_part: np.ndarray, out: np.ndarray
     factors[2][...] = r
 
 
+# Backward's d_hid is kept from one call to the next up to this size, where `scratch` keeps arrays
+# under 4 MB only (counting on huge pages for fresh bigger ones). Measured on the benchmark machine,
+# a fresh 6 MB d_hid (the long shape, 1000 steps) got no huge pages: with it, a forward+backward
+# made the C allocator map ~2,200 pages anew (1.2 us each: ~2.6 ms of a 19 ms call; its other
+# arrays were mapped anew as well), with d_hid kept none. Bigger ones (the large shape: 39 MB) are
+# made fresh: there the faults are ~1% of the call, and keeping would hold that memory for good.
+D_HID_KEEP_BYTES = 1 << 24
+_d_hid = threading.local()  # .array: the d_hid this thread kept (see D_HID_KEEP_BYTES)
+
+
+def d_hid_array(shape: tuple, dtype: Any) -> np.ndarray:
+    """An uninitialised array for backward's d_hid: `scratch`'s, or the one kept in this thread
+    when it is too big for scratch but under D_HID_KEEP_BYTES. Valid until the next call."""
+    nbytes = int(np.prod(shape)) * np.dtype(dtype).itemsize
+    if nbytes < KEEP_BYTES or nbytes > D_HID_KEEP_BYTES:
+        return scratch("gru d_hid", shape, dtype)  # (scratch makes a fresh one when big)
+    kept = getattr(_d_hid, "array", None)
+    if kept is None or kept.shape != shape or kept.dtype != dtype:
+        _d_hid.array = None  # freed before the new one is made
+        kept = _d_hid.array = np.empty(shape, dtype)
+    return kept
+
+
 def gru_backward(g_out: np.ndarray, g_h: np.ndarray, x: np.ndarray, h0: np.ndarray, w_ih: np.ndarray,
                  w_hh: np.ndarray, saved: dict, layout: StepLayout, need_dx: bool = True) -> tuple:
     """(dx, dh0, dW_ih, dW_hh, db_ih, db_hh), in kernel order; weight grads in torch's layout;
@@ -416,7 +439,7 @@ def gru_backward(g_out: np.ndarray, g_h: np.ndarray, x: np.ndarray, h0: np.ndarr
     gates, h_n_part, out = saved["gates"], saved["h_n_part"], saved["out"]
     steps, batch, hidden = out.shape
     z = gates[:, 1]
-    d_hid = scratch("gru d_hid", (steps, batch, 3, hidden), x.dtype)  # (reused when small: see scratch)
+    d_hid = d_hid_array((steps, batch, 3, hidden), x.dtype)
     d_n = scratch("gru d_n", out.shape, x.dtype)
     gru_factors(gates, h_n_part, out, h0, d_n, d_hid)
     d_hid_rows = d_hid.reshape(steps, batch, 3 * hidden)  # each step's gradient as rows for the product with W_hh
