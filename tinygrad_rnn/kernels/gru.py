@@ -40,6 +40,12 @@ and direction:
   backward makes no array beyond its gradients (memory at its peak).
 
 Time order, reverse direction and packed lengths are handled by `StepLayout`.
+
+The products' shapes are pinned by the bits: with OpenBLAS's Haswell kernels, the same sums done
+as one (batch, H) @ (H, 3H) product a step, as W_hh @ h^T (a transposed layout), or as one
+(steps * batch, K) product for the projection give other float32 last bits than the per-gate,
+per-step products used here. On one BLAS thread these products alone (medium shape: projection
+~0.8 ms, per-step products ~1.55 ms) take longer than 0.8x torch's two-thread forward (1.8 ms).
 """
 from __future__ import annotations
 
