@@ -415,19 +415,18 @@ def write_gru_factors(by_gate: np.ndarray, h_n_part: np.ndarray, out: np.ndarray
 # arrays were mapped anew as well), with d_hid kept none. Bigger ones (the large shape: 39 MB) are
 # made fresh: there the faults are ~1% of the call, and keeping would hold that memory for good.
 D_HID_KEEP_BYTES = 1 << 24
-_d_hid = threading.local()  # .array: the d_hid this thread kept (see D_HID_KEEP_BYTES)
+_d_hid = threading.local()  # .array: the d_hid this thread kept (see big_d_hid)
 
 
-def d_hid_array(shape: tuple, dtype: Any) -> np.ndarray:
-    """An uninitialised array for backward's d_hid: `scratch`'s, or the one kept in this thread
-    when it is too big for scratch but under D_HID_KEEP_BYTES. Valid until the next call."""
-    nbytes = int(np.prod(shape)) * np.dtype(dtype).itemsize
-    if nbytes < KEEP_BYTES or nbytes > D_HID_KEEP_BYTES:
-        return scratch("gru d_hid", shape, dtype)  # (scratch makes a fresh one when big)
+def big_d_hid(shape: tuple, dtype: Any) -> np.ndarray:
+    """An uninitialised array for a d_hid too big for `scratch`: the one kept in this thread up
+    to D_HID_KEEP_BYTES, else a fresh one. Valid until the next call."""
     kept = getattr(_d_hid, "array", None)
     if kept is None or kept.shape != shape or kept.dtype != dtype:
-        _d_hid.array = None  # freed before the new one is made
-        kept = _d_hid.array = np.empty(shape, dtype)
+        _d_hid.array = kept = None  # freed before the new one is made
+        kept = np.empty(shape, dtype)
+        if kept.nbytes <= D_HID_KEEP_BYTES:
+            _d_hid.array = kept
     return kept
 
 
@@ -445,7 +444,8 @@ def gru_backward(g_out: np.ndarray, g_h: np.ndarray, x: np.ndarray, h0: np.ndarr
     gates, h_n_part, out = saved["gates"], saved["h_n_part"], saved["out"]
     steps, batch, hidden = out.shape
     z = gates[:, 1]
-    d_hid = d_hid_array((steps, batch, 3, hidden), x.dtype)
+    shape = (steps, batch, 3, hidden)  # (reused: see scratch, and big_d_hid when too big for it)
+    d_hid = scratch("gru d_hid", shape, x.dtype) if 3 * out.nbytes < KEEP_BYTES else big_d_hid(shape, x.dtype)
     d_n = scratch("gru d_n", out.shape, x.dtype)
     gru_factors(gates, h_n_part, out, h0, d_n, d_hid)
     d_hid_rows = d_hid.reshape(steps, batch, 3 * hidden)  # each step's gradient as rows for the product with W_hh
