@@ -126,3 +126,35 @@ def test_kernel_weights_keep_b_hn_apart_as_a_copy():
     _, _, b_hn = gru.kernel_weights(w_ih, w_hh, b_ih, b_hh)
     assert np.array_equal(b_hn, b_hh[8:]) and not np.shares_memory(b_hn, b_hh)
     assert gru.kernel_weights(w_ih, w_hh, None, None)[2] is None
+
+
+def test_a_d_hid_too_big_for_scratch_is_kept_between_backward_calls():
+    """The long shape's d_hid (6 MB, over scratch's limit) is the same array at the next call:
+    made fresh, it cost ~2,200 page faults per forward+backward."""
+    shape = (1000, 8, 3, 64)  # the long benchmark shape's d_hid, float32
+    first = gru.big_d_hid(shape, np.dtype(np.float32))
+    assert first.nbytes >= gru.KEEP_BYTES
+    assert gru.big_d_hid(shape, np.dtype(np.float32)) is first
+    assert gru.big_d_hid((1000, 8, 3, 65), np.dtype(np.float32)) is not first  # another shape: another array
+
+
+def test_the_long_shapes_backward_reuses_its_d_hid(monkeypatch):
+    """gru_backward takes its d_hid from big_d_hid when scratch would not keep it."""
+    made = []
+    monkeypatch.setattr(gru, "big_d_hid", lambda shape, dtype: made.append(shape) or np.empty(shape, dtype))
+    steps, batch, inputs, hidden = 1000, 8, 4, 64
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal((steps, batch, inputs)).astype(np.float32)
+    h0 = np.zeros((batch, hidden), np.float32)
+    w_ih = (0.1 * rng.standard_normal((3 * hidden, inputs))).astype(np.float32)
+    w_hh = (0.1 * rng.standard_normal((3 * hidden, hidden))).astype(np.float32)
+    layout = gru.StepLayout(steps, batch, None, False)
+    saved = gru.gru_forward(x, h0, w_ih, w_hh, None, None, layout)
+    gru.gru_backward(np.ones((steps, batch, hidden), np.float32), h0, x, h0, w_ih, w_hh, saved, layout)
+    assert made == [(steps, batch, 3, hidden)]
+
+
+def test_a_d_hid_over_the_keep_limit_is_made_fresh():
+    shape = (gru.D_HID_KEEP_BYTES // (3 * 64 * 4) + 1, 1, 3, 64)
+    first = gru.big_d_hid(shape, np.dtype(np.float32))
+    assert gru.big_d_hid(shape, np.dtype(np.float32)) is not first

@@ -40,6 +40,12 @@ and direction:
   backward makes no array beyond its gradients (memory at its peak).
 
 Time order, reverse direction and packed lengths are handled by `StepLayout`.
+
+The products' shapes are pinned by the bits: with OpenBLAS's Haswell kernels, the same sums done
+as one (batch, H) @ (H, 3H) product a step, as W_hh @ h^T (a transposed layout), or as one
+(steps * batch, K) product for the projection give other float32 last bits than the per-gate,
+per-step products used here. On one BLAS thread these products alone (medium shape: projection
+~0.8 ms, per-step products ~1.55 ms) take longer than 0.8x torch's two-thread forward (1.8 ms).
 """
 from __future__ import annotations
 
@@ -52,7 +58,7 @@ import numpy as np
 
 from ..backend.blas_threads import threads_for
 from ..backend.errstate import quiet_overflow
-from ..backend.scratch import constant, scratch
+from ..backend.scratch import KEEP_BYTES, constant, scratch
 from ..core.tensor import Tensor
 from .fused_stack import FusedRunner, FusedStack, grouped
 from .recurrence import DirectionWeights, StepWeights, Variant, hidden_terms, input_terms, run_direction
@@ -402,6 +408,28 @@ def write_gru_factors(by_gate: np.ndarray, h_n_part: np.ndarray, out: np.ndarray
     factors[2][...] = r
 
 
+# Backward's d_hid is kept from one call to the next up to this size, where `scratch` keeps arrays
+# under 4 MB only (counting on huge pages for fresh bigger ones). Measured on the benchmark machine,
+# a fresh 6 MB d_hid (the long shape, 1000 steps) got no huge pages: with it, a forward+backward
+# made the C allocator map ~2,200 pages anew (1.2 us each: ~2.6 ms of a 19 ms call; its other
+# arrays were mapped anew as well), with d_hid kept none. Bigger ones (the large shape: 39 MB) are
+# made fresh: there the faults are ~1% of the call, and keeping would hold that memory for good.
+D_HID_KEEP_BYTES = 1 << 24
+_d_hid = threading.local()  # .array: the d_hid this thread kept (see big_d_hid)
+
+
+def big_d_hid(shape: tuple, dtype: Any) -> np.ndarray:
+    """An uninitialised array for a d_hid too big for `scratch`: the one kept in this thread up
+    to D_HID_KEEP_BYTES, else a fresh one. Valid until the next call."""
+    kept = getattr(_d_hid, "array", None)
+    if kept is None or kept.shape != shape or kept.dtype != dtype:
+        _d_hid.array = kept = None  # freed before the new one is made
+        kept = np.empty(shape, dtype)
+        if kept.nbytes <= D_HID_KEEP_BYTES:
+            _d_hid.array = kept
+    return kept
+
+
 def gru_backward(g_out: np.ndarray, g_h: np.ndarray, x: np.ndarray, h0: np.ndarray, w_ih: np.ndarray,
                  w_hh: np.ndarray, saved: dict, layout: StepLayout, need_dx: bool = True) -> tuple:
     """(dx, dh0, dW_ih, dW_hh, db_ih, db_hh), in kernel order; weight grads in torch's layout;
@@ -416,7 +444,8 @@ def gru_backward(g_out: np.ndarray, g_h: np.ndarray, x: np.ndarray, h0: np.ndarr
     gates, h_n_part, out = saved["gates"], saved["h_n_part"], saved["out"]
     steps, batch, hidden = out.shape
     z = gates[:, 1]
-    d_hid = scratch("gru d_hid", (steps, batch, 3, hidden), x.dtype)  # (reused when small: see scratch)
+    shape = (steps, batch, 3, hidden)  # (reused: see scratch, and big_d_hid when too big for it)
+    d_hid = scratch("gru d_hid", shape, x.dtype) if 3 * out.nbytes < KEEP_BYTES else big_d_hid(shape, x.dtype)
     d_n = scratch("gru d_n", out.shape, x.dtype)
     gru_factors(gates, h_n_part, out, h0, d_n, d_hid)
     d_hid_rows = d_hid.reshape(steps, batch, 3 * hidden)  # each step's gradient as rows for the product with W_hh
