@@ -194,7 +194,7 @@ def index_copy(input: Tensor, dim: int, index: Tensor, source: Tensor) -> Tensor
                            f"{input.dtype._legacy} and (source) {source.dtype._legacy}")
     _check_source_shape("index_copy_", input, d, idx, source)
     shape = input.shape[:d] + (len(idx),) + input.shape[d + 1:]
-    return rename(Scatter.apply(input, d, _along(idx, d, shape), source.reshape(shape)), "IndexCopyBackward0")
+    return composite(Scatter.apply(input, d, _along(idx, d, shape), source.reshape(shape)), "IndexCopyBackward0", input, source)
 
 
 _INDEX_FILL_SIGNATURES = ("(Tensor input, int dim, Tensor index, Tensor value)",
@@ -274,8 +274,8 @@ def index_put(input: Tensor, indices: Any, values: Tensor, accumulate: bool = Fa
                            f"{input.dtype._legacy} for the destination and {values.dtype._legacy} for the source.")
     if accumulate:
         added = IndexBackward.apply(values.expand(region) if values.shape != region else values, key, input.shape)
-        return rename(input + added, "IndexPutBackward0")
-    return rename(SetItem.apply(input, key, values), "IndexPutBackward0")
+        return composite(input + added, "IndexPutBackward0", input, values)
+    return composite(SetItem.apply(input, key, values), "IndexPutBackward0", input, values)
 
 
 def _broadcasts_to(shape: tuple, target: tuple) -> bool:
@@ -356,7 +356,7 @@ def scatter_add(input: Tensor, dim: int, index: Tensor, src: Tensor) -> Tensor:
     idx = _check_scatter_index(input, d, index, src)
     crop = tuple(slice(0, n) for n in idx.shape)
     part = src if src.shape == idx.shape else Index.apply(src, crop + (Ellipsis,))
-    return rename(input + ScatterAdd.apply(part, d, idx, input.shape), "ScatterAddBackward0")
+    return composite(input + ScatterAdd.apply(part, d, idx, input.shape), "ScatterAddBackward0", input, src)
 
 
 _IDENTITY = {"sum": 0.0, "mean": 0.0, "prod": 1.0, "amax": -np.inf, "amin": np.inf}

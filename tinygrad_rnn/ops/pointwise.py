@@ -1201,6 +1201,9 @@ class ClampTensors(Function):
 
     torch_name = "ClampBackward0"
 
+    def _shown_edges(self) -> list:
+        return [NO_EDGE if e is None else e for e in self.edges]  # torch lists a bound not given as (None, 0)
+
     @staticmethod
     def forward(ctx, x, lo, hi):
         y = x._data if lo is None else np.maximum(x._data, lo._data)
