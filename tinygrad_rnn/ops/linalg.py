@@ -6,6 +6,7 @@ from typing import Any
 
 import numpy as np
 
+from ..argcheck import type_name
 from ..backend.blas_threads import SERIAL_WORK, threads_for
 from ..core import dtypes
 from ..core.forward_mode import given
@@ -15,7 +16,7 @@ from ..core.tensor import Tensor
 from ..core.warn_once import warn_once
 from .declare import Sample, op
 from .product_rule import with_missing_terms
-from .promotion import as_operand
+from .promotion import NotAnOperand
 from .promotion import check_broadcast as _check_broadcast
 from .shape import normalize_dim
 
@@ -277,7 +278,8 @@ def matmul(input: Tensor, other: Tensor) -> Tensor:
         a, b = input._data, other._data
         if a.ndim == 2 and b.ndim == 2 and a.dtype is b.dtype and a.shape[1] == b.shape[0] and a.dtype.kind != "b":
             return MatMul.apply(input, other)
-    other = as_operand(other)
+    if not isinstance(other, Tensor):  # (NotAnOperand: the operator `t @ array` gives NotImplemented instead)
+        raise NotAnOperand(f"matmul(): argument 'other' (position 2) must be Tensor, not {type_name(other)}")
     check_matmul(input, other)
     if input.ndim > 2 and other.ndim > 2:
         _check_broadcast(Tensor._make(np.empty(input.shape[:-2])), Tensor._make(np.empty(other.shape[:-2])))

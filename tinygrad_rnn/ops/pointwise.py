@@ -31,6 +31,7 @@ from .promotion import (
     DOUBLE_STEP,
     FLOAT_STEP,
     HALF_STEP,
+    NotAnOperand,
     as_operand,
     by_number_in_float32,
     check_shapes_broadcast,
@@ -496,8 +497,9 @@ POW_OVERLOADS = binary_overloads(second="exponent")
 
 @op(out=True, inplace=True, samples=binary(first=positive))
 def pow(input: Any, exponent: Any) -> Tensor:
-    if not all(isinstance(x, (Tensor, bool, int, float, np.generic, np.ndarray)) for x in (input, exponent)):
-        raise invalid_combination("pow", (input, exponent), POW_OVERLOADS)  # None, a list, a str: no overload fits
+    if not all(isinstance(x, (Tensor, bool, int, float, np.generic)) for x in (input, exponent)):
+        # an array, None, a list, a str: no overload fits (NotAnOperand, a TypeError: `t ** array` is numpy's)
+        raise NotAnOperand(str(invalid_combination("pow", (input, exponent), POW_OVERLOADS)))
     tensor_operand("pow", input, exponent, POW_OVERLOADS)
     if type(exponent) is float and isinstance(input, Tensor) and input.dtype is dtypes.float16:
         checked_fill(exponent, dtypes.float16)  # torch's half pow checks its exponent fits

@@ -10,6 +10,7 @@ from typing import Any
 
 import numpy as np
 
+from ..argcheck import type_name
 from ..core import dtypes
 from ..core.tensor import Tensor
 from ..creation import tensor
@@ -70,8 +71,26 @@ def vector_loop(shape: tuple, step: int, *operands: Any) -> Any:
     return (np.arange(int(np.prod(shape))) % inner < vectorized).reshape(shape)
 
 
+class NotAnOperand(TypeError):
+    """A numpy array, a list, None, ... given to a binary op, whose operands torch's parser takes only as
+    tensors or numbers: the TypeError of `torch.add(t, array)` and `t.add(array)`. The operators catch it and
+    give NotImplemented, as torch's do, so Python goes on as with torch: `t + array` becomes numpy's
+    `array.__radd__(t)` (a float64 tensor computed on t's values, outside the graph), `t + [1, 2]` and
+    `t < array` Python's own TypeError, `t == array` False, and `t += array` rebinds t to `t + array`."""
+
+
 def as_operand(x: Any) -> Any:
-    """A Tensor or a Python number; numpy scalars become numbers, arrays and lists Tensors."""
+    """A binary op's operand: a Tensor or a Python number (a numpy scalar becomes one); else NotAnOperand."""
+    if isinstance(x, (Tensor, bool, int, float)):
+        return x
+    if isinstance(x, np.generic):  # torch's parser reads a numpy bool as a float (int64 tensor + np.True_ is float)
+        return float(x) if isinstance(x, np.bool_) else x.item()
+    raise NotAnOperand(f"expected a Tensor or a number as operand, but got {type_name(x)}")
+
+
+def as_tensor_or_number(x: Any) -> Any:
+    """A Tensor or a Python number; numpy scalars become numbers, arrays and lists Tensors (a value written
+    into a tensor, `t[0] = [1., 2.]`, which torch converts)."""
     if isinstance(x, (Tensor, bool, int, float)):
         return x
     if isinstance(x, np.generic):
