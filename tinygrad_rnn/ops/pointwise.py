@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from ..argcheck import binary_overloads, invalid_combination, number_arg, tensor_arg, tensor_operand
+from ..argcheck import NotAnOperand, binary_overloads, invalid_combination, number_arg, tensor_arg, tensor_operand
 from ..backend.fma import fma
 from ..backend.undispatched import empty_like
 from ..core import dtypes
@@ -31,7 +31,6 @@ from .promotion import (
     DOUBLE_STEP,
     FLOAT_STEP,
     HALF_STEP,
-    NotAnOperand,
     as_operand,
     by_number_in_float32,
     check_shapes_broadcast,
@@ -54,6 +53,10 @@ def _quiet() -> np.errstate:
     every `Elementwise` op (one rule for all of them); the engine runs every backward under one
     such errstate."""
     return np.errstate(divide="ignore", invalid="ignore", over="ignore")
+
+
+# What torch's parser takes for a Tensor-or-Number parameter (where's, clamp's bounds, masked_fill's value)
+_NUMBER_OR_TENSOR = (Tensor, bool, int, float, complex, np.generic)
 
 
 def _binary(op: type, a: Any, b: Any, floating: bool = False) -> Tensor:
@@ -499,7 +502,7 @@ POW_OVERLOADS = binary_overloads(second="exponent")
 def pow(input: Any, exponent: Any) -> Tensor:
     if not all(isinstance(x, (Tensor, bool, int, float, np.generic)) for x in (input, exponent)):
         # an array, None, a list, a str: no overload fits (NotAnOperand, a TypeError: `t ** array` is numpy's)
-        raise NotAnOperand(str(invalid_combination("pow", (input, exponent), POW_OVERLOADS)))
+        raise NotAnOperand(exponent, str(invalid_combination("pow", (input, exponent), POW_OVERLOADS)))
     tensor_operand("pow", input, exponent, POW_OVERLOADS)
     if type(exponent) is float and isinstance(input, Tensor) and input.dtype is dtypes.float16:
         checked_fill(exponent, dtypes.float16)  # torch's half pow checks its exponent fits
@@ -1261,6 +1264,8 @@ def clamp(input: Tensor, min: Any = None, max: Any = None) -> Tensor:
     if min is None and max is None:
         raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
     bounds = [b for b in (min, max) if b is not None]
+    if not all(isinstance(b, _NUMBER_OR_TENSOR) for b in bounds):  # a numpy array, a list
+        raise invalid_combination("clamp", (input, min, max))
     if any(isinstance(b, Tensor) for b in bounds) and not all(isinstance(b, Tensor) for b in bounds) \
             and all(b.ndim == 0 for b in bounds if isinstance(b, Tensor)):
         # a tensor bound and a number: torch's parser takes a 0-d tensor as a number (the numbers' overload)
@@ -1385,9 +1390,11 @@ def where(condition: Any, input: Any = _ONLY_CONDITION, other: Any = _ONLY_CONDI
         warn_once("where uint8", "where received a uint8 condition tensor. This behavior is deprecated and will be "
                   "removed in a future version of PyTorch. Use a boolean condition instead.")  # once, as torch
         condition = Tensor._make(condition._data != 0)
-    if not isinstance(condition, Tensor) or condition.dtype is not dtypes.bool:
-        got = condition.dtype._legacy if isinstance(condition, Tensor) else type(condition).__name__
-        raise RuntimeError(f"where expected condition to be a boolean tensor, but got a tensor with dtype {got}")
+    if not isinstance(condition, Tensor) or not all(isinstance(x, _NUMBER_OR_TENSOR) for x in (input, other)):
+        raise invalid_combination("where", (condition, input, other))  # a bool, a numpy array, a list
+    if condition.dtype is not dtypes.bool:
+        raise RuntimeError(f"where expected condition to be a boolean tensor, but got a tensor with dtype "
+                           f"{condition.dtype._legacy}")
     a, b = promote(input, other)
     if not isinstance(a, Tensor) and not isinstance(b, Tensor):  # two numbers: torch makes them tensors of
         a = tensor(a, dtype=result_type(as_operand(input), as_operand(other)))  # common dtype (1. and 0: float32)
@@ -1409,6 +1416,8 @@ def _c_name(d: dtypes.dtype) -> str:
 
 @op(inplace=True, samples=_masked_fill_samples)
 def masked_fill(input: Tensor, mask: Tensor, value: Any) -> Tensor:
+    if not isinstance(mask, Tensor) or not isinstance(value, _NUMBER_OR_TENSOR):  # a numpy mask or value, a list
+        raise invalid_combination("masked_fill", (input, mask, value))
     if mask.dtype is not dtypes.bool:
         raise RuntimeError(f"masked_fill_ only supports boolean masks, but got mask with dtype {_c_name(mask.dtype)}")
     _check_broadcast(mask, input)
@@ -1432,7 +1441,7 @@ def _check_lerp_operands(input: Any, end: Any, weight: Any) -> None:
     """torch's parser (end a tensor, weight a number or a tensor), then its kernel's dtype checks: end, and a
     weight tensor of some dims, of input's dtype, with no promotion (a 0-d weight is read as a number)."""
     if not isinstance(input, Tensor) or not isinstance(end, Tensor) or isinstance(weight, str) \
-            or not (isinstance(weight, Tensor) or hasattr(weight, "__float__")):
+            or not (isinstance(weight, Tensor) or hasattr(weight, "__float__")) or isinstance(weight, np.ndarray):
         raise invalid_combination("lerp", (input, end, weight))
     for name, other in (("end", end), ("weight", weight)):
         if isinstance(other, Tensor) and other.dtype is not input.dtype and (name == "end" or other.ndim):

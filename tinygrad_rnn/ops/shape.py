@@ -21,6 +21,7 @@ from ..argcheck import (
     is_int,
     no_overload,
     size_arg,
+    tensor_arg,
     type_name,
 )
 from ..backend.accumulate import SliceGrad, dense
@@ -2239,18 +2240,18 @@ def _like_samples(rng: np.random.Generator) -> list[Sample]:
 
 @op(function=False, samples=_like_samples)
 def view_as(input: Tensor, other: Tensor) -> Tensor:
-    return view(input, other.shape)
+    return view(input, tensor_arg("view_as", "other", other, 1).shape)
 
 
 @op(function=False, samples=_like_samples)
 def reshape_as(input: Tensor, other: Tensor) -> Tensor:
-    return reshape(input, other.shape)
+    return reshape(input, tensor_arg("reshape_as", "other", other, 1).shape)
 
 
 @op(function=False, samples=lambda rng: [Sample((rng.standard_normal(a), rng.standard_normal(b))) for a, b in
                                          (((3, 1), (2, 3, 4)), ((4,), (3, 4)), ((1,), (0,)), ((), (2,)), ((3, 4), (3, 4)))])
 def expand_as(input: Tensor, other: Tensor) -> Tensor:
-    return expand(input, other.shape)
+    return expand(input, tensor_arg("expand_as", "other", other, 1).shape)
 
 
 @op(method=False, samples=_plain_samples(((3, 1), (2, 3, 4)), ((4,), (3, 4)), ((1,), (0,)), ((), (2,)), ((2, 3), (-1, 3))))

@@ -19,7 +19,15 @@ from typing import Any
 import numpy as np
 
 from .. import random
-from ..argcheck import ComplexUnsupported, class_name, complex_into, invalid_combination, number_arg, type_name
+from ..argcheck import (
+    ComplexUnsupported,
+    NotAnOperand,
+    class_name,
+    complex_into,
+    invalid_combination,
+    number_arg,
+    type_name,
+)
 from ..core import dtypes, views
 from ..core.function import rename
 from ..core.modes import modes
@@ -57,8 +65,9 @@ from ..ops import pointwise as _pw
 from ..ops import reduce as _rd
 from ..ops import shape as _sh
 from ..ops.cast import Cast
+from ..ops.linalg import MatMul
 from ..ops.pointwise import Add, Clone, Div, Mul, _binary
-from ..ops.promotion import NotAnOperand, as_operand, as_tensor_or_number
+from ..ops.promotion import as_operand, as_tensor_or_number
 from ..ops.shape import normalize_dim
 from . import unsupported_dtypes
 from .assignment import assignable_number, check_put_dtype, check_value_shape, is_advanced
@@ -458,9 +467,10 @@ class TensorMethods:
             return NotImplemented
 
     def __rtruediv__(self, other: Any) -> Any:
-        if not isinstance(other, _OPERANDS):
+        if not isinstance(other, (_OPERANDS, np.ndarray)):
             return NotImplemented
-        return _pw.mul(_pw.reciprocal(self), other)  # torch's formula: its float16 and float32 roundings
+        # torch's formula, with its float16 and float32 roundings; an array meets `*` there, and so numpy
+        return _pw.reciprocal(self) * other
 
     def __floordiv__(self, other: Any) -> Any:
         return _pw.div(self, other, rounding_mode="floor") if isinstance(other, _OPERANDS) else NotImplemented
@@ -486,10 +496,12 @@ class TensorMethods:
     __abs__ = _pw.abs
 
     def __matmul__(self, other: Any) -> Any:
-        try:
-            return _la.matmul(self, other)  # (a number too is NotAnOperand to matmul: `t @ 2` is Python's TypeError)
-        except NotAnOperand:
-            return NotImplemented
+        if isinstance(other, Tensor):
+            a, b = self._data, other._data  # matmul's fast path (two matrices of one dtype that fit), inline: the
+            if a.ndim == 2 and b.ndim == 2 and a.dtype is b.dtype and a.shape[1] == b.shape[0] and a.dtype.kind != "b":
+                return MatMul.apply(self, other)  # operator costs no extra call
+            return _la.matmul(self, other)
+        return NotImplemented  # matmul takes no number either: `t @ 2` is Python's TypeError, `t @ array` numpy's
 
     def __rmatmul__(self, other: Any) -> Any:
         return _la.matmul(other, self) if isinstance(other, Tensor) else NotImplemented  # (matmul takes no number)
@@ -503,7 +515,11 @@ class TensorMethods:
     # anything else: `t == None` is then False, `t in [None, t]` looks past the None, and
     # `t < None` is Python's TypeError. (torch.eq(t, None) itself raises.)
     def __eq__(self, other: Any) -> Any:  # type: ignore[override]
-        return _cmp.eq(self, other) if isinstance(other, _OPERANDS) else NotImplemented
+        if isinstance(other, _OPERANDS):
+            return _cmp.eq(self, other)
+        if isinstance(other, np.ndarray) and other.dtype.kind in "biuf":  # torch's == alone takes an array (!= not)
+            return _cmp.eq(self, tensor(other))
+        return NotImplemented
 
     def __ne__(self, other: Any) -> Any:  # type: ignore[override]
         return _cmp.ne(self, other) if isinstance(other, _OPERANDS) else NotImplemented
