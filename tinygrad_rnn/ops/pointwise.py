@@ -1265,7 +1265,7 @@ def clamp(input: Tensor, min: Any = None, max: Any = None) -> Tensor:
         raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
     bounds = [b for b in (min, max) if b is not None]
     if not all(isinstance(b, _NUMBER_OR_TENSOR) for b in bounds):  # a numpy array, a list
-        raise invalid_combination("clamp", (input, min, max))
+        raise invalid_combination("clamp", (input, min) if max is None else (input, min, max))
     if any(isinstance(b, Tensor) for b in bounds) and not all(isinstance(b, Tensor) for b in bounds) \
             and all(b.ndim == 0 for b in bounds if isinstance(b, Tensor)):
         # a tensor bound and a number: torch's parser takes a 0-d tensor as a number (the numbers' overload)
@@ -1286,11 +1286,15 @@ def clamp(input: Tensor, min: Any = None, max: Any = None) -> Tensor:
 
 @op(inplace_function=True, inplace=True, out=True, samples=unary(min=0.2))
 def clamp_min(input: Tensor, min: Any) -> Tensor:
+    if not isinstance(min, _NUMBER_OR_TENSOR):  # a numpy array, a list
+        raise invalid_combination("clamp_min", (input, min))
     return rename(clamp(input, min, None), "ClampMinBackward1" if isinstance(min, Tensor) else "ClampMinBackward0")
 
 
 @op(inplace_function=True, inplace=True, out=True, samples=unary(max=0.2))
 def clamp_max(input: Tensor, max: Any) -> Tensor:
+    if not isinstance(max, _NUMBER_OR_TENSOR):  # a numpy array, a list
+        raise invalid_combination("clamp_max", (input, max))
     return rename(clamp(input, None, max), "ClampMaxBackward1" if isinstance(max, Tensor) else "ClampMaxBackward0")
 
 

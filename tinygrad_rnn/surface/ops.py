@@ -277,7 +277,7 @@ def _parser_errors(fn: Callable[..., Any], name: str) -> Callable[..., Any]:
 
 # The binary ops whose refusal of an operand torch's parser words "argument 'other' (position 2) must be Tensor"
 # (their overloads taking a number are hidden from it); the others list their overloads ("invalid combination").
-_MUST_BE_TENSOR = {"add", "sub", "subtract", "mul", "multiply", "div", "divide"}
+_MUST_BE_TENSOR = {"add", "sub", "mul", "div"}  # (their aliases subtract, multiply, divide list overloads)
 
 
 def _refused(name: str, error: NotAnOperand, fn: Callable[..., Any], args: tuple, kwargs: dict,
