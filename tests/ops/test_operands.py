@@ -32,6 +32,11 @@ def _t(lib):
     lambda t: t.add(_t(t), _t(t), alpha=np.array(2.0)),
     lambda t: _t(t).add_(A), lambda t: _t(t).mul_(LIST), lambda t: _t(t).copy_(A), lambda t: _t(t).copy_(LIST),
     lambda t: _t(t).view_as(A), lambda t: _t(t).expand_as(A), lambda t: _t(t).reshape_as(A), lambda t: _t(t).type_as(A),
+    lambda t: _t(t).fill_(A), lambda t: _t(t).fill_(np.array(2.0)), lambda t: t.index_fill(_t(t), 0, t.tensor([0]), A),
+    lambda t: t.index_add(_t(t), 0, t.tensor([0, 1]), A), lambda t: t.index_copy(_t(t), 0, t.tensor([0, 1]), A),
+    lambda t: t.take(_t(t), np.arange(2)), lambda t: t.masked_select(_t(t), A > 0), lambda t: t.gather(_t(t), 0, np.arange(2)),
+    lambda t: t.scatter(_t(t), 0, t.tensor([0, 1]), A), lambda t: t.scatter(_t(t), 0, np.arange(2), _t(t)),
+    lambda t: t.put(_t(t), t.tensor([0]), A), lambda t: t.masked_scatter(_t(t), _t(t) > 0, A), lambda t: _t(t).pow_(A),
 ])
 def test_a_numpy_array_or_list_is_no_operand_of_torch_x(call):
     """torch.X (and t.X_) refuse an array, a list or None with torch's TypeError and its first line."""

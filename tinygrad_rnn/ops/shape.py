@@ -945,6 +945,7 @@ def gather(input: Tensor, dim: int, index: Tensor, *, sparse_grad: bool = False)
     if sparse_grad:
         raise NotImplementedError("gather(sparse_grad=True) is not implemented: tinygrad_rnn's gradients are dense")
     d = normalize_dim(int_arg("gather", "dim", dim, 2), input.ndim)
+    tensor_arg("gather", "index", index, 3)
     if index.dtype.name not in ("int64", "int32") and index.numel():  # an empty index is never read
         raise RuntimeError("gather(): Expected dtype int32/int64 for index")
     if not input.ndim or not index.ndim:  # torch reads a 0-d input or index as one element along dim 0
@@ -1457,6 +1458,8 @@ def scatter(input: Tensor, dim: int, index: Tensor, src: Any = None, *, value: A
     """input with src's values (or the number `value`) written at index along dim; with reduce='add' or
     'multiply', added to or multiplied into input's values there (torch's older form of scatter_reduce)."""
     source = value if src is None else src
+    if not isinstance(index, Tensor) or not isinstance(source, (Tensor, bool, int, float, complex, np.generic)):
+        raise invalid_combination("scatter", (input, dim, index, source))  # a numpy array, a list
     if reduce is not None:
         _check_scatter_reduce(reduce, source)
     d = normalize_dim(dim, input.ndim)

@@ -287,11 +287,12 @@ def _refused(name: str, error: NotAnOperand, fn: Callable[..., Any], args: tuple
     parameters = inspect.signature(fn).parameters
     tensor_only = [(i, p.name) for i, p in enumerate(parameters.values()) if p.annotation == "Tensor"]
     wrong = _first_non_tensor(tensor_only, args, kwargs)
-    if str(error).startswith(name.rstrip("_") + "("):  # the op worded it already (matmul, pow)
-        message = str(error)
+    op_name = name.rstrip("_")
+    if str(error).startswith(op_name + "("):  # the op worded it already (matmul, pow), under the name called
+        message = name + str(error)[len(op_name):]
     elif wrong is not None:  # a parameter that takes only a tensor (dot's, mm's)
         message = f"{name}(): {wrong}"
-    elif name.rstrip("_") in _MUST_BE_TENSOR and "rounding_mode" not in kwargs:
+    elif op_name in _MUST_BE_TENSOR and "rounding_mode" not in kwargs:
         position = next((i for i, a in enumerate(args) if a is error.value), None)
         where = f"argument '{list(parameters)[position]}' (position {position + 1})" if position is not None else \
             f"argument '{next(k for k, v in kwargs.items() if v is error.value)}'"

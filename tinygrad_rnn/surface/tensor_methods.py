@@ -900,6 +900,8 @@ class TensorMethods:
 
     def fill_(self, value: Any) -> Tensor:
         """Every element set to `value`, a number or a 0-d tensor (whose gradient is then the sum of theirs)."""
+        if not isinstance(value, _OPERANDS):  # a numpy array, a list
+            raise invalid_combination("fill_", (value,))
         if isinstance(value, Tensor) and value.ndim:
             raise RuntimeError(f"fill_ only supports 0-dimension value tensor but got tensor with {value.ndim} dimensions.")
         if isinstance(value, Tensor) and value._requires_grad and modes.grad_enabled:
