@@ -123,6 +123,11 @@ def tensor_arg(fn: str, name: str, value: Any, position: int | None = None) -> T
     return value
 
 
+# What torch's parser takes where a tensor or a number fits (an op's `other`, where's values, clamp's bounds):
+# numpy's scalars are numbers to it, a numpy array, a list or None are neither.
+OPERAND_TYPES = (Tensor, bool, int, float, complex, np.generic)
+
+
 class NotAnOperand(TypeError):
     """A numpy array, a list, None, ... given to a binary op, whose operands torch's parser takes only as
     tensors or numbers: the TypeError of `torch.add(t, array)` and `t.add(array)`. The operators catch it and
@@ -205,15 +210,13 @@ def tensor_operand(fn: str, input: Any, other: Any, signatures: tuple[str, ...])
     """torch's TypeError for a binary op given no tensor (`pow(2, 3)`), or, when no overload takes a number
     first, given a number first (`copysign(2, x)`); for an operand neither a tensor nor a number (an array,
     a list), the same words as a NotAnOperand, which the operators turn into NotImplemented (`t % array`)."""
-    refused = next((x for x in (input, other) if not isinstance(x, _OPERAND_TYPES)), None)
+    refused = next((x for x in (input, other) if not isinstance(x, OPERAND_TYPES)), None)
     if refused is not None:
         raise NotAnOperand(refused, str(invalid_combination(fn, (input, other), signatures)))
     number_first = any(s.startswith("(Number") for s in signatures)
     if not isinstance(input, Tensor) and not (number_first and isinstance(other, Tensor)):
         raise invalid_combination(fn, (input, other), signatures)
 
-
-_OPERAND_TYPES = (Tensor, bool, int, float, complex, np.generic)  # what torch's parser takes as a tensor or number
 
 
 def _why_not(signature: str, args: tuple, kwargs: dict) -> str:

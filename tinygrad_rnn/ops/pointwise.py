@@ -14,7 +14,15 @@ from typing import Any
 
 import numpy as np
 
-from ..argcheck import NotAnOperand, binary_overloads, invalid_combination, number_arg, tensor_arg, tensor_operand
+from ..argcheck import (
+    OPERAND_TYPES,
+    NotAnOperand,
+    binary_overloads,
+    invalid_combination,
+    number_arg,
+    tensor_arg,
+    tensor_operand,
+)
 from ..backend.fma import fma
 from ..backend.undispatched import empty_like
 from ..core import dtypes
@@ -53,10 +61,6 @@ def _quiet() -> np.errstate:
     every `Elementwise` op (one rule for all of them); the engine runs every backward under one
     such errstate."""
     return np.errstate(divide="ignore", invalid="ignore", over="ignore")
-
-
-# What torch's parser takes for a Tensor-or-Number parameter (where's, clamp's bounds, masked_fill's value)
-_NUMBER_OR_TENSOR = (Tensor, bool, int, float, complex, np.generic)
 
 
 def _binary(op: type, a: Any, b: Any, floating: bool = False) -> Tensor:
@@ -500,7 +504,7 @@ POW_OVERLOADS = binary_overloads(second="exponent")
 
 @op(out=True, inplace=True, samples=binary(first=positive))
 def pow(input: Any, exponent: Any) -> Tensor:
-    if not all(isinstance(x, (Tensor, bool, int, float, np.generic)) for x in (input, exponent)):
+    if not all(isinstance(x, OPERAND_TYPES) for x in (input, exponent)):
         # an array, None, a list, a str: no overload fits (NotAnOperand, a TypeError: `t ** array` is numpy's)
         raise NotAnOperand(exponent, str(invalid_combination("pow", (input, exponent), POW_OVERLOADS)))
     tensor_operand("pow", input, exponent, POW_OVERLOADS)
@@ -1264,7 +1268,7 @@ def clamp(input: Tensor, min: Any = None, max: Any = None) -> Tensor:
     if min is None and max is None:
         raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
     bounds = [b for b in (min, max) if b is not None]
-    if not all(isinstance(b, _NUMBER_OR_TENSOR) for b in bounds):  # a numpy array, a list
+    if not all(isinstance(b, OPERAND_TYPES) for b in bounds):  # a numpy array, a list
         raise invalid_combination("clamp", (input, min) if max is None else (input, min, max))
     if any(isinstance(b, Tensor) for b in bounds) and not all(isinstance(b, Tensor) for b in bounds) \
             and all(b.ndim == 0 for b in bounds if isinstance(b, Tensor)):
@@ -1286,14 +1290,14 @@ def clamp(input: Tensor, min: Any = None, max: Any = None) -> Tensor:
 
 @op(inplace_function=True, inplace=True, out=True, samples=unary(min=0.2))
 def clamp_min(input: Tensor, min: Any) -> Tensor:
-    if not isinstance(min, _NUMBER_OR_TENSOR):  # a numpy array, a list
+    if not isinstance(min, OPERAND_TYPES):  # a numpy array, a list
         raise invalid_combination("clamp_min", (input, min))
     return rename(clamp(input, min, None), "ClampMinBackward1" if isinstance(min, Tensor) else "ClampMinBackward0")
 
 
 @op(inplace_function=True, inplace=True, out=True, samples=unary(max=0.2))
 def clamp_max(input: Tensor, max: Any) -> Tensor:
-    if not isinstance(max, _NUMBER_OR_TENSOR):  # a numpy array, a list
+    if not isinstance(max, OPERAND_TYPES):  # a numpy array, a list
         raise invalid_combination("clamp_max", (input, max))
     return rename(clamp(input, None, max), "ClampMaxBackward1" if isinstance(max, Tensor) else "ClampMaxBackward0")
 
@@ -1394,7 +1398,7 @@ def where(condition: Any, input: Any = _ONLY_CONDITION, other: Any = _ONLY_CONDI
         warn_once("where uint8", "where received a uint8 condition tensor. This behavior is deprecated and will be "
                   "removed in a future version of PyTorch. Use a boolean condition instead.")  # once, as torch
         condition = Tensor._make(condition._data != 0)
-    if not isinstance(condition, Tensor) or not all(isinstance(x, _NUMBER_OR_TENSOR) for x in (input, other)):
+    if not isinstance(condition, Tensor) or not all(isinstance(x, OPERAND_TYPES) for x in (input, other)):
         raise invalid_combination("where", (condition, input, other))  # a bool, a numpy array, a list
     if condition.dtype is not dtypes.bool:
         raise RuntimeError(f"where expected condition to be a boolean tensor, but got a tensor with dtype "
@@ -1420,7 +1424,7 @@ def _c_name(d: dtypes.dtype) -> str:
 
 @op(inplace=True, samples=_masked_fill_samples)
 def masked_fill(input: Tensor, mask: Tensor, value: Any) -> Tensor:
-    if not isinstance(mask, Tensor) or not isinstance(value, _NUMBER_OR_TENSOR):  # a numpy mask or value, a list
+    if not isinstance(mask, Tensor) or not isinstance(value, OPERAND_TYPES):  # a numpy mask or value, a list
         raise invalid_combination("masked_fill", (input, mask, value))
     if mask.dtype is not dtypes.bool:
         raise RuntimeError(f"masked_fill_ only supports boolean masks, but got mask with dtype {_c_name(mask.dtype)}")

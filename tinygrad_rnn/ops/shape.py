@@ -13,6 +13,7 @@ import numpy as np
 from ..argcheck import (
     NOT_INTEGRAL,
     NOT_INTEGRAL_SIZE,
+    OPERAND_TYPES,
     by_position_only,
     checked_ints,
     int_arg,
@@ -1458,7 +1459,7 @@ def scatter(input: Tensor, dim: int, index: Tensor, src: Any = None, *, value: A
     """input with src's values (or the number `value`) written at index along dim; with reduce='add' or
     'multiply', added to or multiplied into input's values there (torch's older form of scatter_reduce)."""
     source = value if src is None else src
-    if not isinstance(index, Tensor) or not isinstance(source, (Tensor, bool, int, float, complex, np.generic)):
+    if not isinstance(index, Tensor) or not isinstance(source, OPERAND_TYPES):
         raise invalid_combination("scatter", (input, dim, index, source))  # a numpy array, a list
     if reduce is not None:
         _check_scatter_reduce(reduce, source)

@@ -20,6 +20,7 @@ import numpy as np
 
 from .. import random
 from ..argcheck import (
+    OPERAND_TYPES,
     ComplexUnsupported,
     NotAnOperand,
     class_name,
@@ -80,8 +81,7 @@ from .printing import tensor_repr
 from .settings import warn_once
 from .storage import TypedStorage, UntypedStorage, warn_typed_storage_removal
 
-# What torch's operators take besides a tensor: numbers (numpy's too). An array, a list, None: NotImplemented.
-_OPERANDS = (Tensor, builtins.bool, builtins.int, builtins.float, complex, np.generic)
+_OPERANDS = OPERAND_TYPES  # what torch's operators take (an array, a list, None: NotImplemented)
 
 
 def _operator(op: Callable[[Any, Any], Any]) -> Callable[[Tensor, Any], Any]:
@@ -925,7 +925,7 @@ class TensorMethods:
         return self
 
     def copy_(self, src: Any, non_blocking: bool = False) -> Tensor:
-        if not isinstance(src, (Tensor, builtins.bool, builtins.int, builtins.float, np.generic)):
+        if not isinstance(src, _OPERANDS):
             raise TypeError(f"copy_(): argument 'other' (position 1) must be Tensor, not {type_name(src)}")
         src = as_operand(src)
         if isinstance(src, Tensor):
