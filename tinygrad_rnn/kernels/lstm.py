@@ -49,8 +49,9 @@ Time order, reverse direction and packed lengths are handled by `StepLayout`.
 from __future__ import annotations
 
 import itertools
+import threading
 from collections.abc import Callable
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -61,6 +62,7 @@ from .fused_stack import FusedRunner, FusedStack, grouped
 from .recurrence import DirectionWeights, StepWeights, Variant, hidden_terms, input_terms, run_direction
 from .sequence_function import SequenceFunction
 from .step_layout import (
+    PREPARED_BYTES,
     STEP_BLOCK_BYTES,
     StepLayout,
     bias_row,
@@ -218,15 +220,15 @@ def lstm_forward(x: np.ndarray, h0: np.ndarray, c0: np.ndarray, w_ih: np.ndarray
     """
     steps, batch = x.shape[:2]
     hidden = c0.shape[1]
-    w_ih4, w_hh4 = prepared("lstm", (w_ih, w_hh, b_ih, b_hh), lambda: kernel_weights(w_ih, w_hh, b_ih, b_hh))
+    w_ih4, w_hh4, w_hr_t = prepared("lstm", (w_ih, w_hh, b_ih, b_hh, w_hr),
+                                    lambda: kernel_weights(w_ih, w_hh, b_ih, b_hh, w_hr))
     # (every step writes all of its rows of out unless some sequences end early: only then must it start 0)
     out = (np.empty if layout.active is None else np.zeros)((steps, batch, h0.shape[1]), x.dtype)
-    w_hr_t = None if w_hr is None else np.ascontiguousarray(w_hr.T)
-    buf = np.empty((4, batch, hidden), x.dtype)
+    work = made_steps(w_hh4, w_hr_t, batch)
     if not keep:
         gates = project_gate_major(x, w_ih4)
         with threads_for(batch, h0.shape[1], 4 * hidden, per_step=True):
-            return {"cell": infer(gates, h0, c0, w_hh4, out, buf, w_hr_t, layout), "out": out}
+            return {"cell": infer(gates, h0, c0, w_hh4, w_hr_t, out, work, layout), "out": out}
     held = np.empty((steps + 1, 5, batch, hidden), x.dtype)
     project_gate_major(x, w_ih4, out=held[:steps, :4])
     cell = held[1:, 4]  # c_t of every step (the next step's starting cell state)
@@ -237,30 +239,82 @@ def lstm_forward(x: np.ndarray, h0: np.ndarray, c0: np.ndarray, w_ih: np.ndarray
             if a is not None:
                 a[...] = 0
     held[0, 4] = c0
+    every_row, fewer_rows = work.forward, {}  # packed input: a step per count of rows that run (they only shrink)
+    # Each step's views, made by iterating over the arrays' first axis (views made in C: indexing
+    # them cost ~0.1 us each a step more)
+    per_step = zip(held, cell, tanh_cell, out, itertools.repeat(None) if cell_out is None else cell_out,
+                   layout.rows_per_step())
     with threads_for(batch, h0.shape[1], 4 * hidden, per_step=True):
         h = h0
-        every_row = forward_steps(w_hh4, buf, w_hr_t)
-        fewer_rows: dict = {}  # packed input: a step per count of rows that run (they only shrink)
-        for s, n in enumerate(layout.rows_per_step()):
-            projected = None if cell_out is None else cell_out[s]
-            h_new = out[s]
+        for held_s, c_new, tanh_c, h_new, projected, n in per_step:
             if n == batch:  # every row runs: whole per-step arrays, no slicing (each slice costs ~0.3 us)
-                every_row(held[s], h, cell[s], tanh_cell[s], h_new, projected)
+                every_row(held_s, h, c_new, tanh_c, h_new, projected)
             else:
                 if n not in fewer_rows:
-                    fewer_rows[n] = forward_steps(w_hh4, buf[:, :n], w_hr_t)
-                fewer_rows[n](held[s, :, :n], h[:n], cell[s, :n], tanh_cell[s, :n], h_new[:n],
+                    fewer_rows[n] = forward_steps(w_hh4, work.buf[:, :n], w_hr_t)
+                fewer_rows[n](held_s[:, :n], h[:n], c_new[:n], tanh_c[:n], h_new[:n],
                               None if projected is None else projected[:n])
             h = h_new  # rows still running at s+1 are a prefix of those running at s
     return {"held": held[:steps], "cell": cell, "tanh_cell": tanh_cell, "cell_out": cell_out, "out": out}
 
 
-def kernel_weights(w_ih: np.ndarray, w_hh: np.ndarray, b_ih: np.ndarray | None, b_hh: np.ndarray | None) -> tuple:
+def kernel_weights(w_ih: np.ndarray, w_hh: np.ndarray, b_ih: np.ndarray | None, b_hh: np.ndarray | None,
+                   w_hr: np.ndarray | None = None) -> tuple:
     """W_ih with b_ih + b_hh as its last row (see `bias_row`) and W_hh, in the kernel's gate order
-    and layout (see `gate_major`), the sigmoid gates' rows halved."""
+    and layout (see `gate_major`), the sigmoid gates' rows halved; and W_hr^T (None without a
+    projection)."""
     bias = None if b_ih is None else gate_bias(b_ih + b_hh, KERNEL_ORDER, SIGMOID_GATES, 0.5)
     return (bias_row(gate_major(w_ih, KERNEL_ORDER, SIGMOID_GATES, 0.5), bias),
-            gate_major(w_hh, KERNEL_ORDER, SIGMOID_GATES, 0.5))
+            gate_major(w_hh, KERNEL_ORDER, SIGMOID_GATES, 0.5), None if w_hr is None else np.ascontiguousarray(w_hr.T))
+
+
+class StepWork(NamedTuple):
+    """A layer's steps for `batch` rows (every row running) and the work arrays they write
+    (see `made_steps`): act (5, batch, H), tanh_c (batch, H), buf (4, batch, H), cell_out (batch, H)
+    or None without a projection."""
+
+    forward: Callable[..., None]  # forward_steps' step
+    infer: Callable[..., None]  # inference_steps' step
+    act: np.ndarray
+    tanh_c: np.ndarray
+    buf: np.ndarray
+    cell_out: np.ndarray | None
+
+
+# The steps `made_steps` keeps, per thread (a step writes its work space): {(id of W_hh, batch): (W_hh, StepWork)}
+_made = threading.local()
+_MADE_KEEP = 16  # entries kept at most
+
+
+def made_steps(w_hh4: np.ndarray, w_hr_t: np.ndarray | None, batch: int) -> StepWork:
+    """The steps for `batch` rows and their work arrays.
+
+    Making them costs ~2.5 us (the closures with their views, four work arrays), a tenth of a small
+    model's forward. Small weights come back from `prepared` as the same arrays while unchanged
+    (W_hr^T with them), so their steps are kept and reused, as gru.made_steps does: keyed on the
+    prepared W_hh itself, held here so that its id is not reused. Bigger weights are prepared
+    afresh at every call: their steps are made every time (they would only hold memory here)."""
+    if w_hh4.nbytes > PREPARED_BYTES:
+        return step_work(w_hh4, w_hr_t, batch)
+    kept = getattr(_made, "steps", None)
+    if kept is None:
+        kept = _made.steps = {}
+    found = kept.get((id(w_hh4), batch))
+    if found is None:
+        if len(kept) >= _MADE_KEEP:
+            kept.clear()
+        found = kept[id(w_hh4), batch] = (w_hh4, step_work(w_hh4, w_hr_t, batch))
+    return found[1]
+
+
+def step_work(w_hh4: np.ndarray, w_hr_t: np.ndarray | None, batch: int) -> StepWork:
+    """`made_steps` without keeping: new work arrays and the steps that write them."""
+    hidden, dtype = w_hh4.shape[2], w_hh4.dtype
+    act, buf = np.empty((5, batch, hidden), dtype), np.empty((4, batch, hidden), dtype)
+    tanh_c = np.empty((batch, hidden), dtype)
+    cell_out = None if w_hr_t is None else np.empty((batch, hidden), dtype)
+    return StepWork(forward_steps(w_hh4, buf, w_hr_t), inference_steps(w_hh4, act, tanh_c, buf, cell_out, w_hr_t),
+                    act, tanh_c, buf, cell_out)
 
 
 def forward_steps(w_hh4: np.ndarray, buf: np.ndarray, w_hr_t: np.ndarray | None) -> Callable[..., None]:
@@ -269,57 +323,54 @@ def forward_steps(w_hh4: np.ndarray, buf: np.ndarray, w_hr_t: np.ndarray | None)
     and the cell state c_{t-1}; the gates are left activated, what backward reads. c_new, tanh_c
     and h_new (and cell_out with a projection, else None) receive c_t, tanh(c_t) and h_t. buf
     (4, n, H) is work space. 8 numpy calls and one matrix product, each on a contiguous block, with
-    `inference_steps`' numbers. The step is made once per call, with buf's views and the number 0.5
-    made here, not at every step."""
+    `inference_steps`' numbers. The step is made once (per call, or kept: see `made_steps`), with
+    buf's views and the number 0.5 made here, not at every step."""
     products = buf[:2]
     i_times_g, f_times_c = products  # (the product's blocks are free again once the gates have read them)
     half = constant(0.5, buf.dtype)  # (see constant)
+    # (local names, outputs by position: `add(a, b, a)` is `np.add(a, b, out=a)`, see gru.forward_steps)
+    matmul, add, multiply, tanh = np.matmul, np.add, np.multiply, np.tanh
 
     def step(held: np.ndarray, h: np.ndarray, c_new: np.ndarray, tanh_c: np.ndarray, h_new: np.ndarray,
              cell_out: np.ndarray | None) -> None:
-        np.matmul(h, w_hh4, out=buf)
-        gates = held[:4]
-        gates += buf
-        np.tanh(gates, out=gates)  # ONE tanh for the four gates: the sigmoid rows hold a / 2
-        sigmoids = held[:3]
-        sigmoids *= half  # (exact)
-        sigmoids += half
-        np.multiply(held[:2], held[3:], out=products)  # [i, f] * [tanh(g), c_{t-1}]
-        np.add(i_times_g, f_times_c, out=c_new)
-        np.tanh(c_new, out=tanh_c)
+        matmul(h, w_hh4, buf)
+        gates, sigmoids, o = held[:4], held[:3], held[2]
+        add(gates, buf, gates)
+        tanh(gates, gates)  # ONE tanh for the four gates: the sigmoid rows hold a / 2
+        multiply(sigmoids, half, sigmoids)  # (exact)
+        add(sigmoids, half, sigmoids)
+        multiply(held[:2], held[3:], products)  # [i, f] * [tanh(g), c_{t-1}]
+        add(i_times_g, f_times_c, c_new)
+        tanh(c_new, tanh_c)
         if w_hr_t is None:
-            np.multiply(tanh_c, held[2], out=h_new)  # o * tanh(c)
+            multiply(tanh_c, o, h_new)  # o * tanh(c)
         else:  # h = (o * tanh(c)) @ W_hr^T
-            np.multiply(tanh_c, held[2], out=cell_out)
-            cell_out.dot(w_hr_t, out=h_new)  # (ndarray.dot: np.matmul's bits, without its ~0.7 us of overhead)
+            multiply(tanh_c, o, cell_out)
+            cell_out.dot(w_hr_t, h_new)  # (ndarray.dot: np.matmul's bits, without its ~0.7 us of overhead)
 
     return step
 
 
-def infer(gates: np.ndarray, h0: np.ndarray, c0: np.ndarray, w_hh4: np.ndarray, out: np.ndarray, buf: np.ndarray,
-          w_hr_t: np.ndarray | None, layout: StepLayout) -> np.ndarray:
+def infer(gates: np.ndarray, h0: np.ndarray, c0: np.ndarray, w_hh4: np.ndarray, w_hr_t: np.ndarray | None,
+          out: np.ndarray, work: StepWork, layout: StepLayout) -> np.ndarray:
     """The inference loop (nothing kept for backward): writes every step's h into out and returns
-    the final cell state. The cell state lives in `act[4]`, after the activated gates i, f, o, g
-    in `act[:4]`, so that [i, f] * [g, c] is one call (see `inference_steps`)."""
-    batch, hidden = c0.shape
-    act = np.empty((5, batch, hidden), c0.dtype)
+    the final cell state. The cell state lives in `act[4]` of the work arrays, after the activated
+    gates i, f, o, g in `act[:4]`, so that [i, f] * [g, c] is one call (see `inference_steps`)."""
+    batch = c0.shape[0]
+    act = work.act
     act[4] = c0  # updated in place, step after step; rows past their length keep their state
-    tanh_c = np.empty((batch, hidden), c0.dtype)
-    cell_out = None if w_hr_t is None else np.empty((batch, hidden), c0.dtype)
-    every_row = inference_steps(w_hh4, act, tanh_c, buf, cell_out, w_hr_t)
-    fewer_rows: dict = {}  # packed input: a step per count of rows that run (they only shrink)
+    every_row, fewer_rows = work.infer, {}  # packed input: a step per count of rows that run (they only shrink)
     h = h0
-    for s, n in enumerate(layout.rows_per_step()):
-        h_new = out[s]
+    for g, h_new, n in zip(gates, out, layout.rows_per_step()):  # (views made in C: see lstm_forward)
         if n == batch:  # every row runs: whole per-step arrays, no slicing (each slice costs ~0.3 us)
-            every_row(gates[s], h, h_new)
+            every_row(g, h, h_new)
         else:
             if n not in fewer_rows:
-                fewer_rows[n] = inference_steps(w_hh4, act[:, :n], tanh_c[:n], buf[:, :n],
-                                                None if cell_out is None else cell_out[:n], w_hr_t)
-            fewer_rows[n](gates[s, :, :n], h[:n], h_new[:n])
+                fewer_rows[n] = inference_steps(w_hh4, act[:, :n], work.tanh_c[:n], work.buf[:, :n],
+                                                None if work.cell_out is None else work.cell_out[:n], w_hr_t)
+            fewer_rows[n](g[:, :n], h[:n], h_new[:n])
         h = h_new  # rows still running at s+1 are a prefix of those running at s
-    return act[4]
+    return act[4].copy()  # (act is work space: a kept step's next call writes it again)
 
 
 def inference_steps(w_hh4: np.ndarray, act: np.ndarray, tanh_c: np.ndarray, buf: np.ndarray,
@@ -329,27 +380,29 @@ def inference_steps(w_hh4: np.ndarray, act: np.ndarray, tanh_c: np.ndarray, buf:
     act (5, n, H) holds c on entry (act[4]) and c_t after each step, after the step's activated
     gates; tanh_c receives tanh(c_t), h_new h_t. g (4, n, H) is only read (nothing is kept).
 
-    The step is made once per call, with the views of the work arrays it reads and writes and
-    the number 0.5 made here: made at every step they cost ~1.2 us of a ~5 us step (seed shape)."""
+    The step is made once (per call, or kept: see `made_steps`), with the views of the work arrays
+    it reads and writes and the number 0.5 made here: made at every step they cost ~1.2 us of a
+    ~5 us step (seed shape)."""
     gates_out, sigmoids, i_f, g_c, o, c = act[:4], act[:3], act[:2], act[3:], act[2], act[4]
     products = buf[:2]
     i_times_g, f_times_c = products
     half = constant(0.5, act.dtype)
+    matmul, add, multiply, tanh = np.matmul, np.add, np.multiply, np.tanh  # (see forward_steps)
 
     def step(g: np.ndarray, h: np.ndarray, h_new: np.ndarray) -> None:
-        np.matmul(h, w_hh4, out=buf)
-        np.add(buf, g, out=buf)
-        np.tanh(buf, out=gates_out)
-        np.multiply(sigmoids, half, out=sigmoids)
-        np.add(sigmoids, half, out=sigmoids)
-        np.multiply(i_f, g_c, out=products)  # [i * tanh(g), f * c]
-        np.add(i_times_g, f_times_c, out=c)
-        np.tanh(c, out=tanh_c)
+        matmul(h, w_hh4, buf)
+        add(buf, g, buf)
+        tanh(buf, gates_out)
+        multiply(sigmoids, half, sigmoids)
+        add(sigmoids, half, sigmoids)
+        multiply(i_f, g_c, products)  # [i * tanh(g), f * c]
+        add(i_times_g, f_times_c, c)
+        tanh(c, tanh_c)
         if w_hr_t is None:
-            np.multiply(tanh_c, o, out=h_new)
+            multiply(tanh_c, o, h_new)
         else:
-            np.multiply(tanh_c, o, out=cell_out)
-            cell_out.dot(w_hr_t, out=h_new)  # (ndarray.dot: np.matmul's bits, without its ~0.7 us of overhead)
+            multiply(tanh_c, o, cell_out)
+            cell_out.dot(w_hr_t, h_new)  # (ndarray.dot: np.matmul's bits, without its ~0.7 us of overhead)
 
     return step
 
