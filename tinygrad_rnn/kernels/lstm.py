@@ -551,9 +551,9 @@ def lstm_backward(g_out: np.ndarray, g_h: np.ndarray, g_c: np.ndarray, x: np.nda
 
 
 class BackwardRun:
-    """Runs backward's steps over one block of steps, last step first: `every_row` (a
-    `backward_steps` step) when every row runs, else a step made by `fewer(n)` for the n rows that
-    do (packed input; made once per count), whose dpre rows past their length are set to 0."""
+    """Runs backward's steps a block of steps at a time (`steps`), last step first: `every_row`
+    (a `backward_steps` step) when every row runs, else a step made by `fewer(n)` for the n rows
+    that do (packed input; made once per count), whose dpre rows past their length are set to 0."""
 
     def __init__(self, every_row: Callable[..., None], batch: int, fewer: Callable[[int], Callable[..., None]]) -> None:
         self.every_row, self.batch, self.fewer = every_row, batch, fewer
