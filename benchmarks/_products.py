@@ -130,9 +130,13 @@ class ProductsFloor(NamedTuple):
     threaded: bool
 
 
-def products_floor(family: str, shape: Shape, repeat: int = 5, budget: float = 0.3) -> ProductsFloor:
-    """Times every group of `kernel_products` alone (the best of `repeat` runs, fewer past
-    `budget` seconds a group) and adds them up: forward, and backward's on top."""
+REPEAT = 20  # runs of each product group, the best one counts
+
+
+def products_floor(family: str, shape: Shape, repeat: int = REPEAT, budget: float = 0.3) -> ProductsFloor:
+    """Times every group of `kernel_products` alone and adds them up: forward, and backward's on
+    top. Each group's time is the best of `repeat` runs (fewer, at least 2, past `budget` seconds):
+    a neighbour's load only raises it when no run was quiet (two-thread products collapse then)."""
     from tinygrad_rnn.backend.blas_threads import runs_threaded
 
     rng = np.random.default_rng(0)

@@ -39,7 +39,7 @@ import _families as fam  # noqa: E402
 import _memory  # noqa: E402
 import _products  # noqa: E402
 import bench_ops  # noqa: E402
-from _timing import interleaved_rounds  # noqa: E402
+from _timing import LoadMeter, interleaved_rounds  # noqa: E402
 from bench_rnn import machine, measure_contention  # noqa: E402
 
 import tinygrad_rnn  # noqa: E402
@@ -76,12 +76,15 @@ def time_case(torch: Any, family: str, shape: fam.Shape, mode: Mode, peak: Any) 
     setup = {k: (lambda n=int(k[5]): torch.set_num_threads(n)) for k in candidates if k.startswith("torch")}
     result = interleaved_rounds(candidates, mode.rounds, setup, seconds=mode.block, warmup=mode.warmup)
     kept = result.kept(MAX_OTHER_LOAD)
+    meter = LoadMeter()  # (the floor is a best of runs: only a neighbour busy through all of them raises it)
+    meter.start()
     products = _products.products_floor(family, shape)
+    products_noisy = meter.stop() > MAX_OTHER_LOAD
     row = {"rounds": f"{len(kept)}/{mode.rounds}" + (" noisy" if result.is_noisy(MAX_OTHER_LOAD) else ""),
            "peak GFLOP/s": max(fam.peak_gflops(result.times["peak"][i], mode.peak_size) for i in kept),
            "fwd kernel products ms": products.forward * 1e3,
            "f+b kernel products ms": (products.forward + products.backward) * 1e3,
-           "products threaded": products.threaded}
+           "products threaded": products.threaded, "products noisy": products_noisy}
     for kind in ("fwd", "f+b"):
         reference = [f"torch1 {kind}", f"torch2 {kind}"]
         row[f"{kind} ratio"] = result.ratio(f"ours {kind}", reference, kept)
@@ -190,12 +193,13 @@ def _floor_detail(row: dict, kind: str, name: str) -> str:
     if name == "sequential floor":
         return (f": products {row[f'{kind} seq products ms'] / torch_ms:.2f}"
                 f" + tanh {row[f'{kind} seq tanh ms'] / torch_ms:.2f}")
+    busy = "; timed while the machine was busy" if row.get("products noisy") else ""
     if name == "one-thread products floor":
         return (": our kernel's own products, each on one BLAS thread, a choice we make for reproducible "
-                "bits, not a limit of numpy")
+                f"bits, not a limit of numpy{busy}")
     if name == "kernel-products floor":
         return (": our kernel's own products on the thread counts it gives them (one thread below "
-                "blas_threads' size limits, for reproducible bits), not a limit of numpy")
+                f"blas_threads' size limits, for reproducible bits), not a limit of numpy{busy}")
     return ""
 
 
@@ -260,7 +264,7 @@ def floors_table(families: dict) -> str:
             torch_ms = r[f"{kind} torch ms"]
             floors = [f"{r[f'{kind} {key} ms']:.3g} ({r[f'{kind} {key} ms'] / torch_ms:.2f})"
                       for key in ("gemm floor", "seq products", "seq tanh", "seq floor", "kernel products")]
-            floors[-1] += "" if r["products threaded"] else " 1T"
+            floors[-1] += ("" if r["products threaded"] else " 1T") + (" noisy" if r["products noisy"] else "")
             rows.append([f"{family} {shape} {kind}", f"{r[f'{kind} MFLOP']:.3g}",
                          f"{r[f'{kind} MFLOP'] / r[f'{kind} ours ms']:.1f}", f"{r[f'{kind} MFLOP'] / torch_ms:.1f}",
                          *floors])
@@ -340,7 +344,7 @@ def full_report(header: str, families: dict, ops: dict, mem: dict, contention: d
              "then tanh(c); backward reads saved activations and calls none). The rest of a step's elementwise "
              "work (adds, products with the gates, the backward's derivatives) and all Python come on top, so "
              "no numpy kernel reaches the floor. Each floor is shown in ms and, in brackets, divided by torch's "
-             "time: above a target, that target is out of reach for a numpy kernel. "
+             "time: above a target, that target is out of reach for a numpy kernel.",
              "The last column is a third floor, for OUR kernels only: the kernel-products floor, every matrix "
              "product our fused kernel runs for the call (input projections, per-step products, and in backward "
              "the per-step products, dx and the weight gradients; benchmarks/_products.py), with the same "
@@ -348,7 +352,10 @@ def full_report(header: str, families: dict, ops: dict, mem: dict, contention: d
              "same whatever the machine's load, a product runs on one BLAS thread until it is large "
              "(backend/blas_threads.py; `1T` marks a case whose products all run on one thread): so this "
              "floor comes from our reproducibility choice, not from numpy, and a target above it is out of "
-             "reach only while we keep that choice.",
+             "reach only while we keep that choice. Each product group's time is the best of up to "
+             f"{_products.REPEAT} runs; `noisy` marks a case during whose floor timing other processes kept "
+             f"more than {MAX_OTHER_LOAD} cores busy (then its multi-threaded products may be far slower than "
+             "on a quiet machine).",
              floors_table(families)]
     if mem:
         parts += ["## Memory", mem_how + " " + _memory.__doc__.split("\n\n")[1].replace("\n", " ")]

@@ -86,8 +86,9 @@ def test_a_target_is_stopped_by_the_products_floor_only_when_it_alone_exceeds_it
     assert stopped.startswith("stopped by the one-thread products floor (0.70x torch alone")
     assert "not a limit of numpy" in stopped and "GEMM" not in stopped and "sequential" not in stopped
     assert report._floor_note(row, "f+b", 0.75).startswith("no floor stops it (highest: one-thread products floor")
-    row["products threaded"] = True
-    assert report._floor_note(row, "f+b", 0.6).startswith("stopped by the kernel-products floor")
+    row["products threaded"], row["products noisy"] = True, True
+    stopped = report._floor_note(row, "f+b", 0.6)
+    assert stopped.startswith("stopped by the kernel-products floor") and "timed while the machine was busy" in stopped
     row["f+b seq floor ms"] = 0.9
     assert report._floor_note(row, "f+b", 0.6).startswith("stopped by the sequential floor (0.90x torch alone: "
                                                           "products 0.35 + tanh 0.05); stopped by the kernel-products")
