@@ -130,9 +130,10 @@ class SumToShape(Function):
 
 def _run_node(node: Function, grads: list) -> tuple:
     """Call one node's backward with the summed gradients of its outputs."""
-    for nr in range(len(grads)):  # an output no gradient reached: zeros, or None if the node asked
-        if grads[nr] is None and node.materialize_grads:
-            grads[nr] = _zeros(node.output_meta[nr])
+    if len(grads) > 1 or grads[0] is None:  # (the common case, one output with its gradient, skips the loop)
+        for nr in range(len(grads)):  # an output no gradient reached: zeros, or None if the node asked
+            if grads[nr] is None and node.materialize_grads:
+                grads[nr] = _zeros(node.output_meta[nr])
     if modes.anomaly_enabled:  # detect_anomaly(): NaN check and forward stack (autograd/anomaly_mode.py)
         result = modes.anomaly_hooks.checked_backward(node, grads)
     else:
