@@ -268,7 +268,7 @@ model_dict = {"GoogleNet": GoogleNet, "ResNet": ResNet, "DenseNet": DenseNet}
 def create_model(model_name, model_hparams):
     if model_name in model_dict:
         return model_dict[model_name](**model_hparams)
-    assert False, f'Unknown model name "{model_name}". Available models are: {str(model_dict.keys())}'
+    raise AssertionError(f'Unknown model name "{model_name}". Available models are: {str(model_dict.keys())}')
 
 
 def train_model(model_name, optimizer_name, optimizer_hparams, epochs=2, **model_hparams):

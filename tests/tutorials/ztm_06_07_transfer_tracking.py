@@ -107,7 +107,7 @@ test_dataloader = torch.utils.data.DataLoader(test_data, batch_size=8, shuffle=F
 device = "cuda" if torch.cuda.is_available() else "cpu"
 
 
-def create_effnet(out_features=len(class_names)):
+def create_effnet(out_features=3):
     model = EfficientNetTiny(num_classes=10).to(device)
     model.load_state_dict(weights_state)
     for param in model.features.parameters():
