@@ -579,3 +579,18 @@ def test_gradient_penalty_matches_torch(name, x_shape, w_shape, kw):
         return (grad_x.reshape(len(grad_x), -1).norm(2, dim=1) - 1) ** 2
 
     check_parity(penalty, shapes=[x_shape, w_shape])
+
+
+@pytest.mark.parametrize("name,x_shape,w_shape,kw", DOUBLE_BACKWARD_CASES)
+def test_forward_mode_tangents_match_torch(name, x_shape, w_shape, kw):
+    """The operands' layout node (ConvOperand) carries tangents: weight and input tangents as torch's."""
+    torch = require_torch()
+    rng = np.random.default_rng(0)
+    primals, tangents = ([rng.standard_normal(s) for s in (x_shape, w_shape)] for _ in range(2))
+    results = []
+    for m in (tinygrad_rnn, torch):
+        conv = getattr(m.nn.functional, name)
+        _, tangent = m.func.jvp(lambda x, w, conv=conv: conv(x, w, **kw), tuple(map(m.tensor, primals)),
+                                tuple(map(m.tensor, tangents)))
+        results.append(tangent.detach().numpy())
+    np.testing.assert_allclose(results[0], results[1], rtol=1e-10, atol=1e-12)

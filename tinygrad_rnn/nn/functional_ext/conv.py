@@ -161,7 +161,7 @@ class ConvOperand(Function):
         return rename(grad, DOUBLE_BACKWARD), None, None
 
     @staticmethod
-    def jvp(ctx: Any, tt: Tensor, t_shape: Any, t_channels_first: Any) -> Tensor:  # linear: the same layout
+    def jvp(ctx: Any, tt: Tensor, *t_layout: Any) -> Tensor:  # linear: the tangent in the same layout
         return ConvOperand.apply(tt, ctx.shape, ctx.channels_first)
 
 
