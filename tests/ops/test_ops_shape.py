@@ -403,3 +403,33 @@ def test_a_byte_mask_indexes_as_a_bool_one_with_torchs_deprecation_warning_once_
             seen.append((result, [str(w.message) for w in caught]))
         return seen
     assert reads_and_writes(tinygrad_rnn) == reads_and_writes(torch)
+
+
+# x's gradient under create_graph, when an upstream gradient requires grad: torch's backward of each view op
+# is an op of its own (select's is select_backward, unsqueeze's a squeeze), so the gradient shows its node
+GRAD_OF_VIEW_CASES = {
+    "slice": lambda m, x: x[1:], "lone_full_slice": lambda m, x: x[:], "step": lambda m, x: x[::2],
+    "select": lambda m, x: x[1], "select_last": lambda m, x: x[..., -1], "select_method": lambda m, x: x.select(2, 1),
+    "slice_then_select": lambda m, x: x[1:, 0], "select_then_slice": lambda m, x: x[0, :, 1:],
+    "none_then_select": lambda m, x: x[None, 0], "select_then_none": lambda m, x: x[0, None],
+    "index": lambda m, x: x[m.tensor([0, 2])], "mask": lambda m, x: x[x > 0],
+    "slice_and_index": lambda m, x: x[1:, :, m.tensor([0, 2])], "index_and_slice": lambda m, x: x[m.tensor([0, 2]), :, 1:],
+    "narrow": lambda m, x: x.narrow(0, 1, 2), "squeeze_then_diagonal": lambda m, x: x.squeeze(1).diagonal(),
+    "unsqueeze": lambda m, x: x.unsqueeze(0), "two_unsqueezes": lambda m, x: x.unsqueeze(0).unsqueeze(-1),
+    "squeeze": lambda m, x: x.squeeze(), "squeeze_dim": lambda m, x: x.squeeze(1), "squeeze_dims": lambda m, x: x.squeeze((1,)),
+    "transpose": lambda m, x: x.transpose(0, 2), "transpose_negative": lambda m, x: x.transpose(-1, 0),
+    "swapaxes": lambda m, x: x.swapaxes(0, 1), "permute": lambda m, x: x.permute(2, 0, 1), "view": lambda m, x: x.view(12),
+}
+
+
+@pytest.mark.parametrize("view", list(GRAD_OF_VIEW_CASES))
+def test_gradient_of_a_view_under_create_graph_has_torchs_node(view):
+    torch = require_torch()
+    names = []
+    for m in (tinygrad_rnn, torch):
+        m.manual_seed(0)
+        x, w = m.randn(3, 1, 4, requires_grad=True), m.randn(1, requires_grad=True)
+        y = GRAD_OF_VIEW_CASES[view](m, x)
+        (grad,) = m.autograd.grad(y, x, m.ones_like(y) * w, create_graph=True)
+        names.append(grad.grad_fn.name())
+    assert names[0] == names[1]

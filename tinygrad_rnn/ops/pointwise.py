@@ -1366,11 +1366,16 @@ class Where(Function):
         cond = ctx.cond
         ga = where(cond, g, 0.0) if ctx.needs_input_grad[1] else None
         gb = where(cond, 0.0, g) if ctx.needs_input_grad[2] else None
+        if modes.grad_enabled and ctx.name() in _MASKS_ITS_GRADIENT:  # create_graph: torch's tril's gradient is
+            rename(ga, ctx.name())  # the gradient's tril, so a node of the same name
         return None, ga, gb
 
     @staticmethod
     def jvp(ctx, t_cond, ta, tb):
         return where(ctx.cond, 0.0 if ta is None else ta, 0.0 if tb is None else tb)
+
+
+_MASKS_ITS_GRADIENT = ("TrilBackward0", "TriuBackward0")  # the ops made as where(mask, input, 0)
 
 
 class MaskedFill(Where):
@@ -1380,6 +1385,11 @@ class MaskedFill(Where):
 
     def _shown_edges(self) -> list:
         return [self.edges[2]]
+
+    @staticmethod
+    def backward(ctx, g):  # the input's gradient is g.masked_fill(mask, 0) in torch: its node under create_graph
+        _, g_value, g_input = Where.backward(ctx, g)
+        return None, g_value, None if g_input is None else rename(g_input, "MaskedFillBackward0")
 
 
 class MaskedFillByTensor(MaskedFill):

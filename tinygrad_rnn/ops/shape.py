@@ -96,11 +96,20 @@ class Reshape(ViewFunction):
 
     @staticmethod
     def backward(ctx, g):
-        return Reshape.apply(g, ctx.in_shape), None
+        grad = Reshape.apply(g, ctx.in_shape)
+        if modes.grad_enabled and ctx.in_shape != ctx.shape:  # create_graph: the gradient's node is torch's
+            name = _RESHAPE_GRAD_NAMES.get(ctx.name())  # squeeze and unsqueeze undo each other
+            if name is not None:
+                rename(grad, name)
+        return grad, None
 
     @staticmethod
     def jvp(ctx, tx, t_shape):  # linear, as every op in this file: the op applied to the tangent
         return Reshape.apply(tx, ctx.shape)
+
+
+_RESHAPE_GRAD_NAMES = {"UnsqueezeBackward0": "SqueezeBackward1", "SqueezeBackward0": "UnsqueezeBackward0",
+                       "SqueezeBackward1": "UnsqueezeBackward0", "SqueezeBackward2": "UnsqueezeBackward0"}
 
 
 class View(ViewFunction):
@@ -138,7 +147,10 @@ class Permute(ViewFunction):
 
     @staticmethod
     def backward(ctx, g):
-        return g.permute(ctx.inverse), None
+        grad = g.permute(ctx.inverse)
+        if modes.grad_enabled and ctx.name() == "TransposeBackward0":  # create_graph: torch transposes back
+            rename(grad, "TransposeBackward0")
+        return grad, None
 
     @staticmethod
     def jvp(ctx, tx, t_dims):
@@ -196,7 +208,9 @@ class Index(ViewFunction):
     @staticmethod
     def backward(ctx, g):
         if modes.grad_enabled or modes.dual_level is not None:  # create_graph, or g may carry a tangent
-            return IndexBackward.apply(g, ctx.key, ctx.in_shape), None
+            grad = IndexBackward.apply(g, ctx.key, ctx.in_shape)
+            name = _index_grad_name(ctx.name(), ctx.key, ctx.in_shape)
+            return (rename(grad, name) if name else grad), None
         return SliceGrad(ctx.key, g, ctx.in_shape, ctx.in_dtype), None
 
     @staticmethod
@@ -245,23 +259,48 @@ class Windows(Index):
 
 def _index_node_name(key: tuple, shape: tuple) -> str:
     """torch's node for x[key]: Index for tensor indices; else torch applies the items left to right
-    as views (Select for an int, Slice for a slice that is not the whole dim, Unsqueeze for None),
-    so the node is the last of those; Alias when none does anything."""
+    as views (see _index_views), so the node is the last of those; Alias when none does anything."""
     if builtins.any(isinstance(k, (np.ndarray, builtins.bool, np.bool_)) for k in key):  # a bool is an index too
         return "IndexBackward0"
-    name, dim = "AliasBackward0", 0
+    views = _index_views(key, shape)
+    return views[-1] if views else "AliasBackward0"
+
+
+def _index_views(key: tuple, shape: tuple) -> list:
+    """The view ops torch applies for x[key], left to right, by their nodes' names: Select for an int,
+    Slice for a slice that is not the whole dim, Unsqueeze for None (tensor indices come after them)."""
+    views, dim = [], 0
     for k in key:
         if k is Ellipsis:
             dim += len(shape) - builtins.sum(1 for j in key if j is not None and j is not Ellipsis)
         elif k is None:
-            name = "UnsqueezeBackward0"
+            views.append("UnsqueezeBackward0")
         elif isinstance(k, slice):
             if k.start not in (None, 0) or k.step not in (None, 1) or (k.stop is not None and k.stop < shape[dim]):
-                name = "SliceBackward0"  # torch's test, on the written numbers: x[-3:] slices even if it is all
+                views.append("SliceBackward0")  # torch's test, on the written numbers: x[-3:] slices even if it is all
             dim += 1
-        else:
-            name, dim = "SelectBackward0", dim + 1
-    return name
+        elif isinstance(k, np.ndarray):
+            dim += k.ndim if k.dtype == np.bool_ else 1
+        elif not isinstance(k, (builtins.bool, np.bool_)):
+            views.append("SelectBackward0")
+            dim += 1
+    return views
+
+
+# the node torch's backward of each indexing op makes (its gradient's node under create_graph)
+_INDEX_GRAD_NAMES = {"SelectBackward0": "SelectBackwardBackward0", "SliceBackward0": "SliceBackwardBackward0",
+                     "UnsqueezeBackward0": "SqueezeBackward1", "IndexBackward0": "IndexPutImplBackward0",
+                     "DiagonalBackward0": "DiagonalBackwardBackward0"}
+
+
+def _index_grad_name(name: str, key: tuple, shape: tuple) -> str | None:
+    """torch's name for the gradient of x[key] whose node is `name`: torch undoes the views in reverse,
+    so the gradient is the backward of the first view (or of the tensor index, or of the op itself when
+    the key alone shows nothing, as a lone x[:]). None for the ops torch names otherwise."""
+    if name not in _INDEX_GRAD_NAMES:
+        return None
+    views = _index_views(key, shape) if name != "DiagonalBackward0" else []
+    return _INDEX_GRAD_NAMES[views[0] if views else name]
 
 
 class IndexBackward(Function):
