@@ -403,3 +403,21 @@ def test_a_byte_mask_indexes_as_a_bool_one_with_torchs_deprecation_warning_once_
             seen.append((result, [str(w.message) for w in caught]))
         return seen
     assert reads_and_writes(tinygrad_rnn) == reads_and_writes(torch)
+
+
+EXPANDS = [((), (1,)), ((), (2, 1)), ((5,), (1, 5)), ((5,), (2, 1, 5)), ((5, 1), (1, 5, 1)), ((1, 5), (1, 1, 5)),
+           ((1, 1, 5), (1, 5, 5)), ((3, 1, 5), (3, 1, 5)), ((1, 1), (1, 5))]
+
+
+@pytest.mark.parametrize("requires_grad", [False, True])
+@pytest.mark.parametrize("shape,target", EXPANDS)
+def test_expand_keeps_torchs_strides_for_dims_of_size_one(shape, target, requires_grad):
+    """graykode's Transformer prints the stride of eq(0).unsqueeze(1).expand(...): torch keeps a size-1 dim's
+    stride where numpy's broadcast gives it 0."""
+    torch = require_torch()
+    strides = []
+    for m in (tinygrad_rnn, torch):
+        x = m.zeros(shape, requires_grad=requires_grad)
+        strides.append((x.expand(target).stride(), x.broadcast_to(target).stride(),
+                        m.broadcast_tensors(x, m.zeros(target))[0].stride(), m.zeros(4, 6)[:, ::2][:, :1].expand(4, 1).stride()))
+    assert strides[0] == strides[1]

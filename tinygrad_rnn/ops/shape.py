@@ -164,7 +164,7 @@ class Expand(ViewFunction):
     @staticmethod
     def forward(ctx, x, shape):
         ctx.shape = shape
-        return Tensor._make(broadcast_view(x._data, shape))
+        return Tensor._make(_expanded_view(x._data, shape))
 
     @staticmethod
     def backward(ctx, g):
@@ -173,6 +173,20 @@ class Expand(ViewFunction):
     @staticmethod
     def jvp(ctx, tx, t_shape):
         return Expand.apply(tx, ctx.shape)
+
+
+def _expanded_view(data: np.ndarray, shape: tuple) -> np.ndarray:
+    """`data` broadcast to `shape` with torch's strides. numpy gives every dim of size 1 stride 0; torch keeps
+    the stride of a size-1 dim it does not grow and gives a new leading dim of size 1 the extent of the dims
+    after it (size * stride), which x.stride() shows (graykode's pad masks print it)."""
+    view = broadcast_view(data, shape)
+    if 1 not in shape or not data.ndim:  # nothing to mend; torch expands a 0-d tensor with stride 0 everywhere
+        return view
+    strides, lead = list(view.strides), len(shape) - data.ndim
+    for i in reversed(range(len(shape))):
+        if shape[i] == 1:
+            strides[i] = data.strides[i - lead] if i >= lead else shape[i + 1] * strides[i + 1]
+    return np.lib.stride_tricks.as_strided(view, shape, strides, writeable=False)
 
 
 class Index(ViewFunction):
