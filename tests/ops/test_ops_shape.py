@@ -421,3 +421,20 @@ def test_expand_keeps_torchs_strides_for_dims_of_size_one(shape, target, require
         strides.append((x.expand(target).stride(), x.broadcast_to(target).stride(),
                         m.broadcast_tensors(x, m.zeros(target))[0].stride(), m.zeros(4, 6)[:, ::2][:, :1].expand(4, 1).stride()))
     assert strides[0] == strides[1]
+
+
+NEW_AXIS_KEYS = [(None,), (slice(None), None, slice(None, None, 2)), (None, slice(1, 3)), (None, None), (None, 0),
+                 (Ellipsis, None, None), (slice(None, None, 2), None), (1, None), (None, Ellipsis, None), (None, Ellipsis, 2)]
+
+
+@pytest.mark.parametrize("key", NEW_AXIS_KEYS, ids=[repr(k) for k in NEW_AXIS_KEYS])
+def test_indexing_with_none_gives_the_new_axis_torchs_stride(key):
+    """x[None] is an unsqueeze in torch, made as the key is read left to right: the new axis strides over the
+    next input dim whole (numpy's newaxis has stride 0)."""
+    torch = require_torch()
+    strides = [(m.zeros(4, 6)[key].stride(), m.zeros(4, 6).t()[key].stride(), m.zeros(2, 4, 6)[1][key].stride())
+               for m in (tinygrad_rnn, torch)]
+    assert strides[0] == strides[1]
+    x = tinygrad_rnn.zeros(4, 6)
+    x[key].fill_(1.0)  # still a view that writes through
+    assert x.sum().item() == torch.zeros(4, 6)[key].numel()

@@ -189,6 +189,26 @@ def _expanded_view(data: np.ndarray, shape: tuple) -> np.ndarray:
     return np.lib.stride_tricks.as_strided(view, shape, strides, writeable=False)
 
 
+def _with_torchs_new_axis_strides(out: np.ndarray, data: np.ndarray, key: tuple) -> np.ndarray:
+    """out (data[key], a view) with torch's stride for each None's new axis: torch applies the key left to right and
+    unsqueezes before the next input dim, so the new axis strides over that dim whole (size * stride; 1 past
+    the last dim). numpy gives it 0. Keys with index arrays (copies) are left alone."""
+    if not builtins.all(k is None or k is Ellipsis or type(k) is slice or isinstance(k, (builtins.int, np.integer))
+                        and not isinstance(k, (builtins.bool, np.bool_)) for k in key):
+        return out
+    strides, d, o = list(out.strides), 0, 0
+    for k in key:
+        if k is None:
+            strides[o] = data.shape[d] * data.strides[d] if d < data.ndim else data.itemsize
+            o += 1
+        elif k is Ellipsis:
+            skipped = data.ndim - builtins.sum(1 for k in key if k is not None and k is not Ellipsis)
+            d, o = d + skipped, o + skipped
+        else:
+            d, o = d + 1, o + (type(k) is slice)
+    return np.lib.stride_tricks.as_strided(out, out.shape, strides, writeable=out.flags.writeable)
+
+
 class Index(ViewFunction):
     """x[key]. Backward sends a SliceGrad, which the engine adds into one buffer per input."""
 
@@ -202,6 +222,8 @@ class Index(ViewFunction):
         out = x._data[key]
         if type(out) is not np.ndarray and not builtins.any(k is Ellipsis for k in key):  # numpy gives one element as a copy;
             out = x._data[(*key, Ellipsis)]  # with `...` it gives a 0-d view, as torch's x[i] is
+        elif 0 in out.strides:  # maybe a None's new axis, which numpy gives stride 0
+            out = _with_torchs_new_axis_strides(out, x._data, key)
         return Tensor._make(out)
 
     @staticmethod
