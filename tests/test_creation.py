@@ -180,3 +180,15 @@ def test_values_torch_cannot_store_raise_its_type_error(make):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         check_error(make)
+
+
+UNCONVERTIBLE = [np.array(["a"]), np.array([b"a"]), np.array([None]), np.array([1, [2]], dtype=object),
+                 np.zeros(1, dtype="M8[s]"), np.zeros(1, dtype="m8[s]"), np.zeros(1, dtype=np.longdouble)]
+
+
+@pytest.mark.parametrize("make", MAKERS[:5])
+@pytest.mark.parametrize("array", UNCONVERTIBLE, ids=lambda a: a.dtype.str)
+def test_an_array_torch_cannot_convert_names_numpys_scalar_type_as_torch(make, array):
+    """A ragged list made into an object array, then into a tensor: torch's TypeError names numpy.object_
+    (the scalar type), where ours named the dtype (object, str32) and listed fewer supported types."""
+    check_error(make, array)
