@@ -56,6 +56,19 @@ def check_value_shape(value: Tensor, indexed: tuple, advanced: bool) -> None:
     raise AssertionError(f"{list(value.shape)} should not expand to {list(indexed)}")  # fits is False: unreachable
 
 
+def copy_shape_error(target: tuple, source: tuple) -> str | None:
+    """torch's message when `source` cannot be copied into a tensor of shape `target` (as `copy_` copies: the
+    two shapes broadcast, target named a and source b, to exactly target's shape), else None."""
+    for i in range(1, min(len(target), len(source)) + 1):
+        if target[-i] != source[-i] and 1 not in (target[-i], source[-i]):
+            return (f"The size of tensor a ({target[-i]}) must match the size of tensor b ({source[-i]}) "
+                    f"at non-singleton dimension {max(len(target), len(source)) - i}")
+    broadcast = np.broadcast_shapes(target, source)
+    if broadcast != tuple(target):
+        return f"output with shape {list(target)} doesn't match the broadcast shape {list(broadcast)}"
+    return None
+
+
 def is_advanced(key: Any) -> bool:
     """Does the index hold a tensor, array or list (torch's advanced indexing)?"""
     parts = key if isinstance(key, tuple) else (key,)

@@ -61,7 +61,7 @@ from ..ops.pointwise import Clone
 from ..ops.promotion import as_operand
 from ..ops.shape import normalize_dim
 from . import unsupported_dtypes
-from .assignment import assignable_number, check_put_dtype, check_value_shape, is_advanced
+from .assignment import assignable_number, check_put_dtype, check_value_shape, copy_shape_error, is_advanced
 from .factories import empty_strided
 from .histogram import METHOD_SIGNATURES as HISTOGRAM_METHOD_SIGNATURES
 from .histogram import histogram
@@ -871,7 +871,11 @@ class TensorMethods:
         src = as_operand(src)
         if isinstance(src, Tensor):
             check_inputs(self, src)  # x[1:].copy_(x[:-1]) would read what it already wrote
-            src = _sh.expand(src, self.shape) if src.shape != self.shape else src
+            if src.shape != self.shape:
+                message = copy_shape_error(tuple(self.shape), tuple(src.shape))
+                if message:  # (expand's own message is not torch's: copy_ broadcasts both ways)
+                    raise RuntimeError(message)
+                src = _sh.expand(src, self.shape)
             if src.dtype is not self.dtype:
                 src = src.to(self.dtype)
             if modes.grad_enabled and (self._requires_grad or src._requires_grad):
