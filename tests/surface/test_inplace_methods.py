@@ -75,3 +75,14 @@ def test_copy_of_a_shape_that_does_not_fit_raises_torchs_error(target, source):
     if target:
         check_error(lambda m, a, b: m.nn.utils.rnn.pad_sequence([m.tensor(a), m.tensor(b)]),
                     np.zeros((1,) + target[1:]), np.ones((3,) + source[1:]))
+
+
+@pytest.mark.parametrize("other", [np.ones(2), np.array(2.0), [1.0, 2.0], (1, 2), None, "a"],
+                         ids=["array", "0-d array", "list", "tuple", "None", "str"])
+def test_copy_takes_a_tensor_or_a_number_only(other):
+    """torch's parser converts numbers for copy_ (x.copy_(5) fills) but no array or list: its TypeError."""
+    check_error(lambda m: m.zeros(2).copy_(other))
+    torch = require_torch()
+    for number in (5, 2.5, True, np.float64(2)):
+        assert tinygrad_rnn.zeros(2).copy_(number).tolist() == torch.zeros(2).copy_(number).tolist()
+    assert tinygrad_rnn.zeros(2).copy_(other=tinygrad_rnn.ones(2)).tolist() == [1.0, 1.0]

@@ -867,8 +867,11 @@ class TensorMethods:
         views.record_inplace(self, None)
         return self
 
-    def copy_(self, src: Any, non_blocking: bool = False) -> Tensor:
-        src = as_operand(src)
+    def copy_(self, other: Any, non_blocking: bool = False) -> Tensor:
+        if not isinstance(other, (Tensor, builtins.bool, builtins.int, builtins.float, builtins.complex, np.generic)):
+            # torch's parser takes a tensor or a number only (a numpy array or a list is not converted)
+            raise TypeError(f"copy_(): argument 'other' (position 1) must be Tensor, not {type_name(other)}")
+        src = as_operand(other)
         if isinstance(src, Tensor):
             check_inputs(self, src)  # x[1:].copy_(x[:-1]) would read what it already wrote
             if src.shape != self.shape:
