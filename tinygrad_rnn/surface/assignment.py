@@ -10,6 +10,7 @@ from typing import Any
 
 import numpy as np
 
+from ..argcheck import type_name
 from ..core import dtypes
 from ..core.tensor import Tensor
 from ..creation import checked_fill, integer_fill
@@ -20,7 +21,7 @@ def assignable_number(target: Tensor, value: Any) -> Any:
     if isinstance(value, Tensor):
         return value
     if not isinstance(value, (bool, int, float, np.generic)):
-        raise TypeError(f"can't assign a {type(value).__name__} to a torch.{_legacy_name(target.dtype)}")
+        raise TypeError(f"can't assign a {type_name(value)} to a torch.{_legacy_name(target.dtype)}")
     d = target.dtype
     if d is dtypes.float32:  # torch checks float's range, but puts a number too large for half as inf
         return checked_fill(value, d)
