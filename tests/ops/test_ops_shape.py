@@ -438,3 +438,16 @@ def test_indexing_with_none_gives_the_new_axis_torchs_stride(key):
     x = tinygrad_rnn.zeros(4, 6)
     x[key].fill_(1.0)  # still a view that writes through
     assert x.sum().item() == torch.zeros(4, 6)[key].numel()
+
+
+TYPE_NAMED_ERRORS = [lambda m: m.ones(4).split(np.array([2, 2])), lambda m: m.ones(4).split_with_sizes(np.array([2, 2])),
+                     lambda m: m.ones(4)[np.float64(1.0)], lambda m: m.ones(4)[np.float32(1)],
+                     lambda m: m.ones(4)[1.5], lambda m: m.unravel_index(np.array([1]), (2, 2)),
+                     lambda m: m.unravel_index([1], (2, 2)), lambda m: m.unravel_index(3, (2, 2))]
+
+
+@pytest.mark.parametrize("call", TYPE_NAMED_ERRORS)
+def test_errors_name_a_numpy_argument_as_torch(call):
+    """torch's C++ parser names a type by CPython's tp_name (numpy.ndarray, numpy.float64); unravel_index is
+    Python in torch and fails on indices.is_complex() for anything but a tensor."""
+    check_error(call)

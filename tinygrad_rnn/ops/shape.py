@@ -901,7 +901,7 @@ def _split_sizes(input: Tensor, given: Any) -> Any:
         return given
     if not isinstance(given, (tuple, list)):
         raise TypeError(f"split_with_sizes(): argument 'split_sizes' (position 2) must be tuple of ints, not "
-                        f"{type(given).__name__}")
+                        f"{type_name(given)}")
     return _sizes_list(given)
 
 
@@ -1042,7 +1042,7 @@ def _index_part(k: Any) -> Any:
         raise TypeError("new(): invalid data type 'str'")
     if not isinstance(k, _INDEX_TYPES):
         raise IndexError("only integers, slices (`:`), ellipsis (`...`), None and long or byte Variables are valid "
-                         f"indices (got {type(k).__name__})")
+                         f"indices (got {type_name(k)})")
     if isinstance(k, slice) and k.step is not None:
         step = k.step.__index__()
         if step == 0:
@@ -1876,7 +1876,7 @@ def dsplit(input: Tensor, indices_or_sections: Any = None, *, sections: Any = No
 def split_with_sizes(input: Tensor, split_sizes: Sequence, dim: int = 0) -> tuple:
     if not isinstance(split_sizes, (tuple, list)):
         raise TypeError(f"split_with_sizes(): argument 'split_sizes' (position 1) must be tuple of ints, not "
-                        f"{type(split_sizes).__name__}")
+                        f"{type_name(split_sizes)}")
     return split(input, _sizes_list(split_sizes), dim)
 
 
@@ -2205,7 +2205,8 @@ def unique_consecutive(input: Tensor, return_inverse: bool = False, return_count
 def unravel_index(indices: Tensor, shape: Any) -> tuple:
     """The coordinates in a tensor of `shape` of each flat index, one int64 tensor per dim."""
     if not isinstance(indices, Tensor):
-        raise TypeError(f"expected 'indices' to be a tensor, but got {type(indices).__name__}")
+        # torch's Python code asks indices.is_complex() first: anything but a tensor fails there
+        raise AttributeError(f"'{type_name(indices)}' object has no attribute 'is_complex'")
     if indices.dtype.is_floating_point or indices.dtype is dtypes.bool:
         raise TypeError(f"expected 'indices' to be integer dtype, but got {indices.dtype}")
     shape = (shape,) if isinstance(shape, builtins.int) else tuple(shape)
