@@ -2,6 +2,8 @@
 the factories' reading of their arguments (arange's bounds, as_tensor's device)."""
 from __future__ import annotations
 
+import collections
+import decimal
 import subprocess
 import sys
 import warnings
@@ -192,3 +194,11 @@ def test_an_array_torch_cannot_convert_names_numpys_scalar_type_as_torch(make, a
     """A ragged list made into an object array, then into a tensor: torch's TypeError names numpy.object_
     (the scalar type), where ours named the dtype (object, str32) and listed fewer supported types."""
     check_error(make, array)
+
+
+@pytest.mark.parametrize("call", [lambda m: m.tensor([1, collections.deque([1])]), lambda m: m.tensor([decimal.Decimal(1)]),
+                                  lambda m: m.tensor(decimal.Decimal(1)), lambda m: m.from_numpy(np.float64(1.0)),
+                                  lambda m: m.from_numpy([1])])
+def test_errors_name_types_from_other_modules_as_torch(call):
+    """torch's C++ messages name a type by CPython's tp_name: decimal.Decimal, collections.deque, numpy.float64."""
+    check_error(call)
