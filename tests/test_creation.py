@@ -202,3 +202,11 @@ def test_an_array_torch_cannot_convert_names_numpys_scalar_type_as_torch(make, a
 def test_errors_name_types_from_other_modules_as_torch(call):
     """torch's C++ messages name a type by CPython's tp_name: decimal.Decimal, collections.deque, numpy.float64."""
     check_error(call)
+
+
+@pytest.mark.parametrize("make", MAKERS[:5] + [lambda m, a: m.tensor([a[0]])])
+@pytest.mark.parametrize("kind", ["u2", "u4", "u8"])
+def test_an_unsigned_array_wider_than_a_byte_says_we_have_no_such_tensors(make, kind):
+    """torch makes uint16/32/64 tensors (with few ops); we have none, and say so rather than list them as supported."""
+    with pytest.raises(TypeError, match=f"tinygrad_rnn has no {np.dtype(kind).name} tensors"):
+        make(tinygrad_rnn, np.zeros(2, dtype=kind))

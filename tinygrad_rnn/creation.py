@@ -92,7 +92,7 @@ def _infer_dtype(data: Any) -> dtypes.dtype:
         if isinstance(v, Tensor):
             found.append(v.dtype)
         elif isinstance(v, (np.ndarray, np.generic)):
-            found.append(_dtype_of(np.asarray(v)) if v.dtype.kind == "c" else dtypes.from_numpy_dtype(v.dtype))
+            found.append(_dtype_of(np.asarray(v)) if v.dtype.kind in "cu" else dtypes.from_numpy_dtype(v.dtype))
         elif isinstance(v, (bool, int, float)):
             found.append(dtypes.bool if isinstance(v, bool) else dtypes.int64 if isinstance(v, int)
                          else dtypes.get_default_dtype())
@@ -193,6 +193,9 @@ def _dtype_of(array: np.ndarray) -> dtypes.dtype:
     """The array's dtype (a big-endian float64 is a float64 here: check_strides then refuses its byte order)."""
     if array.dtype.kind == "c":
         raise refuse_complex(f"a numpy array of {array.dtype.name}")
+    if array.dtype.kind == "u" and array.dtype.itemsize > 1:  # torch makes a uint16/32/64 tensor of it
+        raise TypeError(f"can't convert np.ndarray of type numpy.{array.dtype.name}: tinygrad_rnn has no "
+                        f"{array.dtype.name} tensors")
     return dtypes.from_numpy_dtype(array.dtype if array.dtype.isnative else array.dtype.newbyteorder("="))
 
 

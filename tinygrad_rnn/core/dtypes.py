@@ -70,19 +70,12 @@ def set_default_dtype(d: dtype) -> None:
 def from_numpy_dtype(np_dtype: np.dtype) -> dtype:
     try:
         return _BY_NUMPY[np.dtype(np_dtype)]
-    except KeyError:
-        np_dtype = np.dtype(np_dtype)
-        if np_dtype.name in _TORCH_ONLY:
-            raise TypeError(f"can't convert np.ndarray of type numpy.{np_dtype.name}: torch makes a "
-                            f"{np_dtype.name} tensor of it, tinygrad_rnn has no {np_dtype.name} tensors") from None
-        raise TypeError(  # torch names the numpy scalar type (numpy.str_, numpy.object_), not the dtype (str32)
-            f"can't convert np.ndarray of type numpy.{np_dtype.type.__name__}. The only supported types are: "
-            "float64, float32, float16, complex64, complex128, int64, int32, int16, int8, uint64, uint32, uint16, "
-            "uint8, and bool."
+    except KeyError:  # torch names numpy's scalar type (numpy.str_, numpy.object_), not the dtype (str32)
+        raise TypeError(
+            f"can't convert np.ndarray of type numpy.{np.dtype(np_dtype).type.__name__}. The only supported types "
+            "are: float64, float32, float16, complex64, complex128, int64, int32, int16, int8, uint64, uint32, "
+            "uint16, uint8, and bool."
         ) from None
-
-
-_TORCH_ONLY = ("complex64", "complex128", "uint16", "uint32", "uint64")  # numpy dtypes torch converts and we cannot
 
 
 def as_dtype(d: object) -> dtype:
