@@ -6,6 +6,7 @@ from __future__ import annotations
 import collections
 import decimal
 import fractions
+import warnings
 
 import numpy as np
 import pytest
@@ -381,3 +382,22 @@ def test_assigning_a_value_that_is_no_tensor_or_number_names_its_type_as_torch(v
     with pytest.raises(TypeError) as ours:
         assign(tinygrad_rnn, value)
     assert str(ours.value) == str(theirs.value)
+
+
+@pytest.mark.parametrize("key", ["a", "ab", "", "a" * 40, b"a", (b"a",)])
+@pytest.mark.parametrize("write", [False, True])
+def test_a_str_index_is_a_sequence_of_characters_as_in_torch(key, write):
+    """torch reads x['ab'] as the non-tuple sequence x['a', 'b'] (with its deprecation warning), and a str or bytes
+    item as data for a tensor (its TypeError); ours refused a str key without the warning."""
+    torch = require_torch()
+    seen = []
+    for m in (tinygrad_rnn, torch):
+        x = m.ones(4, 4)
+        with warnings.catch_warnings(record=True) as caught, pytest.raises(Exception) as raised:
+            warnings.simplefilter("always")
+            if write:
+                x[key] = 1.0
+            else:
+                x[key]
+        seen.append((type(raised.value).__name__, str(raised.value), [str(w.message) for w in caught]))
+    assert seen[0] == seen[1]

@@ -1038,8 +1038,8 @@ _INDEX_TYPES = (builtins.int, slice, type(None), type(Ellipsis), Tensor, list, t
 
 
 def _index_part(k: Any) -> Any:
-    if isinstance(k, str):  # torch reads a str index as data for a tensor
-        raise TypeError("new(): invalid data type 'str'")
+    if isinstance(k, (str, bytes)):  # torch reads a str or bytes index as data for a tensor
+        raise TypeError(f"new(): invalid data type '{type(k).__name__}'")
     if not isinstance(k, _INDEX_TYPES):
         raise IndexError("only integers, slices (`:`), ellipsis (`...`), None and long or byte Variables are valid "
                          f"indices (got {type_name(k)})")
@@ -1204,16 +1204,16 @@ def sequence_key(key: Any, stacklevel: int = 5) -> Any:
         if builtins.any(_python_sequence(k) and not isinstance(k, (list, str)) for k in key):
             return tuple(list(k) if _python_sequence(k) and not isinstance(k, str) else k for k in key)
         return key
-    if not _python_sequence(key) or isinstance(key, str):
+    if not _python_sequence(key):
         return key
-    key = list(key)
-    for k in key[:len(key) if len(key) < 32 else 0]:
+    items = list(key)  # a str too: its characters are sequences, so x['ab'] is x['a', 'b'] (with the warning)
+    for k in items[:len(items) if len(items) < 32 else 0]:
         # torch's two warnings differ in the line they cite: one for an index or a slice, one for None or `...`
         if _python_sequence(k) or isinstance(k, (tuple, slice, Tensor)) or k is None or k is Ellipsis:
             line = 359 if k is None or k is Ellipsis else 349
             warnings.warn(_NON_TUPLE_SEQUENCE.format(line=line), UserWarning, stacklevel=stacklevel)
-            return tuple(key)
-    return key
+            return tuple(items)
+    return key if isinstance(key, str) else items
 
 
 def _index(input: Tensor, np_key: tuple) -> Tensor:
