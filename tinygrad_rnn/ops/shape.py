@@ -179,7 +179,7 @@ class Expand(ViewFunction):
     @staticmethod
     def forward(ctx, x, shape):
         ctx.shape = shape
-        return Tensor._make(broadcast_view(x._data, shape))
+        return Tensor._make(_expanded_view(x._data, shape))
 
     @staticmethod
     def backward(ctx, g):
@@ -188,6 +188,40 @@ class Expand(ViewFunction):
     @staticmethod
     def jvp(ctx, tx, t_shape):
         return Expand.apply(tx, ctx.shape)
+
+
+def _expanded_view(data: np.ndarray, shape: tuple) -> np.ndarray:
+    """`data` broadcast to `shape` with torch's strides. numpy gives every dim of size 1 stride 0; torch keeps
+    the stride of a size-1 dim it does not grow and gives a new leading dim of size 1 the extent of the dims
+    after it (size * stride), which x.stride() shows (graykode's pad masks print it)."""
+    view = broadcast_view(data, shape)
+    if 1 not in shape or not data.ndim:  # nothing to mend; torch expands a 0-d tensor with stride 0 everywhere
+        return view
+    strides, lead = list(view.strides), len(shape) - data.ndim
+    for i in reversed(range(len(shape))):
+        if shape[i] == 1:
+            strides[i] = data.strides[i - lead] if i >= lead else shape[i + 1] * strides[i + 1]
+    return np.lib.stride_tricks.as_strided(view, shape, strides, writeable=False)
+
+
+def _with_torchs_new_axis_strides(out: np.ndarray, data: np.ndarray, key: tuple) -> np.ndarray:
+    """out (data[key], a view) with torch's stride for each None's new axis: torch applies the key left to right and
+    unsqueezes before the next input dim, so the new axis strides over that dim whole (size * stride; 1 past
+    the last dim). numpy gives it 0. Keys with index arrays (copies) are left alone."""
+    if not builtins.all(k is None or k is Ellipsis or type(k) is slice or isinstance(k, (builtins.int, np.integer))
+                        and not isinstance(k, (builtins.bool, np.bool_)) for k in key):
+        return out
+    strides, d, o = list(out.strides), 0, 0
+    for k in key:
+        if k is None:
+            strides[o] = data.shape[d] * data.strides[d] if d < data.ndim else data.itemsize
+            o += 1
+        elif k is Ellipsis:
+            skipped = data.ndim - builtins.sum(1 for k in key if k is not None and k is not Ellipsis)
+            d, o = d + skipped, o + skipped
+        else:
+            d, o = d + 1, o + (type(k) is slice)
+    return np.lib.stride_tricks.as_strided(out, out.shape, strides, writeable=out.flags.writeable)
 
 
 class Index(ViewFunction):
@@ -203,6 +237,8 @@ class Index(ViewFunction):
         out = x._data[key]
         if type(out) is not np.ndarray and not builtins.any(k is Ellipsis for k in key):  # numpy gives one element as a copy;
             out = x._data[(*key, Ellipsis)]  # with `...` it gives a 0-d view, as torch's x[i] is
+        elif 0 in out.strides:  # maybe a None's new axis, which numpy gives stride 0
+            out = _with_torchs_new_axis_strides(out, x._data, key)
         return Tensor._make(out)
 
     @staticmethod
@@ -907,7 +943,7 @@ def _split_sizes(input: Tensor, given: Any) -> Any:
         return given
     if not isinstance(given, (tuple, list)):
         raise TypeError(f"split_with_sizes(): argument 'split_sizes' (position 2) must be tuple of ints, not "
-                        f"{type(given).__name__}")
+                        f"{type_name(given)}")
     return _sizes_list(given)
 
 
@@ -1045,11 +1081,11 @@ _INDEX_TYPES = (builtins.int, slice, type(None), type(Ellipsis), Tensor, list, t
 
 
 def _index_part(k: Any) -> Any:
-    if isinstance(k, str):  # torch reads a str index as data for a tensor
-        raise TypeError("new(): invalid data type 'str'")
+    if isinstance(k, (str, bytes)):  # torch reads a str or bytes index as data for a tensor
+        raise TypeError(f"new(): invalid data type '{type(k).__name__}'")
     if not isinstance(k, _INDEX_TYPES):
         raise IndexError("only integers, slices (`:`), ellipsis (`...`), None and long or byte Variables are valid "
-                         f"indices (got {type(k).__name__})")
+                         f"indices (got {type_name(k)})")
     if isinstance(k, slice) and k.step is not None:
         step = k.step.__index__()
         if step == 0:
@@ -1211,16 +1247,16 @@ def sequence_key(key: Any, stacklevel: int = 5) -> Any:
         if builtins.any(_python_sequence(k) and not isinstance(k, (list, str)) for k in key):
             return tuple(list(k) if _python_sequence(k) and not isinstance(k, str) else k for k in key)
         return key
-    if not _python_sequence(key) or isinstance(key, str):
+    if not _python_sequence(key):
         return key
-    key = list(key)
-    for k in key[:len(key) if len(key) < 32 else 0]:
+    items = list(key)  # a str too: its characters are sequences, so x['ab'] is x['a', 'b'] (with the warning)
+    for k in items[:len(items) if len(items) < 32 else 0]:
         # torch's two warnings differ in the line they cite: one for an index or a slice, one for None or `...`
         if _python_sequence(k) or isinstance(k, (tuple, slice, Tensor)) or k is None or k is Ellipsis:
             line = 359 if k is None or k is Ellipsis else 349
             warnings.warn(_NON_TUPLE_SEQUENCE.format(line=line), UserWarning, stacklevel=stacklevel)
-            return tuple(key)
-    return key
+            return tuple(items)
+    return key if isinstance(key, str) else items
 
 
 def _index(input: Tensor, np_key: tuple) -> Tensor:
@@ -1885,7 +1921,7 @@ def dsplit(input: Tensor, indices_or_sections: Any = None, *, sections: Any = No
 def split_with_sizes(input: Tensor, split_sizes: Sequence, dim: int = 0) -> tuple:
     if not isinstance(split_sizes, (tuple, list)):
         raise TypeError(f"split_with_sizes(): argument 'split_sizes' (position 1) must be tuple of ints, not "
-                        f"{type(split_sizes).__name__}")
+                        f"{type_name(split_sizes)}")
     return split(input, _sizes_list(split_sizes), dim)
 
 
@@ -2214,7 +2250,8 @@ def unique_consecutive(input: Tensor, return_inverse: bool = False, return_count
 def unravel_index(indices: Tensor, shape: Any) -> tuple:
     """The coordinates in a tensor of `shape` of each flat index, one int64 tensor per dim."""
     if not isinstance(indices, Tensor):
-        raise TypeError(f"expected 'indices' to be a tensor, but got {type(indices).__name__}")
+        # torch's Python code asks indices.is_complex() first: anything but a tensor fails there
+        raise AttributeError(f"'{type_name(indices)}' object has no attribute 'is_complex'")
     if indices.dtype.is_floating_point or indices.dtype is dtypes.bool:
         raise TypeError(f"expected 'indices' to be integer dtype, but got {indices.dtype}")
     shape = (shape,) if isinstance(shape, builtins.int) else tuple(shape)
