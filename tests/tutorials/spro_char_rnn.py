@@ -134,7 +134,7 @@ for epoch in range(1, 301):
     if epoch % 100 == 0:
         guess, guess_i = category_from_output(output)
         correct = '✓' if guess == category else '✗ (%s)' % category
-        print('%d %d%% %.4f %s / %s %s' % (epoch, epoch / 300 * 100, loss, line, guess, correct))
+        print('%d %d%% %.4f %s / %s %s' % (epoch, epoch / 300 * 100, loss.item(), line, guess, correct))
         print('avg %.4f' % (current_loss / 100))
         current_loss = 0
 
