@@ -334,3 +334,17 @@ def test_fused_takes_a_bool_hyper_parameter_as_a_number_then_is_refused_by_name(
     """torch's fused kernels parse a bool as a float (and run): ours gets as far, then refuses fused."""
     with pytest.raises(NotImplementedError, match="fused=True"):
         getattr(tinygrad_rnn.optim, name)([_p(tinygrad_rnn)], fused=True, **{hyper: True})
+
+
+@pytest.mark.parametrize("name", ["SGD", "Adam", "AdamW", "Adagrad", "Adadelta", "Adamax", "ASGD", "NAdam", "RAdam",
+                                  "RMSprop", "Rprop", "Adafactor", "LBFGS", "SparseAdam"])
+def test_loading_a_group_without_options_fills_in_torchs_defaults(name):
+    """Loading an Adam checkpoint into SGD (Loeber's save/load tutorial) showed no 'nesterov': torch's
+    __setstate__ fills in each class's missing group options, in its own order."""
+    torch = require_torch()
+    groups = []
+    for m in (tinygrad_rnn, torch):
+        opt = getattr(m.optim, name)([m.nn.Parameter(m.ones(2))], lr=0.01)
+        opt.load_state_dict({"state": {}, "param_groups": [{"lr": 0.5, "params": [0]}]})
+        groups.append([(k, v) for k, v in opt.param_groups[0].items() if k != "params"])
+    assert groups[0] == groups[1]

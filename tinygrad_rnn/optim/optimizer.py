@@ -104,6 +104,10 @@ class Optimizer:
     _capturable_devices = "['cuda', 'xpu', 'hpu', 'privateuseone', 'xla']"
     _capturable_devices_foreach = "['cuda', 'xpu', 'hpu', 'privateuseone']"
 
+    # Group options a loaded (or unpickled) state dict may lack, as torch's per-class __setstate__ fills
+    # them in, in its order (state saved by an older torch, or by another optimiser class).
+    _loaded_group_defaults: tuple[tuple[str, Any], ...] = ()
+
     # Registered hooks, by handle id, in the order they run (see `_init_hooks`).
     _optimizer_step_pre_hooks: OrderedDict[int, Callable]
     _optimizer_step_post_hooks: OrderedDict[int, Callable]
@@ -330,6 +334,9 @@ class Optimizer:
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.__dict__.update(state)
+        for group in self.param_groups:
+            for name, default in self._loaded_group_defaults:
+                group.setdefault(name, default)
         self._init_hooks()  # an unpickled optimiser starts without hooks, as in torch
 
     def __repr__(self) -> str:
