@@ -62,7 +62,8 @@ def get_n_params(model):
     for p in list(model.parameters()):
         np_ += p.nelement()
     return np_
-def train(epoch, model, perm=torch.arange(0, 784).long()):
+no_permutation = torch.arange(0, 784).long()
+def train(epoch, model, perm=no_permutation):
     model.train()
     for batch_idx, (data, target) in enumerate(train_loader):
         data = data.view(-1, 28 * 28)
@@ -77,7 +78,7 @@ def train(epoch, model, perm=torch.arange(0, 784).long()):
             print("Train Epoch: {} [{}/{} ({:.0f}%)]\tLoss: {:.6f}".format(
                 epoch, batch_idx * len(data), len(train_loader.dataset),
                 100. * batch_idx / len(train_loader), loss.item()))
-def test(model, perm=torch.arange(0, 784).long()):
+def test(model, perm=no_permutation):
     model.eval()
     test_loss = 0
     correct = 0

@@ -640,8 +640,10 @@ class TensorMethods:
         the tensors it shares it with see its writes, as torch's keep the storage."""
         if self._requires_grad:
             raise RuntimeError("cannot resize variables that require grad")
-        views.check_inference_write(self)
         shape = size_arg("resize_", sizes)
+        if tuple(shape) == self.shape:  # torch leaves it as it is: same view, same version (an inference tensor too)
+            return self
+        views.check_inference_write(self)
         flat = self._data.reshape(-1)
         n = int(np.prod(shape))
         if n <= flat.size and self._data.flags.c_contiguous:  # fits in its memory: still shared with its views
