@@ -348,3 +348,26 @@ def test_loading_a_group_without_options_fills_in_torchs_defaults(name):
         opt.load_state_dict({"state": {}, "param_groups": [{"lr": 0.5, "params": [0]}]})
         groups.append([(k, v) for k, v in opt.param_groups[0].items() if k != "params"])
     assert groups[0] == groups[1]
+
+
+@pytest.mark.parametrize("name", ["Adam", "AdamW", "RMSprop", "Adagrad", "NAdam", "RAdam", "Adamax", "ASGD", "Adadelta",
+                                  "Rprop", "Adafactor"])
+def test_loaded_counters_held_as_numbers_become_tensors_as_torchs(name):
+    """An older checkpoint keeps 'step' (NAdam's mu_product, ASGD's eta and mu) as a number: torch's
+    __setstate__ makes it a 0-d float tensor again, and the next step runs on it."""
+    torch = require_torch()
+    seen = []
+    for m in (tinygrad_rnn, torch):
+        p = m.nn.Parameter(m.ones(2))
+        opt = getattr(m.optim, name)([p], lr=0.01)
+        p.grad = m.ones(2)
+        opt.step()
+        saved = opt.state_dict()
+        numbers = {k: (3 if k == "step" else 0.5) if k in ("step", "mu_product", "eta", "mu") else v
+                   for k, v in saved["state"][0].items()}
+        opt.load_state_dict({"state": {0: numbers}, "param_groups": saved["param_groups"]})
+        loaded = {k: (type(v).__name__, v.dtype, v.item()) for k, v in opt.state[p].items() if v.dim() == 0}
+        p.grad = m.ones(2)
+        opt.step()
+        seen.append((str(loaded).replace("tinygrad_rnn", "torch"), opt.state[p]["step"].item(), p.tolist()))
+    assert seen[0] == seen[1]

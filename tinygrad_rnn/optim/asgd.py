@@ -66,6 +66,7 @@ class ASGD(Optimizer):
 
     _loaded_group_defaults = (("foreach", None), ("maximize", False), ("differentiable", False),
                               ("capturable", False))
+    _loaded_counters = ("step", "eta", "mu")
 
     _capturable_tensors = "params, mus, etas, and state_steps"
 

@@ -32,6 +32,7 @@ class NAdam(Optimizer):
 
     _loaded_group_defaults = (("maximize", False), ("foreach", None), ("capturable", False),
                               ("differentiable", False), ("decoupled_weight_decay", False))
+    _loaded_counters = ("step", "mu_product")
 
     _capturable_tensors = "params, mu_products and state_steps"
     _capturable_tensors_foreach = "params, mu_products, and state_steps"
