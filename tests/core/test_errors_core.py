@@ -135,3 +135,19 @@ def test_the_modified_by_an_inplace_operation_error_is_torchs(change):
 def test_backward_with_the_removed_retain_variables_keyword_names_tensor_backward():
     # old tutorials (MorvanZhou's GAN) pass `retain_variables=True`; Python names the method as torch's
     check_error(lambda m: (m.ones(2, requires_grad=True) * 2).sum().backward(retain_variables=True))
+
+
+@pytest.mark.parametrize("array", [np.array(["a"]), np.array([b"a"]), np.array([1, "x"], dtype=object),
+                                   np.array([1], dtype="datetime64[s]"), np.array([1.0], dtype=np.longdouble)],
+                         ids=["str", "bytes", "object", "datetime", "longdouble"])
+@pytest.mark.parametrize("make", ["from_numpy", "as_tensor", "tensor"])
+def test_an_unconvertible_array_is_named_by_numpys_scalar_type(array, make):
+    """A pandas object column passed to torch.tensor: torch names numpy.object_ (not numpy.object), then lists
+    the dtypes it converts (ours lists fewer: no complex, uint16/32/64)."""
+    torch = require_torch()
+    messages = []
+    for m in (tinygrad_rnn, torch):
+        with pytest.raises(TypeError) as caught:
+            getattr(m, make)(array)
+        messages.append(str(caught.value).split(" The only")[0])
+    assert messages[0] == messages[1]

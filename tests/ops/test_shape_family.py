@@ -164,6 +164,34 @@ def test_resize_keeps_the_leading_elements_and_refuses_tensors_that_require_grad
     check_error(lambda m: m.tensor(X, requires_grad=True).resize_(2, 2))
 
 
+@pytest.mark.parametrize("make", ["torch.Tensor(t)", "t.view(-1)", "t.detach()", "t.view(-1)[1:]"])
+@pytest.mark.parametrize("size", [(5,), (2, 2), (1,)])
+def test_resize_within_its_memory_keeps_sharing_it(make, size):
+    """NYU DL's tensor notebook: r = torch.Tensor(t); r.resize_(3, 8); r.zero_() zeroes t as well."""
+    torch = require_torch()
+    seen = []
+    for m in (tinygrad_rnn, torch):
+        t = m.arange(1.0, 7.0).view(2, 3)
+        r = eval(make, {"torch": m, "t": t})
+        r.resize_(size).fill_(-1)
+        seen.append(t.tolist())
+    assert seen[0] == seen[1]
+
+
+def test_resize_to_its_own_shape_leaves_the_tensor_as_it_is():
+    """torch returns early: a strided view stays a view, the version stays, an inference tensor may be resized."""
+    torch = require_torch()
+    seen = []
+    for m in (tinygrad_rnn, torch):
+        base = m.ones(2, 3)
+        column = base[:, 0]
+        column.resize_(2).zero_()
+        with m.inference_mode():
+            frozen = m.ones(3)
+        seen.append((base.tolist(), column._version, frozen.resize_(3).shape))
+    assert seen[0] == seen[1]
+
+
 @pytest.mark.parametrize("kwargs", [{}, {"return_inverse": True}, {"return_counts": True},
                                     {"return_inverse": True, "return_counts": True, "dim": 0},
                                     {"return_counts": True, "dim": 1}])

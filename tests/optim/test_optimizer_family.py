@@ -334,3 +334,40 @@ def test_fused_takes_a_bool_hyper_parameter_as_a_number_then_is_refused_by_name(
     """torch's fused kernels parse a bool as a float (and run): ours gets as far, then refuses fused."""
     with pytest.raises(NotImplementedError, match="fused=True"):
         getattr(tinygrad_rnn.optim, name)([_p(tinygrad_rnn)], fused=True, **{hyper: True})
+
+
+@pytest.mark.parametrize("name", ["SGD", "Adam", "AdamW", "Adagrad", "Adadelta", "Adamax", "ASGD", "NAdam", "RAdam",
+                                  "RMSprop", "Rprop", "Adafactor", "LBFGS", "SparseAdam"])
+def test_loading_a_group_without_options_fills_in_torchs_defaults(name):
+    """Loading an Adam checkpoint into SGD (Loeber's save/load tutorial) showed no 'nesterov': torch's
+    __setstate__ fills in each class's missing group options, in its own order."""
+    torch = require_torch()
+    groups = []
+    for m in (tinygrad_rnn, torch):
+        opt = getattr(m.optim, name)([m.nn.Parameter(m.ones(2))], lr=0.01)
+        opt.load_state_dict({"state": {}, "param_groups": [{"lr": 0.5, "params": [0]}]})
+        groups.append([(k, v) for k, v in opt.param_groups[0].items() if k != "params"])
+    assert groups[0] == groups[1]
+
+
+@pytest.mark.parametrize("name", ["Adam", "AdamW", "RMSprop", "Adagrad", "NAdam", "RAdam", "Adamax", "ASGD", "Adadelta",
+                                  "Rprop", "Adafactor"])
+def test_loaded_counters_held_as_numbers_become_tensors_as_torchs(name):
+    """An older checkpoint keeps 'step' (NAdam's mu_product, ASGD's eta and mu) as a number: torch's
+    __setstate__ makes it a 0-d float tensor again, and the next step runs on it."""
+    torch = require_torch()
+    seen = []
+    for m in (tinygrad_rnn, torch):
+        p = m.nn.Parameter(m.ones(2))
+        opt = getattr(m.optim, name)([p], lr=0.01)
+        p.grad = m.ones(2)
+        opt.step()
+        saved = opt.state_dict()
+        numbers = {k: (3 if k == "step" else 0.5) if k in ("step", "mu_product", "eta", "mu") else v
+                   for k, v in saved["state"][0].items()}
+        opt.load_state_dict({"state": {0: numbers}, "param_groups": saved["param_groups"]})
+        loaded = {k: (type(v).__name__, v.dtype, v.item()) for k, v in opt.state[p].items() if v.dim() == 0}
+        p.grad = m.ones(2)
+        opt.step()
+        seen.append((str(loaded).replace("tinygrad_rnn", "torch"), opt.state[p]["step"].item(), p.tolist()))
+    assert seen[0] == seen[1]

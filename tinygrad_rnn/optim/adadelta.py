@@ -25,6 +25,9 @@ from .step_math import average_squares_, fused_add, l2_penalty
 class Adadelta(Optimizer):
     """torch.optim.Adadelta: `Adadelta(params, lr=1.0, rho=0.9, eps=1e-6, weight_decay=0)`."""
 
+    _loaded_group_defaults = (("foreach", None), ("maximize", False), ("differentiable", False),
+                              ("capturable", False))
+
     _capturable_devices = "['cuda', 'xpu', 'hpu', 'privateuseone']"
 
     def __init__(self, params: Any, lr: float | Tensor = 1.0, rho: float = 0.9, eps: float = 1e-6,

@@ -37,6 +37,8 @@ class Adafactor(Optimizer):
     """torch.optim.Adafactor: `Adafactor(params, lr=1e-2, beta2_decay=-0.8, eps=(None, 1e-3), d=1.0,
     weight_decay=0.0)`."""
 
+    _loaded_group_defaults = (("foreach", None),)
+
     def __init__(self, params: Any, lr: float | Tensor = 1e-2, beta2_decay: float = -0.8,
                  eps: tuple[float | None, float] = (None, 1e-3), d: float = 1.0, weight_decay: float = 0.0, *,
                  foreach: bool | None = None, maximize: bool = False) -> None:

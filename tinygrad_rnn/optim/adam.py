@@ -66,6 +66,9 @@ def check_betas(betas: tuple[float, float]) -> None:
 class Adam(Optimizer):
     """torch.optim.Adam: `Adam(params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0, amsgrad=False)`."""
 
+    _loaded_group_defaults = (("amsgrad", False), ("maximize", False), ("foreach", None), ("capturable", False),
+                              ("differentiable", False), ("decoupled_weight_decay", False), ("fused", None))
+
     def __init__(self, params: Any, lr: float = 1e-3, betas: tuple[float, float] = (0.9, 0.999),
                  eps: float = 1e-8, weight_decay: float = 0, amsgrad: bool = False, *,
                  foreach: bool | None = None, maximize: bool = False, capturable: bool = False,

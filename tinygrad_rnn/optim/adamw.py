@@ -14,6 +14,9 @@ from .adam import Adam
 class AdamW(Adam):
     """torch.optim.AdamW: `AdamW(params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=1e-2)`."""
 
+    _loaded_group_defaults = (("amsgrad", False), ("maximize", False), ("foreach", None), ("capturable", False),
+                              ("differentiable", False), ("decoupled_weight_decay", True), ("fused", None))
+
     def __init__(self, params: Any, lr: float = 1e-3, betas: tuple[float, float] = (0.9, 0.999),
                  eps: float = 1e-8, weight_decay: float = 1e-2, amsgrad: bool = False, *,
                  maximize: bool = False, foreach: bool | None = None, capturable: bool = False,

@@ -64,6 +64,10 @@ def _next_eta(lr: Any, lambd: float, alpha: float, step: Any) -> Any:
 class ASGD(Optimizer):
     """torch.optim.ASGD: `ASGD(params, lr=1e-2, lambd=1e-4, alpha=0.75, t0=1e6, weight_decay=0)`."""
 
+    _loaded_group_defaults = (("foreach", None), ("maximize", False), ("differentiable", False),
+                              ("capturable", False))
+    _loaded_counters = ("step", "eta", "mu")
+
     _capturable_tensors = "params, mus, etas, and state_steps"
 
     def __init__(self, params: Any, lr: float | Tensor = 1e-2, lambd: float = 1e-4, alpha: float = 0.75,

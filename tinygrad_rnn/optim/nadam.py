@@ -30,6 +30,10 @@ class NAdam(Optimizer):
     """torch.optim.NAdam: `NAdam(params, lr=2e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0,
     momentum_decay=4e-3, decoupled_weight_decay=False)`."""
 
+    _loaded_group_defaults = (("maximize", False), ("foreach", None), ("capturable", False),
+                              ("differentiable", False), ("decoupled_weight_decay", False))
+    _loaded_counters = ("step", "mu_product")
+
     _capturable_tensors = "params, mu_products and state_steps"
     _capturable_tensors_foreach = "params, mu_products, and state_steps"
 

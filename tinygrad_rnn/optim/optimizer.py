@@ -104,6 +104,13 @@ class Optimizer:
     _capturable_devices = "['cuda', 'xpu', 'hpu', 'privateuseone', 'xla']"
     _capturable_devices_foreach = "['cuda', 'xpu', 'hpu', 'privateuseone']"
 
+    # Group options a loaded (or unpickled) state dict may lack, as torch's per-class __setstate__ fills
+    # them in, in its order (state saved by an older torch, or by another optimiser class).
+    _loaded_group_defaults: tuple[tuple[str, Any], ...] = ()
+    # Per-parameter counters a loaded state may hold as plain numbers (an older torch's checkpoint), which
+    # torch's __setstate__ turns back into the 0-d tensors its steps update in place.
+    _loaded_counters: tuple[str, ...] = ("step",)
+
     # Registered hooks, by handle id, in the order they run (see `_init_hooks`).
     _optimizer_step_pre_hooks: OrderedDict[int, Callable]
     _optimizer_step_post_hooks: OrderedDict[int, Callable]
@@ -330,6 +337,15 @@ class Optimizer:
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.__dict__.update(state)
+        for group in self.param_groups:
+            for name, default in self._loaded_group_defaults:
+                group.setdefault(name, default)
+        for param_state in self.state.values():
+            for name in self._loaded_counters:
+                if name in param_state and not isinstance(param_state[name], Tensor):
+                    counter = step_counter()
+                    counter._data += float(param_state[name])
+                    param_state[name] = counter
         self._init_hooks()  # an unpickled optimiser starts without hooks, as in torch
 
     def __repr__(self) -> str:

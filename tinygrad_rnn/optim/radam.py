@@ -29,6 +29,9 @@ class RAdam(Optimizer):
     """torch.optim.RAdam: `RAdam(params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0,
     decoupled_weight_decay=False)`."""
 
+    _loaded_group_defaults = (("foreach", None), ("maximize", False), ("differentiable", False),
+                              ("decoupled_weight_decay", False), ("capturable", False))
+
     def __init__(self, params: Any, lr: float | Tensor = 1e-3, betas: tuple[float, float] = (0.9, 0.999),
                  eps: float = 1e-8, weight_decay: float = 0, decoupled_weight_decay: bool = False, *,
                  foreach: bool | None = None, maximize: bool = False, capturable: bool = False,

@@ -23,6 +23,9 @@ from .step_math import add_quotient_, average_squares_, fused_add, l2_penalty, l
 class RMSprop(Optimizer):
     """torch.optim.RMSprop: `RMSprop(params, lr=1e-2, alpha=0.99, eps=1e-8, weight_decay=0, momentum=0, centered=False)`."""
 
+    _loaded_group_defaults = (("momentum", 0), ("centered", False), ("foreach", None), ("maximize", False),
+                              ("differentiable", False), ("capturable", False))
+
     _capturable_devices_foreach = Optimizer._capturable_devices  # its multi-tensor path lists xla too
 
     def __init__(self, params: Any, lr: float = 1e-2, alpha: float = 0.99, eps: float = 1e-8,

@@ -24,6 +24,9 @@ from .optimizer import Optimizer, bump_step, scalar_hyperparameter, start_state
 class Rprop(Optimizer):
     """torch.optim.Rprop: `Rprop(params, lr=1e-2, etas=(0.5, 1.2), step_sizes=(1e-6, 50))`."""
 
+    _loaded_group_defaults = (("foreach", None), ("maximize", False), ("differentiable", False),
+                              ("capturable", False))
+
     _capturable_devices_foreach = Optimizer._capturable_devices  # its multi-tensor path lists xla too
 
     def __init__(self, params: Any, lr: float | Tensor = 1e-2, etas: tuple[float, float] = (0.5, 1.2),

@@ -22,6 +22,9 @@ from .step_math import check_alpha, fused_add, l2_penalty
 class SGD(Optimizer):
     """torch.optim.SGD: `SGD(params, lr=1e-3, momentum=0, dampening=0, weight_decay=0, nesterov=False)`."""
 
+    _loaded_group_defaults = (("nesterov", False), ("maximize", False), ("foreach", None),
+                              ("differentiable", False), ("fused", False))
+
     def __init__(self, params: Any, lr: float = 1e-3, momentum: float = 0, dampening: float = 0,
                  weight_decay: float = 0, nesterov: bool = False, *, maximize: bool = False,
                  foreach: bool | None = None, differentiable: bool = False, fused: bool | None = None) -> None:

@@ -19,6 +19,8 @@ from .optimizer import Optimizer
 class SparseAdam(Optimizer):
     """torch.optim.SparseAdam: `SparseAdam(params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, maximize=False)`."""
 
+    _loaded_counters = ()  # (torch's __setstate__ leaves its int step)
+
     def __init__(self, params: Any, lr: float | Tensor = 1e-3, betas: tuple[float, float] = (0.9, 0.999),
                  eps: float = 1e-8, maximize: bool = False) -> None:
         check_tensor_hyperparameter("lr", lr)

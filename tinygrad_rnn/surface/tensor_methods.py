@@ -636,15 +636,21 @@ class TensorMethods:
 
     def resize_(self, *sizes: Any, memory_format: Any = None) -> Tensor:
         """self with shape `sizes`, keeping the first elements in order; new elements are uninitialized
-        (determinism.py says what they hold)."""
+        (determinism.py says what they hold). A contiguous tensor that does not grow keeps its memory, so
+        the tensors it shares it with see its writes, as torch's keep the storage."""
         if self._requires_grad:
             raise RuntimeError("cannot resize variables that require grad")
-        views.check_inference_write(self)
         shape = size_arg("resize_", sizes)
+        if tuple(shape) == self.shape:  # torch leaves it as it is: same view, same version (an inference tensor too)
+            return self
+        views.check_inference_write(self)
         flat = self._data.reshape(-1)
         n = int(np.prod(shape))
-        grown = np.concatenate([flat[:n], uninitialized((builtins.max(n - flat.size, 0),), flat.dtype)])
-        self._data = grown.reshape(shape)
+        if n <= flat.size and self._data.flags.c_contiguous:  # fits in its memory: still shared with its views
+            self._data = flat[:n].reshape(shape)
+        else:
+            grown = np.concatenate([flat[:n], uninitialized((builtins.max(n - flat.size, 0),), flat.dtype)])
+            self._data = grown.reshape(shape)
         self._version += 1
         return self
 
