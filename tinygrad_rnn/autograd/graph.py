@@ -88,7 +88,14 @@ def _next_functions(self: Function) -> tuple:
     Tensor that needs no gradient as (None, 0)."""
     shown = self.__dict__.get("shown_edges")  # a composite op's inputs (ops/composite.py)
     shown = self._shown_edges() if shown is None else shown
-    return tuple((AccumulateGrad.of(e[0]), 0) if isinstance(e[0], Tensor) else e for e in shown)
+    return tuple((AccumulateGrad.of(e[0]), 0) if isinstance(e[0], Tensor) else e for e in map(_through_casts, shown))
+
+
+def _through_casts(edge: tuple) -> tuple:
+    """The edge past the casts torch makes inside its kernels (ops/cast.py's PromotionCast): the casted tensor's."""
+    while getattr(edge[0], "seen_through", False):
+        edge = edge[0].edges[0]
+    return edge
 
 
 # ---------------------------------------------------------------------------- torch's names of saved tensors

@@ -1209,6 +1209,13 @@ class ClampTensors(Function):
         ctx.has = (lo is not None, hi is not None)
         return Tensor._make(y)
 
+    def _shown_edges(self) -> list:
+        """torch's clamp lists x, min and max, a bound not given as (None, 0) too; clamp_min and clamp_max
+        (this node renamed) list x and their one bound."""
+        if self.name() != "ClampBackward0":
+            return super()._shown_edges()
+        return [NO_EDGE if e is None else e for e in self.edges]
+
     @staticmethod
     def masks(ctx) -> tuple:
         saved = iter(ctx.saved_tensors)
@@ -1417,7 +1424,7 @@ def masked_fill(input: Tensor, mask: Tensor, value: Any) -> Tensor:
         if input.dtype.is_floating_point:  # torch's Tensor overload (MaskedFillBackward1), grad or not
             if not value.requires_grad:
                 checked_fill(value.item(), input.dtype)
-            return MaskedFillByTensor.apply(mask, value.to(input.dtype), input)
+            return MaskedFillByTensor.apply(mask, _cast(value, input.dtype), input)
         # its value must fit input's dtype as a number's must (nan or 300.0 into int8 is refused)
         value = np.asarray(checked_fill(value.item(), input.dtype)).astype(input._data.dtype)[()]
     else:

@@ -32,6 +32,7 @@ from ..core.size import Size
 from ..core.tensor import Tensor
 from ..core.views import ViewFunction, mark_multiple
 from ..core.warn_once import warn_once
+from .cast import PromotionCast
 from ..creation import callers_stacklevel
 from ..creation import tensor as tensor_of
 from ..device import check_device
@@ -723,7 +724,7 @@ def require_tensors(tensors: list) -> None:
 
 def _promote_all(tensors: list) -> list:
     result = dtypes.promote_types(*(x.dtype for x in tensors))
-    return [x if x.dtype is result else x.to(result) for x in tensors]
+    return [x if x.dtype is result else PromotionCast.apply(x, result) for x in tensors]
 
 
 def _join_samples(*cases: tuple) -> Any:

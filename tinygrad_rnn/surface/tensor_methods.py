@@ -64,7 +64,8 @@ from ..ops import lu as _lu
 from ..ops import pointwise as _pw
 from ..ops import reduce as _rd
 from ..ops import shape as _sh
-from ..ops.cast import Cast
+from ..ops.cast import Cast, PromotionCast
+from ..ops.composite import composite
 from ..ops.pointwise import Clone
 from ..ops.promotion import as_operand
 from ..ops.shape import normalize_dim
@@ -911,7 +912,7 @@ class TensorMethods:
             key = _sh.in_range(key)
         value = as_operand(value)
         if isinstance(value, Tensor) and value.dtype is not self.dtype:
-            value = value.to(self.dtype)
+            value = PromotionCast.apply(value, self.dtype)  # (torch's copy_ casts inside: no node of its own)
         needs_graph = modes.grad_enabled and (self._requires_grad or getattr(value, "_requires_grad", False))
         if modes.dual_level is not None and (self._fw_grads or getattr(value, "_fw_grads", None)):
             needs_graph = True  # forward-mode AD: SetItem's jvp writes the tangent too
@@ -929,7 +930,10 @@ class TensorMethods:
         if needs_graph:
             name = _written_node_name(key, target.shape, value)
             write = _WriteIntoView if name == "CopySlices" else _sh.SetItem
-            target._assign(rename(write.apply(target, key, value), name))
+            written = rename(write.apply(target, key, value), name)
+            if not isinstance(value, Tensor):  # torch writes a number as a tensor that needs no gradient: (None, 0)
+                composite(written, name, target, None)
+            target._assign(written)
             return
         target._data[key] = value._data if isinstance(value, Tensor) else value
         self._version += 1
