@@ -123,6 +123,24 @@ def tensor_arg(fn: str, name: str, value: Any, position: int | None = None) -> T
     return value
 
 
+# What torch's parser takes where a tensor or a number fits (an op's `other`, where's values, clamp's bounds):
+# numpy's scalars are numbers to it, a numpy array, a list or None are neither.
+OPERAND_TYPES = (Tensor, bool, int, float, complex, np.generic)
+
+
+class NotAnOperand(TypeError):
+    """A numpy array, a list, None, ... given to a binary op, whose operands torch's parser takes only as
+    tensors or numbers: the TypeError of `torch.add(t, array)` and `t.add(array)`. The operators catch it and
+    give NotImplemented, as torch's do, so Python goes on as with torch: `t + array` becomes numpy's
+    `array.__radd__(t)` (a float64 tensor computed on t's values, outside the graph), `t + [1, 2]` and
+    `t < array` Python's own TypeError, `t == array` False, and `t += array` rebinds t to `t + array`.
+    `value` is the operand refused; torch.X's binding (surface/ops.py) names its argument as torch's parser does."""
+
+    def __init__(self, value: Any, message: str | None = None) -> None:
+        super().__init__(message or f"expected a Tensor or a number as operand, but got {type_name(value)}")
+        self.value = value
+
+
 class ComplexUnsupported(NotImplementedError):
     """What torch would compute is a complex tensor, which tinygrad_rnn has not."""
 
@@ -152,7 +170,7 @@ def number_arg(fn: str, name: str, value: Any, position: int | None = None) -> A
     (a complex number is one to torch: NotImplementedError here)."""
     if isinstance(value, complex):
         raise refuse_complex(f"{fn}()'s {name} {value!r}")
-    if isinstance(value, (bool, int, float)) or (hasattr(value, "__float__") and not isinstance(value, str)
+    if isinstance(value, (bool, int, float)) or (hasattr(value, "__float__") and not isinstance(value, (str, np.ndarray))
                                                  and not (isinstance(value, Tensor) and value.ndim)):
         return value
     raise TypeError(f"{fn}(): {_where(name, position)} must be Number, not {type_name(value)}")
@@ -190,10 +208,15 @@ def binary_overloads(first: str = "input", second: str = "other", number_first: 
 
 def tensor_operand(fn: str, input: Any, other: Any, signatures: tuple[str, ...]) -> None:
     """torch's TypeError for a binary op given no tensor (`pow(2, 3)`), or, when no overload takes a number
-    first, given a number first (`copysign(2, x)`)."""
+    first, given a number first (`copysign(2, x)`); for an operand neither a tensor nor a number (an array,
+    a list), the same words as a NotAnOperand, which the operators turn into NotImplemented (`t % array`)."""
+    refused = next((x for x in (input, other) if not isinstance(x, OPERAND_TYPES)), None)
+    if refused is not None:
+        raise NotAnOperand(refused, str(invalid_combination(fn, (input, other), signatures)))
     number_first = any(s.startswith("(Number") for s in signatures)
     if not isinstance(input, Tensor) and not (number_first and isinstance(other, Tensor)):
         raise invalid_combination(fn, (input, other), signatures)
+
 
 
 def _why_not(signature: str, args: tuple, kwargs: dict) -> str:

@@ -3,6 +3,7 @@ RNN, LSTM and GRU runners take an inference loop that builds no graph node and k
 backward, and gives exactly the numbers of the recording forward."""
 import numpy as np
 import pytest
+from helpers import require_torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -71,3 +72,20 @@ def test_no_fused_node_is_made_when_no_gradient_is_wanted(kind, monkeypatch):
     module.requires_grad_(True)
     with pytest.raises(AssertionError, match="graph node"):
         module(x)
+
+
+@pytest.mark.parametrize("grad", [False, True])
+@pytest.mark.parametrize("kind", sorted(NODES))
+def test_final_states_own_their_storage_as_torchs(kind, grad):
+    """One layer and direction skips the layer loop (recurrence._infer_one); its final states are
+    still tensors of their own, as torch's: not views into a kernel's work arrays (the LSTM's
+    inference cell state lives in one), which would show another storage size and offset."""
+    torch = require_torch()
+    results = []
+    for lib in (torch, tinygrad_rnn):
+        lib.manual_seed(0)
+        module = getattr(lib.nn, kind)(4, 2)
+        with lib.set_grad_enabled(grad):
+            _, state = module(lib.randn(5, 3, 4))
+        results.append([(s.untyped_storage().nbytes(), s.storage_offset()) for s in _flat((None, state))[1:]])
+    assert results[1] == results[0]

@@ -169,3 +169,14 @@ def test_overlap_status_of_arrays():
     assert overlap(a[:4], a[4:]) == "none"
     assert overlap(a[::2], a[1::2]) == "none"  # not dense: torch does not try
     assert overlap(a.reshape(2, 4), a.reshape(4, 2)) == "partial"  # the same bytes, other strides
+
+
+def _and_into_shifted_view(t):
+    x = t.arange(5)
+    y = x[1:]
+    y &= x[:-1]  # the operator is bitwise_and_, which reads what it already wrote: refused
+    return x
+
+
+def test_bitwise_augmented_assignment_refuses_an_overlapping_input():
+    check_error(_and_into_shifted_view)

@@ -1,6 +1,9 @@
-"""Python operators with an operand that is neither a tensor, a number nor an array: torch's give
-NotImplemented, so Python decides (`t == None` is False, `None + t` is Python's TypeError)."""
+"""Python operators with an operand that is neither a tensor nor a number: torch's give NotImplemented, so
+Python decides (`t == None` is False, `None + t` is Python's TypeError), and for a numpy array numpy does
+(`t + array` is numpy's float64 result, `array + t` and `t < array` Python's TypeError)."""
 from __future__ import annotations
+
+import warnings
 
 import numpy as np
 import pytest
@@ -22,14 +25,58 @@ CASES = {
     "rsub_numpy_scalar": lambda t: np.float32(2) - t,
 }
 
+A, LIST = np.array([1.0, 2.0]), [1.0, 2.0]
+CASES.update({  # a numpy array, 0-d array, list or tuple: torch's parser takes none of them
+    "add_array": lambda t: t + A, "radd_array": lambda t: A + t, "sub_array": lambda t: t - A,
+    "rsub_array": lambda t: A - t, "mul_array": lambda t: t * A, "rmul_array": lambda t: A * t,
+    "truediv_array": lambda t: t / A, "rtruediv_array": lambda t: A / t, "rtruediv_int_array": lambda t: np.arange(2) / t,
+    "floordiv_array": lambda t: t // A, "mod_array": lambda t: t % A, "pow_array": lambda t: t ** A,
+    "rpow_array": lambda t: A ** t, "matmul_array": lambda t: t @ A, "rmatmul_array": lambda t: A @ t,
+    "add_int_array": lambda t: t + np.arange(2), "add_float32_array": lambda t: t + A.astype(np.float32),
+    "add_0d_array": lambda t: t + np.array(2.0), "mul_0d_array": lambda t: t * np.array(2.0),
+    "add_list": lambda t: t + LIST, "mul_list": lambda t: t * LIST, "truediv_list": lambda t: t / LIST,
+    "rtruediv_list": lambda t: LIST / t, "matmul_list": lambda t: t @ LIST, "add_tuple": lambda t: t + (1.0, 2.0),
+    "add_none": lambda t: t + None, "mul_none": lambda t: t * None, "pow_none": lambda t: t ** None,
+    "ne_array": lambda t: t != A, "lt_array": lambda t: t < A, "rge_array": lambda t: A >= t,
+    "eq_0d_array": lambda t: t == np.array(0.5), "req_array": lambda t: A == t, "eq_longer_array": lambda t: t == A[:1],
+    "and_array": lambda t: t.long() & np.arange(2), "rand_array": lambda t: np.arange(2) & t.long(),
+    "or_list": lambda t: t.long() | [1, 2], "xor_numpy_bool": lambda t: t.long() ^ np.True_,
+    "matmul_number": lambda t: t @ 2.0, "rmatmul_number": lambda t: 2.0 @ t, "matmul_numpy_scalar": lambda t: t @ np.float64(2),
+    # numpy's scalars stay numbers to torch, a numpy bool a float one (int64 + np.True_ is float32)
+    "add_numpy_float": lambda t: t + np.float64(2), "rmul_numpy_int": lambda t: np.int64(3) * t,
+    "long_add_numpy_bool": lambda t: t.long() + np.True_, "bool_add_numpy_bool": lambda t: t.bool() + np.True_,
+    # a tensor that requires grad: numpy asks for its values, which torch refuses
+    "grad_add_array": lambda t: t.requires_grad_() + A, "grad_rtruediv_array": lambda t: A / t.requires_grad_(),
+    "grad_eq_array": lambda t: t.requires_grad_() == A,
+})
+
+
+def _augmented(t, other, symbol):
+    """`x op= other` on a copy of t: both what x is afterwards and whether t was left alone."""
+    x = t.clone()
+    names = {"x": x, "other": other}
+    exec(f"x {symbol}= other", names)  # noqa: S102  (the augmented assignment is the statement under test)
+    return names["x"], t
+
+
+for symbol, name in (("+", "add"), ("-", "sub"), ("*", "mul"), ("/", "truediv"), ("//", "floordiv"), ("%", "mod"),
+                     ("**", "pow")):
+    CASES[f"i{name}_array"] = lambda t, s=symbol: _augmented(t, A, s)  # python rebinds x to `x op array`
+    CASES[f"i{name}_list"] = lambda t, s=symbol: _augmented(t, LIST, s)
+CASES["iand_array"] = lambda t: _augmented(t.long(), np.arange(2), "&")
+CASES["iadd_numpy_scalar"] = lambda t: _augmented(t, np.float64(2), "+")  # a number: in place, float32 stays
+
 
 @pytest.mark.parametrize("name", list(CASES))
 def test_an_operand_torch_does_not_take_is_left_to_python(name):
     torch = require_torch()
     results = []
     for m in (tinygrad_rnn, torch):
-        try:
-            results.append(repr(CASES[name](m.ones(2))))
-        except Exception as error:  # noqa: BLE001  (the error is what is compared)
-            results.append(f"{type(error).__name__}: {error}")
+        with warnings.catch_warnings(record=True) as caught:  # numpy's word about torch's __array_wrap__ too
+            warnings.simplefilter("always")
+            try:
+                results.append(repr(CASES[name](m.ones(2) * 0.5)))
+            except Exception as error:  # noqa: BLE001  (the error is what is compared)
+                results.append(f"{type(error).__name__}: {error}")
+        results[-1] += "".join(f"\n{w.category.__name__}: {w.message}" for w in caught)
     assert results[0] == results[1]

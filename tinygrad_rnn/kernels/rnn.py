@@ -211,7 +211,8 @@ def layer_forward(x: np.ndarray, h0: np.ndarray | None, groups: list[tuple], non
     w_ih = groups[0][0] if directions == 1 else np.concatenate([g[0] for g in groups])
     y = np.empty((steps, batch, directions * hidden), x.dtype)
     with threads_for(steps * batch, inputs, directions * hidden):
-        np.matmul(x.reshape(steps * batch, inputs), w_ih.T, out=y.reshape(steps * batch, directions * hidden))
+        # (ndarray.dot for every 2-D product here: np.matmul's bits, without its ~0.5 us of overhead a call)
+        x.reshape(steps * batch, inputs).dot(w_ih.T, out=y.reshape(steps * batch, directions * hidden))
     if len(groups[0]) == 4:  # both biases enter every step unchanged: add them once, to every step
         y += groups[0][2] + groups[0][3] if directions == 1 else np.concatenate([g[2] + g[3] for g in groups])
     for d in range(directions):
@@ -242,8 +243,8 @@ def layer_backward(g_y: np.ndarray, g_h: np.ndarray, x: np.ndarray, h0: np.ndarr
         dx = None
         if need_dx:
             w_ih = groups[0][0] if directions == 1 else np.concatenate([g[0] for g in groups])
-            dx = np.matmul(flat, w_ih, out=None if dx_into is None else rows_of(dx_into)).reshape(x.shape)
-        dw_ih = np.matmul(flat.T, x.reshape(steps * batch, inputs))
+            dx = flat.dot(w_ih, out=None if dx_into is None else rows_of(dx_into)).reshape(x.shape)
+        dw_ih = flat.T.dot(x.reshape(steps * batch, inputs))
         db = np.add.reduce(flat, axis=0) if len(groups[0]) == 4 else None  # (ndarray.sum without its wrapper)
         grads = []
         for d, half in enumerate(halves):
@@ -334,13 +335,13 @@ def recurrent_weight_grad(dpre: np.ndarray, out: np.ndarray, h0: np.ndarray | No
     "previous" output is padding, 0, so the big product gets nothing from it). h0 None is 0."""
     hidden = dpre.shape[2]
     if reverse:
-        dw_hh = np.matmul(dpre[:-1].reshape(-1, hidden).T, out[1:].reshape(-1, hidden))
+        dw_hh = dpre[:-1].reshape(-1, hidden).T.dot(out[1:].reshape(-1, hidden))
         first = dpre[-1] if lengths is None else dpre[lengths - 1, np.arange(dpre.shape[1])]
     else:
-        dw_hh = np.matmul(dpre[1:].reshape(-1, hidden).T, out[:-1].reshape(-1, hidden))
+        dw_hh = dpre[1:].reshape(-1, hidden).T.dot(out[:-1].reshape(-1, hidden))
         first = dpre[0]
     if h0 is not None:
-        dw_hh += np.matmul(first.T, h0)
+        dw_hh += first.T.dot(h0)
     return dw_hh
 
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..argcheck import tensor_arg
 from ..backend.errstate import quiet_floats
 from ..core.function import Function
 from ..core.tensor import Tensor
@@ -48,4 +49,5 @@ def _type_as_samples(rng: np.random.Generator) -> list[Sample]:
 @op(function=False, samples=_type_as_samples)
 def type_as(input: Tensor, other: Tensor) -> Tensor:
     """input in other's dtype (input itself when it already has it)."""
+    tensor_arg("type_as", "other", other, 1)
     return input if input.dtype is other.dtype else Cast.apply(input, other.dtype)

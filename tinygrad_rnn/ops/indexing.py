@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from ..argcheck import int_arg, invalid_combination, is_int, type_name
+from ..argcheck import int_arg, invalid_combination, is_int, tensor_arg, type_name
 from ..core import dtypes
 from ..core.function import Function, rename
 from ..core.tensor import Tensor
@@ -154,6 +154,7 @@ def _vector_samples(extra: dict | None = None, *, unique: bool = True, value: An
 @op(out=True, inplace=True, samples=_vector_samples(unique=False))
 def index_add(input: Tensor, dim: int, index: Tensor, source: Tensor, *, alpha: Any = 1) -> Tensor:
     """input with alpha * source added at `index` along dim (repeated indices add up)."""
+    tensor_arg("index_add", "index", index, 3), tensor_arg("index_add", "source", source, 4)  # (a numpy array: no)
     d = normalize_dim(dim, input.ndim)
     if not input.ndim:  # one element along dim 0, read by exactly one index (after the dtypes' checks)
         idx = _index_vector("index_add_", index)  # (its values are checked last)
@@ -181,6 +182,7 @@ def index_add(input: Tensor, dim: int, index: Tensor, source: Tensor, *, alpha: 
 def index_copy(input: Tensor, dim: int, index: Tensor, source: Tensor) -> Tensor:
     """input with the slices at `index` along dim replaced by source's (index an int64 vector, unlike
     index_add's and index_select's, which also take int32)."""
+    tensor_arg("index_copy", "index", index, 3), tensor_arg("index_copy", "source", source, 4)
     d = normalize_dim(dim, input.ndim)
     if isinstance(index, Tensor) and index.ndim > 1:
         raise IndexError(f"index_copy_(): Index should have dimension 1 or 0 (got {index.ndim})")
@@ -194,7 +196,7 @@ def index_copy(input: Tensor, dim: int, index: Tensor, source: Tensor) -> Tensor
                            f"{input.dtype._legacy} and (source) {source.dtype._legacy}")
     _check_source_shape("index_copy_", input, d, idx, source)
     shape = input.shape[:d] + (len(idx),) + input.shape[d + 1:]
-    return rename(Scatter.apply(input, d, _along(idx, d, shape), source.reshape(shape)), "IndexCopyBackward0")
+    return composite(Scatter.apply(input, d, _along(idx, d, shape), source.reshape(shape)), "IndexCopyBackward0", input, source)
 
 
 _INDEX_FILL_SIGNATURES = ("(Tensor input, int dim, Tensor index, Tensor value)",
@@ -205,8 +207,8 @@ _INDEX_FILL_SIGNATURES = ("(Tensor input, int dim, Tensor index, Tensor value)",
     Sample((rng.standard_normal((3, 4)), 1, np.array([0, 2]), rng.standard_normal(())))])
 def index_fill(input: Tensor, dim: int, index: Tensor, value: Any) -> Tensor:
     """input with the slices at `index` along dim set to value (a number or a 0-d tensor)."""
-    if not is_int(dim):  # torch's parser first: a dim is an int (not a bool, a float or a list)
-        raise invalid_combination("index_fill", (input, dim, index, value), _INDEX_FILL_SIGNATURES)
+    if not is_int(dim) or isinstance(value, (np.ndarray, list, tuple)):  # torch's parser first: a dim is an int
+        raise invalid_combination("index_fill", (input, dim, index, value), _INDEX_FILL_SIGNATURES)  # a value a number
     if isinstance(value, Tensor) and value.ndim:  # then its first check, before dim's range and the index
         raise RuntimeError("index_fill_ only supports a 0-dimensional value tensor, but got tensor with "
                            f"{value.ndim} dimension(s).")
@@ -274,8 +276,8 @@ def index_put(input: Tensor, indices: Any, values: Tensor, accumulate: bool = Fa
                            f"{input.dtype._legacy} for the destination and {values.dtype._legacy} for the source.")
     if accumulate:
         added = IndexBackward.apply(values.expand(region) if values.shape != region else values, key, input.shape)
-        return rename(input + added, "IndexPutBackward0")
-    return rename(SetItem.apply(input, key, values), "IndexPutBackward0")
+        return composite(input + added, "IndexPutBackward0", input, values)
+    return composite(SetItem.apply(input, key, values), "IndexPutBackward0", input, values)
 
 
 def _broadcasts_to(shape: tuple, target: tuple) -> bool:
@@ -317,6 +319,7 @@ def _put_samples(rng: np.random.Generator) -> list[Sample]:
 @op(inplace=True, samples=_put_samples)
 def put(input: Tensor, index: Tensor, source: Tensor, accumulate: bool = False) -> Tensor:
     """input, read as flat, with source written (or added) at the flat positions `index`."""
+    tensor_arg("put", "index", index, 2), tensor_arg("put", "source", source, 3)
     if not accumulate:
         alert_nondeterministic("put_")  # before any check, and by the in-place kernel's name for put too, as torch
     idx = _check_put(input, index, source)
@@ -356,7 +359,7 @@ def scatter_add(input: Tensor, dim: int, index: Tensor, src: Tensor) -> Tensor:
     idx = _check_scatter_index(input, d, index, src)
     crop = tuple(slice(0, n) for n in idx.shape)
     part = src if src.shape == idx.shape else Index.apply(src, crop + (Ellipsis,))
-    return rename(input + ScatterAdd.apply(part, d, idx, input.shape), "ScatterAddBackward0")
+    return composite(input + ScatterAdd.apply(part, d, idx, input.shape), "ScatterAddBackward0", input, src)
 
 
 _IDENTITY = {"sum": 0.0, "mean": 0.0, "prod": 1.0, "amax": -np.inf, "amin": np.inf}
@@ -535,6 +538,7 @@ def _take_samples(rng: np.random.Generator) -> list[Sample]:
 @op(out=True, samples=_take_samples)
 def take(input: Tensor, index: Tensor) -> Tensor:
     """input read as flat, at the positions `index` (the result has index's shape)."""
+    tensor_arg("take", "index", index, 2)
     if index.dtype is not dtypes.int64:
         raise RuntimeError(f"take(): Expected a long tensor for index, but got {index.dtype._legacy}")
     idx = _flat_positions(index, input.numel()).reshape(index.shape)
@@ -600,6 +604,7 @@ def _check_mask(fn: str, mask: Any) -> None:
 @op(out=True, samples=_masked_samples)
 def masked_select(input: Tensor, mask: Tensor) -> Tensor:
     """The elements of input where mask (broadcast with it) is True, as a 1-D tensor."""
+    tensor_arg("masked_select", "mask", mask, 2)
     _check_mask("masked_select", mask)
     check_broadcast(mask, input)
     shape = np.broadcast_shapes(input.shape, mask.shape)
@@ -617,6 +622,7 @@ def _masked_scatter_samples(rng: np.random.Generator) -> list[Sample]:
 @op(inplace=True, samples=_masked_scatter_samples)
 def masked_scatter(input: Tensor, mask: Tensor, source: Tensor) -> Tensor:
     """input with its elements where mask is True replaced, in order, by source's first elements."""
+    tensor_arg("masked_scatter", "mask", mask, 2), tensor_arg("masked_scatter", "source", source, 3)
     if not isinstance(mask, Tensor) or mask.dtype is not dtypes.bool:
         raise RuntimeError("masked_scatter_ only supports boolean masks, but got mask with dtype "
                            f"{getattr(mask, 'dtype', type(mask).__name__)}")

@@ -6,6 +6,7 @@ from typing import Any
 
 import numpy as np
 
+from ..argcheck import NotAnOperand, tensor_arg, type_name
 from ..backend.blas_threads import SERIAL_WORK, threads_for
 from ..core import dtypes
 from ..core.forward_mode import given
@@ -16,7 +17,6 @@ from ..core.warn_once import warn_once
 from .composite import composite
 from .declare import Sample, op
 from .product_rule import with_missing_terms
-from .promotion import as_operand
 from .promotion import check_broadcast as _check_broadcast
 from .shape import normalize_dim
 
@@ -278,7 +278,8 @@ def matmul(input: Tensor, other: Tensor) -> Tensor:
         a, b = input._data, other._data
         if a.ndim == 2 and b.ndim == 2 and a.dtype is b.dtype and a.shape[1] == b.shape[0] and a.dtype.kind != "b":
             return MatMul.apply(input, other)
-    other = as_operand(other)
+    if not isinstance(other, Tensor):  # (NotAnOperand: the operator `t @ array` gives NotImplemented instead)
+        raise NotAnOperand(other, f"matmul(): argument 'other' (position 2) must be Tensor, not {type_name(other)}")
     check_matmul(input, other)
     if input.ndim > 2 and other.ndim > 2:
         _check_broadcast(Tensor._make(np.empty(input.shape[:-2])), Tensor._make(np.empty(other.shape[:-2])))
@@ -489,6 +490,7 @@ def inner(input: Tensor, other: Tensor) -> Tensor:
 @op(out=True, samples=_arrays_of(((2, 3), (4, 2)), ((3,), (2, 2)), ((2, 1, 2), (3, 2))))
 def kron(input: Tensor, other: Tensor) -> Tensor:
     """The Kronecker product: every element of input times the whole of other, laid out in blocks."""
+    tensor_arg("kron", "other", other, 2)
     n = max(input.ndim, other.ndim)
     a = input.reshape((1,) * (n - input.ndim) + tuple(input.shape))
     b = other.reshape((1,) * (n - other.ndim) + tuple(other.shape))

@@ -14,7 +14,15 @@ from typing import Any
 
 import numpy as np
 
-from ..argcheck import binary_overloads, invalid_combination, number_arg, tensor_arg, tensor_operand
+from ..argcheck import (
+    OPERAND_TYPES,
+    NotAnOperand,
+    binary_overloads,
+    invalid_combination,
+    number_arg,
+    tensor_arg,
+    tensor_operand,
+)
 from ..backend.fma import fma
 from ..backend.undispatched import empty_like
 from ..core import dtypes
@@ -496,8 +504,9 @@ POW_OVERLOADS = binary_overloads(second="exponent")
 
 @op(out=True, inplace=True, samples=binary(first=positive))
 def pow(input: Any, exponent: Any) -> Tensor:
-    if not all(isinstance(x, (Tensor, bool, int, float, np.generic, np.ndarray)) for x in (input, exponent)):
-        raise invalid_combination("pow", (input, exponent), POW_OVERLOADS)  # None, a list, a str: no overload fits
+    if not all(isinstance(x, OPERAND_TYPES) for x in (input, exponent)):
+        # an array, None, a list, a str: no overload fits (NotAnOperand, a TypeError: `t ** array` is numpy's)
+        raise NotAnOperand(exponent, str(invalid_combination("pow", (input, exponent), POW_OVERLOADS)))
     tensor_operand("pow", input, exponent, POW_OVERLOADS)
     if type(exponent) is float and isinstance(input, Tensor) and input.dtype is dtypes.float16:
         checked_fill(exponent, dtypes.float16)  # torch's half pow checks its exponent fits
@@ -1266,6 +1275,8 @@ def clamp(input: Tensor, min: Any = None, max: Any = None) -> Tensor:
     if min is None and max is None:
         raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
     bounds = [b for b in (min, max) if b is not None]
+    if not all(isinstance(b, OPERAND_TYPES) for b in bounds):  # a numpy array, a list
+        raise invalid_combination("clamp", (input, min) if max is None else (input, min, max))
     if any(isinstance(b, Tensor) for b in bounds) and not all(isinstance(b, Tensor) for b in bounds) \
             and all(b.ndim == 0 for b in bounds if isinstance(b, Tensor)):
         # a tensor bound and a number: torch's parser takes a 0-d tensor as a number (the numbers' overload)
@@ -1286,11 +1297,15 @@ def clamp(input: Tensor, min: Any = None, max: Any = None) -> Tensor:
 
 @op(inplace_function=True, inplace=True, out=True, samples=unary(min=0.2))
 def clamp_min(input: Tensor, min: Any) -> Tensor:
+    if not isinstance(min, OPERAND_TYPES):  # a numpy array, a list
+        raise invalid_combination("clamp_min", (input, min))
     return rename(clamp(input, min, None), "ClampMinBackward1" if isinstance(min, Tensor) else "ClampMinBackward0")
 
 
 @op(inplace_function=True, inplace=True, out=True, samples=unary(max=0.2))
 def clamp_max(input: Tensor, max: Any) -> Tensor:
+    if not isinstance(max, OPERAND_TYPES):  # a numpy array, a list
+        raise invalid_combination("clamp_max", (input, max))
     return rename(clamp(input, None, max), "ClampMaxBackward1" if isinstance(max, Tensor) else "ClampMaxBackward0")
 
 
@@ -1390,9 +1405,11 @@ def where(condition: Any, input: Any = _ONLY_CONDITION, other: Any = _ONLY_CONDI
         warn_once("where uint8", "where received a uint8 condition tensor. This behavior is deprecated and will be "
                   "removed in a future version of PyTorch. Use a boolean condition instead.")  # once, as torch
         condition = Tensor._make(condition._data != 0)
-    if not isinstance(condition, Tensor) or condition.dtype is not dtypes.bool:
-        got = condition.dtype._legacy if isinstance(condition, Tensor) else type(condition).__name__
-        raise RuntimeError(f"where expected condition to be a boolean tensor, but got a tensor with dtype {got}")
+    if not isinstance(condition, Tensor) or not all(isinstance(x, OPERAND_TYPES) for x in (input, other)):
+        raise invalid_combination("where", (condition, input, other))  # a bool, a numpy array, a list
+    if condition.dtype is not dtypes.bool:
+        raise RuntimeError(f"where expected condition to be a boolean tensor, but got a tensor with dtype "
+                           f"{condition.dtype._legacy}")
     a, b = promote(input, other)
     if not isinstance(a, Tensor) and not isinstance(b, Tensor):  # two numbers: torch makes them tensors of
         a = tensor(a, dtype=result_type(as_operand(input), as_operand(other)))  # common dtype (1. and 0: float32)
@@ -1414,6 +1431,8 @@ def _c_name(d: dtypes.dtype) -> str:
 
 @op(inplace=True, samples=_masked_fill_samples)
 def masked_fill(input: Tensor, mask: Tensor, value: Any) -> Tensor:
+    if not isinstance(mask, Tensor) or not isinstance(value, OPERAND_TYPES):  # a numpy mask or value, a list
+        raise invalid_combination("masked_fill", (input, mask, value))
     if mask.dtype is not dtypes.bool:
         raise RuntimeError(f"masked_fill_ only supports boolean masks, but got mask with dtype {_c_name(mask.dtype)}")
     _check_broadcast(mask, input)
@@ -1437,7 +1456,7 @@ def _check_lerp_operands(input: Any, end: Any, weight: Any) -> None:
     """torch's parser (end a tensor, weight a number or a tensor), then its kernel's dtype checks: end, and a
     weight tensor of some dims, of input's dtype, with no promotion (a 0-d weight is read as a number)."""
     if not isinstance(input, Tensor) or not isinstance(end, Tensor) or isinstance(weight, str) \
-            or not (isinstance(weight, Tensor) or hasattr(weight, "__float__")):
+            or not (isinstance(weight, Tensor) or hasattr(weight, "__float__")) or isinstance(weight, np.ndarray):
         raise invalid_combination("lerp", (input, end, weight))
     for name, other in (("end", end), ("weight", weight)):
         if isinstance(other, Tensor) and other.dtype is not input.dtype and (name == "end" or other.ndim):

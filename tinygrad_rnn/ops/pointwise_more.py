@@ -175,12 +175,12 @@ def erfc(input: Tensor) -> Tensor:
 
 @op(inplace_function=True, inplace=True, out=True, samples=unary())
 def deg2rad(input: Tensor) -> Tensor:
-    return rename(to_float(input) * (math.pi / 180.0), "Deg2RadBackward0")
+    return composite(to_float(input) * (math.pi / 180.0), "Deg2RadBackward0", input)
 
 
 @op(inplace_function=True, inplace=True, out=True, samples=unary())
 def rad2deg(input: Tensor) -> Tensor:
-    return rename(to_float(input) * (180.0 / math.pi), "Rad2DegBackward0")
+    return composite(to_float(input) * (180.0 / math.pi), "Rad2DegBackward0", input)
 
 
 # ------------------------------------------------------------------ rounding pieces

@@ -10,6 +10,7 @@ from typing import Any
 
 import numpy as np
 
+from ..argcheck import NotAnOperand
 from ..core import dtypes
 from ..core.tensor import Tensor
 from ..creation import tensor
@@ -71,7 +72,19 @@ def vector_loop(shape: tuple, step: int, *operands: Any) -> Any:
 
 
 def as_operand(x: Any) -> Any:
-    """A Tensor or a Python number; numpy scalars become numbers, arrays and lists Tensors."""
+    """A binary op's operand: a Tensor or a Python number (a numpy scalar becomes one); else NotAnOperand."""
+    if isinstance(x, (Tensor, bool, int, float)):
+        return x
+    if isinstance(x, np.generic):  # torch's parser reads a numpy bool as a float (int64 tensor + np.True_ is float)
+        return float(x) if isinstance(x, np.bool_) else x.item()
+    if isinstance(x, complex):  # a number to torch, which makes a complex tensor; tensor() says we have none
+        return tensor(x)
+    raise NotAnOperand(x)
+
+
+def as_tensor_or_number(x: Any) -> Any:
+    """A Tensor or a Python number; numpy scalars become numbers, arrays and lists Tensors (a value written
+    into a tensor, `t[0] = [1., 2.]`, which torch converts)."""
     if isinstance(x, (Tensor, bool, int, float)):
         return x
     if isinstance(x, np.generic):
@@ -87,8 +100,10 @@ def promote(a: Any, b: Any, floating: bool = False) -> tuple[Any, Any]:
         if isinstance(b, Tensor):
             if a._data.dtype is b._data.dtype and (not floating or a._data.dtype.kind == "f"):
                 return a, b
-        elif a._data.dtype.kind == "f" and type(b) in _NUMBER:
-            return a, b if type(b) is float else float_of(b)  # (a float is its own operand: no call)
+        elif type(b) is float and a._data.dtype.kind == "f":  # (the commonest: x * 0.5)
+            return a, b
+        elif a._data.dtype.kind == "f" and type(b) is int:
+            return a, float_of(b)
     elif isinstance(b, Tensor) and b._data.dtype.kind == "f" and type(a) in _NUMBER:
         return a if type(a) is float else float_of(a), b
     a, b = as_operand(a), as_operand(b)  # numpy scalars, lists, arrays

@@ -1334,7 +1334,7 @@ def norm_along(input: Tensor, p: Any = "fro", dim: Any = None, keepdim: bool = F
         return NonzeroCount.apply(x, dims, keepdim)
     else:
         return PNorm.apply(x, p, dims, keepdim)
-    return rename(result, "LinalgVectorNormBackward0")
+    return composite(result, "LinalgVectorNormBackward0", x)
 
 
 class NonzeroCount(Function):

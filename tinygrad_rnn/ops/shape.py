@@ -13,6 +13,7 @@ import numpy as np
 from ..argcheck import (
     NOT_INTEGRAL,
     NOT_INTEGRAL_SIZE,
+    OPERAND_TYPES,
     by_position_only,
     checked_ints,
     int_arg,
@@ -21,6 +22,7 @@ from ..argcheck import (
     is_int,
     no_overload,
     size_arg,
+    tensor_arg,
     type_name,
 )
 from ..backend.accumulate import SliceGrad, dense
@@ -32,11 +34,11 @@ from ..core.size import Size
 from ..core.tensor import Tensor
 from ..core.views import ViewFunction, mark_multiple
 from ..core.warn_once import warn_once
-from .cast import PromotionCast
 from ..creation import callers_stacklevel
 from ..creation import tensor as tensor_of
 from ..device import check_device
 from ..layout import check_layout
+from .cast import PromotionCast
 from .composite import composite
 from .declare import Sample, binary, op
 from .pointwise import where
@@ -946,6 +948,7 @@ def gather(input: Tensor, dim: int, index: Tensor, *, sparse_grad: bool = False)
     if sparse_grad:
         raise NotImplementedError("gather(sparse_grad=True) is not implemented: tinygrad_rnn's gradients are dense")
     d = normalize_dim(int_arg("gather", "dim", dim, 2), input.ndim)
+    tensor_arg("gather", "index", index, 3)
     if index.dtype.name not in ("int64", "int32") and index.numel():  # an empty index is never read
         raise RuntimeError("gather(): Expected dtype int32/int64 for index")
     if not input.ndim or not index.ndim:  # torch reads a 0-d input or index as one element along dim 0
@@ -1458,6 +1461,8 @@ def scatter(input: Tensor, dim: int, index: Tensor, src: Any = None, *, value: A
     """input with src's values (or the number `value`) written at index along dim; with reduce='add' or
     'multiply', added to or multiplied into input's values there (torch's older form of scatter_reduce)."""
     source = value if src is None else src
+    if not isinstance(index, Tensor) or not isinstance(source, OPERAND_TYPES):
+        raise invalid_combination("scatter", (input, dim, index, source))  # a numpy array, a list
     if reduce is not None:
         _check_scatter_reduce(reduce, source)
     d = normalize_dim(dim, input.ndim)
@@ -2241,18 +2246,18 @@ def _like_samples(rng: np.random.Generator) -> list[Sample]:
 
 @op(function=False, samples=_like_samples)
 def view_as(input: Tensor, other: Tensor) -> Tensor:
-    return view(input, other.shape)
+    return view(input, tensor_arg("view_as", "other", other, 1).shape)
 
 
 @op(function=False, samples=_like_samples)
 def reshape_as(input: Tensor, other: Tensor) -> Tensor:
-    return reshape(input, other.shape)
+    return reshape(input, tensor_arg("reshape_as", "other", other, 1).shape)
 
 
 @op(function=False, samples=lambda rng: [Sample((rng.standard_normal(a), rng.standard_normal(b))) for a, b in
                                          (((3, 1), (2, 3, 4)), ((4,), (3, 4)), ((1,), (0,)), ((), (2,)), ((3, 4), (3, 4)))])
 def expand_as(input: Tensor, other: Tensor) -> Tensor:
-    return expand(input, other.shape)
+    return expand(input, tensor_arg("expand_as", "other", other, 1).shape)
 
 
 @op(method=False, samples=_plain_samples(((3, 1), (2, 3, 4)), ((4,), (3, 4)), ((1,), (0,)), ((), (2,)), ((2, 3), (-1, 3))))

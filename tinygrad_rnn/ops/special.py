@@ -17,6 +17,7 @@ from ..core import dtypes
 from ..core.function import Function, rename
 from ..core.tensor import Tensor
 from . import special_math as sm
+from .composite import composite
 from .declare import Sample, inside_unit, op, positive, unary
 from .pointwise import _binary, _quiet, cos, erf, exp, log, log1p, sin, where
 from .pointwise_more import Binary, Unary, _mask
@@ -98,7 +99,7 @@ def mvlgamma(input: Tensor, p: int) -> Tensor:
     total = lgamma(x)
     for i in range(1, p):
         total = total + lgamma(x - i / 2)
-    return rename(total + p * (p - 1) / 4 * math.log(math.pi), "MvlgammaBackward0")
+    return composite(total + p * (p - 1) / 4 * math.log(math.pi), "MvlgammaBackward0", input)
 
 
 # ------------------------------------------------------------------ erfinv, logit, sinc, Bessel I

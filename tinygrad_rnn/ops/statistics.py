@@ -141,7 +141,7 @@ def nanmedian(input: Tensor, dim: Any = None, keepdim: bool = False) -> Any:
         if not flat.numel():
             return Tensor._make(np.asarray(np.nan, dtype=input._data.dtype))
         value = flat._data[_lower_median_index(flat._data, 0)[0]]
-        return rename(SharedByEqual.apply(flat, value), "NanmedianBackward0")
+        return composite(SharedByEqual.apply(flat, value), "NanmedianBackward0", input)
     bool_arg("nanmedian", "keepdim", keepdim)
     x = input if input.ndim else input.reshape(1)
     d = normalize_dim(dim, x.ndim)
@@ -184,7 +184,7 @@ def mode(input: Tensor, dim: int = -1, keepdim: bool = False) -> Any:
     squeeze = not keepdim or not input.ndim
     values = _select_values(x, index, d, not squeeze)
     indices = Tensor._make(np.squeeze(index, d) if squeeze else index)
-    return return_types.mode(rename(values, "ModeBackward0"), indices)
+    return return_types.mode(composite(values, "ModeBackward0", input), indices)
 
 
 _INTERPOLATIONS = ("linear", "lower", "higher", "midpoint", "nearest")

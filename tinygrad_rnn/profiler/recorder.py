@@ -70,6 +70,16 @@ def _zero_grad_name(frame: types.FrameType) -> str:
     return f"Optimizer.zero_grad#{type(frame.f_locals['self']).__name__}.zero_grad"
 
 
+# The operators that call what their op's function calls, to save a call (surface/tensor_methods.py), by op
+_OPERATORS = {"__add__": "add", "__mul__": "mul", "__truediv__": "div", "__matmul__": "matmul"}
+
+
+def _matmul_name(frame: types.FrameType) -> str | None:
+    """matmul is one op, also where `a @ b` (recorded as aten::matmul) hands it the cases off its fast path."""
+    caller = frame.f_back
+    return None if caller is not None and caller.f_code is vars(Tensor)["__matmul__"].__code__ else "aten::matmul"
+
+
 def _subclasses(cls: type) -> list[type]:
     found, todo = [], [cls]
     while todo:
@@ -98,6 +108,9 @@ def watched_calls() -> dict[int, Kind]:
             watch(fn, "aten::" + name)
     for decl in DECLARED.values():  # after nn.functional: an op's own name wins
         watch(decl.function, "aten::" + decl.name)
+    for dunder, name in _OPERATORS.items():  # these run their op's body, not its function
+        watch(vars(Tensor)[dunder], "aten::" + name)
+    watch(DECLARED["matmul"].function, _matmul_name)
     watch(RNNBase.forward, _rnn_name)
     watch(RNNCellBase._step, _cell_name)
     kinds[id(vars(Optimizer)["step"].__code__)] = _optimizer_step_name  # the wrapper every optimizer's step has

@@ -23,7 +23,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from ..argcheck import ComplexUnsupported, complex_into
+from ..argcheck import ComplexUnsupported, NotAnOperand, complex_into, invalid_combination, type_name
 from ..core.function import rename
 from ..core.tensor import Tensor
 from ..ops import (  # noqa: F401  (importing them runs their @op declarations)
@@ -69,6 +69,8 @@ def _inplace(fn: Callable[..., Tensor], name: str, checks_overlap: bool = True) 
                 check_inputs(self, kwargs)
         try:
             result = fn(self._stand_in(), *args, **kwargs)
+        except NotAnOperand as error:  # t.add_(array)
+            raise _refused(name, error, fn, (self, *args), kwargs, method=True) from None
         except TypeError as error:  # torch's parser names the method called: "atan2_(): argument 'other' ..."
             if not str(error).startswith(fn.__name__ + "("):
                 raise
@@ -249,6 +251,8 @@ def _parser_errors(fn: Callable[..., Any], name: str) -> Callable[..., Any]:
     def checked(*args: Any, **kwargs: Any) -> Any:
         try:
             return fn(*args, **kwargs)
+        except NotAnOperand as error:  # torch.add(t, array)
+            raise _refused(name, error, fn, args, kwargs) from None
         except (AttributeError, RuntimeError, ValueError, IndexError) as error:
             checked_params = tensor_only
             if isinstance(error, AttributeError) and takes_input and (0, "input") not in tensor_only:
@@ -269,6 +273,33 @@ def _parser_errors(fn: Callable[..., Any], name: str) -> Callable[..., Any]:
             raise TypeError(_keyword_unnumbered(str(error), kwargs)) from None
 
     return checked
+
+
+# The binary ops whose refusal of an operand torch's parser words "argument 'other' (position 2) must be Tensor"
+# (their overloads taking a number are hidden from it); the others list their overloads ("invalid combination").
+_MUST_BE_TENSOR = {"add", "sub", "mul", "div"}  # (their aliases subtract, multiply, divide list overloads)
+
+
+def _refused(name: str, error: NotAnOperand, fn: Callable[..., Any], args: tuple, kwargs: dict,
+             method: bool = False) -> TypeError:
+    """torch's TypeError for an operand its parser takes neither as a tensor nor as a number (`error.value`):
+    `torch.X(...)` as called with `args` and `kwargs`, or the method `t.X(...)` (args[0] is t)."""
+    parameters = inspect.signature(fn).parameters
+    tensor_only = [(i, p.name) for i, p in enumerate(parameters.values()) if p.annotation == "Tensor"]
+    wrong = _first_non_tensor(tensor_only, args, kwargs)
+    op_name = name.rstrip("_")
+    if str(error).startswith(op_name + "("):  # the op worded it already (matmul, pow), under the name called
+        message = name + str(error)[len(op_name):]
+    elif wrong is not None:  # a parameter that takes only a tensor (dot's, mm's)
+        message = f"{name}(): {wrong}"
+    elif op_name in _MUST_BE_TENSOR and "rounding_mode" not in kwargs:
+        position = next((i for i, a in enumerate(args) if a is error.value), None)
+        where = f"argument '{list(parameters)[position]}' (position {position + 1})" if position is not None else \
+            f"argument '{next(k for k, v in kwargs.items() if v is error.value)}'"
+        message = f"{name}(): {where} must be Tensor, not {type_name(error.value)}"
+    else:
+        message = str(invalid_combination(name, args, (), kwargs))
+    return TypeError(_as_method_error(message) if method else message)
 
 
 def _first_non_tensor(params: list[tuple[int, str]], args: tuple, kwargs: dict) -> str | None:

@@ -20,7 +20,9 @@ import numpy as np
 
 from .. import random
 from ..argcheck import (
+    OPERAND_TYPES,
     ComplexUnsupported,
+    NotAnOperand,
     class_name,
     complex_into,
     invalid_combination,
@@ -66,8 +68,9 @@ from ..ops import reduce as _rd
 from ..ops import shape as _sh
 from ..ops.cast import Cast, PromotionCast
 from ..ops.composite import composite
-from ..ops.pointwise import Clone
-from ..ops.promotion import as_operand
+from ..ops.linalg import MatMul
+from ..ops.pointwise import Add, Clone, Div, Mul, _binary
+from ..ops.promotion import as_operand, as_tensor_or_number
 from ..ops.shape import normalize_dim
 from . import unsupported_dtypes
 from .assignment import assignable_number, check_put_dtype, check_value_shape, is_advanced
@@ -80,7 +83,33 @@ from .printing import tensor_repr
 from .settings import warn_once
 from .storage import TypedStorage, UntypedStorage, warn_typed_storage_removal
 
-_OPERANDS = (Tensor, builtins.bool, builtins.int, builtins.float, complex, np.ndarray, np.generic)
+_OPERANDS = OPERAND_TYPES  # what torch's operators take (an array, a list, None: NotImplemented)
+
+
+def _operator(op: Callable[[Any, Any], Any]) -> Callable[[Tensor, Any], Any]:
+    """`self <op> other`: op(self, other), or NotImplemented where torch's parser refuses `other` (see NotAnOperand)."""
+
+    def operator(self: Tensor, other: Any) -> Any:
+        try:
+            return op(self, other)
+        except NotAnOperand:
+            return NotImplemented
+
+    operator.__name__ = operator.__qualname__ = op.__name__
+    return operator
+
+
+def _reflected(op: Callable[[Any, Any], Any]) -> Callable[[Tensor, Any], Any]:
+    """`other <op> self`, run when `other` could not: op(other, self), or NotImplemented as `_operator`."""
+
+    def reflected(self: Tensor, other: Any) -> Any:
+        try:
+            return op(other, self)
+        except NotAnOperand:
+            return NotImplemented
+
+    reflected.__name__ = reflected.__qualname__ = op.__name__
+    return reflected
 
 
 def _false(self: Tensor) -> bool:
@@ -413,31 +442,47 @@ class TensorMethods:
         return self if self._data.flags.c_contiguous else Clone.apply(self, "C")
 
     # ------------------------------------------------------------ arithmetic
-    __add__ = _pw.add  # the op function itself: no extra call per operator
+    # torch's operators give NotImplemented where its parser refuses the other operand (a numpy array, a list),
+    # and Python goes on as it does for torch: see NotAnOperand. `+`, `*`, `/` and `@` call what their op
+    # function calls (`_binary`), not the function: the operator costs no extra Python call.
+    def __add__(self, other: Any) -> Any:
+        try:
+            return _binary(Add, self, other)  # add(self, other)
+        except NotAnOperand:
+            return NotImplemented
 
     # The reflected operators run when the left operand could not: for anything but a number or an
     # array they give NotImplemented, as torch's, so Python's own TypeError follows (`None + t`).
     def __radd__(self, other: Any) -> Any:
         return _pw.add(other, self) if isinstance(other, _OPERANDS) else NotImplemented
 
-    __sub__ = _pw.sub  # the op function itself: no extra call per operator
+    __sub__ = _operator(_pw.sub)
 
     def __rsub__(self, other: Any) -> Any:
         return _pw.sub(other, self) if isinstance(other, _OPERANDS) else NotImplemented
 
-    __mul__ = _pw.mul  # the op function itself: no extra call per operator
+    def __mul__(self, other: Any) -> Any:
+        try:
+            return _binary(Mul, self, other)  # mul(self, other)
+        except NotAnOperand:
+            return NotImplemented
 
     def __rmul__(self, other: Any) -> Any:
         if not isinstance(other, _OPERANDS):
             return NotImplemented
         return _pw.mul(self, other)  # as torch: the number second (where float16 keeps it in float32)
 
-    __truediv__ = _pw.div  # the op function itself: no extra call per operator
+    def __truediv__(self, other: Any) -> Any:
+        try:
+            return _binary(Div, self, other, True)  # div(self, other)
+        except NotAnOperand:
+            return NotImplemented
 
     def __rtruediv__(self, other: Any) -> Any:
-        if not isinstance(other, _OPERANDS):
+        if not isinstance(other, (_OPERANDS, np.ndarray)):
             return NotImplemented
-        return _pw.mul(_pw.reciprocal(self), other)  # torch's formula: its float16 and float32 roundings
+        # torch's formula, with its float16 and float32 roundings; an array meets `*` there, and so numpy
+        return _pw.reciprocal(self) * other
 
     def __floordiv__(self, other: Any) -> Any:
         return _pw.div(self, other, rounding_mode="floor") if isinstance(other, _OPERANDS) else NotImplemented
@@ -445,12 +490,12 @@ class TensorMethods:
     def __rfloordiv__(self, other: Any) -> Any:
         return _pw.div(other, self, rounding_mode="floor") if isinstance(other, _OPERANDS) else NotImplemented
 
-    __mod__ = _pw.remainder
+    __mod__ = _operator(_pw.remainder)
 
     def __rmod__(self, other: Any) -> Any:
         return _pw.remainder(other, self) if isinstance(other, _OPERANDS) else NotImplemented
 
-    __pow__ = _pw.pow
+    __pow__ = _operator(_pw.pow)
 
     def __rpow__(self, base: Any) -> Any:
         return _pw.pow(base, self) if isinstance(base, _OPERANDS) else NotImplemented
@@ -462,10 +507,16 @@ class TensorMethods:
 
     __abs__ = _pw.abs
 
-    __matmul__ = _la.matmul  # the op function itself: no extra call per operator
+    def __matmul__(self, other: Any) -> Any:
+        if isinstance(other, Tensor):
+            a, b = self._data, other._data  # matmul's fast path (two matrices of one dtype that fit), inline: the
+            if a.ndim == 2 and b.ndim == 2 and a.dtype is b.dtype and a.shape[1] == b.shape[0] and a.dtype.kind != "b":
+                return MatMul.apply(self, other)  # operator costs no extra call
+            return _la.matmul(self, other)
+        return NotImplemented  # matmul takes no number either: `t @ 2` is Python's TypeError, `t @ array` numpy's
 
     def __rmatmul__(self, other: Any) -> Any:
-        return _la.matmul(as_operand(other), self) if isinstance(other, _OPERANDS) else NotImplemented
+        return _la.matmul(other, self) if isinstance(other, Tensor) else NotImplemented  # (matmul takes no number)
 
     # ------------------------------------------------------------ elementwise functions
     def where(self, condition: Tensor, other: Any) -> Tensor:
@@ -476,7 +527,11 @@ class TensorMethods:
     # anything else: `t == None` is then False, `t in [None, t]` looks past the None, and
     # `t < None` is Python's TypeError. (torch.eq(t, None) itself raises.)
     def __eq__(self, other: Any) -> Any:  # type: ignore[override]
-        return _cmp.eq(self, other) if isinstance(other, _OPERANDS) else NotImplemented
+        if isinstance(other, _OPERANDS):
+            return _cmp.eq(self, other)
+        if isinstance(other, np.ndarray) and other.dtype.kind in "biuf":  # torch's == alone takes an array (!= not)
+            return _cmp.eq(self, tensor(other))
+        return NotImplemented
 
     def __ne__(self, other: Any) -> Any:  # type: ignore[override]
         return _cmp.ne(self, other) if isinstance(other, _OPERANDS) else NotImplemented
@@ -494,43 +549,36 @@ class TensorMethods:
         return _cmp.ge(self, other) if isinstance(other, _OPERANDS) else NotImplemented
 
     # ------------------------------------------------------------ bitwise operators (ops/logical.py)
-    __and__, __or__, __xor__ = _lg.bitwise_and, _lg.bitwise_or, _lg.bitwise_xor
-    __lshift__, __rshift__ = _lg.bitwise_left_shift, _lg.bitwise_right_shift
+    __and__, __or__, __xor__ = _operator(_lg.bitwise_and), _operator(_lg.bitwise_or), _operator(_lg.bitwise_xor)
+    __lshift__, __rshift__ = _operator(_lg.bitwise_left_shift), _operator(_lg.bitwise_right_shift)
+
+    __rand__, __ror__, __rxor__ = _reflected(_lg.bitwise_and), _reflected(_lg.bitwise_or), _reflected(_lg.bitwise_xor)
+    __rlshift__, __rrshift__ = _reflected(_lg.bitwise_left_shift), _reflected(_lg.bitwise_right_shift)
 
     def __invert__(self) -> Tensor:
         if self.dtype.is_floating_point:
             raise TypeError("~ (operator.invert) is only implemented on integer and Boolean-type tensors")
         return _lg.bitwise_not(self)
 
-    def __rand__(self, other: Any) -> Tensor:
-        return _lg.bitwise_and(other, self)
 
-    def __ror__(self, other: Any) -> Tensor:
-        return _lg.bitwise_or(other, self)
 
-    def __rxor__(self, other: Any) -> Tensor:
-        return _lg.bitwise_xor(other, self)
 
-    def __rlshift__(self, other: Any) -> Tensor:
-        return _lg.bitwise_left_shift(other, self)
 
-    def __rrshift__(self, other: Any) -> Tensor:
-        return _lg.bitwise_right_shift(other, self)
 
-    def __iand__(self, other: Any) -> Tensor:
-        return self._inplace_or_new(_lg.bitwise_and(self, other))
+    def __iand__(self, other: Any) -> Any:
+        return self._augmented(_lg.bitwise_and, other, stand_in=False)
 
-    def __ior__(self, other: Any) -> Tensor:
-        return self._inplace_or_new(_lg.bitwise_or(self, other))
+    def __ior__(self, other: Any) -> Any:
+        return self._augmented(_lg.bitwise_or, other, stand_in=False)
 
-    def __ixor__(self, other: Any) -> Tensor:
-        return self._inplace_or_new(_lg.bitwise_xor(self, other))
+    def __ixor__(self, other: Any) -> Any:
+        return self._augmented(_lg.bitwise_xor, other, stand_in=False)
 
-    def __ilshift__(self, other: Any) -> Tensor:
-        return self._inplace_or_new(_lg.bitwise_left_shift(self, other))
+    def __ilshift__(self, other: Any) -> Any:
+        return self._augmented(_lg.bitwise_left_shift, other, stand_in=False)
 
-    def __irshift__(self, other: Any) -> Tensor:
-        return self._inplace_or_new(_lg.bitwise_right_shift(self, other))
+    def __irshift__(self, other: Any) -> Any:
+        return self._augmented(_lg.bitwise_right_shift, other, stand_in=False)
 
     # ------------------------------------------------------------ reductions
     # torch.norm's fifth argument is out, the method's dtype (the function is declared in ops/reduce.py)
@@ -864,6 +912,8 @@ class TensorMethods:
 
     def fill_(self, value: Any) -> Tensor:
         """Every element set to `value`, a number or a 0-d tensor (whose gradient is then the sum of theirs)."""
+        if not isinstance(value, _OPERANDS):  # a numpy array, a list
+            raise invalid_combination("fill_", (value,))
         if isinstance(value, Tensor) and value.ndim:
             raise RuntimeError(f"fill_ only supports 0-dimension value tensor but got tensor with {value.ndim} dimensions.")
         if isinstance(value, Tensor) and value._requires_grad and modes.grad_enabled:
@@ -887,6 +937,8 @@ class TensorMethods:
         return self
 
     def copy_(self, src: Any, non_blocking: bool = False) -> Tensor:
+        if not isinstance(src, _OPERANDS):
+            raise TypeError(f"copy_(): argument 'other' (position 1) must be Tensor, not {type_name(src)}")
         src = as_operand(src)
         if isinstance(src, Tensor):
             check_inputs(self, src)  # x[1:].copy_(x[:-1]) would read what it already wrote
@@ -910,7 +962,7 @@ class TensorMethods:
         key = _sh.index_key(_sh._expand_ellipses(key, self.ndim))  # numpy takes one `...`, torch any number
         if 0 in indexed:  # nothing is written, so torch never reads the index values numpy would check
             key = _sh.in_range(key)
-        value = as_operand(value)
+        value = as_tensor_or_number(value)
         if isinstance(value, Tensor) and value.dtype is not self.dtype:
             value = PromotionCast.apply(value, self.dtype)  # (torch's copy_ casts inside: no node of its own)
         needs_graph = modes.grad_enabled and (self._requires_grad or getattr(value, "_requires_grad", False))
@@ -951,13 +1003,16 @@ class TensorMethods:
     def __itruediv__(self, other: Any) -> Tensor:
         return self._augmented(Tensor.div, other)
 
-    def _augmented(self, op: Callable[[Tensor, Any], Tensor], other: Any) -> Tensor:
-        """`self op= other`: op's result written back into self, as torch's X_ writes it."""
+    def _augmented(self, op: Callable[[Tensor, Any], Tensor], other: Any, stand_in: builtins.bool = True) -> Any:
+        """`self op= other`: op's result written back into self, as torch's X_ writes it; NotImplemented where
+        torch's parser refuses `other` (see NotAnOperand): Python then rebinds self to `self op other`."""
         check_inputs(self, other)
         try:
-            result = op(self._stand_in(), other)
+            result = op(self._stand_in() if stand_in else self, other)
         except ComplexUnsupported:  # t += 1j
             raise complex_into(self.dtype) from None
+        except NotAnOperand:
+            return NotImplemented
         return self._inplace_or_new(result)
 
     def _inplace_or_new(self, result: Tensor) -> Tensor:
