@@ -814,7 +814,7 @@ def _recorded(input: Tensor, result: Tensor) -> Tensor:
 
 def _float_input(x: Tensor, dtype: Any, name: str) -> Tensor:
     if dtype is not None:
-        return cast_operand(x, dtype_arg(name, dtype))  # (torch casts inside its kernel: no node of its own)
+        return cast_operand(x, dtypes.as_dtype(dtype_arg(name, dtype)))  # (torch casts inside its kernel: no node of its own)
     return x
 
 
@@ -1101,7 +1101,7 @@ def prod(input: Tensor, dim: Any = _LEFT_OUT, keepdim: Any = _LEFT_OUT, *, dtype
     bool_arg("prod", "keepdim", keepdim)
     if dim is not _LEFT_OUT and not is_int(dim):  # prod takes one dim, not a list
         raise invalid_combination("prod", (dim,))
-    x = input if dtype is None else cast_operand(input, dtype_arg("prod", dtype))
+    x = input if dtype is None else cast_operand(input, dtypes.as_dtype(dtype_arg("prod", dtype)))
     if dtype is None and not x.dtype.is_floating_point and x.dtype is not dtypes.int64:
         x = x.to(dtypes.int64)
     if dim is _LEFT_OUT:
@@ -1402,7 +1402,7 @@ def _check_bool_scan(x: Tensor, name: str) -> None:
 @op(out=True, inplace=True, samples=_scans, renumber_method_errors=True)
 def cumsum(input: Tensor, dim: int, *, dtype: Any = None) -> Tensor:
     dim = int_arg("cumsum", "dim", dim, 2)
-    x = input if dtype is None else cast_operand(input, dtype_arg("cumsum", dtype))
+    x = input if dtype is None else cast_operand(input, dtypes.as_dtype(dtype_arg("cumsum", dtype)))
     if dtype is None and not x.dtype.is_floating_point and x.dtype is not dtypes.int64:
         x = x.to(dtypes.int64)
     d = normalize_dim(dim, x.ndim)  # checked on 0-d tensors too
@@ -1413,7 +1413,7 @@ def cumsum(input: Tensor, dim: int, *, dtype: Any = None) -> Tensor:
 @op(out=True, inplace=True, samples=_scans, renumber_method_errors=True)
 def cumprod(input: Tensor, dim: int, *, dtype: Any = None) -> Tensor:
     dim = int_arg("cumprod", "dim", dim, 2)
-    x = input if dtype is None else cast_operand(input, dtype_arg("cumprod", dtype))
+    x = input if dtype is None else cast_operand(input, dtypes.as_dtype(dtype_arg("cumprod", dtype)))
     if dtype is None and not x.dtype.is_floating_point and x.dtype is not dtypes.int64:
         x = x.to(dtypes.int64)
     d = normalize_dim(dim, x.ndim)  # checked on 0-d tensors too
