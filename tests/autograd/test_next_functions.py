@@ -53,6 +53,8 @@ CASES = {
     "write_number_everywhere": lambda m: _written(m, Ellipsis, 1.0),
     "fill_keeps_one_edge": lambda m: (_leaf(m, 2) * 1).fill_(1.5),
     "zero_keeps_one_edge": lambda m: (_leaf(m, 2) * 1).zero_(),
+    "clamp_float32_bound": lambda m: _leaf(m, 3).clamp(min=_leaf(m, 3, dtype="float32")),
+    "mse_loss_float32_target": lambda m: m.nn.functional.mse_loss(_leaf(m, 3), _leaf(m, 3, dtype="float32")),
     "clamp_min_tensor": lambda m: (_leaf(m, 2) * 2).clamp(min=_leaf(m, 2)),
     "clamp_max_tensor_without_grad": lambda m: _leaf(m, 2).clamp(max=m.zeros(2, dtype=m.float64)),
     "clamp_min_keeps_two_edges": lambda m: _leaf(m, 2).clamp_min(_leaf(m, 2)),

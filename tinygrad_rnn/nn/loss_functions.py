@@ -27,7 +27,7 @@ from ..ops import nn_ops
 from ..ops import pointwise as _pw
 from ..ops import reduce as _rd
 from ..ops.composite import composite
-from ..ops.promotion import check_broadcast, result_type
+from ..ops.promotion import cast_operand, check_broadcast, result_type
 from ..ops.shape import broadcast_tensors, gather_along
 
 
@@ -90,7 +90,7 @@ def mse_loss(input: Tensor, target: Tensor, size_average: Any = None, reduce: An
     if weight is not None:
         return _weighted_mean(diff * diff, weight, reduction)
     common = diff.dtype  # torch's functional broadcasts first, then runs one MseLossBackward0 node
-    input, target = broadcast_tensors(input.to(common), target.to(common))
+    input, target = broadcast_tensors(cast_operand(input, common), cast_operand(target, common))  # (cast inside)
     return nn_ops.MseLoss.apply(input, target, reduction)
 
 

@@ -1289,8 +1289,8 @@ def clamp(input: Tensor, min: Any = None, max: Any = None) -> Tensor:
             raise invalid_combination("clamp", (input, min, max))
         for bound in (b for b in (min, max) if b is not None):
             _check_broadcast(input, bound)
-        lo, hi = (None if b is None else b if b.dtype is d else b.to(d) for b in (min, max))
-        return ClampTensors.apply(input if d is input.dtype else input.to(d), lo, hi)
+        lo, hi = (None if b is None else _cast(b, d) for b in (min, max))  # (cast inside torch's kernel)
+        return ClampTensors.apply(_cast(input, d), lo, hi)
     lo, hi = (checked_fill(b, d) if type(b) in (int, float) else _arr(b) for b in (min, max))  # torch's overflow
     return Clamp.apply(input if d is input.dtype else input.to(d), lo, hi)
 
