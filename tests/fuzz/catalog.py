@@ -2047,7 +2047,8 @@ def _dim_and_keep(draw_dim):
 # expands input and indices: ExpandBackward0 below GatherBackward0), reshape of a transposed tensor (torch's
 # UnsafeViewBackward0 sits on a CloneBackward0), x[index] = y[index] (torch's IndexPutBackward0 sees the value
 # through a ViewBackward0), a 0-d x[mask] (torch unsqueezes first), x[None, None] (torch: one UnsqueezeBackward0
-# per None; ours: one in all), einsum (torch's permutes and views below its bmm), and RNN/LSTM/GRU modules
+# per None; ours: one in all), einsum (torch's permutes and views below its bmm), matmul of a 1-d and an n-d
+# tensor (torch's SqueezeBackward4 sits on an MmBackward0 of an unsqueezed input), and RNN/LSTM/GRU modules
 # (torch's graph is its kernel's; ours its layers').
 _GRAPH_CALLS = {
     "sum(dim, keepdim, dtype)": (lambda m, F, x, y, d, k, dt: x.sum(d, keepdim=k, dtype=dt),
@@ -2146,8 +2147,6 @@ _GRAPH_CALLS = {
     "x / 2": (lambda m, F, x, y: x / 2, lambda nd: _BOTH),
     "-x": (lambda m, F, x, y: -x, lambda nd: _BOTH),
     "x @ y.mT": (lambda m, F, x, y: x @ y.mT if x.dim() > 1 else x @ y, lambda nd: _BOTH),
-    "matmul(1-d, 2-d)": (lambda m, F, x, y: x[:, 0] @ y.reshape(x.shape[0], -1) if x.dim() > 1 else x @ y,
-                         lambda nd: _BOTH),
     "maximum": (lambda m, F, x, y: m.maximum(x, y), lambda nd: _BOTH),
     "clamp": (lambda m, F, x, y, lo, hi: x.clamp(lo, hi), lambda nd: st.tuples(
         st.sampled_from([None, -1.0, 0]), st.sampled_from([None, 1.0, 2]))),
