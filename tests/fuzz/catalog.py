@@ -2048,7 +2048,8 @@ def _dim_and_keep(draw_dim):
 # UnsafeViewBackward0 sits on a CloneBackward0), x[index] = y[index] (torch's IndexPutBackward0 sees the value
 # through a ViewBackward0), a 0-d x[mask] (torch unsqueezes first), x[None, None] (torch: one UnsqueezeBackward0
 # per None; ours: one in all), einsum (torch's permutes and views below its bmm), matmul of a 1-d and an n-d
-# tensor (torch's SqueezeBackward4 sits on an MmBackward0 of an unsqueezed input), and RNN/LSTM/GRU modules
+# tensor or of two 3-d ones (torch's SqueezeBackward4 or UnsafeViewBackward0 sits on its MmBackward0 or
+# BmmBackward0 of views), and RNN/LSTM/GRU modules
 # (torch's graph is its kernel's; ours its layers').
 _GRAPH_CALLS = {
     "sum(dim, keepdim, dtype)": (lambda m, F, x, y, d, k, dt: x.sum(d, keepdim=k, dtype=dt),
@@ -2146,7 +2147,8 @@ _GRAPH_CALLS = {
     "1 - x": (lambda m, F, x, y: 1 - x, lambda nd: _BOTH),
     "x / 2": (lambda m, F, x, y: x / 2, lambda nd: _BOTH),
     "-x": (lambda m, F, x, y: -x, lambda nd: _BOTH),
-    "x @ y.mT": (lambda m, F, x, y: x @ y.mT if x.dim() > 1 else x @ y, lambda nd: _BOTH),
+    "x @ y.mT": (lambda m, F, x, y: x.flatten(0, -2) @ y.flatten(0, -2).mT if x.dim() > 1 else x @ y,
+                 lambda nd: _BOTH),
     "maximum": (lambda m, F, x, y: m.maximum(x, y), lambda nd: _BOTH),
     "clamp": (lambda m, F, x, y, lo, hi: x.clamp(lo, hi), lambda nd: st.tuples(
         st.sampled_from([None, -1.0, 0]), st.sampled_from([None, 1.0, 2]))),
