@@ -24,6 +24,8 @@ How it plugs into the core, which knows nothing of this module:
   exist, to learn which of their tensors the pass will reach.
 - torch's view of the graph: `grad_fn.next_functions` (the core's `edges` as torch lists them) and
   a leaf's `AccumulateGrad` are defined here and attached to `Function`; the engine needs neither.
+  A cast torch makes inside its kernels (ops/cast.py's `PromotionCast`: `float64 + float32`, `sum(dtype=)`)
+  is a node for our engine but none in torch's view: next_functions shows the tensor it casts.
 
 Also here: `allow_mutation_on_saved_tensors` (saved-tensor hooks that copy), `increment_version`,
 `GradientEdge` / `get_gradient_edge`, and `RemovableHandle`, what node hooks return.
