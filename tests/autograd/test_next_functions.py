@@ -1,6 +1,7 @@
 """grad_fn.next_functions two levels down, against torch, for what the differential fuzzer's graph_names family
 found: a cast torch makes inside its kernels (type promotion, a reduction's dtype=, copy_ into another dtype)
-has no node of its own, a number written with x[key] = 0 shows as (None, 0), clamp lists both bounds."""
+has no node of its own, a number written with x[key] = 0 shows as (None, 0), clamp lists both bounds,
+take_along_dim expands its input."""
 from __future__ import annotations
 
 import pytest
@@ -55,6 +56,7 @@ CASES = {
     "zero_keeps_one_edge": lambda m: (_leaf(m, 2) * 1).zero_(),
     "clamp_float32_bound": lambda m: _leaf(m, 3).clamp(min=_leaf(m, 3, dtype="float32")),
     "mse_loss_float32_target": lambda m: m.nn.functional.mse_loss(_leaf(m, 3), _leaf(m, 3, dtype="float32")),
+    "take_along_dim_expands_even_to_its_shape": lambda m: _leaf(m, 2, 2).take_along_dim(m.zeros(2, 2, dtype=m.int64), 0),
     "clamp_min_tensor": lambda m: (_leaf(m, 2) * 2).clamp(min=_leaf(m, 2)),
     "clamp_max_tensor_without_grad": lambda m: _leaf(m, 2).clamp(max=m.zeros(2, dtype=m.float64)),
     "clamp_min_keeps_two_edges": lambda m: _leaf(m, 2).clamp_min(_leaf(m, 2)),

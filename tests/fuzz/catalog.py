@@ -2043,14 +2043,12 @@ def _dim_and_keep(draw_dim):
 
 
 # name: (call on m, F, x, y and the drawn extra arguments; a function of x's rank to a strategy of those arguments).
-# Left out until fixed (reported in session 14), where torch's graph has nodes ours lacks: take_along_dim (torch
-# expands input and indices: ExpandBackward0 below GatherBackward0), reshape of a transposed tensor (torch's
-# UnsafeViewBackward0 sits on a CloneBackward0), x[index] = y[index] (torch's IndexPutBackward0 sees the value
-# through a ViewBackward0), a 0-d x[mask] (torch unsqueezes first), x[None, None] (torch: one UnsqueezeBackward0
-# per None; ours: one in all), einsum (torch's permutes and views below its bmm), matmul of a 1-d and an n-d
-# tensor or of two 3-d ones (torch's SqueezeBackward4 or UnsafeViewBackward0 sits on its MmBackward0 or
-# BmmBackward0 of views), and RNN/LSTM/GRU modules
-# (torch's graph is its kernel's; ours its layers').
+# Left out until fixed (reported in session 14), where torch's graph has nodes ours lacks: reshape of a transposed
+# tensor (torch's UnsafeViewBackward0 sits on a CloneBackward0), x[index] = y[index] (torch's IndexPutBackward0 sees
+# the value through a ViewBackward0), a 0-d x[mask] (torch unsqueezes first), x[None, None] (torch: one
+# UnsqueezeBackward0 per None; ours: one in all), einsum (torch's permutes and views below its bmm), matmul of a 1-d
+# and an n-d tensor or of two 3-d ones (torch's SqueezeBackward4 or UnsafeViewBackward0 sits on its MmBackward0 or
+# BmmBackward0 of views), and RNN/LSTM/GRU modules (torch's graph is its kernel's; ours its layers').
 _GRAPH_CALLS = {
     "sum(dim, keepdim, dtype)": (lambda m, F, x, y, d, k, dt: x.sum(d, keepdim=k, dtype=dt),
                                  lambda nd: st.tuples(st.integers(-nd, nd - 1), st.booleans(),
@@ -2115,6 +2113,8 @@ _GRAPH_CALLS = {
                     lambda nd: st.tuples(st.integers(-nd, nd - 1))),
     "index_select": (lambda m, F, x, y, d: x.index_select(d, m.tensor([0, 0])), lambda nd: st.tuples(
         st.integers(-nd, nd - 1))),
+    "take_along_dim": (lambda m, F, x, y, d: m.take_along_dim(x, m.zeros_like(x, dtype=m.int64), d),
+                       lambda nd: st.tuples(st.integers(-nd, nd - 1))),
     "transpose": (lambda m, F, x, y, a, b: x.transpose(a, b), lambda nd: st.tuples(st.integers(-nd, nd - 1),
                                                                                     st.integers(-nd, nd - 1))),
     "permute": (lambda m, F, x, y: x.permute(*range(x.dim() - 1, -1, -1)), lambda nd: _BOTH),
