@@ -1,7 +1,7 @@
 """grad_fn.next_functions two levels down, against torch, for what the differential fuzzer's graph_names family
 found: a cast torch makes inside its kernels (type promotion, a reduction's dtype=, copy_ into another dtype)
 has no node of its own, a number written with x[key] = 0 shows as (None, 0), clamp lists both bounds,
-take_along_dim expands its input."""
+take_along_dim expands its input, x[key] = value views and expands the value as torch's setitem does."""
 from __future__ import annotations
 
 import pytest
@@ -14,7 +14,7 @@ def _leaf(m, *shape, dtype="float64"):
     return m.arange(1.0, 1.0 + m.Size(shape).numel(), dtype=getattr(m, dtype)).reshape(shape).requires_grad_()
 
 
-def _names(node, depth: int = 2):
+def _names(node, depth: int = 3):
     """The node's name and those of its next_functions, `depth` levels down (None: an input needing no grad)."""
     if node is None:
         return None
@@ -52,6 +52,14 @@ CASES = {
     "write_number_with_ellipsis": lambda m: _written(m, (Ellipsis, -1), 0),
     "write_number_through_mask": lambda m: _written(m, lambda m: m.tensor([[True, False], [False, True]]), 0.0),
     "write_number_everywhere": lambda m: _written(m, Ellipsis, 1.0),
+    "write_index_with_leading_ones": lambda m: _written(m, lambda m: m.tensor([0]), _leaf(m, 1, 1, 2)),
+    "write_index_without_leading_ones": lambda m: _written(m, lambda m: m.tensor([0]), _leaf(m, 2)),
+    "write_mask_with_leading_ones": lambda m: _written(m, lambda m: m.tensor([True, False]), _leaf(m, 1, 2)),
+    "write_select_with_leading_ones": lambda m: _written(m, 0, _leaf(m, 1, 2)),
+    "write_select_same_shape": lambda m: _written(m, 0, _leaf(m, 2)),
+    "write_slice_broadcast": lambda m: _written(m, slice(0, 1), _leaf(m, 2)),
+    "write_everything_broadcast": lambda m: _written(m, Ellipsis, _leaf(m, 1, 2)),
+    "write_everything_same_shape": lambda m: _written(m, Ellipsis, _leaf(m, 2, 2)),
     "fill_keeps_one_edge": lambda m: (_leaf(m, 2) * 1).fill_(1.5),
     "zero_keeps_one_edge": lambda m: (_leaf(m, 2) * 1).zero_(),
     "clamp_float32_bound": lambda m: _leaf(m, 3).clamp(min=_leaf(m, 3, dtype="float32")),

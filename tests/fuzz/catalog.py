@@ -2044,11 +2044,10 @@ def _dim_and_keep(draw_dim):
 
 # name: (call on m, F, x, y and the drawn extra arguments; a function of x's rank to a strategy of those arguments).
 # Left out until fixed (reported in session 14), where torch's graph has nodes ours lacks: reshape of a transposed
-# tensor (torch's UnsafeViewBackward0 sits on a CloneBackward0), x[index] = y[index] (torch's IndexPutBackward0 sees
-# the value through a ViewBackward0), a 0-d x[mask] (torch unsqueezes first), x[None, None] (torch: one
-# UnsqueezeBackward0 per None; ours: one in all), einsum (torch's permutes and views below its bmm), matmul of a 1-d
-# and an n-d tensor or of two 3-d ones (torch's SqueezeBackward4 or UnsafeViewBackward0 sits on its MmBackward0 or
-# BmmBackward0 of views), and RNN/LSTM/GRU modules (torch's graph is its kernel's; ours its layers').
+# tensor (torch's UnsafeViewBackward0 sits on a CloneBackward0), a 0-d x[mask] (torch unsqueezes first), x[None, None]
+# (torch: one UnsqueezeBackward0 per None; ours: one in all), einsum (torch's permutes and views below its bmm),
+# matmul of a 1-d and an n-d tensor or of two 3-d ones (torch's SqueezeBackward4 or UnsafeViewBackward0 sits on its
+# MmBackward0 or BmmBackward0 of views), and RNN/LSTM/GRU modules (torch's graph is its kernel's; ours its layers').
 _GRAPH_CALLS = {
     "sum(dim, keepdim, dtype)": (lambda m, F, x, y, d, k, dt: x.sum(d, keepdim=k, dtype=dt),
                                  lambda nd: st.tuples(st.integers(-nd, nd - 1), st.booleans(),
@@ -2097,6 +2096,8 @@ _GRAPH_CALLS = {
     "z[mask] = y": (lambda m, F, x, y: _assigned(x, y > 0, y[y > 0]), lambda nd: _BOTH),
     "z[0] = y[0]": (lambda m, F, x, y: _assigned(x, 0, y[0]), lambda nd: _BOTH),
     "z[..., -1] = 0": (lambda m, F, x, y: _assigned(x, (Ellipsis, -1), 0.0), lambda nd: _BOTH),
+    "z[index] = y[index]": (lambda m, F, x, y: _assigned(x, m.tensor([0]), y[m.tensor([0])]), lambda nd: _BOTH),
+    "z[...] = y[0]": (lambda m, F, x, y: _assigned(x, Ellipsis, y[:1]), lambda nd: _BOTH),
     "masked_fill": (lambda m, F, x, y, v: x.masked_fill(y > 0, v), lambda nd: st.tuples(
         st.sampled_from([0.0, float("-inf"), -1e9]))),
     "masked_fill(tensor value)": (lambda m, F, x, y: x.masked_fill(y > 0, y.sum()), lambda nd: _BOTH),

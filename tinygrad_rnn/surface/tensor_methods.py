@@ -981,7 +981,9 @@ class TensorMethods:
             check_inputs(target._data[key], value)
         if needs_graph:
             name = _written_node_name(key, target.shape, value)
-            write = _WriteIntoView if name == "CopySlices" else _sh.SetItem
+            write = _WriteIntoView if name in ("CopySlices", "CopyBackwards") else _sh.SetItem
+            if isinstance(value, Tensor):
+                value = _as_torch_writes_it(value, target._data[key].shape, name)
             written = rename(write.apply(target, key, value), name)
             if not isinstance(value, Tensor):  # torch writes a number as a tensor that needs no gradient: (None, 0)
                 composite(written, name, target, None)
@@ -1140,13 +1142,26 @@ _SHAPE_CPP = "(Triggered internally at /__w/pytorch/pytorch/aten/src/ATen/native
 
 
 class _WriteIntoView(_sh.SetItem):
-    """x[key] = value where torch writes into a view of x: its node is CopySlices, which torch's name()
-    spells with its C++ namespace (its repr and type name are plain CopySlices). An op built on such a
-    write renames the node (F.pad: ConstantPadNdBackward0); that name stays as it is."""
+    """x[key] = value where torch writes into a view of x (CopySlices) or copies into all of x (CopyBackwards):
+    torch's name() spells either with its C++ namespace (its repr and type name are the plain names). An op
+    built on such a write renames the node (F.pad: ConstantPadNdBackward0); that name stays as it is."""
 
     def name(self) -> str:
         own = type(self).__name__
-        return "torch::autograd::CopySlices" if own == "CopySlices" else own
+        return f"torch::autograd::{own}" if own in ("CopySlices", "CopyBackwards") else own
+
+
+def _as_torch_writes_it(value: Tensor, slot: tuple, name: str) -> Tensor:
+    """The value as torch's x[key] = value passes it on, which its graph shows (ViewBackward0, ExpandBackward0).
+    index_put_ gets it without its leading size-1 dims; a copy into a view or into x takes, unless the shapes
+    already agree, a view of it without those dims (a view even when there are none), expanded to the slot."""
+    ones = next((i for i, n in enumerate(value.shape) if n != 1), value.ndim)
+    if name == "IndexPutBackward0":
+        return value.view(value.shape[ones:]) if ones else value
+    if value.shape == slot or not value.ndim:
+        return value
+    value = value.view(value.shape[ones:])
+    return value if value.shape == slot else value.expand(slot)
 
 
 def _written_node_name(key: tuple, shape: tuple, value: Any) -> str:
