@@ -358,3 +358,9 @@ def test_scatter_gradients_when_the_index_is_smaller_than_input_on_the_other_dim
 
 def test_gather_with_an_index_smaller_than_input_and_its_gradient():
     check_parity(lambda m, x: m.gather(x, 1, m.tensor([[0, 2], [1, 1]])), [X])
+
+
+@pytest.mark.parametrize("step", [-1, 0])
+def test_a_bad_step_before_a_second_ellipsis_fails_first_as_in_torch(step):
+    """x[::-1, ..., ..., None]: torch applies the slice before it finds the index too long (fuzz seed 143)."""
+    check_error(lambda m: m.zeros(0, 3, 3, dtype=m.bool)[slice(None, None, step), ..., ..., None])

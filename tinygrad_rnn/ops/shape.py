@@ -1119,6 +1119,9 @@ def _expand_ellipses(key: Any, ndim: int) -> Any:
     first = next(i for i, k in enumerate(parts) if k is Ellipsis)  # (`in` and index() would compare tensors)
     later = [i for i, k in enumerate(parts) if k is Ellipsis and i > first]
     if free and builtins.any(k is not Ellipsis for k in parts[later[0]:]):
+        for k in parts[:later[0]]:  # torch applies the parts before that `...` first: a slice's step fails first
+            if isinstance(k, slice) or not isinstance(k, _INDEX_TYPES):
+                _index_part(k)
         raise IndexError(f"too many indices for tensor of dimension {ndim}")
     return parts[:first] + (slice(None),) * free + tuple(k for k in parts[first + 1:] if k is not Ellipsis)
 
