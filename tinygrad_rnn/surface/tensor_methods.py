@@ -983,7 +983,7 @@ class TensorMethods:
             name = _written_node_name(key, target.shape, value)
             write = _WriteIntoView if name in ("CopySlices", "CopyBackwards") else _sh.SetItem
             if isinstance(value, Tensor):
-                value = _as_torch_writes_it(value, target._data[key].shape, name)
+                value = _as_torch_writes_it(value, target._data, key, name)
             written = rename(write.apply(target, key, value), name)
             if not isinstance(value, Tensor):  # torch writes a number as a tensor that needs no gradient: (None, 0)
                 composite(written, name, target, None)
@@ -1151,13 +1151,15 @@ class _WriteIntoView(_sh.SetItem):
         return f"torch::autograd::{own}" if own in ("CopySlices", "CopyBackwards") else own
 
 
-def _as_torch_writes_it(value: Tensor, slot: tuple, name: str) -> Tensor:
-    """The value as torch's x[key] = value passes it on, which its graph shows (ViewBackward0, ExpandBackward0).
-    index_put_ gets it without its leading size-1 dims; a copy into a view or into x takes, unless the shapes
-    already agree, a view of it without those dims (a view even when there are none), expanded to the slot."""
+def _as_torch_writes_it(value: Tensor, target: np.ndarray, key: tuple, name: str) -> Tensor:
+    """The value as torch's target[key] = value passes it on, which its graph shows (ViewBackward0,
+    ExpandBackward0). index_put_ gets it without its leading size-1 dims; a copy into a view or into x takes,
+    unless the shapes already agree, a view of it without those dims (even when there are none), expanded
+    to the slot it fills."""
     ones = next((i for i, n in enumerate(value.shape) if n != 1), value.ndim)
     if name == "IndexPutBackward0":
         return value.view(value.shape[ones:]) if ones else value
+    slot = target[key].shape  # (a basic key: numpy's view, no copy)
     if value.shape == slot or not value.ndim:
         return value
     value = value.view(value.shape[ones:])
