@@ -16,6 +16,8 @@ Two floors bound any kernel built on numpy, whatever its Python:
   kernels use (blas_threads.threads_for, per_step), the tanh calls alone on arrays of the gates' shape, and
   the two are added. The rest of a step's elementwise work (adds, products with the gates, the
   backward's derivatives) comes on top, so the floor is below what any numpy kernel can reach.
+A third floor, for our kernels only (their own products on the thread counts they use), is in
+_products.py.
 """
 from __future__ import annotations
 

@@ -32,6 +32,7 @@ def test_a_tiny_report_run_writes_every_section(tmp_path):
     report = (tmp_path / "benchmarks" / "results.md").read_text()
     for section in ("## Ratios", "## Times", "## Where the time goes", "## Targets of issue 15"):
         assert section in report
+    assert "kernel-products floor ms (/torch)" in report and "reproducibility choice, not from numpy" in report
     for case in ("RNN seed", "GRU seed", "LSTM seed", "marginal fwd+bwd per op", "fixed cost per backward()"):
         assert case in report
     if sys.platform.startswith("linux"):
@@ -46,6 +47,51 @@ def test_a_tiny_report_run_writes_every_section(tmp_path):
     block = readme.split(START, 1)[1].split(END, 1)[0]
     assert "| RNN |" in block and "marginal fwd+bwd per op" in block and "minimal Python autograd" in block
     assert readme.split(START)[0] == (ROOT / "README.md").read_text().split(START)[0]  # nothing else changed
+
+
+def _benchmark_module(name: str):
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    try:
+        return __import__(name)
+    finally:
+        sys.path.pop(0)
+
+
+def test_the_kernel_products_floor_lists_the_kernels_own_products():
+    """_products.py's list is a copy of what the kernels do: its threads_for blocks are the ones a real
+    forward and forward+backward make (one layer and two), and every listed product runs."""
+    from collections import Counter
+
+    import numpy as np
+
+    import tinygrad_rnn
+
+    fam, products = _benchmark_module("_families"), _benchmark_module("_products")
+    for family in fam.FAMILIES:
+        for shape in (fam.SHAPES["seed"], fam.SHAPES["small"]):
+            forward, backward = products.kernel_products(family, shape)
+            for run, groups in zip(fam.closures(tinygrad_rnn, family, shape), (forward, forward + backward)):
+                with products.recorded_thread_calls() as calls:
+                    run()
+                assert Counter(calls) == Counter(g.thread_call for g in groups), (family, shape)
+            for group in forward + backward:
+                products._timed_group(group, np.random.default_rng(0))()
+
+
+def test_a_target_is_stopped_by_the_products_floor_only_when_it_alone_exceeds_it():
+    report = _benchmark_module("report")
+    row = {"f+b torch ms": 1.0, "f+b gemm floor ms": 0.3, "f+b seq floor ms": 0.4, "f+b seq products ms": 0.35,
+           "f+b seq tanh ms": 0.05, "f+b kernel products ms": 0.7, "products threaded": False}
+    stopped = report._floor_note(row, "f+b", 0.6)
+    assert stopped.startswith("stopped by the one-thread products floor (0.70x torch alone")
+    assert "not a limit of numpy" in stopped and "GEMM" not in stopped and "sequential" not in stopped
+    assert report._floor_note(row, "f+b", 0.75).startswith("no floor stops it (highest: one-thread products floor")
+    row["products threaded"], row["products noisy"] = True, True
+    stopped = report._floor_note(row, "f+b", 0.6)
+    assert stopped.startswith("stopped by the kernel-products floor") and "timed while the machine was busy" in stopped
+    row["f+b seq floor ms"] = 0.9
+    assert report._floor_note(row, "f+b", 0.6).startswith("stopped by the sequential floor (0.90x torch alone: "
+                                                          "products 0.35 + tanh 0.05); stopped by the kernel-products")
 
 
 def test_the_minimal_autograd_floor_computes_what_ours_does():

@@ -2,6 +2,8 @@
 the factories' reading of their arguments (arange's bounds, as_tensor's device)."""
 from __future__ import annotations
 
+import collections
+import decimal
 import subprocess
 import sys
 import warnings
@@ -194,3 +196,31 @@ def test_legacy_sizes_take_ints_or_a_size():
     for m in (tinygrad_rnn, torch):
         assert m.ones(3).new(m.Size([2, 1])).shape == (2, 1) and m.ones(3).new(2, True).shape == (2, 1)
         assert m.zeros(4).resize_(2, True).shape == (2, 1) and m.zeros(4).resize_([2]).shape == (2,)
+
+
+UNCONVERTIBLE = [np.array(["a"]), np.array([b"a"]), np.array([None]), np.array([1, [2]], dtype=object),
+                 np.zeros(1, dtype="M8[s]"), np.zeros(1, dtype="m8[s]"), np.zeros(1, dtype=np.longdouble)]
+
+
+@pytest.mark.parametrize("make", MAKERS[:5])
+@pytest.mark.parametrize("array", UNCONVERTIBLE, ids=lambda a: a.dtype.str)
+def test_an_array_torch_cannot_convert_names_numpys_scalar_type_as_torch(make, array):
+    """A ragged list made into an object array, then into a tensor: torch's TypeError names numpy.object_
+    (the scalar type), where ours named the dtype (object, str32) and listed fewer supported types."""
+    check_error(make, array)
+
+
+@pytest.mark.parametrize("call", [lambda m: m.tensor([1, collections.deque([1])]), lambda m: m.tensor([decimal.Decimal(1)]),
+                                  lambda m: m.tensor(decimal.Decimal(1)), lambda m: m.from_numpy(np.float64(1.0)),
+                                  lambda m: m.from_numpy([1])])
+def test_errors_name_types_from_other_modules_as_torch(call):
+    """torch's C++ messages name a type by CPython's tp_name: decimal.Decimal, collections.deque, numpy.float64."""
+    check_error(call)
+
+
+@pytest.mark.parametrize("make", MAKERS[:5] + [lambda m, a: m.tensor([a[0]])])
+@pytest.mark.parametrize("kind", ["u2", "u4", "u8"])
+def test_an_unsigned_array_wider_than_a_byte_says_we_have_no_such_tensors(make, kind):
+    """torch makes uint16/32/64 tensors (with few ops); we have none, and say so rather than list them as supported."""
+    with pytest.raises(TypeError, match=f"tinygrad_rnn has no {np.dtype(kind).name} tensors"):
+        make(tinygrad_rnn, np.zeros(2, dtype=kind))

@@ -1,7 +1,7 @@
 """torch.device as the "Changing default device" recipe uses it: a context manager, and
 set_default_device / get_default_device around it."""
 import pytest
-from helpers import require_torch
+from helpers import check_error, require_torch
 
 import tinygrad_rnn
 
@@ -24,3 +24,13 @@ def test_entering_a_device_we_do_not_have_raises():
     with pytest.raises(AssertionError, match="Torch not compiled with CUDA enabled"):
         with tinygrad_rnn.device("cuda"):
             pass
+
+
+@pytest.mark.parametrize("call", [lambda m: m.device(0), lambda m: m.device(-1), lambda m: m.device(3, 0),
+                                  lambda m: m.ones(2).to(0), lambda m: m.nn.Linear(2, 2).to(1),
+                                  lambda m: m.zeros(2, device=0), lambda m: m.zeros(2, device=-1),
+                                  lambda m: m.tensor([1.0], device=0)])
+def test_an_int_device_is_an_accelerator_index_as_in_torch(call):
+    """model.to(0) and device=0 name the current accelerator's index: torch's error says there is none, where
+    ours read '0' as a device type."""
+    check_error(call)

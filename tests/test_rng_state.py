@@ -197,3 +197,7 @@ def test_a_generator_prints_as_torchs():
     for make in (lambda m: m.manual_seed(0), lambda m: m.Generator().manual_seed(1), lambda m: m.default_generator):
         ours, theirs = repr(make(tinygrad_rnn)), repr(make(torch))
         assert re.sub("0x[0-9a-f]+", "0x?", ours) == re.sub("0x[0-9a-f]+", "0x?", theirs)
+
+
+def test_set_rng_state_of_an_array_names_numpys_type_as_torch():
+    check_error(lambda m: m.set_rng_state(np.zeros(5, dtype=np.uint8)))

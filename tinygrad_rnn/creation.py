@@ -92,7 +92,7 @@ def _infer_dtype(data: Any) -> dtypes.dtype:
         if isinstance(v, Tensor):
             found.append(v.dtype)
         elif isinstance(v, (np.ndarray, np.generic)):
-            found.append(_dtype_of(np.asarray(v)) if v.dtype.kind == "c" else dtypes.from_numpy_dtype(v.dtype))
+            found.append(_dtype_of(np.asarray(v)) if v.dtype.kind in "cu" else dtypes.from_numpy_dtype(v.dtype))
         elif isinstance(v, (bool, int, float)):
             found.append(dtypes.bool if isinstance(v, bool) else dtypes.int64 if isinstance(v, int)
                          else dtypes.get_default_dtype())
@@ -101,7 +101,7 @@ def _infer_dtype(data: Any) -> dtypes.dtype:
         elif isinstance(v, complex):
             raise refuse_complex(f"the Python complex number {v!r}")
         else:
-            raise RuntimeError(f"Could not infer dtype of {type(v).__name__}")
+            raise RuntimeError(f"Could not infer dtype of {type_name(v)}")
     return dtypes.promote_types(*found)
 
 
@@ -136,7 +136,7 @@ def _scalar_value(v: Any, d: dtypes.dtype) -> Any:
             raise TypeError(f"must be real number, not {type_name(v)}")
         return float(v)
     if not isinstance(v, (bool, int, float)):
-        raise TypeError(f"'{type(v).__name__}' object cannot be interpreted as an integer")
+        raise TypeError(f"'{type_name(v)}' object cannot be interpreted as an integer")
     if isinstance(v, float) and d is dtypes.bool:
         return v != 0  # nan and inf are True, as torch
     if isinstance(v, float):  # a float must fit the type as it is (no wrapping into unsigned types), as torch
@@ -193,6 +193,9 @@ def _dtype_of(array: np.ndarray) -> dtypes.dtype:
     """The array's dtype (a big-endian float64 is a float64 here: check_strides then refuses its byte order)."""
     if array.dtype.kind == "c":
         raise refuse_complex(f"a numpy array of {array.dtype.name}")
+    if array.dtype.kind == "u" and array.dtype.itemsize > 1:  # torch makes a uint16/32/64 tensor of it
+        raise TypeError(f"can't convert np.ndarray of type numpy.{array.dtype.name}: tinygrad_rnn has no "
+                        f"{array.dtype.name} tensors")
     return dtypes.from_numpy_dtype(array.dtype if array.dtype.isnative else array.dtype.newbyteorder("="))
 
 
@@ -236,7 +239,7 @@ def _to_array(data: Any, d: dtypes.dtype | None) -> np.ndarray:
     if isinstance(data, complex):
         raise refuse_complex(f"the Python complex number {data!r}")
     if d is None and not (_is_sequence(data) or isinstance(data, (bool, int, float, np.generic))):  # else: d's
-        raise RuntimeError(f"Could not infer dtype of {type(data).__name__}")
+        raise RuntimeError(f"Could not infer dtype of {type_name(data)}")
     if isinstance(data, (list, tuple)) and _holds_ndarray(data):  # torch then copies element by element
         warn_once("list of ndarrays", "Creating a tensor from a list of numpy.ndarrays is extremely slow. Please "
                   "consider converting the list to a single numpy.ndarray with numpy.array() before converting to a "
@@ -291,7 +294,7 @@ def as_tensor(data: Any, dtype: Any = None, device: Any = None) -> Tensor:
 def from_numpy(ndarray: Any) -> Tensor:
     """A tensor sharing memory with `ndarray`."""
     if not isinstance(ndarray, np.ndarray):
-        raise TypeError(f"expected np.ndarray (got {type(ndarray).__name__})")
+        raise TypeError(f"expected np.ndarray (got {type_name(ndarray)})")
     _warn_if_read_only(ndarray)  # torch's order: the warning, the dtype, the strides, the byte order
     _dtype_of(ndarray)
     check_strides(ndarray)

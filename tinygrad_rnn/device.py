@@ -13,6 +13,10 @@ class device:
     def __init__(self, type: Any = "cpu", index: Any = None) -> None:
         if isinstance(type, device):
             type, index = type.type, type.index
+        if _is_index(type):
+            if index is not None:
+                raise TypeError("device(): argument 'type' (position 1) must be str, not int")
+            check_device_name(type)  # torch.device(0): the accelerator's error
         if index is not None:
             _check_index(index)
         name = str(type)
@@ -61,9 +65,16 @@ _KNOWN = ("cpu", "cuda", "ipu", "xpu", "mkldnn", "opengl", "opencl", "ideep", "h
           "lazy", "vulkan", "mps", "meta", "hpu", "mtia", "privateuseone")  # the device types torch's parser knows
 
 
+def _is_index(d: Any) -> bool:
+    return isinstance(d, int) and not isinstance(d, bool)
+
+
 def check_device_name(d: Any) -> str:
     """The device's type, or torch's parser error for a string that names no device type (its first check,
     before the data or values are looked at; whether the device is there comes later)."""
+    if _is_index(d):  # device=0, .to(0): the current accelerator's index, and there is none
+        raise RuntimeError("Device index must not be negative" if d < 0 else
+                           "Cannot access accelerator device when none is available.")
     name = d.type if isinstance(d, device) else str(d).split(":")[0]
     if name != "cpu" and name not in _KNOWN:
         raise RuntimeError(f"Expected one of {', '.join(_KNOWN)} device type at start of device string: {d}")

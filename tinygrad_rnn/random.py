@@ -336,7 +336,7 @@ def _seeded_key(seed: int) -> np.ndarray:
 def _state_bytes(state: Any) -> bytes:
     """torch's checks on a state tensor, then its bytes."""
     if not isinstance(state, Tensor):
-        raise TypeError(f"expected a torch.ByteTensor, but got {type(state).__name__}")
+        raise TypeError(f"expected a torch.ByteTensor, but got {type_name(state)}")
     if state.dtype is not dtypes.uint8:
         raise TypeError("RNG state must be a torch.ByteTensor")
     if not state.is_contiguous():

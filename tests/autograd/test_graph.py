@@ -87,6 +87,33 @@ def test_saved_attributes_are_torchs(op):
     assert ours == theirs
 
 
+def test_saved_names_need_no_getattr_on_nodes_and_a_forward_may_use_them():
+    """torch's saved names reach saved_attribute through descriptors: a `__getattr__` on Function would make
+    every attribute read of every node slower. A user's forward may still store its own value under one."""
+    assert "__getattr__" not in vars(Function)
+
+    class Keep(tinygrad_rnn.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            ctx._saved_self = "mine"
+            return x * 2
+
+        @staticmethod
+        def backward(ctx, g):
+            assert ctx._saved_self == "mine"
+            return g * 2
+
+    x = tinygrad_rnn.ones(2, requires_grad=True)
+    y = Keep.apply(x)
+    assert y.grad_fn._saved_self == "mine"
+    y.sum().backward()
+    assert x.grad.tolist() == [2.0, 2.0]
+    with pytest.raises(AttributeError, match="'KeepBackward' object has no attribute '_saved_other'"):
+        y.grad_fn._saved_other  # noqa: B018 (the read is the test)
+    check_error(lambda m: (m.ones(2, requires_grad=True) * 2).grad_fn._saved_bogus)
+    check_error(lambda m: m.ones(2, requires_grad=True).exp().grad_fn._saved_other)
+
+
 def _pack_log(m, op, backward=True):
     log = []
 

@@ -44,9 +44,9 @@ def test_the_engine_runs_the_fast_accumulator():
 
 
 # ---------------------------------------------------------------- backend/errstate.py
-def test_quiet_floats_is_np_errstate_for_the_backward_pass():
-    """quiet_floats() (the engine's cheaper errstate) sets what np.errstate(divide=, invalid=,
-    over="ignore") sets, keeps `under` as the caller had it, nests, and restores on exit."""
+def test_quiet_floats_is_np_errstate_divide_invalid_over_ignore():
+    """quiet_floats() (the cheaper errstate of casts, reductions and kernels) sets what np.errstate(divide=,
+    invalid=, over="ignore") sets, keeps `under` as the caller had it, nests, and restores on exit."""
     from tinygrad_rnn.backend.errstate import quiet_floats
 
     before = np.geterr()
@@ -61,6 +61,30 @@ def test_quiet_floats_is_np_errstate_for_the_backward_pass():
                 assert np.geterr() == expected
             assert np.geterr()["under"] == under and np.geterr()["divide"] == before["divide"]
     assert np.geterr() == before
+
+
+def test_a_backward_pass_runs_under_the_numpy_error_state_of_a_forward():
+    """The engine runs a backward pass under np.errstate(all="ignore") (backend/errstate.py's two C calls), the
+    state Function.apply gives each forward: a gradient formula computes inf, NaN and underflow as silently as
+    the forward did, whatever numpy setting the caller has (torch computes them without a word)."""
+    seen = {}
+
+    class Record(torch.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            seen["forward"] = np.geterr()
+            return x * 1
+
+        @staticmethod
+        def backward(ctx, g):
+            seen["backward"] = np.geterr()
+            return g
+
+    x = torch.ones(2, requires_grad=True)
+    with np.errstate(all="raise"):
+        Record.apply(x).sum().backward()
+        assert np.geterr() == dict.fromkeys(seen["forward"], "raise")  # the caller's state, restored
+    assert seen["backward"] == seen["forward"] == dict.fromkeys(seen["forward"], "ignore")
 
 
 def test_quiet_overflow_is_np_errstate_over_ignore_and_nests_with_quiet_floats():

@@ -327,32 +327,16 @@ def test_prepared_weights_are_reused_and_read_only():
 
 
 @pytest.mark.parametrize("packed", [False, True])
-def test_backward_factors_on_contiguous_copies_give_the_strided_views_bits(packed, monkeypatch):
-    """Below SMALL_BYTES the LSTM's backward writes its gate factors step-major into an array of
-    their own (lstm.gate_factors), above it into dpre, which the loop then multiplies in place:
-    the same calls on the same numbers, so every output and gradient is the same bit for bit."""
-    from tinygrad_rnn.kernels import lstm
-
-    sizes = (5, 6, 4, 3, 2)
-    small = run_module(tinygrad_rnn, "LSTM", sizes, np.float32, seed=11, packed=packed)
-    monkeypatch.setattr(lstm, "SMALL_BYTES", 0)  # every array takes dpre's path
-    in_dpre = run_module(tinygrad_rnn, "LSTM", sizes, np.float32, seed=11, packed=packed)
-    for i, (a, b) in enumerate(zip(small, in_dpre)):
-        assert np.array_equal(a, b), f"result {i} differs between the two paths"
-
-
-@pytest.mark.parametrize("packed", [False, True])
 @pytest.mark.parametrize("steps_per_block", [1, 3])
 def test_lstm_backward_factors_in_blocks_give_the_whole_sequences_bits(packed, steps_per_block, monkeypatch):
-    """Above SMALL_BYTES lstm.gate_factors works block by block of at most STEP_BLOCK_BYTES of dpre
-    (each block on contiguous copies, the last block shorter; c_{t-1} of a block's first step is
-    in that step's own slot of held, the tanh(c_t) and c_factor rows are the block's): every output
-    and gradient is the same bit for bit as on the whole sequence at once."""
+    """lstm_backward runs back in time block by block of at most STEP_BLOCK_BYTES of dpre, each
+    block's gate factors made just before its steps (lstm.gate_factors, on contiguous copies; the
+    last block shorter, and run first; c_{t-1} of a block's first step is in that step's own slot
+    of held): every output and gradient is the same bit for bit as with the whole sequence as one block."""
     from tinygrad_rnn.kernels import lstm
 
     sizes = (5, 6, 4, 3, 2)  # 4 steps; dpre has 3 * 4 * 6 float32 a step (288 bytes)
     whole = run_module(tinygrad_rnn, "LSTM", sizes, np.float32, seed=11, packed=packed)
-    monkeypatch.setattr(lstm, "SMALL_BYTES", 0)
     monkeypatch.setattr(lstm, "STEP_BLOCK_BYTES", steps_per_block * 288)  # blocks of 1 step, or 3 then 1
     blocks = run_module(tinygrad_rnn, "LSTM", sizes, np.float32, seed=11, packed=packed)
     for i, (a, b) in enumerate(zip(whole, blocks)):
@@ -379,8 +363,9 @@ def test_gru_backward_factors_in_blocks_give_the_whole_sequences_bits(packed, mo
 def test_a_broadcast_upstream_gradient_made_contiguous_gives_the_same_bits(kind, bidirectional, monkeypatch):
     """The gradient of out.sum() reaches backward as a broadcast view; below SMALL_BYTES the
     kernels copy it into a contiguous array first (step_layout.contiguous_if_small), above they
-    read the view: the same gradients bit for bit."""
-    from tinygrad_rnn.kernels import lstm, step_layout
+    read the view (the LSTM reads one contiguous row of it for every step: lstm.BackwardRun):
+    the same gradients bit for bit."""
+    from tinygrad_rnn.kernels import step_layout
 
     def gradients():
         tinygrad_rnn.manual_seed(3)
@@ -392,8 +377,7 @@ def test_a_broadcast_upstream_gradient_made_contiguous_gives_the_same_bits(kind,
         return [t.grad.numpy().copy() for t in (x, *module.parameters())]
 
     copied = gradients()
-    for kernel in (step_layout, lstm):
-        monkeypatch.setattr(kernel, "SMALL_BYTES", 0)  # every array read as it comes
+    monkeypatch.setattr(step_layout, "SMALL_BYTES", 0)  # every array read as it comes
     as_views = gradients()
     for i, (a, b) in enumerate(zip(copied, as_views)):
         assert np.array_equal(a, b), f"gradient {i} differs"

@@ -541,3 +541,56 @@ def test_same_padding_of_an_even_kernel_warns_once_with_torchs_text():
     warned = [[line.split("UserWarning: ", 1)[1] for line in text.splitlines() if "UserWarning: " in line]
               for text in stderr]
     assert warned[0] == warned[1] and len(warned[1]) == 2
+
+
+# ------------------------------------------------------------------ double backward (WGAN-GP's gradient penalty)
+DOUBLE_BACKWARD_CASES = [
+    ("conv1d", (2, 3, 6), (4, 3, 3), {}),
+    ("conv2d", (2, 3, 6, 6), (4, 3, 3, 3), dict(stride=2, padding=1)),
+    ("conv2d", (2, 6, 5, 5), (6, 2, 3, 3), dict(groups=3)),
+    ("conv2d", (2, 3, 5, 5), (3, 1, 3, 3), dict(groups=3)),  # the depthwise path
+    ("conv3d", (1, 2, 4, 4, 4), (3, 2, 2, 2, 2), {}),
+    ("conv_transpose2d", (2, 3, 4, 4), (3, 4, 3, 3), dict(stride=2, output_padding=1)),
+    ("conv_transpose1d", (2, 4, 5), (4, 1, 3), dict(groups=2)),
+]
+
+
+@pytest.mark.parametrize("name,x_shape,w_shape,kw", DOUBLE_BACKWARD_CASES)
+def test_gradients_under_create_graph_are_torchs_double_backward_node(name, x_shape, w_shape, kw):
+    """torch computes all of a convolution's gradients in one node: with create_graph each is an output of
+    ConvolutionBackwardBackward0 (ours were Col2ImBackward0 and ViewBackward0)."""
+    torch = require_torch()
+    names = []
+    for m in (tinygrad_rnn, torch):
+        m.manual_seed(0)
+        x, w = m.randn(*x_shape, requires_grad=True), m.randn(*w_shape, requires_grad=True)
+        b = m.randn(w_shape[1] * kw.get("groups", 1) if "transpose" in name else w_shape[0], requires_grad=True)
+        y = getattr(m.nn.functional, name)(x, w, b, **kw)
+        grads = m.autograd.grad((y * y).sum(), (x, w, b), create_graph=True)
+        names.append([g.grad_fn.name() for g in grads])
+    assert names[0] == names[1]
+
+
+@pytest.mark.parametrize("name,x_shape,w_shape,kw", DOUBLE_BACKWARD_CASES)
+def test_gradient_penalty_matches_torch(name, x_shape, w_shape, kw):
+    def penalty(m, x, w):
+        y = getattr(m.nn.functional, name)(x, w, **kw)
+        (grad_x,) = m.autograd.grad(y, x, m.ones_like(y) * 0.5, create_graph=True)
+        return (grad_x.reshape(len(grad_x), -1).norm(2, dim=1) - 1) ** 2
+
+    check_parity(penalty, shapes=[x_shape, w_shape])
+
+
+@pytest.mark.parametrize("name,x_shape,w_shape,kw", DOUBLE_BACKWARD_CASES)
+def test_forward_mode_tangents_match_torch(name, x_shape, w_shape, kw):
+    """The operands' layout node (ConvOperand) carries tangents: weight and input tangents as torch's."""
+    torch = require_torch()
+    rng = np.random.default_rng(0)
+    primals, tangents = ([rng.standard_normal(s) for s in (x_shape, w_shape)] for _ in range(2))
+    results = []
+    for m in (tinygrad_rnn, torch):
+        conv = getattr(m.nn.functional, name)
+        _, tangent = m.func.jvp(lambda x, w, conv=conv: conv(x, w, **kw), tuple(map(m.tensor, primals)),
+                                tuple(map(m.tensor, tangents)))
+        results.append(tangent.detach().numpy())
+    np.testing.assert_allclose(results[0], results[1], rtol=1e-10, atol=1e-12)

@@ -361,3 +361,7 @@ def test_adaptive_average_pool_functions_to_no_outputs_as_torch(pool, shape, siz
     outputs = [getattr(m.nn.functional, pool)(m.ones(shape), size) for m in (tinygrad_rnn, torch)]
     assert tuple(outputs[0].shape) == tuple(outputs[1].shape) and str(outputs[0].dtype) == str(outputs[1].dtype)
     check_error(lambda m: getattr(m.nn.functional, pool)(m.ones(shape, requires_grad=True), size).sum().backward())
+
+
+def test_adaptive_pool_of_a_numpy_scalar_size_names_its_type_as_torch():
+    check_error(lambda m: m.nn.functional.adaptive_avg_pool2d(m.ones(1, 1, 4, 4), np.float64(2)))

@@ -119,6 +119,19 @@ def test_cdist_float32_and_equal_rows():
     lambda m: m.cdist(m.ones(3), m.ones(3)), lambda m: m.cdist(m.ones(3, 4), m.ones(3, 5)),
     lambda m: m.cdist(m.ones(3, 4), m.ones(3, 4), -1.0), lambda m: m.cdist(m.ones(3, 4), m.ones(3, 4), compute_mode="x"),
     lambda m: m.cdist(m.ones(3, 4, dtype=m.int64), m.ones(3, 4, dtype=m.int64)),
+    # mixed float dtypes: torch's kernel reads x2 as x1's type; half has no kernel (checked first)
+    lambda m: m.cdist(m.ones(3, 4, dtype=m.float64), m.ones(2, 4)),
+    lambda m: m.cdist(m.ones(3, 4), m.ones(2, 4, dtype=m.float64), 1.0),
+    lambda m: m.cdist(m.ones(3, 4, dtype=m.float16), m.ones(2, 4)),
+    lambda m: m.cdist(m.ones(3, 4), m.ones(2, 4, dtype=m.float16)),
+    lambda m: m.cdist(m.ones(30, 4, dtype=m.float64), m.ones(2, 4)),  # the matrix product's error
 ])
 def test_cdist_errors(call):
     check_error(call)
+
+
+@pytest.mark.parametrize("shapes", [((0, 3), (4, 3)), ((2, 3), (0, 3)), ((2, 0), (4, 0))])
+def test_cdist_of_nothing_is_in_x1s_dtype(shapes):
+    torch = require_torch()
+    dtypes = [m.cdist(m.ones(shapes[0]), m.ones(shapes[1], dtype=m.float64)).dtype for m in (tinygrad_rnn, torch)]
+    assert str(dtypes[0]) == str(dtypes[1])

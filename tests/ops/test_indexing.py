@@ -3,6 +3,11 @@ index_put (its indices come in a tuple), torch's errors for bad input, integer d
 in-place spellings."""
 from __future__ import annotations
 
+import collections
+import decimal
+import fractions
+import warnings
+
 import numpy as np
 import pytest
 from helpers import check_error, check_parity, require_torch
@@ -358,6 +363,44 @@ def test_scatter_gradients_when_the_index_is_smaller_than_input_on_the_other_dim
 
 def test_gather_with_an_index_smaller_than_input_and_its_gradient():
     check_parity(lambda m, x: m.gather(x, 1, m.tensor([[0, 2], [1, 1]])), [X])
+
+
+@pytest.mark.parametrize("value", [np.ones(2), np.array(2.0), None, "a", collections.deque([1.0]), {1: 2},
+                                   fractions.Fraction(1, 2), decimal.Decimal(1), tinygrad_rnn.Size([1])],
+                         ids=["array", "0-d array", "None", "str", "deque", "dict", "Fraction", "Decimal", "Size"])
+def test_assigning_a_value_that_is_no_tensor_or_number_names_its_type_as_torch(value):
+    """x[0] = np.array(...) is torch's TypeError naming numpy.ndarray (the type as CPython's tp_name gives it),
+    where ours said 'ndarray'."""
+    torch = require_torch()
+    theirs_value = torch.Size([1]) if isinstance(value, tinygrad_rnn.Size) else value
+
+    def assign(m, v):
+        x = m.zeros(2, 2)
+        x[0] = v
+    with pytest.raises(TypeError) as theirs:
+        assign(torch, theirs_value)
+    with pytest.raises(TypeError) as ours:
+        assign(tinygrad_rnn, value)
+    assert str(ours.value) == str(theirs.value)
+
+
+@pytest.mark.parametrize("key", ["a", "ab", "", "a" * 40, b"a", (b"a",)])
+@pytest.mark.parametrize("write", [False, True])
+def test_a_str_index_is_a_sequence_of_characters_as_in_torch(key, write):
+    """torch reads x['ab'] as the non-tuple sequence x['a', 'b'] (with its deprecation warning), and a str or bytes
+    item as data for a tensor (its TypeError); ours refused a str key without the warning."""
+    torch = require_torch()
+    seen = []
+    for m in (tinygrad_rnn, torch):
+        x = m.ones(4, 4)
+        with warnings.catch_warnings(record=True) as caught, pytest.raises(Exception) as raised:
+            warnings.simplefilter("always")
+            if write:
+                x[key] = 1.0
+            else:
+                x[key]
+        seen.append((type(raised.value).__name__, str(raised.value), [str(w.message) for w in caught]))
+    assert seen[0] == seen[1]
 
 
 @pytest.mark.parametrize("step", [-1, 0])

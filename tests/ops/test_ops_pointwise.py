@@ -338,3 +338,20 @@ BOOL_SUBTRACTIONS = {
 @pytest.mark.parametrize("case", list(BOOL_SUBTRACTIONS))
 def test_bool_subtraction_errors_match_torch(case):
     check_error(BOOL_SUBTRACTIONS[case])
+
+
+@pytest.mark.parametrize("op", [lambda m, x: x.masked_fill(x > 0, 0.0), lambda m, x: x.masked_fill(x > 0, m.tensor(2.0)),
+                                lambda m, x: x.clone().masked_fill_(x > 0, 1.0), lambda m, x: m.tril(x, -1),
+                                lambda m, x: x.triu(1)])
+def test_masking_ops_gradient_under_create_graph_has_torchs_node(op):
+    """torch's gradient of masked_fill is g.masked_fill(mask, 0), of tril g.tril(): nodes of those names
+    (ours showed WhereBackward0)."""
+    torch = require_torch()
+    names = []
+    for m in (tinygrad_rnn, torch):
+        m.manual_seed(0)
+        x, w = m.randn(3, 4, requires_grad=True), m.randn(1, requires_grad=True)
+        y = op(m, x)
+        (grad,) = m.autograd.grad(y, x, m.ones_like(y) * w, create_graph=True)
+        names.append(grad.grad_fn.name())
+    assert names[0] == names[1]

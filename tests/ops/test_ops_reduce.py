@@ -182,6 +182,19 @@ def test_prod_gradient_with_zeros_matches_torch_to_second_order(values):
     np.testing.assert_allclose(results[0][1], results[1][1])
 
 
+@pytest.mark.parametrize("mean", [lambda x: x.mean(), lambda x: x.mean(0), lambda x: x.mean((0, 1), keepdim=True),
+                                  lambda x: x.mean(-1, keepdim=True)])
+def test_mean_gradient_under_create_graph_is_torchs_scalar_division(mean):
+    """torch's mean backward divides by the count as a Scalar: DivBackward1 (ours showed DivBackward0)."""
+    torch = require_torch()
+    names = []
+    for m in (tinygrad_rnn, torch):
+        x, w = m.randn(3, 4, requires_grad=True), m.randn(1, requires_grad=True)
+        (g,) = m.autograd.grad((mean(x) * w).sum(), x, create_graph=True)
+        names.append(g.grad_fn.name())
+    assert names[0] == names[1]
+
+
 @settings(max_examples=10)
 @given(case=shape_and_dim(), dtype=DTYPES)
 def test_cumulative_ops_match_torch(case, dtype):

@@ -403,3 +403,81 @@ def test_a_byte_mask_indexes_as_a_bool_one_with_torchs_deprecation_warning_once_
             seen.append((result, [str(w.message) for w in caught]))
         return seen
     assert reads_and_writes(tinygrad_rnn) == reads_and_writes(torch)
+
+
+# x's gradient under create_graph, when an upstream gradient requires grad: torch's backward of each view op
+# is an op of its own (select's is select_backward, unsqueeze's a squeeze), so the gradient shows its node
+GRAD_OF_VIEW_CASES = {
+    "slice": lambda m, x: x[1:], "lone_full_slice": lambda m, x: x[:], "step": lambda m, x: x[::2],
+    "select": lambda m, x: x[1], "select_last": lambda m, x: x[..., -1], "select_method": lambda m, x: x.select(2, 1),
+    "slice_then_select": lambda m, x: x[1:, 0], "select_then_slice": lambda m, x: x[0, :, 1:],
+    "none_then_select": lambda m, x: x[None, 0], "select_then_none": lambda m, x: x[0, None],
+    "index": lambda m, x: x[m.tensor([0, 2])], "mask": lambda m, x: x[x > 0],
+    "slice_and_index": lambda m, x: x[1:, :, m.tensor([0, 2])], "index_and_slice": lambda m, x: x[m.tensor([0, 2]), :, 1:],
+    "narrow": lambda m, x: x.narrow(0, 1, 2), "squeeze_then_diagonal": lambda m, x: x.squeeze(1).diagonal(),
+    "unsqueeze": lambda m, x: x.unsqueeze(0), "two_unsqueezes": lambda m, x: x.unsqueeze(0).unsqueeze(-1),
+    "squeeze": lambda m, x: x.squeeze(), "squeeze_dim": lambda m, x: x.squeeze(1), "squeeze_dims": lambda m, x: x.squeeze((1,)),
+    "transpose": lambda m, x: x.transpose(0, 2), "transpose_negative": lambda m, x: x.transpose(-1, 0),
+    "swapaxes": lambda m, x: x.swapaxes(0, 1), "permute": lambda m, x: x.permute(2, 0, 1), "view": lambda m, x: x.view(12),
+}
+
+
+@pytest.mark.parametrize("view", list(GRAD_OF_VIEW_CASES))
+def test_gradient_of_a_view_under_create_graph_has_torchs_node(view):
+    torch = require_torch()
+    names = []
+    for m in (tinygrad_rnn, torch):
+        m.manual_seed(0)
+        x, w = m.randn(3, 1, 4, requires_grad=True), m.randn(1, requires_grad=True)
+        y = GRAD_OF_VIEW_CASES[view](m, x)
+        (grad,) = m.autograd.grad(y, x, m.ones_like(y) * w, create_graph=True)
+        names.append(grad.grad_fn.name())
+    assert names[0] == names[1]
+
+
+EXPANDS = [((), (1,)), ((), (2, 1)), ((5,), (1, 5)), ((5,), (2, 1, 5)), ((5, 1), (1, 5, 1)), ((1, 5), (1, 1, 5)),
+           ((1, 1, 5), (1, 5, 5)), ((3, 1, 5), (3, 1, 5)), ((1, 1), (1, 5))]
+
+
+@pytest.mark.parametrize("requires_grad", [False, True])
+@pytest.mark.parametrize("shape,target", EXPANDS)
+def test_expand_keeps_torchs_strides_for_dims_of_size_one(shape, target, requires_grad):
+    """graykode's Transformer prints the stride of eq(0).unsqueeze(1).expand(...): torch keeps a size-1 dim's
+    stride where numpy's broadcast gives it 0."""
+    torch = require_torch()
+    strides = []
+    for m in (tinygrad_rnn, torch):
+        x = m.zeros(shape, requires_grad=requires_grad)
+        strides.append((x.expand(target).stride(), x.broadcast_to(target).stride(),
+                        m.broadcast_tensors(x, m.zeros(target))[0].stride(), m.zeros(4, 6)[:, ::2][:, :1].expand(4, 1).stride()))
+    assert strides[0] == strides[1]
+
+
+NEW_AXIS_KEYS = [(None,), (slice(None), None, slice(None, None, 2)), (None, slice(1, 3)), (None, None), (None, 0),
+                 (Ellipsis, None, None), (slice(None, None, 2), None), (1, None), (None, Ellipsis, None), (None, Ellipsis, 2)]
+
+
+@pytest.mark.parametrize("key", NEW_AXIS_KEYS, ids=[repr(k) for k in NEW_AXIS_KEYS])
+def test_indexing_with_none_gives_the_new_axis_torchs_stride(key):
+    """x[None] is an unsqueeze in torch, made as the key is read left to right: the new axis strides over the
+    next input dim whole (numpy's newaxis has stride 0)."""
+    torch = require_torch()
+    strides = [(m.zeros(4, 6)[key].stride(), m.zeros(4, 6).t()[key].stride(), m.zeros(2, 4, 6)[1][key].stride())
+               for m in (tinygrad_rnn, torch)]
+    assert strides[0] == strides[1]
+    x = tinygrad_rnn.zeros(4, 6)
+    x[key].fill_(1.0)  # still a view that writes through
+    assert x.sum().item() == torch.zeros(4, 6)[key].numel()
+
+
+TYPE_NAMED_ERRORS = [lambda m: m.ones(4).split(np.array([2, 2])), lambda m: m.ones(4).split_with_sizes(np.array([2, 2])),
+                     lambda m: m.ones(4)[np.float64(1.0)], lambda m: m.ones(4)[np.float32(1)],
+                     lambda m: m.ones(4)[1.5], lambda m: m.unravel_index(np.array([1]), (2, 2)),
+                     lambda m: m.unravel_index([1], (2, 2)), lambda m: m.unravel_index(3, (2, 2))]
+
+
+@pytest.mark.parametrize("call", TYPE_NAMED_ERRORS)
+def test_errors_name_a_numpy_argument_as_torch(call):
+    """torch's C++ parser names a type by CPython's tp_name (numpy.ndarray, numpy.float64); unravel_index is
+    Python in torch and fails on indices.is_complex() for anything but a tensor."""
+    check_error(call)

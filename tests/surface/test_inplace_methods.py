@@ -61,3 +61,28 @@ def test_basic_index_assignment_of_a_wrong_shape_raises_expands_error(key, value
 def test_a_0d_tensor_assigned_a_matrix_through_ellipsis_gets_expands_error():
     """The view is 0-d: expand to no sizes at all (fuzz seed 84)."""
     check_error(lambda m: m.tensor(0, dtype=m.int32).__setitem__(Ellipsis, m.ones((2, 1), dtype=m.float64)))
+
+
+COPY_SHAPES = [((3, 1), (3,)), ((3, 3), (3, 2)), ((3,), (3, 2)), ((3, 1, 2), (3, 2)), ((3, 2), (3, 1, 2)), ((), (3,)),
+               ((2, 3), (1, 1, 3)), ((2, 3), (2, 1, 3))]
+
+
+@pytest.mark.parametrize("target,source", COPY_SHAPES)
+def test_copy_of_a_shape_that_does_not_fit_raises_torchs_error(target, source):
+    """copy_ broadcasts self and src together (not src to self, as expand would), so torch's error is the
+    broadcast's or 'output with shape ... doesn't match the broadcast shape'; pad_sequence copies the same way."""
+    check_error(lambda m, a, b: m.tensor(a).copy_(m.tensor(b)), np.zeros(target), np.ones(source))
+    if target:
+        check_error(lambda m, a, b: m.nn.utils.rnn.pad_sequence([m.tensor(a), m.tensor(b)]),
+                    np.zeros((1,) + target[1:]), np.ones((3,) + source[1:]))
+
+
+@pytest.mark.parametrize("other", [np.ones(2), np.array(2.0), [1.0, 2.0], (1, 2), None, "a"],
+                         ids=["array", "0-d array", "list", "tuple", "None", "str"])
+def test_copy_takes_a_tensor_or_a_number_only(other):
+    """torch's parser converts numbers for copy_ (x.copy_(5) fills) but no array or list: its TypeError."""
+    check_error(lambda m: m.zeros(2).copy_(other))
+    torch = require_torch()
+    for number in (5, 2.5, True, np.float64(2)):
+        assert tinygrad_rnn.zeros(2).copy_(number).tolist() == torch.zeros(2).copy_(number).tolist()
+    assert tinygrad_rnn.zeros(2).copy_(other=tinygrad_rnn.ones(2)).tolist() == [1.0, 1.0]

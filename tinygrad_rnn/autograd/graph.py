@@ -15,8 +15,9 @@ How it plugs into the core, which knows nothing of this module:
 - Unpacking: a node with packed tensors holds them in a `PackedSaved` instead of a tuple, and its
   `_saved_versions` is empty, so `ctx.saved_tensors` simply iterates it, which unpacks each one.
   (torch does not check the version of a tensor saved through hooks either.)
-- Names: `grad_fn._saved_self` and `grad_fn._raw_saved_self` reach `saved_attribute` through
-  `Function.__getattr__`; `SAVED_NAMES` says which saved tensor torch calls what.
+- Names: `grad_fn._saved_self` and `grad_fn._raw_saved_self` reach `saved_attribute` through a
+  descriptor put on `Function` for each name torch uses (`SavedName`; `SAVED_NAMES` and `_SIZES` say
+  which saved value torch calls what).
 - Node hooks: `register_hook` / `register_prehook` move the node into a subclass of its class (same
   name) whose `backward` runs the hooks around the op's own backward; other nodes are untouched. A
   leaf's AccumulateGrad runs its hooks through the leaf's own hook lists.
@@ -186,6 +187,27 @@ def _torch_slots(node: Function) -> list[tuple[str, int]] | None:
     needs = node.needs_input_grad
     return [(name, slot) for name, slot, needed_for in names
             if needed_for is None or (needed_for < len(needs) and needs[needed_for])]
+
+
+class SavedName:
+    """`grad_fn._saved_<name>` / `grad_fn._raw_saved_<name>` on every node: `saved_attribute(node, attribute)`.
+
+    A descriptor on Function for each of torch's names rather than a `Function.__getattr__`: a class
+    with `__getattr__` makes every attribute read of every node slower (Python cannot specialize the
+    lookup), some 5% of an op's forward and backward. A value a forward stored under that name itself
+    (`ctx._saved_self = x` in a user's Function) is kept on the node and read back as stored."""
+
+    def __init__(self, attribute: str) -> None:
+        self.attribute = attribute
+
+    def __get__(self, node: Function | None, owner: type | None = None) -> Any:
+        if node is None:
+            return self
+        own = node.__dict__
+        return own[self.attribute] if self.attribute in own else saved_attribute(node, self.attribute)
+
+    def __set__(self, node: Function, value: Any) -> None:
+        node.__dict__[self.attribute] = value
 
 
 def saved_attribute(node: Function, attribute: str) -> Any:
@@ -779,7 +801,9 @@ Function.register_hook = _register_node_hook  # type: ignore[attr-defined]
 Function.register_prehook = _register_node_prehook  # type: ignore[attr-defined]
 Function.metadata = property(_metadata)  # type: ignore[attr-defined]
 Function.__call__ = _call_node  # type: ignore[attr-defined]
-Function._saved_attribute = staticmethod(saved_attribute)
+for _name in {name for names in SAVED_NAMES.values() for name, _, _ in names}.union(*_SIZES.values()):
+    for _attribute in ("_saved_" + _name, "_raw_saved_" + _name):
+        setattr(Function, _attribute, SavedName(_attribute))
 Function.__dir__ = _node_dir  # type: ignore[method-assign]
 # torch wraps a Python number operand of +, -, * and / in a tensor, which next_functions then
 # lists as (None, 0) after the tensor operand; ops that do so set this (ops whose edges torch shows

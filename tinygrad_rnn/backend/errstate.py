@@ -1,10 +1,10 @@
 """`quiet_floats()`: numpy's `np.errstate(divide="ignore", invalid="ignore", over="ignore")`, cheaper;
-`quiet_overflow()`: `np.errstate(over="ignore")`, cheaper (the fused kernels' sigmoid via exp).
-
-The engine runs every backward pass under this state: gradient formulas meet the infinities and
-NaNs of the forward values (1/x at x = 0, inf * 0), which torch computes without a word. Building
-and entering a fresh `np.errstate` costs a few microseconds, a visible share of one `backward()`
-of a small model, because it re-parses its keywords and rebuilds numpy's error state each time.
+`quiet_overflow()`: `np.errstate(over="ignore")`, cheaper (the fused kernels' sigmoid via exp);
+`enter_all_quiet()` / `leave_all_quiet(state)`: `np.errstate(all="ignore")` as two C calls, around every
+op's forward and every backward pass (gradient formulas meet the infinities and NaNs of the forward
+values, 1/x at x = 0, inf * 0, which torch computes without a word). A fresh `np.errstate` costs a
+few microseconds, a visible share of a small model's step: it re-parses its keywords and rebuilds
+numpy's error state each time.
 
 numpy 2 keeps that state in a context variable (`numpy._core.umath._extobj_contextvar`); this
 module sets the same quiet state there, built once per starting state and then reused. Where those

@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from ..backend.accumulate import FastSum, SliceGrad, dense
-from ..backend.errstate import quiet_floats
+from ..backend.errstate import enter_all_quiet, leave_all_quiet
 from . import dtypes
 from .function import Function
 from .modes import modes
@@ -130,9 +130,10 @@ class SumToShape(Function):
 
 def _run_node(node: Function, grads: list) -> tuple:
     """Call one node's backward with the summed gradients of its outputs."""
-    for nr in range(len(grads)):  # an output no gradient reached: zeros, or None if the node asked
-        if grads[nr] is None and node.materialize_grads:
-            grads[nr] = _zeros(node.output_meta[nr])
+    if len(grads) > 1 or grads[0] is None:  # (the common case, one output with its gradient, skips the loop)
+        for nr in range(len(grads)):  # an output no gradient reached: zeros, or None if the node asked
+            if grads[nr] is None and node.materialize_grads:
+                grads[nr] = _zeros(node.output_meta[nr])
     if modes.anomaly_enabled:  # detect_anomaly(): NaN check and forward stack (autograd/anomaly_mode.py)
         result = modes.anomaly_hooks.checked_backward(node, grads)
     else:
@@ -174,43 +175,43 @@ def _propagate(roots: Sequence[Any], root_grads: Sequence[Any], keep_graph: bool
             slots[nr] = g if current is None and type(g) is not SliceGrad else adder.add(current, g)
         elif target is not None and (capture is None or (id(target), nr) in capture):  # (None: views.py's _grad_cut)
             entry = leaves.setdefault(id(target), [target, None])
-            entry[1] = adder.add(entry[1], g)
+            entry[1] = g if entry[1] is None and type(g) is not SliceGrad else adder.add(entry[1], g)  # (as above)
 
     for root, g in zip(roots, root_grads):
         deliver(root._edge(), g)
-    # Gradient formulas meet the infinities and NaNs of the forward values (1/x at x = 0, inf * 0):
-    # torch computes those silently, so numpy's warnings are off for this backward pass only
-    # (quiet_floats() is np.errstate(divide=, invalid=, over="ignore"), made cheaper in backend/).
+    # Gradient formulas meet the infinities and NaNs of the forward values (1/x at x = 0, inf * 0), which torch
+    # computes silently: numpy's float warnings are off for this pass, as in every op's forward (errstate.py).
     # The backward formulas record a graph only for create_graph; the per-thread switch is set
     # directly rather than with set_grad_enabled (a microsecond per backward() saved).
     grad_was, modes.grad_enabled = modes.grad_enabled, create_graph
+    quiet = enter_all_quiet()
     try:
-        with quiet_floats():
-            order = topological_order([r.grad_fn for r in roots if r.grad_fn is not None])
-            if capture is None:
-                for node in order:
-                    _visit(node, pending.pop(node, None), deliver, adder, keep_graph, create_graph, pending)
-            else:
-                needed = _leading_to(order, capture)
-                for node in order:
-                    grads = pending.pop(node, None)
-                    mine = [nr for nr in range(len(node.output_meta)) if (id(node), nr) in capture]
-                    if grads is not None and mine:  # torch takes these before the node's hooks if it runs
-                        _capture(node, grads, mine, captured, hooks_first=node not in needed, create_graph=create_graph)
-                    if node in needed:
-                        _visit(node, grads, deliver, adder, keep_graph, create_graph, pending)
-            for leaf, g in leaves.values():
-                hooks = leaf.__dict__.get("_hooks")
-                if hooks:
-                    g = _apply_hooks(hooks, dense(g, Tensor._make))
-                if capture is not None:  # grad() or backward(inputs=): the caller decides where it goes
-                    captured[leaf._key()] = g
-                    continue
-                _accumulate(leaf, g, create_graph, fresh=adder.owns(g))
-                if "_post_accumulate_hooks" in leaf.__dict__:  # after .grad holds the sum
-                    for hook in list(leaf._post_accumulate_hooks):
-                        hook(leaf)
+        order = topological_order([r.grad_fn for r in roots if r.grad_fn is not None])
+        if capture is None:
+            for node in order:
+                _visit(node, pending.pop(node, None), deliver, adder, keep_graph, create_graph, pending)
+        else:
+            needed = _leading_to(order, capture)
+            for node in order:
+                grads = pending.pop(node, None)
+                mine = [nr for nr in range(len(node.output_meta)) if (id(node), nr) in capture]
+                if grads is not None and mine:  # torch takes these before the node's hooks if it runs
+                    _capture(node, grads, mine, captured, hooks_first=node not in needed, create_graph=create_graph)
+                if node in needed:
+                    _visit(node, grads, deliver, adder, keep_graph, create_graph, pending)
+        for leaf, g in leaves.values():
+            hooks = leaf.__dict__.get("_hooks")
+            if hooks:
+                g = _apply_hooks(hooks, dense(g, Tensor._make))
+            if capture is not None:  # grad() or backward(inputs=): the caller decides where it goes
+                captured[leaf._key()] = g
+                continue
+            _accumulate(leaf, g, create_graph, adder.owns(g) if adder.owned else False)  # (fresh: a buffer it made)
+            if "_post_accumulate_hooks" in leaf.__dict__:  # after .grad holds the sum
+                for hook in list(leaf._post_accumulate_hooks):
+                    hook(leaf)
     finally:
+        leave_all_quiet(quiet)
         modes.grad_enabled = grad_was
     return captured
 

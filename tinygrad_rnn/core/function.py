@@ -290,15 +290,6 @@ class Function:
     def name(self) -> str:
         return type(self).__name__  # the node class is named as torch names the node
 
-    # torch's names for what a node saved (`grad_fn._saved_self`, `_raw_saved_self`) are looked up by
-    # autograd/graph.py, which puts its lookup here. __getattr__ runs only when an attribute is missing.
-    _saved_attribute: Any = None
-
-    def __getattr__(self, name: str) -> Any:
-        if name.startswith(("_saved_", "_raw_saved_")) and Function._saved_attribute is not None:
-            return Function._saved_attribute(self, name)
-        raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
-
     def __repr__(self) -> str:  # torch shows the node's Python type; user Functions' are in torch.autograd.function
         name = self.name().removeprefix("torch::autograd::") if self._builtin else f"torch.autograd.function.{self.name()}"
         return f"<{name} object at {hex(id(self))}>"

@@ -30,12 +30,14 @@ and direction:
   about 3e-8 is 0 here: 0.5 + 0.5 * tanh rounds to it, an absolute error within float32's
   rounding of the gate's products); measured against a float64 reference, our float32 outputs
   and gradients stay as close as torch's own float32 ones (tests/kernels/test_fused_lstm_gru.py).
-- backward is backpropagation through time by hand. Every factor that does not depend on the
-  incoming gradient (gate derivatives, tanh(c)', c_{t-1} * f', ...) is computed for all steps at
-  once before the loop, written into the gradient array dpre itself, which the loop (`backward_steps`)
-  then multiplies in place, carrying only dL/dh and dL/dc (one matrix product and 5 elementwise calls
-  a step): backward makes no big array beyond its gradients (memory at its peak). The weight and
-  input gradients are each one large matrix product after the loop.
+- backward is backpropagation through time by hand, back in time block by block of steps.
+  Every factor that does not depend on the incoming gradient (gate derivatives, tanh(c)',
+  c_{t-1} * f', ...) is computed for a whole block at once, just before the block's steps, into
+  work arrays of the block's size (`gate_factors`); the loop (`backward_steps`) then multiplies
+  them, carrying only dL/dh and dL/dc (one matrix product, 5 elementwise calls and 3 copies a
+  step), and writes each step's gradient into dpre: backward makes no big array beyond its
+  gradients (memory at its peak). The weight and input gradients are each one large matrix
+  product after the loop.
 
 Where the time goes: at the benchmark sizes the matrix products run at OpenBLAS's peak and take
 most of it; the per-step ones depend on each other, so they run one after the other, each on one
@@ -46,8 +48,10 @@ Time order, reverse direction and packed lengths are handled by `StepLayout`.
 """
 from __future__ import annotations
 
+import itertools
+import threading
 from collections.abc import Callable
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -58,7 +62,7 @@ from .fused_stack import FusedRunner, FusedStack, grouped
 from .recurrence import DirectionWeights, StepWeights, Variant, hidden_terms, input_terms, run_direction
 from .sequence_function import SequenceFunction
 from .step_layout import (
-    SMALL_BYTES,
+    PREPARED_BYTES,
     STEP_BLOCK_BYTES,
     StepLayout,
     bias_row,
@@ -216,15 +220,15 @@ def lstm_forward(x: np.ndarray, h0: np.ndarray, c0: np.ndarray, w_ih: np.ndarray
     """
     steps, batch = x.shape[:2]
     hidden = c0.shape[1]
-    w_ih4, w_hh4 = prepared("lstm", (w_ih, w_hh, b_ih, b_hh), lambda: kernel_weights(w_ih, w_hh, b_ih, b_hh))
+    w_ih4, w_hh4, w_hr_t = prepared("lstm", (w_ih, w_hh, b_ih, b_hh, w_hr),
+                                    lambda: kernel_weights(w_ih, w_hh, b_ih, b_hh, w_hr))
     # (every step writes all of its rows of out unless some sequences end early: only then must it start 0)
     out = (np.empty if layout.active is None else np.zeros)((steps, batch, h0.shape[1]), x.dtype)
-    w_hr_t = None if w_hr is None else np.ascontiguousarray(w_hr.T)
-    buf = np.empty((4, batch, hidden), x.dtype)
+    work = made_steps(w_hh4, w_hr_t, batch)
     if not keep:
         gates = project_gate_major(x, w_ih4)
         with threads_for(batch, h0.shape[1], 4 * hidden, per_step=True):
-            return {"cell": infer(gates, h0, c0, w_hh4, out, buf, w_hr_t, layout), "out": out}
+            return {"cell": infer(gates, h0, c0, w_hh4, w_hr_t, out, work, layout), "out": out}
     held = np.empty((steps + 1, 5, batch, hidden), x.dtype)
     project_gate_major(x, w_ih4, out=held[:steps, :4])
     cell = held[1:, 4]  # c_t of every step (the next step's starting cell state)
@@ -235,30 +239,82 @@ def lstm_forward(x: np.ndarray, h0: np.ndarray, c0: np.ndarray, w_ih: np.ndarray
             if a is not None:
                 a[...] = 0
     held[0, 4] = c0
+    every_row, fewer_rows = work.forward, {}  # packed input: a step per count of rows that run (they only shrink)
+    # Each step's views, made by iterating over the arrays' first axis (views made in C: indexing
+    # them cost ~0.1 us each a step more)
+    per_step = zip(held, cell, tanh_cell, out, itertools.repeat(None) if cell_out is None else cell_out,
+                   layout.rows_per_step())
     with threads_for(batch, h0.shape[1], 4 * hidden, per_step=True):
         h = h0
-        every_row = forward_steps(w_hh4, buf, w_hr_t)
-        fewer_rows: dict = {}  # packed input: a step per count of rows that run (they only shrink)
-        for s, n in enumerate(layout.rows_per_step()):
-            projected = None if cell_out is None else cell_out[s]
-            h_new = out[s]
+        for held_s, c_new, tanh_c, h_new, projected, n in per_step:
             if n == batch:  # every row runs: whole per-step arrays, no slicing (each slice costs ~0.3 us)
-                every_row(held[s], h, cell[s], tanh_cell[s], h_new, projected)
+                every_row(held_s, h, c_new, tanh_c, h_new, projected)
             else:
                 if n not in fewer_rows:
-                    fewer_rows[n] = forward_steps(w_hh4, buf[:, :n], w_hr_t)
-                fewer_rows[n](held[s, :, :n], h[:n], cell[s, :n], tanh_cell[s, :n], h_new[:n],
+                    fewer_rows[n] = forward_steps(w_hh4, work.buf[:, :n], w_hr_t)
+                fewer_rows[n](held_s[:, :n], h[:n], c_new[:n], tanh_c[:n], h_new[:n],
                               None if projected is None else projected[:n])
             h = h_new  # rows still running at s+1 are a prefix of those running at s
     return {"held": held[:steps], "cell": cell, "tanh_cell": tanh_cell, "cell_out": cell_out, "out": out}
 
 
-def kernel_weights(w_ih: np.ndarray, w_hh: np.ndarray, b_ih: np.ndarray | None, b_hh: np.ndarray | None) -> tuple:
+def kernel_weights(w_ih: np.ndarray, w_hh: np.ndarray, b_ih: np.ndarray | None, b_hh: np.ndarray | None,
+                   w_hr: np.ndarray | None = None) -> tuple:
     """W_ih with b_ih + b_hh as its last row (see `bias_row`) and W_hh, in the kernel's gate order
-    and layout (see `gate_major`), the sigmoid gates' rows halved."""
+    and layout (see `gate_major`), the sigmoid gates' rows halved; and W_hr^T (None without a
+    projection)."""
     bias = None if b_ih is None else gate_bias(b_ih + b_hh, KERNEL_ORDER, SIGMOID_GATES, 0.5)
     return (bias_row(gate_major(w_ih, KERNEL_ORDER, SIGMOID_GATES, 0.5), bias),
-            gate_major(w_hh, KERNEL_ORDER, SIGMOID_GATES, 0.5))
+            gate_major(w_hh, KERNEL_ORDER, SIGMOID_GATES, 0.5), None if w_hr is None else np.ascontiguousarray(w_hr.T))
+
+
+class StepWork(NamedTuple):
+    """A layer's steps for `batch` rows (every row running) and the work arrays they write
+    (see `made_steps`): act (5, batch, H), tanh_c (batch, H), buf (4, batch, H), cell_out (batch, H)
+    or None without a projection."""
+
+    forward: Callable[..., None]  # forward_steps' step
+    infer: Callable[..., None]  # inference_steps' step
+    act: np.ndarray
+    tanh_c: np.ndarray
+    buf: np.ndarray
+    cell_out: np.ndarray | None
+
+
+# The steps `made_steps` keeps, per thread (a step writes its work space): {(id of W_hh, batch): (W_hh, StepWork)}
+_made = threading.local()
+_MADE_KEEP = 16  # entries kept at most
+
+
+def made_steps(w_hh4: np.ndarray, w_hr_t: np.ndarray | None, batch: int) -> StepWork:
+    """The steps for `batch` rows and their work arrays.
+
+    Making them costs ~2.5 us (the closures with their views, four work arrays), a tenth of a small
+    model's forward. Small weights come back from `prepared` as the same arrays while unchanged
+    (W_hr^T with them), so their steps are kept and reused, as gru.made_steps does: keyed on the
+    prepared W_hh itself, held here so that its id is not reused. Bigger weights are prepared
+    afresh at every call: their steps are made every time (they would only hold memory here)."""
+    if w_hh4.nbytes > PREPARED_BYTES:
+        return step_work(w_hh4, w_hr_t, batch)
+    kept = getattr(_made, "steps", None)
+    if kept is None:
+        kept = _made.steps = {}
+    found = kept.get((id(w_hh4), batch))
+    if found is None:
+        if len(kept) >= _MADE_KEEP:
+            kept.clear()
+        found = kept[id(w_hh4), batch] = (w_hh4, step_work(w_hh4, w_hr_t, batch))
+    return found[1]
+
+
+def step_work(w_hh4: np.ndarray, w_hr_t: np.ndarray | None, batch: int) -> StepWork:
+    """`made_steps` without keeping: new work arrays and the steps that write them."""
+    hidden, dtype = w_hh4.shape[2], w_hh4.dtype
+    act, buf = np.empty((5, batch, hidden), dtype), np.empty((4, batch, hidden), dtype)
+    tanh_c = np.empty((batch, hidden), dtype)
+    cell_out = None if w_hr_t is None else np.empty((batch, hidden), dtype)
+    return StepWork(forward_steps(w_hh4, buf, w_hr_t), inference_steps(w_hh4, act, tanh_c, buf, cell_out, w_hr_t),
+                    act, tanh_c, buf, cell_out)
 
 
 def forward_steps(w_hh4: np.ndarray, buf: np.ndarray, w_hr_t: np.ndarray | None) -> Callable[..., None]:
@@ -267,57 +323,54 @@ def forward_steps(w_hh4: np.ndarray, buf: np.ndarray, w_hr_t: np.ndarray | None)
     and the cell state c_{t-1}; the gates are left activated, what backward reads. c_new, tanh_c
     and h_new (and cell_out with a projection, else None) receive c_t, tanh(c_t) and h_t. buf
     (4, n, H) is work space. 8 numpy calls and one matrix product, each on a contiguous block, with
-    `inference_steps`' numbers. The step is made once per call, with buf's views and the number 0.5
-    made here, not at every step."""
+    `inference_steps`' numbers. The step is made once (per call, or kept: see `made_steps`), with
+    buf's views and the number 0.5 made here, not at every step."""
     products = buf[:2]
     i_times_g, f_times_c = products  # (the product's blocks are free again once the gates have read them)
     half = constant(0.5, buf.dtype)  # (see constant)
+    # (local names, outputs by position: `add(a, b, a)` is `np.add(a, b, out=a)`, see gru.forward_steps)
+    matmul, add, multiply, tanh = np.matmul, np.add, np.multiply, np.tanh
 
     def step(held: np.ndarray, h: np.ndarray, c_new: np.ndarray, tanh_c: np.ndarray, h_new: np.ndarray,
              cell_out: np.ndarray | None) -> None:
-        np.matmul(h, w_hh4, out=buf)
-        gates = held[:4]
-        gates += buf
-        np.tanh(gates, out=gates)  # ONE tanh for the four gates: the sigmoid rows hold a / 2
-        sigmoids = held[:3]
-        sigmoids *= half  # (exact)
-        sigmoids += half
-        np.multiply(held[:2], held[3:], out=products)  # [i, f] * [tanh(g), c_{t-1}]
-        np.add(i_times_g, f_times_c, out=c_new)
-        np.tanh(c_new, out=tanh_c)
+        matmul(h, w_hh4, buf)
+        gates, sigmoids, o = held[:4], held[:3], held[2]
+        add(gates, buf, gates)
+        tanh(gates, gates)  # ONE tanh for the four gates: the sigmoid rows hold a / 2
+        multiply(sigmoids, half, sigmoids)  # (exact)
+        add(sigmoids, half, sigmoids)
+        multiply(held[:2], held[3:], products)  # [i, f] * [tanh(g), c_{t-1}]
+        add(i_times_g, f_times_c, c_new)
+        tanh(c_new, tanh_c)
         if w_hr_t is None:
-            np.multiply(tanh_c, held[2], out=h_new)  # o * tanh(c)
+            multiply(tanh_c, o, h_new)  # o * tanh(c)
         else:  # h = (o * tanh(c)) @ W_hr^T
-            np.multiply(tanh_c, held[2], out=cell_out)
-            cell_out.dot(w_hr_t, out=h_new)  # (ndarray.dot: np.matmul's bits, without its ~0.7 us of overhead)
+            multiply(tanh_c, o, cell_out)
+            cell_out.dot(w_hr_t, h_new)  # (ndarray.dot: np.matmul's bits, without its ~0.7 us of overhead)
 
     return step
 
 
-def infer(gates: np.ndarray, h0: np.ndarray, c0: np.ndarray, w_hh4: np.ndarray, out: np.ndarray, buf: np.ndarray,
-          w_hr_t: np.ndarray | None, layout: StepLayout) -> np.ndarray:
+def infer(gates: np.ndarray, h0: np.ndarray, c0: np.ndarray, w_hh4: np.ndarray, w_hr_t: np.ndarray | None,
+          out: np.ndarray, work: StepWork, layout: StepLayout) -> np.ndarray:
     """The inference loop (nothing kept for backward): writes every step's h into out and returns
-    the final cell state. The cell state lives in `act[4]`, after the activated gates i, f, o, g
-    in `act[:4]`, so that [i, f] * [g, c] is one call (see `inference_steps`)."""
-    batch, hidden = c0.shape
-    act = np.empty((5, batch, hidden), c0.dtype)
+    the final cell state. The cell state lives in `act[4]` of the work arrays, after the activated
+    gates i, f, o, g in `act[:4]`, so that [i, f] * [g, c] is one call (see `inference_steps`)."""
+    batch = c0.shape[0]
+    act = work.act
     act[4] = c0  # updated in place, step after step; rows past their length keep their state
-    tanh_c = np.empty((batch, hidden), c0.dtype)
-    cell_out = None if w_hr_t is None else np.empty((batch, hidden), c0.dtype)
-    every_row = inference_steps(w_hh4, act, tanh_c, buf, cell_out, w_hr_t)
-    fewer_rows: dict = {}  # packed input: a step per count of rows that run (they only shrink)
+    every_row, fewer_rows = work.infer, {}  # packed input: a step per count of rows that run (they only shrink)
     h = h0
-    for s, n in enumerate(layout.rows_per_step()):
-        h_new = out[s]
+    for g, h_new, n in zip(gates, out, layout.rows_per_step()):  # (views made in C: see lstm_forward)
         if n == batch:  # every row runs: whole per-step arrays, no slicing (each slice costs ~0.3 us)
-            every_row(gates[s], h, h_new)
+            every_row(g, h, h_new)
         else:
             if n not in fewer_rows:
-                fewer_rows[n] = inference_steps(w_hh4, act[:, :n], tanh_c[:n], buf[:, :n],
-                                                None if cell_out is None else cell_out[:n], w_hr_t)
-            fewer_rows[n](gates[s, :, :n], h[:n], h_new[:n])
+                fewer_rows[n] = inference_steps(w_hh4, act[:, :n], work.tanh_c[:n], work.buf[:, :n],
+                                                None if work.cell_out is None else work.cell_out[:n], w_hr_t)
+            fewer_rows[n](g[:, :n], h[:n], h_new[:n])
         h = h_new  # rows still running at s+1 are a prefix of those running at s
-    return act[4]
+    return act[4].copy()  # (act is work space: a kept step's next call writes it again)
 
 
 def inference_steps(w_hh4: np.ndarray, act: np.ndarray, tanh_c: np.ndarray, buf: np.ndarray,
@@ -327,43 +380,49 @@ def inference_steps(w_hh4: np.ndarray, act: np.ndarray, tanh_c: np.ndarray, buf:
     act (5, n, H) holds c on entry (act[4]) and c_t after each step, after the step's activated
     gates; tanh_c receives tanh(c_t), h_new h_t. g (4, n, H) is only read (nothing is kept).
 
-    The step is made once per call, with the views of the work arrays it reads and writes and
-    the number 0.5 made here: made at every step they cost ~1.2 us of a ~5 us step (seed shape)."""
+    The step is made once (per call, or kept: see `made_steps`), with the views of the work arrays
+    it reads and writes and the number 0.5 made here: made at every step they cost ~1.2 us of a
+    ~5 us step (seed shape)."""
     gates_out, sigmoids, i_f, g_c, o, c = act[:4], act[:3], act[:2], act[3:], act[2], act[4]
     products = buf[:2]
     i_times_g, f_times_c = products
     half = constant(0.5, act.dtype)
+    matmul, add, multiply, tanh = np.matmul, np.add, np.multiply, np.tanh  # (see forward_steps)
 
     def step(g: np.ndarray, h: np.ndarray, h_new: np.ndarray) -> None:
-        np.matmul(h, w_hh4, out=buf)
-        np.add(buf, g, out=buf)
-        np.tanh(buf, out=gates_out)
-        np.multiply(sigmoids, half, out=sigmoids)
-        np.add(sigmoids, half, out=sigmoids)
-        np.multiply(i_f, g_c, out=products)  # [i * tanh(g), f * c]
-        np.add(i_times_g, f_times_c, out=c)
-        np.tanh(c, out=tanh_c)
+        matmul(h, w_hh4, buf)
+        add(buf, g, buf)
+        tanh(buf, gates_out)
+        multiply(sigmoids, half, sigmoids)
+        add(sigmoids, half, sigmoids)
+        multiply(i_f, g_c, products)  # [i * tanh(g), f * c]
+        add(i_times_g, f_times_c, c)
+        tanh(c, tanh_c)
         if w_hr_t is None:
-            np.multiply(tanh_c, o, out=h_new)
+            multiply(tanh_c, o, h_new)
         else:
-            np.multiply(tanh_c, o, out=cell_out)
-            cell_out.dot(w_hr_t, out=h_new)  # (ndarray.dot: np.matmul's bits, without its ~0.7 us of overhead)
+            multiply(tanh_c, o, cell_out)
+            cell_out.dot(w_hr_t, h_new)  # (ndarray.dot: np.matmul's bits, without its ~0.7 us of overhead)
 
     return step
 
 
 def backward_steps(dh: np.ndarray, dc: np.ndarray, w_hh: np.ndarray, tmp: np.ndarray, scales: np.ndarray,
-                   w_hr: np.ndarray | None) -> Callable[..., None]:
+                   gate_grads: np.ndarray, w_hr: np.ndarray | None) -> Callable[..., None]:
     """`step(g_out, d_h, c_factor, f, factors, grads, d_rows)`: one step back in time on the n rows
     that run, in place. On entry dh and dc (n, P or H; n, H) hold dL/dh_t and dL/dc_t from the
     later steps; on return dL/dh_{t-1} and dL/dc_{t-1}. factors (4, n, H) holds this step's gate
     factors in torch's order i, f, g, o (see lstm_backward), and grads (4, n, H) receives dL/d(pre-
-    activation) gate by gate: a view of the step's dpre (n, 4, H) (it may be factors itself, see
-    gate_factors). d_rows is the step's dpre as (n, 4H); d_h receives the total dL/dh_t. c_factor
-    and f are this step's o * tanh'(c_t) and forget gate. With a projection W_hr (else None), d_h
-    receives dL/dh_t (kept for W_hr's gradient; else d_h is None). tmp (n, H) and scales (4, n, H) are work space: scales holds what each gate's factor is
-    multiplied by, [dc, dc, dc, dh], so that all four gates are one call. Only what the recurrence
-    needs: 5 numpy calls, 2 copies and one matrix product (one more with a projection).
+    activation) gate by gate: a view of the step's dpre (n, 4, H). d_rows is the same step's dpre
+    as (n, 4H); d_h receives the total dL/dh_t. c_factor and f are this step's o * tanh'(c_t) and
+    forget gate. With a projection W_hr (else None), d_h receives dL/dh_t (kept for W_hr's
+    gradient; else d_h is None). tmp (n, H), scales (4, n, H) and gate_grads (4, n, H) are work
+    space: scales holds what each gate's factor is multiplied by, [dc, dc, dc, dh], so that all four
+    gates are one call, into gate_grads, which one copy puts into grads. (grads is strided: the
+    gates of a row sit side by side in dpre. numpy's multiply on strided views costs 2-4x its
+    contiguous call, a strided copy about one contiguous call: 1.5 against 0.3 + 0.4 us a long step.)
+    Only what the recurrence needs: 5 numpy calls, 3 copies and one matrix product (one more with
+    a projection).
 
     It stands for the plain
         d_h = g_out + dh;  dc += d_h * c_factor
@@ -371,75 +430,55 @@ def backward_steps(dh: np.ndarray, dc: np.ndarray, w_hh: np.ndarray, tmp: np.nda
         dc *= f;  dh = dpre_t @ W_hh
     with the same operations on every element (the same bits), in fewer calls."""
     scale_c, scale_c_f, scale_c_g, scale_h = scales
+    add, multiply = np.add, np.multiply  # (local names, outputs by position: see gru.forward_steps)
 
     def step(g_out: np.ndarray, d_h: np.ndarray, c_factor: np.ndarray, f: np.ndarray, factors: np.ndarray,
              grads: np.ndarray, d_rows: np.ndarray) -> None:
         if w_hr is None:
-            np.add(g_out, dh, out=scale_h)
+            add(g_out, dh, scale_h)
         else:  # h = cell_out @ W_hr^T: what scales the gates is dL/d(cell_out)
-            np.add(g_out, dh, out=d_h)
-            d_h.dot(w_hr, out=scale_h)
-        np.multiply(scale_h, c_factor, out=tmp)
-        np.add(dc, tmp, out=scale_c)  # dc + dh * c_factor, the gradient reaching c_t, scales three gates:
+            add(g_out, dh, d_h)
+            d_h.dot(w_hr, scale_h)
+        multiply(scale_h, c_factor, tmp)
+        add(dc, tmp, scale_c)  # dc + dh * c_factor, the gradient reaching c_t, scales three gates:
         scale_c_f[...] = scale_c  # two copies cost less than one call that broadcasts it (0.9 against 1.6 us)
         scale_c_g[...] = scale_c
-        np.multiply(factors, scales, out=grads)  # [d_i, d_f, d_g, d_o]
-        np.multiply(scale_c, f, out=dc)
-        d_rows.dot(w_hh, out=dh)  # (ndarray.dot: np.matmul's bits, without its ~0.7 us of overhead)
+        multiply(factors, scales, gate_grads)  # [d_i, d_f, d_g, d_o]
+        grads[...] = gate_grads
+        multiply(scale_c, f, dc)
+        d_rows.dot(w_hh, dh)  # (ndarray.dot: np.matmul's bits, without its ~0.7 us of overhead)
 
     return step
 
 
-def gate_factors(held: np.ndarray, tanh_cell: np.ndarray, dpre: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
-    """Write every step's gate factors (they do not depend on the incoming gradient) in torch's
+def gate_factors(held: np.ndarray, tanh_cell: np.ndarray, per_block: int) -> tuple[np.ndarray, np.ndarray]:
+    """Every gate factor of a block of steps (they do not depend on the incoming gradient), in torch's
     gate order: [g * i', c_{t-1} * f', i * g', tanh(c_t) * o'] (i' = i(1-i) for a sigmoid, g' =
-    1-g^2 for tanh); returns c_factor = o * tanh'(c_t), (steps, batch, H), and where the factors
-    are. held is the forward's (steps, 5, batch, H): each step's activated gates i, f, o, g and its
-    c_{t-1} (see lstm_forward), so every step's factors need only that step's arrays.
+    1-g^2 for tanh), step-major, (steps, 4, batch, H): each step's factors are one contiguous block,
+    which the backward loop multiplies (see backward_steps). Also returns c_factor = o * tanh'(c_t),
+    (steps, batch, H). held is the forward's (steps, 5, batch, H) for the block: each step's
+    activated gates i, f, o, g and its c_{t-1} (see lstm_forward), so every step's factors need
+    only that step's arrays. Both results are views of work arrays for per_block steps (see
+    scratch: the last block may be shorter), valid until the next block.
 
-    One gate over many steps is a strided view, of held and of dpre alike, and numpy's calls on
-    such views cost several times those on contiguous arrays (on small arrays 1-2 us a call
-    against 0.25, all of the work). So the calls run on contiguous copies: the gates and c_{t-1}
-    copied into one work array, the factors written into another, which one copy puts where the
-    loop reads them. The copies cost less than the strided calls they spare (the factors alone,
-    against the calls on the views: medium shape 0.66 -> 0.44 ms, long 2.8 -> 1.6, large 12.8 -> 7.9).
-    - Small arrays (see step_layout.SMALL_BYTES): the whole sequence at once, the factors copied
-      step-major into an array of their own, (steps, 4, batch, H), returned in place of None:
-      each step's factors are then one contiguous block, which the backward loop multiplies into
-      dpre (see backward_steps). Seed shape: ~20 us -> ~7.
-    - Larger: block by block of at most ~STEP_BLOCK_BYTES of dpre, the factors copied into dpre
-      itself (no second array as big as dpre at backward's peak); the work arrays stay that small
-      and in the caches. Returns None: the factors are in dpre.
-    The same calls on the same numbers either way: the same bits."""
-    slots = held.transpose(1, 0, 2, 3)  # (5, steps, batch, H): i, f, o, g (the kernel's order), c_{t-1}
-    c_factor = scratch("lstm c factor", tanh_cell.shape, tanh_cell.dtype)
-    if dpre.nbytes <= SMALL_BYTES:
-        by_step = scratch("lstm factors by step", dpre.transpose(0, 2, 1, 3).shape, held.dtype)
-        factors_on_copies(slots, tanh_cell, c_factor, by_step.transpose(1, 0, 2, 3),
-                          scratch("lstm gates by gate", slots.shape, held.dtype),
-                          scratch("lstm gate factors", (4, *slots.shape[1:]), held.dtype))
-        return c_factor, by_step
-    steps = len(held)
-    per_block = max(1, STEP_BLOCK_BYTES // dpre[0].nbytes)
-    slots_copy = scratch("lstm gates by gate", (5, per_block, *slots.shape[2:]), held.dtype)
-    work = scratch("lstm gate factors", (4, per_block, *slots.shape[2:]), held.dtype)
-    in_dpre = dpre.transpose(2, 0, 1, 3)  # (4, steps, batch, H)
-    for start in range(0, steps, per_block):
-        block = slice(start, start + per_block)
-        size = min(per_block, steps - start)  # (the last block may be shorter)
-        factors_on_copies(slots[:, block], tanh_cell[block], c_factor[block], in_dpre[:, block],
-                          slots_copy[:, :size], work[:, :size])
-    return c_factor, None
-
-
-def factors_on_copies(slots: np.ndarray, tanh_cell: np.ndarray, c_factor: np.ndarray, factors: np.ndarray,
-                      slots_copy: np.ndarray, work: np.ndarray) -> None:
-    """`gate_factors` for one block of steps: slots (5, steps, batch, H) copied into slots_copy,
-    the factors written into work (4, steps, batch, H), then copied into factors (a view, torch's
-    gate order); c_factor (steps, batch, H) is written directly (it is contiguous)."""
-    slots_copy[...] = slots
-    write_gate_factors(slots_copy, tanh_cell, work, c_factor)
-    factors[...] = work
+    One gate over many steps is a strided view of held, and numpy's calls on such views cost
+    several times those on contiguous arrays (on small arrays 1-2 us a call against 0.25, all of the
+    work). So the calls run on contiguous copies: the gates and c_{t-1} copied gate by gate into
+    one work array, the factors written gate by gate into another, which one copy puts step-major.
+    The copies cost less than the strided calls they spare (medium shape 0.66 -> 0.44 ms, long
+    2.8 -> 1.6, large 12.8 -> 7.9). lstm_backward asks for blocks of at most ~STEP_BLOCK_BYTES,
+    so the work arrays stay that small and in the caches."""
+    steps, rest, dtype = len(held), tanh_cell.shape[1:], held.dtype
+    slots = scratch("lstm gates by gate", (5, per_block, *rest), dtype)
+    work = scratch("lstm gate factors", (4, per_block, *rest), dtype)
+    c_factor = scratch("lstm c factor", (per_block, *rest), dtype)
+    by_step = scratch("lstm factors by step", (per_block, 4, *rest), dtype)
+    if steps < per_block:  # the last block, shorter: the first steps of the work arrays
+        slots, work, c_factor, by_step = slots[:, :steps], work[:, :steps], c_factor[:steps], by_step[:steps]
+    slots[...] = held.transpose(1, 0, 2, 3)  # (5, steps, batch, H): i, f, o, g (the kernel's order), c_{t-1}
+    write_gate_factors(slots, tanh_cell, work, c_factor)
+    by_step.transpose(1, 0, 2, 3)[...] = work
+    return by_step, c_factor
 
 
 def write_gate_factors(slots: np.ndarray, tanh_cell: np.ndarray, factors: np.ndarray, c_factor: np.ndarray) -> None:
@@ -471,41 +510,33 @@ def lstm_backward(g_out: np.ndarray, g_h: np.ndarray, g_c: np.ndarray, x: np.nda
     dx is None unless need_dx (it is a product as big as W_ih's gradient).
 
     dpre, dL/d(pre-activation) of every step in torch's gate order i, f, g, o, is the one big
-    array backward makes: it first holds the gate factors (`gate_factors`), which the loop turns
-    into the gradient step by step, in place. (Separate factor arrays would double the memory
-    backward needs; the saved forward arrays are never written: a retained graph's second
-    backward reads them again.) With dc the gradient reaching c_t:
+    array backward makes. The loop runs back in time block by block of steps (at most about
+    STEP_BLOCK_BYTES of dpre): a block's gate factors are computed first (`gate_factors`), into
+    work arrays that size (memory at backward's peak: no second array as big as dpre), then the
+    block's steps (`backward_steps`) turn them into the gradient. (The saved forward arrays are
+    never written: a retained graph's second backward reads them again.) With dc the gradient
+    reaching c_t:
         d_i, d_f, d_g = dc * [g * i', c_{t-1} * f', i * g']    d_o = dh * tanh(c_t) * o'
         dc_{t-1} = (dc + dh * o * tanh'(c_t)) * f             dh_{t-1} = dpre_t W_hh
     """
     held, tanh_cell, out = saved["held"], saved["tanh_cell"], saved["out"]
     steps, batch, hidden = tanh_cell.shape
-    f = held[:, 1]
     dpre = scratch("lstm dpre", (steps, batch, 4, hidden), x.dtype)  # (reused when small: see scratch)
-    c_factor, by_step = gate_factors(held, tanh_cell, dpre)
-    # each step's gradients gate by gate, (4, batch, H), a view of dpre; the factors are there
-    # already, or (small arrays) in gate_factors' step-major array
-    grads = dpre.transpose(0, 2, 1, 3)
-    factors = grads if by_step is None else by_step
-    dpre_rows = dpre.reshape(steps, batch, 4 * hidden)  # each step's gradient as rows for the product with W_hh
     dh, dc = np.array(g_h, dtype=x.dtype), np.array(g_c, dtype=x.dtype)  # padded rows carry them as is
     # dL/dh of every step is kept only for the projection's weight gradient
     d_out = None if w_hr is None else np.zeros(out.shape, x.dtype)
     tmp = np.empty((batch, hidden), x.dtype)
-    scales = np.empty((4, batch, hidden), x.dtype)
-    every_row = backward_steps(dh, dc, w_hh, tmp, scales, w_hr)
-    fewer_rows: dict = {}  # packed input: a step per count of rows that run
+    scales, gate_grads = np.empty((2, 4, batch, hidden), x.dtype)
+    run = BackwardRun(backward_steps(dh, dc, w_hh, tmp, scales, gate_grads, w_hr), batch,
+                      lambda n: backward_steps(dh[:n], dc[:n], w_hh, tmp[:n], scales[:, :n], gate_grads[:, :n], w_hr))
+    per_block = max(1, min(steps, STEP_BLOCK_BYTES // max(1, dpre[0:1].nbytes)))
+    rows = layout.rows_per_step()
     with threads_for(batch, 4 * hidden, hidden, per_step=True):
-        for s, n in reversed(list(enumerate(layout.rows_per_step()))):
-            d_h = None if d_out is None else d_out[s]
-            if n == batch:  # every row runs: whole per-step arrays, no slicing (each slice costs ~0.3 us)
-                every_row(g_out[s], d_h, c_factor[s], f[s], factors[s], grads[s], dpre_rows[s])
-            else:
-                if n not in fewer_rows:
-                    fewer_rows[n] = backward_steps(dh[:n], dc[:n], w_hh, tmp[:n], scales[:, :n], w_hr)
-                fewer_rows[n](g_out[s, :n], None if d_h is None else d_h[:n], c_factor[s, :n], f[s, :n],
-                              factors[s, :, :n], grads[s, :, :n], dpre_rows[s, :n])
-                dpre[s, n:] = 0  # rows past their length: no gradient (they still hold factors)
+        for start in reversed(range(0, steps, per_block)):
+            block = slice(start, start + per_block)
+            factors, c_factor = gate_factors(held[block], tanh_cell[block], per_block)
+            run.steps(g_out[block], None if d_out is None else d_out[block], c_factor, held[block, 1], factors,
+                      dpre[block], rows[block])
     flat = dpre.reshape(steps * batch, 4 * hidden)
     with threads_for(steps * batch, max(x.shape[2], h0.shape[1]), 4 * hidden):
         dx = np.matmul(flat, w_ih).reshape(x.shape) if need_dx else None
@@ -517,3 +548,35 @@ def lstm_backward(g_out: np.ndarray, g_h: np.ndarray, g_c: np.ndarray, x: np.nda
         cell_out = saved["cell_out"].reshape(steps * batch, hidden)
         dw_hr = np.matmul(rows_of(d_out).T, cell_out)
     return dx, dh, dc, dw_ih, dw_hh, db, dw_hr
+
+
+class BackwardRun:
+    """Runs backward's steps a block of steps at a time (`steps`), last step first: `every_row`
+    (a `backward_steps` step) when every row runs, else a step made by `fewer(n)` for the n rows
+    that do (packed input; made once per count), whose dpre rows past their length are set to 0."""
+
+    def __init__(self, every_row: Callable[..., None], batch: int, fewer: Callable[[int], Callable[..., None]]) -> None:
+        self.every_row, self.batch, self.fewer = every_row, batch, fewer
+        self.fewer_rows: dict = {}
+
+    def steps(self, g_out: np.ndarray, d_out: np.ndarray | None, c_factor: np.ndarray, f: np.ndarray,
+              factors: np.ndarray, dpre: np.ndarray, rows: list) -> None:
+        """One block: g_out, d_out (or None), c_factor, f (steps, batch, ...), factors (steps, 4, batch, H),
+        dpre (steps, batch, 4, H), rows the count running at each step. Each step's views are made by
+        iterating over the arrays' first axis backwards (views made in C: indexing six arrays a step
+        cost ~0.5 us a step more); the gradient of out.sum() is one row broadcast over time, read
+        as one contiguous row (numpy's call on the broadcast view costs 0.7 us, on a row 0.3)."""
+        every_row, batch = self.every_row, self.batch
+        g_steps = itertools.repeat(np.ascontiguousarray(g_out[0])) if g_out.strides[0] == 0 else g_out[::-1]
+        d_steps = itertools.repeat(None) if d_out is None else d_out[::-1]
+        per_step = zip(g_steps, d_steps, c_factor[::-1], f[::-1], factors[::-1], dpre.transpose(0, 2, 1, 3)[::-1],
+                       dpre.reshape(*dpre.shape[:2], dpre.shape[2] * dpre.shape[3])[::-1], reversed(rows))
+        for g, d_h, c_f, f_s, fac, grads, d_rows, n in per_step:
+            if n == batch:  # every row runs: whole per-step arrays, no slicing (each slice costs ~0.3 us)
+                every_row(g, d_h, c_f, f_s, fac, grads, d_rows)
+                continue
+            if n not in self.fewer_rows:
+                self.fewer_rows[n] = self.fewer(n)
+            self.fewer_rows[n](g[:n], None if d_h is None else d_h[:n], c_f[:n], f_s[:n], fac[:, :n],
+                               grads[:, :n], d_rows[:n])
+            d_rows[n:] = 0  # rows past their length: no gradient

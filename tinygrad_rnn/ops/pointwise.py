@@ -675,7 +675,10 @@ def correctly_rounded_float32(fn: Any) -> Any:
     (log10 40% against 0.04%, cosh 39% against 0.1%, asin 29% against 6%); sin and cos cost about 9x
     numpy's float32 ones, the others 2x. Other dtypes go straight to `fn`."""
     def via_float64(a: np.ndarray) -> np.ndarray:
-        return fn(a, dtype=_F64) if a.dtype == _F32 else fn(a)
+        if a.dtype != _F32:
+            return fn(a)
+        wide = a.astype(_F64)  # fn(a, dtype=_F64), the same numbers: numpy's casting iterator costs more on
+        return fn(wide, out=wide)  # small arrays than a cast copy, and in place no second array is made
     return via_float64
 
 
@@ -860,7 +863,8 @@ class TanhBackward(Function):
             # float32 is then the one rounding of the fma (below 1/8 a second rounding could differ only on an
             # exact float32 midpoint: none in 7 million values tried against backend/fma.py's fma32, at a
             # quarter of its cost). float64 keeps the plain form: its fma is ~30x slower, its error ~1e-12.
-            out = np.asarray(np.subtract(_ONE[_F64], np.multiply(y, y, dtype=_F64))).astype(_F32)
+            wide = y.astype(_F64)  # (a cast copy, then in place: cheaper than dtype=_F64, the same numbers)
+            out = np.subtract(_ONE[_F64], np.multiply(wide, wide, out=wide), out=wide).astype(_F32)
         else:
             out = np.multiply(y, y, out=empty_like(y))  # y^2 in a fresh buffer, then in place:
             np.subtract(_ONE.get(out.dtype, 1), out, out=out)  # 1 - y^2
@@ -1366,11 +1370,16 @@ class Where(Function):
         cond = ctx.cond
         ga = where(cond, g, 0.0) if ctx.needs_input_grad[1] else None
         gb = where(cond, 0.0, g) if ctx.needs_input_grad[2] else None
+        if modes.grad_enabled and ctx.name() in _MASKS_ITS_GRADIENT:  # create_graph: torch's tril's gradient is
+            rename(ga, ctx.name())  # the gradient's tril, so a node of the same name
         return None, ga, gb
 
     @staticmethod
     def jvp(ctx, t_cond, ta, tb):
         return where(ctx.cond, 0.0 if ta is None else ta, 0.0 if tb is None else tb)
+
+
+_MASKS_ITS_GRADIENT = ("TrilBackward0", "TriuBackward0")  # the ops made as where(mask, input, 0)
 
 
 class MaskedFill(Where):
@@ -1380,6 +1389,11 @@ class MaskedFill(Where):
 
     def _shown_edges(self) -> list:
         return [self.edges[2]]
+
+    @staticmethod
+    def backward(ctx, g):  # the input's gradient is g.masked_fill(mask, 0) in torch: its node under create_graph
+        _, g_value, g_input = Where.backward(ctx, g)
+        return None, g_value, None if g_input is None else rename(g_input, "MaskedFillBackward0")
 
 
 class MaskedFillByTensor(MaskedFill):

@@ -102,8 +102,8 @@ def spread_mean_gradient(g: Tensor, shape: tuple, count: float) -> Tensor:
     In a plain backward() (no graph of the backward recorded, no forward-mode tangents) the division
     comes down to Div's forward on the broadcast array, without the two nodes' bookkeeping: ~1.5 us
     less per backward() of a loss's x.mean(), the same tensor (a new array, as torch's)."""
-    if modes.grad_enabled or modes.dual_level is not None:
-        return Div.apply(Expand.apply(g, shape), count)
+    if modes.grad_enabled or modes.dual_level is not None:  # torch divides by a Scalar: its DivBackward1
+        return rename(Div.apply(Expand.apply(g, shape), count), "DivBackward1")
     return Tensor._make(by_number_in_float32(np.divide, broadcast_view(g._data, shape), count))
 
 

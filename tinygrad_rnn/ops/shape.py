@@ -97,11 +97,20 @@ class Reshape(ViewFunction):
 
     @staticmethod
     def backward(ctx, g):
-        return Reshape.apply(g, ctx.in_shape), None
+        grad = Reshape.apply(g, ctx.in_shape)
+        if modes.grad_enabled and ctx.in_shape != ctx.shape:  # create_graph: the gradient's node is torch's
+            name = _RESHAPE_GRAD_NAMES.get(ctx.name())  # squeeze and unsqueeze undo each other
+            if name is not None:
+                rename(grad, name)
+        return grad, None
 
     @staticmethod
     def jvp(ctx, tx, t_shape):  # linear, as every op in this file: the op applied to the tangent
         return Reshape.apply(tx, ctx.shape)
+
+
+_RESHAPE_GRAD_NAMES = {"UnsqueezeBackward0": "SqueezeBackward1", "SqueezeBackward0": "UnsqueezeBackward0",
+                       "SqueezeBackward1": "UnsqueezeBackward0", "SqueezeBackward2": "UnsqueezeBackward0"}
 
 
 class View(ViewFunction):
@@ -139,7 +148,10 @@ class Permute(ViewFunction):
 
     @staticmethod
     def backward(ctx, g):
-        return g.permute(ctx.inverse), None
+        grad = g.permute(ctx.inverse)
+        if modes.grad_enabled and ctx.name() == "TransposeBackward0":  # create_graph: torch transposes back
+            rename(grad, "TransposeBackward0")
+        return grad, None
 
     @staticmethod
     def jvp(ctx, tx, t_dims):
@@ -168,7 +180,7 @@ class Expand(ViewFunction):
     @staticmethod
     def forward(ctx, x, shape):
         ctx.shape = shape
-        return Tensor._make(broadcast_view(x._data, shape))
+        return Tensor._make(_expanded_view(x._data, shape))
 
     @staticmethod
     def backward(ctx, g):
@@ -177,6 +189,40 @@ class Expand(ViewFunction):
     @staticmethod
     def jvp(ctx, tx, t_shape):
         return Expand.apply(tx, ctx.shape)
+
+
+def _expanded_view(data: np.ndarray, shape: tuple) -> np.ndarray:
+    """`data` broadcast to `shape` with torch's strides. numpy gives every dim of size 1 stride 0; torch keeps
+    the stride of a size-1 dim it does not grow and gives a new leading dim of size 1 the extent of the dims
+    after it (size * stride), which x.stride() shows (graykode's pad masks print it)."""
+    view = broadcast_view(data, shape)
+    if 1 not in shape or not data.ndim:  # nothing to mend; torch expands a 0-d tensor with stride 0 everywhere
+        return view
+    strides, lead = list(view.strides), len(shape) - data.ndim
+    for i in reversed(range(len(shape))):
+        if shape[i] == 1:
+            strides[i] = data.strides[i - lead] if i >= lead else shape[i + 1] * strides[i + 1]
+    return np.lib.stride_tricks.as_strided(view, shape, strides, writeable=False)
+
+
+def _with_torchs_new_axis_strides(out: np.ndarray, data: np.ndarray, key: tuple) -> np.ndarray:
+    """out (data[key], a view) with torch's stride for each None's new axis: torch applies the key left to right and
+    unsqueezes before the next input dim, so the new axis strides over that dim whole (size * stride; 1 past
+    the last dim). numpy gives it 0. Keys with index arrays (copies) are left alone."""
+    if not builtins.all(k is None or k is Ellipsis or type(k) is slice or isinstance(k, (builtins.int, np.integer))
+                        and not isinstance(k, (builtins.bool, np.bool_)) for k in key):
+        return out
+    strides, d, o = list(out.strides), 0, 0
+    for k in key:
+        if k is None:
+            strides[o] = data.shape[d] * data.strides[d] if d < data.ndim else data.itemsize
+            o += 1
+        elif k is Ellipsis:
+            skipped = data.ndim - builtins.sum(1 for k in key if k is not None and k is not Ellipsis)
+            d, o = d + skipped, o + skipped
+        else:
+            d, o = d + 1, o + (type(k) is slice)
+    return np.lib.stride_tricks.as_strided(out, out.shape, strides, writeable=out.flags.writeable)
 
 
 class Index(ViewFunction):
@@ -192,12 +238,16 @@ class Index(ViewFunction):
         out = x._data[key]
         if type(out) is not np.ndarray and not builtins.any(k is Ellipsis for k in key):  # numpy gives one element as a copy;
             out = x._data[(*key, Ellipsis)]  # with `...` it gives a 0-d view, as torch's x[i] is
+        elif 0 in out.strides:  # maybe a None's new axis, which numpy gives stride 0
+            out = _with_torchs_new_axis_strides(out, x._data, key)
         return Tensor._make(out)
 
     @staticmethod
     def backward(ctx, g):
         if modes.grad_enabled or modes.dual_level is not None:  # create_graph, or g may carry a tangent
-            return IndexBackward.apply(g, ctx.key, ctx.in_shape), None
+            grad = IndexBackward.apply(g, ctx.key, ctx.in_shape)
+            name = _index_grad_name(ctx.name(), ctx.key, ctx.in_shape)
+            return (rename(grad, name) if name else grad), None
         return SliceGrad(ctx.key, g, ctx.in_shape, ctx.in_dtype), None
 
     @staticmethod
@@ -246,23 +296,48 @@ class Windows(Index):
 
 def _index_node_name(key: tuple, shape: tuple) -> str:
     """torch's node for x[key]: Index for tensor indices; else torch applies the items left to right
-    as views (Select for an int, Slice for a slice that is not the whole dim, Unsqueeze for None),
-    so the node is the last of those; Alias when none does anything."""
+    as views (see _index_views), so the node is the last of those; Alias when none does anything."""
     if builtins.any(isinstance(k, (np.ndarray, builtins.bool, np.bool_)) for k in key):  # a bool is an index too
         return "IndexBackward0"
-    name, dim = "AliasBackward0", 0
+    views = _index_views(key, shape)
+    return views[-1] if views else "AliasBackward0"
+
+
+def _index_views(key: tuple, shape: tuple) -> list:
+    """The view ops torch applies for x[key], left to right, by their nodes' names: Select for an int,
+    Slice for a slice that is not the whole dim, Unsqueeze for None (tensor indices come after them)."""
+    views, dim = [], 0
     for k in key:
         if k is Ellipsis:
             dim += len(shape) - builtins.sum(1 for j in key if j is not None and j is not Ellipsis)
         elif k is None:
-            name = "UnsqueezeBackward0"
+            views.append("UnsqueezeBackward0")
         elif isinstance(k, slice):
             if k.start not in (None, 0) or k.step not in (None, 1) or (k.stop is not None and k.stop < shape[dim]):
-                name = "SliceBackward0"  # torch's test, on the written numbers: x[-3:] slices even if it is all
+                views.append("SliceBackward0")  # torch's test, on the written numbers: x[-3:] slices even if it is all
             dim += 1
-        else:
-            name, dim = "SelectBackward0", dim + 1
-    return name
+        elif isinstance(k, np.ndarray):
+            dim += k.ndim if k.dtype == np.bool_ else 1
+        elif not isinstance(k, (builtins.bool, np.bool_)):
+            views.append("SelectBackward0")
+            dim += 1
+    return views
+
+
+# the node torch's backward of each indexing op makes (its gradient's node under create_graph)
+_INDEX_GRAD_NAMES = {"SelectBackward0": "SelectBackwardBackward0", "SliceBackward0": "SliceBackwardBackward0",
+                     "UnsqueezeBackward0": "SqueezeBackward1", "IndexBackward0": "IndexPutImplBackward0",
+                     "DiagonalBackward0": "DiagonalBackwardBackward0"}
+
+
+def _index_grad_name(name: str, key: tuple, shape: tuple) -> str | None:
+    """torch's name for the gradient of x[key] whose node is `name`: torch undoes the views in reverse,
+    so the gradient is the backward of the first view (or of the tensor index, or of the op itself when
+    the key alone shows nothing, as a lone x[:]). None for the ops torch names otherwise."""
+    if name not in _INDEX_GRAD_NAMES:
+        return None
+    views = _index_views(key, shape) if name != "DiagonalBackward0" else []
+    return _INDEX_GRAD_NAMES[views[0] if views else name]
 
 
 class IndexBackward(Function):
@@ -869,7 +944,7 @@ def _split_sizes(input: Tensor, given: Any) -> Any:
         return given
     if not isinstance(given, (tuple, list)):
         raise TypeError(f"split_with_sizes(): argument 'split_sizes' (position 2) must be tuple of ints, not "
-                        f"{type(given).__name__}")
+                        f"{type_name(given)}")
     return _sizes_list(given)
 
 
@@ -1007,11 +1082,11 @@ _INDEX_TYPES = (builtins.int, slice, type(None), type(Ellipsis), Tensor, list, t
 
 
 def _index_part(k: Any) -> Any:
-    if isinstance(k, str):  # torch reads a str index as data for a tensor
-        raise TypeError("new(): invalid data type 'str'")
+    if isinstance(k, (str, bytes)):  # torch reads a str or bytes index as data for a tensor
+        raise TypeError(f"new(): invalid data type '{type(k).__name__}'")
     if not isinstance(k, _INDEX_TYPES):
         raise IndexError("only integers, slices (`:`), ellipsis (`...`), None and long or byte Variables are valid "
-                         f"indices (got {type(k).__name__})")
+                         f"indices (got {type_name(k)})")
     if isinstance(k, slice) and k.step is not None:
         step = k.step.__index__()
         if step == 0:
@@ -1176,16 +1251,16 @@ def sequence_key(key: Any, stacklevel: int = 5) -> Any:
         if builtins.any(_python_sequence(k) and not isinstance(k, (list, str)) for k in key):
             return tuple(list(k) if _python_sequence(k) and not isinstance(k, str) else k for k in key)
         return key
-    if not _python_sequence(key) or isinstance(key, str):
+    if not _python_sequence(key):
         return key
-    key = list(key)
-    for k in key[:len(key) if len(key) < 32 else 0]:
+    items = list(key)  # a str too: its characters are sequences, so x['ab'] is x['a', 'b'] (with the warning)
+    for k in items[:len(items) if len(items) < 32 else 0]:
         # torch's two warnings differ in the line they cite: one for an index or a slice, one for None or `...`
         if _python_sequence(k) or isinstance(k, (tuple, slice, Tensor)) or k is None or k is Ellipsis:
             line = 359 if k is None or k is Ellipsis else 349
             warnings.warn(_NON_TUPLE_SEQUENCE.format(line=line), UserWarning, stacklevel=stacklevel)
-            return tuple(key)
-    return key
+            return tuple(items)
+    return key if isinstance(key, str) else items
 
 
 def _index(input: Tensor, np_key: tuple) -> Tensor:
@@ -1850,7 +1925,7 @@ def dsplit(input: Tensor, indices_or_sections: Any = None, *, sections: Any = No
 def split_with_sizes(input: Tensor, split_sizes: Sequence, dim: int = 0) -> tuple:
     if not isinstance(split_sizes, (tuple, list)):
         raise TypeError(f"split_with_sizes(): argument 'split_sizes' (position 1) must be tuple of ints, not "
-                        f"{type(split_sizes).__name__}")
+                        f"{type_name(split_sizes)}")
     return split(input, _sizes_list(split_sizes), dim)
 
 
@@ -2179,7 +2254,8 @@ def unique_consecutive(input: Tensor, return_inverse: bool = False, return_count
 def unravel_index(indices: Tensor, shape: Any) -> tuple:
     """The coordinates in a tensor of `shape` of each flat index, one int64 tensor per dim."""
     if not isinstance(indices, Tensor):
-        raise TypeError(f"expected 'indices' to be a tensor, but got {type(indices).__name__}")
+        # torch's Python code asks indices.is_complex() first: anything but a tensor fails there
+        raise AttributeError(f"'{type_name(indices)}' object has no attribute 'is_complex'")
     if indices.dtype.is_floating_point or indices.dtype is dtypes.bool:
         raise TypeError(f"expected 'indices' to be integer dtype, but got {indices.dtype}")
     shape = (shape,) if isinstance(shape, builtins.int) else tuple(shape)

@@ -10,6 +10,7 @@ from typing import Any
 
 import numpy as np
 
+from ..argcheck import type_name
 from ..core import dtypes
 from ..core.tensor import Tensor
 from ..creation import checked_fill, integer_fill
@@ -20,7 +21,7 @@ def assignable_number(target: Tensor, value: Any) -> Any:
     if isinstance(value, Tensor):
         return value
     if not isinstance(value, (bool, int, float, np.generic)):
-        raise TypeError(f"can't assign a {type(value).__name__} to a torch.{_legacy_name(target.dtype)}")
+        raise TypeError(f"can't assign a {type_name(value)} to a torch.{_legacy_name(target.dtype)}")
     d = target.dtype
     if d is dtypes.float32:  # torch checks float's range, but puts a number too large for half as inf
         return checked_fill(value, d)
@@ -54,6 +55,19 @@ def check_value_shape(value: Tensor, indexed: tuple, advanced: bool) -> None:
         shape = shape[1:]
     value.detach().reshape(shape).expand(tuple(indexed))  # (a tuple: expand() with no sizes is a parser error)
     raise AssertionError(f"{list(value.shape)} should not expand to {list(indexed)}")  # fits is False: unreachable
+
+
+def copy_shape_error(target: tuple, source: tuple) -> str | None:
+    """torch's message when `source` cannot be copied into a tensor of shape `target` (as `copy_` copies: the
+    two shapes broadcast, target named a and source b, to exactly target's shape), else None."""
+    for i in range(1, min(len(target), len(source)) + 1):
+        if target[-i] != source[-i] and 1 not in (target[-i], source[-i]):
+            return (f"The size of tensor a ({target[-i]}) must match the size of tensor b ({source[-i]}) "
+                    f"at non-singleton dimension {max(len(target), len(source)) - i}")
+    broadcast = np.broadcast_shapes(target, source)
+    if broadcast != tuple(target):
+        return f"output with shape {list(target)} doesn't match the broadcast shape {list(broadcast)}"
+    return None
 
 
 def is_advanced(key: Any) -> bool:

@@ -73,7 +73,7 @@ from ..ops.pointwise import Add, Clone, Div, Mul, _binary
 from ..ops.promotion import as_operand, as_tensor_or_number
 from ..ops.shape import normalize_dim
 from . import unsupported_dtypes
-from .assignment import assignable_number, check_put_dtype, check_value_shape, is_advanced
+from .assignment import assignable_number, check_put_dtype, check_value_shape, copy_shape_error, is_advanced
 from .factories import empty_strided
 from .histogram import METHOD_SIGNATURES as HISTOGRAM_METHOD_SIGNATURES
 from .histogram import histogram
@@ -936,13 +936,17 @@ class TensorMethods:
         views.record_inplace(self, None)
         return self
 
-    def copy_(self, src: Any, non_blocking: bool = False) -> Tensor:
-        if not isinstance(src, _OPERANDS):
-            raise TypeError(f"copy_(): argument 'other' (position 1) must be Tensor, not {type_name(src)}")
-        src = as_operand(src)
+    def copy_(self, other: Any, non_blocking: bool = False) -> Tensor:
+        if not isinstance(other, _OPERANDS):  # torch's parser takes a tensor or a number (no array, no list)
+            raise TypeError(f"copy_(): argument 'other' (position 1) must be Tensor, not {type_name(other)}")
+        src = as_operand(other)
         if isinstance(src, Tensor):
             check_inputs(self, src)  # x[1:].copy_(x[:-1]) would read what it already wrote
-            src = _sh.expand(src, self.shape) if src.shape != self.shape else src
+            if src.shape != self.shape:
+                message = copy_shape_error(tuple(self.shape), tuple(src.shape))
+                if message:  # (expand's own message is not torch's: copy_ broadcasts both ways)
+                    raise RuntimeError(message)
+                src = _sh.expand(src, self.shape)
             if src.dtype is not self.dtype:
                 src = src.to(self.dtype)
             if modes.grad_enabled and (self._requires_grad or src._requires_grad):

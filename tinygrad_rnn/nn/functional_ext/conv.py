@@ -16,7 +16,7 @@ from typing import Any
 
 from ...argcheck import as_called, int_arg, int_list_args, invalid_combination, is_int, tensor_arg
 from ...core import dtypes
-from ...core.function import rename
+from ...core.function import Function, rename
 from ...core.tensor import Tensor
 from ...ops.composite import composite
 from ...ops.shape import infer_shape
@@ -138,6 +138,34 @@ def _check_kernel_fits(input: Tensor, kernel: tuple, dilation: tuple, padding: t
 
 
 # ------------------------------------------------------------------ convolution
+# torch computes a convolution's three gradients in one node, so under create_graph (a gradient penalty) each
+# of them is an output of ConvolutionBackwardBackward0; ours come from the ops the convolution is made of
+DOUBLE_BACKWARD = "ConvolutionBackwardBackward0"
+
+
+class ConvOperand(Function):
+    """A convolution's input, weight or bias laid out for its matrix product: reshaped, after swapping the
+    first two dims when `channels_first`. A reshape, but a node of its own so that the gradient it hands
+    back carries torch's name for it (DOUBLE_BACKWARD) when that gradient has a node."""
+
+    @staticmethod
+    def forward(ctx: Any, t: Tensor, shape: tuple, channels_first: bool = False) -> Tensor:
+        a = t._data.swapaxes(0, 1) if channels_first else t._data
+        ctx.shape, ctx.channels_first, ctx.laid_out = shape, channels_first, a.shape
+        return Tensor._make(a.reshape(shape))
+
+    @staticmethod
+    def backward(ctx: Any, g: Tensor) -> tuple:
+        grad = g.reshape(ctx.laid_out)
+        if ctx.channels_first:
+            grad = grad.transpose(0, 1)
+        return rename(grad, DOUBLE_BACKWARD), None, None
+
+    @staticmethod
+    def jvp(ctx: Any, tt: Tensor, *t_layout: Any) -> Tensor:  # linear: the tangent in the same layout
+        return ConvOperand.apply(tt, ctx.shape, ctx.channels_first)
+
+
 def _batched(input: Tensor, nd: int) -> tuple[Tensor, bool]:
     """Unbatched (C, *spatial) input runs as a batch of one."""
     return (input.unsqueeze(0), True) if input.ndim == nd + 1 else (input, False)
@@ -204,19 +232,20 @@ def convolution(input: Tensor, weight: Tensor, bias: Tensor | None, stride: Any,
     _check_kernel_fits(x, kernel, dilation, pairs)
     _check_dilation_not_zero(dilation, transposed=False)
     n, blocks = x.shape[0], [blocks_along(*g) for g in zip(x.shape[2:], kernel, dilation, pairs, stride)]
-    cols = Im2Col.apply(x, kernel, dilation, pairs, stride, True)  # (C * K, N * L): all samples side by side
+    # (C * K, N * L): all samples side by side
+    cols = Im2Col.apply(x, kernel, dilation, pairs, stride, True, None, DOUBLE_BACKWARD)
     if groups == 1:
-        out = weight.reshape(out_channels, -1) @ cols  # the one GEMM: (O, C*K) @ (C*K, N*L)
+        out = ConvOperand.apply(weight, (out_channels, -1)) @ cols  # the one GEMM: (O, C*K) @ (C*K, N*L)
     elif out_channels == groups:  # depthwise-like: one output row per group, so a weighted sum of its
         # columns; numpy's batched matmul of (1, k) rows (and its backward's k x 1 outer products) is slower
         per_group = cols.shape[0] // groups  # (spelled out: -1 cannot be inferred for an empty batch)
-        out = (cols.reshape(groups, per_group, cols.shape[-1]) * weight.reshape(groups, -1, 1)).sum(1)
+        out = (cols.reshape(groups, per_group, cols.shape[-1]) * ConvOperand.apply(weight, (groups, -1, 1))).sum(1)
     else:  # one GEMM per group: (g, O/g, C/g*K) @ (g, C/g*K, N*L)
-        out = weight.reshape(groups, out_channels // groups, -1) @ cols.reshape(groups, cols.shape[0] // groups,
-                                                                                cols.shape[-1])
+        out = ConvOperand.apply(weight, (groups, out_channels // groups, -1)) @ cols.reshape(
+            groups, cols.shape[0] // groups, cols.shape[-1])
     out = out.reshape(out_channels, n, *blocks).transpose(0, 1)  # (N, O, *blocks)
     if bias is not None:
-        out = out + bias.reshape(out_channels, *(1,) * nd)
+        out = out + ConvOperand.apply(bias, (out_channels, *(1,) * nd))
     out = composite(out.contiguous(), "ConvolutionBackward0", x, weight, bias)  # contiguous, as torch's: .view() works
     return out.squeeze(0) if unbatched else out
 
@@ -350,16 +379,16 @@ def conv_transposed(input: Tensor, weight: Tensor, bias: Tensor | None, stride: 
         raise RuntimeError(f"Given input size per channel: ({' x '.join(map(str, x.shape[2:]))}). Calculated output "
                            f"size per channel: ({' x '.join(map(str, size))}). Output size is too small")
     in_channels, blocks = x.shape[1], tuple(x.shape[2:])
-    w = weight.reshape(groups, in_channels // groups, -1).transpose(1, 2)  # (g, O/g*K, C/g)
+    w = ConvOperand.apply(weight, (groups, in_channels // groups, -1)).transpose(1, 2)  # (g, O/g*K, C/g)
     positions = x.shape[0] * math.prod(blocks)  # N*L, spelled out: -1 cannot be inferred for an empty batch
-    rows = x.transpose(0, 1).reshape(groups, in_channels // groups, positions)  # (g, C/g, N*L)
+    rows = ConvOperand.apply(x, (groups, in_channels // groups, positions), True)  # (g, C/g, N*L)
     cols = (w @ rows).reshape(w.shape[0] * w.shape[1], positions)  # (O*K, N*L): one GEMM per group
     if empty:  # an empty batch: nothing to scatter, an empty result still in the graph
         out = cols.reshape(0, out_channels, *size)
     else:
         out = Col2Im.apply(cols, size, kernel, dilation, tuple((p, p) for p in pad), stride, blocks, True)
     if bias is not None:
-        out = out + bias.to(out.dtype).reshape(out_channels, *(1,) * nd)
+        out = out + ConvOperand.apply(bias.to(out.dtype), (out_channels, *(1,) * nd))
     out = composite(out.contiguous(), "ConvolutionBackward0", x, weight, bias)  # contiguous, as torch's: .view() works
     return out.squeeze(0) if unbatched else out
 

@@ -25,7 +25,7 @@ from typing import Any
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
-from ...core.function import Function
+from ...core.function import Function, rename
 from ...core.tensor import Tensor
 
 
@@ -83,22 +83,26 @@ def col2im(cols: np.ndarray, size: tuple, kernel: tuple, dilation: tuple, paddin
 
 
 class Im2Col(Function):
-    """Differentiable im2col (zero padding); its gradient is col2im."""
+    """Differentiable im2col (zero padding); its gradient is col2im. `grad_name` names that gradient's node
+    when it has one (under create_graph): a convolution's input gradient is torch's ConvolutionBackwardBackward0."""
 
     torch_name = "Im2ColBackward0"
 
     @staticmethod
     def forward(ctx: Any, x: Tensor, kernel: tuple, dilation: tuple, padding: tuple, stride: tuple,
-                gemm_layout: bool = False, blocks: tuple | None = None) -> Tensor:
+                gemm_layout: bool = False, blocks: tuple | None = None, grad_name: str | None = None) -> Tensor:
         cols = im2col(x._data, kernel, dilation, padding, stride, gemm_layout, blocks)
         ctx.geometry = (tuple(x.shape[2:]), kernel, dilation, padding, stride)
         ctx.blocks = blocks or tuple(blocks_along(*g) for g in zip(x.shape[2:], kernel, dilation, padding, stride))
-        ctx.gemm_layout = gemm_layout
+        ctx.gemm_layout, ctx.grad_name = gemm_layout, grad_name
         return Tensor._make(cols)
 
     @staticmethod
     def backward(ctx: Any, grad: Tensor) -> tuple:
-        return (Col2Im.apply(grad, *ctx.geometry, ctx.blocks, ctx.gemm_layout),) + (None,) * 6
+        grad_x = Col2Im.apply(grad, *ctx.geometry, ctx.blocks, ctx.gemm_layout)
+        if ctx.grad_name is not None:
+            rename(grad_x, ctx.grad_name)
+        return (grad_x,) + (None,) * 7
 
     @staticmethod
     def jvp(ctx: Any, tx: Tensor, *t_geometry: Any) -> Tensor:  # linear: the tangent's columns

@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from ...argcheck import bool_arg, int_arg, int_list_arg, int_list_args
+from ...argcheck import bool_arg, int_arg, int_list_arg, int_list_args, type_name
 from ...core.function import rename
 from ...core.tensor import Tensor
 from ...creation import from_numpy
@@ -381,7 +381,7 @@ def _with_input_sizes(input: Tensor, output_size: Any) -> Any:
     if isinstance(output_size, int) and not isinstance(output_size, bool):
         return output_size
     if not hasattr(output_size, "__len__"):
-        raise TypeError(f"object of type '{type(output_size).__name__}' has no len()")
+        raise TypeError(f"object of type '{type_name(output_size)}' has no len()")
     if input.ndim <= len(output_size):
         raise ValueError(f"Input dimension should be at least {len(output_size) + 1}")
     return [input.shape[-len(output_size) + i] if s is None else s for i, s in enumerate(output_size)]

@@ -110,7 +110,13 @@ def cdist(x1: Tensor, x2: Tensor, p: float = 2.0, compute_mode: str = "use_mm_fo
         raise RuntimeError("cdist only supports non-negative p values")
     many_rows = x1.shape[-2] > 25 or x2.shape[-2] > 25
     if p == 2 and (compute_mode == _CDIST_MODES[1] or (compute_mode == _CDIST_MODES[0] and many_rows)):
-        return _euclidean_by_matmul(x1, x2)
+        return _euclidean_by_matmul(x1, x2)  # (mixed dtypes: the matrix product's error)
+    if x1.numel() == 0 or x2.numel() == 0:  # torch returns an empty (or zero) result in x1's dtype, unchecked
+        x2 = x2.to(x1.dtype)
+    elif x1.dtype.itemsize < 4:  # torch's kernel has float and double only, and reads x2 as x1's type
+        raise NotImplementedError(f"\"cdist\" not implemented for '{x1.dtype._legacy}'")
+    elif x2.dtype is not x1.dtype:
+        raise RuntimeError(f"expected scalar type {x1.dtype._legacy} but found {x2.dtype._legacy}")
     diff = x1.unsqueeze(-2) - x2.unsqueeze(-3)
     return composite(_norm_without_nan_at_zero(diff, p), "CdistBackward0", x1, x2)
 

@@ -41,6 +41,7 @@ from ...core.tensor import Tensor
 from ...creation import arange, as_tensor, from_numpy, full, tensor
 from ...ops.composite import composite
 from ...ops.shape import cat, require_tensors
+from ...surface.assignment import copy_shape_error
 from ..module import _check_to_keywords
 
 __all__ = [
@@ -290,16 +291,6 @@ def _pad_packed_by_blocks(data: Tensor, batch_sizes: np.ndarray, total_length: i
 
 
 # ---------------------------------------------------------------------------- lists of sequences
-def _copy_shape_error(target: tuple, source: tuple) -> str | None:
-    """torch's message when `source` cannot be broadcast into a slot of shape `target`, else None."""
-    for offset in range(1, len(source) + 1):
-        dim = len(target) - offset
-        if dim >= 0 and source[-offset] not in (1, target[dim]):
-            return (f"The size of tensor a ({target[dim]}) must match the size of tensor b "
-                    f"({source[-offset]}) at non-singleton dimension {dim}")
-    return None
-
-
 def pad_sequence(sequences: Tensor | Iterable[Tensor], batch_first: bool = False, padding_value: float = 0.0,
                  padding_side: str = "right") -> Tensor:
     """Stack sequences of shape `(L_i, *)` into `(T, B, *)` (`(B, T, *)` with batch_first), padding
@@ -325,7 +316,7 @@ def pad_sequence(sequences: Tensor | Iterable[Tensor], batch_first: bool = False
     shape = (len(sequences), longest) if batch_first else (longest, len(sequences))
     out = full(shape + trailing, padding_value, dtype=dtype)
     for b, s in enumerate(sequences):
-        message = _copy_shape_error((len(s),) + trailing, tuple(s.shape))
+        message = copy_shape_error((len(s),) + trailing, tuple(s.shape))
         if message:
             raise RuntimeError(message)
         steps = slice(0, len(s)) if padding_side == "right" else slice(longest - len(s), longest)
