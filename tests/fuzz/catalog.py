@@ -2047,7 +2047,10 @@ def _dim_and_keep(draw_dim):
 # tensor (torch's UnsafeViewBackward0 sits on a CloneBackward0), a 0-d x[mask] (torch unsqueezes first), x[None, None]
 # (torch: one UnsqueezeBackward0 per None; ours: one in all), einsum (torch's permutes and views below its bmm),
 # matmul of a 1-d and an n-d tensor or of two 3-d ones (torch's SqueezeBackward4 or UnsafeViewBackward0 sits on its
-# MmBackward0 or BmmBackward0 of views), and RNN/LSTM/GRU modules (torch's graph is its kernel's; ours its layers').
+# MmBackward0 or BmmBackward0 of views), cross_entropy's label smoothing when every target is ignored (torch's
+# smoothing term is a DivBackward0; ours an AddBackward0), kl_div's target that requires grad (torch's
+# XlogyBackward0 below its SubBackward0; ours a MulBackward0), and RNN/LSTM/GRU modules (torch's graph is its kernel's;
+# ours its layers').
 _GRAPH_CALLS = {
     "sum(dim, keepdim, dtype)": (lambda m, F, x, y, d, k, dt: x.sum(d, keepdim=k, dtype=dt),
                                  lambda nd: st.tuples(st.integers(-nd, nd - 1), st.booleans(),
@@ -2180,12 +2183,12 @@ _GRAPH_CALLS = {
     "F.bce_with_logits": (lambda m, F, x, y, r: F.binary_cross_entropy_with_logits(x, y.sigmoid().detach(),
                                                                                   reduction=r), lambda nd: st.tuples(
         st.sampled_from(["mean", "sum", "none"]))),
-    "F.kl_div": (lambda m, F, x, y, r, lt: F.kl_div(x, y, reduction=r, log_target=lt), lambda nd: st.tuples(
+    "F.kl_div": (lambda m, F, x, y, r, lt: F.kl_div(x, y.detach(), reduction=r, log_target=lt), lambda nd: st.tuples(
         st.sampled_from(["mean", "sum", "none", "batchmean"]), st.booleans())),
     "F.cross_entropy": (lambda m, F, x, y, r, s, i: F.cross_entropy(
         x.reshape(x.shape[0], -1), m.zeros(x.shape[0], dtype=m.int64), reduction=r, label_smoothing=s,
         ignore_index=i), lambda nd: st.tuples(st.sampled_from(["mean", "sum", "none"]), st.sampled_from([0.0, 0.2]),
-                                              st.sampled_from([-100, 0]))),
+                                              st.sampled_from([-100, 1]))),
     "F.cross_entropy(weight)": (lambda m, F, x, y, r: F.cross_entropy(
         x.reshape(x.shape[0], -1), m.zeros(x.shape[0], dtype=m.int64), reduction=r,
         weight=m.ones(x[0].numel(), dtype=x.dtype)), lambda nd: st.tuples(st.sampled_from(["mean", "sum", "none"]))),

@@ -150,7 +150,7 @@ def _difference(input: Tensor, target: Tensor) -> Tensor:
     """input - target as torch's regression losses take it: after broadcasting the two to one shape, so a
     0-d operand counts for the dtype as much as any other (float32 input, float64 0-d target: float64)."""
     common = dtypes.promote_types(input.dtype, target.dtype)
-    return input.to(common) - target.to(common)
+    return cast_operand(input, common) - cast_operand(target, common)  # (cast inside the kernel: no node)
 
 
 def _regression_diff(input: Tensor, target: Tensor, kernel: str) -> Tensor:
