@@ -2046,7 +2046,7 @@ def _dim_and_keep(draw_dim):
 # Left out until fixed (reported in session 14), where torch's graph has nodes ours lacks: reshape of a transposed
 # tensor (torch's UnsafeViewBackward0 sits on a CloneBackward0), a 0-d x[mask] (torch unsqueezes first), x[None, None]
 # (torch: one UnsqueezeBackward0 per None; ours: one in all), einsum (torch's permutes and views below its bmm),
-# matmul of a 1-d and an n-d tensor or of two 3-d ones (torch's SqueezeBackward4 or UnsafeViewBackward0 sits on its
+# matmul (and F.linear) of a 1-d and an n-d tensor or of 3-d ones (torch's SqueezeBackward4 or UnsafeViewBackward0 sits on its
 # MmBackward0 or BmmBackward0 of views), cross_entropy's label smoothing when every target is ignored (torch's
 # smoothing term is a DivBackward0; ours an AddBackward0), kl_div's target that requires grad (torch's
 # XlogyBackward0 below its SubBackward0; ours a MulBackward0), and RNN/LSTM/GRU modules (torch's graph is its kernel's;
@@ -2165,7 +2165,7 @@ _GRAPH_CALLS = {
     "sqrt": (lambda m, F, x, y: x.abs().sqrt(), lambda nd: _BOTH),
     "F.dropout": (lambda m, F, x, y, p, t: F.dropout(x, p, training=t), lambda nd: st.tuples(
         st.sampled_from([0.0, 0.5, 1.0]), st.booleans())),
-    "F.linear": (lambda m, F, x, y, b: F.linear(x, y[..., :1, :].reshape(1, -1)[:, :x.shape[-1]],
+    "F.linear": (lambda m, F, x, y, b: F.linear(x.flatten(0, -2) if x.dim() > 2 else x, y[..., :1, :].reshape(1, -1)[:, :x.shape[-1]],
                                                 y.flatten()[:1] if b else None), lambda nd: st.tuples(st.booleans())),
     "F.layer_norm": (lambda m, F, x, y, affine: F.layer_norm(x, x.shape[-1:], *(
         [m.ones(x.shape[-1], dtype=x.dtype, requires_grad=True)] * 2 if affine else [])), lambda nd: st.tuples(
