@@ -594,3 +594,16 @@ def test_forward_mode_tangents_match_torch(name, x_shape, w_shape, kw):
                                 tuple(map(m.tensor, tangents)))
         results.append(tangent.detach().numpy())
     np.testing.assert_allclose(results[0], results[1], rtol=1e-10, atol=1e-12)
+
+
+@pytest.mark.parametrize("shape,kernel", [((0, 2, 3), 1), ((0, 2, 3, 3), 1), ((0, 2, 1, 2, 0), 1), ((0, 2, 1, 1), 3)])
+def test_an_empty_batch_takes_a_zero_dilation_as_torch(shape, kernel):
+    """torch's path for an empty batch checks no dilation: a 0 spans one element (fuzz seed 145)."""
+    torch = require_torch()
+    seen = []
+    for m in (tinygrad_rnn, torch):
+        x = m.zeros(shape, requires_grad=True)
+        out = getattr(m.nn, f"Conv{len(shape) - 2}d")(2, 2, kernel, padding=1, dilation=0)(x)
+        out.sum().backward()
+        seen.append((tuple(out.shape), out.grad_fn.name(), tuple(x.grad.shape)))
+    assert seen[0] == seen[1]

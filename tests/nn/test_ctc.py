@@ -194,3 +194,15 @@ def test_ctc_random_problems_match_torch(problem, layout):
                                         blank=blank, reduction="none", zero_infinity=True)
 
     check_parity(fn, shapes=[(frames, len(labels), classes)], seed=seed)
+
+
+def test_a_label_equal_to_the_blank_may_skip_as_in_torch():
+    """torch's kernel lets a path skip from two positions back whenever the two symbols differ, even when the
+    label is the blank's class (targets [0, 1] with blank=1: five paths of three frames, not one). Fuzz seed 140."""
+    torch = require_torch()
+    losses = []
+    for m in (tinygrad_rnn, torch):
+        log_probs = m.full((3, 1, 4), 0.25, dtype=m.float64).log()
+        losses.append(m.nn.functional.ctc_loss(log_probs, m.tensor([[0, 1]]), (3,), (2,), blank=1,
+                                               reduction="sum").item())
+    assert abs(losses[0] - losses[1]) < 1e-12

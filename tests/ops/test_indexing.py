@@ -401,3 +401,9 @@ def test_a_str_index_is_a_sequence_of_characters_as_in_torch(key, write):
                 x[key]
         seen.append((type(raised.value).__name__, str(raised.value), [str(w.message) for w in caught]))
     assert seen[0] == seen[1]
+
+
+@pytest.mark.parametrize("step", [-1, 0])
+def test_a_bad_step_before_a_second_ellipsis_fails_first_as_in_torch(step):
+    """x[::-1, ..., ..., None]: torch applies the slice before it finds the index too long (fuzz seed 143)."""
+    check_error(lambda m: m.zeros(0, 3, 3, dtype=m.bool)[slice(None, None, step), ..., ..., None])

@@ -25,6 +25,8 @@ How it plugs into the core, which knows nothing of this module:
   exist, to learn which of their tensors the pass will reach.
 - torch's view of the graph: `grad_fn.next_functions` (the core's `edges` as torch lists them) and
   a leaf's `AccumulateGrad` are defined here and attached to `Function`; the engine needs neither.
+  A cast torch makes inside its kernels (ops/cast.py's `PromotionCast`: `float64 + float32`, `sum(dtype=)`)
+  is a node for our engine but none in torch's view: next_functions shows the tensor it casts.
 
 Also here: `allow_mutation_on_saved_tensors` (saved-tensor hooks that copy), `increment_version`,
 `GradientEdge` / `get_gradient_edge`, and `RemovableHandle`, what node hooks return.
@@ -89,7 +91,14 @@ def _next_functions(self: Function) -> tuple:
     Tensor that needs no gradient as (None, 0)."""
     shown = self.__dict__.get("shown_edges")  # a composite op's inputs (ops/composite.py)
     shown = self._shown_edges() if shown is None else shown
-    return tuple((AccumulateGrad.of(e[0]), 0) if isinstance(e[0], Tensor) else e for e in shown)
+    return tuple((AccumulateGrad.of(e[0]), 0) if isinstance(e[0], Tensor) else e for e in map(_through_casts, shown))
+
+
+def _through_casts(edge: tuple) -> tuple:
+    """The edge past the casts torch makes inside its kernels (ops/cast.py's PromotionCast): the casted tensor's."""
+    while getattr(edge[0], "seen_through", False):
+        edge = edge[0].edges[0]
+    return edge
 
 
 # ---------------------------------------------------------------------------- torch's names of saved tensors

@@ -53,13 +53,14 @@ def _logsumexp(*terms: np.ndarray) -> np.ndarray:
 def _extended(labels: list, blank: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The extended targets (blank, l1, blank, l2, ..., blank) of every sample, padded with blanks
     to one width (N, 2 max(L) + 1); their true widths 2L + 1; and where a path may skip from two
-    positions back (a label that differs from the label before the blank)."""
+    positions back: a label that differs from the one two positions back, as torch's CPU kernel decides it
+    (a label equal to the blank may skip too: torch compares only the two symbols)."""
     width = 2 * max((len(r) for r in labels), default=0) + 1
     ext = np.full((len(labels), width), blank, dtype=np.int64)
     for b, row in enumerate(labels):
         ext[b, 1:2 * len(row):2] = row
     can_skip = np.zeros(ext.shape, dtype=bool)
-    can_skip[:, 2:] = (ext[:, 2:] != blank) & (ext[:, 2:] != ext[:, :-2])
+    can_skip[:, 2:] = ext[:, 2:] != ext[:, :-2]
     return ext, 2 * np.array([len(r) for r in labels], dtype=np.int64) + 1, can_skip
 
 

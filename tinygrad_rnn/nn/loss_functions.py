@@ -27,7 +27,7 @@ from ..ops import nn_ops
 from ..ops import pointwise as _pw
 from ..ops import reduce as _rd
 from ..ops.composite import composite
-from ..ops.promotion import check_broadcast, result_type
+from ..ops.promotion import cast_operand, check_broadcast, result_type
 from ..ops.shape import broadcast_tensors, gather_along
 
 
@@ -90,7 +90,7 @@ def mse_loss(input: Tensor, target: Tensor, size_average: Any = None, reduce: An
     if weight is not None:
         return _weighted_mean(diff * diff, weight, reduction)
     common = diff.dtype  # torch's functional broadcasts first, then runs one MseLossBackward0 node
-    input, target = broadcast_tensors(input.to(common), target.to(common))
+    input, target = broadcast_tensors(cast_operand(input, common), cast_operand(target, common))  # (cast inside)
     return nn_ops.MseLoss.apply(input, target, reduction)
 
 
@@ -150,7 +150,7 @@ def _difference(input: Tensor, target: Tensor) -> Tensor:
     """input - target as torch's regression losses take it: after broadcasting the two to one shape, so a
     0-d operand counts for the dtype as much as any other (float32 input, float64 0-d target: float64)."""
     common = dtypes.promote_types(input.dtype, target.dtype)
-    return input.to(common) - target.to(common)
+    return cast_operand(input, common) - cast_operand(target, common)  # (cast inside the kernel: no node)
 
 
 def _regression_diff(input: Tensor, target: Tensor, kernel: str) -> Tensor:

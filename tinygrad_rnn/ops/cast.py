@@ -32,6 +32,13 @@ class Cast(Function):
         return tx
 
 
+class PromotionCast(Cast):
+    """A cast torch makes inside an op's kernel (type promotion of `float64 + float32`, a reduction's
+    `dtype=`): it runs as Cast, but torch has no node for it, so next_functions shows what it casts."""
+
+    seen_through = True
+
+
 def _type_as_samples(rng: np.random.Generator) -> list[Sample]:
     """Float tensors, which the op database gives one dtype: nothing to change, so input itself comes
     back (its casts to other dtypes: tests/ops/test_ops_pointwise.py and tests/core)."""

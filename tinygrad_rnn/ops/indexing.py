@@ -573,7 +573,7 @@ def take_along_dim(input: Tensor, indices: Tensor, dim: Any = None) -> Tensor:
     common = list(np.broadcast_shapes(tuple(in_shape), tuple(idx_shape)))
     x_shape, i_shape = common.copy(), common.copy()
     x_shape[d], i_shape[d] = input.shape[d], indices.shape[d]
-    x = input if tuple(x_shape) == input.shape else input.expand(x_shape)
+    x = input.expand(x_shape)  # (an ExpandBackward0 even to input's own shape, as torch's graph shows)
     idx = np.broadcast_to(indices._data, i_shape)
     return Gather.apply(x, d, _wrapped(idx, input.shape[d]))
 

@@ -1214,9 +1214,6 @@ class ClampTensors(Function):
 
     torch_name = "ClampBackward0"
 
-    def _shown_edges(self) -> list:
-        return [NO_EDGE if e is None else e for e in self.edges]  # torch lists a bound not given as (None, 0)
-
     @staticmethod
     def forward(ctx, x, lo, hi):
         y = x._data if lo is None else np.maximum(x._data, lo._data)
@@ -1224,6 +1221,13 @@ class ClampTensors(Function):
         ctx.save_for_backward(*(t for t in (x, lo, hi) if t is not None))
         ctx.has = (lo is not None, hi is not None)
         return Tensor._make(y)
+
+    def _shown_edges(self) -> list:
+        """torch's clamp lists x, min and max, a bound not given as (None, 0) too; clamp_min and clamp_max
+        (this node renamed) list x and their one bound."""
+        if self.name() != "ClampBackward0":
+            return super()._shown_edges()
+        return [NO_EDGE if e is None else e for e in self.edges]
 
     @staticmethod
     def masks(ctx) -> tuple:
@@ -1289,8 +1293,8 @@ def clamp(input: Tensor, min: Any = None, max: Any = None) -> Tensor:
             raise invalid_combination("clamp", (input, min, max))
         for bound in (b for b in (min, max) if b is not None):
             _check_broadcast(input, bound)
-        lo, hi = (None if b is None else b if b.dtype is d else b.to(d) for b in (min, max))
-        return ClampTensors.apply(input if d is input.dtype else input.to(d), lo, hi)
+        lo, hi = (None if b is None else _cast(b, d) for b in (min, max))  # (cast inside torch's kernel)
+        return ClampTensors.apply(_cast(input, d), lo, hi)
     lo, hi = (checked_fill(b, d) if type(b) in (int, float) else _arr(b) for b in (min, max))  # torch's overflow
     return Clamp.apply(input if d is input.dtype else input.to(d), lo, hi)
 
@@ -1453,7 +1457,7 @@ def masked_fill(input: Tensor, mask: Tensor, value: Any) -> Tensor:
         if input.dtype.is_floating_point:  # torch's Tensor overload (MaskedFillBackward1), grad or not
             if not value.requires_grad:
                 checked_fill(value.item(), input.dtype)
-            return MaskedFillByTensor.apply(mask, value.to(input.dtype), input)
+            return MaskedFillByTensor.apply(mask, _cast(value, input.dtype), input)
         # its value must fit input's dtype as a number's must (nan or 300.0 into int8 is refused)
         value = np.asarray(checked_fill(value.item(), input.dtype)).astype(input._data.dtype)[()]
     else:

@@ -14,7 +14,7 @@ from ..argcheck import NotAnOperand
 from ..core import dtypes
 from ..core.tensor import Tensor
 from ..creation import tensor
-from .cast import Cast
+from .cast import Cast, PromotionCast
 
 
 def array_of(x: Any) -> Any:
@@ -125,7 +125,7 @@ def float_of(x: int | float) -> float:
 
 def cast_operand(x: Any, d: dtypes.dtype) -> Any:
     if isinstance(x, Tensor):
-        return x if x.dtype is d else Cast.apply(x, d)
+        return x if x.dtype is d else PromotionCast.apply(x, d)
     if d.is_floating_point:
         return float_of(x)
     if type(x) is int and d is not dtypes.bool:

@@ -36,7 +36,7 @@ from .composite import composite
 from .declare import Sample, SampleMaker, away_from_kinks, op
 from .decompositions import svdvals
 from .pointwise import Div, exp, maximum, minimum, where
-from .promotion import HALF_STEP, by_number_in_float32
+from .promotion import HALF_STEP, by_number_in_float32, cast_operand
 from .shape import Expand, Gather, Reshape, gather_along, normalize_dim, normalize_dims, wrap_dim
 from .summation import torch_order_sum
 from .vector_math import SOFTMAX_LANES, exp_f32, lane_dot, lane_sum, ordered_dot, ordered_sum
@@ -533,40 +533,44 @@ def _scan(scan: Callable, x: np.ndarray, dim: int) -> np.ndarray:
 
 class Cumsum(Function):
     @staticmethod
-    def forward(ctx, x, dim):
-        ctx.dim = dim
+    def forward(ctx, x, dim, grad_dtype=None):
+        ctx.dim, ctx.grad_dtype = dim, grad_dtype
         return Tensor._make(_scan(np.cumsum, x._data, dim))
 
     @staticmethod
     def backward(ctx, g):  # output j depends on every input i <= j: a reversed cumulative sum
-        return g.flip(ctx.dim).cumsum(ctx.dim).flip(ctx.dim), None
+        if ctx.grad_dtype not in (None, g.dtype):  # cumsum(x, dtype=): torch sums g in x's dtype (float16 rounds)
+            g = g.to(ctx.grad_dtype)
+        return g.flip(ctx.dim).cumsum(ctx.dim).flip(ctx.dim), None, None
 
     @staticmethod
-    def jvp(ctx, tx, t_dim):  # linear
+    def jvp(ctx, tx, t_dim, t_grad_dtype):  # linear
         return Cumsum.apply(tx, ctx.dim)
 
 
 class Cumprod(Function):
     @staticmethod
-    def forward(ctx, x, dim):
+    def forward(ctx, x, dim, grad_dtype=None):
         y = Tensor._make(_scan(np.cumprod, x._data, dim))
         ctx.save_for_backward(x, y)
-        ctx.dim = dim
+        ctx.dim, ctx.grad_dtype = dim, grad_dtype
         return y
 
     @staticmethod
     def backward(ctx, g):
         x, y = ctx.saved_tensors
+        if ctx.grad_dtype not in (None, g.dtype):  # cumprod(x, dtype=): torch brings g to x's dtype first
+            g = g.to(ctx.grad_dtype)
         if x.ndim == 0 or x.shape[ctx.dim] == 1:  # torch passes the gradient through (even at nan or inf)
-            return g, None
+            return g, None, None
         if not (x._data == 0).any():  # dy_j/dx_i = y_j / x_i for i <= j
-            return (g * y).flip(ctx.dim).cumsum(ctx.dim).flip(ctx.dim) / x, None
+            return (g * y).flip(ctx.dim).cumsum(ctx.dim).flip(ctx.dim) / x, None, None
         if modes.grad_enabled:
             raise NotImplementedError("double backward of cumprod through an input with zeros is not supported")
-        return Tensor._make(_cumprod_grad_with_zeros(x._data, y._data, g._data, ctx.dim)), None
+        return Tensor._make(_cumprod_grad_with_zeros(x._data, y._data, g._data, ctx.dim)), None, None
 
     @staticmethod
-    def jvp(ctx, tx, t_dim):  # dy_j = sum over i <= j of tx_i times the product of x_k, k <= j, k != i
+    def jvp(ctx, tx, t_dim, t_grad_dtype):  # dy_j = sum over i <= j of tx_i times the product of x_k, k <= j, k != i
         x, y = ctx.saved_tensors
         if not (x._data == 0).any():
             return y * (tx / x).cumsum(ctx.dim)
@@ -814,7 +818,7 @@ def _recorded(input: Tensor, result: Tensor) -> Tensor:
 
 def _float_input(x: Tensor, dtype: Any, name: str) -> Tensor:
     if dtype is not None:
-        return x.to(dtype_arg(name, dtype))
+        return cast_operand(x, dtypes.as_dtype(dtype_arg(name, dtype)))  # (torch casts inside its kernel: no node of its own)
     return x
 
 
@@ -1101,7 +1105,7 @@ def prod(input: Tensor, dim: Any = _LEFT_OUT, keepdim: Any = _LEFT_OUT, *, dtype
     bool_arg("prod", "keepdim", keepdim)
     if dim is not _LEFT_OUT and not is_int(dim):  # prod takes one dim, not a list
         raise invalid_combination("prod", (dim,))
-    x = input if dtype is None else input.to(dtype_arg("prod", dtype))
+    x = input if dtype is None else cast_operand(input, dtypes.as_dtype(dtype_arg("prod", dtype)))
     if dtype is None and not x.dtype.is_floating_point and x.dtype is not dtypes.int64:
         x = x.to(dtypes.int64)
     if dim is _LEFT_OUT:
@@ -1402,23 +1406,25 @@ def _check_bool_scan(x: Tensor, name: str) -> None:
 @op(out=True, inplace=True, samples=_scans, renumber_method_errors=True)
 def cumsum(input: Tensor, dim: int, *, dtype: Any = None) -> Tensor:
     dim = int_arg("cumsum", "dim", dim, 2)
-    x = input if dtype is None else input.to(dtype_arg("cumsum", dtype))
+    x = input if dtype is None else cast_operand(input, dtypes.as_dtype(dtype_arg("cumsum", dtype)))
     if dtype is None and not x.dtype.is_floating_point and x.dtype is not dtypes.int64:
         x = x.to(dtypes.int64)
     d = normalize_dim(dim, x.ndim)  # checked on 0-d tensors too
     _check_bool_scan(x, "cumsum")
-    return _recorded(input, Cumsum.apply(x, d) if x.ndim else rename(x.clone(), "CumsumBackward0"))
+    grad_dtype = input.dtype if input.dtype.is_floating_point else None  # (x may be input cast to dtype=)
+    return _recorded(input, Cumsum.apply(x, d, grad_dtype) if x.ndim else rename(x.clone(), "CumsumBackward0"))
 
 
 @op(out=True, inplace=True, samples=_scans, renumber_method_errors=True)
 def cumprod(input: Tensor, dim: int, *, dtype: Any = None) -> Tensor:
     dim = int_arg("cumprod", "dim", dim, 2)
-    x = input if dtype is None else input.to(dtype_arg("cumprod", dtype))
+    x = input if dtype is None else cast_operand(input, dtypes.as_dtype(dtype_arg("cumprod", dtype)))
     if dtype is None and not x.dtype.is_floating_point and x.dtype is not dtypes.int64:
         x = x.to(dtypes.int64)
     d = normalize_dim(dim, x.ndim)  # checked on 0-d tensors too
     _check_bool_scan(x, "cumprod")
-    return _recorded(input, Cumprod.apply(x, d) if x.ndim else rename(x.clone(), "CumprodBackward0"))
+    grad_dtype = input.dtype if input.dtype.is_floating_point else None  # (x may be input cast to dtype=)
+    return _recorded(input, Cumprod.apply(x, d, grad_dtype) if x.ndim else rename(x.clone(), "CumprodBackward0"))
 
 
 def _sort_order(data: np.ndarray, dim: int, descending: bool) -> np.ndarray:

@@ -38,6 +38,7 @@ from ..creation import callers_stacklevel
 from ..creation import tensor as tensor_of
 from ..device import check_device
 from ..layout import check_layout
+from .cast import PromotionCast
 from .composite import composite
 from .declare import Sample, binary, op
 from .pointwise import where
@@ -800,7 +801,7 @@ def require_tensors(tensors: list) -> None:
 
 def _promote_all(tensors: list) -> list:
     result = dtypes.promote_types(*(x.dtype for x in tensors))
-    return [x if x.dtype is result else x.to(result) for x in tensors]
+    return [x if x.dtype is result else PromotionCast.apply(x, result) for x in tensors]
 
 
 def _join_samples(*cases: tuple) -> Any:
@@ -1193,6 +1194,9 @@ def _expand_ellipses(key: Any, ndim: int) -> Any:
     first = next(i for i, k in enumerate(parts) if k is Ellipsis)  # (`in` and index() would compare tensors)
     later = [i for i, k in enumerate(parts) if k is Ellipsis and i > first]
     if free and builtins.any(k is not Ellipsis for k in parts[later[0]:]):
+        for k in parts[:later[0]]:  # torch applies the parts before that `...` first: a slice's step fails first
+            if isinstance(k, slice) or not isinstance(k, _INDEX_TYPES):
+                _index_part(k)
         raise IndexError(f"too many indices for tensor of dimension {ndim}")
     return parts[:first] + (slice(None),) * free + tuple(k for k in parts[first + 1:] if k is not Ellipsis)
 

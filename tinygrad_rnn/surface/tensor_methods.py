@@ -66,7 +66,8 @@ from ..ops import lu as _lu
 from ..ops import pointwise as _pw
 from ..ops import reduce as _rd
 from ..ops import shape as _sh
-from ..ops.cast import Cast
+from ..ops.cast import Cast, PromotionCast
+from ..ops.composite import composite
 from ..ops.linalg import MatMul
 from ..ops.pointwise import Add, Clone, Div, Mul, _binary
 from ..ops.promotion import as_operand, as_tensor_or_number
@@ -973,7 +974,7 @@ class TensorMethods:
             key = _sh.in_range(key)
         value = as_tensor_or_number(value)
         if isinstance(value, Tensor) and value.dtype is not self.dtype:
-            value = value.to(self.dtype)
+            value = PromotionCast.apply(value, self.dtype)  # (torch's copy_ casts inside: no node of its own)
         needs_graph = modes.grad_enabled and (self._requires_grad or getattr(value, "_requires_grad", False))
         if modes.dual_level is not None and (self._fw_grads or getattr(value, "_fw_grads", None)):
             needs_graph = True  # forward-mode AD: SetItem's jvp writes the tangent too
@@ -990,8 +991,13 @@ class TensorMethods:
             check_inputs(target._data[key], value)
         if needs_graph:
             name = _written_node_name(key, target.shape, value)
-            write = _WriteIntoView if name == "CopySlices" else _sh.SetItem
-            target._assign(rename(write.apply(target, key, value), name))
+            write = _WriteIntoView if name in ("CopySlices", "CopyBackwards") else _sh.SetItem
+            if isinstance(value, Tensor):
+                value = _as_torch_writes_it(value, target._data, key, name)
+            written = rename(write.apply(target, key, value), name)
+            if not isinstance(value, Tensor):  # torch writes a number as a tensor that needs no gradient: (None, 0)
+                composite(written, name, target, None)
+            target._assign(written)
             return
         target._data[key] = value._data if isinstance(value, Tensor) else value
         self._version += 1
@@ -1146,13 +1152,28 @@ _SHAPE_CPP = "(Triggered internally at /__w/pytorch/pytorch/aten/src/ATen/native
 
 
 class _WriteIntoView(_sh.SetItem):
-    """x[key] = value where torch writes into a view of x: its node is CopySlices, which torch's name()
-    spells with its C++ namespace (its repr and type name are plain CopySlices). An op built on such a
-    write renames the node (F.pad: ConstantPadNdBackward0); that name stays as it is."""
+    """x[key] = value where torch writes into a view of x (CopySlices) or copies into all of x (CopyBackwards):
+    torch's name() spells either with its C++ namespace (its repr and type name are the plain names). An op
+    built on such a write renames the node (F.pad: ConstantPadNdBackward0); that name stays as it is."""
 
     def name(self) -> str:
         own = type(self).__name__
-        return "torch::autograd::CopySlices" if own == "CopySlices" else own
+        return f"torch::autograd::{own}" if own in ("CopySlices", "CopyBackwards") else own
+
+
+def _as_torch_writes_it(value: Tensor, target: np.ndarray, key: tuple, name: str) -> Tensor:
+    """The value as torch's target[key] = value passes it on, which its graph shows (ViewBackward0,
+    ExpandBackward0). index_put_ gets it without its leading size-1 dims; a copy into a view or into x takes,
+    unless the shapes already agree, a view of it without those dims (even when there are none), expanded
+    to the slot it fills."""
+    ones = next((i for i, n in enumerate(value.shape) if n != 1), value.ndim)
+    if name == "IndexPutBackward0":
+        return value.view(value.shape[ones:]) if ones else value
+    slot = target[key].shape  # (a basic key: numpy's view, no copy)
+    if value.shape == slot or not value.ndim:
+        return value
+    value = value.view(value.shape[ones:])
+    return value if value.shape == slot else value.expand(slot)
 
 
 def _written_node_name(key: tuple, shape: tuple, value: Any) -> str:

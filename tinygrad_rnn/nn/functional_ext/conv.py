@@ -230,7 +230,12 @@ def convolution(input: Tensor, weight: Tensor, bias: Tensor | None, stride: Any,
         _check_empty_input(x, kernel, dilation, pairs)
     _check_kernel_size(kernel)
     _check_kernel_fits(x, kernel, dilation, pairs)
-    _check_dilation_not_zero(dilation, transposed=False)
+    if x.numel():
+        _check_dilation_not_zero(dilation, transposed=False)
+    elif not all(dilation):  # torch's empty batch checks no dilation: a 0 makes the kernel span one element, as
+        # dilation 1 does with the other k - 1 in extra padding (the same shape: the result has no elements)
+        pairs = tuple((lo, hi + (k - 1) * (d == 0)) for (lo, hi), k, d in zip(pairs, kernel, dilation))
+        dilation = tuple(d or 1 for d in dilation)
     n, blocks = x.shape[0], [blocks_along(*g) for g in zip(x.shape[2:], kernel, dilation, pairs, stride)]
     # (C * K, N * L): all samples side by side
     cols = Im2Col.apply(x, kernel, dilation, pairs, stride, True, None, DOUBLE_BACKWARD)
