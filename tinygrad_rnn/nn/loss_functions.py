@@ -311,12 +311,13 @@ def nll_loss(input: Tensor, target: Tensor, weight: Tensor | None = None, size_a
     if reduction == "none":
         loss = (-(picked * coef)).reshape(out_shape)
         # torch views a 3-D or 5-D+ input as 4-D for its 2-D kernel and views the result back
-        return loss if input.ndim > 2 and input.ndim != 4 else rename(loss, _nll_node_name(input))
+        return loss if input.ndim != 4 else composite(loss, "NllLoss2DBackward0", input)
     loss = 0.0 - (picked * coef).sum()  # torch subtracts from 0: +0.0 (not -0.0) when every target is ignored
     if reduction == "mean" and not np.any(labels != ignore_index):
         loss = loss + float("nan")  # 0/0 as in torch: the loss is NaN, the gradient stays 0
-    return composite(loss, _nll_node_name(input), input) if input.ndim <= 2 or input.ndim == 4 else rename(
-        loss, _nll_node_name(input))  # (torch's 2-D kernel reads a 3-D or 5-D+ input through a view)
+    if input.ndim != 4:  # torch's 2-D kernel reads a 3-D or 5-D+ input through a view: its node links to that
+        return rename(loss, "NllLoss2DBackward0")
+    return composite(loss, "NllLoss2DBackward0", input)
 
 
 class NllLoss(Function):
@@ -407,10 +408,6 @@ def refuse_gradient_of(function: str, name: str, argument: Tensor | None) -> Non
     if argument is not None and argument.requires_grad and is_grad_enabled():
         raise RuntimeError(f"The function '{function}' is not differentiable with respect to argument '{name}'. "
                            "This input cannot have requires_grad True.")
-
-
-def _nll_node_name(input: Tensor) -> str:
-    return "NllLossBackward0" if input.ndim <= 2 else "NllLoss2DBackward0"
 
 
 def _pick_targets(rows: Tensor, labels: np.ndarray, weight: Tensor | None, ignore_index: int,
