@@ -72,6 +72,7 @@ from .step_layout import (
     form_sigmoids,
     gate_bias,
     gate_major,
+    kept_for,
     prepared,
     previous_state_product,
     project_gate_major,
@@ -234,8 +235,7 @@ def kernel_weights(w_ih: np.ndarray, w_hh: np.ndarray, b_ih: np.ndarray | None, 
 
 
 # The steps `made_steps` keeps, per thread (a step writes its work space): {(id of W_hh, batch): (W_hh, step, gh)}
-_made = threading.local()
-_MADE_KEEP = 16  # entries kept at most
+_made = threading.local()  # this thread's kept steps (step_layout.kept_for)
 
 
 def made_steps(w_hh3: np.ndarray, b_hn: np.ndarray | None, batch: int) -> tuple:
@@ -247,18 +247,13 @@ def made_steps(w_hh3: np.ndarray, b_hn: np.ndarray | None, batch: int) -> tuple:
     that its id is not reused. Bigger weights are prepared afresh at every call: their step is made
     every time (they would only hold memory here)."""
     if w_hh3.nbytes > PREPARED_BYTES:
-        gh = np.empty((3, batch, w_hh3.shape[2]), w_hh3.dtype)
-        return forward_steps(w_hh3, b_hn, gh), gh
-    kept = getattr(_made, "steps", None)
-    if kept is None:
-        kept = _made.steps = {}
-    found = kept.get((id(w_hh3), batch))
-    if found is None:
-        if len(kept) >= _MADE_KEEP:
-            kept.clear()
-        gh = np.empty((3, batch, w_hh3.shape[2]), w_hh3.dtype)
-        found = kept[id(w_hh3), batch] = (w_hh3, forward_steps(w_hh3, b_hn, gh), gh)
-    return found[1], found[2]
+        return _step_and_work(w_hh3, b_hn, batch)
+    return kept_for(_made, w_hh3, batch, lambda: _step_and_work(w_hh3, b_hn, batch))
+
+
+def _step_and_work(w_hh3: np.ndarray, b_hn: np.ndarray | None, batch: int) -> tuple:
+    gh = np.empty((3, batch, w_hh3.shape[2]), w_hh3.dtype)
+    return forward_steps(w_hh3, b_hn, gh), gh
 
 
 def forward_steps(w_hh3: np.ndarray, b_hn: np.ndarray | None, gh: np.ndarray) -> Callable[..., None]:

@@ -69,6 +69,7 @@ from .step_layout import (
     contiguous_if_small,
     gate_bias,
     gate_major,
+    kept_for,
     prepared,
     previous_state_product,
     project_gate_major,
@@ -282,8 +283,7 @@ class StepWork(NamedTuple):
 
 
 # The steps `made_steps` keeps, per thread (a step writes its work space): {(id of W_hh, batch): (W_hh, StepWork)}
-_made = threading.local()
-_MADE_KEEP = 16  # entries kept at most
+_made = threading.local()  # this thread's kept steps (step_layout.kept_for)
 
 
 def made_steps(w_hh4: np.ndarray, w_hr_t: np.ndarray | None, batch: int) -> StepWork:
@@ -296,15 +296,7 @@ def made_steps(w_hh4: np.ndarray, w_hr_t: np.ndarray | None, batch: int) -> Step
     afresh at every call: their steps are made every time (they would only hold memory here)."""
     if w_hh4.nbytes > PREPARED_BYTES:
         return step_work(w_hh4, w_hr_t, batch)
-    kept = getattr(_made, "steps", None)
-    if kept is None:
-        kept = _made.steps = {}
-    found = kept.get((id(w_hh4), batch))
-    if found is None:
-        if len(kept) >= _MADE_KEEP:
-            kept.clear()
-        found = kept[id(w_hh4), batch] = (w_hh4, step_work(w_hh4, w_hr_t, batch))
-    return found[1]
+    return kept_for(_made, w_hh4, batch, lambda: step_work(w_hh4, w_hr_t, batch))
 
 
 def step_work(w_hh4: np.ndarray, w_hr_t: np.ndarray | None, batch: int) -> StepWork:

@@ -16,6 +16,7 @@ Both relabellings are permutations, so gradients are relabelled back the same wa
 from __future__ import annotations
 
 import operator
+import threading
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -260,3 +261,20 @@ def project_gate_major(x: np.ndarray, w: np.ndarray, out: np.ndarray | None = No
     with threads_for(steps * batch, inputs, gates * hidden):  # (small products: one BLAS thread)
         np.matmul(x[:, None], w, out=result)
     return result
+
+
+KEPT_AT_MOST = 16  # entries a thread keeps in a `kept_for` store (then it starts afresh)
+
+
+def kept_for(store: threading.local, weights: np.ndarray, batch: int, make: Callable[[], Any]) -> Any:
+    """`make()` for (weights, batch), kept in this thread's `store`: what a small model's forward makes
+    from its prepared weights (the step functions, their work arrays), which `prepared` hands back as
+    the same arrays while they are unchanged. Keyed on the weights' id, held with them so that the id
+    is not reused; per thread, because the work arrays are written."""
+    kept = store.__dict__.setdefault("steps", {})
+    found = kept.get((id(weights), batch))
+    if found is None:
+        if len(kept) >= KEPT_AT_MOST:
+            kept.clear()
+        found = kept[id(weights), batch] = (weights, make())
+    return found[1]
