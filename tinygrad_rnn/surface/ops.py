@@ -45,6 +45,7 @@ from ..ops.declare import DECLARED, OpDecl
 from .functions import accepts_out
 from .out_rules import out_rules
 from .overlap import check_inputs, rule_of
+from .tensor_first import tensor_first
 
 # in-place ops whose result must already have the tensor's dtype (torch casts other results into the tensor)
 _INPLACE_EXACT_DTYPE = {"float_power_": "the base given to float_power_ has dtype {self} but the operation's result "
@@ -344,9 +345,10 @@ def export(namespace: dict[str, Any]) -> None:
                 function = _errors_name_the_alias(function, name, decl.name)
             namespace[name] = accepts_out(function, out_rules(decl.name, decl.module), name) if decl.out else function
             if decl.inplace_function:  # torch.exp_(t) is t.exp_(): the same function (counting t in its errors)
-                namespace[name + "_"] = _inplace(_function(decl), name + "_", _inplace_checks_overlap(decl)) \
+                inplace = _inplace(_function(decl), name + "_", _inplace_checks_overlap(decl)) \
                     if decl.renumber_method_errors \
                     else vars(Tensor)[name + "_"]
+                namespace[name + "_"] = tensor_first(inplace, name + "_")  # torch.exp_(array): torch's TypeError
 
 
 def _set_new(cls: type, name: str, member: Any) -> None:
