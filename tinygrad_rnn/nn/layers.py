@@ -12,6 +12,7 @@ import warnings
 from typing import Any
 
 from .. import creation
+from ..argcheck import tensor_arg
 from ..core import dtypes
 from ..core.grad_mode import no_grad
 from ..core.tensor import Tensor
@@ -213,12 +214,12 @@ class SiLU(_Inplace):
 
 class Tanh(Module):
     def forward(self, input: Tensor) -> Tensor:
-        return F.tanh(input)
+        return F.tanh(tensor_arg("tanh", "input", input, 1))  # torch's module calls torch.tanh, not F.tanh
 
 
 class Sigmoid(Module):
     def forward(self, input: Tensor) -> Tensor:
-        return F.sigmoid(input)
+        return F.sigmoid(tensor_arg("sigmoid", "input", input, 1))  # torch's module calls torch.sigmoid, not F.sigmoid
 
 
 class LogSigmoid(Module):
@@ -454,5 +455,5 @@ class BatchNorm1d(_BatchNorm):
     """Normalise each of `num_features` channels of (N, C) or (N, C, L) input over the batch."""
 
     def _check_input_dim(self, input: Tensor) -> None:
-        if input.ndim not in (2, 3):
+        if input.dim() not in (2, 3):  # (dim(): torch's check, and its error for a non-tensor)
             raise ValueError(f"expected 2D or 3D input (got {input.ndim}D input)")
