@@ -1004,16 +1004,16 @@ class TensorMethods:
         views.record_inplace(self, None)
 
     def __iadd__(self, other: Any) -> Tensor:
-        return self._augmented(Tensor.add, other)
+        return self._augmented(_pw.add, other)
 
     def __isub__(self, other: Any) -> Tensor:
-        return self._augmented(Tensor.sub, other)
+        return self._augmented(_pw.sub, other)
 
     def __imul__(self, other: Any) -> Tensor:
-        return self._augmented(Tensor.mul, other)
+        return self._augmented(_pw.mul, other)
 
     def __itruediv__(self, other: Any) -> Tensor:
-        return self._augmented(Tensor.div, other)
+        return self._augmented(_pw.div, other)
 
     def _augmented(self, op: Callable[[Tensor, Any], Tensor], other: Any, stand_in: builtins.bool = True) -> Any:
         """`self op= other`: op's result written back into self, as torch's X_ writes it; NotImplemented where
