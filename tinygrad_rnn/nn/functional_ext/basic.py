@@ -336,7 +336,7 @@ def _addmm(bias: Tensor, rows: Tensor, weight: Tensor) -> Tensor:
 
 # ------------------------------------------------------------------ dropout
 def _check_dropout_p(p: float) -> None:
-    if p < 0.0 or p > 1.0:
+    if p < 0 or p > 1:
         raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
 
 
