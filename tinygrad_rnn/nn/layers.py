@@ -171,13 +171,13 @@ class Flatten(Module):
         return f"start_dim={self.start_dim}, end_dim={self.end_dim}"
 
 
-def _check_sizes(sizes: Any, kind: type, kinds: str) -> None:
-    """torch's TypeError unless `sizes` is a tuple or list of `kind`s."""
+def _check_sizes(sizes: Any) -> None:
+    """torch's TypeError unless `sizes` is a tuple or list of ints."""
     if not isinstance(sizes, (tuple, list)):
-        raise TypeError(f"unflattened_size must be a tuple of {kinds}, but found type {type(sizes).__name__}")
+        raise TypeError(f"unflattened_size must be a tuple of ints, but found type {type(sizes).__name__}")
     for position, size in enumerate(sizes):
-        if not isinstance(size, kind):
-            raise TypeError(f"unflattened_size must be tuple of {kinds}, but found element of type "
+        if not isinstance(size, int):
+            raise TypeError(f"unflattened_size must be tuple of ints, but found element of type "
                             f"{type(size).__name__} at pos {position}")
 
 
@@ -186,12 +186,7 @@ class Unflatten(Module):
 
     def __init__(self, dim: int, unflattened_size: Any) -> None:
         super().__init__()
-        if isinstance(dim, int):
-            _check_sizes(unflattened_size, int, "ints")
-        elif isinstance(dim, str):  # a named dim (torch's named tensors): sizes come as (name, size) pairs
-            _check_sizes(unflattened_size, tuple, "tuples")
-        else:
-            raise TypeError("invalid argument type for dim parameter")
+        _check_sizes(unflattened_size)
         self.dim, self.unflattened_size = dim, unflattened_size
 
     def forward(self, input: Tensor) -> Tensor:
