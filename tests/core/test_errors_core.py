@@ -86,6 +86,10 @@ ERRORS = [
     # torch.return_types take one 2-sequence
     lambda m: m.return_types.max((1, 2, 3)),
     lambda m: m.return_types.max(1),
+    # permute: a repeated dim, found in order with the range check
+    lambda m: m.ones(2, 3).permute(0, 0),
+    lambda m: m.ones(2, 3, 4).permute(0, -3, 5),
+    lambda m: m.ones(2, 3, 4).permute(5, 0, 0),
 ]
 
 

@@ -651,8 +651,12 @@ def permute(input: Tensor, *spread: Any, dims: Any = None) -> Tensor:
             f"of the desired ordering of dimensions i.e. input.dim() = {input.ndim} is not equal to "
             f"len(dims) = {len(dims)}"
         )
-    dims = normalize_dims(dims, input.ndim)
-    return Permute.apply(input, dims)
+    wrapped: list = []
+    for d in dims:  # each wrapped, then checked against those before it (torch's order of errors)
+        wrapped.append(wrap_dim(d, input.ndim))
+        if wrapped[-1] in wrapped[:-1]:
+            raise RuntimeError("permute(): duplicate dims are not allowed.")
+    return Permute.apply(input, tuple(wrapped))
 
 
 @op(aliases=("swapdims", "swapaxes"), inplace="view", inplace_names={"TransposeBackward0": "TransposeBackward1"},
