@@ -459,3 +459,19 @@ def test_detach__refuses_a_view():
     for m in (tinygrad_rnn, torch):
         y = m.ones(2, requires_grad=True) * 2
         assert y.detach_() is y and (y.requires_grad, y.grad_fn) == (False, None)
+
+
+def test_split_and_chunk_pieces_share_one_node_as_torchs():
+    """torch's split and chunk make one SplitBackward0 for all pieces, each piece its output number."""
+    from helpers import require_torch
+    torch = require_torch()
+    import tinygrad_rnn as tg
+    for m in (tg, torch):
+        x = m.arange(24.0).reshape(4, 6).requires_grad_()
+        for pieces, name in ((x.chunk(3, 1), "SplitBackward0"), (x.split([1, 5], 1), "SplitWithSizesBackward0"),
+                             (m.unsafe_chunk(x, 2, 1), "UnsafeSplitBackward0")):
+            assert all(p.grad_fn is pieces[0].grad_fn for p in pieces) and pieces[0].grad_fn.name() == name
+            assert [p.output_nr for p in pieces] == list(range(len(pieces)))
+    a, b = tg.arange(12.0).reshape(2, 6).requires_grad_().chunk(2, 1)
+    ((a * 2).sum() + (b * b).sum()).backward()
+    assert a.grad is None  # (pieces are not leaves)

@@ -427,6 +427,30 @@ class Unbind(ViewFunction):
         return Unbind.apply(tx, ctx.dim)
 
 
+class Split(ViewFunction):
+    """The pieces of x along dim, of the given sizes, as views: one node for all of them, as torch's
+    SplitBackward0, whose backward joins the pieces' gradients (the engine fills in zeros for a piece
+    that got none)."""
+
+    @staticmethod
+    def forward(ctx, x, dim, sizes):
+        ctx.dim, ctx.sizes = dim, sizes
+        lead, starts = (slice(None),) * dim, itertools.accumulate(sizes, initial=0)
+        return tuple(Tensor._make(x._data[lead + (slice(start, start + n),)]) for start, n in zip(starts, sizes))
+
+    @staticmethod
+    def backward(ctx, *grads):
+        return cat(grads, ctx.dim), None, None
+
+    @staticmethod
+    def jvp(ctx, tx, t_dim, t_sizes):
+        return ctx._forward_cls.apply(tx, ctx.dim, ctx.sizes)
+
+
+class SplitWithSizes(Split):
+    """split with a list of sizes: torch's SplitWithSizesBackward0."""
+
+
 class Gather(Function):
     """take_along_axis: out[i][j] = x[index[i][j]][j] for dim 0, and so on. index may be smaller than x
     on the other dims (as torch.gather's): only the corner it reaches is read."""
@@ -929,12 +953,7 @@ def split(tensor: Tensor, split_size_or_sections: Any, dim: int = 0) -> tuple:
                 f"split_with_sizes expects split_sizes to sum exactly to {n} (input tensor's size at dimension "
                 f"{d}), but got split_sizes={sizes}"
             )
-    name = "Split" if isinstance(split_size_or_sections, builtins.int) else "SplitWithSizes"
-    out, start = [], 0
-    for s in sizes:
-        out.append(rename(narrow(input, d, start, s), name + "Backward0"))
-        start += s
-    return mark_multiple(tuple(out), name)
+    return (Split if isinstance(split_size_or_sections, builtins.int) else SplitWithSizes).apply(input, d, sizes)
 
 
 def _split_sizes(input: Tensor, given: Any) -> Any:
@@ -980,7 +999,9 @@ def _unsafe(pieces: tuple) -> tuple:
     for p in pieces:
         p._base = p._counter = None
         p.__dict__.pop("_inplace_error", None)
-    return tuple(rename(p, "Unsafe" + p.grad_fn.name()) if p.grad_fn is not None else p for p in pieces)
+    if pieces and pieces[0].grad_fn is not None:  # (one node for all the pieces)
+        rename(pieces[0], "Unsafe" + pieces[0].grad_fn.name())
+    return pieces
 
 
 @op(samples=_plain_samples(((5, 4), 2), ((5, 4), 3, -1), ((0, 3), 2), ((1,), 1)))
