@@ -25,7 +25,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..backend.errstate import enter_all_quiet, leave_all_quiet
+from ..backend.errstate import ALL_QUIET, enter_all_quiet, leave_all_quiet, numpy_state
 from .modes import SWITCHED_ON, modes
 from .tensor import Tensor
 
@@ -174,12 +174,15 @@ class Function:
         ctx = cls.Node()
         if modes.dual_level is not None:  # forward-mode AD is on: tangents ride along (forward_mode.py)
             return ctx.apply_with_tangents(ctx, args)
-        quiet = enter_all_quiet()
         if not modes.grad_enabled:  # no graph to record (no_grad, or a backward formula): forward alone
+            if numpy_state() is ALL_QUIET:  # (a backward formula: the engine made numpy quiet for the pass)
+                return ctx.forward(ctx, *args) if ctx._forward_takes_ctx else ctx._forward_then_setup(args)
+            quiet = enter_all_quiet()
             try:
                 return ctx.forward(ctx, *args) if ctx._forward_takes_ctx else ctx._forward_then_setup(args)
             finally:
                 leave_all_quiet(quiet)
+        quiet = enter_all_quiet()
         modes.grad_enabled = False  # ops inside forward record no graph of their own
         try:
             out = ctx.forward(ctx, *args) if ctx._forward_takes_ctx else ctx._forward_then_setup(args)
