@@ -84,7 +84,7 @@ def test_jvp_is_one_forward_pass_with_dual_numbers(monkeypatch):
     # Every op of f sees the tangent in forward mode; no backward runs.
     calls = []
     real = forward_mode.apply_with_tangents  # what Function.apply runs while a dual level is on
-    monkeypatch.setattr(Function, "apply_with_tangents", staticmethod(
+    monkeypatch.setattr(Function, "_apply_with_tangents", staticmethod(
         lambda ctx, args: calls.append(type(ctx)._forward_cls.__name__) or real(ctx, args)))
     x = tg.tensor([0.5, -1.0], dtype=tg.float64)
     _, t = tg.func.jvp(lambda a: a.sin() * a, (x,), (tg.ones(2, dtype=tg.float64),))

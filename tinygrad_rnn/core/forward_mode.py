@@ -139,4 +139,4 @@ def _share_with_saved_outputs(ctx: Any, outputs: list) -> None:
             s.fw_grads = outputs[s.output_nr]._fw_grads
 
 
-Function.apply_with_tangents = staticmethod(apply_with_tangents)  # (what Function.apply runs while a level is on)
+Function._apply_with_tangents = staticmethod(apply_with_tangents)  # (what Function.apply runs while a level is on)

@@ -85,7 +85,7 @@ class Function:
     _hooks: dict | None = None  # output_nr -> hooks registered on that output tensor (register_hook)
     # apply's way while a dual level is on: forward_mode.py puts it here when imported (as whatever opens
     # a level does first), so forward-mode AD is outside the core a reader of backward() must read.
-    apply_with_tangents: Any = None
+    _apply_with_tangents: Any = None
     # Declared names (see the module docstring): the node name torch shows when it is not
     # <ClassName>Backward0, or a function of the forward arguments that returns it.
     torch_name: str | None = None
@@ -173,7 +173,7 @@ class Function:
         (_connect). numpy's float warnings are off meanwhile: torch computes inf - inf or 0 * inf silently."""
         ctx = cls.Node()
         if modes.dual_level is not None:  # forward-mode AD is on: tangents ride along (forward_mode.py)
-            return ctx.apply_with_tangents(ctx, args)
+            return ctx._apply_with_tangents(ctx, args)
         if not modes.grad_enabled:  # no graph to record (no_grad, or a backward formula): forward alone
             if numpy_state() is ALL_QUIET:  # (a backward formula: the engine made numpy quiet for the pass)
                 return ctx.forward(ctx, *args) if ctx._forward_takes_ctx else ctx._forward_then_setup(args)
