@@ -925,11 +925,11 @@ def sigmoid_array(x: np.ndarray) -> np.ndarray:
     correctly rounded value, which torch's exp nearly always gives; numpy's float32 exp is an ulp off
     more often), the rest in float32 as torch does, and a half is rounded once at the end. A float32 x
     takes the vector exp (SLEEF's expf, ops/vector_math.py) where torch's vectorized loop runs (steps of
-    32), the nearest float in its scalar tail: the same bits as torch's (was an ulp off for 4%)."""
-    with np.errstate(over="ignore"):
-        if x.dtype == _F64:
-            return 1.0 / (1.0 + np.exp(-x))
-        e = np.exp(-x.astype(_F64)).astype(_F32)
+    32), the nearest float in its scalar tail: the same bits as torch's (was an ulp off for 4%).
+    Sigmoid.forward calls it, with numpy's float warnings off (Function.apply): it makes no errstate of its own."""
+    if x.dtype == _F64:
+        return 1.0 / (1.0 + np.exp(-x))
+    e = np.exp(-x.astype(_F64)).astype(_F32)
     if x.dtype == _F32:
         in_vector = vector_loop(x.shape, FLOAT_STEP, x)
         if in_vector is True:
