@@ -44,6 +44,7 @@ from .promotion import (
     check_shapes_broadcast,
     float_of,
     in_float32_for_half,
+    on_arrays,
     promote,
     result_type,
     to_float,
@@ -113,7 +114,7 @@ class Add(Function):
 
     @staticmethod
     def forward(ctx, a, b):
-        return Tensor._make(np.add(_arr(a), _arr(b)))
+        return Tensor._make(on_arrays(np.add, a, b))
 
     @staticmethod
     def backward(ctx, g):
@@ -204,7 +205,7 @@ class Sub(Function):
 
     @staticmethod
     def forward(ctx, a, b):
-        return Tensor._make(np.subtract(_arr(a), _arr(b)))
+        return Tensor._make(on_arrays(np.subtract, a, b))
 
     @staticmethod
     def backward(ctx, g):

@@ -22,6 +22,11 @@ def array_of(x: Any) -> Any:
     return x._data if isinstance(x, Tensor) else x
 
 
+def on_arrays(ufunc: Any, x: Any, y: Any) -> Any:
+    """`ufunc(array_of(x), array_of(y))` in one call (add and sub run it on every forward)."""
+    return ufunc(x._data if isinstance(x, Tensor) else x, y._data if isinstance(y, Tensor) else y)
+
+
 def by_number_in_float32(ufunc: Any, x: Any, y: Any) -> Any:
     """`ufunc(x, y)` on two operands (Tensors, arrays or numbers); for a float16 array times or over a Python number
     (`y`), as torch's mul and div kernels do it: the number stays float32 and the result is rounded to
