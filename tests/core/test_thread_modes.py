@@ -138,3 +138,44 @@ def test_two_threads_training_their_own_models_match_sequential_training():
     for i, model in enumerate(models):
         for ours, reference in zip(_parameters(model), sequential[i]):
             np.testing.assert_array_equal(ours, reference)
+
+
+def test_rare_switches_are_counted_so_plain_ops_skip_reading_them():
+    """Inference and anomaly modes keep a process-wide count of threads that have them on
+    (core/modes.py): ops read the per-thread flag only when the count is not zero. The count
+    must come back down, or every op would pay for a mode no thread uses."""
+    from tinygrad_rnn.core.modes import SWITCHED_ON
+
+    before = SWITCHED_ON[0]
+    with torch.inference_mode():
+        with torch.inference_mode():  # nested: still one thread with it on
+            assert SWITCHED_ON[0] == before + 1
+        with torch.inference_mode(False):
+            assert SWITCHED_ON[0] == before
+        assert torch.ones(1).is_inference() and SWITCHED_ON[0] == before + 1
+    with torch.autograd.detect_anomaly():
+        assert SWITCHED_ON[0] == before + 1
+        inside = _in_thread(lambda: (torch.ones(1).is_inference(), torch.is_anomaly_enabled()))
+    assert inside == [(False, False)]
+    assert SWITCHED_ON[0] == before and not torch.ones(1).is_inference()
+
+
+def test_a_mode_switched_in_another_thread_still_acts_only_there():
+    """While a worker is inside inference_mode (the count is up), this thread's tensors stay normal."""
+    inside, release = threading.Event(), threading.Event()
+
+    def worker():
+        with torch.inference_mode():
+            inside.set()
+            release.wait(10)
+            return torch.ones(1).is_inference()
+
+    t_out: list = []
+    t = threading.Thread(target=lambda: t_out.append(worker()))
+    t.start()
+    inside.wait(10)
+    x = torch.ones(2, requires_grad=True)
+    y = (x * 2).sum()
+    release.set()
+    t.join()
+    assert t_out == [True] and not y.is_inference() and y.grad_fn is not None

@@ -68,6 +68,9 @@ def _all_quiet() -> tuple:
 
 _ALL_QUIET = None if _extobj_contextvar is None else _make_extobj(all="ignore")
 enter_all_quiet, leave_all_quiet = _all_quiet()
+# `numpy_state() is ALL_QUIET`: the warnings are all off already (in a backward pass, where every gradient formula
+# runs an op): an op may then skip enter_all_quiet and leave_all_quiet (one C call here instead of two and a try).
+numpy_state, ALL_QUIET = (object, None) if _extobj_contextvar is None else (_extobj_contextvar.get, _ALL_QUIET)
 
 # `with quiet_floats():` ignores division by zero, invalid values and overflow; `with quiet_overflow():`
 # ignores overflow (and still reports the rest). Each call makes a fresh context manager, so they nest.

@@ -20,7 +20,7 @@ from ..backend.accumulate import FastSum, SliceGrad, dense
 from ..backend.errstate import enter_all_quiet, leave_all_quiet
 from . import dtypes
 from .function import Function
-from .modes import modes
+from .modes import SWITCHED_ON, modes
 from .tensor import Tensor
 
 Slot = Any  # a Tensor, a SliceGrad (see backend/accumulate.py), or None
@@ -134,7 +134,7 @@ def _run_node(node: Function, grads: list) -> tuple:
         for nr in range(len(grads)):  # an output no gradient reached: zeros, or None if the node asked
             if grads[nr] is None and node.materialize_grads:
                 grads[nr] = _zeros(node.output_meta[nr])
-    if modes.anomaly_enabled:  # detect_anomaly(): NaN check and forward stack (autograd/anomaly_mode.py)
+    if SWITCHED_ON[0] and modes.anomaly_enabled:  # detect_anomaly(): NaN check and forward stack (autograd/anomaly_mode.py)
         result = modes.anomaly_hooks.checked_backward(node, grads)
     else:
         result = type(node).backward(node, *grads)
@@ -319,7 +319,7 @@ def _accumulate(t: Any, g: Any, create_graph: bool, fresh: bool = False) -> None
             t._grad = g
         else:
             f = t._data.flags
-            t._grad = Tensor._make(g._data.copy(order="C" if f.c_contiguous else "F" if f.f_contiguous else "K"))
+            t._grad = Tensor._make(g._data.copy() if f.c_contiguous else g._data.copy(order="F" if f.f_contiguous else "K"))
     elif create_graph or t._grad._requires_grad:
         t._grad = t._grad + g
     else:
@@ -406,7 +406,11 @@ def grad(outputs: Any, inputs: Any, grad_outputs: Any = None, retain_graph: bool
 def _tensor_backward(self: Tensor, gradient: Any = None, retain_graph: bool | None = None,
                      create_graph: bool = False, inputs: Any = None) -> None:
     """`t.backward()`: add d(t)/d(leaf) into each leaf's `.grad`."""
-    backward(self, gradient, retain_graph, create_graph, inputs)
+    if inputs is not None or isinstance(gradient, (tuple, list)):
+        return backward(self, gradient, retain_graph, create_graph, inputs)
+    # backward(self, gradient, ...) for one tensor, written out: no tuples of outputs to unpack (speed)
+    seeds = _make_root_grads((self,), () if gradient is None else (gradient,))
+    _propagate((self,), seeds, create_graph if retain_graph is None else retain_graph, create_graph, None)
 
 
 # The method form lives here, not in tensor.py, because the engine is built on Tensor.

@@ -24,6 +24,7 @@ from typing import Any
 import numpy as np
 
 from . import dtypes
+from .function import Function, _SavedOutput
 from .modes import modes
 from .tensor import Tensor
 
@@ -134,6 +135,8 @@ def _share_with_saved_outputs(ctx: Any, outputs: list) -> None:
     """Backward rebuilds the outputs it saved from arrays (core/function.py, _SavedOutput): give
     those the outputs' tangents too, so gradients carry tangents (forward-over-reverse)."""
     for s in ctx._saved or ():
-        if not isinstance(s, Tensor) and hasattr(s, "output_nr"):  # a _SavedOutput (function.py imports us)
+        if isinstance(s, _SavedOutput):
             s.fw_grads = outputs[s.output_nr]._fw_grads
 
+
+Function._apply_with_tangents = staticmethod(apply_with_tangents)  # (what Function.apply runs while a level is on)

@@ -25,9 +25,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..backend.errstate import enter_all_quiet, leave_all_quiet
-from . import forward_mode
-from .modes import modes
+from ..backend.errstate import ALL_QUIET, enter_all_quiet, leave_all_quiet, numpy_state
+from .modes import SWITCHED_ON, modes
 from .tensor import Tensor
 
 # The edge of a Tensor argument that needs no gradient: torch's (None, 0) in `next_functions`.
@@ -63,14 +62,10 @@ def _modified_message(t: Any, version: int) -> str:
 class _SavedOutput:
     """A saved output of the node itself, kept as its array: a Tensor would point back at the
     node that owns it, a reference cycle. `saved_tensors` rebuilds the Tensor on demand (with
-    the version counter, which in-place changes through the output's views also bump)."""
+    the version counter, which in-place changes through the output's views also bump). Made by
+    _keep_saved, which sets the four fields itself (no __init__ call: speed)."""
 
     __slots__ = ("array", "output_nr", "fw_grads", "counter")
-
-    def __init__(self, output: Tensor, output_nr: int) -> None:
-        if output._counter is None:  # (output._shared_counter(), one call fewer per op that saves its output)
-            output._counter = [0]
-        self.array, self.output_nr, self.fw_grads, self.counter = output._data, output_nr, None, output._counter
 
 
 class Function:
@@ -88,6 +83,9 @@ class Function:
     _dirty: tuple = ()  # inputs forward changed in place (mark_dirty, autograd/function.py)
     _retained: dict | None = None
     _hooks: dict | None = None  # output_nr -> hooks registered on that output tensor (register_hook)
+    # apply's way while a dual level is on: forward_mode.py puts it here when imported (as whatever opens
+    # a level does first), so forward-mode AD is outside the core a reader of backward() must read.
+    _apply_with_tangents: Any = None
     # Declared names (see the module docstring): the node name torch shows when it is not
     # <ClassName>Backward0, or a function of the forward arguments that returns it.
     torch_name: str | None = None
@@ -175,13 +173,16 @@ class Function:
         (_connect). numpy's float warnings are off meanwhile: torch computes inf - inf or 0 * inf silently."""
         ctx = cls.Node()
         if modes.dual_level is not None:  # forward-mode AD is on: tangents ride along (forward_mode.py)
-            return forward_mode.apply_with_tangents(ctx, args)
-        quiet = enter_all_quiet()
+            return ctx._apply_with_tangents(ctx, args)
         if not modes.grad_enabled:  # no graph to record (no_grad, or a backward formula): forward alone
+            if numpy_state() is ALL_QUIET:  # (a backward formula: the engine made numpy quiet for the pass)
+                return ctx.forward(ctx, *args) if ctx._forward_takes_ctx else ctx._forward_then_setup(args)
+            quiet = enter_all_quiet()
             try:
                 return ctx.forward(ctx, *args) if ctx._forward_takes_ctx else ctx._forward_then_setup(args)
             finally:
                 leave_all_quiet(quiet)
+        quiet = enter_all_quiet()
         modes.grad_enabled = False  # ops inside forward record no graph of their own
         try:
             out = ctx.forward(ctx, *args) if ctx._forward_takes_ctx else ctx._forward_then_setup(args)
@@ -238,7 +239,7 @@ class Function:
         self.needs_input_grad, self.edges, self.input_meta = needs, edges, metas
         if self.node_name is not None:  # torch's name depends on the arguments (declared by the op)
             self.__class__ = self._forward_cls.node_class(self.node_name(*args))
-        if modes.anomaly_enabled:  # detect_anomaly(): remember where this op was called
+        if SWITCHED_ON[0] and modes.anomaly_enabled:  # detect_anomaly(): remember where this op was called
             modes.anomaly_hooks.record_forward_stack(self)
         if given or type(out) is not Tensor or self._dirty or self._non_differentiable:
             outputs = tuple(self._claim_output(o, nr, args) for nr, o in enumerate(out if isinstance(out, tuple) else (out,)))
@@ -268,7 +269,10 @@ class Function:
                 versions += (0 if s._counter is None else s._counter[0],)  # (s._version, without the call)
                 nr = (0 if s is outputs[0] else None) if position is None else position.get(id(s))
                 if nr is not None:  # (the outputs are alive, so their ids are theirs)
-                    s = _SavedOutput(s, nr)
+                    s._counter = s._counter or [0]  # (s._shared_counter(), inline)
+                    kept = object.__new__(_SavedOutput)
+                    kept.array, kept.output_nr, kept.fw_grads, kept.counter = s._data, nr, None, s._counter
+                    s = kept
             else:
                 versions += (None,)
             saved += (s,)

@@ -9,7 +9,7 @@ import functools
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from .modes import modes
+from .modes import modes, switch_rare
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -87,11 +87,11 @@ class inference_mode(no_grad):
     def __enter__(self) -> None:
         super().__enter__()
         self.prev_inference = modes.inference_enabled
-        modes.inference_enabled = self.inference
+        switch_rare("inference_enabled", self.inference)
 
     def __exit__(self, *exc: object) -> None:
         super().__exit__()
-        modes.inference_enabled = self.prev_inference
+        switch_rare("inference_enabled", self.prev_inference)
 
 
 def is_inference_mode_enabled() -> bool:

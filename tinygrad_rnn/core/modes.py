@@ -5,6 +5,10 @@
 reads the class default; a thread that did reads its own value. Either way it is one attribute
 lookup, and no thread ever sees another thread's `no_grad()`.
 
+Inference and anomaly modes cost nothing while no thread uses them: `switch_rare` sets them and keeps
+`SWITCHED_ON[0]`, how many threads have one on, which the hot paths read first (a plain number; a read of
+`modes` costs about 50 ns). A thread that ends with one on leaves the count up: others then pay the reads.
+
 The random generator is NOT here: torch's default generator is process-wide, and so is ours.
 """
 from __future__ import annotations
@@ -15,18 +19,29 @@ from typing import Any
 
 class _ThreadModes(threading.local):
     grad_enabled = True  # no_grad / enable_grad / set_grad_enabled / inference_mode
-    inference_enabled = False  # inside inference_mode(): read only by is_inference_mode_enabled
-    anomaly_enabled = False  # detect_anomaly / set_detect_anomaly
+    inference_enabled = False  # inside inference_mode(): set with switch_rare
+    anomaly_enabled = False  # detect_anomaly / set_detect_anomaly: set with switch_rare
     anomaly_check_nan = True
     anomaly_hooks: Any = None  # detect_anomaly's hooks: autograd/anomaly_mode.py puts itself here
     dual_level = None  # forward-mode AD: the key of the active dual level, None when off (forward_mode.py)
 
 
 modes = _ThreadModes()
+SWITCHED_ON, _count_lock = [0], threading.Lock()  # inference and anomaly modes on, counted over threads
+
+
+def switch_rare(name: str, on: bool) -> None:
+    """Set this thread's `modes.<name>` (inference_enabled or anomaly_enabled), keeping SWITCHED_ON."""
+    change = bool(on) - bool(getattr(modes, name))
+    setattr(modes, name, bool(on))
+    if change:
+        with _count_lock:
+            SWITCHED_ON[0] += change
 
 
 def set_anomaly(enabled: bool, check_nan: bool) -> tuple[bool, bool]:
     """Switch anomaly mode; return the previous (enabled, check_nan)."""
     previous = (modes.anomaly_enabled, modes.anomaly_check_nan)
-    modes.anomaly_enabled, modes.anomaly_check_nan = bool(enabled), bool(check_nan)
+    switch_rare("anomaly_enabled", enabled)
+    modes.anomaly_check_nan = bool(check_nan)
     return previous

@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 
 from . import dtypes
-from .modes import modes
+from .modes import SWITCHED_ON, modes
 from .size import Size
 
 
@@ -54,7 +54,7 @@ class Tensor:
             data = np.asarray(data)
         t = object.__new__(Tensor)
         t._data = data
-        if modes.inference_enabled:  # (a view is its base's kind: core/views.py)
+        if SWITCHED_ON[0] and modes.inference_enabled:  # (a view is its base's kind: core/views.py)
             t._inference = True
         if grad_fn is not None:
             t.grad_fn, t._output_nr, t._requires_grad = grad_fn, output_nr, True

@@ -78,7 +78,8 @@ def mark_view(view: Any, source: Tensor) -> None:
     if not isinstance(view, Tensor) or view is source or not may_share_memory(view._data, source._data):
         return
     root = source if source._base is None else source._base
-    view._base, view._counter, view._inference = root, root._shared_counter(), root._inference
+    root._counter = root._counter or [0]  # (root._shared_counter(), inline: every view op passes here)
+    view._base, view._counter, view._inference = root, root._counter, root._inference
     if not modes.grad_enabled:
         view._inplace_error = NO_GRAD_VIEW
         if source._requires_grad:  # torch's view keeps the flag, but no path back: gradients stop at it

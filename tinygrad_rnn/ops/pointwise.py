@@ -44,6 +44,7 @@ from .promotion import (
     check_shapes_broadcast,
     float_of,
     in_float32_for_half,
+    on_arrays,
     promote,
     result_type,
     to_float,
@@ -57,9 +58,8 @@ from .vector_math import exp_f32
 
 def _quiet() -> np.errstate:
     """torch computes log(0) = -inf, 0 / 0 = nan and exp(1000) = inf without a word; numpy warns.
-    The forwards that can make such values use this (it costs about a microsecond a call), and
-    every `Elementwise` op (one rule for all of them); the engine runs every backward under one
-    such errstate."""
+    Code that computes such values outside an op's forward uses this (it costs about a microsecond
+    a call); Function.apply runs every forward, and the engine every backward, quiet already."""
     return np.errstate(divide="ignore", invalid="ignore", over="ignore")
 
 
@@ -114,7 +114,7 @@ class Add(Function):
 
     @staticmethod
     def forward(ctx, a, b):
-        return Tensor._make(np.add(_arr(a), _arr(b)))
+        return Tensor._make(on_arrays(np.add, a, b))
 
     @staticmethod
     def backward(ctx, g):
@@ -205,7 +205,7 @@ class Sub(Function):
 
     @staticmethod
     def forward(ctx, a, b):
-        return Tensor._make(np.subtract(_arr(a), _arr(b)))
+        return Tensor._make(on_arrays(np.subtract, a, b))
 
     @staticmethod
     def backward(ctx, g):
@@ -303,7 +303,7 @@ class Mul(Function):
         both = ctx.with_tangents  # forward-mode AD's rule reads both
         ctx.save_for_backward(a if both or getattr(b, "_requires_grad", False) else None,
                               b if both or getattr(a, "_requires_grad", False) else None)
-        return Tensor._make(by_number_in_float32(np.multiply, _arr(a), _arr(b)))
+        return Tensor._make(by_number_in_float32(np.multiply, a, b))
 
     @staticmethod
     def backward(ctx, g):
@@ -330,8 +330,7 @@ class Div(Function):
     @staticmethod
     def forward(ctx, a, b):
         ctx.save_for_backward(a, b)
-        with _quiet():
-            return Tensor._make(by_number_in_float32(np.divide, _arr(a), _arr(b)))
+        return Tensor._make(by_number_in_float32(np.divide, a, b))
 
     @staticmethod
     def backward(ctx, g):
@@ -366,8 +365,7 @@ class RoundedDiv(Function):
     @staticmethod
     def forward(ctx, a, b, rounding_mode):
         rounded = {"floor": np.floor_divide, "trunc": lambda x, y: np.trunc(np.divide(x, y))}[rounding_mode]
-        with _quiet():
-            return Tensor._make(np.asarray(by_number_in_float32(rounded, _arr(a), _arr(b))).astype(_result_np(a, b)))
+        return Tensor._make(np.asarray(by_number_in_float32(rounded, _arr(a), _arr(b))).astype(_result_np(a, b)))
 
     @staticmethod
     def backward(ctx, g):
@@ -423,9 +421,8 @@ class Pow(Function):
     @staticmethod
     def forward(ctx, base, exponent):
         ctx.save_for_backward(base, exponent)
-        with _quiet():
-            result = _double_power(base, exponent) if result_type(base, exponent) is dtypes.float64 \
-                else _integer_power(_arr(base), _arr(exponent))
+        result = _double_power(base, exponent) if result_type(base, exponent) is dtypes.float64 \
+            else _integer_power(_arr(base), _arr(exponent))
         if result.dtype == np.int8 and np.asarray(_arr(base)).dtype == np.bool_ \
                 and np.asarray(_arr(exponent)).dtype == np.bool_:  # numpy's bool ** True is int8; torch's bool
             result = result.astype(np.bool_)
@@ -564,8 +561,7 @@ class Atan2(Function):
     @staticmethod
     def forward(ctx, a, b):
         ctx.save_for_backward(a, b)
-        with _quiet():
-            return Tensor._make(np.arctan2(a._data, b._data))
+        return Tensor._make(np.arctan2(a._data, b._data))
 
     @staticmethod
     def backward(ctx, g):  # d/da = b / (a^2 + b^2), d/db = -a / (a^2 + b^2)
@@ -592,8 +588,7 @@ class Remainder(Function):
     @staticmethod
     def forward(ctx, a, b):
         ctx.save_for_backward(a, b)
-        with _quiet():
-            return Tensor._make(np.asarray(_float_aware_mod(_arr(a), _arr(b))))
+        return Tensor._make(np.asarray(_float_aware_mod(_arr(a), _arr(b))))
 
     @staticmethod
     def backward(ctx, g):  # d/da = 1, d/db = -floor(a / b) (zero almost everywhere in a, a step in b)
@@ -635,9 +630,9 @@ class Elementwise(Function):
     A subclass names the numpy function (`numpy_fn`) and writes the chain rule in `grad(g, x)`:
     the upstream gradient g times f'(x), with Tensor ops so that it can be differentiated again.
     `saves` says what `grad` is handed after g: "x"; "y", where f' is cheaper in the result
-    (exp: g * y); or "xy" (ops/pointwise_more.py's `Unary`). The result keeps x's dtype, and the
-    forward runs under `_quiet()`: log(0), 1/0 and exp(1000) give -inf, inf and inf without a
-    warning, as torch's do.
+    (exp: g * y); or "xy" (ops/pointwise_more.py's `Unary`). The result keeps x's dtype; log(0), 1/0
+    and exp(1000) give -inf, inf and inf without a warning, as torch's do (Function.apply runs every
+    forward with numpy's float warnings off).
     """
 
     numpy_fn: Any = None
@@ -645,8 +640,7 @@ class Elementwise(Function):
 
     @staticmethod
     def forward(ctx, x):
-        with _quiet():
-            y = Tensor._make(np.asarray(ctx.numpy_fn(x._data), dtype=x._data.dtype))
+        y = Tensor._make(np.asarray(ctx.numpy_fn(x._data), dtype=x._data.dtype))
         ctx.save_for_backward(*(x if name == "x" else y for name in ctx.saves))
         return y
 
@@ -932,11 +926,11 @@ def sigmoid_array(x: np.ndarray) -> np.ndarray:
     correctly rounded value, which torch's exp nearly always gives; numpy's float32 exp is an ulp off
     more often), the rest in float32 as torch does, and a half is rounded once at the end. A float32 x
     takes the vector exp (SLEEF's expf, ops/vector_math.py) where torch's vectorized loop runs (steps of
-    32), the nearest float in its scalar tail: the same bits as torch's (was an ulp off for 4%)."""
-    with np.errstate(over="ignore"):
-        if x.dtype == _F64:
-            return 1.0 / (1.0 + np.exp(-x))
-        e = np.exp(-x.astype(_F64)).astype(_F32)
+    32), the nearest float in its scalar tail: the same bits as torch's (was an ulp off for 4%).
+    Sigmoid.forward calls it, with numpy's float warnings off (Function.apply): it makes no errstate of its own."""
+    if x.dtype == _F64:
+        return 1.0 / (1.0 + np.exp(-x))
+    e = np.exp(-x.astype(_F64)).astype(_F32)
     if x.dtype == _F32:
         in_vector = vector_loop(x.shape, FLOAT_STEP, x)
         if in_vector is True:

@@ -22,11 +22,18 @@ def array_of(x: Any) -> Any:
     return x._data if isinstance(x, Tensor) else x
 
 
+def on_arrays(ufunc: Any, x: Any, y: Any) -> Any:
+    """`ufunc(array_of(x), array_of(y))` in one call (add and sub run it on every forward)."""
+    return ufunc(x._data if isinstance(x, Tensor) else x, y._data if isinstance(y, Tensor) else y)
+
+
 def by_number_in_float32(ufunc: Any, x: Any, y: Any) -> Any:
-    """`ufunc(x, y)` on two operands' arrays or numbers; for a float16 array times or over a Python number
+    """`ufunc(x, y)` on two operands (Tensors, arrays or numbers); for a float16 array times or over a Python number
     (`y`), as torch's mul and div kernels do it: the number stays float32 and the result is rounded to
     float16 once (numpy would round the number to float16 first, off by an ulp about a quarter of the time).
     torch's add, sub, pow, remainder and comparisons do round the number first, so they call the ufunc."""
+    x = x._data if isinstance(x, Tensor) else x  # (array_of, inline: Mul's forward and backward pass here)
+    y = y._data if isinstance(y, Tensor) else y
     # (itemsize first: comparing a dtype with a type costs ~0.2 us, an itemsize a tenth of that)
     if type(y) is float and x.dtype.itemsize == 2 and x.dtype == np.float16:
         with np.errstate(over="ignore", invalid="ignore"):  # too large for half is inf, as torch, without a word
