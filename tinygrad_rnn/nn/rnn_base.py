@@ -245,7 +245,7 @@ class RNNBase(Module):
         if dim not in (2, 3):
             raise ValueError(self._rank_error.format(name=self._name_in_errors, dim=dim))
         batched = dim == 3
-        state = self._state_tuple(hx, batched)
+        state = None if hx is None else self._state_tuple(hx, batched)  # (None: zeros, made where needed)
         # Work seq-first and batched: (L, N, H_in).
         x = input if not batched or not self.batch_first else input.transpose(0, 1)
         x = x if batched else x.unsqueeze(1)
@@ -376,8 +376,12 @@ def run_variant(mode: str, x: Tensor, *args: Any) -> tuple:
     if not backends.fused_rnn:
         return variant.composed(x, *args)
     output, state = variant.fused(x, *args)
-    if output.grad_fn is not None:  # the fused node keeps its output array for backward (tanh' from h):
-        output._data = output._data.copy()  # an in-place change of the output must not reach it (torch's is a copy)
+    node = output.grad_fn
+    # The fused node keeps its output array for backward (tanh' from h): an in-place change of the
+    # output must not reach it (torch's output is a copy), unless the node saved the output, as
+    # torch's LSTM node does: then such a change makes backward raise, as in torch.
+    if node is not None and not getattr(node, "saves_output", False):
+        output._data = output._data.copy()
     return output, state
 
 
