@@ -338,13 +338,13 @@ class RNNBase(Module):
         many = len(state) > 1  # LSTM says "hidden[0]", "hidden[1]"
         for k, (s, size) in enumerate(zip(state, self._state_sizes() if state else ())):
             expected = (layers, shape[1], size)
-            if tuple(s.shape) != expected:
+            if s._data.shape != expected:  # (the array's: see `shape` above)
                 what = f"hidden[{k}] size" if many else "hidden size"
                 raise RuntimeError(f"Expected {what} {expected}, got {list(s.shape)}")
         if shape[0] == 0:
             raise RuntimeError("Expected sequence length to be larger than 0 in RNN")
         for s in state:
-            if s.dtype is not weight.dtype:
+            if s._data.dtype != weight._data.dtype:  # (the arrays' dtypes, as the input's above)
                 weight_dtype = weight.dtype
                 raise RuntimeError(
                     f"mat1 and mat2 must have the same dtype, but got {s.dtype._legacy} and {weight_dtype._legacy}"
