@@ -52,8 +52,7 @@ class FusedStack(SequenceFunction):
     # state_sizes(w) -> the feature size of each state tensor (the variant's `state_sizes`)
     state_sizes: Callable[[DirectionWeights], tuple[int, ...]]
     # direction_arrays(x, state, w, reverse, lengths, keep) -> (output, final state, kept or None):
-    # one layer and direction on numpy arrays (x, state), in the caller's order; the final state's
-    # arrays are its own (no view of the output or of work space: they become tensors as they are).
+    # one layer and direction on numpy arrays (x, state), in the caller's order.
     direction_arrays: Callable[..., tuple]
     # direction_grads(kept, x, state, w, g_out, g_final, need_dx) -> (dx, state grads, weight grads
     # in DirectionWeights' order, None for an absent weight); dx is None when not need_dx.
@@ -84,8 +83,11 @@ class FusedStack(SequenceFunction):
         # torch's oneDNN LSTM node saves its output: changed in place, backward raises torch's error.
         # So does this node then (its kernel arrays hold the output), and no copy is made; other
         # torch nodes keep copies, as run_variant keeps one of our output for them.
-        ctx.saves_output = ctx.shown_name == "MkldnnRnnLayerBackward0"
-        ctx.save_for_backward(x, layers, *rest, kept, *((outputs[0],) if ctx.saves_output else ()))
+        if ctx.shown_name == "MkldnnRnnLayerBackward0":
+            ctx.saves_output = True
+            ctx.save_for_backward(x, layers, *rest, kept, outputs[0])
+        else:
+            ctx.save_for_backward(x, layers, *rest, kept)
         return outputs
 
     def name(self) -> str:

@@ -183,14 +183,13 @@ def infer_layers(state_sizes: Callable, direction: Callable[..., tuple], x: np.n
 def _infer_one(state_sizes: Callable, direction: Callable[..., tuple], x: np.ndarray, state: tuple | None,
                weights: DirectionWeights, lengths: Any) -> tuple[np.ndarray, tuple]:
     """`infer_layers` for one layer and direction: `direction` once, its final states given the
-    stack's leading axis of 1. (Views, not the loop's copies: a kernel's final states are arrays
-    of its own, never views of its output or work space; see FusedStack.direction_arrays.)"""
+    stack's leading axis of 1 (copies, as the loop's: nothing the kernel returns is shared)."""
     if state is None:
         start = tuple([np.zeros((x.shape[1], size), x.dtype) for size in state_sizes(weights)])
     else:
         start = tuple([s[0] for s in state])
     out, final = direction(x, start, weights, False, lengths)
-    return out, tuple([f[None] for f in final])
+    return out, tuple([f[None].copy() for f in final])
 
 
 def records_graph(*tensors: Tensor | None) -> bool:

@@ -380,7 +380,7 @@ def run_variant(mode: str, x: Tensor, *args: Any) -> tuple:
     # The fused node keeps its output array for backward (tanh' from h): an in-place change of the
     # output must not reach it (torch's output is a copy), unless the node saved the output, as
     # torch's LSTM node does: then such a change makes backward raise, as in torch.
-    if node is not None and not getattr(node, "saves_output", False):
+    if node is not None and not node.saves_output:  # (every fused node is a SequenceFunction)
         output._data = output._data.copy()
     return output, state
 
