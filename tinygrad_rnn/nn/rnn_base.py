@@ -31,7 +31,7 @@ from ..argcheck import size_arg
 from ..autograd import no_grad
 from ..core.function import rename
 from ..core.tensor import Tensor
-from ..creation import zeros
+from ..creation import from_numpy, zeros
 from ..device import check_device
 from ..kernels.recurrence import DirectionWeights
 from ..kernels.step_layout import StepLayout
@@ -485,8 +485,9 @@ class RNNCellBase(Module):
                     raise ValueError(f"{name}: Expected hx[{index}] to be 1D or 2D, got {value.dim()}D instead")
         batched = input.dim() == 2
         x = input if batched else input.unsqueeze(0)
-        if hx is None:
-            return x, (zeros(x.shape[0], self.hidden_size, dtype=x.dtype),) * self._state_count, batched
+        if hx is None:  # (from an array: creation.zeros checks its arguments, ~3 us of a ~50 us step)
+            zero = from_numpy(np.zeros((x._data.shape[0], int(self.hidden_size)), x._data.dtype))  # (int: True is 1)
+            return x, (zero,) * self._state_count, batched
         if self._state_count == 1:
             return x, (hx if batched else hx.unsqueeze(0),), batched
         state = tuple(hx) if batched else (hx[0].unsqueeze(0), hx[1].unsqueeze(0))
@@ -497,21 +498,25 @@ class RNNCellBase(Module):
         return x, state, batched
 
     def _check_cell(self, x: Tensor, state: tuple) -> None:
-        """torch's checks for a cell's batched input and states (its C++ kernel's wording)."""
-        if x.shape[1] != self.input_size:
-            raise RuntimeError(f"input has inconsistent input_size: got {x.shape[1]} expected {self.input_size}")
+        """torch's checks for a cell's batched input and states (its C++ kernel's wording). The
+        arrays' shapes and dtypes are read: Tensor.shape builds a Size at each read, and a cell runs
+        at every step of a loop."""
+        shape = x._data.shape
+        if shape[1] != self.input_size:
+            raise RuntimeError(f"input has inconsistent input_size: got {shape[1]} expected {self.input_size}")
         for k, s in enumerate(state):
-            if x.shape[0] != s.shape[0]:
-                raise RuntimeError(f"Input batch size {x.shape[0]} doesn't match hidden{k} batch size {s.shape[0]}")
-            if s.ndim < 2:  # a 1-D state with batched input: torch reads its size(1)
+            state_shape = s._data.shape
+            if shape[0] != state_shape[0]:
+                raise RuntimeError(f"Input batch size {shape[0]} doesn't match hidden{k} batch size {state_shape[0]}")
+            if len(state_shape) < 2:  # a 1-D state with batched input: torch reads its size(1)
                 raise IndexError("Dimension out of range (expected to be in range of [-1, 0], but got 1)")
-            if s.shape[1] != self.hidden_size:
+            if state_shape[1] != self.hidden_size:
                 raise RuntimeError(
-                    f"hidden{k} has inconsistent hidden_size: got {s.shape[1]}, expected {self.hidden_size}")
+                    f"hidden{k} has inconsistent hidden_size: got {state_shape[1]}, expected {self.hidden_size}")
         # The first product each operand meets decides torch's dtype error: x @ W_ih^T, then h @ W_hh^T
         # (c only meets elementwise ops, so a float64 c0 with float32 weights is promoted, as in torch).
         for operand in (x, state[0]):
-            if operand.dtype is not self.weight_ih.dtype:
+            if operand._data.dtype != self.weight_ih._data.dtype:
                 raise RuntimeError(f"mat1 and mat2 must have the same dtype, but got {operand.dtype._legacy} and "
                                    f"{self.weight_ih.dtype._legacy}")
 
