@@ -475,6 +475,34 @@ def test_grad_fn_names_read_as_torchs(kind, kwargs, dtype):
     assert names[0] == names[1]
 
 
+@pytest.mark.filterwarnings("ignore:LSTM with projections is not supported")  # torch's oneDNN note
+@pytest.mark.parametrize("kind, options", [
+    ("LSTM", {}), ("LSTM", {"num_layers": 2}), ("LSTM", {"batch_first": True}), ("LSTM", {"bidirectional": True}),
+    ("LSTM", {"dtype": "float64"}), ("LSTM", {"proj_size": 1}), ("GRU", {}), ("GRU", {"num_layers": 2})])
+def test_an_output_changed_in_place_fails_backward_where_torchs_does(kind, options):
+    """torch's oneDNN LSTM node (float32, one direction, no projection) saves its output, so an
+    in-place change of the output makes backward raise; its other RNN nodes keep copies, and
+    backward gives the gradients of the values before the change. Ours did the second always."""
+    torch = require_torch()
+    results = []
+    for m in (tinygrad_rnn, torch):
+        m.manual_seed(0)
+        given = {k: getattr(m, v) if k == "dtype" else v for k, v in options.items()}
+        layer = getattr(m.nn, kind)(3, 4, **given)
+        x = m.randn(5, 2, 3, dtype=given.get("dtype"), requires_grad=True)
+        output = layer(x)[0]
+        output.mul_(2)
+        try:
+            output.sum().backward()
+            results.append(x.grad.numpy())
+        except RuntimeError as error:
+            results.append(str(error))
+    if isinstance(results[1], str):
+        assert results[0] == results[1]
+    else:
+        np.testing.assert_allclose(results[0], results[1], rtol=1e-5, atol=1e-6)
+
+
 @pytest.mark.parametrize("kind", ["LSTM", "GRU"])
 def test_second_backward_needs_retain_graph(kind):
     """The fused node frees what it saved after backward, as torch does; retain_graph keeps it."""

@@ -30,7 +30,6 @@ from typing import Any
 
 import numpy as np
 
-from ..core import grad_mode
 from ..core.function import Function
 from ..core.modes import modes
 from ..core.tensor import Tensor
@@ -42,8 +41,8 @@ WEIGHTS_PER_DIRECTION = len(DirectionWeights._fields)
 
 def grouped(flat: Sequence[Any]) -> list[DirectionWeights]:
     """The flat weight arguments (Nones included) as one DirectionWeights per (layer, direction)."""
-    per = WEIGHTS_PER_DIRECTION
-    return [DirectionWeights(*flat[i:i + per]) for i in range(0, len(flat), per)]
+    per, make = WEIGHTS_PER_DIRECTION, DirectionWeights._make  # (_make: tuple.__new__ in C, ~3x cheaper than a call)
+    return [make(flat[i:i + per]) for i in range(0, len(flat), per)]
 
 
 class FusedStack(SequenceFunction):
@@ -68,20 +67,28 @@ class FusedStack(SequenceFunction):
     def forward(ctx, x, layers, *rest):
         num_layers, num_directions, masks, lengths = layers
         states, flat = rest[:ctx.state_count], rest[ctx.state_count:]
-        kept: list = []  # per (layer, direction): its input, its initial state and its kernel's arrays
+        kept: list = []  # per (layer, direction): its input, initial state, kernel's arrays and weights
 
         def direction(x_in: np.ndarray, state: tuple, w: DirectionWeights, reverse: bool, lengths: Any) -> tuple:
             out, final, arrays = ctx.direction_arrays(x_in, state, w, reverse, lengths, True)
-            kept.append((x_in, state, arrays))
+            kept.append((x_in, state, arrays, w))  # (w: backward need not group the weights again)
             return out, final
 
         weights = grouped(flat)
         start = None if states[0] is None else tuple([s._data for s in states])
         out, finals = infer_layers(ctx.state_sizes, direction, x._data, start, weights, num_layers, num_directions,
                                    masks, lengths)
-        ctx.save_for_backward(x, layers, *rest, kept)
+        outputs = (Tensor._make(out), *[Tensor._make(f) for f in finals])  # (lists, not generators: see recurrence)
         ctx.shown_name = ctx.output_name(x, num_directions, weights)
-        return (Tensor._make(out), *[Tensor._make(f) for f in finals])  # (lists, not generators: see recurrence)
+        # torch's oneDNN LSTM node saves its output: changed in place, backward raises torch's error.
+        # So does this node then (its kernel arrays hold the output), and no copy is made; other
+        # torch nodes keep copies, as run_variant keeps one of our output for them.
+        if ctx.shown_name == "MkldnnRnnLayerBackward0":
+            ctx.saves_output = True
+            ctx.save_for_backward(x, layers, *rest, kept, outputs[0])
+        else:
+            ctx.save_for_backward(x, layers, *rest, kept)
+        return outputs
 
     def name(self) -> str:
         return getattr(self, "shown_name", "StackBackward0")
@@ -93,23 +100,23 @@ class FusedStack(SequenceFunction):
 
     @staticmethod
     def backward_arrays(ctx, g_out, *g_finals):
-        x, (num_layers, num_directions, masks, lengths), *rest = ctx.saved_tensors
-        count = ctx.state_count
-        flat, kept = rest[count:-1], rest[-1]  # (rest[:count]: the initial states, kept in `kept`)
-        weights, needs = grouped(flat), ctx.needs_input_grad
+        # (saved_tensors also checks that no saved tensor, the weights included, changed in place since)
+        saved, needs, count = ctx.saved_tensors, ctx.needs_input_grad, ctx.state_count
+        num_layers, num_directions, masks, _ = saved[1]  # (saved[0]: x, kept in `kept` as each layer's input)
+        kept = saved[len(needs)]  # after the arguments (the initial states and weights: in `kept` too)
         d_states = [np.empty(g.shape, g.dtype) if needs[2 + i] else None for i, g in enumerate(g_finals)]
-        d_weights: list = [None] * len(flat)
+        d_weights: list = [None] * (len(needs) - 2 - count)
         g_y = g_out
         for layer in range(num_layers - 1, -1, -1):
             dx = None
             width = g_y.shape[2] // num_directions
             for d in range(num_directions):
                 index = layer * num_directions + d
-                x_in, state, arrays = kept[index]
+                x_in, state, arrays, w = kept[index]
                 g_part = g_y if num_directions == 1 else g_y[..., d * width:(d + 1) * width]
                 # the first layer's input gradient only when the input wants one (training usually
                 # feeds data that does not): it is a matrix product as big as the weights' gradient
-                dx_d, d_state, d_w = ctx.direction_grads(arrays, x_in, state, weights[index], g_part,
+                dx_d, d_state, d_w = ctx.direction_grads(arrays, x_in, state, w, g_part,
                                                          tuple([g[index] for g in g_finals]), layer > 0 or needs[0])
                 dx = dx_d if dx is None else dx + dx_d  # (as the engine added the two uses of the input)
                 for into, g in zip(d_states, d_state):
@@ -167,7 +174,7 @@ class FusedRunner:
                  num_directions: int, masks: tuple | None = None, lengths: Any = None) -> tuple:
         """Every layer and direction: one node when a gradient is wanted, else arrays only."""
         # (the flat list is only read when a node may be needed: under no_grad and no forward AD, it is not made)
-        needed = grad_mode.is_grad_enabled() or modes.dual_level is not None
+        needed = modes.grad_enabled or modes.dual_level is not None  # (grad_mode.is_grad_enabled(), a call fewer)
         flat = [w for group in weights for w in group] if needed else []
         if records_graph(x, *(state or ()), *flat):
             states = state or (None,) * self.stack.state_count

@@ -27,7 +27,7 @@ from typing import Any
 
 import numpy as np
 
-from ..core import forward_mode, grad_mode
+from ..core import forward_mode
 from ..core.engine import grad
 from ..core.function import Function
 from ..core.modes import modes
@@ -36,6 +36,11 @@ from ..core.tensor import Tensor
 
 class SequenceFunction(Function):
     """A whole-sequence op with a hand-written numpy backward and a composed fallback."""
+
+    # True on a node that saved its output tensor, so that an in-place change of the output makes
+    # backward raise (torch's oneDNN LSTM node does). Otherwise the output shares memory with what
+    # backward reads, and nn's run_variant gives it a copy of its own.
+    saves_output = False
 
     @staticmethod
     def composed(*args: Any) -> tuple:
@@ -57,7 +62,7 @@ class SequenceFunction(Function):
     def backward(ctx: Any, *grad_outputs: Tensor) -> tuple:
         # create_graph=True, or forward-mode AD on (the gradients may carry tangents): the gradient
         # must be computed with Tensor ops
-        if grad_mode.is_grad_enabled() or modes.dual_level is not None:
+        if modes.grad_enabled or modes.dual_level is not None:  # (grad_mode.is_grad_enabled(), a call fewer)
             return _differentiate_composed(ctx, grad_outputs)
         grads = type(ctx).backward_arrays(ctx, *[g._data for g in grad_outputs])  # (lists, not generators:
         return tuple([None if g is None else Tensor._make(g) for g in grads])  # a generator resumes per item)

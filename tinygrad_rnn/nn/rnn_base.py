@@ -31,7 +31,7 @@ from ..argcheck import size_arg
 from ..autograd import no_grad
 from ..core.function import rename
 from ..core.tensor import Tensor
-from ..creation import zeros
+from ..creation import from_numpy, zeros
 from ..device import check_device
 from ..kernels.recurrence import DirectionWeights
 from ..kernels.step_layout import StepLayout
@@ -245,7 +245,7 @@ class RNNBase(Module):
         if dim not in (2, 3):
             raise ValueError(self._rank_error.format(name=self._name_in_errors, dim=dim))
         batched = dim == 3
-        state = self._state_tuple(hx, batched)
+        state = None if hx is None else self._state_tuple(hx, batched)  # (None: zeros, made where needed)
         # Work seq-first and batched: (L, N, H_in).
         x = input if not batched or not self.batch_first else input.transpose(0, 1)
         x = x if batched else x.unsqueeze(1)
@@ -338,13 +338,13 @@ class RNNBase(Module):
         many = len(state) > 1  # LSTM says "hidden[0]", "hidden[1]"
         for k, (s, size) in enumerate(zip(state, self._state_sizes() if state else ())):
             expected = (layers, shape[1], size)
-            if tuple(s.shape) != expected:
+            if s._data.shape != expected:  # (the array's: see `shape` above)
                 what = f"hidden[{k}] size" if many else "hidden size"
                 raise RuntimeError(f"Expected {what} {expected}, got {list(s.shape)}")
         if shape[0] == 0:
             raise RuntimeError("Expected sequence length to be larger than 0 in RNN")
         for s in state:
-            if s.dtype is not weight.dtype:
+            if s._data.dtype != weight._data.dtype:  # (the arrays' dtypes, as the input's above)
                 weight_dtype = weight.dtype
                 raise RuntimeError(
                     f"mat1 and mat2 must have the same dtype, but got {s.dtype._legacy} and {weight_dtype._legacy}"
@@ -376,8 +376,12 @@ def run_variant(mode: str, x: Tensor, *args: Any) -> tuple:
     if not backends.fused_rnn:
         return variant.composed(x, *args)
     output, state = variant.fused(x, *args)
-    if output.grad_fn is not None:  # the fused node keeps its output array for backward (tanh' from h):
-        output._data = output._data.copy()  # an in-place change of the output must not reach it (torch's is a copy)
+    node = output.grad_fn
+    # The fused node keeps its output array for backward (tanh' from h): an in-place change of the
+    # output must not reach it (torch's output is a copy), unless the node saved the output, as
+    # torch's LSTM node does: then such a change makes backward raise, as in torch.
+    if node is not None and not node.saves_output:  # (every fused node is a SequenceFunction)
+        output._data = output._data.copy()
     return output, state
 
 
@@ -481,8 +485,9 @@ class RNNCellBase(Module):
                     raise ValueError(f"{name}: Expected hx[{index}] to be 1D or 2D, got {value.dim()}D instead")
         batched = input.dim() == 2
         x = input if batched else input.unsqueeze(0)
-        if hx is None:
-            return x, (zeros(x.shape[0], self.hidden_size, dtype=x.dtype),) * self._state_count, batched
+        if hx is None:  # (from an array: creation.zeros checks its arguments, ~3 us of a ~50 us step)
+            zero = from_numpy(np.zeros((x._data.shape[0], int(self.hidden_size)), x._data.dtype))  # (int: True is 1)
+            return x, (zero,) * self._state_count, batched
         if self._state_count == 1:
             return x, (hx if batched else hx.unsqueeze(0),), batched
         state = tuple(hx) if batched else (hx[0].unsqueeze(0), hx[1].unsqueeze(0))
@@ -493,21 +498,25 @@ class RNNCellBase(Module):
         return x, state, batched
 
     def _check_cell(self, x: Tensor, state: tuple) -> None:
-        """torch's checks for a cell's batched input and states (its C++ kernel's wording)."""
-        if x.shape[1] != self.input_size:
-            raise RuntimeError(f"input has inconsistent input_size: got {x.shape[1]} expected {self.input_size}")
+        """torch's checks for a cell's batched input and states (its C++ kernel's wording). The
+        arrays' shapes and dtypes are read: Tensor.shape builds a Size at each read, and a cell runs
+        at every step of a loop."""
+        shape = x._data.shape
+        if shape[1] != self.input_size:
+            raise RuntimeError(f"input has inconsistent input_size: got {shape[1]} expected {self.input_size}")
         for k, s in enumerate(state):
-            if x.shape[0] != s.shape[0]:
-                raise RuntimeError(f"Input batch size {x.shape[0]} doesn't match hidden{k} batch size {s.shape[0]}")
-            if s.ndim < 2:  # a 1-D state with batched input: torch reads its size(1)
+            state_shape = s._data.shape
+            if shape[0] != state_shape[0]:
+                raise RuntimeError(f"Input batch size {shape[0]} doesn't match hidden{k} batch size {state_shape[0]}")
+            if len(state_shape) < 2:  # a 1-D state with batched input: torch reads its size(1)
                 raise IndexError("Dimension out of range (expected to be in range of [-1, 0], but got 1)")
-            if s.shape[1] != self.hidden_size:
+            if state_shape[1] != self.hidden_size:
                 raise RuntimeError(
-                    f"hidden{k} has inconsistent hidden_size: got {s.shape[1]}, expected {self.hidden_size}")
+                    f"hidden{k} has inconsistent hidden_size: got {state_shape[1]}, expected {self.hidden_size}")
         # The first product each operand meets decides torch's dtype error: x @ W_ih^T, then h @ W_hh^T
         # (c only meets elementwise ops, so a float64 c0 with float32 weights is promoted, as in torch).
         for operand in (x, state[0]):
-            if operand.dtype is not self.weight_ih.dtype:
+            if operand._data.dtype != self.weight_ih._data.dtype:
                 raise RuntimeError(f"mat1 and mat2 must have the same dtype, but got {operand.dtype._legacy} and "
                                    f"{self.weight_ih.dtype._legacy}")
 
