@@ -328,7 +328,8 @@ def run(model, datasets, epochs=6, lr=1e-2):
     best_model = trainer.train(epochs, 3, loaders[0], loaders[1])
     test_loss, y_true, y_prob = trainer.eval_step(dataloader=loaders[2])
     y_pred = np.argmax(y_prob, axis=1)
-    print(f"test_loss: {test_loss:.4f}, accuracy: {(y_pred == y_true.ravel()).mean():.4f}", y_prob[0])
+    print(f"test_loss: {test_loss:.4f}, accuracy: {(y_pred == y_true.ravel()).mean():.4f}")
+    print(y_prob[0])
     return best_model
 
 
