@@ -169,6 +169,10 @@ print(f"mean: {torch.mean(z):.2f}, std: {torch.std(z):.2f}")
 print(batch_norm.running_mean, batch_norm.num_batches_tracked)
 same = nn.Conv1d(vocab_size, NUM_FILTERS, FILTER_SIZE, padding="same")
 print(same(x).shape, same, nn.Conv1d(vocab_size, 2, 4, padding="same", padding_mode="reflect")(x)[0, :, :3])
+x_grad = x.clone().requires_grad_()
+for mode in ("constant", "reflect", "replicate", "circular"):
+    padded = F.pad(x_grad, (padding_left, padding_right + 1), mode=mode)
+    print(mode, padded.shape, padded.grad_fn, padded[0, 0, :3])
 
 # ---- embeddings lesson: the layer
 x = torch.randint(high=10, size=(2, 5))
