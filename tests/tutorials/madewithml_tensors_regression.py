@@ -383,3 +383,11 @@ prob, _class = y_infer.max(dim=1)
 label = label_encoder.decode(_class.detach().numpy())[0]
 print(f"The probability that you have a {label} tumor is {prob.detach().numpy()[0]*100.0:.0f}%")
 print(y_infer, prob.grad_fn, _class.dtype)
+
+# ---- the same constructors under a float64 default (and back)
+torch.set_default_dtype(torch.float64)
+x = torch.Tensor([[1, 2, 3], [4, 5, 6]])
+print(f"Type: {x.type()}", torch.Tensor(np.random.rand(2, 3)).dtype, torch.Tensor(3, 4).type(), torch.randn(2).dtype)
+print(LinearRegression(1, 1).fc1.weight.dtype, torch.FloatTensor([1]).dtype, torch.tensor([1.5]).dtype)
+torch.set_default_dtype(torch.float32)
+print(torch.Tensor([1.5]).type(), torch.get_default_dtype())
