@@ -651,8 +651,12 @@ def permute(input: Tensor, *spread: Any, dims: Any = None) -> Tensor:
             f"of the desired ordering of dimensions i.e. input.dim() = {input.ndim} is not equal to "
             f"len(dims) = {len(dims)}"
         )
-    dims = normalize_dims(dims, input.ndim)
-    return Permute.apply(input, dims)
+    order: list = []
+    for d in dims:  # each wrapped and checked in turn, with permute's own word for a repeat
+        order.append(normalize_dim(d, input.ndim))
+        if order[-1] in order[:-1]:
+            raise RuntimeError("permute(): duplicate dims are not allowed.")
+    return Permute.apply(input, tuple(order))
 
 
 @op(aliases=("swapdims", "swapaxes"), inplace="view", inplace_names={"TransposeBackward0": "TransposeBackward1"},
