@@ -191,6 +191,35 @@ def test_legacy_sizes_that_are_not_ints_raise_torchs_type_error(make):
     check_error(make)
 
 
+LEGACY_CALLS = {"list": lambda m: m.Tensor([1, 2]), "sizes": lambda m: m.Tensor(2, 3), "empty": lambda m: m.Tensor(),
+                "array": lambda m: m.Tensor(np.ones(2, dtype=np.float32)), "bools": lambda m: m.Tensor([True]),
+                "tensor": lambda m: m.Tensor(m.tensor([1.0], dtype=m.float32)), "typed": lambda m: m.FloatTensor([1]),
+                "parameter": lambda m: m.nn.Parameter(m.Tensor(2))}
+
+
+@pytest.mark.parametrize("set_default", ["set_default_dtype", "set_default_tensor_type"])
+@pytest.mark.parametrize("default", ["float64", "float16"])
+@pytest.mark.parametrize("call", sorted(LEGACY_CALLS))
+def test_legacy_tensor_constructor_follows_the_default_dtype(call, default, set_default):
+    """torch.Tensor(X_train) was always float32; torch makes it the default dtype (a tensor argument is
+    returned as it is, and FloatTensor stays float32)."""
+    torch = require_torch()
+    dtypes = []
+    for m in (tinygrad_rnn, torch):
+        legacy = {"float64": m.DoubleTensor, "float16": m.HalfTensor}[default]
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # set_default_tensor_type is deprecated
+            try:
+                if set_default == "set_default_dtype":
+                    m.set_default_dtype(getattr(m, default))
+                else:
+                    m.set_default_tensor_type(legacy)
+                dtypes.append(str(LEGACY_CALLS[call](m).dtype))
+            finally:
+                m.set_default_dtype(m.float32)
+    assert dtypes[0] == dtypes[1]
+
+
 def test_legacy_sizes_take_ints_or_a_size():
     torch = require_torch()
     for m in (tinygrad_rnn, torch):

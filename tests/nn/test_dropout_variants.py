@@ -105,5 +105,16 @@ def test_dropout_variant_errors_match_torch(call):
     check_error(call)
 
 
+@pytest.mark.parametrize("call", [
+    lambda m: m.nn.Dropout(None), lambda m: m.nn.Dropout2d(None), lambda m: m.nn.AlphaDropout(None),
+    lambda m: m.nn.Dropout("a"), lambda m: F(m).dropout(m.ones(2), None), lambda m: F(m).dropout2d(m.ones(1, 2, 2), None),
+    lambda m: m.nn.functional.layer_norm(m.ones(2, 3), 3)])
+def test_wrong_argument_types_fail_in_torchs_words(call):
+    """torch's dropout modules compare p with the ints 0 and 1 (the functions with floats), so p=None
+    is named in a TypeError saying 'int' there; F.layer_norm refuses an int normalized_shape, which only
+    the LayerNorm module takes."""
+    check_error(call)
+
+
 def test_dropout_variant_of_integers_is_refused_as_in_torch():
     check_error(lambda m: F(m).dropout2d(m.ones(1, 2, 4, 4, dtype=m.int64), training=True))

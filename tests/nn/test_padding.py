@@ -32,11 +32,24 @@ def test_pad_of_integer_tensors_matches_torch():
 
 def test_pad_node_names_match_torch():
     torch = require_torch()
-    for mode in ("reflect", "replicate", "constant"):
+    for mode in ("reflect", "replicate", "circular", "constant"):
         for amounts, shape in (((1, 1), (1, 2, 4)), ((1, 1, 1, 1), (1, 1, 3, 3))):
             ours = tinygrad_rnn.nn.functional.pad(tinygrad_rnn.zeros(*shape, requires_grad=True), amounts, mode=mode)
             theirs = torch.nn.functional.pad(torch.zeros(*shape, requires_grad=True), amounts, mode=mode)
             assert ours.grad_fn.name() == theirs.grad_fn.name()
+
+
+@pytest.mark.parametrize("amounts", [(1, 1), (0, 0), (-2, 3), (2, 1, 0, 3)])
+def test_circular_pad_is_built_by_copies_as_torch(amounts):
+    """madewithml_embeddings_cnn printed F.pad(x, ..., mode="circular").grad_fn as CloneBackward0; torch
+    fills an empty result by slice copies, so its node is CopySlices over a SliceBackward0."""
+    torch = require_torch()
+    seen = []
+    for m in (tinygrad_rnn, torch):
+        shape = (2, 3, 4) if len(amounts) == 2 else (1, 2, 3, 4)
+        y = m.nn.functional.pad(m.ones(shape, requires_grad=True), amounts, mode="circular")
+        seen.append((y.grad_fn.name(), [type(f).__name__ for f, _ in y.grad_fn.next_functions], y.is_contiguous()))
+    assert seen[0] == seen[1]
 
 
 @pytest.mark.parametrize("call", [

@@ -34,6 +34,22 @@ def test_permute_transpose_matches_torch(shape, data, dtype):
                  shapes=[shape], dtype=dtype)
 
 
+@pytest.mark.parametrize("dims", [(0, 0, 1), (0, -3, 1), (1, 1, 5), (5, 0, 0), (0, 1, 1)])
+def test_permute_names_a_repeated_dim_as_torch(dims):
+    """permute(0, 0, 1) said "dim 0 appears multiple times in the list of dims" (the reductions' words);
+    torch's permute says "permute(): duplicate dims are not allowed.", checking each dim in turn."""
+    check_error(lambda m: m.zeros(2, 3, 4).permute(*dims))
+    check_error(lambda m: m.permute(m.zeros(2, 3, 4), dims))
+
+
+@pytest.mark.parametrize("shapes", [[(2, 3, 4), (5,)], [(2, 3), (4, 3, 1)], [(2, 1), (2,), (4,)], [(1,), (2,), (4,)],
+                                    [(0,), (2,)]])
+def test_broadcast_tensors_names_a_mismatch_as_torch(shapes):
+    """torch folds the shapes in pair by pair, naming sizes a and b as a binary op does (we gave
+    broadcast_shapes' "Attempting to broadcast a dimension ..." message)."""
+    check_error(lambda m: m.broadcast_tensors(*[m.ones(s) for s in shapes]))
+
+
 @settings(max_examples=15)
 @given(shape=shapes(min_dims=0, min_side=1, max_side=2), data=st.data())
 def test_squeeze_unsqueeze_expand_match_torch(shape, data):

@@ -114,6 +114,19 @@ def test_histc_and_bincount():
                  requires_grad=[False, False])
 
 
+@pytest.mark.parametrize("dtype", ["float16", "float32", "float64", "int32", "int64", "uint8", "bool"])
+def test_bincount_sums_weights_into_torchs_dtype(dtype):
+    """Found under set_default_dtype(torch.float16): float16 weights summed into float16, torch gives float64
+    (only float32 weights stay float32)."""
+    torch = require_torch()
+    results = []
+    for m in (tinygrad_rnn, torch):
+        weights = m.tensor([1, 0, 1, 1]).to(getattr(m, dtype))
+        out = m.bincount(m.tensor([1, 2, 2, 4]), weights=weights, minlength=6)
+        results.append((str(out.dtype), out.tolist()))
+    assert results[0] == results[1]
+
+
 @pytest.mark.parametrize("call", [
     lambda m: m.arange(3.0).histc(0), lambda m: m.arange(3.0).histc(-1), lambda m: m.arange(3.0).histc(True),
     lambda m: m.arange(3.0).histc(bins=2.5), lambda m: m.arange(3.0).histc(3, 2, 1),

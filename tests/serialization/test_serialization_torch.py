@@ -476,9 +476,33 @@ def test_numpy_arrays_in_a_checkpoint_move_both_ways_with_weights_only_false(tmp
                 == sorted(torch.serialization.get_unsafe_globals_in_checkpoint(tmp_path / name)))  # builtins.bytes
 
 
+NUMPY_TEXT = {"label_to_index": {np.str_("mlops"): 0, np.str_("computer-vision"): 1}, "classes": np.array(["a", "bcd"]),
+              "raw": np.bytes_(b"ab"), "raw_array": np.array([b"x", b"yz"]), "empty": np.array([], dtype="U1")}
+
+
+def test_numpy_text_in_a_checkpoint_moves_both_ways_with_weights_only_false(tmp_path: pathlib.Path) -> None:
+    """Made With ML saves its label encoder's {class: index}, whose classes come from np.unique and so are
+    numpy.str_: tinygrad_rnn.save refused them, torch pickles them as numpy scalars like any other."""
+    torch = require_torch()
+    torch.save(NUMPY_TEXT, tmp_path / "theirs.pt")
+    tinygrad_rnn.save(NUMPY_TEXT, tmp_path / "ours.pt")
+    for name in ("theirs.pt", "ours.pt"):
+        for m in (tinygrad_rnn, torch):
+            loaded = m.load(tmp_path / name, weights_only=False)
+            assert loaded["label_to_index"] == NUMPY_TEXT["label_to_index"] and loaded["raw"] == NUMPY_TEXT["raw"]
+            assert [type(k) for k in loaded["label_to_index"]] == [np.str_, np.str_] and type(loaded["raw"]) is np.bytes_
+            for key in ("classes", "raw_array", "empty"):
+                assert loaded[key].dtype == NUMPY_TEXT[key].dtype
+                np.testing.assert_array_equal(loaded[key], NUMPY_TEXT[key])
+        with pytest.raises(pickle.UnpicklingError, match="GLOBAL numpy._core.multiarray.scalar was not"):
+            tinygrad_rnn.load(tmp_path / name)
+
+
 def test_numpy_objects_of_other_dtypes_are_still_refused(tmp_path: pathlib.Path) -> None:
     with pytest.raises(TypeError, match="numpy scalars and arrays"):
-        tinygrad_rnn.save({"a": np.array(["text"])}, tmp_path / "a.pt")
+        tinygrad_rnn.save({"a": np.array([object()])}, tmp_path / "a.pt")
+    with pytest.raises(TypeError, match="numpy scalars and arrays"):
+        tinygrad_rnn.save({"a": np.datetime64("2020-01-01")}, tmp_path / "a.pt")
     torch = require_torch()
     torch.save({"c": np.complex128(1j)}, tmp_path / "complex.pt")
     torch.save({"c": np.array([object()])}, tmp_path / "objects.pt")

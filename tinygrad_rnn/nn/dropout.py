@@ -12,7 +12,7 @@ from .module import Module
 class _DropoutNd(Module):
     def __init__(self, p: float = 0.5, inplace: bool = False) -> None:
         super().__init__()
-        _F._check_dropout_p(p)
+        _F._check_dropout_p(p, bound=0)
         self.p, self.inplace = p, inplace
 
     def extra_repr(self) -> str:

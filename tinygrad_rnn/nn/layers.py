@@ -147,7 +147,7 @@ class Dropout(Module):
 
     def __init__(self, p: float = 0.5, inplace: bool = False) -> None:
         super().__init__()
-        F._check_dropout_p(p)
+        F._check_dropout_p(p, bound=0)
         self.p, self.inplace = p, inplace
 
     def forward(self, input: Tensor) -> Tensor:

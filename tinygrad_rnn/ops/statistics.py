@@ -693,7 +693,8 @@ def bincount(input: Tensor, weights: Tensor | None = None, minlength: int = 0) -
         return Tensor._make(np.zeros(builtins.max(minlength, 0), np.int64))
     w = None if weights is None else weights._data
     counts = np.bincount(input._data, weights=w, minlength=builtins.max(minlength, 0))
-    dtype = np.int64 if weights is None else (weights._data.dtype if weights._data.dtype.kind == "f" else np.float64)
+    # torch sums float32 weights into float32 and every other weight dtype (float16 too) into float64
+    dtype = np.int64 if weights is None else (np.float32 if weights.dtype is dtypes.float32 else np.float64)
     return Tensor._make(counts.astype(dtype))
 
 

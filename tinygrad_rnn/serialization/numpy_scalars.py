@@ -10,10 +10,12 @@ checkpoint dict with a list of such losses is common (Godoy's StepByStep saves `
     TUPLE2 REDUCE
 
 and a numeric array as `_reconstruct(ndarray, (0,), b'b')` then BUILD with (1, shape, dtype, is_fortran, bytes).
+Fixed-width text is written the same way: `np.unique` of string labels gives `numpy.str_` values, so a
+label encoder's {class: index} dict saved with a model holds them (Made With ML's artifacts do).
 
 torch's `weights_only=True` loader refuses these names unless allowlisted; with `weights_only=False`
 it runs Python's unpickler. We accept them only with `weights_only=False`, through the two small
-stand-ins below, which build nothing but numeric numpy dtypes, scalars and arrays.
+stand-ins below, which build nothing but numeric and fixed-width text numpy dtypes, scalars and arrays.
 """
 from __future__ import annotations
 
@@ -24,7 +26,7 @@ import numpy as np
 
 from .errors import MalformedFileError
 
-SCALAR_KINDS = "biuf"  # bool, signed and unsigned integers, floats: the plain numeric numpy scalars
+SCALAR_KINDS = "biufUS"  # bool, signed and unsigned integers, floats, str_ and bytes_: plain data, no objects
 
 
 def is_numpy_scalar(obj: Any) -> bool:
@@ -47,9 +49,11 @@ def _numpy_dtype(code: Any, align: Any = False, copy: Any = False) -> np.dtype:
 
 
 def build_dtype(dt: np.dtype, state: Any) -> None:
-    """BUILD on a dtype from `_numpy_dtype`: only the byte order may be set."""
+    """BUILD on a dtype from `_numpy_dtype`: only the byte order may be set; the rest of the state
+    (for text dtypes its item size, alignment and flags) must be the dtype's own."""
+    own = dt.__reduce__()[2]
     if (type(state) is not tuple or len(state) != 8 or state[0] != 3 or state[1] not in ("<", ">", "|", "=")
-            or state[2:5] != (None, None, None) or state[5:] != (-1, -1, 0)):
+            or state[2:] != own[2:]):
         raise MalformedFileError(f"a numpy dtype's state is not a plain numeric dtype's: {str(state)[:80]}")
     dt.__setstate__(state)
 

@@ -160,7 +160,8 @@ class TorchPickler:
         else:
             raise TypeError(
                 f"tinygrad_rnn.save cannot store an object of type {type(obj).__name__}: it stores tensors, numbers, "
-                "strings, bytes, None, dtypes, torch.Size, modules, optimizers, numeric numpy scalars and arrays and "
+                "strings, bytes, None, dtypes, torch.Size, modules, optimizers, numeric and text numpy scalars and "
+                "arrays and "
                 "dicts/lists/tuples/sets of these."
             )
 

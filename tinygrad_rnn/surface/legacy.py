@@ -1,6 +1,7 @@
 """The legacy constructors: `Tensor(data)`, `Tensor(2, 3)`, `FloatTensor`, `LongTensor`, ... .
 
-`Tensor(...)` is torch's old constructor: always float32, and a shape when given integers. Ops
+`Tensor(...)` is torch's old constructor: of the default dtype (float32 unless set_default_dtype or
+set_default_tensor_type changed it), and a shape when given integers. Ops
 never go through it (they wrap arrays with `Tensor._make`), so it is installed on the class here,
 as `Tensor.__new__`, by the surface layer.
 
@@ -24,7 +25,7 @@ from .storage import TypedStorage, UntypedStorage
 
 
 def legacy_new(cls: type, d: dtypes.dtype, args: tuple, kwargs: dict, typed: bool = True) -> Tensor:
-    """`Tensor(data)` or `Tensor(*sizes)`: always of dtype `d` (float32 for `Tensor`), but for a tensor
+    """`Tensor(data)` or `Tensor(*sizes)`: always of dtype `d` (the default dtype for `Tensor`), but for a tensor
     argument, which is returned under a new name and must have dtype d when `typed` (`FloatTensor(t)`)."""
     device = kwargs.pop("device", None)
     check_device(device)
@@ -98,8 +99,8 @@ def _wrap(cls: type, data: np.ndarray) -> Tensor:
 
 
 def _tensor_new(cls: type, *args: Any, **kwargs: Any) -> Tensor:
-    """`Tensor(data)` copies into float32; `Tensor(2, 3)` is a shape."""
-    return legacy_new(cls, dtypes.float32, args, kwargs, typed=False)
+    """`Tensor(data)` copies into the default dtype; `Tensor(2, 3)` is a shape."""
+    return legacy_new(cls, dtypes.get_default_dtype(), args, kwargs, typed=False)
 
 
 class _LegacyType(type):

@@ -335,8 +335,10 @@ def _addmm(bias: Tensor, rows: Tensor, weight: Tensor) -> Tensor:
 
 
 # ------------------------------------------------------------------ dropout
-def _check_dropout_p(p: float) -> None:
-    if p < 0 or p > 1:
+def _check_dropout_p(p: float, bound: float = 0.0) -> None:
+    """`bound` is 0 (an int) for the modules, whose check compares p with ints as torch's does: a p of the
+    wrong type (None) is named in Python's own TypeError, which says 'int' there and 'float' here."""
+    if p < bound or p > bound + 1:
         raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
 
 
@@ -518,7 +520,7 @@ def layer_norm(input: Tensor, normalized_shape: Any, weight: Tensor | None = Non
     """(x - mean) / sqrt(var + eps) over the last len(normalized_shape) dims (biased variance),
     then * weight + bias."""
     tensor_arg("layer_norm", "input", input, 1)
-    shape = int_list_arg("layer_norm", "normalized_shape", normalized_shape, 2, scalar_ok=True)
+    shape = int_list_arg("layer_norm", "normalized_shape", normalized_shape, 2)
     tensor_arg("layer_norm", "weight", weight, 3, optional=True)
     tensor_arg("layer_norm", "bias", bias, 4, optional=True)
     if not shape:

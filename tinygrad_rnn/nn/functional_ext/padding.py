@@ -60,10 +60,37 @@ def pad(input: Tensor, pad: Any, mode: str = "constant", value: float | None = N
         dim = input.ndim - 1 - i
         source = _source_index(mode, input.shape[dim], before, after, dim, input.shape, pad)
         out = out.index_select(dim, from_numpy(source))
+    if mode == "circular":  # (the gathers above checked the pads; torch builds the result by copies)
+        return _circular_by_copies(input, pairs)
     out = out.contiguous()  # a gather along an inner dim leaves numpy's result strided; torch's is contiguous
-    if mode == "circular":
-        return out
     return composite(out, _NODE_NAMES[mode].format(spatial), input)
+
+
+def _circular_by_copies(input: Tensor, pairs: list) -> Tensor:
+    """Circular padding as torch builds it, so the result's node is torch's CopySlices: an empty result,
+    the input (cropped by negative pads) copied into its middle, then per padded dim (last first) each
+    border copied from the result's opposite side. Corners are written once per dim they lie in."""
+    shape = list(input.shape)
+    for i, (before, after) in enumerate(pairs):
+        shape[input.ndim - 1 - i] += before + after
+    out = input.new_zeros(shape)
+    middle, cropped = out, input
+    for i, (before, after) in enumerate(pairs):
+        dim = input.ndim - 1 - i
+        middle = _slice(middle, dim, max(before, 0), shape[dim] - max(after, 0))
+        cropped = _slice(cropped, dim, max(-before, 0), input.shape[dim] - max(-after, 0))
+    middle.copy_(cropped)
+    for i, (before, after) in enumerate(pairs):
+        dim, end = input.ndim - 1 - i, shape[input.ndim - 1 - i] - max(after, 0)  # end: where the middle ends
+        if before > 0:  # the left border reads the middle's last `before` elements
+            _slice(out, dim, 0, before).copy_(_slice(out, dim, end - before, end))
+        if after > 0:  # the right border reads the middle's first `after` elements
+            _slice(out, dim, end, end + after).copy_(_slice(out, dim, max(before, 0), max(before, 0) + after))
+    return out
+
+
+def _slice(t: Tensor, dim: int, start: int, stop: int) -> Tensor:
+    return t.narrow(dim, start, stop - start)
 
 
 def _parsed_pad(input: Any, pad: Any, mode: Any, value: Any) -> list:
