@@ -24,6 +24,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ..argcheck import ComplexUnsupported, NotAnOperand, complex_into, invalid_combination, type_name
+from ..core import dtypes
 from ..core.function import rename
 from ..core.tensor import Tensor
 from ..ops import (  # noqa: F401  (importing them runs their @op declarations)
@@ -42,6 +43,7 @@ from ..ops import (  # noqa: F401  (importing them runs their @op declarations)
     view_copies,
 )
 from ..ops.declare import DECLARED, OpDecl
+from ..ops.promotion import result_type
 from .functions import accepts_out
 from .out_rules import out_rules
 from .overlap import check_inputs, rule_of
@@ -77,13 +79,28 @@ def _inplace(fn: Callable[..., Tensor], name: str, checks_overlap: bool = True) 
             raise TypeError(name + str(error)[len(fn.__name__):]) from None
         except ComplexUnsupported:  # t.mul_(1j): torch refuses to write a complex result into a real tensor
             raise complex_into(self.dtype) from None
+        except NotImplementedError:  # t.bitwise_or_(floats): the result type must fit t before a kernel is sought
+            raise_if_uncastable(self, args[:1])
+            raise
         if exact_dtype is not None and result.dtype is not self.dtype:
             raise RuntimeError(exact_dtype.format(self=self.dtype._legacy, result=result.dtype._legacy))
+        if getattr(result.grad_fn, "aten_name", None) == fn.__name__:  # a NoDerivative node: torch's error names X_
+            result.grad_fn.aten_name = name
         return self._assign(self._inplace_result_shape(result))
 
     method.__name__ = method.__qualname__ = name
     method.__doc__ = f"In-place `{fn.__name__}`: the tensor takes the value of `{fn.__name__}(tensor, ...)`."
     return method
+
+
+def raise_if_uncastable(self: Tensor, others: tuple | list) -> None:
+    """torch's in-place ops first promote the operands, then refuse a result type that self's dtype
+    cannot hold, before looking for the op's kernel: `int_t |= 1.5` is a cast error, not bitwise_or's
+    "not implemented for 'Float'"."""
+    result = result_type(self, *others)
+    if dtypes._category(result) > dtypes._category(self.dtype):
+        raise RuntimeError(f"result type {result._legacy} can't be cast to the desired output type "
+                           f"{self.dtype._legacy}") from None
 
 
 def _inplace_view(fn: Callable[..., Tensor], name: str, node_names: dict) -> Callable[..., Tensor]:

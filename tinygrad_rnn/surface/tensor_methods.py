@@ -64,6 +64,7 @@ from ..ops import linalg as _la
 from ..ops import logical as _lg
 from ..ops import lu as _lu
 from ..ops import pointwise as _pw
+from ..ops import pointwise_more as _pm
 from ..ops import reduce as _rd
 from ..ops import shape as _sh
 from ..ops.cast import Cast, PromotionCast
@@ -78,6 +79,7 @@ from .factories import empty_strided
 from .histogram import METHOD_SIGNATURES as HISTOGRAM_METHOD_SIGNATURES
 from .histogram import histogram
 from .legacy import CUDA_INIT_ERROR, LEGACY_BY_NAME, alias_of, legacy_new
+from .ops import raise_if_uncastable
 from .overlap import check_inputs
 from .printing import tensor_repr
 from .settings import warn_once
@@ -485,10 +487,10 @@ class TensorMethods:
         return _pw.reciprocal(self) * other
 
     def __floordiv__(self, other: Any) -> Any:
-        return _pw.div(self, other, rounding_mode="floor") if isinstance(other, _OPERANDS) else NotImplemented
+        return _pm.floor_divide(self, other) if isinstance(other, _OPERANDS) else NotImplemented
 
     def __rfloordiv__(self, other: Any) -> Any:
-        return _pw.div(other, self, rounding_mode="floor") if isinstance(other, _OPERANDS) else NotImplemented
+        return _pm.floor_divide(other, self) if isinstance(other, _OPERANDS) else NotImplemented
 
     __mod__ = _operator(_pw.remainder)
 
@@ -1003,6 +1005,16 @@ class TensorMethods:
         self._version += 1
         views.record_inplace(self, None)
 
+    # torch's `t //= x`, `t %= x` and `t **= x` are floor_divide_, remainder_ and pow_: t changes in place
+    def __ifloordiv__(self, other: Any) -> Any:
+        return self.floor_divide_(other) if isinstance(other, _OPERANDS) else NotImplemented
+
+    def __imod__(self, other: Any) -> Any:
+        return self.remainder_(other) if isinstance(other, _OPERANDS) else NotImplemented
+
+    def __ipow__(self, other: Any) -> Any:
+        return self.pow_(other) if isinstance(other, _OPERANDS) else NotImplemented
+
     def __iadd__(self, other: Any) -> Tensor:
         return self._augmented(Tensor.add, other)
 
@@ -1025,6 +1037,9 @@ class TensorMethods:
             raise complex_into(self.dtype) from None
         except NotAnOperand:
             return NotImplemented
+        except NotImplementedError:  # `int_t |= 1.5`: a cast error, before the kernel's (see raise_if_uncastable)
+            raise_if_uncastable(self, [other])
+            raise
         return self._inplace_or_new(result)
 
     def _inplace_or_new(self, result: Tensor) -> Tensor:
