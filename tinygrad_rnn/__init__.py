@@ -246,8 +246,8 @@ conj_physical, lu_unpack, lu_solve = (_accepts_out(f, name=n) for f, n in (
     (conj_physical, "conj_physical"), (lu_unpack, "lu_unpack"), (lu_solve, "lu_solve")))
 normal = _accepts_out(normal)
 bernoulli = _accepts_out(bernoulli, surface.out_rules.OutRules(overlap=surface.overlap.ELEMENTWISE, any_dtype=True))
-multinomial = _accepts_out(multinomial, surface.out_rules.OutRules(overlap=surface.overlap.OUT_ONLY,
-                                                                   check_dtype=_check_multinomial_out))
+multinomial = _accepts_out(surface.ops.parser_errors(multinomial, "multinomial"),  # (keywords: no position)
+                           surface.out_rules.OutRules(overlap=surface.overlap.OUT_ONLY, check_dtype=_check_multinomial_out))
 
 # Last, because the modules in nn build on everything above.
 from . import (

@@ -173,7 +173,7 @@ def _keyword_unnumbered(message: str, kwargs: dict) -> str:
     return message.replace(found.group(0), f"argument '{found.group(1)}'", 1)
 
 
-def _renumbered(fn: Callable[..., Any]) -> Callable[..., Any]:
+def renumbered(fn: Callable[..., Any]) -> Callable[..., Any]:
     """The method `t.X(...)`, whose TypeError leaves `t` out of its count, as torch's does."""
 
     @functools.wraps(fn)
@@ -221,7 +221,7 @@ def _method(decl: OpDecl, name: str | None = None) -> Callable[..., Any]:
     """Tensor.X: the declared function, unless torch's method takes or reports arguments otherwise."""
     if decl.varargs_method:
         return _varargs(_function(decl, name))
-    return _renumbered(_function(decl, name)) if decl.renumber_method_errors else _function(decl, name)
+    return renumbered(_function(decl, name)) if decl.renumber_method_errors else _function(decl, name)
 
 
 def _names(decl: OpDecl) -> tuple[str, ...]:
@@ -235,7 +235,7 @@ def bind_methods() -> None:
             if decl.method:
                 _set_new(Tensor, name, _method(decl, name))
             function = _function(decl, name)
-            as_method = _renumbered(function) if decl.renumber_method_errors else function
+            as_method = renumbered(function) if decl.renumber_method_errors else function
             if decl.inplace == "view":
                 _set_new(Tensor, name + "_", _inplace_view(as_method, name + "_", decl.inplace_names))
             elif decl.inplace:
@@ -249,7 +249,7 @@ _WRITTEN_IN_PYTHON = {"atleast_1d", "atleast_2d", "atleast_3d", "block_diag", "b
                       "unravel_index"}
 
 
-def _parser_errors(fn: Callable[..., Any], name: str) -> Callable[..., Any]:
+def parser_errors(fn: Callable[..., Any], name: str) -> Callable[..., Any]:
     """torch.X with two of torch's parser errors, caught only when they happen (one wrapper, so a call pays
     one extra frame):
     - something that is no tensor where only a tensor fits (`torch.exp(np_array)`, `torch.dot(x, 2)`): torch's
@@ -356,7 +356,7 @@ def export(namespace: dict[str, Any]) -> None:
         if not decl.is_function:
             continue
         for name in _names(decl):
-            function = _parser_errors(_function(decl, name), name)
+            function = parser_errors(_function(decl, name), name)
             if name != decl.name:
                 function = _errors_name_the_alias(function, name, decl.name)
             namespace[name] = accepts_out(function, out_rules(decl.name, decl.module), name) if decl.out else function

@@ -79,7 +79,7 @@ from .factories import empty_strided
 from .histogram import METHOD_SIGNATURES as HISTOGRAM_METHOD_SIGNATURES
 from .histogram import histogram
 from .legacy import CUDA_INIT_ERROR, LEGACY_BY_NAME, alias_of, legacy_new
-from .ops import raise_if_uncastable
+from .ops import raise_if_uncastable, renumbered
 from .overlap import check_inputs
 from .printing import tensor_repr
 from .settings import warn_once
@@ -1104,8 +1104,7 @@ class TensorMethods:
                 raise
             raise invalid_combination("histogram", (bins,), HISTOGRAM_METHOD_SIGNATURES) from None
 
-    def multinomial(self, num_samples: int, replacement: bool = False, *, generator: Any = None) -> Tensor:
-        return random.multinomial(self, num_samples, replacement, generator=generator)
+    multinomial = renumbered(random.multinomial)  # (its errors count positions after self, as torch's method)
 
 _TO_SIGNATURES = tuple(f"({first}bool non_blocking = False, bool copy = False, *, torch.memory_format memory_format = "
                        "None)" for first in ("torch.device device = None, torch.dtype dtype = None, ",
