@@ -12,6 +12,7 @@ surface.install()  # Tensor's torch-shaped methods and legacy constructor, onto 
 from . import autograd, cuda, return_types  # noqa: E402
 from .autograd import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
 from .autograd.anomaly_mode import is_anomaly_check_nan_enabled, is_anomaly_enabled
+from .backends import deprecated_module_attribute as __getattr__  # noqa: E402  (torch.has_mps, ...: they warn)
 from .core import dtypes  # noqa: E402  (`tinygrad_rnn.dtypes` was a module here before; keep it reachable)
 from .core.dtypes import (
     bool,

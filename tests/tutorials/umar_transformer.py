@@ -224,6 +224,9 @@ def causal_mask(size):
     return mask == 0
 
 
+device = "cuda" if torch.cuda.is_available() else "mps" if torch.has_mps or torch.backends.mps.is_available() else "cpu"
+print("Using device:", device)
+device = torch.device(device)
 print(causal_mask(4), causal_mask(4).dtype, causal_mask(4).shape)
 pe_module = PositionalEncoding(6, 5, 0.1)
 print(pe_module.pe.shape, pe_module.pe[0, :3], list(dict(pe_module.named_buffers())))
@@ -278,7 +281,7 @@ print(items[0]["decoder_mask"], items[0]["decoder_mask"].dtype)
 batch = {k: torch.stack([it[k] for it in items]) for k in items[0]}
 print({k: tuple(v.shape) for k, v in batch.items()})
 
-model = build_transformer(src_vocab, tgt_vocab, SEQ, SEQ, d_model=16, N=1, h=2, dropout=0.0, d_ff=32)
+model = build_transformer(src_vocab, tgt_vocab, SEQ, SEQ, d_model=16, N=1, h=2, dropout=0.0, d_ff=32).to(device)
 print(sum(p.numel() for p in model.parameters()), len(list(model.parameters())))
 print(model.encoder.layers[0].self_attention_block)
 optimizer = torch.optim.Adam(model.parameters(), lr=1e-3, eps=1e-9)
