@@ -326,7 +326,40 @@ def greedy_decode(model, source, source_mask, max_len):
     return decoder_input.squeeze(0)
 
 
+def beam_search_decode(model, beam_size, source, source_mask, max_len):
+    sos_idx, eos_idx = SOS, EOS
+    encoder_output = model.encode(source, source_mask)
+    decoder_initial_input = torch.empty(1, 1).fill_(sos_idx).type_as(source).to(device)
+    candidates = [(decoder_initial_input, 1)]
+    while True:
+        if any([cand.size(1) == max_len for cand, _ in candidates]):
+            break
+        new_candidates = []
+        for candidate, score in candidates:
+            if candidate[0][-1].item() == eos_idx:
+                continue
+            candidate_mask = causal_mask(candidate.size(1)).type_as(source_mask).to(device)
+            out = model.decode(encoder_output, source_mask, candidate, candidate_mask)
+            prob = model.project(out[:, -1])
+            topk_prob, topk_idx = torch.topk(prob, beam_size, dim=1)
+            for i in range(beam_size):
+                token = topk_idx[0][i].unsqueeze(0).unsqueeze(0)
+                token_prob = topk_prob[0][i].item()
+                new_candidate = torch.cat([candidate, token], dim=1)
+                new_candidates.append((new_candidate, score + token_prob))
+        candidates = sorted(new_candidates, key=lambda x: x[1], reverse=True)
+        candidates = candidates[:beam_size]
+        if all([cand[0][-1].item() == eos_idx for cand, _ in candidates]):
+            break
+    return candidates[0][0].squeeze()
+
+
 model.eval()
+with torch.no_grad():
+    beam = beam_search_decode(model, 3, items[2]["encoder_input"].unsqueeze(0), items[2]["encoder_mask"].unsqueeze(0), 5)
+    print("BEAM", beam, beam.shape)
+    attn = model.encoder.layers[0].self_attention_block.attention_scores
+    print(attn[0, 1].data[:2], attn[0, 1].data[0, 0].item())
 with torch.no_grad():
     for it in items[:2]:
         encoder_input = it["encoder_input"].unsqueeze(0)
