@@ -181,7 +181,7 @@ def renumbered(fn: Callable[..., Any]) -> Callable[..., Any]:
         try:
             return fn(self, *args, **kwargs)
         except TypeError as error:
-            raise TypeError(_keyword_unnumbered(_as_method_error(str(error)), kwargs)) from None
+            raise TypeError(_keyword_unnumbered(_as_method_error(_torch_missing_arguments(str(error))), kwargs)) from None
 
     return method
 
@@ -286,10 +286,26 @@ def parser_errors(fn: Callable[..., Any], name: str) -> Callable[..., Any]:
             raise TypeError(f"{name}(): {wrong}") from None
         except TypeError as error:
             if not kwargs:
-                raise
+                raise TypeError(str(error) if name in _WRITTEN_IN_PYTHON else _torch_missing_arguments(str(error))) \
+                    from None
             raise TypeError(_keyword_unnumbered(str(error), kwargs)) from None
 
     return checked
+
+
+_PYTHON_MISSING = re.compile(r"^(\w+)\(\) missing (\d+) required positional arguments?: (.*)$")
+
+
+def _torch_missing_arguments(message: str) -> str:
+    """Python's "softmax() missing 1 required positional argument: 'dim'" as torch's parser words it:
+    `softmax() missing 1 required positional arguments: "dim"` (its plural is on the one, as in torch)."""
+    found = _PYTHON_MISSING.match(message)
+    names = re.findall(r"'(\w+)'", found.group(3)) if found else []
+    if not names:  # not Python's words (or already torch's)
+        return message
+    fn, count = found.group(1), found.group(2)
+    quoted = ", ".join(f'"{n}"' for n in names)
+    return f"{fn}() missing {count} required positional argument{'s' if count == '1' else ''}: {quoted}"
 
 
 # The binary ops whose refusal of an operand torch's parser words "argument 'other' (position 2) must be Tensor"
