@@ -226,3 +226,36 @@ for epoch in range(2):
     with torch.set_grad_enabled(False):
         print(f'training accuracy: {compute_accuracy(model, unsorted_loader, DEVICE):.2f}%')
 print(model.rnn.weight_hh_l1_reverse.grad[:2, :3], model.embedding.weight.grad[PAD_IDX])
+
+
+# ---- helper_evaluation.py's confusion matrix: predictions gathered with list.extend over tensors
+def compute_confusion_matrix(model, data_loader, device):
+    from itertools import product
+    all_targets, all_predictions = [], []
+    with torch.no_grad():
+        for i, batch_data in enumerate(data_loader):
+            text, text_lengths = batch_data.text
+            targets = batch_data.label.to(device)
+            logits = model(text, text_lengths)
+            _, predicted_labels = torch.max(logits, 1)
+            all_targets.extend(targets.to('cpu'))
+            all_predictions.extend(predicted_labels.to('cpu'))
+    all_predictions = np.array(all_predictions)
+    all_targets = np.array(all_targets)
+    class_labels = np.unique(np.concatenate((all_targets, all_predictions)))
+    if class_labels.shape[0] == 1:
+        if class_labels[0] != 0:
+            class_labels = np.array([0, class_labels[0]])
+        else:
+            class_labels = np.array([class_labels[0], 1])
+    n_labels = class_labels.shape[0]
+    lst = []
+    z = list(zip(all_targets, all_predictions))
+    for combi in product(class_labels, repeat=2):
+        lst.append(z.count(combi))
+    mat = np.asarray(lst)[:, None].reshape(n_labels, n_labels)
+    return mat
+
+
+import numpy as np  # noqa: E402  (the helper module's own import)
+print(compute_confusion_matrix(model, valid_loader, DEVICE), type(valid_loader[0].label[0].item()).__name__)
