@@ -116,9 +116,9 @@ def float_arg(fn: str, name: str, value: Any, position: int | None = None) -> fl
     return float(value)
 
 
-def tensor_arg(fn: str, name: str, value: Any, position: int | None = None) -> Tensor:
-    """`value` if it is a Tensor, else torch's TypeError for a `Tensor` parameter."""
-    if not isinstance(value, Tensor):
+def tensor_arg(fn: str, name: str, value: Any, position: int | None = None, optional: bool = False) -> Tensor:
+    """`value` if it is a Tensor (or None for an `optional` one), else torch's TypeError for a `Tensor` parameter."""
+    if not isinstance(value, Tensor) and not (optional and value is None):
         raise TypeError(f"{fn}(): {_where(name, position)} must be Tensor, not {type_name(value)}")
     return value
 

@@ -642,6 +642,22 @@ def randint_like(input: Tensor, low: int, high: Any = None, *, generator: Genera
                    requires_grad=requires_grad)
 
 
+_NUMBERS = (int, float, np.number)
+_NORMAL_OVERLOADS = (
+    "(Tensor mean, Tensor std, *, torch.Generator generator = None, Tensor out = None)",
+    "(Tensor mean, float std = 1, *, torch.Generator generator = None, Tensor out = None)",
+    "(float mean, Tensor std, *, torch.Generator generator = None, Tensor out = None)",
+    "(float mean, float std, tuple of ints size, *, torch.Generator generator = None, Tensor out = None, "
+    "torch.dtype dtype = None, torch.layout layout = None, torch.device device = None, bool pin_memory = False, "
+    "bool requires_grad = False)")
+
+
+def _normal_overload_fits(mean: Any, std: Any) -> bool:
+    """Without a size, torch.normal takes a tensor and a tensor or a number, in either order."""
+    return (isinstance(mean, Tensor) and isinstance(std, (Tensor, *_NUMBERS))) or \
+        (isinstance(std, Tensor) and isinstance(mean, _NUMBERS))
+
+
 def normal(mean: Any = 0.0, std: Any = 1.0, size: Any = None, *, generator: Generator | None = None,
            dtype: Any = None, device: Any = None, requires_grad: bool = False, layout: Any = None,
            pin_memory: Any = False) -> Tensor:
@@ -653,6 +669,10 @@ def normal(mean: Any = 0.0, std: Any = 1.0, size: Any = None, *, generator: Gene
         if size is None or any(isinstance(x, Tensor) and x.ndim for x in (mean, std)):  # no such overload
             raise invalid_combination("normal", (mean, std, size))
         mean, std = (x.item() if isinstance(x, Tensor) else x for x in (mean, std))
+    elif not _normal_overload_fits(mean, std):
+        if not isinstance(mean, (Tensor, *_NUMBERS)) and not isinstance(std, Tensor):  # torch.normal(array)
+            raise TypeError(f"normal(): argument 'mean' (position 1) must be Tensor, not {type_name(mean)}")
+        raise invalid_combination("normal", (mean, std), _NORMAL_OVERLOADS)
     check_layout("normal", layout)
     check_pin_memory("normal", pin_memory)
     shape = None if size is None else check_size(_size((size,)))  # the parser's check comes first

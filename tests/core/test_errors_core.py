@@ -86,6 +86,10 @@ ERRORS = [
     # torch.return_types take one 2-sequence
     lambda m: m.return_types.max((1, 2, 3)),
     lambda m: m.return_types.max(1),
+    # permute: a repeated dim, found in order with the range check
+    lambda m: m.ones(2, 3).permute(0, 0),
+    lambda m: m.ones(2, 3, 4).permute(0, -3, 5),
+    lambda m: m.ones(2, 3, 4).permute(5, 0, 0),
 ]
 
 
@@ -151,3 +155,23 @@ def test_an_unconvertible_array_is_named_by_numpys_scalar_type(array, make):
             getattr(m, make)(array)
         messages.append(str(caught.value).split(" The only")[0])
     assert messages[0] == messages[1]
+
+
+def _assign_grad(m, make):
+    x = m.ones(2, 3, requires_grad=True)
+    x.grad = make(m)
+
+
+@pytest.mark.parametrize("make", [lambda m: m.ones(3, 2), lambda m: m.ones(2, 3, dtype=m.float64),
+                                  lambda m: m.ones(2, 3, dtype=m.int64), lambda m: [[1.0] * 3] * 2],
+                         ids=["size", "double", "long", "list"])
+def test_assigning_a_grad_torch_refuses(make):
+    check_error(lambda m: _assign_grad(m, make))
+
+
+def test_assigning_a_matching_grad_or_none():
+    x = tinygrad_rnn.ones(2, 3, requires_grad=True)
+    x.grad = tinygrad_rnn.full((3, 2), 2.0).t()  # a strided gradient of the right size is fine
+    assert x.grad.shape == (2, 3) and float(x.grad.sum()) == 12.0
+    x.grad = None
+    assert x.grad is None

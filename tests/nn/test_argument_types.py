@@ -27,3 +27,15 @@ WRONG_TYPES = {  # F is m.nn.functional, x a (2, 3) tensor of ones
 @pytest.mark.parametrize("case", list(WRONG_TYPES))
 def test_wrong_argument_type_raises_torchs_type_error(case):
     check_error(lambda m: WRONG_TYPES[case](m.nn.functional, m, m.ones(2, 3)))
+
+
+CONSTRUCTORS = {  # nn is m.nn
+    "Unflatten int size": lambda nn: nn.Unflatten(1, 3), "Unflatten str size": lambda nn: nn.Unflatten(1, "ab"),
+    "Unflatten float entry": lambda nn: nn.Unflatten(1, (2.0, 2)), "Unflatten nested": lambda nn: nn.Unflatten(1, ((1, 2),)),
+    "Dropout str p": lambda nn: nn.Dropout("a"),
+}
+
+
+@pytest.mark.parametrize("case", list(CONSTRUCTORS))
+def test_constructor_argument_of_the_wrong_type(case):
+    check_error(lambda m: CONSTRUCTORS[case](m.nn))

@@ -80,3 +80,28 @@ def test_an_operand_torch_does_not_take_is_left_to_python(name):
                 results.append(f"{type(error).__name__}: {error}")
         results[-1] += "".join(f"\n{w.category.__name__}: {w.message}" for w in caught)
     assert results[0] == results[1]
+
+
+METHOD_CALLS = {  # t.X(operand): torch's parser words the error for the method (self is not counted)
+    "add_array": lambda t: t.add(A), "add_list": lambda t: t.add(LIST), "sub_none": lambda t: t.sub(None),
+    "mul_str": lambda t: t.mul("a"), "div_array_keyword": lambda t: t.div(other=A),
+    "matmul_list": lambda t: t.matmul(LIST), "mm_number": lambda t: t.reshape(1, 2).mm(2.0),
+    "dot_none": lambda t: t.dot(None), "type_as_array": lambda t: t.type_as(A),
+    "lt_array": lambda t: t.lt(A), "pow_list": lambda t: t.pow(LIST), "add__array": lambda t: t.add_(A),
+}
+
+
+@pytest.mark.parametrize("name", list(METHOD_CALLS))
+def test_a_method_refuses_an_operand_as_torchs_does(name):
+    torch = require_torch()
+    errors = []
+    for m in (tinygrad_rnn, torch):
+        with pytest.raises(TypeError) as caught:
+            METHOD_CALLS[name](m.ones(2))
+        errors.append((type(caught.value).__name__, str(caught.value).split("\n")[0]))
+    ours, theirs = errors
+    assert ours[0] == theirs[0] == "TypeError"
+    if "invalid combination" in theirs[1]:  # (ours points at torch's documentation instead of listing overloads)
+        assert ours[1].split(", but expected")[0] == theirs[1].split(", but expected")[0]
+    else:
+        assert ours == theirs

@@ -120,11 +120,7 @@ class Tensor:
         return self._grad
 
     @grad.setter
-    def grad(self, value: Any) -> None:
-        if value is not None and value.shape != self.shape:
-            raise RuntimeError(
-                f"assigned grad has data of a different size: expected {list(self.shape)}, got {list(value.shape)}"
-            )
+    def grad(self, value: Any) -> None:  # (surface/tensor_methods.py checks it as torch does)
         self._grad = value
 
     def retain_grad(self) -> None:

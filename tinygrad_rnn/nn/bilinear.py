@@ -8,6 +8,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from ..argcheck import tensor_arg
 from ..core.tensor import Tensor
 from . import init
 from .layers import _empty
@@ -17,6 +18,9 @@ from .parameter import Parameter
 
 def bilinear(input1: Tensor, input2: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     """x1^T W[o] x2 + b[o] over the last dims of input1 (..., in1) and input2 (..., in2)."""
+    tensor_arg("bilinear", "input1", input1, 1)
+    tensor_arg("bilinear", "input2", input2, 2)
+    tensor_arg("bilinear", "weight", weight, 3)
     _check_bilinear(input1, input2, weight, bias)
     batch = tuple(input1.shape[:-1])
     rows = math.prod(batch)  # explicit sizes, not -1: any of them may be 0

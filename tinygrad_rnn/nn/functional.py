@@ -111,8 +111,12 @@ threshold = _activation_ext.threshold  # (imported by name, it would clash with 
 # What `from tinygrad_rnn.nn.functional import *` gives, and what type checkers treat as exported
 # (tests/test_types.py keeps it equal to the names defined or imported here).
 # --- breadth: vectors and channels (normalize, pdist, gumbel_softmax, channel_shuffle)
+from ..surface.tensor_first import FUNCTIONAL as _FUNCTIONAL  # noqa: E402
+from ..surface.tensor_first import refuse_non_tensors as _refuse_non_tensors  # noqa: E402
 from .functional_ext.grid import affine_grid, grid_sample  # noqa: E402
 from .functional_ext.vectors import channel_shuffle, gumbel_softmax, normalize, pdist  # noqa: E402
+
+_refuse_non_tensors(globals(), _FUNCTIONAL)  # F.hardshrink(array): torch's TypeError
 
 __all__ = [
     "adaptive_avg_pool1d",

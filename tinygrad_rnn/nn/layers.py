@@ -12,6 +12,7 @@ import warnings
 from typing import Any
 
 from .. import creation
+from ..argcheck import tensor_arg
 from ..core import dtypes
 from ..core.grad_mode import no_grad
 from ..core.tensor import Tensor
@@ -170,11 +171,22 @@ class Flatten(Module):
         return f"start_dim={self.start_dim}, end_dim={self.end_dim}"
 
 
+def _check_sizes(sizes: Any) -> None:
+    """torch's TypeError unless `sizes` is a tuple or list of ints."""
+    if not isinstance(sizes, (tuple, list)):
+        raise TypeError(f"unflattened_size must be a tuple of ints, but found type {type(sizes).__name__}")
+    for position, size in enumerate(sizes):
+        if not isinstance(size, int):
+            raise TypeError(f"unflattened_size must be tuple of ints, but found element of type "
+                            f"{type(size).__name__} at pos {position}")
+
+
 class Unflatten(Module):
     """Split dim `dim` into `unflattened_size`."""
 
     def __init__(self, dim: int, unflattened_size: Any) -> None:
         super().__init__()
+        _check_sizes(unflattened_size)
         self.dim, self.unflattened_size = dim, unflattened_size
 
     def forward(self, input: Tensor) -> Tensor:
@@ -213,12 +225,12 @@ class SiLU(_Inplace):
 
 class Tanh(Module):
     def forward(self, input: Tensor) -> Tensor:
-        return F.tanh(input)
+        return F.tanh(tensor_arg("tanh", "input", input, 1))  # torch's module calls torch.tanh, not F.tanh
 
 
 class Sigmoid(Module):
     def forward(self, input: Tensor) -> Tensor:
-        return F.sigmoid(input)
+        return F.sigmoid(tensor_arg("sigmoid", "input", input, 1))  # torch's module calls torch.sigmoid, not F.sigmoid
 
 
 class LogSigmoid(Module):
@@ -454,5 +466,5 @@ class BatchNorm1d(_BatchNorm):
     """Normalise each of `num_features` channels of (N, C) or (N, C, L) input over the batch."""
 
     def _check_input_dim(self, input: Tensor) -> None:
-        if input.ndim not in (2, 3):
+        if input.dim() not in (2, 3):  # (dim(): torch's check, and its error for a non-tensor)
             raise ValueError(f"expected 2D or 3D input (got {input.ndim}D input)")

@@ -71,6 +71,7 @@ def poisson_nll_loss(input: Tensor, target: Tensor, log_input: bool = True, full
     the log-rate, else input - target * log(input + eps). `full` adds Stirling's approximation of
     log(target!) where target > 1."""
     reduction = _reduction(size_average, reduce, reduction)
+    tensor_arg("poisson_nll_loss", "input", input, 1)
     tensor_arg("poisson_nll_loss", "target", target, 2)
     loss = input.exp() - target * input if log_input else input - target * (input + eps).log()
     if full:
@@ -97,6 +98,7 @@ def hinge_embedding_loss(input: Tensor, target: Tensor, margin: float = 1.0, siz
                          reduce: Any = None, reduction: str = "mean") -> Tensor:
     """input where target is 1, max(0, margin - input) where target is -1 (input: a distance)."""
     reduction = _reduction(size_average, reduce, reduction)
+    tensor_arg("hinge_embedding_loss", "input", input, 1)
     tensor_arg("hinge_embedding_loss", "target", target, 2)
     zeros = creation.zeros_like(input)
     margin = float_arg("hinge_embedding_loss", "margin", margin, 3)  # a bool margin is a number to torch
@@ -109,6 +111,7 @@ def soft_margin_loss(input: Tensor, target: Tensor, size_average: Any = None, re
                      reduction: str = "mean") -> Tensor:
     """log(1 + exp(-target * input)), a smooth hinge for targets in {1, -1}."""
     reduction = _reduction(size_average, reduce, reduction)
+    tensor_arg("soft_margin_loss", "input", input, 1)
     tensor_arg("soft_margin_loss", "target", target, 2)
     if target.shape != input.shape:  # torch writes the loss into an input-shaped output
         check_shapes_broadcast(tuple(input.shape), tuple(target.shape))
@@ -214,6 +217,7 @@ def multi_margin_loss(input: Tensor, target: Tensor, p: int = 1, margin: float =
         raise ValueError("only p == 1 and p == 2 supported")
     if weight is not None and weight.dim() != 1:
         raise ValueError("weight must be one-dimensional")
+    tensor_arg("multi_margin_loss", "input", input, 1)
     tensor_arg("multi_margin_loss", "target", target, 2)
     margin = float(number_arg("multi_margin_loss", "margin", margin, 4))
     _check_class_input(input)
@@ -288,6 +292,7 @@ def _label_counts(targets: np.ndarray, classes: int) -> np.ndarray:
 def multilabel_soft_margin_loss(input: Tensor, target: Tensor, weight: Tensor | None = None, size_average: Any = None,
                                 reduce: Any = None, reduction: str = "mean") -> Tensor:
     """Binary cross-entropy on logits per class (target in {0, 1}), averaged over the classes."""
+    tensor_arg("log_sigmoid", "input", input, 1)  # (its first kernel)
     if size_average is not None or reduce is not None:
         reduction = _reduction(size_average, reduce, reduction)
     if input.ndim == 0:  # the class dim is the last one: a 0-d input has none

@@ -172,6 +172,7 @@ def kl_div(input: Tensor, target: Tensor, size_average: Any = None, reduce: Any 
             "'mean' will be changed to behave the same as 'batchmean' in the next major release.",
             stacklevel=2,
         )
+    tensor_arg("kl_div", "input", input, 1)
     tensor_arg("kl_div", "target", target, 2)  # after the warning: torch's native op checks the arguments
     if not (input.dtype.is_floating_point and target.dtype.is_floating_point):
         raise RuntimeError("kl_div: Integral inputs not supported.")

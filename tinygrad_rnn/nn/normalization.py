@@ -55,7 +55,7 @@ class _InstanceNorm(_NormBase):
                       "by not passing in num_features, which is not used because affine=False", stacklevel=3)
 
     def forward(self, input: Tensor) -> Tensor:
-        if input.ndim not in (self._nd + 1, self._nd + 2):
+        if input.dim() not in (self._nd + 1, self._nd + 2):
             raise ValueError(f"expected {self._nd + 1}D or {self._nd + 2}D input (got {input.ndim}D input)")
         self._check_channels(input)
         unbatched = input.ndim == self._nd + 1
@@ -131,7 +131,7 @@ class BatchNorm2d(_BatchNorm):
         super().__init__(num_features, eps, momentum, affine, track_running_stats, device, dtype, bias)
 
     def _check_input_dim(self, input: Tensor) -> None:
-        if input.ndim != 4:
+        if input.dim() != 4:
             raise ValueError(f"expected 4D input (got {input.ndim}D input)")
 
 
@@ -144,7 +144,7 @@ class BatchNorm3d(_BatchNorm):
         super().__init__(num_features, eps, momentum, affine, track_running_stats, device, dtype, bias)
 
     def _check_input_dim(self, input: Tensor) -> None:
-        if input.ndim != 5:
+        if input.dim() != 5:
             raise ValueError(f"expected 5D input (got {input.ndim}D input)")
 
 
@@ -160,7 +160,7 @@ class SyncBatchNorm(_BatchNorm):
         self.process_group = process_group
 
     def _check_input_dim(self, input: Tensor) -> None:
-        if input.ndim < 2:
+        if input.dim() < 2:
             raise ValueError(f"expected at least 2D input (got {input.ndim}D input)")
         if input.shape[1] == 0:
             raise ValueError("SyncBatchNorm number of input channels should be non-zero")

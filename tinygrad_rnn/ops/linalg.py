@@ -828,6 +828,9 @@ def einsum(equation: str | Tensor, *operands: Any) -> Tensor:
         equation, operands = _sublist_equation((equation, *operands))
     if len(operands) == 1 and isinstance(operands[0], (list, tuple)):
         operands = tuple(operands[0])
+    for k, x in enumerate(operands):  # torch's argument parser, before the equation is read
+        if not isinstance(x, Tensor):
+            raise TypeError(f"expected Tensor as element {k} in argument 1, but got {type_name(x)}")
     _check_equation_syntax(equation)
     equation = _explicit(equation)
     inputs, output = equation.split("->")

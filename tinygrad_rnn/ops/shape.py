@@ -651,8 +651,12 @@ def permute(input: Tensor, *spread: Any, dims: Any = None) -> Tensor:
             f"of the desired ordering of dimensions i.e. input.dim() = {input.ndim} is not equal to "
             f"len(dims) = {len(dims)}"
         )
-    dims = normalize_dims(dims, input.ndim)
-    return Permute.apply(input, dims)
+    wrapped: list = []
+    for d in dims:  # each wrapped, then checked against those before it (torch's order of errors)
+        wrapped.append(wrap_dim(d, input.ndim))
+        if wrapped[-1] in wrapped[:-1]:
+            raise RuntimeError("permute(): duplicate dims are not allowed.")
+    return Permute.apply(input, tuple(wrapped))
 
 
 @op(aliases=("swapdims", "swapaxes"), inplace="view", inplace_names={"TransposeBackward0": "TransposeBackward1"},
@@ -1834,6 +1838,7 @@ def broadcast_shapes(*shapes: Any) -> Size:
                                                                     rng.standard_normal(()))), Sample((rng.standard_normal(3),))])
 def broadcast_tensors(*tensors: Tensor) -> tuple:
     """Each tensor expanded to the shape they broadcast to together."""
+    _tensors_only(tensors)
     shape = broadcast_shapes(*(t.shape for t in tensors))
     return tuple(t if t.shape == shape else Expand.apply(t, tuple(shape)) for t in tensors)
 
@@ -2068,6 +2073,23 @@ def _at_least(input: Any, ndim: int, where: Sequence[int]) -> Any:
     return rename(Reshape.apply(input, full), "UnsqueezeBackward0")
 
 
+def _at_least_given(name: str, tensors: tuple, ndim: int) -> Any:
+    """torch.atleast_Nd(...): one tensor, several, or one list of them, checked as torch's parser checks them."""
+    if len(tensors) == 1 and not isinstance(tensors[0], (tuple, list)):
+        if not isinstance(tensors[0], Tensor):
+            raise invalid_combination(name, tensors, ("(Tensor input)", "(tuple of Tensors tensors)"))
+        return _at_least(tensors[0], ndim, ())
+    return _at_least(_tensors_only(tensors[0] if len(tensors) == 1 else tensors), ndim, ())
+
+
+def _tensors_only(tensors: Sequence[Any]) -> Sequence[Any]:
+    """`tensors`, if each is a tensor; else torch's parser's TypeError for a list of tensors."""
+    for i, t in enumerate(tensors):
+        if not isinstance(t, Tensor):
+            raise TypeError(f"expected Tensor as element {i} in argument 0, but got {type_name(t)}")
+    return tensors
+
+
 def _at_least_samples(rng: np.random.Generator) -> list:
     return [Sample((rng.standard_normal(s),)) for s in [(), (3,), (2, 3), (2, 1, 3), (0,)]]
 
@@ -2075,19 +2097,19 @@ def _at_least_samples(rng: np.random.Generator) -> list:
 @op(method=False, samples=_at_least_samples)
 def atleast_1d(*tensors: Any) -> Any:
     """Each tensor with at least one dim (one tensor in, one out; several in, a tuple out)."""
-    return _at_least(tensors[0] if len(tensors) == 1 else tensors, 1, ())
+    return _at_least_given("atleast_1d", tensors, 1)
 
 
 @op(method=False, samples=_at_least_samples)
 def atleast_2d(*tensors: Any) -> Any:
     """Each tensor with at least two dims: a vector becomes one row."""
-    return _at_least(tensors[0] if len(tensors) == 1 else tensors, 2, ())
+    return _at_least_given("atleast_2d", tensors, 2)
 
 
 @op(method=False, samples=_at_least_samples)
 def atleast_3d(*tensors: Any) -> Any:
     """Each tensor with at least three dims: (n,) -> (1, n, 1), (m, n) -> (m, n, 1)."""
-    return _at_least(tensors[0] if len(tensors) == 1 else tensors, 3, ())
+    return _at_least_given("atleast_3d", tensors, 3)
 
 
 def _tensor_list(name: str, tensors: Any) -> list:
@@ -2146,6 +2168,7 @@ def meshgrid(*tensors: Any, indexing: Any = None) -> tuple:
         tensors = tuple(tensors[0])
     if not tensors:
         raise RuntimeError("meshgrid expects a non-empty TensorList")
+    _tensors_only(tensors)
     if indexing is None:
         warn_once("meshgrid indexing", "torch.meshgrid: in an upcoming release, it will be required to pass the "
                   "indexing argument. (Triggered internally at "

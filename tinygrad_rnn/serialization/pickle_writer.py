@@ -11,6 +11,8 @@ allowlist. Python's own `pickle.Pickler` would have to import `torch._utils` to 
     Parameter  GLOBAL torch._utils._rebuild_parameter, (tensor, requires_grad, OrderedDict())
     Module     GLOBAL of its class, EMPTY_TUPLE, NEWOBJ, then its attributes' dict and BUILD
                (whole_modules.py: torch.save(model, f), which torch.load(weights_only=False) reads)
+    Optimizer  the same, with its __getstate__ as the attributes (whole_optimizers.py); its state is a
+               defaultdict: GLOBAL collections.defaultdict, its factory, REDUCE, then the items
     OrderedDict, dict, list, tuple, set, str, bytes, int, float, bool, None, torch.Size, dtypes
     numpy scalar  GLOBAL numpy._core.multiarray.scalar, its dtype and raw bytes (numpy_scalars.py)
     numpy array   GLOBAL numpy._core.multiarray._reconstruct, then BUILD with its shape, dtype and bytes
@@ -21,7 +23,7 @@ tensor object met twice is written once and referenced (memo), so both stay shar
 from __future__ import annotations
 
 import struct
-from collections import OrderedDict
+from collections import OrderedDict, defaultdict
 from typing import Any
 
 import numpy as np
@@ -32,6 +34,8 @@ from ..core.tensor import Tensor
 from ..device import device
 from ..nn.module import Module
 from ..nn.parameter import Parameter
+from ..optim.optimizer import Optimizer
+from . import whole_optimizers
 from .errors import MAX_NESTING
 from .numpy_scalars import is_numpy_array, is_numpy_scalar
 from .whole_modules import class_path, function_path, state_of
@@ -143,6 +147,10 @@ class TorchPickler:
             self._container(obj, depth)
         elif isinstance(obj, Module):
             self._module(obj, depth)
+        elif isinstance(obj, Optimizer):
+            self._optimizer(obj, depth)
+        elif type(obj) is defaultdict:
+            self._defaultdict(obj, depth)
         elif function_path(obj) is not None:
             self._global(*function_path(obj))
         elif is_numpy_scalar(obj):
@@ -152,7 +160,7 @@ class TorchPickler:
         else:
             raise TypeError(
                 f"tinygrad_rnn.save cannot store an object of type {type(obj).__name__}: it stores tensors, numbers, "
-                "strings, bytes, None, dtypes, torch.Size, modules, numeric numpy scalars and arrays and "
+                "strings, bytes, None, dtypes, torch.Size, modules, optimizers, numeric numpy scalars and arrays and "
                 "dicts/lists/tuples/sets of these."
             )
 
@@ -290,6 +298,35 @@ class TorchPickler:
         self._put_memo(m)  # before the attributes: a submodule may refer back to it
         self._save(state, depth + 1)
         self.out.append(BUILD)
+
+    def _optimizer(self, opt: Optimizer, depth: int) -> None:
+        """A whole optimizer, as pickle writes it: its class by name, an empty instance, and then its
+        `__getstate__` (defaults, state, param_groups) set on it (whole_optimizers.py)."""
+        if self._get_memo(opt):
+            return
+        self._global(*whole_optimizers.class_path(type(opt)))
+        self.out += [EMPTY_TUPLE, NEWOBJ]
+        self._put_memo(opt)
+        self._save(opt.__getstate__(), depth + 1)
+        self.out.append(BUILD)
+
+    def _defaultdict(self, d: defaultdict, depth: int) -> None:
+        """defaultdict(factory) and then its items, as pickle writes it (protocol 2 names builtins `__builtin__`)."""
+        factory = d.default_factory
+        if factory is not None and not any(factory is f for f in whole_optimizers.FACTORIES):
+            raise TypeError(f"tinygrad_rnn.save cannot store a defaultdict whose default_factory is {factory!r}")
+        self._global("collections", "defaultdict")
+        if factory is None:
+            self.out.append(NONE)
+        else:
+            self._global("__builtin__", factory.__name__)
+        self.out += [TUPLE1, REDUCE]
+        if d:
+            self.out.append(MARK)
+            for key, value in d.items():
+                self._save(key, depth + 1)
+                self._save(value, depth + 1)
+            self.out.append(SETITEMS)
 
     def _get_memo(self, obj: Any) -> bool:
         """Write a reference to `obj` if it was written before (it loads as the same object)."""

@@ -11,7 +11,8 @@ an element type; `collections.OrderedDict` -> OrderedDict). Any other name raise
 BUILD sets attributes only on an OrderedDict (a state_dict's `_metadata`); APPEND only on lists,
 SETITEM only on dicts. The one widening: with `weights_only=False`, a file may name a Module
 subclass that is already loaded, and NEWOBJ and BUILD make an empty one and set its attributes
-(a whole saved model; see whole_modules.py), and it may hold numeric numpy scalars and arrays (numpy_scalars.py).
+(a whole saved model; see whole_modules.py) or an Optimizer subclass (whole_optimizers.py), and it may hold
+numeric numpy scalars and arrays (numpy_scalars.py).
 
 Limits checked as it reads: containers nest at most `MAX_NESTING` deep, strings and bytes cannot be
 longer than the data left, and storages are sized and checked by the caller's `persistent_load`.
@@ -21,7 +22,7 @@ from __future__ import annotations
 import _compat_pickle
 import pickle
 import struct
-from collections import Counter, OrderedDict
+from collections import Counter, OrderedDict, defaultdict
 from collections.abc import Callable
 from typing import Any
 
@@ -30,6 +31,7 @@ import numpy as np
 from ..core.tensor import Tensor
 from ..nn.module import Module
 from ..nn.parameter import Parameter
+from ..optim.optimizer import Optimizer
 from .allowlist import (
     ALLOWED,
     BLOCKED_MODULES,
@@ -44,6 +46,8 @@ from .errors import MAX_NESTING, MalformedFileError
 from .numpy_scalars import NUMPY_GLOBALS, build_array, build_dtype
 from .storages import rebuild_parameter
 from .whole_modules import module_global, restore, weights_only_message
+from .whole_optimizers import GLOBALS as WHOLE_OPTIMIZER_GLOBALS
+from .whole_optimizers import new_defaultdict, optimizer_global
 
 
 def _opcodes() -> dict[int, str]:
@@ -154,7 +158,8 @@ class RestrictedUnpickler:
         full_path = f"{module}.{name}"
         value = ALLOWED.get(full_path) if module not in BLOCKED_MODULES else None
         if value is None:  # a whole model or a numpy scalar: torch's advice is to load it with weights_only=False
-            value = module_global(module, name) or NUMPY_GLOBALS.get(full_path)
+            value = module_global(module, name) or optimizer_global(module, name) or NUMPY_GLOBALS.get(full_path) \
+                or WHOLE_OPTIMIZER_GLOBALS.get(full_path)
             if value is not None and self.weights_only is not False:
                 raise pickle.UnpicklingError(weights_only_message(full_path))
         if value is None:
@@ -168,7 +173,8 @@ class RestrictedUnpickler:
     def _reduce(self) -> None:
         args = self.stack.pop()
         func = self.stack[-1]
-        known = CALLABLE.get(id(func)) is func or any(func is f for f in NUMPY_GLOBALS.values() if callable(f))
+        known = CALLABLE.get(id(func)) is func or func is new_defaultdict \
+            or any(func is f for f in NUMPY_GLOBALS.values() if callable(f))
         if not known or func is Tensor or func is Parameter:
             raise pickle.UnpicklingError(f"Trying to call reduce for unrecognized function {func!r}")
         if type(args) is not tuple:
@@ -185,7 +191,7 @@ class RestrictedUnpickler:
             self._push(rebuild_parameter(data, requires_grad, None))
         elif any(cls is c for c in (ordered_dict, counter, new_set)) and type(args) is tuple and not args:
             self._push(cls())  # (identity tests throughout: `in` would call a tensor's __eq__)
-        elif isinstance(cls, type) and issubclass(cls, Module) and args == ():  # (only _lookup puts a class here)
+        elif isinstance(cls, type) and issubclass(cls, (Module, Optimizer)) and args == ():  # (only _lookup puts one here)
             self._push(cls.__new__(cls))  # empty: its __init__ does not run, BUILD sets what it had
         else:
             raise pickle.UnpicklingError(f"Can only create new object for nn.Parameter, OrderedDict, Counter or set, "
@@ -199,6 +205,12 @@ class RestrictedUnpickler:
                 raise MalformedFileError("a module's attributes are not a dict of attribute names")
             self._nest(inst, state.values())
             restore(inst, state)
+            return
+        if isinstance(inst, Optimizer):
+            if type(state) is not dict or not all(type(k) is str for k in state):
+                raise MalformedFileError("an optimizer's state is not a dict of attribute names")
+            self._nest(inst, state.values())
+            inst.__setstate__(state)  # (ours: it sets the three attributes torch's __getstate__ gives)
             return
         if isinstance(inst, np.dtype):  # (only numpy's stand-ins put these here, with weights_only=False)
             build_dtype(inst, state)
@@ -303,7 +315,7 @@ class RestrictedUnpickler:
 
     def _set_items(self, items: list) -> None:
         target = self.stack[-1]
-        if type(target) not in (dict, OrderedDict, Counter):
+        if type(target) not in (dict, OrderedDict, Counter, defaultdict):
             raise pickle.UnpicklingError(f"Can only SETITEM for dict, collections.OrderedDict, collections.Counter, "
                                          f"but got {type(target)}")
         if len(items) % 2:

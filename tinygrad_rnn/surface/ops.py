@@ -47,6 +47,7 @@ from ..ops.promotion import result_type
 from .functions import accepts_out
 from .out_rules import out_rules
 from .overlap import check_inputs, rule_of
+from .tensor_first import tensor_first
 
 # in-place ops whose result must already have the tensor's dtype (torch casts other results into the tensor)
 _INPLACE_EXACT_DTYPE = {"float_power_": "the base given to float_power_ has dtype {self} but the operation's result "
@@ -221,7 +222,16 @@ def _method(decl: OpDecl, name: str | None = None) -> Callable[..., Any]:
     """Tensor.X: the declared function, unless torch's method takes or reports arguments otherwise."""
     if decl.varargs_method:
         return _varargs(_function(decl, name))
+    if _takes_an_operand(decl):  # t.add(np_array), t.mm(2): torch's parser errors, worded for the method
+        return parser_errors(_function(decl, name), name or decl.name, method=True,
+                             renumber=decl.renumber_method_errors)
     return renumbered(_function(decl, name)) if decl.renumber_method_errors else _function(decl, name)
+
+
+def _takes_an_operand(decl: OpDecl) -> bool:
+    """Whether the op's second parameter is an operand (a tensor or a number) or a tensor."""
+    parameters = list(inspect.signature(decl.function).parameters.values())
+    return len(parameters) > 1 and (parameters[1].name in ("other", "exponent") or parameters[1].annotation == "Tensor")
 
 
 def _names(decl: OpDecl) -> tuple[str, ...]:
@@ -249,14 +259,16 @@ _WRITTEN_IN_PYTHON = {"atleast_1d", "atleast_2d", "atleast_3d", "block_diag", "b
                       "unravel_index"}
 
 
-def parser_errors(fn: Callable[..., Any], name: str) -> Callable[..., Any]:
-    """torch.X with two of torch's parser errors, caught only when they happen (one wrapper, so a call pays
-    one extra frame):
+def parser_errors(fn: Callable[..., Any], name: str, method: bool = False, renumber: bool = False) -> Callable[..., Any]:
+    """torch.X (or, with `method`, t.X) with two of torch's parser errors, caught only when they happen (one
+    wrapper, so a call pays one extra frame):
     - something that is no tensor where only a tensor fits (`torch.exp(np_array)`, `torch.dot(x, 2)`): torch's
       TypeError, not the error the op would raise deep inside. A parameter annotated `Tensor` takes only a
       tensor; a first parameter `input` otherwise annotated only when the op fails with an AttributeError
       (ops that take a number there, `torch.add(1, t)`, run as before);
-    - a TypeError about an argument given by keyword names no position (`torch.histc(x, bins=1.5)`)."""
+    - a TypeError about an argument given by keyword names no position (`torch.histc(x, bins=1.5)`).
+    A method's TypeError leaves self out of its positions and of the arguments it got, as torch's does (the op's
+    own TypeErrors too when `renumber`: those it words as the function's)."""
     parameters = list(inspect.signature(fn).parameters.values())
     tensor_only = [] if name in _WRITTEN_IN_PYTHON else [
         (i, p.name) for i, p in enumerate(parameters) if p.annotation == "Tensor" and p.kind != p.VAR_POSITIONAL]
@@ -269,7 +281,7 @@ def parser_errors(fn: Callable[..., Any], name: str) -> Callable[..., Any]:
         try:
             return fn(*args, **kwargs)
         except NotAnOperand as error:  # torch.add(t, array)
-            raise _refused(name, error, fn, args, kwargs) from None
+            raise _refused(name, error, fn, args, kwargs, method=method) from None
         except (AttributeError, RuntimeError, ValueError, IndexError) as error:
             checked_params = tensor_only
             if isinstance(error, AttributeError) and takes_input and (0, "input") not in tensor_only:
@@ -283,8 +295,11 @@ def parser_errors(fn: Callable[..., Any], name: str) -> Callable[..., Any]:
             wrong = _first_non_tensor(checked_params, args, kwargs)
             if wrong is None:
                 raise
-            raise TypeError(f"{name}(): {wrong}") from None
+            raise TypeError(_as_method_error(f"{name}(): {wrong}") if method else f"{name}(): {wrong}") from None
         except TypeError as error:
+            if renumber:
+                raise TypeError(_keyword_unnumbered(_as_method_error(_torch_missing_arguments(str(error))), kwargs)) \
+                    from None
             if not kwargs:
                 raise TypeError(str(error) if name in _WRITTEN_IN_PYTHON else _torch_missing_arguments(str(error))) \
                     from None
@@ -377,9 +392,10 @@ def export(namespace: dict[str, Any]) -> None:
                 function = _errors_name_the_alias(function, name, decl.name)
             namespace[name] = accepts_out(function, out_rules(decl.name, decl.module), name) if decl.out else function
             if decl.inplace_function:  # torch.exp_(t) is t.exp_(): the same function (counting t in its errors)
-                namespace[name + "_"] = _inplace(_function(decl), name + "_", _inplace_checks_overlap(decl)) \
+                inplace = _inplace(_function(decl), name + "_", _inplace_checks_overlap(decl)) \
                     if decl.renumber_method_errors \
                     else vars(Tensor)[name + "_"]
+                namespace[name + "_"] = tensor_first(inplace, name + "_")  # torch.exp_(array): torch's TypeError
 
 
 def _set_new(cls: type, name: str, member: Any) -> None:

@@ -25,6 +25,7 @@ from ..argcheck import (
     NotAnOperand,
     class_name,
     complex_into,
+    cpp_type_name,
     invalid_combination,
     number_arg,
     size_arg,
@@ -179,6 +180,25 @@ class TensorMethods:
         self._data = value._data
 
     data = Tensor.data.setter(_set_data)  # the core's getter, and a setter that checks as torch does
+
+    def _set_grad(self, value: Any) -> None:
+        """`t.grad = g`: g must be None or a tensor of t's size and dtype, as torch checks it."""
+        if value is not None:
+            if not isinstance(value, Tensor):
+                raise TypeError(f"assigned grad expected to be a Tensor or None but got grad of type {type_name(value)}")
+            if value.shape != self.shape:
+                raise RuntimeError(f"attempting to assign a gradient of size '{list(value.shape)}' to a tensor of size "
+                                   f"'{list(self.shape)}'. Please ensure that the gradient and the tensor are the same size")
+            if value.dtype is not self.dtype:
+                raise RuntimeError(f"attempting to assign a gradient with dtype '{cpp_type_name(value.dtype)}' to a tensor "
+                                   f"with grad_dtype '{self.dtype._legacy}'. The gradient must match the tensor's "
+                                   "grad_dtype (defaults to the tensor's dtype). You can set the tensor's grad_dtype "
+                                   "attribute with a specific dtype, or None to allow any dtype. Set grad_dtype with "
+                                   "caution. Diverging the dtypes of a tensor and its gradient may break downstream "
+                                   "systems that assume they match.")
+        self._grad = value
+
+    grad = Tensor.grad.setter(_set_grad)  # the core's getter (with its non-leaf warning), torch's checks on setting
 
     def _set_requires_grad(self, value: bool) -> None:
         if value and not self.dtype.is_floating_point:  # torch's attribute and method word this differently
@@ -1016,16 +1036,16 @@ class TensorMethods:
         return self.pow_(other) if isinstance(other, _OPERANDS) else NotImplemented
 
     def __iadd__(self, other: Any) -> Tensor:
-        return self._augmented(Tensor.add, other)
+        return self._augmented(_pw.add, other)
 
     def __isub__(self, other: Any) -> Tensor:
-        return self._augmented(Tensor.sub, other)
+        return self._augmented(_pw.sub, other)
 
     def __imul__(self, other: Any) -> Tensor:
-        return self._augmented(Tensor.mul, other)
+        return self._augmented(_pw.mul, other)
 
     def __itruediv__(self, other: Any) -> Tensor:
-        return self._augmented(Tensor.div, other)
+        return self._augmented(_pw.div, other)
 
     def _augmented(self, op: Callable[[Tensor, Any], Tensor], other: Any, stand_in: builtins.bool = True) -> Any:
         """`self op= other`: op's result written back into self, as torch's X_ writes it; NotImplemented where

@@ -37,7 +37,7 @@ def _zeros_like(x: Tensor) -> Tensor:
 
 def glu(input: Tensor, dim: int = -1) -> Tensor:
     """a * sigmoid(b), where a and b are the two halves of input along dim."""
-    if input.ndim == 0:  # torch's order: a 0-d input, dim's type, dim's range, an odd size, the dtype
+    if input.dim() == 0:  # torch's order (dim(): its first read of input): a 0-d input, dim's type, dim's range, an odd size, the dtype
         raise RuntimeError("glu does not support scalars because halving size must be even")
     dim = int_arg("glu", "dim", dim, 2)
     d = normalize_dim(dim, input.ndim)
@@ -160,6 +160,7 @@ def rrelu(input: Tensor, lower: float = 1.0 / 8, upper: float = 1.0 / 3, trainin
     """Leaky ReLU with a random slope from U(lower, upper) per non-positive element in training
     (drawn from torch's stream in torch's order: one double per such element, in memory order),
     and the mean slope (lower + upper) / 2 in eval."""
+    tensor_arg("rrelu_" if inplace else "rrelu", "input", input, 1)
     return rrelu_with_generator(input, lower, upper, training, inplace, None)
 
 
@@ -256,13 +257,14 @@ def _outside(input: Tensor, lambd: float) -> np.ndarray:
 
 def tanhshrink(input: Tensor) -> Tensor:
     """x - tanh(x)."""
-    return input - _pw.tanh(input)
+    return input - _pw.tanh(_F._method_owner(input, "tanh"))  # torch's `input - input.tanh()`
 
 
 def threshold(input: Tensor, threshold: float, value: float, inplace: bool = False) -> Tensor:
     """`value` where x <= threshold, else x (value gets no gradient; a NaN x stays NaN, as in torch).
     Both numbers are first converted to input's dtype, as torch's kernel takes them: an int input
     compares with a truncated threshold, and a number the dtype cannot hold is an error."""
+    tensor_arg("threshold", "input", input, 1)
     threshold = _scalar("threshold", "threshold", threshold, 2)
     value = _scalar("threshold", "value", value, 3)
     if input.dtype.name == "bool":

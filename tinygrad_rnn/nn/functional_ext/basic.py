@@ -48,13 +48,6 @@ def _float_kernel(input: Tensor, kernel: str) -> Tensor:
     return input
 
 
-def _tensor_args(fn: str, **given: Any) -> None:
-    """torch's parser on `Tensor` parameters, in order (positions from 1); None passes (an optional one)."""
-    for position, (name, value) in enumerate(given.items(), 1):
-        if value is not None:
-            tensor_arg(fn, name, value, position)
-
-
 def _in_float32(fn: Callable[[Tensor], Tensor]) -> Callable[[Tensor], Tensor]:
     """fn, but a float16 argument goes through it as float32 and the result is rounded back once."""
     def run(x: Tensor) -> Tensor:
@@ -100,7 +93,7 @@ def sigmoid(input: Tensor) -> Tensor:
 def _method_owner(input: Any, method: str) -> Tensor:
     """torch's F.tanh and F.sigmoid call input.tanh(): anything else has no such attribute."""
     if not isinstance(input, Tensor):
-        raise AttributeError(f"'{type(input).__name__}' object has no attribute '{method}'")
+        raise AttributeError(f"'{type_name(input)}' object has no attribute '{method}'")
     return input
 
 
@@ -293,6 +286,8 @@ def log_softmax(input: Tensor, dim: int | None = None, _stacklevel: int = 3, dty
 
 
 def softmin(input: Tensor, dim: int | None = None, _stacklevel: int = 3, dtype: Any = None) -> Tensor:
+    if not isinstance(input, Tensor):
+        return (-input).softmax(dim)  # torch's own expression: for a non-tensor, its error
     _softmax_dim_arg("softmax", input, dim)  # torch computes (-input).softmax(dim)
     return _rd.softmax(-input, _rd.implicit_softmax_dim(input, dim, "softmin", _stacklevel), dtype)
 
@@ -310,7 +305,9 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     With a bias this is torch's graph: one addmm(b, x, W.t()) for a 2-D x, and for a contiguous x
     of other ranks whose bias is a row (one dim not 1), the same addmm on x's rows, viewed back.
     Otherwise (measured: a transposed x, a 0-D or (4, 2) bias) the matmul, then an in-place add."""
-    _tensor_args("linear", input=input, weight=weight, bias=bias)
+    tensor_arg("linear", "input", input, 1)
+    tensor_arg("linear", "weight", weight, 2)
+    tensor_arg("linear", "bias", bias, 3, optional=True)
     if input.ndim == 0 or weight.ndim == 0:
         raise RuntimeError(
             f"both arguments to linear need to be at least 1D, but they are {input.ndim}D and {weight.ndim}D"
@@ -339,7 +336,7 @@ def _addmm(bias: Tensor, rows: Tensor, weight: Tensor) -> Tensor:
 
 # ------------------------------------------------------------------ dropout
 def _check_dropout_p(p: float) -> None:
-    if p < 0.0 or p > 1.0:
+    if p < 0 or p > 1:
         raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
 
 
@@ -349,7 +346,7 @@ def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool 
     _check_dropout_p(p)
     if p != p:  # NaN passes the range check above; torch's kernel then refuses it
         raise RuntimeError(f"dropout probability has to be between 0 and 1, but got {p}")
-    _tensor_args("dropout", input=input)  # (torch checks p in Python first, then its kernel's parser reads input)
+    tensor_arg("dropout", "input", input, 1)  # (torch checks p in Python first, then its kernel's parser reads input)
     if not training or p == 0 or not input.numel():  # torch returns empty input of any dtype as it is
         return input
     if p == 1:  # everything dropped (times a zero of input's dtype, so integers pass, as torch)
@@ -395,7 +392,8 @@ def embedding(input: Tensor, weight: Tensor, padding_idx: int | None = None, max
     gradient) each looked-up row whose norm exceeds it, as torch does. `sparse=True` (torch: a
     sparse gradient for the weight) raises NotImplementedError when a gradient would be built.
     """
-    _tensor_args("embedding", weight=weight, indices=input)  # torch's kernel takes (weight, indices)
+    tensor_arg("embedding", "weight", weight, 1)  # torch's kernel takes (weight, indices)
+    tensor_arg("embedding", "indices", input, 2)
     _check_sparse(sparse, weight)
     if padding_idx and not weight.ndim:  # (torch reads the weight's first size to check it)
         raise IndexError("Dimension specified as 0 but tensor has no dimensions")
@@ -466,7 +464,7 @@ def embedding_renorm_(weight: Tensor, indices: np.ndarray, max_norm: float, norm
 
 def one_hot(tensor: Tensor, num_classes: int = -1) -> Tensor:
     """int64 tensor of shape tensor.shape + (num_classes,), 1 at each class index; -1 infers max + 1."""
-    tensor_arg("one_hot", "self", tensor, 1)
+    tensor_arg("one_hot", "input", tensor, 1)
     num_classes = int_arg("one_hot", "num_classes", num_classes, 2)
     if tensor.dtype is not dtypes.int64:
         raise RuntimeError("one_hot is only applicable to index tensor of type LongTensor.")
@@ -519,7 +517,10 @@ def layer_norm(input: Tensor, normalized_shape: Any, weight: Tensor | None = Non
                eps: float = 1e-5) -> Tensor:
     """(x - mean) / sqrt(var + eps) over the last len(normalized_shape) dims (biased variance),
     then * weight + bias."""
+    tensor_arg("layer_norm", "input", input, 1)
     shape = int_list_arg("layer_norm", "normalized_shape", normalized_shape, 2, scalar_ok=True)
+    tensor_arg("layer_norm", "weight", weight, 3, optional=True)
+    tensor_arg("layer_norm", "bias", bias, 4, optional=True)
     if not shape:
         raise RuntimeError("Expected normalized_shape to be at least 1-dimensional, i.e., containing at least one "
                            "element, but got normalized_shape = []")
@@ -563,6 +564,7 @@ def batch_norm(input: Tensor, running_mean: Tensor | None, running_var: Tensor |
     toward them: running = (1 - momentum) running + momentum batch (the running variance takes
     the unbiased batch variance, as torch's does). training=False uses the running statistics.
     """
+    tensor_arg("batch_norm", "input", input, 1)
     if training and input.shape[0] * math.prod(input.shape[2:]) == 1:
         raise ValueError(f"Expected more than 1 value per channel when training, got input size {input.shape}")
     if training and eps <= 0.0:
@@ -690,7 +692,8 @@ def _update_running(running_mean: Tensor | None, running_var: Tensor | None, mea
 
 def cosine_similarity(x1: Tensor, x2: Tensor, dim: int = 1, eps: float = 1e-8) -> Tensor:
     """sum(x1 * x2) / (|x1| |x2|) along dim, each norm at least eps (inputs broadcast)."""
-    _tensor_args("cosine_similarity", x1=x1, x2=x2)
+    tensor_arg("cosine_similarity", "x1", x1, 1)
+    tensor_arg("cosine_similarity", "x2", x2, 2)
     int_arg("cosine_similarity", "dim", dim, 3)
     float_arg("cosine_similarity", "eps", eps, 4)
     check_broadcast(x1, x2)  # torch broadcasts first, then takes dim of the common shape

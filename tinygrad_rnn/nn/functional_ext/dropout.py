@@ -75,7 +75,7 @@ def _channelwise(input: Tensor, p: float, training: bool, inplace: bool, batched
 def dropout1d(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False) -> Tensor:
     """Zero whole channels of (N, C, L) or (C, L) input with probability p; scale the rest by 1/(1-p)."""
     _F._check_dropout_p(p)
-    if input.ndim not in (2, 3):
+    if input.dim() not in (2, 3):  # (dim(): torch's first read of input, and its error for a non-tensor)
         raise RuntimeError(
             f"dropout1d: Expected 2D or 3D input, but received a {input.ndim}D input. Note that dropout1d exists to "
             "provide channel-wise dropout on inputs with 1 spatial dimension, a channel dimension, and an optional "
@@ -86,7 +86,7 @@ def dropout1d(input: Tensor, p: float = 0.5, training: bool = True, inplace: boo
 
 def _warn_unless_spatial(input: Tensor, n: int) -> None:
     """torch's deprecation warning for dropout{n}d on input that is not (N,) C and n spatial dims."""
-    if input.ndim not in (n + 1, n + 2):
+    if input.dim() not in (n + 1, n + 2):  # (dim(): torch's first read of input, and its error for a non-tensor)
         warnings.warn(
             f"dropout{n}d: Received a {input.ndim}-D input to dropout{n}d, which is deprecated and will result in an "
             "error in a future release. To retain the behavior and silence this warning, please use dropout "

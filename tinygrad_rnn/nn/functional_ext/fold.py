@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ...argcheck import checked_ints
+from ...argcheck import checked_ints, tensor_arg
 from ...core import dtypes
 from ...core.tensor import Tensor
 from .activation import require_float
@@ -56,6 +56,7 @@ def _require_float_or_bool(input: Tensor, kernel: str) -> None:
 
 def unfold(input: Tensor, kernel_size: Any, dilation: Any = 1, padding: Any = 0, stride: Any = 1) -> Tensor:
     """Every sliding (kh, kw) block of (N, C, H, W) as a column: (N, C * kh * kw, number of blocks)."""
+    tensor_arg("im2col", "input", input, 1)  # (the kernel torch calls)
     a = _ints("im2col", dict(kernel_size=kernel_size, dilation=dilation, padding=padding, stride=stride), 2)
     kernel, dilation, padding, stride = _geometry(a["kernel_size"], a["dilation"], a["padding"], a["stride"])
     # torch reads sizes 1 and 2 in turn (an IndexError past the last dim), stopping at a 0, then checks the rank
@@ -82,6 +83,7 @@ def unfold(input: Tensor, kernel_size: Any, dilation: Any = 1, padding: Any = 0,
 def fold(input: Tensor, output_size: Any, kernel_size: Any, dilation: Any = 1, padding: Any = 0,
          stride: Any = 1) -> Tensor:
     """Sum the columns of (N, C * kh * kw, L) back into an (N, C, *output_size) image (overlaps add up)."""
+    tensor_arg("col2im", "input", input, 1)  # (the kernel torch calls)
     a = _ints("col2im", dict(output_size=output_size, kernel_size=kernel_size, dilation=dilation, padding=padding,
                              stride=stride), 2)
     size = _pair(a["output_size"], "output_size")

@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from ...argcheck import int_arg
+from ...argcheck import int_arg, tensor_arg
 from ...core import dtypes
 from ...core.function import rename
 from ...core.grad_mode import no_grad
@@ -42,7 +42,7 @@ def _check_same_dtype(input: Tensor, *parameters: Tensor | None) -> None:
 def group_norm(input: Tensor, num_groups: int, weight: Tensor | None = None, bias: Tensor | None = None,
                eps: float = 1e-5) -> Tensor:
     """Normalise over groups of channels of (N, C, *) input; weight and bias are per channel."""
-    if input.ndim < 2:
+    if input.dim() < 2:  # (dim(): torch's first read of the input, and so its error for a non-tensor)
         raise RuntimeError(f"Expected at least 2 dimensions for input tensor but received {input.ndim}")
     n, c = input.shape[0], input.shape[1]
     if n * c // num_groups * math.prod(input.shape[2:]) == 1:  # torch's check, before the divisibility one
@@ -82,7 +82,7 @@ def group_norm(input: Tensor, num_groups: int, weight: Tensor | None = None, bia
 
 
 def _check_spatial(input: Tensor) -> None:
-    if math.prod(input.shape[2:]) == 1:
+    if math.prod(input.size()[2:]) == 1:  # (size(): torch's first read of the input, and its error for a non-tensor)
         raise ValueError(f"Expected more than 1 spatial element when training, got input size "
                          f"torch.Size({list(input.shape)})")
 
@@ -118,6 +118,8 @@ def instance_norm(input: Tensor, running_mean: Tensor | None = None, running_var
 def rms_norm(input: Tensor, normalized_shape: Any, weight: Tensor | None = None, eps: float | None = None) -> Tensor:
     """x / sqrt(mean(x^2) + eps) over the last len(normalized_shape) dims, times weight. eps=None
     means the machine epsilon of the input's dtype (float32's for float32, float64's for float64)."""
+    tensor_arg("rms_norm", "input", input, 1)
+    tensor_arg("rms_norm", "weight", weight, 3, optional=True)
     shape = (normalized_shape,) if isinstance(normalized_shape, int) else tuple(normalized_shape)
     if not shape:
         raise RuntimeError("Expected normalized_shape to be at least 1-dimensional, i.e., containing at least one "
@@ -143,7 +145,7 @@ def rms_norm(input: Tensor, normalized_shape: Any, weight: Tensor | None = None,
 def local_response_norm(input: Tensor, size: int, alpha: float = 1e-4, beta: float = 0.75, k: float = 1.0) -> Tensor:
     """Divide each value by (k + alpha * mean of x^2 over `size` channels around it)^beta; the
     channel window is zero-padded, size // 2 before and (size - 1) // 2 after."""
-    if input.ndim < 3:
+    if input.dim() < 3:  # (dim(): torch's first read of the input, and so its error for a non-tensor)
         raise ValueError(f"Expected 3D or higher dimensionality                          input "
                          f"(got {input.ndim} dimensions)")
     if input.numel() == 0:

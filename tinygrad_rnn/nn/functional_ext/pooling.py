@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from ...argcheck import bool_arg, int_arg, int_list_arg, int_list_args, type_name
+from ...argcheck import bool_arg, int_arg, int_list_arg, int_list_args, tensor_arg, type_name
 from ...core.function import rename
 from ...core.tensor import Tensor
 from ...creation import from_numpy
@@ -229,6 +229,7 @@ def _check_max_pool1d(length: int, kernel_size: Any, stride: Any, padding: Any, 
 def max_pool(input: Tensor, kernel_size: Any, stride: Any, padding: Any, dilation: Any, ceil_mode: bool,
              return_indices: bool, nd: int) -> Any:
     name = f"max_pool{nd}d"
+    tensor_arg(name + ("_with_indices" if return_indices else ""), "input", input, 1)
     _parse_windows(name + ("_with_indices" if return_indices else ""), kernel_size, stride, padding, dilation)
     bool_arg(name + ("_with_indices" if return_indices else ""), "ceil_mode", ceil_mode, 6)
     if nd == 1 or input.ndim not in (nd + 1, nd + 2):  # (a 2-d or 3-d pool checks its settings before the sizes)
@@ -308,6 +309,7 @@ def _truncating_divide(summed: np.ndarray, divisor: np.ndarray) -> np.ndarray:
 def avg_pool(input: Tensor, kernel_size: Any, stride: Any, padding: Any, ceil_mode: bool, count_include_pad: bool,
              divisor_override: int | None, nd: int) -> Tensor:
     name = f"avg_pool{nd}d"
+    tensor_arg(name, "input", input, 1)
     _parse_windows(name, kernel_size, stride, padding)
     bool_arg(name, "ceil_mode", ceil_mode, 5)
     bool_arg(name, "count_include_pad", count_include_pad, 6)
@@ -316,9 +318,14 @@ def avg_pool(input: Tensor, kernel_size: Any, stride: Any, padding: Any, ceil_mo
     if nd == 1 and input.ndim not in (2, 3):
         raise RuntimeError(f"Expected 2 to 3 dimensions, but got {input.ndim}-dimensional tensor for argument #1 "
                            f"'self' (while checking arguments for {name})")
-    if nd == 2 and input.ndim not in (3, 4):
-        raise IndexError(f"Dimension out of range (expected to be in range of [{-max(input.ndim, 1)}, "
-                         f"{max(input.ndim, 1) - 1}], but got -3)")
+    if nd == 2 and input.ndim > 4:
+        raise RuntimeError("Expected 3D or 4D (batch mode) tensor with optional 0 dim batch size for input, but "
+                           f"got:{list(input.shape)}")
+    if nd == 2 and input.ndim == 0:
+        raise IndexError("Dimension specified as -3 but tensor has no dimensions")
+    if nd == 2 and input.ndim < 3:
+        raise IndexError(f"Dimension out of range (expected to be in range of [{-input.ndim}, "
+                         f"{input.ndim - 1}], but got -3)")
     if nd == 3 and input.ndim not in (4, 5):
         raise RuntimeError("non-empty 4D or 5D (batch mode) tensor expected for input")
     if divisor_override is not None and divisor_override == 0:
@@ -439,8 +446,18 @@ def _check_avg_nonempty(input: Tensor, nd: int) -> None:
         _check_nonempty(shape, "adaptive_avg_pool2d", len(shape) - 2)
 
 
+def _read_input(input: Any, name: str, nd: int) -> None:
+    """torch's error for an input that is not a tensor: its 1-d pools are C functions with a parser, its
+    2-d and 3-d ones Python that first calls input.size()."""
+    if nd == 1:
+        tensor_arg(name, "input", input, 1)
+    else:
+        input.size()
+
+
 def adaptive_avg_pool(input: Tensor, output_size: Any, nd: int) -> Tensor:
     name = f"adaptive_avg_pool{nd}d"
+    _read_input(input, name, nd)
     output_size = _parse_adaptive(input, output_size, nd, name)
     if nd == 1:
         _check_adaptive_input(input, nd, name)
@@ -474,6 +491,7 @@ def adaptive_avg_pool3d(input: Tensor, output_size: Any) -> Tensor:
 
 def adaptive_max_pool(input: Tensor, output_size: Any, return_indices: bool, nd: int) -> Any:
     name = f"adaptive_max_pool{nd}d"
+    _read_input(input, name, nd)
     output_size = _parse_adaptive(input, output_size, nd, name)
     _check_adaptive_input(input, nd, name)
     _check_nonempty(list(input.shape), name)

@@ -22,7 +22,7 @@ from typing import Any
 
 import numpy as np
 
-from ...argcheck import int_arg, type_name
+from ...argcheck import int_arg, tensor_arg, type_name
 from ...core.tensor import Tensor
 from ...creation import from_numpy
 from ...ops.composite import composite
@@ -171,6 +171,7 @@ def interpolate(input: Tensor, size: Any = None, scale_factor: Any = None, mode:
                              "linear | bilinear | bicubic | trilinear")
     elif align_corners is None:
         align_corners = False
+    input.dim()  # torch reads the input's rank here first: anything but a tensor fails as it does there
     if recompute_scale_factor and size is not None:
         raise ValueError("recompute_scale_factor is not meaningful with an explicit size.")
     sizes, scales = _output_sizes(input, size, scale_factor, recompute_scale_factor, mode)
@@ -277,6 +278,7 @@ def _check_shuffle(name: str, input: Tensor, factor: int, factor_name: str) -> N
 
 def pixel_shuffle(input: Tensor, upscale_factor: int) -> Tensor:
     """(*, C r^2, H, W) -> (*, C, H r, W r): each group of r^2 channels becomes an r x r block."""
+    tensor_arg("pixel_shuffle", "input", input, 1)
     r = upscale_factor
     _check_shuffle("pixel_shuffle", input, r, "upscale_factor")
     *lead, c, h, w = input.shape
@@ -291,6 +293,7 @@ def pixel_shuffle(input: Tensor, upscale_factor: int) -> Tensor:
 
 def pixel_unshuffle(input: Tensor, downscale_factor: int) -> Tensor:
     """(*, C, H r, W r) -> (*, C r^2, H, W): the inverse of pixel_shuffle."""
+    tensor_arg("pixel_unshuffle", "input", input, 1)
     r = downscale_factor
     _check_shuffle("pixel_unshuffle", input, r, "downscale_factor")
     *lead, c, h, w = input.shape

@@ -14,7 +14,7 @@ import warnings
 
 import numpy as np
 
-from ...argcheck import int_arg
+from ...argcheck import int_arg, tensor_arg
 from ...core.grad_mode import is_grad_enabled
 from ...core.tensor import Tensor
 from ...creation import from_numpy
@@ -35,6 +35,7 @@ def normalize(input: Tensor, p: float = 2.0, dim: int = 1, eps: float = 1e-12, o
 
 def pdist(input: Tensor, p: float = 2.0) -> Tensor:
     """The p-norm distance between every pair of rows i < j of a 2-d input, in row-major order."""
+    tensor_arg("pdist", "input", input, 1)
     if input.dim() != 2:
         raise RuntimeError(f"pdist only supports 2D tensors, got: {input.dim()}D")
     if p < 0:
@@ -77,6 +78,7 @@ def gumbel_softmax(logits: Tensor, tau: float = 1, hard: bool = False, eps: floa
 
 def channel_shuffle(input: Tensor, groups: int) -> Tensor:
     """(N, g k, *) -> (N, k g, *): channel c = i k + j moves to j g + i, mixing the groups."""
+    tensor_arg("channel_shuffle", "input", input, 1)
     groups = int_arg("channel_shuffle", "groups", groups, 2)
     if input.dim() <= 2:
         raise RuntimeError(f"channel_shuffle expects input with > 2 dims, but got input with sizes {list(input.shape)}")
@@ -97,6 +99,8 @@ def cdist(x1: Tensor, x2: Tensor, p: float = 2.0, compute_mode: str = "use_mm_fo
 
     For p = 2 with more than 25 rows (or when asked), torch computes |a|^2 + |b|^2 - 2 a.b with one
     matrix product, which is faster but less exact; so does this, to give torch's numbers."""
+    tensor_arg("cdist", "x1", x1, 1)
+    tensor_arg("cdist", "x2", x2, 2)
     if compute_mode not in _CDIST_MODES:
         raise ValueError(f"{compute_mode} is not a valid value for compute_mode")
     for name, x in (("X1", x1), ("X2", x2)):
