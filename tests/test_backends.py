@@ -1,8 +1,10 @@
 """torch.backends' namespaces: the flags tutorial code sets and reads answer as torch's CPU build does."""
 from __future__ import annotations
 
+import warnings
+
 import pytest
-from helpers import require_torch
+from helpers import check_error, require_torch
 
 import tinygrad_rnn
 
@@ -56,3 +58,21 @@ def test_backends_namespaces_are_importable_as_submodules():
 
     for name in ("cudnn", "cuda", "mps", "mkldnn", "mkl", "openmp", "mha"):
         assert importlib.import_module(f"tinygrad_rnn.backends.{name}") is getattr(tinygrad_rnn.backends, name)
+
+
+@pytest.mark.parametrize("name", ["has_mps", "has_cuda", "has_cudnn", "has_mkldnn"])
+def test_deprecated_has_attributes_warn_and_answer_as_torch(name):
+    """Umar Jamil's pytorch-transformer picks its device with `torch.has_mps`: an AttributeError here."""
+    torch = require_torch()
+    seen = []
+    for m in (tinygrad_rnn, torch):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            value = getattr(m, name)
+        seen.append((value, [(w.category, str(w.message), w.filename) for w in caught]))
+    assert seen[0] == seen[1] and seen[0][1][0][2] == __file__
+
+
+def test_an_unknown_module_attribute_is_torchs_attribute_error():
+    check_error(lambda m: m.has_tpu)
+    assert not hasattr(tinygrad_rnn, "has_mps_") and hasattr(tinygrad_rnn, "has_mps")

@@ -1195,3 +1195,19 @@ def test_functions_torch_removed_raise_its_runtime_error(call):
     for m in (tinygrad_rnn, torch):
         with pytest.raises(RuntimeError, match=re.escape(first)):
             call(m)
+
+
+MISSING_ARGUMENTS = {
+    "softmax": lambda m: m.softmax(m.ones(2)), "gather": lambda m: m.gather(m.ones(2)),
+    "transpose": lambda m: m.transpose(m.ones(2, 2)), "cat": lambda m: m.cat(),
+    "index_select": lambda m: m.index_select(m.ones(2), 0), "cumsum": lambda m: m.cumsum(m.ones(2)),
+    "multinomial": lambda m: m.multinomial(m.ones(2)), "method_multinomial": lambda m: m.ones(2).multinomial(),
+    "topk": lambda m: m.topk(m.ones(2)),
+    "split_written_in_python": lambda m: m.split(m.ones(2)),  # torch's own Python: Python's wording
+}
+
+
+@pytest.mark.parametrize("case", MISSING_ARGUMENTS)
+def test_a_missing_argument_is_worded_as_torchs_parser(case):
+    """torch.softmax(x): `softmax() missing 1 required positional arguments: "dim"` (torch's plural on the one)."""
+    check_error(MISSING_ARGUMENTS[case])

@@ -101,3 +101,22 @@ def test_multinomial_and_bernoulli_take_out_as_torch(call):
 def test_seeded_multinomial_into_out_draws_torchs_indices():
     check_parity(lambda m, w: (m.manual_seed(3), m.multinomial(w, 3, out=m.empty(3, dtype=m.long)))[1],
                  [np.array([0.1, 0.2, 0.3, 0.4])], requires_grad=[False])
+
+
+ARGUMENT_TYPE_CALLS = {
+    "replacement_int": lambda m, w: m.multinomial(w, 2, 1),
+    "replacement_none_keyword": lambda m, w: m.multinomial(w, num_samples=2, replacement=None),
+    "method_replacement_int": lambda m, w: w.multinomial(2, 1),
+    "method_num_samples_float": lambda m, w: w.multinomial(2.0),
+    "num_samples_float_keyword": lambda m, w: m.multinomial(w, num_samples=2.0),
+    "input_list": lambda m, w: m.multinomial([0.5, 0.5], 1),
+    "input_array": lambda m, w: m.multinomial(np.ones(2), 1),
+    "generator_int": lambda m, w: m.multinomial(w, 1, generator=5),
+    "method_generator_int": lambda m, w: w.multinomial(1, generator=5),
+}
+
+
+@pytest.mark.parametrize("call", ARGUMENT_TYPE_CALLS)
+def test_multinomial_refuses_arguments_of_the_wrong_type_as_torch(call):
+    """`replacement=1` drew with replacement; torch's parser takes only a bool there (and a tensor as input)."""
+    check_error(lambda m: ARGUMENT_TYPE_CALLS[call](m, m.ones(3)))

@@ -12,6 +12,7 @@ surface.install()  # Tensor's torch-shaped methods and legacy constructor, onto 
 from . import autograd, cuda, return_types  # noqa: E402
 from .autograd import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
 from .autograd.anomaly_mode import is_anomaly_check_nan_enabled, is_anomaly_enabled
+from .backends import deprecated_module_attribute as __getattr__  # noqa: E402  (torch.has_mps, ...: they warn)
 from .core import dtypes  # noqa: E402  (`tinygrad_rnn.dtypes` was a module here before; keep it reachable)
 from .core.dtypes import (
     bool,
@@ -246,8 +247,8 @@ conj_physical, lu_unpack, lu_solve = (_accepts_out(f, name=n) for f, n in (
     (conj_physical, "conj_physical"), (lu_unpack, "lu_unpack"), (lu_solve, "lu_solve")))
 normal = _accepts_out(normal)
 bernoulli = _accepts_out(bernoulli, surface.out_rules.OutRules(overlap=surface.overlap.ELEMENTWISE, any_dtype=True))
-multinomial = _accepts_out(multinomial, surface.out_rules.OutRules(overlap=surface.overlap.OUT_ONLY,
-                                                                   check_dtype=_check_multinomial_out))
+multinomial = _accepts_out(surface.ops.parser_errors(multinomial, "multinomial"),  # (keywords: no position)
+                           surface.out_rules.OutRules(overlap=surface.overlap.OUT_ONLY, check_dtype=_check_multinomial_out))
 
 # Last, because the modules in nn build on everything above.
 from . import (

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import importlib.machinery
 import sys
+import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from types import ModuleType
@@ -198,3 +199,18 @@ def _as_submodules(**namespaces: ModuleType) -> None:
 
 __path__: list[str] = []  # a package to the import system; its submodules are the namespaces here
 _as_submodules(cudnn=cudnn, mps=mps, mkldnn=mkldnn, mkl=mkl, openmp=openmp, cuda=cuda, mha=mha)
+
+
+# torch's deprecated module attributes `torch.has_mps`, ...: each warns and answers its replacement's question
+# (Umar Jamil's pytorch-transformer picks its device with `torch.has_mps or torch.backends.mps.is_available()`).
+_DEPRECATED_MODULE_ATTRIBUTES = {"has_mps": ("mps", "is_built"), "has_cuda": ("cuda", "is_built"),
+                                 "has_cudnn": ("cudnn", "is_available"), "has_mkldnn": ("mkldnn", "is_available")}
+
+
+def deprecated_module_attribute(name: str) -> Any:
+    """`torch.<name>` for a name the package does not define (the package's module __getattr__)."""
+    if name not in _DEPRECATED_MODULE_ATTRIBUTES:
+        raise AttributeError(f"module 'torch' has no attribute '{name}'")
+    backend, question = _DEPRECATED_MODULE_ATTRIBUTES[name]
+    warnings.warn(f"'{name}' is deprecated, please use 'torch.backends.{backend}.{question}()'", stacklevel=2)
+    return getattr(globals()[backend], question)()

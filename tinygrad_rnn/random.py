@@ -32,7 +32,17 @@ from typing import Any
 
 import numpy as np
 
-from .argcheck import _matched_int_list, checked_ints, float_arg, int_arg, invalid_combination, is_int, type_name
+from .argcheck import (
+    _matched_int_list,
+    bool_arg,
+    checked_ints,
+    float_arg,
+    int_arg,
+    invalid_combination,
+    is_int,
+    tensor_arg,
+    type_name,
+)
 from .argcheck import _where as arg_where
 from .backend.fma import fma32 as _fma32
 from .backend.fma import fma64 as _fma64
@@ -702,7 +712,10 @@ def bernoulli(input: Tensor, p: Any = None, *, generator: Generator | None = Non
 def multinomial(input: Tensor, num_samples: int, replacement: bool = False, *,
                 generator: Generator | None = None) -> Tensor:
     """Draw indices with probability proportional to the (non-negative) weights in each row."""
+    tensor_arg("multinomial", "input", input, 1)
     num_samples = int_arg("multinomial", "num_samples", num_samples, 2)
+    replacement = bool_arg("multinomial", "replacement", replacement, 3)
+    rng = _rng(generator, "multinomial")
     w = input._data.astype(np.float64)
     if w.ndim not in (1, 2):
         raise RuntimeError("prob_dist must be 1 or 2 dim")
@@ -717,7 +730,6 @@ def multinomial(input: Tensor, num_samples: int, replacement: bool = False, *,
         _check_weights(rows)
     else:
         _check_weights_row_by_row(rows)
-    rng = _rng(generator)
     if not replacement or num_samples == 1:
         out = _exponential_race(input._data.reshape(rows.shape), num_samples, rng)
     else:

@@ -192,6 +192,14 @@ def test_grad_modes_as_context_managers_and_decorators():
     assert tinygrad_rnn.is_grad_enabled() and not off(x).requires_grad
 
 
+@pytest.mark.parametrize("mode", [0, 1, None, 1.0, "yes", np.bool_(False)], ids=repr)
+def test_set_grad_enabled_takes_a_python_bool_only(mode):
+    """torch's parser refuses 0 or None where a bool goes; ours took their truth value."""
+    check_error(lambda m: m.set_grad_enabled(mode))
+    check_error(lambda m: m.tensor(True) and m.set_grad_enabled(m.tensor(True)))
+    assert tinygrad_rnn.is_grad_enabled()
+
+
 def test_loss_accumulated_from_python_zero_backpropagates():
     check_parity(lambda m, a: _summed_losses(a), shapes=[(3, 2)])
 

@@ -136,3 +136,30 @@ def test_xlog1py_of_an_integer_tensor_and_a_number_is_the_default_float(other):
     ours, theirs = (m.special.xlog1py(m.tensor([1, 2, 3]), other) for m in (tinygrad_rnn, torch))
     assert str(ours.dtype) == str(theirs.dtype)  # float32: numpy's log1p(4.0) alone is a float64
     assert np.allclose(ours.numpy(), theirs.numpy(), rtol=1e-6)
+
+
+@pytest.mark.parametrize("call", ["x // 2", "torch.floor_divide(x, 2)", "7 // x", "x.floor_divide_(2)",
+                                  "torch.tensor([5, 7]) // x", "torch.floor_divide(x, leaf)"])
+def test_floor_divide_of_a_tensor_that_requires_grad_has_a_node_without_derivative(call):
+    """torch gives a // b a node (torch::autograd::NotImplemented) whose backward raises; ours had div's
+    DivBackward2, whose zero gradient went through silently."""
+    torch = require_torch()
+    seen = []
+    for m in (tinygrad_rnn, torch):
+        leaf = m.tensor([3.0, 2.0], requires_grad=True)
+        y = eval(call, {"torch": m, "x": leaf * 1, "leaf": leaf})  # noqa: S307  (the call under test)
+        shown = [type(f).__name__ if f is not None else None for f, _ in y.grad_fn.next_functions]
+        seen.append((y.tolist(), y.requires_grad, y.grad_fn.name(), shown))
+    assert seen[0] == seen[1]
+    check_error(lambda m: eval(call, {"torch": m, "x": m.tensor([3.0, 2.0], requires_grad=True) * 1,  # noqa: S307
+                                      "leaf": m.tensor([3.0, 2.0], requires_grad=True)}).sum().backward())
+
+
+def test_in_place_nodes_without_derivative_name_the_in_place_op():
+    check_error(lambda m: m.tensor([3.0, 2.0], requires_grad=True).clone().heaviside_(m.tensor([1.0, 1.0])).sum()
+                .backward())
+    check_error(lambda m: m.tensor([3.0, 2.0], requires_grad=True).clone()[:1].floor_divide_(2).sum().backward())
+    torch = require_torch()
+    shown = [len(m.heaviside(m.ones(2, requires_grad=True), m.ones(2)).grad_fn.next_functions)
+             for m in (tinygrad_rnn, torch)]
+    assert shown[0] == shown[1] == 1

@@ -86,3 +86,44 @@ def test_copy_takes_a_tensor_or_a_number_only(other):
     for number in (5, 2.5, True, np.float64(2)):
         assert tinygrad_rnn.zeros(2).copy_(number).tolist() == torch.zeros(2).copy_(number).tolist()
     assert tinygrad_rnn.zeros(2).copy_(other=tinygrad_rnn.ones(2)).tolist() == [1.0, 1.0]
+
+
+def _after_augmented(m, symbol, other, dtype="float32", requires_grad=False):
+    """`x op= other` where x is an interior tensor: what x, an alias of x and a view of x hold afterwards."""
+    leaf = m.tensor([3.0, 2.0, 7.0], requires_grad=requires_grad).to(getattr(m, dtype))
+    x = leaf * 1
+    alias, view = x, x[:2]
+    names = {"x": x, "other": other(m) if callable(other) else other}
+    exec(f"x {symbol}= other", names)  # noqa: S102  (the augmented assignment is the statement under test)
+    x = names["x"]
+    rounded = lambda t: [round(v, 4) for v in t.tolist()]  # noqa: E731  (float32 powers: torch's rounding is its own)
+    return x is alias, rounded(alias), rounded(view), str(x.dtype), x.grad_fn and x.grad_fn.name()
+
+
+@pytest.mark.parametrize("requires_grad", [False, True])
+@pytest.mark.parametrize("symbol", ["//", "%", "**"])
+@pytest.mark.parametrize("other", [2, 1.5, lambda m: m.tensor([2.0, 4.0, 3.0])], ids=["int", "float", "tensor"])
+def test_floordiv_mod_and_pow_assignments_write_in_place(symbol, other, requires_grad):
+    """`x //= 2` is floor_divide_ in torch: x's aliases and views see it (it rebound x to x // 2 here)."""
+    torch = require_torch()
+    results = [_after_augmented(m, symbol, other, requires_grad=requires_grad) for m in (tinygrad_rnn, torch)]
+    assert results[0] == results[1]
+
+
+@pytest.mark.parametrize("symbol", ["//", "%", "**"])
+def test_floordiv_mod_and_pow_assignments_keep_an_integer_tensor_integer(symbol):
+    check_error(lambda m: _after_augmented(m, symbol, lambda m: m.tensor([1.5, 2.0, 2.0]), dtype="int64"))
+    check_error(lambda m: _after_augmented(m, symbol, 0.5, dtype="int64"))
+    torch = require_torch()
+    assert _after_augmented(tinygrad_rnn, symbol, 2, "int64") == _after_augmented(torch, symbol, 2, "int64")
+
+
+@pytest.mark.parametrize("statement", ["x |= 1.5", "x &= other", "x ^= other", "x <<= other", "x.bitwise_or_(other)",
+                                       "x.bitwise_and_(1.5)"])
+@pytest.mark.parametrize("dtype", ["int64", "bool"])
+def test_bitwise_assignment_of_a_float_is_torchs_cast_error(statement, dtype):
+    """torch checks the promoted type fits x before it looks for a kernel: not bitwise_or's "not implemented"."""
+    def run(m):
+        names = {"x": m.tensor([1, 0]).to(getattr(m, dtype)), "other": m.tensor([1.0, 0.0])}
+        exec(statement, names)  # noqa: S102  (the statement under test)
+    check_error(run)

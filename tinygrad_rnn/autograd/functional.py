@@ -42,7 +42,7 @@ def vjp(func: Callable[..., Any], inputs: Any, v: Any = None, create_graph: bool
         outputs_tuple, outputs = _as_tuple(func(*inputs), "outputs of the user-provided function", "vjp")
         _check_outputs_require_grad(outputs, strict)
         v = _checked_v(v, outputs, outputs_tuple, "vjp")
-    with grad_mode.set_grad_enabled(create_graph or grad_mode.is_grad_enabled()):
+    with grad_mode.set_grad_enabled(bool(create_graph) or grad_mode.is_grad_enabled()):
         grads = _grad(outputs, inputs, v, create_graph)
         result = _zeros_for_none(grads, inputs, strict, create_graph, "back")
     return _unpack(_finish(outputs, create_graph), outputs_tuple), _unpack(_finish(result, create_graph), inputs_tuple)
@@ -67,7 +67,7 @@ def jvp(func: Callable[..., Any], inputs: Any, v: Any = None, create_graph: bool
                         f"The gradient with respect to input {i} is independent of the inputs of the "
                         "user-provided function. This is not allowed in strict mode."
                     )
-    with grad_mode.set_grad_enabled(create_graph or grad_mode.is_grad_enabled()):
+    with grad_mode.set_grad_enabled(bool(create_graph) or grad_mode.is_grad_enabled()):
         j_v = _grad(u_t_j, u, v, create_graph)
         result = _zeros_for_none(j_v, outputs, strict, create_graph, "back_trick")
     return _unpack(_finish(outputs, create_graph), outputs_tuple), _unpack(_finish(result, create_graph), outputs_tuple)
@@ -195,7 +195,7 @@ def _hessian_product(func: Callable, inputs: Any, v: Any, create_graph: bool, st
         _check_outputs_require_grad((out,), strict)
         first = _zeros_for_none(_grad((out,), inputs, None, create_graph=True), inputs, strict, False, "back")
         _check_jacobian_depends_on_inputs(first, strict)
-    with grad_mode.set_grad_enabled(create_graph or grad_mode.is_grad_enabled()):
+    with grad_mode.set_grad_enabled(bool(create_graph) or grad_mode.is_grad_enabled()):
         second = _grad(first, inputs, v, create_graph)
         result = _zeros_for_none(second, inputs, strict, create_graph, "double_back")
     return _finish((out,), create_graph)[0], _unpack(_finish(result, create_graph), inputs_tuple)

@@ -22,8 +22,12 @@ class set_grad_enabled:
     """Turn graph recording on or off: at once when called, and back on exit as a context manager."""
 
     def __init__(self, mode: bool) -> None:
+        if type(mode) is not bool:  # torch's parser takes a Python bool only: not 0, None or a tensor
+            kind = type(mode)
+            name = f"numpy.{kind.__name__}" if kind.__module__ == "numpy" else kind.__name__
+            raise TypeError(f"set_grad_enabled(): argument 'enabled' (position 1) must be bool, not {name}")
         self.prev = modes.grad_enabled
-        modes.grad_enabled = bool(mode)
+        modes.grad_enabled = mode
 
     def __enter__(self) -> None:
         pass

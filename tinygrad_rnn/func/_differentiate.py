@@ -80,7 +80,7 @@ def vjp_leaves(outputs: Sequence[Tensor], inputs: Sequence[Tensor], cotangents: 
     pairs = [(o, c) for o, c in zip(outputs, cotangents) if o.requires_grad]
     grads: Sequence[Any] = [None] * len(inputs)
     if pairs:
-        with grad_mode.set_grad_enabled(create_graph):
+        with grad_mode.set_grad_enabled(bool(create_graph)):
             grads = autograd_grad([o for o, _ in pairs], list(inputs), [c for _, c in pairs],
                                   retain_graph=True, create_graph=create_graph, allow_unused=True)
     return [zeros_like(x) if g is None else g for g, x in zip(grads, inputs)]

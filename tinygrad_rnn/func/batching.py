@@ -88,7 +88,7 @@ def batched_grad(outputs: Sequence[Tensor], inputs: Sequence[Tensor], grad_outpu
             deliver(out._edge(), g)
     order = _nodes_leading_to(topological_order([o.grad_fn for o in roots if o.grad_fn is not None]), wanted)
     quiet = np.errstate(divide="ignore", invalid="ignore", over="ignore")
-    with grad_mode.set_grad_enabled(create_graph), quiet:
+    with grad_mode.set_grad_enabled(bool(create_graph)), quiet:
         for node in order:
             grads = pending.pop(node, None)
             if grads is None:

@@ -146,7 +146,7 @@ class _Linearized:
         """J v for tangents v (one per input): one tensor per output, zeros where J is zero."""
         if not self.u_t_j:
             return [zeros_like(o) for o in self.outputs]
-        with grad_mode.set_grad_enabled(self.keep_graph):
+        with grad_mode.set_grad_enabled(bool(self.keep_graph)):
             columns = autograd_grad([g for g, _ in self.u_t_j], self.us, [tangents[j] for _, j in self.u_t_j],
                                     retain_graph=True, create_graph=self.keep_graph, allow_unused=True)
         return [finish(zeros_like(o) if c is None else c, self.keep_graph) for c, o in zip(columns, self.outputs)]

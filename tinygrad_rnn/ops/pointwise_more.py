@@ -516,29 +516,55 @@ def angle(input: Tensor) -> Tensor:
 
 def _floor_divide_samples(rng: np.random.Generator) -> list[Sample]:
     """Integers of both signs, broadcast, and an integer tensor by a float number (a float result).
-    No float tensors: torch's floor_divide has a graph node whose backward raises, ours none."""
+    No float tensors: their graph node's backward raises (FloorDivide)."""
     ints = [Sample((rng.integers(-12, 13, a), rng.integers(1, 5, b) * rng.choice([-1, 1], b))) for a, b in BINARY_SHAPES]
     return ints + [Sample((rng.integers(-12, 13, (3, 4)), -2.5))]
 
 
-@op(inplace=True, out=True, differentiable=False, samples=_floor_divide_samples)
-def floor_divide(input: Any, other: Any) -> Tensor:
-    """a // b, rounded toward minus infinity (not differentiable)."""
-    return div(input, other, rounding_mode="floor")
-
-
-class Heaviside(Function):
-    """0 below zero, 1 above, `values` at zero. torch has no derivative for it: backward raises."""
+class NoDerivative(Function):
+    """The node torch records for an op it has no derivative for: the result requires grad, and a
+    backward that reaches the node raises, naming the op (`aten_name`; the in-place form, `floor_divide_`,
+    sets its own name on the node). next_functions lists only the inputs that require grad, as torch's."""
 
     torch_name = "torch::autograd::NotImplemented"
+    aten_name = ""
+
+    @staticmethod
+    def backward(ctx, g):
+        raise RuntimeError(f"derivative for aten::{ctx.aten_name} is not implemented")
+
+    @staticmethod
+    def jvp(ctx, *tangents):
+        raise NotImplementedError(f"Trying to use forward AD with aten::{ctx.aten_name} that does not support it.")
+
+    def _shown_edges(self) -> list:
+        return [e for e in self.edges if e is not None and e[0] is not None]
+
+
+class FloorDivide(NoDerivative):
+    """a // b: torch gives a float result that requires grad a node, but no derivative."""
+
+    aten_name = "floor_divide"
+
+    @staticmethod
+    def forward(ctx, input, other):
+        return div(input, other, rounding_mode="floor")
+
+
+@op(inplace=True, out=True, differentiable=False, samples=_floor_divide_samples)
+def floor_divide(input: Any, other: Any) -> Tensor:
+    """a // b, rounded toward minus infinity (not differentiable: backward raises, as torch's)."""
+    return FloorDivide.apply(input, other)
+
+
+class Heaviside(NoDerivative):
+    """0 below zero, 1 above, `values` at zero. torch has no derivative for it: backward raises."""
+
+    aten_name = "heaviside"
 
     @staticmethod
     def forward(ctx, x, values):
         return Tensor._make(np.asarray(np.heaviside(x._data, values._data)).astype(x._data.dtype))
-
-    @staticmethod
-    def backward(ctx, g):
-        raise RuntimeError("derivative for aten::heaviside is not implemented")
 
 
 @op(inplace=True, out=True, differentiable=False, samples=_integer_samples)

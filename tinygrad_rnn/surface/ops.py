@@ -24,6 +24,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ..argcheck import ComplexUnsupported, NotAnOperand, complex_into, invalid_combination, type_name
+from ..core import dtypes
 from ..core.function import rename
 from ..core.tensor import Tensor
 from ..ops import (  # noqa: F401  (importing them runs their @op declarations)
@@ -42,6 +43,7 @@ from ..ops import (  # noqa: F401  (importing them runs their @op declarations)
     view_copies,
 )
 from ..ops.declare import DECLARED, OpDecl
+from ..ops.promotion import result_type
 from .functions import accepts_out
 from .out_rules import out_rules
 from .overlap import check_inputs, rule_of
@@ -78,13 +80,28 @@ def _inplace(fn: Callable[..., Tensor], name: str, checks_overlap: bool = True) 
             raise TypeError(name + str(error)[len(fn.__name__):]) from None
         except ComplexUnsupported:  # t.mul_(1j): torch refuses to write a complex result into a real tensor
             raise complex_into(self.dtype) from None
+        except NotImplementedError:  # t.bitwise_or_(floats): the result type must fit t before a kernel is sought
+            raise_if_uncastable(self, args[:1])
+            raise
         if exact_dtype is not None and result.dtype is not self.dtype:
             raise RuntimeError(exact_dtype.format(self=self.dtype._legacy, result=result.dtype._legacy))
+        if getattr(result.grad_fn, "aten_name", None) == fn.__name__:  # a NoDerivative node: torch's error names X_
+            result.grad_fn.aten_name = name
         return self._assign(self._inplace_result_shape(result))
 
     method.__name__ = method.__qualname__ = name
     method.__doc__ = f"In-place `{fn.__name__}`: the tensor takes the value of `{fn.__name__}(tensor, ...)`."
     return method
+
+
+def raise_if_uncastable(self: Tensor, others: tuple | list) -> None:
+    """torch's in-place ops first promote the operands, then refuse a result type that self's dtype
+    cannot hold, before looking for the op's kernel: `int_t |= 1.5` is a cast error, not bitwise_or's
+    "not implemented for 'Float'"."""
+    result = result_type(self, *others)
+    if dtypes._category(result) > dtypes._category(self.dtype):
+        raise RuntimeError(f"result type {result._legacy} can't be cast to the desired output type "
+                           f"{self.dtype._legacy}") from None
 
 
 def _inplace_view(fn: Callable[..., Tensor], name: str, node_names: dict) -> Callable[..., Tensor]:
@@ -157,7 +174,7 @@ def _keyword_unnumbered(message: str, kwargs: dict) -> str:
     return message.replace(found.group(0), f"argument '{found.group(1)}'", 1)
 
 
-def _renumbered(fn: Callable[..., Any]) -> Callable[..., Any]:
+def renumbered(fn: Callable[..., Any]) -> Callable[..., Any]:
     """The method `t.X(...)`, whose TypeError leaves `t` out of its count, as torch's does."""
 
     @functools.wraps(fn)
@@ -165,7 +182,7 @@ def _renumbered(fn: Callable[..., Any]) -> Callable[..., Any]:
         try:
             return fn(self, *args, **kwargs)
         except TypeError as error:
-            raise TypeError(_keyword_unnumbered(_as_method_error(str(error)), kwargs)) from None
+            raise TypeError(_keyword_unnumbered(_as_method_error(_torch_missing_arguments(str(error))), kwargs)) from None
 
     return method
 
@@ -206,9 +223,9 @@ def _method(decl: OpDecl, name: str | None = None) -> Callable[..., Any]:
     if decl.varargs_method:
         return _varargs(_function(decl, name))
     if _takes_an_operand(decl):  # t.add(np_array), t.mm(2): torch's parser errors, worded for the method
-        return _parser_errors(_function(decl, name), name or decl.name, method=True,
-                              renumber=decl.renumber_method_errors)
-    return _renumbered(_function(decl, name)) if decl.renumber_method_errors else _function(decl, name)
+        return parser_errors(_function(decl, name), name or decl.name, method=True,
+                             renumber=decl.renumber_method_errors)
+    return renumbered(_function(decl, name)) if decl.renumber_method_errors else _function(decl, name)
 
 
 def _takes_an_operand(decl: OpDecl) -> bool:
@@ -228,7 +245,7 @@ def bind_methods() -> None:
             if decl.method:
                 _set_new(Tensor, name, _method(decl, name))
             function = _function(decl, name)
-            as_method = _renumbered(function) if decl.renumber_method_errors else function
+            as_method = renumbered(function) if decl.renumber_method_errors else function
             if decl.inplace == "view":
                 _set_new(Tensor, name + "_", _inplace_view(as_method, name + "_", decl.inplace_names))
             elif decl.inplace:
@@ -242,7 +259,7 @@ _WRITTEN_IN_PYTHON = {"atleast_1d", "atleast_2d", "atleast_3d", "block_diag", "b
                       "unravel_index"}
 
 
-def _parser_errors(fn: Callable[..., Any], name: str, method: bool = False, renumber: bool = False) -> Callable[..., Any]:
+def parser_errors(fn: Callable[..., Any], name: str, method: bool = False, renumber: bool = False) -> Callable[..., Any]:
     """torch.X (or, with `method`, t.X) with two of torch's parser errors, caught only when they happen (one
     wrapper, so a call pays one extra frame):
     - something that is no tensor where only a tensor fits (`torch.exp(np_array)`, `torch.dot(x, 2)`): torch's
@@ -281,12 +298,29 @@ def _parser_errors(fn: Callable[..., Any], name: str, method: bool = False, renu
             raise TypeError(_as_method_error(f"{name}(): {wrong}") if method else f"{name}(): {wrong}") from None
         except TypeError as error:
             if renumber:
-                raise TypeError(_keyword_unnumbered(_as_method_error(str(error)), kwargs)) from None
+                raise TypeError(_keyword_unnumbered(_as_method_error(_torch_missing_arguments(str(error))), kwargs)) \
+                    from None
             if not kwargs:
-                raise
+                raise TypeError(str(error) if name in _WRITTEN_IN_PYTHON else _torch_missing_arguments(str(error))) \
+                    from None
             raise TypeError(_keyword_unnumbered(str(error), kwargs)) from None
 
     return checked
+
+
+_PYTHON_MISSING = re.compile(r"^(\w+)\(\) missing (\d+) required positional arguments?: (.*)$")
+
+
+def _torch_missing_arguments(message: str) -> str:
+    """Python's "softmax() missing 1 required positional argument: 'dim'" as torch's parser words it:
+    `softmax() missing 1 required positional arguments: "dim"` (its plural is on the one, as in torch)."""
+    found = _PYTHON_MISSING.match(message)
+    names = re.findall(r"'(\w+)'", found.group(3)) if found else []
+    if not names:  # not Python's words (or already torch's)
+        return message
+    fn, count = found.group(1), found.group(2)
+    quoted = ", ".join(f'"{n}"' for n in names)
+    return f"{fn}() missing {count} required positional argument{'s' if count == '1' else ''}: {quoted}"
 
 
 # The binary ops whose refusal of an operand torch's parser words "argument 'other' (position 2) must be Tensor"
@@ -353,7 +387,7 @@ def export(namespace: dict[str, Any]) -> None:
         if not decl.is_function:
             continue
         for name in _names(decl):
-            function = _parser_errors(_function(decl, name), name)
+            function = parser_errors(_function(decl, name), name)
             if name != decl.name:
                 function = _errors_name_the_alias(function, name, decl.name)
             namespace[name] = accepts_out(function, out_rules(decl.name, decl.module), name) if decl.out else function

@@ -65,6 +65,7 @@ from ..ops import linalg as _la
 from ..ops import logical as _lg
 from ..ops import lu as _lu
 from ..ops import pointwise as _pw
+from ..ops import pointwise_more as _pm
 from ..ops import reduce as _rd
 from ..ops import shape as _sh
 from ..ops.cast import Cast, PromotionCast
@@ -79,6 +80,7 @@ from .factories import empty_strided
 from .histogram import METHOD_SIGNATURES as HISTOGRAM_METHOD_SIGNATURES
 from .histogram import histogram
 from .legacy import CUDA_INIT_ERROR, LEGACY_BY_NAME, alias_of, legacy_new
+from .ops import raise_if_uncastable, renumbered
 from .overlap import check_inputs
 from .printing import tensor_repr
 from .settings import warn_once
@@ -505,10 +507,10 @@ class TensorMethods:
         return _pw.reciprocal(self) * other
 
     def __floordiv__(self, other: Any) -> Any:
-        return _pw.div(self, other, rounding_mode="floor") if isinstance(other, _OPERANDS) else NotImplemented
+        return _pm.floor_divide(self, other) if isinstance(other, _OPERANDS) else NotImplemented
 
     def __rfloordiv__(self, other: Any) -> Any:
-        return _pw.div(other, self, rounding_mode="floor") if isinstance(other, _OPERANDS) else NotImplemented
+        return _pm.floor_divide(other, self) if isinstance(other, _OPERANDS) else NotImplemented
 
     __mod__ = _operator(_pw.remainder)
 
@@ -1023,6 +1025,16 @@ class TensorMethods:
         self._version += 1
         views.record_inplace(self, None)
 
+    # torch's `t //= x`, `t %= x` and `t **= x` are floor_divide_, remainder_ and pow_: t changes in place
+    def __ifloordiv__(self, other: Any) -> Any:
+        return self.floor_divide_(other) if isinstance(other, _OPERANDS) else NotImplemented
+
+    def __imod__(self, other: Any) -> Any:
+        return self.remainder_(other) if isinstance(other, _OPERANDS) else NotImplemented
+
+    def __ipow__(self, other: Any) -> Any:
+        return self.pow_(other) if isinstance(other, _OPERANDS) else NotImplemented
+
     def __iadd__(self, other: Any) -> Tensor:
         return self._augmented(_pw.add, other)
 
@@ -1045,6 +1057,9 @@ class TensorMethods:
             raise complex_into(self.dtype) from None
         except NotAnOperand:
             return NotImplemented
+        except NotImplementedError:  # `int_t |= 1.5`: a cast error, before the kernel's (see raise_if_uncastable)
+            raise_if_uncastable(self, [other])
+            raise
         return self._inplace_or_new(result)
 
     def _inplace_or_new(self, result: Tensor) -> Tensor:
@@ -1109,8 +1124,7 @@ class TensorMethods:
                 raise
             raise invalid_combination("histogram", (bins,), HISTOGRAM_METHOD_SIGNATURES) from None
 
-    def multinomial(self, num_samples: int, replacement: bool = False, *, generator: Any = None) -> Tensor:
-        return random.multinomial(self, num_samples, replacement, generator=generator)
+    multinomial = renumbered(random.multinomial)  # (its errors count positions after self, as torch's method)
 
 _TO_SIGNATURES = tuple(f"({first}bool non_blocking = False, bool copy = False, *, torch.memory_format memory_format = "
                        "None)" for first in ("torch.device device = None, torch.dtype dtype = None, ",
