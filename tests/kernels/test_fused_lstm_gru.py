@@ -199,8 +199,8 @@ def test_lstm_inference_step_gives_the_recording_steps_bits_also_where_gates_sat
     recorded = [np.empty((batch, hidden), np.float32) for _ in range(3)]
     h_recorded = np.empty((batch, out_size), np.float32)
     held = np.concatenate([g, c[None]])
-    lstm.forward_steps(w_hh4, np.empty_like(g), w_hr_t)(held, h, recorded[0], recorded[1], h_recorded,
-                                                        recorded[2] if proj else None)
+    lstm.forward_steps(w_hh4, np.empty_like(g), w_hr_t)(held[:4], held[:3], held[:2], held[3:], held[2], h, recorded[0],
+                                                        recorded[1], h_recorded, recorded[2] if proj else None)
     act, tanh_c, h_inferred = np.concatenate([np.empty_like(g), c[None]]), np.empty_like(c), np.empty_like(h)
     step = lstm.inference_steps(w_hh4, act, tanh_c, np.empty_like(g), np.empty_like(c) if proj else None, w_hr_t)
     step(g, h, h_inferred)
