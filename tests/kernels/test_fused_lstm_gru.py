@@ -363,7 +363,7 @@ def test_gru_backward_factors_in_blocks_give_the_whole_sequences_bits(packed, mo
 def test_a_broadcast_upstream_gradient_made_contiguous_gives_the_same_bits(kind, bidirectional, monkeypatch):
     """The gradient of out.sum() reaches backward as a broadcast view; below SMALL_BYTES the
     kernels copy it into a contiguous array first (step_layout.contiguous_if_small), above they
-    read the view (the LSTM reads one contiguous row of it for every step: lstm.BackwardRun):
+    read the view (the LSTM reads one contiguous row of it for every step: lstm.block_steps):
     the same gradients bit for bit."""
     from tinygrad_rnn.kernels import step_layout
 
