@@ -1,7 +1,7 @@
 """The LSTM kernel's per-step elementwise floor: each numpy call a time step needs, timed alone.
 
     python benchmarks/lstm_step_floor.py                  # long and medium shapes
-    python benchmarks/lstm_step_floor.py --shape long --repeat 50
+    python benchmarks/lstm_step_floor.py --shape long --repeat 50 --threads 1   # (a busy machine)
 
 The fused LSTM (tinygrad_rnn/kernels/lstm.py) runs, at every time step, one matrix product and a
 few elementwise numpy calls on (batch, hidden) blocks; on the long shape (batch 8, hidden 64)
@@ -39,6 +39,7 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from tinygrad_rnn import set_num_threads  # noqa: E402
 from tinygrad_rnn.backend.blas_threads import threads_for  # noqa: E402
 from tinygrad_rnn.backend.scratch import constant  # noqa: E402
 from tinygrad_rnn.kernels import lstm  # noqa: E402
@@ -208,7 +209,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--shape", choices=sorted(SHAPES))
     parser.add_argument("--repeat", type=int, default=30)
+    parser.add_argument("--threads", type=int, help="BLAS threads (set_num_threads); default: the library's")
     args = parser.parse_args()
+    if args.threads:
+        set_num_threads(args.threads)
     for name in [args.shape] if args.shape else ["long", "medium"]:
         report(name, SHAPES[name], args.repeat)
 
