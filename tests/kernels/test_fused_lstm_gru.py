@@ -199,8 +199,8 @@ def test_lstm_inference_step_gives_the_recording_steps_bits_also_where_gates_sat
     recorded = [np.empty((batch, hidden), np.float32) for _ in range(3)]
     h_recorded = np.empty((batch, out_size), np.float32)
     held = np.concatenate([g, c[None]])
-    lstm.forward_steps(w_hh4, np.empty_like(g), w_hr_t)(held, h, recorded[0], recorded[1], h_recorded,
-                                                        recorded[2] if proj else None)
+    lstm.forward_steps(w_hh4, np.empty_like(g), w_hr_t)(held[:4], held[:3], held[:2], held[3:], held[2], h, recorded[0],
+                                                        recorded[1], h_recorded, recorded[2] if proj else None)
     act, tanh_c, h_inferred = np.concatenate([np.empty_like(g), c[None]]), np.empty_like(c), np.empty_like(h)
     step = lstm.inference_steps(w_hh4, act, tanh_c, np.empty_like(g), np.empty_like(c) if proj else None, w_hr_t)
     step(g, h, h_inferred)
@@ -363,7 +363,7 @@ def test_gru_backward_factors_in_blocks_give_the_whole_sequences_bits(packed, mo
 def test_a_broadcast_upstream_gradient_made_contiguous_gives_the_same_bits(kind, bidirectional, monkeypatch):
     """The gradient of out.sum() reaches backward as a broadcast view; below SMALL_BYTES the
     kernels copy it into a contiguous array first (step_layout.contiguous_if_small), above they
-    read the view (the LSTM reads one contiguous row of it for every step: lstm.BackwardRun):
+    read the view (the LSTM reads one contiguous row of it for every step: lstm.block_steps):
     the same gradients bit for bit."""
     from tinygrad_rnn.kernels import step_layout
 

@@ -92,3 +92,29 @@ def test_backward_step_gives_the_plain_formulas_bits():
     assert np.array_equal(dpre, expected)
     assert np.array_equal(dc, scale_c * f)
     assert np.array_equal(dh, expected.reshape(batch, 4 * hidden) @ w_hh)
+
+
+def test_packed_backward_gives_rows_past_their_length_no_gradient_whatever_dpre_held():
+    """dpre is a scratch array (reused between calls): with packed input, a step writes the rows
+    that run, so lstm_backward must zero the rest itself. Filled with NaN beforehand, it gives the
+    same gradients as filled with 0, all finite, and no gradient to the input past its length."""
+    from tinygrad_rnn.backend.scratch import scratch
+    from tinygrad_rnn.kernels.step_layout import StepLayout
+
+    rng = np.random.default_rng(11)
+    steps, batch, inputs, hidden = 5, 3, 2, 4
+    layout = StepLayout(steps, batch, np.array([5, 3, 1]), False)
+    x, g_out = rng.standard_normal((steps, batch, inputs)), rng.standard_normal((steps, batch, hidden))
+    h0, c0 = rng.standard_normal((2, batch, hidden))
+    w_ih, w_hh = rng.standard_normal((4 * hidden, inputs)), rng.standard_normal((4 * hidden, hidden))
+    b_ih, b_hh = rng.standard_normal((2, 4 * hidden))
+    saved = lstm.lstm_forward(x, h0, c0, w_ih, w_hh, b_ih, b_hh, None, layout, True)
+
+    def grads(fill: float) -> list:
+        scratch("lstm dpre", (steps, batch, 4, hidden), x.dtype).fill(fill)
+        return lstm.lstm_backward(g_out, h0, c0, x, h0, w_ih, w_hh, None, saved, layout)[:6]
+
+    clean, dirty = grads(0.0), grads(np.nan)
+    assert all(np.isfinite(g).all() and np.array_equal(a, g) for a, g in zip(clean, dirty))
+    dx = dirty[0]
+    assert not dx[3:, 1].any() and not dx[1:, 2].any()

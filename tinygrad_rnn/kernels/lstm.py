@@ -42,7 +42,12 @@ and direction:
 Where the time goes: at the benchmark sizes the matrix products run at OpenBLAS's peak and take
 most of it; the per-step ones depend on each other, so they run one after the other, each on one
 core below STEP_THREADED_WORK multiply-adds (backend/blas_threads.py; the large shape's run on both)
-(`python benchmarks/bench_lstm_gru.py` prints this "sequential floor").
+(`python benchmarks/bench_lstm_gru.py` prints this "sequential floor"). On small per-step arrays
+(the long shape: batch 8, hidden 64) each elementwise call costs ~0.3-0.5 us whatever it computes,
+and the calls above are what the recurrence needs with these bits: `python
+benchmarks/lstm_step_floor.py` times each alone (~3.6 us a forward step, ~2.9 a backward step,
+~0.8 of gate factors, beside ~3.5 us for each step's product); what the kernel takes beyond
+them is the Python that drives the loop.
 
 Time order, reverse direction and packed lengths are handled by `StepLayout`.
 """
@@ -50,7 +55,7 @@ from __future__ import annotations
 
 import itertools
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -240,23 +245,38 @@ def lstm_forward(x: np.ndarray, h0: np.ndarray, c0: np.ndarray, w_ih: np.ndarray
             if a is not None:
                 a[...] = 0
     held[0, 4] = c0
-    every_row, fewer_rows = work.forward, {}  # packed input: a step per count of rows that run (they only shrink)
-    # Each step's views, made by iterating over the arrays' first axis (views made in C: indexing
-    # them cost ~0.1 us each a step more)
-    per_step = zip(held, cell, tanh_cell, out, itertools.repeat(None) if cell_out is None else cell_out,
-                   layout.rows_per_step())
+    # Each step's views, made by iterating over the arrays' first axis (views made in C: slicing
+    # held at every step, as the step did before, cost ~0.15 us a step more, a twentieth of its
+    # elementwise work on the long shape): the step's gates [i, f, o, g], its sigmoid gates
+    # [i, f, o], [i, f] and [g, c_{t-1}] (see forward_steps), o; h_{t-1} (h0, then the step
+    # before's output); where c_t, tanh(c_t), h_t (and o * tanh(c_t) with a projection) go.
+    slots = held[:steps]
+    per_step = zip(slots[:, :4], slots[:, :3], slots[:, :2], slots[:, 3:], slots[:, 2], itertools.chain((h0,), out),
+                   cell, tanh_cell, out, itertools.repeat(None) if cell_out is None else cell_out)
     with threads_for(batch, h0.shape[1], 4 * hidden, per_step=True):
-        h = h0
-        for held_s, c_new, tanh_c, h_new, projected, n in per_step:
-            if n == batch:  # every row runs: whole per-step arrays, no slicing (each slice costs ~0.3 us)
-                every_row(held_s, h, c_new, tanh_c, h_new, projected)
-            else:
-                if n not in fewer_rows:
-                    fewer_rows[n] = forward_steps(w_hh4, work.buf[:, :n], w_hr_t)
-                fewer_rows[n](held_s[:, :n], h[:n], c_new[:n], tanh_c[:n], h_new[:n],
-                              None if projected is None else projected[:n])
-            h = h_new  # rows still running at s+1 are a prefix of those running at s
+        if layout.active is None:  # every row runs at every step
+            for views in per_step:
+                work.forward(*views)
+        else:
+            packed_steps(work.forward, lambda n: forward_steps(w_hh4, work.buf[:, :n], w_hr_t), per_step, layout.active,
+                         batch)
     return {"held": held[:steps], "cell": cell, "tanh_cell": tanh_cell, "cell_out": cell_out, "out": out}
+
+
+def packed_steps(every_row: Callable[..., None], fewer: Callable[[int], Callable[..., None]],
+                 per_step: Iterable[tuple], rows: Iterable[int], batch: int) -> None:
+    """The step loop for packed input, where a step runs on its first n rows (`rows`, one count a
+    step): `every_row(*views)` while all `batch` rows run, else the step `fewer(n)` makes for n rows (made
+    once per count), given the first n rows of each view: axis 1 of a block of gates (k, batch, H),
+    axis 0 of a (batch, ...) array; None stays None."""
+    made: dict = {}
+    for views, n in zip(per_step, rows):
+        if n == batch:
+            every_row(*views)
+            continue
+        if n not in made:
+            made[n] = fewer(n)
+        made[n](*(None if v is None else v[:, :n] if v.ndim == 3 else v[:n] for v in views))
 
 
 def kernel_weights(w_ih: np.ndarray, w_hh: np.ndarray, b_ih: np.ndarray | None, b_hh: np.ndarray | None,
@@ -310,28 +330,30 @@ def step_work(w_hh4: np.ndarray, w_hr_t: np.ndarray | None, batch: int) -> StepW
 
 
 def forward_steps(w_hh4: np.ndarray, buf: np.ndarray, w_hr_t: np.ndarray | None) -> Callable[..., None]:
-    """`step(held, h, c_new, tanh_c, h_new, cell_out)`: one step on the n rows that run, in place:
-    held (5, n, H) holds the step's input terms in kernel order i, f, o, g (sigmoid rows halved)
-    and the cell state c_{t-1}; the gates are left activated, what backward reads. c_new, tanh_c
-    and h_new (and cell_out with a projection, else None) receive c_t, tanh(c_t) and h_t. buf
-    (4, n, H) is work space. 8 numpy calls and one matrix product, each on a contiguous block, with
+    """`step(gates, sigmoids, i_f, g_c, o, h, c_new, tanh_c, h_new, cell_out)`: one step on the n
+    rows that run, in place. The first five are views of the step's block of `held` (5, n, H)
+    (see lstm_forward): gates [i, f, o, g] (4, n, H) hold the step's input terms in kernel order
+    (sigmoid rows halved), sigmoids is [i, f, o], i_f [i, f], g_c [g, c_{t-1}] and o the o gate;
+    the gates are left activated, what backward reads. h is h_{t-1}; c_new, tanh_c and h_new (and
+    cell_out with a projection, else None) receive c_t, tanh(c_t) and h_t. buf (4, n, H) is work
+    space. 8 numpy calls and one matrix product, each on a contiguous block, with
     `inference_steps`' numbers. The step is made once (per call, or kept: see `made_steps`), with
-    buf's views and the number 0.5 made here, not at every step."""
+    buf's views and the number 0.5 made here, not at every step; the loop makes the views of held
+    (see lstm_forward)."""
     products = buf[:2]
     i_times_g, f_times_c = products  # (the product's blocks are free again once the gates have read them)
     half = constant(0.5, buf.dtype)  # (see constant)
     # (local names, outputs by position: `add(a, b, a)` is `np.add(a, b, out=a)`, see gru.forward_steps)
     matmul, add, multiply, tanh = np.matmul, np.add, np.multiply, np.tanh
 
-    def step(held: np.ndarray, h: np.ndarray, c_new: np.ndarray, tanh_c: np.ndarray, h_new: np.ndarray,
-             cell_out: np.ndarray | None) -> None:
+    def step(gates: np.ndarray, sigmoids: np.ndarray, i_f: np.ndarray, g_c: np.ndarray, o: np.ndarray, h: np.ndarray,
+             c_new: np.ndarray, tanh_c: np.ndarray, h_new: np.ndarray, cell_out: np.ndarray | None) -> None:
         matmul(h, w_hh4, buf)
-        gates, sigmoids, o = held[:4], held[:3], held[2]
         add(gates, buf, gates)
         tanh(gates, gates)  # ONE tanh for the four gates: the sigmoid rows hold a / 2
         multiply(sigmoids, half, sigmoids)  # (exact)
         add(sigmoids, half, sigmoids)
-        multiply(held[:2], held[3:], products)  # [i, f] * [tanh(g), c_{t-1}]
+        multiply(i_f, g_c, products)  # [i, f] * [tanh(g), c_{t-1}]
         add(i_times_g, f_times_c, c_new)
         tanh(c_new, tanh_c)
         if w_hr_t is None:
@@ -350,18 +372,17 @@ def infer(gates: np.ndarray, h0: np.ndarray, c0: np.ndarray, w_hh4: np.ndarray, 
     gates i, f, o, g in `act[:4]`, so that [i, f] * [g, c] is one call (see `inference_steps`)."""
     batch = c0.shape[0]
     act = work.act
-    act[4] = c0  # updated in place, step after step; rows past their length keep their state
-    every_row, fewer_rows = work.infer, {}  # packed input: a step per count of rows that run (they only shrink)
-    h = h0
-    for g, h_new, n in zip(gates, out, layout.rows_per_step()):  # (views made in C: see lstm_forward)
-        if n == batch:  # every row runs: whole per-step arrays, no slicing (each slice costs ~0.3 us)
-            every_row(g, h, h_new)
-        else:
-            if n not in fewer_rows:
-                fewer_rows[n] = inference_steps(w_hh4, act[:, :n], work.tanh_c[:n], work.buf[:, :n],
-                                                None if work.cell_out is None else work.cell_out[:n], w_hr_t)
-            fewer_rows[n](g[:, :n], h[:n], h_new[:n])
-        h = h_new  # rows still running at s+1 are a prefix of those running at s
+    act[4] = c0  # updated in place, step after step
+    # each step's projected gates, h_{t-1} (h0, then the step before's output) and where h_t goes
+    # (views made in C: see lstm_forward)
+    per_step = zip(gates, itertools.chain((h0,), out), out)
+    if layout.active is None:  # every row runs at every step
+        for views in per_step:
+            work.infer(*views)
+    else:  # rows past their length keep their state
+        packed_steps(work.infer, lambda n: inference_steps(w_hh4, act[:, :n], work.tanh_c[:n], work.buf[:, :n],
+                                                           None if work.cell_out is None else work.cell_out[:n], w_hr_t),
+                     per_step, layout.active, batch)
     return act[4].copy()  # (act is work space: a kept step's next call writes it again)
 
 
@@ -519,16 +540,23 @@ def lstm_backward(g_out: np.ndarray, g_h: np.ndarray, g_c: np.ndarray, x: np.nda
     d_out = None if w_hr is None else np.zeros(out.shape, x.dtype)
     tmp = np.empty((batch, hidden), x.dtype)
     scales, gate_grads = np.empty((2, 4, batch, hidden), x.dtype)
-    run = BackwardRun(backward_steps(dh, dc, w_hh, tmp, scales, gate_grads, w_hr), batch,
-                      lambda n: backward_steps(dh[:n], dc[:n], w_hh, tmp[:n], scales[:, :n], gate_grads[:, :n], w_hr))
+    every_row = backward_steps(dh, dc, w_hh, tmp, scales, gate_grads, w_hr)
+    if layout.active is not None:  # packed input: a step writes the rows that run, the others get no gradient
+        dpre[...] = 0
     per_block = max(1, min(steps, STEP_BLOCK_BYTES // max(1, dpre[0:1].nbytes)))
-    rows = layout.rows_per_step()
     with threads_for(batch, 4 * hidden, hidden, per_step=True):
         for start in reversed(range(0, steps, per_block)):
             block = slice(start, start + per_block)
             factors, c_factor = gate_factors(held[block], tanh_cell[block], per_block)
-            run.steps(g_out[block], None if d_out is None else d_out[block], c_factor, held[block, 1], factors,
-                      dpre[block], rows[block])
+            per_step = block_steps(g_out[block], None if d_out is None else d_out[block], c_factor, held[block, 1],
+                                   factors, dpre[block])
+            if layout.active is None:  # every row runs at every step
+                for views in per_step:
+                    every_row(*views)
+            else:
+                packed_steps(every_row, lambda n: backward_steps(dh[:n], dc[:n], w_hh, tmp[:n], scales[:, :n],
+                                                                 gate_grads[:, :n], w_hr),
+                             per_step, reversed(layout.active[block]), batch)
     flat = dpre.reshape(steps * batch, 4 * hidden)
     with threads_for(steps * batch, max(x.shape[2], h0.shape[1]), 4 * hidden):
         dx = np.matmul(flat, w_ih).reshape(x.shape) if need_dx else None
@@ -542,33 +570,15 @@ def lstm_backward(g_out: np.ndarray, g_h: np.ndarray, g_c: np.ndarray, x: np.nda
     return dx, dh, dc, dw_ih, dw_hh, db, dw_hr
 
 
-class BackwardRun:
-    """Runs backward's steps a block of steps at a time (`steps`), last step first: `every_row`
-    (a `backward_steps` step) when every row runs, else a step made by `fewer(n)` for the n rows
-    that do (packed input; made once per count), whose dpre rows past their length are set to 0."""
-
-    def __init__(self, every_row: Callable[..., None], batch: int, fewer: Callable[[int], Callable[..., None]]) -> None:
-        self.every_row, self.batch, self.fewer = every_row, batch, fewer
-        self.fewer_rows: dict = {}
-
-    def steps(self, g_out: np.ndarray, d_out: np.ndarray | None, c_factor: np.ndarray, f: np.ndarray,
-              factors: np.ndarray, dpre: np.ndarray, rows: list) -> None:
-        """One block: g_out, d_out (or None), c_factor, f (steps, batch, ...), factors (steps, 4, batch, H),
-        dpre (steps, batch, 4, H), rows the count running at each step. Each step's views are made by
-        iterating over the arrays' first axis backwards (views made in C: indexing six arrays a step
-        cost ~0.5 us a step more); the gradient of out.sum() is one row broadcast over time, read
-        as one contiguous row (numpy's call on the broadcast view costs 0.7 us, on a row 0.3)."""
-        every_row, batch = self.every_row, self.batch
-        g_steps = itertools.repeat(np.ascontiguousarray(g_out[0])) if g_out.strides[0] == 0 else g_out[::-1]
-        d_steps = itertools.repeat(None) if d_out is None else d_out[::-1]
-        per_step = zip(g_steps, d_steps, c_factor[::-1], f[::-1], factors[::-1], dpre.transpose(0, 2, 1, 3)[::-1],
-                       dpre.reshape(*dpre.shape[:2], dpre.shape[2] * dpre.shape[3])[::-1], reversed(rows))
-        for g, d_h, c_f, f_s, fac, grads, d_rows, n in per_step:
-            if n == batch:  # every row runs: whole per-step arrays, no slicing (each slice costs ~0.3 us)
-                every_row(g, d_h, c_f, f_s, fac, grads, d_rows)
-                continue
-            if n not in self.fewer_rows:
-                self.fewer_rows[n] = self.fewer(n)
-            self.fewer_rows[n](g[:n], None if d_h is None else d_h[:n], c_f[:n], f_s[:n], fac[:, :n],
-                               grads[:, :n], d_rows[:n])
-            d_rows[n:] = 0  # rows past their length: no gradient
+def block_steps(g_out: np.ndarray, d_out: np.ndarray | None, c_factor: np.ndarray, f: np.ndarray,
+                factors: np.ndarray, dpre: np.ndarray) -> Iterable[tuple]:
+    """The views `backward_steps`' step takes, one tuple a step of a block, last step first:
+    g_out, d_out (or None), c_factor, f (steps, batch, ...), factors (steps, 4, batch, H) and
+    dpre (steps, batch, 4, H) of the block. The views are made by iterating over the arrays' first
+    axis backwards (views made in C: indexing six arrays a step cost ~0.5 us a step more); the
+    gradient of out.sum() is one row broadcast over time, read as one contiguous row (numpy's
+    call on the broadcast view costs 0.7 us, on a row 0.3)."""
+    g_steps = itertools.repeat(np.ascontiguousarray(g_out[0])) if g_out.strides[0] == 0 else g_out[::-1]
+    d_steps = itertools.repeat(None) if d_out is None else d_out[::-1]
+    return zip(g_steps, d_steps, c_factor[::-1], f[::-1], factors[::-1], dpre.transpose(0, 2, 1, 3)[::-1],
+               dpre.reshape(*dpre.shape[:2], dpre.shape[2] * dpre.shape[3])[::-1])
