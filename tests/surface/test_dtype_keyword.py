@@ -34,3 +34,16 @@ def test_python_number_types_name_torch_dtypes(given):
     for call in ("tensor", "zeros", "ones_like"):
         ours = CALLS[call](tinygrad_rnn, given)
         assert str(ours.dtype) == str(CALLS[call](torch, given).dtype)
+
+
+@pytest.mark.parametrize("call", [
+    lambda m: m.ones(2).sum(dtype=np.float64), lambda m: m.ones(2).cumsum(0, dtype=np.float64),
+    lambda m: m.ones(2).prod(dtype=np.float64), lambda m: m.ones(2).mean(dtype="float64"),
+    lambda m: m.ones(2).to(np.float32), lambda m: m.ones(2).to(dtype=np.float64),
+], ids=["sum", "cumsum", "prod", "mean_string", "to_numpy_type", "to_dtype_keyword"])
+def test_ops_with_a_dtype_refuse_numpy_types(call):
+    torch = require_torch()
+    with pytest.raises(TypeError):
+        call(torch)
+    with pytest.raises(TypeError):
+        call(tinygrad_rnn)
