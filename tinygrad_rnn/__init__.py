@@ -385,6 +385,7 @@ from .surface.windows import (  # noqa: E402
 from .threads import get_num_interop_threads, get_num_threads, set_num_interop_threads, set_num_threads
 
 surface.tensor_first.refuse_non_tensors(globals(), surface.tensor_first.TORCH_FUNCTIONS)  # torch.detach(array): TypeError
+surface.dtype_keyword.refuse_other_dtypes(globals())  # torch.zeros(2, dtype=np.float32): TypeError
 
 # What `from tinygrad_rnn import *` gives, and what type checkers treat as exported
 # (tests/test_types.py keeps it equal to the names defined or imported here).

@@ -158,9 +158,9 @@ def complex_into(d: Any) -> RuntimeError:
 
 
 def dtype_arg(fn: str, value: Any) -> Any:
-    """`value` unchanged if it can name a dtype (a torch dtype, a Python or numpy type, a numpy dtype), else
-    torch's TypeError for a `dtype` keyword (`.to()` would read a string as a device)."""
-    if not isinstance(value, (dtypes.dtype, type, np.dtype)):
+    """`value` unchanged if torch's parser takes it as a dtype (a torch dtype, or Python's float, int, bool or
+    complex type), else torch's TypeError for a `dtype` keyword (a numpy type or dtype, a string)."""
+    if not isinstance(value, dtypes.dtype) and not any(value is t for t in (float, int, bool, complex)):
         raise TypeError(f"{fn}(): argument 'dtype' must be torch.dtype, not {type_name(value)}")
     return value
 

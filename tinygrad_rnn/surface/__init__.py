@@ -11,7 +11,7 @@
 from __future__ import annotations
 
 from ..core.tensor import Tensor
-from . import legacy, ops, printing, removed, tensor_first, tensor_methods
+from . import dtype_keyword, legacy, ops, printing, removed, tensor_first, tensor_methods
 
 
 def install() -> None:

@@ -1160,6 +1160,8 @@ def _to_arguments(args: tuple, kwargs: dict) -> dict:
     if len(args) > len(names) or set(kwargs) - set(names) - {"memory_format"} or set(kwargs) & set(given):
         raise invalid_combination("to", args, _TO_SIGNATURES)
     given.update(kwargs)
+    if not isinstance(given.get("device"), (type(None), str, builtins.int, device)):  # t.to(np.float32)
+        raise invalid_combination("to", args, _TO_SIGNATURES)
     if given.get("dtype") is not None:
         if not _is_dtype(given["dtype"]):
             raise invalid_combination("to", args, _TO_SIGNATURES)

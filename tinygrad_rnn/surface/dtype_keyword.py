@@ -1,0 +1,41 @@
+"""`torch.zeros(2, dtype=np.float32)`: factories that take only a torch dtype (or a Python number type).
+
+torch's parser reads a factory's `dtype=` as a `torch.dtype`; Python's float, int, bool and complex
+stand for float64, int64, bool and complex128, and anything else (a numpy type, a string) is a
+TypeError. Our factories read dtypes with `dtypes.as_dtype`, which also takes numpy's, so the
+package's own code can hand them numpy dtypes; the functions users call get torch's check here.
+"""
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any
+
+from ..argcheck import type_name
+from ..core import dtypes
+
+FACTORIES = ("tensor", "as_tensor", "asarray", "zeros", "ones", "empty", "full", "arange", "range", "linspace",
+             "logspace", "eye", "rand", "randn", "randint", "randperm", "zeros_like", "ones_like", "empty_like",
+             "full_like", "rand_like", "randn_like", "randint_like", "empty_strided", "empty_permuted",
+             "tril_indices", "triu_indices", "bartlett_window", "blackman_window", "hamming_window",
+             "hann_window", "kaiser_window")
+PYTHON_TYPES = (float, int, bool, complex)
+
+
+def refuse_other_dtypes(namespace: dict[str, Any]) -> None:
+    """Replace each factory in `namespace` by itself behind the check."""
+    for name in FACTORIES:
+        namespace[name] = torch_dtype_only(namespace[name], name)
+
+
+def torch_dtype_only(fn: Callable[..., Any], name: str) -> Callable[..., Any]:
+    """`fn`, refusing a `dtype=` that is neither a torch dtype nor a Python number type, as torch's parser."""
+
+    @functools.wraps(fn)
+    def checked(*args: Any, **kwargs: Any) -> Any:
+        given = kwargs.get("dtype")
+        if given is not None and not isinstance(given, dtypes.dtype) and not any(given is t for t in PYTHON_TYPES):
+            raise TypeError(f"{name}(): argument 'dtype' must be torch.dtype, not {type_name(given)}")
+        return fn(*args, **kwargs)
+
+    return checked
