@@ -168,6 +168,21 @@ def kernel_times(a: dict, repeat: int) -> tuple[float, float]:
     return best["forward"] / steps * 1e6, best["backward"] / steps * 1e6
 
 
+def elementwise_floor_ms(shape: tuple, repeat: int = 10, layers: int = 1) -> tuple[float, float]:
+    """(forward, forward+backward) elementwise floor of one LSTM call, in ms: each step's calls timed
+    alone (best of `repeat` runs), times the steps and the layers (benchmarks/report.py adds it to the
+    kernel-products floor)."""
+    a = kernel_arrays(shape)
+    forward = sum(best_us(call, repeat) for call in forward_calls(a).values())
+    calls, per_block = backward_calls(a)
+    backward = sum(best_us(call, repeat) for call in calls.values())
+    held, tanh_cell = a["saved"]["held"], a["saved"]["tanh_cell"]
+    backward += best_us(lambda: lstm.gate_factors(held[:per_block], tanh_cell[:per_block], per_block), repeat,
+                        5) / per_block
+    per_call = shape[0] * layers / 1e3
+    return forward * per_call, (forward + backward) * per_call
+
+
 def report(name: str, shape: tuple, repeat: int) -> None:
     steps, batch, inputs, hidden = shape
     a = kernel_arrays(shape)

@@ -39,6 +39,7 @@ import _families as fam  # noqa: E402
 import _memory  # noqa: E402
 import _products  # noqa: E402
 import bench_ops  # noqa: E402
+import lstm_step_floor  # noqa: E402
 from _timing import LoadMeter, interleaved_rounds  # noqa: E402
 from bench_rnn import machine, measure_contention  # noqa: E402
 
@@ -85,6 +86,11 @@ def time_case(torch: Any, family: str, shape: fam.Shape, mode: Mode, peak: Any) 
            "fwd kernel products ms": products.forward * 1e3,
            "f+b kernel products ms": (products.forward + products.backward) * 1e3,
            "products threaded": products.threaded, "products noisy": products_noisy}
+    if family == "LSTM":  # the kernel floor: its products and the elementwise calls each step needs
+        elementwise = lstm_step_floor.elementwise_floor_ms((shape.seq_len, shape.batch, shape.input_size,
+                                                            shape.hidden_size), layers=shape.num_layers)
+        for kind, ms in zip(("fwd", "f+b"), elementwise):
+            row[f"{kind} kernel floor ms"] = row[f"{kind} kernel products ms"] + ms
     for kind in ("fwd", "f+b"):
         reference = [f"torch1 {kind}", f"torch2 {kind}"]
         row[f"{kind} ratio"] = result.ratio(f"ours {kind}", reference, kept)
@@ -180,6 +186,8 @@ def _floor_note(row: dict, kind: str, target: float) -> str:
     torch_ms = row[f"{kind} torch ms"]
     floors = {"GEMM floor": row[f"{kind} gemm floor ms"], "sequential floor": row[f"{kind} seq floor ms"],
               _products_floor_name(row): row[f"{kind} kernel products ms"]}
+    if f"{kind} kernel floor ms" in row:
+        floors["LSTM kernel floor"] = row[f"{kind} kernel floor ms"]
     above = sorted(((ms / torch_ms, name) for name, ms in floors.items() if ms / torch_ms > target), reverse=True)
     if not above:
         ratio, name = max((ms / torch_ms, name) for name, ms in floors.items())
@@ -200,6 +208,9 @@ def _floor_detail(row: dict, kind: str, name: str) -> str:
     if name == "kernel-products floor":
         return (": our kernel's own products on the thread counts it gives them (one thread below "
                 f"blas_threads' size limits, for reproducible bits), not a limit of numpy{busy}")
+    if name == "LSTM kernel floor":
+        return (": those products plus the elementwise numpy calls each step of our kernel needs, each timed "
+                f"alone (benchmarks/lstm_step_floor.py); a floor of our kernel and its bits, not of numpy{busy}")
     return ""
 
 
@@ -265,12 +276,14 @@ def floors_table(families: dict) -> str:
             floors = [f"{r[f'{kind} {key} ms']:.3g} ({r[f'{kind} {key} ms'] / torch_ms:.2f})"
                       for key in ("gemm floor", "seq products", "seq tanh", "seq floor", "kernel products")]
             floors[-1] += ("" if r["products threaded"] else " 1T") + (" noisy" if r["products noisy"] else "")
+            kernel = r.get(f"{kind} kernel floor ms")
+            floors.append("–" if kernel is None else f"{kernel:.3g} ({kernel / torch_ms:.2f})")
             rows.append([f"{family} {shape} {kind}", f"{r[f'{kind} MFLOP']:.3g}",
                          f"{r[f'{kind} MFLOP'] / r[f'{kind} ours ms']:.1f}", f"{r[f'{kind} MFLOP'] / torch_ms:.1f}",
                          *floors])
     return _table(["case", "MFLOP (products)", "ours GFLOP/s", "torch GFLOP/s", "GEMM floor ms (/torch)",
                    "dependent products ms (/torch)", "their tanh ms (/torch)", "sequential floor ms (/torch)",
-                   "kernel-products floor ms (/torch)"], rows)
+                   "kernel-products floor ms (/torch)", "LSTM kernel floor ms (/torch)"], rows)
 
 
 def ops_table(ops: dict) -> str:
@@ -356,6 +369,13 @@ def full_report(header: str, families: dict, ops: dict, mem: dict, contention: d
              f"{_products.REPEAT} runs; `noisy` marks a case during whose floor timing other processes kept "
              f"more than {MAX_OTHER_LOAD} cores busy (then its multi-threaded products may be far slower than "
              "on a quiet machine).",
+             "For the LSTM, the last column adds to those products the elementwise numpy calls each time step "
+             "of our kernel needs (forward: the pre-activation add, one tanh over the four gates, two calls "
+             "making three of them sigmoids, the cell and output updates; backward: five calls and three "
+             "copies, and the gate factors of each block of steps), each timed alone on its shape "
+             "(benchmarks/lstm_step_floor.py). At a batch of 8 and hidden size 64 each call costs about as "
+             "much as a small product, so the count of calls is the cost. Like the kernel-products floor, it "
+             "is a floor of our kernel (its formulation and its bits), not of numpy.",
              floors_table(families)]
     if mem:
         parts += ["## Memory", mem_how + " " + _memory.__doc__.split("\n\n")[1].replace("\n", " ")]
