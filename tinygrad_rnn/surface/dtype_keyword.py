@@ -11,20 +11,20 @@ import functools
 from collections.abc import Callable
 from typing import Any
 
-from ..argcheck import type_name
+from ..argcheck import invalid_combination, type_name
 from ..core import dtypes
 
-FACTORIES = ("tensor", "as_tensor", "asarray", "zeros", "ones", "empty", "full", "arange", "range", "linspace",
-             "logspace", "eye", "rand", "randn", "randint", "randperm", "zeros_like", "ones_like", "empty_like",
-             "full_like", "rand_like", "randn_like", "randint_like", "empty_strided", "empty_permuted",
-             "tril_indices", "triu_indices", "bartlett_window", "blackman_window", "hamming_window",
-             "hann_window", "kaiser_window")
+FACTORIES = ("tensor", "as_tensor", "asarray", "zeros", "ones", "empty", "full", "range", "zeros_like", "ones_like",
+             "empty_like", "full_like", "empty_strided", "empty_permuted", "tril_indices", "triu_indices")
+# Those with several overloads, whose parser lists them when none fits (randint checks its own arguments).
+OVERLOADED = ("arange", "linspace", "logspace", "eye", "rand", "randn", "randperm", "rand_like", "randn_like",
+              "randint_like", "bartlett_window", "blackman_window", "hamming_window", "hann_window", "kaiser_window")
 PYTHON_TYPES = (float, int, bool, complex)
 
 
 def refuse_other_dtypes(namespace: dict[str, Any]) -> None:
     """Replace each factory in `namespace` by itself behind the check."""
-    for name in FACTORIES:
+    for name in FACTORIES + OVERLOADED:
         namespace[name] = torch_dtype_only(namespace[name], name)
 
 
@@ -35,6 +35,8 @@ def torch_dtype_only(fn: Callable[..., Any], name: str) -> Callable[..., Any]:
     def checked(*args: Any, **kwargs: Any) -> Any:
         given = kwargs.get("dtype")
         if given is not None and not isinstance(given, dtypes.dtype) and not any(given is t for t in PYTHON_TYPES):
+            if name in OVERLOADED:
+                raise invalid_combination(name, args, (), kwargs)
             raise TypeError(f"{name}(): argument 'dtype' must be torch.dtype, not {type_name(given)}")
         return fn(*args, **kwargs)
 
