@@ -75,7 +75,7 @@ class LineVecEnv:
         return np.stack([self.x, 0.5 - self.x], 1).astype(np.float32), rewards, terminations, truncations, {}
 
 
-def layer_init(layer, std=np.sqrt(2), bias_const=0.0):
+def layer_init(layer, std=np.sqrt(2), bias_const=0.0):  # noqa: B008  (CleanRL's own default)
     torch.nn.init.orthogonal_(layer.weight, std)
     torch.nn.init.constant_(layer.bias, bias_const)
     return layer
