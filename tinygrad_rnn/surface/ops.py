@@ -23,7 +23,15 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from ..argcheck import ComplexUnsupported, NotAnOperand, complex_into, invalid_combination, type_name
+from ..argcheck import (
+    ComplexUnsupported,
+    NotAnOperand,
+    complex_into,
+    fits_count,
+    invalid_combination,
+    method_signature,
+    type_name,
+)
 from ..core.function import rename
 from ..core.tensor import Tensor
 from ..ops import (  # noqa: F401  (importing them runs their @op declarations)
@@ -164,9 +172,22 @@ def _renumbered(fn: Callable[..., Any]) -> Callable[..., Any]:
         try:
             return fn(self, *args, **kwargs)
         except TypeError as error:
+            if getattr(error, "signatures", None):
+                raise _method_overload_error(error, args, kwargs) from None
             raise TypeError(_keyword_unnumbered(_as_method_error(str(error)), kwargs)) from None
 
     return method
+
+
+def _method_overload_error(error: TypeError, args: tuple, kwargs: dict) -> TypeError:
+    """torch's 'invalid combination' error of a function, as its method reports it: its own overloads (no self,
+    no out=), each explained where the call's count fits it; or, when only one overload fits the count, that
+    overload's own error (`t.max(0, 1)`: "argument 'keepdim' (position 2) must be bool, not int")."""
+    signatures = tuple(method_signature(s) for s in error.signatures)  # type: ignore[attr-defined]
+    specific = getattr(error, "specific", None)
+    if specific and sum(fits_count(s, len(args) + len(kwargs)) for s in signatures) == 1:
+        return TypeError(_keyword_unnumbered(_as_method_error(specific), kwargs))
+    return invalid_combination(error.overloads_of, args, signatures, kwargs)  # type: ignore[attr-defined]
 
 
 # torch's argument parser also reads numpy's names of two parameters (its numpy_compatibility_arg_names):
