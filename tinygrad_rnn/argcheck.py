@@ -250,14 +250,15 @@ def _why_not(signature: str, args: tuple, kwargs: dict) -> str:
     if len(args) + len(kwargs) != len(params):
         return ""
     required = [p.rsplit(" ", 1) for p in params if " = " not in p and p not in ("*", "")]  # [(type, name)]
-    if kwargs:
-        incorrect = [k for k in reversed(kwargs) if k not in {name for _, name in required}]  # (torch's order)
+    incorrect = [k for k in reversed(kwargs) if k not in {name for _, name in required}]  # (torch's order)
+    if incorrect:
         return "\n      didn't match because some of the keywords were incorrect: " + ", ".join(incorrect)
     marks = []
-    for i, value in enumerate(args):
-        shown = _described(value)
+    for i, (key, value) in enumerate([(None, a) for a in args] + list(kwargs.items())):
+        shown = _described(value) if key is None else f"{key}={_described(value)}"
         marks.append(shown if i < len(required) and type_name(value) == required[i][0] else f"!{shown}!")
-    return "\n      didn't match because some of the arguments have invalid types: (" + ", ".join(marks) + ")"
+    listed = ", ".join(marks) + ("" if args else ", ")  # (torch drops the last separator only after a positional)
+    return "\n      didn't match because some of the arguments have invalid types: (" + listed + ")"
 
 
 def _described(value: Any) -> str:

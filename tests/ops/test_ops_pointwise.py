@@ -355,3 +355,36 @@ def test_masking_ops_gradient_under_create_graph_has_torchs_node(op):
         (grad,) = m.autograd.grad(y, x, m.ones_like(y) * w, create_graph=True)
         names.append(grad.grad_fn.name())
     assert names[0] == names[1]
+
+
+# clamp's, clamp_min's and clamp_max's bounds that no overload takes: torch's 'invalid combination' error with
+# the overloads listed, as the function, the method (and an alias's: clip), and the in-place forms have them.
+CLAMP_REFUSALS = {
+    "t.clamp(array, 3)": lambda m: m.tensor([1.0, 5.0]).clamp(np.array([-1.0]), 3),
+    "t.clamp('a')": lambda m: m.tensor([1.0, 5.0]).clamp("a"),
+    "clamp(t, [0.0], 2)": lambda m: m.clamp(m.tensor([1.0, 5.0]), [0.0], 2),
+    "clamp(t, array)": lambda m: m.clamp(m.tensor([1.0, 5.0]), np.array([1.0])),
+    "t.clamp(min=[1.0])": lambda m: m.tensor([1.0, 5.0]).clamp(min=[1.0]),
+    "clamp(t, min='a')": lambda m: m.clamp(m.tensor([1.0, 5.0]), min="a"),
+    "t.clamp_('a')": lambda m: m.tensor([1.0, 5.0]).clamp_("a"),
+    "clamp_(t, 'a')": lambda m: m.clamp_(m.tensor([1.0, 5.0]), "a"),
+    "t.clip('a')": lambda m: m.tensor([1.0, 5.0]).clip("a"),
+    "t.clip_([1])": lambda m: m.tensor([1.0, 5.0]).clip_([1]),
+    "clamp(2.0, t)": lambda m: m.clamp(2.0, m.tensor([1.0, 5.0])),
+    "t.clamp(1, 2, 3)": lambda m: m.tensor([1.0, 5.0]).clamp(1, 2, 3),
+    "clamp(t, foo=1)": lambda m: m.clamp(m.tensor([1.0, 5.0]), foo=1),
+    "clamp(t, array, array)": lambda m: m.clamp(m.tensor([1.0, 5.0]), np.ones(1), np.ones(1)),
+    "clamp_min(t, 'a')": lambda m: m.clamp_min(m.tensor([1.0, 5.0]), "a"),
+    "clamp_max(t, [1])": lambda m: m.clamp_max(m.tensor([1.0, 5.0]), [1]),
+    "t.clamp_max('a')": lambda m: m.tensor([1.0, 5.0]).clamp_max("a"),
+    "t.clamp_min_('a')": lambda m: m.tensor([1.0, 5.0]).clamp_min_("a"),
+    "clamp_min_(t, 'a')": lambda m: m.clamp_min_(m.tensor([1.0, 5.0]), "a"),
+    "clamp_min(t, min='a')": lambda m: m.clamp_min(m.tensor([1.0, 5.0]), min="a"),
+    "t.clamp_min(min=[1])": lambda m: m.tensor([1.0, 5.0]).clamp_min(min=[1]),
+    "t.clamp_max(1, 2)": lambda m: m.tensor([1.0, 5.0]).clamp_max(1, 2),
+}
+
+
+@pytest.mark.parametrize("call", list(CLAMP_REFUSALS.values()), ids=list(CLAMP_REFUSALS))
+def test_clamp_refuses_bounds_in_torchs_words(call):
+    check_error(call)

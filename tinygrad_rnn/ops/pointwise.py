@@ -17,6 +17,7 @@ import numpy as np
 from ..argcheck import (
     OPERAND_TYPES,
     NotAnOperand,
+    as_called,
     binary_overloads,
     invalid_combination,
     number_arg,
@@ -1274,13 +1275,21 @@ def _refuse_bool_clamp(min: Any, max: Any) -> None:
     raise NotImplementedError(f'"{kernel}_cpu" not implemented for \'Bool\'')
 
 
-@op(out=True, inplace_function=True, inplace=True, aliases=("clip",), samples=_clamp_samples)
+_CLAMP_SIGNATURES = ("(Tensor input, Tensor min = None, Tensor max = None, *, Tensor out = None)",
+                     "(Tensor input, Number min = None, Number max = None, *, Tensor out = None)")
+
+
+@op(out=True, inplace_function=True, inplace=True, aliases=("clip",), samples=_clamp_samples,
+    renumber_method_errors=True)
+@as_called("clamp", _CLAMP_SIGNATURES)
 def clamp(input: Tensor, min: Any = None, max: Any = None) -> Tensor:
+    if not isinstance(input, Tensor):
+        raise invalid_combination("clamp", (), _CLAMP_SIGNATURES)  # (as_called lists the call's arguments)
     if min is None and max is None:
         raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
     bounds = [b for b in (min, max) if b is not None]
     if not all(isinstance(b, OPERAND_TYPES) for b in bounds):  # a numpy array, a list
-        raise invalid_combination("clamp", (input, min) if max is None else (input, min, max))
+        raise invalid_combination("clamp", (), _CLAMP_SIGNATURES)
     if any(isinstance(b, Tensor) for b in bounds) and not all(isinstance(b, Tensor) for b in bounds) \
             and all(b.ndim == 0 for b in bounds if isinstance(b, Tensor)):
         # a tensor bound and a number: torch's parser takes a 0-d tensor as a number (the numbers' overload)
@@ -1290,7 +1299,7 @@ def clamp(input: Tensor, min: Any = None, max: Any = None) -> Tensor:
         _refuse_bool_clamp(min, max)
     if isinstance(min, Tensor) or isinstance(max, Tensor):
         if not all(b is None or isinstance(b, Tensor) for b in (min, max)):  # no overload mixes the two
-            raise invalid_combination("clamp", (input, min, max))
+            raise invalid_combination("clamp", (), _CLAMP_SIGNATURES)
         for bound in (b for b in (min, max) if b is not None):
             _check_broadcast(input, bound)
         lo, hi = (None if b is None else _cast(b, d) for b in (min, max))  # (cast inside torch's kernel)
@@ -1299,17 +1308,23 @@ def clamp(input: Tensor, min: Any = None, max: Any = None) -> Tensor:
     return Clamp.apply(input if d is input.dtype else input.to(d), lo, hi)
 
 
-@op(inplace_function=True, inplace=True, out=True, samples=unary(min=0.2))
+_CLAMP_MIN_SIGNATURES = ("(Tensor input, Tensor min, *, Tensor out = None)", "(Tensor input, Number min, *, Tensor out = None)")
+_CLAMP_MAX_SIGNATURES = ("(Tensor input, Tensor max, *, Tensor out = None)", "(Tensor input, Number max, *, Tensor out = None)")
+
+
+@op(inplace_function=True, inplace=True, out=True, samples=unary(min=0.2), renumber_method_errors=True)
+@as_called("clamp_min", _CLAMP_MIN_SIGNATURES)
 def clamp_min(input: Tensor, min: Any) -> Tensor:
     if not isinstance(min, OPERAND_TYPES):  # a numpy array, a list
-        raise invalid_combination("clamp_min", (input, min))
+        raise invalid_combination("clamp_min", (), _CLAMP_MIN_SIGNATURES)  # (as_called lists the call's arguments)
     return rename(clamp(input, min, None), "ClampMinBackward1" if isinstance(min, Tensor) else "ClampMinBackward0")
 
 
-@op(inplace_function=True, inplace=True, out=True, samples=unary(max=0.2))
+@op(inplace_function=True, inplace=True, out=True, samples=unary(max=0.2), renumber_method_errors=True)
+@as_called("clamp_max", _CLAMP_MAX_SIGNATURES)
 def clamp_max(input: Tensor, max: Any) -> Tensor:
     if not isinstance(max, OPERAND_TYPES):  # a numpy array, a list
-        raise invalid_combination("clamp_max", (input, max))
+        raise invalid_combination("clamp_max", (), _CLAMP_MAX_SIGNATURES)  # (as_called lists the call's arguments)
     return rename(clamp(input, None, max), "ClampMaxBackward1" if isinstance(max, Tensor) else "ClampMaxBackward0")
 
 

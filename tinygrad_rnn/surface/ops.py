@@ -80,9 +80,14 @@ def _inplace(fn: Callable[..., Tensor], name: str, checks_overlap: bool = True) 
         except NotAnOperand as error:  # t.add_(array)
             raise _refused(name, error, fn, (self, *args), kwargs, method=True) from None
         except TypeError as error:  # torch's parser names the method called: "atan2_(): argument 'other' ..."
-            if not str(error).startswith(fn.__name__ + "("):
+            signatures = getattr(error, "signatures", None)
+            if signatures and signatures[0].startswith("(Tensor input"):  # torch.clamp_(t, 'a'): the function's
+                # overloads, which have no out= in place
+                raise invalid_combination(name, (self, *args), tuple(map(_without_out, signatures)), kwargs) from None
+            prefix = next((p for p in (fn.__name__, name.rstrip("_")) if str(error).startswith(p + "(")), None)
+            if prefix is None:
                 raise
-            raise TypeError(name + str(error)[len(fn.__name__):]) from None
+            raise TypeError(name + str(error)[len(prefix):]) from None
         except ComplexUnsupported:  # t.mul_(1j): torch refuses to write a complex result into a real tensor
             raise complex_into(self.dtype) from None
         if exact_dtype is not None and result.dtype is not self.dtype:
@@ -92,6 +97,11 @@ def _inplace(fn: Callable[..., Tensor], name: str, checks_overlap: bool = True) 
     method.__name__ = method.__qualname__ = name
     method.__doc__ = f"In-place `{fn.__name__}`: the tensor takes the value of `{fn.__name__}(tensor, ...)`."
     return method
+
+
+def _without_out(signature: str) -> str:
+    """An overload without its `out=` parameter (and the `*` that only it followed)."""
+    return signature.replace(", *, Tensor out = None)", ")").replace(", Tensor out = None)", ")")
 
 
 def _inplace_view(fn: Callable[..., Tensor], name: str, node_names: dict) -> Callable[..., Tensor]:
@@ -164,8 +174,9 @@ def _keyword_unnumbered(message: str, kwargs: dict) -> str:
     return message.replace(found.group(0), f"argument '{found.group(1)}'", 1)
 
 
-def _renumbered(fn: Callable[..., Any]) -> Callable[..., Any]:
-    """The method `t.X(...)`, whose TypeError leaves `t` out of its count, as torch's does."""
+def _renumbered(fn: Callable[..., Any], name: str | None = None) -> Callable[..., Any]:
+    """The method `t.X(...)` (`t.name(...)` for an alias), whose TypeError leaves `t` out of its count, as
+    torch's does."""
 
     @functools.wraps(fn)
     def method(self: Tensor, *args: Any, **kwargs: Any) -> Any:
@@ -173,21 +184,22 @@ def _renumbered(fn: Callable[..., Any]) -> Callable[..., Any]:
             return fn(self, *args, **kwargs)
         except TypeError as error:
             if getattr(error, "signatures", None):
-                raise _method_overload_error(error, args, kwargs) from None
+                raise _method_overload_error(error, args, kwargs, name or fn.__name__) from None
             raise TypeError(_keyword_unnumbered(_as_method_error(str(error)), kwargs)) from None
 
     return method
 
 
-def _method_overload_error(error: TypeError, args: tuple, kwargs: dict) -> TypeError:
-    """torch's 'invalid combination' error of a function, as its method reports it: its own overloads (no self,
-    no out=), each explained where the call's count fits it; or, when only one overload fits the count, that
+def _method_overload_error(error: TypeError, args: tuple, kwargs: dict, name: str) -> TypeError:
+    """torch's 'invalid combination' error of a function, as its method `name` reports it: its own overloads (no
+    self, no out=), each explained where the call's count fits it; or, when only one overload fits the count, that
     overload's own error (`t.max(0, 1)`: "argument 'keepdim' (position 2) must be bool, not int")."""
     signatures = tuple(method_signature(s) for s in error.signatures)  # type: ignore[attr-defined]
     specific = getattr(error, "specific", None)
     if specific and sum(fits_count(s, len(args) + len(kwargs)) for s in signatures) == 1:
+        specific = name + specific[len(error.overloads_of):]  # type: ignore[attr-defined]  # (the op's own name first)
         return TypeError(_keyword_unnumbered(_as_method_error(specific), kwargs))
-    return invalid_combination(error.overloads_of, args, signatures, kwargs)  # type: ignore[attr-defined]
+    return invalid_combination(name, args, signatures, kwargs)
 
 
 # torch's argument parser also reads numpy's names of two parameters (its numpy_compatibility_arg_names):
@@ -225,7 +237,7 @@ def _method(decl: OpDecl, name: str | None = None) -> Callable[..., Any]:
     """Tensor.X: the declared function, unless torch's method takes or reports arguments otherwise."""
     if decl.varargs_method:
         return _varargs(_function(decl, name))
-    return _renumbered(_function(decl, name)) if decl.renumber_method_errors else _function(decl, name)
+    return _renumbered(_function(decl, name), name) if decl.renumber_method_errors else _function(decl, name)
 
 
 def _names(decl: OpDecl) -> tuple[str, ...]:
@@ -239,7 +251,7 @@ def bind_methods() -> None:
             if decl.method:
                 _set_new(Tensor, name, _method(decl, name))
             function = _function(decl, name)
-            as_method = _renumbered(function) if decl.renumber_method_errors else function
+            as_method = _renumbered(function, name) if decl.renumber_method_errors else function
             if decl.inplace == "view":
                 _set_new(Tensor, name + "_", _inplace_view(as_method, name + "_", decl.inplace_names))
             elif decl.inplace:
