@@ -283,7 +283,7 @@ def as_called(fn: str, signatures: tuple = ()) -> Callable[[Callable], Callable]
                 return function(*args, **kwargs)
             except TypeError as error:
                 if signatures and not _binds(parameters, args, kwargs):  # too many arguments, or an unknown
-                    raise invalid_combination(fn, args, signatures, kwargs) from None  # keyword: no overload fits
+                    raise _unbound(fn, args, signatures, kwargs) from None  # keyword: no overload fits
                 if signatures and getattr(error, "overloads_of", None) == fn:
                     specific = getattr(error, "specific", None)
                     if specific and sum(fits_count(s, len(args) + len(kwargs)) for s in signatures) == 1:
@@ -298,6 +298,22 @@ def as_called(fn: str, signatures: tuple = ()) -> Callable[[Callable], Callable]
                 raise TypeError(message) from None
         return called
     return decorate
+
+
+def _unbound(fn: str, args: tuple, signatures: tuple, kwargs: dict) -> TypeError:
+    """torch's error for a call that no overload can bind: when only one overload fits the count but the call gives
+    it too many positional arguments (`torch.max(t, 0, True, None)`), Python's words for that overload; else the
+    'invalid combination' error."""
+    fitting = [s for s in signatures if fits_count(s, len(args) + len(kwargs))]
+    if len(fitting) == 1:
+        positional = fitting[0][1:-1].split(", *")[0].split(", ")
+        required = len([p for p in positional if " = " not in p])
+        if required < len(positional) < len(args):
+            error = overload_error(fn, f"{fn}() takes from {required} to {len(positional)} positional arguments but "
+                                   f"{len(args)} were given")
+            error.signatures = signatures  # type: ignore[attr-defined]  # (the method, one argument fewer, lists its own)
+            return error
+    return invalid_combination(fn, args, signatures, kwargs)
 
 
 def _binds(parameters: inspect.Signature, args: tuple, kwargs: dict) -> bool:
