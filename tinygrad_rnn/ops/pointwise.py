@@ -338,7 +338,7 @@ class Div(Function):
     def backward(ctx, g):
         a, b = ctx.saved_tensors
         ga = Div.apply(g, b) if ctx.needs_input_grad[0] else None
-        gb = -g * a / (b * b) if ctx.needs_input_grad[1] else None  # d(a/b)/db = -a/b^2
+        gb = -g * (a / b / b) if ctx.needs_input_grad[1] else None  # d(a/b)/db = -a/b^2, rounded as torch's
         return ga, gb
 
     @staticmethod
