@@ -192,7 +192,30 @@ def invalid_combination(fn: str, args: tuple, signatures: tuple = (), kwargs: di
     error = TypeError(f"{fn}() received an invalid combination of arguments - got ({got}), but expected one of:"
                       f"{listed}\n")
     error.overloads_of = fn  # type: ignore[attr-defined]  # (for as_called, which rewrites it)
+    error.signatures = signatures  # type: ignore[attr-defined]  # (for the method, which lists its own)
     return error
+
+
+def overload_error(fn: str, message: str) -> TypeError:
+    """An argument error of an op with several overloads, in the op's own words. `as_called` turns it into
+    torch's 'invalid combination' error; the method keeps these words when only one overload fits."""
+    error = TypeError(message)
+    error.overloads_of = fn  # type: ignore[attr-defined]
+    error.specific = message  # type: ignore[attr-defined]
+    return error
+
+
+def method_signature(signature: str) -> str:
+    """A function's overload as torch lists it for the method: without `input` (self) and without `out=`."""
+    kept = [p for p in signature[1:-1].split(", ") if p and p != "Tensor input" and not p.endswith(" out = None")]
+    return "(" + ", ".join(kept[:-1] if kept[-1:] == ["*"] else kept) + ")"
+
+
+def fits_count(signature: str, given: int) -> bool:
+    """Whether `given` arguments are as many as the overload takes (with or without its defaults): torch's
+    parser, when exactly one overload fits the count, reports that overload's own error."""
+    params = [p for p in signature[1:-1].split(", ") if p and p != "*"]
+    return len([p for p in params if " = " not in p]) <= given <= len(params)
 
 
 def binary_overloads(first: str = "input", second: str = "other", number_first: str | None = "self",
@@ -223,18 +246,19 @@ def _why_not(signature: str, args: tuple, kwargs: dict) -> str:
     """torch's explanation under a signature with as many parameters as the call has arguments. Its checker
     only knows the types of the parameters without a default: every other argument is marked (!type!), and
     every keyword naming one of them is called incorrect."""
-    params = [p for p in signature[1:-1].split(", ") if p]  # ("()" has none)
+    params = signature[1:-1].split(", ")  # ("()" is one empty piece to torch's checker: t.max(2.0) explains it)
     if len(args) + len(kwargs) != len(params):
         return ""
-    required = [p.rsplit(" ", 1) for p in params if " = " not in p and p != "*"]  # [(type, name)]
-    if kwargs:
-        incorrect = [k for k in reversed(kwargs) if k not in {name for _, name in required}]  # (torch's order)
+    required = [p.rsplit(" ", 1) for p in params if " = " not in p and p not in ("*", "")]  # [(type, name)]
+    incorrect = [k for k in reversed(kwargs) if k not in {name for _, name in required}]  # (torch's order)
+    if incorrect:
         return "\n      didn't match because some of the keywords were incorrect: " + ", ".join(incorrect)
     marks = []
-    for i, value in enumerate(args):
-        shown = _described(value)
+    for i, (key, value) in enumerate([(None, a) for a in args] + list(kwargs.items())):
+        shown = _described(value) if key is None else f"{key}={_described(value)}"
         marks.append(shown if i < len(required) and type_name(value) == required[i][0] else f"!{shown}!")
-    return "\n      didn't match because some of the arguments have invalid types: (" + ", ".join(marks) + ")"
+    listed = ", ".join(marks) + ("" if args else ", ")  # (torch drops the last separator only after a positional)
+    return "\n      didn't match because some of the arguments have invalid types: (" + listed + ")"
 
 
 def _described(value: Any) -> str:
@@ -255,16 +279,18 @@ def as_called(fn: str, signatures: tuple = ()) -> Callable[[Callable], Callable]
 
         @functools.wraps(function)
         def called(*args: Any, **kwargs: Any) -> Any:
-            if signatures:  # too many arguments, or an unknown keyword: no overload fits either
-                try:
-                    parameters.bind(*args, **kwargs)
-                except TypeError:
-                    raise invalid_combination(fn, args, signatures, kwargs) from None
             try:
                 return function(*args, **kwargs)
             except TypeError as error:
+                if signatures and not _binds(parameters, args, kwargs):  # too many arguments, or an unknown
+                    raise _unbound(fn, args, signatures, kwargs) from None  # keyword: no overload fits
                 if signatures and getattr(error, "overloads_of", None) == fn:
-                    raise invalid_combination(fn, args, signatures, kwargs) from None
+                    specific = getattr(error, "specific", None)
+                    if specific and sum(fits_count(s, len(args) + len(kwargs)) for s in signatures) == 1:
+                        raise  # the one overload that fits the count explains itself, as torch's parser does
+                    generic = invalid_combination(fn, args, signatures, kwargs)
+                    generic.specific = specific  # type: ignore[attr-defined]  # (for the method: surface/ops.py)
+                    raise generic from None
                 keyword = next((k for k in kwargs if str(error).startswith(f"{fn}(): argument '{k}' (position ")), None)
                 if keyword is None:
                     raise
@@ -272,6 +298,31 @@ def as_called(fn: str, signatures: tuple = ()) -> Callable[[Callable], Callable]
                 raise TypeError(message) from None
         return called
     return decorate
+
+
+def _unbound(fn: str, args: tuple, signatures: tuple, kwargs: dict) -> TypeError:
+    """torch's error for a call that no overload can bind: when only one overload fits the count but the call gives
+    it too many positional arguments (`torch.max(t, 0, True, None)`), Python's words for that overload; else the
+    'invalid combination' error."""
+    fitting = [s for s in signatures if fits_count(s, len(args) + len(kwargs))]
+    if len(fitting) == 1:
+        positional = fitting[0][1:-1].split(", *")[0].split(", ")
+        required = len([p for p in positional if " = " not in p])
+        if required < len(positional) < len(args):
+            error = overload_error(fn, f"{fn}() takes from {required} to {len(positional)} positional arguments but "
+                                   f"{len(args)} were given")
+            error.signatures = signatures  # type: ignore[attr-defined]  # (the method, one argument fewer, lists its own)
+            return error
+    return invalid_combination(fn, args, signatures, kwargs)
+
+
+def _binds(parameters: inspect.Signature, args: tuple, kwargs: dict) -> bool:
+    """Whether a call with these arguments gets past Python's own matching of them to the parameters."""
+    try:
+        parameters.bind(*args, **kwargs)
+    except TypeError:
+        return False
+    return True
 
 
 def given_types(args: tuple, kwargs: dict) -> str:

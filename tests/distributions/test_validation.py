@@ -3,6 +3,7 @@ outside the support, a value of the wrong shape, and the constructor misuses; va
 turns the checks off as in torch."""
 from __future__ import annotations
 
+import numpy as np
 import pytest
 from helpers import check_error, require_torch
 
@@ -103,6 +104,23 @@ def test_constructor_misuse_raises_torchs_errors() -> None:
     check_error(lambda m: D(m).RelaxedBernoulli(m.tensor(0.5)))
     check_error(lambda m: D(m).Binomial(m.tensor([2.0, 3.0]), m.tensor([0.5, 0.5])).entropy())
     check_error(lambda m: D(m).Normal(0.0, 1.0).expand((2,)).enumerate_support())
+
+
+@pytest.mark.parametrize("value", [np.float32(1.0), np.int64(1), np.bool_(True), np.array(1.0), "1"],
+                         ids=["float32", "int64", "bool_", "array", "str"])
+def test_parameters_that_are_not_python_numbers_or_tensors_raise_as_in_torch(value) -> None:
+    """torch's broadcast_all takes int, float and bool (np.float64 is a float); numbers.Number let numpy's
+    other scalars in."""
+    check_error(lambda m: D(m).Normal(value, 2.0))
+    check_error(lambda m: D(m).Laplace(m.zeros(2), value))
+
+
+@pytest.mark.parametrize("value", [np.float64(0.5), True, 2])
+def test_python_numbers_and_float64_scalars_are_taken_as_in_torch(value) -> None:
+    torch = require_torch()
+    ours, theirs = (D(m).Normal(value, 2.0) for m in (tinygrad_rnn, torch))
+    assert (ours.mean.item(), ours.mean.dtype.is_floating_point, tuple(ours.batch_shape)) == \
+        (theirs.mean.item(), theirs.mean.dtype.is_floating_point, tuple(theirs.batch_shape))
 
 
 def test_validate_args_false_skips_the_checks_as_in_torch() -> None:

@@ -601,3 +601,57 @@ def test_a_half_inputs_gradient_through_a_float32_scan_is_torchs(name):
         grads.append(x.grad.numpy())
     assert grads[0].dtype == grads[1].dtype == np.float16
     np.testing.assert_array_equal(grads[0], grads[1])
+
+
+# max/min take three overloads and any/all three: an argument none of them takes is torch's 'invalid combination'
+# error, listed as the function or as the method has them (the method without self and out=, each overload the
+# count fits explained); when only one overload fits the count, that overload's own error, as torch's parser.
+_T = [[1.0, 3.0], [2.0, 0.0]]
+EXTREME_AND_LOGICAL_REFUSALS = {
+    "max(t, 2.0)": lambda m: m.max(m.tensor(_T), 2.0),
+    "min(t, 'a')": lambda m: m.min(m.tensor(_T), "a"),
+    "max(t, dim=1.5)": lambda m: m.max(m.tensor(_T), dim=1.5),
+    "max(t, 0, 1)": lambda m: m.max(m.tensor(_T), 0, 1),
+    "max(t, 0, keepdim=1)": lambda m: m.max(m.tensor(_T), 0, keepdim=1),
+    "max(t, dim=0, keepdim=None)": lambda m: m.max(m.tensor(_T), dim=0, keepdim=None),
+    "max(t, keepdim=True)": lambda m: m.max(m.tensor(_T), keepdim=True),
+    "max(t, None)": lambda m: m.max(m.tensor(_T), None),
+    "max(2.0, t)": lambda m: m.max(2.0, m.tensor(_T)),
+    "max(array)": lambda m: m.max(np.ones(2)),
+    "max(t, t, 0)": lambda m: m.max(m.tensor(_T), m.tensor(_T), 0),
+    "max(t, [0])": lambda m: m.max(m.tensor(_T), [0]),
+    "max(t, foo=1)": lambda m: m.max(m.tensor(_T), foo=1),
+    "max(t, 0, True, 3)": lambda m: m.max(m.tensor(_T), 0, True, 3),
+    "min(t, 0, True, None)": lambda m: m.min(m.tensor(_T), 0, True, None),
+    "clamp(t, 0, 1, 2)": lambda m: m.clamp(m.tensor(_T), 0, 1, 2),
+    "t.max(2.0)": lambda m: m.tensor(_T).max(2.0),
+    "t.min(2.0)": lambda m: m.tensor(_T).min(2.0),
+    "t.max(dim=1.5)": lambda m: m.tensor(_T).max(dim=1.5),
+    "t.max(0, 1)": lambda m: m.tensor(_T).max(0, 1),
+    "t.max(0, keepdim=1)": lambda m: m.tensor(_T).max(0, keepdim=1),
+    "t.max(None)": lambda m: m.tensor(_T).max(None),
+    "t.max(keepdim=True)": lambda m: m.tensor(_T).max(keepdim=True),
+    "t.max(t, 0)": lambda m: m.tensor(_T).max(m.tensor(_T), 0),
+    "t.max([0])": lambda m: m.tensor(_T).max([0]),
+    "t.max(foo=1)": lambda m: m.tensor(_T).max(foo=1),
+    "t.max(0, True, 3)": lambda m: m.tensor(_T).max(0, True, 3),
+    "t.all('a')": lambda m: m.tensor(_T).all("a"),
+    "all(t, 'a')": lambda m: m.all(m.tensor(_T), "a"),
+    "t.any(1.5)": lambda m: m.tensor(_T).any(1.5),
+    "t.all(0, 1)": lambda m: m.tensor(_T).all(0, 1),
+}
+
+
+@pytest.mark.parametrize("call", list(EXTREME_AND_LOGICAL_REFUSALS.values()), ids=list(EXTREME_AND_LOGICAL_REFUSALS))
+def test_max_min_any_all_refuse_arguments_in_torchs_words(call):
+    check_error(call)
+
+
+def test_max_takes_a_one_element_integer_tensor_as_dim_when_keepdim_is_given():
+    torch = require_torch()
+    results = []
+    for m in (tinygrad_rnn, torch):
+        t = m.tensor(_T)
+        values, indices = m.max(t, m.tensor(0), True)
+        results.append((values.tolist(), indices.tolist(), t.max(m.tensor(0)).tolist(), t.min(np.int64(1))[1].tolist()))
+    assert results[0] == results[1]

@@ -9,11 +9,11 @@ return any map onto c (Softmax onto the simplex). Both look a constraint up by i
 """
 from __future__ import annotations
 
-import numbers
 from collections.abc import Callable
 from typing import Any
 
 from . import constraints, transforms
+from .distribution import NUMBER
 
 __all__ = ["ConstraintRegistry", "biject_to", "transform_to"]
 
@@ -87,7 +87,7 @@ def _to_less_than(constraint: Any) -> transforms.Transform:
 @_both(constraints.interval, constraints.half_open_interval)
 def _to_interval(constraint: Any) -> transforms.Transform:
     lower, upper = constraint.lower_bound, constraint.upper_bound
-    if isinstance(lower, numbers.Number) and lower == 0 and isinstance(upper, numbers.Number) and upper == 1:
+    if isinstance(lower, NUMBER) and lower == 0 and isinstance(upper, NUMBER) and upper == 1:
         return transforms.SigmoidTransform()
     return transforms.ComposeTransform([transforms.SigmoidTransform(), transforms.AffineTransform(lower, upper - lower)])
 

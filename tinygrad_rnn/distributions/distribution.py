@@ -6,7 +6,6 @@ parameters) and an `event_shape` (the shape of one draw; () for scalar distribut
 """
 from __future__ import annotations
 
-import numbers
 from collections.abc import Callable
 from typing import Any
 
@@ -252,10 +251,15 @@ def family_of(obj: Any) -> type:
     return next(c for c in type(obj).__mro__ if c.__module__.startswith(__package__))
 
 
+# What torch's distributions take for a plain number (torch.types._Number): Python's int, float and bool.
+# numpy scalars other than np.float64 (a float subclass) are not among them: Normal(np.float32(0), 1) raises.
+NUMBER = (int, float)
+
+
 def broadcast_all(*values: Any) -> tuple[Tensor, ...]:
     """Tensors and numbers broadcast to one shape; numbers take the first tensor's dtype (or the
     default dtype when all are numbers), as torch's `broadcast_all`."""
-    if not all(isinstance(v, (Tensor, numbers.Number)) for v in values):
+    if not all(isinstance(v, (Tensor, *NUMBER)) for v in values):
         raise ValueError("Input arguments must all be instances of Number, "
                          "torch.Tensor or objects implementing __torch_function__.")
     first = next((v for v in values if isinstance(v, Tensor)), None)

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import math
-import numbers
 from typing import Any
 
 import numpy as np
@@ -11,7 +10,7 @@ from ..core.size import Size
 from ..core.tensor import Tensor
 from ..ops.pointwise import where
 from . import constraints
-from .distribution import Distribution, broadcast_all
+from .distribution import NUMBER, Distribution, broadcast_all
 from .gamma import Gamma
 
 
@@ -27,7 +26,7 @@ class FisherSnedecor(Distribution):
     def __init__(self, df1: Tensor | float, df2: Tensor | float, validate_args: bool | None = None) -> None:
         self.df1, self.df2 = broadcast_all(df1, df2)
         self._gamma1, self._gamma2 = Gamma(self.df1 * 0.5, self.df1), Gamma(self.df2 * 0.5, self.df2)
-        both_numbers = isinstance(df1, numbers.Number) and isinstance(df2, numbers.Number)
+        both_numbers = isinstance(df1, NUMBER) and isinstance(df2, NUMBER)
         super().__init__(Size() if both_numbers else self.df1.size(), validate_args=validate_args)
 
     def expand(self, batch_shape: Any, _instance: Any = None) -> FisherSnedecor:

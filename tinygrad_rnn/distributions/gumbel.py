@@ -2,14 +2,13 @@
 from __future__ import annotations
 
 import math
-import numbers
 
 import numpy as np
 
 from ..core.tensor import Tensor
 from ..creation import full_like, ones_like
 from . import constraints
-from .distribution import broadcast_all
+from .distribution import NUMBER, broadcast_all
 from .transformed_distribution import TransformedDistribution
 from .transforms import AffineTransform, ExpTransform
 from .uniform import Uniform
@@ -29,7 +28,7 @@ class Gumbel(TransformedDistribution):
         self.loc, self.scale = broadcast_all(loc, scale)
         finfo = np.finfo(self.loc._data.dtype)
         tiny, top = float(finfo.tiny), 1 - float(finfo.eps)
-        if isinstance(loc, numbers.Number) and isinstance(scale, numbers.Number):
+        if isinstance(loc, NUMBER) and isinstance(scale, NUMBER):
             base = Uniform(tiny, top, validate_args=validate_args)
         else:
             base = Uniform(full_like(self.loc, tiny), full_like(self.loc, top), validate_args=validate_args)

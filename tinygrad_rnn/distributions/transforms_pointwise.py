@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import math
-import numbers
 from typing import Any
 
 import numpy as np
@@ -12,7 +11,7 @@ from ..creation import full_like
 from ..nn.functional import softplus
 from ..ops.shape import broadcast_shapes
 from . import constraints
-from .distribution import broadcast_all, lazy_property
+from .distribution import NUMBER, broadcast_all, lazy_property
 from .transform import ParameterFreeTransform, Transform
 
 
@@ -169,7 +168,7 @@ class AffineTransform(Transform):
 
     @property
     def sign(self) -> Any:
-        if isinstance(self.scale, numbers.Number):
+        if isinstance(self.scale, NUMBER):
             return 1 if float(self.scale) > 0 else -1 if float(self.scale) < 0 else 0
         return self.scale.sign()
 
@@ -181,7 +180,7 @@ class AffineTransform(Transform):
 
     def log_abs_det_jacobian(self, x: Tensor, y: Tensor) -> Tensor:
         shape = tuple(x.shape)
-        if isinstance(self.scale, numbers.Number):
+        if isinstance(self.scale, NUMBER):
             result = full_like(x, math.log(abs(self.scale)))
         else:
             result = self.scale.abs().log()
@@ -198,7 +197,7 @@ class AffineTransform(Transform):
 
 
 def _same(a: Any, b: Any) -> bool:
-    if isinstance(a, numbers.Number) and isinstance(b, numbers.Number):
+    if isinstance(a, NUMBER) and isinstance(b, NUMBER):
         return a == b
     return bool((a == b).all().item())
 

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import math
-import numbers
 import warnings
 from typing import Any
 
@@ -17,7 +16,7 @@ from ..ops.shape import broadcast_shapes
 from ..random import randn
 from . import constraints
 from .chi2 import Chi2
-from .distribution import lazy_property
+from .distribution import NUMBER, lazy_property
 from .exp_family import ExponentialFamily
 from .multivariate_normal import ScaleTrilMatrices
 
@@ -61,7 +60,7 @@ class Wishart(ScaleTrilMatrices, ExponentialFamily):
         (param,) = given
         if param.dim() < 2:
             raise ValueError("scale_tril must be at least two-dimensional, with optional leading batch dimensions")
-        if isinstance(df, numbers.Number):
+        if isinstance(df, NUMBER):
             batch_shape = Size(param.shape[:-2])
             self.df = tensor(df, dtype=param.dtype)
         else:

@@ -17,6 +17,7 @@ import numpy as np
 from ..argcheck import (
     OPERAND_TYPES,
     NotAnOperand,
+    as_called,
     binary_overloads,
     invalid_combination,
     number_arg,
@@ -336,7 +337,7 @@ class Div(Function):
     def backward(ctx, g):
         a, b = ctx.saved_tensors
         ga = Div.apply(g, b) if ctx.needs_input_grad[0] else None
-        gb = -g * a / (b * b) if ctx.needs_input_grad[1] else None  # d(a/b)/db = -a/b^2
+        gb = -g * (a / b / b) if ctx.needs_input_grad[1] else None  # d(a/b)/db = -a/b^2, rounded as torch's
         return ga, gb
 
     @staticmethod
@@ -421,7 +422,9 @@ class Pow(Function):
     @staticmethod
     def forward(ctx, base, exponent):
         ctx.save_for_backward(base, exponent)
-        result = _double_power(base, exponent) if result_type(base, exponent) is dtypes.float64 \
+        kind = result_type(base, exponent)  # (Function.apply quiets numpy's warnings for every forward)
+        result = _double_power(base, exponent) if kind is dtypes.float64 \
+            else _DOUBLE_POWERS[exponent](base._data) if kind is dtypes.float32 and _is_product_power(exponent) \
             else _integer_power(_arr(base), _arr(exponent))
         if result.dtype == np.int8 and np.asarray(_arr(base)).dtype == np.bool_ \
                 and np.asarray(_arr(exponent)).dtype == np.bool_:  # numpy's bool ** True is int8; torch's bool
@@ -433,7 +436,7 @@ class Pow(Function):
         base, exponent = ctx.saved_tensors
         g_base = g_exp = None
         if ctx.needs_input_grad[0]:  # d(b^e)/db = e * b^(e-1), and exactly 0 where e == 0
-            g_base = g * exponent * base ** (exponent - 1)
+            g_base = g * (exponent * base ** (exponent - 1))  # (grouped as torch's pow_backward: same rounding)
             if not isinstance(exponent, Tensor):
                 g_base = g_base if exponent != 0 else g * 0
             elif (exponent._data == 0).any():
@@ -457,6 +460,12 @@ class Pow(Function):
 _DOUBLE_POWERS = {2: lambda b: b * b, 3: lambda b: b * b * b, -1: lambda b: 1 / b,
                   -2: lambda b: 1 / (b * b), -0.5: lambda b: 1 / np.sqrt(b)}
 _libm_pow = np.frompyfunc(math.pow, 2, 1)
+
+
+def _is_product_power(exponent: Any) -> bool:
+    """A number exponent that torch's float kernels compute as a product (float32 too, measured: x ** 3 is
+    x * x * x, where np.power differs in the last bit for 1 element in 4)."""
+    return not isinstance(exponent, Tensor) and exponent in _DOUBLE_POWERS
 
 
 def _double_power(base: Any, exponent: Any) -> np.ndarray:
@@ -1268,13 +1277,21 @@ def _refuse_bool_clamp(min: Any, max: Any) -> None:
     raise NotImplementedError(f'"{kernel}_cpu" not implemented for \'Bool\'')
 
 
-@op(out=True, inplace_function=True, inplace=True, aliases=("clip",), samples=_clamp_samples)
+_CLAMP_SIGNATURES = ("(Tensor input, Tensor min = None, Tensor max = None, *, Tensor out = None)",
+                     "(Tensor input, Number min = None, Number max = None, *, Tensor out = None)")
+
+
+@op(out=True, inplace_function=True, inplace=True, aliases=("clip",), samples=_clamp_samples,
+    renumber_method_errors=True)
+@as_called("clamp", _CLAMP_SIGNATURES)
 def clamp(input: Tensor, min: Any = None, max: Any = None) -> Tensor:
+    if not isinstance(input, Tensor):
+        raise invalid_combination("clamp", (), _CLAMP_SIGNATURES)  # (as_called lists the call's arguments)
     if min is None and max is None:
         raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
     bounds = [b for b in (min, max) if b is not None]
     if not all(isinstance(b, OPERAND_TYPES) for b in bounds):  # a numpy array, a list
-        raise invalid_combination("clamp", (input, min) if max is None else (input, min, max))
+        raise invalid_combination("clamp", (), _CLAMP_SIGNATURES)
     if any(isinstance(b, Tensor) for b in bounds) and not all(isinstance(b, Tensor) for b in bounds) \
             and all(b.ndim == 0 for b in bounds if isinstance(b, Tensor)):
         # a tensor bound and a number: torch's parser takes a 0-d tensor as a number (the numbers' overload)
@@ -1284,7 +1301,7 @@ def clamp(input: Tensor, min: Any = None, max: Any = None) -> Tensor:
         _refuse_bool_clamp(min, max)
     if isinstance(min, Tensor) or isinstance(max, Tensor):
         if not all(b is None or isinstance(b, Tensor) for b in (min, max)):  # no overload mixes the two
-            raise invalid_combination("clamp", (input, min, max))
+            raise invalid_combination("clamp", (), _CLAMP_SIGNATURES)
         for bound in (b for b in (min, max) if b is not None):
             _check_broadcast(input, bound)
         lo, hi = (None if b is None else _cast(b, d) for b in (min, max))  # (cast inside torch's kernel)
@@ -1293,17 +1310,23 @@ def clamp(input: Tensor, min: Any = None, max: Any = None) -> Tensor:
     return Clamp.apply(input if d is input.dtype else input.to(d), lo, hi)
 
 
-@op(inplace_function=True, inplace=True, out=True, samples=unary(min=0.2))
+_CLAMP_MIN_SIGNATURES = ("(Tensor input, Tensor min, *, Tensor out = None)", "(Tensor input, Number min, *, Tensor out = None)")
+_CLAMP_MAX_SIGNATURES = ("(Tensor input, Tensor max, *, Tensor out = None)", "(Tensor input, Number max, *, Tensor out = None)")
+
+
+@op(inplace_function=True, inplace=True, out=True, samples=unary(min=0.2), renumber_method_errors=True)
+@as_called("clamp_min", _CLAMP_MIN_SIGNATURES)
 def clamp_min(input: Tensor, min: Any) -> Tensor:
     if not isinstance(min, OPERAND_TYPES):  # a numpy array, a list
-        raise invalid_combination("clamp_min", (input, min))
+        raise invalid_combination("clamp_min", (), _CLAMP_MIN_SIGNATURES)  # (as_called lists the call's arguments)
     return rename(clamp(input, min, None), "ClampMinBackward1" if isinstance(min, Tensor) else "ClampMinBackward0")
 
 
-@op(inplace_function=True, inplace=True, out=True, samples=unary(max=0.2))
+@op(inplace_function=True, inplace=True, out=True, samples=unary(max=0.2), renumber_method_errors=True)
+@as_called("clamp_max", _CLAMP_MAX_SIGNATURES)
 def clamp_max(input: Tensor, max: Any) -> Tensor:
     if not isinstance(max, OPERAND_TYPES):  # a numpy array, a list
-        raise invalid_combination("clamp_max", (input, max))
+        raise invalid_combination("clamp_max", (), _CLAMP_MAX_SIGNATURES)  # (as_called lists the call's arguments)
     return rename(clamp(input, None, max), "ClampMaxBackward1" if isinstance(max, Tensor) else "ClampMaxBackward0")
 
 

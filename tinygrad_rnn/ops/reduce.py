@@ -19,6 +19,7 @@ from ..argcheck import (
     invalid_combination,
     is_bool_tensor,
     is_int,
+    overload_error,
     type_name,
     wrong_out_dtype,
 )
@@ -858,14 +859,23 @@ def mean(input: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: Any = 
 _LEFT_OUT: Any = object()
 
 
+_EXTREME_SIGNATURES = ("(Tensor input, *, Tensor out = None)", "(Tensor input, Tensor other, *, Tensor out = None)",
+                       "(Tensor input, int dim, bool keepdim = False, *, tuple of Tensors out = None)")
+
+
 def _extreme(input: Tensor, dim: Any, keepdim: Any, largest: bool, name: str) -> Any:
-    """torch's three overloads: max(), max(other) and max(dim, keepdim=False); keepdim goes with dim only."""
+    """torch's three overloads: max(), max(other) and max(dim, keepdim=False); keepdim goes with dim only.
+    An argument no overload takes is torch's 'invalid combination' error (`as_called` words it)."""
+    if not isinstance(input, Tensor):
+        raise overload_error(name, f"{name}(): argument 'input' (position 1) must be Tensor, not {type_name(input)}")
     if dim is None or dim is _LEFT_OUT and keepdim is not _LEFT_OUT:
-        raise invalid_combination(name, tuple(a for a in (dim, keepdim) if a is not _LEFT_OUT))
-    if isinstance(dim, Tensor) and keepdim is not _LEFT_OUT:
-        raise TypeError(f"{name}(): argument 'dim' (position 1) must be int, not Tensor")
+        raise invalid_combination(name, (), _EXTREME_SIGNATURES)
+    if not is_int(dim) and dim is not _LEFT_OUT and (keepdim is not _LEFT_OUT or not isinstance(dim, Tensor)):
+        raise overload_error(name, f"{name}(): argument 'dim' (position 2) must be int, not {type_name(dim)}")
+    keepdim_given = keepdim is not _LEFT_OUT
     keepdim = False if keepdim is _LEFT_OUT else keepdim
-    bool_arg(name, "keepdim", keepdim)
+    if not isinstance(keepdim, bool) and type(keepdim).__name__ != "bool_":
+        raise overload_error(name, f"{name}(): argument 'keepdim' (position 3) must be bool, not {type_name(keepdim)}")
     if dim is _LEFT_OUT:
         if input.numel() == 0:
             raise RuntimeError(
@@ -874,7 +884,7 @@ def _extreme(input: Tensor, dim: Any, keepdim: Any, largest: bool, name: str) ->
             )
         extreme = (np.max if largest else np.min)(input._data)  # the elements equal to it share the gradient
         return rename(SharedByEqual.apply(input, extreme), "MaxBackward1" if largest else "MinBackward1")
-    if isinstance(dim, Tensor):  # torch.max(a, b): the elementwise maximum
+    if isinstance(dim, Tensor) and not (is_int(dim) and keepdim_given):  # torch.max(a, b): the elementwise maximum
         return maximum(input, dim) if largest else minimum(input, dim)
     d = normalize_dim(dim, input.ndim)
     if input.shape and input.shape[d] == 0:
@@ -892,13 +902,15 @@ def _extreme_samples(rng: np.random.Generator) -> list[Sample]:
             Sample((x((0, 3)), 1)), Sample((x(()),), {"dim": 0}), Sample((x((3, 4)), x((4,))))]
 
 
-@op(out=True, samples=_extreme_samples)
+@op(out=True, samples=_extreme_samples, renumber_method_errors=True)
+@as_called("max", _EXTREME_SIGNATURES)
 def max(input: Tensor, dim: Any = _LEFT_OUT, keepdim: Any = _LEFT_OUT) -> Any:
     """The largest value; along `dim`, (values, indices); given a second tensor, the elementwise maximum."""
     return _extreme(input, dim, keepdim, True, "max")
 
 
-@op(out=True, samples=_extreme_samples)
+@op(out=True, samples=_extreme_samples, renumber_method_errors=True)
+@as_called("min", _EXTREME_SIGNATURES)
 def min(input: Tensor, dim: Any = _LEFT_OUT, keepdim: Any = _LEFT_OUT) -> Any:
     """The smallest value; along `dim`, (values, indices); given a second tensor, the elementwise minimum."""
     return _extreme(input, dim, keepdim, False, "min")
@@ -935,8 +947,11 @@ def logical_reduce(input: Tensor, dim: Any, keepdim: bool, name: str) -> Tensor:
     """any/all: bool results, except uint8 input gives uint8 (torch keeps that legacy rule)."""
     if not isinstance(input, Tensor):  # torch.all(t.grad == dt) with t.grad None: all(False)
         raise invalid_combination(name, (input,), _LOGICAL_SIGNATURES)
-    bool_arg(name, "keepdim", keepdim)
-    dims = None if dim is None else normalize_dims(dim, input.ndim, True)  # dim=() reduces nothing, as torch
+    try:  # a dim or keepdim of a type no overload takes: torch's 'invalid combination' error (as_called words it)
+        bool_arg(name, "keepdim", keepdim)
+        dims = None if dim is None else normalize_dims(dim, input.ndim, True)  # dim=() reduces nothing, as torch
+    except TypeError as error:
+        raise overload_error(name, str(error)) from None
     out = np.asarray((np.any if name == "any" else np.all)(input._data, axis=dims, keepdims=keepdim))
     return Tensor._make(out.astype(np.uint8) if input._data.dtype == np.uint8 else out)
 

@@ -23,7 +23,15 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from ..argcheck import ComplexUnsupported, NotAnOperand, complex_into, invalid_combination, type_name
+from ..argcheck import (
+    ComplexUnsupported,
+    NotAnOperand,
+    complex_into,
+    fits_count,
+    invalid_combination,
+    method_signature,
+    type_name,
+)
 from ..core import dtypes
 from ..core.function import rename
 from ..core.tensor import Tensor
@@ -75,9 +83,14 @@ def _inplace(fn: Callable[..., Tensor], name: str, checks_overlap: bool = True) 
         except NotAnOperand as error:  # t.add_(array)
             raise _refused(name, error, fn, (self, *args), kwargs, method=True) from None
         except TypeError as error:  # torch's parser names the method called: "atan2_(): argument 'other' ..."
-            if not str(error).startswith(fn.__name__ + "("):
+            signatures = getattr(error, "signatures", None)
+            if signatures and signatures[0].startswith("(Tensor input"):  # torch.clamp_(t, 'a'): the function's
+                # overloads, which have no out= in place
+                raise invalid_combination(name, (self, *args), tuple(map(_without_out, signatures)), kwargs) from None
+            prefix = next((p for p in (fn.__name__, name.rstrip("_")) if str(error).startswith(p + "(")), None)
+            if prefix is None:
                 raise
-            raise TypeError(name + str(error)[len(fn.__name__):]) from None
+            raise TypeError(name + str(error)[len(prefix):]) from None
         except ComplexUnsupported:  # t.mul_(1j): torch refuses to write a complex result into a real tensor
             raise complex_into(self.dtype) from None
         except NotImplementedError:  # t.bitwise_or_(floats): the result type must fit t before a kernel is sought
@@ -102,6 +115,11 @@ def raise_if_uncastable(self: Tensor, others: tuple | list) -> None:
     if dtypes._category(result) > dtypes._category(self.dtype):
         raise RuntimeError(f"result type {result._legacy} can't be cast to the desired output type "
                            f"{self.dtype._legacy}") from None
+
+
+def _without_out(signature: str) -> str:
+    """An overload without its `out=` parameter (and the `*` that only it followed)."""
+    return signature.replace(", *, Tensor out = None)", ")").replace(", Tensor out = None)", ")")
 
 
 def _inplace_view(fn: Callable[..., Tensor], name: str, node_names: dict) -> Callable[..., Tensor]:
@@ -174,17 +192,32 @@ def _keyword_unnumbered(message: str, kwargs: dict) -> str:
     return message.replace(found.group(0), f"argument '{found.group(1)}'", 1)
 
 
-def renumbered(fn: Callable[..., Any]) -> Callable[..., Any]:
-    """The method `t.X(...)`, whose TypeError leaves `t` out of its count, as torch's does."""
+def renumbered(fn: Callable[..., Any], name: str | None = None) -> Callable[..., Any]:
+    """The method `t.X(...)` (`t.name(...)` for an alias), whose TypeError leaves `t` out of its count, as
+    torch's does."""
 
     @functools.wraps(fn)
     def method(self: Tensor, *args: Any, **kwargs: Any) -> Any:
         try:
             return fn(self, *args, **kwargs)
         except TypeError as error:
+            if getattr(error, "signatures", None):
+                raise _method_overload_error(error, args, kwargs, name or fn.__name__) from None
             raise TypeError(_keyword_unnumbered(_as_method_error(_torch_missing_arguments(str(error))), kwargs)) from None
 
     return method
+
+
+def _method_overload_error(error: TypeError, args: tuple, kwargs: dict, name: str) -> TypeError:
+    """torch's 'invalid combination' error of a function, as its method `name` reports it: its own overloads (no
+    self, no out=), each explained where the call's count fits it; or, when only one overload fits the count, that
+    overload's own error (`t.max(0, 1)`: "argument 'keepdim' (position 2) must be bool, not int")."""
+    signatures = tuple(method_signature(s) for s in error.signatures)  # type: ignore[attr-defined]
+    specific = getattr(error, "specific", None)
+    if specific and sum(fits_count(s, len(args) + len(kwargs)) for s in signatures) == 1:
+        specific = name + specific[len(error.overloads_of):]  # type: ignore[attr-defined]  # (the op's own name first)
+        return TypeError(_keyword_unnumbered(_as_method_error(specific), kwargs))
+    return invalid_combination(name, args, signatures, kwargs)
 
 
 # torch's argument parser also reads numpy's names of two parameters (its numpy_compatibility_arg_names):
@@ -225,7 +258,7 @@ def _method(decl: OpDecl, name: str | None = None) -> Callable[..., Any]:
     if _takes_an_operand(decl):  # t.add(np_array), t.mm(2): torch's parser errors, worded for the method
         return parser_errors(_function(decl, name), name or decl.name, method=True,
                              renumber=decl.renumber_method_errors)
-    return renumbered(_function(decl, name)) if decl.renumber_method_errors else _function(decl, name)
+    return renumbered(_function(decl, name), name) if decl.renumber_method_errors else _function(decl, name)
 
 
 def _takes_an_operand(decl: OpDecl) -> bool:
@@ -245,7 +278,7 @@ def bind_methods() -> None:
             if decl.method:
                 _set_new(Tensor, name, _method(decl, name))
             function = _function(decl, name)
-            as_method = renumbered(function) if decl.renumber_method_errors else function
+            as_method = renumbered(function, name) if decl.renumber_method_errors else function
             if decl.inplace == "view":
                 _set_new(Tensor, name + "_", _inplace_view(as_method, name + "_", decl.inplace_names))
             elif decl.inplace:
