@@ -194,11 +194,15 @@ def gru_forward(x: np.ndarray, h0: np.ndarray, w_ih: np.ndarray, w_hh: np.ndarra
     steps, batch = x.shape[:2]
     hidden = h0.shape[1]
     # Big weights are prepared afresh at every call (see prepared) and only read during it: into reused arrays
-    new = scratch if w_ih.nbytes + w_hh.nbytes > PREPARED_BYTES else fresh
-    w_ih3, w_hh3, b_hn = prepared("gru", (w_ih, w_hh, b_ih, b_hh), lambda: kernel_weights(w_ih, w_hh, b_ih, b_hh, new))
+    weights_into = scratch if w_ih.nbytes + w_hh.nbytes > PREPARED_BYTES else fresh
+    w_ih3, w_hh3, b_hn = prepared("gru", (w_ih, w_hh, b_ih, b_hh),
+                                  lambda: kernel_weights(w_ih, w_hh, b_ih, b_hh, weights_into))
     gates = project_gate_major(x, w_ih3)  # activated in place
-    h_n_part = np.zeros((steps if keep else 1, batch, hidden), x.dtype)  # h W_hn^T + b_hn, what r scaled
-    out = np.zeros((steps, batch, hidden), x.dtype)
+    # Every step writes every row of these, unless packed lengths stop some rows: those must read 0
+    # (np.zeros of a big array is a pass of memset when the allocator reuses memory: ~1% of a medium forward)
+    written_or_zeros = np.empty if layout.active is None else np.zeros
+    h_n_part = written_or_zeros((steps if keep else 1, batch, hidden), x.dtype)  # h W_hn^T + b_hn, what r scaled
+    out = written_or_zeros((steps, batch, hidden), x.dtype)
     every_row, gh = made_steps(w_hh3, b_hn, batch)
     fewer_rows: dict = {}  # packed input: a step per count of rows that run (they only shrink)
     h = h0
