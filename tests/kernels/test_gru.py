@@ -5,6 +5,7 @@ import numpy as np
 import pytest
 
 import tinygrad_rnn
+from tinygrad_rnn.backend.scratch import scratch
 from tinygrad_rnn.kernels import gru
 
 
@@ -127,6 +128,40 @@ def test_kernel_weights_keep_b_hn_apart_as_a_copy():
     _, _, b_hn = gru.kernel_weights(w_ih, w_hh, b_ih, b_hh)
     assert np.array_equal(b_hn, b_hh[8:]) and not np.shares_memory(b_hn, b_hh)
     assert gru.kernel_weights(w_ih, w_hh, None, None)[2] is None
+
+
+def test_kernel_weights_are_the_gate_major_layout_with_the_bias_row():
+    """kernel_weights writes each array once; its numbers are exactly those of the plain
+    composition it stands for: bias_row(gate_major(W_ih), b_ih's and b_hh's r, z parts) and
+    gate_major(W_hh), the r and z rows negated (zeros become -0, as the multiply by -1 makes them)."""
+    from tinygrad_rnn.kernels.step_layout import bias_row, gate_bias, gate_major
+
+    w_ih, w_hh, b_ih, b_hh = _small_weights(hidden=5, inputs=3)
+    w_ih[0, 0] = b_ih[1] = 0.0  # a zero of an r row and of an r bias: -0 once negated
+    bias = gate_bias(b_ih, (0, 1, 2), 2)
+    bias[:2] += gate_bias(b_hh, (0, 1, 2), 2)[:2]
+    expected = (bias_row(gate_major(w_ih, (0, 1, 2), 2), bias), gate_major(w_hh, (0, 1, 2), 2))
+    for got in (gru.kernel_weights(w_ih, w_hh, b_ih, b_hh), gru.kernel_weights(w_ih, w_hh, b_ih, b_hh, scratch)):
+        for a, b in zip(got[:2], expected):
+            assert a.shape == b.shape and a.tobytes() == b.tobytes()
+    no_bias = gru.kernel_weights(w_ih, w_hh, None, None)
+    assert no_bias[0].tobytes() == gate_major(w_ih, (0, 1, 2), 2).tobytes() and no_bias[2] is None
+
+
+def test_big_weights_are_prepared_into_the_same_arrays_at_every_call(monkeypatch):
+    """Weights prepared afresh at every call (over PREPARED_BYTES) go into arrays reused from one
+    call to the next (scratch): made fresh, their megabytes cost page faults at every call."""
+    from tinygrad_rnn.kernels.step_layout import PREPARED_BYTES, StepLayout
+
+    hidden = int((PREPARED_BYTES / 12) ** 0.5) + 1  # 3 * hidden^2 float32 > PREPARED_BYTES
+    w_ih, w_hh, b_ih, b_hh = _small_weights(hidden=hidden, inputs=3)
+    made = []
+    real = gru.kernel_weights
+    x, h0 = np.ones((2, 1, 3), np.float32), np.zeros((1, hidden), np.float32)
+    monkeypatch.setattr(gru, "kernel_weights", lambda *args: made.append(real(*args)) or made[-1])
+    for _ in range(2):
+        gru.gru_forward(x, h0, w_ih, w_hh, b_ih, b_hh, StepLayout(2, 1, None, False), keep=False)
+    assert made[0][0] is made[1][0] and made[0][1] is made[1][1]
 
 
 def test_a_d_hid_too_big_for_scratch_is_kept_between_backward_calls():

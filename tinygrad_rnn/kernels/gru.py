@@ -67,11 +67,8 @@ from .step_layout import (
     PREPARED_BYTES,
     STEP_BLOCK_BYTES,
     StepLayout,
-    bias_row,
     contiguous_if_small,
     form_sigmoids,
-    gate_bias,
-    gate_major,
     kept_for,
     prepared,
     previous_state_product,
@@ -196,10 +193,16 @@ def gru_forward(x: np.ndarray, h0: np.ndarray, w_ih: np.ndarray, w_hh: np.ndarra
     is returned."""
     steps, batch = x.shape[:2]
     hidden = h0.shape[1]
-    w_ih3, w_hh3, b_hn = prepared("gru", (w_ih, w_hh, b_ih, b_hh), lambda: kernel_weights(w_ih, w_hh, b_ih, b_hh))
+    # Big weights are prepared afresh at every call (see prepared) and only read during it: into reused arrays
+    weights_into = scratch if w_ih.nbytes + w_hh.nbytes > PREPARED_BYTES else fresh
+    w_ih3, w_hh3, b_hn = prepared("gru", (w_ih, w_hh, b_ih, b_hh),
+                                  lambda: kernel_weights(w_ih, w_hh, b_ih, b_hh, weights_into))
     gates = project_gate_major(x, w_ih3)  # activated in place
-    h_n_part = np.zeros((steps if keep else 1, batch, hidden), x.dtype)  # h W_hn^T + b_hn, what r scaled
-    out = np.zeros((steps, batch, hidden), x.dtype)
+    # Every step writes every row of these, unless packed lengths stop some rows: those must read 0
+    # (np.zeros of a big array is a pass of memset when the allocator reuses memory: ~1% of a medium forward)
+    written_or_zeros = np.empty if layout.active is None else np.zeros
+    h_n_part = written_or_zeros((steps if keep else 1, batch, hidden), x.dtype)  # h W_hn^T + b_hn, what r scaled
+    out = written_or_zeros((steps, batch, hidden), x.dtype)
     every_row, gh = made_steps(w_hh3, b_hn, batch)
     fewer_rows: dict = {}  # packed input: a step per count of rows that run (they only shrink)
     h = h0
@@ -222,16 +225,41 @@ def gru_forward(x: np.ndarray, h0: np.ndarray, w_ih: np.ndarray, w_hh: np.ndarra
     return {"gates": gates, "h_n_part": h_n_part, "out": out}
 
 
-def kernel_weights(w_ih: np.ndarray, w_hh: np.ndarray, b_ih: np.ndarray | None, b_hh: np.ndarray | None) -> tuple:
+def kernel_weights(w_ih: np.ndarray, w_hh: np.ndarray, b_ih: np.ndarray | None, b_hh: np.ndarray | None,
+                   new: Callable[[str, tuple, Any], np.ndarray] | None = None) -> tuple:
     """(W_ih, W_hh, b_hn): W_ih with the input-side bias as its last row (see `bias_row`) and W_hh,
     in the kernel's layout (see `gate_major`); b_hr and b_hz are plain additive terms, added into
-    that bias once. b_hn (None without biases) must stay inside r * (...): a copy of its part of b_hh."""
-    bias = b_hn = None
-    if b_ih is not None:
-        bias = gate_bias(b_ih, GATE_ORDER, SIGMOID_GATES)
-        bias[:2] += gate_bias(b_hh, GATE_ORDER, SIGMOID_GATES)[:2]
-        b_hn = b_hh[2 * w_hh.shape[1]:].copy()
-    return bias_row(gate_major(w_ih, GATE_ORDER, SIGMOID_GATES), bias), gate_major(w_hh, GATE_ORDER, SIGMOID_GATES), b_hn
+    that bias once. b_hn (None without biases) must stay inside r * (...): a copy of its part of b_hh.
+
+    `new(name, shape, dtype)` gives the two weight arrays (default `fresh`; `scratch` for weights
+    made at every call: big ones, whose 1.5-3 MB arrays made fresh cost ~1,800 page faults a call
+    on the large benchmark shape). Each is written once, in place: the numbers of
+    `bias_row(gate_major(w_ih, ...), gate_bias(...))` and `gate_major(w_hh, ...)`, without their
+    intermediate arrays (the gate order is torch's, so a gate's block is a plain transposed view)."""
+    new = fresh if new is None else new
+    hidden, inputs = w_hh.shape[1], w_ih.shape[1]
+    w_ih3 = new("gru W_ih gate-major", (3, inputs + (b_ih is not None), hidden), w_ih.dtype)
+    w_hh3 = new("gru W_hh gate-major", (3, hidden, hidden), w_hh.dtype)
+    _gate_major_into(w_ih, w_ih3[:, :inputs])
+    _gate_major_into(w_hh, w_hh3)
+    if b_ih is None:
+        return w_ih3, w_hh3, None
+    bias = w_ih3[:, inputs]  # (3, H): the bias row
+    _gate_major_into(b_ih[:, None], bias[:, None])
+    bias[:SIGMOID_GATES] += np.multiply(b_hh[:2 * hidden].reshape(2, hidden), -1.0)  # (negated as the r, z rows)
+    return w_ih3, w_hh3, b_hh[2 * hidden:].copy()
+
+
+def _gate_major_into(w: np.ndarray, out: np.ndarray) -> None:
+    """`gate_major(w, GATE_ORDER, SIGMOID_GATES)` written into out (3, K, H): each gate's (H, K) rows
+    of w transposed, the r and z gates negated (the same copy and the same exact multiply by -1)."""
+    out[...] = w.reshape(3, w.shape[0] // 3, w.shape[1]).transpose(0, 2, 1)
+    np.multiply(out[:SIGMOID_GATES], -1.0, out=out[:SIGMOID_GATES])
+
+
+def fresh(name: str, shape: tuple, dtype: Any) -> np.ndarray:
+    """A new uninitialised array: `scratch`'s signature, for arrays that are kept (`name` unused)."""
+    return np.empty(shape, dtype)
 
 
 # The steps `made_steps` keeps, per thread (a step writes its work space): {(id of W_hh, batch): (W_hh, step, gh)}
