@@ -45,9 +45,7 @@ def type_repr(value: Any) -> str:
     """`str(type(value))` as torch shows it: "<class 'torch.Tensor'>", and our other classes under torch's
     module path ("<class 'torch.nn.parameter.Parameter'>"); anything else as Python shows it."""
     kind = type(value)
-    if kind.__module__ == "tinygrad_rnn.core.tensor" and kind.__name__ == "Tensor":
-        return "<class 'torch.Tensor'>"
-    if kind.__module__.startswith("tinygrad_rnn."):
+    if kind.__module__.startswith("tinygrad_rnn."):  # (Tensor and Parameter carry torch's module already)
         return f"<class 'torch.{kind.__module__.removeprefix('tinygrad_rnn.')}.{kind.__qualname__}'>"
     return str(kind)
 

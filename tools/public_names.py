@@ -28,7 +28,8 @@ def _own(obj: Any) -> bool:
     if isinstance(obj, types.ModuleType):
         return obj.__name__.startswith("tinygrad_rnn.")
     module = getattr(obj, "__module__", None) or type(obj).__module__
-    return isinstance(module, str) and module.startswith("tinygrad_rnn")
+    # (Tensor and Parameter carry torch's module names, so that `type(t)` prints as torch's)
+    return isinstance(module, str) and module.startswith(("tinygrad_rnn", "torch"))
 
 
 def public_names(namespace: str) -> list[str]:

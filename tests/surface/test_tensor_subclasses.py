@@ -40,3 +40,13 @@ def test_make_subclass_errors_match_torch(args):
         errors.append((type(info.value), str(info.value)))
     assert errors[0] == errors[1]
 
+
+
+def test_type_of_a_tensor_and_a_parameter_print_as_torchs():
+    from helpers import require_torch
+    torch = require_torch()
+    import tinygrad_rnn as tg
+    for make in (lambda m: m.ones(2), lambda m: m.nn.Parameter(m.ones(2)), lambda m: m.nn.Linear(2, 1).weight,
+                 lambda m: m.ones(2, requires_grad=True) * 2):
+        assert str(type(make(tg))) == str(type(make(torch)))
+    assert repr(tg.Tensor) == repr(torch.Tensor) and tg.typename(tg.nn.Parameter) == torch.typename(torch.nn.Parameter)

@@ -22,6 +22,8 @@ from ..surface.printing import tensor_repr
 class Parameter(Tensor):
     """A leaf tensor that shares `data`'s memory and requires grad (unless told otherwise)."""
 
+    __module__ = "torch.nn.parameter"  # `type(p)` prints as torch's (pickling goes through _rebuild_parameter)
+
     def __new__(cls, data: Any = None, requires_grad: bool = True) -> Parameter:
         if data is None:
             data = empty(0)

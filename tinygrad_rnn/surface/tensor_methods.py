@@ -1252,6 +1252,7 @@ _WRITTEN_IN_PYTHON_BY_TORCH = {"__format__", "__repr__", "__iter__", "__reduce_e
 def bind() -> None:
     """Copy every member of TensorMethods onto Tensor (once, when the package is imported); those written
     here are named as torch's errors name them, rather than `TensorMethods.size()`."""
+    Tensor.__module__ = "torch"  # `type(t)` prints <class 'torch.Tensor'>, as torch's (pickling goes through _rebuild)
     for name, member in vars(TensorMethods).items():
         if name not in _NOT_METHODS:
             if inspect.isfunction(member) and member.__qualname__.startswith("TensorMethods."):
