@@ -151,7 +151,7 @@ net = ConvNet().to(device)
 print(net, net._to_linear)
 optimizer = optim.Adam(net.parameters(), lr=0.001)
 loss_function = nn.MSELoss()
-X = torch.Tensor([i[0] for i in training_data]).view(-1, IMG_SIZE, IMG_SIZE)
+X = torch.Tensor(np.array([i[0] for i in training_data])).view(-1, IMG_SIZE, IMG_SIZE)  # (a list of arrays warns once)
 X = X/255.0
 y = torch.Tensor([i[1] for i in training_data])
 print(X.shape, X.dtype, y[:3], y.dtype)
@@ -232,7 +232,8 @@ for epoch in range(2):
         acc, loss = fwd_pass(batch_X, batch_y, train=True)
         if i % (BATCH_SIZE * 3) == 0:
             val_acc, val_loss = test_batch(size=6)
-            log.append(f"{MODEL_NAME},{epoch},{i},{round(float(acc),2)},{round(float(loss),4)},"
-                       f"{round(float(val_acc),2)},{round(float(val_loss),4)}")
+            # (.item(): float() of a loss that requires grad warns once per process, which an earlier test may use up)
+            log.append(f"{MODEL_NAME},{epoch},{i},{round(float(acc),2)},{round(loss.item(),4)},"
+                       f"{round(float(val_acc),2)},{round(val_loss.item(),4)}")
 print("\n".join(log))
 print(loss.grad_fn, net.fc2.weight.grad)
