@@ -184,7 +184,7 @@ train_acc, test_acc = train_test_classification(net, criterion, optimizer, train
 
 
 def sample_grid(M=20, x_max=2.0):
-    ii, jj = torch.meshgrid(torch.linspace(-x_max, x_max, M), torch.linspace(-x_max, x_max, M))
+    ii, jj = torch.meshgrid(torch.linspace(-x_max, x_max, M), torch.linspace(-x_max, x_max, M), indexing="ij")  # (without it: a once-per-process warning)
     X_all = torch.cat([ii.unsqueeze(-1), jj.unsqueeze(-1)], dim=-1).view(-1, 2)
     return X_all
 

@@ -153,7 +153,7 @@ optimizer = optim.Adam(net.parameters(), lr=0.001)
 loss_function = nn.MSELoss()
 X = torch.Tensor(np.array([i[0] for i in training_data])).view(-1, IMG_SIZE, IMG_SIZE)  # (a list of arrays warns once)
 X = X/255.0
-y = torch.Tensor([i[1] for i in training_data])
+y = torch.Tensor(np.array([i[1] for i in training_data]))
 print(X.shape, X.dtype, y[:3], y.dtype)
 VAL_PCT = 0.1
 val_size = int(len(X)*VAL_PCT)

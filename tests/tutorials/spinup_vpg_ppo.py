@@ -237,7 +237,8 @@ def train_simple_pg(hidden_sizes=[32], lr=1e-2, epochs=3, batch_size=60):
     for i in range(epochs):
         batch_loss, batch_rets, batch_lens = train_one_epoch()
         print('epoch: %3d \t loss: %.3f \t return: %.3f \t ep_len: %.3f' %
-              (i, batch_loss, np.mean(batch_rets), np.mean(batch_lens)))
+              (i, batch_loss.item(), np.mean(batch_rets), np.mean(batch_lens)))  # (.item(): float() of a tensor
+        # that requires grad warns once per process, which an earlier test may use up)
     print(batch_loss, logits_net[0].weight.grad.shape, logits_net[2].bias.grad)
 
 
