@@ -39,7 +39,7 @@ from .pointwise import Div, exp, maximum, minimum, where
 from .promotion import HALF_STEP, by_number_in_float32, cast_operand
 from .shape import Expand, Gather, Reshape, gather_along, normalize_dim, normalize_dims, wrap_dim
 from .summation import torch_order_sum
-from .vector_math import SOFTMAX_LANES, exp_f32, lane_dot, lane_sum, ordered_dot, ordered_sum
+from .vector_math import SOFTMAX_LANES, exp_f32, half_lane_sum, lane_dot, lane_sum, ordered_dot, ordered_sum
 
 
 def kept_shape(shape: tuple, dims: tuple) -> tuple:
@@ -351,6 +351,8 @@ def _half_log_softmax_of_shifted(shifted: np.ndarray, dim: int) -> np.ndarray:
 
 def _softmax_backward_arrays(g: np.ndarray, y: np.ndarray, dim: int) -> np.ndarray:
     """(g - sum(g y)) y, as torch's kernel computes it (the sum in its order, see _softmax_of_shifted)."""
+    if y.dtype == np.float16 and y.ndim:
+        return _half_softmax_backward_arrays(g, y, dim)
     if y.dtype != np.float32 or y.ndim == 0:  # (float64: its fused multiply-adds would cost fma64's time)
         gy = np.multiply(g, y, out=np.empty_like(y))  # g y, then in place:
         return np.subtract(gy, y * gy.sum(axis=dim, keepdims=True), out=gy)  # g y - y sum(g y)
@@ -360,6 +362,8 @@ def _softmax_backward_arrays(g: np.ndarray, y: np.ndarray, dim: int) -> np.ndarr
 
 def _log_softmax_backward_arrays(g: np.ndarray, y: np.ndarray, dim: int) -> np.ndarray:
     """g - exp(y) sum(g), as torch's kernel computes it (exp and the sum as in _log_softmax_of_shifted)."""
+    if y.dtype == np.float16 and y.ndim:
+        return _half_log_softmax_backward_arrays(g, y, dim)
     if y.dtype not in SOFTMAX_LANES or y.ndim == 0:
         out = np.exp(y, out=np.empty_like(y))  # the softmax in a fresh buffer, then in place:
         np.multiply(out, g.sum(axis=dim, keepdims=True), out=out)
@@ -371,6 +375,30 @@ def _log_softmax_backward_arrays(g: np.ndarray, y: np.ndarray, dim: int) -> np.n
     if y.dtype == np.float32:  # the kernel's g - p * sum is one fused multiply-add: rounded once
         return (g - p.astype(np.float64) * total).astype(np.float32)
     return np.subtract(g, np.multiply(p, total, out=p), out=p)
+
+
+def _half_softmax_backward_arrays(g: np.ndarray, y: np.ndarray, dim: int) -> np.ndarray:
+    """softmax's backward of float16 g and y as torch's kernels compute it: in float32, rounded to float16
+    once at the end, the sum of g y added as they add it (measured bit for bit)."""
+    g, y = g.astype(np.float32), y.astype(np.float32)
+    total = half_lane_sum(g * y) if dim == y.ndim - 1 else ordered_sum(g * y, dim)
+    return ((g - total) * y).astype(np.float16)
+
+
+def _half_log_softmax_backward_arrays(g: np.ndarray, y: np.ndarray, dim: int) -> np.ndarray:
+    """log_softmax's backward of float16 g and y as torch's kernels compute it: in float32, g - exp(y) sum(g)
+    as one fused multiply-add, rounded to float16 once (measured bit for bit). exp is SLEEF's vector expf
+    (see ops/vector_math.py) where the kernel takes whole vectors of 32, the nearest float in its scalar
+    tail: along the last dim every element is in a vector; along another dim a column is when its index
+    in the dims after `dim` comes before that size's last partial vector."""
+    g, y = g.astype(np.float32), y.astype(np.float32)
+    if dim == y.ndim - 1:
+        p, total = exp_f32(y), half_lane_sum(g)
+    else:
+        inner = int(np.prod(y.shape[dim + 1:]))
+        in_vector = (np.arange(inner) < inner - inner % HALF_STEP).reshape(y.shape[dim + 1:])
+        p, total = np.where(in_vector, exp_f32(y), _nearest_exp(y)), ordered_sum(g, dim)
+    return (g - p.astype(np.float64) * total).astype(np.float32).astype(np.float16)
 
 
 class SoftmaxBackwardData(Function):
