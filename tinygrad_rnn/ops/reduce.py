@@ -1497,9 +1497,30 @@ def _sort_samples(rng: np.random.Generator) -> list[Sample]:
 
 
 _UNSTATED: Any = object()  # sort's stable left out, told apart from one given (torch's graph names them apart)
+_SORT_SIGNATURES = ("(Tensor input, *, bool stable, int dim = -1, bool descending = False, tuple of Tensors out = None)",
+                    "(Tensor input, int dim = -1, bool descending = False, *, tuple of Tensors out = None)")
+_ARGSORT_SIGNATURES = ("(Tensor input, *, bool stable, int dim = -1, bool descending = False, Tensor out = None)",
+                       "(Tensor input, int dim = -1, bool descending = False)")
+
+
+def _stable_by_keyword(name: str, signatures: tuple, none_allowed: bool) -> Callable[[Callable], Callable]:
+    """torch's sort and argsort have two overloads, (input, dim, descending) and (input, *, stable, dim,
+    descending): given `stable`, dim and descending must come by keyword, and stable is a bool (sort's
+    may be None). Otherwise no overload fits: torch's TypeError listing both."""
+    def decorate(function: Callable) -> Callable:
+        @functools.wraps(function)
+        def checked(*args: Any, **kwargs: Any) -> Any:
+            stable = kwargs.get("stable", _UNSTATED)
+            if stable is not _UNSTATED and (len(args) > 1 or not (isinstance(stable, bool) or
+                                                                  (stable is None and none_allowed))):
+                raise invalid_combination(name, args, signatures, kwargs)
+            return function(*args, **kwargs)
+        return checked
+    return decorate
 
 
 @op(out=True, samples=_sort_samples)
+@_stable_by_keyword("sort", _SORT_SIGNATURES, none_allowed=True)
 def sort(input: Tensor, dim: int = -1, descending: bool = False, *, stable: Any = _UNSTATED) -> Any:
     """The values along dim in order, with the index each came from. With stable=True ties keep their order;
     otherwise they come in the order torch's std::sort leaves them (cpp_sort.py), as torch's indices do."""
@@ -1518,8 +1539,9 @@ def sort(input: Tensor, dim: int = -1, descending: bool = False, *, stable: Any 
 
 
 @op(samples=_sort_samples, differentiable=False)
+@_stable_by_keyword("argsort", _ARGSORT_SIGNATURES, none_allowed=False)
 def argsort(input: Tensor, dim: int = -1, descending: bool = False, *, stable: Any = _UNSTATED) -> Tensor:
-    return sort(input, dim, descending, stable=stable).indices
+    return sort(input, dim=dim, descending=descending, stable=stable).indices
 
 
 def _kth_index_as_torchs(data: np.ndarray, index: np.ndarray, dim: int, k: int) -> np.ndarray:
