@@ -1691,6 +1691,14 @@ def _unique_samples(rng: np.random.Generator) -> list:
             Sample((rows.T.copy(),), {"dim": -1, "return_inverse": True}), Sample((repeats((0, 3)),), {"dim": 0})]
 
 
+def _dim_of_slices(dim: Any, input: Tensor) -> int:
+    """unique's and unique_consecutive's dim, in range: a 0-d input has no slices along any dim (torch's
+    IndexError names the dim as given, in range or not)."""
+    if input.ndim == 0 and is_int(dim):
+        raise IndexError(f"Dimension specified as {int(dim)} but tensor has no dimensions")
+    return normalize_dim(dim, input.ndim)
+
+
 @op(differentiable=False, samples=_unique_samples)
 def unique(input: Tensor, sorted: bool = True, return_inverse: bool = False, return_counts: bool = False,
            dim: Any = None) -> Any:
@@ -1701,9 +1709,7 @@ def unique(input: Tensor, sorted: bool = True, return_inverse: bool = False, ret
         values, inverse, counts = np.unique(input._data, return_inverse=True, return_counts=True, equal_nan=False)
         inverse, torch_op = inverse.reshape(input.shape), "_unique2"
     else:
-        d = normalize_dim(dim, input.ndim)
-        if input.ndim == 0:
-            raise IndexError("Dimension specified as 0 but tensor has no dimensions")
+        d = _dim_of_slices(dim, input)
         if input.shape[d] and 0 in input.shape:
             raise RuntimeError("There are 0 sized dimensions, and they aren't selected, so unique cannot be applied")
         if input.shape.count(0) > 1:
@@ -2232,7 +2238,7 @@ def _runs_samples(rng: np.random.Generator) -> list:
 def unique_consecutive(input: Tensor, return_inverse: bool = False, return_counts: bool = False,
                        dim: Any = None) -> Any:
     """input with each run of equal consecutive elements (or slices along dim) kept once."""
-    data = input._data.reshape(-1) if dim is None else np.moveaxis(input._data, normalize_dim(dim, input.ndim), 0)
+    data = input._data.reshape(-1) if dim is None else np.moveaxis(input._data, _dim_of_slices(dim, input), 0)
     n = data.shape[0]
     if n:
         changes = np.any((data[1:] != data[:-1]).reshape(n - 1, data[0].size), axis=1)
@@ -2241,7 +2247,7 @@ def unique_consecutive(input: Tensor, return_inverse: bool = False, return_count
         starts = np.zeros(0, bool)
     values = data[starts]
     if dim is not None:
-        values = np.moveaxis(values, 0, normalize_dim(dim, input.ndim))
+        values = np.moveaxis(values, 0, _dim_of_slices(dim, input))
     out = [Unique.apply(input, np.ascontiguousarray(values), "unique_consecutive")]
     if return_inverse:
         inverse = np.cumsum(starts) - 1
