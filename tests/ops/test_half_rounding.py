@@ -159,3 +159,16 @@ def test_float16_softmax_gradients_round_once_as_torch(name, shape, dim):
     x = np.random.default_rng(9).normal(0, 3, shape).astype(np.float16)
     with threads(1):
         check_parity(lambda m, t: getattr(m, name)(t, dim), [x], tol=EXACT)
+
+
+@pytest.mark.parametrize("scalar_dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("call", [lambda m, x, s: x * s, lambda m, x, s: x / s, lambda m, x, s: m.mul(x, s),
+                                  lambda m, x, s: x.div(s), lambda m, x, s: (x // s).detach(), lambda m, x, s: x.clone().mul_(s),
+                                  lambda m, x, s: (s * x).detach(), lambda m, x, s: x + s])
+def test_float16_times_a_0d_float_tensor_reads_it_as_torch(scalar_dtype, call):
+    """torch's mul and div kernels read a float16 tensor's 0-d float32/float64 second operand as a float32
+    number (as a Python number), not rounded to float16 first (fuzz seed 149: x / t was an ulp off); the 0-d
+    tensor first (s * x) and add do round it. (s * x's gradient to x, g * s, torch reads wide again: not followed.)"""
+    x = (np.random.default_rng(10).standard_normal((3, 40)) * 3).astype(np.float16)
+    s = np.asarray(-1.6523045301437378, dtype=scalar_dtype)
+    check_parity(lambda m, t, u: call(m, t, u), [x, s], requires_grad=[True, False], tol=EXACT)
