@@ -1770,7 +1770,8 @@ def _checked_counts(repeats: Any, size: int, dim: int) -> Any:
                            f"{repeats.shape[0]} and input.size({dim}) = {size}")
     if repeats.dtype.is_floating_point or repeats.dtype is dtypes.bool:  # the kernel's, after the sizes
         raise NotImplementedError(f'"repeat_interleave_cpu" not implemented for \'{repeats.dtype._legacy}\'')
-    if (repeats._data < 0).any():
+    # torch expands a one-element count to one per slice first: with no slices, no count is checked
+    if (repeats._data < 0).any() and (repeats.numel() != 1 or size):
         raise RuntimeError("repeats can not be negative")
     return repeats._data.reshape(-1) if repeats.numel() != 1 else repeats._data.reshape(())
 
