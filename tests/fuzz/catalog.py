@@ -1782,7 +1782,8 @@ _SEQUENCE_OPS = ["masked_fill", "gather", "scatter_add", "index_select", "topk",
                  "tensor_split", "repeat_interleave", "masked_select", "nonzero", "new_zeros", "new_full", "expand_as",
                  "baddbmm", "diagonal", "diag_embed", "kthvalue", "cummax", "lerp", "addcmul", "clamp_min", "where",
                  "bincount", "searchsorted", "unique", "triu_mask", "take_along_dim", "index_fill", "index_add",
-                 "masked_scatter", "integer_einsum", "unique_consecutive", "bucketize", "one_hot", "saved_then_modified"]
+                 "masked_scatter", "integer_einsum", "unique_consecutive", "bucketize", "one_hot", "saved_then_modified",
+                 "saved_then_modified"]
 
 
 @st.composite
@@ -1922,7 +1923,9 @@ def sequence_ops(draw):
             kw["dim"] = d
         return Call("torch.unique_consecutive", lambda m, x, **kw: m.unique_consecutive(x, **kw), (x,), kw)
     if op == "bucketize":  # token ids from lengths or scores: boundaries usually sorted and 1-d
-        edges = draw(arrays(["float32", "int64", "float64"], min_dims=0, max_dims=2, special=False))
+        kinds = draw(st.sampled_from([[x.array.dtype.name], ["float32", "int64", "float64"]]))  # x's usually
+        edges = draw(arrays(kinds, min_dims=1, max_dims=1, special=False) if draw(st.integers(0, 3)) else
+                     arrays(kinds, min_dims=0, max_dims=2, special=False))
         edges = np.sort(edges, axis=-1) if edges.ndim else edges
         values = draw(st.one_of(st.just(x), python_numbers()))
         kw = {k: draw(st.booleans()) for k in ("right", "out_int32") if draw(st.booleans())}
