@@ -983,13 +983,13 @@ class Relu(Function):
 
 
 class ThresholdBackward(Function):
-    """g where y > 0, else 0 (even where g is nan): one node instead of a mask and a product
-    (speed), as torch's threshold_backward."""
+    """0 where y <= 0 (even where g is nan), else g (a NaN y passes g, as torch's): one node instead of a
+    mask and a product (speed), as torch's threshold_backward."""
 
     @staticmethod
     def forward(ctx, g, y):
         ctx.save_for_backward(y)
-        return Tensor._make(np.where(y._data > 0, g._data, g._data.dtype.type(0)))
+        return Tensor._make(np.where(y._data <= 0, g._data.dtype.type(0), g._data))
 
     @staticmethod
     def backward(ctx, gg):  # linear in g; flat (zero derivative) in y, which torch reports as zeros
