@@ -225,7 +225,10 @@ class LogSumExp(Function):
         m = np.max(x._data, axis=dims, keepdims=True, initial=-np.inf)  # -inf: an empty sum's log
         m = np.where(np.isfinite(m), m, 0)  # all -inf (or inf) rows: leave them to np.log
         with quiet_floats():  # log(0) = -inf (and inf - inf = NaN), as torch, without a word
-            y = np.log(np.sum(np.exp(x._data - m), axis=dims, keepdims=True)) + m
+            # each step rounded to x's dtype, as torch's composite; its sum of float16 adds in float32
+            wide = np.float32 if x._data.dtype == np.float16 else None
+            total = np.sum(np.exp(x._data - m), axis=dims, keepdims=True, dtype=wide).astype(x._data.dtype, copy=False)
+            y = np.log(total) + m
         out = Tensor._make(np.asarray(y if keepdim else np.squeeze(y, axis=dims)))
         # Save the output itself, not its array: the softmax below then depends on x through it
         # too, which double backward needs.
