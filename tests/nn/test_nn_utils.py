@@ -34,6 +34,26 @@ def test_clip_grad_norm_matches_torch(norm_type, max_norm, dtype):
         assert_arrays_close(ours, theirs)
 
 
+@pytest.mark.parametrize("grad_dtype, norm_dtype", [("float32", "float32"), ("float64", "float64"),
+                                                   ("float64", "float32"), ("float32", "float64")])
+@pytest.mark.parametrize("max_norm", [1e-5, 0.3, 0.7777, -3.0752e-307])
+def test_clip_grads_with_norm_scales_as_torch(grad_dtype, norm_dtype, max_norm):
+    """The coefficient is torch's reciprocal(norm + 1e-6) * max_norm (a plain division was an ulp off), and a
+    0-d grad is multiplied in the coefficient's dtype (fuzz seed 147: -inf times a coefficient below
+    float32's range gave NaN, not torch's inf)."""
+    grads = [np.array([-np.inf, 1.1, 3.3, 7.1]), np.array(-np.inf), np.array(2.9), np.zeros(0)]
+    results = []
+    for m in (tinygrad_rnn, require_torch()):
+        params = [m.nn.Parameter(m.zeros(g.shape, dtype=getattr(m, grad_dtype))) for g in grads]
+        for p, g in zip(params, grads):
+            p.grad = m.tensor(g, dtype=getattr(m, grad_dtype))
+        m.nn.utils.clip_grads_with_norm_(params, max_norm, m.tensor(2.5, dtype=getattr(m, norm_dtype)))
+        results.append([p.grad for p in params])
+    for ours, theirs in zip(*results):
+        assert ours.dtype == getattr(tinygrad_rnn, str(theirs.dtype).split(".")[1])
+        np.testing.assert_array_equal(ours.numpy(), theirs.numpy())
+
+
 def test_clip_grad_norm_skips_missing_grads_accepts_generators_and_single_tensors():
     torch = require_torch()
     for m in (tinygrad_rnn, torch):

@@ -147,3 +147,36 @@ def test_float16_gelu_takes_torchs_erf_in_each_loop(size):
     chunks = [ALL_HALVES] if size == 65536 else [ALL_HALVES[i:i + size] for i in range(49152, 51200 - size, size)]
     check_parity(lambda m, *xs: [m.nn.functional.gelu(x) for x in xs], chunks, requires_grad=[False] * len(chunks),
                  tol=EXACT)
+
+
+@pytest.mark.parametrize("name", ["softmax", "log_softmax"])
+@pytest.mark.parametrize("shape, dim", [((3, 3), 0), ((4, 5), 1), ((3, 20), 1), ((2, 64), 1), ((3, 83), 1),
+                                        ((7, 5), 0), ((5, 33), 0), ((2, 9, 40), 1)])
+def test_float16_softmax_gradients_round_once_as_torch(name, shape, dim):
+    """torch's float16 softmax and log_softmax backward compute in float32 and round once: the sum along the
+    last dim 32 values at a time (two float vectors, then folded), along another dim in order; log_softmax's
+    exp is the vector expf in whole steps of 32 (fuzz seed 146: float16 arithmetic was an ulp off)."""
+    x = np.random.default_rng(9).normal(0, 3, shape).astype(np.float16)
+    with threads(1):
+        check_parity(lambda m, t: getattr(m, name)(t, dim), [x], tol=EXACT)
+
+
+@pytest.mark.parametrize("scalar_dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("call", [lambda m, x, s: x * s, lambda m, x, s: x / s, lambda m, x, s: m.mul(x, s),
+                                  lambda m, x, s: x.div(s), lambda m, x, s: (x // s).detach(), lambda m, x, s: x.clone().mul_(s),
+                                  lambda m, x, s: (s * x).detach(), lambda m, x, s: x + s])
+def test_float16_times_a_0d_float_tensor_reads_it_as_torch(scalar_dtype, call):
+    """torch's mul and div kernels read a float16 tensor's 0-d float32/float64 second operand as a float32
+    number (as a Python number), not rounded to float16 first (fuzz seed 149: x / t was an ulp off); the 0-d
+    tensor first (s * x) and add do round it. (s * x's gradient to x, g * s, torch reads wide again: not followed.)"""
+    x = (np.random.default_rng(10).standard_normal((3, 40)) * 3).astype(np.float16)
+    s = np.asarray(-1.6523045301437378, dtype=scalar_dtype)
+    check_parity(lambda m, t, u: call(m, t, u), [x, s], requires_grad=[True, False], tol=EXACT)
+
+
+@pytest.mark.parametrize("shape, dim", [((3, 3, 3), 0), ((3, 3, 2), 0), ((4, 70), 1), ((5, 40, 3), (0, 2))])
+def test_float16_logsumexp_sums_in_float32_as_torch(shape, dim):
+    """torch's logsumexp rounds each step to float16 but adds the exps in float32 (numpy's float16 sum rounded
+    every addition: an ulp off; fuzz seed 152)."""
+    x = (np.random.default_rng(11).standard_normal(shape) * 3).astype(np.float16)
+    check_parity(lambda m, t: m.logsumexp(t, dim), [x], tol=EXACT)

@@ -133,6 +133,13 @@ def test_relu_gradient_is_zero_where_the_output_is_zero_even_for_nan_upstream():
     np.testing.assert_array_equal(grads[0], grads[1])
 
 
+@pytest.mark.parametrize("call", [lambda m, x: m.relu(x), lambda m, x: (x * 1).relu_()])
+def test_relu_passes_the_gradient_where_its_input_is_nan_as_torch(call):
+    """torch's threshold_backward zeroes where y <= 0, so a NaN y passes g (y > 0 blocked it; fuzz,
+    widened sequence_ops)."""
+    check_parity(call, [np.array([np.nan, -1.0, 2.0, 0.0])])
+
+
 def test_relu_second_derivative_is_zeros_not_unused_like_torch():
     """The gradient of relu depends on x (with derivative 0): torch returns zeros, not an error."""
     torch = require_torch()

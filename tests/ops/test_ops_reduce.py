@@ -655,3 +655,20 @@ def test_max_takes_a_one_element_integer_tensor_as_dim_when_keepdim_is_given():
         values, indices = m.max(t, m.tensor(0), True)
         results.append((values.tolist(), indices.tolist(), t.max(m.tensor(0)).tolist(), t.min(np.int64(1))[1].tolist()))
     assert results[0] == results[1]
+
+
+@pytest.mark.parametrize("call", [
+    lambda m, x: m.sort(x, stable="yes"), lambda m, x: m.sort(x, stable=1), lambda m, x: m.argsort(x, stable=None),
+    lambda m, x: m.argsort(x, stable="yes"), lambda m, x: m.sort(x, 1, stable=True),
+    lambda m, x: m.sort(x, 0, True, stable=True), lambda m, x: m.argsort(x, 1, stable=True),
+])
+def test_sort_given_stable_takes_a_bool_and_its_other_arguments_by_keyword(call):
+    """With `stable`, torch's sort and argsort take the overload (input, *, stable, dim, descending): dim or
+    descending by position, or a stable that is no bool (argsort's no None either), fits no overload."""
+    check_error(call, np.array([[2.0, 1.0, 2.0], [0.0, 1.0, 1.0]]))
+
+
+def test_sort_given_stable_by_keyword_with_its_other_arguments_sorts():
+    x = np.array([[2.0, 1.0, 2.0], [0.0, 1.0, 1.0]])
+    check_parity(lambda m, t: m.sort(t, stable=None, dim=0, descending=True), [x])
+    check_parity(lambda m, t: m.argsort(t, stable=True, descending=True), [x])

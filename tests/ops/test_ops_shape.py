@@ -497,3 +497,15 @@ def test_errors_name_a_numpy_argument_as_torch(call):
     """torch's C++ parser names a type by CPython's tp_name (numpy.ndarray, numpy.float64); unravel_index is
     Python in torch and fails on indices.is_complex() for anything but a tensor."""
     check_error(call)
+
+
+@pytest.mark.parametrize("shape, repeats, dim", [((0,), np.array(-3, np.int32), 0), ((0, 2), np.array([-1]), 0),
+                                                  ((0, 2), np.array(-1), None), ((2, 0), np.array(-2), 1)])
+def test_repeat_interleave_of_no_slices_checks_no_one_element_count(shape, repeats, dim):
+    """torch expands a one-element count tensor to one count per slice before its negative check: along a dim
+    of size 0 there is none to check, and the result is empty (fuzz, widened sequence_ops: we raised)."""
+    check_parity(lambda m, x, r: m.repeat_interleave(x, r, dim), [np.zeros(shape, np.uint8), repeats])
+
+
+def test_repeat_interleave_checks_a_negative_count_where_there_are_slices():
+    check_error(lambda m: m.repeat_interleave(m.zeros((0, 2)), m.tensor(-1), 1))

@@ -201,6 +201,21 @@ def test_unique_consecutive_matches_torch(kwargs):
     check_parity(lambda m, a: a.unique_consecutive(**kwargs), [ints.astype(float)], requires_grad=[False])
 
 
+@pytest.mark.parametrize("name", ["unique", "unique_consecutive"])
+@pytest.mark.parametrize("dim", [0, -1, 1])
+def test_unique_along_a_dim_of_a_0d_tensor_is_torchs_index_error(name, dim):
+    """A 0-d tensor has no slices: torch's IndexError names the dim as given (unique_consecutive leaked
+    numpy's AxisError; fuzz probe of session 15)."""
+    check_error(lambda m: getattr(m, name)(m.tensor(5), return_inverse=True, dim=dim))
+
+
+@pytest.mark.parametrize("shape, dim", [((1, 0), 0), ((0, 0), 1), ((0, 3, 0), 1)])
+def test_unique_consecutive_refuses_empty_dims_as_unique(shape, dim):
+    """Along a dim, only that dim may have size 0 (torch's unique_consecutive checks as unique does; we
+    returned; fuzz, widened sequence_ops)."""
+    check_error(lambda m: m.unique_consecutive(m.zeros(shape), dim=dim))
+
+
 def test_unravel_index_and_triangle_indices():
     check_parity(lambda m, i: m.unravel_index(i, (3, 4)), [np.array([5, 7, 11, 0])])
     check_parity(lambda m, i: m.unravel_index(i, (2, 3, 2)), [np.array(5)])

@@ -40,7 +40,7 @@ from .pointwise import Div, exp, maximum, minimum, where
 from .promotion import HALF_STEP, by_number_in_float32, cast_operand
 from .shape import Expand, Gather, Reshape, gather_along, normalize_dim, normalize_dims, wrap_dim
 from .summation import torch_order_sum
-from .vector_math import SOFTMAX_LANES, exp_f32, lane_dot, lane_sum, ordered_dot, ordered_sum
+from .vector_math import SOFTMAX_LANES, exp_f32, half_lane_sum, lane_dot, lane_sum, ordered_dot, ordered_sum
 
 
 def kept_shape(shape: tuple, dims: tuple) -> tuple:
@@ -226,7 +226,10 @@ class LogSumExp(Function):
         m = np.max(x._data, axis=dims, keepdims=True, initial=-np.inf)  # -inf: an empty sum's log
         m = np.where(np.isfinite(m), m, 0)  # all -inf (or inf) rows: leave them to np.log
         with quiet_floats():  # log(0) = -inf (and inf - inf = NaN), as torch, without a word
-            y = np.log(np.sum(np.exp(x._data - m), axis=dims, keepdims=True)) + m
+            # each step rounded to x's dtype, as torch's composite; its sum of float16 adds in float32
+            wide = np.float32 if x._data.dtype == np.float16 else None
+            total = np.sum(np.exp(x._data - m), axis=dims, keepdims=True, dtype=wide).astype(x._data.dtype, copy=False)
+            y = np.log(total) + m
         out = Tensor._make(np.asarray(y if keepdim else np.squeeze(y, axis=dims)))
         # Save the output itself, not its array: the softmax below then depends on x through it
         # too, which double backward needs.
@@ -352,6 +355,8 @@ def _half_log_softmax_of_shifted(shifted: np.ndarray, dim: int) -> np.ndarray:
 
 def _softmax_backward_arrays(g: np.ndarray, y: np.ndarray, dim: int) -> np.ndarray:
     """(g - sum(g y)) y, as torch's kernel computes it (the sum in its order, see _softmax_of_shifted)."""
+    if y.dtype == np.float16 and y.ndim:
+        return _half_softmax_backward_arrays(g, y, dim)
     if y.dtype != np.float32 or y.ndim == 0:  # (float64: its fused multiply-adds would cost fma64's time)
         gy = np.multiply(g, y, out=np.empty_like(y))  # g y, then in place:
         return np.subtract(gy, y * gy.sum(axis=dim, keepdims=True), out=gy)  # g y - y sum(g y)
@@ -361,6 +366,8 @@ def _softmax_backward_arrays(g: np.ndarray, y: np.ndarray, dim: int) -> np.ndarr
 
 def _log_softmax_backward_arrays(g: np.ndarray, y: np.ndarray, dim: int) -> np.ndarray:
     """g - exp(y) sum(g), as torch's kernel computes it (exp and the sum as in _log_softmax_of_shifted)."""
+    if y.dtype == np.float16 and y.ndim:
+        return _half_log_softmax_backward_arrays(g, y, dim)
     if y.dtype not in SOFTMAX_LANES or y.ndim == 0:
         out = np.exp(y, out=np.empty_like(y))  # the softmax in a fresh buffer, then in place:
         np.multiply(out, g.sum(axis=dim, keepdims=True), out=out)
@@ -372,6 +379,30 @@ def _log_softmax_backward_arrays(g: np.ndarray, y: np.ndarray, dim: int) -> np.n
     if y.dtype == np.float32:  # the kernel's g - p * sum is one fused multiply-add: rounded once
         return (g - p.astype(np.float64) * total).astype(np.float32)
     return np.subtract(g, np.multiply(p, total, out=p), out=p)
+
+
+def _half_softmax_backward_arrays(g: np.ndarray, y: np.ndarray, dim: int) -> np.ndarray:
+    """softmax's backward of float16 g and y as torch's kernels compute it: in float32, rounded to float16
+    once at the end, the sum of g y added as they add it (measured bit for bit)."""
+    g, y = g.astype(np.float32), y.astype(np.float32)
+    total = half_lane_sum(g * y) if dim == y.ndim - 1 else ordered_sum(g * y, dim)
+    return ((g - total) * y).astype(np.float16)
+
+
+def _half_log_softmax_backward_arrays(g: np.ndarray, y: np.ndarray, dim: int) -> np.ndarray:
+    """log_softmax's backward of float16 g and y as torch's kernels compute it: in float32, g - exp(y) sum(g)
+    as one fused multiply-add, rounded to float16 once (measured bit for bit). exp is SLEEF's vector expf
+    (see ops/vector_math.py) where the kernel takes whole vectors of 32, the nearest float in its scalar
+    tail: along the last dim every element is in a vector; along another dim a column is when its index
+    in the dims after `dim` comes before that size's last partial vector."""
+    g, y = g.astype(np.float32), y.astype(np.float32)
+    if dim == y.ndim - 1:
+        p, total = exp_f32(y), half_lane_sum(g)
+    else:
+        inner = int(np.prod(y.shape[dim + 1:]))
+        in_vector = (np.arange(inner) < inner - inner % HALF_STEP).reshape(y.shape[dim + 1:])
+        p, total = np.where(in_vector, exp_f32(y), _nearest_exp(y)), ordered_sum(g, dim)
+    return (g - p.astype(np.float64) * total).astype(np.float32).astype(np.float16)
 
 
 class SoftmaxBackwardData(Function):
@@ -1484,9 +1515,30 @@ def _sort_samples(rng: np.random.Generator) -> list[Sample]:
 
 
 _UNSTATED: Any = object()  # sort's stable left out, told apart from one given (torch's graph names them apart)
+_SORT_SIGNATURES = ("(Tensor input, *, bool stable, int dim = -1, bool descending = False, tuple of Tensors out = None)",
+                    "(Tensor input, int dim = -1, bool descending = False, *, tuple of Tensors out = None)")
+_ARGSORT_SIGNATURES = ("(Tensor input, *, bool stable, int dim = -1, bool descending = False, Tensor out = None)",
+                       "(Tensor input, int dim = -1, bool descending = False)")
+
+
+def _stable_by_keyword(name: str, signatures: tuple, none_allowed: bool) -> Callable[[Callable], Callable]:
+    """torch's sort and argsort have two overloads, (input, dim, descending) and (input, *, stable, dim,
+    descending): given `stable`, dim and descending must come by keyword, and stable is a bool (sort's
+    may be None). Otherwise no overload fits: torch's TypeError listing both."""
+    def decorate(function: Callable) -> Callable:
+        @functools.wraps(function)
+        def checked(*args: Any, **kwargs: Any) -> Any:
+            stable = kwargs.get("stable", _UNSTATED)
+            if stable is not _UNSTATED and (len(args) > 1 or not (isinstance(stable, bool) or
+                                                                  (stable is None and none_allowed))):
+                raise invalid_combination(name, args, signatures, kwargs)
+            return function(*args, **kwargs)
+        return checked
+    return decorate
 
 
 @op(out=True, samples=_sort_samples)
+@_stable_by_keyword("sort", _SORT_SIGNATURES, none_allowed=True)
 def sort(input: Tensor, dim: int = -1, descending: bool = False, *, stable: Any = _UNSTATED) -> Any:
     """The values along dim in order, with the index each came from. With stable=True ties keep their order;
     otherwise they come in the order torch's std::sort leaves them (cpp_sort.py), as torch's indices do."""
@@ -1505,8 +1557,9 @@ def sort(input: Tensor, dim: int = -1, descending: bool = False, *, stable: Any 
 
 
 @op(samples=_sort_samples, differentiable=False)
+@_stable_by_keyword("argsort", _ARGSORT_SIGNATURES, none_allowed=False)
 def argsort(input: Tensor, dim: int = -1, descending: bool = False, *, stable: Any = _UNSTATED) -> Tensor:
-    return sort(input, dim, descending, stable=stable).indices
+    return sort(input, dim=dim, descending=descending, stable=stable).indices
 
 
 def _kth_index_as_torchs(data: np.ndarray, index: np.ndarray, dim: int, k: int) -> np.ndarray:

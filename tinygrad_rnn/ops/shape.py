@@ -1717,6 +1717,19 @@ def _unique_samples(rng: np.random.Generator) -> list:
             Sample((rows.T.copy(),), {"dim": -1, "return_inverse": True}), Sample((repeats((0, 3)),), {"dim": 0})]
 
 
+def _dim_of_slices(dim: Any, input: Tensor) -> int:
+    """unique's and unique_consecutive's dim, in range: a 0-d input has no slices along any dim (torch's
+    IndexError names the dim as given, in range or not), and only the dim itself may have size 0."""
+    if input.ndim == 0 and is_int(dim):
+        raise IndexError(f"Dimension specified as {int(dim)} but tensor has no dimensions")
+    d = normalize_dim(dim, input.ndim)
+    if input.shape[d] and 0 in input.shape:
+        raise RuntimeError("There are 0 sized dimensions, and they aren't selected, so unique cannot be applied")
+    if input.shape.count(0) > 1:
+        raise RuntimeError("Number of zero sized dimensions is more than one, so unique cannot be applied ")
+    return d
+
+
 @op(differentiable=False, samples=_unique_samples)
 def unique(input: Tensor, sorted: bool = True, return_inverse: bool = False, return_counts: bool = False,
            dim: Any = None) -> Any:
@@ -1727,13 +1740,7 @@ def unique(input: Tensor, sorted: bool = True, return_inverse: bool = False, ret
         values, inverse, counts = np.unique(input._data, return_inverse=True, return_counts=True, equal_nan=False)
         inverse, torch_op = inverse.reshape(input.shape), "_unique2"
     else:
-        d = normalize_dim(dim, input.ndim)
-        if input.ndim == 0:
-            raise IndexError("Dimension specified as 0 but tensor has no dimensions")
-        if input.shape[d] and 0 in input.shape:
-            raise RuntimeError("There are 0 sized dimensions, and they aren't selected, so unique cannot be applied")
-        if input.shape.count(0) > 1:
-            raise RuntimeError("Number of zero sized dimensions is more than one, so unique cannot be applied ")
+        d = _dim_of_slices(dim, input)
         values, inverse, counts = np.unique(input._data, axis=d, return_inverse=True, return_counts=True)
         inverse, torch_op = inverse.reshape(-1), "unique_dim"
     out = [Unique.apply(input, values, torch_op)]
@@ -1790,7 +1797,8 @@ def _checked_counts(repeats: Any, size: int, dim: int) -> Any:
                            f"{repeats.shape[0]} and input.size({dim}) = {size}")
     if repeats.dtype.is_floating_point or repeats.dtype is dtypes.bool:  # the kernel's, after the sizes
         raise NotImplementedError(f'"repeat_interleave_cpu" not implemented for \'{repeats.dtype._legacy}\'')
-    if (repeats._data < 0).any():
+    # torch expands a one-element count to one per slice first: with no slices, no count is checked
+    if (repeats._data < 0).any() and (repeats.numel() != 1 or size):
         raise RuntimeError("repeats can not be negative")
     return repeats._data.reshape(-1) if repeats.numel() != 1 else repeats._data.reshape(())
 
@@ -2280,7 +2288,8 @@ def _runs_samples(rng: np.random.Generator) -> list:
 def unique_consecutive(input: Tensor, return_inverse: bool = False, return_counts: bool = False,
                        dim: Any = None) -> Any:
     """input with each run of equal consecutive elements (or slices along dim) kept once."""
-    data = input._data.reshape(-1) if dim is None else np.moveaxis(input._data, normalize_dim(dim, input.ndim), 0)
+    d = None if dim is None else _dim_of_slices(dim, input)
+    data = input._data.reshape(-1) if d is None else np.moveaxis(input._data, d, 0)
     n = data.shape[0]
     if n:
         changes = np.any((data[1:] != data[:-1]).reshape(n - 1, data[0].size), axis=1)
@@ -2288,12 +2297,12 @@ def unique_consecutive(input: Tensor, return_inverse: bool = False, return_count
     else:
         starts = np.zeros(0, bool)
     values = data[starts]
-    if dim is not None:
-        values = np.moveaxis(values, 0, normalize_dim(dim, input.ndim))
+    if d is not None:
+        values = np.moveaxis(values, 0, d)
     out = [Unique.apply(input, np.ascontiguousarray(values), "unique_consecutive")]
     if return_inverse:
         inverse = np.cumsum(starts) - 1
-        out.append(Tensor._make(inverse.reshape(input.shape if dim is None else (n,)).astype(np.int64)))
+        out.append(Tensor._make(inverse.reshape(input.shape if d is None else (n,)).astype(np.int64)))
     if return_counts:
         out.append(Tensor._make(np.diff(np.append(np.flatnonzero(starts), n)).astype(np.int64)))
     return out[0] if len(out) == 1 else tuple(out)

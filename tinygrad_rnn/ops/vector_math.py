@@ -75,6 +75,25 @@ def lane_sum(e: np.ndarray) -> np.ndarray:
     return acc
 
 
+def half_lane_sum(p: np.ndarray) -> np.ndarray:
+    """p (float32: a float16 tensor's values, widened) summed along its last axis (kept) as torch's
+    `vec::reduce_all` and `map2_reduce_all` add a float16 row (measured bit for bit): 32 values at a time,
+    widened into two float vectors that accumulate apart, are added together and folded as `lane_sum`
+    folds floats. A row of up to 16 is added in order; one of 17 to 31 adds its second vector into the
+    first, then those 16 lanes in order."""
+    n, lanes = p.shape[-1], 2 * SOFTMAX_LANES[np.dtype(np.float32)]
+    if n <= lanes // 2:
+        return np.cumsum(p, axis=-1)[..., -1:]
+    if n < lanes:
+        first = p[..., :lanes // 2].copy()
+        first[..., :n - lanes // 2] += p[..., lanes // 2:]
+        return np.cumsum(first, axis=-1)[..., -1:]
+    whole = n - n % lanes
+    acc = np.add.reduce(p[..., :whole].reshape(*p.shape[:-1], whole // lanes, lanes), axis=-2)
+    acc[..., :n - whole] += p[..., whole:]  # the last, partial load into the first lanes
+    return lane_sum(acc)  # (its two halves added, then folded)
+
+
 def ordered_sum(e: np.ndarray, dim: int) -> np.ndarray:
     """e summed along `dim` (kept) one element after the other, as torch's softmax kernels add along
     a dim that is not the last."""

@@ -74,6 +74,8 @@ def _searchsorted(sorted_sequence: Tensor, input: Any, *, out_int32: bool = Fals
         row_values = values.reshape(math.prod(values.shape[:-1]), values.shape[-1])
         positions = np.array([np.searchsorted(r, v, side=chosen) for r, v in zip(rows, row_values)], dtype=np.int64)
         positions = positions.reshape(values.shape)
+    if common == np.bool_ and values.size:  # torch's kernel, after the shapes (nothing to search: no kernel)
+        raise NotImplementedError('"searchsorted_out_cpu" not implemented for \'Bool\'')
     return Tensor._make(np.asarray(positions, dtype=np.int32 if out_int32 else np.int64))
 
 

@@ -71,7 +71,7 @@ from ..ops import shape as _sh
 from ..ops.cast import Cast, PromotionCast
 from ..ops.composite import composite
 from ..ops.linalg import MatMul
-from ..ops.pointwise import Add, Clone, Div, Mul, _binary
+from ..ops.pointwise import Add, Clone, Div, Mul, _binary, half_times_wide_scalar
 from ..ops.promotion import as_operand, as_tensor_or_number
 from ..ops.shape import normalize_dim
 from . import unsupported_dtypes
@@ -484,6 +484,8 @@ class TensorMethods:
         return _pw.sub(other, self) if isinstance(other, _OPERANDS) else NotImplemented
 
     def __mul__(self, other: Any) -> Any:
+        if other.__class__ is Tensor and not other._data.ndim:  # (as mul: float16 reads a 0-d float32 wide)
+            other = half_times_wide_scalar(self, other)
         try:
             return _binary(Mul, self, other)  # mul(self, other)
         except NotAnOperand:
@@ -495,6 +497,8 @@ class TensorMethods:
         return _pw.mul(self, other)  # as torch: the number second (where float16 keeps it in float32)
 
     def __truediv__(self, other: Any) -> Any:
+        if other.__class__ is Tensor and not other._data.ndim:  # (as div)
+            other = half_times_wide_scalar(self, other)
         try:
             return _binary(Div, self, other, True)  # div(self, other)
         except NotAnOperand:

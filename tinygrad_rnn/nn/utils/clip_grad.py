@@ -76,12 +76,13 @@ def clip_grads_with_norm_(parameters: TensorOrTensors, max_norm: float, total_no
     max_norm = float(max_norm)
     if not grads:
         return
-    # In the grads' dtype, as torch; an infinite norm gives 0 (and inf * 0 = NaN where a grad is inf).
-    total = total_norm.detach().numpy()
-    coef = np.minimum(total.dtype.type(max_norm) / (total + total.dtype.type(1e-6)), total.dtype.type(1.0))
-    for g in grads:
-        with np.errstate(invalid="ignore"), no_grad():
-            g.mul_(from_numpy(np.asarray(coef, g.dtype.np)))
+    # torch's own steps, in the norm's dtype: max_norm / t is reciprocal(t) * max_norm (rounded twice), and
+    # mul_ by the 0-d coefficient promotes as any mul_ (a 0-d grad multiplies in the coefficient's dtype).
+    # An infinite norm gives 0 (and inf * 0 = NaN where a grad is inf).
+    with np.errstate(invalid="ignore"), no_grad():
+        coef = (max_norm / (total_norm + 1e-6)).clamp(max=1.0)
+        for g in grads:
+            g.mul_(coef)
 
 
 def clip_grad_norm_(parameters: TensorOrTensors, max_norm: float, norm_type: float = 2.0,
