@@ -1,6 +1,5 @@
 import tinygrad_rnn as torch
 import numpy as np
-import scipy.signal
 # OpenAI Spinning Up (PyTorch): core.py's mlp builder and actor-critics, the simplest policy gradient
 # (pg_math/1_simple_pg.py with reward-to-go), and VPG's and PPO's buffers and updates. gym is replaced by
 # a numpy gridworld (Discrete actions) and a point mass on a line (Box actions), with Box/Discrete stand-ins.
@@ -86,8 +85,13 @@ def count_vars(module):
 
 
 def discount_cumsum(x, discount):
-    """[x0 + d x1 + d^2 x2, x1 + d x2, x2]"""
-    return scipy.signal.lfilter([1], [1, float(-discount)], x[::-1], axis=0)[::-1]
+    """[x0 + d x1 + d^2 x2, x1 + d x2, x2]: Spinning Up runs scipy.signal.lfilter backwards over x; this is its
+    recurrence written out (scipy is no test dependency), in float64 as lfilter computes it."""
+    out, running = np.zeros(len(x)), 0.0
+    for t in reversed(range(len(x))):
+        running = x[t] + discount * running
+        out[t] = running
+    return out
 
 
 class Actor(nn.Module):
