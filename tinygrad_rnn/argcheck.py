@@ -155,10 +155,15 @@ def complex_into(d: Any) -> RuntimeError:
     return RuntimeError(f"result type {complex_type} can't be cast to the desired output type {d._legacy}")
 
 
+def is_torch_dtype(value: Any) -> bool:
+    """Whether torch's parser takes `value` as a dtype: a torch dtype, or Python's float, int, bool or complex
+    type (not a numpy type or dtype, nor a string)."""
+    return isinstance(value, dtypes.dtype) or any(value is t for t in (float, int, bool, complex))
+
+
 def dtype_arg(fn: str, value: Any) -> Any:
-    """`value` unchanged if torch's parser takes it as a dtype (a torch dtype, or Python's float, int, bool or
-    complex type), else torch's TypeError for a `dtype` keyword (a numpy type or dtype, a string)."""
-    if not isinstance(value, dtypes.dtype) and not any(value is t for t in (float, int, bool, complex)):
+    """`value` unchanged if it is a torch dtype (is_torch_dtype), else torch's TypeError for a `dtype` keyword."""
+    if not is_torch_dtype(value):
         raise TypeError(f"{fn}(): argument 'dtype' must be torch.dtype, not {type_name(value)}")
     return value
 

@@ -11,15 +11,13 @@ import functools
 from collections.abc import Callable
 from typing import Any
 
-from ..argcheck import invalid_combination, type_name
-from ..core import dtypes
+from ..argcheck import dtype_arg, invalid_combination, is_torch_dtype
 
 FACTORIES = ("tensor", "as_tensor", "asarray", "zeros", "ones", "empty", "full", "range", "zeros_like", "ones_like",
              "empty_like", "full_like", "empty_strided", "empty_permuted", "tril_indices", "triu_indices")
 # Those with several overloads, whose parser lists them when none fits (randint checks its own arguments).
 OVERLOADED = ("arange", "linspace", "logspace", "eye", "rand", "randn", "randperm", "rand_like", "randn_like",
               "randint_like", "bartlett_window", "blackman_window", "hamming_window", "hann_window", "kaiser_window")
-PYTHON_TYPES = (float, int, bool, complex)
 
 
 def refuse_other_dtypes(namespace: dict[str, Any]) -> None:
@@ -34,10 +32,10 @@ def torch_dtype_only(fn: Callable[..., Any], name: str) -> Callable[..., Any]:
     @functools.wraps(fn)
     def checked(*args: Any, **kwargs: Any) -> Any:
         given = kwargs.get("dtype")
-        if given is not None and not isinstance(given, dtypes.dtype) and not any(given is t for t in PYTHON_TYPES):
+        if given is not None and not is_torch_dtype(given):
             if name in OVERLOADED:
                 raise invalid_combination(name, args, (), kwargs)
-            raise TypeError(f"{name}(): argument 'dtype' must be torch.dtype, not {type_name(given)}")
+            dtype_arg(name, given)
         return fn(*args, **kwargs)
 
     return checked
