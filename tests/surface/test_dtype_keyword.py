@@ -49,3 +49,10 @@ def test_ops_with_a_dtype_refuse_numpy_types(call):
         call(torch)
     with pytest.raises(TypeError):
         call(tinygrad_rnn)
+
+
+def test_new_factories_refuse_a_numpy_dtype_that_equals_a_python_type():
+    torch = require_torch()
+    for m in (torch, tinygrad_rnn):  # (np.dtype('float64') == float, so an `in (float, ...)` check let it by)
+        with pytest.raises(TypeError, match="new_zeros\\(\\): argument 'dtype' must be torch.dtype"):
+            m.ones(2).new_zeros(2, dtype=np.dtype("float64"))

@@ -26,6 +26,7 @@ from ..argcheck import (
     class_name,
     complex_into,
     cpp_type_name,
+    dtype_arg,
     invalid_combination,
     number_arg,
     size_arg,
@@ -1179,9 +1180,8 @@ def _to_arguments(args: tuple, kwargs: dict) -> dict:
 def _new_filled(self: Tensor, name: str, fill: Any, sizes: tuple, *, dtype: Any = None, device: Any = None,
                 requires_grad: bool = False, layout: Any = None, pin_memory: Any = False, **kw: Any) -> Tensor:
     """The new_* methods: a tensor of size `sizes` (or size=...) holding `fill`, in self's dtype unless told."""
-    if dtype is not None and not isinstance(dtype, dtypes.dtype) and dtype not in (builtins.float, builtins.int,
-                                                                                   builtins.bool):
-        raise TypeError(f"{name}(): argument 'dtype' must be torch.dtype, not {type_name(dtype)}")
+    if dtype is not None:
+        dtype_arg(name, dtype)  # (`in (float, int, bool)` let np.dtype('float64') by: it compares equal to float)
     check_layout(name, layout)
     check_pin_memory(name, pin_memory)
     check_device(device)
