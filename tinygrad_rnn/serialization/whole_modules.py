@@ -87,12 +87,13 @@ def _default(key: str) -> Any:
     return set() if key == "_non_persistent_buffers_set" else OrderedDict()
 
 
-def class_path(cls: type) -> tuple[str, str]:
-    """(module, name) under which a module's class is pickled: torch's for our built-in layers, where
-    the class is defined for the user's own, which must be found there again when loading, as pickle
-    requires (a class defined inside a function, or in code run by exec, is not)."""
-    if cls.__name__ in TORCH_MODULE_OF and getattr(nn, cls.__name__, None) is cls:
-        return TORCH_MODULE_OF[cls.__name__], cls.__name__
+def class_path(cls: type, torch_module_of: dict[str, str] = TORCH_MODULE_OF, ours: Any = nn) -> tuple[str, str]:
+    """(module, name) under which a class is pickled: torch's (`torch_module_of`) for our built-in ones (in
+    `ours`: nn's layers here, optim's optimizers in whole_optimizers.py), where the class is defined for the
+    user's own, which must be found there again when loading, as pickle requires (a class defined inside a
+    function, or in code run by exec, is not)."""
+    if cls.__name__ in torch_module_of and getattr(ours, cls.__name__, None) is cls:
+        return torch_module_of[cls.__name__], cls.__name__
     if _find(cls.__module__, cls.__qualname__) is not cls:
         raise pickle.PicklingError(f"Can't pickle {cls!r}: attribute lookup {cls.__qualname__} on {cls.__module__} "
                                    "failed")

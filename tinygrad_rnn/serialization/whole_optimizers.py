@@ -18,6 +18,7 @@ from typing import Any
 
 from .. import optim
 from ..optim.optimizer import Optimizer
+from . import whole_modules
 from .allowlist import new_set
 from .whole_modules import _find
 
@@ -31,13 +32,8 @@ TORCH_MODULE_OF = {"ASGD": "torch.optim.asgd", "Adadelta": "torch.optim.adadelta
 
 def class_path(cls: type) -> tuple[str, str]:
     """(module, name) under which an optimizer's class is pickled: torch's for ours, where the class is
-    defined for the user's own (which must be found there again when loading)."""
-    if cls.__name__ in TORCH_MODULE_OF and getattr(optim, cls.__name__, None) is cls:
-        return TORCH_MODULE_OF[cls.__name__], cls.__name__
-    if _find(cls.__module__, cls.__qualname__) is not cls:
-        raise pickle.PicklingError(f"Can't pickle {cls!r}: attribute lookup {cls.__qualname__} on {cls.__module__} "
-                                   "failed")
-    return cls.__module__, cls.__qualname__
+    defined for the user's own (whole_modules.class_path's rule, with optim's table)."""
+    return whole_modules.class_path(cls, TORCH_MODULE_OF, optim)
 
 
 def optimizer_global(module: str, name: str) -> Any:
