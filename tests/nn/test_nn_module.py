@@ -615,11 +615,6 @@ def test_full_backward_hooks_see_none_and_zeros_where_torch_does(inputs_need_gra
     assert ours == _hook_gradients(torch, inputs_need_grad, HOOK_LOSSES[loss])
 
 
-def test_the_non_full_backward_hook_says_it_is_missing_and_what_to_use():
-    with pytest.raises(NotImplementedError, match="register_full_backward_hook"):
-        tinygrad_rnn.nn.Linear(2, 2).register_backward_hook(lambda module, grad_input, grad_output: None)
-
-
 def test_loading_an_expanded_tensor_neither_warns_nor_misreports(monkeypatch):
     # an expanded tensor's memory is a read-only view; copying it in is ours to do quietly
     monkeypatch.setattr(tinygrad_rnn.creation, "_READ_ONLY_WARNED", [])  # as if nothing had warned yet

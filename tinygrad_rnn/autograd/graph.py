@@ -608,7 +608,55 @@ def _checked(hook: Callable, new: Any, old: tuple) -> tuple:
 
 def _register_node_hook(self: Function, fn: Callable) -> RemovableHandle:
     """Call `fn(grad_inputs, grad_outputs)` after this node's backward; a returned tuple replaces grad_inputs."""
+    if "shown_edges" in self.__dict__:
+        return _add_hook(_hooked(self)[1], _composite_hook(self, fn))
     return _add_hook(_hooked(self)[1], fn)
+
+
+@contextlib.contextmanager
+def _hooks_off(node: Function, inputs: list) -> Any:
+    """Inside: the node runs without its node hooks and its output tensors' hooks, the leaf `inputs`
+    without theirs (a pass made only to learn gradients must not call the user's hooks twice)."""
+    cls, tensor_hooks = type(node), node._hooks
+    leaf_hooks = {id(t): t.__dict__.pop("_hooks") for t in inputs if t.grad_fn is None and "_hooks" in t.__dict__}
+    node.__class__, node._hooks = getattr(cls, "_unhooked", cls), None
+    try:
+        yield
+    finally:
+        node.__class__, node._hooks = cls, tensor_hooks
+        for t in inputs:
+            if id(t) in leaf_hooks:
+                t._hooks = leaf_hooks[id(t)]
+
+
+def _composite_hook(node: Function, fn: Callable) -> Callable:
+    """A composite op (ops/composite.py) is several nodes and `node` is the last of them: when it has run,
+    the gradients of the op's inputs are not known yet. So its hook works them out from the op's
+    grad_outputs through the op's own nodes (autograd.grad, keeping the graph, with the user's hooks off),
+    then calls `fn(grad_inputs, grad_outputs)`; the main pass then runs those nodes as usual. Replacing the
+    gradients of the inputs is not built for such an op."""
+    working_out = []  # non-empty while the inner pass runs: it passes this node too, and must not recurse
+
+    def run(_: tuple, grad_outputs: tuple) -> None:
+        if working_out:
+            return
+        inputs = [None if e is NO_EDGE else e[0] if isinstance(e[0], Tensor) else edge_stand_in(GradientEdge(*e))
+                  for e in node.shown_edges]
+        wanted = [t for t in inputs if t is not None]
+        working_out.append(True)
+        try:
+            with _hooks_off(node, wanted):
+                found = iter(engine.grad([edge_stand_in(GradientEdge(node, i)) for i in range(len(grad_outputs))],
+                                         wanted, list(grad_outputs), retain_graph=True, allow_unused=True)
+                             if wanted else ())
+        finally:
+            working_out.clear()
+        grad_inputs = tuple(None if t is None else next(found) for t in inputs)
+        if fn(grad_inputs, grad_outputs) is not None:
+            raise NotImplementedError(f"a hook of {node.name()} returned new gradients for the op's inputs: not "
+                                      "implemented in tinygrad_rnn for an op made of several graph nodes (return None, "
+                                      "or replace the gradients with a hook on the input tensors)")
+    return run
 
 
 def _register_node_prehook(self: Function, fn: Callable) -> RemovableHandle:

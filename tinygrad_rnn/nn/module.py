@@ -31,7 +31,7 @@ from ..core.tensor import Tensor
 from ..creation import from_numpy
 from ..device import check_cuda_call, check_device, check_device_name, device
 from ..surface.tensor_methods import _TO_SIGNATURES, _to_arguments
-from .backward_hooks import BackwardHooks
+from .backward_hooks import BackwardHooks, hook_last_node
 from .parameter import Buffer, Parameter, is_lazy
 
 
@@ -240,6 +240,9 @@ class Module:
                 output = self._run_hook(hook_id, hook, args, kwargs, output)
             if backward_hooks is not None:
                 output = backward_hooks.wrap_outputs(output)
+            non_full_hooks = self._own_backward_hooks(full=False)
+            if non_full_hooks:
+                hook_last_node(self, non_full_hooks, args, output)
         except Exception:
             for hook_id, hook in hooks:
                 if hook_id in always_called and hook_id not in called:
@@ -260,11 +263,16 @@ class Module:
 
     def _backward_hooks_of_this_call(self) -> BackwardHooks | None:
         """The full backward hooks (global first) that this call's gradients must pass, if any."""
-        hooks = [*_global_backward_hooks.values(), *self.__dict__.get("_backward_hooks", {}).values()]
+        hooks = [*_global_backward_hooks.values(), *self._own_backward_hooks(full=True)]
         pre_hooks = [*_global_backward_pre_hooks.values(), *self.__dict__.get("_backward_pre_hooks", {}).values()]
         if not (hooks or pre_hooks) or not is_grad_enabled():
             return None
         return BackwardHooks(self, hooks, pre_hooks)
+
+    def _own_backward_hooks(self, full: bool) -> list:
+        """The module's own full backward hooks, or its non-full ones."""
+        own = self.__dict__
+        return list(own.get("_backward_hooks", {}).values()) if own.get("_is_full_backward_hook") is full else []
 
     def register_full_backward_pre_hook(self, hook: Callable, prepend: bool = False) -> RemovableHandle:
         """`hook(module, grad_output)` runs when the gradients of the module's outputs are known; returning
@@ -274,14 +282,22 @@ class Module:
     def register_full_backward_hook(self, hook: Callable, prepend: bool = False) -> RemovableHandle:
         """`hook(module, grad_input, grad_output)` runs when the gradients of the module's tensor inputs are
         known; returning a tuple replaces grad_input."""
+        self._one_kind_of_backward_hook(full=True)
         return RemovableHandle(self.__dict__.setdefault("_backward_hooks", OrderedDict()), hook, prepend)
 
     def register_backward_hook(self, hook: Callable) -> RemovableHandle:
-        """torch's deprecated non-full hook is not here: its grad_input is that of the last graph node
-        forward made (e.g. Linear's addmm: bias, input and weight gradients), and our nodes take no hooks."""
-        raise NotImplementedError("Module.register_backward_hook (torch's deprecated non-full backward hook) is not "
-                                  "implemented in tinygrad_rnn: use register_full_backward_hook, which torch recommends; "
-                                  "its grad_output is the same, its grad_input holds the gradients of the module's inputs")
+        """torch's deprecated non-full hook: `hook(module, grad_input, grad_output)` runs as a hook of the
+        last graph node forward made (nn/backward_hooks.py), so grad_input is that node's (Linear's addmm:
+        bias, input and weight gradients), not the module's inputs'. Returning a tuple replaces it."""
+        self._one_kind_of_backward_hook(full=False)
+        return RemovableHandle(self.__dict__.setdefault("_backward_hooks", OrderedDict()), hook)
+
+    def _one_kind_of_backward_hook(self, full: bool) -> None:
+        """A module's backward hooks are all full or all not (torch keeps them in one dict)."""
+        if self.__dict__.get("_is_full_backward_hook") is (not full):
+            raise RuntimeError("Cannot use both regular backward hooks and full backward hooks on a single Module. "
+                               "Please use only one of them.")
+        self.__dict__["_is_full_backward_hook"] = full
 
     def _run_pre_hooks(self, args: tuple, kwargs: dict) -> tuple[tuple, dict]:
         with_kwargs = self.__dict__.get("_forward_pre_hooks_with_kwargs", {})
