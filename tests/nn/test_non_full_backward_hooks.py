@@ -119,3 +119,19 @@ def test_a_module_returning_a_nested_tuple_gets_torchs_warning():
             lstm(m.ones(2, 1, 3))
         return [str(w.message) for w in caught]
     assert warning_of(tinygrad_rnn) == warning_of(torch)
+
+
+@pytest.mark.parametrize("op", ["gelu", "conv1d"])
+def test_calling_a_composite_node_gives_the_gradients_of_the_ops_inputs(op):
+    torch = require_torch()
+
+    def called(m):
+        x = m.tensor(np.linspace(-1, 1, 6).reshape(1, 2, 3), dtype=m.float64, requires_grad=True)
+        if op == "gelu":
+            out = m.nn.functional.gelu(x)
+        else:
+            out = m.nn.functional.conv1d(x, m.ones(1, 2, 2, dtype=m.float64, requires_grad=True),
+                                         m.ones(1, dtype=m.float64, requires_grad=True))
+        grads = out.grad_fn(m.ones_like(out))
+        return [g.detach().numpy() for g in (grads if isinstance(grads, tuple) else (grads,))]
+    _same(called(tinygrad_rnn), called(torch))

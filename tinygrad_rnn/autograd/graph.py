@@ -46,6 +46,7 @@ import numpy as np
 
 from ..core import engine
 from ..core.function import NO_EDGE, Function, _SavedOutput
+from ..core.grad_mode import is_grad_enabled
 from ..core.tensor import Tensor
 from ..core.tensor import _HookHandle as _TensorHookHandle
 from ..ops.promotion import check_shapes_broadcast
@@ -613,6 +614,20 @@ def _register_node_hook(self: Function, fn: Callable) -> RemovableHandle:
     return _add_hook(_hooked(self)[1], fn)
 
 
+def _composite_input_grads(node: Function, grad_outputs: tuple, create_graph: bool) -> tuple:
+    """The gradients of a composite op's inputs (None where one needs none), from its grad_outputs: a pass
+    through the op's own nodes (ending at its inputs), keeping the graph for the main pass."""
+    inputs = [None if e is NO_EDGE else e[0] if isinstance(e[0], Tensor) else edge_stand_in(GradientEdge(*e))
+              for e in node.shown_edges]
+    wanted = [t for t in inputs if t is not None]
+    if not wanted:
+        return (None,) * len(inputs)
+    with _hooks_off(node, wanted):
+        found = iter(engine.grad([edge_stand_in(GradientEdge(node, i)) for i in range(len(grad_outputs))], wanted,
+                                 list(grad_outputs), retain_graph=True, create_graph=create_graph, allow_unused=True))
+    return tuple(None if t is None else next(found) for t in inputs)
+
+
 @contextlib.contextmanager
 def _hooks_off(node: Function, inputs: list) -> Any:
     """Inside: the node runs without its node hooks and its output tensors' hooks, the leaf `inputs`
@@ -640,18 +655,11 @@ def _composite_hook(node: Function, fn: Callable) -> Callable:
     def run(_: tuple, grad_outputs: tuple) -> None:
         if working_out:
             return
-        inputs = [None if e is NO_EDGE else e[0] if isinstance(e[0], Tensor) else edge_stand_in(GradientEdge(*e))
-                  for e in node.shown_edges]
-        wanted = [t for t in inputs if t is not None]
         working_out.append(True)
         try:
-            with _hooks_off(node, wanted):
-                found = iter(engine.grad([edge_stand_in(GradientEdge(node, i)) for i in range(len(grad_outputs))],
-                                         wanted, list(grad_outputs), retain_graph=True, allow_unused=True)
-                             if wanted else ())
+            grad_inputs = _composite_input_grads(node, grad_outputs, create_graph=False)
         finally:
             working_out.clear()
-        grad_inputs = tuple(None if t is None else next(found) for t in inputs)
         if fn(grad_inputs, grad_outputs) is not None:
             raise NotImplementedError(f"a hook of {node.name()} returned new gradients for the op's inputs: not "
                                       "implemented in tinygrad_rnn for an op made of several graph nodes (return None, "
@@ -671,6 +679,9 @@ def _call_node(self: Function, *grad_outputs: Any) -> Any:
     (the engine does that on the way to the input)."""
     if not self._builtin:
         raise TypeError(f"'{type(self).__name__}' object is not callable")  # (torch's user Function nodes are not)
+    if "shown_edges" in self.__dict__:  # a composite op: this node is only its last one
+        shown = _composite_input_grads(self, grad_outputs, create_graph=is_grad_enabled())
+        return shown[0] if len(shown) == 1 else shown
     result = type(self).backward(self, *grad_outputs)
     result = result if isinstance(result, tuple) else (result,)
     shown = [result[i] if i < len(result) and meta is not None else None
