@@ -1,6 +1,7 @@
 """torch.compile (compile.py) returns what torch's returns, checks its arguments as torch, and changes no number."""
 from __future__ import annotations
 
+import numpy as np
 import pytest
 from helpers import require_torch
 
@@ -54,3 +55,60 @@ def test_compile_arguments_are_checked_as_torch(kwargs):
         outcomes.append((issubclass(caught.type, RuntimeError), issubclass(caught.type, AssertionError),
                          str(caught.value)))
     assert outcomes[0] == outcomes[1]
+
+
+def Users(m):
+    class Users(m.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.linear = m.nn.Linear(3, 2)
+
+        def forward(self, x):
+            return m.nn.functional.relu(self.linear(x))
+    return Users()
+
+
+def _node_names(m, backend):
+    """The grad_fn names a compiled call's outputs show, and the gradients through them."""
+    m.manual_seed(0)
+    m.compiler.reset()
+    x = m.linspace(-1, 1, 6, dtype=m.float64).reshape(2, 3).requires_grad_()
+
+    def f(a, b):
+        return (a.sin() * b).sum(1), a.view(3, 2), a[0], a.detach() * 2
+
+    outs = m.compile(f, backend=backend)(x, m.ones(3, dtype=m.float64))
+    seen = [None if o.grad_fn is None else o.grad_fn.name() for o in outs]
+    seen.append(len(outs[0].grad_fn.next_functions))
+    module = m.nn.Sequential(m.nn.Linear(3, 2), m.nn.Tanh()).double()
+    in_place = m.nn.Linear(3, 2).double()  # compiled in place: torch's own layer's forward is left alone
+    in_place.compile(backend=backend)
+    users = Users(m).double()  # ... a user's forward is not
+    users.compile(backend=backend)
+    y = m.compile(module, backend=backend)(x) + in_place(x) + users(x)
+    seen += [edge[0].name() for edge in y.grad_fn.next_functions[0][0].next_functions]
+    seen.append(y.grad_fn.next_functions[1][0].name())
+    (outs[0].sum() + y.sum()).backward()
+    with m.no_grad():
+        seen.append(m.compile(f, backend=backend)(x, x)[0].grad_fn)
+    return seen, x.grad.tolist(), module[0].weight.grad.tolist()
+
+
+@pytest.mark.parametrize("backend", ["aot_eager", "eager"])
+def test_compiled_outputs_show_torchs_nodes(backend):
+    # aot_eager: torch's one CompiledFunctionBackward node (as inductor, the default, makes, without building
+    # C++ kernels); eager: torch's own ops' nodes. Views of an input keep their view nodes either way.
+    torch = require_torch()
+    ours, theirs = _node_names(tinygrad_rnn, backend), _node_names(torch, backend)
+    assert ours[0] == theirs[0]
+    for our_grads, their_grads in zip(ours[1:], theirs[1:]):
+        np.testing.assert_allclose(our_grads, their_grads, rtol=1e-12)
+
+
+def test_torch_compiler_functions():
+    torch = require_torch()
+    for m in (tinygrad_rnn, torch):
+        assert m.compiler.is_compiling() is False and m.compiler.is_dynamo_compiling() is False
+        assert m.compiler.disable(lambda v: v + 1)(1) == 2 and m.compiler.disable()(lambda v: v)(3) == 3
+        assert m.compiler.reset() is None and m._dynamo.reset() is None
+    assert tinygrad_rnn.compiler.list_backends() == torch.compiler.list_backends()

@@ -252,8 +252,10 @@ multinomial = _accepts_out(surface.ops.parser_errors(multinomial, "multinomial")
 
 # Last, because the modules in nn build on everything above.
 from . import (
+    _dynamo,
     accelerator,
     amp,
+    compiler,
     cpu,
     distributed,
     distributions,

@@ -3,7 +3,9 @@ numbers are the same either way. It returns what torch's returns, so code that l
 sees torch's shapes of things: a module comes back wrapped in an `OptimizedModule` (its state_dict keys
 start with `_orig_mod.`, `compiled._orig_mod` is the module), a function as a function. Its arguments
 are checked as torch checks them; the speed options (mode, backend, options, dynamic, fullgraph) then
-have nothing to change.
+have nothing to change. As in torch, an output the call computed shows one node, `CompiledFunctionBackward`,
+whose next_functions are the call's inputs and the module's parameters (nn/compiled_calls.py); an output
+that is a view of an input keeps its view's node, as torch regenerates those outside the compiled graph.
 """
 from __future__ import annotations
 
@@ -11,22 +13,23 @@ import functools
 from collections.abc import Callable
 from typing import Any
 
+from .nn.compiled_calls import check_options, compiled_outputs, shows_compiled_node
 from .nn.module import Module
-
-_MODES = ("default", "lite", "reduce-overhead", "max-autotune-no-cudagraphs", "max-autotune")
-_BACKENDS = ("aot_eager", "aot_eager_decomp_partition", "aot_ts", "cudagraphs", "eager", "eager_debug", "inductor",
-             "openxla", "openxla_eval", "ts", "tvm")
 
 
 class OptimizedModule(Module):
     """A compiled module: calls, parameters and attributes are the original's (`_orig_mod`)."""
 
-    def __init__(self, mod: Module) -> None:
+    def __init__(self, mod: Module, one_node: bool = True) -> None:
         super().__init__()
         self._orig_mod = mod
+        self.__dict__["_one_node"] = one_node
 
     def forward(self, *args: Any, **kwargs: Any) -> Any:
-        return self._orig_mod(*args, **kwargs)
+        out = self._orig_mod(*args, **kwargs)
+        if not self.__dict__["_one_node"]:
+            return out
+        return compiled_outputs(out, [*args, *kwargs.values(), *self._orig_mod.parameters()])
 
     def __getattr__(self, name: str) -> Any:
         try:
@@ -39,15 +42,8 @@ def compile(model: Callable | None = None, *, fullgraph: bool = False, dynamic: 
             backend: str | Callable | None = "inductor", mode: str | None = None, options: dict | None = None,
             name: str | None = None, disable: bool = False, **later_options: Any) -> Any:
     """`model` compiled (see the module docstring); without a model, a decorator that compiles."""
-    if mode is not None and mode not in _MODES:
-        raise RuntimeError(f"Unrecognized mode={mode}, should be one of: {', '.join(_MODES)}")
-    if mode is not None and options is not None:
-        raise RuntimeError("Either mode or options can be specified, but both can't be specified at the same time.")
-    if isinstance(backend, str) and backend not in _BACKENDS:
-        raise RuntimeError(f"Invalid backend: {backend!r}, see `torch._dynamo.list_backends()` for available backends.")
-    unknown = set(later_options) - {"recompile_limit", "isolate_recompiles", "shapes_spec"}
-    if unknown:
-        raise TypeError(f"compile() got an unexpected keyword argument '{min(unknown)}'")
+    check_options(fullgraph=fullgraph, dynamic=dynamic, backend=backend, mode=mode, options=options, name=name,
+                  disable=disable, **later_options)
     if model is None:
         return functools.partial(compile, fullgraph=fullgraph, dynamic=dynamic, backend=backend, mode=mode,
                                  options=options, name=name, disable=disable, **later_options)
@@ -56,10 +52,12 @@ def compile(model: Callable | None = None, *, fullgraph: bool = False, dynamic: 
     if disable:
         return model
     if isinstance(model, Module):
-        return OptimizedModule(model)
+        return OptimizedModule(model, shows_compiled_node(backend))
 
     @functools.wraps(model)
     def compiled(*args: Any, **kwargs: Any) -> Any:
-        return model(*args, **kwargs)
+        out = model(*args, **kwargs)
+        return compiled_outputs(out, [*args, *kwargs.values()]) if shows_compiled_node(backend) else out
 
     return compiled
+

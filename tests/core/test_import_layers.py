@@ -29,7 +29,7 @@ LAYERS = [
     ("autograd/", "kernels/", "testing/", "func/", "special/", "linalg/", "fft/"),  # torch.autograd's and torch.func's face, fused RNN kernels
     ("nn/",),
     ("optim/", "utils/", "utils/benchmark/", "distributions/", "serialization/", "safetensors.py", "viz/", "cuda.py", "accelerator.py",
-     "cpu.py", "version.py", "compile.py", "jit.py", "amp/", "import_alias.py",
+     "cpu.py", "version.py", "compile.py", "compiler.py", "_dynamo.py", "jit.py", "amp/", "import_alias.py",
      "profiler/", "autograd/profiler.py"),  # the profiler names nn.functional's calls, so it sits above nn
     ("__init__.py",),
 ]

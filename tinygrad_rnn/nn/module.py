@@ -32,6 +32,7 @@ from ..creation import from_numpy
 from ..device import check_cuda_call, check_device, check_device_name, device
 from ..surface.tensor_methods import _TO_SIGNATURES, _to_arguments
 from .backward_hooks import BackwardHooks, hook_last_node
+from .compiled_calls import check_options, compiled_outputs, shows_compiled_node
 from .parameter import Buffer, Parameter, is_lazy
 
 
@@ -235,6 +236,8 @@ class Module:
             if backward_hooks is not None:
                 args = backward_hooks.wrap_inputs(args)
             output = self.forward(*args, **kwargs)
+            if self.__dict__.get("_compiled_call_impl"):
+                output = compiled_outputs(output, [*args, *kwargs.values(), *self.parameters()])
             for hook_id, hook in hooks:
                 called.add(hook_id)
                 output = self._run_hook(hook_id, hook, args, kwargs, output)
@@ -255,11 +258,12 @@ class Module:
         return output
 
     def _has_call_hooks(self) -> bool:
-        """Whether any forward or full backward hook, the module's own or a global one, is set."""
+        """Whether any forward or backward hook, the module's own or a global one, is set, or the module was
+        compiled in place (Module.compile)."""
         own = self.__dict__
         return bool(_global_forward_pre_hooks or _global_forward_hooks or _global_backward_pre_hooks
                     or _global_backward_hooks or own.get("_forward_pre_hooks") or own.get("_forward_hooks")
-                    or own.get("_backward_pre_hooks") or own.get("_backward_hooks"))
+                    or own.get("_backward_pre_hooks") or own.get("_backward_hooks") or own.get("_compiled_call_impl"))
 
     def _backward_hooks_of_this_call(self) -> BackwardHooks | None:
         """The full backward hooks (global first) that this call's gradients must pass, if any."""
@@ -658,8 +662,15 @@ class Module:
         return self
 
     def compile(self, *args: Any, **kwargs: Any) -> None:
-        """torch compiles the module's calls in place; here every call runs eagerly, which is what
-        a compiled module computes."""
+        """torch compiles the module's calls in place; here every call runs eagerly, which is what a
+        compiled module computes, and its outputs show torch's CompiledFunctionBackward (compile.py). Not
+        for a forward of torch's own layers: torch's compiler leaves those frames alone (it compiles
+        them inside a user's forward, or through torch.compile(module))."""
+        if args:
+            raise TypeError(f"compile() takes from 0 to 1 positional arguments but {len(args) + 1} were given")
+        check_options(**kwargs)
+        users_forward = not type(self).forward.__module__.startswith(__package__.split(".")[0] + ".")
+        self.__dict__["_compiled_call_impl"] = users_forward and shows_compiled_node(kwargs.get("backend", "inductor"))
 
     def float(self) -> Module:
         return self._apply(lambda t: t.float() if t.is_floating_point() else t)

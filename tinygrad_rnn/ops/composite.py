@@ -33,3 +33,4 @@ def _edge(t: Any) -> tuple:
     if t.grad_fn is None:
         return NO_EDGE if t._grad_cut else (t, 0)
     return (t.grad_fn, t._output_nr)
+
