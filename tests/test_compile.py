@@ -112,3 +112,8 @@ def test_torch_compiler_functions():
         assert m.compiler.disable(lambda v: v + 1)(1) == 2 and m.compiler.disable()(lambda v: v)(3) == 3
         assert m.compiler.reset() is None and m._dynamo.reset() is None
     assert tinygrad_rnn.compiler.list_backends() == torch.compiler.list_backends()
+
+
+def test_a_custom_backend_is_named_as_not_implemented():
+    with pytest.raises(NotImplementedError, match="custom backend"):
+        tinygrad_rnn.compile(lambda x: x, backend=lambda gm, example_inputs: gm.forward)

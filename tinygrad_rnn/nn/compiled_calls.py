@@ -22,6 +22,9 @@ def check_options(*, fullgraph: bool = False, dynamic: bool | None = None, backe
         raise RuntimeError(f"Unrecognized mode={mode}, should be one of: {', '.join(_MODES)}")
     if mode is not None and options is not None:
         raise RuntimeError("Either mode or options can be specified, but both can't be specified at the same time.")
+    if callable(backend):
+        raise NotImplementedError("torch.compile(backend=<a function>) is not implemented in tinygrad_rnn: there is no "
+                                  "FX graph to hand a custom backend (every call runs as written, as backend='eager')")
     if isinstance(backend, str) and backend not in _BACKENDS:
         raise RuntimeError(f"Invalid backend: {backend!r}, see `torch._dynamo.list_backends()` for available backends.")
     unknown = set(later_options) - {"recompile_limit", "isolate_recompiles", "shapes_spec"}
@@ -31,8 +34,8 @@ def check_options(*, fullgraph: bool = False, dynamic: bool | None = None, backe
 
 def shows_compiled_node(backend: str | Callable | None) -> bool:
     """Whether torch's compiled code shows its outputs' CompiledFunctionBackward node: its AOT-autograd
-    backends do (inductor, the default, too); "eager" and a function of the user's run torch's own ops."""
-    return not callable(backend) and backend not in ("eager", "eager_debug")
+    backends do (inductor, the default, too); "eager" runs torch's own ops."""
+    return backend not in ("eager", "eager_debug")
 
 
 def compiled_outputs(result: Any, inputs: list) -> Any:
