@@ -90,3 +90,19 @@ def test_gradients_still_flow_through_a_hidden_promotion_cast_in_each_dtype():
         (x * y).sum(dtype=m.float32).backward()
         grads.append([(str(g.dtype).replace("torch.", ""), g.tolist()) for g in (x.grad, y.grad)])
     assert grads[0] == grads[1]
+
+
+def _python_node_reprs(m):
+    """How nodes torch writes as Python autograd Functions print (addresses cut)."""
+    x = m.ones(1, 2, requires_grad=True)
+    hooked = m.nn.Linear(2, 2)
+    hooked.register_full_backward_hook(lambda *args: None)
+    nodes = [hooked(x).grad_fn,
+             m.utils.checkpoint.checkpoint(lambda a: a.sin(), x, use_reentrant=True).grad_fn,
+             m.compile(lambda a: a.sin(), backend="aot_eager")(x).grad_fn, x.sin().grad_fn]
+    return [repr(n).split(" at 0x")[0] for n in nodes]
+
+
+def test_torchs_python_function_nodes_print_as_torchs():
+    torch = require_torch()
+    assert _python_node_reprs(tinygrad_rnn) == _python_node_reprs(torch)

@@ -29,6 +29,9 @@ from ..backend.errstate import ALL_QUIET, enter_all_quiet, leave_all_quiet, nump
 from .modes import SWITCHED_ON, modes
 from .tensor import Tensor
 
+# The nodes of torch's own that torch writes as Python autograd Functions: they print as a user's Function's do.
+TORCH_PYTHON_NODES = frozenset({"BackwardHookFunctionBackward", "CheckpointFunctionBackward", "CompiledFunctionBackward"})
+
 # The edge of a Tensor argument that needs no gradient: torch's (None, 0) in `next_functions`.
 NO_EDGE = (None, 0)
 INFERENCE_SAVED = (
@@ -295,8 +298,10 @@ class Function:
         return type(self).__name__  # the node class is named as torch names the node
 
     def __repr__(self) -> str:  # torch shows the node's Python type; user Functions' are in torch.autograd.function
-        name = self.name().removeprefix("torch::autograd::") if self._builtin else f"torch.autograd.function.{self.name()}"
-        return f"<{name} object at {hex(id(self))}>"
+        name = self.name()
+        if self._builtin and name not in TORCH_PYTHON_NODES:
+            return f"<{name.removeprefix('torch::autograd::')} object at {hex(id(self))}>"
+        return f"<torch.autograd.function.{name} object at {hex(id(self))}>"
 
 
 def rename(out: Any, torch_name: str) -> Any:
