@@ -958,6 +958,12 @@ def sigmoid_array(x: np.ndarray) -> np.ndarray:
     return y if x.dtype == _F32 else y.astype(x.dtype)
 
 
+def tanh_array(x: np.ndarray) -> np.ndarray:
+    """tanh of an array as Tanh.forward computes it (float32 correctly rounded, from float64): for code
+    that runs an op's math on arrays, such as the cells' step under no_grad (nn/rnn_base.py)."""
+    return _TANH(x).astype(x.dtype, copy=False)
+
+
 def _exp_as_torchs_float_loop(x: np.ndarray, d: np.ndarray) -> np.ndarray:
     """e^d of a float32 array d (= -x, made by numpy in x's memory order) as torch's vectorized loop over x
     takes it: SLEEF's expf (ops/vector_math.py) on whole steps of FLOAT_STEP elements of each contiguous
