@@ -217,28 +217,6 @@ class RNNBase(Module):
                                                for names in self._all_weights]
         return roles
 
-    def _records_nothing(self, x: Tensor, state: tuple) -> bool:
-        """Whether the step's ops would record no graph and see only plain tensors of one float dtype:
-        under no_grad, without forward-mode AD (whose tangents ride along the ops)."""
-        if modes.grad_enabled or modes.dual_level is not None:
-            return False
-        dtype = x._data.dtype
-        return (dtype.kind == "f" and dtype.itemsize >= 4 and all(type(t) is Tensor and t._data.dtype is dtype for t in (x, *state))
-                and all(p is None or p._data.dtype is dtype for p in (self.weight_ih, self.weight_hh, self.bias_ih, self.bias_hh)))
-
-    def _step_without_graph(self, step_arrays: Callable[..., tuple], x: Tensor, state: tuple) -> tuple:
-        """The step on the arrays (kernels' `cell_step_arrays`): the same ops as `variant.step`, so the same
-        bits, without the bookkeeping of a dozen Tensor ops that would record nothing (a third of the
-        time). numpy's float warnings are off, as Function.apply runs every op."""
-        quiet = enter_all_quiet()
-        try:
-            projected = _affine_arrays(x._data, self.weight_ih, self.bias_ih)
-            hidden = _affine_arrays(state[0]._data, self.weight_hh, self.bias_hh)
-            out = step_arrays(projected, hidden, *(s._data for s in state))
-        finally:
-            leave_all_quiet(quiet)
-        return tuple(Tensor._make(a) for a in out)
-
     def extra_repr(self) -> str:
         text = f"{self.input_size}, {self.hidden_size}"
         if self.proj_size != 0:
@@ -548,33 +526,13 @@ class RNNCellBase(Module):
 
     def _step(self, mode: str, x: Tensor, state: tuple) -> tuple:
         """One step of the variant `mode` (a key of kernels.VARIANTS) with this cell's weights."""
-        if mode in _STEPS_WITHOUT_GRAPH and self._records_nothing(x, state):
-            return self._step_without_graph(_STEPS_WITHOUT_GRAPH[mode], x, state)
-        variant = VARIANTS[mode]
         weights = DirectionWeights(self.weight_ih, self.weight_hh, self.bias_ih, self.bias_hh)
+        # (speed: under no_grad there is no graph to record, and the step below, op by op, spends most
+        # of a small cell's time on Tensor bookkeeping; the same math on arrays gives the same bits)
+        if mode in _STEPS_WITHOUT_GRAPH and _records_nothing(x, state, weights):
+            return _step_without_graph(_STEPS_WITHOUT_GRAPH[mode], x, state, weights)
+        variant = VARIANTS[mode]
         return variant.step(variant.project(x, weights), state, weights.for_steps())
-
-    def _records_nothing(self, x: Tensor, state: tuple) -> bool:
-        """Whether the step's ops would record no graph and see only plain tensors of one float dtype:
-        under no_grad, without forward-mode AD (whose tangents ride along the ops)."""
-        if modes.grad_enabled or modes.dual_level is not None:
-            return False
-        dtype = x._data.dtype
-        return (dtype.kind == "f" and dtype.itemsize >= 4 and all(type(t) is Tensor and t._data.dtype is dtype for t in (x, *state))
-                and all(p is None or p._data.dtype is dtype for p in (self.weight_ih, self.weight_hh, self.bias_ih, self.bias_hh)))
-
-    def _step_without_graph(self, step_arrays: Callable[..., tuple], x: Tensor, state: tuple) -> tuple:
-        """The step on the arrays (kernels' `cell_step_arrays`): the same ops as `variant.step`, so the same
-        bits, without the bookkeeping of a dozen Tensor ops that would record nothing (a third of the
-        time). numpy's float warnings are off, as Function.apply runs every op."""
-        quiet = enter_all_quiet()
-        try:
-            projected = _affine_arrays(x._data, self.weight_ih, self.bias_ih)
-            hidden = _affine_arrays(state[0]._data, self.weight_hh, self.bias_hh)
-            out = step_arrays(projected, hidden, *(s._data for s in state))
-        finally:
-            leave_all_quiet(quiet)
-        return tuple(Tensor._make(a) for a in out)
 
     def extra_repr(self) -> str:
         text = f"{self.input_size}, {self.hidden_size}"
@@ -585,11 +543,37 @@ class RNNCellBase(Module):
         return text
 
 
+def _records_nothing(x: Tensor, state: tuple, weights: DirectionWeights) -> bool:
+    """Whether a cell's step would record no graph and see only plain tensors of one float dtype: under
+    no_grad, without forward-mode AD (whose tangents ride along the ops)."""
+    if modes.grad_enabled or modes.dual_level is not None:
+        return False
+    dtype = x._data.dtype
+    if dtype.kind != "f" or dtype.itemsize < 4:
+        return False
+    tensors_alike = all(type(t) is Tensor and t._data.dtype is dtype for t in (x, *state))
+    return tensors_alike and all(w is None or w._data.dtype is dtype for w in weights)
+
+
+def _step_without_graph(step_arrays: Callable[..., tuple], x: Tensor, state: tuple, weights: DirectionWeights) -> tuple:
+    """A cell's step on the arrays (kernels' `cell_step_arrays`): the same ops as the variant's `step`,
+    so the same bits, without the bookkeeping of a dozen Tensor ops that would record nothing (most of
+    a small step's time). numpy's float warnings are off, as Function.apply runs every op."""
+    quiet = enter_all_quiet()
+    try:
+        projected = _affine_arrays(x._data, weights.w_ih, weights.b_ih)
+        hidden = _affine_arrays(state[0]._data, weights.w_hh, weights.b_hh)
+        out = step_arrays(projected, hidden, *(s._data for s in state))
+    finally:
+        leave_all_quiet(quiet)
+    return tuple(Tensor._make(a) for a in out)
+
+
 def _affine_arrays(x: np.ndarray, weight: Tensor, bias: Tensor | None) -> np.ndarray:
     """x W^T + b as the cells' addmm(b, x, W.t()) computes it (linalg.AddMm; x @ W.t() without bias)."""
     projected = product(x, weight._data.T)
     return projected if bias is None else np.add(projected, bias._data)
 
 
-# The cells whose step runs on arrays when it records no graph (RNNCellBase._step_without_graph)
+# The cells whose step runs on arrays when it records no graph (_step_without_graph)
 _STEPS_WITHOUT_GRAPH = {"LSTM": lstm.cell_step_arrays, "GRU": gru.cell_step_arrays}
