@@ -975,10 +975,11 @@ def _exp_as_torchs_float_loop(x: np.ndarray, d: np.ndarray) -> np.ndarray:
     whole = run - run % FLOAT_STEP
     if whole == run and run:
         return exp_f32(d)
-    e = np.exp(d.astype(_F64)).astype(_F32)
+    e = np.exp(d.astype(_F64)).astype(_F32)  # (everywhere, then the vector part overwritten: fewer calls)
     if whole:
-        in_vector = np.arange(d.size) % run < whole
-        e.ravel(order="K")[in_vector] = exp_f32(d.ravel(order="K")[in_vector])  # (views: e and d are dense)
+        in_vector = slice(whole) if run == d.size else np.arange(d.size) % run < whole  # (memory order)
+        flat = e.ravel(order="K")  # (views: e and d are dense)
+        flat[in_vector] = exp_f32(d.ravel(order="K")[in_vector])
     return e
 
 
