@@ -31,8 +31,8 @@ _LN2_HIGH, _MINUS_LN2_LOW = _const(0.693145751953125, _F32), _const(-_F32(1.4286
 _EXP_POLY = [_const(_F32(c), _F64) for c in (0.000198527617612853646278381, 0.00139304355252534151077271,
                                               0.00833336077630519866943359, 0.0416664853692054748535156,
                                               0.166666671633720397949219, 0.5)]
-# Beyond these SLEEF's expf gives 0 and inf (below -104 and above 100). d is clamped to them first so that q
-# stays finite (an infinite d would make s NaN): exp(-110) comes out 0 and exp(110) inf all the same.
+# SLEEF's expf is 0 below -104 and inf above 100. d is clamped to [-110, 110] first so that q stays finite (an
+# infinite d would make s NaN); from about -104 down and 89 up, 2^q leaves float's range: 0 and inf all the same.
 _CLAMP_LOW, _CLAMP_HIGH, _ONE = _const(-110, _F32), _const(110, _F32), _const(1, _F32)
 
 
