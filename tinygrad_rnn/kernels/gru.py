@@ -60,7 +60,9 @@ from ..backend.blas_threads import threads_for
 from ..backend.errstate import quiet_overflow
 from ..backend.scratch import KEEP_BYTES, constant, scratch
 from ..core.tensor import Tensor
+from ..ops.pointwise import sigmoid_array, tanh_array
 from .fused_stack import FusedRunner, FusedStack, grouped
+from .lstm import chunks
 from .recurrence import DirectionWeights, StepWeights, Variant, hidden_terms, input_terms, run_direction
 from .sequence_function import SequenceFunction
 from .step_layout import (
@@ -89,6 +91,17 @@ def step(projected: Tensor, state: tuple, w: StepWeights) -> tuple:
     r = (h_r + i_r).sigmoid()
     z = (h_z + i_z).sigmoid()
     n = (i_n + h_n * r).tanh()
+    return ((h - n) * z + n,)
+
+
+def cell_step_arrays(projected: np.ndarray, hidden: np.ndarray, h: np.ndarray) -> tuple:
+    """`step` on arrays, for GRUCell under no_grad (nn/rnn_base.py): projected and hidden are
+    x W_ih^T + b_ih and h W_hh^T + b_hh. The same ops in the same order, so the same bits."""
+    i_r, i_z, i_n = chunks(projected, 3)
+    h_r, h_z, h_n = chunks(hidden, 3)
+    r = sigmoid_array(h_r + i_r)
+    z = sigmoid_array(h_z + i_z)
+    n = tanh_array(i_n + h_n * r)
     return ((h - n) * z + n,)
 
 

@@ -63,6 +63,7 @@ import numpy as np
 from ..backend.blas_threads import threads_for
 from ..backend.scratch import constant, scratch
 from ..core.tensor import Tensor
+from ..ops.pointwise import sigmoid_array, tanh_array
 from .fused_stack import FusedRunner, FusedStack, grouped
 from .recurrence import DirectionWeights, StepWeights, Variant, hidden_terms, input_terms, run_direction
 from .sequence_function import SequenceFunction
@@ -95,6 +96,20 @@ def step(projected: Tensor, state: tuple, w: StepWeights) -> tuple:
     if w.w_hr_t is not None:
         h_next = h_next @ w.w_hr_t
     return h_next, c_next
+
+
+def cell_step_arrays(projected: np.ndarray, hidden: np.ndarray, h: np.ndarray, c: np.ndarray) -> tuple:
+    """`step` on arrays, for LSTMCell under no_grad (nn/rnn_base.py): projected and hidden are
+    x W_ih^T + b_ih and h W_hh^T + b_hh. The same ops in the same order, so the same bits."""
+    i, f, g, o = chunks(np.add(hidden, projected), 4)
+    c_next = sigmoid_array(f) * c + sigmoid_array(i) * tanh_array(g)
+    return sigmoid_array(o) * tanh_array(c_next), c_next
+
+
+def chunks(a: np.ndarray, n: int) -> list[np.ndarray]:
+    """The n equal column blocks of a (N, n H) array, as `unsafe_chunk(n, -1)` views it."""
+    size = a.shape[1] // n
+    return [a[:, k * size:(k + 1) * size] for k in range(n)]
 
 
 def state_sizes(w: DirectionWeights) -> tuple[int, ...]:

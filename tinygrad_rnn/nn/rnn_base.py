@@ -29,13 +29,17 @@ import numpy as np
 from .. import backends
 from ..argcheck import size_arg
 from ..autograd import no_grad
+from ..backend.errstate import enter_all_quiet, leave_all_quiet
 from ..core.function import rename
+from ..core.modes import modes
 from ..core.tensor import Tensor
 from ..creation import from_numpy, zeros
 from ..device import check_device
+from ..kernels import gru, lstm
 from ..kernels.recurrence import DirectionWeights
 from ..kernels.step_layout import StepLayout
 from ..kernels.variants import VARIANTS
+from ..ops.linalg import product
 from ..random import bernoulli
 from .module import Module
 from .parameter import Parameter
@@ -522,8 +526,12 @@ class RNNCellBase(Module):
 
     def _step(self, mode: str, x: Tensor, state: tuple) -> tuple:
         """One step of the variant `mode` (a key of kernels.VARIANTS) with this cell's weights."""
-        variant = VARIANTS[mode]
         weights = DirectionWeights(self.weight_ih, self.weight_hh, self.bias_ih, self.bias_hh)
+        # (speed: under no_grad there is no graph to record, and the step below, op by op, spends most
+        # of a small cell's time on Tensor bookkeeping; the same math on arrays gives the same bits)
+        if mode in _STEPS_WITHOUT_GRAPH and _records_nothing(x, state, weights):
+            return _step_without_graph(_STEPS_WITHOUT_GRAPH[mode], x, state, weights)
+        variant = VARIANTS[mode]
         return variant.step(variant.project(x, weights), state, weights.for_steps())
 
     def extra_repr(self) -> str:
@@ -534,3 +542,38 @@ class RNNCellBase(Module):
             text += f", nonlinearity={self.nonlinearity}"
         return text
 
+
+def _records_nothing(x: Tensor, state: tuple, weights: DirectionWeights) -> bool:
+    """Whether a cell's step would record no graph and see only plain tensors of one float dtype: under
+    no_grad, without forward-mode AD (whose tangents ride along the ops)."""
+    if modes.grad_enabled or modes.dual_level is not None:
+        return False
+    dtype = x._data.dtype
+    if dtype.kind != "f" or dtype.itemsize < 4:
+        return False
+    tensors_alike = all(type(t) is Tensor and t._data.dtype is dtype for t in (x, *state))
+    return tensors_alike and all(w is None or w._data.dtype is dtype for w in weights)
+
+
+def _step_without_graph(step_arrays: Callable[..., tuple], x: Tensor, state: tuple, weights: DirectionWeights) -> tuple:
+    """A cell's step on the arrays (kernels' `cell_step_arrays`): the same ops as the variant's `step`,
+    so the same bits, without the bookkeeping of a dozen Tensor ops that would record nothing (most of
+    a small step's time). numpy's float warnings are off, as Function.apply runs every op."""
+    quiet = enter_all_quiet()
+    try:
+        projected = _affine_arrays(x._data, weights.w_ih, weights.b_ih)
+        hidden = _affine_arrays(state[0]._data, weights.w_hh, weights.b_hh)
+        out = step_arrays(projected, hidden, *(s._data for s in state))
+    finally:
+        leave_all_quiet(quiet)
+    return tuple(Tensor._make(a) for a in out)
+
+
+def _affine_arrays(x: np.ndarray, weight: Tensor, bias: Tensor | None) -> np.ndarray:
+    """x W^T + b as the cells' addmm(b, x, W.t()) computes it (linalg.AddMm; x @ W.t() without bias)."""
+    projected = product(x, weight._data.T)
+    return projected if bias is None else np.add(projected, bias._data)
+
+
+# The cells whose step runs on arrays when it records no graph (_step_without_graph)
+_STEPS_WITHOUT_GRAPH = {"LSTM": lstm.cell_step_arrays, "GRU": gru.cell_step_arrays}

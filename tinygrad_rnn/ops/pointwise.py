@@ -946,22 +946,60 @@ class SigmoidBackward(Function):
 def sigmoid_array(x: np.ndarray) -> np.ndarray:
     """1 / (1 + e^-x), torch's formula: the tanh form 0.5 tanh(x/2) + 0.5 cancels for negative x (in
     float32 sigmoid(-10) came out 2e-4 relative off, sigmoid(-20) as 0). An e^-x beyond the largest
-    float is inf and gives 0, quietly. Below float64, e^-x is taken in float64 and rounded to float32 (the
-    correctly rounded value, which torch's exp nearly always gives; numpy's float32 exp is an ulp off
-    more often), the rest in float32 as torch does, and a half is rounded once at the end. A float32 x
-    takes the vector exp (SLEEF's expf, ops/vector_math.py) where torch's vectorized loop runs (steps of
-    32), the nearest float in its scalar tail: the same bits as torch's (was an ulp off for 4%).
-    Sigmoid.forward calls it, with numpy's float warnings off (Function.apply): it makes no errstate of its own."""
+    float is inf and gives 0, quietly. Below float64, e^-x is rounded to float32 as torch's kernel takes
+    it (`_exp_as_torchs_float_loop`), the rest computed in float32 as torch does, and a half is rounded
+    once at the end. Sigmoid.forward calls it, with numpy's float warnings off (Function.apply): it makes
+    no errstate of its own."""
     if x.dtype == _F64:
         return 1.0 / (1.0 + np.exp(-x))
-    e = np.exp(-x.astype(_F64)).astype(_F32)
-    if x.dtype == _F32:
-        in_vector = vector_loop(x.shape, FLOAT_STEP, x)
-        if in_vector is True:
-            e = exp_f32(-x)
-        elif in_vector is not False:
-            e[in_vector] = exp_f32(-x[in_vector])
-    return (np.float32(1) / (np.float32(1) + e)).astype(x.dtype, copy=False)
+    e = _exp_as_torchs_float_loop(x, -x) if x.dtype == _F32 else np.exp(-x.astype(_F64)).astype(_F32)
+    one = _ONE[_F32]  # (a 0-d array: numpy adds it faster than np.float32(1), with the same bits)
+    y = one / (one + e)
+    return y if x.dtype == _F32 else y.astype(x.dtype)
+
+
+def tanh_array(x: np.ndarray) -> np.ndarray:
+    """tanh of an array as Tanh.forward computes it (float32 correctly rounded, from float64): for code
+    that runs an op's math on arrays, such as the cells' step under no_grad (nn/rnn_base.py)."""
+    return _TANH(x).astype(x.dtype, copy=False)
+
+
+def _exp_as_torchs_float_loop(x: np.ndarray, d: np.ndarray) -> np.ndarray:
+    """e^d of a float32 array d (= -x, made by numpy in x's memory order) as torch's vectorized loop over x
+    takes it: SLEEF's expf (ops/vector_math.py) on whole steps of FLOAT_STEP elements of each contiguous
+    run of x's memory, the nearest float (glibc's scalar expf, rounded here from float64) on a run's
+    tail, and everywhere when x's innermost stride is not one element (the loop is not vectorized then).
+    With the nearest float everywhere, sigmoid was an ulp off torch's for 4% of the elements. The common
+    case, a contiguous x of a multiple of the step, takes no float64 exp at all."""
+    run = _contiguous_run(x, d)
+    whole = run - run % FLOAT_STEP
+    if whole == run and run:
+        return exp_f32(d)
+    e = np.exp(d.astype(_F64)).astype(_F32)  # (everywhere, then the vector part overwritten: fewer calls)
+    if whole:
+        in_vector = slice(whole) if run == d.size else np.arange(d.size) % run < whole  # (memory order)
+        flat = e.ravel(order="K")  # (views: e and d are dense)
+        flat[in_vector] = exp_f32(d.ravel(order="K")[in_vector])
+    return e
+
+
+def _contiguous_run(x: np.ndarray, d: np.ndarray) -> int:
+    """How many elements of x torch's elementwise loop takes at a stretch: x's dims in the memory order of
+    the result d (numpy lays it out as torch does), merged from the innermost while x's strides continue
+    (all of them for a contiguous or a transposed x). 1 when the innermost stride is neither one element
+    nor 0 (a slice with a step, a flip): torch's loop is not vectorized then."""
+    if x.flags.c_contiguous:  # (the common case, without the loop)
+        return x.size
+    run, next_stride = 1, None
+    for _, size, stride in sorted(zip(d.strides, x.shape, x.strides)):  # innermost first
+        if size == 1:
+            continue
+        if next_stride is None and stride not in (0, x.itemsize):
+            return 1
+        if next_stride is not None and stride != next_stride:
+            break
+        run, next_stride = run * size, stride * size
+    return run
 
 
 @op(out=True, inplace_function=True, inplace=True, samples=unary())
