@@ -388,8 +388,10 @@ def check_addmm(input: Tensor, mat1: Tensor, mat2: Tensor) -> None:
     if mat1.shape[1] != mat2.shape[0]:
         raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({_fmt(mat1.shape)} and {_fmt(mat2.shape)})")
     rows_by_columns = (mat1.shape[0], mat2.shape[1])
-    if input.shape != rows_by_columns:
-        input.detach().expand(rows_by_columns)  # (for expand's errors only)
+    shape = input._data.shape
+    expands = len(shape) <= 2 and all(s in (1, n) for s, n in zip(shape[::-1], rows_by_columns[::-1]))
+    if not expands:  # (nn.Linear's bias expands: checked on the shapes, no view made for each call)
+        input.detach().expand(rows_by_columns)  # expand's errors, as torch's
 
 
 class AddMm(Function):
