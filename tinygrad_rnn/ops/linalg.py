@@ -377,20 +377,20 @@ def addmm(input: Tensor, mat1: Tensor, mat2: Tensor, *, beta: Any = 1, alpha: An
 
 
 def check_addmm(input: Tensor, mat1: Tensor, mat2: Tensor) -> None:
-    """torch's checks of addmm, in its order: the dtypes, the ranks, the sizes, then input's expand."""
-    for name, t in (("self", input), ("mat1", mat1)):
-        if t.dtype is not mat2.dtype:
+    """torch's checks of addmm, in its order: the dtypes, the ranks, the sizes, then input's expand.
+    (On the arrays: every nn.Linear call runs them.)"""
+    a, m1, m2 = input._data, mat1._data, mat2._data
+    for name, t, array in (("self", input, a), ("mat1", mat1, m1)):
+        if array.dtype != m2.dtype:
             raise RuntimeError(f"{name} and mat2 must have the same dtype, but got {t.dtype._legacy} and "
                                f"{mat2.dtype._legacy}")
-    for name, t in (("mat1", mat1), ("mat2", mat2)):
-        if t.ndim != 2:
-            raise RuntimeError(f"{name} must be a matrix, got {t.ndim}-D tensor")
-    if mat1.shape[1] != mat2.shape[0]:
+    for name, array in (("mat1", m1), ("mat2", m2)):
+        if array.ndim != 2:
+            raise RuntimeError(f"{name} must be a matrix, got {array.ndim}-D tensor")
+    if m1.shape[1] != m2.shape[0]:
         raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({_fmt(mat1.shape)} and {_fmt(mat2.shape)})")
-    rows_by_columns = (mat1.shape[0], mat2.shape[1])
-    shape = input._data.shape
-    expands = len(shape) <= 2 and all(s in (1, n) for s, n in zip(shape[::-1], rows_by_columns[::-1]))
-    if not expands:  # (nn.Linear's bias expands: checked on the shapes, no view made for each call)
+    rows_by_columns = (m1.shape[0], m2.shape[1])
+    if not (a.ndim <= 2 and all(s in (1, n) for s, n in zip(a.shape[::-1], rows_by_columns[::-1]))):
         input.detach().expand(rows_by_columns)  # expand's errors, as torch's
 
 
