@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import functools
 import inspect
+import types
 import warnings
 from collections.abc import Callable
 from typing import Any
@@ -19,6 +20,21 @@ __all__ = ["Function", "once_differentiable"]
 
 _TWICE = "trying to differentiate twice a function that was marked with @once_differentiable"
 _EXTENDING = "For more details, please see https://pytorch.org/docs/main/notes/extending.func.html"
+
+
+class _ForwardOnClassBackwardOnNode:
+    """`apply` read two ways, as torch's: `MyFunction.apply(x)` runs forward and records a node;
+    `grad_fn.apply(*grads)` on that node runs the user's backward by hand (grad mode as it is, nothing
+    checked or summed: torch hands the call straight to backward)."""
+
+    def __init__(self, forward_apply: classmethod) -> None:
+        self.forward_apply = forward_apply
+
+    def __get__(self, node: Any, cls: type) -> Callable[..., Any]:
+        if node is None or type(node)._forward_cls is type(node):
+            return self.forward_apply.__get__(node, cls)
+        backward = type(node).backward
+        return types.MethodType(getattr(backward, "unchecked", backward), node)
 
 
 class Function(_core.Function):
@@ -57,6 +73,7 @@ class Function(_core.Function):
                            "new-style autograd function with static forward method. "
                            "(Example: https://pytorch.org/docs/stable/autograd.html#torch.autograd.Function)")
 
+    @_ForwardOnClassBackwardOnNode
     @classmethod
     def apply(cls, *args: Any, **kwargs: Any) -> Any:
         if cls.setup_context is not _core.Function.setup_context:
@@ -117,6 +134,7 @@ def _checked_backward(backward: Callable[..., Any]) -> Callable[..., Any]:
                 raise RuntimeError(f"expected Variable or None (got {type_name(grad)})")
         return result
 
+    checked.unchecked = backward  # type: ignore[attr-defined]  # (what a node's apply calls: see above)
     return checked
 
 
