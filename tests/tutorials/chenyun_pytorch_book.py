@@ -254,7 +254,7 @@ with t.no_grad():
     w = t.rand(1, requires_grad=True)
     y = x * w
 print(x.requires_grad, w.requires_grad, y.requires_grad)
-t.set_grad_enabled(False)
+print(t.set_grad_enabled(False))
 x = t.ones(1)
 w = t.rand(1, requires_grad=True)
 y = x * w
