@@ -550,3 +550,25 @@ def test_a_nodes_apply_runs_backward_by_hand_as_torch():
         assert grads[2] is None and not no_graph.requires_grad
         return grads[0], grads[1], no_graph
     check_parity(by_hand, shapes=[(3,), (3,), (3,)])
+
+
+def _tripled(m, *, vjp=True, backward=False):
+    """x * 3 with its gradient rule named vjp (torch's other name for backward), backward, or both."""
+    def rule(ctx, g):
+        return g * 3
+    body = {"forward": staticmethod(lambda ctx, x: x * 3)}
+    body.update({"vjp": staticmethod(rule)} if vjp else {})
+    body.update({"backward": staticmethod(rule)} if backward else {})
+    return type("Tripled", (m.autograd.Function,), body)
+
+
+def test_vjp_is_torchs_other_name_for_backward():
+    def grads(m, x):
+        y = _tripled(m).apply(x)
+        by_hand = y.grad_fn.apply(m.ones(3))
+        y.sum().backward()
+        return x.grad, by_hand
+    check_parity(grads, shapes=[(3,)])
+    assert tg.autograd.Function.vjp is tg.autograd.Function.backward
+    check_error(lambda m: _tripled(m, backward=True).apply(m.ones(2, requires_grad=True)).sum().backward())
+    check_error(lambda m: _tripled(m, vjp=False).apply(m.ones(2, requires_grad=True)).sum().backward())

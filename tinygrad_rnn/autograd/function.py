@@ -46,11 +46,14 @@ class Function(_core.Function):
     runs anyway, which gives the same result)."""
 
     generate_vmap_rule = False
+    vjp = _core.Function.__dict__["backward"]  # torch's other name for backward: a Function defines one of them
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         if inspect.isfunction(cls.__dict__.get("forward")):  # a forward without @staticmethod: torch calls it
             cls.forward = staticmethod(cls.__dict__["forward"])  # from the class, ctx first, all the same
         super().__init_subclass__(**kwargs)
+        if "vjp" in cls.__dict__:
+            cls.backward = staticmethod(_backward_and_vjp) if "backward" in cls.__dict__ else cls.__dict__["vjp"]
         backward = cls.__dict__.get("backward")
         if backward is not None and not cls._builtin:  # a user's backward: check what it returns, as torch
             plain = backward.__func__ if isinstance(backward, staticmethod) else backward
@@ -111,6 +114,12 @@ class Function(_core.Function):
         o._version += 1
         o.grad_fn, o._output_nr, o._requires_grad = self, nr, True
         return o
+
+
+def _backward_and_vjp(ctx: Any, *grads: Any) -> Any:
+    """What runs as backward when a Function defines both names: torch refuses it when backward runs."""
+    raise RuntimeError("Implementing both 'backward' and 'vjp' for a custom Function is not allowed. You should only "
+                       "implement one of them.")
 
 
 def _checked_backward(backward: Callable[..., Any]) -> Callable[..., Any]:
