@@ -536,3 +536,39 @@ def test_forward_without_staticmethod_runs_from_the_class_as_torch():
         y.sum().backward()
         results.append((y.tolist(), x.grad.tolist(), y.grad_fn.name()))
     assert results[0] == results[1]
+
+
+def test_a_nodes_apply_runs_backward_by_hand_as_torch():
+    # chenyuntc's pytorch-book: `z.grad_fn.apply(t.ones(1))` calls MultiplyAdd.backward with that gradient
+    def by_hand(m, w, x, y):
+        ScaledMulAdd, SmoothAbs = ops(m)[:2]
+        prod, _ = ScaledMulAdd.apply(w, x, 2.0)
+        grads = prod.grad_fn.apply(y, m.ones(3))  # (gx, gy, None): backward's result, untouched
+        node = SmoothAbs.apply(w).grad_fn
+        with m.no_grad():
+            no_graph = node.apply(y)
+        assert grads[2] is None and not no_graph.requires_grad
+        return grads[0], grads[1], no_graph
+    check_parity(by_hand, shapes=[(3,), (3,), (3,)])
+
+
+def _tripled(m, *, vjp=True, backward=False):
+    """x * 3 with its gradient rule named vjp (torch's other name for backward), backward, or both."""
+    def rule(ctx, g):
+        return g * 3
+    body = {"forward": staticmethod(lambda ctx, x: x * 3)}
+    body.update({"vjp": staticmethod(rule)} if vjp else {})
+    body.update({"backward": staticmethod(rule)} if backward else {})
+    return type("Tripled", (m.autograd.Function,), body)
+
+
+def test_vjp_is_torchs_other_name_for_backward():
+    def grads(m, x):
+        y = _tripled(m).apply(x)
+        by_hand = y.grad_fn.apply(m.ones(3))
+        y.sum().backward()
+        return x.grad, by_hand
+    check_parity(grads, shapes=[(3,)])
+    assert tg.autograd.Function.vjp is tg.autograd.Function.backward
+    check_error(lambda m: _tripled(m, backward=True).apply(m.ones(2, requires_grad=True)).sum().backward())
+    check_error(lambda m: _tripled(m, vjp=False).apply(m.ones(2, requires_grad=True)).sum().backward())

@@ -192,6 +192,17 @@ def test_grad_modes_as_context_managers_and_decorators():
     assert tinygrad_rnn.is_grad_enabled() and not off(x).requires_grad
 
 
+def test_set_grad_enabled_shows_its_mode_as_torch():
+    """pytorch-book's notebook line `t.set_grad_enabled(False)` shows the switch."""
+    torch = require_torch()
+    shown = []
+    for m in (tinygrad_rnn, torch):
+        switch = m.set_grad_enabled(False)
+        shown.append((repr(switch), str(switch), switch.mode, switch.prev))
+        m.set_grad_enabled(True)
+    assert shown[0] == shown[1]
+
+
 @pytest.mark.parametrize("mode", [0, 1, None, 1.0, "yes", np.bool_(False)], ids=repr)
 def test_set_grad_enabled_takes_a_python_bool_only(mode):
     """torch's parser refuses 0 or None where a bool goes; ours took their truth value."""

@@ -128,6 +128,21 @@ def test_full_max_with_ties_shares_the_gradient_like_torch():
     check_parity(lambda m, x: (x.max(), x.min()), [np.array([[1.0, 3.0, 3.0], [0.0, 0.0, 2.0]])])
 
 
+def test_max_min_take_other_by_keyword_like_torch():
+    # d2l's relu by hand: torch.max(input=X, other=torch.tensor(0.0)), the elementwise overload by name
+    check_parity(lambda m, x, y: (m.max(input=x, other=y), m.min(x, other=y), x.max(other=y), x.min(other=y)),
+                 shapes=[(3, 4), (4,)])
+    name = tinygrad_rnn.max(tinygrad_rnn.ones(2, requires_grad=True), other=tinygrad_rnn.zeros(())).grad_fn.name()
+    assert name == require_torch().max(require_torch().ones(2, requires_grad=True), other=require_torch().zeros(())) \
+        .grad_fn.name()
+
+
+@pytest.mark.parametrize("call", [lambda m, x: m.max(x, other=0), lambda m, x: m.min(x, other=x, keepdim=True),
+                                  lambda m, x: m.max(x, 0, other=x), lambda m, x: m.max(x, x, other=x)])
+def test_max_min_other_by_keyword_fits_no_other_overload(call):
+    check_error(lambda m, x: call(m, m.tensor(x)), np.ones(3))
+
+
 def test_max_with_dim_ties_pick_the_first_index_like_torch():
     check_parity(lambda m, x: tuple(x.max(1)) + tuple(x.min(0)), [np.array([[1.0, 3.0, 3.0], [1.0, 1.0, 2.0]])])
 

@@ -178,6 +178,28 @@ def test_resize_within_its_memory_keeps_sharing_it(make, size):
     assert seen[0] == seen[1]
 
 
+@pytest.mark.parametrize("view, sizes", [
+    ("x.view(2, 4)", [(1, 4), (2, 4)]),  # pytorch-book: a view shrunk and grown back finds its old elements
+    ("x.view(2, 4)", [(1, 4), (2, 5)]),  # ... kept too when the storage grows (its new end uninitialized)
+    ("x.view(2, 4).t()", [(2, 4)]),  # a strided tensor reads its storage in memory order
+    ("x[2:]", [(2, 2), (6,)]), ("x[2:4]", [(5,)]), ("x[::2]", [(2,)]),  # from the view's offset
+])
+def test_resize_reads_the_storage_from_the_tensors_offset(view, sizes):
+    torch = require_torch()
+    seen = []
+    for m in (tinygrad_rnn, torch):
+        x = m.arange(8.0)
+        r = eval(view, {"x": x})
+        for size in sizes:
+            r.resize_(size)
+        known = r.reshape(-1)[:x.numel() - r.storage_offset()].tolist()  # what the old storage held
+        shared = r.numel() + r.storage_offset() <= x.numel()
+        if shared:  # still a view of x: x sees the write
+            r.zero_()
+        seen.append((r.shape, known, shared, x.tolist()))
+    assert seen[0] == seen[1]
+
+
 def test_resize_to_its_own_shape_leaves_the_tensor_as_it_is():
     """torch returns early: a strided view stays a view, the version stays, an inference tensor may be resized."""
     torch = require_torch()

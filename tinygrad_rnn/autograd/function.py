@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import functools
 import inspect
+import types
 import warnings
 from collections.abc import Callable
 from typing import Any
@@ -21,6 +22,21 @@ _TWICE = "trying to differentiate twice a function that was marked with @once_di
 _EXTENDING = "For more details, please see https://pytorch.org/docs/main/notes/extending.func.html"
 
 
+class _ForwardOnClassBackwardOnNode:
+    """`apply` read two ways, as torch's: `MyFunction.apply(x)` runs forward and records a node;
+    `grad_fn.apply(*grads)` on that node runs the user's backward by hand (grad mode as it is, nothing
+    checked or summed: torch hands the call straight to backward)."""
+
+    def __init__(self, forward_apply: classmethod) -> None:
+        self.forward_apply = forward_apply
+
+    def __get__(self, node: Any, cls: type) -> Callable[..., Any]:
+        if node is None or type(node)._forward_cls is type(node):
+            return self.forward_apply.__get__(node, cls)
+        backward = type(node).backward
+        return types.MethodType(getattr(backward, "unchecked", backward), node)
+
+
 class Function(_core.Function):
     """The base class of a user's differentiable op (see core/function.py for how it runs).
 
@@ -30,11 +46,14 @@ class Function(_core.Function):
     runs anyway, which gives the same result)."""
 
     generate_vmap_rule = False
+    vjp = _core.Function.__dict__["backward"]  # torch's other name for backward: a Function defines one of them
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         if inspect.isfunction(cls.__dict__.get("forward")):  # a forward without @staticmethod: torch calls it
             cls.forward = staticmethod(cls.__dict__["forward"])  # from the class, ctx first, all the same
         super().__init_subclass__(**kwargs)
+        if "vjp" in cls.__dict__:
+            cls.backward = staticmethod(_backward_and_vjp) if "backward" in cls.__dict__ else cls.__dict__["vjp"]
         backward = cls.__dict__.get("backward")
         if backward is not None and not cls._builtin:  # a user's backward: check what it returns, as torch
             plain = backward.__func__ if isinstance(backward, staticmethod) else backward
@@ -57,6 +76,7 @@ class Function(_core.Function):
                            "new-style autograd function with static forward method. "
                            "(Example: https://pytorch.org/docs/stable/autograd.html#torch.autograd.Function)")
 
+    @_ForwardOnClassBackwardOnNode
     @classmethod
     def apply(cls, *args: Any, **kwargs: Any) -> Any:
         if cls.setup_context is not _core.Function.setup_context:
@@ -96,6 +116,12 @@ class Function(_core.Function):
         return o
 
 
+def _backward_and_vjp(ctx: Any, *grads: Any) -> Any:
+    """What runs as backward when a Function defines both names: torch refuses it when backward runs."""
+    raise RuntimeError("Implementing both 'backward' and 'vjp' for a custom Function is not allowed. You should only "
+                       "implement one of them.")
+
+
 def _checked_backward(backward: Callable[..., Any]) -> Callable[..., Any]:
     """A user's backward, whose gradients must be Tensors or None, and None for an argument of forward
     that was not a Tensor (torch's errors). A wrong count is left to the engine, which torch checks first."""
@@ -117,6 +143,7 @@ def _checked_backward(backward: Callable[..., Any]) -> Callable[..., Any]:
                 raise RuntimeError(f"expected Variable or None (got {type_name(grad)})")
         return result
 
+    checked.unchecked = backward  # type: ignore[attr-defined]  # (what a node's apply calls: see above)
     return checked
 
 

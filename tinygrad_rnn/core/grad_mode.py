@@ -26,8 +26,11 @@ class set_grad_enabled:
             kind = type(mode)
             name = f"numpy.{kind.__name__}" if kind.__module__ == "numpy" else kind.__name__
             raise TypeError(f"set_grad_enabled(): argument 'enabled' (position 1) must be bool, not {name}")
-        self.prev = modes.grad_enabled
+        self.prev, self.mode = modes.grad_enabled, mode
         modes.grad_enabled = mode
+
+    def __repr__(self) -> str:  # (what a notebook shows after `torch.set_grad_enabled(False)` on a line)
+        return f"torch.autograd.grad_mode.set_grad_enabled(mode={self.mode})"
 
     def __enter__(self) -> None:
         pass

@@ -894,11 +894,15 @@ _EXTREME_SIGNATURES = ("(Tensor input, *, Tensor out = None)", "(Tensor input, T
                        "(Tensor input, int dim, bool keepdim = False, *, tuple of Tensors out = None)")
 
 
-def _extreme(input: Tensor, dim: Any, keepdim: Any, largest: bool, name: str) -> Any:
+def _extreme(input: Tensor, dim: Any, keepdim: Any, largest: bool, name: str, other: Any = _LEFT_OUT) -> Any:
     """torch's three overloads: max(), max(other) and max(dim, keepdim=False); keepdim goes with dim only.
     An argument no overload takes is torch's 'invalid combination' error (`as_called` words it)."""
     if not isinstance(input, Tensor):
         raise overload_error(name, f"{name}(): argument 'input' (position 1) must be Tensor, not {type_name(input)}")
+    if other is not _LEFT_OUT:  # torch.max(x, other=y): the elementwise overload, named
+        if dim is not _LEFT_OUT or keepdim is not _LEFT_OUT or not isinstance(other, Tensor):
+            raise invalid_combination(name, (), _EXTREME_SIGNATURES)
+        return maximum(input, other) if largest else minimum(input, other)
     if dim is None or dim is _LEFT_OUT and keepdim is not _LEFT_OUT:
         raise invalid_combination(name, (), _EXTREME_SIGNATURES)
     if not is_int(dim) and dim is not _LEFT_OUT and (keepdim is not _LEFT_OUT or not isinstance(dim, Tensor)):
@@ -935,16 +939,16 @@ def _extreme_samples(rng: np.random.Generator) -> list[Sample]:
 
 @op(out=True, samples=_extreme_samples, renumber_method_errors=True)
 @as_called("max", _EXTREME_SIGNATURES)
-def max(input: Tensor, dim: Any = _LEFT_OUT, keepdim: Any = _LEFT_OUT) -> Any:
+def max(input: Tensor, dim: Any = _LEFT_OUT, keepdim: Any = _LEFT_OUT, *, other: Any = _LEFT_OUT) -> Any:
     """The largest value; along `dim`, (values, indices); given a second tensor, the elementwise maximum."""
-    return _extreme(input, dim, keepdim, True, "max")
+    return _extreme(input, dim, keepdim, True, "max", other)
 
 
 @op(out=True, samples=_extreme_samples, renumber_method_errors=True)
 @as_called("min", _EXTREME_SIGNATURES)
-def min(input: Tensor, dim: Any = _LEFT_OUT, keepdim: Any = _LEFT_OUT) -> Any:
+def min(input: Tensor, dim: Any = _LEFT_OUT, keepdim: Any = _LEFT_OUT, *, other: Any = _LEFT_OUT) -> Any:
     """The smallest value; along `dim`, (values, indices); given a second tensor, the elementwise minimum."""
-    return _extreme(input, dim, keepdim, False, "min")
+    return _extreme(input, dim, keepdim, False, "min", other)
 
 
 def _logical_samples(rng: np.random.Generator) -> list[Sample]:

@@ -85,7 +85,7 @@ from .ops import raise_if_uncastable, renumbered
 from .overlap import check_inputs
 from .printing import tensor_repr
 from .settings import warn_once
-from .storage import TypedStorage, UntypedStorage, warn_typed_storage_removal
+from .storage import TypedStorage, UntypedStorage, storage_array, warn_typed_storage_removal
 
 _OPERANDS = OPERAND_TYPES  # what torch's operators take (an array, a list, None: NotImplemented)
 
@@ -663,22 +663,26 @@ class TensorMethods:
         return self
 
     def resize_(self, *sizes: Any, memory_format: Any = None) -> Tensor:
-        """self with shape `sizes`, keeping the first elements in order; new elements are uninitialized
-        (determinism.py says what they hold). A contiguous tensor that does not grow keeps its memory, so
-        the tensors it shares it with see its writes, as torch's keep the storage."""
+        """self with shape `sizes`, read contiguously from its storage at its offset, as torch's: a
+        shrunk tensor grown back finds its old elements, and a strided one reads the storage in
+        memory order. Within the storage it stays shared with the tensors viewing it; past its end
+        torch reallocates the storage, here the tensor gets memory of its own, the elements past
+        the old end uninitialized (determinism.py says what they hold)."""
         if self._requires_grad:
             raise RuntimeError("cannot resize variables that require grad")
         shape = size_arg("resize_", sizes)
         if tuple(shape) == self.shape:  # torch leaves it as it is: same view, same version (an inference tensor too)
             return self
         views.check_inference_write(self)
-        flat = self._data.reshape(-1)
         n = int(np.prod(shape))
-        if n <= flat.size and self._data.flags.c_contiguous:  # fits in its memory: still shared with its views
-            self._data = flat[:n].reshape(shape)
-        else:
-            grown = np.concatenate([flat[:n], uninitialized((builtins.max(n - flat.size, 0),), flat.dtype)])
-            self._data = grown.reshape(shape)
+        memory = storage_array(self._data)
+        if memory.dtype == self._data.dtype and np.may_share_memory(memory, self._data):
+            memory = memory[self.storage_offset():]
+        else:  # a view reinterpreting another dtype, or a root with no flat view: its own elements in order
+            memory = self._data.reshape(-1)
+        if n > memory.size:
+            memory = np.concatenate([memory, uninitialized((n - memory.size,), memory.dtype)])
+        self._data = memory[:n].reshape(shape)
         self._version += 1
         return self
 
