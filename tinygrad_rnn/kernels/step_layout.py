@@ -89,14 +89,6 @@ class StepLayout:
             return a[-1].copy()
         return a[self.lengths - 1, np.arange(self.batch)]
 
-    def rows(self, s: int) -> int:
-        """How many leading rows run at step s."""
-        return self.batch if self.active is None else self.active[s]
-
-    def rows_per_step(self) -> list[int]:
-        """`rows(s)` for every step, as a list (the time loops iterate over it: no call per step)."""
-        return [self.batch] * self.steps if self.active is None else self.active
-
 
 def rows_of(a: np.ndarray) -> np.ndarray:
     """(L, N, F) as (L*N, F) rows for one big matrix product (also when L*N is 0)."""
