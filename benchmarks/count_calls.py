@@ -17,7 +17,7 @@ this script counts instead of timing; the counts do not depend on the load:
 Phases are those of benchmarks/_families.py: `forward` (the module call that records a graph,
 plus the loss `out.sum() + sum(s.sum() for s in states)`), `backward` (`loss.backward()`) and
 `no_grad` (the forward and loss under `no_grad`). `--by-place` lists the functions with the most
-calls of one phase, by file and function. `--ops` counts the cases of bench_ops.py (2x2 tensors):
+opcodes of one phase, by file and function (with their calls). `--ops` counts the cases of bench_ops.py (2x2 tensors):
 one forward of add, matmul and tanh, and a chain's marginal forward+backward per op and fixed cost
 per backward(), derived from the 10- and 50-op chains as bench_ops.py derives its times.
 """
@@ -48,6 +48,7 @@ class Counting:
     def __init__(self) -> None:
         self.totals: Counter = Counter()
         self.places: Counter = Counter()
+        self.place_opcodes: Counter = Counter()  # opcodes executed in each function's own frames
 
     def __enter__(self) -> Counting:
         sys.setprofile(self._profile)
@@ -72,6 +73,7 @@ class Counting:
     def _opcode(self, frame: Any, event: str, arg: Any) -> Any:
         if event == "opcode":
             self.totals["opcodes"] += 1
+            self.place_opcodes[_place(frame.f_code)] += 1
         return self._opcode
 
 
@@ -131,8 +133,9 @@ def main() -> None:
         family, shape, phase = args.by_place
         counting = run_case(family, shape)[phase]
         print(f"{family} {shape} {phase}: {dict(counting.totals)}")
-        for place, n in counting.places.most_common(args.top):
-            print(f"{n:6d}  {place}")
+        print(" calls  opcodes  place (by opcodes in the function's own frames)")
+        for place, ops in counting.place_opcodes.most_common(args.top):
+            print(f"{counting.places[place]:6d}  {ops:7d}  {place}")
         return
     print(f"{'case':<12} {'phase':<9} {'py calls':>9} {'C calls':>8} {'opcodes':>8}")
     for shape in ("seed", "small"):

@@ -39,7 +39,7 @@ import _families as fam  # noqa: E402
 import _memory  # noqa: E402
 import _products  # noqa: E402
 import bench_ops  # noqa: E402
-import lstm_step_floor  # noqa: E402
+import step_floor  # noqa: E402
 from _timing import LoadMeter, interleaved_rounds  # noqa: E402
 from bench_rnn import machine, measure_contention  # noqa: E402
 
@@ -86,11 +86,11 @@ def time_case(torch: Any, family: str, shape: fam.Shape, mode: Mode, peak: Any) 
            "fwd kernel products ms": products.forward * 1e3,
            "f+b kernel products ms": (products.forward + products.backward) * 1e3,
            "products threaded": products.threaded, "products noisy": products_noisy}
-    if family == "LSTM":  # the kernel floor: its products and the elementwise calls each step needs
-        elementwise = lstm_step_floor.elementwise_floor_ms((shape.seq_len, shape.batch, shape.input_size,
-                                                            shape.hidden_size), layers=shape.num_layers)
-        for kind, ms in zip(("fwd", "f+b"), elementwise):
-            row[f"{kind} kernel floor ms"] = row[f"{kind} kernel products ms"] + ms
+    # the kernel floor: those products and the elementwise calls each step needs
+    elementwise = step_floor.elementwise_floor_ms(family, (shape.seq_len, shape.batch, shape.input_size,
+                                                           shape.hidden_size), layers=shape.num_layers)
+    for kind, ms in zip(("fwd", "f+b"), elementwise):
+        row[f"{kind} kernel floor ms"] = row[f"{kind} kernel products ms"] + ms
     for kind in ("fwd", "f+b"):
         reference = [f"torch1 {kind}", f"torch2 {kind}"]
         row[f"{kind} ratio"] = result.ratio(f"ours {kind}", reference, kept)
@@ -187,7 +187,7 @@ def _floor_note(row: dict, kind: str, target: float) -> str:
     floors = {"GEMM floor": row[f"{kind} gemm floor ms"], "sequential floor": row[f"{kind} seq floor ms"],
               _products_floor_name(row): row[f"{kind} kernel products ms"]}
     if f"{kind} kernel floor ms" in row:
-        floors["LSTM kernel floor"] = row[f"{kind} kernel floor ms"]
+        floors["kernel floor"] = row[f"{kind} kernel floor ms"]
     above = sorted(((ms / torch_ms, name) for name, ms in floors.items() if ms / torch_ms > target), reverse=True)
     if not above:
         ratio, name = max((ms / torch_ms, name) for name, ms in floors.items())
@@ -208,9 +208,10 @@ def _floor_detail(row: dict, kind: str, name: str) -> str:
     if name == "kernel-products floor":
         return (": our kernel's own products on the thread counts it gives them (one thread below "
                 f"blas_threads' size limits, for reproducible bits), not a limit of numpy{busy}")
-    if name == "LSTM kernel floor":
+    if name == "kernel floor":
         return (": those products plus the elementwise numpy calls each step of our kernel needs, each timed "
-                f"alone (benchmarks/lstm_step_floor.py); a floor of our kernel and its bits, not of numpy{busy}")
+                "alone (benchmarks/step_floor.py, lstm_step_floor.py); a floor of our kernel and its bits, not of "
+                f"numpy{busy}")
     return ""
 
 
@@ -283,7 +284,7 @@ def floors_table(families: dict) -> str:
                          *floors])
     return _table(["case", "MFLOP (products)", "ours GFLOP/s", "torch GFLOP/s", "GEMM floor ms (/torch)",
                    "dependent products ms (/torch)", "their tanh ms (/torch)", "sequential floor ms (/torch)",
-                   "kernel-products floor ms (/torch)", "LSTM kernel floor ms (/torch)"], rows)
+                   "kernel-products floor ms (/torch)", "kernel floor ms (/torch)"], rows)
 
 
 def ops_table(ops: dict) -> str:
@@ -369,13 +370,17 @@ def full_report(header: str, families: dict, ops: dict, mem: dict, contention: d
              f"{_products.REPEAT} runs; `noisy` marks a case during whose floor timing other processes kept "
              f"more than {MAX_OTHER_LOAD} cores busy (then its multi-threaded products may be far slower than "
              "on a quiet machine).",
-             "For the LSTM, the last column adds to those products the elementwise numpy calls each time step "
-             "of our kernel needs (forward: the pre-activation add, one tanh over the four gates, two calls "
-             "making three of them sigmoids, the cell and output updates; backward: five calls and three "
-             "copies, and the gate factors of each block of steps), each timed alone on its shape "
-             "(benchmarks/lstm_step_floor.py). At a batch of 8 and hidden size 64 each call costs about as "
-             "much as a small product, so the count of calls is the cost. Like the kernel-products floor, it "
-             "is a floor of our kernel (its formulation and its bits), not of numpy.",
+             "The kernel floor adds to those products the elementwise numpy calls each time step of our kernel "
+             "needs, each timed alone on its shape, and those it makes once a call (benchmarks/step_floor.py; "
+             "for the LSTM benchmarks/lstm_step_floor.py). RNN: the add of the step's product and tanh "
+             "forward, two calls backward, the biases' add and backward's tanh' and bias sums once. GRU: ten "
+             "calls forward (one exp for r and z), five calls and three copies backward, the sigmoids, gate "
+             "factors and bias sums once. LSTM: the pre-activation add, one tanh over the four gates, two "
+             "calls making three of them sigmoids, the cell and output updates forward; five calls and three "
+             "copies, and the gate factors of each block of steps, backward. At a batch of 8 and hidden "
+             "size 64 each call costs about as much as a small product, so the count of calls is the cost. "
+             "Like the kernel-products floor, it is a floor of our kernel (its formulation and its bits), "
+             "not of numpy.",
              floors_table(families)]
     if mem:
         parts += ["## Memory", mem_how + " " + _memory.__doc__.split("\n\n")[1].replace("\n", " ")]

@@ -363,8 +363,8 @@ def test_gru_backward_factors_in_blocks_give_the_whole_sequences_bits(packed, mo
 def test_a_broadcast_upstream_gradient_made_contiguous_gives_the_same_bits(kind, bidirectional, monkeypatch):
     """The gradient of out.sum() reaches backward as a broadcast view; below SMALL_BYTES the
     kernels copy it into a contiguous array first (step_layout.contiguous_if_small), above they
-    read the view (the LSTM reads one contiguous row of it for every step: lstm.block_steps):
-    the same gradients bit for bit."""
+    read one contiguous step of it broadcast over time (the LSTM reads one contiguous row of it
+    for every step: lstm.block_steps): the same gradients bit for bit."""
     from tinygrad_rnn.kernels import step_layout
 
     def gradients():
@@ -377,7 +377,7 @@ def test_a_broadcast_upstream_gradient_made_contiguous_gives_the_same_bits(kind,
         return [t.grad.numpy().copy() for t in (x, *module.parameters())]
 
     copied = gradients()
-    monkeypatch.setattr(step_layout, "SMALL_BYTES", 0)  # every array read as it comes
+    monkeypatch.setattr(step_layout, "SMALL_BYTES", 0)  # every array above the size
     as_views = gradients()
     for i, (a, b) in enumerate(zip(copied, as_views)):
         assert np.array_equal(a, b), f"gradient {i} differs"
@@ -393,6 +393,20 @@ def test_contiguous_if_small_copies_only_small_strided_arrays():
     assert contiguous_if_small(contiguous) is contiguous
     large = np.broadcast_to(np.float32(1), (SMALL_BYTES // 4 + 1,))
     assert contiguous_if_small(large) is large  # a copy of a large one would cost memory at backward's peak
+
+
+def test_a_large_gradient_broadcast_over_time_is_read_as_one_contiguous_step():
+    """Above SMALL_BYTES, out.sum()'s gradient (a broadcast over time) is not copied whole, but each
+    step's view becomes contiguous (numpy's fast path in the backward loops): one step, broadcast."""
+    from tinygrad_rnn.kernels.step_layout import SMALL_BYTES, contiguous_if_small
+
+    row = np.arange(4, dtype=np.float32)
+    steps = SMALL_BYTES // (2 * 2 * 4) + 1  # (so that even half of the gradient is above the size)
+    gradient = np.broadcast_to(row, (steps, 2, 4))  # each step a (2, 4) view of stride 0 on its rows
+    for given in (gradient, gradient[..., :2]):  # (the second: one direction's half, bidirectional)
+        read = contiguous_if_small(given)
+        assert read.strides[0] == 0 and read[steps - 1].flags.c_contiguous
+        assert np.array_equal(read, given)
 
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])

@@ -217,21 +217,24 @@ def gru_forward(x: np.ndarray, h0: np.ndarray, w_ih: np.ndarray, w_hh: np.ndarra
     h_n_part = written_or_zeros((steps if keep else 1, batch, hidden), x.dtype)  # h W_hn^T + b_hn, what r scaled
     out = written_or_zeros((steps, batch, hidden), x.dtype)
     every_row, gh = made_steps(w_hh3, b_hn, batch)
-    fewer_rows: dict = {}  # packed input: a step per count of rows that run (they only shrink)
-    h = h0
-    # Each step's views, made by iterating over the arrays' first axis (views made in C: on a small model
-    # indexing and unpacking a step's gates cost ~0.3 us a step more)
+    # Each step's views r_z, n, h_{t-1} (h0, then the step before's output), h_n and h_t, made by
+    # iterating over the arrays' first axis (views made in C: on a small model indexing and
+    # unpacking a step's gates cost ~0.3 us a step more)
     h_n_steps = h_n_part if keep else itertools.repeat(h_n_part[0])
-    per_step = zip(gates[:, :SIGMOID_GATES], gates[:, 2], h_n_steps, out, layout.rows_per_step())
+    per_step = zip(gates[:, :SIGMOID_GATES], gates[:, 2], itertools.chain((h0,), out), h_n_steps, out)
     with threads_for(batch, hidden, 3 * hidden, per_step=True), quiet_overflow():  # (exp: see forward_steps)
-        for r_z, n, h_n, h_new, k in per_step:
-            if k == batch:  # every row runs: whole per-step arrays, no slicing (each slice costs ~0.3 us)
-                every_row(r_z, n, h, h_n, h_new)
-            else:
+        if layout.active is None:  # every row runs: whole per-step arrays, no slicing (each slice costs ~0.3 us)
+            for views in per_step:
+                every_row(*views)
+        else:  # rows still running at s+1 are a prefix of those running at s
+            fewer_rows: dict = {}  # a step per count of rows that run (they only shrink)
+            for (r_z, n, h, h_n, h_new), k in zip(per_step, layout.active):
+                if k == batch:
+                    every_row(r_z, n, h, h_n, h_new)
+                    continue
                 if k not in fewer_rows:
                     fewer_rows[k] = forward_steps(w_hh3, b_hn, gh[:, :k])
                 fewer_rows[k](r_z[:, :k], n[:k], h[:k], h_n[:k], h_new[:k])
-            h = h_new  # rows still running at s+1 are a prefix of those running at s
     if not keep:
         return {"out": out}
     form_sigmoids(gates[:, :SIGMOID_GATES], layout)
@@ -489,14 +492,18 @@ def gru_backward(g_out: np.ndarray, g_h: np.ndarray, x: np.ndarray, h0: np.ndarr
     d_step, tmp = np.empty((batch, hidden), x.dtype), np.empty((batch, hidden), x.dtype)
     scales = np.empty((batch, 3, hidden), x.dtype)
     every_row = backward_steps(dh, w_hh, d_step, tmp, scales)
-    fewer_rows: dict = {}  # packed input: a step per count of rows that run
     # Each step's views, last step first, made by iterating over the arrays' first axis (see gru_forward)
-    per_step = zip(g_out[::-1], z[::-1], d_n[::-1], d_hid[::-1], d_hid_rows[::-1], reversed(layout.rows_per_step()))
+    per_step = zip(g_out[::-1], z[::-1], d_n[::-1], d_hid[::-1], d_hid_rows[::-1])
     with threads_for(batch, 3 * hidden, hidden, per_step=True):
-        for g_out_s, z_s, d_n_s, d_hid_s, d_rows_s, k in per_step:
-            if k == batch:  # every row runs: whole per-step arrays, no slicing (each slice costs ~0.3 us)
-                every_row(g_out_s, z_s, d_n_s, d_hid_s, d_rows_s)
-            else:
+        if layout.active is None:  # every row runs: whole per-step arrays, no slicing (each slice costs ~0.3 us)
+            for views in per_step:
+                every_row(*views)
+        else:
+            fewer_rows: dict = {}  # a step per count of rows that run
+            for (g_out_s, z_s, d_n_s, d_hid_s, d_rows_s), k in zip(per_step, reversed(layout.active)):
+                if k == batch:
+                    every_row(g_out_s, z_s, d_n_s, d_hid_s, d_rows_s)
+                    continue
                 if k not in fewer_rows:
                     fewer_rows[k] = backward_steps(dh[:k], w_hh, d_step[:k], tmp[:k], scales[:k])
                 fewer_rows[k](g_out_s[:k], z_s[:k], d_n_s[:k], d_hid_s[:k], d_rows_s[:k])

@@ -266,12 +266,13 @@ def recur(y: np.ndarray, h0: np.ndarray | None, w_hh: np.ndarray, nonlinearity: 
     with threads_for(batch, hidden, hidden, per_step=True):
         if active is None:  # every row runs every step: whole-array calls, no slicing
             h = h0  # None at the first step: h0 @ W_hh^T is 0, so that step skips the product
-            for t in order:
-                h_t = y[t]
+            # (each step's view made by iterating over y's first axis, in C; outputs by position:
+            # `add(a, b, a)` is `np.add(a, b, out=a)`, ~0.1 us a call less on a small model)
+            for h_t in y[::-1] if reverse else y:
                 if h is not None:
-                    h.dot(w_hh_t, out=buf)  # (ndarray.dot: np.matmul's bits, without its ~0.7 us of overhead)
-                    np.add(h_t, buf, out=h_t)
-                activate(h_t, out=h_t)
+                    h.dot(w_hh_t, buf)  # (ndarray.dot: np.matmul's bits, without its ~0.7 us of overhead)
+                    np.add(h_t, buf, h_t)
+                activate(h_t, h_t)
                 h = h_t
             return h.copy()
         h = np.zeros((batch, hidden), y.dtype) if h0 is None else h0.copy()  # keeps padded rows' state
@@ -307,16 +308,22 @@ def backprop_steps(dpre: np.ndarray, g_out: np.ndarray, g_h: np.ndarray, w_hh: n
     dh = np.array(g_h, dtype=dpre.dtype)  # dL/dh carried back through the recurrence
     buf = np.empty((batch, hidden), dpre.dtype)
     order = range(steps) if reverse else range(steps - 1, -1, -1)
-    first = order[-1] if steps else None  # the step that read h0
     with threads_for(batch, hidden, hidden, per_step=True):
-        if active is None:  # every row runs every step: whole-array calls, no slicing
-            for t in order:
-                d = dpre[t]
-                np.add(g_out[t], dh, out=buf)
-                np.multiply(d, buf, out=d)
-                if t != first or need_dh0:
-                    d.dot(w_hh, out=dh)  # (ndarray.dot: np.matmul's bits, without its ~0.7 us of overhead)
-            return dh if need_dh0 else None
+        if active is None and steps:  # every row runs every step: whole-array calls, no slicing
+            backwards = slice(None) if reverse else slice(None, None, -1)
+            d_steps, g_steps = dpre[backwards], g_out[backwards]
+            # (views made by iterating over the arrays' first axis, outputs by position: see recur)
+            for d, g in zip(d_steps[:-1], g_steps[:-1]):
+                np.add(g, dh, buf)
+                np.multiply(d, buf, d)
+                d.dot(w_hh, dh)  # (ndarray.dot: np.matmul's bits, without its ~0.7 us of overhead)
+            d = d_steps[-1]  # the step that read h0: its product is dL/dh0, made only when wanted
+            np.add(g_steps[-1], dh, buf)
+            np.multiply(d, buf, d)
+            if not need_dh0:
+                return None
+            d.dot(w_hh, dh)
+            return dh
         for t in order:
             n = active[t]
             d = dpre[t, :n]

@@ -89,14 +89,6 @@ class StepLayout:
             return a[-1].copy()
         return a[self.lengths - 1, np.arange(self.batch)]
 
-    def rows(self, s: int) -> int:
-        """How many leading rows run at step s."""
-        return self.batch if self.active is None else self.active[s]
-
-    def rows_per_step(self) -> list[int]:
-        """`rows(s)` for every step, as a list (the time loops iterate over it: no call per step)."""
-        return [self.batch] * self.steps if self.active is None else self.active
-
 
 def rows_of(a: np.ndarray) -> np.ndarray:
     """(L, N, F) as (L*N, F) rows for one big matrix product (also when L*N is 0)."""
@@ -138,10 +130,18 @@ SMALL_BYTES = 1 << 16
 def contiguous_if_small(a: np.ndarray) -> np.ndarray:
     """a as a C-contiguous array if it is small (see SMALL_BYTES) and not one already: the upstream
     gradient of `out.sum()` is a broadcast view, read row by row at every step of backward's loop.
-    The same numbers: only where they sit changes."""
-    if a.flags.c_contiguous or a.nbytes > SMALL_BYTES:
+    A bigger one broadcast over time (stride 0 on axis 0, as that gradient is) becomes one
+    contiguous step broadcast over time: each step's view a[t] is then that contiguous block (a
+    call on a stride-0 (batch, hidden) view costs about twice one on a contiguous block, 0.8
+    against 0.3 us at batch 8, hidden 64), with no copy of the whole sequence. The same numbers:
+    only where they sit changes."""
+    if a.flags.c_contiguous:
         return a
-    return np.ascontiguousarray(a)
+    if a.nbytes <= SMALL_BYTES:
+        return np.ascontiguousarray(a)
+    if a.ndim > 1 and a.strides[0] == 0:
+        return np.broadcast_to(np.ascontiguousarray(a[0]), a.shape)
+    return a
 
 
 def gate_major(w: np.ndarray, order: Sequence[int], scaled: int, factor: float = -1.0) -> np.ndarray:
