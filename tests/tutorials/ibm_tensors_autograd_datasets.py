@@ -192,7 +192,6 @@ Y = torch.relu(x)
 y = Y.sum()
 y.backward()
 print(x.grad[495:505], Y.grad_fn, y.grad_fn)
-y.grad_fn
 u = torch.tensor(1.0, requires_grad=True)
 v = torch.tensor(2.0, requires_grad=True)
 f = u * v + u ** 2
