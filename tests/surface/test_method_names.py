@@ -27,6 +27,7 @@ def test_an_unexpected_keyword_names_the_method_as_torch(call):
 
 
 UNCALLED = [lambda m, t: t.type, lambda m, t: t.size, lambda m, t: t.numel,
+            lambda m, t: t.ndimension, lambda m, t: t.nelement,
             lambda m, t: m.nn.Parameter(t).type, lambda m, t: f"Array Type: {t.type}"]
 
 

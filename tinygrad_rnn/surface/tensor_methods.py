@@ -12,6 +12,7 @@ import functools
 import inspect
 import numbers
 import operator
+import types
 import warnings
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -1283,7 +1284,11 @@ class _PrintsAsBuiltin:
     `"Array Type: {}".format(tensor.type)`, `print(x.size)`): every access costs a small object and a
     Python call, so `dim`, which the RNN forward calls, is left a plain method."""
 
-    def __init__(self, function: Callable[..., Any]) -> None:
+    def __init__(self, function: Callable[..., Any], name: str) -> None:
+        if function.__name__ != name:  # an alias (ndimension = dim) prints and errs under its own name
+            function = types.FunctionType(function.__code__, function.__globals__, name, function.__defaults__,
+                                          function.__closure__)
+            function.__qualname__ = name
         self.function = function
         self.__doc__ = function.__doc__
 
@@ -1291,7 +1296,7 @@ class _PrintsAsBuiltin:
         return self.function if instance is None else _BoundBuiltin(self.function, instance)
 
 
-_PRINTED_UNCALLED = ("type", "size", "numel")
+_PRINTED_UNCALLED = ("type", "size", "numel", "nelement", "ndimension")
 
 
 def bind() -> None:
@@ -1304,4 +1309,4 @@ def bind() -> None:
                 member.__qualname__ = f"Tensor.{name}" if name in _WRITTEN_IN_PYTHON_BY_TORCH else name
             setattr(Tensor, name, member)
     for name in _PRINTED_UNCALLED:
-        setattr(Tensor, name, _PrintsAsBuiltin(getattr(Tensor, name)))
+        setattr(Tensor, name, _PrintsAsBuiltin(getattr(Tensor, name), name))
