@@ -52,7 +52,7 @@ def type_repr(value: Any) -> str:
 
 def class_name(kind: type) -> str:
     """A class as torch's C++ names it (CPython's tp_name); see type_name."""
-    if kind.__module__.startswith("tinygrad_rnn") and kind.__name__ in _TORCH_C_TYPES:
+    if kind.__module__.split(".")[0] in ("tinygrad_rnn", "torch") and kind.__name__ in _TORCH_C_TYPES:  # Size: torch
         return _TORCH_C_TYPES[kind.__name__]
     python_class = kind.__flags__ & (_HEAP_TYPE | _IMMUTABLE_TYPE) == _HEAP_TYPE
     if python_class or kind.__module__ == "builtins":

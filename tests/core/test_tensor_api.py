@@ -263,3 +263,14 @@ def test_membership_and_truth_value_as_torch(expr):
         except RuntimeError as error:
             results.append(str(error))
     assert results[0] == results[1]
+
+
+def test_the_type_of_a_shape_prints_as_torch_size_and_still_pickles():
+    """`print(type(x.shape))` shows <class 'torch.Size'> in torch; pickling must not look for it in torch."""
+    import copy
+    import pickle
+    torch = require_torch()
+    ours = tinygrad_rnn.ones(2, 3).shape
+    assert str(type(ours)) == str(type(torch.ones(2, 3).shape))
+    for copied in (pickle.loads(pickle.dumps(ours)), copy.deepcopy(ours), copy.copy(ours)):
+        assert type(copied) is type(ours) and copied == (2, 3)

@@ -407,3 +407,26 @@ def test_a_str_index_is_a_sequence_of_characters_as_in_torch(key, write):
 def test_a_bad_step_before_a_second_ellipsis_fails_first_as_in_torch(step):
     """x[::-1, ..., ..., None]: torch applies the slice before it finds the index too long (fuzz seed 143)."""
     check_error(lambda m: m.zeros(0, 3, 3, dtype=m.bool)[slice(None, None, step), ..., ..., None])
+
+
+WRITES = ["t[0] = v", "t[1:] = v", "t[[0, 1]] = v", "t[t > -1] = v", "t[...] = v"]
+
+
+@pytest.mark.parametrize("value", [np.float32(1.5), np.float16(1.5), np.bool_(True)], ids=repr)
+@pytest.mark.parametrize("write", WRITES)
+@pytest.mark.parametrize("dtype", ["float32", "int64", "bool"])
+def test_a_numpy_scalar_that_is_not_a_python_number_is_refused_as_torch(write, value, dtype):
+    """IBM's labs write numpy values into `model.state_dict()['bias'][0]`: torch refuses np.float32 there."""
+    check_error(lambda m: exec(write, {"t": m.zeros(3, dtype=getattr(m, dtype)), "v": value}))
+
+
+@pytest.mark.parametrize("value", [np.float64(1.5), np.int64(2), np.int8(-2), np.uint8(3), 2.5, True])
+@pytest.mark.parametrize("write", WRITES)
+def test_numpy_integers_and_python_number_scalars_are_written_as_torch(write, value):
+    torch = require_torch()
+    written = []
+    for m in (tinygrad_rnn, torch):
+        t = m.zeros(3)
+        exec(write, {"t": t, "v": value})
+        written.append(t.tolist())
+    assert written[0] == written[1]

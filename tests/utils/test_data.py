@@ -7,6 +7,7 @@ user relies on: each epoch is a permutation, and a seeded generator (or `manual_
 from __future__ import annotations
 
 import collections
+import re
 import warnings
 
 import numpy as np
@@ -314,3 +315,27 @@ def test_strings_in_tuple_samples_collate_into_a_tuple_as_torch() -> None:
                + repr(m.utils.data.default_collate([{"text": "x"}, {"text": "y"}]))
                for m in (tinygrad_rnn, torch)]
     assert batches[0] == batches[1]
+
+
+def test_printing_a_loader_dataset_sampler_or_iterator_shows_torchs_class_path():
+    """Beginners' code prints its DataLoader (`print(train_loader)`); torch shows the default repr with
+    its own class path. A user's Dataset subclass keeps its module."""
+    torch = require_torch()
+
+    def printed(m):
+        class Toy(m.utils.data.Dataset):
+            def __getitem__(self, i):
+                return i
+
+            def __len__(self):
+                return 3
+
+        data = m.utils.data
+        dataset = data.TensorDataset(m.arange(4.0))
+        loader = data.DataLoader(dataset, batch_size=2, shuffle=True)
+        objects = [dataset, loader, iter(loader), loader.sampler, loader.batch_sampler,
+                   data.random_split(dataset, [3, 1])[0], dataset + dataset, data.SequentialSampler(dataset),
+                   data.DataLoader(Toy(), num_workers=2).__iter__()]
+        return [re.sub(r"0x[0-9a-f]+", "0x?", str(o)) for o in objects] + [repr(Toy()).split(" at ")[0].split(".")[-1]]
+
+    assert printed(tinygrad_rnn) == printed(torch)

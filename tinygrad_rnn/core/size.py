@@ -9,6 +9,11 @@ from collections.abc import Iterable
 class Size(tuple):
     """A tuple of ints; `repr` is `torch.Size([3, 4])`, and it compares equal to `(3, 4)`."""
 
+    __module__ = "torch"  # `type(x.shape)` prints <class 'torch.Size'>, as torch's (pickling goes through _rebuild)
+
+    def __reduce__(self) -> tuple:
+        return _rebuild, (tuple(self),)
+
     def __new__(cls, sizes: Iterable = ()) -> Size:
         return tuple.__new__(cls, [_size_entry(v, i) for i, v in enumerate(sizes)])
 
@@ -49,3 +54,8 @@ def _size_entry(value, i: int) -> int:
     except TypeError:
         name = type(value).__name__ if type(value).__module__ != "numpy" else f"numpy.{type(value).__name__}"
         raise TypeError(f"torch.Size() takes an iterable of 'int' (item {i} is '{name}')") from None
+
+
+def _rebuild(sizes: tuple) -> Size:
+    """What a pickled Size is rebuilt by: found by its place in this package, as `torch.Size` would be torch's."""
+    return Size(sizes)

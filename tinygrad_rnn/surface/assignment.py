@@ -17,10 +17,14 @@ from ..creation import checked_fill, integer_fill
 
 
 def assignable_number(target: Tensor, value: Any) -> Any:
-    """A Python number as x's dtype holds it (torch's overflow errors), or torch's TypeError for a non-number."""
+    """A Python number as x's dtype holds it (torch's overflow errors), or torch's TypeError for a non-number.
+
+    Of numpy's scalars torch takes the integers and those that are Python numbers (np.float64 is a float);
+    np.float32, np.float16 and np.bool_ are refused as a 0-d array is (IBM's labs write
+    `model.state_dict()['bias'][0] = value` with values from numpy)."""
     if isinstance(value, Tensor):
         return value
-    if not isinstance(value, (bool, int, float, np.generic)):
+    if not isinstance(value, (bool, int, float, np.integer)):
         raise TypeError(f"can't assign a {type_name(value)} to a torch.{_legacy_name(target.dtype)}")
     d = target.dtype
     if d is dtypes.float32:  # torch checks float's range, but puts a number too large for half as inf

@@ -12,6 +12,7 @@ import functools
 import inspect
 import numbers
 import operator
+import types
 import warnings
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -1257,6 +1258,51 @@ _WRITTEN_IN_PYTHON_BY_TORCH = {"__format__", "__repr__", "__iter__", "__reduce_e
                                "storage", "dim_order"}
 
 
+class _BoundBuiltin(functools.partial):
+    """`t.type` not called: the function with t as its first argument, printed as torch prints its C++
+    methods (`<built-in method type of Tensor object at 0x...>`); a Python bound method would print
+    `<bound method type of tensor([...])>`. Calling it is calling the function (partial's C call)."""
+    __slots__ = ()
+
+    @property
+    def __self__(self) -> Any:
+        return self.args[0]
+
+    @property
+    def __name__(self) -> str:
+        return self.func.__name__
+
+    def __eq__(self, other: object) -> bool:  # `t.size == t.size`, as two bound methods compare
+        return isinstance(other, _BoundBuiltin) and self.func is other.func and self.args[0] is other.args[0]
+
+    def __hash__(self) -> int:
+        return hash((self.func, id(self.args[0])))
+
+    def __repr__(self) -> str:
+        return f"<built-in method {self.func.__name__} of {type(self.args[0]).__name__} object at {id(self.args[0]):#x}>"
+
+
+class _PrintsAsBuiltin:
+    """A Tensor method reached through the instance as a `_BoundBuiltin`; through the class, the plain
+    function. Only for the methods learners print by mistake without calling them (kanncaa1's
+    `"Array Type: {}".format(tensor.type)`, `print(x.size)`): every access costs a small object and a
+    Python call, so `dim`, which the RNN forward calls, is left a plain method."""
+
+    def __init__(self, function: Callable[..., Any], name: str) -> None:
+        if function.__name__ != name:  # an alias (ndimension = dim) prints and errs under its own name
+            function = types.FunctionType(function.__code__, function.__globals__, name, function.__defaults__,
+                                          function.__closure__)
+            function.__qualname__ = name
+        self.function = function
+        self.__doc__ = function.__doc__
+
+    def __get__(self, instance: Any, owner: Any = None) -> Any:
+        return self.function if instance is None else _BoundBuiltin(self.function, instance)
+
+
+_PRINTED_UNCALLED = ("type", "size", "numel", "nelement", "ndimension")
+
+
 def bind() -> None:
     """Copy every member of TensorMethods onto Tensor (once, when the package is imported); those written
     here are named as torch's errors name them, rather than `TensorMethods.size()`."""
@@ -1266,3 +1312,5 @@ def bind() -> None:
             if inspect.isfunction(member) and member.__qualname__.startswith("TensorMethods."):
                 member.__qualname__ = f"Tensor.{name}" if name in _WRITTEN_IN_PYTHON_BY_TORCH else name
             setattr(Tensor, name, member)
+    for name in _PRINTED_UNCALLED:
+        setattr(Tensor, name, _PrintsAsBuiltin(getattr(Tensor, name), name))

@@ -23,6 +23,7 @@ from typing import Any, Generic, TypeVar
 
 from ...random import Generator
 from ._utils.collate import default_collate, default_convert
+from ._utils.object_repr import TorchPathRepr
 from .dataset import IterableDataset
 from .sampler import BatchSampler, RandomSampler, SequentialSampler, draw_seed
 from .workers import map_style_batches, start_workers, stream_batches
@@ -72,7 +73,7 @@ def _check_stream_options(shuffle: bool | None, sampler: Any, batch_sampler: Any
                          f"batch_sampler option, but got batch_sampler={batch_sampler}")
 
 
-class _BaseDataLoaderIter:
+class _BaseDataLoaderIter(TorchPathRepr):
     """What `iter(loader)` gives: one epoch's batches, one per `next()`, and `len()` as the loader's.
 
     It counts the batches it gives: an IterableDataset whose stream runs past the length that
@@ -126,7 +127,7 @@ _FIXED_AFTER_INIT = frozenset({"batch_size", "batch_sampler", "sampler", "drop_l
 T_co = TypeVar("T_co", covariant=True)
 
 
-class DataLoader(Generic[T_co]):
+class DataLoader(TorchPathRepr, Generic[T_co]):
     """torch.utils.data.DataLoader: batching, shuffling, collation, and workers played in this process.
     Generic, as torch's (`DataLoader[tuple[Tensor, Tensor]]` in type hints)."""
 

@@ -14,11 +14,12 @@ from typing import Any, Generic, TypeVar
 
 from ...core.tensor import Tensor
 from ...random import Generator, randperm
+from ._utils.object_repr import TorchPathRepr
 
 T_co = TypeVar("T_co", covariant=True)
 
 
-class Dataset(Generic[T_co]):
+class Dataset(TorchPathRepr, Generic[T_co]):
     """A map-style dataset: subclasses define `__getitem__(index)` and usually `__len__()`.
 
     Generic, as torch's, so typed code can write `class Pairs(Dataset[tuple[Tensor, int]])`."""

@@ -12,11 +12,12 @@ from typing import Any, Generic, TypeVar
 from ...core import dtypes
 from ...creation import as_tensor
 from ...random import Generator, default_generator, multinomial, randint, randperm
+from ._utils.object_repr import TorchPathRepr
 
 T_co = TypeVar("T_co", covariant=True)
 
 
-class Sampler(Generic[T_co]):
+class Sampler(TorchPathRepr, Generic[T_co]):
     """Base class: subclasses define `__iter__` (indices) and usually `__len__`. Generic, as torch's:
     `class BucketSampler(Sampler[list[int]])`.
 
