@@ -67,4 +67,4 @@ def test_the_version_pip_reads_is_a_literal_it_can_read_without_importing():
     source = (path / "__init__.py" if path.is_dir() else path.with_suffix(".py")).read_text()
     literals = {target.id: node.value.value for node in ast.parse(source).body if isinstance(node, ast.Assign)
                 for target in node.targets if isinstance(target, ast.Name) and isinstance(node.value, ast.Constant)}
-    assert literals.get(name) == tinygrad_rnn.__version__
+    assert literals.get(name) == tinygrad_rnn.version.PACKAGE_VERSION
