@@ -406,3 +406,75 @@ def test_gradient_formulas_run_in_the_passes_quiet_numpy_state(monkeypatch):
         y.backward()
     assert entered == []
     assert np.isinf(x.grad.numpy()).all()
+
+
+def _stored_fresh(monkeypatch) -> list:
+    """What the engine tells _accumulate about each leaf gradient: stored as it is (True) or copied (False)."""
+    told = []
+    real = engine._accumulate
+    monkeypatch.setattr(engine, "_accumulate", lambda t, g, create_graph, fresh=False: (
+        told.append(fresh), real(t, g, create_graph, fresh))[1])
+    return told
+
+
+def test_a_gradient_only_the_engine_holds_becomes_grad_without_a_copy(monkeypatch):
+    """A backward formula's fresh result, held by nothing else (backend/accumulate.py's `unshared`), is stored
+    as the leaf's .grad as it is, as torch's AccumulateGrad steals it; later backwards add into it."""
+    told = _stored_fresh(monkeypatch)
+    x = tinygrad_rnn.tensor([[0.5, -1.0], [2.0, 0.25]], requires_grad=True)
+    (x.tanh() * 0.9).sum().backward()
+    assert told == [True]
+    first = x.grad._data
+    (x.tanh() * 0.9).sum().backward()
+    assert x.grad._data is first  # added in place into the stored gradient
+    np.testing.assert_allclose(x.grad.numpy(), 2 * 0.9 * (1 - np.tanh(x.detach().numpy()) ** 2), rtol=1e-6)
+
+
+def test_a_gradient_someone_else_holds_is_copied_into_grad(monkeypatch):
+    """Shared gradients are copied: a broadcast view (sum's), one tensor for two inputs (add's), one a hook
+    keeps, one a user-given seed is, and one laid out otherwise than the leaf (a transposed leaf)."""
+    told = _stored_fresh(monkeypatch)
+    x = tinygrad_rnn.tensor([[0.5, -1.0], [2.0, 0.25]], requires_grad=True)
+    y = tinygrad_rnn.tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True)
+    (x + y).sum().backward()
+    assert told == [False, False]
+    kept = []
+    handle = x.register_hook(lambda g: kept.append(g))
+    (x * y).sum().backward()
+    handle.remove()
+    assert kept[0] is not x.grad
+    seed = tinygrad_rnn.ones(2, 2)
+    told.clear()
+    x.backward(seed)
+    assert told == [False] and not np.shares_memory(x.grad._data, seed._data)
+    leaf_t = tinygrad_rnn.tensor(np.arange(6.0).reshape(3, 2).T.copy(order="F"), requires_grad=True)
+    told.clear()
+    (leaf_t * 2.0).sum().backward()
+    assert told == [False] and leaf_t.grad._data.flags.f_contiguous
+
+
+def test_a_gradient_a_backward_also_keeps_is_copied(monkeypatch):
+    """A custom backward that returns a tensor it keeps (here a module-level one, or a saved input) must not
+    find its tensor become x.grad: the next backward's in-place add would change it."""
+    told = _stored_fresh(monkeypatch)
+    kept = tinygrad_rnn.ones(2)
+
+    class KeepsItsGradient(tinygrad_rnn.autograd.Function):
+        @staticmethod
+        def forward(ctx, x, w):
+            ctx.save_for_backward(w)
+            return x * 1.0
+
+        @staticmethod
+        def backward(ctx, g):
+            (w,) = ctx.saved_tensors
+            return kept, w
+
+    x = tinygrad_rnn.tensor([1.0, 2.0], requires_grad=True)
+    w = tinygrad_rnn.tensor([5.0, 6.0], requires_grad=True)
+    KeepsItsGradient.apply(x, w).sum().backward()
+    KeepsItsGradient.apply(x, w).sum().backward()
+    assert told == [False] * 4
+    np.testing.assert_array_equal(kept.numpy(), [1.0, 1.0])
+    np.testing.assert_array_equal(x.grad.numpy(), [2.0, 2.0])
+    np.testing.assert_array_equal(w.grad.numpy(), [10.0, 12.0])

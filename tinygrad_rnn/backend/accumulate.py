@@ -16,6 +16,7 @@ Same numbers as the plain rule, bit for bit (tests/core/test_engine_accumulators
 """
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from typing import Any
 
@@ -96,3 +97,17 @@ class FastSum:
         buf = self.make(np.zeros(shape, dtype) if current is None else current._data.copy())
         self.owned[id(buf)] = buf
         return buf
+
+
+def unshared(t: Any, holders: int, like: Any) -> bool:
+    """True when gradient `t` may become a leaf's `.grad` as it is, without the copy the plain rule makes:
+    nothing outside the engine holds it or its memory, and it is writeable and C-ordered as the leaf's array `like`
+    (torch's layout contract: the copy would be laid out as the leaf is).
+
+    The caller holds `t` in `holders` places (locals, a list). The signal is CPython's reference count, the
+    one torch's AccumulateGrad uses to steal a gradient (its use count): a backward formula's fresh result
+    is held by the engine alone; one a hook, a saved tensor, a view or another input also holds is not
+    (Add returns one tensor for both inputs). `t` is the tensor, `t._data` its array: both must be unheld."""
+    data = t._data  # (a local: the array's count is then the tensor's reference, this one and getrefcount's)
+    return (sys.getrefcount(t) == holders + 2 and sys.getrefcount(data) == 3 and data.base is None
+            and data.flags.writeable and data.flags.c_contiguous and like.flags.c_contiguous)

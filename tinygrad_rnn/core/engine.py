@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from ..backend.accumulate import FastSum, SliceGrad, dense
+from ..backend.accumulate import FastSum, SliceGrad, dense, unshared
 from ..backend.errstate import enter_all_quiet, leave_all_quiet
 from . import dtypes
 from .function import Function
@@ -201,12 +201,15 @@ def _propagate(roots: Sequence[Any], root_grads: Sequence[Any], keep_graph: bool
                     _visit(node, grads, deliver, adder, keep_graph, create_graph, pending)
         for leaf, g in leaves.values():
             hooks = leaf.__dict__.get("_hooks")
-            if hooks:
+            if hooks:  # (a hook may keep the gradient it is given or returns: never fresh, below)
                 g = _apply_hooks(hooks, dense(g, Tensor._make))
             if capture is not None:  # grad() or backward(inputs=): the caller decides where it goes
                 captured[leaf._key()] = g
                 continue
-            _accumulate(leaf, g, create_graph, adder.owns(g) if adder.owned else False)  # (fresh: a buffer it made)
+            fresh = adder.owns(g) if adder.owned else False  # a buffer the sum made
+            if not (fresh or hooks or create_graph) and type(g) is Tensor:  # or a formula's result no one else holds:
+                fresh = unshared(g, 2, leaf._data)  # (held here twice: by its entry in `leaves` and as `g`)
+            _accumulate(leaf, g, create_graph, fresh)
             if "_post_accumulate_hooks" in leaf.__dict__:  # after .grad holds the sum
                 for hook in list(leaf._post_accumulate_hooks):
                     hook(leaf)
