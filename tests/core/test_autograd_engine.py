@@ -478,3 +478,20 @@ def test_a_gradient_a_backward_also_keeps_is_copied(monkeypatch):
     np.testing.assert_array_equal(kept.numpy(), [1.0, 1.0])
     np.testing.assert_array_equal(x.grad.numpy(), [2.0, 2.0])
     np.testing.assert_array_equal(w.grad.numpy(), [10.0, 12.0])
+
+
+def test_nodes_run_in_torchs_order_the_latest_made_first():
+    """Of the nodes a gradient has reached, torch's engine runs the one made last (its sequence_nr); so do we
+    (engine.py's ready heap). A depth-first order ran b's node first here; hooks and sums follow the order."""
+    def run(m):
+        x = m.tensor([1.0, 2.0], requires_grad=True)
+        seen = []
+        b = x * 3.0
+        a = x * 2.0
+        c = x * 4.0
+        for name, t in (("a", a), ("b", b), ("c", c)):
+            t.register_hook(lambda g, name=name: seen.append(name))
+        ((a + b) * c).sum().backward()
+        return seen, x.grad.tolist()
+
+    assert run(tinygrad_rnn) == run(require_torch())

@@ -23,11 +23,16 @@ No forward sets a name.
 """
 from __future__ import annotations
 
+import itertools
 from typing import Any
 
 from ..backend.errstate import ALL_QUIET, enter_all_quiet, leave_all_quiet, numpy_state
 from .modes import SWITCHED_ON, modes
 from .tensor import Tensor
+
+# Each node's number in the order the nodes were made (torch's sequence_nr). A node is made after the nodes
+# that made its inputs, so the engine runs the node with the highest number first (engine.py's _propagate).
+_next_seq_nr = itertools.count().__next__
 
 # The edge of a Tensor argument that needs no gradient: torch's (None, 0) in `next_functions`.
 NO_EDGE = (None, 0)
@@ -237,6 +242,7 @@ class Function:
         if True not in needs:  # nothing to differentiate: no node
             return out
         self.needs_input_grad, self.edges, self.input_meta = needs, edges, metas
+        self._seq_nr = _next_seq_nr()
         if self.node_name is not None:  # torch's name depends on the arguments (declared by the op)
             self.__class__ = self._forward_cls.node_class(self.node_name(*args))
         if SWITCHED_ON[0] and modes.anomaly_enabled:  # detect_anomaly(): remember where this op was called
