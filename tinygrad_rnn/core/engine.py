@@ -258,10 +258,13 @@ def _visit(node: Function, grads: list | None, deliver: Any, adder: Any, keep_gr
         meta, g = metas[i], in_grads[i]
         if meta is None or g is None:  # not a Tensor, or one that needs no gradient
             continue
-        if type(g) is not SliceGrad and (g._data.shape, g._data.dtype) != meta:
+        if type(g) is SliceGrad:  # a sparse gradient: summed where it arrives (_fit_to_input leaves it as it is)
+            deliver(edges[i], g)
+            continue
+        if (g._data.shape, g._data.dtype) != meta:
             g = _fit_to_input(g, meta, node, i)  # only when broadcasting or a cast happened
         target, nr = edges[i]
-        if type(g) is SliceGrad or not isinstance(target, Function):  # a sparse gradient, or a leaf's
+        if not isinstance(target, Function):  # a leaf's
             deliver(edges[i], g)
             continue
         # deliver(edges[i], g) for a node, written out (a call fewer per edge): keep the first gradient, add the rest

@@ -248,9 +248,14 @@ class Function:
         if SWITCHED_ON[0] and modes.anomaly_enabled:  # detect_anomaly(): remember where this op was called
             modes.anomaly_hooks.record_forward_stack(self)
         if given or type(out) is not Tensor or self._dirty or self._non_differentiable:
-            outputs = tuple(self._claim_output(o, nr, args) for nr, o in enumerate(out if isinstance(out, tuple) else (out,)))
-            self.output_meta = tuple((o._data.shape, o._data.dtype) if isinstance(o, Tensor) else None for o in outputs)
-            out = outputs if isinstance(out, tuple) else outputs[0]
+            several = isinstance(out, tuple)
+            outputs = metas = ()  # (a loop, not generators: a fused RNN node has three outputs or more)
+            for nr, o in enumerate(out if several else (out,)):
+                o = self._claim_output(o, nr, args)
+                outputs += (o,)
+                metas += ((o._data.shape, o._data.dtype) if isinstance(o, Tensor) else None,)
+            self.output_meta = metas
+            out = outputs if several else outputs[0]
         else:  # _claim_output(out, 0, args) for the common case, one tensor that forward made: inline (speed)
             outputs, data = (out,), out._data
             if data.dtype.kind == "f":
