@@ -495,3 +495,28 @@ def test_nodes_run_in_torchs_order_the_latest_made_first():
         return seen, x.grad.tolist()
 
     assert run(tinygrad_rnn) == run(require_torch())
+
+
+def test_a_reshaped_fresh_gradient_is_stored_as_it_is_a_view_of_a_kept_one_is_copied(monkeypatch):
+    """A kernel's gradient is often a reshape of its own buffer (a view whose base nothing else holds): stored
+    as it is. A view of memory someone keeps, or of part of a larger buffer, is copied."""
+    told = _stored_fresh(monkeypatch)
+    kept = np.arange(8.0)
+
+    class Reshaped(tinygrad_rnn.autograd.Function):
+        @staticmethod
+        def forward(ctx, x, w, v):
+            return x * 1.0
+
+        @staticmethod
+        def backward(ctx, g):
+            fresh = np.full(4, 2.0).reshape(2, 2)  # all of a buffer only this view holds
+            part = np.full(8, 3.0)[:4].reshape(2, 2)  # half of one
+            return (tinygrad_rnn.from_numpy(fresh), tinygrad_rnn.from_numpy(kept[:4].reshape(2, 2)),
+                    tinygrad_rnn.from_numpy(part))
+
+    x, w, v = (tinygrad_rnn.zeros(2, 2, dtype=tinygrad_rnn.float64, requires_grad=True) for _ in range(3))
+    Reshaped.apply(x, w, v).sum().backward()
+    assert told == [True, False, False]
+    w.grad.add_(1.0)
+    np.testing.assert_array_equal(kept, np.arange(8.0))

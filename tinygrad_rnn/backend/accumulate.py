@@ -107,7 +107,12 @@ def unshared(t: Any, holders: int, like: Any) -> bool:
     The caller holds `t` in `holders` places (locals, a list). The signal is CPython's reference count, the
     one torch's AccumulateGrad uses to steal a gradient (its use count): a backward formula's fresh result
     is held by the engine alone; one a hook, a saved tensor, a view or another input also holds is not
-    (Add returns one tensor for both inputs). `t` is the tensor, `t._data` its array: both must be unheld."""
-    data = t._data  # (a local: the array's count is then the tensor's reference, this one and getrefcount's)
-    return (sys.getrefcount(t) == holders + 2 and sys.getrefcount(data) == 3 and data.base is None
-            and data.flags.writeable and data.flags.c_contiguous and like.flags.c_contiguous)
+    (Add returns one tensor for both inputs). `t` is the tensor, `t._data` its array: both must be unheld,
+    and so must the array's base when it is a view (a kernel's gradient reshaped), which must be all of it."""
+    data = t._data  # (locals: each count below is then the holders', the local's and getrefcount's own)
+    if sys.getrefcount(t) != holders + 2 or sys.getrefcount(data) != 3:
+        return False
+    base = data.base
+    if base is not None and (sys.getrefcount(base) != 3 or base.base is not None or base.nbytes != data.nbytes):
+        return False
+    return data.flags.writeable and data.flags.c_contiguous and like.flags.c_contiguous
