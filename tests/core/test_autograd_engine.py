@@ -520,3 +520,16 @@ def test_a_reshaped_fresh_gradient_is_stored_as_it_is_a_view_of_a_kept_one_is_co
     assert told == [True, False, False]
     w.grad.add_(1.0)
     np.testing.assert_array_equal(kept, np.arange(8.0))
+
+
+def test_one_gradient_for_two_leaves_is_copied_for_the_first_and_stored_for_the_last(monkeypatch):
+    """Add hands its input gradient to both inputs: the first leaf gets a copy, the last the tensor itself,
+    which nothing else holds by then (torch's AccumulateGrad steals it once its use count allows)."""
+    told = _stored_fresh(monkeypatch)
+    a = tinygrad_rnn.tensor([0.5, -1.0], requires_grad=True)
+    b = tinygrad_rnn.tensor([2.0, 0.25], requires_grad=True)
+    (a + b).tanh().sum().backward()
+    assert told == [False, True]
+    assert not np.shares_memory(a.grad._data, b.grad._data)
+    b.grad.add_(1.0)
+    np.testing.assert_allclose(a.grad.numpy(), 1 - np.tanh([2.5, -0.75]) ** 2, rtol=1e-6)

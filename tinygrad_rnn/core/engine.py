@@ -208,8 +208,9 @@ def _propagate(roots: Sequence[Any], root_grads: Sequence[Any], keep_graph: bool
                     _capture(node, grads, mine, captured, hooks_first=node not in needed, create_graph=create_graph)
                 if node in needed:
                     _visit(node, grads, deliver, adder, keep_graph, create_graph, pending, ready)
-        for leaf, g in leaves.values():
-            hooks = leaf.__dict__.get("_hooks")
+        for entry in leaves.values():
+            (leaf, g), entry[1] = entry, None  # (`g` alone holds it now: a gradient shared by two leaves, as
+            hooks = leaf.__dict__.get("_hooks")  # a kernel's one array for both biases, is copied once, not twice)
             if hooks:  # (a hook may keep the gradient it is given or returns: never fresh, below)
                 g = _apply_hooks(hooks, dense(g, Tensor._make))
             if capture is not None:  # grad() or backward(inputs=): the caller decides where it goes
@@ -217,7 +218,7 @@ def _propagate(roots: Sequence[Any], root_grads: Sequence[Any], keep_graph: bool
                 continue
             fresh = adder.owns(g) if adder.owned else False  # a buffer the sum made
             if not (fresh or hooks or create_graph) and type(g) is Tensor:  # or a formula's result no one else holds:
-                fresh = unshared(g, 2, leaf._data)  # (held here twice: by its entry in `leaves` and as `g`)
+                fresh = unshared(g, 1, leaf._data)  # (held here once, as `g`)
             _accumulate(leaf, g, create_graph, fresh)
             if "_post_accumulate_hooks" in leaf.__dict__:  # after .grad holds the sum
                 for hook in list(leaf._post_accumulate_hooks):
