@@ -162,7 +162,7 @@ def _propagate(roots: Sequence[Any], root_grads: Sequence[Any], keep_graph: bool
     (node or leaf, output_nr) keys to slots, into the returned dict for those keys only."""
     # With forward-mode AD on, gradients may carry tangents (forward-over-reverse): add them with
     # Tensor ops, as for create_graph, never in place into an array.
-    adder = Accumulator(create_graph or (SWITCHED_ON[0] > 0 and modes.dual_level is not None), Tensor._make)
+    adder = Accumulator(create_graph or (SWITCHED_ON[0] > 0 and modes._dual_level is not None), Tensor._make)
     pending: dict[Function, list] = {}  # node -> the gradients of its outputs summed so far
     ready: list = []  # (-node._seq_nr, node) for each node in `pending`, a heap: the node made last comes first
     leaves: dict[int, list] = {}  # id(leaf) -> [leaf, summed gradient]

@@ -177,7 +177,9 @@ class Function:
         """Run forward on `args` and, when grad mode is on and an input requires grad, record the node
         (_connect). numpy's float warnings are off meanwhile: torch computes inf - inf or 0 * inf silently."""
         ctx = cls.Node()
-        if SWITCHED_ON[0] and modes.dual_level is not None:  # forward-mode AD is on: tangents ride along (forward_mode.py)
+        # Forward-mode AD on: tangents ride along (forward_mode.py). (modes._dual_level is modes.dual_level without
+        # the property's call, read only while some thread has a rare mode on: modes.py.)
+        if SWITCHED_ON[0] and modes._dual_level is not None:
             return ctx._apply_with_tangents(ctx, args)
         if not modes.grad_enabled:  # no graph to record (no_grad, or a backward formula): forward alone
             if numpy_state() is ALL_QUIET:  # (a backward formula: the engine made numpy quiet for the pass)

@@ -23,7 +23,7 @@ class _ThreadModes(threading.local):
     anomaly_enabled = False  # detect_anomaly / set_detect_anomaly: set with switch_rare
     anomaly_check_nan = True
     anomaly_hooks: Any = None  # detect_anomaly's hooks: autograd/anomaly_mode.py puts itself here
-    _dual_level = None
+    _dual_level = None  # (the hot paths read this, after SWITCHED_ON, without the property's call)
 
     @property
     def dual_level(self) -> Any:
