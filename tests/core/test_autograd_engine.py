@@ -1,5 +1,6 @@
 """The engine: accumulation, graph freeing, retain_grad, higher order, grad modes, memory."""
 import gc
+import itertools
 import tracemalloc
 import warnings
 
@@ -417,3 +418,148 @@ def test_gradient_formulas_run_in_the_passes_quiet_numpy_state(monkeypatch):
         y.backward()
     assert entered == []
     assert np.isinf(x.grad.numpy()).all()
+
+
+def _stored_fresh(monkeypatch) -> list:
+    """What the engine tells _accumulate about each leaf gradient: stored as it is (True) or copied (False)."""
+    told = []
+    real = engine._accumulate
+    monkeypatch.setattr(engine, "_accumulate", lambda t, g, create_graph, fresh=False: (
+        told.append(fresh), real(t, g, create_graph, fresh))[1])
+    return told
+
+
+def test_a_gradient_only_the_engine_holds_becomes_grad_without_a_copy(monkeypatch):
+    """A backward formula's fresh result, held by nothing else (backend/accumulate.py's `unshared`), is stored
+    as the leaf's .grad as it is, as torch's AccumulateGrad steals it; later backwards add into it."""
+    told = _stored_fresh(monkeypatch)
+    x = tinygrad_rnn.tensor([[0.5, -1.0], [2.0, 0.25]], requires_grad=True)
+    (x.tanh() * 0.9).sum().backward()
+    assert told == [True]
+    first = x.grad._data
+    (x.tanh() * 0.9).sum().backward()
+    assert x.grad._data is first  # added in place into the stored gradient
+    np.testing.assert_allclose(x.grad.numpy(), 2 * 0.9 * (1 - np.tanh(x.detach().numpy()) ** 2), rtol=1e-6)
+
+
+def test_a_gradient_someone_else_holds_is_copied_into_grad(monkeypatch):
+    """Shared gradients are copied: a broadcast view (sum's), one tensor for two inputs (add's), one a hook
+    keeps, one a user-given seed is, and one laid out otherwise than the leaf (a transposed leaf)."""
+    told = _stored_fresh(monkeypatch)
+    x = tinygrad_rnn.tensor([[0.5, -1.0], [2.0, 0.25]], requires_grad=True)
+    y = tinygrad_rnn.tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True)
+    (x + y).sum().backward()
+    assert told == [False, False]
+    kept = []
+    handle = x.register_hook(lambda g: kept.append(g))
+    (x * y).sum().backward()
+    handle.remove()
+    assert kept[0] is not x.grad
+    seed = tinygrad_rnn.ones(2, 2)
+    told.clear()
+    x.backward(seed)
+    assert told == [False] and not np.shares_memory(x.grad._data, seed._data)
+    leaf_t = tinygrad_rnn.tensor(np.arange(6.0).reshape(3, 2).T.copy(order="F"), requires_grad=True)
+    told.clear()
+    (leaf_t * 2.0).sum().backward()
+    assert told == [False] and leaf_t.grad._data.flags.f_contiguous
+
+
+def test_a_gradient_a_backward_also_keeps_is_copied(monkeypatch):
+    """A custom backward that returns a tensor it keeps (here a module-level one, or a saved input) must not
+    find its tensor become x.grad: the next backward's in-place add would change it."""
+    told = _stored_fresh(monkeypatch)
+    kept = tinygrad_rnn.ones(2)
+
+    class KeepsItsGradient(tinygrad_rnn.autograd.Function):
+        @staticmethod
+        def forward(ctx, x, w):
+            ctx.save_for_backward(w)
+            return x * 1.0
+
+        @staticmethod
+        def backward(ctx, g):
+            (w,) = ctx.saved_tensors
+            return kept, w
+
+    x = tinygrad_rnn.tensor([1.0, 2.0], requires_grad=True)
+    w = tinygrad_rnn.tensor([5.0, 6.0], requires_grad=True)
+    KeepsItsGradient.apply(x, w).sum().backward()
+    KeepsItsGradient.apply(x, w).sum().backward()
+    assert told == [False] * 4
+    np.testing.assert_array_equal(kept.numpy(), [1.0, 1.0])
+    np.testing.assert_array_equal(x.grad.numpy(), [2.0, 2.0])
+    np.testing.assert_array_equal(w.grad.numpy(), [10.0, 12.0])
+
+
+def test_nodes_run_in_torchs_order_the_latest_made_first():
+    """Of the nodes a gradient has reached, torch's engine runs the one made last (its sequence_nr); so do we
+    (engine.py's ready heap). A depth-first order ran b's node first here; hooks and sums follow the order."""
+    def run(m):
+        x = m.tensor([1.0, 2.0], requires_grad=True)
+        seen = []
+        b = x * 3.0
+        a = x * 2.0
+        c = x * 4.0
+        for name, t in (("a", a), ("b", b), ("c", c)):
+            t.register_hook(lambda g, name=name: seen.append(name))
+        ((a + b) * c).sum().backward()
+        return seen, x.grad.tolist()
+
+    assert run(tinygrad_rnn) == run(require_torch())
+
+
+def test_a_reshaped_fresh_gradient_is_stored_as_it_is_a_view_of_a_kept_one_is_copied(monkeypatch):
+    """A kernel's gradient is often a reshape of its own buffer (a view whose base nothing else holds): stored
+    as it is. A view of memory someone keeps, or of part of a larger buffer, is copied."""
+    told = _stored_fresh(monkeypatch)
+    kept = np.arange(8.0)
+
+    class Reshaped(tinygrad_rnn.autograd.Function):
+        @staticmethod
+        def forward(ctx, x, w, v):
+            return x * 1.0
+
+        @staticmethod
+        def backward(ctx, g):
+            fresh = np.full(4, 2.0).reshape(2, 2)  # all of a buffer only this view holds
+            part = np.full(8, 3.0)[:4].reshape(2, 2)  # half of one
+            return (tinygrad_rnn.from_numpy(fresh), tinygrad_rnn.from_numpy(kept[:4].reshape(2, 2)),
+                    tinygrad_rnn.from_numpy(part))
+
+    x, w, v = (tinygrad_rnn.zeros(2, 2, dtype=tinygrad_rnn.float64, requires_grad=True) for _ in range(3))
+    Reshaped.apply(x, w, v).sum().backward()
+    assert told == [True, False, False]
+    w.grad.add_(1.0)
+    np.testing.assert_array_equal(kept, np.arange(8.0))
+
+
+def test_one_gradient_for_two_leaves_is_copied_for_the_first_and_stored_for_the_last(monkeypatch):
+    """Add hands its input gradient to both inputs: the first leaf gets a copy, the last the tensor itself,
+    which nothing else holds by then (torch's AccumulateGrad steals it once its use count allows)."""
+    told = _stored_fresh(monkeypatch)
+    a = tinygrad_rnn.tensor([0.5, -1.0], requires_grad=True)
+    b = tinygrad_rnn.tensor([2.0, 0.25], requires_grad=True)
+    (a + b).tanh().sum().backward()
+    assert told == [False, True]
+    assert not np.shares_memory(a.grad._data, b.grad._data)
+    b.grad.add_(1.0)
+    np.testing.assert_allclose(a.grad.numpy(), 1 - np.tanh([2.5, -0.75]) ** 2, rtol=1e-6)
+
+
+def test_gradients_meeting_at_a_leaf_add_up_in_torchs_order():
+    """Three float32 gradients 1e8, 1 and -1e8 reach x; their sum depends on the order (1 is lost next to 1e8).
+    Running the latest-made node first, as torch does, gives torch's sum for every order of making and adding
+    the branches (the depth-first order differed in 16 of these 36)."""
+    torch = require_torch()
+
+    def run(m, made_in, added_in):
+        x = m.tensor([1.0], requires_grad=True)
+        made = {k: x * {"a": 1e8, "b": 1.0, "c": -1e8}[k] for k in made_in}
+        first, second, third = added_in
+        ((made[first] + made[second]) + made[third]).sum().backward()
+        return x.grad.item()
+
+    for made_in in itertools.permutations("abc"):
+        for added_in in itertools.permutations("abc"):
+            assert run(tinygrad_rnn, made_in, added_in) == run(torch, made_in, added_in), (made_in, added_in)

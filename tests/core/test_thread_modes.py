@@ -179,3 +179,18 @@ def test_a_mode_switched_in_another_thread_still_acts_only_there():
     release.set()
     t.join()
     assert t_out == [True] and not y.is_inference() and y.grad_fn is not None
+
+
+def test_a_dual_level_belongs_to_its_thread_and_is_counted_while_on():
+    """Ops read the dual level only while some thread has one on (modes.SWITCHED_ON, kept by its setter): inside
+    `dual_level()` this thread's ops carry tangents, another thread's do not, and the count is back after it."""
+    from tinygrad_rnn.autograd import forward_ad as fwAD
+    from tinygrad_rnn.core.modes import SWITCHED_ON
+
+    before = SWITCHED_ON[0]
+    with fwAD.dual_level():
+        assert SWITCHED_ON[0] == before + 1
+        x = fwAD.make_dual(torch.tensor([1.0, 2.0]), torch.tensor([1.0, 0.5]))
+        assert fwAD.unpack_dual(x * 3.0).tangent.tolist() == [3.0, 1.5]
+        assert _in_thread(lambda: fwAD.unpack_dual(torch.tensor([1.0]) * 3.0).tangent) == [None]
+    assert SWITCHED_ON[0] == before

@@ -16,6 +16,7 @@ Same numbers as the plain rule, bit for bit (tests/core/test_engine_accumulators
 """
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from typing import Any
 
@@ -76,7 +77,7 @@ class FastSum:
             return new
         if self.create_graph:
             return current + new
-        if self.owns(current):
+        if self.owned.get(id(current)) is current:  # (self.owns(current), inline: once per gradient added)
             current._data += new._data
             return current
         out = self.make(current._data + new._data)
@@ -96,3 +97,22 @@ class FastSum:
         buf = self.make(np.zeros(shape, dtype) if current is None else current._data.copy())
         self.owned[id(buf)] = buf
         return buf
+
+
+def unshared(t: Any, holders: int, like: Any) -> bool:
+    """True when gradient `t` may become a leaf's `.grad` as it is, without the copy the plain rule makes:
+    nothing outside the engine holds it or its memory, and it is writeable and C-ordered as the leaf's array `like`
+    (torch's layout contract: the copy would be laid out as the leaf is).
+
+    The caller holds `t` in `holders` places (locals, a list). The signal is CPython's reference count, the
+    one torch's AccumulateGrad uses to steal a gradient (its use count): a backward formula's fresh result
+    is held by the engine alone; one a hook, a saved tensor, a view or another input also holds is not
+    (Add returns one tensor for both inputs). `t` is the tensor, `t._data` its array: both must be unheld,
+    and so must the array's base when it is a view (a kernel's gradient reshaped), which must be all of it."""
+    data = t._data  # (locals: each count below is then the holders', the local's and getrefcount's own)
+    if sys.getrefcount(t) != holders + 2 or sys.getrefcount(data) != 3:
+        return False
+    base = data.base
+    if base is not None and (sys.getrefcount(base) != 3 or base.base is not None or base.nbytes != data.nbytes):
+        return False
+    return data.flags.writeable and data.flags.c_contiguous and like.flags.c_contiguous

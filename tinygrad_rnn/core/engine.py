@@ -2,8 +2,9 @@
 
 `backward()` and `grad()` both come down to `_propagate`:
 
-1. order the nodes so each comes before the nodes that made its inputs (iterative DFS, so a
-   10,000-step unrolled RNN needs no recursion);
+1. order the nodes so each comes before the nodes that made its inputs: `topological_order` (iterative
+   DFS, so a 10,000-step unrolled RNN needs no recursion), or, for backward(), as torch's engine does, by
+   the number each node got when it was made (the node made last first), with no walk of the graph;
 2. seed the outputs' gradients, then visit each node once: sum the gradients of its outputs, call
    its `backward`, and hand each input gradient along its edge to the next node or leaf;
 3. every input gradient passes through `_fit_to_input`: the one place where a gradient of a
@@ -12,11 +13,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from heapq import heappop, heappush
 from typing import Any
 
 import numpy as np
 
-from ..backend.accumulate import FastSum, SliceGrad, dense
+from ..backend.accumulate import FastSum, SliceGrad, dense, unshared
 from ..backend.errstate import enter_all_quiet, leave_all_quiet
 from . import dtypes
 from .function import Function
@@ -160,8 +162,9 @@ def _propagate(roots: Sequence[Any], root_grads: Sequence[Any], keep_graph: bool
     (node or leaf, output_nr) keys to slots, into the returned dict for those keys only."""
     # With forward-mode AD on, gradients may carry tangents (forward-over-reverse): add them with
     # Tensor ops, as for create_graph, never in place into an array.
-    adder = Accumulator(create_graph or modes.dual_level is not None, Tensor._make)
+    adder = Accumulator(create_graph or (SWITCHED_ON[0] > 0 and modes._dual_level is not None), Tensor._make)
     pending: dict[Function, list] = {}  # node -> the gradients of its outputs summed so far
+    ready: list = []  # (-node._seq_nr, node) for each node in `pending`, a heap: the node made last comes first
     leaves: dict[int, list] = {}  # id(leaf) -> [leaf, summed gradient]
     captured: dict = {}
 
@@ -171,6 +174,7 @@ def _propagate(roots: Sequence[Any], root_grads: Sequence[Any], keep_graph: bool
             slots = pending.get(target)
             if slots is None:
                 slots = pending[target] = [None] * len(target.output_meta)
+                heappush(ready, (-target._seq_nr, target))
             current = slots[nr]  # (the first dense gradient is kept as it is by either rule: no call)
             slots[nr] = g if current is None and type(g) is not SliceGrad else adder.add(current, g)
         elif target is not None and (capture is None or (id(target), nr) in capture):  # (None: views.py's _grad_cut)
@@ -186,11 +190,16 @@ def _propagate(roots: Sequence[Any], root_grads: Sequence[Any], keep_graph: bool
     grad_was, modes.grad_enabled = modes.grad_enabled, create_graph
     quiet = enter_all_quiet()
     try:
-        order = topological_order([r.grad_fn for r in roots if r.grad_fn is not None])
         if capture is None:
-            for node in order:
-                _visit(node, pending.pop(node, None), deliver, adder, keep_graph, create_graph, pending)
+            # Each node after every node that sends it a gradient, as topological_order would give them, found
+            # without a walk of the graph first: a node is made after the nodes that made its inputs, so the node
+            # a gradient reached that was made last has every gradient it will get (torch's engine runs its ready
+            # nodes by the same number, its sequence_nr).
+            while ready:
+                node = heappop(ready)[1]
+                _visit(node, pending.pop(node), deliver, adder, keep_graph, create_graph, pending, ready)
         else:
+            order = topological_order([r.grad_fn for r in roots if r.grad_fn is not None])
             needed = _leading_to(order, capture)
             for node in order:
                 grads = pending.pop(node, None)
@@ -198,15 +207,19 @@ def _propagate(roots: Sequence[Any], root_grads: Sequence[Any], keep_graph: bool
                 if grads is not None and mine:  # torch takes these before the node's hooks if it runs
                     _capture(node, grads, mine, captured, hooks_first=node not in needed, create_graph=create_graph)
                 if node in needed:
-                    _visit(node, grads, deliver, adder, keep_graph, create_graph, pending)
-        for leaf, g in leaves.values():
-            hooks = leaf.__dict__.get("_hooks")
-            if hooks:
+                    _visit(node, grads, deliver, adder, keep_graph, create_graph, pending, ready)
+        for entry in leaves.values():
+            (leaf, g), entry[1] = entry, None  # (`g` alone holds it now: a gradient shared by two leaves, as
+            hooks = leaf.__dict__.get("_hooks")  # a kernel's one array for both biases, is copied once, not twice)
+            if hooks:  # (a hook may keep the gradient it is given or returns: never fresh, below)
                 g = _apply_hooks(hooks, dense(g, Tensor._make))
             if capture is not None:  # grad() or backward(inputs=): the caller decides where it goes
                 captured[leaf._key()] = g
                 continue
-            _accumulate(leaf, g, create_graph, adder.owns(g) if adder.owned else False)  # (fresh: a buffer it made)
+            fresh = adder.owns(g) if adder.owned else False  # a buffer the sum made
+            if not (fresh or hooks or create_graph) and type(g) is Tensor:  # or a formula's result no one else holds:
+                fresh = unshared(g, 1, leaf._data)  # (held here once, as `g`)
+            _accumulate(leaf, g, create_graph, fresh)
             if "_post_accumulate_hooks" in leaf.__dict__:  # after .grad holds the sum
                 for hook in list(leaf._post_accumulate_hooks):
                     hook(leaf)
@@ -227,9 +240,9 @@ def _leading_to(order: list[Function], capture: dict) -> set[Function]:
 
 
 def _visit(node: Function, grads: list | None, deliver: Any, adder: Any, keep_graph: bool,
-           create_graph: bool, pending: dict) -> None:
+           create_graph: bool, pending: dict, ready: list) -> None:
     """Run one node on the summed gradients of its outputs and send each input gradient on (`deliver`;
-    `pending` is its dict: node -> the gradients of its outputs summed so far)."""
+    `pending` is its dict: node -> the gradients of its outputs summed so far, and `ready` its heap of them)."""
     if grads is None:  # no gradient flows to this node (e.g. only to a detached branch)
         return
     if adder.owned:  # (no call while the accumulator owns no buffer: the common case)
@@ -246,16 +259,20 @@ def _visit(node: Function, grads: list | None, deliver: Any, adder: Any, keep_gr
         meta, g = metas[i], in_grads[i]
         if meta is None or g is None:  # not a Tensor, or one that needs no gradient
             continue
-        if type(g) is not SliceGrad and (g._data.shape, g._data.dtype) != meta:
+        if type(g) is SliceGrad:  # a sparse gradient: summed where it arrives (_fit_to_input leaves it as it is)
+            deliver(edges[i], g)
+            continue
+        if (g._data.shape, g._data.dtype) != meta:
             g = _fit_to_input(g, meta, node, i)  # only when broadcasting or a cast happened
         target, nr = edges[i]
-        if type(g) is SliceGrad or not isinstance(target, Function):  # a sparse gradient, or a leaf's
+        if not isinstance(target, Function):  # a leaf's
             deliver(edges[i], g)
             continue
         # deliver(edges[i], g) for a node, written out (a call fewer per edge): keep the first gradient, add the rest
         slots = pending.get(target)
         if slots is None:
             slots = pending[target] = [None] * len(target.output_meta)
+            heappush(ready, (-target._seq_nr, target))
         slots[nr] = g if slots[nr] is None else adder.add(slots[nr], g)
 
 

@@ -23,6 +23,7 @@ No forward sets a name.
 """
 from __future__ import annotations
 
+import itertools
 from typing import Any
 
 from ..backend.errstate import ALL_QUIET, enter_all_quiet, leave_all_quiet, numpy_state
@@ -31,6 +32,10 @@ from .tensor import Tensor
 
 # The nodes of torch's own that torch writes as Python autograd Functions: they print as a user's Function's do.
 TORCH_PYTHON_NODES = frozenset({"BackwardHookFunctionBackward", "CheckpointFunctionBackward", "CompiledFunctionBackward"})
+
+# Each node's number in the order the nodes were made (torch's sequence_nr). A node is made after the nodes
+# that made its inputs, so the engine runs the node with the highest number first (engine.py's _propagate).
+_next_seq_nr = itertools.count().__next__
 
 # The edge of a Tensor argument that needs no gradient: torch's (None, 0) in `next_functions`.
 NO_EDGE = (None, 0)
@@ -175,7 +180,9 @@ class Function:
         """Run forward on `args` and, when grad mode is on and an input requires grad, record the node
         (_connect). numpy's float warnings are off meanwhile: torch computes inf - inf or 0 * inf silently."""
         ctx = cls.Node()
-        if modes.dual_level is not None:  # forward-mode AD is on: tangents ride along (forward_mode.py)
+        # Forward-mode AD on: tangents ride along (forward_mode.py). (modes._dual_level is modes.dual_level without
+        # the property's call, read only while some thread has a rare mode on: modes.py.)
+        if SWITCHED_ON[0] and modes._dual_level is not None:
             return ctx._apply_with_tangents(ctx, args)
         if not modes.grad_enabled:  # no graph to record (no_grad, or a backward formula): forward alone
             if numpy_state() is ALL_QUIET:  # (a backward formula: the engine made numpy quiet for the pass)
@@ -240,14 +247,20 @@ class Function:
         if True not in needs:  # nothing to differentiate: no node
             return out
         self.needs_input_grad, self.edges, self.input_meta = needs, edges, metas
+        self._seq_nr = _next_seq_nr()
         if self.node_name is not None:  # torch's name depends on the arguments (declared by the op)
             self.__class__ = self._forward_cls.node_class(self.node_name(*args))
         if SWITCHED_ON[0] and modes.anomaly_enabled:  # detect_anomaly(): remember where this op was called
             modes.anomaly_hooks.record_forward_stack(self)
         if given or type(out) is not Tensor or self._dirty or self._non_differentiable:
-            outputs = tuple(self._claim_output(o, nr, args) for nr, o in enumerate(out if isinstance(out, tuple) else (out,)))
-            self.output_meta = tuple((o._data.shape, o._data.dtype) if isinstance(o, Tensor) else None for o in outputs)
-            out = outputs if isinstance(out, tuple) else outputs[0]
+            several = isinstance(out, tuple)
+            outputs = metas = ()  # (a loop, not generators: a fused RNN node has three outputs or more)
+            for nr, o in enumerate(out if several else (out,)):
+                o = self._claim_output(o, nr, args)
+                outputs += (o,)
+                metas += ((o._data.shape, o._data.dtype) if isinstance(o, Tensor) else None,)
+            self.output_meta = metas
+            out = outputs if several else outputs[0]
         else:  # _claim_output(out, 0, args) for the common case, one tensor that forward made: inline (speed)
             outputs, data = (out,), out._data
             if data.dtype.kind == "f":

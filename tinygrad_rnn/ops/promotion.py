@@ -35,10 +35,38 @@ def by_number_in_float32(ufunc: Any, x: Any, y: Any) -> Any:
     x = x._data if isinstance(x, Tensor) else x  # (array_of, inline: Mul's forward and backward pass here)
     y = y._data if isinstance(y, Tensor) else y
     # (itemsize first: comparing a dtype with a type costs ~0.2 us, an itemsize a tenth of that)
-    if type(y) is float and x.dtype.itemsize == 2 and x.dtype == np.float16:
-        with np.errstate(over="ignore", invalid="ignore"):  # too large for half is inf, as torch, without a word
-            return ufunc(x, np.float32(y)).astype(np.float16)  # a numpy float32 is not weak: computed in float32
+    if type(y) is float:
+        if x.dtype.itemsize == 2 and x.dtype == np.float16:
+            with np.errstate(over="ignore", invalid="ignore"):  # too large for half is inf, as torch, without a word
+                return ufunc(x, np.float32(y)).astype(np.float16)  # a numpy float32 is not weak: computed in float32
+        found = _NUMBER_ARRAYS.get(x.dtype, _NONE).get(y)  # number_operand(y, x.dtype), its common case inline
+        return ufunc(x, number_operand(y, x.dtype) if found is None else found)
     return ufunc(x, y)
+
+
+# Python floats as 0-d arrays, by dtype (float32, float64) and value, made once (number_operand)
+_NUMBER_ARRAYS: dict = {np.dtype(np.float32): {}, np.dtype(np.float64): {}}
+_NONE: dict = {}  # (other dtypes: nothing found)
+
+
+def number_operand(y: float, dtype: np.dtype) -> Any:
+    """`y` as the operand of a ufunc with an array of `dtype`: the same numbers as `y` itself, faster.
+
+    numpy 2 works out the dtype a Python float takes against an array on every call, which costs more than
+    a multiply on a small array (x * 0.9 twice as long as x * x). The float is cast to the array's dtype either
+    way (NEP 50's weak scalars), so a 0-d array of that dtype, made once per value, gives the same bits. Left
+    as it is: other dtypes, zero (its sign would be lost: -0.0 == 0.0 as dict keys), NaN (never equal to
+    itself) and values beyond float32's range (their cast warns)."""
+    arrays = _NUMBER_ARRAYS.get(dtype)
+    if arrays is None or not (y and -1e38 < y < 1e38):  # (False for 0 and NaN)
+        return y
+    found = arrays.get(y)
+    if found is None:
+        if len(arrays) > 255:  # a loop over many numbers: start again rather than grow
+            arrays.clear()
+        found = arrays[y] = np.array(y, dtype)
+        found.flags.writeable = False
+    return found
 
 
 def in_float32_for_half(compute: Any, *operands: Any) -> Any:
