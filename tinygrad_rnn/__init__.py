@@ -529,6 +529,7 @@ __all__ = [
     "column_stack",
     "combinations",
     "compile",
+    "compiler",
     "complex",
     "complex128",
     "complex32",

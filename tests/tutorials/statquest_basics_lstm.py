@@ -65,7 +65,7 @@ for epoch in range(100):
         output_i = model(input_i)
         loss = (output_i - label_i) ** 2
         loss.backward()
-        total_loss += float(loss)
+        total_loss += loss.item()  # (float(loss) warns once per process: which run warns would depend on test order)
     if total_loss < 0.0001:
         print("Num steps: " + str(epoch))
         break

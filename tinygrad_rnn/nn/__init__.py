@@ -349,6 +349,7 @@ __all__ = [
     "bilinear",
     "cell_functions",
     "channel_layers",
+    "compiled_calls",
     "containers",
     "conv",
     "ctc",
