@@ -180,23 +180,9 @@ def number_arg(fn: str, name: str, value: Any, position: int | None = None) -> A
 
 
 def invalid_combination(fn: str, args: tuple, signatures: tuple = (), kwargs: dict | None = None) -> TypeError:
-    """torch's error when no overload of `fn` fits: the call's argument types (`args` as given, then
-    `kwargs` as name=type), and `signatures` as torch lists them (or, without them, a pointer to torch's
-    documentation). A call with as many arguments as a signature has parameters also gets torch's line
-    saying why that signature did not match."""
-    kwargs = kwargs or {}
-    got = given_types(args, kwargs)
-    if kwargs and not args:
-        got += ", "  # torch's own punctuation when every argument is a keyword
-    if not signatures:
-        return TypeError(f"{fn}() received an invalid combination of arguments - got ({got}), but expected one "
-                         f"of the signatures in the documentation of torch.{fn}")
-    listed = "".join(f"\n * {s}" + _why_not(s, args, kwargs) for s in signatures)
-    error = TypeError(f"{fn}() received an invalid combination of arguments - got ({got}), but expected one of:"
-                      f"{listed}\n")
-    error.overloads_of = fn  # type: ignore[attr-defined]  # (for as_called, which rewrites it)
-    error.signatures = signatures  # type: ignore[attr-defined]  # (for the method, which lists its own)
-    return error
+    """torch's error when no overload of `fn` fits the call: see overloads.invalid_combination."""
+    from .overloads import invalid_combination as listed  # (overloads builds on this module's checks)
+    return listed(fn, args, signatures, kwargs)
 
 
 def overload_error(fn: str, message: str) -> TypeError:
@@ -243,34 +229,6 @@ def tensor_operand(fn: str, input: Any, other: Any, signatures: tuple[str, ...])
     if not isinstance(input, Tensor) and not (number_first and isinstance(other, Tensor)):
         raise invalid_combination(fn, (input, other), signatures)
 
-
-
-def _why_not(signature: str, args: tuple, kwargs: dict) -> str:
-    """torch's explanation under a signature with as many parameters as the call has arguments. Its checker
-    only knows the types of the parameters without a default: every other argument is marked (!type!), and
-    every keyword naming one of them is called incorrect."""
-    params = signature[1:-1].split(", ")  # ("()" is one empty piece to torch's checker: t.max(2.0) explains it)
-    if len(args) + len(kwargs) != len(params):
-        return ""
-    required = [p.rsplit(" ", 1) for p in params if " = " not in p and p not in ("*", "")]  # [(type, name)]
-    incorrect = [k for k in reversed(kwargs) if k not in {name for _, name in required}]  # (torch's order)
-    if incorrect:
-        return "\n      didn't match because some of the keywords were incorrect: " + ", ".join(incorrect)
-    marks = []
-    for i, (key, value) in enumerate([(None, a) for a in args] + list(kwargs.items())):
-        shown = _described(value) if key is None else f"{key}={_described(value)}"
-        marks.append(shown if i < len(required) and type_name(value) == required[i][0] else f"!{shown}!")
-    listed = ", ".join(marks) + ("" if args else ", ")  # (torch drops the last separator only after a positional)
-    return "\n      didn't match because some of the arguments have invalid types: (" + listed + ")"
-
-
-def _described(value: Any) -> str:
-    """A value's type as torch's checker prints it: a sequence with its elements' types."""
-    if isinstance(value, tuple):
-        return "tuple of (" + ", ".join(type_name(v) for v in value) + ("," if len(value) == 1 else "") + ")"
-    if isinstance(value, list):
-        return "list of [" + ", ".join(type_name(v) for v in value) + "]"
-    return type_name(value)
 
 
 def as_called(fn: str, signatures: tuple = ()) -> Callable[[Callable], Callable]:

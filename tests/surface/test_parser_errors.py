@@ -1,0 +1,75 @@
+"""torch's argument parser on bad input (tinygrad_rnn/overloads.py): each call, made wrong one argument at a time
+(a float, a string, None, a tensor), with arguments too many and an unknown keyword, in function and method form,
+raises torch's error type with torch's message (or works in both)."""
+from __future__ import annotations
+
+import pytest
+from helpers import require_torch
+
+import tinygrad_rnn
+
+SPECS = {  # name: valid positional args after self (method form); function form adds x first
+ "sum": ["1"], "mean": ["1"], "prod": ["1"], "std": ["1"], "var": ["1"], "nansum": ["1"], "amax": ["1"], "amin": ["1"],
+ "argmax": ["1"], "argmin": ["1"], "max": ["1"], "min": ["1"], "median": ["1"], "mode": ["1"], "kthvalue": ["1", "1"],
+ "logsumexp": ["1"], "all": ["1"], "any": ["1"], "count_nonzero": ["1"], "cumsum": ["1"], "cumprod": ["1"],
+ "cummax": ["1"], "cummin": ["1"], "sort": ["1"], "argsort": ["1"], "topk": ["1", "1"], "masked_fill": ["m", "0.5"],
+ "masked_select": ["m"], "index_select": ["0", "i"], "index_add": ["0", "i", "x"], "gather": ["0", "g"],
+ "scatter": ["0", "g", "x"], "narrow": ["0", "0", "1"], "select": ["0", "1"], "squeeze": ["0"], "unsqueeze": ["0"],
+ "flatten": ["0", "1"], "transpose": ["0", "1"], "swapaxes": ["0", "1"], "movedim": ["0", "1"], "permute": ["(1, 0)"],
+ "reshape": ["(3, 2)"], "flip": ["(0,)"], "roll": ["1", "0"], "chunk": ["2", "0"], "unbind": ["0"], "diff": ["1", "0"],
+ "tril": ["1"], "triu": ["1"], "diag": ["0"], "mm": ["x.t()"], "matmul": ["x.t()"], "pow": ["2"], "clamp": ["0", "1"],
+ "softmax": ["1"], "log_softmax": ["1"], "where": ["m", "x"],
+}
+METHOD_ONLY = {"view": ["(3, 2)"], "repeat": ["(1, 2)"], "expand": ["(2, 3)"], "fill_": ["1.0"], "new_zeros": ["(2,)"],
+               "masked_fill_": ["m", "0.5"], "clamp_": ["0", "1"], "index_fill": ["0", "i", "1.0"]}
+FUNCTION_ONLY = {"cat": ["[x, x]", "0"], "stack": ["[x, x]", "0"], "zeros": ["(2, 3)"], "ones": ["(2, 3)"],
+                 "full": ["(2,)", "1.0"], "arange": ["5"], "linspace": ["0", "1", "5"], "eye": ["2"],
+                 "randn": ["2"], "rand": ["2"], "randint": ["5", "(2,)"]}
+WRONG = ["1.5", '"a"', "None", "x"]
+
+
+def variants(prefix, args):
+    yield f"{prefix}({', '.join(args + ['1'] * 3)})"  # too many
+    yield f"{prefix}({', '.join(args + ['foo=1'])})"
+    for k in range(len(args)):
+        for w in WRONG:
+            if w != args[k]:
+                yield f"{prefix}({', '.join(args[:k] + [w] + args[k + 1:])})"
+
+
+CASES = []
+for name, args in SPECS.items():
+    CASES += variants(f"x.{name}", args)
+    if name != "where":
+        CASES += variants(f"torch.{name}", ["x"] + args)
+    else:
+        CASES += variants("torch.where", ["m", "x", "x"])
+for name, args in METHOD_ONLY.items():
+    CASES += variants(f"x.{name}", args)
+for name, args in FUNCTION_ONLY.items():
+    CASES += variants(f"torch.{name}", args)
+CASES += ["x.sum(dim='a')", "x.sum(0, keepdim=1)", "x.max(0, 1)", "x.t(1)", "x.mm(x, x)", "x.permute(1.5, 0)",
+          "x.reshape(1.5, 2)", "torch.cat(x, 1.5)", "x.cumsum(0, dtype=1)", "x.index_select(0)", "x.select(0)",
+          "x.topk(k=1.5)", "x.cumsum(dim=1.5)", "x.sum(axis=1.5)", "x.view('a')", "x.view(2, 'a')", "x.squeeze((1.5,))",
+          "x.amax((1.5,))", "torch.sum(x, dim=1.5)", "x.mean(dtype=3)", "x.std(correction='a')"]
+
+# torch refuses these after parsing, in ways of its own left alone here: duplicate dims given spread out (our
+# count_nonzero and squeeze take no spread dims), an index tensor of floats (torch's IndexError), index_fill's value
+CASES = [c for c in CASES if c not in {"x.count_nonzero(1, 1, 1, 1)", "x.squeeze(0, 1, 1, 1)", "x.index_select(0, x)",
+                                       "torch.index_select(x, 0, x)", "x.index_add(0, x, x)", "torch.index_add(x, 0, x, x)",
+                                       'x.index_fill(0, i, "a")', "x.index_fill(0, i, None)"}]
+
+
+def _outcome(module, case):
+    x = module.arange(6.).reshape(2, 3)
+    names = {"torch": module, "x": x, "m": x > 2, "i": module.tensor([0, 1]), "g": module.zeros(2, 3, dtype=module.long)}
+    try:
+        eval(case, names)
+    except Exception as error:  # noqa: BLE001  (the error is what is compared)
+        return type(error).__name__, str(error)
+    return "works", ""
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_bad_arguments_raise_torchs_error(case):
+    assert _outcome(tinygrad_rnn, case) == _outcome(require_torch(), case)
