@@ -261,6 +261,180 @@ FUNCTIONS: dict[str, tuple[str, ...]] = {
         '(int low, int high, tuple of ints size, *, torch.Generator generator, Tensor out = None, torch.dtype dtype = None, torch.layout layout = None, torch.device device = None, bool pin_memory = False, bool requires_grad = False)',
         '(int low, int high, tuple of ints size, *, Tensor out = None, torch.dtype dtype = None, torch.layout layout = None, torch.device device = None, bool pin_memory = False, bool requires_grad = False)',
     ),
+    'lerp': (
+        '(Tensor input, Tensor end, Tensor weight, *, Tensor out = None)',
+        '(Tensor input, Tensor end, Number weight, *, Tensor out = None)',
+    ),
+    'addmm': (
+        '(Tensor input, Tensor mat1, Tensor mat2, *, Number beta = 1, Number alpha = 1, Tensor out = None)',
+        '(Tensor input, Tensor mat1, Tensor mat2, torch.dtype out_dtype, *, Number beta = 1, Number alpha = 1, Tensor out = None)',
+    ),
+    'outer': (
+        '(Tensor input, Tensor vec2, *, Tensor out = None)',
+    ),
+    'dot': (
+        '(Tensor input, Tensor tensor, *, Tensor out = None)',
+    ),
+    'clamp_min': (
+        '(Tensor input, Tensor min, *, Tensor out = None)',
+        '(Tensor input, Number min, *, Tensor out = None)',
+    ),
+    'clamp_max': (
+        '(Tensor input, Tensor max, *, Tensor out = None)',
+        '(Tensor input, Number max, *, Tensor out = None)',
+    ),
+    'repeat_interleave': (
+        '(Tensor input, Tensor repeats, int dim = None, *, int output_size = None)',
+        '(Tensor repeats, *, int output_size = None)',
+        '(Tensor input, int repeats, int dim = None, *, int output_size = None)',
+    ),
+    'take': (
+        '(Tensor input, Tensor index, *, Tensor out = None)',
+    ),
+    'tile': (
+        '(Tensor input, tuple of ints dims)',
+    ),
+    'unflatten': (
+        '(Tensor input, int dim, tuple of ints sizes)',
+    ),
+    'index_put': (
+        '(Tensor input, tuple of Tensors indices, Tensor values, bool accumulate = ...)',
+    ),
+    'masked_scatter': (
+        '(Tensor input, Tensor mask, Tensor source)',
+    ),
+    'nonzero': (
+        '(Tensor input, *, Tensor out = None, bool as_tuple = ...)',
+    ),
+    'argwhere': (
+        '(Tensor input)',
+    ),
+    'bincount': (
+        '(Tensor input, Tensor weights = None, int minlength = ...)',
+    ),
+    'histc': (
+        '(Tensor input, int bins = ..., Number min = ..., Number max = ..., *, Tensor out = None)',
+    ),
+    'multinomial': (
+        '(Tensor input, int num_samples, bool replacement = ..., *, torch.Generator generator = None, Tensor out = None)',
+    ),
+    'normal': (
+        '(Tensor mean, Tensor std, *, torch.Generator generator = None, Tensor out = None)',
+        '(Tensor mean, float std = 1, *, torch.Generator generator = None, Tensor out = None)',
+        '(float mean, Tensor std, *, torch.Generator generator = None, Tensor out = None)',
+        '(float mean, float std, tuple of ints size, *, torch.Generator generator = None, Tensor out = None, torch.dtype dtype = None, torch.layout layout = None, torch.device device = None, bool pin_memory = False, bool requires_grad = False)',
+    ),
+    'bernoulli': (
+        '(Tensor input, *, torch.Generator generator = None, Tensor out = None)',
+        '(Tensor input, float p, *, torch.Generator generator = None)',
+    ),
+    'dropout': (
+        '(Tensor input, float p, bool train)',
+    ),
+    'empty': (
+        '(tuple of ints size, *, Tensor out = None, torch.dtype dtype = None, torch.layout layout = None, torch.device device = None, bool requires_grad = None, bool pin_memory = None, torch.memory_format memory_format = None)',
+    ),
+    'full_like': (
+        '(Tensor input, Number fill_value, *, torch.dtype dtype = None, torch.layout layout = None, torch.device device = None, bool requires_grad = None, torch.memory_format memory_format = None, bool pin_memory = None)',
+    ),
+    'zeros_like': (
+        '(Tensor input, *, torch.dtype dtype = None, torch.layout layout = None, torch.device device = None, bool requires_grad = None, torch.memory_format memory_format = None, bool pin_memory = None)',
+    ),
+    'ones_like': (
+        '(Tensor input, *, torch.dtype dtype = None, torch.layout layout = None, torch.device device = None, bool requires_grad = None, torch.memory_format memory_format = None, bool pin_memory = None)',
+    ),
+    'rand_like': (
+        '(Tensor input, *, torch.Generator generator, torch.memory_format memory_format = None, torch.dtype dtype = None, torch.layout layout = None, torch.device device = None, bool pin_memory = False, bool requires_grad = False)',
+        '(Tensor input, *, torch.memory_format memory_format = None, torch.dtype dtype = None, torch.layout layout = None, torch.device device = None, bool pin_memory = False, bool requires_grad = False)',
+    ),
+    'randn_like': (
+        '(Tensor input, *, torch.Generator generator, torch.memory_format memory_format = None, torch.dtype dtype = None, torch.layout layout = None, torch.device device = None, bool pin_memory = False, bool requires_grad = False)',
+        '(Tensor input, *, torch.memory_format memory_format = None, torch.dtype dtype = None, torch.layout layout = None, torch.device device = None, bool pin_memory = False, bool requires_grad = False)',
+    ),
+    'randint_like': (
+        '(Tensor input, int low, int high, *, torch.Generator generator, torch.memory_format memory_format = None, torch.dtype dtype = None, torch.layout layout = None, torch.device device = None, bool pin_memory = False, bool requires_grad = False)',
+        '(Tensor input, int low, int high, *, torch.memory_format memory_format = None, torch.dtype dtype = None, torch.layout layout = None, torch.device device = None, bool pin_memory = False, bool requires_grad = False)',
+        '(Tensor input, Tensor high, *, torch.Generator generator, torch.memory_format memory_format = None, torch.dtype dtype = None, torch.layout layout = None, torch.device device = None, bool pin_memory = False, bool requires_grad = False)',
+        '(Tensor input, Tensor high, *, torch.memory_format memory_format = None, torch.dtype dtype = None, torch.layout layout = None, torch.device device = None, bool pin_memory = False, bool requires_grad = False)',
+        '(Tensor input, int high, *, torch.Generator generator, torch.memory_format memory_format = None, torch.dtype dtype = None, torch.layout layout = None, torch.device device = None, bool pin_memory = False, bool requires_grad = False)',
+        '(Tensor input, int high, *, torch.memory_format memory_format = None, torch.dtype dtype = None, torch.layout layout = None, torch.device device = None, bool pin_memory = False, bool requires_grad = False)',
+    ),
+    'randperm': (
+        '(int n, *, torch.Generator generator, Tensor out = None, torch.dtype dtype = None, torch.layout layout = None, torch.device device = None, bool pin_memory = False, bool requires_grad = False)',
+        '(int n, *, Tensor out = None, torch.dtype dtype = None, torch.layout layout = None, torch.device device = None, bool pin_memory = False, bool requires_grad = False)',
+    ),
+    'split_with_sizes': (
+        '(Tensor input, tuple of ints split_sizes, int dim = ...)',
+    ),
+    'tensor_split': (
+        '(Tensor input, tuple of ints indices, int dim = 0)',
+        '(Tensor input, Tensor tensor_indices_or_sections, int dim = 0)',
+        '(Tensor input, int sections, int dim = 0)',
+    ),
+    'hsplit': (
+        '(Tensor input, int sections)',
+        '(Tensor input, tuple of ints indices)',
+    ),
+    'vstack': (
+        '(tuple of Tensors tensors, *, Tensor out = None)',
+    ),
+    'hstack': (
+        '(tuple of Tensors tensors, *, Tensor out = None)',
+    ),
+    'concat': (
+        '(tuple of Tensors tensors, int dim = ..., *, Tensor out = None)',
+    ),
+    'concatenate': (
+        '(tuple of Tensors tensors, int dim = ..., *, Tensor out = None)',
+    ),
+    'dstack': (
+        '(tuple of Tensors tensors, *, Tensor out = None)',
+    ),
+    'kron': (
+        '(Tensor input, Tensor other, *, Tensor out = None)',
+    ),
+    'std_mean': (
+        '(Tensor input, tuple of ints dim, bool unbiased = True, bool keepdim = False)',
+        '(Tensor input, tuple of ints dim = None, *, Number correction = None, bool keepdim = False)',
+        '(Tensor input, bool unbiased = True)',
+    ),
+    'var_mean': (
+        '(Tensor input, tuple of ints dim, bool unbiased = True, bool keepdim = False)',
+        '(Tensor input, tuple of ints dim = None, *, Number correction = None, bool keepdim = False)',
+        '(Tensor input, bool unbiased = True)',
+    ),
+    'aminmax': (
+        '(Tensor input, *, int dim = None, bool keepdim = ..., tuple of Tensors out = None)',
+    ),
+    'nanmean': (
+        '(Tensor input, tuple of ints dim = None, bool keepdim = ..., *, torch.dtype dtype = None, Tensor out = None)',
+    ),
+    'quantile': (
+        '(Tensor input, Tensor q, int dim = None, bool keepdim = False, *, str interpolation = "linear", Tensor out = None)',
+        '(Tensor input, float q, int dim = None, bool keepdim = False, *, str interpolation = "linear", Tensor out = None)',
+    ),
+    'logcumsumexp': (
+        '(Tensor input, int dim, *, Tensor out = None)',
+    ),
+    'isclose': (
+        '(Tensor input, Tensor other, float rtol = ..., float atol = ..., bool equal_nan = ...)',
+    ),
+    'allclose': (
+        '(Tensor input, Tensor other, float rtol = ..., float atol = ..., bool equal_nan = ...)',
+    ),
+    'equal': (
+        '(Tensor input, Tensor other)',
+    ),
+    'cross': (
+        '(Tensor input, Tensor other, int dim = None, *, Tensor out = None)',
+    ),
+    'as_strided': (
+        '(Tensor input, tuple of ints size, tuple of ints stride, int storage_offset = None)',
+    ),
+    'baddbmm': (
+        '(Tensor input, Tensor batch1, Tensor batch2, *, Number beta = 1, Number alpha = 1, Tensor out = None)',
+        '(Tensor input, Tensor batch1, Tensor batch2, torch.dtype out_dtype, *, Number beta = 1, Number alpha = 1, Tensor out = None)',
+    ),
 }
 
 METHODS: dict[str, tuple[str, ...]] = {
@@ -515,6 +689,129 @@ METHODS: dict[str, tuple[str, ...]] = {
     'pow_': (
         '(Tensor exponent)',
         '(Number exponent)',
+    ),
+    'lerp': (
+        '(Tensor end, Tensor weight)',
+        '(Tensor end, Number weight)',
+    ),
+    'outer': (
+        '(Tensor vec2)',
+    ),
+    'dot': (
+        '(Tensor tensor)',
+    ),
+    'clamp_min': (
+        '(Tensor min)',
+        '(Number min)',
+    ),
+    'clamp_max': (
+        '(Tensor max)',
+        '(Number max)',
+    ),
+    'repeat_interleave': (
+        '(Tensor repeats, int dim = None, *, int output_size = None)',
+        '(int repeats, int dim = None, *, int output_size = None)',
+    ),
+    'take': (
+        '(Tensor index)',
+    ),
+    'tile': (
+        '(tuple of ints dims)',
+    ),
+    'expand_as': (
+        '(Tensor other)',
+    ),
+    'view_as': (
+        '(Tensor other)',
+    ),
+    'new_empty': (
+        '(tuple of ints size, *, torch.dtype dtype = None, torch.device device = None, bool requires_grad = None, torch.layout layout = None, bool pin_memory = None)',
+    ),
+    'index_put': (
+        '(tuple of Tensors indices, Tensor values, bool accumulate = ...)',
+    ),
+    'masked_scatter': (
+        '(Tensor mask, Tensor source)',
+    ),
+    'nonzero': (
+        '()',
+        '(*, bool as_tuple)',
+    ),
+    'bincount': (
+        '(Tensor weights = None, int minlength = ...)',
+    ),
+    'histc': (
+        '(int bins = ..., Number min = ..., Number max = ...)',
+    ),
+    'multinomial': (
+        '(int num_samples, bool replacement = ..., *, torch.Generator generator = None)',
+    ),
+    'bernoulli': (
+        '(*, torch.Generator generator = None)',
+        '(float p, *, torch.Generator generator = None)',
+    ),
+    'split_with_sizes': (
+        '(tuple of ints split_sizes, int dim = ...)',
+    ),
+    'tensor_split': (
+        '(tuple of ints indices, int dim = 0)',
+        '(Tensor tensor_indices_or_sections, int dim = 0)',
+        '(int sections, int dim = 0)',
+    ),
+    'hsplit': (
+        '(int sections)',
+        '(tuple of ints indices)',
+    ),
+    'kron': (
+        '(Tensor other)',
+    ),
+    'aminmax': (
+        '(*, int dim = None, bool keepdim = ...)',
+    ),
+    'nanmean': (
+        '(tuple of ints dim = None, bool keepdim = ..., *, torch.dtype dtype = None)',
+    ),
+    'quantile': (
+        '(Tensor q, int dim = None, bool keepdim = False, *, str interpolation = "linear")',
+        '(float q, int dim = None, bool keepdim = False, *, str interpolation = "linear")',
+    ),
+    'logcumsumexp': (
+        '(int dim)',
+    ),
+    'isclose': (
+        '(Tensor other, float rtol = ..., float atol = ..., bool equal_nan = ...)',
+    ),
+    'allclose': (
+        '(Tensor other, float rtol = ..., float atol = ..., bool equal_nan = ...)',
+    ),
+    'equal': (
+        '(Tensor other)',
+    ),
+    'cross': (
+        '(Tensor other, int dim = None)',
+    ),
+    'squeeze_': (
+        '()',
+        '(int dim)',
+        '(tuple of ints dim)',
+    ),
+    'unsqueeze_': (
+        '(int dim)',
+    ),
+    'transpose_': (
+        '(int dim0, int dim1)',
+    ),
+    'cumsum_': (
+        '(int dim, *, torch.dtype dtype = None)',
+    ),
+    'sum_to_size': (
+        '(tuple of ints size)',
+    ),
+    'as_strided': (
+        '(tuple of ints size, tuple of ints stride, int storage_offset = None)',
+    ),
+    'unfold': (
+        '(int dimension, int size, int step)',
     ),
 }
 
