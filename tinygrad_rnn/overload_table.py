@@ -261,6 +261,76 @@ FUNCTIONS: dict[str, tuple[str, ...]] = {
         '(int low, int high, tuple of ints size, *, torch.Generator generator, Tensor out = None, torch.dtype dtype = None, torch.layout layout = None, torch.device device = None, bool pin_memory = False, bool requires_grad = False)',
         '(int low, int high, tuple of ints size, *, Tensor out = None, torch.dtype dtype = None, torch.layout layout = None, torch.device device = None, bool pin_memory = False, bool requires_grad = False)',
     ),
+    'add': (
+        '(Tensor input, Tensor other, *, Number alpha = 1, Tensor out = None)',
+    ),
+    'sub': (
+        '(Tensor input, Tensor other, *, Number alpha = 1, Tensor out = None)',
+    ),
+    'mul': (
+        '(Tensor input, Tensor other, *, Tensor out = None)',
+    ),
+    'div': (
+        '(Tensor input, Tensor other, *, Tensor out = None)',
+        '(Tensor input, Tensor other, *, str rounding_mode, Tensor out = None)',
+        '(Tensor input, Number other, *, str rounding_mode)',
+    ),
+    'true_divide': (
+        '(Tensor input, Tensor other, *, Tensor out = None)',
+        '(Tensor input, Number other)',
+    ),
+    'floor_divide': (
+        '(Tensor input, Tensor other, *, Tensor out = None)',
+        '(Tensor input, Number other)',
+    ),
+    'maximum': (
+        '(Tensor input, Tensor other, *, Tensor out = None)',
+    ),
+    'minimum': (
+        '(Tensor input, Tensor other, *, Tensor out = None)',
+    ),
+    'fmod': (
+        '(Tensor input, Tensor other, *, Tensor out = None)',
+        '(Tensor input, Number other, *, Tensor out = None)',
+    ),
+    'remainder': (
+        '(Tensor input, Tensor other, *, Tensor out = None)',
+        '(Number self, Tensor other)',
+        '(Tensor input, Number other, *, Tensor out = None)',
+    ),
+    'eq': (
+        '(Tensor input, Tensor other, *, Tensor out = None)',
+        '(Tensor input, Number other, *, Tensor out = None)',
+    ),
+    'ne': (
+        '(Tensor input, Tensor other, *, Tensor out = None)',
+        '(Tensor input, Number other, *, Tensor out = None)',
+    ),
+    'lt': (
+        '(Tensor input, Tensor other, *, Tensor out = None)',
+        '(Tensor input, Number other, *, Tensor out = None)',
+    ),
+    'gt': (
+        '(Tensor input, Tensor other, *, Tensor out = None)',
+        '(Tensor input, Number other, *, Tensor out = None)',
+    ),
+    'le': (
+        '(Tensor input, Tensor other, *, Tensor out = None)',
+        '(Tensor input, Number other, *, Tensor out = None)',
+    ),
+    'ge': (
+        '(Tensor input, Tensor other, *, Tensor out = None)',
+        '(Tensor input, Number other, *, Tensor out = None)',
+    ),
+    'atan2': (
+        '(Tensor input, Tensor other, *, Tensor out = None)',
+    ),
+    'logical_and': (
+        '(Tensor input, Tensor other, *, Tensor out = None)',
+    ),
+    'logical_or': (
+        '(Tensor input, Tensor other, *, Tensor out = None)',
+    ),
     'lerp': (
         '(Tensor input, Tensor end, Tensor weight, *, Tensor out = None)',
         '(Tensor input, Tensor end, Number weight, *, Tensor out = None)',
@@ -436,6 +506,8 @@ FUNCTIONS: dict[str, tuple[str, ...]] = {
         '(Tensor input, Tensor batch1, Tensor batch2, torch.dtype out_dtype, *, Number beta = 1, Number alpha = 1, Tensor out = None)',
     ),
 }
+
+FUNCTIONS_HIDING_OVERLOADS = frozenset(['add', 'sub'])
 
 METHODS: dict[str, tuple[str, ...]] = {
     'sum': (
@@ -690,6 +762,89 @@ METHODS: dict[str, tuple[str, ...]] = {
         '(Tensor exponent)',
         '(Number exponent)',
     ),
+    'add': (
+        '(Tensor other, *, Number alpha = 1)',
+    ),
+    'sub': (
+        '(Tensor other, *, Number alpha = 1)',
+    ),
+    'mul': (
+        '(Tensor other)',
+    ),
+    'div': (
+        '(Tensor other)',
+        '(Tensor other, *, str rounding_mode)',
+        '(Number other, *, str rounding_mode)',
+    ),
+    'true_divide': (
+        '(Tensor other)',
+        '(Number other)',
+    ),
+    'floor_divide': (
+        '(Tensor other)',
+        '(Number other)',
+    ),
+    'maximum': (
+        '(Tensor other)',
+    ),
+    'minimum': (
+        '(Tensor other)',
+    ),
+    'fmod': (
+        '(Tensor other)',
+        '(Number other)',
+    ),
+    'remainder': (
+        '(Tensor other)',
+        '(Number other)',
+    ),
+    'eq': (
+        '(Tensor other)',
+        '(Number other)',
+    ),
+    'ne': (
+        '(Tensor other)',
+        '(Number other)',
+    ),
+    'lt': (
+        '(Tensor other)',
+        '(Number other)',
+    ),
+    'gt': (
+        '(Tensor other)',
+        '(Number other)',
+    ),
+    'le': (
+        '(Tensor other)',
+        '(Number other)',
+    ),
+    'ge': (
+        '(Tensor other)',
+        '(Number other)',
+    ),
+    'atan2': (
+        '(Tensor other)',
+    ),
+    'logical_and': (
+        '(Tensor other)',
+    ),
+    'logical_or': (
+        '(Tensor other)',
+    ),
+    'add_': (
+        '(Tensor other, *, Number alpha = 1)',
+    ),
+    'sub_': (
+        '(Tensor other, *, Number alpha = 1)',
+    ),
+    'mul_': (
+        '(Tensor other)',
+    ),
+    'div_': (
+        '(Tensor other)',
+        '(Tensor other, *, str rounding_mode)',
+        '(Number other, *, str rounding_mode)',
+    ),
     'lerp': (
         '(Tensor end, Tensor weight)',
         '(Tensor end, Number weight)',
@@ -814,6 +969,8 @@ METHODS: dict[str, tuple[str, ...]] = {
         '(int dimension, int size, int step)',
     ),
 }
+
+METHODS_HIDING_OVERLOADS = frozenset(['add', 'sub', 'add_', 'sub_'])
 
 # methods that take no argument, checked by Python (torch's parser never sees them)
 NO_ARGUMENTS = frozenset({

@@ -1,21 +1,23 @@
 """torch's argument parser: which calls it refuses, and the TypeError it words for them.
 
 A built-in torch function or Tensor method has one or more overloads, each a signature such as
-`(Tensor input, int dim, bool keepdim = False, *, Tensor out = None)` (overload_table.py lists them,
-measured). A call goes to the first overload whose parameters take its arguments. When none does:
+`(Tensor input, int dim, bool keepdim = False, *, Tensor out = None)` (overload_table.py lists them, as
+tools/measure_overloads.py measured them). A call goes to the first overload whose parameters take its
+arguments. When none does:
 
 - with one overload, or one whose count of parameters fits the call's count of arguments (between its
   required ones and all of them), torch reports what that overload refused, checking in order: too many
   positional arguments ("mm() takes 1 positional argument but 2 were given"), each parameter from left to
   right ("index_select(): argument 'dim' (position 2) must be int, not float"; an argument given by keyword
   has no position, and a method does not count self), then a keyword it does not know;
-- else it lists every overload: "sum() received an invalid combination of arguments - got (dim=str, ),
-  but expected one of:" and a line " * (signature)" each. Under an overload with as many pieces (the
-  `*` is one, so is the empty `()`) as the call has arguments, a second line explains it: the argument
-  types, each marked !type! unless the piece's type names it exactly (a piece with a default never
-  does: its checker reads "int dim =" as the type), or the keywords no piece of that name ends with.
+- else it lists the overloads: "sum() received an invalid combination of arguments - got (dim=str, ),
+  but expected one of:" and a line " * (signature)" each, explained under those whose count of pieces
+  (the `*` is one, so is the empty `()`) is the call's count of arguments (argcheck.invalid_combination
+  and why_not word it). Deprecated overloads are hidden: an op with one other lists one ("got (!int!),
+  but expected (Tensor other, *, Number alpha = 1)").
 
-`refusal` answers for the ops in the table; `invalid_combination` words the list for any op.
+A few ops take a number for a Tensor parameter (x.mul(2)); the methods that take no argument at all
+(x.exp(), x.t()) are Python's own check: "TensorBase.exp() takes no arguments (1 given)".
 """
 from __future__ import annotations
 
@@ -23,12 +25,14 @@ from typing import Any
 
 import numpy as np
 
-from .argcheck import given_types, is_int, is_torch_dtype, type_name
+from .argcheck import given_types, invalid_combination, is_int, is_torch_dtype, type_name, why_not
 from .core.tensor import Tensor
-from .overload_table import FUNCTIONS, METHODS, NO_ARGUMENTS
+from .overload_table import FUNCTIONS, FUNCTIONS_HIDING_OVERLOADS, METHODS, METHODS_HIDING_OVERLOADS, NO_ARGUMENTS
 
 # torch's parser also reads numpy's names of these two parameters
 _NUMPY_NAMES = {"axis": "dim", "keepdims": "keepdim"}
+# ops whose `Tensor` parameters also take a number (torch's parser wraps it: x.mul(2) though mul lists no Number)
+_NUMBERS_AS_TENSORS = {"add", "sub", "mul", "div", "true_divide", "floor_divide", "divide", "multiply", "subtract"}
 
 
 class Param:
@@ -41,13 +45,13 @@ class Param:
         self.default = default
         self.keyword_only = keyword_only
 
-    def refuses(self, value: Any) -> str | None:
+    def refuses(self, value: Any, numbers_as_tensors: bool = False) -> str | None:
         """Why the parser refuses `value` here ("not float", "but found element of type float at pos 0"),
         or None when it takes it. Types it does not check here are taken (the op's own checks follow)."""
         if value is None:
             return None if self.default == "None" else f"not {type_name(value)}"
         takes = _TAKES.get(self.type)
-        if takes is None or takes(value):
+        if takes is None or takes(value) or (numbers_as_tensors and self.type == "Tensor" and _is_number(value)):
             return None
         if self.type in ("tuple of ints", "tuple of Tensors") and isinstance(value, (tuple, list)):
             return f"but found element of type {type_name(value[0])} at pos 0"
@@ -55,6 +59,7 @@ class Param:
 
 
 def _is_number(value: Any) -> bool:
+    """A number to torch's parser: Python's and numpy's numbers, and 0-d tensors."""
     if isinstance(value, Tensor):
         return value.ndim == 0
     return isinstance(value, (bool, int, float, complex, np.generic)) and not isinstance(value, (np.str_, np.bytes_))
@@ -74,13 +79,15 @@ _TAKES = {
 }
 
 
-def params(signature: str) -> list[Param]:
+def _params(signature: str) -> list[Param]:
+    """A signature's parameters (its `*` marks the keyword-only ones after it)."""
     pieces = [p for p in signature[1:-1].split(", ") if p]
     star = pieces.index("*") if "*" in pieces else len(pieces)
     return [Param(p, i > star) for i, p in enumerate(pieces) if p != "*"]
 
 
 def signatures(name: str, method: bool) -> tuple[str, ...] | None:
+    """torch's overloads of the function `torch.name` (or, `method`, of `Tensor.name`), if the table has them."""
     return (METHODS if method else FUNCTIONS).get(name)
 
 
@@ -94,17 +101,34 @@ def refusal(name: str, args: tuple, kwargs: dict, method: bool = False) -> TypeE
     if listed is None:
         return None
     named = {_NUMPY_NAMES.get(k, k): v for k, v in kwargs.items()}  # (the list shows them as given)
-    if any(_check(name, params(s), args, named) is None for s in listed):
+    if any(_check(name, _params(s), args, named) is None for s in listed):
         return None
     count = len(args) + len(kwargs)
-    fitting = [s for s in listed if sum(p.required for p in params(s)) <= count <= len(params(s))]
-    if len(listed) == 1 or len(fitting) == 1:
-        return TypeError(_check(name, params((fitting or listed)[0]), args, named))
+    fitting = [s for s in listed if sum(p.required for p in _params(s)) <= count <= len(_params(s))]
+    hiding = name in (METHODS_HIDING_OVERLOADS if method else FUNCTIONS_HIDING_OVERLOADS)
+    if (len(listed) == 1 and not hiding) or len(fitting) == 1:
+        return TypeError(_check(name, _params((fitting or listed)[0]), args, named))
+    if len(listed) == 1:  # the one overload listed of several: torch's words for a list of one
+        return TypeError(f"{name}() received an invalid combination of arguments - {_one_listed(listed[0], args, kwargs)}")
     return invalid_combination(name, args, listed, kwargs)
+
+
+def _one_listed(signature: str, args: tuple, kwargs: dict) -> str:
+    """torch's words when it lists one overload: the keywords it does not know, or the call's types (marked as
+    under a list's overload where the count fits) and the overload."""
+    pieces = signature[1:-1].split(", ")
+    names = [piece.rsplit(" ", 1)[-1] for piece in pieces[max(len(pieces) - len(kwargs), 0):]]
+    unknown = [k for k in reversed(kwargs) if k not in names]
+    if unknown:
+        return "got unrecognized keyword arguments: " + ", ".join(unknown)
+    why = why_not(signature, args, kwargs)
+    got = why.split(": ", 1)[1] if why else "(" + given_types(args, kwargs) + (", " if kwargs and not args else "") + ")"
+    return f"got {got}, but expected {signature}"
 
 
 def _check(name: str, ps: list[Param], args: tuple, kwargs: dict) -> str | None:
     """Why one overload refuses the call, in torch's words, or None when it takes it."""
+    numbers_as_tensors = name.rstrip("_") in _NUMBERS_AS_TENSORS
     positional = [p for p in ps if not p.keyword_only]
     varargs = len(positional) == 1 and positional[0].type == "tuple of ints"  # t.view(2, 3) for t.view((2, 3))
     if varargs and len(args) > 1 and is_int(args[0]):
@@ -125,7 +149,7 @@ def _check(name: str, ps: list[Param], args: tuple, kwargs: dict) -> str | None:
                     ", ".join(f'"{m}"' for m in missing)
             continue
         value = args[i] if by_position else kwargs[p.name]
-        why = p.refuses(value)
+        why = p.refuses(value, numbers_as_tensors)
         if why is not None:
             where = f" (position {i + 1})" if by_position else ""
             return f"{name}(): argument '{p.name}'{where} must be {p.type}, {why}"
@@ -133,54 +157,3 @@ def _check(name: str, ps: list[Param], args: tuple, kwargs: dict) -> str | None:
     if unknown:
         return f"{name}() got an unexpected keyword argument '{unknown[0]}'"
     return None
-
-
-def invalid_combination(fn: str, args: tuple, listed: tuple = (), kwargs: dict | None = None) -> TypeError:
-    """torch's error when no overload of `fn` takes the call: the argument types as given (`args`, then
-    `kwargs` as name=type) and the overloads (`listed`; the table's when none are given), each explained
-    where its count of pieces fits the call's (see the module docstring)."""
-    kwargs = kwargs or {}
-    listed = listed or FUNCTIONS.get(fn) or METHODS.get(fn, ())  # (fill_ and view are methods only)
-    got = given_types(args, kwargs) + (", " if kwargs and not args else "")  # (torch's own punctuation)
-    if not listed:
-        return TypeError(f"{fn}() received an invalid combination of arguments - got ({got}), but expected one "
-                         f"of the signatures in the documentation of torch.{fn}")
-    lines = "".join(f"\n * {s}" + _why_not(s, args, kwargs) for s in listed)
-    error = TypeError(f"{fn}() received an invalid combination of arguments - got ({got}), but expected one of:"
-                      f"{lines}\n")
-    error.overloads_of = fn  # type: ignore[attr-defined]  # (for argcheck.as_called, which rewrites it)
-    error.signatures = listed  # type: ignore[attr-defined]  # (for the method, which lists its own)
-    return error
-
-
-def _why_not(signature: str, args: tuple, kwargs: dict) -> str:
-    """The line under one listed overload (see the module docstring), or "" when its count does not fit."""
-    pieces = signature[1:-1].split(", ")  # ("()" is one empty piece)
-    if len(args) + len(kwargs) != len(pieces):
-        return ""
-    names = [piece.rsplit(" ", 1)[-1] for piece in pieces]  # ("int dim = 0" is named "0")
-    incorrect = [k for k in reversed(kwargs) if k not in names[len(pieces) - len(kwargs):]]  # (torch's order)
-    if incorrect:
-        return "\n      didn't match because some of the keywords were incorrect: " + ", ".join(incorrect)
-    given = [(None, a) for a in args] + [(names[i], kwargs[names[i]]) for i in range(len(args), len(pieces))]
-    marks = []
-    for piece, (key, value) in zip(pieces, given):
-        shown = _described(value) if key is None else f"{key}={_described(value)}"
-        marks.append(shown if _named_exactly(piece.rsplit(" ", 1)[0], value) else f"!{shown}!")
-    return "\n      didn't match because some of the arguments have invalid types: (" + ", ".join(marks) + \
-        ("" if args else ", ") + ")"  # (torch drops the last separator only after a positional)
-
-
-def _named_exactly(kind: str, value: Any) -> bool:
-    """The checker's type test: the value's type name, where `int` also takes `long` and `float` an int."""
-    accepted = {"int": ("int", "long"), "float": ("float", "int", "long")}.get(kind, (kind,))
-    return type_name(value) in accepted
-
-
-def _described(value: Any) -> str:
-    """A value's type as torch's checker prints it: a sequence with its elements' types."""
-    if isinstance(value, tuple):
-        return "tuple of (" + ", ".join(type_name(v) for v in value) + ("," if len(value) == 1 else "") + ")"
-    if isinstance(value, list):
-        return "list of [" + ", ".join(type_name(v) for v in value) + "]"
-    return type_name(value)

@@ -18,7 +18,8 @@ FUNCTIONS = """sum mean prod std var nansum amax amin argmax argmin max min medi
 count_nonzero cumsum cumprod cummax cummin sort argsort topk norm where masked_fill masked_select index_select
 index_add gather scatter narrow select squeeze unsqueeze flatten transpose swapaxes movedim permute reshape flip
 roll chunk cat stack unbind diff tril triu diag t mm bmm matmul pow clamp softmax log_softmax eye rand randn
-zeros ones full arange linspace randint lerp addmm outer dot clamp_min clamp_max repeat_interleave take tile unflatten
+zeros ones full arange linspace randint add sub mul div true_divide floor_divide maximum minimum fmod remainder eq ne
+lt gt le ge atan2 logical_and logical_or lerp addmm outer dot clamp_min clamp_max repeat_interleave take tile unflatten
 index_put masked_scatter nonzero argwhere bincount histc multinomial normal bernoulli dropout empty full_like zeros_like
 ones_like rand_like randn_like randint_like randperm split_with_sizes tensor_split hsplit vstack hstack concat
 concatenate dstack kron std_mean var_mean aminmax nanmean quantile logcumsumexp isclose allclose equal cross
@@ -27,7 +28,8 @@ METHODS = """sum mean prod std var nansum amax amin argmax argmin max min median
 count_nonzero cumsum cumprod cummax cummin sort argsort topk where masked_fill masked_select index_select
 index_add gather scatter narrow select squeeze unsqueeze flatten transpose swapaxes movedim permute reshape view
 flip roll chunk unbind diff tril triu diag mm bmm matmul pow clamp softmax log_softmax fill_ repeat expand
-new_zeros new_ones new_full index_fill masked_fill_ scatter_ index_add_ clamp_ pow_ lerp outer dot clamp_min clamp_max
+new_zeros new_ones new_full index_fill masked_fill_ scatter_ index_add_ clamp_ pow_ add sub mul div true_divide
+floor_divide maximum minimum fmod remainder eq ne lt gt le ge atan2 logical_and logical_or add_ sub_ mul_ div_ lerp outer dot clamp_min clamp_max
 repeat_interleave take tile expand_as view_as new_empty index_put masked_scatter nonzero bincount histc multinomial
 bernoulli split_with_sizes tensor_split hsplit kron aminmax nanmean quantile logcumsumexp isclose allclose equal cross
 squeeze_ unsqueeze_ transpose_ cumsum_ sum_to_size as_strided unfold""".split()
@@ -52,9 +54,16 @@ def _error(call) -> str:
 def overloads(fn) -> tuple[str, ...] | None:
     """torch's overloads of fn, as its 'invalid combination' error lists them (None for a single overload)."""
     message = _error(lambda: fn(*[object()] * 20))
+    if ", but expected (" in message:  # one listed, the others hidden (add's deprecated add(Number alpha, Tensor other))
+        return (message.split(", but expected ", 1)[1],)
     if "expected one of:" not in message:
         return None
     return tuple(line[3:] for line in message.split("\n") if line.startswith(" * "))
+
+
+def hides_overloads(fn) -> bool:
+    """Whether torch lists one overload of fn's several: its others are hidden (deprecated)."""
+    return ", but expected (" in _error(lambda: fn(*[object()] * 20))
 
 
 def single_overload(fn) -> str | None:
@@ -131,6 +140,8 @@ def main() -> None:
                     print(f"        {signature!r},")
                 print("    ),")
         print("}\n")
+        hiding = [n for n in names if hides_overloads(getattr(owner, n))]
+        print(f"{title}_HIDING_OVERLOADS = frozenset({hiding!r})\n")
     print("# methods that take no argument, checked by Python (torch's parser never sees them)")
     print("NO_ARGUMENTS = frozenset({")
     names = takes_no_arguments(x)

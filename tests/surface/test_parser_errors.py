@@ -73,7 +73,16 @@ for name, args in METHOD_MORE.items():
     CASES += variants(f"x.{name}", args)
 for name, args in FUNCTION_MORE.items():
     CASES += variants(f"torch.{name}", args)
-# methods Python checks itself (no parser), and the first probe's calls (sessions' notes: overload_probe.py)
+BINARY = "add sub mul div true_divide floor_divide maximum minimum fmod remainder eq ne lt gt le ge atan2 logical_and logical_or".split()
+for name in BINARY:
+    for other in ("x", "2"):
+        CASES += variants(f"x.{name}", [other])
+        CASES += variants(f"torch.{name}", ["x", other])
+for name in ("add_", "sub_", "mul_", "div_"):
+    CASES += variants(f"x.{name}", ["2"])
+CASES += ["x.add(x, alpha='a')", "x.add(x, 2, foo=1)", "x.add(1, 2, 3)", "x.div(x, rounding_mode=1)", "x.mul(other='a')",
+          "x.add(other=1, foo=2)", "x.sub(x, x, x, x)", "torch.add(x, 1, 2, 3)"]
+# methods Python checks itself (no parser), and the first probe's calls (overload_probe.py of the brief)
 CASES += ["x.t(1)", "x.t(1, 2)", "x.t(a=1)", "x.exp(1)", "x.sigmoid(1)", "x.tanh(1)", "x.relu(1)", "x.numel(1)",
           "x.dim(1)", "x.item(1)", "x.exp_(1)", "x.abs(1)", "x.exp(a=1)",
           "torch.where(x > 0, x, 'a')", "x.masked_fill(x > 0, 'a')", "torch.sort(x, 1.5)", "torch.eye(2, dtype=3)",
@@ -93,7 +102,9 @@ CASES = [c for c in CASES if c not in {
     "x.index_select(0, x)", "torch.index_select(x, 0, x)", "x.index_add(0, x, x)", "torch.index_add(x, 0, x, x)",
     'x.index_fill(0, i, "a")', "x.index_fill(0, i, None)", "x.quantile(None)", "torch.quantile(x, None)",
     "torch.dropout(x, 0.5, 1.5)", 'torch.dropout(x, 0.5, "a")', "torch.dropout(x, 0.5, None)",
-    "x.masked_scatter(x, x)", "torch.masked_scatter(x, x, x)", "x.tensor_split(x)", "torch.tensor_split(x, x)"}]
+    "x.masked_scatter(x, x)", "torch.masked_scatter(x, x, x)", "x.tensor_split(x)", "torch.tensor_split(x, x)",
+    # torch's mul, div, true_divide and floor_divide take two numbers (ours refuse them: a call that fails, left alone)
+    "torch.mul(1.5, 2)", "torch.div(1.5, 2)", "torch.true_divide(1.5, 2)", "torch.floor_divide(1.5, 2)"}]
 
 
 def _outcome(module, case):
