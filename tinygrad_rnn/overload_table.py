@@ -968,9 +968,68 @@ METHODS: dict[str, tuple[str, ...]] = {
     'unfold': (
         '(int dimension, int size, int step)',
     ),
+    'float': (
+        '(*, torch.memory_format memory_format = None)',
+    ),
+    'double': (
+        '(*, torch.memory_format memory_format = None)',
+    ),
+    'long': (
+        '(*, torch.memory_format memory_format = None)',
+    ),
+    'int': (
+        '(*, torch.memory_format memory_format = None)',
+    ),
+    'bool': (
+        '(*, torch.memory_format memory_format = None)',
+    ),
+    'half': (
+        '(*, torch.memory_format memory_format = None)',
+    ),
+    'contiguous': (
+        '(*, torch.memory_format memory_format = ...)',
+    ),
+    'clone': (
+        '(*, torch.memory_format memory_format = None)',
+    ),
+    'size': (
+        '(int dim = None)',
+    ),
+    'numpy': (
+        '(*, bool force = ...)',
+    ),
+    'requires_grad_': (
+        '(bool requires_grad = ...)',
+    ),
+    'type': (
+        '(object dtype = None, bool non_blocking = False, *, torch.memory_format memory_format = None)',
+    ),
+    'to': (
+        '(torch.device device = None, torch.dtype dtype = None, bool non_blocking = False, bool copy = False, *, torch.memory_format memory_format = None)',
+        '(torch.dtype dtype, bool non_blocking = False, bool copy = False, *, torch.memory_format memory_format = None)',
+        '(Tensor tensor, bool non_blocking = False, bool copy = False, *, torch.memory_format memory_format = None)',
+    ),
+    'scatter_add': (
+        '(int dim, Tensor index, Tensor src)',
+    ),
+    'scatter_add_': (
+        '(int dim, Tensor index, Tensor src)',
+    ),
+    'scatter_reduce': (
+        '(int dim, Tensor index, Tensor src, str reduce, *, bool include_self = ...)',
+    ),
+    'cpu': (
+        '(*, torch.memory_format memory_format = None)',
+    ),
+    'stride': (
+        '(int dim = None)',
+    ),
+    'reshape_as': (
+        '(Tensor other)',
+    ),
 }
 
-METHODS_HIDING_OVERLOADS = frozenset(['add', 'sub', 'add_', 'sub_'])
+METHODS_HIDING_OVERLOADS = frozenset(['add', 'sub', 'add_', 'sub_', 'type'])
 
 # methods that take no argument, checked by Python (torch's parser never sees them)
 NO_ARGUMENTS = frozenset({

@@ -74,6 +74,8 @@ _TAKES = {
     "bool": lambda v: isinstance(v, (bool, np.bool_)),
     "str": lambda v: isinstance(v, str),
     "torch.dtype": is_torch_dtype,
+    "torch.memory_format": lambda v: type_name(v) == "torch.memory_format",
+    "torch.layout": lambda v: type_name(v) == "torch.layout",
     "tuple of ints": lambda v: is_int(v) or (isinstance(v, (tuple, list)) and (not v or is_int(v[0]))),
     "tuple of Tensors": lambda v: isinstance(v, (tuple, list)) and (not v or isinstance(v[0], Tensor)),
 }

@@ -32,7 +32,8 @@ new_zeros new_ones new_full index_fill masked_fill_ scatter_ index_add_ clamp_ p
 floor_divide maximum minimum fmod remainder eq ne lt gt le ge atan2 logical_and logical_or add_ sub_ mul_ div_ lerp outer dot clamp_min clamp_max
 repeat_interleave take tile expand_as view_as new_empty index_put masked_scatter nonzero bincount histc multinomial
 bernoulli split_with_sizes tensor_split hsplit kron aminmax nanmean quantile logcumsumexp isclose allclose equal cross
-squeeze_ unsqueeze_ transpose_ cumsum_ sum_to_size as_strided unfold""".split()
+squeeze_ unsqueeze_ transpose_ cumsum_ sum_to_size as_strided unfold float double long int bool half contiguous clone
+size numpy requires_grad_ type to scatter_add scatter_add_ scatter_reduce cpu stride reshape_as""".split()
 
 # an argument each parameter type takes, to reach the next parameter
 _VALID = {"Tensor": lambda: torch.ones(2, 3), "int": lambda: 0, "float": lambda: 1.0, "bool": lambda: False,

@@ -82,6 +82,14 @@ for name in ("add_", "sub_", "mul_", "div_"):
     CASES += variants(f"x.{name}", ["2"])
 CASES += ["x.add(x, alpha='a')", "x.add(x, 2, foo=1)", "x.add(1, 2, 3)", "x.div(x, rounding_mode=1)", "x.mul(other='a')",
           "x.add(other=1, foo=2)", "x.sub(x, x, x, x)", "torch.add(x, 1, 2, 3)"]
+CONVERSIONS = {"float": [], "double": [], "long": [], "int": [], "bool": [], "half": [], "contiguous": [], "clone": [],
+               "size": ["0"], "numpy": [], "requires_grad_": ["False"], "type": ["torch.float64"], "to": ["torch.float64"],
+               "scatter_add": ["0", "g", "x"], "scatter_reduce": ["0", "g", "x", '"sum"'], "cpu": [], "stride": ["0"],
+               "reshape_as": ["x"]}
+for name, args in CONVERSIONS.items():
+    CASES += variants(f"x.{name}", args)
+CASES += ["x.float(memory_format=1)", "x.to('a')", "x.to(1.5)", "x.to(x, 1.5)", "x.to(torch.float64, 'a')", "x.type('a')",
+          "x.size('a')", "x.size(1.5)", "x.view(-1, 1.5)", "x.split(1, 1.5)"]
 # methods Python checks itself (no parser), and the first probe's calls (overload_probe.py of the brief)
 CASES += ["x.t(1)", "x.t(1, 2)", "x.t(a=1)", "x.exp(1)", "x.sigmoid(1)", "x.tanh(1)", "x.relu(1)", "x.numel(1)",
           "x.dim(1)", "x.item(1)", "x.exp_(1)", "x.abs(1)", "x.exp(a=1)",
@@ -104,7 +112,9 @@ CASES = [c for c in CASES if c not in {
     "torch.dropout(x, 0.5, 1.5)", 'torch.dropout(x, 0.5, "a")', "torch.dropout(x, 0.5, None)",
     "x.masked_scatter(x, x)", "torch.masked_scatter(x, x, x)", "x.tensor_split(x)", "torch.tensor_split(x, x)",
     # torch's mul, div, true_divide and floor_divide take two numbers (ours refuse them: a call that fails, left alone)
-    "torch.mul(1.5, 2)", "torch.div(1.5, 2)", "torch.true_divide(1.5, 2)", "torch.floor_divide(1.5, 2)"}]
+    "torch.mul(1.5, 2)", "torch.div(1.5, 2)", "torch.true_divide(1.5, 2)", "torch.floor_divide(1.5, 2)",
+    # torch's t.to(1.5) works; its t.split is Python, calling an overloaded split of its own
+    "x.to(1.5)", "x.split(1, 1.5)"}]
 
 
 def _outcome(module, case):
