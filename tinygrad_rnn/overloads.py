@@ -103,8 +103,10 @@ def refusal(name: str, args: tuple, kwargs: dict, method: bool = False) -> TypeE
     if listed is None:
         return None
     named = {_NUMPY_NAMES.get(k, k): v for k, v in kwargs.items()}  # (the list shows them as given)
-    if any(_check(name, _params(s), args, named) is None for s in listed):
-        return None
+    taken = next((ps for ps in map(_params, listed) if _check(name, ps, args, named) is None), None)
+    if taken is not None:  # the parser takes the call; reading its lists of ints may still fail
+        unpacked = _unpack_error(name, taken, args, named)
+        return None if unpacked is None else TypeError(unpacked)
     count = len(args) + len(kwargs)
     fitting = [s for s in listed if sum(p.required for p in _params(s)) <= count <= len(_params(s))]
     hiding = name in (METHODS_HIDING_OVERLOADS if method else FUNCTIONS_HIDING_OVERLOADS)
@@ -132,9 +134,7 @@ def _check(name: str, ps: list[Param], args: tuple, kwargs: dict) -> str | None:
     """Why one overload refuses the call, in torch's words, or None when it takes it."""
     numbers_as_tensors = name.rstrip("_") in _NUMBERS_AS_TENSORS
     positional = [p for p in ps if not p.keyword_only]
-    varargs = len(positional) == 1 and positional[0].type == "tuple of ints"  # t.view(2, 3) for t.view((2, 3))
-    if varargs and len(args) > 1 and is_int(args[0]):
-        args = (args,)
+    args = _spread(positional, args)
     if len(args) > len(positional):
         least = sum(p.required for p in ps)  # (torch counts required keywords too: sort's `stable`)
         if least != len(positional):
@@ -152,10 +152,33 @@ def _check(name: str, ps: list[Param], args: tuple, kwargs: dict) -> str | None:
             continue
         value = args[i] if by_position else kwargs[p.name]
         why = p.refuses(value, numbers_as_tensors)
+        if why is not None and not by_position:  # (by keyword, a list's type is named: "not tuple")
+            why = f"not {type_name(value)}"
         if why is not None:
             where = f" (position {i + 1})" if by_position else ""
             return f"{name}(): argument '{p.name}'{where} must be {p.type}, {why}"
     unknown = [k for k in kwargs if k not in {p.name for p in ps}]
     if unknown:
         return f"{name}() got an unexpected keyword argument '{unknown[0]}'"
+    return None
+
+
+def _spread(positional: list[Param], args: tuple) -> tuple:
+    """t.view(2, 3) as t.view((2, 3)): where the one positional parameter is a required list of ints (not std's
+    `dim = None`), ints given one by one are that list."""
+    varargs = len(positional) == 1 and positional[0].type == "tuple of ints" and positional[0].required
+    return (args,) if varargs and len(args) > 1 and is_int(args[0]) else args
+
+
+def _unpack_error(name: str, ps: list[Param], args: tuple, kwargs: dict) -> str | None:
+    """torch's error for a list of ints the parser took on its first element whose later element is no int
+    (a bool is one there); its bindings read the lists last one first."""
+    args = _spread([p for p in ps if not p.keyword_only], args)
+    given = [(p, args[i] if i < len(args) and not p.keyword_only else kwargs.get(p.name)) for i, p in enumerate(ps)]
+    for p, value in reversed(given):
+        if p.type == "tuple of ints" and isinstance(value, (tuple, list)):
+            bad = next((i for i, v in enumerate(value) if i and not is_int(v, allow_bool=True)), None)
+            if bad is not None:
+                return (f"{name}(): argument '{p.name}' failed to unpack the object at pos {bad + 1} with error "
+                        f'"type must be tuple of ints,but got {type_name(value[bad])}"')
     return None

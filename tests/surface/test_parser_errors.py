@@ -90,6 +90,22 @@ for name, args in CONVERSIONS.items():
     CASES += variants(f"x.{name}", args)
 CASES += ["x.float(memory_format=1)", "x.to('a')", "x.to(1.5)", "x.to(x, 1.5)", "x.to(torch.float64, 'a')", "x.type('a')",
           "x.size('a')", "x.size(1.5)", "x.view(-1, 1.5)", "x.split(1, 1.5)"]
+# keywords, lists with a bad later element, counts past every overload, in-place forms
+CASES += ["x.add_('a')", "x.clamp_('a')", "x.fill_(x, x)", "x.sum(dim=0, foo=1)", "x.max(dim='a')", "x.topk(k=1, dim=1.5)",
+          "x.transpose(dim0=1.5, dim1=0)", "x.softmax(dim='a')", "x.view(size=(1.5,))", "torch.sum(input=x, dim=1.5)",
+          "torch.softmax(x, dim=1.5)", "torch.max(x, dim=1.5)", "torch.max(x, 1, keepdim=1.5)", "x.mean(dim=(0, 1.5))",
+          "x.sum((0, 'a'))", "x.permute(dims=(1.5, 0))", "x.reshape(shape=1.5)", "x.unsqueeze(dim='a')", "torch.cat([x], dim=1.5)",
+          "torch.stack(x)", "torch.stack([x, 1])", "torch.cat([x, 1])", "torch.zeros(2, 1.5)", "torch.zeros((2, 1.5))",
+          "torch.ones(size=1.5)", "torch.full((2,), fill_value='a')", "torch.arange(0, 'a')",
+          "torch.arange(0, 5, step='a')", "torch.randn(2, 'a')", "torch.rand(2, 3, 1.5)", "torch.randint(0, 5)",
+          "torch.randint(0, 5, 1.5)", "torch.eye(2, 1.5)", "torch.linspace(0, 1, steps='a')", "torch.tensor([1.], requires_grad='a')",
+          "x.masked_fill(m)", "x.masked_fill(mask=m, value='a')", "x.index_select(dim=0, index=1.5)", "x.gather(0, index=1.5)",
+          "x.expand(2, 1.5)", "x.expand(size=1.5)", "x.repeat(2, 1.5)", "x.new_zeros(2, 1.5)", "x.new_full((2,), 'a')",
+          "x.sum(0, True, 1)", "x.mean(0, True, 1)", "x.std(0, True, True, 1)", "x.argmax(0, True, 1)", "x.max(0, True, 1)",
+          "x.cumsum(0, torch.float32)", "x.softmax(0, torch.float64, 1)", "x.log_softmax(0, 1.5)", "x.masked_fill_(m, 'a')",
+          "x.clamp(min=0, foo=1)", "x.clamp(0, 1, 2)", "x.pow(2, 3)", "x.pow(exponent='a')", "x.where(m)", "torch.where(m, x)",
+          "torch.where(m, x, 1, 2)", "x.matmul(2)", "x.mm(2)", "torch.mm(x, 2)", "torch.matmul(2, x)", "x.bmm(x)", "x.lerp(x)",
+          "x.flatten(start_dim='a')", "x.chunk(chunks='a')", "x.squeeze(dim=1.5)", "x.unbind(dim='a')", "x.roll(1, dims='a')"]
 # methods Python checks itself (no parser), and the first probe's calls (overload_probe.py of the brief)
 CASES += ["x.t(1)", "x.t(1, 2)", "x.t(a=1)", "x.exp(1)", "x.sigmoid(1)", "x.tanh(1)", "x.relu(1)", "x.numel(1)",
           "x.dim(1)", "x.item(1)", "x.exp_(1)", "x.abs(1)", "x.exp(a=1)",
