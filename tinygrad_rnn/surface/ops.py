@@ -53,7 +53,7 @@ from ..ops import (  # noqa: F401  (importing them runs their @op declarations)
 from ..ops.declare import DECLARED, OpDecl
 from ..ops.promotion import result_type
 from ..overload_table import FUNCTIONS, METHODS, NO_ARGUMENTS
-from ..overloads import refusal, signatures
+from ..overloads import refusal
 from .functions import accepts_out
 from .out_rules import out_rules
 from .overlap import check_inputs, rule_of
@@ -157,7 +157,7 @@ def _varargs(fn: Callable[..., Any], name: str) -> Callable[..., Any]:
                 raise
             raise TypeError(_keyword_unnumbered(str(error), kwargs)) from None
 
-    method.parses_as_torch = True  # type: ignore[attr-defined]  # (parse_as_torch leaves it)
+    method.parses_as_torch = True  # type: ignore[attr-defined]  # (parse_methods_as_torch leaves it)
     method.__name__ = method.__qualname__ = fn.__name__
     method.__doc__, method.__annotations__ = fn.__doc__, fn.__annotations__
     first, spread, *rest = inspect.signature(fn).parameters.values()
@@ -165,6 +165,10 @@ def _varargs(fn: Callable[..., Any], name: str) -> Callable[..., Any]:
         [first, spread.replace(kind=inspect.Parameter.VAR_POSITIONAL)]
         + [p.replace(kind=inspect.Parameter.KEYWORD_ONLY) for p in rest])
     return method
+
+
+# the errors an op may raise on arguments torch's parser refuses before the op runs
+_PARSER_CHECKS_FIRST = (TypeError, ValueError, AttributeError, RuntimeError, IndexError)
 
 
 _POSITION = re.compile(r"\(position (\d+)\)")
@@ -204,16 +208,15 @@ def renumbered(fn: Callable[..., Any], name: str | None = None) -> Callable[...,
     def method(self: Tensor, *args: Any, **kwargs: Any) -> Any:
         try:
             return fn(self, *args, **kwargs)
-        except (ValueError, AttributeError, RuntimeError, IndexError):
+        except _PARSER_CHECKS_FIRST as error:
             _raise_refusal(name or fn.__name__, args, kwargs, method=True)
-            raise
-        except TypeError as error:
-            _raise_refusal(name or fn.__name__, args, kwargs, method=True)
+            if not isinstance(error, TypeError):
+                raise
             if getattr(error, "signatures", None):
                 raise _method_overload_error(error, args, kwargs, name or fn.__name__) from None
             raise TypeError(_keyword_unnumbered(_as_method_error(_torch_missing_arguments(str(error))), kwargs)) from None
 
-    method.parses_as_torch = True  # type: ignore[attr-defined]  # (parse_as_torch leaves it)
+    method.parses_as_torch = True  # type: ignore[attr-defined]  # (parse_methods_as_torch leaves it)
     return method
 
 
@@ -268,13 +271,7 @@ def _method(decl: OpDecl, name: str | None = None) -> Callable[..., Any]:
     if _takes_an_operand(decl):  # t.add(np_array), t.mm(2): torch's parser errors, worded for the method
         return parser_errors(_function(decl, name), name or decl.name, method=True,
                              renumber=decl.renumber_method_errors)
-    if decl.renumber_method_errors:
-        return renumbered(_function(decl, name), name)
-    return parsed_method(_function(decl, name), name) if signatures(name, method=True) else _function(decl, name)
-
-
-# the errors an op may raise on arguments torch's parser refuses before the op runs
-_PARSER_CHECKS_FIRST = (TypeError, ValueError, AttributeError, RuntimeError, IndexError)
+    return renumbered(_function(decl, name), name) if decl.renumber_method_errors else _function(decl, name)
 
 
 def parsed_method(fn: Callable[..., Any], name: str) -> Callable[..., Any]:
@@ -411,7 +408,7 @@ def parser_errors(fn: Callable[..., Any], name: str, method: bool = False, renum
                     from None
             raise TypeError(_keyword_unnumbered(str(error), kwargs)) from None
 
-    checked.parses_as_torch = True  # type: ignore[attr-defined]  # (parse_as_torch leaves it)
+    checked.parses_as_torch = True  # type: ignore[attr-defined]  # (parse_methods_as_torch leaves it)
     return checked
 
 
