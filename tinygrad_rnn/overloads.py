@@ -93,9 +93,10 @@ def signatures(name: str, method: bool) -> tuple[str, ...] | None:
     return (METHODS if method else FUNCTIONS).get(name)
 
 
-def refusal(name: str, args: tuple, kwargs: dict, method: bool = False) -> TypeError | None:
+def refusal(name: str, args: tuple, kwargs: dict, method: bool = False, error: Exception | None = None) -> TypeError | None:
     """torch's TypeError for `torch.name(*args, **kwargs)` (or, `method`, `t.name(*args, **kwargs)` with
-    args after self), or None when its parser would take the call or the table does not know `name`."""
+    args after self), which failed with `error`, or None when its parser would take the call or the table
+    does not know `name`."""
     if method and name in NO_ARGUMENTS and (args or kwargs):  # (Python's own check, under torch's class name)
         return TypeError(f"TensorBase.{name}() takes no " + (f"arguments ({len(args)} given)" if args else
                                                              "keyword arguments"))
@@ -104,8 +105,9 @@ def refusal(name: str, args: tuple, kwargs: dict, method: bool = False) -> TypeE
         return None
     named = {_NUMPY_NAMES.get(k, k): v for k, v in kwargs.items()}  # (the list shows them as given)
     taken = next((ps for ps in map(_params, listed) if _check(name, ps, args, named) is None), None)
-    if taken is not None:  # the parser takes the call; reading its lists of ints may still fail
-        unpacked = _unpack_error(name, taken, args, named)
+    if taken is not None:  # the parser takes the call; reading its lists of ints may still fail, where the op's
+        # own check failed too (torch reads the arguments last one first: randint's device before its size)
+        unpacked = _unpack_error(name, taken, args, named) if isinstance(error, TypeError) else None
         return None if unpacked is None else TypeError(unpacked)
     count = len(args) + len(kwargs)
     fitting = [s for s in listed if sum(p.required for p in _params(s)) <= count <= len(_params(s))]

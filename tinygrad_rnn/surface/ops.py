@@ -152,7 +152,7 @@ def _varargs(fn: Callable[..., Any], name: str) -> Callable[..., Any]:
             return fn(self, args, **kwargs) if len(args) > 1 or (len(args) == 1 and isinstance(args[0], int)) \
                 else fn(self, *args, **kwargs)
         except TypeError as error:  # t.flip(dims=0): torch names no position for an argument given by name
-            _raise_refusal(name, args, kwargs, method=True)
+            _raise_refusal(name, args, kwargs, True, error)
             if not kwargs:
                 raise
             raise TypeError(_keyword_unnumbered(str(error), kwargs)) from None
@@ -209,7 +209,7 @@ def renumbered(fn: Callable[..., Any], name: str | None = None) -> Callable[...,
         try:
             return fn(self, *args, **kwargs)
         except _PARSER_CHECKS_FIRST as error:
-            _raise_refusal(name or fn.__name__, args, kwargs, method=True)
+            _raise_refusal(name or fn.__name__, args, kwargs, True, error)
             if not isinstance(error, TypeError):
                 raise
             if getattr(error, "signatures", None):
@@ -282,8 +282,8 @@ def parsed_method(fn: Callable[..., Any], name: str) -> Callable[..., Any]:
     def method(self: Tensor, *args: Any, **kwargs: Any) -> Any:
         try:
             return fn(self, *args, **kwargs)
-        except _PARSER_CHECKS_FIRST:
-            _raise_refusal(name, args, kwargs, method=True)
+        except _PARSER_CHECKS_FIRST as error:
+            _raise_refusal(name, args, kwargs, True, error)
             raise
 
     method.parses_as_torch = True  # type: ignore[attr-defined]
@@ -297,8 +297,8 @@ def parsed_function(fn: Callable[..., Any], name: str) -> Callable[..., Any]:
     def function(*args: Any, **kwargs: Any) -> Any:
         try:
             return fn(*args, **kwargs)
-        except _PARSER_CHECKS_FIRST:
-            _raise_refusal(name, args, kwargs, method=False)
+        except _PARSER_CHECKS_FIRST as error:
+            _raise_refusal(name, args, kwargs, False, error)
             raise
 
     function.parses_as_torch = True  # type: ignore[attr-defined]
@@ -320,12 +320,12 @@ def parse_functions_as_torch(namespace: dict[str, Any]) -> None:
             namespace[name] = parsed_function(namespace[name], name)
 
 
-def _raise_refusal(name: str, args: tuple, kwargs: dict, method: bool) -> None:
-    """Raise torch's parser error for the call if its parser refuses it (overloads.refusal): an op's own
-    TypeError may name an argument or list overloads otherwise."""
-    error = refusal(name, args, kwargs, method)
-    if error is not None:
-        raise error from None
+def _raise_refusal(name: str, args: tuple, kwargs: dict, method: bool, error: Exception) -> None:
+    """Raise torch's parser error for the call that failed with `error` if torch's parser refuses it
+    (overloads.refusal): an op's own error may name an argument or list overloads otherwise."""
+    refused = refusal(name, args, kwargs, method, error)
+    if refused is not None:
+        raise refused from None
 
 
 def _takes_an_operand(decl: OpDecl) -> bool:
@@ -381,10 +381,10 @@ def parser_errors(fn: Callable[..., Any], name: str, method: bool = False, renum
         try:
             return fn(*args, **kwargs)
         except NotAnOperand as error:  # torch.add(t, array)
-            _raise_refusal(name, args[1:] if method else args, kwargs, method)
+            _raise_refusal(name, args[1:] if method else args, kwargs, method, error)
             raise _refused(name, error, fn, args, kwargs, method=method) from None
         except (AttributeError, RuntimeError, ValueError, IndexError) as error:
-            _raise_refusal(name, args[1:] if method else args, kwargs, method)  # (torch's parser checks first)
+            _raise_refusal(name, args[1:] if method else args, kwargs, method, error)  # (torch's parser checks first)
             checked_params = tensor_only
             if isinstance(error, AttributeError) and takes_input and (0, "input") not in tensor_only:
                 checked_params = [(0, "input"), *tensor_only]
@@ -399,7 +399,7 @@ def parser_errors(fn: Callable[..., Any], name: str, method: bool = False, renum
                 raise
             raise TypeError(_as_method_error(f"{name}(): {wrong}") if method else f"{name}(): {wrong}") from None
         except TypeError as error:
-            _raise_refusal(name, args[1:] if method else args, kwargs, method)
+            _raise_refusal(name, args[1:] if method else args, kwargs, method, error)
             if renumber:
                 raise TypeError(_keyword_unnumbered(_as_method_error(_torch_missing_arguments(str(error))), kwargs)) \
                     from None
