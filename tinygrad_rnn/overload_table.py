@@ -505,9 +505,60 @@ FUNCTIONS: dict[str, tuple[str, ...]] = {
         '(Tensor input, Tensor batch1, Tensor batch2, *, Number beta = 1, Number alpha = 1, Tensor out = None)',
         '(Tensor input, Tensor batch1, Tensor batch2, torch.dtype out_dtype, *, Number beta = 1, Number alpha = 1, Tensor out = None)',
     ),
+    'hypot': (
+        '(Tensor input, Tensor other, *, Tensor out = None)',
+    ),
+    'diagonal': (
+        '(Tensor input, int offset = ..., int dim1 = ..., int dim2 = ...)',
+    ),
+    'diag_embed': (
+        '(Tensor input, int offset = ..., int dim1 = ..., int dim2 = ...)',
+    ),
+    'logical_xor': (
+        '(Tensor input, Tensor other, *, Tensor out = None)',
+    ),
+    'logaddexp': (
+        '(Tensor input, Tensor other, *, Tensor out = None)',
+    ),
+    'logaddexp2': (
+        '(Tensor input, Tensor other, *, Tensor out = None)',
+    ),
+    'fmax': (
+        '(Tensor input, Tensor other, *, Tensor out = None)',
+    ),
+    'fmin': (
+        '(Tensor input, Tensor other, *, Tensor out = None)',
+    ),
+    'ldexp': (
+        '(Tensor input, Tensor other, *, Tensor out = None)',
+    ),
+    'nextafter': (
+        '(Tensor input, Tensor other, *, Tensor out = None)',
+    ),
+    'gcd': (
+        '(Tensor input, Tensor other, *, Tensor out = None)',
+    ),
+    'lcm': (
+        '(Tensor input, Tensor other, *, Tensor out = None)',
+    ),
+    'addcmul': (
+        '(Tensor input, Tensor tensor1, Tensor tensor2, *, Number value = 1, Tensor out = None)',
+    ),
+    'addcdiv': (
+        '(Tensor input, Tensor tensor1, Tensor tensor2, *, Number value = 1, Tensor out = None)',
+    ),
+    'igamma': (
+        '(Tensor input, Tensor other, *, Tensor out = None)',
+    ),
+    'igammac': (
+        '(Tensor input, Tensor other, *, Tensor out = None)',
+    ),
+    'dist': (
+        '(Tensor input, Tensor other, Number p = ...)',
+    ),
 }
 
-FUNCTIONS_HIDING_OVERLOADS = frozenset(['add', 'sub'])
+FUNCTIONS_HIDING_OVERLOADS = frozenset(['add', 'sub', 'addcmul', 'addcdiv'])
 
 METHODS: dict[str, tuple[str, ...]] = {
     'sum': (
@@ -1027,9 +1078,60 @@ METHODS: dict[str, tuple[str, ...]] = {
     'reshape_as': (
         '(Tensor other)',
     ),
+    'hypot': (
+        '(Tensor other)',
+    ),
+    'diagonal': (
+        '(int offset = ..., int dim1 = ..., int dim2 = ...)',
+    ),
+    'diag_embed': (
+        '(int offset = ..., int dim1 = ..., int dim2 = ...)',
+    ),
+    'logical_xor': (
+        '(Tensor other)',
+    ),
+    'logaddexp': (
+        '(Tensor other)',
+    ),
+    'logaddexp2': (
+        '(Tensor other)',
+    ),
+    'fmax': (
+        '(Tensor other)',
+    ),
+    'fmin': (
+        '(Tensor other)',
+    ),
+    'ldexp': (
+        '(Tensor other)',
+    ),
+    'nextafter': (
+        '(Tensor other)',
+    ),
+    'gcd': (
+        '(Tensor other)',
+    ),
+    'lcm': (
+        '(Tensor other)',
+    ),
+    'addcmul': (
+        '(Tensor tensor1, Tensor tensor2, *, Number value = 1)',
+    ),
+    'addcdiv': (
+        '(Tensor tensor1, Tensor tensor2, *, Number value = 1)',
+    ),
+    'igamma': (
+        '(Tensor other)',
+    ),
+    'igammac': (
+        '(Tensor other)',
+    ),
+    'dist': (
+        '(Tensor other, Number p = ...)',
+    ),
 }
 
-METHODS_HIDING_OVERLOADS = frozenset(['add', 'sub', 'add_', 'sub_', 'type'])
+METHODS_HIDING_OVERLOADS = frozenset(['add', 'sub', 'add_', 'sub_', 'type', 'addcmul', 'addcdiv'])
 
 # methods that take no argument, checked by Python (torch's parser never sees them)
 NO_ARGUMENTS = frozenset({

@@ -23,7 +23,8 @@ lt gt le ge atan2 logical_and logical_or lerp addmm outer dot clamp_min clamp_ma
 index_put masked_scatter nonzero argwhere bincount histc multinomial normal bernoulli dropout empty full_like zeros_like
 ones_like rand_like randn_like randint_like randperm split_with_sizes tensor_split hsplit vstack hstack concat
 concatenate dstack kron std_mean var_mean aminmax nanmean quantile logcumsumexp isclose allclose equal cross
-as_strided baddbmm""".split()
+as_strided baddbmm hypot diagonal diag_embed logical_xor logaddexp logaddexp2 fmax fmin ldexp nextafter gcd lcm addcmul
+addcdiv igamma igammac dist""".split()
 METHODS = """sum mean prod std var nansum amax amin argmax argmin max min median mode kthvalue logsumexp all any
 count_nonzero cumsum cumprod cummax cummin sort argsort topk where masked_fill masked_select index_select
 index_add gather scatter narrow select squeeze unsqueeze flatten transpose swapaxes movedim permute reshape view
@@ -33,7 +34,8 @@ floor_divide maximum minimum fmod remainder eq ne lt gt le ge atan2 logical_and 
 repeat_interleave take tile expand_as view_as new_empty index_put masked_scatter nonzero bincount histc multinomial
 bernoulli split_with_sizes tensor_split hsplit kron aminmax nanmean quantile logcumsumexp isclose allclose equal cross
 squeeze_ unsqueeze_ transpose_ cumsum_ sum_to_size as_strided unfold float double long int bool half contiguous clone
-size numpy requires_grad_ type to scatter_add scatter_add_ scatter_reduce cpu stride reshape_as""".split()
+size numpy requires_grad_ type to scatter_add scatter_add_ scatter_reduce cpu stride reshape_as hypot diagonal diag_embed
+logical_xor logaddexp logaddexp2 fmax fmin ldexp nextafter gcd lcm addcmul addcdiv igamma igammac dist""".split()
 
 # an argument each parameter type takes, to reach the next parameter
 _VALID = {"Tensor": lambda: torch.ones(2, 3), "int": lambda: 0, "float": lambda: 1.0, "bool": lambda: False,

@@ -106,6 +106,14 @@ CASES += ["x.add_('a')", "x.clamp_('a')", "x.fill_(x, x)", "x.sum(dim=0, foo=1)"
           "x.clamp(min=0, foo=1)", "x.clamp(0, 1, 2)", "x.pow(2, 3)", "x.pow(exponent='a')", "x.where(m)", "torch.where(m, x)",
           "torch.where(m, x, 1, 2)", "x.matmul(2)", "x.mm(2)", "torch.mm(x, 2)", "torch.matmul(2, x)", "x.bmm(x)", "x.lerp(x)",
           "x.flatten(start_dim='a')", "x.chunk(chunks='a')", "x.squeeze(dim=1.5)", "x.unbind(dim='a')", "x.roll(1, dims='a')"]
+RENUMBERED = {"hypot": ["x"], "diagonal": ["0", "0", "1"], "diag_embed": ["0"], "logical_xor": ["x"], "logaddexp": ["x"],
+              "logaddexp2": ["x"], "fmax": ["x"], "fmin": ["x"], "ldexp": ["x"], "nextafter": ["x"], "addcmul": ["x", "x"],
+              "addcdiv": ["x", "x"], "igamma": ["x"], "igammac": ["x"], "dist": ["x"]}
+for name, args in RENUMBERED.items():
+    CASES += variants(f"x.{name}", args)
+    CASES += variants(f"torch.{name}", ["x"] + args)
+gi = "torch.tensor([[4, 6], [3, 9]])"
+CASES += [*variants(f"{gi}.gcd", [gi]), *variants(f"{gi}.lcm", [gi]), *variants("torch.gcd", [gi, gi])]
 # methods Python checks itself (no parser), and the first probe's calls (overload_probe.py of the brief)
 CASES += ["x.t(1)", "x.t(1, 2)", "x.t(a=1)", "x.exp(1)", "x.sigmoid(1)", "x.tanh(1)", "x.relu(1)", "x.numel(1)",
           "x.dim(1)", "x.item(1)", "x.exp_(1)", "x.abs(1)", "x.exp(a=1)",
@@ -130,7 +138,11 @@ CASES = [c for c in CASES if c not in {
     # torch's mul, div, true_divide and floor_divide take two numbers (ours refuse them: a call that fails, left alone)
     "torch.mul(1.5, 2)", "torch.div(1.5, 2)", "torch.true_divide(1.5, 2)", "torch.floor_divide(1.5, 2)",
     # torch's t.to(1.5) works; its t.split is Python, calling an overloaded split of its own
-    "x.to(1.5)", "x.split(1, 1.5)"}]
+    "x.to(1.5)", "x.split(1, 1.5)",
+    # ours take a number first (torch's refuse it); gcd checks the dtype before the shapes, torch's after
+    "torch.nextafter(1.5, x)", "torch.addcmul(1.5, x, x)", "torch.addcdiv(1.5, x, x)",
+    "torch.tensor([[4, 6], [3, 9]]).gcd(x)", "torch.tensor([[4, 6], [3, 9]]).lcm(x)",
+    "torch.gcd(x, torch.tensor([[4, 6], [3, 9]]))", "torch.gcd(torch.tensor([[4, 6], [3, 9]]), x)"}]
 
 
 def _outcome(module, case):
