@@ -1133,6 +1133,12 @@ METHODS: dict[str, tuple[str, ...]] = {
 
 METHODS_HIDING_OVERLOADS = frozenset(['add', 'sub', 'add_', 'sub_', 'type', 'addcmul', 'addcdiv'])
 
+# the C functions that torch's functions written in Python call with their arguments by position (its
+# t.split and torch.split call this split: their errors list its overloads, self first)
+CALLED_FROM_PYTHON: dict[str, tuple[str, ...]] = {
+    'split': ('(Tensor input, int split_size, int dim = 0)', '(Tensor input, tuple of ints split_size, int dim = 0)'),
+}
+
 # methods that take no argument, checked by Python (torch's parser never sees them)
 NO_ARGUMENTS = frozenset({
     'abs', 'abs_', 'absolute', 'absolute_', 'acos', 'acos_', 'acosh', 'acosh_',

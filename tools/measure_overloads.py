@@ -145,6 +145,11 @@ def main() -> None:
         print("}\n")
         hiding = [n for n in names if hides_overloads(getattr(owner, n))]
         print(f"{title}_HIDING_OVERLOADS = frozenset({hiding!r})\n")
+    print("# the C functions that torch's functions written in Python call with their arguments by position (its")
+    print("# t.split and torch.split call this split: their errors list its overloads, self first)")
+    print("CALLED_FROM_PYTHON: dict[str, tuple[str, ...]] = {")
+    print(f"    'split': {overloads(torch._C._VariableFunctions.split)!r},")
+    print("}\n")
     print("# methods that take no argument, checked by Python (torch's parser never sees them)")
     print("NO_ARGUMENTS = frozenset({")
     names = takes_no_arguments(x)

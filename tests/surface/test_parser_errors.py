@@ -114,6 +114,10 @@ for name, args in RENUMBERED.items():
     CASES += variants(f"torch.{name}", ["x"] + args)
 gi = "torch.tensor([[4, 6], [3, 9]])"
 CASES += [*variants(f"{gi}.gcd", [gi]), *variants(f"{gi}.lcm", [gi]), *variants("torch.gcd", [gi, gi])]
+# torch's split is Python, calling a C split (or split_with_sizes) with its arguments by position
+CASES += ["x.split(True)", "torch.split(x, True)", "x.split(1, dim=None)", "x.split([1, 2], 1.5)", "x.split(1, 1.5)",
+          "torch.split(x, 1, 1.5)", "x.split(1, dim=1.5)", "torch.split(x, [1, 1], 1.5)", "x.split(1, 'a')",
+          "x.split('a')", "x.split([1, 1.5])", "x.split(1, 0, 1)"]
 # methods Python checks itself (no parser), and the first probe's calls (overload_probe.py of the brief)
 CASES += ["x.t(1)", "x.t(1, 2)", "x.t(a=1)", "x.exp(1)", "x.sigmoid(1)", "x.tanh(1)", "x.relu(1)", "x.numel(1)",
           "x.dim(1)", "x.item(1)", "x.exp_(1)", "x.abs(1)", "x.exp(a=1)",
@@ -137,8 +141,8 @@ CASES = [c for c in CASES if c not in {
     "x.masked_scatter(x, x)", "torch.masked_scatter(x, x, x)", "x.tensor_split(x)", "torch.tensor_split(x, x)",
     # torch's mul, div, true_divide and floor_divide take two numbers (ours refuse them: a call that fails, left alone)
     "torch.mul(1.5, 2)", "torch.div(1.5, 2)", "torch.true_divide(1.5, 2)", "torch.floor_divide(1.5, 2)",
-    # torch's t.to(1.5) works; its t.split is Python, calling an overloaded split of its own
-    "x.to(1.5)", "x.split(1, 1.5)",
+    # torch's t.to(1.5) works
+    "x.to(1.5)",
     # ours take a number first (torch's refuse it); gcd checks the dtype before the shapes, torch's after
     "torch.nextafter(1.5, x)", "torch.addcmul(1.5, x, x)", "torch.addcdiv(1.5, x, x)",
     "torch.tensor([[4, 6], [3, 9]]).gcd(x)", "torch.tensor([[4, 6], [3, 9]]).lcm(x)",
