@@ -20,6 +20,7 @@ import numpy as np
 
 from .core import dtypes
 from .core.tensor import Tensor
+from .overload_table import FUNCTIONS, METHODS
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -179,24 +180,58 @@ def number_arg(fn: str, name: str, value: Any, position: int | None = None) -> A
     raise TypeError(f"{fn}(): {_where(name, position)} must be Number, not {type_name(value)}")
 
 
-def invalid_combination(fn: str, args: tuple, signatures: tuple = (), kwargs: dict | None = None) -> TypeError:
-    """torch's error when no overload of `fn` fits: the call's argument types (`args` as given, then
-    `kwargs` as name=type), and `signatures` as torch lists them (or, without them, a pointer to torch's
-    documentation). A call with as many arguments as a signature has parameters also gets torch's line
-    saying why that signature did not match."""
+def invalid_combination(fn: str, args: tuple, listed: tuple = (), kwargs: dict | None = None) -> TypeError:
+    """torch's error when no overload of `fn` takes the call: the argument types as given (`args`, then
+    `kwargs` as name=type) and the overloads (`listed`; overload_table's when none are given), each explained
+    where its count of pieces fits the call's (why_not). overloads.py says when torch's parser words this."""
     kwargs = kwargs or {}
-    got = given_types(args, kwargs)
-    if kwargs and not args:
-        got += ", "  # torch's own punctuation when every argument is a keyword
-    if not signatures:
+    listed = listed or FUNCTIONS.get(fn) or METHODS.get(fn, ())  # (fill_ and view are methods only)
+    got = given_types(args, kwargs) + (", " if kwargs and not args else "")  # (torch's own punctuation)
+    if not listed:
         return TypeError(f"{fn}() received an invalid combination of arguments - got ({got}), but expected one "
                          f"of the signatures in the documentation of torch.{fn}")
-    listed = "".join(f"\n * {s}" + _why_not(s, args, kwargs) for s in signatures)
+    lines = "".join(f"\n * {s}" + why_not(s, args, kwargs) for s in listed)
     error = TypeError(f"{fn}() received an invalid combination of arguments - got ({got}), but expected one of:"
-                      f"{listed}\n")
-    error.overloads_of = fn  # type: ignore[attr-defined]  # (for as_called, which rewrites it)
-    error.signatures = signatures  # type: ignore[attr-defined]  # (for the method, which lists its own)
+                      f"{lines}\n")
+    error.overloads_of = fn  # type: ignore[attr-defined]  # (for argcheck.as_called, which rewrites it)
+    error.signatures = listed  # type: ignore[attr-defined]  # (for the method, which lists its own)
     return error
+
+
+def why_not(signature: str, args: tuple, kwargs: dict) -> str:
+    """torch's line under one listed overload, or "" when the overload's count of pieces (the `*` is one, so
+    is the empty `()`) is not the call's count of arguments: the argument types, each marked !type! unless
+    the piece's type names it exactly (a piece with a default never does: torch's checker reads "int dim ="
+    as its type), or the keywords no piece of that name ends with."""
+    pieces = signature[1:-1].split(", ")  # ("()" is one empty piece)
+    if len(args) + len(kwargs) != len(pieces):
+        return ""
+    names = [piece.rsplit(" ", 1)[-1] for piece in pieces]  # ("int dim = 0" is named "0")
+    incorrect = [k for k in reversed(kwargs) if k not in names[len(pieces) - len(kwargs):]]  # (torch's order)
+    if incorrect:
+        return "\n      didn't match because some of the keywords were incorrect: " + ", ".join(incorrect)
+    given = [(None, a) for a in args] + [(names[i], kwargs[names[i]]) for i in range(len(args), len(pieces))]
+    marks = []
+    for piece, (key, value) in zip(pieces, given):
+        shown = _described(value) if key is None else f"{key}={_described(value)}"
+        marks.append(shown if _named_exactly(piece.rsplit(" ", 1)[0], value) else f"!{shown}!")
+    return "\n      didn't match because some of the arguments have invalid types: (" + ", ".join(marks) + \
+        ("" if args else ", ") + ")"  # (torch drops the last separator only after a positional)
+
+
+def _named_exactly(kind: str, value: Any) -> bool:
+    """The checker's type test: the value's type name, where `int` also takes `long` and `float` an int."""
+    accepted = {"int": ("int", "long"), "float": ("float", "int", "long")}.get(kind, (kind,))
+    return type_name(value) in accepted
+
+
+def _described(value: Any) -> str:
+    """A value's type as torch's checker prints it: a sequence with its elements' types."""
+    if isinstance(value, tuple):
+        return "tuple of (" + ", ".join(type_name(v) for v in value) + ("," if len(value) == 1 else "") + ")"
+    if isinstance(value, list):
+        return "list of [" + ", ".join(type_name(v) for v in value) + "]"
+    return type_name(value)
 
 
 def overload_error(fn: str, message: str) -> TypeError:
@@ -243,34 +278,6 @@ def tensor_operand(fn: str, input: Any, other: Any, signatures: tuple[str, ...])
     if not isinstance(input, Tensor) and not (number_first and isinstance(other, Tensor)):
         raise invalid_combination(fn, (input, other), signatures)
 
-
-
-def _why_not(signature: str, args: tuple, kwargs: dict) -> str:
-    """torch's explanation under a signature with as many parameters as the call has arguments. Its checker
-    only knows the types of the parameters without a default: every other argument is marked (!type!), and
-    every keyword naming one of them is called incorrect."""
-    params = signature[1:-1].split(", ")  # ("()" is one empty piece to torch's checker: t.max(2.0) explains it)
-    if len(args) + len(kwargs) != len(params):
-        return ""
-    required = [p.rsplit(" ", 1) for p in params if " = " not in p and p not in ("*", "")]  # [(type, name)]
-    incorrect = [k for k in reversed(kwargs) if k not in {name for _, name in required}]  # (torch's order)
-    if incorrect:
-        return "\n      didn't match because some of the keywords were incorrect: " + ", ".join(incorrect)
-    marks = []
-    for i, (key, value) in enumerate([(None, a) for a in args] + list(kwargs.items())):
-        shown = _described(value) if key is None else f"{key}={_described(value)}"
-        marks.append(shown if i < len(required) and type_name(value) == required[i][0] else f"!{shown}!")
-    listed = ", ".join(marks) + ("" if args else ", ")  # (torch drops the last separator only after a positional)
-    return "\n      didn't match because some of the arguments have invalid types: (" + listed + ")"
-
-
-def _described(value: Any) -> str:
-    """A value's type as torch's checker prints it: a sequence with its elements' types."""
-    if isinstance(value, tuple):
-        return "tuple of (" + ", ".join(type_name(v) for v in value) + ("," if len(value) == 1 else "") + ")"
-    if isinstance(value, list):
-        return "list of [" + ", ".join(type_name(v) for v in value) + "]"
-    return type_name(value)
 
 
 def as_called(fn: str, signatures: tuple = ()) -> Callable[[Callable], Callable]:

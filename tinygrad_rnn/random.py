@@ -55,6 +55,7 @@ from .device import device as _device
 from .layout import check_layout, check_pin_memory
 from .layout import layout as layout_type
 from .ops.promotion import check_shapes_broadcast
+from .overload_table import FUNCTIONS
 
 _MASK24, _MASK53 = np.uint64((1 << 24) - 1), np.uint64((1 << 53) - 1)
 
@@ -480,10 +481,7 @@ _OPTION_TEXT = ("Tensor out = None, torch.dtype dtype = None, torch.layout layou
 # torch's four overloads, in the order its parser tries them: (positional parameters, whether a generator is named)
 _RANDINT_OVERLOADS = ((("high", "size"), True), (("high", "size"), False),
                       (("low", "high", "size"), True), (("low", "high", "size"), False))
-_RANDINT_SIGNATURES = tuple(
-    "(" + ", ".join("tuple of ints size" if n == "size" else f"int {n}" for n in positional) + ", *, "
-    + ("torch.Generator generator, " if generator else "") + _OPTION_TEXT + ")"
-    for positional, generator in _RANDINT_OVERLOADS)
+_RANDINT_SIGNATURES = FUNCTIONS["randint"]
 _TYPE_TEXT = {"low": "int", "high": "int", "size": "tuple of ints", "generator": "torch.Generator", "out": "Tensor",
               "dtype": "torch.dtype", "layout": "torch.layout", "device": "torch.device", "pin_memory": "bool",
               "requires_grad": "bool"}
@@ -578,7 +576,7 @@ def _check_integer_range(low: int, high: int, d: dtypes.dtype) -> None:
             raise RuntimeError(f"{what} is out of bounds for {_C_TYPE_NAMES[d.name]}")
 
 
-_RANDPERM_SIGNATURES = (f"(int n, *, torch.Generator generator, {_OPTION_TEXT})", f"(int n, *, {_OPTION_TEXT})")
+_RANDPERM_SIGNATURES = FUNCTIONS["randperm"]
 
 
 @factory

@@ -9,6 +9,7 @@ import numpy as np
 
 from ..argcheck import as_called, bool_arg, float_arg, invalid_combination, tensor_arg
 from ..core.tensor import Tensor
+from ..overload_table import FUNCTIONS
 from .declare import BINARY_SHAPES, Sample, op, unary
 from .promotion import array_of, check_broadcast, promote
 
@@ -26,8 +27,7 @@ def _with_ties(rng: np.random.Generator) -> list[Sample]:
             for a, b in BINARY_SHAPES] + [Sample((rng.standard_normal((3, 4)), 0.25))]
 
 
-_COMPARISON_SIGNATURES = ("(Tensor input, Tensor other, *, Tensor out = None)",
-                          "(Tensor input, Number other, *, Tensor out = None)")
+_COMPARISON_SIGNATURES = FUNCTIONS["eq"]  # (every comparison's: tensor with tensor, tensor with number)
 
 
 def _comparison(name: str, numpy_op: Callable[..., Any], symbol: str, aliases: tuple[str, ...] = ()

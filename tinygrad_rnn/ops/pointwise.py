@@ -34,6 +34,7 @@ from ..core.tensor import Tensor
 from ..core.warn_once import warn_once
 from ..creation import checked_fill, tensor
 from ..layout import check_memory_format, preserve_format
+from ..overload_table import FUNCTIONS
 from .declare import BINARY_SHAPES, Sample, away_from_kinks, binary, inside_unit, op, positive, unary
 from .product_rule import with_missing_terms
 from .promotion import (
@@ -520,7 +521,7 @@ def _mask(m: Any) -> Tensor:
 _FLOAT32_TINIEST = float(np.finfo(np.float32).smallest_subnormal)  # as a Python float (halving it stays nonzero)
 
 
-POW_OVERLOADS = binary_overloads(second="exponent")
+POW_OVERLOADS = FUNCTIONS["pow"]
 
 
 @op(out=True, inplace=True, samples=binary(first=positive))
@@ -1330,8 +1331,7 @@ def _refuse_bool_clamp(min: Any, max: Any) -> None:
     raise NotImplementedError(f'"{kernel}_cpu" not implemented for \'Bool\'')
 
 
-_CLAMP_SIGNATURES = ("(Tensor input, Tensor min = None, Tensor max = None, *, Tensor out = None)",
-                     "(Tensor input, Number min = None, Number max = None, *, Tensor out = None)")
+_CLAMP_SIGNATURES = FUNCTIONS["clamp"]
 
 
 @op(out=True, inplace_function=True, inplace=True, aliases=("clip",), samples=_clamp_samples,
@@ -1363,8 +1363,7 @@ def clamp(input: Tensor, min: Any = None, max: Any = None) -> Tensor:
     return Clamp.apply(input if d is input.dtype else input.to(d), lo, hi)
 
 
-_CLAMP_MIN_SIGNATURES = ("(Tensor input, Tensor min, *, Tensor out = None)", "(Tensor input, Number min, *, Tensor out = None)")
-_CLAMP_MAX_SIGNATURES = ("(Tensor input, Tensor max, *, Tensor out = None)", "(Tensor input, Number max, *, Tensor out = None)")
+_CLAMP_MIN_SIGNATURES, _CLAMP_MAX_SIGNATURES = FUNCTIONS["clamp_min"], FUNCTIONS["clamp_max"]
 
 
 @op(inplace_function=True, inplace=True, out=True, samples=unary(min=0.2), renumber_method_errors=True)

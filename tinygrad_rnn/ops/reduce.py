@@ -32,6 +32,7 @@ from ..core.modes import modes
 from ..core.tensor import Tensor
 from ..core.views import mark_view
 from ..creation import callers_stacklevel
+from ..overload_table import FUNCTIONS
 from . import cpp_sort
 from .composite import composite
 from .declare import Sample, SampleMaker, away_from_kinks, op
@@ -890,8 +891,7 @@ def mean(input: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: Any = 
 _LEFT_OUT: Any = object()
 
 
-_EXTREME_SIGNATURES = ("(Tensor input, *, Tensor out = None)", "(Tensor input, Tensor other, *, Tensor out = None)",
-                       "(Tensor input, int dim, bool keepdim = False, *, tuple of Tensors out = None)")
+_EXTREME_SIGNATURES = FUNCTIONS["max"]  # (min's are max's)
 
 
 def _extreme(input: Tensor, dim: Any, keepdim: Any, largest: bool, name: str, other: Any = _LEFT_OUT) -> Any:
@@ -959,9 +959,7 @@ def _logical_samples(rng: np.random.Generator) -> list[Sample]:
             Sample((x(()),))]
 
 
-_LOGICAL_SIGNATURES = ("(Tensor input, *, Tensor out = None)",
-                       "(Tensor input, tuple of ints dim = None, bool keepdim = False, *, Tensor out = None)",
-                       "(Tensor input, int dim, bool keepdim = False, *, Tensor out = None)")
+_LOGICAL_SIGNATURES = FUNCTIONS["all"]  # (any's are all's)
 
 
 @op(out=True, samples=_logical_samples, differentiable=False, renumber_method_errors=True)
@@ -1519,10 +1517,7 @@ def _sort_samples(rng: np.random.Generator) -> list[Sample]:
 
 
 _UNSTATED: Any = object()  # sort's stable left out, told apart from one given (torch's graph names them apart)
-_SORT_SIGNATURES = ("(Tensor input, *, bool stable, int dim = -1, bool descending = False, tuple of Tensors out = None)",
-                    "(Tensor input, int dim = -1, bool descending = False, *, tuple of Tensors out = None)")
-_ARGSORT_SIGNATURES = ("(Tensor input, *, bool stable, int dim = -1, bool descending = False, Tensor out = None)",
-                       "(Tensor input, int dim = -1, bool descending = False)")
+_SORT_SIGNATURES, _ARGSORT_SIGNATURES = FUNCTIONS["sort"], FUNCTIONS["argsort"]
 
 
 def _stable_by_keyword(name: str, signatures: tuple, none_allowed: bool) -> Callable[[Callable], Callable]:

@@ -38,6 +38,7 @@ from ..creation import callers_stacklevel
 from ..creation import tensor as tensor_of
 from ..device import check_device
 from ..layout import check_layout
+from ..overload_table import CALLED_FROM_PYTHON
 from .cast import PromotionCast
 from .composite import composite
 from .declare import Sample, binary, op
@@ -935,7 +936,10 @@ def split(tensor: Tensor, split_size_or_sections: Any, dim: int = 0) -> tuple:
     """Pieces along dim: of split_size_or_sections each (the last may be smaller), or of the listed sizes."""
     input = tensor
     split_size_or_sections = _split_sizes(input, split_size_or_sections)
-    dim = int_arg("split", "dim", dim, 3)  # its type before the tensor's rank, as torch
+    if not is_int(dim) and isinstance(split_size_or_sections, builtins.int):
+        # torch's split is Python, calling a C split of two overloads with its arguments by position
+        raise invalid_combination("split", (input, split_size_or_sections, dim), CALLED_FROM_PYTHON["split"])
+    dim = int_arg("split_with_sizes", "dim", dim, 3)  # its type before the tensor's rank, as torch
     if input.ndim == 0:
         raise RuntimeError("split expects at least a 1-dimensional tensor")
     if isinstance(split_size_or_sections, builtins.int) and split_size_or_sections < 0:  # before the dim
@@ -963,7 +967,7 @@ def _split_sizes(input: Tensor, given: Any) -> Any:
     if isinstance(given, Tensor) and given.numel() == 1:
         given = builtins.int(given.item())
     if isinstance(given, builtins.bool):
-        raise invalid_combination("split", (input, given, 0))
+        raise invalid_combination("split", (input, given, 0), CALLED_FROM_PYTHON["split"])
     if isinstance(given, builtins.int):
         return given
     if not isinstance(given, (tuple, list)):

@@ -19,5 +19,6 @@ def install() -> None:
     ops.bind_methods()
     legacy.install()
     removed.install()
+    ops.parse_methods_as_torch()  # (the package does its functions once it has them all)
     # (the engine's function, named as Python's errors name torch's: "Tensor.backward() got an unexpected ...")
     Tensor.backward.__name__, Tensor.backward.__qualname__ = "backward", "Tensor.backward"

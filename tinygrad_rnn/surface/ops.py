@@ -52,6 +52,8 @@ from ..ops import (  # noqa: F401  (importing them runs their @op declarations)
 )
 from ..ops.declare import DECLARED, OpDecl
 from ..ops.promotion import result_type
+from ..overload_table import FUNCTIONS, METHODS, NO_ARGUMENTS
+from ..overloads import refusal
 from .functions import accepts_out
 from .out_rules import out_rules
 from .overlap import check_inputs, rule_of
@@ -142,7 +144,7 @@ def _inplace_view(fn: Callable[..., Tensor], name: str, node_names: dict) -> Cal
     return method
 
 
-def _varargs(fn: Callable[..., Any]) -> Callable[..., Any]:
+def _varargs(fn: Callable[..., Any], name: str) -> Callable[..., Any]:
     """The method `t.X(a, b)` as `X(t, (a, b))`; `t.X((a, b))` and keywords pass through."""
 
     def method(self: Tensor, *args: Any, **kwargs: Any) -> Any:
@@ -150,10 +152,12 @@ def _varargs(fn: Callable[..., Any]) -> Callable[..., Any]:
             return fn(self, args, **kwargs) if len(args) > 1 or (len(args) == 1 and isinstance(args[0], int)) \
                 else fn(self, *args, **kwargs)
         except TypeError as error:  # t.flip(dims=0): torch names no position for an argument given by name
+            _raise_refusal(name, args, kwargs, True, error)
             if not kwargs:
                 raise
             raise TypeError(_keyword_unnumbered(str(error), kwargs)) from None
 
+    method.parses_as_torch = True  # type: ignore[attr-defined]  # (parse_methods_as_torch leaves it)
     method.__name__ = method.__qualname__ = fn.__name__
     method.__doc__, method.__annotations__ = fn.__doc__, fn.__annotations__
     first, spread, *rest = inspect.signature(fn).parameters.values()
@@ -161,6 +165,10 @@ def _varargs(fn: Callable[..., Any]) -> Callable[..., Any]:
         [first, spread.replace(kind=inspect.Parameter.VAR_POSITIONAL)]
         + [p.replace(kind=inspect.Parameter.KEYWORD_ONLY) for p in rest])
     return method
+
+
+# the errors an op may raise on arguments torch's parser refuses before the op runs
+_PARSER_CHECKS_FIRST = (TypeError, ValueError, AttributeError, RuntimeError, IndexError)
 
 
 _POSITION = re.compile(r"\(position (\d+)\)")
@@ -200,11 +208,15 @@ def renumbered(fn: Callable[..., Any], name: str | None = None) -> Callable[...,
     def method(self: Tensor, *args: Any, **kwargs: Any) -> Any:
         try:
             return fn(self, *args, **kwargs)
-        except TypeError as error:
+        except _PARSER_CHECKS_FIRST as error:
+            _raise_refusal(name or fn.__name__, args, kwargs, True, error)
+            if not isinstance(error, TypeError):
+                raise
             if getattr(error, "signatures", None):
                 raise _method_overload_error(error, args, kwargs, name or fn.__name__) from None
             raise TypeError(_keyword_unnumbered(_as_method_error(_torch_missing_arguments(str(error))), kwargs)) from None
 
+    method.parses_as_torch = True  # type: ignore[attr-defined]  # (parse_methods_as_torch leaves it)
     return method
 
 
@@ -253,12 +265,67 @@ def _function(decl: OpDecl, name: str | None = None) -> Callable[..., Any]:
 
 def _method(decl: OpDecl, name: str | None = None) -> Callable[..., Any]:
     """Tensor.X: the declared function, unless torch's method takes or reports arguments otherwise."""
+    name = name or decl.name
     if decl.varargs_method:
-        return _varargs(_function(decl, name))
+        return _varargs(_function(decl, name), name)
     if _takes_an_operand(decl):  # t.add(np_array), t.mm(2): torch's parser errors, worded for the method
         return parser_errors(_function(decl, name), name or decl.name, method=True,
                              renumber=decl.renumber_method_errors)
     return renumbered(_function(decl, name), name) if decl.renumber_method_errors else _function(decl, name)
+
+
+def parsed_method(fn: Callable[..., Any], name: str) -> Callable[..., Any]:
+    """The method `t.name(...)`, whose error is torch's parser's when its parser refuses the call
+    (overloads.refusal): only on the way out of a failed call, so a call that works pays one frame."""
+
+    @functools.wraps(fn)
+    def method(self: Tensor, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(self, *args, **kwargs)
+        except _PARSER_CHECKS_FIRST as error:
+            _raise_refusal(name, args, kwargs, True, error)
+            raise
+
+    method.parses_as_torch = True  # type: ignore[attr-defined]
+    return method
+
+
+def parsed_function(fn: Callable[..., Any], name: str) -> Callable[..., Any]:
+    """`torch.name(...)`, as parsed_method."""
+
+    @functools.wraps(fn)
+    def function(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except _PARSER_CHECKS_FIRST as error:
+            _raise_refusal(name, args, kwargs, False, error)
+            raise
+
+    function.parses_as_torch = True  # type: ignore[attr-defined]
+    return function
+
+
+def parse_methods_as_torch() -> None:
+    """Put torch's parser errors (overloads.refusal) in front of every method the table knows that the binding
+    above did not already give them (those written by hand: t.fill_, t.where, t.new_zeros, ...)."""
+    for name in [*METHODS, *(n for n in NO_ARGUMENTS if hasattr(Tensor, n))]:
+        if not getattr(getattr(Tensor, name), "parses_as_torch", False):
+            setattr(Tensor, name, parsed_method(getattr(Tensor, name), name))
+
+
+def parse_functions_as_torch(namespace: dict[str, Any]) -> None:
+    """parse_methods_as_torch for the package's functions (torch.zeros, torch.eye, ...)."""
+    for name in FUNCTIONS:
+        if name in namespace and not getattr(namespace[name], "parses_as_torch", False):
+            namespace[name] = parsed_function(namespace[name], name)
+
+
+def _raise_refusal(name: str, args: tuple, kwargs: dict, method: bool, error: Exception) -> None:
+    """Raise torch's parser error for the call that failed with `error` if torch's parser refuses it
+    (overloads.refusal): an op's own error may name an argument or list overloads otherwise."""
+    refused = refusal(name, args, kwargs, method, error)
+    if refused is not None:
+        raise refused from None
 
 
 def _takes_an_operand(decl: OpDecl) -> bool:
@@ -314,8 +381,10 @@ def parser_errors(fn: Callable[..., Any], name: str, method: bool = False, renum
         try:
             return fn(*args, **kwargs)
         except NotAnOperand as error:  # torch.add(t, array)
+            _raise_refusal(name, args[1:] if method else args, kwargs, method, error)
             raise _refused(name, error, fn, args, kwargs, method=method) from None
         except (AttributeError, RuntimeError, ValueError, IndexError) as error:
+            _raise_refusal(name, args[1:] if method else args, kwargs, method, error)  # (torch's parser checks first)
             checked_params = tensor_only
             if isinstance(error, AttributeError) and takes_input and (0, "input") not in tensor_only:
                 checked_params = [(0, "input"), *tensor_only]
@@ -330,6 +399,7 @@ def parser_errors(fn: Callable[..., Any], name: str, method: bool = False, renum
                 raise
             raise TypeError(_as_method_error(f"{name}(): {wrong}") if method else f"{name}(): {wrong}") from None
         except TypeError as error:
+            _raise_refusal(name, args[1:] if method else args, kwargs, method, error)
             if renumber:
                 raise TypeError(_keyword_unnumbered(_as_method_error(_torch_missing_arguments(str(error))), kwargs)) \
                     from None
@@ -338,6 +408,7 @@ def parser_errors(fn: Callable[..., Any], name: str, method: bool = False, renum
                     from None
             raise TypeError(_keyword_unnumbered(str(error), kwargs)) from None
 
+    checked.parses_as_torch = True  # type: ignore[attr-defined]  # (parse_methods_as_torch leaves it)
     return checked
 
 
