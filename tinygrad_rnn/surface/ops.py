@@ -309,8 +309,14 @@ def parse_methods_as_torch() -> None:
     """Put torch's parser errors (overloads.refusal) in front of every method the table knows that the binding
     above did not already give them (those written by hand: t.fill_, t.where, t.new_zeros, ...)."""
     for name in [*METHODS, *(n for n in NO_ARGUMENTS if hasattr(Tensor, n))]:
-        if not getattr(getattr(Tensor, name), "parses_as_torch", False):
-            setattr(Tensor, name, parsed_method(getattr(Tensor, name), name))
+        method = getattr(Tensor, name)  # (through the class: the function, also behind a descriptor)
+        if getattr(method, "parses_as_torch", False):
+            continue
+        printed_as_builtin = vars(Tensor).get(name)  # t.type printed uncalled (tensor_methods._PrintsAsBuiltin)
+        if hasattr(printed_as_builtin, "function"):
+            printed_as_builtin.function = parsed_method(method, name)
+        else:
+            setattr(Tensor, name, parsed_method(method, name))
 
 
 def parse_functions_as_torch(namespace: dict[str, Any]) -> None:
