@@ -29,6 +29,7 @@ import time
 import types
 import weakref
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from ..core import engine
@@ -38,6 +39,8 @@ from ..nn.rnn_base import RNNBase, RNNCellBase
 from ..ops.declare import DECLARED
 from ..optim.optimizer import Optimizer
 from .events import FunctionEvent
+
+_SURFACE = str(Path(__file__).parent.parent / "surface")  # (the parsing wrappers' files)
 
 USER_SCOPE = 7  # torch's RecordScope of a record_function range
 BACKWARD_SCOPE = 1  # ... and of an autograd node's backward
@@ -273,7 +276,10 @@ class Recorder:
 
     @staticmethod
     def _stack_of(frame: types.FrameType | None) -> list:
-        """`frame` and the frames it was called from, innermost first: "file(line): function"."""
+        """`frame` and the frames it was called from, innermost first: "file(line): function". The
+        innermost frames of our argument parsing (surface/) are left out: torch parses in C++."""
+        while frame is not None and frame.f_code.co_filename.startswith(_SURFACE):
+            frame = frame.f_back
         entries = []
         while frame is not None:
             entries.append(f"{frame.f_code.co_filename}({frame.f_lineno}): {frame.f_code.co_name}")
