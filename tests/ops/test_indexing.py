@@ -407,3 +407,47 @@ def test_a_str_index_is_a_sequence_of_characters_as_in_torch(key, write):
 def test_a_bad_step_before_a_second_ellipsis_fails_first_as_in_torch(step):
     """x[::-1, ..., ..., None]: torch applies the slice before it finds the index too long (fuzz seed 143)."""
     check_error(lambda m: m.zeros(0, 3, 3, dtype=m.bool)[slice(None, None, step), ..., ..., None])
+
+
+L = lambda m, *v, **k: m.tensor(list(v), **k)  # noqa: E731
+INDEX_WRITE_CHECK_ORDER = {  # torch checks ranks, dtypes and shapes before an index's values (fuzz, session 16)
+    "index_add count before range": lambda m: m.zeros(3).index_add(0, L(m, 5), m.zeros(2)),
+    "index_add slices before range": lambda m: m.zeros(2, 3).index_add(1, L(m, 5, 0), m.zeros(3, 2)),
+    "index_add empty input checks the count": lambda m: m.zeros(0, 2).index_add(0, L(m, 5), m.zeros(2, 2)),
+    "index_add 0d input, 1d source": lambda m: m.zeros(()).index_add(0, L(m, 5), m.zeros(1)),
+    "index_add 1d input, 0d source": lambda m: m.zeros(3).index_add(0, L(m, 7), m.zeros(())),
+    "index_add last dim adds by scatter": lambda m: m.zeros(1, 3).index_add(1, L(m, 5), m.zeros(1, 1)),
+    "index_add middle dim": lambda m: m.zeros(2, 2, 2).index_add(1, L(m, -1), m.zeros(2, 1, 2)),
+    "index_add int32 index": lambda m: m.zeros(2, 2).index_add(0, L(m, 5, dtype=m.int32), m.zeros(1, 2)),
+    "index_add alpha 2": lambda m: m.zeros(2, 2).index_add(0, L(m, 5), m.zeros(1, 2), alpha=2),
+    "index_add alpha True": lambda m: m.zeros(2, 2).index_add(0, L(m, 5), m.zeros(1, 2), alpha=True),
+    "index_add index dtype before source dtype": lambda m: m.zeros(2, 2).index_add(0, L(m, 0.5),
+                                                                                   m.zeros(1, 2, dtype=m.long)),
+    "index_copy dtype before range": lambda m: m.zeros(2).index_copy(0, L(m, -2, 0), L(m, 1, 2)),
+    "index_copy count before range": lambda m: m.zeros(2).index_copy(0, L(m, -2, 0), m.zeros(3)),
+    "index_copy slices before range": lambda m: m.zeros(2, 3).index_copy(0, L(m, 5, 0), m.zeros(2, 4)),
+    "index_copy ranks before dtypes": lambda m: m.zeros(3).index_copy(0, L(m, 7), m.zeros(1, 1, dtype=m.long)),
+    "index_copy scalar count before index dtype": lambda m: m.zeros(3).index_copy(0, L(m, 7, 1, dtype=m.int32),
+                                                                                  m.zeros(())),
+    "index_copy dtypes before count": lambda m: m.zeros(3).index_copy(0, L(m, 7), m.zeros(2, dtype=m.long)),
+    "index_copy 0d input, 0d source": lambda m: m.zeros(()).index_copy(0, L(m, 7, 1), m.zeros(())),
+    "index_copy 0d input, 2d source": lambda m: m.zeros(()).index_copy(0, L(m, 0), m.zeros(1, 1)),
+    "index_put shape before range": lambda m: m.zeros(2, 2).index_put((L(m, 0), L(m, 5)), m.zeros(3)),
+    "index_put dtype before range": lambda m: m.zeros(3).index_put((L(m, 5),), m.zeros(1, dtype=m.long),
+                                                                   accumulate=True),
+    "index_put too many indices": lambda m: m.zeros(2, 3).index_put((L(m, 5), L(m, 0), L(m, 0)), m.zeros(1)),
+    "index_put on a 0d tensor": lambda m: m.zeros(()).index_put((L(m, 0),), m.ones(1)),
+    "index_put int8 index": lambda m: m.zeros(3).index_put((L(m, 0, dtype=m.int8),), m.ones(1)),
+    "index_put mask of another shape": lambda m: m.zeros(2, 3).index_put((L(m, True, False, True),), m.zeros(1)),
+    "index_put indices that do not broadcast": lambda m: m.zeros(2, 3).index_put((L(m, 0, 5), L(m, 0, 1, 2)),
+                                                                                  m.zeros(1), accumulate=True),
+}
+
+
+@pytest.mark.parametrize("case", INDEX_WRITE_CHECK_ORDER)
+def test_index_writes_check_in_torchs_order(case):
+    check_error(INDEX_WRITE_CHECK_ORDER[case])
+
+
+def test_index_put_that_writes_nothing_reads_no_index_value():
+    check_parity(lambda m: m.zeros(2, 3).index_put((L(m, dtype=m.long), L(m, 3)), m.ones(1), accumulate=True))
