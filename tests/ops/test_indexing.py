@@ -451,3 +451,31 @@ def test_index_writes_check_in_torchs_order(case):
 
 def test_index_put_that_writes_nothing_reads_no_index_value():
     check_parity(lambda m: m.zeros(2, 3).index_put((L(m, dtype=m.long), L(m, 3)), m.ones(1), accumulate=True))
+
+
+SCATTER_REDUCE_NAMES = {  # torch's kernel takes 'max' and 'min' as amax and amin; its arguments are checked first
+    "max": lambda m: m.zeros(2).scatter_reduce(0, m.tensor([0, 0]), m.tensor([1.0, 2.0]), "max", include_self=False),
+    "min of integers": lambda m: m.ones(3, dtype=m.long).scatter_reduce(0, m.tensor([0, 2]), m.tensor([-1, 4]), "min"),
+    "max of nothing": lambda m: m.zeros(2, 3).scatter_reduce(0, m.zeros(0, 2, dtype=m.long), m.zeros(1, 2), "max"),
+}
+
+
+@pytest.mark.parametrize("case", SCATTER_REDUCE_NAMES)
+def test_scatter_reduce_takes_max_and_min_as_torchs_kernel_does(case):
+    check_parity(SCATTER_REDUCE_NAMES[case])
+
+
+SCATTER_REDUCE_NAME_ERRORS = {
+    "a bad name after the index dtype": lambda m: m.zeros(2, 3).scatter_reduce(0, m.zeros(1, 1), m.zeros(1, 2), "bad"),
+    "a bad name after the shapes": lambda m: m.zeros(2, 3).scatter_reduce(0, m.zeros(3, 1, dtype=m.long),
+                                                                          m.zeros(1, 2), "bad"),
+    "a bad name after the dim": lambda m: m.zeros(2, 3).scatter_reduce(5, m.zeros(1, 1, dtype=m.long),
+                                                                       m.zeros(1, 2), "bad"),
+    "max has no gradient": lambda m: m.zeros(3, requires_grad=True).scatter_reduce(
+        0, m.tensor([0]), m.ones(1), "max").sum().backward(),
+}
+
+
+@pytest.mark.parametrize("case", SCATTER_REDUCE_NAME_ERRORS)
+def test_scatter_reduce_checks_its_name_as_torch(case):
+    check_error(SCATTER_REDUCE_NAME_ERRORS[case])

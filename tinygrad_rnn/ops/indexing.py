@@ -370,6 +370,7 @@ def scatter_add(input: Tensor, dim: int, index: Tensor, src: Tensor) -> Tensor:
 
 
 _IDENTITY = {"sum": 0.0, "mean": 0.0, "prod": 1.0, "amax": -np.inf, "amin": np.inf}
+_OLD_NAMES = {"max": "amax", "min": "amin"}  # torch's kernel still takes these; its gradient formula refuses them
 _REDUCE_AT = {"sum": np.add.at, "mean": np.add.at, "prod": np.multiply.at, "amax": np.maximum.at,
               "amin": np.minimum.at}
 
@@ -384,6 +385,7 @@ class ScatterReduce(Function):
 
     @staticmethod
     def forward(ctx, x, dim, index, src, reduce, include_self):
+        ctx.named, reduce = reduce, _OLD_NAMES.get(reduce, reduce)
         grid = _grid(index, dim)
         count = np.zeros(x.shape, np.int64)
         np.add.at(count, grid, 1)
@@ -402,6 +404,7 @@ class ScatterReduce(Function):
 
     @staticmethod
     def backward(ctx, g):
+        _check_differentiable_name(ctx.named)
         slope_x, slope_src = _slopes(ctx)
         gx = g * slope_x if ctx.needs_input_grad[0] else None
         gsrc = Gather.apply(g, ctx.dim, ctx.index) * slope_src if ctx.needs_input_grad[3] else None
@@ -411,9 +414,15 @@ class ScatterReduce(Function):
 
     @staticmethod
     def jvp(ctx, tx, _dim, _index, tsrc, _reduce, _include_self):
+        _check_differentiable_name(ctx.named)
         slope_x, slope_src = _slopes(ctx)
         tsrc = tsrc[_crop(ctx.index)] if tsrc.shape != ctx.index.shape else tsrc
         return tx * slope_x + ScatterAdd.apply(tsrc * slope_src, ctx.dim, ctx.index, ctx.x.shape)
+
+
+def _check_differentiable_name(reduce: str) -> None:
+    if reduce in _OLD_NAMES:
+        raise RuntimeError(f"Expected 'reduce' to be one of 'sum', 'prod', 'mean', 'amax', 'amin' but got {reduce}.")
 
 
 def _int_identity(reduce: str, dtype: np.dtype) -> Any:
@@ -501,10 +510,10 @@ def _scatter_reduce_samples(rng: np.random.Generator) -> list[Sample]:
 def scatter_reduce(input: Tensor, dim: int, index: Tensor, src: Tensor, reduce: str, *,
                    include_self: bool = True) -> Tensor:
     """input with src reduced into it at index along dim; `reduce` is sum, prod, mean, amax or amin."""
-    if reduce not in _IDENTITY:
-        raise RuntimeError(f"reduce argument must be either sum, prod, mean, amax or amin, got {reduce}")
     d = normalize_dim(dim, input.ndim)
-    idx = _check_scatter_index(input, d, index, src)
+    idx = _check_scatter_index(input, d, index, src)  # (torch checks the arguments before the reduction's name)
+    if _OLD_NAMES.get(reduce, reduce) not in _IDENTITY:
+        raise RuntimeError(f"reduce argument must be either sum, prod, mean, amax or amin, got {reduce}")
     return rename(ScatterReduce.apply(input, d, idx, src, reduce, builtins.bool(include_self)),
                   "ScatterReduceBackward0")
 
