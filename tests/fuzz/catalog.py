@@ -2378,7 +2378,7 @@ def _gradients_to(m, out, *inputs):
 def integer_division(draw):
     """div with each rounding_mode, floor_divide, remainder and fmod on integers and floats of both signs, by
     zero, with Python numbers on either side: the signs and dtypes that index arithmetic relies on."""
-    op = draw(st.sampled_from(["div", "div", "floor_divide", "remainder", "fmod", "//", "%"]))
+    op = draw(st.sampled_from(["div", "div", "floor_divide", "remainder", "fmod", "//", "%", "in place"]))
     signed = st.sampled_from(["int64", "int32", "int8", "uint8", "bool", "float32", "float64", "float16"])
     a = draw(st.one_of(tensors([draw(signed)], max_dims=2, max_side=3),
                        st.integers(-7, 7), st.floats(-7, 7, allow_nan=False)))
@@ -2386,6 +2386,12 @@ def integer_division(draw):
                        st.integers(-3, 3), st.floats(-3, 3, allow_nan=False)))
     if not isinstance(a, T) and not isinstance(b, T):
         a = T(np.array([-7, -3, 0, 3, 7], dtype=np.int64))
+    if op == "in place":  # on a copy of a tensor: an integer one cannot hold a true quotient
+        name = draw(st.sampled_from(["div_", "floor_divide_", "remainder_", "fmod_"]))
+        kw = {"rounding_mode": draw(st.sampled_from([None, "floor", "trunc"]))} if name == "div_" else {}
+        if not isinstance(a, T):
+            a, b = b, a
+        return Call(f"Tensor.{name}", lambda m, x, y, **kw: getattr(x.clone(), name)(y, **kw), (a, b), kw)
     if op in ("//", "%"):
         fn = (lambda x, y: x // y) if op == "//" else (lambda x, y: x % y)
         return Call(f"a {op} b", lambda m, x, y: fn(x, y), (a, b))
