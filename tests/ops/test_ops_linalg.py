@@ -266,6 +266,18 @@ NOTHING_TO_MULTIPLY_ERRORS = {
                                                 m.ones(0, 3, dtype=m.bool)),
     "addmm of int32, beta 0.5": lambda m: m.addmm(m.ones(2, 3, dtype=m.int32), m.ones(2, 0, dtype=m.int32),
                                                   m.ones(0, 3, dtype=m.int32), beta=0.5),
+    "baddbmm of bools over k = 0, beta 1": lambda m: m.baddbmm(m.ones(3, dtype=m.bool), m.ones(1, 2, 0, dtype=m.bool),
+                                                               m.ones(1, 0, 3, dtype=m.bool)),
+    "addbmm expands input first": lambda m: m.addbmm(m.ones(4, 2, dtype=m.bool), m.ones(0, 2, 2, dtype=m.bool),
+                                                     m.ones(0, 2, 3, dtype=m.bool)),
+    "baddbmm expands input before the dtypes": lambda m: m.baddbmm(m.ones(4, 2), m.ones(1, 2, 2, dtype=m.float64),
+                                                                   m.ones(1, 2, 3, dtype=m.float64)),
+    "baddbmm dtypes before the batches' ranks": lambda m: m.baddbmm(m.ones(2, 3), m.ones(2, 2, dtype=m.float64),
+                                                                    m.ones(1, 2, 3, dtype=m.float64)),
+    "addbmm of bools names its kernel": lambda m: m.addbmm(m.ones(2, 3, dtype=m.bool), m.ones(1, 2, 2, dtype=m.bool),
+                                                           m.ones(1, 2, 3, dtype=m.bool)),
+    "baddbmm of bools names its kernel": lambda m: m.baddbmm(m.ones(1, 2, 3, dtype=m.bool),
+                                                             m.ones(1, 2, 2, dtype=m.bool), m.ones(1, 2, 3, dtype=m.bool)),
 }
 
 

@@ -442,13 +442,22 @@ def _bias_grad(g: Tensor, shape: tuple) -> Tensor:
 def addbmm(input: Tensor, batch1: Tensor, batch2: Tensor, *, beta: Any = 1, alpha: Any = 1) -> Tensor:
     """beta * input + alpha * (the sum over the batch of batch1[i] @ batch2[i])."""
     if batch1.ndim == batch2.ndim == 3 and batch1.shape[2] == batch2.shape[1]:
+        _expands_to(input, (batch1.shape[1], batch2.shape[2]))
         if batch1.shape[0]:  # torch runs one addmm per batch: the first checks the dtypes
             _same_dtype_as_input("self and mat2 must have the same dtype, but got {} and {}", input, batch1, batch2)
         if not (batch1.shape[0] and batch1.shape[2]):  # nothing to multiply: torch scales input in place
             _check_scale_of_input(input, (batch1.shape[1], batch2.shape[2]), beta)
+        elif input.dtype is dtypes.bool and batch1.shape[1] * batch2.shape[2]:  # (its kernel's name, not bmm's)
+            raise NotImplementedError('"addmm_impl_cpu_" not implemented for \'Bool\'')
     out = _scaled_sum(input, bmm(batch1, batch2).sum(0), beta, alpha)
     out = out if out.dtype is input.dtype else out.to(input.dtype)  # (the batch sum of bools counts; no batch)
     return composite(out, "AddbmmBackward0", input, batch1, batch2)
+
+
+def _expands_to(input: Tensor, shape: tuple) -> None:
+    """expand's error, if input does not expand to the result's shape: torch checks that first."""
+    if input.shape != shape:
+        input.detach().expand(shape)
 
 
 def _check_scale_of_input(input: Tensor, shape: tuple, beta: Any) -> None:
@@ -465,10 +474,18 @@ def _check_scale_of_input(input: Tensor, shape: tuple, beta: Any) -> None:
 
 @op(inplace=True, out=True, samples=_arrays_of(((2, 3, 4), (2, 3, 5), (2, 5, 4)), ((3, 1), (1, 3, 2), (1, 2, 4))))
 def baddbmm(input: Tensor, batch1: Tensor, batch2: Tensor, *, beta: Any = 1, alpha: Any = 1) -> Tensor:
-    """beta * input + alpha * (batch1 @ batch2), batch by batch."""
-    if input.dtype is not batch1.dtype:  # checked before any shape
+    """beta * input + alpha * (batch1 @ batch2), batch by batch. torch checks input's expand (if the batches
+    fit), then the dtypes, then the batches."""
+    fit = batch1.ndim == batch2.ndim == 3 and batch1.shape[2] == batch2.shape[1] and batch1.shape[0] == batch2.shape[0]
+    if fit:
+        _expands_to(input, (batch1.shape[0], batch1.shape[1], batch2.shape[2]))
+    if input.dtype is not batch1.dtype:
         raise RuntimeError(f"Input dtypes must be the same, got: input {_c_name(input)}, batch1: {_c_name(batch1)}, "
                            f"batch2: {_c_name(batch2)}")
+    if fit and not batch1.shape[2]:  # nothing to multiply: torch scales input in place
+        _check_scale_of_input(input, (batch1.shape[0], batch1.shape[1], batch2.shape[2]), beta)
+    elif fit and input.dtype is dtypes.bool and batch1.shape[0] * batch1.shape[1] * batch2.shape[2]:
+        raise NotImplementedError('"baddbmm" not implemented for \'Bool\'')  # (its kernel's name, not bmm's)
     return composite(_scaled_sum(input, bmm(batch1, batch2), beta, alpha), "BaddbmmBackward0", input, batch1, batch2)
 
 
