@@ -2442,3 +2442,55 @@ def linear_accumulates(draw):
 
 
 CATALOG.update({"linear_accumulates": linear_accumulates()})
+
+
+_LOSS_KWARGS = {  # name: (number of tensor arguments, a strategy of its own keyword arguments)
+    "mse_loss": (2, st.just({})), "l1_loss": (2, st.just({})),
+    "smooth_l1_loss": (2, st.fixed_dictionaries({}, optional={"beta": st.sampled_from([1.0, 0.0, 0.5, 2.0])})),
+    "huber_loss": (2, st.fixed_dictionaries({}, optional={"delta": st.sampled_from([1.0, 0.5, 2.0])})),
+    "kl_div": (2, st.fixed_dictionaries({}, optional={"log_target": st.booleans()})),
+    "binary_cross_entropy": (2, st.just({})),
+    "poisson_nll_loss": (2, st.fixed_dictionaries({}, optional={"log_input": st.booleans(), "full": st.booleans()})),
+    "gaussian_nll_loss": (3, st.fixed_dictionaries({}, optional={"full": st.booleans(),
+                                                                   "eps": st.sampled_from([1e-6, 0.5])})),
+    "soft_margin_loss": (2, st.just({})), "multilabel_soft_margin_loss": (2, st.just({})),
+    "hinge_embedding_loss": (2, st.fixed_dictionaries({}, optional={"margin": st.sampled_from([1.0, 0.0, -0.5])})),
+    "margin_ranking_loss": (3, st.fixed_dictionaries({}, optional={"margin": st.sampled_from([0.0, 0.5])})),
+    "cosine_embedding_loss": (3, st.fixed_dictionaries({}, optional={"margin": st.sampled_from([0.0, 0.5, -0.5])})),
+}
+
+
+@st.composite
+def loss_gradients(draw):
+    """The losses of nn.functional a training step backpropagates through, on float64 predictions: targets of
+    the same shape or one that broadcasts (torch warns, then broadcasts), targets that need a gradient too,
+    each reduction; the loss and the gradients a non-uniform upstream gradient sends to every input."""
+    name = draw(st.sampled_from(sorted(_LOSS_KWARGS)))
+    count, extra = _LOSS_KWARGS[name]
+    shape = draw(st.sampled_from([(3,), (2, 3), (2, 1), (0, 3), (), (2, 2, 2)]))
+    inputs = [draw(arrays(["float64"], shape=shape, special=False))]
+    for _ in range(count - 1):
+        other = draw(st.sampled_from([shape, shape, shape[1:], shape[:1] + (1,) * (len(shape) - 1), (1,)]))
+        inputs.append(draw(arrays(["float64"], shape=other, special=False)))
+    if name == "cosine_embedding_loss" and draw(st.integers(0, 3)):  # one label a row, mostly
+        inputs[1] = draw(arrays(["float64"], shape=shape, special=False))
+        inputs[2] = draw(arrays(["float64"], shape=shape[:-1], special=False))
+    if name in ("binary_cross_entropy", "poisson_nll_loss", "gaussian_nll_loss"):  # probabilities, counts, variances
+        inputs[1 if name != "gaussian_nll_loss" else 2] = np.abs(inputs[-1 if name == "gaussian_nll_loss" else 1])
+        if name == "binary_cross_entropy":
+            inputs = [1 / (1 + np.exp(-inputs[0])), np.minimum(inputs[1], 1.0)]
+    if name in ("soft_margin_loss", "hinge_embedding_loss", "margin_ranking_loss", "cosine_embedding_loss"):
+        inputs[-1] = np.sign(inputs[-1]) + (inputs[-1] == 0)  # labels of 1 and -1
+    flags = [True] + [draw(st.booleans()) for _ in inputs[1:]]
+    kwargs = draw(extra)
+    if draw(st.booleans()):
+        kwargs["reduction"] = draw(st.sampled_from(["mean", "sum", "none"] + (["batchmean"] if name == "kl_div" else [])))
+
+    def run(m, *tensors, **k):
+        loss = getattr(m.nn.functional, name)(*tensors, **k)
+        return [loss, _gradients_to(m, loss, *tensors)]
+
+    return Call(f"F.{name}[gradients]", run, tuple(T(a, f) for a, f in zip(inputs, flags)), kwargs)
+
+
+CATALOG.update({"loss_gradients": loss_gradients()})
