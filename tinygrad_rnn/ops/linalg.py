@@ -445,7 +445,9 @@ def addbmm(input: Tensor, batch1: Tensor, batch2: Tensor, *, beta: Any = 1, alph
         _expands_to(input, (batch1.shape[1], batch2.shape[2]))
         if batch1.shape[0]:  # torch runs one addmm per batch: the first checks the dtypes
             _same_dtype_as_input("self and mat2 must have the same dtype, but got {} and {}", input, batch1, batch2)
-        if not (batch1.shape[0] and batch1.shape[2]):  # nothing to multiply: torch scales input in place
+        if not batch1.shape[0]:  # no batch: torch scales input in place, even an empty one
+            _check_scale_of_input(input, (1,), beta)
+        elif not batch1.shape[2]:  # nothing to multiply: each batch's addmm scales input in place
             _check_scale_of_input(input, (batch1.shape[1], batch2.shape[2]), beta)
         elif input.dtype is dtypes.bool and batch1.shape[1] * batch2.shape[2]:  # (its kernel's name, not bmm's)
             raise NotImplementedError('"addmm_impl_cpu_" not implemented for \'Bool\'')
@@ -462,7 +464,8 @@ def _expands_to(input: Tensor, shape: tuple) -> None:
 
 def _check_scale_of_input(input: Tensor, shape: tuple, beta: Any) -> None:
     """torch's error when addmm or addbmm, given nothing to multiply, scales input (copied to a result of
-    `shape`) by beta in place, and beta's type does not fit input's dtype (beta 0 zeroes it instead)."""
+    `shape`; an empty one is left alone) by beta in place, and beta's type does not fit input's dtype (beta 0
+    zeroes it instead)."""
     if not math.prod(shape) or isinstance(beta, Tensor) or beta == 0:
         return
     kind = dtypes.bool if isinstance(beta, bool) else dtypes.int64 if isinstance(beta, int) else dtypes.float32
