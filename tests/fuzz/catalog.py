@@ -2095,8 +2095,7 @@ def _dim_and_keep(draw_dim):
 # (torch: one UnsqueezeBackward0 per None; ours: one in all), einsum (torch's permutes and views below its bmm),
 # matmul (and F.linear) of a 1-d and an n-d tensor or of 3-d ones (torch's SqueezeBackward4 or UnsafeViewBackward0 sits on its
 # MmBackward0 or BmmBackward0 of views), cross_entropy's label smoothing when every target is ignored (torch's
-# smoothing term is a DivBackward0; ours an AddBackward0), kl_div's target that requires grad (torch's
-# XlogyBackward0 below its SubBackward0; ours a MulBackward0), and RNN/LSTM/GRU modules (torch's graph is its kernel's;
+# smoothing term is a DivBackward0; ours an AddBackward0), and RNN/LSTM/GRU modules (torch's graph is its kernel's;
 # ours its layers').
 _GRAPH_CALLS = {
     "sum(dim, keepdim, dtype)": (lambda m, F, x, y, d, k, dt: x.sum(d, keepdim=k, dtype=dt),
@@ -2230,7 +2229,7 @@ _GRAPH_CALLS = {
     "F.bce_with_logits": (lambda m, F, x, y, r: F.binary_cross_entropy_with_logits(x, y.sigmoid().detach(),
                                                                                   reduction=r), lambda nd: st.tuples(
         st.sampled_from(["mean", "sum", "none"]))),
-    "F.kl_div": (lambda m, F, x, y, r, lt: F.kl_div(x, y.detach(), reduction=r, log_target=lt), lambda nd: st.tuples(
+    "F.kl_div": (lambda m, F, x, y, r, lt: F.kl_div(x, y, reduction=r, log_target=lt), lambda nd: st.tuples(
         st.sampled_from(["mean", "sum", "none", "batchmean"]), st.booleans())),
     "F.cross_entropy": (lambda m, F, x, y, r, s, i: F.cross_entropy(
         x.reshape(x.shape[0], -1), m.zeros(x.shape[0], dtype=m.int64), reduction=r, label_smoothing=s,
