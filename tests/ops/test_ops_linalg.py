@@ -286,3 +286,13 @@ NOTHING_TO_MULTIPLY_ERRORS = {
 @pytest.mark.parametrize("case", NOTHING_TO_MULTIPLY_ERRORS)
 def test_nothing_to_multiply_checks_beta_as_torch(case):
     check_error(NOTHING_TO_MULTIPLY_ERRORS[case])
+
+
+@pytest.mark.parametrize("name,shapes", [("addmv", ((1,), (1, 3), (3,))), ("addr", ((2,), (1,), (2,))),
+                                         ("addbmm", ((2,), (1, 1, 3), (1, 3, 2)))])
+@pytest.mark.parametrize("alpha", [0, 0.5])
+def test_beta_0_ignores_a_nan_input_that_requires_grad(name, shapes, alpha):
+    """beta = 0 ignores input, NaNs too, and gives it a zero gradient; ours kept NaN when input needed a gradient
+    (fuzz seed 163)."""
+    arrays = [np.full(shapes[0], np.nan), np.ones(shapes[1]), np.ones(shapes[2])]
+    check_parity(lambda m, c, a, b: getattr(m, name)(c, a, b, beta=0, alpha=alpha), arrays)

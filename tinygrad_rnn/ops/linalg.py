@@ -365,8 +365,9 @@ def _scaled_sum(input: Tensor, product: Tensor, beta: Any, alpha: Any) -> Tensor
     elif not result.is_floating_point:  # (an int64 truncates them: beta = 1.7 is 1)
         beta, alpha = int(beta), int(alpha)
     scaled = product if alpha == 1 else product * alpha
-    if beta == 0:
-        return scaled + input * 0 if input.requires_grad else scaled + beta * Tensor._make(np.zeros_like(input._data))
+    if beta == 0:  # (input * 0 would keep its NaNs; `where` gives 0 and still input's zero gradient, as torch)
+        nothing = Tensor._make(np.zeros(input.shape, dtype=bool))
+        return scaled + (input.where(nothing, 0) if input.requires_grad else Tensor._make(np.zeros_like(input._data)))
     return (input if beta == 1 else input * beta) + scaled
 
 
