@@ -479,3 +479,16 @@ SCATTER_REDUCE_NAME_ERRORS = {
 @pytest.mark.parametrize("case", SCATTER_REDUCE_NAME_ERRORS)
 def test_scatter_reduce_checks_its_name_as_torch(case):
     check_error(SCATTER_REDUCE_NAME_ERRORS[case])
+
+
+@pytest.mark.parametrize("alpha", [0.5, -1.5, 2.7])
+def test_index_add_of_integers_takes_alpha_as_an_integer(alpha):
+    """torch converts alpha to an integer source's dtype first (0.5 is 0); ours scaled, then truncated each
+    product (fuzz seed 11 of accumulating_writes)."""
+    check_parity(lambda m, x, s: m.index_add(x, 0, m.tensor([1, 0, 1, 0]), s, alpha=alpha),
+                 [np.array([5, -2]), np.array([1, -4, 3, -5])])
+
+
+def test_index_add_of_uint8_refuses_an_alpha_it_cannot_hold():
+    check_error(lambda m: m.tensor([1, 0], dtype=m.uint8).index_add(0, m.tensor([0]), m.tensor([1], dtype=m.uint8),
+                                                                      alpha=-1.5))

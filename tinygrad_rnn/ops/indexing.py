@@ -180,6 +180,8 @@ def index_add(input: Tensor, dim: int, index: Tensor, source: Tensor, *, alpha: 
         _in_bounds(idx, d, input.shape[d])
     else:
         _in_bounds(idx, d, input.shape[d], error=IndexError, message="index out of range in self")
+    if not (source.dtype.is_floating_point or source.dtype is dtypes.bool or isinstance(alpha, bool)):
+        alpha = checked_fill(alpha, source.dtype)  # torch takes alpha in an integer source's dtype: 0.5 is 0
     scaled = source if alpha == 1 else (source * alpha).to(source.dtype)  # (bools stay bools: True * 2 is True)
     added = ScatterAdd.apply(scaled.reshape(input.shape[:d] + (len(idx),) + input.shape[d + 1:]), d,
                              _along(idx, d, input.shape[:d] + (len(idx),) + input.shape[d + 1:]), input.shape)
