@@ -492,3 +492,10 @@ def test_index_add_of_integers_takes_alpha_as_an_integer(alpha):
 def test_index_add_of_uint8_refuses_an_alpha_it_cannot_hold():
     check_error(lambda m: m.tensor([1, 0], dtype=m.uint8).index_add(0, m.tensor([0]), m.tensor([1], dtype=m.uint8),
                                                                       alpha=-1.5))
+
+
+@pytest.mark.parametrize("x", [[0.0, 0.0], [0.0, 2.0]])
+def test_scatter_reduce_prod_without_self_gives_a_left_out_zero_no_nan(x):
+    """include_self=False leaves x's 0 out of the product: its gradient is 0, not 0 * (P / 0) (fuzz seed 164)."""
+    check_parity(lambda m, a, s: a.scatter_reduce(0, m.tensor([0]), s, "prod", include_self=False) * m.tensor([0.5, 1.5]),
+                 [np.array(x), np.array([0.0])])

@@ -478,7 +478,9 @@ def _prod_slopes(ctx: Any, keep_self: np.ndarray) -> tuple[Tensor, Tensor]:
     zeros = x_zero.astype(np.int64)
     np.add.at(zeros, grid, src_zero)
     one = Tensor._make(np.ones((), x._data.dtype))
-    x_nonzero, src_nonzero = where(Tensor._make(~x_zero), x, one), where(Tensor._make(~src_zero), src, one)
+    # (a zero of x that is left out, include_self=False, still becomes 1: the slope divides by it)
+    x_nonzero = where(Tensor._make(x._data != 0), x, one)
+    src_nonzero = where(Tensor._make(~src_zero), src, one)
     product = ScatterReduce.apply(x_nonzero, ctx.dim, ctx.index, src_nonzero, "prod", ctx.include_self)
     zero_sum = ScatterReduce.apply(x * _const(x_zero, x), ctx.dim, ctx.index, src * _const(src_zero, src), "sum",
                                    ctx.include_self)
