@@ -262,6 +262,8 @@ NOTHING_TO_MULTIPLY_ERRORS = {
                                                   m.ones(0, 2, 3, dtype=m.bool)),
     "addbmm of no batch checks beta even for an empty result": lambda m: m.addbmm(
         m.ones(0, 3, dtype=m.bool), m.ones(0, 0, 2, dtype=m.bool), m.ones(0, 2, 3, dtype=m.bool)),
+    "addbmm of two bool batches over k = 0 scales by 1 after beta": lambda m: m.addbmm(
+        m.ones(1, 3, dtype=m.bool), m.ones(2, 3, 0, dtype=m.bool), m.ones(2, 0, 3, dtype=m.bool), beta=0),
     "addbmm of int64, beta 0.5": lambda m: m.addbmm(m.ones(2, 3, dtype=m.long), m.ones(0, 2, 2), m.ones(0, 2, 3),
                                                     beta=0.5),
     "addmm of bools, beta 1": lambda m: m.addmm(m.ones(2, 3, dtype=m.bool), m.ones(2, 0, dtype=m.bool),

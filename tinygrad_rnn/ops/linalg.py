@@ -448,8 +448,9 @@ def addbmm(input: Tensor, batch1: Tensor, batch2: Tensor, *, beta: Any = 1, alph
             _same_dtype_as_input("self and mat2 must have the same dtype, but got {} and {}", input, batch1, batch2)
         if not batch1.shape[0]:  # no batch: torch scales input in place, even an empty one
             _check_scale_of_input(input, (1,), beta)
-        elif not batch1.shape[2]:  # nothing to multiply: each batch's addmm scales input in place
-            _check_scale_of_input(input, (batch1.shape[1], batch2.shape[2]), beta)
+        elif not batch1.shape[2]:  # nothing to multiply: each batch's addmm scales the result in place,
+            for scale in (beta, 1) if batch1.shape[0] > 1 else (beta,):  # the first by beta, the others by 1
+                _check_scale_of_input(input, (batch1.shape[1], batch2.shape[2]), scale)
         elif input.dtype is dtypes.bool and batch1.shape[1] * batch2.shape[2]:  # (its kernel's name, not bmm's)
             raise NotImplementedError('"addmm_impl_cpu_" not implemented for \'Bool\'')
     out = _scaled_sum(input, bmm(batch1, batch2).sum(0), beta, alpha)
