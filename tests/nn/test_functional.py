@@ -200,6 +200,8 @@ ONE_HOT_ERRORS = {
     "negative": lambda m: m.nn.functional.one_hot(m.tensor([1, -1])),
     "too_large": lambda m: m.nn.functional.one_hot(m.tensor([1, 4]), 3),
     "empty_infer": lambda m: m.nn.functional.one_hot(m.zeros(0, dtype=m.long)),
+    "empty_no_classes": lambda m: m.nn.functional.one_hot(m.zeros(0, 3, dtype=m.long), 0),  # not an empty result
+    "empty_negative_classes": lambda m: m.nn.functional.one_hot(m.zeros(0, dtype=m.long), -2),
 }
 
 

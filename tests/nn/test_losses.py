@@ -467,3 +467,11 @@ def test_cross_entropy_probability_targets_show_torchs_node(shape, reduction, sm
         out = m.nn.functional.cross_entropy(x, target, reduction=reduction, label_smoothing=smoothing)
         names.append((out.grad_fn.name(), out.grad_fn.next_functions[0][0].name(), out.sum().isnan().item()))
     assert names[0] == names[1]
+
+
+def test_kl_div_sends_a_zero_or_negative_target_torchs_nan_gradient():
+    """torch's kl_div is xlogy(target, target) - target * input: a target of 0 gets the gradient 0 / 0 (NaN),
+    a negative one log of a negative (NaN); ours dropped the log term at 0 (fuzz, session 16)."""
+    target = np.array([[0.0, 0.3, -0.2], [0.5, 0.0, 0.2]])
+    check_parity(lambda m, x, t: m.nn.functional.kl_div(x, t, reduction="sum"),
+                 [np.log(np.array([[0.2, 0.3, 0.5], [0.6, 0.1, 0.3]])), target])

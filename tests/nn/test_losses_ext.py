@@ -264,3 +264,10 @@ MARGIN_LOSS_ERRORS = {
 @pytest.mark.parametrize("call", MARGIN_LOSS_ERRORS.values(), ids=MARGIN_LOSS_ERRORS.keys())
 def test_margin_loss_errors_as_torch(call):
     check_error(call)
+
+
+def test_cosine_embedding_loss_of_a_zero_vector_uses_torchs_float_epsilon():
+    """torch adds 1e-12 as a C float (9.99999996e-13) to each squared norm: at a zero vector the gradient
+    (about 1e6 here) shows it in the ninth digit (fuzz, session 16)."""
+    check_parity(lambda m, a, b: m.nn.functional.cosine_embedding_loss(a, b, m.tensor(1.0, dtype=m.float64)),
+                 [np.zeros(3), np.array([-1.96, 0.187, 0.0])])

@@ -430,3 +430,95 @@ def test_numpy_integers_and_python_number_scalars_are_written_as_torch(write, va
         exec(write, {"t": t, "v": value})
         written.append(t.tolist())
     assert written[0] == written[1]
+
+
+L = lambda m, *v, **k: m.tensor(list(v), **k)  # noqa: E731
+INDEX_WRITE_CHECK_ORDER = {  # torch checks ranks, dtypes and shapes before an index's values (fuzz, session 16)
+    "index_add count before range": lambda m: m.zeros(3).index_add(0, L(m, 5), m.zeros(2)),
+    "index_add slices before range": lambda m: m.zeros(2, 3).index_add(1, L(m, 5, 0), m.zeros(3, 2)),
+    "index_add empty input checks the count": lambda m: m.zeros(0, 2).index_add(0, L(m, 5), m.zeros(2, 2)),
+    "index_add 0d input, 1d source": lambda m: m.zeros(()).index_add(0, L(m, 5), m.zeros(1)),
+    "index_add 1d input, 0d source": lambda m: m.zeros(3).index_add(0, L(m, 7), m.zeros(())),
+    "index_add last dim adds by scatter": lambda m: m.zeros(1, 3).index_add(1, L(m, 5), m.zeros(1, 1)),
+    "index_add middle dim": lambda m: m.zeros(2, 2, 2).index_add(1, L(m, -1), m.zeros(2, 1, 2)),
+    "index_add int32 index": lambda m: m.zeros(2, 2).index_add(0, L(m, 5, dtype=m.int32), m.zeros(1, 2)),
+    "index_add alpha 2": lambda m: m.zeros(2, 2).index_add(0, L(m, 5), m.zeros(1, 2), alpha=2),
+    "index_add alpha True": lambda m: m.zeros(2, 2).index_add(0, L(m, 5), m.zeros(1, 2), alpha=True),
+    "index_add index dtype before source dtype": lambda m: m.zeros(2, 2).index_add(0, L(m, 0.5),
+                                                                                   m.zeros(1, 2, dtype=m.long)),
+    "index_copy dtype before range": lambda m: m.zeros(2).index_copy(0, L(m, -2, 0), L(m, 1, 2)),
+    "index_copy count before range": lambda m: m.zeros(2).index_copy(0, L(m, -2, 0), m.zeros(3)),
+    "index_copy slices before range": lambda m: m.zeros(2, 3).index_copy(0, L(m, 5, 0), m.zeros(2, 4)),
+    "index_copy ranks before dtypes": lambda m: m.zeros(3).index_copy(0, L(m, 7), m.zeros(1, 1, dtype=m.long)),
+    "index_copy scalar count before index dtype": lambda m: m.zeros(3).index_copy(0, L(m, 7, 1, dtype=m.int32),
+                                                                                  m.zeros(())),
+    "index_copy dtypes before count": lambda m: m.zeros(3).index_copy(0, L(m, 7), m.zeros(2, dtype=m.long)),
+    "index_copy 0d input, 0d source": lambda m: m.zeros(()).index_copy(0, L(m, 7, 1), m.zeros(())),
+    "index_copy 0d input, 2d source": lambda m: m.zeros(()).index_copy(0, L(m, 0), m.zeros(1, 1)),
+    "index_put shape before range": lambda m: m.zeros(2, 2).index_put((L(m, 0), L(m, 5)), m.zeros(3)),
+    "index_put dtype before range": lambda m: m.zeros(3).index_put((L(m, 5),), m.zeros(1, dtype=m.long),
+                                                                   accumulate=True),
+    "index_put too many indices": lambda m: m.zeros(2, 3).index_put((L(m, 5), L(m, 0), L(m, 0)), m.zeros(1)),
+    "index_put on a 0d tensor": lambda m: m.zeros(()).index_put((L(m, 0),), m.ones(1)),
+    "index_put int8 index": lambda m: m.zeros(3).index_put((L(m, 0, dtype=m.int8),), m.ones(1)),
+    "index_put mask of another shape": lambda m: m.zeros(2, 3).index_put((L(m, True, False, True),), m.zeros(1)),
+    "index_put indices that do not broadcast": lambda m: m.zeros(2, 3).index_put((L(m, 0, 5), L(m, 0, 1, 2)),
+                                                                                  m.zeros(1), accumulate=True),
+}
+
+
+@pytest.mark.parametrize("case", INDEX_WRITE_CHECK_ORDER)
+def test_index_writes_check_in_torchs_order(case):
+    check_error(INDEX_WRITE_CHECK_ORDER[case])
+
+
+def test_index_put_that_writes_nothing_reads_no_index_value():
+    check_parity(lambda m: m.zeros(2, 3).index_put((L(m, dtype=m.long), L(m, 3)), m.ones(1), accumulate=True))
+
+
+SCATTER_REDUCE_NAMES = {  # torch's kernel takes 'max' and 'min' as amax and amin; its arguments are checked first
+    "max": lambda m: m.zeros(2).scatter_reduce(0, m.tensor([0, 0]), m.tensor([1.0, 2.0]), "max", include_self=False),
+    "min of integers": lambda m: m.ones(3, dtype=m.long).scatter_reduce(0, m.tensor([0, 2]), m.tensor([-1, 4]), "min"),
+    "max of nothing": lambda m: m.zeros(2, 3).scatter_reduce(0, m.zeros(0, 2, dtype=m.long), m.zeros(1, 2), "max"),
+}
+
+
+@pytest.mark.parametrize("case", SCATTER_REDUCE_NAMES)
+def test_scatter_reduce_takes_max_and_min_as_torchs_kernel_does(case):
+    check_parity(SCATTER_REDUCE_NAMES[case])
+
+
+SCATTER_REDUCE_NAME_ERRORS = {
+    "a bad name after the index dtype": lambda m: m.zeros(2, 3).scatter_reduce(0, m.zeros(1, 1), m.zeros(1, 2), "bad"),
+    "a bad name after the shapes": lambda m: m.zeros(2, 3).scatter_reduce(0, m.zeros(3, 1, dtype=m.long),
+                                                                          m.zeros(1, 2), "bad"),
+    "a bad name after the dim": lambda m: m.zeros(2, 3).scatter_reduce(5, m.zeros(1, 1, dtype=m.long),
+                                                                       m.zeros(1, 2), "bad"),
+    "max has no gradient": lambda m: m.zeros(3, requires_grad=True).scatter_reduce(
+        0, m.tensor([0]), m.ones(1), "max").sum().backward(),
+}
+
+
+@pytest.mark.parametrize("case", SCATTER_REDUCE_NAME_ERRORS)
+def test_scatter_reduce_checks_its_name_as_torch(case):
+    check_error(SCATTER_REDUCE_NAME_ERRORS[case])
+
+
+@pytest.mark.parametrize("alpha", [0.5, -1.5, 2.7])
+def test_index_add_of_integers_takes_alpha_as_an_integer(alpha):
+    """torch converts alpha to an integer source's dtype first (0.5 is 0); ours scaled, then truncated each
+    product (fuzz seed 11 of accumulating_writes)."""
+    check_parity(lambda m, x, s: m.index_add(x, 0, m.tensor([1, 0, 1, 0]), s, alpha=alpha),
+                 [np.array([5, -2]), np.array([1, -4, 3, -5])])
+
+
+def test_index_add_of_uint8_refuses_an_alpha_it_cannot_hold():
+    check_error(lambda m: m.tensor([1, 0], dtype=m.uint8).index_add(0, m.tensor([0]), m.tensor([1], dtype=m.uint8),
+                                                                      alpha=-1.5))
+
+
+@pytest.mark.parametrize("x", [[0.0, 0.0], [0.0, 2.0]])
+def test_scatter_reduce_prod_without_self_gives_a_left_out_zero_no_nan(x):
+    """include_self=False leaves x's 0 out of the product: its gradient is 0, not 0 * (P / 0) (fuzz seed 164)."""
+    check_parity(lambda m, a, s: a.scatter_reduce(0, m.tensor([0]), s, "prod", include_self=False) * m.tensor([0.5, 1.5]),
+                 [np.array(x), np.array([0.0])])

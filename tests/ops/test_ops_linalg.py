@@ -214,3 +214,87 @@ def test_einsum_refuses_a_malformed_equation_with_torchs_message(equation):
     # a typo in an attention einsum ("nqhd,nkhd->nhqk") should read as torch's parser says it
     operands = equation.split("->")[0].count(",") + 1
     check_error(lambda m: m.einsum(equation, *[m.ones(2, 2)] * operands))
+
+
+def test_addr_of_integer_vectors_into_a_float_input_scales_in_float():
+    """addr computes in its result's dtype: a float input over int64 vectors takes alpha = 1.5 as 1.5 (it was
+    truncated to 1), and a float64 input takes 0.1 in float64 (fuzz, session 16)."""
+    ints = np.array([3, -2], dtype=np.int64)
+    check_parity(lambda m, a, v: m.addr(a, v, v, alpha=1.5), [np.ones((2, 2), np.float32), ints])
+    check_parity(lambda m, a, v: m.addr(a, v, v, beta=0.3, alpha=0.1), [np.ones((2, 2)), ints])
+
+
+ADDR_BOOL_SCALES = {  # torch: a bool beta or alpha only for a bool result, after the shapes, beta first
+    "alpha": lambda m: m.addr(m.ones(2, 3), m.ones(2), m.ones(3), alpha=True),
+    "beta before alpha": lambda m: m.addr(m.ones(2, 3), m.ones(2), m.ones(3), beta=True, alpha=True),
+    "integer result": lambda m: m.addr(m.ones(2, 3, dtype=m.long), m.ones(2, dtype=m.long), m.ones(3, dtype=m.long),
+                                       beta=1.5, alpha=True),
+    "a bool input over float vectors": lambda m: m.addr(m.ones(2, 3, dtype=m.bool), m.ones(2), m.ones(3), alpha=True),
+    "a 0-d bool tensor": lambda m: m.addr(m.ones(2, 3), m.ones(2), m.ones(3), alpha=m.tensor(True)),
+    "the shape first": lambda m: m.addr(m.ones(4, 3), m.ones(2), m.ones(3), alpha=True),
+}
+
+
+@pytest.mark.parametrize("case", ADDR_BOOL_SCALES)
+def test_addr_refuses_a_bool_scale_of_a_non_bool_result(case):
+    check_error(ADDR_BOOL_SCALES[case])
+
+
+NOTHING_TO_MULTIPLY = {  # k = 0 or no batch: torch scales input in place, in input's dtype (fuzz, session 16)
+    "addbmm of no batch keeps input's dtype": lambda m: m.addbmm(m.ones(2, 3), m.ones(0, 2, 2, dtype=m.float64),
+                                                                 m.ones(0, 2, 3, dtype=m.float64), beta=0.5),
+    "addbmm of bools over k = 0 stays bool": lambda m: m.addbmm(m.ones(2, 3, dtype=m.bool), m.ones(1, 2, 0, dtype=m.bool),
+                                                                m.ones(1, 0, 3, dtype=m.bool), beta=True),
+    "addmm of int32, beta 2": lambda m: m.addmm(m.ones(2, 3, dtype=m.int32), m.ones(2, 0, dtype=m.int32),
+                                                m.ones(0, 3, dtype=m.int32), beta=2),
+}
+
+
+@pytest.mark.parametrize("case", NOTHING_TO_MULTIPLY)
+def test_nothing_to_multiply_returns_input_scaled_as_torch(case):
+    check_parity(NOTHING_TO_MULTIPLY[case])
+
+
+NOTHING_TO_MULTIPLY_ERRORS = {
+    "addbmm checks dtypes when a batch has k = 0": lambda m: m.addbmm(m.ones(2, 3), m.ones(1, 2, 0, dtype=m.float64),
+                                                                      m.ones(1, 0, 3, dtype=m.float64)),
+    "addbmm of bools, beta 1": lambda m: m.addbmm(m.ones(2, 3, dtype=m.bool), m.ones(0, 2, 2, dtype=m.bool),
+                                                  m.ones(0, 2, 3, dtype=m.bool)),
+    "addbmm of no batch checks beta even for an empty result": lambda m: m.addbmm(
+        m.ones(0, 3, dtype=m.bool), m.ones(0, 0, 2, dtype=m.bool), m.ones(0, 2, 3, dtype=m.bool)),
+    "addbmm of two bool batches over k = 0 scales by 1 after beta": lambda m: m.addbmm(
+        m.ones(1, 3, dtype=m.bool), m.ones(2, 3, 0, dtype=m.bool), m.ones(2, 0, 3, dtype=m.bool), beta=0),
+    "addbmm of int64, beta 0.5": lambda m: m.addbmm(m.ones(2, 3, dtype=m.long), m.ones(0, 2, 2), m.ones(0, 2, 3),
+                                                    beta=0.5),
+    "addmm of bools, beta 1": lambda m: m.addmm(m.ones(2, 3, dtype=m.bool), m.ones(2, 0, dtype=m.bool),
+                                                m.ones(0, 3, dtype=m.bool)),
+    "addmm of int32, beta 0.5": lambda m: m.addmm(m.ones(2, 3, dtype=m.int32), m.ones(2, 0, dtype=m.int32),
+                                                  m.ones(0, 3, dtype=m.int32), beta=0.5),
+    "baddbmm of bools over k = 0, beta 1": lambda m: m.baddbmm(m.ones(3, dtype=m.bool), m.ones(1, 2, 0, dtype=m.bool),
+                                                               m.ones(1, 0, 3, dtype=m.bool)),
+    "addbmm expands input first": lambda m: m.addbmm(m.ones(4, 2, dtype=m.bool), m.ones(0, 2, 2, dtype=m.bool),
+                                                     m.ones(0, 2, 3, dtype=m.bool)),
+    "baddbmm expands input before the dtypes": lambda m: m.baddbmm(m.ones(4, 2), m.ones(1, 2, 2, dtype=m.float64),
+                                                                   m.ones(1, 2, 3, dtype=m.float64)),
+    "baddbmm dtypes before the batches' ranks": lambda m: m.baddbmm(m.ones(2, 3), m.ones(2, 2, dtype=m.float64),
+                                                                    m.ones(1, 2, 3, dtype=m.float64)),
+    "addbmm of bools names its kernel": lambda m: m.addbmm(m.ones(2, 3, dtype=m.bool), m.ones(1, 2, 2, dtype=m.bool),
+                                                           m.ones(1, 2, 3, dtype=m.bool)),
+    "baddbmm of bools names its kernel": lambda m: m.baddbmm(m.ones(1, 2, 3, dtype=m.bool),
+                                                             m.ones(1, 2, 2, dtype=m.bool), m.ones(1, 2, 3, dtype=m.bool)),
+}
+
+
+@pytest.mark.parametrize("case", NOTHING_TO_MULTIPLY_ERRORS)
+def test_nothing_to_multiply_checks_beta_as_torch(case):
+    check_error(NOTHING_TO_MULTIPLY_ERRORS[case])
+
+
+@pytest.mark.parametrize("name,shapes", [("addmv", ((1,), (1, 3), (3,))), ("addr", ((2,), (1,), (2,))),
+                                         ("addbmm", ((2,), (1, 1, 3), (1, 3, 2)))])
+@pytest.mark.parametrize("alpha", [0, 0.5])
+def test_beta_0_ignores_a_nan_input_that_requires_grad(name, shapes, alpha):
+    """beta = 0 ignores input, NaNs too, and gives it a zero gradient; ours kept NaN when input needed a gradient
+    (fuzz seed 163)."""
+    arrays = [np.full(shapes[0], np.nan), np.ones(shapes[1]), np.ones(shapes[2])]
+    check_parity(lambda m, c, a, b: getattr(m, name)(c, a, b, beta=0, alpha=alpha), arrays)

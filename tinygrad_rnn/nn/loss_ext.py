@@ -141,7 +141,7 @@ def cosine_embedding_loss(input1: Tensor, input2: Tensor, target: Tensor, margin
     if dim == 0 and (input1.dim() != 1 or input2.dim() != 1):
         raise RuntimeError(f"0D target tensor expects 1D input tensors, but found inputs with sizes "
                            f"{list(input1.shape)} and {list(input2.shape)}.")
-    tiny = 1e-12  # keeps the cosine of a zero vector finite
+    tiny = float(np.float32(1e-12))  # keeps the cosine of a zero vector finite (torch's constant is a C float)
     dot = (input1 * input2).sum(dim)
     norms = (((input1 * input1).sum(dim) + tiny) * ((input2 * input2).sum(dim) + tiny)).sqrt()
     cos = dot / norms

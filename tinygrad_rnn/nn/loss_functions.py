@@ -27,6 +27,7 @@ from ..ops import nn_ops
 from ..ops import pointwise as _pw
 from ..ops import reduce as _rd
 from ..ops.composite import composite
+from ..ops.pointwise_more import xlogy
 from ..ops.promotion import cast_operand, check_broadcast, result_type
 from ..ops.shape import broadcast_tensors, gather_along
 
@@ -180,8 +181,8 @@ def kl_div(input: Tensor, target: Tensor, size_average: Any = None, reduce: Any 
     reduction = _reduction(size_average, reduce, "sum" if batchmean else reduction)
     if log_target:
         loss = target.exp() * (target - input)
-    else:  # 0 log 0 = 0: take the log of 1 where the target is 0 (a negative target's log stays NaN, as torch)
-        loss = target * _pw.where(target == 0, 1.0, target).log() - target * input
+    else:  # xlogy: 0 log 0 = 0 (a negative target's log stays NaN), and torch's gradient (NaN at 0: 0 / 0)
+        loss = xlogy(target, target) - target * input
     out = _reduce(loss, reduction)
     return out / input.shape[0] if batchmean and input.ndim else out
 

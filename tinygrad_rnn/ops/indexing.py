@@ -39,6 +39,9 @@ from .shape import (
     SetItem,
     as_vector,
     check_scatter_shapes,
+    in_range,
+    index_key,
+    indexed_shape,
     normalize_dim,
 )
 
@@ -88,10 +91,7 @@ def _along(index: np.ndarray, dim: int, shape: tuple) -> np.ndarray:
 
 def _check_source_shape(fn: str, input: Tensor, dim: int, index: np.ndarray, source: Tensor) -> None:
     """torch's checks that source holds one slice of input per index (index_add_ and index_reduce_ share
-    a meta function and its words; index_copy_ has its own)."""
-    if fn == "index_copy_":
-        _check_copy_source_shape(input, dim, index, source)
-        return
+    a meta function and its words; index_copy_ has its own, split around its dtype checks)."""
     if not source.ndim and len(index) != 1:  # (torch reads the 0-d source's size to word its error)
         raise IndexError("Dimension specified as 0 but tensor has no dimensions")
     if source.ndim and len(index) != source.shape[dim]:
@@ -104,19 +104,24 @@ def _check_source_shape(fn: str, input: Tensor, dim: int, index: np.ndarray, sou
                            f"Got self.shape = {list(input.shape)} source.shape = {list(source.shape)}")
 
 
-def _check_copy_source_shape(input: Tensor, dim: int, index: np.ndarray, source: Tensor) -> None:
-    if not source.ndim and len(index) != 1:
-        raise IndexError(f"index_copy_(): When source is scalar, index should have one element (got {len(index)})")
-    if source.ndim and source.ndim != input.ndim:
+def _check_copy_source_rank(input: Tensor, index: Tensor, source: Tensor) -> None:
+    """index_copy_'s first checks: one index for a 0-d source, and ranks that match (unless one is 0-d)."""
+    if not source.ndim and index.numel() != 1:
+        raise IndexError(f"index_copy_(): When source is scalar, index should have one element (got {index.numel()})")
+    if source.ndim and input.ndim and source.ndim != input.ndim:
         raise IndexError("index_copy_(): When source and destination are not scalars, their dimensionality must "
                          f"match. Source dimensionality ({source.ndim}), destination dimensionality ({input.ndim})")
+
+
+def _check_copy_source_sizes(input: Tensor, dim: int, index: Tensor, source: Tensor) -> None:
+    """index_copy_'s checks after the dtypes': the same slices, and one slice of source per index."""
     rest, source_rest = ([n for d, n in enumerate(t.shape) if d != dim] for t in (input, source))  # ([] if 0-d)
     if rest != source_rest:  # (torch names `dim` for the destination's slice and 0 for the source's)
         raise RuntimeError("index_copy_(): Source/destination tensor must have same slice shapes. Destination slice "
                            f"shape: {' '.join(map(str, rest))} at dimension {dim} and source slice shape: "
                            f"{' '.join(map(str, source_rest))} at dimension 0.")
-    if source.ndim and source.shape[dim] != len(index):
-        raise IndexError(f"index_copy_(): Number of indices ({len(index)}) should be equal to source.size(dim) "
+    if source.ndim and source.shape[dim] != index.numel():
+        raise IndexError(f"index_copy_(): Number of indices ({index.numel()}) should be equal to source.size(dim) "
                          f"({source.shape[dim]})")
 
 
@@ -151,27 +156,32 @@ def _vector_samples(extra: dict | None = None, *, unique: bool = True, value: An
     return make
 
 
+def _adds_by_scatter(input: Tensor, dim: int, index: Tensor, alpha: Any) -> bool:
+    """Does torch's CPU kernel add through scatter_add here? Then a bad index raises scatter's RuntimeError
+    naming it; its other path (a vector, a middle dim, an int32 index, alpha not 1) raises an IndexError."""
+    plain_alpha = not isinstance(alpha, bool) and alpha == 1
+    return input.ndim > 1 and dim in (0, input.ndim - 1) and index.dtype is dtypes.int64 and plain_alpha
+
+
 @op(out=True, inplace=True, samples=_vector_samples(unique=False))
 def index_add(input: Tensor, dim: int, index: Tensor, source: Tensor, *, alpha: Any = 1) -> Tensor:
     """input with alpha * source added at `index` along dim (repeated indices add up)."""
     tensor_arg("index_add", "index", index, 3), tensor_arg("index_add", "source", source, 4)  # (a numpy array: no)
     d = normalize_dim(dim, input.ndim)
-    if not input.ndim:  # one element along dim 0, read by exactly one index (after the dtypes' checks)
-        idx = _index_vector("index_add_", index)  # (its values are checked last)
-        _same_dtype("index_add_", input, source)
-        if index.numel() != 1:
-            raise IndexError("Dimension specified as 0 but tensor has no dimensions")
-        _in_bounds(idx, d, 1, error=IndexError, message="index out of range in self")
+    idx = _index_vector("index_add_", index)  # torch's checks in its order: the index, the dtypes, the shapes,
+    _same_dtype("index_add_", input, source)  # and only then (in the kernel) the index's values
+    _check_source_shape("index_add_", input, d, idx, source)
+    if not input.ndim:  # one element along dim 0, read as a vector of one
         return rename(index_add(as_vector(input), d, index, as_vector(source), alpha=alpha).reshape(()),
                       "IndexAddBackward0")
-    _same_dtype("index_add_", input, source)
-    if not input.numel() and input.ndim > 1:  # nothing to add into: torch checks the index's dtype only
-        _index_vector("index_add_", index)
+    if not input.numel() and input.ndim > 1:  # nothing to add into: torch's kernel returns before the index
         return rename(input.clone(), "IndexAddBackward0")
-    one_per_slice = input.ndim == 1 or input.numel() == input.shape[d]  # torch's path for these has its own error
-    vector = {"error": IndexError, "message": "index out of range in self"} if one_per_slice else {}
-    idx = _check_index_vector("index_add_", index, d, _dim_size(input, d), **vector)
-    _check_source_shape("index_add_", input, d, idx, source)
+    if _adds_by_scatter(input, d, index, alpha):
+        _in_bounds(idx, d, input.shape[d])
+    else:
+        _in_bounds(idx, d, input.shape[d], error=IndexError, message="index out of range in self")
+    if not (source.dtype.is_floating_point or source.dtype is dtypes.bool or isinstance(alpha, bool)):
+        alpha = checked_fill(alpha, source.dtype)  # torch takes alpha in an integer source's dtype: 0.5 is 0
     scaled = source if alpha == 1 else (source * alpha).to(source.dtype)  # (bools stay bools: True * 2 is True)
     added = ScatterAdd.apply(scaled.reshape(input.shape[:d] + (len(idx),) + input.shape[d + 1:]), d,
                              _along(idx, d, input.shape[:d] + (len(idx),) + input.shape[d + 1:]), input.shape)
@@ -184,17 +194,18 @@ def index_copy(input: Tensor, dim: int, index: Tensor, source: Tensor) -> Tensor
     index_add's and index_select's, which also take int32)."""
     tensor_arg("index_copy", "index", index, 3), tensor_arg("index_copy", "source", source, 4)
     d = normalize_dim(dim, input.ndim)
-    if isinstance(index, Tensor) and index.ndim > 1:
+    if index.ndim > 1:  # torch's order: the ranks, the dtypes, the sizes, the index's values
         raise IndexError(f"index_copy_(): Index should have dimension 1 or 0 (got {index.ndim})")
-    if isinstance(index, Tensor) and index.dtype is not dtypes.int64:
+    _check_copy_source_rank(input, index, source)
+    if index.dtype is not dtypes.int64:
         raise RuntimeError(f"index_copy_(): Expected a long tensor for index, but got {index.dtype._legacy}")
-    if not input.ndim:  # torch reads a 0-d input and source as one element along dim 0
-        return rename(index_copy(as_vector(input), d, index, as_vector(source)).reshape(()), "IndexCopyBackward0")
-    idx = _check_index_vector("index_copy_", index, d, _dim_size(input, d), error=IndexError, prefix="index_copy_(): ")
     if source.dtype is not input.dtype:
         raise RuntimeError("index_copy_(): self and source expected to have the same dtype, but got (self) "
                            f"{input.dtype._legacy} and (source) {source.dtype._legacy}")
-    _check_source_shape("index_copy_", input, d, idx, source)
+    _check_copy_source_sizes(input, d, index, source)
+    if not input.ndim:  # torch reads a 0-d input and source as one element along dim 0
+        return rename(index_copy(as_vector(input), d, index, as_vector(source)).reshape(()), "IndexCopyBackward0")
+    idx = _in_bounds(index._data.reshape(-1), d, input.shape[d], error=IndexError, prefix="index_copy_(): ")
     shape = input.shape[:d] + (len(idx),) + input.shape[d + 1:]
     return composite(Scatter.apply(input, d, _along(idx, d, shape), source.reshape(shape)), "IndexCopyBackward0", input, source)
 
@@ -236,21 +247,16 @@ def index_fill(input: Tensor, dim: int, index: Tensor, value: Any) -> Tensor:
 
 # ------------------------------------------------------------------ index_put, put
 def _put_key(input: Tensor, indices: Any) -> tuple:
-    """A tuple of index tensors as a numpy key, with torch's checks."""
+    """A tuple of index tensors, with torch's first checks: their types, then how many dims they take."""
     if not isinstance(indices, (tuple, list)):
         raise TypeError(f"index_put(): argument 'indices' must be tuple of Tensors, not {type_name(indices)}")
-    key = []
-    for dim, k in enumerate(indices):
-        if not isinstance(k, Tensor) or k.dtype.is_floating_point:
+    for k in indices:
+        if not isinstance(k, Tensor) or k.dtype.name not in ("int64", "int32", "uint8", "bool"):
             raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
-        if k.dtype is dtypes.bool or k.dtype is dtypes.uint8:
-            key.append(k._data.astype(bool))
-        else:
-            size = input.shape[dim] if dim < input.ndim else 0
-            key.append(_in_bounds(k._data.astype(np.int64), dim, size, negative=True, error=IndexError))
-    if len(key) > builtins.max(input.ndim, 1):
-        raise IndexError(f"too many indices for tensor of dimension {input.ndim}")
-    return tuple(key) + (Ellipsis,)
+    taken = builtins.sum(k.ndim if k.dtype in (dtypes.bool, dtypes.uint8) else 1 for k in indices)
+    if taken > input.ndim:
+        raise IndexError(f"too many indices for tensor of dimension {input.ndim} (got {taken})")
+    return tuple(indices)
 
 
 def _index_put_samples(rng: np.random.Generator) -> list[Sample]:
@@ -267,13 +273,16 @@ def _index_put_samples(rng: np.random.Generator) -> list[Sample]:
 def index_put(input: Tensor, indices: Any, values: Tensor, accumulate: bool = False) -> Tensor:
     """input with values written (or, with accumulate, added) at input[indices], a tuple of index tensors."""
     key = _put_key(input, indices)
-    region = input._data[key].shape
+    region, late_error = indexed_shape(input.detach(), key)  # masks' shapes, indices that do not broadcast
     if not _broadcasts_to(values.shape, region):
         raise RuntimeError(f"shape mismatch: value tensor of shape {list(values.shape)} cannot be broadcast to "
                            f"indexing result of shape {list(region)}")
     if values.dtype is not input.dtype:
         raise RuntimeError("Index put requires the source and destination dtypes match, got "
                            f"{input.dtype._legacy} for the destination and {values.dtype._legacy} for the source.")
+    if late_error is not None:  # torch checks an index's values last, as it writes
+        raise late_error
+    key = index_key(key) if 0 not in region else in_range(index_key(key))  # (nothing written: nothing read)
     if accumulate:
         added = IndexBackward.apply(values.expand(region) if values.shape != region else values, key, input.shape)
         return composite(input + added, "IndexPutBackward0", input, values)
@@ -363,6 +372,7 @@ def scatter_add(input: Tensor, dim: int, index: Tensor, src: Tensor) -> Tensor:
 
 
 _IDENTITY = {"sum": 0.0, "mean": 0.0, "prod": 1.0, "amax": -np.inf, "amin": np.inf}
+_OLD_NAMES = {"max": "amax", "min": "amin"}  # torch's kernel still takes these; its gradient formula refuses them
 _REDUCE_AT = {"sum": np.add.at, "mean": np.add.at, "prod": np.multiply.at, "amax": np.maximum.at,
               "amin": np.minimum.at}
 
@@ -377,6 +387,7 @@ class ScatterReduce(Function):
 
     @staticmethod
     def forward(ctx, x, dim, index, src, reduce, include_self):
+        ctx.named, reduce = reduce, _OLD_NAMES.get(reduce, reduce)
         grid = _grid(index, dim)
         count = np.zeros(x.shape, np.int64)
         np.add.at(count, grid, 1)
@@ -395,6 +406,7 @@ class ScatterReduce(Function):
 
     @staticmethod
     def backward(ctx, g):
+        _check_differentiable_name(ctx.named)
         slope_x, slope_src = _slopes(ctx)
         gx = g * slope_x if ctx.needs_input_grad[0] else None
         gsrc = Gather.apply(g, ctx.dim, ctx.index) * slope_src if ctx.needs_input_grad[3] else None
@@ -404,9 +416,15 @@ class ScatterReduce(Function):
 
     @staticmethod
     def jvp(ctx, tx, _dim, _index, tsrc, _reduce, _include_self):
+        _check_differentiable_name(ctx.named)
         slope_x, slope_src = _slopes(ctx)
         tsrc = tsrc[_crop(ctx.index)] if tsrc.shape != ctx.index.shape else tsrc
         return tx * slope_x + ScatterAdd.apply(tsrc * slope_src, ctx.dim, ctx.index, ctx.x.shape)
+
+
+def _check_differentiable_name(reduce: str) -> None:
+    if reduce in _OLD_NAMES:
+        raise RuntimeError(f"Expected 'reduce' to be one of 'sum', 'prod', 'mean', 'amax', 'amin' but got {reduce}.")
 
 
 def _int_identity(reduce: str, dtype: np.dtype) -> Any:
@@ -460,7 +478,9 @@ def _prod_slopes(ctx: Any, keep_self: np.ndarray) -> tuple[Tensor, Tensor]:
     zeros = x_zero.astype(np.int64)
     np.add.at(zeros, grid, src_zero)
     one = Tensor._make(np.ones((), x._data.dtype))
-    x_nonzero, src_nonzero = where(Tensor._make(~x_zero), x, one), where(Tensor._make(~src_zero), src, one)
+    # (a zero of x that is left out, include_self=False, still becomes 1: the slope divides by it)
+    x_nonzero = where(Tensor._make(x._data != 0), x, one)
+    src_nonzero = where(Tensor._make(~src_zero), src, one)
     product = ScatterReduce.apply(x_nonzero, ctx.dim, ctx.index, src_nonzero, "prod", ctx.include_self)
     zero_sum = ScatterReduce.apply(x * _const(x_zero, x), ctx.dim, ctx.index, src * _const(src_zero, src), "sum",
                                    ctx.include_self)
@@ -494,10 +514,10 @@ def _scatter_reduce_samples(rng: np.random.Generator) -> list[Sample]:
 def scatter_reduce(input: Tensor, dim: int, index: Tensor, src: Tensor, reduce: str, *,
                    include_self: bool = True) -> Tensor:
     """input with src reduced into it at index along dim; `reduce` is sum, prod, mean, amax or amin."""
-    if reduce not in _IDENTITY:
-        raise RuntimeError(f"reduce argument must be either sum, prod, mean, amax or amin, got {reduce}")
     d = normalize_dim(dim, input.ndim)
-    idx = _check_scatter_index(input, d, index, src)
+    idx = _check_scatter_index(input, d, index, src)  # (torch checks the arguments before the reduction's name)
+    if _OLD_NAMES.get(reduce, reduce) not in _IDENTITY:
+        raise RuntimeError(f"reduce argument must be either sum, prod, mean, amax or amin, got {reduce}")
     return rename(ScatterReduce.apply(input, d, idx, src, reduce, builtins.bool(include_self)),
                   "ScatterReduceBackward0")
 

@@ -357,13 +357,17 @@ def _scaled_sum(input: Tensor, product: Tensor, beta: Any, alpha: Any) -> Tensor
     input must expand to the product's shape (torch expands it; it does not broadcast both ways)."""
     if input.shape != product.shape:
         input.detach().expand(product.shape)  # (for expand's errors only)
-    if product.dtype is dtypes.bool:  # torch's kernels take beta and alpha in the result's dtype
+    result = dtypes.promote_types(input.dtype, product.dtype)  # (addr's float input over integer vectors)
+    if product.dtype is not result:
+        product = product.to(result)
+    if result is dtypes.bool:  # torch's kernels take beta and alpha in the result's dtype
         beta, alpha = bool(beta), bool(alpha)
-    elif not product.dtype.is_floating_point:  # (an int64 truncates them: beta = 1.7 is 1)
+    elif not result.is_floating_point:  # (an int64 truncates them: beta = 1.7 is 1)
         beta, alpha = int(beta), int(alpha)
     scaled = product if alpha == 1 else product * alpha
-    if beta == 0:
-        return scaled + input * 0 if input.requires_grad else scaled + beta * Tensor._make(np.zeros_like(input._data))
+    if beta == 0:  # (input * 0 would keep its NaNs; `where` gives 0 and still input's zero gradient, as torch)
+        nothing = Tensor._make(np.zeros(input.shape, dtype=bool))
+        return scaled + (input.where(nothing, 0) if input.requires_grad else Tensor._make(np.zeros_like(input._data)))
     return (input if beta == 1 else input * beta) + scaled
 
 
@@ -371,6 +375,8 @@ def _scaled_sum(input: Tensor, product: Tensor, beta: Any, alpha: Any) -> Tensor
 def addmm(input: Tensor, mat1: Tensor, mat2: Tensor, *, beta: Any = 1, alpha: Any = 1) -> Tensor:
     """beta * input + alpha * (mat1 @ mat2)."""
     check_addmm(input, mat1, mat2)
+    if not mat1.shape[1]:  # nothing to multiply: torch scales input in place, in input's dtype
+        _check_scale_of_input(input, (mat1.shape[0], mat2.shape[1]), beta)
     if beta == 1 and alpha == 1 and input.dtype in (dtypes.float32, dtypes.float64):
         return AddMm.apply(input, mat1, mat2)
     return composite(_scaled_sum(input, mm(mat1, mat2), beta, alpha), "AddmmBackward0", input, mat1, mat2)
@@ -438,17 +444,55 @@ def _bias_grad(g: Tensor, shape: tuple) -> Tensor:
 @op(inplace=True, out=True, samples=_arrays_of(((3, 4), (2, 3, 5), (2, 5, 4)), ((3, 4), (1, 3, 2), (1, 2, 4))))
 def addbmm(input: Tensor, batch1: Tensor, batch2: Tensor, *, beta: Any = 1, alpha: Any = 1) -> Tensor:
     """beta * input + alpha * (the sum over the batch of batch1[i] @ batch2[i])."""
-    if batch1.ndim == batch2.ndim == 3 and batch1.shape[2] == batch2.shape[1] and batch1.numel() and batch2.numel():
-        _same_dtype_as_input("self and mat2 must have the same dtype, but got {} and {}", input, batch1, batch2)
-    return composite(_scaled_sum(input, bmm(batch1, batch2).sum(0), beta, alpha), "AddbmmBackward0", input, batch1, batch2)
+    if batch1.ndim == batch2.ndim == 3 and batch1.shape[2] == batch2.shape[1]:
+        _expands_to(input, (batch1.shape[1], batch2.shape[2]))
+        if batch1.shape[0]:  # torch runs one addmm per batch: the first checks the dtypes
+            _same_dtype_as_input("self and mat2 must have the same dtype, but got {} and {}", input, batch1, batch2)
+        if not batch1.shape[0]:  # no batch: torch scales input in place, even an empty one
+            _check_scale_of_input(input, (1,), beta)
+        elif not batch1.shape[2]:  # nothing to multiply: each batch's addmm scales the result in place,
+            for scale in (beta, 1) if batch1.shape[0] > 1 else (beta,):  # the first by beta, the others by 1
+                _check_scale_of_input(input, (batch1.shape[1], batch2.shape[2]), scale)
+        elif input.dtype is dtypes.bool and batch1.shape[1] * batch2.shape[2]:  # (its kernel's name, not bmm's)
+            raise NotImplementedError('"addmm_impl_cpu_" not implemented for \'Bool\'')
+    out = _scaled_sum(input, bmm(batch1, batch2).sum(0), beta, alpha)
+    out = out if out.dtype is input.dtype else out.to(input.dtype)  # (the batch sum of bools counts; no batch)
+    return composite(out, "AddbmmBackward0", input, batch1, batch2)
+
+
+def _expands_to(input: Tensor, shape: tuple) -> None:
+    """expand's error, if input does not expand to the result's shape: torch checks that first."""
+    if input.shape != shape:
+        input.detach().expand(shape)
+
+
+def _check_scale_of_input(input: Tensor, shape: tuple, beta: Any) -> None:
+    """torch's error when addmm or addbmm, given nothing to multiply, scales input (copied to a result of
+    `shape`; an empty one is left alone) by beta in place, and beta's type does not fit input's dtype (beta 0
+    zeroes it instead)."""
+    if not math.prod(shape) or isinstance(beta, Tensor) or beta == 0:
+        return
+    kind = dtypes.bool if isinstance(beta, bool) else dtypes.int64 if isinstance(beta, int) else dtypes.float32
+    def category(d: dtypes.dtype) -> int:  # a Python number keeps a tensor's dtype within its category
+        return 0 if d is dtypes.bool else 2 if d.is_floating_point else 1
+    if category(kind) > category(input.dtype):
+        raise RuntimeError(f"result type {kind._legacy} can't be cast to the desired output type {input.dtype._legacy}")
 
 
 @op(inplace=True, out=True, samples=_arrays_of(((2, 3, 4), (2, 3, 5), (2, 5, 4)), ((3, 1), (1, 3, 2), (1, 2, 4))))
 def baddbmm(input: Tensor, batch1: Tensor, batch2: Tensor, *, beta: Any = 1, alpha: Any = 1) -> Tensor:
-    """beta * input + alpha * (batch1 @ batch2), batch by batch."""
-    if input.dtype is not batch1.dtype:  # checked before any shape
+    """beta * input + alpha * (batch1 @ batch2), batch by batch. torch checks input's expand (if the batches
+    fit), then the dtypes, then the batches."""
+    fit = batch1.ndim == batch2.ndim == 3 and batch1.shape[2] == batch2.shape[1] and batch1.shape[0] == batch2.shape[0]
+    if fit:
+        _expands_to(input, (batch1.shape[0], batch1.shape[1], batch2.shape[2]))
+    if input.dtype is not batch1.dtype:
         raise RuntimeError(f"Input dtypes must be the same, got: input {_c_name(input)}, batch1: {_c_name(batch1)}, "
                            f"batch2: {_c_name(batch2)}")
+    if fit and not batch1.shape[2]:  # nothing to multiply: torch scales input in place
+        _check_scale_of_input(input, (batch1.shape[0], batch1.shape[1], batch2.shape[2]), beta)
+    elif fit and input.dtype is dtypes.bool and batch1.shape[0] * batch1.shape[1] * batch2.shape[2]:
+        raise NotImplementedError('"baddbmm" not implemented for \'Bool\'')  # (its kernel's name, not bmm's)
     return composite(_scaled_sum(input, bmm(batch1, batch2), beta, alpha), "BaddbmmBackward0", input, batch1, batch2)
 
 
@@ -471,11 +515,23 @@ def addmv(input: Tensor, mat: Tensor, vec: Tensor, *, beta: Any = 1, alpha: Any 
 @op(inplace=True, out=True, samples=_arrays_of(((3, 4), (3,), (4,)), ((4,), (2,), (4,))))
 def addr(input: Tensor, vec1: Tensor, vec2: Tensor, *, beta: Any = 1, alpha: Any = 1) -> Tensor:
     """beta * input + alpha * outer(vec1, vec2)."""
-    if not outer(vec1.detach(), vec2.detach()).dtype.is_floating_point:  # (addr checks; addmm and the rest truncate)
-        for name, value in (("beta", beta), ("alpha", alpha)):
-            if isinstance(value, float) or isinstance(value, Tensor) and value.dtype.is_floating_point:
-                raise RuntimeError(f"For integral input tensors, argument {name} must not be a floating point number.")
+    product = outer(vec1.detach(), vec2.detach())
+    if input.shape != product.shape:
+        input.detach().expand(product.shape)  # (for expand's errors, which come first)
+    _check_addr_scales(dtypes.promote_types(input.dtype, product.dtype), beta=beta, alpha=alpha)
     return composite(_scaled_sum(input, outer(vec1, vec2), beta, alpha), "AddrBackward0", input, vec1, vec2)
+
+
+def _check_addr_scales(result: dtypes.dtype, **scales: Any) -> None:
+    """addr's checks of beta and alpha against its result's dtype (addmm and the rest truncate them instead):
+    a bool scale only for a bool result, a float one only for a floating result."""
+    for name, value in scales.items():
+        kind = value.dtype if isinstance(value, Tensor) else dtypes.bool if isinstance(value, bool) else \
+            dtypes.float64 if isinstance(value, float) else None
+        if kind is dtypes.bool and result is not dtypes.bool:
+            raise RuntimeError(f"Boolean {name} only supported for Boolean results.")
+        if kind is not None and kind.is_floating_point and not result.is_floating_point:
+            raise RuntimeError(f"For integral input tensors, argument {name} must not be a floating point number.")
 
 
 @op(out=True, samples=_arrays_of(((3, 4), (2, 4)), ((4,), (4,)), ((2, 3, 4), (4,))))

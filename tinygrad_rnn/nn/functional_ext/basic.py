@@ -471,9 +471,9 @@ def one_hot(tensor: Tensor, num_classes: int = -1) -> Tensor:
     if tensor.dtype is not dtypes.int64:
         raise RuntimeError("one_hot is only applicable to index tensor of type LongTensor.")
     labels = tensor.numpy()
+    if labels.size == 0 and num_classes <= 0:  # torch's rule for an empty input: no classes is no answer either
+        raise RuntimeError("Can not infer total number of classes from empty tensor.")
     if num_classes == -1:
-        if labels.size == 0:
-            raise RuntimeError("Can not infer total number of classes from empty tensor.")
         num_classes = int(labels.max()) + 1
     if labels.size:
         if labels.min() < 0:
