@@ -35,9 +35,11 @@ _NUMPY_NAMES = {"axis": "dim", "keepdims": "keepdim"}
 _NUMBERS_AS_TENSORS = {"add", "sub", "mul", "div", "true_divide", "floor_divide", "divide", "multiply", "subtract"}
 
 
-# Parameters torch's schema marks optional (`str? rounding_mode`) though its printed signature shows no default:
-# its parser takes None for them (`x.div_(y, rounding_mode=None)` is plain division).
-_OPTIONAL_WITHOUT_DEFAULT = frozenset({"rounding_mode"})
+# Parameters torch's schema marks optional (`str? rounding_mode`, the factories' `bool? requires_grad=False`)
+# though its printed signature shows no default or another one: its parser takes None for them
+# (`x.div_(y, rounding_mode=None)` is plain division; `torch.randn(2, requires_grad=None)` runs).
+# (torch.tensor's requires_grad is a plain bool; tensor() checks it itself.)
+_OPTIONAL_WITHOUT_DEFAULT = frozenset({"rounding_mode", "requires_grad", "pin_memory"})
 
 
 class Param:

@@ -168,3 +168,9 @@ def test_rounding_mode_none_is_plain_division_to_the_parser():
     # torch's schema says `str? rounding_mode`: None passes its parser, then the in-place cast fails
     check_error(lambda m: m.tensor(0).div_(m.tensor(0), rounding_mode=None))
     check_error(lambda m: m.tensor(0).div_(m.tensor(0), rounding_mode=3))
+
+
+def test_the_factories_requires_grad_none_passes_the_parser():
+    # torch's factories' `bool? requires_grad`: None passes, so the kernel's error is what the user sees
+    check_error(lambda m: m.randn((), dtype=m.int32, requires_grad=None))
+    check_error(lambda m: m.rand_like(m.ones(2, dtype=m.float16), dtype=m.int8, requires_grad=None))
