@@ -732,7 +732,7 @@ _EVERY_DIM: Any = object()  # squeeze()'s default, told apart from an explicit N
 
 @op(inplace="view", varargs_method="several",
     inplace_names={"SqueezeBackward0": "SqueezeBackward3", "SqueezeBackward1": "SqueezeBackward4",
-                                   "SqueezeBackward2": "SqueezeBackward5"}, renumber_method_errors=True,
+                   "SqueezeBackward2": "SqueezeBackward5"}, renumber_method_errors=True,
     samples=_plain_samples(((3, 1, 4),), ((3, 1, 4), 1), ((3, 1, 4), 0), ((1, 1), (0, -1)), ((),), ((0, 1), -1),
                            ((1,),)))
 def squeeze(input: Tensor, dim: Any = _EVERY_DIM) -> Tensor:
