@@ -35,6 +35,13 @@ _NUMPY_NAMES = {"axis": "dim", "keepdims": "keepdim"}
 _NUMBERS_AS_TENSORS = {"add", "sub", "mul", "div", "true_divide", "floor_divide", "divide", "multiply", "subtract"}
 
 
+# Parameters torch's schema marks optional (`str? rounding_mode`, the factories' `bool? requires_grad=False`)
+# though its printed signature shows no default or another one: its parser takes None for them
+# (`x.div_(y, rounding_mode=None)` is plain division; `torch.randn(2, requires_grad=None)` runs).
+# (torch.tensor's requires_grad is a plain bool; tensor() checks it itself.)
+_OPTIONAL_WITHOUT_DEFAULT = frozenset({"rounding_mode", "requires_grad", "pin_memory"})
+
+
 class Param:
     """One parameter of a signature: `type name`, `= default` when optional, after `*` keyword-only."""
 
@@ -49,7 +56,7 @@ class Param:
         """Why the parser refuses `value` here ("not float", "but found element of type float at pos 0"),
         or None when it takes it. Types it does not check here are taken (the op's own checks follow)."""
         if value is None:
-            return None if self.default == "None" else f"not {type_name(value)}"
+            return None if self.default == "None" or self.name in _OPTIONAL_WITHOUT_DEFAULT else f"not {type_name(value)}"
         takes = _TAKES.get(self.type)
         if takes is None or takes(value) or (numbers_as_tensors and self.type == "Tensor" and _is_number(value)):
             return None

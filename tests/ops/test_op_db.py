@@ -175,7 +175,8 @@ def test_method_and_aliases_agree_with_the_function(decl, index):
         spellings.append(getattr(tinygrad_rnn.Tensor, decl.name))
     if decl.method:
         spellings += [getattr(tinygrad_rnn.Tensor, name) for name in (decl.name, *decl.aliases)]
-    if decl.varargs_method and template[1][0] == "value" and len(template[1][1]):  # t.flip(0, 1)
+    spreadable = len(template) > 1 and template[1][0] == "value" and isinstance(template[1][1], (tuple, list))
+    if decl.varargs_method and spreadable and len(template[1][1]):  # t.flip(0, 1)
         spellings.append(lambda t, packed, *rest, **kwargs: getattr(t, decl.name)(*packed, *rest, **kwargs))
     for alias in decl.aliases:
         assert hasattr(torch, alias), f"torch has no {alias}"

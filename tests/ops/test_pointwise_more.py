@@ -163,3 +163,20 @@ def test_in_place_nodes_without_derivative_name_the_in_place_op():
     shown = [len(m.heaviside(m.ones(2, requires_grad=True), m.ones(2)).grad_fn.next_functions)
              for m in (tinygrad_rnn, torch)]
     assert shown[0] == shown[1] == 1
+
+
+def _xlogy_gradients(m, dtype):
+    a = m.tensor([0.0, 1.5, 2.0, 0.0, -1.0, 3.0], dtype=dtype, requires_grad=True)
+    b = m.tensor([-1.0, -2.0, 0.5, 0.0, 2.0, 0.7], dtype=dtype, requires_grad=True)
+    g = m.tensor([0.0, 0.0, 1.0, 1.0, 2.0, 0.3], dtype=dtype)
+    y = m.xlogy(a, b)
+    ga, gb = m.autograd.grad(y, (a, b), g, create_graph=True)
+    return [y.tolist(), ga.tolist(), gb.tolist(), ga.grad_fn.name(), m.autograd.grad(ga.sum(), b)[0].tolist()]
+
+
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+def test_xlogy_gradients_follow_torchs_formulas(dtype):
+    # d input = xlogy(g, other): 0 where g is 0, even where log(other) is NaN; d other = g * input / other
+    torch = require_torch()
+    ours, theirs = (_xlogy_gradients(m, getattr(m, dtype)) for m in (tinygrad_rnn, torch))
+    assert str(ours) == str(theirs)

@@ -4,7 +4,7 @@ raises torch's error type with torch's message (or works in both)."""
 from __future__ import annotations
 
 import pytest
-from helpers import require_torch
+from helpers import check_error, require_torch
 
 import tinygrad_rnn
 
@@ -162,3 +162,15 @@ def _outcome(module, case):
 @pytest.mark.parametrize("case", CASES)
 def test_bad_arguments_raise_torchs_error(case):
     assert _outcome(tinygrad_rnn, case) == _outcome(require_torch(), case)
+
+
+def test_rounding_mode_none_is_plain_division_to_the_parser():
+    # torch's schema says `str? rounding_mode`: None passes its parser, then the in-place cast fails
+    check_error(lambda m: m.tensor(0).div_(m.tensor(0), rounding_mode=None))
+    check_error(lambda m: m.tensor(0).div_(m.tensor(0), rounding_mode=3))
+
+
+def test_the_factories_requires_grad_none_passes_the_parser():
+    # torch's factories' `bool? requires_grad`: None passes, so the kernel's error is what the user sees
+    check_error(lambda m: m.randn((), dtype=m.int32, requires_grad=None))
+    check_error(lambda m: m.rand_like(m.ones(2, dtype=m.float16), dtype=m.int8, requires_grad=None))

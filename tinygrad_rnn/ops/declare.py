@@ -66,7 +66,8 @@ class OpDecl:
     twice_differentiable: bool = True  # False where the first derivative has kinks (abs, relu)
     differentiable: bool = True  # False for ops outside the graph (comparisons): no gradient checks
     is_function: bool = True  # False for a method only (t.view(...): torch has no torch.view)
-    varargs_method: bool = False  # t.flip(0, 1) as well as t.flip((0, 1))
+    # t.flip(0, 1) as well as t.flip((0, 1)); "several": only two or more (t.squeeze(0) keeps its int overload)
+    varargs_method: bool | str = False
     inplace_names: dict = field(default_factory=dict)  # node name of X -> torch's node name of X_
     # torch's TypeError of the method leaves self out: softmax(): argument 'dim' (position 2) is
     # (position 1) in t.softmax(...), squeeze()'s "got (Tensor, NoneType)" is "got (NoneType)"
@@ -86,7 +87,7 @@ DECLARED: dict[str, OpDecl] = {}  # by name, in the order the op modules declare
 
 def op(*, samples: SampleMaker, method: bool = True, inplace: bool | str = False, out: bool = False,
        aliases: tuple[str, ...] = (), twice_differentiable: bool = True, differentiable: bool = True,
-       function: bool = True, varargs_method: bool = False, inplace_names: dict | None = None,
+       function: bool = True, varargs_method: bool | str = False, inplace_names: dict | None = None,
        renumber_method_errors: bool = False, inplace_function: bool = False,
        checked_on: Callable[[Any], Any] | None = None, checked_as: Callable[[Any], Any] | None = None,
        checked_input: int = 0) -> Callable[[F], F]:

@@ -67,10 +67,19 @@ def _quiet() -> np.errstate:
 
 def _binary(op: type, a: Any, b: Any, floating: bool = False) -> Tensor:
     a, b = promote(a, b, floating)
-    # check_broadcast(a, b), inline: every binary op passes here, most with equal shapes (one call fewer)
-    if isinstance(a, Tensor) and isinstance(b, Tensor) and a._data.shape != b._data.shape:
-        check_shapes_broadcast(a._data.shape, b._data.shape)
+    if isinstance(a, Tensor):
+        # check_broadcast(a, b), inline: every binary op passes here, most with equal shapes (one call fewer)
+        if isinstance(b, Tensor) and a._data.shape != b._data.shape:
+            check_shapes_broadcast(a._data.shape, b._data.shape)
+    elif not isinstance(b, Tensor):
+        a = _numbers_as_tensor(a, b)
     return op.apply(a, b)
+
+
+def _numbers_as_tensor(a: Any, b: Any) -> Tensor:
+    """Of two numbers (torch.mul(2, 3), torch.div(7, 2)), the first as torch computes with it: a 0-d tensor of
+    their result dtype (float32 for 1.5 and 2, int64 for 2 and 3)."""
+    return Tensor._make(np.asarray(a, result_type(as_operand(a), as_operand(b)).np))
 
 
 def _where_samples(rng: np.random.Generator) -> list[Sample]:
@@ -394,6 +403,8 @@ def _checked_integer_operands(input: Any, other: Any, kernel: str) -> tuple[Any,
     """The promoted operands of a rounding division or remainder, checked in torch's order: shapes, then
     the dtype (no bool kernel), then integer division by zero."""
     a, b = promote(input, other)
+    if not isinstance(a, Tensor) and not isinstance(b, Tensor):
+        a = _numbers_as_tensor(a, b)
     _check_broadcast(a, b)
     if dtypes.bool in (getattr(a, "dtype", None), getattr(b, "dtype", None)):
         raise NotImplementedError(f'"{kernel}" not implemented for \'Bool\'')

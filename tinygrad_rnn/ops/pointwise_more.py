@@ -420,14 +420,28 @@ class Xlogy(Binary):
     def numpy_fn(a, b):
         dtype = (a if isinstance(a, np.ndarray) else b).dtype  # a number operand takes the tensor's dtype
         a, b = np.asarray(a, dtype), np.asarray(b, dtype)
-        out = np.multiply(a, np.log(b))
+        # log in float64, rounded: the nearest float, as torch's scalar log gives (numpy's float32 log is an ulp off)
+        out = np.multiply(a, np.log(b.astype(np.float64)).astype(dtype))
         return np.where((a == 0) & ~np.isnan(b), 0, out).astype(dtype)
 
     @staticmethod
-    def derivatives(a, b, y):  # d/da = log(b) (0 where a == 0 and b <= 0), d/db = a / b
+    def derivatives(a, b, y):  # d/da = log(b) (0 where a == 0 and b <= 0), d/db = a / b (for jvp)
         dead = (np.asarray(_arr(a)) == 0) & (np.asarray(_arr(b)) <= 0)
         log_b = log(b) if isinstance(b, Tensor) else Tensor._make(np.asarray(np.log(b), y._data.dtype))
         return where(_mask(dead), 0.0, log_b), a / b
+
+    @staticmethod
+    def backward(ctx, g):
+        """torch's formulas: d a = xlogy(g, b), so a zero g gives 0 even where log(b) is NaN (b < 0), and 0
+        where a == 0 and b <= 0; d b = g a / b."""
+        a, b, _ = ctx.saved_tensors
+        da = db = None
+        if ctx.needs_input_grad[0]:
+            dead = (np.asarray(_arr(a)) == 0) & (np.asarray(_arr(b)) <= 0)
+            da = xlogy(g, b).masked_fill(_mask(dead), 0.0)
+        if ctx.needs_input_grad[1]:
+            db = g * a / b
+        return da, db
 
 
 @op(inplace_function=True, inplace=True, out=True, samples=binary(second=declare.positive))

@@ -730,7 +730,8 @@ def unsqueeze(input: Tensor, dim: int) -> Tensor:
 _EVERY_DIM: Any = object()  # squeeze()'s default, told apart from an explicit None (which torch refuses)
 
 
-@op(inplace="view", inplace_names={"SqueezeBackward0": "SqueezeBackward3", "SqueezeBackward1": "SqueezeBackward4",
+@op(inplace="view", varargs_method="several",
+    inplace_names={"SqueezeBackward0": "SqueezeBackward3", "SqueezeBackward1": "SqueezeBackward4",
                                    "SqueezeBackward2": "SqueezeBackward5"}, renumber_method_errors=True,
     samples=_plain_samples(((3, 1, 4),), ((3, 1, 4), 1), ((3, 1, 4), 0), ((1, 1), (0, -1)), ((),), ((0, 1), -1),
                            ((1,),)))
@@ -1396,7 +1397,7 @@ def repeat(input: Tensor, *sizes: Any, repeats: Any = None) -> Tensor:
     return Repeat.apply(input, repeats)
 
 
-@op(samples=_plain_samples(((3, 4), (2,)), ((2,), (2, 3)), ((0, 3), (2, 2)), ((), (3,))))
+@op(varargs_method=True, samples=_plain_samples(((3, 4), (2,)), ((2,), (2, 3)), ((0, 3), (2, 2)), ((), (3,))))
 def tile(input: Tensor, dims: Any) -> Tensor:
     dims = _shape_arg((dims,), "tile", "dims")
     return repeat(input, (1,) * (input.ndim - len(dims)) + dims)
@@ -1676,7 +1677,7 @@ def _count_samples(rng: np.random.Generator) -> list:
             Sample((zeros[3],)), Sample((zeros[5], -2))]
 
 
-@op(differentiable=False, samples=_count_samples)
+@op(differentiable=False, varargs_method="several", samples=_count_samples)
 def count_nonzero(input: Tensor, dim: Any = None) -> Tensor:
     """How many elements are not zero, in all of input or along dim (an int or a tuple)."""
     axis = None if dim is None else normalize_dims(dim, input.ndim, ranges_first=True)

@@ -144,12 +144,14 @@ def _inplace_view(fn: Callable[..., Tensor], name: str, node_names: dict) -> Cal
     return method
 
 
-def _varargs(fn: Callable[..., Any], name: str) -> Callable[..., Any]:
-    """The method `t.X(a, b)` as `X(t, (a, b))`; `t.X((a, b))` and keywords pass through."""
+def _varargs(fn: Callable[..., Any], name: str, one_int_too: bool = True) -> Callable[..., Any]:
+    """The method `t.X(a, b)` as `X(t, (a, b))` (and `t.X(a)` as `X(t, (a,))` if `one_int_too`);
+    `t.X((a, b))` and keywords pass through."""
 
     def method(self: Tensor, *args: Any, **kwargs: Any) -> Any:
         try:
-            return fn(self, args, **kwargs) if len(args) > 1 or (len(args) == 1 and isinstance(args[0], int)) \
+            return fn(self, args, **kwargs) if len(args) > 1 or (one_int_too and len(args) == 1 and
+                                                                  isinstance(args[0], int)) \
                 else fn(self, *args, **kwargs)
         except TypeError as error:  # t.flip(dims=0): torch names no position for an argument given by name
             _raise_refusal(name, args, kwargs, True, error)
@@ -162,7 +164,7 @@ def _varargs(fn: Callable[..., Any], name: str) -> Callable[..., Any]:
     method.__doc__, method.__annotations__ = fn.__doc__, fn.__annotations__
     first, spread, *rest = inspect.signature(fn).parameters.values()
     method.__signature__ = inspect.Signature(  # type: ignore[attr-defined]  (t.flip(*dims), for help() and the stub)
-        [first, spread.replace(kind=inspect.Parameter.VAR_POSITIONAL)]
+        [first, spread.replace(kind=inspect.Parameter.VAR_POSITIONAL, default=inspect.Parameter.empty)]
         + [p.replace(kind=inspect.Parameter.KEYWORD_ONLY) for p in rest])
     return method
 
@@ -267,7 +269,7 @@ def _method(decl: OpDecl, name: str | None = None) -> Callable[..., Any]:
     """Tensor.X: the declared function, unless torch's method takes or reports arguments otherwise."""
     name = name or decl.name
     if decl.varargs_method:
-        return _varargs(_function(decl, name), name)
+        return _varargs(_function(decl, name), name, one_int_too=decl.varargs_method is True)
     if _takes_an_operand(decl):  # t.add(np_array), t.mm(2): torch's parser errors, worded for the method
         return parser_errors(_function(decl, name), name or decl.name, method=True,
                              renumber=decl.renumber_method_errors)
