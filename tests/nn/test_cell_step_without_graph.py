@@ -1,4 +1,4 @@
-"""nn/rnn_base.py `RNNCellBase._step`: under no_grad LSTMCell and GRUCell run their step on arrays
+"""nn/rnn_base.py `RNNCellBase._step`: under no_grad the cells run their step on arrays
 (kernels' `cell_step_arrays`), with the bits of the step that records a graph."""
 import numpy as np
 import pytest
@@ -6,10 +6,15 @@ import pytest
 import tinygrad_rnn as tg
 from tinygrad_rnn.core.function import Function
 
+CELLS = ["LSTMCell", "GRUCell", "RNNCell", "RNNCell relu"]
+
 
 def _cell_and_inputs(name, hidden, bias, dtype, batch):
     tg.manual_seed(hidden)
-    cell = getattr(tg.nn, name)(5, hidden, bias=bias, dtype=dtype)
+    if name == "RNNCell relu":
+        cell = tg.nn.RNNCell(5, hidden, bias=bias, nonlinearity="relu", dtype=dtype)
+    else:
+        cell = getattr(tg.nn, name)(5, hidden, bias=bias, dtype=dtype)
     x = tg.randn(*batch, 5, dtype=dtype) * 3
     states = [tg.randn(*batch, hidden, dtype=dtype) for _ in range(2 if name == "LSTMCell" else 1)]
     return cell, x, (tuple(states) if name == "LSTMCell" else states[0])
@@ -19,7 +24,7 @@ def _arrays(out):
     return [t.detach().numpy() for t in (out if isinstance(out, tuple) else (out,))]
 
 
-@pytest.mark.parametrize("name", ["LSTMCell", "GRUCell"])
+@pytest.mark.parametrize("name", CELLS)
 @pytest.mark.parametrize("hidden", [20, 32, 40])  # gates of less than, exactly and more than sigmoid's vector step
 @pytest.mark.parametrize("bias", [True, False])
 @pytest.mark.parametrize("dtype", [tg.float32, tg.float64])
@@ -38,7 +43,7 @@ def test_no_grad_step_has_the_bits_of_the_recorded_step(name, hidden, bias, dtyp
     assert all(t.grad_fn is None and not t.requires_grad for t in (out if isinstance(out, tuple) else (out,)))
 
 
-@pytest.mark.parametrize("name", ["LSTMCell", "GRUCell"])
+@pytest.mark.parametrize("name", CELLS)
 def test_no_grad_step_runs_no_op(name, monkeypatch):
     """The step records nothing under no_grad, so it runs its math on the arrays: no Function.apply
     (each cost a few microseconds of bookkeeping; a cell step made 17)."""
@@ -51,7 +56,7 @@ def test_no_grad_step_runs_no_op(name, monkeypatch):
     assert applied == []
 
 
-@pytest.mark.parametrize("name", ["LSTMCell", "GRUCell"])
+@pytest.mark.parametrize("name", CELLS)
 def test_inference_mode_step_gives_inference_tensors(name):
     cell, x, state = _cell_and_inputs(name, 20, True, tg.float32, (3,))
     with tg.inference_mode():
@@ -59,7 +64,7 @@ def test_inference_mode_step_gives_inference_tensors(name):
     assert all(t.is_inference() for t in (out if isinstance(out, tuple) else (out,)))
 
 
-@pytest.mark.parametrize("name", ["LSTMCell", "GRUCell"])
+@pytest.mark.parametrize("name", CELLS)
 def test_forward_mode_tangents_still_ride_along_under_no_grad(name):
     import tinygrad_rnn.autograd.forward_ad as fwAD
 

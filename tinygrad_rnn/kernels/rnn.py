@@ -33,6 +33,7 @@ import numpy as np
 from ..backend.blas_threads import threads_for
 from ..backend.scratch import constant, scratch
 from ..core.tensor import Tensor
+from ..ops.pointwise import tanh_array
 from .fused_stack import ShowAsStack
 from .recurrence import (
     DirectionWeights,
@@ -61,6 +62,18 @@ def tanh_step(projected: Tensor, state: tuple, w: StepWeights) -> tuple:
 def relu_step(projected: Tensor, state: tuple, w: StepWeights) -> tuple:
     """One step: `(relu(h @ W_hh^T + b_hh + projected_t),)`, torch's RNNCell's order."""
     return ((hidden_terms(state[0], w) + projected).relu(),)
+
+
+def tanh_cell_step_arrays(projected: np.ndarray, hidden: np.ndarray, h: np.ndarray) -> tuple:
+    """`tanh_step` on arrays, for RNNCell under no_grad (nn/rnn_base.py): projected and hidden are
+    x W_ih^T + b_ih and h W_hh^T + b_hh. The same ops in the same order, so the same bits."""
+    return (tanh_array(np.add(hidden, projected)),)
+
+
+def relu_cell_step_arrays(projected: np.ndarray, hidden: np.ndarray, h: np.ndarray) -> tuple:
+    """`relu_step` on arrays, as Relu.forward computes it (keeps NaN and -0.0)."""
+    pre = np.add(hidden, projected)
+    return (np.where(pre < 0, pre.dtype.type(0), pre),)
 
 
 def hidden_size(w: DirectionWeights) -> tuple[int, ...]:

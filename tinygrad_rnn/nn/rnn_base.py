@@ -35,7 +35,7 @@ from ..core.modes import modes
 from ..core.tensor import Tensor
 from ..creation import from_numpy, zeros
 from ..device import check_device
-from ..kernels import gru, lstm
+from ..kernels import gru, lstm, rnn
 from ..kernels.recurrence import DirectionWeights
 from ..kernels.step_layout import StepLayout
 from ..kernels.variants import VARIANTS
@@ -576,4 +576,5 @@ def _affine_arrays(x: np.ndarray, weight: Tensor, bias: Tensor | None) -> np.nda
 
 
 # The cells whose step runs on arrays when it records no graph (_step_without_graph)
-_STEPS_WITHOUT_GRAPH = {"LSTM": lstm.cell_step_arrays, "GRU": gru.cell_step_arrays}
+_STEPS_WITHOUT_GRAPH = {"LSTM": lstm.cell_step_arrays, "GRU": gru.cell_step_arrays,
+                        "RNN_TANH": rnn.tanh_cell_step_arrays, "RNN_RELU": rnn.relu_cell_step_arrays}
