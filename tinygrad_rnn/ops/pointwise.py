@@ -32,7 +32,7 @@ from ..core.function import NO_EDGE, Function, rename
 from ..core.modes import modes
 from ..core.tensor import Tensor
 from ..core.warn_once import warn_once
-from ..creation import checked_fill, tensor
+from ..creation import checked_fill
 from ..layout import check_memory_format, preserve_format
 from ..overload_table import FUNCTIONS
 from .declare import BINARY_SHAPES, Sample, away_from_kinks, binary, inside_unit, op, positive, unary
@@ -1505,8 +1505,8 @@ def where(condition: Any, input: Any = _ONLY_CONDITION, other: Any = _ONLY_CONDI
         raise RuntimeError(f"where expected condition to be a boolean tensor, but got a tensor with dtype "
                            f"{condition.dtype._legacy}")
     a, b = promote(input, other)
-    if not isinstance(a, Tensor) and not isinstance(b, Tensor):  # two numbers: torch makes them tensors of
-        a = tensor(a, dtype=result_type(as_operand(input), as_operand(other)))  # common dtype (1. and 0: float32)
+    if not isinstance(a, Tensor) and not isinstance(b, Tensor):  # where(c, 1., 0): float32, as the binary ops
+        a = _numbers_as_tensor(a, b)
     result = a if isinstance(a, Tensor) else b
     if isinstance(result, Tensor) and result._data.dtype != np.float16:  # a number must fit (half takes it as inf)
         for number in (input, other):
