@@ -9,6 +9,7 @@ import pytest
 from helpers import check_parity, require_torch
 
 import tinygrad_rnn
+from tinygrad_rnn.ops.promotion import DOUBLE_STEP
 
 EXACT = dict(rtol=0, atol=0)
 
@@ -102,18 +103,19 @@ def test_float64_power_by_a_small_whole_number_multiplies_as_torch(exponent):
     check_parity(lambda m, t: [m.pow(t, exponent), m.float_power(t, exponent)], [x], requires_grad=[False], tol=EXACT)
 
 
+SHORT = DOUBLE_STEP - 1  # (torch's vector step of doubles: 16 with AVX512, 8 with AVX2)
 SCALAR_LOOP_POWERS = {  # each result's elements all in torch's scalar loop (the tensors' merged rows are short)
-    "rows of 15": lambda m, a, b: m.pow(a[:, :15], b[0, :15]),
-    "float_power rows of 15": lambda m, a, b: m.float_power(a[:, :15], b[0, :15]),
-    "number exponent, after 32": lambda m, a, b: m.pow(a[0], 1.7)[32:],
-    "number base": lambda m, a, b: m.pow(2.5, b[0, :15]),
+    "rows shorter than a step": lambda m, a, b: m.pow(a[:, :SHORT], b[0, :SHORT]),
+    "float_power rows shorter than a step": lambda m, a, b: m.float_power(a[:, :SHORT], b[0, :SHORT]),
+    "number exponent, after the whole steps": lambda m, a, b: m.pow(a[0, :39], 1.7)[39 - 39 % DOUBLE_STEP:],
+    "number base": lambda m, a, b: m.pow(2.5, b[0, :SHORT]),
     "7 elements": lambda m, a, b: a[0, :7] ** b[1, :7],
 }
 
 
 @pytest.mark.parametrize("name", sorted(SCALAR_LOOP_POWERS))
 def test_float64_power_in_the_scalar_loop_is_the_c_librarys_as_torch(name):
-    """torch's scalar loop (rows shorter than its vector step of 16, and what is left after whole steps) calls
+    """torch's scalar loop (rows shorter than its vector step, and what is left after whole steps) calls
     the C library's pow, as math.pow does; numpy's pow is an ulp apart in about 1 place in 17. (Its vector
     steps use SLEEF's pow, which we do not reproduce.)"""
     rng = np.random.default_rng(8)

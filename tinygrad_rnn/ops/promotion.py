@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 
 from ..argcheck import NotAnOperand
+from ..backend.cpu_capability import lanes
 from ..core import dtypes
 from ..core.tensor import Tensor
 from ..creation import tensor
@@ -81,11 +82,12 @@ def in_float32_for_half(compute: Any, *operands: Any) -> Any:
         return Cast.apply(result, dtypes.float16)
 
 
-# Elements per step of torch's vectorized CPU loop on this machine (AVX512; torch.backends.cpu.get_cpu_capability()):
-# float16 computed as two vectors of 16 floats (measured with add's alpha), float64 as two vectors of 8 (with pow)
+# Elements per step of torch's vectorized CPU loop: two of its vectors (backend/cpu_capability.py), so 32 floats
+# with AVX512 and 16 with AVX2 (measured with sigmoid), 16 doubles with AVX512 and 8 with AVX2 (with pow).
+# float16 steps by 32 elements on both (measured with add's alpha and gelu).
+FLOAT_STEP = 2 * lanes(np.float32)
+DOUBLE_STEP = 2 * lanes(np.float64)
 HALF_STEP = 32
-FLOAT_STEP = 32  # float32, two vectors of 16 (measured with sigmoid)
-DOUBLE_STEP = 16
 
 
 def vector_loop(shape: tuple, step: int, *operands: Any) -> Any:

@@ -38,7 +38,7 @@ from .composite import composite
 from .declare import Sample, SampleMaker, away_from_kinks, op
 from .decompositions import svdvals
 from .pointwise import Div, exp, maximum, minimum, where
-from .promotion import HALF_STEP, by_number_in_float32, cast_operand
+from .promotion import FLOAT_STEP, HALF_STEP, by_number_in_float32, cast_operand
 from .shape import Expand, Gather, Reshape, gather_along, normalize_dim, normalize_dims, wrap_dim
 from .summation import torch_order_sum
 from .vector_math import SOFTMAX_LANES, exp_f32, half_lane_sum, lane_dot, lane_sum, ordered_dot, ordered_sum
@@ -317,9 +317,10 @@ def _half_softmax_of_shifted(shifted: np.ndarray, dim: int) -> np.ndarray:
                     rounded_once, rounded_twice)
 
 
-def _half_softmax_columns(outer: int, inner: int, step: int = HALF_STEP) -> np.ndarray:
+def _half_softmax_columns(outer: int, inner: int, step: int = FLOAT_STEP) -> np.ndarray:
     """Which of the outer * inner columns (flat) torch's float16 softmax kernel computes in a vector step
-    (`step` columns at a time; the float32 kernel walks them the same way, 16 at a time).
+    (`step` columns at a time: two float vectors, 32 with AVX512 and 16 with AVX2, measured; the float32
+    kernel walks them the same way, one vector at a time).
     It splits the columns into one even chunk per thread (torch.get_num_threads(); grain size 0), and
     each thread takes `step` columns at a time while they stay within one chunk and one inner row;
     the columns left over (to the end of the row or of the chunk) go through its scalar loop."""
@@ -1253,11 +1254,12 @@ def spread_overloads(fn: Callable[..., Any]) -> Callable[..., Any]:
         not_a_dim = not (dim is None or isinstance(dim, (bool, tuple, list)) or is_int(dim))
         keepdim_given = len(args) > 2 or "keepdim" in kwargs
         not_a_keepdim = keepdim_given and not isinstance(args[2] if len(args) > 2 else kwargs["keepdim"], bool)
+        not_an_unbiased = unbiased is not None and not isinstance(unbiased, bool)  # (x.std(0, 1): 1 is no bool)
         oldest_form = bool(args) and isinstance(args[0], bool)  # var(unbiased): nothing else may come with it
         no_dim = not args and "dim" not in kwargs  # (unbiased=, keepdim=) fits no overload: dim is required there
         if isinstance(kwargs.get("dim"), bool) or (unbiased is not None and kwargs.get("correction") is not None) \
                 or oldest_form and (len(args) > 1 or kwargs) or no_dim and "unbiased" in kwargs and "keepdim" in kwargs \
-                or not_a_dim or not_a_keepdim:
+                or not_a_dim or not_a_keepdim or not_an_unbiased:
             raise invalid_combination(fn.__name__, (input, *args), _spread_signatures(fn.__name__), kwargs)
         return fn(input, *args, **kwargs)
 
@@ -1359,6 +1361,7 @@ def norm_along(input: Tensor, p: Any = "fro", dim: Any = None, keepdim: bool = F
     if isinstance(p, (list, tuple)):
         raise TypeError(f"linalg_vector_norm(): argument 'ord' (position 2) must be Number, not {type_name(p)}")
     p = "fro" if p is None else p
+    _check_norm_arguments(input, p, dim, keepdim, dtype)
     if isinstance(p, str) and (p != "fro" or isinstance(dim, (list, tuple)) and len(dim) > 2):
         return _matrix_norm(input, p, dim, keepdim, dtype)
     x = input if dtype is None else input.to(dtype)
@@ -1419,6 +1422,28 @@ def _check_identity(x: Tensor, dims: tuple, dim: Any, p: Any) -> None:
     if empty:  # torch's wording, without a space after the dim
         raise RuntimeError(f"linalg.vector_norm cannot compute the {p:g} norm on the dimension {empty[0]}because this "
                            "dimension is empty and the operation does not have an identity")
+
+
+# torch's linalg_matrix_norm overloads, as its parser lists them
+MATRIX_NORM_SIGNATURES = (
+    "(Tensor input, Number ord, tuple of ints dim = {-2,-1}, bool keepdim = False, *, torch.dtype dtype = None, Tensor out = None)",
+    '(Tensor input, str ord = "fro", tuple of ints dim = {-2,-1}, bool keepdim = False, *, torch.dtype dtype = None, '
+    "Tensor out = None)",
+)
+
+
+def _check_norm_arguments(input: Tensor, p: Any, dim: Any, keepdim: Any, dtype: Any) -> None:
+    """torch.norm hands its arguments on to linalg's vector or matrix norm, by position up to keepdim and dtype by
+    name: their parsers refuse a keepdim that is not a bool, and a dtype that is not one."""
+    matrix = isinstance(p, str) and (p != "fro" or isinstance(dim, (list, tuple)) and len(dim) > 2)
+    if not isinstance(keepdim, bool):
+        if matrix:
+            given = list(range(input.ndim)) if dim is None else dim
+            raise invalid_combination("linalg_matrix_norm", (input, p, given, keepdim), MATRIX_NORM_SIGNATURES,
+                                      {"dtype": dtype})
+        raise TypeError(f"linalg_vector_norm(): argument 'keepdim' (position 4) must be bool, not {type_name(keepdim)}")
+    if dtype is not None:
+        dtype_arg("linalg_matrix_norm" if matrix else "linalg_vector_norm", dtype)
 
 
 def _matrix_norm(input: Tensor, p: str, dim: Any, keepdim: bool, dtype: Any) -> Tensor:

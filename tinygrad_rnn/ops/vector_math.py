@@ -2,8 +2,9 @@
 
 torch's CPU softmax along the last dim (aten's SoftMaxKernel.cpp) takes exp with its vector math
 library's `expf` (SLEEF, "u10": within 1 ulp, not always the nearest float) and adds a row with
-`vec::reduce_all`: lane by lane over vectors of 16 floats or 8 doubles (on this machine's AVX512),
-then the lanes of floats folded in halves (8, 4, 2, 1 apart) and the lanes of doubles in order.
+`vec::reduce_all`: lane by lane over vectors of 16 floats or 8 doubles (with AVX512; 8 and 4 with AVX2,
+backend/cpu_capability.py), then the lanes of floats folded in halves (8, 4, 2, 1 apart) and the lanes of
+doubles in order.
 numpy's exp and its pairwise sum round differently: about half of torch's float32 softmax values
 came out an ulp apart. With these two, float32 softmax is the same bits (measured on rows of 1 to
 1000 values); float64 keeps numpy's exp, a few per cent an ulp apart.
@@ -12,8 +13,10 @@ from __future__ import annotations
 
 import numpy as np
 
-# Elements of torch's Vectorized<T> in its softmax kernels on this machine (AVX512)
-SOFTMAX_LANES = {np.dtype(np.float32): 16, np.dtype(np.float64): 8}
+from ..backend.cpu_capability import lanes
+
+# Elements of torch's Vectorized<T> in its softmax kernels on this machine (16 floats with AVX512, 8 with AVX2)
+SOFTMAX_LANES = {np.dtype(np.float32): lanes(np.float32), np.dtype(np.float64): lanes(np.float64)}
 
 _F32 = np.float32
 _F64 = np.float64
@@ -93,10 +96,10 @@ def lane_sum(e: np.ndarray) -> np.ndarray:
 
 def half_lane_sum(p: np.ndarray) -> np.ndarray:
     """p (float32: a float16 tensor's values, widened) summed along its last axis (kept) as torch's
-    `vec::reduce_all` and `map2_reduce_all` add a float16 row (measured bit for bit): 32 values at a time,
-    widened into two float vectors that accumulate apart, are added together and folded as `lane_sum`
-    folds floats. A row of up to 16 is added in order; one of 17 to 31 adds its second vector into the
-    first, then those 16 lanes in order."""
+    `vec::reduce_all` and `map2_reduce_all` add a float16 row (measured bit for bit with AVX512): two float
+    vectors' worth at a time (32 values), widened into two float vectors that accumulate apart, are added
+    together and folded as `lane_sum` folds floats. A row of up to one vector (16) is added in order; a longer
+    one under two vectors adds its second vector into the first, then those lanes in order."""
     n, lanes = p.shape[-1], 2 * SOFTMAX_LANES[np.dtype(np.float32)]
     if n <= lanes // 2:
         return np.cumsum(p, axis=-1)[..., -1:]
