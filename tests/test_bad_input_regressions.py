@@ -1211,3 +1211,36 @@ MISSING_ARGUMENTS = {
 def test_a_missing_argument_is_worded_as_torchs_parser(case):
     """torch.softmax(x): `softmax() missing 1 required positional arguments: "dim"` (torch's plural on the one)."""
     check_error(MISSING_ARGUMENTS[case])
+
+
+ARGUMENTS_THE_PARSER_REFUSES = {  # (random fuzz draws and the session-17 review found each accepted here)
+    "std unbiased int": lambda m: m.ones(3, 2).std(0, 1),
+    "var unbiased by name": lambda m: m.ones(3, 2).var(0, unbiased=1),
+    "std_mean unbiased int": lambda m: m.std_mean(m.ones(3, 2), 0, 1),
+    "norm keepdim int": lambda m: m.ones(3, 2).norm(2, 0, 1),
+    "norm keepdim by name": lambda m: m.norm(m.ones(3, 2), p=3, dim=0, keepdim=0),
+    "norm nuc keepdim": lambda m: m.ones(3, 2).norm("nuc", (0, 1), 1),
+    "norm dtype": lambda m: m.ones(3, 2).norm(2, 0, False, dtype=1),
+    "vector_norm keepdim by name": lambda m: m.linalg.vector_norm(m.ones(3, 2), keepdim=1),
+    "linalg.norm keepdim": lambda m: m.linalg.norm(m.ones(3, 2), 2, 0, 1),
+    "matrix_norm keepdim": lambda m: m.linalg.matrix_norm(m.ones(3, 2), "fro", keepdim=1),
+    "full of an int size": lambda m: m.full(2, 1),
+    "full of a numpy int size": lambda m: m.full(np.int64(2), 1),
+    "addcmul of a number": lambda m: m.addcmul(1.5, m.ones(2), m.ones(2)),
+    "addcdiv of a number": lambda m: m.addcdiv(1.5, m.ones(2), m.ones(2)),
+    "tensordot dims float": lambda m: m.tensordot(m.ones(3, 2), m.ones(2, 4), dims=1.5),
+    "tensordot dims ints": lambda m: m.tensordot(m.ones(3, 2), m.ones(2, 4), dims=[1, 0]),
+    "tensordot dims of floats": lambda m: m.tensordot(m.ones(3, 2), m.ones(2, 4), dims=[[1], [0.5]]),
+    "cdist p str": lambda m: m.cdist(m.ones(3, 2), m.ones(3, 2), p="a"),
+    "meshgrid indexing int": lambda m: m.meshgrid(m.ones(2), indexing=1),
+}
+
+
+@pytest.mark.parametrize("case", ARGUMENTS_THE_PARSER_REFUSES)
+def test_arguments_torchs_parser_refuses_are_refused_in_its_words(case):
+    check_error(ARGUMENTS_THE_PARSER_REFUSES[case])
+
+
+def test_tensordot_takes_a_tensor_of_dims_as_torch():
+    check_parity(lambda m, a, b: [m.tensordot(a, b, dims=m.tensor(1)), m.tensordot(a, b, dims=m.tensor([[1], [0]]))],
+                 [np.ones((3, 2)), np.ones((2, 4))])

@@ -480,6 +480,8 @@ def empty(*size: Any, dtype: Any = None, device: Any = None, requires_grad: bool
 
 @factory
 def full(size: Any, fill_value: Any, *, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
+    if not isinstance(size, (tuple, list)):  # (torch.full(2, 1): a size is a sequence here, unlike zeros(2)'s)
+        raise TypeError(f"full(): argument 'size' (position 1) must be tuple of ints, not {type_name(size)}")
     number_arg("full", "fill_value", fill_value, 2)
     if isinstance(fill_value, Tensor):  # torch reads a 1-element tensor as the number it holds
         fill_value = fill_value.item()

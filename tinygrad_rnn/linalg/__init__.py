@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from .. import return_types
+from ..argcheck import as_called, overload_error, type_name
 from ..core.function import rename
 from ..core.tensor import Tensor
 from ..ops import reduce as _reduce
@@ -68,15 +69,18 @@ def solve_triangular(A: Tensor, B: Tensor, *, upper: bool, left: bool = True, un
     return rename(SolveTriangular.apply(triangle, B, upper), "LinalgSolveTriangularBackward0")
 
 
+@as_called("linalg_vector_norm")  # (a keepdim or dtype refused by name: no position in the message)
 def vector_norm(x: Tensor, ord: Any = 2, dim: Any = None, keepdim: bool = False, *, dtype: Any = None) -> Tensor:
     """(sum |x|^ord)^(1/ord) over dim (all by default); ord inf/-inf give max/min |x|, ord 0 counts nonzeros."""
     return rename(_reduce.norm_along(x, ord, dim, keepdim, dtype), "LinalgVectorNormBackward0")
 
 
+@as_called("linalg_matrix_norm", _reduce.MATRIX_NORM_SIGNATURES)
 def matrix_norm(A: Tensor, ord: Any = "fro", dim: tuple = (-2, -1), keepdim: bool = False, *,
                 dtype: Any = None) -> Tensor:
     """'fro', 'nuc' (sum of singular values), 2 / -2 (largest / smallest singular value),
     1 / -1 (max / min column sum of |A|), inf / -inf (max / min row sum)."""
+    _keepdim_of_overloads("linalg_matrix_norm", keepdim)
     x = A if dtype is None else A.to(dtype)
     check_float(x, "linalg.matrix_norm")
     if x.ndim < 2:
@@ -102,8 +106,21 @@ def matrix_norm(A: Tensor, ord: Any = "fro", dim: tuple = (-2, -1), keepdim: boo
     return result
 
 
+# torch's linalg_norm overloads, as its parser lists them
+_NORM_SIGNATURES = tuple(f"(Tensor input, {ord}, tuple of ints dim = None, bool keepdim = False, *, torch.dtype dtype = "
+                         "None, Tensor out = None)" for ord in ("Number ord = None", "str ord"))
+
+
+def _keepdim_of_overloads(name: str, keepdim: Any) -> None:
+    """A keepdim that is not a bool fits none of the op's overloads (as_called lists them)."""
+    if not isinstance(keepdim, bool):
+        raise overload_error(name, f"{name}(): argument 'keepdim' must be bool, not {type_name(keepdim)}")
+
+
+@as_called("linalg_norm", _NORM_SIGNATURES)
 def norm(A: Tensor, ord: Any = None, dim: Any = None, keepdim: bool = False, *, dtype: Any = None) -> Tensor:
     """A vector norm, or with a 2-D input (or two dims) and an ord, a matrix norm."""
+    _keepdim_of_overloads("linalg_norm", keepdim)
     if isinstance(dim, int):
         dim = (dim,)
     if ord is None:

@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 
-from ..argcheck import NotAnOperand, tensor_arg, type_name
+from ..argcheck import NotAnOperand, int_list_arg, tensor_arg, type_name
 from ..backend.blas_threads import SERIAL_WORK, threads_for
 from ..core import dtypes
 from ..core.forward_mode import given
@@ -576,12 +576,7 @@ def _tensordot_samples(rng: np.random.Generator) -> list[Sample]:
 @op(method=False, samples=_tensordot_samples)  # out= is a parameter of torch's tensordot, not a keyword it adds
 def tensordot(a: Tensor, b: Tensor, dims: Any = 2, out: Tensor | None = None) -> Tensor:
     """Sum the products over dims of a and b: `dims` is a count (a's last n, b's first n) or two lists."""
-    if isinstance(dims, int):
-        if dims < 0:
-            raise RuntimeError(f"tensordot expects dims >= 0, but got dims={dims}")
-        given_a, given_b = list(range(-dims, 0)), list(range(dims))  # a's last dims, counted from the end
-    else:
-        given_a, given_b = ([d] if isinstance(d, int) else list(d) for d in dims)
+    given_a, given_b = _contracted_dims(dims)
     for i, j in zip(given_a, given_b):  # the message names the dims as given
         if a.shape[i] != b.shape[j]:
             raise RuntimeError(f"contracted dimensions need to match, but first has size {a.shape[i]} in dim {i} "
@@ -596,6 +591,23 @@ def tensordot(a: Tensor, b: Tensor, dims: Any = 2, out: Tensor | None = None) ->
     result = rename(matmul(left, right).reshape(tuple(a.shape[d] for d in free_a) + tuple(b.shape[d] for d in free_b)),
                     "ViewBackward0")
     return result if out is None else out.copy_(result)
+
+
+def _contracted_dims(dims: Any) -> tuple[list, list]:
+    """tensordot's dims as two lists of a's and b's dims, read as torch's Python tensordot reads them (a count, a
+    pair of lists, or a tensor of either), then checked as its parser checks `dims_self` and `dims_other`."""
+    if not isinstance(dims, (tuple, list, Tensor, int)):
+        raise RuntimeError("tensordot expects dims to be int or tuple[list[int], list[int]] or list[list[int]] "
+                           f"containing two lists, but got dims={dims}")
+    if isinstance(dims, Tensor):
+        dims = dims.tolist() if dims.numel() > 1 else int(dims.item())
+    if isinstance(dims, int):
+        if dims < 0:
+            raise RuntimeError(f"tensordot expects dims >= 0, but got dims={dims}")
+        return list(range(-dims, 0)), list(range(dims))  # a's last dims, counted from the end
+    dims_a, dims_b = dims  # (not two of them: Python's ValueError, as torch's)
+    return [list(int_list_arg("tensordot", name, d, position))
+            for name, d, position in (("dims_self", dims_a, 3), ("dims_other", dims_b, 4))]
 
 
 def _square_samples(rng: np.random.Generator) -> list[Sample]:

@@ -631,8 +631,9 @@ def _three_samples(denominator: Any = lambda x: x) -> Any:
                                {"value": 0.7}) for a, b, c in shapes]
 
 
-def _two_tensors(name: str, tensor1: Any, tensor2: Any) -> None:
-    """torch's parser: both factors are tensors (a number is no Tensor here, unlike `value`)."""
+def _two_tensors(name: str, input: Any, tensor1: Any, tensor2: Any) -> None:
+    """torch's parser: the input and both factors are tensors (a number is no Tensor here, unlike `value`)."""
+    tensor_arg(name, "input", input, 1)
     tensor_arg(name, "tensor1", tensor1, 2)
     tensor_arg(name, "tensor2", tensor2, 3)
 
@@ -640,7 +641,7 @@ def _two_tensors(name: str, tensor1: Any, tensor2: Any) -> None:
 @op(inplace=True, out=True, renumber_method_errors=True, samples=_three_samples())
 def addcmul(input: Tensor, tensor1: Tensor, tensor2: Tensor, *, value: Any = 1) -> Tensor:
     """input + value * tensor1 * tensor2 (for float16, in float32 rounded once, as torch); fused (see Addcmul)."""
-    _two_tensors("addcmul", tensor1, tensor2)
+    _two_tensors("addcmul", input, tensor1, tensor2)
     number_arg("addcmul", "value", value)
     if isinstance(input, Tensor) and input.dtype is tensor1.dtype is tensor2.dtype is dtypes.bool:
         _check_broadcast(input, tensor1)  # (the shapes first; then the kernel has no bool loop)
@@ -694,7 +695,7 @@ class Addcmul(Function):
 @op(inplace=True, out=True, renumber_method_errors=True, samples=_three_samples(declare.positive))
 def addcdiv(input: Tensor, tensor1: Tensor, tensor2: Tensor, *, value: Any = 1) -> Tensor:
     """input + value * tensor1 / tensor2 (for float16, in float32 rounded once, as torch)."""
-    _two_tensors("addcdiv", tensor1, tensor2)
+    _two_tensors("addcdiv", input, tensor1, tensor2)
     number_arg("addcdiv", "value", value)
     if not tensor1.dtype.is_floating_point and not tensor2.dtype.is_floating_point:
         raise RuntimeError(

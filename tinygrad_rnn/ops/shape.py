@@ -2207,6 +2207,8 @@ def meshgrid(*tensors: Any, indexing: Any = None) -> tuple:
     if not tensors:
         raise RuntimeError("meshgrid expects a non-empty TensorList")
     _tensors_only(tensors)
+    if indexing is not None and not isinstance(indexing, str):
+        raise TypeError(f"meshgrid(): argument 'indexing' must be str, not {type_name(indexing)}")
     if indexing is None:
         warn_once("meshgrid indexing", "torch.meshgrid: in an upcoming release, it will be required to pass the "
                   "indexing argument. (Triggered internally at "

@@ -411,9 +411,10 @@ def parser_errors(fn: Callable[..., Any], name: str, method: bool = False, renum
             if renumber:
                 raise TypeError(_keyword_unnumbered(_as_method_error(_torch_missing_arguments(str(error))), kwargs)) \
                     from None
+            if name in _WRITTEN_IN_PYTHON:  # (its words are those of the op it calls, in the way it calls it)
+                raise TypeError(str(error)) from None
             if not kwargs:
-                raise TypeError(str(error) if name in _WRITTEN_IN_PYTHON else _torch_missing_arguments(str(error))) \
-                    from None
+                raise TypeError(_torch_missing_arguments(str(error))) from None
             raise TypeError(_keyword_unnumbered(str(error), kwargs)) from None
 
     checked.parses_as_torch = True  # type: ignore[attr-defined]  # (parse_methods_as_torch leaves it)

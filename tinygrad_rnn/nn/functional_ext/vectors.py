@@ -14,7 +14,7 @@ import warnings
 
 import numpy as np
 
-from ...argcheck import int_arg, tensor_arg
+from ...argcheck import float_arg, int_arg, tensor_arg
 from ...core.grad_mode import is_grad_enabled
 from ...core.tensor import Tensor
 from ...creation import from_numpy
@@ -101,6 +101,7 @@ def cdist(x1: Tensor, x2: Tensor, p: float = 2.0, compute_mode: str = "use_mm_fo
     matrix product, which is faster but less exact; so does this, to give torch's numbers."""
     tensor_arg("cdist", "x1", x1, 1)
     tensor_arg("cdist", "x2", x2, 2)
+    p = float_arg("cdist", "p", p, 3)
     if compute_mode not in _CDIST_MODES:
         raise ValueError(f"{compute_mode} is not a valid value for compute_mode")
     for name, x in (("X1", x1), ("X2", x2)):
