@@ -140,6 +140,38 @@ def test_mark_non_differentiable_output():
     assert results[0] == results[1]
 
 
+def argmax_and_double(m, seen):
+    """Two outputs, both saved: an integer one marked non-differentiable, and a float one; backward notes
+    how it reads them back into `seen`."""
+
+    class ArgmaxAndDouble(m.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            i, y = m.argmax(x).reshape(1), x * 2
+            ctx.mark_non_differentiable(i)
+            ctx.save_for_backward(i, y)
+            return i, y
+
+        @staticmethod
+        def backward(ctx, g_i, g_y):
+            i, y = ctx.saved_tensors
+            seen.append((i.requires_grad, i.grad_fn is None, y.requires_grad, y.grad_fn is None))
+            return g_y * 2
+
+    return ArgmaxAndDouble
+
+
+def test_regression_a_saved_integer_output_comes_back_outside_the_graph():
+    """An output forward saved is rebuilt for backward as the node's own, but only a differentiable one:
+    a saved integer output reads back without grad_fn, as in torch (it came back requiring grad)."""
+    torch = require_torch()
+    seen = []
+    for m in (tg, torch):
+        x = m.tensor([1.0, 3.0, 2.0], requires_grad=True)
+        argmax_and_double(m, seen).apply(x)[1].sum().backward()
+    assert seen[0] == seen[1] == (False, True, True, False)
+
+
 def test_set_materialize_grads_false_passes_none():
     torch = require_torch()
     seen = []
