@@ -151,16 +151,15 @@ class Function:
             raise RuntimeError(_FREED)
         if not self._saved_versions:  # not connected (yet), or packed by hooks (autograd/graph.py): no check
             return tuple(self._saved)
-        out, saved_now, versions = (), self._saved, self._saved_versions
-        for i in range(len(saved_now)):  # (indexing: cheaper than unpacking zip(saved, versions))
-            t = saved_now[i]
-            if versions[i] is not None:  # a tensor (None: a number)
+        out = ()
+        for t, version in zip(self._saved, self._saved_versions):
+            if version is not None:  # a tensor (None: a number)
                 if type(t) is _SavedOutput:  # rebuilt as the tensor forward made (not one of inference_mode's)
                     saved, t = t, object.__new__(Tensor)
                     t._data, t.grad_fn, t._output_nr, t._requires_grad = saved.array, self, saved.output_nr, True
                     t._fw_grads, t._counter = saved.fw_grads, saved.counter
-                if (0 if t._counter is None else t._counter[0]) != versions[i]:  # (t._version, without the call)
-                    raise RuntimeError(_modified_message(t, versions[i]))
+                if (0 if t._counter is None else t._counter[0]) != version:  # (t._version, without the call)
+                    raise RuntimeError(_modified_message(t, version))
             out += (t,)
         return out
 
