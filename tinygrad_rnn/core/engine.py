@@ -132,7 +132,7 @@ class SumToShape(Function):
 
 def _run_node(node: Function, grads: list) -> tuple:
     """Call one node's backward with the summed gradients of its outputs."""
-    if len(grads) > 1 or grads[0] is None:  # (the common case, one output with its gradient, skips the loop)
+    if len(grads) > 1:  # (a node with one output runs only once a gradient reached it: no loop)
         for nr in range(len(grads)):  # an output no gradient reached: zeros, or None if the node asked
             if grads[nr] is None and node.materialize_grads:
                 grads[nr] = _zeros(node.output_meta[nr])
