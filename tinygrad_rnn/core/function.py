@@ -273,7 +273,8 @@ class Function:
     def _keep_saved(self, outputs: tuple) -> None:
         """Note the version of each saved tensor (an in-place change later is an error in backward),
         and keep a saved output as its array (see _SavedOutput). While saved-tensor hooks are on,
-        autograd/graph.py wraps this method to pack what was saved."""
+        autograd/graph.py wraps this method to pack what was saved (it reads `outputs`; the outputs
+        are known here by their grad_fn, which _connect has just set)."""
         versions = saved = ()  # (grown by +=, as _connect's)
         tensors = False
         for s in self._saved:
