@@ -140,6 +140,38 @@ def test_mark_non_differentiable_output():
     assert results[0] == results[1]
 
 
+def argmax_triple_double(m, seen):
+    """Three outputs, all saved: an integer one and a float one marked non-differentiable, and a float
+    one; backward notes how it reads them back into `seen`."""
+
+    class ArgmaxTripleDouble(m.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            i, t, d = m.argmax(x).reshape(1), x * 3, x * 2
+            ctx.mark_non_differentiable(i, t)
+            ctx.save_for_backward(i, t, d)
+            return i, t, d
+
+        @staticmethod
+        def backward(ctx, g_i, g_t, g_d):
+            seen.append([(s.requires_grad, s.grad_fn is None) for s in ctx.saved_tensors])
+            return g_d * 2
+
+    return ArgmaxTripleDouble
+
+
+def test_regression_a_saved_non_differentiable_output_comes_back_outside_the_graph():
+    """An output forward saved is rebuilt for backward as the node's own, but only a differentiable one:
+    a saved integer output, or one marked non-differentiable, reads back without grad_fn, as in torch
+    (both came back requiring grad)."""
+    torch = require_torch()
+    seen = []
+    for m in (tg, torch):
+        x = m.tensor([1.0, 3.0, 2.0], requires_grad=True)
+        argmax_triple_double(m, seen).apply(x)[2].sum().backward()
+    assert seen[0] == seen[1] == [(False, True), (False, True), (True, False)]
+
+
 def test_set_materialize_grads_false_passes_none():
     torch = require_torch()
     seen = []

@@ -132,7 +132,7 @@ class SumToShape(Function):
 
 def _run_node(node: Function, grads: list) -> tuple:
     """Call one node's backward with the summed gradients of its outputs."""
-    if len(grads) > 1 or grads[0] is None:  # (the common case, one output with its gradient, skips the loop)
+    if len(grads) > 1:  # (a node with one output runs only once a gradient reached it: no loop)
         for nr in range(len(grads)):  # an output no gradient reached: zeros, or None if the node asked
             if grads[nr] is None and node.materialize_grads:
                 grads[nr] = _zeros(node.output_meta[nr])
@@ -254,19 +254,17 @@ def _visit(node: Function, grads: list | None, deliver: Any, adder: Any, keep_gr
     in_grads = _run_node(node, grads)
     if not keep_graph and node._saved:
         node._saved = None  # free what backward saved, as torch does unless retain_graph
-    edges, metas = node.edges, node.input_meta  # (indexing: cheaper than enumerate(zip()); extra in_grads are None)
-    for i in range(len(metas)):
-        meta, g = metas[i], in_grads[i]
+    for i, (edge, meta, g) in enumerate(zip(node.edges, node.input_meta, in_grads)):  # (extra in_grads are None)
         if meta is None or g is None:  # not a Tensor, or one that needs no gradient
             continue
         if type(g) is SliceGrad:  # a sparse gradient: summed where it arrives (_fit_to_input leaves it as it is)
-            deliver(edges[i], g)
+            deliver(edge, g)
             continue
         if (g._data.shape, g._data.dtype) != meta:
             g = _fit_to_input(g, meta, node, i)  # only when broadcasting or a cast happened
-        target, nr = edges[i]
+        target, nr = edge
         if not isinstance(target, Function):  # a leaf's
-            deliver(edges[i], g)
+            deliver(edge, g)
             continue
         # deliver(edges[i], g) for a node, written out (a call fewer per edge): keep the first gradient, add the rest
         slots = pending.get(target)

@@ -151,16 +151,15 @@ class Function:
             raise RuntimeError(_FREED)
         if not self._saved_versions:  # not connected (yet), or packed by hooks (autograd/graph.py): no check
             return tuple(self._saved)
-        out, saved_now, versions = (), self._saved, self._saved_versions
-        for i in range(len(saved_now)):  # (indexing: cheaper than unpacking zip(saved, versions))
-            t = saved_now[i]
-            if versions[i] is not None:  # a tensor (None: a number)
+        out = ()
+        for t, version in zip(self._saved, self._saved_versions):
+            if version is not None:  # a tensor (None: a number)
                 if type(t) is _SavedOutput:  # rebuilt as the tensor forward made (not one of inference_mode's)
                     saved, t = t, object.__new__(Tensor)
                     t._data, t.grad_fn, t._output_nr, t._requires_grad = saved.array, self, saved.output_nr, True
                     t._fw_grads, t._counter = saved.fw_grads, saved.counter
-                if (0 if t._counter is None else t._counter[0]) != versions[i]:  # (t._version, without the call)
-                    raise RuntimeError(_modified_message(t, versions[i]))
+                if (0 if t._counter is None else t._counter[0]) != version:  # (t._version, without the call)
+                    raise RuntimeError(_modified_message(t, version))
             out += (t,)
         return out
 
@@ -230,13 +229,14 @@ class Function:
         needs = edges = metas = ()  # (tuples grown by +=: for one or two arguments cheaper than lists made tuples)
         given = False  # forward returned an argument as it was given (then _claim_output makes it a new identity)
         for a in args:
-            if a is out:
-                given = True
             if not isinstance(a, Tensor):
                 needs += (False,)
                 edges += (None,)
                 metas += (None,)
-            elif a._requires_grad:
+                continue
+            if a is out:
+                given = True
+            if a._requires_grad:
                 needs += (True,)
                 edges += (((NO_EDGE if a._grad_cut else (a, 0)) if a.grad_fn is None else (a.grad_fn, a._output_nr)),)
                 metas += ((a._data.shape, a._data.dtype),)  # what the engine fits a gradient to
@@ -273,8 +273,8 @@ class Function:
     def _keep_saved(self, outputs: tuple) -> None:
         """Note the version of each saved tensor (an in-place change later is an error in backward),
         and keep a saved output as its array (see _SavedOutput). While saved-tensor hooks are on,
-        autograd/graph.py wraps this method to pack what was saved."""
-        position = None if len(outputs) == 1 else {id(o): nr for nr, o in enumerate(outputs)}  # (one output: `is`)
+        autograd/graph.py wraps this method to pack what was saved (it reads `outputs`; the outputs
+        are known here by their grad_fn, which _connect has just set)."""
         versions = saved = ()  # (grown by +=, as _connect's)
         tensors = False
         for s in self._saved:
@@ -283,11 +283,10 @@ class Function:
                 if s._inference:
                     raise RuntimeError(INFERENCE_SAVED)
                 versions += (0 if s._counter is None else s._counter[0],)  # (s._version, without the call)
-                nr = (0 if s is outputs[0] else None) if position is None else position.get(id(s))
-                if nr is not None:  # (the outputs are alive, so their ids are theirs)
+                if s.grad_fn is self:  # one of this node's outputs (_connect has just made them its own)
                     s._counter = s._counter or [0]  # (s._shared_counter(), inline)
                     kept = object.__new__(_SavedOutput)
-                    kept.array, kept.output_nr, kept.fw_grads, kept.counter = s._data, nr, None, s._counter
+                    kept.array, kept.output_nr, kept.fw_grads, kept.counter = s._data, s._output_nr, None, s._counter
                     s = kept
             else:
                 versions += (None,)
