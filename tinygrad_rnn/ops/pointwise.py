@@ -66,6 +66,20 @@ def _quiet() -> np.errstate:
 
 
 def _binary(op: type, a: Any, b: Any, floating: bool = False) -> Tensor:
+    """op.apply on two operands cast to torch's result dtype (`floating`: integers divide into a float),
+    after torch's broadcast check."""
+    # The typical call first, without promote's call: two tensors of one dtype (x * y) or a float tensor
+    # and a Python float (x * 0.5) keep their dtype, as promote would find.
+    if isinstance(a, Tensor):
+        x = a._data
+        if isinstance(b, Tensor):
+            y = b._data
+            if x.dtype is y.dtype and (not floating or x.dtype.kind == "f"):
+                if x.shape != y.shape:
+                    check_shapes_broadcast(x.shape, y.shape)
+                return op.apply(a, b)
+        elif type(b) is float and x.dtype.kind == "f":
+            return op.apply(a, b)
     a, b = promote(a, b, floating)
     if isinstance(a, Tensor):
         # check_broadcast(a, b), inline: every binary op passes here, most with equal shapes (one call fewer)
@@ -279,19 +293,27 @@ def _is_bool(x: Any) -> bool:
 
 @op(inplace=True, out=True, aliases=("subtract",), samples=binary())
 def sub(input: Any, other: Any, *, alpha: Any = 1) -> Tensor:
-    for number in (input, other):  # torch's parser reads an int as 64 bits, before it looks at dtypes
+    if not (isinstance(input, Tensor) and isinstance(other, Tensor)
+            and input._data.dtype.kind != "b" and other._data.dtype.kind != "b"):  # (two tensors pass: speed)
+        _check_sub_operands(input, other)
+    node = Sub if isinstance(input, Tensor) else Rsub
+    if alpha != 1 or alpha is True:
+        return _add_scaled(node, input, other, alpha)
+    return _binary(node, input, other)
+
+
+def _check_sub_operands(input: Any, other: Any) -> None:
+    """torch's parser reads an int as 64 bits, before it looks at dtypes; then torch refuses a - b on
+    bools rather than guess xor or not."""
+    for number in (input, other):
         if type(number) is int:
             float_of(number)
-    if _is_bool(input) or _is_bool(other):  # torch refuses a - b on bools rather than guess xor or not
+    if _is_bool(input) or _is_bool(other):
         if _is_bool(input) and _is_bool(other):  # a Python bool counts as a bool tensor here
             raise RuntimeError("Subtraction, the `-` operator, with two bool tensors is not supported. "
                                "Use the `^` or `logical_xor()` operator instead.")
         raise RuntimeError("Subtraction, the `-` operator, with a bool tensor is not supported. "
                            "If you are trying to invert a mask, use the `~` or `logical_not()` operator instead.")
-    node = Sub if isinstance(input, Tensor) else Rsub
-    if alpha != 1 or alpha is True:
-        return _add_scaled(node, input, other, alpha)
-    return _binary(node, input, other)
 
 
 _RSUB_OVERLOADS = ("(Tensor input, Tensor other, *, Number alpha = 1)", "(Tensor input, Number other, Number alpha = 1)")
@@ -677,7 +699,8 @@ class Elementwise(Function):
     @staticmethod
     def forward(ctx, x):
         y = Tensor._make(np.asarray(ctx.numpy_fn(x._data), dtype=x._data.dtype))
-        ctx.save_for_backward(*(x if name == "x" else y for name in ctx.saves))
+        saves = ctx.saves  # (tested, not looped over: no generator on every exp and log)
+        ctx.save_for_backward(*((x,) if saves == "x" else (y,) if saves == "y" else (x, y)))
         return y
 
     @staticmethod
