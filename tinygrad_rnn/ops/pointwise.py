@@ -41,6 +41,7 @@ from .promotion import (
     DOUBLE_STEP,
     FLOAT_STEP,
     HALF_STEP,
+    PLAIN_NUMBERS,
     as_operand,
     by_number_in_float32,
     check_shapes_broadcast,
@@ -68,8 +69,8 @@ def _quiet() -> np.errstate:
 def _binary(op: type, a: Any, b: Any, floating: bool = False) -> Tensor:
     """op.apply on two operands cast to torch's result dtype (`floating`: integers divide into a float),
     after torch's broadcast check."""
-    # The typical call first, without promote's call: two tensors of one dtype (x * y) or a float tensor
-    # and a Python float (x * 0.5) keep their dtype, as promote would find.
+    # The typical calls first, promote's common cases without its call (every binary op passes here): two
+    # tensors of one dtype (x * y) keep it; a float tensor with a Python number (x * 0.5, 1 - x) keeps its dtype.
     if isinstance(a, Tensor):
         x = a._data
         if isinstance(b, Tensor):
@@ -78,8 +79,10 @@ def _binary(op: type, a: Any, b: Any, floating: bool = False) -> Tensor:
                 if x.shape != y.shape:
                     check_shapes_broadcast(x.shape, y.shape)
                 return op.apply(a, b)
-        elif type(b) is float and x.dtype.kind == "f":
-            return op.apply(a, b)
+        elif type(b) in PLAIN_NUMBERS and x.dtype.kind == "f":
+            return op.apply(a, b if type(b) is float else float_of(b))
+    elif type(a) in PLAIN_NUMBERS and isinstance(b, Tensor) and b._data.dtype.kind == "f":
+        return op.apply(a if type(a) is float else float_of(a), b)
     a, b = promote(a, b, floating)
     if isinstance(a, Tensor):
         # check_broadcast(a, b), inline: every binary op passes here, most with equal shapes (one call fewer)

@@ -139,7 +139,7 @@ def promote(a: Any, b: Any, floating: bool = False) -> tuple[Any, Any]:
             return a, b
         elif a._data.dtype.kind == "f" and type(b) is int:
             return a, float_of(b)
-    elif isinstance(b, Tensor) and b._data.dtype.kind == "f" and type(a) in _NUMBER:
+    elif isinstance(b, Tensor) and b._data.dtype.kind == "f" and type(a) in PLAIN_NUMBERS:
         return a if type(a) is float else float_of(a), b
     a, b = as_operand(a), as_operand(b)  # numpy scalars, lists, arrays
     result = result_type(a, b)
@@ -148,7 +148,7 @@ def promote(a: Any, b: Any, floating: bool = False) -> tuple[Any, Any]:
     return cast_operand(a, result), cast_operand(b, result)
 
 
-_NUMBER = (int, float)  # exact types: bool is left to the general rule
+PLAIN_NUMBERS = (int, float)  # exact types: bool is left to the general rule
 
 
 def float_of(x: int | float) -> float:
