@@ -71,16 +71,18 @@ def _binary(op: type, a: Any, b: Any, floating: bool = False) -> Tensor:
     after torch's broadcast check."""
     # The typical calls first, promote's common cases without its call (every binary op passes here): two
     # tensors of one dtype (x * y) keep it; a float tensor with a Python number (x * 0.5, 1 - x) keeps its dtype.
+    # (A number is tested by its type first: isinstance(0.5, Tensor), being False, costs three times as much.)
     if isinstance(a, Tensor):
         x = a._data
-        if isinstance(b, Tensor):
+        if type(b) in PLAIN_NUMBERS:
+            if x.dtype.kind == "f":
+                return op.apply(a, b if type(b) is float else float_of(b))
+        elif isinstance(b, Tensor):
             y = b._data
             if x.dtype is y.dtype and (not floating or x.dtype.kind == "f"):
                 if x.shape != y.shape:
                     check_shapes_broadcast(x.shape, y.shape)
                 return op.apply(a, b)
-        elif type(b) in PLAIN_NUMBERS and x.dtype.kind == "f":
-            return op.apply(a, b if type(b) is float else float_of(b))
     elif type(a) in PLAIN_NUMBERS and isinstance(b, Tensor) and b._data.dtype.kind == "f":
         return op.apply(a if type(a) is float else float_of(a), b)
     a, b = promote(a, b, floating)
@@ -337,8 +339,9 @@ class Mul(Function):
         # each operand only for the other's gradient, as torch saves them: one saved for nothing would make an
         # in-place change to it (an optimizer step on a weight times a constant input) an error in backward
         both = ctx.with_tangents  # forward-mode AD's rule reads both
-        ctx.save_for_backward(a if both or getattr(b, "_requires_grad", False) else None,
-                              b if both or getattr(a, "_requires_grad", False) else None)
+        # (a number operand is a float here, promoted: its type first, cheaper than getattr's miss)
+        ctx.save_for_backward(a if both or type(b) is not float and getattr(b, "_requires_grad", False) else None,
+                              b if both or type(a) is not float and getattr(a, "_requires_grad", False) else None)
         return Tensor._make(by_number_in_float32(np.multiply, a, b))
 
     @staticmethod
