@@ -641,13 +641,13 @@ def reshape(input: Tensor, *sizes: Any, shape: Any = None) -> Tensor:
 def _plain_sizes(spread: tuple) -> tuple | None:
     """The sizes of `t.view(2, 3)` or `t.view((2, 3))` when each is a plain int (the typical call), else None:
     then `_shape_arg` reads them as torch's parser does (bools, numpy ints, tensors, errors)."""
-    sizes = spread[0] if len(spread) == 1 and isinstance(spread[0], (tuple, list)) else spread
+    sizes = spread[0] if len(spread) == 1 and type(spread[0]) in _SIZES else spread
     if spread and set(map(type, sizes)) <= _PLAIN_INT:
         return tuple(sizes)
     return None
 
 
-_PLAIN_INT = {builtins.int}
+_SIZES, _PLAIN_INT = (tuple, list, Size), {builtins.int}  # (exact types: tested faster than by isinstance)
 
 
 def _view_bytes_as(input: Tensor, dtype: Any) -> Tensor:
