@@ -24,9 +24,9 @@ def array_of(x: Any) -> Any:
 
 def on_arrays(ufunc: Any, x: Any, y: Any) -> Any:
     """`ufunc(array_of(x), array_of(y))` in one call (add and sub run it on every forward)."""
-    # (a number's type first: isinstance(0.5, Tensor), False, costs three times a true one)
-    return ufunc(x if type(x) is float else x._data if isinstance(x, Tensor) else x,
-                 y if type(y) is float else y._data if isinstance(y, Tensor) else y)
+    # (the second operand may well be a number, x + 1.0: its type first, as isinstance(1.0, Tensor), being
+    # False, costs three times a true one)
+    return ufunc(x._data if isinstance(x, Tensor) else x, y if type(y) is float else y._data if isinstance(y, Tensor) else y)
 
 
 def by_number_in_float32(ufunc: Any, x: Any, y: Any) -> Any:
