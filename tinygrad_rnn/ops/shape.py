@@ -266,8 +266,8 @@ class Select(Index):
 
 
 class Narrow(Index):
-    """x.narrow(dim, start, length): torch's slice op, whose node is SliceBackward0 even when it keeps
-    the whole dim (x[:, 0:n] is an alias there, as _index_node_name says)."""
+    """x.narrow(dim, start, length) and a lone slice x[i:j]: torch's slice op, whose node is SliceBackward0 even
+    when it keeps the whole dim (x[:, 0:n] is an alias there, as _index_node_name says)."""
 
     node_name = None
     torch_name = "SliceBackward0"
@@ -1263,23 +1263,36 @@ def getitem(input: Tensor, key: Any) -> Tensor:
     shape = input._data.shape
     if type(key) is builtins.int and shape and -shape[0] <= key < shape[0]:  # x[i], the commonest index
         return Select.apply(input, (key, Ellipsis))
-    np_key = _plain_key(key, shape)
-    return _getitem(input, key, None) if np_key is None else Index.apply(input, np_key)
+    if type(key) is slice and key.step is None and shape:  # x[i:j]
+        return Narrow.apply(input, (key, Ellipsis))
+    plain = _plain_key(key, shape)
+    if plain is None:
+        return _getitem(input, key, None)
+    np_key, node = plain
+    return node.apply(input, np_key)
 
 
 def _plain_key(key: Any, shape: tuple) -> tuple | None:
-    """The numpy key of a typical tuple index, `x[i, :, j:k]`: ints in range and slices without a step, no more than
-    x has dims (`...` appended: an element stays a 0-d view). None for any other key, which `_getitem` checks and
-    reads as torch does."""
+    """The numpy key of a typical tuple index, `x[i, :, j:k]` (ints in range and slices without a step, no more than
+    x has dims; `...` appended: an element stays a 0-d view), and its node: Select when the last part that does
+    anything is an int (x[:, -1]), else Index, which reads torch's name off the key. None for any other key, which
+    `_getitem` checks and reads as torch does."""
     if type(key) is not tuple or len(key) > len(shape):
         return None
+    node = Index
     for k, size in zip(key, shape):
         if type(k) is builtins.int:
             if not -size <= k < size:
                 return None
+            node = Select
         elif type(k) is not slice or k.step is not None:
             return None
-    return key + (Ellipsis,)
+        elif k != _WHOLE:
+            node = Index
+    return key + (Ellipsis,), node
+
+
+_WHOLE = slice(None)
 
 
 def indexed_shape(input: Tensor, key: Any) -> tuple[tuple, IndexError | None]:
