@@ -293,32 +293,32 @@ _SCALED = {Add: ScaledAdd, Sub: ScaledSub, Rsub: ScaledRsub}
 
 
 def _is_bool(x: Any) -> bool:
-    return isinstance(x, bool) or (isinstance(x, Tensor) and x._data.dtype.kind == "b")
+    """A Python bool or a bool tensor (tested by type first: isinstance(0.5, Tensor), False, is the dear test)."""
+    return type(x) is bool or type(x) not in PLAIN_NUMBERS and isinstance(x, Tensor) and x._data.dtype.kind == "b"
 
 
 @op(inplace=True, out=True, aliases=("subtract",), samples=binary())
 def sub(input: Any, other: Any, *, alpha: Any = 1) -> Tensor:
-    if not (isinstance(input, Tensor) and isinstance(other, Tensor)
-            and input._data.dtype.kind != "b" and other._data.dtype.kind != "b"):  # (two tensors pass: speed)
-        _check_sub_operands(input, other)
+    if not (isinstance(input, Tensor) and isinstance(other, Tensor) and input._data.dtype.kind != "b"
+            and other._data.dtype.kind != "b") and (_is_bool(input) or _is_bool(other)):  # (two tensors: one test)
+        _refuse_bools(input, other)  # torch refuses a - b on bools rather than guess xor or not
     node = Sub if isinstance(input, Tensor) else Rsub
     if alpha != 1 or alpha is True:
         return _add_scaled(node, input, other, alpha)
     return _binary(node, input, other)
 
 
-def _check_sub_operands(input: Any, other: Any) -> None:
-    """torch's parser reads an int as 64 bits, before it looks at dtypes; then torch refuses a - b on
-    bools rather than guess xor or not."""
+def _refuse_bools(input: Any, other: Any) -> None:
+    """torch's error for a - b with a bool; its parser reads an int as 64 bits first (bool_t - 2**70 is an
+    OverflowError; without a bool the promotion's float_of raises it)."""
     for number in (input, other):
         if type(number) is int:
             float_of(number)
-    if _is_bool(input) or _is_bool(other):
-        if _is_bool(input) and _is_bool(other):  # a Python bool counts as a bool tensor here
-            raise RuntimeError("Subtraction, the `-` operator, with two bool tensors is not supported. "
-                               "Use the `^` or `logical_xor()` operator instead.")
-        raise RuntimeError("Subtraction, the `-` operator, with a bool tensor is not supported. "
-                           "If you are trying to invert a mask, use the `~` or `logical_not()` operator instead.")
+    if _is_bool(input) and _is_bool(other):  # a Python bool counts as a bool tensor here
+        raise RuntimeError("Subtraction, the `-` operator, with two bool tensors is not supported. "
+                           "Use the `^` or `logical_xor()` operator instead.")
+    raise RuntimeError("Subtraction, the `-` operator, with a bool tensor is not supported. "
+                       "If you are trying to invert a mask, use the `~` or `logical_not()` operator instead.")
 
 
 _RSUB_OVERLOADS = ("(Tensor input, Tensor other, *, Number alpha = 1)", "(Tensor input, Number other, Number alpha = 1)")
