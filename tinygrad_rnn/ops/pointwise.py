@@ -1087,7 +1087,7 @@ class ThresholdBackward(Function):
 
 @op(inplace_function=True, inplace=True, samples=unary(away_from_kinks))
 def relu(input: Tensor) -> Tensor:
-    if input.dtype is dtypes.bool:
+    if input._data.dtype.kind == "b":
         raise RuntimeError("Boolean inputs not supported for relu")
     return Relu.apply(input)
 
