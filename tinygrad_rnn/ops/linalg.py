@@ -386,6 +386,9 @@ def check_addmm(input: Tensor, mat1: Tensor, mat2: Tensor) -> None:
     """torch's checks of addmm, in its order: the dtypes, the ranks, the sizes, then input's expand.
     (On the arrays: every nn.Linear call runs them.)"""
     a, m1, m2 = input._data, mat1._data, mat2._data
+    if a.dtype is m1.dtype is m2.dtype and m1.ndim == 2 and m2.ndim == 2 and m1.shape[1] == m2.shape[0] \
+            and a.shape == m2.shape[1:]:  # (the typical call, a bias row of the matrices' dtype: nothing to report)
+        return
     for name, t, array in (("self", input, a), ("mat1", mat1, m1)):
         if array.dtype != m2.dtype:
             raise RuntimeError(f"{name} and mat2 must have the same dtype, but got {t.dtype._legacy} and "

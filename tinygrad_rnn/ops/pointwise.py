@@ -41,6 +41,7 @@ from .promotion import (
     DOUBLE_STEP,
     FLOAT_STEP,
     HALF_STEP,
+    PLAIN_NUMBERS,
     as_operand,
     by_number_in_float32,
     check_shapes_broadcast,
@@ -66,6 +67,24 @@ def _quiet() -> np.errstate:
 
 
 def _binary(op: type, a: Any, b: Any, floating: bool = False) -> Tensor:
+    """op.apply on two operands cast to torch's result dtype (`floating`: integers divide into a float),
+    after torch's broadcast check."""
+    # The typical calls first, promote's common cases without its call (every binary op passes here): two
+    # tensors of one dtype (x * y) keep it; a float tensor with a Python number (x * 0.5, 1 - x) keeps its dtype.
+    # (A number is tested by its type first: isinstance(0.5, Tensor), being False, costs three times as much.)
+    if isinstance(a, Tensor):
+        x = a._data
+        if type(b) in PLAIN_NUMBERS:
+            if x.dtype.kind == "f":
+                return op.apply(a, b if type(b) is float else float_of(b))
+        elif isinstance(b, Tensor):
+            y = b._data
+            if x.dtype is y.dtype and (not floating or x.dtype.kind == "f"):
+                if x.shape != y.shape:
+                    check_shapes_broadcast(x.shape, y.shape)
+                return op.apply(a, b)
+    elif type(a) in PLAIN_NUMBERS and isinstance(b, Tensor) and b._data.dtype.kind == "f":
+        return op.apply(a if type(a) is float else float_of(a), b)
     a, b = promote(a, b, floating)
     if isinstance(a, Tensor):
         # check_broadcast(a, b), inline: every binary op passes here, most with equal shapes (one call fewer)
@@ -274,24 +293,32 @@ _SCALED = {Add: ScaledAdd, Sub: ScaledSub, Rsub: ScaledRsub}
 
 
 def _is_bool(x: Any) -> bool:
-    return isinstance(x, bool) or (isinstance(x, Tensor) and x._data.dtype.kind == "b")
+    """A Python bool or a bool tensor (tested by type first: isinstance(0.5, Tensor), False, is the dear test)."""
+    return type(x) is bool or type(x) not in PLAIN_NUMBERS and isinstance(x, Tensor) and x._data.dtype.kind == "b"
 
 
 @op(inplace=True, out=True, aliases=("subtract",), samples=binary())
 def sub(input: Any, other: Any, *, alpha: Any = 1) -> Tensor:
-    for number in (input, other):  # torch's parser reads an int as 64 bits, before it looks at dtypes
-        if type(number) is int:
-            float_of(number)
-    if _is_bool(input) or _is_bool(other):  # torch refuses a - b on bools rather than guess xor or not
-        if _is_bool(input) and _is_bool(other):  # a Python bool counts as a bool tensor here
-            raise RuntimeError("Subtraction, the `-` operator, with two bool tensors is not supported. "
-                               "Use the `^` or `logical_xor()` operator instead.")
-        raise RuntimeError("Subtraction, the `-` operator, with a bool tensor is not supported. "
-                           "If you are trying to invert a mask, use the `~` or `logical_not()` operator instead.")
+    if not (isinstance(input, Tensor) and isinstance(other, Tensor) and input._data.dtype.kind != "b"
+            and other._data.dtype.kind != "b") and (_is_bool(input) or _is_bool(other)):  # (two tensors: one test)
+        _refuse_bools(input, other)  # torch refuses a - b on bools rather than guess xor or not
     node = Sub if isinstance(input, Tensor) else Rsub
     if alpha != 1 or alpha is True:
         return _add_scaled(node, input, other, alpha)
     return _binary(node, input, other)
+
+
+def _refuse_bools(input: Any, other: Any) -> None:
+    """torch's error for a - b with a bool; its parser reads an int as 64 bits first (bool_t - 2**70 is an
+    OverflowError; without a bool the promotion's float_of raises it)."""
+    for number in (input, other):
+        if type(number) is int:
+            float_of(number)
+    if _is_bool(input) and _is_bool(other):  # a Python bool counts as a bool tensor here
+        raise RuntimeError("Subtraction, the `-` operator, with two bool tensors is not supported. "
+                           "Use the `^` or `logical_xor()` operator instead.")
+    raise RuntimeError("Subtraction, the `-` operator, with a bool tensor is not supported. "
+                       "If you are trying to invert a mask, use the `~` or `logical_not()` operator instead.")
 
 
 _RSUB_OVERLOADS = ("(Tensor input, Tensor other, *, Number alpha = 1)", "(Tensor input, Number other, Number alpha = 1)")
@@ -312,8 +339,9 @@ class Mul(Function):
         # each operand only for the other's gradient, as torch saves them: one saved for nothing would make an
         # in-place change to it (an optimizer step on a weight times a constant input) an error in backward
         both = ctx.with_tangents  # forward-mode AD's rule reads both
-        ctx.save_for_backward(a if both or getattr(b, "_requires_grad", False) else None,
-                              b if both or getattr(a, "_requires_grad", False) else None)
+        # (a number operand is a float here, promoted: its type first, cheaper than getattr's miss)
+        ctx.save_for_backward(a if both or type(b) is not float and getattr(b, "_requires_grad", False) else None,
+                              b if both or type(a) is not float and getattr(a, "_requires_grad", False) else None)
         return Tensor._make(by_number_in_float32(np.multiply, a, b))
 
     @staticmethod
@@ -677,7 +705,8 @@ class Elementwise(Function):
     @staticmethod
     def forward(ctx, x):
         y = Tensor._make(np.asarray(ctx.numpy_fn(x._data), dtype=x._data.dtype))
-        ctx.save_for_backward(*(x if name == "x" else y for name in ctx.saves))
+        saves = ctx.saves  # (tested, not looped over: no generator on every exp and log)
+        ctx.save_for_backward(*((x,) if saves == "x" else (y,) if saves == "y" else (x, y)))
         return y
 
     @staticmethod
@@ -1058,7 +1087,7 @@ class ThresholdBackward(Function):
 
 @op(inplace_function=True, inplace=True, samples=unary(away_from_kinks))
 def relu(input: Tensor) -> Tensor:
-    if input.dtype is dtypes.bool:
+    if input._data.dtype.kind == "b":
         raise RuntimeError("Boolean inputs not supported for relu")
     return Relu.apply(input)
 

@@ -114,7 +114,7 @@ class Mean(Function):
     def forward(ctx, x, dims, keepdim):
         a = x._data
         ctx.in_shape, ctx.kept, ctx.dims, ctx.keepdim = a.shape, kept_shape(a.shape, dims), dims, keepdim
-        ctx.count = count = math.prod([a.shape[d] for d in dims])
+        ctx.count = count = a.size if len(dims) == a.ndim else math.prod([a.shape[d] for d in dims])
         # (no np.errstate: Function.apply runs every forward with float warnings off, as torch computes)
         if not count:  # the mean of nothing is nan, as torch's
             y = np.sum(a, axis=dims, keepdims=keepdim) * np.nan
@@ -842,6 +842,16 @@ def _named_by_overload(out: Tensor, name: str, dim: Any, keepdim: bool) -> Tenso
     return rename(out, f"{name}Backward1") if dim is not None or keepdim else out
 
 
+def _one_float_dim(input: Tensor, dim: Any, keepdim: Any, dtype: Any) -> tuple | None:
+    """The dims of x.sum(1) or x.mean(1, keepdim=True), an int dim in range of a float tensor, as `_reduce_dims`
+    gives them; None for any other call, which the reduction checks as torch does."""
+    ndim = input._data.ndim
+    if type(dim) is builtins.int and -ndim <= dim < ndim and (keepdim is False or keepdim is True) and dtype is None \
+            and input._data.dtype.kind == "f":
+        return (dim % ndim,)
+    return None
+
+
 def _recorded(input: Tensor, result: Tensor) -> Tensor:
     """result of a reduction given `dtype=`, unless input needs a gradient and that dtype can carry none:
     then torch's autograd refuses to record the node (a plain .to() would just leave the graph)."""
@@ -860,6 +870,9 @@ def _float_input(x: Tensor, dtype: Any, name: str) -> Tensor:
 def sum(input: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: Any = None) -> Tensor:
     if dim is None and keepdim is False and dtype is None and input._data.dtype.kind == "f":
         return Sum.apply(input, tuple(range(input._data.ndim)), False)  # x.sum() of a loss: what the lines below come to (speed)
+    one = _one_float_dim(input, dim, keepdim, dtype)
+    if one is not None:  # x.sum(1): the same
+        return rename(Sum.apply(input, one, keepdim), "SumBackward1")
     bool_arg("sum", "keepdim", keepdim)
     x = _float_input(input, dtype, "sum")
     if dtype is None and x._data.dtype.kind != "f" and x.dtype is not dtypes.int64:
@@ -878,6 +891,9 @@ def _check_dim_type(name: str, dim: Any) -> None:
 def mean(input: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: Any = None) -> Tensor:
     if dim is None and keepdim is False and dtype is None and input._data.dtype.kind == "f":
         return Mean.apply(input, tuple(range(input._data.ndim)), False)  # x.mean() of a loss: the lines below (speed)
+    one = _one_float_dim(input, dim, keepdim, dtype)
+    if one is not None:  # x.mean(1): the same
+        return rename(Mean.apply(input, one, keepdim), "MeanBackward1")
     bool_arg("mean", "keepdim", keepdim)
     _check_dim_type("mean", dim)
     x = _float_input(input, dtype, "mean")

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import builtins
 import itertools
+import math
 import re
 import warnings
 from collections.abc import Sequence
@@ -236,7 +237,7 @@ class Index(ViewFunction):
 
     @staticmethod
     def forward(ctx, x, key):
-        ctx.key, ctx.in_shape, ctx.in_dtype = key, x.shape, x.dtype
+        ctx.key, ctx.in_shape, ctx.in_dtype = key, x._data.shape, x.dtype
         out = x._data[key]
         if type(out) is not np.ndarray and not builtins.any(k is Ellipsis for k in key):  # numpy gives one element as a copy;
             out = x._data[(*key, Ellipsis)]  # with `...` it gives a 0-d view, as torch's x[i] is
@@ -257,9 +258,16 @@ class Index(ViewFunction):
         return Index.apply(tx, ctx.key)
 
 
+class Select(Index):
+    """x[i] along one dim (`select`, x[i], x[:, i]): always torch's select, so its name needs no reading of the key."""
+
+    node_name = None
+    torch_name = "SelectBackward0"
+
+
 class Narrow(Index):
-    """x.narrow(dim, start, length): torch's slice op, whose node is SliceBackward0 even when it keeps
-    the whole dim (x[:, 0:n] is an alias there, as _index_node_name says)."""
+    """x.narrow(dim, start, length) and a lone slice x[i:j]: torch's slice op, whose node is SliceBackward0 even
+    when it keeps the whole dim (x[:, 0:n] is an alias there, as _index_node_name says)."""
 
     node_name = None
     torch_name = "SliceBackward0"
@@ -601,12 +609,14 @@ def _shape_arg(shape: Sequence, fn: str = "view", name: str = "size", symint: bo
 
 def infer_shape(shape: tuple, numel: int) -> tuple:
     """Resolve one -1 and check the element count, with torch's messages."""
+    if (not shape or min(shape) >= 0) and math.prod(shape) == numel:  # (the typical call: nothing to infer)
+        return shape
     for i, s in enumerate(shape):  # torch reports the first bad entry, reading left to right
         if s == -1 and -1 in shape[:i]:
             raise RuntimeError("only one dimension can be inferred")
         if s < -1:
             raise RuntimeError(f"invalid shape dimension {s} at index {i} of shape {list(shape)}")
-    known = int(np.prod([s for s in shape if s != -1]))
+    known = int(np.prod([s for s in shape if s != -1]))  # (int64, wrapping as torch's)
     if -1 in shape:
         if known == 0 and numel == 0:
             raise RuntimeError(f"cannot reshape tensor of 0 elements into shape {list(shape)} because the "
@@ -621,9 +631,23 @@ def infer_shape(shape: tuple, numel: int) -> tuple:
 
 @op(samples=_plain_samples(((3, 4), (2, 6)), ((3, 4), (-1,)), ((0, 3), (3, 0)), ((), (1, 1)), ((2, 3, 4), (4, -1))))
 def reshape(input: Tensor, *sizes: Any, shape: Any = None) -> Tensor:
-    shape = infer_shape(_shape_arg(_spread_or_keyword("reshape", sizes, shape, "shape"), "reshape", "shape"),
-                        input._data.size)
-    return input if shape == input.shape and not input._requires_grad else Reshape.apply(input, shape)
+    plain = _plain_sizes(sizes)
+    if plain is None or shape is not None:  # (any other spelling: torch's parser's checks and messages)
+        plain = _shape_arg(_spread_or_keyword("reshape", sizes, shape, "shape"), "reshape", "shape")
+    shape = infer_shape(plain, input._data.size)
+    return input if shape == input._data.shape and not input._requires_grad else Reshape.apply(input, shape)
+
+
+def _plain_sizes(spread: tuple) -> tuple | None:
+    """The sizes of `t.view(2, 3)` or `t.view((2, 3))` when each is a plain int (the typical call), else None:
+    then `_shape_arg` reads them as torch's parser does (bools, numpy ints, tensors, errors)."""
+    sizes = spread[0] if len(spread) == 1 and type(spread[0]) in _SIZES else spread
+    if spread and set(map(type, sizes)) <= _PLAIN_INT:
+        return tuple(sizes)
+    return None
+
+
+_SIZES, _PLAIN_INT = (tuple, list, Size), {builtins.int}  # (exact types: tested faster than by isinstance)
 
 
 def _view_bytes_as(input: Tensor, dtype: Any) -> Tensor:
@@ -654,6 +678,9 @@ def _spread_or_keyword(fn: str, spread: tuple, keyword: Any, name: str) -> tuple
                                            ((1,), ()), ((2, 3, 4), (4, -1))))
 def view(input: Tensor, *shape: Any, size: Any = None, dtype: Any = None) -> Tensor:
     """input's elements in another shape, sharing its memory; `view(dtype)` reads its bytes as `dtype`."""
+    plain = _plain_sizes(shape)
+    if plain is not None and size is None and dtype is None:
+        return View.apply(input, infer_shape(plain, input._data.size))
     if dtype is None and len(shape) == 1 and not isinstance(shape[0], (tuple, list, builtins.int)) \
             and hasattr(shape[0], "np"):
         dtype = shape[0]
@@ -1233,7 +1260,39 @@ def _expand_ellipses(key: Any, ndim: int) -> Any:
 
 
 def getitem(input: Tensor, key: Any) -> Tensor:
-    return _getitem(input, key, None)
+    shape = input._data.shape
+    if type(key) is builtins.int and shape and -shape[0] <= key < shape[0]:  # x[i], the commonest index
+        return Select.apply(input, (key, Ellipsis))
+    if type(key) is slice and key.step is None and shape:  # x[i:j]
+        return Narrow.apply(input, (key, Ellipsis))
+    plain = _plain_key(key, shape)
+    if plain is None:
+        return _getitem(input, key, None)
+    np_key, node = plain
+    return node.apply(input, np_key)
+
+
+def _plain_key(key: Any, shape: tuple) -> tuple | None:
+    """The numpy key of a typical tuple index, `x[i, :, j:k]` (ints in range and slices without a step, no more than
+    x has dims; `...` appended: an element stays a 0-d view), and its node: Select when the last part that does
+    anything is an int (x[:, -1]), else Index, which reads torch's name off the key. None for any other key, which
+    `_getitem` checks and reads as torch does."""
+    if type(key) is not tuple or len(key) > len(shape):
+        return None
+    node = Index
+    for k, size in zip(key, shape):
+        if type(k) is builtins.int:
+            if not -size <= k < size:
+                return None
+            node = Select
+        elif type(k) is not slice or k.step is not None:
+            return None
+        elif k != _WHOLE:
+            node = Index
+    return key + (Ellipsis,), node
+
+
+_WHOLE = slice(None)
 
 
 def indexed_shape(input: Tensor, key: Any) -> tuple[tuple, IndexError | None]:
@@ -1444,7 +1503,7 @@ def select(input: Tensor, dim: int, index: int) -> Tensor:
         raise IndexError(
             f"select(): index {index} out of range for tensor of size {list(input.shape)} at dimension {d}"
         )
-    return Index.apply(input, (slice(None),) * d + (index, Ellipsis))
+    return Select.apply(input, (slice(None),) * d + (index, Ellipsis))
 
 
 @op(aliases=("moveaxis",), samples=_plain_samples(((3, 4), 0, 1), ((2, 3, 4), (0, 1), (2, 0)), ((2, 3, 4), -1, 0), ((0, 3), 1, 0)))

@@ -308,15 +308,14 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     tensor_arg("linear", "input", input, 1)
     tensor_arg("linear", "weight", weight, 2)
     tensor_arg("linear", "bias", bias, 3, optional=True)
-    if input.ndim == 0 or weight.ndim == 0:
-        raise RuntimeError(
-            f"both arguments to linear need to be at least 1D, but they are {input.ndim}D and {weight.ndim}D"
-        )
-    if weight.ndim > 2:
-        raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {weight.ndim}D")
+    dims, weight_dims = input._data.ndim, weight._data.ndim  # (not the properties: every nn.Linear passes here)
+    if dims == 0 or weight_dims == 0:
+        raise RuntimeError(f"both arguments to linear need to be at least 1D, but they are {dims}D and {weight_dims}D")
+    if weight_dims > 2:
+        raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {weight_dims}D")
     if bias is None:
         return input @ weight.t()  # matmul's own checks give torch's errors here
-    if input.ndim == 2:
+    if dims == 2:
         return _addmm(bias, input, weight)
     if input.is_contiguous() and (bias.ndim == 1 or sum(n != 1 for n in bias.shape) == 1):
         rows = _addmm(bias, View.apply(input, (math.prod(input.shape[:-1]), input.shape[-1])), weight)
@@ -327,9 +326,9 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
 def _addmm(bias: Tensor, rows: Tensor, weight: Tensor) -> Tensor:
     """addmm(bias, rows, W.t()), float32 and float64 straight to its node (speed: the layer every
     model calls)."""
-    w_t = T.apply(weight) if weight.ndim == 2 else weight  # (t() of a vector is the vector)
+    w_t = T.apply(weight) if weight._data.ndim == 2 else weight  # (t() of a vector is the vector)
     _la.check_addmm(bias, rows, w_t)
-    if rows.dtype in (dtypes.float32, dtypes.float64):
+    if rows._data.dtype.char in "fd":  # float32, float64
         return _la.AddMm.apply(bias, rows, w_t)
     return _la.addmm(bias, rows, w_t)
 
