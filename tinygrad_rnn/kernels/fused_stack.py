@@ -52,7 +52,8 @@ class FusedStack(SequenceFunction):
     # state_sizes(w) -> the feature size of each state tensor (the variant's `state_sizes`)
     state_sizes: Callable[[DirectionWeights], tuple[int, ...]]
     # direction_arrays(x, state, w, reverse, lengths, keep) -> (output, final state, kept or None):
-    # one layer and direction on numpy arrays (x, state), in the caller's order.
+    # one layer and direction on numpy arrays (x, state), in the caller's order; the final states are
+    # arrays of their own (no views of the output or of work space: infer_layers hands them out as they are).
     direction_arrays: Callable[..., tuple]
     # direction_grads(kept, x, state, w, g_out, g_final, need_dx) -> (dx, state grads, weight grads
     # in DirectionWeights' order, None for an absent weight); dx is None when not need_dx.
