@@ -52,7 +52,8 @@ class FusedStack(SequenceFunction):
     # state_sizes(w) -> the feature size of each state tensor (the variant's `state_sizes`)
     state_sizes: Callable[[DirectionWeights], tuple[int, ...]]
     # direction_arrays(x, state, w, reverse, lengths, keep) -> (output, final state, kept or None):
-    # one layer and direction on numpy arrays (x, state), in the caller's order.
+    # one layer and direction on numpy arrays (x, state), in the caller's order; the final states are
+    # arrays of their own (no views of the output or of work space: infer_layers hands them out as they are).
     direction_arrays: Callable[..., tuple]
     # direction_grads(kept, x, state, w, g_out, g_final, need_dx) -> (dx, state grads, weight grads
     # in DirectionWeights' order, None for an absent weight); dx is None when not need_dx.
@@ -160,33 +161,34 @@ class FusedRunner:
 
     def __init__(self, stack: type[FusedStack], node: Callable[..., tuple]) -> None:
         self.stack, self.node = stack, node
+        arrays = stack.direction_arrays
+
+        def infer_direction(x_in: np.ndarray, start: tuple, w: DirectionWeights, reverse: bool, lengths: Any) -> tuple:
+            """One layer and direction for `infer_layers`: `(output, final state)`, nothing kept."""
+            return arrays(x_in, start, w, reverse, lengths, False)[:2]
+
+        self.infer_direction = infer_direction  # (made once, not at every call)
 
     def direction(self, x: Tensor, state: tuple, w: DirectionWeights, reverse: bool = False,
                   lengths: Any = None) -> tuple[Tensor, tuple]:
         """One layer and direction: `(output, final state)`, as `run_direction`."""
         if records_graph(x, *state, *w):
             return self.node(x, state, w, reverse, lengths)
-        out, final, _ = self.stack.direction_arrays(x._data, tuple([s._data for s in state]), w, reverse, lengths,
-                                                    False)
+        out, final = self.infer_direction(x._data, tuple([s._data for s in state]), w, reverse, lengths)
         return Tensor._make(out), tuple([Tensor._make(f) for f in final])
 
     def __call__(self, x: Tensor, state: tuple | None, weights: Sequence[DirectionWeights], num_layers: int,
                  num_directions: int, masks: tuple | None = None, lengths: Any = None) -> tuple:
         """Every layer and direction: one node when a gradient is wanted, else arrays only."""
-        # (the flat list is only read when a node may be needed: under no_grad and no forward AD, it is not made)
-        needed = modes.grad_enabled or modes.dual_level is not None  # (grad_mode.is_grad_enabled(), a call fewer)
-        flat = [w for group in weights for w in group] if needed else []
-        if records_graph(x, *(state or ()), *flat):
-            states = state or (None,) * self.stack.state_count
-            out, *finals = self.stack.apply(x, (num_layers, num_directions, masks, lengths), *states, *flat)
-            if out.grad_fn is not None and out.grad_fn.name() != "StackBackward0":
-                finals = ShowAsStack.apply(*finals)
-            return out, tuple(finals)
-
-        def direction(x_in: np.ndarray, start: tuple, w: DirectionWeights, reverse: bool, lengths: Any) -> tuple:
-            return self.stack.direction_arrays(x_in, start, w, reverse, lengths, False)[:2]
-
-        out, final = infer_layers(self.stack.state_sizes, direction, x._data,
+        if modes.grad_enabled or modes.dual_level is not None:  # (else no node is needed: nothing to look at)
+            flat = [w for group in weights for w in group]
+            if records_graph(x, *(state or ()), *flat):
+                states = state or (None,) * self.stack.state_count
+                out, *finals = self.stack.apply(x, (num_layers, num_directions, masks, lengths), *states, *flat)
+                if out.grad_fn is not None and out.grad_fn.name() != "StackBackward0":
+                    finals = ShowAsStack.apply(*finals)
+                return out, tuple(finals)
+        out, final = infer_layers(self.stack.state_sizes, self.infer_direction, x._data,
                                   None if state is None else tuple([s._data for s in state]), weights, num_layers,
                                   num_directions, masks, lengths)
         return Tensor._make(out), tuple([Tensor._make(f) for f in final])

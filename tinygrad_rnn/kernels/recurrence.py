@@ -31,6 +31,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
+from ..backend.scratch import KEEP_BYTES
 from ..core.forward_mode import tangent_at
 from ..core.modes import modes
 from ..core.tensor import Tensor
@@ -162,7 +163,7 @@ def infer_layers(state_sizes: Callable, direction: Callable[..., tuple], x: np.n
     if count == 1:  # one layer, one direction: the loop's bookkeeping was ~10% of a seed-size LSTM's inference
         return _infer_one(state_sizes, direction, x, state, weights[0], lengths)
     if state is None:
-        state = [np.zeros((count, x.shape[1], size), x.dtype) for size in state_sizes(weights[0])]
+        state = [zero_state((count, x.shape[1], size), x.dtype) for size in state_sizes(weights[0])]
     # The final states are written into place as each direction ends (np.stack, a Python function,
     # cost ~3 us a state on a small model, more than the copy it makes).
     finals = [np.empty(s.shape, x.dtype) for s in state]  # (lists: a generator costs ~0.5 us more)
@@ -183,13 +184,36 @@ def infer_layers(state_sizes: Callable, direction: Callable[..., tuple], x: np.n
 def _infer_one(state_sizes: Callable, direction: Callable[..., tuple], x: np.ndarray, state: tuple | None,
                weights: DirectionWeights, lengths: Any) -> tuple[np.ndarray, tuple]:
     """`infer_layers` for one layer and direction: `direction` once, its final states given the
-    stack's leading axis of 1 (copies, as the loop's: nothing the kernel returns is shared)."""
+    stack's leading axis of 1. No copy: the directions return final states of their own (a step's
+    row copied out of the output, the inference cell state copied out of its work array), so a
+    view of each owns its storage as the loop's stacked copies do (two copies cost ~2% of a
+    seed-size LSTM's inference)."""
     if state is None:
-        start = tuple([np.zeros((x.shape[1], size), x.dtype) for size in state_sizes(weights)])
+        start = tuple([zero_state((x.shape[1], size), x.dtype) for size in state_sizes(weights)])
     else:
         start = tuple([s[0] for s in state])
     out, final = direction(x, start, weights, False, lengths)
-    return out, tuple([f[None].copy() for f in final])
+    return out, tuple([f[None] for f in final])
+
+
+_ZEROS_KEPT_AT_MOST = 16  # zero states kept (a program runs a handful of shapes)
+_zeros: dict = {}
+
+
+def zero_state(shape: tuple, dtype: Any) -> np.ndarray:
+    """A read-only array of zeros, the same one for every call with this shape and dtype: the initial
+    state of a call without hx. The kernels only read an initial state (a product's operand, a copy's
+    source), and making one anew cost one np.zeros a state (~2% of a seed-size LSTM's inference)."""
+    found = _zeros.get((shape, dtype))
+    if found is None:
+        found = np.zeros(shape, dtype)
+        if found.nbytes >= KEEP_BYTES:  # (a big one is cheap to make, calloc's fresh pages: not worth holding)
+            return found
+        if len(_zeros) >= _ZEROS_KEPT_AT_MOST:
+            _zeros.clear()
+        _zeros[shape, dtype] = found
+        found.flags.writeable = False  # (shared: a kernel that wrote into it would raise, not corrupt)
+    return found
 
 
 def records_graph(*tensors: Tensor | None) -> bool:

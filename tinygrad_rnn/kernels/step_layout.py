@@ -24,6 +24,7 @@ import numpy as np
 
 from ..backend.blas_threads import runs_threaded, threads_for
 from ..backend.errstate import quiet_floats
+from ..backend.scratch import KEEP_BYTES
 
 
 class StepLayout:
@@ -246,10 +247,7 @@ def project_gate_major(x: np.ndarray, w: np.ndarray, out: np.ndarray | None = No
     steps, batch, inputs = x.shape
     gates, hidden = w.shape[0], w.shape[2]
     if w.shape[1] == inputs + 1:  # the bias row: x gets its column of ones
-        ones = np.empty((steps, batch, inputs + 1), x.dtype)
-        ones[..., :inputs] = x
-        ones[..., inputs] = 1
-        x, inputs = ones, inputs + 1
+        x, inputs = with_ones_column(x), inputs + 1
     result = np.empty((steps, gates, batch, hidden), x.dtype) if out is None else out
     if runs_threaded(steps * batch, inputs, gates * hidden):
         per_gate = np.empty((steps, batch, hidden), x.dtype)
@@ -261,6 +259,29 @@ def project_gate_major(x: np.ndarray, w: np.ndarray, out: np.ndarray | None = No
     with threads_for(steps * batch, inputs, gates * hidden):  # (small products: one BLAS thread)
         np.matmul(x[:, None], w, out=result)
     return result
+
+
+_with_ones = threading.local()  # this thread's input arrays with a column of ones, by (shape, dtype)
+ONES_KEPT_AT_MOST = 4  # shapes kept per thread (a stack's layers have one or two input widths)
+
+
+def with_ones_column(x: np.ndarray) -> np.ndarray:
+    """x (L, N, K) copied into an (L, N, K + 1) array whose last column is ones (see
+    `project_gate_major`); valid until the next call in this thread. The array is kept per thread and
+    shape while under scratch's KEEP_BYTES, so its column of ones is written once, not at every call
+    (a strided write as dear as copying x in, on a small model ~1% of an LSTM's inference)."""
+    shape, dtype = (*x.shape[:2], x.shape[2] + 1), x.dtype
+    kept = _with_ones.__dict__
+    found = kept.get((shape, dtype))
+    if found is None:
+        found = np.empty(shape, dtype)
+        found[..., -1] = 1
+        if found.nbytes < KEEP_BYTES:
+            if len(kept) >= ONES_KEPT_AT_MOST:
+                kept.clear()
+            kept[shape, dtype] = found
+    found[..., :-1] = x
+    return found
 
 
 KEPT_AT_MOST = 16  # entries a thread keeps in a `kept_for` store (then it starts afresh)
