@@ -7,7 +7,7 @@ D = torch.distributions
 # discrete-latent homework: a word-level LSTM language model with a registered causal mask buffer,
 # weights initialised through model.apply, two optimizer param groups and a LambdaLR warm-up whose
 # get_last_lr is printed; clip_grad_norm_'s returned norm; sampling with torch.distributions
-# (Categorical with an explicit torch.Generator-free seed, top-k filtering, log_prob of a sample);
+# (Categorical after top-k filtering, log_prob and entropy of samples, multinomial with a torch.Generator);
 # straight-through Gumbel-softmax with one_hot targets; perplexity; errors the notebooks trigger on purpose.
 torch.manual_seed(182)
 corpus = ("the cat sat on the mat . the dog sat on the log . a cat saw a dog . "
