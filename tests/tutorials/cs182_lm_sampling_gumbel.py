@@ -100,7 +100,7 @@ print(sample(model, "a dog", 6, temperature=0.5, top_k=3))
 dist = D.Categorical(logits=model(inputs[:1])[0, -1].detach())
 s = dist.sample((4,))
 print(s, dist.log_prob(s), dist.entropy())
-print(dist.probs.sum(), dist.logits.logsumexp(-1))
+print(torch.allclose(dist.probs.sum(), torch.tensor(1.0)), dist.logits.logsumexp(-1).abs().item() < 1e-6)
 g = torch.Generator().manual_seed(5)
 print(torch.multinomial(dist.probs, 5, replacement=True, generator=g))
 # straight-through Gumbel-softmax
