@@ -2,9 +2,8 @@
 
 torch.dot (and matmul of two 1-D tensors) hands contiguous float32 vectors to MKL's `sdot`; numpy's
 BLAS adds them in another order, and 40-90% of the results were an ulp apart (more for longer
-vectors). Measured bit for
-bit against torch 2.13 (MKL 2024.2, AVX2) for every length up to 80 and for lengths up to 8191:
-the products are rounded (no fused multiply-add); four accumulators of 4 lanes take 16 products a
+vectors). Measured bit for bit against torch 2.13 (MKL 2024.2, AVX2) for every length up to 80
+and for lengths up to 8191: the products are rounded (no fused multiply-add); four accumulators of 4 lanes take 16 products a
 step, then two of them 8, then the first 4, each lane adding in order; the last 0-3 products are
 added one by one into lane 0 of the first accumulator; then the accumulators are added in order
 ((0 + 1) + 2) + 3 and the lanes as (0 + 2) + (1 + 3).
