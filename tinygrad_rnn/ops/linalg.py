@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 
 from ..argcheck import NotAnOperand, int_list_arg, tensor_arg, type_name
-from ..backend.blas_threads import SERIAL_WORK, threads_for
+from ..backend.blas_threads import SERIAL_WORK, blas_threads, threads_for
 from ..core import dtypes
 from ..core.forward_mode import given
 from ..core.function import Function, rename
@@ -16,6 +16,7 @@ from ..core.tensor import Tensor
 from ..core.warn_once import warn_once
 from .composite import composite
 from .declare import Sample, op
+from .mkl_dot import sdot_order
 from .product_rule import with_missing_terms
 from .promotion import check_broadcast as _check_broadcast
 from .shape import normalize_dim
@@ -28,6 +29,10 @@ def product(x: np.ndarray, y: np.ndarray) -> np.ndarray:
         # torch's mm of an (m, 1) by a (1, n) matrix keeps each product's sign, -0.0 included (a batch of
         # one row gives a weight gradient of this kind); BLAS adds the products to +0.0 and loses it.
         return np.multiply(x, y)
+    if x.ndim == 1 and y.ndim == 1 and x.dtype == y.dtype == np.float32:  # torch.dot: MKL's sdot order
+        total = sdot_order(x, y, blas_threads())
+        if total is not None:
+            return np.asarray(total)
     n = y.shape[-1] if y.ndim > 1 else 1
     if x.size * n < SERIAL_WORK:  # (x.size is m * k) BLAS runs it on one thread whatever the setting: nothing to choose (speed)
         return np.matmul(x, y)
