@@ -42,6 +42,7 @@ from .promotion import (
     FLOAT_STEP,
     HALF_STEP,
     as_operand,
+    broadcast_shape_of,
     by_number_in_float32,
     check_shapes_broadcast,
     float_of,
@@ -1555,11 +1556,8 @@ def _check_lerp_operands(input: Any, end: Any, weight: Any) -> None:
     for name, other in (("end", end), ("weight", weight)):
         if isinstance(other, Tensor) and other.dtype is not input.dtype and (name == "end" or other.ndim):
             raise RuntimeError(f"expected dtype {_c_name(input.dtype)} for `{name}` but got dtype {_c_name(other.dtype)}")
-    shape = input.shape
-    for other in (end, weight):  # then the shapes, in torch's order, before the kernel's dtype support
-        if isinstance(other, Tensor):
-            check_shapes_broadcast(shape, other.shape)
-            shape = np.broadcast_shapes(shape, other.shape)
+    # then the shapes, in torch's order, before the kernel's dtype support
+    broadcast_shape_of(*(t.shape for t in (input, end, weight) if isinstance(t, Tensor)))
 
 
 @op(out=True, inplace=True, samples=_lerp_samples)
