@@ -6,7 +6,8 @@ nn = torch.nn
 
 # In the manner of PyImageSearch's "Training your first neural network / first CNN with PyTorch": an MLP
 # built from an OrderedDict on blob data, then LeNet on tiny synthetic images (a horizontal, vertical or
-# diagonal bar), random_split with a seeded generator, a history dict H, per-class precision/recall by hand.
+# diagonal bar), random_split with a seeded generator, a history dict H, per-class precision/recall by hand, a
+# checkpoint dict saved and loaded.
 np.random.seed(42)
 torch.manual_seed(42)
 
@@ -173,9 +174,12 @@ for c, name in enumerate(classes):
     print("{:>12s} {:>9.2f} {:>9.2f} {:>9d}".format(name, precision, recall, np.sum(testTargets == c)))
 
 buffer = io.BytesIO()
-torch.save(model, buffer)
+torch.save({"model_state": model.state_dict(), "classes": classes, "H": H["val_acc"]}, buffer)
 buffer.seek(0)
-restored = torch.load(buffer, weights_only=False)
+checkpoint = torch.load(buffer)
+restored = LeNet(numChannels=1, classes=len(checkpoint["classes"]))
+print(restored.load_state_dict(checkpoint["model_state"]), checkpoint["H"][-1])
+restored.eval()
 print(type(restored).__name__, restored.fc2)
 sample = testData[0][0].unsqueeze(0)
 print(torch.exp(restored(sample)).detach().round(decimals=3), classes[restored(sample).argmax().item()])
