@@ -290,6 +290,26 @@ def test_nothing_to_multiply_checks_beta_as_torch(case):
     check_error(NOTHING_TO_MULTIPLY_ERRORS[case])
 
 
+BATCHES_THAT_DO_NOT_FIT = [  # torch expands input to a shape read off the batches before it checks them
+    ("baddbmm", (2, 1, 5), (2, 1, 4), (2, 5, 4)),  # k transposed in an attention score: the expand's error
+    ("baddbmm", (2, 1, 4), (2, 1, 4), (2, 5, 4)),  # input fits the misread shape: bmm's message
+    ("baddbmm", (2, 1, 5), (3, 1, 4), (2, 4, 5)),
+    ("baddbmm", (2, 1, 6), (2, 1), (2, 4, 5)),
+    ("baddbmm", (2, 1, 6), (2, 1, 4), (2, 5)),  # batch2.size(2) of a matrix: an IndexError
+    ("addbmm", (1, 5), (2, 1, 4), (2, 5, 4)),
+    ("addbmm", (1, 4), (2, 1, 4), (2, 5, 4)),  # addbmm's own messages for the batches
+    ("addbmm", (1, 4), (2, 1, 4), (3, 5, 4)),
+    ("addbmm", (1, 6), (2,), (2, 4, 5)),
+    ("addbmm", (1, 4), (2, 1, 4, 1), (2, 4, 4)),
+]
+
+
+@pytest.mark.parametrize("name,input,batch1,batch2", BATCHES_THAT_DO_NOT_FIT)
+def test_batches_that_do_not_fit_raise_torchs_first_error(name, input, batch1, batch2):
+    check_error(lambda m, c, a, b: getattr(m, name)(m.tensor(c), m.tensor(a), m.tensor(b)),
+                np.ones(input), np.ones(batch1), np.ones(batch2))
+
+
 @pytest.mark.parametrize("name,shapes", [("addmv", ((1,), (1, 3), (3,))), ("addr", ((2,), (1,), (2,))),
                                          ("addbmm", ((2,), (1, 1, 3), (1, 3, 2)))])
 @pytest.mark.parametrize("alpha", [0, 0.5])

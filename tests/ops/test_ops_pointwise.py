@@ -324,6 +324,31 @@ def test_masked_fill_by_a_0d_tensor_gives_it_the_filled_places_gradients():
     check_parity(lambda m, x, v: x.masked_fill(m.tensor(mask[0]), v), [np.ones((2, 3)), np.array(-1.0)])
 
 
+# masked_fill broadcasts first, naming the mask first; masked_fill_ checks the mask and the value first, then
+# names the tensor first. masked_scatter_ checks source's dtype, then expands the mask (ours named them as X)
+MASKED_WRITES_THAT_DO_NOT_FIT = {
+    "masked_fill, mask narrower": lambda m: m.zeros(2, 5).masked_fill(m.ones(2, 2, dtype=m.bool), 0.0),
+    "masked_fill, int mask": lambda m: m.zeros(2, 5).masked_fill(m.ones(2, 2, dtype=m.int32), 0.0),
+    "masked_fill_, mask narrower": lambda m: m.zeros(2, 5).masked_fill_(m.ones(2, 2, dtype=m.bool), 0.0),
+    "masked_fill_, mask wider": lambda m: m.zeros(2, 2).masked_fill_(m.ones(2, 5, dtype=m.bool), 0.0),
+    "masked_fill_, mask of more dims": lambda m: m.zeros(2, 5).masked_fill_(m.ones(3, 2, 5, dtype=m.bool), 0.0),
+    "masked_fill_, int mask": lambda m: m.zeros(2, 5).masked_fill_(m.ones(2, 2, dtype=m.int32), 0.0),
+    "masked_fill_, 1-d value": lambda m: m.zeros(2, 5).masked_fill_(m.ones(2, 2, dtype=m.bool), m.ones(2)),
+    "masked_scatter, mask narrower": lambda m: m.zeros(2, 5).masked_scatter(m.ones(2, 2, dtype=m.bool), m.ones(10)),
+    "masked_scatter, int mask": lambda m: m.zeros(2, 5).masked_scatter(m.ones(2, 2, dtype=m.int32), m.ones(10)),
+    "masked_scatter_, mask narrower": lambda m: m.zeros(2, 5).masked_scatter_(m.ones(2, 2, dtype=m.bool), m.ones(10)),
+    "masked_scatter_, int mask": lambda m: m.zeros(2, 5).masked_scatter_(m.ones(2, 2, dtype=m.int32), m.ones(10)),
+    "masked_scatter_, double source": lambda m: m.zeros(2, 5).masked_scatter_(m.ones(2, 2, dtype=m.bool),
+                                                                              m.ones(10, dtype=m.float64)),
+    "masked_scatter_, list mask": lambda m: m.zeros(2, 5).masked_scatter_([True], m.ones(10)),
+}
+
+
+@pytest.mark.parametrize("case", MASKED_WRITES_THAT_DO_NOT_FIT)
+def test_masked_writes_check_shapes_in_torchs_order(case):
+    check_error(MASKED_WRITES_THAT_DO_NOT_FIT[case])
+
+
 # torch counts a Python bool operand as a bool tensor: bool - True is "two bool tensors", int - True is not
 BOOL_SUBTRACTIONS = {
     "True - mask": lambda m: True - m.tensor([True]),

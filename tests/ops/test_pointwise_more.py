@@ -81,6 +81,17 @@ def test_errors_of_torch():
     check_error(lambda m: m.fmod(m.tensor([1, 2]), 0))
 
 
+@pytest.mark.parametrize("call", ["addcmul", "addcdiv", "addcmul_", "addcdiv_"])
+@pytest.mark.parametrize("shapes", [((2, 5), (2, 2), (2, 5)), ((2, 5), (2, 1), (2, 3)), ((2, 1), (2, 5), (2, 3))])
+@pytest.mark.parametrize("dtype", [np.float32, np.bool_])
+def test_addcmul_and_addcdiv_fold_the_three_shapes_in_torchs_order(call, shapes, dtype):
+    """input, tensor1, tensor2 broadcast left to right: (2, 5), (2, 1), (2, 3) fails on the 3 against the 5
+    (ours raised numpy's ValueError; addcdiv named tensor1 against tensor2)."""
+    if dtype is np.bool_ and call.startswith("addcdiv"):
+        dtype = np.float32  # (addcdiv refuses integer operands before it reads their shapes)
+    check_error(lambda m, a, b, c: getattr(a, call)(b, c), *(np.ones(s, dtype) for s in shapes))
+
+
 def test_heaviside_has_no_derivative():
     check_error(lambda m: m.heaviside(m.tensor([1.0, 0.0], requires_grad=True), m.tensor([0.5])).sum().backward())
 

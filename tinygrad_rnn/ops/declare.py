@@ -80,6 +80,9 @@ class OpDecl:
     checked_on: Callable[[Any], Any] | None = None
     checked_as: Callable[[Any], Any] | None = None
     checked_input: int = 0
+    # torch's X_ checks shapes its own way before what X checks (masked_fill_: self against the mask, where
+    # masked_fill names the mask first): called as inplace_check(t, *args) before X runs
+    inplace_check: Callable[..., None] | None = None
 
 
 DECLARED: dict[str, OpDecl] = {}  # by name, in the order the op modules declare them
@@ -90,7 +93,7 @@ def op(*, samples: SampleMaker, method: bool = True, inplace: bool | str = False
        function: bool = True, varargs_method: bool | str = False, inplace_names: dict | None = None,
        renumber_method_errors: bool = False, inplace_function: bool = False,
        checked_on: Callable[[Any], Any] | None = None, checked_as: Callable[[Any], Any] | None = None,
-       checked_input: int = 0) -> Callable[[F], F]:
+       checked_input: int = 0, inplace_check: Callable[..., None] | None = None) -> Callable[[F], F]:
     """Declare the decorated function as the public op `torch.<its name>` (see module docstring)."""
 
     def declare(fn: F) -> F:
@@ -99,7 +102,7 @@ def op(*, samples: SampleMaker, method: bool = True, inplace: bool | str = False
         DECLARED[fn.__name__] = OpDecl(fn.__name__, fn, fn.__module__, samples, method, inplace, out,
                                        tuple(aliases), twice_differentiable, differentiable, function,
                                        varargs_method, dict(inplace_names or {}), renumber_method_errors,
-                                       inplace_function, checked_on, checked_as, checked_input)
+                                       inplace_function, checked_on, checked_as, checked_input, inplace_check)
         return fn
 
     return declare

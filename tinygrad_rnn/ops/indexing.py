@@ -639,17 +639,31 @@ def _masked_scatter_samples(rng: np.random.Generator) -> list[Sample]:
             Sample((rng.standard_normal(()), np.array(True), rng.standard_normal((1,))))]
 
 
-@op(inplace=True, samples=_masked_scatter_samples)
-def masked_scatter(input: Tensor, mask: Tensor, source: Tensor) -> Tensor:
-    """input with its elements where mask is True replaced, in order, by source's first elements."""
-    tensor_arg("masked_scatter", "mask", mask, 2), tensor_arg("masked_scatter", "source", source, 3)
-    if not isinstance(mask, Tensor) or mask.dtype is not dtypes.bool:
-        raise RuntimeError("masked_scatter_ only supports boolean masks, but got mask with dtype "
-                           f"{getattr(mask, 'dtype', type(mask).__name__)}")
+def _check_source_dtype(input: Tensor, source: Tensor) -> None:
     if source.dtype is not input.dtype:
         raise RuntimeError("masked_scatter: expected self and source to have same dtypes but got"
                            f"{input.dtype._legacy} and {source.dtype._legacy}")
-    check_broadcast(input, mask)
+
+
+def _masked_scatter_inplace_order(self: Tensor, mask: Any, source: Any = None, *args: Any, **kwargs: Any) -> None:
+    """masked_scatter_ checks source's dtype, then expands the mask to the tensor's shape (expand's errors), before
+    the mask's dtype; masked_scatter broadcasts the mask with input first, then checks the dtypes."""
+    if isinstance(mask, Tensor) and isinstance(source, Tensor):  # (else the parser's error, in masked_scatter)
+        _check_source_dtype(self, source)
+        if mask.shape != self.shape:
+            mask.detach().expand(self.shape)
+
+
+@op(inplace=True, samples=_masked_scatter_samples, inplace_check=_masked_scatter_inplace_order,
+    renumber_method_errors=True)
+def masked_scatter(input: Tensor, mask: Tensor, source: Tensor) -> Tensor:
+    """input with its elements where mask is True replaced, in order, by source's first elements."""
+    tensor_arg("masked_scatter", "mask", mask, 2), tensor_arg("masked_scatter", "source", source, 3)
+    check_broadcast(mask, input)
+    if not isinstance(mask, Tensor) or mask.dtype is not dtypes.bool:
+        raise RuntimeError("masked_scatter_ only supports boolean masks, but got mask with dtype "
+                           f"{getattr(mask, 'dtype', type(mask).__name__)}")
+    _check_source_dtype(input, source)
     shape = np.broadcast_shapes(input.shape, mask.shape)
     x = input if input.shape == shape else input.expand(shape)
     where_true = np.broadcast_to(mask._data, shape)

@@ -327,13 +327,17 @@ def dot(input: Tensor, tensor: Tensor) -> Tensor:
     return rename(matmul(input, tensor), "DotBackward0")
 
 
+def _check_3d_batches(batch1: Tensor, batch2: Tensor) -> None:
+    for name, t in (("batch1", batch1), ("batch2", batch2)):
+        if t.ndim != 3:
+            raise RuntimeError(f"{name} must be a 3D tensor")
+
+
 @op(out=True, samples=_arrays_of(((2, 3, 4), (2, 4, 5)), ((1, 1, 1), (1, 1, 1)), ((0, 2, 3), (0, 3, 2)),
                                  ((2, 1, 0), (2, 0, 3))))
 def bmm(input: Tensor, mat2: Tensor) -> Tensor:
     """matmul of two batches of matrices, (b, n, m) @ (b, m, p); no broadcasting, as in torch."""
-    for name, t in (("batch1", input), ("batch2", mat2)):
-        if t.ndim != 3:
-            raise RuntimeError(f"{name} must be a 3D tensor")
+    _check_3d_batches(input, mat2)
     if mat2.shape[:2] != (input.shape[0], input.shape[2]):
         raise RuntimeError(
             "Expected size for first two dimensions of batch2 tensor to be: "
@@ -451,21 +455,34 @@ def _bias_grad(g: Tensor, shape: tuple) -> Tensor:
 
 @op(inplace=True, out=True, samples=_arrays_of(((3, 4), (2, 3, 5), (2, 5, 4)), ((3, 4), (1, 3, 2), (1, 2, 4))))
 def addbmm(input: Tensor, batch1: Tensor, batch2: Tensor, *, beta: Any = 1, alpha: Any = 1) -> Tensor:
-    """beta * input + alpha * (the sum over the batch of batch1[i] @ batch2[i])."""
-    if batch1.ndim == batch2.ndim == 3 and batch1.shape[2] == batch2.shape[1]:
-        _expands_to(input, (batch1.shape[1], batch2.shape[2]))
-        if batch1.shape[0]:  # torch runs one addmm per batch: the first checks the dtypes
-            _same_dtype_as_input("self and mat2 must have the same dtype, but got {} and {}", input, batch1, batch2)
-        if not batch1.shape[0]:  # no batch: torch scales input in place, even an empty one
-            _check_scale_of_input(input, (1,), beta)
-        elif not batch1.shape[2]:  # nothing to multiply: each batch's addmm scales the result in place,
-            for scale in (beta, 1) if batch1.shape[0] > 1 else (beta,):  # the first by beta, the others by 1
-                _check_scale_of_input(input, (batch1.shape[1], batch2.shape[2]), scale)
-        elif input.dtype is dtypes.bool and batch1.shape[1] * batch2.shape[2]:  # (its kernel's name, not bmm's)
-            raise NotImplementedError('"addmm_impl_cpu_" not implemented for \'Bool\'')
+    """beta * input + alpha * (the sum over the batch of batch1[i] @ batch2[i]). torch checks input's expand
+    to the result's shape (read off the batches before their checks), then the batches."""
+    _expands_to(input, (batch1.size(1), batch2.size(2)))
+    _check_addbmm_batches(batch1, batch2)
+    if batch1.shape[0]:  # torch runs one addmm per batch: the first checks the dtypes
+        _same_dtype_as_input("self and mat2 must have the same dtype, but got {} and {}", input, batch1, batch2)
+    if not batch1.shape[0]:  # no batch: torch scales input in place, even an empty one
+        _check_scale_of_input(input, (1,), beta)
+    elif not batch1.shape[2]:  # nothing to multiply: each batch's addmm scales the result in place,
+        for scale in (beta, 1) if batch1.shape[0] > 1 else (beta,):  # the first by beta, the others by 1
+            _check_scale_of_input(input, (batch1.shape[1], batch2.shape[2]), scale)
+    elif input.dtype is dtypes.bool and batch1.shape[1] * batch2.shape[2]:  # (its kernel's name, not bmm's)
+        raise NotImplementedError('"addmm_impl_cpu_" not implemented for \'Bool\'')
     out = _scaled_sum(input, bmm(batch1, batch2).sum(0), beta, alpha)
     out = out if out.dtype is input.dtype else out.to(input.dtype)  # (the batch sum of bools counts; no batch)
     return composite(out, "AddbmmBackward0", input, batch1, batch2)
+
+
+def _check_addbmm_batches(batch1: Tensor, batch2: Tensor) -> None:
+    """addbmm's own checks of its batches (after bmm's first, its messages differ): as many, matrices that
+    multiply."""
+    _check_3d_batches(batch1, batch2)
+    if batch1.shape[0] != batch2.shape[0]:
+        raise RuntimeError(f"batch1 and batch2 must have same number of batches, got {batch1.shape[0]} and "
+                           f"{batch2.shape[0]}")
+    if batch1.shape[2] != batch2.shape[1]:
+        raise RuntimeError(f"Incompatible matrix sizes for bmm ({batch1.shape[1]}x{batch1.shape[2]} and "
+                           f"{batch2.shape[1]}x{batch2.shape[2]})")
 
 
 def _expands_to(input: Tensor, shape: tuple) -> None:
@@ -489,11 +506,10 @@ def _check_scale_of_input(input: Tensor, shape: tuple, beta: Any) -> None:
 
 @op(inplace=True, out=True, samples=_arrays_of(((2, 3, 4), (2, 3, 5), (2, 5, 4)), ((3, 1), (1, 3, 2), (1, 2, 4))))
 def baddbmm(input: Tensor, batch1: Tensor, batch2: Tensor, *, beta: Any = 1, alpha: Any = 1) -> Tensor:
-    """beta * input + alpha * (batch1 @ batch2), batch by batch. torch checks input's expand (if the batches
-    fit), then the dtypes, then the batches."""
+    """beta * input + alpha * (batch1 @ batch2), batch by batch. torch checks input's expand (to the shape read
+    off the batches, before their own checks), then the dtypes, then the batches."""
+    _expands_to(input, (batch1.size(0), batch1.size(1), batch2.size(2)))  # (read before the batches' checks)
     fit = batch1.ndim == batch2.ndim == 3 and batch1.shape[2] == batch2.shape[1] and batch1.shape[0] == batch2.shape[0]
-    if fit:
-        _expands_to(input, (batch1.shape[0], batch1.shape[1], batch2.shape[2]))
     if input.dtype is not batch1.dtype:
         raise RuntimeError(f"Input dtypes must be the same, got: input {_c_name(input)}, batch1: {_c_name(batch1)}, "
                            f"batch2: {_c_name(batch2)}")

@@ -43,6 +43,7 @@ from .promotion import (
     HALF_STEP,
     PLAIN_NUMBERS,
     as_operand,
+    broadcast_shape_of,
     by_number_in_float32,
     check_shapes_broadcast,
     float_of,
@@ -1552,17 +1553,30 @@ def _c_name(d: dtypes.dtype) -> str:
             "int64": "long int", "float16": "c10::Half", "float32": "float", "float64": "double"}.get(d.name, d.name)
 
 
-@op(inplace=True, samples=_masked_fill_samples)
+def _check_mask_and_value(mask: Tensor, value: Any) -> None:
+    """masked_fill's checks of a bool mask and a 0-d value, in torch's order."""
+    if mask.dtype is not dtypes.bool:
+        raise RuntimeError(f"masked_fill_ only supports boolean masks, but got mask with dtype {_c_name(mask.dtype)}")
+    if isinstance(value, Tensor) and value.ndim:
+        raise RuntimeError("masked_fill_ only supports a 0-dimensional value tensor, but got tensor with "
+                           f"{value.ndim} dimension(s).")
+
+
+def _masked_fill_inplace_order(self: Tensor, mask: Any, value: Any = None, *args: Any, **kwargs: Any) -> None:
+    """masked_fill_ checks the mask and the value first, then broadcasts the tensor with the mask (the tensor
+    named first); masked_fill broadcasts first, the mask named first."""
+    if isinstance(mask, Tensor) and isinstance(value, OPERAND_TYPES):  # (else the parser's error, in masked_fill)
+        _check_mask_and_value(mask, value)
+        _check_broadcast(self, mask)
+
+
+@op(inplace=True, samples=_masked_fill_samples, inplace_check=_masked_fill_inplace_order)
 def masked_fill(input: Tensor, mask: Tensor, value: Any) -> Tensor:
     if not isinstance(mask, Tensor) or not isinstance(value, OPERAND_TYPES):  # a numpy mask or value, a list
         raise invalid_combination("masked_fill", (input, mask, value))
-    if mask.dtype is not dtypes.bool:
-        raise RuntimeError(f"masked_fill_ only supports boolean masks, but got mask with dtype {_c_name(mask.dtype)}")
     _check_broadcast(mask, input)
+    _check_mask_and_value(mask, value)
     if isinstance(value, Tensor):  # a 0-d tensor's value, converted to input's dtype (no promotion)
-        if value.ndim:
-            raise RuntimeError("masked_fill_ only supports a 0-dimensional value tensor, but got tensor with "
-                               f"{value.ndim} dimension(s).")
         if input.dtype.is_floating_point:  # torch's Tensor overload (MaskedFillBackward1), grad or not
             if not value.requires_grad:
                 checked_fill(value.item(), input.dtype)
@@ -1584,11 +1598,8 @@ def _check_lerp_operands(input: Any, end: Any, weight: Any) -> None:
     for name, other in (("end", end), ("weight", weight)):
         if isinstance(other, Tensor) and other.dtype is not input.dtype and (name == "end" or other.ndim):
             raise RuntimeError(f"expected dtype {_c_name(input.dtype)} for `{name}` but got dtype {_c_name(other.dtype)}")
-    shape = input.shape
-    for other in (end, weight):  # then the shapes, in torch's order, before the kernel's dtype support
-        if isinstance(other, Tensor):
-            check_shapes_broadcast(shape, other.shape)
-            shape = np.broadcast_shapes(shape, other.shape)
+    # then the shapes, in torch's order, before the kernel's dtype support
+    broadcast_shape_of(*(t.shape for t in (input, end, weight) if isinstance(t, Tensor)))
 
 
 @op(out=True, inplace=True, samples=_lerp_samples)

@@ -44,8 +44,8 @@ from .pointwise import (
     where,
 )
 from .promotion import array_of as _arr
+from .promotion import broadcast_shape_of, in_float32_for_half, promote, to_float
 from .promotion import check_broadcast as _check_broadcast
-from .promotion import in_float32_for_half, promote, to_float
 
 
 class Unary(Elementwise):
@@ -638,19 +638,21 @@ def _two_tensors(name: str, input: Any, tensor1: Any, tensor2: Any) -> None:
     tensor_arg(name, "tensor2", tensor2, 3)
 
 
+def _check_three_shapes(input: Any, tensor1: Tensor, tensor2: Tensor) -> None:
+    """addcmul's and addcdiv's operands broadcast in torch's order: input, tensor1, tensor2 (input may be a number)."""
+    broadcast_shape_of(*(t.shape for t in (input, tensor1, tensor2) if isinstance(t, Tensor)))
+
+
 @op(inplace=True, out=True, renumber_method_errors=True, samples=_three_samples())
 def addcmul(input: Tensor, tensor1: Tensor, tensor2: Tensor, *, value: Any = 1) -> Tensor:
     """input + value * tensor1 * tensor2 (for float16, in float32 rounded once, as torch); fused (see Addcmul)."""
     _two_tensors("addcmul", input, tensor1, tensor2)
     number_arg("addcmul", "value", value)
+    _check_three_shapes(input, tensor1, tensor2)  # (the shapes first; then the kernel may have no bool loop)
     if isinstance(input, Tensor) and input.dtype is tensor1.dtype is tensor2.dtype is dtypes.bool:
-        _check_broadcast(input, tensor1)  # (the shapes first; then the kernel has no bool loop)
-        _check_broadcast(tensor1, tensor2)
         raise NotImplementedError("\"addcmul_cpu_out\" not implemented for 'Bool'")
     if isinstance(input, Tensor) and type(value) in (int, float) and \
             input.dtype is tensor1.dtype is tensor2.dtype and input.dtype in (dtypes.float16, dtypes.float32, dtypes.float64):
-        _check_broadcast(input, tensor1)
-        _check_broadcast(tensor1, tensor2)
         return Addcmul.apply(input, tensor1, tensor2, value)
     return rename(in_float32_for_half(lambda a, b, c: a + value * b * c, input, tensor1, tensor2),
                   "AddcmulBackward0")
@@ -704,6 +706,7 @@ def addcdiv(input: Tensor, tensor1: Tensor, tensor2: Tensor, *, value: Any = 1) 
             "(input + value * torch.trunc(tensor1 / tensor2)).to(input.dtype) for integer inputs and as "
             "(input + value * tensor1 / tensor2) for float inputs. The future addcdiv behavior is just the latter "
             "implementation: (input + value * tensor1 / tensor2), for all dtypes.")
+    _check_three_shapes(input, tensor1, tensor2)
     return composite(in_float32_for_half(lambda a, b, c: a + value * b / c, input, tensor1, tensor2),
                      "AddcdivBackward0", input, tensor1, tensor2)
 

@@ -192,6 +192,16 @@ def check_shapes_broadcast(sa: tuple, sb: tuple) -> None:
             )
 
 
+def broadcast_shape_of(*shapes: tuple) -> tuple:
+    """The shape several operands broadcast to, folded in pairwise as torch does, so a mismatch is named as in
+    a binary op's: tensor a is what the operands before broadcast to."""
+    shape: tuple = ()
+    for s in shapes:
+        check_shapes_broadcast(shape, tuple(s))
+        shape = np.broadcast_shapes(shape, tuple(s))
+    return shape
+
+
 def result_type(*operands: object) -> dtypes.dtype:
     """torch's promotion: dimensioned tensors outrank 0-d tensors, which outrank Python scalars.
 

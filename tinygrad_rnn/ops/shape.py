@@ -44,7 +44,7 @@ from .cast import PromotionCast
 from .composite import composite
 from .declare import Sample, binary, op
 from .pointwise import where
-from .promotion import check_shapes_broadcast
+from .promotion import broadcast_shape_of
 
 
 def normalize_dim(dim: Any, ndim: int) -> int:
@@ -1933,10 +1933,7 @@ def broadcast_shapes(*shapes: Any) -> Size:
 def broadcast_tensors(*tensors: Tensor) -> tuple:
     """Each tensor expanded to the shape they broadcast to together."""
     _tensors_only(tensors)
-    shape: tuple = ()
-    for t in tensors:  # torch folds the shapes in pairwise, so a mismatch is named as in a binary op's
-        check_shapes_broadcast(shape, tuple(t.shape))
-        shape = tuple(broadcast_shapes(shape, t.shape))
+    shape = broadcast_shape_of(*(t.shape for t in tensors))
     return tuple(t if t.shape == shape else Expand.apply(t, tuple(shape)) for t in tensors)
 
 

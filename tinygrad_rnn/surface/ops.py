@@ -70,12 +70,16 @@ def _inplace_checks_overlap(decl: OpDecl) -> bool:
     return decl.name != "ldexp" and rule_of(decl.name, decl.module)[0] is not None
 
 
-def _inplace(fn: Callable[..., Tensor], name: str, checks_overlap: bool = True) -> Callable[..., Tensor]:
+def _inplace(fn: Callable[..., Tensor], name: str, checks_overlap: bool = True,
+             first_check: Callable[..., None] | None = None) -> Callable[..., Tensor]:
     """`t.X_(...)`: t takes the value of X(t, ...), which must have t's shape; `checks_overlap`: an input
-    sharing part of t's memory is refused, as torch's TensorIterator ops refuse it."""
+    sharing part of t's memory is refused, as torch's TensorIterator ops refuse it; `first_check(t, ...)`:
+    what torch's X_ checks before X's own checks."""
     exact_dtype = _INPLACE_EXACT_DTYPE.get(name)
 
     def method(self: Tensor, *args: Any, **kwargs: Any) -> Tensor:
+        if first_check is not None:
+            first_check(self, *args, **kwargs)
         if checks_overlap:  # x[1:].add_(x[:-1]) would read what it already wrote
             check_inputs(self, args)
             if kwargs:
@@ -357,7 +361,8 @@ def bind_methods() -> None:
             if decl.inplace == "view":
                 _set_new(Tensor, name + "_", _inplace_view(as_method, name + "_", decl.inplace_names))
             elif decl.inplace:
-                _set_new(Tensor, name + "_", _inplace(as_method, name + "_", _inplace_checks_overlap(decl)))
+                _set_new(Tensor, name + "_", _inplace(as_method, name + "_", _inplace_checks_overlap(decl),
+                                                      decl.inplace_check))
 
 
 # torch's functions written in Python (torch/functional.py) have no argument parser: given a number for a tensor
@@ -505,7 +510,7 @@ def export(namespace: dict[str, Any]) -> None:
                 function = _errors_name_the_alias(function, name, decl.name)
             namespace[name] = accepts_out(function, out_rules(decl.name, decl.module), name) if decl.out else function
             if decl.inplace_function:  # torch.exp_(t) is t.exp_(): the same function (counting t in its errors)
-                inplace = _inplace(_function(decl), name + "_", _inplace_checks_overlap(decl)) \
+                inplace = _inplace(_function(decl), name + "_", _inplace_checks_overlap(decl), decl.inplace_check) \
                     if decl.renumber_method_errors \
                     else vars(Tensor)[name + "_"]
                 namespace[name + "_"] = tensor_first(inplace, name + "_")  # torch.exp_(array): torch's TypeError
