@@ -8,6 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import tinygrad_rnn
+from tinygrad_rnn.backend.cpu_capability import CAPABILITY
 
 
 @st.composite
@@ -323,15 +324,17 @@ def test_beta_0_ignores_a_nan_input_that_requires_grad(name, shapes, alpha):
 def test_float32_dot_is_mkls_sdot_bit_for_bit():
     """torch.dot and 1-D @ 1-D add the products in MKL's sdot order (ops/mkl_dot.py): numpy's made 40-90% of
     the results an ulp off (an LBFGS run printed other losses); strided vectors and long ones on several
-    threads keep numpy's order."""
+    threads keep numpy's order. The order was measured on AVX2 (MKL picks its kernel by the CPU): on another
+    machine numpy's order is kept, and the results agree to float32 rounding."""
     torch = require_torch()
     rng = np.random.default_rng(12)
+    same = (lambda x, y: x.tobytes() == y.tobytes()) if CAPABILITY == "AVX2" else \
+        (lambda x, y: np.allclose(x, y, rtol=1e-5, atol=1e-5))
     for n in list(range(0, 70)) + [100, 257, 1000, 8191]:
         for _ in range(3):
             a, b = (rng.standard_normal(n).astype(np.float32) for _ in range(2))
             ours, theirs = tinygrad_rnn.tensor(a), torch.tensor(a)
-            assert tinygrad_rnn.dot(ours, tinygrad_rnn.tensor(b)).numpy().tobytes() == \
-                torch.dot(theirs, torch.tensor(b)).numpy().tobytes(), n
-            assert (ours @ tinygrad_rnn.tensor(b)).numpy().tobytes() == (theirs @ torch.tensor(b)).numpy().tobytes(), n
+            assert same(tinygrad_rnn.dot(ours, tinygrad_rnn.tensor(b)).numpy(), torch.dot(theirs, torch.tensor(b)).numpy()), n
+            assert same((ours @ tinygrad_rnn.tensor(b)).numpy(), (theirs @ torch.tensor(b)).numpy()), n
     check_parity(lambda m, x, y: m.dot(x, y), [rng.standard_normal(40).astype(np.float32),
                                                 rng.standard_normal(40).astype(np.float32)])

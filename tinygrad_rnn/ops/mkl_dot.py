@@ -10,11 +10,14 @@ added one by one into lane 0 of the first accumulator; then the accumulators are
 
 On more than one thread MKL splits a vector of 8192 or more elements between its threads, in an
 order not measured here: `sdot_order` returns None then (and for strided vectors), and the caller
-uses numpy's BLAS.
+uses numpy's BLAS. So it does on a machine whose vectors are not AVX2's: MKL picks its kernel by the
+CPU, and only the AVX2 one was measured.
 """
 from __future__ import annotations
 
 import numpy as np
+
+from ..backend.cpu_capability import CAPABILITY
 
 SPLIT_FROM = 8192  # elements from which MKL, given more than one thread, shares the sum between them (measured)
 
@@ -22,7 +25,7 @@ SPLIT_FROM = 8192  # elements from which MKL, given more than one thread, shares
 def sdot_order(a: np.ndarray, b: np.ndarray, threads: int) -> np.float32 | None:
     """a . b of two contiguous float32 vectors as MKL's sdot rounds it, or None where its order is not known."""
     n = a.shape[0]
-    if not (a.flags.c_contiguous and b.flags.c_contiguous) or (n >= SPLIT_FROM and threads > 1):
+    if CAPABILITY != "AVX2" or not (a.flags.c_contiguous and b.flags.c_contiguous) or (n >= SPLIT_FROM and threads > 1):
         return None
     products = a * b
     accumulators = np.zeros((4, 4), np.float32)
