@@ -4,6 +4,8 @@
 """
 from math import e, inf, nan, pi  # torch.inf, torch.pi, ...: torch re-exports math's constants
 
+newaxis: None = None  # torch.newaxis, numpy's spelling of None in an index: x[:, torch.newaxis]
+
 from . import import_alias, surface
 
 import_alias.install()  # `sys.modules["torch"] = tinygrad_rnn` then `import torch.nn` finds this package's nn
