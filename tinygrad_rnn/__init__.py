@@ -324,6 +324,7 @@ from .layout import (
 )
 from .nn.cell_functions import gru_cell, lstm_cell, rnn_relu_cell, rnn_tanh_cell  # noqa: E402
 from .nn.rnn_functions import gru, lstm, rnn_relu, rnn_tanh  # noqa: E402
+from .nn.spectral import istft, stft  # noqa: E402
 from .nn.torch_functions import (  # noqa: E402
     adaptive_avg_pool1d,
     adaptive_max_pool1d,
@@ -769,6 +770,7 @@ __all__ = [
     "isneginf",
     "isposinf",
     "isreal",
+    "istft",
     "jagged",
     "jit",
     "kaiser_window",
@@ -1013,6 +1015,7 @@ __all__ = [
     "stack",
     "std",
     "std_mean",
+    "stft",
     "strided",
     "sub",
     "subtract",
