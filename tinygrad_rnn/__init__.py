@@ -322,6 +322,7 @@ from .layout import (
     sparse_csr,
     strided,
 )
+from .linalg.deprecated_norms import frobenius_norm, nuclear_norm  # noqa: E402
 from .nn.cell_functions import gru_cell, lstm_cell, rnn_relu_cell, rnn_tanh_cell  # noqa: E402
 from .nn.rnn_functions import gru, lstm, rnn_relu, rnn_tanh  # noqa: E402
 from .nn.spectral import istft, stft  # noqa: E402
@@ -677,6 +678,7 @@ __all__ = [
     "frac",
     "frac_",
     "frexp",
+    "frobenius_norm",
     "from_numpy",
     "frombuffer",
     "full",
@@ -874,6 +876,7 @@ __all__ = [
     "norm",
     "normal",
     "not_equal",
+    "nuclear_norm",
     "numel",
     "ones",
     "ones_like",
