@@ -324,6 +324,15 @@ from .layout import (
 )
 from .linalg.deprecated_norms import frobenius_norm, nuclear_norm  # noqa: E402
 from .nn.cell_functions import gru_cell, lstm_cell, rnn_relu_cell, rnn_tanh_cell  # noqa: E402
+from .nn.native_functions import (  # noqa: E402
+    conv_tbc,
+    convolution,
+    fill,
+    native_batch_norm,
+    native_dropout,
+    native_group_norm,
+    native_layer_norm,
+)
 from .nn.rnn_functions import gru, lstm, rnn_relu, rnn_tanh  # noqa: E402
 from .nn.spectral import istft, stft  # noqa: E402
 from .nn.torch_functions import (  # noqa: E402
@@ -576,9 +585,11 @@ __all__ = [
     "conv1d",
     "conv2d",
     "conv3d",
+    "conv_tbc",
     "conv_transpose1d",
     "conv_transpose2d",
     "conv_transpose3d",
+    "convolution",
     "copysign",
     "corrcoef",
     "cos",
@@ -656,6 +667,7 @@ __all__ = [
     "feature_dropout",
     "feature_dropout_",
     "fft",
+    "fill",
     "fill_",
     "finfo",
     "fix",
@@ -863,6 +875,10 @@ __all__ = [
     "nansum",
     "narrow",
     "narrow_copy",
+    "native_batch_norm",
+    "native_dropout",
+    "native_group_norm",
+    "native_layer_norm",
     "ne",
     "neg",
     "neg_",
