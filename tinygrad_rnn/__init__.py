@@ -414,6 +414,7 @@ from .surface.settings import (  # noqa: E402
     typename,
     use_deterministic_algorithms,
 )
+from .surface.sym_numbers import sym_float, sym_int, sym_ite, sym_max, sym_min, sym_not, sym_sqrt, sym_sum  # noqa: E402
 from .surface.trapezoid import cumulative_trapezoid, trapezoid, trapz, vander  # noqa: E402
 from .surface.windows import (  # noqa: E402
     bartlett_window,
@@ -1042,6 +1043,14 @@ __all__ = [
     "svd",
     "swapaxes",
     "swapdims",
+    "sym_float",
+    "sym_int",
+    "sym_ite",
+    "sym_max",
+    "sym_min",
+    "sym_not",
+    "sym_sqrt",
+    "sym_sum",
     "symeig",
     "t",
     "t_copy",
