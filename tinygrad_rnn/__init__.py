@@ -424,6 +424,7 @@ from .surface.windows import (  # noqa: E402
     kaiser_window,
 )
 from .threads import get_num_interop_threads, get_num_threads, set_num_interop_threads, set_num_threads
+from .utils.dlpack import from_dlpack, to_dlpack  # noqa: E402
 
 surface.tensor_first.refuse_non_tensors(globals(), surface.tensor_first.TORCH_FUNCTIONS)  # torch.detach(array): TypeError
 surface.dtype_keyword.refuse_other_dtypes(globals())  # torch.zeros(2, dtype=np.float32): TypeError
@@ -692,6 +693,7 @@ __all__ = [
     "frac_",
     "frexp",
     "frobenius_norm",
+    "from_dlpack",
     "from_numpy",
     "frombuffer",
     "full",
@@ -1067,6 +1069,7 @@ __all__ = [
     "threshold",
     "threshold_",
     "tile",
+    "to_dlpack",
     "topk",
     "trace",
     "transpose",
