@@ -393,6 +393,7 @@ from .nn.torch_functions import (  # noqa: E402
 )
 from .random import get_rng_state, randint_like, set_rng_state  # noqa: E402
 from .serialization import load, save
+from .surface.control_flow import cond, while_loop  # noqa: E402
 from .surface.dtype_info import can_cast, finfo, iinfo, promote_types, result_type  # noqa: E402
 from .surface.factories import asarray, empty_permuted, empty_strided, frombuffer, logspace, range  # noqa: E402
 from .surface.histogram import histogram  # noqa: E402
@@ -580,6 +581,7 @@ __all__ = [
     "complex64",
     "concat",
     "concatenate",
+    "cond",
     "conj",
     "conj_physical",
     "constant_pad_nd",
@@ -1114,6 +1116,7 @@ __all__ = [
     "vsplit",
     "vstack",
     "where",
+    "while_loop",
     "xlogy",
     "xlogy_",
     "zero_",
