@@ -327,6 +327,7 @@ from .nn.cell_functions import gru_cell, lstm_cell, rnn_relu_cell, rnn_tanh_cell
 from .nn.native_functions import (  # noqa: E402
     conv_tbc,
     convolution,
+    embedding_renorm_,
     fill,
     native_batch_norm,
     native_dropout,
@@ -646,6 +647,7 @@ __all__ = [
     "eig",
     "einsum",
     "embedding",
+    "embedding_renorm_",
     "empty",
     "empty_like",
     "empty_permuted",

@@ -69,3 +69,24 @@ def test_native_gradients_match_finite_differences():
 ])
 def test_native_errors_match_torch(call):
     check_error(lambda m: call(m, m.tensor(X)))
+
+
+def test_embedding_renorm_scales_the_named_rows_in_place_as_torch():
+    def run(m, w):
+        table = w.detach() * 3
+        return m.embedding_renorm_(table, m.tensor([[0, 2], [2, -1]]), 1.0, 2.0), table
+    check_parity(run, [RNG.standard_normal((5, 3))], requires_grad=[False])
+    check_parity(lambda m, w: m.embedding_renorm_(w.detach() * 3, m.tensor([1], dtype=m.int32), 2, 1),
+                 [RNG.standard_normal((5, 3)).astype(np.float32)], requires_grad=[False])
+
+
+@pytest.mark.parametrize("call", [
+    lambda m: m.embedding_renorm_(m.ones(5, 3), m.tensor([0, 2.0]), 1.0, 2.0),
+    lambda m: m.embedding_renorm_(m.ones(3), m.tensor([0]), 1.0, 2.0),
+    lambda m: m.embedding_renorm_(m.ones(5, 3, requires_grad=True), m.tensor([0]), 1.0, 2.0),
+    lambda m: m.embedding_renorm_(m.ones(5, 3), m.tensor([7]), 1.0, 2.0),
+    lambda m: m.embedding_renorm_(m.ones(5, 3), m.tensor([0]), 1.0, "x"),
+    lambda m: m.embedding_renorm_(m.ones(5, 3).long(), m.tensor([0]), 1.0, 2.0),
+])
+def test_embedding_renorm_errors_match_torch(call):
+    check_error(call)

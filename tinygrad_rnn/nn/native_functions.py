@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from ..argcheck import bool_arg, float_arg, int_arg, int_list_arg, invalid_combination, tensor_arg
+from ..core import dtypes
 from ..core.function import Function, rename
 from ..core.tensor import Tensor
 from ..creation import empty, from_numpy
@@ -22,6 +23,7 @@ from ..random import bernoulli
 from ..surface.ops import parser_errors
 from . import functional as F
 from .functional_ext.basic import batch_norm_kernel
+from .functional_ext.basic import embedding_renorm_ as renorm_rows
 
 
 def _saved(values: np.ndarray, like: Tensor) -> Tensor:
@@ -104,6 +106,32 @@ def native_group_norm(input: Tensor, weight: Tensor | None, bias: Tensor | None,
     return out, mean, rstd
 
 
+def embedding_renorm_(input: Tensor, indices: Tensor, max_norm: float, norm_type: float) -> Tensor:
+    """Scale, in place, each row of `input` that `indices` names and whose norm_type-norm exceeds max_norm
+    down to max_norm (what embedding's max_norm does before the lookup); returns input."""
+    tensor_arg("embedding_renorm_", "input", input, 1)
+    tensor_arg("embedding_renorm_", "indices", indices, 2)
+    max_norm = float_arg("embedding_renorm_", "max_norm", max_norm, 3)
+    norm_type = float_arg("embedding_renorm_", "norm_type", norm_type, 4)
+    if input.ndim != 2:
+        raise RuntimeError(f"Expected 2-dimensional tensor, but got {input.ndim}-dimensional tensor for argument #1 "
+                           "'self' (while checking arguments for embedding_renorm_)")
+    if indices.dtype not in (dtypes.int64, dtypes.int32):
+        raise RuntimeError("Expected tensor for argument #2 'indices' to have one of the following scalar types: "
+                           f"Long, Int; but got {indices.type()} instead (while checking arguments for "
+                           "embedding_renorm_)")
+    input._check_inplace()
+    rows = indices._data.reshape(-1)
+    wrong = next((int(i) for i in rows if not -input.shape[0] <= i < input.shape[0]), None)
+    if wrong is not None:
+        raise IndexError(f"select(): index {wrong} out of range for tensor of size {list(input.shape)} at dimension 0")
+    if not input.dtype.is_floating_point:
+        raise RuntimeError(f"norm(): input dtype should be either floating point or complex. Got "
+                           f"{input.dtype._legacy} instead.")
+    renorm_rows(input, rows % input.shape[0], max_norm, norm_type)
+    return input
+
+
 _FILL_SIGNATURES = ("(Tensor input, Tensor value)", "(Tensor input, Number value)")
 
 
@@ -154,6 +182,6 @@ def convolution(input: Tensor, weight: Tensor, bias: Tensor | None, stride: Any,
 
 
 # torch's parser words their missing arguments ('missing 1 required positional arguments: "eps"') and keywords
-native_layer_norm, native_batch_norm, native_dropout, native_group_norm, conv_tbc, convolution = (
-    parser_errors(f, f.__name__) for f in (native_layer_norm, native_batch_norm, native_dropout, native_group_norm,
-                                           conv_tbc, convolution))
+(native_layer_norm, native_batch_norm, native_dropout, native_group_norm, conv_tbc, convolution,
+ embedding_renorm_) = (parser_errors(f, f.__name__) for f in (native_layer_norm, native_batch_norm, native_dropout,
+                                                             native_group_norm, conv_tbc, convolution, embedding_renorm_))
