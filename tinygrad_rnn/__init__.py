@@ -323,6 +323,7 @@ from .layout import (
     strided,
 )
 from .linalg.deprecated_norms import frobenius_norm, nuclear_norm  # noqa: E402
+from .linalg.lowrank import pca_lowrank, svd_lowrank  # noqa: E402
 from .nn.cell_functions import gru_cell, lstm_cell, rnn_relu_cell, rnn_tanh_cell  # noqa: E402
 from .nn.native_functions import (  # noqa: E402
     conv_tbc,
@@ -906,6 +907,7 @@ __all__ = [
     "optim",
     "outer",
     "pairwise_distance",
+    "pca_lowrank",
     "pdist",
     "permute",
     "permute_copy",
@@ -1047,6 +1049,7 @@ __all__ = [
     "subtract",
     "sum",
     "svd",
+    "svd_lowrank",
     "swapaxes",
     "swapdims",
     "sym_float",
