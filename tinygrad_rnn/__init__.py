@@ -398,7 +398,7 @@ from .serialization import load, save
 from .surface.control_flow import cond, while_loop  # noqa: E402
 from .surface.dtype_info import can_cast, finfo, iinfo, promote_types, result_type  # noqa: E402
 from .surface.factories import asarray, empty_permuted, empty_strided, frombuffer, logspace, range  # noqa: E402
-from .surface.histogram import histogram  # noqa: E402
+from .surface.histogram import histogram, histogramdd  # noqa: E402
 from .surface.poisson import binomial, poisson  # noqa: E402
 from .surface.print_options import set_printoptions  # noqa: E402
 from .surface.search import bucketize, searchsorted  # noqa: E402
@@ -737,6 +737,7 @@ __all__ = [
     "hinge_embedding_loss",
     "histc",
     "histogram",
+    "histogramdd",
     "hsplit",
     "hstack",
     "hypot",
