@@ -402,6 +402,7 @@ from .surface.histogram import histogram, histogramdd  # noqa: E402
 from .surface.poisson import binomial, poisson  # noqa: E402
 from .surface.print_options import set_printoptions  # noqa: E402
 from .surface.search import bucketize, searchsorted  # noqa: E402
+from .surface.segment_reduce import segment_reduce  # noqa: E402
 from .surface.settings import (  # noqa: E402
     are_deterministic_algorithms_enabled,
     get_deterministic_debug_mode,
@@ -978,6 +979,7 @@ __all__ = [
     "scatter_reduce",
     "searchsorted",
     "seed",
+    "segment_reduce",
     "select",
     "select_copy",
     "select_scatter",
