@@ -418,6 +418,17 @@ from .surface.settings import (  # noqa: E402
     typename,
     use_deterministic_algorithms,
 )
+from .surface.storage import (  # noqa: E402
+    BoolStorage,
+    ByteStorage,
+    CharStorage,
+    DoubleStorage,
+    FloatStorage,
+    HalfStorage,
+    IntStorage,
+    LongStorage,
+    ShortStorage,
+)
 from .surface.sym_numbers import sym_float, sym_int, sym_ite, sym_max, sym_min, sym_not, sym_sqrt, sym_sum  # noqa: E402
 from .surface.trapezoid import cumulative_trapezoid, trapezoid, trapz, vander  # noqa: E402
 from .surface.windows import (  # noqa: E402
@@ -437,15 +448,24 @@ surface.ops.parse_functions_as_torch(globals())  # torch.eye(2, 1.5): torch's pa
 # What `from tinygrad_rnn import *` gives, and what type checkers treat as exported
 # (tests/test_types.py keeps it equal to the names defined or imported here).
 __all__ = [
+    "BoolStorage",
     "BoolTensor",
+    "ByteStorage",
     "ByteTensor",
+    "CharStorage",
     "CharTensor",
+    "DoubleStorage",
     "DoubleTensor",
+    "FloatStorage",
     "FloatTensor",
     "Generator",
+    "HalfStorage",
     "HalfTensor",
+    "IntStorage",
     "IntTensor",
+    "LongStorage",
     "LongTensor",
+    "ShortStorage",
     "ShortTensor",
     "Size",
     "Tensor",

@@ -87,7 +87,7 @@ from .ops import raise_if_uncastable, renumbered
 from .overlap import check_inputs
 from .printing import tensor_repr
 from .settings import warn_once
-from .storage import TypedStorage, UntypedStorage, storage_array, warn_typed_storage_removal
+from .storage import LEGACY_STORAGES, TypedStorage, UntypedStorage, storage_array, warn_typed_storage_removal
 
 _OPERANDS = OPERAND_TYPES  # what torch's operators take (an array, a list, None: NotImplemented)
 
@@ -839,6 +839,10 @@ class TensorMethods:
         """The flat memory this tensor views, as elements of its dtype (torch warns once: deprecated)."""
         warn_typed_storage_removal()
         return TypedStorage(self._data, self.dtype)
+
+    def storage_type(self) -> type:
+        """The legacy storage class of this tensor's dtype (torch.FloatStorage for float32)."""
+        return LEGACY_STORAGES[self.dtype]
 
     def untyped_storage(self) -> UntypedStorage:
         """The flat memory this tensor views, as bytes."""
