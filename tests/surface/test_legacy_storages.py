@@ -16,7 +16,7 @@ def _script(m):
         for d in (m.float32, m.float64, m.float16, m.int64, m.int32, m.int16, m.int8, m.uint8, m.bool):
             x = m.ones(2, dtype=d)
             seen.append((repr(x.storage_type()), isinstance(x.storage(), x.storage_type()),
-                         isinstance(x.storage(), m.FloatStorage), x.storage_type().dtype))
+                         isinstance(x.storage(), m.FloatStorage), str(x.storage_type().dtype)))
         built = m.FloatStorage([1, 2])
         seen += [built.tolist(), repr(built), m.FloatStorage(3).size(), m.LongStorage([1.5]).tolist(),
                  m.ones(1).storage_type() is m.FloatStorage]
