@@ -238,7 +238,18 @@ from .surface.legacy import (
     LongTensor,
     ShortTensor,
 )
-from .surface.unsupported_dtypes import bfloat16, cdouble, cfloat, chalf, complex32, complex64, complex128
+from .surface.unsupported_dtypes import (
+    bfloat16,
+    cdouble,
+    cfloat,
+    chalf,
+    complex32,
+    complex64,
+    complex128,
+    uint16,
+    uint32,
+    uint64,
+)
 from .version import __version__  # noqa: E402
 
 surface.ops.export(globals())  # torch.X for every declared op, with its aliases and out=
@@ -1116,6 +1127,9 @@ __all__ = [
     "trunc",
     "trunc_",
     "typename",
+    "uint16",
+    "uint32",
+    "uint64",
     "uint8",
     "unbind",
     "unbind_copy",
