@@ -4,6 +4,8 @@
 """
 from math import e, inf, nan, pi  # torch.inf, torch.pi, ...: torch re-exports math's constants
 
+newaxis: None = None  # torch.newaxis, numpy's spelling of None in an index: x[:, torch.newaxis]
+
 from . import import_alias, surface
 
 import_alias.install()  # `sys.modules["torch"] = tinygrad_rnn` then `import torch.nn` finds this package's nn
@@ -237,7 +239,18 @@ from .surface.legacy import (
     LongTensor,
     ShortTensor,
 )
-from .surface.unsupported_dtypes import bfloat16, cdouble, cfloat, chalf, complex32, complex64, complex128
+from .surface.unsupported_dtypes import (
+    bfloat16,
+    cdouble,
+    cfloat,
+    chalf,
+    complex32,
+    complex64,
+    complex128,
+    uint16,
+    uint32,
+    uint64,
+)
 from .version import __version__  # noqa: E402
 
 surface.ops.export(globals())  # torch.X for every declared op, with its aliases and out=
@@ -275,7 +288,32 @@ from . import (
     version,
     viz,
 )
-from .amp import autocast, is_autocast_enabled  # noqa: E402
+from .amp import autocast  # noqa: E402
+from .amp.autocast_state import (  # noqa: E402
+    autocast_decrement_nesting,
+    autocast_increment_nesting,
+    clear_autocast_cache,
+    get_autocast_cpu_dtype,
+    get_autocast_dtype,
+    get_autocast_gpu_dtype,
+    get_autocast_ipu_dtype,
+    get_autocast_xla_dtype,
+    is_autocast_cache_enabled,
+    is_autocast_cpu_enabled,
+    is_autocast_enabled,
+    is_autocast_ipu_enabled,
+    is_autocast_xla_enabled,
+    set_autocast_cache_enabled,
+    set_autocast_cpu_dtype,
+    set_autocast_cpu_enabled,
+    set_autocast_dtype,
+    set_autocast_enabled,
+    set_autocast_gpu_dtype,
+    set_autocast_ipu_dtype,
+    set_autocast_ipu_enabled,
+    set_autocast_xla_dtype,
+    set_autocast_xla_enabled,
+)
 from .compile import compile  # noqa: E402
 from .core.grad_mode import is_inference_mode_enabled  # noqa: E402
 from .func import vmap  # noqa: E402  (torch.vmap is torch.func.vmap)
@@ -296,8 +334,21 @@ from .layout import (
     sparse_csr,
     strided,
 )
+from .linalg.deprecated_norms import frobenius_norm, nuclear_norm  # noqa: E402
+from .linalg.lowrank import pca_lowrank, svd_lowrank  # noqa: E402
 from .nn.cell_functions import gru_cell, lstm_cell, rnn_relu_cell, rnn_tanh_cell  # noqa: E402
+from .nn.native_functions import (  # noqa: E402
+    conv_tbc,
+    convolution,
+    embedding_renorm_,
+    fill,
+    native_batch_norm,
+    native_dropout,
+    native_group_norm,
+    native_layer_norm,
+)
 from .nn.rnn_functions import gru, lstm, rnn_relu, rnn_tanh  # noqa: E402
+from .nn.spectral import istft, stft  # noqa: E402
 from .nn.torch_functions import (  # noqa: E402
     adaptive_avg_pool1d,
     adaptive_max_pool1d,
@@ -356,12 +407,14 @@ from .nn.torch_functions import (  # noqa: E402
 )
 from .random import get_rng_state, randint_like, set_rng_state  # noqa: E402
 from .serialization import load, save
+from .surface.control_flow import cond, while_loop  # noqa: E402
 from .surface.dtype_info import can_cast, finfo, iinfo, promote_types, result_type  # noqa: E402
 from .surface.factories import asarray, empty_permuted, empty_strided, frombuffer, logspace, range  # noqa: E402
-from .surface.histogram import histogram  # noqa: E402
+from .surface.histogram import histogram, histogramdd  # noqa: E402
 from .surface.poisson import binomial, poisson  # noqa: E402
 from .surface.print_options import set_printoptions  # noqa: E402
 from .surface.search import bucketize, searchsorted  # noqa: E402
+from .surface.segment_reduce import segment_reduce  # noqa: E402
 from .surface.settings import (  # noqa: E402
     are_deterministic_algorithms_enabled,
     get_deterministic_debug_mode,
@@ -377,6 +430,18 @@ from .surface.settings import (  # noqa: E402
     typename,
     use_deterministic_algorithms,
 )
+from .surface.storage import (  # noqa: E402
+    BoolStorage,
+    ByteStorage,
+    CharStorage,
+    DoubleStorage,
+    FloatStorage,
+    HalfStorage,
+    IntStorage,
+    LongStorage,
+    ShortStorage,
+)
+from .surface.sym_numbers import sym_float, sym_int, sym_ite, sym_max, sym_min, sym_not, sym_sqrt, sym_sum  # noqa: E402
 from .surface.trapezoid import cumulative_trapezoid, trapezoid, trapz, vander  # noqa: E402
 from .surface.windows import (  # noqa: E402
     bartlett_window,
@@ -386,6 +451,7 @@ from .surface.windows import (  # noqa: E402
     kaiser_window,
 )
 from .threads import get_num_interop_threads, get_num_threads, set_num_interop_threads, set_num_threads
+from .utils.dlpack import from_dlpack, to_dlpack  # noqa: E402
 
 surface.tensor_first.refuse_non_tensors(globals(), surface.tensor_first.TORCH_FUNCTIONS)  # torch.detach(array): TypeError
 surface.dtype_keyword.refuse_other_dtypes(globals())  # torch.zeros(2, dtype=np.float32): TypeError
@@ -395,15 +461,24 @@ _deprecated_overloads.install(globals())  # p.data.add_(-lr, p.grad): torch's de
 # What `from tinygrad_rnn import *` gives, and what type checkers treat as exported
 # (tests/test_types.py keeps it equal to the names defined or imported here).
 __all__ = [
+    "BoolStorage",
     "BoolTensor",
+    "ByteStorage",
     "ByteTensor",
+    "CharStorage",
     "CharTensor",
+    "DoubleStorage",
     "DoubleTensor",
+    "FloatStorage",
     "FloatTensor",
     "Generator",
+    "HalfStorage",
     "HalfTensor",
+    "IntStorage",
     "IntTensor",
+    "LongStorage",
     "LongTensor",
+    "ShortStorage",
     "ShortTensor",
     "Size",
     "Tensor",
@@ -475,6 +550,8 @@ __all__ = [
     "atleast_2d",
     "atleast_3d",
     "autocast",
+    "autocast_decrement_nesting",
+    "autocast_increment_nesting",
     "autograd",
     "avg_pool1d",
     "backends",
@@ -526,6 +603,7 @@ __all__ = [
     "clamp_max_",
     "clamp_min",
     "clamp_min_",
+    "clear_autocast_cache",
     "clip",
     "clip_",
     "clone",
@@ -539,6 +617,7 @@ __all__ = [
     "complex64",
     "concat",
     "concatenate",
+    "cond",
     "conj",
     "conj_physical",
     "constant_pad_nd",
@@ -546,9 +625,11 @@ __all__ = [
     "conv1d",
     "conv2d",
     "conv3d",
+    "conv_tbc",
     "conv_transpose1d",
     "conv_transpose2d",
     "conv_transpose3d",
+    "convolution",
     "copysign",
     "corrcoef",
     "cos",
@@ -601,6 +682,7 @@ __all__ = [
     "eig",
     "einsum",
     "embedding",
+    "embedding_renorm_",
     "empty",
     "empty_like",
     "empty_permuted",
@@ -626,6 +708,7 @@ __all__ = [
     "feature_dropout",
     "feature_dropout_",
     "fft",
+    "fill",
     "fill_",
     "finfo",
     "fix",
@@ -648,6 +731,8 @@ __all__ = [
     "frac",
     "frac_",
     "frexp",
+    "frobenius_norm",
+    "from_dlpack",
     "from_numpy",
     "frombuffer",
     "full",
@@ -658,6 +743,11 @@ __all__ = [
     "gcd_",
     "ge",
     "ger",
+    "get_autocast_cpu_dtype",
+    "get_autocast_dtype",
+    "get_autocast_gpu_dtype",
+    "get_autocast_ipu_dtype",
+    "get_autocast_xla_dtype",
     "get_default_device",
     "get_default_dtype",
     "get_deterministic_debug_mode",
@@ -681,6 +771,7 @@ __all__ = [
     "hinge_embedding_loss",
     "histc",
     "histogram",
+    "histogramdd",
     "hsplit",
     "hstack",
     "hypot",
@@ -709,7 +800,11 @@ __all__ = [
     "inverse",
     "is_anomaly_check_nan_enabled",
     "is_anomaly_enabled",
+    "is_autocast_cache_enabled",
+    "is_autocast_cpu_enabled",
     "is_autocast_enabled",
+    "is_autocast_ipu_enabled",
+    "is_autocast_xla_enabled",
     "is_complex",
     "is_conj",
     "is_deterministic_algorithms_warn_only_enabled",
@@ -732,6 +827,7 @@ __all__ = [
     "isneginf",
     "isposinf",
     "isreal",
+    "istft",
     "jagged",
     "jit",
     "kaiser_window",
@@ -822,6 +918,10 @@ __all__ = [
     "nansum",
     "narrow",
     "narrow_copy",
+    "native_batch_norm",
+    "native_dropout",
+    "native_group_norm",
+    "native_layer_norm",
     "ne",
     "neg",
     "neg_",
@@ -835,12 +935,14 @@ __all__ = [
     "norm",
     "normal",
     "not_equal",
+    "nuclear_norm",
     "numel",
     "ones",
     "ones_like",
     "optim",
     "outer",
     "pairwise_distance",
+    "pca_lowrank",
     "pdist",
     "permute",
     "permute_copy",
@@ -910,6 +1012,7 @@ __all__ = [
     "scatter_reduce",
     "searchsorted",
     "seed",
+    "segment_reduce",
     "select",
     "select_copy",
     "select_scatter",
@@ -917,6 +1020,16 @@ __all__ = [
     "selu_",
     "serialization",
     "set_anomaly_enabled",
+    "set_autocast_cache_enabled",
+    "set_autocast_cpu_dtype",
+    "set_autocast_cpu_enabled",
+    "set_autocast_dtype",
+    "set_autocast_enabled",
+    "set_autocast_gpu_dtype",
+    "set_autocast_ipu_dtype",
+    "set_autocast_ipu_enabled",
+    "set_autocast_xla_dtype",
+    "set_autocast_xla_enabled",
     "set_default_device",
     "set_default_dtype",
     "set_default_tensor_type",
@@ -966,13 +1079,23 @@ __all__ = [
     "stack",
     "std",
     "std_mean",
+    "stft",
     "strided",
     "sub",
     "subtract",
     "sum",
     "svd",
+    "svd_lowrank",
     "swapaxes",
     "swapdims",
+    "sym_float",
+    "sym_int",
+    "sym_ite",
+    "sym_max",
+    "sym_min",
+    "sym_not",
+    "sym_sqrt",
+    "sym_sum",
     "symeig",
     "t",
     "t_copy",
@@ -989,6 +1112,7 @@ __all__ = [
     "threshold",
     "threshold_",
     "tile",
+    "to_dlpack",
     "topk",
     "trace",
     "transpose",
@@ -1005,6 +1129,9 @@ __all__ = [
     "trunc",
     "trunc_",
     "typename",
+    "uint16",
+    "uint32",
+    "uint64",
     "uint8",
     "unbind",
     "unbind_copy",
@@ -1033,6 +1160,7 @@ __all__ = [
     "vsplit",
     "vstack",
     "where",
+    "while_loop",
     "xlogy",
     "xlogy_",
     "zero_",

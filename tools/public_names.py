@@ -20,8 +20,8 @@ NAMESPACES = [
 
 
 # Package modules that are machinery, not torch's namespace: never listed in __all__.
-INTERNAL = {"argcheck", "atomic_file", "backend", "core", "creation", "import_alias", "kernels", "ops", "overload_table",
-            "overloads", "range_values", "surface", "threads"}
+INTERNAL = {"argcheck", "atomic_file", "backend", "core", "creation", "deprecated_norms", "import_alias", "kernels",
+            "lowrank", "ops", "overload_table", "overloads", "range_values", "surface", "threads"}
 
 
 def _own(obj: Any) -> bool:

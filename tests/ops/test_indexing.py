@@ -522,3 +522,9 @@ def test_scatter_reduce_prod_without_self_gives_a_left_out_zero_no_nan(x):
     """include_self=False leaves x's 0 out of the product: its gradient is 0, not 0 * (P / 0) (fuzz seed 164)."""
     check_parity(lambda m, a, s: a.scatter_reduce(0, m.tensor([0]), s, "prod", include_self=False) * m.tensor([0.5, 1.5]),
                  [np.array(x), np.array([0.0])])
+
+
+def test_newaxis_is_none_in_an_index():
+    """torch.newaxis is numpy's spelling of None: x[:, torch.newaxis] adds a dimension of size 1."""
+    assert tinygrad_rnn.newaxis is None and require_torch().newaxis is None
+    check_parity(lambda m, x: x[:, m.newaxis] * 2, [X])

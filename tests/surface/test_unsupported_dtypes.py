@@ -8,7 +8,7 @@ from helpers import check_error, require_torch
 
 import tinygrad_rnn
 
-NAMES = ["bfloat16", "complex32", "complex64", "complex128", "chalf", "cfloat", "cdouble"]
+NAMES = ["bfloat16", "complex32", "complex64", "complex128", "chalf", "cfloat", "cdouble", "uint16", "uint32", "uint64"]
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -48,9 +48,10 @@ def test_a_table_of_dtypes_and_a_comparison_work():
     lambda t: t.nn.Linear(2, 2).to(t.bfloat16),
     lambda t: t.ones(2).sum(dtype=t.bfloat16),
     lambda t: t.set_default_dtype(t.bfloat16),
+    lambda t: t.zeros(2, dtype=t.uint16), lambda t: t.ones(2).to(t.uint64),
 ])
 def test_storing_one_raises_not_implemented_naming_it(make):
-    with pytest.raises(NotImplementedError, match="bfloat16|complex64"):
+    with pytest.raises(NotImplementedError, match="bfloat16|complex64|uint16|uint64"):
         make(tinygrad_rnn)
 
 

@@ -1,5 +1,7 @@
-"""`torch.autocast`: on this machine never on. CUDA is absent (torch warns and disables), and the CPU's
-autocast computes in bfloat16, a dtype numpy does not have (NotImplementedError)."""
+"""`torch.autocast`: it saves, sets and restores torch's autocast state (autocast_state.py) as torch's does.
+On this machine it is never on for the CPU's ops: CUDA is absent (torch warns and disables), a dtype the CPU
+cannot autocast to disables it with torch's warning, and the CPU's autocast itself computes in bfloat16 or
+float16, casts tinygrad_rnn does not make (NotImplementedError). Another device type's autocast is state only."""
 from __future__ import annotations
 
 import functools
@@ -7,25 +9,20 @@ import warnings
 from collections.abc import Callable
 from typing import Any
 
-from ..device import check_device
+from ..device import check_device_name
+from . import autocast_state as state
 
 
 def is_autocast_available(device_type: str) -> bool:
+    """Whether torch has autocast for `device_type` (whether or not that device is here)."""
     check_device_type(device_type)
-    return True
-
-
-def is_autocast_enabled(device_type: str | None = None) -> bool:
-    return False
+    return state.has_autocast(check_device_name(device_type))
 
 
 def check_device_type(device_type: Any) -> None:
     if not isinstance(device_type, str):
         raise ValueError(f"Expected `device_type` of type `str`, got: `{type(device_type)}`")
-    try:
-        check_device(device_type)
-    except AssertionError:  # a known device type that is not here: fine to name, not to use
-        pass
+    check_device_name(device_type)
 
 
 class autocast:
@@ -33,22 +30,47 @@ class autocast:
 
     def __init__(self, device_type: str, dtype: Any = None, enabled: bool = True, cache_enabled: bool | None = None):
         check_device_type(device_type)
+        self.fast_dtype = state.get_autocast_dtype(device_type) if dtype is None else dtype
+        if not is_autocast_available(device_type):
+            raise RuntimeError(f"User specified an unsupported autocast device_type '{device_type}'")
         self.device = device_type
-        self.fast_dtype = dtype
-        self._cache_enabled = cache_enabled  # torch's cast cache: nothing is cast here, so nothing to cache
-        self._enabled = enabled
-        if enabled and device_type == "cuda":
-            warnings.warn("CUDA is not available or torch_xla is imported. Disabling autocast.", stacklevel=2)
-            self._enabled = False
-        if self._enabled:
+        self._cache_enabled = state.is_autocast_cache_enabled() if cache_enabled is None else cache_enabled
+        self._enabled = enabled and self._usable()
+        if self._enabled and device_type == "cpu":
             raise NotImplementedError(f"autocast(device_type={device_type!r}) is not implemented: autocast on the "
-                                      "CPU computes in bfloat16, which tinygrad_rnn does not have; pass enabled=False")
+                                      f"CPU computes in {self.fast_dtype.name}, casts tinygrad_rnn does not make; "
+                                      "pass enabled=False")
 
-    def __enter__(self) -> None:
-        pass
+    def _usable(self) -> bool:
+        """torch's checks of an enabled autocast: CUDA must be there, other devices take bfloat16 or float16."""
+        if self.device == "cuda":
+            warnings.warn("CUDA is not available or torch_xla is imported. Disabling autocast.", stacklevel=3)
+            return False
+        if self.fast_dtype.name not in ("bfloat16", "float16"):
+            name = self.device.upper()
+            warnings.warn(f"In {name} autocast, but the target dtype is not supported. Disabling autocast.\n"
+                          f"{name} Autocast only supports dtypes of torch.bfloat16, torch.float16 currently.",
+                          stacklevel=3)
+            return False
+        return True
 
-    def __exit__(self, *exc: object) -> None:
-        pass
+    def __enter__(self) -> autocast:
+        self.prev_cache_enabled = state.is_autocast_cache_enabled()
+        self.prev = state.is_autocast_enabled(self.device)
+        self.prev_fastdtype = state.get_autocast_dtype(self.device)
+        state.set_autocast_enabled(self.device, self._enabled)
+        state.set_autocast_dtype(self.device, self.fast_dtype)
+        state.autocast_increment_nesting()
+        state.set_autocast_cache_enabled(self._cache_enabled)
+        return self
+
+    def __exit__(self, *exc: object) -> bool:
+        if state.autocast_decrement_nesting() == 0:  # left the outermost autocast: its cached casts go
+            state.clear_autocast_cache()
+        state.set_autocast_enabled(self.device, self.prev)
+        state.set_autocast_dtype(self.device, self.prev_fastdtype)
+        state.set_autocast_cache_enabled(self.prev_cache_enabled)
+        return False
 
     def __call__(self, fn: Callable) -> Callable:
         @functools.wraps(fn)

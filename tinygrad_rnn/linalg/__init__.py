@@ -39,7 +39,7 @@ from ..ops.decompositions import linalg_svd as svd
 from ..ops.linalg import check_multi_dot, matmul, matrix_power
 from ..ops.linalg import linalg_cross as cross
 from ..ops.lu import lu, lu_factor, lu_factor_ex, lu_solve
-from ..ops.shape import cat, tril, triu
+from ..ops.shape import cat, tril, triu, wrap_dim
 from ..ops.shape import diagonal as _diagonal
 from ..surface.functions import accepts_out
 
@@ -85,7 +85,7 @@ def matrix_norm(A: Tensor, ord: Any = "fro", dim: tuple = (-2, -1), keepdim: boo
     check_float(x, "linalg.matrix_norm")
     if x.ndim < 2:
         raise RuntimeError("linalg.matrix_norm: The input tensor A must have at least 2 dimensions.")
-    rows, cols = (d % x.ndim for d in dim)
+    rows, cols = _matrix_dims(dim, x.ndim)
     if ord == "fro":
         return vector_norm(x, 2, (rows, cols), keepdim)
     moved = x.movedim((rows, cols), (-2, -1))
@@ -104,6 +104,17 @@ def matrix_norm(A: Tensor, ord: Any = "fro", dim: tuple = (-2, -1), keepdim: boo
         for d in sorted((rows, cols)):
             result = result.unsqueeze(d)
     return result
+
+
+def _matrix_dims(dim: Any, ndim: int) -> tuple[int, int]:
+    """The two dims a matrix norm reduces, non-negative; torch's errors for another count or a repeated dim."""
+    dim = tuple(dim)
+    if len(dim) != 2:
+        raise RuntimeError("linalg.matrix_norm: dim must be a 2-tuple. Got " + " ".join(str(d) for d in dim))
+    rows, cols = (wrap_dim(d, ndim) for d in dim)
+    if rows == cols:
+        raise RuntimeError(f"linalg.matrix_norm: dims must be different. Got ({rows}, {cols})")
+    return rows, cols
 
 
 # torch's linalg_norm overloads, as its parser lists them

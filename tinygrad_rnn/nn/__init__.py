@@ -379,6 +379,8 @@ __all__ = [
     "rnn",
     "rnn_base",
     "rnn_functions",
+    "native_functions",
+    "spectral",
     "torch_functions",
     "transformer",
     "upsampling",

@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 
 from ..core import dtypes
+from ..determinism import uninitialized
 from ..device import device
 
 _warned = False
@@ -197,3 +198,40 @@ class TypedStorage(_Storage):
 
     def _title(self) -> str:
         return f"torch.storage.TypedStorage(dtype={self.dtype}, device=cpu)"
+
+
+class _LegacyStorageType(type):
+    """torch.FloatStorage and its kin: any typed storage of their dtype is an instance of them."""
+
+    def __instancecheck__(cls, instance: Any) -> bool:
+        return isinstance(instance, TypedStorage) and instance.dtype is cls.dtype
+
+    def __repr__(cls) -> str:
+        return f"<class 'torch.{cls.__name__}'>"
+
+
+class _LegacyStorage(TypedStorage, metaclass=_LegacyStorageType):
+    """`torch.FloatStorage(3)` (3 elements, unset) or `torch.FloatStorage([1, 2])`: a typed storage of the
+    class's dtype (torch's deprecated spelling, which warns as TypedStorage does)."""
+
+    dtype: dtypes.dtype
+
+    def __init__(self, size_or_values: Any = 0) -> None:
+        warn_typed_storage_removal()
+        kind = type(self).dtype.np
+        values = (uninitialized((size_or_values,), kind) if isinstance(size_or_values, int)
+                  else np.asarray(size_or_values, dtype=kind).reshape(-1))
+        super().__init__(values, type(self).dtype)
+
+
+def _legacy_storage(d: dtypes.dtype) -> type:
+    cls = _LegacyStorageType(f"{d._legacy}Storage", (_LegacyStorage,), {"dtype": d, "__module__": "torch"})
+    cls.__qualname__ = cls.__name__
+    return cls
+
+
+FloatStorage, DoubleStorage, HalfStorage, LongStorage, IntStorage, ShortStorage, CharStorage, ByteStorage, \
+    BoolStorage = (_legacy_storage(d) for d in (dtypes.float32, dtypes.float64, dtypes.float16, dtypes.int64,
+                                                dtypes.int32, dtypes.int16, dtypes.int8, dtypes.uint8, dtypes.bool))
+LEGACY_STORAGES = {cls.dtype: cls for cls in (FloatStorage, DoubleStorage, HalfStorage, LongStorage, IntStorage,
+                                              ShortStorage, CharStorage, ByteStorage, BoolStorage)}

@@ -14,6 +14,7 @@ import numbers
 import operator
 import types
 import warnings
+import weakref
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -86,7 +87,7 @@ from .ops import raise_if_uncastable, renumbered
 from .overlap import check_inputs
 from .printing import tensor_repr
 from .settings import warn_once
-from .storage import TypedStorage, UntypedStorage, storage_array, warn_typed_storage_removal
+from .storage import LEGACY_STORAGES, TypedStorage, UntypedStorage, storage_array, warn_typed_storage_removal
 
 _OPERANDS = OPERAND_TYPES  # what torch's operators take (an array, a list, None: NotImplemented)
 
@@ -274,7 +275,40 @@ class TensorMethods:
         return self
 
     def is_shared(self) -> bool:
-        return False
+        """Whether share_memory_() was called on this tensor or on one whose memory it views."""
+        memory = _memory_of(self._data)
+        return _SHARED.get(id(memory)) is memory
+
+    def share_memory_(self) -> Tensor:
+        """Put the memory where other processes can map it: one process runs here (torch.multiprocessing),
+        so the memory stays where it is and is only marked shared (is_shared(), for it and its views)."""
+        memory = _memory_of(self._data)
+        _SHARED[id(memory)] = memory
+        return self
+
+    def as_subclass(self, cls: type) -> Tensor:
+        """This tensor's memory and place in the graph (a view, AliasBackward0) as an instance of `cls`."""
+        if not (isinstance(cls, type) and issubclass(cls, Tensor)):
+            raise TypeError("Creating a Tensor subclass from a class that does not inherit from Tensor is not "
+                            "possible. Make sure your class inherits from Tensor.")
+        alias = self[...]
+        alias.__class__ = cls
+        return alias
+
+    def set_(self, source: Any = None, storage_offset: Any = None, size: Any = None, stride: Any = None) -> Tensor:
+        """Make this tensor view `source`'s memory, with its shape and strides (writes to either show in the
+        other); with no source, an empty tensor. The storage forms (a storage and an offset, size and stride)
+        are not built."""
+        if not (source is None or isinstance(source, Tensor)) or (storage_offset, size, stride) != (None,) * 3:
+            raise NotImplementedError("Tensor.set_ of a storage (or with storage_offset, size and stride) is not "
+                                      "implemented: tinygrad_rnn sets a tensor to another tensor, or to nothing")
+        if source is not None and source.dtype is not self.dtype:
+            raise RuntimeError(f"Could not set tensor of type {cpp_type_name(source.dtype)} to a tensor of type "
+                               f"{cpp_type_name(self.dtype)}")
+        self._check_inplace()
+        self._data = np.empty(0, self._data.dtype) if source is None else source._data
+        self._version += 1
+        return self
 
     def to_dense(self, dtype: Any = None, *, masked_grad: Any = None) -> Tensor:
         """A dense tensor is its own dense form (in `dtype` when one is given)."""
@@ -806,6 +840,10 @@ class TensorMethods:
         warn_typed_storage_removal()
         return TypedStorage(self._data, self.dtype)
 
+    def storage_type(self) -> type:
+        """The legacy storage class of this tensor's dtype (torch.FloatStorage for float32)."""
+        return LEGACY_STORAGES[self.dtype]
+
     def untyped_storage(self) -> UntypedStorage:
         """The flat memory this tensor views, as bytes."""
         return UntypedStorage(self._data)
@@ -1252,10 +1290,21 @@ _NOT_METHODS = {"__dict__", "__weakref__", "__module__", "__qualname__", "__doc_
 
 # The methods torch writes in Python (torch/_tensor.py): Python names them `Tensor.norm()` in a
 # TypeError about their arguments; torch's C++ methods are named bare (`size()`), as ours then are.
+# The memory marked shared by share_memory_, by id (numpy arrays that own it: a view finds its base's; an
+# entry goes with its array, so a reused id finds nothing)
+_SHARED: weakref.WeakValueDictionary = weakref.WeakValueDictionary()
+
+
+def _memory_of(data: np.ndarray) -> np.ndarray:
+    while isinstance(data.base, np.ndarray):
+        data = data.base
+    return data
+
+
 _WRITTEN_IN_PYTHON_BY_TORCH = {"__format__", "__repr__", "__iter__", "__reduce_ex__", "__deepcopy__", "__rsub__",
                                "__rtruediv__", "__floordiv__", "__rfloordiv__", "__rmod__", "__pow__", "__rpow__",
                                "__rmatmul__", "__rlshift__", "__rrshift__", "norm", "split", "resize", "resize_as",
-                               "storage", "dim_order"}
+                               "storage", "dim_order", "share_memory_"}
 
 
 class _BoundBuiltin(functools.partial):

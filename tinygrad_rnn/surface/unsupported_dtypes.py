@@ -1,6 +1,8 @@
-"""torch dtypes that tinygrad_rnn can name but not store: bfloat16 and the complex types.
+"""torch dtypes that tinygrad_rnn can name but not store: bfloat16, the complex types and uint16/32/64.
 
 numpy has no bfloat16, and complex tensors (with their conjugate gradients) are out of this project's scope.
+torch's uint16, uint32 and uint64 run only a few ops (copies, views, comparisons for equality, bitwise and,
+or, xor, multiplication; no addition, ordering or promotion with another dtype), a set not built here yet.
 Code written for torch often names them without making a tensor of them, as nanoGPT's table
 `{'float32': torch.float32, 'bfloat16': torch.bfloat16, 'float16': torch.float16}[dtype]` or a check
 `x.dtype == torch.bfloat16` does: that works. Asking for storage (a tensor, a cast, the default dtype) raises
@@ -16,13 +18,15 @@ class UnsupportedDtype(dtype):
 
     __slots__ = ()
 
-    def __init__(self, name: str, legacy: str, itemsize: int, is_complex: bool) -> None:
+    def __init__(self, name: str, legacy: str, itemsize: int, is_complex: bool, unsigned: bool = False) -> None:
         self.name, self._legacy, self.itemsize = name, legacy, itemsize
-        self.is_floating_point, self.is_complex, self.is_signed = not is_complex, is_complex, True
+        self.is_floating_point, self.is_complex = not (is_complex or unsigned), is_complex
+        self.is_signed = not unsigned
 
     @property  # type: ignore[override]
     def np(self):  # noqa: ANN201
-        why = "complex numbers are outside this project's scope" if self.is_complex else "numpy has no such type"
+        why = ("complex numbers are outside this project's scope" if self.is_complex else "numpy has no such type"
+               if self.is_signed else "the few ops torch runs on them are not built yet")
         raise NotImplementedError(f"tinygrad_rnn has no {self.name} tensors ({why}): "
                                   f"torch.{self.name} can be named and compared, not stored")
 
@@ -35,3 +39,6 @@ complex32 = UnsupportedDtype("complex32", "ComplexHalf", 4, is_complex=True)
 complex64 = UnsupportedDtype("complex64", "ComplexFloat", 8, is_complex=True)
 complex128 = UnsupportedDtype("complex128", "ComplexDouble", 16, is_complex=True)
 chalf, cfloat, cdouble = complex32, complex64, complex128  # torch's aliases
+uint16 = UnsupportedDtype("uint16", "UInt16", 2, is_complex=False, unsigned=True)
+uint32 = UnsupportedDtype("uint32", "UInt32", 4, is_complex=False, unsigned=True)
+uint64 = UnsupportedDtype("uint64", "UInt64", 8, is_complex=False, unsigned=True)

@@ -1,0 +1,92 @@
+"""torch's native ops in its namespace against torch: native_layer_norm / native_batch_norm / native_group_norm
+(output, gradients and the saved statistics), native_dropout (the same elements dropped for the same seed, the
+mask), fill, conv_tbc and convolution, and their argument errors."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from helpers import check_error, check_finite_differences, check_parity
+
+RNG = np.random.default_rng(0)
+X = RNG.standard_normal((2, 3, 4))
+W3, B3 = RNG.standard_normal(3), RNG.standard_normal(3)
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("call", [
+    lambda m, x, w, b: m.native_layer_norm(x, [4], w.repeat(2)[:4], b.repeat(2)[:4], 1e-5),
+    lambda m, x, w, b: m.native_layer_norm(x, (3, 4), None, None, 1e-3),
+    lambda m, x, w, b: m.native_batch_norm(x, w, b, None, None, True, 0.1, 1e-5),
+    lambda m, x, w, b: m.native_batch_norm(x, w, b, m.zeros(3, dtype=x.dtype), m.ones(3, dtype=x.dtype), False, 0.1,
+                                           1e-5),
+    lambda m, x, w, b: m.native_group_norm(x, w, b, 2, 3, 4, 3, 1e-5)[0],
+    lambda m, x, w, b: [s.detach() for s in m.native_group_norm(x, None, None, 2, 3, 4, 1, 1e-5)[1:]],
+    lambda m, x, w, b: m.fill(x, 2.5), lambda m, x, w, b: m.fill(x, w.sum()),
+    lambda m, x, w, b: m.conv_tbc(x.permute(2, 0, 1).contiguous(), w.reshape(1, 3, 1).expand(2, 3, 3).contiguous(), b, 1),
+    lambda m, x, w, b: m.convolution(x, w.reshape(1, 3, 1).expand(5, 3, 2), None, [2], [1], [1], False, [0], 1),
+    lambda m, x, w, b: m.convolution(x, w.reshape(3, 1, 1).expand(3, 2, 2), b[:2], [2], [1], [1], True, [1], 1),
+])
+def test_native_ops_match_torch(call, dtype):
+    check_parity(call, [X.astype(dtype), W3.astype(dtype), B3.astype(dtype)])
+
+
+def test_native_batch_norm_moves_the_running_statistics_as_torch():
+    def run(m, x):
+        mean, var = m.zeros(3, dtype=x.dtype), m.ones(3, dtype=x.dtype)
+        return m.native_batch_norm(x, None, None, mean, var, True, 0.3, 1e-5), mean, var
+    check_parity(run, [X])
+
+
+@pytest.mark.parametrize("p, train", [(0.3, True), (0.3, False), (0.3, None), (1.0, True), (0.0, True)])
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_native_dropout_drops_what_torch_drops(p, train, dtype):
+    def run(m, x):
+        m.manual_seed(0)
+        return m.native_dropout(x, p, train)
+    check_parity(run, [RNG.standard_normal((4, 50)).astype(dtype)])
+
+
+def test_conv_tbc_with_a_kernel_longer_than_the_input_gives_no_frames():
+    check_parity(lambda m, x: m.conv_tbc(x, m.ones(3, 4, 5, dtype=x.dtype), m.zeros(5, dtype=x.dtype)), [X],
+                 requires_grad=[False])
+
+
+def test_native_gradients_match_finite_differences():
+    check_finite_differences(lambda m, x, w, b: (m.native_layer_norm(x, [4], None, None, 1e-5)[0],
+                                                 m.native_batch_norm(x, w, b, None, None, True, 0.1, 1e-5)[0],
+                                                 m.conv_tbc(x.permute(2, 0, 1).contiguous(),
+                                                            w.reshape(1, 3, 1).expand(2, 3, 3).contiguous(), b, 0)),
+                             [X, W3, B3])
+
+
+@pytest.mark.parametrize("call", [
+    lambda m, x: m.native_layer_norm(x, [4], None, None), lambda m, x: m.native_layer_norm(x, 4, None, None, 1e-5),
+    lambda m, x: m.native_dropout(x, 1.5, True), lambda m, x: m.native_dropout(m.arange(3), 0.5, True),
+    lambda m, x: m.native_dropout(x, 0.5, 1), lambda m, x: m.native_group_norm(x, None, None, 2, 3, 5, 1, 1e-5),
+    lambda m, x: m.fill(x, 2.5, out=m.empty(2)), lambda m, x: m.fill(x, m.ones(2)),
+    lambda m, x: m.conv_tbc(x, m.ones(4, 4, 5), m.zeros(5)), lambda m, x: m.conv_tbc(x, m.ones(3, 3, 5), m.zeros(5)),
+    lambda m, x: m.conv_tbc(x, m.ones(3, 4, 5), m.zeros(4)), lambda m, x: m.conv_tbc(x[0], m.ones(3, 4, 5), m.zeros(5)),
+])
+def test_native_errors_match_torch(call):
+    check_error(lambda m: call(m, m.tensor(X)))
+
+
+def test_embedding_renorm_scales_the_named_rows_in_place_as_torch():
+    def run(m, w):
+        table = w.detach() * 3
+        return m.embedding_renorm_(table, m.tensor([[0, 2], [2, -1]]), 1.0, 2.0), table
+    check_parity(run, [RNG.standard_normal((5, 3))], requires_grad=[False])
+    check_parity(lambda m, w: m.embedding_renorm_(w.detach() * 3, m.tensor([1], dtype=m.int32), 2, 1),
+                 [RNG.standard_normal((5, 3)).astype(np.float32)], requires_grad=[False])
+
+
+@pytest.mark.parametrize("call", [
+    lambda m: m.embedding_renorm_(m.ones(5, 3), m.tensor([0, 2.0]), 1.0, 2.0),
+    lambda m: m.embedding_renorm_(m.ones(3), m.tensor([0]), 1.0, 2.0),
+    lambda m: m.embedding_renorm_(m.ones(5, 3, requires_grad=True), m.tensor([0]), 1.0, 2.0),
+    lambda m: m.embedding_renorm_(m.ones(5, 3), m.tensor([7]), 1.0, 2.0),
+    lambda m: m.embedding_renorm_(m.ones(5, 3), m.tensor([0]), 1.0, "x"),
+    lambda m: m.embedding_renorm_(m.ones(5, 3).long(), m.tensor([0]), 1.0, 2.0),
+])
+def test_embedding_renorm_errors_match_torch(call):
+    check_error(call)

@@ -1,0 +1,46 @@
+"""Tensor.as_subclass, share_memory_ / is_shared and set_ (its tensor form) against torch: the alias and its
+node, which tensors count as shared, the memory set_ makes a tensor share, and the errors."""
+from __future__ import annotations
+
+import pytest
+from helpers import check_error, check_parity, require_torch
+
+import tinygrad_rnn
+
+
+def _script(m):
+    class Mine(m.Tensor):
+        pass
+    x = m.ones(2, 3, requires_grad=True)
+    mine = (x * 2).as_subclass(Mine)
+    seen = [type(mine).__name__, mine.grad_fn.name(), x.as_subclass(cls=Mine).grad_fn.name(), repr(mine),
+            x.as_subclass(m.Tensor) is x]
+    y = m.ones(3)
+    view = y[1:]
+    seen += [y.is_shared(), y.share_memory_() is y, y.is_shared(), view.is_shared(), (y * 1).is_shared()]
+    a, source = m.ones(3), m.zeros(2, 2)
+    seen.append(a.set_(source) is a)
+    source[0, 0] = 5  # a views source's memory now
+    seen += [a.tolist(), tuple(a.shape), a.stride(), m.ones(3).set_().shape, m.ones(3).set_(source=m.zeros(2)).tolist()]
+    return seen
+
+
+def test_memory_methods_behave_as_torch():
+    assert _script(tinygrad_rnn) == _script(require_torch())
+
+
+def test_as_subclass_passes_gradients():
+    check_parity(lambda m, x: (x * 3).as_subclass(m.Tensor).sum(0), shapes=[(2, 3)])
+
+
+@pytest.mark.parametrize("call", [
+    lambda m: m.ones(2).as_subclass(int), lambda m: m.ones(3).set_(m.zeros(2, 2, dtype=m.int64)),
+    lambda m: m.ones(3, requires_grad=True).set_(m.zeros(2)),
+])
+def test_memory_method_errors_match_torch(call):
+    check_error(call)
+
+
+def test_storage_forms_of_set_are_named_as_not_built():
+    with pytest.raises(NotImplementedError, match="storage"):
+        tinygrad_rnn.ones(3).set_(tinygrad_rnn.zeros(4), 1, (2,), (1,))
