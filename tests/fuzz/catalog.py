@@ -2495,3 +2495,81 @@ def loss_gradients(draw):
 
 
 CATALOG.update({"loss_gradients": loss_gradients()})
+
+
+# ------------------------------------------------------------------ views: their values, strides and offsets
+_MADE_NON_CONTIGUOUS = {  # how a view op's input is laid out before the op (the layouts real code hands it)
+    "as made": lambda x: x, "transposed": lambda x: x.transpose(0, -1) if x.dim() else x,
+    "every other row": lambda x: x[::2] if x.dim() else x, "offset": lambda x: x[1:] if x.dim() else x,
+    "expanded": lambda x: x.unsqueeze(0).expand(2, *x.shape), "permuted": lambda x: x.permute(*range(x.dim())[::-1]),
+}
+
+
+def _with_layout(m, out):
+    """A view's values with its stride(), storage_offset() and is_contiguous() (each view of a tuple likewise).
+
+    A deliberate difference, kept out of the harness: an empty view's strides and offset. torch keeps those of
+    the view's base (x[:, 1:1] of a (3, 2) x has strides (2, 1) and offset 1); numpy does not (an empty slice
+    starts at its base's first element), so ours are those of a fresh empty tensor (contiguous, offset 0)."""
+    if isinstance(out, (tuple, list)):
+        return [_with_layout(m, o) for o in out]
+    if isinstance(out, m.Tensor) and out.numel():
+        return [out, out.stride(), out.storage_offset(), out.is_contiguous()]
+    return out
+
+
+@st.composite
+def views_and_strides(draw):
+    """The view ops (as_strided, unfold, narrow, movedim, expand, view, t/mT/mH, unflatten, flatten, diagonal,
+    split, ...) on contiguous and non-contiguous inputs (transposed, stepped, offset, expanded): the values, the
+    strides, storage offset and contiguity torch gives each view, and the gradient back to the input."""
+    x = draw(tensors(["float32", "float64", "int64", "bool"], max_dims=3, requires_grad=draw(st.booleans())))
+    layout = draw(st.sampled_from(sorted(_MADE_NON_CONTIGUOUS)))
+    nd = x.array.ndim + (layout == "expanded")
+    d = lambda: draw(dims(nd))  # noqa: E731
+    small = lambda lo=-1, hi=4: draw(st.one_of(st.integers(lo, hi), st.integers(0, 3), ODD))  # noqa: E731
+    op = draw(st.sampled_from(["as_strided", "unfold", "narrow", "movedim", "expand", "expand_as", "view", "view_dtype",
+                               "t", "mT", "mH", "T", "H", "adjoint", "unflatten", "flatten", "contiguous", "reshape",
+                               "diagonal", "split", "swapaxes", "select", "squeeze", "stride(dim)", "unbind"]))
+    args = {
+        "as_strided": lambda: (draw(sizes()), draw(st.lists(st.integers(-1, 4), max_size=3)),
+                               *draw(st.sampled_from([(), (0,), (1,), (3,), (-1,), (None,)]))),
+        "unfold": lambda: (d(), small(), small(-1, 3)),
+        "narrow": lambda: (d(), draw(st.one_of(st.integers(-3, 3), st.sampled_from([T(np.array(1)), 1.0]))), small()),
+        "movedim": lambda: draw(st.one_of(st.tuples(dims(nd), dims(nd)), st.tuples(
+            *[st.lists(st.integers(-nd - 1, nd), max_size=3).map(tuple)] * 2))),
+        "expand": lambda: (draw(sizes()),), "view": lambda: (draw(sizes()),), "reshape": lambda: (draw(sizes()),),
+        "expand_as": lambda: (draw(tensors(["float32", "int64"], max_dims=3)),),
+        "view_dtype": lambda: (draw(st.sampled_from(DTYPES).map(D)),),
+        "unflatten": lambda: (d(), draw(st.one_of(st.lists(st.integers(-1, 3), max_size=3).map(tuple), sizes()))),
+        "flatten": lambda: (d(), d()), "diagonal": lambda: (draw(st.integers(-2, 2)), d(), d()),
+        "split": lambda: (draw(st.one_of(st.integers(0, 3), st.lists(st.integers(0, 3), max_size=3))), d()),
+        "swapaxes": lambda: (d(), d()), "select": lambda: (d(), draw(st.integers(-3, 3))), "squeeze": lambda: (d(),),
+        "stride(dim)": lambda: (d(),), "unbind": lambda: (d(),),
+    }.get(op, lambda: ())()
+
+    # A deliberate difference, kept out of the harness: torch's as_strided reads the input's storage, so on a
+    # view (x[1:], x[::2], an expanded x) it reaches elements outside the view, counts storage_offset from the
+    # storage's start, and keeps the stride it is given for a dim of size 1. Ours reads the input's elements
+    # in memory order and gives a dim of size 1 stride 0: so as_strided only of a fresh tensor, without strides.
+    if op == "as_strided":
+        layout = "as made"
+    layout_of = (lambda m, out: [out, out.storage_offset()]) if op == "as_strided" else _with_layout
+
+    def run(m, x, *a):
+        view = _MADE_NON_CONTIGUOUS[layout](x)
+        if op in ("mT", "mH", "T", "H"):
+            out = getattr(view, op)
+        elif op == "view_dtype":
+            out = view.view(*a)
+        elif op == "stride(dim)":  # (an empty view's strides are left out, as _with_layout says)
+            return view.stride(*a) if view.numel() else None
+        else:
+            out = getattr(view, op)(*a)
+        return [layout_of(m, out), _gradient_through(m, x, out if isinstance(out, tuple) else (out,))] \
+            if x.requires_grad else layout_of(m, out)
+
+    return Call(f"Tensor.{op}[{layout}]", run, (x, *args))
+
+
+CATALOG.update({"views_and_strides": views_and_strides()})
