@@ -1965,11 +1965,11 @@ def _saved_then_modified(m, x, change, use):
 
 
 def _torch_skips_checks_on_empty(call: Call) -> bool:
-    """Kept out of the harness: on an empty input torch's cummax checks no dim (cummax(x, 3) of a 3-d empty x
-    returns), and index_fill of an empty input with an index fails inside torch's storage code ('setStorage:
+    """Kept out of the harness: on an empty input torch's cummax and cummin check no dim (cummax(x, 3) of a 3-d
+    empty x returns), and index_fill of an empty input with an index fails inside torch's storage code ('setStorage:
     ... out of bounds'); we check the dim and the index as for any other input."""
     x = call.args[0].array if call.args and isinstance(call.args[0], T) else None
-    return x is not None and x.size == 0 and call.label in ("torch.cummax", "Tensor.index_fill")
+    return x is not None and x.size == 0 and call.label in ("torch.cummax", "torch.cummin", "Tensor.index_fill")
 
 
 CATALOG.update({"sequence_ops": sequence_ops().filter(lambda c: not _torch_skips_checks_on_empty(c))})
@@ -2573,3 +2573,90 @@ def views_and_strides(draw):
 
 
 CATALOG.update({"views_and_strides": views_and_strides()})
+
+
+# ------------------------------------------------------------------ sorting and selection, with ties and nan
+def tied_tensors(dtypes=("float32", "float64", "int64", "bool"), requires_grad=False, **kw):
+    """Tensors of few distinct values (ties everywhere), floats often with nan, inf and -0.0 among them."""
+
+    @st.composite
+    def draw_tensor(draw):
+        name = draw(st.sampled_from(list(dtypes)))
+        dt = np.dtype(name)
+        shape = draw(hnp.array_shapes(min_dims=kw.get("min_dims", 0), max_dims=kw.get("max_dims", 3), min_side=0,
+                                      max_side=kw.get("max_side", 4)))
+        if dt.kind == "f":
+            pool = [-1.0, 0.0, 1.0, 2.5] + ([np.nan, np.inf, -np.inf, -0.0] if draw(st.booleans()) else [])
+            elements = st.sampled_from(pool)
+        elif dt.kind == "b":
+            elements = st.booleans()
+        else:
+            elements = st.integers(-2, 2)
+        return T(draw(hnp.arrays(dt, shape, elements=elements)), requires_grad and dt.kind == "f")
+
+    return draw_tensor()
+
+
+_SELECTIONS = ["sort", "argsort", "msort", "topk", "kthvalue", "median", "nanmedian", "mode", "cummax", "cummin",
+               "argmax", "argmin", "max", "min", "searchsorted", "sort[stable]"]
+
+
+@st.composite
+def sorting_and_selection(draw):
+    """sort (stable, descending, nan last), argsort, msort, topk (largest, sorted), kthvalue, median and nanmedian
+    with and without a dim, mode, cummax/cummin, argmax/argmin/max/min with keepdim, and searchsorted with side,
+    right, sorter and out_int32, on tensors full of ties and nan: values, indices, and the gradient a non-uniform
+    upstream gradient sends back through the values."""
+    op = draw(st.sampled_from(_SELECTIONS))
+    x = draw(tied_tensors(requires_grad=draw(st.booleans())))
+    nd = x.array.ndim
+    dim = draw(dims(nd))
+    keep = draw(st.sampled_from([True, False, None, 1]))
+    kw: dict = {}
+    if op == "sort[stable]":
+        kw = {"stable": draw(st.sampled_from([True, False, None])), "dim": dim,
+              "descending": draw(st.booleans())}
+        args: tuple = ()
+    elif op in ("sort", "argsort"):
+        args = (dim,) if draw(st.booleans()) else ()
+        if draw(st.booleans()):
+            kw["descending"] = draw(st.sampled_from([True, False, None, 0]))
+    elif op == "msort":
+        args = ()
+    elif op == "topk":
+        args = (draw(st.one_of(st.integers(-1, 5), st.sampled_from([1.0, None]))),)
+        args += (dim,) if draw(st.booleans()) else ()
+        kw = draw(st.fixed_dictionaries({}, optional={"largest": st.booleans(), "sorted": st.just(True)}))
+    elif op == "kthvalue":
+        args = (draw(st.one_of(st.integers(-1, 5), st.sampled_from([1.0, True]))),)
+        args += (dim, keep) if draw(st.booleans()) else ()
+    elif op in ("median", "nanmedian", "mode", "argmax", "argmin", "max", "min"):
+        args = () if draw(st.booleans()) and op != "mode" else (dim, keep)
+    elif op in ("cummax", "cummin"):
+        args = (dim,)
+    else:  # searchsorted: sorted rows of x, values of any kind
+        return _searchsorted_call(draw, x)
+
+    def run(m, x, *a, **k):
+        out = getattr(m, op.split("[")[0])(x, *a, **k)
+        return [out, _gradient_through(m, x, out)] if x.requires_grad else out
+
+    return Call(f"torch.{op}", run, (x, *args), kw)
+
+
+def _searchsorted_call(draw, x):
+    edges = x.array if x.array.ndim else x.array.reshape(1)
+    sorter = None
+    if draw(st.booleans()):  # torch takes the unsorted rows with the order that sorts them
+        sorter = T(np.argsort(edges, axis=-1, kind="stable").astype(draw(st.sampled_from(["int64", "int64", "int32"]))))
+    else:
+        edges = np.sort(edges, axis=-1)
+    values = draw(st.one_of(tied_tensors(("float32", "float64", "int64"), max_dims=2), python_numbers()))
+    kw = draw(st.fixed_dictionaries({}, optional={"right": st.booleans(), "side": st.sampled_from(["left", "right", "up"]),
+                                                   "out_int32": st.booleans()}))
+    if sorter is not None:
+        kw["sorter"] = sorter
+    return Call("torch.searchsorted", lambda m, e, v, **k: m.searchsorted(e, v, **k), (T(edges), values), kw)
+
+
+CATALOG.update({"sorting_and_selection": sorting_and_selection().filter(lambda c: not _torch_skips_checks_on_empty(c))})

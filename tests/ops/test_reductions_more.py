@@ -187,6 +187,32 @@ def test_reducing_an_empty_dim_names_it_as_torch(name, dim):
     check_error(lambda m: getattr(m.zeros(0, 3, 0), name)(dim=dim))
 
 
+# found by the sorting_and_selection fuzz family: nanmedian parsed nothing of what median parses (dim=None was
+# every element, keepdim unchecked), and mode's keepdim was never checked
+MEDIAN_ARGUMENTS = [(None,), (None, True), (1.5,), (True,), (0, None), (0, 1), (5,)]
+
+
+@pytest.mark.parametrize("args", MEDIAN_ARGUMENTS)
+@pytest.mark.parametrize("name", ["median", "nanmedian", "mode"])
+@pytest.mark.parametrize("dtype", ["float64", "bool"])
+def test_median_nanmedian_and_mode_parse_dim_and_keepdim_as_torch(name, dtype, args):
+    check_error(lambda m: getattr(m, name)(m.zeros(2, 3, dtype=getattr(m, dtype)), *args))
+    check_error(lambda m: getattr(m.zeros(0, 2, dtype=getattr(m, dtype)), name)(*args))
+
+
+def test_nanmedian_keepdim_alone_and_of_a_bool_tensor_with_a_dim_as_torch():
+    check_error(lambda m: m.nanmedian(m.zeros(2, 3), keepdim=True))
+    check_error(lambda m: m.nanmedian(m.zeros(2, 3, dtype=m.bool), 0))
+    check_error(lambda m: m.median(m.zeros(2, 3, dtype=m.bool), 0))
+    check_error(lambda m: m.nanmedian(m.zeros(2, 0, dtype=m.bool), 1))
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32, np.int64, np.bool_])
+def test_nanmedian_of_nothing_is_nan_cast_to_the_dtype_as_medians(dtype):
+    """torch's NaN cast to an int64 is its lowest value, to a bool True; a float one passes a gradient (empty)."""
+    check_parity(lambda m, t: (m.nanmedian(t), m.median(t)), [np.zeros((2, 0), dtype=dtype)])
+
+
 @pytest.mark.parametrize("shape,dim", [((0, 3, 0), -1), ((0, 3, 0), 0), ((0, 3), -2)])
 def test_aminmax_over_an_empty_dim_raises_torchs_error(shape, dim):
     check_error(lambda m: m.aminmax(m.zeros(shape), dim=dim, keepdim=True))
