@@ -2660,3 +2660,77 @@ def _searchsorted_call(draw, x):
 
 
 CATALOG.update({"sorting_and_selection": sorting_and_selection().filter(lambda c: not _torch_skips_checks_on_empty(c))})
+
+
+# ------------------------------------------------------------------ gathers and scatters
+_GATHER_SCATTER = ["gather", "scatter", "scatter_", "scatter(value)", "scatter(reduce)", "scatter_add", "index_select",
+                   "index_put_", "take", "take_along_dim", "masked_select", "put_", "put"]
+
+
+def _indices_for(draw, n, shape):
+    """int64 indices in [-n, n) mostly (repeats likely), sometimes one out of range or of another dtype."""
+    low, high = (-n, n - 1) if n else (0, 0)
+    kind = draw(st.sampled_from(["valid", "valid", "valid", "out of range", "int32", "float"]))
+    if kind == "out of range":
+        low, high = -n - 1, n
+    array = draw(hnp.arrays(np.int64, shape, elements=st.integers(low, high)))
+    return T(array.astype({"int32": np.int32, "float": np.float32}.get(kind, np.int64)))
+
+
+@st.composite
+def gather_scatter(draw):
+    """gather, scatter and scatter_ (a src, a value, reduce='add'/'multiply'), scatter_add, index_select,
+    index_put_ (accumulate), take, take_along_dim (with and without dim), masked_select (broadcast both ways),
+    put_ and put (accumulate), on every dtype, 0-d and empty tensors, negative and repeated indices: the result
+    and the gradient a non-uniform upstream gradient sends to the input (and to src where it is float)."""
+    op = draw(st.sampled_from(_GATHER_SCATTER))
+    x = draw(tensors(["float32", "float64", "int64", "bool"], max_dims=3, requires_grad=draw(st.booleans())))
+    shape, nd = x.array.shape, x.array.ndim
+    dim = draw(dims(nd))
+    n = shape[dim] if isinstance(dim, int) and not isinstance(dim, bool) and -nd <= dim < nd else 1
+    index_shape = tuple(draw(st.integers(0, s)) for s in shape)
+    same_dtype = st.sampled_from([x.array.dtype.name] * 3 + ["float32", "int64"])
+    src = lambda sh: draw(tensors([draw(same_dtype)], shape=sh, special=False, requires_grad=True))  # noqa: E731
+    kw: dict = {}
+    if op == "gather":
+        args: tuple = (dim, _indices_for(draw, n, index_shape))
+        if draw(st.integers(0, 3)) == 0:  # (torch's sparse gradient is no array to compare: only without a gradient)
+            kw = {"sparse_grad": draw(st.booleans()) and not x.requires_grad}
+    elif op in ("scatter", "scatter_", "scatter_add", "scatter(reduce)"):
+        index = _indices_for(draw, n, index_shape)
+        args = (dim, index, src(draw(st.sampled_from([index_shape, shape]))))
+        if op == "scatter(reduce)":
+            kw = {"reduce": draw(st.sampled_from(["add", "multiply", "mean", "sum"]))}
+    elif op == "scatter(value)":
+        args = (dim, _indices_for(draw, n, index_shape), draw(python_numbers()))
+        kw = {"reduce": draw(st.sampled_from(["add", "multiply"]))} if draw(st.booleans()) else {}
+    elif op == "index_select":
+        args = (dim, _indices_for(draw, n, draw(st.sampled_from([(2,), (0,), (), (1, 1)]))))
+    elif op == "index_put_":
+        k = draw(st.integers(1, max(nd, 1)))
+        length = draw(st.integers(0, 3))
+        index = tuple(_indices_for(draw, shape[i] if i < nd else 1, (length,)) for i in range(k))
+        args = (index, src(draw(st.sampled_from([(length,) + shape[k:], shape[k:], (), (length + 1,)]))))
+        kw = {"accumulate": draw(st.booleans())} if draw(st.booleans()) else {}
+    elif op in ("take", "put_", "put"):
+        index = _indices_for(draw, int(np.prod(shape)), draw(st.sampled_from([(3,), (0,), (), (2, 2)])))
+        args = (index,) if op == "take" else (index, src(draw(st.sampled_from([index.array.shape, (1,), (5,)]))))
+        if op != "take" and draw(st.booleans()):
+            kw = {"accumulate": draw(st.booleans())}
+    elif op == "take_along_dim":
+        index = _indices_for(draw, n, tuple(draw(st.sampled_from([1, s])) for s in shape))
+        args = (index, dim) if draw(st.booleans()) else (_indices_for(draw, int(np.prod(shape)), (2,)),)
+    else:  # masked_select
+        mask_shape = draw(st.sampled_from([shape, shape[1:], (1,) + shape, (2,) + shape[1:] if shape else (2,)]))
+        args = (T(draw(arrays(["bool", "bool", "uint8"], shape=mask_shape))),)
+
+    def run(m, x, *a, **k):
+        name = op.split("(")[0]
+        target = x * 1 if name.endswith("_") and x.requires_grad else x.clone()  # (never write into the leaf)
+        out = getattr(target, name)(*a, **k)
+        return [out, _gradients_to(m, out, x, *[t for t in a if isinstance(t, m.Tensor)])] if x.requires_grad else out
+
+    return Call(f"Tensor.{op}", run, (x, *args), kw)
+
+
+CATALOG.update({"gather_scatter": gather_scatter()})
