@@ -2734,3 +2734,65 @@ def gather_scatter(draw):
 
 
 CATALOG.update({"gather_scatter": gather_scatter()})
+
+
+
+# ------------------------------------------------------------------ comparisons, logic and bounds
+_COMPARISONS = ["isclose", "allclose", "equal", "eq", "ne", "lt", "le", "gt", "ge", "==", "<", "logical_and",
+                "logical_or", "logical_xor", "logical_not", "bitwise_and", "bitwise_or", "bitwise_xor", "bitwise_not",
+                "&", "|", "^", "~", "clamp", "clamp(tensor)", "where", "maximum", "minimum", "fmax", "fmin"]
+_OPERATORS = {"==": lambda a, b: a == b, "<": lambda a, b: a < b, "&": lambda a, b: a & b, "|": lambda a, b: a | b,
+              "^": lambda a, b: a ^ b, "~": lambda a: ~a}
+_COMPARED_DTYPES = ("float32", "float64", "int64", "bool")
+
+
+def _partner(draw, shape, requires_grad=False):
+    """A tensor whose shape broadcasts with `shape` (the same, its tail, ones in it, one more dim), or now and
+    then one that does not; values that tie with and nearly equal the first's (1 and 1 + 1e-9), nan and inf."""
+    other = draw(st.sampled_from([shape, shape, shape[1:], tuple(1 if draw(st.booleans()) else s for s in shape),
+                                  (2,) + shape, (3,), ()]))
+    name = draw(st.sampled_from(_COMPARED_DTYPES))
+    elements = {"f": st.sampled_from([-1.0, 0.0, 1.0, 2.5, 1.0 + 1e-9, np.nan, np.inf]), "b": st.booleans()}.get(
+        np.dtype(name).kind, st.integers(-3, 3))
+    return T(draw(hnp.arrays(np.dtype(name), other, elements=elements)), requires_grad and name.startswith("float"))
+
+
+@st.composite
+def comparisons(draw):
+    """isclose/allclose (rtol, atol, equal_nan), equal, eq/ne/lt/le/gt/ge (and ==, <) with broadcasting and
+    Python numbers, logical_*, bitwise_* (and &, |, ^, ~) on ints, bools and floats, clamp with number and tensor
+    bounds (min above max), where with numbers of every kind, maximum/minimum/fmax/fmin with nan: the result, its
+    dtype, and the gradient to every float input that needs one."""
+    op = draw(st.sampled_from(_COMPARISONS))
+    grad = draw(st.booleans())
+    x = draw(tied_tensors(_COMPARED_DTYPES, requires_grad=grad, max_dims=2))
+    other = draw(st.one_of(st.just(None), python_numbers())) if draw(st.integers(0, 3)) == 0 else None
+    y = other if other is not None else _partner(draw, x.array.shape, grad)
+    kw: dict = {}
+    if op in ("isclose", "allclose"):
+        kw = draw(st.fixed_dictionaries({}, optional={"rtol": st.sampled_from([0.0, 1e-5, 0.5, -1.0]),
+                                                      "atol": st.sampled_from([0.0, 1e-8, 1.0, -1.0]),
+                                                      "equal_nan": st.booleans()}))
+    if op in ("logical_not", "bitwise_not", "~"):
+        args: tuple = (x,)
+    elif op == "clamp":
+        bound = st.one_of(st.none(), python_numbers())
+        args = (x, draw(bound), draw(bound))
+    elif op == "clamp(tensor)":
+        args = (x, *[_partner(draw, x.array.shape, grad) if draw(st.booleans()) else None for _ in range(2)])
+    elif op == "where":
+        cond = T(draw(hnp.arrays(np.bool_, draw(st.sampled_from([x.array.shape, x.array.shape[1:], ()])))))
+        args = (cond, draw(st.one_of(st.just(x), python_numbers())), draw(st.one_of(st.just(y), python_numbers())))
+    else:
+        args = (x, y)
+
+    def run(m, *a, **k):
+        fn = _OPERATORS.get(op) or getattr(m, op.split("(")[0])
+        out = fn(*a, **k)
+        inputs = [t for t in a if isinstance(t, m.Tensor) and t.requires_grad]
+        return [out, _gradients_to(m, out, *inputs)] if inputs and isinstance(out, m.Tensor) else out
+
+    return Call(f"torch.{op}", run, args, kw)
+
+
+CATALOG.update({"comparisons": comparisons()})
