@@ -530,3 +530,10 @@ def test_gather_with_sparse_grad_checks_its_arguments_as_torch(call):
 def test_gather_with_sparse_grad_is_a_named_gap():
     with pytest.raises(NotImplementedError, match="sparse_grad"):
         tinygrad_rnn.zeros(2, 3).gather(0, tinygrad_rnn.tensor([[1]]), sparse_grad=True)
+
+
+@pytest.mark.parametrize("shape", [(0, 2, 3), (2, 3), (3,)])
+def test_index_select_checks_that_the_index_is_a_vector_before_its_dtype(shape):
+    """Found by fuzz seed 172: a float index of two dims is torch's IndexError (not a vector) first."""
+    check_error(lambda m: m.zeros(shape).index_select(0, m.zeros(1, 1)))
+    check_error(lambda m: m.zeros(shape).index_select(0, m.zeros(2)))

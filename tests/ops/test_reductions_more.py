@@ -444,3 +444,11 @@ def test_logcumsumexp_reads_its_dim_before_the_dtype_as_torch(call):
 def test_aminmax_and_nanmean_parse_their_arguments_first_as_torch(call):
     """torch's parser refuses a dim or keepdim of the wrong type before any check of the values or dtypes."""
     check_error(call)
+
+
+@pytest.mark.parametrize("shape", [(4, 1, 0), (4, 1, 2)])
+@pytest.mark.parametrize("keepdim", [None, 1])
+def test_kthvalue_parses_keepdim_before_it_looks_at_the_input(shape, keepdim):
+    """Found by fuzz seed 172: of an empty input ours returned, whatever keepdim was."""
+    check_error(lambda m: m.kthvalue(m.zeros(shape), 1, 1, keepdim))
+    check_error(lambda m: m.zeros(shape).kthvalue(1, 1, keepdim))

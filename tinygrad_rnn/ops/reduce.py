@@ -1585,6 +1585,7 @@ def kthvalue(input: Tensor, k: int, dim: int = -1, keepdim: bool = False) -> Any
     """The k-th smallest value along dim (k counts from 1), with its index."""
     k = int_arg("kthvalue", "k", k, 2, symint=True)  # the parser reads every argument before the dim's range
     d = normalize_dim(int_arg("kthvalue", "dim", dim, 3), input.ndim)
+    keepdim = bool_arg("kthvalue", "keepdim", keepdim, 4)
     size = input.shape[d] if input.ndim else 1
     if size == 0:
         raise IndexError(f"kthvalue(): Expected reduction dim {d} to have non-zero size.")

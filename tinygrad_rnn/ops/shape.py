@@ -1413,10 +1413,10 @@ def tile(input: Tensor, dims: Any) -> Tensor:
 @op(out=True, samples=_index_samples(((3, 4), 0, [2, 0, 2]), ((3, 4), 1, [3]), ((3, 4), -1, np.zeros(0, np.int64)), ((4,), 0, [1, 1])))
 def index_select(input: Tensor, dim: int, index: Tensor) -> Tensor:
     d = normalize_dim(dim, input.ndim)
+    if index.ndim > 1:  # (torch's order: the shape, then the dtype)
+        raise IndexError("index_select(): Index is supposed to be a vector")
     if index.dtype.name not in ("int64", "int32"):
         raise RuntimeError("index_select(): Expected dtype int32 or int64 for index")
-    if index.ndim > 1:
-        raise IndexError("index_select(): Index is supposed to be a vector")
     if not input.ndim and index.numel() != 1:
         raise RuntimeError(f"index_select(): Index to scalar can have only 1 value, got {index.numel()} value(s)")
     size = input.shape[d] if input.ndim else 1
