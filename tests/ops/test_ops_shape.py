@@ -537,3 +537,12 @@ def test_index_select_checks_that_the_index_is_a_vector_before_its_dtype(shape):
     """Found by fuzz seed 172: a float index of two dims is torch's IndexError (not a vector) first."""
     check_error(lambda m: m.zeros(shape).index_select(0, m.zeros(1, 1)))
     check_error(lambda m: m.zeros(shape).index_select(0, m.zeros(2)))
+
+
+@pytest.mark.parametrize("call", [lambda m, x: m.unflatten(x, 5, (None,)), lambda m, x: x.unflatten(5, (2.0, None)),
+                                  lambda m, x: x.unflatten(5, (2, None)), lambda m, x: m.unflatten(x, 5, 3),
+                                  lambda m, x: x.unflatten(1.5, ()), lambda m, x: m.zeros(()).unflatten(0, (None,)),
+                                  lambda m, x: x.unflatten(1.0, (2, 1))])
+def test_unflatten_parses_dim_and_sizes_before_it_checks_them(call):
+    """Found by the views_and_strides fuzz family: a size that is no int was a dim out of range first."""
+    check_error(lambda m: call(m, m.zeros(3, 2)))

@@ -452,3 +452,9 @@ def test_kthvalue_parses_keepdim_before_it_looks_at_the_input(shape, keepdim):
     """Found by fuzz seed 172: of an empty input ours returned, whatever keepdim was."""
     check_error(lambda m: m.kthvalue(m.zeros(shape), 1, 1, keepdim))
     check_error(lambda m: m.zeros(shape).kthvalue(1, 1, keepdim))
+
+
+def test_mode_of_rows_holding_nan_as_torch():
+    """Found by the sorting_and_selection fuzz family: a row of one NaN crashed (NaN equals nothing)."""
+    nan = np.nan
+    check_parity(lambda m, t: tuple(m.mode(t, 1, True)), [np.array([[[0.0]], [[2.5]], [[nan]]])])

@@ -17,6 +17,7 @@ from ..argcheck import (
     by_position_only,
     checked_ints,
     int_arg,
+    int_list_args,
     invalid_combination,
     is_bool_tensor,
     is_int,
@@ -1479,10 +1480,13 @@ def movedim(input: Tensor, source: Any, destination: Any) -> Tensor:
     return Permute.apply(input, tuple(order))
 
 
-@op(samples=_plain_samples(((3, 4), 1, (2, 2)), ((6,), 0, (2, -1)), ((0, 4), 1, (2, 2)), ((3, 4), -2, (3, 1))))
+@op(samples=_plain_samples(((3, 4), 1, (2, 2)), ((6,), 0, (2, -1)), ((0, 4), 1, (2, 2)), ((3, 4), -2, (3, 1))),
+    renumber_method_errors=True)
 def unflatten(input: Tensor, dim: int, sizes: Any) -> Tensor:
-    if len(sizes) == 0:
+    if isinstance(sizes, (tuple, list)) and not sizes:  # torch's Tensor.unflatten (Python) checks this first
         raise RuntimeError("unflatten: sizes must be non-empty")
+    dim = int_arg("unflatten", "dim", dim, 2)  # then the parser's, before any check of the values
+    int_list_args("unflatten", [("sizes", sizes, 3)])
     d = normalize_dim(dim, input.ndim)
     if input.ndim == 0:  # torch's wrapped dim 0 then finds no size to split
         raise RuntimeError("unflatten got an unexpected error:\nDimension specified as 0 but tensor has no dimensions")

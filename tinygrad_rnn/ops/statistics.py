@@ -162,9 +162,10 @@ def _mode_index(data: np.ndarray, d: int) -> np.ndarray:
     for r, row in enumerate(rows):
         values, counts = np.unique(row, return_counts=True)
         best = values[np.argmax(counts)]  # np.unique sorts, argmax takes the first (smallest) of ties
-        where = np.flatnonzero(row == best)
+        same = (row == best) | ((row != row) & (best != best))  # (NaN is its own value: a row of NaNs has a mode)
+        where = np.flatnonzero(same)
         if where.size > 1:
-            where = [i for i in cpp_sort.sorted_order(row.tolist(), False) if row[i] == best]
+            where = [i for i in cpp_sort.sorted_order(row.tolist(), False) if same[i]]
         picks[r] = where[-1]
     return np.expand_dims(picks.reshape(moved.shape[:-1]), d)
 
