@@ -384,7 +384,7 @@ def int_list_arg(fn: str, name: str, value: Any, position: int, scalar_ok: bool 
     """A `tuple of ints` parameter given as one value (a tuple, list or torch.Size), or torch's TypeError.
 
     `scalar_ok` is for torch's fixed-length lists (`int[2] kernel_size`), which also take one int."""
-    _matched_int_list(fn, name, value, position, scalar_ok)
+    matched_int_list(fn, name, value, position, scalar_ok)
     if scalar_ok and is_int(value):
         return (int(value.__index__()),)
     return checked_ints(fn, name, value, position)
@@ -401,7 +401,7 @@ def int_list_args(fn: str, params: list, scalar_ok: bool = False, overloads: tup
     none is torch's 'invalid combination' error over all the call's arguments, `overloads`."""
     for name, value, position in params:
         try:
-            _matched_int_list(fn, name, value, position, scalar_ok)
+            matched_int_list(fn, name, value, position, scalar_ok)
         except TypeError:
             if overloads is None:
                 raise
@@ -411,7 +411,7 @@ def int_list_args(fn: str, params: list, scalar_ok: bool = False, overloads: tup
             checked_ints(fn, name, value, position)
 
 
-def _matched_int_list(fn: str, name: str, value: Any, position: int, scalar_ok: bool) -> None:
+def matched_int_list(fn: str, name: str, value: Any, position: int, scalar_ok: bool) -> None:
     """The parser's match of one `tuple of ints` argument: its type and its first element."""
     if scalar_ok and is_int(value):
         return

@@ -38,8 +38,9 @@ _NUMBERS_AS_TENSORS = {"add", "sub", "mul", "div", "true_divide", "floor_divide"
 # Parameters torch's schema marks optional (`str? rounding_mode`, the factories' `bool? requires_grad=False`)
 # though its printed signature shows no default or another one: its parser takes None for them
 # (`x.div_(y, rounding_mode=None)` is plain division; `torch.randn(2, requires_grad=None)` runs).
-# (torch.tensor's requires_grad is a plain bool; tensor() checks it itself.)
-_OPTIONAL_WITHOUT_DEFAULT = frozenset({"rounding_mode", "requires_grad", "pin_memory"})
+# (torch.tensor's requires_grad is a plain bool; tensor() checks it itself.) `op.name` for one op's parameter:
+# sort's `bool? stable` (`torch.sort(x, stable=None, dim=4)` is a dim out of range), not argsort's `bool stable`.
+_OPTIONAL_WITHOUT_DEFAULT = frozenset({"rounding_mode", "requires_grad", "pin_memory", "sort.stable"})
 
 
 class Param:
@@ -52,11 +53,12 @@ class Param:
         self.default = default
         self.keyword_only = keyword_only
 
-    def refuses(self, value: Any, numbers_as_tensors: bool = False) -> str | None:
+    def refuses(self, value: Any, numbers_as_tensors: bool = False, op: str = "") -> str | None:
         """Why the parser refuses `value` here ("not float", "but found element of type float at pos 0"),
         or None when it takes it. Types it does not check here are taken (the op's own checks follow)."""
         if value is None:
-            return None if self.default == "None" or self.name in _OPTIONAL_WITHOUT_DEFAULT else f"not {type_name(value)}"
+            optional = self.default == "None" or {self.name, f"{op}.{self.name}"} & _OPTIONAL_WITHOUT_DEFAULT
+            return None if optional else f"not {type_name(value)}"
         takes = _TAKES.get(self.type)
         if takes is None or takes(value) or (numbers_as_tensors and self.type == "Tensor" and _is_number(value)):
             return None
@@ -160,7 +162,7 @@ def _check(name: str, ps: list[Param], args: tuple, kwargs: dict) -> str | None:
                     ", ".join(f'"{m}"' for m in missing)
             continue
         value = args[i] if by_position else kwargs[p.name]
-        why = p.refuses(value, numbers_as_tensors)
+        why = p.refuses(value, numbers_as_tensors, name.rstrip("_"))
         if why is not None and not by_position:  # (by keyword, a list's type is named: "not tuple")
             why = f"not {type_name(value)}"
         if why is not None:

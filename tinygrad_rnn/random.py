@@ -32,18 +32,18 @@ from typing import Any
 
 import numpy as np
 
+from .argcheck import _where as arg_where
 from .argcheck import (
-    _matched_int_list,
     bool_arg,
     checked_ints,
     float_arg,
     int_arg,
     invalid_combination,
     is_int,
+    matched_int_list,
     tensor_arg,
     type_name,
 )
-from .argcheck import _where as arg_where
 from .backend.fma import fma32 as _fma32
 from .backend.fma import fma64 as _fma64
 from .core import dtypes, views
@@ -541,7 +541,7 @@ def _explain_mismatch(overload: tuple, args: tuple, kwargs: dict) -> None:
         if i < len(args) or name in kwargs:
             value, position = (args[i], i + 1) if i < len(args) else (kwargs[name], None)
             if name == "size" and isinstance(value, (tuple, list)):
-                _matched_int_list("randint", name, value, position, scalar_ok=False)
+                matched_int_list("randint", name, value, position, scalar_ok=False)
             if not _fits(name, value):
                 raise TypeError(f"randint(): {arg_where(name, position)} must be {_TYPE_TEXT[name]}, "
                                 f"not {type_name(value)}")

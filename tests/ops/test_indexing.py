@@ -164,6 +164,27 @@ def test_as_strided_scatter_values_match_torch_and_gradients_pass_gradcheck():
     check_error(lambda m: m.tensor(X).as_strided((2, 2), (1, 2), 11))
 
 
+# found by the views_and_strides fuzz family: torch's parser refused these before any check of ours ran, and
+# torch checks the lengths, then negative strides, the offset and negative sizes, in that order
+AS_STRIDED_ARGUMENTS = [((0, "2", 1), [2]), ((2.0,), (1,)), ((2,), (1.0,)), ((2,), (1,), 1.0), ((2, "a"), (1,), 1.0),
+                        ((True,), (1,)), (2, 1), ((2,), (1, 2), -1), ((2, -1), (1, -1), -1), ((-1,), (1,), -1),
+                        ((-1, 2), (1, 1))]
+
+
+@pytest.mark.parametrize("args", AS_STRIDED_ARGUMENTS)
+def test_as_strided_and_its_scatter_refuse_bad_arguments_as_torch(args):
+    check_error(lambda m: m.tensor(X).as_strided(*args))
+    check_error(lambda m: m.as_strided(m.tensor(X), *args))
+    check_error(lambda m: m.tensor(X).as_strided_scatter(m.zeros(2), *args))
+    check_error(lambda m: m.as_strided_scatter(m.tensor(X), m.zeros(2), *args))
+
+
+def test_storage_offset_of_a_view_made_by_as_strided():
+    """numpy's as_strided view owns a DummyArray whose base is the array it views: the offset counts from there."""
+    check_parity(lambda m, x: m.tensor([x.diagonal(1).storage_offset(), x.as_strided((2,), (1,), 3).storage_offset(),
+                                        x.unfold(1, 2, 1)[1:].storage_offset()]), [X], requires_grad=[False])
+
+
 def test_as_strided_in_place_and_bincount_with_weights():
     def fn(m, x):
         y = x * 1

@@ -110,6 +110,22 @@ def test_gradient_at_the_kink_matches_torch(name):
     check_parity(fns[name], [np.array([-1.0, 0.0, 1.0, 2.0])])
 
 
+@pytest.mark.parametrize("name", ["maximum", "minimum", "fmax", "fmin"])
+def test_gradient_and_tangent_where_a_nan_meets_a_number_match_torch(name):
+    """maximum/minimum: neither side wins against NaN, so each gets all of the gradient (torch's formula masks only
+    where the other wins), while the tangent is the second's; found by the comparisons fuzz family."""
+    nan = np.nan
+    a, b = np.array([-1.0, 1.0, nan, 2.0, nan, 3.0]), np.array([nan, 1.0, 1.0, 1.0, nan, 3.5])
+    check_parity(lambda m, x, y: getattr(m, name)(x, y), [a, b])
+    tangents = []
+    for m in (tinygrad_rnn, require_torch()):
+        fa = m.autograd.forward_ad
+        with fa.dual_level():
+            x, y = fa.make_dual(m.tensor(a), m.tensor(np.full(6, 1.0))), fa.make_dual(m.tensor(b), m.tensor(np.full(6, 10.0)))
+            tangents.append(fa.unpack_dual(getattr(m, name)(x, y)).tangent.numpy())
+    np.testing.assert_array_equal(*tangents)
+
+
 @pytest.mark.parametrize("expr", [
     lambda m: m.tensor([1, 2]) + 1.5,
     lambda m: m.tensor([1, 2]) / 2,

@@ -683,6 +683,13 @@ def test_sort_given_stable_takes_a_bool_and_its_other_arguments_by_keyword(call)
     check_error(call, np.array([[2.0, 1.0, 2.0], [0.0, 1.0, 1.0]]))
 
 
+def test_sort_given_stable_none_checks_the_dim_as_torch():
+    """sort's stable is `bool?` (None is no choice), so torch's parser takes it and the dim's range is checked
+    (found by the sorting_and_selection fuzz family: ours named no overload)."""
+    check_error(lambda m: m.sort(m.zeros(2, 3), stable=None, dim=4))
+    check_error(lambda m: m.zeros(2, 3).sort(stable=None, dim=-3, descending=True))
+
+
 def test_sort_given_stable_by_keyword_with_its_other_arguments_sorts():
     x = np.array([[2.0, 1.0, 2.0], [0.0, 1.0, 1.0]])
     check_parity(lambda m, t: m.sort(t, stable=None, dim=0, descending=True), [x])

@@ -273,6 +273,12 @@ def test_scatter_with_reduce_adds_or_multiplies_repeats_as_torch(call):
     lambda m, x: x.scatter(1, m.tensor([[5]]), m.ones(1, 2), reduce="add"),
     lambda m, x: x.scatter(1, m.tensor([[0]]), m.ones(1, 1), reduce="add").sum().backward(),
     lambda m, x: x.scatter(1, m.tensor([[0]]), 2.0, reduce="multiply").sum().backward(),
+    # found by the gather_scatter fuzz family: torch checks the dim, the index's dtype, src's dtype and the
+    # shapes before the reduce's name
+    lambda m, x: x.scatter(5, m.tensor([[0, 0]]), 2.0, reduce="mean"),
+    lambda m, x: x.scatter(1, m.tensor([[0.0, 0.0]]), m.ones(1, 2, dtype=m.float64), reduce="mean"),
+    lambda m, x: x.scatter(1, m.tensor([[[0]]]), 2.0, reduce="mean"),
+    lambda m, x: x[0, 0].scatter(-2, m.tensor(0), m.tensor(1.0), reduce="mean"),
 ])
 def test_scatter_with_reduce_fails_as_torch(call):
     """A reduce other than add or multiply, a src of another dtype, an index out of range; and backward,
@@ -509,3 +515,34 @@ def test_repeat_interleave_of_no_slices_checks_no_one_element_count(shape, repea
 
 def test_repeat_interleave_checks_a_negative_count_where_there_are_slices():
     check_error(lambda m: m.repeat_interleave(m.zeros((0, 2)), m.tensor(-1), 1))
+
+
+@pytest.mark.parametrize("call", [lambda m, x: x.gather(5, m.tensor([[0]]), sparse_grad=True),
+                                  lambda m, x: x.gather(0, m.tensor([[9]]), sparse_grad=True),
+                                  lambda m, x: x.gather(0, m.tensor([[0.0]]), sparse_grad=True),
+                                  lambda m, x: x.gather(0, m.tensor([0]), sparse_grad=True)])
+def test_gather_with_sparse_grad_checks_its_arguments_as_torch(call):
+    """We have no sparse gradients (NotImplementedError), but a bad argument is torch's error first (found by the
+    gather_scatter fuzz family)."""
+    check_error(lambda m: call(m, m.zeros(2, 3)))
+
+
+def test_gather_with_sparse_grad_is_a_named_gap():
+    with pytest.raises(NotImplementedError, match="sparse_grad"):
+        tinygrad_rnn.zeros(2, 3).gather(0, tinygrad_rnn.tensor([[1]]), sparse_grad=True)
+
+
+@pytest.mark.parametrize("shape", [(0, 2, 3), (2, 3), (3,)])
+def test_index_select_checks_that_the_index_is_a_vector_before_its_dtype(shape):
+    """Found by fuzz seed 172: a float index of two dims is torch's IndexError (not a vector) first."""
+    check_error(lambda m: m.zeros(shape).index_select(0, m.zeros(1, 1)))
+    check_error(lambda m: m.zeros(shape).index_select(0, m.zeros(2)))
+
+
+@pytest.mark.parametrize("call", [lambda m, x: m.unflatten(x, 5, (None,)), lambda m, x: x.unflatten(5, (2.0, None)),
+                                  lambda m, x: x.unflatten(5, (2, None)), lambda m, x: m.unflatten(x, 5, 3),
+                                  lambda m, x: x.unflatten(1.5, ()), lambda m, x: m.zeros(()).unflatten(0, (None,)),
+                                  lambda m, x: x.unflatten(1.0, (2, 1))])
+def test_unflatten_parses_dim_and_sizes_before_it_checks_them(call):
+    """Found by the views_and_strides fuzz family: a size that is no int was a dim out of range first."""
+    check_error(lambda m: call(m, m.zeros(3, 2)))

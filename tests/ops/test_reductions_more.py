@@ -187,6 +187,32 @@ def test_reducing_an_empty_dim_names_it_as_torch(name, dim):
     check_error(lambda m: getattr(m.zeros(0, 3, 0), name)(dim=dim))
 
 
+# found by the sorting_and_selection fuzz family: nanmedian parsed nothing of what median parses (dim=None was
+# every element, keepdim unchecked), and mode's keepdim was never checked
+MEDIAN_ARGUMENTS = [(None,), (None, True), (1.5,), (True,), (0, None), (0, 1), (5,)]
+
+
+@pytest.mark.parametrize("args", MEDIAN_ARGUMENTS)
+@pytest.mark.parametrize("name", ["median", "nanmedian", "mode"])
+@pytest.mark.parametrize("dtype", ["float64", "bool"])
+def test_median_nanmedian_and_mode_parse_dim_and_keepdim_as_torch(name, dtype, args):
+    check_error(lambda m: getattr(m, name)(m.zeros(2, 3, dtype=getattr(m, dtype)), *args))
+    check_error(lambda m: getattr(m.zeros(0, 2, dtype=getattr(m, dtype)), name)(*args))
+
+
+def test_nanmedian_keepdim_alone_and_of_a_bool_tensor_with_a_dim_as_torch():
+    check_error(lambda m: m.nanmedian(m.zeros(2, 3), keepdim=True))
+    check_error(lambda m: m.nanmedian(m.zeros(2, 3, dtype=m.bool), 0))
+    check_error(lambda m: m.median(m.zeros(2, 3, dtype=m.bool), 0))
+    check_error(lambda m: m.nanmedian(m.zeros(2, 0, dtype=m.bool), 1))
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32, np.int64, np.bool_])
+def test_nanmedian_of_nothing_is_nan_cast_to_the_dtype_as_medians(dtype):
+    """torch's NaN cast to an int64 is its lowest value, to a bool True; a float one passes a gradient (empty)."""
+    check_parity(lambda m, t: (m.nanmedian(t), m.median(t)), [np.zeros((2, 0), dtype=dtype)])
+
+
 @pytest.mark.parametrize("shape,dim", [((0, 3, 0), -1), ((0, 3, 0), 0), ((0, 3), -2)])
 def test_aminmax_over_an_empty_dim_raises_torchs_error(shape, dim):
     check_error(lambda m: m.aminmax(m.zeros(shape), dim=dim, keepdim=True))
@@ -418,3 +444,17 @@ def test_logcumsumexp_reads_its_dim_before_the_dtype_as_torch(call):
 def test_aminmax_and_nanmean_parse_their_arguments_first_as_torch(call):
     """torch's parser refuses a dim or keepdim of the wrong type before any check of the values or dtypes."""
     check_error(call)
+
+
+@pytest.mark.parametrize("shape", [(4, 1, 0), (4, 1, 2)])
+@pytest.mark.parametrize("keepdim", [None, 1])
+def test_kthvalue_parses_keepdim_before_it_looks_at_the_input(shape, keepdim):
+    """Found by fuzz seed 172: of an empty input ours returned, whatever keepdim was."""
+    check_error(lambda m: m.kthvalue(m.zeros(shape), 1, 1, keepdim))
+    check_error(lambda m: m.zeros(shape).kthvalue(1, 1, keepdim))
+
+
+def test_mode_of_rows_holding_nan_as_torch():
+    """Found by the sorting_and_selection fuzz family: a row of one NaN crashed (NaN equals nothing)."""
+    nan = np.nan
+    check_parity(lambda m, t: tuple(m.mode(t, 1, True)), [np.array([[[0.0]], [[2.5]], [[nan]]])])

@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from ..argcheck import int_arg, invalid_combination, is_int, tensor_arg, type_name
+from ..argcheck import int_arg, int_list_args, invalid_combination, is_int, matched_int_list, tensor_arg, type_name
 from ..core import dtypes
 from ..core.function import Function, rename
 from ..core.tensor import Tensor
@@ -768,12 +768,26 @@ def _memory_order(input: Tensor) -> Tensor:
     return laid_out.reshape(-1)
 
 
-def strided_positions(input: Tensor, size: Any, stride: Any, storage_offset: Any) -> np.ndarray:
-    """The memory positions a view of `size` and `stride` reads, checked against input's elements."""
+def strided_positions(fn: str, input: Tensor, size: Any, stride: Any, storage_offset: Any,
+                      position: int = 2) -> np.ndarray:
+    """The memory positions a view of `size` and `stride` reads, checked against input's elements, with torch's
+    errors in torch's order (`position`: the position of `size` in fn's arguments)."""
+    lists = [("size", size, position), ("stride", stride, position + 1)]
+    if storage_offset is not None and not is_int(storage_offset):
+        for name, value, at in lists:  # torch's parser matches each argument's type before it reads the rest of a list
+            matched_int_list(fn, name, value, at, scalar_ok=False)
+        int_arg(fn, "storage_offset", storage_offset, position + 2)
+    int_list_args(fn, lists)
     size, stride = tuple(builtins.int(s) for s in size), tuple(builtins.int(s) for s in stride)
+    offset = 0 if storage_offset is None else builtins.int(storage_offset)
     if len(size) != len(stride):
         raise RuntimeError("mismatch in length of strides and shape")
-    offset = builtins.int(storage_offset or 0)
+    if builtins.any(s < 0 for s in stride):
+        raise RuntimeError(f"as_strided: Negative strides are not supported at the moment, got strides: {list(stride)}")
+    if offset < 0:
+        raise RuntimeError(f"Tensor: invalid storage offset {offset}")
+    if builtins.any(n < 0 for n in size):
+        raise RuntimeError(f"Storage size calculation overflowed with sizes={list(size)} and strides={list(stride)}")
     positions = np.full(size, offset, np.int64)
     for d, (n, s) in enumerate(zip(size, stride)):
         shape = [1] * len(size)
@@ -788,6 +802,7 @@ def strided_positions(input: Tensor, size: Any, stride: Any, storage_offset: Any
 
 
 @op(inplace_function=True, inplace="view", inplace_names={"AsStridedBackward0": "AsStridedBackward1"},
+    renumber_method_errors=True,
     samples=lambda rng: [Sample((rng.standard_normal((3, 4)), (2, 2), (1, 2))),
                          Sample((rng.standard_normal((3, 4)), (3, 3), (1, 1), 2)),  # windows that overlap
                          Sample((rng.standard_normal(6), (2, 3), (3, 1))), Sample((rng.standard_normal((2, 3)), (0, 2), (1, 1))),
@@ -795,7 +810,7 @@ def strided_positions(input: Tensor, size: Any, stride: Any, storage_offset: Any
 def as_strided(input: Tensor, size: Any, stride: Any, storage_offset: Any = None) -> Tensor:
     """The view of input's memory with the given size and strides (in elements). Overlapping
     positions read the same element; their gradients add up."""
-    positions = strided_positions(input, size, stride, storage_offset)
+    positions = strided_positions("as_strided", input, size, stride, storage_offset)
     return rename(Strided.apply(_memory_order(input), (positions,)), "AsStridedBackward0")
 
 
@@ -829,7 +844,7 @@ def as_strided_scatter(input: Tensor, src: Tensor, size: Any, stride: Any, stora
     Not an `@op`: torch 2.13's gradient for `input` is wrong (it passes the gradient at the
     overwritten positions and zero elsewhere), so the op database's parity check cannot hold;
     tests/ops/test_indexing.py checks values against torch and gradients against gradcheck."""
-    positions = strided_positions(input, size, stride, storage_offset)
+    positions = strided_positions("as_strided_scatter", input, size, stride, storage_offset, 3)
     if src.shape != positions.shape:
         raise RuntimeError(f"expected src to have a size equal to the slice of self. src size = {list(src.shape)}, "
                            f"slice size = {list(positions.shape)}")

@@ -1424,7 +1424,8 @@ def clamp_max(input: Tensor, max: Any) -> Tensor:
 
 
 class Maximum(Function):
-    """Elementwise max (or min) of two tensors; where they tie, each gets half the gradient, as torch."""
+    """Elementwise max (or min) of two tensors; where they tie, each gets half the gradient, and where neither
+    wins (a NaN on either side) each gets all of it, as torch's formula (zero only where the other wins)."""
 
     @staticmethod
     def forward(ctx, a, b, largest):
@@ -1435,16 +1436,20 @@ class Maximum(Function):
     @staticmethod
     def backward(ctx, g):
         a, b = ctx.saved_tensors
-        tie = Tensor._make(a._data == b._data)
-        a_wins = Tensor._make(a._data > b._data) if ctx.largest else Tensor._make(a._data < b._data)
-        half = g * 0.5
-        ga = where(tie, half, where(a_wins, g, 0.0)) if ctx.needs_input_grad[0] else None
-        gb = where(tie, half, where(a_wins, 0.0, g)) if ctx.needs_input_grad[1] else None
+        greater, less = Tensor._make(a._data > b._data), Tensor._make(a._data < b._data)
+        a_wins, b_wins = (greater, less) if ctx.largest else (less, greater)
+        shared = where(Tensor._make(a._data == b._data), g * 0.5, g)
+        ga = where(b_wins, 0.0, shared) if ctx.needs_input_grad[0] else None
+        gb = where(a_wins, 0.0, shared) if ctx.needs_input_grad[1] else None
         return ga, gb, None
 
     @staticmethod
-    def jvp(ctx, ta, tb, t_largest):  # the winner's tangent; the mean of both where they tie, as torch
-        return _plus(*_backward_parts(Maximum, ctx, ta, tb))
+    def jvp(ctx, ta, tb, t_largest):
+        """torch's: the winner's tangent, the mean of both where they tie, and b's where neither wins (a NaN)."""
+        a, b = (t._data for t in ctx.saved_tensors)
+        a_wins = a > b if ctx.largest else a < b
+        weight = Tensor._make(np.where(a == b, 0.5, a_wins).astype(a.dtype))
+        return _plus(None if ta is None else ta * weight, None if tb is None else tb * (1 - weight))
 
 
 @op(out=True, samples=binary())

@@ -63,6 +63,7 @@ class Binary(Function):
 
     numpy_fn: Any = None
     derivatives: Any = None
+    tangent_derivatives: Any = None  # where torch's forward-mode formula differs from its gradient's (fmax's ties)
 
     @staticmethod
     def forward(ctx, a, b):
@@ -81,7 +82,7 @@ class Binary(Function):
     @staticmethod
     def jvp(ctx, ta, tb):
         a, b, y = ctx.saved_tensors
-        da, db = type(ctx).derivatives(a, b, y)
+        da, db = (type(ctx).tangent_derivatives or type(ctx).derivatives)(a, b, y)
         out = None
         for t, d in ((ta, da), (tb, db)):
             if t is not None:
@@ -387,6 +388,11 @@ class Fmax(Binary):
     @staticmethod
     def derivatives(a, b, y):
         to_a = (a._data >= b._data) | np.isnan(b._data)
+        return _mask(to_a).to(y.dtype), _mask(~to_a).to(y.dtype)
+
+    @staticmethod
+    def tangent_derivatives(a, b, y):  # (measured: at a tie torch's tangent is b's, though its gradient goes to a)
+        to_a = (a._data > b._data) | np.isnan(b._data)
         return _mask(to_a).to(y.dtype), _mask(~to_a).to(y.dtype)
 
 

@@ -1631,6 +1631,7 @@ def kthvalue(input: Tensor, k: int, dim: int = -1, keepdim: bool = False) -> Any
     """The k-th smallest value along dim (k counts from 1), with its index."""
     k = int_arg("kthvalue", "k", k, 2, symint=True)  # the parser reads every argument before the dim's range
     d = normalize_dim(int_arg("kthvalue", "dim", dim, 3), input.ndim)
+    keepdim = bool_arg("kthvalue", "keepdim", keepdim, 4)
     size = input.shape[d] if input.ndim else 1
     if size == 0:
         raise IndexError(f"kthvalue(): Expected reduction dim {d} to have non-zero size.")
@@ -1677,33 +1678,42 @@ def _median_samples(rng: np.random.Generator) -> list[Sample]:
             Sample((x((0, 3)), 1)), Sample((x((1,)),), {"dim": 0}), Sample((x(()),))]
 
 
+def checked_median_dim(fn: str, input: Tensor, dim: Any, keepdim: Any) -> int | None:
+    """The dim median or nanmedian (`fn`) reduces, None for every element, after torch's checks in torch's
+    order: the parser's types (keepdim before the dim's range), then the kernel's dtype, then an empty dim."""
+    if dim is _EVERY_DIM and keepdim is not False:  # torch's median(input) takes nothing else
+        raise TypeError(f'{fn}() missing 1 required positional arguments: "dim"')
+    if dim is not _EVERY_DIM and not is_int(dim):
+        raise TypeError(f"{fn}(): argument 'dim' (position 2) must be int, not {type_name(dim)}")
+    bool_arg(fn, "keepdim", keepdim, 3)
+    if dim is _EVERY_DIM:
+        if input.numel() and input.dtype is dtypes.bool:  # (of nothing, torch returns NaN cast to bool: True)
+            raise NotImplementedError('"median_cpu" not implemented for \'Bool\'')
+        return None
+    d = normalize_dim(dim, input.ndim)
+    size = input.shape[d] if input.ndim else 1
+    if size and input.dtype is dtypes.bool:
+        raise NotImplementedError('"median_out" not implemented for \'Bool\'')
+    if not size:  # torch's median says so itself, for nanmedian too
+        raise IndexError(f"median(): Expected reduction dim {d} to have non-zero size.")
+    return d
+
+
 @op(out=True, samples=_median_samples, renumber_method_errors=True)
 def median(input: Tensor, dim: Any = _EVERY_DIM, keepdim: bool = False) -> Any:
     """The lower median (torch does not average the two middle values): of every element, or along
     `dim` with the index it came from."""
-    if dim is _EVERY_DIM and keepdim is not False:  # torch's median(input) takes nothing else
-        raise TypeError('median() missing 1 required positional arguments: "dim"')
-    if dim is not _EVERY_DIM and not is_int(dim):  # torch's parser checks the types first
-        raise TypeError(f"median(): argument 'dim' (position 2) must be int, not {type_name(dim)}")
-    keepdim = bool_arg("median", "keepdim", keepdim)
-    if dim is _EVERY_DIM:
+    d = checked_median_dim("median", input, dim, keepdim)
+    if d is None:
         flat = input.reshape(-1)
         if not flat.numel():  # torch's "no value" is NaN cast to the dtype (a gradient of zeros, as its)
             return composite(SharedByEqual.apply(flat, _nan_as(input._data.dtype)), "MedianBackward0", input)
-        if input.dtype is dtypes.bool:
-            raise NotImplementedError('"median_cpu" not implemented for \'Bool\'')
         data = flat._data
         if data.dtype.kind == "f" and np.isnan(data).any():  # NaN is the median of anything that holds one
             return composite(SharedByEqual.apply(flat, data.dtype.type(np.nan)), "MedianBackward0", input)
         return composite(SharedByEqual.apply(flat, np.partition(data, (data.size - 1) // 2)[(data.size - 1) // 2]),
                          "MedianBackward0", input)
-    keepdim = bool_arg("median", "keepdim", keepdim)  # torch parses it before it looks at dim
-    d = normalize_dim(dim, input.ndim)
     size = input.shape[d] if input.ndim else 1
-    if size and input.dtype is dtypes.bool:
-        raise NotImplementedError('"median_cpu" not implemented for \'Bool\'')
-    if not size:  # torch's median says so itself
-        raise IndexError(f"median(): Expected reduction dim {d} to have non-zero size.")
     if input.ndim and input.dtype.is_floating_point and np.isnan(input._data).any():
         values, indices = _median_with_nans(input, d, keepdim)
     else:

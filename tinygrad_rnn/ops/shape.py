@@ -18,6 +18,7 @@ from ..argcheck import (
     by_position_only,
     checked_ints,
     int_arg,
+    int_list_args,
     invalid_combination,
     is_bool_tensor,
     is_int,
@@ -1078,15 +1079,15 @@ def gather_along(input: Tensor, dim: int, index: np.ndarray) -> Tensor:
 def gather(input: Tensor, dim: int, index: Tensor, *, sparse_grad: bool = False) -> Tensor:
     if not isinstance(sparse_grad, bool):
         raise TypeError(f"gather(): argument 'sparse_grad' must be bool, not {type_name(sparse_grad)}")
-    if sparse_grad:
-        raise NotImplementedError("gather(sparse_grad=True) is not implemented: tinygrad_rnn's gradients are dense")
     d = normalize_dim(int_arg("gather", "dim", dim, 2), input.ndim)
     tensor_arg("gather", "index", index, 3)
     if index.dtype.name not in ("int64", "int32") and index.numel():  # an empty index is never read
         raise RuntimeError("gather(): Expected dtype int32/int64 for index")
     if not input.ndim or not index.ndim:  # torch reads a 0-d input or index as one element along dim 0
-        return rename(gather(as_vector(input), 0, as_vector(index)).reshape(index.shape), "GatherBackward0")
+        out = gather(as_vector(input), 0, as_vector(index), sparse_grad=sparse_grad)
+        return rename(out.reshape(index.shape), "GatherBackward0")
     if not index.numel():  # nothing is read: an empty result of index's shape
+        _dense_gradients_only(sparse_grad)
         return rename(input.reshape(-1)[:0].reshape(index.shape), "GatherBackward0")
     if index.ndim != input.ndim:
         raise RuntimeError("Index tensor must have the same number of dimensions as input tensor")
@@ -1095,7 +1096,14 @@ def gather(input: Tensor, dim: int, index: Tensor, *, sparse_grad: bool = False)
             raise RuntimeError(f"Size does not match at dimension {i} expected index {list(index.shape)} to be no "
                                f"larger than self {list(input.shape)} apart from dimension {d}")
     _check_index_bounds(index._data, d, input.shape[d])
+    _dense_gradients_only(sparse_grad)
     return Gather.apply(input, d, index._data)
+
+
+def _dense_gradients_only(sparse_grad: bool) -> None:
+    """gather(sparse_grad=True) once its arguments are checked as torch checks them: a gap of ours."""
+    if sparse_grad:
+        raise NotImplementedError("gather(sparse_grad=True) is not implemented: tinygrad_rnn's gradients are dense")
 
 
 # ------------------------------------------------------------------ indexing
@@ -1465,10 +1473,10 @@ def tile(input: Tensor, dims: Any) -> Tensor:
 @op(out=True, samples=_index_samples(((3, 4), 0, [2, 0, 2]), ((3, 4), 1, [3]), ((3, 4), -1, np.zeros(0, np.int64)), ((4,), 0, [1, 1])))
 def index_select(input: Tensor, dim: int, index: Tensor) -> Tensor:
     d = normalize_dim(dim, input.ndim)
+    if index.ndim > 1:  # (torch's order: the shape, then the dtype)
+        raise IndexError("index_select(): Index is supposed to be a vector")
     if index.dtype.name not in ("int64", "int32"):
         raise RuntimeError("index_select(): Expected dtype int32 or int64 for index")
-    if index.ndim > 1:
-        raise IndexError("index_select(): Index is supposed to be a vector")
     if not input.ndim and index.numel() != 1:
         raise RuntimeError(f"index_select(): Index to scalar can have only 1 value, got {index.numel()} value(s)")
     size = input.shape[d] if input.ndim else 1
@@ -1531,10 +1539,13 @@ def movedim(input: Tensor, source: Any, destination: Any) -> Tensor:
     return Permute.apply(input, tuple(order))
 
 
-@op(samples=_plain_samples(((3, 4), 1, (2, 2)), ((6,), 0, (2, -1)), ((0, 4), 1, (2, 2)), ((3, 4), -2, (3, 1))))
+@op(samples=_plain_samples(((3, 4), 1, (2, 2)), ((6,), 0, (2, -1)), ((0, 4), 1, (2, 2)), ((3, 4), -2, (3, 1))),
+    renumber_method_errors=True)
 def unflatten(input: Tensor, dim: int, sizes: Any) -> Tensor:
-    if len(sizes) == 0:
+    if isinstance(sizes, (tuple, list)) and not sizes:  # torch's Tensor.unflatten (Python) checks this first
         raise RuntimeError("unflatten: sizes must be non-empty")
+    dim = int_arg("unflatten", "dim", dim, 2)  # then the parser's, before any check of the values
+    int_list_args("unflatten", [("sizes", sizes, 3)])
     d = normalize_dim(dim, input.ndim)
     if input.ndim == 0:  # torch's wrapped dim 0 then finds no size to split
         raise RuntimeError("unflatten got an unexpected error:\nDimension specified as 0 but tensor has no dimensions")
@@ -1632,15 +1643,15 @@ def scatter(input: Tensor, dim: int, index: Tensor, src: Any = None, *, value: A
     if not isinstance(index, Tensor) or not isinstance(source, OPERAND_TYPES):
         raise invalid_combination("scatter", (input, dim, index, source))  # a numpy array, a list
     if reduce is not None:
-        _check_scatter_reduce(reduce, source)
+        _warn_of_scatter_reduce(source)
     d = normalize_dim(dim, input.ndim)
-    if isinstance(source, Tensor) and source.dtype is not input.dtype:
-        raise RuntimeError(
-            "scatter(): Expected self.dtype to be equal to src.dtype"
-        )
     if index.dtype.name not in ("int64", "int32") and index.numel():  # an empty index is never read
         raise RuntimeError("scatter(): Expected dtype int32/int64 for index")
+    if isinstance(source, Tensor) and source.dtype is not input.dtype:
+        raise RuntimeError("scatter(): Expected self.dtype to be equal to src.dtype")
     check_scatter_shapes(input, d, index, source)
+    if reduce not in (None, "add", "multiply"):  # (torch's order: the dim, the dtypes, the shapes, then this)
+        raise RuntimeError("reduce argument must be either add or multiply.")
     if not input.ndim or not index.ndim or (isinstance(src, Tensor) and not src.ndim):
         # torch reads a 0-d input, index or source as one element along dim 0
         out = scatter(as_vector(input), d, as_vector(index), as_vector(src), value=value, reduce=reduce)
@@ -1660,16 +1671,14 @@ def scatter(input: Tensor, dim: int, index: Tensor, src: Any = None, *, value: A
 _SCATTER_REDUCE_WARNED = []  # torch's TORCH_WARN_ONCE: the first call of the process warns, no later one
 
 
-def _check_scatter_reduce(reduce: Any, source: Any) -> None:
-    """torch's order: the deprecation warning (a Tensor src only, once per process), then the reduce's name."""
+def _warn_of_scatter_reduce(source: Any) -> None:
+    """torch's deprecation warning of scatter's reduce, before any check (a Tensor src only, once per process)."""
     if isinstance(source, Tensor) and not _SCATTER_REDUCE_WARNED:
         _SCATTER_REDUCE_WARNED.append(True)
         warnings.warn("The reduce argument of torch.scatter with Tensor src is deprecated and will be removed in a "
                       "future PyTorch release. Use torch.scatter_reduce instead for more reduction options. (Triggered "
                       "internally at /__w/pytorch/pytorch/aten/src/ATen/native/TensorAdvancedIndexing.cpp:225.)",
                       UserWarning, stacklevel=callers_stacklevel())
-    if reduce not in ("add", "multiply"):
-        raise RuntimeError("reduce argument must be either add or multiply.")
 
 
 class ScatterReducing(Function):

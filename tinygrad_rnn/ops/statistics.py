@@ -25,11 +25,14 @@ from .composite import composite
 from .declare import Sample, SampleMaker, op
 from .pointwise import exp, lerp, log, where
 from .reduce import (
+    _EVERY_DIM,
     SharedByEqual,
+    _nan_as,
     _recorded,
     _reduce_dims,
     amax,
     amin,
+    checked_median_dim,
     mean,
     sort,
     spread_overloads,
@@ -131,22 +134,17 @@ def _lower_median_index(data: np.ndarray, d: int) -> np.ndarray:
 
 
 @op(out=True, samples=_samples(((3, 5), {}), ((3, 5), {"dim": 1}), ((3, 5), {"dim": 0, "keepdim": True}), ((2,), {"dim": 0}),
-                     nans=True))
-def nanmedian(input: Tensor, dim: Any = None, keepdim: bool = False) -> Any:
+                     nans=True), renumber_method_errors=True)
+def nanmedian(input: Tensor, dim: Any = _EVERY_DIM, keepdim: bool = False) -> Any:
     """The lower median of the values that are not NaN; over a dim, with the index it came from."""
-    if input.dtype is dtypes.bool:
-        raise NotImplementedError(f'"{"median_cpu" if dim is None else "median_out"}" not implemented for \'Bool\'')
-    if dim is None:
+    d = checked_median_dim("nanmedian", input, dim, keepdim)
+    if d is None:
         flat = input.reshape(-1)
-        if not flat.numel():
-            return Tensor._make(np.asarray(np.nan, dtype=input._data.dtype))
+        if not flat.numel():  # torch's "no value" is NaN cast to the dtype, as median's
+            return composite(SharedByEqual.apply(flat, _nan_as(input._data.dtype)), "NanmedianBackward0", input)
         value = flat._data[_lower_median_index(flat._data, 0)[0]]
         return composite(SharedByEqual.apply(flat, value), "NanmedianBackward0", input)
-    bool_arg("nanmedian", "keepdim", keepdim)
     x = input if input.ndim else input.reshape(1)
-    d = normalize_dim(dim, x.ndim)
-    if x.shape[d] == 0:
-        raise IndexError(f"median(): Expected reduction dim {d} to have non-zero size.")  # torch's shared check
     index = _lower_median_index(x._data, d)
     values = _select_values(x, index, d, keepdim or not input.ndim)
     indices = Tensor._make(index if keepdim or not input.ndim else np.squeeze(index, d))
@@ -164,18 +162,21 @@ def _mode_index(data: np.ndarray, d: int) -> np.ndarray:
     for r, row in enumerate(rows):
         values, counts = np.unique(row, return_counts=True)
         best = values[np.argmax(counts)]  # np.unique sorts, argmax takes the first (smallest) of ties
-        where = np.flatnonzero(row == best)
+        same = (row == best) | ((row != row) & (best != best))  # (NaN is its own value: a row of NaNs has a mode)
+        where = np.flatnonzero(same)
         if where.size > 1:
-            where = [i for i in cpp_sort.sorted_order(row.tolist(), False) if row[i] == best]
+            where = [i for i in cpp_sort.sorted_order(row.tolist(), False) if same[i]]
         picks[r] = where[-1]
     return np.expand_dims(picks.reshape(moved.shape[:-1]), d)
 
 
 # Distinct values, so that gradcheck's small nudges cannot change which value is most frequent
 # (then every count is 1 and the mode is the smallest); repeated values: tests/ops/test_reductions_more.py.
-@op(out=True, samples=_samples(((3, 6), {}), ((4, 3), {"dim": 0}), ((2, 5), {"keepdim": True}), ((), {"dim": 0})))
+@op(out=True, samples=_samples(((3, 6), {}), ((4, 3), {"dim": 0}), ((2, 5), {"keepdim": True}), ((), {"dim": 0})),
+    renumber_method_errors=True)
 def mode(input: Tensor, dim: int = -1, keepdim: bool = False) -> Any:
     """The most frequent value along dim (the smallest if several are), and its last position."""
+    dim, keepdim = int_arg("mode", "dim", dim, 2), bool_arg("mode", "keepdim", keepdim, 3)  # before the dim's range
     x = input if input.ndim else input.reshape(1)
     d = normalize_dim(dim, x.ndim)
     if x.shape[d] == 0:

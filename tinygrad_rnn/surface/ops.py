@@ -358,11 +358,15 @@ def bind_methods() -> None:
                 _set_new(Tensor, name, _method(decl, name))
             function = _function(decl, name)
             as_method = renumbered(function, name) if decl.renumber_method_errors else function
-            if decl.inplace == "view":
-                _set_new(Tensor, name + "_", _inplace_view(as_method, name + "_", decl.inplace_names))
-            elif decl.inplace:
-                _set_new(Tensor, name + "_", _inplace(as_method, name + "_", _inplace_checks_overlap(decl),
-                                                      decl.inplace_check))
+            if decl.inplace:
+                _set_new(Tensor, name + "_", _inplace_of(decl, as_method, name + "_"))
+
+
+def _inplace_of(decl: OpDecl, fn: Callable[..., Tensor], name: str) -> Callable[..., Tensor]:
+    """`X_`, the in-place variant of the op `fn`: a view op's takes the result's shape, any other's its values."""
+    if decl.inplace == "view":
+        return _inplace_view(fn, name, decl.inplace_names)
+    return _inplace(fn, name, _inplace_checks_overlap(decl), decl.inplace_check)
 
 
 # torch's functions written in Python (torch/functional.py) have no argument parser: given a number for a tensor
@@ -510,8 +514,7 @@ def export(namespace: dict[str, Any]) -> None:
                 function = _errors_name_the_alias(function, name, decl.name)
             namespace[name] = accepts_out(function, out_rules(decl.name, decl.module), name) if decl.out else function
             if decl.inplace_function:  # torch.exp_(t) is t.exp_(): the same function (counting t in its errors)
-                inplace = _inplace(_function(decl), name + "_", _inplace_checks_overlap(decl), decl.inplace_check) \
-                    if decl.renumber_method_errors \
+                inplace = _inplace_of(decl, _function(decl), name + "_") if decl.renumber_method_errors \
                     else vars(Tensor)[name + "_"]
                 namespace[name + "_"] = tensor_first(inplace, name + "_")  # torch.exp_(array): torch's TypeError
 

@@ -678,8 +678,6 @@ class TensorMethods:
     def split(self, split_size: Any, dim: int = 0) -> tuple:
         return _sh.split(self, split_size, dim)
 
-    def as_strided_scatter(self, src: Tensor, size: Any, stride: Any, storage_offset: Any = None) -> Tensor:
-        return _ix.as_strided_scatter(self, src, size, stride, storage_offset)
 
     def __getitem__(self, key: Any) -> Tensor:
         return _sh.getitem(self, key)
@@ -850,9 +848,10 @@ class TensorMethods:
 
     def storage_offset(self) -> int:
         """Where the tensor starts in the array it views, in elements (0 for an array of its own)."""
-        base = self._data
-        while base.base is not None and isinstance(base.base, np.ndarray):
-            base = base.base
+        base, owner = self._data, self._data.base
+        while owner is not None:  # (as_strided's view owns a numpy DummyArray, whose base is the array it views)
+            base = owner if isinstance(owner, np.ndarray) else base
+            owner = getattr(owner, "base", None)
         return (self.data_ptr() - base.__array_interface__["data"][0]) // self._data.itemsize
 
     @property
@@ -1173,6 +1172,7 @@ class TensorMethods:
             raise invalid_combination("histogram", (bins,), HISTOGRAM_METHOD_SIGNATURES) from None
 
     multinomial = renumbered(random.multinomial)  # (its errors count positions after self, as torch's method)
+    as_strided_scatter = renumbered(_ix.as_strided_scatter)
 
 _TO_SIGNATURES = tuple(f"({first}bool non_blocking = False, bool copy = False, *, torch.memory_format memory_format = "
                        "None)" for first in ("torch.device device = None, torch.dtype dtype = None, ",
