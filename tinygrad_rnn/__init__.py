@@ -389,6 +389,7 @@ from .threads import get_num_interop_threads, get_num_threads, set_num_interop_t
 surface.tensor_first.refuse_non_tensors(globals(), surface.tensor_first.TORCH_FUNCTIONS)  # torch.detach(array): TypeError
 surface.dtype_keyword.refuse_other_dtypes(globals())  # torch.zeros(2, dtype=np.float32): TypeError
 surface.ops.parse_functions_as_torch(globals())  # torch.eye(2, 1.5): torch's parser's TypeError
+surface.deprecated_overloads.install(globals())  # torch.add(t, 2, u), t.add_(-lr, g): torch 0.4's order, with its warning
 
 # What `from tinygrad_rnn import *` gives, and what type checkers treat as exported
 # (tests/test_types.py keeps it equal to the names defined or imported here).
