@@ -1,5 +1,5 @@
 """torch 0.4's argument order that torch 2.13 still takes (surface/deprecated_overloads.py): `t.add_(-lr, g)`,
-`torch.add(t, 2, u)`, `t.addcmul_(v, a, b)`: the same values, grads and nodes as torch, the same warning, and
+`torch.add(t, 2, u)`, `t.addcmul_(v, a, b)`, `torch.addmm(beta, M, alpha, a, b)`: the same values, grads and nodes as torch, the same warning, and
 torch's errors where even the old order does not fit."""
 from __future__ import annotations
 
@@ -27,6 +27,14 @@ CALLS = {  # x: float32 (2, 3) requiring grad, y and z: float32 (2, 3) requiring
     "addcmul_": lambda m, x, y, z: x.clone().addcmul_(0.1, y, z),
     "addcdiv": lambda m, x, y, z: m.addcdiv(x, 2, y, z.exp()),
     "addcdiv_": lambda m, x, y, z: x.clone().addcdiv_(-0.5, y, z.exp()),
+    "addmm": lambda m, x, y, z: m.addmm(0.5, x, 2, y[:, :2], z[:2]),
+    "addmm_without_alpha": lambda m, x, y, z: m.addmm(0.5, x, y[:, :2], z[:2], out=None),
+    "addmm_": lambda m, x, y, z: x.clone().addmm_(0.5, y[:, :2], z[:2]),
+    "method_addmm": lambda m, x, y, z: x.addmm(0, -1, y[:, :2], z[:2]),
+    "addmv": lambda m, x, y, z: m.addmv(2, x[0, :2], 3, y[:, :], z[0]),
+    "method_addr": lambda m, x, y, z: x.addr(2, 3, y[:, 0], z[0]),
+    "baddbmm": lambda m, x, y, z: m.baddbmm(2, x.unsqueeze(0), y[:, :2].unsqueeze(0), z[:2].unsqueeze(0)),
+    "addbmm_": lambda m, x, y, z: x.clone().addbmm_(2, 3, y[:, :2].unsqueeze(0), z[:2].unsqueeze(0)),
 }
 
 
@@ -40,7 +48,7 @@ def _run(m, call):
             out = call(m, x, y, z)
     finally:
         m.set_warn_always(False)
-    out.backward(m.tensor(rng.standard_normal((2, 3)).astype(np.float32)))
+    out.backward(m.tensor(rng.standard_normal(tuple(out.shape)).astype(np.float32)))
     grads = [t.grad.numpy() if t.grad is not None else None for t in (x, y, z)]
     return out, grads, [(w.category.__name__, str(w.message), w.filename) for w in caught]
 
@@ -66,6 +74,8 @@ REFUSED = {
     "alpha_twice": lambda m: m.ones(2).add(3, m.ones(2), alpha=2),
     "bool_alpha": lambda m: m.ones(2).add(True, m.ones(2)),
     "float_alpha_int_tensor": lambda m: m.ones(2, dtype=m.int64).add_(0.5, m.ones(2, dtype=m.int64)),
+    "addmm_alpha_by_keyword_too": lambda m: m.addmm(2, m.ones(2, 2), 3, m.ones(2, 2), m.ones(2, 2), alpha=3),
+    "addmm_out_positional": lambda m: m.addmm(2, m.ones(2, 2), 3, m.ones(2, 2), m.ones(2, 2), m.zeros(2, 2)),
     "integer_addcdiv": lambda m: m.addcdiv(m.ones(2, dtype=m.int64), 2, m.ones(2, dtype=m.int64),
                                            m.ones(2, dtype=m.int64)),
 }
