@@ -69,6 +69,11 @@ print(probs, probs.sum(1))
 print(F.softmax(torch.randn(4)), F.log_softmax(torch.randn(2, 2, 2)).exp().sum(0))
 print(F.softmin(torch.tensor([[1.0, 2.0, 3.0]])))
 
+T = 4.0  # Hinton-style distillation as 2018 repos wrote it: kl_div summed with size_average=False
+teacher = torch.randn(4, 3)
+student = model.fc2(F.relu(model.fc1(X[:4])))
+kd = F.kl_div(F.log_softmax(student / T, dim=1), F.softmax(teacher / T, dim=1), size_average=False) * T * T / 4
+print(kd, F.kl_div(F.log_softmax(student, 1), F.softmax(teacher, 1), reduce=True, reduction='batchmean'))
 crit = nn.CrossEntropyLoss(reduce=False)
 print(crit.reduction, crit(model.fc2(F.relu(model.fc1(X[:4]))), Y[:4]))
 crit = nn.BCELoss(size_average=False)
