@@ -78,6 +78,8 @@ crit = nn.CrossEntropyLoss(reduce=False)
 print(crit.reduction, crit(model.fc2(F.relu(model.fc1(X[:4]))), Y[:4]))
 crit = nn.BCELoss(size_average=False)
 print(crit.reduction, crit(torch.sigmoid(torch.randn(3)), torch.tensor([0., 1., 1.])))
+crit = nn.NLLLoss2d()  # FCN-era segmentation: per-pixel NLL on (N, C, H, W)
+print(crit, crit(F.log_softmax(torch.randn(1, 3, 2, 2), dim=1), torch.LongTensor([[[0, 1], [2, 1]]])))
 crit = nn.L1Loss(size_average=False, reduce=True)
 print(crit.reduction, crit(torch.ones(2, 2), torch.zeros(2, 2)))
 
