@@ -199,7 +199,6 @@ from .random import (
     seed,
 )
 from .random import check_multinomial_out as _check_multinomial_out  # noqa: E402
-from .surface import deprecated_overloads as _deprecated_overloads  # noqa: E402
 from .surface.complex_views import complex, polar, view_as_complex, view_as_real  # (they refuse: no complex tensors)
 from .surface.functions import accepts_out as _accepts_out  # noqa: E402
 from .surface.functions import (
@@ -456,7 +455,7 @@ from .utils.dlpack import from_dlpack, to_dlpack  # noqa: E402
 surface.tensor_first.refuse_non_tensors(globals(), surface.tensor_first.TORCH_FUNCTIONS)  # torch.detach(array): TypeError
 surface.dtype_keyword.refuse_other_dtypes(globals())  # torch.zeros(2, dtype=np.float32): TypeError
 surface.ops.parse_functions_as_torch(globals())  # torch.eye(2, 1.5): torch's parser's TypeError
-_deprecated_overloads.install(globals())  # p.data.add_(-lr, p.grad): torch's deprecated overloads
+surface.deprecated_overloads.install(globals())  # p.data.add_(-lr, p.grad): torch's deprecated overloads
 
 # What `from tinygrad_rnn import *` gives, and what type checkers treat as exported
 # (tests/test_types.py keeps it equal to the names defined or imported here).

@@ -374,6 +374,39 @@ def test_kl_div_warns_about_mean_before_it_checks_its_arguments_as_torch():
         assert "batchmean" in str(caught[0].message)
 
 
+def test_nllloss2d_is_nllloss_under_its_old_name_with_torchs_warnings():
+    """2017 FCN segmentation code builds nn.NLLLoss2d(size_average=False): torch still has it (a FutureWarning)."""
+    seen = []
+    rng = np.random.default_rng(5)
+    logits, target = rng.standard_normal((2, 3, 4, 4)), rng.integers(0, 3, (2, 4, 4))
+    for m in (tinygrad_rnn, require_torch()):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            criterion = m.nn.NLLLoss2d(size_average=False, ignore_index=1)
+        loss = criterion(m.tensor(logits).log_softmax(1), m.tensor(target))
+        seen.append((repr(criterion), criterion.reduction, isinstance(criterion, m.nn.NLLLoss), loss.item(),
+                     [(w.category.__name__, str(w.message)) for w in caught]))
+    assert seen[0][:3] == seen[1][:3] and seen[0][4] == seen[1][4] and len(seen[1][4]) == 2
+    assert seen[0][3] == pytest.approx(seen[1][3], rel=1e-12)
+
+
+@pytest.mark.parametrize("kwargs", [{"size_average": False}, {"reduce": False}, {"size_average": True},
+                                    {"size_average": False, "reduction": "batchmean"},
+                                    {"reduce": False, "reduction": "batchmean"}])
+def test_kl_div_with_size_average_or_reduce_warns_once_and_reduces_as_torch(kwargs):
+    """A 2018 distillation loss, F.kl_div(..., size_average=False): one legacy warning (it came twice), and
+    'batchmean' still divides by the batch after the legacy pair, as torch's does."""
+    seen = []
+    for m in (tinygrad_rnn, require_torch()):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            logp = m.tensor(np.random.default_rng(4).standard_normal((3, 4))).log_softmax(1)
+            out = m.nn.functional.kl_div(logp, m.full((3, 4), 0.25, dtype=m.float64), **kwargs)
+        seen.append((out.detach().numpy(), [str(w.message) for w in caught]))
+    np.testing.assert_allclose(seen[0][0], seen[1][0], rtol=1e-12)
+    assert seen[0][1] == seen[1][1] and len(seen[1][1]) == 1
+
+
 @pytest.mark.parametrize("shape", [(2, 3), (2, 3, 2)])
 @pytest.mark.parametrize("loss", ["nll_loss", "cross_entropy"])
 def test_every_target_ignored_sums_to_plus_zero(shape, loss):

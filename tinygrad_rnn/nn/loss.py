@@ -9,6 +9,7 @@ and follow `.double()`, as in torch. The legacy `size_average`/`reduce` argument
 """
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 from ..core.tensor import Tensor
@@ -55,6 +56,17 @@ class NLLLoss(_WeightedLoss):
     def forward(self, input: Tensor, target: Tensor) -> Tensor:
         return L.nll_loss(input, target, weight=self.weight, ignore_index=self.ignore_index, reduction=self.reduction)
 
+
+
+class NLLLoss2d(NLLLoss):
+    """NLLLoss under its old name for 2-D targets (2017 segmentation code), with torch's FutureWarning when made."""
+
+    def __init__(self, weight: Tensor | None = None, size_average: Any = None, ignore_index: int = -100,
+                 reduce: Any = None, reduction: str = "mean") -> None:
+        warnings.warn("`NLLLoss2d` has been deprecated. Please use `NLLLoss` instead as a drop-in replacement and see "
+                      "https://pytorch.org/docs/main/nn.html#torch.nn.NLLLoss for more details.", FutureWarning,
+                      stacklevel=2)
+        super().__init__(weight, size_average, ignore_index, reduce, reduction)
 
 class MSELoss(_Loss):
     def forward(self, input: Tensor, target: Tensor) -> Tensor:

@@ -163,28 +163,28 @@ def _regression_diff(input: Tensor, target: Tensor, kernel: str) -> Tensor:
 
 def kl_div(input: Tensor, target: Tensor, size_average: Any = None, reduce: Any = None,
            reduction: str = "mean", log_target: bool = False) -> Tensor:
-    """sum target * (log target - input), with `input` given as log-probabilities."""
-    if reduction != "batchmean":  # torch reads the reduction before it looks at the dtypes
-        _reduction(size_average, reduce, reduction)
-    if size_average is None and reduce is None and reduction == "mean":
+    """sum target * (log target - input), with `input` given as log-probabilities. 'batchmean' sums, then divides
+    by the batch size (after size_average/reduce too, as torch does)."""
+    legacy = size_average is not None or reduce is not None
+    if not legacy and reduction == "mean":
         warnings.warn(
             "reduction: 'mean' divides the total loss by both the batch size and the support size."
             "'batchmean' divides only by the batch size, and aligns with the KL div math definition."
             "'mean' will be changed to behave the same as 'batchmean' in the next major release.",
             stacklevel=2,
         )
+    # torch reads the reduction (and warns of the legacy pair, once) before it looks at the dtypes
+    reduced_as = _reduction(size_average, reduce, "sum" if reduction == "batchmean" and not legacy else reduction)
     tensor_arg("kl_div", "input", input, 1)
     tensor_arg("kl_div", "target", target, 2)  # after the warning: torch's native op checks the arguments
     if not (input.dtype.is_floating_point and target.dtype.is_floating_point):
         raise RuntimeError("kl_div: Integral inputs not supported.")
-    batchmean = reduction == "batchmean" and size_average is None and reduce is None
-    reduction = _reduction(size_average, reduce, "sum" if batchmean else reduction)
     if log_target:
         loss = target.exp() * (target - input)
     else:  # xlogy: 0 log 0 = 0 (a negative target's log stays NaN), and torch's gradient (NaN at 0: 0 / 0)
         loss = xlogy(target, target) - target * input
-    out = _reduce(loss, reduction)
-    return out / input.shape[0] if batchmean and input.ndim else out
+    out = _reduce(loss, reduced_as)
+    return out / input.shape[0] if reduction == "batchmean" and input.ndim else out
 
 
 # ------------------------------------------------------------------ binary cross-entropy

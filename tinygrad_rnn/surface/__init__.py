@@ -4,14 +4,15 @@
 - tensor_methods.py: the other methods of `Tensor` (`t + u`, `t.to(...)`, `t[0] = 1`, ...);
 - legacy.py: the legacy constructors `Tensor(2, 3)`, `FloatTensor([...])`;
 - functions.py: module-level spellings of methods (`torch.numel`, `torch.is_tensor`) and `out=`;
-- printing.py: `repr(t)` as torch prints it.
+- printing.py: `repr(t)` as torch prints it;
+- deprecated_overloads.py: torch 0.4's `t.add_(-lr, g)`, `t.addcmul_(v, a, b)`, which torch still takes.
 
 `install()` binds the methods onto the core `Tensor` class; the package calls it once at import.
 """
 from __future__ import annotations
 
 from ..core.tensor import Tensor
-from . import dtype_keyword, legacy, ops, printing, removed, tensor_first, tensor_methods
+from . import deprecated_overloads, dtype_keyword, legacy, ops, printing, removed, tensor_first, tensor_methods
 
 
 def install() -> None:
