@@ -120,7 +120,7 @@ print("parameters:", sum(p.numel() for p in model.parameters()))
 print("buffers:", [name for name, _ in model.named_buffers()])
 optimizer = torch.optim.RMSprop(model.parameters(), lr=3e-3, momentum=0.9, alpha=0.95)
 criterion = nn.BCEWithLogitsLoss()
-for step in range(1, 31):
+for step in range(1, 16):
     inp, target = copy_batch(4, 3, 4)
     logits = model(inp)[:, -3:]
     loss = criterion(logits, target)
@@ -128,7 +128,7 @@ for step in range(1, 31):
     loss.backward()
     nn.utils.clip_grad_value_(model.parameters(), 10)
     optimizer.step()
-    if step % 10 == 0:
+    if step % 5 == 0:
         bit_errors = ((logits.sigmoid() > 0.5).float() != target).sum().item()
         print(f"step {step:3d} loss {loss.item():.4f} bit errors {bit_errors:.0f}")
 
