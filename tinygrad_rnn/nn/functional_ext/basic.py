@@ -24,7 +24,7 @@ from ...ops import pointwise as _pw
 from ...ops import reduce as _rd
 from ...ops.composite import composite
 from ...ops.pointwise import approximate_erf
-from ...ops.promotion import HALF_STEP, check_broadcast, vector_loop
+from ...ops.promotion import HALF_STEP, check_broadcast, result_type, vector_loop
 from ...ops.shape import T, View
 from ...random import bernoulli
 from ..loss_functions import (  # noqa: F401  (re-exported: F.cross_entropy, ...)
@@ -698,6 +698,11 @@ def cosine_similarity(x1: Tensor, x2: Tensor, dim: int = 1, eps: float = 1e-8) -
     tensor_arg("cosine_similarity", "x2", x2, 2)
     int_arg("cosine_similarity", "dim", dim, 3)
     float_arg("cosine_similarity", "eps", eps, 4)
+    common = result_type(x1, x2)  # checked before the shapes; an integer with a float tensor is that float
+    if not common.is_floating_point:
+        raise RuntimeError(f"expected common dtype to be floating point, yet common dtype is {common._legacy}")
+    # only integer (and bool) inputs become the common dtype: a float16 one keeps its own norm and quotient
+    x1, x2 = (x if x.dtype.is_floating_point else x.to(common) for x in (x1, x2))
     check_broadcast(x1, x2)  # torch broadcasts first, then takes dim of the common shape
     shape = np.broadcast_shapes(tuple(x1.shape), tuple(x2.shape))
     x1, x2 = (x if tuple(x.shape) == shape else x.expand(shape) for x in (x1, x2))
