@@ -122,6 +122,11 @@ print("threshold (95% quantile):", threshold)
 print("quantiles:", torch.quantile(train_errors, torch.tensor([0.25, 0.5, 0.75])))
 for method in ("linear", "lower", "higher", "nearest", "midpoint"):
     print(f"  {method:8s}", train_errors.quantile(0.9, interpolation=method).item())
+try:  # the q tensor must have the errors' dtype
+    torch.quantile(train_errors, torch.tensor([0.95], dtype=torch.float64))
+except RuntimeError as e:
+    print("RuntimeError:", e)
+print("q of the same dtype:", torch.quantile(train_errors.double(), torch.tensor([0.95], dtype=torch.float64)))
 print("nanquantile:", torch.nanquantile(torch.tensor([1.0, float("nan"), 3.0, 2.0]), 0.5))
 k = int(0.95 * len(train_errors))
 value, index = torch.kthvalue(train_errors, k)

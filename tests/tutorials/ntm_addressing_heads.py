@@ -21,6 +21,12 @@ w_c = content_address(memory, key, torch.tensor(5.0))
 print("similarity argmax:", w_c.argmax().item(), "weights sum:", round(w_c.sum().item(), 5))
 print("content weights:", w_c)
 print("cosine_similarity broadcast:", F.cosine_similarity(memory[:2], key, dim=1))
+counts = torch.tensor([[2, 0, 1], [0, 3, 1]])  # integer bag-of-words counts against a float query
+print("int vs float cosine:", F.cosine_similarity(counts, torch.tensor([1.0, 0.5, 0.0]), dim=1))
+try:
+    F.cosine_similarity(counts, counts)
+except RuntimeError as e:
+    print("RuntimeError:", e)
 print("CosineSimilarity module:", nn.CosineSimilarity(dim=0)(memory[0], memory[1]))
 
 
