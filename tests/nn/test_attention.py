@@ -59,6 +59,22 @@ def test_sdpa_mixed_dtypes_are_refused_as_in_torch(dtypes):
         *(m.ones(2, 4, 5, dtype=getattr(m, d)) for d in dtypes)))
 
 
+
+@pytest.mark.parametrize("dtypes", [("float32", "float32", "int64"), ("float32", "int16", "float32"),
+                                    ("float32", "uint8", "float32"), ("float32", "bool", "float32")])
+def test_sdpa_mixed_dtypes_name_the_cpp_types_as_torch(dtypes):
+    check_error(lambda m: m.nn.functional.scaled_dot_product_attention(
+        *(m.ones(2, 4, 5, dtype=getattr(m, d)) for d in dtypes)))
+
+
+@pytest.mark.parametrize("mask_dtype", ["int64", "int32", "uint8", "int8", "float64", "float16"])
+@pytest.mark.parametrize("is_causal", [False, True])
+def test_sdpa_mask_of_neither_bool_nor_the_query_dtype_is_refused_first(mask_dtype, is_causal):
+    # an integer 0/1 mask (a tutorial's padding mask from `ids != pad`.long()) is refused, before is_causal's check
+    check_error(lambda m: m.nn.functional.scaled_dot_product_attention(
+        m.ones(1, 2, 3), m.ones(1, 2, 3), m.ones(1, 2, 3), attn_mask=m.ones(2, 2, dtype=getattr(m, mask_dtype)),
+        is_causal=is_causal))
+
 def test_sdpa_heads_that_do_not_divide_are_refused_as_in_torch():
     check_error(lambda m: m.nn.functional.scaled_dot_product_attention(
         m.ones(2, 3, 4, 5), m.ones(2, 2, 6, 5), m.ones(2, 2, 6, 5), enable_gqa=True))
