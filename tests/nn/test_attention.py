@@ -199,6 +199,14 @@ MHA_ERRORS = {
         m.zeros(2, 3, 4), m.zeros(2, 3, 4), m.zeros(2, 3, 4), is_causal=True),
     "key and value differ": lambda m: m.nn.MultiheadAttention(4, 2)(m.zeros(2, 3, 4), m.zeros(2, 3, 4),
                                                                     m.zeros(3, 3, 4)),
+    # a float64 mask beside float32 inputs: baddbmm's error with weights, scaled_dot_product_attention's without
+    "float64 mask with weights": lambda m: m.nn.MultiheadAttention(4, 2)(
+        m.zeros(3, 2, 4), m.zeros(3, 2, 4), m.zeros(3, 2, 4), attn_mask=m.zeros(3, 3, dtype=m.float64)),
+    "float64 mask without weights": lambda m: m.nn.MultiheadAttention(4, 2)(
+        m.zeros(3, 2, 4), m.zeros(3, 2, 4), m.zeros(3, 2, 4), attn_mask=m.zeros(3, 3, dtype=m.float64),
+        need_weights=False),
+    "encoder layer float64 mask": lambda m: m.nn.TransformerEncoderLayer(4, 2, 8, dropout=0.0)(
+        m.zeros(3, 2, 4), src_mask=m.zeros(3, 3, dtype=m.float64)),
 }
 
 

@@ -37,6 +37,7 @@ from ..argcheck import tensor_arg
 from ..core import dtypes
 from ..core.tensor import Tensor
 from ..creation import from_numpy
+from ..ops.linalg import baddbmm
 from ..ops.shape import cat
 from . import init
 from .functional_ext import basic as F
@@ -345,9 +346,14 @@ def _attention_weights(q: Tensor, k: Tensor, attn_mask: Tensor | None, dropout_p
 
     torch returns weights from a plain softmax (NaN for a query whose keys are all masked), while
     without weights it runs scaled_dot_product_attention, which gives such a query zeros."""
-    scores = (q * math.sqrt(1.0 / float(q.shape[-1]))).bmm(k.transpose(-2, -1))
-    if attn_mask is not None:
-        scores = scores + attn_mask
+    q = q * math.sqrt(1.0 / float(q.shape[-1]))
+    if attn_mask is None:
+        scores = q.bmm(k.transpose(-2, -1))
+    elif need_weights:  # torch's baddbmm, whose dtype check refuses a float64 mask beside float32 queries
+        scores = baddbmm(attn_mask, q, k.transpose(-2, -1))
+    else:
+        _check_dtypes(q, k, k, attn_mask)  # torch runs scaled_dot_product_attention here
+        scores = q.bmm(k.transpose(-2, -1)) + attn_mask
     weights = scores.softmax(-1) if need_weights else _safe_softmax(scores)
     return F.dropout(weights, p=dropout_p) if dropout_p > 0.0 else weights
 
