@@ -53,7 +53,17 @@ y_manual = F.scaled_dot_product_attention(qh, kh.repeat_interleave(2, dim=1), vh
                                           attn_mask=torch.ones(T, T, dtype=torch.bool).tril())
 print("gqa:", y.shape, "same as repeated heads:", torch.allclose(y, y_manual, atol=1e-6))
 print("scale=0.1:", F.scaled_dot_product_attention(qh, qh, qh, scale=0.1)[0, 0])
+keep = (torch.tensor([[5, 7, 9, 0]]) != 0).long()  # a 0/1 integer padding mask is refused: bool or float
+try:
+    F.scaled_dot_product_attention(qh, qh, qh, attn_mask=keep)
+except RuntimeError as e:
+    print("RuntimeError:", e)
+print("bool mask:", F.scaled_dot_product_attention(qh, qh, qh, attn_mask=keep.bool())[0, 0, -1])
 mask = nn.Transformer.generate_square_subsequent_mask(T)
+try:  # a float64 additive mask beside float32 activations
+    nn.MultiheadAttention(3, 1, batch_first=True)(qh[0], qh[0], qh[0], attn_mask=mask.double())
+except RuntimeError as e:
+    print("RuntimeError:", e)
 print(mask)
 scores = (qh @ qh.transpose(-2, -1)) / math.sqrt(D) + mask
 print("masked softmax row 0:", scores.softmax(-1)[0, 0, 0])
