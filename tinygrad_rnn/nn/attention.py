@@ -59,7 +59,7 @@ def scaled_dot_product_attention(query: Tensor, key: Tensor, value: Tensor, attn
     """
     for position, (name, given) in enumerate((("query", query), ("key", key), ("value", value)), 1):
         tensor_arg("scaled_dot_product_attention", name, given, position)
-    _check_dtypes(query, key, value, attn_mask)
+    _check_inputs(query, key, value, attn_mask)
     _check_a_kernel_may_run(query, key, value, dropout_p)
     if is_causal and attn_mask is not None:
         raise RuntimeError("_scaled_dot_product_attention: Explicit attn_mask should not be set when is_causal=True")
@@ -77,8 +77,8 @@ def scaled_dot_product_attention(query: Tensor, key: Tensor, value: Tensor, attn
         else:
             scores = scores + attn_mask
     weights = _safe_softmax(scores)
-    if dropout_p > 0.0:
-        weights = F.dropout(weights, dropout_p)
+    if dropout_p > 0.0:  # (a negative p is no dropout, as in torch's kernel)
+        weights = F.dropout(weights, F.native_dropout_p(dropout_p))
     return weights.matmul(value)
 
 
@@ -153,13 +153,16 @@ def _safe_softmax(scores: Tensor) -> Tensor:
     return scores.masked_fill(dead, 0.0).softmax(-1).masked_fill(dead, 0.0)
 
 
-def _check_dtypes(query: Tensor, key: Tensor, value: Tensor, attn_mask: Tensor | None) -> None:
-    """torch checks the dtypes before it picks a kernel: query, key and value alike, and a mask that is bool
-    or of the query's dtype (an integer 0/1 mask, or a float64 one beside float32 queries, is refused)."""
+def _check_inputs(query: Tensor, key: Tensor, value: Tensor, attn_mask: Tensor | None) -> None:
+    """torch's checks before it picks a kernel: query, key and value of one dtype and at least 2-d, and a mask
+    that is bool or of the query's dtype (an integer 0/1 mask, or a float64 one beside float32 queries, is refused)."""
     if not query.dtype == key.dtype == value.dtype:
         names = [_cpp_dtype_name(t.dtype) for t in (query, key, value)]
         raise RuntimeError("Expected query, key, and value to have the same dtype, but got query.dtype: "
                            f"{names[0]} key.dtype: {names[1]} and value.dtype: {names[2]} instead.")
+    if min(query.ndim, key.ndim, value.ndim) < 2:
+        raise RuntimeError("Expected query, key, and value to all be  at least 2 dimensional, but got query.dim: "
+                           f"{query.ndim} key.dim: {key.ndim} and value.dim: {value.ndim} instead.")  # (torch's two spaces)
     if attn_mask is not None and attn_mask.dtype not in (dtypes.bool, query.dtype):
         raise RuntimeError("Expected attn_mask dtype to be bool or float or to match query dtype, but got "
                            f"attn_mask.dtype: {_cpp_dtype_name(attn_mask.dtype)} and  query.dtype: "
@@ -352,7 +355,7 @@ def _attention_weights(q: Tensor, k: Tensor, attn_mask: Tensor | None, dropout_p
     elif need_weights:  # torch's baddbmm, whose dtype check refuses a float64 mask beside float32 queries
         scores = baddbmm(attn_mask, q, k.transpose(-2, -1))
     else:
-        _check_dtypes(q, k, k, attn_mask)  # torch runs scaled_dot_product_attention here
+        _check_inputs(q, k, k, attn_mask)  # torch runs scaled_dot_product_attention here
         scores = q.bmm(k.transpose(-2, -1)) + attn_mask
     weights = scores.softmax(-1) if need_weights else _safe_softmax(scores)
     return F.dropout(weights, p=dropout_p) if dropout_p > 0.0 else weights

@@ -342,12 +342,19 @@ def _check_dropout_p(p: float, bound: float = 0.0) -> None:
         raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
 
 
+def native_dropout_p(p: float) -> float:
+    """The native op's check of p (torch.dropout's, scaled_dot_product_attention's): a RuntimeError, where
+    F.dropout's own is a ValueError."""
+    if not 0 <= p <= 1:  # NaN fails too
+        raise RuntimeError(f"dropout probability has to be between 0 and 1, but got {p}")
+    return p
+
+
 def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False) -> Tensor:
     """Zero each element with probability p and scale the rest by 1/(1-p), so the expected value
     is unchanged. Note the functional default `training=True` (the module follows `.train()`)."""
     _check_dropout_p(p)
-    if p != p:  # NaN passes the range check above; torch's kernel then refuses it
-        raise RuntimeError(f"dropout probability has to be between 0 and 1, but got {p}")
+    native_dropout_p(p)  # NaN passes the range check above; torch's kernel then refuses it
     tensor_arg("dropout", "input", input, 1)  # (torch checks p in Python first, then its kernel's parser reads input)
     if not training or p == 0 or not input.numel():  # torch returns empty input of any dtype as it is
         return input
