@@ -483,6 +483,10 @@ FUNCTIONS: dict[str, tuple[str, ...]] = {
         '(Tensor input, Tensor q, int dim = None, bool keepdim = False, *, str interpolation = "linear", Tensor out = None)',
         '(Tensor input, float q, int dim = None, bool keepdim = False, *, str interpolation = "linear", Tensor out = None)',
     ),
+    'nanquantile': (
+        '(Tensor input, Tensor q, int dim = None, bool keepdim = False, *, str interpolation = "linear", Tensor out = None)',
+        '(Tensor input, float q, int dim = None, bool keepdim = False, *, str interpolation = "linear", Tensor out = None)',
+    ),
     'logcumsumexp': (
         '(Tensor input, int dim, *, Tensor out = None)',
     ),
@@ -978,6 +982,10 @@ METHODS: dict[str, tuple[str, ...]] = {
         '(tuple of ints dim = None, bool keepdim = ..., *, torch.dtype dtype = None)',
     ),
     'quantile': (
+        '(Tensor q, int dim = None, bool keepdim = False, *, str interpolation = "linear")',
+        '(float q, int dim = None, bool keepdim = False, *, str interpolation = "linear")',
+    ),
+    'nanquantile': (
         '(Tensor q, int dim = None, bool keepdim = False, *, str interpolation = "linear")',
         '(float q, int dim = None, bool keepdim = False, *, str interpolation = "linear")',
     ),

@@ -22,7 +22,7 @@ zeros ones full arange linspace randint add sub mul div true_divide floor_divide
 lt gt le ge atan2 logical_and logical_or lerp addmm outer dot clamp_min clamp_max repeat_interleave take tile unflatten
 index_put masked_scatter nonzero argwhere bincount histc multinomial normal bernoulli dropout empty full_like zeros_like
 ones_like rand_like randn_like randint_like randperm split_with_sizes tensor_split hsplit vstack hstack concat
-concatenate dstack kron std_mean var_mean aminmax nanmean quantile logcumsumexp isclose allclose equal cross
+concatenate dstack kron std_mean var_mean aminmax nanmean quantile nanquantile logcumsumexp isclose allclose equal cross
 as_strided baddbmm hypot diagonal diag_embed logical_xor logaddexp logaddexp2 fmax fmin ldexp nextafter gcd lcm addcmul
 addcdiv igamma igammac dist""".split()
 METHODS = """sum mean prod std var nansum amax amin argmax argmin max min median mode kthvalue logsumexp all any
@@ -32,7 +32,7 @@ flip roll chunk unbind diff tril triu diag mm bmm matmul pow clamp softmax log_s
 new_zeros new_ones new_full index_fill masked_fill_ scatter_ index_add_ clamp_ pow_ add sub mul div true_divide
 floor_divide maximum minimum fmod remainder eq ne lt gt le ge atan2 logical_and logical_or add_ sub_ mul_ div_ lerp outer dot clamp_min clamp_max
 repeat_interleave take tile expand_as view_as new_empty index_put masked_scatter nonzero bincount histc multinomial
-bernoulli split_with_sizes tensor_split hsplit kron aminmax nanmean quantile logcumsumexp isclose allclose equal cross
+bernoulli split_with_sizes tensor_split hsplit kron aminmax nanmean quantile nanquantile logcumsumexp isclose allclose equal cross
 squeeze_ unsqueeze_ transpose_ cumsum_ sum_to_size as_strided unfold float double long int bool half contiguous clone
 size numpy requires_grad_ type to scatter_add scatter_add_ scatter_reduce cpu stride reshape_as hypot diagonal diag_embed
 logical_xor logaddexp logaddexp2 fmax fmin ldexp nextafter gcd lcm addcmul addcdiv igamma igammac dist""".split()

@@ -59,6 +59,51 @@ def test_sdpa_mixed_dtypes_are_refused_as_in_torch(dtypes):
         *(m.ones(2, 4, 5, dtype=getattr(m, d)) for d in dtypes)))
 
 
+
+@pytest.mark.parametrize("dtypes", [("float32", "float32", "int64"), ("float32", "int16", "float32"),
+                                    ("float32", "uint8", "float32"), ("float32", "bool", "float32")])
+def test_sdpa_mixed_dtypes_name_the_cpp_types_as_torch(dtypes):
+    check_error(lambda m: m.nn.functional.scaled_dot_product_attention(
+        *(m.ones(2, 4, 5, dtype=getattr(m, d)) for d in dtypes)))
+
+
+@pytest.mark.parametrize("mask_dtype", ["int64", "int32", "uint8", "int8", "float64", "float16"])
+@pytest.mark.parametrize("is_causal", [False, True])
+def test_sdpa_mask_of_neither_bool_nor_the_query_dtype_is_refused_first(mask_dtype, is_causal):
+    # an integer 0/1 mask (a tutorial's padding mask from `ids != pad`.long()) is refused, before is_causal's check
+    check_error(lambda m: m.nn.functional.scaled_dot_product_attention(
+        m.ones(1, 2, 3), m.ones(1, 2, 3), m.ones(1, 2, 3), attn_mask=m.ones(2, 2, dtype=getattr(m, mask_dtype)),
+        is_causal=is_causal))
+
+
+SDPA_INPUT_ERRORS = {  # torch's order: dtypes, dims, mask dtype, is_causal with a mask, heads, then dropout's p
+    "1-d inputs": lambda m: ((m.ones(2),) * 3, {}),
+    "0-d inputs": lambda m: ((m.ones(()),) * 3, {}),
+    "1-d key": lambda m: ((m.ones(2, 2), m.ones(2), m.ones(2, 2)), {}),
+    "1-d with a float64 key": lambda m: ((m.ones(2), m.ones(2, dtype=m.float64), m.ones(2)), {}),
+    "1-d with an integer mask": lambda m: ((m.ones(2),) * 3, {"attn_mask": m.ones(2, dtype=m.long)}),
+    "dropout above 1": lambda m: ((m.ones(1, 2, 2),) * 3, {"dropout_p": 1.5}),
+    "dropout above 1 with an integer mask": lambda m: ((m.ones(1, 2, 2),) * 3, {
+        "dropout_p": 1.5, "attn_mask": m.ones(2, 2, dtype=m.long)}),
+    "dropout above 1 with is_causal and a mask": lambda m: ((m.ones(1, 2, 2),) * 3, {
+        "dropout_p": 1.5, "attn_mask": m.ones(2, 2), "is_causal": True}),
+    "dropout above 1 and heads that do not divide": lambda m: (
+        (m.ones(1, 3, 2, 2), m.ones(1, 2, 2, 2), m.ones(1, 2, 2, 2)), {"dropout_p": 1.5, "enable_gqa": True}),
+}
+
+
+@pytest.mark.parametrize("case", list(SDPA_INPUT_ERRORS))
+def test_sdpa_input_errors_come_in_torchs_order(case):
+    def call(m):
+        args, kwargs = SDPA_INPUT_ERRORS[case](m)
+        return m.nn.functional.scaled_dot_product_attention(*args, **kwargs)
+    check_error(call)
+
+
+def test_sdpa_negative_dropout_is_no_dropout_as_in_torch():
+    check_parity(lambda m, q: m.nn.functional.scaled_dot_product_attention(q, q, q, dropout_p=-0.5),
+                 [np.random.default_rng(0).standard_normal((1, 2, 3))])
+
 def test_sdpa_heads_that_do_not_divide_are_refused_as_in_torch():
     check_error(lambda m: m.nn.functional.scaled_dot_product_attention(
         m.ones(2, 3, 4, 5), m.ones(2, 2, 6, 5), m.ones(2, 2, 6, 5), enable_gqa=True))
@@ -183,6 +228,14 @@ MHA_ERRORS = {
         m.zeros(2, 3, 4), m.zeros(2, 3, 4), m.zeros(2, 3, 4), is_causal=True),
     "key and value differ": lambda m: m.nn.MultiheadAttention(4, 2)(m.zeros(2, 3, 4), m.zeros(2, 3, 4),
                                                                     m.zeros(3, 3, 4)),
+    # a float64 mask beside float32 inputs: baddbmm's error with weights, scaled_dot_product_attention's without
+    "float64 mask with weights": lambda m: m.nn.MultiheadAttention(4, 2)(
+        m.zeros(3, 2, 4), m.zeros(3, 2, 4), m.zeros(3, 2, 4), attn_mask=m.zeros(3, 3, dtype=m.float64)),
+    "float64 mask without weights": lambda m: m.nn.MultiheadAttention(4, 2)(
+        m.zeros(3, 2, 4), m.zeros(3, 2, 4), m.zeros(3, 2, 4), attn_mask=m.zeros(3, 3, dtype=m.float64),
+        need_weights=False),
+    "encoder layer float64 mask": lambda m: m.nn.TransformerEncoderLayer(4, 2, 8, dropout=0.0)(
+        m.zeros(3, 2, 4), src_mask=m.zeros(3, 3, dtype=m.float64)),
 }
 
 

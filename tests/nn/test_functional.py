@@ -227,3 +227,14 @@ def test_pad_errors_match_torch():
 @pytest.mark.parametrize("keywords", [{}, {"padding_idx": 0}, {"padding_idx": 1}, {"max_norm": 1.0}])
 def test_embedding_of_a_weight_not_2d_is_refused_as_torch(weight_shape, keywords):
     check_error(lambda m: m.nn.functional.embedding(m.tensor([0]), m.ones(weight_shape), **keywords))
+
+
+def test_cosine_similarity_takes_integers_beside_a_float_and_refuses_them_alone():
+    # torch casts only the integer (or bool) input to the common dtype; a float16 one keeps its own norm
+    x = np.array([[1.0, 2.0, 3.0], [0.5, -1.0, 2.0]])
+    cos = lambda m: m.nn.functional.cosine_similarity  # noqa: E731
+    check_parity(lambda m, b: cos(m)(m.tensor([[1, 2, 0]]), b), [x])
+    check_parity(lambda m, a, b: cos(m)(a.half(), b.float()), [x, x[::-1].copy()], requires_grad=[False, False])
+    check_error(lambda m: cos(m)(m.tensor([1, 2]), m.tensor([2, 1]), dim=0))
+    check_error(lambda m: cos(m)(m.tensor([True]), m.tensor([True]), dim=0))
+    check_error(lambda m: cos(m)(m.ones(2, 3, dtype=m.long), m.ones(3, 3, dtype=m.long)))  # dtype before shapes

@@ -139,6 +139,26 @@ def test_histc_checks_its_arguments_as_torch(call):
     check_error(call)
 
 
+@pytest.mark.parametrize("fn", ["quantile", "nanquantile"])
+def test_quantile_checks_its_q_in_torchs_order_and_words(fn):
+    # a tensor q must have the input's dtype (an anomaly threshold from a float64 q on float32 errors):
+    # checked after the input is non-empty and floating, before q's range; a number q is range-checked first
+    x = [1.0, 2.0]
+    for q in ([0.5], (0.5, 0.2), np.array([0.5]), None):  # torch's parser takes a float or a tensor, no list
+        check_error(lambda m, q=q: getattr(m, fn)(m.tensor(x), q))
+        check_error(lambda m, q=q: getattr(m.tensor(x), fn)(q=q))
+    for make in (lambda m: m.tensor(0.5, dtype=m.float64), lambda m: m.tensor([1.5], dtype=m.float64),
+                 lambda m: m.tensor([1])):
+        check_error(lambda m, make=make: getattr(m, fn)(m.tensor(x), make(m)))
+    check_error(lambda m: getattr(m, fn)(m.tensor(x), m.tensor([NAN])))
+    check_error(lambda m: getattr(m, fn)(m.tensor(x), NAN))
+    check_error(lambda m: getattr(m, fn)(m.tensor(x), 2))
+    check_error(lambda m: getattr(m, fn)(m.tensor([]), 1.5))
+    check_error(lambda m: getattr(m, fn)(m.tensor([], dtype=m.long), 0.5))
+    check_error(lambda m: getattr(m, fn)(m.zeros(0, 3), 0.5, dim=1))
+    check_error(lambda m: getattr(m, fn)(m.tensor([]), m.tensor([[0.5]])))
+    check_parity(lambda m, t: getattr(m, fn)(t, m.tensor([0.1, 0.9], dtype=m.float64)), [np.array(x)])
+
 def test_renorm_and_dist():
     x = RNG.standard_normal((3, 4)) * 3
     check_parity(lambda m, t: m.renorm(t, 2, 1, 1.5), [x])

@@ -37,6 +37,7 @@ from ..argcheck import tensor_arg
 from ..core import dtypes
 from ..core.tensor import Tensor
 from ..creation import from_numpy
+from ..ops.linalg import baddbmm
 from ..ops.shape import cat
 from . import init
 from .functional_ext import basic as F
@@ -58,13 +59,10 @@ def scaled_dot_product_attention(query: Tensor, key: Tensor, value: Tensor, attn
     """
     for position, (name, given) in enumerate((("query", query), ("key", key), ("value", value)), 1):
         tensor_arg("scaled_dot_product_attention", name, given, position)
+    _check_inputs(query, key, value, attn_mask)
     _check_a_kernel_may_run(query, key, value, dropout_p)
     if is_causal and attn_mask is not None:
         raise RuntimeError("_scaled_dot_product_attention: Explicit attn_mask should not be set when is_causal=True")
-    if not query.dtype == key.dtype == value.dtype:
-        names = [_cpp_dtype_name(t.dtype) for t in (query, key, value)]
-        raise RuntimeError("Expected query, key, and value to have the same dtype, but got query.dtype: "
-                           f"{names[0]} key.dtype: {names[1]} and value.dtype: {names[2]} instead.")
     if enable_gqa:
         key, value = _share_heads(query, key), _share_heads(query, value)
     length, source = query.shape[-2], key.shape[-2]
@@ -79,8 +77,8 @@ def scaled_dot_product_attention(query: Tensor, key: Tensor, value: Tensor, attn
         else:
             scores = scores + attn_mask
     weights = _safe_softmax(scores)
-    if dropout_p > 0.0:
-        weights = F.dropout(weights, dropout_p)
+    if dropout_p > 0.0:  # (a negative p is no dropout, as in torch's kernel)
+        weights = F.dropout(weights, F.native_dropout_p(dropout_p))
     return weights.matmul(value)
 
 
@@ -155,9 +153,31 @@ def _safe_softmax(scores: Tensor) -> Tensor:
     return scores.masked_fill(dead, 0.0).softmax(-1).masked_fill(dead, 0.0)
 
 
+def _check_inputs(query: Tensor, key: Tensor, value: Tensor, attn_mask: Tensor | None) -> None:
+    """torch's checks before it picks a kernel: query, key and value of one dtype and at least 2-d, and a mask
+    that is bool or of the query's dtype (an integer 0/1 mask, or a float64 one beside float32 queries, is refused)."""
+    if not query.dtype == key.dtype == value.dtype:
+        names = [_cpp_dtype_name(t.dtype) for t in (query, key, value)]
+        raise RuntimeError("Expected query, key, and value to have the same dtype, but got query.dtype: "
+                           f"{names[0]} key.dtype: {names[1]} and value.dtype: {names[2]} instead.")
+    if min(query.ndim, key.ndim, value.ndim) < 2:
+        raise RuntimeError("Expected query, key, and value to all be  at least 2 dimensional, but got query.dim: "
+                           f"{query.ndim} key.dim: {key.ndim} and value.dim: {value.ndim} instead.")  # (torch's two spaces)
+    if attn_mask is not None and attn_mask.dtype not in (dtypes.bool, query.dtype):
+        raise RuntimeError("Expected attn_mask dtype to be bool or float or to match query dtype, but got "
+                           f"attn_mask.dtype: {_cpp_dtype_name(attn_mask.dtype)} and  query.dtype: "
+                           f"{_cpp_dtype_name(query.dtype)} instead.")  # (two spaces: torch's text)
+
+
+# the C++ type names torch's messages print (typeid's, demangled)
+_CPP_NAMES = {"float32": "float", "float64": "double", "float16": "c10::Half", "bfloat16": "c10::BFloat16",
+              "int64": "long int", "int32": "int", "int16": "short int", "int8": "signed char",
+              "uint8": "unsigned char", "bool": "bool"}
+
+
 def _cpp_dtype_name(dtype: Any) -> str:
-    """The dtype as torch's C++ messages spell it: float, double, c10::Half, long, ..."""
-    return "c10::Half" if dtype == dtypes.float16 else dtype._legacy.lower()
+    """The dtype as torch's C++ messages spell it: float, double, c10::Half, long int, ..."""
+    return _CPP_NAMES.get(dtype.name, dtype._legacy.lower())
 
 
 def _share_heads(query: Tensor, kv: Tensor) -> Tensor:
@@ -329,9 +349,14 @@ def _attention_weights(q: Tensor, k: Tensor, attn_mask: Tensor | None, dropout_p
 
     torch returns weights from a plain softmax (NaN for a query whose keys are all masked), while
     without weights it runs scaled_dot_product_attention, which gives such a query zeros."""
-    scores = (q * math.sqrt(1.0 / float(q.shape[-1]))).bmm(k.transpose(-2, -1))
-    if attn_mask is not None:
-        scores = scores + attn_mask
+    q = q * math.sqrt(1.0 / float(q.shape[-1]))
+    if attn_mask is None:
+        scores = q.bmm(k.transpose(-2, -1))
+    elif need_weights:  # torch's baddbmm, whose dtype check refuses a float64 mask beside float32 queries
+        scores = baddbmm(attn_mask, q, k.transpose(-2, -1))
+    else:
+        _check_inputs(q, k, k, attn_mask)  # torch runs scaled_dot_product_attention here
+        scores = q.bmm(k.transpose(-2, -1)) + attn_mask
     weights = scores.softmax(-1) if need_weights else _safe_softmax(scores)
     return F.dropout(weights, p=dropout_p) if dropout_p > 0.0 else weights
 

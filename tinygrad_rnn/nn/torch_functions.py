@@ -16,6 +16,7 @@ from ..core.tensor import Tensor
 from . import functional as F
 from .functional_ext import vectors as _vectors
 from .functional_ext.activation import rrelu_with_generator
+from .functional_ext.basic import native_dropout_p
 from .functional_ext.dropout import _dropout as _channel_dropout
 
 _REDUCTIONS = {1: "mean", 2: "sum"}  # torch's Reduction enum; any other integer (0 is torch's) reduces nothing
@@ -32,11 +33,7 @@ def _stride(stride: Any) -> Any:
 
 
 # ------------------------------------------------------------------ dropout: p and train, no defaults
-def _p(p: float) -> float:
-    """The native op's check (a RuntimeError, where F's is a ValueError), made whether or not training."""
-    if not 0 <= p <= 1:  # NaN fails too
-        raise RuntimeError(f"dropout probability has to be between 0 and 1, but got {p}")
-    return p
+_p = native_dropout_p  # (made whether or not training)
 
 
 def dropout(input: Tensor, p: float, train: bool) -> Tensor:

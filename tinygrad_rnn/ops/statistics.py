@@ -191,28 +191,39 @@ def mode(input: Tensor, dim: int = -1, keepdim: bool = False) -> Any:
 _INTERPOLATIONS = ("linear", "lower", "higher", "midpoint", "nearest")
 
 
+def _check_quantile_args(input: Tensor, q: Any, interpolation: str) -> None:
+    """torch's checks, in its order and words (nanquantile's too say quantile()): a number q is range-checked
+    before anything looks at the input (it then becomes a tensor of the input's dtype); a tensor q only after
+    the input and its own dtype."""
+    if interpolation not in _INTERPOLATIONS:
+        raise RuntimeError("quantile() interpolation must be one of linear, lower, higher, midpoint or nearest, "
+                           f"but got {interpolation}")
+    if not isinstance(q, Tensor):
+        if np.ndim(q) or not hasattr(q, "__float__"):  # a list, None: torch's parser wants a float or a tensor
+            raise ValueError("quantile() q must be a float or a tensor")  # (the parser wrapper words it as torch)
+        if not 0 <= q <= 1:
+            raise RuntimeError(f"quantile() q must be in the range [0, 1] but got {float(q):g}")  # (C++'s 6 digits)
+    if input.numel() == 0:
+        raise RuntimeError("quantile() input tensor must be non-empty")
+    if isinstance(q, Tensor) and q.ndim > 1:
+        raise RuntimeError("quantile() q must be a scalar or 1D tensor")
+    if input.dtype not in (dtypes.float32, dtypes.float64):
+        raise RuntimeError("quantile() input tensor must be either float or double dtype")
+    if isinstance(q, Tensor) and q.dtype != input.dtype:
+        raise RuntimeError("quantile() q tensor must be same dtype as the input tensor")
+    if isinstance(q, Tensor) and not ((q._data >= 0) & (q._data <= 1)).all():  # (NaN is out of range)
+        raise RuntimeError("quantile() q values must be in the range [0, 1]")
+
+
 def _quantile(input: Tensor, q: Any, dim: Any, keepdim: bool, interpolation: str, ignore_nan: bool) -> Tensor:
     """Sort along dim, then for each q interpolate between the two order statistics around
     q * (n - 1) (n counts the non-NaN values with ignore_nan). The q dimension comes first."""
-    name = "nanquantile" if ignore_nan else "quantile"
-    if interpolation not in _INTERPOLATIONS:
-        raise RuntimeError(f"{name}() interpolation must be one of linear, lower, higher, midpoint or nearest, "
-                           f"but got {interpolation}")
+    _check_quantile_args(input, q, interpolation)
     scalar_q = not isinstance(q, Tensor)
     qs = np.atleast_1d(np.asarray(q._data if isinstance(q, Tensor) else q, dtype=np.float64))
-    if isinstance(q, Tensor) and q.ndim > 1:
-        raise RuntimeError(f"{name}() q must be a scalar or 1D tensor")
-    if input.dtype not in (dtypes.float32, dtypes.float64):
-        raise RuntimeError("quantile() input tensor must be either float or double dtype")  # (nanquantile's too)
-    if ((qs < 0) | (qs > 1)).any():
-        shown = qs[(qs < 0) | (qs > 1)][0] if scalar_q else None
-        raise RuntimeError(f"{name}() q must be in the range [0, 1] but got {shown}" if scalar_q
-                           else f"{name}() q values must be in the range [0, 1]")
     x = input.reshape(-1) if dim is None else input
     d = 0 if dim is None else normalize_dim(dim, x.ndim)
     x = x if x.ndim else x.reshape(1)
-    if x.shape[d] == 0:
-        raise RuntimeError(f"{name}() input tensor must be non-empty")
     ordered = sort(x, d).values
     data = ordered._data
     nan = np.isnan(data)

@@ -24,7 +24,7 @@ from ...ops import pointwise as _pw
 from ...ops import reduce as _rd
 from ...ops.composite import composite
 from ...ops.pointwise import approximate_erf
-from ...ops.promotion import HALF_STEP, check_broadcast, vector_loop
+from ...ops.promotion import HALF_STEP, check_broadcast, result_type, vector_loop
 from ...ops.shape import T, View
 from ...random import bernoulli
 from ..loss_functions import (  # noqa: F401  (re-exported: F.cross_entropy, ...)
@@ -341,12 +341,19 @@ def _check_dropout_p(p: float, bound: float = 0.0) -> None:
         raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
 
 
+def native_dropout_p(p: float) -> float:
+    """The native op's check of p (torch.dropout's, scaled_dot_product_attention's): a RuntimeError, where
+    F.dropout's own is a ValueError."""
+    if not 0 <= p <= 1:  # NaN fails too
+        raise RuntimeError(f"dropout probability has to be between 0 and 1, but got {p}")
+    return p
+
+
 def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False) -> Tensor:
     """Zero each element with probability p and scale the rest by 1/(1-p), so the expected value
     is unchanged. Note the functional default `training=True` (the module follows `.train()`)."""
     _check_dropout_p(p)
-    if p != p:  # NaN passes the range check above; torch's kernel then refuses it
-        raise RuntimeError(f"dropout probability has to be between 0 and 1, but got {p}")
+    native_dropout_p(p)  # NaN passes the range check above; torch's kernel then refuses it
     tensor_arg("dropout", "input", input, 1)  # (torch checks p in Python first, then its kernel's parser reads input)
     if not training or p == 0 or not input.numel():  # torch returns empty input of any dtype as it is
         return input
@@ -697,6 +704,11 @@ def cosine_similarity(x1: Tensor, x2: Tensor, dim: int = 1, eps: float = 1e-8) -
     tensor_arg("cosine_similarity", "x2", x2, 2)
     int_arg("cosine_similarity", "dim", dim, 3)
     float_arg("cosine_similarity", "eps", eps, 4)
+    common = result_type(x1, x2)  # checked before the shapes; an integer with a float tensor is that float
+    if not common.is_floating_point:
+        raise RuntimeError(f"expected common dtype to be floating point, yet common dtype is {common._legacy}")
+    # only integer (and bool) inputs become the common dtype: a float16 one keeps its own norm and quotient
+    x1, x2 = (x if x.dtype.is_floating_point else x.to(common) for x in (x1, x2))
     check_broadcast(x1, x2)  # torch broadcasts first, then takes dim of the common shape
     shape = np.broadcast_shapes(tuple(x1.shape), tuple(x2.shape))
     x1, x2 = (x if tuple(x.shape) == shape else x.expand(shape) for x in (x1, x2))
