@@ -19,6 +19,7 @@ from ...core.tensor import Tensor
 from ...creation import from_numpy, integer_fill
 from ...ops import pointwise as _pw
 from ...ops.composite import composite
+from ...ops.promotion import DOUBLE_STEP, FLOAT_STEP, vector_loop
 from ...ops.shape import normalize_dim
 from ...random import _rng
 from . import basic as _F
@@ -73,13 +74,21 @@ class Hardswish(Function):
 
 
 class HardswishBackward(Function):
-    """g * (x / 3 + 1/2) strictly between the kinks, 0 up to -3, g from 3 on (and for NaN x), as torch's."""
+    """g * (x / 3 + 1/2) strictly between the kinks, 0 up to -3, g from 3 on, as torch's. For a NaN x torch's
+    scalar loop gives g (its comparisons all fail) and its vector loop NaN (its blend keeps g * (x / 3 + 1/2)):
+    which elements each loop takes depends on the vector width (ops/promotion.py's vector_loop)."""
 
     @staticmethod
     def forward(ctx: Any, g: Tensor, x: Tensor) -> Tensor:
         ctx.save_for_backward(g, x)
         a, grad = x._data, g._data
-        return Tensor._make(np.where(a <= -3, 0, np.where(a < 3, grad * (a / 3 + 0.5), grad)).astype(grad.dtype))
+        with np.errstate(invalid="ignore"):
+            result = np.where(a <= -3, 0, np.where(a < 3, grad * (a / 3 + 0.5), grad)).astype(grad.dtype)
+        nan = np.isnan(a)
+        if grad.dtype != np.float16 and nan.any():  # (float16 is computed in float32's loops: not measured)
+            in_vector = vector_loop(result.shape, FLOAT_STEP if grad.dtype == np.float32 else DOUBLE_STEP, g, x)
+            result[nan & in_vector] = np.nan
+        return Tensor._make(result)
 
     @staticmethod
     def backward(ctx: Any, gg: Tensor) -> tuple:
