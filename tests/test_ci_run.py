@@ -32,7 +32,7 @@ def run_ci(tmp_path: Path, uid: int, has_dot: bool) -> tuple[str, list[str]]:
     return result.stdout, log.read_text().splitlines()
 
 
-README_COMMAND = ['pip install -e .[test]', "ruff check .", "python -m pytest -q -p no:cacheprovider"]
+README_COMMAND = ['pip install -e .[test]', "ruff check .", "python -m pytest -q -p no:cacheprovider -n auto"]
 
 
 @pytest.mark.parametrize("uid", [0, 1000])

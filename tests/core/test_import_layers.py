@@ -11,6 +11,7 @@ These rules are what keep the learner's core small and readable (docs/architectu
 from __future__ import annotations
 
 import ast
+import functools
 from pathlib import Path
 
 import pytest
@@ -86,6 +87,7 @@ def _imports(rel: str, path: Path, files: dict) -> list[tuple[str, int, bool, st
     return found
 
 
+@functools.cache  # parsing the whole package takes seconds; the tests only read the graph
 def _graph() -> dict[str, list[tuple[str, int, bool, str]]]:
     files = _module_files()
     return {rel: _imports(rel, path, files) for rel, path in files.items()}
