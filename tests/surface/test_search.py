@@ -37,6 +37,23 @@ def test_searchsorted_rows_and_scalars(right):
     _same(*[m.searchsorted(m.tensor(SEQ), m.tensor(3.5), right=right) for m in (tinygrad_rnn, torch)])
 
 
+NAN = float("nan")
+
+
+@pytest.mark.parametrize("right", [False, True])
+@pytest.mark.parametrize("seq", [[1.0, NAN], [NAN, 1.0, 2.0], [3.0, 1.0, 2.0, 0.0, 5.0], [2.0, 2.0, 1.0]],
+                         ids=["nan last", "nan first", "unsorted", "descending tail"])
+def test_searchsorted_follows_torchs_search_where_the_order_breaks(seq, right):
+    """NaN compares false both ways and an unsorted sequence has no right answer: torch's binary search
+    decides where a value lands, and numpy's (NaN sorted last) lands elsewhere."""
+    torch = require_torch()
+    values = [NAN, -1.0, 0.0, 1.0, 1.5, 2.0, 4.0, 6.0]
+    _same(*[m.searchsorted(m.tensor(seq), m.tensor(values), right=right) for m in (tinygrad_rnn, torch)])
+    _same(*[m.searchsorted(m.tensor([seq, seq[::-1]]), m.tensor([values, values]), right=right)
+            for m in (tinygrad_rnn, torch)])
+    _same(*[m.bucketize(m.tensor(values), m.tensor(seq), right=right) for m in (tinygrad_rnn, torch)])
+
+
 @pytest.mark.parametrize("value", [1.587989239963699, "0-d float64", "float64 vector"])
 def test_searchsorted_compares_in_the_promoted_dtype(value):
     """A Python float or 0-d float64 value meets a float32 sequence as float32 (it rounds onto the entry

@@ -47,6 +47,24 @@ def _sorted_rows(sorted_sequence: Tensor, sorter: Tensor | None) -> np.ndarray:
     return np.take_along_axis(boundaries, order, -1)
 
 
+def _bisect(rows: np.ndarray, values: np.ndarray, side: str) -> np.ndarray:
+    """torch's binary search, step for step, for each value of row i of `values` in row i of `rows`.
+    numpy's searchsorted sorts NaN last; torch's comparisons are false with NaN, so with a NaN in either
+    (or an unsorted sequence) the two land elsewhere: torch([1., nan]) puts 2.0 and nan both at 2."""
+    start = np.zeros(values.shape, np.int64)
+    end = np.full(values.shape, rows.shape[-1], np.int64)
+    searching = start < end
+    while searching.any():
+        mid = start + ((end - start) >> 1)
+        entry = np.take_along_axis(rows, np.where(searching, mid, 0), -1)
+        # torch: go right unless entry >= value (left side) or entry > value (right side)
+        go_right = searching & ~(entry > values if side == "right" else entry >= values)
+        start = np.where(go_right, mid + 1, start)
+        end = np.where(searching & ~go_right, mid, end)
+        searching = start < end
+    return start
+
+
 def _searchsorted(sorted_sequence: Tensor, input: Any, *, out_int32: bool = False, right: bool = False,
                   side: str | None = None, sorter: Tensor | None = None) -> Tensor:
     """For each value, the index in the (last dim of) sorted_sequence where inserting it keeps the
@@ -63,7 +81,7 @@ def _searchsorted(sorted_sequence: Tensor, input: Any, *, out_int32: bool = Fals
     boundaries = _sorted_rows(sorted_sequence, sorter).astype(common, copy=False)
     values = (input.numpy() if isinstance(input, Tensor) else np.asarray(input)).astype(common, copy=False)
     if boundaries.ndim == 1:
-        positions = np.searchsorted(boundaries, values, side=chosen)
+        positions = _bisect(boundaries.reshape(1, -1), values.reshape(1, -1), chosen).reshape(values.shape)
     else:
         if values.shape[:-1] != boundaries.shape[:-1]:
             raise RuntimeError("torch.searchsorted(): boundaries tensor should be 1 dimension or the first N-1 "
@@ -72,8 +90,7 @@ def _searchsorted(sorted_sequence: Tensor, input: Any, *, out_int32: bool = Fals
                                f"{list(values.shape)}")
         rows = boundaries.reshape(math.prod(boundaries.shape[:-1]), boundaries.shape[-1])  # (-1 fails when empty)
         row_values = values.reshape(math.prod(values.shape[:-1]), values.shape[-1])
-        positions = np.array([np.searchsorted(r, v, side=chosen) for r, v in zip(rows, row_values)], dtype=np.int64)
-        positions = positions.reshape(values.shape)
+        positions = _bisect(rows, row_values, chosen).reshape(values.shape)
     if common == np.bool_ and values.size:  # torch's kernel, after the shapes (nothing to search: no kernel)
         raise NotImplementedError('"searchsorted_out_cpu" not implemented for \'Bool\'')
     return Tensor._make(np.asarray(positions, dtype=np.int32 if out_int32 else np.int64))
