@@ -1244,3 +1244,30 @@ def test_arguments_torchs_parser_refuses_are_refused_in_its_words(case):
 def test_tensordot_takes_a_tensor_of_dims_as_torch():
     check_parity(lambda m, a, b: [m.tensordot(a, b, dims=m.tensor(1)), m.tensordot(a, b, dims=m.tensor([[1], [0]]))],
                  [np.ones((3, 2)), np.ones((2, 4))])
+
+
+NUMBERS_SCATTER_CANNOT_WRITE = {  # each leaked numpy's "cannot convert float NaN to integer" or OverflowError
+    "nan into long": lambda m: m.zeros(3, dtype=m.long).scatter(0, m.tensor([0]), float("nan")),
+    "nan into long, in place": lambda m: m.zeros(3, dtype=m.long).scatter_(0, m.tensor([0]), float("nan")),
+    "nan added into long": lambda m: m.zeros(3, dtype=m.long).scatter(0, m.tensor([0]), float("nan"), reduce="add"),
+    "1e30 into long": lambda m: m.zeros(3, dtype=m.long).scatter(0, m.tensor([0]), 1e30),
+    "300 into uint8": lambda m: m.zeros(3, dtype=m.uint8).scatter(0, m.tensor([0]), 300),
+    "1e6 into half": lambda m: m.zeros(3, dtype=m.float16).scatter(0, m.tensor([0]), 1e6),
+    "out of bounds before the number": lambda m: m.zeros(3, dtype=m.long).scatter(0, m.tensor([5]), float("nan")),
+}
+
+
+@pytest.mark.parametrize("case", NUMBERS_SCATTER_CANNOT_WRITE)
+def test_scatter_converts_its_number_as_torch(case):
+    check_error(NUMBERS_SCATTER_CANNOT_WRITE[case])
+
+
+def test_scatter_writes_what_torch_writes_of_a_number():
+    """A float into an integer tensor truncates, -1 wraps into uint8, and an empty index converts nothing."""
+    torch = require_torch()
+    calls = [lambda m: m.zeros(3, dtype=m.long).scatter(0, m.tensor([0]), 2.7),
+             lambda m: m.zeros(3, dtype=m.uint8).scatter(0, m.tensor([0]), -1),
+             lambda m: m.zeros(3, dtype=m.long).scatter(0, m.tensor([], dtype=m.long), float("nan")),
+             lambda m: m.zeros(3, dtype=m.bool).scatter(0, m.tensor([1]), 2.5)]
+    for call in calls:
+        assert call(tinygrad_rnn).tolist() == call(torch).tolist()

@@ -36,7 +36,7 @@ from ..core.size import Size
 from ..core.tensor import Tensor
 from ..core.views import ViewFunction, mark_multiple
 from ..core.warn_once import warn_once
-from ..creation import callers_stacklevel
+from ..creation import callers_stacklevel, checked_fill
 from ..creation import tensor as tensor_of
 from ..device import check_device
 from ..layout import check_layout
@@ -1662,6 +1662,8 @@ def scatter(input: Tensor, dim: int, index: Tensor, src: Any = None, *, value: A
     if outside.any():
         raise RuntimeError(f"index {builtins.int(index._data[outside][0])} is out of bounds for dimension {d} with "
                            f"size {input.shape[d]}")
+    if not isinstance(source, Tensor):  # torch converts the number as it writes it: an empty index writes none
+        source = checked_fill(source, input.dtype) if index.numel() else 0
     if reduce is not None:
         return ScatterReducing.apply(input, d, index._data, source, reduce)
     out = Scatter.apply(input, d, index._data, source)
