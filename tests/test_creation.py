@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import collections
 import decimal
-import subprocess
-import sys
 import warnings
 
 import numpy as np
 import pytest
+from fresh_process import fresh_stderr
 from helpers import check_error, require_torch
 
 import tinygrad_rnn
@@ -53,9 +52,7 @@ m.as_tensor(np.broadcast_to(np.ones(2), (3, 2)))
 @pytest.mark.parametrize("first", ["from_numpy", "as_tensor", "Tensor"])
 def test_sharing_a_read_only_array_warns_once_per_process_as_torch(first):
     """torch's TORCH_WARN_ONCE: each framework runs in a fresh interpreter."""
-    require_torch()
-    stderr = [subprocess.run([sys.executable, "-c", READ_ONLY.format(name, first)], capture_output=True, text=True,
-                             check=True).stderr for name in ("tinygrad_rnn", "torch")]
+    stderr = fresh_stderr(READ_ONLY, first)
     assert stderr[1].count("The given NumPy array is not writable") == 1
     assert stderr[0].count("UserWarning: The given NumPy array is not writable, and PyTorch does not support "
                            "non-writable tensors.") == 1
@@ -111,9 +108,7 @@ m.as_tensor((np.zeros(2), np.ones(2)))
 def test_a_list_of_numpy_arrays_warns_once_per_process_as_torch(first):
     """torch's TORCH_WARN_ONCE in tensor(): a numpy array anywhere inside the nested lists (a pack_collate
     of Godoy's book does torch.as_tensor(list of arrays)); each framework runs in a fresh interpreter."""
-    require_torch()
-    stderr = [subprocess.run([sys.executable, "-c", LIST_OF_ARRAYS.format(name, first)], capture_output=True,
-                             text=True, check=True).stderr for name in ("tinygrad_rnn", "torch")]
+    stderr = fresh_stderr(LIST_OF_ARRAYS, first)
     assert [s.count("extremely slow") for s in stderr] == [1, 1]
     assert stderr[0].splitlines()[-1] == stderr[1].splitlines()[-1]  # the message, to the last word
 
@@ -131,9 +126,7 @@ SCALARS_NEEDING_GRAD = ("import warnings\nimport {} as m\nwarnings.simplefilter(
 def test_a_list_holding_a_tensor_that_requires_grad_warns_as_float_does(first):
     """torch.tensor([loss, ...]) reads each tensor with float(), which warns once per process (torch's
     TORCH_WARN_ONCE, again each time after set_warn_always(True)); each framework runs in a fresh interpreter."""
-    require_torch()
-    stderr = [subprocess.run([sys.executable, "-c", SCALARS_NEEDING_GRAD.format(name, first)], capture_output=True,
-                             text=True, check=True).stderr for name in ("tinygrad_rnn", "torch")]
+    stderr = fresh_stderr(SCALARS_NEEDING_GRAD, first)
     counts = [s.count("UserWarning: Converting a tensor with requires_grad=True to a scalar") for s in stderr]
     assert counts[0] == counts[1] and counts[1] >= 1
     endings = [[line for line in s.splitlines() if line.startswith("Consider")] for s in stderr]

@@ -21,6 +21,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from fresh_process import fresh_stderr
 from helpers import check_error, check_parity, require_torch
 
 import tinygrad_rnn
@@ -269,12 +270,10 @@ def test_float_of_a_tensor_that_requires_grad_warns_once_as_torch():
     """d2l's perplexity does math.exp(float(loss)); torch warns once per process (C++ TORCH_WARN_ONCE),
     so each framework is run in a fresh interpreter."""
     require_torch()
-    import subprocess
     program = ("import {} as m, math\nt = m.ones(1, requires_grad=True) * 2\n"
                "with m.no_grad():\n    float(t)\n"  # no warning outside grad mode, and the one warning is not used up
                "math.exp(t)\nfloat(t)\nint(t)\n")
-    stderr = [subprocess.run([sys.executable, "-W", "always", "-c", program.format(name)], capture_output=True,
-                             text=True, check=True).stderr for name in ("tinygrad_rnn", "torch")]
+    stderr = fresh_stderr(program, options=("-W", "always"))
     assert stderr[0] == stderr[1] and stderr[1].count("UserWarning: Converting a tensor with requires_grad") == 1
 
 

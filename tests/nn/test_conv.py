@@ -5,6 +5,7 @@ import warnings
 
 import numpy as np
 import pytest
+from fresh_process import fresh_stderr
 from helpers import check_error, check_parity, require_torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -530,14 +531,11 @@ def test_same_padding_of_an_even_kernel_warns_once_with_torchs_text():
     """torch's warning is C++'s TORCH_WARN_ONCE: the first such call in the process, or every call
     after set_warn_always(True). Each framework runs in a fresh interpreter."""
     require_torch()
-    import subprocess
-    import sys
     program = ("import warnings, {} as m\nwarnings.simplefilter('always')\n"
                "conv = m.nn.Conv1d(2, 2, kernel_size=2, padding='same')\nconv(m.ones(1, 2, 5))\nconv(m.ones(1, 2, 5))\n"
                "m.nn.functional.conv2d(m.ones(1, 1, 4, 4), m.ones(1, 1, 2, 3), padding='same')\n"
                "m.set_warn_always(True)\nconv(m.ones(1, 2, 5))\n")
-    stderr = [subprocess.run([sys.executable, "-c", program.format(name)], capture_output=True, text=True,
-                             check=True).stderr for name in ("tinygrad_rnn", "torch")]
+    stderr = fresh_stderr(program)
     warned = [[line.split("UserWarning: ", 1)[1] for line in text.splitlines() if "UserWarning: " in line]
               for text in stderr]
     assert warned[0] == warned[1] and len(warned[1]) == 2

@@ -5,6 +5,7 @@ import warnings
 
 import numpy as np
 import pytest
+from fresh_process import fresh_stderr
 from helpers import TOL, check_error, check_parity, require_torch
 
 import tinygrad_rnn
@@ -183,15 +184,12 @@ def test_encoder_inference_with_padding_is_zero_where_torchs_nested_path_pads(ca
 
 def test_nested_path_warns_once_per_process_with_torchs_text():
     require_torch()
-    import subprocess
-    import sys
     program = ("import warnings, {} as m\nwarnings.simplefilter('always')\n"
                "enc = m.nn.TransformerEncoder(m.nn.TransformerEncoderLayer(4, 2, 8, batch_first=True), 1).eval()\n"
                "padding = m.tensor([[False, True], [False, False]])\n"
                "with m.no_grad():\n    enc(m.ones(2, 2, 4), src_key_padding_mask=padding)\n"
                "    enc(m.ones(2, 2, 4), src_key_padding_mask=padding)\n")
-    stderr = [subprocess.run([sys.executable, "-c", program.format(name)], capture_output=True, text=True,
-                             check=True).stderr for name in ("tinygrad_rnn", "torch")]
+    stderr = fresh_stderr(program)
     warned = [[line.split("UserWarning: ", 1)[1] for line in text.splitlines() if "UserWarning: " in line]
               for text in stderr]
     assert warned[0] == warned[1] and len(warned[1]) == 1

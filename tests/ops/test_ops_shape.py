@@ -1,10 +1,9 @@
 """Shape ops and indexing: values, views and gradients against torch and finite differences."""
-import subprocess
-import sys
 import warnings
 
 import numpy as np
 import pytest
+from fresh_process import fresh_stderr
 from helpers import check_error, check_finite_differences, check_parity, require_torch
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
@@ -305,8 +304,7 @@ x.scatter_(1, index, m.ones(1, 2), reduce="add")  # once per process: no second 
 def test_scatter_with_reduce_and_a_tensor_src_warns_once_per_process_as_torch():
     """torch's TORCH_WARN_ONCE: each framework runs in a fresh interpreter."""
     require_torch()
-    stderr = [subprocess.run([sys.executable, "-c", SCATTER_REDUCE_WARNING.format(name)], capture_output=True,
-                             text=True, check=True).stderr for name in ("tinygrad_rnn", "torch")]
+    stderr = fresh_stderr(SCATTER_REDUCE_WARNING)
     assert stderr[0] == stderr[1] and stderr[1].count("UserWarning: The reduce argument of torch.scatter") == 1
 
 

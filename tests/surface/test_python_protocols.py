@@ -5,6 +5,7 @@ import warnings
 
 import numpy as np
 import pytest
+from fresh_process import fresh_stderr
 from helpers import check_error, check_parity, require_torch
 
 import tinygrad_rnn
@@ -50,14 +51,11 @@ def test_transpose_warnings_are_torchs():
     """torch warns once per process (C++ TORCH_WARN_ONCE): x.T beyond 2-D, and T/mT/H/mH of a 0-d tensor.
     Each framework runs in a fresh interpreter."""
     require_torch()
-    import subprocess
-    import sys
     program = ("import warnings, {} as m\nwarnings.simplefilter('always')\n"
                "for x in (m.ones(2, 2, 2), m.ones(2, 2, 2, 2), m.ones(3), m.ones(2, 2), m.tensor(1.0)):\n"
                "    for attr in ('T', 'mT', 'H', 'mH', 'T'):\n"
                "        try:\n            getattr(x, attr)\n        except RuntimeError:\n            pass\n")
-    stderr = [subprocess.run([sys.executable, "-c", program.format(name)], capture_output=True, text=True,
-                             check=True).stderr for name in ("tinygrad_rnn", "torch")]
+    stderr = fresh_stderr(program)
     warned = [[line.split("UserWarning: ", 1)[1] for line in text.splitlines() if "UserWarning: " in line]
               for text in stderr]
     assert warned[0] == warned[1] and len(warned[1]) == 5

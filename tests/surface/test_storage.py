@@ -2,11 +2,10 @@
 are the memory every view of it reads (makemore part 2 prints `a.storage()` next to `a.view(3, 3, 2)`)."""
 from __future__ import annotations
 
-import subprocess
-import sys
 import warnings
 
 import pytest
+from fresh_process import fresh_stderr
 from helpers import check_error, require_torch
 
 import tinygrad_rnn
@@ -55,8 +54,7 @@ def test_storage_warns_once_per_process_as_torch():
     require_torch()
     program = ("import {} as m, warnings\nwarnings.simplefilter('always')\nt = m.arange(3)\n"
                "t.storage()\nt.storage().size()\nt.untyped_storage()\n")
-    stderr = [subprocess.run([sys.executable, "-c", program.format(name)], capture_output=True, text=True,
-                             check=True).stderr for name in ("tinygrad_rnn", "torch")]
+    stderr = fresh_stderr(program)
     assert stderr[0] == stderr[1] and stderr[1].count("UserWarning: TypedStorage is deprecated") == 1
 
 
