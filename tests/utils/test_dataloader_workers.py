@@ -5,6 +5,7 @@ left where torch's main process leaves them."""
 from __future__ import annotations
 
 import math
+import os
 import random
 import warnings
 
@@ -105,11 +106,12 @@ def test_worker_batches_and_random_streams_are_torchs(case):
 
 def test_more_workers_than_cpus_warns_as_torch():
     torch = require_torch()
+    one_too_many = len(os.sched_getaffinity(0)) + 1 if hasattr(os, "sched_getaffinity") else os.cpu_count() + 1
     texts = []
     for m in (tinygrad_rnn, torch):
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
-            loader = m.utils.data.DataLoader(m.utils.data.TensorDataset(m.ones(4)), num_workers=64)
+            loader = m.utils.data.DataLoader(m.utils.data.TensorDataset(m.ones(4)), num_workers=one_too_many)
             next(iter(loader))
         texts.append([str(w.message) for w in caught])
     assert texts[0] == texts[1] and len(texts[0]) == 2
