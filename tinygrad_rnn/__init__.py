@@ -287,7 +287,7 @@ from . import (
     version,
     viz,
 )
-from .amp import autocast  # noqa: E402
+from .amp import GradScaler, autocast  # noqa: E402  (torch.GradScaler is torch.amp's)
 from .amp.autocast_state import (  # noqa: E402
     autocast_decrement_nesting,
     autocast_increment_nesting,
@@ -471,6 +471,7 @@ __all__ = [
     "FloatStorage",
     "FloatTensor",
     "Generator",
+    "GradScaler",
     "HalfStorage",
     "HalfTensor",
     "IntStorage",

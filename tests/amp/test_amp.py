@@ -98,3 +98,9 @@ def test_cpu_autocast_is_named_as_not_built():
     with pytest.raises(NotImplementedError, match="bfloat16"):
         with tinygrad_rnn.autocast("cpu"):
             pass
+
+
+def test_the_top_level_grad_scaler_is_amps():
+    """torch.GradScaler("cpu") (torch 2.3's spelling, in newer tutorials) is torch.amp.GradScaler."""
+    torch = require_torch()
+    assert (tinygrad_rnn.GradScaler is tinygrad_rnn.amp.GradScaler) == (torch.GradScaler is torch.amp.GradScaler)
