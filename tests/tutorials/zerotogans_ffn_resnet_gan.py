@@ -170,7 +170,7 @@ def denormalize(images, means, stds):
 
 
 print(denormalize(images[:2], *stats)[0, 0, 0], denormalize(images[:2], *stats).clamp(0, 1).shape)
-train_ds = TensorDataset(images[:64], labels[:64])
+train_ds = TensorDataset(images[:32], labels[:32])
 valid_ds = TensorDataset(images[64:], labels[64:])
 train_dl = DeviceDataLoader(DataLoader(train_ds, 16, shuffle=True), device)
 valid_dl = DeviceDataLoader(DataLoader(valid_ds, 32), device)
