@@ -10,7 +10,7 @@ Categorical = torch.distributions.categorical.Categorical
 # reviews (pad_sequence, pack_padded_sequence with enforce_sorted=False), bidirectional; a character-level
 # language model with nn.LSTM and Categorical sampling at a temperature. Made-up reviews and text replace
 # IMDb and "The Mysterious Island"; torchtext's vocab is a dict. Training is short: 2 epochs per sentiment
-# model (the book's 10) and 12 for the language model (10000), which generates 20-30 characters (500).
+# model (the book's 10) and 8 for the language model (10000), which generates 20-30 characters (500).
 torch.manual_seed(1)
 rnn_layer = nn.RNN(input_size=5, hidden_size=2, num_layers=1, batch_first=True)
 w_xh = rnn_layer.weight_ih_l0
@@ -272,7 +272,7 @@ model = RNN(vocab_size, embed_dim, rnn_hidden_size)
 print(model)
 loss_fn = nn.CrossEntropyLoss()
 optimizer = torch.optim.Adam(model.parameters(), lr=0.005)
-num_epochs = 12
+num_epochs = 8
 torch.manual_seed(1)
 for epoch in range(num_epochs):
     hidden, cell = model.init_hidden(batch_size)
@@ -285,7 +285,7 @@ for epoch in range(num_epochs):
     loss.backward()
     optimizer.step()
     loss = loss.item() / seq_length
-    if epoch % 4 == 0:
+    if epoch % 2 == 0:
         print(f'Epoch {epoch} loss: {loss:.4f}')
 torch.manual_seed(1)
 logits = torch.tensor([[1.0, 1.0, 1.0]])
