@@ -5,7 +5,8 @@ nn = torch.nn
 # "Build a Large Language Model (From Scratch)", chapters 4 and 5, shrunk: the GPT model written out
 # by hand (LayerNorm, GELU, FeedForward, TransformerBlock with shortcuts, GPTModel), greedy
 # generate_text_simple, the loss over a loader, train_model_simple with AdamW and evaluate_model,
-# temperature and top-k sampling, and saving/loading model and optimizer state.
+# temperature and top-k sampling, and saving/loading model and optimizer state. (Training runs 2 epochs
+# over a few sentences, where the book takes 10 over a short story; 400 tokens sampled per count, not 1000.)
 GPT_CONFIG_124M = {
     "vocab_size": 96,      # printable ASCII, offset by 32 (byte-level stand-in for tiktoken)
     "context_length": 12,
@@ -361,7 +362,7 @@ perplexity = torch.exp(loss)
 print(perplexity)
 
 text_data = ("Every effort moves you forward. Every step counts. The painter dropped his brush and smiled; "
-             "the gallery was quiet. Every effort moves the work along, step after step, day after day.") * 2
+             "the gallery was quiet. Every effort moves the work along, step after step, day after day.")
 total_characters = len(text_data)
 total_tokens = len(text_data)
 print("Characters:", total_characters)
@@ -493,7 +494,7 @@ torch.manual_seed(123)
 model = GPTModel(GPT_CONFIG_124M)
 model.to(device)
 optimizer = torch.optim.AdamW(model.parameters(), lr=0.0004, weight_decay=0.1)
-num_epochs = 3
+num_epochs = 2
 train_losses, val_losses, tokens_seen = train_model_simple(
     model, train_loader, val_loader, optimizer, device,
     num_epochs=num_epochs, eval_freq=5, eval_iter=2,
@@ -518,7 +519,7 @@ print(inverse_vocab[next_token_id])
 
 def print_sampled_tokens(probas):
     torch.manual_seed(123)
-    sample = [torch.multinomial(probas, num_samples=1).item() for i in range(1_000)]
+    sample = [torch.multinomial(probas, num_samples=1).item() for i in range(400)]
     sampled_ids = torch.bincount(torch.tensor(sample), minlength=len(probas))
     for i, freq in enumerate(sampled_ids):
         print(f"{freq} x {inverse_vocab[i]}")

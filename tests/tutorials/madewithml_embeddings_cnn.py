@@ -10,7 +10,8 @@ Adam = torch.optim.Adam
 # Made With ML foundations, shrunk: CNNs on text (a Tokenizer, one-hot sequences, Conv1d with
 # "same" padding through F.pad, F.max_pool1d over time, BatchNorm1d) and Embeddings (nn.Embedding
 # with padding_idx, pretrained vectors given through `_weight`, `from_pretrained` and
-# `weight.data.copy_`, frozen or not), trained by the lesson's Trainer on generated news headlines.
+# `weight.data.copy_`, frozen or not), trained by the lesson's Trainer on generated news headlines
+# (60 of them, 4 epochs per model: the lessons train 100 epochs on 120000 AG News headlines).
 SEED = 1234
 
 
@@ -31,7 +32,7 @@ TOPICS = {
 }
 COMMON = "the a of in to on for says after".split()
 titles, categories = [], []
-for _ in range(30):
+for _ in range(15):
     for category, words in TOPICS.items():
         words = words.split()
         n = random.randint(3, 7)
@@ -319,7 +320,7 @@ batch_X, batch_y = next(iter(one_hot[0].create_dataloader(batch_size=8)))
 print(f"Sample batch:\n  X: {list(batch_X.size())}\n  y: {list(batch_y.size())}", batch_X.dtype, batch_y[:4])
 
 
-def run(model, datasets, epochs=6, lr=1e-2):
+def run(model, datasets, epochs=4, lr=1e-2):
     loaders = [datasets[0].create_dataloader(batch_size=16, shuffle=True),
                datasets[1].create_dataloader(batch_size=16), datasets[2].create_dataloader(batch_size=16)]
     model = model.to(device)

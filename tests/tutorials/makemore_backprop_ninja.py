@@ -2,9 +2,8 @@ import tinygrad_rnn as torch
 F = torch.nn.functional
 # Karpathy's makemore, part 4 ("becoming a backprop ninja"): the MLP with batch norm written out in
 # small steps, every step's gradient derived by hand and compared with autograd's, then the fused
-# cross-entropy and batch-norm backward passes, and a training loop on the hand-made gradients.
-# hand with running statistics, then the same net out of Linear/BatchNorm1d/Tanh classes with
-# activation, gradient and update-ratio statistics.
+# cross-entropy and batch-norm backward passes, and a training loop on the hand-made gradients
+# (40 steps, the lecture's 200000).
 words = ["emma", "olivia", "ava", "isabella", "sophia", "charlotte", "mia", "amelia", "harper", "evelyn",
          "abigail", "emily", "elizabeth", "mila", "ella", "avery", "sofia", "camila", "aria", "scarlett",
          "victoria", "madison", "luna", "grace", "chloe", "penelope", "layla", "riley", "zoey", "nora",
@@ -188,7 +187,7 @@ bnbias = torch.randn((1, n_hidden)) * 0.1
 parameters = [C, W1, b1, W2, b2, bngain, bnbias]
 for p in parameters:
     p.requires_grad = True
-max_steps = 100
+max_steps = 40
 lossi = []
 with torch.no_grad():
     for i in range(max_steps):
@@ -225,10 +224,10 @@ with torch.no_grad():
                 ix = Xb[k, j]
                 dC[ix] += demb[k, j]
         grads = [dC, dW1, db1, dW2, db2, dbngain, dbnbias]
-        lr = 0.1 if i < 50 else 0.01
+        lr = 0.1 if i < 20 else 0.01
         for p, grad in zip(parameters, grads):
             p.data += -lr * grad
-        if i % 25 == 0:
+        if i % 10 == 0:
             print(f"{i:7d}/{max_steps:7d}: {loss.item():.4f}")
         lossi.append(loss.log10().item())
 print(loss.requires_grad, dC.requires_grad, [tuple(gr.shape) for gr in grads])

@@ -192,9 +192,9 @@ def train(input_batches, input_lengths, target_batches, target_lengths):
 
 encoder.train()
 decoder.train()
-for epoch in range(1, 13):
+for epoch in range(1, 7):  # the notebook's 50000 epochs, shrunk for the test suite's time
     loss, ec, dc, node, attn_shape = train(*random_batch(4))
-    if epoch % 4 == 0:
+    if epoch % 2 == 0:
         print('epoch %d loss %.4f' % (epoch, loss), ec, dc, node, attn_shape)
 
 encoder.eval()

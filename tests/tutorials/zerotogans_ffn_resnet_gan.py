@@ -1,7 +1,8 @@
 import tinygrad_rnn as torch
 # Jovian's "Zero to GANs", lessons 4-6 on tiny generated images: a feedforward net behind a DeviceDataLoader,
 # an ImageClassificationBase, a small ResNet9 trained with fit_one_cycle (OneCycleLR, clip_grad_value_,
-# weight decay, Adam), normalisation stats and denormalize, and the DCGAN's discriminator/generator steps
+# weight decay, Adam), normalisation stats and denormalize, and the DCGAN's discriminator/generator steps.
+# Each fit runs 1-2 epochs (the lessons' 5-25) on a few dozen images.
 import io
 nn = torch.nn
 F = torch.nn.functional
@@ -147,8 +148,8 @@ for t in model.parameters():
     print(t.shape, t.device)
 history = [evaluate(model, val_loader)]
 print(history)
-history += fit(3, 0.5, model, train_loader, val_loader)
-history += fit(2, 0.1, model, train_loader, val_loader)
+history += fit(2, 0.5, model, train_loader, val_loader)
+history += fit(1, 0.1, model, train_loader, val_loader)
 print(['%.4f' % x['val_loss'] for x in history])
 
 # ---------------------------------------------------------------- lesson 5: ResNet9 with fit_one_cycle
@@ -169,7 +170,7 @@ def denormalize(images, means, stds):
 
 
 print(denormalize(images[:2], *stats)[0, 0, 0], denormalize(images[:2], *stats).clamp(0, 1).shape)
-train_ds = TensorDataset(images[:64], labels[:64])
+train_ds = TensorDataset(images[:32], labels[:32])
 valid_ds = TensorDataset(images[64:], labels[64:])
 train_dl = DeviceDataLoader(DataLoader(train_ds, 16, shuffle=True), device)
 valid_dl = DeviceDataLoader(DataLoader(valid_ds, 32), device)
@@ -245,7 +246,7 @@ def fit_one_cycle(epochs, max_lr, model, train_loader, val_loader, weight_decay=
 
 history = [evaluate(model, valid_dl)]
 print(history)
-history += fit_one_cycle(3, 0.01, model, train_dl, valid_dl, grad_clip=0.1, weight_decay=1e-4,
+history += fit_one_cycle(2, 0.01, model, train_dl, valid_dl, grad_clip=0.1, weight_decay=1e-4,
                          opt_func=torch.optim.Adam)
 lrs = [x.get('lrs', []) for x in history]
 print(['%.6f' % lr for lr in sum(lrs, [])])
@@ -270,8 +271,8 @@ print(list(model.state_dict())[:7], len(model.state_dict()))
 image_size = 16
 batch_size = 8
 latent_size = 16
-real = torch.rand(32, 3, image_size, image_size) * 2 - 1
-train_dl = DeviceDataLoader(DataLoader(TensorDataset(real, torch.zeros(32)), batch_size, shuffle=True,
+real = torch.rand(16, 3, image_size, image_size) * 2 - 1
+train_dl = DeviceDataLoader(DataLoader(TensorDataset(real, torch.zeros(16)), batch_size, shuffle=True,
                                        drop_last=True), device)
 discriminator = nn.Sequential(
     nn.Conv2d(3, 8, kernel_size=4, stride=2, padding=1, bias=False),  # out: 8 x 8 x 8
@@ -360,5 +361,5 @@ def fit_gan(epochs, lr, start_idx=1):
     return losses_g, losses_d, real_scores, fake_scores
 
 
-history = fit_gan(3, 0.0002)
+history = fit_gan(2, 0.0002)
 print(len(history), generator[1].running_var[:4])
