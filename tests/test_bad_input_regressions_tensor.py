@@ -578,6 +578,11 @@ def test_half_takes_numbers_beyond_its_range_where_torch_does():
                             m.full((2,), 65504.0, dtype=m.float16),
                             m.ones(2, dtype=m.float16).lerp(m.ones(2, dtype=m.float16) * 2, 1e5)],
                  tol=dict(rtol=0, atol=0))
+    with warnings.catch_warnings():  # torch says nothing; numpy's "overflow encountered in cast" must not leak out
+        warnings.simplefilter("error")
+        _setitem(tinygrad_rnn, tinygrad_rnn.ones(2, dtype=tinygrad_rnn.float16), 0, 1e5)
+        tinygrad_rnn.scalar_tensor(1e5, dtype=tinygrad_rnn.float16)
+        tinygrad_rnn.where(tinygrad_rnn.tensor([True, False]), tinygrad_rnn.ones(2, dtype=tinygrad_rnn.float16), 1e300)
 
 
 @pytest.mark.parametrize("bounds", [{"min": -1.0, "max": 1.0}, {"min": -1.0}, {"max": 1.0}])

@@ -2,6 +2,7 @@
 transform torch's uniform or normal stream as torch's CPU kernels do), and fail as torch does."""
 from __future__ import annotations
 
+import warnings
 from fractions import Fraction
 
 import numpy as np
@@ -28,6 +29,15 @@ def test_same_seed_gives_torchs_numbers(name, args, dtype, shape):
     # exact: the C library's log, tan and exp per element (numpy's vectorised ones slip a bit on AVX-512),
     # and log_normal_'s z * std + mean as one fused multiply-add
     np.testing.assert_array_equal(results[0], results[1])
+
+
+def test_a_half_draw_beyond_its_range_is_inf_without_numpys_warning():
+    """cauchy_'s tail passes 65504 in 20,000 draws: torch stores inf and says nothing."""
+    tinygrad_rnn.manual_seed(11)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        drawn = tinygrad_rnn.empty(200, 100, dtype=tinygrad_rnn.float16).cauchy_(0.5, 2.0)
+    assert bool(drawn.isinf().any())
 
 
 def test_geometric_fills_integer_tensors_too():

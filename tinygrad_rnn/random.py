@@ -808,7 +808,8 @@ def _fill(t: Tensor, values: np.ndarray) -> Tensor:
         filled.transpose(_memory_order(t))[...] = values.reshape(filled.transpose(_memory_order(t)).shape)
         return t._assign(Tensor._make(filled.astype(t._data.dtype)))
     in_memory_order = t._data.transpose(_memory_order(t))
-    in_memory_order[...] = values.reshape(in_memory_order.shape)
+    with np.errstate(over="ignore"):  # a draw too large for half (cauchy_) is inf in torch too, unwarned
+        in_memory_order[...] = values.reshape(in_memory_order.shape)
     t._version += 1
     views.record_inplace(t, None)
     return t

@@ -192,7 +192,8 @@ def scalar_tensor(s: Any, *, dtype: Any = None, layout: Any = None, device: Any 
     target = dtype if dtype is not None else dtypes.get_default_dtype()
     if target is not dtypes.float16:  # torch checks that s fits, but makes a number too large for half inf
         s = checked_fill(s, target)
-    out = Tensor._make(np.asarray(s, dtype=target.np))
+    with np.errstate(over="ignore"):  # (half: inf, without numpy's overflow warning)
+        out = Tensor._make(np.asarray(s, dtype=target.np))
     return out.requires_grad_() if requires_grad else out
 
 

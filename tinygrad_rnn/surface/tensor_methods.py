@@ -1068,7 +1068,8 @@ class TensorMethods:
                 composite(written, name, target, None)
             target._assign(written)
             return
-        target._data[key] = value._data if isinstance(value, Tensor) else value
+        with np.errstate(over="ignore"):  # a number too large for half is inf, as in torch, without numpy's warning
+            target._data[key] = value._data if isinstance(value, Tensor) else value
         self._version += 1
         views.record_inplace(self, None)
 
