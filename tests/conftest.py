@@ -54,3 +54,15 @@ def _hide_torchs_own_warnings(monkeypatch):
     record = warnings._showwarnmsg_impl  # what pytest's warning capture installed for this test
     monkeypatch.setattr(warnings, "_showwarnmsg_impl",
                         lambda message: None if _raised_by_torch(message) else record(message))
+
+
+@pytest.fixture(autouse=True)
+def _torch_validates_distribution_arguments():
+    """Each test starts from torch's default of validating distribution arguments.
+
+    Importing torch._dynamo (a test or tutorial program that calls torch.compile does) switches it off
+    for the whole process, so without this a test would depend on which tests ran before it in its worker.
+    """
+    torch = sys.modules.get("torch")
+    if torch is not None:
+        torch.distributions.Distribution.set_default_validate_args(True)
