@@ -49,24 +49,23 @@ for line in sys.stdin:
     print(json.dumps(os.waitstatus_to_exitcode(status)), flush=True)
 """
 
-_zygotes: dict[tuple[str, ...], subprocess.Popen] = {}
+_zygote: list[subprocess.Popen] = []  # started on first use
 
 
-def _zygote(options: tuple[str, ...]) -> subprocess.Popen:
-    """The zygote started with these interpreter options (`-W always`, ...), started on first use."""
-    if options not in _zygotes or _zygotes[options].poll() is not None:
+def _the_zygote() -> subprocess.Popen:
+    if not _zygote or _zygote[0].poll() is not None:
         env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [ROOT, os.environ.get("PYTHONPATH")]))}
-        zygote = subprocess.Popen([sys.executable, *options, "-c", ZYGOTE], stdin=subprocess.PIPE,
-                                  stdout=subprocess.PIPE, text=True, env=env)
+        zygote = subprocess.Popen([sys.executable, "-c", ZYGOTE], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                  text=True, env=env)
         atexit.register(zygote.stdin.close)  # its loop ends, and it exits, with the tests
-        _zygotes[options] = zygote
-    return _zygotes[options]
+        _zygote[:] = [zygote]
+    return _zygote[0]
 
 
-def run_fresh(program: str, *options: str, timeout: float = 120) -> str:
-    """stderr of `python <options> -c program` in a fresh interpreter (a fork of the zygote); a program
-    that fails raises AssertionError with its stderr."""
-    zygote = _zygote(options)
+def run_fresh(program: str, timeout: float = 120) -> str:
+    """stderr of `python -c program` in a fresh interpreter (a fork of the zygote); a program that fails
+    raises AssertionError with its stderr."""
+    zygote = _the_zygote()
     with tempfile.TemporaryDirectory() as folder:
         paths = {name: os.path.join(folder, name) for name in ("stdout", "stderr")}
         zygote.stdin.write(json.dumps({"program": program, **paths}) + "\n")
@@ -81,8 +80,8 @@ def run_fresh(program: str, *options: str, timeout: float = 120) -> str:
     return stderr
 
 
-def fresh_stderr(program: str, *fields: str, options: tuple[str, ...] = ()) -> list[str]:
+def fresh_stderr(program: str, *fields: str) -> list[str]:
     """stderr of program.format("tinygrad_rnn", *fields) and of program.format("torch", *fields), each in a
-    fresh interpreter started with `options`."""
+    fresh interpreter."""
     require_torch()
-    return [run_fresh(program.format(name, *fields), *options) for name in ("tinygrad_rnn", "torch")]
+    return [run_fresh(program.format(name, *fields)) for name in ("tinygrad_rnn", "torch")]
