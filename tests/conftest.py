@@ -66,3 +66,34 @@ def _torch_validates_distribution_arguments():
     torch = sys.modules.get("torch")
     if torch is not None:
         torch.distributions.Distribution.set_default_validate_args(True)
+
+
+def _settings(m) -> tuple:
+    """The process-wide settings of torch or tinygrad_rnn that a test or a tutorial program may change
+    and leave changed (in a script they end with the process; here the next test in the worker gets them)."""
+    options = m._tensor_str.PRINT_OPTS if m.__name__ == "torch" else tinygrad_rnn.surface.print_options.PRINT_OPTS
+    return (m.get_default_dtype(), m.is_grad_enabled(), m.is_warn_always_enabled(),
+            m.are_deterministic_algorithms_enabled(), m.is_deterministic_algorithms_warn_only_enabled(),
+            m.get_float32_matmul_precision(), dict(vars(options)))
+
+
+def _restore(m, found: tuple) -> None:
+    dtype, grad, warn_always, deterministic, warn_only, precision, print_options = found
+    m.set_default_dtype(dtype)
+    m.set_grad_enabled(grad)
+    m.set_warn_always(warn_always)
+    m.use_deterministic_algorithms(deterministic, warn_only=warn_only)
+    m.set_float32_matmul_precision(precision)
+    m.set_printoptions(**print_options)
+
+
+@pytest.fixture(autouse=True)
+def _settings_restored():
+    """Each test ends with both frameworks' settings as it found them, so no test depends on which tests ran
+    before it in its xdist worker."""
+    frameworks = [m for m in (tinygrad_rnn, sys.modules.get("torch")) if m is not None]
+    before = [_settings(m) for m in frameworks]
+    yield
+    for m, found in zip(frameworks, before):
+        if _settings(m) != found:
+            _restore(m, found)
