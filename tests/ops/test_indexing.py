@@ -154,6 +154,31 @@ def test_as_strided_reads_memory_positions_and_adds_gradients_of_overlaps(size, 
     check_parity(lambda m, x: m.as_strided(x.t(), size, stride, offset), [X])
 
 
+VIEWS_IN_A_LARGER_STORAGE = {  # torch reads the storage from the view's offset, not the view's own elements
+    "slice": lambda m, x: x.reshape(-1)[2:9].as_strided((3,), (2,)),
+    "slice, offset given": lambda m, x: x.reshape(-1)[2:9].as_strided((2, 2), (1, 3), 3),
+    "column": lambda m, x: x[:, 1].as_strided((2,), (1,)),
+    "rows of a transpose": lambda m, x: x.t()[1:].as_strided((2, 2), (1, 3)),
+    "overlapping reads": lambda m, x: x[1:].as_strided((3, 2), (1, 2)),
+}
+
+
+@pytest.mark.parametrize("name", list(VIEWS_IN_A_LARGER_STORAGE))
+def test_as_strided_of_a_view_reads_its_storage(name):
+    check_parity(lambda m, x: VIEWS_IN_A_LARGER_STORAGE[name](m, x * 1), [X])  # (x * 1: the storage is not a leaf)
+
+
+def test_as_strided_of_a_view_is_a_view_and_refuses_positions_beyond_its_storage():
+    torch = require_torch()
+    results = []
+    for m in (tinygrad_rnn, torch):
+        x = m.arange(10.0)
+        x[2:8].as_strided((2,), (1,))[0] = 100.0
+        results.append(x.tolist())
+    assert results[0] == results[1]
+    check_error(lambda m: m.arange(10.0)[2:8].as_strided((3,), (5,)))
+
+
 def test_as_strided_scatter_values_match_torch_and_gradients_pass_gradcheck():
     src = RNG.standard_normal((2, 2))
     check_parity(lambda m, x, s: m.as_strided_scatter(x, s, (2, 2), (1, 2)), [X, src], requires_grad=[False, False])

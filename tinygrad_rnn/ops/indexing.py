@@ -24,6 +24,7 @@ from ..argcheck import int_arg, int_list_args, invalid_combination, is_int, matc
 from ..core import dtypes
 from ..core.function import Function, rename
 from ..core.tensor import Tensor
+from ..core.views import ViewFunction
 from ..creation import checked_fill
 from ..determinism import alert_nondeterministic
 from .composite import composite
@@ -769,9 +770,10 @@ def _memory_order(input: Tensor) -> Tensor:
 
 
 def strided_positions(fn: str, input: Tensor, size: Any, stride: Any, storage_offset: Any,
-                      position: int = 2) -> np.ndarray:
-    """The memory positions a view of `size` and `stride` reads, checked against input's elements, with torch's
-    errors in torch's order (`position`: the position of `size` in fn's arguments)."""
+                      position: int = 2, storage: np.ndarray | None = None) -> np.ndarray:
+    """The memory positions a view of `size` and `stride` reads, checked against the elements of `storage`
+    (input's own, by default), with torch's errors in torch's order (`position`: the position of `size` in
+    fn's arguments)."""
     lists = [("size", size, position), ("stride", stride, position + 1)]
     if storage_offset is not None and not is_int(storage_offset):
         for name, value, at in lists:  # torch's parser matches each argument's type before it reads the rest of a list
@@ -779,7 +781,7 @@ def strided_positions(fn: str, input: Tensor, size: Any, stride: Any, storage_of
         int_arg(fn, "storage_offset", storage_offset, position + 2)
     int_list_args(fn, lists)
     size, stride = tuple(builtins.int(s) for s in size), tuple(builtins.int(s) for s in stride)
-    offset = 0 if storage_offset is None else builtins.int(storage_offset)
+    offset = builtins.int(storage_offset or 0)
     if len(size) != len(stride):
         raise RuntimeError("mismatch in length of strides and shape")
     if builtins.any(s < 0 for s in stride):
@@ -794,10 +796,11 @@ def strided_positions(fn: str, input: Tensor, size: Any, stride: Any, storage_of
         shape[d] = n
         positions = positions + (np.arange(n) * s).reshape(shape)
     needed = offset + 1 + builtins.sum((n - 1) * s for n, s in zip(size, stride)) if 0 not in size else 0
-    if needed > input.numel():
+    available = input.numel() if storage is None else storage.size
+    if needed > available:
         raise RuntimeError(f"setStorage: sizes {list(size)}, strides {list(stride)}, storage offset {offset}, and "
                            f"itemsize {input._data.itemsize} requiring a storage size of {needed * input._data.itemsize} "
-                           f"are out of bounds for storage of size {input.numel() * input._data.itemsize}")
+                           f"are out of bounds for storage of size {available * input._data.itemsize}")
     return positions
 
 
@@ -810,8 +813,59 @@ def strided_positions(fn: str, input: Tensor, size: Any, stride: Any, storage_of
 def as_strided(input: Tensor, size: Any, stride: Any, storage_offset: Any = None) -> Tensor:
     """The view of input's memory with the given size and strides (in elements). Overlapping
     positions read the same element; their gradients add up."""
+    storage = _storage_around(input)
+    if storage is not None:  # a view of part of a storage: torch reads the storage, from the view's offset on
+        offset = _element_offset(input._data, storage) if storage_offset is None else storage_offset
+        positions = strided_positions("as_strided", input, size, stride, offset, storage=storage)
+        return rename(StridedStorage.apply(input, storage, positions), "AsStridedBackward0")
     positions = strided_positions("as_strided", input, size, stride, storage_offset)
     return rename(Strided.apply(_memory_order(input), (positions,)), "AsStridedBackward0")
+
+
+def _storage_around(input: Tensor) -> np.ndarray | None:
+    """The flat storage input views, when input is a view of only part of it (else None: input's own
+    memory, in memory order, is the storage)."""
+    owner = input._data.base
+    while isinstance(getattr(owner, "base", None), np.ndarray):
+        owner = owner.base
+    if not isinstance(owner, np.ndarray) or owner.dtype != input._data.dtype or not owner.flags.c_contiguous \
+            or (owner.size == input.numel() and _element_offset(input._data, owner) == 0):
+        return None
+    return owner.reshape(-1)
+
+
+def _element_offset(a: np.ndarray, storage: np.ndarray) -> int:
+    """Where array `a` starts in `storage`, in elements (torch's storage_offset)."""
+    return (a.__array_interface__["data"][0] - storage.__array_interface__["data"][0]) // a.itemsize
+
+
+class StridedStorage(ViewFunction):
+    """as_strided of a view that lies inside a larger storage (x[2:8].as_strided(...)): the result reads
+    the storage at the given positions, as torch's does, and its gradient reaches the view's own elements
+    only (a position outside the view has no path back to it)."""
+
+    @staticmethod
+    def forward(ctx, x, storage, positions):
+        ctx.storage_size, ctx.positions = storage.size, positions
+        a = x._data
+        ctx.x_positions = _element_offset(a, storage) + builtins.sum(
+            np.arange(n).reshape([-1 if d == i else 1 for d in range(a.ndim)]) * (step // a.itemsize)
+            for i, (n, step) in enumerate(zip(a.shape, a.strides)))
+        if not positions.size:
+            return Tensor._make(np.empty(positions.shape, storage.dtype))
+        first = builtins.int(positions.flat[0])
+        corner = (0,) * positions.ndim
+        steps = [builtins.int(positions[corner[:d] + (1,) + corner[d + 1:]] - first) if n > 1 else 0
+                 for d, n in enumerate(positions.shape)]
+        return Tensor._make(np.lib.stride_tricks.as_strided(storage[first:], positions.shape,
+                                                            [step * storage.itemsize for step in steps],
+                                                            writeable=storage.flags.writeable))
+
+    @staticmethod
+    def backward(ctx, g):
+        # the storage's gradient (positions read twice get both), then the part of it that is the view's
+        in_storage = IndexBackward.apply(g, (ctx.positions,), (ctx.storage_size,))  # (differentiable: create_graph)
+        return Index.apply(in_storage, (ctx.x_positions,)), None, None
 
 
 class Strided(Index):
