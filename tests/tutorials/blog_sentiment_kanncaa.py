@@ -101,7 +101,7 @@ print(net)
 lr = 0.01
 criterion = nn.BCELoss()
 optimizer = torch.optim.Adam(net.parameters(), lr=lr)
-epochs = 3
+epochs = 2
 counter = 0
 print_every = 4
 clip = 5
@@ -238,7 +238,7 @@ mse = nn.MSELoss()
 learning_rate = 0.02
 optimizer = torch.optim.SGD(model.parameters(), lr=learning_rate)
 loss_list = []
-iteration_number = 201
+iteration_number = 101
 for iteration in range(iteration_number):
     optimizer.zero_grad()
     results = model(car_price_tensor)
@@ -265,7 +265,7 @@ featuresTest = torch.from_numpy(features_test)
 targetsTest = torch.from_numpy(targets_test).type(torch.LongTensor)
 print(featuresTrain.type(), targetsTrain.type(), featuresTrain.shape)
 batch_size = 40
-n_iters = 60
+n_iters = 30
 num_epochs = n_iters / (len(features_train) / batch_size)
 num_epochs = int(num_epochs)
 print(num_epochs)
@@ -331,7 +331,7 @@ for name, model, view in [("logistic", nn.Linear(64, 10), (-1, 64)), ("ann", ANN
             loss.backward()
             optimizer.step()
             count += 1
-            if count % 10 == 0:
+            if count % 5 == 0:
                 correct = 0
                 total = 0
                 for images, labels in test_loader:

@@ -60,13 +60,13 @@ def train(category_tensor, input_line_tensor, target_line_tensor):
         p.data.add_(p.grad.data, alpha=-learning_rate)
     return output, loss.item() / input_line_tensor.size(0)
 total = 0
-for it in range(1, 61):
+for it in range(1, 25):  # the tutorial's 100000
     category = random.choice(all_categories)
     line = random.choice(category_lines[category])
     output, loss = train(categoryTensor(category), inputTensor(line), targetTensor(line))
     total += loss
-    if it % 20 == 0:
-        print('%d %d%% %.4f' % (it, it / 60 * 100, total / 20))
+    if it % 8 == 0:
+        print('%d %d%% %.4f' % (it, it / 24 * 100, total / 8))
         total = 0
 max_length = 10
 def sample(category, start_letter='A'):

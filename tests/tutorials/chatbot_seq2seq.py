@@ -151,7 +151,7 @@ decoder_optimizer = torch.optim.Adam(decoder.parameters(), lr=0.025)
 print(encoder)
 print(decoder)
 
-for iteration in range(1, 31):
+for iteration in range(1, 13):  # the tutorial's 4000
     training_batch = batch2TrainData([random.choice(pairs) for _ in range(batch_size)])
     input_variable, lengths, target_variable, mask, max_target_len = training_batch
     encoder_optimizer.zero_grad()
@@ -177,7 +177,7 @@ for iteration in range(1, 31):
     _ = nn.utils.clip_grad_norm_(decoder.parameters(), clip)
     encoder_optimizer.step()
     decoder_optimizer.step()
-    if iteration % 10 == 0:
+    if iteration % 4 == 0:
         print("Iteration: {}; Average loss: {:.4f}".format(iteration, sum(print_losses) / n_totals))
 
 encoder.eval()

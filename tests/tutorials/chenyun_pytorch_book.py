@@ -369,7 +369,7 @@ def get_fake_data(batch_size=8):
 w = t.rand(1, 1, requires_grad=True)
 b = t.zeros(1, 1, requires_grad=True)
 lr = 0.005
-for ii in range(300):
+for ii in range(120):  # the book's 500
     x, y = get_fake_data(batch_size=32)
     y_pred = x.mm(w) + b.expand_as(y)
     loss = 0.5 * (y_pred - y) ** 2
@@ -379,7 +379,7 @@ for ii in range(300):
     b.data.sub_(lr * b.grad.data)
     w.grad.data.zero_()
     b.grad.data.zero_()
-    if ii % 100 == 0:
+    if ii % 40 == 0:
         print(ii, loss.item())
 print('w: ', w.item(), 'b: ', b.item())
 # the nn chapter
@@ -589,7 +589,7 @@ model = PoetryModel(len(word2ix), 16, 32)
 optimizer = t.optim.Adam(model.parameters(), lr=1e-2)
 criterion = nn.CrossEntropyLoss()
 dataloader = t.utils.data.DataLoader(data, batch_size=2, shuffle=True, num_workers=0)
-for epoch in range(20):
+for epoch in range(10):
     for ii, data_ in enumerate(dataloader):
         data_ = data_.long().transpose(1, 0).contiguous()
         optimizer.zero_grad()
@@ -598,7 +598,7 @@ for epoch in range(20):
         loss = criterion(output, target.view(-1))
         loss.backward()
         optimizer.step()
-    if epoch % 5 == 4:
+    if epoch % 3 == 0:
         print(epoch, '%.4f' % loss.item(), output.shape, target.is_contiguous())
 def generate(model, start_words, ix2word, word2ix, prefix_words=None):
     results = list(start_words)

@@ -10,7 +10,8 @@ Normal = torch.distributions.normal.Normal
 # CleanRL's single-file PPO agents (ppo.py for discrete actions, ppo_continuous_action.py): layer_init with
 # orthogonal_ and constant_, get_action_and_value, GAE with torch tensors indexed backwards, the minibatch loop
 # over np.random.shuffle'd indices, advantage normalisation, the clipped value loss, clip_grad_norm_ and
-# learning-rate annealing through param_groups. gym's vector envs are replaced by small numpy ones.
+# learning-rate annealing through param_groups. gym's vector envs are replaced by small numpy ones. Runs
+# are 2 iterations of 16 steps with 2 update epochs (CleanRL: 500000 timesteps, 4 update epochs).
 
 
 class Space:
@@ -288,9 +289,9 @@ def train(envs, agent_class, args):
     return agent, optimizer
 
 
-args = SimpleNamespace(seed=1, torch_deterministic=True, cuda=True, total_timesteps=192, learning_rate=2.5e-4,
+args = SimpleNamespace(seed=1, torch_deterministic=True, cuda=True, total_timesteps=128, learning_rate=2.5e-4,
                        num_envs=4, num_steps=16, anneal_lr=True, gamma=0.99, gae_lambda=0.95, num_minibatches=4,
-                       update_epochs=4, norm_adv=True, clip_coef=0.2, clip_vloss=True, ent_coef=0.01, vf_coef=0.5,
+                       update_epochs=2, norm_adv=True, clip_coef=0.2, clip_vloss=True, ent_coef=0.01, vf_coef=0.5,
                        max_grad_norm=0.5, target_kl=None, discrete=True)
 agent, optimizer = train(GridVecEnv(args.num_envs, args.seed), Agent, args)
 print(agent.actor[4].weight.norm(), agent.critic[0].bias.abs().max(), optimizer.state_dict()["param_groups"][0]["lr"])
@@ -298,7 +299,7 @@ w = agent.actor[0].weight.detach()
 print((w @ w.T)[:3, :3], (w.T @ w)[:3, :3])
 
 args.discrete, args.learning_rate, args.target_kl, args.clip_vloss = False, 3e-4, 0.01, False
-args.num_envs, args.total_timesteps = 2, 96
+args.num_envs, args.total_timesteps = 2, 64
 agent, optimizer = train(LineVecEnv(args.num_envs, args.seed), ContinuousAgent, args)
 print(agent.actor_logstd, agent.actor_logstd.grad)
 with torch.no_grad():

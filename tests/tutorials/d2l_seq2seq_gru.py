@@ -5,7 +5,8 @@ import collections
 
 # d2l's chapter on sequence-to-sequence learning, shrunk: a GRU encoder-decoder learns to
 # "translate" tiny English phrases into made-up target phrases, with a masked cross-entropy,
-# d2l's xavier init through `_flat_weights_names`, d2l's gradient clipping and greedy decoding.
+# d2l's xavier init through `_flat_weights_names`, d2l's gradient clipping and greedy decoding. 30 epochs
+# (the book's 300).
 pairs = [("go .", "va !"), ("i lost .", "j'ai perdu ."), ("he's calm .", "il est calme ."),
          ("i'm home .", "je suis chez moi ."), ("hi .", "salut !"), ("run !", "cours !"),
          ("who ?", "qui ?"), ("wow !", "ça alors !")]
@@ -137,7 +138,7 @@ net.apply(xavier_init_weights)
 optimizer = torch.optim.Adam(net.parameters(), lr=0.01)
 loss = MaskedSoftmaxCELoss()
 net.train()
-for epoch in range(60):
+for epoch in range(30):
     optimizer.zero_grad()
     bos = torch.tensor([tgt_vocab['<bos>']] * tgt_array.shape[0]).reshape(-1, 1)
     dec_input = torch.cat([bos, tgt_array[:, :-1]], 1)
@@ -147,7 +148,7 @@ for epoch in range(60):
     grad_clipping(net, 1)
     num_tokens = tgt_valid_len.sum()
     optimizer.step()
-    if (epoch + 1) % 20 == 0:
+    if (epoch + 1) % 10 == 0:
         print(f'epoch {epoch + 1}, loss {l.sum().item() / num_tokens.item():.4f}')
 
 

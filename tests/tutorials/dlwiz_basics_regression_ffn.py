@@ -130,7 +130,7 @@ print(len(train_dataset), train_dataset[0][0].size(), train_dataset[0][1])
 show_img = train_dataset[0][0].numpy().reshape(28, 28)
 print(show_img.shape, show_img.dtype)
 batch_size = 32
-n_iters = 12
+n_iters = 6  # the tutorial's 3000
 num_epochs = n_iters / (len(train_dataset) / batch_size)
 num_epochs = int(num_epochs)
 print(num_epochs)
@@ -139,7 +139,7 @@ test_loader = torch.utils.data.DataLoader(dataset=test_dataset, batch_size=batch
 print(len(train_loader), len(test_loader))
 
 
-def train(model, optimizer, criterion, reshape, every=4):
+def train(model, optimizer, criterion, reshape, every=2):
     iter = 0
     for epoch in range(num_epochs):
         for i, (images, labels) in enumerate(train_loader):
@@ -223,12 +223,12 @@ for activation in (nn.Sigmoid(), nn.Tanh(), nn.ReLU()):
     model = FeedforwardNeuralNetModel(input_dim=28 * 28, hidden_dim=100, output_dim=10, activation=activation)
     optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
     print(model)
-    train(model, optimizer, nn.CrossEntropyLoss(), lambda images: images.view(-1, 28 * 28), every=6)
+    train(model, optimizer, nn.CrossEntropyLoss(), lambda images: images.view(-1, 28 * 28), every=3)
 model = FeedforwardNeuralNetModel3(28 * 28, 100, 10)
 for p in model.parameters():
     print(p.size())
 optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
-train(model, optimizer, nn.CrossEntropyLoss(), lambda images: images.view(-1, 28 * 28), every=6)
+train(model, optimizer, nn.CrossEntropyLoss(), lambda images: images.view(-1, 28 * 28), every=3)
 
 
 # ---- CNN: two conv + max-pool blocks, then the same with average pooling and "same" padding
@@ -259,4 +259,4 @@ for pool, padding in ((nn.MaxPool2d, 0), (nn.AvgPool2d, 0), (nn.MaxPool2d, 2)):
     for p in model.parameters():
         print(p.size())
     optimizer = torch.optim.SGD(model.parameters(), lr=0.01)
-    train(model, optimizer, nn.CrossEntropyLoss(), lambda images: images, every=6)
+    train(model, optimizer, nn.CrossEntropyLoss(), lambda images: images, every=3)

@@ -8,7 +8,8 @@ ReduceLROnPlateau = torch.optim.lr_scheduler.ReduceLROnPlateau
 # Deep Learning Wizard's training pages, shrunk: learning-rate scheduling (StepLR, ExponentialLR,
 # ReduceLROnPlateau fed the accuracy tensor, in the page's old step-first order too), weight
 # initialisation (nn.init.* on the layers, then the weights' statistics) and the optimisation
-# algorithms page (one feed-forward net trained by each optimizer, losses printed).
+# algorithms page (one feed-forward net trained by each optimizer, losses printed). 80 made-up samples in
+# two batches of 40 stand in for MNIST.
 torch.manual_seed(0)
 templates = torch.rand(10, 64)
 train_labels = torch.arange(80) % 10
@@ -16,7 +17,7 @@ train_x = templates[train_labels] + 0.4 * torch.randn(80, 64)
 test_labels = torch.arange(30) % 10
 test_x = templates[test_labels] + 0.4 * torch.randn(30, 64)
 train_loader = torch.utils.data.DataLoader(torch.utils.data.TensorDataset(train_x, train_labels),
-                                           batch_size=20, shuffle=True)
+                                           batch_size=40, shuffle=True)
 test_loader = torch.utils.data.DataLoader(torch.utils.data.TensorDataset(test_x, test_labels), batch_size=30)
 input_dim, hidden_dim, output_dim = 64, 32, 10
 

@@ -334,7 +334,7 @@ for make_sched in [lambda o: lr_scheduler.StepLR(o, step_size=2, gamma=0.5),
     sbs.set_loaders(train_loader, val_loader)
     scheduler = make_sched(optimizer)
     sbs.set_lr_scheduler(scheduler)
-    sbs.train(4)
+    sbs.train(2)
     print(type(scheduler).__name__, sbs.is_batch_lr_scheduler, np.round(np.array(sbs.learning_rates).ravel(), 6))
     print(np.round(sbs.losses, 5), np.round(sbs.val_losses, 5), scheduler.last_epoch)
 

@@ -205,14 +205,14 @@ print(gelu(torch.tensor([-1.0, 0.0, 1.0])), nn.functional.gelu(torch.tensor([-1.
 pos = torch.arange(5, dtype=torch.long).unsqueeze(0).expand_as(input_ids[:, :5])
 print(pos.shape, pos.stride(), masked_pos[:, :, None].expand(-1, -1, 3).stride())
 
-for epoch in range(30):
+for epoch in range(12):  # the tutorial's 50
     optimizer.zero_grad()
     logits_lm, logits_clsf = model(input_ids, segment_ids, masked_pos)
     loss_lm = criterion(logits_lm.transpose(1, 2), masked_tokens)  # for masked LM
     loss_lm = (loss_lm.float()).mean()
     loss_clsf = criterion(logits_clsf, isNext)  # for sentence classification
     loss = loss_lm + loss_clsf
-    if (epoch + 1) % 10 == 0:
+    if (epoch + 1) % 4 == 0:
         print('Epoch:', '%04d' % (epoch + 1), 'cost =', '{:.6f}'.format(loss))
     loss.backward()
     if epoch == 0:

@@ -208,11 +208,11 @@ print(sum(p.numel() for p in model.parameters()), len(list(model.parameters())))
 print(model.encoder.pos_emb, model.encoder.pos_emb.weight.requires_grad)
 criterion = nn.CrossEntropyLoss()
 optimizer = optim.Adam(model.parameters(), lr=0.001)
-for epoch in range(20):
+for epoch in range(8):  # the tutorial's 20
     optimizer.zero_grad()
     outputs, enc_self_attns, dec_self_attns, dec_enc_attns = model(enc_inputs, dec_inputs)
     loss = criterion(outputs, target_batch.contiguous().view(-1))
-    if (epoch + 1) % 5 == 0:
+    if (epoch + 1) % 2 == 0:
         print('Epoch:', '%04d' % (epoch + 1), 'cost =', '{:.6f}'.format(loss))
     loss.backward()
     if epoch == 0:

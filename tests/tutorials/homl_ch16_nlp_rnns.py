@@ -188,13 +188,13 @@ class EncoderDecoder(nn.Module):
 torch.manual_seed(0)
 nmt = EncoderDecoder(len(src_words))
 optimizer = torch.optim.Adam(nmt.parameters(), lr=2e-2)
-for step in range(60):
+for step in range(24):
     logits, _ = nmt(src, tgt[:, :-1])
     loss = F.cross_entropy(logits.reshape(-1, len(src_words)), tgt[:, 1:].reshape(-1))
     optimizer.zero_grad()
     loss.backward()
     optimizer.step()
-    if step % 20 == 0:
+    if step % 8 == 0:
         print(f"nmt step {step}: loss {loss.item():.4f}")
 def beam_search(model, src_ids, beam_width=3, max_len=6):
     with torch.no_grad():

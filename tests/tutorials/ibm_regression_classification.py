@@ -186,7 +186,7 @@ learning_rates = [0.0001, 0.001, 0.01, 0.1]
 train_error = torch.zeros(len(learning_rates))
 validation_error = torch.zeros(len(learning_rates))
 MODELS = []
-train_loader = DataLoader(dataset=torch.utils.data.TensorDataset(train_x, train_y), batch_size=1)
+train_loader = DataLoader(dataset=torch.utils.data.TensorDataset(train_x, train_y), batch_size=2)
 for i, learning_rate in enumerate(learning_rates):
     model = LR(1, 1)
     optimizer = optim.SGD(model.parameters(), lr=learning_rate)
@@ -255,7 +255,7 @@ optimizer = optim.SGD(model.parameters(), lr=0.1)
 criterion = nn.MSELoss()
 train_loader = DataLoader(dataset=data_set, batch_size=5)
 LOSS = []
-for epoch in range(20):
+for epoch in range(10):
     for x, y in train_loader:
         yhat = model(x)
         loss = criterion(yhat, y)
@@ -320,7 +320,7 @@ def criterion(yhat, y):
 
 trainloader = DataLoader(dataset=data_set, batch_size=3)
 optimizer = torch.optim.SGD(model.parameters(), lr=2)
-for epoch in range(20):
+for epoch in range(10):
     for x, y in trainloader:
         yhat = model(x)
         loss = criterion(yhat, y)
@@ -337,7 +337,7 @@ model = logistic_regression(1)
 criterion = nn.BCELoss()
 print(criterion)
 optimizer = torch.optim.SGD(model.parameters(), lr=1)
-for epoch in range(20):
+for epoch in range(10):
     for x, y in trainloader:
         yhat = model(x)
         loss = criterion(yhat, y)

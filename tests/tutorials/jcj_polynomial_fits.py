@@ -2,7 +2,8 @@ import tinygrad_rnn as torch
 # Justin Johnson's "Learning PyTorch with Examples", the sin(x) polynomial versions that
 # learning_with_examples.py leaves out: gradients by hand on tensors, the nn version with
 # model.zero_grad() and a manual update under torch.no_grad(), the Polynomial3 Module, and the
-# Legendre-polynomial autograd.Function checked with gradcheck/gradgradcheck in float64.
+# Legendre-polynomial autograd.Function checked with gradcheck/gradgradcheck in float64. 120 steps per
+# fit (the tutorial's 2000).
 import math
 
 dtype = torch.float
@@ -19,10 +20,10 @@ c = torch.randn((), device=device, dtype=dtype)
 d = torch.randn((), device=device, dtype=dtype)
 print(a, a.shape, a.dim(), a.item())
 learning_rate = 1e-6
-for t in range(300):
+for t in range(120):
     y_pred = a + b * x + c * x ** 2 + d * x ** 3
     loss = (y_pred - y).pow(2).sum().item()
-    if t % 100 == 99:
+    if t % 40 == 39:
         print(t, loss)
     grad_y_pred = 2.0 * (y_pred - y)
     grad_a = grad_y_pred.sum()
@@ -46,10 +47,10 @@ model = torch.nn.Sequential(
 )
 loss_fn = torch.nn.MSELoss(reduction="sum")
 learning_rate = 1e-6
-for t in range(300):
+for t in range(120):
     y_pred = model(xx)
     loss = loss_fn(y_pred, y)
-    if t % 100 == 99:
+    if t % 40 == 39:
         print(t, loss.item(), y_pred.shape, y_pred.grad_fn.name())
     model.zero_grad()
     loss.backward()
@@ -83,10 +84,10 @@ model = Polynomial3()
 print(model, [(n, p.shape, p.requires_grad) for n, p in model.named_parameters()])
 criterion = torch.nn.MSELoss(reduction="sum")
 optimizer = torch.optim.SGD(model.parameters(), lr=1e-6)
-for t in range(300):
+for t in range(120):
     y_pred = model(x)
     loss = criterion(y_pred, y)
-    if t % 100 == 99:
+    if t % 40 == 39:
         print(t, loss.item())
     optimizer.zero_grad()
     loss.backward()

@@ -2,7 +2,8 @@ import tinygrad_rnn as torch
 # Justin Johnson's "Learning PyTorch with Examples", the two-layer-net versions: backprop by hand on
 # tensors (mm, clamp, t, masked assignment), autograd with manual SGD under torch.no_grad, a custom
 # autograd.Function ReLU, nn.Sequential with a manual parameter update, optim.Adam, a custom Module,
-# and the dynamic net that reuses one middle layer a random number of times (weight sharing).
+# and the dynamic net that reuses one middle layer a random number of times (weight sharing). 50 steps
+# each (the tutorial's 500), 30 for the custom Function.
 import math
 import random
 
@@ -20,7 +21,7 @@ print(x.shape, x.device, x.dtype, y[0, :4])
 w1 = torch.randn(D_in, H, device=device, dtype=dtype)
 w2 = torch.randn(H, D_out, device=device, dtype=dtype)
 learning_rate = 1e-6
-for t in range(100):
+for t in range(50):
     h = x.mm(w1)
     h_relu = h.clamp(min=0)
     y_pred = h_relu.mm(w2)
@@ -44,7 +45,7 @@ x = torch.randn(N, D_in, device=device, dtype=dtype)
 y = torch.randn(N, D_out, device=device, dtype=dtype)
 w1 = torch.randn(D_in, H, device=device, dtype=dtype, requires_grad=True)
 w2 = torch.randn(H, D_out, device=device, dtype=dtype, requires_grad=True)
-for t in range(100):
+for t in range(50):
     y_pred = x.mm(w1).clamp(min=0).mm(w2)
     loss = (y_pred - y).pow(2).sum()
     if t % 25 == 24:
@@ -77,11 +78,11 @@ class MyReLU(torch.autograd.Function):
 torch.manual_seed(0)
 w1 = torch.randn(D_in, H, device=device, dtype=dtype, requires_grad=True)
 w2 = torch.randn(H, D_out, device=device, dtype=dtype, requires_grad=True)
-for t in range(60):
+for t in range(30):
     relu = MyReLU.apply
     y_pred = relu(x.mm(w1)).mm(w2)
     loss = (y_pred - y).pow(2).sum()
-    if t % 20 == 19:
+    if t % 10 == 9:
         print(t, loss.item())
     loss.backward()
     with torch.no_grad():
@@ -108,7 +109,7 @@ model = torch.nn.Sequential(
 )
 loss_fn = torch.nn.MSELoss(reduction="sum")
 learning_rate = 1e-4
-for t in range(100):
+for t in range(50):
     y_pred = model(x)
     loss = loss_fn(y_pred, y)
     if t % 25 == 24:
@@ -127,7 +128,7 @@ model.zero_grad(set_to_none=False)
 torch.manual_seed(0)
 model = torch.nn.Sequential(torch.nn.Linear(D_in, H), torch.nn.ReLU(), torch.nn.Linear(H, D_out))
 optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
-for t in range(100):
+for t in range(50):
     loss = loss_fn(model(x), y)
     if t % 25 == 24:
         print(t, loss.item())
@@ -154,7 +155,7 @@ torch.manual_seed(0)
 model = TwoLayerNet(D_in, H, D_out)
 criterion = torch.nn.MSELoss(reduction="sum")
 optimizer = torch.optim.SGD(model.parameters(), lr=1e-4)
-for t in range(100):
+for t in range(50):
     y_pred = model(x)
     loss = criterion(y_pred, y)
     if t % 25 == 24:
@@ -185,7 +186,7 @@ random.seed(0)
 torch.manual_seed(0)
 model = DynamicNet(D_in, H, D_out)
 optimizer = torch.optim.SGD(model.parameters(), lr=1e-4, momentum=0.9)
-for t in range(100):
+for t in range(50):
     y_pred = model(x)
     loss = criterion(y_pred, y)
     if t % 25 == 24:

@@ -185,7 +185,7 @@ for model in (Seq2Seq(Encoder(V, 16, 32, 2, 0.0), Decoder(V, 16, 32, V, 2, 0.0))
     print(model)
     optimizer = optim.Adam(model.parameters(), lr=0.01)
     criterion = nn.CrossEntropyLoss(ignore_index=stoi["<pad>"])
-    for epoch in range(4):
+    for epoch in range(2):
         model.eval()
         translated = translate_sentence(model, "abcd")
         model.train()

@@ -2,7 +2,7 @@ import tinygrad_rnn as torch
 nn = torch.nn
 # Aladdin Persson's more_advanced/transformer_from_scratch: multi-head self-attention written with
 # einsum and masked_fill, encoder/decoder blocks, source padding mask and causal target mask, run on
-# the two toy sequences of the original and then trained briefly to copy its input.
+# the two toy sequences of the original and then trained briefly (10 steps) to copy its input.
 torch.manual_seed(0)
 
 
@@ -170,7 +170,7 @@ if __name__ == "__main__":
     criterion = nn.CrossEntropyLoss(ignore_index=trg_pad_idx)
     src = torch.randint(3, 10, (16, 7))
     src = torch.cat([torch.ones(16, 1, dtype=torch.long), src, 2 * torch.ones(16, 1, dtype=torch.long)], dim=1)
-    for step in range(25):
+    for step in range(10):
         output = model(src, src[:, :-1])
         output = output.reshape(-1, output.shape[2])
         target = src[:, 1:].reshape(-1)
@@ -179,7 +179,7 @@ if __name__ == "__main__":
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), max_norm=1)
         optimizer.step()
-        if step % 5 == 0:
+        if step % 2 == 0:
             print(step, f"{loss.item():.4f}", loss.grad_fn.name())
     model.eval()
     with torch.no_grad():

@@ -123,8 +123,8 @@ def loss_fn(input, target):
 def model(xb):
     return xb @ weight + bias
 learning_rate = 0.001
-num_epochs = 40
-log_epochs = 10
+num_epochs = 16  # the book's 200, logged every 20
+log_epochs = 5
 for epoch in range(num_epochs):
     for x_batch, y_batch in train_dl:
         pred = model(x_batch)
@@ -198,7 +198,7 @@ model = Model(input_size, hidden_size, output_size)
 learning_rate = 0.01
 loss_fn = nn.CrossEntropyLoss()
 optimizer = torch.optim.Adam(model.parameters(), lr=learning_rate)
-num_epochs = 12
+num_epochs = 6  # the book's 100
 loss_hist = [0] * num_epochs
 accuracy_hist = [0] * num_epochs
 for epoch in range(num_epochs):

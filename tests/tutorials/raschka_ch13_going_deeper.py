@@ -102,7 +102,7 @@ print(model)
 loss_fn = nn.BCELoss()
 optimizer = torch.optim.SGD(model.parameters(), lr=0.001)
 torch.manual_seed(1)
-num_epochs = 8
+num_epochs = 4  # the book's 200
 def train(model, num_epochs, train_dl, x_valid, y_valid):
     loss_hist_train = [0] * num_epochs
     accuracy_hist_train = [0] * num_epochs
@@ -255,8 +255,8 @@ print(model)
 loss_fn = nn.MSELoss()
 optimizer = torch.optim.SGD(model.parameters(), lr=0.001)
 torch.manual_seed(1)
-num_epochs = 10
-log_epochs = 3
+num_epochs = 5  # the book's 200
+log_epochs = 2
 for epoch in range(num_epochs):
     loss_hist_train = 0
     for x_batch, y_batch in train_dl:

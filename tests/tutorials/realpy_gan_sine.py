@@ -66,7 +66,7 @@ print(discriminator)
 print(generator)
 
 lr = 0.001
-num_epochs = 10
+num_epochs = 5  # the article's 300
 loss_function = nn.BCELoss()
 optimizer_discriminator = torch.optim.Adam(discriminator.parameters(), lr=lr)
 optimizer_generator = torch.optim.Adam(generator.parameters(), lr=lr)
@@ -100,7 +100,7 @@ for epoch in range(num_epochs):
         optimizer_generator.step()
 
         # Show loss
-        if epoch % 3 == 0 and n == len(train_loader) - 1:
+        if epoch % 2 == 0 and n == len(train_loader) - 1:
             print(f"Epoch: {epoch} Loss D.: {loss_discriminator}")
             print(f"Epoch: {epoch} Loss G.: {loss_generator}")
 

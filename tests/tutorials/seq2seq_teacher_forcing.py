@@ -6,6 +6,7 @@ rnn_utils = torch.nn.utils.rnn
 # A GRU encoder-decoder that learns to reverse digit strings: a collate_fn that pads with
 # pad_sequence / F.pad, packed encoder input (pack_sequence and pack_padded_sequence with
 # enforce_sorted=False), teacher forcing chosen by random.random(), clip_grad_value_, greedy decoding.
+# 4 epochs of training.
 torch.manual_seed(0)
 random.seed(0)
 PAD, SOS, EOS = 0, 1, 2
@@ -77,7 +78,7 @@ def train_step(src, lens, tgt, teacher_forcing_ratio=0.5):
     enc_opt.step()
     dec_opt.step()
     return loss.item() / tgt.size(1), use_teacher_forcing
-for epoch in range(8):
+for epoch in range(4):
     total, forced = 0.0, 0
     for src, lens, tgt in loader:
         loss, tf = train_step(src, lens, tgt)

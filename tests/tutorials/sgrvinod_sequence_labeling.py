@@ -387,9 +387,9 @@ def train(train_loader, model, lm_criterion, crf_criterion, optimizer, epoch, vb
         epoch, ce_loss=ce_losses, vb_loss=vb_losses, f1=f1s))
     return crf_scores, decoded
 lr = 0.015
-for epoch in range(6):
+for epoch in range(3):
     crf_scores, decoded = train(train_loader, model, lm_criterion, crf_criterion, optimizer, epoch, vb_decoder)
-    if epoch == 3:
+    if epoch == 1:
         adjust_learning_rate(optimizer, lr / (1 + (epoch + 1) * 0.05))
 print(crf_scores.shape, crf_scores.grad_fn, decoded)
 print(model.crf.transition.grad.abs().max() <= 5., model.crf.transition.data[:2])

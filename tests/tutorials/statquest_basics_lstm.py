@@ -6,7 +6,8 @@ SGD, Adam = torch.optim.SGD, torch.optim.Adam
 # StatQuest's PyTorch and LSTM videos: a tiny net with hand-set weights (the dosage example), one bias
 # trained with SGD; the LSTM written by hand as scalar Parameters unrolled over four days of a
 # company's stock, then nn.LSTM on the same days; a word embedding made from nn.Linear and reused by
-# nn.Embedding.from_pretrained. Lightning's Trainer is replaced by a plain loop.
+# nn.Embedding.from_pretrained. Lightning's Trainer is replaced by a plain loop; the LSTMs and the embedding
+# train 30, 15 and 20 epochs (the videos' 2000-5000, 300 and 100).
 
 
 class BasicNN(nn.Module):
@@ -132,7 +133,7 @@ labels = torch.tensor([0., 1.])
 dataset = torch.utils.data.TensorDataset(inputs, labels)
 dataloader = torch.utils.data.DataLoader(dataset)
 optimizer = Adam(model.parameters(), lr=0.1)
-for epoch in range(60):
+for epoch in range(30):
     for batch_idx, batch in enumerate(dataloader):
         input_i, label_i = batch
         output_i = model(input_i[0])
@@ -169,14 +170,14 @@ print("Company A: Observed = 0, Predicted =", model(torch.tensor([0., 0.5, 0.25,
 out, (h, c) = model.lstm(torch.tensor([0., 0.5, 0.25, 1.]).view(4, 1))
 print(out.shape, h.shape, c.shape, out.grad_fn.name(), h.grad_fn)
 optimizer = Adam(model.parameters(), lr=0.1)
-for epoch in range(30):
+for epoch in range(15):
     for input_i, label_i in dataloader:
         output_i = model(input_i[0])
         loss = (output_i - label_i) ** 2
         optimizer.zero_grad()
         loss.backward()
         optimizer.step()
-    if epoch % 10 == 0:
+    if epoch % 5 == 0:
         print(epoch, loss.item(), output_i)
 print("Company A: Observed = 0, Predicted =", model(torch.tensor([0., 0.5, 0.25, 1.])).detach())
 print("Company B: Observed = 1, Predicted =", model(torch.tensor([1., 0.5, 0.25, 1.])).detach())
@@ -205,7 +206,7 @@ torch.manual_seed(0)
 model = WordEmbeddingWithLinear()
 print(model.input_to_hidden.weight)
 optimizer = Adam(model.parameters(), lr=0.1)
-for epoch in range(40):
+for epoch in range(20):
     for input_i, label_i in dataloader:
         output_i = model(input_i)
         loss = model.loss(output_i, label_i[0].unsqueeze(0))

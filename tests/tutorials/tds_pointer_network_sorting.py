@@ -75,8 +75,8 @@ print(scores.shape, ptr.shape)
 print(torch.isinf(scores).sum(dim=1))
 
 optimizer = torch.optim.Adam(model.parameters(), lr=1e-2)
-scheduler = torch.optim.lr_scheduler.StepLR(optimizer, step_size=15, gamma=0.5)
-for step in range(1, 46):
+scheduler = torch.optim.lr_scheduler.StepLR(optimizer, step_size=6, gamma=0.5)
+for step in range(1, 19):  # 18 steps
     x, y = make_batch(BATCH)
     scores, ptr = model(x, y)
     # (batch, positions, steps): nll_loss over the class dim 1 of a 3-d input; -inf only at masked positions
@@ -86,7 +86,7 @@ for step in range(1, 46):
     nn.utils.clip_grad_norm_(model.parameters(), 2.0)
     optimizer.step()
     scheduler.step()
-    if step % 15 == 0:
+    if step % 6 == 0:
         acc = (ptr == y).float().mean().item()
         print(f"step {step:3d} loss {loss.item():.4f} pointer acc {acc:.3f} lr {scheduler.get_last_lr()[0]:.4f}")
 

@@ -128,7 +128,7 @@ class Model(nn.Module):
         return self.head(last)
 
 
-def warmup_cosine(step, warmup=4, total=20):
+def warmup_cosine(step, warmup=2, total=10):
     if step < warmup:
         return (step + 1) / warmup
     return 0.5 * (1 + math.cos(math.pi * (step - warmup) / (total - warmup)))
@@ -142,7 +142,7 @@ for kind in ["weightdrop", "zoneout-ln"]:
         p.register_hook(lambda grad: torch.clamp(grad, -0.5, 0.5))
     optimizer = torch.optim.RMSprop(model.parameters(), lr=1e-2, alpha=0.9)
     scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, lr_lambda=warmup_cosine)
-    for step in range(20):
+    for step in range(10):
         model.train()
         xb, yb = adding_problem(8)
         loss = F.mse_loss(model(xb), yb)
@@ -151,7 +151,7 @@ for kind in ["weightdrop", "zoneout-ln"]:
         biggest = max(p.grad.abs().max().item() for p in model.parameters())
         optimizer.step()
         scheduler.step()
-        if step % 10 == 9:
+        if step % 5 == 4:
             print(f"  step {step + 1} loss {loss.item():.4f} max|grad| {biggest:.3f} lr {scheduler.get_last_lr()[0]:.5f}")
     model.eval()
     with torch.no_grad():

@@ -9,13 +9,14 @@ data = torch.utils.data
 # UvA Deep Learning course, tutorial 5 (Inception, ResNet and DenseNet), shrunk: the data statistics
 # computed with numpy, the three blocks and networks with act_fn_by_name and their _init_params
 # (kaiming_normal_ with mode="fan_out", constant_), a short training loop in place of Lightning with
-# MultiStepLR, and the parameter counts the notebook compares.
+# MultiStepLR, and the parameter counts the notebook compares. 24 random 8x8 images stand in for CIFAR10: one
+# batch of 16 an epoch (drop_last), 3 epochs (the notebook 180 epochs of batches of 128).
 torch.manual_seed(42)
 torch.backends.cudnn.deterministic = True
 torch.backends.cudnn.benchmark = False
 rng = np.random.default_rng(0)
-train_images = rng.integers(0, 256, size=(48, 8, 8, 3), dtype=np.uint8)  # as CIFAR10's dataset.data (N, H, W, C)
-train_labels = np.arange(48) % 10
+train_images = rng.integers(0, 256, size=(24, 8, 8, 3), dtype=np.uint8)  # as CIFAR10's dataset.data (N, H, W, C)
+train_labels = np.arange(24) % 10
 DATA_MEANS = (train_images / 255.0).mean(axis=(0, 1, 2))
 DATA_STD = (train_images / 255.0).std(axis=(0, 1, 2))
 print("Data mean", DATA_MEANS)
@@ -271,7 +272,7 @@ def create_model(model_name, model_hparams):
     raise AssertionError(f'Unknown model name "{model_name}". Available models are: {str(model_dict.keys())}')
 
 
-def train_model(model_name, optimizer_name, optimizer_hparams, epochs=2, **model_hparams):
+def train_model(model_name, optimizer_name, optimizer_hparams, epochs=3, **model_hparams):
     torch.manual_seed(42)
     model = create_model(model_name, model_hparams)
     if optimizer_name == "Adam":
