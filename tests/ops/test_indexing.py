@@ -574,3 +574,14 @@ def test_newaxis_is_none_in_an_index():
     """torch.newaxis is numpy's spelling of None: x[:, torch.newaxis] adds a dimension of size 1."""
     assert tinygrad_rnn.newaxis is None and require_torch().newaxis is None
     check_parity(lambda m, x: x[:, m.newaxis] * 2, [X])
+
+
+def test_as_strided_of_a_view_carries_forward_mode_tangents():
+    torch = require_torch()
+    tangents = []
+    for m in (tinygrad_rnn, torch):
+        fw = m.autograd.forward_ad
+        with fw.dual_level():
+            dual = fw.make_dual(m.arange(10.0, dtype=m.float64), m.arange(10.0, dtype=m.float64) * 10)
+            tangents.append(fw.unpack_dual(dual[2:8].as_strided((2, 2), (2, 1), 3)).tangent.tolist())
+    assert tangents[0] == tangents[1]

@@ -851,15 +851,7 @@ class StridedStorage(ViewFunction):
         ctx.x_positions = _element_offset(a, storage) + builtins.sum(
             np.arange(n).reshape([-1 if d == i else 1 for d in range(a.ndim)]) * (step // a.itemsize)
             for i, (n, step) in enumerate(zip(a.shape, a.strides)))
-        if not positions.size:
-            return Tensor._make(np.empty(positions.shape, storage.dtype))
-        first = builtins.int(positions.flat[0])
-        corner = (0,) * positions.ndim
-        steps = [builtins.int(positions[corner[:d] + (1,) + corner[d + 1:]] - first) if n > 1 else 0
-                 for d, n in enumerate(positions.shape)]
-        return Tensor._make(np.lib.stride_tricks.as_strided(storage[first:], positions.shape,
-                                                            [step * storage.itemsize for step in steps],
-                                                            writeable=storage.flags.writeable))
+        return Tensor._make(_view_at(storage, positions))
 
     @staticmethod
     def backward(ctx, g):
@@ -867,29 +859,36 @@ class StridedStorage(ViewFunction):
         in_storage = IndexBackward.apply(g, (ctx.positions,), (ctx.storage_size,))  # (differentiable: create_graph)
         return Index.apply(in_storage, (ctx.x_positions,)), None, None
 
+    @staticmethod
+    def jvp(ctx, tx, t_storage, t_positions):
+        # the view's tangent placed in its storage (zero elsewhere), read at the positions
+        return Index.apply(IndexBackward.apply(tx, (ctx.x_positions,), (ctx.storage_size,)), (ctx.positions,))
+
+
+def _view_at(flat: np.ndarray, positions: np.ndarray) -> np.ndarray:
+    """The view of vector `flat` that reads it at `positions` (evenly spaced along each dim): the geometry
+    (an offset, and a step per dim) is read off the positions."""
+    if not positions.size:
+        return np.empty(positions.shape, flat.dtype)
+    first = builtins.int(positions.flat[0])
+    corner = (0,) * positions.ndim
+    steps = [builtins.int(positions[corner[:d] + (1,) + corner[d + 1:]] - first) if n > 1 else 0
+             for d, n in enumerate(positions.shape)]
+    return np.lib.stride_tricks.as_strided(flat[first:], positions.shape, [step * flat.strides[0] for step in steps],
+                                           writeable=flat.flags.writeable)
+
 
 class Strided(Index):
-    """as_strided's result as a view of a vector of input's memory: the geometry (offset, and a step
-    per dim, in elements) is read off the positions it reads, which Index's backward then uses
-    (positions read twice get both gradients). When input's memory is not one dense block, the vector
-    is a copy, and so the result is no view (as a reshape that must copy)."""
+    """as_strided's result as a view of a vector of input's memory (_view_at), at positions which Index's
+    backward then uses (positions read twice get both gradients). When input's memory is not one dense
+    block, the vector is a copy, and so the result is no view (as a reshape that must copy)."""
 
     node_name = None
 
     @staticmethod
     def forward(ctx, x, key):
         ctx.key, ctx.in_shape, ctx.in_dtype = key, x.shape, x.dtype
-        (positions,) = key
-        a = x._data
-        if not positions.size:
-            return Tensor._make(np.empty(positions.shape, a.dtype))
-        first = positions.flat[0]
-        corner = (0,) * positions.ndim
-        steps = [builtins.int(positions[corner[:d] + (1,) + corner[d + 1:]] - first) if n > 1 else 0
-                 for d, n in enumerate(positions.shape)]
-        view = np.lib.stride_tricks.as_strided(a[first:], positions.shape, [step * a.strides[0] for step in steps],
-                                               writeable=a.flags.writeable)
-        return Tensor._make(view)
+        return Tensor._make(_view_at(x._data, key[0]))
 
 
 def as_strided_scatter(input: Tensor, src: Tensor, size: Any, stride: Any, storage_offset: Any = None) -> Tensor:
