@@ -167,6 +167,18 @@ def _rebase_views(root: Tensor) -> None:
     root._views = alive
 
 
+def storage_array(array: np.ndarray) -> np.ndarray:
+    """The array's memory as one flat array in memory order, sharing it (the root of its views)."""
+    root = array
+    while isinstance(root.base, np.ndarray):
+        root = root.base
+    if root.flags.c_contiguous:
+        return root.reshape(-1)
+    if root.flags.f_contiguous:
+        return root.T.reshape(-1)
+    return array.reshape(-1)  # (a root with gaps between its elements: a copy, as it has no flat view)
+
+
 def positions(view: np.ndarray, base: np.ndarray) -> np.ndarray:
     """For each element of `view`, its index in `base.reshape(-1)`; both arrays share memory."""
     base_addresses = _addresses(base).reshape(-1)

@@ -24,7 +24,8 @@ from ..argcheck import int_arg, int_list_args, invalid_combination, is_int, matc
 from ..core import dtypes
 from ..core.function import Function, rename
 from ..core.tensor import Tensor
-from ..core.views import ViewFunction
+from ..core.views import ViewFunction, storage_array
+from ..core.views import positions as element_positions
 from ..creation import checked_fill
 from ..determinism import alert_nondeterministic
 from .composite import composite
@@ -825,13 +826,11 @@ def as_strided(input: Tensor, size: Any, stride: Any, storage_offset: Any = None
 def _storage_around(input: Tensor) -> np.ndarray | None:
     """The flat storage input views, when input is a view of only part of it (else None: input's own
     memory, in memory order, is the storage)."""
-    owner = input._data.base
-    while isinstance(getattr(owner, "base", None), np.ndarray):
-        owner = owner.base
-    if not isinstance(owner, np.ndarray) or owner.dtype != input._data.dtype or not owner.flags.c_contiguous \
-            or (owner.size == input.numel() and _element_offset(input._data, owner) == 0):
-        return None
-    return owner.reshape(-1)
+    storage = storage_array(input._data)
+    if storage.dtype != input._data.dtype or not np.may_share_memory(storage, input._data) \
+            or (storage.size == input.numel() and _element_offset(input._data, storage) == 0):
+        return None  # (a reinterpreted dtype, a root with gaps: storage_array's copy; or input is its storage)
+    return storage
 
 
 def _element_offset(a: np.ndarray, storage: np.ndarray) -> int:
@@ -845,13 +844,9 @@ class StridedStorage(ViewFunction):
     only (a position outside the view has no path back to it)."""
 
     @staticmethod
-    def forward(ctx, x, storage, positions):
-        ctx.storage_size, ctx.positions = storage.size, positions
-        a = x._data
-        ctx.x_positions = _element_offset(a, storage) + builtins.sum(
-            np.arange(n).reshape([-1 if d == i else 1 for d in range(a.ndim)]) * (step // a.itemsize)
-            for i, (n, step) in enumerate(zip(a.shape, a.strides)))
-        return Tensor._make(_view_at(storage, positions))
+    def forward(ctx, x, storage, read_at):
+        ctx.storage_size, ctx.positions, ctx.x_positions = storage.size, read_at, element_positions(x._data, storage)
+        return Tensor._make(_view_at(storage, read_at))
 
     @staticmethod
     def backward(ctx, g):

@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 
 from ..core import dtypes
+from ..core.views import storage_array
 from ..determinism import uninitialized
 from ..device import device
 
@@ -29,18 +30,6 @@ def warn_typed_storage_removal() -> None:
                   "storage class. This should only matter to you if you are using storages directly.  To access "
                   "UntypedStorage directly, use tensor.untyped_storage() instead of tensor.storage()", UserWarning,
                   stacklevel=3)
-
-
-def storage_array(array: np.ndarray) -> np.ndarray:
-    """The array's memory as one flat array in memory order, sharing it (the root of its views)."""
-    root = array
-    while isinstance(root.base, np.ndarray):
-        root = root.base
-    if root.flags.c_contiguous:
-        return root.reshape(-1)
-    if root.flags.f_contiguous:
-        return root.T.reshape(-1)
-    return array.reshape(-1)  # (a root with gaps between its elements: a copy, as it has no flat view)
 
 
 class _Storage:
