@@ -28,8 +28,21 @@ from helpers import TOL, check_parity, require_torch, to_numpy
 import tinygrad_rnn
 from tinygrad_rnn.ops.declare import DECLARED, Sample
 
-CASES = [(decl, i) for decl in DECLARED.values() for i in range(len(decl.samples(np.random.default_rng(0))))]
-IDS = [f"{decl.name}-{i}" for decl, i in CASES]
+# One test per op, not per sample: pytest's and xdist's bookkeeping of a test (a few ms) cost more than most
+# samples' checks, and per sample there were 11,000 tests. `_on_every_sample` names the sample that fails.
+OPS = list(DECLARED.values())
+NAMES = [decl.name for decl in OPS]
+SAMPLE_COUNTS = {decl.name: len(decl.samples(np.random.default_rng(0))) for decl in OPS}
+
+
+def _on_every_sample(check, decl, *args) -> None:
+    """check(decl, index, *args) for each of decl's samples; a failure says which sample it was."""
+    for index in range(SAMPLE_COUNTS[decl.name]):
+        try:
+            check(decl, index, *args)
+        except BaseException as error:  # (pytest's failures are BaseExceptions)
+            error.add_note(f"{decl.name}, sample {index}")
+            raise
 
 
 def _sample(decl, index: int) -> Sample:
@@ -99,8 +112,12 @@ def test_every_op_is_declared_once_with_samples():
 
 
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
-@pytest.mark.parametrize(("decl", "index"), CASES, ids=IDS)
-def test_value_dtype_and_gradient_match_torch(decl, index, dtype):
+@pytest.mark.parametrize("decl", OPS, ids=NAMES)
+def test_value_dtype_and_gradient_match_torch(decl, dtype):
+    _on_every_sample(_check_value_dtype_and_gradient, decl, dtype)
+
+
+def _check_value_dtype_and_gradient(decl, index, dtype):
     torch = require_torch()
     sample = _sample(decl, index)
     arrays, template = _split(sample, dtype)
@@ -113,8 +130,12 @@ def test_value_dtype_and_gradient_match_torch(decl, index, dtype):
                  requires_grad=flags)
 
 
-@pytest.mark.parametrize(("decl", "index"), CASES, ids=IDS)
-def test_graph_node_has_torchs_name(decl, index):
+@pytest.mark.parametrize("decl", OPS, ids=NAMES)
+def test_graph_node_has_torchs_name(decl):
+    _on_every_sample(_check_graph_node_name, decl)
+
+
+def _check_graph_node_name(decl, index):
     torch = require_torch()
     sample = _sample(decl, index)
     arrays, template = _split(sample, np.float64)
@@ -127,8 +148,12 @@ def test_graph_node_has_torchs_name(decl, index):
     assert names[0] == names[1]  # name() and the node's class name, both torch's, for every output
 
 
-@pytest.mark.parametrize(("decl", "index"), CASES, ids=IDS)
-def test_float64_gradcheck_and_gradgradcheck(decl, index):
+@pytest.mark.parametrize("decl", OPS, ids=NAMES)
+def test_float64_gradcheck_and_gradgradcheck(decl):
+    _on_every_sample(_check_gradcheck_and_gradgradcheck, decl)
+
+
+def _check_gradcheck_and_gradgradcheck(decl, index):
     sample = _sample(decl, index)
     arrays, template = _split(sample, np.float64)
     tensors = tuple(tinygrad_rnn.tensor(a, requires_grad=a.dtype.kind == "f") for a in arrays)
@@ -161,8 +186,12 @@ HAND_WRITTEN_METHODS = {
 }
 
 
-@pytest.mark.parametrize(("decl", "index"), CASES, ids=IDS)
-def test_method_and_aliases_agree_with_the_function(decl, index):
+@pytest.mark.parametrize("decl", OPS, ids=NAMES)
+def test_method_and_aliases_agree_with_the_function(decl):
+    _on_every_sample(_check_method_and_aliases, decl)
+
+
+def _check_method_and_aliases(decl, index):
     torch = require_torch()
     sample = _sample(decl, index)
     arrays, template = _split(sample, np.float64)
@@ -187,8 +216,8 @@ def test_method_and_aliases_agree_with_the_function(decl, index):
             np.testing.assert_array_equal(g, want)
 
 
-@pytest.mark.parametrize(("decl", "index"), CASES, ids=IDS)
-def test_inplace_variant_matches_torchs(decl, index):
+@pytest.mark.parametrize("decl", OPS, ids=NAMES)
+def test_inplace_variant_matches_torchs(decl):
     torch = require_torch()
     for name in (decl.name, *decl.aliases):
         has = bool(decl.inplace)
@@ -196,6 +225,11 @@ def test_inplace_variant_matches_torchs(decl, index):
         assert hasattr(tinygrad_rnn.Tensor, name + "_") == has
         # torch.exp_(t) as well as t.exp_(), where torch has it
         assert hasattr(torch, name + "_") == decl.inplace_function == hasattr(tinygrad_rnn, name + "_"), f"torch.{name}_"
+    _on_every_sample(_check_inplace_variant, decl)
+
+
+def _check_inplace_variant(decl, index):
+    torch = require_torch()
     sample = _sample(decl, index)
     if not decl.inplace or not isinstance(sample.args[0], np.ndarray):  # polygamma(n, x): t.polygamma_(n) has
         return  # the tensor first, so its samples cannot drive the in-place call (tests/ops/test_special.py does)
@@ -287,8 +321,12 @@ def _torch_drops_tangent(decl, sample) -> bool:
 
 
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
-@pytest.mark.parametrize(("decl", "index"), CASES, ids=IDS)
-def test_forward_mode_matches_torch_and_finite_differences(decl, index, dtype):
+@pytest.mark.parametrize("decl", OPS, ids=NAMES)
+def test_forward_mode_matches_torch_and_finite_differences(decl, dtype):
+    _on_every_sample(_check_forward_mode, decl, dtype)
+
+
+def _check_forward_mode(decl, index, dtype):
     torch = require_torch()
     from torch.autograd import forward_ad as torch_fwad  # torch is a test dependency: imported once found
 
