@@ -98,10 +98,10 @@ _SWITCHES = {SDPBackend.MATH: "math", SDPBackend.FLASH_ATTENTION: "flash",
 
 
 @contextlib.contextmanager
-def sdpa_kernel(backends_: list[SDPBackend] | SDPBackend, set_priority: bool = False) -> Iterator[None]:
+def sdpa_kernel(backends_: list[SDPBackend] | SDPBackend, set_priority: bool = False) -> Iterator[dict]:
     """Within the block, scaled_dot_product_attention may use only the kernels named (the switches of
     torch.backends.cuda); they are restored on exit. `set_priority` (an order to try them in) changes
-    nothing here."""
+    nothing here. `as` gives an empty dict, as torch's."""
     chosen = [backends_] if isinstance(backends_, SDPBackend) else backends_
     if not isinstance(chosen, list) or not all(isinstance(b, SDPBackend) for b in chosen):
         raise AssertionError("Backend must be an instance of SDPBackend or a list of SDPBackend instances, "
@@ -110,7 +110,7 @@ def sdpa_kernel(backends_: list[SDPBackend] | SDPBackend, set_priority: bool = F
     try:
         for backend, kind in _SWITCHES.items():
             getattr(backends.cuda, f"enable_{kind}_sdp")(backend in chosen)
-        yield
+        yield {}
     finally:
         for kind, enabled in before.items():
             getattr(backends.cuda, f"enable_{kind}_sdp")(enabled)
