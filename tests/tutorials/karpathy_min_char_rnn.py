@@ -134,6 +134,22 @@ while n <= 40:
     n += 1
 print(type(smooth_loss), smooth_loss.dtype, f"{loss.item():.4f}", mWhh.sum().item() > 0, Why.abs().max())
 
+
+
+@torch.no_grad
+def sample_stream(params, seed_ix):
+    """Characters one at a time, as a generator under no_grad (torch's docs write the bare decorator)."""
+    pWxh, pWhh, pWhy, pbh, pby = params
+    h = torch.zeros((hidden_size, 1), dtype=dt)
+    ix = seed_ix
+    while True:
+        x = torch.nn.functional.one_hot(torch.tensor(ix), vocab_size).to(dt).view(-1, 1)
+        h = torch.tanh(pWxh @ x + pWhh @ h + pbh)
+        p = torch.softmax((pWhy @ h + pby).view(-1), dim=0)
+        ix = torch.multinomial(p, 1).item()
+        yield ix, h.requires_grad, torch.is_grad_enabled()
+
+
 print("-- the same model with autograd and optim.Adagrad")
 torch.manual_seed(0)
 rnn_params = [(torch.randn(hidden_size, vocab_size, dtype=dt) * 0.01).requires_grad_(),
@@ -156,3 +172,6 @@ for step in range(12):
     if step % 4 == 0:
         print(step, f"{loss.item():.6f}", opt.state[rnn_params[0]]["sum"].sum().item() > 0)
 print(sorted(opt.state_dict()["state"][0]), opt.state_dict()["param_groups"][0]["initial_accumulator_value"])
+stream = sample_stream(rnn_params, char_to_ix["h"])
+drawn = [next(stream) for _ in range(12)]
+print(repr("".join(ix_to_char[ix] for ix, _, _ in drawn)), drawn[0][1:], torch.is_grad_enabled())

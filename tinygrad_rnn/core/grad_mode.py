@@ -4,7 +4,6 @@ One switch per thread (`modes.grad_enabled`, see modes.py), read by `Function.ap
 """
 from __future__ import annotations
 
-import copy
 import functools
 import inspect
 from collections.abc import Callable
@@ -107,7 +106,10 @@ class _GradModeContext:
         modes.grad_enabled = self.prev
 
     def __call__(self, fn: F) -> F:
-        return _decorated(fn, lambda: copy.copy(self))  # a fresh context per call, with this one's settings
+        return _decorated(fn, self._clone)  # a fresh context per call, with this one's settings
+
+    def _clone(self) -> Any:
+        return type(self)()
 
 
 class no_grad(_GradModeContext):
@@ -135,6 +137,9 @@ class inference_mode(no_grad):
     def __init__(self, mode: bool = True) -> None:
         self.mode = not mode
         self.inference = mode
+
+    def _clone(self) -> Any:
+        return inference_mode(self.inference)
 
     def __enter__(self) -> None:
         super().__enter__()
