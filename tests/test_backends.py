@@ -56,7 +56,7 @@ def test_backends_namespaces_are_importable_as_submodules():
     """Training scripts write `import torch.backends.cudnn as cudnn; cudnn.benchmark = True`."""
     import importlib
 
-    for name in ("cudnn", "cuda", "mps", "mkldnn", "mkl", "openmp", "mha"):
+    for name in ("cudnn", "cuda", "mps", "mkldnn", "mkl", "openmp", "mha", "opt_einsum"):
         assert importlib.import_module(f"tinygrad_rnn.backends.{name}") is getattr(tinygrad_rnn.backends, name)
 
 
@@ -76,3 +76,28 @@ def test_deprecated_has_attributes_warn_and_answer_as_torch(name):
 def test_an_unknown_module_attribute_is_torchs_attribute_error():
     check_error(lambda m: m.has_tpu)
     assert not hasattr(tinygrad_rnn, "has_mps_") and hasattr(tinygrad_rnn, "has_mps")
+
+
+def test_deprecated_sdp_kernel_switches_the_kernels_within_its_block_and_warns_as_torch(restored):
+    """The SDPA tutorial of torch 2.0 wrote `with torch.backends.cuda.sdp_kernel(enable_math=False): ...`."""
+    seen = []
+    for m in (restored, tinygrad_rnn):
+        cuda = m.backends.cuda
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            with cuda.sdp_kernel(enable_flash=False, enable_mem_efficient=False) as given:
+                inside = (given, cuda.flash_sdp_enabled(), cuda.math_sdp_enabled(), cuda.mem_efficient_sdp_enabled(),
+                          cuda.cudnn_sdp_enabled())
+        with m.nn.attention.sdpa_kernel(m.nn.attention.SDPBackend.MATH) as given_new:
+            newer = (given_new, cuda.flash_sdp_enabled())
+        after = (cuda.flash_sdp_enabled(), cuda.mem_efficient_sdp_enabled())
+        seen.append((inside, newer, after, [(w.category, str(w.message)) for w in caught]))
+    assert seen[0] == seen[1]
+
+
+def test_cudnn_version_opt_einsum_and_git_version_answer_as_torchs_cpu_build():
+    torch = require_torch()
+    answers = [(m.backends.cudnn.version(), m.backends.cudnn.is_acceptable(m.ones(1)), m.backends.opt_einsum.is_available(),
+                m.backends.opt_einsum.enabled, m.backends.opt_einsum.strategy, m.backends.opt_einsum.get_opt_einsum(),
+                m.version.git_version) for m in (tinygrad_rnn, torch)]
+    assert answers[0] == answers[1]

@@ -246,3 +246,30 @@ def test_an_unsigned_array_wider_than_a_byte_says_we_have_no_such_tensors(make, 
     """torch makes uint16/32/64 tensors (with few ops); we have none, and say so rather than list them as supported."""
     with pytest.raises(TypeError, match=f"tinygrad_rnn has no {np.dtype(kind).name} tensors"):
         make(tinygrad_rnn, np.zeros(2, dtype=kind))
+
+
+LIKE_INPUTS = {
+    "transpose": lambda m: m.zeros(2, 3).t(),
+    "permutation": lambda m: m.zeros(2, 3, 4).permute(2, 0, 1),
+    "slice": lambda m: m.zeros(4, 6)[:, ::2],
+    "sliced transpose": lambda m: m.zeros(4, 6)[:, ::2].t(),
+    "size-1 dims": lambda m: m.zeros(3, 1, 2).transpose(0, 2),
+    "expanded": lambda m: m.zeros(1, 4).expand(3, 4),
+    "expanded transpose": lambda m: m.zeros(4, 1).expand(4, 3).t(),
+    "attention heads": lambda m: m.zeros(2, 5, 12)[..., :8].view(2, 5, 2, 4).transpose(1, 2),
+}
+
+
+@pytest.mark.parametrize("case", list(LIKE_INPUTS))
+def test_like_factories_keep_the_layout_as_torchs_preserve_format(case):
+    """empty_like(x) of a transposed x is transposed in torch (its preserve_format): the flash attention
+    kernel's output is made so, and `.view` after a transpose works or fails by it."""
+    torch = require_torch()
+    seen = []
+    for m in (tinygrad_rnn, torch):
+        x = LIKE_INPUTS[case](m)
+        made = [m.zeros_like(x), m.ones_like(x, dtype=m.float64), m.full_like(x, 3), m.empty_like(x), m.rand_like(x),
+                m.randn_like(x), m.randint_like(x, 3), m.zeros_like(x, memory_format=m.contiguous_format),
+                m.rand_like(x, memory_format=m.contiguous_format)]
+        seen.append(([t.stride() for t in made], [(str(t.dtype), t.tolist()) for t in made[:3]]))
+    assert seen[0] == seen[1]

@@ -18,7 +18,9 @@ torch's are, so `import torch.backends.cudnn as cudnn` works too (see `_as_submo
 """
 from __future__ import annotations
 
+import importlib
 import importlib.machinery
+import importlib.util
 import sys
 import warnings
 from collections.abc import Iterator
@@ -55,6 +57,14 @@ class _Backend(ModuleType):
 
 
 class _Cudnn(_Backend):
+    def version(self) -> None:
+        """The cuDNN version: None, as in torch's CPU build (no cuDNN)."""
+        return None
+
+    def is_acceptable(self, tensor: Any) -> bool:
+        """Whether cuDNN would take `tensor`: never, as in torch's CPU build (it is no CUDA tensor)."""
+        return False
+
     @contextmanager
     def flags(self, enabled: bool = False, benchmark: bool = False, benchmark_limit: int = 10,
               deterministic: bool = False, allow_tf32: bool = True, **more: object) -> Iterator[None]:
@@ -166,6 +176,23 @@ class _Cuda(ModuleType):
     def cudnn_sdp_enabled(self) -> bool:
         return self._sdp["cudnn"]
 
+    @contextmanager
+    def sdp_kernel(self, enable_flash: bool = True, enable_math: bool = True, enable_mem_efficient: bool = True,
+                   enable_cudnn: bool = True) -> Iterator[dict]:
+        """torch's deprecated switch of the attention kernels (torch.nn.attention.sdpa_kernel's older
+        form): within the block the kernels not enabled are off; all are restored after. It warns as
+        torch's does, and gives the empty dict torch's gives."""
+        warnings.warn("`torch.backends.cuda.sdp_kernel()` is deprecated. In the future, this context manager will "
+                      "be removed. Please see `torch.nn.attention.sdpa_kernel()` for the new context manager, with "
+                      "updated signature.", FutureWarning, stacklevel=3)
+        previous = dict(self._sdp)
+        self._sdp.update(flash=bool(enable_flash), math=bool(enable_math), mem_efficient=bool(enable_mem_efficient),
+                         cudnn=bool(enable_cudnn))
+        try:
+            yield {}
+        finally:
+            self._sdp.update(previous)
+
 
 cuda = _Cuda()
 
@@ -188,6 +215,25 @@ class _Mha(ModuleType):
 mha = _Mha()
 
 
+class _OptEinsum(ModuleType):
+    """`torch.backends.opt_einsum`: whether einsum may ask the opt_einsum package for a contraction
+    order. Present or not, einsum here contracts as numpy does; the flags answer as torch's would."""
+
+    def __init__(self) -> None:
+        super().__init__("")
+        self.enabled = self.is_available()
+        self.strategy = "auto" if self.enabled else None
+
+    def is_available(self) -> bool:
+        return importlib.util.find_spec("opt_einsum") is not None
+
+    def get_opt_einsum(self) -> Any:
+        return importlib.import_module("opt_einsum") if self.is_available() else None
+
+
+opt_einsum = _OptEinsum()
+
+
 def _as_submodules(**namespaces: ModuleType) -> None:
     """Make the namespaces importable as this module's submodules: `import torch.backends.cudnn` asks
     the import system, which wants a package (one with a __path__) and the submodule in sys.modules."""
@@ -198,7 +244,8 @@ def _as_submodules(**namespaces: ModuleType) -> None:
 
 
 __path__: list[str] = []  # a package to the import system; its submodules are the namespaces here
-_as_submodules(cudnn=cudnn, mps=mps, mkldnn=mkldnn, mkl=mkl, openmp=openmp, cuda=cuda, mha=mha)
+_as_submodules(cudnn=cudnn, mps=mps, mkldnn=mkldnn, mkl=mkl, openmp=openmp, cuda=cuda, mha=mha,
+               opt_einsum=opt_einsum)
 
 
 # torch's deprecated module attributes `torch.has_mps`, ...: each warns and answers its replacement's question

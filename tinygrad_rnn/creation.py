@@ -504,29 +504,90 @@ def check_like_arguments(name: str, requires_grad: Any, kw: dict) -> None:
     check_pin_memory(name, kw.get("pin_memory", False))
 
 
-def _like(fill: Any, input: Tensor, dtype: Any, requires_grad: bool) -> Tensor:
-    return _filled(fill, input.shape, dtype if dtype is not None else input.dtype, requires_grad, None)
+def _like(fill: Any, input: Tensor, dtype: Any, requires_grad: bool, memory_format: Any = None) -> Tensor:
+    """A tensor of input's shape holding `fill`, laid out as input is (torch's preserve_format)."""
+    made = _filled(fill, input.shape, dtype if dtype is not None else input.dtype, requires_grad, None)
+    if memory_format not in (None, preserve_format) or input.is_contiguous():
+        return made
+    array = like_array(input, made._data.dtype)
+    array[...] = made._data
+    return _finish(Tensor._make(array), requires_grad, None)
+
+
+def like_array(input: Tensor, np_dtype: Any) -> np.ndarray:
+    """An uninitialised array of input's shape with the strides torch's *_like factories give (empty_like's
+    preserve_format): input's own strides when its elements fill their memory without gaps or overlaps (a
+    transposed tensor stays transposed), otherwise dense strides in input's order of dimensions (a sliced
+    one comes out contiguous, a sliced and transposed one dense and transposed)."""
+    shape, strides = tuple(input.shape), like_strides(input)
+    base = uninitialized((max(math.prod(shape), 1),), np_dtype)
+    return np.lib.stride_tricks.as_strided(base, shape, tuple(s * base.itemsize for s in strides))
+
+
+def like_strides(input: Tensor) -> tuple:
+    """The strides of torch's empty_like(input) (see like_array)."""
+    shape, given = tuple(input.shape), input.stride()
+    return given if _non_overlapping_and_dense(shape, given) else _infer_dense_strides(shape, given)
+
+
+def _non_overlapping_and_dense(shape: tuple, strides: tuple) -> bool:
+    """torch's is_non_overlapping_and_dense: the dims of size 2 or more, by stride, step as a dense block."""
+    expected = 1
+    for d in sorted((d for d in range(len(shape)) if shape[d] >= 2), key=lambda d: strides[d]):
+        if strides[d] != expected:
+            return False
+        expected *= shape[d]
+    return True
+
+
+def _infer_dense_strides(shape: tuple, strides: tuple) -> tuple:
+    """Dense strides keeping the order of input's dimensions in memory (torch's infer_dense_strides: an
+    insertion sort from the innermost dimension out; a stride of 0 compares as neither smaller nor
+    larger, equal strides put the smaller dimension inside)."""
+    perm = list(range(len(shape)))[::-1]
+
+    def should_swap(a: int, b: int) -> int:
+        if strides[a] == 0 or strides[b] == 0:
+            return 0
+        if strides[a] != strides[b]:
+            return 1 if strides[a] > strides[b] else -1
+        return 1 if shape[a] > shape[b] else 0
+
+    for i in range(1, len(perm)):
+        inner = i
+        for outer in range(i - 1, -1, -1):
+            comparison = should_swap(perm[outer], perm[inner])
+            if comparison > 0:
+                perm[outer], perm[inner] = perm[inner], perm[outer]
+                inner = outer
+            elif comparison < 0:
+                break
+    result, step = [0] * len(shape), 1
+    for d in perm:
+        result[d] = step
+        step *= max(shape[d], 1)
+    return tuple(result)
 
 
 def zeros_like(input: Tensor, *, dtype: Any = None, requires_grad: bool = False, **kw: Any) -> Tensor:
     check_like_arguments("zeros_like", requires_grad, kw)
-    return _like(0, input, dtype, requires_grad)
+    return _like(0, input, dtype, requires_grad, kw.get("memory_format"))
 
 
 def ones_like(input: Tensor, *, dtype: Any = None, requires_grad: bool = False, **kw: Any) -> Tensor:
     check_like_arguments("ones_like", requires_grad, kw)
-    return _like(1, input, dtype, requires_grad)
+    return _like(1, input, dtype, requires_grad, kw.get("memory_format"))
 
 
 def empty_like(input: Tensor, *, dtype: Any = None, requires_grad: bool = False, **kw: Any) -> Tensor:
     check_like_arguments("empty_like", requires_grad, kw)
-    return _like(UNINITIALIZED, input, dtype, requires_grad)
+    return _like(UNINITIALIZED, input, dtype, requires_grad, kw.get("memory_format"))
 
 
 def full_like(input: Tensor, fill_value: Any, *, dtype: Any = None, requires_grad: bool = False, **kw: Any) -> Tensor:
     number_arg("full_like", "fill_value", fill_value, 2)  # torch's parser, before the device
     check_like_arguments("full_like", requires_grad, kw)
-    return _like(fill_value, input, dtype, requires_grad)
+    return _like(fill_value, input, dtype, requires_grad, kw.get("memory_format"))
 
 
 _MISSING = object()  # a bound not given, told apart from an explicit None (torch's TypeError)

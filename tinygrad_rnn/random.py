@@ -49,10 +49,10 @@ from .backend.fma import fma64 as _fma64
 from .core import dtypes, views
 from .core.modes import modes
 from .core.tensor import Tensor
-from .creation import _check_out, _finish, _size, check_like_arguments, check_size, factory, write_into
+from .creation import _check_out, _finish, _size, check_like_arguments, check_size, factory, like_array, write_into
 from .device import check_device, check_device_name
 from .device import device as _device
-from .layout import check_layout, check_pin_memory
+from .layout import check_layout, check_pin_memory, preserve_format
 from .layout import layout as layout_type
 from .ops.promotion import check_shapes_broadcast
 from .overload_table import FUNCTIONS
@@ -602,15 +602,21 @@ def _like(input: Tensor, values: Any, dtype: Any, requires_grad: bool) -> Tensor
     order = _memory_order(input)
     contiguous = [d for d in order if input.shape[d] > 1] == [d for d in range(input.ndim) if input.shape[d] > 1]
     drawn = values(input.numel(), contiguous)
-    out = np.empty(input.shape, drawn.dtype)
-    in_memory_order = out.transpose(order)
+    in_memory_order = np.empty(input.shape, drawn.dtype).transpose(order)
     in_memory_order[...] = drawn.reshape(in_memory_order.shape)
-    return _finish(Tensor._make(out.astype(dtypes.as_dtype(dtype).np)), requires_grad, None)
+    out = like_array(input, dtypes.as_dtype(dtype).np)  # and laid out as input, as torch's
+    out[...] = in_memory_order.transpose(np.argsort(order))
+    return _finish(Tensor._make(out), requires_grad, None)
+
+
+def _contiguous_asked(kw: dict) -> bool:
+    """memory_format=torch.contiguous_format: a row-major result, drawn in its own order."""
+    return kw.get("memory_format") not in (None, preserve_format)
 
 
 def randn_like(input: Tensor, *, dtype: Any = None, requires_grad: bool = False, **kw: Any) -> Tensor:
     check_like_arguments("randn_like", requires_grad, kw)
-    if input.is_contiguous() or not input.numel():
+    if input.is_contiguous() or not input.numel() or _contiguous_asked(kw):
         return randn(input.shape, dtype=dtype or input.dtype, requires_grad=requires_grad)
     d = _float_dtype(dtype or input.dtype, "normal_kernel_cpu")
     # a layout that is not contiguous gets torch's one-normal-at-a-time fill
@@ -620,7 +626,7 @@ def randn_like(input: Tensor, *, dtype: Any = None, requires_grad: bool = False,
 
 def rand_like(input: Tensor, *, dtype: Any = None, requires_grad: bool = False, **kw: Any) -> Tensor:
     check_like_arguments("rand_like", requires_grad, kw)
-    if input.is_contiguous() or not input.numel():
+    if input.is_contiguous() or not input.numel() or _contiguous_asked(kw):
         return rand(input.shape, dtype=dtype or input.dtype, requires_grad=requires_grad)
     d = _float_dtype(dtype or input.dtype, "check_uniform_bounds")
     return _like(input, lambda n, _: _rng(None).uniform_values(n, 0.0, 1.0, d.np), d, requires_grad)
@@ -632,7 +638,7 @@ def randint_like(input: Tensor, low: int, high: Any = None, *, generator: Genera
     check_like_arguments("randint_like", requires_grad, kw)
     if high is None:
         low, high = 0, low
-    if not input.is_contiguous() and input.numel():  # drawn in input's memory order (the checks are randint's)
+    if not input.is_contiguous() and input.numel() and not _contiguous_asked(kw):  # drawn in input's memory order
         randint(low, high, (0,), dtype=dtype or input.dtype)
         stream = _rng(generator, "randint_like")
         return _like(input, lambda n, _: stream.integers(low, high, n), dtype or input.dtype, requires_grad)

@@ -17,6 +17,7 @@ hip: str | None = None
 rocm: str | None = None
 xpu: str | None = None
 debug = False
+git_version = "cf30153c4c131c8164ee7798e5022d810682e2cb"  # torch 2.13.0's, as its build reports it
 
 # release numbers, an optional pre-release (a, b, rc), an optional .devN, an optional +local label
 _VERSION = re.compile(r"\s*v?(\d+(?:\.\d+)*)(?:(a|b|rc)(\d*))?(?:\.dev(\d*))?(?:\+([a-z0-9.]+))?\s*", re.IGNORECASE)

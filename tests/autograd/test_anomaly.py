@@ -153,3 +153,22 @@ def test_nan_after_an_rnn_names_the_op_like_torch():
     ours, _ = run_with_anomaly(tg, build)
     theirs, _ = run_with_anomaly(torch, build)
     assert str(ours) == str(theirs) == "Function 'SqrtBackward0' returned nan values in its 0th output."
+
+
+def test_the_reports_end_as_torchs_cpp_warnings_do():
+    """torch's report is a C++ TORCH_WARN: its text ends with where it was raised."""
+    torch = require_torch()
+    seen = []
+    for m in (tg, torch):
+        x = m.tensor([-1.0], requires_grad=True)
+        y = m.sqrt(x)  # made outside anomaly mode: no forward traceback
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            with m.autograd.detect_anomaly():
+                with pytest.raises(RuntimeError):
+                    y.backward()
+                with pytest.raises(RuntimeError):
+                    m.sqrt(x).backward()
+        reports = [str(w.message) for w in caught if str(w.message).startswith("Error detected")]
+        seen.append((reports[0], reports[1].split("\n")[-1]))
+    assert seen[0] == seen[1]

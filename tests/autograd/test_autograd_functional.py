@@ -146,6 +146,14 @@ def test_unused_input_gives_zeros_or_strict_error_like_torch():
     lambda m, x: m.autograd.functional.jacobian(lambda a: 3.0, x),
     lambda m, x: m.autograd.functional.hessian(lambda a: a * 2, x),
     lambda m, x: m.autograd.functional.jvp(lambda a: a * 2, (x,), (x, x)),
+    # forward mode: torch refuses create_graph, then strict, then a list, then vectorize=False, in that order
+    lambda m, x: m.autograd.functional.jacobian(lambda a: a * 2, x, create_graph=True, strategy="forward-mode"),
+    lambda m, x: m.autograd.functional.jacobian(lambda a: a * 2, x, strict=True, vectorize=True, strategy="forward-mode"),
+    lambda m, x: m.autograd.functional.jacobian(lambda a: a * 2, [x], strategy="forward-mode"),
+    lambda m, x: m.autograd.functional.jacobian(lambda a: a * 2, x, strategy="forward-mode"),
+    lambda m, x: m.autograd.functional.jacobian(lambda a: a * 2, x, strategy="both"),
+    lambda m, x: m.autograd.functional.hessian(lambda a: a.sum(), x, create_graph=True, outer_jacobian_strategy="forward-mode"),
+    lambda m, x: m.autograd.functional.hessian(lambda a: a.sum(), x, outer_jacobian_strategy="fwd"),
 ])
 def test_errors_match_torch(call):
     torch = require_torch()
@@ -206,9 +214,61 @@ def test_hessian_forward_over_reverse_matches_torch_and_uses_forward_mode(monkey
     monkeypatch.setattr(Function, "_apply_with_tangents", staticmethod(lambda ctx, args: calls.append(1) or real(ctx, args)))
     ours = tg.autograd.functional.hessian(f, tg.tensor(x), vectorize=True, outer_jacobian_strategy="forward-mode")
     assert calls, "the outer Jacobian did not run in forward mode"
-    theirs = torch.autograd.functional.hessian(f, torch.tensor(x))
-    np.testing.assert_allclose(ours.numpy(), theirs.numpy(), rtol=1e-10)
-    assert not ours.requires_grad
+    theirs = torch.autograd.functional.hessian(f, torch.tensor(x), vectorize=True, outer_jacobian_strategy="forward-mode")
+    np.testing.assert_allclose(ours.detach().numpy(), theirs.detach().numpy(), rtol=1e-10)
+    # torch's outer forward-mode Jacobian leaves the blocks undetached: the dual inputs were made to require grad
+    assert (ours.requires_grad, ours.grad_fn.name()) == (theirs.requires_grad, theirs.grad_fn.name())
+
+
+FORWARD_MODE_SHAPES = {
+    "tensor to tensor": (lambda a, b: a.exp(), False),
+    "tensor to tuple": (lambda a, b: (a.exp(), a * 2), False),
+    "tuple to tensor": (lambda a, b: a.exp() * b, True),
+    "tuple to tuple": (lambda a, b: (a.exp() * b, (a + b).sum()), True),
+}
+
+
+@pytest.mark.parametrize("case", list(FORWARD_MODE_SHAPES))
+@pytest.mark.parametrize("requires_grad", [False, True])
+def test_forward_mode_jacobian_nests_in_lists_and_keeps_history_as_torch(case, requires_grad):
+    """torch's forward-mode jacobian returns lists where tuples were given (a tuple where only the outputs were
+    one) and does not detach its blocks: an input that requires grad gives them a ReshapeAliasBackward0."""
+    torch = require_torch()
+    fn, tuple_inputs = FORWARD_MODE_SHAPES[case]
+    seen = []
+    for m in (tg, torch):
+        a = m.tensor([1.0, 2.0], requires_grad=requires_grad)
+        b = m.tensor([0.5, -1.0])
+        inputs = (a, b) if tuple_inputs else a
+        jac = m.autograd.functional.jacobian(fn if tuple_inputs else (lambda x: fn(x, None)), inputs, vectorize=True,
+                                             strategy="forward-mode")
+        seen.append(_structure(jac))
+    assert seen[0] == seen[1]
+
+
+def _structure(result):
+    """The containers, and for each tensor its values and its grad_fn's name."""
+    if isinstance(result, (tuple, list)):
+        return (type(result).__name__, [_structure(r) for r in result])
+    return (result.detach().tolist(), result.grad_fn.name() if result.grad_fn is not None else None)
+
+
+def test_vectorized_jacobian_adds_the_outputs_rows_in_one_pass_as_torch():
+    """torch backpropagates every output's basis rows together, so a zero from x * y (y < 0: a -0) meets the
+    zero row of (x + y).sum() and prints as 0., not -0."""
+    torch = require_torch()
+    printed = []
+    for m in (tg, torch):
+        x, y = m.tensor([1.0, 2.0]), m.tensor([0.5, -1.0])
+        printed.append(str(m.autograd.functional.jacobian(lambda a, b: (a * b, (a + b).sum()), (x, y), vectorize=True)))
+    assert printed[0] == printed[1]
+
+
+def test_hessian_squeezes_a_one_element_output_as_torch():
+    torch = require_torch()
+    shapes = [tuple(m.autograd.functional.hessian(lambda a: (a ** 3).sum().view(1, 1), m.ones(2)).shape)
+              for m in (tg, torch)]
+    assert shapes[0] == shapes[1] == (2, 2)
 
 
 STRICT_SECOND_ORDER = {

@@ -563,3 +563,42 @@ def test_gradients_meeting_at_a_leaf_add_up_in_torchs_order():
     for made_in in itertools.permutations("abc"):
         for added_in in itertools.permutations("abc"):
             assert run(tinygrad_rnn, made_in, added_in) == run(torch, made_in, added_in), (made_in, added_in)
+
+
+def test_grad_mode_decorators_work_without_parentheses_and_on_generators_as_torchs():
+    """torch's docs decorate with a bare `@torch.no_grad`; a decorated generator runs each of its steps
+    in the mode, the caller's mode holding between its yields."""
+    torch = require_torch()
+    seen = []
+    for m in (tinygrad_rnn, torch):
+        x = m.ones(2, requires_grad=True)
+
+        @m.no_grad
+        def bare(t):
+            return (t * 2).requires_grad
+
+        @m.enable_grad
+        def bare_enable(t):
+            return (t * 2).requires_grad
+
+        @m.inference_mode
+        def bare_inference(t):
+            return (t * 2).is_inference()
+
+        @m.no_grad()
+        def steps(t, m=m):
+            yield (t * 2).requires_grad
+            yield m.is_grad_enabled()
+
+        @m.set_grad_enabled(False)
+        def switched_steps(t):
+            yield (t * 2).requires_grad
+
+        with m.no_grad():
+            enabled_inside = bare_enable(x)
+        walk = steps(x)
+        first = next(walk)
+        between = m.is_grad_enabled()
+        seen.append((bare(x), enabled_inside, bare_inference(x), first, between, next(walk), list(switched_steps(x)),
+                     m.is_grad_enabled(), bare.__name__))
+    assert seen[0] == seen[1]

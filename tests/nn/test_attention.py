@@ -353,3 +353,39 @@ def test_a_query_that_may_attend_nowhere_gives_zeros_without_a_warning(monkeypat
         warnings.simplefilter("error")
         out = tinygrad_rnn.nn.functional.scaled_dot_product_attention(q, k, v, attn_mask=mask)
     assert out[0, :, 1].abs().sum().item() == 0 and out[0, :, 0].abs().sum().item() > 0
+
+
+SDPA_KERNEL_CASES = {
+    "4-d": lambda m, q, k, v: m.nn.functional.scaled_dot_product_attention(q, k, v),
+    "causal": lambda m, q, k, v: m.nn.functional.scaled_dot_product_attention(q, k, v, is_causal=True),
+    "2-d bool mask": lambda m, q, k, v: m.nn.functional.scaled_dot_product_attention(q, k, v, attn_mask=m.ones(5, 6).bool()),
+    "4-d float mask": lambda m, q, k, v: m.nn.functional.scaled_dot_product_attention(q, k, v, attn_mask=m.zeros(2, 1, 5, 6)),
+    "3-d mask (math)": lambda m, q, k, v: m.nn.functional.scaled_dot_product_attention(q, k, v, attn_mask=m.zeros(3, 5, 6)),
+    "dropout (math)": lambda m, q, k, v: m.nn.functional.scaled_dot_product_attention(q, k, v, dropout_p=0.2),
+    "broadcast batch (math)": lambda m, q, k, v: m.nn.functional.scaled_dot_product_attention(q, k[:1], v[:1]),
+    "gqa": lambda m, q, k, v: m.nn.functional.scaled_dot_product_attention(q, k[:, :1], v[:, :1], enable_gqa=True),
+    "value head size (math)": lambda m, q, k, v: m.nn.functional.scaled_dot_product_attention(q, k, m.cat([v, v], -1)),
+    "3-d (math)": lambda m, q, k, v: m.nn.functional.scaled_dot_product_attention(q[0], k[0], v[0]),
+    "heads made by view and transpose": lambda m, q, k, v: m.nn.functional.scaled_dot_product_attention(
+        q.transpose(1, 2).contiguous().transpose(1, 2), k, v),
+    "sliced query": lambda m, q, k, v: m.nn.functional.scaled_dot_product_attention(
+        m.cat([q, q], -1).transpose(1, 2)[..., :4].transpose(1, 2), k, v),
+}
+
+
+@pytest.mark.parametrize("case", list(SDPA_KERNEL_CASES))
+def test_sdpa_shows_the_kernel_torchs_cpu_build_runs(case):
+    """torch's CPU flash kernel (4-d, no dropout, one batch and head count, ...) names its node
+    ScaledDotProductFlashAttentionForCpuBackward0 and writes its output in the query's layout, so the SDPA
+    tutorial's `y.transpose(1, 2).view(B, -1, H * D)` works on heads made by view + transpose."""
+    torch = require_torch()
+    seen = []
+    for m in (tinygrad_rnn, torch):
+        m.manual_seed(0)
+        q = m.randn(2, 3, 5, 4, requires_grad=True)
+        k, v = m.randn(2, 3, 6, 4), m.randn(2, 3, 6, 4)
+        y = SDPA_KERNEL_CASES[case](m, q, k, v)
+        seen.append((y.grad_fn.name(), y.stride(), [round(x, 4) for x in y.detach().reshape(-1)[:6].tolist()]))
+    if "dropout" in case:  # (the kernel's dropout draws are its own)
+        seen = [s[:2] for s in seen]
+    assert seen[0] == seen[1]

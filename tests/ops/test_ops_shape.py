@@ -544,3 +544,34 @@ def test_index_select_checks_that_the_index_is_a_vector_before_its_dtype(shape):
 def test_unflatten_parses_dim_and_sizes_before_it_checks_them(call):
     """Found by the views_and_strides fuzz family: a size that is no int was a dim out of range first."""
     check_error(lambda m: call(m, m.zeros(3, 2)))
+
+
+RESHAPES = {
+    "reshape of a transpose (copies)": lambda m, x: x.t().reshape(6),
+    "flatten of a transpose": lambda m, x: m.flatten(x.t()),
+    "reshape to its own shape (an alias)": lambda m, x: x.t().reshape(3, 2),
+    "reshape of a slice": lambda m, x: x[:, ::2].reshape(4),
+    "ravel of a transpose": lambda m, x: x.t().ravel(),
+    "ravel of a contiguous tensor": lambda m, x: x.ravel(),
+    "contiguous().view()": lambda m, x: x.t().contiguous().view(6),
+    "squeeze after a copy": lambda m, x: x.t().reshape(1, 6).squeeze(),
+}
+
+
+@pytest.mark.parametrize("case", list(RESHAPES))
+def test_reshape_nodes_walk_as_torchs(case):
+    """torch's reshape is a view (ViewBackward0, or ReshapeAliasBackward0 of a strided tensor) where it can
+    be, and otherwise a contiguous clone reshaped: UnsafeViewBackward0 then CloneBackward0 in next_functions
+    (nn.MultiheadAttention's graph printed without the clone)."""
+    torch = require_torch()
+    seen = []
+    for m in (tinygrad_rnn, torch):
+        x = m.arange(6.0).view(2, 3).requires_grad_()
+        y = RESHAPES[case](m, x)
+        node, chain = y.grad_fn, []
+        while node is not None and len(chain) < 4:
+            chain.append(node.name())
+            node = node.next_functions[0][0] if node.next_functions else None
+        y.backward(m.arange(float(y.numel())).view(y.shape))
+        seen.append((chain, y._is_view(), y.is_contiguous(), x.grad.tolist()))
+    assert seen[0] == seen[1]

@@ -182,3 +182,44 @@ def test_zeta_of_s_below_1_is_nan_even_at_a_pole_of_q():
     s, q = np.meshgrid(np.arange(-3.0, 4.0), np.arange(-3.0, 4.0))
     check_parity(lambda m, a, b: m.special.zeta(a, b), [s, q], requires_grad=[False, False])
     check_parity(lambda m, a, b: m.special.zeta(a, b), [s.astype(np.int64), q.astype(np.int64)])
+
+
+@pytest.mark.parametrize("call", [
+    lambda m, x: m.special.ndtr(x), lambda m, x: m.special.round(x), lambda m, x: m.special.round(x, decimals=1),
+    lambda m, x: m.round(x), lambda m, x: m.round(x, decimals=0),
+])
+def test_node_names_are_torchs(call):
+    """torch.special.ndtr ends in a multiplication by a C++ scalar (MulBackward1); torch.special.round
+    always passes decimals (RoundBackward1), torch.round only when given."""
+    torch = require_torch()
+    names = [call(m, m.tensor([0.25, -1.5], requires_grad=True)).grad_fn.name() for m in (tinygrad_rnn, torch)]
+    assert names[0] == names[1]
+
+
+def _special_args(name, x):
+    """Arguments for torch.special.`name` at x (tensor first but where torch wants another order)."""
+    if name == "polygamma":
+        return (1, x)
+    if name == "multigammaln":
+        return (x + 2, 1)
+    if name in ("xlogy", "xlog1py", "zeta", "gammainc", "gammaincc"):
+        return (x, x)
+    if "polynomial" in name:
+        return (x, 2)
+    return (x, 0) if "softmax" in name or name == "logsumexp" else (x,)
+
+
+def test_every_special_function_but_the_softmaxes_takes_out_as_torch():
+    torch = require_torch()
+    for name in tinygrad_rnn.special.__all__:
+        results = []
+        for m in (tinygrad_rnn, torch):
+            x, out = m.tensor([0.25, 0.5], dtype=m.float64), m.empty(2, dtype=m.float64)
+            out = out[:1].squeeze() if name == "logsumexp" else out
+            try:
+                returned = getattr(m.special, name)(*_special_args(name, x), out=out)
+                values = np.nan_to_num(np.round(returned.tolist(), 10), nan=-7.0).tolist()  # (nan != nan)
+                results.append((returned is out, values))
+            except TypeError:
+                results.append("TypeError")
+        assert results[0] == results[1], name

@@ -125,13 +125,17 @@ def _any_nan(data: Any) -> bool:
     return bool(np.isnan(data).any())
 
 
+_TRIGGERED = " (Triggered internally at /__w/pytorch/pytorch/torch/csrc/autograd/python_anomaly_mode.cpp:{}.)"
+
+
 def _forward_report(node: Any) -> str:
+    """torch's warning (a C++ TORCH_WARN, so it ends with where it was raised)."""
     stack = getattr(node, "_forward_stack", None)
     if stack is None:
         return (f"Error detected in {node.name()}. No forward pass information available. Enable detect "
-                "anomaly during forward pass for more information.")
+                "anomaly during forward pass for more information." + _TRIGGERED.format(100))
     return (f"Error detected in {node.name()}. Traceback of forward call that caused the error:\n"
-            + "".join(traceback.format_list(stack)))
+            + "".join(traceback.format_list(stack)) + _TRIGGERED.format(122))
 
 
 type(modes).anomaly_hooks = sys.modules[__name__]  # what Function.apply and the engine call in anomaly mode

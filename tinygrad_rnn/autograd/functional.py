@@ -10,10 +10,11 @@
 Inputs are a Tensor or a tuple of Tensors; results follow the same shape (a tuple only where a
 tuple was given), as in torch. The inputs are detached first, so the caller's graph is untouched
 unless `create_graph=True`. `strict=True` raises when an output does not depend on an input
-instead of returning zeros. `vectorize=True` computes all rows of a Jacobian in one batched
-backward pass (tinygrad_rnn.func.batching) instead of one pass per row. `strategy="forward-mode"`
-(which torch allows only with `vectorize=True`) computes the Jacobian by forward-mode AD, a column
-per input element; for `hessian`, `outer_jacobian_strategy="forward-mode"` is forward over reverse.
+instead of returning zeros. `vectorize=True` computes all rows of a Jacobian, for all outputs
+together, in one batched backward pass (tinygrad_rnn.func.batching) instead of one pass per row.
+`strategy="forward-mode"` (which torch allows only with `vectorize=True`) computes the Jacobian by
+forward-mode AD, a column per input element, and returns it as torch does: in lists, not detached;
+for `hessian`, `outer_jacobian_strategy="forward-mode"` is forward over reverse.
 As in torch, `jvp`, `hvp` and `vhp` stay on the double-backward trick.
 """
 from __future__ import annotations
@@ -25,6 +26,7 @@ import numpy as np
 
 from ..core import grad_mode
 from ..core.engine import grad
+from ..core.function import rename
 from ..core.tensor import Tensor
 from ..func import _transforms, batching
 from ..func._differentiate import fresh_leaf
@@ -80,19 +82,26 @@ def jacobian(func: Callable[..., Any], inputs: Any, create_graph: bool = False, 
     With one Tensor input and output the result is one Tensor; otherwise tuples mirror the tuples
     given ([output][input] when both are tuples)."""
     if strategy not in ("reverse-mode", "forward-mode"):
-        raise ValueError('Expected strategy to be either "forward-mode" or "reverse-mode". Hint: If your '
-                         'function has more outputs than inputs, "forward-mode" tends to be more performant. '
-                         'Otherwise, prefer to use "reverse-mode".')
-    _check_vectorize_options(strategy, vectorize, strict, create_graph)
+        raise AssertionError('Expected strategy to be either "forward-mode" or "reverse-mode". Hint: If your '
+                             'function has more outputs than inputs, "forward-mode" tends to be more performant. '
+                             'Otherwise, prefer to use "reverse-mode".')
     if strategy == "forward-mode":
-        return _forward_mode_jacobian(func, *_as_tuple(inputs, "inputs", "jacobian"))
+        _check_forward_mode_options(create_graph, strict)
+        inputs_tuple, inputs = _as_tuple(inputs, "inputs", "jacobian")
+        if not vectorize:
+            raise NotImplementedError("Computing Jacobian using forward-AD or forward-over-reverse Hessian is"
+                                      "only implemented for `vectorize=True`.")
+        return _forward_mode_jacobian(func, inputs_tuple, inputs)
     with grad_mode.enable_grad():
         inputs_tuple, inputs = _as_tuple(inputs, "inputs", "jacobian")
         inputs = _prepare_inputs(inputs, create_graph)
         outputs_tuple, outputs = _as_tuple(func(*inputs), "outputs of the user-provided function", "jacobian")
         _check_outputs_require_grad(outputs, strict)
         if vectorize:
-            result = [_vectorized_rows(out, inputs, create_graph) for out in outputs]
+            if strict:
+                raise RuntimeError("torch.autograd.functional.jacobian: `strict=True` and `vectorized=True` are not "
+                                   "supported together. Please either set `strict=False` or `vectorize=False`.")
+            result = _vectorized_jacobian(outputs, inputs, create_graph)
             return _unpack_nested(_finish_nested(result, create_graph), outputs_tuple, inputs_tuple)
         result = []
         for i, out in enumerate(outputs):
@@ -114,13 +123,18 @@ def hessian(func: Callable[..., Any], inputs: Any, create_graph: bool = False, s
     inputs_tuple, inputs = _as_tuple(inputs, "inputs", "hessian")
     if outer_jacobian_strategy not in ("reverse-mode", "forward-mode"):
         raise AssertionError('Expected strategy to be either "forward-mode" or "reverse-mode".')
-    _check_vectorize_options(outer_jacobian_strategy, vectorize, strict, False)
+
+    def single_output(*xs: Any) -> Any:
+        out = func(*xs)
+        _check_outputs_require_grad(_as_tuple(out, "outputs of the user-provided function", "hessian")[1], strict)
+        _check_single_element(out, "hessian")
+        return out.squeeze()
 
     def gradient(*xs: Any) -> tuple:
-        out = func(*xs)
-        _check_outputs_require_grad((out,), strict)
-        _check_single_element(out, "hessian")
-        jac = jacobian(lambda *ys: func(*ys), xs, create_graph=True, vectorize=vectorize)  # (strict: checked below)
+        if outer_jacobian_strategy == "forward-mode":
+            # as torch: the dual inputs must require grad, or the inner jacobian would detach them
+            xs = tuple(x.requires_grad_(True) for x in xs)
+        jac = jacobian(single_output, xs, create_graph=True)
         _check_jacobian_depends_on_inputs(jac, strict)
         return jac
 
@@ -142,47 +156,56 @@ def hvp(func: Callable[..., Any], inputs: Any, v: Any = None, create_graph: bool
 
 
 # ---------------------------------------------------------------------------- helpers
-def _check_vectorize_options(strategy: str, vectorize: bool, strict: bool, create_graph: bool) -> None:
-    """torch's rules for combining vectorize with the other options."""
-    if strategy == "forward-mode":
-        if not vectorize:
-            raise NotImplementedError("Computing Jacobian using forward-AD or forward-over-reverse Hessian is"
-                                      "only implemented for `vectorize=True`.")
-        if create_graph:
-            raise NotImplementedError(
-                "torch.autograd.functional.jacobian: `create_graph=True` and `strategy=\"forward-mode\"` are not "
-                "supported together (yet). Please either set `create_graph=False` or `strategy=\"reverse-mode\"`."
-            )
-    if strict and vectorize:
-        raise RuntimeError("torch.autograd.functional.jacobian: `strict=True` and `vectorized=True` are not "
-                           "supported together. Please either set `strict=False` or `vectorize=False`.")
+def _check_forward_mode_options(create_graph: bool, strict: bool) -> None:
+    """What torch's "forward-mode" strategy refuses, in torch's order."""
+    if create_graph:
+        raise NotImplementedError(
+            "torch.autograd.functional.jacobian: `create_graph=True` and `strategy=\"forward-mode\"` are not "
+            "supported together (yet). Please either set `create_graph=False` or `strategy=\"reverse-mode\"`."
+        )
+    if strict:
+        raise RuntimeError(
+            "torch.autograd.functional.jacobian: `strict=True` and `strategy=\"forward-mode\"` are not supported "
+            "together (yet). Please either set `strict=False` or `strategy=\"reverse-mode\"`."
+        )
 
 
 def _forward_mode_jacobian(func: Callable, inputs_tuple: bool, inputs: tuple) -> Any:
     """torch's "forward-mode" strategy: the Jacobian a column at a time, one forward pass with dual
-    numbers per input element (func.jacfwd over every input)."""
+    numbers per input element (func.jacfwd over every input). As torch's, the blocks come in lists
+    (where tuples were given) and are not detached: an input that requires grad gives blocks with a
+    history, whose last node torch names ReshapeAliasBackward0."""
     outputs_tuple: list = []
 
     def checked(*xs: Any) -> Any:
         out = func(*xs)
-        outputs_tuple[:] = [_as_tuple(out, "outputs of the user-provided function", "jacobian")[0]]
+        outputs_tuple[:] = [_as_tuple(out, "outputs", "jacobian")[0]]
         return out
 
     with _transforms.internal():
-        jac = jacfwd(checked, argnums=tuple(range(len(inputs))))(*(x.detach() for x in inputs))
-    rows = jac if outputs_tuple[0] else (jac,)
-    return _unpack_nested(rows, outputs_tuple[0], inputs_tuple)
+        jac = jacfwd(checked, argnums=tuple(range(len(inputs))))(*inputs)
+    rows = [[rename(block, "ReshapeAliasBackward0") for block in row] for row in (jac if outputs_tuple[0] else (jac,))]
+    if not inputs_tuple:
+        return tuple(row[0] for row in rows) if outputs_tuple[0] else rows[0][0]
+    return rows if outputs_tuple[0] else rows[0]
 
 
-def _vectorized_rows(out: Any, inputs: tuple, create_graph: bool) -> tuple:
-    """d out / d input j for every j, all rows e_k^T J from one batched backward pass."""
-
-    n = out.numel()
-    if n == 0 or not out.requires_grad:
-        return tuple(Tensor._make(np.zeros((*out.shape, *x.shape), x.dtype.np)) for x in inputs)
-    basis = Tensor._make(np.eye(n, dtype=out.dtype.np).reshape((n, *out.shape)))
-    rows = batching.batched_grad([out], inputs, [basis], create_graph=create_graph)
-    return tuple(r.reshape((*out.shape, *x.shape)) for r, x in zip(rows, inputs))
+def _vectorized_jacobian(outputs: tuple, inputs: tuple, create_graph: bool) -> list:
+    """d out_i / d input_j for every i and j, all rows e_k^T J from one batched backward pass over all
+    the outputs together, as torch's: where two outputs reach one input their rows are added, so a
+    zero row of one output makes a -0 of the other +0, as in torch."""
+    numels = [out.numel() for out in outputs]
+    total = sum(numels)
+    eye = np.eye(total)
+    starts = np.cumsum([0, *numels])
+    basis = [Tensor._make(np.ascontiguousarray(eye[:, a:b].astype(out.dtype.np).reshape((total, *out.shape))))
+             for out, a, b in zip(outputs, starts, starts[1:])]
+    if total == 0 or not any(out.requires_grad for out in outputs):
+        rows = [Tensor._make(np.zeros((total, *x.shape), x.dtype.np)) for x in inputs]
+    else:
+        rows = batching.batched_grad(list(outputs), inputs, basis, create_graph=create_graph)
+    return [tuple(r[a:b].reshape((*out.shape, *x.shape)) for r, x in zip(rows, inputs))
+            for out, a, b in zip(outputs, starts, starts[1:])]
 
 
 def _hessian_product(func: Callable, inputs: Any, v: Any, create_graph: bool, strict: bool, name: str) -> tuple:

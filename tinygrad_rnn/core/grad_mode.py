@@ -4,8 +4,8 @@ One switch per thread (`modes.grad_enabled`, see modes.py), read by `Function.ap
 """
 from __future__ import annotations
 
-import copy
 import functools
+import inspect
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -41,19 +41,62 @@ class set_grad_enabled:
     def __call__(self, fn: F) -> F:
         """As a decorator: undo the switch made at decoration time, apply it on each call."""
         mode, modes.grad_enabled = modes.grad_enabled, self.prev
+        return _decorated(fn, lambda: set_grad_enabled(mode))
 
-        @functools.wraps(fn)
-        def wrapper(*args: Any, **kwargs: Any) -> Any:
-            with set_grad_enabled(mode):
-                return fn(*args, **kwargs)
 
-        return wrapper  # type: ignore[return-value]
+def _decorated(fn: F, context: Callable[[], Any]) -> F:
+    """fn run within a fresh context(); a generator function within it at every step it takes (between
+    its yields the caller's mode holds), as torch's decorators do."""
+    if inspect.isgeneratorfunction(fn):
+        return _decorated_generator(fn, context)  # type: ignore[return-value]
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        with context():
+            return fn(*args, **kwargs)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _decorated_generator(fn: Callable[..., Any], context: Callable[[], Any]) -> Callable[..., Any]:
+    @functools.wraps(fn)
+    def generator(*args: Any, **kwargs: Any) -> Any:
+        inner = fn(*args, **kwargs)
+        try:
+            with context():
+                response = inner.send(None)
+            while True:
+                try:
+                    request = yield response
+                except GeneratorExit:
+                    with context():
+                        inner.close()
+                    raise
+                except BaseException as exc:
+                    with context():
+                        response = inner.throw(exc)
+                else:
+                    with context():
+                        response = inner.send(request)
+        except StopIteration as stop:
+            return stop.value
+
+    return generator
 
 
 class _GradModeContext:
-    """Base of `no_grad` and `enable_grad`: a context manager that also works as a decorator."""
+    """Base of `no_grad` and `enable_grad`: a context manager that also works as a decorator, with or
+    without its parentheses (`@torch.no_grad` is `@torch.no_grad()`, as in torch)."""
 
     mode = True
+
+    def __new__(cls, orig_func: Callable[..., Any] | None = None) -> Any:
+        if orig_func is None:
+            return super().__new__(cls)
+        return cls()(orig_func)
+
+    def __init__(self, orig_func: Callable[..., Any] | None = None) -> None:
+        pass
 
     def __enter__(self) -> None:
         self.prev = modes.grad_enabled
@@ -63,12 +106,10 @@ class _GradModeContext:
         modes.grad_enabled = self.prev
 
     def __call__(self, fn: F) -> F:
-        @functools.wraps(fn)
-        def wrapper(*args: Any, **kwargs: Any) -> Any:
-            with copy.copy(self):  # a fresh context per call, with this one's settings
-                return fn(*args, **kwargs)
+        return _decorated(fn, self._clone)  # a fresh context per call, with this one's settings
 
-        return wrapper  # type: ignore[return-value]
+    def _clone(self) -> Any:
+        return type(self)()
 
 
 class no_grad(_GradModeContext):
@@ -85,11 +126,20 @@ class enable_grad(_GradModeContext):
 
 class inference_mode(no_grad):
     """torch's faster `no_grad`: no graph, and the tensors made inside are inference tensors, which autograd
-    refuses to save and in-place ops outside the mode refuse to change (core/tensor.py, views.py)."""
+    refuses to save and in-place ops outside the mode refuse to change (core/tensor.py, views.py).
+    `@torch.inference_mode` without parentheses decorates too, as torch's."""
+
+    def __new__(cls, mode: Any = True) -> Any:
+        if mode is None or isinstance(mode, bool):
+            return object.__new__(cls)
+        return cls()(mode)
 
     def __init__(self, mode: bool = True) -> None:
         self.mode = not mode
         self.inference = mode
+
+    def _clone(self) -> Any:
+        return inference_mode(self.inference)
 
     def __enter__(self) -> None:
         super().__enter__()

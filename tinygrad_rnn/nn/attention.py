@@ -19,7 +19,8 @@ A float mask is added to the scores in both.
 
 `sdpa_kernel(SDPBackend.MATH)` is torch.nn.attention's switch between attention kernels. There is one
 kernel here (the composed one above, torch's "math" kernel), so the switch only decides, as torch's
-CPU build does, whether a call may run at all.
+CPU build does, whether a call may run at all. Where torch's CPU build would run its flash kernel
+instead, the result shows it as torch's does: its node's name, and its memory laid out as the query's.
 """
 from __future__ import annotations
 
@@ -37,6 +38,7 @@ from ..argcheck import tensor_arg
 from ..core import dtypes
 from ..core.tensor import Tensor
 from ..creation import from_numpy
+from ..ops.composite import composite
 from ..ops.linalg import baddbmm
 from ..ops.shape import cat
 from . import init
@@ -63,6 +65,8 @@ def scaled_dot_product_attention(query: Tensor, key: Tensor, value: Tensor, attn
     _check_a_kernel_may_run(query, key, value, dropout_p)
     if is_causal and attn_mask is not None:
         raise RuntimeError("_scaled_dot_product_attention: Explicit attn_mask should not be set when is_causal=True")
+    flash = _cpu_flash_kernel_takes(query, key, value, attn_mask, dropout_p, enable_gqa)
+    inputs = (query, key, value)
     if enable_gqa:
         key, value = _share_heads(query, key), _share_heads(query, value)
     length, source = query.shape[-2], key.shape[-2]
@@ -79,7 +83,48 @@ def scaled_dot_product_attention(query: Tensor, key: Tensor, value: Tensor, attn
     weights = _safe_softmax(scores)
     if dropout_p > 0.0:  # (a negative p is no dropout, as in torch's kernel)
         weights = F.dropout(weights, F.native_dropout_p(dropout_p))
-    return weights.matmul(value)
+    out = weights.matmul(value)
+    if not flash:
+        return out
+    return composite(_laid_out_like(out, query), "ScaledDotProductFlashAttentionForCpuBackward0", *inputs)
+
+
+def _cpu_flash_kernel_takes(query: Tensor, key: Tensor, value: Tensor, attn_mask: Tensor | None, dropout_p: float,
+                            enable_gqa: bool) -> bool:
+    """Whether torch's CPU build would run its flash kernel (sdp_utils_cpp's use_flash_attention_cpp):
+    enabled, no dropout, 4-d inputs of one batch size and head count (fewer key/value heads only with
+    enable_gqa), one head size, no empty sequence, unit last stride, and a mask (if any) of 2 or 4 dims
+    that broadcasts to (batch, heads, L, S) and does not require grad. Which kernel ran shows: in the
+    output's node name and in its memory layout (the flash kernel's output is laid out as the query)."""
+    if not backends.cuda.flash_sdp_enabled() or dropout_p > 0.0 or not query.dim() == key.dim() == value.dim() == 4:
+        return False
+    (batch, heads, length, size), (_, kv_heads, source, _) = query.shape, key.shape
+    if any(t.shape[0] != batch for t in (key, value)) or value.shape[1] != kv_heads:
+        return False
+    if kv_heads != heads and not (enable_gqa and heads % kv_heads == 0):
+        return False
+    if key.shape[-1] != size or value.shape[-1] != size or 0 in (length, source, size):
+        return False
+    if any(t.stride(-1) != 1 for t in (query, key, value)):
+        return False
+    return attn_mask is None or _flash_mask_fits(attn_mask, batch, heads, length, source)
+
+
+def _flash_mask_fits(mask: Tensor, batch: int, heads: int, length: int, source: int) -> bool:
+    if mask.requires_grad or mask.shape[-2] not in (length, 1) or mask.shape[-1] not in (source, 1):
+        return False
+    return mask.dim() == 2 or mask.dim() == 4 and mask.shape[0] in (1, batch) and mask.shape[1] in (1, heads)
+
+
+def _laid_out_like(out: Tensor, query: Tensor) -> Tensor:
+    """`out` in the memory layout of torch's empty_like(query), where the flash kernel writes: a query made
+    by `.view(B, L, H, D).transpose(1, 2)` gives an output whose transpose views back to (B, L, H * D).
+    The elements are put in that order (permute, contiguous), then given exactly those strides."""
+    strides = creation.like_strides(query)
+    if strides == out.stride():
+        return out
+    order = sorted(range(query.dim()), key=lambda d: -strides[d])
+    return out.permute(order).contiguous().as_strided(tuple(out.shape), strides)
 
 
 class SDPBackend(enum.Enum):
@@ -98,10 +143,10 @@ _SWITCHES = {SDPBackend.MATH: "math", SDPBackend.FLASH_ATTENTION: "flash",
 
 
 @contextlib.contextmanager
-def sdpa_kernel(backends_: list[SDPBackend] | SDPBackend, set_priority: bool = False) -> Iterator[None]:
+def sdpa_kernel(backends_: list[SDPBackend] | SDPBackend, set_priority: bool = False) -> Iterator[dict]:
     """Within the block, scaled_dot_product_attention may use only the kernels named (the switches of
     torch.backends.cuda); they are restored on exit. `set_priority` (an order to try them in) changes
-    nothing here."""
+    nothing here. `as` gives an empty dict, as torch's."""
     chosen = [backends_] if isinstance(backends_, SDPBackend) else backends_
     if not isinstance(chosen, list) or not all(isinstance(b, SDPBackend) for b in chosen):
         raise AssertionError("Backend must be an instance of SDPBackend or a list of SDPBackend instances, "
@@ -110,7 +155,7 @@ def sdpa_kernel(backends_: list[SDPBackend] | SDPBackend, set_priority: bool = F
     try:
         for backend, kind in _SWITCHES.items():
             getattr(backends.cuda, f"enable_{kind}_sdp")(backend in chosen)
-        yield
+        yield {}
     finally:
         for kind, enabled in before.items():
             getattr(backends.cuda, f"enable_{kind}_sdp")(enabled)

@@ -44,7 +44,7 @@ from ..overload_table import CALLED_FROM_PYTHON
 from .cast import PromotionCast
 from .composite import composite
 from .declare import Sample, binary, op
-from .pointwise import where
+from .pointwise import Clone, where
 from .promotion import broadcast_shape_of
 
 
@@ -91,8 +91,12 @@ def normalize_dims(dim: Any, ndim: int, ranges_first: bool = False) -> tuple:
 
 class Reshape(ViewFunction):
     @staticmethod
-    def node_name(x, shape):  # torch's reshape is a view when it can be, which it names so
-        return "ViewBackward0" if x._data.flags.c_contiguous else "UnsafeViewBackward0"
+    def node_name(x, shape):
+        """torch's reshape is a view when it can be: of a contiguous tensor a `view`, of another an alias
+        (`_reshape_alias`); where it must copy, see `reshaped`."""
+        if x._data.flags.c_contiguous:
+            return "ViewBackward0"
+        return "ReshapeAliasBackward0" if _viewable(x._data, shape) else "UnsafeViewBackward0"
 
     @staticmethod
     def forward(ctx, x, shape):
@@ -111,6 +115,45 @@ class Reshape(ViewFunction):
     @staticmethod
     def jvp(ctx, tx, t_shape):  # linear, as every op in this file: the op applied to the tangent
         return Reshape.apply(tx, ctx.shape)
+
+
+def _viewable(data: np.ndarray, shape: tuple) -> bool:
+    """Whether `data` can take `shape` without a copy (numpy's in-place shape change decides)."""
+    view = data.view()
+    try:
+        view.shape = shape
+    except AttributeError:
+        return False
+    return True
+
+
+class UnsafeView(Function):
+    """torch's `_unsafe_view`: the reshape of a fresh contiguous copy, which is no view of anything the
+    caller holds (reshape's copy: its node follows the copy's CloneBackward0, as torch's)."""
+
+    torch_name = "UnsafeViewBackward0"
+
+    @staticmethod
+    def forward(ctx, x, shape):
+        ctx.in_shape, ctx.shape = x._data.shape, shape
+        return Tensor._make(x._data.reshape(shape))
+
+    @staticmethod
+    def backward(ctx, g):
+        return Reshape.apply(g, ctx.in_shape), None
+
+    @staticmethod
+    def jvp(ctx, tx, t_shape):
+        return Reshape.apply(tx, ctx.shape)
+
+
+def reshaped(input: Tensor, shape: tuple) -> Tensor:
+    """input in `shape` as torch.reshape makes it: a view where one exists, otherwise a contiguous
+    clone (CloneBackward0) reshaped (UnsafeViewBackward0), so `grad_fn.next_functions` walks as torch's."""
+    data = input._data
+    if data.flags.c_contiguous or not input._requires_grad or _viewable(data, shape):
+        return Reshape.apply(input, shape)
+    return UnsafeView.apply(Clone.apply(input, "C"), shape)
 
 
 _RESHAPE_GRAD_NAMES = {"UnsqueezeBackward0": "SqueezeBackward1", "SqueezeBackward0": "UnsqueezeBackward0",
@@ -636,7 +679,7 @@ def reshape(input: Tensor, *sizes: Any, shape: Any = None) -> Tensor:
     if plain is None or shape is not None:  # (any other spelling: torch's parser's checks and messages)
         plain = _shape_arg(_spread_or_keyword("reshape", sizes, shape, "shape"), "reshape", "shape")
     shape = infer_shape(plain, input._data.size)
-    return input if shape == input._data.shape and not input._requires_grad else Reshape.apply(input, shape)
+    return input if shape == input._data.shape and not input._requires_grad else reshaped(input, shape)
 
 
 def _plain_sizes(spread: tuple) -> tuple | None:
@@ -831,7 +874,7 @@ def flatten(input: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
     if s == e:  # nothing to merge: torch returns the tensor itself (no view, no node)
         return input
     shape = input.shape[:s] + (int(np.prod(input.shape[s:e + 1])),) + input.shape[e + 1:]
-    return Reshape.apply(input, shape)
+    return reshaped(input, shape)
 
 
 def _check_same(tensors: Sequence[Tensor], name: str) -> list:
@@ -2161,7 +2204,9 @@ def narrow_copy(input: Tensor, dim: int, start: int, length: int) -> Tensor:
 
 @op(samples=_plain_samples(((3, 4),), ((2, 3, 4),), ((0, 3),), ((),)))
 def ravel(input: Tensor) -> Tensor:
-    """input flattened to one dim."""
+    """input flattened to one dim: torch's contiguous().view(-1) (a CloneBackward0 first where a copy is needed)."""
+    if not input._data.flags.c_contiguous and input._requires_grad:
+        input = Clone.apply(input, "C")
     return rename(Reshape.apply(input, (input.numel(),)), "ViewBackward0")
 
 

@@ -271,9 +271,10 @@ def ndtri(input: Tensor) -> Tensor:
 
 
 def ndtr(input: Tensor) -> Tensor:
-    """The standard normal distribution function, (1 + erf(x / sqrt 2)) / 2, as torch computes it."""
+    """The standard normal distribution function, (1 + erf(x / sqrt 2)) / 2, as torch computes it
+    (its last step multiplies by a C++ scalar: MulBackward1)."""
     x = to_float(input)
-    return (1 + erf(x * math.sqrt(0.5))) * 0.5
+    return rename((1 + erf(x * math.sqrt(0.5))) * 0.5, "MulBackward1")
 
 
 def i0e(input: Tensor) -> Tensor:

@@ -17,7 +17,8 @@ from typing import Any
 from ..core.tensor import Tensor
 from ..ops import special as _special
 from ..ops.pointwise import erf, expm1, log1p, sigmoid
-from ..ops.pointwise_more import erfc, exp2, round, xlogy
+from ..ops.pointwise_more import erfc, exp2, xlogy
+from ..ops.pointwise_more import round as _round
 from ..ops.reduce import log_softmax, logsumexp, softmax
 from ..ops.special import (
     digamma,
@@ -39,6 +40,7 @@ from ..ops.special import (
     xlog1py,
     zeta,
 )
+from ..surface.functions import accepts_out
 
 expit = sigmoid
 gammainc = _special.igamma
@@ -110,6 +112,12 @@ def modified_bessel_i1(input: Tensor) -> Tensor:
 
 spherical_bessel_j0 = _special.spherical_bessel_j0
 
+
+def round(input: Tensor, *, decimals: int = 0) -> Tensor:  # noqa: A001  (torch's name)
+    """torch.round, with `decimals` always given (0 by default), as torch.special.round passes it:
+    so its node is RoundBackward1 even without decimals."""
+    return _round(input, decimals=decimals)
+
 __all__ = [
     "chebyshev_polynomial_t", "chebyshev_polynomial_u", "chebyshev_polynomial_v", "chebyshev_polynomial_w",
     "digamma", "entr", "erf", "erfc", "erfcx", "erfinv", "exp2", "expit", "expm1", "gammainc", "gammaincc", "gammaln",
@@ -119,3 +127,13 @@ __all__ = [
     "shifted_chebyshev_polynomial_u", "shifted_chebyshev_polynomial_v", "shifted_chebyshev_polynomial_w", "sinc",
     "softmax", "spherical_bessel_j0", "xlog1py", "xlogy", "zeta",
 ]
+
+
+def _with_out_keywords(namespace: dict[str, Any]) -> None:
+    """Every function of torch.special but softmax and log_softmax takes `out=`, as torch's do."""
+    for name in __all__:
+        if name not in ("softmax", "log_softmax"):
+            namespace[name] = accepts_out(namespace[name], name=name)
+
+
+_with_out_keywords(globals())
