@@ -61,12 +61,17 @@ def outcome(fn: Callable, *args: Any) -> str:
 
 
 def differences(cases: dict[str, Callable], setup: Callable[[Any], Any] = lambda m: None) -> list[str]:
-    """Each case `fn(m, setup(m))` on both frameworks (setup is made afresh for each); every case whose
-    outcome differs, with both outcomes, so one failing test lists all of them."""
+    """Each case `fn(m, setup(m))` on both frameworks, after manual_seed(0) (setup is made afresh for
+    each); every case whose outcome differs, with both outcomes, so one failing test lists all of them."""
     torch = require_torch()
     found = []
     for name, fn in cases.items():
-        ours, theirs = (outcome(fn, m, setup(m)) for m in (tinygrad_rnn, torch))
+        ours, theirs = (_seeded_outcome(m, fn, setup) for m in (tinygrad_rnn, torch))
         if ours != theirs:
             found.append(f"{name}:\n  ours:  {ours}\n  torch: {theirs}")
     return found
+
+
+def _seeded_outcome(m: Any, fn: Callable, setup: Callable[[Any], Any]) -> str:
+    m.manual_seed(0)
+    return outcome(fn, m, setup(m))
