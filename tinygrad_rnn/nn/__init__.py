@@ -61,6 +61,7 @@ from .bilinear import Bilinear
 from .ctc import CTCLoss
 from .distance import CosineSimilarity, PairwiseDistance
 from .embedding_bag import EmbeddingBag
+from .linear_cross_entropy import LinearCrossEntropyLoss
 from .loss_ext import (
     CosineEmbeddingLoss,
     GaussianNLLLoss,
@@ -268,6 +269,7 @@ __all__ = [
     "LazyLinear",
     "LeakyReLU",
     "Linear",
+    "LinearCrossEntropyLoss",
     "LocalResponseNorm",
     "LogSigmoid",
     "LogSoftmax",
@@ -367,6 +369,7 @@ __all__ = [
     "init",
     "layers",
     "lazy",
+    "linear_cross_entropy",
     "loss",
     "loss_ext",
     "loss_functions",
