@@ -663,7 +663,19 @@ MODULE_SURFACE_CASES = {
     "a backward hook changing the size": lambda m, net: _linear_hooked(m, lambda mod, gi, go: (m.ones(3),)),
     "a backward hook returning a list": lambda m, net: _linear_hooked(m, lambda mod, gi, go: [gi[0] * 2]),
     "a backward hook giving a gradient no input needs": lambda m, net: _no_input_needs_grad(m),
+    "__setstate__ of an old module's attributes": lambda m, net: _set_old_state(m),
 }
+
+
+def _set_old_state(m):
+    """A subclass's __setstate__ calling super's, with state saved before the hook registries existed."""
+    class Old(m.nn.Linear):
+        def __setstate__(self, state):
+            super().__setstate__(state)
+
+    layer = Old.__new__(Old)
+    layer.__setstate__({"training": True, "_parameters": {}, "_buffers": {}, "_modules": {}, "in_features": 2})
+    return sorted(vars(layer)), layer.in_features
 
 
 def _no_input_needs_grad(m):

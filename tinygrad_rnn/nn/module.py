@@ -177,6 +177,24 @@ def _without_storage(t: Tensor) -> Tensor:
     return Tensor._make(np.broadcast_to(fill, t._data.shape))
 
 
+# What every saved module has had since torch's first release: __setstate__ does not fill these in.
+_ALWAYS_SAVED = frozenset({"training", "_parameters", "_buffers", "_modules", "_backward_hooks", "_forward_hooks"})
+
+
+def _fresh_module_state() -> list[tuple[str, Any]]:
+    """The attributes every module has, new, in torch's order. The hook registries are torch's (code reads
+    them: `module._forward_hooks`), as OrderedDicts (code prints them: `module._forward_pre_hooks` after
+    pruning); `_forward_hooks_with_kwargs` and `_forward_hooks_always_called` hold the ids of hooks
+    registered with with_kwargs=True / always_call=True."""
+    return [("training", True), ("_parameters", {}), ("_buffers", {}), ("_non_persistent_buffers_set", set()),
+            ("_backward_pre_hooks", OrderedDict()), ("_backward_hooks", OrderedDict()), ("_is_full_backward_hook", None),
+            ("_forward_hooks", OrderedDict()), ("_forward_hooks_with_kwargs", OrderedDict()),
+            ("_forward_hooks_always_called", OrderedDict()), ("_forward_pre_hooks", OrderedDict()),
+            ("_forward_pre_hooks_with_kwargs", OrderedDict()), ("_state_dict_hooks", OrderedDict()),
+            ("_state_dict_pre_hooks", OrderedDict()), ("_load_state_dict_pre_hooks", OrderedDict()),
+            ("_load_state_dict_post_hooks", OrderedDict()), ("_modules", {})]
+
+
 class Module:
     """Base class for layers: holds parameters, buffers and submodules, and calls `forward`."""
 
@@ -194,20 +212,17 @@ class Module:
             raise TypeError(f"{type(self).__name__}.__init__() got an unexpected keyword argument '{next(iter(kwargs))}'")
         if args:
             raise TypeError(f"{type(self).__name__}.__init__() takes 1 positional argument but {len(args) + 1} were given")
-        # object.__setattr__: our own __setattr__ needs these dicts to exist already. The hook
-        # registries are torch's, in torch's order (code reads them: `module._forward_hooks`), as
-        # OrderedDicts (code prints them: `module._forward_pre_hooks` after pruning).
-        for name, value in (("training", True), ("_parameters", {}), ("_buffers", {}),
-                            ("_non_persistent_buffers_set", set()), ("_backward_pre_hooks", OrderedDict()),
-                            ("_backward_hooks", OrderedDict()), ("_is_full_backward_hook", None),
-                            ("_forward_hooks", OrderedDict()),
-                            # the ids of hooks registered with with_kwargs=True / always_call=True
-                            ("_forward_hooks_with_kwargs", OrderedDict()), ("_forward_hooks_always_called", OrderedDict()),
-                            ("_forward_pre_hooks", OrderedDict()), ("_forward_pre_hooks_with_kwargs", OrderedDict()),
-                            ("_state_dict_hooks", OrderedDict()), ("_state_dict_pre_hooks", OrderedDict()),
-                            ("_load_state_dict_pre_hooks", OrderedDict()), ("_load_state_dict_post_hooks", OrderedDict()),
-                            ("_modules", {})):
+        # object.__setattr__: our own __setattr__ needs these dicts to exist already.
+        for name, value in _fresh_module_state():
             object.__setattr__(self, name, value)
+
+    def __setstate__(self, state: dict) -> None:
+        """Unpickling (and a subclass's own __setstate__ calling super's): the saved attributes, and
+        fresh ones for the registries a module saved by an older version may lack (those torch fills in)."""
+        self.__dict__.update(state)
+        for name, value in _fresh_module_state():
+            if name not in _ALWAYS_SAVED:
+                self.__dict__.setdefault(name, value)
 
     # ------------------------------------------------------------ calling
     def forward(self, *args: Any, **kwargs: Any) -> Any:
