@@ -664,6 +664,14 @@ MODULE_SURFACE_CASES = {
     "a backward hook returning a list": lambda m, net: _linear_hooked(m, lambda mod, gi, go: [gi[0] * 2]),
     "a backward hook giving a gradient no input needs": lambda m, net: _no_input_needs_grad(m),
     "__setstate__ of an old module's attributes": lambda m, net: _set_old_state(m),
+    # .to(device) parses the device and dtype first, and refuses an absent device at the first tensor
+    "a module without tensors .to(a device not here)": lambda m, net: [m.nn.ReLU().to(*args) for args in (
+        ("cuda",), ("mps",), ("xpu",), ("cuda:1",), (m.device("cuda"),))],
+    "a Linear .to('cuda')": lambda m, net: net.to("cuda"),
+    "a Linear .to('mps')": lambda m, net: net.to("mps"),
+    "a module without tensors .to(0)": lambda m, net: m.nn.ReLU().to(0),
+    "a module without tensors .to('foo')": lambda m, net: m.nn.ReLU().to("foo"),
+    "the dtype is checked before the device": lambda m, net: net.to("cuda", m.int64),
 }
 
 
@@ -688,3 +696,8 @@ def _no_input_needs_grad(m):
 
 def test_module_surface_matches_torch():
     assert differences(MODULE_SURFACE_CASES, lambda m: m.nn.Sequential(m.nn.Linear(2, 2), m.nn.Linear(2, 2))) == []
+
+
+def test_module_to_a_complex_dtype_is_not_implemented():
+    with pytest.raises(NotImplementedError, match="complex"):  # torch converts; there are no complex tensors here
+        tinygrad_rnn.nn.Linear(2, 2).to(tinygrad_rnn.complex64)

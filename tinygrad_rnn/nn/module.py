@@ -645,13 +645,18 @@ class Module:
         `memory_format` other than None raises NotImplementedError (we have no strided layouts)."""
         device_arg, target = _to_target(args, kwargs)
         _check_to_keywords(kwargs)
-        if device_arg is not None and check_device_name(device_arg) == "meta":
+        name = None if device_arg is None else check_device_name(device_arg)  # a name no device has fails here
+        if target is not None and target.is_complex:
+            raise NotImplementedError(f"Module.to: dtype={target} is not implemented: tinygrad_rnn has no complex "
+                                      "tensors")
+        if target is not None and not target.is_floating_point:
+            raise TypeError(f"nn.Module.to only accepts floating point or complex dtypes, but got desired dtype={target}")
+        if name == "meta":
             return self._apply(_without_storage)
-        check_device(device_arg)
+        if name not in (None, "cpu"):  # refused at the first tensor to move: a module without any comes back
+            return self._apply(lambda t: check_device(device_arg))
         if target is None:
             return self
-        if not target.is_floating_point:
-            raise TypeError(f"nn.Module.to only accepts floating point or complex dtypes, but got desired dtype={target}")
         return self._apply(lambda t: t.to(target) if t.is_floating_point() else t)
 
     def to_empty(self, *, device: Any, recurse: bool = True) -> Module:
