@@ -1,4 +1,5 @@
 """ParameterList and ParameterDict behave (names, reprs, conversion, errors) as torch's."""
+import warnings
 from collections import OrderedDict
 
 import pytest
@@ -76,3 +77,21 @@ PARAMETER_DICT_CASES = {
 
 def test_parameter_dict_has_torchs_dict_methods_and_errors():
     assert differences(PARAMETER_DICT_CASES, _two_entries) == []
+
+
+def _container_story(m):
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        made = m.nn.Container(a=m.nn.ReLU(), b=m.nn.Linear(1, 1))
+
+        class Sub(m.nn.Container):
+            pass
+
+        sub = Sub(x=m.nn.Tanh())
+    return [repr(made), list(made.state_dict()), repr(sub), [(w.category.__name__, str(w.message)) for w in caught],
+            m.nn.modules.container.Container is m.nn.Container]
+
+
+def test_the_deprecated_container_warns_and_registers_its_children_as_torchs():
+    torch = require_torch()
+    assert _container_story(tinygrad_rnn) == _container_story(torch)

@@ -2,7 +2,7 @@
 # Each block below belongs to one part of the package; add your imports inside your own block.
 
 # --- module system: parameter.py, module.py, containers.py
-from .containers import ModuleDict, ModuleList, ParameterDict, ParameterList, Sequential
+from .containers import Container, ModuleDict, ModuleList, ParameterDict, ParameterList, Sequential
 from .data_parallel import DataParallel
 from .module import Module
 from .parameter import Parameter
@@ -208,6 +208,7 @@ __all__ = [
     "ConstantPad1d",
     "ConstantPad2d",
     "ConstantPad3d",
+    "Container",
     "Conv1d",
     "Conv2d",
     "Conv3d",

@@ -1,4 +1,5 @@
-"""Containers: `Sequential`, `ModuleList`, `ModuleDict`, `ParameterList`, `ParameterDict`, as torch's.
+"""Containers: `Sequential`, `ModuleList`, `ModuleDict`, `ParameterList`, `ParameterDict` (and the
+deprecated `Container`), as torch's.
 
     model = nn.Sequential(nn.Linear(4, 8), nn.Tanh(), nn.Linear(8, 2))   # children named '0', '1', '2'
     layers = nn.ModuleList([nn.RNN(4, 4) for _ in range(3)])             # a list whose items are registered
@@ -11,6 +12,7 @@ their contents are registered (under the names '0', '1', ... or the dict keys).
 from __future__ import annotations
 
 import operator
+import warnings
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
@@ -31,6 +33,26 @@ def _checked_index(idx: Any, size: int) -> int:
 def _renumber(modules: dict) -> OrderedDict:
     """Children keyed '0', '1', ... again (after a deletion, as torch keeps the numbering dense)."""
     return OrderedDict((str(i), m) for i, m in enumerate(modules.values()))
+
+
+_CONTAINER_DEPRECATED = ("`nn.Container` is deprecated. All of its functionality is now implemented in `nn.Module`. "
+                         "Subclass that instead.")
+
+
+class Container(Module):
+    """torch's deprecated forerunner of Module: each keyword argument becomes a child. It warns when made
+    (a subclass's instances do not) and when subclassed, as torch's does."""
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        warnings.warn(_CONTAINER_DEPRECATED, FutureWarning, stacklevel=2)
+        super().__init_subclass__(**kwargs)
+
+    def __init__(self, **kwargs: Any) -> None:
+        if type(self) is Container:
+            warnings.warn(_CONTAINER_DEPRECATED, FutureWarning, stacklevel=2)
+        super().__init__()
+        for key, value in kwargs.items():
+            self.add_module(key, value)
 
 
 class _ModuleSequence(Module):
