@@ -672,6 +672,10 @@ MODULE_SURFACE_CASES = {
     "a module without tensors .to(0)": lambda m, net: m.nn.ReLU().to(0),
     "a module without tensors .to('foo')": lambda m, net: m.nn.ReLU().to("foo"),
     "the dtype is checked before the device": lambda m, net: net.to("cuda", m.int64),
+    # a layer's type is named by torch's path in errors
+    "a layer assigned as a parameter": lambda m, net: setattr(net[0], "weight", m.nn.ReLU()),
+    "a layer registered as a buffer": lambda m, net: net.register_buffer("b", m.nn.ReLU()),
+    "a layer registered as a parameter": lambda m, net: net.register_parameter("p", m.nn.Linear(1, 1)),
 }
 
 

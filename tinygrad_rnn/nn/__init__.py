@@ -387,6 +387,7 @@ __all__ = [
     "rnn_functions",
     "native_functions",
     "spectral",
+    "torch_files",
     "torch_functions",
     "transformer",
     "upsampling",

@@ -34,10 +34,12 @@ from ..surface.tensor_methods import _TO_SIGNATURES, _to_arguments
 from .backward_hooks import BackwardHooks, hook_last_node
 from .compiled_calls import check_options, compiled_outputs, shows_compiled_node
 from .parameter import Buffer, Parameter, is_lazy
+from .torch_files import TORCH_MODULE_OF
 
 
 def typename(obj: Any) -> str:
-    """How torch names a value's type in error messages: `torch.FloatTensor`, `int`, `numpy.ndarray`."""
+    """How torch names a value's type in error messages: `torch.FloatTensor`, `int`, `numpy.ndarray`, and
+    for one of nn's layers torch's path (`torch.nn.modules.linear.Linear`)."""
     if isinstance(obj, Tensor):
         return obj.type()
     module = getattr(obj, "__module__", "") or ""
@@ -47,6 +49,8 @@ def typename(obj: Any) -> str:
         qualname = obj.__name__
     else:
         module, qualname = type(obj).__module__ or "", type(obj).__qualname__
+    if module.startswith(__package__ + ".") and qualname in TORCH_MODULE_OF:  # nn's own, not a user's subclass
+        module = TORCH_MODULE_OF[qualname]
     return qualname if module in ("", "builtins") else f"{module}.{qualname}"
 
 
