@@ -173,3 +173,15 @@ def test_convert_conv_weight_memory_format_matches_torch():
     assert differences(MEMORY_FORMAT_CASES, _convs) == []
     with pytest.raises(NotImplementedError, match="channels_last"):  # torch converts; we have row-major only
         tinygrad_rnn.nn.utils.convert_conv2d_weight_memory_format(_convs(tinygrad_rnn), tinygrad_rnn.channels_last)
+
+
+PARAMETERS_TO_VECTOR_CASES = {
+    "a transposed parameter": lambda m, _: m.nn.utils.parameters_to_vector([m.ones(2, 3).t()]),
+    "a number among them": lambda m, _: m.nn.utils.parameters_to_vector([m.ones(2), 3]),
+    "a model among them": lambda m, _: m.nn.utils.parameters_to_vector([m.nn.Linear(2, 2)]),
+    "none": lambda m, _: m.nn.utils.parameters_to_vector([]),
+}
+
+
+def test_parameters_to_vector_refuses_as_torch():
+    assert differences(PARAMETERS_TO_VECTOR_CASES) == []
