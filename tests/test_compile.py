@@ -1,6 +1,8 @@
 """torch.compile (compile.py) returns what torch's returns, checks its arguments as torch, and changes no number."""
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pytest
 from helpers import require_torch
@@ -117,3 +119,36 @@ def test_torch_compiler_functions():
 def test_a_custom_backend_is_named_as_not_implemented():
     with pytest.raises(NotImplementedError, match="custom backend"):
         tinygrad_rnn.compile(lambda x: x, backend=lambda gm, example_inputs: gm.forward)
+
+
+def _attribute_story(m):
+    """Attributes set, deleted and read through a compiled module land on the original, as in torch."""
+    net = m.nn.Sequential(m.nn.Linear(2, 2), m.nn.ReLU())
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # torch's own DeprecationWarnings from inside compile
+        compiled = m.compile(net)
+    seen = []
+    compiled.eval()
+    seen += [compiled.training, net.training, net[0].training]
+    compiled.train()
+    compiled.training = False
+    seen += [compiled.training, net.training]
+    compiled.foo = 3
+    seen += [net.__dict__.get("foo"), compiled.foo, "foo" in compiled.__dict__]
+    compiled.head = m.nn.Linear(2, 1)
+    compiled.scale = m.nn.Parameter(m.ones(1))
+    seen += [[n for n, _ in net.named_children()], [n for n, _ in compiled.named_children()],
+             list(compiled.state_dict()), [n for n, _ in net.named_parameters()]]
+    del compiled.head
+    seen += [[n for n, _ in net.named_children()], len(compiled)]
+    for call in (lambda: delattr(compiled, "zz"), lambda: len(m.compile(m.nn.Linear(2, 2)))):
+        try:
+            call()
+        except (AttributeError, TypeError) as error:
+            seen.append(f"{type(error).__name__}: {error}")
+    return seen
+
+
+def test_a_compiled_modules_attributes_are_the_originals_as_in_torch():
+    torch = require_torch()
+    assert _attribute_story(tinygrad_rnn) == _attribute_story(torch)

@@ -18,10 +18,20 @@ from .nn.module import Module
 
 
 class OptimizedModule(Module):
-    """A compiled module: calls, parameters and attributes are the original's (`_orig_mod`)."""
+    """A compiled module: calls, parameters and attributes are the original's (`_orig_mod`).
+
+    As in torch, an attribute set or deleted on it is set or deleted on the original (`compiled.head =
+    nn.Linear(...)` replaces the layer the original's forward calls), but for the wrapper's own few and
+    the class's; `training` is the original's."""
+
+    # What stays the wrapper's own (torch's _opt_mod_attributes, as far as they exist here)
+    _own_attributes = frozenset({"_orig_mod", "forward", "__dict__", "_super_module_initialized", "_one_node",
+                                 "_compiled_call_impl"})
 
     def __init__(self, mod: Module, one_node: bool = True) -> None:
+        object.__setattr__(self, "_super_module_initialized", False)  # Module.__init__'s `training` is not mod's
         super().__init__()
+        self._super_module_initialized = True
         self._orig_mod = mod
         self.__dict__["_one_node"] = one_node
 
@@ -31,11 +41,39 @@ class OptimizedModule(Module):
             return out
         return compiled_outputs(out, [*args, *kwargs.values(), *self._orig_mod.parameters()])
 
+    @property  # type: ignore[override]
+    def training(self) -> bool:
+        return self._orig_mod.training
+
+    @training.setter
+    def training(self, value: bool) -> None:
+        if self.__dict__.get("_super_module_initialized"):
+            self._orig_mod.training = value
+
     def __getattr__(self, name: str) -> Any:
         try:
             return super().__getattr__(name)
         except AttributeError:
+            if name == "_orig_mod":  # (while unpickling, before the registries are back)
+                raise
             return getattr(self._orig_mod, name)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if hasattr(type(self), name) or name in self._own_attributes:
+            super().__setattr__(name, value)
+        else:
+            setattr(self._orig_mod, name, value)
+
+    def __delattr__(self, name: str) -> None:
+        if hasattr(type(self), name) or name in self._own_attributes:
+            super().__delattr__(name)
+        else:
+            delattr(self._orig_mod, name)
+
+    def __len__(self) -> int:
+        if not hasattr(self._orig_mod, "__len__"):
+            raise TypeError(f"{type(self._orig_mod).__name__} does not support len()")
+        return len(self._orig_mod)
 
 
 def compile(model: Callable | None = None, *, fullgraph: bool = False, dynamic: bool | None = None,  # noqa: A001

@@ -113,3 +113,19 @@ def check_cuda_call(device: Any = None) -> None:
     if isinstance(device, int) and not isinstance(device, bool):
         raise RuntimeError("Cannot access accelerator device when none is available.")
     check_device("cuda" if device is None else device)
+
+
+# What `t.xpu()`, `t.ipu()` and `t.mtia()` raise on torch's CPU build, whatever device they are given.
+_NOT_BUILT_FOR = {
+    "xpu": (AssertionError, "Torch not compiled with XPU enabled"),
+    "ipu": (RuntimeError, "PyTorch is not linked with support for ipu devices"),
+    "mtia": (AssertionError, "Torch not compiled with MTIA enabled. Ensure you have `import "
+             "mtia.host_runtime.torch_mtia.dynamic_library` in your python src file and include "
+             "`//mtia/host_runtime/torch_mtia:torch_mtia` as your target dependency!"),
+}
+
+
+def refuse_backend_call(backend: str) -> None:
+    """`t.xpu()` (or ipu, mtia) on this CPU build: torch's error for that backend."""
+    error, message = _NOT_BUILT_FOR[backend]
+    raise error(message)

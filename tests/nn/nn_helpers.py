@@ -50,3 +50,28 @@ def check_module_parity(ours: Any, theirs: Any, x: np.ndarray, *, seed: int = 1,
     for (name, p), q in zip(ours.named_parameters(), theirs.parameters()):
         assert p.grad.numpy().dtype == x.dtype, name
         np.testing.assert_allclose(p.grad.numpy(), q.grad.numpy(), err_msg=name, **tol)
+
+
+def outcome(fn: Callable, *args: Any) -> str:
+    """What a user sees of `fn(*args)`: the repr of what it returns, or the error's type and message."""
+    try:
+        return "returned " + repr(fn(*args))
+    except Exception as error:  # the error is the outcome being compared
+        return f"raised {type(error).__name__}: {error}"
+
+
+def differences(cases: dict[str, Callable], setup: Callable[[Any], Any] = lambda m: None) -> list[str]:
+    """Each case `fn(m, setup(m))` on both frameworks, after manual_seed(0) (setup is made afresh for
+    each); every case whose outcome differs, with both outcomes, so one failing test lists all of them."""
+    torch = require_torch()
+    found = []
+    for name, fn in cases.items():
+        ours, theirs = (_seeded_outcome(m, fn, setup) for m in (tinygrad_rnn, torch))
+        if ours != theirs:
+            found.append(f"{name}:\n  ours:  {ours}\n  torch: {theirs}")
+    return found
+
+
+def _seeded_outcome(m: Any, fn: Callable, setup: Callable[[Any], Any]) -> str:
+    m.manual_seed(0)
+    return outcome(fn, m, setup(m))

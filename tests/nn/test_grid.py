@@ -44,6 +44,10 @@ def test_affine_grid_node_is_torchs():
     lambda m: m.nn.functional.affine_grid(m.zeros(1, 3, 4), (1, 1, 2, 3, 4, 5), False),
     lambda m: m.nn.functional.affine_grid(m.zeros(2, 3, 4), (3, 1, 2, 3, 4), False),
     lambda m: m.nn.functional.affine_grid(m.zeros(1, 2, 3), (2, 1, 2, 3), False),
+    # the messages show size as given: a list, a torch.Size
+    lambda m: m.nn.functional.affine_grid(m.eye(2, 3).unsqueeze(0), [1, 1, 2], align_corners=False),
+    lambda m: m.nn.functional.affine_grid(m.zeros(1, 3, 4), [1, 1, 2, 3], False),
+    lambda m: m.nn.functional.affine_grid(m.zeros(1, 2, 3), m.Size([1, 1, 0, 2]), False),
 ])
 def test_affine_grid_errors_of_volumes_and_batches_match_torch(call):
     check_error(call)

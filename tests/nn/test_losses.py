@@ -6,6 +6,7 @@ import pytest
 from helpers import check_error, check_parity, require_torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from nn_helpers import differences
 
 import tinygrad_rnn
 from tinygrad_rnn.testing.strategies import arrays, classification_cases
@@ -508,3 +509,52 @@ def test_kl_div_sends_a_zero_or_negative_target_torchs_nan_gradient():
     target = np.array([[0.0, 0.3, -0.2], [0.5, 0.0, 0.2]])
     check_parity(lambda m, x, t: m.nn.functional.kl_div(x, t, reduction="sum"),
                  [np.log(np.array([[0.2, 0.3, 0.5], [0.6, 0.1, 0.3]])), target])
+
+
+@pytest.mark.parametrize("kwargs", [{}, {"reduction": "none", "label_smoothing": 0.1},
+                                    {"ignore_index": 4, "weight": [0.5, 1.0, 2.0, 1.0, 3.0]}])
+def test_linear_cross_entropy_values_and_gradients_match_torch(kwargs):
+    def call(m, x, w, b):
+        options = {k: m.tensor(v, dtype=m.float64) if k == "weight" else v for k, v in kwargs.items()}
+        return m.nn.functional.linear_cross_entropy(x, w, m.tensor([0, 4, 2]), linear_bias=b, **options)
+    check_parity(call, shapes=[(3, 4), (5, 4), (5,)])
+
+
+def test_linear_cross_entropy_of_a_k_dimensional_loss_matches_torch():
+    check_parity(lambda m, x, w, b: m.nn.functional.linear_cross_entropy(
+        x, w, m.tensor([[0, 1], [2, 3], [4, 0]]), linear_bias=b), shapes=[(3, 4), (5, 2, 4), (5, 2)])
+
+
+LINEAR_CROSS_ENTROPY_CASES = {
+    "unbatched": lambda m, x: m.nn.functional.linear_cross_entropy(x[0], m.ones(5, 4), m.tensor(1)),
+    "probabilities": lambda m, x: m.nn.functional.linear_cross_entropy(x, m.ones(5, 4), m.full((3, 5), 0.2)),
+    "probabilities with ignore_index": lambda m, x: m.nn.functional.linear_cross_entropy(
+        x, m.ones(5, 4), m.full((3, 5), 0.2), ignore_index=1),
+    "3-d input": lambda m, x: m.nn.functional.linear_cross_entropy(x.view(3, 2, 2), m.ones(5, 4), m.tensor([0, 1, 2])),
+    "1-d weight": lambda m, x: m.nn.functional.linear_cross_entropy(x, m.ones(4), m.tensor([0, 1, 2])),
+    "in_features differ": lambda m, x: m.nn.functional.linear_cross_entropy(x, m.ones(5, 3), m.tensor([0, 1, 2])),
+    "bias shape": lambda m, x: m.nn.functional.linear_cross_entropy(x, m.ones(5, 4), m.tensor([0, 1, 2]),
+                                                                   linear_bias=m.ones(4)),
+    "K-dimensional, unbatched": lambda m, x: m.nn.functional.linear_cross_entropy(x[0], m.ones(5, 2, 4), m.tensor([0, 1])),
+    "bad reduction": lambda m, x: m.nn.functional.linear_cross_entropy(x, m.ones(5, 4), m.tensor([0, 1, 2]),
+                                                                      reduction="foo"),
+    "bias positionally": lambda m, x: m.nn.functional.linear_cross_entropy(x, m.ones(5, 4), m.tensor([0, 1, 2]), 3),
+    "module": lambda m, x: (m.nn.LinearCrossEntropyLoss(4, 5), list(m.nn.LinearCrossEntropyLoss(4, 5).state_dict())),
+    "module, K-dimensional": lambda m, x: (lambda loss: (loss, list(loss.state_dict()), loss(
+        x, m.tensor([[0, 1], [2, 3], [4, 0]]))))(m.nn.LinearCrossEntropyLoss(
+            4, 5, out_features=(2,), bias=True, ignore_index=1, weight=m.ones(5))),
+    "module, weight shape": lambda m, x: m.nn.LinearCrossEntropyLoss(4, 5, weight=m.ones(4)),
+    "module, label_smoothing": lambda m, x: m.nn.LinearCrossEntropyLoss(4, 5, label_smoothing=1.5),
+    "module, reduction none": lambda m, x: m.nn.LinearCrossEntropyLoss(4, 5, reduction="none")(x, m.tensor([0, 1, 2])),
+    "torch's file": lambda m, x: m.nn.modules.loss.LinearCrossEntropyLoss is m.nn.LinearCrossEntropyLoss,
+}
+
+
+def test_linear_cross_entropy_errors_reprs_and_module_match_torch():
+    assert differences(LINEAR_CROSS_ENTROPY_CASES, lambda m: m.randn(3, 4, requires_grad=True)) == []
+
+
+def test_linear_cross_entropy_options_is_not_implemented():
+    with pytest.raises(NotImplementedError, match="options"):
+        tinygrad_rnn.nn.functional.linear_cross_entropy(tinygrad_rnn.ones(3, 4), tinygrad_rnn.ones(5, 4),
+                                                        tinygrad_rnn.tensor([0, 1, 2]), options=object())

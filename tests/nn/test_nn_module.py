@@ -7,6 +7,7 @@ import warnings
 import numpy as np
 import pytest
 from helpers import check_error, require_torch
+from nn_helpers import differences
 
 import tinygrad_rnn
 
@@ -626,3 +627,81 @@ def test_loading_an_expanded_tensor_neither_warns_nor_misreports(monkeypatch):
         with pytest.raises(RuntimeError, match=r"shape torch.Size\(\[2, 3\]\) from checkpoint"):
             lin.load_state_dict({"weight": tinygrad_rnn.ones(1, 3).expand(2, 3), "bias": state["bias"]})
     assert lin.weight.tolist() == [[1.0, 1.0], [1.0, 1.0]]
+
+
+def _linear_hooked(m, hook, pre=False):
+    """A Linear with a full backward (pre) hook, run on an input that requires grad."""
+    layer = m.nn.Linear(2, 2)
+    (layer.register_full_backward_pre_hook if pre else layer.register_full_backward_hook)(hook)
+    x = m.ones(1, 2, requires_grad=True)
+    layer(x).sum().backward()
+    return x.grad
+
+
+MODULE_SURFACE_CASES = {
+    "modules(remove_duplicate=False)": lambda m, net: len(list(net.modules(remove_duplicate=False))),
+    "_apply(recurse=False)": lambda m, net: net._apply(lambda t: t.double(), recurse=False) is net
+    and [p.dtype for p in net.parameters()],
+    "the hook registries every module has": lambda m, net: list(vars(m.nn.Module())),
+    "a Linear's pickled state": lambda m, net: list(m.nn.Linear(2, 3).__getstate__()),
+    "a registry read before any hook": lambda m, net: (net._backward_hooks, net._state_dict_hooks,
+                                                       net._load_state_dict_pre_hooks, net._is_full_backward_hook),
+    "class attributes": lambda m, net: (m.nn.Module.dump_patches, m.nn.Module.call_super_init,
+                                        m.nn.Module._version, str(m.nn.Module.T_destination)),
+    "a handle's dict": lambda m, net: net.register_forward_hook(print).hooks_dict_ref() is net._forward_hooks,
+    "a loss without tensors to .cuda()": lambda m, net: (m.nn.CrossEntropyLoss().cuda(), m.nn.ReLU().cuda(0)),
+    "a Linear to .cuda()": lambda m, net: net.cuda(),
+    "xpu": lambda m, net: (m.nn.ReLU().xpu(), net.xpu()),
+    "ipu": lambda m, net: (m.nn.ReLU().ipu(), net.ipu()),
+    "mtia": lambda m, net: (m.nn.ReLU().mtia(), net.mtia()),
+    "a backward hook returning a tensor, not a tuple": lambda m, net: _linear_hooked(m, lambda mod, gi, go: gi[0] * 0),
+    "a backward pre hook returning a tensor": lambda m, net: _linear_hooked(m, lambda mod, go: go[0] * 3, pre=True),
+    "a backward hook returning a number": lambda m, net: _linear_hooked(m, lambda mod, gi, go: 5),
+    "a backward pre hook returning a number": lambda m, net: _linear_hooked(m, lambda mod, go: 5, pre=True),
+    "a backward hook returning a string": lambda m, net: _linear_hooked(m, lambda mod, gi, go: "a"),
+    "a backward hook changing the dtype": lambda m, net: _linear_hooked(m, lambda mod, gi, go: (gi[0].double(),)),
+    "a backward hook changing the size": lambda m, net: _linear_hooked(m, lambda mod, gi, go: (m.ones(3),)),
+    "a backward hook returning a list": lambda m, net: _linear_hooked(m, lambda mod, gi, go: [gi[0] * 2]),
+    "a backward hook giving a gradient no input needs": lambda m, net: _no_input_needs_grad(m),
+    "__setstate__ of an old module's attributes": lambda m, net: _set_old_state(m),
+    # .to(device) parses the device and dtype first, and refuses an absent device at the first tensor
+    "a module without tensors .to(a device not here)": lambda m, net: [m.nn.ReLU().to(*args) for args in (
+        ("cuda",), ("mps",), ("xpu",), ("cuda:1",), (m.device("cuda"),))],
+    "a Linear .to('cuda')": lambda m, net: net.to("cuda"),
+    "a Linear .to('mps')": lambda m, net: net.to("mps"),
+    "a module without tensors .to(0)": lambda m, net: m.nn.ReLU().to(0),
+    "a module without tensors .to('foo')": lambda m, net: m.nn.ReLU().to("foo"),
+    "the dtype is checked before the device": lambda m, net: net.to("cuda", m.int64),
+    # a layer's type is named by torch's path in errors
+    "a layer assigned as a parameter": lambda m, net: setattr(net[0], "weight", m.nn.ReLU()),
+    "a layer registered as a buffer": lambda m, net: net.register_buffer("b", m.nn.ReLU()),
+    "a layer registered as a parameter": lambda m, net: net.register_parameter("p", m.nn.Linear(1, 1)),
+}
+
+
+def _set_old_state(m):
+    """A subclass's __setstate__ calling super's, with state saved before the hook registries existed."""
+    class Old(m.nn.Linear):
+        def __setstate__(self, state):
+            super().__setstate__(state)
+
+    layer = Old.__new__(Old)
+    layer.__setstate__({"training": True, "_parameters": {}, "_buffers": {}, "_modules": {}, "in_features": 2})
+    return sorted(vars(layer)), layer.in_features
+
+
+def _no_input_needs_grad(m):
+    layer = m.nn.Linear(2, 2)
+    layer.register_full_backward_hook(lambda mod, gi, go: (m.ones(1, 2),))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # torch's warning that no input requires grad
+        layer(m.ones(1, 2)).sum().backward()
+
+
+def test_module_surface_matches_torch():
+    assert differences(MODULE_SURFACE_CASES, lambda m: m.nn.Sequential(m.nn.Linear(2, 2), m.nn.Linear(2, 2))) == []
+
+
+def test_module_to_a_complex_dtype_is_not_implemented():
+    with pytest.raises(NotImplementedError, match="complex"):  # torch converts; there are no complex tensors here
+        tinygrad_rnn.nn.Linear(2, 2).to(tinygrad_rnn.complex64)

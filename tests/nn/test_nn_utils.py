@@ -4,6 +4,7 @@ import warnings
 import numpy as np
 import pytest
 from helpers import assert_arrays_close, check_error, check_parity, require_torch
+from nn_helpers import differences
 
 import tinygrad_rnn
 
@@ -152,3 +153,35 @@ def test_skip_init_errors_match_torch(case):
             return m.nn.utils.skip_init(_NoDevice)
         return m.nn.utils.skip_init(m.nn.ReLU)
     check_error(call)
+
+
+def _convs(m):
+    return m.nn.Sequential(m.nn.Conv2d(2, 3, 1), m.nn.Sequential(m.nn.ConvTranspose3d(2, 2, 1)))
+
+
+MEMORY_FORMAT_CASES = {
+    "contiguous_format keeps the module and its weights": lambda m, net: (
+        m.nn.utils.convert_conv2d_weight_memory_format(net, m.contiguous_format) is net,
+        m.nn.utils.convert_conv3d_weight_memory_format(net, m.contiguous_format)[1][0].weight.shape),
+    "a number is no memory format": lambda m, net: m.nn.utils.convert_conv2d_weight_memory_format(net, 3),
+    "a module without convolutions": lambda m, net: m.nn.utils.convert_conv2d_weight_memory_format(
+        m.nn.ReLU(), m.channels_last),
+}
+
+
+def test_convert_conv_weight_memory_format_matches_torch():
+    assert differences(MEMORY_FORMAT_CASES, _convs) == []
+    with pytest.raises(NotImplementedError, match="channels_last"):  # torch converts; we have row-major only
+        tinygrad_rnn.nn.utils.convert_conv2d_weight_memory_format(_convs(tinygrad_rnn), tinygrad_rnn.channels_last)
+
+
+PARAMETERS_TO_VECTOR_CASES = {
+    "a transposed parameter": lambda m, _: m.nn.utils.parameters_to_vector([m.ones(2, 3).t()]),
+    "a number among them": lambda m, _: m.nn.utils.parameters_to_vector([m.ones(2), 3]),
+    "a model among them": lambda m, _: m.nn.utils.parameters_to_vector([m.nn.Linear(2, 2)]),
+    "none": lambda m, _: m.nn.utils.parameters_to_vector([]),
+}
+
+
+def test_parameters_to_vector_refuses_as_torch():
+    assert differences(PARAMETERS_TO_VECTOR_CASES) == []

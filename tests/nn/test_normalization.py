@@ -101,6 +101,11 @@ ERRORS = [
     lambda m: F(m).rms_norm(m.zeros(2, 3), (4,)),
     lambda m: F(m).rms_norm(m.zeros(2, 3), (3,), m.ones(2)),
     lambda m: m.nn.LocalResponseNorm(3)(m.zeros(2)),
+    # layer_norm checks weight's and bias's shapes before the input's
+    lambda m: F(m).layer_norm(m.zeros(3, 4), (5,), m.ones(3)),
+    lambda m: F(m).layer_norm(m.zeros(3, 4), (4,), None, m.ones(2, 2)),
+    lambda m: F(m).layer_norm(m.zeros(3, 4), (4,), m.ones(1, 4)),
+    lambda m: F(m).layer_norm(m.zeros(3, 4), (2, 4), m.ones(2, 4), m.ones(4)),
 ]
 
 

@@ -7,6 +7,7 @@ import pytest
 from helpers import assert_arrays_close, check_error, require_torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from nn_helpers import differences
 
 import tinygrad_rnn
 from tinygrad_rnn.autograd import gradcheck
@@ -593,3 +594,33 @@ def test_batch_first_output_node_of_the_functional_forms(kind):
         output = getattr(m, kind)(m.randn(2, 4, 3), hx, layer._flat_weights, True, 1, 0.0, True, False, True)[0]
         names.append((output.grad_fn.name(), output._is_view()))
     assert names[0] == names[1]
+
+
+RNN_BASE_HELPER_CASES = {
+    "get_expected_hidden_size": lambda m, net: (net["rnn"].get_expected_hidden_size(m.ones(5, 2, 3), None),
+                                                net["lstm"].get_expected_hidden_size(m.ones(5, 2, 3), None)),
+    "get_expected_cell_size, packed": lambda m, net: net["lstm"].get_expected_cell_size(m.ones(5, 3), m.tensor([3, 2])),
+    "check_input: feature size": lambda m, net: net["rnn"].check_input(m.ones(5, 2, 2), None),
+    "check_input: dtype": lambda m, net: net["rnn"].check_input(m.ones(5, 2, 3, dtype=m.float64), None),
+    "check_input: rank": lambda m, net: net["rnn"].check_input(m.ones(5, 3), None),
+    "check_input: packed rank": lambda m, net: net["rnn"].check_input(m.ones(5, 2, 3), m.tensor([3, 2])),
+    "check_hidden_size": lambda m, net: net["rnn"].check_hidden_size(m.ones(1, 2, 4), (1, 2, 5)),
+    "check_hidden_size, own message": lambda m, net: net["rnn"].check_hidden_size(m.ones(1, 2, 4), (1, 2, 5), "{} {}"),
+    "check_forward_args, batch_first": lambda m, net: net["rnn"].check_forward_args(m.ones(5, 2, 3), m.ones(4, 2, 4), None),
+    "LSTM check_forward_args, fine": lambda m, net: net["lstm"].check_forward_args(
+        m.ones(5, 2, 3), (m.ones(1, 2, 2), m.ones(1, 2, 4)), None),
+    "LSTM check_forward_args, h": lambda m, net: net["lstm"].check_forward_args(
+        m.ones(5, 2, 3), (m.ones(1, 2, 4), m.ones(1, 2, 4)), None),
+    "LSTM check_forward_args, c": lambda m, net: net["lstm"].check_forward_args(
+        m.ones(5, 2, 3), (m.ones(1, 2, 2), m.ones(1, 2, 2)), None),
+    "permute_hidden": lambda m, net: net["rnn"].permute_hidden(m.arange(8.0).view(1, 4, 2), m.tensor([3, 1, 0, 2])),
+    "LSTM permute_hidden": lambda m, net: net["lstm"].permute_hidden(
+        (m.arange(8.0).view(1, 4, 2), m.ones(1, 4, 1)), m.tensor([3, 1, 0, 2])),
+}
+
+
+def test_rnn_base_public_helpers_match_torch():
+    """check_input, check_forward_args, permute_hidden, ...: what a subclass's own forward calls."""
+    assert differences(RNN_BASE_HELPER_CASES, lambda m: {
+        "rnn": m.nn.RNN(3, 4, num_layers=2, bidirectional=True, batch_first=True),
+        "lstm": m.nn.LSTM(3, 4, proj_size=2)}) == []

@@ -5,6 +5,7 @@ import warnings
 import numpy as np
 import pytest
 from helpers import check_error, check_parity, require_torch
+from nn_helpers import differences
 
 import tinygrad_rnn
 from tinygrad_rnn.autograd import gradcheck, gradgradcheck
@@ -194,3 +195,31 @@ def test_unfold_and_fold_take_bool_as_torch_does():
     rng = np.random.default_rng(0)
     check_parity(lambda m, x: F(m).unfold(x, 2, padding=1), [rng.random((2, 3, 5, 5)) > 0.5])
     check_parity(lambda m, x: F(m).fold(x, (4, 4), 2), [rng.random((2, 8, 9)) > 0.5])
+
+
+def _interpolate_integers(m, dtype, shape, mode):
+    x = (m.arange(int(np.prod(shape))).view(shape) * 37 % 256).to(dtype)
+    return F(m).interpolate(x, scale_factor=2.5, mode=mode)
+
+
+# Each mode on each rank, for integer dtypes: torch's error names the kernel (channels-last for 4-D
+# nearest and bilinear); uint8 goes through nearest as it does in torch.
+INTEGER_INTERPOLATION_CASES = {
+    f"{mode} {len(shape)}-d {dtype}": lambda m, _, dtype=dtype, shape=shape, mode=mode: _interpolate_integers(
+        m, getattr(m, dtype), shape, mode)
+    for shape, modes in [((2, 3, 5), ["nearest", "nearest-exact", "area", "linear"]),
+                         ((2, 3, 4, 5), ["nearest", "nearest-exact", "area", "bilinear", "bicubic"]),
+                         ((1, 2, 2, 3, 4), ["nearest", "nearest-exact", "area", "trilinear"])]
+    for mode in modes for dtype in ["int64", "int32", "int8", "uint8"]
+    if not (dtype == "uint8" and mode in ("bilinear", "bicubic"))
+}
+
+
+def test_interpolate_of_integers_matches_torch():
+    assert differences(INTEGER_INTERPOLATION_CASES) == []
+
+
+def test_interpolate_of_uint8_bilinear_and_bicubic_is_not_implemented():
+    for mode in ("bilinear", "bicubic"):  # torch's fixed-point rounding is not reproduced
+        with pytest.raises(NotImplementedError, match="uint8"):
+            _interpolate_integers(tinygrad_rnn, tinygrad_rnn.uint8, (1, 1, 2, 2), mode)

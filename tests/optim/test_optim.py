@@ -399,3 +399,12 @@ def test_no_warning_in_the_normal_loop() -> None:
             opt.zero_grad()
             (p * 2).sum().backward()
             opt.step()
+
+
+@pytest.mark.parametrize("make", [
+    lambda m: m.optim.SGD([m.nn.Linear(2, 2)], lr=0.1),  # a model in a list: torch's path names its type
+    lambda m: m.optim.Adam(m.nn.Sequential(m.nn.Linear(2, 2)), lr=0.1),  # iterating a Sequential gives layers
+    lambda m: m.optim.SGD(m.nn.Linear(2, 2), lr=0.1),
+])
+def test_a_model_given_as_parameters_is_named_as_torch_names_it(make):
+    check_error(make)

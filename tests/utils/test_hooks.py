@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import collections
+import copy
+import pickle
 
 from helpers import require_torch
 
@@ -48,3 +50,31 @@ def _kinds_of_handles(m):
 def test_every_hook_handle_is_a_removable_handle():
     torch = require_torch()
     assert _kinds_of_handles(tinygrad_rnn) == _kinds_of_handles(torch)
+
+
+class _Hooked:
+    """Stands in for a model that keeps the handle of a hook on one of its own dicts."""
+
+    def __init__(self, m):
+        self.hooks, self.extra = collections.OrderedDict(), collections.OrderedDict()
+        self.handle = m.utils.hooks.RemovableHandle(self.hooks, extra_dict=self.extra)
+        self.hooks[self.handle.id], self.extra[self.handle.id] = "hook", True
+
+
+def _copied_handles(m):
+    original = _Hooked(m)
+    copied = copy.deepcopy(original)
+    steps = [copied.handle.id == original.handle.id, copied.handle.hooks_dict_ref() is copied.hooks]
+    copied.handle.remove()  # the copy's hook goes, the original's stays
+    steps.append((dict(copied.hooks), dict(copied.extra), list(original.hooks.values())))
+    unpickled = pickle.loads(pickle.dumps(original))
+    steps.append((unpickled.handle.hooks_dict_ref() is unpickled.hooks, m.utils.hooks.RemovableHandle.next_id
+                  > original.handle.id))
+    lone = pickle.loads(pickle.dumps(original.handle))  # its dicts die with it: a dead reference
+    steps.append((lone.hooks_dict_ref(), lone.remove()))
+    return steps
+
+
+def test_a_deep_copied_or_pickled_handle_follows_its_dicts_as_torchs():
+    torch = require_torch()
+    assert _copied_handles(tinygrad_rnn) == _copied_handles(torch)

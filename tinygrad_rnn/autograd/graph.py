@@ -536,6 +536,18 @@ class RemovableHandle(abc.ABC):  # noqa: B024  (an ABC for register(), not for a
             if hooks is not None and self.id in hooks:
                 del hooks[self.id]
 
+    def __getstate__(self) -> tuple:
+        """The dicts themselves, not the weak references (which cannot be pickled): a deepcopy of a model
+        that keeps a handle gets a handle to the copy's dicts, as in torch."""
+        return self.hooks_dict_ref(), self.id, tuple(ref() for ref in self.extra_dict_ref)
+
+    def __setstate__(self, state: tuple) -> None:
+        hooks, self.id = state[0], state[1]
+        self.hooks_dict_ref = weakref.ref(OrderedDict() if hooks is None else hooks)  # None: a dead reference
+        RemovableHandle.next_id = max(RemovableHandle.next_id, self.id + 1)
+        extras = state[2] if len(state) > 2 and state[2] is not None else ()
+        self.extra_dict_ref = tuple(weakref.ref(d) for d in extras)
+
     def __enter__(self) -> RemovableHandle:
         return self
 

@@ -2,7 +2,7 @@
 # Each block below belongs to one part of the package; add your imports inside your own block.
 
 # --- module system: parameter.py, module.py, containers.py
-from .containers import ModuleDict, ModuleList, ParameterDict, ParameterList, Sequential
+from .containers import Container, ModuleDict, ModuleList, ParameterDict, ParameterList, Sequential
 from .data_parallel import DataParallel
 from .module import Module
 from .parameter import Parameter
@@ -61,6 +61,7 @@ from .bilinear import Bilinear
 from .ctc import CTCLoss
 from .distance import CosineSimilarity, PairwiseDistance
 from .embedding_bag import EmbeddingBag
+from .linear_cross_entropy import LinearCrossEntropyLoss
 from .loss_ext import (
     CosineEmbeddingLoss,
     GaussianNLLLoss,
@@ -207,6 +208,7 @@ __all__ = [
     "ConstantPad1d",
     "ConstantPad2d",
     "ConstantPad3d",
+    "Container",
     "Conv1d",
     "Conv2d",
     "Conv3d",
@@ -268,6 +270,7 @@ __all__ = [
     "LazyLinear",
     "LeakyReLU",
     "Linear",
+    "LinearCrossEntropyLoss",
     "LocalResponseNorm",
     "LogSigmoid",
     "LogSoftmax",
@@ -367,6 +370,7 @@ __all__ = [
     "init",
     "layers",
     "lazy",
+    "linear_cross_entropy",
     "loss",
     "loss_ext",
     "loss_functions",
@@ -383,6 +387,7 @@ __all__ = [
     "rnn_functions",
     "native_functions",
     "spectral",
+    "torch_files",
     "torch_functions",
     "transformer",
     "upsampling",

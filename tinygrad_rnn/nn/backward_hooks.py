@@ -108,21 +108,43 @@ class BackwardHooks:
             return grads  # alone, in its nested tuple): torch calls no hook then
         for hook in self.hooks:
             replaced = hook(self.module, grads, self.grad_output)
+            if not any(self.inputs_need_grad) and not _all_none(replaced):
+                raise RuntimeError("Backward hook for Modules where no input requires gradient should always return "
+                                   "None or None for all gradients.")
             if replaced is not None:
                 grads = _checked(replaced, grads, "backward hook")
         self.grad_output = None  # used: a later backward that reaches the inputs only calls no hook
         return grads
 
 
+def _all_none(replaced: Any) -> bool:
+    return replaced is None or (isinstance(replaced, tuple) and all(g is None for g in replaced))
+
+
 def _checked(replaced: Any, grads: tuple, kind: str) -> tuple:
-    """A hook's replacement gradients: as many as it was given, as torch insists."""
-    replaced = (replaced,) if isinstance(replaced, Tensor) else tuple(replaced)
+    """A hook's replacement gradients, checked as torch checks them: a sequence (torch takes its len(),
+    so a bare tensor is one too, of its rows) as long as what the hook was given, of tensors of the
+    same type and size."""
     if len(replaced) != len(grads):
         raise RuntimeError(f"Backward hook returned an invalid number of grad_input, got {len(replaced)}, but "
                            f"expected {len(grads)}" if kind == "backward hook" else
                            f"Backward pre hook returned an invalid number of grad_output, got {len(replaced)}, "
                            f"but expected {len(grads)}")
-    return replaced
+    for new, old in zip(replaced, grads):
+        _check_replacement(new, old)
+    return tuple(replaced)
+
+
+def _check_replacement(new: Any, old: Any) -> None:
+    """torch's engine's checks of a hook's result ('hook' is the name of torch's own wrapper)."""
+    if new is None or old is None:  # a gradient the input does not need is dropped, as in torch
+        return
+    if not isinstance(new, Tensor):
+        raise TypeError(f"expected Variable, but hook returned '{type(new).__name__}'")
+    if new.dtype != old.dtype:
+        raise RuntimeError(f"hook 'hook' has changed the type of value (was {old.type()} got {new.type()})")
+    if new.shape != old.shape:
+        raise RuntimeError("hook 'hook' has changed the size of value")
 
 
 def hook_last_node(module: Any, hooks: list, args: tuple, output: Any) -> None:

@@ -1,4 +1,5 @@
-"""Containers: `Sequential`, `ModuleList`, `ModuleDict`, `ParameterList`, `ParameterDict`, as torch's.
+"""Containers: `Sequential`, `ModuleList`, `ModuleDict`, `ParameterList`, `ParameterDict` (and the
+deprecated `Container`), as torch's.
 
     model = nn.Sequential(nn.Linear(4, 8), nn.Tanh(), nn.Linear(8, 2))   # children named '0', '1', '2'
     layers = nn.ModuleList([nn.RNN(4, 4) for _ in range(3)])             # a list whose items are registered
@@ -11,6 +12,7 @@ their contents are registered (under the names '0', '1', ... or the dict keys).
 from __future__ import annotations
 
 import operator
+import warnings
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
@@ -31,6 +33,26 @@ def _checked_index(idx: Any, size: int) -> int:
 def _renumber(modules: dict) -> OrderedDict:
     """Children keyed '0', '1', ... again (after a deletion, as torch keeps the numbering dense)."""
     return OrderedDict((str(i), m) for i, m in enumerate(modules.values()))
+
+
+_CONTAINER_DEPRECATED = ("`nn.Container` is deprecated. All of its functionality is now implemented in `nn.Module`. "
+                         "Subclass that instead.")
+
+
+class Container(Module):
+    """torch's deprecated forerunner of Module: each keyword argument becomes a child. It warns when made
+    (a subclass's instances do not) and when subclassed, as torch's does."""
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        warnings.warn(_CONTAINER_DEPRECATED, FutureWarning, stacklevel=2)
+        super().__init_subclass__(**kwargs)
+
+    def __init__(self, **kwargs: Any) -> None:
+        if type(self) is Container:
+            warnings.warn(_CONTAINER_DEPRECATED, FutureWarning, stacklevel=2)
+        super().__init__()
+        for key, value in kwargs.items():
+            self.add_module(key, value)
 
 
 class _ModuleSequence(Module):
@@ -252,16 +274,19 @@ class ModuleDict(Module):
             raise TypeError(
                 f"ModuleDict.update should be called with an iterable of key/value pairs, but got {type(modules).__name__}"
             )
-        if isinstance(modules, (Mapping, ModuleDict)):
-            for key, module in modules.items():
-                self[key] = module
-            return
-        for j, pair in enumerate(modules):
-            if not isinstance(pair, Iterable):
-                raise TypeError(f"ModuleDict update sequence element #{j} should be Iterable; is{type(pair).__name__}")
-            if len(pair) != 2:
-                raise ValueError(f"ModuleDict update sequence element #{j} has length {len(pair)}; 2 is required")
-            self[pair[0]] = pair[1]
+        pairs = modules.items() if isinstance(modules, (Mapping, ModuleDict)) else _checked_pairs(modules, "ModuleDict")
+        for key, module in pairs:
+            self[key] = module
+
+
+def _checked_pairs(pairs: Iterable, kind: str) -> Iterator[tuple[Any, Any]]:
+    """The (key, value) pairs of an update's sequence, each checked as torch's ModuleDict/ParameterDict do."""
+    for j, pair in enumerate(pairs):
+        if not isinstance(pair, Iterable):
+            raise TypeError(f"{kind} update sequence element #{j} should be Iterable; is{type(pair).__name__}")
+        if len(pair) != 2:
+            raise ValueError(f"{kind} update sequence element #{j} has length {len(pair)}; 2 is required")
+        yield pair[0], pair[1]
 
 
 def _as_parameter(value: Any) -> Any:
@@ -320,9 +345,16 @@ class ParameterList(Module):
         return "\n".join(f"  ({i}): {_describe(p, str(p.dtype) if isinstance(p, Tensor) else '')}"
                          for i, p in enumerate(self))
 
+    def __dir__(self) -> list:
+        return [key for key in super().__dir__() if not key.isdigit()]
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError("ParameterList should not be called.")
+
 
 class ParameterDict(Module):
-    """A dict of parameters, each registered under its key (insertion order is kept)."""
+    """A dict of parameters, each registered under its key (insertion order is kept), with a dict's
+    methods (`get`, `setdefault`, `pop`, `popitem`, `copy`, `fromkeys`, `|`) as torch's has them."""
 
     def __init__(self, parameters: Any = None) -> None:
         super().__init__()
@@ -330,16 +362,23 @@ class ParameterDict(Module):
         if parameters is not None:
             self.update(parameters)
 
+    @staticmethod
+    def _key_to_attr(key: Any) -> str:
+        if not isinstance(key, str):
+            raise TypeError("Index given to ParameterDict cannot be used as a key as it is not a string "
+                            f"(type is '{type(key).__name__}'). Open an issue on github if you need non-string keys.")
+        return key
+
     def __getitem__(self, key: str) -> Any:
-        return getattr(self, key)
+        return getattr(self, self._key_to_attr(key))
 
     def __setitem__(self, key: str, value: Any) -> None:
-        self._keys[key] = None
-        setattr(self, key, _as_parameter(value))
+        self._keys[key] = None  # before the check, as torch does: a bad key stays listed
+        setattr(self, self._key_to_attr(key), _as_parameter(value))
 
     def __delitem__(self, key: str) -> None:
         del self._keys[key]
-        delattr(self, key)
+        delattr(self, self._key_to_attr(key))
 
     def __len__(self) -> int:
         return len(self._keys)
@@ -347,8 +386,14 @@ class ParameterDict(Module):
     def __iter__(self) -> Iterator[str]:
         return iter(self._keys)
 
+    def __reversed__(self) -> Iterator[str]:
+        return reversed(self._keys)
+
     def __contains__(self, key: object) -> bool:
         return key in self._keys
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError("ParameterDict should not be called.")
 
     def keys(self) -> Any:
         return self._keys.keys()
@@ -359,15 +404,63 @@ class ParameterDict(Module):
     def values(self) -> Any:
         return (self[k] for k in self._keys)
 
+    def get(self, key: str, default: Any = None) -> Any:
+        return self[key] if key in self else default
+
+    def setdefault(self, key: str, default: Any = None) -> Any:
+        if key not in self:
+            self[key] = default
+        return self[key]
+
     def pop(self, key: str) -> Any:
         value = self[key]
         del self[key]
         return value
 
+    def popitem(self) -> tuple[str, Any]:
+        """The last inserted (key, parameter) pair, removed."""
+        key = next(reversed(self._keys))
+        return key, self.pop(key)
+
+    def clear(self) -> None:
+        for key in list(self._keys):
+            del self[key]
+
+    def copy(self) -> ParameterDict:
+        """A new ParameterDict holding the same parameters (not copies of them)."""
+        return ParameterDict(OrderedDict((k, self[k]) for k in self._keys))
+
+    def fromkeys(self, keys: Iterable[str], default: Any = None) -> ParameterDict:
+        return ParameterDict((k, default) for k in keys)
+
     def update(self, parameters: Any) -> None:
-        pairs = parameters.items() if isinstance(parameters, (Mapping, ParameterDict)) else parameters
+        """Add or replace entries. A plain dict's keys go in sorted, as torch does (it keeps the order
+        of an OrderedDict, a ParameterDict or a sequence of pairs)."""
+        if not isinstance(parameters, Iterable):
+            raise TypeError("ParametersDict.update should be called with an iterable of key/value pairs, "
+                            f"but got {type(parameters).__name__}")
+        if isinstance(parameters, (OrderedDict, ParameterDict)):
+            pairs: Iterable = parameters.items()
+        elif isinstance(parameters, Mapping):
+            pairs = sorted(parameters.items())
+        else:
+            pairs = _checked_pairs(parameters, "ParameterDict")
         for key, value in pairs:
             self[key] = value
+
+    def __or__(self, other: Any) -> ParameterDict:
+        merged = self.copy()
+        merged.update(other)
+        return merged
+
+    def __ror__(self, other: Any) -> Any:
+        merged = other.copy()
+        merged.update(self)
+        return merged
+
+    def __ior__(self, other: Any) -> ParameterDict:
+        self.update(other)
+        return self
 
     def extra_repr(self) -> str:
         return "\n".join(f"  ({k}): {_describe(p, p.type() if isinstance(p, Tensor) else '')}" for k, p in self.items())

@@ -91,6 +91,9 @@ from .functional_ext.upsampling import (  # noqa: E402, F401
     upsample_bilinear,
     upsample_nearest,
 )
+
+# torch 2.13's linear head and cross_entropy in one call
+from .linear_cross_entropy import linear_cross_entropy  # noqa: F401
 from .loss_ext import (  # noqa: E402, F401
     cosine_embedding_loss,
     gaussian_nll_loss,
@@ -186,6 +189,7 @@ __all__ = [
     "leaky_relu",
     "leaky_relu_",
     "linear",
+    "linear_cross_entropy",
     "local_response_norm",
     "log_softmax",
     "logsigmoid",

@@ -17,7 +17,7 @@ from typing import Any
 from .. import backends
 from ..core.dtypes import float32
 from ..core.tensor import Tensor
-from .rnn_base import RNNBase, RNNCellBase, takes_arguments_of
+from .rnn_base import RNNBase, RNNCellBase, _select_batch, takes_arguments_of
 from .utils.rnn import PackedSequence
 
 
@@ -62,6 +62,23 @@ class LSTM(RNNBase):
 
     def _state_sizes(self) -> list[int]:
         return [self.proj_size if self.proj_size > 0 else self.hidden_size, self.hidden_size]
+
+    def get_expected_cell_size(self, input: Tensor, batch_sizes: Tensor | None) -> tuple[int, int, int]:
+        return self._expected_state_size(input, batch_sizes, self.hidden_size)
+
+    def check_forward_args(self, input: Tensor, hidden: tuple[Tensor, Tensor],  # type: ignore[override]
+                           batch_sizes: Tensor | None) -> None:
+        self.check_input(input, batch_sizes)
+        self.check_hidden_size(hidden[0], self.get_expected_hidden_size(input, batch_sizes),
+                               "Expected hidden[0] size {}, got {}")
+        self.check_hidden_size(hidden[1], self.get_expected_cell_size(input, batch_sizes),
+                               "Expected hidden[1] size {}, got {}")
+
+    def permute_hidden(self, hx: tuple[Tensor, Tensor],  # type: ignore[override]
+                       permutation: Tensor | None) -> tuple[Tensor, Tensor]:
+        if permutation is None:
+            return hx
+        return _select_batch(hx[0], permutation), _select_batch(hx[1], permutation)
 
     def _run_layers(self, x: Tensor, state: tuple | None, lengths: Any = None) -> tuple:
         if self.proj_size > 0 and lengths is None and x.dtype is float32 and backends.mkldnn.enabled:

@@ -20,24 +20,26 @@ import warnings
 from collections import OrderedDict, namedtuple
 from collections.abc import Callable, Iterator, Mapping
 from functools import partial
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 
 from ..argcheck import invalid_combination, type_name
-from ..autograd import is_grad_enabled, no_grad
+from ..autograd import graph, is_grad_enabled, no_grad
 from ..core.size import Size
 from ..core.tensor import Tensor
 from ..creation import from_numpy
-from ..device import check_cuda_call, check_device, check_device_name, device
+from ..device import check_cuda_call, check_device, check_device_name, device, refuse_backend_call
 from ..surface.tensor_methods import _TO_SIGNATURES, _to_arguments
 from .backward_hooks import BackwardHooks, hook_last_node
 from .compiled_calls import check_options, compiled_outputs, shows_compiled_node
 from .parameter import Buffer, Parameter, is_lazy
+from .torch_files import TORCH_MODULE_OF
 
 
 def typename(obj: Any) -> str:
-    """How torch names a value's type in error messages: `torch.FloatTensor`, `int`, `numpy.ndarray`."""
+    """How torch names a value's type in error messages: `torch.FloatTensor`, `int`, `numpy.ndarray`, and
+    for one of nn's layers torch's path (`torch.nn.modules.linear.Linear`)."""
     if isinstance(obj, Tensor):
         return obj.type()
     module = getattr(obj, "__module__", "") or ""
@@ -47,6 +49,8 @@ def typename(obj: Any) -> str:
         qualname = obj.__name__
     else:
         module, qualname = type(obj).__module__ or "", type(obj).__qualname__
+    if module.startswith(__package__ + ".") and qualname in TORCH_MODULE_OF:  # nn's own, not a user's subclass
+        module = TORCH_MODULE_OF[qualname]
     return qualname if module in ("", "builtins") else f"{module}.{qualname}"
 
 
@@ -74,44 +78,31 @@ def _addindent(text: str, spaces: int) -> str:
     return lines[0] + "\n" + "\n".join(" " * spaces + line for line in lines[1:])
 
 
-class RemovableHandle:
+class RemovableHandle(graph.RemovableHandle):
     """What `register_forward_hook` returns: `handle.remove()` (or leaving a `with` block) unhooks.
 
+    torch's handle (autograd/graph.py: weak references to the dicts, ids from one shared counter),
+    made by also filing the hook: `hooks[handle.id] = hook`, at the front if `prepend`.
     `extra_dicts` are the registries of the hook's options (with_kwargs, always_call), keyed by the
     same id, so removing the hook forgets its options too."""
 
-    _next_id = 0
-
     def __init__(self, hooks: dict, hook: Callable, prepend: bool = False, extra_dicts: tuple = ()) -> None:
-        self.hooks_dict_ref, self.extra_dicts, self.id = hooks, extra_dicts, RemovableHandle._next_id
-        RemovableHandle._next_id += 1
+        super().__init__(hooks, extra_dict=list(extra_dicts))
         hooks[self.id] = hook
         if prepend:
-            for key in [k for k in hooks if k != self.id]:
-                hooks[key] = hooks.pop(key)  # move the others behind the new hook
-
-    def remove(self) -> None:
-        self.hooks_dict_ref.pop(self.id, None)
-        for options in self.extra_dicts:
-            options.pop(self.id, None)
-
-    def __enter__(self) -> RemovableHandle:
-        return self
-
-    def __exit__(self, *exc: Any) -> None:
-        self.remove()
+            hooks.move_to_end(self.id, last=False)
 
 
 # Global hooks: they apply to every module and run before each module's own hooks of the same kind.
-_global_forward_pre_hooks: dict = {}
-_global_forward_hooks: dict = {}
-_global_forward_hooks_with_kwargs: dict = {}  # ids of the global forward hooks registered with_kwargs=True
-_global_forward_hooks_always_called: dict = {}  # ... and with always_call=True
-_global_backward_pre_hooks: dict = {}
-_global_backward_hooks: dict = {}
-_global_parameter_registration_hooks: dict = {}
-_global_buffer_registration_hooks: dict = {}
-_global_module_registration_hooks: dict = {}
+_global_forward_pre_hooks: OrderedDict = OrderedDict()
+_global_forward_hooks: OrderedDict = OrderedDict()
+_global_forward_hooks_with_kwargs: OrderedDict = OrderedDict()  # ids of the global forward hooks registered with_kwargs=True
+_global_forward_hooks_always_called: OrderedDict = OrderedDict()  # ... and with always_call=True
+_global_backward_pre_hooks: OrderedDict = OrderedDict()
+_global_backward_hooks: OrderedDict = OrderedDict()
+_global_parameter_registration_hooks: OrderedDict = OrderedDict()
+_global_buffer_registration_hooks: OrderedDict = OrderedDict()
+_global_module_registration_hooks: OrderedDict = OrderedDict()
 
 GLOBAL_HOOK_REGISTRARS = ["register_module_forward_pre_hook", "register_module_forward_hook",
                           "register_module_full_backward_pre_hook", "register_module_full_backward_hook",
@@ -190,9 +181,30 @@ def _without_storage(t: Tensor) -> Tensor:
     return Tensor._make(np.broadcast_to(fill, t._data.shape))
 
 
+# What every saved module has had since torch's first release: __setstate__ does not fill these in.
+_ALWAYS_SAVED = frozenset({"training", "_parameters", "_buffers", "_modules", "_backward_hooks", "_forward_hooks"})
+
+
+def _fresh_module_state() -> list[tuple[str, Any]]:
+    """The attributes every module has, new, in torch's order. The hook registries are torch's (code reads
+    them: `module._forward_hooks`), as OrderedDicts (code prints them: `module._forward_pre_hooks` after
+    pruning); `_forward_hooks_with_kwargs` and `_forward_hooks_always_called` hold the ids of hooks
+    registered with with_kwargs=True / always_call=True."""
+    return [("training", True), ("_parameters", {}), ("_buffers", {}), ("_non_persistent_buffers_set", set()),
+            ("_backward_pre_hooks", OrderedDict()), ("_backward_hooks", OrderedDict()), ("_is_full_backward_hook", None),
+            ("_forward_hooks", OrderedDict()), ("_forward_hooks_with_kwargs", OrderedDict()),
+            ("_forward_hooks_always_called", OrderedDict()), ("_forward_pre_hooks", OrderedDict()),
+            ("_forward_pre_hooks_with_kwargs", OrderedDict()), ("_state_dict_hooks", OrderedDict()),
+            ("_state_dict_pre_hooks", OrderedDict()), ("_load_state_dict_pre_hooks", OrderedDict()),
+            ("_load_state_dict_post_hooks", OrderedDict()), ("_modules", {})]
+
+
 class Module:
     """Base class for layers: holds parameters, buffers and submodules, and calls `forward`."""
 
+    dump_patches: bool = False  # torch's, for old checkpoints' code: never read here
+    call_super_init: bool = False  # torch's switch for passing __init__'s arguments on to object.__init__
+    T_destination = TypeVar("T_destination", bound=dict[str, Any])  # state_dict's destination, for type hints
     training: bool
     _parameters: dict
     _buffers: dict
@@ -205,18 +217,16 @@ class Module:
         if args:
             raise TypeError(f"{type(self).__name__}.__init__() takes 1 positional argument but {len(args) + 1} were given")
         # object.__setattr__: our own __setattr__ needs these dicts to exist already.
-        object.__setattr__(self, "training", True)
-        object.__setattr__(self, "_parameters", {})
-        object.__setattr__(self, "_buffers", {})
-        object.__setattr__(self, "_non_persistent_buffers_set", set())
-        object.__setattr__(self, "_modules", {})
-        # OrderedDicts, as torch's: code prints them (`module._forward_pre_hooks` after pruning)
-        object.__setattr__(self, "_forward_pre_hooks", OrderedDict())
-        object.__setattr__(self, "_forward_hooks", OrderedDict())
-        # The ids of hooks registered with with_kwargs=True / always_call=True (as torch keeps them).
-        object.__setattr__(self, "_forward_pre_hooks_with_kwargs", {})
-        object.__setattr__(self, "_forward_hooks_with_kwargs", {})
-        object.__setattr__(self, "_forward_hooks_always_called", {})
+        for name, value in _fresh_module_state():
+            object.__setattr__(self, name, value)
+
+    def __setstate__(self, state: dict) -> None:
+        """Unpickling (and a subclass's own __setstate__ calling super's): the saved attributes, and
+        fresh ones for the registries a module saved by an older version may lack (those torch fills in)."""
+        self.__dict__.update(state)
+        for name, value in _fresh_module_state():
+            if name not in _ALWAYS_SAVED:
+                self.__dict__.setdefault(name, value)
 
     # ------------------------------------------------------------ calling
     def forward(self, *args: Any, **kwargs: Any) -> Any:
@@ -475,8 +485,8 @@ class Module:
             if child is not None:
                 yield from child.named_modules(memo, prefix + ("." if prefix else "") + name, remove_duplicate)
 
-    def modules(self) -> Iterator[Module]:
-        for _, module in self.named_modules():
+    def modules(self, remove_duplicate: bool = True) -> Iterator[Module]:
+        for _, module in self.named_modules(remove_duplicate=remove_duplicate):
             yield module
 
     def named_children(self) -> Iterator[tuple[str, Module]]:
@@ -605,10 +615,11 @@ class Module:
                 grad.zero_()
 
     # ------------------------------------------------------------ conversion
-    def _apply(self, fn: Callable[[Tensor], Tensor]) -> Module:
-        """Convert every parameter and buffer with `fn`, keeping each Parameter object (optimisers
-        holding it stay valid): the Parameter gets `fn`'s result as its new data."""
-        for child in self.children():
+    def _apply(self, fn: Callable[[Tensor], Tensor], recurse: bool = True) -> Module:
+        """Convert every parameter and buffer with `fn` (only this module's own unless `recurse`), keeping
+        each Parameter object (optimisers holding it stay valid): the Parameter gets `fn`'s result as its
+        new data."""
+        for child in self.children() if recurse else ():
             child._apply(fn)
         with no_grad():
             for param in self._parameters.values():
@@ -638,13 +649,18 @@ class Module:
         `memory_format` other than None raises NotImplementedError (we have no strided layouts)."""
         device_arg, target = _to_target(args, kwargs)
         _check_to_keywords(kwargs)
-        if device_arg is not None and check_device_name(device_arg) == "meta":
+        name = None if device_arg is None else check_device_name(device_arg)  # a name no device has fails here
+        if target is not None and target.is_complex:
+            raise NotImplementedError(f"Module.to: dtype={target} is not implemented: tinygrad_rnn has no complex "
+                                      "tensors")
+        if target is not None and not target.is_floating_point:
+            raise TypeError(f"nn.Module.to only accepts floating point or complex dtypes, but got desired dtype={target}")
+        if name == "meta":
             return self._apply(_without_storage)
-        check_device(device_arg)
+        if name not in (None, "cpu"):  # refused at the first tensor to move: a module without any comes back
+            return self._apply(lambda t: check_device(device_arg))
         if target is None:
             return self
-        if not target.is_floating_point:
-            raise TypeError(f"nn.Module.to only accepts floating point or complex dtypes, but got desired dtype={target}")
         return self._apply(lambda t: t.to(target) if t.is_floating_point() else t)
 
     def to_empty(self, *, device: Any, recurse: bool = True) -> Module:
@@ -696,8 +712,18 @@ class Module:
         return self
 
     def cuda(self, device: Any = None) -> Module:
-        check_cuda_call(device)
-        return self
+        """Raises (this is a CPU build) as soon as there is a tensor to move; a module without any,
+        such as a loss, comes back as it is, as in torch."""
+        return self._apply(lambda t: check_cuda_call(device))
+
+    def xpu(self, device: Any = None) -> Module:
+        return self._apply(lambda t: refuse_backend_call("xpu"))
+
+    def ipu(self, device: Any = None) -> Module:
+        return self._apply(lambda t: refuse_backend_call("ipu"))
+
+    def mtia(self, device: Any = None) -> Module:
+        return self._apply(lambda t: refuse_backend_call("mtia"))
 
     # ------------------------------------------------------------ state_dict
     _version: int = 1  # saved in state_dict()._metadata; a subclass that changes its state's layout raises it

@@ -269,6 +269,42 @@ class RNNBase(Module):
         TransposeBackward1, version 1); its LSTM kernel (mkldnn) returns a transposed view."""
         return output.transpose_(0, 1)
 
+    # ------------------------------------------------------------ torch's checks, for subclasses' forwards
+    # forward checks with `_check_forward` (one pass, in torch's order); these are torch's public
+    # helpers, which a subclass that writes its own forward calls.
+    def check_input(self, input: Tensor, batch_sizes: Tensor | None) -> None:
+        """input's dtype, rank (2 when packed, else 3) and feature size."""
+        weight_dtype = self._flat_weights[0].dtype
+        if input.dtype != weight_dtype:
+            raise ValueError(f"RNN input dtype ({input.dtype}) does not match weight dtype ({weight_dtype}). "
+                             f"Convert input: input.to({weight_dtype}), or convert model: model.to({input.dtype})")
+        expected_dim = 2 if batch_sizes is not None else 3
+        if input.dim() != expected_dim:
+            raise RuntimeError(f"input must have {expected_dim} dimensions, got {input.dim()}")
+        if self.input_size != input.size(-1):
+            raise RuntimeError(f"input.size(-1) must be equal to input_size. Expected {self.input_size}, "
+                               f"got {input.size(-1)}")
+
+    def _expected_state_size(self, input: Tensor, batch_sizes: Tensor | None, size: int) -> tuple[int, int, int]:
+        batch = int(batch_sizes[0]) if batch_sizes is not None else input.size(0 if self.batch_first else 1)
+        return self.num_layers * (2 if self.bidirectional else 1), batch, size
+
+    def get_expected_hidden_size(self, input: Tensor, batch_sizes: Tensor | None) -> tuple[int, int, int]:
+        return self._expected_state_size(input, batch_sizes, self.proj_size or self.hidden_size)
+
+    def check_hidden_size(self, hx: Tensor, expected_hidden_size: tuple[int, int, int],
+                          msg: str = "Expected hidden size {}, got {}") -> None:
+        if hx.size() != expected_hidden_size:
+            raise RuntimeError(msg.format(expected_hidden_size, list(hx.size())))
+
+    def check_forward_args(self, input: Tensor, hidden: Tensor, batch_sizes: Tensor | None) -> None:
+        self.check_input(input, batch_sizes)
+        self.check_hidden_size(hidden, self.get_expected_hidden_size(input, batch_sizes))
+
+    def permute_hidden(self, hx: Tensor, permutation: Tensor | None) -> Tensor:
+        """hx with its batch (dim 1) in `permutation`'s order (a PackedSequence's sorted_indices)."""
+        return hx if permutation is None else _select_batch(hx, permutation)
+
     # ------------------------------------------------------------ packed input
     def _forward_packed(self, packed: PackedSequence, hx: Any) -> tuple:
         """Run a PackedSequence: every sequence behaves exactly as if it ran alone.

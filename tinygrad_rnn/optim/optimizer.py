@@ -37,20 +37,12 @@ import numpy as np
 from ..core import dtypes
 from ..core.grad_mode import enable_grad, no_grad
 from ..core.tensor import Tensor
-from ..nn.module import RemovableHandle
+from ..nn.module import RemovableHandle, typename
 from .hooks import (  # noqa: F401 -- the global hooks live at torch.optim.optimizer.register_...
     _with_step_hooks,
     register_optimizer_step_post_hook,
     register_optimizer_step_pre_hook,
 )
-
-
-def typename(obj: Any) -> str:
-    """torch.typename: `torch.FloatTensor` for a tensor, else the qualified class name."""
-    if isinstance(obj, Tensor):
-        return obj.type()
-    cls = type(obj)
-    return cls.__qualname__ if cls.__module__ == "builtins" else f"{cls.__module__}.{cls.__qualname__}"
 
 
 def step_counter() -> Tensor:

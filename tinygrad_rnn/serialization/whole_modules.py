@@ -61,8 +61,9 @@ TORCH_MODULE_OF = {name: f"torch.nn.modules.{file}" for file, names in TORCH_FIL
 # torch's MultiheadAttention keeps its output projection in a Linear subclass that only marks it for
 # quantization; ours is a Linear.
 STAND_INS = {"NonDynamicallyQuantizableLinear": nn.Linear}
-# The attributes every torch module has, in torch's order. Ours makes some hook dicts only when a hook
-# is added; a saved module has them all, since torch's modules read them without asking.
+# The attributes every torch module has, in torch's order. Ours has them too, but a module unpickled from an
+# older tinygrad_rnn may lack some hook dicts; a saved module has them all, since torch's modules read them
+# without asking.
 TORCH_MODULE_STATE = ("training", "_parameters", "_buffers", "_non_persistent_buffers_set", "_backward_pre_hooks",
                       "_backward_hooks", "_is_full_backward_hook", "_forward_hooks", "_forward_hooks_with_kwargs",
                       "_forward_hooks_always_called", "_forward_pre_hooks", "_forward_pre_hooks_with_kwargs",

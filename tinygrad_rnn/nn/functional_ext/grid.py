@@ -48,21 +48,21 @@ def affine_grid(theta: Tensor, size: Any, align_corners: bool | None = None) -> 
     align_corners = _align(align_corners)
     if not theta.is_floating_point():
         raise ValueError(f"Expected theta to have floating point type, but got {theta.dtype}")
-    size = list(size)
+    given, size = size, list(size)  # the messages show size as it was given: a list, tuple or torch.Size
     if len(size) not in (4, 5):
         raise NotImplementedError("affine_grid only supports 4D and 5D sizes, for 2D and 3D affine transforms, "
-                                  f"respectively. Got size {tuple(size)}.")
+                                  f"respectively. Got size {given}.")
     spatial = size[2:]
     dims = len(spatial)
     if theta.dim() != 3 or theta.shape[-2] != dims or theta.shape[-1] != dims + 1:
         raise ValueError(f"Expected a batch of {dims}D affine matrices of shape Nx{dims}x{dims + 1} for size "
-                         f"{tuple(size)}. Got {theta.shape}.")
+                         f"{given}. Got {theta.shape}.")
     if align_corners and min(spatial) == 1:
         warnings.warn("Since version 1.3.0, affine_grid behavior has changed for unit-size grids when "
                       "align_corners=True. This is not an intended use case of affine_grid. See the documentation "
                       "of affine_grid for details.", stacklevel=2)
     elif min(size) <= 0:
-        raise ValueError(f"Expected non-zero, positive output size. Got {tuple(size)}")
+        raise ValueError(f"Expected non-zero, positive output size. Got {given}")
     # One coordinate per spatial dim, varying along it: x along the last dim (W), then y (H), then z (D).
     coordinates = []
     for axis, length in enumerate(spatial):

@@ -23,6 +23,7 @@ from typing import Any
 import numpy as np
 
 from ...argcheck import int_arg, tensor_arg, type_name
+from ...core import dtypes
 from ...core.tensor import Tensor
 from ...creation import from_numpy
 from ...ops.composite import composite
@@ -186,8 +187,7 @@ def interpolate(input: Tensor, size: Any = None, scale_factor: Any = None, mode:
     if mode != "area" and input.shape[1] == 0:  # torch's resampling kernels refuse a sample of no channels
         raise RuntimeError(f"Non-empty {input.ndim}D data tensor expected but got a tensor with sizes "
                            f"{list(input.shape)}")
-    require_float(input, "compute_indices_weights_cubic" if mode == "bicubic"  # torch's kernel names
-                  else f"upsample_{mode.replace('-', '_')}{input.ndim - 2}d")
+    _check_dtype(input, mode)
     if mode == "area":
         return adaptive_avg_pool(input, sizes, input.ndim - 2)
     if mode in _LINEAR:
@@ -195,6 +195,28 @@ def interpolate(input: Tensor, size: Any = None, scale_factor: Any = None, mode:
     if mode == "bicubic":
         return _bicubic(input, sizes, scales, bool(align_corners))
     return _nearest(input, sizes, scales, exact=mode == "nearest-exact")
+
+
+def _kernel_name(mode: str, ndim: int) -> str:
+    """The CPU kernel torch's dtype error names for `mode` on an ndim-D input (4-D inputs go to its
+    channels-last kernels for nearest and bilinear, whatever their layout)."""
+    if mode == "area":
+        return "adaptive_avg_pool3d_cpu" if ndim == 5 else "adaptive_avg_pool2d"
+    if ndim == 4 and mode in ("nearest", "nearest-exact", "bilinear"):
+        return f"upsample_{mode.replace('-exact', '')}2d_channels_last"
+    family = {"nearest-exact": "nearest", "bicubic": "cubic"}.get(mode, "linear" if mode in _LINEAR else mode)
+    return f"compute_indices_weights_{family}"
+
+
+def _check_dtype(input: Tensor, mode: str) -> None:
+    """Floating input, or uint8 for the modes torch's kernels take it in (nearest; 4-D bilinear and
+    bicubic, whose fixed-point arithmetic for uint8 is not reproduced here)."""
+    if input.dtype is dtypes.uint8 and mode in ("nearest", "nearest-exact"):
+        return
+    if input.dtype is dtypes.uint8 and mode in ("bilinear", "bicubic") and input.ndim == 4:
+        raise NotImplementedError(f"interpolate: mode={mode!r} for a uint8 input is not implemented in tinygrad_rnn "
+                                  "(torch rounds in fixed point); convert the input to float")
+    require_float(input, _kernel_name(mode, input.ndim))
 
 
 def _check_mode(input: Tensor, mode: str) -> None:

@@ -9,8 +9,19 @@ from ..module import typename
 
 
 def parameters_to_vector(parameters: Iterable[Tensor]) -> Tensor:
-    """One 1-D tensor holding every parameter's values in order (differentiable, as torch's cat)."""
-    return cat([p.reshape(-1) for p in parameters])
+    """One 1-D tensor holding every parameter's values in order (differentiable, as torch's cat of
+    views: a parameter that is not contiguous fails as in torch)."""
+    vec = []
+    for param in parameters:
+        _device_of(param)
+        vec.append(param.view(-1))
+    return cat(vec)
+
+
+def _device_of(param: Tensor) -> str:
+    """torch first checks that the parameters share one device: all do here, but reading the device is
+    where a value that is no tensor (a module in the list) fails, with torch's AttributeError."""
+    return param.device.type
 
 
 def vector_to_parameters(vec: Tensor, parameters: Iterable[Tensor]) -> None:
