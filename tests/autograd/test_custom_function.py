@@ -604,3 +604,68 @@ def test_vjp_is_torchs_other_name_for_backward():
     assert tg.autograd.Function.vjp is tg.autograd.Function.backward
     check_error(lambda m: _tripled(m, backward=True).apply(m.ones(2, requires_grad=True)).sum().backward())
     check_error(lambda m: _tripled(m, vjp=False).apply(m.ones(2, requires_grad=True)).sum().backward())
+
+
+def _aliasing(m):
+    """Two custom Functions whose output shares the input's memory: the input returned as-is, a view of it."""
+
+    class Ident(m.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            return x
+
+        @staticmethod
+        def backward(ctx, g):
+            return g * 3
+
+    class Flat(m.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            return x.view(-1)
+
+        @staticmethod
+        def backward(ctx, g):
+            return g.view(2, 2)
+
+    return Ident, Flat
+
+
+def _change_output(m, which):
+    fn = _aliasing(m)[which]
+    fn.apply(m.ones(2, 2, requires_grad=True) * 1).add_(1)
+
+
+def _change_input_then_backward(m, which):
+    fn = _aliasing(m)[which]
+    x = m.ones(2, 2, requires_grad=True) * 1
+    y = fn.apply(x)
+    x.mul_(2)
+    y.sum().backward()
+
+
+def _change_hooked_output(m):
+    layer = m.nn.Linear(2, 2)
+    layer.register_full_backward_hook(lambda module, grad_input, grad_output: None)
+    m.nn.functional.relu(layer(m.ones(1, 2)), inplace=True)
+
+
+@pytest.mark.parametrize("which", [0, 1])
+def test_an_output_sharing_an_inputs_memory_refuses_in_place_changes_as_torch(which):
+    """torch's custom-Function views: an in-place change to the output, or to its input once the output is
+    made, would bypass the Function's backward, so torch refuses both (the second when backward runs)."""
+    check_error(_change_output, which)
+    check_error(_change_input_then_backward, which)
+
+
+def test_an_output_of_a_module_with_a_full_backward_hook_refuses_inplace_relu_as_torch():
+    check_error(_change_hooked_output)
+
+
+def test_an_output_sharing_memory_is_a_view_and_its_gradient_is_the_functions():
+    def run(m):
+        x = m.ones(2, requires_grad=True)
+        y = _aliasing(m)[0].apply(x)
+        (y * 2).sum().backward()
+        return x.grad, m.tensor([y._is_view(), y._base is x])
+
+    check_parity(lambda m: run(m), [])

@@ -14,6 +14,7 @@ from ..argcheck import type_name
 from ..core import function as _core
 from ..core.grad_mode import is_grad_enabled, no_grad
 from ..core.tensor import Tensor
+from ..core.views import mark_custom_function_view
 from ..func import _transforms
 
 __all__ = ["Function", "once_differentiable"]
@@ -93,13 +94,18 @@ class Function(_core.Function):
         return super().apply(*args, **kwargs)
 
     def _connect(self, args: tuple, out: Any) -> Any:
-        """torch checks what forward saved once the node is recorded (some input requires grad)."""
+        """torch checks what forward saved once the node is recorded (some input requires grad), and marks the
+        outputs that share an input's memory as views it refuses to change in place (core/views.py)."""
         if self._saved and any(isinstance(a, Tensor) and a.requires_grad for a in args):
             for i, saved in enumerate(self._saved):
                 if saved is not None and not isinstance(saved, Tensor):
                     raise TypeError(f"save_for_backward can only save variables, but argument {i} is of type "
                                     f"{type_name(saved)}")
-        return super()._connect(args, out)
+        out = super()._connect(args, out)
+        for nr, o in enumerate(out if isinstance(out, tuple) else (out,)):
+            if getattr(o, "grad_fn", None) is self and not any(o is d for d in self._dirty):
+                mark_custom_function_view(o, nr, self._forward_cls.__name__, args)
+        return out
 
     def mark_dirty(self, *tensors: Any) -> None:
         """Name the inputs forward changed in place (and returns): each comes back as itself, now made

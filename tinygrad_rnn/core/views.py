@@ -47,6 +47,18 @@ MULTIPLE_VIEWS = (
     "returns multiple views. Such functions do not allow the output views to be modified inplace. You should "
     "replace the inplace operation by an out-of-place one."
 )
+CUSTOM_FUNCTION_VIEW = (
+    "Output {nr} of {name} is a view and is being modified inplace. This view was created inside a custom Function "
+    "(or because an input was returned as-is) and the autograd logic to handle view+inplace would override the "
+    "custom backward associated with the custom Function, leading to incorrect gradients. This behavior is "
+    "forbidden. You can fix this by cloning the output of the custom Function."
+)
+CUSTOM_FUNCTION_BASE_CHANGED = (
+    "Output {nr} of {name} is a view and its base or another view of its base has been modified inplace. This view "
+    "was created inside a custom Function (or because an input was returned as-is) and the autograd logic to handle "
+    "view+inplace would override the custom backward associated with the custom Function, leading to incorrect "
+    "gradients. This behavior is forbidden. You can fix this by cloning the output of the custom Function."
+)
 LEAF_VIEW = "a view of a leaf Variable that requires grad is being used in an in-place operation."
 INFERENCE_INPLACE = (
     "Inplace update to inference tensor outside InferenceMode is not allowed.You can make a clone to get a normal "
@@ -85,6 +97,11 @@ def mark_view(view: Any, source: Tensor) -> None:
         if source._requires_grad:  # torch's view keeps the flag, but no path back: gradients stop at it
             view._requires_grad = view._grad_cut = True
         return
+    _remember(root, view)
+
+
+def _remember(root: Tensor, view: Tensor) -> None:
+    """Keep a weak reference to a view made in grad mode: an in-place change to root rebases it."""
     views = root._views
     if views is None:
         views = root._views = []
@@ -100,6 +117,23 @@ def mark_multiple(views: tuple, name: str) -> tuple:
         if view._base is not None and "_inplace_error" not in view.__dict__:
             view._inplace_error = MULTIPLE_VIEWS.format(nr=nr, name=name)
     return views
+
+
+def mark_custom_function_view(output: Any, nr: int, name: str, args: tuple) -> None:
+    """An output of a custom Function (`name`) that shares an input's memory, the input returned as-is or a
+    view of it made in forward, is a view of that input that torch refuses to change in place while the
+    graph records: the change would bypass the Function's own backward."""
+    if not isinstance(output, Tensor):
+        return
+    for a in args:
+        if isinstance(a, Tensor) and may_share_memory(output._data, a._data):
+            if output._base is None:
+                mark_view(output, a)
+            else:  # a view forward made (without grad mode): one the graph now holds
+                _remember(output._base, output)
+            output._inplace_error = CUSTOM_FUNCTION_VIEW.format(nr=nr, name=name)
+            output._custom_function_output = (nr, name)  # (what _rebase_views tells torch's error by)
+            return
 
 
 def check_inference_write(t: Tensor) -> None:
@@ -161,6 +195,10 @@ def _rebase_views(root: Tensor) -> None:
         alive.append(ref)
         node, old_node = AsStrided.Node(), view.grad_fn
         node.positions = positions(view._data, root._data)
+        if "_custom_function_output" in view.__dict__:  # reading it off the base would bypass the Function's backward
+            node = BaseChanged.Node()
+            node.message = CUSTOM_FUNCTION_BASE_CHANGED.format(nr=view._custom_function_output[0],
+                                                               name=view._custom_function_output[1])
         node._connect((root,), view)
         if view._retains_grad:
             _move_retain_grad(view, old_node)
@@ -204,6 +242,17 @@ class AsStrided(Function):
         (shape, _dtype), = ctx.input_meta
         index = Tensor._make(ctx.positions.reshape(-1))
         return g.new_zeros(int(np.prod(shape))).index_add(0, index, g.reshape(-1)).reshape(shape)
+
+
+class BaseChanged(Function):
+    """The node of a custom Function's output that shares its input's memory, after an in-place change to that
+    memory: torch refuses to differentiate it (backward raises `message`)."""
+
+    message: str
+
+    @staticmethod
+    def backward(ctx: Any, g: Tensor) -> Tensor:
+        raise RuntimeError(ctx.message)
 
 
 class CopySlices(Function):

@@ -20,7 +20,7 @@ import warnings
 from collections.abc import Callable
 from typing import Any
 
-from ..core.function import Function
+from ..autograd.function import Function
 from ..core.tensor import Tensor
 
 _NO_INPUT_GRADIENTS = ("Full backward hook is firing when gradients are computed with respect to module outputs "
@@ -30,7 +30,9 @@ _NO_INPUT_GRADIENTS = ("Full backward hook is firing when gradients are computed
 
 class BackwardHookFunction(Function):
     """The identity on some tensors; its backward hands their gradients to `on_backward` and returns what
-    that gives back (missing gradients as zeros if `materialize`, else as None)."""
+    that gives back (missing gradients as zeros if `materialize`, else as None). A custom Function, as torch's:
+    its outputs share the inputs' memory, so an in-place change to one (a ReLU(inplace=True) after a hooked
+    module) raises torch's error."""
 
     torch_name = "BackwardHookFunctionBackward"
 
