@@ -585,8 +585,10 @@ def randperm(n: int, *, generator: Generator | None = None, dtype: Any = None, d
     given = {k: v for k, v in (("generator", generator), ("dtype", dtype), ("device", device),
                                 ("requires_grad", requires_grad)) if v is not None and v is not False}
     n_fits = is_int(n) or (isinstance(n, Tensor) and n.ndim == 0 and not n.dtype.is_floating_point)
-    if not isinstance(requires_grad, bool) and requires_grad is not None or given and not n_fits:
-        # torch's parser: with a keyword it cannot tell which of the two overloads was meant (before n's value)
+    bad_generator = generator is not None and not isinstance(generator, Generator)
+    if not isinstance(requires_grad, bool) and requires_grad is not None or given and not n_fits or bad_generator:
+        # torch's parser: with a keyword it cannot tell which of the two overloads was meant (before n's value),
+        # and a generator that is not one fits neither (random_split(..., generator=5) meets this error)
         raise invalid_combination("randperm", (n,), _RANDPERM_SIGNATURES, given)
     check_device(device)  # before n's value is looked at, as torch
     n = check_size((int_arg("randperm", "n", n, 1, symint=True),))[0]
