@@ -1,0 +1,99 @@
+"""Errors from DataLoader and the samplers, against torch: an error raised in a worker (the dataset, the
+collate_fn, worker_init_fn, an IterableDataset's iter()) reaches the loop as torch re-raises it, and a
+generator that is not a torch.Generator fails with torch's TypeError wherever it is drawn from.
+
+A worker's error is compared by its type, its heading ("Caught KeyError in DataLoader worker process 0.",
+"Original Traceback ...") and its last line (the original error); the frames between are each library's own.
+"""
+from __future__ import annotations
+
+import numpy as np
+from helpers import require_torch
+
+import tinygrad_rnn
+
+
+class TwoArgumentError(Exception):
+    """An exception that cannot be made from one message: torch re-raises it as a RuntimeError."""
+
+    def __init__(self, a, b):
+        super().__init__(a, b)
+
+
+def _outcome(call):
+    try:
+        result = call()
+    except Exception as e:  # noqa: BLE001 - the exception's type and text are the outcome
+        lines = str(e).splitlines()
+        return type(e).__name__, lines[:2], lines[-1:], e.__context__ is None or e.__suppress_context__
+    return repr(result)
+
+
+def _worker_calls(m):
+    data = m.utils.data
+
+    class Failing(data.Dataset):
+        def __len__(self):
+            return 3
+
+        def __getitem__(self, i):
+            if i == 0:
+                raise KeyError("missing")  # KeyError's message is not quoted a second time
+            if i == 1:
+                raise TwoArgumentError(1, 2)
+            raise IndexError("out of range")
+
+    class FailsToStart(data.IterableDataset):
+        def __iter__(self):
+            if data.get_worker_info().id == 1:
+                raise ValueError("worker 1 cannot start")
+            return iter(range(3))
+
+    def init_fails_in_worker_1(worker_id):
+        if worker_id == 1:
+            raise ValueError("bad init")
+
+    def first(loader, n):
+        batches = iter(loader)
+        return [next(batches) for _ in range(n)]
+
+    return {
+        "KeyError in __getitem__": lambda: list(data.DataLoader(Failing(), num_workers=1, sampler=[0])),
+        "error needing two arguments": lambda: list(data.DataLoader(Failing(), num_workers=1, sampler=[1])),
+        "IndexError, no workers": lambda: list(data.DataLoader(Failing(), sampler=[2])),
+        "worker_init_fn fails in worker 1": lambda: first(data.DataLoader(range(4), num_workers=2,
+                                                                          worker_init_fn=init_fails_in_worker_1), 2),
+        "worker 0's batch comes first": lambda: first(data.DataLoader(range(4), num_workers=2,
+                                                                      worker_init_fn=init_fails_in_worker_1), 1),
+        "iter() fails in worker 1": lambda: first(data.DataLoader(FailsToStart(), num_workers=2), 2),
+        "collate_fn fails": lambda: list(data.DataLoader([1, 2], num_workers=2, collate_fn=lambda b: b[0] / (b[0] - 2))),
+    }
+
+
+def _generator_calls(m):
+    data = m.utils.data
+    return {
+        "DataLoader": lambda: list(data.DataLoader(range(3), generator=5)),
+        "DataLoader, shuffled": lambda: list(data.DataLoader(range(3), shuffle=True, generator=5)),
+        "DataLoader, numpy's generator": lambda: list(data.DataLoader(range(3), generator=np.float64(0))),
+        "RandomSampler": lambda: list(data.RandomSampler(range(3), generator=5)),
+        "RandomSampler with replacement": lambda: list(data.RandomSampler(range(3), replacement=True, generator=5)),
+        "SubsetRandomSampler": lambda: list(data.SubsetRandomSampler([4, 5], generator=5)),
+        "random_split": lambda: data.random_split(range(3), [1, 2], generator="seed"),
+        "randperm": lambda: m.randperm(3, generator=5),
+    }
+
+
+def _differences(calls):
+    torch = require_torch()
+    ours, theirs = calls(tinygrad_rnn), calls(torch)
+    outcomes = {name: (_outcome(ours[name]), _outcome(theirs[name])) for name in theirs}
+    return {name: pair for name, pair in outcomes.items() if pair[0] != pair[1]}
+
+
+def test_worker_errors_as_torch():
+    assert _differences(_worker_calls) == {}
+
+
+def test_generator_of_wrong_type_as_torch():
+    assert _differences(_generator_calls) == {}
