@@ -729,7 +729,7 @@ def multinomial(input: Tensor, num_samples: int, replacement: bool = False, *,
         raise RuntimeError(f"multinomial only supports floating-point dtypes for input, got: {input.dtype._legacy}")
     if num_samples <= 0:
         raise RuntimeError("cannot sample n_sample <= 0 samples")
-    rows = w.reshape(-1, w.shape[-1])
+    rows = w.reshape(math.prod(w.shape[:-1]), w.shape[-1])  # (not -1: an empty row is one row, of no weights)
     if not replacement and num_samples > rows.shape[1]:
         raise RuntimeError("cannot sample n_sample > prob_dist.size(-1) samples without replacement")
     if not replacement or num_samples == 1:
@@ -751,6 +751,8 @@ def check_multinomial_out(out: Any, args: tuple, kwargs: dict) -> None:
 
 def _check_weights(rows: np.ndarray) -> None:
     """torch's checks before its exponential race: all the weights at once, then each row's sum."""
+    if rows.size == 0 and rows.shape[0]:  # torch checks the weights with aminmax, which fails on an empty row
+        raise RuntimeError("aminmax(): cannot compute aminmax over an empty dimension as the operation has no identity.")
     if (rows < 0).any() or not np.isfinite(rows).all():
         raise RuntimeError("probability tensor contains either `inf`, `nan` or element < 0")
     if (rows.sum(axis=1) <= 0).any():
