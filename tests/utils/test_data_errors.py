@@ -1,6 +1,7 @@
 """Errors from DataLoader and the samplers, against torch: an error raised in a worker (the dataset, the
-collate_fn, worker_init_fn, an IterableDataset's iter()) reaches the loop as torch re-raises it, and a
-generator that is not a torch.Generator fails with torch's TypeError wherever it is drawn from.
+collate_fn, worker_init_fn, an IterableDataset's iter()) reaches the loop as torch re-raises it, a
+generator that is not a torch.Generator fails with torch's TypeError wherever it is drawn from, and the
+loader's own checks as an epoch starts (prefetch_factor) and its samplers over an IterableDataset are torch's.
 
 A worker's error is compared by its type, its heading ("Caught KeyError in DataLoader worker process 0.",
 "Original Traceback ...") and its last line (the original error); the frames between are each library's own.
@@ -53,20 +54,25 @@ def _worker_calls(m):
         if worker_id == 1:
             raise ValueError("bad init")
 
-    def first(loader, n):
+    def first(loader, n=None):
+        """The first n batches (all with n=None); torch's workers are shut down at once: left to the garbage
+        collector after an error, each takes seconds."""
         batches = iter(loader)
-        return [next(batches) for _ in range(n)]
+        try:
+            return list(batches) if n is None else [next(batches) for _ in range(n)]
+        finally:
+            getattr(batches, "_shutdown_workers", lambda: None)()
 
     return {
-        "KeyError in __getitem__": lambda: list(data.DataLoader(Failing(), num_workers=1, sampler=[0])),
-        "error needing two arguments": lambda: list(data.DataLoader(Failing(), num_workers=1, sampler=[1])),
-        "IndexError, no workers": lambda: list(data.DataLoader(Failing(), sampler=[2])),
+        "KeyError in __getitem__": lambda: first(data.DataLoader(Failing(), num_workers=1, sampler=[0])),
+        "error needing two arguments": lambda: first(data.DataLoader(Failing(), num_workers=1, sampler=[1])),
+        "IndexError, no workers": lambda: first(data.DataLoader(Failing(), sampler=[2])),
         "worker_init_fn fails in worker 1": lambda: first(data.DataLoader(range(4), num_workers=2,
                                                                           worker_init_fn=init_fails_in_worker_1), 2),
         "worker 0's batch comes first": lambda: first(data.DataLoader(range(4), num_workers=2,
                                                                       worker_init_fn=init_fails_in_worker_1), 1),
         "iter() fails in worker 1": lambda: first(data.DataLoader(FailsToStart(), num_workers=2), 2),
-        "collate_fn fails": lambda: list(data.DataLoader([1, 2], num_workers=2, collate_fn=lambda b: b[0] / (b[0] - 2))),
+        "collate_fn fails": lambda: first(data.DataLoader([1, 2], num_workers=2, collate_fn=lambda b: b[0] / (b[0] - 2))),
     }
 
 
@@ -84,6 +90,32 @@ def _generator_calls(m):
     }
 
 
+def _loader_calls(m):
+    data = m.utils.data
+
+    class Stream(data.IterableDataset):
+        def __iter__(self):
+            return iter(range(5))
+
+    def after_init(loader, name, value):
+        setattr(loader, name, value)
+        return list(loader)
+
+    def kinds(loader):
+        return type(loader.sampler).__name__, type(loader.batch_sampler).__name__, loader.collate_fn.__name__
+
+    return {
+        "prefetch_factor=0 with workers": lambda: list(data.DataLoader(range(3), num_workers=1, prefetch_factor=0)),
+        "workers set after init": lambda: after_init(data.DataLoader(range(2)), "num_workers", 1),
+        "samplers over a stream": lambda: kinds(data.DataLoader(Stream(), batch_size=2)),
+        "samplers over a stream, batch_size=None": lambda: kinds(data.DataLoader(Stream(), batch_size=None)),
+        "len(iter()) over a stream": lambda: len(iter(data.DataLoader(Stream(), batch_size=2))),
+        "stream batches": lambda: list(data.DataLoader(Stream(), batch_size=2, drop_last=True)),
+        "WeightedRandomSampler of no weights": lambda: list(data.WeightedRandomSampler([], 2)),
+        "multinomial of an empty row": lambda: m.multinomial(m.zeros(2, 0), 1, True),
+    }
+
+
 def _differences(calls):
     torch = require_torch()
     ours, theirs = calls(tinygrad_rnn), calls(torch)
@@ -97,3 +129,7 @@ def test_worker_errors_as_torch():
 
 def test_generator_of_wrong_type_as_torch():
     assert _differences(_generator_calls) == {}
+
+
+def test_loader_checks_and_stream_samplers_as_torch():
+    assert _differences(_loader_calls) == {}
