@@ -8,6 +8,8 @@ A worker's error is compared by its type, its heading ("Caught KeyError in DataL
 """
 from __future__ import annotations
 
+import inspect
+
 import numpy as np
 from helpers import require_torch
 
@@ -113,6 +115,8 @@ def _loader_calls(m):
         "stream batches": lambda: list(data.DataLoader(Stream(), batch_size=2, drop_last=True)),
         "WeightedRandomSampler of no weights": lambda: list(data.WeightedRandomSampler([], 2)),
         "multinomial of an empty row": lambda: m.multinomial(m.zeros(2, 0), 1, True),
+        "random_split's default generator": lambda: inspect.signature(data.random_split).parameters["generator"].default
+        is m.default_generator,
     }
 
 
