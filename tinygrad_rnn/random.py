@@ -585,8 +585,10 @@ def randperm(n: int, *, generator: Generator | None = None, dtype: Any = None, d
     given = {k: v for k, v in (("generator", generator), ("dtype", dtype), ("device", device),
                                 ("requires_grad", requires_grad)) if v is not None and v is not False}
     n_fits = is_int(n) or (isinstance(n, Tensor) and n.ndim == 0 and not n.dtype.is_floating_point)
-    if not isinstance(requires_grad, bool) and requires_grad is not None or given and not n_fits:
-        # torch's parser: with a keyword it cannot tell which of the two overloads was meant (before n's value)
+    bad_generator = generator is not None and not isinstance(generator, Generator)
+    if not isinstance(requires_grad, bool) and requires_grad is not None or given and not n_fits or bad_generator:
+        # torch's parser: with a keyword it cannot tell which of the two overloads was meant (before n's value),
+        # and a generator that is not one fits neither (random_split(..., generator=5) meets this error)
         raise invalid_combination("randperm", (n,), _RANDPERM_SIGNATURES, given)
     check_device(device)  # before n's value is looked at, as torch
     n = check_size((int_arg("randperm", "n", n, 1, symint=True),))[0]
@@ -727,7 +729,7 @@ def multinomial(input: Tensor, num_samples: int, replacement: bool = False, *,
         raise RuntimeError(f"multinomial only supports floating-point dtypes for input, got: {input.dtype._legacy}")
     if num_samples <= 0:
         raise RuntimeError("cannot sample n_sample <= 0 samples")
-    rows = w.reshape(-1, w.shape[-1])
+    rows = w.reshape(math.prod(w.shape[:-1]), w.shape[-1])  # (not -1: an empty row is one row, of no weights)
     if not replacement and num_samples > rows.shape[1]:
         raise RuntimeError("cannot sample n_sample > prob_dist.size(-1) samples without replacement")
     if not replacement or num_samples == 1:
@@ -749,6 +751,8 @@ def check_multinomial_out(out: Any, args: tuple, kwargs: dict) -> None:
 
 def _check_weights(rows: np.ndarray) -> None:
     """torch's checks before its exponential race: all the weights at once, then each row's sum."""
+    if rows.size == 0 and rows.shape[0]:  # torch checks the weights with aminmax, which fails on an empty row
+        raise RuntimeError("aminmax(): cannot compute aminmax over an empty dimension as the operation has no identity.")
     if (rows < 0).any() or not np.isfinite(rows).all():
         raise RuntimeError("probability tensor contains either `inf`, `nan` or element < 0")
     if (rows.sum(axis=1) <= 0).any():

@@ -25,7 +25,7 @@ from ...random import Generator
 from ._utils.collate import default_collate, default_convert
 from ._utils.object_repr import TorchPathRepr
 from .dataset import IterableDataset
-from .sampler import BatchSampler, RandomSampler, SequentialSampler, draw_seed
+from .sampler import BatchSampler, RandomSampler, Sampler, SequentialSampler, draw_seed
 from .workers import map_style_batches, start_workers, stream_batches
 
 
@@ -73,6 +73,15 @@ def _check_stream_options(shuffle: bool | None, sampler: Any, batch_sampler: Any
                          f"batch_sampler option, but got batch_sampler={batch_sampler}")
 
 
+class _InfiniteConstantSampler(Sampler):
+    """The sampler of a loader over an IterableDataset (torch's): None forever, and no length. The stream
+    decides what comes; `loader.sampler` and `loader.batch_sampler` show this one, as torch's do."""
+
+    def __iter__(self) -> Iterator[None]:
+        while True:
+            yield None
+
+
 class _BaseDataLoaderIter(TorchPathRepr):
     """What `iter(loader)` gives: one epoch's batches, one per `next()`, and `len()` as the loader's.
 
@@ -107,9 +116,7 @@ class _BaseDataLoaderIter(TorchPathRepr):
         warnings.warn(message, stacklevel=3)
 
     def __len__(self) -> int:
-        if self._loader._iterable:  # torch's iterator asks its endless stand-in sampler, which has no length
-            raise TypeError("object of type '_InfiniteConstantSampler' has no len()")
-        return len(self._loader._index_sampler)
+        return len(self._loader._index_sampler)  # (over an IterableDataset, _InfiniteConstantSampler: no length)
 
 
 class _SingleProcessDataLoaderIter(_BaseDataLoaderIter):
@@ -164,16 +171,18 @@ class DataLoader(TorchPathRepr, Generic[T_co]):
         self._persistent: list | None = None  # persistent_workers: the workers, kept from epoch to epoch
         self.generator = generator
         self._iterable = isinstance(dataset, IterableDataset)
-        if sampler is None and not self._iterable:
+        if sampler is None and self._iterable:
+            sampler = _InfiniteConstantSampler()
+        elif sampler is None:
             sampler = RandomSampler(dataset, generator=generator) if shuffle else SequentialSampler(dataset)
-        if batch_size is not None and batch_sampler is None and not self._iterable:
+        if batch_size is not None and batch_sampler is None:
             batch_sampler = BatchSampler(sampler, batch_size, drop_last)
         self.batch_size = batch_size
         self.drop_last = drop_last
         self.sampler = sampler
         self.batch_sampler = batch_sampler
         if collate_fn is None:
-            collate_fn = default_collate if self._auto_collation or self._iterable and batch_size else default_convert
+            collate_fn = default_collate if self._auto_collation else default_convert
         self.collate_fn = collate_fn
         self.check_worker_number_rationality()  # torch warns here, and again as each epoch's workers start
         self._initialized = True
@@ -223,6 +232,8 @@ class DataLoader(TorchPathRepr, Generic[T_co]):
             if self._iterable:
                 return _SingleProcessDataLoaderIter(self, self._stream_batches(iter(self.dataset)))
             return _SingleProcessDataLoaderIter(self, (self._fetch(self.dataset, i) for i in index_batches))
+        if self.prefetch_factor <= 0:  # torch's multi-worker iterator refuses it (prefetch_factor=0 passes __init__)
+            raise AssertionError("prefetch_factor must be greater than 0 for MultiProcessingDataLoaderIter")
         self.check_worker_number_rationality()
         workers = start_workers(self, base_seed)
         if self.persistent_workers:

@@ -13,7 +13,7 @@ from collections.abc import Iterator, Sequence
 from typing import Any, Generic, TypeVar
 
 from ...core.tensor import Tensor
-from ...random import Generator, randperm
+from ...random import Generator, default_generator, randperm
 from ._utils.object_repr import TorchPathRepr
 
 T_co = TypeVar("T_co", covariant=True)
@@ -177,11 +177,13 @@ def _running_sum(values: Any) -> Iterator[int]:
         yield total
 
 
-def random_split(dataset: Any, lengths: Sequence[int | float], generator: Generator | None = None) -> list[Subset]:
+def random_split(dataset: Any, lengths: Sequence[int | float],
+                 generator: Generator | None = default_generator) -> list[Subset]:
     """Split into non-overlapping random Subsets of the given lengths, or fractions summing to 1.
 
     Fractions become `floor(n * fraction)` items each, and the items left over are dealt one at a
-    time to the splits in order (round-robin), as torch does; an empty split gives a warning.
+    time to the splits in order (round-robin), as torch does; an empty split gives a warning. The
+    generator defaults to the global one, as in torch's signature (None draws from it too).
     """
     if math.isclose(sum(lengths), 1) and sum(lengths) <= 1:
         lengths = _lengths_from_fractions(len(dataset), lengths)

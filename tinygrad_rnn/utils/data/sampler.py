@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import Any, Generic, TypeVar
 
+from ...argcheck import invalid_combination
 from ...core import dtypes
 from ...creation import as_tensor
 from ...random import Generator, default_generator, multinomial, randint, randperm
@@ -28,8 +29,19 @@ class Sampler(TorchPathRepr, Generic[T_co]):
         raise NotImplementedError
 
 
+# the overloads torch's Tensor.random_ lists when its generator is not a torch.Generator
+_RANDOM_SIGNATURES = ("(*, torch.Generator generator = None)",
+                      "(int from, int to, *, torch.Generator generator = None)",
+                      "(int to, *, torch.Generator generator = None)")
+
+
 def draw_seed(generator: Generator | None) -> int:
-    """One 63-bit seed from `generator` (or the global one): torch's `empty((), int64).random_()`."""
+    """One 63-bit seed from `generator` (or the global one): torch's `empty((), int64).random_()`.
+
+    A generator that is not a torch.Generator fails as torch's random_ does, so DataLoader(generator=5)
+    raises torch's TypeError as its first iterator is made."""
+    if generator is not None and not isinstance(generator, Generator):
+        raise invalid_combination("random_", (), _RANDOM_SIGNATURES, {"generator": generator})
     return int((generator or default_generator).np.integers(0, 2**63))
 
 
@@ -77,9 +89,10 @@ class RandomSampler(Sampler[int]):
     def __iter__(self) -> Iterator[int]:
         n, generator = len(self.data_source), _epoch_generator(self.generator)
         if self.replacement:  # drawn 32 at a time, as torch does, so the numbers are torch's
+            # called by keyword, as torch calls it, so that a generator of the wrong type words the same error
             for _ in range(self.num_samples // 32):
-                yield from randint(0, n, (32,), generator=generator).tolist()
-            yield from randint(0, n, (self.num_samples % 32,), generator=generator).tolist()
+                yield from randint(high=n, size=(32,), dtype=dtypes.int64, generator=generator).tolist()
+            yield from randint(high=n, size=(self.num_samples % 32,), dtype=dtypes.int64, generator=generator).tolist()
             return
         for _ in range(self.num_samples // n):
             yield from randperm(n, generator=generator).tolist()

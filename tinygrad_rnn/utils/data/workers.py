@@ -28,6 +28,7 @@ from typing import Any
 import numpy as np
 
 from ... import random, threads
+from ._utils.errors import ExceptionWrapper
 
 
 @dataclasses.dataclass(frozen=True)
@@ -77,9 +78,31 @@ class _Worker:
         threads.set_num_threads(1)
         self.states = _random_states()
         _set_random_states(caller)
+        self.failure: ExceptionWrapper | None = None  # a failed start, raised when the worker is first asked
+        if loader.worker_init_fn is not None:
+            self.failure = self.attempt(loader.worker_init_fn, worker_id)[1]
+
+    def attempt(self, fn: Callable, *args: Any) -> tuple[Any, ExceptionWrapper | None]:
+        """`fn(*args)` run as this worker: (its result, None), or (None, the error it raised, wrapped as torch
+        wraps a worker's error). StopIteration, the end of a stream, passes through."""
         with self.running():
-            if loader.worker_init_fn is not None:
-                loader.worker_init_fn(worker_id)
+            try:
+                return fn(*args), None
+            except StopIteration:
+                raise
+            except Exception:  # noqa: BLE001 - any error of the user's code goes to the loop, as from torch's workers
+                return None, ExceptionWrapper(where=f"in DataLoader worker process {self.info.id}")
+
+    def run(self, fn: Callable, *args: Any) -> Any:
+        """`fn(*args)` run as this worker; its error raised as torch re-raises a worker's ("Caught ValueError in
+        DataLoader worker process 0. Original Traceback ..."). A failed start is raised instead, once, as torch's
+        worker answers its first request with it."""
+        failure, self.failure = self.failure, None
+        if failure is None:
+            result, failure = self.attempt(fn, *args)
+        if failure is not None:
+            failure.reraise()  # here, outside any except block: the error is raised with no context, as torch's
+        return result
 
     @contextlib.contextmanager
     def running(self) -> Iterator[None]:
@@ -127,8 +150,7 @@ def _fetched_in_turn(workers: list[_Worker], waiting: collections.deque, index_b
     sent = 0
     while waiting:
         worker = workers[sent % len(workers)]
-        with worker.running():
-            batch = fetch(worker.info.dataset, waiting.popleft())
+        batch = worker.run(fetch, worker.info.dataset, waiting.popleft())
         sent += 1
         waiting.extend(itertools.islice(index_batches, 1))  # torch asks for the next indices before returning
         yield batch
@@ -138,15 +160,14 @@ def stream_batches(workers: list[_Worker], next_batch: Callable[[Iterator], Any]
     """An IterableDataset: each worker's own stream, asked in turn for a batch (`next_batch(stream)`, which
     raises StopIteration at its end); an exhausted worker leaves the round."""
     for worker in workers:  # each epoch, a fresh iterator over each worker's copy, made in the worker
-        with worker.running():
-            worker.stream = iter(worker.info.dataset)
+        worker.stream, failure = worker.attempt(iter, worker.info.dataset)
+        worker.failure = worker.failure or failure  # (torch's worker fails to start when its iter() fails)
     active = list(workers)
     while active:
         for worker in list(active):
-            with worker.running():
-                try:
-                    batch = next_batch(worker.stream)
-                except StopIteration:
-                    active.remove(worker)
-                    continue
+            try:
+                batch = worker.run(next_batch, worker.stream)
+            except StopIteration:
+                active.remove(worker)
+                continue
             yield batch
