@@ -132,9 +132,23 @@ def _hook_type_aliases(m: Any) -> Any:
         hasattr(om.Optimizer, "OptimizerPostHook")
 
 
+def _base_step_is_abstract(m: Any) -> Any:
+    """Optimizer's own step raises NotImplementedError, even with no gradient to apply."""
+    return m.optim.Optimizer([m.nn.Parameter(m.ones(2))], {"lr": 0.1}).step()
+
+
+def _subclass_without_step(m: Any) -> Any:
+    class Forgetful(m.optim.Optimizer):
+        pass
+
+    opt = Forgetful(_params(m), {"lr": 0.1})
+    opt.zero_grad()
+    return repr(opt), opt.step()
+
+
 CASES = [_required_lr_missing, _required_lr_per_group, _required_lr_missing_in_added_group, _required_repr,
          _use_grad_decorator, _use_grad_without_differentiable_default, _small_helpers, _profile_hook_step,
-         _adagrad_share_memory, _hook_type_aliases]
+         _adagrad_share_memory, _hook_type_aliases, _base_step_is_abstract, _subclass_without_step]
 
 
 def _outcome(case: Any, m: Any) -> Any:

@@ -269,6 +269,8 @@ class Optimizer:
     @_with_step_hooks
     def step(self, closure: Callable[[], Any] | None = None) -> Any:
         """Move every parameter that has a gradient; `closure` (if given) recomputes and returns the loss."""
+        if type(self)._update is Optimizer._update:  # torch's base step is abstract: a subclass must define one
+            raise NotImplementedError
         loss = None
         if closure is not None:
             with enable_grad():
