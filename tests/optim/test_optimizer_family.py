@@ -229,6 +229,8 @@ ERRORS = {
     "adafactor differentiable": lambda m: m.optim.Adafactor([_p(m)], differentiable=True),
     "tensor lr size": lambda m: m.optim.RAdam([_p(m)], lr=m.tensor([0.1, 0.2])),
     "tensor lr size sgd": lambda m: m.optim.SGD([_p(m)], lr=m.tensor([0.1, 0.2])),
+    "tensor lr size lbfgs": lambda m: m.optim.LBFGS([_p(m)], lr=m.tensor([0.1, 0.2])),
+    "lbfgs lr": lambda m: m.optim.LBFGS([_p(m)], lr=-1),
     "adam tensor lr foreach": lambda m: m.optim.Adam([_p(m)], lr=m.tensor(0.1), foreach=True),
     "adam mixed betas": lambda m: m.optim.Adam([_p(m)], betas=(m.tensor(0.9), 0.99)),
     "unknown keyword": lambda m: m.optim.Rprop([_p(m)], momentum=0.9),

@@ -42,6 +42,12 @@ class Adagrad(Optimizer):
                 self.state[p]["step"] = step_counter()
                 self.state[p]["sum"] = Tensor._make(np.full_like(p._data, group["initial_accumulator_value"]))
 
+    def share_memory(self) -> None:
+        """Calls tensor.share_memory_() on the state sum tensors."""
+        for group in self.param_groups:
+            for p in group["params"]:
+                self.state[p]["sum"].share_memory_()
+
     def _update(self, param: Tensor, grad: np.ndarray, group: dict[str, Any]) -> None:
         p, state = param._data, self.state[param]
         step = bump_step(state)

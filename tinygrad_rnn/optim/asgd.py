@@ -21,7 +21,7 @@ import numpy as np
 from ..core.tensor import Tensor
 from .checks import check_flags, check_lr, check_nonnegative
 from .optimizer import Optimizer, bump_step, scalar_hyperparameter, step_counter, zero_buffer
-from .step_math import fused_add, l2_penalty
+from .step_math import fused_add, l2_penalty, multiply_add
 
 
 def _scalar_state(value: Any) -> Tensor:
@@ -95,8 +95,11 @@ class ASGD(Optimizer):
         if group["foreach"]:  # torch's multi-tensor path: the same math, grouped (and rounded) differently
             if isinstance(lambd, bool):  # there lambd is always the alpha of an add, which refuses a bool
                 raise RuntimeError("Boolean alpha only supported for Boolean results.")
-            p -= (grad + lambd * p) * eta.astype(p.dtype)
-            ax += (p - ax) * mu.astype(p.dtype)
+            # foreach add with alpha=lambd, then addcmul_(.., eta, value=-1) and addcmul_(p - ax, mu): one
+            # rounding each (fused multiply-adds), the 0-d eta and mu cast to the parameter's dtype
+            intermediate = fused_add(grad, p, lambd)
+            p[...] = multiply_add(-intermediate, eta.astype(p.dtype), p, p)
+            ax[...] = multiply_add(p - ax, mu.astype(p.dtype), ax, ax)
         else:
             p *= 1 - lambd * float(eta)
             p[...] = fused_add(p, grad, -float(eta))

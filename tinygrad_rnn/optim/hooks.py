@@ -45,19 +45,26 @@ def _with_step_hooks(step: Callable) -> Callable:
             return step(*args, **kwargs)
         self._inside_step_hooks = True
         try:
-            for pre_hook in chain(_global_optimizer_pre_hooks.values(), self._optimizer_step_pre_hooks.values()):
-                result = pre_hook(self, args, kwargs)
-                if result is not None:
-                    if not (isinstance(result, tuple) and len(result) == 2):
-                        raise RuntimeError(f"{step} must return None or a tuple of (new_args, new_kwargs), "
-                                           f"but got {result}.")
-                    args, kwargs = result
-            out = step(*args, **kwargs)
-            for post_hook in chain(self._optimizer_step_post_hooks.values(), _global_optimizer_post_hooks.values()):
-                post_hook(self, args, kwargs)
-            return out
+            return call_with_step_hooks(step, args, kwargs)
         finally:
             self._inside_step_hooks = False
 
     hooked_step.hooked = True  # type: ignore[attr-defined]
     return hooked_step
+
+
+def call_with_step_hooks(step: Callable, args: tuple, kwargs: dict) -> Any:
+    """`step(*args, **kwargs)` with the pre-hooks before (each may replace args and kwargs) and the
+    post-hooks after: global pre, own pre, step, own post, global post."""
+    self = args[0]  # an Optimizer
+    for pre_hook in chain(_global_optimizer_pre_hooks.values(), self._optimizer_step_pre_hooks.values()):
+        result = pre_hook(self, args, kwargs)
+        if result is not None:
+            if not (isinstance(result, tuple) and len(result) == 2):
+                raise RuntimeError(f"{step} must return None or a tuple of (new_args, new_kwargs), "
+                                   f"but got {result}.")
+            args, kwargs = result
+    out = step(*args, **kwargs)
+    for post_hook in chain(self._optimizer_step_post_hooks.values(), _global_optimizer_post_hooks.values()):
+        post_hook(self, args, kwargs)
+    return out

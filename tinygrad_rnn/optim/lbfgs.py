@@ -21,6 +21,7 @@ from typing import Any
 from ..core.grad_mode import enable_grad, no_grad
 from ..core.tensor import Tensor
 from ..ops.shape import cat
+from .checks import check_lr
 from .optimizer import Optimizer
 
 
@@ -125,8 +126,7 @@ class LBFGS(Optimizer):
     def __init__(self, params: Any, lr: float = 1, max_iter: int = 20, max_eval: int | None = None,
                  tolerance_grad: float = 1e-7, tolerance_change: float = 1e-9, history_size: int = 100,
                  line_search_fn: str | None = None) -> None:
-        if not 0.0 <= lr:
-            raise ValueError(f"Invalid learning rate: {lr}")
+        check_lr(lr)  # a Tensor lr of more than one element fails first, with torch's message
         if max_eval is None:
             max_eval = max_iter * 5 // 4
         defaults = dict(lr=lr, max_iter=max_iter, max_eval=max_eval, tolerance_grad=tolerance_grad,

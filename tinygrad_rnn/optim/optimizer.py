@@ -29,6 +29,7 @@ import warnings
 from collections import OrderedDict, defaultdict
 from collections.abc import Callable, Iterable
 from copy import deepcopy
+from functools import wraps
 from itertools import chain
 from typing import Any
 
@@ -40,8 +41,24 @@ from ..core.tensor import Tensor
 from ..nn.module import RemovableHandle, typename
 from .hooks import (  # noqa: F401 -- the global hooks live at torch.optim.optimizer.register_...
     _with_step_hooks,
+    call_with_step_hooks,
     register_optimizer_step_post_hook,
     register_optimizer_step_pre_hook,
+)
+from .subclassing import (  # noqa: F401 -- torch.optim.optimizer's names for a user's own optimiser
+    Args,
+    GlobalOptimizerPostHook,
+    GlobalOptimizerPreHook,
+    Kwargs,
+    ParamsT,
+    StateDict,
+    _get_scalar_dtype,
+    _get_value,
+    _RequiredParameter,
+    _to_scalar,
+    _use_grad_for_differentiable,
+    check_required,
+    required,
 )
 
 
@@ -110,6 +127,23 @@ class Optimizer:
     _optimizer_state_dict_post_hooks: OrderedDict[int, Callable]
     _optimizer_load_state_dict_pre_hooks: OrderedDict[int, Callable]
     _optimizer_load_state_dict_post_hooks: OrderedDict[int, Callable]
+
+    # torch's type aliases of a step hook, kept on the class (torch.optim.Optimizer.OptimizerPreHook)
+    OptimizerPreHook = Callable[[Any, Args, Kwargs], tuple[Args, Kwargs] | None]
+    OptimizerPostHook = Callable[[Any, Args, Kwargs], None]
+
+    @staticmethod
+    def profile_hook_step(func: Callable) -> Callable:
+        """`func` (a step method) wrapped so the global and per-optimiser step hooks run around it.
+
+        Unlike the wrapping every subclass's step gets, this one runs the hooks on every call: wrapping
+        an already hooked step runs the hooks twice, as torch's does.
+        """
+        @wraps(func)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            return call_with_step_hooks(func, args, kwargs)
+
+        return wrapper
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -183,6 +217,7 @@ class Optimizer:
                 raise TypeError(f"optimizer can only optimize Tensors, but one of the params is {typename(param)}")
             if not self.defaults.get("differentiable", None) and not (param.is_leaf or param.retains_grad):
                 raise ValueError("can't optimize a non-leaf Tensor")
+        check_required(self.defaults, param_group)
         for name, default in self.defaults.items():
             param_group.setdefault(name, default)
         self._check_no_duplicates(param_group)
@@ -234,6 +269,8 @@ class Optimizer:
     @_with_step_hooks
     def step(self, closure: Callable[[], Any] | None = None) -> Any:
         """Move every parameter that has a gradient; `closure` (if given) recomputes and returns the loss."""
+        if type(self)._update is Optimizer._update:  # torch's base step is abstract: a subclass must define one
+            raise NotImplementedError
         loss = None
         if closure is not None:
             with enable_grad():

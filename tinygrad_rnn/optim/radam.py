@@ -23,6 +23,7 @@ from ..core.tensor import Tensor
 from .adam import check_adam_hyperparameters, decay_weights, unpack_betas, update_moments
 from .checks import check_flags
 from .optimizer import Optimizer, begin_step, scalar_hyperparameter
+from .step_math import multiply_add
 
 
 class RAdam(Optimizer):
@@ -51,6 +52,9 @@ class RAdam(Optimizer):
         lr, (beta1, beta2) = scalar_hyperparameter(group["lr"]), group["betas"]
         grad = decay_weights(p, grad, group, lr)
         exp_avg, exp_avg_sq = update_moments(state, grad, beta1, beta2)
+        if group["foreach"]:
+            _multi_tensor_update(p, exp_avg, exp_avg_sq, step, lr, beta1, beta2, group["eps"])
+            return
         bias_correction2 = 1 - beta2**step
         corrected_exp_avg = exp_avg / (1 - beta1**step)
         rho_inf = 2 / (1 - beta2) - 1
@@ -62,3 +66,24 @@ class RAdam(Optimizer):
             p -= corrected_exp_avg * lr * adaptive_lr * rect
         else:
             p -= corrected_exp_avg * lr
+
+
+def _multi_tensor_update(p: np.ndarray, exp_avg: np.ndarray, exp_avg_sq: np.ndarray, step: float, lr: Any,
+                         beta1: float, beta2: float, eps: float) -> None:
+    """The same update as torch's multi-tensor path (foreach=True) rounds it: the step sizes as Python
+    numbers first, then p += m * buffer with buffer = 1 / ((sqrt(v) + eps) / step_size) + unrectified size.
+
+    Without rectification (rho_t <= 5) the rectified step size is -0.0: the buffer's division gives -inf
+    and its reciprocal -0.0, so only the unrectified step -lr / (1 - beta1**t) remains, as in torch."""
+    rho_inf = 2 / (1 - beta2) - 1
+    rho_t = rho_inf - 2 * step * (beta2**step) / (1 - beta2**step)
+    rect = ((rho_t - 4) * (rho_t - 2) * rho_inf / ((rho_inf - 4) * (rho_inf - 2) * rho_t)) ** 0.5 if rho_t > 5 else 0
+    unrectified = 0 if rect > 0 else 1.0
+    bias_correction1 = 1 - beta1**step
+    unrect_step_size = (lr * unrectified / bias_correction1) * -1
+    rect_step_size = ((1 - beta2**step) ** 0.5) * (lr * rect / bias_correction1) * -1
+    scalar = p.dtype.type
+    with np.errstate(divide="ignore"):  # (x / -0.0 = -inf on purpose, see above)
+        buffer = np.reciprocal((np.sqrt(exp_avg_sq) + scalar(eps)) / scalar(rect_step_size))
+    buffer += scalar(unrect_step_size)
+    p[...] = multiply_add(exp_avg, buffer, p, p)  # addcmul_(exp_avg, buffer): one rounding
