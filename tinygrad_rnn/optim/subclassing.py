@@ -26,7 +26,7 @@ GlobalOptimizerPostHook = Callable[["Optimizer", Args, Kwargs], None]  # noqa: F
 
 
 class _RequiredParameter:
-    """Singleton class representing a required parameter for an Optimizer."""
+    """The one marker object `required`: a default that every parameter group has to replace."""
 
     def __repr__(self) -> str:
         return "<required parameter>"
