@@ -186,19 +186,21 @@ def _move_retain_grad(t: Tensor, old_node: Any) -> None:
 
 
 def _rebase_views(root: Tensor) -> None:
-    """Every live view of `root` reads its elements off root's new node (torch's AsStridedBackward0)."""
+    """Every live view of `root` reads its elements off root's new node (torch's AsStridedBackward0), except a
+    custom Function's output, which torch then refuses to differentiate (`BaseChanged`)."""
     alive = []
     for ref in root._views:
         view = ref()
         if view is None or view._base is not root or not may_share_memory(view._data, root._data):
             continue
         alive.append(ref)
-        node, old_node = AsStrided.Node(), view.grad_fn
-        node.positions = positions(view._data, root._data)
-        if "_custom_function_output" in view.__dict__:  # reading it off the base would bypass the Function's backward
+        old_node, custom = view.grad_fn, view.__dict__.get("_custom_function_output")
+        if custom is None:
+            node = AsStrided.Node()
+            node.positions = positions(view._data, root._data)
+        else:  # a custom Function's output: reading it off the base would bypass the Function's backward
             node = BaseChanged.Node()
-            node.message = CUSTOM_FUNCTION_BASE_CHANGED.format(nr=view._custom_function_output[0],
-                                                               name=view._custom_function_output[1])
+            node.message = CUSTOM_FUNCTION_BASE_CHANGED.format(nr=custom[0], name=custom[1])
         node._connect((root,), view)
         if view._retains_grad:
             _move_retain_grad(view, old_node)
