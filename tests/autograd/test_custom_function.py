@@ -669,3 +669,20 @@ def test_an_output_sharing_memory_is_a_view_and_its_gradient_is_the_functions():
         return x.grad, m.tensor([y._is_view(), y._base is x])
 
     check_parity(lambda m: run(m), [])
+
+
+def _unrecorded_identity(m, grad_mode, requires_grad):
+    """Ident.apply(x) when no node is recorded (no_grad, or an input that needs no gradient), then an in-place
+    change to the output: torch hands back a new tensor on x's memory (a view, or a detached alias of an
+    input that requires grad) and the change reaches x through it."""
+    x = m.ones(3, requires_grad=requires_grad) if requires_grad else m.ones(3)
+    with m.set_grad_enabled(grad_mode):
+        y = _aliasing(m)[0].apply(x)
+    facts = [y is x, y.requires_grad, y._is_view(), y._base is x]
+    y.add_(1)
+    return m.tensor(facts), x.detach().clone(), m.tensor(x._version)
+
+
+@pytest.mark.parametrize("grad_mode, requires_grad", [(False, True), (False, False), (True, False)])
+def test_an_input_returned_as_is_without_a_node_comes_back_as_a_new_tensor_as_torch(grad_mode, requires_grad):
+    check_parity(lambda m: _unrecorded_identity(m, grad_mode, requires_grad), [])

@@ -13,6 +13,7 @@ from typing import Any
 from ..argcheck import type_name
 from ..core import function as _core
 from ..core.grad_mode import is_grad_enabled, no_grad
+from ..core.modes import SWITCHED_ON, modes
 from ..core.tensor import Tensor
 from ..core.views import mark_custom_function_view
 from ..func import _transforms
@@ -91,7 +92,10 @@ class Function(_core.Function):
         transforms = _transforms.active()
         if transforms and not cls._builtin:
             _check_transformable(cls, transforms)
-        return super().apply(*args, **kwargs)
+        if is_grad_enabled() or cls._builtin or _tangents_on():
+            return super().apply(*args, **kwargs)
+        ctx = cls.Node()  # no graph to record: forward alone, on a ctx kept to see what it marked dirty
+        return ctx._own_outputs(args, ctx._run(args))
 
     def _connect(self, args: tuple, out: Any) -> Any:
         """torch checks what forward saved once the node is recorded (some input requires grad), and marks the
@@ -102,10 +106,21 @@ class Function(_core.Function):
                     raise TypeError(f"save_for_backward can only save variables, but argument {i} is of type "
                                     f"{type_name(saved)}")
         out = super()._connect(args, out)
+        if not self.edges:  # no input requires grad: no node
+            return out if self._builtin else self._own_outputs(args, out)
         for nr, o in enumerate(out if isinstance(out, tuple) else (out,)):
             if getattr(o, "grad_fn", None) is self and not any(o is d for d in self._dirty):
                 mark_custom_function_view(o, nr, self._forward_cls.__name__, args)
         return out
+
+    def _own_outputs(self, args: tuple, out: Any) -> Any:
+        """Outputs of a call that records no node: torch never hands back an input that forward returned
+        as-is (and did not mark dirty), but a new tensor on its memory: a view of it, or, of an input that
+        requires grad (under no_grad), a detached alias sharing its version counter, as `detach()`."""
+        several = isinstance(out, tuple)
+        owned = tuple(_alias_of_input(o, args) if o is not None and not any(o is d for d in self._dirty) else o
+                      for o in (out if several else (out,)))
+        return owned if several else owned[0]
 
     def mark_dirty(self, *tensors: Any) -> None:
         """Name the inputs forward changed in place (and returns): each comes back as itself, now made
@@ -120,6 +135,17 @@ class Function(_core.Function):
         o._version += 1
         o.grad_fn, o._output_nr, o._requires_grad = self, nr, True
         return o
+
+
+def _alias_of_input(o: Any, args: tuple) -> Any:
+    if not any(o is a for a in args):
+        return o
+    return o.detach() if o.requires_grad else o.view_as(o)
+
+
+def _tangents_on() -> bool:
+    """Forward-mode AD is on (a dual level is open): core Function.apply then runs the jvp path."""
+    return SWITCHED_ON[0] > 0 and modes._dual_level is not None
 
 
 def _backward_and_vjp(ctx: Any, *grads: Any) -> Any:
