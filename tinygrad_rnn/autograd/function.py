@@ -114,13 +114,20 @@ class Function(_core.Function):
         return out
 
     def _own_outputs(self, args: tuple, out: Any) -> Any:
-        """Outputs of a call that records no node: torch never hands back an input that forward returned
-        as-is (and did not mark dirty), but a new tensor on its memory: a view of it, or, of an input that
-        requires grad (under no_grad), a detached alias sharing its version counter, as `detach()`."""
+        """Outputs of a call that records no node, as torch hands them back: an input forward marked dirty is
+        one version higher; one that requires grad comes back as a detached alias sharing its version counter
+        (`detach()`), which a later in-place change may modify; one returned as-is, not dirty, as a view of it."""
         several = isinstance(out, tuple)
-        owned = tuple(_alias_of_input(o, args) if o is not None and not any(o is d for d in self._dirty) else o
-                      for o in (out if several else (out,)))
+        owned = tuple(self._own_output(o, args) for o in (out if several else (out,)))
         return owned if several else owned[0]
+
+    def _own_output(self, o: Any, args: tuple) -> Any:
+        if o is None or not any(o is a for a in args):
+            return o
+        dirty = any(o is d for d in self._dirty)
+        if dirty:
+            o._version += 1
+        return o.detach() if o.requires_grad else o if dirty else o.view_as(o)
 
     def mark_dirty(self, *tensors: Any) -> None:
         """Name the inputs forward changed in place (and returns): each comes back as itself, now made
@@ -135,12 +142,6 @@ class Function(_core.Function):
         o._version += 1
         o.grad_fn, o._output_nr, o._requires_grad = self, nr, True
         return o
-
-
-def _alias_of_input(o: Any, args: tuple) -> Any:
-    if not any(o is a for a in args):
-        return o
-    return o.detach() if o.requires_grad else o.view_as(o)
 
 
 def _tangents_on() -> bool:
