@@ -274,3 +274,23 @@ def test_the_type_of_a_shape_prints_as_torch_size_and_still_pickles():
     assert str(type(ours)) == str(type(torch.ones(2, 3).shape))
     for copied in (pickle.loads(pickle.dumps(ours)), copy.deepcopy(ours), copy.copy(ours)):
         assert type(copied) is type(ours) and copied == (2, 3)
+
+
+def _set_grad_fn(m, requires_grad, value):
+    t = m.ones(2, requires_grad=True) * 2 if requires_grad else m.ones(2)
+    t.grad_fn = value(t)
+
+
+def _delete_grad_fn(m):
+    del (m.ones(2, requires_grad=True) * 2).grad_fn
+
+
+@pytest.mark.parametrize("requires_grad", [False, True])
+@pytest.mark.parametrize("value", [lambda t: None, lambda t: t.grad_fn, lambda t: 5])
+def test_grad_fn_is_read_only_as_torch(requires_grad, value):
+    """Only ops make a tensor's node: torch refuses an assignment (we once took it, cutting the graph)."""
+    check_error(_set_grad_fn, requires_grad, value)
+
+
+def test_grad_fn_cannot_be_deleted_as_torch():
+    check_error(_delete_grad_fn)

@@ -140,7 +140,7 @@ class Function(_core.Function):
         if o.grad_fn is None and o.requires_grad:
             raise RuntimeError("a leaf Variable that requires grad has been used in an in-place operation.")
         o._version += 1
-        o.grad_fn, o._output_nr, o._requires_grad = self, nr, True
+        o._grad_fn, o._output_nr, o._requires_grad = self, nr, True
         return o
 
 

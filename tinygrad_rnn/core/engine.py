@@ -199,7 +199,7 @@ def _propagate(roots: Sequence[Any], root_grads: Sequence[Any], keep_graph: bool
                 node = heappop(ready)[1]
                 _visit(node, pending.pop(node), deliver, adder, keep_graph, create_graph, pending, ready)
         else:
-            order = topological_order([r.grad_fn for r in roots if r.grad_fn is not None])
+            order = topological_order([r._grad_fn for r in roots if r._grad_fn is not None])
             needed = _leading_to(order, capture)
             for node in order:
                 grads = pending.pop(node, None)
@@ -383,11 +383,11 @@ def backward(tensors: Any, grad_tensors: Any = None, retain_graph: bool | None =
     if not targets:
         raise RuntimeError("`inputs` argument to `backward()` cannot be empty.")
     for t in targets:  # a non-leaf input retains its grad, as in torch: .grad as its hooks leave it
-        if t.grad_fn is not None:
+        if t._grad_fn is not None:
             t.retain_grad()
     got = _propagate(outputs, seeds, keep, create_graph, {t._key(): t for t in targets})
     for t in targets:
-        if t.grad_fn is None and t._key() in got:
+        if t._grad_fn is None and t._key() in got:
             _accumulate(t, got[t._key()], create_graph)
 
 

@@ -58,7 +58,7 @@ def apply_with_tangents(ctx: Any, args: tuple) -> Any:
     fresh = []
     for o, t in zip(outputs, results):
         if isinstance(o, Tensor) and any(o is a for a in args):  # an input returned as is: its own tangent stays
-            o = Tensor._make(o._data, o.grad_fn, o._output_nr)
+            o = Tensor._make(o._data, o._grad_fn, o._output_nr)
         if _carries_tangent(ctx, o) and t is not None:
             set_tangent(o, level, _fit(t, o) if builtin else _check_size(t, o))
         fresh.append(o)

@@ -156,7 +156,7 @@ class Function:
             if version is not None:  # a tensor (None: a number)
                 if type(t) is _SavedOutput:  # rebuilt as the tensor forward made (not one of inference_mode's)
                     saved, t = t, object.__new__(Tensor)
-                    t._data, t.grad_fn, t._output_nr, t._requires_grad = saved.array, self, saved.output_nr, True
+                    t._data, t._grad_fn, t._output_nr, t._requires_grad = saved.array, self, saved.output_nr, True
                     t._fw_grads, t._counter = saved.fw_grads, saved.counter
                 if (0 if t._counter is None else t._counter[0]) != version:  # (t._version, without the call)
                     raise RuntimeError(_modified_message(t, version))
@@ -238,7 +238,7 @@ class Function:
                 given = True
             if a._requires_grad:
                 needs += (True,)
-                edges += (((NO_EDGE if a._grad_cut else (a, 0)) if a.grad_fn is None else (a.grad_fn, a._output_nr)),)
+                edges += (((NO_EDGE if a._grad_cut else (a, 0)) if a._grad_fn is None else (a._grad_fn, a._output_nr)),)
                 metas += ((a._data.shape, a._data.dtype),)  # what the engine fits a gradient to
             else:
                 needs += (False,)
@@ -264,7 +264,7 @@ class Function:
         else:  # _claim_output(out, 0, args) for the common case, one tensor that forward made: inline (speed)
             outputs, data = (out,), out._data
             if data.dtype.kind == "f":
-                out.grad_fn, out._output_nr, out._requires_grad = self, 0, True
+                out._grad_fn, out._output_nr, out._requires_grad = self, 0, True
             self.output_meta = ((data.shape, data.dtype),)
         if self._saved:
             self._keep_saved(outputs)
@@ -283,7 +283,7 @@ class Function:
                 if s._inference:
                     raise RuntimeError(INFERENCE_SAVED)
                 versions += (0 if s._counter is None else s._counter[0],)  # (s._version, without the call)
-                if s.grad_fn is self:  # one of this node's outputs (_connect has just made them its own)
+                if s._grad_fn is self:  # one of this node's outputs (_connect has just made them its own)
                     s._counter = s._counter or [0]  # (s._shared_counter(), inline)
                     kept = object.__new__(_SavedOutput)
                     kept.array, kept.output_nr, kept.fw_grads, kept.counter = s._data, s._output_nr, None, s._counter
@@ -303,7 +303,7 @@ class Function:
                 o = Tensor._make(o._data)
                 break
         if o._data.dtype.kind == "f" and not (self._non_differentiable and any(o is n for n in self._non_differentiable)):
-            o.grad_fn, o._output_nr, o._requires_grad = self, nr, True
+            o._grad_fn, o._output_nr, o._requires_grad = self, nr, True
         return o
 
     def name(self) -> str:

@@ -28,7 +28,7 @@ class Tensor:
 
     # Defaults live on the class, so making a tensor only has to set `_data`.
     _requires_grad = False
-    grad_fn: Any = None
+    _grad_fn: Any = None  # the node that made this tensor (read as `grad_fn`)
     _output_nr = 0
     _grad: Any = None
     _retains_grad = False
@@ -57,7 +57,7 @@ class Tensor:
         if SWITCHED_ON[0] and modes.inference_enabled:  # (a view is its base's kind: core/views.py)
             t._inference = True
         if grad_fn is not None:
-            t.grad_fn, t._output_nr, t._requires_grad = grad_fn, output_nr, True
+            t._grad_fn, t._output_nr, t._requires_grad = grad_fn, output_nr, True
         return t
 
     # ------------------------------------------------------------ autograd state
@@ -88,7 +88,7 @@ class Tensor:
 
     @requires_grad.setter
     def requires_grad(self, value: bool) -> None:
-        if self.grad_fn is not None and not value:
+        if self._grad_fn is not None and not value:
             raise RuntimeError(
                 "you can only change requires_grad flags of leaf variables. If you want to use a computed "
                 "variable in a subgraph that doesn't require differentiation use var_no_grad = var.detach()."
@@ -104,12 +104,25 @@ class Tensor:
         return self
 
     @property
+    def grad_fn(self) -> Any:
+        """The node (a `Function`) that made this tensor; None for a leaf. Only ops set it, as in torch."""
+        return self._grad_fn
+
+    @grad_fn.setter
+    def grad_fn(self, value: Any) -> None:
+        raise AttributeError("attribute 'grad_fn' of 'torch._C.TensorBase' objects is not writable")
+
+    @grad_fn.deleter
+    def grad_fn(self) -> None:
+        raise AttributeError("attribute 'grad_fn' of 'torch._C.TensorBase' objects is not writable")
+
+    @property
     def is_leaf(self) -> bool:
-        return self.grad_fn is None
+        return self._grad_fn is None
 
     @property
     def grad(self) -> Any:
-        if self.grad_fn is not None and not self._retains_grad:
+        if self._grad_fn is not None and not self._retains_grad:
             warnings.warn(  # torch's text, all of it
                 "The .grad attribute of a Tensor that is not a leaf Tensor is being accessed. Its .grad attribute won't "
                 "be populated during autograd.backward(). If you indeed want the .grad field to be populated for a "
@@ -127,8 +140,8 @@ class Tensor:
         """Keep this non-leaf's gradient in `.grad` after backward."""
         if not self._requires_grad:
             raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
-        if self.grad_fn is not None and not self._retains_grad:
-            node = self.grad_fn
+        if self._grad_fn is not None and not self._retains_grad:
+            node = self._grad_fn
             if node._retained is None:
                 node._retained = {}
             node._retained[self._output_nr] = weakref.ref(self)
@@ -146,12 +159,12 @@ class Tensor:
         `remove()` takes the hook off."""
         if not self._requires_grad:
             raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
-        if self.grad_fn is None:
+        if self._grad_fn is None:
             if "_hooks" not in self.__dict__:
                 self._hooks: list = []
             hooks = self._hooks
         else:
-            node = self.grad_fn
+            node = self._grad_fn
             if node._hooks is None:
                 node._hooks = {}
             hooks = node._hooks.setdefault(self._output_nr, [])
@@ -163,7 +176,7 @@ class Tensor:
         optimizer parameter by parameter). Returns a handle whose `remove()` takes the hook off."""
         if not self._requires_grad:
             raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
-        if self.grad_fn is not None:
+        if self._grad_fn is not None:
             raise RuntimeError("post accumulate grad hooks cannot be registered on non-leaf tensors")
         if "_post_accumulate_hooks" not in self.__dict__:
             self._post_accumulate_hooks: list = []
@@ -172,7 +185,7 @@ class Tensor:
 
     def _edge(self) -> tuple:
         """Where this tensor's gradient goes: (the node that made it, which output) or (itself, 0)."""
-        return (self.grad_fn, self._output_nr) if self.grad_fn is not None else (self, 0)
+        return (self._grad_fn, self._output_nr) if self._grad_fn is not None else (self, 0)
 
     def _key(self) -> tuple:
         target, nr = self._edge()

@@ -154,7 +154,7 @@ def check_inplace(t: Tensor, records: bool) -> None:
     error = t.__dict__.get("_inplace_error")
     if error is not None:
         raise RuntimeError(error)
-    if base.grad_fn is None and base._requires_grad:
+    if base._grad_fn is None and base._requires_grad:
         raise RuntimeError(LEAF_VIEW)
 
 
@@ -162,13 +162,13 @@ def record_inplace(t: Tensor, result: Tensor | None) -> None:
     """The graph after an in-place write of `result` into `t` (None: the write is not recorded)."""
     root = t if t._base is None else t._base
     if result is not None:
-        old_node = root.grad_fn
+        old_node = root._grad_fn
         if root is t:
-            t.grad_fn, t._output_nr, t._requires_grad = result.grad_fn, result._output_nr, True
+            t._grad_fn, t._output_nr, t._requires_grad = result._grad_fn, result._output_nr, True
         else:
             node = CopySlices.Node()
             node.positions, node.view_shape = positions(t._data, root._data), t._data.shape
-            before = Tensor._make(root._data, root.grad_fn, root._output_nr)  # the base's old place in the graph
+            before = Tensor._make(root._data, root._grad_fn, root._output_nr)  # the base's old place in the graph
             node._connect((before, result), root)
         if root._retains_grad:
             _move_retain_grad(root, old_node)
@@ -194,7 +194,7 @@ def _rebase_views(root: Tensor) -> None:
         if view is None or view._base is not root or not may_share_memory(view._data, root._data):
             continue
         alive.append(ref)
-        old_node, custom = view.grad_fn, view.__dict__.get("_custom_function_output")
+        old_node, custom = view._grad_fn, view.__dict__.get("_custom_function_output")
         if custom is None:
             node = AsStrided.Node()
             node.positions = positions(view._data, root._data)

@@ -688,7 +688,7 @@ class TensorMethods:
         keeping the graph when there is one (unlike `_assign`, the shape may change)."""
         self._check_inplace()
         if result._requires_grad and modes.grad_enabled:
-            self.grad_fn, self._output_nr = result.grad_fn, result._output_nr
+            self._grad_fn, self._output_nr = result._grad_fn, result._output_nr
         if self._fw_grads is not None or result._fw_grads is not None:  # forward-mode AD: the tangent follows
             self._fw_grads = result._fw_grads
         self._data = result._data
@@ -896,7 +896,7 @@ class TensorMethods:
         """self taken out of the graph, in place; a view refuses (its history is its base's: use detach())."""
         if self._base is not None:
             raise RuntimeError(DETACH_VIEW)
-        self.grad_fn, self._requires_grad, self._fw_grads = None, False, None
+        self._grad_fn, self._requires_grad, self._fw_grads = None, False, None
         return self
 
     def new(self, *args: Any, device: Any = None) -> Tensor:
