@@ -336,6 +336,7 @@ from .layout import (
 from .linalg.deprecated_norms import frobenius_norm, nuclear_norm  # noqa: E402
 from .linalg.lowrank import pca_lowrank, svd_lowrank  # noqa: E402
 from .nn.cell_functions import gru_cell, lstm_cell, rnn_relu_cell, rnn_tanh_cell  # noqa: E402
+from .nn.module import typename  # noqa: E402  (torch's path for nn's layers)
 from .nn.native_functions import (  # noqa: E402
     conv_tbc,
     convolution,
@@ -426,7 +427,6 @@ from .surface.settings import (  # noqa: E402
     set_float32_matmul_precision,
     set_flush_denormal,
     set_warn_always,
-    typename,
     use_deterministic_algorithms,
 )
 from .surface.storage import (  # noqa: E402

@@ -30,6 +30,7 @@ from ..core.size import Size
 from ..core.tensor import Tensor
 from ..creation import from_numpy
 from ..device import check_cuda_call, check_device, check_device_name, device, refuse_backend_call
+from ..surface.settings import typename as plain_typename
 from ..surface.tensor_methods import _TO_SIGNATURES, _to_arguments
 from .backward_hooks import BackwardHooks, hook_last_node
 from .compiled_calls import check_options, compiled_outputs, shows_compiled_node
@@ -37,21 +38,16 @@ from .parameter import Buffer, Parameter, is_lazy
 from .torch_files import TORCH_MODULE_OF
 
 
-def typename(obj: Any) -> str:
-    """How torch names a value's type in error messages: `torch.FloatTensor`, `int`, `numpy.ndarray`, and
-    for one of nn's layers torch's path (`torch.nn.modules.linear.Linear`)."""
-    if isinstance(obj, Tensor):
-        return obj.type()
-    module = getattr(obj, "__module__", "") or ""
-    if hasattr(obj, "__qualname__"):
-        qualname = obj.__qualname__
-    elif hasattr(obj, "__name__"):
-        qualname = obj.__name__
-    else:
-        module, qualname = type(obj).__module__ or "", type(obj).__qualname__
+def typename(obj: Any, /) -> str:
+    """torch.typename: how torch names a value's type (`torch.FloatTensor`, `int`, `numpy.ndarray`). A class of
+    ours is named by torch's path: nn's layers by torch's file (`torch.nn.modules.linear.Linear`), the rest
+    where our files mirror torch's (`torch.optim.sgd.SGD`)."""
+    name = plain_typename(obj)
+    module, _, qualname = name.rpartition(".")
     if module.startswith(__package__ + ".") and qualname in TORCH_MODULE_OF:  # nn's own, not a user's subclass
-        module = TORCH_MODULE_OF[qualname]
-    return qualname if module in ("", "builtins") else f"{module}.{qualname}"
+        return f"{TORCH_MODULE_OF[qualname]}.{qualname}"
+    package = __package__.partition(".")[0]
+    return "torch" + name.removeprefix(package) if module.startswith(package + ".") else name
 
 
 class _IncompatibleKeys(namedtuple("IncompatibleKeys", ["missing_keys", "unexpected_keys"])):
