@@ -111,6 +111,12 @@ class _GradModeContext:
     def _clone(self) -> Any:
         return type(self)()
 
+    def __repr__(self) -> str:
+        """`print(torch.no_grad())`: Python's default repr, at the path torch's class has."""
+        kind = type(self)
+        ours = kind.__module__ == __name__
+        return f"<{'torch.autograd.grad_mode' if ours else kind.__module__}.{kind.__qualname__} object at {id(self):#x}>"
+
 
 class no_grad(_GradModeContext):
     """Within it, results do not require grad and no graph is kept (inference, weight updates)."""
