@@ -29,6 +29,30 @@ def test_finfo_as_torch(name):
         [getattr(theirs, k) for k in ("bits", "eps", "max", "min", "tiny", "resolution", "dtype")]
 
 
+@pytest.mark.parametrize("name", ["uint16", "uint32", "uint64"])
+def test_iinfo_of_the_wide_unsigned_types_as_torch(name):
+    torch = require_torch()
+    ours, theirs = tinygrad_rnn.iinfo(getattr(tinygrad_rnn, name)), torch.iinfo(getattr(torch, name))
+    assert (repr(ours), ours.bits, ours.min, ours.max, ours.dtype) == \
+        (repr(theirs), theirs.bits, theirs.min, theirs.max, theirs.dtype)
+
+
+@pytest.mark.parametrize("name", ["float16", "float32", "float64", "bfloat16", "complex32", "complex64", "complex128",
+                                  "int64", "bool", "uint8", "uint16"])
+@pytest.mark.parametrize("method", ["to_complex", "to_real"])
+def test_to_complex_and_to_real_as_torch(name, method):
+    torch = require_torch()
+    assert _converted(tinygrad_rnn, name, method) == _converted(torch, name, method)
+
+
+def _converted(m, name, method):
+    """The dtype the method gives, or the error it raises, as text."""
+    try:
+        return str(getattr(getattr(m, name), method)())
+    except RuntimeError as error:
+        return f"RuntimeError: {error}"
+
+
 def test_a_table_of_dtypes_and_a_comparison_work():
     torch = tinygrad_rnn
     ptdtype = {"float32": torch.float32, "bfloat16": torch.bfloat16, "float16": torch.float16}["float32"]

@@ -90,7 +90,7 @@ class iinfo(_Limits):
             raise TypeError("torch.bool is not supported by torch.iinfo")
         if d.is_floating_point:
             raise TypeError("torch.iinfo() requires an integer input type. Use torch.finfo to handle 'torch.iinfo'")
-        info = np.iinfo(d.np)
+        info = np.iinfo(np.dtype(d.name))  # by name: uint16/32/64 have limits, though no storage here
         self.bits: int = d.itemsize * 8
         self.min: int = int(info.min)
         self.max: int = int(info.max)

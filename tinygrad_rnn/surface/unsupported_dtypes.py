@@ -10,6 +10,7 @@ NotImplementedError naming the dtype, where torch would work.
 """
 from __future__ import annotations
 
+from ..core import dtypes
 from ..core.dtypes import dtype
 
 
@@ -42,3 +43,29 @@ chalf, cfloat, cdouble = complex32, complex64, complex128  # torch's aliases
 uint16 = UnsupportedDtype("uint16", "UInt16", 2, is_complex=False, unsigned=True)
 uint32 = UnsupportedDtype("uint32", "UInt32", 4, is_complex=False, unsigned=True)
 uint64 = UnsupportedDtype("uint64", "UInt64", 8, is_complex=False, unsigned=True)
+
+
+# dtype.to_complex() / to_real(): a real dtype and its complex counterpart, both ways. Defined here, where
+# the complex dtypes are, and bound onto the one dtype class.
+_COMPLEX_OF = {"float16": complex32, "float32": complex64, "float64": complex128, "bfloat16": complex64}
+_REAL_OF = {"complex32": "float16", "complex64": "float32", "complex128": "float64"}
+
+
+def to_complex(self: dtype) -> dtype:
+    """The complex dtype with this dtype's parts (a complex dtype is its own)."""
+    if self.is_complex:
+        return self
+    if self.name not in _COMPLEX_OF:
+        raise RuntimeError(f"Unknown Complex ScalarType for {self._legacy}")
+    return _COMPLEX_OF[self.name]
+
+
+def to_real(self: dtype) -> dtype:
+    """The real dtype of a complex dtype's parts (a real dtype is its own)."""
+    if not self.is_complex:
+        return self
+    return getattr(dtypes, _REAL_OF[self.name])
+
+
+dtype.to_complex = to_complex  # type: ignore[attr-defined]
+dtype.to_real = to_real  # type: ignore[attr-defined]
