@@ -61,6 +61,26 @@ def test_transpose_warnings_are_torchs():
     assert warned[0] == warned[1] and len(warned[1]) == 5
 
 
+def test_transpose_of_a_vector_warns_as_torch(monkeypatch):
+    """x.T of a 1-d tensor is deprecated too (any rank but 2): the warning x.T of a 3-d tensor gives."""
+    torch = require_torch()
+    from tinygrad_rnn.core import warn_once
+    monkeypatch.setattr(warn_once, "_WARNED", set())  # as in a fresh process
+    torch.set_warn_always(True)  # torch's once-per-process warning, every time
+    try:
+        warned = [_warnings_of(lambda m=m: m.ones(3).T) for m in (tinygrad_rnn, torch)]
+    finally:
+        torch.set_warn_always(False)
+    assert warned[0] == warned[1] and len(warned[0]) == 1
+
+
+def _warnings_of(fn):
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        fn()
+    return [str(w.message) for w in caught]
+
+
 @pytest.mark.parametrize("value", [[3.5], [1.0, 2.0], [[2.0]], 3.5, 3])
 @pytest.mark.parametrize("spec", ["", ".2f", "d", ">10", "s"])
 def test_format_spec_answers_as_torch(value, spec):
