@@ -154,3 +154,23 @@ def test_numpy_functions_on_tensors_give_back_what_torchs_give(call):
         seen.append((type(result).__name__, str(getattr(result, "dtype", "")), value,
                      [f"{w.category.__name__}: {w.message}" for w in caught]))
     assert seen[0] == seen[1]
+
+
+def _objects_with_torch_classes(m):
+    x = m.tensor([[3.0, 1.0], [0.0, 5.0]])
+    return [m.device("cpu"), m.strided, m.contiguous_format, m.finfo(m.float32), m.iinfo(m.int8), m.Generator(),
+            x.max(1), x.sort(), m.linalg.svd(x), m.nn.utils.rnn.pack_sequence([m.ones(2), m.ones(1)])]
+
+
+def test_type_of_each_object_prints_torchs_class():
+    """print(type(x.max(1))) and the like: torch's class path, though the class is ours."""
+    torch = require_torch()
+    assert [repr(type(o)) for o in _objects_with_torch_classes(tinygrad_rnn)] == \
+        [repr(type(o)) for o in _objects_with_torch_classes(torch)]
+
+
+def test_a_users_subclass_prints_its_own_class():
+    class Packed(tinygrad_rnn.nn.utils.rnn.PackedSequence):
+        pass
+
+    assert repr(Packed) == f"<class '{__name__}.{Packed.__qualname__}'>"

@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from ..argcheck import invalid_combination, type_name
+from ..argcheck import TorchClass, invalid_combination, type_name
 from ..core import dtypes
 from ..core.tensor import Tensor
 from ..ops import promotion
@@ -35,7 +35,7 @@ def _g(value: float) -> str:
     return f"{value:g}"  # torch prints the limits with six significant digits
 
 
-class _Limits:
+class _Limits(metaclass=TorchClass):
     """What finfo and iinfo share: two are equal (and hash alike) when they describe the same dtype."""
 
     dtype: str
