@@ -48,7 +48,7 @@ print(torch.return_types.max((torch.tensor(1), torch.tensor(2))), x.detach().chu
 print("-- PackedSequence")
 packed = nn.utils.rnn.pack_padded_sequence(torch.arange(12.0).reshape(4, 3), torch.tensor([4, 2, 1]), enforce_sorted=False)
 print(packed)
-print(packed.batch_sizes, packed.sorted_indices, type(packed).__name__)
+print(packed.batch_sizes, packed.sorted_indices, type(packed), type(result), type(torch.device("cpu")))
 print(nn.utils.rnn.pad_packed_sequence(nn.utils.rnn.pack_sequence([torch.tensor([1.0, 2, 3]), torch.tensor([4.0, 5])])))
 
 print("-- grad_fn and Parameters")
