@@ -159,7 +159,8 @@ def test_numpy_functions_on_tensors_give_back_what_torchs_give(call):
 def _objects_with_torch_classes(m):
     x = m.tensor([[3.0, 1.0], [0.0, 5.0]])
     return [m.device("cpu"), m.strided, m.contiguous_format, m.finfo(m.float32), m.iinfo(m.int8), m.Generator(),
-            x.max(1), x.sort(), m.linalg.svd(x), m.nn.utils.rnn.pack_sequence([m.ones(2), m.ones(1)])]
+            x.max(1), x.sort(), m.linalg.svd(x), m.nn.utils.rnn.pack_sequence([m.ones(2), m.ones(1)]), x.dtype,
+            m.bfloat16, m.no_grad(), m.inference_mode(), m.set_grad_enabled(True)]
 
 
 def test_type_of_each_object_prints_torchs_class():
