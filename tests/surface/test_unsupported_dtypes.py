@@ -1,4 +1,4 @@
-"""bfloat16 and the complex dtypes can be named, compared and asked about (finfo), as torch code does in tables
+"""bfloat16, the complex dtypes and the float8s can be named, compared and asked about (finfo), as torch code does in tables
 and checks; storing one raises NotImplementedError naming it."""
 import copy
 import pickle
@@ -8,7 +8,9 @@ from helpers import check_error, require_torch
 
 import tinygrad_rnn
 
-NAMES = ["bfloat16", "complex32", "complex64", "complex128", "chalf", "cfloat", "cdouble", "uint16", "uint32", "uint64"]
+FLOAT8S = ["float8_e4m3fn", "float8_e5m2", "float8_e4m3fnuz", "float8_e5m2fnuz", "float8_e8m0fnu"]
+NAMES = ["bfloat16", "complex32", "complex64", "complex128", "chalf", "cfloat", "cdouble", "uint16", "uint32", "uint64",
+         *FLOAT8S]
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -20,7 +22,7 @@ def test_named_with_torchs_properties(name):
     assert pickle.loads(pickle.dumps(ours)) is ours and copy.deepcopy(ours) is ours
 
 
-@pytest.mark.parametrize("name", ["bfloat16", "complex32", "complex64", "complex128", "float32"])
+@pytest.mark.parametrize("name", ["bfloat16", "complex32", "complex64", "complex128", "float32", *FLOAT8S])
 def test_finfo_as_torch(name):
     torch = require_torch()
     ours, theirs = tinygrad_rnn.finfo(getattr(tinygrad_rnn, name)), torch.finfo(getattr(torch, name))
