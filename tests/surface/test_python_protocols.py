@@ -95,6 +95,21 @@ def test_format_spec_answers_as_torch(value, spec):
     assert answers[0] == answers[1]
 
 
+@pytest.mark.parametrize("spec", ["", ".2f"])
+@pytest.mark.parametrize("shape", [(), (2,)])
+def test_format_of_a_parameter_prints_it_whole_as_torch(spec, shape):
+    """torch formats the number of a plain 0-d tensor only: a Parameter (a subclass) goes to object.__format__,
+    so f"{w}" shows "Parameter containing: ..." and f"{w:.2f}" is a TypeError naming Parameter."""
+    torch = require_torch()
+    answers = []
+    for m in (tinygrad_rnn, torch):
+        try:
+            answers.append(format(m.nn.Parameter(m.full(shape, 1.5)), spec))
+        except TypeError as error:
+            answers.append(f"TypeError: {error}")
+    assert answers[0] == answers[1]
+
+
 TARGETS = {"float_leaf": lambda m: m.zeros(2, requires_grad=True), "float": lambda m: m.zeros(2),
            "parameter": lambda m: m.nn.Parameter(m.zeros(2))}
 VALUES = {"long": lambda m: m.ones(2, dtype=m.int64), "double3": lambda m: m.ones(3, dtype=m.float64),

@@ -60,6 +60,8 @@ for y in (w + 1, w * 2, w / 2, w ** 2, w.exp(), w.sum(), w.mean(), w.view(2, 1),
 print((w * 2).grad_fn.next_functions, w.grad_fn, w.is_leaf, w.grad)
 print(nn.Parameter(torch.ones(2, dtype=torch.float64)), nn.Parameter(torch.tensor(2.0), requires_grad=False))
 print(nn.Parameter(torch.empty(0, 3)), nn.Linear(2, 2).weight.T.shape, nn.Linear(2, 2).weight.data.requires_grad)
+scale = nn.Parameter(torch.tensor(0.5))
+print(f"scale {scale} | {scale.item():.3f} | {scale.data:.3f} | {scale * 2:.3f}")
 
 print("-- print options")
 big = torch.arange(2000.0).reshape(40, 50) / 7

@@ -413,11 +413,11 @@ class TensorMethods:
         return Tensor._make(array)
 
     def __format__(self, spec: str) -> str:
-        if self._data.ndim == 0:  # as torch: f"{loss}" prints the number, f"{loss:.3f}" formats it
-            return self.item().__format__(spec)
+        if self._data.ndim == 0 and type(self) is Tensor:  # as torch: f"{loss}" prints the number, f"{loss:.3f}"
+            return self.item().__format__(spec)  # formats it; a subclass's (a Parameter's) is printed whole
         if spec:  # as object.__format__, which torch falls back to for a tensor that is not 0-d
-            raise TypeError("unsupported format string passed to Tensor.__format__")
-        return repr(self)
+            raise TypeError(f"unsupported format string passed to {type(self).__name__}.__format__")
+        return str(self)
 
     def __repr__(self) -> str:
         if type(self) is Tensor:
