@@ -35,6 +35,20 @@ _TORCH_C_TYPES = {"dtype": "torch.dtype", "UnsupportedDtype": "torch.dtype", "de
                   "iinfo": "torch.iinfo", "Size": "torch.Size", "Generator": "torch._C.Generator"}
 
 
+class TorchClass(type):
+    """The metaclass of our classes that stand for torch's fixed ones (device, finfo, Generator, the named
+    tuples of torch.return_types, PackedSequence): `print(type(x))` shows torch's class, `<class
+    'torch.device'>`, `<class 'torch.return_types.max'>`. Only the class's repr changes, so pickling still
+    finds ours; a user's subclass prints as Python prints it."""
+
+    def __repr__(cls) -> str:
+        if not cls.__module__.startswith("tinygrad_rnn."):
+            return super().__repr__()
+        if cls.__name__ in _TORCH_C_TYPES:
+            return f"<class '{_TORCH_C_TYPES[cls.__name__]}'>"
+        return f"<class 'torch.{cls.__module__.removeprefix('tinygrad_rnn.')}.{cls.__qualname__}'>"
+
+
 def type_name(value: Any) -> str:
     """A value's type as torch's parser names it, which is CPython's tp_name: a Python class by its name
     (`Tensor`, `MyModule`), a type built into Python by its name (`list`), and a type some other C extension

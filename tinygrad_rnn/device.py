@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from .argcheck import type_name
+from .argcheck import TorchClass, type_name
 
 
-class device:
+class device(metaclass=TorchClass):
     """torch.device('cpu'). Naming another known device type is allowed, as in torch (d2l prints
     `torch.device('cuda:1')`); putting a tensor or module there raises, as torch does on a machine without it."""
 

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from .argcheck import type_name
+from .argcheck import TorchClass, type_name
 
 
-class layout:
+class layout(metaclass=TorchClass):
     """How a tensor's elements are stored (torch.layout)."""
 
     def __init__(self, name: str) -> None:
@@ -24,7 +24,7 @@ class layout:
         return self.name
 
 
-class memory_format:
+class memory_format(metaclass=TorchClass):
     """The order of a dense tensor's dimensions in memory (torch.memory_format)."""
 
     def __init__(self, name: str) -> None:

@@ -32,8 +32,8 @@ from typing import Any
 
 import numpy as np
 
-from .argcheck import _where as arg_where
 from .argcheck import (
+    TorchClass,
     bool_arg,
     checked_ints,
     float_arg,
@@ -44,6 +44,7 @@ from .argcheck import (
     tensor_arg,
     type_name,
 )
+from .argcheck import _where as arg_where
 from .backend.fma import fma32 as _fma32
 from .backend.fma import fma64 as _fma64
 from .core import dtypes, views
@@ -245,7 +246,7 @@ def _cephes_sincos(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return np.where((j & 4) != 0, -sin, sin), np.where(((j - 2) & 4) == 0, -cos, cos)
 
 
-class Generator:
+class Generator(metaclass=TorchClass):
     """A random stream with its own seed, as `torch.Generator`."""
 
     def __init__(self, device: Any = "cpu") -> None:

@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections import namedtuple
 from typing import Any
 
+from .argcheck import TorchClass
+
 
 def _make(name: str, fields: tuple[str, ...] = ("values", "indices")) -> type:
     base = namedtuple(name, fields)  # type: ignore[misc]
@@ -30,7 +32,7 @@ def _make(name: str, fields: tuple[str, ...] = ("values", "indices")) -> type:
         shown = ",\n".join(f"{f}={v!r}" for f, v in zip(fields, self))
         return f"torch.return_types.{name}(\n{shown})"
 
-    cls = type(name, (base,), {"__slots__": (), "__new__": __new__, "__repr__": __repr__, "__module__": __name__})
+    cls = TorchClass(name, (base,), {"__slots__": (), "__new__": __new__, "__repr__": __repr__, "__module__": __name__})
     return cls
 
 

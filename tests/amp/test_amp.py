@@ -4,6 +4,7 @@ the disabled CUDA scaler and autocast with torch's warnings. float64 parameters,
 from __future__ import annotations
 
 import math
+import re
 import warnings
 
 from helpers import require_torch
@@ -104,3 +105,17 @@ def test_the_top_level_grad_scaler_is_amps():
     """torch.GradScaler("cpu") (torch 2.3's spelling, in newer tutorials) is torch.amp.GradScaler."""
     torch = require_torch()
     assert (tinygrad_rnn.GradScaler is tinygrad_rnn.amp.GradScaler) == (torch.GradScaler is torch.amp.GradScaler)
+
+
+def _printed_amp_objects(m):
+    """print() of the scalers and autocast contexts, addresses left out (the cuda ones warn: ignored here)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        objects = [m.amp.GradScaler(), m.cuda.amp.GradScaler(), m.autocast("cpu", enabled=False),
+                   m.amp.autocast("cuda", enabled=False), m.cuda.amp.autocast(enabled=False)]
+    return [re.sub("0x[0-9a-f]+", "0x?", repr(o)) for o in objects]
+
+
+def test_scalers_and_autocast_print_as_torchs():
+    torch = require_torch()
+    assert _printed_amp_objects(tinygrad_rnn) == _printed_amp_objects(torch)

@@ -173,6 +173,32 @@ def test_chain_matmul_warns_its_deprecation_once_as_torch(monkeypatch):
         "parameters. (Triggered internally at /__w/pytorch/pytorch/aten/src/ATen/native/LinearAlgebra.cpp:1102.)"]
 
 
+@pytest.mark.parametrize("name", ["qr", "cholesky"])
+def test_deprecated_factorisations_warn_once_as_torch(name, monkeypatch):
+    torch = require_torch()
+    from tinygrad_rnn.core import warn_once
+    monkeypatch.setattr(warn_once, "_WARNED", set())  # as in a fresh process
+    expected = _deprecation_warnings(torch, name)
+    assert expected, f"torch.{name} no longer warns"
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        for _ in range(2):
+            getattr(tinygrad_rnn, name)(tinygrad_rnn.tensor([[2.0, 1.0], [1.0, 3.0]]))
+    assert [str(w.message) for w in caught] == expected
+
+
+def _deprecation_warnings(torch, name):
+    """What torch.<name> warns, on its first call in this process or under set_warn_always."""
+    torch.set_warn_always(True)
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            getattr(torch, name)(torch.tensor([[2.0, 1.0], [1.0, 3.0]]))
+    finally:
+        torch.set_warn_always(False)
+    return [str(w.message) for w in caught]
+
+
 def test_lstsq_and_matrix_rank():
     a, b = RNG.standard_normal((5, 3)), RNG.standard_normal((5, 2))
     check_parity(lambda m, x, y: m.linalg.lstsq(x, y).solution, [a, b])

@@ -8,6 +8,7 @@ state_dicts are compared key by key (callables excepted).
 from __future__ import annotations
 
 import copy
+import re
 import warnings
 
 import pytest
@@ -16,6 +17,7 @@ from helpers import check_error, require_torch
 import tinygrad_rnn
 
 EPOCHS = 30
+ADDRESS = re.compile(r"0x[0-9a-f]+")  # object addresses differ from run to run
 
 
 def _optimizer(m: object, name: str = "SGD", groups: int = 2) -> object:
@@ -212,6 +214,22 @@ def test_tensor_lr_is_updated_in_place_like_torch() -> None:
         results.append(seq)
     assert results[0] == results[1]
     assert all(not_aliased for _, _, not_aliased in results[0])
+
+
+@pytest.mark.parametrize("name", ["SequentialLR", "OneCycleLR", "ChainedScheduler"])
+def test_print_shows_torchs_class_path(name: str) -> None:
+    """`print(scheduler)` is Python's default object repr, with torch's module path in it."""
+    torch = require_torch()
+    texts = [ADDRESS.sub("0x?", repr(SCHEDULES[name](m, _optimizer(m)))) for m in (tinygrad_rnn, torch)]
+    assert texts[0] == texts[1]
+
+
+def test_print_of_a_users_scheduler_names_its_own_module() -> None:
+    class Halving(tinygrad_rnn.optim.lr_scheduler.LRScheduler):
+        def get_lr(self) -> list:
+            return [group["lr"] / 2 for group in self.optimizer.param_groups]
+
+    assert repr(Halving(_optimizer(tinygrad_rnn))).startswith(f"<{__name__}.{Halving.__qualname__} object at 0x")
 
 
 def test_lr_scheduler_names_match_torch() -> None:

@@ -61,6 +61,26 @@ def test_transpose_warnings_are_torchs():
     assert warned[0] == warned[1] and len(warned[1]) == 5
 
 
+def test_transpose_of_a_vector_warns_as_torch(monkeypatch):
+    """x.T of a 1-d tensor is deprecated too (any rank but 2): the warning x.T of a 3-d tensor gives."""
+    torch = require_torch()
+    from tinygrad_rnn.core import warn_once
+    monkeypatch.setattr(warn_once, "_WARNED", set())  # as in a fresh process
+    torch.set_warn_always(True)  # torch's once-per-process warning, every time
+    try:
+        warned = [_warnings_of(lambda m=m: m.ones(3).T) for m in (tinygrad_rnn, torch)]
+    finally:
+        torch.set_warn_always(False)
+    assert warned[0] == warned[1] and len(warned[0]) == 1
+
+
+def _warnings_of(fn):
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        fn()
+    return [str(w.message) for w in caught]
+
+
 @pytest.mark.parametrize("value", [[3.5], [1.0, 2.0], [[2.0]], 3.5, 3])
 @pytest.mark.parametrize("spec", ["", ".2f", "d", ">10", "s"])
 def test_format_spec_answers_as_torch(value, spec):
@@ -72,6 +92,21 @@ def test_format_spec_answers_as_torch(value, spec):
             answers.append(format(m.tensor(value), spec))
         except (TypeError, ValueError) as error:
             answers.append(f"{type(error).__name__}: {error}")
+    assert answers[0] == answers[1]
+
+
+@pytest.mark.parametrize("spec", ["", ".2f"])
+@pytest.mark.parametrize("shape", [(), (2,)])
+def test_format_of_a_parameter_prints_it_whole_as_torch(spec, shape):
+    """torch formats the number of a plain 0-d tensor only: a Parameter (a subclass) goes to object.__format__,
+    so f"{w}" shows "Parameter containing: ..." and f"{w:.2f}" is a TypeError naming Parameter."""
+    torch = require_torch()
+    answers = []
+    for m in (tinygrad_rnn, torch):
+        try:
+            answers.append(format(m.nn.Parameter(m.full(shape, 1.5)), spec))
+        except TypeError as error:
+            answers.append(f"TypeError: {error}")
     assert answers[0] == answers[1]
 
 
@@ -134,3 +169,24 @@ def test_numpy_functions_on_tensors_give_back_what_torchs_give(call):
         seen.append((type(result).__name__, str(getattr(result, "dtype", "")), value,
                      [f"{w.category.__name__}: {w.message}" for w in caught]))
     assert seen[0] == seen[1]
+
+
+def _objects_with_torch_classes(m):
+    x = m.tensor([[3.0, 1.0], [0.0, 5.0]])
+    return [m.device("cpu"), m.strided, m.contiguous_format, m.finfo(m.float32), m.iinfo(m.int8), m.Generator(),
+            x.max(1), x.sort(), m.linalg.svd(x), m.nn.utils.rnn.pack_sequence([m.ones(2), m.ones(1)]), x.dtype,
+            m.bfloat16, m.no_grad(), m.inference_mode(), m.set_grad_enabled(True)]
+
+
+def test_type_of_each_object_prints_torchs_class():
+    """print(type(x.max(1))) and the like: torch's class path, though the class is ours."""
+    torch = require_torch()
+    assert [repr(type(o)) for o in _objects_with_torch_classes(tinygrad_rnn)] == \
+        [repr(type(o)) for o in _objects_with_torch_classes(torch)]
+
+
+def test_a_users_subclass_prints_its_own_class():
+    class Packed(tinygrad_rnn.nn.utils.rnn.PackedSequence):
+        pass
+
+    assert repr(Packed) == f"<class '{__name__}.{Packed.__qualname__}'>"

@@ -1,4 +1,4 @@
-"""bfloat16 and the complex dtypes can be named, compared and asked about (finfo), as torch code does in tables
+"""bfloat16, the complex dtypes and the float8s can be named, compared and asked about (finfo), as torch code does in tables
 and checks; storing one raises NotImplementedError naming it."""
 import copy
 import pickle
@@ -8,7 +8,9 @@ from helpers import check_error, require_torch
 
 import tinygrad_rnn
 
-NAMES = ["bfloat16", "complex32", "complex64", "complex128", "chalf", "cfloat", "cdouble", "uint16", "uint32", "uint64"]
+FLOAT8S = ["float8_e4m3fn", "float8_e5m2", "float8_e4m3fnuz", "float8_e5m2fnuz", "float8_e8m0fnu"]
+NAMES = ["bfloat16", "complex32", "complex64", "complex128", "chalf", "cfloat", "cdouble", "uint16", "uint32", "uint64",
+         *FLOAT8S]
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -20,13 +22,37 @@ def test_named_with_torchs_properties(name):
     assert pickle.loads(pickle.dumps(ours)) is ours and copy.deepcopy(ours) is ours
 
 
-@pytest.mark.parametrize("name", ["bfloat16", "complex32", "complex64", "complex128", "float32"])
+@pytest.mark.parametrize("name", ["bfloat16", "complex32", "complex64", "complex128", "float32", *FLOAT8S])
 def test_finfo_as_torch(name):
     torch = require_torch()
     ours, theirs = tinygrad_rnn.finfo(getattr(tinygrad_rnn, name)), torch.finfo(getattr(torch, name))
     assert repr(ours) == repr(theirs)
     assert [getattr(ours, k) for k in ("bits", "eps", "max", "min", "tiny", "resolution", "dtype")] == \
         [getattr(theirs, k) for k in ("bits", "eps", "max", "min", "tiny", "resolution", "dtype")]
+
+
+@pytest.mark.parametrize("name", ["uint16", "uint32", "uint64"])
+def test_iinfo_of_the_wide_unsigned_types_as_torch(name):
+    torch = require_torch()
+    ours, theirs = tinygrad_rnn.iinfo(getattr(tinygrad_rnn, name)), torch.iinfo(getattr(torch, name))
+    assert (repr(ours), ours.bits, ours.min, ours.max, ours.dtype) == \
+        (repr(theirs), theirs.bits, theirs.min, theirs.max, theirs.dtype)
+
+
+@pytest.mark.parametrize("name", ["float16", "float32", "float64", "bfloat16", "complex32", "complex64", "complex128",
+                                  "int64", "bool", "uint8", "uint16"])
+@pytest.mark.parametrize("method", ["to_complex", "to_real"])
+def test_to_complex_and_to_real_as_torch(name, method):
+    torch = require_torch()
+    assert _converted(tinygrad_rnn, name, method) == _converted(torch, name, method)
+
+
+def _converted(m, name, method):
+    """The dtype the method gives, or the error it raises, as text."""
+    try:
+        return str(getattr(getattr(m, name), method)())
+    except RuntimeError as error:
+        return f"RuntimeError: {error}"
 
 
 def test_a_table_of_dtypes_and_a_comparison_work():

@@ -4,6 +4,7 @@ from __future__ import annotations
 import collections
 import copy
 import pickle
+import re
 
 from helpers import require_torch
 
@@ -78,3 +79,23 @@ def _copied_handles(m):
 def test_a_deep_copied_or_pickled_handle_follows_its_dicts_as_torchs():
     torch = require_torch()
     assert _copied_handles(tinygrad_rnn) == _copied_handles(torch)
+
+
+def _printed_handles(m):
+    """What print() shows for the handles of each kind of hook, addresses left out."""
+    x = m.ones(2, requires_grad=True)
+    model = m.nn.Linear(1, 1)
+    handles = [x.register_hook(lambda g: g), (x * 2).grad_fn.register_hook(lambda *a: None),
+               x.register_post_accumulate_grad_hook(lambda p: None), model.register_forward_hook(lambda *a: None),
+               m.optim.SGD([x]).register_step_pre_hook(lambda *a: None),
+               m.autograd.graph.register_multi_grad_hook([x], lambda g: None), m.utils.hooks.RemovableHandle(collections.OrderedDict()),
+               m.no_grad(), m.enable_grad(), m.inference_mode()]
+    texts = [re.sub("0x[0-9a-f]+", "0x?", repr(h)) for h in handles]
+    for h in handles[:7]:
+        h.remove()
+    return texts
+
+
+def test_handles_and_grad_mode_objects_print_as_torchs():
+    torch = require_torch()
+    assert _printed_handles(tinygrad_rnn) == _printed_handles(torch)

@@ -28,6 +28,14 @@ def check_device_type(device_type: Any) -> None:
 class autocast:
     """`with torch.autocast(device_type, dtype=None, enabled=True, cache_enabled=None):`, or as a decorator."""
 
+    _torch_module = "torch.amp.autocast_mode"  # where torch's class lives, for print(torch.autocast(...))
+
+    def __repr__(self) -> str:
+        """Python's default repr, at torch's path; a user's subclass keeps its own module."""
+        kind = type(self)
+        module = self._torch_module if kind.__module__.startswith("tinygrad_rnn.") else kind.__module__
+        return f"<{module}.{kind.__qualname__} object at {id(self):#x}>"
+
     def __init__(self, device_type: str, dtype: Any = None, enabled: bool = True, cache_enabled: bool | None = None):
         check_device_type(device_type)
         self.fast_dtype = state.get_autocast_dtype(device_type) if dtype is None else dtype

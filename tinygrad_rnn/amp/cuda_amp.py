@@ -9,6 +9,8 @@ from . import autocast_mode, grad_scaler
 
 
 class GradScaler(grad_scaler.GradScaler):
+    _torch_module = "torch.cuda.amp.grad_scaler"
+
     def __init__(self, init_scale: float = 2.0**16, growth_factor: float = 2.0, backoff_factor: float = 0.5,
                  growth_interval: int = 2000, enabled: bool = True) -> None:
         warnings.warn("`torch.cuda.amp.GradScaler(args...)` is deprecated. Please use "
@@ -17,6 +19,8 @@ class GradScaler(grad_scaler.GradScaler):
 
 
 class autocast(autocast_mode.autocast):
+    _torch_module = "torch.cuda.amp.autocast_mode"
+
     def __init__(self, enabled: bool = True, dtype: Any = None, cache_enabled: bool = True) -> None:
         warnings.warn("`torch.cuda.amp.autocast(args...)` is deprecated. Please use "
                       "`torch.amp.autocast('cuda', args...)` instead.", FutureWarning, stacklevel=2)

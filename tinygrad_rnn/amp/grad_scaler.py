@@ -25,6 +25,14 @@ _READY, _UNSCALED, _STEPPED = "ready", "unscaled", "stepped"  # where each optim
 
 
 class GradScaler:
+    _torch_module = "torch.amp.grad_scaler"  # where torch's class lives, for print(scaler)
+
+    def __repr__(self) -> str:
+        """Python's default repr, at torch's path; a user's subclass keeps its own module."""
+        kind = type(self)
+        module = self._torch_module if kind.__module__.startswith("tinygrad_rnn.") else kind.__module__
+        return f"<{module}.{kind.__qualname__} object at {id(self):#x}>"
+
     def __init__(self, device: str = "cuda", init_scale: float = 2.0**16, growth_factor: float = 2.0,
                  backoff_factor: float = 0.5, growth_interval: int = 2000, enabled: bool = True) -> None:
         self._device = device

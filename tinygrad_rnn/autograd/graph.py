@@ -554,6 +554,12 @@ class RemovableHandle(abc.ABC):  # noqa: B024  (an ABC for register(), not for a
     def __exit__(self, *exc: object) -> None:
         self.remove()
 
+    def __repr__(self) -> str:
+        """`print(handle)`: Python's default repr of torch's class (module hooks' handles print the same)."""
+        ours = type(self).__module__.startswith(__package__.split(".")[0] + ".")
+        path = "torch.utils.hooks.RemovableHandle" if ours else f"{type(self).__module__}.{type(self).__qualname__}"
+        return f"<{path} object at {id(self):#x}>"
+
 
 def _add_hook(hooks: OrderedDict, fn: Callable) -> RemovableHandle:
     handle = RemovableHandle(hooks)
@@ -795,6 +801,9 @@ class _PassState:
 
 class _MultiHandle:
     """`register_multi_grad_hook`: tensor hooks on each tensor that report to this object."""
+
+    def __repr__(self) -> str:
+        return f"<torch.autograd.graph._MultiHandle object at {id(self):#x}>"
 
     def __init__(self, tensors: Sequence[Tensor], fn: Callable, mode: str) -> None:
         self.tensors, self.fn, self.mode = tuple(tensors), fn, mode

@@ -11,7 +11,12 @@ import numpy as np
 builtins_float, builtins_int, builtins_bool = float, int, bool
 
 
-class dtype:
+class _DtypeClass(type):
+    def __repr__(cls) -> str:  # print(type(x.dtype)): torch's one dtype class, whichever of ours
+        return "<class 'torch.dtype'>"
+
+
+class dtype(metaclass=_DtypeClass):
     """A tensor element type. Compare with `==` or `is`; there is one object per type."""
 
     __slots__ = ("name", "np", "is_floating_point", "is_complex", "is_signed", "itemsize", "_legacy")

@@ -18,7 +18,15 @@ def is_grad_enabled() -> bool:
     return modes.grad_enabled
 
 
-class set_grad_enabled:
+class _GradModeClass(type):
+    """print(torch.no_grad): torch's class path; a user's subclass prints as Python prints it."""
+
+    def __repr__(cls) -> str:
+        module = "torch.autograd.grad_mode" if cls.__module__ == __name__ else cls.__module__
+        return f"<class '{module}.{cls.__qualname__}'>"
+
+
+class set_grad_enabled(metaclass=_GradModeClass):
     """Turn graph recording on or off: at once when called, and back on exit as a context manager."""
 
     def __init__(self, mode: bool) -> None:
@@ -84,7 +92,7 @@ def _decorated_generator(fn: Callable[..., Any], context: Callable[[], Any]) -> 
     return generator
 
 
-class _GradModeContext:
+class _GradModeContext(metaclass=_GradModeClass):
     """Base of `no_grad` and `enable_grad`: a context manager that also works as a decorator, with or
     without its parentheses (`@torch.no_grad` is `@torch.no_grad()`, as in torch)."""
 
@@ -110,6 +118,12 @@ class _GradModeContext:
 
     def _clone(self) -> Any:
         return type(self)()
+
+    def __repr__(self) -> str:
+        """`print(torch.no_grad())`: Python's default repr, at the path torch's class has."""
+        kind = type(self)
+        ours = kind.__module__ == __name__
+        return f"<{'torch.autograd.grad_mode' if ours else kind.__module__}.{kind.__qualname__} object at {id(self):#x}>"
 
 
 class no_grad(_GradModeContext):

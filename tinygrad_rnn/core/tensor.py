@@ -271,6 +271,9 @@ class _HookHandle:
         if self._hook in self._hooks:
             self._hooks.remove(self._hook)
 
+    def __repr__(self) -> str:
+        return f"<torch.utils.hooks.RemovableHandle object at {id(self):#x}>"  # torch's handle class
+
     def __enter__(self) -> _HookHandle:
         return self
 

@@ -334,9 +334,24 @@ def _cholesky_samples(rng: np.random.Generator) -> list[Sample]:
                                                                    ({}, {"upper": True}, {}, {}))]
 
 
+# torch's TORCH_WARN_ONCE texts for its deprecated factorisations, given before the input is checked
+_CHOLESKY_DEPRECATED = (
+    "torch.cholesky is deprecated in favor of torch.linalg.cholesky and will be removed in a future PyTorch "
+    "release.\nL = torch.cholesky(A)\nshould be replaced with\nL = torch.linalg.cholesky(A)\nand\n"
+    "U = torch.cholesky(A, upper=True)\nshould be replaced with\nU = torch.linalg.cholesky(A).mH\n"
+    "This transform will produce equivalent results for all valid (symmetric positive definite) inputs. "
+    "(Triggered internally at /__w/pytorch/pytorch/aten/src/ATen/native/BatchLinearAlgebra.cpp:1765.)")
+_QR_DEPRECATED = (
+    "torch.qr is deprecated in favor of torch.linalg.qr and will be removed in a future PyTorch release.\n"
+    "The boolean parameter 'some' has been replaced with a string parameter 'mode'.\nQ, R = torch.qr(A, some)\n"
+    "should be replaced with\nQ, R = torch.linalg.qr(A, 'reduced' if some else 'complete') "
+    "(Triggered internally at /__w/pytorch/pytorch/aten/src/ATen/native/BatchLinearAlgebra.cpp:2505.)")
+
+
 @op(out=True, samples=_cholesky_samples, checked_on=_symmetric)
 def cholesky(input: Tensor, upper: bool = False) -> Tensor:
     """L lower triangular with L L^T = input (or U = L^T with upper=True); input symmetric positive definite."""
+    warn_once("cholesky", _CHOLESKY_DEPRECATED)
     check_square(input, "cholesky")
     y = Cholesky.apply(input, "linalg.cholesky")
     return rename(_mT(y) if upper else y, "CholeskyBackward0")  # torch computes U itself: one node either way
@@ -560,6 +575,7 @@ def _tall_samples(rng: np.random.Generator) -> list[Sample]:
 
 @op(out=True, samples=_tall_samples)
 def qr(input: Tensor, some: bool = True) -> Any:
+    warn_once("qr", _QR_DEPRECATED)
     check_float(input, "linalg.qr")
     q, r = LinalgQr.apply(input, "reduced" if some else "complete")
     return return_types.qr(q, r)

@@ -10,11 +10,16 @@ from typing import Any
 
 import numpy as np
 
-from ..argcheck import invalid_combination, type_name
+from ..argcheck import TorchClass, invalid_combination, type_name
 from ..core import dtypes
 from ..core.tensor import Tensor
 from ..ops import promotion
 from .unsupported_dtypes import bfloat16
+
+# the float8 formats' (eps, max, smallest normal): numpy has none of them to ask
+_FLOAT8_LIMITS = {"float8_e4m3fn": (2.0 ** -3, 448.0, 2.0 ** -6), "float8_e5m2": (2.0 ** -2, 57344.0, 2.0 ** -14),
+                  "float8_e4m3fnuz": (2.0 ** -3, 240.0, 2.0 ** -7), "float8_e5m2fnuz": (2.0 ** -3, 57344.0, 2.0 ** -15),
+                  "float8_e8m0fnu": (1.0, 2.0 ** 127, 2.0 ** -127)}
 
 
 def _dtype_arg(fn: str, name: str, value: Any, position: int) -> dtypes.dtype:
@@ -35,7 +40,7 @@ def _g(value: float) -> str:
     return f"{value:g}"  # torch prints the limits with six significant digits
 
 
-class _Limits:
+class _Limits(metaclass=TorchClass):
     """What finfo and iinfo share: two are equal (and hash alike) when they describe the same dtype."""
 
     dtype: str
@@ -62,10 +67,12 @@ class finfo(_Limits):
         self.bits: int = d.itemsize * 8
         if d is bfloat16:  # float32's exponent with 8 bits of precision: numpy has no bfloat16 to ask
             self.eps, self.max, self.tiny = 2.0 ** -7, float((2 - 2.0 ** -7) * 2.0 ** 127), 2.0 ** -126
+        elif d.name in _FLOAT8_LIMITS:
+            self.eps, self.max, self.tiny = _FLOAT8_LIMITS[d.name]
         else:
             info = np.finfo(d.np)
             self.eps, self.max, self.tiny = float(info.eps), float(info.max), float(info.smallest_normal)
-        self.min: float = -self.max
+        self.min: float = -self.max if d.is_signed else self.tiny  # (an unsigned float's least is its tiniest)
         self.smallest_normal: float = self.tiny
         # the decimal digits the dtype holds for sure: 10 ** -floor(-log10(eps))
         self.resolution: float = 10.0 ** -math.floor(-math.log10(self.eps))
@@ -90,7 +97,7 @@ class iinfo(_Limits):
             raise TypeError("torch.bool is not supported by torch.iinfo")
         if d.is_floating_point:
             raise TypeError("torch.iinfo() requires an integer input type. Use torch.finfo to handle 'torch.iinfo'")
-        info = np.iinfo(d.np)
+        info = np.iinfo(np.dtype(d.name))  # by name: uint16/32/64 have limits, though no storage here
         self.bits: int = d.itemsize * 8
         self.min: int = int(info.min)
         self.max: int = int(info.max)

@@ -413,11 +413,11 @@ class TensorMethods:
         return Tensor._make(array)
 
     def __format__(self, spec: str) -> str:
-        if self._data.ndim == 0:  # as torch: f"{loss}" prints the number, f"{loss:.3f}" formats it
-            return self.item().__format__(spec)
+        if self._data.ndim == 0 and type(self) is Tensor:  # as torch: f"{loss}" prints the number, f"{loss:.3f}"
+            return self.item().__format__(spec)  # formats it; a subclass's (a Parameter's) is printed whole
         if spec:  # as object.__format__, which torch falls back to for a tensor that is not 0-d
-            raise TypeError("unsupported format string passed to Tensor.__format__")
-        return repr(self)
+            raise TypeError(f"unsupported format string passed to {type(self).__name__}.__format__")
+        return str(self)
 
     def __repr__(self) -> str:
         if type(self) is Tensor:
@@ -653,7 +653,7 @@ class TensorMethods:
         if self.ndim == 0:
             warn_once("T of 0-d", "Tensor.T is deprecated on 0-D tensors. This function is the identity in these "
                       f"cases. {_SHAPE_CPP.format(4321)}")
-        elif self.ndim > 2:  # d2l's one_hot(X.T, ...) meets it on a 3-D tensor
+        elif self.ndim != 2:  # a vector's x.T too; d2l's one_hot(X.T, ...) meets it on a 3-D tensor
             warn_once("T of n-d", "The use of `x.T` on tensors of dimension other than 2 to reverse their shape is "
                       "deprecated and it will throw an error in a future release. Consider `x.mT` to transpose "
                       "batches of matrices or `x.permute(*torch.arange(x.ndim - 1, -1, -1))` to reverse the "

@@ -35,7 +35,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from ...argcheck import type_name
+from ...argcheck import TorchClass, type_name
 from ...core import dtypes
 from ...core.tensor import Tensor
 from ...creation import arange, as_tensor, from_numpy, full, tensor
@@ -63,7 +63,7 @@ class _PackedFields(NamedTuple):
     unsorted_indices: Tensor | None
 
 
-class PackedSequence(_PackedFields):
+class PackedSequence(_PackedFields, metaclass=TorchClass):
     """A packed batch: `(data, batch_sizes, sorted_indices, unsorted_indices)`, a namedtuple.
 
     Made by `pack_padded_sequence` / `pack_sequence`, not by hand. `data` is `(sum(lengths), *)`;

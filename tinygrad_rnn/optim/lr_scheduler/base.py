@@ -14,6 +14,7 @@ from typing import Any
 from weakref import ref
 
 from ...core.tensor import Tensor
+from ...utils.data._utils.object_repr import TorchPathRepr
 from ..optimizer import Optimizer
 
 EPOCH_DEPRECATION_WARNING = (
@@ -75,8 +76,9 @@ def _watch_optimizer_steps(optimizer: Optimizer) -> None:
     optimizer.step = wrapper  # type: ignore[method-assign]
 
 
-class LRScheduler:
-    """Base class: subclasses define `get_lr()`, the lrs for the epoch in `self.last_epoch`."""
+class LRScheduler(TorchPathRepr):
+    """Base class: subclasses define `get_lr()`, the lrs for the epoch in `self.last_epoch`.
+    `print(scheduler)` shows torch's `<torch.optim.lr_scheduler.StepLR object at 0x...>`."""
 
     _get_lr_called_within_step = False
     _is_initial = False
