@@ -367,3 +367,10 @@ def test_matrix_rank_takes_tolerances_as_tensors_broadcast_with_the_batch():
     check_parity(lambda m, x, t, r: m.linalg.matrix_rank(x, atol=t, rtol=r), [a, atol, rtol],
                  requires_grad=[False, False, False])
     check_parity(lambda m, x, r: m.linalg.matrix_rank(x, rtol=r), [a, rtol], requires_grad=[False, False])
+
+
+@pytest.mark.parametrize("input_dtype, dtype", [("long", "float32"), ("float32", "long"), ("float32", "int32"),
+                                                ("long", "long")])
+def test_vector_norm_refuses_integer_input_or_dtype_as_torch(input_dtype, dtype):
+    """The input must be floating even when dtype= asks to compute in a floating type, and dtype must be floating."""
+    check_error(lambda m: m.linalg.vector_norm(m.ones(3, dtype=getattr(m, input_dtype)), 2, dtype=getattr(m, dtype)))

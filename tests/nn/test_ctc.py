@@ -124,6 +124,8 @@ ERRORS = {
                                                         reduction="avg"),
     "integer log_probs": lambda m: m.nn.functional.ctc_loss(m.tensor(LP).long(), m.tensor([[1, 2], [3, 1]]),
                                                             [5, 4], [2, 2]),
+    "half log_probs": lambda m: m.nn.functional.ctc_loss(m.tensor(LP).half(), m.tensor([[1, 2], [3, 1]]),
+                                                         [6, 4], [2, 2]),  # the dtype is refused before the lengths
     "bool lengths": lambda m: m.nn.functional.ctc_loss(m.tensor(LP), m.tensor([[1, 2], [3, 1]]),
                                                        m.tensor([5, 4]), m.tensor([True, True])),
 }

@@ -38,7 +38,8 @@ def _answers(m):
             isinstance(m.nn.Conv2d(1, 1, 1), m.nn.modules.conv._ConvNd),
             isinstance(m.nn.Dropout2d(), m.nn.modules.dropout._DropoutNd),
             isinstance(m.nn.CrossEntropyLoss(), m.nn.modules.loss._WeightedLoss),
-            m.nn.modules.utils._pair(3), m.nn.modules.utils._triple((1, 2, 3)), m.nn.modules.utils._single(4))
+            m.nn.modules.utils._pair(3), m.nn.modules.utils._triple((1, 2, 3)), m.nn.modules.utils._single(4),
+            m.nn.modules.transformer._generate_square_subsequent_mask(3).tolist())
 
 
 def test_private_bases_and_helpers_answer_as_torchs():

@@ -67,6 +67,16 @@ def test_clip_grad_norm_skips_missing_grads_accepts_generators_and_single_tensor
         assert m.nn.utils.clip_grad_norm_([], 1.0).item() == 0.0
 
 
+@pytest.mark.parametrize("foreach", [None, True, False])
+def test_clip_grad_norm_of_an_integer_grad_is_refused_as_torch(foreach):
+    """A frozen integer tensor handed a .grad: torch's norm kernel refuses it before clipping anything."""
+    def clip(m):
+        weight, counts = m.nn.Parameter(m.ones(3)), m.nn.Parameter(m.ones(3, dtype=m.long), requires_grad=False)
+        weight.grad, counts.grad = m.ones(3), m.ones(3, dtype=m.long)
+        return m.nn.utils.clip_grad_norm_([weight, counts], 1.0, foreach=foreach)
+    check_error(clip)
+
+
 def test_clip_grad_norm_nonfinite_matches_torch():
     torch = require_torch()
     grads = [np.array([3.0, np.inf, 0.0])]

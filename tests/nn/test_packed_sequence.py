@@ -120,6 +120,11 @@ def test_packed_sequence_namedtuple_api():
     assert R(tinygrad_rnn).__all__ == R(torch).__all__
 
 
+def test_packed_sequence_of_a_list_of_batch_sizes_is_refused_as_torch():
+    """torch reads batch_sizes.device before anything else: a plain list fails there."""
+    check_error(lambda m: R(m).PackedSequence(m.ones(3, 2), [2, 1]))
+
+
 def test_invert_permutation():
     check_parity(lambda m, p: R(m).invert_permutation(p), [np.array([3, 0, 2, 1])])
 

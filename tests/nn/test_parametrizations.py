@@ -395,3 +395,36 @@ def test_spectral_norm_of_a_transposed_convolution_normalises_its_dim_1_as_torch
         results.append([conv(x).detach().numpy()] + [b.numpy() for b in conv.buffers()])
     for a, b in zip(*results):
         np.testing.assert_allclose(a, b, rtol=1e-10, atol=1e-12)
+
+
+def _old_spectral_norm_checkpoint(m, linear):
+    """What torch before 1.0 saved for spectral_norm: `weight` (already normalised), no `weight_v`,
+    and no spectral_norm version in the metadata."""
+    from collections import OrderedDict
+    state = OrderedDict((k, v) for k, v in linear.state_dict().items() if k != "weight_v")
+    state["weight"] = linear.weight.detach()
+    state._metadata = OrderedDict({"": {"version": 1}})
+    return state
+
+
+def test_old_spectral_norm_state_dict_metadata_and_old_checkpoints_as_torch():
+    """state_dict() records the hook's version; a checkpoint without it has its v solved for; after
+    remove_spectral_norm torch still runs that loader (its removal misses it), so a strict load fails."""
+    torch = require_torch()
+    results = []
+    for m in (tinygrad_rnn, torch):
+        m.manual_seed(0)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", FutureWarning)
+            lin = m.nn.utils.spectral_norm(m.nn.Linear(3, 4).double())
+            lin(m.ones(2, 3, dtype=m.float64))
+            metadata = dict(lin.state_dict()._metadata)
+            fresh = m.nn.utils.spectral_norm(m.nn.Linear(3, 4).double())
+            loaded = str(fresh.load_state_dict(_old_spectral_norm_checkpoint(m, lin)))
+            m.nn.utils.remove_spectral_norm(lin)
+            after_remove = str(lin.load_state_dict(lin.state_dict(), strict=False))
+        results.append([metadata, loaded, after_remove, fresh.weight_v.numpy(), fresh.eval()(m.ones(1, 3, dtype=m.float64))])
+    assert results[0][:3] == results[1][:3]
+    for a, b in zip(results[0][3:], results[1][3:]):
+        np.testing.assert_allclose(a.detach().numpy() if hasattr(a, "detach") else a,
+                                   b.detach().numpy() if hasattr(b, "detach") else b, rtol=1e-9, atol=1e-12)

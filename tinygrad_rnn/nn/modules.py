@@ -17,7 +17,7 @@ import types
 from collections.abc import Callable
 from typing import Any
 
-from . import conv, dropout, layers, loss, normalization, pooling
+from . import conv, dropout, layers, loss, normalization, pooling, transformer
 from . import lazy as _lazy_py
 from . import module as _module_py
 from .module import GLOBAL_HOOK_REGISTRARS
@@ -28,7 +28,9 @@ _PRIVATE = {"_Loss": loss._Loss, "_WeightedLoss": loss._WeightedLoss, "_ConvNd":
             "_DropoutNd": dropout._DropoutNd, "_NormBase": layers._NormBase, "_BatchNorm": layers._BatchNorm,
             "_InstanceNorm": normalization._InstanceNorm, "_MaxPoolNd": pooling._MaxPoolNd,
             "_AdaptiveMaxPoolNd": pooling._AdaptiveMaxPoolNd, "_AdaptiveAvgPoolNd": pooling._AdaptiveAvgPoolNd, "_AvgPoolNd": pooling._AvgPoolNd,
-            "_LPPoolNd": pooling._LPPoolNd, "_MaxUnpoolNd": pooling._MaxUnpoolNd}
+            "_LPPoolNd": pooling._LPPoolNd, "_MaxUnpoolNd": pooling._MaxUnpoolNd,
+            # a helper some seq2seq code imports from torch's file rather than call Transformer's static method
+            "_generate_square_subsequent_mask": transformer._generate_square_subsequent_mask}
 
 
 def _ntuple(n: int, name: str = "parse") -> Callable[[Any], tuple]:

@@ -1386,10 +1386,12 @@ def norm_along(input: Tensor, p: Any = "fro", dim: Any = None, keepdim: bool = F
     if isinstance(p, str) and (p != "fro" or isinstance(dim, (list, tuple)) and len(dim) > 2):
         return _matrix_norm(input, p, dim, keepdim, dtype)
     x = input if dtype is None else input.to(dtype)
-    if not x.dtype.is_floating_point:
+    if not input.dtype.is_floating_point:  # even with a floating dtype= to compute in
         raise RuntimeError(
-            f"linalg.vector_norm: Expected a floating point or complex tensor as input. Got {x.dtype._legacy}"
+            f"linalg.vector_norm: Expected a floating point or complex tensor as input. Got {input.dtype._legacy}"
         )
+    if not x.dtype.is_floating_point:
+        raise RuntimeError(f"linalg.vector_norm: dtype should be floating point or complex, but got {x.dtype._legacy}")
     if x.dtype is dtypes.float16 and p not in ("fro", 2, 2.0):  # torch accumulates a half norm in float
         return norm_along(x.float(), p, dim, keepdim).to(dtypes.float16)
     dims = _reduce_dims(dim, x.ndim)

@@ -57,6 +57,10 @@ def get_total_norm(tensors: TensorOrTensors, norm_type: float = 2.0, error_if_no
     norm_type = float(norm_type)
     if not tensors:
         return from_numpy(np.asarray(0.0, np.float32))
+    for t in tensors:  # torch's norm kernel refuses integer grads (a frozen integer buffer given a .grad)
+        if not t.dtype.is_floating_point:
+            raise RuntimeError(f"linalg.vector_norm: Expected a floating point or complex tensor as input. "
+                               f"Got {t.dtype._legacy}")
     norms = [_vector_norm(t.detach().numpy(), norm_type, "_foreach_norm") for t in tensors]
     stacked = np.array(norms, dtype=np.result_type(*norms))  # torch stacks the norms: their dtypes promote
     total = np.asarray(_vector_norm(stacked, norm_type), dtype=stacked.dtype)

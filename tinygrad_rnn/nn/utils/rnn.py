@@ -75,6 +75,12 @@ class PackedSequence(_PackedFields, metaclass=TorchClass):
                 unsorted_indices: Tensor | None = None) -> PackedSequence:
         if unsorted_indices is None:
             unsorted_indices = invert_permutation(sorted_indices)
+        # torch reads batch_sizes.device first: a list of sizes is refused with the AttributeError that gives
+        if batch_sizes is not None and batch_sizes.device.type != "cpu":
+            raise ValueError("batch_sizes should always be on CPU. Instances of PackedSequence should never be created "
+                             "manually. They should be instantiated by functions like pack_sequence and "
+                             "pack_padded_sequences in nn.utils.rnn. "
+                             "https://pytorch.org/docs/stable/nn.html#torch.nn.utils.rnn.pack_sequence")
         if batch_sizes is None:  # the `PackedSequence((data, batch_sizes))` form
             if not (isinstance(data, (list, tuple)) and len(data) == 2):
                 raise AssertionError("Expected data to be a list or tuple of length 2")

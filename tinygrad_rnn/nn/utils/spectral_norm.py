@@ -5,7 +5,8 @@ are kept between calls and refined by `n_power_iterations` steps per forward in 
 This file is torch's older hook API (`spectral_norm` / `remove_spectral_norm`: parameter
 `weight_orig`, buffers `weight_u`, `weight_v`); `parametrizations.spectral_norm` is the newer
 form. Both draw u and v from the seeded stream in torch's order, so the numbers match torch's.
-The state_dict version metadata and the loading of pre-1.x checkpoints are not supported.
+As torch's, state_dict() records the hook's version in its metadata, and load_state_dict() reads
+a checkpoint without it (torch before 1.0 saved `weight` and no `weight_v`) by solving for v.
 """
 from __future__ import annotations
 
@@ -18,7 +19,8 @@ from ..module import Module
 from ..parameter import Parameter
 from .weight_norm import remove_norm_hook
 
-__all__ = ["SpectralNorm", "remove_spectral_norm", "spectral_norm"]
+__all__ = ["SpectralNorm", "SpectralNormLoadStateDictPreHook", "SpectralNormStateDictHook", "remove_spectral_norm",
+           "spectral_norm"]
 
 
 def _normalize(x: Tensor, eps: float) -> Tensor:
@@ -41,6 +43,8 @@ def _copy_into(dest: Tensor, src: Tensor) -> None:
 
 class SpectralNorm:
     """The forward pre-hook: recompute module.<name> = <name>_orig / sigma before each forward."""
+
+    _version: int = 1  # version 1 saves u, v and <name>_orig; version None (torch < 1.0) saved <name> and no v
 
     def __init__(self, name: str = "weight", n_power_iterations: int = 1, dim: int = 0, eps: float = 1e-12) -> None:
         if n_power_iterations <= 0:
@@ -71,6 +75,11 @@ class SpectralNorm:
     def __call__(self, module: Module, inputs: Any) -> None:
         setattr(module, self.name, self.compute_weight(module, do_power_iteration=module.training))
 
+    def _solve_v_and_rescale(self, weight_mat: Tensor, u: Tensor, target_sigma: Tensor) -> Tensor:
+        """The v with u = W v / ||W v|| and u . W v = sigma (for a checkpoint that saved no v)."""
+        v = weight_mat.t().mm(weight_mat).pinverse().mm(weight_mat.t()).mv(u)
+        return v.mul_(target_sigma / u.dot(weight_mat.mv(v)))
+
     @staticmethod
     def apply(module: Module, name: str, n_power_iterations: int, dim: int, eps: float) -> SpectralNorm:
         for hook in module._forward_pre_hooks.values():
@@ -90,7 +99,52 @@ class SpectralNorm:
         module.register_buffer(name + "_u", u)
         module.register_buffer(name + "_v", v)
         module.register_forward_pre_hook(fn)
+        module._register_state_dict_hook(SpectralNormStateDictHook(fn))
+        module._register_load_state_dict_pre_hook(SpectralNormLoadStateDictPreHook(fn))
         return fn
+
+
+class SpectralNormStateDictHook:
+    """Records the hook's version in the module's state_dict metadata, as torch's does."""
+
+    def __init__(self, fn: SpectralNorm) -> None:
+        self.fn = fn
+
+    def __call__(self, module: Module, state_dict: dict, prefix: str, local_metadata: dict) -> None:
+        versions = local_metadata.setdefault("spectral_norm", {})
+        key = self.fn.name + ".version"
+        if key in versions:
+            raise RuntimeError(f"Unexpected key in metadata['spectral_norm']: {key}")
+        versions[key] = self.fn._version
+
+
+class SpectralNormLoadStateDictPreHook:
+    """Reads a checkpoint saved before version 1: it has <name> (= <name>_orig / sigma) and u but
+    no v, so v is solved for from sigma = mean(<name>_orig / <name>)."""
+
+    def __init__(self, fn: SpectralNorm) -> None:
+        self.fn = fn
+
+    def __call__(self, state_dict: dict, prefix: str, local_metadata: dict, strict: bool, missing_keys: list,
+                 unexpected_keys: list, error_msgs: list) -> None:
+        fn = self.fn
+        version = local_metadata.get("spectral_norm", {}).get(fn.name + ".version", None)
+        if version is not None and version >= 1:
+            return
+        weight_key = prefix + fn.name
+        if version is None and all(weight_key + s in state_dict for s in ("_orig", "_u", "_v")) \
+                and weight_key not in state_dict:
+            return  # a current checkpoint whose metadata was lost (a plain dict): nothing to convert
+        missing = [weight_key + s for s in ("_orig", "", "_u") if weight_key + s not in state_dict]
+        if missing:
+            if strict:
+                missing_keys.extend(missing)
+            return
+        with no_grad():
+            weight_orig = state_dict[weight_key + "_orig"]
+            sigma = (weight_orig / state_dict.pop(weight_key)).mean()
+            weight_mat = _reshape_weight_to_matrix(weight_orig, fn.dim)
+            state_dict[weight_key + "_v"] = fn._solve_v_and_rescale(weight_mat, state_dict[weight_key + "_u"], sigma)
 
 
 def spectral_norm(module: Module, name: str = "weight", n_power_iterations: int = 1, eps: float = 1e-12,
@@ -107,4 +161,13 @@ def default_dim(module: Module) -> int:
 
 
 def remove_spectral_norm(module: Module, name: str = "weight") -> Module:
-    return remove_norm_hook(module, SpectralNorm, name, "spectral_norm")
+    """Take spectral_norm off parameter `name`: the normalised weight becomes a plain parameter."""
+    remove_norm_hook(module, SpectralNorm, name, "spectral_norm")
+    hooks = module._state_hook_registry("_state_dict_hooks")
+    for key, hook in list(hooks.items()):
+        if isinstance(hook, SpectralNormStateDictHook) and hook.fn.name == name:
+            del hooks[key]
+            break
+    # torch means to drop the load pre-hook too, but its search misses it (the hook is wrapped), so
+    # a strict load_state_dict afterwards asks for <name>_orig and <name>_u: we keep it as torch does
+    return module
