@@ -59,10 +59,16 @@ class FusedStack(SequenceFunction):
     # in DirectionWeights' order, None for an absent weight); dx is None when not need_dx.
     direction_grads: Callable[..., tuple]
 
+    torch_name = "StackBackward0"
+
     @staticmethod
     def output_name(x: Tensor, num_directions: int, weights: list[DirectionWeights]) -> str:
         """torch's grad_fn name of the output (its final states always show StackBackward0)."""
         return "CatBackward0" if num_directions == 2 else "StackBackward0"
+
+    def node_name(self, x: Tensor, layers: tuple, *rest: Any) -> str:
+        """The node's class is named as torch's node of the output (core/function.py's `node_name`)."""
+        return self.output_name(x, layers[1], grouped(rest[self.state_count:]))
 
     @staticmethod
     def forward(ctx, x, layers, *rest):
@@ -80,19 +86,15 @@ class FusedStack(SequenceFunction):
         out, finals = infer_layers(ctx.state_sizes, direction, x._data, start, weights, num_layers, num_directions,
                                    masks, lengths)
         outputs = (Tensor._make(out), *[Tensor._make(f) for f in finals])  # (lists, not generators: see recurrence)
-        ctx.shown_name = ctx.output_name(x, num_directions, weights)
         # torch's oneDNN LSTM node saves its output: changed in place, backward raises torch's error.
         # So does this node then (its kernel arrays hold the output), and no copy is made; other
         # torch nodes keep copies, as run_variant keeps one of our output for them.
-        if ctx.shown_name == "MkldnnRnnLayerBackward0":
+        if ctx.output_name(x, num_directions, weights) == "MkldnnRnnLayerBackward0":
             ctx.saves_output = True
             ctx.save_for_backward(x, layers, *rest, kept, outputs[0])
         else:
             ctx.save_for_backward(x, layers, *rest, kept)
         return outputs
-
-    def name(self) -> str:
-        return getattr(self, "shown_name", "StackBackward0")
 
     @classmethod
     def run_composed(cls, args: tuple) -> tuple:

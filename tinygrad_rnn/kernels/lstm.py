@@ -174,17 +174,20 @@ class FusedLSTM(SequenceFunction):
     None; lengths None or N ints. Returns (output (L, N, P or H), h_n, c_n).
     """
 
+    torch_name = "StackBackward0"
+
     @staticmethod
     def forward(ctx, x, h0, c0, w_ih, w_hh, b_ih, b_hh, w_hr, reverse, lengths):
         w = DirectionWeights(w_ih, w_hh, b_ih, b_hh, w_hr)
         out, (h_n, c_n), kept = direction_arrays(x._data, (h0._data, c0._data), w, reverse, lengths, keep=True)
         # The kernel's arrays are saved with the arguments, so they are freed after backward.
         ctx.save_for_backward(x, h0, c0, w_ih, w_hh, b_ih, b_hh, w_hr, reverse, lengths, kept)
-        ctx.shown_name = output_name(x, 1, [w])
         return Tensor._make(out), Tensor._make(h_n), Tensor._make(c_n)
 
-    def name(self) -> str:
-        return getattr(self, "shown_name", "StackBackward0")
+    @staticmethod
+    def node_name(x: Tensor, h0: Tensor, c0: Tensor, w_ih: Any, w_hh: Any, b_ih: Any, b_hh: Any, w_hr: Any,
+                  *rest: Any) -> str:
+        return output_name(x, 1, [DirectionWeights(w_ih, w_hh, b_ih, b_hh, w_hr)])
 
     @staticmethod
     def backward_arrays(ctx, g_out, g_h, g_c):

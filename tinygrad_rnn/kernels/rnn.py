@@ -127,6 +127,8 @@ class FusedRNNStack(SequenceFunction):
     Returns (output (L, N, D*H), h_n (num_layers*D, N, H)).
     """
 
+    torch_name = "StackBackward0"
+
     @staticmethod
     def forward(ctx, x, h0, config, *weights):
         nonlinearity, num_layers, num_directions, lengths, masks = config
@@ -136,12 +138,12 @@ class FusedRNNStack(SequenceFunction):
                                  inputs, outputs)
         layers = (layout, inputs, outputs)
         ctx.save_for_backward(x, h0, config, *weights, layers)
-        ctx.shown_name = "CatBackward0" if num_directions == 2 else "StackBackward0"
         return Tensor._make(out), Tensor._make(h_n)
 
-    def name(self) -> str:
-        # What torch's CPU nn.RNN shows on its output, so printed tensors read the same.
-        return getattr(self, "shown_name", "StackBackward0")
+    @staticmethod
+    def node_name(x: Tensor, h0: Any, config: tuple, *weights: Any) -> str:
+        """What torch's CPU nn.RNN shows on its output, so printed tensors read the same."""
+        return "CatBackward0" if config[2] == 2 else "StackBackward0"
 
     @classmethod
     def run_composed(cls, args: tuple) -> tuple:
