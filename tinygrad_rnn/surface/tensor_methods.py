@@ -1343,10 +1343,15 @@ class _BoundBuiltin(functools.partial):
         return f"<built-in method {self.func.__name__} of {type(self.args[0]).__name__} object at {id(self.args[0]):#x}>"
 
 
+# CPython's errors name a type by its tp_name, which for a class is its __name__: `x.size[0]`, `loss.item + 1`
+# and f"{loss.item:.4f}" then say 'builtin_function_or_method', as torch's do (pickling reads __qualname__)
+_BoundBuiltin.__name__ = "builtin_function_or_method"
+
+
 class _PrintsAsBuiltin:
     """A Tensor method reached through the instance as a `_BoundBuiltin`; through the class, the plain
-    function. Only for the methods learners print by mistake without calling them (kanncaa1's
-    `"Array Type: {}".format(tensor.type)`, `print(x.size)`): every access costs a small object and a
+    function. Only for the methods learners print or use by mistake without calling them (kanncaa1's
+    `"Array Type: {}".format(tensor.type)`, `print(x.size)`, `f"{loss.item:.4f}"`): every access costs a small object and a
     Python call, so `dim`, which the RNN forward calls, is left a plain method."""
 
     def __init__(self, function: Callable[..., Any], name: str) -> None:
@@ -1361,7 +1366,7 @@ class _PrintsAsBuiltin:
         return self.function if instance is None else _BoundBuiltin(self.function, instance)
 
 
-_PRINTED_UNCALLED = ("type", "size", "numel", "nelement", "ndimension")
+_PRINTED_UNCALLED = ("type", "size", "numel", "nelement", "ndimension", "item", "numpy", "tolist")
 
 
 def bind() -> None:
