@@ -102,6 +102,7 @@ attempt("one_hot of floats", lambda: F.one_hot(torch.tensor([0.0, 1.0])))
 attempt("one_hot class out of range", lambda: F.one_hot(torch.tensor([0, 3]), 3))
 attempt("masked_fill with a float mask", lambda: src.masked_fill(torch.ones(3, 4), 0.0))
 attempt("dropout p out of range", lambda: F.dropout(src, p=1.5))
+attempt("dropout training given as a str", lambda: F.dropout(src, 0.5, "train"))
 with warnings.catch_warnings(record=True) as caught:
     warnings.simplefilter("always")
     F.softmax(src)
