@@ -220,6 +220,47 @@ def test_legacy_sizes_take_ints_or_a_size():
         assert m.zeros(4).resize_(2, True).shape == (2, 1) and m.zeros(4).resize_([2]).shape == (2,)
 
 
+# forum mistakes: torch.Tensor(data, dtype=...) (torch.tensor takes it; the legacy constructor does not),
+# torch.Tensor("abc"), Tensor(2, 3.0), FloatTensor(data, device="cuda")
+LEGACY_CONSTRUCTOR_MISTAKES = {
+    "dtype keyword": lambda m: m.Tensor([1], dtype=m.float64),
+    "requires_grad keyword": lambda m: m.FloatTensor([1.0], requires_grad=True),
+    "two keywords": lambda m: m.Tensor([1], dtype=m.float64, requires_grad=True),
+    "sizes and a dtype": lambda m: m.Tensor(2, 3, dtype=m.float64),
+    "device and dtype": lambda m: m.Tensor([1], device="cpu", dtype=m.float32),
+    "a str": lambda m: m.Tensor("abc"),
+    "a float size": lambda m: m.Tensor(2, 3.0),
+    "a list size": lambda m: m.LongTensor(2, [3]),
+    "a float first size": lambda m: m.Tensor(2.0, 3),
+    "a bool first size": lambda m: m.Tensor(True, 2),
+    "two lists": lambda m: m.Tensor([1], [2]),
+    "a tensor and an int": lambda m: m.Tensor(m.ones(1), 2),
+    "a float tensor size": lambda m: m.Tensor(2, m.tensor(3.0)),
+    "data and size keywords": lambda m: m.Tensor(size=(2,), data=[1]),
+    "an int and a size keyword": lambda m: m.Tensor(2, size=(2,)),
+    "a cuda device": lambda m: m.FloatTensor([1], device="cuda:1"),
+    "a meta device": lambda m: m.Tensor(2, device="meta"),
+    "a tensor on a cuda device": lambda m: m.Tensor(m.ones(1), device="cuda"),
+    "new with a dtype": lambda m: m.ones(1).new([1], dtype=m.float64),
+    "new on a cuda device": lambda m: m.ones(1).new([1], device="cuda"),
+}
+
+
+@pytest.mark.parametrize("case", list(LEGACY_CONSTRUCTOR_MISTAKES))
+def test_legacy_constructor_mistakes_fail_as_torch(case):
+    check_error(LEGACY_CONSTRUCTOR_MISTAKES[case])
+
+
+def test_legacy_constructors_take_their_one_argument_by_name_and_sizes_that_read_as_ints():
+    torch = require_torch()
+    shapes = []
+    for m in (tinygrad_rnn, torch):
+        shapes.append([tuple(t.shape) for t in (
+            m.Tensor(size=(2, 3)), m.Tensor(data=[1.0, 2.0], device="cpu"), m.ones(1).new(size=(2,)),
+            m.Tensor(2, True), m.Tensor(m.tensor(2), 3), m.Tensor(np.int64(2), m.tensor([3])))])
+    assert shapes[0] == shapes[1]
+
+
 UNCONVERTIBLE = [np.array(["a"]), np.array([b"a"]), np.array([None]), np.array([1, [2]], dtype=object),
                  np.zeros(1, dtype="M8[s]"), np.zeros(1, dtype="m8[s]"), np.zeros(1, dtype=np.longdouble)]
 

@@ -34,3 +34,13 @@ def test_an_int_device_is_an_accelerator_index_as_in_torch(call):
     """model.to(0) and device=0 name the current accelerator's index: torch's error says there is none, where
     ours read '0' as a device type."""
     check_error(call)
+
+
+# forum mistakes: a dtype given where the device goes (`x.to("float32")`), "cuda0", "gpu:0", "cuda:01"
+@pytest.mark.parametrize("text", ["float32", "torch.float64", "cuda0", "gpu0", "cpu1", "cpu ", "cu-da", "1cpu",
+                                  "cuda:01", "cuda:-1", "cuda:", "cuda:0:1", ":0", "", "gpu:0", "gpu:x", "Cuda"])
+@pytest.mark.parametrize("where", ["device", "to", "factory", "module"])
+def test_a_device_string_is_parsed_with_torchs_errors(text, where):
+    calls = {"device": lambda m: m.device(text), "to": lambda m: m.zeros(1).to(text),
+             "factory": lambda m: m.zeros(1, device=text), "module": lambda m: m.nn.Linear(1, 1).to(text)}
+    check_error(calls[where])

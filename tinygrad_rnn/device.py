@@ -1,6 +1,7 @@
 """`device`: tinygrad_rnn runs on the CPU only; 'cpu' is accepted everywhere torch takes a device."""
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from .argcheck import TorchClass, type_name
@@ -20,15 +21,10 @@ class device(metaclass=TorchClass):
         if index is not None:
             _check_index(index)
         name = str(type)
-        if ":" in name:
-            if index is not None:
-                raise RuntimeError(f"type (string) must not include an index because index was passed explicitly: {name}")
-            name, _, idx = name.partition(":")
-            if not (idx.isascii() and idx.isdigit()) or (len(idx) > 1 and idx[0] == "0"):
-                raise RuntimeError(f"Invalid device string: '{type}'")
-            index = int(idx)
-        self.type, self.index = name, index
-        check_device_name(self)
+        if ":" in name and index is not None:
+            raise RuntimeError(f"type (string) must not include an index because index was passed explicitly: {name}")
+        name, parsed_index = parse_device_string(name)
+        self.type, self.index = name, index if parsed_index is None else parsed_index
 
     def __repr__(self) -> str:
         return f"device(type='{self.type}')" if self.index is None else f"device(type='{self.type}', index={self.index})"
@@ -65,6 +61,24 @@ _KNOWN = ("cpu", "cuda", "ipu", "xpu", "mkldnn", "opengl", "opencl", "ideep", "h
           "lazy", "vulkan", "mps", "meta", "hpu", "mtia", "privateuseone")  # the device types torch's parser knows
 
 
+# torch's device string: a type of ASCII letters and underscores, then maybe ':' and an index without leading zeros
+_DEVICE_STRING = re.compile(r"([A-Za-z_]+)(?::(0|[1-9][0-9]*))?")
+
+
+def parse_device_string(text: str) -> tuple[str, int | None]:
+    """(type, index) of a device string, with the errors of torch's parser: first the string's form
+    ('float32', 'cuda0', 'cuda:01' are no device strings), then whether it names a device type."""
+    if not text:
+        raise RuntimeError("Device string must not be empty")
+    match = _DEVICE_STRING.fullmatch(text)
+    if match is None:
+        raise RuntimeError(f"Invalid device string: '{text}'")
+    name, index = match.group(1), match.group(2)
+    if name not in _KNOWN:
+        raise RuntimeError(f"Expected one of {', '.join(_KNOWN)} device type at start of device string: {name}")
+    return name, None if index is None else int(index)
+
+
 def _is_index(d: Any) -> bool:
     return isinstance(d, int) and not isinstance(d, bool)
 
@@ -75,10 +89,7 @@ def check_device_name(d: Any) -> str:
     if _is_index(d):  # device=0, .to(0): the current accelerator's index, and there is none
         raise RuntimeError("Device index must not be negative" if d < 0 else
                            "Cannot access accelerator device when none is available.")
-    name = d.type if isinstance(d, device) else str(d).split(":")[0]
-    if name != "cpu" and name not in _KNOWN:
-        raise RuntimeError(f"Expected one of {', '.join(_KNOWN)} device type at start of device string: {d}")
-    return name
+    return d.type if isinstance(d, device) else parse_device_string(str(d))[0]
 
 
 def check_device(d: Any) -> None:

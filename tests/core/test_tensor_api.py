@@ -225,6 +225,42 @@ def test_a_size_repeated_is_a_size():
             assert type(repeated) is m.Size and repr(repeated) == expected
 
 
+# forum mistakes: `x.shape(0)`, `x.size[0]`, `shape + [1]`, `f"{loss.item:.4f}"`; Python's errors name the types
+# as torch's C types are named (torch.Size, builtin_function_or_method)
+PYTHON_TYPE_MISTAKES = {
+    "shape called": lambda m: m.ones(2).shape(0),
+    "weight.shape called": lambda m: m.nn.Linear(1, 1).weight.shape(),
+    "shape attribute": lambda m: m.ones(2).shape.x,
+    "size indexed": lambda m: m.ones(2).size[0],
+    "size plus one": lambda m: m.ones(2).size + 1,
+    "len of size": lambda m: len(m.ones(2).size),
+    "size attribute": lambda m: m.ones(2).size.x,
+    "view of size": lambda m: m.ones(2).view(m.ones(2).size),
+    "item plus one": lambda m: m.ones(1).item + 1,
+    "item formatted": lambda m: f"{m.ones(1).item:.4f}",
+    "float of item": lambda m: float(m.ones(1).item),
+    "numpy plus one": lambda m: m.ones(1).numpy + 1,
+    "tolist indexed": lambda m: m.ones(1).tolist[0],
+    "shape plus a list": lambda m: m.ones(2).shape + [1],
+    "shape plus an int": lambda m: m.ones(2).shape + 1,
+    "a list plus shape": lambda m: [1] + m.ones(2).shape,
+}
+
+
+@pytest.mark.parametrize("case", list(PYTHON_TYPE_MISTAKES))
+def test_python_errors_name_the_types_as_torchs(case):
+    check_error(PYTHON_TYPE_MISTAKES[case])
+
+
+def test_a_size_keeps_its_name_and_adds_to_tuples_and_arrays_as_torchs():
+    torch = require_torch()
+    seen = []
+    for m in (tinygrad_rnn, torch):
+        shape = m.ones(2, 3).shape
+        seen.append((type(shape).__name__, str(type(shape)), shape + (4,), (4,) + shape, (shape + np.ones(2)).tolist()))
+    assert seen[0] == seen[1]
+
+
 class _Five:
     def __index__(self):
         return 5

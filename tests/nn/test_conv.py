@@ -504,6 +504,72 @@ def test_conv_dtype_mismatch_names_what_torch_names(call):
     check_error(call)
 
 
+def _conv(name, x_shape, w_shape, x_dtype="float32", w_dtype="float64", bias=None, **kwargs):
+    def run(m):
+        b = None if bias is None else m.ones(bias[0], dtype=getattr(m, bias[1]))
+        return getattr(m.nn.functional, name)(m.ones(x_shape, dtype=getattr(m, x_dtype)),
+                                              m.ones(w_shape, dtype=getattr(m, w_dtype)), b, **kwargs)
+    return run
+
+
+# torch's CPU build runs a float32 convolution with oneDNN or with its own kernels by the sizes
+# (ConvParams::use_mkldnn), and the two word a weight of another dtype differently; the shape checks come first
+KERNEL_DTYPE_CASES = {
+    "one image: torch's own kernel": _conv("conv2d", (1, 3, 8, 8), (4, 3, 3, 3)),
+    "unbatched": _conv("conv1d", (3, 8), (4, 3, 3)),
+    "a batch: oneDNN": _conv("conv2d", (2, 3, 8, 8), (4, 3, 3, 3)),
+    "one image, strided": _conv("conv2d", (1, 3, 8, 8), (4, 3, 3, 3), stride=2),
+    "one image, grouped": _conv("conv2d", (1, 4, 8, 8), (4, 2, 3, 3), groups=2),
+    "one image, 4x4 kernel": _conv("conv2d", (1, 3, 8, 8), (4, 3, 4, 4)),
+    "one large image": _conv("conv2d", (1, 3, 83, 83), (4, 3, 3, 3)),
+    "one 3-d image, 4x4x4 kernel": _conv("conv3d", (1, 3, 5, 5, 5), (4, 3, 4, 4, 4)),
+    "a Long weight": _conv("conv2d", (1, 3, 8, 8), (4, 3, 3, 3), w_dtype="int64"),
+    "transposed, one image": _conv("conv_transpose2d", (1, 3, 4, 4), (3, 4, 3, 3)),
+    "transposed, a batch": _conv("conv_transpose2d", (2, 3, 4, 4), (3, 4, 3, 3)),
+    "transposed, output padding not below stride": _conv("conv_transpose2d", (2, 3, 4, 4), (3, 4, 3, 3),
+                                                         output_padding=1, dilation=2),
+    "transposed, a batch, a Long bias": _conv("conv_transpose2d", (2, 3, 4, 4), (3, 4, 3, 3), w_dtype="float32",
+                                              bias=(4, "int64")),
+    "transposed, a bias of the wrong size": _conv("conv_transpose2d", (2, 3, 4, 4), (3, 4, 3, 3), bias=(3, "float32")),
+    "channels before dtypes": _conv("conv2d", (2, 4, 8, 8), (4, 3, 3, 3)),
+    "kernel size before dtypes": _conv("conv2d", (1, 3, 2, 2), (4, 3, 3, 3)),
+    "transposed channels before dtypes": _conv("conv_transpose2d", (1, 4, 8, 8), (3, 4, 3, 3)),
+    "a bool conv2d": _conv("conv2d", (2, 3, 4, 4), (4, 3, 3, 3), x_dtype="bool", w_dtype="bool"),
+    "a bool conv3d": _conv("conv3d", (2, 3, 4, 4, 4), (4, 3, 3, 3, 3), x_dtype="bool", w_dtype="float32"),
+    "a uint8 transposed conv": _conv("conv_transpose2d", (2, 3, 4, 4), (3, 4, 3, 3), x_dtype="uint8", w_dtype="uint8"),
+    "an int32 transposed conv1d": _conv("conv_transpose1d", (2, 3, 4), (3, 4, 3), x_dtype="int32", w_dtype="float32"),
+    "an int8 transposed conv3d": _conv("conv_transpose3d", (2, 3, 4, 4, 4), (3, 4, 3, 3, 3), x_dtype="int8"),
+}
+
+
+@pytest.mark.parametrize("case", list(KERNEL_DTYPE_CASES))
+def test_conv_dtype_errors_are_those_of_the_kernel_torch_picks(case):
+    check_error(KERNEL_DTYPE_CASES[case])
+
+
+def test_one_thread_takes_a_pointwise_conv_of_a_small_batch_to_torchs_own_kernel():
+    torch = require_torch()
+    threads = torch.get_num_threads(), tinygrad_rnn.get_num_threads()
+    try:
+        torch.set_num_threads(1)
+        tinygrad_rnn.set_num_threads(1)
+        check_error(_conv("conv2d", (2, 3, 4, 4), (4, 3, 1, 1)))
+        check_error(_conv("conv2d", (16, 3, 2, 2), (4, 3, 1, 1)))  # oneDNN from a batch of 16
+    finally:
+        torch.set_num_threads(threads[0])
+        tinygrad_rnn.set_num_threads(threads[1])
+
+
+def test_no_channels_and_empty_batches_are_computed_in_torchs_dtype():
+    torch = require_torch()
+    seen = []
+    for m in (tinygrad_rnn, torch):
+        no_channels = m.nn.functional.conv2d(m.ones(1, 0, 8, 8), m.ones(4, 0, 3, 3, dtype=m.float64))
+        empty = m.nn.functional.conv2d(m.ones(0, 3, 8, 8), m.ones(4, 3, 3, 3, dtype=m.float64))
+        seen.append((str(no_channels.dtype), tuple(no_channels.shape), str(empty.dtype), tuple(empty.shape)))
+    assert seen[0] == seen[1]
+
+
 def test_transposed_conv_takes_a_bias_of_another_float_dtype_in_the_inputs():
     torch = require_torch()
     seen = []

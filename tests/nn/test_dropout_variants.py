@@ -118,3 +118,14 @@ def test_wrong_argument_types_fail_in_torchs_words(call):
 
 def test_dropout_variant_of_integers_is_refused_as_in_torch():
     check_error(lambda m: F(m).dropout2d(m.ones(1, 2, 4, 4, dtype=m.int64), training=True))
+
+
+# forum mistake: F.dropout(x, p, training="train") or training=1; torch's parser wants a bool (p is checked first)
+@pytest.mark.parametrize("call", [
+    lambda m: m.nn.functional.dropout(m.ones(2), 0.5, training=1),
+    lambda m: m.nn.functional.dropout(m.ones(2), 0.5, training=None),
+    lambda m: m.nn.functional.dropout(m.ones(2), 0.5, training="yes", inplace=True),
+    lambda m: m.nn.functional.dropout(m.ones(2), 1.5, training="yes"),
+])
+def test_a_training_flag_that_is_no_bool_is_torchs_type_error(call):
+    check_error(call)

@@ -558,3 +558,21 @@ def test_linear_cross_entropy_options_is_not_implemented():
     with pytest.raises(NotImplementedError, match="options"):
         tinygrad_rnn.nn.functional.linear_cross_entropy(tinygrad_rnn.ones(3, 4), tinygrad_rnn.ones(5, 4),
                                                         tinygrad_rnn.tensor([0, 1, 2]), options=object())
+
+
+# forum mistake: an ignore_index that is no int (a float from a config, a bool); torch's parser refuses it
+@pytest.mark.parametrize("call", [
+    lambda m: m.nn.functional.cross_entropy(m.zeros(2, 3), m.tensor([0, 1]), ignore_index=1.0),
+    lambda m: m.nn.functional.cross_entropy(m.zeros(2, 3), m.tensor([0, 1]), ignore_index=True),
+    lambda m: m.nn.functional.cross_entropy(m.zeros(2, 3), m.rand(2, 3), ignore_index=1.5),
+    lambda m: m.nn.NLLLoss(ignore_index=1.5)(m.zeros(2, 3), m.tensor([0, 1])),
+])
+def test_an_ignore_index_that_is_no_int_is_torchs_type_error(call):
+    check_error(call)
+
+
+def test_an_int_tensor_is_taken_as_the_ignore_index():
+    torch = require_torch()
+    losses = [m.nn.functional.cross_entropy(m.zeros(2, 3), m.tensor([0, 1]), ignore_index=m.tensor(1)).item()
+              for m in (tinygrad_rnn, torch)]
+    assert losses[0] == pytest.approx(losses[1])

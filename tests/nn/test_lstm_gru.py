@@ -401,6 +401,24 @@ def test_lstm_forward_errors():
         check_error(case)
 
 
+@pytest.mark.parametrize("h_dtype, c_dtype", [("float64", "float32"), ("float32", "int64"), ("float16", "float32"),
+                                              ("float16", "float64"), ("int8", "float64"), ("float64", "uint8"),
+                                              ("float16", "int8")])
+def test_lstm_state_of_another_dtype_fails_in_torchs_onednn_words(h_dtype, c_dtype):
+    # forum mistake: an h0 made from a float64 numpy array. torch's LSTM takes padded float32 input to oneDNN,
+    # whose words differ from RNN's and GRU's "mat1 and mat2 must have the same dtype"
+    def run(m, batch_first=False, packed=False):
+        m.manual_seed(0)
+        lstm, x = m.nn.LSTM(4, 3, batch_first=batch_first), m.randn(5, 2, 4)
+        x = m.nn.utils.rnn.pack_padded_sequence(x, [5, 3]) if packed else x
+        return lstm(x, (m.zeros(1, 2, 3, dtype=getattr(m, h_dtype)), m.zeros(1, 2, 3, dtype=getattr(m, c_dtype))))
+
+    check_error(run)
+    check_error(lambda m: run(m, batch_first=True))
+    if "float64" in (h_dtype, c_dtype) and "int8" not in (h_dtype, c_dtype):
+        check_error(lambda m: run(m, packed=True))  # packed input takes torch's default kernel and its words
+
+
 def test_gru_forward_errors():
     def gru(m):
         return m.nn.GRU(4, 3)

@@ -6,7 +6,16 @@ import operator
 from collections.abc import Iterable
 
 
-class Size(tuple):
+class _SizeType(type):
+    """Size's metaclass: only so that `Size.__name__` reads "Size" while CPython names it torch.Size in
+    its errors (set at the end of this module)."""
+
+    @property
+    def __name__(cls) -> str:  # type: ignore[override]
+        return "Size"
+
+
+class Size(tuple, metaclass=_SizeType):
     """A tuple of ints; `repr` is `torch.Size([3, 4])`, and it compares equal to `(3, 4)`."""
 
     __module__ = "torch"  # `type(x.shape)` prints <class 'torch.Size'>, as torch's (pickling goes through _rebuild)
@@ -28,9 +37,15 @@ class Size(tuple):
         return Size(out) if isinstance(key, slice) else out
 
     def __add__(self, other):  # type: ignore[override]
-        return Size(tuple(self) + tuple(other))
+        if isinstance(other, tuple):
+            return Size(tuple(self) + tuple(other))
+        if type(other).__module__ == "numpy":  # numpy's own + takes the sizes as an array, as with torch's
+            return NotImplemented
+        raise TypeError(f"can only concatenate tuple (not {type(other).__name__}) to torch.Size")
 
     def __radd__(self, other):  # (4,) + size is a Size too (Python asks the subclass first)
+        if not isinstance(other, tuple):
+            return NotImplemented  # [4] + size: the list's error, naming torch.Size
         return Size(other + tuple(self))
 
     def __mul__(self, times):  # type: ignore[override]  # size * 2 and 2 * size repeat it as a Size
@@ -59,3 +74,9 @@ def _size_entry(value, i: int) -> int:
 def _rebuild(sizes: tuple) -> Size:
     """What a pickled Size is rebuilt by: found by its place in this package, as `torch.Size` would be torch's."""
     return Size(sizes)
+
+
+# CPython's errors name a type by its tp_name, which for a class is what its __name__ was last set to:
+# `x.shape(0)` then says "'torch.Size' object is not callable", as torch's. Reading `Size.__name__` still
+# gives "Size" (torch's C type's __name__), through _SizeType.
+type.__dict__["__name__"].__set__(Size, "torch.Size")

@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from ..argcheck import float_arg, tensor_arg, type_name
+from ..argcheck import float_arg, int_arg, tensor_arg, type_name
 from ..core import dtypes
 from ..core.forward_mode import given
 from ..core.function import Function, rename
@@ -305,6 +305,7 @@ def nll_loss(input: Tensor, target: Tensor, weight: Tensor | None = None, size_a
     for position, (name, value) in enumerate((("input", input), ("target", target)), 1):
         tensor_arg("nll_loss_nd", name, value, position)
     reduction = _reduction(size_average, reduce, reduction)
+    ignore_index = int_arg("nll_loss_nd", "ignore_index", ignore_index, 5)  # (ignore_index=1.0 is refused)
     refuse_gradient_of("nll_loss_forward" if input.ndim <= 2 else "nll_loss2d_forward", "weight", weight)
     rows, labels, out_shape = _class_rows(input, target, weight, ignore_index)
     if input.ndim <= 2:  # the classifier's case: one node, whose next_functions lead to the input as torch's
@@ -531,6 +532,7 @@ def cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None, s
         raise TypeError(f"cross_entropy_loss(): argument 'input' (position 1) must be Tensor, not {type_name(input)}")
     reduction = _reduction(size_average, reduce, reduction)
     tensor_arg("cross_entropy_loss", "target", target, 2)
+    ignore_index = int_arg("cross_entropy_loss", "ignore_index", ignore_index, 5)  # (ignore_index=1.0 is refused)
     if input.shape == target.shape:
         return _cross_entropy_probabilities(input, target, weight, ignore_index, reduction, label_smoothing)
     _check_label_smoothing(label_smoothing)

@@ -15,7 +15,7 @@ import warnings
 from typing import Any
 
 from .. import backends
-from ..core.dtypes import float32
+from ..core.dtypes import float16, float32, int8, uint8
 from ..core.tensor import Tensor
 from .rnn_base import RNNBase, RNNCellBase, _select_batch, takes_arguments_of
 from .utils.rnn import PackedSequence
@@ -80,10 +80,14 @@ class LSTM(RNNBase):
             return hx
         return _select_batch(hx[0], permutation), _select_batch(hx[1], permutation)
 
-    def _run_layers(self, x: Tensor, state: tuple | None, lengths: Any = None) -> tuple:
-        if self.proj_size > 0 and lengths is None and x.dtype is float32 and backends.mkldnn.enabled:
-            _warn_projection_once()  # torch's CPU build says so, once per process, for padded float32 input
-        return super()._run_layers(x, state, lengths)
+    def _check_state_dtypes(self, x: Tensor, state: tuple, packed: bool) -> None:
+        # torch's CPU build takes padded, non-empty float32 input to its oneDNN kernel, if it has no projection
+        if not packed and x.dtype is float32 and backends.mkldnn.enabled and x.numel() != 0:
+            if self.proj_size > 0:
+                _warn_projection_once()  # torch says so, once per process, before it runs the default kernel
+            else:
+                _check_onednn_state_dtypes(state)
+        super()._check_state_dtypes(x, state, packed)
 
     def _state_tuple(self, hx: Any, batched: bool) -> tuple | None:
         """(h_0, c_0) as batched tensors, with torch's "hx and cx" rank check."""
@@ -140,6 +144,22 @@ class LSTMCell(RNNCellBase):
         return (h, c) if batched else (h.squeeze(0), c.squeeze(0))
 
 
+def _check_onednn_state_dtypes(state: tuple) -> None:
+    """torch's CPU LSTM hands padded float32 input to its oneDNN kernel, which meets (h_0, c_0) of another
+    dtype (a float64 h_0 made from numpy, a Long one) with its own errors, not the dtype message of RNN and
+    GRU: h_0 is read before c_0; int8 and uint8 fail as oneDNN views them, the other dtypes it has no
+    name for as it names them, and float16 beside float32 input when the step is built."""
+    for s in state:
+        if s.dtype in (int8, uint8):
+            raise RuntimeError("itensor_view_from_dense expects float, bfloat16 or half tensor input")
+        if s.dtype not in (float32, float16):
+            raise RuntimeError("get_mkldnn_dtype: unsupported data type")
+    if any(s.dtype is not float32 for s in state):
+        raise RuntimeError("could not create a primitive descriptor for the LSTM forward propagation primitive. "
+                           "Run workload with environment variable ONEDNN_VERBOSE=all to get additional diagnostic "
+                           "information.")
+
+
 _PROJECTION_WARNED = False
 
 
@@ -149,4 +169,4 @@ def _warn_projection_once() -> None:
     if not _PROJECTION_WARNED:
         _PROJECTION_WARNED = True
         warnings.warn("LSTM with projections is not supported with oneDNN. Using default implementation. (Triggered "
-                      "internally at /__w/pytorch/pytorch/aten/src/ATen/native/RNN.cpp:1512.)", UserWarning, stacklevel=5)
+                      "internally at /__w/pytorch/pytorch/aten/src/ATen/native/RNN.cpp:1512.)", UserWarning, stacklevel=6)

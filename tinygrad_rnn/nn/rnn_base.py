@@ -323,7 +323,7 @@ class RNNBase(Module):
         self._check_packed_data(data)
         steps = batch_sizes._data
         x = packed_to_padded(data, steps, len(steps)) if data.dim() == 2 else data
-        self._check_forward(x, state)
+        self._check_forward(x, state, packed=True)
         output, state = self._run_layers(x, state, lengths_from_batch_sizes(steps))
         if unsorted_indices is not None:
             state = tuple(_select_batch(s, unsorted_indices) for s in state)
@@ -359,7 +359,7 @@ class RNNBase(Module):
         """The feature size of each state tensor (LSTM: `[P or H, H]`)."""
         return [self.hidden_size]
 
-    def _check_forward(self, x: Tensor, state: tuple | None) -> None:
+    def _check_forward(self, x: Tensor, state: tuple | None, packed: bool = False) -> None:
         """torch's checks, in torch's order, on seq-first batched x and the state tuple (None: zeros)."""
         weight = self._flat_weights[0]
         if x._data.dtype != weight._data.dtype:  # (the arrays' dtypes: Tensor.dtype is a lookup at each read)
@@ -383,8 +383,13 @@ class RNNBase(Module):
                 raise RuntimeError(f"Expected {what} {expected}, got {list(s.shape)}")
         if shape[0] == 0:
             raise RuntimeError("Expected sequence length to be larger than 0 in RNN")
+        self._check_state_dtypes(x, state, packed)
+
+    def _check_state_dtypes(self, x: Tensor, state: tuple, packed: bool) -> None:
+        """A state of another dtype than the weights fails in the first step's matrix product."""
+        weight = self._flat_weights[0]
         for s in state:
-            if s._data.dtype != weight._data.dtype:  # (the arrays' dtypes, as the input's above)
+            if s._data.dtype != weight._data.dtype:  # (the arrays' dtypes: Tensor.dtype is a lookup at each read)
                 weight_dtype = weight.dtype
                 raise RuntimeError(
                     f"mat1 and mat2 must have the same dtype, but got {s.dtype._legacy} and {weight_dtype._legacy}"

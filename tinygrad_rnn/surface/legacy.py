@@ -10,27 +10,26 @@ as in torch. They are classes only in name: each call makes an ordinary `Tensor`
 """
 from __future__ import annotations
 
+import operator
 from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 
-from ..argcheck import type_name
+from ..argcheck import invalid_combination, type_name
 from ..core import dtypes
 from ..core.size import Size
 from ..core.tensor import Tensor
 from ..creation import _is_int, _is_sequence, _to_array, from_numpy
-from ..device import check_device
+from ..device import check_device_name
 from .storage import TypedStorage, UntypedStorage
 
 
 def legacy_new(cls: type, d: dtypes.dtype, args: tuple, kwargs: dict, typed: bool = True) -> Tensor:
     """`Tensor(data)` or `Tensor(*sizes)`: always of dtype `d` (the default dtype for `Tensor`), but for a tensor
     argument, which is returned under a new name and must have dtype d when `typed` (`FloatTensor(t)`)."""
-    device = kwargs.pop("device", None)
-    check_device(device)
-    if kwargs:
-        raise TypeError(f"new() received an invalid combination of arguments - got {tuple(kwargs)}")
+    args, kwargs = keyword_form(args, kwargs)
+    device = check_legacy_arguments(args, kwargs)
     if len(args) == 1 and isinstance(args[0], np.ndarray):
         a = from_numpy(args[0])._data  # torch reads the array as from_numpy does: its checks, its warning
         if a.dtype == d.np:
@@ -40,20 +39,72 @@ def legacy_new(cls: type, d: dtypes.dtype, args: tuple, kwargs: dict, typed: boo
         return _wrap(cls, _storage_elements(args[0], d))
     if len(args) == 1 and isinstance(args[0], Tensor):
         return alias_of(args[0], d if typed else None, device)
+    refuse_other_devices(device)
     if len(args) == 1 and isinstance(args[0], Size):
         args = tuple(args[0])  # Tensor(torch.Size([2, 3])) is a shape
     elif len(args) == 1 and _is_sequence(args[0]):
         return _wrap(cls, _legacy_array(args[0], d))
     if not args:
         args = (0,)  # Tensor() is empty, of shape (0,)
-    if all(_is_int(a) for a in args):
-        shape = tuple(int(a) for a in args)
+    if len(args) > 1 or all(_is_int(a) for a in args):
+        shape = tuple(operator.index(a) for a in args)
         for s in shape:
             if s < 0:
                 raise RuntimeError(f"Trying to create tensor with negative dimension {s}: {list(shape)}")
         return _wrap(cls, np.zeros(shape, d.np))  # torch leaves this memory uninitialised
     bad = args[0]
+    if isinstance(bad, str):
+        raise TypeError(f"new(): invalid data type '{type_name(bad)}'")
     raise TypeError(f"new(): data must be a sequence (got {type_name(bad)})")
+
+
+def keyword_form(args: tuple, kwargs: dict) -> tuple[tuple, dict]:
+    """`Tensor(size=(2, 3))`, `Tensor(data=[1, 2])`: the one argument given by its name, as if by position."""
+    named = [k for k in kwargs if k != "device"]
+    if args or len(named) != 1 or named[0] not in ("size", "data", "other", "storage"):
+        return args, kwargs
+    value = kwargs[named[0]]
+    rest = {k: v for k, v in kwargs.items() if k == "device"}
+    return (tuple(value) if named[0] == "size" and isinstance(value, (list, tuple)) else (value,)), rest
+
+
+def check_legacy_arguments(args: tuple, kwargs: dict) -> Any:
+    """torch's parser on a legacy constructor's arguments: a keyword but `device` (`dtype=`, `requires_grad=`)
+    fits no overload, nor do several arguments unless they are all ints (a shape); then the device string.
+    Returns the device given."""
+    first_is_size = args and (_is_int(args[0]) or (isinstance(args[0], Tensor) and _is_index(args[0])))
+    if set(kwargs) - {"device"} or (len(args) > 1 and not first_is_size):
+        raise invalid_combination("new", args, _NEW_SIGNATURES, kwargs)
+    if len(args) > 1:  # a shape: after its first size, bools pass too
+        for position, a in enumerate(args, 1):
+            if not _is_index(a):
+                raise TypeError(f"new(): argument 'size' failed to unpack the object at pos {position} with error "
+                                f'"type must be tuple of ints,but got {type_name(a)}"')
+    device = kwargs.get("device")
+    if device is not None:
+        check_device_name(device)
+    return device
+
+
+def _is_index(value: Any) -> bool:
+    """Whether the value reads as an int: an int, a bool, a one-element integer tensor."""
+    try:
+        operator.index(value)
+    except (TypeError, RuntimeError, ValueError):
+        return False
+    return True
+
+
+def refuse_other_devices(device: Any) -> None:
+    """The legacy constructors make CPU tensors only, and say so of any other device (before CUDA's absence)."""
+    name = None if device is None else check_device_name(device)
+    if name not in (None, "cpu"):
+        raise RuntimeError(f"legacy constructor expects device type: cpu but device type: {name} was passed")
+
+
+# the overloads torch's parser lists when a legacy constructor is called with arguments none of them takes
+_NEW_SIGNATURES = ("(*, torch.device device = None)", "(torch.Storage storage)", "(Tensor other)",
+                   "(tuple of ints size, *, torch.device device = None)", "(object data, *, torch.device device = None)")
 
 
 def _storage_elements(storage: TypedStorage | UntypedStorage, d: dtypes.dtype) -> np.ndarray:

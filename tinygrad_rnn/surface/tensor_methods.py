@@ -82,7 +82,15 @@ from .assignment import assignable_number, check_put_dtype, check_value_shape, c
 from .factories import empty_strided
 from .histogram import METHOD_SIGNATURES as HISTOGRAM_METHOD_SIGNATURES
 from .histogram import histogram
-from .legacy import CUDA_INIT_ERROR, LEGACY_BY_NAME, alias_of, legacy_new
+from .legacy import (
+    CUDA_INIT_ERROR,
+    LEGACY_BY_NAME,
+    alias_of,
+    check_legacy_arguments,
+    keyword_form,
+    legacy_new,
+    refuse_other_devices,
+)
 from .ops import raise_if_uncastable, renumbered
 from .overlap import check_inputs
 from .printing import tensor_repr
@@ -899,15 +907,18 @@ class TensorMethods:
         self._grad_fn, self._requires_grad, self._fw_grads = None, False, None
         return self
 
-    def new(self, *args: Any, device: Any = None) -> Tensor:
+    def new(self, *args: Any, **kwargs: Any) -> Tensor:
         """The legacy constructor with self's dtype: `t.new(2, 3)` (uninitialized, determinism.py),
-        `t.new([1, 2])` (data), `t.new(other)` (other itself, a view in the graph), `t.new()` (empty)."""
-        check_device(device)
+        `t.new([1, 2])` (data), `t.new(other)` (other itself, a view in the graph), `t.new()` (empty).
+        It takes no dtype (that is `new_tensor`'s), only a CPU device."""
+        args, kwargs = keyword_form(args, kwargs)
+        device = check_legacy_arguments(args, kwargs)
         if len(args) == 1 and isinstance(args[0], Tensor):
             if device is not None:
                 raise RuntimeError("Legacy tensor new of the form tensor.new(tensor, device=device) is not supported. "
                                    " Use torch.as_tensor(...) instead.")
             return alias_of(args[0], self.dtype, None)  # other itself under a new name, as FloatTensor(other)
+        refuse_other_devices(device)
         if len(args) == 1 and isinstance(args[0], (list, tuple)) and not isinstance(args[0], Size):
             return tensor(args[0], dtype=self.dtype)
         if len(args) == 1 and not isinstance(args[0], (list, tuple)) and not _is_int(args[0]):
@@ -1332,10 +1343,15 @@ class _BoundBuiltin(functools.partial):
         return f"<built-in method {self.func.__name__} of {type(self.args[0]).__name__} object at {id(self.args[0]):#x}>"
 
 
+# CPython's errors name a type by its tp_name, which for a class is its __name__: `x.size[0]`, `loss.item + 1`
+# and f"{loss.item:.4f}" then say 'builtin_function_or_method', as torch's do (pickling reads __qualname__)
+_BoundBuiltin.__name__ = "builtin_function_or_method"
+
+
 class _PrintsAsBuiltin:
     """A Tensor method reached through the instance as a `_BoundBuiltin`; through the class, the plain
-    function. Only for the methods learners print by mistake without calling them (kanncaa1's
-    `"Array Type: {}".format(tensor.type)`, `print(x.size)`): every access costs a small object and a
+    function. Only for the methods learners print or use by mistake without calling them (kanncaa1's
+    `"Array Type: {}".format(tensor.type)`, `print(x.size)`, `f"{loss.item:.4f}"`): every access costs a small object and a
     Python call, so `dim`, which the RNN forward calls, is left a plain method."""
 
     def __init__(self, function: Callable[..., Any], name: str) -> None:
@@ -1350,7 +1366,7 @@ class _PrintsAsBuiltin:
         return self.function if instance is None else _BoundBuiltin(self.function, instance)
 
 
-_PRINTED_UNCALLED = ("type", "size", "numel", "nelement", "ndimension")
+_PRINTED_UNCALLED = ("type", "size", "numel", "nelement", "ndimension", "item", "numpy", "tolist")
 
 
 def bind() -> None:

@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from ...argcheck import float_arg, int_arg, int_list_arg, number_arg, tensor_arg, type_name
+from ...argcheck import bool_arg, float_arg, int_arg, int_list_arg, number_arg, tensor_arg, type_name
 from ...core import dtypes
 from ...core.function import rename
 from ...core.grad_mode import is_grad_enabled, no_grad
@@ -355,6 +355,7 @@ def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool 
     _check_dropout_p(p)
     native_dropout_p(p)  # NaN passes the range check above; torch's kernel then refuses it
     tensor_arg("dropout", "input", input, 1)  # (torch checks p in Python first, then its kernel's parser reads input)
+    bool_arg("dropout_" if inplace else "dropout", "train", training, 3)  # (training="yes", training=1 are refused)
     if not training or p == 0 or not input.numel():  # torch returns empty input of any dtype as it is
         return input
     if p == 1:  # everything dropped (times a zero of input's dtype, so integers pass, as torch)

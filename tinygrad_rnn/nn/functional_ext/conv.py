@@ -14,6 +14,7 @@ import math
 from collections.abc import Sequence
 from typing import Any
 
+from ... import backends
 from ...argcheck import as_called, int_arg, int_list_args, invalid_combination, is_int, tensor_arg
 from ...core import dtypes
 from ...core.function import Function, rename
@@ -21,6 +22,7 @@ from ...core.tensor import Tensor
 from ...ops.composite import composite
 from ...ops.shape import infer_shape
 from ...surface.settings import warn_once
+from ...threads import get_num_threads
 from .im2col import Col2Im, Im2Col, blocks_along
 
 # torch's two signatures of conv1d/2d/3d (padding as ints or as a string), as its errors list them
@@ -59,16 +61,54 @@ _C_NAMES = {"float16": "c10::Half", "float32": "float", "float64": "double", "in
             "int16": "short int", "int8": "signed char", "uint8": "unsigned char", "bool": "bool"}
 
 
-def _check_dtypes(input: Tensor, weight: Tensor, bias: Tensor | None, transposed: bool = False) -> None:
-    # conv compares the bias with the input first; a transposed conv takes any float bias in the input's dtype
-    if not transposed and bias is not None and bias.dtype is not input.dtype:
+def _check_bias_dtype(input: Tensor, bias: Tensor | None) -> None:
+    """conv compares the bias with the input before any other check (a transposed conv does not)."""
+    if bias is not None and bias.dtype is not input.dtype:
         raise RuntimeError(f"Input type ({_C_NAMES.get(input.dtype.name, input.dtype.name)}) and bias type "
                            f"({_C_NAMES.get(bias.dtype.name, bias.dtype.name)}) should be the same")
-    if input.dtype is not weight.dtype and input.dtype.name != "float32":  # torch's float32 path words it as below
-        raise RuntimeError(f"expected scalar type {input.dtype._legacy} but found {weight.dtype._legacy}")
-    if input.dtype is not weight.dtype:
-        raise RuntimeError(f"Input type ({input.type()}) and weight type ({weight.type()}) should be the same or "
-                           "input should be a MKLDNN tensor and weight is a dense tensor")
+
+
+def takes_onednn(x: Tensor, weight: Tensor, stride: tuple, dilation: tuple, groups: int,
+                 output_padding: tuple | None = None) -> bool:
+    """Whether torch's CPU build runs this convolution (x batched) with oneDNN rather than its own kernels
+    (ConvParams::use_mkldnn): float32 only, and only where oneDNN is worth it. The two paths word a
+    weight of another dtype differently. A 1-d convolution runs as a 2-d one of height 1."""
+    if x.dtype is not dtypes.float32 or not backends.mkldnn.enabled:
+        return False
+    if output_padding is not None and any(op >= s for op, s in zip(output_padding, stride)):
+        return False  # torch's "output padding is big"
+    sizes, kernel = _shape_as_run(x), _shape_as_run(weight)[-2:]
+    strided, dilated = any(s != 1 for s in stride), any(d != 1 for d in dilation)
+    not_pointwise = strided or dilated or sizes[0] >= 16 or kernel != [1, 1] or get_num_threads() > 1
+    large = groups > 1 or min(kernel) > 3 or sizes[0] > 1 or math.prod(sizes[:4]) > 20480
+    return not_pointwise and large
+
+
+def _check_kernel_dtypes(x: Tensor, weight: Tensor, bias: Tensor | None, onednn: bool, kernel_name: str) -> None:
+    """The dtype checks of the kernel that runs, after the shape checks: oneDNN's (the bias too: a transposed
+    conv has not compared it yet), else torch's own kernel's, which has none for some input dtypes
+    (`kernel_name`, with the dtypes it takes) and then reads the weight as the input's dtype."""
+    if onednn:
+        for name, t in (("weight", weight), ("bias", bias)):
+            if t is not None and t.dtype is not x.dtype:
+                raise RuntimeError(f"Input type ({x.type()}) and {name} type ({t.type()}) should be the same or "
+                                   f"input should be a MKLDNN tensor and {name} is a dense tensor")
+        return
+    name, supported = _KERNELS[kernel_name]
+    if x.dtype.name not in supported:
+        raise NotImplementedError(f'"{name}" not implemented for \'{x.dtype._legacy}\'')
+    if x.dtype is not weight.dtype:
+        raise RuntimeError(f"expected scalar type {x.dtype._legacy} but found {weight.dtype._legacy}")
+
+
+_INTEGERS = ("uint8", "int8", "int16", "int32", "int64")
+# torch's own CPU kernels, by the convolution they run, and the input dtypes each has code for
+_KERNELS = {
+    "conv": ("slow_conv2d_cpu", ("float16", "float32", "float64", *_INTEGERS)),
+    "conv3d": ("compute_columns3d", ("float16", "float32", "float64", *_INTEGERS)),
+    "conv_transpose": ("slow_conv_transpose2d_out_cpu", ("float16", "float32", "float64", "int64")),
+    "conv_transpose3d": ("slow_conv_transpose3d_out_cpu", ("float16", "float32", "float64", "int64")),
+}
 
 
 def _check_geometry(stride: tuple, padding: tuple, dilation: tuple, groups: int) -> None:
@@ -112,9 +152,10 @@ def _check_channels(input: Tensor, weight: Tensor, groups: int, transposed: bool
                            f"but got {input.shape[1]} channels instead")
 
 
-def _check_bias(weight: Tensor, bias: Tensor | None, out_channels: int) -> None:
+def _check_bias(weight: Tensor, bias: Tensor | None, out_channels: int, transposed: bool = False) -> None:
     if bias is not None and (bias.ndim != 1 or bias.shape[0] != out_channels):
-        raise RuntimeError(f"Given weight of size {list(weight.shape)}, expected bias to be 1-dimensional with "
+        given = "transposed=1, weight" if transposed else "weight"
+        raise RuntimeError(f"Given {given} of size {list(weight.shape)}, expected bias to be 1-dimensional with "
                            f"{out_channels} elements, but got bias of size {list(bias.shape)} instead")
 
 
@@ -212,7 +253,7 @@ def convolution(input: Tensor, weight: Tensor, bias: Tensor | None, stride: Any,
     int_list_args(name, [p for p in lists if not (p[0] == "padding" and isinstance(p[1], str))], scalar_ok=True,
                   overloads=given, signatures=_CONV_SIGNATURES)
     _check_input_dim(input, nd, name)
-    _check_dtypes(input, weight, bias)
+    _check_bias_dtype(input, bias)
     x, unbatched = _batched(input, nd)
     stride, dilation = expand_param(stride, nd, "stride"), expand_param(dilation, nd, "dilation")
     pairs = _padding_pairs(padding, nd, tuple(weight.shape[2:]), dilation, stride)
@@ -224,14 +265,20 @@ def convolution(input: Tensor, weight: Tensor, bias: Tensor | None, stride: Any,
     _check_channels(x, weight, groups, transposed=False)
     out_channels, kernel = weight.shape[0], tuple(weight.shape[2:])
     _check_bias(weight, bias, out_channels)
-    if x.shape[1] == 0:  # torch's shortcut for an input of no channels: (N, 0, *windows), any kernel size
-        return _no_channels(x, kernel, dilation, same_pairs, stride, unbatched)
-    if x.numel() == 0:
+    if x.shape[1] == 0:  # torch's shortcut for an input of no channels: (N, 0, *windows), any kernel size,
+        # in the weight's dtype
+        return _no_channels(x.to(weight.dtype), kernel, dilation, same_pairs, stride, unbatched)
+    if x.numel() == 0:  # an empty batch: no kernel runs, so no dtype check; the result is in the input's dtype
         _check_empty_input(x, kernel, dilation, pairs)
+        weight = weight.to(x.dtype)
+    onednn = takes_onednn(x, weight, stride, dilation, groups)
+    if onednn:  # oneDNN checks the dtypes before the kernel's size, torch's own kernel after
+        _check_kernel_dtypes(x, weight, bias, onednn, "")
     _check_kernel_size(kernel)
     _check_kernel_fits(x, kernel, dilation, pairs)
     if x.numel():
         _check_dilation_not_zero(dilation, transposed=False)
+        _check_kernel_dtypes(x, weight, bias, onednn, "conv3d" if nd == 3 else "conv")
     elif not all(dilation):  # torch's empty batch checks no dilation: a 0 makes the kernel span one element, as
         # dilation 1 does with the other k - 1 in extra padding (the same shape: the result has no elements)
         pairs = tuple((lo, hi + (k - 1) * (d == 0)) for (lo, hi), k, d in zip(pairs, kernel, dilation))
@@ -357,7 +404,6 @@ def conv_transposed(input: Tensor, weight: Tensor, bias: Tensor | None, stride: 
     if input.dim() == nd + 2 and input.shape[0] == 0:  # torch runs no kernel on an empty batch: no dtype check,
         common = dtypes.promote_types(input.dtype, weight.dtype)  # the result in the two dtypes' promotion
         input, weight = input.to(common), weight.to(common)
-    _check_dtypes(input, weight, bias, transposed=True)
     x, unbatched = _batched(input, nd)
     stride, dilation = expand_param(stride, nd, "stride"), expand_param(dilation, nd, "dilation")
     pad, output_padding = expand_param(padding, nd, "padding"), expand_param(output_padding, nd, "output_padding")
@@ -368,15 +414,19 @@ def conv_transposed(input: Tensor, weight: Tensor, bias: Tensor | None, stride: 
     _check_weight_dims(x, weight, stride)
     _check_channels(x, weight, groups, transposed=True)
     kernel, out_channels = tuple(weight.shape[2:]), weight.shape[1] * groups
-    _check_bias(weight, bias, out_channels)
+    _check_bias(weight, bias, out_channels, transposed=True)
     empty = x.numel() == 0
     if empty:  # torch's path for an empty input, before any check of the kernel's (dilation 0 is fine there)
         _check_empty_batch(x, kernel, out_channels)
     else:
+        onednn = takes_onednn(x, weight, stride, dilation, groups, output_padding)
+        if onednn:  # oneDNN checks the dtypes before the kernel's size, torch's own kernel after
+            _check_kernel_dtypes(x, weight, bias, onednn, "")
         if out_channels == 0:
             _refuse_no_output_channels(x, weight)
         _check_kernel_size(kernel)
         _check_dilation_not_zero(dilation, transposed=True)
+        _check_kernel_dtypes(x, weight, bias, onednn, "conv_transpose3d" if nd == 3 else "conv_transpose")
     size = transposed_output_size(tuple(x.shape[2:]), kernel, stride, pad, dilation, output_padding)
     if empty and min(size) < 0:  # the empty batch's result is reshaped to that size: reshape's error
         infer_shape(tuple(_shape_as_run(x, (0, out_channels, *size))), 0)
