@@ -571,3 +571,19 @@ def test_scratch_reuses_one_array_per_name_shape_dtype_and_thread():
     thread.start()
     thread.join()
     assert other[0] is not c and scratch("test c", (2,), np.float32) is c
+
+
+def _output_node_types(m):
+    """The class of each output's node of nn.LSTM/GRU/RNN (float32: torch's oneDNN LSTM on a batch that is not
+    empty, its composite path otherwise), as `type(out.grad_fn).__name__` shows it."""
+    names = []
+    for family, kw, shape in (("LSTM", {}, (5, 2, 3)), ("LSTM", {}, (5, 0, 3)), ("LSTM", {"proj_size": 2}, (5, 2, 3)),
+                              ("GRU", {"bidirectional": True}, (5, 2, 3)), ("RNN", {"num_layers": 2}, (5, 2, 3))):
+        out, state = getattr(m.nn, family)(3, 4, **kw)(m.randn(*shape))
+        names += [type(t.grad_fn).__name__ for t in (out, *(state if isinstance(state, tuple) else (state,)))]
+    return names
+
+
+def test_output_nodes_are_of_torchs_classes():
+    torch = require_torch()
+    assert _output_node_types(tinygrad_rnn) == _output_node_types(torch)
