@@ -585,3 +585,25 @@ def test_as_strided_of_a_view_carries_forward_mode_tangents():
             dual = fw.make_dual(m.arange(10.0, dtype=m.float64), m.arange(10.0, dtype=m.float64) * 10)
             tangents.append(fw.unpack_dual(dual[2:8].as_strided((2, 2), (2, 1), 3)).tangent.tolist())
     assert tangents[0] == tangents[1]
+
+
+@pytest.mark.parametrize("include_self", [True, False])
+def test_index_reduce_backward_with_an_int32_index_as_torch(include_self):
+    """torch's backward for include_self=False zeroes input's gradient with index_fill_, which refuses int32."""
+    def run(m):
+        x = m.tensor([1.0, 2.0, 3.0], requires_grad=True)
+        y = x.index_reduce(0, m.tensor([0, 0], dtype=m.int32), m.tensor([4.0, 5.0]), "amax", include_self=include_self)
+        y.sum().backward()
+        return x.grad
+    if include_self:
+        np.testing.assert_array_equal(run(tinygrad_rnn).numpy(), run(require_torch()).numpy())
+    else:
+        check_error(run)
+
+
+@pytest.mark.parametrize("name", ["scatter", "scatter_"])
+def test_scatter_with_reduce_names_the_method_called_when_backward_refuses(name):
+    def run(m):
+        x = m.zeros(3, requires_grad=True) * 1
+        getattr(x, name)(0, m.tensor([0, 1]), 1.0, reduce="add").sum().backward()
+    check_error(run)

@@ -1728,12 +1728,14 @@ def _warn_of_scatter_reduce(source: Any) -> None:
 
 class ScatterReducing(Function):
     """scatter(..., reduce='add' | 'multiply'): src (or the number, in input's dtype) added to or multiplied
-    into x at index along dim, repeats accumulating. torch wrote no derivative for it: backward raises."""
+    into x at index along dim, repeats accumulating. torch wrote no derivative for it: backward raises, naming
+    the op called (`aten_name`: scatter, or scatter_ once the in-place method has renamed it)."""
 
     torch_name = "torch::autograd::NotImplemented"
 
     @staticmethod
     def forward(ctx, x, dim, index, src, reduce):
+        ctx.aten_name = "scatter"
         out = x._data.copy()
         grid = list(np.indices(index.shape, sparse=True))
         grid[dim] = index
@@ -1743,7 +1745,7 @@ class ScatterReducing(Function):
 
     @staticmethod
     def backward(ctx, g):
-        raise RuntimeError("derivative for aten::scatter is not implemented")
+        raise RuntimeError(f"derivative for aten::{ctx.aten_name} is not implemented")
 
 
 def _with_zeros(rng: np.random.Generator) -> list:
