@@ -607,3 +607,35 @@ def test_scatter_with_reduce_names_the_method_called_when_backward_refuses(name)
         x = m.zeros(3, requires_grad=True) * 1
         getattr(x, name)(0, m.tensor([0, 1]), 1.0, reduce="add").sum().backward()
     check_error(run)
+
+
+@pytest.mark.parametrize("key", [0, -1, 1, np.int64(-2)])
+@pytest.mark.parametrize("write", [False, True])
+def test_an_integer_index_into_a_0d_tensor_fails_as_torch(key, write):
+    """torch's select checks the bound first (against a size of 0): only 0 gets the 'invalid index' advice."""
+    def run(m):
+        x = m.tensor(1.5)
+        if write:
+            x[key] = 2.0
+        return x[key]
+    check_error(run)
+
+
+@pytest.mark.parametrize(("key", "value"), [
+    (np.array(1), 7), (np.array(-1, np.int32), 7), (np.array(1.7), 7), ((0, np.array(2)), 7),
+    ((np.array(1), np.array(-1)), 7), ([np.array(1), np.array(0)], 7),
+    (np.array([1.7, -0.5]), 7.0), (np.array([1, 0, 1], np.uint8), [[7.0] * 4] * 2), (np.array(0, np.uint8), 7.0)])
+def test_numpy_arrays_index_as_torch_reads_them(key, value):
+    """A 0-d array is the int it holds (a select: a view, and a write through it converts the value's dtype),
+    a float array is cut toward zero, a uint8 one is a byte mask, and a list holding arrays is a tuple."""
+    def run(m):
+        x = m.arange(12.0).reshape(3, 4).requires_grad_() * 1
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            y = x[key]
+            x[key] = m.tensor(value)
+        return y, y._base is x, x
+    (y_ours, view_ours, x_ours), (y_theirs, view_theirs, x_theirs) = run(tinygrad_rnn), run(require_torch())
+    assert view_ours == view_theirs and y_ours.grad_fn.name() == y_theirs.grad_fn.name()
+    np.testing.assert_array_equal(y_ours.detach().numpy(), y_theirs.detach().numpy())
+    np.testing.assert_array_equal(x_ours.detach().numpy(), x_theirs.detach().numpy())

@@ -1230,6 +1230,8 @@ def _check_0d_key(key: Any) -> None:
         if isinstance(k, slice):
             raise IndexError("slice() cannot be applied to a 0-dim tensor.")
         if isinstance(k, (builtins.int, np.integer)) and not isinstance(k, builtins.bool):
+            if k != 0:  # torch's select on a 0-d tensor checks the bound first, against a size of 0
+                raise IndexError(f"index {k} is out of bounds for dimension 0 with size 0")
             raise IndexError("invalid index of a 0-dim tensor. Use `tensor.item()` in Python or `tensor.item<T>()` "
                              "in C++ to convert a 0-dim tensor to a number")
 
@@ -1387,21 +1389,35 @@ def sequence_key(key: Any, stacklevel: int = 5) -> Any:
     """torch's (and old numpy's) rule: a short sequence that is not a tuple but holds a sequence, slice, None, `...`
     or a tensor (0-d too) is a tuple of indices, not one index (x[[[0], [1]]] is x[[0], [1]], x[[t, 0]] is x[t, 0]),
     with torch's deprecation warning; any other one is a list of indices. A `range` or a deque in a tuple is read
-    as the list of its numbers (`logp[range(n), target]` in "What is torch.nn really?")."""
+    as the list of its numbers (`logp[range(n), target]` in "What is torch.nn really?"). A numpy array is a
+    sequence here too, and a 0-d one indexes as a number (`_number_of_0d_array`)."""
     if isinstance(key, tuple):
         if builtins.any(_python_sequence(k) and not isinstance(k, (list, str)) for k in key):
-            return tuple(list(k) if _python_sequence(k) and not isinstance(k, str) else k for k in key)
-        return key
+            key = tuple(list(k) if _python_sequence(k) and not isinstance(k, str) else k for k in key)
+        return tuple(_number_of_0d_array(k) for k in key)
     if not _python_sequence(key):
-        return key
+        return _number_of_0d_array(key)
     items = list(key)  # a str too: its characters are sequences, so x['ab'] is x['a', 'b'] (with the warning)
     for k in items[:len(items) if len(items) < 32 else 0]:
         # torch's two warnings differ in the line they cite: one for an index or a slice, one for None or `...`
-        if _python_sequence(k) or isinstance(k, (tuple, slice, Tensor)) or k is None or k is Ellipsis:
+        if _python_sequence(k) or isinstance(k, (tuple, slice, Tensor, np.ndarray)) or k is None or k is Ellipsis:
             line = 359 if k is None or k is Ellipsis else 349
             warnings.warn(_NON_TUPLE_SEQUENCE.format(line=line), UserWarning, stacklevel=stacklevel)
-            return tuple(items)
+            return tuple(_number_of_0d_array(k) for k in items)
     return key if isinstance(key, str) else items
+
+
+def _number_of_0d_array(k: Any) -> Any:
+    """A numpy array as torch reads it in an index: a 0-d one of numbers is the Python int it holds (torch
+    reads it with int(), so np.array(1.7) is 1); a uint8 one is a byte mask, as a uint8 tensor is; a float
+    one is an index tensor of its values cut toward zero (torch makes a long tensor of it)."""
+    if not isinstance(k, np.ndarray):
+        return k
+    if k.dtype == np.uint8:
+        return Tensor._make(k.copy())
+    if k.ndim == 0 and k.dtype.kind in "iuf":
+        return builtins.int(k)
+    return k.astype(np.int64) if k.dtype.kind == "f" else k
 
 
 def _index(input: Tensor, np_key: tuple) -> Tensor:
