@@ -639,3 +639,26 @@ def test_numpy_arrays_index_as_torch_reads_them(key, value):
     assert view_ours == view_theirs and y_ours.grad_fn.name() == y_theirs.grad_fn.name()
     np.testing.assert_array_equal(y_ours.detach().numpy(), y_theirs.detach().numpy())
     np.testing.assert_array_equal(x_ours.detach().numpy(), x_theirs.detach().numpy())
+
+
+@pytest.mark.parametrize(("key", "value_shape"), [
+    (lambda m: m.tensor(1), (3, 4)), (lambda m: m.tensor(1), (1, 1, 3)), (lambda m: (m.tensor(-1), slice(None, 0)), (4, 4)),
+    (lambda m: (True,), (3, 3)), (lambda m: (1, False), (2,)), (lambda m: m.tensor(False), (1, 2)),
+    (lambda m: m.tensor([0, 1]), (1, 1, 3)), (lambda m: (slice(None), m.tensor([0, 1])), (1, 4)),
+    (lambda m: m.tensor(2), (5,)), (lambda m: True, (3, 3))])
+def test_a_value_that_does_not_fit_the_index_fails_as_torch(key, value_shape):
+    """index_put_'s "shape mismatch" names the value's shape without its leading 1s; a 0-d integer tensor is a
+    select, so the value is copied into that view and fails with expand's message."""
+    def run(m):
+        x = m.zeros(3, 4)
+        x[key(m)] = m.ones(value_shape)
+    check_error(run)
+
+
+def test_writing_through_a_lone_false_does_nothing_as_in_torch():
+    """torch returns at once for x[False] = v, after converting a number: no shape or leaf checks."""
+    for m in (tinygrad_rnn, require_torch()):
+        x = m.zeros(3, requires_grad=True)
+        x[False] = m.ones(7, 7)
+        assert x._version == 0
+    check_error(lambda m: m.zeros(3).__setitem__(False, 1e300))

@@ -51,12 +51,12 @@ def check_value_shape(value: Tensor, indexed: tuple, advanced: bool) -> None:
         fits = False
     if fits:
         return
-    if advanced:
-        raise RuntimeError(f"shape mismatch: value tensor of shape {list(value.shape)} cannot be broadcast to "
-                           f"indexing result of shape {list(indexed)}")
-    # torch copies into the indexed view, expanding the value with all its leading 1s dropped: expand's error
-    while shape and shape[0] == 1:
+    while shape and shape[0] == 1:  # torch names the value's shape with all its leading 1s dropped
         shape = shape[1:]
+    if advanced:
+        raise RuntimeError(f"shape mismatch: value tensor of shape {list(shape)} cannot be broadcast to "
+                           f"indexing result of shape {list(indexed)}")
+    # torch copies into the indexed view, expanding the value: expand's error
     value.detach().reshape(shape).expand(tuple(indexed))  # (a tuple: expand() with no sizes is a parser error)
     raise AssertionError(f"{list(value.shape)} should not expand to {list(indexed)}")  # fits is False: unreachable
 
@@ -78,6 +78,15 @@ def is_advanced(key: Any) -> bool:
     """Does the index hold a tensor, array or list (torch's advanced indexing)?"""
     parts = key if isinstance(key, tuple) else (key,)
     return any(isinstance(k, (Tensor, np.ndarray, list)) for k in parts)
+
+
+def is_index_put(key: Any) -> bool:
+    """Does torch write `x[key] = v` with index_put_ (whose shape error is "shape mismatch") rather than copy
+    into the view x[key] (expand's errors)? An index tensor, array or list makes it index_put_, and so does a
+    bool in a tuple; a 0-d integer tensor is a select, as an int is."""
+    parts = key if isinstance(key, tuple) else (key,)
+    return any(isinstance(k, (np.ndarray, list)) or isinstance(k, Tensor) and not _is_int_scalar(k)
+               or isinstance(key, tuple) and isinstance(k, bool) for k in parts)
 
 
 def check_put_dtype(target: Tensor, key: Any, value: Any) -> None:

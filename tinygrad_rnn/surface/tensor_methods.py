@@ -78,7 +78,14 @@ from ..ops.pointwise import Add, Clone, Div, Mul, _binary, half_times_wide_scala
 from ..ops.promotion import as_operand, as_tensor_or_number
 from ..ops.shape import normalize_dim
 from . import unsupported_dtypes
-from .assignment import assignable_number, check_put_dtype, check_value_shape, copy_shape_error, is_advanced
+from .assignment import (
+    assignable_number,
+    check_put_dtype,
+    check_value_shape,
+    copy_shape_error,
+    is_advanced,
+    is_index_put,
+)
 from .factories import empty_strided
 from .histogram import METHOD_SIGNATURES as HISTOGRAM_METHOD_SIGNATURES
 from .histogram import histogram
@@ -1031,10 +1038,12 @@ class TensorMethods:
 
     def __setitem__(self, key: Any, value: Any) -> None:
         value = assignable_number(self, value)  # torch converts a number before it looks at the index
+        if key is False:  # torch writes nothing and checks nothing more (not even a leaf's requires_grad)
+            return
         key = _sh.sequence_key(key, stacklevel=3)
         indexed, late_error = _sh.indexed_shape(self.detach(), key)  # torch's index errors
         if isinstance(value, Tensor):
-            check_value_shape(value, indexed, is_advanced(key))
+            check_value_shape(value, indexed, is_index_put(key))
         check_put_dtype(self, key, value)
         if late_error is not None:
             raise late_error
