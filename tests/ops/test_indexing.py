@@ -662,3 +662,57 @@ def test_writing_through_a_lone_false_does_nothing_as_in_torch():
         x[False] = m.ones(7, 7)
         assert x._version == 0
     check_error(lambda m: m.zeros(3).__setitem__(False, 1e300))
+
+
+@pytest.mark.parametrize("key", [
+    lambda m: (slice(None), m.tensor([5])), lambda m: (0, slice(None), m.tensor([-3, 3, -5])),
+    lambda m: (m.tensor([1]), 0, slice(None), m.tensor([-1, -3])), lambda m: (..., m.tensor([-4])),
+    lambda m: (m.tensor([0, 9]), m.tensor([7, 1])), lambda m: (m.tensor([1]), None, m.tensor([1]), m.tensor([2])),
+    lambda m: (True, m.tensor([4])), lambda m: (m.tensor([0, 1]), m.tensor([[4], [0]]), m.tensor([1, 2])),
+    lambda m: (False, m.tensor([[-2, 1], [-2, -3]]), ..., [0])])
+@pytest.mark.parametrize("write", [False, True])
+def test_an_index_tensor_out_of_range_is_named_as_torch_names_it(key, write):
+    """torch's kernel names a bad value by its index tensor's place among the index tensors (not by the dim it
+    indexes), reads them element by element, and checks that they broadcast first."""
+    def run(m):
+        x = m.zeros(3, 4, 2)
+        if write:
+            x[key(m)] = 1.0
+        return x[key(m)]
+    check_error(run)
+
+
+def test_an_index_into_a_dim_of_size_0_has_torchs_message():
+    check_error(lambda m: m.zeros(0, 2, 1)[m.tensor([-1]), m.tensor(-2)])
+    check_error(lambda m: m.zeros(2, 0).__setitem__((slice(None), m.tensor([0])), 1.0))
+
+
+@pytest.mark.parametrize(("shape", "key", "value"), [
+    ((), lambda m: ..., 1.5), ((), lambda m: ..., 2.0), ((), lambda m: (), 1.0),
+    ((2, 3), lambda m: (slice(1, None), m.tensor([0, 1])), 1.0), ((2, 3), lambda m: (None, m.tensor([0, 1])), 1.0),
+    ((2, 3), lambda m: (True, m.tensor([0, 1])), 1.0), ((2, 3), lambda m: (m.tensor(True), m.tensor([0, 1])), 1.0),
+    ((2, 3), lambda m: (m.tensor([0, 1]), slice(-3, None)), [1.0, 2.0, 3.0]),
+    ((2, 3), lambda m: (slice(None), m.tensor([0, 1])), [[1.0], [2.0]])])
+def test_the_node_of_an_index_write_through_a_view_is_named_as_torch_names_it(shape, key, value):
+    """index_put_ into the view that slices, Nones and bools make first leaves CopySlices on x; a write
+    of all of a 0-d x is a copy_ (CopyBackwards), not a fill_."""
+    def run(m):
+        x = m.zeros(shape, requires_grad=True) * 1
+        v = m.tensor(value, requires_grad=True)
+        x[key(m)] = v
+        (x * m.arange(x.numel()).reshape(shape)).sum().backward()
+        return x.grad_fn.name(), v.grad.numpy()
+    (ours, grad_ours), (theirs, grad_theirs) = run(tinygrad_rnn), run(require_torch())
+    assert ours == theirs
+    np.testing.assert_array_equal(grad_ours, grad_theirs)
+
+
+@pytest.mark.parametrize("read", [lambda x: x[3:], lambda x: x[1:1], lambda x: x[:, :0], lambda x: x[-1:0, 2],
+                                  lambda x: x.view(12)[5:5], lambda x: x[[]], lambda x: x[x > 99]])
+def test_an_empty_result_is_a_view_as_in_torch(read):
+    """A view with no elements shares no bytes, but it is still a view of its base (an index copy is not)."""
+    views = []
+    for m in (tinygrad_rnn, require_torch()):
+        x = m.zeros(3, 4)
+        views.append(read(x)._base is x)
+    assert views[0] == views[1]

@@ -87,7 +87,7 @@ class ViewFunction(Function):
 
 def mark_view(view: Any, source: Tensor) -> None:
     """Make `view` a view of `source`'s root, if it shares source's memory."""
-    if not isinstance(view, Tensor) or view is source or not may_share_memory(view._data, source._data):
+    if not isinstance(view, Tensor) or view is source or not _shares_memory(view._data, source._data):
         return
     root = source if source._base is None else source._base
     root._counter = root._counter or [0]  # (root._shared_counter(), inline: every view op passes here)
@@ -98,6 +98,21 @@ def mark_view(view: Any, source: Tensor) -> None:
             view._requires_grad = view._grad_cut = True
         return
     _remember(root, view)
+
+
+def _shares_memory(view: np.ndarray, source: np.ndarray) -> bool:
+    """Is `view` numpy's view of source's memory? An empty one shares no bytes, but it is a view when numpy
+    made it from the same memory (x[2:2] is a view in torch too)."""
+    if may_share_memory(view, source):
+        return True
+    return view.size == 0 and _memory_owner(view) is _memory_owner(source)
+
+
+def _memory_owner(a: Any) -> Any:
+    """The object at the end of an array's chain of bases (numpy's as_strided puts a DummyArray in the chain)."""
+    while getattr(a, "base", None) is not None:
+        a = a.base
+    return a
 
 
 def _remember(root: Tensor, view: Tensor) -> None:

@@ -1408,15 +1408,15 @@ def sequence_key(key: Any, stacklevel: int = 5) -> Any:
 
 
 def _number_of_0d_array(k: Any) -> Any:
-    """A numpy array as torch reads it in an index: a 0-d one of numbers is the Python int it holds (torch
-    reads it with int(), so np.array(1.7) is 1); a uint8 one is a byte mask, as a uint8 tensor is; a float
-    one is an index tensor of its values cut toward zero (torch makes a long tensor of it)."""
+    """A numpy array as torch reads it in an index, as a tensor of its data (a long one, unless the data are
+    bytes or bools): a 0-d one of numbers is then a 0-d long tensor, which selects as an int does
+    (np.array(1.7) is 1: the values are cut toward zero); a uint8 one is a byte mask."""
     if not isinstance(k, np.ndarray):
         return k
     if k.dtype == np.uint8:
         return Tensor._make(k.copy())
     if k.ndim == 0 and k.dtype.kind in "iuf":
-        return builtins.int(k)
+        return Tensor._make(k.astype(np.int64))
     return k.astype(np.int64) if k.dtype.kind == "f" else k
 
 
@@ -1439,6 +1439,49 @@ def _torch_index_message(message: str) -> str:
     return message.replace("axis", "dimension")
 
 
+def _bounds_error(shape: tuple, np_key: tuple) -> IndexError | None:
+    """torch's error for an index tensor's value out of range, or None if every value is in range.
+
+    torch's kernel reads the index tensors (a mask as one long tensor per dim it spans) element by
+    element of their broadcast shape, and names the first bad value by the index tensor's place in
+    that list, not by the tensor's dim; an index into a dim of size 0 has a message of its own."""
+    split = split_selects(np_key)
+    if split is not None:  # (the integers select first: see split_selects)
+        shape, np_key = np.empty(shape, dtype=np.bool_)[split[0]].shape, split[1]
+    checked, others, tensor_at, dim = [], [], 0, 0
+    taken = builtins.sum(k.ndim if isinstance(k, np.ndarray) and k.dtype == np.bool_ else 1 for k in np_key
+                         if isinstance(k, (slice, np.ndarray)) and not (isinstance(k, np.ndarray) and k.ndim == 0))
+    for k in np_key:
+        if k is Ellipsis:
+            dim += builtins.len(shape) - taken
+        elif isinstance(k, slice):
+            dim += 1
+        elif isinstance(k, np.ndarray) and k.ndim and k.dtype.kind in "iu" and dim < builtins.len(shape):
+            checked.append((tensor_at, k, shape[dim]))
+            tensor_at, dim = tensor_at + 1, dim + 1
+        elif isinstance(k, np.ndarray) and k.ndim:  # a mask: one long tensor per dim, as long as its count
+            others.append(np.zeros(np.count_nonzero(k), np.bool_))
+            tensor_at, dim = tensor_at + k.ndim, dim + k.ndim
+        elif k is not None:  # a bool: an index tensor of a new dim, of one element or none
+            others.append(np.zeros(builtins.int(builtins.bool(k)), np.bool_))
+            tensor_at += 1
+    try:  # (torch broadcasts the index tensors before it reads them: a shape mismatch is found first)
+        bad = np.broadcast_arrays(*[(k >= size) | (k < -size) for _, k, size in checked], *others)
+    except ValueError:  # shapes that do not broadcast: numpy's error stands
+        return None
+    if not checked:
+        return None
+    bad = np.stack(bad[:builtins.len(checked)])
+    if not bad.any():
+        return None
+    at, j = np.argwhere(bad.reshape(builtins.len(checked), -1).T)[0]
+    place, k, size = checked[j]
+    if size == 0:
+        return IndexError("index is out of bounds for dimension with size 0")
+    return IndexError(f"index {np.broadcast_to(k, bad.shape[1:]).reshape(-1)[at]} is out of bounds for dimension "
+                      f"{place} with size {size}")
+
+
 def _getitem(input: Tensor, key: Any, late: list | None) -> Tensor:
     """x[key]; an index tensor's value out of range is an error, unless the key reads nothing (torch checks
     each value as it reads it), or unless `late` collects it."""
@@ -1456,7 +1499,7 @@ def _getitem(input: Tensor, key: Any, late: list | None) -> Tensor:
     except IndexError as e:  # numpy says "axis", torch says "dimension"
         if str(e).startswith("too many indices"):
             raise IndexError(f"too many indices for tensor of dimension {input.ndim}") from None
-        error = IndexError(_torch_index_message(str(e)))
+        error = _bounds_error(input.shape, np_key) or IndexError(_torch_index_message(str(e)))
         try:  # the shape it selects, if only index tensors' values are out of range
             out = _index(input, in_range(np_key))
         except IndexError:

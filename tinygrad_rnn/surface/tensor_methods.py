@@ -1260,7 +1260,7 @@ def _as_torch_writes_it(value: Tensor, target: np.ndarray, key: tuple, name: str
     unless the shapes already agree, a view of it without those dims (even when there are none), expanded
     to the slot it fills."""
     ones = next((i for i, n in enumerate(value.shape) if n != 1), value.ndim)
-    if name == "IndexPutBackward0":
+    if _has_index_arrays(key):
         return value.view(value.shape[ones:]) if ones else value
     slot = target[key].shape  # (a basic key: numpy's view, no copy)
     if value.shape == slot or not value.ndim:
@@ -1271,11 +1271,14 @@ def _as_torch_writes_it(value: Tensor, target: np.ndarray, key: tuple, name: str
 
 def _written_node_name(key: tuple, shape: tuple, value: Any) -> str:
     """torch's node for `x[key] = value` (key as numpy takes it): index arrays make it index_put_
-    (IndexPutBackward0); slices that keep all of x (torch skips a slice [0:n or more]) are a copy_ into x
-    (CopyBackwards), or a fill_ of a number or 0-d tensor (FillBackward3); any other key writes into a view
-    of x (CopySlices)."""
-    if any(isinstance(k, np.ndarray) and k.ndim for k in key):
-        return "IndexPutBackward0"
+    (IndexPutBackward0), into the view that the key's slices, Nones and bools make first, if they make one
+    (CopySlices); slices that keep all of x (torch skips a slice [0:n or more]) are a copy_ into x
+    (CopyBackwards), or a fill_ of a number or 0-d tensor (FillBackward3; for a 0-d x, a copy_ still); any
+    other key writes into a view of x (CopySlices)."""
+    if _has_index_arrays(key):
+        bools = any(isinstance(k, (bool, np.bool_)) or isinstance(k, np.ndarray) and k.dtype == np.bool_ and not k.ndim
+                    for k in key)
+        return "CopySlices" if bools or _sh._index_views(key, shape) else "IndexPutBackward0"
     if not all(k is Ellipsis or isinstance(k, slice) for k in key):
         return "CopySlices"  # an integer or None makes a view
     split = next((i for i, k in enumerate(key) if k is Ellipsis), len(key))
@@ -1284,7 +1287,12 @@ def _written_node_name(key: tuple, shape: tuple, value: Any) -> str:
     if not all(k.start in (None, 0) and k.step in (None, 1) and (k.stop is None or k.stop >= n)
                for k, n in zip(parts, sizes)):
         return "CopySlices"
-    return "CopyBackwards" if isinstance(value, Tensor) and value.ndim else "FillBackward3"
+    return "CopyBackwards" if isinstance(value, Tensor) and value.ndim or not shape else "FillBackward3"
+
+
+def _has_index_arrays(key: tuple) -> bool:
+    """Does the numpy key hold an index array (torch writes it with index_put_)?"""
+    return any(isinstance(k, np.ndarray) and k.ndim for k in key)
 
 
 def _rebuild(data: np.ndarray, requires_grad: bool) -> Tensor:
