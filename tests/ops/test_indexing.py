@@ -716,3 +716,40 @@ def test_an_empty_result_is_a_view_as_in_torch(read):
         x = m.zeros(3, 4)
         views.append(read(x)._base is x)
     assert views[0] == views[1]
+
+
+@pytest.mark.parametrize("key", [
+    lambda m: (slice(None), m.tensor([0, 1]), ..., m.tensor([1, 2])),
+    lambda m: (None, True, ..., m.ones(2, 3, 4, dtype=m.bool)), lambda m: (slice(None), [0], ..., [1], ...)])
+def test_an_ellipsis_of_no_dims_does_not_part_index_tensors_as_in_torch(key):
+    """numpy counts such a `...` as a slice between the index arrays and moves their dims to the front."""
+    def run(m):
+        x = m.arange(24.0).reshape(2, 3, 4).requires_grad_()
+        y = x[key(m)]
+        z = x.detach().clone()
+        z[key(m)] = -m.arange(y.numel(), dtype=z.dtype).reshape(y.shape)
+        return y, z
+    for ours, theirs in zip(run(tinygrad_rnn), run(require_torch())):
+        np.testing.assert_array_equal(ours.detach().numpy(), theirs.detach().numpy())
+
+
+@pytest.mark.parametrize("key", [lambda m: m.ones(3, 5, dtype=m.bool), lambda m: (slice(None), m.ones(4, 3, dtype=m.bool)),
+                                 lambda m: (slice(1, 3), m.ones(3, dtype=m.bool)), lambda m: (0, None, m.ones(5, dtype=m.bool)),
+                                 lambda m: (None, True, m.ones(5, dtype=m.bool)), lambda m: (m.ones(3, 4, dtype=m.bool), 0, m.ones(5, dtype=m.bool)),
+                                 lambda m: (m.tensor(False), m.ones(5, dtype=m.bool), slice(None))])
+def test_a_mask_of_the_wrong_shape_is_reported_as_torch_reports_it(key):
+    """torch names the first dim of the mask that differs, and the shape its slices, ints and Nones have made."""
+    check_error(lambda m: m.zeros(3, 4, 2)[key(m)])
+    check_error(lambda m: m.zeros(3, 4, 2).__setitem__(key(m), 1.0))
+
+
+def test_a_byte_mask_of_the_wrong_shape_warns_before_its_error_as_torch():
+    def run(m):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            with pytest.raises(IndexError):
+                m.zeros(3, 3)[m.tensor([1, 0, 1, 1], dtype=m.uint8)]
+            with pytest.raises(IndexError):
+                m.zeros(())[m.tensor([1], dtype=m.uint8)]
+        return [str(w.message)[:60] for w in caught]
+    assert run(tinygrad_rnn) == run(require_torch())

@@ -1288,10 +1288,46 @@ def _check_index_dims(key: Any, shape: tuple) -> None:
         if isinstance(mask, (Tensor, np.ndarray)) and mask.ndim and mask.dtype in (dtypes.bool, np.bool_, dtypes.uint8):
             masks.append((mask, dim))
         dim, left = dim + _dims_taken(k), left - _dims_taken(k)
-    for mask, at in masks:
+    for i, (mask, at) in enumerate(masks):
         if tuple(mask.shape) != tuple(shape[at:at + mask.ndim]):
-            raise IndexError(f"The shape of the mask {list(mask.shape)} at index 0 does not match the shape of the "
-                             f"indexed tensor {list(shape)} at index {at}")
+            # torch warns of each byte mask as it reaches it, so of those up to this one, before the error
+            bytes_seen = builtins.sum(getattr(m, "dtype", None) is dtypes.uint8 for m, _ in masks[:i + 1])
+            for _ in range(bytes_seen if _byte_mask_warns[0] else 0):
+                warnings.warn(_BYTE_MASK, UserWarning, stacklevel=callers_stacklevel())
+            j = next((j for j, n in enumerate(mask.shape) if at + j >= builtins.len(shape) or shape[at + j] != n), 0)
+            sliced, masks_at = _torch_sliced_shape(parts, shape)
+            raise IndexError(f"The shape of the mask {list(mask.shape)} at index {j} does not match the shape of the "
+                             f"indexed tensor {sliced} at index {masks_at[i] + j}")
+
+
+def _torch_sliced_shape(parts: tuple, shape: tuple) -> tuple[list, list]:
+    """The shape torch's index has made by the time it checks the masks, and where each mask starts in it:
+    torch first applies the key's ints (select), slices and Nones and bools (unsqueeze) from left to right,
+    stepping past the dims the index tensors and masks take; its mask error names that shape."""
+    specified = builtins.sum(0 if k is None or k is Ellipsis or _is_bool_scalar(k) else _dims_taken(k) for k in parts)
+    out, dim, masks_at = list(shape), 0, []
+    for k in parts:
+        if k is Ellipsis:
+            dim += builtins.len(shape) - specified
+        elif k is None or _is_bool_scalar(k):
+            out.insert(dim, 1)
+            dim += 1
+        elif _integer_index(k) is not None:
+            del out[dim]
+        elif isinstance(k, slice):
+            out[dim] = builtins.len(builtins.range(*k.indices(out[dim])))
+            dim += 1
+        else:
+            if _is_bool_list(k) or getattr(k, "dtype", None) in (dtypes.bool, np.bool_, dtypes.uint8):
+                masks_at.append(dim)
+            dim += _dims_taken(k)
+    return out, masks_at
+
+
+def _is_bool_scalar(k: Any) -> bool:
+    """A Python bool or a 0-d bool or byte tensor: torch adds a dim of size 1 for it (and indexes it by 0 or none)."""
+    return isinstance(k, (builtins.bool, np.bool_)) or isinstance(k, (Tensor, np.ndarray)) and k.ndim == 0 and \
+        k.dtype in (dtypes.bool, np.bool_, dtypes.uint8)
 
 
 def _expand_ellipses(key: Any, ndim: int) -> Any:
@@ -1310,6 +1346,16 @@ def _expand_ellipses(key: Any, ndim: int) -> Any:
                 _index_part(k)
         raise IndexError(f"too many indices for tensor of dimension {ndim}")
     return parts[:first] + (slice(None),) * free + tuple(k for k in parts[first + 1:] if k is not Ellipsis)
+
+
+def without_empty_ellipsis(key: Any, ndim: int) -> Any:
+    """The key without a `...` that stands for no dims: to torch it is nothing, while numpy would count it
+    as a slice between index arrays, and move their dims to the front (x[:, t, ..., u] on 3 dims). (Only
+    for numpy, once torch's checks have passed: their messages number the key's parts, `...` too.)"""
+    if not isinstance(key, tuple) or not builtins.any(k is Ellipsis for k in key):
+        return key
+    taken = builtins.sum(_dims_taken(k) for k in key if k is not Ellipsis)
+    return tuple(k for k in key if k is not Ellipsis) if taken >= ndim else key
 
 
 def getitem(input: Tensor, key: Any) -> Tensor:
@@ -1491,9 +1537,11 @@ def _getitem(input: Tensor, key: Any, late: list | None) -> Tensor:
             _check_index_dims(key, ())
         [_index_part(k) for k in (key if isinstance(key, tuple) else (key,)) if isinstance(k, slice)]
         _check_0d_key(key)
+        if builtins.any(isinstance(k, Tensor) and k.ndim for k in (key if isinstance(key, tuple) else (key,))):
+            raise IndexError("too many indices for tensor of dimension 0")  # (before a byte mask's warning)
     else:
         _check_index_dims(key, input.shape)
-    np_key = index_key(key)
+    np_key = index_key(without_empty_ellipsis(key, input.ndim))
     try:
         out = _index(input, np_key)
     except IndexError as e:  # numpy says "axis", torch says "dimension"

@@ -1047,7 +1047,8 @@ class TensorMethods:
         check_put_dtype(self, key, value)
         if late_error is not None:
             raise late_error
-        key = _sh.index_key(_sh._expand_ellipses(key, self.ndim))  # numpy takes one `...`, torch any number
+        key = _sh.without_empty_ellipsis(_sh._expand_ellipses(key, self.ndim), self.ndim)  # numpy: one `...` at most
+        key = _sh.index_key(key)
         if 0 in indexed:  # nothing is written, so torch never reads the index values numpy would check
             key = _sh.in_range(key)
         value = as_tensor_or_number(value)
