@@ -1076,6 +1076,7 @@ def _unsafe(pieces: tuple) -> tuple:
     for p in pieces:
         p._base = p._counter = None
         p.__dict__.pop("_inplace_error", None)
+        p.__dict__.pop("_refused_as", None)  # (nor are views made of them)
     if pieces and pieces[0].grad_fn is not None:  # (one node for all the pieces)
         rename(pieces[0], "Unsafe" + pieces[0].grad_fn.name())
     return pieces

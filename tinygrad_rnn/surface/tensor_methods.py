@@ -1057,12 +1057,15 @@ class TensorMethods:
         needs_graph = modes.grad_enabled and (self._requires_grad or getattr(value, "_requires_grad", False))
         if modes.dual_level is not None and (self._fw_grads or getattr(value, "_fw_grads", None)):
             needs_graph = True  # forward-mode AD: SetItem's jvp writes the tangent too
+        view_name = _sh._index_node_name(key, self.shape)
+        if view_name not in ("IndexBackward0", "AliasBackward0"):
+            views.check_write_through_view(self, view_name, needs_graph)
         target, split = self, _sh.split_selects(key)
         if split is not None:  # integers and index tensors: torch selects first, then writes into that view
             selects, key = split
             target = _sh.Index.apply(self, selects)
         elif modes.grad_enabled and self._requires_grad and self.grad_fn is None and \
-                _sh._index_node_name(key, self.shape) not in ("IndexBackward0", "AliasBackward0"):
+                view_name not in ("IndexBackward0", "AliasBackward0"):
             # torch writes a basic key through the view it makes first (x[0] = v is x.select(0, 0).copy_(v))
             raise RuntimeError(views.LEAF_VIEW)
         target._check_inplace()
