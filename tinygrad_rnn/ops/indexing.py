@@ -26,7 +26,8 @@ from ..core.function import Function, rename
 from ..core.tensor import Tensor
 from ..core.views import ViewFunction, storage_array
 from ..core.views import positions as element_positions
-from ..creation import checked_fill
+from ..core.warn_once import warn_once
+from ..creation import callers_stacklevel, checked_fill
 from ..determinism import alert_nondeterministic
 from .composite import composite
 from .declare import Sample, op
@@ -545,6 +546,9 @@ def index_reduce(input: Tensor, dim: int, index: Tensor, source: Tensor, reduce:
     _same_dtype("index_reduce_", input, source)
     _check_source_shape("index_reduce_", input, d, idx, source)
     shape = input.shape[:d] + (len(idx),) + input.shape[d + 1:]
+    warn_once("index_reduce", "index_reduce() is in beta and the API may change at any time. (Triggered internally "
+              "at /__w/pytorch/pytorch/aten/src/ATen/native/TensorAdvancedIndexing.cpp:1523.)",
+              stacklevel=callers_stacklevel())
     out = IndexReduce.apply(input, d, _along(idx, d, shape), source.reshape(shape), reduce, builtins.bool(include_self),
                             index.dtype is dtypes.int64)
     return rename(out, "IndexReduceBackward0")
